@@ -1,0 +1,238 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { controlTitle } from './controls/index.js';
+import { UsageError } from './engine/errors.js';
+import { scan } from './engine/scan.js';
+import { formatJson } from './reporters/json.js';
+import { formatSarif } from './reporters/sarif.js';
+import { formatText, formatTextSummary } from './reporters/text.js';
+import { allRules } from './rules/index.js';
+import { SEVERITIES, SEVERITY_RANK, type ScanResult, type Severity } from './types.js';
+import { version } from './version.js';
+
+/** Where the CLI writes and what it may know about its environment; injected so tests run in-process. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+}
+
+export const EXIT_CLEAN = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+const FAIL_ON_LEVELS = [...SEVERITIES, 'none'] as const;
+
+interface ScanCommandOptions {
+  format: string;
+  output?: string;
+  quiet?: boolean;
+  failOn: string;
+  severity?: string;
+  config?: string;
+  tsconfig?: string;
+  include: string[];
+  exclude: string[];
+  includeTests?: boolean;
+  includeSuppressed?: boolean;
+  rule: string[];
+  disableRule: string[];
+  color: boolean;
+  timing?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Runs the CLI against `io` and returns the exit code; never calls process.exit. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let exitCode = EXIT_CLEAN;
+  const debug = argv.includes('--debug');
+  const program = new Command('trustscan')
+    .description('Find SOC 2 control gaps in TypeScript APIs: secrets, injection, broken access control, PII in logs.')
+    .version(version, '-v, --version')
+    .option('--debug', 'print stack traces and timings on errors')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+      // Commander's own error text is replaced by our one-line format in the catch below.
+      outputError: () => {},
+    })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('scan')
+    .description('scan files or folders and report findings')
+    .argument('[paths...]', 'files or folders to scan', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the report to a file; the summary still goes to stderr')
+    .option('-q, --quiet', 'print nothing but the report (no summary, no warnings)')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this').choices(FAIL_ON_LEVELS).default('high'))
+    .addOption(new Option('--severity <severity>', 'report only findings at or above this').choices(SEVERITIES))
+    .option('--config <file>', 'config file (default: trustscan.config.json or package.json "trustscan")')
+    .option('--tsconfig <file>', 'tsconfig.json to take compiler options from')
+    .option('--include <glob>', 'scan only files matching this glob (repeatable)', collect, [])
+    .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, [])
+    .option('--include-tests', 'also scan tests, specs, __tests__, fixtures and mocks')
+    .option('--include-suppressed', 'keep suppressed findings in SARIF (with suppressions[])')
+    .option('--rule <id>', 'run only this rule (repeatable)', collect, [])
+    .option('--disable-rule <id>', 'do not run this rule (repeatable)', collect, [])
+    .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
+    .option('--timing', 'record the scan duration in JSON output (makes it non-deterministic)')
+    .option('--debug', 'print stack traces and timings on errors')
+    .action(async (paths: string[], options: ScanCommandOptions) => {
+      exitCode = await runScan(paths, options, io);
+    });
+
+  program
+    .command('rules')
+    .description('list every rule with its severity, confidence and control mapping')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((options: { format: 'text' | 'json' }) => {
+      io.stdout(options.format === 'json' ? formatRulesJson() : formatRulesText());
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT_CLEAN; // --help, --version
+      io.stderr(`trustscan ${version}: ${error.message.replace(/^error: /, '')}\n`);
+      return EXIT_ERROR;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`trustscan ${version}: ${message}\n`);
+    if (debug && error instanceof Error && !(error instanceof UsageError) && error.stack) io.stderr(`${error.stack}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo): Promise<number> {
+  const format = options.format as Format;
+  const outcome = await scan({
+    cwd: io.cwd,
+    paths,
+    configPath: options.config,
+    tsconfigPath: options.tsconfig,
+    include: options.include,
+    exclude: options.exclude,
+    includeTests: options.includeTests,
+    onlyRules: options.rule,
+    disabledRules: options.disableRule,
+    recordDuration: options.timing,
+  });
+  const { result } = outcome;
+  const minimumSeverity = options.severity as Severity | undefined;
+  const reported = filterBySeverity(result, minimumSeverity);
+  const colorAllowed = options.color && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
+
+  if (!options.quiet) {
+    for (const warning of result.warnings) io.stderr(`warning: ${warning.message}\n`);
+  }
+  const textOptions = { minimumSeverity, durationMs: outcome.durationMs };
+  const report =
+    format === 'json'
+      ? formatJson(reported)
+      : format === 'sarif'
+        ? formatSarif(reported, { includeSuppressed: Boolean(options.includeSuppressed) })
+        : formatText(result, { ...textOptions, color: colorAllowed && (options.output ? false : io.stdoutIsTTY) });
+
+  if (options.output) {
+    const target = path.resolve(io.cwd, options.output);
+    try {
+      writeFileSync(target, report);
+    } catch (error) {
+      throw new UsageError(`cannot write ${options.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  } else {
+    io.stdout(report);
+  }
+  // The human summary accompanies machine output on stderr, so stdout stays parseable.
+  if (!options.quiet && (options.output || format !== 'text')) {
+    io.stderr(formatTextSummary(result, { ...textOptions, color: colorAllowed && io.stderrIsTTY }));
+    if (options.output) io.stderr(`Report written to ${options.output}\n`);
+  }
+
+  for (const internalError of outcome.internalErrors) {
+    io.stderr(`trustscan ${version}: internal error: ${internalError.split('\n')[0]}\n`);
+  }
+  if (outcome.internalErrors.length > 0) return EXIT_ERROR;
+  return gateExitCode(result, options.failOn);
+}
+
+function filterBySeverity(result: ScanResult, minimumSeverity?: Severity): ScanResult {
+  if (!minimumSeverity) return result;
+  return {
+    ...result,
+    findings: result.findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[minimumSeverity]),
+  };
+}
+
+/** The build gate looks at every unsuppressed finding, whatever --severity hides from the report. */
+export function gateExitCode(result: ScanResult, failOn: string): number {
+  if (failOn === 'none') return EXIT_CLEAN;
+  const threshold = SEVERITY_RANK[failOn as Severity];
+  const failing = result.findings.some((f) => !f.suppression && SEVERITY_RANK[f.severity] >= threshold);
+  return failing ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+function formatRulesJson(): string {
+  const rules = allRules.map((rule) => ({
+    id: rule.meta.id,
+    title: rule.meta.title,
+    severity: rule.meta.severity,
+    confidence: rule.meta.confidence,
+    description: rule.meta.docs.description,
+    remediation: rule.meta.docs.remediation,
+    controls: {
+      soc2: rule.meta.controls.soc2.map((id) => ({ id, title: controlTitle('soc2', id) })),
+      owaspApi: rule.meta.controls.owaspApi.map((id) => ({ id, title: controlTitle('owaspApi', id) })),
+      cwe: rule.meta.controls.cwe.map((id) => ({ id, title: controlTitle('cwe', id) })),
+      pciDss: rule.meta.controls.pciDss,
+      hipaa: rule.meta.controls.hipaa,
+      gdpr: rule.meta.controls.gdpr,
+    },
+  }));
+  return `${JSON.stringify(rules, null, 2)}\n`;
+}
+
+function formatRulesText(): string {
+  const lines: string[] = [];
+  for (const rule of allRules) {
+    const { meta } = rule;
+    lines.push(`${meta.id}  (${meta.severity}, confidence ${meta.confidence})`);
+    lines.push(`  ${meta.docs.description}`);
+    lines.push(`  SOC 2: ${meta.controls.soc2.map((id) => `${id} ${controlTitle('soc2', id) ?? ''}`.trim()).join('; ')}`);
+    lines.push(`  OWASP API 2023: ${meta.controls.owaspApi.length > 0 ? meta.controls.owaspApi.map((id) => `${id} ${controlTitle('owaspApi', id) ?? ''}`.trim()).join('; ') : 'none'}`);
+    lines.push(`  CWE: ${meta.controls.cwe.map((id) => `${id} ${controlTitle('cwe', id) ?? ''}`.trim()).join('; ')}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** Entry point of bin/trustscan.js: real process I/O, exit code via process.exitCode so output flushes. */
+export async function runCli(argv: string[]): Promise<void> {
+  const io: CliIo = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+    env: process.env,
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+  };
+  try {
+    process.exitCode = await main(argv, io);
+  } catch (error) {
+    // Last resort: main() maps errors itself, so reaching here is a bug; still one line, exit 2.
+    process.stderr.write(`trustscan ${version}: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (argv.includes('--debug') && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = EXIT_ERROR;
+  }
+}

@@ -1,0 +1,217 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SEVERITIES, type Rule, type RuleOptionType, type Severity } from '../types.js';
+import { UsageError } from './errors.js';
+
+/** A rule's entry in config: off, a severity, or a severity plus rule options. */
+export type RuleSetting = 'off' | Severity | { severity?: Severity; options?: Record<string, unknown> };
+
+export interface TrustscanConfig {
+  rules: Record<string, RuleSetting>;
+  include: string[];
+  exclude: string[];
+  includeTests: boolean;
+  /** Files larger than this many bytes are skipped with a warning. */
+  maxFileSize: number;
+}
+
+export interface LoadedConfig {
+  config: TrustscanConfig;
+  /** Absolute path of the file the config came from, or undefined for the defaults. */
+  source?: string;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
+
+export function defaultConfig(): TrustscanConfig {
+  return { rules: {}, include: [], exclude: [], includeTests: false, maxFileSize: DEFAULT_MAX_FILE_SIZE };
+}
+
+const CONFIG_FILE_NAME = 'trustscan.config.json';
+
+/**
+ * Finds the config a scan should use: an explicit --config file, else the nearest
+ * trustscan.config.json or package.json "trustscan" key from `startDir` up to `stopDir`.
+ * Walking up lets `trustscan scan ./src` from a repo root use the root's config.
+ */
+export function loadConfig(options: {
+  explicitPath?: string;
+  startDir: string;
+  stopDir: string;
+  rules: readonly Rule[];
+}): LoadedConfig {
+  if (options.explicitPath) {
+    const file = options.explicitPath;
+    if (!existsSync(file)) throw new UsageError(`config file not found: ${file}`);
+    const raw = readJson(file);
+    const root = path.basename(file) === 'package.json' ? (raw as Record<string, unknown>)?.trustscan : raw;
+    if (root === undefined) throw new UsageError(`${file}: has no "trustscan" key`);
+    return { config: validateConfig(root, file, options.rules), source: file };
+  }
+  for (const dir of ancestors(options.startDir, options.stopDir)) {
+    const configFile = path.join(dir, CONFIG_FILE_NAME);
+    if (existsSync(configFile)) {
+      return { config: validateConfig(readJson(configFile), configFile, options.rules), source: configFile };
+    }
+    const packageFile = path.join(dir, 'package.json');
+    if (existsSync(packageFile)) {
+      const pkg = readJson(packageFile) as Record<string, unknown> | null;
+      if (pkg && typeof pkg === 'object' && 'trustscan' in pkg) {
+        return {
+          config: validateConfig(pkg.trustscan, `${packageFile} "trustscan"`, options.rules),
+          source: packageFile,
+        };
+      }
+    }
+  }
+  return { config: defaultConfig() };
+}
+
+/** startDir, its parent, ... up to and including stopDir (only when stopDir is an ancestor). */
+function ancestors(startDir: string, stopDir: string): string[] {
+  const dirs: string[] = [];
+  let current = path.resolve(startDir);
+  const stop = path.resolve(stopDir);
+  const stopIsAncestor = current === stop || current.startsWith(stop + path.sep);
+  for (;;) {
+    dirs.push(current);
+    if (!stopIsAncestor || current === stop) break;
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  return dirs;
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read config ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file}: invalid JSON: ${(error as Error).message}`);
+  }
+}
+
+const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize'] as const;
+
+/**
+ * Validates untrusted JSON into a config. Every problem names its JSON path, because a
+ * silently ignored typo in a security tool's config is a control that quietly does not run.
+ */
+export function validateConfig(raw: unknown, where: string, rules: readonly Rule[]): TrustscanConfig {
+  const fail = (jsonPath: string, problem: string): never => {
+    throw new UsageError(`${where}: ${jsonPath}: ${problem}`);
+  };
+  if (!isPlainObject(raw)) fail('$', `must be an object, got ${describe(raw)}`);
+  const input = raw as Record<string, unknown>;
+  const config = defaultConfig();
+
+  for (const key of Object.keys(input)) {
+    if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key)) {
+      fail(`$.${key}`, `unknown key (known keys: ${TOP_LEVEL_KEYS.filter((k) => k !== '$schema').join(', ')})`);
+    }
+  }
+
+  if ('rules' in input) {
+    const ruleSettings = input.rules;
+    if (!isPlainObject(ruleSettings)) fail('$.rules', `must be an object, got ${describe(ruleSettings)}`);
+    for (const [ruleId, setting] of Object.entries(ruleSettings as Record<string, unknown>)) {
+      const rulePath = `$.rules[${JSON.stringify(ruleId)}]`;
+      const rule = rules.find((candidate) => candidate.meta.id === ruleId);
+      if (!rule) return fail(rulePath, `unknown rule id (run "trustscan rules" to list them)`);
+      config.rules[ruleId] = validateRuleSetting(setting, rulePath, rule.optionsSchema ?? {}, fail);
+    }
+  }
+  for (const key of ['include', 'exclude'] as const) {
+    if (key in input) {
+      const value = input[key];
+      if (!Array.isArray(value)) fail(`$.${key}`, `must be an array of glob strings, got ${describe(value)}`);
+      (value as unknown[]).forEach((glob, index) => {
+        if (typeof glob !== 'string' || glob.length === 0) {
+          fail(`$.${key}[${index}]`, `must be a non-empty glob string, got ${describe(glob)}`);
+        }
+      });
+      config[key] = [...(value as string[])];
+    }
+  }
+  if ('includeTests' in input) {
+    if (typeof input.includeTests !== 'boolean') fail('$.includeTests', `must be a boolean, got ${describe(input.includeTests)}`);
+    config.includeTests = input.includeTests as boolean;
+  }
+  if ('maxFileSize' in input) {
+    const size = input.maxFileSize;
+    if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) {
+      fail('$.maxFileSize', `must be a positive integer number of bytes, got ${describe(size)}`);
+    }
+    config.maxFileSize = size as number;
+  }
+  return config;
+}
+
+function validateRuleSetting(
+  setting: unknown,
+  rulePath: string,
+  optionsSchema: Record<string, RuleOptionType>,
+  fail: (jsonPath: string, problem: string) => never,
+): RuleSetting {
+  const levels = `"off", ${SEVERITIES.map((s) => `"${s}"`).join(', ')}`;
+  if (typeof setting === 'string') {
+    if (setting === 'off' || (SEVERITIES as readonly string[]).includes(setting)) return setting as RuleSetting;
+    return fail(rulePath, `must be one of ${levels} or an object, got ${JSON.stringify(setting)}`);
+  }
+  if (!isPlainObject(setting)) return fail(rulePath, `must be one of ${levels} or an object, got ${describe(setting)}`);
+  const entry = setting as Record<string, unknown>;
+  const result: { severity?: Severity; options?: Record<string, unknown> } = {};
+  for (const key of Object.keys(entry)) {
+    if (key !== 'severity' && key !== 'options') fail(`${rulePath}.${key}`, 'unknown key (known keys: severity, options)');
+  }
+  if ('severity' in entry) {
+    if (!(SEVERITIES as readonly unknown[]).includes(entry.severity)) {
+      fail(`${rulePath}.severity`, `must be one of ${SEVERITIES.join(', ')}, got ${describe(entry.severity)}`);
+    }
+    result.severity = entry.severity as Severity;
+  }
+  if ('options' in entry) {
+    if (!isPlainObject(entry.options)) fail(`${rulePath}.options`, `must be an object, got ${describe(entry.options)}`);
+    for (const [name, value] of Object.entries(entry.options as Record<string, unknown>)) {
+      const expected = optionsSchema[name];
+      const optionPath = `${rulePath}.options.${name}`;
+      if (!expected) {
+        const known = Object.keys(optionsSchema);
+        fail(optionPath, `unknown option (${known.length > 0 ? `known options: ${known.join(', ')}` : 'this rule takes no options'})`);
+      }
+      if (!matchesOptionType(value, expected!)) fail(optionPath, `must be ${expected}, got ${describe(value)}`);
+    }
+    result.options = entry.options as Record<string, unknown>;
+  }
+  return result;
+}
+
+function matchesOptionType(value: unknown, type: RuleOptionType): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'string[]':
+      return Array.isArray(value) && value.every((item) => typeof item === 'string');
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  return `${typeof value === 'object' ? 'an object' : `the ${typeof value} ${String(value)}`}`;
+}

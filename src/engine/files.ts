@@ -1,0 +1,197 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import fg from 'fast-glob';
+import ignore, { type Ignore } from 'ignore';
+import { UsageError } from './errors.js';
+
+export type ScanFileKind = 'source' | 'env' | 'json' | 'yaml';
+
+export interface DiscoveredFile {
+  absolutePath: string;
+  /** posix, relative to the scan root */
+  path: string;
+  kind: ScanFileKind;
+}
+
+export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+
+const SCANNED_PATTERNS = [
+  '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}',
+  '**/.env',
+  '**/.env.*',
+  '**/*.json',
+  '**/*.{yaml,yml}',
+];
+
+/** Generated, vendored or tool-state paths: never the code a team writes. */
+export const ALWAYS_EXCLUDED = [
+  '**/node_modules/**',
+  '**/dist/**',
+  '**/build/**',
+  '**/coverage/**',
+  '**/.git/**',
+  '**/.next/**',
+  '**/.nuxt/**',
+  '**/.turbo/**',
+  '**/.cache/**',
+  '**/.yarn/**',
+  '**/*.d.ts',
+  '**/*.d.mts',
+  '**/*.d.cts',
+  '**/*.min.js',
+  '**/*.min.mjs',
+  '**/*-min.js',
+  '**/*.bundle.js',
+  '**/*.chunk.js',
+  // Lock files are huge, machine written, and full of integrity hashes that look like secrets.
+  '**/package-lock.json',
+  '**/npm-shrinkwrap.json',
+  '**/pnpm-lock.yaml',
+  '**/composer.lock',
+  // Templates that document which variables exist; their values are placeholders by intent.
+  '**/.env.example',
+  '**/.env.*.example',
+  '**/.env.sample',
+  '**/.env.template',
+  '**/.env.dist',
+  '**/.env.defaults',
+];
+
+/** Test code is excluded unless --include-tests: its secrets and unsafe calls are usually deliberate. */
+export const TEST_EXCLUDED = [
+  '**/*.{test,spec}.*',
+  '**/*.e2e-spec.*',
+  '**/*.e2e.*',
+  '**/*.{mock,mocks,fixture,fixtures}.*',
+  '**/__tests__/**',
+  '**/__mocks__/**',
+  '**/__fixtures__/**',
+  '**/test/**',
+  '**/tests/**',
+  '**/e2e/**',
+  '**/fixtures/**',
+  '**/mocks/**',
+  '**/__snapshots__/**',
+  '**/cypress/**',
+  '**/playwright/**',
+];
+
+export function fileKind(filePath: string): ScanFileKind | undefined {
+  const base = path.posix.basename(filePath);
+  if (base === '.env' || base.startsWith('.env.')) return 'env';
+  const extension = path.posix.extname(base).toLowerCase();
+  if ((SOURCE_EXTENSIONS as readonly string[]).includes(extension)) return 'source';
+  if (extension === '.json') return 'json';
+  if (extension === '.yaml' || extension === '.yml') return 'yaml';
+  return undefined;
+}
+
+export function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/**
+ * Lists the files of a scan: sorted, de-duplicated, relative to `root`. Globs (defaults,
+ * --include/--exclude and config) are matched relative to each scan path, so that
+ * `scan fixtures/app` still scans an app that happens to live under a folder named fixtures.
+ */
+export function discoverFiles(options: {
+  root: string;
+  scanPaths: string[];
+  include: string[];
+  exclude: string[];
+  includeTests: boolean;
+}): DiscoveredFile[] {
+  const byPath = new Map<string, DiscoveredFile>();
+  const ignoredBy = new GitignoreMatcher();
+  for (const scanPath of options.scanPaths) {
+    if (!existsSync(scanPath)) throw new UsageError(`path does not exist: ${scanPath}`);
+    const stat = statSync(scanPath);
+    if (stat.isFile()) {
+      // A file named on the command line is scanned even if a default exclude would drop it.
+      const kind = fileKind(scanPath);
+      if (!kind) throw new UsageError(`not a file trustscan can scan: ${scanPath}`);
+      addFile(byPath, options.root, scanPath, kind);
+      continue;
+    }
+    const ignorePatterns = [...ALWAYS_EXCLUDED, ...(options.includeTests ? [] : TEST_EXCLUDED), ...options.exclude];
+    const found = fg.sync(options.include.length > 0 ? options.include : SCANNED_PATTERNS, {
+      cwd: scanPath,
+      dot: true,
+      onlyFiles: true,
+      followSymbolicLinks: false,
+      suppressErrors: true,
+      ignore: ignorePatterns,
+    });
+    ignoredBy.loadFor(scanPath);
+    for (const relative of found) {
+      const absolutePath = path.join(scanPath, relative);
+      const kind = fileKind(relative);
+      if (!kind) continue;
+      if (ignoredBy.ignores(absolutePath)) continue;
+      addFile(byPath, options.root, absolutePath, kind);
+    }
+  }
+  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function addFile(byPath: Map<string, DiscoveredFile>, root: string, absolutePath: string, kind: ScanFileKind): void {
+  const relative = toPosix(path.relative(root, absolutePath));
+  byPath.set(relative, { absolutePath, path: relative, kind });
+}
+
+/**
+ * Honours .gitignore files between the git work tree root (or the scan path, outside git)
+ * and every scanned folder. Each file's patterns are matched relative to its own folder, as git does.
+ */
+class GitignoreMatcher {
+  private readonly byDirectory = new Map<string, Ignore | null>();
+
+  loadFor(scanPath: string): void {
+    // Ancestors up to the repository root contribute too: `scan ./src` must honour the root .gitignore.
+    let dir = path.resolve(scanPath);
+    for (;;) {
+      this.load(dir);
+      if (existsSync(path.join(dir, '.git'))) break;
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    for (const nested of fg.sync('**/.gitignore', {
+      cwd: scanPath,
+      dot: true,
+      ignore: ['**/node_modules/**', '**/.git/**'],
+      suppressErrors: true,
+    })) {
+      this.load(path.dirname(path.join(scanPath, nested)));
+    }
+  }
+
+  ignores(absolutePath: string): boolean {
+    let dir = path.dirname(absolutePath);
+    for (;;) {
+      const matcher = this.byDirectory.get(dir);
+      if (matcher) {
+        const relative = toPosix(path.relative(dir, absolutePath));
+        if (matcher.ignores(relative)) return true;
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir) return false;
+      dir = parent;
+    }
+  }
+
+  private load(dir: string): void {
+    if (this.byDirectory.has(dir)) return;
+    const file = path.join(dir, '.gitignore');
+    if (!existsSync(file)) {
+      this.byDirectory.set(dir, null);
+      return;
+    }
+    try {
+      this.byDirectory.set(dir, ignore().add(readFileSync(file, 'utf8')));
+    } catch {
+      this.byDirectory.set(dir, null);
+    }
+  }
+}

@@ -1,0 +1,217 @@
+import { existsSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import path from 'node:path';
+import { Project, ts } from 'ts-morph';
+import type { ScannedSourceFile, ScannedTextFile, ScanWarning } from '../types.js';
+import { UsageError } from './errors.js';
+import type { DiscoveredFile } from './files.js';
+
+export interface LoadedProject {
+  project: Project;
+  sourceFiles: ScannedSourceFile[];
+  textFiles: ScannedTextFile[];
+  /** Compiler options per tsconfig.json found, keyed by the tsconfig's folder; later used to resolve imports. */
+  tsconfigs: Map<string, ts.CompilerOptions>;
+  warnings: ScanWarning[];
+  linesScanned: number;
+  filesSkipped: number;
+}
+
+/** Options used when no tsconfig applies: parse everything, resolve nothing we do not ask for. */
+const DEFAULT_COMPILER_OPTIONS: ts.CompilerOptions = {
+  allowJs: true,
+  target: ts.ScriptTarget.Latest,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  jsx: ts.JsxEmit.Preserve,
+  noLib: true,
+  types: [],
+  // Decorators (NestJS) parse either way; experimentalDecorators only changes type checking.
+  experimentalDecorators: true,
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads every discovered file once and builds the one ts-morph Project of the scan.
+ * No type check, no lib files, no node_modules declarations: rules walk syntax, and the
+ * speed budget (2x a bare parse) leaves no room for a Program.
+ */
+export function loadProject(options: {
+  root: string;
+  files: DiscoveredFile[];
+  maxFileSize: number;
+  tsconfigPath?: string;
+}): LoadedProject {
+  const warnings: ScanWarning[] = [];
+  const tsconfigs = new Map<string, ts.CompilerOptions>();
+  let baseOptions = DEFAULT_COMPILER_OPTIONS;
+
+  if (options.tsconfigPath) {
+    if (!existsSync(options.tsconfigPath)) throw new UsageError(`tsconfig not found: ${options.tsconfigPath}`);
+    const parsed = parseTsconfig(options.tsconfigPath);
+    if ('error' in parsed) throw new UsageError(`${options.tsconfigPath}: ${parsed.error}`);
+    baseOptions = withScanDefaults(parsed.options);
+    tsconfigs.set(path.dirname(path.resolve(options.tsconfigPath)), parsed.options);
+  }
+
+  const project = new Project({
+    compilerOptions: baseOptions,
+    skipAddingFilesFromTsConfig: true,
+    skipFileDependencyResolution: true,
+    skipLoadingLibFiles: true,
+  });
+
+  const sourceFiles: ScannedSourceFile[] = [];
+  const textFiles: ScannedTextFile[] = [];
+  let linesScanned = 0;
+  let filesSkipped = 0;
+  const nearestTsconfig = new NearestTsconfigFinder(options.root);
+
+  for (const file of options.files) {
+    const read = readScanFile(file.absolutePath, options.maxFileSize);
+    if ('skip' in read) {
+      filesSkipped++;
+      warnings.push({ code: read.code, message: `${file.path}: skipped, ${read.skip}`, file: file.path });
+      continue;
+    }
+    const text = read.text;
+    if (file.kind === 'source' && looksMinified(text)) {
+      filesSkipped++;
+      warnings.push({ code: 'minified-file', message: `${file.path}: skipped, looks like a minified bundle`, file: file.path });
+      continue;
+    }
+    linesScanned += countLines(text);
+    if (file.kind !== 'source') {
+      textFiles.push({ path: file.path, kind: file.kind, text });
+      continue;
+    }
+    if (!options.tsconfigPath) {
+      const tsconfigFile = nearestTsconfig.find(path.dirname(file.absolutePath));
+      if (tsconfigFile && !tsconfigs.has(path.dirname(tsconfigFile))) {
+        const parsed = parseTsconfig(tsconfigFile);
+        if ('error' in parsed) {
+          warnings.push({
+            code: 'tsconfig-error',
+            message: `${toRelative(options.root, tsconfigFile)}: ignored, ${parsed.error}`,
+            file: toRelative(options.root, tsconfigFile),
+          });
+          tsconfigs.set(path.dirname(tsconfigFile), {});
+        } else {
+          tsconfigs.set(path.dirname(tsconfigFile), parsed.options);
+        }
+      }
+    }
+    const sourceFile = project.createSourceFile(file.absolutePath, text, { overwrite: true });
+    const parseDiagnostics = (sourceFile.compilerNode as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] })
+      .parseDiagnostics;
+    if (parseDiagnostics && parseDiagnostics.length > 0) {
+      const first = parseDiagnostics[0]!;
+      const { line } = ts.getLineAndCharacterOfPosition(sourceFile.compilerNode, first.start);
+      warnings.push({
+        code: 'parse-error',
+        message: `${file.path}:${line + 1}: syntax error (${ts.flattenDiagnosticMessageText(first.messageText, ' ')}); scanned as far as the parser recovered`,
+        file: file.path,
+        line: line + 1,
+      });
+    }
+    sourceFiles.push({ path: file.path, sourceFile, text });
+  }
+  return { project, sourceFiles, textFiles, tsconfigs, warnings, linesScanned, filesSkipped };
+}
+
+type ReadResult = { text: string } | { skip: string; code: string };
+
+/** Reads a file once; refuses large, binary and non-UTF-8 files instead of feeding garbage to the parser. */
+export function readScanFile(absolutePath: string, maxFileSize: number): ReadResult {
+  let fd: number | undefined;
+  try {
+    fd = openSync(absolutePath, 'r');
+    const size = fstatSync(fd).size;
+    if (size > maxFileSize) {
+      return { skip: `larger than ${formatBytes(maxFileSize)} (${formatBytes(size)}); raise maxFileSize in config to scan it`, code: 'file-too-large' };
+    }
+    const buffer = Buffer.alloc(size);
+    let offset = 0;
+    while (offset < size) {
+      const bytesRead = readSync(fd, buffer, offset, size - offset, offset);
+      if (bytesRead === 0) break;
+      offset += bytesRead;
+    }
+    const bytes = buffer.subarray(0, offset);
+    if (bytes.subarray(0, 8192).includes(0)) return { skip: 'binary content', code: 'binary-file' };
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      return { skip: 'not valid UTF-8', code: 'not-utf8' };
+    }
+    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  } catch (error) {
+    return { skip: `unreadable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, code: 'unreadable-file' };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Minified bundles have a few enormous lines; no hand-written source looks like that. */
+function looksMinified(text: string): boolean {
+  if (text.length < 20_000) return false;
+  const lines = countLines(text);
+  return text.length / lines > 500;
+}
+
+function countLines(text: string): number {
+  if (text.length === 0) return 0;
+  let lines = 1;
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lines++;
+  return text.endsWith('\n') ? lines - 1 : lines;
+}
+
+function parseTsconfig(file: string): { options: ts.CompilerOptions } | { error: string } {
+  const read = ts.readConfigFile(file, ts.sys.readFile);
+  if (read.error) return { error: ts.flattenDiagnosticMessageText(read.error.messageText, ' ') };
+  // Only compiler options matter (paths, baseUrl, jsx); file lists come from our own discovery.
+  const parsed = ts.parseJsonConfigFileContent(
+    read.config,
+    { ...ts.sys, readDirectory: () => [] },
+    path.dirname(file),
+    undefined,
+    file,
+  );
+  const fatal = parsed.errors.find((d) => d.code !== 18003 /* "No inputs were found" */);
+  if (fatal) return { error: ts.flattenDiagnosticMessageText(fatal.messageText, ' ') };
+  return { options: parsed.options };
+}
+
+function withScanDefaults(options: ts.CompilerOptions): ts.CompilerOptions {
+  return { ...options, allowJs: true, noLib: true, types: [], noEmit: true };
+}
+
+class NearestTsconfigFinder {
+  private readonly cache = new Map<string, string | undefined>();
+  constructor(private readonly root: string) {}
+
+  find(dir: string): string | undefined {
+    if (this.cache.has(dir)) return this.cache.get(dir);
+    const candidate = path.join(dir, 'tsconfig.json');
+    let found: string | undefined;
+    if (existsSync(candidate)) found = candidate;
+    else {
+      const parent = path.dirname(dir);
+      // Stop at the scan root: a tsconfig above it belongs to some other project.
+      found = parent !== dir && dir !== this.root && dir.startsWith(this.root) ? this.find(parent) : undefined;
+    }
+    this.cache.set(dir, found);
+    return found;
+  }
+}
+
+function toRelative(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join('/');
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} B`;
+}

@@ -1,0 +1,140 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { allRules } from '../rules/index.js';
+import type { Rule, ScanResult, ScanWarning, Severity } from '../types.js';
+import { version } from '../version.js';
+import { loadConfig, type TrustscanConfig } from './config.js';
+import { UsageError } from './errors.js';
+import { discoverFiles } from './files.js';
+import { loadProject } from './project.js';
+import { runRules, type ActiveRule } from './run.js';
+
+export interface ScanOptions {
+  /** Folder relative paths are resolved against; also the default report root. */
+  cwd: string;
+  paths: string[];
+  configPath?: string;
+  tsconfigPath?: string;
+  include?: string[];
+  exclude?: string[];
+  includeTests?: boolean;
+  /** --rule: run only these */
+  onlyRules?: string[];
+  /** --disable-rule */
+  disabledRules?: string[];
+  /** Record stats.durationMs (off by default so JSON and SARIF stay byte-identical). */
+  recordDuration?: boolean;
+  /** Rules to choose from; tests inject their own, the CLI uses every rule. */
+  rules?: readonly Rule[];
+}
+
+export interface ScanOutcome {
+  result: ScanResult;
+  /** Absolute folder every path in the result is relative to. */
+  root: string;
+  configSource?: string;
+  /** Crashes inside rules: the CLI reports them and exits 2. */
+  internalErrors: string[];
+  durationMs: number;
+}
+
+export async function scan(options: ScanOptions): Promise<ScanOutcome> {
+  const startedAt = performance.now();
+  const rules = options.rules ?? allRules;
+  const knownRuleIds = rules.map((rule) => rule.meta.id);
+  for (const id of [...(options.onlyRules ?? []), ...(options.disabledRules ?? [])]) {
+    if (!knownRuleIds.includes(id)) throw new UsageError(`unknown rule id "${id}" (run "trustscan rules" to list them)`);
+  }
+
+  const scanPaths = (options.paths.length > 0 ? options.paths : ['.']).map((p) => path.resolve(options.cwd, p));
+  for (const scanPath of scanPaths) {
+    if (!existsSync(scanPath)) throw new UsageError(`path does not exist: ${scanPath}`);
+  }
+  const root = scanRoot(path.resolve(options.cwd), scanPaths);
+  const firstScanDir = isDirectory(scanPaths[0]!) ? scanPaths[0]! : path.dirname(scanPaths[0]!);
+  const { config, source: configSource } = loadConfig({
+    explicitPath: options.configPath ? path.resolve(options.cwd, options.configPath) : undefined,
+    startDir: firstScanDir,
+    stopDir: root,
+    rules,
+  });
+
+  const files = discoverFiles({
+    root,
+    scanPaths,
+    include: [...config.include, ...(options.include ?? [])],
+    exclude: [...config.exclude, ...(options.exclude ?? [])],
+    includeTests: options.includeTests ?? config.includeTests,
+  });
+  const loaded = loadProject({
+    root,
+    files,
+    maxFileSize: config.maxFileSize,
+    tsconfigPath: options.tsconfigPath ? path.resolve(options.cwd, options.tsconfigPath) : undefined,
+  });
+
+  const activeRules = selectRules(rules, config, options.onlyRules ?? [], options.disabledRules ?? []);
+  const ran = runRules({
+    project: loaded.project,
+    sourceFiles: loaded.sourceFiles,
+    textFiles: loaded.textFiles,
+    activeRules,
+    knownRuleIds,
+  });
+
+  const warnings: ScanWarning[] = [...loaded.warnings, ...ran.warnings];
+  const durationMs = Math.round(performance.now() - startedAt);
+  const result: ScanResult = {
+    schemaVersion: '1.0.0',
+    tool: { name: 'trustscan', version },
+    rules: activeRules.map((active) => active.rule.meta),
+    findings: ran.findings,
+    warnings,
+    stats: {
+      filesScanned: loaded.sourceFiles.length + loaded.textFiles.length,
+      linesScanned: loaded.linesScanned,
+      filesSkipped: loaded.filesSkipped,
+      ...(options.recordDuration ? { durationMs } : {}),
+    },
+  };
+  return { result, root, configSource, internalErrors: ran.internalErrors, durationMs };
+}
+
+/**
+ * Paths in reports are relative to the working directory when every scan path is inside it
+ * (so `scan ./src` run at a repository root yields repository-relative paths, which GitHub
+ * code scanning needs), otherwise to the deepest folder containing all scan paths.
+ */
+export function scanRoot(cwd: string, scanPaths: string[]): string {
+  const inside = (p: string) => p === cwd || p.startsWith(cwd + path.sep);
+  if (scanPaths.every(inside)) return cwd;
+  let common = isDirectory(scanPaths[0]!) ? scanPaths[0]! : path.dirname(scanPaths[0]!);
+  for (const scanPath of scanPaths.slice(1)) {
+    while (!(scanPath === common || scanPath.startsWith(common + path.sep))) common = path.dirname(common);
+  }
+  return common;
+}
+
+function isDirectory(p: string): boolean {
+  return statSync(p).isDirectory();
+}
+
+function selectRules(rules: readonly Rule[], config: TrustscanConfig, onlyRules: string[], disabledRules: string[]): ActiveRule[] {
+  const active: ActiveRule[] = [];
+  for (const rule of rules) {
+    const id = rule.meta.id;
+    if (onlyRules.length > 0 && !onlyRules.includes(id)) continue;
+    if (disabledRules.includes(id)) continue;
+    const setting = config.rules[id];
+    if (setting === 'off') continue;
+    let severityOverride: Severity | undefined;
+    let ruleOptions: Record<string, unknown> = {};
+    if (typeof setting === 'string') severityOverride = setting;
+    else if (setting) {
+      severityOverride = setting.severity;
+      ruleOptions = setting.options ?? {};
+    }
+    active.push({ rule, severityOverride, options: ruleOptions });
+  }
+  return [...active].sort((a, b) => (a.rule.meta.id < b.rule.meta.id ? -1 : 1));
+}

@@ -1,0 +1,169 @@
+/**
+ * The shared vocabulary of a scan. Data flows one way:
+ * files -> project -> rules (RuleContext.report) -> findings (Finding) -> ScanResult -> reporters.
+ */
+import type { Project, SourceFile } from 'ts-morph';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const CONFIDENCES = ['high', 'medium', 'low'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
+
+/** Higher is more severe; used for --fail-on and --severity comparisons. */
+export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
+
+/** Control references a rule (and so each of its findings) maps to. Ids must exist in src/controls. */
+export interface ControlRefs {
+  /** AICPA 2017 Trust Services Criteria ids, primary first, e.g. "CC6.1". */
+  soc2: string[];
+  /** OWASP API Security Top 10 2023 ids, e.g. "API1:2023". Empty when the weakness is not in that list. */
+  owaspApi: string[];
+  /** e.g. "CWE-798". */
+  cwe: string[];
+  /** PCI DSS v4.0 requirement ids, e.g. "8.6.2". */
+  pciDss: string[];
+  /** HIPAA Security Rule 45 CFR 164.312 paragraphs, e.g. "164.312(d)". */
+  hipaa: string[];
+  /** GDPR article references, e.g. "Art. 32(1)(b)". */
+  gdpr: string[];
+}
+
+export interface RuleMeta {
+  /** kebab-case; equals the file name under src/rules, the SARIF ruleId and the docs slug. */
+  id: string;
+  /** A short sentence naming the weakness, e.g. "Hardcoded secret in source". */
+  title: string;
+  /** Default severity; a finding may raise or lower it, config may override it. */
+  severity: Severity;
+  confidence: Confidence;
+  controls: ControlRefs;
+  docs: {
+    /** One line: what the rule finds. */
+    description: string;
+    /** One line: how to fix a finding. */
+    remediation: string;
+  };
+}
+
+/** A file the rules may read that is not TypeScript/JavaScript (.env*, JSON, YAML). */
+export interface ScannedTextFile {
+  /** posix, relative to the scan root */
+  path: string;
+  kind: 'env' | 'json' | 'yaml';
+  text: string;
+}
+
+export interface ScannedSourceFile {
+  /** posix, relative to the scan root */
+  path: string;
+  sourceFile: SourceFile;
+  /** The file text exactly as read (BOM stripped); offsets in reports index into it. */
+  text: string;
+}
+
+export interface TraceStep {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** What a rule hands to ctx.report. Offsets are UTF-16 code unit offsets into the file's text. */
+export interface ReportDescriptor {
+  /** posix path relative to the scan root, as given in ctx.sourceFiles / ctx.textFiles */
+  file: string;
+  start: number;
+  end: number;
+  message: string;
+  /** Overrides the rule's default severity for this finding (e.g. a weaker secret shape). */
+  severity?: Severity;
+  confidence?: Confidence;
+  trace?: TraceStep[];
+  route?: { method: string; path: string };
+  remediation?: string;
+  /**
+   * Offset ranges in the same file whose characters must never be printed (a found secret).
+   * The engine masks them in every code frame and snippet it stores on the finding.
+   */
+  redact?: Array<{ start: number; end: number }>;
+}
+
+export interface RuleContext {
+  readonly project: Project;
+  /** Sorted by path. */
+  readonly sourceFiles: readonly ScannedSourceFile[];
+  /** Sorted by path. */
+  readonly textFiles: readonly ScannedTextFile[];
+  /** The rule's `options` object from config (empty when none). */
+  readonly options: Readonly<Record<string, unknown>>;
+  report(descriptor: ReportDescriptor): void;
+}
+
+/** The type of one rule option; config values are checked against it before any rule runs. */
+export type RuleOptionType = 'string' | 'string[]' | 'boolean' | 'number';
+
+export interface Rule {
+  meta: RuleMeta;
+  /** Options the rule reads from ctx.options; any other key in config is an error. */
+  optionsSchema?: Record<string, RuleOptionType>;
+  /** Pure: reads ctx, calls ctx.report; never prints, never touches the file system. */
+  check(ctx: RuleContext): void;
+}
+
+export interface Suppression {
+  kind: 'inSource';
+  justification: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  confidence: Confidence;
+  message: string;
+  file: string;
+  /** 1-based */
+  line: number;
+  /** 1-based, UTF-16 code units */
+  column: number;
+  endLine: number;
+  /** 1-based, exclusive (the column after the last character), UTF-16 code units */
+  endColumn: number;
+  route?: { method: string; path: string };
+  controls: ControlRefs;
+  trace: TraceStep[];
+  /** sha256-based, stable across unrelated edits: rule + file + normalized flagged line (+ occurrence). */
+  fingerprint: string;
+  /** github/codeql-action primaryLocationLineHash of the finding's first line ("hex:occurrence"). */
+  lineHash: string;
+  remediation: string;
+  /** Up to 3 lines around the finding, secrets masked; `line` is 1-based. */
+  codeFrame: Array<{ line: number; text: string }>;
+  suppression?: Suppression;
+}
+
+export interface ScanWarning {
+  /** Machine-readable kind, e.g. "parse-error", "file-too-large", "unused-suppression". */
+  code: string;
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+export interface ScanResult {
+  /** Version of the JSON shape (schema/scan-result.schema.json), bumped on breaking changes. */
+  schemaVersion: '1.0.0';
+  tool: { name: 'trustscan'; version: string };
+  /** Absolute path of the scan root is never stored (determinism); paths are relative to it. */
+  rules: RuleMeta[];
+  /** Sorted by file, line, column, ruleId. Includes suppressed findings (with `suppression`). */
+  findings: Finding[];
+  warnings: ScanWarning[];
+  stats: {
+    filesScanned: number;
+    linesScanned: number;
+    filesSkipped: number;
+    /** Only present when timing was asked for (it would break byte-identical output). */
+    durationMs?: number;
+  };
+}
