@@ -5,7 +5,7 @@ import { makeProject, runCli } from './helpers/cli.js';
 
 // Fabricated, shape-correct credentials (not real keys).
 const STRIPE_KEY = 'sk_live_9fQ2mXz7LkP4wR8tYv1Nb6Hc3Jd5';
-const GITHUB_TOKEN = 'ghp_R8mK2xQ9vL4tZ7wP1nB6yH3cJ5dF0gS2aT4';
+const GITHUB_TOKEN = 'ghp_R8mK2xQ9vL4tZ7wP1nB6yH3cJ5dF0gS2aT4q';
 
 const vulnerableApp = {
   'src/config.ts': `export const stripe = { apiKey: '${STRIPE_KEY}' };\n`,
@@ -303,6 +303,25 @@ describe('trustscan rules', () => {
     expect(secret.controls.cwe).toContainEqual({ id: 'CWE-798', title: 'Use of Hard-coded Credentials' });
     const text = await runCli(['rules'], { cwd });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/hardcoded-secret \(critical, confidence \w+\)/);
+    expect(text.stdout).toMatch(/hardcoded-secret +\(critical, confidence \w+\)/);
+  });
+});
+
+describe('trustscan scan: masking', () => {
+  it('masks every secret of a file in every code frame, including the neighbouring lines', async () => {
+    const cwd = makeProject({
+      'src/aws.ts': [
+        'export const aws = {',
+        "  accessKeyId: 'AKIAXXOTEBVMZWXRBL6F',",
+        "  secretAccessKey: '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',",
+        '};',
+      ].join('\n'),
+    });
+    for (const format of ['text', 'json', 'sarif']) {
+      const run = await runCli(['scan', '-f', format], { cwd });
+      expect(run.stdout).toContain('src/aws.ts');
+      expect(run.stdout).not.toContain('AKIAXXOTEBVMZWXRBL6F');
+      expect(run.stdout).not.toContain('iB3Iw5xUZlcD/GRjYEC5n4H/Mc7Kfnk1/N7NWjpl');
+    }
   });
 });

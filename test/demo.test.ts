@@ -1,0 +1,76 @@
+/**
+ * End to end through the built CLI (bin/trustscan.js -> dist/), as `npm run demo` runs it:
+ * the demo's planted secrets are all found, nothing else is, no secret is printed whole,
+ * and the SARIF passes Microsoft's SARIF Multitool with no errors and no warnings.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listFiles } from './helpers/markers.js';
+import { validateSarif } from './helpers/validate-sarif.js';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const demoDir = path.join(repoRoot, 'examples/demo');
+const outDir = mkdtempSync(path.join(tmpdir(), 'trustscan-demo-'));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+function trustscan(args: string[]) {
+  return spawnSync(process.execPath, [path.join(repoRoot, 'bin/trustscan.js'), ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+}
+
+/** Lines the demo marks `VULN: hardcoded-secret`, as "path:line" relative to the repo root. */
+function plantedSecrets(): string[] {
+  const planted: string[] = [];
+  for (const file of listFiles(demoDir)) {
+    readFileSync(path.join(demoDir, file), 'utf8')
+      .split('\n')
+      .forEach((text, index) => {
+        if (/(?:\/\/|#)\s*VULN: hardcoded-secret\s*$/.test(text)) planted.push(`examples/demo/${file}:${index + 1}`);
+      });
+  }
+  return planted.sort();
+}
+
+describe('npm run demo', () => {
+  it('finds every planted secret and nothing else, with exit 1 at the default gate', () => {
+    const run = trustscan(['scan', 'examples/demo', '-f', 'json']);
+    expect(run.status, run.stderr).toBe(1);
+    const result = JSON.parse(run.stdout);
+    const reported = result.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`).sort();
+    expect(reported).toEqual(plantedSecrets());
+  });
+
+  it('never prints a planted secret whole, in any format', () => {
+    const secrets: string[] = [];
+    for (const file of listFiles(demoDir)) {
+      for (const line of readFileSync(path.join(demoDir, file), 'utf8').split('\n')) {
+        if (!/VULN: hardcoded-secret/.test(line)) continue;
+        const quoted = /'([^']{12,})'/.exec(line)?.[1] ?? /=(\S{12,})/.exec(line)?.[1];
+        if (quoted) secrets.push(quoted);
+      }
+    }
+    expect(secrets.length).toBeGreaterThanOrEqual(8);
+    for (const format of ['text', 'json', 'sarif']) {
+      const run = trustscan(['scan', 'examples/demo', '-f', format]);
+      for (const secret of secrets) expect(run.stdout + run.stderr).not.toContain(secret);
+    }
+  });
+
+  it('writes SARIF that the SARIF Multitool accepts with no errors and no warnings', () => {
+    const sarifFile = path.join(outDir, 'demo.sarif');
+    const run = trustscan(['scan', 'examples/demo', '-f', 'sarif', '-o', sarifFile, '--fail-on', 'none']);
+    expect(run.status, run.stderr).toBe(0);
+    const sarif = readFileSync(sarifFile, 'utf8');
+    expect(JSON.parse(sarif).runs[0].results.length).toBeGreaterThan(0);
+    const validation = validateSarif(sarif);
+    expect(validation.errors).toEqual([]);
+    expect(validation.warnings).toEqual([]);
+  }, 120_000);
+});
