@@ -72,6 +72,9 @@ export const TEST_EXCLUDED = [
   '**/fixtures/**',
   '**/mocks/**',
   '**/__snapshots__/**',
+  // Test environments: values there configure throwaway test services.
+  '**/.env.test',
+  '**/.env.test.*',
   '**/cypress/**',
   '**/playwright/**',
 ];

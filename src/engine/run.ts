@@ -10,7 +10,7 @@ import type {
   Severity,
 } from '../types.js';
 import { findingFingerprint } from './fingerprint.js';
-import { computeLineHashes } from '../reporters/line-hash.js';
+import { computeLineHashes } from './line-hash.js';
 import { redactRanges } from './redact.js';
 import { SourceText } from './source-text.js';
 import { parseSuppressions, type SuppressionComment } from './suppressions.js';
@@ -77,7 +77,18 @@ export function runRules(options: {
     return sourceText;
   };
 
-  const findings = dedupeReports(reports).map((report) => toFinding(report, sourceTextOf(report.file)));
+  // Every secret found in a file is masked in every code frame of that file: a frame shows the
+  // lines around its own finding, and those may hold another finding's secret.
+  const redactionsByFile = new Map<string, Array<{ start: number; end: number }>>();
+  for (const report of reports) {
+    if (!report.redact?.length) continue;
+    const ranges = redactionsByFile.get(report.file) ?? [];
+    ranges.push(...report.redact);
+    redactionsByFile.set(report.file, ranges);
+  }
+  const findings = dedupeReports(reports).map((report) =>
+    toFinding(report, sourceTextOf(report.file), redactionsByFile.get(report.file) ?? []),
+  );
   findings.sort(compareFindings);
   assignFingerprintOccurrences(findings);
   assignLineHashes(findings, sourceTextOf);
@@ -97,11 +108,10 @@ function dedupeReports(reports: RawReport[]): RawReport[] {
   });
 }
 
-function toFinding(report: RawReport, sourceText: SourceText): Finding {
+function toFinding(report: RawReport, sourceText: SourceText, redact: ReadonlyArray<{ start: number; end: number }>): Finding {
   const { meta } = report.rule.rule;
   const start = sourceText.position(report.start);
   const end = sourceText.position(Math.max(report.end, report.start));
-  const redact = report.redact ?? [];
   const firstFrameLine = Math.max(1, start.line - 1);
   const lastFrameLine = Math.min(sourceText.lineCount, start.line + 1);
   const codeFrame: Finding['codeFrame'] = [];

@@ -87,9 +87,12 @@ describe('hardcoded-secret fixtures', () => {
         expect(range.start).toBeGreaterThanOrEqual(report.start);
         expect(range.end).toBeLessThanOrEqual(report.end);
         const secret = text.slice(range.start, range.end);
-        // Any 9 consecutive secret characters in a message would be a leak (the mask shows at most 4 + 4).
+        // Any 9 consecutive secret characters in a message would be a leak (the mask shows at most 4 + 4);
+        // windows with spaces are PEM armor words (`OPENSSH PRIVATE KEY`), which the message may name.
         for (let index = 0; index + 9 <= secret.length; index++) {
-          expect(report.message.includes(secret.slice(index, index + 9)), report.message).toBe(false);
+          const window = secret.slice(index, index + 9);
+          if (/\s/.test(window)) continue;
+          expect(report.message.includes(window), report.message).toBe(false);
         }
       }
     }

@@ -1,0 +1,529 @@
+import { ts } from 'ts-morph';
+import type { ReportDescriptor, RuleContext, ScannedSourceFile, ScannedTextFile, Severity } from '../types.js';
+import { defineRule } from './define-rule.js';
+import { readEnvEntries, readYamlEntries } from './utils/config-file-entries.js';
+import { maskSecret } from './utils/mask-secret.js';
+import { findNamedSecretShape, findSecretShape } from './utils/secret-patterns.js';
+import {
+  findUrlCredentials,
+  isIdentifierLikeName,
+  isSecretName,
+  normalizeName,
+  passesNamedSecretGate,
+  passesSinkSecretGate,
+} from './utils/secret-values.js';
+
+/** Where a literal is used as a key or password by position: `jwt.sign(payload, KEY)`. */
+interface SecretSink {
+  /** How the call reads in a message: `jwt.sign`, `new Pool`. */
+  callee: string;
+  /** What the argument is: "JWT signing key". */
+  description: string;
+}
+
+/** A string found in a file, with what is known about where it sits. */
+interface SecretCandidate {
+  value: string;
+  /** Names the value is bound to, nearest first: the variable, property or key, an env var it falls back for. */
+  names: string[];
+  /** Names of enclosing objects (`aws` in `{ aws: { secret } }`); they refine provider shapes only. */
+  outerNames: string[];
+  sink?: SecretSink;
+  /** A template with substitutions: only self-evident shapes count, since its names describe the whole. */
+  partial: boolean;
+  start: number;
+  end: number;
+  /** The characters to mask when the secret's own offsets are unknown: the whole string's content. */
+  contentStart: number;
+  contentEnd: number;
+  /** Offset in the file of the value's first character, when value maps one to one onto the file text. */
+  exactValueStart?: number;
+}
+
+interface SecretDetection {
+  description: string;
+  severity: Severity;
+  /** Found by the sink it reaches: the message names the call rather than a name. */
+  bySink?: boolean;
+  /** The secret's characters within the candidate's value. */
+  start: number;
+  end: number;
+}
+
+type StringNode = ts.StringLiteral | ts.NoSubstitutionTemplateLiteral;
+
+/** Shorter strings cannot carry a credential worth reporting, and most literals are short: the first filter. */
+const MINIMUM_LENGTH = 8;
+
+export default defineRule({
+  meta: {
+    id: 'hardcoded-secret',
+    title: 'Hardcoded secret in source',
+    severity: 'critical',
+    confidence: 'high',
+    controls: {
+      soc2: ['CC6.1', 'CC8.1'],
+      owaspApi: [],
+      cwe: ['CWE-798', 'CWE-321'],
+      pciDss: ['8.6.2', '8.3.2'],
+      hipaa: ['164.312(d)'],
+      gdpr: ['Art. 32(1)(b)'],
+    },
+    docs: {
+      description: 'Finds credentials, API keys, private keys and signing secrets written into source and committed config files.',
+      remediation: 'Move the secret to a secret manager or an environment variable read at startup, and rotate the exposed credential.',
+    },
+  },
+  check(ctx) {
+    for (const file of ctx.sourceFiles) scanSourceFile(file, ctx);
+    for (const file of ctx.textFiles) scanTextFile(file, ctx);
+  },
+});
+
+function scanSourceFile(file: ScannedSourceFile, ctx: RuleContext): void {
+  const sourceFile = file.sourceFile.compilerNode;
+  const candidates = new Map<ts.Node, StringNode | ts.TemplateExpression>();
+  const sinksByLiteral = new Map<ts.Node, SecretSink>();
+  const sinkIdentifiers: Array<{ name: string; sink: SecretSink }> = [];
+  const constantLiterals = new Map<string, StringNode | null>();
+  const importsJsonWebToken = file.text.includes('jsonwebtoken');
+
+  const markSink = (argument: ts.Expression | undefined, sink: SecretSink): void => {
+    if (!argument) return;
+    const target = unwrapSinkArgument(argument);
+    if (ts.isStringLiteral(target) || ts.isNoSubstitutionTemplateLiteral(target)) sinksByLiteral.set(target, sink);
+    else if (ts.isIdentifier(target)) sinkIdentifiers.push({ name: target.text, sink });
+  };
+
+  const visit = (node: ts.Node): void => {
+    switch (node.kind) {
+      case ts.SyntaxKind.StringLiteral:
+      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+        if ((node as StringNode).text.length >= MINIMUM_LENGTH && !isNonValuePosition(node)) candidates.set(node, node as StringNode);
+        return;
+      case ts.SyntaxKind.TemplateExpression:
+        candidates.set(node, node as ts.TemplateExpression);
+        break;
+      case ts.SyntaxKind.ImportDeclaration:
+      case ts.SyntaxKind.ExportDeclaration:
+        return;
+      case ts.SyntaxKind.CallExpression:
+      case ts.SyntaxKind.NewExpression:
+        findSinkArguments(node as ts.CallExpression | ts.NewExpression, importsJsonWebToken, markSink);
+        break;
+      case ts.SyntaxKind.VariableDeclaration:
+        recordConstantLiteral(node as ts.VariableDeclaration, constantLiterals);
+        break;
+      default:
+        // Type positions hold literal types (`'access' | 'refresh'`), never values.
+        if (ts.isTypeNode(node) && node.kind !== ts.SyntaxKind.ExpressionWithTypeArguments) return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(sourceFile, visit);
+
+  for (const { name, sink } of sinkIdentifiers) {
+    const literal = constantLiterals.get(name);
+    if (literal && !sinksByLiteral.has(literal)) sinksByLiteral.set(literal, sink);
+  }
+
+  for (const node of candidates.values()) {
+    const candidate = describeSourceCandidate(node, sourceFile, file.text, sinksByLiteral.get(node));
+    const detection = detectSecret(candidate);
+    if (detection) reportDetection(ctx, file.path, candidate, detection);
+  }
+}
+
+/** Strings that are names of things rather than values: module specifiers, property keys, `require('x')`. */
+function isNonValuePosition(node: ts.Node): boolean {
+  const parent = node.parent;
+  if (!parent) return true;
+  switch (parent.kind) {
+    case ts.SyntaxKind.PropertyAssignment:
+    case ts.SyntaxKind.PropertyDeclaration:
+    case ts.SyntaxKind.PropertySignature:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.EnumMember:
+    case ts.SyntaxKind.BindingElement:
+      return (parent as ts.NamedDeclaration).name === node;
+    case ts.SyntaxKind.ElementAccessExpression:
+      return (parent as ts.ElementAccessExpression).argumentExpression === node;
+    case ts.SyntaxKind.ExternalModuleReference:
+    case ts.SyntaxKind.LiteralType:
+    case ts.SyntaxKind.ImportType:
+      return true;
+    case ts.SyntaxKind.CallExpression: {
+      const call = parent as ts.CallExpression;
+      return (
+        call.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(call.expression) && call.expression.text === 'require')
+      );
+    }
+    default:
+      return false;
+  }
+}
+
+function recordConstantLiteral(declaration: ts.VariableDeclaration, constants: Map<string, StringNode | null>): void {
+  if (!ts.isIdentifier(declaration.name) || !declaration.initializer) return;
+  if (!(ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const)) return;
+  const literal = unwrapSinkArgument(declaration.initializer);
+  if (!ts.isStringLiteral(literal) && !ts.isNoSubstitutionTemplateLiteral(literal)) return;
+  const name = declaration.name.text;
+  // Two constants of one name in one file: we cannot tell which reaches the sink.
+  constants.set(name, constants.has(name) ? null : literal);
+}
+
+/** The literal an argument evaluates to when it is one: through parentheses, casts, `env || 'fallback'`, `Buffer.from('x')`. */
+function unwrapSinkArgument(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  for (;;) {
+    if (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isSatisfiesExpression(current)) {
+      current = current.expression;
+    } else if (ts.isBinaryExpression(current) && isFallbackOperator(current.operatorToken.kind)) {
+      current = current.right;
+    } else if (ts.isCallExpression(current) && isBufferFrom(current) && current.arguments.length > 0) {
+      current = current.arguments[0]!;
+    } else {
+      return current;
+    }
+  }
+}
+
+function isFallbackOperator(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.BarBarToken || kind === ts.SyntaxKind.QuestionQuestionToken;
+}
+
+function isBufferFrom(call: ts.CallExpression): boolean {
+  const callee = call.expression;
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'from' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Buffer';
+}
+
+/** Positional key/secret parameters of well-known APIs. */
+const POSITIONAL_SINKS: ReadonlyArray<{ callee: RegExp; index: number; description: string; needsJwtObject?: boolean }> = [
+  { callee: /^(?:sign|verify)$/, index: 1, description: 'JWT signing key', needsJwtObject: true },
+  { callee: /^createHmac$/, index: 1, description: 'HMAC key' },
+  { callee: /^create(?:De)?[Cc]ipheriv$/, index: 1, description: 'encryption key' },
+  { callee: /^createSecretKey$/, index: 0, description: 'secret key' },
+  { callee: /^cookieParser$/, index: 0, description: 'cookie signing secret' },
+  { callee: /^Sequelize$/, index: 2, description: 'database password' },
+];
+
+/**
+ * Calls whose options object carries credentials: session/cookie middleware, JWT and passport
+ * strategies (`super({ secretOrKey })` in Nest), database clients, mailers, Nest modules.
+ */
+const OPTIONS_SINK_CALLEES =
+  /^(?:session|expressSession|cookieSession|fastifySession|fastifyJwt|fastifyCookie|getIronSession|ironSession|sealData|unsealData|Pool|Client|createConnection|createPool|createPoolCluster|Sequelize|DataSource|knex|Knex|createClient|Redis|Cluster|MongoClient|connect|forRoot|register|NextAuth|Strategy|JwtStrategy|super|expressjwt|expressJwt|jwt|auth|sign|verify|createTransport)$/;
+
+const OPTIONS_SINK_PROPERTIES: Readonly<Record<string, string>> = {
+  secret: 'secret',
+  secretOrKey: 'signing secret',
+  secretOrPrivateKey: 'signing key',
+  privateKey: 'private key',
+  password: 'password',
+  pass: 'password',
+  passphrase: 'passphrase',
+  keys: 'signing key',
+  clientSecret: 'client secret',
+};
+
+function findSinkArguments(
+  call: ts.CallExpression | ts.NewExpression,
+  importsJsonWebToken: boolean,
+  markSink: (argument: ts.Expression | undefined, sink: SecretSink) => void,
+): void {
+  const args = call.arguments;
+  if (!args || args.length === 0) return;
+  const callee = call.expression;
+  let calleeName: string | undefined;
+  let objectName: string | undefined;
+  if (ts.isIdentifier(callee)) calleeName = callee.text;
+  else if (callee.kind === ts.SyntaxKind.SuperKeyword) calleeName = 'super';
+  else if (ts.isPropertyAccessExpression(callee)) {
+    calleeName = callee.name.text;
+    const object = callee.expression;
+    if (ts.isIdentifier(object)) objectName = object.text;
+    else if (ts.isPropertyAccessExpression(object)) objectName = object.name.text;
+  }
+  if (!calleeName) return;
+  const isNew = ts.isNewExpression(call);
+  const calleeText = `${isNew ? 'new ' : ''}${objectName ? `${objectName}.` : ''}${calleeName}`;
+
+  for (const positional of POSITIONAL_SINKS) {
+    if (!positional.callee.test(calleeName)) continue;
+    if (positional.needsJwtObject && !(objectName ? /jwt|jsonwebtoken/i.test(objectName) : importsJsonWebToken)) continue;
+    markSink(args[positional.index], { callee: calleeText, description: positional.description });
+  }
+
+  if (!OPTIONS_SINK_CALLEES.test(calleeName)) return;
+  for (const argument of args) {
+    if (ts.isObjectLiteralExpression(argument)) findSinkProperties(argument, calleeText, 0, markSink);
+  }
+}
+
+function findSinkProperties(
+  object: ts.ObjectLiteralExpression,
+  calleeText: string,
+  depth: number,
+  markSink: (argument: ts.Expression | undefined, sink: SecretSink) => void,
+): void {
+  for (const property of object.properties) {
+    const name = property.name && propertyNameText(property.name);
+    if (!name) continue;
+    const description = OPTIONS_SINK_PROPERTIES[name];
+    if (ts.isShorthandPropertyAssignment(property)) {
+      if (description) markSink(property.name, { callee: calleeText, description });
+      continue;
+    }
+    if (!ts.isPropertyAssignment(property)) continue;
+    const initializer = property.initializer;
+    // Nested options: `knex({ connection: { password } })`, `createTransport({ auth: { pass } })`.
+    if (ts.isObjectLiteralExpression(initializer) && depth < 2) findSinkProperties(initializer, calleeText, depth + 1, markSink);
+    else if (description && ts.isArrayLiteralExpression(initializer)) {
+      for (const element of initializer.elements) markSink(element, { callee: calleeText, description });
+    } else if (description) markSink(initializer, { callee: calleeText, description });
+  }
+}
+
+function propertyNameText(name: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name) || ts.isPrivateIdentifier(name)) {
+    return name.text;
+  }
+  return undefined;
+}
+
+/** The name of what an expression reads: `x`, `a.b.x`, `a['x']`, `config.get('x')`, `process.env.X`. */
+function expressionName(expression: ts.Expression): string | undefined {
+  if (ts.isIdentifier(expression)) return expression.text;
+  if (ts.isPropertyAccessExpression(expression)) return expression.name.text;
+  if (ts.isElementAccessExpression(expression) && ts.isStringLiteralLike(expression.argumentExpression)) return expression.argumentExpression.text;
+  if (ts.isCallExpression(expression) && ts.isPropertyAccessExpression(expression.expression)) {
+    const first = expression.arguments[0];
+    if (/^get/.test(expression.expression.name.text) && first && ts.isStringLiteralLike(first)) return first.text;
+  }
+  return undefined;
+}
+
+function describeSourceCandidate(
+  node: StringNode | ts.TemplateExpression,
+  sourceFile: ts.SourceFile,
+  text: string,
+  sink: SecretSink | undefined,
+): SecretCandidate {
+  const start = node.getStart(sourceFile);
+  const end = node.end;
+  const partial = ts.isTemplateExpression(node);
+  // `${}` stands in for each substitution, so the placeholder checks treat that part as unknown.
+  const value = partial ? node.head.text + node.templateSpans.map((span) => `\${}${span.literal.text}`).join('') : node.text;
+  const names: string[] = [];
+  const outerNames: string[] = [];
+
+  let current: ts.Node = node;
+  let parent = node.parent;
+  for (;;) {
+    if (
+      ts.isParenthesizedExpression(parent) ||
+      ts.isAsExpression(parent) ||
+      ts.isSatisfiesExpression(parent) ||
+      ts.isNonNullExpression(parent) ||
+      ts.isTypeAssertionExpression(parent) ||
+      ts.isArrayLiteralExpression(parent) ||
+      (ts.isConditionalExpression(parent) && parent.condition !== current)
+    ) {
+      // transparent
+    } else if (ts.isBinaryExpression(parent) && isFallbackOperator(parent.operatorToken.kind) && parent.right === current) {
+      const fallbackFor = expressionName(parent.left);
+      if (fallbackFor) names.push(fallbackFor);
+    } else if (ts.isCallExpression(parent) && isBufferFrom(parent)) {
+      // transparent
+    } else {
+      break;
+    }
+    current = parent;
+    parent = parent.parent;
+  }
+
+  if (
+    (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isParameter(parent) || ts.isBindingElement(parent)) &&
+    parent.initializer === current
+  ) {
+    if (ts.isIdentifier(parent.name)) names.unshift(parent.name.text);
+  } else if (ts.isPropertyAssignment(parent) && parent.initializer === current) {
+    const name = propertyNameText(parent.name);
+    if (name) names.unshift(name);
+    collectEnclosingPropertyNames(parent, outerNames);
+  } else if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === current) {
+    const name = expressionName(parent.left);
+    if (name) names.unshift(name);
+  } else if (ts.isJsxAttribute(parent)) {
+    const name = parent.name.getText(sourceFile);
+    names.unshift(name);
+  } else if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.[1] === current) {
+    // `headers.set('X-Api-Key', '...')`, `config.set('jwtSecret', '...')`
+    const key = parent.arguments[0];
+    if (key && ts.isStringLiteralLike(key)) names.unshift(key.text);
+  }
+
+  const exactValueStart = !partial && text.slice(start + 1, end - 1) === value ? start + 1 : undefined;
+  return { value, names, outerNames, sink, partial, start, end, contentStart: start + 1, contentEnd: end - 1, exactValueStart };
+}
+
+function collectEnclosingPropertyNames(property: ts.PropertyAssignment, into: string[]): void {
+  let node: ts.Node = property.parent;
+  while (into.length < 3 && ts.isObjectLiteralExpression(node) && ts.isPropertyAssignment(node.parent)) {
+    const name = propertyNameText(node.parent.name);
+    if (name) into.push(name);
+    node = node.parent.parent;
+  }
+}
+
+function scanTextFile(file: ScannedTextFile, ctx: RuleContext): void {
+  if (file.kind === 'json') {
+    scanJsonFile(file, ctx);
+    return;
+  }
+  const entries = file.kind === 'env' ? readEnvEntries(file.text) : readYamlEntries(file.text);
+  for (const entry of entries) {
+    if (entry.value.length < MINIMUM_LENGTH) continue;
+    const candidate: SecretCandidate = {
+      value: entry.value,
+      names: [entry.key],
+      outerNames: entry.parentKeys,
+      partial: false,
+      start: entry.nodeStart,
+      end: entry.end,
+      contentStart: entry.start,
+      contentEnd: entry.end,
+      exactValueStart: entry.exact ? entry.start : undefined,
+    };
+    const detection = detectSecret(candidate);
+    if (detection) reportDetection(ctx, file.path, candidate, detection);
+  }
+}
+
+function scanJsonFile(file: ScannedTextFile, ctx: RuleContext): void {
+  const json = ts.parseJsonText(file.path, file.text);
+  // parseJsonText sets no parent pointers, so the walk carries the enclosing keys itself (nearest first).
+  const visit = (node: ts.Node, keys: readonly string[]): void => {
+    if (ts.isObjectLiteralExpression(node)) {
+      for (const property of node.properties) {
+        if (!ts.isPropertyAssignment(property)) continue;
+        const name = propertyNameText(property.name);
+        visit(property.initializer, name === undefined ? keys : [name, ...keys]);
+      }
+    } else if (ts.isArrayLiteralExpression(node)) {
+      for (const element of node.elements) visit(element, keys);
+    } else if (ts.isStringLiteral(node) && node.text.length >= MINIMUM_LENGTH) {
+      const start = node.getStart(json);
+      const candidate: SecretCandidate = {
+        value: node.text,
+        names: keys.slice(0, 1),
+        outerNames: keys.slice(1, 4),
+        partial: false,
+        start,
+        end: node.end,
+        contentStart: start + 1,
+        contentEnd: node.end - 1,
+        exactValueStart: file.text.slice(start + 1, node.end - 1) === node.text ? start + 1 : undefined,
+      };
+      const detection = detectSecret(candidate);
+      if (detection) reportDetection(ctx, file.path, candidate, detection);
+    }
+  };
+  for (const statement of json.statements) visit(statement.expression, []);
+}
+
+const normalizedNameCache = new Map<string, string>();
+
+function normalizedNameOf(name: string): string {
+  let normalized = normalizedNameCache.get(name);
+  if (normalized === undefined) {
+    normalized = normalizeName(name);
+    if (normalizedNameCache.size < 10_000) normalizedNameCache.set(name, normalized);
+  }
+  return normalized;
+}
+
+/** `Authorization: 'Bearer abc'` holds the token after the scheme. */
+const AUTH_SCHEME = /^(?:Bearer|Basic|Token)\s+(\S+)$/i;
+
+/** OpenAPI `example:` blocks and the like show what a response looks like, sample tokens included. */
+const DOCUMENTATION_EXAMPLE_KEY = /^(?:x-)?(?:examples?|samples?)$/i;
+
+/** One detection per string: provider shapes first, since they name the credential. */
+function detectSecret(candidate: SecretCandidate): SecretDetection | undefined {
+  const { value } = candidate;
+  const shapeMatch = findSecretShape(value);
+  // A live provider credential is a leak even in documentation; a sample JWT or password there is not.
+  const inExample = [...candidate.names, ...candidate.outerNames].some((name) => DOCUMENTATION_EXAMPLE_KEY.test(name));
+  if (shapeMatch && (shapeMatch.severity === 'critical' || !inExample)) return shapeMatch;
+  if (inExample) return undefined;
+  const urlCredentials = findUrlCredentials(value);
+  if (urlCredentials) {
+    return { description: 'password in connection URL', severity: 'high', start: urlCredentials.start, end: urlCredentials.end };
+  }
+  if (candidate.partial) return undefined;
+
+  const names = candidate.names.map(normalizedNameOf);
+  const namedShape = findNamedSecretShape(value, [...names, ...candidate.outerNames.map(normalizedNameOf).map((outer) => `${outer} ${names[0] ?? ''}`)]);
+  if (namedShape) return namedShape;
+
+  if (candidate.sink && passesSinkSecretGate(value)) {
+    return { description: candidate.sink.description, severity: 'high', start: 0, end: value.length, bySink: true };
+  }
+
+  const secretName = names.find((name, index) => isIdentifierLikeName(candidate.names[index]!) && isSecretName(name));
+  if (secretName === undefined) return undefined;
+  const scheme = AUTH_SCHEME.exec(value);
+  const secret = scheme ? scheme[1]! : value;
+  if (!passesNamedSecretGate(secret)) return undefined;
+  const start = value.length - secret.length;
+  return { description: describeSecretName(secretName), severity: 'high', start, end: value.length };
+}
+
+function describeSecretName(normalizedName: string): string {
+  if (/\b(?:password|passwd|pwd|pass|passphrase)\b/.test(normalizedName)) return 'password';
+  if (/\bprivate key\b/.test(normalizedName)) return 'private key';
+  if (/\bclient secret\b/.test(normalizedName)) return 'client secret';
+  if (/\bapi ?key\b|\bapikey\b/.test(normalizedName)) return 'API key';
+  if (/\btokens?\b|\bbearer\b|\bauthorization\b/.test(normalizedName)) return 'token';
+  if (/\bcredentials?\b|\bcreds\b/.test(normalizedName)) return 'credential';
+  return 'secret';
+}
+
+const PEM_ARMOR = /^-----BEGIN ([A-Z0-9 ]*?)\s*PRIVATE KEY(?: BLOCK)?-----([\s\S]*?)-----END/;
+
+/** A PEM block's ends are its armor lines; masking shows the key material's ends instead. */
+function maskedForm(secret: string, description: string): { masked: string; description: string } {
+  const pem = PEM_ARMOR.exec(secret);
+  if (!pem) return { masked: maskSecret(secret), description };
+  const body = pem[2]!.replace(/\\[nr]|\s|[A-Za-z-]+:[^\n]*\n/g, '');
+  const algorithm = pem[1]!.trim();
+  return { masked: maskSecret(body), description: algorithm ? `${algorithm} private key` : description };
+}
+
+function reportDetection(ctx: RuleContext, file: string, candidate: SecretCandidate, detection: SecretDetection): void {
+  const secret = candidate.value.slice(detection.start, detection.end);
+  const { masked, description } = maskedForm(secret, detection.description);
+  const name = candidate.names[0];
+  const where =
+    candidate.sink && (detection.bySink || !name)
+      ? ` passed to \`${candidate.sink.callee}\``
+      : name
+        ? ` in \`${name.length > 60 ? `${name.slice(0, 57)}...` : name}\``
+        : '';
+  const redact =
+    candidate.exactValueStart !== undefined
+      ? { start: candidate.exactValueStart + detection.start, end: candidate.exactValueStart + detection.end }
+      : { start: candidate.contentStart, end: candidate.contentEnd };
+  const descriptor: ReportDescriptor = {
+    file,
+    start: candidate.start,
+    end: candidate.end,
+    message: `Hardcoded ${description} \`${masked}\`${where}; load it from the environment or a secret manager and rotate it.`,
+    severity: detection.severity,
+    redact: [redact],
+  };
+  ctx.report(descriptor);
+}

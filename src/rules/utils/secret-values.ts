@@ -1,0 +1,178 @@
+/**
+ * Judgements about names and values that are not provider-specific: is this name a secret's
+ * name, is this value a placeholder a person typed, does it look generated. Shared by the
+ * TypeScript walk and the .env / JSON / YAML readers so every file kind is judged alike.
+ */
+import { characterClassCount, isLowVarietyString, shannonEntropy, totalEntropyBits } from './entropy.js';
+
+/** `dbPassword`, `DB_PASSWORD`, `db-password`, `db.password` -> `db password`. */
+export function normalizeName(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+const SECRET_NAME =
+  /\b(?:password|passwords|passwd|passphrase|pwd|pass|secret|secrets|token|tokens|api ?key|apikey|access key|private key|privkey|secret key|signing key|encryption key|enc key|master key|session key|auth key|client secret|credential|credentials|creds|auth|bearer|authorization|license key|webhook key)\b/;
+
+/**
+ * The last word of a name says what the value is. `passwordField`, `tokenUrl`, `apiKeyHeader`
+ * hold the name of a field, a URL, a header: about a secret, not the secret.
+ */
+const DESCRIPTOR_LAST_WORD = new Set([
+  'field', 'fields', 'name', 'names', 'type', 'types', 'kind', 'url', 'urls', 'uri', 'endpoint', 'path', 'paths', 'file',
+  'files', 'dir', 'folder', 'header', 'headers', 'label', 'placeholder', 'message', 'messages', 'msg', 'error', 'errors',
+  'hint', 'title', 'text', 'description', 'desc', 'regex', 'regexp', 'pattern', 'length', 'len', 'min', 'max', 'size',
+  'count', 'expires', 'expiry', 'expiration', 'exp', 'ttl', 'lifetime', 'timeout', 'age', 'policy', 'route', 'param',
+  'params', 'query', 'id', 'ids', 'prefix', 'suffix', 'version', 'algorithm', 'algorithms', 'alg', 'algo', 'strength',
+  'rounds', 'cost', 'hash', 'hashed', 'checksum', 'digest', 'etag', 'integrity', 'fingerprint', 'format', 'encoding',
+  'mode', 'env', 'var', 'variable', 'prop', 'property', 'attr', 'attribute', 'column', 'input', 'selector', 'strategy',
+  'provider', 'service', 'scheme', 'location', 'source', 'audience', 'issuer', 'scope', 'scopes', 'ref', 'template',
+  'icon', 'link', 'state', 'enabled', 'required', 'visible', 'valid', 'invalid', 'status', 'validator', 'rule', 'rules',
+  'reset', 'changed', 'updated', 'created', 'at', 'date', 'time', 'generator', 'manager', 'store', 'storage', 'cache',
+  'service', 'module', 'guard', 'middleware', 'handler', 'repository', 'schema', 'dto', 'model', 'table', 'collection',
+  'lookup', 'payload', 'options', 'config', 'usage', 'method', 'methods', 'mask', 'in', 'ms', 'seconds', 'minutes',
+  'hours', 'days', 'secs', 'mins', 'address', 'addr', 'css', 'xpath', 'locator', 'element', 'button', 'duration', 'interval', 'delay', 'limit', 'bytes', 'bits', 'enable', 'disable',
+]);
+
+/** Names that say the value is public or fake on purpose. */
+const NON_SECRET_NAME = /\b(?:public|publishable|pub|example|sample|dummy|fake|mock|test|placeholder|hashed|salt rounds|csrf|xsrf|i18n|translation|label)\b/;
+
+/**
+ * Names that are not identifiers or config keys: display strings used as keys (`"API key"` in a
+ * translation catalog) and package names (`"@acme/auth"` in package.json dependencies).
+ */
+export function isIdentifierLikeName(rawName: string): boolean {
+  return !/\s/.test(rawName) && !rawName.startsWith('@') && !rawName.includes('/');
+}
+
+/** True when the name says it holds a secret (after normalizeName). */
+export function isSecretName(normalizedName: string): boolean {
+  if (!SECRET_NAME.test(normalizedName) || NON_SECRET_NAME.test(normalizedName)) return false;
+  const words = normalizedName.split(' ');
+  // Identifiers and config keys have a few words; a sentence used as a key (i18n catalogs) is copy.
+  if (words.length > 6) return false;
+  return !DESCRIPTOR_LAST_WORD.has(words[words.length - 1]!);
+}
+
+/** Substrings that mark a value as a stand-in, in any letter case. */
+const PLACEHOLDER_FRAGMENTS = [
+  'changeme', 'change-me', 'change_me', 'change me', 'changethis', 'change-this', 'change_this', 'replace', 'placeholder',
+  'example', 'dummy', 'sample', 'your', 'xxx', 'fake', 'redacted', 'insert', 'todo', 'fixme', 'notreal', 'not-real',
+  'notasecret', 'not-a-secret', 'not_a_secret', 'mock', '***', '...', 'keyboard cat', 'lorem', 'foobar', 'secret123',
+  'password123', 'sekret', 'shhh',
+];
+
+/** Whole words that make a human-typed value a default or a stand-in (`dev-secret`, `admin`, `postgres`). */
+const PLACEHOLDER_WORDS = /(?:^|[^a-z])(?:test|tests|testing|dev|development|local|localhost|demo|default|defaults|secret|secrets|password|passwd|pass|pwd|key|token|admin|root|guest|user|username|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|rabbitmq|qwerty|letmein|welcome|none|null|undefined|empty|tbd|unset|invalid|disabled|foo|bar|baz|abc|my|super|top)(?:$|[^a-z])/;
+
+/**
+ * A value a person typed into a slot rather than a credential: template syntax, documentation
+ * fillers, default credentials of local databases, or words around "secret".
+ */
+export function isPlaceholderValue(value: string): boolean {
+  const trimmed = value.trim();
+  if (trimmed.length < 4) return true;
+  if (/\$\{|\{\{|%\(|%s|\$\(|^\$[A-Za-z_]|^<.*>$|^\[.*\]$|process\.env/.test(trimmed)) return true;
+  const lower = trimmed.toLowerCase();
+  if (PLACEHOLDER_FRAGMENTS.some((fragment) => lower.includes(fragment))) return true;
+  if (isLowVarietyString(trimmed)) return true;
+  // Splitting camelCase lets `mySuperSecret` and `devPassword1` show their words.
+  const spaced = trimmed.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return looksLikeWords(trimmed) && PLACEHOLDER_WORDS.test(spaced);
+}
+
+const WORDISH = /^(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}|[a-z])(?:[-_./: ]?(?:[A-Z]?[a-z]+|[A-Z]{2,}))*[-_.@]?[0-9]{0,4}[!?@#$%&*.]?$/;
+
+/**
+ * Words, perhaps with a few digits or a symbol at the end: `admin123`, `Password1!`,
+ * `mySuperSecretKey`, `keyboard-cat`, error codes such as `auth/token_expired`. The vowel share tells words from random letters.
+ */
+export function looksLikeWords(value: string): boolean {
+  if (!WORDISH.test(value)) return false;
+  const letters = value.replace(/[^A-Za-z]/g, '');
+  if (letters.length === 0) return false;
+  const vowels = letters.replace(/[^aeiouyAEIOUY]/g, '').length;
+  return vowels / letters.length >= 0.25;
+}
+
+/**
+ * Values that fill a secret-named slot but are something else: a path to a key file, a URL
+ * without credentials, an environment variable's name, a config key, a regex, an SRI hash.
+ */
+export function isNonSecretShape(value: string): boolean {
+  return (
+    /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value) || // file path
+    /\.(?:pem|key|crt|cer|p12|pfx|json|ya?ml|txt|env)$/i.test(value) ||
+    /^[a-z][a-z0-9+.-]*:\/\/[^@\s]*$/i.test(value) || // URL without credentials
+    /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value) || // ENV_VAR_NAME
+    /^[a-z][A-Za-z]*(?:[.:][a-z][A-Za-z]*)+$/.test(value) || // config.key.path
+    /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(value) || // e-mail address
+    /^sha(?:1|256|384|512)-[A-Za-z0-9+/]+=*$/.test(value) || // subresource integrity
+    /^\$2[aby]?\$\d{2}\$[./A-Za-z0-9]{53}$/.test(value) || // bcrypt hash
+    /^\$argon2/.test(value) ||
+    /[()[\]^$|\\]{2}|\(\?[=!:<]|\\[dwsb]/.test(value) || // regex source
+    /^(?:Bearer|Basic|Token)$/i.test(value) ||
+    /^[a-z]+\/[a-z0-9.+-]+$/i.test(value) || // MIME type
+    /^0x[0-9a-fA-F]{40}$/.test(value) || // blockchain address, public by design
+    /^(?:pk_(?:live|test)_|phc_|pk\.eyJ|NRJS-)/.test(value) || // publishable client-side keys (Stripe, PostHog, Mapbox, New Relic browser)
+    /^(?:file|link|workspace|portal|npm|github|git(?:\+[a-z]+)?):/.test(value) || // dependency specifier
+    /^(?:[a-z]+)?[#.][A-Za-z_][\w-]*(?:[ >.#[][^\s]*)?$/.test(value) // CSS selector
+  );
+}
+
+/**
+ * Generated keys and typed passwords are printable ASCII (Latin-1 symbols such as `§` allowed)
+ * without spaces; words in other alphabets (`API-nøgle`, CJK text without spaces) are copy.
+ */
+const PRINTABLE_ASCII = /^[\x21-\x7e\u00a1-\u00bf\u00d7\u00f7]+$/;
+
+/**
+ * A value bound to a secret's name counts when it looks generated or like a strong password:
+ * not a placeholder, no spaces, and enough entropy for its length (a 10-character password
+ * cannot reach 3.5 bits per character, so the bar scales with the length's maximum).
+ */
+export function passesNamedSecretGate(value: string): boolean {
+  if (value.length < 8 || value.length > 500 || !PRINTABLE_ASCII.test(value)) return false;
+  if (isPlaceholderValue(value) || isNonSecretShape(value) || looksLikeWords(value)) return false;
+  const entropy = shannonEntropy(value);
+  const requiredEntropy = Math.min(3.5, 0.85 * Math.log2(value.length));
+  if (entropy < requiredEntropy || totalEntropyBits(value) < 28) return false;
+  return characterClassCount(value) >= (value.length < 16 ? 3 : 2);
+}
+
+/**
+ * A literal handed straight to a key or password parameter (jwt.sign, createHmac, a DB pool)
+ * is a secret by position, so a weaker, human-chosen value still counts; placeholders never do.
+ */
+export function passesSinkSecretGate(value: string): boolean {
+  if (value.length < 8 || value.length > 500 || !PRINTABLE_ASCII.test(value)) return false;
+  if (isPlaceholderValue(value) || isNonSecretShape(value)) return false;
+  return shannonEntropy(value) >= 2.5 && totalEntropyBits(value) >= 24;
+}
+
+export interface UrlCredentials {
+  /** The password's characters within the value. */
+  start: number;
+  end: number;
+  password: string;
+}
+
+const URL_WITH_PASSWORD = /\b[a-z][a-z0-9+.-]{1,30}:\/\/([^\s:@/'"`]{0,100}):([^\s@/'"`]{1,200})@[^\s/'"`?#@]+/i;
+
+/** `postgres://user:pass@host` with a real password (not `${DB_PASSWORD}`, not `password`). */
+export function findUrlCredentials(value: string): UrlCredentials | undefined {
+  if (!value.includes('://')) return undefined;
+  const match = URL_WITH_PASSWORD.exec(value);
+  if (!match) return undefined;
+  const password = match[2]!;
+  const user = match[1]!;
+  if (/[${}<>%*]/.test(user)) return undefined;
+  if (password.length < 6 || isPlaceholderValue(password) || looksLikeWords(password) || password === user) return undefined;
+  if (isLowVarietyString(password)) return undefined;
+  const start = match.index + match[0].indexOf(`:${password}@`) + 1;
+  return { start, end: start + password.length, password };
+}
