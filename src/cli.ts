@@ -8,7 +8,7 @@ import { formatJson } from './reporters/json.js';
 import { formatSarif } from './reporters/sarif.js';
 import { formatText, formatTextSummary } from './reporters/text.js';
 import { allRules } from './rules/index.js';
-import { SEVERITIES, SEVERITY_RANK, type ScanResult, type Severity } from './types.js';
+import { SEVERITIES, SEVERITY_RANK, type Rule, type ScanResult, type Severity } from './types.js';
 import { version } from './version.js';
 
 /** Where the CLI writes and what it may know about its environment; injected so tests run in-process. */
@@ -45,18 +45,23 @@ interface ScanCommandOptions {
   disableRule: string[];
   color: boolean;
   timing?: boolean;
+  debug?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** Seams for tests: the rule set to scan with (default: every rule). */
+export interface CliOverrides {
+  rules?: readonly Rule[];
+}
+
 /** Runs the CLI against `io` and returns the exit code; never calls process.exit. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], io: CliIo, overrides: CliOverrides = {}): Promise<number> {
   let exitCode = EXIT_CLEAN;
   const debug = argv.includes('--debug');
   const program = new Command('trustscan')
     .description('Find SOC 2 control gaps in TypeScript APIs: secrets, injection, broken access control, PII in logs.')
     .version(version, '-v, --version')
-    .option('--debug', 'print stack traces and timings on errors')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout(text),
@@ -85,9 +90,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--disable-rule <id>', 'do not run this rule (repeatable)', collect, [])
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
     .option('--timing', 'record the scan duration in JSON output (makes it non-deterministic)')
-    .option('--debug', 'print stack traces and timings on errors')
+    .option('--debug', 'print stack traces of internal errors')
     .action(async (paths: string[], options: ScanCommandOptions) => {
-      exitCode = await runScan(paths, options, io);
+      exitCode = await runScan(paths, options, io, overrides);
     });
 
   program
@@ -114,9 +119,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo): Promise<number> {
+async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
   const format = options.format as Format;
   const outcome = await scan({
+    rules: overrides.rules,
     cwd: io.cwd,
     paths,
     configPath: options.config,
@@ -161,7 +167,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo):
   }
 
   for (const internalError of outcome.internalErrors) {
-    io.stderr(`trustscan ${version}: internal error: ${internalError.split('\n')[0]}\n`);
+    io.stderr(`trustscan ${version}: internal error: ${options.debug ? internalError : internalError.split('\n')[0]}\n`);
   }
   if (outcome.internalErrors.length > 0) return EXIT_ERROR;
   return gateExitCode(result, options.failOn);

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defineRule } from '../src/rules/define-rule.js';
+import { allRules } from '../src/rules/index.js';
 import { makeProject, runCli } from './helpers/cli.js';
 
 // Fabricated, shape-correct credentials (not real keys).
@@ -323,5 +325,50 @@ describe('trustscan scan: masking', () => {
       expect(run.stdout).not.toContain('AKIAXXOTEBVMZWXRBL6F');
       expect(run.stdout).not.toContain('iB3Iw5xUZlcD/GRjYEC5n4H/Mc7Kfnk1/N7NWjpl');
     }
+  });
+});
+
+describe('trustscan scan: internal errors', () => {
+  const crashingRule = defineRule({
+    meta: { ...allRules[0]!.meta, id: 'hardcoded-secret' },
+    check() {
+      throw new Error('boom in rule');
+    },
+  });
+
+  it('a crashing rule is one line and exit 2 (the stack only with --debug), and other output still appears', async () => {
+    const cwd = makeProject(vulnerableApp);
+    const run = await runCli(['scan'], { cwd, rules: [crashingRule] });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^trustscan \d+\.\d+\.\d+: internal error: rule hardcoded-secret crashed: Error: boom in rule\n$/);
+    expect(run.stdout).toContain('files scanned');
+    const debug = await runCli(['scan', '--debug'], { cwd, rules: [crashingRule] });
+    expect(debug.code).toBe(2);
+    expect(debug.stderr).toMatch(/boom in rule\n\s+at /);
+  });
+
+  it('exit 2 wins over findings', async () => {
+    const cwd = makeProject(vulnerableApp);
+    const run = await runCli(['scan'], { cwd, rules: [...allRules, { ...crashingRule, meta: { ...crashingRule.meta, id: 'zz-crash' } }] });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('hardcoded-secret');
+  });
+});
+
+describe('trustscan scan: tsconfig', () => {
+  it('uses --tsconfig, and warns about (but survives) a broken tsconfig.json', async () => {
+    const cwd = makeProject({
+      ...vulnerableApp,
+      'tsconfig.json': '{ "compilerOptions": { "target": 42 ',
+      'config/tsconfig.scan.json': JSON.stringify({ compilerOptions: { allowJs: true } }),
+    });
+    const run = await runCli(['scan', '-f', 'json', '--fail-on', 'none'], { cwd });
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.warnings.map((w: { code: string }) => w.code)).toContain('tsconfig-error');
+    expect(json.findings).toHaveLength(1);
+    const explicit = await runCli(['scan', '--tsconfig', 'config/tsconfig.scan.json', '-f', 'json', '--fail-on', 'none'], { cwd });
+    expect(explicit.code).toBe(0);
+    expect(JSON.parse(explicit.stdout).warnings).toEqual([]);
   });
 });

@@ -43,6 +43,13 @@ describe('every rule maps only to controls in the catalog', () => {
 });
 
 describe('controls catalog', () => {
+  it('gives every SOC 2 criterion a short title of its own for one-line displays', () => {
+    for (const criterion of SOC2_CRITERIA) {
+      expect(criterion.shortTitle, criterion.id).not.toBe(criterion.title);
+      expect(criterion.shortTitle.length, criterion.id).toBeLessThan(60);
+    }
+  });
+
   it('has unique ids per framework', () => {
     for (const list of [SOC2_CRITERIA, OWASP_API_2023, CWE_ENTRIES, PCI_DSS_V4_REQUIREMENTS, HIPAA_SAFEGUARDS, GDPR_REFERENCES]) {
       const ids = list.map((entry) => entry.id);

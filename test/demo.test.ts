@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listFiles } from './helpers/markers.js';
 import { validateSarif } from './helpers/validate-sarif.js';
@@ -43,6 +44,9 @@ describe('npm run demo', () => {
     const run = trustscan(['scan', 'examples/demo', '-f', 'json']);
     expect(run.status, run.stderr).toBe(1);
     const result = JSON.parse(run.stdout);
+    const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schema/scan-result.schema.json'), 'utf8')) as object;
+    const validate = new Ajv.default({ allErrors: true, strict: true }).compile(schema);
+    expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
     const reported = result.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`).sort();
     expect(reported).toEqual(plantedSecrets());
   });

@@ -44,6 +44,11 @@ export function controlTitle(kind: ControlKind, id: string): string | undefined 
   return CATALOG[kind].get(id);
 }
 
+/** The SOC 2 criterion's few-word subject ("Logical access security"), for one-line displays. */
+export function soc2ShortTitle(id: string): string | undefined {
+  return soc2Criterion(id)?.shortTitle;
+}
+
 export function soc2Criterion(id: string): Soc2Criterion | undefined {
   return SOC2_CRITERIA.find((criterion) => criterion.id === id);
 }

@@ -13,6 +13,8 @@ export interface Soc2Criterion {
   conditional: boolean;
   /** Short paraphrase of the criterion. */
   title: string;
+  /** A few words naming the criterion's subject, for one-line displays (text report, summaries). */
+  shortTitle: string;
   /** Points of focus (or the parts of the criterion) that static analysis can speak to. */
   pointsOfFocus: string[];
   /** Why scan findings are evidence for (or against) this criterion. */
@@ -26,8 +28,25 @@ function criterion(
   pointsOfFocus: string[],
   why: string,
 ): Soc2Criterion {
-  return { id, category, conditional: category !== 'common', title, pointsOfFocus, why };
+  return { id, category, conditional: category !== 'common', title, shortTitle: SHORT_TITLES[id] ?? title, pointsOfFocus, why };
 }
+
+const SHORT_TITLES: Readonly<Record<string, string>> = {
+  'CC6.1': 'Logical access security',
+  'CC6.2': 'User registration and credentials',
+  'CC6.3': 'Role-based access and least privilege',
+  'CC6.6': 'Protection against outside threats',
+  'CC6.7': 'Information in transmission',
+  'CC6.8': 'Unauthorized or malicious software',
+  'CC7.1': 'Detection of vulnerabilities',
+  'CC7.2': 'Monitoring for anomalies',
+  'CC8.1': 'Change management',
+  'C1.1': 'Confidential information identified and maintained',
+  'C1.2': 'Disposal of confidential information',
+  'PI1.2': 'Controls over system inputs',
+  'PI1.3': 'Controls over system processing',
+  'P4.1': 'Use of personal information limited to its purposes',
+};
 
 export const SOC2_CRITERIA: readonly Soc2Criterion[] = [
   criterion(

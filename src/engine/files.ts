@@ -72,6 +72,7 @@ export const TEST_EXCLUDED = [
   '**/fixtures/**',
   '**/mocks/**',
   '**/__snapshots__/**',
+  '**/testdata/**',
   // Test environments: values there configure throwaway test services.
   '**/.env.test',
   '**/.env.test.*',

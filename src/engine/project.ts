@@ -1,6 +1,6 @@
 import { existsSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import path from 'node:path';
-import { Project, ts } from 'ts-morph';
+import { Project, ts, type SourceFile } from 'ts-morph';
 import type { ScannedSourceFile, ScannedTextFile, ScanWarning } from '../types.js';
 import { UsageError } from './errors.js';
 import type { DiscoveredFile } from './files.js';
@@ -54,12 +54,16 @@ export function loadProject(options: {
     tsconfigs.set(path.dirname(path.resolve(options.tsconfigPath)), parsed.options);
   }
 
+  // In-memory file system: the scan never lets ts-morph touch the disk (we read each file once,
+  // ourselves), and node_modules declarations are never loaded behind our back.
   const project = new Project({
     compilerOptions: baseOptions,
+    useInMemoryFileSystem: true,
     skipAddingFilesFromTsConfig: true,
     skipFileDependencyResolution: true,
     skipLoadingLibFiles: true,
   });
+  const addToProject = sourceFileAdder(project);
 
   const sourceFiles: ScannedSourceFile[] = [];
   const textFiles: ScannedTextFile[] = [];
@@ -101,7 +105,7 @@ export function loadProject(options: {
         }
       }
     }
-    const sourceFile = project.createSourceFile(file.absolutePath, text, { overwrite: true });
+    const sourceFile = addToProject(file.absolutePath, text);
     const parseDiagnostics = (sourceFile.compilerNode as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] })
       .parseDiagnostics;
     if (parseDiagnostics && parseDiagnostics.length > 0) {
@@ -117,6 +121,34 @@ export function loadProject(options: {
     sourceFiles.push({ path: file.path, sourceFile, text });
   }
   return { project, sourceFiles, textFiles, tsconfigs, warnings, linesScanned, filesSkipped };
+}
+
+interface CompilerFactory {
+  getSourceFile(compilerSourceFile: ts.SourceFile, options: { markInProject: boolean }): SourceFile;
+}
+
+/**
+ * Parses with the TypeScript parser directly and hands the tree to ts-morph to wrap.
+ * project.createSourceFile() costs 2.5-5x a bare parse (it checks the file system, parses twice
+ * with `overwrite`, and wraps eagerly); this path costs about one parse, and ts-morph still wraps
+ * descendants lazily when a rule navigates. It uses ts-morph's compiler factory, an internal of
+ * the pinned ts-morph@28; test/project.test.ts fails loudly if a ts-morph upgrade moves it.
+ */
+function sourceFileAdder(project: Project): (absolutePath: string, text: string) => SourceFile {
+  const factory = (project as unknown as { _context?: { compilerFactory?: CompilerFactory } })._context?.compilerFactory;
+  if (!factory || typeof factory.getSourceFile !== 'function') {
+    return (absolutePath, text) => project.createSourceFile(absolutePath, text, { overwrite: true });
+  }
+  return (absolutePath, text) => {
+    const compilerSourceFile = ts.createLanguageServiceSourceFile(
+      absolutePath,
+      ts.ScriptSnapshot.fromString(text),
+      ts.ScriptTarget.Latest,
+      '0',
+      /* setParentNodes */ true,
+    );
+    return factory.getSourceFile(compilerSourceFile, { markInProject: true });
+  };
 }
 
 type ReadResult = { text: string } | { skip: string; code: string };

@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { controlTitle } from '../controls/index.js';
+import { soc2ShortTitle } from '../controls/index.js';
 import { SEVERITIES, SEVERITY_RANK, type Finding, type ScanResult, type Severity } from '../types.js';
 
 export interface TextReportOptions {
@@ -71,7 +71,7 @@ function formatFinding(finding: Finding, paint: ChalkInstance): string[] {
       lines.push(`      ${index + 1}. ${step.file}:${step.line}:${step.column} ${step.message}`);
     });
   }
-  const soc2 = finding.controls.soc2.map((id) => `${id} ${controlTitle('soc2', id) ?? ''}`.trim()).join('; ');
+  const soc2 = finding.controls.soc2.map((id) => `${id} ${soc2ShortTitle(id) ?? ''}`.trim()).join('; ');
   lines.push(`    ${paint.dim('SOC 2:')} ${soc2}`);
   lines.push(`    ${paint.dim('fix:')} ${finding.remediation}`);
   return lines;
@@ -103,7 +103,7 @@ function formatSummary(result: ScanResult, options: TextReportOptions, paint: Ch
     }
     lines.push('By SOC 2 criterion:');
     for (const [id, count] of [...bySoc2.entries()].sort(([a], [b]) => compareCriteria(a, b))) {
-      lines.push(`  ${id.padEnd(6)} ${String(count).padStart(4)}  ${controlTitle('soc2', id) ?? ''}`.trimEnd());
+      lines.push(`  ${id.padEnd(6)} ${String(count).padStart(4)}  ${soc2ShortTitle(id) ?? ''}`.trimEnd());
     }
   }
   const { stats } = result;

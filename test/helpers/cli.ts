@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import { main } from '../../src/cli.js';
+import type { Rule } from '../../src/types.js';
 
 export interface CliRun {
   code: number;
@@ -13,7 +14,7 @@ export interface CliRun {
 /** Runs the CLI in-process, as a user would from `cwd`, with no TTY unless asked. */
 export async function runCli(
   argv: string[],
-  options: { cwd: string; env?: Record<string, string | undefined>; tty?: boolean },
+  options: { cwd: string; env?: Record<string, string | undefined>; tty?: boolean; rules?: readonly Rule[] },
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -28,7 +29,7 @@ export async function runCli(
     env: options.env ?? {},
     stdoutIsTTY: options.tty ?? false,
     stderrIsTTY: options.tty ?? false,
-  });
+  }, { rules: options.rules });
   return { code, stdout, stderr };
 }
 
