@@ -1,9 +1,7 @@
-/** MITRE CWE entries the rules map to, with their official names (CWE 4.x). */
-export interface CweEntry {
-  /** "CWE-<n>" */
-  id: string;
-  title: string;
-}
+import type { ControlEntry } from './control-entry.js';
+
+/** MITRE CWE entries the rules map to, with their official names (CWE 4.x). Ids: "CWE-<n>". */
+export type CweEntry = ControlEntry;
 
 export const CWE_ENTRIES: readonly CweEntry[] = [
   { id: 'CWE-22', title: "Improper Limitation of a Pathname to a Restricted Directory ('Path Traversal')" },

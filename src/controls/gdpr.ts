@@ -1,9 +1,7 @@
-/** GDPR Article 32(1): security of processing, the measures it lists. */
-export interface GdprReference {
-  /** e.g. "Art. 32(1)(b)" */
-  id: string;
-  title: string;
-}
+import type { ControlEntry } from './control-entry.js';
+
+/** GDPR Article 32(1): security of processing, the measures it lists. Ids: e.g. "Art. 32(1)(b)". */
+export type GdprReference = ControlEntry;
 
 export const GDPR_REFERENCES: readonly GdprReference[] = [
   { id: 'Art. 32(1)(a)', title: 'Pseudonymisation and encryption of personal data' },

@@ -1,9 +1,7 @@
-/** HIPAA Security Rule technical safeguards, 45 CFR 164.312 (standards). */
-export interface HipaaSafeguard {
-  /** e.g. "164.312(a)(1)" */
-  id: string;
-  title: string;
-}
+import type { ControlEntry } from './control-entry.js';
+
+/** HIPAA Security Rule technical safeguards, 45 CFR 164.312 (standards). Ids: e.g. "164.312(a)(1)". */
+export type HipaaSafeguard = ControlEntry;
 
 export const HIPAA_SAFEGUARDS: readonly HipaaSafeguard[] = [
   { id: '164.312(a)(1)', title: 'Access control' },

@@ -1,8 +1,7 @@
-/** OWASP API Security Top 10, 2023 edition (https://owasp.org/API-Security/editions/2023/en/0x11-t10/). */
-export interface OwaspApiRisk {
-  id: string;
-  title: string;
-}
+import type { ControlEntry } from './control-entry.js';
+
+/** OWASP API Security Top 10, 2023 edition (https://owasp.org/API-Security/editions/2023/en/0x11-t10/). Ids: e.g. "API1:2023". */
+export type OwaspApiRisk = ControlEntry;
 
 export const OWASP_API_2023: readonly OwaspApiRisk[] = [
   { id: 'API1:2023', title: 'Broken Object Level Authorization' },

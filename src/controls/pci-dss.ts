@@ -1,8 +1,7 @@
-/** PCI DSS v4.0 requirements the rules map to; titles shorten the requirement text. */
-export interface PciDssRequirement {
-  id: string;
-  title: string;
-}
+import type { ControlEntry } from './control-entry.js';
+
+/** PCI DSS v4.0 requirements the rules map to; titles shorten the requirement text. Ids: e.g. "8.6.2". */
+export type PciDssRequirement = ControlEntry;
 
 export const PCI_DSS_V4_REQUIREMENTS: readonly PciDssRequirement[] = [
   { id: '3.3.1', title: 'Sensitive authentication data is not retained after authorization, even if encrypted' },
