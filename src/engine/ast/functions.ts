@@ -1,0 +1,152 @@
+import { ts } from 'ts-morph';
+import type { ScannedSourceFile } from '../../types.js';
+import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from './module-index.js';
+
+/** A function found for an expression, with the file it is written in. */
+export interface ResolvedFunction {
+  file: ScannedSourceFile;
+  node: ts.SignatureDeclaration & { body?: ts.ConciseBody | ts.Block };
+  /** `getOrder`, `OrdersController.findOne`, `<anonymous>` */
+  name: string;
+}
+
+const MAX_DEPTH = 8;
+
+/**
+ * The function an expression evaluates to, across files: an inline function, a name bound to a
+ * function (imported, required, re-exported), `obj.method` / `Class.method` / `instance.method`,
+ * `fn.bind(x)`, and wrappers such as `asyncHandler(fn)`, `catchAsync(fn)`, `wrap(fn)` whose only
+ * function argument is the real handler. Undefined when it is not a function we can see.
+ */
+export function resolveFunction(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, depth = 0): ResolvedFunction | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const value = skipOuterExpressions(expression);
+  if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) {
+    return { file, node: value, name: value.name?.text ?? nameFromContext(value) };
+  }
+  if (ts.isIdentifier(value)) {
+    const local = findLocalFunction(file, value);
+    if (local) return local;
+    const binding = modules.resolveName(file, value.text);
+    if (!binding || binding.kind !== 'declaration') return undefined;
+    const target = bindingValue(binding);
+    if (!target) return undefined;
+    if (ts.isFunctionDeclaration(target)) return { file: binding.file, node: target, name: target.name?.text ?? value.text };
+    if (ts.isExpression(target)) return resolveFunction(modules, binding.file, target, depth + 1);
+    return undefined;
+  }
+  if (ts.isPropertyAccessExpression(value)) {
+    if (value.name.text === 'bind' || value.name.text === 'call') return resolveFunction(modules, file, value.expression, depth + 1);
+    return resolveMember(modules, file, value.expression, value.name.text, depth);
+  }
+  if (ts.isCallExpression(value)) {
+    // `fn.bind(this)` and wrappers: the handler is the wrapped function.
+    const callee = skipOuterExpressions(value.expression);
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind') return resolveFunction(modules, file, callee.expression, depth + 1);
+    const functionArguments = value.arguments.filter((argument) => isFunctionLike(skipOuterExpressions(argument)) || ts.isIdentifier(argument) || ts.isPropertyAccessExpression(argument));
+    if (functionArguments.length === 1) {
+      const wrapped = resolveFunction(modules, file, functionArguments[0]!, depth + 1);
+      if (wrapped) return wrapped;
+    }
+  }
+  return undefined;
+}
+
+/** `Foo.bar`, `foo.bar` where foo is an object literal, a class, `new Class()`, or an imported namespace. */
+function resolveMember(modules: ModuleIndex, file: ScannedSourceFile, owner: ts.Expression, member: string, depth: number): ResolvedFunction | undefined {
+  const ownerValue = skipOuterExpressions(owner);
+  if (ts.isIdentifier(ownerValue)) {
+    const binding = modules.resolveName(file, ownerValue.text);
+    if (binding?.kind === 'namespace') {
+      const exported = modules.resolveExport(binding.file, member);
+      const target = bindingValue(exported);
+      if (exported?.kind === 'declaration' && target) {
+        if (ts.isFunctionDeclaration(target)) return { file: exported.file, node: target, name: member };
+        if (ts.isExpression(target)) return resolveFunction(modules, exported.file, target, depth + 1);
+      }
+      return undefined;
+    }
+    if (binding?.kind !== 'declaration') return undefined;
+    const target = bindingValue(binding);
+    if (!target) return undefined;
+    return memberOf(modules, binding.file, target, member, depth);
+  }
+  if (ts.isNewExpression(ownerValue) || ts.isObjectLiteralExpression(ownerValue)) return memberOf(modules, file, ownerValue, member, depth);
+  return undefined;
+}
+
+function memberOf(modules: ModuleIndex, file: ScannedSourceFile, container: ts.Node, member: string, depth: number): ResolvedFunction | undefined {
+  if (ts.isClassDeclaration(container) || ts.isClassExpression(container)) {
+    const className = container.name?.text ?? '<class>';
+    for (const element of container.members) {
+      if ((ts.isMethodDeclaration(element) || ts.isPropertyDeclaration(element)) && element.name && propertyNameText(element.name) === member) {
+        if (ts.isMethodDeclaration(element)) return { file, node: element, name: `${className}.${member}` };
+        if (element.initializer && isFunctionLike(skipOuterExpressions(element.initializer))) {
+          return { file, node: skipOuterExpressions(element.initializer) as ts.ArrowFunction, name: `${className}.${member}` };
+        }
+      }
+    }
+    return undefined;
+  }
+  if (ts.isNewExpression(container)) {
+    const constructed = skipOuterExpressions(container.expression);
+    if (!ts.isIdentifier(constructed)) return undefined;
+    const binding = modules.resolveName(file, constructed.text);
+    const target = bindingValue(binding);
+    if (binding?.kind === 'declaration' && target) return memberOf(modules, binding.file, target, member, depth + 1);
+    return undefined;
+  }
+  if (ts.isObjectLiteralExpression(container)) {
+    for (const property of container.properties) {
+      if (ts.isMethodDeclaration(property) && propertyNameText(property.name) === member) return { file, node: property, name: member };
+      if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === member) {
+        return resolveFunction(modules, file, property.initializer, depth + 1);
+      }
+      if (ts.isShorthandPropertyAssignment(property) && property.name.text === member) {
+        return resolveFunction(modules, file, property.name, depth + 1);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A function declared in an enclosing block of the use (not only at top level): `function handler() {}` inside a setup function. */
+function findLocalFunction(file: ScannedSourceFile, identifier: ts.Identifier): ResolvedFunction | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (!ts.isBlock(scope) && !ts.isSourceFile(scope) && !ts.isModuleBlock(scope)) continue;
+    if (ts.isSourceFile(scope)) return undefined; // top level: ModuleIndex handles it, with imports
+    for (const statement of scope.statements) {
+      if (ts.isFunctionDeclaration(statement) && statement.name?.text === identifier.text) {
+        return { file, node: statement, name: identifier.text };
+      }
+      if (ts.isVariableStatement(statement)) {
+        for (const declaration of statement.declarationList.declarations) {
+          if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text && declaration.initializer) {
+            const initializer = skipOuterExpressions(declaration.initializer);
+            if (isFunctionLike(initializer)) return { file, node: initializer as ts.ArrowFunction, name: identifier.text };
+          }
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+export function isFunctionLike(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration | ts.MethodDeclaration {
+  return ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node);
+}
+
+/** `const getOrder = async (req, res) => {}` is named getOrder. */
+function nameFromContext(node: ts.Node): string {
+  const parent = node.parent;
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (parent && ts.isPropertyAssignment(parent)) return propertyNameText(parent.name) ?? '<anonymous>';
+  return '<anonymous>';
+}
+
+/** 1-based line and column of a node's first token (not its leading trivia). */
+export function nodePosition(node: ts.Node): { line: number; column: number } {
+  const sourceFile = node.getSourceFile();
+  const { line, character } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
+  return { line: line + 1, column: character + 1 };
+}

@@ -1,0 +1,377 @@
+import path from 'node:path';
+import { ts } from 'ts-morph';
+import type { ScannedSourceFile } from '../../types.js';
+
+/**
+ * What a name refers to, found without a type checker: a declaration in one of the scanned
+ * files (possibly through imports, re-exports, barrels and CommonJS require), a whole module
+ * (namespace import), or something from a package outside the project.
+ */
+export type Binding =
+  | {
+      kind: 'declaration';
+      file: ScannedSourceFile;
+      /** FunctionDeclaration, ClassDeclaration, VariableDeclaration, or the expression of `export default` / `module.exports =`. */
+      node: ts.Node;
+      name: string;
+    }
+  | { kind: 'namespace'; file: ScannedSourceFile }
+  | { kind: 'external'; module: string; importedName: string };
+
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+const MAX_EXPORT_HOPS = 12;
+
+/**
+ * Resolves imports between the scanned files and names to their declarations, across files.
+ * Only the project's own files are ever looked at (relative specifiers and tsconfig `paths`/
+ * `baseUrl`); packages are reported as external bindings, never loaded. Results are memoized.
+ */
+export class ModuleIndex {
+  private readonly byAbsolutePath = new Map<string, ScannedSourceFile>();
+  private readonly importCache = new Map<string, ScannedSourceFile | null>();
+  private readonly bindingCache = new Map<string, Binding | null>();
+
+  constructor(
+    readonly sourceFiles: readonly ScannedSourceFile[],
+    private readonly tsconfigs: ReadonlyMap<string, ts.CompilerOptions> = new Map(),
+  ) {
+    for (const file of sourceFiles) this.byAbsolutePath.set(file.sourceFile.getFilePath(), file);
+  }
+
+  /** The scanned file at an absolute path, if any. */
+  fileAt(absolutePath: string): ScannedSourceFile | undefined {
+    return this.byAbsolutePath.get(absolutePath);
+  }
+
+  /** The scanned file a module specifier in `from` points to, or undefined for packages and unknown files. */
+  resolveImport(from: ScannedSourceFile, specifier: string): ScannedSourceFile | undefined {
+    const key = `${from.path}\0${specifier}`;
+    const cached = this.importCache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const resolved = this.resolveImportUncached(from, specifier);
+    this.importCache.set(key, resolved ?? null);
+    return resolved;
+  }
+
+  /** What a top-level name of `file` refers to, following imports and re-exports into other files. */
+  resolveName(file: ScannedSourceFile, name: string): Binding | undefined {
+    return this.resolveLocal(file, name, 0);
+  }
+
+  /** What `file` exports under `exportName` ('default' for the default export / `module.exports =`). */
+  resolveExport(file: ScannedSourceFile, exportName: string): Binding | undefined {
+    return this.resolveExportInternal(file, exportName, 0);
+  }
+
+  /** The scanned file that is the source of a module reference, or the ScannedSourceFile of a node. */
+  fileOf(node: ts.Node): ScannedSourceFile | undefined {
+    return this.byAbsolutePath.get(node.getSourceFile().fileName);
+  }
+
+  private resolveImportUncached(from: ScannedSourceFile, specifier: string): ScannedSourceFile | undefined {
+    const fromDir = path.posix.dirname(from.sourceFile.getFilePath());
+    if (specifier.startsWith('.') || specifier.startsWith('/')) {
+      return this.probe(path.posix.resolve(fromDir, specifier));
+    }
+    const options = this.nearestCompilerOptions(fromDir);
+    if (options?.paths) {
+      const base = (options.baseUrl ?? (options as { pathsBasePath?: string }).pathsBasePath ?? fromDir).split(path.sep).join('/');
+      for (const [pattern, targets] of Object.entries(options.paths)) {
+        const star = pattern.indexOf('*');
+        let captured: string | undefined;
+        if (star === -1) captured = pattern === specifier ? '' : undefined;
+        else {
+          const prefix = pattern.slice(0, star);
+          const suffix = pattern.slice(star + 1);
+          if (specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length) {
+            captured = specifier.slice(prefix.length, specifier.length - suffix.length);
+          }
+        }
+        if (captured === undefined) continue;
+        for (const target of targets) {
+          const found = this.probe(path.posix.resolve(base, target.replace('*', captured)));
+          if (found) return found;
+        }
+      }
+    }
+    if (options?.baseUrl) {
+      const found = this.probe(path.posix.resolve(options.baseUrl.split(path.sep).join('/'), specifier));
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** `./x` may be x.ts, x.tsx, x/index.ts ...; `./x.js` in NodeNext projects means x.ts. */
+  private probe(base: string): ScannedSourceFile | undefined {
+    const direct = this.byAbsolutePath.get(base);
+    if (direct) return direct;
+    const extension = path.posix.extname(base);
+    const stem = ['.js', '.jsx', '.mjs', '.cjs'].includes(extension) ? base.slice(0, -extension.length) : base;
+    for (const candidate of [
+      ...SOURCE_EXTENSIONS.map((ext) => stem + ext),
+      ...SOURCE_EXTENSIONS.map((ext) => `${base}/index${ext}`),
+    ]) {
+      const found = this.byAbsolutePath.get(candidate);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private nearestCompilerOptions(dir: string): ts.CompilerOptions | undefined {
+    let best: { dir: string; options: ts.CompilerOptions } | undefined;
+    for (const [configDir, options] of this.tsconfigs) {
+      const posixDir = configDir.split(path.sep).join('/');
+      if ((dir === posixDir || dir.startsWith(`${posixDir}/`)) && (!best || posixDir.length > best.dir.length)) {
+        best = { dir: posixDir, options };
+      }
+    }
+    return best?.options;
+  }
+
+  private resolveLocal(file: ScannedSourceFile, name: string, hops: number): Binding | undefined {
+    const key = `L\0${file.path}\0${name}`;
+    if (this.bindingCache.has(key)) return this.bindingCache.get(key) ?? undefined;
+    this.bindingCache.set(key, null); // cycle guard
+    const binding = hops > MAX_EXPORT_HOPS ? undefined : this.findLocal(file, name, hops);
+    this.bindingCache.set(key, binding ?? null);
+    return binding;
+  }
+
+  private findLocal(file: ScannedSourceFile, name: string, hops: number): Binding | undefined {
+    for (const statement of file.sourceFile.compilerNode.statements) {
+      if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) {
+        return { kind: 'declaration', file, node: statement, name };
+      }
+      if (ts.isVariableStatement(statement)) {
+        for (const declaration of statement.declarationList.declarations) {
+          const found = this.bindingFromVariable(file, declaration, name, hops);
+          if (found) return found;
+        }
+      }
+      if (ts.isEnumDeclaration(statement) && statement.name.text === name) return { kind: 'declaration', file, node: statement, name };
+      if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+        const found = this.bindingFromImport(file, statement, name, hops);
+        if (found) return found;
+      }
+      if (ts.isImportEqualsDeclaration(statement) && statement.name.text === name && ts.isExternalModuleReference(statement.moduleReference)) {
+        const specifier = statement.moduleReference.expression;
+        if (ts.isStringLiteral(specifier)) return this.moduleBinding(file, specifier.text, 'default', hops);
+      }
+    }
+    return undefined;
+  }
+
+  /** `const x = ...`, `const x = require('./y')`, `const { a: x } = require('./y')`. */
+  private bindingFromVariable(file: ScannedSourceFile, declaration: ts.VariableDeclaration, name: string, hops: number): Binding | undefined {
+    const required = declaration.initializer && requiredModule(declaration.initializer);
+    if (ts.isIdentifier(declaration.name)) {
+      if (declaration.name.text !== name) return undefined;
+      if (required !== undefined) {
+        // `require('./x').name` picks an export; plain `require('./x')` is the module's default/module.exports.
+        const init = skipOuterExpressions(declaration.initializer!);
+        const member = ts.isPropertyAccessExpression(init) ? init.name.text : 'default';
+        return this.moduleBinding(file, required, member, hops);
+      }
+      return { kind: 'declaration', file, node: declaration, name };
+    }
+    if (ts.isObjectBindingPattern(declaration.name)) {
+      for (const element of declaration.name.elements) {
+        if (!ts.isIdentifier(element.name) || element.name.text !== name) continue;
+        const imported = element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : name;
+        if (required !== undefined) return this.moduleBinding(file, required, imported, hops);
+        return { kind: 'declaration', file, node: declaration, name };
+      }
+    }
+    return undefined;
+  }
+
+  private bindingFromImport(file: ScannedSourceFile, statement: ts.ImportDeclaration, name: string, hops: number): Binding | undefined {
+    const clause = statement.importClause;
+    if (!clause) return undefined;
+    const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
+    if (clause.name?.text === name) return this.moduleBinding(file, specifier, 'default', hops);
+    const bindings = clause.namedBindings;
+    if (!bindings) return undefined;
+    if (ts.isNamespaceImport(bindings)) {
+      if (bindings.name.text !== name) return undefined;
+      const target = this.resolveImport(file, specifier);
+      return target ? { kind: 'namespace', file: target } : { kind: 'external', module: specifier, importedName: '*' };
+    }
+    for (const element of bindings.elements) {
+      if (element.name.text !== name) continue;
+      const imported = element.propertyName ? moduleExportName(element.propertyName) : name;
+      return this.moduleBinding(file, specifier, imported, hops);
+    }
+    return undefined;
+  }
+
+  private moduleBinding(file: ScannedSourceFile, specifier: string, exportName: string, hops: number): Binding {
+    const target = this.resolveImport(file, specifier);
+    if (!target) return { kind: 'external', module: specifier, importedName: exportName };
+    return this.resolveExportInternal(target, exportName, hops + 1) ?? { kind: 'external', module: specifier, importedName: exportName };
+  }
+
+  private resolveExportInternal(file: ScannedSourceFile, exportName: string, hops: number): Binding | undefined {
+    const key = `E\0${file.path}\0${exportName}`;
+    if (this.bindingCache.has(key)) return this.bindingCache.get(key) ?? undefined;
+    this.bindingCache.set(key, null);
+    const binding = hops > MAX_EXPORT_HOPS ? undefined : this.findExport(file, exportName, hops);
+    this.bindingCache.set(key, binding ?? null);
+    return binding;
+  }
+
+  private findExport(file: ScannedSourceFile, exportName: string, hops: number): Binding | undefined {
+    const starSources: string[] = [];
+    for (const statement of file.sourceFile.compilerNode.statements) {
+      if (ts.isExportAssignment(statement)) {
+        // `export default expr` and TypeScript's `export = expr`.
+        if (exportName === 'default') return this.bindingOfExpression(file, statement.expression, hops);
+        continue;
+      }
+      if (ts.isExportDeclaration(statement)) {
+        const from = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+        const clause = statement.exportClause;
+        if (!clause) {
+          if (from) starSources.push(from);
+          continue;
+        }
+        if (ts.isNamespaceExport(clause)) {
+          if (moduleExportName(clause.name) === exportName && from) {
+            const target = this.resolveImport(file, from);
+            return target ? { kind: 'namespace', file: target } : { kind: 'external', module: from, importedName: '*' };
+          }
+          continue;
+        }
+        for (const element of clause.elements) {
+          if (moduleExportName(element.name) !== exportName) continue;
+          const local = element.propertyName ? moduleExportName(element.propertyName) : exportName;
+          return from ? this.moduleBinding(file, from, local, hops) : this.resolveLocal(file, local, hops + 1);
+        }
+        continue;
+      }
+      if (hasExportModifier(statement)) {
+        const isDefault = hasDefaultModifier(statement);
+        if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && (isDefault ? exportName === 'default' : statement.name?.text === exportName)) {
+          return { kind: 'declaration', file, node: statement, name: statement.name?.text ?? 'default' };
+        }
+        if (ts.isVariableStatement(statement) && !isDefault) {
+          for (const declaration of statement.declarationList.declarations) {
+            if (ts.isIdentifier(declaration.name) && declaration.name.text === exportName) {
+              return { kind: 'declaration', file, node: declaration, name: exportName };
+            }
+          }
+        }
+      }
+      const commonJs = commonJsExport(statement, exportName);
+      if (commonJs) return this.bindingOfExpression(file, commonJs, hops);
+    }
+    for (const from of starSources) {
+      const target = this.resolveImport(file, from);
+      const found = target && this.resolveExportInternal(target, exportName, hops + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** An exported expression: a name is followed to its declaration, anything else is the declaration itself. */
+  private bindingOfExpression(file: ScannedSourceFile, expression: ts.Expression, hops: number): Binding {
+    const inner = skipOuterExpressions(expression);
+    if (ts.isIdentifier(inner)) {
+      return this.resolveLocal(file, inner.text, hops + 1) ?? { kind: 'declaration', file, node: inner, name: inner.text };
+    }
+    return { kind: 'declaration', file, node: inner, name: 'default' };
+  }
+}
+
+/** The value a declaration binding holds: a function/class declaration itself, or a variable's initializer. */
+export function bindingValue(binding: Binding | undefined): ts.Node | undefined {
+  if (!binding || binding.kind !== 'declaration') return undefined;
+  const { node } = binding;
+  if (ts.isVariableDeclaration(node)) return node.initializer && skipOuterExpressions(node.initializer);
+  return node;
+}
+
+/** Strips parentheses, `as`, `!`, `satisfies` and `await`: they never change which value flows. */
+export function skipOuterExpressions(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  for (;;) {
+    if (
+      ts.isParenthesizedExpression(current) ||
+      ts.isAsExpression(current) ||
+      ts.isNonNullExpression(current) ||
+      ts.isSatisfiesExpression(current) ||
+      ts.isTypeAssertionExpression(current) ||
+      ts.isAwaitExpression(current)
+    ) {
+      current = current.expression;
+    } else {
+      return current;
+    }
+  }
+}
+
+/** `require('x')`, `require('x').name`, `(await import('x'))`: the module specifier, else undefined. */
+export function requiredModule(expression: ts.Expression): string | undefined {
+  let current = skipOuterExpressions(expression);
+  if (ts.isPropertyAccessExpression(current)) current = skipOuterExpressions(current.expression);
+  if (
+    ts.isCallExpression(current) &&
+    (current.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(current.expression) && current.expression.text === 'require')) &&
+    current.arguments.length === 1 &&
+    ts.isStringLiteralLike(current.arguments[0]!)
+  ) {
+    return (current.arguments[0] as ts.StringLiteralLike).text;
+  }
+  return undefined;
+}
+
+/** `module.exports = x` (default), `module.exports.name = x` / `exports.name = x`, `module.exports = { name }`. */
+function commonJsExport(statement: ts.Statement, exportName: string): ts.Expression | undefined {
+  if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) return undefined;
+  const assignment = statement.expression;
+  if (assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+  const target = assignment.left;
+  if (isModuleExports(target)) {
+    if (exportName === 'default') return assignment.right;
+    const value = skipOuterExpressions(assignment.right);
+    if (ts.isObjectLiteralExpression(value)) {
+      for (const property of value.properties) {
+        if (ts.isShorthandPropertyAssignment(property) && property.name.text === exportName) return property.name;
+        if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === exportName) return property.initializer;
+      }
+    }
+    return undefined;
+  }
+  if (ts.isPropertyAccessExpression(target) && target.name.text === exportName) {
+    const owner = target.expression;
+    if (isModuleExports(owner) || (ts.isIdentifier(owner) && owner.text === 'exports')) return assignment.right;
+  }
+  return undefined;
+}
+
+function isModuleExports(expression: ts.Expression): boolean {
+  return (
+    ts.isPropertyAccessExpression(expression) &&
+    expression.name.text === 'exports' &&
+    ts.isIdentifier(expression.expression) &&
+    expression.expression.text === 'module'
+  );
+}
+
+export function propertyNameText(name: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isComputedPropertyName(name) && ts.isStringLiteralLike(name.expression)) return name.expression.text;
+  return undefined;
+}
+
+function moduleExportName(name: ts.ModuleExportName): string {
+  return name.text;
+}
+
+function hasExportModifier(statement: ts.Statement): boolean {
+  return (ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) ?? false;
+}
+
+function hasDefaultModifier(statement: ts.Statement): boolean {
+  return (ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) ?? false;
+}

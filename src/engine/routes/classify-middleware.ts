@@ -1,0 +1,269 @@
+import { ts } from 'ts-morph';
+import type { ScannedSourceFile } from '../../types.js';
+import { nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
+import { skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.js';
+
+/** What the route engine knows beyond the code: config `auth` and friends. */
+export interface ClassifierConfig {
+  /** config auth.middleware: names that authenticate (matched against the middleware's name or callee). */
+  authMiddleware: string[];
+  /** config rateLimiters */
+  rateLimiters: string[];
+}
+
+export interface MiddlewareClassification {
+  kind: MiddlewareKind;
+  strength: EvidenceStrength;
+  evidence: string;
+  roles?: string[];
+  opaque?: boolean;
+}
+
+/**
+ * Known packages and what their exports do as middleware. Keyed by module; the value maps an
+ * imported name (or '*' for any, 'default' for the default export) to a kind.
+ */
+const KNOWN_PACKAGES: Record<string, Record<string, MiddlewareKind>> = {
+  passport: { '*': 'auth' },
+  'koa-passport': { '*': 'auth' },
+  '@nestjs/passport': { AuthGuard: 'auth' },
+  'express-jwt': { '*': 'auth' },
+  'express-oauth2-jwt-bearer': { auth: 'auth', requiredScopes: 'role', claimCheck: 'role', claimIncludes: 'role', claimEquals: 'role', scopeIncludesAny: 'role' },
+  'express-openid-connect': { requiresAuth: 'auth', claimCheck: 'role', claimEquals: 'role', claimIncludes: 'role' },
+  'koa-jwt': { '*': 'auth' },
+  'hono/jwt': { jwt: 'auth', verify: 'auth' },
+  'hono/bearer-auth': { '*': 'auth' },
+  'hono/basic-auth': { '*': 'auth' },
+  '@hono/clerk-auth': { '*': 'auth' },
+  '@clerk/express': { requireAuth: 'auth' },
+  '@clerk/clerk-sdk-node': { ClerkExpressRequireAuth: 'auth', ClerkExpressWithAuth: 'other' },
+  '@fastify/auth': { '*': 'auth' },
+  '@fastify/basic-auth': { '*': 'auth' },
+  '@fastify/bearer-auth': { '*': 'auth' },
+  'express-basic-auth': { '*': 'auth' },
+  'express-rate-limit': { '*': 'rate-limit' },
+  'express-slow-down': { '*': 'rate-limit' },
+  'express-brute': { '*': 'rate-limit' },
+  'express-limiter': { '*': 'rate-limit' },
+  'rate-limiter-flexible': { '*': 'rate-limit' },
+  '@nestjs/throttler': { '*': 'rate-limit' },
+  '@fastify/rate-limit': { '*': 'rate-limit' },
+  'fastify-rate-limit': { '*': 'rate-limit' },
+  'koa-ratelimit': { '*': 'rate-limit' },
+  'hono-rate-limiter': { '*': 'rate-limit' },
+  '@upstash/ratelimit': { '*': 'rate-limit' },
+  '@arcjet/node': { '*': 'rate-limit' },
+  '@arcjet/next': { '*': 'rate-limit' },
+  'express-validator': { '*': 'validation' },
+  celebrate: { '*': 'validation' },
+  'express-joi-validation': { '*': 'validation' },
+  'zod-express-middleware': { '*': 'validation' },
+  '@hono/zod-validator': { '*': 'validation' },
+  'hono/validator': { '*': 'validation' },
+  'koa-joi-router': { '*': 'validation' },
+};
+
+/** The middleware of a route we can name but need not explain: parsers, CORS, headers, logging. */
+const PLUMBING_PACKAGES = new Set([
+  'express', 'body-parser', 'cookie-parser', 'cors', 'helmet', 'morgan', 'compression', 'express-session', 'cookie-session',
+  'multer', 'serve-static', 'connect-timeout', 'method-override', 'hpp', 'csurf', 'pino-http', 'express-winston', 'koa-bodyparser',
+  '@koa/cors', 'koa-helmet', 'koa-logger', 'koa-compress', 'koa-static', '@koa/bodyparser', 'hono/cors', 'hono/logger', 'hono/secure-headers',
+  'hono/pretty-json', 'hono/etag', 'hono/compress', 'hono/timing', 'hono/request-id', '@fastify/cors', '@fastify/helmet', '@fastify/cookie',
+  '@fastify/multipart', '@fastify/formbody', '@fastify/compress', '@fastify/static', '@fastify/swagger', 'express-async-handler',
+  'connect-redis', 'swagger-ui-express', 'express-fileupload', 'response-time', 'express-request-id', 'passport-local',
+]);
+
+const REJECTION_STATUS = /\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*\)|new\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)/i;
+const TOKEN_OR_SESSION_CHECK = /\b(?:jwt|jsonwebtoken|jose)\.(?:verify|decode)\b|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)?\s*\(|\bjwtVerify\s*\(|\bgetServerSession\s*\(|\bgetSession\s*\(|\bauth\.getUser\s*\(|\bvalidate(?:Token|Session)\s*\(|\bisAuthenticated\s*\(|\bauthenticate\s*\(|\bheaders?\s*(?:\.|\[\s*['"`])authorization|\bheader\s*\(\s*['"`]authorization|\bget\s*\(\s*['"`]authorization|\bsession\s*(?:\?\.|\.)\s*(?:user|userId|uid|account)|\b(?:req|request|ctx\.state|ctx\.request|context)\s*(?:\?\.|\.)\s*(?:user|auth)\b|\bcookies?\s*(?:\?\.|\.|\[)\s*['"`]?(?:token|jwt|session|access)/i;
+const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
+const RATE_LIMIT_CHECK = /\.\s*consume\s*\(|\.\s*limit\s*\(|\b429\b|TOO_MANY_REQUESTS/;
+const VALIDATION_CHECK = /\bvalidationResult\s*\(|\.\s*(?:validate|validateAsync|parse|safeParse|parseAsync)\s*\(/;
+
+const NAME_KINDS: Array<{ kind: MiddlewareKind; pattern: RegExp }> = [
+  { kind: 'rate-limit', pattern: /rate.?limit|limiter|throttl|slow.?down|brute/i },
+  { kind: 'role', pattern: /role|admin|permission|authori[sz]|scope|(?:^|[^a-z])can[A-Z]|policy|ability|acl\b/i },
+  { kind: 'auth', pattern: /auth|logged.?in|login.?required|protect|jwt|bearer|token|session|guard|requireUser|currentUser|ensureUser|signed.?in|passport/i },
+  { kind: 'validation', pattern: /validat|celebrate|schema|sanitiz/i },
+  { kind: 'state', pattern: /state|transition|status|step/i },
+];
+
+/**
+ * Decides what one middleware/guard/hook does, on the strongest evidence available: a known
+ * package, then the body of the function (does it verify a token or session and reject with
+ * 401/403? does it compare roles?), then config, and only last its name (strength 'name-only').
+ */
+export class MiddlewareClassifier {
+  private readonly cache = new Map<ts.Node, MiddlewareClassification>();
+
+  constructor(
+    private readonly modules: ModuleIndex,
+    private readonly config: ClassifierConfig,
+  ) {}
+
+  /** A RouteMiddleware for an expression used as middleware at `scope`. */
+  describe(expression: ts.Expression, file: ScannedSourceFile, scope: RouteMiddleware['scope'], displayName?: string): RouteMiddleware {
+    const classification = this.classify(expression, file);
+    const { line } = nodePosition(expression);
+    const middleware: RouteMiddleware = {
+      name: displayName ?? middlewareName(expression),
+      file: file.path,
+      line,
+      kind: classification.kind,
+      strength: classification.strength,
+      evidence: classification.evidence,
+      scope,
+    };
+    if (classification.roles?.length) middleware.roles = classification.roles;
+    if (classification.opaque) middleware.opaque = true;
+    return middleware;
+  }
+
+  classify(expression: ts.Expression, file: ScannedSourceFile): MiddlewareClassification {
+    const cached = this.cache.get(expression);
+    if (cached) return cached;
+    const result = this.classifyUncached(skipOuterExpressions(expression), file);
+    this.cache.set(expression, result);
+    return result;
+  }
+
+  private classifyUncached(expression: ts.Expression, file: ScannedSourceFile): MiddlewareClassification {
+    const name = middlewareName(expression);
+    const roles = readRoleArguments(expression);
+    const configured = this.fromConfig(name);
+    if (configured) return { ...configured, ...(roles.length ? { roles } : {}) };
+
+    const library = this.fromLibrary(expression, file);
+    if (library) return { ...library, ...(roles.length ? { roles } : {}) };
+
+    const body = this.bodyOf(expression, file);
+    if (body) {
+      const fromBody = classifyBody(body);
+      if (fromBody) return { ...fromBody, ...(roles.length ? { roles } : {}) };
+      const byName = classifyName(name);
+      // A body we can read that shows no check wins over an optimistic name.
+      if (byName && byName.kind !== 'auth' && byName.kind !== 'role') return { ...byName, ...(roles.length ? { roles } : {}) };
+      return { kind: 'other', strength: 'strong', evidence: `${body.name} (${body.file.path}) neither verifies a token or session nor rejects the request` };
+    }
+    const byName = classifyName(name);
+    if (byName) return { ...byName, opaque: true, ...(roles.length ? { roles } : {}) };
+    return { kind: 'other', strength: 'name-only', evidence: 'could not resolve what it does', opaque: true };
+  }
+
+  private fromConfig(name: string): MiddlewareClassification | undefined {
+    const bare = name.replace(/\(.*$/s, '');
+    const last = bare.split('.').pop() ?? bare;
+    if (this.config.authMiddleware.some((configured) => configured === bare || configured === last)) {
+      return { kind: 'auth', strength: 'strong', evidence: 'declared in config auth.middleware' };
+    }
+    if (this.config.rateLimiters.some((configured) => configured === bare || configured === last)) {
+      return { kind: 'rate-limit', strength: 'strong', evidence: 'declared in config rateLimiters' };
+    }
+    return undefined;
+  }
+
+  private fromLibrary(expression: ts.Expression, file: ScannedSourceFile): MiddlewareClassification | undefined {
+    const root = rootIdentifier(expression);
+    if (!root) return undefined;
+    const binding = this.modules.resolveName(file, root.identifier.text);
+    if (binding?.kind !== 'external') return undefined;
+    const module = binding.module;
+    const importedName = binding.importedName === '*' || binding.importedName === 'default' ? root.member ?? binding.importedName : binding.importedName;
+    if (module === 'passport' || module === 'koa-passport') {
+      // passport.authenticate('local') is the credential login itself, not a guard on other routes.
+      const strategy = firstStringArgument(expression);
+      if (strategy === 'local') return { kind: 'other', strength: 'strong', evidence: "passport 'local' strategy: credential login" };
+      if (root.member && root.member !== 'authenticate' && root.member !== 'authorize') return undefined;
+    }
+    const table = KNOWN_PACKAGES[module];
+    if (table) {
+      const kind = table[importedName] ?? table[binding.importedName] ?? table['*'];
+      if (kind) return { kind, strength: 'strong', evidence: `${module}${importedName && importedName !== 'default' && importedName !== '*' ? ` ${importedName}` : ''}` };
+    }
+    if (PLUMBING_PACKAGES.has(module)) return { kind: 'other', strength: 'strong', evidence: module };
+    return undefined;
+  }
+
+  /** The function that runs as middleware: the expression itself, or what a factory call returns. */
+  private bodyOf(expression: ts.Expression, file: ScannedSourceFile): ResolvedFunction | undefined {
+    if (ts.isCallExpression(expression)) {
+      // requireRole('admin') / authenticate(): the factory's body holds the returned middleware.
+      return resolveFunction(this.modules, file, expression.expression) ?? resolveFunction(this.modules, file, expression);
+    }
+    return resolveFunction(this.modules, file, expression);
+  }
+}
+
+/** Reads a function body for evidence of what it checks. */
+export function classifyBody(fn: ResolvedFunction): MiddlewareClassification | undefined {
+  const body = fn.node.body;
+  if (!body) return undefined;
+  const text = body.getText(fn.node.getSourceFile());
+  const rejects = REJECTION_STATUS.test(text) || /\breturn\s+false\b/.test(text) && /canActivate/.test(fn.name);
+  const where = `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line})`;
+  if (rejects && ROLE_CHECK.test(text) && /\b403\b|Forbidden|FORBIDDEN|return\s+false|permission|role/i.test(text)) {
+    return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions and rejects` };
+  }
+  if (rejects && TOKEN_OR_SESSION_CHECK.test(text)) {
+    return { kind: 'auth', strength: 'strong', evidence: `${where} verifies a token or session and rejects with 401/403` };
+  }
+  if (RATE_LIMIT_CHECK.test(text) && /\.\s*(?:consume|limit)\s*\(/.test(text)) {
+    return { kind: 'rate-limit', strength: 'strong', evidence: `${where} consumes a rate limiter` };
+  }
+  if (VALIDATION_CHECK.test(text) && /\b400\b|BadRequest|UnprocessableEntity|\b422\b/.test(text)) {
+    return { kind: 'validation', strength: 'strong', evidence: `${where} validates the request` };
+  }
+  return undefined;
+}
+
+function classifyName(name: string): MiddlewareClassification | undefined {
+  const bare = name.replace(/\(.*$/s, '');
+  for (const { kind, pattern } of NAME_KINDS) {
+    if (pattern.test(bare)) return { kind, strength: 'name-only', evidence: `named ${bare}` };
+  }
+  return undefined;
+}
+
+/** `passport.authenticate('jwt', {...})` -> passport + authenticate; `requireAuth` -> requireAuth. */
+function rootIdentifier(expression: ts.Expression): { identifier: ts.Identifier; member?: string } | undefined {
+  let current = skipOuterExpressions(expression);
+  let member: string | undefined;
+  for (;;) {
+    if (ts.isCallExpression(current)) current = skipOuterExpressions(current.expression);
+    else if (ts.isPropertyAccessExpression(current)) {
+      member = current.name.text;
+      current = skipOuterExpressions(current.expression);
+    } else if (ts.isNewExpression(current)) current = skipOuterExpressions(current.expression);
+    else break;
+  }
+  return ts.isIdentifier(current) ? { identifier: current, member } : undefined;
+}
+
+function firstStringArgument(expression: ts.Expression): string | undefined {
+  const current = skipOuterExpressions(expression);
+  if (!ts.isCallExpression(current)) return undefined;
+  const first = current.arguments[0];
+  return first && ts.isStringLiteralLike(first) ? first.text : undefined;
+}
+
+/** String arguments of a role-ish call: `requireRole('admin', 'ops')`, `Roles(Role.Admin)` -> Admin. */
+function readRoleArguments(expression: ts.Expression): string[] {
+  const current = skipOuterExpressions(expression);
+  if (!ts.isCallExpression(current)) return [];
+  const callee = middlewareName(current.expression);
+  if (!/role|permission|scope|admin|authori[sz]e|can/i.test(callee)) return [];
+  const roles: string[] = [];
+  const collect = (node: ts.Expression) => {
+    if (ts.isStringLiteralLike(node)) roles.push(node.text);
+    else if (ts.isPropertyAccessExpression(node)) roles.push(node.name.text);
+    else if (ts.isArrayLiteralExpression(node)) node.elements.forEach(collect);
+  };
+  current.arguments.forEach(collect);
+  return roles;
+}
+
+/** A short display name for an expression: its text with whitespace collapsed, long arguments elided. */
+export function middlewareName(expression: ts.Node): string {
+  const text = expression.getText(expression.getSourceFile()).replace(/\s+/g, ' ');
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

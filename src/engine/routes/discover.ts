@@ -1,0 +1,145 @@
+import type { ScannedSourceFile, ScannedTextFile } from '../../types.js';
+import type { ModuleIndex } from '../ast/module-index.js';
+import type { ResolvedFunction } from '../ast/functions.js';
+import type { FrameworkAdapter, ProjectFacts } from '../frameworks/adapter.js';
+import { MiddlewareClassifier } from './classify-middleware.js';
+import { inHandlerAuthentication, readPrincipal } from './handler-evidence.js';
+import type { AuthStatus, Route, RouteDefinition } from './route.js';
+
+/** The parts of config the route engine reads. */
+export interface RouteConfig {
+  /** config auth.middleware */
+  authMiddleware: string[];
+  /** config auth.publicRoutes: "GET /health", "/webhooks/*" (method optional, `*` matches anything) */
+  publicRoutes: string[];
+  rateLimiters: string[];
+}
+
+export const EMPTY_ROUTE_CONFIG: RouteConfig = { authMiddleware: [], publicRoutes: [], rateLimiters: [] };
+
+/**
+ * Builds the route inventory: runs every enabled framework adapter, then decides each route's
+ * authentication from its middleware (any level), its handler, framework metadata and config.
+ */
+export function discoverRoutes(input: {
+  sourceFiles: readonly ScannedSourceFile[];
+  textFiles: readonly ScannedTextFile[];
+  modules: ModuleIndex;
+  config: RouteConfig;
+  adapters: readonly FrameworkAdapter[];
+}): Route[] {
+  const facts = projectFacts(input.sourceFiles, input.textFiles);
+  const classifier = new MiddlewareClassifier(input.modules, { authMiddleware: input.config.authMiddleware, rateLimiters: input.config.rateLimiters });
+  const context = { sourceFiles: input.sourceFiles, modules: input.modules, middleware: classifier };
+  const routes: Route[] = [];
+  for (const adapter of input.adapters) {
+    if (!adapter.isEnabled(facts)) continue;
+    for (const definition of adapter.discoverRoutes(context)) routes.push(finalizeRoute(definition, input.config, input.modules));
+  }
+  return routes.sort(compareRoutes);
+}
+
+function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules: ModuleIndex): Route {
+  const handlerFunction = definition.handler && resolveHandler(definition, modules);
+  const principal = readPrincipal(handlerFunction);
+  const evidence: string[] = [];
+  let auth: AuthStatus;
+  let publicByDesign = definition.declaredPublic;
+  const configured = config.publicRoutes.find((pattern) => matchesRoutePattern(pattern, definition.method, definition.path));
+  if (configured) publicByDesign = `config auth.publicRoutes "${configured}"`;
+
+  const guards = definition.middleware.filter((m) => m.kind === 'auth' || m.kind === 'role');
+  const inHandler = inHandlerAuthentication(handlerFunction);
+  if (publicByDesign) {
+    auth = 'public';
+    evidence.push(publicByDesign);
+  } else if (guards.length > 0) {
+    auth = 'authenticated';
+    for (const guard of guards) {
+      evidence.push(`${guard.name} (${guard.scope}, ${guard.file}:${guard.line}${guard.strength === 'name-only' ? ', by name only' : ''})`);
+    }
+  } else if (inHandler) {
+    auth = 'authenticated';
+    evidence.push(inHandler);
+  } else if ((definition.unresolvedMiddleware?.length ?? 0) > 0 || definition.middleware.some((m) => m.opaque)) {
+    auth = 'unknown';
+    const opaque = [...(definition.unresolvedMiddleware ?? []), ...definition.middleware.filter((m) => m.opaque).map((m) => m.name)];
+    evidence.push(`could not tell what ${opaque.join(', ')} check${opaque.length === 1 ? 's' : ''}`);
+  } else {
+    auth = 'public';
+    evidence.push(definition.middleware.length === 0 ? 'no middleware, guard or in-handler check' : 'no authentication among its middleware');
+  }
+  const route: Route = {
+    framework: definition.framework,
+    method: definition.method,
+    path: definition.path,
+    file: definition.file,
+    line: definition.line,
+    column: definition.column,
+    middleware: definition.middleware,
+    auth,
+    authEvidence: evidence,
+    principal,
+    id: `${definition.method} ${definition.path}`,
+  };
+  if (definition.handler) route.handler = definition.handler;
+  if (publicByDesign) route.publicByDesign = publicByDesign;
+  return route;
+}
+
+function resolveHandler(definition: RouteDefinition, modules: ModuleIndex): ResolvedFunction | undefined {
+  const handler = definition.handler!;
+  const file = modules.fileOf(handler.node);
+  return file ? { file, node: handler.node, name: handler.name } : undefined;
+}
+
+/** "GET /health", "/webhooks/*", "* /public/*": method optional; `*` matches any run of characters. */
+export function matchesRoutePattern(pattern: string, method: string, routePath: string): boolean {
+  const trimmed = pattern.trim();
+  const space = trimmed.indexOf(' ');
+  const patternMethod = space === -1 ? '*' : trimmed.slice(0, space).toUpperCase();
+  const patternPath = space === -1 ? trimmed : trimmed.slice(space + 1).trim();
+  if (patternMethod !== '*' && patternMethod !== method && method !== 'ALL') return false;
+  const regex = new RegExp(`^${patternPath.split('*').map(escapeRegExp).join('.*')}/?$`);
+  return regex.test(routePath);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function compareRoutes(a: Route, b: Route): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+    (a.method < b.method ? -1 : a.method > b.method ? 1 : 0)
+  );
+}
+
+const IMPORT_SPECIFIER = /\bfrom\s*['"]([^'"\n]+)['"]|\brequire\s*\(\s*['"]([^'"\n]+)['"]\s*\)|\bimport\s*\(\s*['"]([^'"\n]+)['"]\s*\)|^\s*import\s*['"]([^'"\n]+)['"]/gm;
+
+export function projectFacts(sourceFiles: readonly ScannedSourceFile[], textFiles: readonly ScannedTextFile[]): ProjectFacts {
+  const dependencies = new Set<string>();
+  for (const file of textFiles) {
+    if (file.kind !== 'json' || !(file.path === 'package.json' || file.path.endsWith('/package.json'))) continue;
+    try {
+      const pkg = JSON.parse(file.text) as Record<string, unknown>;
+      for (const key of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+        const deps = pkg[key];
+        if (deps && typeof deps === 'object') for (const name of Object.keys(deps)) dependencies.add(name);
+      }
+    } catch {
+      // A broken package.json says nothing about dependencies; imports still do.
+    }
+  }
+  const importedModules = new Set<string>();
+  for (const file of sourceFiles) {
+    for (const match of file.text.matchAll(IMPORT_SPECIFIER)) {
+      const specifier = match[1] ?? match[2] ?? match[3] ?? match[4];
+      if (specifier && !specifier.startsWith('.')) importedModules.add(specifier);
+    }
+  }
+  return { dependencies, importedModules };
+}

@@ -1,0 +1,95 @@
+/**
+ * The route inventory: every HTTP endpoint of the scanned API, who may call it and what guards it.
+ * Framework adapters (src/engine/frameworks/<name>/) produce RouteDefinitions; the route engine
+ * (src/engine/routes/discover.ts) decides auth status from the middleware and handler evidence.
+ */
+import type { ts } from 'ts-morph';
+
+export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next'] as const;
+export type FrameworkName = (typeof FRAMEWORKS)[number];
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ALL'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export type MiddlewareKind = 'auth' | 'role' | 'rate-limit' | 'validation' | 'state' | 'other';
+
+/** How sure the classification is: library or body evidence (high), only a name (low). */
+export type EvidenceStrength = 'strong' | 'name-only';
+
+/** A place in the scanned code: posix path relative to the scan root, 1-based line. */
+export interface CodeLocation {
+  file: string;
+  line: number;
+}
+
+/**
+ * One middleware, guard, hook or decorator that applies to a route, in the order it runs.
+ * `kind` comes from classifyMiddleware (known libraries, the function body, then the name).
+ */
+export interface RouteMiddleware extends CodeLocation {
+  /** As written: `passport.authenticate('jwt')`, `requireAuth`, `AuthGuard('jwt')`, `@Roles('admin')`. */
+  name: string;
+  kind: MiddlewareKind;
+  strength: EvidenceStrength;
+  /** Why it got its kind, e.g. "verifies a JWT with jsonwebtoken.verify and responds 401". */
+  evidence: string;
+  /** Where it was attached: route, router/plugin/controller, or app-wide. */
+  scope: 'route' | 'router' | 'global';
+  /** The role names a role guard checks, when readable (`@Roles('admin')`, `requireRole('admin')`). */
+  roles?: string[];
+  /** True when we could not see what it does (a package we do not know, an unresolvable name). */
+  opaque?: boolean;
+}
+
+export type AuthStatus = 'authenticated' | 'public' | 'unknown';
+
+export interface Route extends CodeLocation {
+  framework: FrameworkName;
+  method: HttpMethod;
+  /** Full path with every mount prefix, framework parameter syntax kept (`/orders/:id`, `/orders/[id]`). */
+  path: string;
+  /** 1-based column of the route definition (for reports). */
+  column: number;
+  /** The handler function, resolved across files, when found. */
+  handler?: RouteHandler;
+  middleware: RouteMiddleware[];
+  auth: AuthStatus;
+  /** Human-readable evidence for `auth`, e.g. "passport.authenticate('jwt') (router, src/app.ts:14)". */
+  authEvidence: string[];
+  /**
+   * Why the route is public on purpose, when it is: `@Public()`, config auth.publicRoutes, a
+   * Next.js middleware matcher that leaves it out. A public route without this is an open question.
+   */
+  publicByDesign?: string;
+  /** How the handler reads the authenticated user, e.g. ["req.user"], ["@CurrentUser() user"]. */
+  principal: string[];
+  /** Names the route as `METHOD path` for messages and config matching. */
+  readonly id: string;
+}
+
+export interface RouteHandler extends CodeLocation {
+  /** Function-like compiler node: function declaration/expression, arrow function or method. */
+  node: ts.SignatureDeclaration;
+  /** Display name: `getOrder`, `OrdersController.findOne`, `<anonymous>`. */
+  name: string;
+}
+
+/**
+ * What an adapter reports before the engine judges authentication: everything it saw at the
+ * route, in order (global middleware first). The adapter does not decide `auth`.
+ */
+export interface RouteDefinition extends CodeLocation {
+  framework: FrameworkName;
+  method: HttpMethod;
+  path: string;
+  column: number;
+  handler?: RouteHandler;
+  middleware: RouteMiddleware[];
+  /**
+   * Set when the framework itself marks the route public (NestJS `@Public()` metadata honoured by
+   * a global guard, Next.js middleware matcher excluding the path). Config publicRoutes are applied later.
+   */
+  declaredPublic?: string;
+  /** Set when an applied auth mechanism could not be resolved (imported from a package we cannot read). */
+  unresolvedMiddleware?: string[];
+}
