@@ -3,8 +3,9 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { controlTitle } from './controls/index.js';
 import { UsageError } from './engine/errors.js';
-import { scan } from './engine/scan.js';
+import { inventoryRoutes, scan } from './engine/scan.js';
 import { formatJson } from './reporters/json.js';
+import { formatRoutesJson, formatRoutesText } from './reporters/routes.js';
 import { formatSarif } from './reporters/sarif.js';
 import { formatText, formatTextSummary } from './reporters/text.js';
 import { allRules } from './rules/index.js';
@@ -96,6 +97,22 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     });
 
   program
+    .command('routes')
+    .description('list every HTTP route with its authentication, role guard, rate limit and middleware')
+    .argument('[paths...]', 'files or folders to scan', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-o, --output <file>', 'write the inventory to a file')
+    .option('--config <file>', 'config file (default: trustscan.config.json or package.json "trustscan")')
+    .option('--tsconfig <file>', 'tsconfig.json to take compiler options from')
+    .option('--include <glob>', 'scan only files matching this glob (repeatable)', collect, [])
+    .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, [])
+    .option('--include-tests', 'also scan tests, specs, __tests__, fixtures and mocks')
+    .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
+    .action(async (paths: string[], options: RoutesCommandOptions) => {
+      exitCode = await runRoutes(paths, options, io, overrides);
+    });
+
+  program
     .command('rules')
     .description('list every rule with its severity, confidence and control mapping')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -150,16 +167,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, 
         ? formatSarif(reported, { includeSuppressed: Boolean(options.includeSuppressed) })
         : formatText(result, { ...textOptions, color: colorAllowed && (options.output ? false : io.stdoutIsTTY) });
 
-  if (options.output) {
-    const target = path.resolve(io.cwd, options.output);
-    try {
-      writeFileSync(target, report);
-    } catch (error) {
-      throw new UsageError(`cannot write ${options.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-  } else {
-    io.stdout(report);
-  }
+  writeReport(report, options.output, io);
   // The human summary accompanies machine output on stderr, so stdout stays parseable.
   if (!options.quiet && (options.output || format !== 'text')) {
     io.stderr(formatTextSummary(result, { ...textOptions, color: colorAllowed && io.stderrIsTTY }));
@@ -171,6 +179,47 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, 
   }
   if (outcome.internalErrors.length > 0) return EXIT_ERROR;
   return gateExitCode(result, options.failOn);
+}
+
+interface RoutesCommandOptions {
+  format: 'text' | 'json';
+  output?: string;
+  config?: string;
+  tsconfig?: string;
+  include: string[];
+  exclude: string[];
+  includeTests?: boolean;
+  color: boolean;
+}
+
+async function runRoutes(paths: string[], options: RoutesCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
+  const { routes, warnings } = await inventoryRoutes({
+    cwd: io.cwd,
+    paths,
+    configPath: options.config,
+    tsconfigPath: options.tsconfig,
+    include: options.include,
+    exclude: options.exclude,
+    includeTests: options.includeTests,
+    rules: overrides.rules,
+  });
+  for (const warning of warnings) io.stderr(`warning: ${warning.message}\n`);
+  const colorAllowed = options.color && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && !options.output && io.stdoutIsTTY;
+  const report = options.format === 'json' ? formatRoutesJson(routes, version) : formatRoutesText(routes, { color: colorAllowed });
+  writeReport(report, options.output, io);
+  return EXIT_CLEAN;
+}
+
+function writeReport(report: string, output: string | undefined, io: CliIo): void {
+  if (!output) {
+    io.stdout(report);
+    return;
+  }
+  try {
+    writeFileSync(path.resolve(io.cwd, output), report);
+  } catch (error) {
+    throw new UsageError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }
 
 function filterBySeverity(result: ScanResult, minimumSeverity?: Severity): ScanResult {

@@ -3,6 +3,9 @@
  * files -> project -> rules (RuleContext.report) -> findings (Finding) -> ScanResult -> reporters.
  */
 import type { Project, SourceFile } from 'ts-morph';
+import type { ModuleIndex } from './engine/ast/module-index.js';
+import type { TrustscanConfig } from './engine/config.js';
+import type { Route } from './engine/routes/route.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -97,6 +100,12 @@ export interface RuleContext {
   readonly textFiles: readonly ScannedTextFile[];
   /** The rule's `options` object from config (empty when none). */
   readonly options: Readonly<Record<string, unknown>>;
+  /** The whole validated config (auth declarations and the like), read-only. */
+  readonly config: Readonly<TrustscanConfig>;
+  /** Imports and names resolved across the scanned files. */
+  readonly modules: ModuleIndex;
+  /** The route inventory of every framework found; computed on first use, shared by all rules. */
+  readonly routes: readonly Route[];
   report(descriptor: ReportDescriptor): void;
 }
 

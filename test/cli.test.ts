@@ -97,6 +97,10 @@ describe('trustscan scan: config', () => {
     [{ exclude: [3] }, /\$\.exclude\[0\]: must be a non-empty glob string/],
     [{ includeTests: 'yes' }, /\$\.includeTests: must be a boolean/],
     [{ maxFileSize: -1 }, /\$\.maxFileSize: must be a positive integer/],
+    [{ auth: [] }, /\$\.auth: must be an object/],
+    [{ auth: { publicRoute: [] } }, /\$\.auth\.publicRoute: unknown key/],
+    [{ auth: { publicRoutes: '/health' } }, /\$\.auth\.publicRoutes: must be an array of strings/],
+    [{ auth: { middleware: ['ok', 7] } }, /\$\.auth\.middleware\[1\]: must be a non-empty string/],
   ])('rejects %j with the JSON path of the problem', async (config, message) => {
     const cwd = makeProject({ ...vulnerableApp, 'trustscan.config.json': JSON.stringify(config) });
     const run = await runCli(['scan'], { cwd });

@@ -13,6 +13,17 @@ export interface TrustscanConfig {
   includeTests: boolean;
   /** Files larger than this many bytes are skipped with a warning. */
   maxFileSize: number;
+  /** What the code cannot show about authentication (route inventory, access-control rules). */
+  auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  /** Names of middleware/guards that authenticate, e.g. ["requireSession", "GatewayAuthGuard"]. */
+  middleware: string[];
+  /** Routes public by design: "GET /health", "/webhooks/*" (method optional, `*` matches anything). */
+  publicRoutes: string[];
+  /** Names of functions or middleware that check roles/permissions, e.g. ["assertStaff"]. */
+  roleChecks: string[];
 }
 
 export interface LoadedConfig {
@@ -24,7 +35,14 @@ export interface LoadedConfig {
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 
 export function defaultConfig(): TrustscanConfig {
-  return { rules: {}, include: [], exclude: [], includeTests: false, maxFileSize: DEFAULT_MAX_FILE_SIZE };
+  return {
+    rules: {},
+    include: [],
+    exclude: [],
+    includeTests: false,
+    maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    auth: { middleware: [], publicRoutes: [], roleChecks: [] },
+  };
 }
 
 const CONFIG_FILE_NAME = 'trustscan.config.json';
@@ -97,7 +115,8 @@ function readJson(file: string): unknown {
   }
 }
 
-const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize'] as const;
+const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth'] as const;
+const AUTH_KEYS = ['middleware', 'publicRoutes', 'roleChecks'] as const;
 
 /**
  * Validates untrusted JSON into a config. Every problem names its JSON path, because a
@@ -137,6 +156,14 @@ export function validateConfig(raw: unknown, where: string, rules: readonly Rule
         }
       });
       config[key] = [...(value as string[])];
+    }
+  }
+  if ('auth' in input) {
+    const auth = input.auth;
+    if (!isPlainObject(auth)) fail('$.auth', `must be an object, got ${describe(auth)}`);
+    for (const [key, value] of Object.entries(auth as Record<string, unknown>)) {
+      if (!(AUTH_KEYS as readonly string[]).includes(key)) fail(`$.auth.${key}`, `unknown key (known keys: ${AUTH_KEYS.join(', ')})`);
+      config.auth[key as (typeof AUTH_KEYS)[number]] = stringList(value, `$.auth.${key}`, fail);
     }
   }
   if ('includeTests' in input) {
@@ -190,6 +217,14 @@ function validateRuleSetting(
     result.options = entry.options as Record<string, unknown>;
   }
   return result;
+}
+
+function stringList(value: unknown, jsonPath: string, fail: (jsonPath: string, problem: string) => never): string[] {
+  if (!Array.isArray(value)) return fail(jsonPath, `must be an array of strings, got ${describe(value)}`);
+  value.forEach((item, index) => {
+    if (typeof item !== 'string' || item.trim().length === 0) fail(`${jsonPath}[${index}]`, `must be a non-empty string, got ${describe(item)}`);
+  });
+  return [...(value as string[])];
 }
 
 function matchesOptionType(value: unknown, type: RuleOptionType): boolean {

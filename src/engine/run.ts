@@ -9,7 +9,10 @@ import type {
   ScanWarning,
   Severity,
 } from '../types.js';
+import type { ModuleIndex } from './ast/module-index.js';
+import type { TrustscanConfig } from './config.js';
 import { findingFingerprint } from './fingerprint.js';
+import type { Route } from './routes/route.js';
 import { computeLineHashes } from './line-hash.js';
 import { redactRanges } from './redact.js';
 import { SourceText } from './source-text.js';
@@ -38,6 +41,10 @@ export function runRules(options: {
   textFiles: ScannedTextFile[];
   activeRules: ActiveRule[];
   knownRuleIds: readonly string[];
+  config: TrustscanConfig;
+  modules: ModuleIndex;
+  /** Computes the route inventory; called at most once, and only if a rule reads ctx.routes. */
+  routes: () => Route[];
 }): { findings: Finding[]; warnings: ScanWarning[]; internalErrors: string[] } {
   const warnings: ScanWarning[] = [];
   const internalErrors: string[] = [];
@@ -46,12 +53,19 @@ export function runRules(options: {
   for (const file of options.textFiles) texts.set(file.path, file.text);
 
   const reports: RawReport[] = [];
+  let routes: Route[] | undefined;
+  const routesOnce = () => (routes ??= options.routes());
   for (const active of options.activeRules) {
     const context: RuleContext = {
       project: options.project,
       sourceFiles: options.sourceFiles,
       textFiles: options.textFiles,
       options: active.options,
+      config: options.config,
+      modules: options.modules,
+      get routes() {
+        return routesOnce();
+      },
       report(descriptor) {
         if (!texts.has(descriptor.file)) {
           throw new Error(`rule ${active.rule.meta.id} reported on a file outside the scan: ${descriptor.file}`);

@@ -6,7 +6,11 @@ import { version } from '../version.js';
 import { loadConfig, type TrustscanConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { discoverFiles } from './files.js';
-import { loadProject } from './project.js';
+import { loadProject, type LoadedProject } from './project.js';
+import { ModuleIndex } from './ast/module-index.js';
+import { FRAMEWORK_ADAPTERS } from './frameworks/index.js';
+import { discoverRoutes, type RouteConfig } from './routes/discover.js';
+import type { Route } from './routes/route.js';
 import { runRules, type ActiveRule } from './run.js';
 
 export interface ScanOptions {
@@ -38,14 +42,16 @@ export interface ScanOutcome {
   durationMs: number;
 }
 
-export async function scan(options: ScanOptions): Promise<ScanOutcome> {
-  const startedAt = performance.now();
-  const rules = options.rules ?? allRules;
-  const knownRuleIds = rules.map((rule) => rule.meta.id);
-  for (const id of [...(options.onlyRules ?? []), ...(options.disabledRules ?? [])]) {
-    if (!knownRuleIds.includes(id)) throw new UsageError(`unknown rule id "${id}" (run "trustscan rules" to list them)`);
-  }
+/** Config, files and the parsed project: the part of a scan every command shares. */
+interface PreparedProject {
+  root: string;
+  config: TrustscanConfig;
+  configSource?: string;
+  loaded: LoadedProject;
+  modules: ModuleIndex;
+}
 
+function prepareProject(options: ScanOptions, rules: readonly Rule[]): PreparedProject {
   const scanPaths = (options.paths.length > 0 ? options.paths : ['.']).map((p) => path.resolve(options.cwd, p));
   for (const scanPath of scanPaths) {
     if (!existsSync(scanPath)) throw new UsageError(`path does not exist: ${scanPath}`);
@@ -58,7 +64,6 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     stopDir: root,
     rules,
   });
-
   const files = discoverFiles({
     root,
     scanPaths,
@@ -72,7 +77,34 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     maxFileSize: config.maxFileSize,
     tsconfigPath: options.tsconfigPath ? path.resolve(options.cwd, options.tsconfigPath) : undefined,
   });
+  return { root, config, configSource, loaded, modules: new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs) };
+}
 
+function routesOf(prepared: PreparedProject): Route[] {
+  return discoverRoutes({
+    sourceFiles: prepared.loaded.sourceFiles,
+    textFiles: prepared.loaded.textFiles,
+    modules: prepared.modules,
+    config: routeConfig(prepared.config),
+    adapters: FRAMEWORK_ADAPTERS,
+  });
+}
+
+/** The route inventory of the scanned paths (`trustscan routes`). */
+export async function inventoryRoutes(options: ScanOptions): Promise<{ routes: Route[]; warnings: ScanWarning[]; filesScanned: number }> {
+  const prepared = prepareProject(options, options.rules ?? allRules);
+  return { routes: routesOf(prepared), warnings: prepared.loaded.warnings, filesScanned: prepared.loaded.sourceFiles.length };
+}
+
+export async function scan(options: ScanOptions): Promise<ScanOutcome> {
+  const startedAt = performance.now();
+  const rules = options.rules ?? allRules;
+  const knownRuleIds = rules.map((rule) => rule.meta.id);
+  for (const id of [...(options.onlyRules ?? []), ...(options.disabledRules ?? [])]) {
+    if (!knownRuleIds.includes(id)) throw new UsageError(`unknown rule id "${id}" (run "trustscan rules" to list them)`);
+  }
+  const prepared = prepareProject(options, rules);
+  const { root, config, configSource, loaded, modules } = prepared;
   const activeRules = selectRules(rules, config, options.onlyRules ?? [], options.disabledRules ?? []);
   const ran = runRules({
     project: loaded.project,
@@ -80,6 +112,9 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     textFiles: loaded.textFiles,
     activeRules,
     knownRuleIds,
+    config,
+    modules,
+    routes: () => routesOf(prepared),
   });
 
   const warnings: ScanWarning[] = [...loaded.warnings, ...ran.warnings];
@@ -113,6 +148,10 @@ export function scanRoot(cwd: string, scanPaths: string[]): string {
     while (!(scanPath === common || scanPath.startsWith(common + path.sep))) common = path.dirname(common);
   }
   return common;
+}
+
+export function routeConfig(config: TrustscanConfig): RouteConfig {
+  return { authMiddleware: config.auth.middleware, publicRoutes: config.auth.publicRoutes, rateLimiters: [] };
 }
 
 function isDirectory(p: string): boolean {

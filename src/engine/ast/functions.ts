@@ -55,6 +55,19 @@ export function resolveFunction(modules: ModuleIndex, file: ScannedSourceFile, e
 /** `Foo.bar`, `foo.bar` where foo is an object literal, a class, `new Class()`, or an imported namespace. */
 function resolveMember(modules: ModuleIndex, file: ScannedSourceFile, owner: ts.Expression, member: string, depth: number): ResolvedFunction | undefined {
   const ownerValue = skipOuterExpressions(owner);
+  if (ownerValue.kind === ts.SyntaxKind.ThisKeyword) {
+    const enclosing = enclosingClass(ownerValue);
+    return enclosing && memberOf(modules, file, enclosing, member, depth);
+  }
+  if (ts.isPropertyAccessExpression(ownerValue) && ownerValue.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    // this.ordersService.findOne: the field's declared type names the class (NestJS constructor injection).
+    const enclosing = enclosingClass(ownerValue);
+    const typeName = enclosing && fieldTypeName(enclosing, ownerValue.name.text);
+    if (!typeName) return undefined;
+    const binding = modules.resolveName(file, typeName);
+    const target = bindingValue(binding);
+    return binding?.kind === 'declaration' && target ? memberOf(modules, binding.file, target, member, depth + 1) : undefined;
+  }
   if (ts.isIdentifier(ownerValue)) {
     const binding = modules.resolveName(file, ownerValue.text);
     if (binding?.kind === 'namespace') {
@@ -108,6 +121,37 @@ function memberOf(modules: ModuleIndex, file: ScannedSourceFile, container: ts.N
     }
   }
   return undefined;
+}
+
+function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isClassDeclaration(current) || ts.isClassExpression(current)) return current;
+  }
+  return undefined;
+}
+
+/**
+ * The class name a field holds: a constructor parameter property (`constructor(private readonly
+ * orders: OrdersService)`), a typed property, or a property initialised with `new X()`.
+ */
+export function fieldTypeName(classNode: ts.ClassLikeDeclaration, fieldName: string): string | undefined {
+  for (const member of classNode.members) {
+    if (ts.isConstructorDeclaration(member)) {
+      for (const parameter of member.parameters) {
+        if (ts.isIdentifier(parameter.name) && parameter.name.text === fieldName && parameter.type) return typeReferenceName(parameter.type);
+      }
+    }
+    if (ts.isPropertyDeclaration(member) && member.name && ts.isIdentifier(member.name) && member.name.text === fieldName) {
+      if (member.type) return typeReferenceName(member.type);
+      const initializer = member.initializer && skipOuterExpressions(member.initializer);
+      if (initializer && ts.isNewExpression(initializer) && ts.isIdentifier(initializer.expression)) return initializer.expression.text;
+    }
+  }
+  return undefined;
+}
+
+function typeReferenceName(type: ts.TypeNode): string | undefined {
+  return ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? type.typeName.text : undefined;
 }
 
 /** A function declared in an enclosing block of the use (not only at top level): `function handler() {}` inside a setup function. */

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ScannedSourceFile } from '../../types.js';
 import { nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
-import { skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import { bindingValue, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.js';
 
 /** What the route engine knows beyond the code: config `auth` and friends. */
@@ -28,6 +28,7 @@ const KNOWN_PACKAGES: Record<string, Record<string, MiddlewareKind>> = {
   passport: { '*': 'auth' },
   'koa-passport': { '*': 'auth' },
   '@nestjs/passport': { AuthGuard: 'auth' },
+  '@nestjs/common': { ValidationPipe: 'validation', ParseIntPipe: 'validation', ParseUUIDPipe: 'validation', ParseBoolPipe: 'validation', ParseEnumPipe: 'validation', ParseFloatPipe: 'validation', ParseArrayPipe: 'validation', ParseFilePipe: 'validation', '*': 'other' },
   'express-jwt': { '*': 'auth' },
   'express-oauth2-jwt-bearer': { auth: 'auth', requiredScopes: 'role', claimCheck: 'role', claimIncludes: 'role', claimEquals: 'role', scopeIncludesAny: 'role' },
   'express-openid-connect': { requiresAuth: 'auth', claimCheck: 'role', claimEquals: 'role', claimIncludes: 'role' },
@@ -72,6 +73,7 @@ const PLUMBING_PACKAGES = new Set([
   'hono/pretty-json', 'hono/etag', 'hono/compress', 'hono/timing', 'hono/request-id', '@fastify/cors', '@fastify/helmet', '@fastify/cookie',
   '@fastify/multipart', '@fastify/formbody', '@fastify/compress', '@fastify/static', '@fastify/swagger', 'express-async-handler',
   'connect-redis', 'swagger-ui-express', 'express-fileupload', 'response-time', 'express-request-id', 'passport-local',
+  '@nestjs/platform-express', '@nestjs/platform-fastify', '@nestjs/core', '@nestjs/swagger', '@nestjs/cache-manager',
 ]);
 
 const REJECTION_STATUS = /\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*\)|new\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)/i;
@@ -136,9 +138,14 @@ export class MiddlewareClassifier {
     const library = this.fromLibrary(expression, file);
     if (library) return { ...library, ...(roles.length ? { roles } : {}) };
 
-    const body = this.bodyOf(expression, file);
+    // A guard/interceptor/pipe class (NestJS): what it inherits from a known package, else its canActivate/intercept/transform/use.
+    const lifecycleClass = guardClassOf(this.modules, file, expression);
+    const inherited = lifecycleClass && this.fromBaseClass(lifecycleClass);
+    if (inherited) return { ...inherited, ...(roles.length ? { roles } : {}) };
+
+    const body = this.bodyOf(expression, file) ?? (lifecycleClass && lifecycleMethodOf(this.modules, lifecycleClass));
     if (body) {
-      const fromBody = classifyBody(body);
+      const fromBody = classifyBody(body) ?? classifyGuardMethod(body);
       if (fromBody) return { ...fromBody, ...(roles.length ? { roles } : {}) };
       const byName = classifyName(name);
       // A body we can read that shows no check wins over an optimistic name.
@@ -181,6 +188,22 @@ export class MiddlewareClassifier {
       if (kind) return { kind, strength: 'strong', evidence: `${module}${importedName && importedName !== 'default' && importedName !== '*' ? ` ${importedName}` : ''}` };
     }
     if (PLUMBING_PACKAGES.has(module)) return { kind: 'other', strength: 'strong', evidence: module };
+    return undefined;
+  }
+
+  /** `class JwtAuthGuard extends AuthGuard('jwt')`, `extends ThrottlerGuard`, through local base classes. */
+  private fromBaseClass(start: GuardClass): MiddlewareClassification | undefined {
+    let current: GuardClass | undefined = start;
+    for (let depth = 0; current && depth < MAX_BASE_CLASSES; depth++) {
+      const base = baseClassExpression(current.node);
+      if (!base) return undefined;
+      const library = this.fromLibrary(base, current.file);
+      if (library) {
+        const className = start.node.name?.text ?? '<class>';
+        return { ...library, evidence: `${className} extends ${middlewareName(base)} (${library.evidence})` };
+      }
+      current = guardClassOf(this.modules, current.file, base);
+    }
     return undefined;
   }
 
@@ -266,4 +289,62 @@ function readRoleArguments(expression: ts.Expression): string[] {
 export function middlewareName(expression: ts.Node): string {
   const text = expression.getText(expression.getSourceFile()).replace(/\s+/g, ' ');
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** A class used as a guard, interceptor, pipe or Nest middleware, with the file it is declared in. */
+export interface GuardClass {
+  file: ScannedSourceFile;
+  node: ts.ClassLikeDeclaration;
+}
+
+const MAX_BASE_CLASSES = 5;
+/** The methods Nest calls on guards, interceptors, pipes and class middleware, in that order of interest. */
+const LIFECYCLE_METHODS = ['canActivate', 'intercept', 'transform', 'use'];
+
+/** The class an expression names: `JwtAuthGuard`, `new RolesGuard(reflector)`, an imported class. */
+export function guardClassOf(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): GuardClass | undefined {
+  let value = skipOuterExpressions(expression);
+  if (ts.isNewExpression(value)) value = skipOuterExpressions(value.expression);
+  if (ts.isClassExpression(value)) return { file, node: value };
+  if (!ts.isIdentifier(value)) return undefined;
+  const binding = modules.resolveName(file, value.text);
+  const target = bindingValue(binding);
+  if (binding?.kind !== 'declaration' || !target) return undefined;
+  return ts.isClassDeclaration(target) || ts.isClassExpression(target) ? { file: binding.file, node: target } : undefined;
+}
+
+/** The `canActivate`/`intercept`/`transform`/`use` method a class runs, its own or inherited from a local base class. */
+export function lifecycleMethodOf(modules: ModuleIndex, start: GuardClass): ResolvedFunction | undefined {
+  let current: GuardClass | undefined = start;
+  for (let depth = 0; current && depth < MAX_BASE_CLASSES; depth++) {
+    for (const method of LIFECYCLE_METHODS) {
+      for (const member of current.node.members) {
+        if (ts.isMethodDeclaration(member) && member.body && member.name && ts.isIdentifier(member.name) && member.name.text === method) {
+          return { file: current.file, node: member, name: `${current.node.name?.text ?? '<class>'}.${method}` };
+        }
+      }
+    }
+    const base = baseClassExpression(current.node);
+    current = base && guardClassOf(modules, current.file, base);
+  }
+  return undefined;
+}
+
+function baseClassExpression(node: ts.ClassLikeDeclaration): ts.Expression | undefined {
+  const clause = node.heritageClauses?.find((heritage) => heritage.token === ts.SyntaxKind.ExtendsKeyword);
+  return clause?.types[0]?.expression;
+}
+
+/**
+ * A guard's canActivate rejects by returning anything but `true` (Nest answers 403), so a
+ * `return roles.includes(user.role)` is a check even without an explicit 401/403.
+ */
+function classifyGuardMethod(fn: ResolvedFunction): MiddlewareClassification | undefined {
+  if (!fn.name.endsWith('.canActivate') || !fn.node.body) return undefined;
+  const text = fn.node.body.getText(fn.node.getSourceFile());
+  if (!/\breturn\s+(?!true\b)\S/.test(text)) return undefined;
+  const where = `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line})`;
+  if (ROLE_CHECK.test(text)) return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions` };
+  if (TOKEN_OR_SESSION_CHECK.test(text)) return { kind: 'auth', strength: 'strong', evidence: `${where} checks a token or session` };
+  return undefined;
 }

@@ -1,0 +1,185 @@
+import { ts } from 'ts-morph';
+import type { ScannedSourceFile } from '../../types.js';
+import { nodePosition, resolveFunction, type ResolvedFunction } from './functions.js';
+import { skipOuterExpressions, type ModuleIndex } from './module-index.js';
+
+/** A call that reads or writes stored data (ORM, query builder, driver, raw SQL). */
+export interface DataAccess {
+  operation: 'read' | 'write';
+  /** prisma | typeorm-or-mongoose-or-sequelize (model) | knex | drizzle | mongodb | sql */
+  library: 'prisma' | 'model' | 'knex' | 'drizzle' | 'mongodb' | 'sql';
+  /** Model, table or collection when readable: `order`, `Order`, `orders`. */
+  model?: string;
+  /** The called method: findUnique, save, query ... */
+  method: string;
+  call: ts.CallExpression;
+  file: ScannedSourceFile;
+  line: number;
+  /** Functions crossed from the handler to reach the call, outermost first (empty when direct). */
+  via: string[];
+}
+
+const WRITE_METHODS = new Set([
+  'create', 'createMany', 'createManyAndReturn', 'insert', 'insertMany', 'insertOne', 'save', 'update', 'updateMany', 'updateOne',
+  'upsert', 'delete', 'deleteMany', 'deleteOne', 'destroy', 'remove', 'findByIdAndUpdate', 'findByIdAndDelete', 'findByIdAndRemove',
+  'findOneAndUpdate', 'findOneAndDelete', 'findOneAndRemove', 'findOneAndReplace', 'increment', 'decrement', 'bulkCreate',
+  'softDelete', 'softRemove', 'restore', 'del', 'truncate', 'replaceOne', 'bulkWrite', 'merge', 'persistAndFlush', 'removeAndFlush',
+]);
+
+const READ_METHODS = new Set([
+  'find', 'findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'findOne', 'findOneBy', 'findOneOrFail',
+  'findOneByOrFail', 'findBy', 'findAll', 'findByPk', 'findById', 'findAndCount', 'findAndCountAll', 'count', 'countBy',
+  'countDocuments', 'estimatedDocumentCount', 'aggregate', 'groupBy', 'distinct', 'exists', 'existsBy', 'findByIds', 'findOneOrCreate',
+]);
+
+const SQL_METHODS = new Set(['query', 'execute', '$queryRaw', '$queryRawUnsafe', '$executeRaw', '$executeRawUnsafe', 'raw', 'any', 'one', 'none', 'many', 'oneOrNone', 'manyOrNone', 'all', 'get', 'run']);
+
+const PRISMA_CLIENT = /(?:^|\.)(?:prisma|db|client|prismaClient|prismaService|tx|database)$/i;
+const REPOSITORY = /(?:repository|repo|Repository|Repo|Model|model|collection|Collection|em|entityManager|manager|dao)$/;
+const SQL_CLIENT = /(?:^|\.)(?:pool|client|db|conn|connection|sequelize|knex|dataSource|manager|queryRunner|sql|pg|mysql|database|sqlite|pgp)$/i;
+const KNEX_ROOT = /^(?:knex|db|trx|database|pg|k)$/;
+
+const MAX_DEPTH = 3;
+
+/**
+ * Every data access a function performs, directly or through the project functions it calls
+ * (up to a small depth, cycle-safe). Recognised by call shape, since ORMs are used through
+ * injected instances whose imports we cannot always see: `prisma.order.findUnique`,
+ * `this.orderRepository.findOneBy`, `Order.findById`, `knex('orders').where`, `pool.query`.
+ */
+export function findDataAccess(modules: ModuleIndex, fn: ResolvedFunction, depth = MAX_DEPTH): DataAccess[] {
+  const found: DataAccess[] = [];
+  collect(modules, fn, depth, [], new Set(), found);
+  return found;
+}
+
+function collect(modules: ModuleIndex, fn: ResolvedFunction, depth: number, via: string[], seen: Set<ts.Node>, found: DataAccess[]): void {
+  if (seen.has(fn.node) || !fn.node.body) return;
+  seen.add(fn.node);
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const access = classifyCall(node, fn.file, via);
+      if (access) found.push(access);
+      else if (depth > 0) {
+        const callee = resolveFunction(modules, fn.file, node.expression);
+        if (callee && callee.node !== fn.node) collect(modules, callee, depth - 1, [...via, callee.name], seen, found);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(fn.node.body, visit);
+}
+
+/** What kind of data access a single call is, if any. */
+export function classifyCall(call: ts.CallExpression, file: ScannedSourceFile, via: string[] = []): DataAccess | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  const line = nodePosition(call).line;
+  const base = { call, file, line, via };
+  if (ts.isPropertyAccessExpression(callee)) {
+    const method = callee.name.text;
+    const receiver = skipOuterExpressions(callee.expression);
+    const receiverText = expressionText(receiver);
+    // prisma.order.findUnique(...) / this.prisma.order.update(...)
+    if (ts.isPropertyAccessExpression(receiver) && PRISMA_CLIENT.test(expressionText(receiver.expression)) && (READ_METHODS.has(method) || WRITE_METHODS.has(method))) {
+      return { ...base, library: 'prisma', model: receiver.name.text, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
+    }
+    if (SQL_METHODS.has(method) && (SQL_CLIENT.test(receiverText) || /prisma/i.test(receiverText))) {
+      return { ...base, library: 'sql', method, operation: sqlOperation(call) };
+    }
+    // Order.findById(...), this.orderRepository.findOneBy(...), getRepository(Order).find(...)
+    if (READ_METHODS.has(method) || WRITE_METHODS.has(method)) {
+      const model = modelOfReceiver(receiver);
+      if (model) return { ...base, library: 'model', model, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
+    }
+    // knex('orders').where(...).first() / db('orders').insert(...)
+    const knexTable = knexTableOf(receiver);
+    if (knexTable && (WRITE_METHODS.has(method) || ['where', 'first', 'select', 'pluck', 'andWhere', 'whereIn'].includes(method))) {
+      return { ...base, library: 'knex', model: knexTable, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
+    }
+    // db.collection('orders').findOne(...)
+    const collection = collectionOf(receiver);
+    if (collection && (READ_METHODS.has(method) || WRITE_METHODS.has(method))) {
+      return { ...base, library: 'mongodb', model: collection, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
+    }
+    // drizzle: db.select().from(orders), db.insert(orders), db.query.orders.findFirst()
+    if (['from', 'insert', 'update', 'delete'].includes(method) && /^(?:db|tx|database)$/.test(rootText(receiver)) && call.arguments.length === 1 && ts.isIdentifier(call.arguments[0]!)) {
+      return { ...base, library: 'drizzle', model: (call.arguments[0] as ts.Identifier).text, method, operation: method === 'from' ? 'read' : 'write' };
+    }
+    if ((method === 'findFirst' || method === 'findMany') && ts.isPropertyAccessExpression(receiver) && /\.query$/.test(expressionText(receiver.expression))) {
+      return { ...base, library: 'drizzle', model: receiver.name.text, method, operation: 'read' };
+    }
+  }
+  return undefined;
+}
+
+function sqlOperation(call: ts.CallExpression): 'read' | 'write' {
+  const first = call.arguments[0];
+  const text = first ? first.getText(call.getSourceFile()) : '';
+  return /^\W*(?:insert|update|delete|upsert|merge|replace|alter|drop|create|truncate)\b/i.test(text.replace(/^[`'"]/, '')) ? 'write' : 'read';
+}
+
+/** The model a repository-like receiver stands for: `Order`, `this.orderRepository` -> order, `getRepository(Order)` -> Order. */
+function modelOfReceiver(receiver: ts.Expression): string | undefined {
+  if (ts.isIdentifier(receiver)) {
+    if (/^[A-Z][A-Za-z0-9]*$/.test(receiver.text) && !/^(?:Promise|Object|Array|JSON|Math|Reflect|Number|String|Date|Buffer|Map|Set)$/.test(receiver.text)) return receiver.text;
+    if (REPOSITORY.test(receiver.text)) return modelName(receiver.text);
+    return undefined;
+  }
+  if (ts.isPropertyAccessExpression(receiver)) {
+    const name = receiver.name.text;
+    if (REPOSITORY.test(name)) return modelName(name);
+    if (/^[A-Z]/.test(name) && /models?$|db$/i.test(expressionText(receiver.expression))) return name; // db.Order / models.Order (Sequelize)
+    return undefined;
+  }
+  if (ts.isCallExpression(receiver)) {
+    const callee = skipOuterExpressions(receiver.expression);
+    const calleeName = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+    if (/^(?:getRepository|getCustomRepository|getMongoRepository|getModel|model)$/.test(calleeName) && receiver.arguments[0]) {
+      const argument = receiver.arguments[0];
+      return ts.isIdentifier(argument) ? argument.text : ts.isStringLiteralLike(argument) ? argument.text : undefined;
+    }
+  }
+  return undefined;
+}
+
+function modelName(repositoryName: string): string {
+  return repositoryName.replace(/(?:Repository|Repo|Model|Collection|Dao)$/i, '') || repositoryName;
+}
+
+function knexTableOf(receiver: ts.Expression): string | undefined {
+  let current: ts.Expression = receiver;
+  for (;;) {
+    current = skipOuterExpressions(current);
+    if (ts.isCallExpression(current)) {
+      const callee = skipOuterExpressions(current.expression);
+      if (ts.isIdentifier(callee) && KNEX_ROOT.test(callee.text) && current.arguments[0] && ts.isStringLiteralLike(current.arguments[0])) {
+        return current.arguments[0].text;
+      }
+      if (ts.isPropertyAccessExpression(callee) && ['from', 'table', 'into'].includes(callee.name.text) && current.arguments[0] && ts.isStringLiteralLike(current.arguments[0])) {
+        return current.arguments[0].text;
+      }
+      current = callee;
+    } else if (ts.isPropertyAccessExpression(current)) current = current.expression;
+    else return undefined;
+  }
+}
+
+function collectionOf(receiver: ts.Expression): string | undefined {
+  const value = skipOuterExpressions(receiver);
+  if (!ts.isCallExpression(value)) return undefined;
+  const callee = skipOuterExpressions(value.expression);
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'collection' && value.arguments[0] && ts.isStringLiteralLike(value.arguments[0])) {
+    return value.arguments[0].text;
+  }
+  return undefined;
+}
+
+function rootText(expression: ts.Expression): string {
+  let current = skipOuterExpressions(expression);
+  while (ts.isPropertyAccessExpression(current) || ts.isCallExpression(current)) current = skipOuterExpressions(current.expression);
+  return current.getText(current.getSourceFile());
+}
+
+function expressionText(expression: ts.Expression): string {
+  return expression.getText(expression.getSourceFile()).replace(/\s+/g, '');
+}

@@ -1,0 +1,219 @@
+import { ts } from 'ts-morph';
+import type { ScannedSourceFile } from '../../../types.js';
+import { nodePosition } from '../../ast/functions.js';
+import { bindingValue, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { middlewareName } from '../../routes/classify-middleware.js';
+import { readNames, staticStrings } from './values.js';
+
+/** An expression used as a guard, interceptor or pipe, with the file it is written in. */
+export interface EnhancerReference {
+  expression: ts.Expression;
+  file: ScannedSourceFile;
+}
+
+/** Metadata a decorator attaches (SetMetadata, Reflector.createDecorator) that a guard may read. */
+export interface MetadataMark {
+  /** The metadata key: its string value when static, else `decorator:<Name>` / the key's name. */
+  key: string;
+  /** `true` for a flag such as `@Public()`; otherwise the values (`@Roles(Role.Admin)` -> ['Admin']). */
+  flag: boolean;
+  values: string[];
+  /** As written at the route or controller: `@Public()`, `@Roles(Role.Admin)`. */
+  label: string;
+  file: string;
+  line: number;
+}
+
+/** What the decorators of one controller or handler do, once custom decorators are expanded. */
+export interface DecoratorEffects {
+  guards: EnhancerReference[];
+  interceptors: EnhancerReference[];
+  pipes: EnhancerReference[];
+  metadata: MetadataMark[];
+  /** `@Version(...)`: version strings, or 'neutral' for VERSION_NEUTRAL. */
+  versions?: string[] | 'neutral';
+  /** `@SkipThrottle()`: the throttler guard does not count for this target. */
+  skipThrottle?: boolean;
+}
+
+const MAX_DEPTH = 5;
+const NEST_COMMON = '@nestjs/common';
+
+/** The name a decorator is called by and where it comes from: `Get` from @nestjs/common. */
+export function decoratorOrigin(modules: ModuleIndex, file: ScannedSourceFile, decorator: ts.Decorator): { module?: string; name: string; call?: ts.CallExpression } | undefined {
+  const expression = decorator.expression;
+  const call = ts.isCallExpression(expression) ? expression : undefined;
+  const callee = call ? call.expression : expression;
+  if (!ts.isIdentifier(callee)) return undefined;
+  const binding = modules.resolveName(file, callee.text);
+  if (binding?.kind === 'external') return { module: binding.module, name: binding.importedName, ...(call ? { call } : {}) };
+  return { name: callee.text, ...(call ? { call } : {}) };
+}
+
+/** Whether a decorator is `name` from @nestjs/common (directly or through a local re-export). */
+export function isNestDecorator(modules: ModuleIndex, file: ScannedSourceFile, decorator: ts.Decorator, names: ReadonlySet<string>): string | undefined {
+  const origin = decoratorOrigin(modules, file, decorator);
+  return origin?.module === NEST_COMMON && names.has(origin.name) ? origin.name : undefined;
+}
+
+/**
+ * Expands the decorators of a class or method into their effects, in the order Nest applies
+ * them: decorators run bottom-up and `UseGuards` appends, so the lowest decorator's guards run first.
+ */
+export function readDecoratorEffects(modules: ModuleIndex, file: ScannedSourceFile, node: ts.HasDecorators): DecoratorEffects {
+  const effects: DecoratorEffects = { guards: [], interceptors: [], pipes: [], metadata: [] };
+  const decorators = [...(ts.getDecorators(node) ?? [])].reverse();
+  for (const decorator of decorators) {
+    const label = `@${middlewareName(decorator.expression)}`;
+    const { line } = nodePosition(decorator);
+    expand(modules, file, decorator.expression, effects, { label, file: file.path, line }, undefined, 0);
+  }
+  return effects;
+}
+
+interface DecoratorSite {
+  label: string;
+  file: string;
+  line: number;
+}
+
+/** The arguments a custom decorator was called with, by parameter name, for `SetMetadata(KEY, roles)` inside it. */
+interface ParameterValues {
+  byName: Map<string, ts.Expression[]>;
+}
+
+function expand(
+  modules: ModuleIndex,
+  file: ScannedSourceFile,
+  expression: ts.Expression,
+  effects: DecoratorEffects,
+  site: DecoratorSite,
+  parameters: ParameterValues | undefined,
+  depth: number,
+): void {
+  if (depth > MAX_DEPTH) return;
+  const value = skipOuterExpressions(expression);
+  const call = ts.isCallExpression(value) ? value : undefined;
+  const callee = call ? skipOuterExpressions(call.expression) : value;
+  const args = call ? [...call.arguments] : [];
+  if (!ts.isIdentifier(callee)) return;
+  const binding = modules.resolveName(file, callee.text);
+  if (binding?.kind === 'external') {
+    const name = binding.importedName;
+    if (binding.module === NEST_COMMON) {
+      if (name === 'UseGuards') effects.guards.push(...args.map((argument) => ({ expression: argument, file })));
+      else if (name === 'UseInterceptors') effects.interceptors.push(...args.map((argument) => ({ expression: argument, file })));
+      else if (name === 'UsePipes') effects.pipes.push(...args.map((argument) => ({ expression: argument, file })));
+      else if (name === 'applyDecorators') {
+        // Decorators inside applyDecorators also run bottom-up.
+        for (const argument of [...args].reverse()) expand(modules, file, argument, effects, site, parameters, depth + 1);
+      } else if (name === 'SetMetadata' && args[0]) {
+        const valueArgument = args[1] && skipOuterExpressions(args[1]);
+        const flag = valueArgument?.kind === ts.SyntaxKind.TrueKeyword;
+        const values = valueArgument && !flag ? metadataValues(valueArgument, parameters) : [];
+        effects.metadata.push({ key: metadataKey(modules, file, args[0]), flag, values, ...site });
+      } else if (name === 'Version' && args[0]) effects.versions = readVersions(modules, file, args[0]);
+    } else if (binding.module === '@nestjs/throttler' && name === 'SkipThrottle') {
+      const first = args[0] && skipOuterExpressions(args[0]);
+      // `@SkipThrottle({ default: false })` re-enables the limiter.
+      effects.skipThrottle = !(first && ts.isObjectLiteralExpression(first) && /:\s*false\b/.test(first.getText()));
+    }
+    return;
+  }
+  if (binding?.kind !== 'declaration') return;
+  const target = bindingValue(binding);
+  if (!target) return;
+  // `export const Roles = Reflector.createDecorator<Role[]>()`: the decorator itself is the key.
+  if (ts.isCallExpression(target) && ts.isPropertyAccessExpression(target.expression) && target.expression.name.text === 'createDecorator') {
+    const values = readNames(args);
+    effects.metadata.push({ key: `decorator:${binding.name}`, flag: values.length === 0, values, ...site });
+    return;
+  }
+  const factory = ts.isFunctionDeclaration(target) || ts.isArrowFunction(target) || ts.isFunctionExpression(target) ? target : undefined;
+  if (!factory) return;
+  const returned = returnedExpression(factory);
+  if (!returned) return;
+  const byName = new Map<string, ts.Expression[]>();
+  factory.parameters.forEach((parameter, index) => {
+    if (!ts.isIdentifier(parameter.name)) return;
+    byName.set(parameter.name.text, parameter.dotDotDotToken ? args.slice(index) : args[index] ? [args[index]] : []);
+  });
+  expand(modules, binding.file, returned, effects, site, { byName }, depth + 1);
+}
+
+/** What a decorator factory returns: `() => SetMetadata(...)`, `function Auth() { return applyDecorators(...) }`. */
+function returnedExpression(factory: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression): ts.Expression | undefined {
+  const body = factory.body;
+  if (!body) return undefined;
+  if (!ts.isBlock(body)) return body;
+  for (const statement of body.statements) {
+    if (ts.isReturnStatement(statement) && statement.expression) return statement.expression;
+  }
+  return undefined;
+}
+
+/** The values a SetMetadata call stores: literals, or the custom decorator's own arguments. */
+function metadataValues(value: ts.Expression, parameters: ParameterValues | undefined): string[] {
+  if (ts.isIdentifier(value)) {
+    const passed = parameters?.byName.get(value.text);
+    if (passed) return readNames(passed);
+  }
+  if (ts.isArrayLiteralExpression(value)) {
+    return value.elements.flatMap((element) => metadataValues(skipOuterExpressions(ts.isSpreadElement(element) ? element.expression : element), parameters));
+  }
+  return readNames([value]);
+}
+
+/**
+ * A metadata key as a comparable string: the string it holds when static (so `'isPublic'` in a
+ * decorator and `IS_PUBLIC_KEY` in a guard match), `decorator:<Name>` for Reflector.createDecorator.
+ */
+export function metadataKey(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): string {
+  const value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) {
+    const binding = modules.resolveName(file, value.text);
+    const target = bindingValue(binding);
+    if (binding?.kind === 'declaration' && target && ts.isCallExpression(target) && ts.isPropertyAccessExpression(target.expression) && target.expression.name.text === 'createDecorator') {
+      return `decorator:${binding.name}`;
+    }
+  }
+  const strings = staticStrings(modules, file, value);
+  return strings?.length === 1 ? strings[0]! : `name:${value.getText()}`;
+}
+
+/** `'2'`, `['1', '2']`, `VERSION_NEUTRAL`. */
+export function readVersions(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): string[] | 'neutral' | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value) && value.text === 'VERSION_NEUTRAL') return 'neutral';
+  if (ts.isArrayLiteralExpression(value) && value.elements.some((element) => ts.isIdentifier(element) && element.text === 'VERSION_NEUTRAL')) {
+    // A neutral entry in a list serves the unversioned path too; the listed versions are what the inventory shows.
+    const listed = value.elements.filter((element) => !(ts.isIdentifier(element) && element.text === 'VERSION_NEUTRAL'));
+    return listed.flatMap((element) => staticStrings(modules, file, element) ?? []);
+  }
+  return staticStrings(modules, file, value);
+}
+
+const REFLECTOR_READS = new Set(['get', 'getAll', 'getAllAndOverride', 'getAllAndMerge', 'getMetadata']);
+
+/** The metadata keys a guard class reads with the Reflector (`this.reflector.getAllAndOverride(IS_PUBLIC_KEY, ...)`), memoized per class. */
+export class MetadataReads {
+  private readonly cache = new Map<ts.Node, Set<string>>();
+
+  constructor(private readonly modules: ModuleIndex) {}
+
+  of(file: ScannedSourceFile, node: ts.ClassLikeDeclaration): Set<string> {
+    const cached = this.cache.get(node);
+    if (cached) return cached;
+    const keys = new Set<string>();
+    const visit = (child: ts.Node): void => {
+      if (ts.isCallExpression(child) && ts.isPropertyAccessExpression(child.expression) && REFLECTOR_READS.has(child.expression.name.text) && child.arguments[0]) {
+        const receiver = child.expression.expression.getText();
+        if (/reflector|\bReflect\b/i.test(receiver)) keys.add(metadataKey(this.modules, file, child.arguments[0]));
+      }
+      ts.forEachChild(child, visit);
+    };
+    ts.forEachChild(node, visit);
+    this.cache.set(node, keys);
+    return keys;
+  }
+}

@@ -1,0 +1,203 @@
+import { ts } from 'ts-morph';
+import type { ScannedSourceFile } from '../../../types.js';
+import { isFunctionLike, resolveFunction, type ResolvedFunction } from '../../ast/functions.js';
+import { bindingValue, skipOuterExpressions, type Binding, type ModuleIndex } from '../../ast/module-index.js';
+import type { HttpMethod } from '../../routes/route.js';
+
+export const APP_ROUTER_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+
+/** One exported route handler of a file: where it is exported (the route line) and what it is. */
+export interface ExportedHandler {
+  /** GET, POST ... for the App Router; undefined for a Pages `export default`. */
+  exportName: string;
+  /** The export as written in the route file: its position is the route's line. */
+  exportNode: ts.Node;
+  /** What the export evaluates to, when it is an expression we can follow. */
+  value?: { expression: ts.Expression; file: ScannedSourceFile };
+  /** A function declaration exported directly (`export async function GET`). */
+  declaration?: ResolvedFunction;
+}
+
+/** A handler with the wrappers around it, outermost first: `withAuth(withRateLimit(handler))`. */
+export interface UnwrappedHandler {
+  handler?: ResolvedFunction;
+  wrappers: Array<{ call: ts.CallExpression; file: ScannedSourceFile }>;
+}
+
+/** The HTTP-method exports of an App Router `route.ts`, in source order. */
+export function appRouterExports(file: ScannedSourceFile, modules: ModuleIndex): ExportedHandler[] {
+  const found: ExportedHandler[] = [];
+  const isMethod = (name: string) => (APP_ROUTER_METHODS as readonly string[]).includes(name);
+  for (const statement of file.sourceFile.compilerNode.statements) {
+    if (ts.isFunctionDeclaration(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword) && statement.name && isMethod(statement.name.text)) {
+      found.push({ exportName: statement.name.text, exportNode: statement, declaration: { file, node: statement, name: statement.name.text } });
+    } else if (ts.isVariableStatement(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword)) {
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name)) {
+          if (!isMethod(declaration.name.text)) continue;
+          found.push({
+            exportName: declaration.name.text,
+            exportNode: statement.declarationList.declarations.length === 1 ? statement : declaration,
+            ...(declaration.initializer ? { value: { expression: declaration.initializer, file } } : {}),
+          });
+        } else if (ts.isObjectBindingPattern(declaration.name)) {
+          // `export const { GET, POST } = handlers` (next-auth v5): the handlers come from a package.
+          for (const element of declaration.name.elements) {
+            if (ts.isIdentifier(element.name) && isMethod(element.name.text)) found.push({ exportName: element.name.text, exportNode: element });
+          }
+        }
+      }
+    } else if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause) && !statement.isTypeOnly) {
+      // `export { handler as GET, handler as POST }` and `export { GET, POST } from '@/auth'`.
+      for (const element of statement.exportClause.elements) {
+        if (!isMethod(element.name.text)) continue;
+        const binding = modules.resolveExport(file, element.name.text);
+        found.push({ exportName: element.name.text, exportNode: element, ...valueOfBinding(binding) });
+      }
+    }
+  }
+  return found;
+}
+
+/** The default export of a Pages API file, if it has one. */
+export function pagesDefaultExport(file: ScannedSourceFile, modules: ModuleIndex): ExportedHandler | undefined {
+  for (const statement of file.sourceFile.compilerNode.statements) {
+    if (ts.isExportAssignment(statement) && !statement.isExportEquals) {
+      return { exportName: 'default', exportNode: statement, value: { expression: statement.expression, file } };
+    }
+    if (ts.isFunctionDeclaration(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword) && hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) {
+      return { exportName: 'default', exportNode: statement, declaration: { file, node: statement, name: statement.name?.text ?? 'handler' } };
+    }
+    if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      const element = statement.exportClause.elements.find((candidate) => candidate.name.text === 'default');
+      if (element) return { exportName: 'default', exportNode: element, ...valueOfBinding(modules.resolveExport(file, 'default')) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Peels wrappers off an exported handler: `withAuth(handler)`, `withIronSessionApiRoute(h, opts)`,
+ * `withSentry(withAuth(async (req, res) => {...}))`. A call whose arguments hold no function is a
+ * handler factory from a package (`NextAuth(authOptions)`): no handler, no wrapper.
+ */
+export function unwrapHandler(exported: ExportedHandler, modules: ModuleIndex): UnwrappedHandler {
+  if (exported.declaration) return { handler: exported.declaration, wrappers: [] };
+  if (!exported.value) return { wrappers: [] };
+  const wrappers: UnwrappedHandler['wrappers'] = [];
+  let { expression, file } = exported.value;
+  for (let depth = 0; depth < 8; depth += 1) {
+    const value = skipOuterExpressions(expression);
+    if (isFunctionLike(value)) return { handler: resolveFunction(modules, file, value), wrappers };
+    if (ts.isIdentifier(value)) {
+      const binding = modules.resolveName(file, value.text);
+      if (binding?.kind !== 'declaration') return { wrappers };
+      const target = bindingValue(binding);
+      if (!target) return { wrappers };
+      if (ts.isFunctionDeclaration(target)) return { handler: { file: binding.file, node: target, name: target.name?.text ?? value.text }, wrappers };
+      if (!ts.isExpression(target) || ts.isIdentifier(target) && target.text === value.text) return { wrappers };
+      expression = target;
+      file = binding.file;
+      continue;
+    }
+    if (ts.isCallExpression(value)) {
+      const wrapped = value.arguments.find((argument) => carriesHandler(argument, file, modules));
+      if (!wrapped) return { wrappers };
+      wrappers.push({ call: value, file });
+      expression = wrapped;
+      continue;
+    }
+    return { wrappers, handler: resolveFunction(modules, file, value) };
+  }
+  return { wrappers };
+}
+
+/** An argument that is (or wraps) the real handler rather than options. */
+function carriesHandler(argument: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex): boolean {
+  const value = skipOuterExpressions(argument);
+  if (isFunctionLike(value)) return true;
+  if (ts.isCallExpression(value)) return value.arguments.some((inner) => carriesHandler(inner, file, modules));
+  if (ts.isIdentifier(value) || ts.isPropertyAccessExpression(value)) {
+    if (resolveFunction(modules, file, value)) return true;
+    if (ts.isIdentifier(value)) {
+      const binding = modules.resolveName(file, value.text);
+      const target = bindingValue(binding);
+      return binding?.kind === 'declaration' && target !== undefined && ts.isCallExpression(target) && target.arguments.some((inner) => carriesHandler(inner, binding.file, modules));
+    }
+  }
+  return false;
+}
+
+/**
+ * The methods a Pages API handler serves, from its `req.method` branches:
+ * `if (req.method === 'POST')`, `if (req.method !== 'GET') return 405`, `switch (req.method) { case 'GET': }`,
+ * `['GET', 'HEAD'].includes(req.method)`. Empty when it does not branch (it serves every method).
+ */
+export function methodsFromBranches(handler: ResolvedFunction): HttpMethod[] {
+  const body = handler.node.body;
+  if (!body) return [];
+  const sourceFile = handler.node.getSourceFile();
+  const methods = new Set<HttpMethod>();
+  const add = (node: ts.Node) => {
+    if (!ts.isStringLiteralLike(node)) return;
+    const method = node.text.toUpperCase();
+    if ((APP_ROUTER_METHODS as readonly string[]).includes(method)) methods.add(method as HttpMethod);
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isBinaryExpression(node) && isEqualityOperator(node.operatorToken.kind)) {
+      if (readsMethod(node.left, sourceFile)) add(node.right);
+      else if (readsMethod(node.right, sourceFile)) add(node.left);
+    } else if (ts.isSwitchStatement(node) && readsMethod(node.expression, sourceFile)) {
+      for (const clause of node.caseBlock.clauses) if (ts.isCaseClause(clause)) add(clause.expression);
+    } else if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.name.text === 'includes' &&
+      node.arguments[0] &&
+      readsMethod(node.arguments[0], sourceFile)
+    ) {
+      const list = skipOuterExpressions(node.expression.expression);
+      if (ts.isArrayLiteralExpression(list)) list.elements.forEach(add);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return APP_ROUTER_METHODS.filter((method) => methods.has(method));
+}
+
+function isEqualityOperator(kind: ts.SyntaxKind): boolean {
+  return (
+    kind === ts.SyntaxKind.EqualsEqualsEqualsToken ||
+    kind === ts.SyntaxKind.EqualsEqualsToken ||
+    kind === ts.SyntaxKind.ExclamationEqualsEqualsToken ||
+    kind === ts.SyntaxKind.ExclamationEqualsToken
+  );
+}
+
+/** `req.method`, `request.method?.toUpperCase()`, a destructured `method`. */
+function readsMethod(expression: ts.Expression, sourceFile: ts.SourceFile): boolean {
+  let value = skipOuterExpressions(expression);
+  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && /^to(?:Upper|Lower)Case$/.test(value.expression.name.text)) {
+    value = skipOuterExpressions(value.expression.expression);
+  }
+  if (ts.isIdentifier(value)) return value.text === 'method';
+  if (ts.isPropertyAccessExpression(value)) return value.name.text === 'method' && /^(?:req|request|r)$/.test(value.expression.getText(sourceFile));
+  return false;
+}
+
+function valueOfBinding(binding: Binding | undefined): Pick<ExportedHandler, 'value' | 'declaration'> {
+  if (binding?.kind !== 'declaration') return {};
+  const { node } = binding;
+  if (ts.isFunctionDeclaration(node)) return { declaration: { file: binding.file, node, name: node.name?.text ?? binding.name } };
+  if (ts.isVariableDeclaration(node)) {
+    // A name destructured from a call (`const { handlers: { GET } } = NextAuth(...)`) comes from a package.
+    if (!ts.isIdentifier(node.name) || !node.initializer) return {};
+    return { value: { expression: node.initializer, file: binding.file } };
+  }
+  if (ts.isExpression(node)) return { value: { expression: node, file: binding.file } };
+  return {};
+}
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return (ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((modifier) => modifier.kind === kind)) ?? false;
+}

@@ -1,0 +1,116 @@
+import { Chalk } from 'chalk';
+import { FRAMEWORKS, type Route } from '../engine/routes/route.js';
+
+export const ROUTES_SCHEMA_VERSION = '1.0.0';
+
+/** The JSON shape of `trustscan routes --format json`, documented in the README. */
+export interface RouteInventoryJson {
+  schemaVersion: typeof ROUTES_SCHEMA_VERSION;
+  tool: { name: 'trustscan'; version: string };
+  routes: Array<{
+    framework: string;
+    method: string;
+    path: string;
+    file: string;
+    line: number;
+    column: number;
+    handler?: { name: string; file: string; line: number };
+    auth: string;
+    authEvidence: string[];
+    publicByDesign?: string;
+    principal: string[];
+    middleware: Array<{ name: string; kind: string; scope: string; strength: string; evidence: string; file: string; line: number; roles?: string[]; opaque?: boolean }>;
+  }>;
+  counts: { total: number; byFramework: Record<string, number>; byAuth: Record<string, number> };
+}
+
+/** Pure: the inventory as versioned JSON (deterministic: routes arrive sorted). */
+export function formatRoutesJson(routes: readonly Route[], version: string): string {
+  const json: RouteInventoryJson = {
+    schemaVersion: ROUTES_SCHEMA_VERSION,
+    tool: { name: 'trustscan', version },
+    routes: routes.map((route) => ({
+      framework: route.framework,
+      method: route.method,
+      path: route.path,
+      file: route.file,
+      line: route.line,
+      column: route.column,
+      ...(route.handler ? { handler: { name: route.handler.name, file: route.handler.file, line: route.handler.line } } : {}),
+      auth: route.auth,
+      authEvidence: route.authEvidence,
+      ...(route.publicByDesign ? { publicByDesign: route.publicByDesign } : {}),
+      principal: route.principal,
+      middleware: route.middleware.map((m) => ({
+        name: m.name,
+        kind: m.kind,
+        scope: m.scope,
+        strength: m.strength,
+        evidence: m.evidence,
+        file: m.file,
+        line: m.line,
+        ...(m.roles ? { roles: m.roles } : {}),
+        ...(m.opaque ? { opaque: true } : {}),
+      })),
+    })),
+    counts: countRoutes(routes),
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+function countRoutes(routes: readonly Route[]): RouteInventoryJson['counts'] {
+  const byFramework: Record<string, number> = {};
+  for (const framework of FRAMEWORKS) {
+    const count = routes.filter((route) => route.framework === framework).length;
+    if (count > 0) byFramework[framework] = count;
+  }
+  const byAuth: Record<string, number> = {};
+  for (const status of ['authenticated', 'public', 'unknown']) {
+    const count = routes.filter((route) => route.auth === status).length;
+    if (count > 0) byAuth[status] = count;
+  }
+  return { total: routes.length, byFramework, byAuth };
+}
+
+/**
+ * Pure: the API inventory auditors ask for, one row a route: method, path, where it is defined,
+ * authentication with its evidence, role guard, rate limit and the rest of the middleware.
+ */
+export function formatRoutesText(routes: readonly Route[], options: { color: boolean }): string {
+  const paint = new Chalk({ level: options.color ? 1 : 0 });
+  const rows = routes.map((route) => {
+    const roleGuards = route.middleware.filter((m) => m.kind === 'role');
+    const limiters = route.middleware.filter((m) => m.kind === 'rate-limit');
+    const others = route.middleware.filter((m) => m.kind !== 'role' && m.kind !== 'rate-limit' && m.kind !== 'auth');
+    return {
+      method: route.method,
+      path: route.path,
+      location: `${route.file}:${route.line}`,
+      auth: `${route.auth}${route.authEvidence[0] ? ` (${route.authEvidence[0]})` : ''}`,
+      authStatus: route.auth,
+      role: roleGuards.map((m) => (m.roles?.length ? `${m.name} [${m.roles.join(', ')}]` : m.name)).join(', ') || '-',
+      rateLimit: limiters.map((m) => m.name).join(', ') || '-',
+      middleware: others.map((m) => `${m.name}:${m.kind}`).join(', ') || '-',
+    };
+  });
+  const width = (key: 'method' | 'path' | 'location') => Math.max(key.length, ...rows.map((row) => row[key].length));
+  const widths = { method: width('method'), path: Math.min(width('path'), 60), location: Math.min(width('location'), 50) };
+  const lines: string[] = [];
+  lines.push(paint.bold(`${'METHOD'.padEnd(widths.method)}  ${'PATH'.padEnd(widths.path)}  ${'LOCATION'.padEnd(widths.location)}  AUTH`));
+  for (const row of rows) {
+    const authText = row.authStatus === 'authenticated' ? paint.green(row.auth) : row.authStatus === 'public' ? paint.yellow(row.auth) : paint.magenta(row.auth);
+    lines.push(`${row.method.padEnd(widths.method)}  ${row.path.padEnd(widths.path)}  ${row.location.padEnd(widths.location)}  ${authText}`);
+    const details = [`role: ${row.role}`, `rate limit: ${row.rateLimit}`, `middleware: ${row.middleware}`];
+    lines.push(paint.dim(`${' '.repeat(widths.method + 2)}${details.join('  |  ')}`));
+  }
+  const counts = countRoutes(routes);
+  lines.push('');
+  const frameworks = Object.entries(counts.byFramework).map(([name, count]) => `${name} ${count}`);
+  const auth = Object.entries(counts.byAuth).map(([status, count]) => `${status} ${count}`);
+  lines.push(
+    counts.total === 0
+      ? 'No routes found.'
+      : `${counts.total} route${counts.total === 1 ? '' : 's'}: ${frameworks.join(', ')}; ${auth.join(', ')}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,119 @@
+import type { Route } from '../engine/routes/route.js';
+import { defineRule } from './define-rule.js';
+import {
+  accessTrace,
+  describeAccess,
+  MUTATING_METHODS,
+  routeFacts,
+  routeSpan,
+  SENSITIVE_MODEL,
+  SENSITIVE_SEGMENT,
+  type RouteFacts,
+} from './utils/route-facts.js';
+
+// Routes that exist to be called before there is a user: asking for credentials is their job.
+const AUTH_FLOW_SEGMENT =
+  /^(?:login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-token)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-email)?|confirm(?:-email)?|activate|magic-link|otp|callback|contact|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha)$/;
+// Infrastructure endpoints count only when the whole path is about them: `/health`, `/api/v1/status`,
+// but never `/orders/:id/status`.
+const INFRA_SEGMENT =
+  /^(?:health|healthz|healthcheck|livez|readyz|ready|live|liveness|readiness|ping|status|metrics|version|docs|swagger|api-docs|openapi(?:\.json)?|graphql|\.well-known|robots\.txt|sitemap(?:\.xml)?|favicon\.ico|api|v\d+)$/;
+// A webhook is public by design only when it proves who sent it.
+const WEBHOOK_SEGMENT = /^(?:webhooks?|hooks?|stripe|github|slack|twilio)$/;
+const SIGNATURE_CHECK = /signature|constructEvent|verifyWebhook|verifyHeader|webhooks?\.verify|svix|timingSafeEqual|createHmac|x-hub-signature|validateRequest/i;
+
+export default defineRule({
+  meta: {
+    id: 'missing-authentication',
+    title: 'Route reads or changes non-public data without authentication',
+    severity: 'critical',
+    confidence: 'medium',
+    controls: {
+      soc2: ['CC6.1', 'CC6.6'],
+      owaspApi: ['API2:2023'],
+      cwe: ['CWE-306'],
+      pciDss: ['8.3.1', '7.2.1'],
+      hipaa: ['164.312(d)'],
+      gdpr: ['Art. 32(1)(b)'],
+    },
+    docs: {
+      description:
+        'Finds routes that read or change non-public data with no authentication at route, router, controller or app level, and no check in the handler.',
+      remediation:
+        'Put an authentication middleware or guard in front of the route (or its router/controller), or declare it in config auth.publicRoutes if it is public by design.',
+    },
+  },
+  check(ctx) {
+    for (const route of ctx.routes) {
+      if (route.auth !== 'public' || route.publicByDesign) continue;
+      const facts = routeFacts(ctx, route);
+      const verdict = judge(facts);
+      if (!verdict) continue;
+      ctx.report({
+        file: route.file,
+        ...routeSpan(ctx, route),
+        message: verdict.message,
+        severity: verdict.write ? 'critical' : 'high',
+        confidence: verdict.confidence,
+        route: { method: route.method, path: route.path },
+        trace: accessTrace(facts, verdict.access, `${route.id}: ${route.authEvidence[0] ?? 'no authentication'}`),
+      });
+    }
+  },
+});
+
+interface Verdict {
+  message: string;
+  write: boolean;
+  confidence: 'high' | 'medium' | 'low';
+  access?: RouteFacts['dataAccess'][number];
+}
+
+function judge(facts: RouteFacts): Verdict | undefined {
+  const { route, segments } = facts;
+  const webhook = segments.some((segment) => WEBHOOK_SEGMENT.test(segment));
+  if (webhook && SIGNATURE_CHECK.test(facts.bodyText)) return undefined;
+  if (!webhook && isPublicByDesign(route, segments)) return undefined;
+
+  const sensitiveSegment = segments.find((segment) => SENSITIVE_SEGMENT.test(segment));
+  const write = facts.writes[0];
+  const sensitiveRead = facts.dataAccess.find((access) => access.model && SENSITIVE_MODEL.test(access.model));
+  const mutating = MUTATING_METHODS.has(route.method) || route.method === 'ALL';
+  const where = 'no authentication at route, router or app level, and no check in the handler';
+
+  if (write) {
+    const what = webhook ? 'a webhook that does not verify the sender\'s signature' : route.id;
+    return { message: `${what} ${describeAccess(write)} with ${where}.`, write: true, confidence: 'high', access: write };
+  }
+  if (mutating && (facts.dataAccess.length > 0 || sensitiveSegment)) {
+    const access = facts.dataAccess[0];
+    return {
+      message: `${route.id} ${access ? describeAccess(access) : `acts on ${sensitiveSegment}`} with ${where}.`,
+      write: true,
+      confidence: access ? 'high' : 'medium',
+      access,
+    };
+  }
+  if (sensitiveRead) {
+    return { message: `${route.id} ${describeAccess(sensitiveRead)} with ${where}.`, write: false, confidence: 'high', access: sensitiveRead };
+  }
+  if (sensitiveSegment && facts.dataAccess.length > 0) {
+    const access = facts.dataAccess[0]!;
+    return { message: `${route.id} ${describeAccess(access)} under /${sensitiveSegment} with ${where}.`, write: false, confidence: 'medium', access };
+  }
+  if (sensitiveSegment && /^(?:admin|internal|me|users?|accounts?|billing|payments?|exports?)$/.test(sensitiveSegment)) {
+    return { message: `${route.id} serves /${sensitiveSegment} with ${where}.`, write: false, confidence: 'low' };
+  }
+  return undefined;
+}
+
+/** Login, health, docs and friends. The last literal segment decides: `/auth/login` yes, `/login/history` no. */
+function isPublicByDesign(route: Route, segments: string[]): boolean {
+  const literal = segments.filter((segment) => !segment.startsWith(':') && !segment.startsWith('[') && !segment.startsWith('{') && segment !== '*');
+  const last = literal.at(-1);
+  if (last === undefined) return route.method === 'GET' || route.method === 'HEAD';
+  if (AUTH_FLOW_SEGMENT.test(last)) return true;
+  if (literal.every((segment) => INFRA_SEGMENT.test(segment))) return true;
+  // OAuth provider callbacks: /auth/google/callback, /oauth/github
+  return literal.some((segment) => /^(?:oauth2?|sso|saml|callback)$/.test(segment));
+}

@@ -1,0 +1,96 @@
+import { defineRule } from './define-rule.js';
+import { accessTrace, describeAccess, routeFacts, routeSpan, type RouteFacts } from './utils/route-facts.js';
+
+// Paths and handler names that announce a privileged function.
+const PRIVILEGED_SEGMENT = /^(?:admin|admins|administration|internal|staff|manage|management|ops|superuser|superadmin|backoffice|back-office|root|sudo|moderation|moderator|impersonate|system)$/;
+const PRIVILEGED_HANDLER = /admin|internal|staff|superuser|impersonat|moderat|backoffice/i;
+// Writing these fields changes what someone may do.
+const PRIVILEGE_FIELD = /\b(?:role|roles|permissions?|isAdmin|is_admin|isStaff|is_staff|isSuperuser|is_superuser|superuser|scopes?|accessLevel|access_level|userType|user_type|plan|tier|isVerified)\s*[:=]/;
+const BILLING_OR_FLAGS_SEGMENT = /^(?:billing|plans?|pricing|feature-?flags?|flags|features|credits|quotas?|limits|settings)$/;
+// A check in the handler (or what it calls) that compares the user's role or asks a policy engine.
+const IN_HANDLER_ROLE_CHECK =
+  /(?:\.\s*(?:role|roles|isAdmin|is_admin|isStaff|permissions?|scopes?)\b[^;\n]*(?:!==|===|!=|==|includes|some|has)|\b(?:has(?:Role|Permission|AnyRole)|isAdmin|requireRole|requireAdmin|assert(?:Admin|Role|Permission|Can)\w*|ensure\w*(?:Admin|Role|Permission)\w*|check\w*(?:Role|Permission|Admin)\w*|authorize\w*|can|cannot)\s*\(|ability\.(?:can|cannot)|ForbiddenError\.from|\.enforce\s*\(|ac\.can\s*\()/;
+const REJECTION = /\b403\b|Forbidden|FORBIDDEN|Unauthori[sz]ed|throw\b|return\s+false/;
+
+export default defineRule({
+  meta: {
+    id: 'missing-authorization',
+    title: 'Privileged route without a role or permission check',
+    severity: 'high',
+    confidence: 'medium',
+    controls: {
+      soc2: ['CC6.3', 'CC6.1'],
+      owaspApi: ['API5:2023'],
+      cwe: ['CWE-285', 'CWE-862'],
+      pciDss: ['7.2.1', '7.2.2'],
+      hipaa: ['164.312(a)(1)'],
+      gdpr: ['Art. 32(1)(b)'],
+    },
+    docs: {
+      description:
+        'Finds authenticated routes that perform privileged functions (admin or internal paths, changing roles, permissions, other users, billing or feature flags, listing all users) with no role or permission check.',
+      remediation:
+        'Add a role or permission guard (e.g. requireRole("admin"), @Roles + RolesGuard, a CASL/casbin check) to the route, its router or controller, or check the role in the handler and reject with 403.',
+    },
+  },
+  check(ctx) {
+    const configuredChecks = ctx.config.auth.roleChecks;
+    for (const route of ctx.routes) {
+      if (route.auth !== 'authenticated') continue;
+      if (route.middleware.some((middleware) => middleware.kind === 'role')) continue;
+      const facts = routeFacts(ctx, route);
+      const reason = privilegedReason(facts);
+      if (!reason) continue;
+      if (IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) continue;
+      if (configuredChecks.some((name) => new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`).test(facts.bodyText))) continue;
+      ctx.report({
+        file: route.file,
+        ...routeSpan(ctx, route),
+        message: `${route.id} ${reason.text}, but no role or permission check applies: any authenticated user can call it.`,
+        severity: reason.changesPrivileges ? 'critical' : 'high',
+        confidence: reason.confidence,
+        route: { method: route.method, path: route.path },
+        trace: accessTrace(facts, reason.access, `${route.id}: authenticated (${route.authEvidence[0] ?? ''}), no role guard`),
+      });
+    }
+  },
+});
+
+interface PrivilegedReason {
+  text: string;
+  changesPrivileges: boolean;
+  confidence: 'high' | 'medium' | 'low';
+  access?: RouteFacts['dataAccess'][number];
+}
+
+function privilegedReason(facts: RouteFacts): PrivilegedReason | undefined {
+  const { route, segments, writes } = facts;
+  const privilegeWrite = writes.find((access) => PRIVILEGE_FIELD.test(access.call.getText(access.call.getSourceFile())));
+  if (privilegeWrite) {
+    return { text: `changes roles or permissions (${describeAccess(privilegeWrite)})`, changesPrivileges: true, confidence: 'high', access: privilegeWrite };
+  }
+  const privilegedSegment = segments.find((segment) => PRIVILEGED_SEGMENT.test(segment));
+  if (privilegedSegment) {
+    return { text: `is an /${privilegedSegment} function`, changesPrivileges: false, confidence: 'high', access: facts.dataAccess[0] };
+  }
+  if (route.handler && PRIVILEGED_HANDLER.test(route.handler.name)) {
+    return { text: `runs ${route.handler.name}`, changesPrivileges: false, confidence: 'medium', access: facts.dataAccess[0] };
+  }
+  const userWrite = writes.find((access) => access.model && /^users?$/i.test(access.model));
+  const targetsOtherUser = /^users?$/.test(segments.at(-2) ?? '') && /^[:[{]/.test(segments.at(-1) ?? '');
+  if (userWrite && targetsOtherUser && (route.method === 'PUT' || route.method === 'PATCH' || route.method === 'DELETE')) {
+    return { text: `changes another user by id (${describeAccess(userWrite)})`, changesPrivileges: false, confidence: 'medium', access: userWrite };
+  }
+  const billingWrite = writes[0] && segments.find((segment) => BILLING_OR_FLAGS_SEGMENT.test(segment));
+  if (billingWrite && writes[0] && !segments.includes('me')) {
+    return { text: `changes ${billingWrite} (${describeAccess(writes[0])})`, changesPrivileges: false, confidence: 'low', access: writes[0] };
+  }
+  const listsUsers = route.method === 'GET' && /^users$/.test(segments.at(-1) ?? '');
+  const userList = listsUsers ? facts.dataAccess.find((access) => access.model && /^users?$/i.test(access.model) && /^(?:findMany|find|findAll|findAndCount|findAndCountAll|query)$/.test(access.method)) : undefined;
+  if (userList) return { text: `lists all users (${describeAccess(userList)})`, changesPrivileges: false, confidence: 'medium', access: userList };
+  return undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

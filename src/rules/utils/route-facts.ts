@@ -1,0 +1,85 @@
+import { findDataAccess, type DataAccess } from '../../engine/ast/data-access.js';
+import type { ResolvedFunction } from '../../engine/ast/functions.js';
+import type { ModuleIndex } from '../../engine/ast/module-index.js';
+import type { Route } from '../../engine/routes/route.js';
+import type { RuleContext, TraceStep } from '../../types.js';
+
+/** What the access-control rules need to know about one route, computed once per route. */
+export interface RouteFacts {
+  route: Route;
+  handler?: ResolvedFunction;
+  /** Handler body text plus the bodies of the project functions it calls (for evidence regexes). */
+  bodyText: string;
+  dataAccess: DataAccess[];
+  writes: DataAccess[];
+  segments: string[];
+}
+
+export function routeFacts(ctx: RuleContext, route: Route): RouteFacts {
+  const handler = resolvedHandler(ctx.modules, route);
+  const dataAccess = handler ? findDataAccess(ctx.modules, handler) : [];
+  const bodies = new Set<string>();
+  if (handler?.node.body) bodies.add(handler.node.body.getText(handler.node.getSourceFile()));
+  for (const access of dataAccess) {
+    // The statement around each access shows what was written (e.g. `role: body.role`).
+    bodies.add(access.call.getText(access.call.getSourceFile()));
+  }
+  return {
+    route,
+    handler,
+    bodyText: [...bodies].join('\n'),
+    dataAccess,
+    writes: dataAccess.filter((access) => access.operation === 'write'),
+    segments: pathSegments(route.path),
+  };
+}
+
+function resolvedHandler(modules: ModuleIndex, route: Route): ResolvedFunction | undefined {
+  if (!route.handler) return undefined;
+  const file = modules.fileOf(route.handler.node);
+  return file ? { file, node: route.handler.node, name: route.handler.name } : undefined;
+}
+
+/** `/api/v1/orders/:id` -> ['api', 'v1', 'orders', ':id'], lowercased. */
+export function pathSegments(routePath: string): string[] {
+  return routePath.toLowerCase().split('/').filter(Boolean);
+}
+
+/** Where to report a route: its definition line, first token to end of line. */
+export function routeSpan(ctx: RuleContext, route: Route): { start: number; end: number } {
+  const file = ctx.sourceFiles.find((candidate) => candidate.path === route.file);
+  if (!file) return { start: 0, end: 0 };
+  const lineStarts = file.sourceFile.compilerNode.getLineStarts();
+  const lineStart = lineStarts[route.line - 1] ?? 0;
+  const start = lineStart + route.column - 1;
+  const nextLine = lineStarts[route.line];
+  const end = nextLine === undefined ? file.text.length : Math.max(start, nextLine - 1);
+  return { start, end };
+}
+
+/** Route -> handler -> data access, as trace steps a reader can follow. */
+export function accessTrace(facts: RouteFacts, access: DataAccess | undefined, routeMessage: string): TraceStep[] {
+  const steps: TraceStep[] = [{ file: facts.route.file, line: facts.route.line, column: facts.route.column, message: routeMessage }];
+  if (facts.route.handler) {
+    steps.push({ file: facts.route.handler.file, line: facts.route.handler.line, column: 1, message: `handler ${facts.route.handler.name}` });
+  }
+  if (access) {
+    const via = access.via.length > 0 ? ` via ${access.via.join(' -> ')}` : '';
+    steps.push({ file: access.file.path, line: access.line, column: 1, message: `${describeAccess(access)}${via}` });
+  }
+  return steps;
+}
+
+export function describeAccess(access: DataAccess): string {
+  const target = access.model ? `${access.model} ` : '';
+  return `${access.operation === 'write' ? 'writes' : 'reads'} ${target}(${access.method})`;
+}
+
+export const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Data about people, money or access: reading it without authentication is a breach. */
+export const SENSITIVE_SEGMENT =
+  /^(?:admin|internal|users?|accounts?|me|profiles?|settings|orders?|payments?|billing|invoices?|transactions?|transfers?|wallets?|cards?|customers?|patients?|messages?|conversations?|notifications?|exports?|reports?|audit(?:-logs?)?|api-?keys?|keys|tokens|sessions|subscriptions?|addresses|documents?|files?|uploads?|teams?|organi[sz]ations?|orgs?|members?|roles?|permissions?|secrets?|credentials?|employees?|payroll|medical|records?|appointments?|prescriptions?|bookings?|reservations?|carts?|checkout|refunds?|payouts?|balances?|statements?)$/;
+
+export const SENSITIVE_MODEL =
+  /^(?:users?|accounts?|orders?|payments?|invoices?|customers?|patients?|messages?|transactions?|addresses|address|profiles?|sessions?|tokens?|cards?|wallets?|transfers?|documents?|files?|subscriptions?|members?|memberships?|organi[sz]ations?|employees?|records?|notes?|secrets?|credentials?|api_?keys?|appointments?|prescriptions?|bookings?|carts?|refunds?|payouts?|baskets?|complaints?|feedbacks?|recycles?|deliveries|delivery|wallet|cards)$/i;
