@@ -56,6 +56,13 @@ const KNOWN_PACKAGES: Record<string, Record<string, MiddlewareKind>> = {
   '@upstash/ratelimit': { '*': 'rate-limit' },
   '@arcjet/node': { '*': 'rate-limit' },
   '@arcjet/next': { '*': 'rate-limit' },
+  'next-auth/middleware': { '*': 'auth' },
+  '@auth0/nextjs-auth0': { withApiAuthRequired: 'auth', withPageAuthRequired: 'auth', withMiddlewareAuthRequired: 'auth', '*': 'other' },
+  '@auth0/nextjs-auth0/edge': { withApiAuthRequired: 'auth', withPageAuthRequired: 'auth', withMiddlewareAuthRequired: 'auth', '*': 'other' },
+  '@supabase/auth-helpers-nextjs': { withApiAuth: 'auth', withPageAuth: 'auth', withMiddlewareAuth: 'auth' },
+  '@clerk/nextjs': { authMiddleware: 'auth', requireAuth: 'auth', withClerkMiddleware: 'other' },
+  '@clerk/nextjs/server': { authMiddleware: 'auth' },
+  '@clerk/nextjs/api': { requireAuth: 'auth', withAuth: 'other' },
   'express-validator': { '*': 'validation' },
   celebrate: { '*': 'validation' },
   'express-joi-validation': { '*': 'validation' },
@@ -73,11 +80,12 @@ const PLUMBING_PACKAGES = new Set([
   'hono/pretty-json', 'hono/etag', 'hono/compress', 'hono/timing', 'hono/request-id', '@fastify/cors', '@fastify/helmet', '@fastify/cookie',
   '@fastify/multipart', '@fastify/formbody', '@fastify/compress', '@fastify/static', '@fastify/swagger', 'express-async-handler',
   'connect-redis', 'swagger-ui-express', 'express-fileupload', 'response-time', 'express-request-id', 'passport-local',
+  'iron-session', 'iron-session/next', 'next-iron-session', '@sentry/nextjs', 'next-axiom',
   '@nestjs/platform-express', '@nestjs/platform-fastify', '@nestjs/core', '@nestjs/swagger', '@nestjs/cache-manager',
 ]);
 
-const REJECTION_STATUS = /\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*\)|new\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)/i;
-const TOKEN_OR_SESSION_CHECK = /\b(?:jwt|jsonwebtoken|jose)\.(?:verify|decode)\b|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)?\s*\(|\bjwtVerify\s*\(|\bgetServerSession\s*\(|\bgetSession\s*\(|\bauth\.getUser\s*\(|\bvalidate(?:Token|Session)\s*\(|\bisAuthenticated\s*\(|\bauthenticate\s*\(|\bheaders?\s*(?:\.|\[\s*['"`])authorization|\bheader\s*\(\s*['"`]authorization|\bget\s*\(\s*['"`]authorization|\bsession\s*(?:\?\.|\.)\s*(?:user|userId|uid|account)|\b(?:req|request|ctx\.state|ctx\.request|context)\s*(?:\?\.|\.)\s*(?:user|auth)\b|\bcookies?\s*(?:\?\.|\.|\[)\s*['"`]?(?:token|jwt|session|access)/i;
+const REJECTION_STATUS = /\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*\)|new\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bstatus\s*:\s*(?:401|403)\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bpathname\s*=\s*['"`][^'"`]*(?:login|signin|sign-in|auth)/i;
+const TOKEN_OR_SESSION_CHECK = /\b(?:jwt|jsonwebtoken|jose)\.(?:verify|decode)\b|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)?\s*\(|\bjwtVerify\s*\(|\bgetServerSession\s*\(|\bgetSession\s*\(|\bauth\.getUser\s*\(|\bvalidate(?:Token|Session)\s*\(|\bisAuthenticated\s*\(|\bauthenticate\s*\(|\bheaders?\s*(?:\.|\[\s*['"`])authorization|\bheader\s*\(\s*['"`]authorization|\bget\s*\(\s*['"`]authorization|\bsession\s*(?:\?\.|\.)\s*(?:user|userId|uid|account)|\b(?:req|request|ctx\.state|ctx\.request|context)\s*(?:\?\.|\.)\s*(?:user|auth)\b|\bcookies?\s*(?:\?\.|\.|\[)\s*['"`]?(?:token|jwt|session|access)|\bgetToken\s*\(|\bauth\.getClaims\s*\(|\bcookies\s*(?:\(\s*\))?\s*(?:\?\.|\.)\s*get\s*\(\s*['"`][\w.-]*(?:token|jwt|session|auth|sid)/i;
 const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
 const RATE_LIMIT_CHECK = /\.\s*consume\s*\(|\.\s*limit\s*\(|\b429\b|TOO_MANY_REQUESTS/;
 const VALIDATION_CHECK = /\bvalidationResult\s*\(|\.\s*(?:validate|validateAsync|parse|safeParse|parseAsync)\s*\(/;

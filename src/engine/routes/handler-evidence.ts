@@ -16,12 +16,14 @@ const PRINCIPAL_READS: Array<{ label: string; pattern: RegExp }> = [
   { label: 'supabase.auth.getUser()', pattern: /\.auth\s*\.\s*getUser\s*\(/ },
   { label: 'request.jwtVerify()', pattern: /\.jwtVerify\s*\(/ },
   { label: 'getAuth()', pattern: /\bgetAuth\s*\(/ },
+  { label: 'getSession()', pattern: /\bget(?:Iron)?Session\s*\(/ },
+  { label: 'getToken()', pattern: /\bgetToken\s*\(\s*\{\s*req\b/ },
 ];
 
 /** Parameter decorators that inject the authenticated user into a NestJS handler. */
 const PRINCIPAL_DECORATOR = /^(?:CurrentUser|User|AuthUser|GetUser|ReqUser|Principal|Session|Auth|Jwt(?:Payload|User))$/;
 
-const REJECTS_UNAUTHENTICATED = /\b(?:status|sendStatus|code|throw)\s*\(\s*401\b|\b401\s*\)|new\s+\w*(?:Unauthori[sz]ed|Unauthenticated|AuthenticationError|NotAuthenticated)\w*|\bunauthorized\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED/;
+const REJECTS_UNAUTHENTICATED = /\b(?:status|sendStatus|code|throw)\s*\(\s*401\b|\b401\s*\)|new\s+\w*(?:Unauthori[sz]ed|Unauthenticated|AuthenticationError|NotAuthenticated)\w*|\bunauthorized\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|\bstatus\s*:\s*401\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in)|if\s*\(\s*!\s*\(?\s*(?:await\s+)?[\w$.?]*(?:session|user|userId|token|auth)\b[^)]*\)\s*\{?\s*(?:return|throw)\b[^;]*?\b403\b/;
 
 /** How a handler reads the authenticated principal, e.g. ["req.user"] or ["@CurrentUser() user"]. */
 export function readPrincipal(handler: ResolvedFunction | undefined): string[] {

@@ -1,0 +1,884 @@
+/**
+ * The router graph shared by Express and Koa: which objects are apps and routers, what each one
+ * registers in source order (routes, middleware, mounted routers), and the routes that result
+ * when the graph is walked from every root with the middleware that applies at each point.
+ *
+ * Both frameworks compose middleware the same way: a `use` applies to what is registered after
+ * it on the same object (optionally only under a path), and mounting a router prefixes its
+ * routes. What differs — how apps and routers are created, Koa's `prefix`, `routes()` and
+ * koa-mount — comes in through a RouterDialect.
+ */
+import { ts } from 'ts-morph';
+import type { ScannedSourceFile } from '../../../types.js';
+import { isFunctionLike, nodePosition, resolveFunction } from '../../ast/functions.js';
+import { bindingValue, propertyNameText, requiredModule, skipOuterExpressions, type Binding, type ModuleIndex } from '../../ast/module-index.js';
+import { middlewareName } from '../../routes/classify-middleware.js';
+import type { FrameworkName, HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import type { AdapterContext } from '../adapter.js';
+
+export type RouterKind = 'app' | 'router';
+
+/** What tells one framework's routers apart from everything else. */
+export interface RouterDialect {
+  framework: FrameworkName;
+  /** Registration method name -> HTTP method (`del` is Koa's alias of delete). */
+  routeMethods: ReadonlyMap<string, HttpMethod>;
+  /** What an imported name of a package creates when called or constructed, if it is this framework's. */
+  createdBy(module: string, importedName: string, member: string | undefined): RouterKind | undefined;
+  /** What a parameter typed with an imported name of a package holds (`app: Express`, `router: Router`). */
+  typedAs(module: string, importedName: string, member: string | undefined): RouterKind | undefined;
+  /** Koa: `new Router({ prefix: '/api' })`. */
+  creationPrefix?(creation: ts.CallExpression | ts.NewExpression): string | undefined;
+  /** Koa: `router.routes()` / `router.middleware()` stand for the router itself. */
+  dispatchMethods?: ReadonlySet<string>;
+  /** Koa: `router.allowedMethods()` answers OPTIONS/405 and checks nothing: not middleware worth listing. */
+  ignoredMethods?: ReadonlySet<string>;
+  /** Koa: koa-mount's `mount('/prefix', appOrMiddleware)`. */
+  mountPackages?: ReadonlySet<string>;
+  /** Koa's named routes: `router.get('name', '/path', ...)`. */
+  namedRoutes?: boolean;
+  /** Koa's `router.register(path, methods, middleware)`. */
+  registerMethod?: boolean;
+}
+
+interface RouterNode {
+  id: number;
+  kind: RouterKind;
+  /** Koa router prefix from the constructor or `router.prefix()`. */
+  prefix: string;
+  events: RouterEvent[];
+  mountedBy: number;
+}
+
+interface EventOrder {
+  file: string;
+  start: number;
+  end: number;
+}
+
+type RouterEvent =
+  | {
+      kind: 'route';
+      order: EventOrder;
+      file: ScannedSourceFile;
+      call: ts.CallExpression;
+      methods: HttpMethod[];
+      paths: string[];
+      middleware: ts.Expression[];
+      handler?: ts.Expression;
+    }
+  | { kind: 'use'; order: EventOrder; file: ScannedSourceFile; paths: string[] | undefined; middleware: ts.Expression[]; mountInline: boolean }
+  | { kind: 'mount'; order: EventOrder; paths: string[]; child: RouterNode; viaCall: boolean };
+
+/** A middleware in force while walking a router, limited to a path prefix and minus `unless` exclusions. */
+interface AppliedMiddleware {
+  middleware: RouteMiddleware;
+  /** Full path prefix the middleware is limited to; undefined for all paths. */
+  under?: string;
+  except?: Array<{ path: string | RegExp; methods?: HttpMethod[] }>;
+}
+
+const REGISTRATION_CALL = /\.\s*(?:get|post|put|patch|delete|del|all|use|route|head|options|register|prefix)\s*\(/;
+const MAX_FACTORY_DEPTH = 6;
+
+/**
+ * Finds every route of one framework in the project. Pure over the scanned files: the same files
+ * give the same routes in the same order.
+ */
+export function discoverRouterRoutes(context: AdapterContext, dialect: RouterDialect): RouteDefinition[] {
+  return new RouterGraph(context, dialect).routes();
+}
+
+interface Registration {
+  file: ScannedSourceFile;
+  call: ts.CallExpression;
+  method: string;
+}
+
+class RouterGraph {
+  private readonly modules: ModuleIndex;
+  private readonly nodesByCreation = new Map<ts.Node, RouterNode | null>();
+  private readonly nodes: RouterNode[] = [];
+  private readonly describedCache = new Map<string, RouteMiddleware>();
+
+  constructor(
+    private readonly context: AdapterContext,
+    private readonly dialect: RouterDialect,
+  ) {
+    this.modules = context.modules;
+  }
+
+  routes(): RouteDefinition[] {
+    const { registrations, passingCalls } = this.collect();
+    const pending = new Set(registrations);
+    // Parameters become routers when a router is passed to them (`registerRoutes(app)`), which can
+    // reveal more registrations; a few rounds settle nested setup functions.
+    for (let round = 0; round < 4; round++) {
+      let changed = false;
+      for (const registration of [...pending]) {
+        const added = this.addRegistration(registration);
+        if (added !== 'pending') {
+          pending.delete(registration);
+          if (added === 'added') changed = true;
+        }
+      }
+      for (const call of [...passingCalls]) {
+        if (this.addPassingCall(call.file, call.call)) {
+          passingCalls.delete(call);
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+    for (const node of this.nodes) node.events.sort(compareEvents);
+    const routes: RouteDefinition[] = [];
+    for (const node of this.nodes) {
+      if (node.mountedBy > 0) continue;
+      this.expand(node, '', [], node.kind === 'app', new Set(), routes);
+    }
+    return routes;
+  }
+
+  // ---- collecting -------------------------------------------------------------------------
+
+  private collect(): { registrations: Registration[]; passingCalls: Set<{ file: ScannedSourceFile; call: ts.CallExpression }> } {
+    const registrations: Registration[] = [];
+    const passingCalls = new Set<{ file: ScannedSourceFile; call: ts.CallExpression }>();
+    const registrationNames = new Set([...this.dialect.routeMethods.keys(), 'use', 'prefix', ...(this.dialect.registerMethod ? ['register'] : [])]);
+    for (const file of this.context.sourceFiles) {
+      if (!REGISTRATION_CALL.test(file.text)) continue;
+      const visit = (node: ts.Node): void => {
+        if (ts.isCallExpression(node)) {
+          const callee = node.expression;
+          if (ts.isPropertyAccessExpression(callee) && registrationNames.has(callee.name.text)) {
+            registrations.push({ file, call: node, method: callee.name.text });
+          } else if (node.arguments.some((argument) => ts.isIdentifier(argument) || isThisProperty(argument))) {
+            passingCalls.add({ file, call: node });
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(file.sourceFile.compilerNode);
+    }
+    return { registrations, passingCalls };
+  }
+
+  /** 'added', 'ignored' (not this framework's), or 'pending' (on a parameter not yet known to be a router). */
+  private addRegistration(registration: Registration): 'added' | 'ignored' | 'pending' {
+    const { file, call, method } = registration;
+    const receiver = this.receiverOf(call);
+    const target = this.routerOf(receiver.router, file);
+    if (target === 'parameter') return 'pending';
+    if (!target) return 'ignored';
+    const order = orderOf(file, call);
+    if (receiver.routePath !== undefined) {
+      const httpMethod = this.dialect.routeMethods.get(method);
+      if (!httpMethod) return 'ignored';
+      const items = this.flatten(call.arguments, file);
+      target.events.push({ kind: 'route', order, file, call, methods: [httpMethod], paths: receiver.routePath, middleware: items.slice(0, -1), handler: items.at(-1) });
+      return 'added';
+    }
+    if (method === 'prefix') {
+      const prefix = call.arguments[0] && this.evaluateString(call.arguments[0], file);
+      if (prefix === undefined || this.dialect.framework !== 'koa') return 'ignored';
+      target.prefix = prefix;
+      return 'added';
+    }
+    if (method === 'use') return this.addUse(target, file, call, order) ? 'added' : 'ignored';
+    if (method === 'register') {
+      const [pathArgument, methodsArgument, ...rest] = call.arguments;
+      if (!pathArgument || !methodsArgument) return 'ignored';
+      const methods = ts.isArrayLiteralExpression(methodsArgument)
+        ? methodsArgument.elements.flatMap((element) => {
+            const name = ts.isStringLiteralLike(element) ? element.text.toLowerCase() : undefined;
+            const mapped = name && this.dialect.routeMethods.get(name);
+            return mapped ? [mapped] : [];
+          })
+        : [];
+      const items = this.flatten(rest, file);
+      target.events.push({ kind: 'route', order, file, call, methods, paths: this.pathsOf(pathArgument, file), middleware: items.slice(0, -1), handler: items.at(-1) });
+      return 'added';
+    }
+    const httpMethod = this.dialect.routeMethods.get(method);
+    if (!httpMethod) return 'ignored';
+    let args = [...call.arguments];
+    // Express `app.get('env')` reads a setting; a route needs a path and a handler.
+    if (args.length < 2) return 'ignored';
+    if (this.dialect.namedRoutes && args.length >= 3 && this.evaluateString(args[0]!, file) !== undefined && this.isPathLike(args[1]!, file)) {
+      args = args.slice(1); // koa-router named route: router.get('user', '/users/:id', ...)
+    }
+    const paths = this.pathsOf(args[0]!, file);
+    const items = this.flatten(args.slice(1), file);
+    target.events.push({ kind: 'route', order, file, call, methods: [httpMethod], paths, middleware: items.slice(0, -1), handler: items.at(-1) });
+    return 'added';
+  }
+
+  /** `use([path,] ...items)`: middleware in force from here on, and routers mounted in place. */
+  private addUse(target: RouterNode, file: ScannedSourceFile, call: ts.CallExpression, order: EventOrder): boolean {
+    let args = [...call.arguments];
+    let paths: string[] | undefined;
+    if (args[0] && (this.isPathLike(args[0], file) || (args.length >= 2 && looksLikePathName(args[0])))) {
+      paths = this.pathsOf(args[0], file);
+      args = args.slice(1);
+    }
+    const items = this.flatten(args, file);
+    if (items.length === 0) return false;
+    let middleware: ts.Expression[] = [];
+    let added = false;
+    const hasRouter = items.some((item) => this.mountOf(item, file) !== undefined);
+    const flush = () => {
+      if (middleware.length === 0) return;
+      target.events.push({ kind: 'use', order, file, paths, middleware, mountInline: hasRouter });
+      middleware = [];
+      added = true;
+    };
+    for (const item of items) {
+      const mount = this.mountOf(item, file);
+      if (mount === 'skip') continue;
+      if (mount) {
+        flush();
+        if (mount.middleware) {
+          // koa-mount of a plain middleware: it applies under the mount path only.
+          const mountPaths = (paths ?? ['']).flatMap((base) => mount.paths.map((sub) => joinPaths(base, sub)));
+          target.events.push({ kind: 'use', order, file, paths: mountPaths, middleware: [mount.middleware], mountInline: false });
+        } else if (mount.child && mount.child !== target) {
+          const mountPaths = (paths ?? ['']).flatMap((base) => mount.paths.map((sub) => joinPaths(base, sub)));
+          target.events.push({ kind: 'mount', order, paths: mountPaths, child: mount.child, viaCall: false });
+          mount.child.mountedBy++;
+        }
+        added = true;
+        continue;
+      }
+      middleware.push(item);
+    }
+    flush();
+    return added;
+  }
+
+  /**
+   * What a `use` item mounts: a router (`router`, `sub.routes()`, `mount('/x', api)`), nothing
+   * worth listing ('skip': `allowedMethods()`, an unresolvable `x.routes()`), or undefined for middleware.
+   */
+  private mountOf(item: ts.Expression, file: ScannedSourceFile): { paths: string[]; child?: RouterNode; middleware?: ts.Expression } | 'skip' | undefined {
+    const value = skipOuterExpressions(item);
+    if (ts.isCallExpression(value)) {
+      const callee = skipOuterExpressions(value.expression);
+      if (ts.isPropertyAccessExpression(callee)) {
+        if (this.dialect.ignoredMethods?.has(callee.name.text)) return 'skip';
+        if (this.dialect.dispatchMethods?.has(callee.name.text)) {
+          const child = this.routerOf(callee.expression, file);
+          return child && child !== 'parameter' ? { paths: [''], child } : 'skip';
+        }
+      }
+      if (this.dialect.mountPackages && ts.isIdentifier(callee)) {
+        const binding = this.modules.resolveName(file, callee.text);
+        if (binding?.kind === 'external' && this.dialect.mountPackages.has(binding.module)) {
+          const [first, second] = value.arguments;
+          const mounted = second ?? first;
+          if (!mounted) return 'skip';
+          const paths = second && first ? this.pathsOf(first, file) : [''];
+          const child = this.mountOf(mounted, file);
+          if (child && child !== 'skip' && child.child) return { paths, child: child.child };
+          const router = this.routerOf(mounted, file);
+          if (router && router !== 'parameter') return { paths, child: router };
+          return { paths, middleware: mounted };
+        }
+      }
+    }
+    const router = this.routerOf(value, file);
+    if (router && router !== 'parameter') return { paths: [''], child: router };
+    return undefined;
+  }
+
+  /** `register(app)` where register's parameter receives a router: its registrations belong to that router, here. */
+  private addPassingCall(file: ScannedSourceFile, call: ts.CallExpression): boolean {
+    let found = false;
+    call.arguments.forEach((argument, index) => {
+      if (!ts.isIdentifier(argument) && !isThisProperty(argument)) return;
+      const router = this.routerOf(argument, file);
+      if (!router || router === 'parameter') return;
+      const callee = this.functionOf(call.expression, file);
+      const parameter = callee?.node.parameters[index];
+      if (!callee || !parameter || !ts.isIdentifier(parameter.name)) return;
+      let child = this.nodesByCreation.get(parameter);
+      if (!child) {
+        child = this.newNode(router.kind, '');
+        this.nodesByCreation.set(parameter, child);
+      }
+      if (child === router) return;
+      router.events.push({ kind: 'mount', order: orderOf(file, call), paths: [''], child, viaCall: true });
+      child.mountedBy++;
+      found = true;
+    });
+    return found;
+  }
+
+  /** The function a callee is: `register`, `routes.register`, or CommonJS `require('./routes')`. */
+  private functionOf(callee: ts.Expression, file: ScannedSourceFile): ReturnType<typeof resolveFunction> {
+    const specifier = requiredModule(callee);
+    if (specifier !== undefined && ts.isCallExpression(skipOuterExpressions(callee))) {
+      const target = this.modules.resolveImport(file, specifier);
+      const exported = target && this.modules.resolveExport(target, 'default');
+      const value = bindingValue(exported);
+      if (exported?.kind !== 'declaration' || !value) return undefined;
+      if (ts.isFunctionDeclaration(value)) return { file: exported.file, node: value, name: value.name?.text ?? 'default' };
+      return ts.isExpression(value) ? resolveFunction(this.modules, exported.file, value) : undefined;
+    }
+    return resolveFunction(this.modules, file, callee);
+  }
+
+  /** The object a registration is made on, through chains: `router.get(...).post(...)`, `app.route('/x').get(...)`. */
+  private receiverOf(call: ts.CallExpression): { router: ts.Expression; routePath?: string[] } {
+    let receiver = skipOuterExpressions((call.expression as ts.PropertyAccessExpression).expression);
+    for (;;) {
+      if (!ts.isCallExpression(receiver) || !ts.isPropertyAccessExpression(receiver.expression)) return { router: receiver };
+      const name = receiver.expression.name.text;
+      if (name === 'route' && receiver.arguments[0]) {
+        const file = this.modules.fileOf(receiver);
+        return { router: receiver.expression.expression, routePath: file ? this.pathsOf(receiver.arguments[0], file) : [receiver.arguments[0].getText()] };
+      }
+      if (!this.dialect.routeMethods.has(name) && name !== 'use' && name !== 'prefix') return { router: receiver };
+      receiver = skipOuterExpressions(receiver.expression.expression);
+    }
+  }
+
+  // ---- which objects are routers ----------------------------------------------------------
+
+  private newNode(kind: RouterKind, prefix: string): RouterNode {
+    const node: RouterNode = { id: this.nodes.length, kind, prefix, events: [], mountedBy: 0 };
+    this.nodes.push(node);
+    return node;
+  }
+
+  /**
+   * The router an expression evaluates to, 'parameter' for an untyped parameter that no router
+   * has been passed to (yet), or undefined when it is not one of this framework's routers.
+   */
+  private routerOf(expression: ts.Expression, file: ScannedSourceFile, depth = 0): RouterNode | 'parameter' | undefined {
+    if (depth > MAX_FACTORY_DEPTH) return undefined;
+    const value = skipOuterExpressions(expression);
+    if (this.nodesByCreation.has(value)) return this.nodesByCreation.get(value) ?? undefined;
+    if (ts.isCallExpression(value) || ts.isNewExpression(value)) {
+      const kind = this.creationKind(value, file);
+      if (kind) {
+        const node = this.newNode(kind, this.dialect.creationPrefix?.(value) ?? '');
+        this.nodesByCreation.set(value, node);
+        return node;
+      }
+    }
+    if (ts.isIdentifier(value)) {
+      const declaration = this.declarationOf(value, file);
+      return declaration ? this.routerOfDeclaration(declaration.node, declaration.file, depth + 1) : undefined;
+    }
+    if (ts.isCallExpression(value)) {
+      const specifier = requiredModule(value);
+      if (specifier !== undefined && !ts.isPropertyAccessExpression(value.expression)) {
+        const target = this.modules.resolveImport(file, specifier);
+        const exported = target && this.modules.resolveExport(target, 'default');
+        return exported ? this.routerOfBinding(exported, depth + 1) : undefined;
+      }
+      const callee = skipOuterExpressions(value.expression);
+      if (ts.isPropertyAccessExpression(callee)) {
+        const name = callee.name.text;
+        // Chained registrations return the router itself.
+        if (this.dialect.routeMethods.has(name) || name === 'use' || name === 'prefix' || this.dialect.dispatchMethods?.has(name)) {
+          return this.routerOf(callee.expression, file, depth);
+        }
+      }
+      // A factory: `ordersRouter()` returns the router it builds.
+      const factory = resolveFunction(this.modules, file, callee);
+      if (factory && factory.node.body) return this.returnedRouter(factory.node.body, factory.file, depth + 1);
+      return undefined;
+    }
+    if (ts.isPropertyAccessExpression(value)) return this.routerOfMember(value, file, depth + 1);
+    return undefined;
+  }
+
+  private routerOfDeclaration(node: ts.Node, file: ScannedSourceFile, depth: number): RouterNode | 'parameter' | undefined {
+    if (this.nodesByCreation.has(node)) return this.nodesByCreation.get(node) ?? undefined;
+    let result: RouterNode | 'parameter' | undefined;
+    if (ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) {
+      result = node.initializer ? this.routerOf(node.initializer, file, depth) : undefined;
+      if (!result && ts.isVariableDeclaration(node) && node.type) result = this.typedRouter(node, node.type, file);
+    } else if (ts.isParameter(node)) {
+      if (node.initializer) result = this.routerOf(node.initializer, file, depth);
+      if (!result && node.type) result = this.typedRouter(node, node.type, file);
+      if (!result) return 'parameter';
+    } else if (ts.isExportAssignment(node)) {
+      result = this.routerOf(node.expression, file, depth);
+    } else if (ts.isExpression(node)) {
+      result = this.routerOf(node, file, depth);
+    }
+    if (result !== 'parameter') this.nodesByCreation.set(node, result ?? null);
+    return result;
+  }
+
+  private routerOfBinding(binding: Binding, depth: number): RouterNode | 'parameter' | undefined {
+    if (binding.kind !== 'declaration') return undefined;
+    return this.routerOfDeclaration(binding.node, binding.file, depth);
+  }
+
+  /** `app: Express`, `router: express.Router`: a router whose registrations show up wherever it is passed. */
+  private typedRouter(declaration: ts.Node, type: ts.TypeNode, file: ScannedSourceFile): RouterNode | undefined {
+    if (!ts.isTypeReferenceNode(type)) return undefined;
+    const typeName = type.typeName;
+    const root = ts.isIdentifier(typeName) ? typeName : ts.isIdentifier(typeName.left) ? typeName.left : undefined;
+    const member = ts.isQualifiedName(typeName) ? typeName.right.text : undefined;
+    if (!root) return undefined;
+    const binding = this.modules.resolveName(file, root.text);
+    if (binding?.kind !== 'external') return undefined;
+    const kind = this.dialect.typedAs(binding.module, binding.importedName, member);
+    if (!kind) return undefined;
+    const node = this.newNode(kind, '');
+    this.nodesByCreation.set(declaration, node);
+    return node;
+  }
+
+  /** `this.router`, `controller.router`, `new UsersController().router`, `routes.users` (namespace). */
+  private routerOfMember(access: ts.PropertyAccessExpression, file: ScannedSourceFile, depth: number): RouterNode | 'parameter' | undefined {
+    const member = access.name.text;
+    const owner = skipOuterExpressions(access.expression);
+    if (owner.kind === ts.SyntaxKind.ThisKeyword) {
+      const classNode = enclosingClass(access);
+      return classNode ? this.routerOfClassMember(classNode, member, file, depth) : undefined;
+    }
+    if (ts.isNewExpression(owner)) return this.routerOfConstructed(owner, member, file, depth);
+    if (ts.isIdentifier(owner)) {
+      const local = this.declarationOf(owner, file);
+      if (local?.namespace) {
+        const exported = this.modules.resolveExport(local.namespace, member);
+        return exported ? this.routerOfBinding(exported, depth) : undefined;
+      }
+      if (!local) return undefined;
+      const node = local.node;
+      const initializer = (ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && node.initializer ? skipOuterExpressions(node.initializer) : undefined;
+      if (initializer && ts.isNewExpression(initializer)) return this.routerOfConstructed(initializer, member, local.file, depth);
+      if (initializer && ts.isObjectLiteralExpression(initializer)) {
+        for (const property of initializer.properties) {
+          if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === member) return this.routerOf(property.initializer, local.file, depth);
+          if (ts.isShorthandPropertyAssignment(property) && property.name.text === member) return this.routerOf(property.name, local.file, depth);
+        }
+      }
+      if (ts.isClassDeclaration(node)) return this.routerOfClassMember(node, member, local.file, depth, true);
+    }
+    return undefined;
+  }
+
+  private routerOfConstructed(creation: ts.NewExpression, member: string, file: ScannedSourceFile, depth: number): RouterNode | 'parameter' | undefined {
+    const constructed = skipOuterExpressions(creation.expression);
+    if (!ts.isIdentifier(constructed)) return undefined;
+    const declaration = this.declarationOf(constructed, file);
+    if (!declaration || !ts.isClassDeclaration(declaration.node)) return undefined;
+    return this.routerOfClassMember(declaration.node, member, declaration.file, depth);
+  }
+
+  /** `router = Router()` as a class field, or `this.router = Router()` in the constructor. */
+  private routerOfClassMember(classNode: ts.ClassLikeDeclaration, member: string, file: ScannedSourceFile, depth: number, isStatic = false): RouterNode | 'parameter' | undefined {
+    for (const element of classNode.members) {
+      if (ts.isPropertyDeclaration(element) && element.name && propertyNameText(element.name) === member) {
+        const elementIsStatic = ts.getModifiers(element)?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword) ?? false;
+        if (elementIsStatic !== isStatic) continue;
+        if (element.initializer) return this.routerOfDeclaration(element, file, depth);
+      }
+      if (ts.isConstructorDeclaration(element) && element.body && !isStatic) {
+        for (const statement of element.body.statements) {
+          if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) continue;
+          const { left, right, operatorToken } = statement.expression;
+          if (operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(left) || left.name.text !== member) continue;
+          if (left.expression.kind !== ts.SyntaxKind.ThisKeyword) continue;
+          if (this.nodesByCreation.has(statement)) return this.nodesByCreation.get(statement) ?? undefined;
+          const router = this.routerOf(right, file, depth);
+          if (router !== 'parameter') this.nodesByCreation.set(statement, router ?? null);
+          return router;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** The router a factory function returns: `return router` (not returns of nested functions). */
+  private returnedRouter(body: ts.ConciseBody, file: ScannedSourceFile, depth: number): RouterNode | undefined {
+    if (!ts.isBlock(body)) {
+      const router = this.routerOf(body, file, depth);
+      return router === 'parameter' ? undefined : router;
+    }
+    let found: RouterNode | undefined;
+    const visit = (node: ts.Node): void => {
+      if (found || isFunctionLike(node) || ts.isClassLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) {
+        const router = this.routerOf(node.expression, file, depth);
+        if (router && router !== 'parameter') found = router;
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(body, visit);
+    return found;
+  }
+
+  private creationKind(creation: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): RouterKind | undefined {
+    const callee = skipOuterExpressions(creation.expression);
+    // require('express')() and require('express').Router()
+    const required = requiredModule(callee);
+    if (required !== undefined) {
+      const member = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      return member ? this.dialect.createdBy(required, member, undefined) : this.dialect.createdBy(required, 'default', undefined);
+    }
+    const root = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression : undefined;
+    if (!root) return undefined;
+    const member = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    const binding = this.modules.resolveName(file, root.text);
+    if (binding?.kind !== 'external') {
+      // A local `const Router = express.Router` alias.
+      const local = root === callee ? this.declarationOf(root, file) : undefined;
+      const value = local && (ts.isVariableDeclaration(local.node) && local.node.initializer ? skipOuterExpressions(local.node.initializer) : undefined);
+      if (value && ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression)) {
+        const aliased = this.modules.resolveName(local!.file, value.expression.text);
+        if (aliased?.kind === 'external') return this.dialect.createdBy(aliased.module, aliased.importedName, value.name.text);
+      }
+      return undefined;
+    }
+    return this.dialect.createdBy(binding.module, binding.importedName, member);
+  }
+
+  /**
+   * The declaration an identifier refers to at its use: a parameter or local of an enclosing
+   * function/block, else a top-level name resolved across files by the module index.
+   */
+  private declarationOf(identifier: ts.Identifier, file: ScannedSourceFile): { node: ts.Node; file: ScannedSourceFile; namespace?: ScannedSourceFile } | undefined {
+    const name = identifier.text;
+    for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+      if (isFunctionLike(scope) || ts.isConstructorDeclaration(scope) || ts.isArrowFunction(scope)) {
+        for (const parameter of (scope as ts.SignatureDeclaration).parameters) {
+          if (ts.isIdentifier(parameter.name) && parameter.name.text === name) return { node: parameter, file };
+        }
+      }
+      if (ts.isSourceFile(scope)) break;
+      if (ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
+        for (const statement of scope.statements) {
+          const local = localDeclaration(statement, name);
+          if (local) return { node: local, file };
+        }
+      }
+    }
+    const binding = this.modules.resolveName(file, name);
+    if (!binding) return undefined;
+    if (binding.kind === 'namespace') return { node: binding.file.sourceFile.compilerNode, file: binding.file, namespace: binding.file };
+    if (binding.kind !== 'declaration') return undefined;
+    return { node: binding.node, file: binding.file };
+  }
+
+  // ---- values -----------------------------------------------------------------------------
+
+  private isPathLike(expression: ts.Expression, file: ScannedSourceFile): boolean {
+    const value = skipOuterExpressions(expression);
+    if (ts.isRegularExpressionLiteral(value)) return true;
+    if (ts.isArrayLiteralExpression(value)) return value.elements.length > 0 && value.elements.every((element) => this.isPathLike(element, file));
+    if (ts.isStringLiteralLike(value) || ts.isTemplateExpression(value)) return true;
+    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) return true;
+    return this.evaluateString(value, file) !== undefined;
+  }
+
+  /** Route paths an argument stands for: a string, a constant, an array of them; else the code as written. */
+  private pathsOf(expression: ts.Expression, file: ScannedSourceFile): string[] {
+    const value = skipOuterExpressions(expression);
+    if (ts.isArrayLiteralExpression(value)) return value.elements.flatMap((element) => this.pathsOf(element, file));
+    if (ts.isRegularExpressionLiteral(value)) return [value.text];
+    const text = this.evaluateString(value, file);
+    return [text ?? `{${value.getText(file.sourceFile.compilerNode)}}`];
+  }
+
+  /** A string known without running the code: literals, templates and `+` of constants, `this.path` fields. */
+  private evaluateString(expression: ts.Expression, file: ScannedSourceFile, depth = 0): string | undefined {
+    if (depth > 6) return undefined;
+    const value = skipOuterExpressions(expression);
+    if (ts.isStringLiteralLike(value)) return value.text;
+    if (ts.isTemplateExpression(value)) {
+      let text = value.head.text;
+      for (const span of value.templateSpans) {
+        const part = this.evaluateString(span.expression, file, depth + 1);
+        if (part === undefined) return undefined;
+        text += part + span.literal.text;
+      }
+      return text;
+    }
+    if (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.BarBarToken || value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+      // `process.env.API_PREFIX || '/api'`: the environment is unknown, the default is what the code shows.
+      return this.evaluateString(value.left, file, depth + 1) ?? this.evaluateString(value.right, file, depth + 1);
+    }
+    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      const left = this.evaluateString(value.left, file, depth + 1);
+      const right = left === undefined ? undefined : this.evaluateString(value.right, file, depth + 1);
+      return right === undefined ? undefined : left! + right;
+    }
+    if (ts.isIdentifier(value)) {
+      const declaration = this.declarationOf(value, file);
+      if (declaration && ts.isVariableDeclaration(declaration.node) && declaration.node.initializer && isConstant(declaration.node)) {
+        return this.evaluateString(declaration.node.initializer, declaration.file, depth + 1);
+      }
+      return undefined;
+    }
+    if (ts.isPropertyAccessExpression(value)) {
+      const member = value.name.text;
+      const owner = skipOuterExpressions(value.expression);
+      if (owner.kind === ts.SyntaxKind.ThisKeyword) {
+        const classNode = enclosingClass(value);
+        for (const element of classNode?.members ?? []) {
+          if (ts.isPropertyDeclaration(element) && element.name && propertyNameText(element.name) === member && element.initializer) {
+            return this.evaluateString(element.initializer, file, depth + 1);
+          }
+        }
+        return undefined;
+      }
+      if (ts.isIdentifier(owner)) {
+        const declaration = this.declarationOf(owner, file);
+        if (declaration?.namespace) {
+          const target = bindingValue(this.modules.resolveExport(declaration.namespace, member));
+          return target && ts.isExpression(target) ? this.evaluateString(target, declaration.namespace, depth + 1) : undefined;
+        }
+        const node = declaration?.node;
+        const initializer = node && ts.isVariableDeclaration(node) && node.initializer ? skipOuterExpressions(node.initializer) : undefined;
+        if (initializer && ts.isObjectLiteralExpression(initializer)) {
+          for (const property of initializer.properties) {
+            if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === member) return this.evaluateString(property.initializer, declaration!.file, depth + 1);
+          }
+        }
+        if (node && ts.isEnumDeclaration(node)) {
+          for (const enumMember of node.members) {
+            if (propertyNameText(enumMember.name) === member && enumMember.initializer) return this.evaluateString(enumMember.initializer, declaration!.file, depth + 1);
+          }
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Arguments as a flat middleware list: arrays and spreads of constant arrays are opened. */
+  private flatten(args: readonly ts.Expression[], file: ScannedSourceFile, depth = 0): ts.Expression[] {
+    const items: ts.Expression[] = [];
+    for (const argument of args) {
+      const value = skipOuterExpressions(argument);
+      if (ts.isArrayLiteralExpression(value) && depth < 4) {
+        items.push(...this.flatten(value.elements, file, depth + 1));
+        continue;
+      }
+      if (ts.isSpreadElement(value) || (ts.isIdentifier(value) && depth < 4)) {
+        const inner = ts.isSpreadElement(value) ? skipOuterExpressions(value.expression) : value;
+        if (ts.isIdentifier(inner)) {
+          const declaration = this.declarationOf(inner, file);
+          const initializer = declaration && ts.isVariableDeclaration(declaration.node) && declaration.node.initializer ? skipOuterExpressions(declaration.node.initializer) : undefined;
+          if (initializer && ts.isArrayLiteralExpression(initializer) && declaration!.file === file) {
+            items.push(...this.flatten(initializer.elements, file, depth + 1));
+            continue;
+          }
+        }
+        if (ts.isSpreadElement(value)) {
+          items.push(inner);
+          continue;
+        }
+      }
+      items.push(argument);
+    }
+    return items;
+  }
+
+  // ---- walking the graph ------------------------------------------------------------------
+
+  private expand(node: RouterNode, base: string, inherited: AppliedMiddleware[], isGlobal: boolean, visiting: Set<RouterNode>, routes: RouteDefinition[]): void {
+    if (visiting.has(node)) return;
+    visiting.add(node);
+    const prefix = joinPaths(base, node.prefix);
+    const active = [...inherited];
+    for (const event of node.events) {
+      if (event.kind === 'use') {
+        const scope: RouteMiddleware['scope'] = event.mountInline || !isGlobal ? 'router' : 'global';
+        const unders = (event.paths ?? ['']).map((sub) => normalizePath(joinPaths(prefix, sub)));
+        for (const expression of event.middleware) {
+          const { inner, except } = this.unlessOf(expression, event.file);
+          const middleware = this.describe(inner, event.file, scope, inner === expression ? undefined : middlewareName(expression));
+          for (const under of unders) active.push({ middleware, under: under === '/' ? undefined : under, except });
+        }
+      } else if (event.kind === 'mount') {
+        for (const sub of event.paths) {
+          this.expand(event.child, joinPaths(prefix, sub), active, event.viaCall ? isGlobal : false, visiting, routes);
+        }
+      } else {
+        this.emitRoutes(event, prefix, active, routes);
+      }
+    }
+    visiting.delete(node);
+  }
+
+  private emitRoutes(event: Extract<RouterEvent, { kind: 'route' }>, prefix: string, active: AppliedMiddleware[], routes: RouteDefinition[]): void {
+    const { file, call } = event;
+    const position = nodePosition(call);
+    const routeMiddleware = event.middleware.map((expression) => {
+      const { inner } = this.unlessOf(expression, file);
+      return this.describe(inner, file, 'route', inner === expression ? undefined : middlewareName(expression));
+    });
+    const handlerFunction = event.handler && resolveFunction(this.modules, file, event.handler);
+    // Express runs every argument the same way: a last argument that is an auth or role middleware
+    // (`app.get('/api/Users', security.isAuthorized())`, the real handler mounted elsewhere) guards.
+    if (event.handler && ts.isCallExpression(skipOuterExpressions(event.handler))) {
+      const last = this.describe(event.handler, file, 'route');
+      if ((last.kind === 'auth' || last.kind === 'role') && last.strength === 'strong') routeMiddleware.push(last);
+    }
+    for (const method of event.methods) {
+      for (const sub of event.paths) {
+        const path = normalizePath(joinPaths(prefix, sub));
+        const middleware = [...active.filter((applied) => applies(applied, path, method)).map((applied) => applied.middleware), ...routeMiddleware];
+        const definition: RouteDefinition = {
+          framework: this.dialect.framework,
+          method,
+          path,
+          file: file.path,
+          line: position.line,
+          column: position.column,
+          middleware,
+        };
+        if (handlerFunction) {
+          definition.handler = { node: handlerFunction.node, name: handlerFunction.name, file: handlerFunction.file.path, line: nodePosition(handlerFunction.node).line };
+        }
+        routes.push(definition);
+      }
+    }
+  }
+
+  private describe(expression: ts.Expression, file: ScannedSourceFile, scope: RouteMiddleware['scope'], displayName?: string): RouteMiddleware {
+    const key = `${file.path}\0${expression.pos}\0${expression.end}\0${scope}\0${displayName ?? ''}`;
+    let described = this.describedCache.get(key);
+    if (!described) {
+      described = this.context.middleware.describe(expression, file, scope, displayName);
+      this.describedCache.set(key, described);
+    }
+    return described;
+  }
+
+  /** `jwt({...}).unless({ path: ['/login', /^\/public/] })`: the middleware, and the paths it skips. */
+  private unlessOf(expression: ts.Expression, file: ScannedSourceFile): { inner: ts.Expression; except?: AppliedMiddleware['except'] } {
+    const value = skipOuterExpressions(expression);
+    if (!ts.isCallExpression(value) || !ts.isPropertyAccessExpression(value.expression) || value.expression.name.text !== 'unless') return { inner: expression };
+    const options = value.arguments[0] && skipOuterExpressions(value.arguments[0]);
+    const except: NonNullable<AppliedMiddleware['except']> = [];
+    if (options && ts.isObjectLiteralExpression(options)) {
+      for (const property of options.properties) {
+        if (!ts.isPropertyAssignment(property) || propertyNameText(property.name) !== 'path') continue;
+        const initializer = skipOuterExpressions(property.initializer);
+        const entries = ts.isArrayLiteralExpression(initializer) ? [...initializer.elements] : [initializer];
+        for (const entry of entries) {
+          const item = skipOuterExpressions(entry);
+          if (ts.isRegularExpressionLiteral(item)) {
+            const regex = regexFromLiteral(item.text);
+            if (regex) except.push({ path: regex });
+          } else if (ts.isObjectLiteralExpression(item)) {
+            let path: string | RegExp | undefined;
+            let methods: HttpMethod[] | undefined;
+            for (const field of item.properties) {
+              if (!ts.isPropertyAssignment(field)) continue;
+              const fieldName = propertyNameText(field.name);
+              const fieldValue = skipOuterExpressions(field.initializer);
+              if (fieldName === 'url') path = ts.isRegularExpressionLiteral(fieldValue) ? regexFromLiteral(fieldValue.text) : this.evaluateString(fieldValue, file);
+              if (fieldName === 'methods' && ts.isArrayLiteralExpression(fieldValue)) {
+                methods = fieldValue.elements.filter(ts.isStringLiteralLike).map((element) => element.text.toUpperCase() as HttpMethod);
+              }
+            }
+            if (path !== undefined) except.push({ path, methods });
+          } else {
+            const text = this.evaluateString(item, file);
+            if (text !== undefined) except.push({ path: text });
+          }
+        }
+      }
+    }
+    return { inner: value.expression.expression, except };
+  }
+}
+
+function applies(applied: AppliedMiddleware, path: string, method: HttpMethod): boolean {
+  if (applied.under !== undefined && !pathStartsWith(path, applied.under)) return false;
+  if (applied.except) {
+    for (const exception of applied.except) {
+      const matches = typeof exception.path === 'string' ? normalizePath(exception.path) === path : exception.path.test(path);
+      if (matches && (!exception.methods || exception.methods.includes(method) || method === 'ALL')) return false;
+    }
+  }
+  return true;
+}
+
+/** Segment-wise prefix match where `:param` and `*` segments of the prefix match any segment. */
+function pathStartsWith(path: string, prefix: string): boolean {
+  const pathSegments = path.split('/').filter(Boolean);
+  const prefixSegments = prefix.split('/').filter(Boolean);
+  if (prefixSegments.length > pathSegments.length) return prefixSegments.at(-1) === '*' && prefixSegments.length === pathSegments.length + 1;
+  return prefixSegments.every((segment, index) => {
+    const actual = pathSegments[index]!;
+    return segment === actual || segment.startsWith(':') || segment === '*' || segment === '(.*)' || actual.startsWith(':');
+  });
+}
+
+export function joinPaths(base: string, sub: string): string {
+  if (!sub || sub === '/') return base;
+  if (!base) return sub;
+  return `${base.replace(/\/+$/, '')}/${sub.replace(/^\/+/, '')}`;
+}
+
+/** Single slashes, a leading slash, no trailing slash except for the root. */
+export function normalizePath(path: string): string {
+  if (path.startsWith('^') || (path.startsWith('/') && path.length > 1 && path.lastIndexOf('/') > 0 && /\/[gimsuy]*$/.test(path) && /[\\^$|?+]/.test(path))) {
+    return path; // a regular expression route, kept as written
+  }
+  let normalized = `/${path}`.replace(/\/{2,}/g, '/');
+  if (normalized.length > 1) normalized = normalized.replace(/\/+$/, '');
+  return normalized || '/';
+}
+
+function regexFromLiteral(text: string): RegExp | undefined {
+  const match = /^\/(.*)\/([a-z]*)$/s.exec(text);
+  if (!match) return undefined;
+  try {
+    return new RegExp(match[1]!, match[2]!.replace(/[gy]/g, ''));
+  } catch {
+    return undefined;
+  }
+}
+
+function orderOf(file: ScannedSourceFile, node: ts.Node): EventOrder {
+  return { file: file.path, start: node.getStart(file.sourceFile.compilerNode), end: node.end };
+}
+
+function compareEvents(a: RouterEvent, b: RouterEvent): number {
+  return (a.order.file < b.order.file ? -1 : a.order.file > b.order.file ? 1 : 0) || a.order.start - b.order.start || a.order.end - b.order.end;
+}
+
+/** An unevaluable `use` prefix that still reads as one: `config.apiPrefix`, `basePath`. */
+function looksLikePathName(expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(expression);
+  const name = ts.isIdentifier(value) ? value.text : ts.isPropertyAccessExpression(value) ? value.name.text : undefined;
+  return name !== undefined && /(?:path|prefix|url|base|mount|endpoint)$/i.test(name);
+}
+
+function isThisProperty(node: ts.Expression): boolean {
+  return ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword;
+}
+
+function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isClassDeclaration(current) || ts.isClassExpression(current)) return current;
+  }
+  return undefined;
+}
+
+function isConstant(declaration: ts.VariableDeclaration): boolean {
+  return (declaration.parent.flags & ts.NodeFlags.Const) !== 0;
+}
+
+/** A declaration of `name` made by one statement of a block. */
+function localDeclaration(statement: ts.Statement, name: string): ts.Node | undefined {
+  if (ts.isVariableStatement(statement)) {
+    for (const declaration of statement.declarationList.declarations) {
+      if (ts.isIdentifier(declaration.name) && declaration.name.text === name) return declaration;
+    }
+  }
+  if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) return statement;
+  return undefined;
+}

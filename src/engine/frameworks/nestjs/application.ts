@@ -1,0 +1,199 @@
+import path from 'node:path';
+import { ts } from 'ts-morph';
+import type { ScannedSourceFile } from '../../../types.js';
+import { bindingValue, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { isNestDecorator, readVersions, type EnhancerReference } from './decorators.js';
+import { arrayElements, joinPaths, objectProperty, pathPatternMatcher, staticStrings } from './values.js';
+
+/** A `setGlobalPrefix` exclusion: a path pattern, optionally for one method only. */
+export interface PrefixExclusion {
+  matches: (routePath: string) => boolean;
+  method?: string;
+}
+
+/** What one `main.ts` configures for the whole app: prefix, versioning, global guards, pipes and interceptors. */
+export interface Bootstrap {
+  /** The folder the app's code lives in (`apps/api` for `apps/api/src/main.ts`); '' for the scan root. */
+  root: string;
+  globalPrefix?: string;
+  prefixExclusions: PrefixExclusion[];
+  /** Set when URI versioning is enabled: the segment prefix ('v' unless configured) and default version. */
+  uriVersioning?: { prefix: string; defaultVersion?: string[] | 'neutral' };
+  guards: EnhancerReference[];
+  interceptors: EnhancerReference[];
+  pipes: EnhancerReference[];
+}
+
+/** Guards, interceptors and pipes registered app-wide as providers (`{ provide: APP_GUARD, useClass: JwtAuthGuard }`). */
+export interface GlobalProviders {
+  guards: EnhancerReference[];
+  interceptors: EnhancerReference[];
+  pipes: EnhancerReference[];
+}
+
+/** What the modules say about routing: RouterModule prefixes per controller class, app-wide providers. */
+export interface ModuleFacts {
+  /** Controller class -> the RouterModule path of the module that declares it. */
+  controllerPrefixes: Map<ts.Node, string>;
+  providers: GlobalProviders;
+}
+
+const BOOTSTRAP_CALLS = new Set(['setGlobalPrefix', 'enableVersioning', 'useGlobalGuards', 'useGlobalPipes', 'useGlobalInterceptors']);
+const MODULE_DECORATOR = new Set(['Module']);
+
+/** Reads every file that configures a Nest application (`app.setGlobalPrefix`, `app.useGlobalGuards`, ...). */
+export function readBootstraps(modules: ModuleIndex, sourceFiles: readonly ScannedSourceFile[]): Bootstrap[] {
+  const bootstraps: Bootstrap[] = [];
+  for (const file of sourceFiles) {
+    if (!file.text.includes('NestFactory') && ![...BOOTSTRAP_CALLS].some((call) => file.text.includes(call))) continue;
+    const bootstrap: Bootstrap = { root: applicationRoot(file.path), prefixExclusions: [], guards: [], interceptors: [], pipes: [] };
+    let configures = file.text.includes('NestFactory');
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && BOOTSTRAP_CALLS.has(node.expression.name.text)) {
+        configures = true;
+        readBootstrapCall(modules, file, node.expression.name.text, node, bootstrap);
+      }
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(file.sourceFile.compilerNode, visit);
+    if (configures) bootstraps.push(bootstrap);
+  }
+  return bootstraps;
+}
+
+function readBootstrapCall(modules: ModuleIndex, file: ScannedSourceFile, method: string, call: ts.CallExpression, bootstrap: Bootstrap): void {
+  const args = call.arguments;
+  const references = args.map((expression) => ({ expression, file }));
+  if (method === 'useGlobalGuards') bootstrap.guards.push(...references);
+  else if (method === 'useGlobalInterceptors') bootstrap.interceptors.push(...references);
+  else if (method === 'useGlobalPipes') bootstrap.pipes.push(...references);
+  else if (method === 'setGlobalPrefix' && args[0]) {
+    const prefix = staticStrings(modules, file, args[0]);
+    // An unreadable prefix (from a config service) is shown as a placeholder rather than silently dropped.
+    bootstrap.globalPrefix = prefix?.length === 1 ? prefix[0]! : `{${args[0].getText()}}`;
+    const options = args[1] && skipOuterExpressions(args[1]);
+    const exclude = options && ts.isObjectLiteralExpression(options) ? objectProperty(options, 'exclude') : undefined;
+    for (const { element, file: elementFile } of arrayElements(modules, file, exclude)) {
+      bootstrap.prefixExclusions.push(...readExclusion(modules, elementFile, element));
+    }
+  } else if (method === 'enableVersioning') {
+    const options = args[0] && skipOuterExpressions(args[0]);
+    const object = options && ts.isObjectLiteralExpression(options) ? options : undefined;
+    const type = object && objectProperty(object, 'type');
+    // enableVersioning() without options defaults to URI versioning.
+    if (type && !/URI\b/.test(type.getText())) return;
+    const prefixExpression = object && objectProperty(object, 'prefix');
+    const prefix = prefixExpression?.kind === ts.SyntaxKind.FalseKeyword ? '' : (prefixExpression && staticStrings(modules, file, prefixExpression)?.[0]) ?? 'v';
+    const defaultExpression = object && objectProperty(object, 'defaultVersion');
+    const defaultVersion = defaultExpression && readVersions(modules, file, defaultExpression);
+    bootstrap.uriVersioning = { prefix, ...(defaultVersion ? { defaultVersion } : {}) };
+  }
+}
+
+function readExclusion(modules: ModuleIndex, file: ScannedSourceFile, element: ts.Expression): PrefixExclusion[] {
+  const value = skipOuterExpressions(element);
+  if (ts.isObjectLiteralExpression(value)) {
+    const pathExpression = objectProperty(value, 'path');
+    const methodExpression = objectProperty(value, 'method');
+    const method = methodExpression && ts.isPropertyAccessExpression(methodExpression) ? methodExpression.name.text : undefined;
+    const paths = pathExpression ? staticStrings(modules, file, pathExpression) ?? [] : [];
+    return paths.map((pattern) => ({ matches: pathPatternMatcher(pattern), ...(method && method !== 'ALL' ? { method } : {}) }));
+  }
+  return (staticStrings(modules, file, value) ?? []).map((pattern) => ({ matches: pathPatternMatcher(pattern) }));
+}
+
+/** `apps/api/src/main.ts` -> `apps/api`: the app's code is everything beside its `src`. */
+function applicationRoot(filePath: string): string {
+  const directory = path.posix.dirname(filePath);
+  const parts = directory === '.' ? [] : directory.split('/');
+  const source = parts.lastIndexOf('src');
+  return (source === -1 ? parts : parts.slice(0, source)).join('/');
+}
+
+/** The bootstrap whose folder holds `filePath` (the deepest one), or the only one there is. */
+export function bootstrapFor(bootstraps: readonly Bootstrap[], filePath: string): Bootstrap | undefined {
+  let best: Bootstrap | undefined;
+  for (const bootstrap of bootstraps) {
+    const inside = bootstrap.root === '' || filePath.startsWith(`${bootstrap.root}/`);
+    if (inside && (!best || bootstrap.root.length > best.root.length)) best = bootstrap;
+  }
+  return best ?? (bootstraps.length === 1 ? bootstraps[0] : undefined);
+}
+
+/** Reads every `@Module({...})`: which controllers it declares, RouterModule trees, APP_GUARD/APP_PIPE/APP_INTERCEPTOR providers. */
+export function readModules(modules: ModuleIndex, sourceFiles: readonly ScannedSourceFile[]): ModuleFacts {
+  const controllersOfModule = new Map<ts.Node, ts.Node[]>();
+  const routerTrees: Array<{ element: ts.Expression; file: ScannedSourceFile }> = [];
+  const providers: GlobalProviders = { guards: [], interceptors: [], pipes: [] };
+  for (const file of sourceFiles) {
+    if (!file.text.includes('@Module')) continue;
+    for (const statement of file.sourceFile.compilerNode.statements) {
+      if (!ts.isClassDeclaration(statement)) continue;
+      const decorator = ts.getDecorators(statement)?.find((candidate) => isNestDecorator(modules, file, candidate, MODULE_DECORATOR));
+      const metadata = decorator && ts.isCallExpression(decorator.expression) ? decorator.expression.arguments[0] : undefined;
+      if (!metadata || !ts.isObjectLiteralExpression(metadata)) continue;
+      const controllers = arrayElements(modules, file, objectProperty(metadata, 'controllers'))
+        .map(({ element, file: elementFile }) => classDeclarationOf(modules, elementFile, element))
+        .filter((node): node is ts.ClassDeclaration => node !== undefined);
+      controllersOfModule.set(statement, controllers);
+      for (const { element, file: elementFile } of arrayElements(modules, file, objectProperty(metadata, 'imports'))) {
+        const value = skipOuterExpressions(element);
+        if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && /^(?:register|forRoutes)$/.test(value.expression.name.text) && value.expression.expression.getText() === 'RouterModule' && value.arguments[0]) {
+          routerTrees.push(...arrayElements(modules, elementFile, value.arguments[0]));
+        }
+      }
+      for (const { element, file: elementFile } of arrayElements(modules, file, objectProperty(metadata, 'providers'))) {
+        readGlobalProvider(elementFile, element, providers);
+      }
+    }
+  }
+  const modulePrefixes = new Map<ts.Node, string>();
+  for (const { element, file } of routerTrees) collectRouterPrefixes(modules, file, element, '', modulePrefixes);
+  const controllerPrefixes = new Map<ts.Node, string>();
+  for (const [moduleNode, prefix] of modulePrefixes) {
+    for (const controller of controllersOfModule.get(moduleNode) ?? []) controllerPrefixes.set(controller, prefix);
+  }
+  return { controllerPrefixes, providers };
+}
+
+/** `{ path: 'admin', module: AdminModule, children: [{ path: 'users', module: UsersModule }, BillingModule] }`. */
+function collectRouterPrefixes(modules: ModuleIndex, file: ScannedSourceFile, element: ts.Expression, parent: string, prefixes: Map<ts.Node, string>): void {
+  const value = skipOuterExpressions(element);
+  if (!ts.isObjectLiteralExpression(value)) {
+    // A bare module among children takes its parent's path.
+    const moduleNode = classDeclarationOf(modules, file, value);
+    if (moduleNode) prefixes.set(moduleNode, parent);
+    return;
+  }
+  const pathExpression = objectProperty(value, 'path');
+  const own = pathExpression ? staticStrings(modules, file, pathExpression)?.[0] ?? `{${pathExpression.getText()}}` : '';
+  const prefix = joinPaths(parent, own);
+  const moduleExpression = objectProperty(value, 'module');
+  const moduleNode = moduleExpression && classDeclarationOf(modules, file, moduleExpression);
+  if (moduleNode) prefixes.set(moduleNode, prefix);
+  for (const child of arrayElements(modules, file, objectProperty(value, 'children'))) collectRouterPrefixes(modules, child.file, child.element, prefix, prefixes);
+}
+
+function readGlobalProvider(file: ScannedSourceFile, element: ts.Expression, providers: GlobalProviders): void {
+  const value = skipOuterExpressions(element);
+  if (!ts.isObjectLiteralExpression(value)) return;
+  const provide = objectProperty(value, 'provide');
+  if (!provide) return;
+  const token = skipOuterExpressions(provide).getText().replace(/^.*\./, '');
+  const list = token === 'APP_GUARD' ? providers.guards : token === 'APP_INTERCEPTOR' ? providers.interceptors : token === 'APP_PIPE' ? providers.pipes : undefined;
+  if (!list) return;
+  const implementation = objectProperty(value, 'useClass') ?? objectProperty(value, 'useExisting') ?? objectProperty(value, 'useValue') ?? objectProperty(value, 'useFactory');
+  if (implementation) list.push({ expression: implementation, file });
+}
+
+/** The class declaration a name refers to, across files; `forwardRef(() => X)` included. */
+export function classDeclarationOf(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): ts.ClassDeclaration | undefined {
+  let value = skipOuterExpressions(expression);
+  if (ts.isCallExpression(value) && value.arguments[0] && ts.isArrowFunction(value.arguments[0]) && !ts.isBlock(value.arguments[0].body)) {
+    value = skipOuterExpressions(value.arguments[0].body);
+  }
+  if (!ts.isIdentifier(value)) return undefined;
+  const binding = modules.resolveName(file, value.text);
+  const target = bindingValue(binding);
+  return target && ts.isClassDeclaration(target) ? target : undefined;
+}

@@ -1,0 +1,298 @@
+import { ts } from 'ts-morph';
+import type { ScannedSourceFile } from '../../../types.js';
+import { nodePosition } from '../../ast/functions.js';
+import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { guardClassOf, lifecycleMethodOf, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
+import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
+import { bootstrapFor, readBootstraps, readModules, type Bootstrap, type GlobalProviders } from './application.js';
+import { decoratorOrigin, MetadataReads, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
+import { joinPaths, objectProperty, staticStrings } from './values.js';
+
+const HTTP_DECORATORS: Record<string, HttpMethod> = {
+  Get: 'GET',
+  Post: 'POST',
+  Put: 'PUT',
+  Patch: 'PATCH',
+  Delete: 'DELETE',
+  All: 'ALL',
+  Head: 'HEAD',
+  Options: 'OPTIONS',
+};
+/** Parameter decorators whose extra arguments are pipes: `@Param('id', ParseIntPipe)`, `@Body(new ValidationPipe())`. */
+const PIPED_PARAMETERS = new Set(['Body', 'Param', 'Query', 'UploadedFile', 'UploadedFiles']);
+const MAX_BASE_CONTROLLERS = 5;
+
+export const nestjsAdapter: FrameworkAdapter = {
+  name: 'nestjs',
+  isEnabled: (facts) => usesAnyPackage(facts, ['@nestjs/core', '@nestjs/common']),
+  discoverRoutes: discoverNestRoutes,
+};
+
+/** The guards, interceptors and pipes that run for every route of one app, in Nest's order (useGlobal* first, then APP_* providers). */
+interface GlobalEnhancers {
+  bootstrap?: Bootstrap;
+  guards: EnhancerReference[];
+  interceptors: EnhancerReference[];
+  pipes: EnhancerReference[];
+}
+
+/**
+ * NestJS routes: every `@Controller` class and its `@Get/@Post/...` methods (inherited ones
+ * included), with the global prefix, RouterModule path and URI version in front, and the guards,
+ * interceptors and pipes of the app, the controller and the method, in the order Nest runs them.
+ */
+function discoverNestRoutes(context: AdapterContext): RouteDefinition[] {
+  const { modules } = context;
+  const bootstraps = readBootstraps(modules, context.sourceFiles);
+  const moduleFacts = readModules(modules, context.sourceFiles);
+  const globals = new Map<Bootstrap | undefined, GlobalEnhancers>();
+  const globalsFor = (filePath: string): GlobalEnhancers => {
+    const bootstrap = bootstrapFor(bootstraps, filePath);
+    let found = globals.get(bootstrap);
+    if (!found) {
+      found = globalEnhancers(bootstrap, bootstraps, moduleFacts.providers);
+      globals.set(bootstrap, found);
+    }
+    return found;
+  };
+  const discovery = new ControllerDiscovery(modules, context.middleware);
+  const routes: RouteDefinition[] = [];
+  for (const file of context.sourceFiles) {
+    if (!file.text.includes('@Controller')) continue;
+    for (const statement of file.sourceFile.compilerNode.statements) {
+      if (!ts.isClassDeclaration(statement)) continue;
+      const controller = discovery.controllerDecorator(file, statement);
+      if (!controller) continue;
+      routes.push(...discovery.routesOf(file, statement, controller, globalsFor(file.path), moduleFacts.controllerPrefixes.get(statement) ?? ''));
+    }
+  }
+  return routes;
+}
+
+/** APP_* providers count for the app whose folder holds them; ones outside every app folder (shared libraries) count everywhere. */
+function globalEnhancers(bootstrap: Bootstrap | undefined, bootstraps: readonly Bootstrap[], providers: GlobalProviders): GlobalEnhancers {
+  const belongs = (reference: EnhancerReference) => {
+    const owner = bootstrapFor(bootstraps, reference.file.path);
+    return owner === undefined || owner === bootstrap || bootstraps.length <= 1;
+  };
+  return {
+    ...(bootstrap ? { bootstrap } : {}),
+    guards: [...(bootstrap?.guards ?? []), ...providers.guards.filter(belongs)],
+    interceptors: [...(bootstrap?.interceptors ?? []), ...providers.interceptors.filter(belongs)],
+    pipes: [...(bootstrap?.pipes ?? []), ...providers.pipes.filter(belongs)],
+  };
+}
+
+/** What `@Controller(...)` says: its path(s) and version. */
+interface ControllerOptions {
+  paths: string[];
+  versions?: string[] | 'neutral';
+}
+
+class ControllerDiscovery {
+  private readonly metadataReads: MetadataReads;
+
+  constructor(
+    private readonly modules: ModuleIndex,
+    private readonly classifier: MiddlewareClassifier,
+  ) {
+    this.metadataReads = new MetadataReads(modules);
+  }
+
+  /** The options of a class's `@Controller(...)` from @nestjs/common, or undefined when it is no Nest controller. */
+  controllerDecorator(file: ScannedSourceFile, node: ts.ClassDeclaration): ControllerOptions | undefined {
+    for (const decorator of ts.getDecorators(node) ?? []) {
+      const origin = decoratorOrigin(this.modules, file, decorator);
+      if (origin?.module !== '@nestjs/common' || origin.name !== 'Controller') continue;
+      const argument = origin.call?.arguments[0] && skipOuterExpressions(origin.call.arguments[0]);
+      if (!argument) return { paths: [''] };
+      if (ts.isObjectLiteralExpression(argument)) {
+        const pathExpression = objectProperty(argument, 'path');
+        const versionExpression = objectProperty(argument, 'version');
+        const versions = versionExpression && readVersions(this.modules, file, versionExpression);
+        return { paths: pathExpression ? this.pathsOf(file, pathExpression) : [''], ...(versions ? { versions } : {}) };
+      }
+      return { paths: this.pathsOf(file, argument) };
+    }
+    return undefined;
+  }
+
+  routesOf(file: ScannedSourceFile, node: ts.ClassDeclaration, controller: ControllerOptions, globals: GlobalEnhancers, modulePrefix: string): RouteDefinition[] {
+    const className = node.name?.text ?? '<anonymous>';
+    const classEffects = readDecoratorEffects(this.modules, file, node);
+    const routes: RouteDefinition[] = [];
+    for (const { method, file: methodFile } of this.handlerMethods(file, node)) {
+      const httpDecorators = (ts.getDecorators(method) ?? []).flatMap((decorator) => {
+        const origin = decoratorOrigin(this.modules, methodFile, decorator);
+        const httpMethod = origin?.module === '@nestjs/common' ? HTTP_DECORATORS[origin.name] : undefined;
+        return httpMethod ? [{ decorator, httpMethod, call: origin!.call }] : [];
+      });
+      if (httpDecorators.length === 0) continue;
+      const methodEffects = readDecoratorEffects(this.modules, methodFile, method);
+      const middleware = this.middlewareOf(globals, classEffects, methodEffects, methodFile, method);
+      const methodName = (method.name && propertyNameText(method.name)) ?? '<method>';
+      const handler = { file: methodFile.path, line: nodePosition(method.name).line, node: method, name: `${className}.${methodName}` };
+      const versions = this.versionSegments(globals.bootstrap, methodEffects.versions ?? controller.versions);
+      for (const { decorator, httpMethod, call } of httpDecorators) {
+        const methodPaths = call?.arguments[0] ? this.pathsOf(methodFile, call.arguments[0]) : [''];
+        const position = nodePosition(decorator);
+        for (const controllerPath of controller.paths) {
+          for (const methodPath of methodPaths) {
+            const bare = joinPaths(modulePrefix, controllerPath, methodPath);
+            for (const version of versions) {
+              routes.push({
+                framework: 'nestjs',
+                method: httpMethod,
+                path: joinPaths(this.globalPrefix(globals.bootstrap, bare, httpMethod), version, bare),
+                file: methodFile.path,
+                line: position.line,
+                column: position.column,
+                handler,
+                ...middleware,
+                middleware: middleware.middleware.map((entry) => ({ ...entry })),
+              });
+            }
+          }
+        }
+      }
+    }
+    return routes;
+  }
+
+  /** Own methods first, then inherited ones not overridden (`class TagController extends CrudController<Tag>`). */
+  private handlerMethods(file: ScannedSourceFile, node: ts.ClassDeclaration): Array<{ method: ts.MethodDeclaration; file: ScannedSourceFile }> {
+    const seen = new Set<string>();
+    const methods: Array<{ method: ts.MethodDeclaration; file: ScannedSourceFile }> = [];
+    let current: { file: ScannedSourceFile; node: ts.ClassLikeDeclaration } | undefined = { file, node };
+    for (let depth = 0; current && depth < MAX_BASE_CONTROLLERS; depth++) {
+      for (const member of current.node.members) {
+        if (!ts.isMethodDeclaration(member) || !member.name) continue;
+        const name = propertyNameText(member.name);
+        if (!name || seen.has(name)) continue;
+        seen.add(name);
+        methods.push({ method: member, file: current.file });
+      }
+      const base: ts.Expression | undefined = current.node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+      current = base ? guardClassOf(this.modules, current.file, base) : undefined;
+    }
+    return methods;
+  }
+
+  private pathsOf(file: ScannedSourceFile, expression: ts.Expression): string[] {
+    return staticStrings(this.modules, file, expression) ?? [`{${expression.getText()}}`];
+  }
+
+  private versionSegments(bootstrap: Bootstrap | undefined, declared: string[] | 'neutral' | undefined): string[] {
+    const versioning = bootstrap?.uriVersioning;
+    if (!versioning) return [''];
+    const versions = declared ?? versioning.defaultVersion;
+    if (!versions || versions === 'neutral' || versions.length === 0) return [''];
+    return versions.map((version) => `${versioning.prefix}${version}`);
+  }
+
+  private globalPrefix(bootstrap: Bootstrap | undefined, bare: string, method: HttpMethod): string {
+    if (!bootstrap?.globalPrefix) return '';
+    const excluded = bootstrap.prefixExclusions.some((exclusion) => (!exclusion.method || exclusion.method === method) && exclusion.matches(bare));
+    return excluded ? '' : bootstrap.globalPrefix;
+  }
+
+  /**
+   * The route's enhancers in execution order: guards (global, controller, method), then
+   * interceptors, then pipes (parameter pipes last), adjusted by the metadata the guards read.
+   */
+  private middlewareOf(
+    globals: GlobalEnhancers,
+    classEffects: DecoratorEffects,
+    methodEffects: DecoratorEffects,
+    methodFile: ScannedSourceFile,
+    method: ts.MethodDeclaration,
+  ): Pick<RouteDefinition, 'middleware' | 'declaredPublic'> {
+    const describe = (references: readonly EnhancerReference[], scope: RouteMiddleware['scope']) =>
+      references.map((reference) => ({ reference, middleware: this.classifier.describe(reference.expression, reference.file, scope) }));
+    const guards = [...describe(globals.guards, 'global'), ...describe(classEffects.guards, 'router'), ...describe(methodEffects.guards, 'route')];
+    const metadata = mergeMetadata(classEffects.metadata, methodEffects.metadata);
+    const skipThrottle = methodEffects.skipThrottle ?? classEffects.skipThrottle ?? false;
+    const kept: RouteMiddleware[] = [];
+    let publicMark: { mark: MetadataMark; guard: string } | undefined;
+    for (const { reference, middleware } of guards) {
+      if (skipThrottle && middleware.kind === 'rate-limit') continue;
+      const guardClass = guardClassOf(this.modules, reference.file, reference.expression);
+      const reads = guardClass ? this.metadataReads.of(guardClass.file, guardClass.node) : new Set<string>();
+      const flag = metadata.find((mark) => mark.flag && reads.has(mark.key));
+      if (flag && (middleware.kind === 'auth' || middleware.kind === 'role' || middleware.opaque)) {
+        // The guard lets routes carrying this flag through: it does not protect this route.
+        publicMark ??= { mark: flag, guard: middleware.name };
+        continue;
+      }
+      const valued = metadata.find((mark) => !mark.flag && reads.has(mark.key));
+      if (valued) {
+        kept.push({ ...middleware, kind: 'role', roles: valued.values, evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line})` });
+        continue;
+      }
+      if (middleware.kind === 'role' && reads.size > 0 && guardClass && lets(guardClass, this.modules)) {
+        kept.push({ ...middleware, kind: 'other', evidence: `${middleware.name} checks no roles here: the route carries none of the metadata it reads` });
+        continue;
+      }
+      kept.push(middleware);
+    }
+    // A roles decorator whose key no guard reads by name still names the roles a role guard checks.
+    const roleGuard = kept.find((entry) => entry.kind === 'role' && !entry.roles);
+    const roleMark = metadata.find((mark) => !mark.flag && /role|permission|scope/i.test(mark.label));
+    if (roleGuard && roleMark) roleGuard.roles = roleMark.values;
+
+    kept.push(
+      ...describe(globals.interceptors, 'global').map((entry) => entry.middleware),
+      ...describe(classEffects.interceptors, 'router').map((entry) => entry.middleware),
+      ...describe(methodEffects.interceptors, 'route').map((entry) => entry.middleware),
+      ...describe(globals.pipes, 'global').map((entry) => entry.middleware),
+      ...describe(classEffects.pipes, 'router').map((entry) => entry.middleware),
+      ...describe(methodEffects.pipes, 'route').map((entry) => entry.middleware),
+      ...describe(parameterPipes(this.modules, methodFile, method), 'route').map((entry) => entry.middleware),
+    );
+    const result: Pick<RouteDefinition, 'middleware' | 'declaredPublic'> = { middleware: kept };
+    if (publicMark && !kept.some((entry) => entry.kind === 'auth' || entry.kind === 'role')) {
+      result.declaredPublic = `${publicMark.mark.label} (${publicMark.mark.file}:${publicMark.mark.line}) honoured by ${publicMark.guard}`;
+    }
+    return result;
+  }
+}
+
+/** Handler metadata overrides controller metadata with the same key (Reflector.getAllAndOverride). */
+function mergeMetadata(classMarks: readonly MetadataMark[], methodMarks: readonly MetadataMark[]): MetadataMark[] {
+  const methodKeys = new Set(methodMarks.map((mark) => mark.key));
+  return [...methodMarks, ...classMarks.filter((mark) => !methodKeys.has(mark.key))];
+}
+
+/** True when a role guard lets a route without its metadata through (`if (!roles) return true`). */
+function lets(guardClass: NonNullable<ReturnType<typeof guardClassOf>>, modules: ModuleIndex): boolean {
+  const method = lifecycleMethodOf(modules, guardClass);
+  const body = method?.node.body;
+  return body !== undefined && /\breturn\s+true\b/.test(body.getText(method!.node.getSourceFile()));
+}
+
+/** Pipes given to parameter decorators: `@Param('id', ParseIntPipe)`, `@Body(new ValidationPipe({ whitelist: true }))`. */
+function parameterPipes(modules: ModuleIndex, file: ScannedSourceFile, method: ts.MethodDeclaration): EnhancerReference[] {
+  const pipes: EnhancerReference[] = [];
+  for (const parameter of method.parameters) {
+    for (const decorator of ts.getDecorators(parameter) ?? []) {
+      if (!ts.isCallExpression(decorator.expression) || decorator.expression.arguments.length === 0) continue;
+      const origin = decoratorOrigin(modules, file, decorator);
+      if (origin?.module !== '@nestjs/common' || !PIPED_PARAMETERS.has(origin.name)) continue;
+      for (const argument of decorator.expression.arguments) {
+        const value = skipOuterExpressions(argument);
+        if (ts.isStringLiteralLike(value) || ts.isObjectLiteralExpression(value)) continue;
+        if (ts.isIdentifier(value) && isPlainValue(modules, file, value)) continue;
+        pipes.push({ expression: argument, file });
+      }
+    }
+  }
+  return pipes;
+}
+
+/** A constant used as a property name (`@Param(ID_PARAM)`), not a pipe class. */
+function isPlainValue(modules: ModuleIndex, file: ScannedSourceFile, identifier: ts.Identifier): boolean {
+  const binding = modules.resolveName(file, identifier.text);
+  const target = bindingValue(binding);
+  return binding?.kind === 'declaration' && target !== undefined && ts.isVariableDeclaration(binding.node) && ts.isExpression(target) && ts.isStringLiteralLike(target);
+}

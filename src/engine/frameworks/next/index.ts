@@ -1,0 +1,107 @@
+import { ts } from 'ts-morph';
+import type { ScannedSourceFile } from '../../../types.js';
+import { nodePosition } from '../../ast/functions.js';
+import { type ModuleIndex } from '../../ast/module-index.js';
+import { middlewareName } from '../../routes/classify-middleware.js';
+import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
+import { NextPackageFinder, type FileRoute } from './file-routes.js';
+import { appRouterExports, methodsFromBranches, pagesDefaultExport, unwrapHandler, type ExportedHandler, type UnwrappedHandler } from './handlers.js';
+import { isMiddlewareFileOf, isNextAuthDeclaration, readNextMiddleware, type NextMiddleware } from './middleware-file.js';
+
+/**
+ * Next.js routes come from the file system: App Router `app/**\/route.ts` exports named after
+ * HTTP methods, Pages Router `pages/api/**` default exports. `middleware.ts` guards the paths its
+ * `config.matcher` covers; wrappers around a handler (`withApiAuthRequired(handler)`) guard one route.
+ */
+export const nextAdapter: FrameworkAdapter = {
+  name: 'next',
+  isEnabled: (facts) => usesAnyPackage(facts, ['next']),
+  discoverRoutes(context) {
+    const finder = new NextPackageFinder();
+    const middlewareByPackage = new Map<string, NextMiddleware[]>();
+    const middlewareOf = (packageRoot: string): NextMiddleware[] => {
+      let found = middlewareByPackage.get(packageRoot);
+      if (!found) {
+        found = context.sourceFiles
+          .filter((file) => isMiddlewareFileOf(file, packageRoot))
+          .map((file) => readNextMiddleware(file, context))
+          .filter((middleware): middleware is NextMiddleware => middleware !== undefined);
+        middlewareByPackage.set(packageRoot, found);
+      }
+      return found;
+    };
+    const routes: RouteDefinition[] = [];
+    for (const file of context.sourceFiles) {
+      // Cheap gate before any path work: the two folder names the router reads.
+      if (!file.path.includes('app/') && !file.path.includes('pages/api/')) continue;
+      const fileRoute = finder.fileRoute(file);
+      if (!fileRoute) continue;
+      const global = (path: string) => middlewareOf(fileRoute.packageRoot).filter((entry) => entry.covers(path)).map((entry) => entry.middleware);
+      if (fileRoute.router === 'app') routes.push(...appRouterRoutes(file, fileRoute, global(fileRoute.path), context));
+      else routes.push(...pagesRouterRoutes(file, fileRoute, global(fileRoute.path), context));
+    }
+    return routes;
+  },
+};
+
+function appRouterRoutes(file: ScannedSourceFile, fileRoute: FileRoute, global: RouteMiddleware[], context: AdapterContext): RouteDefinition[] {
+  if (!/\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b/.test(file.text)) return [];
+  return appRouterExports(file, context.modules).map((exported) =>
+    routeDefinition(exported.exportName as HttpMethod, fileRoute.path, file, exported, unwrapHandler(exported, context.modules), global, context),
+  );
+}
+
+function pagesRouterRoutes(file: ScannedSourceFile, fileRoute: FileRoute, global: RouteMiddleware[], context: AdapterContext): RouteDefinition[] {
+  if (!file.text.includes('export')) return [];
+  const exported = pagesDefaultExport(file, context.modules);
+  if (!exported) return [];
+  const unwrapped = unwrapHandler(exported, context.modules);
+  const methods = unwrapped.handler ? methodsFromBranches(unwrapped.handler) : [];
+  return (methods.length > 0 ? methods : (['ALL'] as HttpMethod[])).map((method) =>
+    routeDefinition(method, fileRoute.path, file, exported, unwrapped, global, context),
+  );
+}
+
+function routeDefinition(
+  method: HttpMethod,
+  path: string,
+  file: ScannedSourceFile,
+  exported: ExportedHandler,
+  unwrapped: UnwrappedHandler,
+  global: RouteMiddleware[],
+  context: AdapterContext,
+): RouteDefinition {
+  const { line, column } = nodePosition(exported.exportNode);
+  const definition: RouteDefinition = {
+    framework: 'next',
+    method,
+    path,
+    file: file.path,
+    line,
+    column,
+    middleware: [...global, ...unwrapped.wrappers.map((wrapper) => describeWrapper(wrapper.call, wrapper.file, context))],
+  };
+  const handler = unwrapped.handler;
+  if (handler) definition.handler = { node: handler.node, name: handler.name, file: handler.file.path, line: nodePosition(handler.node).line };
+  return definition;
+}
+
+/**
+ * A wrapper around a handler, classified like any middleware. NextAuth v5's `auth(handler)` only
+ * attaches `req.auth`; the handler decides, so it is not a guard on its own.
+ */
+function describeWrapper(call: ts.CallExpression, file: ScannedSourceFile, context: AdapterContext): RouteMiddleware {
+  const name = middlewareName(call.expression);
+  if (isNextAuthAuth(call.expression, file, context.modules)) {
+    const { line } = nodePosition(call);
+    return { name, file: file.path, line, kind: 'other', strength: 'strong', evidence: 'next-auth auth() wrapper attaches req.auth; the handler must reject', scope: 'route' };
+  }
+  return context.middleware.describe(call, file, 'route', name);
+}
+
+function isNextAuthAuth(callee: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex): boolean {
+  if (!ts.isIdentifier(callee)) return false;
+  const binding = modules.resolveName(file, callee.text);
+  return binding?.kind === 'declaration' && isNextAuthDeclaration(binding.node, binding.file, modules);
+}

@@ -1,0 +1,404 @@
+import { ts } from 'ts-morph';
+import type { ScannedSourceFile } from '../../../types.js';
+import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } from '../../ast/functions.js';
+import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { classifyBody, middlewareName, type MiddlewareClassification } from '../../routes/classify-middleware.js';
+import type { RouteMiddleware } from '../../routes/route.js';
+import type { AdapterContext } from '../adapter.js';
+import { compilePathPattern, samplePathOf } from './path-matcher.js';
+
+/**
+ * What a Next.js `middleware.ts` does to the routes of its package: the middleware (classified)
+ * and which request paths it covers (its `config.matcher`, and for Clerk the route matchers its
+ * body protects).
+ */
+export interface NextMiddleware {
+  middleware: RouteMiddleware;
+  /** True when the middleware runs for, and (for auth) guards, this route path. */
+  covers(routePath: string): boolean;
+}
+
+const MIDDLEWARE_FILE = /^(?:src\/)?(?:middleware|proxy)\.(?:ts|tsx|js|jsx|mjs)$/;
+const CLERK_MODULES = new Set(['@clerk/nextjs', '@clerk/nextjs/server']);
+const DELEGATION_DEPTH = 2;
+
+/** `middleware.ts` / `src/middleware.ts` (`proxy.ts` since Next 16) of the package at `packageRoot`. */
+export function isMiddlewareFileOf(file: ScannedSourceFile, packageRoot: string): boolean {
+  const relative = packageRoot === '' ? file.path : file.path.startsWith(`${packageRoot}/`) ? file.path.slice(packageRoot.length + 1) : undefined;
+  return relative !== undefined && MIDDLEWARE_FILE.test(relative);
+}
+
+/** Reads one middleware file; undefined when it exports no middleware. */
+export function readNextMiddleware(file: ScannedSourceFile, context: AdapterContext): NextMiddleware | undefined {
+  const exported = middlewareExport(file, context.modules);
+  if (!exported) return undefined;
+  const matches = readMatcher(file);
+  const judged = judgeMiddleware(exported, file, context);
+  if (!judged) return undefined;
+  const { line } = nodePosition(exported.node);
+  const middleware: RouteMiddleware = {
+    name: judged.name,
+    file: file.path,
+    line,
+    kind: judged.classification.kind,
+    strength: judged.classification.strength,
+    evidence: judged.classification.evidence,
+    scope: 'global',
+  };
+  if (judged.classification.opaque) middleware.opaque = true;
+  const protects = judged.protects;
+  return {
+    middleware,
+    covers: (routePath) => {
+      const sample = samplePathOf(routePath);
+      return matches(sample) && (!protects || protects(sample));
+    },
+  };
+}
+
+interface MiddlewareExport {
+  /** The export as written: its line is the middleware's line. */
+  node: ts.Node;
+  /** What is exported, in the file where it is written. */
+  expression?: ts.Expression;
+  declaration?: ResolvedFunction;
+  /** `export { default } from 'next-auth/middleware'`. */
+  external?: { module: string; importedName: string };
+  file: ScannedSourceFile;
+}
+
+function middlewareExport(file: ScannedSourceFile, modules: ModuleIndex): MiddlewareExport | undefined {
+  for (const statement of file.sourceFile.compilerNode.statements) {
+    if (ts.isExportAssignment(statement) && !statement.isExportEquals) return { node: statement, expression: statement.expression, file };
+    if (ts.isFunctionDeclaration(statement) && statement.body && isExported(statement)) {
+      const name = statement.name?.text;
+      if (isDefaultExport(statement) || name === 'middleware' || name === 'proxy') {
+        return { node: statement, declaration: { file, node: statement, name: name ?? 'middleware' }, file };
+      }
+    }
+    if (ts.isVariableStatement(statement) && isExported(statement)) {
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && (declaration.name.text === 'middleware' || declaration.name.text === 'proxy') && declaration.initializer) {
+          return { node: statement, expression: declaration.initializer, file };
+        }
+      }
+    }
+    if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      for (const element of statement.exportClause.elements) {
+        const name = element.name.text;
+        if (name !== 'default' && name !== 'middleware' && name !== 'proxy') continue;
+        const binding = modules.resolveExport(file, name);
+        if (binding?.kind === 'external') return { node: element, external: { module: binding.module, importedName: binding.importedName }, file };
+        if (binding?.kind !== 'declaration') return { node: element, file };
+        const target = bindingValue(binding);
+        if (target && ts.isFunctionDeclaration(target)) return { node: element, declaration: { file: binding.file, node: target, name: target.name?.text ?? name }, file };
+        if (isNextAuthDeclaration(binding.node, binding.file, modules)) return { node: element, external: { module: 'next-auth', importedName: 'auth' }, file };
+        if (target && ts.isExpression(target)) return { node: element, expression: target, file: binding.file };
+        return { node: element, file };
+      }
+    }
+  }
+  return undefined;
+}
+
+interface JudgedMiddleware {
+  name: string;
+  classification: MiddlewareClassification;
+  /** Set when the middleware guards only some of the paths it runs on (Clerk route matchers). */
+  protects?: (path: string) => boolean;
+}
+
+const NEXT_AUTH_MIDDLEWARE: MiddlewareClassification = { kind: 'auth', strength: 'strong', evidence: 'next-auth middleware: unauthenticated requests are redirected to sign-in' };
+
+function judgeMiddleware(exported: MiddlewareExport, middlewareFile: ScannedSourceFile, context: AdapterContext): JudgedMiddleware | undefined {
+  const { modules } = context;
+  if (exported.external) {
+    const { module, importedName } = exported.external;
+    if (module === 'next-auth/middleware' || module === 'next-auth' && importedName === 'auth') return { name: `${module} ${importedName}`, classification: NEXT_AUTH_MIDDLEWARE };
+    if (CLERK_MODULES.has(module) && importedName === 'authMiddleware') return { name: 'authMiddleware', classification: clerkAuthMiddleware() };
+    return undefined; // a package's middleware we cannot see: it says nothing about these routes
+  }
+  if (exported.declaration) return judgeFunction(exported.declaration, modules);
+  if (!exported.expression) return undefined;
+  const value = skipOuterExpressions(exported.expression);
+  const file = exported.file;
+  if (isFunctionLike(value)) {
+    const fn = resolveFunction(modules, file, value);
+    return fn && judgeFunction(fn, modules);
+  }
+  if (ts.isIdentifier(value)) {
+    const binding = modules.resolveName(file, value.text);
+    if (binding?.kind === 'declaration' && isNextAuthDeclaration(binding.node, binding.file, modules)) return { name: value.text, classification: NEXT_AUTH_MIDDLEWARE };
+    const fn = resolveFunction(modules, file, value);
+    return fn && judgeFunction(fn, modules);
+  }
+  if (!ts.isCallExpression(value)) return undefined;
+  const callee = skipOuterExpressions(value.expression);
+  const calleeName = middlewareName(callee);
+  if (ts.isIdentifier(callee)) {
+    const binding = modules.resolveName(file, callee.text);
+    if (binding?.kind === 'external') {
+      if (binding.module === 'next-auth/middleware') return { name: calleeName, classification: NEXT_AUTH_MIDDLEWARE };
+      if (CLERK_MODULES.has(binding.module) && binding.importedName === 'clerkMiddleware') return judgeClerkMiddleware(value, file, middlewareFile, context);
+      if (CLERK_MODULES.has(binding.module) && binding.importedName === 'authMiddleware') {
+        return { name: calleeName, classification: clerkAuthMiddleware(), protects: clerkPublicRoutes(value, file, modules) };
+      }
+    }
+    if (binding?.kind === 'declaration' && isNextAuthDeclaration(binding.node, binding.file, modules)) {
+      // NextAuth v5 `auth(req => ...)` as middleware: its `authorized` callback or the body rejects.
+      return { name: calleeName, classification: NEXT_AUTH_MIDDLEWARE };
+    }
+  }
+  const described = context.middleware.describe(value, file, 'global', calleeName);
+  if (described.kind === 'auth' || described.kind === 'role') return { name: calleeName, classification: described };
+  // `withMiddleware(async (req) => {...})`: the wrapped function may be the one that checks.
+  const wrapped = value.arguments.map((argument) => resolveFunction(modules, file, argument)).find((fn) => fn !== undefined);
+  const fromWrapped = wrapped && judgeFunction(wrapped, modules);
+  if (fromWrapped && (fromWrapped.classification.kind === 'auth' || fromWrapped.classification.kind === 'role')) return fromWrapped;
+  return described.kind === 'other' ? undefined : { name: calleeName, classification: described };
+}
+
+/** A middleware function: its own body, or a project function it delegates to (`return updateSession(req)`). */
+function judgeFunction(fn: ResolvedFunction, modules: ModuleIndex): JudgedMiddleware | undefined {
+  const classification = classifyDelegating(fn, modules, DELEGATION_DEPTH);
+  return classification ? { name: fn.name, classification } : undefined;
+}
+
+function classifyDelegating(fn: ResolvedFunction, modules: ModuleIndex, depth: number): MiddlewareClassification | undefined {
+  const own = classifyBody(fn);
+  if (own?.kind === 'auth' || own?.kind === 'role' || depth === 0 || !fn.node.body) return own;
+  let found: MiddlewareClassification | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node) && ts.isIdentifier(skipOuterExpressions(node.expression))) {
+      const target = resolveFunction(modules, fn.file, node.expression);
+      if (target && target.node !== fn.node) {
+        const delegated = classifyDelegating(target, modules, depth - 1);
+        if (delegated?.kind === 'auth' || delegated?.kind === 'role') found = delegated;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(fn.node.body);
+  return found ?? own;
+}
+
+function clerkAuthMiddleware(): MiddlewareClassification {
+  return { kind: 'auth', strength: 'strong', evidence: '@clerk/nextjs authMiddleware: every route not in publicRoutes requires a signed-in user' };
+}
+
+/** `authMiddleware({ publicRoutes: [...], ignoredRoutes: [...] })`: guarded unless listed. */
+function clerkPublicRoutes(call: ts.CallExpression, file: ScannedSourceFile, modules: ModuleIndex): ((path: string) => boolean) | undefined {
+  const options = call.arguments[0] && objectLiteralOf(call.arguments[0], file, modules);
+  if (!options) return undefined;
+  const exempt: RegExp[] = [];
+  for (const key of ['publicRoutes', 'ignoredRoutes']) {
+    const property = propertyOf(options, key);
+    if (property) exempt.push(...patternsOf(property, file, modules));
+  }
+  return (path) => !exempt.some((pattern) => pattern.test(path));
+}
+
+/**
+ * `clerkMiddleware(async (auth, req) => { if (isProtectedRoute(req)) await auth.protect() })`:
+ * without a `protect()` (or `redirectToSignIn()`) Clerk lets every request through.
+ */
+function judgeClerkMiddleware(call: ts.CallExpression, file: ScannedSourceFile, middlewareFile: ScannedSourceFile, context: AdapterContext): JudgedMiddleware | undefined {
+  const handlerArgument = call.arguments.find((argument) => resolveFunction(context.modules, file, argument));
+  const handler = handlerArgument && resolveFunction(context.modules, file, handlerArgument);
+  if (!handler?.node.body) return undefined;
+  const protectCalls: ts.CallExpression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const callee = skipOuterExpressions(node.expression);
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+      if (name === 'protect' || name === 'redirectToSignIn') protectCalls.push(node);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(handler.node.body);
+  if (protectCalls.length === 0) {
+    const fromBody = classifyBody(handler);
+    return fromBody && (fromBody.kind === 'auth' || fromBody.kind === 'role') ? { name: 'clerkMiddleware', classification: fromBody } : undefined;
+  }
+  const routeMatchers = new Map<string, RegExp[]>();
+  for (const statement of middlewareFile.sourceFile.compilerNode.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      const init = declaration.initializer && skipOuterExpressions(declaration.initializer);
+      if (ts.isIdentifier(declaration.name) && init && ts.isCallExpression(init) && middlewareName(init.expression) === 'createRouteMatcher' && init.arguments[0]) {
+        routeMatchers.set(declaration.name.text, patternsOf(init.arguments[0], middlewareFile, context.modules));
+      }
+    }
+  }
+  const conditions = protectCalls.map((protect) => guardingConditions(protect, handler.node));
+  return {
+    name: 'clerkMiddleware',
+    classification: { kind: 'auth', strength: 'strong', evidence: `@clerk/nextjs clerkMiddleware calls ${middlewareName(protectCalls[0]!.expression)}() (${file.path}:${nodePosition(protectCalls[0]!).line})` },
+    protects: (path) => conditions.some((guards) => guards.every(({ condition, negated }) => {
+      const value = evaluateCondition(condition, path, routeMatchers);
+      return value === undefined || value !== negated;
+    })),
+  };
+}
+
+/** The `if` conditions that must hold for `node` to run inside `root`, including early returns before it. */
+function guardingConditions(node: ts.Node, root: ts.Node): Array<{ condition: ts.Expression; negated: boolean }> {
+  const conditions: Array<{ condition: ts.Expression; negated: boolean }> = [];
+  let child: ts.Node = node;
+  for (let current = node.parent; current && current !== root; child = current, current = current.parent) {
+    if (ts.isIfStatement(current) && child !== current.expression) {
+      conditions.push({ condition: current.expression, negated: child === current.elseStatement });
+    }
+    if (ts.isConditionalExpression(current) && child !== current.condition) {
+      conditions.push({ condition: current.condition, negated: child === current.whenFalse });
+    }
+    if (ts.isBinaryExpression(current) && current.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && child === current.right) {
+      conditions.push({ condition: current.left, negated: false });
+    }
+    if (ts.isBlock(current)) {
+      // `if (isPublicRoute(req)) return;` before the protect call: it runs only when that is false.
+      for (const statement of current.statements) {
+        if (statement === child) break;
+        if (ts.isIfStatement(statement) && !statement.elseStatement && endsInReturn(statement.thenStatement)) {
+          conditions.push({ condition: statement.expression, negated: true });
+        }
+      }
+    }
+  }
+  return conditions;
+}
+
+function endsInReturn(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement)) return true;
+  return ts.isBlock(statement) && statement.statements.some((inner) => ts.isReturnStatement(inner));
+}
+
+/** true/false when the condition depends only on route matchers, undefined when it depends on anything else. */
+function evaluateCondition(expression: ts.Expression, path: string, matchers: ReadonlyMap<string, RegExp[]>): boolean | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) {
+    const inner = evaluateCondition(value.operand, path, matchers);
+    return inner === undefined ? undefined : !inner;
+  }
+  if (ts.isBinaryExpression(value)) {
+    const left = evaluateCondition(value.left, path, matchers);
+    const right = evaluateCondition(value.right, path, matchers);
+    if (value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+      if (left === false || right === false) return false;
+      return left === true && right === true ? true : undefined;
+    }
+    if (value.operatorToken.kind === ts.SyntaxKind.BarBarToken) {
+      if (left === true || right === true) return true;
+      return left === false && right === false ? false : undefined;
+    }
+    return undefined;
+  }
+  if (ts.isCallExpression(value) && ts.isIdentifier(value.expression)) {
+    const patterns = matchers.get(value.expression.text);
+    if (patterns) return patterns.some((pattern) => pattern.test(path));
+  }
+  return undefined;
+}
+
+/**
+ * `export const config = { matcher: [...] }`: strings or `{ source }` objects. No config means the
+ * middleware runs on every path.
+ */
+function readMatcher(file: ScannedSourceFile): (path: string) => boolean {
+  for (const statement of file.sourceFile.compilerNode.statements) {
+    if (!ts.isVariableStatement(statement) || !isExported(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (!ts.isIdentifier(declaration.name) || declaration.name.text !== 'config' || !declaration.initializer) continue;
+      const config = skipOuterExpressions(declaration.initializer);
+      if (!ts.isObjectLiteralExpression(config)) continue;
+      const matcher = propertyOf(config, 'matcher');
+      if (!matcher) continue;
+      const patterns = patternsOf(matcher, file, undefined);
+      // A matcher we cannot read (built at runtime) is treated as covering everything.
+      if (patterns.length === 0) return () => true;
+      return (path) => patterns.some((pattern) => pattern.test(path));
+    }
+  }
+  return () => true;
+}
+
+/** Path patterns from a string, an array of strings / `{ source }` objects, or a const naming one. */
+function patternsOf(expression: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex | undefined): RegExp[] {
+  const value = skipOuterExpressions(expression);
+  if (ts.isStringLiteralLike(value)) {
+    const compiled = compilePathPattern(value.text);
+    return compiled ? [compiled] : [];
+  }
+  if (ts.isRegularExpressionLiteral(value)) {
+    const match = /^\/(.*)\/([a-z]*)$/s.exec(value.text);
+    try {
+      return match ? [new RegExp(match[1]!, match[2]!.replace(/[gy]/g, ''))] : [];
+    } catch {
+      return [];
+    }
+  }
+  if (ts.isArrayLiteralExpression(value)) return value.elements.flatMap((element) => patternsOf(element, file, modules));
+  if (ts.isObjectLiteralExpression(value)) {
+    const source = propertyOf(value, 'source');
+    return source ? patternsOf(source, file, modules) : [];
+  }
+  if (ts.isIdentifier(value)) {
+    const initializer = localInitializer(file, value.text);
+    if (initializer) return patternsOf(initializer, file, modules);
+    const binding = modules?.resolveName(file, value.text);
+    const target = bindingValue(binding);
+    if (binding?.kind === 'declaration' && target && ts.isExpression(target)) return patternsOf(target, binding.file, modules);
+  }
+  return [];
+}
+
+function objectLiteralOf(expression: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex): ts.ObjectLiteralExpression | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isObjectLiteralExpression(value)) return value;
+  if (ts.isIdentifier(value)) {
+    const target = bindingValue(modules.resolveName(file, value.text));
+    if (target && ts.isObjectLiteralExpression(target)) return target;
+  }
+  return undefined;
+}
+
+function propertyOf(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const property of object.properties) {
+    if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === name) return property.initializer;
+    if (ts.isShorthandPropertyAssignment(property) && property.name.text === name) return property.name;
+  }
+  return undefined;
+}
+
+function localInitializer(file: ScannedSourceFile, name: string): ts.Expression | undefined {
+  for (const statement of file.sourceFile.compilerNode.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (ts.isIdentifier(declaration.name) && declaration.name.text === name && declaration.initializer) return declaration.initializer;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `const { auth, handlers } = NextAuth(config)` (next-auth v5): the `auth` it hands out. Also an
+ * `auth` imported from an `@/auth`-style module we could not resolve.
+ */
+export function isNextAuthDeclaration(node: ts.Node, file: ScannedSourceFile, modules: ModuleIndex): boolean {
+  if (!ts.isVariableDeclaration(node) || !node.initializer) return false;
+  const init = skipOuterExpressions(node.initializer);
+  if (!ts.isCallExpression(init)) return false;
+  const callee = skipOuterExpressions(init.expression);
+  if (!ts.isIdentifier(callee)) return false;
+  const binding = modules.resolveName(file, callee.text);
+  return binding?.kind === 'external' && binding.module === 'next-auth';
+}
+
+function isExported(statement: ts.Statement): boolean {
+  return (ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)) ?? false;
+}
+
+function isDefaultExport(statement: ts.Statement): boolean {
+  return (ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((modifier) => modifier.kind === ts.SyntaxKind.DefaultKeyword)) ?? false;
+}
