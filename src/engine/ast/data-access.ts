@@ -80,7 +80,12 @@ export function classifyCall(call: ts.CallExpression, file: ScannedSourceFile, v
     const receiver = skipOuterExpressions(callee.expression);
     const receiverText = expressionText(receiver);
     // prisma.order.findUnique(...) / this.prisma.order.update(...)
-    if (ts.isPropertyAccessExpression(receiver) && PRISMA_CLIENT.test(expressionText(receiver.expression)) && (READ_METHODS.has(method) || WRITE_METHODS.has(method))) {
+    if (
+      ts.isPropertyAccessExpression(receiver) &&
+      /^[a-z]/.test(receiver.name.text) && // Prisma model delegates are camelCase; db.Order is a Sequelize model
+      PRISMA_CLIENT.test(expressionText(receiver.expression)) &&
+      (READ_METHODS.has(method) || WRITE_METHODS.has(method))
+    ) {
       return { ...base, library: 'prisma', model: receiver.name.text, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     if (SQL_METHODS.has(method) && (SQL_CLIENT.test(receiverText) || /prisma/i.test(receiverText))) {
@@ -92,7 +97,7 @@ export function classifyCall(call: ts.CallExpression, file: ScannedSourceFile, v
       if (model) return { ...base, library: 'model', model, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     // knex('orders').where(...).first() / db('orders').insert(...)
-    const knexTable = knexTableOf(receiver);
+    const knexTable = isChainedFurther(call) ? undefined : knexTableOf(receiver);
     if (knexTable && (WRITE_METHODS.has(method) || ['where', 'first', 'select', 'pluck', 'andWhere', 'whereIn'].includes(method))) {
       return { ...base, library: 'knex', model: knexTable, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
@@ -110,6 +115,12 @@ export function classifyCall(call: ts.CallExpression, file: ScannedSourceFile, v
     }
   }
   return undefined;
+}
+
+/** `knex('t').where(...)` inside `knex('t').where(...).first()`: only the whole chain is one access. */
+function isChainedFurther(call: ts.CallExpression): boolean {
+  const parent = call.parent;
+  return ts.isPropertyAccessExpression(parent) && parent.expression === call && ts.isCallExpression(parent.parent);
 }
 
 function sqlOperation(call: ts.CallExpression): 'read' | 'write' {

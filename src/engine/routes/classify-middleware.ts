@@ -10,6 +10,8 @@ export interface ClassifierConfig {
   authMiddleware: string[];
   /** config rateLimiters */
   rateLimiters: string[];
+  /** config auth.roleChecks: names that check roles or permissions. */
+  roleChecks: string[];
 }
 
 export interface MiddlewareClassification {
@@ -80,6 +82,7 @@ const PLUMBING_PACKAGES = new Set([
   'hono/pretty-json', 'hono/etag', 'hono/compress', 'hono/timing', 'hono/request-id', '@fastify/cors', '@fastify/helmet', '@fastify/cookie',
   '@fastify/multipart', '@fastify/formbody', '@fastify/compress', '@fastify/static', '@fastify/swagger', 'express-async-handler',
   'connect-redis', 'swagger-ui-express', 'express-fileupload', 'response-time', 'express-request-id', 'passport-local',
+  'feature-policy', 'permissions-policy', 'express-robots-txt', 'serve-index', 'express-security.txt',
   'iron-session', 'iron-session/next', 'next-iron-session', '@sentry/nextjs', 'next-axiom',
   '@nestjs/platform-express', '@nestjs/platform-fastify', '@nestjs/core', '@nestjs/swagger', '@nestjs/cache-manager',
 ]);
@@ -170,6 +173,9 @@ export class MiddlewareClassifier {
     const last = bare.split('.').pop() ?? bare;
     if (this.config.authMiddleware.some((configured) => configured === bare || configured === last)) {
       return { kind: 'auth', strength: 'strong', evidence: 'declared in config auth.middleware' };
+    }
+    if (this.config.roleChecks.some((configured) => configured === bare || configured === last)) {
+      return { kind: 'role', strength: 'strong', evidence: 'declared in config auth.roleChecks' };
     }
     if (this.config.rateLimiters.some((configured) => configured === bare || configured === last)) {
       return { kind: 'rate-limit', strength: 'strong', evidence: 'declared in config rateLimiters' };
@@ -344,15 +350,19 @@ function baseClassExpression(node: ts.ClassLikeDeclaration): ts.Expression | und
 }
 
 /**
- * A guard's canActivate rejects by returning anything but `true` (Nest answers 403), so a
+ * A guard's canActivate rejects by returning anything but `true` (Nest answers 403) or throwing, so a
  * `return roles.includes(user.role)` is a check even without an explicit 401/403.
  */
 function classifyGuardMethod(fn: ResolvedFunction): MiddlewareClassification | undefined {
   if (!fn.name.endsWith('.canActivate') || !fn.node.body) return undefined;
   const text = fn.node.body.getText(fn.node.getSourceFile());
-  if (!/\breturn\s+(?!true\b)\S/.test(text)) return undefined;
+  // Any exception thrown in canActivate stops the request too (a BadRequestException for a bad token still rejects).
+  if (!/\breturn\s+(?!true\b)\S/.test(text) && !/\bthrow\b/.test(text)) return undefined;
   const where = `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line})`;
   if (ROLE_CHECK.test(text)) return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions` };
-  if (TOKEN_OR_SESSION_CHECK.test(text)) return { kind: 'auth', strength: 'strong', evidence: `${where} checks a token or session` };
+  // The token is often read by a helper method of the guard (`this.extractTokenFromHeader(request)`).
+  const owner = fn.node.parent;
+  const classText = owner && ts.isClassLike(owner) ? owner.getText(fn.node.getSourceFile()) : text;
+  if (TOKEN_OR_SESSION_CHECK.test(classText)) return { kind: 'auth', strength: 'strong', evidence: `${where} checks a token or session` };
   return undefined;
 }

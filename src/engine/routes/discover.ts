@@ -12,10 +12,12 @@ export interface RouteConfig {
   authMiddleware: string[];
   /** config auth.publicRoutes: "GET /health", "/webhooks/*" (method optional, `*` matches anything) */
   publicRoutes: string[];
+  /** config auth.roleChecks */
+  roleChecks: string[];
   rateLimiters: string[];
 }
 
-export const EMPTY_ROUTE_CONFIG: RouteConfig = { authMiddleware: [], publicRoutes: [], rateLimiters: [] };
+export const EMPTY_ROUTE_CONFIG: RouteConfig = { authMiddleware: [], publicRoutes: [], roleChecks: [], rateLimiters: [] };
 
 /**
  * Builds the route inventory: runs every enabled framework adapter, then decides each route's
@@ -29,7 +31,11 @@ export function discoverRoutes(input: {
   adapters: readonly FrameworkAdapter[];
 }): Route[] {
   const facts = projectFacts(input.sourceFiles, input.textFiles);
-  const classifier = new MiddlewareClassifier(input.modules, { authMiddleware: input.config.authMiddleware, rateLimiters: input.config.rateLimiters });
+  const classifier = new MiddlewareClassifier(input.modules, {
+    authMiddleware: input.config.authMiddleware,
+    roleChecks: input.config.roleChecks,
+    rateLimiters: input.config.rateLimiters,
+  });
   const context = { sourceFiles: input.sourceFiles, modules: input.modules, middleware: classifier };
   const routes: Route[] = [];
   for (const adapter of input.adapters) {

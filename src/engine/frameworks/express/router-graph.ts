@@ -28,7 +28,7 @@ export interface RouterDialect {
   /** What a parameter typed with an imported name of a package holds (`app: Express`, `router: Router`). */
   typedAs(module: string, importedName: string, member: string | undefined): RouterKind | undefined;
   /** Koa: `new Router({ prefix: '/api' })`. */
-  creationPrefix?(creation: ts.CallExpression | ts.NewExpression): string | undefined;
+  creationPrefix?(creation: ts.CallExpression | ts.NewExpression, evaluate: (expression: ts.Expression) => string | undefined): string | undefined;
   /** Koa: `router.routes()` / `router.middleware()` stand for the router itself. */
   dispatchMethods?: ReadonlySet<string>;
   /** Koa: `router.allowedMethods()` answers OPTIONS/405 and checks nothing: not middleware worth listing. */
@@ -136,7 +136,15 @@ class RouterGraph {
       if (node.mountedBy > 0) continue;
       this.expand(node, '', [], node.kind === 'app', new Set(), routes);
     }
-    return routes;
+    // One registration reached twice under the same full path (a setup function called for the
+    // app and again for a test app) is one route; the first walk, in source order, wins.
+    const seen = new Set<string>();
+    return routes.filter((route) => {
+      const key = `${route.method} ${route.path} ${route.file}:${route.line}:${route.column}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
   }
 
   // ---- collecting -------------------------------------------------------------------------
@@ -361,7 +369,7 @@ class RouterGraph {
     if (ts.isCallExpression(value) || ts.isNewExpression(value)) {
       const kind = this.creationKind(value, file);
       if (kind) {
-        const node = this.newNode(kind, this.dialect.creationPrefix?.(value) ?? '');
+        const node = this.newNode(kind, this.dialect.creationPrefix?.(value, (prefix) => this.evaluateString(prefix, file)) ?? '');
         this.nodesByCreation.set(value, node);
         return node;
       }
@@ -684,8 +692,9 @@ class RouterGraph {
 
   // ---- walking the graph ------------------------------------------------------------------
 
-  private expand(node: RouterNode, base: string, inherited: AppliedMiddleware[], isGlobal: boolean, visiting: Set<RouterNode>, routes: RouteDefinition[]): void {
-    if (visiting.has(node)) return;
+  /** Emits the routes under a node; returns the middleware in force after its last registration. */
+  private expand(node: RouterNode, base: string, inherited: AppliedMiddleware[], isGlobal: boolean, visiting: Set<RouterNode>, routes: RouteDefinition[]): AppliedMiddleware[] {
+    if (visiting.has(node)) return inherited;
     visiting.add(node);
     const prefix = joinPaths(base, node.prefix);
     const active = [...inherited];
@@ -699,14 +708,19 @@ class RouterGraph {
           for (const under of unders) active.push({ middleware, under: under === '/' ? undefined : under, except });
         }
       } else if (event.kind === 'mount') {
-        for (const sub of event.paths) {
-          this.expand(event.child, joinPaths(prefix, sub), active, event.viaCall ? isGlobal : false, visiting, routes);
+        if (event.viaCall) {
+          // `configure(app)` registers on the same object: its `use` calls stay in force afterwards.
+          const after = this.expand(event.child, prefix, active, isGlobal, visiting, routes);
+          active.splice(0, active.length, ...after);
+          continue;
         }
+        for (const sub of event.paths) this.expand(event.child, joinPaths(prefix, sub), active, false, visiting, routes);
       } else {
         this.emitRoutes(event, prefix, active, routes);
       }
     }
     visiting.delete(node);
+    return active;
   }
 
   private emitRoutes(event: Extract<RouterEvent, { kind: 'route' }>, prefix: string, active: AppliedMiddleware[], routes: RouteDefinition[]): void {

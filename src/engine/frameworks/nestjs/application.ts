@@ -22,6 +22,8 @@ export interface Bootstrap {
   guards: EnhancerReference[];
   interceptors: EnhancerReference[];
   pipes: EnhancerReference[];
+  /** How many app-wide settings it makes: a seed script's bare NestFactory.create loses to the real main.ts. */
+  settings: number;
 }
 
 /** Guards, interceptors and pipes registered app-wide as providers (`{ provide: APP_GUARD, useClass: JwtAuthGuard }`). */
@@ -46,11 +48,12 @@ export function readBootstraps(modules: ModuleIndex, sourceFiles: readonly Scann
   const bootstraps: Bootstrap[] = [];
   for (const file of sourceFiles) {
     if (!file.text.includes('NestFactory') && ![...BOOTSTRAP_CALLS].some((call) => file.text.includes(call))) continue;
-    const bootstrap: Bootstrap = { root: applicationRoot(file.path), prefixExclusions: [], guards: [], interceptors: [], pipes: [] };
-    let configures = file.text.includes('NestFactory');
+    const bootstrap: Bootstrap = { root: applicationRoot(file.path), prefixExclusions: [], guards: [], interceptors: [], pipes: [], settings: 0 };
+    let configures = /NestFactory\s*\.\s*create\s*[<(]/.test(file.text);
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && BOOTSTRAP_CALLS.has(node.expression.name.text)) {
         configures = true;
+        bootstrap.settings += 1;
         readBootstrapCall(modules, file, node.expression.name.text, node, bootstrap);
       }
       ts.forEachChild(node, visit);
@@ -70,7 +73,7 @@ function readBootstrapCall(modules: ModuleIndex, file: ScannedSourceFile, method
   else if (method === 'setGlobalPrefix' && args[0]) {
     const prefix = staticStrings(modules, file, args[0]);
     // An unreadable prefix (from a config service) is shown as a placeholder rather than silently dropped.
-    bootstrap.globalPrefix = prefix?.length === 1 ? prefix[0]! : `{${args[0].getText()}}`;
+    bootstrap.globalPrefix = prefix?.length === 1 ? prefix[0]! : placeholderFor(args[0]);
     const options = args[1] && skipOuterExpressions(args[1]);
     const exclude = options && ts.isObjectLiteralExpression(options) ? objectProperty(options, 'exclude') : undefined;
     for (const { element, file: elementFile } of arrayElements(modules, file, exclude)) {
@@ -102,6 +105,20 @@ function readExclusion(modules: ModuleIndex, file: ScannedSourceFile, element: t
   return (staticStrings(modules, file, value) ?? []).map((pattern) => ({ matches: pathPatternMatcher(pattern) }));
 }
 
+/**
+ * A readable stand-in for a value known only at runtime: `configService.get('app.apiPrefix')` ->
+ * `{apiPrefix}`, `process.env.API_PREFIX` -> `{API_PREFIX}`.
+ */
+export function placeholderFor(expression: ts.Expression): string {
+  const value = skipOuterExpressions(expression);
+  if (ts.isCallExpression(value) && value.arguments[0] && ts.isStringLiteralLike(value.arguments[0])) {
+    return `{${value.arguments[0].text.split(/[.:/]/).filter(Boolean).pop() ?? 'prefix'}}`;
+  }
+  if (ts.isIdentifier(value)) return `{${value.text}}`;
+  if (ts.isPropertyAccessExpression(value)) return `{${value.name.text}}`;
+  return '{prefix}';
+}
+
 /** `apps/api/src/main.ts` -> `apps/api`: the app's code is everything beside its `src`. */
 function applicationRoot(filePath: string): string {
   const directory = path.posix.dirname(filePath);
@@ -115,9 +132,11 @@ export function bootstrapFor(bootstraps: readonly Bootstrap[], filePath: string)
   let best: Bootstrap | undefined;
   for (const bootstrap of bootstraps) {
     const inside = bootstrap.root === '' || filePath.startsWith(`${bootstrap.root}/`);
-    if (inside && (!best || bootstrap.root.length > best.root.length)) best = bootstrap;
+    if (inside && (!best || bootstrap.root.length > best.root.length || (bootstrap.root.length === best.root.length && bootstrap.settings > best.settings))) best = bootstrap;
   }
-  return best ?? (bootstraps.length === 1 ? bootstraps[0] : undefined);
+  if (best) return best;
+  const configured = bootstraps.filter((bootstrap) => bootstrap.settings > 0);
+  return configured.length === 1 ? configured[0] : undefined;
 }
 
 /** Reads every `@Module({...})`: which controllers it declares, RouterModule trees, APP_GUARD/APP_PIPE/APP_INTERCEPTOR providers. */
@@ -166,7 +185,7 @@ function collectRouterPrefixes(modules: ModuleIndex, file: ScannedSourceFile, el
     return;
   }
   const pathExpression = objectProperty(value, 'path');
-  const own = pathExpression ? staticStrings(modules, file, pathExpression)?.[0] ?? `{${pathExpression.getText()}}` : '';
+  const own = pathExpression ? staticStrings(modules, file, pathExpression)?.[0] ?? placeholderFor(pathExpression) : '';
   const prefix = joinPaths(parent, own);
   const moduleExpression = objectProperty(value, 'module');
   const moduleNode = moduleExpression && classDeclarationOf(modules, file, moduleExpression);

@@ -5,7 +5,7 @@ import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex 
 import { guardClassOf, lifecycleMethodOf, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
 import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
-import { bootstrapFor, readBootstraps, readModules, type Bootstrap, type GlobalProviders } from './application.js';
+import { bootstrapFor, placeholderFor, readBootstraps, readModules, type Bootstrap, type GlobalProviders } from './application.js';
 import { decoratorOrigin, MetadataReads, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
 import { joinPaths, objectProperty, staticStrings } from './values.js';
 
@@ -180,7 +180,7 @@ class ControllerDiscovery {
   }
 
   private pathsOf(file: ScannedSourceFile, expression: ts.Expression): string[] {
-    return staticStrings(this.modules, file, expression) ?? [`{${expression.getText()}}`];
+    return staticStrings(this.modules, file, expression) ?? [placeholderFor(expression)];
   }
 
   private versionSegments(bootstrap: Bootstrap | undefined, declared: string[] | 'neutral' | undefined): string[] {

@@ -1,0 +1,723 @@
+import { ts } from 'ts-morph';
+import type { ScannedSourceFile } from '../../../types.js';
+import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } from '../../ast/functions.js';
+import { bindingValue, requiredModule, skipOuterExpressions } from '../../ast/module-index.js';
+import type { HttpMethod, RouteDefinition, RouteHandler, RouteMiddleware } from '../../routes/route.js';
+import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
+import { AUTOLOAD_PACKAGES, autoloadedPlugins } from './autoload.js';
+import { joinRoutePath, methodProperty, objectLiteralOf, propertyValue, staticString } from './static-values.js';
+
+/**
+ * Fastify: `fastify()` instances and the plugins they register, with Fastify's encapsulation.
+ * Every plugin registered without fastify-plugin gets its own context: a prefix and the hooks
+ * added inside it, which apply to that plugin's routes and its children only. A child context
+ * sees the hooks its parent had when the child was loaded; Fastify loads an awaited register at
+ * once and the others after the registering plugin's body has run, so we do the same.
+ */
+export const fastifyAdapter: FrameworkAdapter = {
+  name: 'fastify',
+  isEnabled: (facts) => usesAnyPackage(facts, ['fastify']),
+  discoverRoutes: (context) => new FastifyRouteCollector(context).collect(),
+};
+
+const SHORTHAND_METHODS: Record<string, HttpMethod> = {
+  get: 'GET',
+  post: 'POST',
+  put: 'PUT',
+  patch: 'PATCH',
+  delete: 'DELETE',
+  head: 'HEAD',
+  options: 'OPTIONS',
+  all: 'ALL',
+};
+const HTTP_METHOD_NAMES = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+/** The request lifecycle phases whose hooks run before the handler, in the order Fastify runs them. */
+const HOOK_PHASES = ['onRequest', 'preParsing', 'preValidation', 'preHandler'] as const;
+type HookPhase = (typeof HOOK_PHASES)[number];
+const isHookPhase = (name: string): name is HookPhase => (HOOK_PHASES as readonly string[]).includes(name);
+
+/** Instance methods that return the instance, so calls can be chained on them. */
+const CHAINABLE = new Set([
+  ...Object.keys(SHORTHAND_METHODS),
+  'route', 'register', 'addHook', 'decorate', 'decorateRequest', 'decorateReply', 'after', 'use', 'withTypeProvider',
+  'setErrorHandler', 'setNotFoundHandler', 'addSchema', 'addContentTypeParser', 'setValidatorCompiler', 'setSerializerCompiler',
+]);
+
+const FASTIFY_PLUGIN_PACKAGE = 'fastify-plugin';
+const RATE_LIMIT_PACKAGES = new Set(['@fastify/rate-limit', 'fastify-rate-limit']);
+/** Plugins that add an onRequest hook to the context they are registered in (unless told not to). */
+const HOOK_ADDING_AUTH_PACKAGES = new Set(['@fastify/bearer-auth', 'fastify-bearer-auth']);
+
+/** Decorations that packages add, for when the project does not decorate the name itself. */
+const PACKAGE_DECORATIONS: Record<string, { kind: RouteMiddleware['kind']; evidence: string }> = {
+  basicAuth: { kind: 'auth', evidence: '@fastify/basic-auth fastify.basicAuth' },
+  verifyBearerAuth: { kind: 'auth', evidence: '@fastify/bearer-auth fastify.verifyBearerAuth' },
+  rateLimit: { kind: 'rate-limit', evidence: '@fastify/rate-limit fastify.rateLimit()' },
+  csrfProtection: { kind: 'other', evidence: '@fastify/csrf-protection' },
+};
+
+interface ContextHook {
+  phase: HookPhase;
+  middleware: RouteMiddleware[];
+  /** Added by a globally registered @fastify/rate-limit: a route's `config: { rateLimit: false }` turns it off. */
+  fromRateLimitPlugin?: boolean;
+  /** `fastify.use('/admin', mw)` runs only for URLs under this full prefix. */
+  pathPrefix?: string;
+}
+
+/** One encapsulation context: the root instance or a plugin registered without fastify-plugin. */
+interface PluginContext {
+  prefix: string;
+  parent?: PluginContext;
+  /** How many of the parent's hooks existed when this context was loaded: the ones it inherits. */
+  inheritedHookCount: number;
+  hooks: ContextHook[];
+  scope: 'global' | 'router';
+}
+
+interface PendingRoute {
+  context: PluginContext;
+  method: HttpMethod;
+  path: string;
+  file: ScannedSourceFile;
+  position: { line: number; column: number };
+  handler?: ResolvedFunction;
+  routeHooks: Array<{ phase: HookPhase; middleware: RouteMiddleware[] }>;
+  schemaValidation?: RouteMiddleware;
+  rateLimitConfig?: RouteMiddleware | false;
+}
+
+/** The plugin body being walked: which names are the instance, and the registers Fastify loads after it. */
+interface WalkState {
+  file: ScannedSourceFile;
+  instanceNames: Set<string>;
+  context: PluginContext;
+  deferred: Array<() => void>;
+}
+
+interface Decoration {
+  file: ScannedSourceFile;
+  value: ts.Expression;
+}
+
+const MAX_PLUGIN_DEPTH = 24;
+
+class FastifyRouteCollector {
+  private readonly routes: PendingRoute[] = [];
+  private readonly decorations = new Map<string, Decoration>();
+  /** Plugin functions on the current registration path: a plugin that registers itself is not followed twice. */
+  private readonly activePlugins: ts.Node[] = [];
+  private readonly visitedPlugins = new Set<ts.Node>();
+  private readonly candidateFiles: ScannedSourceFile[];
+
+  constructor(private readonly context: AdapterContext) {
+    this.candidateFiles = context.sourceFiles.filter((file) => /fastify|\.register\s*\(|\.route\s*\(|\.decorate\s*\(/i.test(file.text));
+  }
+
+  collect(): RouteDefinition[] {
+    this.collectDecorations();
+    const rootFiles = new Set<ScannedSourceFile>();
+    for (const file of this.candidateFiles) {
+      for (const root of this.findInstanceRoots(file)) {
+        rootFiles.add(file);
+        const context: PluginContext = { prefix: '', inheritedHookCount: 0, hooks: [], scope: 'global' };
+        this.walkBody(file, root.scope, new Set([root.name]), context);
+        for (const other of this.candidateFiles) {
+          if (other === file) continue;
+          const names = this.importedNamesOf(other, root.declaration);
+          if (names.size > 0) this.walkBody(other, other.sourceFile.compilerNode, names, context);
+        }
+      }
+    }
+    // Plugins nothing in the scanned code registers are loaded by a runner (fastify-cli, a test
+    // harness, a serverless wrapper): the application's entry plugin. Treat each as a root.
+    const registered = this.registeredElsewhere();
+    for (const file of this.candidateFiles) {
+      if (rootFiles.has(file) || registered.files.has(file)) continue;
+      const plugin = this.pluginOfModule(file);
+      if (!plugin || registered.plugins.has(plugin.fn.node) || this.visitedPlugins.has(plugin.fn.node)) continue;
+      if (!looksLikePluginBody(plugin.fn)) continue;
+      const context: PluginContext = { prefix: '', inheritedHookCount: 0, hooks: [], scope: 'global' };
+      this.walkPlugin(plugin.fn, context);
+    }
+    // One plugin reached from two entry points (a server and a serverless wrapper) is one set of routes.
+    const seen = new Set<string>();
+    const definitions: RouteDefinition[] = [];
+    for (const route of this.routes) {
+      const key = `${route.file.path}:${route.position.line}:${route.position.column}:${route.method}:${route.path}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      definitions.push(this.toDefinition(route));
+    }
+    return definitions;
+  }
+
+  /** `fastify.decorate('authenticate', fn)` anywhere: decorations are reached through any instance. */
+  private collectDecorations(): void {
+    for (const file of this.candidateFiles) {
+      if (!file.text.includes('.decorate')) continue;
+      const visit = (node: ts.Node): void => {
+        if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'decorate' && node.arguments.length >= 2) {
+          const name = staticString(this.context.modules, file, node.arguments[0]!);
+          if (name !== undefined && !this.decorations.has(name)) this.decorations.set(name, { file, value: node.arguments[1]! });
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(file.sourceFile.compilerNode);
+    }
+  }
+
+  /** `const app = fastify()`, `Fastify({ logger })`, `require('fastify')()`, and chains such as `.withTypeProvider()`. */
+  private findInstanceRoots(file: ScannedSourceFile): Array<{ name: string; declaration: ts.VariableDeclaration; scope: ts.Node }> {
+    if (!/fastify/i.test(file.text)) return [];
+    const roots: Array<{ name: string; declaration: ts.VariableDeclaration; scope: ts.Node }> = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && this.createsInstance(file, node.initializer)) {
+        roots.push({ name: node.name.text, declaration: node, scope: enclosingScope(node) });
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file.sourceFile.compilerNode);
+    return roots;
+  }
+
+  private createsInstance(file: ScannedSourceFile, expression: ts.Expression): boolean {
+    let value = skipOuterExpressions(expression);
+    while (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && CHAINABLE.has(value.expression.name.text)) {
+      value = skipOuterExpressions(value.expression.expression);
+    }
+    if (!ts.isCallExpression(value)) return false;
+    const callee = skipOuterExpressions(value.expression);
+    if (requiredModule(callee) === 'fastify') return true;
+    const root = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : callee;
+    if (!ts.isIdentifier(root)) return false;
+    const binding = this.context.modules.resolveName(file, root.text);
+    return binding?.kind === 'external' && binding.module === 'fastify';
+  }
+
+  /** Names another file imports the root instance under (`import { app } from './server'`). */
+  private importedNamesOf(file: ScannedSourceFile, declaration: ts.VariableDeclaration): Set<string> {
+    const names = new Set<string>();
+    for (const statement of file.sourceFile.compilerNode.statements) {
+      if (!ts.isImportDeclaration(statement) || !statement.importClause) continue;
+      const clause = statement.importClause;
+      const locals = [clause.name?.text, ...(clause.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements.map((e) => e.name.text) : [])];
+      for (const local of locals) {
+        if (!local) continue;
+        const binding = this.context.modules.resolveName(file, local);
+        if (binding?.kind === 'declaration' && binding.node === declaration) names.add(local);
+      }
+    }
+    return names;
+  }
+
+  /** What `register(...)` calls anywhere reach: plugin functions and autoloaded files are not roots. */
+  private registeredElsewhere(): { plugins: Set<ts.Node>; files: Set<ScannedSourceFile> } {
+    const plugins = new Set<ts.Node>();
+    const files = new Set<ScannedSourceFile>();
+    for (const file of this.candidateFiles) {
+      if (!file.text.includes('register')) continue;
+      const visit = (node: ts.Node): void => {
+        if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'register' && node.arguments.length > 0) {
+          const target = this.pluginTarget(file, node.arguments[0]!);
+          if (target?.kind === 'function') plugins.add(target.fn.node);
+          if (target?.kind === 'package' && AUTOLOAD_PACKAGES.has(target.module)) {
+            for (const loaded of autoloadedPlugins(this.context.modules, this.context.sourceFiles, file, node.arguments[1])) files.add(loaded.file);
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(file.sourceFile.compilerNode);
+    }
+    return { plugins, files };
+  }
+
+  /** The default export of a module as a plugin function, unwrapping fastify-plugin. */
+  private pluginOfModule(file: ScannedSourceFile): { fn: ResolvedFunction; encapsulated: boolean } | undefined {
+    const binding = this.context.modules.resolveExport(file, 'default');
+    if (binding?.kind !== 'declaration') return undefined;
+    const value = bindingValue(binding);
+    if (!value) return undefined;
+    if (ts.isFunctionDeclaration(value)) return { fn: { file: binding.file, node: value, name: value.name?.text ?? 'default' }, encapsulated: !hasSkipOverride(binding.file) };
+    if (!ts.isExpression(value)) return undefined;
+    const target = this.pluginTarget(binding.file, value);
+    return target?.kind === 'function' ? { fn: target.fn, encapsulated: target.encapsulated } : undefined;
+  }
+
+  /** What a register argument is: a plugin function (fastify-plugin wrapped or not), a package, or unknown. */
+  private pluginTarget(
+    file: ScannedSourceFile,
+    expression: ts.Expression,
+    depth = 0,
+  ): { kind: 'function'; fn: ResolvedFunction; encapsulated: boolean } | { kind: 'package'; module: string } | undefined {
+    if (depth > 6) return undefined;
+    const value = skipOuterExpressions(expression);
+    const required = requiredModule(value);
+    if (required !== undefined) {
+      const target = this.context.modules.resolveImport(file, required);
+      if (!target) return { kind: 'package', module: required };
+      const plugin = this.pluginOfModule(target);
+      return plugin && { kind: 'function', ...plugin };
+    }
+    if (ts.isCallExpression(value) && this.isFastifyPluginCall(file, value)) {
+      const inner = value.arguments[0] && this.pluginTarget(file, value.arguments[0], depth + 1);
+      return inner?.kind === 'function' ? { ...inner, encapsulated: false } : inner;
+    }
+    if (ts.isIdentifier(value)) {
+      const binding = this.context.modules.resolveName(file, value.text);
+      if (binding?.kind === 'external') return { kind: 'package', module: binding.module };
+      const local = findLocalValue(value);
+      if (local) return this.pluginTarget(file, local, depth + 1);
+      const target = bindingValue(binding);
+      if (binding?.kind === 'declaration' && target) {
+        if (ts.isFunctionDeclaration(target)) return { kind: 'function', fn: { file: binding.file, node: target, name: target.name?.text ?? value.text }, encapsulated: true };
+        if (ts.isExpression(target)) return this.pluginTarget(binding.file, target, depth + 1);
+      }
+      const fn = resolveFunction(this.context.modules, file, value);
+      return fn && { kind: 'function', fn, encapsulated: true };
+    }
+    if (isFunctionLike(value)) {
+      const fn = resolveFunction(this.context.modules, file, value);
+      return fn && { kind: 'function', fn, encapsulated: true };
+    }
+    if (ts.isPropertyAccessExpression(value)) {
+      const fn = resolveFunction(this.context.modules, file, value);
+      return fn && { kind: 'function', fn, encapsulated: true };
+    }
+    return undefined;
+  }
+
+  private isFastifyPluginCall(file: ScannedSourceFile, call: ts.CallExpression): boolean {
+    const callee = skipOuterExpressions(call.expression);
+    if (requiredModule(callee) === FASTIFY_PLUGIN_PACKAGE) return true;
+    if (!ts.isIdentifier(callee)) return false;
+    const binding = this.context.modules.resolveName(file, callee.text);
+    if (binding?.kind === 'external') return binding.module === FASTIFY_PLUGIN_PACKAGE;
+    return binding === undefined && /^(?:fp|fastifyPlugin)$/.test(callee.text);
+  }
+
+  /** Walks a plugin function's body in `context`, the instance being its first parameter. */
+  private walkPlugin(fn: ResolvedFunction, context: PluginContext): void {
+    if (this.activePlugins.includes(fn.node) || this.activePlugins.length > MAX_PLUGIN_DEPTH || !fn.node.body) return;
+    const first = fn.node.parameters[0];
+    if (!first || !ts.isIdentifier(first.name)) return;
+    this.visitedPlugins.add(fn.node);
+    this.activePlugins.push(fn.node);
+    this.walkBody(fn.file, fn.node.body, new Set([first.name.text]), context);
+    this.activePlugins.pop();
+  }
+
+  private walkBody(file: ScannedSourceFile, body: ts.Node, instanceNames: Set<string>, context: PluginContext): void {
+    const state: WalkState = { file, instanceNames, context, deferred: [] };
+    this.visit(body, state);
+    this.flushDeferred(state);
+  }
+
+  private flushDeferred(state: WalkState): void {
+    while (state.deferred.length > 0) state.deferred.shift()!();
+  }
+
+  private visit(node: ts.Node, state: WalkState): void {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && this.isInstance(node.initializer, state)) {
+      // const api = fastify.withTypeProvider<...>() is the same instance under another name.
+      this.visit(node.initializer, state);
+      state.instanceNames.add(node.name.text);
+      return;
+    }
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && this.isInstance(node.expression.expression, state)) {
+      this.visit(node.expression.expression, state);
+      if (this.handleInstanceCall(node, node.expression.name.text, state)) return;
+      node.arguments.forEach((argument) => this.visit(argument, state));
+      return;
+    }
+    ts.forEachChild(node, (child) => this.visit(child, state));
+  }
+
+  private isInstance(expression: ts.Expression, state: WalkState): boolean {
+    const value = skipOuterExpressions(expression);
+    if (ts.isIdentifier(value)) return state.instanceNames.has(value.text);
+    if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && CHAINABLE.has(value.expression.name.text)) {
+      return this.isInstance(value.expression.expression, state);
+    }
+    return false;
+  }
+
+  /** True when the call was handled (its arguments need no generic walk). */
+  private handleInstanceCall(call: ts.CallExpression, method: string, state: WalkState): boolean {
+    const shorthand = SHORTHAND_METHODS[method];
+    if (shorthand) {
+      this.addShorthandRoute(call, shorthand, state);
+      return true;
+    }
+    switch (method) {
+      case 'route':
+        this.addRouteObject(call, state);
+        return true;
+      case 'addHook':
+        this.addContextHook(call, state);
+        return true;
+      case 'use':
+        this.addUseMiddleware(call, state);
+        return true;
+      case 'register':
+        this.register(call, state);
+        return true;
+      case 'after':
+      case 'ready':
+        if (isAwaited(call)) this.flushDeferred(state);
+        return false;
+      case 'decorate':
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  /** `fastify.get(url, handler)`, `fastify.get(url, options, handler)`, `fastify.get(url, { handler, ...options })`. */
+  private addShorthandRoute(call: ts.CallExpression, method: HttpMethod, state: WalkState): void {
+    const [urlArgument, second, third] = call.arguments;
+    if (!urlArgument) return;
+    let options: ReturnType<typeof objectLiteralOf>;
+    let handlerExpression: ts.Expression | undefined;
+    if (third) {
+      options = objectLiteralOf(this.context.modules, state.file, second);
+      handlerExpression = third;
+    } else if (second) {
+      options = isFunctionLike(skipOuterExpressions(second)) ? undefined : objectLiteralOf(this.context.modules, state.file, second);
+      if (!options) handlerExpression = second;
+    }
+    this.addRoute(call, [method], this.routeUrl(urlArgument, state), options, handlerExpression, state);
+  }
+
+  private addRouteObject(call: ts.CallExpression, state: WalkState): void {
+    const options = objectLiteralOf(this.context.modules, state.file, call.arguments[0]);
+    if (!options) return;
+    const methodExpression = propertyValue(options.node, 'method');
+    const methods: HttpMethod[] = [];
+    const collect = (expression: ts.Expression): void => {
+      const value = skipOuterExpressions(expression);
+      if (ts.isArrayLiteralExpression(value)) value.elements.forEach(collect);
+      else {
+        const name = staticString(this.context.modules, options.file, value)?.toUpperCase();
+        if (name && HTTP_METHOD_NAMES.has(name)) methods.push(name as HttpMethod);
+      }
+    };
+    if (methodExpression) collect(methodExpression);
+    const urlExpression = propertyValue(options.node, 'url') ?? propertyValue(options.node, 'path');
+    if (methods.length === 0 || !urlExpression) return;
+    this.addRoute(call, methods, this.routeUrl(urlExpression, { ...state, file: options.file }), options, undefined, state);
+  }
+
+  private routeUrl(expression: ts.Expression, state: WalkState): string {
+    return staticString(this.context.modules, state.file, expression) ?? `{${expression.getText(state.file.sourceFile.compilerNode)}}`;
+  }
+
+  private addRoute(
+    call: ts.CallExpression,
+    methods: HttpMethod[],
+    url: string,
+    options: { file: ScannedSourceFile; node: ts.ObjectLiteralExpression } | undefined,
+    handlerExpression: ts.Expression | undefined,
+    state: WalkState,
+  ): void {
+    const routeHooks: PendingRoute['routeHooks'] = [];
+    let schemaValidation: RouteMiddleware | undefined;
+    let rateLimitConfig: PendingRoute['rateLimitConfig'];
+    let handler: ResolvedFunction | undefined;
+    if (options) {
+      const optionState = { ...state, file: options.file };
+      for (const phase of HOOK_PHASES) {
+        const hookExpression = propertyValue(options.node, phase);
+        if (hookExpression) routeHooks.push({ phase, middleware: this.describeHooks(hookExpression, optionState, 'route') });
+      }
+      schemaValidation = this.schemaValidation(options.node, options.file);
+      rateLimitConfig = this.routeRateLimit(options.node, options.file);
+      const handlerProperty = propertyValue(options.node, 'handler');
+      const handlerMethod = methodProperty(options.node, 'handler');
+      if (handlerMethod) handler = { file: options.file, node: handlerMethod, name: 'handler' };
+      else if (handlerProperty) handler = resolveFunction(this.context.modules, options.file, handlerProperty);
+    }
+    if (!handler && handlerExpression) handler = resolveFunction(this.context.modules, state.file, handlerExpression);
+    const chained = ts.isPropertyAccessExpression(call.expression) && ts.isCallExpression(skipOuterExpressions(call.expression.expression));
+    const position = nodePosition(chained ? (call.expression as ts.PropertyAccessExpression).name : call);
+    for (const method of methods) {
+      const route: PendingRoute = {
+        context: state.context,
+        method,
+        path: joinRoutePath(state.context.prefix, url),
+        file: state.file,
+        position,
+        routeHooks,
+        rateLimitConfig,
+      };
+      if (handler) route.handler = handler;
+      if (schemaValidation) route.schemaValidation = schemaValidation;
+      this.routes.push(route);
+    }
+  }
+
+  /** A route `schema` that describes input (body, querystring, params, headers): Fastify rejects what does not match. */
+  private schemaValidation(options: ts.ObjectLiteralExpression, file: ScannedSourceFile): RouteMiddleware | undefined {
+    const schemaExpression = propertyValue(options, 'schema');
+    if (!schemaExpression) return undefined;
+    const schema = objectLiteralOf(this.context.modules, file, schemaExpression);
+    if (schema && !['body', 'querystring', 'query', 'params', 'headers'].some((part) => propertyValue(schema.node, part))) return undefined;
+    return {
+      name: 'schema',
+      file: file.path,
+      line: nodePosition(schemaExpression).line,
+      kind: 'validation',
+      strength: schema ? 'strong' : 'name-only',
+      evidence: 'Fastify validates the request against the route schema and answers 400',
+      scope: 'route',
+    };
+  }
+
+  /** `config: { rateLimit: false }` opts out of a global limiter; `config: { rateLimit: {...} }` sets one for the route. */
+  private routeRateLimit(options: ts.ObjectLiteralExpression, file: ScannedSourceFile): PendingRoute['rateLimitConfig'] {
+    const config = objectLiteralOf(this.context.modules, file, propertyValue(options, 'config'));
+    const rateLimit = config && propertyValue(config.node, 'rateLimit');
+    if (!rateLimit) return undefined;
+    if (rateLimit.kind === ts.SyntaxKind.FalseKeyword) return false;
+    return {
+      name: 'config.rateLimit',
+      file: config.file.path,
+      line: nodePosition(rateLimit).line,
+      kind: 'rate-limit',
+      strength: 'strong',
+      evidence: '@fastify/rate-limit route config',
+      scope: 'route',
+    };
+  }
+
+  private addContextHook(call: ts.CallExpression, state: WalkState): void {
+    const [nameArgument, hookExpression] = call.arguments;
+    const phase = nameArgument && staticString(this.context.modules, state.file, nameArgument);
+    if (!phase || !isHookPhase(phase) || !hookExpression) return;
+    state.context.hooks.push({ phase, middleware: this.describeHooks(hookExpression, state, state.context.scope) });
+  }
+
+  /** `fastify.use(mw)` / `fastify.use('/admin', mw)` (@fastify/middie, @fastify/express): runs with the onRequest hooks. */
+  private addUseMiddleware(call: ts.CallExpression, state: WalkState): void {
+    const [first, second] = call.arguments;
+    if (!first) return;
+    const scopedPath = second ? staticString(this.context.modules, state.file, first) : undefined;
+    const middlewareExpression = second ?? first;
+    const hook: ContextHook = { phase: 'onRequest', middleware: this.describeHooks(middlewareExpression, state, state.context.scope) };
+    if (scopedPath !== undefined) hook.pathPrefix = joinRoutePath(state.context.prefix, scopedPath);
+    state.context.hooks.push(hook);
+  }
+
+  private register(call: ts.CallExpression, state: WalkState): void {
+    const [pluginExpression, optionsExpression] = call.arguments;
+    if (!pluginExpression) return;
+    const target = this.pluginTarget(state.file, pluginExpression);
+    if (!target) return;
+    const context = state.context;
+    let load: (() => void) | undefined;
+    if (target.kind === 'package') {
+      if (AUTOLOAD_PACKAGES.has(target.module)) load = () => this.autoload(state.file, optionsExpression, context);
+      else if (RATE_LIMIT_PACKAGES.has(target.module)) {
+        const options = objectLiteralOf(this.context.modules, state.file, optionsExpression);
+        if (options && propertyValue(options.node, 'global')?.kind === ts.SyntaxKind.FalseKeyword) return;
+        const middleware = this.context.middleware.describe(pluginExpression, state.file, context.scope);
+        load = () => context.hooks.push({ phase: 'onRequest', middleware: [middleware], fromRateLimitPlugin: true });
+      } else if (HOOK_ADDING_AUTH_PACKAGES.has(target.module)) {
+        const options = objectLiteralOf(this.context.modules, state.file, optionsExpression);
+        if (options && propertyValue(options.node, 'addHook')?.kind === ts.SyntaxKind.FalseKeyword) return;
+        const middleware = this.context.middleware.describe(pluginExpression, state.file, context.scope);
+        load = () => context.hooks.push({ phase: 'onRequest', middleware: [middleware] });
+      }
+    } else {
+      const options = objectLiteralOf(this.context.modules, state.file, optionsExpression);
+      const prefixExpression = options && propertyValue(options.node, 'prefix');
+      const prefix = (prefixExpression && staticString(this.context.modules, options.file, prefixExpression)) ?? '';
+      load = () => this.loadPlugin(target.fn, target.encapsulated, prefix, context);
+    }
+    if (!load) return;
+    if (isAwaited(call)) load();
+    else state.deferred.push(load);
+  }
+
+  private loadPlugin(fn: ResolvedFunction, encapsulated: boolean, prefix: string, parent: PluginContext): void {
+    // fastify-plugin breaks encapsulation: the plugin's hooks, routes and prefix-less registrations belong to the parent.
+    const context: PluginContext = encapsulated
+      ? { prefix: joinRoutePath(parent.prefix, prefix), parent, inheritedHookCount: parent.hooks.length, hooks: [], scope: 'router' }
+      : parent;
+    this.walkPlugin(fn, context);
+  }
+
+  private autoload(file: ScannedSourceFile, optionsExpression: ts.Expression | undefined, parent: PluginContext): void {
+    for (const loaded of autoloadedPlugins(this.context.modules, this.context.sourceFiles, file, optionsExpression)) {
+      const plugin = this.pluginOfModule(loaded.file);
+      if (plugin) this.loadPlugin(plugin.fn, plugin.encapsulated, loaded.prefix, parent);
+    }
+  }
+
+  /** A hook option or addHook argument: one function, an array of them, or `fastify.auth([...])`. */
+  private describeHooks(expression: ts.Expression, state: WalkState, scope: RouteMiddleware['scope']): RouteMiddleware[] {
+    const value = skipOuterExpressions(expression);
+    if (ts.isArrayLiteralExpression(value)) {
+      return value.elements.flatMap((element) => this.describeHooks(ts.isSpreadElement(element) ? element.expression : element, state, scope));
+    }
+    // @fastify/auth: fastify.auth([verifyJwt, verifyApiKey]) passes when one of them does.
+    if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && value.expression.name.text === 'auth' && !this.decorations.has('auth')) {
+      const strategies = value.arguments[0];
+      if (strategies && ts.isArrayLiteralExpression(skipOuterExpressions(strategies))) return this.describeHooks(strategies, state, scope);
+    }
+    return [this.describeHook(value, state, scope)];
+  }
+
+  private describeHook(expression: ts.Expression, state: WalkState, scope: RouteMiddleware['scope']): RouteMiddleware {
+    const decorated = this.decoratedName(expression, state);
+    if (decorated !== undefined) {
+      const useSite = { file: state.file.path, line: nodePosition(expression).line };
+      const name = expression.getText(state.file.sourceFile.compilerNode).replace(/\s+/g, ' ');
+      const decoration = this.decorations.get(decorated);
+      if (decoration) {
+        const described = this.context.middleware.describe(decoration.value, decoration.file, scope, name);
+        const roles = ts.isCallExpression(expression) ? expression.arguments.filter(ts.isStringLiteralLike).map((argument) => argument.text) : [];
+        const middleware: RouteMiddleware = { ...described, ...useSite };
+        if (roles.length > 0 && (described.kind === 'role' || !middleware.roles)) middleware.roles = roles;
+        return middleware;
+      }
+      const known = PACKAGE_DECORATIONS[decorated];
+      if (known) return { name, ...useSite, kind: known.kind, strength: 'strong', evidence: known.evidence, scope };
+    }
+    return this.context.middleware.describe(expression, state.file, scope);
+  }
+
+  /**
+   * The decoration a hook expression reads: `fastify.authenticate`, `fastify.requireRole('admin')`,
+   * `request.server.authenticate`, or a name destructured from the instance (`const { authorize } = fastify`).
+   */
+  private decoratedName(expression: ts.Expression, state: WalkState): string | undefined {
+    let value = skipOuterExpressions(expression);
+    if (ts.isCallExpression(value)) value = skipOuterExpressions(value.expression);
+    if (ts.isPropertyAccessExpression(value)) {
+      const owner = skipOuterExpressions(value.expression);
+      const ownerIsInstance =
+        this.isInstance(owner, state) ||
+        owner.kind === ts.SyntaxKind.ThisKeyword ||
+        (ts.isPropertyAccessExpression(owner) && owner.name.text === 'server');
+      const name = value.name.text;
+      if (ownerIsInstance && (this.decorations.has(name) || name in PACKAGE_DECORATIONS)) return name;
+      return undefined;
+    }
+    if (ts.isIdentifier(value)) return destructuredFromInstance(value, state.instanceNames);
+    return undefined;
+  }
+
+  private toDefinition(route: PendingRoute): RouteDefinition {
+    const chain: Array<{ context: PluginContext; hookCount: number }> = [];
+    let hookCount = Number.POSITIVE_INFINITY;
+    for (let context: PluginContext | undefined = route.context; context; context = context.parent) {
+      chain.unshift({ context, hookCount });
+      hookCount = context.inheritedHookCount;
+    }
+    const middleware: RouteMiddleware[] = [];
+    let hasRateLimit = false;
+    for (const phase of HOOK_PHASES) {
+      for (const { context, hookCount: count } of chain) {
+        for (const hook of context.hooks.slice(0, count)) {
+          if (hook.phase !== phase) continue;
+          if (hook.fromRateLimitPlugin && route.rateLimitConfig === false) continue;
+          if (hook.pathPrefix && !isUnderPrefix(route.path, hook.pathPrefix)) continue;
+          if (hook.fromRateLimitPlugin) hasRateLimit = true;
+          middleware.push(...hook.middleware);
+        }
+      }
+      if (phase === 'onRequest' && route.rateLimitConfig && !hasRateLimit) middleware.push(route.rateLimitConfig);
+      for (const hook of route.routeHooks) if (hook.phase === phase) middleware.push(...hook.middleware);
+      // Schema validation runs after the preValidation hooks and before the preHandler hooks.
+      if (phase === 'preValidation' && route.schemaValidation) middleware.push(route.schemaValidation);
+    }
+    const definition: RouteDefinition = {
+      framework: 'fastify',
+      method: route.method,
+      path: route.path,
+      file: route.file.path,
+      line: route.position.line,
+      column: route.position.column,
+      middleware,
+    };
+    if (route.handler) definition.handler = toRouteHandler(route.handler);
+    return definition;
+  }
+}
+
+function toRouteHandler(fn: ResolvedFunction): RouteHandler {
+  return { file: fn.file.path, line: nodePosition(fn.node).line, node: fn.node, name: fn.name };
+}
+
+function isUnderPrefix(routePath: string, prefix: string): boolean {
+  return prefix === '/' || routePath === prefix || routePath.startsWith(`${prefix}/`);
+}
+
+/** `await fastify.register(...)`: Fastify loads the plugin right there instead of after the current body. */
+function isAwaited(call: ts.CallExpression): boolean {
+  let current: ts.Node = call;
+  while (current.parent && (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent))) current = current.parent;
+  return !!current.parent && ts.isAwaitExpression(current.parent);
+}
+
+/** The function or file a root instance variable lives in: its routes are registered there. */
+function enclosingScope(node: ts.Node): ts.Node {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionLike(current) || ts.isSourceFile(current)) return current;
+  }
+  return node.getSourceFile();
+}
+
+/** A plugin that an outside runner loads still looks like one: its first parameter registers routes or plugins. */
+function looksLikePluginBody(fn: ResolvedFunction): boolean {
+  const first = fn.node.parameters[0];
+  if (!first || !ts.isIdentifier(first.name) || !fn.node.body) return false;
+  const text = fn.node.body.getText(fn.file.sourceFile.compilerNode);
+  const name = first.name.text.replace(/\$/g, '\\$');
+  return new RegExp(`\\b${name}\\s*\\.\\s*(?:get|post|put|patch|delete|head|options|all|route|register)\\s*\\(`).test(text);
+}
+
+/** A file-level `fastify[Symbol.for('skip-override')] = true` makes its plugin share the parent's context. */
+function hasSkipOverride(file: ScannedSourceFile): boolean {
+  return file.text.includes("Symbol.for('skip-override')") || file.text.includes('Symbol.for("skip-override")');
+}
+
+/** A value declared in an enclosing block of the use: `const routes = async (app) => {...}` inside a setup function. */
+function findLocalValue(identifier: ts.Identifier): ts.Expression | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (ts.isSourceFile(scope)) return undefined;
+    if (!ts.isBlock(scope)) continue;
+    for (const statement of scope.statements) {
+      if (ts.isFunctionDeclaration(statement) && statement.name?.text === identifier.text) return undefined;
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text && declaration.initializer) return declaration.initializer;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `const { authorize } = fastify` in an enclosing block: the name is the decoration `authorize`. */
+function destructuredFromInstance(identifier: ts.Identifier, instanceNames: ReadonlySet<string>): string | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (!ts.isBlock(scope) && !ts.isSourceFile(scope)) continue;
+    for (const statement of scope.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (!ts.isObjectBindingPattern(declaration.name) || !declaration.initializer) continue;
+        const source = skipOuterExpressions(declaration.initializer);
+        if (!ts.isIdentifier(source) || !instanceNames.has(source.text)) continue;
+        for (const element of declaration.name.elements) {
+          if (ts.isIdentifier(element.name) && element.name.text === identifier.text) {
+            return element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : identifier.text;
+          }
+        }
+      }
+    }
+    if (ts.isSourceFile(scope)) return undefined;
+  }
+  return undefined;
+}

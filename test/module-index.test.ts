@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { ts } from 'ts-morph';
+import { discoverFiles } from '../src/engine/files.js';
+import { loadProject } from '../src/engine/project.js';
+import { ModuleIndex, bindingValue } from '../src/engine/ast/module-index.js';
+import { resolveFunction } from '../src/engine/ast/functions.js';
+import { findDataAccess } from '../src/engine/ast/data-access.js';
+import { makeProject } from './helpers/cli.js';
+
+function load(files: Record<string, string>) {
+  const root = makeProject(files);
+  const loaded = loadProject({ root, files: discoverFiles({ root, scanPaths: [root], include: [], exclude: [], includeTests: false }), maxFileSize: 1 << 20 });
+  const modules = new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs);
+  const file = (path: string) => loaded.sourceFiles.find((f) => f.path === path)!;
+  return { modules, file };
+}
+
+/** The expression of the last top-level expression statement `use(<expr>)` in a file. */
+function usedExpression(source: { sourceFile: { compilerNode: ts.SourceFile } }): ts.Expression {
+  const statements = source.sourceFile.compilerNode.statements.filter(ts.isExpressionStatement);
+  const call = statements.at(-1)!.expression as ts.CallExpression;
+  return call.arguments[0]!;
+}
+
+describe('ModuleIndex', () => {
+  it('follows ESM imports, renames, re-exports, barrels, default exports and tsconfig paths', () => {
+    const { modules, file } = load({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@lib/*': ['src/lib/*'] } } }),
+      'src/lib/handlers.ts': 'export function getOrder() {}\nexport default function listOrders() {}\nconst internal = () => 1;\nexport { internal as renamed };\n',
+      'src/lib/index.ts': "export * from './handlers.js';\nexport { default as list } from './handlers.js';\n",
+      'src/app.ts': "import { getOrder as g, renamed, list } from './lib/index.js';\nimport * as lib from '@lib/handlers';\nimport listOrders from '@lib/handlers';\n",
+    });
+    const app = file('src/app.ts');
+    const names = (name: string) => {
+      const binding = modules.resolveName(app, name);
+      return binding?.kind === 'declaration' ? `${binding.file.path}#${binding.name}` : binding?.kind;
+    };
+    expect(names('g')).toBe('src/lib/handlers.ts#getOrder');
+    expect(names('renamed')).toBe('src/lib/handlers.ts#internal');
+    expect(names('list')).toBe('src/lib/handlers.ts#listOrders');
+    expect(names('listOrders')).toBe('src/lib/handlers.ts#listOrders');
+    expect(modules.resolveName(app, 'lib')).toMatchObject({ kind: 'namespace' });
+    expect(modules.resolveName(app, 'nothing')).toBeUndefined();
+  });
+
+  it('follows CommonJS require and module.exports, and reports packages as external', () => {
+    const { modules, file } = load({
+      'routes/orders.js': "const express = require('express');\nconst router = express.Router();\nmodule.exports = router;\n",
+      'lib/auth.js': 'function requireAuth(req, res, next) { next(); }\nmodule.exports = { requireAuth };\nexports.other = () => 2;\n',
+      'app.js': "const orders = require('./routes/orders');\nconst { requireAuth } = require('./lib/auth');\nconst { other } = require('./lib/auth');\nconst passport = require('passport');\n",
+    });
+    const app = file('app.js');
+    const orders = modules.resolveName(app, 'orders');
+    expect(orders?.kind === 'declaration' && orders.file.path).toBe('routes/orders.js');
+    const auth = modules.resolveName(app, 'requireAuth');
+    expect(auth?.kind === 'declaration' && ts.isFunctionDeclaration(auth.node)).toBe(true);
+    expect(bindingValue(modules.resolveName(app, 'other'))?.kind).toBe(ts.SyntaxKind.ArrowFunction);
+    expect(modules.resolveName(app, 'passport')).toEqual({ kind: 'external', module: 'passport', importedName: 'default' });
+  });
+
+  it('survives import cycles', () => {
+    const { modules, file } = load({
+      'a.ts': "export { b as a } from './b.js';\n",
+      'b.ts': "export { a as b } from './a.js';\n",
+      'c.ts': "import { a } from './a.js';\n",
+    });
+    expect(modules.resolveName(file('c.ts'), 'a')).toMatchObject({ kind: 'external' });
+  });
+});
+
+describe('resolveFunction and findDataAccess', () => {
+  it('resolves wrapped handlers, controller objects, classes and NestJS-injected services across files', () => {
+    const { modules, file } = load({
+      'src/db.ts': "import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n",
+      'src/orders.service.ts':
+        "import { prisma } from './db.js';\nexport class OrdersService {\n  findOne(id: string) { return prisma.order.findUnique({ where: { id } }); }\n}\n",
+      'src/orders.controller.ts':
+        "import { OrdersService } from './orders.service.js';\nexport class OrdersController {\n  constructor(private readonly orders: OrdersService) {}\n  get(id: string) { return this.orders.findOne(id); }\n}\n",
+      'src/handlers.ts': "export const controller = { async remove(req: any) { return req; } };\n",
+      'src/app.ts':
+        "import { controller } from './handlers.js';\nimport { OrdersController } from './orders.controller.js';\nconst asyncHandler = (fn: any) => fn;\ndeclare const use: any;\nuse(asyncHandler(controller.remove));\nuse(OrdersController.prototype.get);\nuse(new OrdersController(null as any).get);\n",
+    });
+    const app = file('src/app.ts');
+    const statements = app.sourceFile.compilerNode.statements.filter(ts.isExpressionStatement);
+    const argument = (index: number) => (statements[index]!.expression as ts.CallExpression).arguments[0]!;
+    expect(resolveFunction(modules, app, argument(0))?.name).toBe('remove');
+    const method = resolveFunction(modules, app, argument(2));
+    expect(method?.name).toBe('OrdersController.get');
+    const access = findDataAccess(modules, method!);
+    expect(access.map((a) => `${a.library}:${a.model}.${a.method} ${a.operation} via ${a.via.join('>')}`)).toEqual([
+      'prisma:order.findUnique read via OrdersService.findOne',
+    ]);
+  });
+
+  it('recognises TypeORM, Mongoose, Sequelize, knex, drizzle and raw SQL calls', () => {
+    const { modules, file } = load({
+      'src/h.ts': [
+        'export async function handler(this: any, req: any) {',
+        '  await this.orderRepository.findOneBy({ id: req.params.id });',
+        '  await Order.findByIdAndUpdate(req.params.id, req.body);',
+        '  await db.Invoice.destroy({ where: { id: 1 } });',
+        "  await knex('payments').where({ id: 1 }).first();",
+        '  await db.insert(orders).values(req.body);',
+        "  await pool.query('DELETE FROM carts WHERE id = $1', [1]);",
+        '  await JSON.parse("{}");',
+        '}',
+        'use(handler);',
+      ].join('\n'),
+    });
+    const h = file('src/h.ts');
+    const fn = resolveFunction(modules, h, usedExpression(h))!;
+    expect(findDataAccess(modules, fn).map((a) => `${a.library}:${a.model ?? '-'}.${a.method}:${a.operation}`)).toEqual([
+      'model:order.findOneBy:read',
+      'model:Order.findByIdAndUpdate:write',
+      'model:Invoice.destroy:write',
+      'knex:payments.first:read',
+      'drizzle:orders.insert:write',
+      'sql:-.query:write',
+    ]);
+  });
+});
