@@ -115,7 +115,7 @@ describe('resolveFunction and findDataAccess', () => {
       'model:Invoice.destroy:write',
       'knex:payments.first:read',
       'drizzle:orders.insert:write',
-      'sql:-.query:write',
+      'sql:carts.query:write',
     ]);
   });
 });

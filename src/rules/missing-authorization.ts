@@ -9,7 +9,7 @@ const PRIVILEGE_FIELD = /\b(?:role|roles|permissions?|isAdmin|is_admin|isStaff|i
 const BILLING_OR_FLAGS_SEGMENT = /^(?:billing|plans?|pricing|feature-?flags?|flags|features|credits|quotas?|limits|settings)$/;
 // A check in the handler (or what it calls) that compares the user's role or asks a policy engine.
 const IN_HANDLER_ROLE_CHECK =
-  /(?:\.\s*(?:role|roles|isAdmin|is_admin|isStaff|permissions?|scopes?)\b[^;\n]*(?:!==|===|!=|==|includes|some|has)|\b(?:has(?:Role|Permission|AnyRole)|isAdmin|requireRole|requireAdmin|assert(?:Admin|Role|Permission|Can)\w*|ensure\w*(?:Admin|Role|Permission)\w*|check\w*(?:Role|Permission|Admin)\w*|authorize\w*|can|cannot)\s*\(|ability\.(?:can|cannot)|ForbiddenError\.from|\.enforce\s*\(|ac\.can\s*\()/;
+  /(?:\.\s*(?:role|roles|isAdmin|is_admin|isStaff|permissions?|scopes?)\b[^;\n]*(?:!==|===|!=|==|includes|some|has)|!\s*[\w$.?]*\.\s*(?:isAdmin|is_admin|isStaff|is_staff|isSuperuser|admin)\b|\b(?:has(?:Role|Permission|AnyRole)|isAdmin|requireRole|requireAdmin|assert(?:Admin|Role|Permission|Can)\w*|ensure\w*(?:Admin|Role|Permission)\w*|check\w*(?:Role|Permission|Admin)\w*|authorize\w*|can|cannot)\s*\(|ability\.(?:can|cannot)|ForbiddenError\.from|\.enforce\s*\(|ac\.can\s*\()/;
 const REJECTION = /\b403\b|Forbidden|FORBIDDEN|Unauthori[sz]ed|throw\b|return\s+false/;
 
 export default defineRule({
@@ -69,8 +69,12 @@ function privilegedReason(facts: RouteFacts): PrivilegedReason | undefined {
   if (privilegeWrite) {
     return { text: `changes roles or permissions (${describeAccess(privilegeWrite)})`, changesPrivileges: true, confidence: 'high', access: privilegeWrite };
   }
-  const privilegedSegment = segments.find((segment) => PRIVILEGED_SEGMENT.test(segment));
-  if (privilegedSegment) {
+  // `/system/me/...`, `/admin/me`: a user's own data, whatever the prefix.
+  const selfService = segments.includes('me');
+  const privilegedSegment = selfService ? undefined : segments.find((segment) => PRIVILEGED_SEGMENT.test(segment));
+  // A privileged path matters when the route touches data or changes something; an echo of the caller does not.
+  const actsOnSomething = facts.dataAccess.length > 0 || route.method !== 'GET';
+  if (privilegedSegment && actsOnSomething) {
     return { text: `is an /${privilegedSegment} function`, changesPrivileges: false, confidence: 'high', access: facts.dataAccess[0] };
   }
   if (route.handler && PRIVILEGED_HANDLER.test(route.handler.name)) {

@@ -89,7 +89,8 @@ export function classifyCall(call: ts.CallExpression, file: ScannedSourceFile, v
       return { ...base, library: 'prisma', model: receiver.name.text, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     if (SQL_METHODS.has(method) && (SQL_CLIENT.test(receiverText) || /prisma/i.test(receiverText))) {
-      return { ...base, library: 'sql', method, operation: sqlOperation(call) };
+      const table = sqlTable(call);
+      return { ...base, library: 'sql', method, operation: sqlOperation(call), ...(table ? { model: table } : {}) };
     }
     // Order.findById(...), this.orderRepository.findOneBy(...), getRepository(Order).find(...)
     if (READ_METHODS.has(method) || WRITE_METHODS.has(method)) {
@@ -121,6 +122,14 @@ export function classifyCall(call: ts.CallExpression, file: ScannedSourceFile, v
 function isChainedFurther(call: ts.CallExpression): boolean {
   const parent = call.parent;
   return ts.isPropertyAccessExpression(parent) && parent.expression === call && ts.isCallExpression(parent.parent);
+}
+
+/** The first table a literal SQL text names: `SELECT ... FROM orders` -> orders. */
+function sqlTable(call: ts.CallExpression): string | undefined {
+  const first = call.arguments[0];
+  if (!first) return undefined;
+  const text = first.getText(call.getSourceFile());
+  return /\b(?:from|into|update|join)\s+["`]?([A-Za-z_][\w.]*)/i.exec(text)?.[1]?.split('.').pop();
 }
 
 function sqlOperation(call: ts.CallExpression): 'read' | 'write' {

@@ -31,11 +31,15 @@ export class ModuleIndex {
   private readonly importCache = new Map<string, ScannedSourceFile | null>();
   private readonly bindingCache = new Map<string, Binding | null>();
 
+  private readonly tsconfigs: ReadonlyMap<string, ts.CompilerOptions>;
+
   constructor(
     readonly sourceFiles: readonly ScannedSourceFile[],
-    private readonly tsconfigs: ReadonlyMap<string, ts.CompilerOptions> = new Map(),
+    tsconfigs: ReadonlyMap<string, ts.CompilerOptions> = new Map(),
   ) {
     for (const file of sourceFiles) this.byAbsolutePath.set(file.sourceFile.getFilePath(), file);
+    // Keys are compared with absolute source paths, so make them absolute whatever the caller passed.
+    this.tsconfigs = new Map([...tsconfigs].map(([dir, options]) => [path.resolve(dir), options]));
   }
 
   /** The scanned file at an absolute path, if any. */
@@ -257,6 +261,10 @@ export class ModuleIndex {
         if (ts.isVariableStatement(statement) && !isDefault) {
           for (const declaration of statement.declarationList.declarations) {
             if (ts.isIdentifier(declaration.name) && declaration.name.text === exportName) {
+              return { kind: 'declaration', file, node: declaration, name: exportName };
+            }
+            // export const { auth, handlers } = NextAuth(config)
+            if (ts.isObjectBindingPattern(declaration.name) && declaration.name.elements.some((element) => ts.isIdentifier(element.name) && element.name.text === exportName)) {
               return { kind: 'declaration', file, node: declaration, name: exportName };
             }
           }

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ScannedSourceFile } from '../../types.js';
 import { nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
-import { bindingValue, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.js';
 
 /** What the route engine knows beyond the code: config `auth` and friends. */
@@ -82,14 +82,17 @@ const PLUMBING_PACKAGES = new Set([
   'hono/pretty-json', 'hono/etag', 'hono/compress', 'hono/timing', 'hono/request-id', '@fastify/cors', '@fastify/helmet', '@fastify/cookie',
   '@fastify/multipart', '@fastify/formbody', '@fastify/compress', '@fastify/static', '@fastify/swagger', 'express-async-handler',
   'connect-redis', 'swagger-ui-express', 'express-fileupload', 'response-time', 'express-request-id', 'passport-local',
-  'feature-policy', 'permissions-policy', 'express-robots-txt', 'serve-index', 'express-security.txt',
+  'feature-policy', 'permissions-policy', 'express-robots-txt', 'serve-index', 'express-security.txt', 'i18n', 'errorhandler',
+  'koa-sslify', 'koa-useragent', 'koa-body', 'koa-mount', 'koa-session', 'koa-conditional-get', 'koa-etag',
   'iron-session', 'iron-session/next', 'next-iron-session', '@sentry/nextjs', 'next-axiom',
   '@nestjs/platform-express', '@nestjs/platform-fastify', '@nestjs/core', '@nestjs/swagger', '@nestjs/cache-manager',
 ]);
 
-const REJECTION_STATUS = /\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*\)|new\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bstatus\s*:\s*(?:401|403)\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bpathname\s*=\s*['"`][^'"`]*(?:login|signin|sign-in|auth)/i;
+const REJECTION_STATUS = /\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*\)|new\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bstatus\s*:\s*(?:401|403)\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bpathname\s*=\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bthrow\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthorizationError|NotAuthenticated)\w*\s*\(/i;
 const TOKEN_OR_SESSION_CHECK = /\b(?:jwt|jsonwebtoken|jose)\.(?:verify|decode)\b|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)?\s*\(|\bjwtVerify\s*\(|\bgetServerSession\s*\(|\bgetSession\s*\(|\bauth\.getUser\s*\(|\bvalidate(?:Token|Session)\s*\(|\bisAuthenticated\s*\(|\bauthenticate\s*\(|\bheaders?\s*(?:\.|\[\s*['"`])authorization|\bheader\s*\(\s*['"`]authorization|\bget\s*\(\s*['"`]authorization|\bsession\s*(?:\?\.|\.)\s*(?:user|userId|uid|account)|\b(?:req|request|ctx\.state|ctx\.request|context)\s*(?:\?\.|\.)\s*(?:user|auth)\b|\bcookies?\s*(?:\?\.|\.|\[)\s*['"`]?(?:token|jwt|session|access)|\bgetToken\s*\(|\bauth\.getClaims\s*\(|\bcookies\s*(?:\(\s*\))?\s*(?:\?\.|\.)\s*get\s*\(\s*['"`][\w.-]*(?:token|jwt|session|auth|sid)/i;
 const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
+/** Verifications that reject by themselves: @fastify/jwt's `request.jwtVerify()` throws a 401 the hook passes on. */
+const SELF_REJECTING_VERIFICATION = /\.\s*jwtVerify\s*\(/;
 const RATE_LIMIT_CHECK = /\.\s*consume\s*\(|\.\s*limit\s*\(|\b429\b|TOO_MANY_REQUESTS/;
 const VALIDATION_CHECK = /\bvalidationResult\s*\(|\.\s*(?:validate|validateAsync|parse|safeParse|parseAsync)\s*\(/;
 
@@ -135,7 +138,10 @@ export class MiddlewareClassifier {
   classify(expression: ts.Expression, file: ScannedSourceFile): MiddlewareClassification {
     const cached = this.cache.get(expression);
     if (cached) return cached;
-    const result = this.classifyUncached(skipOuterExpressions(expression), file);
+    let result = this.classifyUncached(skipOuterExpressions(expression), file);
+    const optional = result.kind === 'auth' || result.kind === 'role' ? optionalAuthenticationFlag(skipOuterExpressions(expression)) : undefined;
+    // `auth({ optional: true })`, express-jwt `credentialsRequired: false`: lets anonymous requests through.
+    if (optional) result = { kind: 'other', strength: 'strong', evidence: `${result.evidence}, but ${optional}: anonymous requests pass` };
     this.cache.set(expression, result);
     return result;
   }
@@ -156,7 +162,12 @@ export class MiddlewareClassifier {
 
     const body = this.bodyOf(expression, file) ?? (lifecycleClass && lifecycleMethodOf(this.modules, lifecycleClass));
     if (body) {
-      const fromBody = classifyBody(body) ?? classifyGuardMethod(body);
+      // A factory that hands back a known package's middleware: `isAuthorized = () => expressJwt({ ... })`.
+      const returned = ts.isCallExpression(expression) ? returnedCall(body) : undefined;
+      const delegated = returned && this.fromLibrary(returned, body.file);
+      if (delegated) return { ...delegated, evidence: `${body.name} returns ${delegated.evidence}`, ...(roles.length ? { roles } : {}) };
+      // A middleware that delegates the check to a helper (`await validateAuthentication(ctx)`) is read with the helper's body.
+      const fromBody = classifyBody(body) ?? classifyGuardMethod(body) ?? classifyWithCallees(this.modules, body);
       if (fromBody) return { ...fromBody, ...(roles.length ? { roles } : {}) };
       const byName = classifyName(name);
       // A body we can read that shows no check wins over an optimistic name.
@@ -183,10 +194,15 @@ export class MiddlewareClassifier {
     return undefined;
   }
 
-  private fromLibrary(expression: ts.Expression, file: ScannedSourceFile): MiddlewareClassification | undefined {
+  private fromLibrary(expression: ts.Expression, file: ScannedSourceFile, depth = 0): MiddlewareClassification | undefined {
     const root = rootIdentifier(expression);
     if (!root) return undefined;
     const binding = this.modules.resolveName(file, root.identifier.text);
+    if (binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer && depth < 3) {
+      // `const loginLimiter = rateLimit({...})`, `const upload = multer({...})`: what the package call made.
+      const initializer = skipOuterExpressions(binding.node.initializer);
+      if (ts.isCallExpression(initializer) || ts.isNewExpression(initializer)) return this.fromLibrary(initializer, binding.file, depth + 1);
+    }
     if (binding?.kind !== 'external') return undefined;
     const module = binding.module;
     const importedName = binding.importedName === '*' || binding.importedName === 'default' ? root.member ?? binding.importedName : binding.importedName;
@@ -225,17 +241,74 @@ export class MiddlewareClassifier {
   private bodyOf(expression: ts.Expression, file: ScannedSourceFile): ResolvedFunction | undefined {
     if (ts.isCallExpression(expression)) {
       // requireRole('admin') / authenticate(): the factory's body holds the returned middleware.
-      return resolveFunction(this.modules, file, expression.expression) ?? resolveFunction(this.modules, file, expression);
+      // Only the callee: unwrapping `withSomething(handler)` would judge the handler, not the wrapper.
+      return resolveFunction(this.modules, file, expression.expression);
     }
     return resolveFunction(this.modules, file, expression);
   }
 }
 
-/** Reads a function body for evidence of what it checks. */
-export function classifyBody(fn: ResolvedFunction): MiddlewareClassification | undefined {
+/** `optional: true` / `credentialsRequired: false` / `required: false` in an auth middleware's options. */
+function optionalAuthenticationFlag(expression: ts.Expression): string | undefined {
+  if (!ts.isCallExpression(expression)) return undefined;
+  for (const argument of expression.arguments) {
+    const options = skipOuterExpressions(argument);
+    if (!ts.isObjectLiteralExpression(options)) continue;
+    for (const property of options.properties) {
+      if (!ts.isPropertyAssignment(property)) continue;
+      const name = propertyNameText(property.name);
+      const value = property.initializer.kind;
+      if ((name === 'optional' || name === 'passthrough') && value === ts.SyntaxKind.TrueKeyword) return `${name}: true`;
+      if ((name === 'credentialsRequired' || name === 'required') && value === ts.SyntaxKind.FalseKeyword) return `${name}: false`;
+    }
+  }
+  return undefined;
+}
+
+/** The call a function returns directly: `() => expressJwt({...})`, `function () { return jwt({...}); }`. */
+function returnedCall(fn: ResolvedFunction): ts.CallExpression | undefined {
   const body = fn.node.body;
   if (!body) return undefined;
-  const text = body.getText(fn.node.getSourceFile());
+  if (!ts.isBlock(body)) {
+    const value = skipOuterExpressions(body);
+    return ts.isCallExpression(value) ? value : undefined;
+  }
+  const last = body.statements.at(-1);
+  const value = last && ts.isReturnStatement(last) && last.expression ? skipOuterExpressions(last.expression) : undefined;
+  return value && ts.isCallExpression(value) ? value : undefined;
+}
+
+function classifyWithCallees(modules: ModuleIndex, fn: ResolvedFunction): MiddlewareClassification | undefined {
+  const calleeText = calledFunctionsText(modules, fn);
+  return calleeText ? classifyBody(fn, calleeText) : undefined;
+}
+
+/** The bodies of the project functions a function calls by plain name (one level, at most a few). */
+function calledFunctionsText(modules: ModuleIndex, fn: ResolvedFunction): string {
+  const body = fn.node.body;
+  if (!body) return '';
+  const texts: string[] = [];
+  const seen = new Set<ts.Node>();
+  const visit = (node: ts.Node): void => {
+    if (texts.length >= 8) return;
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
+      const callee = resolveFunction(modules, fn.file, node.expression);
+      if (callee?.node.body && callee.node !== fn.node && !seen.has(callee.node)) {
+        seen.add(callee.node);
+        texts.push(callee.node.body.getText(callee.node.getSourceFile()));
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return texts.length ? `\n${texts.join('\n')}` : '';
+}
+
+/** Reads a function body for evidence of what it checks (with `calleeText`: the bodies of the helpers it calls). */
+export function classifyBody(fn: ResolvedFunction, calleeText = ''): MiddlewareClassification | undefined {
+  const body = fn.node.body;
+  if (!body) return undefined;
+  const text = body.getText(fn.node.getSourceFile()) + calleeText;
   const rejects = REJECTION_STATUS.test(text) || /\breturn\s+false\b/.test(text) && /canActivate/.test(fn.name);
   const where = `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line})`;
   if (rejects && ROLE_CHECK.test(text) && /\b403\b|Forbidden|FORBIDDEN|return\s+false|permission|role/i.test(text)) {
@@ -243,6 +316,9 @@ export function classifyBody(fn: ResolvedFunction): MiddlewareClassification | u
   }
   if (rejects && TOKEN_OR_SESSION_CHECK.test(text)) {
     return { kind: 'auth', strength: 'strong', evidence: `${where} verifies a token or session and rejects with 401/403` };
+  }
+  if (SELF_REJECTING_VERIFICATION.test(text)) {
+    return { kind: 'auth', strength: 'strong', evidence: `${where} verifies the request's JWT with @fastify/jwt request.jwtVerify(), which rejects with 401` };
   }
   if (RATE_LIMIT_CHECK.test(text) && /\.\s*(?:consume|limit)\s*\(/.test(text)) {
     return { kind: 'rate-limit', strength: 'strong', evidence: `${where} consumes a rate limiter` };
@@ -364,5 +440,6 @@ function classifyGuardMethod(fn: ResolvedFunction): MiddlewareClassification | u
   const owner = fn.node.parent;
   const classText = owner && ts.isClassLike(owner) ? owner.getText(fn.node.getSourceFile()) : text;
   if (TOKEN_OR_SESSION_CHECK.test(classText)) return { kind: 'auth', strength: 'strong', evidence: `${where} checks a token or session` };
+  if (/x-api-key|\bapi[-_]?key\b|timingSafeEqual/i.test(classText)) return { kind: 'auth', strength: 'strong', evidence: `${where} checks an API key` };
   return undefined;
 }

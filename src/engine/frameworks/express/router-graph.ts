@@ -593,7 +593,16 @@ class RouterGraph {
     if (ts.isArrayLiteralExpression(value)) return value.elements.flatMap((element) => this.pathsOf(element, file));
     if (ts.isRegularExpressionLiteral(value)) return [value.text];
     const text = this.evaluateString(value, file);
-    return [text ?? `{${value.getText(file.sourceFile.compilerNode)}}`];
+    if (text !== undefined) return [text];
+    if (ts.isTemplateExpression(value)) {
+      // Keep what is known: `${config.id}.callback` -> `{config.id}.callback`.
+      let partial = value.head.text;
+      for (const span of value.templateSpans) {
+        partial += (this.evaluateString(span.expression, file) ?? `{${span.expression.getText(file.sourceFile.compilerNode)}}`) + span.literal.text;
+      }
+      return [partial];
+    }
+    return [`{${value.getText(file.sourceFile.compilerNode)}}`];
   }
 
   /** A string known without running the code: literals, templates and `+` of constants, `this.path` fields. */
@@ -730,12 +739,12 @@ class RouterGraph {
       const { inner } = this.unlessOf(expression, file);
       return this.describe(inner, file, 'route', inner === expression ? undefined : middlewareName(expression));
     });
-    const handlerFunction = event.handler && resolveFunction(this.modules, file, event.handler);
-    // Express runs every argument the same way: a last argument that is an auth or role middleware
+    const handlerFunction = event.handler && this.handlerOf(event.handler, file);
+    // Express runs every argument the same way: a last argument that is an authentication middleware
     // (`app.get('/api/Users', security.isAuthorized())`, the real handler mounted elsewhere) guards.
     if (event.handler && ts.isCallExpression(skipOuterExpressions(event.handler))) {
       const last = this.describe(event.handler, file, 'route');
-      if ((last.kind === 'auth' || last.kind === 'role') && last.strength === 'strong') routeMiddleware.push(last);
+      if (last.kind === 'auth' && last.strength === 'strong') routeMiddleware.push(last);
     }
     for (const method of event.methods) {
       for (const sub of event.paths) {
@@ -756,6 +765,22 @@ class RouterGraph {
         routes.push(definition);
       }
     }
+  }
+
+  /**
+   * The function that handles the request: what resolveFunction finds, else what a handler
+   * factory returns (`retrieveBasket()`, `utils.asyncHandler(retrieveBasket())`).
+   */
+  private handlerOf(expression: ts.Expression, file: ScannedSourceFile, depth = 0): ReturnType<typeof resolveFunction> {
+    const direct = resolveFunction(this.modules, file, expression);
+    if (direct || depth > 3) return direct;
+    const value = skipOuterExpressions(expression);
+    if (!ts.isCallExpression(value)) return undefined;
+    const factory = resolveFunction(this.modules, file, value.expression);
+    const returned = factory?.node.body && returnedFunction(factory.node.body);
+    if (factory && returned) return { file: factory.file, node: returned, name: factory.name };
+    const callArguments = value.arguments.filter((argument) => ts.isCallExpression(skipOuterExpressions(argument)));
+    return callArguments.length === 1 ? this.handlerOf(callArguments[0]!, file, depth + 1) : undefined;
   }
 
   private describe(expression: ts.Expression, file: ScannedSourceFile, scope: RouteMiddleware['scope'], displayName?: string): RouteMiddleware {
@@ -806,6 +831,20 @@ class RouterGraph {
     }
     return { inner: value.expression.expression, except };
   }
+}
+
+/** The function a factory body returns: `() => (req, res) => ...`, `{ return async function (req, res) {...} }`. */
+function returnedFunction(body: ts.ConciseBody): (ts.ArrowFunction | ts.FunctionExpression) | undefined {
+  if (!ts.isBlock(body)) {
+    const value = skipOuterExpressions(body);
+    return ts.isArrowFunction(value) || ts.isFunctionExpression(value) ? value : undefined;
+  }
+  for (const statement of body.statements) {
+    if (!ts.isReturnStatement(statement) || !statement.expression) continue;
+    const value = skipOuterExpressions(statement.expression);
+    if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) return value;
+  }
+  return undefined;
 }
 
 function applies(applied: AppliedMiddleware, path: string, method: HttpMethod): boolean {

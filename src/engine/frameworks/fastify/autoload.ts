@@ -76,6 +76,13 @@ function directorySegments(
   return undefined;
 }
 
+/** The folder the `dir` of autoload's options names, relative to the scan root. */
+export function autoloadOptionsDirectory(modules: ModuleIndex, file: ScannedSourceFile, optionsExpression: ts.Expression | undefined): string | undefined {
+  const options = objectLiteralOf(modules, file, optionsExpression);
+  const dirExpression = options && propertyValue(options.node, 'dir');
+  return dirExpression && autoloadDirectory(modules, options.file, dirExpression);
+}
+
 /**
  * The plugins `fastify.register(AutoLoad, options)` loads, in load order, with their prefixes:
  * folder names below `dir` (unless `dirNameRoutePrefix: false`), `_param` folders as `:param`
@@ -90,10 +97,8 @@ export function autoloadedPlugins(
   optionsExpression: ts.Expression | undefined,
 ): AutoloadedPlugin[] {
   const options = objectLiteralOf(modules, file, optionsExpression);
-  if (!options) return [];
-  const dirExpression = propertyValue(options.node, 'dir');
-  const directory = dirExpression && autoloadDirectory(modules, options.file, dirExpression);
-  if (directory === undefined) return [];
+  const directory = autoloadOptionsDirectory(modules, file, optionsExpression);
+  if (!options || directory === undefined) return [];
 
   const pluginOptions = objectLiteralOf(modules, options.file, propertyValue(options.node, 'options'));
   const prefixExpression = propertyValue(options.node, 'prefix') ?? (pluginOptions && propertyValue(pluginOptions.node, 'prefix'));

@@ -4,7 +4,7 @@ import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } 
 import { bindingValue, requiredModule, skipOuterExpressions } from '../../ast/module-index.js';
 import type { HttpMethod, RouteDefinition, RouteHandler, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
-import { AUTOLOAD_PACKAGES, autoloadedPlugins } from './autoload.js';
+import { AUTOLOAD_PACKAGES, autoloadedPlugins, autoloadOptionsDirectory } from './autoload.js';
 import { joinRoutePath, methodProperty, objectLiteralOf, propertyValue, staticString } from './static-values.js';
 
 /**
@@ -123,8 +123,8 @@ class FastifyRouteCollector {
         rootFiles.add(file);
         const context: PluginContext = { prefix: '', inheritedHookCount: 0, hooks: [], scope: 'global' };
         this.walkBody(file, root.scope, new Set([root.name]), context);
-        for (const other of this.candidateFiles) {
-          if (other === file) continue;
+        for (const other of this.context.sourceFiles) {
+          if (other === file || !other.text.includes(`${root.name}.`)) continue;
           const names = this.importedNamesOf(other, root.declaration);
           if (names.size > 0) this.walkBody(other, other.sourceFile.compilerNode, names, context);
         }
@@ -134,7 +134,7 @@ class FastifyRouteCollector {
     // harness, a serverless wrapper): the application's entry plugin. Treat each as a root.
     const registered = this.registeredElsewhere();
     for (const file of this.candidateFiles) {
-      if (rootFiles.has(file) || registered.files.has(file)) continue;
+      if (rootFiles.has(file) || registered.directories.some((directory) => file.path.startsWith(directory))) continue;
       const plugin = this.pluginOfModule(file);
       if (!plugin || registered.plugins.has(plugin.fn.node) || this.visitedPlugins.has(plugin.fn.node)) continue;
       if (!looksLikePluginBody(plugin.fn)) continue;
@@ -213,9 +213,9 @@ class FastifyRouteCollector {
   }
 
   /** What `register(...)` calls anywhere reach: plugin functions and autoloaded files are not roots. */
-  private registeredElsewhere(): { plugins: Set<ts.Node>; files: Set<ScannedSourceFile> } {
+  private registeredElsewhere(): { plugins: Set<ts.Node>; directories: string[] } {
     const plugins = new Set<ts.Node>();
-    const files = new Set<ScannedSourceFile>();
+    const directories: string[] = [];
     for (const file of this.candidateFiles) {
       if (!file.text.includes('register')) continue;
       const visit = (node: ts.Node): void => {
@@ -223,14 +223,16 @@ class FastifyRouteCollector {
           const target = this.pluginTarget(file, node.arguments[0]!);
           if (target?.kind === 'function') plugins.add(target.fn.node);
           if (target?.kind === 'package' && AUTOLOAD_PACKAGES.has(target.module)) {
-            for (const loaded of autoloadedPlugins(this.context.modules, this.context.sourceFiles, file, node.arguments[1])) files.add(loaded.file);
+            // Everything under an autoload folder is loaded by it (or is a helper it skips), never an entry point.
+            const directory = autoloadOptionsDirectory(this.context.modules, file, node.arguments[1]);
+            if (directory !== undefined) directories.push(directory === '' ? '' : `${directory}/`);
           }
         }
         ts.forEachChild(node, visit);
       };
       visit(file.sourceFile.compilerNode);
     }
-    return { plugins, files };
+    return { plugins, directories };
   }
 
   /** The default export of a module as a plugin function, unwrapping fastify-plugin. */
@@ -329,6 +331,12 @@ class FastifyRouteCollector {
       this.visit(node.expression.expression, state);
       if (this.handleInstanceCall(node, node.expression.name.text, state)) return;
       node.arguments.forEach((argument) => this.visit(argument, state));
+      return;
+    }
+    if (isFunctionLike(node) && node.parameters.some((parameter) => ts.isIdentifier(parameter.name) && state.instanceNames.has(parameter.name.text))) {
+      // A nested function whose parameter reuses the instance's name (`async function routes(app)`) is another plugin, not this instance.
+      const shadowed = new Set([...state.instanceNames].filter((name) => !node.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === name)));
+      ts.forEachChild(node, (child) => this.visit(child, { ...state, instanceNames: shadowed }));
       return;
     }
     ts.forEachChild(node, (child) => this.visit(child, state));

@@ -33,11 +33,28 @@ export interface GlobalProviders {
   pipes: EnhancerReference[];
 }
 
-/** What the modules say about routing: RouterModule prefixes per controller class, app-wide providers. */
+/** Which routes a `consumer.apply(...).forRoutes(...)` target selects: a controller class, or a path (and method). */
+export interface MiddlewareTarget {
+  controller?: ts.Node;
+  matches?: (routePath: string) => boolean;
+  method?: string;
+}
+
+/** A `consumer.apply(A, B).exclude(...).forRoutes(...)` chain in a module's `configure`. */
+export interface MiddlewareBinding {
+  middleware: EnhancerReference[];
+  targets: MiddlewareTarget[];
+  exclusions: MiddlewareTarget[];
+  /** `forRoutes('*')`: every route of the app. */
+  everyRoute: boolean;
+}
+
+/** What the modules say about routing: RouterModule prefixes per controller class, app-wide providers, Nest middleware. */
 export interface ModuleFacts {
   /** Controller class -> the RouterModule path of the module that declares it. */
   controllerPrefixes: Map<ts.Node, string>;
   providers: GlobalProviders;
+  middleware: MiddlewareBinding[];
 }
 
 const BOOTSTRAP_CALLS = new Set(['setGlobalPrefix', 'enableVersioning', 'useGlobalGuards', 'useGlobalPipes', 'useGlobalInterceptors']);
@@ -144,10 +161,12 @@ export function readModules(modules: ModuleIndex, sourceFiles: readonly ScannedS
   const controllersOfModule = new Map<ts.Node, ts.Node[]>();
   const routerTrees: Array<{ element: ts.Expression; file: ScannedSourceFile }> = [];
   const providers: GlobalProviders = { guards: [], interceptors: [], pipes: [] };
+  const middleware: MiddlewareBinding[] = [];
   for (const file of sourceFiles) {
     if (!file.text.includes('@Module')) continue;
     for (const statement of file.sourceFile.compilerNode.statements) {
       if (!ts.isClassDeclaration(statement)) continue;
+      if (file.text.includes('forRoutes')) middleware.push(...readMiddlewareBindings(modules, file, statement));
       const decorator = ts.getDecorators(statement)?.find((candidate) => isNestDecorator(modules, file, candidate, MODULE_DECORATOR));
       const metadata = decorator && ts.isCallExpression(decorator.expression) ? decorator.expression.arguments[0] : undefined;
       if (!metadata || !ts.isObjectLiteralExpression(metadata)) continue;
@@ -172,7 +191,61 @@ export function readModules(modules: ModuleIndex, sourceFiles: readonly ScannedS
   for (const [moduleNode, prefix] of modulePrefixes) {
     for (const controller of controllersOfModule.get(moduleNode) ?? []) controllerPrefixes.set(controller, prefix);
   }
-  return { controllerPrefixes, providers };
+  return { controllerPrefixes, providers, middleware };
+}
+
+/** The `consumer.apply(...)...forRoutes(...)` chains of a module class's `configure(consumer)`. */
+function readMiddlewareBindings(modules: ModuleIndex, file: ScannedSourceFile, moduleClass: ts.ClassDeclaration): MiddlewareBinding[] {
+  const bindings: MiddlewareBinding[] = [];
+  const configure = moduleClass.members.find((member) => ts.isMethodDeclaration(member) && member.name.getText() === 'configure');
+  if (!configure) return bindings;
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'forRoutes') {
+      const binding: MiddlewareBinding = { middleware: [], targets: [], exclusions: [], everyRoute: false };
+      for (const target of node.arguments) readMiddlewareTarget(modules, file, target, binding.targets, binding);
+      // Walk the chain back: .exclude(...) and .apply(...) calls before forRoutes.
+      for (let link: ts.Expression = node.expression.expression; ts.isCallExpression(link) && ts.isPropertyAccessExpression(link.expression); link = link.expression.expression) {
+        const name = link.expression.name.text;
+        if (name === 'apply') binding.middleware.push(...link.arguments.map((expression) => ({ expression, file })));
+        else if (name === 'exclude') for (const target of link.arguments) readMiddlewareTarget(modules, file, target, binding.exclusions);
+      }
+      if (binding.middleware.length > 0) bindings.push(binding);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(configure);
+  return bindings;
+}
+
+function readMiddlewareTarget(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, targets: MiddlewareTarget[], binding?: MiddlewareBinding): void {
+  const value = skipOuterExpressions(expression);
+  if (ts.isObjectLiteralExpression(value)) {
+    const pathExpression = objectProperty(value, 'path');
+    const methodExpression = objectProperty(value, 'method');
+    const method = methodExpression && ts.isPropertyAccessExpression(methodExpression) && methodExpression.name.text !== 'ALL' ? methodExpression.name.text : undefined;
+    for (const pattern of (pathExpression && staticStrings(modules, file, pathExpression)) ?? []) {
+      targets.push({ matches: pathPatternMatcher(pattern), ...(method ? { method } : {}) });
+    }
+    return;
+  }
+  const strings = staticStrings(modules, file, value);
+  if (strings) {
+    for (const pattern of strings) {
+      if (binding && /^\/?(?:\*|\(\.\*\)|\{\*\w*\}|\*\w+)$/.test(pattern)) binding.everyRoute = true;
+      else targets.push({ matches: pathPatternMatcher(pattern) });
+    }
+    return;
+  }
+  const controller = classDeclarationOf(modules, file, value);
+  if (controller) targets.push({ controller });
+}
+
+/** Whether a `forRoutes`/`exclude` target selects a route of `controller` at `bare` path (without global prefix and version). */
+export function targetSelects(target: MiddlewareTarget, controller: ts.Node, bare: string, fullPath: string, method: string): boolean {
+  if (target.controller) return target.controller === controller;
+  if (target.method && target.method !== method) return false;
+  return target.matches !== undefined && (target.matches(bare) || target.matches(fullPath));
 }
 
 /** `{ path: 'admin', module: AdminModule, children: [{ path: 'users', module: UsersModule }, BillingModule] }`. */

@@ -38,6 +38,14 @@ export interface DecoratorEffects {
 
 const MAX_DEPTH = 5;
 const NEST_COMMON = '@nestjs/common';
+/**
+ * When the public marker comes from a package outside the scan (`import { Public } from '@org/common'`)
+ * neither its SetMetadata nor its key can be read; a decorator with one of these names and a guard
+ * reading a key named like PUBLIC_METHOD_METADATA are matched by name instead.
+ */
+const PUBLIC_DECORATOR_NAME = /^(?:Public|IsPublic|PublicRoute|PublicEndpoint|AllowAnonymous|Anonymous|SkipAuth|NoAuth|SkipJwt)$/;
+const PUBLIC_KEY_NAME = /public|anonymous|skip_?auth|no_?auth/i;
+const PUBLIC_BY_NAME = 'public-by-name';
 
 /** The name a decorator is called by and where it comes from: `Get` from @nestjs/common. */
 export function decoratorOrigin(modules: ModuleIndex, file: ScannedSourceFile, decorator: ts.Decorator): { module?: string; name: string; call?: ts.CallExpression } | undefined {
@@ -64,9 +72,10 @@ export function readDecoratorEffects(modules: ModuleIndex, file: ScannedSourceFi
   const effects: DecoratorEffects = { guards: [], interceptors: [], pipes: [], metadata: [] };
   const decorators = [...(ts.getDecorators(node) ?? [])].reverse();
   for (const decorator of decorators) {
-    const label = `@${middlewareName(decorator.expression)}`;
-    const { line } = nodePosition(decorator);
-    expand(modules, file, decorator.expression, effects, { label, file: file.path, line }, undefined, 0);
+    // Most decorators are documentation (@ApiResponse({...})): skip them before any text is built.
+    const callee = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
+    if (ts.isIdentifier(callee) && DOCUMENTATION_DECORATOR.test(callee.text)) continue;
+    expand(modules, file, decorator.expression, effects, lazySite(file, decorator), undefined, 0);
   }
   return effects;
 }
@@ -75,6 +84,25 @@ interface DecoratorSite {
   label: string;
   file: string;
   line: number;
+}
+
+const DOCUMENTATION_DECORATOR = /^(?:Api[A-Z]\w*|HttpCode|Header|Redirect|Render|SerializeOptions)$/;
+
+/** Where a decorator is written, computed only when a metadata mark needs it. */
+function lazySite(file: ScannedSourceFile, decorator: ts.Decorator): DecoratorSite {
+  let position: DecoratorSite | undefined;
+  const site = () => (position ??= { label: `@${middlewareName(decorator.expression)}`, file: file.path, line: nodePosition(decorator).line });
+  return {
+    get label() {
+      return site().label;
+    },
+    get file() {
+      return file.path;
+    },
+    get line() {
+      return site().line;
+    },
+  };
 }
 
 /** The arguments a custom decorator was called with, by parameter name, for `SetMetadata(KEY, roles)` inside it. */
@@ -117,6 +145,8 @@ function expand(
       const first = args[0] && skipOuterExpressions(args[0]);
       // `@SkipThrottle({ default: false })` re-enables the limiter.
       effects.skipThrottle = !(first && ts.isObjectLiteralExpression(first) && /:\s*false\b/.test(first.getText()));
+    } else if (PUBLIC_DECORATOR_NAME.test(name)) {
+      effects.metadata.push({ key: PUBLIC_BY_NAME, flag: true, values: [], ...site });
     }
     return;
   }
@@ -213,6 +243,7 @@ export class MetadataReads {
       ts.forEachChild(child, visit);
     };
     ts.forEachChild(node, visit);
+    if ([...keys].some((key) => PUBLIC_KEY_NAME.test(key))) keys.add(PUBLIC_BY_NAME);
     this.cache.set(node, keys);
     return keys;
   }

@@ -1,11 +1,11 @@
 import { ts } from 'ts-morph';
 import type { ScannedSourceFile } from '../../../types.js';
-import { nodePosition } from '../../ast/functions.js';
+import { nodePosition, resolveFunction } from '../../ast/functions.js';
 import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
 import { guardClassOf, lifecycleMethodOf, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
 import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
-import { bootstrapFor, placeholderFor, readBootstraps, readModules, type Bootstrap, type GlobalProviders } from './application.js';
+import { bootstrapFor, placeholderFor, readBootstraps, readModules, targetSelects, type Bootstrap, type MiddlewareBinding, type ModuleFacts } from './application.js';
 import { decoratorOrigin, MetadataReads, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
 import { joinPaths, objectProperty, staticStrings } from './values.js';
 
@@ -35,6 +35,8 @@ interface GlobalEnhancers {
   guards: EnhancerReference[];
   interceptors: EnhancerReference[];
   pipes: EnhancerReference[];
+  /** `consumer.apply(...).forRoutes(...)` in module `configure` methods: runs before any guard. */
+  middleware: MiddlewareBinding[];
 }
 
 /**
@@ -51,7 +53,7 @@ function discoverNestRoutes(context: AdapterContext): RouteDefinition[] {
     const bootstrap = bootstrapFor(bootstraps, filePath);
     let found = globals.get(bootstrap);
     if (!found) {
-      found = globalEnhancers(bootstrap, bootstraps, moduleFacts.providers);
+      found = globalEnhancers(bootstrap, bootstraps, moduleFacts);
       globals.set(bootstrap, found);
     }
     return found;
@@ -71,12 +73,14 @@ function discoverNestRoutes(context: AdapterContext): RouteDefinition[] {
 }
 
 /** APP_* providers count for the app whose folder holds them; ones outside every app folder (shared libraries) count everywhere. */
-function globalEnhancers(bootstrap: Bootstrap | undefined, bootstraps: readonly Bootstrap[], providers: GlobalProviders): GlobalEnhancers {
+function globalEnhancers(bootstrap: Bootstrap | undefined, bootstraps: readonly Bootstrap[], moduleFacts: ModuleFacts): GlobalEnhancers {
   const belongs = (reference: EnhancerReference) => {
     const owner = bootstrapFor(bootstraps, reference.file.path);
     return owner === undefined || owner === bootstrap || bootstraps.length <= 1;
   };
+  const { providers } = moduleFacts;
   return {
+    middleware: moduleFacts.middleware.filter((binding) => binding.middleware.every(belongs)),
     ...(bootstrap ? { bootstrap } : {}),
     guards: [...(bootstrap?.guards ?? []), ...providers.guards.filter(belongs)],
     interceptors: [...(bootstrap?.interceptors ?? []), ...providers.interceptors.filter(belongs)],
@@ -92,6 +96,8 @@ interface ControllerOptions {
 
 class ControllerDiscovery {
   private readonly metadataReads: MetadataReads;
+  /** App-wide enhancers appear on every route: describe each once, hand out copies. */
+  private readonly described = new Map<ts.Node, Map<RouteMiddleware['scope'], RouteMiddleware>>();
 
   constructor(
     private readonly modules: ModuleIndex,
@@ -141,16 +147,18 @@ class ControllerDiscovery {
           for (const methodPath of methodPaths) {
             const bare = joinPaths(modulePrefix, controllerPath, methodPath);
             for (const version of versions) {
+              const fullPath = joinPaths(this.globalPrefix(globals.bootstrap, bare, httpMethod), version, bare);
+              const nestMiddleware = this.nestMiddlewareOf(globals.middleware, node, bare, fullPath, httpMethod);
               routes.push({
                 framework: 'nestjs',
                 method: httpMethod,
-                path: joinPaths(this.globalPrefix(globals.bootstrap, bare, httpMethod), version, bare),
+                path: fullPath,
                 file: methodFile.path,
                 line: position.line,
                 column: position.column,
                 handler,
                 ...middleware,
-                middleware: middleware.middleware.map((entry) => ({ ...entry })),
+                middleware: [...nestMiddleware, ...middleware.middleware.map((entry) => ({ ...entry }))],
               });
             }
           }
@@ -174,9 +182,29 @@ class ControllerDiscovery {
         methods.push({ method: member, file: current.file });
       }
       const base: ts.Expression | undefined = current.node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-      current = base ? guardClassOf(this.modules, current.file, base) : undefined;
+      current = base ? guardClassOf(this.modules, current.file, base) ?? mixinClass(this.modules, current.file, base) : undefined;
     }
     return methods;
+  }
+
+  private describe(reference: EnhancerReference, scope: RouteMiddleware['scope']): RouteMiddleware {
+    let byScope = this.described.get(reference.expression);
+    if (!byScope) this.described.set(reference.expression, (byScope = new Map()));
+    let middleware = byScope.get(scope);
+    if (!middleware) byScope.set(scope, (middleware = this.classifier.describe(reference.expression, reference.file, scope)));
+    return { ...middleware };
+  }
+
+  /** Nest middleware bound to this route with `forRoutes`, minus `exclude`, in registration order. */
+  private nestMiddlewareOf(bindings: readonly MiddlewareBinding[], controller: ts.Node, bare: string, fullPath: string, method: HttpMethod): RouteMiddleware[] {
+    const applied: RouteMiddleware[] = [];
+    for (const binding of bindings) {
+      const selected = binding.everyRoute || binding.targets.some((target) => targetSelects(target, controller, bare, fullPath, method));
+      if (!selected || binding.exclusions.some((target) => targetSelects(target, controller, bare, fullPath, method))) continue;
+      const scope = binding.everyRoute ? 'global' : 'router';
+      applied.push(...binding.middleware.map((reference) => this.describe(reference, scope)));
+    }
+    return applied;
   }
 
   private pathsOf(file: ScannedSourceFile, expression: ts.Expression): string[] {
@@ -209,7 +237,7 @@ class ControllerDiscovery {
     method: ts.MethodDeclaration,
   ): Pick<RouteDefinition, 'middleware' | 'declaredPublic'> {
     const describe = (references: readonly EnhancerReference[], scope: RouteMiddleware['scope']) =>
-      references.map((reference) => ({ reference, middleware: this.classifier.describe(reference.expression, reference.file, scope) }));
+      references.map((reference) => ({ reference, middleware: this.describe(reference, scope) }));
     const guards = [...describe(globals.guards, 'global'), ...describe(classEffects.guards, 'router'), ...describe(methodEffects.guards, 'route')];
     const metadata = mergeMetadata(classEffects.metadata, methodEffects.metadata);
     const skipThrottle = methodEffects.skipThrottle ?? classEffects.skipThrottle ?? false;
@@ -251,11 +279,34 @@ class ControllerDiscovery {
       ...describe(parameterPipes(this.modules, methodFile, method), 'route').map((entry) => entry.middleware),
     );
     const result: Pick<RouteDefinition, 'middleware' | 'declaredPublic'> = { middleware: kept };
-    if (publicMark && !kept.some((entry) => entry.kind === 'auth' || entry.kind === 'role')) {
+    // Skipping the global guard is public by design only when nothing else might authenticate: an
+    // opaque guard or interceptor left on the route is probably what replaces it.
+    if (publicMark && !kept.some((entry) => entry.kind === 'auth' || entry.kind === 'role' || entry.opaque)) {
       result.declaredPublic = `${publicMark.mark.label} (${publicMark.mark.file}:${publicMark.mark.line}) honoured by ${publicMark.guard}`;
     }
     return result;
   }
+}
+
+/**
+ * The class a mixin factory returns: `class TagController extends CrudFactory(TagQueryDTO)` where
+ * `function CrudFactory() { class BaseCrudController { @Get() ... } return BaseCrudController; }`.
+ */
+function mixinClass(modules: ModuleIndex, file: ScannedSourceFile, base: ts.Expression): { file: ScannedSourceFile; node: ts.ClassLikeDeclaration } | undefined {
+  const call = skipOuterExpressions(base);
+  if (!ts.isCallExpression(call)) return undefined;
+  const factory = resolveFunction(modules, file, call.expression);
+  const body = factory?.node.body;
+  if (!factory || !body || !ts.isBlock(body)) return undefined;
+  for (const statement of [...body.statements].reverse()) {
+    if (!ts.isReturnStatement(statement) || !statement.expression) continue;
+    const returned = skipOuterExpressions(statement.expression);
+    if (ts.isClassExpression(returned)) return { file: factory.file, node: returned };
+    if (!ts.isIdentifier(returned)) return undefined;
+    const declared = body.statements.find((candidate): candidate is ts.ClassDeclaration => ts.isClassDeclaration(candidate) && candidate.name?.text === returned.text);
+    return declared ? { file: factory.file, node: declared } : undefined;
+  }
+  return undefined;
 }
 
 /** Handler metadata overrides controller metadata with the same key (Reflector.getAllAndOverride). */

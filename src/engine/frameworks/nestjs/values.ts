@@ -45,6 +45,8 @@ export function staticStrings(modules: ModuleIndex, file: ScannedSourceFile, exp
     return undefined;
   }
   if (ts.isIdentifier(value)) {
+    const local = localConstInitializer(value);
+    if (local) return staticStrings(modules, file, local, depth + 1);
     const binding = modules.resolveName(file, value.text);
     if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node)) return undefined;
     const initializer = bindingValue(binding);
@@ -52,6 +54,20 @@ export function staticStrings(modules: ModuleIndex, file: ScannedSourceFile, exp
   }
   if (ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression)) {
     return memberString(modules, file, value.expression.text, value.name.text, depth);
+  }
+  return undefined;
+}
+
+/** `const globalPrefix = 'api'` declared in a block around the use (bootstrap functions keep their settings local). */
+function localConstInitializer(identifier: ts.Identifier): ts.Expression | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope && !ts.isSourceFile(scope); scope = scope.parent) {
+    if (!ts.isBlock(scope)) continue;
+    for (const statement of scope.statements) {
+      if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text && declaration.initializer) return declaration.initializer;
+      }
+    }
   }
   return undefined;
 }

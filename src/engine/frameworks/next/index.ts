@@ -1,13 +1,13 @@
 import { ts } from 'ts-morph';
 import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition } from '../../ast/functions.js';
-import { type ModuleIndex } from '../../ast/module-index.js';
+import { skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
 import { middlewareName } from '../../routes/classify-middleware.js';
 import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { NextPackageFinder, type FileRoute } from './file-routes.js';
 import { appRouterExports, methodsFromBranches, pagesDefaultExport, unwrapHandler, type ExportedHandler, type UnwrappedHandler } from './handlers.js';
-import { isMiddlewareFileOf, isNextAuthDeclaration, readNextMiddleware, type NextMiddleware } from './middleware-file.js';
+import { isMiddlewareFileOf, isNextAuthBinding, readNextMiddleware, type NextMiddleware } from './middleware-file.js';
 
 /**
  * Next.js routes come from the file system: App Router `app/**\/route.ts` exports named after
@@ -97,11 +97,17 @@ function describeWrapper(call: ts.CallExpression, file: ScannedSourceFile, conte
     const { line } = nodePosition(call);
     return { name, file: file.path, line, kind: 'other', strength: 'strong', evidence: 'next-auth auth() wrapper attaches req.auth; the handler must reject', scope: 'route' };
   }
-  return context.middleware.describe(call, file, 'route', name);
+  const described = context.middleware.describe(call, file, 'route', name);
+  const callee = skipOuterExpressions(call.expression);
+  const binding = ts.isIdentifier(callee) ? context.modules.resolveName(file, callee.text) : undefined;
+  if (binding?.kind === 'external' && described.kind === 'other' && !described.evidence.startsWith(binding.module)) {
+    // The classifier fell through to the wrapped handler's body; the wrapper itself is a package we do not know.
+    return { ...described, strength: 'name-only', evidence: `${name} from ${binding.module}: could not see what it checks`, opaque: true };
+  }
+  return described;
 }
 
 function isNextAuthAuth(callee: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex): boolean {
   if (!ts.isIdentifier(callee)) return false;
-  const binding = modules.resolveName(file, callee.text);
-  return binding?.kind === 'declaration' && isNextAuthDeclaration(binding.node, binding.file, modules);
+  return isNextAuthBinding(modules.resolveName(file, callee.text), file, modules);
 }

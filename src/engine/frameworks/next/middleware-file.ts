@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ScannedSourceFile } from '../../../types.js';
 import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } from '../../ast/functions.js';
-import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { bindingValue, propertyNameText, skipOuterExpressions, type Binding, type ModuleIndex } from '../../ast/module-index.js';
 import { classifyBody, middlewareName, type MiddlewareClassification } from '../../routes/classify-middleware.js';
 import type { RouteMiddleware } from '../../routes/route.js';
 import type { AdapterContext } from '../adapter.js';
@@ -88,11 +88,11 @@ function middlewareExport(file: ScannedSourceFile, modules: ModuleIndex): Middle
         const name = element.name.text;
         if (name !== 'default' && name !== 'middleware' && name !== 'proxy') continue;
         const binding = modules.resolveExport(file, name);
+        if (isNextAuthBinding(binding, file, modules)) return { node: element, external: { module: 'next-auth', importedName: 'auth' }, file };
         if (binding?.kind === 'external') return { node: element, external: { module: binding.module, importedName: binding.importedName }, file };
         if (binding?.kind !== 'declaration') return { node: element, file };
         const target = bindingValue(binding);
         if (target && ts.isFunctionDeclaration(target)) return { node: element, declaration: { file: binding.file, node: target, name: target.name?.text ?? name }, file };
-        if (isNextAuthDeclaration(binding.node, binding.file, modules)) return { node: element, external: { module: 'next-auth', importedName: 'auth' }, file };
         if (target && ts.isExpression(target)) return { node: element, expression: target, file: binding.file };
         return { node: element, file };
       }
@@ -114,7 +114,7 @@ function judgeMiddleware(exported: MiddlewareExport, middlewareFile: ScannedSour
   const { modules } = context;
   if (exported.external) {
     const { module, importedName } = exported.external;
-    if (module === 'next-auth/middleware' || module === 'next-auth' && importedName === 'auth') return { name: `${module} ${importedName}`, classification: NEXT_AUTH_MIDDLEWARE };
+    if (module === 'next-auth/middleware' || module === 'next-auth' && importedName === 'auth') return { name: module === 'next-auth' ? importedName : module, classification: NEXT_AUTH_MIDDLEWARE };
     if (CLERK_MODULES.has(module) && importedName === 'authMiddleware') return { name: 'authMiddleware', classification: clerkAuthMiddleware() };
     return undefined; // a package's middleware we cannot see: it says nothing about these routes
   }
@@ -128,7 +128,7 @@ function judgeMiddleware(exported: MiddlewareExport, middlewareFile: ScannedSour
   }
   if (ts.isIdentifier(value)) {
     const binding = modules.resolveName(file, value.text);
-    if (binding?.kind === 'declaration' && isNextAuthDeclaration(binding.node, binding.file, modules)) return { name: value.text, classification: NEXT_AUTH_MIDDLEWARE };
+    if (isNextAuthBinding(binding, file, modules)) return { name: value.text, classification: NEXT_AUTH_MIDDLEWARE };
     const fn = resolveFunction(modules, file, value);
     return fn && judgeFunction(fn, modules);
   }
@@ -144,7 +144,7 @@ function judgeMiddleware(exported: MiddlewareExport, middlewareFile: ScannedSour
         return { name: calleeName, classification: clerkAuthMiddleware(), protects: clerkPublicRoutes(value, file, modules) };
       }
     }
-    if (binding?.kind === 'declaration' && isNextAuthDeclaration(binding.node, binding.file, modules)) {
+    if (isNextAuthBinding(binding, file, modules)) {
       // NextAuth v5 `auth(req => ...)` as middleware: its `authorized` callback or the body rejects.
       return { name: calleeName, classification: NEXT_AUTH_MIDDLEWARE };
     }
@@ -382,10 +382,29 @@ function localInitializer(file: ScannedSourceFile, name: string): ts.Expression 
 }
 
 /**
- * `const { auth, handlers } = NextAuth(config)` (next-auth v5): the `auth` it hands out. Also an
- * `auth` imported from an `@/auth`-style module we could not resolve.
+ * Whether a name is the `auth` NextAuth v5 hands out (`export const { handlers, auth } = NextAuth(config)`),
+ * followed through imports. The module index does not follow destructured exports, so an import of
+ * one arrives here as "external" and is looked up in the file it names.
  */
-export function isNextAuthDeclaration(node: ts.Node, file: ScannedSourceFile, modules: ModuleIndex): boolean {
+export function isNextAuthBinding(binding: Binding | undefined, fromFile: ScannedSourceFile, modules: ModuleIndex): boolean {
+  if (binding?.kind === 'declaration') return isNextAuthDeclaration(binding.node, binding.file, modules);
+  if (binding?.kind !== 'external') return false;
+  const target = modules.resolveImport(fromFile, binding.module);
+  if (!target) return false;
+  for (const statement of target.sourceFile.compilerNode.statements) {
+    if (!ts.isVariableStatement(statement) || !isExported(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (ts.isObjectBindingPattern(declaration.name) && bindsName(declaration.name, binding.importedName) && isNextAuthDeclaration(declaration, target, modules)) return true;
+    }
+  }
+  return false;
+}
+
+function bindsName(pattern: ts.ObjectBindingPattern, name: string): boolean {
+  return pattern.elements.some((element) => (ts.isIdentifier(element.name) ? element.name.text === name : ts.isObjectBindingPattern(element.name) && bindsName(element.name, name)));
+}
+
+function isNextAuthDeclaration(node: ts.Node, file: ScannedSourceFile, modules: ModuleIndex): boolean {
   if (!ts.isVariableDeclaration(node) || !node.initializer) return false;
   const init = skipOuterExpressions(node.initializer);
   if (!ts.isCallExpression(init)) return false;

@@ -1,0 +1,250 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expressAdapter } from '../../src/engine/frameworks/express/index.js';
+import type { Route } from '../../src/engine/routes/route.js';
+import { makeProject } from '../helpers/cli.js';
+import { inventory, loadRoutes } from '../helpers/routes.js';
+
+const APP = path.resolve('fixtures/apps/express');
+
+function route(routes: readonly Route[], id: string): Route {
+  const found = routes.find((candidate) => candidate.id === id);
+  if (!found) throw new Error(`no route ${id} in ${routes.map((r) => r.id).join(', ')}`);
+  return found;
+}
+
+const middlewareOf = (found: Route) => found.middleware.map((m) => `${m.name} ${m.kind}/${m.scope}`);
+
+const EXPRESS_PACKAGE = JSON.stringify({ dependencies: { express: '^4.19.2' } });
+
+describe('express adapter: fixture app', () => {
+  const routes = loadRoutes(APP, [expressAdapter]);
+
+  it('finds the full inventory with mount prefixes across files', () => {
+    expect(inventory(routes)).toEqual([
+      { method: 'GET', path: '/health', file: 'src/app.ts', line: 18, auth: 'public' },
+      { method: 'GET', path: '/partners/feed', file: 'src/app.ts', line: 23, auth: 'unknown' },
+      { method: 'POST', path: '/webhooks/stripe', file: 'src/app.ts', line: 24, auth: 'public' },
+      { method: 'GET', path: '/files/:name', file: 'src/legacy/files.js', line: 6, auth: 'public' },
+      { method: 'GET', path: '/legacy/profile', file: 'src/legacy/register.ts', line: 5, auth: 'authenticated' },
+      { method: 'GET', path: '/admin/users', file: 'src/routes/admin.routes.ts', line: 6, auth: 'authenticated' },
+      { method: 'PUT', path: '/admin/feature-flags/:flag', file: 'src/routes/admin.routes.ts', line: 7, auth: 'authenticated' },
+      { method: 'POST', path: '/auth/login', file: 'src/routes/auth.routes.ts', line: 7, auth: 'public' },
+      { method: 'POST', path: '/auth/register', file: 'src/routes/auth.routes.ts', line: 8, auth: 'public' },
+      { method: 'POST', path: '/auth/password-reset', file: 'src/routes/auth.routes.ts', line: 9, auth: 'public' },
+      { method: 'GET', path: '/v1/catalog/products', file: 'src/routes/catalog.routes.ts', line: 6, auth: 'public' },
+      { method: 'GET', path: '/v2/catalog/products', file: 'src/routes/catalog.routes.ts', line: 6, auth: 'public' },
+      { method: 'GET', path: '/v1/catalog/products/:sku', file: 'src/routes/catalog.routes.ts', line: 7, auth: 'public' },
+      { method: 'GET', path: '/v2/catalog/products/:sku', file: 'src/routes/catalog.routes.ts', line: 7, auth: 'public' },
+      { method: 'GET', path: '/internal/queue-depth', file: 'src/routes/internal.routes.ts', line: 6, auth: 'public' },
+      { method: 'GET', path: '/api/orders', file: 'src/routes/orders.routes.ts', line: 8, auth: 'authenticated' },
+      { method: 'POST', path: '/api/orders', file: 'src/routes/orders.routes.ts', line: 9, auth: 'authenticated' },
+      { method: 'GET', path: '/api/orders/:id', file: 'src/routes/orders.routes.ts', line: 10, auth: 'authenticated' },
+      { method: 'GET', path: '/api/orders/:id/items', file: 'src/routes/orders.routes.ts', line: 11, auth: 'authenticated' },
+      { method: 'POST', path: '/api/orders/:id/items', file: 'src/routes/orders.routes.ts', line: 11, auth: 'authenticated' },
+      { method: 'DELETE', path: '/api/orders/:id', file: 'src/routes/orders.routes.ts', line: 15, auth: 'authenticated' },
+      { method: 'GET', path: '/api/reports/revenue', file: 'src/routes/reports.routes.ts', line: 5, auth: 'authenticated' },
+      { method: 'GET', path: '/api/users/me', file: 'src/routes/users.routes.ts', line: 9, auth: 'authenticated' },
+      { method: 'PATCH', path: '/api/users/me', file: 'src/routes/users.routes.ts', line: 11, auth: 'authenticated' },
+      { method: 'GET', path: '/api/users/:id', file: 'src/routes/users.routes.ts', line: 13, auth: 'authenticated' },
+    ]);
+    expect(routes.every((r) => r.framework === 'express')).toBe(true);
+  });
+
+  it('lists middleware in execution order: global, mount, router use, route', () => {
+    expect(middlewareOf(route(routes, 'GET /api/users/:id'))).toEqual([
+      'helmet() other/global',
+      'express.json() other/global',
+      'requireAuth auth/router',
+      'auditLog other/router',
+      "requireRole('admin', 'support') role/router",
+    ]);
+    expect(middlewareOf(route(routes, 'DELETE /api/orders/:id'))).toEqual([
+      'helmet() other/global',
+      'express.json() other/global',
+      'requireAuth auth/router',
+      "requireRole('admin') role/route",
+    ]);
+    expect(route(routes, 'DELETE /api/orders/:id').middleware.at(-1)?.roles).toEqual(['admin']);
+    expect(middlewareOf(route(routes, 'POST /auth/login'))).toEqual(['helmet() other/global', 'express.json() other/global', 'loginLimiter rate-limit/route']);
+    expect(route(routes, 'POST /auth/login').middleware.at(-1)?.strength).toBe('strong');
+  });
+
+  it('applies router.use only to the routes registered after it', () => {
+    expect(middlewareOf(route(routes, 'GET /api/users/me'))).not.toContain('auditLog other/router');
+    expect(middlewareOf(route(routes, 'PATCH /api/users/me'))).toContain('auditLog other/router');
+    // router.use('/:id', requireRole(...)) is scoped to its path: /me is not under it.
+    expect(route(routes, 'PATCH /api/users/me').middleware.some((m) => m.kind === 'role')).toBe(false);
+  });
+
+  it('resolves handlers across files: imported functions, controller methods, wrapped handlers', () => {
+    const handlers = Object.fromEntries(routes.map((r) => [`${r.id} ${r.line}`, r.handler && `${r.handler.name} ${r.handler.file}:${r.handler.line}`]));
+    expect(handlers).toMatchObject({
+      'POST /webhooks/stripe 24': 'handleStripeWebhook src/routes/webhooks.ts:4',
+      'GET /api/orders 8': 'OrdersController.list src/controllers/orders.controller.ts:5',
+      'GET /api/orders/:id 10': 'getOrder src/controllers/orders.controller.ts:19',
+      'POST /api/orders/:id/items 11': 'addItem src/controllers/orders.controller.ts:31',
+      'DELETE /api/orders/:id 15': 'OrdersController.remove src/controllers/orders.controller.ts:9',
+      'GET /api/users/me 9': 'UsersController.me src/controllers/users.controller.ts:5',
+      'PATCH /api/users/me 11': 'UsersController.updateMe src/controllers/users.controller.ts:9',
+      'GET /api/users/:id 13': 'UsersController.get src/controllers/users.controller.ts:13',
+      'GET /admin/users 6': 'listAllUsers src/controllers/admin.controller.ts:3',
+    });
+  });
+
+  it('reads the principal and the in-handler check of a route set up by a function the app is passed to', () => {
+    const profile = route(routes, 'GET /legacy/profile');
+    expect(profile.principal).toEqual(['req.user']);
+    expect(profile.authEvidence[0]).toMatch(/reads req\.user and rejects/);
+    expect(middlewareOf(profile)).toEqual(['helmet() other/global', 'express.json() other/global']);
+  });
+
+  it('marks the middleware of an unknown package as opaque', () => {
+    const feed = route(routes, 'GET /partners/feed');
+    expect(feed.middleware.at(-1)).toMatchObject({ name: "edgeShield({ zone: 'partners' })", opaque: true, scope: 'route' });
+  });
+});
+
+describe('express adapter: tricky cases', () => {
+  it('keeps middleware order: a global use after a route does not apply to it', () => {
+    const dir = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'src/app.ts': [
+        "import express from 'express';",
+        "import { requireAuth } from './auth';",
+        'const app = express();',
+        "app.get('/before', (req, res) => res.send('open'));",
+        'app.use(requireAuth);',
+        "app.get('/after', (req, res) => res.send(req.user));",
+        '',
+      ].join('\n'),
+      'src/auth.ts': [
+        "import jwt from 'jsonwebtoken';",
+        'export function requireAuth(req: any, res: any, next: any) {',
+        "  try { req.user = jwt.verify(req.headers.authorization, 'k'); next(); } catch { res.status(401).end(); }",
+        '}',
+        '',
+      ].join('\n'),
+    });
+    expect(inventory(loadRoutes(dir, [expressAdapter]))).toEqual([
+      { method: 'GET', path: '/before', file: 'src/app.ts', line: 4, auth: 'public' },
+      { method: 'GET', path: '/after', file: 'src/app.ts', line: 6, auth: 'authenticated' },
+    ]);
+  });
+
+  it('handles CommonJS require, app.all, arrays of paths, constant prefixes and express-jwt unless', () => {
+    const dir = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'server.js': [
+        "const express = require('express');",
+        "const { expressjwt } = require('express-jwt');",
+        "const API = '/api/v2';",
+        'const app = express();',
+        "app.use(expressjwt({ secret: 'x', algorithms: ['HS256'] }).unless({ path: ['/api/v2/login', { url: '/api/v2/status', methods: ['GET'] }] }));",
+        "app.use(API, require('./routes'));",
+        "app.all(['/ping', '/pong'], (req, res) => res.end());",
+        '',
+      ].join('\n'),
+      'routes.js': [
+        "const router = require('express').Router();",
+        "router.post('/login', (req, res) => res.end());",
+        "router.get('/status', (req, res) => res.end());",
+        "router.post('/status', (req, res) => res.end());",
+        'module.exports = router;',
+        '',
+      ].join('\n'),
+    });
+    expect(inventory(loadRoutes(dir, [expressAdapter]))).toEqual([
+      { method: 'POST', path: '/api/v2/login', file: 'routes.js', line: 2, auth: 'public' },
+      { method: 'GET', path: '/api/v2/status', file: 'routes.js', line: 3, auth: 'public' },
+      { method: 'POST', path: '/api/v2/status', file: 'routes.js', line: 4, auth: 'authenticated' },
+      { method: 'ALL', path: '/ping', file: 'server.js', line: 7, auth: 'authenticated' },
+      { method: 'ALL', path: '/pong', file: 'server.js', line: 7, auth: 'authenticated' },
+    ]);
+  });
+
+  it('resolves class-held routers with this.path, nested routers and a factory mounted twice', () => {
+    const dir = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'src/app.ts': [
+        "import express from 'express';",
+        "import { UsersController } from './users.controller';",
+        "import { makeHealthRouter } from './health';",
+        'const app = express();',
+        "app.use('/', new UsersController().router);",
+        "app.use('/internal', makeHealthRouter());",
+        "app.use('/public', makeHealthRouter());",
+        "app.set('env', 'production');",
+        "app.get('env');",
+        '',
+      ].join('\n'),
+      'src/users.controller.ts': [
+        "import { Router } from 'express';",
+        'export class UsersController {',
+        "  public path = '/users';",
+        '  public router = Router();',
+        '  constructor() {',
+        '    this.router.get(`${this.path}/:id`, this.getUser);',
+        '  }',
+        '  getUser = async (req: any, res: any) => res.json({ id: req.params.id });',
+        '}',
+        '',
+      ].join('\n'),
+      'src/health.ts': [
+        "import { Router } from 'express';",
+        'export const makeHealthRouter = () => {',
+        '  const outer = Router();',
+        '  const inner = Router();',
+        "  inner.get('/live', (req, res) => res.end());",
+        "  outer.use('/health', inner);",
+        '  return outer;',
+        '};',
+        '',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [expressAdapter]);
+    expect(inventory(routes)).toEqual([
+      { method: 'GET', path: '/internal/health/live', file: 'src/health.ts', line: 5, auth: 'public' },
+      { method: 'GET', path: '/public/health/live', file: 'src/health.ts', line: 5, auth: 'public' },
+      { method: 'GET', path: '/users/:id', file: 'src/users.controller.ts', line: 6, auth: 'public' },
+    ]);
+    expect(routes[2]!.handler?.name).toBe('UsersController.getUser');
+  });
+
+  it('treats a last argument that is an authentication middleware as a guard', () => {
+    const dir = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'server.ts': [
+        "import express from 'express';",
+        "import * as security from './security';",
+        'const app = express();',
+        "app.get('/api/Users', security.isAuthorized());",
+        "app.get('/api/Products', security.listProducts());",
+        '',
+      ].join('\n'),
+      'security.ts': [
+        "import expressJwt from 'express-jwt';",
+        "export const isAuthorized = () => expressJwt({ secret: 'k' } as any);",
+        'export const listProducts = () => (req: any, res: any) => res.json([]);',
+        '',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [expressAdapter]);
+    expect(inventory(routes).map((r) => `${r.method} ${r.path} ${r.auth}`)).toEqual(['GET /api/Users authenticated', 'GET /api/Products public']);
+    expect(routes[1]!.handler?.name).toBe('listProducts');
+  });
+
+  it('ignores routers of other frameworks and look-alike calls', () => {
+    const dir = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'src/client.ts': [
+        "import axios from 'axios';",
+        'const cache = new Map<string, string>();',
+        "export const load = () => axios.get('/api/orders', { params: { page: 1 } });",
+        "export const read = () => cache.get('/api/orders');",
+        '',
+      ].join('\n'),
+    });
+    expect(loadRoutes(dir, [expressAdapter])).toEqual([]);
+  });
+});

@@ -1,0 +1,168 @@
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { honoAdapter } from '../../src/engine/frameworks/hono/index.js';
+import { honoPatternMatches } from '../../src/engine/frameworks/hono/path-pattern.js';
+import type { Route } from '../../src/engine/routes/route.js';
+import { makeProject } from '../helpers/cli.js';
+import { inventory, loadRoutes } from '../helpers/routes.js';
+
+const appRoutes = loadRoutes(path.resolve('fixtures/apps/hono'), [honoAdapter]);
+
+function find(routes: readonly Route[], id: string): Route {
+  const route = routes.find((candidate) => candidate.id === id);
+  if (!route) throw new Error(`no route ${id} in ${routes.map((r) => r.id).join(', ')}`);
+  return route;
+}
+
+const middlewareOf = (route: Route) => route.middleware.map((m) => `${m.name} ${m.kind} ${m.scope}`);
+const PACKAGE = JSON.stringify({ name: 'api', type: 'module', dependencies: { hono: '^4.6.0' } });
+const GLOBAL = ['logger() other global', "cors({ origin: ['https://bookings.example.com'] }) other global"];
+
+describe('hono fixture app', () => {
+  test('full inventory', () => {
+    expect(inventory(appRoutes)).toEqual([
+      { method: 'GET', path: '/api/health', file: 'src/index.ts', line: 19, auth: 'public' },
+      { method: 'GET', path: '/api/metrics/ping', file: 'src/index.ts', line: 32, auth: 'public' },
+      { method: 'GET', path: '/api/metrics', file: 'src/index.ts', line: 34, auth: 'authenticated' },
+      { method: 'GET', path: '/api/admin/stats', file: 'src/routes/admin.ts', line: 6, auth: 'authenticated' },
+      { method: 'POST', path: '/api/admin/users/:id/ban', file: 'src/routes/admin.ts', line: 7, auth: 'authenticated' },
+      { method: 'DELETE', path: '/api/admin/bookings/:id', file: 'src/routes/admin.ts', line: 8, auth: 'authenticated' },
+      { method: 'POST', path: '/api/auth/login', file: 'src/routes/auth.ts', line: 12, auth: 'public' },
+      { method: 'POST', path: '/api/auth/register', file: 'src/routes/auth.ts', line: 13, auth: 'public' },
+      { method: 'POST', path: '/api/auth/logout', file: 'src/routes/auth.ts', line: 14, auth: 'public' },
+      { method: 'GET', path: '/api/bookings/availability', file: 'src/routes/bookings.ts', line: 9, auth: 'public' },
+      { method: 'POST', path: '/api/bookings', file: 'src/routes/bookings.ts', line: 11, auth: 'authenticated' },
+      { method: 'GET', path: '/api/bookings', file: 'src/routes/bookings.ts', line: 12, auth: 'authenticated' },
+      { method: 'GET', path: '/api/bookings/:id', file: 'src/routes/bookings.ts', line: 15, auth: 'authenticated' },
+      { method: 'PATCH', path: '/api/bookings/:id/status', file: 'src/routes/bookings.ts', line: 23, auth: 'authenticated' },
+      { method: 'PUT', path: '/api/bookings/:id/status', file: 'src/routes/bookings.ts', line: 23, auth: 'authenticated' },
+      { method: 'ALL', path: '/api/bookings/beta/*', file: 'src/routes/bookings.ts', line: 26, auth: 'unknown' },
+      { method: 'GET', path: '/api/catalog/rooms/:id', file: 'src/routes/catalog.ts', line: 21, auth: 'public' },
+      { method: 'POST', path: '/api/catalog/rooms', file: 'src/routes/catalog.ts', line: 22, auth: 'authenticated' },
+      { method: 'GET', path: '/api/catalog/openapi.json', file: 'src/routes/catalog.ts', line: 23, auth: 'public' },
+      { method: 'GET', path: '/api/users/me', file: 'src/routes/users.ts', line: 11, auth: 'authenticated' },
+      { method: 'GET', path: '/api/users/:id', file: 'src/routes/users.ts', line: 17, auth: 'authenticated' },
+      { method: 'PATCH', path: '/api/users/:id', file: 'src/routes/users.ts', line: 19, auth: 'authenticated' },
+      { method: 'DELETE', path: '/api/users/:id', file: 'src/routes/users.ts', line: 20, auth: 'authenticated' },
+      { method: 'POST', path: '/api/webhooks/payments', file: 'src/routes/webhooks.ts', line: 21, auth: 'public' },
+    ]);
+  });
+
+  test('path-scoped middleware registered before a mount applies to the mounted routes, in order', () => {
+    expect(middlewareOf(find(appRoutes, 'POST /api/admin/users/:id/ban'))).toEqual([
+      ...GLOBAL,
+      'jwt({ secret: process.env.JWT_SECRET! }) auth global',
+      "requireRole('admin') role global",
+    ]);
+    // /admin/* does not cover /auth/...
+    expect(middlewareOf(find(appRoutes, 'POST /api/auth/logout'))).toEqual(GLOBAL);
+  });
+
+  test('middleware applies only to routes registered after it', () => {
+    expect(find(appRoutes, 'GET /api/metrics/ping').auth).toBe('public');
+    expect(middlewareOf(find(appRoutes, 'GET /api/metrics'))).toEqual([...GLOBAL, 'bearerAuth({ token: process.env.METRICS_TOKEN! }) auth global']);
+  });
+
+  test("a sub-app's own use() middleware applies to its routes with router scope", () => {
+    expect(middlewareOf(find(appRoutes, 'DELETE /api/users/:id'))).toEqual([
+      ...GLOBAL,
+      'jwt({ secret: process.env.JWT_SECRET! }) auth router',
+      "requireRole('admin') role route",
+    ]);
+  });
+
+  test('chained registrations without a path reuse the previous path, each at its own line', () => {
+    expect(['GET', 'PATCH', 'DELETE'].map((method) => find(appRoutes, `${method} /api/users/:id`).line)).toEqual([17, 19, 20]);
+    expect(find(appRoutes, 'PATCH /api/users/:id').handler).toMatchObject({ name: 'updateUser', file: 'src/handlers/users.ts' });
+  });
+
+  test('known middleware packages and custom createMiddleware bodies are classified', () => {
+    expect(middlewareOf(find(appRoutes, 'POST /api/auth/login')).slice(2)).toEqual([
+      'loginLimiter rate-limit route',
+      "zValidator('json', credentials) validation route",
+    ]);
+    expect(find(appRoutes, 'POST /api/bookings').middleware[2]).toMatchObject({ name: 'authMiddleware', kind: 'auth', strength: 'strong' });
+    expect(find(appRoutes, 'ALL /api/bookings/beta/*')).toMatchObject({ auth: 'unknown' });
+  });
+
+  test('principal, in-handler checks and handlers across files', () => {
+    expect(find(appRoutes, 'GET /api/users/me').principal).toContain("c.get('jwtPayload')");
+    expect(find(appRoutes, 'GET /api/bookings/:id').authEvidence[0]).toContain('rejects unauthenticated requests');
+    expect(find(appRoutes, 'POST /api/bookings').handler).toMatchObject({ name: 'create', file: 'src/handlers/bookings.ts' });
+    expect(find(appRoutes, 'POST /api/auth/login').handler).toMatchObject({ name: 'login', file: 'src/handlers/auth.ts', line: 5 });
+  });
+
+  test('factory apps and createHandlers spreads; OpenAPIHono routes with {param} paths and route middleware', () => {
+    const payments = find(appRoutes, 'POST /api/webhooks/payments');
+    expect(payments.middleware.map((m) => m.name)).toEqual(['logger()', "cors({ origin: ['https://bookings.example.com'] })", 'verifySignature']);
+    expect(payments.handler).toMatchObject({ file: 'src/routes/webhooks.ts', line: 14 });
+    expect(find(appRoutes, 'POST /api/catalog/rooms').middleware.map((m) => m.name)).toContain('authMiddleware');
+  });
+});
+
+describe('hono mounting and matching', () => {
+  test('nested mounts, basePath views, apps returned by functions and default-exported chains', () => {
+    const dir = makeProject({
+      'package.json': PACKAGE,
+      'src/index.ts': `import { Hono } from 'hono';
+import { basicAuth } from 'hono/basic-auth';
+import v1 from './v1';
+import { createReports } from './reports';
+const app = new Hono();
+const api = app.basePath('/api');
+api.use('/v1/private/*', basicAuth({ username: 'u', password: process.env.PASSWORD! }));
+api.route('/v1', v1);
+app.route('/reports', createReports());
+app.on('GET', ['/a', '/b'], (c) => c.text('x'));
+export default app;
+`,
+      'src/v1.ts': `import { Hono } from 'hono';
+import items from './items';
+const v1 = new Hono();
+v1.route('/private/items', items);
+v1.route('/items', items);
+export default v1;
+`,
+      'src/items.ts': `import { Hono } from 'hono';
+export default new Hono().get('/', (c) => c.json([])).post('/:id{[0-9]+}', (c) => c.json({}));
+`,
+      'src/reports.ts': `import { Hono } from 'hono';
+export function createReports() {
+  const reports = new Hono();
+  reports.get('/daily', (c) => c.json({}));
+  return reports;
+}
+`,
+    });
+    const routes = loadRoutes(dir, [honoAdapter]);
+    expect(routes.map((r) => `${r.id} ${r.auth}`)).toEqual([
+      'GET /a public',
+      'GET /b public',
+      // one registration mounted twice: same file and line, ordered by path
+      'GET /api/v1/items public',
+      'GET /api/v1/private/items authenticated',
+      'POST /api/v1/items/:id{[0-9]+} public',
+      'POST /api/v1/private/items/:id{[0-9]+} authenticated',
+      'GET /reports/daily public',
+    ]);
+  });
+
+  test('Hono path patterns', () => {
+    expect(honoPatternMatches('*', '/anything')).toBe(true);
+    expect(honoPatternMatches('/api/*', '/api')).toBe(true);
+    expect(honoPatternMatches('/api/*', '/api/users/:id')).toBe(true);
+    expect(honoPatternMatches('/api/*', '/apiary')).toBe(false);
+    expect(honoPatternMatches('/users/:id', '/users/:userId')).toBe(true);
+    expect(honoPatternMatches('/users/:id', '/users/:id/orders')).toBe(false);
+    expect(honoPatternMatches('/admin', '/admin/users')).toBe(false);
+    expect(honoPatternMatches('/files/*.pdf', '/files/report.pdf')).toBe(true);
+  });
+
+  test('not enabled without hono', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ name: 'x', dependencies: { express: '4' } }),
+      'src/a.ts': `class Hono { get() {} }\nconst app = new Hono();\napp.get('/x', () => 1);\n`,
+    });
+    expect(loadRoutes(dir, [honoAdapter])).toEqual([]);
+  });
+});

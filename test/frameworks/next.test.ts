@@ -1,0 +1,299 @@
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { nextAdapter } from '../../src/engine/frameworks/next/index.js';
+import { compilePathPattern } from '../../src/engine/frameworks/next/path-matcher.js';
+import type { Route } from '../../src/engine/routes/route.js';
+import { makeProject } from '../helpers/cli.js';
+import { inventory, loadRoutes } from '../helpers/routes.js';
+
+// Absolute: tsconfig `paths` (the `@/` alias) are keyed by absolute folder.
+const appDir = path.resolve('fixtures/apps/next');
+const appRoutes = loadRoutes(appDir, [nextAdapter]);
+
+function find(routes: readonly Route[], id: string): Route {
+  const route = routes.find((candidate) => candidate.id === id);
+  if (!route) throw new Error(`no route ${id} in ${routes.map((r) => r.id).join(', ')}`);
+  return route;
+}
+
+const NEXT_PACKAGE = JSON.stringify({ name: 'web', dependencies: { next: '15.0.0' } });
+
+describe('next fixture app', () => {
+  test('full inventory', () => {
+    expect(inventory(appRoutes)).toEqual([
+      { method: 'POST', path: '/api/newsletter', file: 'src/app/(marketing)/api/newsletter/route.ts', line: 8, auth: 'public' },
+      { method: 'DELETE', path: '/api/admin/users/[userId]', file: 'src/app/api/admin/users/[userId]/route.ts', line: 5, auth: 'authenticated' },
+      { method: 'GET', path: '/api/admin/users', file: 'src/app/api/admin/users/route.ts', line: 6, auth: 'authenticated' },
+      { method: 'POST', path: '/api/admin/users', file: 'src/app/api/admin/users/route.ts', line: 14, auth: 'authenticated' },
+      { method: 'GET', path: '/api/auth/[...nextauth]', file: 'src/app/api/auth/[...nextauth]/route.ts', line: 3, auth: 'public' },
+      { method: 'POST', path: '/api/auth/[...nextauth]', file: 'src/app/api/auth/[...nextauth]/route.ts', line: 3, auth: 'public' },
+      { method: 'GET', path: '/api/files/[[...path]]', file: 'src/app/api/files/[[...path]]/route.ts', line: 4, auth: 'unknown' },
+      { method: 'GET', path: '/api/health', file: 'src/app/api/health/route.ts', line: 5, auth: 'public' },
+      { method: 'GET', path: '/api/projects/[projectId]', file: 'src/app/api/projects/[projectId]/route.ts', line: 1, auth: 'authenticated' },
+      { method: 'PATCH', path: '/api/projects/[projectId]', file: 'src/app/api/projects/[projectId]/route.ts', line: 1, auth: 'authenticated' },
+      { method: 'DELETE', path: '/api/projects/[projectId]', file: 'src/app/api/projects/[projectId]/route.ts', line: 1, auth: 'authenticated' },
+      { method: 'GET', path: '/api/projects', file: 'src/app/api/projects/route.ts', line: 5, auth: 'authenticated' },
+      { method: 'POST', path: '/api/projects', file: 'src/app/api/projects/route.ts', line: 14, auth: 'authenticated' },
+      { method: 'GET', path: '/api/settings', file: 'src/app/api/settings/route.ts', line: 6, auth: 'authenticated' },
+      { method: 'PATCH', path: '/api/settings', file: 'src/app/api/settings/route.ts', line: 14, auth: 'authenticated' },
+      { method: 'GET', path: '/api/teams/[teamId]/members', file: 'src/app/api/teams/[teamId]/members/route.ts', line: 17, auth: 'authenticated' },
+      { method: 'POST', path: '/api/teams/[teamId]/members', file: 'src/app/api/teams/[teamId]/members/route.ts', line: 17, auth: 'authenticated' },
+      { method: 'POST', path: '/api/webhooks/stripe', file: 'src/app/api/webhooks/stripe/route.ts', line: 6, auth: 'public' },
+      { method: 'GET', path: '/og', file: 'src/app/og/route.tsx', line: 5, auth: 'public' },
+      { method: 'POST', path: '/api/admin/reindex', file: 'src/pages/api/admin/reindex.ts', line: 12, auth: 'authenticated' },
+      { method: 'POST', path: '/api/contact', file: 'src/pages/api/contact.ts', line: 14, auth: 'public' },
+      { method: 'GET', path: '/api/legacy/orders/[orderId]', file: 'src/pages/api/legacy/orders/[orderId].ts', line: 22, auth: 'authenticated' },
+      { method: 'PUT', path: '/api/legacy/orders/[orderId]', file: 'src/pages/api/legacy/orders/[orderId].ts', line: 22, auth: 'authenticated' },
+      { method: 'GET', path: '/api/legacy/orders', file: 'src/pages/api/legacy/orders/index.ts', line: 5, auth: 'authenticated' },
+      { method: 'POST', path: '/api/legacy/orders', file: 'src/pages/api/legacy/orders/index.ts', line: 5, auth: 'authenticated' },
+      { method: 'ALL', path: '/api/ping', file: 'src/pages/api/ping.js', line: 1, auth: 'public' },
+    ]);
+  });
+
+  test('private folders and helper files are not routes', () => {
+    expect(appRoutes.some((route) => route.path.includes('_internal') || route.path.includes('cron') || route.path.includes('_utils'))).toBe(false);
+  });
+
+  test('middleware.ts comes first (global), then the handler wrapper (route)', () => {
+    const route = find(appRoutes, 'DELETE /api/admin/users/[userId]');
+    expect(route.middleware.map(({ name, kind, scope, file, line }) => ({ name, kind, scope, file, line }))).toEqual([
+      { name: 'auth', kind: 'auth', scope: 'global', file: 'src/middleware.ts', line: 1 },
+      { name: 'withRole', kind: 'role', scope: 'route', file: 'src/app/api/admin/users/[userId]/route.ts', line: 5 },
+    ]);
+    expect(find(appRoutes, 'POST /api/admin/reindex').middleware.map((m) => `${m.scope}:${m.name}:${m.kind}`)).toEqual(['global:auth:auth', 'route:withAdmin:role']);
+  });
+
+  test('routes outside the matcher get nothing from middleware.ts', () => {
+    for (const id of ['GET /api/projects', 'POST /api/webhooks/stripe', 'GET /api/health', 'POST /api/contact']) {
+      expect(find(appRoutes, id).middleware.filter((m) => m.scope === 'global')).toEqual([]);
+    }
+  });
+
+  test('wrappers are classified: known package, session plumbing, rate limiter, unknown package', () => {
+    expect(find(appRoutes, 'GET /api/legacy/orders').middleware.map((m) => [m.name, m.kind, m.strength])).toEqual([['withApiAuthRequired', 'auth', 'strong']]);
+    const ironSession = find(appRoutes, 'PUT /api/legacy/orders/[orderId]');
+    expect(ironSession.middleware.map((m) => [m.name, m.kind])).toEqual([['withIronSessionApiRoute', 'other']]);
+    expect(ironSession.authEvidence[0]).toMatch(/orderRoute .* rejects unauthenticated requests/);
+    expect(find(appRoutes, 'POST /api/contact').middleware.map((m) => [m.name, m.kind])).toEqual([['rateLimit', 'rate-limit']]);
+    expect(find(appRoutes, 'GET /api/files/[[...path]]').middleware[0]).toMatchObject({ name: 'withEdgeCache', opaque: true });
+  });
+
+  test('in-handler checks answered with { status: 401 } count as authentication', () => {
+    const route = find(appRoutes, 'POST /api/projects');
+    expect(route.authEvidence[0]).toMatch(/POST .* rejects unauthenticated requests/);
+    expect(route.principal).toContain('auth()');
+    expect(find(appRoutes, 'GET /api/health').auth).toBe('public');
+  });
+
+  test('handlers re-exported from another file and wrapped there are resolved', () => {
+    const route = find(appRoutes, 'PATCH /api/projects/[projectId]');
+    expect(route.handler).toMatchObject({ file: 'src/server/projects.ts', line: 11 });
+    expect(route.middleware).toMatchObject([{ name: 'withSession', kind: 'auth', file: 'src/server/projects.ts', line: 11 }]);
+    expect(route.principal).toEqual(['session.user']);
+    expect(find(appRoutes, 'GET /api/teams/[teamId]/members').handler).toMatchObject({ name: 'handler', line: 5 });
+  });
+});
+
+describe('file-system paths', () => {
+  test('route groups, parallel slots, private folders, catch-alls; the Next package folder in a monorepo', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ name: 'monorepo', private: true, workspaces: ['apps/*'] }),
+      'apps/web/package.json': NEXT_PACKAGE,
+      'apps/web/app/api/app/route.ts': 'export async function GET() { return Response.json([]) }\n',
+      'apps/web/app/(admin)/@panel/api/stats/[[...range]]/route.js': 'export const GET = async () => Response.json({});\n',
+      'apps/web/app/api/_lib/route.ts': 'export function GET() { return new Response() }\n',
+      'apps/web/app/page.tsx': 'export default function Page() { return null }\n',
+      'apps/web/src/pages/api/posts/index.ts': 'export default function posts(req, res) { res.json([]) }\n',
+      'apps/web/src/pages/api/posts/[...slug].ts': 'export default function post(req, res) { res.json({}) }\n',
+    });
+    expect(inventory(loadRoutes(dir, [nextAdapter])).map((r) => `${r.method} ${r.path} ${r.file}:${r.line}`)).toEqual([
+      'GET /api/stats/[[...range]] apps/web/app/(admin)/@panel/api/stats/[[...range]]/route.js:1',
+      'GET /api/app apps/web/app/api/app/route.ts:1',
+      'ALL /api/posts/[...slug] apps/web/src/pages/api/posts/[...slug].ts:1',
+      'ALL /api/posts apps/web/src/pages/api/posts/index.ts:1',
+    ]);
+  });
+
+  test('Pages API methods come from req.method branches', () => {
+    const dir = makeProject({
+      'package.json': NEXT_PACKAGE,
+      'pages/api/a.ts': `export default async function handler(req, res) {
+  if (req.method === 'GET') return res.json([]);
+  else if (req.method === 'DELETE') return res.status(204).end();
+  res.status(405).end();
+}\n`,
+      'pages/api/b.ts': `const handler = async (req, res) => {
+  const { method } = req;
+  switch (method) {
+    case 'PUT':
+    case 'PATCH':
+      return res.json({});
+    default:
+      return res.status(405).end();
+  }
+};
+export default handler;\n`,
+      'pages/api/c.ts': `export default function handler(req, res) {
+  if (!['POST', 'OPTIONS'].includes(req.method!)) return res.status(405).end();
+  return fetch('https://example.com', { method: 'GET' }).then(() => res.end());
+}\n`,
+    });
+    expect(loadRoutes(dir, [nextAdapter]).map((r) => r.id)).toEqual(['DELETE /api/a', 'GET /api/a', 'PATCH /api/b', 'PUT /api/b', 'OPTIONS /api/c', 'POST /api/c']);
+  });
+
+  test('next-auth v4 handler exported under two method names', () => {
+    const dir = makeProject({
+      'package.json': NEXT_PACKAGE,
+      'app/api/auth/[...nextauth]/route.ts': `import NextAuth from 'next-auth';
+import { authOptions } from './options';
+
+const handler = NextAuth(authOptions);
+
+export { handler as GET, handler as POST };\n`,
+      'app/api/auth/[...nextauth]/options.ts': 'export const authOptions = { providers: [] };\n',
+    });
+    const routes = loadRoutes(dir, [nextAdapter]);
+    expect(inventory(routes)).toEqual([
+      { method: 'GET', path: '/api/auth/[...nextauth]', file: 'app/api/auth/[...nextauth]/route.ts', line: 6, auth: 'public' },
+      { method: 'POST', path: '/api/auth/[...nextauth]', file: 'app/api/auth/[...nextauth]/route.ts', line: 6, auth: 'public' },
+    ]);
+    expect(routes.every((route) => route.middleware.length === 0 && route.handler === undefined)).toBe(true);
+  });
+});
+
+describe('middleware.ts', () => {
+  const routeFiles = {
+    'package.json': NEXT_PACKAGE,
+    'app/api/public/ping/route.ts': 'export function GET() { return Response.json({ ok: true }) }\n',
+    'app/api/private/data/route.ts': 'export function GET() { return Response.json([]) }\n',
+    'app/dashboard/export/route.ts': 'export function POST() { return new Response() }\n',
+  };
+  const guarded = (files: Record<string, string>) =>
+    Object.fromEntries(loadRoutes(makeProject({ ...routeFiles, ...files }), [nextAdapter]).map((r) => [r.id, r.auth === 'authenticated' ? r.middleware[0]!.name : r.auth]));
+
+  test('next-auth/middleware re-export with a negative-lookahead matcher', () => {
+    expect(
+      guarded({
+        'middleware.ts': `export { default } from 'next-auth/middleware';
+export const config = { matcher: ['/((?!api|_next/static|_next/image|favicon.ico).*)'] };\n`,
+      }),
+    ).toEqual({ 'GET /api/private/data': 'public', 'GET /api/public/ping': 'public', 'POST /dashboard/export': 'next-auth/middleware' });
+  });
+
+  test('withAuth with { source } matcher objects', () => {
+    expect(
+      guarded({
+        'src/middleware.ts': `import { withAuth } from 'next-auth/middleware';
+export default withAuth({ pages: { signIn: '/login' } });
+export const config = { matcher: [{ source: '/api/private/:path*' }, { source: '/dashboard/:path*' }] };\n`,
+      }),
+    ).toEqual({ 'GET /api/private/data': 'withAuth', 'GET /api/public/ping': 'public', 'POST /dashboard/export': 'withAuth' });
+  });
+
+  test('Clerk clerkMiddleware protects only what its route matcher names', () => {
+    expect(
+      guarded({
+        'middleware.ts': `import { clerkMiddleware, createRouteMatcher } from '@clerk/nextjs/server';
+const isProtectedRoute = createRouteMatcher(['/dashboard(.*)', '/api/private(.*)']);
+export default clerkMiddleware(async (auth, req) => {
+  if (isProtectedRoute(req)) await auth.protect();
+});
+export const config = { matcher: ['/((?!_next|[^?]*\\\\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico)).*)', '/(api|trpc)(.*)'] };\n`,
+      }),
+    ).toEqual({ 'GET /api/private/data': 'clerkMiddleware', 'GET /api/public/ping': 'public', 'POST /dashboard/export': 'clerkMiddleware' });
+  });
+
+  test('Clerk: everything but the public routes, via an early return', () => {
+    expect(
+      guarded({
+        'middleware.ts': `import { clerkMiddleware, createRouteMatcher } from '@clerk/nextjs/server';
+const isPublicRoute = createRouteMatcher(['/api/public(.*)', '/sign-in(.*)']);
+export default clerkMiddleware(async (auth, request) => {
+  if (isPublicRoute(request)) return;
+  await auth.protect();
+});\n`,
+      }),
+    ).toEqual({ 'GET /api/private/data': 'clerkMiddleware', 'GET /api/public/ping': 'public', 'POST /dashboard/export': 'clerkMiddleware' });
+  });
+
+  test('Clerk without protect() lets everything through', () => {
+    expect(guarded({ 'middleware.ts': `import { clerkMiddleware } from '@clerk/nextjs/server';\nexport default clerkMiddleware();\n` })).toEqual({
+      'GET /api/private/data': 'public',
+      'GET /api/public/ping': 'public',
+      'POST /dashboard/export': 'public',
+    });
+  });
+
+  test('Supabase updateSession: the check lives in the function the middleware delegates to', () => {
+    expect(
+      guarded({
+        'middleware.ts': `import { type NextRequest } from 'next/server';
+import { updateSession } from './utils/supabase/middleware';
+export async function middleware(request: NextRequest) {
+  return await updateSession(request);
+}
+export const config = { matcher: ['/dashboard/:path*', '/api/private/:path*'] };\n`,
+        'utils/supabase/middleware.ts': `import { createServerClient } from '@supabase/ssr';
+import { NextResponse, type NextRequest } from 'next/server';
+export async function updateSession(request: NextRequest) {
+  let supabaseResponse = NextResponse.next({ request });
+  const supabase = createServerClient(process.env.NEXT_PUBLIC_SUPABASE_URL!, process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY!, { cookies: { getAll: () => request.cookies.getAll(), setAll: () => {} } });
+  const { data: { user } } = await supabase.auth.getUser();
+  if (!user && !request.nextUrl.pathname.startsWith('/login')) {
+    const url = request.nextUrl.clone();
+    url.pathname = '/login';
+    return NextResponse.redirect(url);
+  }
+  return supabaseResponse;
+}\n`,
+      }),
+    ).toEqual({ 'GET /api/private/data': 'middleware', 'GET /api/public/ping': 'public', 'POST /dashboard/export': 'middleware' });
+  });
+
+  test('a hand-written cookie check that redirects to login', () => {
+    expect(
+      guarded({
+        'middleware.ts': `import { NextResponse, type NextRequest } from 'next/server';
+export function middleware(request: NextRequest) {
+  const token = request.cookies.get('session-token')?.value;
+  if (!token) return NextResponse.redirect(new URL('/login', request.url));
+  return NextResponse.next();
+}
+export const config = { matcher: '/dashboard/:path*' };\n`,
+      }),
+    ).toEqual({ 'GET /api/private/data': 'public', 'GET /api/public/ping': 'public', 'POST /dashboard/export': 'middleware' });
+  });
+
+  test('a middleware that checks nothing (i18n) adds nothing, even from an unknown package', () => {
+    const routes = loadRoutes(
+      makeProject({
+        ...routeFiles,
+        'middleware.ts': `import createMiddleware from 'next-intl/middleware';\nimport { routing } from './i18n/routing';\nexport default createMiddleware(routing);\n`,
+        'i18n/routing.ts': `export const routing = { locales: ['en', 'de'], defaultLocale: 'en' };\n`,
+      }),
+      [nextAdapter],
+    );
+    expect(routes.map((r) => [r.id, r.auth, r.middleware.length])).toEqual([
+      ['GET /api/private/data', 'public', 0],
+      ['GET /api/public/ping', 'public', 0],
+      ['POST /dashboard/export', 'public', 0],
+    ]);
+  });
+});
+
+describe('matcher patterns', () => {
+  test.each([
+    ['/api/:path*', '/api', true],
+    ['/api/:path*', '/api/a/b', true],
+    ['/api/:path*', '/apix', false],
+    ['/api/:path+', '/api', false],
+    ['/users/:id(\\d+)', '/users/1', true],
+    ['/users/:id(\\d+)', '/users/me', false],
+    ['/((?!api|_next/static|favicon.ico).*)', '/api/x', false],
+    ['/((?!api|_next/static|favicon.ico).*)', '/settings', true],
+    ['/dashboard(.*)', '/dashboard/a', true],
+    ['/(api|trpc)(.*)', '/trpc/x', true],
+  ])('%s against %s', (pattern, requestPath, expected) => {
+    expect(compilePathPattern(pattern)!.test(requestPath)).toBe(expected);
+  });
+});
