@@ -13,7 +13,7 @@ import {
 
 // Routes that exist to be called before there is a user: asking for credentials is their job.
 const AUTH_FLOW_SEGMENT =
-  /^(?:login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-token)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-email)?|confirm(?:-email)?|activate|magic-link|otp|callback|contact|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha)$/;
+  /^(?:login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-token)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-email)?|confirm(?:-email)?|activate|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha)$/;
 // Infrastructure endpoints count only when the whole path is about them: `/health`, `/api/v1/status`,
 // but never `/orders/:id/status`.
 const INFRA_SEGMENT =
@@ -85,24 +85,14 @@ function judge(facts: RouteFacts): Verdict | undefined {
     const what = webhook ? 'a webhook that does not verify the sender\'s signature' : route.id;
     return { message: `${what} ${describeAccess(write)} with ${where}.`, write: true, confidence: 'high', access: write };
   }
-  if (mutating && (facts.dataAccess.length > 0 || sensitiveSegment)) {
-    const access = facts.dataAccess[0];
-    return {
-      message: `${route.id} ${access ? describeAccess(access) : `acts on ${sensitiveSegment}`} with ${where}.`,
-      write: true,
-      confidence: access ? 'high' : 'medium',
-      access,
-    };
-  }
+  // Only evidence counts: a data access we can see. A sensitive-sounding path with no visible
+  // access is left alone rather than guessed at (precision first).
   if (sensitiveRead) {
-    return { message: `${route.id} ${describeAccess(sensitiveRead)} with ${where}.`, write: false, confidence: 'high', access: sensitiveRead };
+    return { message: `${route.id} ${describeAccess(sensitiveRead)} with ${where}.`, write: mutating, confidence: 'high', access: sensitiveRead };
   }
   if (sensitiveSegment && facts.dataAccess.length > 0) {
     const access = facts.dataAccess[0]!;
-    return { message: `${route.id} ${describeAccess(access)} under /${sensitiveSegment} with ${where}.`, write: false, confidence: 'medium', access };
-  }
-  if (sensitiveSegment && /^(?:admin|internal|me|users?|accounts?|billing|payments?|exports?)$/.test(sensitiveSegment)) {
-    return { message: `${route.id} serves /${sensitiveSegment} with ${where}.`, write: false, confidence: 'low' };
+    return { message: `${route.id} ${describeAccess(access)} under /${sensitiveSegment} with ${where}.`, write: mutating, confidence: 'medium', access };
   }
   return undefined;
 }
@@ -113,6 +103,8 @@ function isPublicByDesign(route: Route, segments: string[]): boolean {
   const last = literal.at(-1);
   if (last === undefined) return route.method === 'GET' || route.method === 'HEAD';
   if (AUTH_FLOW_SEGMENT.test(last)) return true;
+  // POST /users (the collection, no id) is sign-up.
+  if (route.method === 'POST' && /^(?:users|accounts|members)$/.test(last) && literal.length === segments.length) return true;
   if (literal.every((segment) => INFRA_SEGMENT.test(segment))) return true;
   // OAuth provider callbacks: /auth/google/callback, /oauth/github
   return literal.some((segment) => /^(?:oauth2?|sso|saml|callback)$/.test(segment));

@@ -67,7 +67,7 @@ function collect(modules: ModuleIndex, fn: ResolvedFunction, depth: number, via:
     }
     ts.forEachChild(node, visit);
   };
-  ts.forEachChild(fn.node.body, visit);
+  visit(fn.node.body);
 }
 
 /** What kind of data access a single call is, if any. */

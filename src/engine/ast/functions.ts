@@ -43,11 +43,15 @@ export function resolveFunction(modules: ModuleIndex, file: ScannedSourceFile, e
     // `fn.bind(this)` and wrappers: the handler is the wrapped function.
     const callee = skipOuterExpressions(value.expression);
     if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind') return resolveFunction(modules, file, callee.expression, depth + 1);
-    const functionArguments = value.arguments.filter((argument) => isFunctionLike(skipOuterExpressions(argument)) || ts.isIdentifier(argument) || ts.isPropertyAccessExpression(argument));
+    const functionArguments = value.arguments.filter((argument) => isFunctionLike(skipOuterExpressions(argument)) || ts.isIdentifier(argument) || ts.isPropertyAccessExpression(argument) || ts.isCallExpression(argument));
     if (functionArguments.length === 1) {
       const wrapped = resolveFunction(modules, file, functionArguments[0]!, depth + 1);
       if (wrapped) return wrapped;
     }
+    // Handler factories: `login()` where `export function login() { return (req, res) => {...} }`.
+    const factory = resolveFunction(modules, file, callee, depth + 1);
+    const produced = factory && returnedFunction(factory);
+    if (produced) return produced;
   }
   return undefined;
 }
@@ -171,6 +175,23 @@ function findLocalFunction(file: ScannedSourceFile, identifier: ts.Identifier): 
           }
         }
       }
+    }
+  }
+  return undefined;
+}
+
+/** The function a factory returns, when its body plainly returns one (`return (req, res) => {}` or `() => async (req) => {}`). */
+export function returnedFunction(factory: ResolvedFunction): ResolvedFunction | undefined {
+  const body = factory.node.body;
+  if (!body) return undefined;
+  if (!ts.isBlock(body)) {
+    const value = skipOuterExpressions(body);
+    return isFunctionLike(value) ? { file: factory.file, node: value as ts.ArrowFunction, name: factory.name } : undefined;
+  }
+  for (const statement of body.statements) {
+    if (ts.isReturnStatement(statement) && statement.expression) {
+      const value = skipOuterExpressions(statement.expression);
+      if (isFunctionLike(value)) return { file: factory.file, node: value as ts.ArrowFunction, name: factory.name };
     }
   }
   return undefined;
