@@ -94,8 +94,15 @@ describe('resolveFunction and findDataAccess', () => {
 
   it('recognises TypeORM, Mongoose, Sequelize, knex, drizzle and raw SQL calls', () => {
     const { modules, file } = load({
+      'src/models/order.ts': "import mongoose from 'mongoose';\nexport const Order = mongoose.model('Order', new mongoose.Schema({}));\n",
+      'src/metrics.ts': 'export class Metrics { static increment(name: string) { return name; } }\n',
       'src/h.ts': [
+        "import { Order } from './models/order.js';",
+        "import { Metrics } from './metrics.js';",
+        "import { EditorState } from 'prosemirror-state';",
         'export async function handler(this: any, req: any) {',
+        "  Metrics.increment('orders.viewed');",
+        '  EditorState.create({});',
         '  await this.orderRepository.findOneBy({ id: req.params.id });',
         '  await Order.findByIdAndUpdate(req.params.id, req.body);',
         '  await db.Invoice.destroy({ where: { id: 1 } });',

@@ -20,7 +20,7 @@ const INFRA_SEGMENT =
   /^(?:health|healthz|healthcheck|livez|readyz|ready|live|liveness|readiness|ping|status|metrics|version|docs|swagger|api-docs|openapi(?:\.json)?|graphql|\.well-known|robots\.txt|sitemap(?:\.xml)?|favicon\.ico|api|v\d+)$/;
 // A webhook is public by design only when it proves who sent it.
 const WEBHOOK_SEGMENT = /^(?:webhooks?|hooks?|stripe|github|slack|twilio)$/;
-const SIGNATURE_CHECK = /signature|constructEvent|verifyWebhook|verifyHeader|webhooks?\.verify|svix|timingSafeEqual|createHmac|x-hub-signature|validateRequest/i;
+const SIGNATURE_CHECK = /signature|constructEvent|verifyWebhook|verifyHeader|webhooks?\.verify|svix|timingSafeEqual|createHmac|x-hub-signature|validateRequest|verify\w*(?:Token|Secret|Request)\b/i;
 
 export default defineRule({
   meta: {
@@ -71,14 +71,17 @@ interface Verdict {
 
 function judge(facts: RouteFacts): Verdict | undefined {
   const { route, segments } = facts;
-  const webhook = segments.some((segment) => WEBHOOK_SEGMENT.test(segment));
+  const words = segments.map(segmentWords);
+  const webhook = words.some((segmentWords) => segmentWords.some((word) => WEBHOOK_SEGMENT.test(word)));
   if (webhook && SIGNATURE_CHECK.test(facts.bodyText)) return undefined;
-  if (!webhook && isPublicByDesign(route, segments)) return undefined;
+  if (!webhook && isPublicByDesign(route, segments, words)) return undefined;
 
   const sensitiveSegment = segments.find((segment) => SENSITIVE_SEGMENT.test(segment));
-  const write = facts.writes[0];
-  const sensitiveRead = facts.dataAccess.find((access) => access.model && SENSITIVE_MODEL.test(access.model));
   const mutating = MUTATING_METHODS.has(route.method) || route.method === 'ALL';
+  // A GET that reaches a write deep in its call graph is usually bookkeeping (a view counter, a
+  // cache refresh); its reads are what it exposes.
+  const write = mutating ? facts.writes[0] : undefined;
+  const sensitiveRead = facts.dataAccess.find((access) => access.model && SENSITIVE_MODEL.test(access.model));
   const where = 'no authentication at route, router or app level, and no check in the handler';
 
   if (write) {
@@ -87,7 +90,9 @@ function judge(facts: RouteFacts): Verdict | undefined {
   }
   // Only evidence counts: a data access we can see. A sensitive-sounding path with no visible
   // access is left alone rather than guessed at (precision first).
-  if (sensitiveRead) {
+  // Public pages read public data (articles with their authors): a read counts when the path
+  // itself is about sensitive data, or when a mutating route reads a sensitive model.
+  if (sensitiveRead && (mutating || sensitiveSegment)) {
     return { message: `${route.id} ${describeAccess(sensitiveRead)} with ${where}.`, write: mutating, confidence: 'high', access: sensitiveRead };
   }
   if (sensitiveSegment && facts.dataAccess.length > 0) {
@@ -97,12 +102,28 @@ function judge(facts: RouteFacts): Verdict | undefined {
   return undefined;
 }
 
-/** Login, health, docs and friends. The last literal segment decides: `/auth/login` yes, `/login/history` no. */
-function isPublicByDesign(route: Route, segments: string[]): boolean {
-  const literal = segments.filter((segment) => !segment.startsWith(':') && !segment.startsWith('[') && !segment.startsWith('{') && segment !== '*');
+/** `github.callback` -> [github, callback]; `verifyAuthentication` -> [verify, authentication]. */
+function segmentWords(segment: string): string[] {
+  return segment
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[.\s]+/)
+    .filter(Boolean);
+}
+
+/**
+ * Login, health, docs and friends. The last literal segment decides (`/auth/login` yes,
+ * `/login/history` no); under an auth prefix any flow word does (`/auth/reset/password`).
+ */
+function isPublicByDesign(route: Route, segments: string[], words: string[][]): boolean {
+  const isLiteral = (segment: string) => !segment.startsWith(':') && !segment.startsWith('[') && !segment.startsWith('{') && segment !== '*';
+  const literal = segments.filter(isLiteral);
   const last = literal.at(-1);
   if (last === undefined) return route.method === 'GET' || route.method === 'HEAD';
   if (AUTH_FLOW_SEGMENT.test(last)) return true;
+  const lastWords = words[segments.lastIndexOf(last)] ?? [];
+  if (lastWords.length > 1 && (AUTH_FLOW_SEGMENT.test(lastWords.at(-1)!) || AUTH_FLOW_SEGMENT.test(lastWords[0]!))) return true;
+  if (literal.some((segment) => /^(?:auth|authentication|oauth2?|session|sessions|identity)$/.test(segment)) && literal.some((segment) => AUTH_FLOW_SEGMENT.test(segment))) return true;
   // POST /users (the collection, no id) is sign-up.
   if (route.method === 'POST' && /^(?:users|accounts|members)$/.test(last) && literal.length === segments.length) return true;
   if (literal.every((segment) => INFRA_SEGMENT.test(segment))) return true;

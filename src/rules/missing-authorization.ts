@@ -11,6 +11,12 @@ const BILLING_OR_FLAGS_SEGMENT = /^(?:billing|plans?|pricing|feature-?flags?|fla
 const IN_HANDLER_ROLE_CHECK =
   /(?:\.\s*(?:role|roles|isAdmin|is_admin|isStaff|permissions?|scopes?)\b[^;\n]*(?:!==|===|!=|==|includes|some|has)|!\s*[\w$.?]*\.\s*(?:isAdmin|is_admin|isStaff|is_staff|isSuperuser|admin)\b|\b(?:has(?:Role|Permission|AnyRole)|isAdmin|requireRole|requireAdmin|assert(?:Admin|Role|Permission|Can)\w*|ensure\w*(?:Admin|Role|Permission)\w*|check\w*(?:Role|Permission|Admin)\w*|authorize\w*|can|cannot)\s*\(|ability\.(?:can|cannot)|ForbiddenError\.from|\.enforce\s*\(|ac\.can\s*\()/;
 const REJECTION = /\b403\b|Forbidden|FORBIDDEN|Unauthori[sz]ed|throw\b|return\s+false/;
+// The value written into a privilege field comes from the caller: that is an escalation path.
+const FROM_REQUEST = /\b(?:body|dto|input|req|request|params|payload|args|data|query|ctx\.request|c\.req)\b/;
+// The handler compares the target id with the caller's own id: self-service, not another user.
+const SELF_CHECK = /(?:user|session\.user|principal|me|currentUser|caller)\s*\??\.\s*(?:id|sub|userId|uid)\s*[!=]==?|[!=]==?\s*[\w$.?]*(?:user|session\.user|principal|currentUser)\s*\??\.\s*(?:id|sub|userId|uid)\b/i;
+// An authentication mechanism whose credential is itself privileged (infra/admin/service tokens).
+const PRIVILEGED_CREDENTIAL = /admin|infra|internal|staff|service.?account|machine|system|superuser|root/i;
 
 export default defineRule({
   meta: {
@@ -38,6 +44,7 @@ export default defineRule({
     for (const route of ctx.routes) {
       if (route.auth !== 'authenticated') continue;
       if (route.middleware.some((middleware) => middleware.kind === 'role')) continue;
+      if (route.middleware.some((middleware) => middleware.kind === 'auth' && PRIVILEGED_CREDENTIAL.test(middleware.name))) continue;
       const facts = routeFacts(ctx, route);
       const reason = privilegedReason(facts);
       if (!reason) continue;
@@ -65,7 +72,11 @@ interface PrivilegedReason {
 
 function privilegedReason(facts: RouteFacts): PrivilegedReason | undefined {
   const { route, segments, writes } = facts;
-  const privilegeWrite = writes.find((access) => PRIVILEGE_FIELD.test(access.call.getText(access.call.getSourceFile())));
+  const privilegeWrite = writes.find((access) => {
+    const text = access.call.getText(access.call.getSourceFile());
+    const field = PRIVILEGE_FIELD.exec(text);
+    return field !== null && FROM_REQUEST.test(text.slice(field.index, field.index + 120));
+  });
   if (privilegeWrite) {
     return { text: `changes roles or permissions (${describeAccess(privilegeWrite)})`, changesPrivileges: true, confidence: 'high', access: privilegeWrite };
   }
@@ -82,7 +93,7 @@ function privilegedReason(facts: RouteFacts): PrivilegedReason | undefined {
   }
   const userWrite = writes.find((access) => access.model && /^users?$/i.test(access.model));
   const targetsOtherUser = /^users?$/.test(segments.at(-2) ?? '') && /^[:[{]/.test(segments.at(-1) ?? '');
-  if (userWrite && targetsOtherUser && (route.method === 'PUT' || route.method === 'PATCH' || route.method === 'DELETE')) {
+  if (userWrite && targetsOtherUser && !SELF_CHECK.test(facts.bodyText) && (route.method === 'PUT' || route.method === 'PATCH' || route.method === 'DELETE')) {
     return { text: `changes another user by id (${describeAccess(userWrite)})`, changesPrivileges: false, confidence: 'medium', access: userWrite };
   }
   const billingWrite = writes[0] && segments.find((segment) => BILLING_OR_FLAGS_SEGMENT.test(segment));

@@ -58,7 +58,7 @@ function collect(modules: ModuleIndex, fn: ResolvedFunction, depth: number, via:
   seen.add(fn.node);
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node)) {
-      const access = classifyCall(node, fn.file, via);
+      const access = classifyCall(node, fn.file, via, modules);
       if (access) found.push(access);
       else if (depth > 0) {
         const callee = resolveFunction(modules, fn.file, node.expression);
@@ -71,7 +71,7 @@ function collect(modules: ModuleIndex, fn: ResolvedFunction, depth: number, via:
 }
 
 /** What kind of data access a single call is, if any. */
-export function classifyCall(call: ts.CallExpression, file: ScannedSourceFile, via: string[] = []): DataAccess | undefined {
+export function classifyCall(call: ts.CallExpression, file: ScannedSourceFile, via: string[] = [], modules?: ModuleIndex): DataAccess | undefined {
   const callee = skipOuterExpressions(call.expression);
   const line = nodePosition(call).line;
   const base = { call, file, line, via };
@@ -94,7 +94,7 @@ export function classifyCall(call: ts.CallExpression, file: ScannedSourceFile, v
     }
     // Order.findById(...), this.orderRepository.findOneBy(...), getRepository(Order).find(...)
     if (READ_METHODS.has(method) || WRITE_METHODS.has(method)) {
-      const model = modelOfReceiver(receiver);
+      const model = modelOfReceiver(receiver, file, modules);
       if (model) return { ...base, library: 'model', model, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     // knex('orders').where(...).first() / db('orders').insert(...)
@@ -139,9 +139,10 @@ function sqlOperation(call: ts.CallExpression): 'read' | 'write' {
 }
 
 /** The model a repository-like receiver stands for: `Order`, `this.orderRepository` -> order, `getRepository(Order)` -> Order. */
-function modelOfReceiver(receiver: ts.Expression): string | undefined {
+function modelOfReceiver(receiver: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex | undefined): string | undefined {
   if (ts.isIdentifier(receiver)) {
-    if (/^[A-Z][A-Za-z0-9]*$/.test(receiver.text) && !/^(?:Promise|Object|Array|JSON|Math|Reflect|Number|String|Date|Buffer|Map|Set)$/.test(receiver.text)) return receiver.text;
+    if (NOT_A_MODEL.test(receiver.text)) return undefined;
+    if (/^[A-Z][A-Za-z0-9]*$/.test(receiver.text)) return isModelClass(receiver.text, file, modules) ? receiver.text : undefined;
     if (REPOSITORY.test(receiver.text)) return modelName(receiver.text);
     return undefined;
   }
@@ -160,6 +161,38 @@ function modelOfReceiver(receiver: ts.Expression): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Capitalised names whose static create/increment/find are not stored data. */
+const NOT_A_MODEL =
+  /^(?:Promise|Object|Array|JSON|Math|Reflect|Number|String|Date|Buffer|Map|Set|WeakMap|Symbol|Intl|URL|URLSearchParams|Headers|Response|Request|Metrics|Stats|StatsD|Analytics|Telemetry|Tracing|Tracer|Sentry|Logger|Log|Cache|Redis|Counter|Gauge|Histogram|Prometheus|Events?|EventEmitter|Queue|Jobs?|Router|Storage|Cookies|Crypto|Stripe|Y|EditorState|Transaction|Selection|Node|Fragment|Schema|Mark|Slice|Decoration|DecorationSet|Plugin|Array|Mutex|Lock|Semaphore|RateLimiter|Limiter)$/;
+
+const MODEL_PACKAGES = /^(?:mongoose|sequelize|sequelize-typescript|typeorm|@mikro-orm\/|objection|bookshelf|waterline|dynamoose|@typegoose\/|typegoose|@prisma\/client)/;
+const MODEL_FILE = /(?:^|\/)(?:models?|entities|entity|schemas?|repositor(?:y|ies)|dao|db|database)(?:\/|\.|$)|\.(?:model|entity|schema)\.[cm]?[jt]sx?$/i;
+
+/**
+ * A capitalised receiver is a model only with evidence: it comes from an ORM package, or is
+ * declared in a models/entities file, or is a class extending Model/BaseEntity or decorated
+ * @Entity/@Table/@Schema, or a `mongoose.model(...)`/`sequelize.define(...)` value. Without a
+ * module index (unit use), the name alone has to do.
+ */
+function isModelClass(name: string, file: ScannedSourceFile, modules: ModuleIndex | undefined): boolean {
+  if (!modules) return true;
+  const binding = modules.resolveName(file, name);
+  if (!binding) return false;
+  if (binding.kind === 'external') return MODEL_PACKAGES.test(binding.module) || /models?|entit/i.test(binding.module);
+  if (binding.kind === 'namespace') return false;
+  if (MODEL_FILE.test(binding.file.path)) return true;
+  const node = binding.node;
+  if (ts.isClassDeclaration(node)) {
+    const extended = node.heritageClauses?.some((clause) => clause.types.some((type) => /Model|Entity|Document|Base/.test(type.expression.getText(node.getSourceFile()))));
+    const decorated = ts.getDecorators(node)?.some((decorator) => /Entity|Table|Schema|Model/.test(decorator.expression.getText(node.getSourceFile())));
+    return Boolean(extended || decorated);
+  }
+  if (ts.isVariableDeclaration(node) && node.initializer) {
+    return /\b(?:model|define)\s*[<(]/.test(node.initializer.getText(node.getSourceFile()));
+  }
+  return false;
 }
 
 function modelName(repositoryName: string): string {

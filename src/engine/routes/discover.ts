@@ -55,7 +55,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   if (configured) publicByDesign = `config auth.publicRoutes "${configured}"`;
 
   const guards = definition.middleware.filter((m) => m.kind === 'auth' || m.kind === 'role');
-  const inHandler = inHandlerAuthentication(handlerFunction);
+  const inHandler = inHandlerAuthentication(handlerFunction, modules);
   if (publicByDesign) {
     auth = 'public';
     evidence.push(publicByDesign);

@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ResolvedFunction } from '../ast/functions.js';
-import { nodePosition } from '../ast/functions.js';
+import { nodePosition, resolveFunction } from '../ast/functions.js';
+import type { ModuleIndex } from '../ast/module-index.js';
 
 // How handlers read the authenticated user. Order matters only for display.
 const PRINCIPAL_READS: Array<{ label: string; pattern: RegExp }> = [
@@ -46,15 +47,48 @@ export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
   return found;
 }
 
+// Reading a credential directly is as good as reading the principal for an in-handler check.
+const CREDENTIAL_READ =
+  /\bheaders?\s*(?:\?\.|\.)\s*authorization\b|\bheaders?\s*\[\s*['"`]authorization['"`]\s*\]|\bheader\s*\(\s*['"`]authorization['"`]|\bcookies?\s*(?:\?\.|\.|\[\s*['"`])\s*(?:token|jwt|session|access_?token|auth)\b|\bauthenticatedUsers\b|\b(?:jwt|jsonwebtoken|jose)\.verify\s*\(|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)\s*\(/;
+// Ways a handler turns away a caller it could not authenticate, besides a 401.
+const OTHER_REJECTION = /\bnext\s*\(\s*new\s+\w*Error\b|\b(?:status|sendStatus|code)\s*\(\s*403\b|new\s+\w*Forbidden\w*|\bstatus\s*:\s*403\b/;
+
 /**
- * An authentication check written in the handler itself: it reads the principal or session and
- * rejects with 401 (or redirects to login) when it is missing. Returns the evidence, if any.
+ * An authentication check written in the handler itself: it reads the principal, the session or
+ * a credential (directly or in a project function it calls) and turns the request away when that
+ * fails (401, 403, a redirect to login, an error passed to next). Returns the evidence, if any.
  */
-export function inHandlerAuthentication(handler: ResolvedFunction | undefined): string | undefined {
+export function inHandlerAuthentication(handler: ResolvedFunction | undefined, modules?: ModuleIndex): string | undefined {
   if (!handler?.node.body) return undefined;
+  const sourceFile = handler.node.getSourceFile();
+  const text = handler.node.body.getText(sourceFile);
+  const rejects = REJECTS_UNAUTHENTICATED.test(text) || OTHER_REJECTION.test(text);
+  if (!rejects) return undefined;
+  const where = `${handler.name} (${handler.file.path}:${nodePosition(handler.node).line})`;
   const principal = readPrincipal(handler).filter((read) => !read.startsWith('@'));
-  if (principal.length === 0) return undefined;
-  const text = handler.node.body.getText(handler.node.getSourceFile());
-  if (!REJECTS_UNAUTHENTICATED.test(text)) return undefined;
-  return `${handler.name} (${handler.file.path}:${nodePosition(handler.node).line}) reads ${principal[0]} and rejects unauthenticated requests`;
+  if (principal.length > 0) return `${where} reads ${principal[0]} and rejects unauthenticated requests`;
+  if (CREDENTIAL_READ.test(text)) return `${where} checks the request's credentials and rejects the request without them`;
+  // `if (!(await verifyCurrentUserHasAccessToPost(id))) return 403`: the session is read one call down.
+  for (const helper of calledProjectFunctions(handler, modules)) {
+    const helperPrincipal = readPrincipal(helper).filter((read) => !read.startsWith('@'));
+    const helperText = helper.node.body?.getText(helper.node.getSourceFile()) ?? '';
+    if (helperPrincipal.length > 0 || CREDENTIAL_READ.test(helperText)) {
+      return `${where} rejects the request unless ${helper.name} (${helper.file.path}:${nodePosition(helper.node).line}) finds ${helperPrincipal[0] ?? 'valid credentials'}`;
+    }
+  }
+  return undefined;
+}
+
+function calledProjectFunctions(handler: ResolvedFunction, modules: ModuleIndex | undefined): ResolvedFunction[] {
+  if (!modules || !handler.node.body) return [];
+  const found: ResolvedFunction[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && found.length < 20) {
+      const callee = resolveFunction(modules, handler.file, node.expression);
+      if (callee && callee.node !== handler.node && callee.node.body) found.push(callee);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(handler.node.body);
+  return found;
 }
