@@ -13,7 +13,7 @@ import {
 
 // Routes that exist to be called before there is a user: asking for credentials is their job.
 const AUTH_FLOW_SEGMENT =
-  /^(?:login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-token)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-email)?|confirm(?:-email)?|activate|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha)$/;
+  /^(?:login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-email)?|confirm(?:-email)?|activate|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha)$/;
 // Infrastructure endpoints count only when the whole path is about them: `/health`, `/api/v1/status`,
 // but never `/orders/:id/status`.
 const INFRA_SEGMENT =
@@ -95,8 +95,11 @@ function judge(facts: RouteFacts): Verdict | undefined {
   if (sensitiveRead && (mutating || sensitiveSegment)) {
     return { message: `${route.id} ${describeAccess(sensitiveRead)} with ${where}.`, write: mutating, confidence: 'high', access: sensitiveRead };
   }
-  if (sensitiveSegment && facts.dataAccess.length > 0) {
-    const access = facts.dataAccess[0]!;
+  // Under a sensitive path, a read of a model we know to be harmless (HintModel) is no evidence;
+  // a read whose target we cannot name (raw SQL without a table) still is.
+  const unnamedOrSensitive = facts.dataAccess.find((access) => !access.model);
+  if (sensitiveSegment && unnamedOrSensitive) {
+    const access = unnamedOrSensitive;
     return { message: `${route.id} ${describeAccess(access)} under /${sensitiveSegment} with ${where}.`, write: mutating, confidence: 'medium', access };
   }
   return undefined;
@@ -125,7 +128,7 @@ function isPublicByDesign(route: Route, segments: string[], words: string[][]): 
   if (lastWords.length > 1 && (AUTH_FLOW_SEGMENT.test(lastWords.at(-1)!) || AUTH_FLOW_SEGMENT.test(lastWords[0]!))) return true;
   if (literal.some((segment) => /^(?:auth|authentication|oauth2?|session|sessions|identity)$/.test(segment)) && literal.some((segment) => AUTH_FLOW_SEGMENT.test(segment))) return true;
   // POST /users (the collection, no id) is sign-up.
-  if (route.method === 'POST' && /^(?:users|accounts|members)$/.test(last) && literal.length === segments.length) return true;
+  if (route.method === 'POST' && /^(?:users?|accounts?|members?)$/.test(last) && literal.length === segments.length) return true;
   if (literal.every((segment) => INFRA_SEGMENT.test(segment))) return true;
   // OAuth provider callbacks: /auth/google/callback, /oauth/github
   return literal.some((segment) => /^(?:oauth2?|sso|saml|callback)$/.test(segment));

@@ -180,6 +180,22 @@ function findLocalFunction(file: ScannedSourceFile, identifier: ts.Identifier): 
   return undefined;
 }
 
+/** The project functions a function calls directly (at most `limit`), in source order. */
+export function calledFunctions(modules: ModuleIndex, fn: ResolvedFunction, limit = 20): ResolvedFunction[] {
+  if (!fn.node.body) return [];
+  const found: ResolvedFunction[] = [];
+  const visit = (node: ts.Node): void => {
+    if (found.length >= limit) return;
+    if (ts.isCallExpression(node)) {
+      const callee = resolveFunction(modules, fn.file, node.expression);
+      if (callee && callee.node !== fn.node && callee.node.body && !found.some((known) => known.node === callee.node)) found.push(callee);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(fn.node.body);
+  return found;
+}
+
 /** The function a factory returns, when its body plainly returns one (`return (req, res) => {}` or `() => async (req) => {}`). */
 export function returnedFunction(factory: ResolvedFunction): ResolvedFunction | undefined {
   const body = factory.node.body;

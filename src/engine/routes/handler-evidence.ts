@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ResolvedFunction } from '../ast/functions.js';
-import { nodePosition, resolveFunction } from '../ast/functions.js';
+import { calledFunctions, nodePosition } from '../ast/functions.js';
 import type { ModuleIndex } from '../ast/module-index.js';
 
 // How handlers read the authenticated user. Order matters only for display.
@@ -69,7 +69,7 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
   if (principal.length > 0) return `${where} reads ${principal[0]} and rejects unauthenticated requests`;
   if (CREDENTIAL_READ.test(text)) return `${where} checks the request's credentials and rejects the request without them`;
   // `if (!(await verifyCurrentUserHasAccessToPost(id))) return 403`: the session is read one call down.
-  for (const helper of calledProjectFunctions(handler, modules)) {
+  for (const helper of modules ? calledFunctions(modules, handler) : []) {
     const helperPrincipal = readPrincipal(helper).filter((read) => !read.startsWith('@'));
     const helperText = helper.node.body?.getText(helper.node.getSourceFile()) ?? '';
     if (helperPrincipal.length > 0 || CREDENTIAL_READ.test(helperText)) {
@@ -77,18 +77,4 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
     }
   }
   return undefined;
-}
-
-function calledProjectFunctions(handler: ResolvedFunction, modules: ModuleIndex | undefined): ResolvedFunction[] {
-  if (!modules || !handler.node.body) return [];
-  const found: ResolvedFunction[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && found.length < 20) {
-      const callee = resolveFunction(modules, handler.file, node.expression);
-      if (callee && callee.node !== handler.node && callee.node.body) found.push(callee);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(handler.node.body);
-  return found;
 }

@@ -1,5 +1,5 @@
 import { findDataAccess, type DataAccess } from '../../engine/ast/data-access.js';
-import type { ResolvedFunction } from '../../engine/ast/functions.js';
+import { calledFunctions, type ResolvedFunction } from '../../engine/ast/functions.js';
 import type { ModuleIndex } from '../../engine/ast/module-index.js';
 import type { Route } from '../../engine/routes/route.js';
 import type { RuleContext, TraceStep } from '../../types.js';
@@ -19,7 +19,11 @@ export function routeFacts(ctx: RuleContext, route: Route): RouteFacts {
   const handler = resolvedHandler(ctx.modules, route);
   const dataAccess = handler ? findDataAccess(ctx.modules, handler) : [];
   const bodies = new Set<string>();
-  if (handler?.node.body) bodies.add(handler.node.body.getText(handler.node.getSourceFile()));
+  if (handler?.node.body) {
+    bodies.add(handler.node.body.getText(handler.node.getSourceFile()));
+    // Checks often live one call down (`this.authService.verifyAdmin(user)`).
+    for (const callee of calledFunctions(ctx.modules, handler)) bodies.add(callee.node.body!.getText(callee.node.getSourceFile()));
+  }
   for (const access of dataAccess) {
     // The statement around each access shows what was written (e.g. `role: body.role`).
     bodies.add(access.call.getText(access.call.getSourceFile()));
