@@ -14,6 +14,8 @@ export interface ProjectFacts {
 export interface AdapterContext {
   /** Sorted by path. */
   sourceFiles: readonly ScannedSourceFile[];
+  /** Parsed package.json files of the scan, keyed by their folder (posix, relative to the scan root; '' for the root). */
+  packageJsons: ReadonlyMap<string, Record<string, unknown>>;
   modules: ModuleIndex;
   middleware: MiddlewareClassifier;
 }

@@ -36,7 +36,7 @@ export function discoverRoutes(input: {
     roleChecks: input.config.roleChecks,
     rateLimiters: input.config.rateLimiters,
   });
-  const context = { sourceFiles: input.sourceFiles, modules: input.modules, middleware: classifier };
+  const context = { sourceFiles: input.sourceFiles, packageJsons: facts.packageJsons, modules: input.modules, middleware: classifier };
   const routes: Route[] = [];
   for (const adapter of input.adapters) {
     if (!adapter.isEnabled(facts)) continue;
@@ -126,12 +126,17 @@ export function compareRoutes(a: Route, b: Route): number {
 
 const IMPORT_SPECIFIER = /\bfrom\s*['"]([^'"\n]+)['"]|\brequire\s*\(\s*['"]([^'"\n]+)['"]\s*\)|\bimport\s*\(\s*['"]([^'"\n]+)['"]\s*\)|^\s*import\s*['"]([^'"\n]+)['"]/gm;
 
-export function projectFacts(sourceFiles: readonly ScannedSourceFile[], textFiles: readonly ScannedTextFile[]): ProjectFacts {
+export function projectFacts(
+  sourceFiles: readonly ScannedSourceFile[],
+  textFiles: readonly ScannedTextFile[],
+): ProjectFacts & { packageJsons: Map<string, Record<string, unknown>> } {
   const dependencies = new Set<string>();
+  const packageJsons = new Map<string, Record<string, unknown>>();
   for (const file of textFiles) {
     if (file.kind !== 'json' || !(file.path === 'package.json' || file.path.endsWith('/package.json'))) continue;
     try {
       const pkg = JSON.parse(file.text) as Record<string, unknown>;
+      packageJsons.set(file.path === 'package.json' ? '' : file.path.slice(0, -'/package.json'.length), pkg);
       for (const key of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
         const deps = pkg[key];
         if (deps && typeof deps === 'object') for (const name of Object.keys(deps)) dependencies.add(name);
@@ -147,5 +152,5 @@ export function projectFacts(sourceFiles: readonly ScannedSourceFile[], textFile
       if (specifier && !specifier.startsWith('.')) importedModules.add(specifier);
     }
   }
-  return { dependencies, importedModules };
+  return { dependencies, importedModules, packageJsons };
 }

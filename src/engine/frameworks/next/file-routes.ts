@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { ScannedSourceFile } from '../../../types.js';
 
 /** Where a file sits in the Next.js file-system router, found from its path alone. */
@@ -15,12 +13,11 @@ const ROUTE_FILE = /^route\.(?:ts|tsx|js|jsx|mjs)$/;
 const PAGES_API_FILE = /\.(?:ts|tsx|js|jsx|mjs)$/;
 
 /**
- * Reads package.json files beside candidate app folders, once each, to tell which folder is the
- * Next.js package in a monorepo (`apps/web/app/api/x/route.ts` serves `/api/x`). The adapter gets
- * only source files, so this is the one place it touches the disk.
+ * Uses the scan's package.json files to tell which folder is the Next.js package in a monorepo
+ * (`apps/web/app/api/x/route.ts` serves `/api/x`).
  */
 export class NextPackageFinder {
-  private readonly dependsOnNext = new Map<string, boolean>();
+  constructor(private readonly packageJsons: ReadonlyMap<string, Record<string, unknown>>) {}
 
   /** The file's route, or undefined when it is not an App Router route file or a Pages API file. */
   fileRoute(file: ScannedSourceFile): FileRoute | undefined {
@@ -35,30 +32,21 @@ export class NextPackageFinder {
       }
     }
     if (candidates.length === 0) return undefined;
-    const scanRoot = scanRootOf(file);
     // The folder whose package.json depends on next wins; without one, the outermost candidate.
-    const chosen = candidates.find((candidate) => this.isNextPackage(scanRoot, segments.slice(0, candidate.rootEnd).join('/'))) ?? candidates[0]!;
+    const chosen = candidates.find((candidate) => this.isNextPackage(segments.slice(0, candidate.rootEnd).join('/'))) ?? candidates[0]!;
     const routeSegments = segments.slice(chosen.routeStart);
     const routePath = chosen.router === 'app' ? appRouterPath(routeSegments) : pagesRouterPath(routeSegments);
     if (routePath === undefined) return undefined;
     return { router: chosen.router, packageRoot: segments.slice(0, chosen.rootEnd).join('/'), path: routePath };
   }
 
-  private isNextPackage(scanRoot: string, packageRoot: string): boolean {
-    const cached = this.dependsOnNext.get(packageRoot);
-    if (cached !== undefined) return cached;
-    let result = false;
-    try {
-      const pkg = JSON.parse(readFileSync(path.join(scanRoot, packageRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
-      result = ['dependencies', 'devDependencies', 'peerDependencies'].some((key) => {
-        const deps = pkg[key];
-        return typeof deps === 'object' && deps !== null && 'next' in deps;
-      });
-    } catch {
-      // No package.json there (or not readable): not the package folder.
-    }
-    this.dependsOnNext.set(packageRoot, result);
-    return result;
+  private isNextPackage(packageRoot: string): boolean {
+    const pkg = this.packageJsons.get(packageRoot);
+    if (!pkg) return false;
+    return ['dependencies', 'devDependencies', 'peerDependencies'].some((key) => {
+      const deps = pkg[key];
+      return typeof deps === 'object' && deps !== null && 'next' in deps;
+    });
   }
 }
 
@@ -82,10 +70,4 @@ export function pagesRouterPath(segments: readonly string[]): string | undefined
   if (segments.some((segment) => segment.startsWith('_'))) return undefined;
   const parts = [...segments.slice(0, -1), ...(last === 'index' ? [] : [last])];
   return `/${parts.join('/')}`;
-}
-
-/** The absolute scan root: the file's absolute path minus its scan-relative path. */
-function scanRootOf(file: ScannedSourceFile): string {
-  const absolute = file.sourceFile.getFilePath() as string;
-  return absolute.endsWith(`/${file.path}`) ? absolute.slice(0, -file.path.length - 1) : path.posix.dirname(absolute);
 }

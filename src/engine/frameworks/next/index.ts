@@ -18,7 +18,7 @@ export const nextAdapter: FrameworkAdapter = {
   name: 'next',
   isEnabled: (facts) => usesAnyPackage(facts, ['next']),
   discoverRoutes(context) {
-    const finder = new NextPackageFinder();
+    const finder = new NextPackageFinder(context.packageJsons);
     const middlewareByPackage = new Map<string, NextMiddleware[]>();
     const middlewareOf = (packageRoot: string): NextMiddleware[] => {
       let found = middlewareByPackage.get(packageRoot);
