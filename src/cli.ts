@@ -51,6 +51,16 @@ interface ScanCommandOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** The options that say which files make up the project: shared by every command that loads one. */
+function withProjectOptions(command: Command): Command {
+  return command
+    .option('--config <file>', 'config file (default: trustscan.config.json or package.json "trustscan")')
+    .option('--tsconfig <file>', 'tsconfig.json to take compiler options from')
+    .option('--include <glob>', 'scan only files matching this glob (repeatable)', collect, [])
+    .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, [])
+    .option('--include-tests', 'also scan tests, specs, __tests__, fixtures and mocks');
+}
+
 /** Seams for tests: the rule set to scan with (default: every rule). */
 export interface CliOverrides {
   rules?: readonly Rule[];
@@ -72,7 +82,7 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     })
     .showSuggestionAfterError(true);
 
-  program
+  withProjectOptions(program
     .command('scan')
     .description('scan files or folders and report findings')
     .argument('[paths...]', 'files or folders to scan', ['.'])
@@ -80,12 +90,7 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .option('-o, --output <file>', 'write the report to a file; the summary still goes to stderr')
     .option('-q, --quiet', 'print nothing but the report (no summary, no warnings)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this').choices(FAIL_ON_LEVELS).default('high'))
-    .addOption(new Option('--severity <severity>', 'report only findings at or above this').choices(SEVERITIES))
-    .option('--config <file>', 'config file (default: trustscan.config.json or package.json "trustscan")')
-    .option('--tsconfig <file>', 'tsconfig.json to take compiler options from')
-    .option('--include <glob>', 'scan only files matching this glob (repeatable)', collect, [])
-    .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, [])
-    .option('--include-tests', 'also scan tests, specs, __tests__, fixtures and mocks')
+    .addOption(new Option('--severity <severity>', 'report only findings at or above this').choices(SEVERITIES)))
     .option('--include-suppressed', 'keep suppressed findings in SARIF (with suppressions[])')
     .option('--rule <id>', 'run only this rule (repeatable)', collect, [])
     .option('--disable-rule <id>', 'do not run this rule (repeatable)', collect, [])
@@ -96,17 +101,12 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
       exitCode = await runScan(paths, options, io, overrides);
     });
 
-  program
+  withProjectOptions(program
     .command('routes')
     .description('list every HTTP route with its authentication, role guard, rate limit and middleware')
     .argument('[paths...]', 'files or folders to scan', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('-o, --output <file>', 'write the inventory to a file')
-    .option('--config <file>', 'config file (default: trustscan.config.json or package.json "trustscan")')
-    .option('--tsconfig <file>', 'tsconfig.json to take compiler options from')
-    .option('--include <glob>', 'scan only files matching this glob (repeatable)', collect, [])
-    .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, [])
-    .option('--include-tests', 'also scan tests, specs, __tests__, fixtures and mocks')
+    .option('-o, --output <file>', 'write the inventory to a file'))
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
     .action(async (paths: string[], options: RoutesCommandOptions) => {
       exitCode = await runRoutes(paths, options, io, overrides);
