@@ -248,3 +248,32 @@ describe('express adapter: tricky cases', () => {
     expect(loadRoutes(dir, [expressAdapter])).toEqual([]);
   });
 });
+
+describe('express adapter: app-wide middleware from unknown packages', () => {
+  it('treats app-wide plumbing (connect-flash, lusca) as plumbing, and never as authentication by a substring of its name', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { express: '^4.19.2', lusca: '^1.7.0', 'connect-flash': '^0.1.1', passport: '^0.7.0' } }),
+      'src/app.ts': [
+        "import express from 'express';",
+        "import lusca from 'lusca';",
+        "import flash from 'connect-flash';",
+        "import passport from 'passport';",
+        'const app = express();',
+        'app.use(passport.initialize());',
+        'app.use(passport.session());',
+        'app.use(flash());',
+        "app.use(lusca.xssProtection(true));",
+        "app.get('/contact', (req, res) => res.send('ok'));",
+        'export default app;',
+      ].join('\n'),
+    });
+    const [contact] = loadRoutes(dir, [expressAdapter]);
+    expect(contact).toMatchObject({ path: '/contact', auth: 'public' });
+    expect(contact!.middleware.map((m) => `${m.name}:${m.kind}${m.opaque ? ':opaque' : ''}`)).toEqual([
+      'passport.initialize():other',
+      'passport.session():other',
+      'flash():other',
+      'lusca.xssProtection(true):other',
+    ]);
+  });
+});

@@ -20,7 +20,12 @@ export interface MiddlewareClassification {
   evidence: string;
   roles?: string[];
   opaque?: boolean;
+  /** Set when the middleware comes from a package we know nothing about. */
+  unknownPackage?: string;
 }
+
+// An unknown package whose name hints at access control stays opaque even when mounted app-wide.
+const ACCESS_PACKAGE_HINT = /auth|guard|shield|secur|session|passport|jwt|token|access|perm|role|acl|gate|partner|tenan|sso|oauth|login|identity|keycloak|okta/i;
 
 /**
  * Known packages and what their exports do as middleware. Keyed by module; the value maps an
@@ -98,12 +103,15 @@ const SELF_REJECTING_VERIFICATION = /\.\s*jwtVerify\s*\(/;
 const RATE_LIMIT_CHECK = /\.\s*consume\s*\(|\.\s*limit\s*\(|\b429\b|TOO_MANY_REQUESTS/;
 const VALIDATION_CHECK = /\bvalidationResult\s*\(|\.\s*(?:validate|validateAsync|parse|safeParse|parseAsync)\s*\(/;
 
+// Name-only fallbacks, matched against the words of the last name in the expression
+// (`passportConfig.isAuthenticated` -> "is authenticated"), never against substrings:
+// `xssProtection` is not "protect", `scopePerRequest` is not a scope check.
 const NAME_KINDS: Array<{ kind: MiddlewareKind; pattern: RegExp }> = [
-  { kind: 'rate-limit', pattern: /rate.?limit|limiter|throttl|slow.?down|brute/i },
-  { kind: 'role', pattern: /role|admin|permission|authori[sz]|scope|(?:^|[^a-z])can[A-Z]|policy|ability|acl\b/i },
-  { kind: 'auth', pattern: /auth|logged.?in|login.?required|protect|jwt|bearer|token|session|guard|requireUser|currentUser|ensureUser|signed.?in|passport/i },
-  { kind: 'validation', pattern: /validat|celebrate|schema|sanitiz/i },
-  { kind: 'state', pattern: /state|transition|status|step/i },
+  { kind: 'rate-limit', pattern: /\brate ?limit|\blimiter\b|\bthrottl|\bslow ?down\b|\bbrute\b/ },
+  { kind: 'role', pattern: /\b(?:roles?|admins?|permissions?|authori[sz]e|authori[sz]ed|authori[sz]ation|staff|superuser|acl|rbac|abac)\b|^can [a-z]/ },
+  { kind: 'auth', pattern: /\b(?:auth|authenticate|authenticated|authentication|jwt|bearer|passport|guard|loggedin)\b|^(?:require|ensure|is|check|verify|validate|protect)(?: \w+)? (?:user|login|logged|session|token|signed|jwt|auth)\b|^protect(?:ed)?(?: route)?$|^(?:is )?logged in\b|^login required\b|^signed in\b/ },
+  { kind: 'validation', pattern: /\b(?:validate|validator|validation|celebrate|sanitize|sanitizer)\b/ },
+  { kind: 'state', pattern: /\b(?:state|transition|step)\b/ },
 ];
 
 /**
@@ -133,7 +141,10 @@ export class MiddlewareClassifier {
       scope,
     };
     if (classification.roles?.length) middleware.roles = classification.roles;
-    if (classification.opaque) middleware.opaque = true;
+    // App-wide middleware from an unknown package with a name that says nothing about access
+    // (connect-flash, lusca.xframe) is plumbing; on a route or router it may well be a guard.
+    const plumbing = scope === 'global' && classification.unknownPackage !== undefined && !ACCESS_PACKAGE_HINT.test(classification.unknownPackage);
+    if (classification.opaque && !plumbing) middleware.opaque = true;
     return middleware;
   }
 
@@ -178,6 +189,11 @@ export class MiddlewareClassifier {
     }
     const byName = classifyName(name);
     if (byName) return { ...byName, opaque: true, ...(roles.length ? { roles } : {}) };
+    const root = rootIdentifier(expression);
+    const binding = root && this.modules.resolveName(file, root.identifier.text);
+    if (binding?.kind === 'external') {
+      return { kind: 'other', strength: 'name-only', evidence: `${binding.module}: a package trustscan does not know`, opaque: true, unknownPackage: binding.module };
+    }
     return { kind: 'other', strength: 'name-only', evidence: 'could not resolve what it does', opaque: true };
   }
 
@@ -212,7 +228,10 @@ export class MiddlewareClassifier {
       // passport.authenticate('local') is the credential login itself, not a guard on other routes.
       const strategy = firstStringArgument(expression);
       if (strategy === 'local') return { kind: 'other', strength: 'strong', evidence: "passport 'local' strategy: credential login" };
-      if (root.member && root.member !== 'authenticate' && root.member !== 'authorize') return undefined;
+      // passport.initialize() / passport.session() set passport up; they turn nobody away.
+      if (root.member && root.member !== 'authenticate' && root.member !== 'authorize') {
+        return { kind: 'other', strength: 'strong', evidence: `${module} ${root.member}: setup, not a guard` };
+      }
     }
     const table = KNOWN_PACKAGES[module];
     if (table) {
@@ -338,8 +357,15 @@ export function classifyBody(fn: ResolvedFunction, calleeText = ''): MiddlewareC
 
 function classifyName(name: string): MiddlewareClassification | undefined {
   const bare = name.replace(/\(.*$/s, '');
+  const lastName = bare.split('.').pop() ?? bare;
+  const words = lastName
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/[_\-\s]+/g, ' ')
+    .toLowerCase()
+    .trim();
   for (const { kind, pattern } of NAME_KINDS) {
-    if (pattern.test(bare)) return { kind, strength: 'name-only', evidence: `named ${bare}` };
+    if (pattern.test(words)) return { kind, strength: 'name-only', evidence: `named ${bare}` };
   }
   return undefined;
 }
