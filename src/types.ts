@@ -5,6 +5,7 @@
 import type { Project, SourceFile } from 'ts-morph';
 import type { ModuleIndex } from './engine/ast/module-index.js';
 import type { TrustscanConfig } from './engine/config.js';
+import type { DataflowEngine } from './engine/dataflow/engine.js';
 import type { Route } from './engine/routes/route.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
@@ -106,6 +107,8 @@ export interface RuleContext {
   readonly modules: ModuleIndex;
   /** The route inventory of every framework found; computed on first use, shared by all rules. */
   readonly routes: readonly Route[];
+  /** Taint analysis from the routes' handlers across files; computed on first use, shared by all rules. */
+  readonly dataflow: DataflowEngine;
   report(descriptor: ReportDescriptor): void;
 }
 

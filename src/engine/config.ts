@@ -15,6 +15,8 @@ export interface TrustscanConfig {
   maxFileSize: number;
   /** What the code cannot show about authentication (route inventory, access-control rules). */
   auth: AuthConfig;
+  /** Names of project functions that make request data safe for every sink (e.g. "toSafeSortColumn"). */
+  sanitizers: string[];
 }
 
 export interface AuthConfig {
@@ -42,6 +44,7 @@ export function defaultConfig(): TrustscanConfig {
     includeTests: false,
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
     auth: { middleware: [], publicRoutes: [], roleChecks: [] },
+    sanitizers: [],
   };
 }
 
@@ -115,7 +118,7 @@ function readJson(file: string): unknown {
   }
 }
 
-const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth'] as const;
+const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth', 'sanitizers'] as const;
 const AUTH_KEYS = ['middleware', 'publicRoutes', 'roleChecks'] as const;
 
 /**
@@ -166,6 +169,7 @@ export function validateConfig(raw: unknown, where: string, rules: readonly Rule
       config.auth[key as (typeof AUTH_KEYS)[number]] = stringList(value, `$.auth.${key}`, fail);
     }
   }
+  if ('sanitizers' in input) config.sanitizers = stringList(input.sanitizers, '$.sanitizers', fail);
   if ('includeTests' in input) {
     if (typeof input.includeTests !== 'boolean') fail('$.includeTests', `must be a boolean, got ${describe(input.includeTests)}`);
     config.includeTests = input.includeTests as boolean;

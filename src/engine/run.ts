@@ -11,6 +11,7 @@ import type {
 } from '../types.js';
 import type { ModuleIndex } from './ast/module-index.js';
 import type { TrustscanConfig } from './config.js';
+import { DataflowEngine } from './dataflow/engine.js';
 import { findingFingerprint } from './fingerprint.js';
 import type { Route } from './routes/route.js';
 import { computeLineHashes } from './line-hash.js';
@@ -55,6 +56,8 @@ export function runRules(options: {
   const reports: RawReport[] = [];
   let routes: Route[] | undefined;
   const routesOnce = () => (routes ??= options.routes());
+  let dataflow: DataflowEngine | undefined;
+  const dataflowOnce = () => (dataflow ??= new DataflowEngine(options.modules, routesOnce(), { sanitizers: options.config.sanitizers }));
   for (const active of options.activeRules) {
     const context: RuleContext = {
       project: options.project,
@@ -65,6 +68,9 @@ export function runRules(options: {
       modules: options.modules,
       get routes() {
         return routesOnce();
+      },
+      get dataflow() {
+        return dataflowOnce();
       },
       report(descriptor) {
         if (!texts.has(descriptor.file)) {

@@ -1,0 +1,655 @@
+import { ts } from 'ts-morph';
+import type { ScannedSourceFile, TraceStep } from '../../types.js';
+import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
+import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import type { Route } from '../routes/route.js';
+import { initialParameterOrigins } from './sources.js';
+import { joinOrigins, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
+
+/** A call reached from a route handler where request data is an argument or the receiver. */
+export interface TaintedCall {
+  call: ts.CallExpression | ts.NewExpression;
+  file: ScannedSourceFile;
+  route: Route;
+  /** Origin of each argument, index-aligned with call.arguments. */
+  argumentOrigins: ValueOrigin[];
+  /** Origin of `x` in `x.method(...)`. */
+  receiverOrigin?: ValueOrigin;
+  /** Evaluates any sub-expression of the call (`{ text: ... }` properties) in the call's context. */
+  originOf(expression: ts.Expression): ValueOrigin;
+}
+
+export interface DataflowOptions {
+  /** config sanitizers: calls to these names return clean values. */
+  sanitizers: readonly string[];
+  /** How many project functions deep a flow is followed from the handler. */
+  maxDepth?: number;
+}
+
+const NUMERIC_CONVERSIONS = new Set(['parseInt', 'parseFloat', 'Number', 'Boolean', 'isNaN', 'isFinite', 'Math']);
+// Method calls on a tainted value whose result carries no attacker-chosen text.
+const NON_STRING_METHODS = new Set(['includes', 'startsWith', 'endsWith', 'test', 'has', 'indexOf', 'lastIndexOf', 'some', 'every', 'findIndex', 'localeCompare', 'getTime', 'valueOf', 'toFixed']);
+// Globals and modules that pass request data through unchanged in substance (and are named in the trace).
+const PROPAGATING_FUNCTIONS =
+  /^(?:String|JSON\.(?:parse|stringify)|decodeURIComponent|decodeURI|encodeURIComponent|encodeURI|escape|unescape|Buffer\.from|Object\.(?:assign|values|keys|entries|fromEntries)|Array\.from|path\.(?:join|resolve|normalize|basename|dirname|extname|posix\.\w+|win32\.\w+)|util\.format|format|sprintf|_\.\w+|lodash\.\w+|querystring\.\w+|qs\.\w+|url\.\w+|new URL|new URLSearchParams)$/;
+const ARRAY_CALLBACK_METHODS = new Set(['map', 'forEach', 'filter', 'find', 'some', 'every', 'flatMap', 'reduce']);
+
+interface Scope {
+  values: Map<string, ValueOrigin>;
+  parent?: Scope;
+}
+
+interface AnalysisContext {
+  fn: ResolvedFunction;
+  route: Route;
+  scope: Scope;
+  depth: number;
+  /** Per-node memo of evaluated origins in this context. */
+  evaluated: Map<ts.Node, ValueOrigin>;
+  returns: ValueOrigin[];
+}
+
+/**
+ * Demand-driven, cross-file taint analysis starting at route handlers. Each reachable function is
+ * analysed once per distinct set of parameter origins (memoized summary: which origin it returns),
+ * depth-bounded and cycle-safe. No type checker: names are resolved through the ModuleIndex.
+ */
+export class DataflowEngine {
+  private calls: TaintedCall[] | undefined;
+  private readonly summaries = new Map<string, ValueOrigin>();
+  private readonly inProgress = new Set<string>();
+  private readonly nodeIds = new WeakMap<ts.Node, number>();
+  private nextNodeId = 1;
+  private readonly recorded = new Set<ts.Node>();
+  private readonly maxDepth: number;
+
+  constructor(
+    private readonly modules: ModuleIndex,
+    private readonly routes: readonly Route[],
+    private readonly options: DataflowOptions,
+  ) {
+    this.maxDepth = options.maxDepth ?? 6;
+  }
+
+  /** Every call reached from a route handler with request data in an argument or receiver. */
+  taintedCalls(): readonly TaintedCall[] {
+    if (this.calls) return this.calls;
+    this.calls = [];
+    for (const route of this.routes) {
+      if (!route.handler) continue;
+      const file = this.modules.fileOf(route.handler.node);
+      if (!file) continue;
+      const handler: ResolvedFunction = { file, node: route.handler.node, name: route.handler.name };
+      this.analyze(handler, initialParameterOrigins(route, handler), route, 0);
+    }
+    return this.calls;
+  }
+
+  /** The origin of an expression in its own function, with parameters unknown (no caller context). */
+  originOutOfContext(expression: ts.Expression, file: ScannedSourceFile, route?: Route): ValueOrigin {
+    const fn = enclosingFunction(expression);
+    const context: AnalysisContext = {
+      fn: fn ? { file, node: fn, name: '<local>' } : { file, node: undefined as never, name: '<module>' },
+      route: route ?? ({} as Route),
+      scope: { values: new Map() },
+      depth: this.maxDepth, // never descend into callees: this is a local question
+      evaluated: new Map(),
+      returns: [],
+    };
+    if (fn?.body) {
+      // Bind the function's locals (in source order, up to the expression) without recording calls.
+      this.bindLocals(fn.body, context, expression.getStart());
+    }
+    return this.origin(expression, context);
+  }
+
+  private analyze(fn: ResolvedFunction, parameters: ValueOrigin[], route: Route, depth: number): ValueOrigin {
+    const key = `${this.nodeId(fn.node)}:${parameters.map(describeForKey).join('|')}`;
+    const cached = this.summaries.get(key);
+    if (cached) return cached;
+    if (this.inProgress.has(key) || depth > this.maxDepth || !fn.node.body) return { kind: 'unknown' };
+    this.inProgress.add(key);
+    const context: AnalysisContext = { fn, route, scope: { values: new Map() }, depth, evaluated: new Map(), returns: [] };
+    fn.node.parameters.forEach((parameter, index) => {
+      const origin = parameter.dotDotDotToken ? joinOrigins(parameters.slice(index)) : parameters[index] ?? { kind: 'unknown' };
+      this.bindName(parameter.name, origin, context, parameter.initializer);
+    });
+    const body = fn.node.body;
+    if (ts.isBlock(body)) this.walk(body, context);
+    else context.returns.push(this.origin(body, context));
+    const result = context.returns.length > 0 ? joinOrigins(context.returns) : { kind: 'unknown' as const };
+    this.inProgress.delete(key);
+    this.summaries.set(key, result);
+    return result;
+  }
+
+  /** Statements in source order: bindings, calls (recorded and followed), returns, guards. */
+  private walk(node: ts.Node, context: AnalysisContext): void {
+    if (isFunctionLike(node) && node !== context.fn.node) {
+      this.walkNestedFunction(node, context, undefined);
+      return;
+    }
+    if (ts.isVariableDeclaration(node)) {
+      if (node.initializer) {
+        this.walk(node.initializer, context);
+        this.bindName(node.name, this.origin(node.initializer, context), context, undefined, node);
+      }
+      return;
+    }
+    if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
+      this.walk(node.right, context);
+      const value = this.origin(node.right, context);
+      const target = skipOuterExpressions(node.left);
+      if (ts.isIdentifier(target)) {
+        const previous = node.operatorToken.kind === ts.SyntaxKind.EqualsToken ? undefined : this.lookup(target.text, context);
+        this.assign(target.text, previous ? joinOrigins([previous, value]) : value, context, node);
+      } else if (ts.isObjectLiteralExpression(target) || ts.isArrayLiteralExpression(target)) {
+        this.bindAssignmentPattern(target, value, context);
+      }
+      return;
+    }
+    if (ts.isForOfStatement(node) || ts.isForInStatement(node)) {
+      this.walk(node.expression, context);
+      const iterated = this.origin(node.expression, context);
+      const initializer = node.initializer;
+      if (ts.isVariableDeclarationList(initializer)) {
+        for (const declaration of initializer.declarations) this.bindName(declaration.name, ts.isForInStatement(node) ? { kind: 'unknown' } : iterated, context);
+      }
+      this.walk(node.statement, context);
+      return;
+    }
+    if (ts.isIfStatement(node)) {
+      this.walk(node.expression, context);
+      this.walk(node.thenStatement, context);
+      if (node.elseStatement) this.walk(node.elseStatement, context);
+      // `if (!ALLOWED.includes(sort)) return ...;` — after it, sort holds an allowed value.
+      const guarded = allowlistGuardedName(node);
+      if (guarded) this.assign(guarded.name, { kind: 'sanitized', how: guarded.how }, context, undefined);
+      return;
+    }
+    if (ts.isReturnStatement(node)) {
+      if (node.expression) {
+        this.walk(node.expression, context);
+        context.returns.push(this.origin(node.expression, context));
+      }
+      return;
+    }
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+      for (const argument of node.arguments ?? []) this.walk(argument, context);
+      this.walk(node.expression, context);
+      this.origin(node, context); // evaluates, records and follows the call
+      return;
+    }
+    ts.forEachChild(node, (child) => this.walk(child, context));
+  }
+
+  /** Callbacks: `.then(rows => ...)`, `items.map(item => ...)` get their parameter from the receiver. */
+  private walkNestedFunction(fn: ts.SignatureDeclaration & { body?: ts.Node }, context: AnalysisContext, parameterOrigin: ValueOrigin | undefined): void {
+    if (!fn.body) return;
+    const nested: AnalysisContext = { ...context, scope: { values: new Map(), parent: context.scope }, returns: [] };
+    fn.parameters.forEach((parameter, index) => this.bindName(parameter.name, index === 0 && parameterOrigin ? parameterOrigin : { kind: 'unknown' }, nested));
+    if (ts.isBlock(fn.body)) this.walk(fn.body, nested);
+    else this.walk(fn.body, nested);
+  }
+
+  /** The origin of an expression in a context (memoized per node). */
+  private origin(expression: ts.Expression, context: AnalysisContext): ValueOrigin {
+    const cached = context.evaluated.get(expression);
+    if (cached) return cached;
+    const value = this.originUncached(expression, context);
+    context.evaluated.set(expression, value);
+    return value;
+  }
+
+  private originUncached(expression: ts.Expression, context: AnalysisContext): ValueOrigin {
+    const node = expression;
+    switch (node.kind) {
+      case ts.SyntaxKind.StringLiteral:
+      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      case ts.SyntaxKind.NumericLiteral:
+      case ts.SyntaxKind.BigIntLiteral:
+      case ts.SyntaxKind.TrueKeyword:
+      case ts.SyntaxKind.FalseKeyword:
+      case ts.SyntaxKind.NullKeyword:
+      case ts.SyntaxKind.RegularExpressionLiteral:
+        return { kind: 'constant' };
+      case ts.SyntaxKind.Identifier: {
+        const name = (node as ts.Identifier).text;
+        if (name === 'undefined') return { kind: 'constant' };
+        return this.lookup(name, context) ?? this.moduleConstant(name, context);
+      }
+      case ts.SyntaxKind.ParenthesizedExpression:
+      case ts.SyntaxKind.AsExpression:
+      case ts.SyntaxKind.NonNullExpression:
+      case ts.SyntaxKind.SatisfiesExpression:
+      case ts.SyntaxKind.TypeAssertionExpression:
+      case ts.SyntaxKind.AwaitExpression:
+        return this.origin((node as ts.ParenthesizedExpression).expression, context);
+      case ts.SyntaxKind.TemplateExpression: {
+        const template = node as ts.TemplateExpression;
+        return this.joinWithStep(template.templateSpans.map((span) => this.origin(span.expression, context)), node, context, 'interpolated into a template string');
+      }
+      case ts.SyntaxKind.TaggedTemplateExpression:
+        // sql`...` / Prisma.sql`...`: tag functions parameterize their substitutions.
+        return { kind: 'unknown' };
+      case ts.SyntaxKind.BinaryExpression:
+        return this.binaryOrigin(node as ts.BinaryExpression, context);
+      case ts.SyntaxKind.ConditionalExpression: {
+        const conditional = node as ts.ConditionalExpression;
+        const allowlisted = allowlistTernary(conditional);
+        if (allowlisted) return { kind: 'sanitized', how: allowlisted };
+        return joinOrigins([this.origin(conditional.whenTrue, context), this.origin(conditional.whenFalse, context)]);
+      }
+      case ts.SyntaxKind.PrefixUnaryExpression:
+      case ts.SyntaxKind.PostfixUnaryExpression:
+      case ts.SyntaxKind.TypeOfExpression:
+      case ts.SyntaxKind.DeleteExpression:
+      case ts.SyntaxKind.VoidExpression:
+        return { kind: 'sanitized', how: 'a number or boolean' };
+      case ts.SyntaxKind.ArrayLiteralExpression:
+        return joinOrigins((node as ts.ArrayLiteralExpression).elements.map((element) => this.origin(ts.isSpreadElement(element) ? element.expression : element, context)).concat([{ kind: 'constant' }]));
+      case ts.SyntaxKind.ObjectLiteralExpression:
+        return joinOrigins(
+          (node as ts.ObjectLiteralExpression).properties
+            .map((property): ValueOrigin => {
+              if (ts.isPropertyAssignment(property)) return this.origin(property.initializer, context);
+              if (ts.isShorthandPropertyAssignment(property)) return this.origin(property.name, context);
+              if (ts.isSpreadAssignment(property)) return this.origin(property.expression, context);
+              return { kind: 'constant' };
+            })
+            .concat([{ kind: 'constant' }]),
+        );
+      case ts.SyntaxKind.SpreadElement:
+        return this.origin((node as ts.SpreadElement).expression, context);
+      case ts.SyntaxKind.PropertyAccessExpression:
+      case ts.SyntaxKind.ElementAccessExpression:
+        return this.memberOrigin(node as ts.PropertyAccessExpression | ts.ElementAccessExpression, context);
+      case ts.SyntaxKind.CallExpression:
+      case ts.SyntaxKind.NewExpression:
+        return this.callOrigin(node as ts.CallExpression | ts.NewExpression, context);
+      case ts.SyntaxKind.ArrowFunction:
+      case ts.SyntaxKind.FunctionExpression:
+        return { kind: 'unknown' };
+      default:
+        return { kind: 'unknown' };
+    }
+  }
+
+  private binaryOrigin(binary: ts.BinaryExpression, context: AnalysisContext): ValueOrigin {
+    const operator = binary.operatorToken.kind;
+    if (operator === ts.SyntaxKind.PlusToken || operator === ts.SyntaxKind.PlusEqualsToken) {
+      return this.joinWithStep([this.origin(binary.left, context), this.origin(binary.right, context)], binary, context, 'concatenated');
+    }
+    if (operator === ts.SyntaxKind.BarBarToken || operator === ts.SyntaxKind.QuestionQuestionToken || operator === ts.SyntaxKind.AmpersandAmpersandToken) {
+      return joinOrigins([this.origin(binary.left, context), this.origin(binary.right, context)]);
+    }
+    if (operator === ts.SyntaxKind.CommaToken) return this.origin(binary.right, context);
+    if (isAssignment(operator)) return this.origin(binary.right, context);
+    // Arithmetic, comparison, instanceof, in: numbers and booleans.
+    return { kind: 'sanitized', how: 'a number or boolean' };
+  }
+
+  /** `req.query.sort`, `ctx.request.body`, `dto.name`, `obj[key]`. */
+  private memberOrigin(member: ts.PropertyAccessExpression | ts.ElementAccessExpression, context: AnalysisContext): ValueOrigin {
+    const base = this.origin(member.expression, context);
+    const name = ts.isPropertyAccessExpression(member)
+      ? member.name.text
+      : ts.isStringLiteralLike(member.argumentExpression)
+        ? member.argumentExpression.text
+        : undefined;
+    if (base.kind === 'tainted') {
+      if (base.taint.requestObject) return requestMember(base.taint, name, member, context.fn.file);
+      if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
+      // Still reading along the source expression (`req.query.name`): name the input precisely.
+      if (name !== undefined && compactText(member.expression) === base.taint.source.label) {
+        return { kind: 'tainted', taint: { ...base.taint, source: { ...base.taint.source, label: `${base.taint.source.label}.${name}` } } };
+      }
+      return base;
+    }
+    if (base.kind === 'principal') return base;
+    if (base.kind === 'constant' && name !== undefined) return { kind: 'constant' };
+    return base.kind === 'sanitized' ? base : { kind: 'unknown' };
+  }
+
+  private callOrigin(call: ts.CallExpression | ts.NewExpression, context: AnalysisContext): ValueOrigin {
+    const callee = skipOuterExpressions(call.expression);
+    const argumentOrigins = (call.arguments ?? []).map((argument) => this.origin(argument, context));
+    const calleeName = calleeText(callee, ts.isNewExpression(call));
+    const lastName = calleeName.split('.').pop() ?? calleeName;
+
+    let receiverOrigin: ValueOrigin | undefined;
+    if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) receiverOrigin = this.origin(callee.expression, context);
+
+    this.record(call, context, argumentOrigins, receiverOrigin);
+
+    if (this.options.sanitizers.includes(calleeName) || this.options.sanitizers.includes(lastName)) {
+      return { kind: 'sanitized', how: `${calleeName}() (config sanitizers)` };
+    }
+    const numeric = calleeName.split('.')[0]!;
+    if (NUMERIC_CONVERSIONS.has(numeric) || NUMERIC_CONVERSIONS.has(calleeName)) return { kind: 'sanitized', how: `${calleeName}() (a number)` };
+
+    // Methods on request objects (req.get('x'), c.req.query('q'), request.json()) and on tainted values.
+    if (receiverOrigin?.kind === 'tainted') {
+      if (receiverOrigin.taint.requestObject) {
+        const read = requestMethod(receiverOrigin.taint, lastName, call, context.fn.file);
+        if (read) return read;
+      }
+      if (NON_STRING_METHODS.has(lastName)) return { kind: 'sanitized', how: `.${lastName}() (a boolean or number)` };
+      if (lastName === 'then' || lastName === 'catch' || lastName === 'finally') {
+        const callback = call.arguments?.[0];
+        if (callback && isFunctionLike(skipOuterExpressions(callback))) this.walkNestedFunction(skipOuterExpressions(callback) as ts.ArrowFunction, context, receiverOrigin);
+        return receiverOrigin;
+      }
+      if (ARRAY_CALLBACK_METHODS.has(lastName)) {
+        const callback = call.arguments?.[0];
+        if (callback && isFunctionLike(skipOuterExpressions(callback))) this.walkNestedFunction(skipOuterExpressions(callback) as ts.ArrowFunction, context, receiverOrigin);
+        return receiverOrigin;
+      }
+      return this.stepped(receiverOrigin, call, context, `.${lastName}()`);
+    }
+
+    // A project function: follow the arguments in, bring the return value back.
+    const target = resolveFunction(this.modules, context.fn.file, call.expression);
+    if (target && context.depth < this.maxDepth) {
+      const parameters = argumentOrigins.map((argument, index) =>
+        argument.kind === 'tainted' ? { kind: 'tainted' as const, taint: withStep(argument.taint, this.step(call.arguments![index]!, context, `passed to ${target.name}()`)) } : argument,
+      );
+      const returned = this.analyze(target, parameters, context.route, context.depth + 1);
+      if (returned.kind === 'tainted') return { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)) };
+      return returned;
+    }
+
+    // Functions we do not see: only well-known pass-throughs keep the taint.
+    const tainted = argumentOrigins.find((argument) => argument.kind === 'tainted');
+    if (tainted && tainted.kind === 'tainted' && PROPAGATING_FUNCTIONS.test(calleeName)) {
+      return { kind: 'tainted', taint: withTransform(withStep(tainted.taint, this.step(call, context, `through ${calleeName}()`)), calleeName) };
+    }
+    if (argumentOrigins.length > 0 && argumentOrigins.every((argument) => argument.kind === 'constant') && PROPAGATING_FUNCTIONS.test(calleeName)) {
+      return { kind: 'constant' };
+    }
+    return { kind: 'unknown' };
+  }
+
+  private record(call: ts.CallExpression | ts.NewExpression, context: AnalysisContext, argumentOrigins: ValueOrigin[], receiverOrigin: ValueOrigin | undefined): void {
+    if (!this.calls || this.recorded.has(call)) return;
+    const anyTainted = argumentOrigins.some((origin) => origin.kind === 'tainted') || receiverOrigin?.kind === 'tainted';
+    if (!anyTainted) return;
+    this.recorded.add(call);
+    this.calls.push({
+      call,
+      file: context.fn.file,
+      route: context.route,
+      argumentOrigins,
+      receiverOrigin,
+      originOf: (expression) => this.origin(expression, context),
+    });
+  }
+
+  private joinWithStep(origins: ValueOrigin[], node: ts.Node, context: AnalysisContext, message: string): ValueOrigin {
+    const joined = joinOrigins(origins);
+    return joined.kind === 'tainted' ? this.stepped(joined, node, context, message) : joined;
+  }
+
+  private stepped(origin: ValueOrigin & { kind: 'tainted' }, node: ts.Node, context: AnalysisContext, message: string): ValueOrigin {
+    return { kind: 'tainted', taint: withStep(origin.taint, this.step(node, context, message)) };
+  }
+
+  private step(node: ts.Node, context: AnalysisContext, message: string): TraceStep {
+    const { line, column } = nodePosition(node);
+    return { file: context.fn.file.path, line, column, message };
+  }
+
+  private lookup(name: string, context: AnalysisContext): ValueOrigin | undefined {
+    for (let scope: Scope | undefined = context.scope; scope; scope = scope.parent) {
+      const value = scope.values.get(name);
+      if (value) return value;
+    }
+    return undefined;
+  }
+
+  private assign(name: string, value: ValueOrigin, context: AnalysisContext, node: ts.Node | undefined): void {
+    const stepped = value.kind === 'tainted' && node ? this.stepped(value, node, context, `assigned to ${name}`) : value;
+    for (let scope: Scope | undefined = context.scope; scope; scope = scope.parent) {
+      if (scope.values.has(name)) {
+        scope.values.set(name, stepped);
+        return;
+      }
+    }
+    context.scope.values.set(name, stepped);
+  }
+
+  /** Binds a declaration name or a destructuring pattern to (parts of) a value. */
+  private bindName(name: ts.BindingName, value: ValueOrigin, context: AnalysisContext, initializer?: ts.Expression, declaration?: ts.Node): void {
+    if (ts.isIdentifier(name)) {
+      const effective = value.kind === 'unknown' && initializer ? this.origin(initializer, context) : value;
+      const stepped = effective.kind === 'tainted' && declaration ? this.stepped(effective, declaration, context, `assigned to ${name.text}`) : effective;
+      context.scope.values.set(name.text, stepped);
+      return;
+    }
+    for (const element of name.elements) {
+      if (ts.isOmittedExpression(element)) continue;
+      let part: ValueOrigin = value;
+      if (ts.isObjectBindingPattern(name) && value.kind === 'tainted') {
+        const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+        if (value.taint.requestObject) part = requestMember(value.taint, key, element, context.fn.file);
+        else if (key !== undefined && initializer === undefined && value.taint.steps.length <= 1) {
+          part = { kind: 'tainted', taint: { ...value.taint, source: { ...value.taint.source, label: `${value.taint.source.label}.${key}` } } };
+        }
+      }
+      if (element.initializer && part.kind !== 'tainted') part = joinOrigins([part, this.origin(element.initializer, context)]);
+      this.bindName(element.name, part, context, undefined, declaration ?? element);
+    }
+  }
+
+  private bindAssignmentPattern(pattern: ts.ObjectLiteralExpression | ts.ArrayLiteralExpression, value: ValueOrigin, context: AnalysisContext): void {
+    const targets = ts.isObjectLiteralExpression(pattern)
+      ? pattern.properties.map((property) => (ts.isShorthandPropertyAssignment(property) ? property.name : ts.isPropertyAssignment(property) ? property.initializer : undefined))
+      : pattern.elements;
+    for (const target of targets) {
+      if (target && ts.isIdentifier(target)) this.assign(target.text, value, context, target);
+    }
+  }
+
+  /** Binds locals up to a position without recording (for out-of-context questions). */
+  private bindLocals(body: ts.Node, context: AnalysisContext, before: number): void {
+    const visit = (node: ts.Node): void => {
+      if (node.getStart() >= before) return;
+      if (ts.isVariableDeclaration(node) && node.initializer) this.bindName(node.name, this.origin(node.initializer, context), context);
+      if (ts.isIfStatement(node)) {
+        const guarded = allowlistGuardedName(node);
+        if (guarded && node.getEnd() <= before) context.scope.values.set(guarded.name, { kind: 'sanitized', how: guarded.how });
+      }
+      if (!isFunctionLike(node)) ts.forEachChild(node, visit);
+    };
+    visit(body);
+  }
+
+  /** A module-level `const X = 'literal'` (or array of literals) is constant. */
+  private moduleConstant(name: string, context: AnalysisContext): ValueOrigin {
+    const binding = this.modules.resolveName(context.fn.file, name);
+    if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node) || !binding.node.initializer) return { kind: 'unknown' };
+    const constFlags = ts.getCombinedNodeFlags(binding.node) & ts.NodeFlags.Const;
+    return constFlags && isConstantExpression(binding.node.initializer) ? { kind: 'constant' } : { kind: 'unknown' };
+  }
+
+  private nodeId(node: ts.Node): number {
+    let id = this.nodeIds.get(node);
+    if (id === undefined) {
+      id = this.nextNodeId++;
+      this.nodeIds.set(node, id);
+    }
+    return id;
+  }
+}
+
+/** Reading a property of a request/context object: input, principal, or something else. */
+function requestMember(requestTaint: Taint, name: string | undefined, node: ts.Node, file: ScannedSourceFile): ValueOrigin {
+  if (name === undefined) return { kind: 'tainted', taint: { ...requestTaint, requestObject: undefined } };
+  const { line, column } = nodePosition(node);
+  const object = requestTaint.requestObject;
+  const base = requestTaint.source.label;
+  if (PRINCIPAL_PROPERTIES.has(name)) return { kind: 'principal', label: `${base}.${name}` };
+  const nested = NESTED_REQUEST_OBJECTS[object ?? 'request']?.[name];
+  if (nested) {
+    return { kind: 'tainted', taint: { source: { label: `${base}.${name}`, kind: 'request' }, steps: requestTaint.steps, transforms: [], requestObject: nested } };
+  }
+  const kind = INPUT_PROPERTIES[name];
+  if (!kind) return { kind: 'unknown' };
+  const label = `${base}.${name}`;
+  return { kind: 'tainted', taint: { source: { label, kind }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [] } };
+}
+
+/** Methods of request objects that return input: `req.get('x')`, `c.req.query('q')`, `await request.json()`. */
+function requestMethod(requestTaint: Taint, method: string, call: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): ValueOrigin | undefined {
+  const kind = INPUT_METHODS[method];
+  if (!kind) return undefined;
+  const argument = call.arguments?.[0];
+  const label = `${requestTaint.source.label}.${method}(${argument && ts.isStringLiteralLike(argument) ? `'${argument.text}'` : ''})`;
+  const { line, column } = nodePosition(call);
+  return { kind: 'tainted', taint: { source: { label, kind }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [] } };
+}
+
+const PRINCIPAL_PROPERTIES = new Set(['user', 'auth', 'session', 'state', 'locals', 'principal', 'jwtPayload']);
+
+const INPUT_PROPERTIES: Record<string, string> = {
+  params: 'params',
+  query: 'query',
+  body: 'body',
+  cookies: 'cookies',
+  signedCookies: 'cookies',
+  headers: 'headers',
+  files: 'files',
+  file: 'files',
+  originalUrl: 'url',
+  url: 'url',
+  path: 'url',
+  baseUrl: 'url',
+  querystring: 'query',
+  search: 'query',
+  searchParams: 'query',
+  hostname: 'headers',
+  host: 'headers',
+  href: 'url',
+  pathname: 'url',
+  rawBody: 'body',
+};
+
+const INPUT_METHODS: Record<string, string> = {
+  get: 'headers',
+  header: 'headers',
+  param: 'params',
+  query: 'query',
+  queries: 'query',
+  json: 'body',
+  text: 'body',
+  formData: 'body',
+  parseBody: 'body',
+  arrayBuffer: 'body',
+  blob: 'body',
+  valid: 'body',
+  getAll: 'query',
+};
+
+/** Properties of request-like objects that are themselves request-like. */
+const NESTED_REQUEST_OBJECTS: Record<string, Record<string, Taint['requestObject']>> = {
+  request: { nextUrl: 'request', searchParams: 'request', raw: 'request', cookies: 'request', headers: 'request' },
+  'koa-context': { request: 'request', req: 'request', cookies: 'request' },
+  'hono-context': { req: 'request' },
+  'route-context': {},
+};
+
+function compactText(node: ts.Node): string {
+  return node.getText(node.getSourceFile()).replace(/\s+/g, '').replace(/\?\./g, '.');
+}
+
+function isAssignment(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
+function calleeText(callee: ts.Expression, isNew: boolean): string {
+  const text = ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee) ? callee.getText(callee.getSourceFile()).replace(/\s+/g, '').replace(/\?\./g, '.') : '';
+  return isNew ? `new ${text}` : text;
+}
+
+function describeForKey(origin: ValueOrigin): string {
+  switch (origin.kind) {
+    case 'tainted':
+      return `t:${origin.taint.source.label}:${origin.taint.requestObject ?? ''}`;
+    case 'principal':
+      return 'p';
+    case 'sanitized':
+      return 's';
+    case 'constant':
+      return 'c';
+    case 'unknown':
+      return 'u';
+  }
+}
+
+function enclosingFunction(node: ts.Node): (ts.SignatureDeclaration & { body?: ts.ConciseBody }) | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionLike(current)) return current as ts.SignatureDeclaration & { body?: ts.ConciseBody };
+  }
+  return undefined;
+}
+
+/** A literal, or an array/object/template/concatenation made only of literals. */
+export function isConstantExpression(expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(expression);
+  if (ts.isStringLiteralLike(value) || ts.isNumericLiteral(value) || value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword) return true;
+  if (ts.isArrayLiteralExpression(value)) return value.elements.every((element) => ts.isExpression(element) && isConstantExpression(element));
+  if (ts.isObjectLiteralExpression(value)) return value.properties.every((property) => ts.isPropertyAssignment(property) && isConstantExpression(property.initializer));
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) return isConstantExpression(value.left) && isConstantExpression(value.right);
+  if (ts.isTemplateExpression(value)) return value.templateSpans.every((span) => isConstantExpression(span.expression));
+  return false;
+}
+
+/**
+ * `if (!ALLOWED.includes(x)) return/throw`, `if (!set.has(x)) ...`, `if (!/^\d+$/.test(x)) ...`,
+ * `if (isNaN(Number(x))) ...`, `if (typeof x !== 'number') ...`: the name x after the guard.
+ */
+export function allowlistGuardedName(statement: ts.IfStatement): { name: string; how: string } | undefined {
+  if (!exits(statement.thenStatement)) return undefined;
+  const condition = skipOuterExpressions(statement.expression);
+  const negated = ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken ? skipOuterExpressions(condition.operand) : undefined;
+  if (negated && ts.isCallExpression(negated)) {
+    const callee = skipOuterExpressions(negated.expression);
+    const argument = negated.arguments[0] && skipOuterExpressions(negated.arguments[0]);
+    if (ts.isPropertyAccessExpression(callee) && argument && ts.isIdentifier(argument)) {
+      const method = callee.name.text;
+      if (method === 'includes' || method === 'has') return { name: argument.text, how: `checked against an allowlist (${callee.getText()})` };
+      if (method === 'test' && ts.isRegularExpressionLiteral(skipOuterExpressions(callee.expression)) && /^\/\^.*\$\/[a-z]*$/.test(callee.expression.getText())) {
+        return { name: argument.text, how: `matched against ${callee.expression.getText()}` };
+      }
+      if (/^is(?:Int|Numeric|UUID|Uuid|Alphanumeric|Email|In|Enum|Boolean|Date|ISO8601|MongoId)$/.test(method)) return { name: argument.text, how: `validated by ${callee.getText()}()` };
+    }
+  }
+  if (ts.isCallExpression(condition) && ts.isIdentifier(condition.expression) && condition.expression.text === 'isNaN') {
+    const inner = condition.arguments[0] && skipOuterExpressions(condition.arguments[0]);
+    const name = inner && ts.isIdentifier(inner) ? inner.text : inner && ts.isCallExpression(inner) && inner.arguments[0] && ts.isIdentifier(inner.arguments[0]) ? inner.arguments[0].text : undefined;
+    if (name) return { name, how: 'checked to be a number' };
+  }
+  return undefined;
+}
+
+/** `ALLOWED.includes(x) ? x : 'asc'`: the non-constant branch is the very value checked. */
+function allowlistTernary(conditional: ts.ConditionalExpression): string | undefined {
+  const condition = skipOuterExpressions(conditional.condition);
+  if (!ts.isCallExpression(condition)) return undefined;
+  const callee = skipOuterExpressions(condition.expression);
+  if (!ts.isPropertyAccessExpression(callee) || (callee.name.text !== 'includes' && callee.name.text !== 'has')) return undefined;
+  const checked = condition.arguments[0] && skipOuterExpressions(condition.arguments[0]).getText();
+  const whenTrue = skipOuterExpressions(conditional.whenTrue);
+  const isChecked = (branch: ts.Expression) => isConstantExpression(branch) || branch.getText() === checked;
+  return checked && isChecked(whenTrue) && isChecked(conditional.whenFalse) ? `checked against an allowlist (${callee.getText()})` : undefined;
+}
+
+function exits(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
+  if (ts.isBlock(statement)) {
+    const last = statement.statements.at(-1);
+    return last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
+  }
+  if (ts.isExpressionStatement(statement)) return false;
+  return false;
+}

@@ -1,0 +1,104 @@
+import { ts } from 'ts-morph';
+import type { ResolvedFunction } from '../ast/functions.js';
+import { nodePosition } from '../ast/functions.js';
+import type { Route } from '../routes/route.js';
+import type { Taint, ValueOrigin } from './taint.js';
+
+// NestJS parameter decorators and the input they inject.
+const NEST_INPUT_DECORATORS: Record<string, string> = {
+  Param: 'params',
+  Query: 'query',
+  Body: 'body',
+  Headers: 'headers',
+  HostParam: 'headers',
+  UploadedFile: 'files',
+  UploadedFiles: 'files',
+  Ip: 'headers',
+};
+// Pipes that turn the input into a number, boolean, UUID or enum member: no text an attacker chooses.
+const SANITIZING_PIPES = /^(?:ParseIntPipe|ParseFloatPipe|ParseBoolPipe|ParseUUIDPipe|ParseEnumPipe|ParseArrayPipe|DefaultValuePipe)$/;
+const NUMERIC_TYPE = /^(?:number|boolean|bigint)$/;
+
+/**
+ * What each parameter of a route handler holds when the framework calls it: the request or
+ * context object (its properties then split into input and principal), or, for NestJS, the
+ * input a parameter decorator injects.
+ */
+export function initialParameterOrigins(route: Route, handler: ResolvedFunction): ValueOrigin[] {
+  const parameters = handler.node.parameters;
+  const file = handler.file.path;
+  switch (route.framework) {
+    case 'express':
+    case 'fastify':
+      return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, 'req', 'request') : { kind: 'unknown' }));
+    case 'koa':
+      return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, 'ctx', 'koa-context') : { kind: 'unknown' }));
+    case 'hono':
+      return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, 'c', 'hono-context') : { kind: 'unknown' }));
+    case 'next':
+      // App Router: (request, { params }); Pages Router: (req, res).
+      return parameters.map((parameter, index) =>
+        index === 0 ? requestObject(parameter, file, 'request', 'request') : index === 1 && isAppRouterContext(parameter) ? routeContext(parameter, file) : { kind: 'unknown' },
+      );
+    case 'nestjs':
+      return parameters.map((parameter) => nestParameter(parameter, file));
+  }
+}
+
+function requestObject(parameter: ts.ParameterDeclaration, file: string, fallbackName: string, kind: NonNullable<Taint['requestObject']>): ValueOrigin {
+  const name = ts.isIdentifier(parameter.name) ? parameter.name.text : fallbackName;
+  const { line, column } = nodePosition(parameter);
+  return {
+    kind: 'tainted',
+    taint: { source: { label: name, kind: 'request' }, steps: [{ file, line, column, message: `request object ${name}` }], transforms: [], requestObject: kind },
+  };
+}
+
+/** Next.js App Router's second argument: `{ params }` holds the dynamic path segments. */
+function routeContext(parameter: ts.ParameterDeclaration, file: string): ValueOrigin {
+  const { line, column } = nodePosition(parameter);
+  return {
+    kind: 'tainted',
+    taint: {
+      source: { label: 'context', kind: 'request' },
+      steps: [{ file, line, column, message: 'route context (params)' }],
+      transforms: [],
+      requestObject: 'request',
+    },
+  };
+}
+
+function isAppRouterContext(parameter: ts.ParameterDeclaration): boolean {
+  const text = parameter.getText(parameter.getSourceFile());
+  return /\bparams\b/.test(text);
+}
+
+function nestParameter(parameter: ts.ParameterDeclaration, file: string): ValueOrigin {
+  for (const decorator of ts.getDecorators(parameter) ?? []) {
+    const expression = decorator.expression;
+    const callee = ts.isCallExpression(expression) ? expression.expression : expression;
+    if (!ts.isIdentifier(callee)) continue;
+    const name = callee.text;
+    if (name === 'Req' || name === 'Request') return requestObject(parameter, file, 'req', 'request');
+    const inputKind = NEST_INPUT_DECORATORS[name];
+    if (!inputKind) continue;
+    const args = ts.isCallExpression(expression) ? expression.arguments : ts.factory.createNodeArray<ts.Expression>();
+    const pipe = args.find((argument) => SANITIZING_PIPES.test(pipeName(argument)));
+    const type = parameter.type?.getText(parameter.getSourceFile());
+    if (pipe) return { kind: 'sanitized', how: `${pipeName(pipe)} on @${name}()` };
+    if (type && NUMERIC_TYPE.test(type) && inputKind !== 'body') return { kind: 'sanitized', how: `@${name}() typed ${type} (transformed by ValidationPipe)` };
+    const key = args[0] && ts.isStringLiteralLike(args[0]) ? `('${args[0].text}')` : '()';
+    const label = `@${name}${key} ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim();
+    const { line, column } = nodePosition(parameter);
+    return {
+      kind: 'tainted',
+      taint: { source: { label, kind: inputKind }, steps: [{ file, line, column, message: `request input ${label}` }], transforms: [] },
+    };
+  }
+  return { kind: 'unknown' };
+}
+
+function pipeName(argument: ts.Expression): string {
+  const value = ts.isNewExpression(argument) ? argument.expression : argument;
+  return ts.isIdentifier(value) ? value.text : '';
+}
