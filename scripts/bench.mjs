@@ -10,7 +10,7 @@
 
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -169,6 +169,17 @@ async function main() {
       scan = await measure('full scan (bin/trustscan.js)', [scanScript, ...scanArgs], options.runs, failIfBroken, viaLauncher);
     }
 
+    // One more scan with --timing: where the time goes (parse, routes, dataflow, rules) and what it found.
+    let phases;
+    if (!options.parseOnly) {
+      const timedReport = join(toolsDir, 'timed.json');
+      failIfBroken(await runNode([join(repoRoot, 'bin', 'trustscan.js'), 'scan', corpusDir, '-f', 'json', '-o', timedReport, '--fail-on', 'none', '--quiet', '--timing'], { usageOnFd3: false }), 'timed scan');
+      const report = JSON.parse(readFileSync(timedReport, 'utf8'));
+      const byRule = {};
+      for (const finding of report.findings) byRule[finding.ruleId] = (byRule[finding.ruleId] ?? 0) + 1;
+      phases = { ...report.stats.phaseMs, totalMs: report.stats.durationMs, findingsByRule: byRule };
+    }
+
     const round = (n, digits = 3) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
     const ratio = scan ? scan.medianMs / parse.medianMs : undefined;
     const figures = {
@@ -184,6 +195,7 @@ async function main() {
         ? { medianSeconds: round(scan.medianMs / 1000), runsSeconds: scan.runsMs.map((ms) => round(ms / 1000)), peakRssMiB: round(scan.peakRssMiB, 1), linesPerSecond: Math.round(generated.lines / (scan.medianMs / 1000)) }
         : null,
       ratio: ratio === undefined ? null : round(ratio, 2),
+      phasesOfOneTimedScanMs: phases ?? null,
       target: TARGET_RATIO,
       verdict: ratio === undefined ? null : ratio <= TARGET_RATIO ? 'PASS' : 'OVER',
     };
@@ -207,6 +219,15 @@ async function main() {
         ['ratio scan/parse', `${ratio.toFixed(2)}x`],
         [`target <= ${TARGET_RATIO.toFixed(1)}x`, figures.verdict],
       );
+      if (phases) {
+        const share = (ms) => `${ms} ms (${((100 * ms) / phases.totalMs).toFixed(0)}%)`;
+        rows.push(
+          ['in-process phases (1 run)', `total ${phases.totalMs} ms: load+parse ${share(phases.loadProject)}, rules ${share(phases.rules)}`],
+          ['  of which routes', share(phases.routes)],
+          ['  of which dataflow', share(phases.dataflow)],
+          ['findings by rule', Object.entries(phases.findingsByRule).map(([id, n]) => `${id} ${n}`).join(', ') || 'none'],
+        );
+      }
     } else {
       rows.push(['full scan', 'skipped (--parse-only)']);
     }

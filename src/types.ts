@@ -177,5 +177,11 @@ export interface ScanResult {
     filesSkipped: number;
     /** Only present when timing was asked for (it would break byte-identical output). */
     durationMs?: number;
+    /**
+     * Only present when timing was asked for: wall time of each phase. `rules` includes the time
+     * rules spend waiting for `routes` and `dataflow`, which are computed on first use; the
+     * routes and dataflow figures are those shares.
+     */
+    phaseMs?: { loadProject: number; routes: number; dataflow: number; rules: number };
   };
 }

@@ -46,7 +46,7 @@ export function runRules(options: {
   modules: ModuleIndex;
   /** Computes the route inventory; called at most once, and only if a rule reads ctx.routes. */
   routes: () => Route[];
-}): { findings: Finding[]; warnings: ScanWarning[]; internalErrors: string[] } {
+}): { findings: Finding[]; warnings: ScanWarning[]; internalErrors: string[]; timings: { routes: number; dataflow: number } } {
   const warnings: ScanWarning[] = [];
   const internalErrors: string[] = [];
   const texts = new Map<string, string>();
@@ -55,9 +55,26 @@ export function runRules(options: {
 
   const reports: RawReport[] = [];
   let routes: Route[] | undefined;
-  const routesOnce = () => (routes ??= options.routes());
+  const timings = { routes: 0, dataflow: 0 };
+  const routesOnce = () => {
+    if (!routes) {
+      const startedAt = performance.now();
+      routes = options.routes();
+      timings.routes = performance.now() - startedAt;
+    }
+    return routes;
+  };
   let dataflow: DataflowEngine | undefined;
-  const dataflowOnce = () => (dataflow ??= new DataflowEngine(options.modules, routesOnce(), { sanitizers: options.config.sanitizers }));
+  const dataflowOnce = () => {
+    if (!dataflow) {
+      dataflow = new DataflowEngine(options.modules, routesOnce(), { sanitizers: options.config.sanitizers });
+      // The analysis itself runs on the first taintedCalls(); do it here so its time is measured once.
+      const startedAt = performance.now();
+      dataflow.taintedCalls();
+      timings.dataflow = performance.now() - startedAt;
+    }
+    return dataflow;
+  };
   for (const active of options.activeRules) {
     const context: RuleContext = {
       project: options.project,
@@ -114,7 +131,7 @@ export function runRules(options: {
   assignLineHashes(findings, sourceTextOf);
   const activeRuleIds = options.activeRules.map((active) => active.rule.meta.id);
   warnings.push(...applySuppressions(findings, texts, options.knownRuleIds, activeRuleIds));
-  return { findings, warnings, internalErrors };
+  return { findings, warnings, internalErrors, timings };
 }
 
 /** Two reports of one rule on the same span are one finding (e.g. two detectors agreeing). */

@@ -103,7 +103,10 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   for (const id of [...(options.onlyRules ?? []), ...(options.disabledRules ?? [])]) {
     if (!knownRuleIds.includes(id)) throw new UsageError(`unknown rule id "${id}" (run "trustscan rules" to list them)`);
   }
+  const loadStartedAt = performance.now();
   const prepared = prepareProject(options, rules);
+  const loadProjectMs = performance.now() - loadStartedAt;
+  const rulesStartedAt = performance.now();
   const { root, config, configSource, loaded, modules } = prepared;
   const activeRules = selectRules(rules, config, options.onlyRules ?? [], options.disabledRules ?? []);
   const ran = runRules({
@@ -117,8 +120,15 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     routes: () => routesOf(prepared),
   });
 
+  const rulesMs = performance.now() - rulesStartedAt;
   const warnings: ScanWarning[] = [...loaded.warnings, ...ran.warnings];
   const durationMs = Math.round(performance.now() - startedAt);
+  const phaseMs = {
+    loadProject: Math.round(loadProjectMs),
+    routes: Math.round(ran.timings.routes),
+    dataflow: Math.round(ran.timings.dataflow),
+    rules: Math.round(rulesMs),
+  };
   const result: ScanResult = {
     schemaVersion: '1.0.0',
     tool: { name: 'trustscan', version },
@@ -129,7 +139,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
       filesScanned: loaded.sourceFiles.length + loaded.textFiles.length,
       linesScanned: loaded.linesScanned,
       filesSkipped: loaded.filesSkipped,
-      ...(options.recordDuration ? { durationMs } : {}),
+      ...(options.recordDuration ? { durationMs, phaseMs } : {}),
     },
   };
   return { result, root, configSource, internalErrors: ran.internalErrors, durationMs };

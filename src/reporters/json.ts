@@ -28,6 +28,12 @@ function orderScanResult(result: ScanResult): ScanResult {
       linesScanned: result.stats.linesScanned,
       filesSkipped: result.stats.filesSkipped,
       durationMs: result.stats.durationMs,
+      phaseMs: result.stats.phaseMs && {
+        loadProject: result.stats.phaseMs.loadProject,
+        routes: result.stats.phaseMs.routes,
+        dataflow: result.stats.phaseMs.dataflow,
+        rules: result.stats.phaseMs.rules,
+      },
     }),
   };
 }
