@@ -95,6 +95,36 @@ interface Registration {
   method: string;
 }
 
+// Express and Koa share this graph; one walk of the files serves both in a scan.
+const ANY_REGISTRATION = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'route', 'head', 'options', 'register', 'prefix']);
+const collectedCalls = new WeakMap<readonly ScannedSourceFile[], { registrations: Registration[]; passingCalls: Array<{ file: ScannedSourceFile; call: ts.CallExpression }> }>();
+
+/** Every call that may register a route or pass a router along, in file order; memoized per scan. */
+function collectCalls(sourceFiles: readonly ScannedSourceFile[]) {
+  const cached = collectedCalls.get(sourceFiles);
+  if (cached) return cached;
+  const registrations: Registration[] = [];
+  const passingCalls: Array<{ file: ScannedSourceFile; call: ts.CallExpression }> = [];
+  for (const file of sourceFiles) {
+    if (!REGISTRATION_CALL.test(file.text)) continue;
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const callee = node.expression;
+        if (ts.isPropertyAccessExpression(callee) && ANY_REGISTRATION.has(callee.name.text)) {
+          registrations.push({ file, call: node, method: callee.name.text });
+        } else if (node.arguments.some((argument) => ts.isIdentifier(argument) || isThisProperty(argument))) {
+          passingCalls.push({ file, call: node });
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file.sourceFile.compilerNode);
+  }
+  const result = { registrations, passingCalls };
+  collectedCalls.set(sourceFiles, result);
+  return result;
+}
+
 class RouterGraph {
   private readonly modules: ModuleIndex;
   private readonly nodesByCreation = new Map<ts.Node, RouterNode | null>();
@@ -150,25 +180,15 @@ class RouterGraph {
   // ---- collecting -------------------------------------------------------------------------
 
   private collect(): { registrations: Registration[]; passingCalls: Set<{ file: ScannedSourceFile; call: ts.CallExpression }> } {
-    const registrations: Registration[] = [];
-    const passingCalls = new Set<{ file: ScannedSourceFile; call: ts.CallExpression }>();
     const registrationNames = new Set([...this.dialect.routeMethods.keys(), 'use', 'prefix', ...(this.dialect.registerMethod ? ['register'] : [])]);
-    for (const file of this.context.sourceFiles) {
-      if (!REGISTRATION_CALL.test(file.text)) continue;
-      const visit = (node: ts.Node): void => {
-        if (ts.isCallExpression(node)) {
-          const callee = node.expression;
-          if (ts.isPropertyAccessExpression(callee) && registrationNames.has(callee.name.text)) {
-            registrations.push({ file, call: node, method: callee.name.text });
-          } else if (node.arguments.some((argument) => ts.isIdentifier(argument) || isThisProperty(argument))) {
-            passingCalls.add({ file, call: node });
-          }
-        }
-        ts.forEachChild(node, visit);
-      };
-      visit(file.sourceFile.compilerNode);
-    }
-    return { registrations, passingCalls };
+    const collected = collectCalls(this.context.sourceFiles);
+    const registrations = collected.registrations.filter((registration) => registrationNames.has(registration.method));
+    // A call named like another dialect's registration (`setup.register(app)` in Express) may still pass a router along.
+    const otherDialect = collected.registrations
+      .filter((registration) => !registrationNames.has(registration.method) && registration.call.arguments.some((argument) => ts.isIdentifier(argument) || isThisProperty(argument)))
+      .map(({ file, call }) => ({ file, call }));
+    // Fresh set per graph: routes() deletes the calls it has used.
+    return { registrations, passingCalls: new Set([...collected.passingCalls, ...otherDialect]) };
   }
 
   /** 'added', 'ignored' (not this framework's), or 'pending' (on a parameter not yet known to be a router). */

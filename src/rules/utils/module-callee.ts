@@ -1,0 +1,126 @@
+import { ts } from 'ts-morph';
+import { fieldTypeName } from '../../engine/ast/functions.js';
+import { requiredModule, skipOuterExpressions } from '../../engine/ast/module-index.js';
+import type { RuleContext, ScannedSourceFile } from '../../types.js';
+
+/**
+ * What a callee is in terms of a package: `fs.promises.readFile` -> { module: 'fs', members:
+ * ['promises', 'readFile'] }; `readFile` imported from 'fs/promises' -> { module: 'fs/promises',
+ * members: ['readFile'] }; `client.get` where `client = axios.create()` -> { module: 'axios',
+ * members: ['create()', 'get'] }. A call in the chain appears as `name()`. Default imports and
+ * `import * as` are the module itself (members start after them).
+ */
+export interface ModuleCallee {
+  module: string;
+  members: string[];
+}
+
+const MAX_HOPS = 6;
+
+export function moduleCallee(ctx: RuleContext, file: ScannedSourceFile, callee: ts.Expression): ModuleCallee | undefined {
+  return resolveChain(ctx, file, skipOuterExpressions(callee), 0);
+}
+
+/** `node:fs` and `fs` are the same module; so are `node:fs/promises` and `fs/promises`. */
+export function normalizeModule(specifier: string): string {
+  return specifier.startsWith('node:') ? specifier.slice('node:'.length) : specifier;
+}
+
+function resolveChain(ctx: RuleContext, file: ScannedSourceFile, expression: ts.Expression, hops: number): ModuleCallee | undefined {
+  if (hops > MAX_HOPS) return undefined;
+  const value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) return resolveIdentifier(ctx, file, value, hops);
+  if (ts.isPropertyAccessExpression(value)) {
+    // `this.http.get(...)`: a NestJS HttpService (or any class field typed by a package class).
+    if (value.expression.kind === ts.SyntaxKind.ThisKeyword) return resolveThisField(ctx, file, value);
+    const owner = resolveChain(ctx, file, value.expression, hops + 1);
+    return owner && { module: owner.module, members: [...owner.members, value.name.text] };
+  }
+  if (ts.isCallExpression(value)) {
+    const required = requiredModule(value);
+    if (required !== undefined) return { module: normalizeModule(required), members: [] };
+    const inner = resolveChain(ctx, file, value.expression, hops + 1);
+    if (!inner || inner.members.length === 0) return inner && { module: inner.module, members: ['()'] };
+    const last = inner.members.at(-1)!;
+    return { module: inner.module, members: [...inner.members.slice(0, -1), `${last}()`] };
+  }
+  if (ts.isNewExpression(value)) {
+    const inner = resolveChain(ctx, file, value.expression, hops + 1);
+    if (!inner) return undefined;
+    const last = inner.members.at(-1);
+    return { module: inner.module, members: last === undefined ? ['new()'] : [...inner.members.slice(0, -1), `new ${last}()`] };
+  }
+  return undefined;
+}
+
+function resolveIdentifier(ctx: RuleContext, file: ScannedSourceFile, identifier: ts.Identifier, hops: number): ModuleCallee | undefined {
+  const local = localInitializer(identifier);
+  if (local === null) return undefined; // a parameter or a local we cannot follow
+  if (local) return resolveChain(ctx, file, local, hops + 1);
+  const binding = ctx.modules.resolveName(file, identifier.text);
+  if (!binding) return undefined;
+  if (binding.kind === 'external') {
+    const members = binding.importedName === 'default' || binding.importedName === '*' ? [] : [binding.importedName];
+    return { module: normalizeModule(binding.module), members };
+  }
+  if (binding.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer) {
+    return resolveChain(ctx, binding.file, binding.node.initializer, hops + 1);
+  }
+  return undefined;
+}
+
+/**
+ * The initializer of a local `const x = ...` visible from the identifier: an expression, `null`
+ * when the name is a parameter or declared without a usable initializer in a function, undefined
+ * when it is not declared in any enclosing function (so it is a module-level name).
+ */
+export function localInitializer(identifier: ts.Identifier): ts.Expression | null | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (ts.isSourceFile(scope)) return undefined;
+    if (ts.isFunctionLike(scope)) {
+      for (const parameter of scope.parameters) {
+        if (bindsName(parameter.name, identifier.text)) return null;
+      }
+    }
+    if (!ts.isBlock(scope) && !ts.isCaseClause(scope) && !ts.isDefaultClause(scope)) continue;
+    for (const statement of scope.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text) return declaration.initializer ?? null;
+        if (bindsName(declaration.name, identifier.text)) {
+          // `const { readFile } = require('fs')`: a member of the required module.
+          const init = declaration.initializer && skipOuterExpressions(declaration.initializer);
+          if (init && requiredModule(init) !== undefined && ts.isObjectBindingPattern(declaration.name)) {
+            const element = declaration.name.elements.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === identifier.text);
+            const key = element?.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : identifier.text;
+            return ts.factory.createPropertyAccessExpression(init, key) as ts.Expression;
+          }
+          return null;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function bindsName(name: ts.BindingName, text: string): boolean {
+  if (ts.isIdentifier(name)) return name.text === text;
+  return name.elements.some((element) => !ts.isOmittedExpression(element) && bindsName(element.name, text));
+}
+
+/** `this.http` in a class whose constructor takes `http: HttpService` imported from a package. */
+function resolveThisField(ctx: RuleContext, file: ScannedSourceFile, access: ts.PropertyAccessExpression): ModuleCallee | undefined {
+  let classNode: ts.ClassLikeDeclaration | undefined;
+  for (let current: ts.Node | undefined = access.parent; current; current = current.parent) {
+    if (ts.isClassDeclaration(current) || ts.isClassExpression(current)) {
+      classNode = current;
+      break;
+    }
+  }
+  if (!classNode) return undefined;
+  const typeName = fieldTypeName(classNode, access.name.text);
+  if (!typeName) return undefined;
+  const binding = ctx.modules.resolveName(file, typeName);
+  if (binding?.kind !== 'external') return undefined;
+  return { module: normalizeModule(binding.module), members: [`new ${binding.importedName}()`] };
+}
