@@ -17,9 +17,16 @@ const ruleIds = allRules.map((rule) => rule.meta.id);
 
 /** Issue-mandated minimum marker counts, so a fixture folder cannot quietly shrink. */
 const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
+  'code-injection': { expect: 12, safe: 12 },
+  'command-injection': { expect: 12, safe: 12 },
   'hardcoded-secret': { expect: 40, safe: 40 },
   'missing-authentication': { expect: 20, safe: 20 },
   'missing-authorization': { expect: 20, safe: 20 },
+  'nosql-injection': { expect: 12, safe: 12 },
+  'path-traversal': { expect: 12, safe: 12 },
+  'raw-sql-concatenation': { expect: 12, safe: 12 },
+  'sql-injection': { expect: 40, safe: 40 },
+  ssrf: { expect: 12, safe: 12 },
 };
 
 describe('fixtures/rules', () => {

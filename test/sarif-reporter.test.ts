@@ -1,6 +1,6 @@
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import { describe, expect, it } from 'vitest';
-import { formatSarif, pascalCase, ruleTags } from '../src/reporters/sarif.js';
+import { formatSarif, pascalCase, ruleName, ruleTags } from '../src/reporters/sarif.js';
 import type { ScanResult } from '../src/types.js';
 import { sampleScanResult } from './helpers/sample-scan-result.js';
 import { validateSarif } from './helpers/validate-sarif.js';
@@ -128,6 +128,8 @@ describe('formatSarif: rules', () => {
   it('derives PascalCase names from kebab-case ids', () => {
     expect(pascalCase('missing-ownership-check')).toBe('MissingOwnershipCheck');
     expect(pascalCase('ssrf')).toBe('Ssrf');
+    expect(ruleName({ id: 'ssrf', title: 'Request data controls the host of an outgoing request' })).toBe('RequestDataControlsTheHostOfAnOutgoingRequest');
+    expect(ruleName({ id: 'sql-injection', title: 'x' })).toBe('SqlInjection');
   });
 });
 

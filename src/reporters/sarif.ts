@@ -96,7 +96,7 @@ export function buildSarifLog(result: ScanResult, options: SarifOptions): Log {
 function ruleDescriptor(rule: RuleMeta): ReportingDescriptor {
   return {
     id: rule.id,
-    name: pascalCase(rule.id),
+    name: ruleName(rule),
     shortDescription: { text: sentence(rule.title) },
     fullDescription: { text: truncate(sentence(rule.docs.description), MAX_FULL_DESCRIPTION) },
     defaultConfiguration: { level: LEVEL[rule.severity] },
@@ -282,6 +282,15 @@ function controlRefsCopy(refs: Readonly<ControlRefs>): ControlRefs {
     hipaa: [...refs.hipaa],
     gdpr: [...refs.gdpr],
   };
+}
+
+/**
+ * The rule's friendly name. The Multitool (SARIF2012) wants it to differ from the id, which a
+ * one-word id such as `ssrf` would not (`Ssrf`); those take the PascalCase of their title.
+ */
+export function ruleName(rule: { id: string; title: string }): string {
+  const fromId = pascalCase(rule.id);
+  return fromId.toLowerCase() === rule.id.replace(/[^A-Za-z0-9]/g, '').toLowerCase() && !rule.id.includes('-') ? pascalCase(rule.title) : fromId;
 }
 
 export function pascalCase(id: string): string {

@@ -26,6 +26,12 @@ app.get('/api/admin/stats', requireAuth, requireAdmin, async (_req, res) => {
   res.json(rows[0]);
 });
 
+// Support staff change a customer's role from the back office.
+app.patch('/api/admin/users/:id/role', requireAuth, async (req, res) => { // VULN: missing-authorization
+  await pool.query('UPDATE users SET role = $1 WHERE id = $2', [req.body.role, req.params.id]);
+  res.status(204).end();
+});
+
 // Added for the finance team's spreadsheet import.
 app.get('/api/admin/orders/export', async (_req, res) => { // VULN: missing-authentication
   const { rows } = await pool.query('SELECT id, user_id, status, total_cents, shipping_address FROM orders');

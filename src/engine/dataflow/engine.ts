@@ -32,6 +32,8 @@ const NON_STRING_METHODS = new Set(['includes', 'startsWith', 'endsWith', 'test'
 // Globals and modules that pass request data through unchanged in substance (and are named in the trace).
 const PROPAGATING_FUNCTIONS =
   /^(?:String|JSON\.(?:parse|stringify)|decodeURIComponent|decodeURI|encodeURIComponent|encodeURI|escape|unescape|Buffer\.from|Object\.(?:assign|values|keys|entries|fromEntries)|Array\.from|path\.(?:join|resolve|normalize|basename|dirname|extname|posix\.\w+|win32\.\w+)|util\.format|format|sprintf|_\.\w+|lodash\.\w+|querystring\.\w+|qs\.\w+|url\.\w+|new URL|new URLSearchParams)$/;
+// String methods that only cut, trim or re-case their receiver: no new text comes in.
+const TEXT_NARROWING_METHODS = new Set(['slice', 'substring', 'substr', 'trim', 'trimStart', 'trimEnd', 'toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'charAt', 'at', 'normalize']);
 const ARRAY_CALLBACK_METHODS = new Set(['map', 'forEach', 'filter', 'find', 'some', 'every', 'flatMap', 'reduce']);
 
 interface Scope {
@@ -165,6 +167,11 @@ export class DataflowEngine {
       // `if (!ALLOWED.includes(sort)) return ...;` — after it, sort holds an allowed value.
       const guarded = allowlistGuardedName(node);
       if (guarded) this.assign(guarded.name, { kind: 'sanitized', how: guarded.how }, context, undefined);
+      // `if (!target.startsWith(base)) throw ...;` — still request data, but confined: rules decide.
+      for (const check of pathContainmentChecks(node)) {
+        const current = this.lookup(check.name, context);
+        if (current?.kind === 'tainted') this.assign(check.name, { kind: 'tainted', taint: withTransform(withStep(current.taint, this.step(node.expression, context, check.how)), PATH_CONTAINMENT_CHECK) }, context, undefined);
+      }
       return;
     }
     if (ts.isReturnStatement(node)) {
@@ -186,7 +193,9 @@ export class DataflowEngine {
   /** Callbacks: `.then(rows => ...)`, `items.map(item => ...)` get their parameter from the receiver. */
   private walkNestedFunction(fn: ts.SignatureDeclaration & { body?: ts.Node }, context: AnalysisContext, parameterOrigin: ValueOrigin | undefined): void {
     if (!fn.body) return;
-    const nested: AnalysisContext = { ...context, scope: { values: new Map(), parent: context.scope }, returns: [] };
+    // Its own memo: a callback is walked once as a plain argument and again with the value a
+    // `.then`/`.map` hands it, and the second walk must not reuse the first one's origins.
+    const nested: AnalysisContext = { ...context, scope: { values: new Map(), parent: context.scope }, returns: [], evaluated: new Map() };
     fn.parameters.forEach((parameter, index) => this.bindName(parameter.name, index === 0 && parameterOrigin ? parameterOrigin : { kind: 'unknown' }, nested));
     if (ts.isBlock(fn.body)) this.walk(fn.body, nested);
     else this.walk(fn.body, nested);
@@ -348,6 +357,11 @@ export class DataflowEngine {
       return this.stepped(receiverOrigin, call, context, `.${lastName}()`);
     }
 
+    // `duration.slice(1)` after `duration` was validated: cutting or re-casing clean text keeps it clean.
+    if ((receiverOrigin?.kind === 'sanitized' || receiverOrigin?.kind === 'constant') && TEXT_NARROWING_METHODS.has(lastName) && argumentOrigins.every((argument) => argument.kind === 'constant' || argument.kind === 'sanitized')) {
+      return receiverOrigin;
+    }
+
     // A project function: follow the arguments in, bring the return value back.
     const target = resolveFunction(this.modules, context.fn.file, call.expression);
     if (target && context.depth < this.maxDepth) {
@@ -455,9 +469,24 @@ export class DataflowEngine {
     const visit = (node: ts.Node): void => {
       if (node.getStart() >= before) return;
       if (ts.isVariableDeclaration(node) && node.initializer) this.bindName(node.name, this.origin(node.initializer, context), context);
+      // `let table; table = 'users';`: without flow order, every assignment seen so far counts.
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.getEnd() <= before) {
+        const previous = context.scope.values.get(node.left.text);
+        const value = this.origin(node.right, context);
+        context.scope.values.set(node.left.text, previous ? joinOrigins([previous, value]) : value);
+      }
+      // `for (const table of TABLES)`: each element of what is iterated.
+      if (ts.isForOfStatement(node) && ts.isVariableDeclarationList(node.initializer)) {
+        const iterated = this.origin(node.expression, context);
+        for (const declaration of node.initializer.declarations) this.bindName(declaration.name, iterated, context);
+      }
       if (ts.isIfStatement(node)) {
         const guarded = allowlistGuardedName(node);
         if (guarded && node.getEnd() <= before) context.scope.values.set(guarded.name, { kind: 'sanitized', how: guarded.how });
+        for (const check of node.getEnd() <= before ? pathContainmentChecks(node) : []) {
+          const current = this.lookup(check.name, context);
+          if (current?.kind === 'tainted') context.scope.values.set(check.name, { kind: 'tainted', taint: withTransform(current.taint, PATH_CONTAINMENT_CHECK) });
+        }
       }
       if (!isFunctionLike(node)) ts.forEachChild(node, visit);
     };
@@ -488,6 +517,13 @@ function requestMember(requestTaint: Taint, name: string | undefined, node: ts.N
   const { line, column } = nodePosition(node);
   const object = requestTaint.requestObject;
   const base = requestTaint.source.label;
+  // `req.headers['x-tenant-id']`, `req.cookies.sid`: every member of a header or cookie bag is
+  // client input (even one named `session` or `user`).
+  const bag = /\.(headers|cookies)$/.exec(base)?.[1];
+  if (bag) {
+    const label = ts.isElementAccessExpression(node) || !/^[A-Za-z_$][\w$]*$/.test(name) ? `${base}['${name}']` : `${base}.${name}`;
+    return { kind: 'tainted', taint: { source: { label, kind: bag }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [] } };
+  }
   if (PRINCIPAL_PROPERTIES.has(name)) return { kind: 'principal', label: `${base}.${name}` };
   const nested = NESTED_REQUEST_OBJECTS[object ?? 'request']?.[name];
   if (nested) {
@@ -601,8 +637,14 @@ export function isConstantExpression(expression: ts.Expression): boolean {
   if (ts.isObjectLiteralExpression(value)) return value.properties.every((property) => ts.isPropertyAssignment(property) && isConstantExpression(property.initializer));
   if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) return isConstantExpression(value.left) && isConstantExpression(value.right);
   if (ts.isTemplateExpression(value)) return value.templateSpans.every((span) => isConstantExpression(span.expression));
+  // `['id', 'status'].join(', ')`: a column list written in the code.
+  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && value.expression.name.text === 'join') {
+    return isConstantExpression(value.expression.expression) && value.arguments.every((argument) => isConstantExpression(argument));
+  }
   return false;
 }
+
+const VALIDATOR_NAME = /^is(?:Int|Numeric|UUID|Uuid|Alphanumeric|Email|In|Enum|Boolean|Date|ISO8601\w*|MongoId)$/;
 
 /**
  * `if (!ALLOWED.includes(x)) return/throw`, `if (!set.has(x)) ...`, `if (!/^\d+$/.test(x)) ...`,
@@ -621,7 +663,11 @@ export function allowlistGuardedName(statement: ts.IfStatement): { name: string;
       if (method === 'test' && ts.isRegularExpressionLiteral(skipOuterExpressions(callee.expression)) && /^\/\^.*\$\/[a-z]*$/.test(callee.expression.getText())) {
         return { name: argument.text, how: `matched against ${callee.expression.getText()}` };
       }
-      if (/^is(?:Int|Numeric|UUID|Uuid|Alphanumeric|Email|In|Enum|Boolean|Date|ISO8601|MongoId)$/.test(method)) return { name: argument.text, how: `validated by ${callee.getText()}()` };
+      if (VALIDATOR_NAME.test(method)) return { name: argument.text, how: `validated by ${callee.getText()}()` };
+    }
+    // An imported validator called bare: `if (!isISO8601Duration(duration)) throw ...`.
+    if (ts.isIdentifier(callee) && argument && ts.isIdentifier(argument) && VALIDATOR_NAME.test(callee.text)) {
+      return { name: argument.text, how: `validated by ${callee.text}()` };
     }
   }
   if (ts.isCallExpression(condition) && ts.isIdentifier(condition.expression) && condition.expression.text === 'isNaN') {
@@ -630,6 +676,47 @@ export function allowlistGuardedName(statement: ts.IfStatement): { name: string;
     if (name) return { name, how: 'checked to be a number' };
   }
   return undefined;
+}
+
+/** The transform recorded on a value after a containment check that exits early (see pathContainmentChecks). */
+export const PATH_CONTAINMENT_CHECK = 'path containment check';
+
+/**
+ * `if (!x.startsWith(base)) return/throw` and `if (x.includes('..')) return/throw` (alone or in an
+ * `||` chain): after the statement x stays under a base directory. Not a sanitizer in general
+ * (x is still request text), so the engine records a transform instead and path rules decide.
+ */
+export function pathContainmentChecks(statement: ts.IfStatement): Array<{ name: string; how: string }> {
+  if (!exits(statement.thenStatement)) return [];
+  const checks: Array<{ name: string; how: string }> = [];
+  const visit = (condition: ts.Expression): void => {
+    const inner = skipOuterExpressions(condition);
+    if (ts.isBinaryExpression(inner) && inner.operatorToken.kind === ts.SyntaxKind.BarBarToken) {
+      visit(inner.left);
+      visit(inner.right);
+      return;
+    }
+    const negated = ts.isPrefixUnaryExpression(inner) && inner.operator === ts.SyntaxKind.ExclamationToken;
+    let call = negated ? skipOuterExpressions((inner as ts.PrefixUnaryExpression).operand) : inner;
+    // `x.indexOf('..') !== -1`, `x.indexOf('..') >= 0`
+    if (ts.isBinaryExpression(call) && ts.isCallExpression(skipOuterExpressions(call.left))) {
+      const found = `${call.operatorToken.getText()}${call.right.getText()}`.replace(/\s+/g, '');
+      if (negated || !/^(?:!==?-1|>=0|>-1)$/.test(found)) return;
+      call = skipOuterExpressions(call.left);
+    }
+    if (!ts.isCallExpression(call)) return;
+    const callee = skipOuterExpressions(call.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return;
+    const target = skipOuterExpressions(callee.expression);
+    if (!ts.isIdentifier(target)) return;
+    const method = callee.name.text;
+    const argument = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+    if (negated && method === 'startsWith' && argument) checks.push({ name: target.text, how: `checked to stay under ${argument.getText()}` });
+    const rejectsDots = argument && ts.isStringLiteralLike(argument) && argument.text.includes('..');
+    if (!negated && (method === 'includes' || method === 'indexOf') && rejectsDots) checks.push({ name: target.text, how: `checked to contain no '..'` });
+  };
+  visit(statement.expression);
+  return checks;
 }
 
 /** `ALLOWED.includes(x) ? x : 'asc'`: the non-constant branch is the very value checked. */
@@ -648,8 +735,12 @@ function exits(statement: ts.Statement): boolean {
   if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
   if (ts.isBlock(statement)) {
     const last = statement.statements.at(-1);
-    return last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
+    return last !== undefined && exits(last);
   }
-  if (ts.isExpressionStatement(statement)) return false;
+  // Koa's `ctx.throw(400)` throws: it ends the handler as a throw statement would.
+  if (ts.isExpressionStatement(statement)) {
+    const call = skipOuterExpressions(statement.expression);
+    return ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'throw';
+  }
   return false;
 }

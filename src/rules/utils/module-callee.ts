@@ -22,7 +22,7 @@ export function moduleCallee(ctx: RuleContext, file: ScannedSourceFile, callee: 
 }
 
 /** `node:fs` and `fs` are the same module; so are `node:fs/promises` and `fs/promises`. */
-export function normalizeModule(specifier: string): string {
+function normalizeModule(specifier: string): string {
   return specifier.startsWith('node:') ? specifier.slice('node:'.length) : specifier;
 }
 
@@ -54,7 +54,7 @@ function resolveChain(ctx: RuleContext, file: ScannedSourceFile, expression: ts.
 }
 
 function resolveIdentifier(ctx: RuleContext, file: ScannedSourceFile, identifier: ts.Identifier, hops: number): ModuleCallee | undefined {
-  const local = localInitializer(identifier);
+  const local = localValueOf(identifier);
   if (local === null) return undefined; // a parameter or a local we cannot follow
   if (local) return resolveChain(ctx, file, local, hops + 1);
   const binding = ctx.modules.resolveName(file, identifier.text);
@@ -74,7 +74,7 @@ function resolveIdentifier(ctx: RuleContext, file: ScannedSourceFile, identifier
  * when the name is a parameter or declared without a usable initializer in a function, undefined
  * when it is not declared in any enclosing function (so it is a module-level name).
  */
-export function localInitializer(identifier: ts.Identifier): ts.Expression | null | undefined {
+function localValueOf(identifier: ts.Identifier): ts.Expression | null | undefined {
   for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
     if (ts.isSourceFile(scope)) return undefined;
     if (ts.isFunctionLike(scope)) {

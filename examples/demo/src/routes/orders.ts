@@ -13,8 +13,8 @@ ordersRouter.get('/', async (req, res, next) => {
     const status = typeof req.query.status === 'string' ? req.query.status : 'paid';
     const sort = typeof req.query.sort === 'string' ? req.query.sort : 'created_at';
     const sql =
-      "SELECT id, status, total_cents, created_at FROM orders WHERE user_id = '" + req.user!.sub + "' AND status = '" + status + "' ORDER BY " + sort; // VULN: sql-injection
-    const { rows } = await pool.query(sql);
+      "SELECT id, status, total_cents, created_at FROM orders WHERE user_id = '" + req.user!.sub + "' AND status = '" + status + "' ORDER BY " + sort;
+    const { rows } = await pool.query(sql); // VULN: sql-injection
     res.json({ orders: rows });
   } catch (err) {
     next(err);

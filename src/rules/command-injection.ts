@@ -1,0 +1,139 @@
+import { ts } from 'ts-morph';
+import type { TaintedCall } from '../engine/dataflow/engine.js';
+import type { Taint } from '../engine/dataflow/taint.js';
+import { skipOuterExpressions } from '../engine/ast/module-index.js';
+import { defineRule } from './define-rule.js';
+import { importedValue, type ImportedValue } from './utils/imported-values.js';
+import { localInitializer, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
+
+// The command string is handed to /bin/sh -c (or cmd.exe /d /s /c): every metacharacter counts.
+const SHELL_STRING_SINKS: Record<string, ReadonlySet<string>> = {
+  child_process: new Set(['exec', 'execSync']),
+  shelljs: new Set(['exec']),
+};
+// Program + argument array: no shell unless asked for with `shell`, or unless the program is a shell.
+const ARGV_SINKS: Record<string, ReadonlySet<string>> = {
+  child_process: new Set(['spawn', 'spawnSync', 'execFile', 'execFileSync']),
+  'cross-spawn': new Set(['default', 'spawn', 'sync']),
+  execa: new Set(['default', 'execa', 'execaSync', 'execaNode']),
+};
+// execa's one-string forms split on spaces and run without a shell unless `shell` is set.
+const EXECA_COMMAND = new Set(['execaCommand', 'execaCommandSync']);
+const SHELL_PROGRAM = /^(?:(?:\/usr)?\/bin\/)?(?:sh|bash|zsh|dash|ksh|cmd|cmd\.exe|powershell|powershell\.exe|pwsh)$/i;
+const SHELL_SCRIPT_FLAG = /^(?:-c|\/c|\/C|-Command|-command|-lc|-ic)$/;
+
+export default defineRule({
+  meta: {
+    id: 'command-injection',
+    title: 'Request data reaches an OS command',
+    severity: 'critical',
+    confidence: 'high',
+    controls: {
+      soc2: ['CC6.6', 'CC6.8'],
+      owaspApi: [],
+      cwe: ['CWE-78'],
+      pciDss: ['6.2.4'],
+      hipaa: ['164.312(c)(1)'],
+      gdpr: ['Art. 32(1)(b)'],
+    },
+    docs: {
+      description:
+        'Finds request data that reaches a shell command (child_process exec/execSync, shelljs exec, spawn/execFile/execa with a shell or `sh -c`) or chooses the program a child process runs.',
+      remediation:
+        'Run a fixed program with execFile/spawn and pass request values as separate arguments (no shell), after checking them against an allowlist; never build a command string from input.',
+    },
+  },
+  check(ctx) {
+    for (const tainted of ctx.dataflow.taintedCalls()) {
+      if (!ts.isCallExpression(tainted.call)) continue;
+      const sink = importedValue(ctx.modules, tainted.file, tainted.call.expression);
+      if (!sink) continue;
+      const finding = judge(tainted, sink);
+      if (!finding) continue;
+      const sinkName = `${sink.module}${sink.name === 'default' || sink.name === '*' ? '' : `.${sink.name}`}()`;
+      reportTaintedSink(
+        ctx,
+        tainted,
+        finding.taint,
+        `Request input ${finding.taint.source.label} ${finding.how} ${sinkName} in ${routeLabel(tainted)}: an attacker can run commands of their choice on the server.`,
+        `${sinkName} ${finding.sinkStep}`,
+      );
+    }
+  },
+});
+
+interface Finding {
+  taint: Taint;
+  how: string;
+  sinkStep: string;
+}
+
+function judge(tainted: TaintedCall, sink: ImportedValue): Finding | undefined {
+  const args: readonly ts.Expression[] = tainted.call.arguments ?? [];
+  const command = taintOf(tainted.argumentOrigins[0]);
+  if (SHELL_STRING_SINKS[sink.module]?.has(sink.name)) {
+    return command && { taint: command, how: 'is part of the shell command run by', sinkStep: 'runs the command through a shell' };
+  }
+  if (sink.module === 'execa' && EXECA_COMMAND.has(sink.name)) {
+    if (!command || !hasShellOption(args.slice(1))) return undefined;
+    return { taint: command, how: 'is part of the shell command run by', sinkStep: 'runs the command through a shell (shell option)' };
+  }
+  if (!ARGV_SINKS[sink.module]?.has(sink.name)) return undefined;
+  // The options object may come second (`spawn(cmd, { shell: true })`) or third.
+  const argv = args[1] && !isObjectLike(args[1]) ? taintOf(tainted.argumentOrigins[1]) : undefined;
+  if (hasShellOption(args.slice(1))) {
+    const taint = command ?? argv;
+    return taint && { taint, how: command ? 'is the command that a shell runs in' : 'is an argument joined into the shell command of', sinkStep: 'runs through a shell (shell option)' };
+  }
+  if (command) return { taint: command, how: 'chooses the program run by', sinkStep: 'starts the program named by request input' };
+  const program = args[0] && skipOuterExpressions(args[0]);
+  if (argv && program && ts.isStringLiteralLike(program) && SHELL_PROGRAM.test(program.text) && scriptFlagBeforeTaint(tainted, args[1]!)) {
+    return { taint: argv, how: `is part of the script run by ${program.text} ${scriptFlag(args[1]!)} through`, sinkStep: `starts ${program.text} with a script built from request input` };
+  }
+  return undefined;
+}
+
+function isObjectLike(expression: ts.Expression): boolean {
+  const value = resolvedLiteral(expression);
+  return value !== undefined && ts.isObjectLiteralExpression(value);
+}
+
+/** `{ shell: true }`, `{ ...base, shell: '/bin/bash' }`, or a local `const options = { shell: true }`. */
+function hasShellOption(candidates: readonly ts.Expression[]): boolean {
+  for (const candidate of candidates) {
+    const value = resolvedLiteral(candidate);
+    if (!value || !ts.isObjectLiteralExpression(value)) continue;
+    for (const property of value.properties) {
+      if (ts.isShorthandPropertyAssignment(property) && property.name.text === 'shell') return true;
+      if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name) || property.name.text !== 'shell') continue;
+      const setting = skipOuterExpressions(property.initializer);
+      const off = setting.kind === ts.SyntaxKind.FalseKeyword || (ts.isIdentifier(setting) && setting.text === 'undefined');
+      return !off;
+    }
+  }
+  return false;
+}
+
+function resolvedLiteral(expression: ts.Expression): ts.Expression | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) return localInitializer(value);
+  return value;
+}
+
+/** `['-c', script]`: a script flag comes before the first element carrying request data. */
+function scriptFlagBeforeTaint(tainted: TaintedCall, argv: ts.Expression): boolean {
+  const list = resolvedLiteral(argv);
+  if (!list || !ts.isArrayLiteralExpression(list)) return false;
+  let flagSeen = false;
+  for (const element of list.elements) {
+    if (ts.isStringLiteralLike(element) && SHELL_SCRIPT_FLAG.test(element.text)) flagSeen = true;
+    else if (tainted.originOf(ts.isSpreadElement(element) ? element.expression : element).kind === 'tainted') return flagSeen;
+  }
+  return false;
+}
+
+function scriptFlag(argv: ts.Expression): string {
+  const list = resolvedLiteral(argv);
+  const flag = list && ts.isArrayLiteralExpression(list) ? list.elements.find((element) => ts.isStringLiteralLike(element) && SHELL_SCRIPT_FLAG.test(element.text)) : undefined;
+  return flag && ts.isStringLiteralLike(flag) ? flag.text : '-c';
+}

@@ -1,0 +1,174 @@
+import { ts } from 'ts-morph';
+import type { TaintedCall } from '../engine/dataflow/engine.js';
+import type { Taint } from '../engine/dataflow/taint.js';
+import { propertyNameText, skipOuterExpressions } from '../engine/ast/module-index.js';
+import type { RuleContext } from '../types.js';
+import { defineRule } from './define-rule.js';
+import { inputShape } from './utils/input-shape.js';
+import { mongoTarget, type MongoTarget } from './utils/mongo-collections.js';
+import { localInitializer, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
+
+// Methods whose filter argument is a MongoDB query document, and its position.
+const FILTER_ARGUMENT: Record<string, number> = {
+  find: 0, findOne: 0, findOneAndUpdate: 0, findOneAndDelete: 0, findOneAndRemove: 0, findOneAndReplace: 0,
+  updateOne: 0, updateMany: 0, update: 0, deleteOne: 0, deleteMany: 0, remove: 0, replaceOne: 0,
+  countDocuments: 0, count: 0, exists: 0, where: 0, findById: 0, findByIdAndUpdate: 0, findByIdAndDelete: 0,
+  findByIdAndRemove: 0, distinct: 1, aggregate: 0, and: 0, or: 0, nor: 0, paginate: 0, aggregatePaginate: 0,
+};
+// Operators that run JavaScript on the server: any request text in them is code.
+const CODE_OPERATORS = new Set(['$where', '$function', '$accumulator']);
+// Operators whose operand is compared literally ($eq) or must be a string ($regex, $options, $search):
+// an object there is a value or a cast error, not a query. (A request-chosen $regex is a ReDoS
+// concern, not operator injection.)
+const LITERAL_OPERATORS = new Set(['$eq', '$regex', '$options', '$search']);
+const MAX_LOCAL_HOPS = 4;
+// express-mongo-sanitize (and look-alikes) strip `$` keys from body, query and params before any handler runs.
+const MONGO_SANITIZER = /mongo-?sanitize|sanitizeFilter|mongoSanitize/i;
+
+export default defineRule({
+  meta: {
+    id: 'nosql-injection',
+    title: 'Request data controls a MongoDB query',
+    severity: 'high',
+    confidence: 'high',
+    controls: {
+      soc2: ['CC6.6', 'CC6.8'],
+      owaspApi: [],
+      cwe: ['CWE-943'],
+      pciDss: ['6.2.4'],
+      hipaa: ['164.312(c)(1)'],
+      gdpr: ['Art. 32(1)(b)'],
+    },
+    docs: {
+      description:
+        'Finds request values that can be objects reaching a mongoose/MongoDB filter (operator injection such as {"$ne": null}), and request data in $where, $function or mapReduce code.',
+      remediation:
+        'Coerce each filter value to the expected type (String(x), a schema that rejects objects, or { $eq: x }), never pass a request object as a filter, and never build $where or mapReduce code from input.',
+    },
+  },
+  check(ctx) {
+    const sanitizedModels = ctx.sourceFiles.some((file) => /\.set\(\s*['"]sanitizeFilter['"]\s*,\s*true\s*\)/.test(file.text));
+    for (const tainted of ctx.dataflow.taintedCalls()) {
+      const call = tainted.call;
+      if (!ts.isCallExpression(call)) continue;
+      const callee = skipOuterExpressions(call.expression);
+      if (!ts.isPropertyAccessExpression(callee)) continue;
+      const method = callee.name.text;
+      const position = FILTER_ARGUMENT[method];
+      if (position === undefined && method !== 'mapReduce' && method !== '$where') continue;
+      const target = mongoTarget(ctx, tainted.file, callee.expression);
+      if (!target) continue;
+      const sink = `${callee.getText().replace(/\s+/g, '')}()`;
+      const finding = method === 'mapReduce' || method === '$where' ? codeArgument(tainted, method) : filterHit(ctx, tainted, call.arguments[position!], method);
+      if (!finding) continue;
+      // mongoose.set('sanitizeFilter', true) wraps nested operator objects in $eq for every model query.
+      if (finding.kind !== 'code' && sanitizedModels && target.kind === 'model') continue;
+      if (finding.kind !== 'code' && neutralisedByMiddleware(tainted)) continue;
+      report(ctx, tainted, target, sink, finding);
+    }
+  },
+});
+
+/**
+ * A mongo sanitizer in front of the route removes operator keys; a validation middleware on the
+ * route itself (celebrate, express-validator, a Joi/zod `validate(schema)`) checks each field's type,
+ * which rejects objects where a string is declared. Code in $where is still code: never excused.
+ */
+function neutralisedByMiddleware(tainted: TaintedCall): boolean {
+  return tainted.route.middleware.some((middleware) => MONGO_SANITIZER.test(middleware.name) || (middleware.kind === 'validation' && middleware.scope === 'route'));
+}
+
+interface Hit {
+  kind: 'code' | 'object' | 'fields' | 'key';
+  taint: Taint;
+  /** `$where`, the field name, or undefined for the whole filter. */
+  where?: string;
+}
+
+function report(ctx: RuleContext, tainted: TaintedCall, target: MongoTarget, sink: string, hit: Hit): void {
+  const source = hit.taint.source.label;
+  const on = `${sink} (${target.kind === 'model' ? 'mongoose model' : 'collection'} ${target.name}) in ${routeLabel(tainted)}`;
+  const messages: Record<Hit['kind'], [string, string]> = {
+    code: [`Request input ${source} is JavaScript run by the database in the ${hit.where} of ${on}: an attacker can run code in the query engine.`, `${hit.where} evaluates the value as JavaScript`],
+    object: [
+      `Request input ${source} reaches the ${hit.where === undefined ? 'filter' : hit.where.startsWith('$') ? `${hit.where} operand` : `'${hit.where}' condition`} of ${on} without being coerced to a string: a value like {"$ne": null} turns the match into "any".`,
+      'the filter takes the value as a query operator object',
+    ],
+    fields: [`Request object ${source} is used as the filter of ${on}: the client chooses which fields are matched.`, 'the whole request object is the filter'],
+    key: [`Request input ${source} names a field of the filter of ${on}: the client can name an operator such as $where.`, 'a filter key comes from the request'],
+  };
+  const [message, step] = messages[hit.kind];
+  reportTaintedSink(ctx, tainted, hit.taint, message, `${sink}: ${step}`, hit.kind === 'fields' ? { confidence: 'medium' } : {});
+}
+
+function codeArgument(tainted: TaintedCall, method: string): Hit | undefined {
+  const taint = tainted.argumentOrigins.map(taintOf).find(Boolean);
+  return taint && { kind: 'code', taint, where: method === '$where' ? '$where' : 'mapReduce functions' };
+}
+
+/** Walks a filter (object and array literals, local consts) to the values that carry request data. */
+function filterHit(ctx: RuleContext, tainted: TaintedCall, filter: ts.Expression | undefined, method: string): Hit | undefined {
+  if (!filter) return undefined;
+  // `Model.where('age')` names a path; only an object filter counts.
+  if (method === 'where' && ts.isStringLiteralLike(skipOuterExpressions(filter))) return undefined;
+  return walk(ctx, tainted, filter, undefined, 0);
+}
+
+function walk(ctx: RuleContext, tainted: TaintedCall, expression: ts.Expression, field: string | undefined, hops: number): Hit | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isObjectLiteralExpression(value)) {
+    for (const property of value.properties) {
+      const hit = propertyHit(ctx, tainted, property, hops);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+  if (ts.isArrayLiteralExpression(value)) {
+    for (const element of value.elements) {
+      const hit = walk(ctx, tainted, ts.isSpreadElement(element) ? element.expression : element, field, hops);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+  // `cond ? { name: { $regex: q } } : {}`: each branch is a filter of its own.
+  if (ts.isConditionalExpression(value)) return walk(ctx, tainted, value.whenTrue, field, hops) ?? walk(ctx, tainted, value.whenFalse, field, hops);
+  if (ts.isIdentifier(value) && hops < MAX_LOCAL_HOPS) {
+    const initializer = localInitializer(value);
+    if (initializer && (ts.isObjectLiteralExpression(initializer) || ts.isArrayLiteralExpression(initializer) || ts.isConditionalExpression(initializer))) {
+      return walk(ctx, tainted, initializer, field, hops + 1);
+    }
+  }
+  return leafHit(ctx, tainted, value, field);
+}
+
+function propertyHit(ctx: RuleContext, tainted: TaintedCall, property: ts.ObjectLiteralElementLike, hops: number): Hit | undefined {
+  if (ts.isSpreadAssignment(property)) return walk(ctx, tainted, property.expression, undefined, hops);
+  if (ts.isShorthandPropertyAssignment(property)) return leafHit(ctx, tainted, property.name, property.name.text);
+  if (!ts.isPropertyAssignment(property)) return undefined;
+  if (ts.isComputedPropertyName(property.name) && !ts.isStringLiteralLike(property.name.expression)) {
+    const taint = taintOf(tainted.originOf(property.name.expression));
+    if (taint) return { kind: 'key', taint };
+  }
+  const key = propertyNameText(property.name);
+  if (key !== undefined && CODE_OPERATORS.has(key)) {
+    const taint = firstTaint(tainted, property.initializer);
+    return taint && { kind: 'code', taint, where: key };
+  }
+  if (key !== undefined && LITERAL_OPERATORS.has(key)) return undefined;
+  return walk(ctx, tainted, property.initializer, key, hops);
+}
+
+/** Any request data inside a `$where` value (a string, a function's source, a template). */
+function firstTaint(tainted: TaintedCall, expression: ts.Expression): Taint | undefined {
+  return taintOf(tainted.originOf(expression));
+}
+
+function leafHit(ctx: RuleContext, tainted: TaintedCall, expression: ts.Expression, field: string | undefined): Hit | undefined {
+  const taint = taintOf(tainted.originOf(expression));
+  if (!taint) return undefined;
+  const shape = inputShape(ctx, tainted, taint);
+  if (shape === 'any') return { kind: 'object', taint, ...(field !== undefined ? { where: field } : {}) };
+  // A whole object of strings is harmless as one field's value ({ tags: req.query } never matches), not as the filter.
+  if (shape === 'fields' && field === undefined) return { kind: 'fields', taint };
+  return undefined;
+}

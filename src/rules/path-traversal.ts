@@ -1,0 +1,155 @@
+import { ts } from 'ts-morph';
+import { PATH_CONTAINMENT_CHECK, type TaintedCall } from '../engine/dataflow/engine.js';
+import type { Taint, ValueOrigin } from '../engine/dataflow/taint.js';
+import { skipOuterExpressions } from '../engine/ast/module-index.js';
+import type { RuleContext } from '../types.js';
+import { defineRule } from './define-rule.js';
+import { fileSystemPathArguments } from './utils/file-system-sinks.js';
+import { moduleCallee } from './utils/module-callee.js';
+import { fieldOriginAtCaller, indexArguments } from './utils/object-argument-fields.js';
+import { reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
+import { passedTraversalBranchCheck } from './utils/traversal-branch-checks.js';
+
+// Pass-throughs that leave no directory part: `path.basename('../../etc/passwd')` is 'passwd'.
+const NO_DIRECTORY_TRANSFORMS = new Set(['path.basename', 'path.extname', 'path.posix.basename', 'path.win32.basename', PATH_CONTAINMENT_CHECK]);
+// Express response objects as handlers name them; `res.download` alone is too common a name
+// (storage SDKs) to trust without the receiver.
+const RESPONSE_NAMES = /^(?:res|response|resp)$/;
+const KOA_SEND_MODULES = new Set(['koa-send', '@koa/send']);
+
+interface PathSink {
+  /** The argument that holds the path (or the root that confines it). */
+  argument: ts.Expression;
+  origin: ValueOrigin;
+  /** `fs.readFile()`, `res.sendFile() without a root`. */
+  name: string;
+}
+
+export default defineRule({
+  meta: {
+    id: 'path-traversal',
+    title: 'Request data chooses a file-system path',
+    severity: 'high',
+    confidence: 'high',
+    controls: {
+      soc2: ['CC6.6', 'CC6.1'],
+      owaspApi: [],
+      cwe: ['CWE-22'],
+      pciDss: ['6.2.4'],
+      hipaa: ['164.312(a)(1)'],
+      gdpr: ['Art. 32(1)(b)'],
+    },
+    docs: {
+      description:
+        'Finds request data that reaches the path of a file-system call (fs, fs/promises, fs-extra), res.sendFile/res.download without a root, or koa-send without a root, with no basename or containment check on the way.',
+      remediation:
+        'Take only a file name from the request (path.basename or an allowlist), resolve it under a fixed base directory and reject it unless the resolved path starts with that directory, or serve it with res.sendFile(name, { root }).',
+    },
+  },
+  check(ctx) {
+    const calls = ctx.dataflow.taintedCalls();
+    const argumentsOfCalls = indexArguments(calls);
+    for (const tainted of calls) {
+      if (!ts.isCallExpression(tainted.call)) continue;
+      for (const sink of pathSinks(ctx, tainted, tainted.call)) {
+        let taint = taintOf(sink.origin);
+        // One field of an object the caller built: judge that field, not the whole object.
+        const field = taint && fieldOriginAtCaller(ctx, sink.argument, taint, argumentsOfCalls);
+        if (field) taint = taintOf(field);
+        if (!taint || isConfined(ctx, taint, sink.argument)) continue;
+        reportTaintedSink(
+          ctx,
+          tainted,
+          taint,
+          `Request input ${taint.source.label} reaches the path of ${sink.name} in ${routeLabel(tainted)}${describeTransforms(taint)}: a request can read or write files outside the intended directory (../ or an absolute path).`,
+          `${sink.name} uses the path`,
+        );
+      }
+    }
+  },
+});
+
+function pathSinks(ctx: RuleContext, tainted: TaintedCall, call: ts.CallExpression): PathSink[] {
+  const callee = moduleCallee(ctx, tainted.file, call.expression);
+  if (callee) {
+    const fileSystem = fileSystemPathArguments(callee);
+    if (fileSystem) {
+      const name = `${callee.module}.${fileSystem.name}()`;
+      return fileSystem.indexes.flatMap((index) => argumentSink(tainted, index, name));
+    }
+    if (KOA_SEND_MODULES.has(callee.module) && (callee.members.length === 0 || (callee.members.length === 1 && callee.members[0] === 'send'))) {
+      return confinedByRoot(tainted, 1, optionsArgument(call, 2), 'koa send()');
+    }
+    return [];
+  }
+  const target = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(target)) return [];
+  const method = target.name.text;
+  if (method !== 'sendFile' && method !== 'download') return [];
+  if (tainted.route.framework === 'fastify') return fastifyStaticSinks(tainted, call, method);
+  if (!isResponseObject(tainted, target.expression)) return [];
+  // res.sendFile(path, options?, cb?); res.download(path, filename?, options?, cb?) — options may come second.
+  const options = method === 'sendFile' ? optionsArgument(call, 1) : optionsArgument(call, 2) ?? optionsArgument(call, 1);
+  return confinedByRoot(tainted, 0, options, `res.${method}()`);
+}
+
+function argumentSink(tainted: TaintedCall, index: number, name: string): PathSink[] {
+  const argument = tainted.call.arguments?.[index];
+  return argument ? [{ argument, origin: tainted.argumentOrigins[index] ?? { kind: 'unknown' }, name }] : [];
+}
+
+/**
+ * Express `send` and koa-send refuse `..` above `root` when one is given: then only a tainted root
+ * is a finding. Without a root the path is used as it is (koa-send confines to the working
+ * directory, which still serves the app's own sources and .env).
+ */
+function confinedByRoot(tainted: TaintedCall, pathIndex: number, options: ts.ObjectLiteralExpression | undefined, name: string): PathSink[] {
+  const root = options && objectProperty(options, 'root');
+  if (root) return [{ argument: root, origin: tainted.originOf(root), name: `${name} root` }];
+  return argumentSink(tainted, pathIndex, `${name} without a root`);
+}
+
+/**
+ * @fastify/static serves `reply.sendFile(name)` through `send` with the plugin's root, which rejects
+ * `..` above it: only a root chosen by the request (`reply.sendFile(name, root)` or `{ root }`) escapes.
+ */
+function fastifyStaticSinks(tainted: TaintedCall, call: ts.CallExpression, method: string): PathSink[] {
+  const second = call.arguments[1] && skipOuterExpressions(call.arguments[1]);
+  const options = [optionsArgument(call, 1), optionsArgument(call, 2)].find((candidate) => candidate !== undefined);
+  const root = options && objectProperty(options, 'root');
+  if (root) return [{ argument: root, origin: tainted.originOf(root), name: `reply.${method}() root` }];
+  if (method === 'sendFile' && second && !ts.isObjectLiteralExpression(second)) return argumentSink(tainted, 1, `reply.sendFile() root`);
+  return [];
+}
+
+function isResponseObject(tainted: TaintedCall, receiver: ts.Expression): boolean {
+  const inner = skipOuterExpressions(receiver);
+  if (!ts.isIdentifier(inner)) return false;
+  if (RESPONSE_NAMES.test(inner.text)) return true;
+  const handlerResponse = tainted.route.handler?.node.parameters[1]?.name;
+  return handlerResponse !== undefined && ts.isIdentifier(handlerResponse) && handlerResponse.text === inner.text;
+}
+
+function optionsArgument(call: ts.CallExpression, index: number): ts.ObjectLiteralExpression | undefined {
+  const argument = call.arguments[index] && skipOuterExpressions(call.arguments[index]);
+  return argument && ts.isObjectLiteralExpression(argument) ? argument : undefined;
+}
+
+function objectProperty(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const property of object.properties) {
+    if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === name) return property.initializer;
+    if (ts.isShorthandPropertyAssignment(property) && property.name.text === name) return property.name;
+  }
+  return undefined;
+}
+
+/** Basename, a containment check that exits, or a branch that only runs without `/`/`..`. */
+function isConfined(ctx: RuleContext, taint: Taint, argument: ts.Expression): boolean {
+  if (taint.transforms.some((transform) => NO_DIRECTORY_TRANSFORMS.has(transform))) return true;
+  return passedTraversalBranchCheck(ctx, taint.steps, argument);
+}
+
+function describeTransforms(taint: Taint): string {
+  const joins = taint.transforms.filter((transform) => /^path\.(?:join|resolve|normalize)$/.test(transform));
+  return joins.length > 0 ? ` (through ${[...new Set(joins)].join(', ')}(), which keeps ../ segments)` : '';
+}

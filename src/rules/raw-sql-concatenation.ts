@@ -1,0 +1,83 @@
+import { ts } from 'ts-morph';
+import { nodePosition } from '../engine/ast/functions.js';
+import { defineRule } from './define-rule.js';
+import {
+  firstLineSpan,
+  sinkPosition,
+  hasNumericType,
+  isEscapedValue,
+  isPlaceholderList,
+  looksLikeSql,
+  sqlInjectionFlows,
+  sqlSinkCatalog,
+  sqlTextParts,
+} from './utils/sql-sinks.js';
+
+export default defineRule({
+  meta: {
+    id: 'raw-sql-concatenation',
+    title: 'SQL text built by concatenation or interpolation',
+    severity: 'medium',
+    confidence: 'low',
+    controls: {
+      soc2: ['CC6.6', 'CC6.1', 'CC7.1'],
+      owaspApi: [],
+      cwe: ['CWE-89'],
+      pciDss: ['6.2.4'],
+      hipaa: ['164.312(c)(1)'],
+      gdpr: ['Art. 32(1)(b)'],
+    },
+    docs: {
+      description:
+        'Finds SQL text passed to a database call that is built by concatenation or interpolation from values not provably constant, numeric or allowlisted, where no request input was traced to it.',
+      remediation:
+        'Keep the SQL text constant and pass values as bound parameters or through a parameterizing tagged template; for identifiers, pick them from an allowlist of constants.',
+    },
+  },
+  check(ctx) {
+    const catalog = sqlSinkCatalog(ctx);
+    // sql-injection speaks for these; one finding per call.
+    const injected = sqlInjectionFlows(ctx);
+    for (const file of ctx.sourceFiles) {
+      const visit = (node: ts.Node): void => {
+        ts.forEachChild(node, visit);
+        if (!ts.isCallExpression(node) || injected.has(node)) return;
+        const sink = catalog.sinkOf(node, file);
+        if (!sink) return;
+        const parts = sqlTextParts(sink.queryText);
+        if (!parts.built) return;
+        // A handle known only by its name must at least be handed SQL.
+        if (!sink.proven && !looksLikeSql(parts.literals)) return;
+        const unproven = parts.values.find((value) => {
+          if (isEscapedValue(value, file, ctx.modules) || isPlaceholderList(value) || hasNumericType(value) || isFixedFormat(value)) return false;
+          const origin = ctx.dataflow.originOutOfContext(value, file);
+          return origin.kind !== 'constant' && origin.kind !== 'sanitized';
+        });
+        if (!unproven) return;
+        const valueText = compact(unproven);
+        const { line, column } = sinkPosition(sink.call);
+        const at = nodePosition(unproven);
+        ctx.report({
+          file: file.path,
+          ...firstLineSpan(sink.call),
+          message: `SQL text of ${sink.api} (${sink.driver}) is built from \`${valueText}\`, which is not provably constant, numeric or allowlisted; use bound parameters.`,
+          trace: [
+            { file: file.path, line: at.line, column: at.column, message: `\`${valueText}\` built into the SQL text` },
+            { file: file.path, line, column, message: `SQL text of ${sink.api}` },
+          ],
+        });
+      };
+      visit(file.sourceFile.compilerNode);
+    }
+  },
+});
+
+/** `date.toISOString()`, `n.toFixed(2)`: text in a fixed format no caller can bend. */
+function isFixedFormat(value: ts.Expression): boolean {
+  return ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && /^(?:toISOString|toUTCString|toFixed|toPrecision)$/.test(value.expression.name.text);
+}
+
+function compact(node: ts.Node): string {
+  const text = node.getText(node.getSourceFile()).replace(/\s+/g, ' ');
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,39 @@
+import { defineRule } from './define-rule.js';
+import { firstLineSpan, sinkPosition, sqlInjectionFlows } from './utils/sql-sinks.js';
+
+export default defineRule({
+  meta: {
+    id: 'sql-injection',
+    title: 'Request data reaches the text of a SQL query',
+    severity: 'critical',
+    confidence: 'high',
+    controls: {
+      soc2: ['CC6.6', 'CC6.1', 'CC7.1'],
+      owaspApi: [],
+      cwe: ['CWE-89'],
+      pciDss: ['6.2.4'],
+      hipaa: ['164.312(c)(1)'],
+      gdpr: ['Art. 32(1)(b)'],
+    },
+    docs: {
+      description:
+        'Finds request input (params, query, body, headers, cookies) that reaches the SQL text of a database call (pg, mysql, Sequelize, knex, TypeORM, Prisma unsafe raw, SQLite, mssql, pg-promise, Drizzle, Kysely) across files.',
+      remediation:
+        'Keep the SQL text constant and pass request values as bound parameters ($1, ?, :name, replacements) or through a parameterizing tagged template; check identifiers such as sort columns against an allowlist.',
+    },
+  },
+  check(ctx) {
+    for (const { sink, tainted, taint } of sqlInjectionFlows(ctx).values()) {
+      const { route } = tainted;
+      const { line, column } = sinkPosition(sink.call);
+      const routeName = `${route.method} ${route.path}`;
+      ctx.report({
+        file: tainted.file.path,
+        ...firstLineSpan(sink.call),
+        message: `Request input ${taint.source.label} reaches the SQL text of ${sink.api} (${sink.driver}) in route ${routeName}; an attacker can change the query.`,
+        route: { method: route.method, path: route.path },
+        trace: [...taint.steps, { file: tainted.file.path, line, column, message: `SQL text of ${sink.api}` }],
+      });
+    }
+  },
+});

@@ -1,0 +1,118 @@
+import { ts } from 'ts-morph';
+import type { TaintedCall } from '../engine/dataflow/engine.js';
+import type { Taint } from '../engine/dataflow/taint.js';
+import type { RuleContext } from '../types.js';
+import { defineRule } from './define-rule.js';
+import { hostCheckedBefore } from './utils/host-allowlist-guards.js';
+import { httpRequestSink } from './utils/http-client-sinks.js';
+import { fieldOriginAtCaller, indexArguments, type ArgumentIndex } from './utils/object-argument-fields.js';
+import { moduleCallee } from './utils/module-callee.js';
+import { nodeAtStep } from './utils/trace-nodes.js';
+import { reportTaintedSink, routeLabel } from './utils/tainted-sink.js';
+import { requestControlsHost, type UrlContext } from './utils/url-host-control.js';
+
+export default defineRule({
+  meta: {
+    id: 'ssrf',
+    title: 'Request data chooses where the server sends a request',
+    severity: 'high',
+    confidence: 'high',
+    controls: {
+      soc2: ['CC6.6'],
+      owaspApi: ['API7:2023'],
+      cwe: ['CWE-918'],
+      pciDss: ['6.2.4'],
+      hipaa: ['164.312(e)(1)'],
+      gdpr: ['Art. 32(1)(b)'],
+    },
+    docs: {
+      description:
+        'Finds request data that decides the scheme or host of an outgoing HTTP request (fetch, axios, got, http/https, undici, needle, superagent, node-fetch, ky, NestJS HttpService) with no host allowlist check before it.',
+      remediation:
+        'Send requests only to fixed origins: build the URL from a constant base and encode request values into its path or query, or parse the URL and reject it unless its protocol and hostname are in an allowlist.',
+    },
+  },
+  check(ctx) {
+    const calls = ctx.dataflow.taintedCalls();
+    const argumentsOfCalls = indexArguments(calls);
+
+    for (const tainted of calls) {
+      const sink = httpRequestSink(ctx, tainted.file, tainted.call);
+      if (!sink || usesFilteringAgent(ctx, tainted)) continue;
+      const context = urlContext(ctx, tainted, argumentsOfCalls);
+      const control = requestControlsHost(sink.target, context, sink.prefix);
+      if (!control || isHostChecked(ctx, control.taint, sink.target)) continue;
+      // One field of an object the caller built (`{ url: CONST, body: req.body }`): judge that field.
+      const field = fieldOriginAtCaller(ctx, sink.target, control.taint, argumentsOfCalls);
+      if (field && field.kind !== 'tainted') continue;
+      reportTaintedSink(
+        ctx,
+        tainted,
+        control.taint,
+        `Request input ${control.taint.source.label} ${control.how} of ${sink.name} in ${routeLabel(tainted)}: a request can make the server call internal services or cloud metadata endpoints (SSRF).`,
+        `${sink.name} sends the request`,
+        { confidence: control.confidence },
+      );
+    }
+  },
+});
+
+/**
+ * Evaluates URL parts in the sink's context; a parameter is followed one call up the trace (the
+ * argument the caller passed), so `get(path)` wrappers are judged by how their callers build `path`.
+ */
+function urlContext(ctx: RuleContext, tainted: TaintedCall, argumentsOfCalls: ArgumentIndex): UrlContext {
+  return {
+    modules: ctx.modules,
+    file: tainted.file,
+    originOf: (expression) => tainted.originOf(expression),
+    callerArgument: (parameter) => {
+      const index = parameterIndex(parameter);
+      if (index === undefined) return undefined;
+      const origin = tainted.originOf(parameter);
+      if (origin.kind !== 'tainted') return undefined;
+      const passed = [...origin.taint.steps].reverse().find((step) => step.message.startsWith('passed to '));
+      const node = passed && nodeAtStep(ctx, passed);
+      const caller = node && argumentsOfCalls.get(node);
+      if (!caller || caller.index !== index || !ts.isExpression(node)) return undefined;
+      return { expression: node, context: urlContext(ctx, caller.tainted, argumentsOfCalls) };
+    },
+  };
+}
+
+function parameterIndex(identifier: ts.Identifier): number | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (!ts.isFunctionLike(scope)) continue;
+    const index = scope.parameters.findIndex((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === identifier.text);
+    return index >= 0 ? index : undefined;
+  }
+  return undefined;
+}
+
+// request-filtering-agent, ssrf-req-filter, ssrf-agent: agents that refuse private and metadata addresses.
+const FILTERING_AGENT = /filter|ssrf/i;
+const AGENT_OPTIONS = new Set(['agent', 'httpAgent', 'httpsAgent', 'dispatcher']);
+
+/** `fetch(url, { agent: useAgent(url) })` of request-filtering-agent: the agent blocks internal targets at connect time. */
+function usesFilteringAgent(ctx: RuleContext, tainted: TaintedCall): boolean {
+  return (tainted.call.arguments ?? []).some(
+    (argument) =>
+      ts.isObjectLiteralExpression(argument) &&
+      argument.properties.some((property) => {
+        if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name) || !AGENT_OPTIONS.has(property.name.text)) return false;
+        const agent = property.initializer;
+        if (FILTERING_AGENT.test(agent.getText())) return true;
+        const callee = ts.isCallExpression(agent) || ts.isNewExpression(agent) ? moduleCallee(ctx, tainted.file, agent.expression) : undefined;
+        return callee !== undefined && FILTERING_AGENT.test(callee.module);
+      }),
+  );
+}
+
+/** A host allowlist check that exits early before the sink, or before any earlier step of the flow. */
+function isHostChecked(ctx: RuleContext, taint: Taint, target: ts.Expression): boolean {
+  if (hostCheckedBefore(target)) return true;
+  return taint.steps.some((step) => {
+    const node = nodeAtStep(ctx, step);
+    return node !== undefined && hostCheckedBefore(node);
+  });
+}

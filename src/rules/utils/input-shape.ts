@@ -1,0 +1,107 @@
+import { ts } from 'ts-morph';
+import type { TaintedCall } from '../../engine/dataflow/engine.js';
+import type { Taint } from '../../engine/dataflow/taint.js';
+import type { RuleContext } from '../../types.js';
+
+/**
+ * Whether a request value can arrive as an object or array (`{"$ne": null}`) rather than only as a
+ * string, at the point it is used: what the framework parses, and whether the flow turned it
+ * into a string on the way.
+ */
+export type InputShape =
+  /** JSON bodies, qs-parsed query strings, JSON cookies: any JSON value */
+  | 'any'
+  /** a whole input object whose values are strings (Fastify/Koa query): the client picks the fields */
+  | 'fields'
+  /** a path segment, header, or a value coerced to a string/number on the way */
+  | 'string';
+
+// Steps after which the value is a string whatever came in.
+const COERCING_STEP = /^(?:interpolated into a template string|concatenated|\.\w+\(\)|through (?:String|encodeURIComponent|encodeURI|decodeURIComponent|decodeURI|escape|unescape|JSON\.stringify|util\.format|format|sprintf|path\.\w+(?:\.\w+)?|querystring\.escape|qs\.stringify|url\.format)\(\))$/;
+const REPARSING_STEP = /^through (?:JSON\.parse|qs\.parse|querystring\.parse)\(\)$/;
+// Body readers that yield text or form fields, never nested JSON.
+const TEXT_BODY = /\.(?:text|formData|parseBody|arrayBuffer|blob)\(/;
+// A label that names a whole input object: req.query, ctx.request.query, @Query() filters, c.req.query().
+const WHOLE_INPUT = /(?:^|\.)(?:query|body|cookies|params|headers|searchParams)$|^@\w+\(\) \w+$|\.(?:query|queries)\(\)$/;
+const SCALAR_VALIDATORS = /^(?:IsString|IsEmail|IsUUID|IsMongoId|IsInt|IsNumber|IsNumberString|IsBoolean|IsBooleanString|IsEnum|IsIn|IsDate|IsDateString|IsISO8601|IsUrl|IsAlpha|IsAlphanumeric|IsPhoneNumber|IsHexadecimal|Matches|IsPositive|IsNegative|Min|Max|IsJWT|IsStrongPassword|IsPostalCode|IsLatLong|IsIP|IsFQDN)$/;
+
+export function inputShape(ctx: RuleContext, tainted: TaintedCall, taint: Taint): InputShape {
+  let shape = sourceShape(ctx, tainted, taint);
+  if (shape === 'string') return shape;
+  for (const step of taint.steps) {
+    if (COERCING_STEP.test(step.message)) shape = 'string';
+    else if (REPARSING_STEP.test(step.message)) shape = 'any';
+  }
+  if (shape !== 'string' && validatedByDto(ctx, tainted, taint)) return 'string';
+  return shape;
+}
+
+function sourceShape(ctx: RuleContext, tainted: TaintedCall, taint: Taint): InputShape {
+  const { kind, label } = taint.source;
+  const framework = tainted.route.framework;
+  const whole = WHOLE_INPUT.test(label);
+  if (kind === 'body') return TEXT_BODY.test(label) ? 'string' : 'any';
+  // cookie-parser turns `j:{...}` cookies into objects; other frameworks hand out strings.
+  if (kind === 'cookies') return framework === 'express' || framework === 'nestjs' ? 'any' : whole ? 'fields' : 'string';
+  if (kind === 'query') {
+    // Express (and NestJS on Express) parse `?a[$ne]=1` into { a: { $ne: '1' } } with qs, up to Express 4.
+    if ((framework === 'express' || framework === 'nestjs') && !simpleExpressQueryParser(ctx)) return 'any';
+    return whole ? 'fields' : 'string';
+  }
+  return 'string';
+}
+
+const expressFiveCache = new WeakMap<readonly unknown[], boolean>();
+
+/** Express 5 parses query strings with node:querystring (flat strings) unless the app asks for 'extended'. */
+function simpleExpressQueryParser(ctx: RuleContext): boolean {
+  let known = expressFiveCache.get(ctx.sourceFiles);
+  if (known === undefined) {
+    const expressFive = ctx.textFiles.some((file) => /(?:^|\/)package\.json$/.test(file.path) && /"express"\s*:\s*"[\^~>=]*5\./.test(file.text));
+    const extended = ctx.sourceFiles.some((file) => /set\(\s*['"]query parser['"]\s*,\s*['"]extended['"]/.test(file.text));
+    known = expressFive && !extended;
+    expressFiveCache.set(ctx.sourceFiles, known);
+  }
+  return known;
+}
+
+const validationCache = new WeakMap<readonly unknown[], { pipe: boolean; whitelist: boolean }>();
+
+/**
+ * NestJS: `@Body() dto: LoginDto` where ValidationPipe runs and the field read carries a scalar
+ * class-validator decorator (`@IsString()`, `@IsEmail()`): an object is rejected with 400. A whole
+ * DTO counts only when every field is so decorated and `whitelist` strips unknown keys.
+ */
+function validatedByDto(ctx: RuleContext, tainted: TaintedCall, taint: Taint): boolean {
+  const match = /^@(?:Body|Query)\((?:'([^']*)')?\) (\w+)(?:\.(\w+))?$/.exec(taint.source.label);
+  const handler = tainted.route.handler?.node;
+  if (!match || !handler) return false;
+  let validation = validationCache.get(ctx.sourceFiles);
+  if (!validation) {
+    validation = {
+      pipe: ctx.sourceFiles.some((file) => /\bValidationPipe\b/.test(file.text)),
+      whitelist: ctx.sourceFiles.some((file) => /\b(?:whitelist|forbidNonWhitelisted)\s*:\s*true/.test(file.text)),
+    };
+    validationCache.set(ctx.sourceFiles, validation);
+  }
+  if (!validation.pipe) return false;
+  const parameter = handler.parameters.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === match[2]);
+  const type = parameter?.type;
+  const file = ctx.modules.fileOf(handler);
+  if (!type || !file || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
+  const binding = ctx.modules.resolveName(file, type.typeName.text);
+  if (binding?.kind !== 'declaration' || !ts.isClassDeclaration(binding.node)) return false;
+  const fields = binding.node.members.filter(ts.isPropertyDeclaration);
+  const field = match[1] ?? match[3];
+  const scalar = (property: ts.PropertyDeclaration) =>
+    (ts.getDecorators(property) ?? []).some((decorator) => {
+      const expression = decorator.expression;
+      const callee = ts.isCallExpression(expression) ? expression.expression : expression;
+      return ts.isIdentifier(callee) && SCALAR_VALIDATORS.test(callee.text);
+    });
+  if (field !== undefined) {
+    const property = fields.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === field);
+    return property !== undefined && scalar(property);
+  }
+  return validation.whitelist && fields.length > 0 && fields.every(scalar);
+}

@@ -1,0 +1,719 @@
+import { ts } from 'ts-morph';
+import type { ModuleIndex } from '../../engine/ast/module-index.js';
+import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import type { TaintedCall } from '../../engine/dataflow/engine.js';
+import type { Taint } from '../../engine/dataflow/taint.js';
+import type { RuleContext, ScannedSourceFile } from '../../types.js';
+
+/**
+ * The SQL sink catalog shared by sql-injection and raw-sql-concatenation: which calls take SQL
+ * text, and which of their arguments is that text. A call counts when its receiver is shown to be
+ * a client of a SQL driver (created from the package, typed with one of its classes, injected
+ * as a TypeORM repository/data source) or, failing proof either way, when the project depends
+ * on a driver with that method and the receiver is named like a database handle.
+ */
+
+export type SqlDriver =
+  | 'pg'
+  | 'mysql'
+  | 'sequelize'
+  | 'knex'
+  | 'typeorm'
+  | 'prisma'
+  | 'better-sqlite3'
+  | 'sqlite3'
+  | 'mssql'
+  | 'pg-promise'
+  | 'drizzle'
+  | 'kysely';
+
+export interface SqlSink {
+  call: ts.CallExpression;
+  /** The expression holding the SQL text: argument 0, or the `text`/`sql`/`query` property of an options object. */
+  queryText: ts.Expression;
+  driver: SqlDriver;
+  /** How a reader would name the call: `pool.query()`, `qb.where()`, `Prisma.raw()`. */
+  api: string;
+  /** True when the receiver was proven to come from the driver; false when only its name suggests it. */
+  proven: boolean;
+}
+
+const DRIVER_PACKAGES: Array<[SqlDriver, RegExp]> = [
+  ['pg', /^(?:pg|pg-pool|@neondatabase\/serverless|@vercel\/postgres)$/],
+  ['mysql', /^(?:mysql|mysql2|mysql2\/promise|@planetscale\/database|mariadb)$/],
+  ['sequelize', /^(?:sequelize|sequelize-typescript|@nestjs\/sequelize)$/],
+  ['knex', /^(?:knex|@nestjs\/knex|nestjs-knex)$/],
+  ['typeorm', /^(?:typeorm|@nestjs\/typeorm)$/],
+  ['prisma', /^@prisma\/client(?:\/.*)?$/],
+  ['better-sqlite3', /^better-sqlite3$/],
+  ['sqlite3', /^(?:sqlite3|sqlite)$/],
+  ['mssql', /^(?:mssql|mssql\/msnodesqlv8|tedious)$/],
+  ['pg-promise', /^pg-promise$/],
+  ['drizzle', /^drizzle-orm(?:\/.*)?$/],
+  ['kysely', /^kysely$/],
+];
+
+/** Methods whose first argument (or options object) is SQL text, per driver. */
+const DRIVER_METHODS: Record<SqlDriver, ReadonlySet<string>> = {
+  pg: new Set(['query']),
+  mysql: new Set(['query', 'execute']),
+  sequelize: new Set(['query', 'literal']),
+  knex: new Set(['raw']),
+  typeorm: new Set(['query']),
+  prisma: new Set(['$queryRawUnsafe', '$executeRawUnsafe', 'raw']),
+  'better-sqlite3': new Set(['prepare', 'exec']),
+  sqlite3: new Set(['all', 'get', 'run', 'each', 'exec', 'prepare']),
+  mssql: new Set(['query', 'batch']),
+  'pg-promise': new Set(['any', 'one', 'none', 'many', 'oneOrNone', 'manyOrNone', 'query', 'result']),
+  drizzle: new Set(['raw']),
+  kysely: new Set(['raw']),
+};
+
+// Object form of the text: pg `{ text }`, mysql `{ sql }`, sequelize `{ query }`.
+const TEXT_PROPERTIES = new Set(['text', 'sql', 'query']);
+// knex builder methods taking raw SQL: whereRaw, orderByRaw, havingRaw, joinRaw, fromRaw, selectRaw...
+const KNEX_RAW_METHOD = /^[a-z][A-Za-z]*Raw$/;
+// TypeORM query-builder methods whose string argument is a SQL fragment.
+const TYPEORM_BUILDER_METHODS = new Set(['where', 'andWhere', 'orWhere', 'having', 'andHaving', 'orHaving', 'orderBy', 'addOrderBy', 'select', 'addSelect', 'groupBy', 'addGroupBy']);
+// Names that database handles go by when we cannot see where they were made.
+const HANDLE_NAME =
+  /^(?:pool|pgPool|client|pgClient|dbClient|db|database|conn|connection|pg|mysql|sqlite|knex|trx|tx|transaction|sequelize|dataSource|datasource|appDataSource|manager|entityManager|em|queryRunner|runner|prisma|prismaClient|prismaService|repository|repo|\w+Repository|\w+Repo|t|task|mssql|request|stmt|statement)$/i;
+// Those whose methods (`get`, `run`, `all`...) are too common elsewhere to take on the name alone.
+const STRONG_HANDLE_NAME = /^(?:db|database|sqlite|conn|connection|stmt|statement|t|task|tx|trx|pool|client)$/i;
+const AMBIGUOUS_METHODS = new Set(['get', 'all', 'run', 'each', 'exec', 'prepare', 'one', 'any', 'none', 'many', 'result', 'batch', 'execute', 'raw']);
+
+/** Where a value was made: a package (external), a project declaration we cannot see into, or nothing known. */
+type Creation = { kind: 'package'; module: string } | { kind: 'project' } | undefined;
+
+export class SqlSinkCatalog {
+  private readonly sinks = new Map<ts.CallExpression, SqlSink | null>();
+
+  constructor(
+    private readonly modules: ModuleIndex,
+    /** Drivers the project depends on (package.json) or imports anywhere. */
+    readonly projectDrivers: ReadonlySet<SqlDriver>,
+  ) {}
+
+  /** The SQL sink a call is, if any (memoized). */
+  sinkOf(call: ts.CallExpression, file: ScannedSourceFile): SqlSink | undefined {
+    const known = this.sinks.get(call);
+    if (known !== undefined) return known ?? undefined;
+    const sink = this.classify(call, file);
+    this.sinks.set(call, sink ?? null);
+    return sink;
+  }
+
+  private classify(call: ts.CallExpression, file: ScannedSourceFile): SqlSink | undefined {
+    const callee = skipOuterExpressions(call.expression);
+    const first = call.arguments[0];
+    if (!first) return undefined;
+
+    // `literal(...)` imported from sequelize.
+    if (ts.isIdentifier(callee)) {
+      const binding = this.modules.resolveName(file, callee.text);
+      if (binding?.kind === 'external' && driverOf(binding.module) === 'sequelize' && binding.importedName === 'literal') {
+        return this.sink(call, first, 'sequelize', `${callee.text}()`, true);
+      }
+      return undefined;
+    }
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    const method = callee.name.text;
+    const receiver = skipOuterExpressions(callee.expression);
+    const api = `${shortText(receiver)}.${method}()`;
+
+    // Unmistakable names first.
+    if (method === '$queryRawUnsafe' || method === '$executeRawUnsafe') return this.sink(call, first, 'prisma', api, true);
+    if (KNEX_RAW_METHOD.test(method) && method !== 'raw') {
+      if (this.projectDrivers.has('knex') || this.creationDriver(receiver, file) === 'knex') return this.sink(call, first, 'knex', api, true);
+      return undefined;
+    }
+    if (TYPEORM_BUILDER_METHODS.has(method) && fromQueryBuilder(receiver)) {
+      if (!isTextArgument(first)) return undefined;
+      if (this.projectDrivers.has('typeorm')) return { call, queryText: first, driver: 'typeorm', api, proven: true };
+      return undefined;
+    }
+
+    const creation = this.creationOf(receiver, file, 0);
+    if (creation?.kind === 'package') {
+      const driver = driverOf(creation.module);
+      if (!driver) return undefined;
+      return DRIVER_METHODS[driver].has(method) ? this.sink(call, first, driver, api, true) : undefined;
+    }
+    if (creation?.kind === 'project') return undefined;
+
+    // Not provable either way: a handle-like name and a driver in the project that has the method.
+    const name = handleName(receiver);
+    if (!name || !HANDLE_NAME.test(name)) return undefined;
+    if (AMBIGUOUS_METHODS.has(method) && !STRONG_HANDLE_NAME.test(name) && !/sql|knex|sequelize/i.test(name)) return undefined;
+    const candidates = [...this.projectDrivers].filter((driver) => DRIVER_METHODS[driver].has(method) && nameFits(driver, name));
+    if (candidates.length === 0) return undefined;
+    return this.sink(call, first, candidates[0]!, api, false);
+  }
+
+  private sink(call: ts.CallExpression, first: ts.Expression, driver: SqlDriver, api: string, proven: boolean): SqlSink | undefined {
+    const text = queryTextOf(first);
+    return text ? { call, queryText: text, driver, api, proven } : undefined;
+  }
+
+  private creationDriver(expression: ts.Expression, file: ScannedSourceFile): SqlDriver | undefined {
+    const creation = this.creationOf(expression, file, 0);
+    return creation?.kind === 'package' ? driverOf(creation.module) : undefined;
+  }
+
+  /**
+   * Where a receiver comes from: `new Pool()` from 'pg', `mysql.createPool()`, `await pool.connect()`,
+   * a parameter typed `PoolClient`, `this.repo` injected with `@InjectRepository`, a module-level
+   * handle imported from `./db`. Bounded; unknown when the trail goes cold.
+   */
+  private creationOf(expression: ts.Expression, file: ScannedSourceFile, depth: number): Creation {
+    if (depth > 8) return undefined;
+    const value = skipOuterExpressions(expression);
+    if (ts.isNewExpression(value) || ts.isCallExpression(value)) {
+      const callee = skipOuterExpressions(value.expression);
+      // A prepared statement's `all/get/run(params)` take values, not SQL.
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'prepare') return { kind: 'project' };
+      // `getRepository(User)`, `getManager()`, `getConnection()` from typeorm and friends resolve by the callee.
+      return this.creationOf(callee, file, depth + 1);
+    }
+    if (ts.isPropertyAccessExpression(value)) {
+      if (value.expression.kind === ts.SyntaxKind.ThisKeyword) return this.fieldCreation(value, file, depth + 1);
+      const owner = this.creationOf(value.expression, file, depth + 1);
+      // `pg.Pool`, `dataSource.manager`, `pool.request`: still the driver. A project object's
+      // property (`models.sequelize`) says nothing about the property.
+      return owner?.kind === 'package' ? owner : undefined;
+    }
+    if (ts.isIdentifier(value)) {
+      const local = localDeclaration(value);
+      if (local) {
+        if (ts.isParameter(local)) return local.type ? this.typeCreation(local.type, file, depth + 1) : undefined;
+        return local.initializer ? this.creationOf(local.initializer, file, depth + 1) : local.type ? this.typeCreation(local.type, file, depth + 1) : undefined;
+      }
+      const binding = this.modules.resolveName(file, value.text);
+      if (!binding) return undefined;
+      if (binding.kind === 'external') return { kind: 'package', module: binding.module };
+      if (binding.kind === 'namespace') return { kind: 'project' };
+      const node = binding.node;
+      if (ts.isVariableDeclaration(node)) {
+        if (node.initializer) return this.creationOf(node.initializer, binding.file, depth + 1);
+        return node.type ? this.typeCreation(node.type, binding.file, depth + 1) : undefined;
+      }
+      if (ts.isClassDeclaration(node)) return this.classCreation(node, binding.file, depth);
+      if (ts.isExpression(node)) return this.creationOf(node, binding.file, depth + 1);
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /** `this.pool`: the field's declared type, its initializer, or its injection decorator. */
+  private fieldCreation(access: ts.PropertyAccessExpression, file: ScannedSourceFile, depth: number): Creation {
+    const classNode = enclosingClass(access);
+    if (!classNode) return undefined;
+    const name = access.name.text;
+    for (const member of classNode.members) {
+      if (ts.isConstructorDeclaration(member)) {
+        for (const parameter of member.parameters) {
+          if (!ts.isIdentifier(parameter.name) || parameter.name.text !== name) continue;
+          const injected = injectionCreation(parameter);
+          if (injected) return injected;
+          return parameter.type ? this.typeCreation(parameter.type, file, depth + 1) : undefined;
+        }
+      }
+      if (ts.isPropertyDeclaration(member) && member.name && ts.isIdentifier(member.name) && member.name.text === name) {
+        const injected = injectionCreation(member);
+        if (injected) return injected;
+        if (member.type) return this.typeCreation(member.type, file, depth + 1);
+        if (member.initializer) return this.creationOf(member.initializer, file, depth + 1);
+      }
+    }
+    // Assigned in the constructor: `this.pool = new Pool()`.
+    let found: Creation;
+    const visit = (node: ts.Node): void => {
+      if (found) return;
+      if (
+        ts.isBinaryExpression(node) &&
+        node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+        ts.isPropertyAccessExpression(node.left) &&
+        node.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+        node.left.name.text === name
+      ) {
+        found = this.creationOf(node.right, file, depth + 1);
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    classNode.members.forEach((member) => ts.isConstructorDeclaration(member) && visit(member));
+    return found;
+  }
+
+  /** `Pool`, `PoolClient`, `Knex`, `Repository<User>`, `Database.Database`, `PrismaService` (extends PrismaClient). */
+  private typeCreation(type: ts.TypeNode, file: ScannedSourceFile, depth: number): Creation {
+    if (depth > 8) return undefined;
+    if (!ts.isTypeReferenceNode(type)) return undefined;
+    let root: ts.EntityName = type.typeName;
+    while (ts.isQualifiedName(root)) root = root.left;
+    const binding = this.modules.resolveName(file, root.text);
+    if (!binding) return undefined;
+    if (binding.kind === 'external') return { kind: 'package', module: binding.module };
+    if (binding.kind === 'declaration' && ts.isClassDeclaration(binding.node)) return this.classCreation(binding.node, binding.file, depth + 1);
+    return { kind: 'project' };
+  }
+
+  /** A project class is the driver's client when it extends one (`class PrismaService extends PrismaClient`); else it is a wrapper. */
+  private classCreation(node: ts.ClassDeclaration, file: ScannedSourceFile, depth: number): Creation {
+    if (depth > 8) return undefined;
+    const extended = node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    if (extended) {
+      const parent = this.creationOf(extended.expression, file, depth + 1);
+      if (parent?.kind === 'package') return parent;
+    }
+    return { kind: 'project' };
+  }
+}
+
+/** One catalog per scan, shared by both SQL rules. */
+const catalogs = new WeakMap<ModuleIndex, SqlSinkCatalog>();
+
+export function sqlSinkCatalog(ctx: RuleContext): SqlSinkCatalog {
+  const cached = catalogs.get(ctx.modules);
+  if (cached) return cached;
+  const drivers = new Set<SqlDriver>();
+  for (const text of ctx.textFiles) {
+    if (text.kind !== 'json' || !/(?:^|\/)package\.json$/.test(text.path)) continue;
+    try {
+      const manifest = JSON.parse(text.text) as Record<string, Record<string, string> | undefined>;
+      for (const field of ['dependencies', 'devDependencies', 'peerDependencies']) {
+        for (const name of Object.keys(manifest[field] ?? {})) {
+          const driver = driverOf(name);
+          if (driver) drivers.add(driver);
+        }
+      }
+    } catch {
+      // A broken package.json says nothing about drivers.
+    }
+  }
+  for (const file of ctx.sourceFiles) {
+    for (const statement of file.sourceFile.compilerNode.statements) {
+      if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+        const driver = driverOf(statement.moduleSpecifier.text);
+        if (driver) drivers.add(driver);
+      }
+    }
+    for (const match of file.text.matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+      const driver = driverOf(match[1]!);
+      if (driver) drivers.add(driver);
+    }
+  }
+  const catalog = new SqlSinkCatalog(ctx.modules, drivers);
+  catalogs.set(ctx.modules, catalog);
+  return catalog;
+}
+
+export function driverOf(moduleName: string): SqlDriver | undefined {
+  return DRIVER_PACKAGES.find(([, pattern]) => pattern.test(moduleName))?.[0];
+}
+
+/** `'SELECT ...'` itself, or `{ text: ..., values }` / `{ sql: ... }`: the text part; undefined when the argument is no text (an object of conditions). */
+function queryTextOf(argument: ts.Expression): ts.Expression | undefined {
+  const value = skipOuterExpressions(argument);
+  if (ts.isObjectLiteralExpression(value)) {
+    for (const property of value.properties) {
+      if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && TEXT_PROPERTIES.has(property.name.text)) return property.initializer;
+      if (ts.isShorthandPropertyAssignment(property) && TEXT_PROPERTIES.has(property.name.text)) return property.name;
+    }
+    return undefined;
+  }
+  if (ts.isArrayLiteralExpression(value) || isFunctionExpression(value)) return undefined;
+  return argument;
+}
+
+/** A query-builder argument that can be SQL text (not `{ id }`, `['a', 'b']`, `qb => ...`, `new Brackets(...)`). */
+function isTextArgument(argument: ts.Expression): boolean {
+  const value = skipOuterExpressions(argument);
+  return !(ts.isObjectLiteralExpression(value) || ts.isArrayLiteralExpression(value) || isFunctionExpression(value) || ts.isNewExpression(value));
+}
+
+function isFunctionExpression(node: ts.Node): boolean {
+  return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
+}
+
+/** The receiver is a chain that starts at `createQueryBuilder(...)`. */
+function fromQueryBuilder(receiver: ts.Expression): boolean {
+  let current: ts.Expression = receiver;
+  for (let hops = 0; hops < 30; hops++) {
+    current = skipOuterExpressions(current);
+    if (ts.isCallExpression(current)) {
+      const callee = skipOuterExpressions(current.expression);
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+      if (name === 'createQueryBuilder') return true;
+      current = callee;
+    } else if (ts.isPropertyAccessExpression(current)) {
+      current = current.expression;
+    } else if (ts.isIdentifier(current)) {
+      // `const qb = repo.createQueryBuilder('u'); qb.where(...)`
+      const local = localDeclaration(current);
+      if (local && !ts.isParameter(local) && local.initializer) current = local.initializer;
+      else return Boolean(local && ts.isParameter(local) && local.type && /SelectQueryBuilder|QueryBuilder/.test(local.type.getText()));
+    } else return false;
+  }
+  return false;
+}
+
+/** The variable or parameter a name refers to inside its function (not module level: ModuleIndex does that). */
+export function localDeclaration(identifier: ts.Identifier): ts.VariableDeclaration | ts.ParameterDeclaration | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (ts.isSourceFile(scope)) return undefined;
+    if (ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
+      for (const statement of scope.statements) {
+        if (statement.getStart() > identifier.getStart()) break;
+        if (!ts.isVariableStatement(statement)) continue;
+        for (const declaration of statement.declarationList.declarations) {
+          if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text) return declaration;
+        }
+      }
+    }
+    if ((ts.isForOfStatement(scope) || ts.isForStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
+      for (const declaration of scope.initializer.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text) return declaration;
+      }
+    }
+    if (ts.isFunctionLike(scope)) {
+      for (const parameter of scope.parameters) {
+        if (ts.isIdentifier(parameter.name) && parameter.name.text === identifier.text) return parameter;
+      }
+    }
+  }
+  return undefined;
+}
+
+function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isClassDeclaration(current) || ts.isClassExpression(current)) return current;
+  }
+  return undefined;
+}
+
+/** NestJS injection: `@InjectRepository(User)`, `@InjectDataSource()`, `@InjectEntityManager()`, `@InjectConnection()` (knex/sequelize), `@InjectKnex()`. */
+function injectionCreation(node: ts.ParameterDeclaration | ts.PropertyDeclaration): Creation {
+  for (const decorator of ts.getDecorators(node) ?? []) {
+    const expression = decorator.expression;
+    const callee = ts.isCallExpression(expression) ? expression.expression : expression;
+    const name = ts.isIdentifier(callee) ? callee.text : '';
+    if (/^(?:InjectRepository|InjectDataSource|InjectEntityManager)$/.test(name)) return { kind: 'package', module: 'typeorm' };
+    if (/^(?:InjectKnex|InjectModel)$/.test(name)) return name === 'InjectKnex' ? { kind: 'package', module: 'knex' } : { kind: 'project' };
+  }
+  return undefined;
+}
+
+/** `pool`, `this.pool`, `models.sequelize`: the last name of the receiver; `pool.request()` -> pool. */
+function handleName(receiver: ts.Expression): string | undefined {
+  const value = skipOuterExpressions(receiver);
+  if (ts.isIdentifier(value)) return value.text;
+  if (ts.isPropertyAccessExpression(value)) return value.name.text;
+  if (ts.isCallExpression(value)) {
+    const callee = skipOuterExpressions(value.expression);
+    // mssql `pool.request().query(...)`, knex `db.transaction()`...: the handle the call was made on.
+    if (ts.isPropertyAccessExpression(callee) && /^(?:request|connect|getConnection|transaction|createQueryRunner)$/.test(callee.name.text)) return handleName(callee.expression);
+  }
+  return undefined;
+}
+
+/** Name families per driver, so `sequelize.query` is never taken for pg and `repo.query` never for mysql. */
+function nameFits(driver: SqlDriver, name: string): boolean {
+  if (/sequelize/i.test(name)) return driver === 'sequelize';
+  if (/knex/i.test(name)) return driver === 'knex';
+  if (/prisma/i.test(name)) return driver === 'prisma';
+  if (/repository|repo$|manager|^em$|dataSource|queryRunner|runner/i.test(name)) return driver === 'typeorm';
+  if (/^(?:t|task)$/.test(name)) return driver === 'pg-promise';
+  if (/^(?:stmt|statement)$/i.test(name)) return driver === 'better-sqlite3' || driver === 'sqlite3';
+  return true;
+}
+
+/** `pool`, `this.orders`, `db('shipments')`; a long builder chain as its root and an ellipsis: `db...`. */
+function shortText(expression: ts.Expression): string {
+  const text = expression.getText(expression.getSourceFile()).replace(/\s+/g, '');
+  if (text.length <= 40 && !/\)\./.test(text)) return text;
+  const root = rootIdentifier(expression);
+  return root ? `${root.text}...` : `${text.slice(0, 37)}...`;
+}
+
+/** The parts SQL text was assembled from, and whether it was assembled at all (interpolation or concatenation). */
+export interface SqlTextParts {
+  /** Leaves that are not literal text: interpolated or concatenated values. */
+  values: ts.Expression[];
+  /** Literal text pieces, for "does this look like SQL" checks. */
+  literals: string[];
+  built: boolean;
+}
+
+/**
+ * Splits SQL text into literal pieces and interpolated values: template literals, `+`, `+=` on a
+ * local, `.concat()`, `[...].join()`, through local consts and lets of the same function.
+ */
+export function sqlTextParts(text: ts.Expression): SqlTextParts {
+  const parts: SqlTextParts = { values: [], literals: [], built: false };
+  const seen = new Set<ts.Node>();
+  const visit = (expression: ts.Expression, depth: number): void => {
+    const value = skipOuterExpressions(expression);
+    if (depth > 12 || seen.has(value)) return;
+    seen.add(value);
+    if (ts.isStringLiteralLike(value)) {
+      parts.literals.push(value.text);
+      return;
+    }
+    if (ts.isTemplateExpression(value)) {
+      parts.built = true;
+      parts.literals.push(value.head.text, ...value.templateSpans.map((span) => span.literal.text));
+      for (const span of value.templateSpans) visit(span.expression, depth + 1);
+      return;
+    }
+    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      parts.built = true;
+      visit(value.left, depth + 1);
+      visit(value.right, depth + 1);
+      return;
+    }
+    if (ts.isConditionalExpression(value)) {
+      visit(value.whenTrue, depth + 1);
+      visit(value.whenFalse, depth + 1);
+      return;
+    }
+    if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression)) {
+      const method = value.expression.name.text;
+      const owner = skipOuterExpressions(value.expression.expression);
+      if (method === 'concat' && !ts.isArrayLiteralExpression(owner)) {
+        parts.built = true;
+        visit(owner, depth + 1);
+        value.arguments.forEach((argument) => visit(argument, depth + 1));
+        return;
+      }
+      if (method === 'join' && ts.isArrayLiteralExpression(owner)) {
+        parts.built = true;
+        owner.elements.forEach((element) => visit(ts.isSpreadElement(element) ? element.expression : element, depth + 1));
+        return;
+      }
+      if ((method === 'trim' || method === 'replace' || method === 'replaceAll') && value.arguments.every((argument) => !ts.isIdentifier(argument))) {
+        visit(owner, depth + 1);
+        return;
+      }
+    }
+    if (ts.isIdentifier(value)) {
+      const declaration = localDeclaration(value);
+      if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) {
+        const initializer = skipOuterExpressions(declaration.initializer);
+        const appended = appendsTo(value, declaration);
+        if (ts.isObjectLiteralExpression(initializer)) {
+          const textPart = queryTextOf(initializer);
+          if (textPart) visit(textPart, depth + 1);
+          return;
+        }
+        if (isTextShaped(initializer) || appended.length > 0) {
+          visit(initializer, depth + 1);
+          if (appended.length > 0) parts.built = true;
+          appended.forEach((part) => visit(part, depth + 1));
+          return;
+        }
+      }
+    }
+    parts.values.push(value);
+  };
+  visit(text, 0);
+  return parts;
+}
+
+function isTextShaped(expression: ts.Expression): boolean {
+  return (
+    ts.isStringLiteralLike(expression) ||
+    ts.isTemplateExpression(expression) ||
+    (ts.isBinaryExpression(expression) && expression.operatorToken.kind === ts.SyntaxKind.PlusToken) ||
+    (ts.isCallExpression(expression) && ts.isPropertyAccessExpression(expression.expression) && /^(?:concat|join)$/.test(expression.expression.name.text))
+  );
+}
+
+/** `sql += ...` / `sql = sql + ...` in the function that declares `sql`, before `use`. */
+function appendsTo(use: ts.Identifier, declaration: ts.VariableDeclaration): ts.Expression[] {
+  const scope = declaration.parent.parent.parent;
+  if (!scope) return [];
+  const found: ts.Expression[] = [];
+  const name = use.text;
+  const visit = (node: ts.Node): void => {
+    if (node.getStart() >= use.getStart()) return;
+    if (ts.isBinaryExpression(node) && ts.isIdentifier(node.left) && node.left.text === name) {
+      if (node.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken) found.push(node.right);
+      else if (node.operatorToken.kind === ts.SyntaxKind.EqualsToken) found.push(node.right);
+    }
+    // `parts.push(...)` for `parts.join(' ')` is not followed: an array of pieces is rarely text.
+    ts.forEachChild(node, visit);
+  };
+  visit(scope);
+  return found;
+}
+
+const ESCAPE_METHOD = /^(?:escape|escapeId|escapeLiteral|escapeIdentifier|escapeString|quoteIdentifier|quote|literal|ident)$/;
+const DIGEST_FUNCTION = /^(?:hash|hashPassword|md5|sha1|sha256|sha512|digest)$/i;
+const FORMAT_SAFE_SPECIFIERS = /%[^LIQ%]/;
+
+/**
+ * A value the driver escapes before it reaches SQL: `mysql.escape(x)`, `connection.escapeId(x)`,
+ * `SqlString.escape(x)`, `client.escapeLiteral(x)`, pg-format `format('... %L', x)` (only %L/%I/%%).
+ */
+export function isEscapedValue(expression: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex): boolean {
+  const value = skipOuterExpressions(expression);
+  if (!ts.isCallExpression(value)) return false;
+  const callee = skipOuterExpressions(value.expression);
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+  if (ts.isIdentifier(callee)) {
+    const binding = modules.resolveName(file, callee.text);
+    if (binding?.kind !== 'external') return false;
+    if (binding.module === 'pg-format') return isSafeFormat(value, name);
+    return /^(?:sqlstring|mysql|mysql2|pg-escape|sql-escape-string)$/.test(binding.module) && ESCAPE_METHOD.test(binding.importedName === 'default' ? name : binding.importedName);
+  }
+  // A digest (`security.hash(password)`, `md5(x)`) is hex text: nothing left to inject.
+  if (DIGEST_FUNCTION.test(name)) return true;
+  if (ts.isPropertyAccessExpression(callee)) {
+    if (ESCAPE_METHOD.test(name) && name !== 'literal' && name !== 'quote') return true;
+    const root = rootIdentifier(callee);
+    const binding = root ? modules.resolveName(file, root.text) : undefined;
+    if (binding?.kind === 'external' && binding.module === 'pg-format') return isSafeFormat(value, name);
+  }
+  return false;
+}
+
+/** pg-format: `format('%I', x)` / `format.literal(x)` / `format.ident(x)` are escaped; `%s` is not. */
+function isSafeFormat(call: ts.CallExpression, name: string): boolean {
+  if (name === 'literal' || name === 'ident') return true;
+  const template = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+  return Boolean(template && ts.isStringLiteralLike(template) && !FORMAT_SAFE_SPECIFIERS.test(template.text.replace(/%%/g, '')));
+}
+
+function rootIdentifier(expression: ts.Expression): ts.Identifier | undefined {
+  let current = skipOuterExpressions(expression);
+  while (ts.isPropertyAccessExpression(current) || ts.isCallExpression(current)) current = skipOuterExpressions(current.expression);
+  return ts.isIdentifier(current) ? current : undefined;
+}
+
+/** Literal pieces that read like SQL, for sinks known only by a handle's name. */
+export function looksLikeSql(literals: readonly string[]): boolean {
+  return /\b(?:select|insert\s+into|update|delete\s+from|from|where|values|order\s+by|group\s+by|join|create\s+table|drop|alter|pragma|limit|set)\b/i.test(literals.join(' '));
+}
+
+/**
+ * `ids.map(() => '?').join(',')`, `rows.map((_, i) => `$${i + 1}`).join(', ')`, `'?'.repeat(n)`,
+ * `Array(n).fill('?').join()`: a placeholder list, only ever text we wrote.
+ */
+export function isPlaceholderList(expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(expression);
+  if (!ts.isCallExpression(value) || !ts.isPropertyAccessExpression(value.expression)) return false;
+  const method = value.expression.name.text;
+  const owner = skipOuterExpressions(value.expression.expression);
+  if (method === 'repeat') return ts.isStringLiteralLike(owner) && /^[\s?,$]*$/.test(owner.text);
+  if (method !== 'join' || !ts.isCallExpression(owner) || !ts.isPropertyAccessExpression(owner.expression)) return false;
+  const inner = owner.expression.name.text;
+  if (inner === 'fill') return owner.arguments.every((argument) => ts.isStringLiteralLike(argument) && /^[\s?,]*$/.test(argument.text));
+  if (inner !== 'map') return false;
+  const callback = owner.arguments[0] && skipOuterExpressions(owner.arguments[0]);
+  if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return false;
+  const returned = ts.isBlock(callback.body)
+    ? callback.body.statements.find(ts.isReturnStatement)?.expression
+    : callback.body;
+  if (!returned) return false;
+  const piece = skipOuterExpressions(returned);
+  if (ts.isStringLiteralLike(piece)) return /^[\s?,()$:\w]*$/.test(piece.text) && /[?$:]/.test(piece.text);
+  if (ts.isTemplateExpression(piece)) {
+    // `$${i + 1}`, `:p${index}`: the only values are arithmetic on the index.
+    const names = new Set(callback.parameters.slice(1).map((parameter) => (ts.isIdentifier(parameter.name) ? parameter.name.text : '')));
+    return /[?$:@]/.test(piece.head.text + piece.templateSpans.map((span) => span.literal.text).join('')) &&
+      piece.templateSpans.every((span) => isIndexArithmetic(span.expression, names));
+  }
+  return false;
+}
+
+function isIndexArithmetic(expression: ts.Expression, indexNames: ReadonlySet<string>): boolean {
+  const value = skipOuterExpressions(expression);
+  if (ts.isNumericLiteral(value)) return true;
+  if (ts.isIdentifier(value)) return indexNames.has(value.text);
+  if (ts.isBinaryExpression(value) && [ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken].includes(value.operatorToken.kind)) {
+    return isIndexArithmetic(value.left, indexNames) && isIndexArithmetic(value.right, indexNames);
+  }
+  return false;
+}
+
+/** A name declared with a number/boolean type (`limit: number`): interpolating it cannot inject text. */
+export function hasNumericType(expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(expression);
+  if (!ts.isIdentifier(value)) return false;
+  const declaration = localDeclaration(value);
+  const type = declaration?.type;
+  return Boolean(type && /^(?:number|bigint|boolean)$/.test(type.getText()));
+}
+
+/**
+ * Where to report a call: its first line, from its first character to the end of that line. In a
+ * builder chain spread over lines (`db('t')\n  .whereRaw(...)`) the call starts at the method name.
+ */
+export function firstLineSpan(call: ts.CallExpression): { start: number; end: number } {
+  const sourceFile = call.getSourceFile();
+  const callee = skipOuterExpressions(call.expression);
+  const callStart = call.getStart(sourceFile);
+  const nameStart = ts.isPropertyAccessExpression(callee) ? callee.name.getStart(sourceFile) : callStart;
+  const chained = sourceFile.getLineAndCharacterOfPosition(nameStart).line !== sourceFile.getLineAndCharacterOfPosition(callStart).line;
+  const start = chained ? nameStart : callStart;
+  const line = sourceFile.getLineAndCharacterOfPosition(start).line;
+  const lineStarts = sourceFile.getLineStarts();
+  const nextLine = lineStarts[line + 1];
+  const end = nextLine === undefined ? call.getEnd() : Math.min(call.getEnd(), nextLine - 1);
+  return { start, end };
+}
+
+/** Request input that reaches a sink's SQL text, with the value that carries it. */
+export interface SqlInjectionFlow {
+  sink: SqlSink;
+  tainted: TaintedCall;
+  taint: Taint;
+}
+
+const flowsByEngine = new WeakMap<object, Map<ts.Node, SqlInjectionFlow>>();
+
+/**
+ * Every SQL sink whose text carries request input, keyed by call: computed once per scan so that
+ * raw-sql-concatenation can stay quiet exactly where sql-injection speaks.
+ */
+export function sqlInjectionFlows(ctx: RuleContext): ReadonlyMap<ts.Node, SqlInjectionFlow> {
+  const cached = flowsByEngine.get(ctx.dataflow);
+  if (cached) return cached;
+  const catalog = sqlSinkCatalog(ctx);
+  const flows = new Map<ts.Node, SqlInjectionFlow>();
+  for (const tainted of ctx.dataflow.taintedCalls()) {
+    if (!ts.isCallExpression(tainted.call)) continue;
+    const sink = catalog.sinkOf(tainted.call, tainted.file);
+    if (!sink) continue;
+    const taint = unescapedTaint(sink, tainted, ctx.modules);
+    if (taint) flows.set(tainted.call, { sink, tainted, taint });
+  }
+  flowsByEngine.set(ctx.dataflow, flows);
+  return flows;
+}
+
+/** The request input in the SQL text, unless every tainted piece went through an escaping function. */
+function unescapedTaint(sink: SqlSink, tainted: TaintedCall, modules: ModuleIndex): Taint | undefined {
+  const whole = tainted.originOf(sink.queryText);
+  if (whole.kind !== 'tainted') return undefined;
+  if (whole.taint.transforms.some((name) => ESCAPE_METHOD.test(name.split('.').pop() ?? ''))) return undefined;
+  const parts = sqlTextParts(sink.queryText);
+  let escaped = false;
+  for (const value of parts.values) {
+    if (isEscapedValue(value, tainted.file, modules)) {
+      escaped = true;
+      continue;
+    }
+    const origin = tainted.originOf(value);
+    if (origin.kind === 'tainted') return origin.taint;
+  }
+  return escaped ? undefined : whole.taint;
+}
+
+/** 1-based line and column of where a sink call is reported (see firstLineSpan). */
+export function sinkPosition(call: ts.CallExpression): { line: number; column: number } {
+  const sourceFile = call.getSourceFile();
+  const { line, character } = sourceFile.getLineAndCharacterOfPosition(firstLineSpan(call).start);
+  return { line: line + 1, column: character + 1 };
+}

@@ -1,0 +1,174 @@
+import { ts } from 'ts-morph';
+import { skipOuterExpressions, type ModuleIndex } from '../../engine/ast/module-index.js';
+import type { Taint, ValueOrigin } from '../../engine/dataflow/taint.js';
+import type { ScannedSourceFile } from '../../types.js';
+import { localDeclaration } from './tainted-sink.js';
+
+/** How request data decides where an outgoing request goes. */
+export interface HostControl {
+  taint: Taint;
+  /** `is the whole URL`, `chooses the host`, `is appended to ${base} with no '/' between` */
+  how: string;
+  confidence: 'high' | 'medium';
+}
+
+export interface UrlContext {
+  modules: ModuleIndex;
+  file: ScannedSourceFile;
+  originOf(expression: ts.Expression): ValueOrigin;
+  /** A parameter's value at the call that passed it (one level up the trace), when known. */
+  callerArgument?(parameter: ts.Identifier): { expression: ts.Expression; context: UrlContext } | undefined;
+}
+
+// Options that name the target of an outgoing request (fetch Request init has none of these).
+const HOST_OPTIONS = ['baseURL', 'baseUrl', 'prefixUrl', 'origin', 'host', 'hostname', 'protocol'];
+const URL_OPTIONS = ['url', 'uri', 'href'];
+// Encoding a value makes it one path/query component: it can hold no `/`, `:`, `@`, `?` or `#`.
+const ENCODING_TRANSFORMS = new Set(['encodeURIComponent', 'querystring.escape', 'qs.stringify', 'querystring.stringify', 'new URLSearchParams']);
+// A scheme and authority followed by a separator, or a config value then a separator.
+const FIXED_ORIGIN = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*|\0+)[/?#]/i;
+// A relative path that cannot turn protocol-relative (`/api/x`, `users/`, `?q=`).
+const RELATIVE_PATH = /^(?:\/[^/\\\0]|[?#]|[a-z0-9_.-]+\/)/i;
+const MAX_DEPTH = 6;
+
+/**
+ * Whether request data controls the scheme or host of a URL expression. A value appended after a
+ * fixed origin and a `/` (`${API}/users/${id}`), or encoded with encodeURIComponent, only chooses
+ * a path or query: that is not reported (much weaker, and the usual way to call an API).
+ */
+export function requestControlsHost(expression: ts.Expression, context: UrlContext, prefix: 'concatenated' | 'overridable' | undefined, depth = 0): HostControl | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const value = skipOuterExpressions(expression);
+  if (ts.isObjectLiteralExpression(value)) return optionsControlHost(value, context, depth);
+  if (ts.isTemplateExpression(value) || (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken)) {
+    return concatenationControlsHost(flattenPieces(value), context, prefix);
+  }
+  if (ts.isNewExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === 'URL') {
+    const [input, base] = value.arguments ?? [];
+    if (!input) return undefined;
+    const fromInput = requestControlsHost(input, context, base ? 'overridable' : prefix, depth + 1);
+    if (fromInput || !base) return fromInput;
+    // new URL('/fixed/path', base): the base decides the host.
+    return isRelative(input, context) ? requestControlsHost(base, context, undefined, depth + 1) : undefined;
+  }
+  // url.href, url.toString(): follow to the URL object.
+  if (ts.isPropertyAccessExpression(value) && (value.name.text === 'href' || value.name.text === 'origin') && ts.isIdentifier(skipOuterExpressions(value.expression))) {
+    return requestControlsHost(value.expression, context, prefix, depth + 1);
+  }
+  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && value.expression.name.text === 'toString' && value.arguments.length === 0) {
+    return requestControlsHost(value.expression.expression, context, prefix, depth + 1);
+  }
+  if (ts.isIdentifier(value)) {
+    const declaration = localDeclaration(value);
+    if (declaration?.initializer && ts.isIdentifier(declaration.name) && (ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) !== 0) {
+      return requestControlsHost(declaration.initializer, context, prefix, depth + 1);
+    }
+    const caller = !declaration ? context.callerArgument?.(value) : undefined;
+    if (caller) return requestControlsHost(caller.expression, caller.context, prefix, depth + 1);
+  }
+  return wholeValue(value, context, prefix);
+}
+
+/** A value we cannot see inside: it controls the host unless it is encoded or appended to a prefix. */
+function wholeValue(value: ts.Expression, context: UrlContext, prefix: 'concatenated' | 'overridable' | undefined): HostControl | undefined {
+  const origin = context.originOf(value);
+  if (origin.kind !== 'tainted' || isEncoded(origin.taint) || prefix === 'concatenated') return undefined;
+  const how = prefix === 'overridable' ? 'is the whole URL (an absolute URL replaces the base URL)' : 'is the whole URL';
+  return { taint: origin.taint, how, confidence: 'high' };
+}
+
+function optionsControlHost(options: ts.ObjectLiteralExpression, context: UrlContext, depth: number): HostControl | undefined {
+  const base = HOST_OPTIONS.map((name) => property(options, name)).find((found) => found !== undefined);
+  for (const name of HOST_OPTIONS) {
+    const initializer = property(options, name);
+    if (!initializer) continue;
+    const control = requestControlsHost(initializer, context, undefined, depth + 1);
+    if (control) return { ...control, how: `chooses the ${name}` };
+  }
+  for (const name of URL_OPTIONS) {
+    const initializer = property(options, name);
+    if (initializer) return requestControlsHost(initializer, context, base ? 'overridable' : undefined, depth + 1);
+  }
+  return undefined;
+}
+
+type Piece = { text: string } | { expression: ts.Expression };
+
+function flattenPieces(value: ts.Expression): Piece[] {
+  const inner = skipOuterExpressions(value);
+  if (ts.isTemplateExpression(inner)) {
+    const pieces: Piece[] = [{ text: inner.head.text }];
+    for (const span of inner.templateSpans) pieces.push({ expression: span.expression }, { text: span.literal.text });
+    return pieces;
+  }
+  if (ts.isBinaryExpression(inner) && inner.operatorToken.kind === ts.SyntaxKind.PlusToken) return [...flattenPieces(inner.left), ...flattenPieces(inner.right)];
+  if (ts.isStringLiteralLike(inner)) return [{ text: inner.text }];
+  return [{ expression: inner }];
+}
+
+/**
+ * `https://${host}/x` chooses the host; `${API}/users/${id}` only a path. The text before the first
+ * piece the request controls decides: a fixed origin and a separator, or a relative path.
+ */
+function concatenationControlsHost(pieces: Piece[], context: UrlContext, prefix: 'concatenated' | 'overridable' | undefined): HostControl | undefined {
+  let before = '';
+  for (const piece of pieces) {
+    if ('text' in piece) {
+      before += piece.text;
+      continue;
+    }
+    const origin = context.originOf(piece.expression);
+    if (origin.kind !== 'tainted' || isEncoded(origin.taint)) {
+      // Config (process.env.API_URL, this.baseUrl) is a placeholder: it is not the request's.
+      before += constantText(piece.expression, context) ?? '\0';
+      continue;
+    }
+    if (FIXED_ORIGIN.test(before) || (before !== '' && RELATIVE_PATH.test(before)) || (prefix === 'concatenated' && !/^[a-z][a-z0-9+.-]*:/i.test(before))) return undefined;
+    if (/^\0+$/.test(before)) {
+      return { taint: origin.taint, how: `is appended to ${pieceText(pieces.find((candidate) => 'expression' in candidate) ?? pieces[0]!)} with no '/' between (a value starting with '@' or '.' moves the host)`, confidence: 'medium' };
+    }
+    const how = before === '' ? 'starts the URL' : /:\/\/[^/?#]*$/.test(before) || /^[a-z][a-z0-9+.-]*:\/?\/?$/i.test(before) ? 'chooses the host' : 'is part of the URL before its path';
+    return { taint: origin.taint, how, confidence: 'high' };
+  }
+  return undefined;
+}
+
+function pieceText(piece: Piece): string {
+  return 'text' in piece ? `'${piece.text}'` : piece.expression.getText();
+}
+
+function isRelative(input: ts.Expression, context: UrlContext): boolean {
+  const pieces = flattenPieces(input);
+  const first = pieces[0];
+  if (!first) return false;
+  const text = 'text' in first ? first.text : constantText(first.expression, context);
+  return text !== undefined && (text.startsWith('/') || text.startsWith('?')) && !text.startsWith('//');
+}
+
+/** The text of a string constant (`const API = 'https://api.example.com'`), when it is one. */
+function constantText(expression: ts.Expression, context: UrlContext): string | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isStringLiteralLike(value)) return value.text;
+  if (!ts.isIdentifier(value)) return undefined;
+  const local = localDeclaration(value);
+  const declaration = local ?? declarationOf(value, context);
+  const initializer = declaration?.initializer && skipOuterExpressions(declaration.initializer);
+  return initializer && ts.isStringLiteralLike(initializer) ? initializer.text : undefined;
+}
+
+function declarationOf(identifier: ts.Identifier, context: UrlContext): ts.VariableDeclaration | undefined {
+  const binding = context.modules.resolveName(context.file, identifier.text);
+  return binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) ? binding.node : undefined;
+}
+
+function isEncoded(taint: Taint): boolean {
+  return taint.transforms.some((transform) => ENCODING_TRANSFORMS.has(transform));
+}
+
+function property(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const candidate of object.properties) {
+    if (ts.isPropertyAssignment(candidate) && (ts.isIdentifier(candidate.name) || ts.isStringLiteral(candidate.name)) && candidate.name.text === name) return candidate.initializer;
+    if (ts.isShorthandPropertyAssignment(candidate) && candidate.name.text === name) return candidate.name;
+  }
+  return undefined;
+}
