@@ -11,6 +11,7 @@ import {
   sqlInjectionFlows,
   sqlSinkCatalog,
   sqlTextParts,
+  SQL_INJECTION_CONTROLS,
 } from './utils/sql-sinks.js';
 
 export default defineRule({
@@ -19,14 +20,7 @@ export default defineRule({
     title: 'SQL text built by concatenation or interpolation',
     severity: 'medium',
     confidence: 'low',
-    controls: {
-      soc2: ['CC6.6', 'CC6.1', 'CC7.1'],
-      owaspApi: [],
-      cwe: ['CWE-89'],
-      pciDss: ['6.2.4'],
-      hipaa: ['164.312(c)(1)'],
-      gdpr: ['Art. 32(1)(b)'],
-    },
+    controls: SQL_INJECTION_CONTROLS,
     docs: {
       description:
         'Finds SQL text passed to a database call that is built by concatenation or interpolation from values not provably constant, numeric or allowlisted, where no request input was traced to it.',

@@ -1,5 +1,5 @@
 import { defineRule } from './define-rule.js';
-import { firstLineSpan, sinkPosition, sqlInjectionFlows } from './utils/sql-sinks.js';
+import { firstLineSpan, sinkPosition, sqlInjectionFlows, SQL_INJECTION_CONTROLS } from './utils/sql-sinks.js';
 
 export default defineRule({
   meta: {
@@ -7,14 +7,7 @@ export default defineRule({
     title: 'Request data reaches the text of a SQL query',
     severity: 'critical',
     confidence: 'high',
-    controls: {
-      soc2: ['CC6.6', 'CC6.1', 'CC7.1'],
-      owaspApi: [],
-      cwe: ['CWE-89'],
-      pciDss: ['6.2.4'],
-      hipaa: ['164.312(c)(1)'],
-      gdpr: ['Art. 32(1)(b)'],
-    },
+    controls: SQL_INJECTION_CONTROLS,
     docs: {
       description:
         'Finds request input (params, query, body, headers, cookies) that reaches the SQL text of a database call (pg, mysql, Sequelize, knex, TypeORM, Prisma unsafe raw, SQLite, mssql, pg-promise, Drizzle, Kysely) across files.',

@@ -1,3 +1,4 @@
+import type { ControlRefs } from '../../types.js';
 import { ts } from 'ts-morph';
 import type { ModuleIndex } from '../../engine/ast/module-index.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
@@ -717,3 +718,13 @@ export function sinkPosition(call: ts.CallExpression): { line: number; column: n
   const { line, character } = sourceFile.getLineAndCharacterOfPosition(firstLineSpan(call).start);
   return { line: line + 1, column: character + 1 };
 }
+
+/** Both SQL rules map to the same controls (CONTROLS.md, sql-injection row): one weakness, two confidences. */
+export const SQL_INJECTION_CONTROLS = {
+  soc2: ['CC6.6', 'CC6.1', 'CC7.1'],
+  owaspApi: [],
+  cwe: ['CWE-89'],
+  pciDss: ['6.2.4'],
+  hipaa: ['164.312(c)(1)'],
+  gdpr: ['Art. 32(1)(b)'],
+} satisfies ControlRefs;
