@@ -141,8 +141,28 @@ export class ModuleIndex {
     return binding;
   }
 
+  private readonly topLevelNames = new Map<ScannedSourceFile, Map<string, ts.Statement[]>>();
+
+  /** Top-level statements by the names they declare, built once per file (lookups are hot). */
+  private statementsDeclaring(file: ScannedSourceFile, name: string): readonly ts.Statement[] {
+    let index = this.topLevelNames.get(file);
+    if (!index) {
+      index = new Map();
+      const add = (declared: string, statement: ts.Statement) => {
+        const list = index!.get(declared);
+        if (list) list.push(statement);
+        else index!.set(declared, [statement]);
+      };
+      for (const statement of file.sourceFile.compilerNode.statements) {
+        for (const declared of declaredNames(statement)) add(declared, statement);
+      }
+      this.topLevelNames.set(file, index);
+    }
+    return index.get(name) ?? [];
+  }
+
   private findLocal(file: ScannedSourceFile, name: string, hops: number): Binding | undefined {
-    for (const statement of file.sourceFile.compilerNode.statements) {
+    for (const statement of this.statementsDeclaring(file, name)) {
       if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) {
         return { kind: 'declaration', file, node: statement, name };
       }
@@ -289,6 +309,28 @@ export class ModuleIndex {
     }
     return { kind: 'declaration', file, node: inner, name: 'default' };
   }
+}
+
+/** Names a top-level statement declares (functions, classes, enums, variables with patterns, imports). */
+function declaredNames(statement: ts.Statement): string[] {
+  if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) && statement.name) return [statement.name.text];
+  if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.flatMap((declaration) => bindingNames(declaration.name));
+  if (ts.isImportEqualsDeclaration(statement)) return [statement.name.text];
+  if (ts.isImportDeclaration(statement)) {
+    const clause = statement.importClause;
+    if (!clause) return [];
+    const names = clause.name ? [clause.name.text] : [];
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) names.push(bindings.name.text);
+    else if (bindings) names.push(...bindings.elements.map((element) => element.name.text));
+    return names;
+  }
+  return [];
+}
+
+function bindingNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((element) => (ts.isOmittedExpression(element) ? [] : bindingNames(element.name)));
 }
 
 /** The value a declaration binding holds: a function/class declaration itself, or a variable's initializer. */

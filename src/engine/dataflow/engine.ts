@@ -58,7 +58,8 @@ interface AnalysisContext {
  */
 export class DataflowEngine {
   private calls: TaintedCall[] | undefined;
-  private readonly summaries = new Map<string, ValueOrigin>();
+  /** Function summaries: what a function returns for a given shape of parameter origins. */
+  private readonly summaries = new Map<string, { result: ValueOrigin; parameters: ValueOrigin[] }>();
   private readonly inProgress = new Set<string>();
   private readonly nodeIds = new WeakMap<ts.Node, number>();
   private nextNodeId = 1;
@@ -106,9 +107,11 @@ export class DataflowEngine {
   }
 
   private analyze(fn: ResolvedFunction, parameters: ValueOrigin[], route: Route, depth: number): ValueOrigin {
-    const key = `${this.nodeId(fn.node)}:${parameters.map(describeForKey).join('|')}`;
+    // The key is the shape of the inputs (which parameters are tainted), not their labels: a helper
+    // called from forty routes is analysed once, and its summary is re-labelled for each caller.
+    const key = `${this.nodeId(fn.node)}:${parameters.map((parameter) => describeForKey(parameter, depth === 0)).join('|')}`;
     const cached = this.summaries.get(key);
-    if (cached) return cached;
+    if (cached) return relabel(cached.result, cached.parameters, parameters);
     if (this.inProgress.has(key) || depth > this.maxDepth || !fn.node.body) return { kind: 'unknown' };
     this.inProgress.add(key);
     const context: AnalysisContext = { fn, route, scope: { values: new Map() }, depth, evaluated: new Map(), returns: [] };
@@ -121,7 +124,7 @@ export class DataflowEngine {
     else context.returns.push(this.origin(body, context));
     const result = context.returns.length > 0 ? joinOrigins(context.returns) : { kind: 'unknown' as const };
     this.inProgress.delete(key);
-    this.summaries.set(key, result);
+    this.summaries.set(key, { result, parameters });
     return result;
   }
 
@@ -607,10 +610,37 @@ function calleeText(callee: ts.Expression, isNew: boolean): string {
   return isNew ? `new ${text}` : text;
 }
 
-function describeForKey(origin: ValueOrigin): string {
+/**
+ * A summary's tainted return value came from one of the parameters it was computed with: give it
+ * the current caller's source and trace instead, keeping the steps inside the function.
+ */
+function relabel(result: ValueOrigin, summarized: readonly ValueOrigin[], current: readonly ValueOrigin[]): ValueOrigin {
+  if (result.kind !== 'tainted') return result;
+  for (let index = 0; index < summarized.length; index++) {
+    const before = summarized[index];
+    const now = current[index];
+    if (before?.kind !== 'tainted' || now?.kind !== 'tainted') continue;
+    if (before.taint === now.taint) return result;
+    const prefix = before.taint.steps.length;
+    const sameStart = before.taint.source.label === result.taint.source.label && result.taint.steps.slice(0, prefix).every((step, i) => step === before.taint.steps[i]);
+    if (!sameStart) continue;
+    return {
+      kind: 'tainted',
+      taint: {
+        source: now.taint.source,
+        steps: [...now.taint.steps, ...result.taint.steps.slice(prefix)],
+        transforms: [...now.taint.transforms, ...result.taint.transforms.slice(before.taint.transforms.length)],
+        ...(result.taint.requestObject ? { requestObject: result.taint.requestObject } : {}),
+      },
+    };
+  }
+  return result;
+}
+
+function describeForKey(origin: ValueOrigin, withLabel: boolean): string {
   switch (origin.kind) {
     case 'tainted':
-      return `t:${origin.taint.source.label}:${origin.taint.requestObject ?? ''}`;
+      return withLabel ? `t:${origin.taint.source.label}:${origin.taint.requestObject ?? ''}` : `t:${origin.taint.requestObject ?? ''}`;
     case 'principal':
       return 'p';
     case 'sanitized':

@@ -33,7 +33,26 @@ const ROUTE_METHODS: Record<string, HttpMethod> = {
 const HTTP_METHOD_NAMES = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 /** Methods that return the app (or a view of it), so a chain keeps registering on it. */
 const APP_METHODS = new Set([...Object.keys(ROUTE_METHODS), 'on', 'use', 'route', 'basePath', 'openapi', 'doc', 'doc31', 'notFound', 'onError', 'mount']);
-const CANDIDATE_TEXT = /hono|\.(?:get|post|put|patch|delete|all|on|use|route|openapi|basePath)\s*\(/i;
+const MENTIONS_HONO = /hono/i;
+const IMPORT_SPECIFIER = /\bfrom\s*['"](\.[^'"\n]+)['"]|\brequire\s*\(\s*['"](\.[^'"\n]+)['"]\s*\)/g;
+
+/**
+ * Files that mention Hono, plus the project files they import (where a `register(app)` helper may
+ * add routes to an app it receives without naming Hono). Walking every file of a large project
+ * for `.get(` calls cost more than the rest of Hono discovery.
+ */
+function honoCandidateFiles(context: AdapterContext): ScannedSourceFile[] {
+  const chosen = new Set<ScannedSourceFile>();
+  for (const file of context.sourceFiles) {
+    if (!MENTIONS_HONO.test(file.text)) continue;
+    chosen.add(file);
+    for (const match of file.text.matchAll(IMPORT_SPECIFIER)) {
+      const imported = context.modules.resolveImport(file, match[1] ?? match[2]!);
+      if (imported) chosen.add(imported);
+    }
+  }
+  return context.sourceFiles.filter((file) => chosen.has(file));
+}
 
 interface HonoApp {
   entries: HonoEntry[];
@@ -72,7 +91,7 @@ class HonoRouteCollector {
   constructor(private readonly context: AdapterContext) {}
 
   collect(): RouteDefinition[] {
-    for (const file of this.context.sourceFiles) if (CANDIDATE_TEXT.test(file.text)) this.processFile(file);
+    for (const file of honoCandidateFiles(this.context)) this.processFile(file);
     const mounted = new Set<HonoApp>();
     for (const app of this.apps) {
       for (const entry of app.entries) {
