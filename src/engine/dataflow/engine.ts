@@ -314,7 +314,11 @@ export class DataflowEngine {
       if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
       // Still reading along the source expression (`req.query.name`): name the input precisely.
       if (name !== undefined && compactText(member.expression) === base.taint.source.label) {
-        return { kind: 'tainted', taint: { ...base.taint, source: { ...base.taint.source, label: `${base.taint.source.label}.${name}` } } };
+        const label = `${base.taint.source.label}.${name}`;
+        // The source step names the input too: keep the two in agreement.
+        const [first, ...rest] = base.taint.steps;
+        const steps = first && base.taint.steps.length === 1 && first.message.startsWith('request input ') ? [{ ...first, message: `request input ${label}` }, ...rest] : base.taint.steps;
+        return { kind: 'tainted', taint: { ...base.taint, steps, source: { ...base.taint.source, label } } };
       }
       return base;
     }
