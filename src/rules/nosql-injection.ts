@@ -64,6 +64,7 @@ export default defineRule({
       // mongoose.set('sanitizeFilter', true) wraps nested operator objects in $eq for every model query.
       if (finding.kind !== 'code' && sanitizedModels && target.kind === 'model') continue;
       if (finding.kind !== 'code' && neutralisedByMiddleware(tainted)) continue;
+      if (finding.kind === 'object' && validatedInHandler(tainted, finding.taint)) continue;
       report(ctx, tainted, target, sink, finding);
     }
   },
@@ -76,6 +77,21 @@ export default defineRule({
  */
 function neutralisedByMiddleware(tainted: TaintedCall): boolean {
   return tainted.route.middleware.some((middleware) => MONGO_SANITIZER.test(middleware.name) || (middleware.kind === 'validation' && middleware.scope === 'route'));
+}
+
+/**
+ * express-validator used inside the handler: `await check('email').isEmail().run(req)` then an
+ * early exit on `validationResult(req)`. A typed check on the field turns an object into a
+ * validation error, so the field arrives as the declared scalar.
+ */
+function validatedInHandler(tainted: TaintedCall, taint: Taint): boolean {
+  const field = taint.source.label.split('.').pop();
+  const handler = tainted.route.handler?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!field || !handler?.body) return false;
+  const text = handler.body.getText(handler.getSourceFile());
+  if (!/\bvalidationResult\s*\(/.test(text)) return false;
+  const checked = new RegExp(`\\b(?:check|body|query|param)\\s*\\(\\s*['"\`]${field.replace(/[^\w$]/g, '')}['"\`]\\s*(?:,[^)]*)?\\)\\s*\\.\\s*(?:isEmail|isString|isInt|isNumeric|isUUID|isMongoId|isAlphanumeric|isIn|isBoolean|isLength|isDate|isISO8601|isURL|matches|equals|trim|escape|toInt|toString)\\b`);
+  return checked.test(text);
 }
 
 interface Hit {
