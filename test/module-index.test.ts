@@ -126,3 +126,23 @@ describe('resolveFunction and findDataAccess', () => {
     ]);
   });
 });
+
+describe('ModuleIndex: CommonJS barrels', () => {
+  it('follows module.exports.x = require("./y") into the required module', () => {
+    const { modules, file } = load({
+      'services/user.service.js': 'const createUser = async (body) => body;\nmodule.exports = { createUser };\n',
+      'services/index.js': "module.exports.userService = require('./user.service');\n",
+      'controllers/user.controller.js': "const { userService } = require('../services');\nmodule.exports = { create: (req) => userService.createUser(req.body) };\n",
+    });
+    const controller = file('controllers/user.controller.js');
+    const binding = modules.resolveName(controller, 'userService');
+    expect(binding?.kind === 'declaration' && binding.file.path).toBe('services/user.service.js');
+    const call = controller.sourceFile.compilerNode.statements
+      .filter(ts.isExpressionStatement)
+      .map((statement) => statement.expression)
+      .find(ts.isBinaryExpression)!;
+    const create = ((call.right as ts.ObjectLiteralExpression).properties[0] as ts.PropertyAssignment).initializer as ts.ArrowFunction;
+    const inner = create.body as ts.CallExpression;
+    expect(resolveFunction(modules, controller, inner.expression)?.name).toBe('createUser');
+  });
+});

@@ -304,6 +304,13 @@ export class ModuleIndex {
   /** An exported expression: a name is followed to its declaration, anything else is the declaration itself. */
   private bindingOfExpression(file: ScannedSourceFile, expression: ts.Expression, hops: number): Binding {
     const inner = skipOuterExpressions(expression);
+    // `module.exports.userService = require('./user.service')`: the other module's exports object.
+    const required = ts.isCallExpression(inner) ? requiredModule(inner) : undefined;
+    if (required !== undefined) {
+      const target = this.resolveImport(file, required);
+      if (!target) return { kind: 'external', module: required, importedName: 'default' };
+      return this.resolveExportInternal(target, 'default', hops + 1) ?? { kind: 'namespace', file: target };
+    }
     if (ts.isIdentifier(inner)) {
       return this.resolveLocal(file, inner.text, hops + 1) ?? { kind: 'declaration', file, node: inner, name: inner.text };
     }

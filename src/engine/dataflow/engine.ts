@@ -34,6 +34,7 @@ const PROPAGATING_FUNCTIONS =
   /^(?:String|JSON\.(?:parse|stringify)|decodeURIComponent|decodeURI|encodeURIComponent|encodeURI|escape|unescape|Buffer\.from|Object\.(?:assign|values|keys|entries|fromEntries)|Array\.from|path\.(?:join|resolve|normalize|basename|dirname|extname|posix\.\w+|win32\.\w+)|util\.format|format|sprintf|_\.\w+|lodash\.\w+|querystring\.\w+|qs\.\w+|url\.\w+|new URL|new URLSearchParams)$/;
 // String methods that only cut, trim or re-case their receiver: no new text comes in.
 const TEXT_NARROWING_METHODS = new Set(['slice', 'substring', 'substr', 'trim', 'trimStart', 'trimEnd', 'toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'charAt', 'at', 'normalize']);
+const STRING_COMBINERS = new Set(['concat', 'replace', 'replaceAll', 'padStart', 'padEnd']);
 const ARRAY_CALLBACK_METHODS = new Set(['map', 'forEach', 'filter', 'find', 'some', 'every', 'flatMap', 'reduce']);
 
 interface Scope {
@@ -369,6 +370,13 @@ export class DataflowEngine {
       return receiverOrigin;
     }
 
+    // 'prefix'.concat(input), template.replace('{q}', input): string methods on a clean receiver
+    // still build their result from their arguments.
+    if (receiverOrigin && STRING_COMBINERS.has(lastName)) {
+      const combined = argumentOrigins.find((argument) => argument.kind === 'tainted');
+      if (combined?.kind === 'tainted') return this.stepped(combined, call, context, `.${lastName}()`);
+    }
+
     // A project function: follow the arguments in, bring the return value back.
     const target = resolveFunction(this.modules, context.fn.file, call.expression);
     if (target && context.depth < this.maxDepth) {
@@ -453,7 +461,7 @@ export class DataflowEngine {
       if (ts.isObjectBindingPattern(name) && value.kind === 'tainted') {
         const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
         if (value.taint.requestObject) part = requestMember(value.taint, key, element, context.fn.file);
-        else if (key !== undefined && initializer === undefined && value.taint.steps.length <= 1) {
+        else if (key !== undefined && !element.dotDotDotToken && initializer === undefined && value.taint.steps.length <= 1) {
           part = { kind: 'tainted', taint: { ...value.taint, source: { ...value.taint.source, label: `${value.taint.source.label}.${key}` } } };
         }
       }
