@@ -66,6 +66,25 @@ export interface CliOverrides {
   rules?: readonly Rule[];
 }
 
+/** The part of the scan options that withProjectOptions' flags set, shared by `scan` and `routes`. */
+function projectOptions(
+  paths: string[],
+  options: { config?: string; tsconfig?: string; include: string[]; exclude: string[]; includeTests?: boolean },
+  io: CliIo,
+  overrides: CliOverrides,
+) {
+  return {
+    rules: overrides.rules,
+    cwd: io.cwd,
+    paths,
+    configPath: options.config,
+    tsconfigPath: options.tsconfig,
+    include: options.include,
+    exclude: options.exclude,
+    includeTests: options.includeTests,
+  };
+}
+
 /** Runs the CLI against `io` and returns the exit code; never calls process.exit. */
 export async function main(argv: string[], io: CliIo, overrides: CliOverrides = {}): Promise<number> {
   let exitCode = EXIT_CLEAN;
@@ -139,14 +158,7 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
 async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
   const format = options.format as Format;
   const outcome = await scan({
-    rules: overrides.rules,
-    cwd: io.cwd,
-    paths,
-    configPath: options.config,
-    tsconfigPath: options.tsconfig,
-    include: options.include,
-    exclude: options.exclude,
-    includeTests: options.includeTests,
+    ...projectOptions(paths, options, io, overrides),
     onlyRules: options.rule,
     disabledRules: options.disableRule,
     recordDuration: options.timing,
@@ -193,16 +205,7 @@ interface RoutesCommandOptions {
 }
 
 async function runRoutes(paths: string[], options: RoutesCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
-  const { routes, warnings } = await inventoryRoutes({
-    cwd: io.cwd,
-    paths,
-    configPath: options.config,
-    tsconfigPath: options.tsconfig,
-    include: options.include,
-    exclude: options.exclude,
-    includeTests: options.includeTests,
-    rules: overrides.rules,
-  });
+  const { routes, warnings } = await inventoryRoutes(projectOptions(paths, options, io, overrides));
   for (const warning of warnings) io.stderr(`warning: ${warning.message}\n`);
   const colorAllowed = options.color && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && !options.output && io.stdoutIsTTY;
   const report = options.format === 'json' ? formatRoutesJson(routes, version) : formatRoutesText(routes, { color: colorAllowed });
