@@ -65,6 +65,7 @@ export class DataflowEngine {
   private readonly nodeIds = new WeakMap<ts.Node, number>();
   private nextNodeId = 1;
   private readonly recorded = new Set<ts.Node>();
+  private readonly callees = new Map<ts.Node, ResolvedFunction | null>();
   private readonly maxDepth: number;
 
   constructor(
@@ -378,7 +379,7 @@ export class DataflowEngine {
     }
 
     // A project function: follow the arguments in, bring the return value back.
-    const target = resolveFunction(this.modules, context.fn.file, call.expression);
+    const target = this.calleeOf(call, context.fn.file);
     if (target && context.depth < this.maxDepth) {
       const parameters = argumentOrigins.map((argument, index) =>
         argument.kind === 'tainted' ? { kind: 'tainted' as const, taint: withStep(argument.taint, this.step(call.arguments![index]!, context, `passed to ${target.name}()`)) } : argument,
@@ -514,6 +515,14 @@ export class DataflowEngine {
     if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node) || !binding.node.initializer) return { kind: 'unknown' };
     const constFlags = ts.getCombinedNodeFlags(binding.node) & ts.NodeFlags.Const;
     return constFlags && isConstantExpression(binding.node.initializer) ? { kind: 'constant' } : { kind: 'unknown' };
+  }
+
+  /** The project function a call runs, resolved once per call site (functions are re-walked per input shape). */
+  private calleeOf(call: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): ResolvedFunction | undefined {
+    if (this.callees.has(call)) return this.callees.get(call) ?? undefined;
+    const target = resolveFunction(this.modules, file, call.expression);
+    this.callees.set(call, target ?? null);
+    return target;
   }
 
   private nodeId(node: ts.Node): number {
