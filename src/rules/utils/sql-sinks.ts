@@ -70,6 +70,8 @@ const DRIVER_METHODS: Record<SqlDriver, ReadonlySet<string>> = {
   kysely: new Set(['raw']),
 };
 
+const ANY_DRIVER_METHOD: ReadonlySet<string> = new Set(Object.values(DRIVER_METHODS).flatMap((methods) => [...methods]));
+
 // Object form of the text: pg `{ text }`, mysql `{ sql }`, sequelize `{ query }`.
 const TEXT_PROPERTIES = new Set(['text', 'sql', 'query']);
 // knex builder methods taking raw SQL: whereRaw, orderByRaw, havingRaw, joinRaw, fromRaw, selectRaw...
@@ -134,6 +136,9 @@ export class SqlSinkCatalog {
       return undefined;
     }
 
+    // Every path below needs a driver method by this name: most calls are not, so skip the
+    // (costly) trail of where the receiver was made.
+    if (!ANY_DRIVER_METHOD.has(method)) return undefined;
     const creation = this.creationOf(receiver, file, 0);
     if (creation?.kind === 'package') {
       const driver = driverOf(creation.module);
@@ -359,18 +364,34 @@ function fromQueryBuilder(receiver: ts.Expression): boolean {
   return false;
 }
 
+const declarationsByBlock = new WeakMap<ts.Node, Map<string, ts.VariableDeclaration[]>>();
+
+/** The `const`/`let`/`var` names a block declares directly, in order; built once per block (lookups are hot). */
+function blockDeclarations(block: ts.Block | ts.ModuleBlock | ts.CaseClause | ts.DefaultClause): Map<string, ts.VariableDeclaration[]> {
+  let index = declarationsByBlock.get(block);
+  if (index) return index;
+  index = new Map();
+  for (const statement of block.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (!ts.isIdentifier(declaration.name)) continue;
+      const list = index.get(declaration.name.text);
+      if (list) list.push(declaration);
+      else index.set(declaration.name.text, [declaration]);
+    }
+  }
+  declarationsByBlock.set(block, index);
+  return index;
+}
+
 /** The variable or parameter a name refers to inside its function (not module level: ModuleIndex does that). */
 export function localDeclaration(identifier: ts.Identifier): ts.VariableDeclaration | ts.ParameterDeclaration | undefined {
   for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
     if (ts.isSourceFile(scope)) return undefined;
     if (ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
-      for (const statement of scope.statements) {
-        if (statement.getStart() > identifier.getStart()) break;
-        if (!ts.isVariableStatement(statement)) continue;
-        for (const declaration of statement.declarationList.declarations) {
-          if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text) return declaration;
-        }
-      }
+      // pos (before leading trivia) orders statements as getStart() does, without scanning trivia.
+      const declaration = blockDeclarations(scope).get(identifier.text)?.find((candidate) => candidate.pos <= identifier.pos);
+      if (declaration) return declaration;
     }
     if ((ts.isForOfStatement(scope) || ts.isForStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
       for (const declaration of scope.initializer.declarations) {
