@@ -22,6 +22,7 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'hardcoded-secret': { expect: 40, safe: 40 },
   'missing-authentication': { expect: 20, safe: 20 },
   'missing-authorization': { expect: 20, safe: 20 },
+  'missing-ownership-check': { expect: 40, safe: 40 },
   'nosql-injection': { expect: 12, safe: 12 },
   'path-traversal': { expect: 12, safe: 12 },
   'raw-sql-concatenation': { expect: 12, safe: 12 },

@@ -17,6 +17,8 @@ export interface TrustscanConfig {
   auth: AuthConfig;
   /** Names of project functions that make request data safe for every sink (e.g. "toSafeSortColumn"). */
   sanitizers: string[];
+  /** Names of project functions that check a user may access an object (e.g. "assertOrderOwner"). */
+  ownershipChecks: string[];
 }
 
 export interface AuthConfig {
@@ -45,6 +47,7 @@ export function defaultConfig(): TrustscanConfig {
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
     auth: { middleware: [], publicRoutes: [], roleChecks: [] },
     sanitizers: [],
+    ownershipChecks: [],
   };
 }
 
@@ -118,7 +121,7 @@ function readJson(file: string): unknown {
   }
 }
 
-const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth', 'sanitizers'] as const;
+const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth', 'sanitizers', 'ownershipChecks'] as const;
 const AUTH_KEYS = ['middleware', 'publicRoutes', 'roleChecks'] as const;
 
 /**
@@ -170,6 +173,7 @@ export function validateConfig(raw: unknown, where: string, rules: readonly Rule
     }
   }
   if ('sanitizers' in input) config.sanitizers = stringList(input.sanitizers, '$.sanitizers', fail);
+  if ('ownershipChecks' in input) config.ownershipChecks = stringList(input.ownershipChecks, '$.ownershipChecks', fail);
   if ('includeTests' in input) {
     if (typeof input.includeTests !== 'boolean') fail('$.includeTests', `must be a boolean, got ${describe(input.includeTests)}`);
     config.includeTests = input.includeTests as boolean;

@@ -171,3 +171,27 @@ describe('dataflow engine: other frameworks', () => {
     expect(taintedCallsTo(engine, /^eval$/)).toEqual(['src/app.ts:5 eval(tainted(req.query.q))']);
   });
 });
+
+describe('dataflow engine: NestJS principal decorators', () => {
+  it('@CurrentUser()/@GqlUser() parameters are the principal, not input', () => {
+    const { engine } = dataflowOf({
+      'package.json': JSON.stringify({ dependencies: { '@nestjs/common': '^10.0.0' } }),
+      'src/tokens.controller.ts': [
+        "import { Controller, Delete, Query } from '@nestjs/common';",
+        "import { GqlUser } from './user.decorator.js';",
+        "@Controller('tokens')",
+        'export class TokensController {',
+        "  @Delete('revoke')",
+        "  revoke(@GqlUser() user: { uid: string }, @Query('id') id: string) {",
+        '    return eval(user.uid + id);',
+        '  }',
+        '}',
+      ].join('\n'),
+      'src/user.decorator.ts': "import { createParamDecorator } from '@nestjs/common';\nexport const GqlUser = createParamDecorator((_d, ctx) => ctx);\n",
+    });
+    const call = engine.taintedCalls().find((entry) => entry.call.expression.getText() === 'eval')!;
+    const origin = call.argumentOrigins[0]!;
+    expect(origin.kind === 'tainted' && origin.taint.source.label).toBe("@Query('id') id");
+    expect(call.originOf((call.call.arguments![0] as import('ts-morph').ts.BinaryExpression).left).kind).toBe('principal');
+  });
+});

@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ResolvedFunction } from '../ast/functions.js';
 import { nodePosition } from '../ast/functions.js';
+import { PRINCIPAL_DECORATOR } from '../routes/handler-evidence.js';
 import type { Route } from '../routes/route.js';
 import type { Taint, ValueOrigin } from './taint.js';
 
@@ -80,6 +81,8 @@ function nestParameter(parameter: ts.ParameterDeclaration, file: string): ValueO
     if (!ts.isIdentifier(callee)) continue;
     const name = callee.text;
     if (name === 'Req' || name === 'Request') return requestObject(parameter, file, 'req', 'request');
+    // @CurrentUser() user, @GqlUser() user, @AuthUser(): the authenticated principal, not input.
+    if (PRINCIPAL_DECORATOR.test(name) || /^\w+User$/.test(name)) return { kind: 'principal', label: `@${name}() ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim() };
     const inputKind = NEST_INPUT_DECORATORS[name];
     if (!inputKind) continue;
     const args = ts.isCallExpression(expression) ? expression.arguments : ts.factory.createNodeArray<ts.Expression>();

@@ -1,0 +1,374 @@
+import { ts } from 'ts-morph';
+import { classifyCall, type DataAccess } from '../../engine/ast/data-access.js';
+import { propertyNameText, skipOuterExpressions } from '../../engine/ast/module-index.js';
+import type { TaintedCall } from '../../engine/dataflow/engine.js';
+import type { Taint } from '../../engine/dataflow/taint.js';
+import type { RuleContext } from '../../types.js';
+import { looksLikeSql, sqlTextParts } from './sql-sinks.js';
+import { localInitializer, taintOf } from './tainted-sink.js';
+
+/** A data access as this rule sees it: the operation, plus where its filter lives. */
+export interface LookupAccess {
+  access: DataAccess;
+  /** The whole expression the access is (the outermost call of a builder chain). */
+  node: ts.CallExpression;
+}
+
+/** A client-controlled value used to pick the record(s): the lookup key. */
+export interface LookupKey {
+  expression: ts.Expression;
+  /** The column/field it is compared with (`id`, `orderId`), when readable. */
+  field: string;
+  taint: Taint;
+}
+
+export interface LookupFacts {
+  keys: LookupKey[];
+  /** Fields of the same filter constrained by the principal (`userId: req.user.id`). */
+  principalFields: string[];
+  /** The write only links or unlinks the principal (`favoritedBy: { connect: { id: me } }`, `$addToSet: { likes: me }`). */
+  linksPrincipalOnly?: boolean;
+}
+
+// The signed-in user as frameworks without a principal source in the engine spell it (next-auth session, hono jwtPayload).
+const PRINCIPAL_SPELLING = /\bsession\s*\??\.\s*user\b|\bsession\.user\b|\bjwtPayload\b|\bget\s*\(\s*['"]jwtPayload['"]\s*\)|\b(?:req|request)\s*\.\s*auth\b/;
+// Update operators that add or remove one member of a relation or set: the caller's own membership.
+const LINK_OPERATOR = /^(?:connect|disconnect|set|\$addToSet|\$pull|\$push|\$pullAll|push|pull)$/;
+
+// Columns that identify a record (not search filters like `status` or `name`).
+const KEY_FIELD = /^(?:_?id|uuid|guid|slug|key|code|ref|handle|number|no|token|hash)$|(?:Id|_id|ID|Uuid|_uuid|Slug|Key|Number|_no|Ref|Code)$/;
+// Methods whose first argument is the primary key itself.
+const ID_ARGUMENT_METHODS = new Set(['findById', 'findByPk', 'findByIdAndUpdate', 'findByIdAndDelete', 'findByIdAndRemove', 'findOneOrFail', 'findOne', 'delete', 'update', 'softDelete', 'restore', 'findByIds', 'getReference']);
+// Methods that create records: the request data is the new record, not a lookup.
+const CREATE_METHODS = new Set(['create', 'createMany', 'createManyAndReturn', 'insert', 'insertMany', 'insertOne', 'save', 'bulkCreate', 'persistAndFlush', 'merge', 'remove', 'removeAndFlush', 'softRemove', 'increment', 'decrement']);
+const WHERE_METHODS = new Set(['where', 'andWhere', 'whereIn', 'andWhereIn', 'whereRaw']);
+// TypeORM query builder terminals: the chain reads or writes once one of these runs.
+const QUERY_BUILDER_TERMINALS = /^(?:getOne|getOneOrFail|getMany|getRawOne|getRawMany|getManyAndCount|getCount|execute|stream)$/;
+const WRITE_WORD = /^(?:update|delete|remove|softDelete|destroy|upsert|findByIdAndUpdate|findByIdAndDelete|findByIdAndRemove|findOneAndUpdate|findOneAndDelete|findOneAndRemove|findOneAndReplace|updateOne|updateMany|deleteOne|deleteMany|replaceOne|del|restore|execute)$/;
+
+/**
+ * The data access a tainted call belongs to: the call itself, or the outermost call of the
+ * builder chain it is part of (`knex('orders').where({ id }).first()`, drizzle
+ * `db.select().from(orders).where(eq(orders.id, id))`, TypeORM `createQueryBuilder().where().getOne()`).
+ */
+export function lookupAccessOf(ctx: RuleContext, tainted: TaintedCall): LookupAccess | undefined {
+  const call = enclosingFilterCall(tainted.call);
+  if (!call) return undefined;
+  let outer: ts.CallExpression = call;
+  while (ts.isPropertyAccessExpression(outer.parent) && outer.parent.expression === outer && ts.isCallExpression(outer.parent.parent)) outer = outer.parent.parent;
+  const direct = classifyCall(outer, tainted.file, [], ctx.modules) ?? (outer !== call ? classifyCall(call, tainted.file, [], ctx.modules) : undefined);
+  if (direct && direct.library !== 'sql') return { access: direct, node: direct.call };
+  const chain = chainCalls(outer);
+  const builder = chain.find((link) => /^(?:createQueryBuilder)$/.test(calleeName(link)));
+  if (builder) {
+    const terminal = calleeName(outer);
+    if (!QUERY_BUILDER_TERMINALS.test(terminal)) return undefined;
+    const kind = chain.find((link) => /^(?:update|delete|softDelete)$/.test(calleeName(link)));
+    const model = builder.arguments[0] && ts.isStringLiteralLike(builder.arguments[0]) ? builder.arguments[0].text : receiverModel(builder);
+    return { access: { library: 'model', method: kind ? calleeName(kind) : terminal, operation: kind ? 'write' : 'read', call: outer, file: tainted.file, line: 0, via: [], ...(model ? { model } : {}) }, node: outer };
+  }
+  // drizzle: db.select().from(orders).where(...), db.update(orders).set(...).where(...), db.delete(orders).where(...)
+  const drizzleTable = chain.find((link) => /^(?:from|update|delete)$/.test(calleeName(link)) && link.arguments.length === 1 && ts.isIdentifier(link.arguments[0]!) && /^(?:db|tx|database|trx)$/.test(rootText(link)));
+  if (drizzleTable && chain.some((link) => calleeName(link) === 'where')) {
+    const method = calleeName(drizzleTable);
+    return { access: { library: 'drizzle', model: (drizzleTable.arguments[0] as ts.Identifier).text, method, operation: method === 'from' ? 'read' : 'write', call: outer, file: tainted.file, line: 0, via: [], }, node: outer };
+  }
+  if (direct) return { access: direct, node: direct.call };
+  // A project helper that runs parameterized SQL: `query('SELECT ... WHERE id = $1', [id])`.
+  const text = call.arguments[0];
+  if (text && call.arguments.length >= 2 && looksLikeSql(sqlTextParts(text).literals)) {
+    const sql = sqlTextParts(text).literals.join(' ');
+    const operation = /^\W*(?:update|delete)\b/i.test(sql) ? 'write' : 'read';
+    const table = /\b(?:from|update|into)\s+["`]?([A-Za-z_][\w.]*)/i.exec(sql)?.[1]?.split('.').pop();
+    return { access: { library: 'sql', method: calleeName(call) || 'query', operation, call, file: tainted.file, line: 0, via: [], ...(table ? { model: table } : {}) }, node: call };
+  }
+  return undefined;
+}
+
+/** The lookup keys and principal constraints of an access, evaluated in the tainted call's context. */
+export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupFacts {
+  const facts: LookupFacts = { keys: [], principalFields: [] };
+  const { access, node } = lookup;
+  const method = access.method;
+  if (CREATE_METHODS.has(method)) return facts;
+  const args = node.arguments;
+  const walker = new FilterWalker(tainted, facts);
+  if (isWriteAccess(lookup)) facts.linksPrincipalOnly = linksOnlyPrincipal(tainted, lookup);
+  if (access.library === 'sql') {
+    sqlFacts(tainted, node, facts);
+    return facts;
+  }
+  if (access.library === 'drizzle' && /^(?:findFirst|findMany)$/.test(method)) {
+    const where = objectProperty(args[0], 'where');
+    if (where) walker.walk(where, undefined, 0);
+    return facts;
+  }
+  if (access.library === 'knex' || access.library === 'drizzle' || (access.library === 'model' && chainCalls(node).some((link) => calleeName(link) === 'createQueryBuilder'))) {
+    for (const link of chainCalls(node)) {
+      const name = calleeName(link);
+      if (!WHERE_METHODS.has(name) && name !== 'first') continue;
+      const [first, second, third] = link.arguments;
+      if (!first) continue;
+      const firstValue = skipOuterExpressions(first);
+      if (ts.isStringLiteralLike(firstValue) && second) {
+        // knex where('id', id) / where('id', '=', id); TypeORM where('o.id = :id', { id })
+        if (/[=<>:]/.test(firstValue.text) || /\bIN\b/i.test(firstValue.text)) {
+          if (second) walker.walk(second, undefined, 0, firstValue.text);
+        } else walker.leaf(third ?? second, lastSegment(firstValue.text));
+      } else walker.walk(first, undefined, 0);
+    }
+    return facts;
+  }
+  if (access.library === 'prisma') {
+    const where = objectProperty(args[0], 'where');
+    if (where) walker.walk(where, undefined, 0);
+    return facts;
+  }
+  // MikroORM / TypeORM manager: em.findOne(Order, where) / manager.findOneBy(Order, { id })
+  const first = args[0] && skipOuterExpressions(args[0]);
+  const entityFirst = first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) && args.length >= 2;
+  const filterArgs = entityFirst ? args.slice(1) : [...args];
+  const filter = filterArgs[0];
+  if (!filter) return facts;
+  // Sequelize update(values, { where }) / destroy({ where }) / findAll({ where }); TypeORM findOne({ where })
+  const optionsWhere = filterArgs.map((argument) => objectProperty(argument, 'where')).find(Boolean);
+  if (optionsWhere) {
+    walker.walk(optionsWhere, undefined, 0);
+    return facts;
+  }
+  const filterValue = skipOuterExpressions(filter);
+  const isObject = ts.isObjectLiteralExpression(filterValue) || (ts.isIdentifier(filterValue) && localInitializer(filterValue) !== undefined && ts.isObjectLiteralExpression(localInitializer(filterValue)!));
+  if (!isObject && ID_ARGUMENT_METHODS.has(method)) walker.leaf(filter, 'id');
+  else if (isObject) walker.walk(filter, undefined, 0);
+  return facts;
+}
+
+export function isWriteAccess(lookup: LookupAccess): boolean {
+  return lookup.access.operation === 'write' || WRITE_WORD.test(lookup.access.method);
+}
+
+class FilterWalker {
+  constructor(
+    private readonly tainted: TaintedCall,
+    private readonly facts: LookupFacts,
+  ) {}
+
+  /** Objects, arrays, operator calls (`eq(t.id, id)`, `and(...)`, `new ObjectId(id)`), local consts. */
+  walk(expression: ts.Expression, field: string | undefined, hops: number, sqlFragment?: string): void {
+    const value = skipOuterExpressions(expression);
+    if (hops > 6) return;
+    if (ts.isObjectLiteralExpression(value)) {
+      for (const property of value.properties) {
+        if (ts.isSpreadAssignment(property)) this.walk(property.expression, field, hops + 1);
+        else if (ts.isShorthandPropertyAssignment(property)) this.leaf(property.name, fieldFromFragment(sqlFragment, property.name.text));
+        else if (ts.isPropertyAssignment(property)) {
+          const key = propertyNameText(property.name);
+          const nested = key && key.startsWith('$') ? field : key ?? field;
+          this.walk(property.initializer, sqlFragment ? fieldFromFragment(sqlFragment, key ?? '') : nested, hops + 1);
+        }
+      }
+      return;
+    }
+    if (ts.isArrayLiteralExpression(value)) {
+      for (const element of value.elements) this.walk(ts.isSpreadElement(element) ? element.expression : element, field, hops + 1);
+      return;
+    }
+    if (ts.isConditionalExpression(value)) {
+      this.walk(value.whenTrue, field, hops + 1);
+      this.walk(value.whenFalse, field, hops + 1);
+      return;
+    }
+    if ((ts.isCallExpression(value) || ts.isNewExpression(value)) && value.arguments && value.arguments.length > 0) {
+      const name = calleeName(value);
+      // drizzle eq(orders.id, id) / and(eq(...), eq(...)); mongodb new ObjectId(id)
+      if (/^(?:eq|ne|and|or|inArray|like|ilike)$/.test(name)) {
+        const [column, operand] = value.arguments;
+        if (name === 'and' || name === 'or') value.arguments.forEach((argument) => this.walk(argument, field, hops + 1));
+        else if (column && operand) this.leaf(operand, column.getText().split('.').pop() ?? field ?? 'id');
+        return;
+      }
+      if (/^(?:ObjectId|ObjectID|String|Number|parseInt|toObjectId|Types\.ObjectId)$/.test(name) || /ObjectId$/.test(name)) {
+        this.walk(value.arguments[0]!, field, hops + 1);
+        return;
+      }
+    }
+    if (ts.isIdentifier(value)) {
+      const initializer = localInitializer(value);
+      if (initializer && (ts.isObjectLiteralExpression(initializer) || ts.isArrayLiteralExpression(initializer))) {
+        this.walk(initializer, field, hops + 1);
+        return;
+      }
+    }
+    this.leaf(value, field);
+  }
+
+  leaf(expression: ts.Expression, field: string | undefined): void {
+    const origin = this.tainted.originOf(expression);
+    if (origin.kind === 'principal' || PRINCIPAL_SPELLING.test(expression.getText())) {
+      this.facts.principalFields.push(field ?? (origin.kind === 'principal' ? origin.label : expression.getText()));
+      return;
+    }
+    const taint = taintOf(origin);
+    if (!taint || !field || !KEY_FIELD.test(field)) return;
+    // A whole request object as the filter value is not one record's key.
+    if (taint.requestObject) return;
+    this.facts.keys.push({ expression, field, taint });
+  }
+}
+
+/** `WHERE o.id = $1 AND o.user_id = $2` with params `[id, req.user.id]`. */
+function sqlFacts(tainted: TaintedCall, call: ts.CallExpression, facts: LookupFacts): void {
+  const [text, params] = call.arguments;
+  if (!text) return;
+  const sql = sqlTextParts(text).literals.join('?');
+  const where = /\bwhere\b([\s\S]*)$/i.exec(sql)?.[1];
+  if (!where) return;
+  const paramsValue = params && skipOuterExpressions(params);
+  const elements = paramsValue && ts.isArrayLiteralExpression(paramsValue) ? paramsValue.elements : undefined;
+  if (!elements) return;
+  const beforeWhere = sql.length - where.length;
+  elements.forEach((element, index) => {
+    const origin = tainted.originOf(element);
+    const column = columnOfPlaceholder(sql, index, beforeWhere);
+    if (origin.kind === 'principal' || PRINCIPAL_SPELLING.test(element.getText())) {
+      if (column !== undefined) facts.principalFields.push(column);
+      return;
+    }
+    const taint = taintOf(origin);
+    if (taint && column !== undefined && KEY_FIELD.test(column)) facts.keys.push({ expression: element, field: column, taint });
+  });
+}
+
+/** The column compared with the index-th parameter after WHERE (`$n`, or the n-th `?`), if any. */
+function columnOfPlaceholder(sql: string, index: number, whereStart: number): string | undefined {
+  const numbered = new RegExp(`([A-Za-z_][\\w."]*)\\s*(?:=|IN\\s*\\(|=\\s*ANY\\s*\\()\\s*\\$${index + 1}(?!\\d)`, 'i');
+  const match = numbered.exec(sql);
+  if (match) return match.index >= whereStart ? lastSegment(match[1]!.replace(/"/g, '')) : undefined;
+  let seen = -1;
+  const positional = /([A-Za-z_][\w."]*)?\s*(?:=\s*)?\?/g;
+  for (let found = positional.exec(sql); found; found = positional.exec(sql)) {
+    seen++;
+    if (seen === index) return found.index >= whereStart && found[1] ? lastSegment(found[1].replace(/"/g, '')) : undefined;
+  }
+  return undefined;
+}
+
+function fieldFromFragment(fragment: string | undefined, parameter: string): string {
+  if (!fragment) return parameter;
+  const match = new RegExp(`([A-Za-z_][\\w.]*)\\s*(?:=|IN)\\s*\\(?\\s*:\\.{0,3}${parameter}\\b`, 'i').exec(fragment);
+  return match ? lastSegment(match[1]!) : parameter;
+}
+
+function lastSegment(text: string): string {
+  return text.split('.').pop()!.replace(/[^\w$]/g, '');
+}
+
+function objectProperty(expression: ts.Expression | undefined, name: string): ts.Expression | undefined {
+  if (!expression) return undefined;
+  let value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) value = localInitializer(value) ?? value;
+  if (!ts.isObjectLiteralExpression(value)) return undefined;
+  for (const property of value.properties) {
+    if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === name) return property.initializer;
+    if (ts.isShorthandPropertyAssignment(property) && property.name.text === name) return property.name;
+  }
+  return undefined;
+}
+
+/** The calls of a builder chain, outermost first. */
+function chainCalls(call: ts.CallExpression): ts.CallExpression[] {
+  const links: ts.CallExpression[] = [];
+  let current: ts.Expression = call;
+  for (;;) {
+    current = skipOuterExpressions(current);
+    if (ts.isCallExpression(current)) {
+      links.push(current);
+      current = current.expression;
+    } else if (ts.isPropertyAccessExpression(current)) current = current.expression;
+    else return links;
+  }
+}
+
+export function calleeName(call: ts.CallExpression | ts.NewExpression): string {
+  const callee = skipOuterExpressions(call.expression);
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  if (ts.isIdentifier(callee)) return callee.text;
+  return '';
+}
+
+function rootText(call: ts.CallExpression): string {
+  let current: ts.Expression = call;
+  while (ts.isPropertyAccessExpression(current) || ts.isCallExpression(current) || ts.isAwaitExpression(current)) current = skipOuterExpressions(current.expression);
+  return current.getText();
+}
+
+function receiverModel(call: ts.CallExpression): string | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const receiver = callee.expression.getText().split('.').pop() ?? '';
+  return receiver.replace(/(?:Repository|Repo)$/i, '') || undefined;
+}
+
+/**
+ * `findOne({ _id: new ObjectId(id) })`, `where(eq(orders.id, id))`: the engine records the
+ * wrapper call (an unknown function returns an unknown value), so the access is the call whose
+ * filter argument holds it.
+ */
+function enclosingFilterCall(call: ts.CallExpression | ts.NewExpression): ts.CallExpression | undefined {
+  if (ts.isCallExpression(call) && !/^(?:ObjectId|ObjectID|eq|and|or|inArray)$/.test(calleeName(call)) && !/ObjectId$/.test(calleeName(call))) return call;
+  let node: ts.Node = call;
+  for (let hops = 0; hops < 8 && node.parent; hops++) {
+    const parent: ts.Node = node.parent;
+    if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(node as ts.Expression)) {
+      if (ts.isCallExpression(parent) && !/^(?:eq|and|or|inArray)$/.test(calleeName(parent)) && !/ObjectId$/.test(calleeName(parent))) return parent;
+    } else if (!(ts.isObjectLiteralExpression(parent) || ts.isPropertyAssignment(parent) || ts.isArrayLiteralExpression(parent) || ts.isParenthesizedExpression(parent))) {
+      return ts.isCallExpression(call) ? call : undefined;
+    }
+    node = parent;
+  }
+  return ts.isCallExpression(call) ? call : undefined;
+}
+
+/** The update document of a write: prisma `data`, sequelize/typeorm/mongoose second argument. */
+function updateDocument(lookup: LookupAccess): ts.Expression | undefined {
+  const args = lookup.node.arguments;
+  if (lookup.access.library === 'prisma') return objectProperty(args[0], 'data');
+  const first = args[0] && skipOuterExpressions(args[0]);
+  const entityFirst = first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) && args.length >= 3;
+  if (lookup.access.method === 'update' && lookup.access.library === 'model' && args[0] && objectProperty(args[1], 'where')) return args[0]; // sequelize update(values, { where })
+  return args[entityFirst ? 2 : 1];
+}
+
+/**
+ * Favoriting, liking, following, joining: a write whose whole change is adding or removing the
+ * principal in a relation of the object. It acts on the caller's own membership, which any user
+ * may do to an object they can see; reading or changing the object itself is not this.
+ */
+function linksOnlyPrincipal(tainted: TaintedCall, lookup: LookupAccess): boolean {
+  const document = updateDocument(lookup);
+  const value = document && skipOuterExpressions(document);
+  if (!value || !ts.isObjectLiteralExpression(value)) return false;
+  let principalLinks = 0;
+  let other = false;
+  const visit = (node: ts.Expression, underLink: boolean, depth: number): void => {
+    const current = skipOuterExpressions(node);
+    if (depth > 6) return void (other = true);
+    if (ts.isObjectLiteralExpression(current)) {
+      for (const property of current.properties) {
+        if (ts.isPropertyAssignment(property)) {
+          const key = propertyNameText(property.name) ?? '';
+          visit(property.initializer, underLink || LINK_OPERATOR.test(key), depth + 1);
+        } else if (ts.isShorthandPropertyAssignment(property)) visit(property.name, underLink, depth + 1);
+        else other = true;
+      }
+      return;
+    }
+    if (ts.isNumericLiteral(current) || ts.isStringLiteralLike(current) || current.kind === ts.SyntaxKind.TrueKeyword || current.kind === ts.SyntaxKind.FalseKeyword) return;
+    const origin = tainted.originOf(current);
+    const principal = origin.kind === 'principal' || PRINCIPAL_SPELLING.test(current.getText());
+    if (principal && underLink) principalLinks++;
+    else if (origin.kind !== 'constant') other = true;
+  };
+  visit(value, false, 0);
+  return principalLinks > 0 && !other;
+}

@@ -1,0 +1,209 @@
+import { ts } from 'ts-morph';
+import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import type { TaintedCall } from '../../engine/dataflow/engine.js';
+import type { Route, RouteMiddleware } from '../../engine/routes/route.js';
+import type { RuleContext } from '../../types.js';
+import { nodeAtStep } from './trace-nodes.js';
+
+// Names the authenticated user goes by in code (textual fallback where no origin is known, e.g. a service parameter).
+const PRINCIPAL_TEXT =
+  /\b(?:req|request|ctx|c|context)\s*\.\s*(?:user|auth|session|state\s*\.\s*user|locals\s*\.\s*user)\b|\b(?:user|currentUser|me|principal|session|auth|actor|viewer|requester|caller|authUser|loggedInUser|sessionUser|account)\s*\??\.\s*(?:id|_id|sub|userId|uid|email|accountIds|orgId|organizationId|tenantId|teamId|teamIds)\b|\b(?:userId|userUid|currentUserId|ownerId|actorId|viewerId|callerId|requesterId|authUserId|sessionUserId|tenantId|orgId|organizationId|accountId)\b/;
+// A statement that ends the request: throw, return (with or without a response), next(err).
+const EXITS = /\bthrow\b|\breturn\b|\bnext\s*\(/;
+// Functions that decide whether a principal may act on an object.
+const AUTHORIZATION_CALL =
+  /^(?:authorize\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership)\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can)\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*)$/;
+// Route guards/middleware whose name says they check the object (Nest OrderOwnerGuard, PoliciesGuard, loadAndAuthorize).
+const OBJECT_GUARD_NAME = /owner|ownership|polic|permission|access(?!Token)|authori[sz]e|acl|casl|abilit|membership|loadAndAuthorize/i;
+
+// Security-header middleware (helmet featurePolicy, contentSecurityPolicy): "policy" about the browser, not objects.
+const BROWSER_POLICY = /(?:feature|content|referrer|permissions?|crossOrigin\w*)[-_]?(?:security)?[-_]?polic/i;
+
+export interface OwnershipEvidence {
+  /** Human text of the evidence found, for debugging and messages. */
+  what: string;
+}
+
+/**
+ * The functions the request's identifier passed through on its way to the access: the route
+ * handler, each function it was passed into, and the function containing the access.
+ */
+export function pathFunctions(ctx: RuleContext, tainted: TaintedCall, steps: readonly { file: string; line: number; column: number; message: string }[], access: ts.Node): { fn: ts.SignatureDeclaration & { body?: ts.Node }; call?: ts.Node }[] {
+  const found: { fn: ts.SignatureDeclaration & { body?: ts.Node }; call?: ts.Node }[] = [];
+  const add = (fn: ts.SignatureDeclaration | undefined, call?: ts.Node): void => {
+    if (fn && !found.some((entry) => entry.fn === fn && entry.call === call)) found.push({ fn, ...(call ? { call } : {}) });
+  };
+  for (const step of steps) {
+    if (!step.message.startsWith('passed to ')) continue;
+    const node = nodeAtStep(ctx, step);
+    if (!node) continue;
+    const call = enclosingCall(node);
+    add(enclosingFunction(node), call);
+  }
+  add(enclosingFunction(access), access);
+  if (tainted.route.handler) add(tainted.route.handler.node);
+  return found;
+}
+
+/**
+ * Evidence, in the functions the identifier crossed, that the object is tied to the principal: an
+ * `if` comparing the looked-up object (or the id) with the principal that exits, or an
+ * authorization call (or a configured ownership check) that receives the object or the id.
+ */
+export function inCodeOwnershipCheck(ctx: RuleContext, tainted: TaintedCall, path: ReturnType<typeof pathFunctions>, keyNames: ReadonlySet<string>): OwnershipEvidence | undefined {
+  const names = new Set(keyNames);
+  for (const { call } of path) {
+    const variable = call && resultVariable(call);
+    for (const name of variable ?? []) names.add(name);
+  }
+  // The looked-up object itself (`const collection = await prisma.teamCollection.findUnique(...)`).
+  for (const name of resultVariable(tainted.call) ?? []) names.add(name);
+  // Results of membership lookups that take the object (or id) and the principal: `getTeamMember(collection.teamID, userUid)`.
+  const membershipResults = new Map<string, string>();
+  if (names.size === 0) return undefined;
+  const mentions = (node: ts.Node): boolean => {
+    let hit = false;
+    const visit = (child: ts.Node): void => {
+      if (hit) return;
+      if (ts.isIdentifier(child) && names.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) hit = true;
+      else ts.forEachChild(child, visit);
+    };
+    visit(node);
+    return hit;
+  };
+  const configured = ctx.config.ownershipChecks ?? [];
+  for (const { fn } of path) {
+    if (!fn.body) continue;
+    let evidence: OwnershipEvidence | undefined;
+    const visit = (node: ts.Node): void => {
+      if (evidence) return;
+      if (ts.isIfStatement(node) && mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression) && EXITS.test(node.thenStatement.getText())) {
+        evidence = { what: `the check \`${oneLine(node.expression.getText())}\`` };
+        return;
+      }
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
+        const lookup = firstCall(node.initializer);
+        if (lookup && lookup !== tainted.call && lookup.arguments.some(mentions) && lookup.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument))) {
+          membershipResults.set(node.name.text, callName(lookup));
+        }
+      }
+      if (ts.isIfStatement(node) && EXITS.test(node.thenStatement.getText())) {
+        const checked = [...membershipResults.keys()].find((name) => new RegExp(`(?:^|[^\\w$.])${name}\\b`).test(node.expression.getText()));
+        if (checked) {
+          evidence = { what: `the membership check ${membershipResults.get(checked)}() that exits when it fails` };
+          return;
+        }
+      }
+      if (ts.isCallExpression(node)) {
+        const name = callName(node);
+        const isCheck = AUTHORIZATION_CALL.test(name) || configured.includes(name);
+        if (isCheck && (node.arguments.some(mentions) || (ts.isPropertyAccessExpression(node.expression) && mentions(node.expression.expression)))) {
+          evidence = { what: `${name}()` };
+          return;
+        }
+      }
+      if (!ts.isFunctionLike(node) || node === fn) ts.forEachChild(node, visit);
+      else ts.forEachChild(node, visit);
+    };
+    visit(fn.body);
+    if (evidence) return evidence;
+  }
+  return undefined;
+}
+
+function mentionsPrincipal(ctx: RuleContext, tainted: TaintedCall, condition: ts.Expression): boolean {
+  if (PRINCIPAL_TEXT.test(condition.getText())) return true;
+  const principalNames = tainted.route.principal.map((text) => text.split(/\s+/).pop()!.replace(/[^\w$.]/g, ''));
+  const text = condition.getText();
+  if (principalNames.some((name) => name && new RegExp(`(?:^|[^\\w$.])${name.replace(/[.$]/g, '\\$&')}\\b`).test(text))) return true;
+  let principal = false;
+  const file = ctx.modules.fileOf(condition);
+  const visit = (node: ts.Node): void => {
+    if (principal) return;
+    if ((ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) && file) {
+      if (ctx.dataflow.originOutOfContext(node as ts.Expression, file, tainted.route).kind === 'principal') {
+        principal = true;
+        return;
+      }
+    }
+    if (!ts.isPropertyAccessExpression(node)) ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return principal;
+}
+
+/**
+ * A guard or middleware on the route that (by its body) loads the object and compares it with the
+ * principal: strong evidence. Only its name saying so: 'name-only' (the finding drops to medium).
+ */
+export function routeObjectGuard(ctx: RuleContext, route: Route): { middleware: RouteMiddleware; strength: 'strong' | 'name-only' } | undefined {
+  for (const middleware of route.middleware) {
+    if (middleware.kind === 'role' || middleware.kind === 'rate-limit' || middleware.kind === 'validation') continue;
+    // The callee's own name: morgan('combined', { stream: accessLogStream }) is not an access check.
+    const calleeName = middleware.name.replace(/^@?UseGuards\(/, '').split('(')[0]!;
+    if (!OBJECT_GUARD_NAME.test(calleeName) || BROWSER_POLICY.test(calleeName)) continue;
+    if (middleware.kind === 'auth' && !/owner|polic|permission|loadAndAuthorize/i.test(middleware.name)) continue;
+    const body = middlewareBody(ctx, route, middleware);
+    const strong = body !== undefined && /\bparams\b|\.param\s*\(/.test(body) && (PRINCIPAL_TEXT.test(body) || /\buser\b/.test(body)) && (/[!=]==?/.test(body) || /\b(?:can|enforce|authorize)\s*\(/.test(body));
+    return { middleware, strength: strong ? 'strong' : 'name-only' };
+  }
+  return undefined;
+}
+
+function middlewareBody(ctx: RuleContext, route: Route, middleware: RouteMiddleware): string | undefined {
+  const identifier = /^@?([A-Za-z_$][\w$]*)/.exec(middleware.name.replace(/^UseGuards\(/, ''))?.[1];
+  const file = ctx.sourceFiles.find((candidate) => candidate.path === middleware.file) ?? ctx.sourceFiles.find((candidate) => candidate.path === route.file);
+  if (!identifier || !file) return undefined;
+  const binding = ctx.modules.resolveName(file, identifier);
+  if (!binding || binding.kind !== 'declaration') return undefined;
+  return binding.node.getText(binding.node.getSourceFile());
+}
+
+/** `const order = await call()` / `order = await call()` / `const { order } = ...`: the names bound to a call's result. */
+/** The first call in an initializer, through `await` and parentheses. */
+function firstCall(expression: ts.Expression): ts.CallExpression | undefined {
+  let current: ts.Expression = expression;
+  while (ts.isAwaitExpression(current) || ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current)) current = current.expression;
+  return ts.isCallExpression(current) ? current : undefined;
+}
+
+function resultVariable(call: ts.Node): string[] | undefined {
+  let node: ts.Node = call;
+  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent))) node = node.parent;
+  const parent = node.parent;
+  if (parent && ts.isVariableDeclaration(parent) && parent.initializer === node) return bindingNames(parent.name);
+  if (parent && ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(parent.left)) return [parent.left.text];
+  return undefined;
+}
+
+function bindingNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((element) => (ts.isOmittedExpression(element) ? [] : bindingNames(element.name)));
+}
+
+function enclosingCall(node: ts.Node): ts.CallExpression | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isCallExpression(current)) return current;
+    if (ts.isFunctionLike(current) || ts.isBlock(current)) return undefined;
+  }
+  return undefined;
+}
+
+export function enclosingFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isFunctionLike(current)) return current;
+  }
+  return undefined;
+}
+
+function callName(call: ts.CallExpression): string {
+  const callee = skipOuterExpressions(call.expression);
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  if (ts.isIdentifier(callee)) return callee.text;
+  return '';
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}

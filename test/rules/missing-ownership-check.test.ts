@@ -1,0 +1,77 @@
+/**
+ * missing-ownership-check on small projects: the lookup shapes and evidence forms the fixture
+ * folder does not pin line by line (MikroORM em.findOne, TypeORM update(id)/delete(id), the
+ * ownershipChecks config key, request fields a middleware fills from the token, favorites).
+ */
+import { describe, expect, it } from 'vitest';
+import { makeProject, runCli } from '../helpers/cli.js';
+
+const express = (handlers: string, extra: Record<string, string> = {}) => ({
+  'package.json': JSON.stringify({ dependencies: { express: '4', jsonwebtoken: '9', typeorm: '0.3', '@mikro-orm/core': '6', '@prisma/client': '5' } }),
+  'src/auth.ts': `import jwt from 'jsonwebtoken';\nexport function requireAuth(req: any, res: any, next: any) {\n  try { req.user = jwt.verify(req.headers.authorization, 'k'); next(); } catch { res.status(401).end(); }\n}\n`,
+  'src/db.ts': `import { PrismaClient } from '@prisma/client';\nimport { DataSource } from 'typeorm';\nimport { MikroORM } from '@mikro-orm/core';\nexport const prisma = new PrismaClient();\nexport const dataSource = new DataSource({ type: 'postgres' });\nexport const orm = await MikroORM.init({});\n`,
+  'src/order.entity.ts': `import { Entity, PrimaryColumn, Column } from 'typeorm';\n@Entity()\nexport class Order {\n  @PrimaryColumn() id!: string;\n  @Column() userId!: string;\n}\n`,
+  'src/app.ts': `import express from 'express';\nimport { requireAuth } from './auth.js';\nimport { dataSource, orm, prisma } from './db.js';\nimport { Order } from './order.entity.js';\nconst app = express();\napp.use(requireAuth);\nconst orderRepository = dataSource.getRepository(Order);\n${handlers}\n`,
+  ...extra,
+});
+
+async function findings(files: Record<string, string>): Promise<{ line: number; message: string; severity: string }[]> {
+  const run = await runCli(['scan', '--rule', 'missing-ownership-check', '--format', 'json', '--fail-on', 'none'], { cwd: makeProject(files) });
+  const report = JSON.parse(run.stdout) as { findings: { line: number; message: string; severity: string }[] };
+  return report.findings.map((finding) => ({ line: finding.line, message: finding.message, severity: finding.severity }));
+}
+
+describe('missing-ownership-check', () => {
+  it('reports MikroORM em.findOne by a client id, not when the filter names the owner', async () => {
+    const result = await findings(
+      express(
+        `app.get('/tickets/:id', async (req: any, res) => { res.json(await orm.em.findOne(Order, { id: req.params.id })); });\n` +
+          `app.get('/tickets/:id/mine', async (req: any, res) => { res.json(await orm.em.findOne(Order, { id: req.params.id, userId: req.user.id })); });`,
+      ),
+    );
+    expect(result.map((finding) => finding.line)).toEqual([8]);
+    expect(result[0]!.severity).toBe('high');
+  });
+
+  it('reports TypeORM update(id) and delete(id) as critical writes', async () => {
+    const result = await findings(
+      express(
+        `app.patch('/orders/:id', async (req: any, res) => { res.json(await orderRepository.update(req.params.id, { userId: 'x' })); });\n` +
+          `app.delete('/orders/:id', async (req: any, res) => { res.json(await orderRepository.delete(req.params.id)); });`,
+      ),
+    );
+    expect(result.map((finding) => [finding.line, finding.severity])).toEqual([
+      [8, 'critical'],
+      [9, 'critical'],
+    ]);
+  });
+
+  it('accepts a project check named in ownershipChecks', async () => {
+    const handler = `app.get('/orders/:id', async (req: any, res) => {\n  const order = await orderRepository.findOneBy({ id: req.params.id });\n  gateOrder(req.user, order);\n  res.json(order);\n});\nfunction gateOrder(user: any, order: any) { if (order.userId !== user.id) throw new Error('no'); }`;
+    expect(await findings(express(handler))).toHaveLength(1);
+    expect(await findings(express(handler, { 'trustscan.config.json': JSON.stringify({ ownershipChecks: ['gateOrder'] }) }))).toEqual([]);
+  });
+
+  it('treats a request field a route middleware fills from the token as the principal', async () => {
+    const stamp = `function appendUserId(req: any, _res: any, next: any) { req.body.UserId = req.user.id; next(); }\n`;
+    const result = await findings(
+      express(
+        stamp +
+          `app.get('/cards/:id', appendUserId, async (req: any, res) => { res.json(await orderRepository.findOne({ where: { id: req.params.id, userId: req.body.UserId } })); });\n` +
+          `app.get('/cards-unstamped/:id', async (req: any, res) => { res.json(await orderRepository.findOne({ where: { id: req.params.id, userId: req.body.UserId } })); });`,
+      ),
+    );
+    expect(result.map((finding) => finding.line)).toEqual([10]);
+  });
+
+  it('does not report favoriting or commenting (linking the caller to the object), but does report editing it', async () => {
+    const result = await findings(
+      express(
+        `app.post('/articles/:id/favorite', async (req: any, res) => {\n  const article = await orderRepository.findOneBy({ id: req.params.id });\n  const user = await prisma.user.findUnique({ where: { id: req.user.id } });\n  user.favorites.push(article);\n  res.json(await prisma.user.update({ where: { id: req.user.id }, data: { favorites: { connect: { id: req.params.id } } } }));\n});\n` +
+          `app.post('/articles/:id/like', async (req: any, res) => { res.json(await prisma.article.update({ where: { id: req.params.id }, data: { likedBy: { connect: { id: req.user.id } } } })); });\n` +
+          `app.post('/articles/:id/edit', async (req: any, res) => {\n  const article = await orderRepository.findOneBy({ id: req.params.id });\n  article.userId = req.body.owner;\n  res.json(article);\n});`,
+      ),
+    );
+    expect(result.map((finding) => finding.line)).toEqual([16]);
+  });
+});
