@@ -191,9 +191,19 @@ function stampedFromPrincipal(ctx: RuleContext, route: Route, sourceLabel: strin
 // What a middleware assigns when it fills a field from the authenticated caller.
 const PRINCIPAL_VALUE = /\.\s*(?:user|auth|session|state\s*\.\s*user)\s*\.|token|jwt|session|principal|claims|currentUser|authenticatedUser|loggedInUser/i;
 
-/** The text of every top-level function or const named `name` in the project. */
+const declarationTextCache = new WeakMap<readonly unknown[], Map<string, string[]>>();
+
+/** The text of every top-level function or const named `name` in the project (memoized per scan). */
 function declarationTexts(ctx: RuleContext, name: string): string[] {
+  let cache = declarationTextCache.get(ctx.sourceFiles);
+  if (!cache) {
+    cache = new Map();
+    declarationTextCache.set(ctx.sourceFiles, cache);
+  }
+  const cached = cache.get(name);
+  if (cached) return cached;
   const texts: string[] = [];
+  cache.set(name, texts);
   for (const file of ctx.sourceFiles) {
     if (!file.text.includes(name)) continue;
     for (const statement of file.sourceFile.compilerNode.statements) {
