@@ -54,7 +54,7 @@ export interface RuleMeta {
 export interface ScannedTextFile {
   /** posix, relative to the scan root */
   path: string;
-  kind: 'env' | 'json' | 'yaml';
+  kind: 'env' | 'json' | 'yaml' | 'prisma';
   text: string;
 }
 

@@ -102,6 +102,7 @@ describe('trustscan scan: config', () => {
     [{ auth: { publicRoutes: '/health' } }, /\$\.auth\.publicRoutes: must be an array of strings/],
     [{ auth: { middleware: ['ok', 7] } }, /\$\.auth\.middleware\[1\]: must be a non-empty string/],
     [{ ownershipChecks: 'assertOwner' }, /\$\.ownershipChecks: must be an array of strings/],
+    [{ redactors: 'redactUser' }, /\$\.redactors: must be an array of strings/],
   ])('rejects %j with the JSON path of the problem', async (config, message) => {
     const cwd = makeProject({ ...vulnerableApp, 'trustscan.config.json': JSON.stringify(config) });
     const run = await runCli(['scan'], { cwd });

@@ -19,6 +19,7 @@ const ruleIds = allRules.map((rule) => rule.meta.id);
 const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'code-injection': { expect: 12, safe: 12 },
   'command-injection': { expect: 12, safe: 12 },
+  'excessive-data-exposure': { expect: 15, safe: 15 },
   'hardcoded-secret': { expect: 40, safe: 40 },
   'missing-authentication': { expect: 20, safe: 20 },
   'missing-authorization': { expect: 20, safe: 20 },
@@ -26,6 +27,7 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'nosql-injection': { expect: 12, safe: 12 },
   'path-traversal': { expect: 12, safe: 12 },
   'raw-sql-concatenation': { expect: 12, safe: 12 },
+  'sensitive-data-in-logs': { expect: 40, safe: 40 },
   'sql-injection': { expect: 40, safe: 40 },
   ssrf: { expect: 12, safe: 12 },
 };

@@ -19,6 +19,8 @@ export interface TrustscanConfig {
   sanitizers: string[];
   /** Names of project functions that check a user may access an object (e.g. "assertOrderOwner"). */
   ownershipChecks: string[];
+  /** Names of project functions that redact personal data before it is logged (e.g. "redactUser"). */
+  redactors: string[];
 }
 
 export interface AuthConfig {
@@ -48,6 +50,7 @@ export function defaultConfig(): TrustscanConfig {
     auth: { middleware: [], publicRoutes: [], roleChecks: [] },
     sanitizers: [],
     ownershipChecks: [],
+    redactors: [],
   };
 }
 
@@ -121,7 +124,7 @@ function readJson(file: string): unknown {
   }
 }
 
-const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth', 'sanitizers', 'ownershipChecks'] as const;
+const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth', 'sanitizers', 'ownershipChecks', 'redactors'] as const;
 const AUTH_KEYS = ['middleware', 'publicRoutes', 'roleChecks'] as const;
 
 /**
@@ -174,6 +177,7 @@ export function validateConfig(raw: unknown, where: string, rules: readonly Rule
   }
   if ('sanitizers' in input) config.sanitizers = stringList(input.sanitizers, '$.sanitizers', fail);
   if ('ownershipChecks' in input) config.ownershipChecks = stringList(input.ownershipChecks, '$.ownershipChecks', fail);
+  if ('redactors' in input) config.redactors = stringList(input.redactors, '$.redactors', fail);
   if ('includeTests' in input) {
     if (typeof input.includeTests !== 'boolean') fail('$.includeTests', `must be a boolean, got ${describe(input.includeTests)}`);
     config.includeTests = input.includeTests as boolean;

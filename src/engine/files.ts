@@ -4,7 +4,7 @@ import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
 import { UsageError } from './errors.js';
 
-export type ScanFileKind = 'source' | 'env' | 'json' | 'yaml';
+export type ScanFileKind = 'source' | 'env' | 'json' | 'yaml' | 'prisma';
 
 export interface DiscoveredFile {
   absolutePath: string;
@@ -21,6 +21,8 @@ const SCANNED_PATTERNS = [
   '**/.env.*',
   '**/*.json',
   '**/*.{yaml,yml}',
+  // Prisma schemas: which fields a model has (credentials a whole record would expose).
+  '**/*.prisma',
 ];
 
 /** Generated, vendored or tool-state paths: never the code a team writes. */
@@ -87,6 +89,7 @@ export function fileKind(filePath: string): ScanFileKind | undefined {
   if ((SOURCE_EXTENSIONS as readonly string[]).includes(extension)) return 'source';
   if (extension === '.json') return 'json';
   if (extension === '.yaml' || extension === '.yml') return 'yaml';
+  if (extension === '.prisma') return 'prisma';
   return undefined;
 }
 

@@ -383,6 +383,8 @@ function scanTextFile(file: ScannedTextFile, ctx: RuleContext): void {
     scanJsonFile(file, ctx);
     return;
   }
+  // Prisma schemas are read for their models; their datasource urls use env() by convention.
+  if (file.kind === 'prisma') return;
   const entries = file.kind === 'env' ? readEnvEntries(file.text) : readYamlEntries(file.text);
   for (const entry of entries) {
     if (entry.value.length < MINIMUM_LENGTH) continue;

@@ -1,6 +1,7 @@
 import type { Rule } from '../types.js';
 import codeInjection from './code-injection.js';
 import commandInjection from './command-injection.js';
+import excessiveDataExposure from './excessive-data-exposure.js';
 import hardcodedSecret from './hardcoded-secret.js';
 import missingAuthentication from './missing-authentication.js';
 import missingAuthorization from './missing-authorization.js';
@@ -8,6 +9,7 @@ import missingOwnershipCheck from './missing-ownership-check.js';
 import nosqlInjection from './nosql-injection.js';
 import pathTraversal from './path-traversal.js';
 import rawSqlConcatenation from './raw-sql-concatenation.js';
+import sensitiveDataInLogs from './sensitive-data-in-logs.js';
 import sqlInjection from './sql-injection.js';
 import ssrf from './ssrf.js';
 
@@ -15,7 +17,7 @@ import ssrf from './ssrf.js';
  * Every rule, in id order. A rule file that exists but is not listed here fails the
  * registry test (test/rules-registry.test.ts), so a rule cannot be forgotten.
  */
-export const allRules = [codeInjection, commandInjection, hardcodedSecret, missingAuthentication, missingAuthorization, missingOwnershipCheck, nosqlInjection, pathTraversal, rawSqlConcatenation, sqlInjection, ssrf] as const satisfies readonly Rule[];
+export const allRules = [codeInjection, commandInjection, excessiveDataExposure, hardcodedSecret, missingAuthentication, missingAuthorization, missingOwnershipCheck, nosqlInjection, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf] as const satisfies readonly Rule[];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);

@@ -66,6 +66,10 @@ function resolveIdentifier(ctx: RuleContext, file: ScannedSourceFile, identifier
   if (binding.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer) {
     return resolveChain(ctx, binding.file, binding.node.initializer, hops + 1);
   }
+  // `export default winston.createLogger(...)`: the binding is the exported expression itself.
+  if (binding.kind === 'declaration' && ts.isExpression(binding.node) && (ts.isCallExpression(binding.node) || ts.isNewExpression(binding.node))) {
+    return resolveChain(ctx, binding.file, binding.node, hops + 1);
+  }
   return undefined;
 }
 

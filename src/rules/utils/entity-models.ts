@@ -1,0 +1,136 @@
+import { ts } from 'ts-morph';
+import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import type { RuleContext } from '../../types.js';
+import { normalizeName } from './sensitive-names.js';
+
+/** A data model the code reads records of, with the fields a whole record carries. */
+export interface EntityModel {
+  name: string;
+  orm: 'prisma' | 'typeorm' | 'sequelize' | 'mongoose';
+  /** Credential or secret fields a whole record returns (after `select: false`, `@Exclude`, default scopes). */
+  secretFields: string[];
+  /** The model removes secrets itself when serialised: a toJSON override or transform. */
+  serialisesSafely: boolean;
+}
+
+/** Last words that make a credential-looking field a fact about it (resetTokenExpires). */
+const DESCRIPTIVE = new Set(['expires', 'expiry', 'expiration', 'at', 'enabled', 'type', 'id', 'count', 'changed', 'required', 'version', 'verified', 'set', 'length']);
+const SECRET_WORDS = /\b(password|passwd|pwd|secret|token|api key|apikey|private key|mfa|totp|otp|salt|recovery codes?|hashed password|password hash)\b/;
+
+export function isSecretField(name: string): boolean {
+  const normalized = normalizeName(name);
+  const words = normalized.split(' ');
+  if (DESCRIPTIVE.has(words.at(-1)!) || words[0] === 'is' || words[0] === 'has') return false;
+  return SECRET_WORDS.test(normalized);
+}
+
+const cache = new WeakMap<object, EntityModel[]>();
+
+/** Every model declared in the project, by name (Prisma schema, TypeORM entities, Sequelize, Mongoose). */
+export function entityModels(ctx: RuleContext): EntityModel[] {
+  const cached = cache.get(ctx.modules);
+  if (cached) return cached;
+  const models: EntityModel[] = [];
+  for (const file of ctx.textFiles) {
+    if (file.kind === 'prisma') models.push(...prismaModels(file.text));
+  }
+  for (const file of ctx.sourceFiles) {
+    const visit = (node: ts.Node): void => {
+      const model = typeormEntity(node) ?? sequelizeModel(node) ?? mongooseModel(node, file.sourceFile.compilerNode);
+      if (model) models.push(model);
+      ts.forEachChild(node, visit);
+    };
+    visit(file.sourceFile.compilerNode);
+  }
+  cache.set(ctx.modules, models);
+  return models;
+}
+
+function prismaModels(text: string): EntityModel[] {
+  const models: EntityModel[] = [];
+  for (const match of text.matchAll(/^\s*model\s+(\w+)\s*\{([\s\S]*?)^\s*\}/gm)) {
+    const fields = match[2]!.split('\n').map((line) => /^\s*(\w+)\s+\w/.exec(line)?.[1]).filter((field): field is string => Boolean(field));
+    models.push({ name: match[1]!, orm: 'prisma', secretFields: fields.filter(isSecretField), serialisesSafely: false });
+  }
+  return models;
+}
+
+function decoratorNames(node: ts.Node): string[] {
+  const decorators = ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : [];
+  return decorators.map((decorator) => {
+    const expression = decorator.expression;
+    const callee = ts.isCallExpression(expression) ? expression.expression : expression;
+    return ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+  });
+}
+
+function typeormEntity(node: ts.Node): EntityModel | undefined {
+  if (!ts.isClassDeclaration(node) || !node.name || !decoratorNames(node).includes('Entity')) return undefined;
+  const secretFields: string[] = [];
+  let serialisesSafely = false;
+  for (const member of node.members) {
+    if (ts.isMethodDeclaration(member) && member.name.getText() === 'toJSON') serialisesSafely = true;
+    if (!ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name) || !isSecretField(member.name.text)) continue;
+    if (decoratorNames(member).includes('Exclude')) continue;
+    if (/select\s*:\s*false/.test(member.getText())) continue;
+    secretFields.push(member.name.text);
+  }
+  return { name: node.name.text, orm: 'typeorm', secretFields, serialisesSafely };
+}
+
+/** `sequelize.define('User', { ... }, options)` and `User.init({ ... }, { sequelize, defaultScope })`. */
+function sequelizeModel(node: ts.Node): EntityModel | undefined {
+  if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return undefined;
+  const method = node.expression.name.text;
+  let name: string | undefined;
+  let attributes: ts.Expression | undefined;
+  let options: ts.Expression | undefined;
+  if (method === 'define' && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
+    name = node.arguments[0].text;
+    attributes = node.arguments[1];
+    options = node.arguments[2];
+  } else if (method === 'init' && ts.isIdentifier(node.expression.expression) && node.arguments[1] && /\bsequelize\b/.test(node.arguments[1].getText())) {
+    name = node.expression.expression.text;
+    attributes = node.arguments[0];
+    options = node.arguments[1];
+  }
+  if (!name || !attributes || !ts.isObjectLiteralExpression(attributes)) return undefined;
+  const optionsText = options?.getText() ?? '';
+  const secretFields = objectKeys(attributes).filter((field) => isSecretField(field) && !new RegExp(`exclude\\s*:\\s*\\[[^\\]]*['"]${field}['"]`).test(optionsText));
+  return { name, orm: 'sequelize', secretFields, serialisesSafely: /toJSON/.test(optionsText) };
+}
+
+/** `model('User', userSchema)` with `const userSchema = new Schema({ ... })` in the same file. */
+function mongooseModel(node: ts.Node, sourceFile: ts.SourceFile): EntityModel | undefined {
+  if (!ts.isCallExpression(node)) return undefined;
+  const callee = node.expression;
+  const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+  if (calleeName !== 'model' || !node.arguments[0] || !ts.isStringLiteralLike(node.arguments[0]) || !node.arguments[1]) return undefined;
+  const schemaArgument = skipOuterExpressions(node.arguments[1]);
+  if (!ts.isIdentifier(schemaArgument)) return undefined;
+  const schemaName = schemaArgument.text;
+  let definition: ts.ObjectLiteralExpression | undefined;
+  const visit = (child: ts.Node): void => {
+    if (ts.isVariableDeclaration(child) && ts.isIdentifier(child.name) && child.name.text === schemaName && child.initializer) {
+      const init = skipOuterExpressions(child.initializer);
+      if (ts.isNewExpression(init) && init.arguments?.[0] && ts.isObjectLiteralExpression(init.arguments[0])) definition = init.arguments[0];
+    }
+    ts.forEachChild(child, visit);
+  };
+  visit(sourceFile);
+  if (!definition) return undefined;
+  const text = sourceFile.text;
+  const secretFields: string[] = [];
+  for (const property of definition.properties) {
+    if (!ts.isPropertyAssignment(property) || !property.name || !(ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))) continue;
+    if (!isSecretField(property.name.text)) continue;
+    if (/select\s*:\s*false/.test(property.initializer.getText())) continue;
+    secretFields.push(property.name.text);
+  }
+  const serialisesSafely = new RegExp(`${schemaName}\\.(set\\(\\s*['"]toJSON|methods\\.toJSON)`).test(text) || /toJSON\s*:\s*\{[^}]*transform/.test(text);
+  return { name: node.arguments[0].text, orm: 'mongoose', secretFields, serialisesSafely };
+}
+
+function objectKeys(object: ts.ObjectLiteralExpression): string[] {
+  return object.properties.flatMap((property) => (property.name && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)) ? [property.name.text] : []));
+}
