@@ -3,7 +3,7 @@ import { resolveFunction } from '../engine/ast/functions.js';
 import { skipOuterExpressions } from '../engine/ast/module-index.js';
 import type { RuleContext, ScannedSourceFile } from '../types.js';
 import { defineRule } from './define-rule.js';
-import { entityModels, type EntityModel } from './utils/entity-models.js';
+import { entityModels, modelOfReceiver, QUERY_METHODS, type EntityModel } from './utils/entity-models.js';
 import { localDeclaration } from './utils/tainted-sink.js';
 
 /** A whole record of a model with secret fields, found in what a response sends. */
@@ -15,10 +15,6 @@ interface ExposedEntity {
   fields: string[];
 }
 
-const QUERY_METHODS = new Set([
-  'find', 'findOne', 'findById', 'findByPk', 'findAll', 'findUnique', 'findFirst', 'findMany', 'findUniqueOrThrow', 'findFirstOrThrow',
-  'findOneBy', 'findBy', 'findOneOrFail', 'findOneByOrFail', 'create', 'update', 'upsert', 'save', 'findByIdAndUpdate', 'findOneAndUpdate',
-]);
 /** Chained calls that narrow or reshape the fields a query returns. */
 const NARROWING_CHAIN = new Set(['select', 'project', 'toDto', 'toPublic', 'serialize']);
 /** Chained calls that return the same records (mongoose query helpers). */
@@ -204,65 +200,4 @@ function queriedEntity(file: ScannedSourceFile, call: ts.CallExpression, models:
   const fields = model.secretFields.filter((field) => !new RegExp(`delete\\s+[^;\\n]*\\.${field}\\b`).test(scopeText));
   if (fields.length === 0) return undefined;
   return { model, query: callee.getText(file.sourceFile.compilerNode), fields };
-}
-
-function modelOfReceiver(receiver: ts.Expression, models: readonly EntityModel[]): EntityModel | undefined {
-  // User.findOne (Sequelize, Mongoose, TypeORM BaseEntity)
-  if (ts.isIdentifier(receiver)) {
-    const model = codeModel(models, receiver.text);
-    if (model) return model;
-    const declaration = localDeclaration(receiver);
-    const init = declaration?.initializer && skipOuterExpressions(declaration.initializer);
-    return init ? repositoryModel(init, models) : undefined;
-  }
-  if (!ts.isPropertyAccessExpression(receiver)) return repositoryModel(receiver, models);
-  const owner = skipOuterExpressions(receiver.expression);
-  // this.userRepository / this.userModel: the injection decorator or the Repository<User> type names the model.
-  if (owner.kind === ts.SyntaxKind.ThisKeyword) return injectedModel(receiver, models);
-  // prisma.user / this.prisma.user
-  for (const model of models) {
-    if (model.orm === 'prisma' && lowerFirst(model.name) === receiver.name.text) return model;
-  }
-  return undefined;
-}
-
-/** `dataSource.getRepository(User)`, `getRepository(User)`. */
-function repositoryModel(expression: ts.Expression, models: readonly EntityModel[]): EntityModel | undefined {
-  if (!ts.isCallExpression(expression)) return undefined;
-  const callee = expression.expression;
-  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
-  const argument = expression.arguments[0] && skipOuterExpressions(expression.arguments[0]);
-  if (name !== 'getRepository' || !argument || !ts.isIdentifier(argument)) return undefined;
-  return codeModel(models, argument.text);
-}
-
-function injectedModel(access: ts.PropertyAccessExpression, models: readonly EntityModel[]): EntityModel | undefined {
-  let classNode: ts.Node | undefined = access.parent;
-  while (classNode && !ts.isClassDeclaration(classNode)) classNode = classNode.parent;
-  if (!classNode || !ts.isClassDeclaration(classNode)) return undefined;
-  const field = access.name.text;
-  for (const member of classNode.members) {
-    const candidates: ts.Node[] = [];
-    if (ts.isConstructorDeclaration(member)) candidates.push(...member.parameters);
-    if (ts.isPropertyDeclaration(member)) candidates.push(member);
-    for (const candidate of candidates) {
-      const named = candidate as ts.ParameterDeclaration | ts.PropertyDeclaration;
-      if (!named.name || !ts.isIdentifier(named.name) || named.name.text !== field) continue;
-      const text = candidate.getText();
-      const match = /Inject(?:Repository|Model)\(\s*(\w+)/.exec(text) ?? /(?:Repository|Model)<\s*(\w+)/.exec(text);
-      const name = match?.[1]?.replace(/Document$/, '');
-      const model = name === undefined ? undefined : codeModel(models, name);
-      if (model) return model;
-    }
-  }
-  return undefined;
-}
-
-/** A model declared in code (not a Prisma schema) by its class or registered name. */
-function codeModel(models: readonly EntityModel[], name: string): EntityModel | undefined {
-  return models.find((model) => model.orm !== 'prisma' && model.name === name);
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }

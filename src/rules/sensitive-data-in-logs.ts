@@ -2,8 +2,12 @@ import { ts } from 'ts-morph';
 import { skipOuterExpressions } from '../engine/ast/module-index.js';
 import type { RuleContext, ScannedSourceFile, Severity } from '../types.js';
 import { defineRule } from './define-rule.js';
+import { codeModel, entityModels, modelOfReceiver, QUERY_METHODS, type EntityModel } from './utils/entity-models.js';
 import { loggerCallName } from './utils/logger-calls.js';
+import { isLoggedArgument, loggerWrapperOf } from './utils/logger-wrappers.js';
+import { accessLogLeak } from './utils/request-loggers.js';
 import { isPersonObjectName, sensitiveName, severityOf, type SensitiveKind } from './utils/sensitive-names.js';
+import { isSecretField } from './utils/entity-models.js';
 import { localDeclaration } from './utils/tainted-sink.js';
 
 /** One thing a log call writes that it must not. */
@@ -26,6 +30,8 @@ const REDACTOR_NAME = /redact|mask|sanitiz|scrub|obfuscat|anonymi|censor|hash|om
 /** Calls whose result is the argument itself in another form, so what it holds is still logged. */
 const PASS_THROUGH = new Set(['JSON.stringify', 'String', 'util.inspect', 'inspect', 'Object.assign', 'structuredClone', 'format', 'util.format']);
 const MAX_DEPTH = 5;
+/** class-transformer calls that drop `@Exclude()` fields while making a plain object. */
+const PLAIN_SERIALIZERS = new Set(['instanceToPlain', 'classToPlain', 'serialize']);
 
 export default defineRule({
   meta: {
@@ -54,7 +60,10 @@ export default defineRule({
     for (const file of ctx.sourceFiles) {
       const sourceFile = file.sourceFile.compilerNode;
       const visit = (node: ts.Node): void => {
-        if (ts.isCallExpression(node)) checkCall(ctx, file, node, redactors);
+        if (ts.isCallExpression(node)) {
+          checkCall(ctx, file, node, redactors);
+          checkAccessLogger(ctx, file, node);
+        }
         ts.forEachChild(node, visit);
       };
       visit(sourceFile);
@@ -63,11 +72,18 @@ export default defineRule({
 });
 
 function checkCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression, redactors: ReadonlySet<string>): void {
-  const logCall = loggerCallName(ctx, file, call);
-  if (!logCall) return;
+  let logCall = loggerCallName(ctx, file, call);
+  let loggedArguments: readonly ts.Expression[] = call.arguments;
+  if (!logCall) {
+    // A project-owned wrapper (`Logger.info(label, message, extra)`): only the arguments it hands to a real logger unredacted.
+    const wrapper = loggerWrapperOf(ctx, file, call, (callee) => isRedactorCallee(callee, file.sourceFile.compilerNode, redactors));
+    if (!wrapper) return;
+    logCall = call.expression.getText(file.sourceFile.compilerNode);
+    loggedArguments = call.arguments.filter((_, index) => isLoggedArgument(wrapper, index));
+  }
   const redacted = loggerRedactedKeys(ctx, file, call);
   const leaks: Leak[] = [];
-  for (const argument of call.arguments) leaks.push(...leaksIn(file, argument, 'object', redactors, 0).filter((leak) => !leak.key || !redacted.has(leak.key)));
+  for (const argument of loggedArguments) leaks.push(...leaksIn(ctx, file, argument, 'object', redactors, 0).filter((leak) => !leak.key || !redacted.has(leak.key)));
   if (leaks.length === 0) return;
   const worst = leaks.find((leak) => leak.severity === 'high') ?? leaks[0]!;
   const names = [...new Set(leaks.map((leak) => leak.what))];
@@ -83,44 +99,58 @@ function checkCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpre
   });
 }
 
+/** `app.use(morgan('combined'))` in front of routes that take a token in the query string. */
+function checkAccessLogger(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression): void {
+  const leak = accessLogLeak(ctx, file, call);
+  if (!leak) return;
+  ctx.report({
+    file: file.path,
+    start: call.getStart(file.sourceFile.compilerNode),
+    end: call.getEnd(),
+    severity: leak.severity,
+    message: `${leak.logger} writes ${leak.writes} to the access log, and routes behind it receive credentials there: ${leak.fields.slice(0, 4).join(', ')}${leak.fields.length > 4 ? ` and ${leak.fields.length - 4} more` : ''}.`,
+  });
+}
+
 /** What an expression written by a log call carries that must not be logged. */
-function leaksIn(file: ScannedSourceFile, expression: ts.Expression, position: Position, redactors: ReadonlySet<string>, depth: number): Leak[] {
+function leaksIn(ctx: RuleContext, file: ScannedSourceFile, expression: ts.Expression, position: Position, redactors: ReadonlySet<string>, depth: number): Leak[] {
   if (depth > MAX_DEPTH) return [];
   const value = skipOuterExpressions(expression);
   const sourceFile = file.sourceFile.compilerNode;
-  if (ts.isTemplateExpression(value)) return value.templateSpans.flatMap((span) => leaksIn(file, span.expression, 'text', redactors, depth + 1));
+  if (ts.isTemplateExpression(value)) return value.templateSpans.flatMap((span) => leaksIn(ctx, file, span.expression, 'text', redactors, depth + 1));
   if (ts.isBinaryExpression(value)) {
     if (value.operatorToken.kind !== ts.SyntaxKind.PlusToken && value.operatorToken.kind !== ts.SyntaxKind.BarBarToken && value.operatorToken.kind !== ts.SyntaxKind.QuestionQuestionToken) return [];
-    return [...leaksIn(file, value.left, 'text', redactors, depth + 1), ...leaksIn(file, value.right, 'text', redactors, depth + 1)];
+    return [...leaksIn(ctx, file, value.left, 'text', redactors, depth + 1), ...leaksIn(ctx, file, value.right, 'text', redactors, depth + 1)];
   }
-  if (ts.isConditionalExpression(value)) return [...leaksIn(file, value.whenTrue, position, redactors, depth + 1), ...leaksIn(file, value.whenFalse, position, redactors, depth + 1)];
-  if (ts.isObjectLiteralExpression(value)) return value.properties.flatMap((property) => propertyLeaks(file, property, redactors, depth));
-  if (ts.isArrayLiteralExpression(value)) return value.elements.flatMap((element) => leaksIn(file, element, position, redactors, depth + 1));
-  if (ts.isSpreadElement(value)) return leaksIn(file, value.expression, 'object', redactors, depth + 1);
+  if (ts.isConditionalExpression(value)) return [...leaksIn(ctx, file, value.whenTrue, position, redactors, depth + 1), ...leaksIn(ctx, file, value.whenFalse, position, redactors, depth + 1)];
+  if (ts.isObjectLiteralExpression(value)) return value.properties.flatMap((property) => propertyLeaks(ctx, file, property, redactors, depth));
+  if (ts.isArrayLiteralExpression(value)) return value.elements.flatMap((element) => leaksIn(ctx, file, element, position, redactors, depth + 1));
+  if (ts.isSpreadElement(value)) return leaksIn(ctx, file, value.expression, 'object', redactors, depth + 1);
   if (ts.isCallExpression(value)) {
     const calleeText = value.expression.getText(sourceFile);
     const lastName = ts.isPropertyAccessExpression(value.expression) ? value.expression.name.text : calleeText;
+    if (PLAIN_SERIALIZERS.has(lastName) && value.arguments[0]) return plainSerializedLeaks(ctx, file, value.arguments[0], redactors, depth);
     if (REDACTOR_NAME.test(lastName) || redactors.has(lastName) || redactors.has(calleeText)) return [];
     if (PASS_THROUGH.has(calleeText) || PASS_THROUGH.has(lastName)) {
-      return value.arguments.flatMap((argument) => leaksIn(file, argument, 'object', redactors, depth + 1));
+      return value.arguments.flatMap((argument) => leaksIn(ctx, file, argument, 'object', redactors, depth + 1));
     }
     return [];
   }
-  if (ts.isIdentifier(value)) return identifierLeaks(file, value, position, redactors, depth);
+  if (ts.isIdentifier(value)) return identifierLeaks(ctx, file, value, position, redactors, depth);
   if (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) return accessLeaks(file, value, position);
   return [];
 }
 
-function propertyLeaks(file: ScannedSourceFile, property: ts.ObjectLiteralElementLike, redactors: ReadonlySet<string>, depth: number): Leak[] {
+function propertyLeaks(ctx: RuleContext, file: ScannedSourceFile, property: ts.ObjectLiteralElementLike, redactors: ReadonlySet<string>, depth: number): Leak[] {
   const key = property.name && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)) ? property.name.text : undefined;
-  return propertyValueLeaks(file, property, redactors, depth).map((leak) => ({ ...leak, key: leak.key ?? key }));
+  return propertyValueLeaks(ctx, file, property, redactors, depth).map((leak) => ({ ...leak, key: leak.key ?? key }));
 }
 
-function propertyValueLeaks(file: ScannedSourceFile, property: ts.ObjectLiteralElementLike, redactors: ReadonlySet<string>, depth: number): Leak[] {
-  if (ts.isSpreadAssignment(property)) return leaksIn(file, property.expression, 'object', redactors, depth + 1);
-  if (ts.isShorthandPropertyAssignment(property)) return identifierLeaks(file, property.name, 'object', redactors, depth);
+function propertyValueLeaks(ctx: RuleContext, file: ScannedSourceFile, property: ts.ObjectLiteralElementLike, redactors: ReadonlySet<string>, depth: number): Leak[] {
+  if (ts.isSpreadAssignment(property)) return leaksIn(ctx, file, property.expression, 'object', redactors, depth + 1);
+  if (ts.isShorthandPropertyAssignment(property)) return identifierLeaks(ctx, file, property.name, 'object', redactors, depth);
   if (!ts.isPropertyAssignment(property)) return [];
-  const inner = leaksIn(file, property.initializer, 'object', redactors, depth + 1);
+  const inner = leaksIn(ctx, file, property.initializer, 'object', redactors, depth + 1);
   if (inner.length > 0) return inner;
   // `{ password: pw }`: the key says what the value is even when the variable's name does not.
   const initializer = skipOuterExpressions(property.initializer);
@@ -131,12 +161,23 @@ function propertyValueLeaks(file: ScannedSourceFile, property: ts.ObjectLiteralE
   return named ? [namedLeak(key!, named.kind, named.phrase)] : [];
 }
 
-function identifierLeaks(file: ScannedSourceFile, identifier: ts.Identifier, position: Position, redactors: ReadonlySet<string>, depth: number): Leak[] {
+function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: ts.Identifier, position: Position, redactors: ReadonlySet<string>, depth: number): Leak[] {
   const declaration = localDeclaration(identifier);
   if (declaration && hasPrimitiveType(declaration, identifier.text) && !sensitiveName(identifier.text)) return [];
   const named = sensitiveName(identifier.text);
   if (named) return [namedLeak(identifier.text, named.kind, named.phrase)];
   if (position !== 'object') return [];
+  // `const u = await prisma.user.findUnique(...)`, `order: Order`: the record's model decides, not the name.
+  const typedAs = declaration ?? parameterDeclaration(identifier);
+  const model = typedAs ? declaredModel(ctx, file, typedAs) : undefined;
+  if (model) return modelLeaks(identifier.text, model, []);
+  // `const plain = instanceToPlain(user); logger.info(plain)`.
+  if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && ts.isCallExpression(skipOuterExpressions(declaration.initializer))) {
+    const initializer = skipOuterExpressions(declaration.initializer) as ts.CallExpression;
+    const callee = skipOuterExpressions(initializer.expression);
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : callee.getText(file.sourceFile.compilerNode);
+    if (PLAIN_SERIALIZERS.has(name) && initializer.arguments[0]) return plainSerializedLeaks(ctx, file, initializer.arguments[0], redactors, depth);
+  }
   // `const body = req.body; logger.info(body)`: what the variable was assigned decides.
   if (declaration && ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name) && declaration.initializer) {
     const initializer = skipOuterExpressions(declaration.initializer);
@@ -280,4 +321,64 @@ function hasPrimitiveType(declaration: ts.Node, name: string): boolean {
 
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function isRedactorCallee(callee: ts.Expression, sourceFile: ts.SourceFile, redactors: ReadonlySet<string>): boolean {
+  const value = skipOuterExpressions(callee);
+  const text = value.getText(sourceFile);
+  const last = ts.isPropertyAccessExpression(value) ? value.name.text : text;
+  return REDACTOR_NAME.test(last) || redactors.has(last) || redactors.has(text);
+}
+
+/** A record logged whole: the personal and secret fields its model gives every record, less those dropped. */
+function modelLeaks(what: string, model: EntityModel, dropped: readonly string[]): Leak[] {
+  const sensitive = model.fields.filter((field) => !dropped.includes(field) && (sensitiveName(field) || isSecretField(field)));
+  if (sensitive.length === 0) return [];
+  const high = sensitive.some((field) => isSecretField(field) || (sensitiveName(field) && sensitiveName(field)!.kind !== 'contact'));
+  return [{ what, severity: high ? 'high' : 'medium', reason: `a whole ${model.name} record, with ${sensitive.join(', ')}` }];
+}
+
+/** `instanceToPlain(user)`: the record without its `@Exclude()` fields; unknown values are judged as they are. */
+function plainSerializedLeaks(ctx: RuleContext, file: ScannedSourceFile, argument: ts.Expression, redactors: ReadonlySet<string>, depth: number): Leak[] {
+  const value = skipOuterExpressions(argument);
+  const declaration = ts.isIdentifier(value) ? localDeclaration(value) : undefined;
+  const model = declaration ? declaredModel(ctx, file, declaration) : recordModel(ctx, file, value, 0);
+  if (model) return modelLeaks(value.getText(file.sourceFile.compilerNode), model, model.excludedFields);
+  return leaksIn(ctx, file, argument, 'object', redactors, depth + 1);
+}
+
+/** The model of a local or parameter: what its initializer queried, or its declared type (`order: Order`). */
+function declaredModel(ctx: RuleContext, file: ScannedSourceFile, declaration: ts.Node): EntityModel | undefined {
+  const typed = declaration as ts.Node & { type?: ts.TypeNode; initializer?: ts.Expression };
+  if (typed.type) {
+    const typeName = /^(?:Promise<)?\s*(\w+)/.exec(typed.type.getText(file.sourceFile.compilerNode))?.[1];
+    const models = entityModels(ctx);
+    if (typeName) return codeModel(models, typeName) ?? models.find((model) => model.orm === 'prisma' && model.name === typeName);
+  }
+  if (ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name) && typed.initializer) return recordModel(ctx, file, typed.initializer, 0);
+  return undefined;
+}
+
+/** `await prisma.user.findUnique(...)`, `User.findOne(...).lean()`: the model a query returns whole records of. */
+function recordModel(ctx: RuleContext, file: ScannedSourceFile, expression: ts.Expression, depth: number): EntityModel | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const value = skipOuterExpressions(expression);
+  if (ts.isAwaitExpression(value)) return recordModel(ctx, file, value.expression, depth + 1);
+  if (!ts.isCallExpression(value) || !ts.isPropertyAccessExpression(value.expression)) return undefined;
+  const method = value.expression.name.text;
+  if (['exec', 'lean', 'populate', 'orFail'].includes(method)) return recordModel(ctx, file, value.expression.expression, depth + 1);
+  if (!QUERY_METHODS.has(method)) return undefined;
+  // A field selection decides what the record holds; leave those to the name heuristics.
+  if (value.arguments.some((argument) => /\b(select|attributes|omit)\s*:/.test(argument.getText(file.sourceFile.compilerNode)))) return undefined;
+  return modelOfReceiver(skipOuterExpressions(value.expression.expression), entityModels(ctx));
+}
+
+/** The parameter of an enclosing function that declares this name (`place(order: Order)`). */
+function parameterDeclaration(identifier: ts.Identifier): ts.ParameterDeclaration | undefined {
+  for (let current: ts.Node | undefined = identifier.parent; current; current = current.parent) {
+    if (!ts.isFunctionLike(current)) continue;
+    const parameter = current.parameters.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === identifier.text);
+    if (parameter) return parameter;
+  }
+  return undefined;
 }

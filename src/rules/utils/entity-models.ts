@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { RuleContext } from '../../types.js';
 import { normalizeName } from './sensitive-names.js';
+import { localDeclaration } from './tainted-sink.js';
 
 /** A data model the code reads records of, with the fields a whole record carries. */
 export interface EntityModel {
@@ -11,6 +12,10 @@ export interface EntityModel {
   secretFields: string[];
   /** The model removes secrets itself when serialised: a toJSON override or transform. */
   serialisesSafely: boolean;
+  /** Every field a fetched record carries (columns marked `select: false` left out). */
+  fields: string[];
+  /** Fields class-transformer drops (`@Exclude()`), only where instanceToPlain or ClassSerializerInterceptor runs. */
+  excludedFields: string[];
 }
 
 /** Last words that make a credential-looking field a fact about it (resetTokenExpires). */
@@ -23,6 +28,12 @@ export function isSecretField(name: string): boolean {
   if (DESCRIPTIVE.has(words.at(-1)!) || words[0] === 'is' || words[0] === 'has') return false;
   return SECRET_WORDS.test(normalized);
 }
+
+/** Calls that return whole records of the model they are called on. */
+export const QUERY_METHODS = new Set([
+  'find', 'findOne', 'findById', 'findByPk', 'findAll', 'findUnique', 'findFirst', 'findMany', 'findUniqueOrThrow', 'findFirstOrThrow',
+  'findOneBy', 'findBy', 'findOneOrFail', 'findOneByOrFail', 'create', 'update', 'upsert', 'save', 'findByIdAndUpdate', 'findOneAndUpdate',
+]);
 
 const cache = new WeakMap<object, EntityModel[]>();
 
@@ -50,7 +61,7 @@ function prismaModels(text: string): EntityModel[] {
   const models: EntityModel[] = [];
   for (const match of text.matchAll(/^\s*model\s+(\w+)\s*\{([\s\S]*?)^\s*\}/gm)) {
     const fields = match[2]!.split('\n').map((line) => /^\s*(\w+)\s+\w/.exec(line)?.[1]).filter((field): field is string => Boolean(field));
-    models.push({ name: match[1]!, orm: 'prisma', secretFields: fields.filter(isSecretField), serialisesSafely: false });
+    models.push({ name: match[1]!, orm: 'prisma', secretFields: fields.filter(isSecretField), serialisesSafely: false, fields, excludedFields: [] });
   }
   return models;
 }
@@ -67,15 +78,21 @@ function decoratorNames(node: ts.Node): string[] {
 function typeormEntity(node: ts.Node): EntityModel | undefined {
   if (!ts.isClassDeclaration(node) || !node.name || !decoratorNames(node).includes('Entity')) return undefined;
   const secretFields: string[] = [];
+  const fields: string[] = [];
+  const excludedFields: string[] = [];
   let serialisesSafely = false;
   for (const member of node.members) {
     if (ts.isMethodDeclaration(member) && member.name.getText() === 'toJSON') serialisesSafely = true;
-    if (!ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name) || !isSecretField(member.name.text)) continue;
-    if (decoratorNames(member).includes('Exclude')) continue;
+    if (!ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name)) continue;
     if (/select\s*:\s*false/.test(member.getText())) continue;
-    secretFields.push(member.name.text);
+    fields.push(member.name.text);
+    if (decoratorNames(member).includes('Exclude')) {
+      excludedFields.push(member.name.text);
+      continue;
+    }
+    if (isSecretField(member.name.text)) secretFields.push(member.name.text);
   }
-  return { name: node.name.text, orm: 'typeorm', secretFields, serialisesSafely };
+  return { name: node.name.text, orm: 'typeorm', secretFields, serialisesSafely, fields, excludedFields };
 }
 
 /** `sequelize.define('User', { ... }, options)` and `User.init({ ... }, { sequelize, defaultScope })`. */
@@ -97,7 +114,7 @@ function sequelizeModel(node: ts.Node): EntityModel | undefined {
   if (!name || !attributes || !ts.isObjectLiteralExpression(attributes)) return undefined;
   const optionsText = options?.getText() ?? '';
   const secretFields = objectKeys(attributes).filter((field) => isSecretField(field) && !new RegExp(`exclude\\s*:\\s*\\[[^\\]]*['"]${field}['"]`).test(optionsText));
-  return { name, orm: 'sequelize', secretFields, serialisesSafely: /toJSON/.test(optionsText) };
+  return { name, orm: 'sequelize', secretFields, serialisesSafely: /toJSON/.test(optionsText), fields: objectKeys(attributes), excludedFields: [] };
 }
 
 /** `model('User', userSchema)` with `const userSchema = new Schema({ ... })` in the same file. */
@@ -121,16 +138,79 @@ function mongooseModel(node: ts.Node, sourceFile: ts.SourceFile): EntityModel | 
   if (!definition) return undefined;
   const text = sourceFile.text;
   const secretFields: string[] = [];
+  const fields: string[] = [];
   for (const property of definition.properties) {
-    if (!ts.isPropertyAssignment(property) || !property.name || !(ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))) continue;
-    if (!isSecretField(property.name.text)) continue;
-    if (/select\s*:\s*false/.test(property.initializer.getText())) continue;
-    secretFields.push(property.name.text);
+    if (!(ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) || !property.name || !(ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))) continue;
+    if (ts.isPropertyAssignment(property) && /select\s*:\s*false/.test(property.initializer.getText())) continue;
+    fields.push(property.name.text);
+    if (isSecretField(property.name.text)) secretFields.push(property.name.text);
   }
   const serialisesSafely = new RegExp(`${schemaName}\\.(set\\(\\s*['"]toJSON|methods\\.toJSON)`).test(text) || /toJSON\s*:\s*\{[^}]*transform/.test(text);
-  return { name: node.arguments[0].text, orm: 'mongoose', secretFields, serialisesSafely };
+  return { name: node.arguments[0].text, orm: 'mongoose', secretFields, serialisesSafely, fields, excludedFields: [] };
 }
 
 function objectKeys(object: ts.ObjectLiteralExpression): string[] {
   return object.properties.flatMap((property) => (property.name && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)) ? [property.name.text] : []));
+}
+
+/** The model a query receiver reads: `User`, `prisma.user`, `this.userRepository`, `getRepository(User)`. */
+export function modelOfReceiver(receiver: ts.Expression, models: readonly EntityModel[]): EntityModel | undefined {
+  // User.findOne (Sequelize, Mongoose, TypeORM BaseEntity)
+  if (ts.isIdentifier(receiver)) {
+    const model = codeModel(models, receiver.text);
+    if (model) return model;
+    const declaration = localDeclaration(receiver);
+    const init = declaration?.initializer && skipOuterExpressions(declaration.initializer);
+    return init ? repositoryModel(init, models) : undefined;
+  }
+  if (!ts.isPropertyAccessExpression(receiver)) return repositoryModel(receiver, models);
+  const owner = skipOuterExpressions(receiver.expression);
+  // this.userRepository / this.userModel: the injection decorator or the Repository<User> type names the model.
+  if (owner.kind === ts.SyntaxKind.ThisKeyword) return injectedModel(receiver, models);
+  // prisma.user / this.prisma.user
+  for (const model of models) {
+    if (model.orm === 'prisma' && lowerFirst(model.name) === receiver.name.text) return model;
+  }
+  return undefined;
+}
+
+/** `dataSource.getRepository(User)`, `getRepository(User)`. */
+function repositoryModel(expression: ts.Expression, models: readonly EntityModel[]): EntityModel | undefined {
+  if (!ts.isCallExpression(expression)) return undefined;
+  const callee = expression.expression;
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+  const argument = expression.arguments[0] && skipOuterExpressions(expression.arguments[0]);
+  if (name !== 'getRepository' || !argument || !ts.isIdentifier(argument)) return undefined;
+  return codeModel(models, argument.text);
+}
+
+function injectedModel(access: ts.PropertyAccessExpression, models: readonly EntityModel[]): EntityModel | undefined {
+  let classNode: ts.Node | undefined = access.parent;
+  while (classNode && !ts.isClassDeclaration(classNode)) classNode = classNode.parent;
+  if (!classNode || !ts.isClassDeclaration(classNode)) return undefined;
+  const field = access.name.text;
+  for (const member of classNode.members) {
+    const candidates: ts.Node[] = [];
+    if (ts.isConstructorDeclaration(member)) candidates.push(...member.parameters);
+    if (ts.isPropertyDeclaration(member)) candidates.push(member);
+    for (const candidate of candidates) {
+      const named = candidate as ts.ParameterDeclaration | ts.PropertyDeclaration;
+      if (!named.name || !ts.isIdentifier(named.name) || named.name.text !== field) continue;
+      const text = candidate.getText();
+      const match = /Inject(?:Repository|Model)\(\s*(\w+)/.exec(text) ?? /(?:Repository|Model)<\s*(\w+)/.exec(text);
+      const name = match?.[1]?.replace(/Document$/, '');
+      const model = name === undefined ? undefined : codeModel(models, name);
+      if (model) return model;
+    }
+  }
+  return undefined;
+}
+
+/** A model declared in code (not a Prisma schema) by its class or registered name. */
+export function codeModel(models: readonly EntityModel[], name: string): EntityModel | undefined {
+  return models.find((model) => model.orm !== 'prisma' && model.name === name);
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }

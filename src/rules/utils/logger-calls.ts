@@ -4,7 +4,7 @@ import type { RuleContext, ScannedSourceFile } from '../../types.js';
 import { moduleCallee } from './module-callee.js';
 
 /** Methods that write a log record on every logger we know. */
-const LOG_METHODS = new Set(['log', 'info', 'warn', 'warning', 'error', 'debug', 'trace', 'fatal', 'verbose', 'silly', 'http', 'notice', 'critical', 'table', 'dir', 'emerg', 'alert', 'crit']);
+export const LOG_METHODS = new Set(['log', 'info', 'warn', 'warning', 'error', 'debug', 'trace', 'fatal', 'verbose', 'silly', 'http', 'notice', 'critical', 'table', 'dir', 'emerg', 'alert', 'crit']);
 
 /** Packages whose instances (and children) are loggers. */
 const LOGGER_MODULES = new Set(['winston', 'pino', 'bunyan', 'log4js', 'loglevel', 'npmlog', 'nestjs-pino', 'signale', 'consola', 'roarr', 'tslog', 'debug']);
@@ -31,6 +31,7 @@ export function loggerCallName(ctx: RuleContext, file: ScannedSourceFile, call: 
       if (FRAMEWORK_LOG_OWNERS.has(baseName)) return text;
     }
   }
+  if (ts.isPropertyAccessExpression(callee) && LOG_METHODS.has(callee.name.text) && isLoggerField(ctx, file, skipOuterExpressions(callee.expression))) return text;
   const resolved = moduleCallee(ctx, file, callee);
   if (!resolved) return undefined;
   if (LOGGER_MODULES.has(resolved.module)) {
@@ -46,4 +47,35 @@ export function loggerCallName(ctx: RuleContext, file: ScannedSourceFile, call: 
     if ((first === 'Logger' || first === 'new Logger()' || first === 'new ConsoleLogger()') && LOG_METHODS.has(last)) return text;
   }
   return undefined;
+}
+
+/**
+ * `this.output` of a class that declares it `output: winston.Logger` / `pino.Logger` or assigns it
+ * `this.output = winston.createLogger(...)`: a logger field the package resolution alone misses.
+ */
+function isLoggerField(ctx: RuleContext, file: ScannedSourceFile, owner: ts.Expression): boolean {
+  if (!ts.isPropertyAccessExpression(owner) || owner.expression.kind !== ts.SyntaxKind.ThisKeyword) return false;
+  let classNode: ts.Node | undefined = owner.parent;
+  while (classNode && !ts.isClassDeclaration(classNode) && !ts.isClassExpression(classNode)) classNode = classNode.parent;
+  if (!classNode) return false;
+  const field = owner.name.text;
+  const isLoggerPackage = (name: string): boolean => {
+    const binding = ctx.modules.resolveName(file, name);
+    return binding?.kind === 'external' && LOGGER_MODULES.has(binding.module);
+  };
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isPropertyDeclaration(node) && node.name.getText() === field && node.type && ts.isTypeReferenceNode(node.type) && ts.isQualifiedName(node.type.typeName)) {
+      const namespace = node.type.typeName.left;
+      if (ts.isIdentifier(namespace) && isLoggerPackage(namespace.text)) found = true;
+    }
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) && node.left.expression.kind === ts.SyntaxKind.ThisKeyword && node.left.name.text === field) {
+      const resolved = moduleCallee(ctx, file, node.right);
+      if (resolved && LOGGER_MODULES.has(resolved.module) && resolved.module !== 'debug') found = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(classNode);
+  return found;
 }

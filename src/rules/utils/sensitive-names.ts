@@ -64,9 +64,19 @@ export function sensitiveName(name: string): SensitiveName | undefined {
     if (!text.includes(` ${phrase} `)) continue;
     if (phrase === 'address' && words.some((word) => NON_POSTAL_ADDRESS.has(word))) continue;
     if (phrase === 'address' && words.includes('email')) return { kind: 'contact', phrase: 'email' };
+    // `zip` is a postal code on its own or as `zip code`, but an archive in `pathInZip`, `zipFile`, `zipBuffer`.
+    if (phrase === 'zip' && !isPostalZip(words)) continue;
     return { kind, phrase };
   }
   return undefined;
+}
+
+function isPostalZip(words: readonly string[]): boolean {
+  const at = words.indexOf('zip');
+  const before = words[at - 1];
+  const after = words[at + 1];
+  if (before !== undefined && ['in', 'from', 'to', 'of', 'into', 'as', 'unzip', 'gzip'].includes(before)) return false;
+  return after === undefined || after === 'code' || after === 'plus4';
 }
 
 /** user, currentUser, customer: an object that describes a person, so logging it whole logs their data. */

@@ -1,0 +1,187 @@
+import { ts } from 'ts-morph';
+import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import type { Route } from '../../engine/routes/route.js';
+import type { RuleContext, ScannedSourceFile } from '../../types.js';
+import { moduleCallee } from './module-callee.js';
+import { sensitiveName } from './sensitive-names.js';
+
+/** What an access logger (morgan, pino-http) writes that some route it runs before receives. */
+export interface AccessLogLeak {
+  /** `morgan('combined')`, `pinoHttp()`. */
+  logger: string;
+  /** What it writes: `the URL with its query string (:url)`. */
+  writes: string;
+  /** The request fields that end up in the log: `req.query.token (GET /reset)`. */
+  fields: string[];
+  severity: 'high' | 'medium';
+}
+
+/** morgan's predefined formats all write `:url`, query string included. */
+const MORGAN_FORMATS = new Set(['combined', 'common', 'dev', 'short', 'tiny']);
+const PINO_HTTP_MODULES = new Set(['pino-http', 'express-pino-logger', 'koa-pino-logger', 'hono-pino']);
+const MORGAN_MODULES = new Set(['morgan', 'koa-morgan']);
+
+/**
+ * An access-log middleware whose format writes request parts (the URL with its query string, the
+ * body through a custom token, headers) that routes it applies to receive credentials in: a
+ * password or token query parameter, a password body field, an Authorization header or cookie.
+ */
+export function accessLogLeak(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression): AccessLogLeak | undefined {
+  const resolved = moduleCallee(ctx, file, call.expression);
+  if (!resolved) return undefined;
+  const sourceFile = file.sourceFile.compilerNode;
+  const text = call.expression.getText(sourceFile);
+  const isMorgan = MORGAN_MODULES.has(resolved.module) && resolved.members.length === 0;
+  const isPinoHttp = PINO_HTTP_MODULES.has(resolved.module) && (resolved.members.length === 0 || resolved.members[0] === 'pinoHttp');
+  if (!isMorgan && !isPinoHttp) return undefined;
+  const routes = routesBehind(ctx, file, call);
+  if (routes.length === 0) return undefined;
+  if (isMorgan) {
+    const format = call.arguments[0] && formatText(file, call.arguments[0], 0);
+    if (format === undefined) return undefined;
+    const logsUrl = MORGAN_FORMATS.has(format) || /:url\b/.test(format);
+    const bodyTokens = morganBodyTokens(ctx).filter((token) => new RegExp(`:${token}\\b`).test(format));
+    const queryFields = logsUrl ? credentialReads(ctx, routes, 'query') : [];
+    const bodyFields = bodyTokens.length > 0 ? credentialReads(ctx, routes, 'body') : [];
+    if (queryFields.length === 0 && bodyFields.length === 0) return undefined;
+    const writes = [logsUrl && queryFields.length > 0 ? 'the URL with its query string (:url)' : '', bodyFields.length > 0 ? `the request body (:${bodyTokens[0]})` : ''].filter(Boolean).join(' and ');
+    return { logger: `${text}('${format}')`, writes, fields: [...queryFields, ...bodyFields], severity: 'high' };
+  }
+  const options = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+  const optionsText = options ? options.getText(sourceFile) : '';
+  // A custom `serializers: { req }` decides what the request record holds.
+  if (/serializers\s*:\s*\{[^}]*\breq\b/.test(optionsText)) return undefined;
+  const redactsHeaders = (header: string): boolean => new RegExp(`['"\`]req\\.headers(\\.${header}|\\[\\\\?['"]${header})?['"\`\\]]`, 'i').test(optionsText);
+  const queryFields = credentialReads(ctx, routes, 'query');
+  const headerFields: string[] = [];
+  if (!redactsHeaders('authorization') && usesAuthorizationHeader(ctx, routes)) headerFields.push('req.headers.authorization');
+  if (!redactsHeaders('cookie') && usesCookies(ctx)) headerFields.push('req.headers.cookie');
+  if (queryFields.length === 0 && headerFields.length === 0) return undefined;
+  const writes = [queryFields.length > 0 ? 'the URL with its query string (req.url)' : '', headerFields.length > 0 ? 'every request header, unredacted' : ''].filter(Boolean).join(' and ');
+  return { logger: `${text}()`, writes, fields: [...queryFields, ...headerFields], severity: 'high' };
+}
+
+/**
+ * Routes whose middleware chain includes this call: the route inventory records where each
+ * middleware is, or names the variable holding it (`app.use(morgan.successHandler)` for
+ * `const successHandler = morgan(...)`). Routes with no app-wide middleware at all belong to
+ * routers the inventory could not mount on their app (`app.use('/v1', require('./routes'))`),
+ * so they may stand behind it too.
+ */
+function routesBehind(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression): Route[] {
+  const sourceFile = file.sourceFile.compilerNode;
+  const line = sourceFile.getLineAndCharacterOfPosition(call.getStart(sourceFile)).line + 1;
+  const holder = ts.isVariableDeclaration(call.parent) && ts.isIdentifier(call.parent.name) ? call.parent.name.text : undefined;
+  const listed = ctx.routes.filter((route) =>
+    route.middleware.some((middleware) => (middleware.file === file.path && middleware.line === line) || (holder !== undefined && new RegExp(`(^|\\.)${holder}$`).test(middleware.name))),
+  );
+  // NestJS: `app.use(morgan(...))` on the app NestFactory created in main.ts runs before every controller.
+  if (listed.length === 0 && /\bNestFactory\.create\b/.test(sourceFile.text)) return ctx.routes.filter((route) => route.framework === 'nestjs');
+  if (listed.length === 0) return [];
+  const frameworks = new Set(listed.map((route) => route.framework));
+  const unmounted = ctx.routes.filter((route) => frameworks.has(route.framework) && !route.middleware.some((middleware) => middleware.scope === 'global'));
+  return [...listed, ...unmounted];
+}
+
+/** A morgan format as text: a literal, a template's literal parts (`${ip}:method :url`), or a constant holding one. */
+function formatText(file: ScannedSourceFile, expression: ts.Expression, depth: number): string | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isStringLiteralLike(value)) return value.text;
+  if (ts.isTemplateExpression(value)) return [value.head.text, ...value.templateSpans.map((span) => span.literal.text)].join(' ').trim();
+  if (ts.isIdentifier(value) && depth < 3) {
+    let initializer: ts.Expression | undefined;
+    const visit = (node: ts.Node): void => {
+      if (initializer) return;
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === value.text && node.initializer) initializer = node.initializer;
+      else ts.forEachChild(node, visit);
+    };
+    visit(file.sourceFile.compilerNode);
+    return initializer && formatText(file, initializer, depth + 1);
+  }
+  return undefined;
+}
+
+/** `req.query.token (GET /reset)`: credential-named fields of a request part the routes read, in their handlers or anything the handlers call. */
+function credentialReads(ctx: RuleContext, routes: readonly Route[], part: 'query' | 'body'): string[] {
+  const found: string[] = [];
+  const taintedReads = taintedFieldsByRoute(ctx, part);
+  for (const route of routes) {
+    const names = [...(route.handler ? partFieldsRead(route.handler.node, part) : []), ...(taintedReads.get(route) ?? [])];
+    for (const name of names) {
+      const named = sensitiveName(name);
+      if (!named || named.kind === 'contact') continue;
+      const label = `req.${part}.${name} (${route.method} ${route.path})`;
+      if (!found.includes(label)) found.push(label);
+    }
+  }
+  return found;
+}
+
+/** Fields of a request part that reach calls from each route (helpers and services in other files included). */
+function taintedFieldsByRoute(ctx: RuleContext, part: 'query' | 'body'): Map<Route, string[]> {
+  const byRoute = new Map<Route, string[]>();
+  const pattern = new RegExp(`\\.${part}\\.(\\w+)`);
+  for (const tainted of ctx.dataflow.taintedCalls()) {
+    for (const origin of tainted.argumentOrigins) {
+      if (origin.kind !== 'tainted') continue;
+      const field = pattern.exec(origin.taint.source.label)?.[1];
+      if (field) byRoute.set(tainted.route, [...(byRoute.get(tainted.route) ?? []), field]);
+    }
+  }
+  return byRoute;
+}
+
+/** Field names read from `req.query` / `req.body` in a handler: `req.query.token`, `const { token } = req.query`. */
+function partFieldsRead(handler: ts.Node, part: 'query' | 'body'): string[] {
+  const names: string[] = [];
+  const isPart = (expression: ts.Expression): boolean => {
+    const value = skipOuterExpressions(expression);
+    return ts.isPropertyAccessExpression(value) && value.name.text === part && (ts.isIdentifier(value.expression) || ts.isPropertyAccessExpression(value.expression));
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(node) && isPart(node.expression)) names.push(node.name.text);
+    if (ts.isElementAccessExpression(node) && isPart(node.expression) && ts.isStringLiteralLike(node.argumentExpression)) names.push(node.argumentExpression.text);
+    // NestJS: `@Query('token') token: string`, `@Body('password') password: string`.
+    if (ts.isDecorator(node) && ts.isCallExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === (part === 'query' ? 'Query' : 'Body')) {
+      const name = node.expression.arguments[0];
+      if (name && ts.isStringLiteralLike(name)) names.push(name.text);
+    }
+    if (ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer && isPart(node.initializer)) {
+      for (const element of node.name.elements) {
+        const key = element.propertyName ?? element.name;
+        if (ts.isIdentifier(key)) names.push(key.text);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(handler);
+  return names;
+}
+
+/** Names of `morgan.token('body', (req) => JSON.stringify(req.body))` tokens that write the request body. */
+function morganBodyTokens(ctx: RuleContext): string[] {
+  const tokens: string[] = [];
+  for (const file of ctx.sourceFiles) {
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'token' && node.arguments.length >= 2) {
+        const name = skipOuterExpressions(node.arguments[0]!);
+        const resolved = moduleCallee(ctx, file, node.expression);
+        if (resolved && MORGAN_MODULES.has(resolved.module) && ts.isStringLiteralLike(name) && /\.body\b/.test(node.arguments[1]!.getText(file.sourceFile.compilerNode))) tokens.push(name.text);
+      }
+      ts.forEachChild(node, visit);
+    };
+    if (/\.token\(/.test(file.sourceFile.compilerNode.text)) visit(file.sourceFile.compilerNode);
+  }
+  return tokens;
+}
+
+/** The API reads bearer credentials from the Authorization header: in code, or through an auth middleware on these routes. */
+function usesAuthorizationHeader(ctx: RuleContext, routes: readonly Route[]): boolean {
+  const readsHeader = ctx.sourceFiles.some((file) => /headers\s*(\.\s*authorization|\[\s*['"]authorization['"]\s*\])|\.(get|header)\(\s*['"]authorization['"]|fromAuthHeaderAsBearerToken|ExtractJwt/i.test(file.sourceFile.compilerNode.text));
+  return readsHeader || routes.some((route) => route.middleware.some((middleware) => middleware.kind === 'auth' && /jwt|bearer|authorization/i.test(`${middleware.name} ${middleware.evidence}`)));
+}
+
+/** The API keeps sessions in cookies (express-session, cookie-parser, `req.cookies`). */
+function usesCookies(ctx: RuleContext): boolean {
+  return ctx.sourceFiles.some((file) => /['"](express-session|cookie-session|cookie-parser|@fastify\/cookie|@fastify\/session)['"]|\breq\.cookies\b/.test(file.sourceFile.compilerNode.text));
+}
