@@ -5,6 +5,7 @@ import type { RuleContext, ScannedSourceFile } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { entityModels, modelOfReceiver, QUERY_METHODS, type EntityModel } from './utils/entity-models.js';
 import { localDeclaration } from './utils/tainted-sink.js';
+import { enclosingFunction } from '../engine/ast/syntax.js';
 
 /** A whole record of a model with secret fields, found in what a response sends. */
 interface ExposedEntity {
@@ -98,13 +99,6 @@ function baseName(expression: ts.Expression): string {
     current = skipOuterExpressions(ts.isCallExpression(current) ? current.expression : current.expression);
   }
   return ts.isIdentifier(current) ? current.text : '';
-}
-
-function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (ts.isFunctionLike(current)) return current as ts.FunctionLikeDeclaration;
-  }
-  return undefined;
 }
 
 function decoratorNames(node: ts.Node): string[] {

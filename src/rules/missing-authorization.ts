@@ -1,5 +1,6 @@
 import { defineRule } from './define-rule.js';
 import { accessTrace, describeAccess, routeFacts, routeSpan, type RouteFacts } from './utils/route-facts.js';
+import { escapeRegExp } from '../engine/text.js';
 
 // Paths and handler names that announce a privileged function.
 const PRIVILEGED_SEGMENT = /^(?:admin|admins|administration|internal|staff|manage|management|ops|superuser|superadmin|backoffice|back-office|root|sudo|moderation|moderator|impersonate|system)$/;
@@ -109,6 +110,3 @@ function privilegedReason(facts: RouteFacts): PrivilegedReason | undefined {
   return undefined;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -6,9 +6,10 @@ import type { Route } from '../engine/routes/route.js';
 import type { RuleContext, ScannedSourceFile, TraceStep } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { isWriteAccess, lookupAccessOf, lookupFacts, type LookupAccess } from './utils/lookup-keys.js';
-import { enclosingFunction, inCodeOwnershipCheck, pathFunctions, routeObjectGuard } from './utils/ownership-evidence.js';
+import { inCodeOwnershipCheck, pathFunctions, routeObjectGuard } from './utils/ownership-evidence.js';
 import { routeLabel, taintOf } from './utils/tainted-sink.js';
 import { nodeAtStep } from './utils/trace-nodes.js';
+import { enclosingFunction } from '../engine/ast/syntax.js';
 
 // Reference data every signed-in user may read by id: not owned by anyone.
 const REFERENCE_MODEL = /^(?:products?|categor(?:y|ies)|tags?|countr(?:y|ies)|currenc(?:y|ies)|languages?|locales?|plans?|features?|regions?|cities|city|states?|timezones?|settings?|configs?|configurations?|templates?|translations?|permissions?|roles?)$/i;

@@ -5,6 +5,7 @@ import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast
 import type { Route } from '../routes/route.js';
 import { initialParameterOrigins } from './sources.js';
 import { joinOrigins, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
+import { exitsEarly } from '../ast/syntax.js';
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
 export interface TaintedCall {
@@ -702,7 +703,7 @@ const VALIDATOR_NAME = /^is(?:Int|Numeric|UUID|Uuid|Alphanumeric|Email|In|Enum|B
  * `if (isNaN(Number(x))) ...`, `if (typeof x !== 'number') ...`: the name x after the guard.
  */
 export function allowlistGuardedName(statement: ts.IfStatement): { name: string; how: string } | undefined {
-  if (!exits(statement.thenStatement)) return undefined;
+  if (!exitsEarly(statement.thenStatement)) return undefined;
   const condition = skipOuterExpressions(statement.expression);
   const negated = ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken ? skipOuterExpressions(condition.operand) : undefined;
   if (negated && ts.isCallExpression(negated)) {
@@ -738,7 +739,7 @@ export const PATH_CONTAINMENT_CHECK = 'path containment check';
  * (x is still request text), so the engine records a transform instead and path rules decide.
  */
 export function pathContainmentChecks(statement: ts.IfStatement): Array<{ name: string; how: string }> {
-  if (!exits(statement.thenStatement)) return [];
+  if (!exitsEarly(statement.thenStatement)) return [];
   const checks: Array<{ name: string; how: string }> = [];
   const visit = (condition: ts.Expression): void => {
     const inner = skipOuterExpressions(condition);
@@ -782,16 +783,3 @@ function allowlistTernary(conditional: ts.ConditionalExpression): string | undef
   return checked && isChecked(whenTrue) && isChecked(conditional.whenFalse) ? `checked against an allowlist (${callee.getText()})` : undefined;
 }
 
-function exits(statement: ts.Statement): boolean {
-  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
-  if (ts.isBlock(statement)) {
-    const last = statement.statements.at(-1);
-    return last !== undefined && exits(last);
-  }
-  // Koa's `ctx.throw(400)` throws: it ends the handler as a throw statement would.
-  if (ts.isExpressionStatement(statement)) {
-    const call = skipOuterExpressions(statement.expression);
-    return ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'throw';
-  }
-  return false;
-}

@@ -5,6 +5,7 @@ import type { FrameworkAdapter, ProjectFacts } from '../frameworks/adapter.js';
 import { MiddlewareClassifier } from './classify-middleware.js';
 import { inHandlerAuthentication, readPrincipal } from './handler-evidence.js';
 import type { AuthStatus, Route, RouteDefinition } from './route.js';
+import { escapeRegExp } from '../text.js';
 
 /** The parts of config the route engine reads. */
 export interface RouteConfig {
@@ -108,10 +109,6 @@ export function matchesRoutePattern(pattern: string, method: string, routePath: 
   if (patternMethod !== '*' && patternMethod !== method && method !== 'ALL') return false;
   const regex = new RegExp(`^${patternPath.split('*').map(escapeRegExp).join('.*')}/?$`);
   return regex.test(routePath);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function compareRoutes(a: Route, b: Route): number {

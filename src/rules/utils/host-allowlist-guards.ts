@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import { exitsEarly } from '../../engine/ast/syntax.js';
 
 // `ALLOWED_HOSTS.has(url.hostname)`, `url.origin !== API_ORIGIN`, `host.endsWith('.example.com')`.
 const HOST_WORD = /\b(?:hostname|host|origin)\b/;
@@ -71,19 +72,6 @@ function relatedNames(use: ts.Node): Set<string> {
     }
   }
   return names;
-}
-
-function exitsEarly(statement: ts.Statement): boolean {
-  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
-  if (ts.isBlock(statement)) {
-    const last = statement.statements.at(-1);
-    return last !== undefined && exitsEarly(last);
-  }
-  if (ts.isExpressionStatement(statement)) {
-    const call = skipOuterExpressions(statement.expression);
-    return ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'throw';
-  }
-  return false;
 }
 
 function identifiersIn(node: ts.Node): Set<string> {

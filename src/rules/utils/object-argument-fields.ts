@@ -4,6 +4,7 @@ import type { Taint, ValueOrigin } from '../../engine/dataflow/taint.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { RuleContext } from '../../types.js';
 import { nodeAtStep } from './trace-nodes.js';
+import { enclosingFunction } from '../../engine/ast/syntax.js';
 
 /** Each argument node of every tainted call, with its call and index. */
 export type ArgumentIndex = Map<ts.Node, { tainted: TaintedCall; index: number }>;
@@ -62,9 +63,3 @@ function parameterField(expression: ts.Expression): { name: string; parameterInd
   return undefined;
 }
 
-function enclosingFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (ts.isFunctionLike(current)) return current;
-  }
-  return undefined;
-}

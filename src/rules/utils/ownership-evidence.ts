@@ -4,6 +4,7 @@ import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import type { Route, RouteMiddleware } from '../../engine/routes/route.js';
 import type { RuleContext } from '../../types.js';
 import { nodeAtStep } from './trace-nodes.js';
+import { enclosingFunction } from '../../engine/ast/syntax.js';
 
 // Names the authenticated user goes by in code (textual fallback where no origin is known, e.g. a service parameter).
 const PRINCIPAL_TEXT =
@@ -185,13 +186,6 @@ function enclosingCall(node: ts.Node): ts.CallExpression | undefined {
   for (let current = node.parent; current; current = current.parent) {
     if (ts.isCallExpression(current)) return current;
     if (ts.isFunctionLike(current) || ts.isBlock(current)) return undefined;
-  }
-  return undefined;
-}
-
-export function enclosingFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (ts.isFunctionLike(current)) return current;
   }
   return undefined;
 }

@@ -2,7 +2,9 @@ import path from 'node:path';
 import { ts } from 'ts-morph';
 import type { ScannedSourceFile } from '../../../types.js';
 import { bindingValue, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
-import { joinRoutePath, objectLiteralOf, propertyValue, staticString } from './static-values.js';
+import { objectLiteralOf, staticString } from './static-values.js';
+import { propertyValue } from '../../ast/syntax.js';
+import { joinRoutePath } from '../../routes/route-path.js';
 
 export const AUTOLOAD_PACKAGES = new Set(['@fastify/autoload', 'fastify-autoload']);
 

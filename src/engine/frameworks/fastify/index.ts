@@ -5,7 +5,9 @@ import { bindingValue, requiredModule, skipOuterExpressions } from '../../ast/mo
 import type { HttpMethod, RouteDefinition, RouteHandler, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { AUTOLOAD_PACKAGES, autoloadedPlugins, autoloadOptionsDirectory } from './autoload.js';
-import { joinRoutePath, methodProperty, objectLiteralOf, propertyValue, staticString } from './static-values.js';
+import { methodProperty, objectLiteralOf, staticString } from './static-values.js';
+import { propertyValue } from '../../ast/syntax.js';
+import { joinRoutePath } from '../../routes/route-path.js';
 
 /**
  * Fastify: `fastify()` instances and the plugins they register, with Fastify's encapsulation.

@@ -51,21 +51,6 @@ export function objectLiteralOf(
   return undefined;
 }
 
-/** The initializer of a property of an object literal (`{ prefix: '/x' }`, shorthand `{ handler }`); methods are not expressions, see methodProperty. */
-export function propertyValue(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
-  for (const property of object.properties) {
-    if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === name) return property.initializer;
-    if (ts.isShorthandPropertyAssignment(property) && property.name.text === name) return property.name;
-  }
-  return undefined;
-}
-
-/** Joins mount prefixes and a route path: single slashes, no trailing slash except the root `/`. */
-export function joinRoutePath(...parts: string[]): string {
-  const joined = `/${parts.filter((part) => part.length > 0).join('/')}`.replace(/\/{2,}/g, '/');
-  return joined.length > 1 && joined.endsWith('/') ? joined.slice(0, -1) : joined;
-}
-
 /** `{ async handler(request, reply) {} }`: a method written in an object literal. */
 export function methodProperty(object: ts.ObjectLiteralExpression, name: string): ts.MethodDeclaration | undefined {
   for (const property of object.properties) {

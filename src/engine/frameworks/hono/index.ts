@@ -4,8 +4,10 @@ import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } 
 import { bindingValue, skipOuterExpressions } from '../../ast/module-index.js';
 import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
-import { joinRoutePath, propertyValue, staticString } from '../fastify/static-values.js';
+import { staticString } from '../fastify/static-values.js';
 import { honoPatternMatches } from './path-pattern.js';
+import { propertyValue } from '../../ast/syntax.js';
+import { joinRoutePath } from '../../routes/route-path.js';
 
 /**
  * Hono: `new Hono()` apps (and `OpenAPIHono`, `basePath` views, factory apps), their routes and

@@ -1,3 +1,5 @@
+import { escapeRegExp } from '../../text.js';
+
 /**
  * Whether a Hono middleware path (`*`, `/api/*`, `/users/:id`, `/posts/:id{[0-9]+}`) matches a
  * route's path. The route path is itself a pattern, so a parameter segment (`:id`) or a wildcard
@@ -31,6 +33,3 @@ function patternRegExp(pattern: string): RegExp {
   return regex;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-}

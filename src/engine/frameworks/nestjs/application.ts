@@ -3,7 +3,9 @@ import { ts } from 'ts-morph';
 import type { ScannedSourceFile } from '../../../types.js';
 import { bindingValue, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
 import { isNestDecorator, readVersions, type EnhancerReference } from './decorators.js';
-import { arrayElements, joinPaths, objectProperty, pathPatternMatcher, staticStrings } from './values.js';
+import { arrayElements, pathPatternMatcher, staticStrings } from './values.js';
+import { propertyValue } from '../../ast/syntax.js';
+import { joinRoutePath } from '../../routes/route-path.js';
 
 /** A `setGlobalPrefix` exclusion: a path pattern, optionally for one method only. */
 export interface PrefixExclusion {
@@ -92,19 +94,19 @@ function readBootstrapCall(modules: ModuleIndex, file: ScannedSourceFile, method
     // An unreadable prefix (from a config service) is shown as a placeholder rather than silently dropped.
     bootstrap.globalPrefix = prefix?.length === 1 ? prefix[0]! : placeholderFor(args[0]);
     const options = args[1] && skipOuterExpressions(args[1]);
-    const exclude = options && ts.isObjectLiteralExpression(options) ? objectProperty(options, 'exclude') : undefined;
+    const exclude = options && ts.isObjectLiteralExpression(options) ? propertyValue(options, 'exclude') : undefined;
     for (const { element, file: elementFile } of arrayElements(modules, file, exclude)) {
       bootstrap.prefixExclusions.push(...readExclusion(modules, elementFile, element));
     }
   } else if (method === 'enableVersioning') {
     const options = args[0] && skipOuterExpressions(args[0]);
     const object = options && ts.isObjectLiteralExpression(options) ? options : undefined;
-    const type = object && objectProperty(object, 'type');
+    const type = object && propertyValue(object, 'type');
     // enableVersioning() without options defaults to URI versioning.
     if (type && !/URI\b/.test(type.getText())) return;
-    const prefixExpression = object && objectProperty(object, 'prefix');
+    const prefixExpression = object && propertyValue(object, 'prefix');
     const prefix = prefixExpression?.kind === ts.SyntaxKind.FalseKeyword ? '' : (prefixExpression && staticStrings(modules, file, prefixExpression)?.[0]) ?? 'v';
-    const defaultExpression = object && objectProperty(object, 'defaultVersion');
+    const defaultExpression = object && propertyValue(object, 'defaultVersion');
     const defaultVersion = defaultExpression && readVersions(modules, file, defaultExpression);
     bootstrap.uriVersioning = { prefix, ...(defaultVersion ? { defaultVersion } : {}) };
   }
@@ -113,8 +115,8 @@ function readBootstrapCall(modules: ModuleIndex, file: ScannedSourceFile, method
 function readExclusion(modules: ModuleIndex, file: ScannedSourceFile, element: ts.Expression): PrefixExclusion[] {
   const value = skipOuterExpressions(element);
   if (ts.isObjectLiteralExpression(value)) {
-    const pathExpression = objectProperty(value, 'path');
-    const methodExpression = objectProperty(value, 'method');
+    const pathExpression = propertyValue(value, 'path');
+    const methodExpression = propertyValue(value, 'method');
     const method = methodExpression && ts.isPropertyAccessExpression(methodExpression) ? methodExpression.name.text : undefined;
     const paths = pathExpression ? staticStrings(modules, file, pathExpression) ?? [] : [];
     return paths.map((pattern) => ({ matches: pathPatternMatcher(pattern), ...(method && method !== 'ALL' ? { method } : {}) }));
@@ -170,17 +172,17 @@ export function readModules(modules: ModuleIndex, sourceFiles: readonly ScannedS
       const decorator = ts.getDecorators(statement)?.find((candidate) => isNestDecorator(modules, file, candidate, MODULE_DECORATOR));
       const metadata = decorator && ts.isCallExpression(decorator.expression) ? decorator.expression.arguments[0] : undefined;
       if (!metadata || !ts.isObjectLiteralExpression(metadata)) continue;
-      const controllers = arrayElements(modules, file, objectProperty(metadata, 'controllers'))
+      const controllers = arrayElements(modules, file, propertyValue(metadata, 'controllers'))
         .map(({ element, file: elementFile }) => classDeclarationOf(modules, elementFile, element))
         .filter((node): node is ts.ClassDeclaration => node !== undefined);
       controllersOfModule.set(statement, controllers);
-      for (const { element, file: elementFile } of arrayElements(modules, file, objectProperty(metadata, 'imports'))) {
+      for (const { element, file: elementFile } of arrayElements(modules, file, propertyValue(metadata, 'imports'))) {
         const value = skipOuterExpressions(element);
         if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && /^(?:register|forRoutes)$/.test(value.expression.name.text) && value.expression.expression.getText() === 'RouterModule' && value.arguments[0]) {
           routerTrees.push(...arrayElements(modules, elementFile, value.arguments[0]));
         }
       }
-      for (const { element, file: elementFile } of arrayElements(modules, file, objectProperty(metadata, 'providers'))) {
+      for (const { element, file: elementFile } of arrayElements(modules, file, propertyValue(metadata, 'providers'))) {
         readGlobalProvider(elementFile, element, providers);
       }
     }
@@ -221,8 +223,8 @@ function readMiddlewareBindings(modules: ModuleIndex, file: ScannedSourceFile, m
 function readMiddlewareTarget(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, targets: MiddlewareTarget[], binding?: MiddlewareBinding): void {
   const value = skipOuterExpressions(expression);
   if (ts.isObjectLiteralExpression(value)) {
-    const pathExpression = objectProperty(value, 'path');
-    const methodExpression = objectProperty(value, 'method');
+    const pathExpression = propertyValue(value, 'path');
+    const methodExpression = propertyValue(value, 'method');
     const method = methodExpression && ts.isPropertyAccessExpression(methodExpression) && methodExpression.name.text !== 'ALL' ? methodExpression.name.text : undefined;
     for (const pattern of (pathExpression && staticStrings(modules, file, pathExpression)) ?? []) {
       targets.push({ matches: pathPatternMatcher(pattern), ...(method ? { method } : {}) });
@@ -257,24 +259,24 @@ function collectRouterPrefixes(modules: ModuleIndex, file: ScannedSourceFile, el
     if (moduleNode) prefixes.set(moduleNode, parent);
     return;
   }
-  const pathExpression = objectProperty(value, 'path');
+  const pathExpression = propertyValue(value, 'path');
   const own = pathExpression ? staticStrings(modules, file, pathExpression)?.[0] ?? placeholderFor(pathExpression) : '';
-  const prefix = joinPaths(parent, own);
-  const moduleExpression = objectProperty(value, 'module');
+  const prefix = joinRoutePath(parent, own);
+  const moduleExpression = propertyValue(value, 'module');
   const moduleNode = moduleExpression && classDeclarationOf(modules, file, moduleExpression);
   if (moduleNode) prefixes.set(moduleNode, prefix);
-  for (const child of arrayElements(modules, file, objectProperty(value, 'children'))) collectRouterPrefixes(modules, child.file, child.element, prefix, prefixes);
+  for (const child of arrayElements(modules, file, propertyValue(value, 'children'))) collectRouterPrefixes(modules, child.file, child.element, prefix, prefixes);
 }
 
 function readGlobalProvider(file: ScannedSourceFile, element: ts.Expression, providers: GlobalProviders): void {
   const value = skipOuterExpressions(element);
   if (!ts.isObjectLiteralExpression(value)) return;
-  const provide = objectProperty(value, 'provide');
+  const provide = propertyValue(value, 'provide');
   if (!provide) return;
   const token = skipOuterExpressions(provide).getText().replace(/^.*\./, '');
   const list = token === 'APP_GUARD' ? providers.guards : token === 'APP_INTERCEPTOR' ? providers.interceptors : token === 'APP_PIPE' ? providers.pipes : undefined;
   if (!list) return;
-  const implementation = objectProperty(value, 'useClass') ?? objectProperty(value, 'useExisting') ?? objectProperty(value, 'useValue') ?? objectProperty(value, 'useFactory');
+  const implementation = propertyValue(value, 'useClass') ?? propertyValue(value, 'useExisting') ?? propertyValue(value, 'useValue') ?? propertyValue(value, 'useFactory');
   if (implementation) list.push({ expression: implementation, file });
 }
 

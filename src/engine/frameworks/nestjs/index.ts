@@ -7,7 +7,9 @@ import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { bootstrapFor, placeholderFor, readBootstraps, readModules, targetSelects, type Bootstrap, type MiddlewareBinding, type ModuleFacts } from './application.js';
 import { decoratorOrigin, MetadataReads, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
-import { joinPaths, objectProperty, staticStrings } from './values.js';
+import { staticStrings } from './values.js';
+import { propertyValue } from '../../ast/syntax.js';
+import { joinRoutePath } from '../../routes/route-path.js';
 
 const HTTP_DECORATORS: Record<string, HttpMethod> = {
   Get: 'GET',
@@ -114,8 +116,8 @@ class ControllerDiscovery {
       const argument = origin.call?.arguments[0] && skipOuterExpressions(origin.call.arguments[0]);
       if (!argument) return { paths: [''] };
       if (ts.isObjectLiteralExpression(argument)) {
-        const pathExpression = objectProperty(argument, 'path');
-        const versionExpression = objectProperty(argument, 'version');
+        const pathExpression = propertyValue(argument, 'path');
+        const versionExpression = propertyValue(argument, 'version');
         const versions = versionExpression && readVersions(this.modules, file, versionExpression);
         return { paths: pathExpression ? this.pathsOf(file, pathExpression) : [''], ...(versions ? { versions } : {}) };
       }
@@ -145,9 +147,9 @@ class ControllerDiscovery {
         const position = nodePosition(decorator);
         for (const controllerPath of controller.paths) {
           for (const methodPath of methodPaths) {
-            const bare = joinPaths(modulePrefix, controllerPath, methodPath);
+            const bare = joinRoutePath(modulePrefix, controllerPath, methodPath);
             for (const version of versions) {
-              const fullPath = joinPaths(this.globalPrefix(globals.bootstrap, bare, httpMethod), version, bare);
+              const fullPath = joinRoutePath(this.globalPrefix(globals.bootstrap, bare, httpMethod), version, bare);
               const nestMiddleware = this.nestMiddlewareOf(globals.middleware, node, bare, fullPath, httpMethod);
               routes.push({
                 framework: 'nestjs',

@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ScannedSourceFile } from '../../../types.js';
 import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { joinRoutePath } from '../../routes/route-path.js';
 
 const MAX_DEPTH = 6;
 
@@ -109,15 +110,6 @@ export function readNames(expressions: readonly ts.Expression[]): string[] {
   return names;
 }
 
-/** The property `name` of an object literal, if written there. */
-export function objectProperty(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
-  for (const property of object.properties) {
-    if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === name) return property.initializer;
-    if (ts.isShorthandPropertyAssignment(property) && property.name.text === name) return property.name;
-  }
-  return undefined;
-}
-
 /** An array literal, or a name bound to one (across files): `providers: [...]`, `RouterModule.register(routes)`. */
 export function arrayElements(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression | undefined): Array<{ element: ts.Expression; file: ScannedSourceFile }> {
   if (!expression) return [];
@@ -140,21 +132,12 @@ export function arrayElements(modules: ModuleIndex, file: ScannedSourceFile, exp
   return [];
 }
 
-/** Joins path segments the way Nest does: single slashes, no trailing slash except the root `/`. */
-export function joinPaths(...segments: readonly string[]): string {
-  const joined = segments
-    .flatMap((segment) => segment.split('/'))
-    .filter((part) => part.length > 0)
-    .join('/');
-  return `/${joined}`;
-}
-
 /**
  * A `setGlobalPrefix(..., { exclude })` or `forRoutes`/`exclude` path pattern as a matcher over
  * a route path: `:param` matches one segment, `*`, `(.*)`, `{*splat}` and `*splat` match the rest.
  */
 export function pathPatternMatcher(pattern: string): (routePath: string) => boolean {
-  const normalized = joinPaths(pattern);
+  const normalized = joinRoutePath(pattern);
   let source = '';
   for (let index = 0; index < normalized.length; ) {
     const rest = normalized.slice(index);

@@ -1,3 +1,5 @@
+import { escapeRegExp } from '../../text.js';
+
 /**
  * Next.js middleware `config.matcher` entries and Clerk `createRouteMatcher` patterns are
  * path-to-regexp (v6) strings: `/api/:path*`, `/dashboard(.*)`, `/((?!api|_next/static).*)`.
@@ -90,6 +92,3 @@ function closingParenthesis(pattern: string, open: number): number {
   return -1;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.+?^${}()|[\]\\*]/g, '\\$&');
-}
