@@ -15,7 +15,18 @@ export interface RouteFacts {
   segments: string[];
 }
 
+// Both access-control rules ask for the facts of every route; routes are shared by all rules of a scan.
+const factsByRoute = new WeakMap<Route, RouteFacts>();
+
 export function routeFacts(ctx: RuleContext, route: Route): RouteFacts {
+  const known = factsByRoute.get(route);
+  if (known) return known;
+  const facts = computeRouteFacts(ctx, route);
+  factsByRoute.set(route, facts);
+  return facts;
+}
+
+function computeRouteFacts(ctx: RuleContext, route: Route): RouteFacts {
   const handler = resolvedHandler(ctx.modules, route);
   const dataAccess = handler ? findDataAccess(ctx.modules, handler) : [];
   const bodies = new Set<string>();
