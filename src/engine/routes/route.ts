@@ -43,7 +43,8 @@ export interface RouteMiddleware extends CodeLocation {
 
 export type AuthStatus = 'authenticated' | 'public' | 'unknown';
 
-export interface Route extends CodeLocation {
+/** What every stage knows of a route: where it is defined, what it runs and what runs before it. */
+export interface RouteSite extends CodeLocation {
   framework: FrameworkName;
   method: HttpMethod;
   /** Full path with every mount prefix, framework parameter syntax kept (`/orders/:id`, `/orders/[id]`). */
@@ -52,7 +53,11 @@ export interface Route extends CodeLocation {
   column: number;
   /** The handler function, resolved across files, when found. */
   handler?: RouteHandler;
+  /** In execution order: global first, then router/plugin/controller, then route level. */
   middleware: RouteMiddleware[];
+}
+
+export interface Route extends RouteSite {
   auth: AuthStatus;
   /** Human-readable evidence for `auth`, e.g. "passport.authenticate('jwt') (router, src/app.ts:14)". */
   authEvidence: string[];
@@ -78,13 +83,7 @@ export interface RouteHandler extends CodeLocation {
  * What an adapter reports before the engine judges authentication: everything it saw at the
  * route, in order (global middleware first). The adapter does not decide `auth`.
  */
-export interface RouteDefinition extends CodeLocation {
-  framework: FrameworkName;
-  method: HttpMethod;
-  path: string;
-  column: number;
-  handler?: RouteHandler;
-  middleware: RouteMiddleware[];
+export interface RouteDefinition extends RouteSite {
   /**
    * Set when the framework itself marks the route public (NestJS `@Public()` metadata honoured by
    * a global guard, Next.js middleware matcher excluding the path). Config publicRoutes are applied later.
