@@ -21,6 +21,23 @@ export interface TrustscanConfig {
   ownershipChecks: string[];
   /** Names of project functions that redact personal data before it is logged (e.g. "redactUser"). */
   redactors: string[];
+  /** Names of project middleware or functions that rate-limit (e.g. "loginLimiter", "consumeQuota"). */
+  rateLimiters: string[];
+  /** Names of project functions that check a flow's state before it advances (e.g. "assertTransition"). */
+  stateGuards: string[];
+  /** Multi-step business flows declared in order, checked against the code and drawn by `trustscan flows`. */
+  flows: FlowConfig[];
+}
+
+/** `{ name: "checkout", steps: ["POST /cart", "POST /payment-intent", "POST /finalize-order"], entity: "Order", field: "status" }` */
+export interface FlowConfig {
+  name: string;
+  /** Route ids `METHOD /path` in the order the flow runs them; paths as the route inventory prints them. */
+  steps: string[];
+  /** The model whose state the flow advances, when there is one. */
+  entity?: string;
+  /** That model's state field (status, state, stage, step). */
+  field?: string;
 }
 
 export interface AuthConfig {
@@ -51,6 +68,9 @@ export function defaultConfig(): TrustscanConfig {
     sanitizers: [],
     ownershipChecks: [],
     redactors: [],
+    rateLimiters: [],
+    stateGuards: [],
+    flows: [],
   };
 }
 
@@ -124,7 +144,9 @@ function readJson(file: string): unknown {
   }
 }
 
-const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth', 'sanitizers', 'ownershipChecks', 'redactors'] as const;
+const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth', 'sanitizers', 'ownershipChecks', 'redactors', 'rateLimiters', 'stateGuards', 'flows'] as const;
+const FLOW_KEYS = ['name', 'steps', 'entity', 'field'] as const;
+const FLOW_STEP = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ALL)\s+\/\S*$/;
 const AUTH_KEYS = ['middleware', 'publicRoutes', 'roleChecks'] as const;
 
 /**
@@ -178,6 +200,9 @@ export function validateConfig(raw: unknown, where: string, rules: readonly Rule
   if ('sanitizers' in input) config.sanitizers = stringList(input.sanitizers, '$.sanitizers', fail);
   if ('ownershipChecks' in input) config.ownershipChecks = stringList(input.ownershipChecks, '$.ownershipChecks', fail);
   if ('redactors' in input) config.redactors = stringList(input.redactors, '$.redactors', fail);
+  if ('rateLimiters' in input) config.rateLimiters = stringList(input.rateLimiters, '$.rateLimiters', fail);
+  if ('stateGuards' in input) config.stateGuards = stringList(input.stateGuards, '$.stateGuards', fail);
+  if ('flows' in input) config.flows = validateFlows(input.flows, fail);
   if ('includeTests' in input) {
     if (typeof input.includeTests !== 'boolean') fail('$.includeTests', `must be a boolean, got ${describe(input.includeTests)}`);
     config.includeTests = input.includeTests as boolean;
@@ -229,6 +254,34 @@ function validateRuleSetting(
     result.options = entry.options as Record<string, unknown>;
   }
   return result;
+}
+
+function validateFlows(value: unknown, fail: (jsonPath: string, problem: string) => never): FlowConfig[] {
+  if (!Array.isArray(value)) return fail('$.flows', `must be an array of flows, got ${describe(value)}`);
+  const names = new Set<string>();
+  return value.map((entry, index) => {
+    const at = `$.flows[${index}]`;
+    if (!isPlainObject(entry)) return fail(at, `must be an object with name and steps, got ${describe(entry)}`);
+    for (const key of Object.keys(entry)) {
+      if (!(FLOW_KEYS as readonly string[]).includes(key)) fail(`${at}.${key}`, `unknown key (known keys: ${FLOW_KEYS.join(', ')})`);
+    }
+    if (typeof entry.name !== 'string' || entry.name.trim() === '') fail(`${at}.name`, `must be a non-empty string, got ${describe(entry.name)}`);
+    if (names.has(entry.name as string)) fail(`${at}.name`, `duplicate flow name ${JSON.stringify(entry.name)}`);
+    names.add(entry.name as string);
+    const steps = stringList(entry.steps, `${at}.steps`, fail);
+    if (steps.length === 0) fail(`${at}.steps`, 'must list at least one step');
+    steps.forEach((step, stepIndex) => {
+      if (!FLOW_STEP.test(step.trim())) fail(`${at}.steps[${stepIndex}]`, `must be "METHOD /path" (e.g. "POST /orders/:id/finalize"), got ${JSON.stringify(step)}`);
+    });
+    const flow: FlowConfig = { name: entry.name as string, steps: steps.map((step) => step.trim().replace(/\s+/, ' ')) };
+    for (const key of ['entity', 'field'] as const) {
+      if (key in entry) {
+        if (typeof entry[key] !== 'string' || (entry[key] as string).trim() === '') fail(`${at}.${key}`, `must be a non-empty string, got ${describe(entry[key])}`);
+        flow[key] = entry[key] as string;
+      }
+    }
+    return flow;
+  });
 }
 
 function stringList(value: unknown, jsonPath: string, fail: (jsonPath: string, problem: string) => never): string[] {

@@ -161,7 +161,7 @@ export function scanRoot(cwd: string, scanPaths: string[]): string {
 }
 
 export function routeConfig(config: TrustscanConfig): RouteConfig {
-  return { authMiddleware: config.auth.middleware, publicRoutes: config.auth.publicRoutes, roleChecks: config.auth.roleChecks, rateLimiters: [] };
+  return { authMiddleware: config.auth.middleware, publicRoutes: config.auth.publicRoutes, roleChecks: config.auth.roleChecks, rateLimiters: config.rateLimiters };
 }
 
 function isDirectory(p: string): boolean {
