@@ -3,8 +3,9 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { controlTitle } from './controls/index.js';
 import { UsageError } from './engine/errors.js';
-import { inventoryRoutes, scan } from './engine/scan.js';
+import { inventoryFlows, inventoryRoutes, scan } from './engine/scan.js';
 import { formatJson } from './reporters/json.js';
+import { formatFlowsJson, formatFlowsMarkdown, formatFlowsMermaid } from './reporters/flows.js';
 import { formatRoutesJson, formatRoutesText } from './reporters/routes.js';
 import { formatSarif } from './reporters/sarif.js';
 import { formatText, formatTextSummary } from './reporters/text.js';
@@ -131,6 +132,16 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
       exitCode = await runRoutes(paths, options, io, overrides);
     });
 
+  withProjectOptions(program
+    .command('flows')
+    .description('draw the business flows the code implements (state diagrams with guarded and unguarded transitions)')
+    .argument('[paths...]', 'files or folders to scan', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['mermaid', 'json', 'markdown']).default('mermaid'))
+    .option('-o, --output <file>', 'write the diagrams to a file'))
+    .action(async (paths: string[], options: FlowsCommandOptions) => {
+      exitCode = await runFlows(paths, options, io, overrides);
+    });
+
   program
     .command('rules')
     .description('list every rule with its severity, confidence and control mapping')
@@ -209,6 +220,19 @@ async function runRoutes(paths: string[], options: RoutesCommandOptions, io: Cli
   for (const warning of warnings) io.stderr(`warning: ${warning.message}\n`);
   const colorAllowed = options.color && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && !options.output && io.stdoutIsTTY;
   const report = options.format === 'json' ? formatRoutesJson(routes, version) : formatRoutesText(routes, { color: colorAllowed });
+  writeReport(report, options.output, io);
+  return EXIT_CLEAN;
+}
+
+interface FlowsCommandOptions extends Omit<RoutesCommandOptions, 'format' | 'color'> {
+  format: 'mermaid' | 'json' | 'markdown';
+}
+
+async function runFlows(paths: string[], options: FlowsCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
+  const { model, rateLimits, warnings } = await inventoryFlows(projectOptions(paths, options, io, overrides));
+  for (const warning of warnings) io.stderr(`warning: ${warning.message}\n`);
+  const report =
+    options.format === 'json' ? formatFlowsJson(model, rateLimits, version) : options.format === 'markdown' ? formatFlowsMarkdown(model, rateLimits) : formatFlowsMermaid(model);
   writeReport(report, options.output, io);
   return EXIT_CLEAN;
 }

@@ -10,6 +10,8 @@ import { loadProject, type LoadedProject } from './project.js';
 import { ModuleIndex } from './ast/module-index.js';
 import { FRAMEWORK_ADAPTERS } from './frameworks/index.js';
 import { discoverRoutes, type RouteConfig } from './routes/discover.js';
+import { analyzeFlows, type FlowModel } from './flows/flow-model.js';
+import { routeRateLimits, type RateLimitEvidence } from './routes/rate-limits.js';
 import type { Route } from './routes/route.js';
 import { runRules, type ActiveRule } from './run.js';
 
@@ -88,6 +90,15 @@ function routesOf(prepared: PreparedProject): Route[] {
     config: routeConfig(prepared.config),
     adapters: FRAMEWORK_ADAPTERS,
   });
+}
+
+/** The business flows of the scanned paths (`trustscan flows`), with each step's rate limits. */
+export async function inventoryFlows(options: ScanOptions): Promise<{ model: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]>; warnings: ScanWarning[] }> {
+  const prepared = prepareProject(options, options.rules ?? allRules);
+  const routes = routesOf(prepared);
+  const model = analyzeFlows({ routes, modules: prepared.modules, sourceFiles: prepared.loaded.sourceFiles, textFiles: prepared.loaded.textFiles, config: prepared.config });
+  const rateLimits = new Map(model.steps.map((step) => [step.route, routeRateLimits(prepared.modules, step.route, prepared.config)] as const));
+  return { model, rateLimits, warnings: prepared.loaded.warnings };
 }
 
 /** The route inventory of the scanned paths (`trustscan routes`). */

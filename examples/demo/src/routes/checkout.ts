@@ -6,7 +6,7 @@ import { chargeOrder } from '../services/payment-service.js';
 
 export const checkoutRouter = Router();
 
-checkoutRouter.post('/orders/:id/finalize', requireAuth, async (req, res, next) => {
+checkoutRouter.post('/orders/:id/finalize', requireAuth, async (req, res, next) => { // VULN: missing-state-guard
   try {
     const order = await orders.findById(req.params.id);
     if (!order || order.userId !== req.user!.sub) {
@@ -19,7 +19,7 @@ checkoutRouter.post('/orders/:id/finalize', requireAuth, async (req, res, next) 
       res.status(402).json({ error: 'payment failed' });
       return;
     }
-    const updated = await orders.setStatus(order.id, 'paid'); // VULN: missing-state-guard
+    const updated = await orders.setStatus(order.id, 'paid');
     logger.info('order finalized', { orderId: order.id, paymentIntentId: payment.paymentIntentId });
     res.json({ order: updated, payment });
   } catch (err) {

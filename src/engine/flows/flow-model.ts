@@ -1,0 +1,249 @@
+/**
+ * The business flows of an API, from its code: which routes advance a multi-step process, what
+ * state each one changes, and whether the server checks the current state first. Both the
+ * missing-state-guard rule and `trustscan flows` read this one model, so a diagram and a finding
+ * never disagree.
+ *
+ * routes + ModuleIndex -> RouteFlow per route (route-flow.ts) -> FlowStep verdicts -> Flow diagrams.
+ */
+import type { ScannedSourceFile, ScannedTextFile } from '../../types.js';
+import type { FlowConfig, TrustscanConfig } from '../config.js';
+import type { ModuleIndex } from '../ast/module-index.js';
+import type { Route } from '../routes/route.js';
+import { routeMatchesStep } from '../routes/route-path.js';
+import { MONEY_KINDS, namedStep, type NamedStep } from './flow-steps.js';
+import { analyzeRouteFlow, type Effect, type FlowLocation, type RouteFlow, type StateGuard, type StateWrite } from './route-flow.js';
+import { statefulEntities, entityKey, type StatefulEntity } from './stateful-entities.js';
+
+export interface FlowStep {
+  route: Route;
+  named?: NamedStep;
+  /** Config flows that list this route, with its position (0 = the flow's entry). */
+  declared: Array<{ flow: string; index: number }>;
+  /** The state change the step makes: a state-field transition, else its first write or money movement. */
+  transition?: StateWrite;
+  change?: StateWrite | Effect;
+  /** A record created in its first state (`status: 'PENDING'` in a create). */
+  creation?: StateWrite;
+  /** Display name of the entity whose state changes (`Order`), when known. */
+  entity?: string;
+  field?: string;
+  /** Checks that run before the change and concern it. */
+  guards: StateGuard[];
+  /** A conditional update whose result is dropped: the state is checked, but a mismatch does not stop the flow. */
+  uncheckedConditional?: StateWrite;
+  movesMoney: boolean;
+  verdict: 'guarded' | 'unguarded' | 'no-change';
+}
+
+export interface FlowTransition {
+  /** States the server requires before the transition; empty when it does not check (any state). */
+  from: string[];
+  to: string;
+  route: { method: string; path: string; file: string; line: number };
+  guarded: boolean;
+  /** Initial state set when the record is created. */
+  creates: boolean;
+  guard?: string;
+}
+
+export interface Flow {
+  name: string;
+  kind: 'entity' | 'config';
+  entity?: string;
+  field?: string;
+  /** Declared states first, in declaration order, then values only the code writes. */
+  states: string[];
+  transitions: FlowTransition[];
+  /** Config flows: the declared steps in order, each with the route it names (absent when not found in code). */
+  declaredSteps?: Array<{ step: string; route?: { method: string; path: string; file: string; line: number }; guarded?: boolean; entry: boolean }>;
+  source?: FlowLocation;
+}
+
+export interface FlowModel {
+  entities: StatefulEntity[];
+  steps: FlowStep[];
+  flows: Flow[];
+}
+
+export interface FlowInput {
+  routes: readonly Route[];
+  modules: ModuleIndex;
+  sourceFiles: readonly ScannedSourceFile[];
+  textFiles: readonly ScannedTextFile[];
+  config: Pick<TrustscanConfig, 'flows' | 'stateGuards'>;
+}
+
+const cache = new WeakMap<readonly Route[], FlowModel>();
+
+/** The flow model of a scanned project; computed once per route inventory. */
+export function analyzeFlows(input: FlowInput): FlowModel {
+  const cached = cache.get(input.routes);
+  if (cached) return cached;
+  const filesByPath = new Map(input.sourceFiles.map((file) => [file.path, file]));
+  const entities = statefulEntities(input.sourceFiles, input.textFiles);
+  const steps: FlowStep[] = [];
+  for (const route of input.routes) {
+    const named = namedStep(route);
+    const declared = declaredPositions(input.config.flows, route);
+    const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(route.method);
+    if (!named && declared.length === 0 && !mutating) continue;
+    const flow = analyzeRouteFlow({ modules: input.modules, config: input.config, filesByPath }, route);
+    const step = judgeStep(flow, named, declared, entities);
+    if (step) steps.push(step);
+  }
+  const model = { entities, steps, flows: buildFlows(entities, steps, input.config.flows) };
+  cache.set(input.routes, model);
+  return model;
+}
+
+function declaredPositions(flows: readonly FlowConfig[], route: Route): FlowStep['declared'] {
+  const positions: FlowStep['declared'] = [];
+  for (const flow of flows) {
+    flow.steps.forEach((step, index) => {
+      if (routeMatchesStep(step, route)) positions.push({ flow: flow.name, index });
+    });
+  }
+  return positions;
+}
+
+/**
+ * Whether a route is a flow step, and whether the checks before its state change concern that
+ * change. A check on another object (the result of the charge the handler just made) is not a
+ * check of the order's state: that is the demo's finalize bug.
+ */
+function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: FlowStep['declared'], entities: readonly StatefulEntity[]): FlowStep | undefined {
+  const transitions = flow.writes.filter((write) => !write.creates && write.value !== undefined);
+  const transition = transitions[0];
+  const creation = flow.writes.find((write) => write.creates && write.value !== undefined);
+  const isStep = named !== undefined || declared.length > 0 || transition !== undefined;
+  if (!isStep && !creation) return undefined;
+  const movesMoney = flow.effects.some((effect) => effect.kind === 'money') || (named !== undefined && MONEY_KINDS.has(named.kind));
+  const change: StateWrite | Effect | undefined = transition ?? flow.writes.find((write) => !write.creates) ?? flow.effects.find((effect) => effect.kind === 'money') ?? flow.effects[0];
+  const entityName = transition?.entity ?? (change && 'field' in change ? change.entity : undefined) ?? creation?.entity;
+  const entity = entityName ? matchEntity(entities, entityName) : undefined;
+  const base = {
+    route: flow.route,
+    ...(named ? { named } : {}),
+    declared,
+    ...(transition ? { transition } : {}),
+    ...(creation ? { creation } : {}),
+    ...(change ? { change } : {}),
+    ...(entity || entityName ? { entity: entity?.name ?? displayEntity(entityName!) } : {}),
+    ...(transition ? { field: transition.field } : change && 'field' in change ? { field: change.field } : {}),
+    movesMoney,
+  };
+  if (!isStep || !change) return { ...base, guards: [], verdict: 'no-change' };
+  // Only declared-flow entries need no check: the first step of a flow has no earlier state.
+  if (!named && !transition && declared.every((position) => position.index === 0)) return { ...base, guards: [], verdict: 'no-change' };
+  const guards = flow.guards.filter((guard) => guard.seq <= change.seq && change.seq <= guard.scopeEnd && concerns(guard, change, entityName, named));
+  const conditional = flow.writes.find((write) => write.requires && write.requires.length > 0 && write.seq <= change.seq);
+  if (conditional?.resultUsed) {
+    guards.push({ file: conditional.file, line: conditional.line, column: conditional.column, kind: 'conditional-update', evidence: `update requires ${conditional.field} in ${conditional.requires!.map((s) => `'${s}'`).join(', ')}`, field: conditional.field, expected: conditional.requires!, forbidden: [], seq: conditional.seq, scopeEnd: Infinity });
+  }
+  return {
+    ...base,
+    guards,
+    ...(conditional && !conditional.resultUsed ? { uncheckedConditional: conditional } : {}),
+    verdict: guards.length > 0 ? 'guarded' : 'unguarded',
+  };
+}
+
+function concerns(guard: StateGuard, change: StateWrite | Effect, entityName: string | undefined, named: NamedStep | undefined): boolean {
+  switch (guard.kind) {
+    case 'config':
+    case 'middleware':
+    case 'state-machine':
+      return true;
+    case 'payment-status':
+      return named === undefined || ['checkout', 'payment', 'money-movement', 'fulfilment'].includes(named.kind) || ('value' in change && /paid|complete|succeed|confirm|captur/i.test(change.value ?? ''));
+    case 'verified-token':
+      return named !== undefined && ['password-reset', 'verification', 'account-closure', 'approval', 'coupon'].includes(named.kind);
+    case 'replay-check':
+      return named !== undefined || entityName === undefined || subjectIs(guard, entityName);
+    case 'conditional-update':
+    case 'state-check':
+      // The checked record must be the one that changes, unless the step names no entity (a coupon checked before a redemption is created).
+      if (!entityName) return guard.subject !== undefined && (guard.subjectSource !== undefined || guard.subject === 'this');
+      return subjectIs(guard, entityName);
+  }
+}
+
+function subjectIs(guard: StateGuard, entityName: string): boolean {
+  const wanted = entityKey(entityName);
+  if (!wanted) return false;
+  const names = [guard.subject, guard.subjectSource].filter((name): name is string => name !== undefined).map((name) => name.toLowerCase().replace(/[^a-z0-9]/g, ''));
+  return names.some((name) => name.includes(wanted) || (name.length >= 3 && wanted.includes(name) && name !== 'this'));
+}
+
+function matchEntity(entities: readonly StatefulEntity[], name: string): StatefulEntity | undefined {
+  const key = entityKey(name);
+  return entities.find((entity) => entityKey(entity.name) === key);
+}
+
+/** `orders` -> Order, `order_items` -> OrderItem, `orderRepository` -> Order. */
+export function displayEntity(name: string): string {
+  const key = name.replace(/(?:Repository|Repo|Model|Collection|Service|Table)$/, '');
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const last = words.pop() ?? key;
+  const singular = /ies$/i.test(last) ? `${last.slice(0, -3)}y` : /(?:ss|us)$/i.test(last) ? last : /s$/i.test(last) ? last.slice(0, -1) : last;
+  return [...words, singular].map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
+}
+
+function buildFlows(entities: readonly StatefulEntity[], steps: readonly FlowStep[], configFlows: readonly FlowConfig[]): Flow[] {
+  const flows: Flow[] = [];
+  const byEntity = new Map<string, { entity: string; field: string; states: string[]; transitions: FlowTransition[]; source?: FlowLocation }>();
+  for (const entity of entities) {
+    byEntity.set(`${entityKey(entity.name)}.${entity.field}`, { entity: entity.name, field: entity.field, states: [...entity.states], transitions: [], source: entity.source });
+  }
+  for (const step of steps) {
+    // A transition, or a creation: the arrow from [*] that gives a flow its initial state.
+    const write = step.transition ?? step.creation;
+    for (const current of write ? [write] : []) {
+      if (current.value === undefined) continue;
+      const entity = step.entity ?? displayEntity(current.entity ?? 'record');
+      const key = `${entityKey(entity)}.${current.field}`;
+      let flow = byEntity.get(key);
+      if (!flow) {
+        flow = { entity, field: current.field, states: [], transitions: [] };
+        byEntity.set(key, flow);
+      }
+      const stateGuard = step.guards.find((guard) => guard.expected.length > 0 || guard.forbidden.length > 0);
+      const from = current.creates ? [] : stateGuard ? (stateGuard.expected.length > 0 ? stateGuard.expected : flow.states.filter((state) => !stateGuard.forbidden.includes(state) && state !== current.value)) : [];
+      flow.transitions.push({
+        from,
+        to: current.value,
+        route: { method: step.route.method, path: step.route.path, file: step.route.file, line: step.route.line },
+        guarded: current.creates || step.verdict === 'guarded',
+        creates: current.creates,
+        ...(step.guards[0] ? { guard: `${step.guards[0].kind}: ${step.guards[0].evidence}` } : {}),
+      });
+      for (const state of [...from, current.value]) if (!flow.states.includes(state)) flow.states.push(state);
+    }
+  }
+  for (const flow of [...byEntity.values()].sort((a, b) => a.entity.localeCompare(b.entity) || a.field.localeCompare(b.field))) {
+    if (flow.transitions.length === 0) continue;
+    flows.push({ name: `${flow.entity}.${flow.field}`, kind: 'entity', entity: flow.entity, field: flow.field, states: flow.states, transitions: flow.transitions, ...(flow.source ? { source: flow.source } : {}) });
+  }
+  for (const declaredFlow of configFlows) {
+    const declaredSteps = declaredFlow.steps.map((stepId, index) => {
+      const step = steps.find((candidate) => candidate.declared.some((position) => position.flow === declaredFlow.name && position.index === index));
+      return {
+        step: stepId,
+        entry: index === 0,
+        ...(step ? { route: { method: step.route.method, path: step.route.path, file: step.route.file, line: step.route.line }, guarded: index === 0 || step.verdict !== 'unguarded' } : {}),
+      };
+    });
+    const entityFlow = declaredFlow.entity ? flows.find((flow) => flow.kind === 'entity' && entityKey(flow.entity!) === entityKey(declaredFlow.entity!) && (!declaredFlow.field || flow.field === declaredFlow.field)) : undefined;
+    flows.push({
+      name: declaredFlow.name,
+      kind: 'config',
+      ...(declaredFlow.entity ? { entity: declaredFlow.entity } : {}),
+      ...(declaredFlow.field ? { field: declaredFlow.field } : {}),
+      states: entityFlow?.states ?? [],
+      transitions: entityFlow?.transitions ?? [],
+      declaredSteps,
+    });
+  }
+  return flows;
+}

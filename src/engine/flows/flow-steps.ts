@@ -1,0 +1,97 @@
+/**
+ * Which routes advance a multi-step business process, read from their path and handler names.
+ * Words are matched whole (path segments and camelCase/kebab words), never as substrings:
+ * `shipping-address` is not "ship", `completeness` is not "complete".
+ */
+import type { Route } from '../routes/route.js';
+
+export type StepKind =
+  | 'checkout'
+  | 'payment'
+  | 'money-movement'
+  | 'approval'
+  | 'coupon'
+  | 'verification'
+  | 'password-reset'
+  | 'subscription'
+  | 'fulfilment'
+  | 'account-closure'
+  | 'data-export'
+  | 'cancellation';
+
+export interface NamedStep {
+  kind: StepKind;
+  /** The words that made it one, for messages: "finalize", "reset password". */
+  because: string;
+}
+
+/** Money leaves or moves: a skipped or replayed step costs money (critical). */
+export const MONEY_KINDS: ReadonlySet<StepKind> = new Set(['money-movement', 'payment']);
+
+// Each entry: the kind, and word sequences (all words must appear, in any order) that name it.
+const STEP_WORDS: Array<{ kind: StepKind; words: string[][] }> = [
+  { kind: 'money-movement', words: [['refund'], ['refunds'], ['withdraw'], ['withdrawal'], ['withdrawals'], ['transfer'], ['transfers'], ['payout'], ['payouts'], ['disburse'], ['capture']] },
+  { kind: 'payment', words: [['pay'], ['charge'], ['purchase']] },
+  { kind: 'checkout', words: [['finalize'], ['finalise'], ['checkout'], ['place', 'order'], ['submit', 'order'], ['confirm', 'order'], ['complete', 'order'], ['confirm', 'payment'], ['complete', 'checkout'], ['confirm'], ['complete']] },
+  { kind: 'approval', words: [['approve'], ['reject'], ['execute'], ['sign', 'off']] },
+  { kind: 'coupon', words: [['redeem'], ['apply', 'coupon'], ['apply', 'promo'], ['apply', 'voucher'], ['apply', 'discount'], ['gift', 'card'], ['claim']] },
+  { kind: 'password-reset', words: [['reset', 'password'], ['password', 'reset'], ['reset']] },
+  { kind: 'verification', words: [['verify'], ['verification'], ['activate'], ['otp'], ['2fa'], ['mfa'], ['totp'], ['confirm', 'email']] },
+  { kind: 'subscription', words: [['upgrade'], ['downgrade'], ['cancel', 'subscription'], ['renew'], ['resume', 'subscription']] },
+  { kind: 'fulfilment', words: [['fulfil'], ['fulfill'], ['fulfilment'], ['fulfillment'], ['ship'], ['dispatch'], ['deliver']] },
+  { kind: 'account-closure', words: [['close', 'account'], ['delete', 'account'], ['deactivate', 'account'], ['deactivate']] },
+  { kind: 'data-export', words: [['export', 'data'], ['data', 'export']] },
+  { kind: 'cancellation', words: [['cancel']] },
+];
+
+/** Steps of a password reset or verification that only request the email/code: no state to check yet. */
+const REQUEST_WORDS = new Set(['forgot', 'request', 'send', 'resend', 'initiate', 'start', 'begin']);
+
+/** `finalizeOrder`, `place-order`, `/orders/:id/finalize` -> lowercase words. */
+export function nameWords(text: string): string[] {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word.length > 0);
+}
+
+/**
+ * The step kind a route's path and handler name give it, if any. Parameters are left out of the
+ * path words so `/transfers/:transferId` still reads "transfers" but `:shipmentId` adds nothing.
+ */
+export function namedStep(route: Pick<Route, 'method' | 'path'> & { handler?: { name: string } }): NamedStep | undefined {
+  if (route.method === 'GET' || route.method === 'HEAD' || route.method === 'OPTIONS') {
+    // Verification links are GETs that change state (`GET /verify-email?token=`); nothing else in GET is a step.
+    const step = matchStep(route);
+    return step && (step.kind === 'verification' || step.kind === 'password-reset') ? step : undefined;
+  }
+  return matchStep(route);
+}
+
+function matchStep(route: Pick<Route, 'path'> & { handler?: { name: string } }): NamedStep | undefined {
+  const pathWords = route.path
+    .split('/')
+    .filter((segment) => segment.length > 0 && !/^[:[{*]/.test(segment))
+    .flatMap(nameWords);
+  const handlerName = route.handler?.name.split('.').at(-1) ?? '';
+  const handlerWords = handlerName === '<anonymous>' ? [] : nameWords(handlerName);
+  const words = new Set([...pathWords, ...handlerWords]);
+  if ([...REQUEST_WORDS].some((word) => words.has(word))) {
+    // "forgot password", "send otp", "request reset": the first step; the server has nothing to check yet.
+    return undefined;
+  }
+  // The most specific name wins: "confirm email" is a verification even though "confirm" alone is checkout.
+  let best: NamedStep | undefined;
+  let bestLength = 0;
+  for (const { kind, words: sequences } of STEP_WORDS) {
+    for (const sequence of sequences) {
+      if (sequence.length > bestLength && sequence.every((word) => words.has(word))) {
+        best = { kind, because: sequence.join(' ') };
+        bestLength = sequence.length;
+      }
+    }
+  }
+  return best;
+}

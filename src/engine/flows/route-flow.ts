@@ -1,0 +1,766 @@
+/**
+ * What one route does to the state of a business flow, in execution order: the state fields it
+ * writes (and to which value), the money it moves, and the server-side checks that run before.
+ *
+ * The walk follows the handler into the project functions it calls (services, repositories,
+ * entity methods; up to MAX_DEPTH calls down, cycle-safe), numbering every event in the order it
+ * runs, so "checked first" means a smaller sequence number. Parameters are bound to the caller's
+ * arguments, so `orders.setStatus(order.id, 'paid')` resolves the value the service's
+ * `UPDATE orders SET status = $2` writes.
+ */
+import { ts } from 'ts-morph';
+import type { ScannedSourceFile } from '../../types.js';
+import type { TrustscanConfig } from '../config.js';
+import { classifyCall } from '../ast/data-access.js';
+import { nodePosition, resolveFunction, returnedFunction, type ResolvedFunction } from '../ast/functions.js';
+import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import { exitsEarly } from '../ast/syntax.js';
+import type { Route, RouteMiddleware } from '../routes/route.js';
+
+const MAX_DEPTH = 3;
+/** Guards a walk cannot order against a write (route middleware) run before everything. */
+const BEFORE_HANDLER = -1;
+
+export interface FlowLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** A write of a state field: `status: 'paid'`, `UPDATE orders SET status = $2`, `order.status = 'shipped'`. */
+export interface StateWrite extends FlowLocation {
+  /** The model, table or variable the field belongs to, as written (`order`, `orders`, `Order`). */
+  entity?: string;
+  field: string;
+  /** The value written, when the code decides it (a literal, an enum member, a caller's literal argument). */
+  value?: string;
+  /** Creates the record in its first state (create/insert/new): not a transition to guard. */
+  creates: boolean;
+  /** The update's own condition on the state field (`where: { id, status: 'PENDING' }`), the states it requires. */
+  requires?: string[];
+  /** For a conditional update: whether its result (count, rows) is used, so a mismatch can stop the flow. */
+  resultUsed: boolean;
+  seq: number;
+  /** Functions crossed from the handler, outermost first. */
+  via: string[];
+}
+
+/** Any other write of stored data or call that moves money: the state change of a named step. */
+export interface Effect extends FlowLocation {
+  kind: 'write' | 'money';
+  description: string;
+  seq: number;
+  via: string[];
+}
+
+export type GuardKind = 'state-check' | 'conditional-update' | 'state-machine' | 'verified-token' | 'payment-status' | 'replay-check' | 'middleware' | 'config';
+
+/** A server-side check that stops the flow when it is in the wrong state. */
+export interface StateGuard extends FlowLocation {
+  kind: GuardKind;
+  /** What was checked, as written: `order.status !== 'pending_payment'`, `assertTransition(...)`. */
+  evidence: string;
+  /** The variable or model checked (`order`, `coupon`), and where it came from (`orders.findById`). */
+  subject?: string;
+  subjectSource?: string;
+  field?: string;
+  /** States the check lets through (`!== 'pending'` exits: expects pending) or stops (`=== 'paid'` exits). */
+  expected: string[];
+  forbidden: string[];
+  seq: number;
+  /** Last sequence number the check covers: Infinity when it exits, the end of the branch when it wraps the write. */
+  scopeEnd: number;
+}
+
+export interface RouteFlow {
+  route: Route;
+  writes: StateWrite[];
+  effects: Effect[];
+  guards: StateGuard[];
+}
+
+export const STATE_FIELD = /^(?:status|state|stage|step|phase|lifecycle)$|[a-z](?:Status|State|Stage|Step|Phase)$|_(?:status|state|stage|step|phase)$/;
+const EXPIRY_FIELD = /expir|expires|valid_?until|^exp$|^ttl$/i;
+const REPLAY_FIELD =
+  /^(?:is_?)?(?:used|redeemed|consumed|claimed|applied|processed|spent)(?:_?at|_?on)?$|idempotenc|^(?:times_?used|usage_?count|used_?count|uses|max_?uses|remaining(?:_?uses)?|redemptions?(?:_?count)?)$/i;
+const STATE_FLAG = /^(?:is_?|has_?been_?)?(?:verified|confirmed|activated|approved|paid|completed|cancell?ed|shipped|delivered|locked|active|enabled|finalized|submitted|closed|email_?verified|phone_?verified)(?:_?at)?$/i;
+const LOADER = /^(?:find|get|load|fetch|retrieve|lookup|read|select|query|one|first|require|ensure)/i;
+const PAYMENT_LOOKUP = /\.(?:paymentIntents|checkout\.sessions|charges|setupIntents|invoices|subscriptions)\.retrieve\b|\.(?:orders|payments|captures)\.get\b|retrievePayment|getPayment(?:Status|Intent)?|verifyPayment|fetchPayment/i;
+const MONEY_CALL =
+  /\.(?:paymentIntents|charges|refunds|transfers|payouts|checkout\.sessions|topups)\.(?:create|confirm|capture)\b|\b(?:paypal|braintree|adyen|square|razorpay|mollie)\b[\w.]*\.(?:capture|refund|sale|create|payout)\b/i;
+const MONEY_HOST = /api\.stripe\.com|api(?:-m)?\.(?:sandbox\.)?paypal\.com|api\.braintreegateway\.com|checkout-test\.adyen\.com|api\.razorpay\.com/;
+const TOKEN_VERIFIERS = /(?:^|\.)(?:jwt|jsonwebtoken|jwtService|jose)\.verify(?:Async)?$|^jwtVerify$|\.totp\.verify$|\.hotp\.verify$|(?:authenticator|totp|hotp|otplib|speakeasy)[\w.]*\.(?:verify|check|verifyDelta)$|^verifyTotp$|^verifyOtp$|(?:bcrypt|argon2|bcryptjs)\.(?:compare|verify)$|timingSafeEqual$/;
+const STATE_MACHINE_RECEIVER = /(?:machine|fsm|workflow|stateMachine|lifecycle|sm)$/i;
+const STATE_MACHINE_PACKAGES = /^(?:xstate|@xstate\/|javascript-state-machine|typescript-fsm|robot3|@steelbreeze\/state)/;
+const ASSERTING_NAME = /^(?:assert|ensure|enforce|check|validate|verify|require|guard|expect)\w*(?:Transition|State|Status|Stage|Step|Phase)\w*$|^(?:assert|ensure)Can\w+$|^can(?:Transition|Move|Advance)\w*$/;
+const ASSERT_CALLS = new Set(['assert', 'invariant', 'ok', 'strictEqual', 'equal', 'notStrictEqual', 'assertEqual']);
+const UPDATE_METHODS = new Set(['update', 'updateOne', 'updateMany', 'findOneAndUpdate', 'findByIdAndUpdate', 'upsert', 'save', 'replaceOne', 'set', 'merge', 'increment', 'decrement']);
+const CREATE_METHODS = new Set(['create', 'createMany', 'createManyAndReturn', 'insert', 'insertOne', 'insertMany', 'bulkCreate', 'values']);
+
+interface BoundValue {
+  expression: ts.Expression;
+  frame: Frame;
+}
+
+interface Frame {
+  fn: ResolvedFunction;
+  bindings: Map<string, BoundValue>;
+  /** Variables assigned from a call in this function: name -> the call's callee text and data-access model. */
+  loaded: Map<string, { source: string; model?: string; isRead: boolean }>;
+  via: string[];
+}
+
+export interface RouteFlowInput {
+  modules: ModuleIndex;
+  config: Pick<TrustscanConfig, 'stateGuards'>;
+  filesByPath: ReadonlyMap<string, ScannedSourceFile>;
+}
+
+/** The flow facts of one route. Pure: reads the AST, never the file system. */
+export function analyzeRouteFlow(input: RouteFlowInput, route: Route): RouteFlow {
+  const walker = new FlowWalker(input, route);
+  walker.run();
+  return { route, writes: walker.writes, effects: walker.effects, guards: walker.guards };
+}
+
+class FlowWalker {
+  readonly writes: StateWrite[] = [];
+  readonly effects: Effect[] = [];
+  readonly guards: StateGuard[] = [];
+  private seq = 0;
+  private readonly active = new Set<ts.Node>();
+
+  constructor(
+    private readonly input: RouteFlowInput,
+    private readonly route: Route,
+  ) {}
+
+  run(): void {
+    for (const middleware of this.route.middleware) this.middlewareGuard(middleware);
+    const handler = this.route.handler;
+    if (!handler) return;
+    const file = this.input.modules.fileOf(handler.node);
+    if (!file) return;
+    this.walkFunction({ file, node: handler.node, name: handler.name }, new Map(), []);
+  }
+
+  /** A route middleware that checks state: named so by the classifier or config, or whose body holds a state check. */
+  private middlewareGuard(middleware: RouteMiddleware): void {
+    const location = { file: middleware.file, line: middleware.line, column: 1 };
+    const bare = middleware.name.replace(/\(.*$/s, '').split('.').at(-1) ?? middleware.name;
+    if (this.input.config.stateGuards.includes(bare)) {
+      this.guards.push({ ...location, kind: 'config', evidence: `${middleware.name} (config stateGuards)`, expected: [], forbidden: [], seq: BEFORE_HANDLER, scopeEnd: Infinity });
+      return;
+    }
+    if (middleware.kind === 'state') {
+      this.guards.push({ ...location, kind: 'middleware', evidence: `${middleware.name} (${middleware.evidence})`, expected: [], forbidden: [], seq: BEFORE_HANDLER, scopeEnd: Infinity });
+      return;
+    }
+    if (middleware.kind !== 'other' || middleware.scope !== 'route') return;
+    // `loadOrder, requireStatus('pending')`: a project middleware that loads the record and checks its state.
+    const fn = this.middlewareFunction(middleware);
+    if (!fn) return;
+    const before = this.guards.length;
+    this.walkFunction(fn, new Map(), [fn.name]);
+    for (const guard of this.guards.slice(before)) guard.seq = BEFORE_HANDLER;
+    // A middleware's writes are not the route's state change; only its checks are kept.
+    this.writes.length = 0;
+    this.effects.length = 0;
+    this.seq = 0;
+  }
+
+  private middlewareFunction(middleware: RouteMiddleware): ResolvedFunction | undefined {
+    const file = this.input.filesByPath.get(middleware.file);
+    if (!file) return undefined;
+    const lineStart = file.sourceFile.compilerNode.getLineStarts()[middleware.line - 1];
+    if (lineStart === undefined) return undefined;
+    const lineEnd = file.sourceFile.compilerNode.getLineStarts()[middleware.line] ?? file.text.length;
+    let found: ts.Expression | undefined;
+    const visit = (node: ts.Node): void => {
+      if (found || node.end < lineStart || node.pos > lineEnd) return;
+      if ((ts.isIdentifier(node) || ts.isCallExpression(node) || ts.isPropertyAccessExpression(node)) && node.getText(file.sourceFile.compilerNode) === middleware.name) {
+        found = node;
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file.sourceFile.compilerNode);
+    if (!found) return undefined;
+    if (ts.isCallExpression(found)) {
+      const factory = resolveFunction(this.input.modules, file, found.expression);
+      return factory && returnedFunction(factory);
+    }
+    return resolveFunction(this.input.modules, file, found);
+  }
+
+  private walkFunction(fn: ResolvedFunction, bindings: Map<string, BoundValue>, via: string[]): void {
+    if (!fn.node.body || this.active.has(fn.node) || via.length > MAX_DEPTH) return;
+    this.active.add(fn.node);
+    const frame: Frame = { fn, bindings, loaded: new Map(), via };
+    this.visit(fn.node.body, frame);
+    this.active.delete(fn.node);
+  }
+
+  private visit(node: ts.Node, frame: Frame): void {
+    if (ts.isIfStatement(node)) {
+      this.visit(node.expression, frame);
+      const thenExits = exitsEarly(node.thenStatement);
+      const elseExits = node.elseStatement !== undefined && exitsEarly(node.elseStatement);
+      const checkSeq = ++this.seq;
+      if (thenExits || elseExits) {
+        this.conditionGuard(node.expression, frame, thenExits ? 'exits-when-true' : 'exits-when-false', checkSeq, Infinity);
+        this.visit(node.thenStatement, frame);
+        if (node.elseStatement) this.visit(node.elseStatement, frame);
+        return;
+      }
+      // `if (order.status === 'pending') { ...update... }`: the write only runs in the expected state.
+      const wrapping = this.guards.length;
+      this.conditionGuard(node.expression, frame, 'wraps', checkSeq, Infinity);
+      const added = this.guards.slice(wrapping);
+      this.visit(node.thenStatement, frame);
+      for (const guard of added) guard.scopeEnd = this.seq;
+      if (node.elseStatement) this.visit(node.elseStatement, frame);
+      return;
+    }
+    if (ts.isSwitchStatement(node)) {
+      this.visit(node.expression, frame);
+      const exits = node.caseBlock.clauses.some((clause) => clause.statements.some((statement) => exitsEarly(statement)));
+      if (exits) this.switchGuard(node, frame, ++this.seq);
+      node.caseBlock.clauses.forEach((clause) => this.visit(clause, frame));
+      return;
+    }
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
+      this.visit(node.initializer, frame);
+      this.recordLoaded(node.name.text, node.initializer, frame);
+      return;
+    }
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      this.visit(node.right, frame);
+      this.assignmentWrite(node, frame);
+      if (ts.isIdentifier(node.left)) this.recordLoaded(node.left.text, node.right, frame);
+      return;
+    }
+    if (ts.isCallExpression(node)) {
+      ts.forEachChild(node, (child) => this.visit(child, frame));
+      this.call(node, frame);
+      return;
+    }
+    ts.forEachChild(node, (child) => this.visit(child, frame));
+  }
+
+  private recordLoaded(name: string, initializer: ts.Expression, frame: Frame): void {
+    const value = skipOuterExpressions(initializer);
+    if (!ts.isCallExpression(value)) return;
+    const access = classifyCall(value, frame.fn.file, frame.via, this.input.modules);
+    const source = calleeText(value);
+    const last = source.split('.').at(-1) ?? '';
+    frame.loaded.set(name, { source, model: access?.model, isRead: access?.operation === 'read' || LOADER.test(last) || PAYMENT_LOOKUP.test(source) });
+  }
+
+  private call(call: ts.CallExpression, frame: Frame): void {
+    const callee = calleeText(call);
+    const name = callee.split('.').at(-1) ?? '';
+    const location = this.location(call, frame);
+    const seq = ++this.seq;
+    const evidence = truncate(call.getText(frame.fn.file.sourceFile.compilerNode));
+
+    if (this.input.config.stateGuards.includes(name)) {
+      this.guards.push({ ...location, kind: 'config', evidence: `${evidence} (config stateGuards)`, expected: [], forbidden: [], seq, scopeEnd: Infinity });
+      return;
+    }
+    if (this.isStateMachineCall(call, name, frame)) {
+      const guarded = !/^can/.test(name) || isInExitingCondition(call);
+      if (guarded) this.guards.push({ ...location, kind: 'state-machine', evidence, expected: [], forbidden: [], seq, scopeEnd: Infinity });
+    }
+    if (ASSERT_CALLS.has(name) && call.arguments[0]) {
+      this.conditionGuard(call.arguments[0], frame, 'exits-when-false', seq, Infinity);
+    }
+    if (TOKEN_VERIFIERS.test(callee)) {
+      this.guards.push({ ...location, kind: 'verified-token', evidence, expected: [], forbidden: [], seq, scopeEnd: Infinity });
+    }
+    if (MONEY_CALL.test(callee) || (/^(?:fetch|post|request)$/.test(name) && call.arguments[0] && MONEY_HOST.test(call.arguments[0].getText(frame.fn.file.sourceFile.compilerNode)))) {
+      this.effects.push({ ...location, kind: 'money', description: `moves money (${truncate(callee, 60)})`, seq, via: frame.via });
+    }
+
+    const sqlWritten = this.sqlWrite(call, frame, location, seq);
+    const access = sqlWritten ? undefined : classifyCall(call, frame.fn.file, frame.via, this.input.modules);
+    if (access?.operation === 'write') {
+      this.effects.push({ ...location, kind: 'write', description: `writes ${access.model ?? 'data'} (${access.method})`, seq, via: frame.via });
+      this.objectWrite(call, access.method, access.model, frame, location, seq);
+      return;
+    }
+    if (access?.operation === 'read') {
+      this.filteredRead(call, access.model, frame, location, seq);
+      return;
+    }
+    if (sqlWritten) return;
+    // Sequelize instances, Mongoose documents, knex/drizzle chains: `order.update({ status: 'paid' })`, `.set({ status })`.
+    if (UPDATE_METHODS.has(name) && ts.isPropertyAccessExpression(skipOuterExpressions(call.expression))) {
+      const receiver = skipOuterExpressions((skipOuterExpressions(call.expression) as ts.PropertyAccessExpression).expression);
+      const touched = this.objectWrite(call, name, chainRoot(receiver), frame, location, seq);
+      if (touched) this.effects.push({ ...location, kind: 'write', description: `writes ${chainRoot(receiver) ?? 'data'} (${name})`, seq, via: frame.via });
+    }
+    const target = resolveFunction(this.input.modules, frame.fn.file, call.expression);
+    if (target && target.node.body && !this.active.has(target.node)) {
+      const bindings = new Map<string, BoundValue>();
+      target.node.parameters.forEach((parameter, index) => {
+        const argument = call.arguments[index];
+        if (argument && ts.isIdentifier(parameter.name)) bindings.set(parameter.name.text, { expression: argument, frame });
+      });
+      this.walkFunction(target, bindings, [...frame.via, target.name]);
+    }
+  }
+
+  private isStateMachineCall(call: ts.CallExpression, name: string, frame: Frame): boolean {
+    if (ASSERTING_NAME.test(name)) return true;
+    const callee = skipOuterExpressions(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !['transition', 'can', 'cannot', 'is', 'send', 'assertTransition'].includes(name)) return false;
+    const receiver = calleeText(callee.expression);
+    if (STATE_MACHINE_RECEIVER.test(receiver)) return name !== 'send';
+    const root = receiver.split('.')[0] ?? '';
+    const binding = this.input.modules.resolveName(frame.fn.file, root);
+    return binding?.kind === 'external' && STATE_MACHINE_PACKAGES.test(binding.module) && name !== 'send';
+  }
+
+  /** Reads a condition for checks on a record's state, expiry, or replay markers. */
+  private conditionGuard(condition: ts.Expression, frame: Frame, polarity: 'exits-when-true' | 'exits-when-false' | 'wraps', seq: number, scopeEnd: number): void {
+    const text = frame.fn.file.sourceFile.compilerNode.text;
+    const evidence = truncate(condition.getText(frame.fn.file.sourceFile.compilerNode));
+    const literals = conditionLiterals(condition, (expression) => this.literal(expression, frame));
+    // Which way the check stops the flow: `if (s !== 'a') throw` lets 'a' through; `if (s === 'a') throw` stops 'a'.
+    const negated = /!==|!=|!\s*\[|!\s*\(?\s*\w[\w.]*\.(?:includes|has)\(|\bnot\b/.test(evidence);
+    const lets = polarity === 'exits-when-true' ? negated : !negated;
+    const location = this.location(condition, frame);
+    const seen = new Set<string>();
+    const visit = (node: ts.Node): void => {
+      if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
+        const field = ts.isPropertyAccessExpression(node) ? node.name.text : ts.isStringLiteralLike(node.argumentExpression) ? node.argumentExpression.text : undefined;
+        const subject = skipOuterExpressions(node.expression);
+        const subjectName = ts.isIdentifier(subject) ? subject.text : subject.kind === ts.SyntaxKind.ThisKeyword ? 'this' : ts.isPropertyAccessExpression(subject) ? subject.name.text : undefined;
+        if (field && subjectName && !seen.has(`${subjectName}.${field}`)) {
+          const kind = guardKindOfField(field);
+          if (kind) {
+            seen.add(`${subjectName}.${field}`);
+            const loaded = frame.loaded.get(subjectName);
+            // Only a lookup tells what was checked (`orders.findById`); a call that acts (`chargeOrder`) returns its own result.
+            const source = subjectName === 'this' ? enclosingClassName(node) : loaded?.isRead ? loaded.source : undefined;
+            const payment = loaded && PAYMENT_LOOKUP.test(loaded.source);
+            this.guards.push({
+              ...location,
+              kind: payment ? 'payment-status' : kind,
+              evidence,
+              subject: subjectName,
+              ...(source ? { subjectSource: source } : {}),
+              ...(loaded?.isRead && loaded.model ? { subjectSource: `${source} (${loaded.model})` } : {}),
+              field,
+              expected: kind === 'state-check' && lets ? literals : [],
+              forbidden: kind === 'state-check' && !lets ? literals : [],
+              seq,
+              scopeEnd,
+            });
+            return;
+          }
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(condition);
+    // `if (existing) throw new ConflictException('already redeemed')`: a lookup that finds a previous use.
+    const bare = skipOuterExpressions(condition);
+    if (polarity === 'exits-when-true' && ts.isIdentifier(bare)) {
+      const loaded = frame.loaded.get(bare.text);
+      if (loaded?.isRead) {
+        this.guards.push({ ...location, kind: 'replay-check', evidence, subject: bare.text, subjectSource: loaded.source, expected: [], forbidden: [], seq, scopeEnd });
+      }
+    }
+    void text;
+  }
+
+  private switchGuard(node: ts.SwitchStatement, frame: Frame, seq: number): void {
+    const subject = skipOuterExpressions(node.expression);
+    if (!ts.isPropertyAccessExpression(subject) || guardKindOfField(subject.name.text) !== 'state-check') return;
+    const owner = skipOuterExpressions(subject.expression);
+    const subjectName = ts.isIdentifier(owner) ? owner.text : owner.kind === ts.SyntaxKind.ThisKeyword ? 'this' : undefined;
+    if (!subjectName) return;
+    // The cases that fall through to the work (do not exit) are the states the step accepts.
+    const expected = node.caseBlock.clauses
+      .filter((clause): clause is ts.CaseClause => ts.isCaseClause(clause) && !clause.statements.some((statement) => exitsEarly(statement)))
+      .map((clause) => this.literal(clause.expression, frame))
+      .filter((value): value is string => value !== undefined);
+    const loaded = frame.loaded.get(subjectName);
+    this.guards.push({
+      ...this.location(node, frame),
+      kind: 'state-check',
+      evidence: truncate(`switch (${subject.getText(frame.fn.file.sourceFile.compilerNode)})`),
+      subject: subjectName,
+      ...(loaded?.isRead ? { subjectSource: loaded.source } : subjectName === 'this' ? { subjectSource: enclosingClassName(node) } : {}),
+      field: subject.name.text,
+      expected,
+      forbidden: [],
+      seq,
+      scopeEnd: Infinity,
+    });
+  }
+
+  /** `order.status = 'shipped'`, `this.state = OrderState.Paid`. */
+  private assignmentWrite(node: ts.BinaryExpression, frame: Frame): void {
+    const left = skipOuterExpressions(node.left);
+    if (!ts.isPropertyAccessExpression(left) || !STATE_FIELD.test(left.name.text)) return;
+    const owner = skipOuterExpressions(left.expression);
+    const ownerName = ts.isIdentifier(owner) ? owner.text : owner.kind === ts.SyntaxKind.ThisKeyword ? enclosingClassName(node) : undefined;
+    if (!ownerName || /^(?:req|request|ctx|res|reply|response|context|c|this\.state)$/.test(ownerName)) return;
+    // A record built in this function (`new Order()`, `{}`) gets its first state, not a transition.
+    const creates = ts.isIdentifier(owner) && isFreshObject(owner.text, frame);
+    const seq = ++this.seq;
+    const value = this.literal(node.right, frame);
+    const loaded = ts.isIdentifier(owner) ? frame.loaded.get(owner.text) : undefined;
+    this.writes.push({
+      ...this.location(node, frame),
+      entity: loaded?.model ?? ownerName,
+      field: left.name.text,
+      ...(value !== undefined ? { value } : {}),
+      creates,
+      resultUsed: true,
+      seq,
+      via: frame.via,
+    });
+  }
+
+  /** ORM writes given objects: Prisma `{ where, data }`, Sequelize `(values, { where })`, TypeORM/Mongoose `(criteria, values)`. */
+  private objectWrite(call: ts.CallExpression, method: string, model: string | undefined, frame: Frame, location: FlowLocation, seq: number): boolean {
+    const objects = call.arguments.map((argument) => skipOuterExpressions(argument)).map((argument) => (ts.isObjectLiteralExpression(argument) ? argument : undefined));
+    let values: ts.ObjectLiteralExpression | undefined;
+    let criteria: ts.Expression | undefined;
+    const first = objects[0];
+    const firstData = first && objectProperty(first, 'data');
+    if (first && firstData) {
+      values = asObject(firstData);
+      criteria = objectProperty(first, 'where');
+    } else if (objects[1] && objectProperty(objects[1], 'where')) {
+      values = first;
+      criteria = objectProperty(objects[1], 'where');
+    } else if (call.arguments.length >= 2 && !CREATE_METHODS.has(method) && method !== 'save') {
+      criteria = call.arguments[0];
+      values = objects[1];
+    } else {
+      values = first;
+    }
+    if (values) {
+      const set = objectProperty(values, '$set');
+      if (set && asObject(set)) values = asObject(set);
+    }
+    // knex/drizzle chains: `.where({ id, status: 'pending' }).update({ status: 'paid' })`, `.set({...}).where(...)`.
+    const chainCriteria = chainWhere(call);
+    const creates = CREATE_METHODS.has(method);
+    const required = [...stateRequirements(criteria, (e) => this.literal(e, frame)), ...chainCriteria.flatMap((c) => stateRequirements(c, (e) => this.literal(e, frame)))];
+    let touched = false;
+    for (const property of values?.properties ?? []) {
+      const field = ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) ? propertyNameText(property.name) : undefined;
+      if (!field || !STATE_FIELD.test(field)) continue;
+      const valueExpression = ts.isPropertyAssignment(property) ? property.initializer : (property as ts.ShorthandPropertyAssignment).name;
+      const value = this.literal(valueExpression, frame);
+      touched = true;
+      this.writes.push({
+        ...location,
+        ...(model ? { entity: model } : {}),
+        field,
+        ...(value !== undefined ? { value } : {}),
+        creates,
+        ...(required.length > 0 ? { requires: required } : {}),
+        resultUsed: isResultUsed(call),
+        seq,
+        via: frame.via,
+      });
+    }
+    return touched;
+  }
+
+  /** `prisma.order.findFirst({ where: { id, status: 'PENDING' } })` then `if (!order) throw`: the read itself checks the state. */
+  private filteredRead(call: ts.CallExpression, model: string | undefined, frame: Frame, location: FlowLocation, seq: number): void {
+    const argument = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+    const criteria = argument && ts.isObjectLiteralExpression(argument) ? (objectProperty(argument, 'where') ?? argument) : undefined;
+    const required = stateRequirements(criteria, (e) => this.literal(e, frame));
+    if (required.length === 0 || !isResultUsed(call)) return;
+    this.guards.push({ ...location, kind: 'conditional-update', evidence: truncate(call.getText(frame.fn.file.sourceFile.compilerNode)), ...(model ? { subject: model, subjectSource: model } : {}), expected: required, forbidden: [], seq, scopeEnd: Infinity });
+  }
+
+  /** Raw SQL `UPDATE orders SET status = $2 ... WHERE id = $1 AND status = 'pending'`, values from the parameter array. */
+  private sqlWrite(call: ts.CallExpression, frame: Frame, location: FlowLocation, seq: number): boolean {
+    const first = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+    if (!first || !(ts.isStringLiteralLike(first) || ts.isTemplateExpression(first))) return false;
+    const sql = ts.isTemplateExpression(first)
+      ? first.head.text + first.templateSpans.map((span, index) => `\${${index}}${span.literal.text}`).join('')
+      : first.text;
+    const update = /^\s*UPDATE\s+["`]?([\w.]+)["`]?(?:\s+(?:AS\s+)?\w+)?\s+SET\s+([\s\S]*?)(?:\s+WHERE\s+([\s\S]*?))?(?:\s+RETURNING\b[\s\S]*)?;?\s*$/i.exec(sql);
+    const insert = update ? undefined : /^\s*INSERT\s+INTO\s+["`]?([\w.]+)["`]?/i.exec(sql);
+    if (!update && !insert) return false;
+    const table = (update ?? insert)![1]!.split('.').at(-1)!;
+    this.effects.push({ ...location, kind: 'write', description: `writes ${table} (SQL ${update ? 'UPDATE' : 'INSERT'})`, seq, via: frame.via });
+    if (!update) return true;
+    const parameters = call.arguments[1] && skipOuterExpressions(call.arguments[1]);
+    const placeholders = [...sql.matchAll(/\$(\d+)|\?|\$\{(\d+)\}/g)];
+    const valueOf = (token: string, offset: number): string | undefined => {
+      const trimmed = token.trim();
+      const quoted = /^'([^']*)'$/.exec(trimmed);
+      if (quoted) return quoted[1];
+      const numbered = /^\$(\d+)$/.exec(trimmed);
+      const templated = /^\$\{(\d+)\}$/.exec(trimmed);
+      let expression: ts.Expression | undefined;
+      if (templated && ts.isTemplateExpression(first)) expression = first.templateSpans[Number(templated[1])]?.expression;
+      else if (parameters && ts.isArrayLiteralExpression(parameters)) {
+        const index = numbered ? Number(numbered[1]) - 1 : trimmed === '?' ? placeholders.findIndex((match) => match.index === offset) : -1;
+        expression = index >= 0 ? parameters.elements[index] : undefined;
+      }
+      return expression ? this.literal(expression, frame) : undefined;
+    };
+    const setClause = update![2]!;
+    const setStart = sql.indexOf(setClause);
+    const required: string[] = [];
+    const where = update![3];
+    if (where) {
+      const whereStart = sql.lastIndexOf(where);
+      for (const match of where.matchAll(/\b(\w+)\s*(?:=|IN)\s*(\([^)]*\)|'[^']*'|\$\d+|\?|\$\{\d+\})/gi)) {
+        if (!STATE_FIELD.test(match[1]!)) continue;
+        const list = match[2]!.startsWith('(') ? match[2]!.slice(1, -1).split(',') : [match[2]!];
+        for (const item of list) {
+          const value = valueOf(item, whereStart + match.index! + match[0].indexOf(item.trim()));
+          if (value !== undefined) required.push(value);
+        }
+      }
+    }
+    for (const match of setClause.matchAll(/\b(\w+)\s*=\s*('[^']*'|\$\d+|\?|\$\{\d+\}|[^,]+)/g)) {
+      if (!STATE_FIELD.test(match[1]!)) continue;
+      const value = valueOf(match[2]!, setStart + match.index! + match[0].indexOf(match[2]!));
+      this.writes.push({
+        ...location,
+        entity: table,
+        field: match[1]!,
+        ...(value !== undefined ? { value } : {}),
+        creates: false,
+        ...(required.length > 0 ? { requires: required } : {}),
+        resultUsed: isResultUsed(call),
+        seq,
+        via: frame.via,
+      });
+    }
+    return true;
+  }
+
+  /** The string a value expression holds when the code decides it: literal, enum member, const, or a caller's literal. */
+  private literal(expression: ts.Expression, frame: Frame, depth = 0): string | undefined {
+    if (depth > 6) return undefined;
+    const value = skipOuterExpressions(expression);
+    if (ts.isStringLiteralLike(value)) return value.text;
+    if (value.kind === ts.SyntaxKind.TrueKeyword) return 'true';
+    if (value.kind === ts.SyntaxKind.FalseKeyword) return 'false';
+    if (ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression) && /^[A-Z]/.test(value.expression.text)) {
+      // OrderStatus.Paid: the enum member's string value when declared in the project, else its name.
+      const binding = this.input.modules.resolveName(frame.fn.file, value.expression.text);
+      const declaration = bindingValue(binding);
+      if (declaration && ts.isEnumDeclaration(declaration)) {
+        const member = declaration.members.find((candidate) => propertyNameText(candidate.name) === value.name.text);
+        if (member?.initializer && ts.isStringLiteralLike(member.initializer)) return member.initializer.text;
+      }
+      return value.name.text;
+    }
+    if (ts.isIdentifier(value)) {
+      const bound = frame.bindings.get(value.text);
+      if (bound) return this.literal(bound.expression, bound.frame, depth + 1);
+      const declaration = bindingValue(this.input.modules.resolveName(frame.fn.file, value.text));
+      if (declaration && ts.isStringLiteralLike(declaration)) return declaration.text;
+      const local = localConstInitializer(value);
+      if (local) return this.literal(local, frame, depth + 1);
+    }
+    return undefined;
+  }
+
+  private location(node: ts.Node, frame: Frame): FlowLocation {
+    const { line, column } = nodePosition(node);
+    return { file: frame.fn.file.path, line, column };
+  }
+}
+
+function guardKindOfField(field: string): GuardKind | undefined {
+  if (STATE_FIELD.test(field) || STATE_FLAG.test(field)) return 'state-check';
+  if (EXPIRY_FIELD.test(field)) return 'verified-token';
+  if (REPLAY_FIELD.test(field)) return 'replay-check';
+  return undefined;
+}
+
+/** String values a condition compares with: `'a'`, `['a', 'b'].includes(x)`, `Status.Paid`. */
+function conditionLiterals(condition: ts.Expression, literal: (expression: ts.Expression) => string | undefined): string[] {
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(node.operatorToken.kind)) {
+      for (const side of [node.left, node.right]) {
+        const stripped = skipOuterExpressions(side);
+        if (ts.isStringLiteralLike(stripped) || (ts.isPropertyAccessExpression(stripped) && ts.isIdentifier(stripped.expression) && /^[A-Z]/.test(stripped.expression.text)) || ts.isIdentifier(stripped)) {
+          const value = literal(stripped);
+          if (value !== undefined && !found.includes(value)) found.push(value);
+        }
+      }
+    }
+    if (ts.isArrayLiteralExpression(node)) {
+      for (const element of node.elements) {
+        const value = literal(element);
+        if (value !== undefined && !found.includes(value)) found.push(value);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
+}
+
+/** States a query's criteria require: `{ status: 'PENDING' }`, `{ status: { in: [...] } }`, `eq(orders.status, 'pending')`. */
+function stateRequirements(criteria: ts.Expression | undefined, literal: (expression: ts.Expression) => string | undefined): string[] {
+  if (!criteria) return [];
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isPropertyAssignment(node) && STATE_FIELD.test(propertyNameText(node.name) ?? '')) {
+      const value = skipOuterExpressions(node.initializer);
+      const direct = literal(value);
+      if (direct !== undefined) found.push(direct);
+      else if (ts.isObjectLiteralExpression(value) || ts.isArrayLiteralExpression(value)) {
+        const visitValues = (inner: ts.Node): void => {
+          if (ts.isExpression(inner) && !ts.isObjectLiteralExpression(inner) && !ts.isArrayLiteralExpression(inner)) {
+            const item = literal(inner);
+            if (item !== undefined) found.push(item);
+          }
+          ts.forEachChild(inner, visitValues);
+        };
+        ts.forEachChild(value, visitValues);
+      }
+      return;
+    }
+    // drizzle eq(orders.status, 'pending') / knex .where('status', 'pending')
+    if (ts.isCallExpression(node) && node.arguments.length >= 2) {
+      const [field, value] = node.arguments;
+      const fieldName = ts.isPropertyAccessExpression(field!) ? field.name.text : ts.isStringLiteralLike(field!) ? field.text : '';
+      if (STATE_FIELD.test(fieldName)) {
+        const item = literal(value!);
+        if (item !== undefined) found.push(item);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(criteria);
+  return found;
+}
+
+/** The arguments of `.where(...)` calls in the same method chain as `call`, before or after it. */
+function chainWhere(call: ts.CallExpression): ts.Expression[] {
+  const found: ts.Expression[] = [];
+  const collect = (node: ts.CallExpression): void => {
+    const callee = skipOuterExpressions(node.expression);
+    if (ts.isPropertyAccessExpression(callee) && /^(?:where|andWhere)$/.test(callee.name.text)) {
+      if (node.arguments.length === 1) found.push(node.arguments[0]!);
+      else if (node.arguments.length >= 2) found.push(node);
+    }
+  };
+  // Down the receiver chain.
+  let inner: ts.Expression = call;
+  while (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(skipOuterExpressions(inner.expression))) {
+    collect(inner);
+    inner = skipOuterExpressions((skipOuterExpressions(inner.expression) as ts.PropertyAccessExpression).expression);
+  }
+  // Up the calls made on the result.
+  let outer: ts.Node = call;
+  while (ts.isPropertyAccessExpression(outer.parent) && ts.isCallExpression(outer.parent.parent)) {
+    outer = outer.parent.parent;
+    collect(outer as ts.CallExpression);
+  }
+  return found;
+}
+
+/** Whether a call's result is used (assigned, returned, compared, awaited into a value) rather than dropped. */
+function isResultUsed(call: ts.CallExpression): boolean {
+  let node: ts.Node = call;
+  while (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent)) node = node.parent;
+  // A chain continuing (`.where(...).returning()`) is judged at its end.
+  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent)) {
+    node = node.parent.parent;
+    while (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  }
+  return !ts.isExpressionStatement(node.parent);
+}
+
+/** Whether an `if` around the call exits: `if (!machine.can('pay')) throw ...`. */
+function isInExitingCondition(call: ts.CallExpression): boolean {
+  for (let node: ts.Node = call; node.parent; node = node.parent) {
+    if (ts.isIfStatement(node.parent) && node.parent.expression === node) return exitsEarly(node.parent.thenStatement) || (node.parent.elseStatement !== undefined && exitsEarly(node.parent.elseStatement));
+    if (ts.isStatement(node.parent)) return false;
+  }
+  return false;
+}
+
+function isFreshObject(name: string, frame: Frame): boolean {
+  let fresh = false;
+  const visit = (node: ts.Node): void => {
+    if (fresh) return;
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === name && node.initializer) {
+      const value = skipOuterExpressions(node.initializer);
+      const access = ts.isCallExpression(value) ? calleeText(value) : '';
+      fresh = ts.isNewExpression(value) || ts.isObjectLiteralExpression(value) || /\.(?:create|build)$/.test(access);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (frame.fn.node.body) visit(frame.fn.node.body);
+  return fresh;
+}
+
+function localConstInitializer(identifier: ts.Identifier): ts.Expression | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (!ts.isBlock(scope) && !ts.isSourceFile(scope)) continue;
+    for (const statement of scope.statements) {
+      if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text && declaration.initializer) return declaration.initializer;
+      }
+    }
+  }
+  return undefined;
+}
+
+function objectProperty(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const property of object.properties) {
+    if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === name) return property.initializer;
+    if (ts.isShorthandPropertyAssignment(property) && property.name.text === name) return property.name;
+  }
+  return undefined;
+}
+
+function asObject(expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  const value = skipOuterExpressions(expression);
+  return ts.isObjectLiteralExpression(value) ? value : undefined;
+}
+
+/** `this.orders.update` -> `this.orders.update`; calls and element accesses collapse to their names. */
+export function calleeText(call: ts.CallExpression | ts.Expression): string {
+  const expression = ts.isCallExpression(call) ? skipOuterExpressions(call.expression) : skipOuterExpressions(call);
+  if (ts.isIdentifier(expression)) return expression.text;
+  if (expression.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  if (ts.isPropertyAccessExpression(expression)) return `${calleeText(expression.expression)}.${expression.name.text}`;
+  if (ts.isCallExpression(expression)) return calleeText(expression);
+  return '';
+}
+
+/** `db.orders` -> orders; `order` -> order: the name a chain's data belongs to. */
+function chainRoot(receiver: ts.Expression): string | undefined {
+  const text = calleeText(receiver);
+  const parts = text.split('.').filter((part) => part !== 'this');
+  return parts.at(-1) || undefined;
+}
+
+function enclosingClassName(node: ts.Node): string | undefined {
+  for (let current: ts.Node | undefined = node.parent; current; current = current.parent) {
+    if (ts.isClassDeclaration(current) && current.name) return current.name.text;
+  }
+  return undefined;
+}
+
+function truncate(text: string, max = 100): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
