@@ -1,6 +1,4 @@
 import { analyzeFlows, type FlowStep } from '../engine/flows/flow-model.js';
-import type { StatefulEntity } from '../engine/flows/stateful-entities.js';
-import { entityKey } from '../engine/flows/stateful-entities.js';
 import type { TraceStep } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { routeSpan } from './utils/route-facts.js';
@@ -33,7 +31,7 @@ export default defineRule({
       ctx.report({
         file: step.route.file,
         ...routeSpan(ctx, step.route),
-        message: message(step, model.entities, model.steps),
+        message: message(step, model.steps),
         severity: step.movesMoney ? 'critical' : 'high',
         // Named by the code's own state field or a config flow: high; by route words alone: medium.
         confidence: step.transition || step.declared.length > 0 ? 'high' : 'medium',
@@ -44,7 +42,7 @@ export default defineRule({
   },
 });
 
-function message(step: FlowStep, entities: readonly StatefulEntity[], steps: readonly FlowStep[]): string {
+function message(step: FlowStep, steps: readonly FlowStep[]): string {
   const route = `${step.route.method} ${step.route.path}`;
   const what = step.named ? `${step.named.because.replace(/-/g, ' ')} step` : step.declared.length > 0 ? `step ${step.declared[0]!.index + 1} of flow "${step.declared[0]!.flow}"` : 'state change';
   if (step.uncheckedConditional) {
@@ -52,9 +50,9 @@ function message(step: FlowStep, entities: readonly StatefulEntity[], steps: rea
     return `${route} (${what}) updates ${step.entity ?? 'the record'}.${write.field} only where it is ${quoteList(write.requires!)}, but never checks how many rows changed: the step goes on even when the record was in another state.`;
   }
   if (step.transition) {
-    const expected = expectedStates(step, entities, steps);
-    const should = expected.length > 0 ? ` (it should be ${quoteList(expected)})` : '';
-    return `${route} (${what}) sets ${step.entity}.${step.transition.field} to '${step.transition.value}' without first checking the current ${step.transition.field}${should}: a client can skip earlier steps or repeat this one.`;
+    const previous = declaredPrevious(step, steps);
+    const should = previous ? ` (the flow's previous step leaves it '${previous}')` : '';
+    return `${route} (${what}) sets ${step.entity}.${step.transition.field} to '${step.transition.value}' without first checking the current ${step.transition.field}${should}: it runs in any state, so a client can skip earlier steps or repeat this one.`;
   }
   const change = step.change!;
   const effect = 'field' in change ? `writes ${step.entity ?? 'data'}` : change.description;
@@ -68,18 +66,15 @@ function message(step: FlowStep, entities: readonly StatefulEntity[], steps: rea
   return `${route} (${what}) ${effect} without first ${check} on the server: a client can skip earlier steps or replay this one.`;
 }
 
-/** The states a transition should start from: states other routes move the entity into before this one, else the declared predecessor. */
-function expectedStates(step: FlowStep, entities: readonly StatefulEntity[], steps: readonly FlowStep[]): string[] {
-  const target = step.transition!;
-  const entity = entities.find((candidate) => entityKey(candidate.name) === entityKey(step.entity ?? '') && candidate.field === target.field);
-  const declared = entity?.states ?? [];
-  const index = declared.indexOf(target.value!);
-  if (index > 0) return [declared[index - 1]!];
-  const reached = steps
-    .filter((other) => other !== step && other.entity === step.entity)
-    .flatMap((other) => [other.transition?.value, other.creation?.value])
-    .filter((value): value is string => value !== undefined && value !== target.value);
-  return [...new Set(reached)].sort().slice(0, 3);
+/** In a config flow, the state the step before this one writes: what this step should require. */
+function declaredPrevious(step: FlowStep, steps: readonly FlowStep[]): string | undefined {
+  for (const position of step.declared) {
+    if (position.index === 0) continue;
+    const before = steps.find((other) => other.declared.some((d) => d.flow === position.flow && d.index === position.index - 1));
+    const value = before?.transition?.value ?? before?.creation?.value;
+    if (value !== undefined && before?.transition?.field === step.transition?.field) return value;
+  }
+  return undefined;
 }
 
 function quoteList(values: readonly string[]): string {

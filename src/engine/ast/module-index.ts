@@ -278,6 +278,7 @@ export class ModuleIndex {
         if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && (isDefault ? exportName === 'default' : statement.name?.text === exportName)) {
           return { kind: 'declaration', file, node: statement, name: statement.name?.text ?? 'default' };
         }
+        if (ts.isEnumDeclaration(statement) && statement.name.text === exportName) return { kind: 'declaration', file, node: statement, name: exportName };
         if (ts.isVariableStatement(statement) && !isDefault) {
           for (const declaration of statement.declarationList.declarations) {
             if (ts.isIdentifier(declaration.name) && declaration.name.text === exportName) {

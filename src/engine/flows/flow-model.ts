@@ -158,7 +158,7 @@ function concerns(guard: StateGuard, change: StateWrite | Effect, entityName: st
     case 'payment-status':
       return named === undefined || ['checkout', 'payment', 'money-movement', 'fulfilment'].includes(named.kind) || ('value' in change && /paid|complete|succeed|confirm|captur/i.test(change.value ?? ''));
     case 'verified-token':
-      return named !== undefined && ['password-reset', 'verification', 'account-closure', 'approval', 'coupon'].includes(named.kind);
+      return named !== undefined && ['password-reset', 'verification', 'account-closure', 'approval'].includes(named.kind);
     case 'replay-check':
       return named !== undefined || entityName === undefined || subjectIs(guard, entityName);
     case 'conditional-update':

@@ -36,7 +36,7 @@ const STEP_WORDS: Array<{ kind: StepKind; words: string[][] }> = [
   { kind: 'approval', words: [['approve'], ['reject'], ['execute'], ['sign', 'off']] },
   { kind: 'coupon', words: [['redeem'], ['apply', 'coupon'], ['apply', 'promo'], ['apply', 'voucher'], ['apply', 'discount'], ['gift', 'card'], ['claim']] },
   { kind: 'password-reset', words: [['reset', 'password'], ['password', 'reset'], ['reset']] },
-  { kind: 'verification', words: [['verify'], ['verification'], ['activate'], ['otp'], ['2fa'], ['mfa'], ['totp'], ['confirm', 'email']] },
+  { kind: 'verification', words: [['verify'], ['verification'], ['activate'], ['otp'], ['2fa'], ['mfa'], ['totp'], ['confirm', 'email'], ['confirm', 'code'], ['verify', 'code'], ['confirm', 'phone']] },
   { kind: 'subscription', words: [['upgrade'], ['downgrade'], ['cancel', 'subscription'], ['renew'], ['resume', 'subscription']] },
   { kind: 'fulfilment', words: [['fulfil'], ['fulfill'], ['fulfilment'], ['fulfillment'], ['ship'], ['dispatch'], ['deliver']] },
   { kind: 'account-closure', words: [['close', 'account'], ['delete', 'account'], ['deactivate', 'account'], ['deactivate']] },
@@ -77,7 +77,8 @@ function matchStep(route: Pick<Route, 'path'> & { handler?: { name: string } }):
     .flatMap(nameWords);
   const handlerName = route.handler?.name.split('.').at(-1) ?? '';
   const handlerWords = handlerName === '<anonymous>' ? [] : nameWords(handlerName);
-  const words = new Set([...pathWords, ...handlerWords]);
+  // Plural path segments name the same thing: /coupons/:code/apply reads "apply coupon".
+  const words = new Set([...pathWords, ...handlerWords].flatMap((word) => (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? [word, word.slice(0, -1)] : [word])));
   if ([...REQUEST_WORDS].some((word) => words.has(word))) {
     // "forgot password", "send otp", "request reset": the first step; the server has nothing to check yet.
     return undefined;

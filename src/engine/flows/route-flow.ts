@@ -229,9 +229,11 @@ class FlowWalker {
       node.caseBlock.clauses.forEach((clause) => this.visit(clause, frame));
       return;
     }
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
+    if (ts.isVariableDeclaration(node) && node.initializer) {
       this.visit(node.initializer, frame);
-      this.recordLoaded(node.name.text, node.initializer, frame);
+      // `const { rows } = await pool.query(...)`: each destructured name holds part of what was loaded.
+      const names = ts.isIdentifier(node.name) ? [node.name.text] : ts.isObjectBindingPattern(node.name) || ts.isArrayBindingPattern(node.name) ? boundNames(node.name) : [];
+      for (const name of names) this.recordLoaded(name, node.initializer, frame);
       return;
     }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
@@ -300,7 +302,7 @@ class FlowWalker {
       const touched = this.objectWrite(call, name, chainRoot(receiver), frame, location, seq);
       if (touched) this.effects.push({ ...location, kind: 'write', description: `writes ${chainRoot(receiver) ?? 'data'} (${name})`, seq, via: frame.via });
     }
-    const target = resolveFunction(this.input.modules, frame.fn.file, call.expression);
+    const target = resolveFunction(this.input.modules, frame.fn.file, call.expression) ?? this.entityMethod(call, frame);
     if (target && target.node.body && !this.active.has(target.node)) {
       const bindings = new Map<string, BoundValue>();
       target.node.parameters.forEach((parameter, index) => {
@@ -309,6 +311,23 @@ class FlowWalker {
       });
       this.walkFunction(target, bindings, [...frame.via, target.name]);
     }
+  }
+
+  /**
+   * `order.markShipped()` on a record whose class the file imports (`Order`): the entity method,
+   * where DDD-style code keeps its state checks. Found by the variable's name, since we run no type checker.
+   */
+  private entityMethod(call: ts.CallExpression, frame: Frame): ResolvedFunction | undefined {
+    const callee = skipOuterExpressions(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return undefined;
+    const variable = callee.expression.text;
+    const className = variable.charAt(0).toUpperCase() + variable.slice(1);
+    const binding = this.input.modules.resolveName(frame.fn.file, className);
+    const declaration = bindingValue(binding);
+    if (!declaration || !ts.isClassDeclaration(declaration) || binding?.kind !== 'declaration') return undefined;
+    const method = declaration.members.find((member): member is ts.MethodDeclaration => ts.isMethodDeclaration(member) && propertyNameText(member.name) === callee.name.text);
+    const file = method && this.input.modules.fileOf(method);
+    return method && file ? { file, node: method, name: `${className}.${callee.name.text}` } : undefined;
   }
 
   private isStateMachineCall(call: ts.CallExpression, name: string, frame: Frame): boolean {
@@ -335,7 +354,9 @@ class FlowWalker {
     const visit = (node: ts.Node): void => {
       if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
         const field = ts.isPropertyAccessExpression(node) ? node.name.text : ts.isStringLiteralLike(node.argumentExpression) ? node.argumentExpression.text : undefined;
-        const subject = skipOuterExpressions(node.expression);
+        let subject = skipOuterExpressions(node.expression);
+        // `rows[0].processed_at`: the row belongs to what `rows` was loaded from.
+        if (ts.isElementAccessExpression(subject)) subject = skipOuterExpressions(subject.expression);
         const subjectName = ts.isIdentifier(subject) ? subject.text : subject.kind === ts.SyntaxKind.ThisKeyword ? 'this' : ts.isPropertyAccessExpression(subject) ? subject.name.text : undefined;
         if (field && subjectName && !seen.has(`${subjectName}.${field}`)) {
           const kind = guardKindOfField(field);
@@ -578,6 +599,13 @@ class FlowWalker {
     const { line, column } = nodePosition(node);
     return { file: frame.fn.file.path, line, column };
   }
+}
+
+function boundNames(pattern: ts.BindingPattern): string[] {
+  return pattern.elements.flatMap((element) => {
+    if (ts.isOmittedExpression(element)) return [];
+    return ts.isIdentifier(element.name) ? [element.name.text] : boundNames(element.name);
+  });
 }
 
 function guardKindOfField(field: string): GuardKind | undefined {
