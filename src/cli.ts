@@ -138,6 +138,7 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .argument('[paths...]', 'files or folders to scan', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['mermaid', 'json', 'markdown']).default('mermaid'))
     .option('-o, --output <file>', 'write the diagrams to a file'))
+    .option('--flow <name>', 'only this flow (an entity flow such as "Order.status", or a config flow name): one renderable diagram')
     .action(async (paths: string[], options: FlowsCommandOptions) => {
       exitCode = await runFlows(paths, options, io, overrides);
     });
@@ -226,11 +227,22 @@ async function runRoutes(paths: string[], options: RoutesCommandOptions, io: Cli
 
 interface FlowsCommandOptions extends Omit<RoutesCommandOptions, 'format' | 'color'> {
   format: 'mermaid' | 'json' | 'markdown';
+  flow?: string;
 }
 
 async function runFlows(paths: string[], options: FlowsCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
-  const { model, rateLimits, warnings } = await inventoryFlows(projectOptions(paths, options, io, overrides));
+  const inventory = await inventoryFlows(projectOptions(paths, options, io, overrides));
+  const { rateLimits, warnings } = inventory;
   for (const warning of warnings) io.stderr(`warning: ${warning.message}\n`);
+  let model = inventory.model;
+  if (options.flow !== undefined) {
+    const chosen = model.flows.filter((flow) => flow.name === options.flow);
+    if (chosen.length === 0) {
+      const known = model.flows.map((flow) => flow.name);
+      throw new UsageError(`no flow named "${options.flow}" (${known.length > 0 ? `flows found: ${known.join(', ')}` : 'no flows found'})`);
+    }
+    model = { ...model, flows: chosen };
+  }
   const report =
     options.format === 'json' ? formatFlowsJson(model, rateLimits, version) : options.format === 'markdown' ? formatFlowsMarkdown(model, rateLimits) : formatFlowsMermaid(model);
   writeReport(report, options.output, io);

@@ -24,6 +24,8 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'missing-authentication': { expect: 20, safe: 20 },
   'missing-authorization': { expect: 20, safe: 20 },
   'missing-ownership-check': { expect: 40, safe: 40 },
+  'missing-rate-limit': { expect: 15, safe: 15 },
+  'missing-state-guard': { expect: 25, safe: 25 },
   'nosql-injection': { expect: 12, safe: 12 },
   'path-traversal': { expect: 12, safe: 12 },
   'raw-sql-concatenation': { expect: 12, safe: 12 },

@@ -6,6 +6,8 @@ import hardcodedSecret from './hardcoded-secret.js';
 import missingAuthentication from './missing-authentication.js';
 import missingAuthorization from './missing-authorization.js';
 import missingOwnershipCheck from './missing-ownership-check.js';
+import missingRateLimit from './missing-rate-limit.js';
+import missingStateGuard from './missing-state-guard.js';
 import nosqlInjection from './nosql-injection.js';
 import pathTraversal from './path-traversal.js';
 import rawSqlConcatenation from './raw-sql-concatenation.js';
@@ -17,7 +19,7 @@ import ssrf from './ssrf.js';
  * Every rule, in id order. A rule file that exists but is not listed here fails the
  * registry test (test/rules-registry.test.ts), so a rule cannot be forgotten.
  */
-export const allRules = [codeInjection, commandInjection, excessiveDataExposure, hardcodedSecret, missingAuthentication, missingAuthorization, missingOwnershipCheck, nosqlInjection, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf] as const satisfies readonly Rule[];
+export const allRules = [codeInjection, commandInjection, excessiveDataExposure, hardcodedSecret, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingStateGuard, nosqlInjection, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf] as const satisfies readonly Rule[];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);

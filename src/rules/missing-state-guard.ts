@@ -52,7 +52,7 @@ function message(step: FlowStep, steps: readonly FlowStep[]): string {
   if (step.transition) {
     const previous = declaredPrevious(step, steps);
     const should = previous ? ` (the flow's previous step leaves it '${previous}')` : '';
-    return `${route} (${what}) sets ${step.entity}.${step.transition.field} to '${step.transition.value}' without first checking the current ${step.transition.field}${should}: it runs in any state, so a client can skip earlier steps or repeat this one.`;
+    return `${route} (${what}) sets ${step.entity ?? 'the record'}.${step.transition.field} to '${step.transition.value}' without first checking the current ${step.transition.field}${should}: it runs in any state, so a client can skip earlier steps or repeat this one.`;
   }
   const change = step.change!;
   const effect = 'field' in change ? `writes ${step.entity ?? 'data'}` : change.description;

@@ -11,7 +11,7 @@ import type { FlowConfig, TrustscanConfig } from '../config.js';
 import type { ModuleIndex } from '../ast/module-index.js';
 import type { Route } from '../routes/route.js';
 import { routeMatchesStep } from '../routes/route-path.js';
-import { MONEY_KINDS, namedStep, type NamedStep } from './flow-steps.js';
+import { isRequestRoute, MONEY_KINDS, namedStep, type NamedStep } from './flow-steps.js';
 import { analyzeRouteFlow, type Effect, type FlowLocation, type RouteFlow, type StateGuard, type StateWrite } from './route-flow.js';
 import { statefulEntities, entityKey, type StatefulEntity } from './stateful-entities.js';
 
@@ -82,14 +82,19 @@ export function analyzeFlows(input: FlowInput): FlowModel {
   if (cached) return cached;
   const filesByPath = new Map(input.sourceFiles.map((file) => [file.path, file]));
   const entities = statefulEntities(input.sourceFiles, input.textFiles);
-  const steps: FlowStep[] = [];
+  const analyzed: Array<{ flow: RouteFlow; named?: NamedStep; declared: FlowStep['declared'] }> = [];
   for (const route of input.routes) {
     const named = namedStep(route);
     const declared = declaredPositions(input.config.flows, route);
     const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(route.method);
     if (!named && declared.length === 0 && !mutating) continue;
-    const flow = analyzeRouteFlow({ modules: input.modules, config: input.config, filesByPath }, route);
-    const step = judgeStep(flow, named, declared, entities);
+    analyzed.push({ flow: analyzeRouteFlow({ modules: input.modules, config: input.config, filesByPath }, route), ...(named ? { named } : {}), declared });
+  }
+  // The states records are created in: writing one back (an edit that resets to REQUESTED) does not advance a flow.
+  const initialStates = new Set(analyzed.flatMap(({ flow }) => flow.writes.filter((write) => write.creates && write.value !== undefined).map((write) => `${entityKey(write.entity ?? '')}.${write.field}=${write.value}`)));
+  const steps: FlowStep[] = [];
+  for (const { flow, named, declared } of analyzed) {
+    const step = judgeStep(flow, named, declared, entities, initialStates);
     if (step) steps.push(step);
   }
   const model = { entities, steps, flows: buildFlows(entities, steps, input.config.flows) };
@@ -112,8 +117,10 @@ function declaredPositions(flows: readonly FlowConfig[], route: Route): FlowStep
  * change. A check on another object (the result of the charge the handler just made) is not a
  * check of the order's state: that is the demo's finalize bug.
  */
-function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: FlowStep['declared'], entities: readonly StatefulEntity[]): FlowStep | undefined {
-  const transitions = flow.writes.filter((write) => !write.creates && write.value !== undefined);
+function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: FlowStep['declared'], entities: readonly StatefulEntity[], initialStates: ReadonlySet<string>): FlowStep | undefined {
+  const resetsToInitial = (write: StateWrite): boolean => named === undefined && declared.length === 0 && initialStates.has(`${entityKey(write.entity ?? '')}.${write.field}=${write.value}`);
+  const requestRoute = named === undefined && declared.length === 0 && isRequestRoute(flow.route);
+  const transitions = requestRoute ? [] : flow.writes.filter((write) => !write.creates && write.value !== undefined && !resetsToInitial(write));
   const transition = transitions[0];
   const creation = flow.writes.find((write) => write.creates && write.value !== undefined);
   const isStep = named !== undefined || declared.length > 0 || transition !== undefined;
@@ -136,7 +143,7 @@ function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: Flow
   if (!isStep || !change) return { ...base, guards: [], verdict: 'no-change' };
   // Only declared-flow entries need no check: the first step of a flow has no earlier state.
   if (!named && !transition && declared.every((position) => position.index === 0)) return { ...base, guards: [], verdict: 'no-change' };
-  const guards = flow.guards.filter((guard) => guard.seq <= change.seq && change.seq <= guard.scopeEnd && concerns(guard, change, entityName, named));
+  const guards = flow.guards.filter((guard) => guard.seq <= change.seq && change.seq <= guard.scopeEnd && concerns(guard, change, entityName, named, movesMoney));
   const conditional = flow.writes.find((write) => write.requires && write.requires.length > 0 && write.seq <= change.seq);
   if (conditional?.resultUsed) {
     guards.push({ file: conditional.file, line: conditional.line, column: conditional.column, kind: 'conditional-update', evidence: `update requires ${conditional.field} in ${conditional.requires!.map((s) => `'${s}'`).join(', ')}`, field: conditional.field, expected: conditional.requires!, forbidden: [], seq: conditional.seq, scopeEnd: Infinity });
@@ -149,7 +156,7 @@ function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: Flow
   };
 }
 
-function concerns(guard: StateGuard, change: StateWrite | Effect, entityName: string | undefined, named: NamedStep | undefined): boolean {
+function concerns(guard: StateGuard, change: StateWrite | Effect, entityName: string | undefined, named: NamedStep | undefined, movesMoney: boolean): boolean {
   switch (guard.kind) {
     case 'config':
     case 'middleware':
@@ -158,7 +165,8 @@ function concerns(guard: StateGuard, change: StateWrite | Effect, entityName: st
     case 'payment-status':
       return named === undefined || ['checkout', 'payment', 'money-movement', 'fulfilment'].includes(named.kind) || ('value' in change && /paid|complete|succeed|confirm|captur/i.test(change.value ?? ''));
     case 'verified-token':
-      return named !== undefined && ['password-reset', 'verification', 'account-closure', 'approval'].includes(named.kind);
+      // For a coupon, an expiry check is enough when applying it moves no money; a balance top-up must also refuse a second use.
+      return named !== undefined && (['password-reset', 'verification', 'account-closure', 'approval'].includes(named.kind) || (named.kind === 'coupon' && !movesMoney));
     case 'replay-check':
       return named !== undefined || entityName === undefined || subjectIs(guard, entityName);
     case 'conditional-update':
@@ -235,13 +243,18 @@ function buildFlows(entities: readonly StatefulEntity[], steps: readonly FlowSte
       };
     });
     const entityFlow = declaredFlow.entity ? flows.find((flow) => flow.kind === 'entity' && entityKey(flow.entity!) === entityKey(declaredFlow.entity!) && (!declaredFlow.field || flow.field === declaredFlow.field)) : undefined;
+    // Drawn as declared: only the transitions the declared steps make, in the declared order.
+    const transitions = declaredSteps.flatMap((declared) =>
+      (entityFlow?.transitions ?? []).filter((transition) => declared.route && transition.route.method === declared.route.method && transition.route.path === declared.route.path),
+    );
+    const states = (entityFlow?.states ?? []).filter((state) => transitions.some((transition) => transition.to === state || transition.from.includes(state)));
     flows.push({
       name: declaredFlow.name,
       kind: 'config',
       ...(declaredFlow.entity ? { entity: declaredFlow.entity } : {}),
       ...(declaredFlow.field ? { field: declaredFlow.field } : {}),
-      states: entityFlow?.states ?? [],
-      transitions: entityFlow?.transitions ?? [],
+      states,
+      transitions,
       declaredSteps,
     });
   }

@@ -29,20 +29,31 @@ export interface NamedStep {
 export const MONEY_KINDS: ReadonlySet<StepKind> = new Set(['money-movement', 'payment']);
 
 // Each entry: the kind, and word sequences (all words must appear, in any order) that name it.
+// Single words only where the word itself names a flow step; "reset", "complete" and "confirm" need a noun
+// (a factory reset or a "setup complete" flag is not a business flow).
 const STEP_WORDS: Array<{ kind: StepKind; words: string[][] }> = [
-  { kind: 'money-movement', words: [['refund'], ['refunds'], ['withdraw'], ['withdrawal'], ['withdrawals'], ['transfer'], ['transfers'], ['payout'], ['payouts'], ['disburse'], ['capture']] },
+  { kind: 'money-movement', words: [['refund'], ['withdraw'], ['withdrawal'], ['transfer'], ['payout'], ['disburse'], ['capture']] },
   { kind: 'payment', words: [['pay'], ['charge'], ['purchase']] },
-  { kind: 'checkout', words: [['finalize'], ['finalise'], ['checkout'], ['place', 'order'], ['submit', 'order'], ['confirm', 'order'], ['complete', 'order'], ['confirm', 'payment'], ['complete', 'checkout'], ['confirm'], ['complete']] },
-  { kind: 'approval', words: [['approve'], ['reject'], ['execute'], ['sign', 'off']] },
+  {
+    kind: 'checkout',
+    words: [['finalize'], ['finalise'], ['checkout'], ['place', 'order'], ['submit', 'order'], ['confirm', 'order'], ['complete', 'order'], ['confirm', 'payment'], ['complete', 'payment'], ['complete', 'checkout'], ['complete', 'purchase'], ['confirm', 'booking'], ['confirm', 'reservation']],
+  },
+  { kind: 'approval', words: [['approve'], ['approval'], ['reject'], ['refuse'], ['decline'], ['deny'], ['accept'], ['execute'], ['sign', 'off'], ['submit']] },
   { kind: 'coupon', words: [['redeem'], ['apply', 'coupon'], ['apply', 'promo'], ['apply', 'voucher'], ['apply', 'discount'], ['gift', 'card'], ['claim']] },
-  { kind: 'password-reset', words: [['reset', 'password'], ['password', 'reset'], ['reset']] },
-  { kind: 'verification', words: [['verify'], ['verification'], ['activate'], ['otp'], ['2fa'], ['mfa'], ['totp'], ['confirm', 'email'], ['confirm', 'code'], ['verify', 'code'], ['confirm', 'phone']] },
+  { kind: 'password-reset', words: [['reset', 'password'], ['password', 'reset'], ['reset', 'token']] },
+  {
+    kind: 'verification',
+    words: [['verify'], ['verification'], ['activate'], ['otp'], ['2fa'], ['mfa'], ['totp'], ['confirm', 'email'], ['confirm', 'code'], ['verify', 'code'], ['confirm', 'phone'], ['confirm', 'account']],
+  },
   { kind: 'subscription', words: [['upgrade'], ['downgrade'], ['cancel', 'subscription'], ['renew'], ['resume', 'subscription']] },
   { kind: 'fulfilment', words: [['fulfil'], ['fulfill'], ['fulfilment'], ['fulfillment'], ['ship'], ['dispatch'], ['deliver']] },
   { kind: 'account-closure', words: [['close', 'account'], ['delete', 'account'], ['deactivate', 'account'], ['deactivate']] },
   { kind: 'data-export', words: [['export', 'data'], ['data', 'export']] },
   { kind: 'cancellation', words: [['cancel']] },
 ];
+
+/** A GET is a step only as a link from an email or SMS: it carries a token or names what it verifies. */
+const LINK_WORDS = new Set(['email', 'phone', 'token', 'account', 'link', 'reset', 'password']);
 
 /** Steps of a password reset or verification that only request the email/code: no state to check yet. */
 const REQUEST_WORDS = new Set(['forgot', 'request', 'send', 'resend', 'initiate', 'start', 'begin']);
@@ -65,21 +76,44 @@ export function namedStep(route: Pick<Route, 'method' | 'path'> & { handler?: { 
   if (route.method === 'GET' || route.method === 'HEAD' || route.method === 'OPTIONS') {
     // Verification links are GETs that change state (`GET /verify-email?token=`); nothing else in GET is a step.
     const step = matchStep(route);
-    return step && (step.kind === 'verification' || step.kind === 'password-reset') ? step : undefined;
+    if (!step || (step.kind !== 'verification' && step.kind !== 'password-reset')) return undefined;
+    return nameWords(route.path).some((word) => LINK_WORDS.has(word)) ? step : undefined;
   }
   return matchStep(route);
 }
 
-function matchStep(route: Pick<Route, 'path'> & { handler?: { name: string } }): NamedStep | undefined {
+/**
+ * Routes that (re)send or request something: "resend email", "request reset", "send invite". Even when
+ * they set a status (`SENT`), they start or repeat a message, not advance a flow past a check.
+ */
+export function isRequestRoute(route: Pick<Route, 'path'> & { handler?: { name: string } }): boolean {
+  return verbWords(route).some((word) => REQUEST_WORDS.has(word));
+}
+
+/**
+ * The words that say what a route does: its last literal path segment and the first word of its
+ * handler's name. "request" in `acceptRequestToJoin` or `/access-requests/:id/approve` is a noun.
+ */
+function verbWords(route: Pick<Route, 'path'> & { handler?: { name: string } }): string[] {
+  const last = route.path.split('/').filter((segment) => segment.length > 0 && !/^[:[{*]/.test(segment)).at(-1) ?? '';
+  const handlerName = route.handler?.name.split('.').at(-1) ?? '';
+  const first = handlerName === '<anonymous>' ? [] : nameWords(handlerName).slice(0, 1);
+  return [...nameWords(last), ...first];
+}
+
+function routeWords(route: Pick<Route, 'path'> & { handler?: { name: string } }): string[] {
   const pathWords = route.path
     .split('/')
     .filter((segment) => segment.length > 0 && !/^[:[{*]/.test(segment))
     .flatMap(nameWords);
   const handlerName = route.handler?.name.split('.').at(-1) ?? '';
-  const handlerWords = handlerName === '<anonymous>' ? [] : nameWords(handlerName);
+  return [...pathWords, ...(handlerName === '<anonymous>' ? [] : nameWords(handlerName))];
+}
+
+function matchStep(route: Pick<Route, 'path'> & { handler?: { name: string } }): NamedStep | undefined {
   // Plural path segments name the same thing: /coupons/:code/apply reads "apply coupon".
-  const words = new Set([...pathWords, ...handlerWords].flatMap((word) => (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? [word, word.slice(0, -1)] : [word])));
-  if ([...REQUEST_WORDS].some((word) => words.has(word))) {
+  const words = new Set(routeWords(route).flatMap((word) => (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? [word, word.slice(0, -1)] : [word])));
+  if (isRequestRoute(route)) {
     // "forgot password", "send otp", "request reset": the first step; the server has nothing to check yet.
     return undefined;
   }

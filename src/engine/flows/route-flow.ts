@@ -90,6 +90,14 @@ const MONEY_CALL =
   /\.(?:paymentIntents|charges|refunds|transfers|payouts|checkout\.sessions|topups)\.(?:create|confirm|capture)\b|\b(?:paypal|braintree|adyen|square|razorpay|mollie)\b[\w.]*\.(?:capture|refund|sale|create|payout)\b/i;
 const MONEY_HOST = /api\.stripe\.com|api(?:-m)?\.(?:sandbox\.)?paypal\.com|api\.braintreegateway\.com|checkout-test\.adyen\.com|api\.razorpay\.com/;
 const TOKEN_VERIFIERS = /(?:^|\.)(?:jwt|jsonwebtoken|jwtService|jose)\.verify(?:Async)?$|^jwtVerify$|\.totp\.verify$|\.hotp\.verify$|(?:authenticator|totp|hotp|otplib|speakeasy)[\w.]*\.(?:verify|check|verifyDelta)$|^verifyTotp$|^verifyOtp$|(?:bcrypt|argon2|bcryptjs)\.(?:compare|verify)$|timingSafeEqual$/;
+const TOKEN_PACKAGES = /^(?:otplib|@otplib\/|speakeasy|notp|node-2fa|otpauth|jsonwebtoken|jose|jws|jwt-simple|bcrypt|bcryptjs|argon2|@node-rs\/(?:argon2|bcrypt)|@simplewebauthn\/server)$/;
+/** Flags whose setting to true is a step of a flow (`isPaid = true`); `active`/`enabled` toggles are settings, not steps. */
+const WRITTEN_FLAG = /^(?:is_?)?(?:paid|delivered|shipped|completed|cancell?ed|approved|confirmed|verified|redeemed|used|fulfill?ed|refunded|finalized|submitted|email_?verified|phone_?verified)$/i;
+const BALANCE_FIELD = /balance|credits?$|funds|wallet/i;
+const POLICY_CALL = /^(?:authorize|authorise|can|cannot|assertCan|ensureCan|checkPermission|enforce)$/;
+const STATE_ACTION = /^(?:cancel|approve|reject|publish|archive|restore|submit|complete|confirm|finalize|refund|ship|deliver|close|reopen|accept|decline|pay|redeem|activate|deactivate|transition)\w*$/i;
+const QUERY_BUILDER_TERMINAL = /^(?:getOne|getOneOrFail|getRawOne|getMany|getCount|getExists)$/;
+const commandHandlerCache = new WeakMap<ModuleIndex, Map<string, ResolvedFunction>>();
 const STATE_MACHINE_RECEIVER = /(?:machine|fsm|workflow|stateMachine|lifecycle|sm)$/i;
 const STATE_MACHINE_PACKAGES = /^(?:xstate|@xstate\/|javascript-state-machine|typescript-fsm|robot3|@steelbreeze\/state)/;
 const ASSERTING_NAME = /^(?:assert|ensure|enforce|check|validate|verify|require|guard|expect)\w*(?:Transition|State|Status|Stage|Step|Phase)\w*$|^(?:assert|ensure)Can\w+$|^can(?:Transition|Move|Advance)\w*$/;
@@ -277,13 +285,18 @@ class FlowWalker {
     if (ASSERT_CALLS.has(name) && call.arguments[0]) {
       this.conditionGuard(call.arguments[0], frame, 'exits-when-false', seq, Infinity);
     }
-    if (TOKEN_VERIFIERS.test(callee)) {
+    if (TOKEN_VERIFIERS.test(callee) || this.isPackageVerifier(callee, name, frame)) {
       this.guards.push({ ...location, kind: 'verified-token', evidence, expected: [], forbidden: [], seq, scopeEnd: Infinity });
     }
     if (MONEY_CALL.test(callee) || (/^(?:fetch|post|request)$/.test(name) && call.arguments[0] && MONEY_HOST.test(call.arguments[0].getText(frame.fn.file.sourceFile.compilerNode)))) {
       this.effects.push({ ...location, kind: 'money', description: `moves money (${truncate(callee, 60)})`, seq, via: frame.via });
     }
 
+    // `authorize(user, 'cancel', order)`: the project's policy for this very action, where state rules often live.
+    if (POLICY_CALL.test(name) && call.arguments.some((argument) => ts.isStringLiteralLike(argument) && STATE_ACTION.test(argument.text))) {
+      this.guards.push({ ...location, kind: 'state-machine', evidence: `${evidence} (policy for this action)`, expected: [], forbidden: [], seq, scopeEnd: Infinity });
+    }
+    if (QUERY_BUILDER_TERMINAL.test(name) && (isResultUsed(call) || /OrFail$/.test(name))) this.queryBuilderRead(call, frame, location, seq, evidence);
     const sqlWritten = this.sqlWrite(call, frame, location, seq);
     const access = sqlWritten ? undefined : classifyCall(call, frame.fn.file, frame.via, this.input.modules);
     if (access?.operation === 'write') {
@@ -297,12 +310,18 @@ class FlowWalker {
     }
     if (sqlWritten) return;
     // Sequelize instances, Mongoose documents, knex/drizzle chains: `order.update({ status: 'paid' })`, `.set({ status })`.
-    if (UPDATE_METHODS.has(name) && ts.isPropertyAccessExpression(skipOuterExpressions(call.expression))) {
+    const firstArgument = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+    if ((UPDATE_METHODS.has(name) || /^create[A-Z]?/.test(name)) && ts.isPropertyAccessExpression(skipOuterExpressions(call.expression)) && call.arguments.some((argument) => ts.isObjectLiteralExpression(skipOuterExpressions(argument)))) {
       const receiver = skipOuterExpressions((skipOuterExpressions(call.expression) as ts.PropertyAccessExpression).expression);
-      const touched = this.objectWrite(call, name, chainRoot(receiver), frame, location, seq);
-      if (touched) this.effects.push({ ...location, kind: 'write', description: `writes ${chainRoot(receiver) ?? 'data'} (${name})`, seq, via: frame.via });
+      const owner = receiverEntity(receiver);
+      const method = /^create/.test(name) ? 'create' : name;
+      const touched = this.objectWrite(call, method, owner, frame, location, seq);
+      // `user.update({ password })`: a record's own update is the state change of a named step even without a status field.
+      if (touched || (firstArgument && ts.isObjectLiteralExpression(firstArgument) && name !== 'set' && owner !== undefined)) {
+        this.effects.push({ ...location, kind: 'write', description: `writes ${owner ?? 'data'} (${name})`, seq, via: frame.via });
+      }
     }
-    const target = resolveFunction(this.input.modules, frame.fn.file, call.expression) ?? this.entityMethod(call, frame);
+    const target = resolveFunction(this.input.modules, frame.fn.file, call.expression) ?? this.entityMethod(call, frame) ?? this.commandHandler(call, frame);
     if (target && target.node.body && !this.active.has(target.node)) {
       const bindings = new Map<string, BoundValue>();
       target.node.parameters.forEach((parameter, index) => {
@@ -328,6 +347,42 @@ class FlowWalker {
     const method = declaration.members.find((member): member is ts.MethodDeclaration => ts.isMethodDeclaration(member) && propertyNameText(member.name) === callee.name.text);
     const file = method && this.input.modules.fileOf(method);
     return method && file ? { file, node: method, name: `${className}.${callee.name.text}` } : undefined;
+  }
+
+  /** `verifySync(...)` imported from otplib, `jws.verify(...)`: token checks recognised by the package they come from. */
+  private isPackageVerifier(callee: string, name: string, frame: Frame): boolean {
+    if (!/^(?:verify|verifySync|check|checkSync|compare|compareSync|jwtVerify|verifyToken|verifyDelta|verifyAuthenticationResponse|verifyRegistrationResponse)$/.test(name)) return false;
+    const root = callee.split('.')[0] ?? '';
+    const binding = this.input.modules.resolveName(frame.fn.file, root);
+    return binding?.kind === 'external' && TOKEN_PACKAGES.test(binding.module);
+  }
+
+  /** NestJS CQRS: `this.commandBus.execute(new ApproveCommand(id))` runs the `@CommandHandler(ApproveCommand)` class's execute. */
+  private commandHandler(call: ts.CallExpression, frame: Frame): ResolvedFunction | undefined {
+    const callee = skipOuterExpressions(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'execute') return undefined;
+    // queryBus.execute(new GetQuery()) runs the @QueryHandler the same way.
+    const command = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+    if (!command || !ts.isNewExpression(command) || !ts.isIdentifier(command.expression)) return undefined;
+    return this.commandHandlers().get(command.expression.text);
+  }
+
+  private commandHandlers(): Map<string, ResolvedFunction> {
+    const cached = commandHandlerCache.get(this.input.modules);
+    if (cached) return cached;
+    const handlers = new Map<string, ResolvedFunction>();
+    for (const file of this.input.filesByPath.values()) {
+      if (!file.text.includes('CommandHandler(') && !file.text.includes('QueryHandler(')) continue;
+      for (const statement of file.sourceFile.compilerNode.statements) {
+        if (!ts.isClassDeclaration(statement) || !statement.name) continue;
+        const decorator = ts.getDecorators(statement)?.find((candidate) => ts.isCallExpression(candidate.expression) && /^(?:CommandHandler|QueryHandler)$/.test(calleeText(candidate.expression)));
+        const command = decorator && ts.isCallExpression(decorator.expression) ? decorator.expression.arguments[0] : undefined;
+        const execute = statement.members.find((member): member is ts.MethodDeclaration => ts.isMethodDeclaration(member) && propertyNameText(member.name) === 'execute');
+        if (command && ts.isIdentifier(command) && execute) handlers.set(command.text, { file, node: execute, name: `${statement.name.text}.execute` });
+      }
+    }
+    commandHandlerCache.set(this.input.modules, handlers);
+    return handlers;
   }
 
   private isStateMachineCall(call: ts.CallExpression, name: string, frame: Frame): boolean {
@@ -426,20 +481,21 @@ class FlowWalker {
   /** `order.status = 'shipped'`, `this.state = OrderState.Paid`. */
   private assignmentWrite(node: ts.BinaryExpression, frame: Frame): void {
     const left = skipOuterExpressions(node.left);
-    if (!ts.isPropertyAccessExpression(left) || !STATE_FIELD.test(left.name.text)) return;
+    if (!ts.isPropertyAccessExpression(left) || !(STATE_FIELD.test(left.name.text) || WRITTEN_FLAG.test(left.name.text))) return;
     const owner = skipOuterExpressions(left.expression);
     const ownerName = ts.isIdentifier(owner) ? owner.text : owner.kind === ts.SyntaxKind.ThisKeyword ? enclosingClassName(node) : undefined;
     if (!ownerName || /^(?:req|request|ctx|res|reply|response|context|c|this\.state)$/.test(ownerName)) return;
     // A record built in this function (`new Order()`, `{}`) gets its first state, not a transition.
     const creates = ts.isIdentifier(owner) && isFreshObject(owner.text, frame);
-    const seq = ++this.seq;
     const value = this.literal(node.right, frame);
+    if (WRITTEN_FLAG.test(left.name.text) && value === undefined && !/^(?:Date\.now\(\)|new Date\(.*\))$/.test(node.right.getText(frame.fn.file.sourceFile.compilerNode))) return;
+    const seq = ++this.seq;
     const loaded = ts.isIdentifier(owner) ? frame.loaded.get(owner.text) : undefined;
     this.writes.push({
       ...this.location(node, frame),
       entity: loaded?.model ?? ownerName,
       field: left.name.text,
-      ...(value !== undefined ? { value } : {}),
+      ...(value !== undefined ? { value } : WRITTEN_FLAG.test(left.name.text) ? { value: 'true' } : {}),
       creates,
       resultUsed: true,
       seq,
@@ -477,9 +533,15 @@ class FlowWalker {
     let touched = false;
     for (const property of values?.properties ?? []) {
       const field = ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) ? propertyNameText(property.name) : undefined;
-      if (!field || !STATE_FIELD.test(field)) continue;
+      if (!field) continue;
       const valueExpression = ts.isPropertyAssignment(property) ? property.initializer : (property as ts.ShorthandPropertyAssignment).name;
+      if (BALANCE_FIELD.test(field) && (method === 'increment' || method === 'decrement' || /\b(?:increment|decrement)\b|-/.test(valueExpression.getText(frame.fn.file.sourceFile.compilerNode)))) {
+        this.effects.push({ ...location, kind: 'money', description: `changes ${model ?? 'a'} ${field}`, seq, via: frame.via });
+      }
+      if (!STATE_FIELD.test(field) && !WRITTEN_FLAG.test(field)) continue;
       const value = this.literal(valueExpression, frame);
+      // A flag set to a computed value (`isPaid: paid`) says nothing about the flow's direction.
+      if (WRITTEN_FLAG.test(field) && value === undefined) continue;
       touched = true;
       this.writes.push({
         ...location,
@@ -496,13 +558,42 @@ class FlowWalker {
     return touched;
   }
 
+  /**
+   * TypeORM query builders: `query.where(qb => qb.andWhere({ status: IsNull(), expiredAt: MoreThanOrEqual(new Date()) }))`
+   * then `query.getOneOrFail()`. The criteria are every where-call object in the function; the record is the service's entity.
+   */
+  private queryBuilderRead(call: ts.CallExpression, frame: Frame, location: FlowLocation, seq: number, evidence: string): void {
+    const criteria: ts.Expression[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && /^(?:where|andWhere)$/.test(calleeText(node).split('.').at(-1) ?? '')) {
+        for (const argument of node.arguments) if (ts.isObjectLiteralExpression(skipOuterExpressions(argument))) criteria.push(argument);
+      }
+      ts.forEachChild(node, visit);
+    };
+    if (frame.fn.node.body) visit(frame.fn.node.body);
+    const subject = enclosingClassName(call)?.replace(/(?:Service|Repository|Repo|Store|Dao)$/, '');
+    const subjectFields = subject ? { subject, subjectSource: subject } : {};
+    if (criteria.some((item) => criteriaFields(item).some((field) => EXPIRY_FIELD.test(field)))) {
+      this.guards.push({ ...location, kind: 'verified-token', evidence, ...subjectFields, expected: [], forbidden: [], seq, scopeEnd: Infinity });
+    }
+    const required = criteria.flatMap((item) => stateRequirements(item, (e) => this.literal(e, frame)));
+    if (required.length > 0) this.guards.push({ ...location, kind: 'conditional-update', evidence, ...subjectFields, expected: required, forbidden: [], seq, scopeEnd: Infinity });
+  }
+
   /** `prisma.order.findFirst({ where: { id, status: 'PENDING' } })` then `if (!order) throw`: the read itself checks the state. */
   private filteredRead(call: ts.CallExpression, model: string | undefined, frame: Frame, location: FlowLocation, seq: number): void {
     const argument = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
-    const criteria = argument && ts.isObjectLiteralExpression(argument) ? (objectProperty(argument, 'where') ?? argument) : undefined;
+    let criteria = argument && ts.isObjectLiteralExpression(argument) ? (objectProperty(argument, 'where') ?? argument) : undefined;
+    // `const where = { code, codeExpireAt: MoreThanOrEqual(new Date()) }; findOne({ where })`
+    if (criteria && ts.isIdentifier(criteria)) criteria = localConstInitializer(criteria) ?? criteria;
+    if (!isResultUsed(call) && !/Or(?:Fail|Throw)$/.test(calleeText(call))) return;
+    const evidence = truncate(call.getText(frame.fn.file.sourceFile.compilerNode));
+    if (criteria && criteriaFields(criteria).some((field) => EXPIRY_FIELD.test(field))) {
+      this.guards.push({ ...location, kind: 'verified-token', evidence, ...(model ? { subject: model, subjectSource: model } : {}), expected: [], forbidden: [], seq, scopeEnd: Infinity });
+    }
     const required = stateRequirements(criteria, (e) => this.literal(e, frame));
-    if (required.length === 0 || !isResultUsed(call)) return;
-    this.guards.push({ ...location, kind: 'conditional-update', evidence: truncate(call.getText(frame.fn.file.sourceFile.compilerNode)), ...(model ? { subject: model, subjectSource: model } : {}), expected: required, forbidden: [], seq, scopeEnd: Infinity });
+    if (required.length === 0) return;
+    this.guards.push({ ...location, kind: 'conditional-update', evidence, ...(model ? { subject: model, subjectSource: model } : {}), expected: required, forbidden: [], seq, scopeEnd: Infinity });
   }
 
   /** Raw SQL `UPDATE orders SET status = $2 ... WHERE id = $1 AND status = 'pending'`, values from the parameter array. */
@@ -535,6 +626,9 @@ class FlowWalker {
       return expression ? this.literal(expression, frame) : undefined;
     };
     const setClause = update![2]!;
+    if (/\b\w*(?:balance|credits?|funds)\w*\s*=\s*\w+\s*[-+]/i.test(setClause)) {
+      this.effects.push({ ...location, kind: 'money', description: `changes ${table} balance (SQL)`, seq, via: frame.via });
+    }
     const setStart = sql.indexOf(setClause);
     const required: string[] = [];
     const where = update![3];
@@ -574,6 +668,7 @@ class FlowWalker {
     if (ts.isStringLiteralLike(value)) return value.text;
     if (value.kind === ts.SyntaxKind.TrueKeyword) return 'true';
     if (value.kind === ts.SyntaxKind.FalseKeyword) return 'false';
+    if (value.kind === ts.SyntaxKind.NullKeyword || (ts.isCallExpression(value) && calleeText(value) === 'IsNull')) return 'null';
     if (ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression) && /^[A-Z]/.test(value.expression.text)) {
       // OrderStatus.Paid: the enum member's string value when declared in the project, else its name.
       const binding = this.input.modules.resolveName(frame.fn.file, value.expression.text);
@@ -772,6 +867,28 @@ export function calleeText(call: ts.CallExpression | ts.Expression): string {
   if (ts.isPropertyAccessExpression(expression)) return `${calleeText(expression.expression)}.${expression.name.text}`;
   if (ts.isCallExpression(expression)) return calleeText(expression);
   return '';
+}
+
+/** Field names a query's criteria mention, at any depth: `{ code, codeExpireAt: ... }`, `$or: [{ expiredAt: ... }]`. */
+function criteriaFields(criteria: ts.Expression): string[] {
+  const names: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && propertyNameText(node.name)) names.push(propertyNameText(node.name)!);
+    if (ts.isObjectLiteralExpression(node) || ts.isArrayLiteralExpression(node) || ts.isPropertyAssignment(node)) ts.forEachChild(node, visit);
+  };
+  visit(skipOuterExpressions(criteria));
+  return names;
+}
+
+/** The record a generic update is called on: a variable (`order`), or the entity a `this`/`super` service class serves. */
+function receiverEntity(receiver: ts.Expression): string | undefined {
+  if (receiver.kind === ts.SyntaxKind.SuperKeyword || receiver.kind === ts.SyntaxKind.ThisKeyword) {
+    const className = enclosingClassName(receiver);
+    return className?.replace(/(?:Service|Repository|Repo|Store|Dao)$/, '') || undefined;
+  }
+  const text = calleeText(receiver);
+  if (!text || /^(?:req|request|res|reply|ctx|c|response|map|cache|headers|params|query|body|form|hash|hmac|cipher|decipher|state|store|redis|client)$/i.test(text.split('.').at(-1) ?? '')) return undefined;
+  return chainRoot(receiver);
 }
 
 /** `db.orders` -> orders; `order` -> order: the name a chain's data belongs to. */

@@ -25,7 +25,7 @@ authRouter.post('/login', async (req, res, next) => { // VULN: missing-rate-limi
   }
 });
 
-authRouter.post('/register', async (req, res, next) => {
+authRouter.post('/register', async (req, res, next) => { // VULN: missing-rate-limit
   try {
     const { email, password } = req.body as { email?: string; password?: string };
     if (!email || !password || password.length < 12) {

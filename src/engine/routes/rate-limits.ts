@@ -1,0 +1,419 @@
+/**
+ * Which rate limiters apply to a route, and what each one counts requests by. Shared by the
+ * missing-rate-limit rule and `trustscan flows` (which shows each step's limiter).
+ *
+ * Middleware the route engine already classified as `rate-limit` (route, router/controller/plugin,
+ * global) is read again here only to find its key; limiters that run inside the handler (or one
+ * or two calls down) and NestJS `@Throttle()` are found here.
+ */
+import { ts } from 'ts-morph';
+import type { ScannedSourceFile } from '../../types.js';
+import { calledFunctions, nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
+import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import { propertyValue } from '../ast/syntax.js';
+import { guardClassOf, middlewareName, type GuardClass } from './classify-middleware.js';
+import type { Route, RouteMiddleware } from './route.js';
+
+/** What a limiter counts requests by: the client address, the signed-in user or account, something else, or we cannot see. */
+export type RateLimitKey = 'ip' | 'user' | 'custom' | 'unknown';
+
+export interface RateLimitEvidence {
+  /** As written: `loginLimiter`, `ThrottlerGuard`, `@Throttle({ ... })`, `limiter.consume(req.ip)`. */
+  name: string;
+  /** Where it applies: middleware scopes, or `handler` for a limiter the handler (or a function it calls) consumes. */
+  scope: RouteMiddleware['scope'] | 'handler';
+  file: string;
+  line: number;
+  keyedBy: RateLimitKey;
+  /** Why it counts, e.g. "express-rate-limit" or "rate-limiter-flexible consume in handler". */
+  evidence: string;
+}
+
+/** Packages whose limiter counts requests per client IP unless told otherwise (`keyGenerator`, koa-ratelimit `id`). */
+const IP_DEFAULT_PACKAGES = new Set([
+  'express-rate-limit',
+  'express-slow-down',
+  'express-brute',
+  'express-limiter',
+  '@fastify/rate-limit',
+  'fastify-rate-limit',
+  'koa-ratelimit',
+  '@nestjs/throttler',
+]);
+/** Packages whose limiter objects are consumed by hand: `limiter.consume(key)`, `ratelimit.limit(id)`, `aj.protect(req)`. */
+const CONSUMED_PACKAGES = new Set(['rate-limiter-flexible', '@upstash/ratelimit', '@arcjet/node', '@arcjet/next', '@arcjet/bun', 'arcjet']);
+const LIMITER_PACKAGES = new Set([...IP_DEFAULT_PACKAGES, ...CONSUMED_PACKAGES, 'hono-rate-limiter']);
+/** The option that names a limiter's key function, per package (express-rate-limit and most others: keyGenerator). */
+const KEY_OPTIONS = ['keyGenerator', 'id', 'getKey', 'key', 'lookup', 'characteristics'];
+
+/**
+ * A key is per user or account when it reads the principal, a session or an account identifier;
+ * per IP when it reads the client address. Matched as whole words in the key expression.
+ */
+const USER_KEY =
+  /\b(?:user|users|userId|user_id|uid|sub|account|accountId|account_id|session|sessionId|sid|email|username|phone|phoneNumber|tenant|tenantId|organizationId|orgId|teamId|workspaceId|apiKey|api_key|customer|customerId|member|memberId|principal|jwtPayload|auth)\b/;
+const IP_KEY =
+  /\b(?:ip|ips|remoteAddress|clientIp|getClientIp|requestIp|ipKeyGenerator|x-forwarded-for|x-real-ip|cf-connecting-ip|true-client-ip|getConnInfo|remote_addr|remoteAddr)\b/i;
+/** Receiver names that say "limiter" when the object's construction cannot be followed. */
+const LIMITER_NAME = /\b(?:rate ?limit(?:er)?s?|limiters?|throttlers?|rl|aj|arcjet|brute(?:force)?)\b/;
+
+export function routeRateLimits(modules: ModuleIndex, route: Route, config: { rateLimiters: readonly string[] }): RateLimitEvidence[] {
+  const found: RateLimitEvidence[] = [];
+  for (const middleware of route.middleware) {
+    if (middleware.kind !== 'rate-limit') continue;
+    found.push({
+      name: middleware.name,
+      scope: middleware.scope,
+      file: middleware.file,
+      line: middleware.line,
+      keyedBy: middlewareKey(modules, middleware),
+      evidence: middleware.evidence,
+    });
+  }
+  found.push(...throttleDecorators(modules, route, found));
+  const handler = route.handler && modules.fileOf(route.handler.node);
+  if (route.handler && handler) {
+    found.push(...handlerLimiters(modules, { file: handler, node: route.handler.node, name: route.handler.name }, config.rateLimiters));
+  }
+  return found;
+}
+
+// --- middleware ---------------------------------------------------------------------------
+
+function middlewareKey(modules: ModuleIndex, middleware: RouteMiddleware): RateLimitKey {
+  const located = locateMiddleware(modules, middleware);
+  if (located) {
+    const key = limiterKey(modules, located.file, located.node, 0);
+    if (key) return key;
+  }
+  const module = /^(@?[\w./-]+)/.exec(middleware.evidence)?.[1];
+  return module && IP_DEFAULT_PACKAGES.has(module) ? 'ip' : 'unknown';
+}
+
+/** The expression a RouteMiddleware was described from: the outermost node on its line whose display name is its name. */
+function locateMiddleware(modules: ModuleIndex, middleware: RouteMiddleware): { file: ScannedSourceFile; node: ts.Node } | undefined {
+  const file = modules.sourceFiles.find((candidate) => candidate.path === middleware.file);
+  if (!file) return undefined;
+  const sourceFile = file.sourceFile.compilerNode;
+  const lineStarts = sourceFile.getLineStarts();
+  const lineStart = lineStarts[middleware.line - 1];
+  if (lineStart === undefined) return undefined;
+  const lineEnd = lineStarts[middleware.line] ?? sourceFile.end;
+  let byName: ts.Node | undefined;
+  let rateLimitProperty: ts.Node | undefined;
+  const visit = (node: ts.Node): void => {
+    if (byName || node.end < lineStart || node.pos > lineEnd) return;
+    const start = node.getStart(sourceFile);
+    if (start >= lineStart && start < lineEnd) {
+      if (ts.isExpression(node) && middlewareName(node) === middleware.name) {
+        byName = node;
+        return;
+      }
+      // Fastify `config: { rateLimit: {...} }` is described as `config.rateLimit`.
+      if (ts.isPropertyAssignment(node) && propertyNameText(node.name) === 'rateLimit') rateLimitProperty ??= node.initializer;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  const node = byName ?? rateLimitProperty;
+  return node && { file, node };
+}
+
+/**
+ * What a limiter expression counts by: a package call's key option (or the package default), a
+ * Nest guard's `getTracker`, a project middleware's `consume(key)`. Undefined when nothing is known.
+ */
+function limiterKey(modules: ModuleIndex, file: ScannedSourceFile, node: ts.Node, depth: number): RateLimitKey | undefined {
+  if (depth > 4) return undefined;
+  if (!ts.isExpression(node)) return undefined;
+  const value = skipOuterExpressions(node);
+
+  if (ts.isObjectLiteralExpression(value)) return keyFromOptions(modules, file, value) ?? 'ip'; // Fastify route config.rateLimit
+
+  const guard = guardClassOf(modules, file, value);
+  if (guard) {
+    const tracker = trackerKey(modules, guard);
+    if (tracker) return tracker;
+  }
+
+  const root = rootName(value);
+  const binding = root ? modules.resolveName(file, root) : undefined;
+  if (binding?.kind === 'external' && LIMITER_PACKAGES.has(binding.module)) {
+    const options = optionsOf(modules, file, value);
+    const configured = options && keyFromOptions(modules, options.file, options.node);
+    if (configured) return configured;
+    return IP_DEFAULT_PACKAGES.has(binding.module) ? 'ip' : 'unknown';
+  }
+  if (ts.isIdentifier(value) && binding?.kind === 'declaration') {
+    const target = bindingValue(binding);
+    if (target && ts.isExpression(target) && !isFunctionNode(target)) return limiterKey(modules, binding.file, target, depth + 1);
+  }
+  // A project middleware or factory: read its body for the limiter it consumes.
+  const fn = ts.isCallExpression(value) ? resolveFunction(modules, file, value.expression) : resolveFunction(modules, file, value);
+  if (fn) {
+    const inside = consumedLimiters(modules, [fn, ...calledFunctions(modules, fn, 8)], []);
+    const keys = inside.map((limiter) => limiter.keyedBy);
+    if (keys.length) return strongestKey(keys);
+    const returned = fn.node.body && !ts.isBlock(fn.node.body) ? fn.node.body : returnedExpression(fn.node.body);
+    if (returned && !isFunctionNode(skipOuterExpressions(returned))) return limiterKey(modules, fn.file, returned, depth + 1);
+  }
+  return undefined;
+}
+
+/** `keyGenerator: (req) => req.user.id`, koa-ratelimit `id: (ctx) => ctx.ip`, Arcjet `characteristics: ['userId']`. */
+function keyFromOptions(modules: ModuleIndex, file: ScannedSourceFile, options: ts.ObjectLiteralExpression): RateLimitKey | undefined {
+  for (const name of KEY_OPTIONS) {
+    const option = propertyValue(options, name);
+    if (option) return keyOfKeyFunction(modules, file, option);
+    const method = options.properties.find((property) => ts.isMethodDeclaration(property) && propertyNameText(property.name) === name);
+    if (method && ts.isMethodDeclaration(method) && method.body) return keyOfText(method.body.getText(file.sourceFile.compilerNode));
+  }
+  return undefined;
+}
+
+function keyOfKeyFunction(modules: ModuleIndex, file: ScannedSourceFile, option: ts.Expression): RateLimitKey {
+  const fn = resolveFunction(modules, file, option);
+  const text = fn?.node.body ? fn.node.body.getText(fn.node.getSourceFile()) : option.getText(file.sourceFile.compilerNode);
+  return keyOfText(text);
+}
+
+/** The options object of a limiter: `rateLimit({...})`, `new RateLimiterRedis({...})`, `fastify.register(rateLimit, {...})`. */
+function optionsOf(modules: ModuleIndex, file: ScannedSourceFile, value: ts.Expression): { file: ScannedSourceFile; node: ts.ObjectLiteralExpression } | undefined {
+  const call = ts.isCallExpression(value) || ts.isNewExpression(value) ? value : ts.isCallExpression(value.parent) && value.parent.arguments.includes(value) ? value.parent : undefined;
+  for (const argument of call?.arguments ?? []) {
+    if (argument === value) continue;
+    const object = objectLiteral(modules, file, argument);
+    if (object) return object;
+  }
+  return undefined;
+}
+
+function objectLiteral(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): { file: ScannedSourceFile; node: ts.ObjectLiteralExpression } | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isObjectLiteralExpression(value)) return { file, node: value };
+  if (!ts.isIdentifier(value)) return undefined;
+  const binding = modules.resolveName(file, value.text);
+  const target = bindingValue(binding);
+  return binding?.kind === 'declaration' && target && ts.isObjectLiteralExpression(target) ? { file: binding.file, node: target } : undefined;
+}
+
+/** A Nest throttler guard: `getTracker` overridden (in the class or a local base) decides the key; ThrottlerGuard's own is the IP. */
+function trackerKey(modules: ModuleIndex, start: GuardClass): RateLimitKey | undefined {
+  let current: GuardClass | undefined = start;
+  for (let depth = 0; current && depth < 5; depth++) {
+    for (const member of current.node.members) {
+      if (ts.isMethodDeclaration(member) && member.body && member.name && propertyNameText(member.name) === 'getTracker') {
+        return keyOfText(member.body.getText(current.file.sourceFile.compilerNode));
+      }
+    }
+    const base = current.node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    if (!base) return undefined;
+    const baseRoot = rootName(base);
+    const binding = baseRoot ? modules.resolveName(current.file, baseRoot) : undefined;
+    if (binding?.kind === 'external') return binding.module === '@nestjs/throttler' ? 'ip' : undefined;
+    current = guardClassOf(modules, current.file, base);
+  }
+  return undefined;
+}
+
+// --- NestJS @Throttle ----------------------------------------------------------------------
+
+/** `@Throttle()` on the handler method or its controller, unless `@SkipThrottle()` turns the throttler off there. */
+function throttleDecorators(modules: ModuleIndex, route: Route, middlewareLimits: readonly RateLimitEvidence[]): RateLimitEvidence[] {
+  const method = route.handler?.node;
+  if (!method || !ts.isMethodDeclaration(method) || !ts.isClassLike(method.parent)) return [];
+  const file = modules.fileOf(method);
+  if (!file) return [];
+  const throttles: Array<{ decorator: ts.Decorator; scope: 'route' | 'router' }> = [];
+  // The method's @SkipThrottle wins over the controller's (Reflector.getAllAndOverride).
+  const skips: Partial<Record<'route' | 'router', boolean>> = {};
+  for (const [node, scope] of [[method, 'route'], [method.parent, 'router']] as const) {
+    for (const decorator of ts.getDecorators(node) ?? []) {
+      const name = throttlerDecorator(modules, file, decorator);
+      if (name === 'Throttle') throttles.push({ decorator, scope });
+      else if (name === 'SkipThrottle') skips[scope] = !reenables(decorator);
+    }
+  }
+  const skipped = skips.route ?? skips.router ?? false;
+  if (skipped) return [];
+  const guardKey = middlewareLimits.find((limit) => /@nestjs\/throttler|ThrottlerGuard/.test(limit.evidence))?.keyedBy;
+  return throttles.map(({ decorator, scope }) => ({
+    name: `@${middlewareName(decorator.expression)}`,
+    scope,
+    file: file.path,
+    line: nodePosition(decorator).line,
+    keyedBy: guardKey ?? 'ip',
+    evidence: '@nestjs/throttler @Throttle',
+  }));
+}
+
+function throttlerDecorator(modules: ModuleIndex, file: ScannedSourceFile, decorator: ts.Decorator): string | undefined {
+  const expression = decorator.expression;
+  const callee = ts.isCallExpression(expression) ? expression.expression : expression;
+  if (!ts.isIdentifier(callee)) return undefined;
+  const binding = modules.resolveName(file, callee.text);
+  return binding?.kind === 'external' && binding.module === '@nestjs/throttler' ? binding.importedName : undefined;
+}
+
+/** `@SkipThrottle({ default: false })` turns the throttler back on. */
+function reenables(decorator: ts.Decorator): boolean {
+  const expression = decorator.expression;
+  const first = ts.isCallExpression(expression) ? expression.arguments[0] : undefined;
+  return first !== undefined && ts.isObjectLiteralExpression(first) && /:\s*false\b/.test(first.getText());
+}
+
+// --- limiters inside the handler -----------------------------------------------------------
+
+/** Limiters consumed in the handler or up to two calls down, and project functions named in config rateLimiters. */
+function handlerLimiters(modules: ModuleIndex, handler: ResolvedFunction, rateLimiters: readonly string[]): RateLimitEvidence[] {
+  const functions = [handler];
+  for (const callee of calledFunctions(modules, handler)) {
+    functions.push(callee);
+    for (const deeper of calledFunctions(modules, callee, 10)) if (!functions.some((known) => known.node === deeper.node)) functions.push(deeper);
+  }
+  return consumedLimiters(modules, functions, rateLimiters).map((limiter) => ({ ...limiter, scope: 'handler' }));
+}
+
+function consumedLimiters(modules: ModuleIndex, functions: readonly ResolvedFunction[], rateLimiters: readonly string[]): RateLimitEvidence[] {
+  const found: RateLimitEvidence[] = [];
+  for (const fn of functions) {
+    if (!fn.node.body) continue;
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const limiter = consumedLimiter(modules, fn.file, node, rateLimiters);
+        if (limiter) found.push(limiter);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(fn.node.body);
+  }
+  return found;
+}
+
+function consumedLimiter(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression, rateLimiters: readonly string[]): RateLimitEvidence | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  const site = { name: middlewareName(call), scope: 'handler' as const, file: file.path, line: nodePosition(call).line };
+  const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  if (calleeName && rateLimiters.includes(calleeName)) {
+    return { ...site, keyedBy: argumentsKey(call) ?? 'unknown', evidence: `${calleeName} declared in config rateLimiters` };
+  }
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const method = callee.name.text;
+  if (method !== 'consume' && method !== 'limit' && method !== 'protect') return undefined;
+  const origin = limiterOrigin(modules, file, callee.expression);
+  if (!origin) return undefined;
+  if (method === 'consume' && origin.module !== undefined && origin.module !== 'rate-limiter-flexible') return undefined;
+  if (method === 'limit' && origin.module !== undefined && origin.module !== '@upstash/ratelimit') return undefined;
+  if (method === 'protect' && !(origin.module ?? '').includes('arcjet')) return undefined;
+  // `ratelimit.limit(id)` and `aj.protect(req)` only answer; a result nobody reads limits nothing.
+  if (method !== 'consume' && !resultIsRead(call)) return undefined;
+  const keyedBy = method === 'protect' ? arcjetKey(modules, origin) : (call.arguments[0] && argumentKey(call.arguments[0])) ?? 'unknown';
+  return { ...site, keyedBy, evidence: `${origin.module ?? `named ${origin.name}`} ${method}() in handler` };
+}
+
+/** Where a limiter object comes from: a package (followed through `const limiter = new RateLimiterRedis(...)`), or only its name. */
+function limiterOrigin(modules: ModuleIndex, file: ScannedSourceFile, receiver: ts.Expression): { module?: string; name: string; init?: { file: ScannedSourceFile; node: ts.Expression } } | undefined {
+  const value = skipOuterExpressions(receiver);
+  const name = ts.isIdentifier(value) ? value.text : ts.isPropertyAccessExpression(value) ? value.name.text : undefined;
+  if (!name) return undefined;
+  let current: { file: ScannedSourceFile; node: ts.Expression } = { file, node: value };
+  for (let depth = 0; depth < 4; depth++) {
+    const root = rootName(current.node);
+    const binding = root ? modules.resolveName(current.file, root) : undefined;
+    if (binding?.kind === 'external') return LIMITER_PACKAGES.has(binding.module) ? { module: binding.module, name, init: current } : undefined;
+    const target = binding?.kind === 'declaration' ? bindingValue(binding) : undefined;
+    if (!binding || binding.kind !== 'declaration' || !target || !ts.isExpression(target) || isFunctionNode(target)) break;
+    current = { file: binding.file, node: target };
+  }
+  return LIMITER_NAME.test(words(name)) ? { name } : undefined;
+}
+
+/** Arcjet counts by IP unless the client was created with `characteristics` (e.g. `["userId"]`). */
+function arcjetKey(modules: ModuleIndex, origin: { init?: { file: ScannedSourceFile; node: ts.Expression } }): RateLimitKey {
+  if (!origin.init) return 'unknown';
+  const text = origin.init.node.getText(origin.init.file.sourceFile.compilerNode);
+  const characteristics = /characteristics\s*:\s*\[([^\]]*)\]/.exec(text)?.[1];
+  return characteristics === undefined ? 'ip' : keyOfText(characteristics);
+}
+
+function resultIsRead(call: ts.CallExpression): boolean {
+  let node: ts.Node = call;
+  while (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  return !ts.isExpressionStatement(node.parent);
+}
+
+/** A limiter consumed with a key: what the key is (`req.ip`, `user.id`, `email`, a local built from them). */
+function argumentKey(argument: ts.Expression): RateLimitKey | undefined {
+  const value = skipOuterExpressions(argument);
+  let text = value.getText();
+  if (ts.isIdentifier(value)) {
+    const local = localInitializer(value);
+    if (local) text += `\n${local.getText()}`;
+    else if (!USER_KEY.test(text) && !IP_KEY.test(text)) return 'unknown'; // a parameter: the caller decides
+  }
+  return keyOfText(text);
+}
+
+function argumentsKey(call: ts.CallExpression): RateLimitKey | undefined {
+  const keys = call.arguments.map(argumentKey).filter((key): key is RateLimitKey => key !== undefined && key !== 'custom');
+  return keys.length ? strongestKey(keys) : undefined;
+}
+
+/** `const key = \`login:${email}\`` before `limiter.consume(key)`, in the same function. */
+function localInitializer(identifier: ts.Identifier): ts.Expression | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (!ts.isBlock(scope)) continue;
+    for (const statement of scope.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text && declaration.initializer) return declaration.initializer;
+      }
+    }
+    if (ts.isFunctionLike(scope.parent)) return undefined;
+  }
+  return undefined;
+}
+
+function keyOfText(text: string): RateLimitKey {
+  const code = text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '');
+  if (USER_KEY.test(code)) return 'user';
+  if (IP_KEY.test(code)) return 'ip';
+  return 'custom';
+}
+
+/** Several limiters in one middleware: the one keyed by user counts for the account, else any that is not per IP. */
+function strongestKey(keys: readonly RateLimitKey[]): RateLimitKey {
+  for (const key of ['user', 'custom', 'unknown', 'ip'] as const) if (keys.includes(key)) return key;
+  return 'unknown';
+}
+
+// --- small helpers -------------------------------------------------------------------------
+
+/** `rateLimit({...})` / `new RateLimiterRedis()` / `limiters.login` / `Ratelimit.slidingWindow()` -> the leftmost identifier. */
+function rootName(expression: ts.Expression): string | undefined {
+  let current = skipOuterExpressions(expression);
+  for (;;) {
+    if (ts.isCallExpression(current) || ts.isNewExpression(current)) current = skipOuterExpressions(current.expression);
+    else if (ts.isPropertyAccessExpression(current)) current = skipOuterExpressions(current.expression);
+    else break;
+  }
+  return ts.isIdentifier(current) ? current.text : undefined;
+}
+
+function returnedExpression(body: ts.ConciseBody | undefined): ts.Expression | undefined {
+  if (!body || !ts.isBlock(body)) return undefined;
+  const last = body.statements.at(-1);
+  return last && ts.isReturnStatement(last) ? last.expression : undefined;
+}
+
+function isFunctionNode(node: ts.Node): boolean {
+  return ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node);
+}
+
+/** `loginRateLimiter` -> "login rate limiter". */
+function words(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_\-\s]+/g, ' ')
+    .toLowerCase();
+}

@@ -1,0 +1,193 @@
+import type { FlowConfig } from '../engine/config.js';
+import { routeRateLimits, type RateLimitEvidence } from '../engine/routes/rate-limits.js';
+import { routeMatchesStep } from '../engine/routes/route-path.js';
+import type { Route } from '../engine/routes/route.js';
+import type { Severity, TraceStep } from '../types.js';
+import { defineRule } from './define-rule.js';
+import { routeSpan } from './utils/route-facts.js';
+
+/** What an abuse-sensitive route lets a client do many times over, and how bad that is. */
+interface SensitiveAction {
+  /** Short name for the message: "login", "password reset confirmation". */
+  label: string;
+  severity: Severity;
+  /** What unlimited calls allow. */
+  harm: string;
+  /** Login, sign-up and reset are limited per client; business actions should be limited per user or account. */
+  business: boolean;
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'ALL']);
+
+// Whole words of the literal path segments (or the handler's name), never substrings.
+const EXCLUDED = /\b(?:logout|log out|sign ?out|refresh|callback|callbacks|webhooks?|hooks?|revoke|impersonate|google|github|gitlab|facebook|apple|microsoft|twitter|azure|discord|linkedin|slack|saml|sso|oidc|openid|providers?|passkeys?|webauthn|fido2?)\b/;
+// Passkeys and OAuth providers prove possession of a key or an external session: nothing to guess.
+const OTP_WORD = /\b(?:otp|2fa|tfa|mfa|totp|two ?factor|one ?time|passcode|verification code|security code|sms code|code|codes)\b/;
+const VERIFY_VERB = /\b(?:verify|verification|validate|confirm|check|submit|authenticate|login|log in|sign ?in|enable|disable|activate|challenge)\b/;
+const RESEND = /\bresend\b|\bsend (?:otp|2fa|code|codes|verification|verify|sms)\b/;
+const CONTACT_FORM = /^(?:contact|contact us|contactus|contact form|enquiry|inquiry)$/;
+// `email/login` is a password login by email; only a link or a passwordless flow is a magic link.
+const MAGIC_LINK = /\b(?:magic ?links?|magiclinks?|passwordless|(?:login|sign ?in) links?|email links?)\b/;
+const LOGIN = /\b(?:login|log in|logon|sign ?in|authenticate)\b|^authentication$/;
+const PASSWORD = /\b(?:password|passwords|pass|passwd|pwd)\b/;
+const FORGOT = /\bforgot(?:ten)?\b|\b(?:reset|recover|recovery) (?:request|requests|send|email|link|init|initiate|start)\b|\brequest (?:password )?(?:reset|recovery)\b|\bsend (?:password )?reset\b/;
+const RESET = /\b(?:reset|recover|recovery|new password|set password)\b/;
+const ACCOUNT_CONTEXT = /\b(?:auth|authentication|account|accounts|user|users|identity|credentials?)\b/;
+const SIGNUP = /\b(?:sign ?up|register|registration|create account|new account)\b/;
+const COUPON_NOUN = /\b(?:coupons?|promo|promos|promo ?codes?|promotions?|vouchers?|gift ?cards?|giftcards?|discount ?codes?|discounts?|referral ?codes?)\b/;
+const COUPON_VERB = /\b(?:apply|applies|redeem|claim|validate|verify|check|use|activate)\b/;
+const CART_CONTEXT = /^(?:carts?|baskets?|checkout|orders?|bag)$/;
+const INVITE = /\b(?:invite|invites|invitation|invitations)\b/;
+const INVITE_RESPONSE = /\b(?:accept|decline|reject|delete|cancel|join|revoke|respond)\b/;
+const SEND_MESSAGE = /\b(?:send|share|forward) (?:\w+ )?(?:message|messages|email|emails|mail|sms|text|notification|notifications|reminder|receipt)\b|\bsms\b|\bshare by email\b|\bemail share\b/;
+
+export default defineRule({
+  meta: {
+    id: 'missing-rate-limit',
+    title: 'Abuse-sensitive route without a rate limit',
+    severity: 'high',
+    confidence: 'high',
+    controls: {
+      soc2: ['CC6.6', 'CC7.2'],
+      owaspApi: ['API4:2023', 'API2:2023', 'API6:2023'],
+      cwe: ['CWE-307', 'CWE-770', 'CWE-799'],
+      pciDss: ['8.3.4'],
+      hipaa: ['164.312(d)'],
+      gdpr: ['Art. 32(1)(b)'],
+    },
+    docs: {
+      description:
+        'Finds login, sign-up, password-reset, OTP/2FA, magic-link, coupon, invitation, message-sending and config-declared flow routes with no rate limiter at route, router, controller, app or handler level, and signed-in business actions limited only per IP.',
+      remediation:
+        'Put a rate limiter in front of the route (express-rate-limit, @nestjs/throttler, @fastify/rate-limit, rate-limiter-flexible ...) with a low limit for credential and code checks, and key business actions by user or account rather than only by IP.',
+    },
+  },
+  check(ctx) {
+    // Express lets one path be registered several times (`app.post('/api/Users', checkA)`, then `checkB`): one finding per route.
+    const reported = new Set<string>();
+    for (const route of ctx.routes) {
+      if (!STATE_CHANGING.has(route.method) || reported.has(`${route.file} ${route.id}`)) continue;
+      const action = sensitiveAction(route, ctx.config.flows);
+      if (!action) continue;
+      const limits = routeRateLimits(ctx.modules, route, ctx.config);
+      const confidence = route.middleware.some((middleware) => middleware.opaque && middleware.kind !== 'rate-limit') ? 'medium' : 'high';
+      reported.add(`${route.file} ${route.id}`);
+      const routeStep: TraceStep = { file: route.file, line: route.line, column: route.column, message: `${route.id}: ${action.label}` };
+      if (limits.length === 0) {
+        ctx.report({
+          file: route.file,
+          ...routeSpan(ctx, route),
+          message: `${route.id} (${action.label}) has no rate limit: ${action.harm}.`,
+          severity: action.severity,
+          confidence,
+          route: { method: route.method, path: route.path },
+          trace: [routeStep],
+        });
+        continue;
+      }
+      // Per the guidance auditors follow, a signed-in business action is limited per user or account.
+      if (action.business && route.auth === 'authenticated' && limits.every((limit) => limit.keyedBy === 'ip')) {
+        ctx.report({
+          file: route.file,
+          ...routeSpan(ctx, route),
+          message: `${route.id} (${action.label}) is rate-limited only per IP (${limits.map(describeLimit).join(', ')}): a signed-in user can spread requests over many addresses; key the limit by user or account.`,
+          severity: 'low',
+          confidence,
+          route: { method: route.method, path: route.path },
+          trace: [routeStep, ...limits.map((limit) => ({ file: limit.file, line: limit.line, column: 1, message: `${limit.name}: ${limit.evidence}, keyed by IP` }))],
+          remediation: 'Key the limiter by the signed-in user or account (e.g. express-rate-limit keyGenerator: (req) => req.user.id, a ThrottlerGuard whose getTracker returns the user id).',
+        });
+      }
+    }
+  },
+});
+
+function describeLimit(limit: RateLimitEvidence): string {
+  return `${limit.name} at ${limit.file}:${limit.line}`;
+}
+
+/** The abuse-sensitive action a route performs, from its literal path segments, then its handler's name, then config flows. */
+function sensitiveAction(route: Route, flows: readonly FlowConfig[]): SensitiveAction | undefined {
+  const segments = route.path.split('/').filter(Boolean);
+  const literal = segments.filter((segment) => !/^(?::|\[|\{|\*|\()/.test(segment));
+  const parameters = segments.filter((segment) => !literal.includes(segment)).map((segment) => segment.replace(/[^A-Za-z]/g, '').toLowerCase());
+  const pathPhrase = literal.map(words).join(' ');
+  const handlerName = route.handler?.name.split('.').pop() ?? '';
+  const handlerPhrase = handlerName && handlerName !== '<anonymous>' ? words(handlerName) : '';
+  if (EXCLUDED.test(pathPhrase) || EXCLUDED.test(handlerPhrase)) return undefined;
+
+  const fromPath = actionOf(pathPhrase, literal, parameters, route);
+  if (fromPath) return fromPath;
+  const fromHandler = handlerPhrase ? actionOf(handlerPhrase, [handlerName], [], route) : undefined;
+  if (fromHandler) return fromHandler;
+  const flow = flows.find((candidate) => candidate.steps.some((step) => routeMatchesStep(step, route)));
+  if (flow) {
+    return { label: `step of the ${flow.name} flow`, severity: 'medium', harm: `a client can repeat this step of the ${flow.name} flow without limit (automated business-flow abuse)`, business: true };
+  }
+  return undefined;
+}
+
+function actionOf(phrase: string, literal: readonly string[], parameters: readonly string[], route: Route): SensitiveAction | undefined {
+  const lastWords = literal.length ? words(literal.at(-1)!) : '';
+  const anonymous = route.auth !== 'authenticated';
+
+  // Coupons first: `/discount-code/validate` is a coupon, not a one-time code.
+  if (COUPON_NOUN.test(phrase) || /\bredeem\b/.test(phrase)) {
+    const cartParent = literal.length >= 2 && CART_CONTEXT.test(literal.at(-2)!.toLowerCase()) && COUPON_NOUN.test(lastWords);
+    if (/\bredeem\b/.test(phrase) || (COUPON_NOUN.test(phrase) && COUPON_VERB.test(phrase)) || cartParent) {
+      const giftCard = /\bgift ?cards?\b|\bgiftcards?\b/.test(phrase);
+      return {
+        label: giftCard ? 'gift card redemption' : 'coupon redemption',
+        severity: 'medium',
+        harm: 'a client can try codes or redeem them without limit (code guessing, promotion abuse)',
+        business: true,
+      };
+    }
+  }
+  if (INVITE.test(phrase) && !INVITE_RESPONSE.test(phrase) && (route.method === 'POST' || route.method === 'ALL')) {
+    return { label: 'invitation', severity: 'medium', harm: 'a client can send invitations without limit (spam sent in your name)', business: true };
+  }
+  if (RESEND.test(phrase)) {
+    return { label: 'verification code resend', severity: 'medium', harm: 'a client can trigger codes or verification messages without limit (SMS/email bombing, messaging cost)', business: false };
+  }
+  if (OTP_WORD.test(phrase) && (VERIFY_VERB.test(phrase) || OTP_WORD.test(lastWords))) {
+    return { label: 'one-time code verification', severity: 'high', harm: 'a client can try one-time codes without limit until one matches (OTP/2FA brute force)', business: false };
+  }
+  if (MAGIC_LINK.test(phrase)) {
+    return { label: 'magic-link request', severity: 'medium', harm: 'a client can trigger sign-in emails without limit (email bombing, account enumeration)', business: false };
+  }
+  if (FORGOT.test(phrase)) {
+    return { label: 'password reset request', severity: 'medium', harm: 'a client can trigger reset emails without limit (email bombing, account enumeration)', business: false };
+  }
+  const tokenParameter = parameters.some((parameter) => /token|code|key|hash/.test(parameter));
+  if (RESET.test(phrase) && (PASSWORD.test(phrase) || ACCOUNT_CONTEXT.test(phrase) || tokenParameter) && !/\bchange\b/.test(phrase)) {
+    return { label: 'password reset confirmation', severity: 'high', harm: 'a client can guess reset tokens, codes or security answers without limit', business: false };
+  }
+  if (LOGIN.test(lastWords)) {
+    return { label: 'login', severity: 'high', harm: 'a client can try passwords without limit (credential stuffing / brute force)', business: false };
+  }
+  // `POST /oauth/token` (password grant), `POST /auth/token`, `POST /sessions`: a credential exchange before there is a user.
+  if (anonymous && /^(?:token|sessions?)$/.test(lastWords) && literal.length === route.path.split('/').filter(Boolean).length) {
+    return { label: 'login', severity: 'high', harm: 'a client can try passwords without limit (credential stuffing / brute force)', business: false };
+  }
+  // `POST /users` or `POST /api/accounts` (the collection, no id) from an anonymous client is sign-up.
+  const collectionSignup = route.method === 'POST' && /^(?:users?|accounts?|members?)$/.test(lastWords) && literal.length === route.path.split('/').filter(Boolean).length;
+  if (anonymous && (SIGNUP.test(phrase) || collectionSignup)) {
+    return { label: 'sign-up', severity: 'medium', harm: 'a client can create accounts without limit (fake accounts, spam)', business: false };
+  }
+  const posts = route.method === 'POST' || route.method === 'ALL';
+  if (SEND_MESSAGE.test(phrase) || (posts && CONTACT_FORM.test(lastWords))) {
+    return { label: 'message sending', severity: 'medium', harm: 'a client can send messages without limit (spam, messaging cost)', business: true };
+  }
+  return undefined;
+}
+
+/** `forgot-password` -> "forgot password"; `resetPassword` -> "reset password"; `2FA` -> "2fa". */
+function words(name: string): string {
+  return name
+    .replace(/([a-z])([A-Z0-9])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .toLowerCase();
+}

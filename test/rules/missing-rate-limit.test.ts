@@ -1,0 +1,163 @@
+/**
+ * missing-rate-limit on small projects: what each limiter is keyed by (routeRateLimits), the
+ * low-severity finding for a signed-in business action limited only per IP, config rateLimiters
+ * and flows, and NestJS @SkipThrottle / @Throttle.
+ */
+import { describe, expect, it } from 'vitest';
+import { ModuleIndex } from '../../src/engine/ast/module-index.js';
+import { discoverFiles } from '../../src/engine/files.js';
+import { FRAMEWORK_ADAPTERS } from '../../src/engine/frameworks/index.js';
+import { loadProject } from '../../src/engine/project.js';
+import { discoverRoutes, EMPTY_ROUTE_CONFIG } from '../../src/engine/routes/discover.js';
+import { routeRateLimits } from '../../src/engine/routes/rate-limits.js';
+import { makeProject, runCli } from '../helpers/cli.js';
+
+const EXPRESS_PACKAGE = JSON.stringify({ dependencies: { express: '4', 'express-rate-limit': '7', 'rate-limiter-flexible': '5', jsonwebtoken: '9' } });
+const AUTH = `import jwt from 'jsonwebtoken';\nexport function requireAuth(req: any, res: any, next: any) {\n  try { req.user = jwt.verify(req.headers.authorization, 'k'); next(); } catch { res.status(401).end(); }\n}\n`;
+
+function express(routes: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'package.json': EXPRESS_PACKAGE,
+    'src/auth.ts': AUTH,
+    'src/app.ts': `import express from 'express';\nimport rateLimit from 'express-rate-limit';\nimport { RateLimiterMemory } from 'rate-limiter-flexible';\nimport { requireAuth } from './auth.js';\nconst app = express();\n${routes}\n`,
+    ...extra,
+  };
+}
+
+async function findings(files: Record<string, string>): Promise<Array<{ line: number; severity: string; message: string }>> {
+  const run = await runCli(['scan', '--rule', 'missing-rate-limit', '--format', 'json', '--fail-on', 'none'], { cwd: makeProject(files) });
+  const report = JSON.parse(run.stdout) as { findings: Array<{ line: number; severity: string; message: string }> };
+  return report.findings.map(({ line, severity, message }) => ({ line, severity, message }));
+}
+
+/** routeRateLimits for every route of a project, as "METHOD path" -> [keyedBy/scope ...]. */
+function limitsByRoute(files: Record<string, string>, rateLimiters: string[] = []): Record<string, string[]> {
+  const dir = makeProject(files);
+  const scanned = discoverFiles({ root: dir, scanPaths: [dir], include: [], exclude: [], includeTests: false });
+  const loaded = loadProject({ root: dir, files: scanned, maxFileSize: 1024 * 1024 });
+  const modules = new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs);
+  const routes = discoverRoutes({ sourceFiles: loaded.sourceFiles, textFiles: loaded.textFiles, modules, config: { ...EMPTY_ROUTE_CONFIG, rateLimiters }, adapters: FRAMEWORK_ADAPTERS });
+  return Object.fromEntries(routes.map((route) => [route.id, routeRateLimits(modules, route, { rateLimiters }).map((limit) => `${limit.keyedBy}/${limit.scope}`)]));
+}
+
+describe('routeRateLimits keyedBy', () => {
+  it('reads express-rate-limit defaults and keyGenerators, and rate-limiter-flexible consume keys, across files', () => {
+    const limits = limitsByRoute(
+      express(
+        [
+          `import { byUser } from './limits.js';`,
+          `const byIp = rateLimit({ windowMs: 60000, limit: 5 });`,
+          `const byEmail = rateLimit({ windowMs: 60000, limit: 5, keyGenerator: (req: any) => req.body.email });`,
+          `const byHeader = rateLimit({ windowMs: 60000, limit: 5, keyGenerator: (req: any) => req.headers['x-forwarded-for'] });`,
+          `const flexible = new RateLimiterMemory({ points: 5, duration: 60 });`,
+          `app.post('/a/login', byIp, (req, res) => res.end());`,
+          `app.post('/b/login', byEmail, (req, res) => res.end());`,
+          `app.post('/c/login', byHeader, (req, res) => res.end());`,
+          `app.post('/d/login', byUser, (req, res) => res.end());`,
+          `app.post('/e/login', async (req: any, res) => { await flexible.consume(req.ip); res.end(); });`,
+          `app.post('/f/login', async (req: any, res) => { const key = \`login:\${req.body.email}\`; await flexible.consume(key); res.end(); });`,
+          `app.post('/g/login', (req, res) => res.end());`,
+        ].join('\n'),
+        { 'src/limits.ts': `import rateLimit from 'express-rate-limit';\nexport const byUser = rateLimit({ limit: 5, keyGenerator: (req: any) => req.user.id });\n` },
+      ),
+    );
+    expect(limits).toMatchObject({
+      'POST /a/login': ['ip/route'],
+      'POST /b/login': ['user/route'],
+      'POST /c/login': ['ip/route'],
+      'POST /d/login': ['user/route'],
+      'POST /e/login': ['ip/handler'],
+      'POST /f/login': ['user/handler'],
+      'POST /g/login': [],
+    });
+  });
+
+  it('reads a NestJS throttler guard: IP by default, the user when getTracker returns one; @Throttle counts', () => {
+    const limits = limitsByRoute({
+      'package.json': JSON.stringify({ dependencies: { '@nestjs/common': '10', '@nestjs/core': '10', '@nestjs/throttler': '5' } }),
+      'src/main.ts': `import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nNestFactory.create(AppModule);\n`,
+      'src/app.module.ts': `import { Module } from '@nestjs/common';\nimport { C } from './c.controller';\n@Module({ controllers: [C] })\nexport class AppModule {}\n`,
+      'src/user.guard.ts': `import { ThrottlerGuard } from '@nestjs/throttler';\nexport class UserGuard extends ThrottlerGuard {\n  protected async getTracker(req: any) { return req.user.id; }\n}\n`,
+      'src/c.controller.ts': [
+        `import { Controller, Post, UseGuards } from '@nestjs/common';`,
+        `import { Throttle, ThrottlerGuard } from '@nestjs/throttler';`,
+        `import { UserGuard } from './user.guard';`,
+        `@Controller('c')`,
+        `export class C {`,
+        `  @UseGuards(ThrottlerGuard) @Post('one') one() {}`,
+        `  @UseGuards(UserGuard) @Post('two') two() {}`,
+        `  @Throttle({ default: { limit: 1, ttl: 1000 } }) @Post('three') three() {}`,
+        `  @Post('four') four() {}`,
+        `}`,
+      ].join('\n'),
+    });
+    expect(limits).toMatchObject({ 'POST /c/one': ['ip/route'], 'POST /c/two': ['user/route'], 'POST /c/three': ['ip/route'], 'POST /c/four': [] });
+  });
+});
+
+describe('missing-rate-limit', () => {
+  it('reports a signed-in coupon redeem limited only per IP as low, and not when the limiter is keyed by user', async () => {
+    const result = await findings(
+      express(
+        [
+          `const byIp = rateLimit({ windowMs: 60000, limit: 5 });`,
+          `const byUser = rateLimit({ windowMs: 60000, limit: 5, keyGenerator: (req: any) => req.user.id });`,
+          `app.post('/coupons/redeem', requireAuth, byIp, (req, res) => res.end());`,
+          `app.post('/vouchers/redeem', requireAuth, byUser, (req, res) => res.end());`,
+          `app.post('/login', byIp, (req, res) => res.end());`,
+        ].join('\n'),
+      ),
+    );
+    expect(result).toHaveLength(1);
+    expect(result[0]).toMatchObject({ line: 8, severity: 'low' });
+    expect(result[0]!.message).toContain('rate-limited only per IP');
+    expect(result[0]!.message).toContain('key the limit by user or account');
+  });
+
+  it('reports login as high and sign-up as medium when nothing limits them', async () => {
+    const result = await findings(express(`app.post('/auth/login', (req, res) => res.end());\napp.post('/auth/register', (req, res) => res.end());\napp.post('/auth/logout', (req, res) => res.end());`));
+    expect(result.map(({ line, severity }) => [line, severity])).toEqual([
+      [6, 'high'],
+      [7, 'medium'],
+    ]);
+    expect(result[0]!.message).toBe('POST /auth/login (login) has no rate limit: a client can try passwords without limit (credential stuffing / brute force).');
+  });
+
+  it('accepts a project limiter named in config rateLimiters, as middleware or called in the handler', async () => {
+    const routes = [
+      `import { limitAttempts, checkQuota } from './quota.js';`,
+      `app.post('/auth/login', limitAttempts, (req, res) => res.end());`,
+      `app.post('/auth/otp/verify', async (req: any, res) => { await checkQuota(req.body.userId); res.end(); });`,
+    ].join('\n');
+    const quota = { 'src/quota.ts': `export function limitAttempts(req: any, res: any, next: any) { next(); }\nexport async function checkQuota(id: string) { return id; }\n` };
+    expect((await findings(express(routes, quota))).map((finding) => finding.line)).toEqual([7, 8]);
+    const configured = { ...quota, 'trustscan.config.json': JSON.stringify({ rateLimiters: ['limitAttempts', 'checkQuota'] }) };
+    expect(await findings(express(routes, configured))).toEqual([]);
+  });
+
+  it('reports every step of a config flow that nothing limits', async () => {
+    const routes = `app.post('/orders/:id/finalize', requireAuth, (req, res) => res.end());\napp.post('/orders/:id/notes', requireAuth, (req, res) => res.end());`;
+    expect(await findings(express(routes))).toEqual([]);
+    const flows = { 'trustscan.config.json': JSON.stringify({ flows: [{ name: 'checkout', steps: ['POST /orders/{orderId}/finalize'] }] }) };
+    const result = await findings(express(routes, flows));
+    expect(result).toEqual([{ line: 6, severity: 'medium', message: expect.stringContaining('(step of the checkout flow) has no rate limit') }]);
+  });
+
+  it('treats @SkipThrottle() as removing a global ThrottlerGuard', async () => {
+    const result = await findings({
+      'package.json': JSON.stringify({ dependencies: { '@nestjs/common': '10', '@nestjs/core': '10', '@nestjs/throttler': '5' } }),
+      'src/main.ts': `import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nNestFactory.create(AppModule);\n`,
+      'src/app.module.ts': `import { Module } from '@nestjs/common';\nimport { APP_GUARD } from '@nestjs/core';\nimport { ThrottlerGuard } from '@nestjs/throttler';\nimport { AuthController } from './auth.controller';\n@Module({ controllers: [AuthController], providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }] })\nexport class AppModule {}\n`,
+      'src/auth.controller.ts': [
+        `import { Controller, Post } from '@nestjs/common';`,
+        `import { SkipThrottle } from '@nestjs/throttler';`,
+        `@Controller('auth')`,
+        `export class AuthController {`,
+        `  @Post('login') login() {}`,
+        `  @SkipThrottle() @Post('sign-in') signIn() {}`,
+        `}`,
+      ].join('\n'),
+    });
+    expect(result.map(({ line, severity }) => [line, severity])).toEqual([[6, 'high']]);
+  });
+});
