@@ -103,6 +103,14 @@ describe('trustscan scan: config', () => {
     [{ auth: { middleware: ['ok', 7] } }, /\$\.auth\.middleware\[1\]: must be a non-empty string/],
     [{ ownershipChecks: 'assertOwner' }, /\$\.ownershipChecks: must be an array of strings/],
     [{ redactors: 'redactUser' }, /\$\.redactors: must be an array of strings/],
+    [{ rateLimiters: 'loginLimiter' }, /\$\.rateLimiters: must be an array of strings/],
+    [{ stateGuards: [''] }, /\$\.stateGuards\[0\]: must be a non-empty string/],
+    [{ flows: {} }, /\$\.flows: must be an array of flows/],
+    [{ flows: [{ name: 'checkout' }] }, /\$\.flows\[0\]\.steps: must be an array of strings/],
+    [{ flows: [{ name: 'checkout', steps: [] }] }, /\$\.flows\[0\]\.steps: must list at least one step/],
+    [{ flows: [{ name: 'checkout', steps: ['/cart'] }] }, /\$\.flows\[0\]\.steps\[0\]: must be "METHOD \/path"/],
+    [{ flows: [{ name: 'checkout', steps: ['POST /cart'], entitiy: 'Order' }] }, /\$\.flows\[0\]\.entitiy: unknown key/],
+    [{ flows: [{ name: 'a', steps: ['POST /a'] }, { name: 'a', steps: ['POST /b'] }] }, /\$\.flows\[1\]\.name: duplicate flow name "a"/],
   ])('rejects %j with the JSON path of the problem', async (config, message) => {
     const cwd = makeProject({ ...vulnerableApp, 'trustscan.config.json': JSON.stringify(config) });
     const run = await runCli(['scan'], { cwd });

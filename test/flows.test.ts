@@ -1,0 +1,137 @@
+/**
+ * `trustscan flows`: the state machine of the fixture shop app (fixtures/apps/shop) drawn from its
+ * code, in every format, and the step names that make a route a flow step.
+ */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { namedStep } from '../src/engine/flows/flow-steps.js';
+import { routeMatchesStep } from '../src/engine/routes/route-path.js';
+import { runCli } from './helpers/cli.js';
+
+const shop = fileURLToPath(new URL('../fixtures/apps/shop', import.meta.url));
+
+const SHOP_DIAGRAM = `%% Order.status
+stateDiagram-v2
+  state "CART" as s_CART
+  state "PENDING_PAYMENT" as s_PENDING_PAYMENT
+  state "PAID" as s_PAID
+  state "SHIPPED" as s_SHIPPED
+  state "DELIVERED" as s_DELIVERED
+  state "CANCELLED" as s_CANCELLED
+  state "any state" as any_state
+  [*] --> s_CART : POST /cart
+  s_CART --> s_PENDING_PAYMENT : POST /cart/:cartId/checkout (guarded)
+  s_PENDING_PAYMENT --> s_PAID : POST /orders/:orderId/pay (guarded)
+  s_PAID --> s_SHIPPED : POST /orders/:orderId/ship (guarded)
+  any_state --> s_DELIVERED : POST /orders/:orderId/deliver UNGUARDED
+  s_CART --> s_CANCELLED : POST /orders/:orderId/cancel (guarded)
+  s_PENDING_PAYMENT --> s_CANCELLED : POST /orders/:orderId/cancel (guarded)
+  classDef unguarded fill:#fde2e1,stroke:#c0392b,color:#7b241c
+  class any_state,s_DELIVERED unguarded
+`;
+
+const CHECKOUT_DIAGRAM = `%% flow "checkout" (declared in config): Order.status
+stateDiagram-v2
+  state "CART" as s_CART
+  state "PENDING_PAYMENT" as s_PENDING_PAYMENT
+  state "PAID" as s_PAID
+  state "SHIPPED" as s_SHIPPED
+  [*] --> s_CART : POST /cart
+  s_CART --> s_PENDING_PAYMENT : POST /cart/:cartId/checkout (guarded)
+  s_PENDING_PAYMENT --> s_PAID : POST /orders/:orderId/pay (guarded)
+  s_PAID --> s_SHIPPED : POST /orders/:orderId/ship (guarded)
+`;
+
+describe('trustscan flows on the fixture shop', () => {
+  it('draws the Order state machine from the Prisma enum and the routes that move it, then the declared checkout flow', async () => {
+    const run = await runCli(['flows', '.'], { cwd: shop });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${SHOP_DIAGRAM}\n${CHECKOUT_DIAGRAM}`);
+  });
+
+  it('--flow picks one renderable diagram; an unknown name is one line and exit 2', async () => {
+    expect((await runCli(['flows', '.', '--flow', 'checkout'], { cwd: shop })).stdout).toBe(CHECKOUT_DIAGRAM);
+    const unknown = await runCli(['flows', '.', '--flow', 'refunds'], { cwd: shop });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^trustscan \S+: no flow named "refunds" \(flows found: Order\.status, checkout\)\n$/);
+  });
+
+  it('JSON lists every step with its verdict, guards and rate limits', async () => {
+    const json = JSON.parse((await runCli(['flows', '.', '--format', 'json'], { cwd: shop })).stdout);
+    expect(json.schemaVersion).toBe('1.0.0');
+    const steps = json.steps.map((step: { method: string; path: string; verdict: string; to?: string; guards: Array<{ kind: string }>; rateLimits: Array<{ keyedBy: string }> }) => [
+      `${step.method} ${step.path}`,
+      step.verdict,
+      step.to ?? null,
+      step.guards.map((guard) => guard.kind),
+      step.rateLimits.map((limit) => limit.keyedBy),
+    ]);
+    expect(steps).toEqual([
+      ['POST /cart', 'no-change', null, [], []],
+      ['POST /cart/:cartId/checkout', 'guarded', 'PENDING_PAYMENT', ['conditional-update'], []],
+      ['POST /orders/:orderId/pay', 'guarded', 'PAID', ['state-check'], ['user']],
+      ['POST /orders/:orderId/ship', 'guarded', 'SHIPPED', ['state-check'], []],
+      ['POST /orders/:orderId/deliver', 'unguarded', 'DELIVERED', [], []],
+      ['POST /orders/:orderId/cancel', 'guarded', 'CANCELLED', ['state-check'], []],
+    ]);
+    expect(json.entities).toEqual([
+      { name: 'Order', field: 'status', states: ['CART', 'PENDING_PAYMENT', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'], source: { file: 'prisma/schema.prisma', line: 18, column: 1 } },
+    ]);
+  });
+
+  it('Markdown embeds the diagrams with the declared steps and a table of guards and rate limits', async () => {
+    const markdown = (await runCli(['flows', '.', '--format', 'markdown'], { cwd: shop })).stdout;
+    expect(markdown).toContain('```mermaid\nstateDiagram-v2');
+    expect(markdown).toContain('| 2 | `POST /cart/:cartId/checkout` | `src/routes/shop.ts:14` | yes |');
+    expect(markdown).toContain('| `POST /orders/:orderId/deliver` src/routes/shop.ts:27 | fulfilment | Order.status → `DELIVERED` | **none** | none |');
+    expect(markdown).toMatch(/\| `POST \/orders\/:orderId\/pay` .*\| paymentLimiter \(route, per user\) \|/);
+  });
+
+  it('is deterministic', async () => {
+    const first = (await runCli(['flows', '.', '--format', 'json'], { cwd: shop })).stdout;
+    expect((await runCli(['flows', '.', '--format', 'json'], { cwd: shop })).stdout).toBe(first);
+  });
+
+  it('the scan reports the unguarded transition at its route', async () => {
+    const json = JSON.parse((await runCli(['scan', '.', '--rule', 'missing-state-guard', '-f', 'json', '--fail-on', 'none'], { cwd: shop })).stdout);
+    expect(json.findings.map((finding: { file: string; line: number; message: string }) => `${finding.file}:${finding.line} ${finding.message}`)).toEqual([
+      "src/routes/shop.ts:27 POST /orders/:orderId/deliver (deliver step) sets Order.status to 'DELIVERED' without first checking the current status: it runs in any state, so a client can skip earlier steps or repeat this one.",
+    ]);
+  });
+});
+
+describe('flow step names', () => {
+  const step = (method: string, routePath: string, handler?: string) => namedStep({ method: method as 'POST', path: routePath, ...(handler ? { handler: { name: handler } } : {}) })?.kind;
+
+  it('reads whole words from the path and the handler name', () => {
+    expect(step('POST', '/orders/:id/finalize')).toBe('checkout');
+    expect(step('POST', '/api/v1/checkout')).toBe('checkout');
+    expect(step('POST', '/orders/:id', 'OrdersController.placeOrder')).toBe('checkout');
+    expect(step('POST', '/auth/reset-password')).toBe('password-reset');
+    expect(step('POST', '/coupons/:code/apply')).toBe('coupon');
+    expect(step('POST', '/themes/:id/apply')).toBe(undefined);
+    expect(step('POST', '/coupons/:code/apply-coupon')).toBe('coupon');
+    expect(step('POST', '/transfers')).toBe('money-movement');
+    expect(step('POST', '/auth/confirm-email')).toBe('verification');
+    expect(step('POST', '/invitations/:id/accept')).toBe('approval');
+  });
+
+  it('does not take substrings, bare "reset"/"complete", request routes or plain GETs for steps', () => {
+    expect(step('PUT', '/users/:id/shipping-address')).toBe(undefined);
+    expect(step('DELETE', '/user/reset')).toBe(undefined);
+    expect(step('PUT', '/site/setup', 'setSetupAsComplete')).toBe(undefined);
+    expect(step('POST', '/auth/forgot-password')).toBe(undefined);
+    expect(step('POST', '/otp/resend')).toBe(undefined);
+    expect(step('GET', '/orders/:id/finalize')).toBe(undefined);
+    expect(step('GET', '/verify/admin')).toBe(undefined);
+    expect(step('GET', '/auth/verify-email')).toBe('verification');
+    expect(step('PUT', '/organization-team-join/:id/:action', 'Controller.acceptRequestToJoin')).toBe('approval');
+  });
+
+  it('config steps match routes whatever their parameter syntax', () => {
+    expect(routeMatchesStep('POST /orders/:id/finalize', { method: 'POST', path: '/orders/[orderId]/finalize' })).toBe(true);
+    expect(routeMatchesStep('POST /orders/:id/finalize', { method: 'POST', path: '/orders/{id}/finalize/' })).toBe(true);
+    expect(routeMatchesStep('POST /orders/:id/finalize', { method: 'PUT', path: '/orders/:id/finalize' })).toBe(false);
+    expect(routeMatchesStep('POST /orders/:id/finalize', { method: 'POST', path: '/orders/:id/cancel' })).toBe(false);
+  });
+});
