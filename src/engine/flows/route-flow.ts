@@ -97,6 +97,13 @@ const BALANCE_FIELD = /balance|credits?$|funds|wallet/i;
 const POLICY_CALL = /^(?:authorize|authorise|can|cannot|assertCan|ensureCan|checkPermission|enforce)$/;
 const STATE_ACTION = /^(?:cancel|approve|reject|publish|archive|restore|submit|complete|confirm|finalize|refund|ship|deliver|close|reopen|accept|decline|pay|redeem|activate|deactivate|transition)\w*$/i;
 const QUERY_BUILDER_TERMINAL = /^(?:getOne|getOneOrFail|getRawOne|getMany|getCount|getExists)$/;
+const TRANSITION_PREDICATE = /^(?:is|can|allowed|valid|may|check)\w*(?:Transition|State|Status|Stage|Step)\w*$|^\w*Transition(?:Allowed|Valid|Possible)$|^(?:allowed|valid|can)Transition/i;
+const inertCache = new WeakMap<ModuleIndex, Map<ts.Node, number>>();
+function inertFunctions(modules: ModuleIndex): Map<ts.Node, number> {
+  let known = inertCache.get(modules);
+  if (!known) inertCache.set(modules, (known = new Map()));
+  return known;
+}
 const commandHandlerCache = new WeakMap<ModuleIndex, Map<string, ResolvedFunction>>();
 const STATE_MACHINE_RECEIVER = /(?:machine|fsm|workflow|stateMachine|lifecycle|sm)$/i;
 const STATE_MACHINE_PACKAGES = /^(?:xstate|@xstate\/|javascript-state-machine|typescript-fsm|robot3|@steelbreeze\/state)/;
@@ -203,10 +210,16 @@ class FlowWalker {
 
   private walkFunction(fn: ResolvedFunction, bindings: Map<string, BoundValue>, via: string[]): void {
     if (!fn.node.body || this.active.has(fn.node) || via.length > MAX_DEPTH) return;
+    // Many routes call the same helpers; one that held no fact when walked as deep is skipped, whatever its arguments.
+    const inert = inertFunctions(this.input.modules);
+    const remaining = MAX_DEPTH - via.length;
+    if ((inert.get(fn.node) ?? -1) >= remaining) return;
+    const before = this.writes.length + this.effects.length + this.guards.length;
     this.active.add(fn.node);
     const frame: Frame = { fn, bindings, loaded: new Map(), via };
     this.visit(fn.node.body, frame);
     this.active.delete(fn.node);
+    if (this.writes.length + this.effects.length + this.guards.length === before && via.length > 0) inert.set(fn.node, Math.max(remaining, inert.get(fn.node) ?? -1));
   }
 
   private visit(node: ts.Node, frame: Frame): void {
@@ -270,42 +283,44 @@ class FlowWalker {
   private call(call: ts.CallExpression, frame: Frame): void {
     const callee = calleeText(call);
     const name = callee.split('.').at(-1) ?? '';
-    const location = this.location(call, frame);
     const seq = ++this.seq;
-    const evidence = truncate(call.getText(frame.fn.file.sourceFile.compilerNode));
+    // Positions and text are only needed for the few calls that become facts: computed on demand.
+    let cachedLocation: FlowLocation | undefined;
+    const at = (): FlowLocation => (cachedLocation ??= this.location(call, frame));
+    const text = (): string => truncate(call.getText(frame.fn.file.sourceFile.compilerNode));
 
     if (this.input.config.stateGuards.includes(name)) {
-      this.guards.push({ ...location, kind: 'config', evidence: `${evidence} (config stateGuards)`, expected: [], forbidden: [], seq, scopeEnd: Infinity });
+      this.guards.push({ ...at(), kind: 'config', evidence: `${text()} (config stateGuards)`, expected: [], forbidden: [], seq, scopeEnd: Infinity });
       return;
     }
     if (this.isStateMachineCall(call, name, frame)) {
       const guarded = !/^can/.test(name) || isInExitingCondition(call);
-      if (guarded) this.guards.push({ ...location, kind: 'state-machine', evidence, expected: [], forbidden: [], seq, scopeEnd: Infinity });
+      if (guarded) this.guards.push({ ...at(), kind: 'state-machine', evidence: text(), expected: [], forbidden: [], seq, scopeEnd: Infinity });
     }
     if (ASSERT_CALLS.has(name) && call.arguments[0]) {
       this.conditionGuard(call.arguments[0], frame, 'exits-when-false', seq, Infinity);
     }
     if (TOKEN_VERIFIERS.test(callee) || this.isPackageVerifier(callee, name, frame)) {
-      this.guards.push({ ...location, kind: 'verified-token', evidence, expected: [], forbidden: [], seq, scopeEnd: Infinity });
+      this.guards.push({ ...at(), kind: 'verified-token', evidence: text(), expected: [], forbidden: [], seq, scopeEnd: Infinity });
     }
     if (MONEY_CALL.test(callee) || (/^(?:fetch|post|request)$/.test(name) && call.arguments[0] && MONEY_HOST.test(call.arguments[0].getText(frame.fn.file.sourceFile.compilerNode)))) {
-      this.effects.push({ ...location, kind: 'money', description: `moves money (${truncate(callee, 60)})`, seq, via: frame.via });
+      this.effects.push({ ...at(), kind: 'money', description: `moves money (${truncate(callee, 60)})`, seq, via: frame.via });
     }
 
     // `authorize(user, 'cancel', order)`: the project's policy for this very action, where state rules often live.
     if (POLICY_CALL.test(name) && call.arguments.some((argument) => ts.isStringLiteralLike(argument) && STATE_ACTION.test(argument.text))) {
-      this.guards.push({ ...location, kind: 'state-machine', evidence: `${evidence} (policy for this action)`, expected: [], forbidden: [], seq, scopeEnd: Infinity });
+      this.guards.push({ ...at(), kind: 'state-machine', evidence: `${text()} (policy for this action)`, expected: [], forbidden: [], seq, scopeEnd: Infinity });
     }
-    if (QUERY_BUILDER_TERMINAL.test(name) && (isResultUsed(call) || /OrFail$/.test(name))) this.queryBuilderRead(call, frame, location, seq, evidence);
-    const sqlWritten = this.sqlWrite(call, frame, location, seq);
+    if (QUERY_BUILDER_TERMINAL.test(name) && (isResultUsed(call) || /OrFail$/.test(name))) this.queryBuilderRead(call, frame, at(), seq, text());
+    const sqlWritten = this.sqlWrite(call, frame, at(), seq);
     const access = sqlWritten ? undefined : classifyCall(call, frame.fn.file, frame.via, this.input.modules);
     if (access?.operation === 'write') {
-      this.effects.push({ ...location, kind: 'write', description: `writes ${access.model ?? 'data'} (${access.method})`, seq, via: frame.via });
-      this.objectWrite(call, access.method, access.model, frame, location, seq);
+      this.effects.push({ ...at(), kind: 'write', description: `writes ${access.model ?? 'data'} (${access.method})`, seq, via: frame.via });
+      this.objectWrite(call, access.method, access.model, frame, at(), seq);
       return;
     }
     if (access?.operation === 'read') {
-      this.filteredRead(call, access.model, frame, location, seq);
+      this.filteredRead(call, access.model, frame, at(), seq);
       return;
     }
     if (sqlWritten) return;
@@ -315,10 +330,10 @@ class FlowWalker {
       const receiver = skipOuterExpressions((skipOuterExpressions(call.expression) as ts.PropertyAccessExpression).expression);
       const owner = receiverEntity(receiver);
       const method = /^create/.test(name) ? 'create' : name;
-      const touched = this.objectWrite(call, method, owner, frame, location, seq);
+      const touched = this.objectWrite(call, method, owner, frame, at(), seq);
       // `user.update({ password })`: a record's own update is the state change of a named step even without a status field.
       if (touched || (firstArgument && ts.isObjectLiteralExpression(firstArgument) && name !== 'set' && owner !== undefined)) {
-        this.effects.push({ ...location, kind: 'write', description: `writes ${owner ?? 'data'} (${name})`, seq, via: frame.via });
+        this.effects.push({ ...at(), kind: 'write', description: `writes ${owner ?? 'data'} (${name})`, seq, via: frame.via });
       }
     }
     const target = resolveFunction(this.input.modules, frame.fn.file, call.expression) ?? this.entityMethod(call, frame) ?? this.commandHandler(call, frame);
@@ -441,6 +456,7 @@ class FlowWalker {
       ts.forEachChild(node, visit);
     };
     visit(condition);
+    if (polarity !== 'wraps') this.predicateGuards(condition, frame, location, seq, scopeEnd, evidence);
     // `if (existing) throw new ConflictException('already redeemed')`: a lookup that finds a previous use.
     const bare = skipOuterExpressions(condition);
     if (polarity === 'exits-when-true' && ts.isIdentifier(bare)) {
@@ -450,6 +466,34 @@ class FlowWalker {
       }
     }
     void text;
+  }
+
+  /**
+   * `if (!canShip(order)) throw`, `if (!service.allowedTransition(item, 'paid')) return 409`: a project
+   * predicate that reads the record's state (or is named for a transition check) decides the exit.
+   */
+  private predicateGuards(condition: ts.Expression, frame: Frame, location: FlowLocation, seq: number, scopeEnd: number, evidence: string): void {
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const name = calleeText(node).split('.').at(-1) ?? '';
+        const subjectArgument = node.arguments.map((argument) => skipOuterExpressions(argument)).find(ts.isIdentifier);
+        const subject = subjectArgument?.text;
+        const loaded = subject ? frame.loaded.get(subject) : undefined;
+        const subjectFields = subject ? { subject, ...(loaded?.isRead ? { subjectSource: loaded.source } : {}) } : {};
+        if (TRANSITION_PREDICATE.test(name)) {
+          this.guards.push({ ...location, kind: 'state-machine', evidence, ...subjectFields, expected: [], forbidden: [], seq, scopeEnd });
+          return;
+        }
+        const target = resolveFunction(this.input.modules, frame.fn.file, node.expression);
+        const body = target?.node.body?.getText(target.node.getSourceFile());
+        if (subject && body && body.length < 2000 && /\.(?:status|state|stage|step|phase)\b|[a-z](?:Status|State)\b/.test(body)) {
+          this.guards.push({ ...location, kind: 'state-check', evidence, ...subjectFields, expected: [], forbidden: [], seq, scopeEnd });
+          return;
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(condition);
   }
 
   private switchGuard(node: ts.SwitchStatement, frame: Frame, seq: number): void {

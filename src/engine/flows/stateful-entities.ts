@@ -74,9 +74,10 @@ export function statefulEntities(sourceFiles: readonly ScannedSourceFile[], text
           }
         }
       }
-      ts.forEachChild(node, visit);
+      // Models and schemas are declared at the top level (or in a namespace): no need to walk function bodies.
+      if (ts.isModuleDeclaration(node) || ts.isModuleBlock(node) || ts.isVariableStatement(node) || ts.isVariableDeclarationList(node)) ts.forEachChild(node, visit);
     };
-    visit(source);
+    source.statements.forEach(visit);
   }
   // One entity per model and field: the Prisma schema or entity class wins over an interface of the same name.
   const unique = new Map<string, StatefulEntity>();
