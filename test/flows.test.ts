@@ -95,7 +95,7 @@ describe('trustscan flows on the fixture shop', () => {
   it('the scan reports the unguarded transition at its route', async () => {
     const json = JSON.parse((await runCli(['scan', '.', '--rule', 'missing-state-guard', '-f', 'json', '--fail-on', 'none'], { cwd: shop })).stdout);
     expect(json.findings.map((finding: { file: string; line: number; message: string }) => `${finding.file}:${finding.line} ${finding.message}`)).toEqual([
-      "src/routes/shop.ts:27 POST /orders/:orderId/deliver (deliver step) sets Order.status to 'DELIVERED' without first checking the current status: it runs in any state, so a client can skip earlier steps or repeat this one.",
+      "src/routes/shop.ts:27 POST /orders/:orderId/deliver (deliver step) sets Order.status to 'DELIVERED' without first checking that the current status is 'SHIPPED' (the state Order.status declares before it), or at least that it is not already 'DELIVERED': it runs in any state, so a client can skip earlier steps or repeat this one.",
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import { analyzeFlows, type FlowStep } from '../engine/flows/flow-model.js';
+import { entityKey, type StatefulEntity } from '../engine/flows/stateful-entities.js';
 import type { TraceStep } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { routeSpan } from './utils/route-facts.js';
@@ -31,7 +32,7 @@ export default defineRule({
       ctx.report({
         file: step.route.file,
         ...routeSpan(ctx, step.route),
-        message: message(step, model.steps),
+        message: message(step, model.steps, model.entities),
         severity: step.movesMoney ? 'critical' : 'high',
         // Named by the code's own state field or a config flow: high; by route words alone: medium.
         confidence: step.transition || step.declared.length > 0 ? 'high' : 'medium',
@@ -42,7 +43,7 @@ export default defineRule({
   },
 });
 
-function message(step: FlowStep, steps: readonly FlowStep[]): string {
+function message(step: FlowStep, steps: readonly FlowStep[], entities: readonly StatefulEntity[]): string {
   const route = `${step.route.method} ${step.route.path}`;
   const what = step.named ? `${step.named.because.replace(/-/g, ' ')} step` : step.declared.length > 0 ? `step ${step.declared[0]!.index + 1} of flow "${step.declared[0]!.flow}"` : 'state change';
   if (step.uncheckedConditional) {
@@ -50,9 +51,13 @@ function message(step: FlowStep, steps: readonly FlowStep[]): string {
     return `${route} (${what}) updates ${step.entity ?? 'the record'}.${write.field} only where it is ${quoteList(write.requires!)}, but never checks how many rows changed: the step goes on even when the record was in another state.`;
   }
   if (step.transition) {
+    const { field, value } = step.transition;
     const previous = declaredPrevious(step, steps);
-    const should = previous ? ` (the flow's previous step leaves it '${previous}')` : '';
-    return `${route} (${what}) sets ${step.entity ?? 'the record'}.${step.transition.field} to '${step.transition.value}' without first checking the current ${step.transition.field}${should}: it runs in any state, so a client can skip earlier steps or repeat this one.`;
+    const before = previous ? { state: previous, why: "the flow's previous step leaves it there" } : stateDeclaredBefore(step, entities);
+    const should = before
+      ? `that the current ${field} is '${before.state}' (${before.why}), or at least that it is not already '${value}'`
+      : `the current ${field} (at least that it is not already '${value}')`;
+    return `${route} (${what}) sets ${step.entity ?? 'the record'}.${field} to '${value}' without first checking ${should}: it runs in any state, so a client can skip earlier steps or repeat this one.`;
   }
   const change = step.change!;
   const effect = 'field' in change ? `writes ${step.entity ?? 'data'}` : change.description;
@@ -64,6 +69,23 @@ function message(step: FlowStep, steps: readonly FlowStep[]): string {
         ? 'checking the payment or record state (and that it was not already processed)'
         : 'checking the current state of the flow';
   return `${route} (${what}) ${effect} without first ${check} on the server: a client can skip earlier steps or replay this one.`;
+}
+
+// States a record ends in: the state declared before them is not the one they start from (any open state can be cancelled).
+const TERMINAL_STATE = /cancel|refund|fail|reject|refus|declin|archiv|expire|delet|void|abandon|lost|closed|error|suspend|block|ban/i;
+
+/**
+ * The state declared just before the target in the entity's enum or union (`cart | pending_payment | paid`):
+ * the usual start of a forward transition. Not offered for terminal states, which most states may reach.
+ */
+function stateDeclaredBefore(step: FlowStep, entities: readonly StatefulEntity[]): { state: string; why: string } | undefined {
+  const target = step.transition!;
+  if (TERMINAL_STATE.test(target.value!)) return undefined;
+  const entity = entities.find((candidate) => entityKey(candidate.name) === entityKey(step.entity ?? '') && candidate.field === target.field);
+  const index = entity?.states.indexOf(target.value!) ?? -1;
+  if (!entity || index <= 0) return undefined;
+  const state = entity.states[index - 1]!;
+  return TERMINAL_STATE.test(state) ? undefined : { state, why: `the state ${entity.name}.${target.field} declares before it` };
 }
 
 /** In a config flow, the state the step before this one writes: what this step should require. */
