@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { namedStep } from '../src/engine/flows/flow-steps.js';
 import { routeMatchesStep } from '../src/engine/routes/route-path.js';
-import { runCli } from './helpers/cli.js';
+import { makeProject, runCli } from './helpers/cli.js';
 
 const shop = fileURLToPath(new URL('../fixtures/apps/shop', import.meta.url));
 
@@ -97,6 +97,28 @@ describe('trustscan flows on the fixture shop', () => {
     expect(json.findings.map((finding: { file: string; line: number; message: string }) => `${finding.file}:${finding.line} ${finding.message}`)).toEqual([
       "src/routes/shop.ts:27 POST /orders/:orderId/deliver (deliver step) sets Order.status to 'DELIVERED' without first checking that the current status is 'SHIPPED' (the state Order.status declares before it), or at least that it is not already 'DELIVERED': it runs in any state, so a client can skip earlier steps or repeat this one.",
     ]);
+  });
+});
+
+describe('trustscan flows on awkward input', () => {
+  it('says so when no route changes a state, and skips a broken file with a warning', async () => {
+    const cwd = makeProject({
+      'package.json': JSON.stringify({ dependencies: { express: '^4.19.2' } }),
+      'src/app.ts': "import express from 'express';\nexport const app = express();\napp.get('/health', (_req, res) => res.json({ ok: true }));\n",
+      'src/broken.ts': 'export const = ;\n',
+    });
+    const run = await runCli(['flows', '.'], { cwd });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('%% trustscan found no stateful flows (no route changes a status/state field to a value the code decides)\n');
+    expect(run.stderr).toMatch(/warning: .*src\/broken\.ts/);
+    const markdown = await runCli(['flows', '.', '--format', 'markdown'], { cwd });
+    expect(markdown.stdout).toContain('No stateful flow found');
+  });
+
+  it('a bad --format is one line and exit 2', async () => {
+    const run = await runCli(['flows', '.', '--format', 'svg'], { cwd: shop });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 
