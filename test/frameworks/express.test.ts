@@ -277,3 +277,142 @@ describe('express adapter: app-wide middleware from unknown packages', () => {
     ]);
   });
 });
+
+describe('express adapter: routers mounted from an array of { path, router } objects', () => {
+  // The shape of hagopj13/node-express-boilerplate: routers required from sibling files, listed
+  // with their paths in a const array, mounted in a loop, and the index router mounted under /v1.
+  const ROUTER_FILES = {
+    'package.json': JSON.stringify({ dependencies: { express: '^4.19.2', 'express-rate-limit': '^7.0.0' } }),
+    'src/app.js': [
+      "const express = require('express');",
+      "const rateLimit = require('express-rate-limit');",
+      "const routes = require('./routes');",
+      'const app = express();',
+      'const authLimiter = rateLimit({ windowMs: 60000, max: 20 });',
+      "if (process.env.NODE_ENV === 'production') {",
+      "  app.use('/v1/auth', authLimiter);",
+      '}',
+      "app.use('/v1', routes);",
+      'module.exports = app;',
+      '',
+    ].join('\n'),
+    'src/routes/auth.route.js': [
+      "const router = require('express').Router();",
+      "router.post('/login', (req, res) => res.end());",
+      'module.exports = router;',
+      '',
+    ].join('\n'),
+    'src/routes/user.route.js': [
+      "const router = require('express').Router();",
+      "router.get('/', (req, res) => res.end());",
+      "router.get('/:userId', (req, res) => res.end());",
+      'module.exports = router;',
+      '',
+    ].join('\n'),
+  };
+
+  const indexWith = (...lines: string[]) =>
+    [
+      "const express = require('express');",
+      "const authRoute = require('./auth.route');",
+      "const userRoute = require('./user.route');",
+      'const router = express.Router();',
+      ...lines,
+      'module.exports = router;',
+      '',
+    ].join('\n');
+
+  const EXPECTED = [
+    { method: 'POST', path: '/v1/auth/login', file: 'src/routes/auth.route.js', line: 2, auth: 'public' },
+    { method: 'GET', path: '/v1/users', file: 'src/routes/user.route.js', line: 2, auth: 'public' },
+    { method: 'GET', path: '/v1/users/:userId', file: 'src/routes/user.route.js', line: 3, auth: 'public' },
+  ];
+
+  it('mounts each element of a forEach, and a path-scoped limiter mounted earlier applies to its routes', () => {
+    const dir = makeProject({
+      ...ROUTER_FILES,
+      'src/routes/index.js': indexWith(
+        "const defaultRoutes = [{ path: '/auth', route: authRoute }, { path: '/users', route: userRoute }];",
+        'defaultRoutes.forEach((route) => {',
+        '  router.use(route.path, route.route);',
+        '});',
+      ),
+    });
+    const routes = loadRoutes(dir, [expressAdapter]);
+    expect(inventory(routes)).toEqual(EXPECTED);
+    // The limiter is mounted under a condition; like any `use`, it is taken to apply.
+    expect(middlewareOf(route(routes, 'POST /v1/auth/login'))).toEqual(['authLimiter rate-limit/global']);
+    expect(route(routes, 'GET /v1/users').middleware).toEqual([]);
+  });
+
+  it('mounts each element of a for-of loop, reading any property names', () => {
+    const dir = makeProject({
+      ...ROUTER_FILES,
+      'src/routes/index.js': indexWith(
+        "const mounts = [{ prefix: '/auth', router: authRoute }, { prefix: '/users', router: userRoute }];",
+        'for (const mount of mounts) router.use(mount.prefix, mount.router);',
+      ),
+    });
+    const routes = loadRoutes(dir, [expressAdapter]);
+    expect(inventory(routes)).toEqual(EXPECTED);
+    expect(middlewareOf(route(routes, 'POST /v1/auth/login'))).toEqual(['authLimiter rate-limit/global']);
+  });
+
+  it('mounts each element of a forEach with a destructured parameter and an expression body, and of a destructured for-of', () => {
+    for (const loop of [
+      "routeList.forEach(({ path, route: mounted }) => router.use(path, mounted));",
+      'for (const { path, route } of routeList) { router.use(path, route); }',
+    ]) {
+      const dir = makeProject({
+        ...ROUTER_FILES,
+        'src/routes/index.js': indexWith("const routeList = [{ path: '/auth', route: authRoute }, { route: userRoute, path: '/users' }];", loop),
+      });
+      const routes = loadRoutes(dir, [expressAdapter]);
+      expect(inventory(routes), loop).toEqual(EXPECTED);
+      expect(middlewareOf(route(routes, 'POST /v1/auth/login')), loop).toEqual(['authLimiter rate-limit/global']);
+    }
+  });
+
+  it('keeps a loop over an array that is not a const list of object literals as written', () => {
+    const dir = makeProject({
+      ...ROUTER_FILES,
+      'src/routes/index.js': indexWith(
+        "let defaultRoutes = [{ path: '/auth', route: authRoute }, { path: '/users', route: userRoute }];",
+        'defaultRoutes.forEach((route) => router.use(route.path, route.route));',
+      ),
+    });
+    expect(inventory(loadRoutes(dir, [expressAdapter])).map((found) => found.path)).toEqual(['/login', '/', '/:userId']);
+  });
+});
+
+describe('Express app-wide plumbing from project modules and unlisted packages', () => {
+  it('reads `morgan.successHandler` from a CommonJS module.exports object, and a name-only sanitizer package app-wide as plumbing', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { express: '^4.19.2', morgan: '^1.10.0', 'express-mongo-sanitize': '^2.2.0' } }),
+      'src/config/morgan.js': [
+        "const morgan = require('morgan');",
+        "const successHandler = morgan(':method :status');",
+        'module.exports = { successHandler };',
+        '',
+      ].join('\n'),
+      'src/app.js': [
+        "const express = require('express');",
+        "const mongoSanitize = require('express-mongo-sanitize');",
+        "const morgan = require('./config/morgan');",
+        'const app = express();',
+        'app.use(morgan.successHandler);',
+        'app.use(mongoSanitize());',
+        "app.post('/auth/login', (req, res) => res.end());",
+        'module.exports = app;',
+        '',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [expressAdapter]);
+    const login = route(routes, 'POST /auth/login');
+    expect(login.auth).toBe('public');
+    expect(login.middleware.map((m) => [m.name, m.kind, m.evidence, m.opaque ?? false])).toEqual([
+      ['morgan.successHandler', 'other', 'morgan', false],
+      ['mongoSanitize()', 'validation', 'named mongoSanitize', false],
+    ]);
+  });
+});

@@ -3,6 +3,7 @@ import type { ScannedSourceFile } from '../../types.js';
 import { nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
 import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.js';
+import { propertyValue } from '../ast/syntax.js';
 
 /** What the route engine knows beyond the code: config `auth` and friends. */
 export interface ClassifierConfig {
@@ -188,9 +189,11 @@ export class MiddlewareClassifier {
       return { kind: 'other', strength: 'strong', evidence: `${body.name} (${body.file.path}) neither verifies a token or session nor rejects the request` };
     }
     const byName = classifyName(name);
-    if (byName) return { ...byName, opaque: true, ...(roles.length ? { roles } : {}) };
     const root = rootIdentifier(expression);
     const binding = root && this.modules.resolveName(file, root.identifier.text);
+    // `mongoSanitize()` from express-mongo-sanitize: named for what it does, from a package we do not list.
+    const unknownPackage = binding?.kind === 'external' ? { unknownPackage: binding.module } : {};
+    if (byName) return { ...byName, opaque: true, ...unknownPackage, ...(roles.length ? { roles } : {}) };
     if (binding?.kind === 'external') {
       return { kind: 'other', strength: 'name-only', evidence: `${binding.module}: a package trustscan does not know`, opaque: true, unknownPackage: binding.module };
     }
@@ -220,6 +223,18 @@ export class MiddlewareClassifier {
       // `const loginLimiter = rateLimit({...})`, `const upload = multer({...})`: what the package call made.
       const initializer = skipOuterExpressions(binding.node.initializer);
       if (ts.isCallExpression(initializer) || ts.isNewExpression(initializer)) return this.fromLibrary(initializer, binding.file, depth + 1);
+    }
+    // `module.exports = { successHandler, errorHandler }` required as `morgan`: `morgan.successHandler` is that property.
+    if (binding?.kind === 'declaration' && ts.isObjectLiteralExpression(binding.node) && root.member && depth < 3) {
+      const value = propertyValue(binding.node, root.member);
+      return value ? this.fromLibrary(value, binding.file, depth + 1) : undefined;
+    }
+    // `morgan.successHandler` where `const morgan = require('./config/morgan')`: the project module's export.
+    if (binding?.kind === 'namespace' && root.member && depth < 3) {
+      const exported = bindingValue(this.modules.resolveExport(binding.file, root.member));
+      const made = exported && ts.isExpression(exported) ? skipOuterExpressions(exported) : undefined;
+      if (made && (ts.isCallExpression(made) || ts.isNewExpression(made))) return this.fromLibrary(made, binding.file, depth + 1);
+      return undefined;
     }
     if (binding?.kind !== 'external') return undefined;
     const module = binding.module;

@@ -237,7 +237,14 @@ class RouterGraph {
       target.prefix = prefix;
       return 'added';
     }
-    if (method === 'use') return this.addUse(target, file, call, order) ? 'added' : 'ignored';
+    if (method === 'use') {
+      const perElement = this.iteratedUseArguments(call, file);
+      if (!perElement) return this.addUse(target, file, call.arguments, order) ? 'added' : 'ignored';
+      // One `use` per array element, all at the loop's place; the stable event sort keeps array order.
+      let added = false;
+      for (const args of perElement) if (this.addUse(target, file, args, order)) added = true;
+      return added ? 'added' : 'ignored';
+    }
     if (method === 'register') {
       const [pathArgument, methodsArgument, ...rest] = call.arguments;
       if (!pathArgument || !methodsArgument) return 'ignored';
@@ -267,8 +274,8 @@ class RouterGraph {
   }
 
   /** `use([path,] ...items)`: middleware in force from here on, and routers mounted in place. */
-  private addUse(target: RouterNode, file: ScannedSourceFile, call: ts.CallExpression, order: EventOrder): boolean {
-    let args = [...call.arguments];
+  private addUse(target: RouterNode, file: ScannedSourceFile, useArguments: readonly ts.Expression[], order: EventOrder): boolean {
+    let args = [...useArguments];
     let paths: string[] | undefined;
     if (args[0] && (this.isPathLike(args[0], file) || (args.length >= 2 && looksLikePathName(args[0])))) {
       paths = this.pathsOf(args[0], file);
@@ -306,6 +313,55 @@ class RouterGraph {
     }
     flush();
     return added;
+  }
+
+  /**
+   * Data-driven mounting: `routes.forEach((route) => router.use(route.path, route.route))`, and the
+   * same with `for (const route of routes)` or a destructured `({ path, route })`, over a const
+   * array of object literals declared in this file. Returns the `use` arguments each element stands
+   * for, in array order, so each element mounts as if its `router.use('/auth', authRoute)` were
+   * written here. Undefined (the call is taken as written) when the call is not in such a loop or
+   * an element lacks a property the loop reads.
+   */
+  private iteratedUseArguments(call: ts.CallExpression, file: ScannedSourceFile): ts.Expression[][] | undefined {
+    const loop = enclosingIteration(call);
+    if (!loop) return undefined;
+    const elements = this.objectLiteralElements(loop.iterated, file);
+    if (!elements) return undefined;
+    const perElement: ts.Expression[][] = [];
+    for (const element of elements) {
+      let readsItem = false;
+      const args: ts.Expression[] = [];
+      for (const argument of call.arguments) {
+        const property = itemPropertyRead(argument, loop.item);
+        if (property === undefined) {
+          args.push(argument);
+          continue;
+        }
+        const value = objectPropertyValue(element, property);
+        if (!value) return undefined;
+        args.push(value);
+        readsItem = true;
+      }
+      if (!readsItem) return undefined;
+      perElement.push(args);
+    }
+    return perElement;
+  }
+
+  /** The elements of `[{...}, {...}]`, written inline or as a const of this file; undefined if any is not an object literal. */
+  private objectLiteralElements(expression: ts.Expression, file: ScannedSourceFile): ts.ObjectLiteralExpression[] | undefined {
+    let array = skipOuterExpressions(expression);
+    if (ts.isIdentifier(array)) {
+      const declaration = this.declarationOf(array, file);
+      const node = declaration?.node;
+      // Same file only: an imported array could be filled or filtered before it is iterated here.
+      if (declaration?.file !== file || !node || !ts.isVariableDeclaration(node) || !isConstant(node) || !node.initializer) return undefined;
+      array = skipOuterExpressions(node.initializer);
+    }
+    if (!ts.isArrayLiteralExpression(array)) return undefined;
+    const elements = array.elements.map((element) => skipOuterExpressions(element));
+    return elements.every((element) => ts.isObjectLiteralExpression(element)) ? (elements as ts.ObjectLiteralExpression[]) : undefined;
   }
 
   /**
@@ -953,6 +1009,58 @@ function looksLikePathName(expression: ts.Expression): boolean {
   const value = skipOuterExpressions(expression);
   const name = ts.isIdentifier(value) ? value.text : ts.isPropertyAccessExpression(value) ? value.name.text : undefined;
   return name !== undefined && /(?:path|prefix|url|base|mount|endpoint)$/i.test(name);
+}
+
+/**
+ * The loop a call sits in, if its nearest enclosing function or loop iterates an array element by
+ * element: `xs.forEach((item) => ...)` (arrow or function expression) or `for (const item of xs)`.
+ */
+function enclosingIteration(node: ts.Node): { iterated: ts.Expression; item: ts.BindingName } | undefined {
+  for (let child: ts.Node = node, current = node.parent; current; child = current, current = current.parent) {
+    if (ts.isForOfStatement(current)) {
+      // In `for (const x of xs.map(...))` the call is part of what is iterated, not of the body.
+      if (child !== current.statement || !ts.isVariableDeclarationList(current.initializer) || current.initializer.declarations.length !== 1) return undefined;
+      return { iterated: current.expression, item: current.initializer.declarations[0]!.name };
+    }
+    if (ts.isArrowFunction(current) || ts.isFunctionExpression(current)) {
+      const loopCall = current.parent;
+      if (!ts.isCallExpression(loopCall) || loopCall.arguments[0] !== current) return undefined;
+      const callee = skipOuterExpressions(loopCall.expression);
+      const item = current.parameters[0]?.name;
+      if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'forEach' || !item) return undefined;
+      return { iterated: callee.expression, item };
+    }
+    if (isFunctionLike(current) || ts.isClassLike(current) || ts.isSourceFile(current)) return undefined;
+  }
+  return undefined;
+}
+
+/** The element property an argument reads: `item.path` / `item['path']` for `item`, `p` for `{ path: p }`. */
+function itemPropertyRead(argument: ts.Expression, item: ts.BindingName): string | undefined {
+  const value = skipOuterExpressions(argument);
+  if (ts.isIdentifier(item)) {
+    if (ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === item.text) return value.name.text;
+    if (ts.isElementAccessExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === item.text && ts.isStringLiteralLike(value.argumentExpression)) {
+      return value.argumentExpression.text;
+    }
+    return undefined;
+  }
+  if (!ts.isObjectBindingPattern(item) || !ts.isIdentifier(value)) return undefined;
+  for (const binding of item.elements) {
+    if (binding.dotDotDotToken || !ts.isIdentifier(binding.name) || binding.name.text !== value.text) continue;
+    return binding.propertyName ? propertyNameText(binding.propertyName) : binding.name.text;
+  }
+  return undefined;
+}
+
+/** The value an object literal gives a property (`path: '/auth'`, shorthand `authRoute`); the last one wins, as at run time. */
+function objectPropertyValue(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  let found: ts.Expression | undefined;
+  for (const property of object.properties) {
+    if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === name) found = property.initializer;
+    else if (ts.isShorthandPropertyAssignment(property) && property.name.text === name) found = property.name;
+  }
+  return found;
 }
 
 function isThisProperty(node: ts.Expression): boolean {
