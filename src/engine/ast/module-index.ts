@@ -336,7 +336,8 @@ function declaredNames(statement: ts.Statement): string[] {
   return [];
 }
 
-function bindingNames(name: ts.BindingName): string[] {
+/** Every name a declaration binds: `x`, `{ a, b: { c } }`, `[d, , e]`. */
+export function bindingNames(name: ts.BindingName): string[] {
   if (ts.isIdentifier(name)) return [name.text];
   return name.elements.flatMap((element) => (ts.isOmittedExpression(element) ? [] : bindingNames(element.name)));
 }

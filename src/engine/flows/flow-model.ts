@@ -13,7 +13,7 @@ import type { Route } from '../routes/route.js';
 import { routeMatchesStep } from '../routes/route-path.js';
 import { isRequestRoute, MONEY_KINDS, namedStep, type NamedStep } from './flow-steps.js';
 import { analyzeRouteFlow, type Effect, type FlowLocation, type RouteFlow, type StateGuard, type StateWrite } from './route-flow.js';
-import { statefulEntities, entityKey, type StatefulEntity } from './stateful-entities.js';
+import { entityKey, singular, statefulEntities, type StatefulEntity } from './stateful-entities.js';
 
 export interface FlowStep {
   route: Route;
@@ -194,8 +194,7 @@ export function displayEntity(name: string): string {
   const key = name.replace(/(?:Repository|Repo|Model|Collection|Service|Table)$/, '');
   const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/).filter(Boolean);
   const last = words.pop() ?? key;
-  const singular = /ies$/i.test(last) ? `${last.slice(0, -3)}y` : /(?:ss|us)$/i.test(last) ? last : /s$/i.test(last) ? last.slice(0, -1) : last;
-  return [...words, singular].map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
+  return [...words, singular(last)].map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
 }
 
 function buildFlows(entities: readonly StatefulEntity[], steps: readonly FlowStep[], configFlows: readonly FlowConfig[]): Flow[] {

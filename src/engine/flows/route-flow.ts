@@ -11,10 +11,11 @@
 import { ts } from 'ts-morph';
 import type { ScannedSourceFile } from '../../types.js';
 import type { TrustscanConfig } from '../config.js';
-import { classifyCall } from '../ast/data-access.js';
+import { classifyCall, type DataAccess } from '../ast/data-access.js';
 import { nodePosition, resolveFunction, returnedFunction, type ResolvedFunction } from '../ast/functions.js';
-import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
-import { exitsEarly } from '../ast/syntax.js';
+import { bindingNames, bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import { exitsEarly, propertyValue } from '../ast/syntax.js';
+import { locateMiddleware } from '../routes/classify-middleware.js';
 import type { Route, RouteMiddleware } from '../routes/route.js';
 
 const MAX_DEPTH = 3;
@@ -144,6 +145,8 @@ class FlowWalker {
   readonly guards: StateGuard[] = [];
   private seq = 0;
   private readonly active = new Set<ts.Node>();
+  /** A loaded value's call is classified when it is visited and again when its variable is recorded: once is enough. */
+  private readonly accessOf = new Map<ts.CallExpression, DataAccess | undefined>();
 
   constructor(
     private readonly input: RouteFlowInput,
@@ -185,27 +188,14 @@ class FlowWalker {
   }
 
   private middlewareFunction(middleware: RouteMiddleware): ResolvedFunction | undefined {
-    const file = this.input.filesByPath.get(middleware.file);
-    if (!file) return undefined;
-    const lineStart = file.sourceFile.compilerNode.getLineStarts()[middleware.line - 1];
-    if (lineStart === undefined) return undefined;
-    const lineEnd = file.sourceFile.compilerNode.getLineStarts()[middleware.line] ?? file.text.length;
-    let found: ts.Expression | undefined;
-    const visit = (node: ts.Node): void => {
-      if (found || node.end < lineStart || node.pos > lineEnd) return;
-      if ((ts.isIdentifier(node) || ts.isCallExpression(node) || ts.isPropertyAccessExpression(node)) && node.getText(file.sourceFile.compilerNode) === middleware.name) {
-        found = node;
-        return;
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(file.sourceFile.compilerNode);
-    if (!found) return undefined;
-    if (ts.isCallExpression(found)) {
-      const factory = resolveFunction(this.input.modules, file, found.expression);
+    const located = locateMiddleware(this.input.modules, middleware);
+    if (!located) return undefined;
+    const expression = skipOuterExpressions(located.node);
+    if (ts.isCallExpression(expression)) {
+      const factory = resolveFunction(this.input.modules, located.file, expression.expression);
       return factory && returnedFunction(factory);
     }
-    return resolveFunction(this.input.modules, file, found);
+    return resolveFunction(this.input.modules, located.file, expression);
   }
 
   private walkFunction(fn: ResolvedFunction, bindings: Map<string, BoundValue>, via: string[]): void {
@@ -253,7 +243,7 @@ class FlowWalker {
     if (ts.isVariableDeclaration(node) && node.initializer) {
       this.visit(node.initializer, frame);
       // `const { rows } = await pool.query(...)`: each destructured name holds part of what was loaded.
-      const names = ts.isIdentifier(node.name) ? [node.name.text] : ts.isObjectBindingPattern(node.name) || ts.isArrayBindingPattern(node.name) ? boundNames(node.name) : [];
+      const names = bindingNames(node.name);
       for (const name of names) this.recordLoaded(name, node.initializer, frame);
       return;
     }
@@ -274,7 +264,7 @@ class FlowWalker {
   private recordLoaded(name: string, initializer: ts.Expression, frame: Frame): void {
     const value = skipOuterExpressions(initializer);
     if (!ts.isCallExpression(value)) return;
-    const access = classifyCall(value, frame.fn.file, frame.via, this.input.modules);
+    const access = this.classify(value, frame);
     const source = calleeText(value);
     const last = source.split('.').at(-1) ?? '';
     frame.loaded.set(name, { source, model: access?.model, isRead: access?.operation === 'read' || LOADER.test(last) || PAYMENT_LOOKUP.test(source) });
@@ -313,7 +303,7 @@ class FlowWalker {
     }
     if (QUERY_BUILDER_TERMINAL.test(name) && (isResultUsed(call) || /OrFail$/.test(name))) this.queryBuilderRead(call, frame, at(), seq, text());
     const sqlWritten = this.sqlWrite(call, frame, at(), seq);
-    const access = sqlWritten ? undefined : classifyCall(call, frame.fn.file, frame.via, this.input.modules);
+    const access = sqlWritten ? undefined : this.classify(call, frame);
     if (access?.operation === 'write') {
       this.effects.push({ ...at(), kind: 'write', description: `writes ${access.model ?? 'data'} (${access.method})`, seq, via: frame.via });
       this.objectWrite(call, access.method, access.model, frame, at(), seq);
@@ -345,6 +335,11 @@ class FlowWalker {
       });
       this.walkFunction(target, bindings, [...frame.via, target.name]);
     }
+  }
+
+  private classify(call: ts.CallExpression, frame: Frame): DataAccess | undefined {
+    if (!this.accessOf.has(call)) this.accessOf.set(call, classifyCall(call, frame.fn.file, frame.via, this.input.modules));
+    return this.accessOf.get(call);
   }
 
   /**
@@ -413,7 +408,6 @@ class FlowWalker {
 
   /** Reads a condition for checks on a record's state, expiry, or replay markers. */
   private conditionGuard(condition: ts.Expression, frame: Frame, polarity: 'exits-when-true' | 'exits-when-false' | 'wraps', seq: number, scopeEnd: number): void {
-    const text = frame.fn.file.sourceFile.compilerNode.text;
     const evidence = truncate(condition.getText(frame.fn.file.sourceFile.compilerNode));
     const literals = conditionLiterals(condition, (expression) => this.literal(expression, frame));
     // Which way the check stops the flow: `if (s !== 'a') throw` lets 'a' through; `if (s === 'a') throw` stops 'a'.
@@ -465,7 +459,6 @@ class FlowWalker {
         this.guards.push({ ...location, kind: 'replay-check', evidence, subject: bare.text, subjectSource: loaded.source, expected: [], forbidden: [], seq, scopeEnd });
       }
     }
-    void text;
   }
 
   /**
@@ -553,13 +546,13 @@ class FlowWalker {
     let values: ts.ObjectLiteralExpression | undefined;
     let criteria: ts.Expression | undefined;
     const first = objects[0];
-    const firstData = first && objectProperty(first, 'data');
+    const firstData = first && propertyValue(first, 'data');
     if (first && firstData) {
       values = asObject(firstData);
-      criteria = objectProperty(first, 'where');
-    } else if (objects[1] && objectProperty(objects[1], 'where')) {
+      criteria = propertyValue(first, 'where');
+    } else if (objects[1] && propertyValue(objects[1], 'where')) {
       values = first;
-      criteria = objectProperty(objects[1], 'where');
+      criteria = propertyValue(objects[1], 'where');
     } else if (call.arguments.length >= 2 && !CREATE_METHODS.has(method) && method !== 'save') {
       criteria = call.arguments[0];
       values = objects[1];
@@ -567,7 +560,7 @@ class FlowWalker {
       values = first;
     }
     if (values) {
-      const set = objectProperty(values, '$set');
+      const set = propertyValue(values, '$set');
       if (set && asObject(set)) values = asObject(set);
     }
     // knex/drizzle chains: `.where({ id, status: 'pending' }).update({ status: 'paid' })`, `.set({...}).where(...)`.
@@ -627,7 +620,7 @@ class FlowWalker {
   /** `prisma.order.findFirst({ where: { id, status: 'PENDING' } })` then `if (!order) throw`: the read itself checks the state. */
   private filteredRead(call: ts.CallExpression, model: string | undefined, frame: Frame, location: FlowLocation, seq: number): void {
     const argument = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
-    let criteria = argument && ts.isObjectLiteralExpression(argument) ? (objectProperty(argument, 'where') ?? argument) : undefined;
+    let criteria = argument && ts.isObjectLiteralExpression(argument) ? (propertyValue(argument, 'where') ?? argument) : undefined;
     // `const where = { code, codeExpireAt: MoreThanOrEqual(new Date()) }; findOne({ where })`
     if (criteria && ts.isIdentifier(criteria)) criteria = localConstInitializer(criteria) ?? criteria;
     if (!isResultUsed(call) && !/Or(?:Fail|Throw)$/.test(calleeText(call))) return;
@@ -738,13 +731,6 @@ class FlowWalker {
     const { line, column } = nodePosition(node);
     return { file: frame.fn.file.path, line, column };
   }
-}
-
-function boundNames(pattern: ts.BindingPattern): string[] {
-  return pattern.elements.flatMap((element) => {
-    if (ts.isOmittedExpression(element)) return [];
-    return ts.isIdentifier(element.name) ? [element.name.text] : boundNames(element.name);
-  });
 }
 
 function guardKindOfField(field: string): GuardKind | undefined {
@@ -886,14 +872,6 @@ function localConstInitializer(identifier: ts.Identifier): ts.Expression | undef
         if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text && declaration.initializer) return declaration.initializer;
       }
     }
-  }
-  return undefined;
-}
-
-function objectProperty(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
-  for (const property of object.properties) {
-    if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === name) return property.initializer;
-    if (ts.isShorthandPropertyAssignment(property) && property.name.text === name) return property.name;
   }
   return undefined;
 }

@@ -23,10 +23,14 @@ const NOT_AN_ENTITY = /(?:Dto|DTO|Input|Request|Response|Params|Props|Args|Paylo
 
 /** Lowercase singular key for matching a model, table, repository or variable name. */
 export function entityKey(name: string): string {
-  const base = name.replace(/(?:Repository|Repo|Model|Collection|Service|Table|Entity|Schema)$/i, '').toLowerCase().replace(/[^a-z0-9]/g, '');
-  if (/ies$/.test(base)) return `${base.slice(0, -3)}y`;
-  if (/(?:ss|us)$/.test(base)) return base;
-  return base.replace(/s$/, '');
+  return singular(name.replace(/(?:Repository|Repo|Model|Collection|Service|Table|Entity|Schema)$/i, '').toLowerCase().replace(/[^a-z0-9]/g, ''));
+}
+
+/** `orders` -> order, `categories` -> category; `address`, `status` stay. */
+export function singular(word: string): string {
+  if (/ies$/i.test(word)) return `${word.slice(0, -3)}y`;
+  if (/(?:ss|us)$/i.test(word)) return word;
+  return word.replace(/s$/i, '');
 }
 
 export function statefulEntities(sourceFiles: readonly ScannedSourceFile[], textFiles: readonly ScannedTextFile[]): StatefulEntity[] {

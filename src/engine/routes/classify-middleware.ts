@@ -491,3 +491,51 @@ function classifyGuardMethod(fn: ResolvedFunction): MiddlewareClassification | u
   if (/x-api-key|\bapi[-_]?key\b|timingSafeEqual/i.test(classText)) return { kind: 'auth', strength: 'strong', evidence: `${where} checks an API key` };
   return undefined;
 }
+
+/**
+ * The expression a RouteMiddleware was described from: the outermost node starting on its line whose
+ * display name is its name. Lets later stages (rate-limit keys, state checks) read what it does.
+ */
+export function locateMiddleware(modules: ModuleIndex, middleware: RouteMiddleware): { file: ScannedSourceFile; node: ts.Expression } | undefined {
+  const line = middlewareLine(modules, middleware);
+  if (!line) return undefined;
+  let found: ts.Expression | undefined;
+  visitLine(line, (node) => {
+    if (ts.isExpression(node) && middlewareName(node) === middleware.name) found = node;
+    return found !== undefined;
+  });
+  return found && { file: line.file, node: found };
+}
+
+export interface MiddlewareLine {
+  file: ScannedSourceFile;
+  start: number;
+  end: number;
+}
+
+/** The file and offsets of the line a middleware was attached on. */
+export function middlewareLine(modules: ModuleIndex, middleware: RouteMiddleware): MiddlewareLine | undefined {
+  const file = modules.sourceFiles.find((candidate) => candidate.path === middleware.file);
+  if (!file) return undefined;
+  const lineStarts = file.sourceFile.compilerNode.getLineStarts();
+  const start = lineStarts[middleware.line - 1];
+  if (start === undefined) return undefined;
+  return { file, start, end: lineStarts[middleware.line] ?? file.sourceFile.compilerNode.end };
+}
+
+/** Visits, outermost first, the nodes that start on a line; `stop` returning true ends the walk. */
+export function visitLine(line: MiddlewareLine, stop: (node: ts.Node) => boolean): void {
+  const sourceFile = line.file.sourceFile.compilerNode;
+  let done = false;
+  const visit = (node: ts.Node): void => {
+    if (done || node.end < line.start || node.pos > line.end) return;
+    const start = node.getStart(sourceFile);
+    if (start >= line.start && start < line.end && stop(node)) {
+      done = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+}
+

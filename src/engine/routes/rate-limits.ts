@@ -11,7 +11,7 @@ import type { ScannedSourceFile } from '../../types.js';
 import { calledFunctions, nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
 import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import { propertyValue } from '../ast/syntax.js';
-import { guardClassOf, middlewareName, type GuardClass } from './classify-middleware.js';
+import { guardClassOf, locateMiddleware, middlewareLine, middlewareName, visitLine, type GuardClass } from './classify-middleware.js';
 import type { Route, RouteMiddleware } from './route.js';
 
 /** What a limiter counts requests by: the client address, the signed-in user or account, something else, or we cannot see. */
@@ -81,7 +81,7 @@ export function routeRateLimits(modules: ModuleIndex, route: Route, config: { ra
 // --- middleware ---------------------------------------------------------------------------
 
 function middlewareKey(modules: ModuleIndex, middleware: RouteMiddleware): RateLimitKey {
-  const located = locateMiddleware(modules, middleware);
+  const located = limiterExpression(modules, middleware);
   if (located) {
     const key = limiterKey(modules, located.file, located.node, 0);
     if (key) return key;
@@ -90,33 +90,18 @@ function middlewareKey(modules: ModuleIndex, middleware: RouteMiddleware): RateL
   return module && IP_DEFAULT_PACKAGES.has(module) ? 'ip' : 'unknown';
 }
 
-/** The expression a RouteMiddleware was described from: the outermost node on its line whose display name is its name. */
-function locateMiddleware(modules: ModuleIndex, middleware: RouteMiddleware): { file: ScannedSourceFile; node: ts.Node } | undefined {
-  const file = modules.sourceFiles.find((candidate) => candidate.path === middleware.file);
-  if (!file) return undefined;
-  const sourceFile = file.sourceFile.compilerNode;
-  const lineStarts = sourceFile.getLineStarts();
-  const lineStart = lineStarts[middleware.line - 1];
-  if (lineStart === undefined) return undefined;
-  const lineEnd = lineStarts[middleware.line] ?? sourceFile.end;
-  let byName: ts.Node | undefined;
+/** The middleware's expression, or Fastify's `config: { rateLimit: {...} }` (described as `config.rateLimit`) on its line. */
+function limiterExpression(modules: ModuleIndex, middleware: RouteMiddleware): { file: ScannedSourceFile; node: ts.Node } | undefined {
+  const located = locateMiddleware(modules, middleware);
+  if (located) return located;
+  const line = middlewareLine(modules, middleware);
+  if (!line) return undefined;
   let rateLimitProperty: ts.Node | undefined;
-  const visit = (node: ts.Node): void => {
-    if (byName || node.end < lineStart || node.pos > lineEnd) return;
-    const start = node.getStart(sourceFile);
-    if (start >= lineStart && start < lineEnd) {
-      if (ts.isExpression(node) && middlewareName(node) === middleware.name) {
-        byName = node;
-        return;
-      }
-      // Fastify `config: { rateLimit: {...} }` is described as `config.rateLimit`.
-      if (ts.isPropertyAssignment(node) && propertyNameText(node.name) === 'rateLimit') rateLimitProperty ??= node.initializer;
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  const node = byName ?? rateLimitProperty;
-  return node && { file, node };
+  visitLine(line, (node) => {
+    if (ts.isPropertyAssignment(node) && propertyNameText(node.name) === 'rateLimit') rateLimitProperty = node.initializer;
+    return rateLimitProperty !== undefined;
+  });
+  return rateLimitProperty && { file: line.file, node: rateLimitProperty };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import { bindingNames, skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import type { Route, RouteMiddleware } from '../../engine/routes/route.js';
 import type { RuleContext } from '../../types.js';
@@ -175,11 +175,6 @@ function resultVariable(call: ts.Node): string[] | undefined {
   if (parent && ts.isVariableDeclaration(parent) && parent.initializer === node) return bindingNames(parent.name);
   if (parent && ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(parent.left)) return [parent.left.text];
   return undefined;
-}
-
-function bindingNames(name: ts.BindingName): string[] {
-  if (ts.isIdentifier(name)) return [name.text];
-  return name.elements.flatMap((element) => (ts.isOmittedExpression(element) ? [] : bindingNames(element.name)));
 }
 
 function enclosingCall(node: ts.Node): ts.CallExpression | undefined {
