@@ -27,6 +27,20 @@ export interface TrustscanConfig {
   stateGuards: string[];
   /** Multi-step business flows declared in order, checked against the code and drawn by `trustscan flows`. */
   flows: FlowConfig[];
+  /**
+   * Library and project knowledge as data. Today: `{ kind: "auth", file, function? }` names a
+   * middleware, hook or guard by the file it is written in (anonymous hooks have no other name).
+   */
+  models: ModelConfig[];
+}
+
+export const MODEL_KINDS = ['auth'] as const;
+
+/** `{ "kind": "auth", "file": "src/routes/api/autohooks.ts", "function": "verifySession" }`; file relative to the config file's folder. */
+export interface ModelConfig {
+  kind: (typeof MODEL_KINDS)[number];
+  file: string;
+  function?: string;
 }
 
 /** `{ name: "checkout", steps: ["POST /cart", "POST /payment-intent", "POST /finalize-order"], entity: "Order", field: "status" }` */
@@ -71,6 +85,7 @@ export function defaultConfig(): TrustscanConfig {
     rateLimiters: [],
     stateGuards: [],
     flows: [],
+    models: [],
   };
 }
 
@@ -144,7 +159,7 @@ function readJson(file: string): unknown {
   }
 }
 
-const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth', 'sanitizers', 'ownershipChecks', 'redactors', 'rateLimiters', 'stateGuards', 'flows'] as const;
+const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth', 'sanitizers', 'ownershipChecks', 'redactors', 'rateLimiters', 'stateGuards', 'flows', 'models'] as const;
 const FLOW_KEYS = ['name', 'steps', 'entity', 'field'] as const;
 const FLOW_STEP = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ALL)\s+\/\S*$/;
 const AUTH_KEYS = ['middleware', 'publicRoutes', 'roleChecks'] as const;
@@ -203,6 +218,7 @@ export function validateConfig(raw: unknown, where: string, rules: readonly Rule
   if ('rateLimiters' in input) config.rateLimiters = stringList(input.rateLimiters, '$.rateLimiters', fail);
   if ('stateGuards' in input) config.stateGuards = stringList(input.stateGuards, '$.stateGuards', fail);
   if ('flows' in input) config.flows = validateFlows(input.flows, fail);
+  if ('models' in input) config.models = validateModels(input.models, fail);
   if ('includeTests' in input) {
     if (typeof input.includeTests !== 'boolean') fail('$.includeTests', `must be a boolean, got ${describe(input.includeTests)}`);
     config.includeTests = input.includeTests as boolean;
@@ -281,6 +297,27 @@ function validateFlows(value: unknown, fail: (jsonPath: string, problem: string)
       }
     }
     return flow;
+  });
+}
+
+const MODEL_KEYS = ['kind', 'file', 'function'] as const;
+
+function validateModels(value: unknown, fail: (jsonPath: string, problem: string) => never): ModelConfig[] {
+  if (!Array.isArray(value)) return fail('$.models', `must be an array of model entries, got ${describe(value)}`);
+  return value.map((entry, index) => {
+    const at = `$.models[${index}]`;
+    if (!isPlainObject(entry)) return fail(at, `must be an object such as {"kind": "auth", "file": "src/auth.ts"}, got ${describe(entry)}`);
+    for (const key of Object.keys(entry)) {
+      if (!(MODEL_KEYS as readonly string[]).includes(key)) fail(`${at}.${key}`, `unknown key (known keys: ${MODEL_KEYS.join(', ')})`);
+    }
+    if (!(MODEL_KINDS as readonly unknown[]).includes(entry.kind)) fail(`${at}.kind`, `must be one of ${MODEL_KINDS.map((kind) => JSON.stringify(kind)).join(', ')}, got ${describe(entry.kind)}`);
+    if (typeof entry.file !== 'string' || entry.file.trim() === '') fail(`${at}.file`, `must be a non-empty path relative to the config file's folder, got ${describe(entry.file)}`);
+    const model: ModelConfig = { kind: entry.kind as ModelConfig['kind'], file: (entry.file as string).trim() };
+    if ('function' in entry) {
+      if (typeof entry.function !== 'string' || entry.function.trim() === '') fail(`${at}.function`, `must be a non-empty function name, got ${describe(entry.function)}`);
+      model.function = (entry.function as string).trim();
+    }
+    return model;
   });
 }
 

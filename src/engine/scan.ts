@@ -87,7 +87,7 @@ function routesOf(prepared: PreparedProject): Route[] {
     sourceFiles: prepared.loaded.sourceFiles,
     textFiles: prepared.loaded.textFiles,
     modules: prepared.modules,
-    config: routeConfig(prepared.config),
+    config: routeConfig(prepared.config, prepared.root, prepared.configSource),
     adapters: FRAMEWORK_ADAPTERS,
   });
 }
@@ -171,8 +171,17 @@ export function scanRoot(cwd: string, scanPaths: string[]): string {
   return common;
 }
 
-export function routeConfig(config: TrustscanConfig): RouteConfig {
-  return { authMiddleware: config.auth.middleware, publicRoutes: config.auth.publicRoutes, roleChecks: config.auth.roleChecks, rateLimiters: config.rateLimiters };
+export function routeConfig(config: TrustscanConfig, root?: string, configSource?: string): RouteConfig {
+  // Model files are written relative to the config file's folder; the route engine compares scan-root paths.
+  const configDir = configSource ? path.dirname(configSource) : root;
+  const authModels = config.models
+    .map((model, index) => ({ model, index }))
+    .filter(({ model }) => model.kind === 'auth')
+    .map(({ model, index }) => {
+      const file = root && configDir ? path.relative(root, path.resolve(configDir, model.file)).split(path.sep).join('/') : model.file;
+      return { file, ...(model.function ? { function: model.function } : {}), label: `config models[${index}]` };
+    });
+  return { authMiddleware: config.auth.middleware, publicRoutes: config.auth.publicRoutes, roleChecks: config.auth.roleChecks, rateLimiters: config.rateLimiters, authModels };
 }
 
 function isDirectory(p: string): boolean {

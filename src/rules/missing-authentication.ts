@@ -1,4 +1,3 @@
-import type { Route } from '../engine/routes/route.js';
 import { defineRule } from './define-rule.js';
 import {
   accessTrace,
@@ -11,16 +10,11 @@ import {
   type RouteFacts,
 } from './utils/route-facts.js';
 
-// Routes that exist to be called before there is a user: asking for credentials is their job.
-const AUTH_FLOW_SEGMENT =
-  /^(?:login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-email)?|confirm(?:-email)?|activate|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha)$/;
-// Infrastructure endpoints count only when the whole path is about them: `/health`, `/api/v1/status`,
-// but never `/orders/:id/status`.
-const INFRA_SEGMENT =
-  /^(?:health|healthz|healthcheck|livez|readyz|ready|live|liveness|readiness|ping|status|metrics|version|docs|swagger|api-docs|openapi(?:\.json)?|graphql|\.well-known|robots\.txt|sitemap(?:\.xml)?|favicon\.ico|api|v\d+)$/;
-// A webhook is public by design only when it proves who sent it.
-const WEBHOOK_SEGMENT = /^(?:webhooks?|hooks?|stripe|github|slack|twilio)$/;
-const SIGNATURE_CHECK = /signature|constructEvent|verifyWebhook|verifyHeader|webhooks?\.verify|svix|timingSafeEqual|createHmac|x-hub-signature|validateRequest|verify\w*(?:Token|Secret|Request)\b/i;
+// A webhook path: open on purpose only when it proves its sender (the route engine checks the signature).
+const WEBHOOK_SEGMENT = /^(?:webhooks?|hooks?|stripe|github|slack|twilio|svix|clerk|paddle)$/;
+/** Records about people: reading them without authentication is a breach of personal data. */
+const PERSONAL_MODEL =
+  /^(?:users?|accounts?|customers?|patients?|profiles?|addresses|address|members?|memberships?|employees?|messages?|contacts?|sessions?|tokens?|credentials?|api_?keys?|payments?|cards?|wallets?|transactions?|invoices?|orders?|subscriptions?|appointments?|prescriptions?|medical\w*|records?)$/i;
 
 export default defineRule({
   meta: {
@@ -53,7 +47,8 @@ export default defineRule({
         file: route.file,
         ...routeSpan(ctx, route),
         message: verdict.message,
-        severity: verdict.write ? 'critical' : 'high',
+        // Critical only for writes and reads of personal data; an open read of other data is high.
+        severity: verdict.write || verdict.personal ? 'critical' : 'high',
         confidence: verdict.confidence,
         route: { method: route.method, path: route.path },
         trace: accessTrace(facts, verdict.access, `${route.id}: ${route.authEvidence[0] ?? 'no authentication'}`),
@@ -65,6 +60,8 @@ export default defineRule({
 interface Verdict {
   message: string;
   write: boolean;
+  /** It reads records about people (users, customers, messages, payments). */
+  personal?: boolean;
   confidence: 'high' | 'medium' | 'low';
   access?: RouteFacts['dataAccess'][number];
 }
@@ -73,8 +70,6 @@ function judge(facts: RouteFacts): Verdict | undefined {
   const { route, segments } = facts;
   const words = segments.map(segmentWords);
   const webhook = words.some((segmentWords) => segmentWords.some((word) => WEBHOOK_SEGMENT.test(word)));
-  if (webhook && SIGNATURE_CHECK.test(facts.bodyText)) return undefined;
-  if (!webhook && isPublicByDesign(route, segments, words)) return undefined;
 
   const sensitiveSegment = segments.find((segment) => SENSITIVE_SEGMENT.test(segment));
   const mutating = MUTATING_METHODS.has(route.method) || route.method === 'ALL';
@@ -93,14 +88,15 @@ function judge(facts: RouteFacts): Verdict | undefined {
   // Public pages read public data (articles with their authors): a read counts when the path
   // itself is about sensitive data, or when a mutating route reads a sensitive model.
   if (sensitiveRead && (mutating || sensitiveSegment)) {
-    return { message: `${route.id} ${describeAccess(sensitiveRead)} with ${where}.`, write: mutating, confidence: 'high', access: sensitiveRead };
+    return { message: `${route.id} ${describeAccess(sensitiveRead)} with ${where}.`, write: false, personal: PERSONAL_MODEL.test(sensitiveRead.model!), confidence: 'high', access: sensitiveRead };
   }
   // Under a sensitive path, a read of a model we know to be harmless (HintModel) is no evidence;
   // a read whose target we cannot name (raw SQL without a table) still is.
   const unnamedOrSensitive = facts.dataAccess.find((access) => !access.model);
   if (sensitiveSegment && unnamedOrSensitive) {
     const access = unnamedOrSensitive;
-    return { message: `${route.id} ${describeAccess(access)} under /${sensitiveSegment} with ${where}.`, write: mutating, confidence: 'medium', access };
+    // The path names the data, the access does not: the evidence is a name, so confidence is medium.
+    return { message: `${route.id} ${describeAccess(access)} under /${sensitiveSegment} with ${where}.`, write: false, confidence: 'medium', access };
   }
   return undefined;
 }
@@ -112,24 +108,4 @@ function segmentWords(segment: string): string[] {
     .toLowerCase()
     .split(/[.\s]+/)
     .filter(Boolean);
-}
-
-/**
- * Login, health, docs and friends. The last literal segment decides (`/auth/login` yes,
- * `/login/history` no); under an auth prefix any flow word does (`/auth/reset/password`).
- */
-function isPublicByDesign(route: Route, segments: string[], words: string[][]): boolean {
-  const isLiteral = (segment: string) => !segment.startsWith(':') && !segment.startsWith('[') && !segment.startsWith('{') && segment !== '*';
-  const literal = segments.filter(isLiteral);
-  const last = literal.at(-1);
-  if (last === undefined) return route.method === 'GET' || route.method === 'HEAD';
-  if (AUTH_FLOW_SEGMENT.test(last)) return true;
-  const lastWords = words[segments.lastIndexOf(last)] ?? [];
-  if (lastWords.length > 1 && (AUTH_FLOW_SEGMENT.test(lastWords.at(-1)!) || AUTH_FLOW_SEGMENT.test(lastWords[0]!))) return true;
-  if (literal.some((segment) => /^(?:auth|authentication|oauth2?|session|sessions|identity)$/.test(segment)) && literal.some((segment) => AUTH_FLOW_SEGMENT.test(segment))) return true;
-  // POST /users (the collection, no id) is sign-up.
-  if (route.method === 'POST' && /^(?:users?|accounts?|members?)$/.test(last) && literal.length === segments.length) return true;
-  if (literal.every((segment) => INFRA_SEGMENT.test(segment))) return true;
-  // OAuth provider callbacks: /auth/google/callback, /oauth/github
-  return literal.some((segment) => /^(?:oauth2?|sso|saml|callback)$/.test(segment));
 }

@@ -4,6 +4,7 @@ import { nodePosition, resolveFunction, type ResolvedFunction } from '../ast/fun
 import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.js';
 import { propertyValue } from '../ast/syntax.js';
+import { authAnnotation } from './auth-annotation.js';
 
 /** What the route engine knows beyond the code: config `auth` and friends. */
 export interface ClassifierConfig {
@@ -13,6 +14,16 @@ export interface ClassifierConfig {
   rateLimiters: string[];
   /** config auth.roleChecks: names that check roles or permissions. */
   roleChecks: string[];
+  /** config `models` of kind auth: middleware named by the file it is written in (scan-root paths). */
+  authModels?: AuthModel[];
+}
+
+/** A config `models` entry of kind auth, its file made relative to the scan root. */
+export interface AuthModel {
+  file: string;
+  function?: string;
+  /** `config models[0]`, for evidence. */
+  label: string;
 }
 
 export interface MiddlewareClassification {
@@ -94,8 +105,8 @@ const PLUMBING_PACKAGES = new Set([
   '@nestjs/platform-express', '@nestjs/platform-fastify', '@nestjs/core', '@nestjs/swagger', '@nestjs/cache-manager',
 ]);
 
-const REJECTION_STATUS = /\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*\)|new\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bstatus\s*:\s*(?:401|403)\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bpathname\s*=\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bthrow\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthorizationError|NotAuthenticated)\w*\s*\(/i;
-const TOKEN_OR_SESSION_CHECK = /\b(?:jwt|jsonwebtoken|jose)\.(?:verify|decode)\b|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)?\s*\(|\bjwtVerify\s*\(|\bgetServerSession\s*\(|\bgetSession\s*\(|\bauth\.getUser\s*\(|\bvalidate(?:Token|Session)\s*\(|\bisAuthenticated\s*\(|\bauthenticate\s*\(|\bheaders?\s*(?:\.|\[\s*['"`])authorization|\bheader\s*\(\s*['"`]authorization|\bget\s*\(\s*['"`]authorization|\bsession\s*(?:\?\.|\.)\s*(?:user|userId|uid|account)|\b(?:req|request|ctx\.state|ctx\.request|context)\s*(?:\?\.|\.)\s*(?:user|auth)\b|\bcookies?\s*(?:\?\.|\.|\[)\s*['"`]?(?:token|jwt|session|access)|\bgetToken\s*\(|\bauth\.getClaims\s*\(|\bcookies\s*(?:\(\s*\))?\s*(?:\?\.|\.)\s*get\s*\(\s*['"`][\w.-]*(?:token|jwt|session|auth|sid)/i;
+export const REJECTION_STATUS = /\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*\)|new\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bstatus\s*:\s*(?:401|403)\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bpathname\s*=\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bthrow\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthorizationError|NotAuthenticated)\w*\s*\(/i;
+export const TOKEN_OR_SESSION_CHECK = /\b(?:jwt|jsonwebtoken|jose)\.(?:verify|decode)\b|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)?\s*\(|\bjwtVerify\s*\(|\bgetServerSession\s*\(|\bgetSession\s*\(|\bauth\.getUser\s*\(|\bvalidate(?:Token|Session)\s*\(|\bisAuthenticated\s*\(|\bauthenticate\s*\(|\bheaders?\s*(?:\.|\[\s*['"`])authorization|\bheader\s*\(\s*['"`]authorization|\bget\s*\(\s*['"`]authorization|\bsession\s*(?:\?\.|\.)\s*(?:user|userId|uid|account)|\b(?:req|request|ctx\.state|ctx\.request|context)\s*(?:\?\.|\.)\s*(?:user|auth)\b|\bcookies?\s*(?:\?\.|\.|\[)\s*['"`]?(?:token|jwt|session|access)|\bgetToken\s*\(|\bauth\.getClaims\s*\(|\bcookies\s*(?:\(\s*\))?\s*(?:\?\.|\.)\s*get\s*\(\s*['"`][\w.-]*(?:token|jwt|session|auth|sid)/i;
 const REJECTS_UNAUTHENTICATED = /\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+\w*Unauthori[sz]ed\w*/;
 const CREDENTIAL_WORD = /jwt|token|session|bearer|authori[sz]ation|credential|api.?key/i;
 const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
@@ -166,11 +177,14 @@ export class MiddlewareClassifier {
     const configured = this.fromConfig(name);
     if (configured) return { ...configured, ...(roles.length ? { roles } : {}) };
 
+    // A guard/interceptor/pipe class (NestJS): what it inherits from a known package, else its canActivate/intercept/transform/use.
+    const lifecycleClass = guardClassOf(this.modules, file, expression);
+    const declared = this.fromDeclaration(expression, file, lifecycleClass);
+    if (declared) return { ...declared, ...(roles.length ? { roles } : {}) };
+
     const library = this.fromLibrary(expression, file);
     if (library) return { ...library, ...(roles.length ? { roles } : {}) };
 
-    // A guard/interceptor/pipe class (NestJS): what it inherits from a known package, else its canActivate/intercept/transform/use.
-    const lifecycleClass = guardClassOf(this.modules, file, expression);
     const inherited = lifecycleClass && this.fromBaseClass(lifecycleClass);
     if (inherited) return { ...inherited, ...(roles.length ? { roles } : {}) };
 
@@ -212,6 +226,25 @@ export class MiddlewareClassifier {
     if (this.config.rateLimiters.some((configured) => configured === bare || configured === last)) {
       return { kind: 'rate-limit', strength: 'strong', evidence: 'declared in config rateLimiters' };
     }
+    return undefined;
+  }
+
+  /**
+   * What the user declared about this middleware: a config `models` auth entry naming the file (and
+   * function) it is written in, or a `// trustscan-auth: <reason>` annotation on it. Anonymous hooks
+   * have no name config `auth.middleware` could match, so these name them by place.
+   */
+  private fromDeclaration(expression: ts.Expression, file: ScannedSourceFile, lifecycleClass: GuardClass | undefined): MiddlewareClassification | undefined {
+    const annotated = authAnnotation(file, nodePosition(expression).line);
+    if (annotated) return { kind: 'auth', strength: 'strong', evidence: `trustscan-auth annotation (${file.path}:${annotated.line}): ${annotated.reason}` };
+    const body = this.bodyOf(expression, file) ?? (lifecycleClass && lifecycleMethodOf(this.modules, lifecycleClass));
+    if (!body) return undefined;
+    const bodyAnnotation = authAnnotation(body.file, nodePosition(body.node).line);
+    if (bodyAnnotation) return { kind: 'auth', strength: 'strong', evidence: `trustscan-auth annotation (${body.file.path}:${bodyAnnotation.line}): ${bodyAnnotation.reason}` };
+    const model = this.config.authModels?.find(
+      (candidate) => candidate.file === body.file.path && (!candidate.function || body.name === candidate.function || body.name.endsWith(`.${candidate.function}`) || body.name.startsWith(`${candidate.function}.`)),
+    );
+    if (model) return { kind: 'auth', strength: 'strong', evidence: `declared in ${model.label} (${model.file}${model.function ? ` ${model.function}` : ''})` };
     return undefined;
   }
 

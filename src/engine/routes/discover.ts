@@ -2,10 +2,14 @@ import type { ScannedSourceFile, ScannedTextFile } from '../../types.js';
 import type { ModuleIndex } from '../ast/module-index.js';
 import type { ResolvedFunction } from '../ast/functions.js';
 import type { FrameworkAdapter, ProjectFacts } from '../frameworks/adapter.js';
-import { MiddlewareClassifier } from './classify-middleware.js';
+import { MiddlewareClassifier, type AuthModel } from './classify-middleware.js';
 import { inHandlerAuthentication, readPrincipal } from './handler-evidence.js';
 import type { AuthStatus, Route, RouteDefinition } from './route.js';
 import { escapeRegExp } from '../text.js';
+import { nodePosition } from '../ast/functions.js';
+import { authAnnotation } from './auth-annotation.js';
+import { HelperAuthenticationFinder } from './helper-authentication.js';
+import { credentialEntryReason, publicByDesignReason } from './public-by-design.js';
 
 /** The parts of config the route engine reads. */
 export interface RouteConfig {
@@ -16,9 +20,11 @@ export interface RouteConfig {
   /** config auth.roleChecks */
   roleChecks: string[];
   rateLimiters: string[];
+  /** config `models` of kind auth, files relative to the scan root. */
+  authModels: AuthModel[];
 }
 
-export const EMPTY_ROUTE_CONFIG: RouteConfig = { authMiddleware: [], publicRoutes: [], roleChecks: [], rateLimiters: [] };
+export const EMPTY_ROUTE_CONFIG: RouteConfig = { authMiddleware: [], publicRoutes: [], roleChecks: [], rateLimiters: [], authModels: [] };
 
 /**
  * Builds the route inventory: runs every enabled framework adapter, then decides each route's
@@ -36,17 +42,19 @@ export function discoverRoutes(input: {
     authMiddleware: input.config.authMiddleware,
     roleChecks: input.config.roleChecks,
     rateLimiters: input.config.rateLimiters,
+    authModels: input.config.authModels,
   });
+  const helpers = new HelperAuthenticationFinder(input.modules);
   const context = { sourceFiles: input.sourceFiles, packageJsons: facts.packageJsons, modules: input.modules, middleware: classifier };
   const routes: Route[] = [];
   for (const adapter of input.adapters) {
     if (!adapter.isEnabled(facts)) continue;
-    for (const definition of adapter.discoverRoutes(context)) routes.push(finalizeRoute(definition, input.config, input.modules));
+    for (const definition of adapter.discoverRoutes(context)) routes.push(finalizeRoute(definition, input.config, input.modules, helpers));
   }
   return routes.sort(compareRoutes);
 }
 
-function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules: ModuleIndex): Route {
+function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules: ModuleIndex, helpers: HelperAuthenticationFinder): Route {
   const handlerFunction = definition.handler && resolveHandler(definition, modules);
   const principal = readPrincipal(handlerFunction);
   const evidence: string[] = [];
@@ -54,9 +62,14 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   let publicByDesign = definition.declaredPublic;
   const configured = config.publicRoutes.find((pattern) => matchesRoutePattern(pattern, definition.method, definition.path));
   if (configured) publicByDesign = `config auth.publicRoutes "${configured}"`;
+  // Login and sign-up take credentials: public by definition, whatever guard is mounted in front of them.
+  publicByDesign ??= credentialEntryReason(definition.path);
 
   const guards = definition.middleware.filter((m) => m.kind === 'auth' || m.kind === 'role');
-  const inHandler = inHandlerAuthentication(handlerFunction, modules);
+  const annotated = routeAnnotation(definition, handlerFunction, modules);
+  const inHandler = publicByDesign || guards.length > 0 || annotated ? undefined : inHandlerAuthentication(handlerFunction, modules);
+  const helper = publicByDesign || guards.length > 0 || annotated || inHandler ? {} : helpers.inspect(handlerFunction);
+  if (!publicByDesign && helper.skipped) publicByDesign = `authentication skipped on purpose: ${helper.skipped}`;
   if (publicByDesign) {
     auth = 'public';
     evidence.push(publicByDesign);
@@ -65,16 +78,24 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
     for (const guard of guards) {
       evidence.push(`${guard.name} (${guard.scope}, ${guard.file}:${guard.line}${guard.strength === 'name-only' ? ', by name only' : ''})`);
     }
+  } else if (annotated) {
+    auth = 'authenticated';
+    evidence.push(annotated);
   } else if (inHandler) {
     auth = 'authenticated';
     evidence.push(inHandler);
+  } else if (helper.evidence) {
+    auth = 'authenticated';
+    evidence.push(helper.evidence);
   } else if ((definition.unresolvedMiddleware?.length ?? 0) > 0 || definition.middleware.some((m) => m.opaque)) {
     auth = 'unknown';
     const opaque = [...(definition.unresolvedMiddleware ?? []), ...definition.middleware.filter((m) => m.opaque).map((m) => m.name)];
     evidence.push(`could not tell what ${opaque.join(', ')} check${opaque.length === 1 ? 's' : ''}`);
   } else {
     auth = 'public';
-    evidence.push(definition.middleware.length === 0 ? 'no middleware, guard or in-handler check' : 'no authentication among its middleware');
+    publicByDesign = publicByDesignReason({ method: definition.method, path: definition.path, modules, ...(handlerFunction ? { handler: handlerFunction } : {}) });
+    if (publicByDesign) evidence.push(publicByDesign);
+    else evidence.push(definition.middleware.length === 0 ? 'no middleware, guard or in-handler check' : 'no authentication among its middleware');
   }
   const route: Route = {
     framework: definition.framework,
@@ -92,6 +113,15 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   if (definition.handler) route.handler = definition.handler;
   if (publicByDesign) route.publicByDesign = publicByDesign;
   return route;
+}
+
+/** A `trustscan-auth: <reason>` annotation on the route definition or its handler. */
+function routeAnnotation(definition: RouteDefinition, handler: ResolvedFunction | undefined, modules: ModuleIndex): string | undefined {
+  const file = modules.sourceFiles.find((candidate) => candidate.path === definition.file);
+  const onRoute = file && authAnnotation(file, definition.line);
+  if (onRoute) return `trustscan-auth annotation (${definition.file}:${onRoute.line}): ${onRoute.reason}`;
+  const onHandler = handler && authAnnotation(handler.file, nodePosition(handler.node).line);
+  return onHandler ? `trustscan-auth annotation (${handler.file.path}:${onHandler.line}): ${onHandler.reason}` : undefined;
 }
 
 function resolveHandler(definition: RouteDefinition, modules: ModuleIndex): ResolvedFunction | undefined {

@@ -48,7 +48,7 @@ export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
 }
 
 // Reading a credential directly is as good as reading the principal for an in-handler check.
-const CREDENTIAL_READ =
+export const CREDENTIAL_READ =
   /\bheaders?\s*(?:\?\.|\.)\s*authorization\b|\bheaders?\s*\[\s*['"`]authorization['"`]\s*\]|\bheader\s*\(\s*['"`]authorization['"`]|\bcookies?\s*(?:\?\.|\.|\[\s*['"`])\s*(?:token|jwt|session|access_?token|auth)\b|\bauthenticatedUsers\b|\b(?:jwt|jsonwebtoken|jose)\.verify\s*\(|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)\s*\(/;
 // Ways a handler turns away a caller it could not authenticate, besides a 401.
 const OTHER_REJECTION = /\bnext\s*\(\s*new\s+\w*Error\b|\b(?:status|sendStatus|code)\s*\(\s*403\b|new\s+\w*Forbidden\w*|\bstatus\s*:\s*403\b/;

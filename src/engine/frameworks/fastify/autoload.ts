@@ -12,11 +12,18 @@ export const AUTOLOAD_PACKAGES = new Set(['@fastify/autoload', 'fastify-autoload
 export interface AutoloadedPlugin {
   file: ScannedSourceFile;
   prefix: string;
+  /**
+   * The `autohooks` files whose hooks wrap this plugin (`autoHooks: true`), outermost first: its own
+   * folder's, and with `cascadeHooks` every ancestor folder's up to `dir` (reset by `overwriteHooks`).
+   */
+  hooks: ScannedSourceFile[];
 }
 
 const INDEX_FILE = /^index\.(?:[cm]?[jt]s|tsx|jsx)$/;
 const SCRIPT_FILE = /\.(?:[cm]?[jt]s|tsx|jsx)$/;
-const NOT_A_PLUGIN = /\.d\.[cm]?ts$|\.(?:test|spec)\.[cm]?[jt]sx?$|^autohooks\./;
+const NOT_A_PLUGIN = /\.d\.[cm]?ts$|\.(?:test|spec)\.[cm]?[jt]sx?$|^[_.]?auto_?hooks\./i;
+/** @fastify/autoload's default autoHooksPattern. */
+const AUTOHOOKS_FILE = /^[_.]?auto_?hooks\.(?:[cm]?[jt]s)$/i;
 /** Names that stand for "the directory of this module" in `join(__dirname, 'routes')` and friends. */
 const MODULE_DIRECTORY = /^(?:__dirname|import\.meta\.(?:url|dirname|filename)|__filename)$/;
 
@@ -107,13 +114,19 @@ export function autoloadedPlugins(
   const optionsPrefix = (prefixExpression && staticString(modules, options.file, prefixExpression)) ?? '';
   const dirNamePrefix = propertyValue(options.node, 'dirNameRoutePrefix')?.kind !== ts.SyntaxKind.FalseKeyword;
   const routeParams = propertyValue(options.node, 'routeParams')?.kind === ts.SyntaxKind.TrueKeyword;
+  const isTrue = (name: string) => propertyValue(options.node, name)?.kind === ts.SyntaxKind.TrueKeyword;
+  const autoHooks = isTrue('autoHooks');
+  const cascadeHooks = isTrue('cascadeHooks');
+  const overwriteHooks = isTrue('overwriteHooks');
 
   const root = directory === '' ? '' : `${directory}/`;
   const byFolder = new Map<string, ScannedSourceFile[]>();
+  const hooksByFolder = new Map<string, ScannedSourceFile>();
   for (const candidate of sourceFiles) {
     if (!candidate.path.startsWith(root)) continue;
     const relative = candidate.path.slice(root.length);
     const name = path.posix.basename(relative);
+    if (autoHooks && AUTOHOOKS_FILE.test(name)) hooksByFolder.set(path.posix.dirname(relative), candidate);
     if (!SCRIPT_FILE.test(name) || NOT_A_PLUGIN.test(name)) continue;
     const folder = path.posix.dirname(relative);
     const list = byFolder.get(folder) ?? [];
@@ -121,6 +134,19 @@ export function autoloadedPlugins(
     byFolder.set(folder, list);
   }
 
+  const hooksFor = (folder: string): ScannedSourceFile[] => {
+    const own = hooksByFolder.get(folder);
+    if (!cascadeHooks) return own ? [own] : [];
+    const chain: ScannedSourceFile[] = [];
+    const parts = folder === '.' ? [] : folder.split('/');
+    for (let depth = 0; depth <= parts.length; depth++) {
+      const hooks = hooksByFolder.get(depth === 0 ? '.' : parts.slice(0, depth).join('/'));
+      if (!hooks) continue;
+      if (overwriteHooks) chain.length = 0;
+      chain.push(hooks);
+    }
+    return chain;
+  };
   const plugins: AutoloadedPlugin[] = [];
   for (const folder of [...byFolder.keys()].sort()) {
     const files = byFolder.get(folder)!;
@@ -133,7 +159,7 @@ export function autoloadedPlugins(
       const override = exportedString(modules, pluginFile, 'prefixOverride');
       const autoPrefix = exportedString(modules, pluginFile, 'autoPrefix');
       const prefix = override ?? joinRoutePath(optionsPrefix, autoPrefix ?? folderPrefix);
-      plugins.push({ file: pluginFile, prefix });
+      plugins.push({ file: pluginFile, prefix, hooks: hooksFor(folder) });
     }
   }
   return plugins;

@@ -8,6 +8,7 @@ import { AUTOLOAD_PACKAGES, autoloadedPlugins, autoloadOptionsDirectory } from '
 import { methodProperty, objectLiteralOf, staticString } from './static-values.js';
 import { propertyValue } from '../../ast/syntax.js';
 import { joinRoutePath } from '../../routes/route-path.js';
+import { classifyBody, middlewareName } from '../../routes/classify-middleware.js';
 
 /**
  * Fastify: `fastify()` instances and the plugins they register, with Fastify's encapsulation.
@@ -108,6 +109,8 @@ const MAX_PLUGIN_DEPTH = 24;
 class FastifyRouteCollector {
   private readonly routes: PendingRoute[] = [];
   private readonly decorations = new Map<string, Decoration>();
+  /** `fastify.decorateRequest('isAdmin', isAdmin)`: methods hooks call on the request (`request.isAdmin(reply)`). */
+  private readonly requestDecorations = new Map<string, Decoration>();
   /** Plugin functions on the current registration path: a plugin that registers itself is not followed twice. */
   private readonly activePlugins: ts.Node[] = [];
   private readonly visitedPlugins = new Set<ts.Node>();
@@ -160,9 +163,11 @@ class FastifyRouteCollector {
     for (const file of this.candidateFiles) {
       if (!file.text.includes('.decorate')) continue;
       const visit = (node: ts.Node): void => {
-        if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'decorate' && node.arguments.length >= 2) {
-          const name = staticString(this.context.modules, file, node.arguments[0]!);
-          if (name !== undefined && !this.decorations.has(name)) this.decorations.set(name, { file, value: node.arguments[1]! });
+        if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.arguments.length >= 2) {
+          const method = node.expression.name.text;
+          const target = method === 'decorate' ? this.decorations : method === 'decorateRequest' ? this.requestDecorations : undefined;
+          const name = target && staticString(this.context.modules, file, node.arguments[0]!);
+          if (target && name !== undefined && !target.has(name)) target.set(name, { file, value: node.arguments[1]! });
         }
         ts.forEachChild(node, visit);
       };
@@ -561,7 +566,37 @@ class FastifyRouteCollector {
   private autoload(file: ScannedSourceFile, optionsExpression: ts.Expression | undefined, parent: PluginContext): void {
     for (const loaded of autoloadedPlugins(this.context.modules, this.context.sourceFiles, file, optionsExpression)) {
       const plugin = this.pluginOfModule(loaded.file);
-      if (plugin) this.loadPlugin(plugin.fn, plugin.encapsulated, loaded.prefix, parent);
+      if (!plugin) {
+        this.autoloadPackagePlugin(loaded.file, parent);
+        continue;
+      }
+      // autoHooks: autoload registers the folder's autohooks in an encapsulated context that wraps the folder's plugins.
+      let context = parent;
+      if (loaded.hooks.length > 0) {
+        context = { prefix: parent.prefix, parent, inheritedHookCount: parent.hooks.length, hooks: [], scope: 'router' };
+        for (const hooksFile of loaded.hooks) {
+          const hooks = this.pluginOfModule(hooksFile);
+          if (hooks) this.loadPlugin(hooks.fn, false, '', context);
+        }
+      }
+      this.loadPlugin(plugin.fn, plugin.encapsulated, loaded.prefix, context);
+    }
+  }
+
+  /**
+   * An autoloaded file that exports a package as its plugin (`export default fastifyRateLimit`, options
+   * in `autoConfig`): autoload registers the package in the parent context, as `register` would.
+   */
+  private autoloadPackagePlugin(file: ScannedSourceFile, context: PluginContext): void {
+    const exported = file.sourceFile.compilerNode.statements.find(ts.isExportAssignment)?.expression;
+    const binding = this.context.modules.resolveExport(file, 'default');
+    if (!exported || binding?.kind !== 'external') return;
+    if (RATE_LIMIT_PACKAGES.has(binding.module)) {
+      // `autoConfig` may turn the global hook off, as the register options would.
+      if (/\bglobal\s*:\s*false\b/.test(file.text)) return;
+      context.hooks.push({ phase: 'onRequest', middleware: [this.context.middleware.describe(exported, file, context.scope)], fromRateLimitPlugin: true });
+    } else if (HOOK_ADDING_AUTH_PACKAGES.has(binding.module)) {
+      context.hooks.push({ phase: 'onRequest', middleware: [this.context.middleware.describe(exported, file, context.scope)] });
     }
   }
 
@@ -580,6 +615,8 @@ class FastifyRouteCollector {
   }
 
   private describeHook(expression: ts.Expression, state: WalkState, scope: RouteMiddleware['scope']): RouteMiddleware {
+    const requestMethod = this.describeRequestDecorationHook(expression, state, scope);
+    if (requestMethod) return requestMethod;
     const decorated = this.decoratedName(expression, state);
     if (decorated !== undefined) {
       const useSite = { file: state.file.path, line: nodePosition(expression).line };
@@ -596,6 +633,42 @@ class FastifyRouteCollector {
       if (known) return { name, ...useSite, kind: known.kind, strength: 'strong', evidence: known.evidence, scope };
     }
     return this.context.middleware.describe(expression, state.file, scope);
+  }
+
+  /**
+   * `preHandler: (request, reply) => request.isAdmin(reply)`: the hook runs a request decoration, read
+   * with the other request decorations it calls through `this` (`this.verifyAccess(reply, 'admin')`).
+   */
+  private describeRequestDecorationHook(expression: ts.Expression, state: WalkState, scope: RouteMiddleware['scope']): RouteMiddleware | undefined {
+    const hook = skipOuterExpressions(expression);
+    if (this.requestDecorations.size === 0 || !isFunctionLike(hook)) return undefined;
+    const requestName = hook.parameters[0] && ts.isIdentifier(hook.parameters[0].name) ? hook.parameters[0].name.text : undefined;
+    const body = hook.body && (ts.isBlock(hook.body) ? hook.body.statements : [ts.factory.createExpressionStatement(hook.body)]);
+    if (!requestName || !body || body.length !== 1) return undefined;
+    const only = body[0]!;
+    let call = ts.isExpressionStatement(only) ? only.expression : ts.isReturnStatement(only) ? only.expression : undefined;
+    if (call && ts.isAwaitExpression(call)) call = call.expression;
+    if (!call || !ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+    const owner = call.expression.expression;
+    if (!ts.isIdentifier(owner) || owner.text !== requestName) return undefined;
+    const decoration = this.requestDecorations.get(call.expression.name.text);
+    const fn = decoration && resolveFunction(this.context.modules, decoration.file, decoration.value);
+    if (!fn?.node.body) return undefined;
+    const calleeText: string[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.expression.kind === ts.SyntaxKind.ThisKeyword) {
+        const other = this.requestDecorations.get(node.expression.name.text);
+        const otherFn = other && resolveFunction(this.context.modules, other.file, other.value);
+        if (otherFn?.node.body) calleeText.push(otherFn.node.body.getText(otherFn.node.getSourceFile()));
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(fn.node.body);
+    const classified = classifyBody(fn, calleeText.length ? `\n${calleeText.join('\n')}` : '');
+    if (!classified) return undefined;
+    const roles = call.arguments.filter(ts.isStringLiteralLike).map((argument) => argument.text);
+    const { line } = nodePosition(expression);
+    return { name: middlewareName(expression), file: state.file.path, line, kind: classified.kind, strength: classified.strength, evidence: `request.${call.expression.name.text}: ${classified.evidence}`, scope, ...(roles.length ? { roles } : {}) };
   }
 
   /**

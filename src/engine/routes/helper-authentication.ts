@@ -1,0 +1,195 @@
+/**
+ * Authentication done by a project helper the handler calls, wherever it lives: a verifier that
+ * throws on a bad token (`await verifyToken(req)` at the top of the handler, no `if`), or a parser
+ * that returns an error the handler returns (`const { auth, error } = await parseRequest(req);
+ * if (error) return error();`). The helper is read across files and through the helpers it calls,
+ * a few levels deep, so `parseRequest -> checkAuth -> getBearerToken` counts as one verification.
+ */
+import { ts } from 'ts-morph';
+import { nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
+import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import { exitsEarly } from '../ast/syntax.js';
+import { REJECTION_STATUS, TOKEN_OR_SESSION_CHECK } from './classify-middleware.js';
+import { CREDENTIAL_READ } from './handler-evidence.js';
+
+/** What a project function does about authentication, judged from its body and its callees. */
+interface HelperFacts {
+  /** Where credentials are read or verified (this function or one it calls), for evidence. */
+  verifiedIn?: ResolvedFunction;
+  /** It throws (or redirects, which throws in Next.js) when the verification fails. */
+  throwsOnFailure: boolean;
+  /** It builds or returns a 401/403 answer. */
+  rejects: boolean;
+  /** It throws anything at all (an `unauthorized()` that throws an HttpError). */
+  throws: boolean;
+}
+
+/** Library verifications that throw on a bad token by themselves: a call to one needs no `if`. */
+const SELF_THROWING_VERIFICATION =
+  /\b(?:jwt|jsonwebtoken)\s*\.\s*verify\s*\(|(?<![.\w])jwtVerify\s*\(|\.\s*verifyIdToken\s*\(|\.\s*verifySessionCookie\s*\(|\.\s*jwtVerify\s*\(|\bverifyToken\s*\(\s*\{/;
+/** A throw statement, `ctx.throw(401)`, or Next.js `redirect()`/`notFound()`, which throw to end the request. */
+const THROWS = /\bthrow\b|(?<![.\w])(?:redirect|notFound)\s*\(/;
+/** Option names that turn a helper's authentication off for one call: `parseRequest(req, schema, { skipAuth: true })`. */
+const SKIP_AUTH_OPTION = /^(?:skip|no|disable|bypass|without)_?auth(?:entication)?$|^(?:is)?public$|^allow_?anonymous$|^anonymous$|^auth_?optional$|^optional_?auth$/i;
+
+const MAX_HELPER_DEPTH = 4;
+
+export interface HelperAuthentication {
+  /** Evidence that the handler authenticates through a helper, with file:line. */
+  evidence?: string;
+  /** Set when the handler turns the helper's authentication off on purpose (`skipAuth: true`). */
+  skipped?: string;
+}
+
+export class HelperAuthenticationFinder {
+  private readonly facts = new Map<ts.Node, HelperFacts>();
+
+  constructor(private readonly modules: ModuleIndex) {}
+
+  /**
+   * Reads the handler's top-level statements in order (the calls that run on every request) and
+   * returns the first helper call that authenticates, or that is told to skip authentication.
+   */
+  inspect(handler: ResolvedFunction | undefined): HelperAuthentication {
+    const body = handler?.node.body;
+    if (!handler || !body || !ts.isBlock(body)) return {};
+    const statements = topLevelStatements(body.statements);
+    for (let index = 0; index < statements.length; index++) {
+      const statement = statements[index]!;
+      const call = leadingCall(statement);
+      if (!call) continue;
+      const helper = resolveFunction(this.modules, handler.file, call.expression);
+      if (!helper || helper.node === handler.node) continue;
+      const facts = this.factsOf(helper, 0);
+      if (!facts.verifiedIn) continue;
+      const called = `${helper.name} (${helper.file.path}:${nodePosition(helper.node).line})`;
+      const skip = skipOption(call, helper);
+      if (skip) return { skipped: `${skip} passed to ${called}` };
+      const verified = facts.verifiedIn === helper ? '' : `, through ${facts.verifiedIn.name} (${facts.verifiedIn.file.path}:${nodePosition(facts.verifiedIn.node).line})`;
+      if (facts.throwsOnFailure) {
+        return { evidence: `${handler.name} calls ${called}, which verifies the request's credentials${verified} and throws when they fail` };
+      }
+      const names = boundNames(statement);
+      const exit = names.size > 0 ? statements.slice(index + 1).find((later) => isExitOn(later, names)) : undefined;
+      if (exit) {
+        const { line } = nodePosition(exit);
+        return { evidence: `${handler.name} calls ${called}, which verifies the request's credentials${verified}, and returns early when it fails (${handler.file.path}:${line})` };
+      }
+    }
+    return {};
+  }
+
+  private factsOf(fn: ResolvedFunction, depth: number): HelperFacts {
+    const known = this.facts.get(fn.node);
+    if (known) return known;
+    // Recursion guard: a function is judged "does nothing" while it is being judged.
+    this.facts.set(fn.node, { throwsOnFailure: false, rejects: false, throws: false });
+    const text = fn.node.body?.getText(fn.node.getSourceFile()) ?? '';
+    const verifiesHere = TOKEN_OR_SESSION_CHECK.test(text) || CREDENTIAL_READ.test(text);
+    let verifiedIn: ResolvedFunction | undefined = verifiesHere ? fn : undefined;
+    let throws = THROWS.test(text) || SELF_THROWING_VERIFICATION.test(text);
+    let rejects = REJECTION_STATUS.test(text);
+    let calleeThrowsOnFailure = false;
+    if (depth < MAX_HELPER_DEPTH) {
+      for (const callee of directCallees(this.modules, fn)) {
+        const child = this.factsOf(callee, depth + 1);
+        verifiedIn ??= child.verifiedIn;
+        if (child.throwsOnFailure) calleeThrowsOnFailure = true;
+        // A callee that only builds the rejection (`unauthorized()`, `throw createError(401)`) is part of this function's failure path.
+        if (!child.verifiedIn) {
+          throws ||= child.throws;
+          rejects ||= child.rejects;
+        }
+      }
+    }
+    const facts: HelperFacts = {
+      throwsOnFailure: calleeThrowsOnFailure || (verifiedIn !== undefined && (throws || (verifiesHere && SELF_THROWING_VERIFICATION.test(text) && !/\bcatch\b/.test(text)))),
+      rejects,
+      throws,
+    };
+    if (verifiedIn) facts.verifiedIn = verifiedIn;
+    this.facts.set(fn.node, facts);
+    return facts;
+  }
+}
+
+/** The project functions a function calls by name or member, outside nested functions it only defines. */
+function directCallees(modules: ModuleIndex, fn: ResolvedFunction): ResolvedFunction[] {
+  const found: ResolvedFunction[] = [];
+  const body = fn.node.body;
+  if (!body) return found;
+  const visit = (node: ts.Node): void => {
+    if (found.length >= 24) return;
+    if (ts.isCallExpression(node)) {
+      const callee = resolveFunction(modules, fn.file, node.expression);
+      if (callee?.node.body && callee.node !== fn.node && !found.some((known) => known.node === callee.node)) found.push(callee);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return found;
+}
+
+/** Statements that run on every request: the body's own, and those of a top-level `try` block. */
+function topLevelStatements(statements: readonly ts.Statement[]): ts.Statement[] {
+  const result: ts.Statement[] = [];
+  for (const statement of statements) {
+    if (ts.isTryStatement(statement)) result.push(...topLevelStatements(statement.tryBlock.statements));
+    else result.push(statement);
+  }
+  return result;
+}
+
+/** `await helper(...)`, `const x = await helper(...)`, `const { a, b } = helper(...)`, `return helper(...)` is not one. */
+function leadingCall(statement: ts.Statement): ts.CallExpression | undefined {
+  let expression: ts.Expression | undefined;
+  if (ts.isExpressionStatement(statement)) expression = statement.expression;
+  else if (ts.isVariableStatement(statement)) {
+    const declarations = statement.declarationList.declarations;
+    if (declarations.length === 1) expression = declarations[0]!.initializer;
+  }
+  if (!expression) return undefined;
+  let value = skipOuterExpressions(expression);
+  if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+  return ts.isCallExpression(value) ? value : undefined;
+}
+
+/** The names a statement binds: `const user = ...` -> user; `const { auth, error } = ...` -> auth, error. */
+function boundNames(statement: ts.Statement): Set<string> {
+  const names = new Set<string>();
+  if (!ts.isVariableStatement(statement)) return names;
+  const collect = (name: ts.BindingName): void => {
+    if (ts.isIdentifier(name)) names.add(name.text);
+    else for (const element of name.elements) if (!ts.isOmittedExpression(element)) collect(element.name);
+  };
+  for (const declaration of statement.declarationList.declarations) collect(declaration.name);
+  return names;
+}
+
+/** `if (error) return error();`, `if (!user) throw ...`, `if (result instanceof Response) return result;` */
+function isExitOn(statement: ts.Statement, names: Set<string>): boolean {
+  if (!ts.isIfStatement(statement) || !exitsEarly(statement.thenStatement)) return false;
+  let mentions = false;
+  const visit = (node: ts.Node): void => {
+    if (mentions) return;
+    if (ts.isIdentifier(node) && names.has(node.text) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) mentions = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(statement.expression);
+  return mentions;
+}
+
+/** `{ skipAuth: true }` among the call's arguments, when the helper reads that option. */
+function skipOption(call: ts.CallExpression, helper: ResolvedFunction): string | undefined {
+  const helperText = helper.node.getText(helper.node.getSourceFile());
+  for (const argument of call.arguments) {
+    const value = skipOuterExpressions(argument);
+    if (!ts.isObjectLiteralExpression(value)) continue;
+    for (const property of value.properties) {
+      if (!ts.isPropertyAssignment(property)) continue;
+      const name = propertyNameText(property.name);
+      if (name && SKIP_AUTH_OPTION.test(name) && property.initializer.kind === ts.SyntaxKind.TrueKeyword && helperText.includes(name)) return `${name}: true`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,153 @@
+/**
+ * Routes that are public on purpose, and the reason, so the inventory can say `public (by design:
+ * <reason>)` and the access-control rules leave them alone: login and sign-up (asking for
+ * credentials is their job), health probes and docs, webhooks that prove their sender with a
+ * signature, first-run setup that refuses once the app is configured, and public endpoints marked
+ * in code. A route that writes data or returns per-user data with none of these reasons stays open.
+ */
+import { ts } from 'ts-morph';
+import { calledFunctions, nodePosition, type ResolvedFunction } from '../ast/functions.js';
+import type { ModuleIndex } from '../ast/module-index.js';
+import { exitsEarly } from '../ast/syntax.js';
+
+/** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */
+const CREDENTIAL_ENTRY_SEGMENT = /^(?:login|log-in|signin|sign-in|signup|sign-up|oauth2?|sso|saml)$/;
+/** The same when an auth-ish segment precedes them (`/auth/register`, `/oauth/callback`), never alone (`/devices/register`). */
+const CREDENTIAL_ENTRY_UNDER_AUTH = /^(?:register|registration|callback|token|authorize)$/;
+const AUTH_PREFIX_SEGMENT = /^(?:auth|oauth2?|sso|session|sessions|identity|connect|login|account|accounts|users?)$/;
+// Routes of the account life cycle before a session exists: asking for proof of identity is their job.
+const AUTH_FLOW_SEGMENT =
+  /^(?:login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-email)?|confirm(?:-email)?|activate|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha)$/;
+// Infrastructure endpoints count only when the whole path is about them: `/health`, `/api/v1/status`,
+// but never `/orders/:id/status`.
+const INFRA_SEGMENT =
+  /^(?:health|healthz|healthcheck|heartbeat|livez|readyz|ready|live|liveness|readiness|ping|status|metrics|version|docs|swagger|api-docs|openapi(?:\.json)?|graphql|\.well-known|robots\.txt|sitemap(?:\.xml)?|favicon\.ico|api|v\d+)$/;
+const WEBHOOK_SEGMENT = /^(?:webhooks?|hooks?|stripe|github|slack|twilio|svix|clerk|paddle|lemonsqueezy|resend|sendgrid|postmark)$/;
+/** How webhook senders are proven: provider SDK verification, or an HMAC compared in constant time. */
+export const SIGNATURE_CHECK =
+  /\bconstructEvent(?:Async)?\s*\(|\bverifyWebhook\w*\s*\(|\bverifyHeader\s*\(|\bwebhooks?\s*\.\s*verify\w*\s*\(|\bnew\s+Webhook\s*\(|\bsvix\b|\btimingSafeEqual\s*\(|x-hub-signature|x-signature|-signature['"`]|\bverifySignature\s*\(|\bvalidateRequest\s*\(|\bverify\w*(?:Signature|Secret|Token|Request)\s*\(/i;
+const SETUP_SEGMENT = /^(?:setup|set-up|onboarding|onboard|install|installation|initiali[sz]e|init|first-run|bootstrap)$/;
+/** A check that the app already has users or is configured: first-run setup refuses after that. */
+const ALREADY_CONFIGURED =
+  /\b(?:count|countDocuments|exists|findFirst|findOne)\s*\(|\b(?:setup|onboarding|installation|install)(?:Complete|Completed|Done|Finished)\b|\bis(?:Configured|Initiali[sz]ed|Installed|Onboarded|SetUp|Setup)\b|\balready(?:Configured|Initiali[sz]ed|Installed|SetUp)\b|\bhasUsers\b|\binitiali[sz]ed\b/;
+const USERS_WORD = /user|admin|account|owner|member|config|setting|setup|onboard|install|initiali/i;
+/** Markers a handler's module or options use to say "no authentication here, on purpose". */
+const PUBLIC_MARKER = /\b(?:isPublic|skipAuth|noAuth|publicRoute|allowAnonymous|authRequired)\s*[:=]\s*(true|false)\b/;
+
+const isLiteralSegment = (segment: string) => !segment.startsWith(':') && !segment.startsWith('[') && !segment.startsWith('{') && segment !== '*';
+
+/** `github.callback` -> [github, callback]; `verifyAuthentication` -> [verify, authentication]. */
+function segmentWords(segment: string): string[] {
+  return segment
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[.\s_]+/)
+    .filter(Boolean);
+}
+
+/** `/api/v1/orders/:id` -> ['api', 'v1', 'orders', ':id'], lowercased. */
+function pathSegments(routePath: string): string[] {
+  return routePath.toLowerCase().split('/').filter(Boolean);
+}
+
+/**
+ * A route whose job is to take credentials: `/login`, `/auth/signup`, `/oauth/github/callback`,
+ * POST `/users` is not one here (it may be an admin creating users). Returns the reason.
+ */
+export function credentialEntryReason(routePath: string): string | undefined {
+  const literal = pathSegments(routePath).filter(isLiteralSegment);
+  const last = literal.at(-1);
+  if (last === undefined) return undefined;
+  const lastWords = segmentWords(last);
+  const strong = [last, ...(lastWords.length > 1 ? [lastWords[0]!, lastWords.at(-1)!] : [])].some((word) => CREDENTIAL_ENTRY_SEGMENT.test(word));
+  const oauthPath = literal.some((segment) => /^(?:oauth2?|sso|saml)$/.test(segment));
+  const underAuth = CREDENTIAL_ENTRY_UNDER_AUTH.test(last) && literal.slice(0, -1).some((segment) => AUTH_PREFIX_SEGMENT.test(segment));
+  return strong || oauthPath || underAuth ? `${last}: a route that takes credentials` : undefined;
+}
+
+/**
+ * Why an unauthenticated route is public on purpose, from its path and what its handler does, or
+ * undefined when nothing says so (then an open route that reads or writes data is a finding).
+ */
+export function publicByDesignReason(input: {
+  method: string;
+  path: string;
+  handler?: ResolvedFunction;
+  modules: ModuleIndex;
+}): string | undefined {
+  const segments = pathSegments(input.path);
+  const literal = segments.filter(isLiteralSegment);
+  const words = segments.map(segmentWords);
+  const last = literal.at(-1);
+  const handlerText = handlerAndCalleesText(input.modules, input.handler);
+
+  const webhook = words.some((segmentWordList) => segmentWordList.some((word) => WEBHOOK_SEGMENT.test(word)));
+  if (webhook) {
+    const signature = SIGNATURE_CHECK.exec(handlerText);
+    // A webhook that does not prove its sender is never public by design: anyone can post events.
+    return signature ? `webhook that verifies the sender's signature (${signature[0].trim()})` : undefined;
+  }
+  const marker = input.handler?.node.body ? PUBLIC_MARKER.exec(input.handler.node.body.getText(input.handler.node.getSourceFile())) : null;
+  if (marker && (marker[0].startsWith('authRequired') ? marker[1] === 'false' : marker[1] === 'true')) {
+    return `marked public in code (${marker[0].replace(/\s+/g, ' ')}, ${input.handler!.file.path})`;
+  }
+  if (last === undefined) return input.method === 'GET' || input.method === 'HEAD' ? 'site root' : undefined;
+  const entry = credentialEntryReason(input.path);
+  if (entry) return entry;
+  const lastWords = words[segments.lastIndexOf(last)] ?? [];
+  if (AUTH_FLOW_SEGMENT.test(last) || (lastWords.length > 1 && (AUTH_FLOW_SEGMENT.test(lastWords.at(-1)!) || AUTH_FLOW_SEGMENT.test(lastWords[0]!)))) {
+    return `${last}: part of signing in or recovering an account`;
+  }
+  if (literal.some((segment) => /^(?:auth|authentication|oauth2?|session|sessions|identity)$/.test(segment)) && literal.some((segment) => AUTH_FLOW_SEGMENT.test(segment))) {
+    return 'part of signing in or recovering an account';
+  }
+  // POST /users (the collection, no id) is sign-up.
+  if (input.method === 'POST' && /^(?:users?|accounts?|members?)$/.test(last) && literal.length === segments.length) return 'sign-up (POST to the user collection)';
+  if (literal.every((segment) => INFRA_SEGMENT.test(segment))) return `${literal.join('/')}: health, status or documentation endpoint`;
+  const setup = literal.find((segment) => SETUP_SEGMENT.test(segment));
+  if (setup && input.handler) {
+    const refusal = firstRunRefusal(input.modules, input.handler);
+    if (refusal) return `first-run ${setup} that refuses once configured (${refusal})`;
+  }
+  return undefined;
+}
+
+/** The handler's body and those of the project functions it calls, for signature and marker checks. */
+function handlerAndCalleesText(modules: ModuleIndex, handler: ResolvedFunction | undefined): string {
+  if (!handler?.node.body) return '';
+  const texts = [handler.node.body.getText(handler.node.getSourceFile())];
+  for (const callee of calledFunctions(modules, handler)) texts.push(callee.node.body!.getText(callee.node.getSourceFile()));
+  return texts.join('\n');
+}
+
+/** `if ((await prisma.user.count()) > 0) throw ...` in the handler or a function it calls: file:line of the check. */
+function firstRunRefusal(modules: ModuleIndex, handler: ResolvedFunction): string | undefined {
+  for (const fn of [handler, ...calledFunctions(modules, handler)]) {
+    const body = fn.node.body;
+    if (!body || !ts.isBlock(body)) continue;
+    for (const statement of body.statements) {
+      if (!ts.isIfStatement(statement) || !exitsEarly(statement.thenStatement)) continue;
+      const condition = withLocalInitializers(body, statement.expression, fn.node.getSourceFile());
+      if (ALREADY_CONFIGURED.test(condition) && USERS_WORD.test(condition)) return `${fn.file.path}:${nodePosition(statement).line}`;
+    }
+  }
+  return undefined;
+}
+
+/** A condition's text plus the initializers of the locals it reads: `users > 0` after `const users = await db.user.count()`. */
+function withLocalInitializers(body: ts.Block, condition: ts.Expression, sourceFile: ts.SourceFile): string {
+  const names = new Set<string>();
+  const collect = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) names.add(node.text);
+    ts.forEachChild(node, collect);
+  };
+  collect(condition);
+  const texts = [condition.getText(sourceFile)];
+  for (const statement of body.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (ts.isIdentifier(declaration.name) && names.has(declaration.name.text) && declaration.initializer) texts.push(declaration.initializer.getText(sourceFile));
+    }
+  }
+  return texts.join('\n');
+}
