@@ -615,8 +615,8 @@ class FastifyRouteCollector {
   }
 
   private describeHook(expression: ts.Expression, state: WalkState, scope: RouteMiddleware['scope']): RouteMiddleware {
-    const requestMethod = this.describeRequestDecorationHook(expression, state, scope);
-    if (requestMethod) return requestMethod;
+    const delegating = this.describeDecorationCallingHook(expression, state, scope);
+    if (delegating) return delegating;
     const decorated = this.decoratedName(expression, state);
     if (decorated !== undefined) {
       const useSite = { file: state.file.path, line: nodePosition(expression).line };
@@ -636,39 +636,56 @@ class FastifyRouteCollector {
   }
 
   /**
-   * `preHandler: (request, reply) => request.isAdmin(reply)`: the hook runs a request decoration, read
-   * with the other request decorations it calls through `this` (`this.verifyAccess(reply, 'admin')`).
+   * A hook function that delegates to decorations: `(request, reply) => request.isAdmin(reply)` (a request
+   * decoration, read with those it calls through `this`), or an autohook that ends in
+   * `await fastify.authenticate(request, reply)`. Read with the bodies of the decorations it calls.
    */
-  private describeRequestDecorationHook(expression: ts.Expression, state: WalkState, scope: RouteMiddleware['scope']): RouteMiddleware | undefined {
+  private describeDecorationCallingHook(expression: ts.Expression, state: WalkState, scope: RouteMiddleware['scope']): RouteMiddleware | undefined {
     const hook = skipOuterExpressions(expression);
-    if (this.requestDecorations.size === 0 || !isFunctionLike(hook)) return undefined;
+    if (!isFunctionLike(hook) || !hook.body || (this.requestDecorations.size === 0 && this.decorations.size === 0)) return undefined;
     const requestName = hook.parameters[0] && ts.isIdentifier(hook.parameters[0].name) ? hook.parameters[0].name.text : undefined;
-    const body = hook.body && (ts.isBlock(hook.body) ? hook.body.statements : [ts.factory.createExpressionStatement(hook.body)]);
-    if (!requestName || !body || body.length !== 1) return undefined;
-    const only = body[0]!;
-    let call = ts.isExpressionStatement(only) ? only.expression : ts.isReturnStatement(only) ? only.expression : undefined;
-    if (call && ts.isAwaitExpression(call)) call = call.expression;
-    if (!call || !ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
-    const owner = call.expression.expression;
-    if (!ts.isIdentifier(owner) || owner.text !== requestName) return undefined;
-    const decoration = this.requestDecorations.get(call.expression.name.text);
-    const fn = decoration && resolveFunction(this.context.modules, decoration.file, decoration.value);
-    if (!fn?.node.body) return undefined;
-    const calleeText: string[] = [];
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.expression.kind === ts.SyntaxKind.ThisKeyword) {
-        const other = this.requestDecorations.get(node.expression.name.text);
-        const otherFn = other && resolveFunction(this.context.modules, other.file, other.value);
-        if (otherFn?.node.body) calleeText.push(otherFn.node.body.getText(otherFn.node.getSourceFile()));
-      }
-      ts.forEachChild(node, visit);
+    const called: Array<{ name: string; fn: ResolvedFunction; viaRequest: boolean }> = [];
+    const seen = new Set<ts.Node>();
+    const collect = (root: ts.Node, decorationOwner: (owner: ts.Expression) => 'request' | 'instance' | undefined): void => {
+      const visit = (node: ts.Node): void => {
+        if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+          const owner = decorationOwner(skipOuterExpressions(node.expression.expression));
+          const name = node.expression.name.text;
+          const decoration = owner === 'request' ? this.requestDecorations.get(name) : owner === 'instance' ? this.decorations.get(name) : undefined;
+          const fn = decoration && resolveFunction(this.context.modules, decoration.file, decoration.value);
+          if (fn?.node.body && !seen.has(fn.node)) {
+            seen.add(fn.node);
+            called.push({ name, fn, viaRequest: owner === 'request' });
+            // A request decoration calls its siblings through `this` (`this.verifyAccess(reply, 'admin')`).
+            collect(fn.node.body, (inner) => (inner.kind === ts.SyntaxKind.ThisKeyword ? 'request' : undefined));
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(root);
     };
-    visit(fn.node.body);
-    const classified = classifyBody(fn, calleeText.length ? `\n${calleeText.join('\n')}` : '');
+    collect(hook.body, (owner) => {
+      if (requestName && ts.isIdentifier(owner) && owner.text === requestName) return 'request';
+      if (this.isInstance(owner, state) || owner.kind === ts.SyntaxKind.ThisKeyword || (ts.isPropertyAccessExpression(owner) && owner.name.text === 'server')) return 'instance';
+      return undefined;
+    });
+    if (called.length === 0) return undefined;
+    const calleeText = called.map(({ fn }) => fn.node.body!.getText(fn.node.getSourceFile())).join('\n');
+    const classified = classifyBody({ file: state.file, node: hook as ts.ArrowFunction, name: 'hook' }, `\n${calleeText}`);
     if (!classified) return undefined;
-    const roles = call.arguments.filter(ts.isStringLiteralLike).map((argument) => argument.text);
+    const first = called[0]!;
     const { line } = nodePosition(expression);
-    return { name: middlewareName(expression), file: state.file.path, line, kind: classified.kind, strength: classified.strength, evidence: `request.${call.expression.name.text}: ${classified.evidence}`, scope, ...(roles.length ? { roles } : {}) };
+    const roles = [...hook.body.getText(state.file.sourceFile.compilerNode).matchAll(/\.\s*\w+\s*\([^)]*?['"`](\w+)['"`]/g)].map((match) => match[1]!);
+    return {
+      name: middlewareName(expression),
+      file: state.file.path,
+      line,
+      kind: classified.kind,
+      strength: classified.strength,
+      evidence: `calls ${first.viaRequest ? 'request' : 'fastify'}.${first.name} (${first.fn.file.path}:${nodePosition(first.fn.node).line}), which ${classified.evidence.replace(/^.*?\) /, '')}`,
+      scope,
+      ...(classified.kind === 'role' && roles.length ? { roles } : {}),
+    };
   }
 
   /**
