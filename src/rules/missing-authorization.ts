@@ -93,7 +93,8 @@ function privilegedReason(facts: RouteFacts): PrivilegedReason | undefined {
   if (privilegedSegment && actsOnSomething) {
     return { text: `is an /${privilegedSegment} function`, changesPrivileges: false, confidence: 'high', access: facts.dataAccess[0] };
   }
-  if (route.handler && PRIVILEGED_HANDLER.test(route.handler.name)) {
+  // A handler's name alone is weak evidence: it counts only when the route touches data or changes something.
+  if (route.handler && PRIVILEGED_HANDLER.test(route.handler.name) && actsOnSomething) {
     return { text: `runs ${route.handler.name}`, changesPrivileges: false, confidence: 'medium', access: facts.dataAccess[0] };
   }
   const userWrite = writes.find((access) => access.model && /^users?$/i.test(access.model));

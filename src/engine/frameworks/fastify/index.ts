@@ -9,6 +9,7 @@ import { methodProperty, objectLiteralOf, staticString } from './static-values.j
 import { propertyValue } from '../../ast/syntax.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 import { classifyBody, middlewareName } from '../../routes/classify-middleware.js';
+import { hookSkipPredicate, type HookSkip } from './hook-path-conditions.js';
 
 /**
  * Fastify: `fastify()` instances and the plugins they register, with Fastify's encapsulation.
@@ -67,6 +68,8 @@ interface ContextHook {
   fromRateLimitPlugin?: boolean;
   /** `fastify.use('/admin', mw)` runs only for URLs under this full prefix. */
   pathPrefix?: string;
+  /** The routes an inline hook lets through with an early `return` before it checks anything. */
+  skips?: HookSkip;
 }
 
 /** One encapsulation context: the root instance or a plugin registered without fastify-plugin. */
@@ -510,7 +513,11 @@ class FastifyRouteCollector {
     const [nameArgument, hookExpression] = call.arguments;
     const phase = nameArgument && staticString(this.context.modules, state.file, nameArgument);
     if (!phase || !isHookPhase(phase) || !hookExpression) return;
-    state.context.hooks.push({ phase, middleware: this.describeHooks(hookExpression, state, state.context.scope) });
+    const hook: ContextHook = { phase, middleware: this.describeHooks(hookExpression, state, state.context.scope) };
+    const inline = skipOuterExpressions(hookExpression);
+    const skips = isFunctionLike(inline) ? hookSkipPredicate(inline as ts.ArrowFunction) : undefined;
+    if (skips) hook.skips = skips;
+    state.context.hooks.push(hook);
   }
 
   /** `fastify.use(mw)` / `fastify.use('/admin', mw)` (@fastify/middie, @fastify/express): runs with the onRequest hooks. */
@@ -724,6 +731,7 @@ class FastifyRouteCollector {
           if (hook.phase !== phase) continue;
           if (hook.fromRateLimitPlugin && route.rateLimitConfig === false) continue;
           if (hook.pathPrefix && !isUnderPrefix(route.path, hook.pathPrefix)) continue;
+          if (hook.skips?.(route.method, route.path)) continue;
           if (hook.fromRateLimitPlugin) hasRateLimit = true;
           middleware.push(...hook.middleware);
         }
