@@ -111,6 +111,10 @@ describe('trustscan scan: config', () => {
     [{ flows: [{ name: 'checkout', steps: ['/cart'] }] }, /\$\.flows\[0\]\.steps\[0\]: must be "METHOD \/path"/],
     [{ flows: [{ name: 'checkout', steps: ['POST /cart'], entitiy: 'Order' }] }, /\$\.flows\[0\]\.entitiy: unknown key/],
     [{ flows: [{ name: 'a', steps: ['POST /a'] }, { name: 'a', steps: ['POST /b'] }] }, /\$\.flows\[1\]\.name: duplicate flow name "a"/],
+    [{ models: {} }, /\$\.models: must be an array of model entries/],
+    [{ models: [{ kind: 'sink', file: 'a.ts' }] }, /\$\.models\[0\]\.kind: must be one of "auth"/],
+    [{ models: [{ kind: 'auth' }] }, /\$\.models\[0\]\.file: must be a non-empty path/],
+    [{ models: [{ kind: 'auth', file: 'a.ts', fn: 'x' }] }, /\$\.models\[0\]\.fn: unknown key/],
   ])('rejects %j with the JSON path of the problem', async (config, message) => {
     const cwd = makeProject({ ...vulnerableApp, 'trustscan.config.json': JSON.stringify(config) });
     const run = await runCli(['scan'], { cwd });
