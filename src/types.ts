@@ -64,6 +64,8 @@ export interface ScannedSourceFile {
   sourceFile: SourceFile;
   /** The file text exactly as read (BOM stripped); offsets in reports index into it. */
   text: string;
+  /** Read from outside the scanned paths for evidence only (an imported monorepo package); never reported in. */
+  outsideScan?: true;
 }
 
 export interface TraceStep {

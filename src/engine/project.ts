@@ -1,9 +1,10 @@
-import { existsSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { existsSync, openSync, readSync, closeSync, fstatSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { Project, ts, type SourceFile } from 'ts-morph';
 import type { ScannedSourceFile, ScannedTextFile, ScanWarning } from '../types.js';
 import { UsageError } from './errors.js';
 import type { DiscoveredFile } from './files.js';
+import type { OutsideFiles } from './ast/module-index.js';
 
 export interface LoadedProject {
   project: Project;
@@ -14,7 +15,10 @@ export interface LoadedProject {
   warnings: ScanWarning[];
   linesScanned: number;
   filesSkipped: number;
+  /** Reads a file outside the scanned paths for evidence (never for findings); see outsideFileReader. */
+  outside?: OutsideFiles;
 }
+
 
 /** Options used when no tsconfig applies: parse everything, resolve nothing we do not ask for. */
 const DEFAULT_COMPILER_OPTIONS: ts.CompilerOptions = {
@@ -41,6 +45,8 @@ export function loadProject(options: {
   files: DiscoveredFile[];
   maxFileSize: number;
   tsconfigPath?: string;
+  /** The repository the scanned paths belong to: files there may be read for evidence. */
+  repositoryRoot?: string;
 }): LoadedProject {
   const warnings: ScanWarning[] = [];
   const tsconfigs = new Map<string, ts.CompilerOptions>();
@@ -120,7 +126,138 @@ export function loadProject(options: {
     }
     sourceFiles.push({ path: file.path, sourceFile, text });
   }
-  return { project, sourceFiles, textFiles, tsconfigs, warnings, linesScanned, filesSkipped };
+  const loaded: LoadedProject = { project, sourceFiles, textFiles, tsconfigs, warnings, linesScanned, filesSkipped };
+  if (options.repositoryRoot && options.repositoryRoot !== options.root) {
+    loaded.outside = outsideFileReader(options.root, options.repositoryRoot, options.maxFileSize, addToProject, new Set(sourceFiles.map((file) => file.sourceFile.getFilePath())));
+  }
+  return loaded;
+}
+
+const OUTSIDE_SOURCE = /\.(?:[cm]?[jt]s|tsx|jsx)$/;
+const NOT_EVIDENCE = /(?:^|\/)(?:node_modules|\.git|dist|build|coverage|\.next)(?:\/|$)|\.d\.[cm]?ts$/;
+
+function outsideFileReader(
+  root: string,
+  repositoryRoot: string,
+  maxFileSize: number,
+  addToProject: (absolutePath: string, text: string) => SourceFile,
+  scanned: ReadonlySet<string>,
+): OutsideFiles {
+  const repository = repositoryRoot.split(path.sep).join('/');
+  const tsconfigFinder = new NearestTsconfigFinder(repositoryRoot);
+  const loaded = new Map<string, ReturnType<OutsideFiles['load']>>();
+  let packages: Map<string, { dir: string; manifest: Record<string, unknown> }> | undefined;
+  return {
+    load(absolutePath) {
+      if (loaded.has(absolutePath)) return loaded.get(absolutePath);
+      let result: ReturnType<OutsideFiles['load']>;
+      const relative = absolutePath.startsWith(`${repository}/`) ? absolutePath.slice(repository.length + 1) : undefined;
+      if (relative !== undefined && !scanned.has(absolutePath) && OUTSIDE_SOURCE.test(absolutePath) && !NOT_EVIDENCE.test(relative) && isFile(absolutePath)) {
+        const read = readScanFile(absolutePath, maxFileSize);
+        if (!('skip' in read) && !looksMinified(read.text)) {
+          const sourceFile = addToProject(absolutePath, read.text);
+          result = { file: { path: toRelative(root, absolutePath), sourceFile, text: read.text, outsideScan: true } };
+          const tsconfigFile = tsconfigFinder.find(path.dirname(absolutePath));
+          const parsed = tsconfigFile ? parseTsconfig(tsconfigFile) : undefined;
+          if (tsconfigFile && parsed && !('error' in parsed)) result.tsconfig = { dir: path.dirname(tsconfigFile), options: parsed.options };
+        }
+      }
+      loaded.set(absolutePath, result);
+      return result;
+    },
+    packageCandidates(specifier) {
+      packages ??= workspacePackages(repositoryRoot);
+      const parts = specifier.split('/');
+      const nameLength = specifier.startsWith('@') ? 2 : 1;
+      const found = packages.get(parts.slice(0, nameLength).join('/'));
+      if (!found) return [];
+      const subpath = parts.slice(nameLength).join('/');
+      const entries: string[] = [];
+      const exportsField = found.manifest.exports;
+      const exported = (key: string): unknown => (exportsField && typeof exportsField === 'object' ? (exportsField as Record<string, unknown>)[key] : key === '.' ? exportsField : undefined);
+      const collect = (value: unknown): void => {
+        if (typeof value === 'string') entries.push(value);
+        else if (value && typeof value === 'object') for (const condition of ['types', 'import', 'require', 'default', 'node']) collect((value as Record<string, unknown>)[condition]);
+      };
+      if (subpath === '') {
+        collect(exported('.'));
+        for (const field of ['main', 'module', 'types']) collect(found.manifest[field]);
+        entries.push('src/index', 'index');
+      } else {
+        collect(exported(`./${subpath}`));
+        entries.push(`src/${subpath}`, subpath);
+      }
+      // Workspace packages often point at their build output; the source sits beside it.
+      const sources = entries.flatMap((entry) => {
+        const clean = entry.replace(/^\.\//, '').replace(/\.d\.[cm]?ts$|\.[cm]?js$/, '');
+        return /^(?:dist|build|lib|out)\//.test(clean) ? [clean, clean.replace(/^(?:dist|build|lib|out)\//, 'src/')] : [clean];
+      });
+      return [...new Set(sources)].map((entry) => path.posix.join(found.dir.split(path.sep).join('/'), entry));
+    },
+  };
+}
+
+function isFile(absolutePath: string): boolean {
+  try {
+    return statSync(absolutePath).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** `name` -> folder of every package.json in the repository (not under node_modules), a few levels deep. */
+function workspacePackages(repositoryRoot: string): Map<string, { dir: string; manifest: Record<string, unknown> }> {
+  const packages = new Map<string, { dir: string; manifest: Record<string, unknown> }>();
+  const visit = (dir: string, depth: number): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (entries.some((entry) => entry.isFile() && entry.name === 'package.json')) {
+      try {
+        const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+        if (typeof manifest.name === 'string' && !packages.has(manifest.name)) packages.set(manifest.name, { dir, manifest });
+      } catch {
+        // A broken manifest names no package.
+      }
+    }
+    if (depth >= 4) return;
+    for (const entry of entries) {
+      if (entry.isDirectory() && !entry.name.startsWith('.') && !NOT_EVIDENCE.test(entry.name) && entry.name !== 'src') visit(path.join(dir, entry.name), depth + 1);
+    }
+  };
+  visit(repositoryRoot, 0);
+  return packages;
+}
+
+/**
+ * The repository the scan root belongs to: the nearest folder above it with `.git`, else the highest
+ * one (a few levels up) that declares a workspace (pnpm-workspace.yaml, package.json workspaces,
+ * turbo.json, nx.json, lerna.json). Undefined when neither: then nothing outside the scan is read.
+ */
+export function findRepositoryRoot(root: string): string | undefined {
+  let workspace: string | undefined;
+  let dir = root;
+  for (let depth = 0; depth < 8; depth++) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    if (['pnpm-workspace.yaml', 'turbo.json', 'nx.json', 'lerna.json'].some((marker) => existsSync(path.join(dir, marker))) || declaresWorkspaces(dir)) workspace = dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return workspace;
+}
+
+function declaresWorkspaces(dir: string): boolean {
+  const manifest = path.join(dir, 'package.json');
+  if (!existsSync(manifest)) return false;
+  try {
+    return 'workspaces' in (JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>);
+  } catch {
+    return false;
+  }
 }
 
 interface CompilerFactory {

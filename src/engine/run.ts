@@ -90,10 +90,17 @@ export function runRules(options: {
         return dataflowOnce();
       },
       report(descriptor) {
-        if (!texts.has(descriptor.file)) {
+        if (texts.has(descriptor.file)) {
+          reports.push({ ...descriptor, rule: active });
+          return;
+        }
+        // The sink lives in a file read only for evidence (a monorepo package the scanned code
+        // imports): report at the last step of the trace inside the scanned paths, the call into it.
+        const inside = relocateInsideScan(descriptor, texts);
+        if (inside) reports.push({ ...inside, rule: active });
+        else if (!options.modules.outsidePaths().includes(descriptor.file)) {
           throw new Error(`rule ${active.rule.meta.id} reported on a file outside the scan: ${descriptor.file}`);
         }
-        reports.push({ ...descriptor, rule: active });
       },
     };
     try {
@@ -253,4 +260,27 @@ function applySuppressions(
     }
   }
   return warnings;
+}
+
+/**
+ * A report whose location is outside the scanned paths, moved to the last trace step inside them
+ * (the scanned code's call into the package), its message saying where the sink really is.
+ */
+function relocateInsideScan(report: ReportDescriptor, texts: ReadonlyMap<string, string>): ReportDescriptor | undefined {
+  const trace = report.trace ?? [];
+  const step = [...trace].reverse().find((candidate) => texts.has(candidate.file));
+  if (!step) return undefined;
+  const sourceText = new SourceText(texts.get(step.file)!);
+  const line = Math.min(Math.max(step.line, 1), sourceText.lineCount);
+  const lineStart = sourceText.lineStart(line);
+  const lineText = sourceText.lineText(line);
+  const indent = lineText.length - lineText.trimStart().length;
+  const start = lineStart + Math.max(indent, Math.min(step.column - 1, lineText.length));
+  return {
+    ...report,
+    file: step.file,
+    start,
+    end: lineStart + lineText.length,
+    message: `${report.message} (The code to change is in ${report.file}, outside the scanned paths; reported at the scanned code's call into it.)`,
+  };
 }

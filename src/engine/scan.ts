@@ -6,7 +6,7 @@ import { version } from '../version.js';
 import { loadConfig, type TrustscanConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { discoverFiles } from './files.js';
-import { loadProject, type LoadedProject } from './project.js';
+import { findRepositoryRoot, loadProject, type LoadedProject } from './project.js';
 import { ModuleIndex } from './ast/module-index.js';
 import { FRAMEWORK_ADAPTERS } from './frameworks/index.js';
 import { discoverRoutes, type RouteConfig } from './routes/discover.js';
@@ -78,8 +78,9 @@ function prepareProject(options: ScanOptions, rules: readonly Rule[]): PreparedP
     files,
     maxFileSize: config.maxFileSize,
     tsconfigPath: options.tsconfigPath ? path.resolve(options.cwd, options.tsconfigPath) : undefined,
+    repositoryRoot: findRepositoryRoot(root),
   });
-  return { root, config, configSource, loaded, modules: new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs) };
+  return { root, config, configSource, loaded, modules: new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs, loaded.outside) };
 }
 
 function routesOf(prepared: PreparedProject): Route[] {

@@ -3,6 +3,19 @@ import { ts } from 'ts-morph';
 import type { ScannedSourceFile } from '../../types.js';
 
 /**
+ * Files of the same repository that the scanned code imports but that are not scanned (a monorepo's
+ * `packages/auth`, an `ee/` folder): read on demand, read-only, so evidence that lives there (an
+ * auth helper, a repository's owner filter) counts. Findings are never reported in them.
+ */
+export interface OutsideFiles {
+  /** The file at an absolute path, parsed, when it is a source file inside the repository. */
+  load(absolutePath: string): { file: ScannedSourceFile; tsconfig?: { dir: string; options: ts.CompilerOptions } } | undefined;
+  /** Absolute module paths (without extension) a bare specifier may mean inside the repository's workspace packages. */
+  packageCandidates(specifier: string): string[];
+}
+
+
+/**
  * What a name refers to, found without a type checker: a declaration in one of the scanned
  * files (possibly through imports, re-exports, barrels and CommonJS require), a whole module
  * (namespace import), or something from a package outside the project.
@@ -31,15 +44,22 @@ export class ModuleIndex {
   private readonly importCache = new Map<string, ScannedSourceFile | null>();
   private readonly bindingCache = new Map<string, Binding | null>();
 
-  private readonly tsconfigs: ReadonlyMap<string, ts.CompilerOptions>;
+  private readonly tsconfigs: Map<string, ts.CompilerOptions>;
 
   constructor(
     readonly sourceFiles: readonly ScannedSourceFile[],
     tsconfigs: ReadonlyMap<string, ts.CompilerOptions> = new Map(),
+    /** Files of the repository outside the scanned paths, read on demand for evidence. */
+    private readonly outside?: OutsideFiles,
   ) {
     for (const file of sourceFiles) this.byAbsolutePath.set(file.sourceFile.getFilePath(), file);
     // Keys are compared with absolute source paths, so make them absolute whatever the caller passed.
     this.tsconfigs = new Map([...tsconfigs].map(([dir, options]) => [path.resolve(dir), options]));
+  }
+
+  /** Paths (relative to the scan root) of the files read from outside the scanned paths so far. */
+  outsidePaths(): string[] {
+    return [...this.byAbsolutePath.values()].filter((file) => file.outsideScan).map((file) => file.path);
   }
 
   /** The scanned file at an absolute path, if any. */
@@ -102,6 +122,11 @@ export class ModuleIndex {
       const found = this.probe(path.posix.resolve(options.baseUrl.split(path.sep).join('/'), specifier));
       if (found) return found;
     }
+    // A workspace package of the same repository (`@acme/auth` in packages/auth): its source, read for evidence.
+    for (const candidate of this.outside?.packageCandidates(specifier) ?? []) {
+      const found = this.probe(candidate);
+      if (found) return found;
+    }
     return undefined;
   }
 
@@ -111,12 +136,18 @@ export class ModuleIndex {
     if (direct) return direct;
     const extension = path.posix.extname(base);
     const stem = ['.js', '.jsx', '.mjs', '.cjs'].includes(extension) ? base.slice(0, -extension.length) : base;
-    for (const candidate of [
-      ...SOURCE_EXTENSIONS.map((ext) => stem + ext),
-      ...SOURCE_EXTENSIONS.map((ext) => `${base}/index${ext}`),
-    ]) {
+    const candidates = [...SOURCE_EXTENSIONS.map((ext) => stem + ext), ...SOURCE_EXTENSIONS.map((ext) => `${base}/index${ext}`)];
+    for (const candidate of candidates) {
       const found = this.byAbsolutePath.get(candidate);
       if (found) return found;
+    }
+    if (!this.outside) return undefined;
+    for (const candidate of [base, ...candidates]) {
+      const loaded = this.outside.load(candidate);
+      if (!loaded) continue;
+      this.byAbsolutePath.set(candidate, loaded.file);
+      if (loaded.tsconfig && !this.tsconfigs.has(path.resolve(loaded.tsconfig.dir))) this.tsconfigs.set(path.resolve(loaded.tsconfig.dir), loaded.tsconfig.options);
+      return loaded.file;
     }
     return undefined;
   }
