@@ -339,14 +339,16 @@ function countLines(text: string): number {
 function parseTsconfig(file: string): { options: ts.CompilerOptions } | { error: string } {
   const read = ts.readConfigFile(file, ts.sys.readFile);
   if (read.error) return { error: ts.flattenDiagnosticMessageText(read.error.messageText, ' ') };
-  // Only compiler options matter (paths, baseUrl, jsx); file lists come from our own discovery.
-  const parsed = ts.parseJsonConfigFileContent(
-    read.config,
-    { ...ts.sys, readDirectory: () => [] },
-    path.dirname(file),
-    undefined,
-    file,
-  );
+  const parse = (config: unknown) =>
+    // Only compiler options matter (paths, baseUrl, jsx); file lists come from our own discovery.
+    ts.parseJsonConfigFileContent(config, { ...ts.sys, readDirectory: () => [] }, path.dirname(file), undefined, file);
+  let parsed = parse(read.config);
+  // `extends` a shared config package that is not installed (a checkout without node_modules): the
+  // file's own options (its `paths` above all) still say how its imports resolve.
+  if (parsed.errors.some((d) => d.code === 6053) && read.config && typeof read.config === 'object' && 'extends' in read.config) {
+    const { extends: _unresolved, ...own } = read.config as Record<string, unknown>;
+    parsed = parse(own);
+  }
   const fatal = parsed.errors.find((d) => d.code !== 18003 /* "No inputs were found" */);
   if (fatal) return { error: ts.flattenDiagnosticMessageText(fatal.messageText, ' ') };
   return { options: parsed.options };

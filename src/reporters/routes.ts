@@ -18,6 +18,7 @@ export interface RouteInventoryJson {
     auth: string;
     authEvidence: string[];
     publicByDesign?: string;
+    caller?: string;
     principal: string[];
     middleware: Array<{ name: string; kind: string; scope: string; strength: string; evidence: string; file: string; line: number; roles?: string[]; opaque?: boolean }>;
   }>;
@@ -40,6 +41,7 @@ export function formatRoutesJson(routes: readonly Route[], version: string): str
       auth: route.auth,
       authEvidence: route.authEvidence,
       ...(route.publicByDesign ? { publicByDesign: route.publicByDesign } : {}),
+      ...(route.caller ? { caller: route.caller } : {}),
       principal: route.principal,
       middleware: route.middleware.map((m) => ({
         name: m.name,

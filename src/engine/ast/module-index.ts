@@ -194,6 +194,8 @@ export class ModuleIndex {
 
   private findLocal(file: ScannedSourceFile, name: string, hops: number): Binding | undefined {
     for (const statement of this.statementsDeclaring(file, name)) {
+      // Overload signatures have no body: the implementation that follows them is the function.
+      if (ts.isFunctionDeclaration(statement) && !statement.body && !isAmbient(statement)) continue;
       if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) {
         return { kind: 'declaration', file, node: statement, name };
       }
@@ -306,6 +308,7 @@ export class ModuleIndex {
       }
       if (hasExportModifier(statement)) {
         const isDefault = hasDefaultModifier(statement);
+        if (ts.isFunctionDeclaration(statement) && !statement.body && !isAmbient(statement)) continue;
         if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && (isDefault ? exportName === 'default' : statement.name?.text === exportName)) {
           return { kind: 'declaration', file, node: statement, name: statement.name?.text ?? 'default' };
         }
@@ -464,4 +467,9 @@ function hasExportModifier(statement: ts.Statement): boolean {
 
 function hasDefaultModifier(statement: ts.Statement): boolean {
   return (ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) ?? false;
+}
+
+/** `declare function f(): void`: nothing follows it, it is the whole declaration. */
+function isAmbient(statement: ts.FunctionDeclaration): boolean {
+  return (ts.getCombinedModifierFlags(statement) & ts.ModifierFlags.Ambient) !== 0;
 }

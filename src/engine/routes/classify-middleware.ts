@@ -109,6 +109,15 @@ export const REJECTION_STATUS = /\b(?:status|sendStatus|code|writeHead|throw)\s*
 export const TOKEN_OR_SESSION_CHECK = /\b(?:jwt|jsonwebtoken|jose)\.(?:verify|decode)\b|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)?\s*\(|\bjwtVerify\s*\(|\bgetServerSession\s*\(|\bgetSession\s*\(|\bauth\.getUser\s*\(|\bvalidate(?:Token|Session)\s*\(|\bisAuthenticated\s*\(|\bauthenticate\s*\(|\bheaders?\s*(?:\.|\[\s*['"`])authorization|\bheader\s*\(\s*['"`]authorization|\bget\s*\(\s*['"`]authorization|\bsession\s*(?:\?\.|\.)\s*(?:user|userId|uid|account)|\b(?:req|request|ctx\.state|ctx\.request|context)\s*(?:\?\.|\.)\s*(?:user|auth)\b|\bcookies?\s*(?:\?\.|\.|\[)\s*['"`]?(?:token|jwt|session|access)|\bgetToken\s*\(|\bauth\.getClaims\s*\(|\bcookies\s*(?:\(\s*\))?\s*(?:\?\.|\.)\s*get\s*\(\s*['"`][\w.-]*(?:token|jwt|session|auth|sid)/i;
 const REJECTS_UNAUTHENTICATED = /\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+\w*Unauthori[sz]ed\w*/;
 const CREDENTIAL_WORD = /jwt|token|session|bearer|authori[sz]ation|credential|api.?key/i;
+const CONDITION_THEN_REJECTION = /\bif\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*\{?\s*(?:[^;}]*;\s*){0,3}?[^;}]*?(?:\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+\w*Unauthori[sz]ed\w*)/g;
+
+/** `if (<a condition about a token or session>) ... 401`, string literals and comments left out. */
+function rejectsOnCredentialCheck(text: string): boolean {
+  if (!REJECTS_UNAUTHENTICATED.test(text)) return false;
+  const code = text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '').replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''");
+  for (const match of code.matchAll(CONDITION_THEN_REJECTION)) if (CREDENTIAL_WORD.test(match[1]!)) return true;
+  return false;
+}
 const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
 /** Verifications that reject by themselves: @fastify/jwt's `request.jwtVerify()` throws a 401 the hook passes on. */
 const SELF_REJECTING_VERIFICATION = /\.\s*jwtVerify\s*\(/;
@@ -347,31 +356,69 @@ function returnedCall(fn: ResolvedFunction): ts.CallExpression | undefined {
   return value && ts.isCallExpression(value) ? value : undefined;
 }
 
+/**
+ * A middleware or wrapper read with the helpers it runs: first its body with the bodies of the
+ * functions it calls by name (a check split across two functions), then any function it reaches a
+ * few levels down, by call or handed to a call (`withMiddleware(handler, emailAccountMiddleware)`),
+ * that authenticates on its own: verifies a token or session and rejects in the same body.
+ */
 function classifyWithCallees(modules: ModuleIndex, fn: ResolvedFunction): MiddlewareClassification | undefined {
-  const calleeText = calledFunctionsText(modules, fn);
-  return calleeText ? classifyBody(fn, calleeText) : undefined;
+  // One wrapper guards many routes: judge its function once.
+  if (calleeVerdicts.has(fn.node)) return calleeVerdicts.get(fn.node) ?? undefined;
+  const verdict = classifyWithCalleesUncached(modules, fn);
+  calleeVerdicts.set(fn.node, verdict ?? null);
+  return verdict;
 }
 
-/** The bodies of the project functions a function calls by plain name (one level, at most a few). */
-function calledFunctionsText(modules: ModuleIndex, fn: ResolvedFunction): string {
-  const body = fn.node.body;
-  if (!body) return '';
-  const texts: string[] = [];
-  const seen = new Set<ts.Node>();
-  const visit = (node: ts.Node): void => {
-    if (texts.length >= 8) return;
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
-      const callee = resolveFunction(modules, fn.file, node.expression);
-      if (callee?.node.body && callee.node !== fn.node && !seen.has(callee.node)) {
-        seen.add(callee.node);
-        texts.push(callee.node.body.getText(callee.node.getSourceFile()));
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(body);
-  return texts.length ? `\n${texts.join('\n')}` : '';
+const calleeVerdicts = new WeakMap<ts.Node, MiddlewareClassification | null>();
+
+function classifyWithCalleesUncached(modules: ModuleIndex, fn: ResolvedFunction): MiddlewareClassification | undefined {
+  const direct = reachableFunctions(modules, fn, 1, MAX_DIRECT_CALLEES);
+  const calleeText = direct.map((callee) => callee.node.body!.getText(callee.node.getSourceFile())).join('\n');
+  const together = calleeText ? classifyBody(fn, `\n${calleeText}`) : undefined;
+  if (together) return together;
+  for (const callee of reachableFunctions(modules, fn, MAX_CALLEE_DEPTH, MAX_REACHABLE)) {
+    const own = classifyBody(callee);
+    if (own?.kind === 'auth') return { ...own, evidence: `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line}) runs ${own.evidence}` };
+  }
+  return undefined;
 }
+
+/** The project functions a function runs, breadth first: called by name, or passed by name to a call. */
+function reachableFunctions(modules: ModuleIndex, fn: ResolvedFunction, maxDepth: number, limit: number): ResolvedFunction[] {
+  const found: ResolvedFunction[] = [];
+  const seen = new Set<ts.Node>([fn.node]);
+  let frontier: ResolvedFunction[] = [fn];
+  for (let depth = 0; depth < maxDepth && frontier.length > 0 && found.length < limit; depth++) {
+    const next: ResolvedFunction[] = [];
+    for (const current of frontier) {
+      const body = current.node.body;
+      if (!body) continue;
+      const consider = (expression: ts.Expression): void => {
+        if (found.length >= limit || !ts.isIdentifier(expression)) return;
+        const callee = resolveFunction(modules, current.file, expression);
+        if (!callee?.node.body || seen.has(callee.node)) return;
+        seen.add(callee.node);
+        found.push(callee);
+        next.push(callee);
+      };
+      const visit = (node: ts.Node): void => {
+        if (ts.isCallExpression(node)) {
+          consider(node.expression);
+          for (const argument of node.arguments) consider(skipOuterExpressions(argument));
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(body);
+    }
+    frontier = next;
+  }
+  return found;
+}
+
+const MAX_DIRECT_CALLEES = 8;
+const MAX_CALLEE_DEPTH = 4;
+const MAX_REACHABLE = 80;
 
 /** Reads a function body for evidence of what it checks (with `calleeText`: the bodies of the helpers it calls). */
 export function classifyBody(fn: ResolvedFunction, calleeText = ''): MiddlewareClassification | undefined {
@@ -386,9 +433,11 @@ export function classifyBody(fn: ResolvedFunction, calleeText = ''): MiddlewareC
   if (rejects && TOKEN_OR_SESSION_CHECK.test(text)) {
     return { kind: 'auth', strength: 'strong', evidence: `${where} verifies a token or session and rejects with 401/403` };
   }
-  // 401 means "not authenticated": a middleware that answers it while handling a token or session
-  // authenticates, whatever helper it reads the token with (`tokenMap[jwtFrom(req)]`).
-  if (REJECTS_UNAUTHENTICATED.test(text) && CREDENTIAL_WORD.test(text)) {
+  // 401 means "not authenticated": a middleware that answers it when a check of the token or session
+  // fails authenticates, whatever helper it reads the token with (`if (!tokenMap[jwtFrom(req)]) ... 401`).
+  // The check must be the condition of that answer, in code (an error handler mapping a
+  // "No refresh token" message to 401 checks nobody).
+  if (rejectsOnCredentialCheck(text)) {
     return { kind: 'auth', strength: 'strong', evidence: `${where} rejects with 401 when the token or session is missing or invalid` };
   }
   if (SELF_REJECTING_VERIFICATION.test(text)) {

@@ -9,7 +9,7 @@ import { escapeRegExp } from '../text.js';
 import { nodePosition } from '../ast/functions.js';
 import { authAnnotation } from './auth-annotation.js';
 import { HelperAuthenticationFinder } from './helper-authentication.js';
-import { credentialEntryReason, publicByDesignReason } from './public-by-design.js';
+import { credentialEntryReason, isServiceEndpoint, publicByDesignReason } from './public-by-design.js';
 
 /** The parts of config the route engine reads. */
 export interface RouteConfig {
@@ -112,6 +112,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   };
   if (definition.handler) route.handler = definition.handler;
   if (publicByDesign) route.publicByDesign = publicByDesign;
+  if (principal.length === 0 && (auth === 'authenticated' || publicByDesign?.startsWith('webhook')) && isServiceEndpoint(definition.path)) route.caller = 'service';
   return route;
 }
 

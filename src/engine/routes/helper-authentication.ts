@@ -56,6 +56,9 @@ export class HelperAuthenticationFinder {
     const statements = topLevelStatements(body.statements);
     for (let index = 0; index < statements.length; index++) {
       const statement = statements[index]!;
+      // `if (!(await isValidApiKey(req))) return ...`: the check is the condition of an early exit.
+      const guarded = this.exitUnlessHelper(handler, statement);
+      if (guarded) return { evidence: guarded };
       const call = leadingCall(statement);
       if (!call) continue;
       const helper = resolveFunction(this.modules, handler.file, call.expression);
@@ -77,6 +80,25 @@ export class HelperAuthenticationFinder {
       }
     }
     return {};
+  }
+
+  private exitUnlessHelper(handler: ResolvedFunction, statement: ts.Statement): string | undefined {
+    if (!ts.isIfStatement(statement) || !exitsEarly(statement.thenStatement)) return undefined;
+    let found: string | undefined;
+    const visit = (node: ts.Node): void => {
+      if (found || isFunctionLikeNode(node)) return;
+      if (ts.isCallExpression(node)) {
+        const helper = resolveFunction(this.modules, handler.file, node.expression);
+        const facts = helper && helper.node !== handler.node ? this.factsOf(helper, 0) : undefined;
+        if (helper && facts?.verifiedIn) {
+          found = `${handler.name} returns early (${handler.file.path}:${nodePosition(statement).line}) unless ${helper.name} (${helper.file.path}:${nodePosition(helper.node).line}) verifies the request's credentials`;
+          return;
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(statement.expression);
+    return found;
   }
 
   private factsOf(fn: ResolvedFunction, depth: number): HelperFacts {
@@ -192,4 +214,8 @@ function skipOption(call: ts.CallExpression, helper: ResolvedFunction): string |
     }
   }
   return undefined;
+}
+
+function isFunctionLikeNode(node: ts.Node): boolean {
+  return ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node);
 }

@@ -25,7 +25,20 @@ const INFRA_SEGMENT =
 const WEBHOOK_SEGMENT = /^(?:webhooks?|hooks?|stripe|github|slack|twilio|svix|clerk|paddle|lemonsqueezy|resend|sendgrid|postmark)$/;
 /** How webhook senders are proven: provider SDK verification, or an HMAC compared in constant time. */
 export const SIGNATURE_CHECK =
-  /\bconstructEvent(?:Async)?\s*\(|\bverifyWebhook\w*\s*\(|\bverifyHeader\s*\(|\bwebhooks?\s*\.\s*verify\w*\s*\(|\bnew\s+Webhook\s*\(|\bsvix\b|\btimingSafeEqual\s*\(|x-hub-signature|x-signature|-signature['"`]|\bverifySignature\s*\(|\bvalidateRequest\s*\(|\bverify\w*(?:Signature|Secret|Token|Request)\s*\(/i;
+  /\bconstructEvent(?:Async)?\s*\(|\bverifyWebhook\w*\s*\(|\bverifyHeader\s*\(|\bwebhooks?\s*\.\s*verify\w*\s*\(|\bnew\s+Webhook\s*\(|\bsvix\b|\btimingSafeEqual\s*\(|x-hub-signature|x-signature|-signature['"`]|\bverifySignature\s*\(|\bvalidateRequest\s*\(|\bverify\w*(?:Signature|Secret|Token|Request|Payload|Notification|Webhook|Event|Jws)\s*\(/i;
+/** A shared secret the sender echoes (Microsoft Graph clientState, a verification token) compared with configuration. */
+const CONFIGURED_SECRET = /\benv\s*\.\s*[A-Z0-9_]*(?:SECRET|TOKEN|CLIENT_STATE|API_KEY)\b/;
+const REJECTS = /\b(?:status|sendStatus|code)\s*\(\s*40[13]\b|\bstatus(?:Code)?\s*[:=]\s*40[13]\b|Unauthori[sz]ed|Forbidden/;
+/** Endpoints other systems call: webhooks, provider event and command callbacks, cron and queue jobs. */
+const SERVICE_SEGMENT = /^(?:webhooks?|hooks?|cron|crons|queue|queues|jobs?|events|commands|interactions|notifications)$/;
+
+/** A path a service calls (`/api/stripe/webhook`, `/api/cron/cleanup`, `/api/slack/events`), judged by whole words. */
+export function isServiceEndpoint(routePath: string): boolean {
+  const words = pathSegments(routePath).filter(isLiteralSegment).flatMap((segment) => segmentWords(segment.replace(/-/g, ' ')));
+  const provider = words.some((word) => WEBHOOK_SEGMENT.test(word) || /^(?:teams|telegram|discord|whatsapp|qstash|inngest|trigger)$/.test(word));
+  return words.some((word) => /^(?:webhooks?|hooks?|cron|crons|queue|queues)$/.test(word)) || (provider && words.some((word) => SERVICE_SEGMENT.test(word)));
+}
+
 const SETUP_SEGMENT = /^(?:setup|set-up|onboarding|onboard|install|installation|initiali[sz]e|init|first-run|bootstrap)$/;
 /** A check that the app already has users or is configured: first-run setup refuses after that. */
 const ALREADY_CONFIGURED =
@@ -81,11 +94,14 @@ export function publicByDesignReason(input: {
   const last = literal.at(-1);
   const handlerText = handlerAndCalleesText(input.modules, input.handler);
 
-  const webhook = words.some((segmentWordList) => segmentWordList.some((word) => WEBHOOK_SEGMENT.test(word)));
+  // Webhooks deliver events with POST (or PUT); a GET under /slack is an OAuth callback or a page.
+  const webhook = input.method !== 'GET' && input.method !== 'HEAD' && words.some((segmentWordList) => segmentWordList.some((word) => WEBHOOK_SEGMENT.test(word)));
   if (webhook) {
     const signature = SIGNATURE_CHECK.exec(handlerText);
     // A webhook that does not prove its sender is never public by design: anyone can post events.
-    return signature ? `webhook that verifies the sender's signature (${signature[0].trim()})` : undefined;
+    if (signature) return `webhook that verifies the sender's signature (${signature[0].trim()})`;
+    const secret = CONFIGURED_SECRET.exec(handlerText);
+    return secret && REJECTS.test(handlerText) ? `webhook that checks a shared secret (${secret[0].replace(/\s+/g, '')}) and rejects without it` : undefined;
   }
   const marker = input.handler?.node.body ? PUBLIC_MARKER.exec(input.handler.node.body.getText(input.handler.node.getSourceFile())) : null;
   if (marker && (marker[0].startsWith('authRequired') ? marker[1] === 'false' : marker[1] === 'true')) {
@@ -98,7 +114,9 @@ export function publicByDesignReason(input: {
   if (AUTH_FLOW_SEGMENT.test(last) || (lastWords.length > 1 && (AUTH_FLOW_SEGMENT.test(lastWords.at(-1)!) || AUTH_FLOW_SEGMENT.test(lastWords[0]!)))) {
     return `${last}: part of signing in or recovering an account`;
   }
-  if (literal.some((segment) => /^(?:auth|authentication|oauth2?|session|sessions|identity)$/.test(segment)) && literal.some((segment) => AUTH_FLOW_SEGMENT.test(segment))) {
+  // Under an auth prefix (`/auth`, `/mobile-auth`), exchanging a one-time code is signing in too.
+  const authPrefix = literal.some((segment) => /^(?:auth|authentication|oauth2?|session|sessions|identity)$/.test(segment) || segmentWords(segment.replace(/-/g, ' ')).some((word) => /^(?:auth|oauth2?)$/.test(word)));
+  if (authPrefix && literal.some((segment) => AUTH_FLOW_SEGMENT.test(segment) || /^(?:exchange(?:-code)?|code|authorize|browser-start|start|complete)$/.test(segment))) {
     return 'part of signing in or recovering an account';
   }
   // POST /users (the collection, no id) is sign-up.

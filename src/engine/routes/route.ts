@@ -68,6 +68,12 @@ export interface Route extends RouteSite {
   publicByDesign?: string;
   /** How the handler reads the authenticated user, e.g. ["req.user"], ["@CurrentUser() user"]. */
   principal: string[];
+  /**
+   * `service` when the caller is another system, not a signed-in user: a webhook or a cron/queue
+   * endpoint that proves its sender with a signature or shared secret and reads no user. Object
+   * lookups there are keyed by the sender's payload; there is no user to own them.
+   */
+  caller?: 'service';
   /** Names the route as `METHOD path` for messages and config matching. */
   readonly id: string;
 }
