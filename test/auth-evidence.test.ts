@@ -55,4 +55,13 @@ describe('authentication evidence in the route inventory', async () => {
     expect(route('POST /api/drafts').authEvidence[0]).toMatch(/^trustscan-auth annotation \(app\/api\/drafts\/route\.ts:3\): requests reach this service only through the API gateway/);
     expect(route('PUT /api/drafts').auth).toBe('public');
   });
+
+  it('marks webhooks and cron jobs that read no user as called by a service', () => {
+    expect(route('POST /api/outlook/webhook').caller).toBe('service');
+    expect(route('POST /api/cron/cleanup').caller).toBe('service');
+    expect(route('POST /api/internal-jobs').auth).toBe('authenticated');
+    expect(route('POST /api/websites/[id]').caller).toBeUndefined();
+    expect(route('POST /api/apple/webhook').publicByDesign).toMatch(/^webhook that verifies the sender's signature \(verifyStoreNotificationPayload\(\)/);
+    expect(route('POST /api/mobile-auth/exchange-code').publicByDesign).toBe('part of signing in or recovering an account');
+  });
 });
