@@ -6,7 +6,9 @@ import { MiddlewareClassifier, type AuthModel } from './classify-middleware.js';
 import { inHandlerAuthentication, readPrincipal } from './handler-evidence.js';
 import type { AuthStatus, Route, RouteDefinition } from './route.js';
 import { escapeRegExp } from '../text.js';
+import { ts } from 'ts-morph';
 import { nodePosition } from '../ast/functions.js';
+import { skipOuterExpressions } from '../ast/module-index.js';
 import { authAnnotation } from './auth-annotation.js';
 import { HelperAuthenticationFinder } from './helper-authentication.js';
 import { credentialEntryReason, isServiceEndpoint, publicByDesignReason } from './public-by-design.js';
@@ -69,6 +71,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   const annotated = routeAnnotation(definition, handlerFunction, modules);
   const inHandler = publicByDesign || guards.length > 0 || annotated ? undefined : inHandlerAuthentication(handlerFunction, modules);
   const helper = publicByDesign || guards.length > 0 || annotated || inHandler ? {} : helpers.inspect(handlerFunction);
+  const packageDelegate = publicByDesign || guards.length > 0 || annotated || inHandler || helper.evidence || helper.skipped ? undefined : delegatesToPackage(handlerFunction, modules);
   if (!publicByDesign && helper.skipped) publicByDesign = `authentication skipped on purpose: ${helper.skipped}`;
   if (publicByDesign) {
     auth = 'public';
@@ -87,10 +90,11 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   } else if (helper.evidence) {
     auth = 'authenticated';
     evidence.push(helper.evidence);
-  } else if ((definition.unresolvedMiddleware?.length ?? 0) > 0 || definition.middleware.some((m) => m.opaque)) {
+  } else if ((definition.unresolvedMiddleware?.length ?? 0) > 0 || definition.middleware.some((m) => m.opaque) || packageDelegate) {
     auth = 'unknown';
+    if (packageDelegate) evidence.push(packageDelegate);
     const opaque = [...(definition.unresolvedMiddleware ?? []), ...definition.middleware.filter((m) => m.opaque).map((m) => m.name)];
-    evidence.push(`could not tell what ${opaque.join(', ')} check${opaque.length === 1 ? 's' : ''}`);
+    if (opaque.length > 0) evidence.push(`could not tell what ${opaque.join(', ')} check${opaque.length === 1 ? 's' : ''}`);
   } else {
     auth = 'public';
     publicByDesign = publicByDesignReason({ method: definition.method, path: definition.path, modules, ...(handlerFunction ? { handler: handlerFunction } : {}) });
@@ -114,6 +118,26 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   if (publicByDesign) route.publicByDesign = publicByDesign;
   if (principal.length === 0 && (auth === 'authenticated' || publicByDesign?.startsWith('webhook')) && isServiceEndpoint(definition.path)) route.caller = 'service';
   return route;
+}
+
+/**
+ * `export const POST = (req) => queueHandler(req)` where `queueHandler = handleCallback(...)` from a
+ * package trustscan does not know: the whole request goes to code it cannot read (which may verify
+ * the sender, as queue and job SDKs do), so the route's status is unknown rather than public.
+ */
+function delegatesToPackage(handler: ResolvedFunction | undefined, modules: ModuleIndex): string | undefined {
+  const body = handler?.node.body;
+  if (!handler || !body) return undefined;
+  const only = ts.isBlock(body) ? (body.statements.length === 1 ? body.statements[0] : undefined) : undefined;
+  let expression = ts.isBlock(body) ? (only && ts.isReturnStatement(only) ? only.expression : only && ts.isExpressionStatement(only) ? only.expression : undefined) : body;
+  if (expression && ts.isAwaitExpression(expression)) expression = expression.expression;
+  if (!expression || !ts.isCallExpression(expression) || !ts.isIdentifier(expression.expression)) return undefined;
+  const name = expression.expression.text;
+  const binding = modules.resolveName(handler.file, name);
+  const made = binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer ? skipOuterExpressions(binding.node.initializer) : undefined;
+  const factory = made && binding?.kind === 'declaration' && ts.isCallExpression(made) && ts.isIdentifier(made.expression) ? modules.resolveName(binding.file, made.expression.text) : binding;
+  if (factory?.kind !== 'external' || factory.module.startsWith('.')) return undefined;
+  return `the handler hands the request to ${name}${factory === binding ? '' : `, made by ${factory.importedName === 'default' ? factory.module : `${factory.module} ${factory.importedName}`}`}${factory === binding ? ` from ${factory.module}` : ''}, which trustscan cannot read`;
 }
 
 /** A `trustscan-auth: <reason>` annotation on the route definition or its handler. */
