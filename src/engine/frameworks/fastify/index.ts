@@ -6,6 +6,7 @@ import type { HttpMethod, RouteDefinition, RouteHandler, RouteMiddleware } from 
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { AUTOLOAD_PACKAGES, autoloadedPlugins, autoloadOptionsDirectory } from './autoload.js';
 import { methodProperty, objectLiteralOf, staticString } from './static-values.js';
+import { routeSchemaFields } from './route-schema.js';
 import { propertyValue } from '../../ast/syntax.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 
@@ -473,7 +474,9 @@ class FastifyRouteCollector {
     if (!schemaExpression) return undefined;
     const schema = objectLiteralOf(this.context.modules, file, schemaExpression);
     if (schema && !['body', 'querystring', 'query', 'params', 'headers'].some((part) => propertyValue(schema.node, part))) return undefined;
+    const validatedFields = routeSchemaFields(this.context.modules, file, schemaExpression);
     return {
+      ...(validatedFields.length > 0 ? { validatedFields } : {}),
       name: 'schema',
       file: file.path,
       line: nodePosition(schemaExpression).line,
