@@ -371,7 +371,9 @@ export class DataflowEngine {
         if (callback && isFunctionLike(skipOuterExpressions(callback))) this.walkNestedFunction(skipOuterExpressions(callback) as ts.ArrowFunction, context, receiverOrigin);
         return receiverOrigin;
       }
-      return this.stepped(receiverOrigin, call, context, `.${lastName}()`);
+      // Named among the transforms: a method can turn the value into something a sink accepts
+      // (a query builder's `.toQuery()` is SQL with every bound value escaped by the driver).
+      return { kind: 'tainted', taint: withTransform(withStep(receiverOrigin.taint, this.step(call, context, `.${lastName}()`)), `.${lastName}()`) };
     }
 
     // `duration.slice(1)` after `duration` was validated: cutting or re-casing clean text keeps it clean.

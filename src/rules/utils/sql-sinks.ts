@@ -708,7 +708,7 @@ export function sqlInjectionFlows(ctx: RuleContext): ReadonlyMap<ts.Node, SqlInj
     if (!ts.isCallExpression(tainted.call)) continue;
     const sink = catalog.sinkOf(tainted.call, tainted.file);
     if (!sink) continue;
-    const taint = unescapedTaint(sink, tainted, ctx.modules);
+    const taint = unescapedTaint(sink, tainted, ctx.modules, catalog.projectDrivers);
     if (taint) flows.set(tainted.call, { sink, tainted, taint });
   }
   flowsByEngine.set(ctx.dataflow, flows);
@@ -716,7 +716,7 @@ export function sqlInjectionFlows(ctx: RuleContext): ReadonlyMap<ts.Node, SqlInj
 }
 
 /** The request input in the SQL text, unless every tainted piece went through an escaping function. */
-function unescapedTaint(sink: SqlSink, tainted: TaintedCall, modules: ModuleIndex): Taint | undefined {
+function unescapedTaint(sink: SqlSink, tainted: TaintedCall, modules: ModuleIndex, projectDrivers: ReadonlySet<SqlDriver>): Taint | undefined {
   const whole = tainted.originOf(sink.queryText);
   if (whole.kind !== 'tainted') return undefined;
   if (whole.taint.transforms.some((name) => ESCAPE_METHOD.test(name.split('.').pop() ?? ''))) return undefined;
@@ -728,9 +728,22 @@ function unescapedTaint(sink: SqlSink, tainted: TaintedCall, modules: ModuleInde
       continue;
     }
     const origin = tainted.originOf(value);
+    if (origin.kind === 'tainted' && compiledByKnex(origin.taint, projectDrivers)) {
+      escaped = true;
+      continue;
+    }
     if (origin.kind === 'tainted') return origin.taint;
   }
   return escaped ? undefined : whole.taint;
+}
+
+/**
+ * SQL text a knex query builder compiled (`qb.toQuery()`): knex inlines each bound value through
+ * the client's escaping, so request data that went in as a value comes out quoted. Raw fragments
+ * (`whereRaw`) are sinks of their own and reported there.
+ */
+function compiledByKnex(taint: Taint, projectDrivers: ReadonlySet<SqlDriver>): boolean {
+  return projectDrivers.has('knex') && taint.transforms.includes('.toQuery()');
 }
 
 /** 1-based line and column of where a sink call is reported (see firstLineSpan). */
