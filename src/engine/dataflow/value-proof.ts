@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ScannedSourceFile } from '../../types.js';
 import { resolveFunction } from '../ast/functions.js';
-import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import { propertyNameText, requiredModule, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 
 /**
  * Why a value can only be text the code itself wrote: a constant (literals, enums, `as const`
@@ -217,7 +217,27 @@ export class ValueProver {
       if (!ts.isPropertyDeclaration(member) || propertyNameText(member.name) !== name) continue;
       if (member.type && NUMERIC_TYPE.test(member.type.getText(member.getSourceFile()).trim())) return { kind: 'number', how: `declared ${member.type.getText(member.getSourceFile())}` };
       const readonly = member.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ReadonlyKeyword);
-      if (readonly && member.initializer) return this.value(member.initializer, file, environment, depth + 1);
+      if (readonly) return member.initializer ? this.value(member.initializer, file, environment, depth + 1) : undefined;
+      // A private field only this class writes: its initializer and every `this.x = ...` must be proven.
+      const isPrivate = ts.isPrivateIdentifier(member.name) || member.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.PrivateKeyword);
+      if (!isPrivate) return undefined;
+      const written: ts.Expression[] = member.initializer ? [member.initializer] : [];
+      let opaque = false;
+      const visit = (child: ts.Node): void => {
+        if (ts.isBinaryExpression(child) && child.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && child.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+          const target = skipOuterExpressions(child.left);
+          if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword && target.name.text === name) {
+            if (child.operatorToken.kind === ts.SyntaxKind.EqualsToken || child.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken) written.push(child.right);
+          }
+        }
+        // `[this.x] = ...`, `({ x: this.x } = ...)`: writes we do not follow.
+        if ((ts.isArrayLiteralExpression(child) || ts.isObjectLiteralExpression(child)) && ts.isBinaryExpression(child.parent) && child.parent.left === child && /\bthis\./.test(child.getText())) opaque = true;
+        ts.forEachChild(child, visit);
+      };
+      classNode.members.forEach(visit);
+      if (opaque || written.length === 0) return undefined;
+      const proof = this.all(written, file, environment, depth, `a private field written only with proven values`);
+      return proof;
     }
     return undefined;
   }
@@ -296,6 +316,8 @@ export class ValueProver {
     if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && (callee.name.text === 'keys' || callee.name.text === 'values' || callee.name.text === 'entries')) {
       return args[0] && this.value(args[0], file, environment, depth + 1) ? { kind: 'constant', how: `Object.${callee.name.text}() of a proven object` } : undefined;
     }
+    const random = this.cryptoValue(node, file);
+    if (random) return { kind: 'constant', how: random };
     if (ts.isPropertyAccessExpression(callee)) {
       const method = callee.name.text;
       if (FIXED_FORMAT_METHODS.has(method)) return { kind: 'number', how: `.${method}() (a fixed format)` };
@@ -327,6 +349,36 @@ export class ValueProver {
     const declared = target.node.type?.getText(target.node.getSourceFile()).trim().replace(/^Promise<(.+)>$/, '$1');
     if (declared && NUMERIC_TYPE.test(declared)) return { kind: 'number', how: `${target.name}() declared to return ${declared}` };
     return this.functionResult(target.node, target.file, new Map(), depth, `returned by ${target.name}()`);
+  }
+
+  /**
+   * node:crypto output in a fixed alphabet: `randomUUID()`, `randomInt()`, `randomBytes(n).toString('hex')`,
+   * `createHash(a).update(x).digest('hex')` (a digest is hex or base64 whatever went in).
+   */
+  private cryptoValue(node: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): string | undefined {
+    const callee = skipOuterExpressions(node.expression);
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+    if (!name) return undefined;
+    const fromCrypto = (expression: ts.Expression): boolean => {
+      let current = skipOuterExpressions(expression);
+      while (ts.isCallExpression(current) || ts.isPropertyAccessExpression(current)) current = skipOuterExpressions(current.expression);
+      if (!ts.isIdentifier(current)) return false;
+      const binding = this.modules.resolveName(file, current.text);
+      const module = binding?.kind === 'external' ? binding.module : binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer ? requiredModule(binding.node.initializer) : undefined;
+      return module === 'crypto' || module === 'node:crypto';
+    };
+    const encoding = node.arguments?.[0] && skipOuterExpressions(node.arguments[0]);
+    const fixedEncoding = encoding && ts.isStringLiteralLike(encoding) && /^(?:hex|base64|base64url)$/.test(encoding.text);
+    if ((name === 'randomUUID' || name === 'randomInt') && fromCrypto(callee)) return `crypto ${name}()`;
+    if (name === 'digest' && fixedEncoding && fromCrypto(callee)) return `a ${encoding.text} digest`;
+    if (name === 'toString' && fixedEncoding && ts.isPropertyAccessExpression(callee)) {
+      const owner = skipOuterExpressions(callee.expression);
+      if (ts.isCallExpression(owner) && ts.isPropertyAccessExpression(skipOuterExpressions(owner.expression)) && /^(?:randomBytes|pseudoRandomBytes)$/.test((skipOuterExpressions(owner.expression) as ts.PropertyAccessExpression).name.text) && fromCrypto(owner)) {
+        return `random bytes as ${encoding.text}`;
+      }
+      if (ts.isCallExpression(owner) && ts.isIdentifier(skipOuterExpressions(owner.expression)) && /^randomBytes$/.test((skipOuterExpressions(owner.expression) as ts.Identifier).text) && fromCrypto(owner)) return `random bytes as ${encoding.text}`;
+    }
+    return undefined;
   }
 
   /** A callback's result with its parameters bound to what the caller passes (an index is a number). */

@@ -614,8 +614,25 @@ export function escapeEvidence(expression: ts.Expression, file: ScannedSourceFil
     if (binding?.kind === 'external' && QUOTING_BUILDERS.test(binding.module) && /^(?:identifier|ref|id|table|lit|literal|join)$/.test(name)) return `quoted by ${what} (${binding.module})`;
     // `knex.ref('orders.id')`: knex quotes the identifier.
     if (name === 'ref' && catalog?.creationDriver(callee.expression, file) === 'knex') return `quoted by ${what} (knex)`;
+    // `sequelize.getQueryInterface().queryGenerator.getWhereConditions(...)`: SQL sequelize wrote and escaped.
+    if (SEQUELIZE_GENERATOR_METHODS.test(name) && catalog?.projectDrivers.has('sequelize') && isSequelizeQueryGenerator(callee.expression)) return `generated and escaped by sequelize ${what}`;
   }
   return undefined;
+}
+
+const SEQUELIZE_GENERATOR_METHODS = /^(?:getWhereConditions|whereQuery|whereItemsQuery|selectQuery|insertQuery|updateQuery|deleteQuery|quoteIdentifier|quoteIdentifiers|quoteTable)$/;
+
+/** `x.getQueryInterface().queryGenerator`, directly or through a local const. */
+function isSequelizeQueryGenerator(expression: ts.Expression): boolean {
+  let value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) {
+    const declaration = localDeclaration(value);
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;
+    value = skipOuterExpressions(declaration.initializer);
+  }
+  if (!ts.isPropertyAccessExpression(value) || value.name.text !== 'queryGenerator') return false;
+  const owner = skipOuterExpressions(value.expression);
+  return ts.isCallExpression(owner) && ts.isPropertyAccessExpression(skipOuterExpressions(owner.expression)) && (skipOuterExpressions(owner.expression) as ts.PropertyAccessExpression).name.text === 'getQueryInterface';
 }
 
 /** pg-format: `format('%I', x)` / `format.literal(x)` / `format.ident(x)` are escaped; `%s` is not. */

@@ -122,6 +122,12 @@ class SchemaReader {
       const shape = node.arguments[0];
       return [...fields, ...(shape ? this.literalFields({ node: shape, file: resolved.file }, depth) : [])];
     }
+    // zod `A.merge(B)` / `A.and(B)`: both shapes.
+    if ((method === 'merge' || method === 'and') && receiver && node.arguments[0]) {
+      return [...this.objectFields({ node: receiver, file: resolved.file }, depth + 1), ...this.objectFields({ node: node.arguments[0], file: resolved.file }, depth + 1)];
+    }
+    // A transform can hand the handler anything: what the schema declared no longer says what arrives.
+    if (/^(?:transform|pipe|preprocess|catchall|passthrough)$/.test(method)) return [];
     if (method === 'Intersect' || method === 'Composite') {
       const list = node.arguments[0] && skipOuterExpressions(node.arguments[0]);
       if (!list || !ts.isArrayLiteralExpression(list)) return [];
