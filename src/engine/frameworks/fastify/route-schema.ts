@@ -309,22 +309,54 @@ class SchemaReader {
     const library = this.libraryOf(rootNode, file);
     if (!library) return undefined;
     const owner = skipOuterExpressions(callee.expression);
-    // `S.object()` / `Type.Object()` have the namespace as receiver; `S.object().prop()` a schema.
-    const receiver = ts.isCallExpression(owner) || (ts.isPropertyAccessExpression(owner) && library === 'zod' && ts.isCallExpression(skipOuterExpressions(owner.expression))) ? owner : undefined;
+    // `S.object()`, `Type.Object()`, `z.coerce.number()` are called on the library itself;
+    // `S.object().prop()`, `Base.merge(x)` on a schema.
+    const receiver = this.isLibraryNamespace(owner, file) ? undefined : owner;
     return { library, method: callee.name.text, ...(receiver ? { receiver } : {}) };
   }
 
-  private libraryOf(name: ts.Identifier, file: ScannedSourceFile): SchemaLibrary | undefined {
+  /** `z`, `Type`, `S`, `z.coerce`: the imported library (or a member of it), not a schema value. */
+  private isLibraryNamespace(expression: ts.Expression, file: ScannedSourceFile): boolean {
+    let current = skipOuterExpressions(expression);
+    while (ts.isPropertyAccessExpression(current)) current = skipOuterExpressions(current.expression);
+    if (!ts.isIdentifier(current)) return false;
+    if (localConst(current)) return false;
+    const binding = this.modules.resolveName(file, current.text);
+    if (binding?.kind === 'external') return true;
+    return binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && !!binding.node.initializer && requiredModule(binding.node.initializer) !== undefined;
+  }
+
+  /** The schema library a chain's root name belongs to: imported from it, or a schema built with it (`Base.merge(...)`). */
+  private libraryOf(name: ts.Identifier, file: ScannedSourceFile, depth = 0): SchemaLibrary | undefined {
+    if (depth > 4) return undefined;
+    const local = localConst(name);
+    if (local) {
+      const root = chainRoot(local);
+      return root && root.text !== name.text ? this.libraryOf(root, file, depth + 1) : undefined;
+    }
     const binding = this.modules.resolveName(file, name.text);
     let module: string | undefined;
     if (binding?.kind === 'external') module = binding.module;
-    else if (binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer) module = requiredModule(binding.node.initializer);
+    else if (binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer) {
+      module = requiredModule(binding.node.initializer);
+      if (!module) {
+        const root = chainRoot(binding.node.initializer);
+        return root ? this.libraryOf(root, binding.file, depth + 1) : undefined;
+      }
+    }
     if (!module) return undefined;
     if (TYPEBOX_MODULES.test(module)) return 'typebox';
     if (FLUENT_MODULES.test(module)) return 'fluent';
     if (ZOD_MODULES.test(module)) return 'zod';
     return undefined;
   }
+}
+
+/** The name a call chain starts from: `z` in `z.object({}).strict()`, `Base` in `Base.merge(x)`. */
+function chainRoot(expression: ts.Expression): ts.Identifier | undefined {
+  let current = skipOuterExpressions(expression);
+  while (ts.isCallExpression(current) || ts.isPropertyAccessExpression(current)) current = skipOuterExpressions(current.expression);
+  return ts.isIdentifier(current) ? current : undefined;
 }
 
 /** A `const` in the enclosing functions (schemas are often declared next to the route). */
