@@ -348,7 +348,14 @@ export class ValueProver {
     if (!target) return undefined;
     const declared = target.node.type?.getText(target.node.getSourceFile()).trim().replace(/^Promise<(.+)>$/, '$1');
     if (declared && NUMERIC_TYPE.test(declared)) return { kind: 'number', how: `${target.name}() declared to return ${declared}` };
-    return this.functionResult(target.node, target.file, new Map(), depth, `returned by ${target.name}()`);
+    // The parameters hold what this call passes: `minIfGrouped('si.sku')` with a constant argument.
+    const bound = new Map<ts.Node, ValueProof>();
+    target.node.parameters.forEach((parameter, index) => {
+      const argument = args[index];
+      const proof = argument && !parameter.dotDotDotToken ? this.value(argument, file, environment, depth + 1) : undefined;
+      if (proof) bindAll(parameter, proof, bound);
+    });
+    return this.functionResult(target.node, target.file, bound, depth, `returned by ${target.name}()`);
   }
 
   /**

@@ -614,6 +614,11 @@ export function escapeEvidence(expression: ts.Expression, file: ScannedSourceFil
     if (binding?.kind === 'external' && QUOTING_BUILDERS.test(binding.module) && /^(?:identifier|ref|id|table|lit|literal|join)$/.test(name)) return `quoted by ${what} (${binding.module})`;
     // `knex.ref('orders.id')`: knex quotes the identifier.
     if (name === 'ref' && catalog?.creationDriver(callee.expression, file) === 'knex') return `quoted by ${what} (knex)`;
+    // A TypeORM query builder's own SQL (`qb.getQuery()`, `getQueryAndParameters()[0]`): its values
+    // stay bound parameters; raw fragments handed to the builder are sinks of their own.
+    if (/^(?:getQuery|getSql|getQueryAndParameters)$/.test(name) && catalog?.projectDrivers.has('typeorm') && fromQueryBuilder(callee.expression)) return `SQL a TypeORM query builder wrote (${name}())`;
+    // knex `qb.toQuery()` / `qb.toString()` of a knex builder: values inlined through knex's escaping.
+    if (name === 'toQuery' && catalog?.projectDrivers.has('knex')) return 'SQL a knex query builder compiled (values escaped by knex)';
     // `sequelize.getQueryInterface().queryGenerator.getWhereConditions(...)`: SQL sequelize wrote and escaped.
     if (SEQUELIZE_GENERATOR_METHODS.test(name) && catalog?.projectDrivers.has('sequelize') && isSequelizeQueryGenerator(callee.expression)) return `generated and escaped by sequelize ${what}`;
   }
