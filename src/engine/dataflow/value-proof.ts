@@ -145,6 +145,12 @@ export class ValueProver {
     if (!declaration.initializer) return undefined;
     const initial = this.value(declaration.initializer, file, environment, depth + 1);
     if (!initial) return undefined;
+    // An array or object filled in later (`values.push(...)`, `where.status = ...`): what goes in counts too.
+    const literal = skipOuterExpressions(declaration.initializer);
+    if ((ts.isArrayLiteralExpression(literal) || ts.isObjectLiteralExpression(literal)) && ts.isIdentifier(declaration.name)) {
+      const written = writesInto(declaration.name.text, declaration);
+      if (!written.every((value) => this.value(value, file, environment, depth + 1))) return undefined;
+    }
     if (ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) return initial;
     // `let`: every assignment in its scope must be proven too (`sql += ...` is judged by the caller).
     const scope = declaration.parent?.parent?.parent;
@@ -426,6 +432,39 @@ export class ValueProver {
     const proof = this.all(returned, file, environment, depth, how);
     return proof && { kind: proof.kind, how };
   }
+}
+
+const ARRAY_WRITERS = new Set(['push', 'unshift', 'splice', 'fill', 'set', 'add']);
+
+/**
+ * Values written into the collection a name holds, in the scope that declares it: `name.push(v)`,
+ * `name[k] = v`, `name.k = v`, `Object.assign(name, v)`.
+ */
+function writesInto(name: string, declaration: ts.VariableDeclaration): ts.Expression[] {
+  const scope = declaration.parent?.parent?.parent;
+  if (!scope) return [];
+  const values: ts.Expression[] = [];
+  const isName = (expression: ts.Expression) => {
+    const value = skipOuterExpressions(expression);
+    return ts.isIdentifier(value) && value.text === name;
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const callee = skipOuterExpressions(node.expression);
+      if (ts.isPropertyAccessExpression(callee) && isName(callee.expression) && ARRAY_WRITERS.has(callee.name.text)) {
+        values.push(...(callee.name.text === 'splice' ? node.arguments.slice(2) : node.arguments).map((argument) => (ts.isSpreadElement(argument) ? argument.expression : argument)));
+      }
+      // `Object.assign(name, input)`: written with whatever the other arguments hold.
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'assign' && node.arguments[0] && isName(node.arguments[0])) values.push(...node.arguments.slice(1));
+    }
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      const target = skipOuterExpressions(node.left);
+      if ((ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) && isName(target.expression)) values.push(node.right);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(scope);
+  return values;
 }
 
 function bindAll(parameter: ts.ParameterDeclaration | ts.BindingElement, proof: ValueProof, bound: Map<ts.Node, ValueProof>): void {
