@@ -474,7 +474,9 @@ class FastifyRouteCollector {
     if (!schemaExpression) return undefined;
     const schema = objectLiteralOf(this.context.modules, file, schemaExpression);
     if (schema && !['body', 'querystring', 'query', 'params', 'headers'].some((part) => propertyValue(schema.node, part))) return undefined;
-    const validatedFields = routeSchemaFields(this.context.modules, file, schemaExpression);
+    // `attachValidation: true` hands the handler a request that failed validation: no field is vouched for.
+    const attached = propertyValue(options, 'attachValidation')?.kind === ts.SyntaxKind.TrueKeyword;
+    const validatedFields = attached ? [] : routeSchemaFields(this.context.modules, file, schemaExpression);
     return {
       ...(validatedFields.length > 0 ? { validatedFields } : {}),
       name: 'schema',
