@@ -53,6 +53,7 @@ export function formatRoutesJson(routes: readonly Route[], version: string): str
         line: m.line,
         ...(m.roles ? { roles: m.roles } : {}),
         ...(m.opaque ? { opaque: true } : {}),
+        ...(m.validatedFields ? { validatedFields: m.validatedFields } : {}),
       })),
     })),
     counts: countRoutes(routes),

@@ -1,13 +1,14 @@
 import { ts } from 'ts-morph';
 import { nodePosition } from '../engine/ast/functions.js';
+import type { ModuleIndex } from '../engine/ast/module-index.js';
+import { ValueProver } from '../engine/dataflow/value-proof.js';
 import { defineRule } from './define-rule.js';
 import {
+  escapeEvidence,
   firstLineSpan,
   sinkPosition,
-  hasNumericType,
-  isEscapedValue,
-  isPlaceholderList,
   looksLikeSql,
+  type SqlSinkCatalog,
   sqlInjectionFlows,
   sqlSinkCatalog,
   sqlTextParts,
@@ -32,6 +33,7 @@ export default defineRule({
   },
   check(ctx) {
     const catalog = sqlSinkCatalog(ctx);
+    const prover = valueProver(ctx.modules, catalog);
     // sql-injection speaks for these; one finding per call.
     const injected = sqlInjectionFlows(ctx);
     for (const file of ctx.sourceFiles) {
@@ -48,7 +50,8 @@ export default defineRule({
         // A handle known only by its name must at least be handed SQL.
         if (!sink.proven && !looksLikeSql(parts.literals)) return;
         const unproven = parts.values.find((value) => {
-          if (isEscapedValue(value, file, ctx.modules) || isPlaceholderList(value) || hasNumericType(value) || isFixedFormat(value)) return false;
+          // Constants (also imported, enums, `as const`), numbers, placeholders and escaped identifiers.
+          if (prover.prove(value, file)) return false;
           const origin = ctx.dataflow.originOutOfContext(value, file);
           return origin.kind !== 'constant' && origin.kind !== 'sanitized';
         });
@@ -71,9 +74,16 @@ export default defineRule({
   },
 });
 
-/** `date.toISOString()`, `n.toFixed(2)`: text in a fixed format no caller can bend. */
-function isFixedFormat(value: ts.Expression): boolean {
-  return ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && /^(?:toISOString|toUTCString|toFixed|toPrecision)$/.test(value.expression.name.text);
+const provers = new WeakMap<ModuleIndex, ValueProver>();
+
+/** One prover per scan: its memo is shared by every sink; the SQL escapers are its trusted leaves. */
+function valueProver(modules: ModuleIndex, catalog: SqlSinkCatalog): ValueProver {
+  let prover = provers.get(modules);
+  if (!prover) {
+    prover = new ValueProver(modules, (expression, file) => escapeEvidence(expression, file, modules, catalog));
+    provers.set(modules, prover);
+  }
+  return prover;
 }
 
 function compact(node: ts.Node): string {

@@ -112,7 +112,9 @@ export class DataflowEngine {
   private analyze(fn: ResolvedFunction, parameters: ValueOrigin[], route: Route, depth: number): ValueOrigin {
     // The key is the shape of the inputs (which parameters are tainted), not their labels: a helper
     // called from forty routes is analysed once, and its summary is re-labelled for each caller.
-    const key = `${this.nodeId(fn.node)}:${parameters.map((parameter) => describeForKey(parameter, depth === 0)).join('|')}`;
+    // A field read from an input bag depends on the route's schema: bags are keyed by the schema's route.
+    const schemaScope = route.middleware?.some((step) => step.validatedFields) ? `${route.file}:${route.line}:${route.method}` : '';
+    const key = `${this.nodeId(fn.node)}:${parameters.map((parameter) => describeForKey(parameter, depth === 0, schemaScope)).join('|')}`;
     const cached = this.summaries.get(key);
     if (cached) return relabel(cached.result, cached.parameters, parameters);
     if (this.inProgress.has(key) || depth > this.maxDepth || !fn.node.body) return { kind: 'unknown' };
@@ -306,15 +308,20 @@ export class DataflowEngine {
 
   /** `req.query.sort`, `ctx.request.body`, `dto.name`, `obj[key]`. */
   private memberOrigin(member: ts.PropertyAccessExpression | ts.ElementAccessExpression, context: AnalysisContext): ValueOrigin {
-    const base = this.origin(member.expression, context);
+    let base = this.origin(member.expression, context);
     const name = ts.isPropertyAccessExpression(member)
       ? member.name.text
       : ts.isStringLiteralLike(member.argumentExpression)
         ? member.argumentExpression.text
         : undefined;
     if (base.kind === 'tainted') {
-      if (base.taint.requestObject) return requestMember(base.taint, name, member, context.fn.file);
+      if (base.taint.requestObject) return requestMember(base.taint, name, member, context.fn.file, this.validatedField(context));
       if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
+      if (base.taint.inputBag) {
+        const validated = name === undefined ? undefined : this.validatedField(context)(base.taint.inputBag, name);
+        if (validated) return validated;
+        base = { kind: 'tainted', taint: withoutInputBag(base.taint) };
+      }
       // Still reading along the source expression (`req.query.name`): name the input precisely.
       if (name !== undefined && compactText(member.expression) === base.taint.source.label) {
         const label = `${base.taint.source.label}.${name}`;
@@ -364,7 +371,9 @@ export class DataflowEngine {
         if (callback && isFunctionLike(skipOuterExpressions(callback))) this.walkNestedFunction(skipOuterExpressions(callback) as ts.ArrowFunction, context, receiverOrigin);
         return receiverOrigin;
       }
-      return this.stepped(receiverOrigin, call, context, `.${lastName}()`);
+      // Named among the transforms: a method can turn the value into something a sink accepts
+      // (a query builder's `.toQuery()` is SQL with every bound value escaped by the driver).
+      return { kind: 'tainted', taint: withTransform(withStep(receiverOrigin.taint, this.step(call, context, `.${lastName}()`)), `.${lastName}()`) };
     }
 
     // `duration.slice(1)` after `duration` was validated: cutting or re-casing clean text keeps it clean.
@@ -462,10 +471,12 @@ export class DataflowEngine {
       let part: ValueOrigin = value;
       if (ts.isObjectBindingPattern(name) && value.kind === 'tainted') {
         const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
-        if (value.taint.requestObject) part = requestMember(value.taint, key, element, context.fn.file);
+        const validated = value.taint.inputBag && key !== undefined && !element.dotDotDotToken ? this.validatedField(context)(value.taint.inputBag, key) : undefined;
+        if (value.taint.requestObject) part = requestMember(value.taint, key, element, context.fn.file, this.validatedField(context));
+        else if (validated) part = validated;
         else if (key !== undefined && !element.dotDotDotToken && initializer === undefined && value.taint.steps.length <= 1) {
-          part = { kind: 'tainted', taint: { ...value.taint, source: { ...value.taint.source, label: `${value.taint.source.label}.${key}` } } };
-        }
+          part = { kind: 'tainted', taint: { ...withoutInputBag(value.taint), source: { ...value.taint.source, label: `${value.taint.source.label}.${key}` } } };
+        } else if (value.taint.inputBag && !element.dotDotDotToken) part = { kind: 'tainted', taint: withoutInputBag(value.taint) };
       }
       if (element.initializer && part.kind !== 'tainted') part = joinOrigins([part, this.origin(element.initializer, context)]);
       this.bindName(element.name, part, context, undefined, declaration ?? element);
@@ -518,6 +529,21 @@ export class DataflowEngine {
     return constFlags && isConstantExpression(binding.node.initializer) ? { kind: 'constant' } : { kind: 'unknown' };
   }
 
+  /**
+   * What the route's validation (a Fastify route `schema`) guarantees about a field of an input
+   * bag: a sanitized origin when the declared type leaves the client no free text.
+   */
+  private validatedField(context: AnalysisContext): (part: string, field: string) => ValueOrigin | undefined {
+    const middleware = context.route?.middleware ?? [];
+    return (part, field) => {
+      for (const step of middleware) {
+        const declared = step.validatedFields?.find((candidate) => candidate.part === part && candidate.field === field);
+        if (declared?.restricted) return { kind: 'sanitized', how: `${part}.${field} validated as ${declared.restricted} by the route ${step.name} (${step.file}:${step.line})` };
+      }
+      return undefined;
+    };
+  }
+
   /** The project function a call runs, resolved once per call site (functions are re-walked per input shape). */
   private calleeOf(call: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): ResolvedFunction | undefined {
     if (this.callees.has(call)) return this.callees.get(call) ?? undefined;
@@ -537,7 +563,13 @@ export class DataflowEngine {
 }
 
 /** Reading a property of a request/context object: input, principal, or something else. */
-function requestMember(requestTaint: Taint, name: string | undefined, node: ts.Node, file: ScannedSourceFile): ValueOrigin {
+function requestMember(
+  requestTaint: Taint,
+  name: string | undefined,
+  node: ts.Node,
+  file: ScannedSourceFile,
+  validated: (part: string, field: string) => ValueOrigin | undefined = () => undefined,
+): ValueOrigin {
   if (name === undefined) return { kind: 'tainted', taint: { ...requestTaint, requestObject: undefined } };
   const { line, column } = nodePosition(node);
   const object = requestTaint.requestObject;
@@ -546,6 +578,8 @@ function requestMember(requestTaint: Taint, name: string | undefined, node: ts.N
   // client input (even one named `session` or `user`).
   const bag = /\.(headers|cookies)$/.exec(base)?.[1];
   if (bag) {
+    const declared = bag === 'headers' ? validated('headers', name.toLowerCase()) : undefined;
+    if (declared) return declared;
     const label = ts.isElementAccessExpression(node) || !/^[A-Za-z_$][\w$]*$/.test(name) ? `${base}['${name}']` : `${base}.${name}`;
     return { kind: 'tainted', taint: { source: { label, kind: bag }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [] } };
   }
@@ -557,7 +591,17 @@ function requestMember(requestTaint: Taint, name: string | undefined, node: ts.N
   const kind = INPUT_PROPERTIES[name];
   if (!kind) return { kind: 'unknown' };
   const label = `${base}.${name}`;
-  return { kind: 'tainted', taint: { source: { label, kind }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [] } };
+  const inputBag = INPUT_BAGS.has(name) ? { inputBag: kind as NonNullable<Taint['inputBag']> } : {};
+  return { kind: 'tainted', taint: { source: { label, kind }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [], ...inputBag } };
+}
+
+// Input properties that hold a bag of named fields a route schema can declare (`search`, `rawBody` are text).
+const INPUT_BAGS = new Set(['params', 'query', 'body']);
+
+function withoutInputBag(taint: Taint): Taint {
+  if (!taint.inputBag) return taint;
+  const { inputBag: _bag, ...rest } = taint;
+  return rest;
 }
 
 /** Methods of request objects that return input: `req.get('x')`, `c.req.query('q')`, `await request.json()`. */
@@ -653,16 +697,20 @@ function relabel(result: ValueOrigin, summarized: readonly ValueOrigin[], curren
         steps: [...now.taint.steps, ...result.taint.steps.slice(prefix)],
         transforms: [...now.taint.transforms, ...result.taint.transforms.slice(before.taint.transforms.length)],
         ...(result.taint.requestObject ? { requestObject: result.taint.requestObject } : {}),
+        ...(result.taint.inputBag ? { inputBag: result.taint.inputBag } : {}),
       },
     };
   }
   return result;
 }
 
-function describeForKey(origin: ValueOrigin, withLabel: boolean): string {
+function describeForKey(origin: ValueOrigin, withLabel: boolean, schemaScope: string): string {
   switch (origin.kind) {
-    case 'tainted':
-      return withLabel ? `t:${origin.taint.source.label}:${origin.taint.requestObject ?? ''}` : `t:${origin.taint.requestObject ?? ''}`;
+    case 'tainted': {
+      const bag = origin.taint.requestObject || origin.taint.inputBag ? `:${origin.taint.inputBag ?? ''}@${schemaScope}` : '';
+      const shape = `${origin.taint.requestObject ?? ''}${bag}`;
+      return withLabel ? `t:${origin.taint.source.label}:${shape}` : `t:${shape}`;
+    }
     case 'principal':
       return 'p';
     case 'sanitized':

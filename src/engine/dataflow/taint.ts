@@ -25,6 +25,11 @@ export interface Taint {
    * `request`): reading a property of it picks the input (query, body) or the principal (user).
    */
   requestObject?: 'request' | 'koa-context' | 'hono-context' | 'route-context';
+  /**
+   * Set when the value is a whole input bag (`req.params`, `request.query`, `req.body`): reading a
+   * field of it is where a route's validation schema says what the field can hold.
+   */
+  inputBag?: 'params' | 'query' | 'body' | 'headers';
 }
 
 /** How trusted a value is, from the point of view of a sink. */
@@ -46,11 +51,11 @@ export function withStep(taint: Taint, step: TraceStep): Taint {
   const last = taint.steps.at(-1);
   if (last && last.file === step.file && last.line === step.line && last.message === step.message) return taint;
   const steps = taint.steps.length >= MAX_TRACE_STEPS ? [...taint.steps.slice(0, 2), ...taint.steps.slice(-(MAX_TRACE_STEPS - 3)), step] : [...taint.steps, step];
-  return { source: taint.source, steps, transforms: taint.transforms };
+  return { source: taint.source, steps, transforms: taint.transforms, ...(taint.inputBag ? { inputBag: taint.inputBag } : {}) };
 }
 
 export function withTransform(taint: Taint, transform: string): Taint {
-  return { source: taint.source, steps: taint.steps, transforms: [...taint.transforms, transform] };
+  return { source: taint.source, steps: taint.steps, transforms: [...taint.transforms, transform], ...(taint.inputBag ? { inputBag: taint.inputBag } : {}) };
 }
 
 /** The first tainted origin wins: one clear trace beats a merge of several. */

@@ -39,6 +39,20 @@ export interface RouteMiddleware extends CodeLocation {
   roles?: string[];
   /** True when we could not see what it does (a package we do not know, an unresolvable name). */
   opaque?: boolean;
+  /** For validation: the input fields it declares, read from its schema (Fastify route `schema`). */
+  validatedFields?: ValidatedField[];
+}
+
+/** One request input field a validation step checks, and what it lets through. */
+export interface ValidatedField {
+  /** The input bag the field is read from: `request.params.id` is part 'params', field 'id'. */
+  part: 'params' | 'query' | 'body' | 'headers';
+  field: string;
+  /**
+   * Why the validated value can carry no text of the client's choosing (`type: integer`, an enum,
+   * `format: uuid`, an anchored pattern of a restricted alphabet), or undefined for free text.
+   */
+  restricted?: string;
 }
 
 export type AuthStatus = 'authenticated' | 'public' | 'unknown';

@@ -161,7 +161,8 @@ export class SqlSinkCatalog {
     return text ? { call, queryText: text, driver, api, proven } : undefined;
   }
 
-  private creationDriver(expression: ts.Expression, file: ScannedSourceFile): SqlDriver | undefined {
+  /** The driver a receiver is shown to come from (`new Pool()`, a parameter typed `Knex`, an injected handle). */
+  creationDriver(expression: ts.Expression, file: ScannedSourceFile): SqlDriver | undefined {
     const creation = this.creationOf(expression, file, 0);
     return creation?.kind === 'package' ? driverOf(creation.module) : undefined;
   }
@@ -578,26 +579,65 @@ const FORMAT_SAFE_SPECIFIERS = /%[^LIQ%]/;
  * A value the driver escapes before it reaches SQL: `mysql.escape(x)`, `connection.escapeId(x)`,
  * `SqlString.escape(x)`, `client.escapeLiteral(x)`, pg-format `format('... %L', x)` (only %L/%I/%%).
  */
-export function isEscapedValue(expression: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex): boolean {
+export function isEscapedValue(expression: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex, catalog?: SqlSinkCatalog): boolean {
+  return escapeEvidence(expression, file, modules, catalog) !== undefined;
+}
+
+// Query-text builders whose identifier/literal helpers quote what they are given.
+const QUOTING_BUILDERS = /^(?:slonik|kysely|@databases\/(?:pg|mysql|sqlite)|sql-template-strings|sql-template-tag)$/;
+
+/** How a value was escaped for SQL (see isEscapedValue), or undefined. */
+export function escapeEvidence(expression: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex, catalog?: SqlSinkCatalog): string | undefined {
   const value = skipOuterExpressions(expression);
-  if (!ts.isCallExpression(value)) return false;
+  if (!ts.isCallExpression(value)) return undefined;
   const callee = skipOuterExpressions(value.expression);
   const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+  const what = `${callee.getText(file.sourceFile.compilerNode)}()`;
   if (ts.isIdentifier(callee)) {
     const binding = modules.resolveName(file, callee.text);
-    if (binding?.kind !== 'external') return false;
-    if (binding.module === 'pg-format') return isSafeFormat(value, name);
-    return /^(?:sqlstring|mysql|mysql2|pg-escape|sql-escape-string)$/.test(binding.module) && ESCAPE_METHOD.test(binding.importedName === 'default' ? name : binding.importedName);
+    if (binding?.kind !== 'external') return undefined;
+    if (binding.module === 'pg-format') return isSafeFormat(value, name) ? `escaped by pg-format ${what}` : undefined;
+    const imported = binding.importedName === 'default' ? name : binding.importedName;
+    if (/^(?:sqlstring|mysql|mysql2|pg-escape|sql-escape-string)$/.test(binding.module) && ESCAPE_METHOD.test(imported)) return `escaped by ${what}`;
+    // pg >= 8.11 exports escapeIdentifier / escapeLiteral.
+    if (binding.module === 'pg' && /^escape(?:Identifier|Literal)$/.test(imported)) return `escaped by ${what}`;
+    return undefined;
   }
   // A digest (`security.hash(password)`, `md5(x)`) is hex text: nothing left to inject.
-  if (DIGEST_FUNCTION.test(name)) return true;
+  if (DIGEST_FUNCTION.test(name)) return `a digest (${what})`;
   if (ts.isPropertyAccessExpression(callee)) {
-    if (ESCAPE_METHOD.test(name) && name !== 'literal' && name !== 'quote') return true;
+    if (ESCAPE_METHOD.test(name) && name !== 'literal' && name !== 'quote') return `escaped by ${what}`;
     const root = rootIdentifier(callee);
     const binding = root ? modules.resolveName(file, root.text) : undefined;
-    if (binding?.kind === 'external' && binding.module === 'pg-format') return isSafeFormat(value, name);
+    if (binding?.kind === 'external' && binding.module === 'pg-format') return isSafeFormat(value, name) ? `escaped by pg-format ${what}` : undefined;
+    // `sql.identifier(['users'])` (slonik), `sql.ref('col')` / `sql.lit(x)` (kysely).
+    if (binding?.kind === 'external' && QUOTING_BUILDERS.test(binding.module) && /^(?:identifier|ref|id|table|lit|literal|join)$/.test(name)) return `quoted by ${what} (${binding.module})`;
+    // `knex.ref('orders.id')`: knex quotes the identifier.
+    if (name === 'ref' && catalog?.creationDriver(callee.expression, file) === 'knex') return `quoted by ${what} (knex)`;
+    // A TypeORM query builder's own SQL (`qb.getQuery()`, `getQueryAndParameters()[0]`): its values
+    // stay bound parameters; raw fragments handed to the builder are sinks of their own.
+    if (/^(?:getQuery|getSql|getQueryAndParameters)$/.test(name) && catalog?.projectDrivers.has('typeorm') && fromQueryBuilder(callee.expression)) return `SQL a TypeORM query builder wrote (${name}())`;
+    // knex `qb.toQuery()` / `qb.toString()` of a knex builder: values inlined through knex's escaping.
+    if (name === 'toQuery' && catalog?.projectDrivers.has('knex')) return 'SQL a knex query builder compiled (values escaped by knex)';
+    // `sequelize.getQueryInterface().queryGenerator.getWhereConditions(...)`: SQL sequelize wrote and escaped.
+    if (SEQUELIZE_GENERATOR_METHODS.test(name) && catalog?.projectDrivers.has('sequelize') && isSequelizeQueryGenerator(callee.expression)) return `generated and escaped by sequelize ${what}`;
   }
-  return false;
+  return undefined;
+}
+
+const SEQUELIZE_GENERATOR_METHODS = /^(?:getWhereConditions|whereQuery|whereItemsQuery|selectQuery|insertQuery|updateQuery|deleteQuery|quoteIdentifier|quoteIdentifiers|quoteTable)$/;
+
+/** `x.getQueryInterface().queryGenerator`, directly or through a local const. */
+function isSequelizeQueryGenerator(expression: ts.Expression): boolean {
+  let value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) {
+    const declaration = localDeclaration(value);
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;
+    value = skipOuterExpressions(declaration.initializer);
+  }
+  if (!ts.isPropertyAccessExpression(value) || value.name.text !== 'queryGenerator') return false;
+  const owner = skipOuterExpressions(value.expression);
+  return ts.isCallExpression(owner) && ts.isPropertyAccessExpression(skipOuterExpressions(owner.expression)) && (skipOuterExpressions(owner.expression) as ts.PropertyAccessExpression).name.text === 'getQueryInterface';
 }
 
 /** pg-format: `format('%I', x)` / `format.literal(x)` / `format.ident(x)` are escaped; `%s` is not. */
@@ -616,56 +656,6 @@ function rootIdentifier(expression: ts.Expression): ts.Identifier | undefined {
 /** Literal pieces that read like SQL, for sinks known only by a handle's name. */
 export function looksLikeSql(literals: readonly string[]): boolean {
   return /\b(?:select|insert\s+into|update|delete\s+from|from|where|values|order\s+by|group\s+by|join|create\s+table|drop|alter|pragma|limit|set)\b/i.test(literals.join(' '));
-}
-
-/**
- * `ids.map(() => '?').join(',')`, `rows.map((_, i) => `$${i + 1}`).join(', ')`, `'?'.repeat(n)`,
- * `Array(n).fill('?').join()`: a placeholder list, only ever text we wrote.
- */
-export function isPlaceholderList(expression: ts.Expression): boolean {
-  const value = skipOuterExpressions(expression);
-  if (!ts.isCallExpression(value) || !ts.isPropertyAccessExpression(value.expression)) return false;
-  const method = value.expression.name.text;
-  const owner = skipOuterExpressions(value.expression.expression);
-  if (method === 'repeat') return ts.isStringLiteralLike(owner) && /^[\s?,$]*$/.test(owner.text);
-  if (method !== 'join' || !ts.isCallExpression(owner) || !ts.isPropertyAccessExpression(owner.expression)) return false;
-  const inner = owner.expression.name.text;
-  if (inner === 'fill') return owner.arguments.every((argument) => ts.isStringLiteralLike(argument) && /^[\s?,]*$/.test(argument.text));
-  if (inner !== 'map') return false;
-  const callback = owner.arguments[0] && skipOuterExpressions(owner.arguments[0]);
-  if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return false;
-  const returned = ts.isBlock(callback.body)
-    ? callback.body.statements.find(ts.isReturnStatement)?.expression
-    : callback.body;
-  if (!returned) return false;
-  const piece = skipOuterExpressions(returned);
-  if (ts.isStringLiteralLike(piece)) return /^[\s?,()$:\w]*$/.test(piece.text) && /[?$:]/.test(piece.text);
-  if (ts.isTemplateExpression(piece)) {
-    // `$${i + 1}`, `:p${index}`: the only values are arithmetic on the index.
-    const names = new Set(callback.parameters.slice(1).map((parameter) => (ts.isIdentifier(parameter.name) ? parameter.name.text : '')));
-    return /[?$:@]/.test(piece.head.text + piece.templateSpans.map((span) => span.literal.text).join('')) &&
-      piece.templateSpans.every((span) => isIndexArithmetic(span.expression, names));
-  }
-  return false;
-}
-
-function isIndexArithmetic(expression: ts.Expression, indexNames: ReadonlySet<string>): boolean {
-  const value = skipOuterExpressions(expression);
-  if (ts.isNumericLiteral(value)) return true;
-  if (ts.isIdentifier(value)) return indexNames.has(value.text);
-  if (ts.isBinaryExpression(value) && [ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken].includes(value.operatorToken.kind)) {
-    return isIndexArithmetic(value.left, indexNames) && isIndexArithmetic(value.right, indexNames);
-  }
-  return false;
-}
-
-/** A name declared with a number/boolean type (`limit: number`): interpolating it cannot inject text. */
-export function hasNumericType(expression: ts.Expression): boolean {
-  const value = skipOuterExpressions(expression);
-  if (!ts.isIdentifier(value)) return false;
-  const declaration = localDeclaration(value);
-  const type = declaration?.type;
-  return Boolean(type && /^(?:number|bigint|boolean)$/.test(type.getText()));
 }
 
 /**
@@ -708,7 +698,7 @@ export function sqlInjectionFlows(ctx: RuleContext): ReadonlyMap<ts.Node, SqlInj
     if (!ts.isCallExpression(tainted.call)) continue;
     const sink = catalog.sinkOf(tainted.call, tainted.file);
     if (!sink) continue;
-    const taint = unescapedTaint(sink, tainted, ctx.modules);
+    const taint = unescapedTaint(sink, tainted, ctx.modules, catalog.projectDrivers);
     if (taint) flows.set(tainted.call, { sink, tainted, taint });
   }
   flowsByEngine.set(ctx.dataflow, flows);
@@ -716,7 +706,7 @@ export function sqlInjectionFlows(ctx: RuleContext): ReadonlyMap<ts.Node, SqlInj
 }
 
 /** The request input in the SQL text, unless every tainted piece went through an escaping function. */
-function unescapedTaint(sink: SqlSink, tainted: TaintedCall, modules: ModuleIndex): Taint | undefined {
+function unescapedTaint(sink: SqlSink, tainted: TaintedCall, modules: ModuleIndex, projectDrivers: ReadonlySet<SqlDriver>): Taint | undefined {
   const whole = tainted.originOf(sink.queryText);
   if (whole.kind !== 'tainted') return undefined;
   if (whole.taint.transforms.some((name) => ESCAPE_METHOD.test(name.split('.').pop() ?? ''))) return undefined;
@@ -728,9 +718,22 @@ function unescapedTaint(sink: SqlSink, tainted: TaintedCall, modules: ModuleInde
       continue;
     }
     const origin = tainted.originOf(value);
+    if (origin.kind === 'tainted' && compiledByKnex(origin.taint, projectDrivers)) {
+      escaped = true;
+      continue;
+    }
     if (origin.kind === 'tainted') return origin.taint;
   }
   return escaped ? undefined : whole.taint;
+}
+
+/**
+ * SQL text a knex query builder compiled (`qb.toQuery()`): knex inlines each bound value through
+ * the client's escaping, so request data that went in as a value comes out quoted. Raw fragments
+ * (`whereRaw`) are sinks of their own and reported there.
+ */
+function compiledByKnex(taint: Taint, projectDrivers: ReadonlySet<SqlDriver>): boolean {
+  return projectDrivers.has('knex') && taint.transforms.includes('.toQuery()');
 }
 
 /** 1-based line and column of where a sink call is reported (see firstLineSpan). */

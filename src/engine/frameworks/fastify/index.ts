@@ -6,6 +6,7 @@ import type { HttpMethod, RouteDefinition, RouteHandler, RouteMiddleware } from 
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { AUTOLOAD_PACKAGES, autoloadedPlugins, autoloadOptionsDirectory } from './autoload.js';
 import { methodProperty, objectLiteralOf, staticString } from './static-values.js';
+import { routeSchemaFields } from './route-schema.js';
 import { propertyValue } from '../../ast/syntax.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 import { classifyBody, middlewareName } from '../../routes/classify-middleware.js';
@@ -481,7 +482,11 @@ class FastifyRouteCollector {
     if (!schemaExpression) return undefined;
     const schema = objectLiteralOf(this.context.modules, file, schemaExpression);
     if (schema && !['body', 'querystring', 'query', 'params', 'headers'].some((part) => propertyValue(schema.node, part))) return undefined;
+    // `attachValidation: true` hands the handler a request that failed validation: no field is vouched for.
+    const attached = propertyValue(options, 'attachValidation')?.kind === ts.SyntaxKind.TrueKeyword;
+    const validatedFields = attached ? [] : routeSchemaFields(this.context.modules, file, schemaExpression);
     return {
+      ...(validatedFields.length > 0 ? { validatedFields } : {}),
       name: 'schema',
       file: file.path,
       line: nodePosition(schemaExpression).line,
