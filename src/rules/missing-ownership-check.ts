@@ -1,13 +1,13 @@
 import { ts } from 'ts-morph';
 import { nodePosition, resolveFunction } from '../engine/ast/functions.js';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
-import type { Taint } from '../engine/dataflow/taint.js';
+import { identityTaint, type Taint } from '../engine/dataflow/taint.js';
 import type { Route } from '../engine/routes/route.js';
 import type { RuleContext, ScannedSourceFile, TraceStep } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { isWriteAccess, lookupAccessOf, lookupFacts, type LookupAccess } from './utils/lookup-keys.js';
 import { inCodeOwnershipCheck, pathFunctions, routeObjectGuard } from './utils/ownership-evidence.js';
-import { routeLabel, taintOf } from './utils/tainted-sink.js';
+import { routeLabel } from './utils/tainted-sink.js';
 import { nodeAtStep } from './utils/trace-nodes.js';
 import { enclosingFunction } from '../engine/ast/syntax.js';
 
@@ -101,7 +101,7 @@ export default defineRule({
         const entries = callee && reach.get(callee.node);
         if (!entries) continue;
         for (const entry of [...entries]) {
-          const taint = taintOf(tainted.argumentOrigins[entry.index]);
+          const taint = identityTaint(tainted.argumentOrigins[entry.index]);
           if (!taint) continue;
           const caller = enclosingFunction(tainted.call);
           const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];

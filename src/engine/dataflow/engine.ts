@@ -4,7 +4,7 @@ import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } 
 import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import type { Route } from '../routes/route.js';
 import { initialParameterOrigins } from './sources.js';
-import { joinOrigins, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
+import { identityTaint, joinOrigins, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
 import { exitsEarly } from '../ast/syntax.js';
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
@@ -28,6 +28,8 @@ export interface DataflowOptions {
 }
 
 const NUMERIC_CONVERSIONS = new Set(['parseInt', 'parseFloat', 'Number', 'Boolean', 'isNaN', 'isFinite', 'Math']);
+// Conversions whose result still names the record the client picked (`Number(req.params.id)`).
+const IDENTITY_CONVERSIONS = new Set(['parseInt', 'parseFloat', 'Number', 'BigInt', 'Number.parseInt', 'Number.parseFloat']);
 // Method calls on a tainted value whose result carries no attacker-chosen text.
 const NON_STRING_METHODS = new Set(['includes', 'startsWith', 'endsWith', 'test', 'has', 'indexOf', 'lastIndexOf', 'some', 'every', 'findIndex', 'localeCompare', 'getTime', 'valueOf', 'toFixed']);
 // Globals and modules that pass request data through unchanged in substance (and are named in the trace).
@@ -345,7 +347,11 @@ export class DataflowEngine {
       return { kind: 'sanitized', how: `${calleeName}() (config sanitizers)` };
     }
     const numeric = calleeName.split('.')[0]!;
-    if (NUMERIC_CONVERSIONS.has(numeric) || NUMERIC_CONVERSIONS.has(calleeName)) return { kind: 'sanitized', how: `${calleeName}() (a number)` };
+    if (NUMERIC_CONVERSIONS.has(numeric) || NUMERIC_CONVERSIONS.has(calleeName) || calleeName === 'BigInt') {
+      const converted = IDENTITY_CONVERSIONS.has(calleeName) ? identityTaint(argumentOrigins[0]) : undefined;
+      const identity = converted && !converted.requestObject ? withStep(converted, this.step(call, context, `converted by ${calleeName}()`)) : undefined;
+      return { kind: 'sanitized', how: `${calleeName}() (a number)`, ...(identity ? { identity } : {}) };
+    }
 
     // Methods on request objects (req.get('x'), c.req.query('q'), request.json()) and on tainted values.
     if (receiverOrigin?.kind === 'tainted') {
@@ -382,9 +388,11 @@ export class DataflowEngine {
     // A project function: follow the arguments in, bring the return value back.
     const target = this.calleeOf(call, context.fn.file);
     if (target && context.depth < this.maxDepth) {
-      const parameters = argumentOrigins.map((argument, index) =>
-        argument.kind === 'tainted' ? { kind: 'tainted' as const, taint: withStep(argument.taint, this.step(call.arguments![index]!, context, `passed to ${target.name}()`)) } : argument,
-      );
+      const parameters = argumentOrigins.map((argument, index): ValueOrigin => {
+        if (argument.kind === 'tainted') return { kind: 'tainted', taint: withStep(argument.taint, this.step(call.arguments![index]!, context, `passed to ${target.name}()`)) };
+        if (argument.kind === 'sanitized' && argument.identity) return { ...argument, identity: withStep(argument.identity, this.step(call.arguments![index]!, context, `passed to ${target.name}()`)) };
+        return argument;
+      });
       const returned = this.analyze(target, parameters, context.route, context.depth + 1);
       if (returned.kind === 'tainted') return { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)) };
       return returned;
@@ -404,7 +412,8 @@ export class DataflowEngine {
   private record(call: ts.CallExpression | ts.NewExpression, context: AnalysisContext, argumentOrigins: ValueOrigin[], receiverOrigin: ValueOrigin | undefined): void {
     if (!this.calls || this.recorded.has(call)) return;
     const anyTainted = argumentOrigins.some((origin) => origin.kind === 'tainted') || receiverOrigin?.kind === 'tainted';
-    if (!anyTainted) return;
+    // A record id the client picked, converted to a number: object-level access rules still need the call.
+    if (!anyTainted && !(call.arguments ?? []).some((argument) => this.carriesIdentity(argument, context, 0))) return;
     this.recorded.add(call);
     this.calls.push({
       call,
@@ -416,8 +425,23 @@ export class DataflowEngine {
     });
   }
 
+  /** Whether an argument holds, at any depth of its object/array literals, a converted request id. */
+  private carriesIdentity(expression: ts.Expression, context: AnalysisContext, depth: number): boolean {
+    const value = skipOuterExpressions(expression);
+    if (depth > 4) return false;
+    if (ts.isObjectLiteralExpression(value)) {
+      return value.properties.some((property) =>
+        ts.isPropertyAssignment(property) ? this.carriesIdentity(property.initializer, context, depth + 1) : ts.isShorthandPropertyAssignment(property) ? this.carriesIdentity(property.name, context, depth + 1) : ts.isSpreadAssignment(property) && this.carriesIdentity(property.expression, context, depth + 1),
+      );
+    }
+    if (ts.isArrayLiteralExpression(value)) return value.elements.some((element) => this.carriesIdentity(ts.isSpreadElement(element) ? element.expression : element, context, depth + 1));
+    const origin = this.origin(value, context);
+    return origin.kind === 'sanitized' && origin.identity !== undefined;
+  }
+
   private joinWithStep(origins: ValueOrigin[], node: ts.Node, context: AnalysisContext, message: string): ValueOrigin {
     const joined = joinOrigins(origins);
+    if (joined.kind === 'sanitized' && joined.identity) return { kind: 'sanitized', how: joined.how }; // text built around a number names no record
     return joined.kind === 'tainted' ? this.stepped(joined, node, context, message) : joined;
   }
 
@@ -453,7 +477,12 @@ export class DataflowEngine {
   private bindName(name: ts.BindingName, value: ValueOrigin, context: AnalysisContext, initializer?: ts.Expression, declaration?: ts.Node): void {
     if (ts.isIdentifier(name)) {
       const effective = value.kind === 'unknown' && initializer ? this.origin(initializer, context) : value;
-      const stepped = effective.kind === 'tainted' && declaration ? this.stepped(effective, declaration, context, `assigned to ${name.text}`) : effective;
+      const stepped =
+        effective.kind === 'tainted' && declaration
+          ? this.stepped(effective, declaration, context, `assigned to ${name.text}`)
+          : effective.kind === 'sanitized' && effective.identity && declaration
+            ? { ...effective, identity: withStep(effective.identity, this.step(declaration, context, `assigned to ${name.text}`)) }
+            : effective;
       context.scope.values.set(name.text, stepped);
       return;
     }
@@ -666,7 +695,7 @@ function describeForKey(origin: ValueOrigin, withLabel: boolean): string {
     case 'principal':
       return 'p';
     case 'sanitized':
-      return 's';
+      return origin.identity ? 'si' : 's';
     case 'constant':
       return 'c';
     case 'unknown':

@@ -2,10 +2,10 @@ import { ts } from 'ts-morph';
 import { classifyCall, type DataAccess } from '../../engine/ast/data-access.js';
 import { propertyNameText, skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
-import type { Taint } from '../../engine/dataflow/taint.js';
+import { identityTaint, type Taint } from '../../engine/dataflow/taint.js';
 import type { RuleContext } from '../../types.js';
 import { looksLikeSql, sqlTextParts } from './sql-sinks.js';
-import { localInitializer, taintOf } from './tainted-sink.js';
+import { localInitializer } from './tainted-sink.js';
 
 /** A data access as this rule sees it: the operation, plus where its filter lives. */
 export interface LookupAccess {
@@ -208,7 +208,7 @@ class FilterWalker {
       this.facts.principalFields.push(field ?? (origin.kind === 'principal' ? origin.label : expression.getText()));
       return;
     }
-    const taint = taintOf(origin);
+    const taint = identityTaint(origin);
     if (!taint || !field || !KEY_FIELD.test(field)) return;
     // A whole request object as the filter value is not one record's key.
     if (taint.requestObject) return;
@@ -234,7 +234,7 @@ function sqlFacts(tainted: TaintedCall, call: ts.CallExpression, facts: LookupFa
       if (column !== undefined) facts.principalFields.push(column);
       return;
     }
-    const taint = taintOf(origin);
+    const taint = identityTaint(origin);
     if (taint && column !== undefined && KEY_FIELD.test(column)) facts.keys.push({ expression: element, field: column, taint });
   });
 }
