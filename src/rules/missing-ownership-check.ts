@@ -23,8 +23,6 @@ interface Candidate {
   field: string;
   taint: Taint;
   accessFile: ScannedSourceFile;
-  /** Where the finding is reported: the data access itself, or the handler call that leads to it. */
-  at: ts.Node;
   confidence: 'high' | 'medium';
   guardNote?: string;
 }
@@ -51,16 +49,18 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const chosen = new Map<string, Candidate>();
+    // One finding per data access (the line missing the owner constraint), with every route that reaches it.
+    const byAccess = new Map<ts.Node, Map<string, Candidate>>();
     const consider = (candidate: Candidate, path: PathEntry[], keyNames: Set<string>): void => {
       const { tainted } = candidate;
       if (inCodeOwnershipCheck(ctx, tainted, path, keyNames)) return;
       const guard = routeObjectGuard(ctx, tainted.route);
       if (guard?.strength === 'strong') return;
       if (guard) Object.assign(candidate, { confidence: 'medium', guardNote: guard.middleware.name });
-      const id = `${tainted.route.id}@${tainted.file.path}:${candidate.at.getStart()}`;
-      const previous = chosen.get(id);
-      if (!previous || (isWriteAccess(candidate.lookup) && !isWriteAccess(previous.lookup))) chosen.set(id, candidate);
+      const routes = byAccess.get(candidate.lookup.node) ?? new Map<string, Candidate>();
+      byAccess.set(candidate.lookup.node, routes);
+      const previous = routes.get(tainted.route.id);
+      if (!previous || (previous.confidence === 'medium' && candidate.confidence === 'high')) routes.set(tainted.route.id, candidate);
     };
     // Functions whose parameter reaches an unscoped lookup key: a call to one with request data in
     // that argument reaches the lookup too, from whichever route makes it (the engine records a
@@ -92,7 +92,7 @@ export default defineRule({
       register(enclosingFunction(lookup.node), parameterIndexOf(ctx, key.taint.steps, enclosingFunction(lookup.node)), { lookup, field: key.field, inner, keyNames, accessFile: tainted.file });
       if (!eligible(tainted)) continue;
       const path = pathFunctions(ctx, tainted, key.taint.steps, lookup.node);
-      consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, at: reportNode(tainted, path, lookup.node), confidence: 'high' }, path, keyNames);
+      consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high' }, path, keyNames);
     }
     for (let round = 0, changed = true; changed && round < 6; round++) {
       changed = false;
@@ -111,11 +111,11 @@ export default defineRule({
           const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
           const { line, column } = nodePosition(tainted.call);
           const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
-          consider({ tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, at: reportNode(tainted, path, tainted.call), confidence: 'high' }, path, keyNames);
+          consider({ tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high' }, path, keyNames);
         }
       }
     }
-    for (const candidate of chosen.values()) report(ctx, candidate);
+    for (const routes of byAccess.values()) report(ctx, [...routes.values()]);
   },
 });
 
@@ -248,45 +248,58 @@ function namesOf(steps: readonly TraceStep[], expression: ts.Node): Set<string> 
   return names;
 }
 
-function report(ctx: RuleContext, candidate: Candidate): void {
-  const { tainted, lookup, field, taint, at, accessFile } = candidate;
+// Routes named in a message and traced in full; the rest are counted.
+const ROUTES_NAMED = 3;
+const ROUTES_TRACED = 5;
+
+/**
+ * One finding at the data access: the call whose filter lacks the owner constraint, where the fix
+ * goes. Each route that reaches it is a trace step followed by its request source and the calls
+ * that carried the id, so the finding (and its fingerprint, which depends only on the access
+ * line) stays the same when another route starts reaching the access.
+ */
+function report(ctx: RuleContext, candidates: Candidate[]): void {
+  const sorted = [...candidates].sort((a, b) => compareRoutes(a.tainted.route, b.tainted.route));
+  const first = sorted[0]!;
+  const { lookup, field, accessFile } = first;
   const write = isWriteAccess(lookup);
   const access = lookup.access;
   const target = `${access.model ? `${access.model} ` : ''}(${accessApi(lookup)})`;
   const accessPosition = nodePosition(lookup.node);
-  const atFile = ctx.modules.fileOf(at) ?? tainted.file;
-  const where = at === lookup.node ? '' : ` in ${accessFile.path}:${accessPosition.line}`;
-  const guard = candidate.guardNote ? ` The route's ${candidate.guardNote} may check it, but its code does not show a comparison with the user.` : '';
+  const labels = sorted.map((candidate) => routeLabel(candidate.tainted));
+  const routesText =
+    labels.length === 1 ? labels[0]! : `${labels.length} routes (${labels.slice(0, ROUTES_NAMED).join(', ')}${labels.length > ROUTES_NAMED ? `, and ${labels.length - ROUTES_NAMED} more` : ''})`;
+  const sources = [...new Set(sorted.map((candidate) => candidate.taint.source.label))];
+  const guarded = sorted.every((candidate) => candidate.guardNote);
+  const guard = guarded ? ` The route's ${first.guardNote} may check it, but its code does not show a comparison with the user.` : '';
   const message =
-    `${routeLabel(tainted)} ${write ? 'changes' : 'reads'} ${target}${where} by ${taint.source.label} (the client's choice, as ${field}) with no ownership check: ` +
+    `${routesText} ${labels.length === 1 ? (write ? 'changes' : 'reads') : write ? 'change' : 'read'} ${target} by ${sources.join(' / ')} (the client's choice, as ${field}) with no ownership check: ` +
     `the lookup is not scoped to the signed-in user, no owner comparison or authorization call follows it, so any authenticated user can ${write ? 'change or delete' : 'read'} another user's record.${guard}`;
-  const text = atFile.text;
-  const start = at.getStart();
+  const trace: TraceStep[] = [];
+  for (const candidate of sorted.slice(0, ROUTES_TRACED)) {
+    const route = candidate.tainted.route;
+    trace.push({ file: route.file, line: route.line, column: route.column, message: `route ${routeLabel(candidate.tainted)}` });
+    trace.push(...candidate.taint.steps);
+  }
+  trace.push({ file: accessFile.path, line: accessPosition.line, column: accessPosition.column, message: `${write ? 'writes' : 'reads'} ${target} by ${field}, not scoped to the user` });
+  const text = accessFile.text;
+  const start = lookup.node.getStart();
   const lineEnd = text.indexOf('\n', start);
-  const end = Math.min(at.getEnd(), lineEnd === -1 ? text.length : lineEnd);
-  const trace: TraceStep[] = [...taint.steps, { file: accessFile.path, line: accessPosition.line, column: accessPosition.column, message: `${write ? 'writes' : 'reads'} ${target} by ${field}, not scoped to the user` }];
+  const end = Math.min(lookup.node.getEnd(), lineEnd === -1 ? text.length : lineEnd);
   ctx.report({
-    file: atFile.path,
+    file: accessFile.path,
     start,
     end: text[end - 1] === '\r' ? end - 1 : end,
     message,
     severity: write ? 'critical' : 'high',
-    confidence: candidate.confidence,
-    route: { method: tainted.route.method, path: tainted.route.path },
+    confidence: guarded ? 'medium' : 'high',
+    route: { method: first.tainted.route.method, path: first.tainted.route.path },
     trace,
   });
 }
 
-/**
- * The data access when the handler makes it; otherwise the handler's call that passes the
- * identifier on (a service or repository method): that is where the route's owner reads, and
- * where the check belongs when the shared method is generic.
- */
-function reportNode(tainted: TaintedCall, path: readonly PathEntry[], innermost: ts.Node): ts.Node {
-  const handler = tainted.route.handler?.node;
-  if (!handler || enclosingFunction(innermost) === handler) return innermost;
-  const fromHandler = path.find((entry) => entry.fn === handler && entry.call);
-  return fromHandler?.call ?? innermost;
+function compareRoutes(a: Route, b: Route): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.method.localeCompare(b.method);
 }
 
 function accessApi(lookup: LookupAccess): string {
