@@ -5,7 +5,7 @@ import { identityTaint, type Taint } from '../engine/dataflow/taint.js';
 import type { Route } from '../engine/routes/route.js';
 import type { RuleContext, ScannedSourceFile, TraceStep } from '../types.js';
 import { defineRule } from './define-rule.js';
-import { isWriteAccess, lookupAccessOf, lookupFacts, type LookupAccess } from './utils/lookup-keys.js';
+import { CAPABILITY_KEY, isWriteAccess, lookupAccessOf, lookupFacts, type LookupAccess } from './utils/lookup-keys.js';
 import { inCodeOwnershipCheck, pathFunctions, routeObjectGuard } from './utils/ownership-evidence.js';
 import { routeLabel } from './utils/tainted-sink.js';
 import { nodeAtStep } from './utils/trace-nodes.js';
@@ -25,6 +25,8 @@ interface Candidate {
   accessFile: ScannedSourceFile;
   confidence: 'high' | 'medium';
   guardNote?: string;
+  /** The filter's key that works as a capability (`shareToken`): whoever holds the link may access it. */
+  capability?: string;
 }
 
 export default defineRule({
@@ -83,16 +85,18 @@ export default defineRule({
       const facts = lookupFacts(tainted, lookup);
       // A request field a route middleware overwrites from the token is the principal's own id: it scopes the lookup.
       if (facts.keys.some((candidate) => stampedFromPrincipal(ctx, tainted.route, candidate.taint.source.label))) continue;
-      const key = facts.keys[0];
+      const key = facts.keys.find((candidate) => !CAPABILITY_KEY.test(candidate.field)) ?? facts.keys[0];
+      const capability = facts.keys.find((candidate) => CAPABILITY_KEY.test(candidate.field))?.field;
       if (!key || facts.principalFields.length > 0 || facts.linksPrincipalOnly) continue;
       if (REFERENCE_KEY.test(key.taint.source.label.split('.').pop() ?? '')) continue;
       if (usedOnlyToLink(lookup.node)) continue;
-      const keyNames = namesOf(key.taint.steps, key.expression);
+      // Every key of the filter: `where: { id, teamId }` after a membership check on teamId is scoped by that parent.
+      const keyNames = new Set(facts.keys.flatMap((candidate) => [...namesOf(candidate.taint.steps, candidate.expression)]));
       const inner: PathEntry[] = [{ fn: enclosingFunction(lookup.node)!, call: lookup.node }].filter((entry) => entry.fn);
-      register(enclosingFunction(lookup.node), parameterIndexOf(ctx, key.taint.steps, enclosingFunction(lookup.node)), { lookup, field: key.field, inner, keyNames, accessFile: tainted.file });
+      register(enclosingFunction(lookup.node), parameterIndexOf(ctx, key.taint.steps, enclosingFunction(lookup.node)), { lookup, field: key.field, inner, keyNames, accessFile: tainted.file, ...(capability ? { capability } : {}) });
       if (!eligible(tainted)) continue;
       const path = pathFunctions(ctx, tainted, key.taint.steps, lookup.node);
-      consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high' }, path, keyNames);
+      consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames);
     }
     for (let round = 0, changed = true; changed && round < 6; round++) {
       changed = false;
@@ -105,13 +109,15 @@ export default defineRule({
           if (!taint) continue;
           const caller = enclosingFunction(tainted.call);
           const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];
-          const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, tainted.call.arguments![entry.index]!)]);
-          if (register(caller, parameterIndexOf(ctx, taint.steps, caller), { lookup: entry.lookup, field: entry.field, inner, keyNames, accessFile: entry.accessFile })) changed = true;
+          // The caller's names for every request value it passes (`getProject(id, teamId)`): a parent it checked scopes the lookup.
+          const passed = (tainted.call.arguments ?? []).filter((argument, index) => identityTaint(tainted.argumentOrigins[index]) !== undefined);
+          const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, tainted.call.arguments![entry.index]!), ...passed.flatMap((argument) => [...namesOf([], argument)])]);
+          if (register(caller, parameterIndexOf(ctx, taint.steps, caller), { lookup: entry.lookup, field: entry.field, inner, keyNames, accessFile: entry.accessFile, ...(entry.capability ? { capability: entry.capability } : {}) })) changed = true;
           if (!eligible(tainted)) continue;
           const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
           const { line, column } = nodePosition(tainted.call);
           const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
-          consider({ tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high' }, path, keyNames);
+          consider({ tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high', ...(entry.capability ? { capability: entry.capability } : {}) }, path, keyNames);
         }
       }
     }
@@ -128,6 +134,7 @@ interface ReachEntry {
   inner: PathEntry[];
   keyNames: Set<string>;
   accessFile: ScannedSourceFile;
+  capability?: string;
 }
 
 /**
@@ -272,9 +279,13 @@ function report(ctx: RuleContext, candidates: Candidate[]): void {
   const sources = [...new Set(sorted.map((candidate) => candidate.taint.source.label))];
   const guarded = sorted.every((candidate) => candidate.guardNote);
   const guard = guarded ? ` The route's ${first.guardNote} may check it, but its code does not show a comparison with the user.` : '';
-  const message =
-    `${routesText} ${labels.length === 1 ? (write ? 'changes' : 'reads') : write ? 'change' : 'read'} ${target} by ${sources.join(' / ')} (the client's choice, as ${field}) with no ownership check: ` +
-    `the lookup is not scoped to the signed-in user, no owner comparison or authorization call follows it, so any authenticated user can ${write ? 'change or delete' : 'read'} another user's record.${guard}`;
+  const capability = sorted.every((candidate) => candidate.capability) ? first.capability : undefined;
+  const verb = labels.length === 1 ? (write ? 'changes' : 'reads') : write ? 'change' : 'read';
+  const message = capability
+    ? `${routesText} ${verb} ${target} by ${sources.join(' / ')} (as ${capability}) with no ownership check. The ${capability} works as a capability: whoever holds the link can ${write ? 'change' : 'read'} the record, ` +
+      `which is safe only if it is long, random and revocable (low severity for that reason; a guessable or leaked ${capability} exposes the record).`
+    : `${routesText} ${verb} ${target} by ${sources.join(' / ')} (the client's choice, as ${field}) with no ownership check: ` +
+      `the lookup is not scoped to the signed-in user, no owner comparison or authorization call follows it, so any authenticated user can ${write ? 'change or delete' : 'read'} another user's record.${guard}`;
   const trace: TraceStep[] = [];
   for (const candidate of sorted.slice(0, ROUTES_TRACED)) {
     const route = candidate.tainted.route;
@@ -291,8 +302,8 @@ function report(ctx: RuleContext, candidates: Candidate[]): void {
     start,
     end: text[end - 1] === '\r' ? end - 1 : end,
     message,
-    severity: write ? 'critical' : 'high',
-    confidence: guarded ? 'medium' : 'high',
+    severity: capability ? 'low' : write ? 'critical' : 'high',
+    confidence: capability ? 'low' : guarded ? 'medium' : 'high',
     route: { method: first.tainted.route.method, path: first.tainted.route.path },
     trace,
   });

@@ -261,7 +261,10 @@ const storeCache = new WeakMap<ts.Node, DeclaredStore | null>();
  */
 function declaredStore(receiver: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex): DeclaredStore | undefined {
   if (!ts.isIdentifier(receiver)) return undefined;
-  const declaration = localVariable(receiver) ?? bindingDeclaration(modules.resolveName(file, receiver.text));
+  let declaration = localVariable(receiver) ?? bindingDeclaration(modules.resolveName(file, receiver.text));
+  // `export const store = client`: one alias further.
+  const aliased = declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && skipOuterExpressions(declaration.initializer);
+  if (aliased && ts.isIdentifier(aliased)) declaration = bindingDeclaration(modules.resolveName(modules.fileOf(aliased) ?? file, aliased.text)) ?? declaration;
   if (!declaration) return undefined;
   const cached = storeCache.get(declaration);
   if (cached !== undefined) return cached ?? undefined;

@@ -36,7 +36,12 @@ const PRINCIPAL_SPELLING = /\bsession\s*\??\.\s*user\b|\bsession\.user\b|\bjwtPa
 const LINK_OPERATOR = /^(?:connect|disconnect|set|\$addToSet|\$pull|\$push|\$pullAll|push|pull)$/;
 
 // Columns that identify a record (not search filters like `status` or `name`).
-const KEY_FIELD = /^(?:_?id|uuid|guid|slug|key|code|ref|handle|number|no|token|hash)$|(?:Id|_id|ID|Uuid|_uuid|Slug|Key|Number|_no|Ref|Code)$/;
+const KEY_FIELD = /^(?:_?id|uuid|guid|slug|key|code|ref|handle|number|no|token|hash|secret)$|(?:Id|_id|ID|Uuid|_uuid|Slug|Key|Number|_no|Ref|Code|Token|_token|Secret|_secret|Hash|_hash)$/;
+/**
+ * Keys that are secrets handed out as links (`shareToken`, `shareId`, `inviteCode`): holding one is
+ * the permission, if it is unguessable. A slug or public id is meant to be seen, so it is not one.
+ */
+export const CAPABILITY_KEY = /(?:^|_)(?:token|secret|hash)$|(?:Token|Secret|Hash)$|^(?:share|link|invite|invitation|magic|access)_?(?:id|key|code)$|(?:share|link|invite|invitation)(?:Id|ID|Key|Code)$/i;
 // Methods whose first argument is the primary key itself.
 const ID_ARGUMENT_METHODS = new Set(['findById', 'findByPk', 'findByIdAndUpdate', 'findByIdAndDelete', 'findByIdAndRemove', 'findOneOrFail', 'findOne', 'delete', 'update', 'softDelete', 'restore', 'findByIds', 'getReference']);
 // Methods that create records: the request data is the new record, not a lookup.

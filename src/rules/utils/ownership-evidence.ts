@@ -20,6 +20,9 @@ const OBJECT_GUARD_NAME = /owner|ownership|polic|permission|access(?!Token)|auth
 // Security-header middleware (helmet featurePolicy, contentSecurityPolicy): "policy" about the browser, not objects.
 const BROWSER_POLICY = /(?:feature|content|referrer|permissions?|crossOrigin\w*)[-_]?(?:security)?[-_]?polic/i;
 
+// Where request values are read from: `req.params`, `ctx.request.body`, `request.query`.
+const REQUEST_CONTAINER = /(?:^|\.)(?:params|query|body)$/;
+
 export interface OwnershipEvidence {
   /** Human text of the evidence found, for debugging and messages. */
   what: string;
@@ -67,6 +70,8 @@ export function inCodeOwnershipCheck(ctx: RuleContext, tainted: TaintedCall, pat
     const visit = (child: ts.Node): void => {
       if (hit) return;
       if (ts.isIdentifier(child) && names.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) hit = true;
+      // `req.params.teamId` is the request value a callee names `teamId`.
+      else if (ts.isPropertyAccessExpression(child) && names.has(child.name.text) && REQUEST_CONTAINER.test(child.expression.getText())) hit = true;
       else ts.forEachChild(child, visit);
     };
     visit(node);
