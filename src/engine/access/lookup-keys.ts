@@ -1,11 +1,10 @@
 import { ts } from 'ts-morph';
-import { classifyCall, type DataAccess } from '../../engine/ast/data-access.js';
-import { propertyNameText, skipOuterExpressions } from '../../engine/ast/module-index.js';
-import type { TaintedCall } from '../../engine/dataflow/engine.js';
-import { identityTaint, type Taint } from '../../engine/dataflow/taint.js';
-import type { RuleContext } from '../../types.js';
-import { looksLikeSql, sqlTextParts } from './sql-sinks.js';
-import { localInitializer } from './tainted-sink.js';
+import { classifyCall, type DataAccess } from '../ast/data-access.js';
+import { localInitializer } from '../ast/locals.js';
+import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import { looksLikeSql, sqlLiterals } from '../ast/sql-text.js';
+import type { TaintedCall } from '../dataflow/engine.js';
+import { identityTaint, type Taint } from '../dataflow/taint.js';
 
 /** A data access as this rule sees it: the operation, plus where its filter lives. */
 export interface LookupAccess {
@@ -56,7 +55,7 @@ const WRITE_WORD = /^(?:update|delete|remove|softDelete|destroy|upsert|findByIdA
  * builder chain it is part of (`knex('orders').where({ id }).first()`, drizzle
  * `db.select().from(orders).where(eq(orders.id, id))`, TypeORM `createQueryBuilder().where().getOne()`).
  */
-export function lookupAccessOf(ctx: RuleContext, tainted: TaintedCall): LookupAccess | undefined {
+export function lookupAccessOf(ctx: { readonly modules: ModuleIndex }, tainted: TaintedCall): LookupAccess | undefined {
   const call = enclosingFilterCall(tainted.call);
   if (!call) return undefined;
   let outer: ts.CallExpression = call;
@@ -81,8 +80,8 @@ export function lookupAccessOf(ctx: RuleContext, tainted: TaintedCall): LookupAc
   if (direct) return { access: direct, node: direct.call };
   // A project helper that runs parameterized SQL: `query('SELECT ... WHERE id = $1', [id])`.
   const text = call.arguments[0];
-  if (text && call.arguments.length >= 2 && looksLikeSql(sqlTextParts(text).literals)) {
-    const sql = sqlTextParts(text).literals.join(' ');
+  if (text && call.arguments.length >= 2 && looksLikeSql(sqlLiterals(text))) {
+    const sql = sqlLiterals(text).join(' ');
     const operation = /^\W*(?:update|delete)\b/i.test(sql) ? 'write' : 'read';
     const table = /\b(?:from|update|into)\s+["`]?([A-Za-z_][\w.]*)/i.exec(sql)?.[1]?.split('.').pop();
     return { access: { library: 'sql', method: calleeName(call) || 'query', operation, call, file: tainted.file, line: 0, via: [], ...(table ? { model: table } : {}) }, node: call };
@@ -225,7 +224,7 @@ class FilterWalker {
 function sqlFacts(tainted: TaintedCall, call: ts.CallExpression, facts: LookupFacts): void {
   const [text, params] = call.arguments;
   if (!text) return;
-  const sql = sqlTextParts(text).literals.join('?');
+  const sql = sqlLiterals(text).join('?');
   const where = /\bwhere\b([\s\S]*)$/i.exec(sql)?.[1];
   if (!where) return;
   const paramsValue = params && skipOuterExpressions(params);

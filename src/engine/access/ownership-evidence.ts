@@ -1,10 +1,18 @@
 import { ts } from 'ts-morph';
-import { bindingNames, skipOuterExpressions } from '../../engine/ast/module-index.js';
-import type { TaintedCall } from '../../engine/dataflow/engine.js';
-import type { Route, RouteMiddleware } from '../../engine/routes/route.js';
-import type { RuleContext } from '../../types.js';
-import { nodeAtStep } from './trace-nodes.js';
-import { enclosingFunction } from '../../engine/ast/syntax.js';
+import { bindingNames, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import { enclosingFunction } from '../ast/syntax.js';
+import { nodeAtStep } from '../ast/trace-nodes.js';
+import type { DataflowEngine, TaintedCall } from '../dataflow/engine.js';
+import type { Route, RouteMiddleware } from '../routes/route.js';
+import type { ScannedSourceFile } from '../../types.js';
+
+/** What the object-access analysis reads from a scan (a rule context has all of it). */
+export interface AccessContext {
+  readonly modules: ModuleIndex;
+  readonly dataflow: DataflowEngine;
+  readonly sourceFiles: readonly ScannedSourceFile[];
+  readonly config: { readonly ownershipChecks?: readonly string[] };
+}
 
 // Names the authenticated user goes by in code (textual fallback where no origin is known, e.g. a service parameter).
 const PRINCIPAL_TEXT =
@@ -26,13 +34,15 @@ const REQUEST_CONTAINER = /(?:^|\.)(?:params|query|body)$/;
 export interface OwnershipEvidence {
   /** Human text of the evidence found, for debugging and messages. */
   what: string;
+  /** Where the evidence is (the check or the call), for the routes inventory. */
+  node: ts.Node;
 }
 
 /**
  * The functions the request's identifier passed through on its way to the access: the route
  * handler, each function it was passed into, and the function containing the access.
  */
-export function pathFunctions(ctx: RuleContext, tainted: TaintedCall, steps: readonly { file: string; line: number; column: number; message: string }[], access: ts.Node): { fn: ts.SignatureDeclaration & { body?: ts.Node }; call?: ts.Node }[] {
+export function pathFunctions(ctx: AccessContext, tainted: TaintedCall, steps: readonly { file: string; line: number; column: number; message: string }[], access: ts.Node): { fn: ts.SignatureDeclaration & { body?: ts.Node }; call?: ts.Node }[] {
   const found: { fn: ts.SignatureDeclaration & { body?: ts.Node }; call?: ts.Node }[] = [];
   const add = (fn: ts.SignatureDeclaration | undefined, call?: ts.Node): void => {
     if (fn && !found.some((entry) => entry.fn === fn && entry.call === call)) found.push({ fn, ...(call ? { call } : {}) });
@@ -54,7 +64,7 @@ export function pathFunctions(ctx: RuleContext, tainted: TaintedCall, steps: rea
  * `if` comparing the looked-up object (or the id) with the principal that exits, or an
  * authorization call (or a configured ownership check) that receives the object or the id.
  */
-export function inCodeOwnershipCheck(ctx: RuleContext, tainted: TaintedCall, path: ReturnType<typeof pathFunctions>, keyNames: ReadonlySet<string>): OwnershipEvidence | undefined {
+export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, path: ReturnType<typeof pathFunctions>, keyNames: ReadonlySet<string>): OwnershipEvidence | undefined {
   const names = new Set(keyNames);
   for (const { call } of path) {
     const variable = call && resultVariable(call);
@@ -84,7 +94,7 @@ export function inCodeOwnershipCheck(ctx: RuleContext, tainted: TaintedCall, pat
     const visit = (node: ts.Node): void => {
       if (evidence) return;
       if (ts.isIfStatement(node) && mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression) && EXITS.test(node.thenStatement.getText())) {
-        evidence = { what: `the check \`${oneLine(node.expression.getText())}\`` };
+        evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node };
         return;
       }
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
@@ -96,7 +106,7 @@ export function inCodeOwnershipCheck(ctx: RuleContext, tainted: TaintedCall, pat
       if (ts.isIfStatement(node) && EXITS.test(node.thenStatement.getText())) {
         const checked = [...membershipResults.keys()].find((name) => new RegExp(`(?:^|[^\\w$.])${name}\\b`).test(node.expression.getText()));
         if (checked) {
-          evidence = { what: `the membership check ${membershipResults.get(checked)}() that exits when it fails` };
+          evidence = { what: `the membership check ${membershipResults.get(checked)}() that exits when it fails`, node };
           return;
         }
       }
@@ -104,7 +114,7 @@ export function inCodeOwnershipCheck(ctx: RuleContext, tainted: TaintedCall, pat
         const name = callName(node);
         const isCheck = AUTHORIZATION_CALL.test(name) || configured.includes(name);
         if (isCheck && (node.arguments.some(mentions) || (ts.isPropertyAccessExpression(node.expression) && mentions(node.expression.expression)))) {
-          evidence = { what: `${name}()` };
+          evidence = { what: `${name}()`, node };
           return;
         }
       }
@@ -117,7 +127,7 @@ export function inCodeOwnershipCheck(ctx: RuleContext, tainted: TaintedCall, pat
   return undefined;
 }
 
-function mentionsPrincipal(ctx: RuleContext, tainted: TaintedCall, condition: ts.Expression): boolean {
+function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression): boolean {
   if (PRINCIPAL_TEXT.test(condition.getText())) return true;
   const principalNames = tainted.route.principal.map((text) => text.split(/\s+/).pop()!.replace(/[^\w$.]/g, ''));
   const text = condition.getText();
@@ -142,7 +152,7 @@ function mentionsPrincipal(ctx: RuleContext, tainted: TaintedCall, condition: ts
  * A guard or middleware on the route that (by its body) loads the object and compares it with the
  * principal: strong evidence. Only its name saying so: 'name-only' (the finding drops to medium).
  */
-export function routeObjectGuard(ctx: RuleContext, route: Route): { middleware: RouteMiddleware; strength: 'strong' | 'name-only' } | undefined {
+export function routeObjectGuard(ctx: AccessContext, route: Route): { middleware: RouteMiddleware; strength: 'strong' | 'name-only' } | undefined {
   for (const middleware of route.middleware) {
     if (middleware.kind === 'role' || middleware.kind === 'rate-limit' || middleware.kind === 'validation') continue;
     // The callee's own name: morgan('combined', { stream: accessLogStream }) is not an access check.
@@ -156,7 +166,7 @@ export function routeObjectGuard(ctx: RuleContext, route: Route): { middleware: 
   return undefined;
 }
 
-function middlewareBody(ctx: RuleContext, route: Route, middleware: RouteMiddleware): string | undefined {
+function middlewareBody(ctx: AccessContext, route: Route, middleware: RouteMiddleware): string | undefined {
   const identifier = /^@?([A-Za-z_$][\w$]*)/.exec(middleware.name.replace(/^UseGuards\(/, ''))?.[1];
   const file = ctx.sourceFiles.find((candidate) => candidate.path === middleware.file) ?? ctx.sourceFiles.find((candidate) => candidate.path === route.file);
   if (!identifier || !file) return undefined;

@@ -1,0 +1,342 @@
+import { ts } from 'ts-morph';
+import { nodePosition, resolveFunction } from '../ast/functions.js';
+import { enclosingFunction } from '../ast/syntax.js';
+import { nodeAtStep } from '../ast/trace-nodes.js';
+import type { TaintedCall } from '../dataflow/engine.js';
+import { identityTaint, type Taint } from '../dataflow/taint.js';
+import type { Route } from '../routes/route.js';
+import type { ScannedSourceFile, TraceStep } from '../../types.js';
+import { CAPABILITY_KEY, isWriteAccess, lookupAccessOf, lookupFacts, type LookupAccess } from './lookup-keys.js';
+import { inCodeOwnershipCheck, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
+
+/**
+ * Object-level access: for every lookup an authenticated route makes by an id the client sends,
+ * whether it is tied to the caller and by what. One analysis serves the missing-ownership-check
+ * rule (it reports the `unchecked` and `capability` sites) and the routes inventory (it lists
+ * every verdict with its evidence), so the two never disagree.
+ */
+
+// Reference data every signed-in user may read by id: not owned by anyone.
+const REFERENCE_MODEL = /^(?:products?|categor(?:y|ies)|tags?|countr(?:y|ies)|currenc(?:y|ies)|languages?|locales?|plans?|features?|regions?|cities|city|states?|timezones?|settings?|configs?|configurations?|templates?|translations?|permissions?|roles?)$/i;
+
+// Request fields naming a kind of thing (a delivery method, a plan), not one user's record.
+const REFERENCE_KEY = /(?:method|type|kind|category|plan|country|currency|language|locale|tier|template)_?id$/i;
+
+export type ObjectAccessVerdict = 'scoped' | 'owner-compared' | 'guarded' | 'admin-only' | 'not-owned' | 'capability' | 'unchecked';
+
+/** One lookup a route makes, as the routes inventory lists it. */
+export interface ObjectAccess {
+  file: string;
+  line: number;
+  operation: 'read' | 'write';
+  model?: string;
+  method: string;
+  /** The field the client's id selects (`id`, `orderId`). */
+  key: string;
+  verdict: ObjectAccessVerdict;
+  /** Why: `scoped by userId (src/x.ts:12)`, `owner compared: the check ... (src/y.ts:40)`, `unchecked`. */
+  evidence: string;
+}
+
+/** A route reaching a lookup keyed by the client's id with nothing tying the record to the caller. */
+export interface UncheckedAccess {
+  tainted: TaintedCall;
+  lookup: LookupAccess;
+  field: string;
+  taint: Taint;
+  accessFile: ScannedSourceFile;
+  confidence: 'high' | 'medium';
+  /** A route guard whose name (not its code) suggests an object check. */
+  guardNote?: string;
+  /** The filter's key that works as a capability (`shareToken`): whoever holds the link may access it. */
+  capability?: string;
+}
+
+export interface ObjectAccessAnalysis {
+  /** Per data access (the call missing the owner constraint): the routes that reach it unchecked. */
+  unchecked: Map<ts.Node, UncheckedAccess[]>;
+  /** Per authenticated route: each lookup by a client id with its verdict. */
+  byRoute: Map<Route, ObjectAccess[]>;
+}
+
+type PathEntry = { fn: ts.SignatureDeclaration & { body?: ts.Node }; call?: ts.Node };
+
+interface Settled {
+  verdict: ObjectAccessVerdict;
+  evidence: string;
+}
+
+interface ReachEntry {
+  index: number;
+  lookup: LookupAccess;
+  field: string;
+  inner: PathEntry[];
+  keyNames: Set<string>;
+  accessFile: ScannedSourceFile;
+  capability?: string;
+  /** Decided by the lookup itself (scoped by the user, reference data): the same for every route. */
+  settled?: Settled;
+}
+
+const analyses = new WeakMap<object, ObjectAccessAnalysis>();
+
+/** The analysis of a scan, computed once per dataflow engine (the rule and the inventory share it). */
+export function analyzeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
+  const known = analyses.get(ctx.dataflow);
+  if (known) return known;
+  const analysis = computeObjectAccess(ctx);
+  analyses.set(ctx.dataflow, analysis);
+  return analysis;
+}
+
+function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
+  const unchecked = new Map<ts.Node, Map<string, UncheckedAccess>>();
+  const verdicts = new Map<Route, Map<ts.Node, ObjectAccess>>();
+  const record = (route: Route, lookup: LookupAccess, field: string, settled: Settled): void => {
+    const forRoute = verdicts.get(route) ?? new Map<ts.Node, ObjectAccess>();
+    verdicts.set(route, forRoute);
+    const previous = forRoute.get(lookup.node);
+    // A lookup reached once checked and once not is unchecked for the route.
+    if (previous && (previous.verdict === 'unchecked' || settled.verdict !== 'unchecked')) return;
+    const { line } = nodePosition(lookup.node);
+    const access = lookup.access;
+    forRoute.set(lookup.node, {
+      file: access.file.path,
+      line,
+      operation: isWriteAccess(lookup) ? 'write' : 'read',
+      ...(access.model ? { model: access.model } : {}),
+      method: access.method,
+      key: field,
+      verdict: settled.verdict,
+      evidence: settled.evidence,
+    });
+  };
+  const consider = (candidate: UncheckedAccess, path: PathEntry[], keyNames: Set<string>, settled: Settled | undefined): void => {
+    const { tainted } = candidate;
+    const route = tainted.route;
+    if (route.auth !== 'authenticated') return;
+    if (settled) return record(route, candidate.lookup, candidate.field, settled);
+    const role = route.middleware.find((middleware) => middleware.kind === 'role');
+    if (role || isPrivilegedPath(route.path)) {
+      return record(route, candidate.lookup, candidate.field, { verdict: 'admin-only', evidence: role ? `admin only (${role.name})` : 'admin only (admin path)' });
+    }
+    const evidence = inCodeOwnershipCheck(ctx, tainted, path, keyNames);
+    if (evidence) return record(route, candidate.lookup, candidate.field, { verdict: 'owner-compared', evidence: `owner compared: ${evidence.what} (${where(ctx, evidence.node)})` });
+    const guard = routeObjectGuard(ctx, route);
+    if (guard?.strength === 'strong') return record(route, candidate.lookup, candidate.field, { verdict: 'guarded', evidence: `checked by ${guard.middleware.name}` });
+    if (guard) Object.assign(candidate, { confidence: 'medium', guardNote: guard.middleware.name });
+    record(
+      route,
+      candidate.lookup,
+      candidate.field,
+      candidate.capability
+        ? { verdict: 'capability', evidence: `keyed by ${candidate.capability}, a capability` }
+        : { verdict: 'unchecked', evidence: guard ? `unchecked (${guard.middleware.name} named only)` : 'unchecked' },
+    );
+    const routes = unchecked.get(candidate.lookup.node) ?? new Map<string, UncheckedAccess>();
+    unchecked.set(candidate.lookup.node, routes);
+    const previous = routes.get(route.id);
+    if (!previous || (previous.confidence === 'medium' && candidate.confidence === 'high')) routes.set(route.id, candidate);
+  };
+  // Functions whose parameter reaches a lookup key: a call to one with request data in that
+  // argument reaches the lookup too, from whichever route makes it (the engine records a shared
+  // helper's calls once, for the first route that reaches it).
+  const reach = new Map<ts.Node, ReachEntry[]>();
+  const register = (fn: ts.SignatureDeclaration | undefined, index: number | undefined, entry: Omit<ReachEntry, 'index'>): boolean => {
+    if (!fn || index === undefined) return false;
+    const entries = reach.get(fn) ?? [];
+    if (entries.some((existing) => existing.index === index && existing.lookup.node === entry.lookup.node)) return false;
+    entries.push({ ...entry, index });
+    reach.set(fn, entries);
+    return true;
+  };
+  for (const tainted of ctx.dataflow.taintedCalls()) {
+    const lookup = lookupAccessOf(ctx, tainted);
+    if (!lookup) continue;
+    const facts = lookupFacts(tainted, lookup);
+    const key = facts.keys.find((candidate) => !CAPABILITY_KEY.test(candidate.field)) ?? facts.keys[0];
+    if (!key) continue;
+    const capability = facts.keys.find((candidate) => CAPABILITY_KEY.test(candidate.field))?.field;
+    const settled = settledVerdict(ctx, tainted, lookup, facts, key);
+    // Every key of the filter: `where: { id, teamId }` after a membership check on teamId is scoped by that parent.
+    const keyNames = new Set(facts.keys.flatMap((candidate) => [...namesOf(candidate.taint.steps, candidate.expression)]));
+    const inner: PathEntry[] = [{ fn: enclosingFunction(lookup.node)!, call: lookup.node }].filter((entry) => entry.fn);
+    const optional = { ...(capability ? { capability } : {}), ...(settled ? { settled } : {}) };
+    register(enclosingFunction(lookup.node), parameterIndexOf(ctx, key.taint.steps, enclosingFunction(lookup.node)), { lookup, field: key.field, inner, keyNames, accessFile: tainted.file, ...optional });
+    const path = pathFunctions(ctx, tainted, key.taint.steps, lookup.node);
+    consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled);
+  }
+  for (let round = 0, changed = true; changed && round < 6; round++) {
+    changed = false;
+    for (const tainted of ctx.dataflow.taintedCalls()) {
+      const callee = resolveFunction(ctx.modules, tainted.file, tainted.call.expression);
+      const entries = callee && reach.get(callee.node);
+      if (!entries) continue;
+      for (const entry of [...entries]) {
+        const taint = identityTaint(tainted.argumentOrigins[entry.index]);
+        if (!taint) continue;
+        const caller = enclosingFunction(tainted.call);
+        const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];
+        // The caller's names for every request value it passes (`getProject(id, teamId)`): a parent it checked scopes the lookup.
+        const passed = (tainted.call.arguments ?? []).filter((_argument, index) => identityTaint(tainted.argumentOrigins[index]) !== undefined);
+        const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, tainted.call.arguments![entry.index]!), ...passed.flatMap((argument) => [...namesOf([], argument)])]);
+        const optional = { ...(entry.capability ? { capability: entry.capability } : {}), ...(entry.settled ? { settled: entry.settled } : {}) };
+        if (register(caller, parameterIndexOf(ctx, taint.steps, caller), { lookup: entry.lookup, field: entry.field, inner, keyNames, accessFile: entry.accessFile, ...optional })) changed = true;
+        const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
+        const { line, column } = nodePosition(tainted.call);
+        const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
+        const candidate: UncheckedAccess = { tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high', ...(entry.capability ? { capability: entry.capability } : {}) };
+        consider(candidate, path, keyNames, entry.settled);
+      }
+    }
+  }
+  const byRoute = new Map<Route, ObjectAccess[]>();
+  for (const [route, accesses] of verdicts) byRoute.set(route, [...accesses.values()].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line));
+  return { unchecked: new Map([...unchecked].map(([node, routes]) => [node, [...routes.values()]])), byRoute };
+}
+
+/** What the lookup itself settles, whichever route reaches it: scoped by the user, reference data, a link. */
+function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: LookupAccess, facts: ReturnType<typeof lookupFacts>, key: ReturnType<typeof lookupFacts>['keys'][number]): Settled | undefined {
+  const at = where(ctx, lookup.node);
+  if (facts.principalFields.length > 0) return { verdict: 'scoped', evidence: `scoped by ${facts.principalFields[0]} (${at})` };
+  if (facts.linksPrincipalOnly) return { verdict: 'scoped', evidence: `links only the signed-in user (${at})` };
+  // A request field a route middleware overwrites from the token is the principal's own id: it scopes the lookup.
+  const stamped = facts.keys.find((candidate) => stampedFromPrincipal(ctx, tainted.route, candidate.taint.source.label));
+  if (stamped) return { verdict: 'scoped', evidence: `scoped by ${stamped.taint.source.label}, set from the token by a route middleware (${at})` };
+  if (lookup.access.model && REFERENCE_MODEL.test(lookup.access.model)) return { verdict: 'not-owned', evidence: `reference data (${lookup.access.model})` };
+  if (REFERENCE_KEY.test(key.taint.source.label.split('.').pop() ?? '')) return { verdict: 'not-owned', evidence: `reference key ${key.taint.source.label}` };
+  if (usedOnlyToLink(lookup.node)) return { verdict: 'not-owned', evidence: `only linked to, not changed (${at})` };
+  return undefined;
+}
+
+/** `src/x.ts:12`, scan-relative. */
+function where(ctx: AccessContext, node: ts.Node): string {
+  const file = ctx.modules.fileOf(node);
+  return `${file?.path ?? node.getSourceFile().fileName}:${nodePosition(node).line}`;
+}
+
+/**
+ * Commenting on, favoriting or following an object any user may see: the record read by the
+ * client's id is only linked to (a new child pushed into its collection, it pushed into the
+ * caller's collection, a counter bumped) and saved, never changed, deleted or returned edited.
+ * That acts on the caller's own rows; changing the object itself is not this.
+ */
+function usedOnlyToLink(access: ts.Node): boolean {
+  let node: ts.Node = access;
+  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent))) node = node.parent;
+  const declaration = node.parent;
+  const name = declaration && ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name) ? declaration.name.text : declaration && ts.isBinaryExpression(declaration) && ts.isIdentifier(declaration.left) ? declaration.left.text : undefined;
+  const fn = enclosingFunction(access) as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!name || !fn?.body) return false;
+  let links = 0;
+  let otherChange = false;
+  const isResult = (expression: ts.Node): boolean => ts.isIdentifier(expression) && expression.text === name;
+  const visit = (child: ts.Node): void => {
+    if (ts.isCallExpression(child) && ts.isPropertyAccessExpression(child.expression)) {
+      const method = child.expression.name.text;
+      const target = child.expression.expression;
+      const ownerOfTarget = ts.isPropertyAccessExpression(target) ? target.expression : undefined;
+      if (method === 'push' && ownerOfTarget && isResult(ownerOfTarget)) links++; // article.comments.push(comment)
+      else if (method === 'push' && child.arguments.some(isResult)) links++; // user.favorites.push(article)
+      else if (method === 'splice' && ownerOfTarget && !isResult(ownerOfTarget)) links++; // user.favorites.splice(i, 1)
+      else if (method === 'splice' || (/^(?:delete|remove|destroy|update|softDelete|softRemove)$/.test(method) && child.arguments.some(isResult))) otherChange = true;
+      else if (ts.isIdentifier(child.expression.expression) && child.expression.expression.text === 'Object' && method === 'assign' && child.arguments[0] && isResult(child.arguments[0])) otherChange = true;
+    }
+    if (ts.isBinaryExpression(child) && child.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && child.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      let left: ts.Node = child.left;
+      while (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) left = left.expression;
+      if (isResult(left) && child.left !== left) otherChange = true; // article.title = ...
+    }
+    ts.forEachChild(child, visit);
+  };
+  visit(fn.body);
+  return links > 0 && !otherChange;
+}
+
+/**
+ * `req.body.UserId` that a middleware on the route overwrites from the verified token or session
+ * (`req.body.UserId = tokenMap[jwtFrom(req)].data.id`): by the time the handler reads it, it is
+ * the principal's own id, not the client's choice.
+ */
+function stampedFromPrincipal(ctx: AccessContext, route: Route, sourceLabel: string): boolean {
+  const match = /^[\w$]+\.(body|params|query)\.([\w$]+)$/.exec(sourceLabel);
+  if (!match) return false;
+  const [, container, field] = match;
+  const assignment = new RegExp(`\\b[\\w$]+\\.${container}\\.${field!.replace(/\$/g, '\\$')}\\s*=(?!=)\\s*([^;\\n]+)`);
+  for (const middleware of route.middleware) {
+    const name = /([A-Za-z_$][\w$]*)\s*(?:\(|$)/.exec(middleware.name.replace(/\(.*$/, '('))?.[1];
+    if (!name) continue;
+    for (const body of declarationTexts(ctx, name)) {
+      const right = assignment.exec(body)?.[1];
+      if (right && PRINCIPAL_VALUE.test(right)) return true;
+    }
+  }
+  return false;
+}
+
+// What a middleware assigns when it fills a field from the authenticated caller.
+const PRINCIPAL_VALUE = /\.\s*(?:user|auth|session|state\s*\.\s*user)\s*\.|token|jwt|session|principal|claims|currentUser|authenticatedUser|loggedInUser/i;
+
+const declarationTextCache = new WeakMap<readonly unknown[], Map<string, string[]>>();
+
+/** The text of every top-level function or const named `name` in the project (memoized per scan). */
+function declarationTexts(ctx: AccessContext, name: string): string[] {
+  let cache = declarationTextCache.get(ctx.sourceFiles);
+  if (!cache) {
+    cache = new Map();
+    declarationTextCache.set(ctx.sourceFiles, cache);
+  }
+  const cached = cache.get(name);
+  if (cached) return cached;
+  const texts: string[] = [];
+  cache.set(name, texts);
+  for (const file of ctx.sourceFiles) {
+    if (!file.text.includes(name)) continue;
+    for (const statement of file.sourceFile.compilerNode.statements) {
+      if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) texts.push(statement.getText(file.sourceFile.compilerNode));
+      else if (ts.isVariableStatement(statement)) {
+        for (const declaration of statement.declarationList.declarations) {
+          if (ts.isIdentifier(declaration.name) && declaration.name.text === name) texts.push(declaration.getText(file.sourceFile.compilerNode));
+        }
+      }
+    }
+  }
+  return texts;
+}
+
+// Admin and internal paths act on anyone's records by design; a missing role check there is missing-authorization's.
+function isPrivilegedPath(path: string): boolean {
+  return path.split('/').some((segment) => /^(?:admin|admins|internal|staff|backoffice|superadmin|moderation)$/i.test(segment));
+}
+
+/** Which parameter of `fn` the value came in through: the argument position of its last `passed to` step, when that call is to `fn`. */
+function parameterIndexOf(ctx: AccessContext, steps: readonly TraceStep[], fn: ts.SignatureDeclaration | undefined): number | undefined {
+  if (!fn) return undefined;
+  const passed = [...steps].reverse().find((step) => step.message.startsWith('passed to '));
+  const node = passed && nodeAtStep(ctx, passed);
+  const call = node?.parent;
+  if (!node || !call || !(ts.isCallExpression(call) || ts.isNewExpression(call))) return undefined;
+  const index = call.arguments?.indexOf(node as ts.Expression) ?? -1;
+  if (index < 0) return undefined;
+  const file = ctx.modules.fileOf(call);
+  const callee = file && resolveFunction(ctx.modules, file, call.expression);
+  return callee?.node === fn ? index : undefined;
+}
+
+function namesOf(steps: readonly TraceStep[], expression: ts.Node): Set<string> {
+  const names = new Set<string>();
+  for (const step of steps) {
+    const match = /^assigned to ([\w$]+)/.exec(step.message);
+    if (match?.[1]) names.add(match[1]);
+  }
+  collectIdentifiers(expression, names);
+  return names;
+}
+
+
+function collectIdentifiers(node: ts.Node, names: Set<string>): void {
+  if (ts.isIdentifier(node)) names.add(node.text);
+  else if (ts.isPropertyAccessExpression(node)) collectIdentifiers(node.expression, names);
+  else ts.forEachChild(node, (child) => collectIdentifiers(child, names));
+}
+
