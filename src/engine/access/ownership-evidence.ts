@@ -97,10 +97,18 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
         evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node };
         return;
       }
+      // `const [document] = documents` / `const { userId } = order`: the same record under another name.
+      if (ts.isVariableDeclaration(node) && node.initializer && !firstCall(node.initializer) && mentions(node.initializer)) {
+        for (const name of bindingNames(node.name)) names.add(name);
+      }
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
         const lookup = firstCall(node.initializer);
         if (lookup && lookup !== tainted.call && lookup.arguments.some(mentions) && lookup.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument))) {
           membershipResults.set(node.name.text, callName(lookup));
+        } else if (lookup && lookup !== tainted.call && lookup.arguments.some(mentions)) {
+          // The record (or its parent) loaded by the same id first: `const chat = await getChatById({ id })`,
+          // then `if (chat.userId !== session.user.id) return forbidden` ties the id to the caller.
+          names.add(node.name.text);
         }
       }
       if (ts.isIfStatement(node) && EXITS.test(node.thenStatement.getText())) {

@@ -265,17 +265,25 @@ export class DataflowEngine {
         return { kind: 'sanitized', how: 'a number or boolean' };
       case ts.SyntaxKind.ArrayLiteralExpression:
         return joinOrigins((node as ts.ArrayLiteralExpression).elements.map((element) => this.origin(ts.isSpreadElement(element) ? element.expression : element, context)).concat([{ kind: 'constant' }]));
-      case ts.SyntaxKind.ObjectLiteralExpression:
-        return joinOrigins(
-          (node as ts.ObjectLiteralExpression).properties
-            .map((property): ValueOrigin => {
-              if (ts.isPropertyAssignment(property)) return this.origin(property.initializer, context);
-              if (ts.isShorthandPropertyAssignment(property)) return this.origin(property.name, context);
-              if (ts.isSpreadAssignment(property)) return this.origin(property.expression, context);
-              return { kind: 'constant' };
-            })
-            .concat([{ kind: 'constant' }]),
-        );
+      case ts.SyntaxKind.ObjectLiteralExpression: {
+        const properties = (node as ts.ObjectLiteralExpression).properties;
+        const origins = properties.map((property): ValueOrigin => {
+          if (ts.isPropertyAssignment(property)) return this.origin(property.initializer, context);
+          if (ts.isShorthandPropertyAssignment(property)) return this.origin(property.name, context);
+          if (ts.isSpreadAssignment(property)) return this.origin(property.expression, context);
+          return { kind: 'constant' };
+        });
+        const joined = joinOrigins(origins.concat([{ kind: 'constant' }]));
+        if (joined.kind !== 'tainted') return joined;
+        // Every property named statically: keep each one's origin, so `{ id: user.id, q: req.query.q }` stays apart.
+        const fields: Record<string, ValueOrigin> = {};
+        for (const [index, property] of properties.entries()) {
+          const name = (ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) && propertyNameText(property.name);
+          if (!name) return joined;
+          fields[name] = origins[index]!;
+        }
+        return { ...joined, fields };
+      }
       case ts.SyntaxKind.SpreadElement:
         return this.origin((node as ts.SpreadElement).expression, context);
       case ts.SyntaxKind.PropertyAccessExpression:
@@ -315,6 +323,7 @@ export class DataflowEngine {
         ? member.argumentExpression.text
         : undefined;
     if (base.kind === 'tainted') {
+      if (base.fields && name !== undefined && Object.hasOwn(base.fields, name)) return base.fields[name]!;
       if (base.taint.requestObject) return requestMember(base.taint, name, member, context.fn.file);
       if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
       // Still reading along the source expression (`req.query.name`): name the input precisely.
@@ -389,7 +398,11 @@ export class DataflowEngine {
     const target = this.calleeOf(call, context.fn.file);
     if (target && context.depth < this.maxDepth) {
       const parameters = argumentOrigins.map((argument, index): ValueOrigin => {
-        if (argument.kind === 'tainted') return { kind: 'tainted', taint: withStep(argument.taint, this.step(call.arguments![index]!, context, `passed to ${target.name}()`)) };
+        if (argument.kind === 'tainted') {
+          const step = this.step(call.arguments![index]!, context, `passed to ${target.name}()`);
+          const fields = argument.fields && Object.fromEntries(Object.entries(argument.fields).map(([name, field]) => [name, field.kind === 'tainted' ? { ...field, taint: withStep(field.taint, step) } : field]));
+          return { ...argument, taint: withStep(argument.taint, step), ...(fields ? { fields } : {}) };
+        }
         if (argument.kind === 'sanitized' && argument.identity) return { ...argument, identity: withStep(argument.identity, this.step(call.arguments![index]!, context, `passed to ${target.name}()`)) };
         return argument;
       });
@@ -446,7 +459,7 @@ export class DataflowEngine {
   }
 
   private stepped(origin: ValueOrigin & { kind: 'tainted' }, node: ts.Node, context: AnalysisContext, message: string): ValueOrigin {
-    return { kind: 'tainted', taint: withStep(origin.taint, this.step(node, context, message)) };
+    return { ...origin, taint: withStep(origin.taint, this.step(node, context, message)) };
   }
 
   private step(node: ts.Node, context: AnalysisContext, message: string): TraceStep {
@@ -491,7 +504,8 @@ export class DataflowEngine {
       let part: ValueOrigin = value;
       if (ts.isObjectBindingPattern(name) && value.kind === 'tainted') {
         const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
-        if (value.taint.requestObject) part = requestMember(value.taint, key, element, context.fn.file);
+        if (value.fields && key !== undefined && !element.dotDotDotToken) part = Object.hasOwn(value.fields, key) ? value.fields[key]! : { kind: 'constant' };
+        else if (value.taint.requestObject) part = requestMember(value.taint, key, element, context.fn.file);
         else if (key !== undefined && !element.dotDotDotToken && initializer === undefined && value.taint.steps.length <= 1) {
           part = { kind: 'tainted', taint: { ...value.taint, source: { ...value.taint.source, label: `${value.taint.source.label}.${key}` } } };
         }
@@ -690,8 +704,10 @@ function relabel(result: ValueOrigin, summarized: readonly ValueOrigin[], curren
 
 function describeForKey(origin: ValueOrigin, withLabel: boolean): string {
   switch (origin.kind) {
-    case 'tainted':
-      return withLabel ? `t:${origin.taint.source.label}:${origin.taint.requestObject ?? ''}` : `t:${origin.taint.requestObject ?? ''}`;
+    case 'tainted': {
+      const fields = origin.fields ? `{${Object.entries(origin.fields).map(([name, field]) => `${name}=${describeForKey(field, false)}`).join(',')}}` : '';
+      return withLabel ? `t:${origin.taint.source.label}:${origin.taint.requestObject ?? ''}${fields}` : `t:${origin.taint.requestObject ?? ''}${fields}`;
+    }
     case 'principal':
       return 'p';
     case 'sanitized':

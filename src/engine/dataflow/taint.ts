@@ -30,7 +30,15 @@ export interface Taint {
 /** How trusted a value is, from the point of view of a sink. */
 export type ValueOrigin =
   /** request input reaches it */
-  | { kind: 'tainted'; taint: Taint }
+  | {
+      kind: 'tainted';
+      taint: Taint;
+      /**
+       * For an object literal (`{ id: session.user.id, cursor: req.query.cursor }`), each property's
+       * own origin: destructuring it or reading a property picks that one, not the whole object's taint.
+       */
+      fields?: Readonly<Record<string, ValueOrigin>>;
+    }
   /** the authenticated user's own data (req.user.id, session), not client input */
   | { kind: 'principal'; label: string }
   /** a literal or something built only from literals */
