@@ -27,7 +27,13 @@ export interface LookupFacts {
   principalFields: string[];
   /** The write only links or unlinks the principal (`favoritedBy: { connect: { id: me } }`, `$addToSet: { likes: me }`). */
   linksPrincipalOnly?: boolean;
+  /** The filter admits only records published to everyone (`visibility: 'public'`, `isPublic: true`). */
+  publicOnly?: string;
 }
+
+// A filter field and constant that admit only what everyone may see.
+const PUBLIC_FIELD = /^(?:is_?)?(?:public|published|listed|shared_?publicly)$/i;
+const VISIBILITY_FIELD = /^(?:visibility|privacy|access|accessLevel|access_level|audience)$/i;
 
 // The signed-in user as frameworks without a principal source in the engine spell it (next-auth session, hono jwtPayload).
 const PRINCIPAL_SPELLING = /\bsession\s*\??\.\s*user\b|\bsession\.user\b|\bjwtPayload\b|\bget\s*\(\s*['"]jwtPayload['"]\s*\)|\b(?:req|request)\s*\.\s*auth\b/;
@@ -167,6 +173,10 @@ class FilterWalker {
         else if (ts.isShorthandPropertyAssignment(property)) this.leaf(property.name, fieldFromFragment(sqlFragment, property.name.text));
         else if (ts.isPropertyAssignment(property)) {
           const key = propertyNameText(property.name);
+          const constant = skipOuterExpressions(property.initializer);
+          if (key && ((PUBLIC_FIELD.test(key) && constant.kind === ts.SyntaxKind.TrueKeyword) || (VISIBILITY_FIELD.test(key) && ts.isStringLiteralLike(constant) && /^public$/i.test(constant.text)))) {
+            this.facts.publicOnly = property.getText();
+          }
           const nested = key && key.startsWith('$') ? field : key ?? field;
           this.walk(property.initializer, sqlFragment ? fieldFromFragment(sqlFragment, key ?? '') : nested, hops + 1);
         }

@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { nodePosition, resolveFunction } from '../ast/functions.js';
+import { bindingNames } from '../ast/module-index.js';
 import { enclosingFunction } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
@@ -22,7 +23,7 @@ const REFERENCE_MODEL = /^(?:products?|categor(?:y|ies)|tags?|countr(?:y|ies)|cu
 // Request fields naming a kind of thing (a delivery method, a plan), not one user's record.
 const REFERENCE_KEY = /(?:method|type|kind|category|plan|country|currency|language|locale|tier|template)_?id$/i;
 
-export type ObjectAccessVerdict = 'scoped' | 'owner-compared' | 'guarded' | 'admin-only' | 'not-owned' | 'capability' | 'unchecked';
+export type ObjectAccessVerdict = 'scoped' | 'owner-compared' | 'guarded' | 'admin-only' | 'not-owned' | 'public' | 'existence-only' | 'capability' | 'unchecked';
 
 /** One lookup a route makes, as the routes inventory lists it. */
 export interface ObjectAccess {
@@ -206,7 +207,55 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   if (lookup.access.model && REFERENCE_MODEL.test(lookup.access.model)) return { verdict: 'not-owned', evidence: `reference data (${lookup.access.model})` };
   if (REFERENCE_KEY.test(key.taint.source.label.split('.').pop() ?? '')) return { verdict: 'not-owned', evidence: `reference key ${key.taint.source.label}` };
   if (usedOnlyToLink(lookup.node)) return { verdict: 'not-owned', evidence: `only linked to, not changed (${at})` };
+  if (facts.publicOnly) return { verdict: 'public', evidence: `only public records: ${facts.publicOnly} (${at})` };
+  if (!isWriteAccess(lookup) && resultOnlyTested(lookup.node)) return { verdict: 'existence-only', evidence: `result only tested, never returned or used (${at})` };
   return undefined;
+}
+
+/**
+ * A read whose result is bound and then only tested in `if` conditions (`if (!existing) throw`,
+ * `const { locked } = ...; if (locked) throw`): at most an existence or flag oracle, no record
+ * reaches the caller. Writes after it are judged on their own.
+ */
+function resultOnlyTested(access: ts.Node): boolean {
+  let node: ts.Node = access;
+  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent))) node = node.parent;
+  const declaration = node.parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.initializer !== node) return false;
+  const names = new Set(bindingNames(declaration.name));
+  const fn = enclosingFunction(access) as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (names.size === 0 || !fn?.body) return false;
+  let uses = 0;
+  let otherUse = false;
+  const visit = (child: ts.Node): void => {
+    if (otherUse) return;
+    if (ts.isIdentifier(child) && names.has(child.text) && !isDeclarationName(child) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) {
+      uses++;
+      if (!insideIfCondition(child)) otherUse = true;
+      return;
+    }
+    ts.forEachChild(child, visit);
+  };
+  visit(fn.body);
+  return uses > 0 && !otherUse;
+}
+
+function isDeclarationName(identifier: ts.Identifier): boolean {
+  const parent = identifier.parent;
+  return (
+    (ts.isBindingElement(parent) && (parent.name === identifier || parent.propertyName === identifier)) ||
+    (ts.isVariableDeclaration(parent) && parent.name === identifier) ||
+    (ts.isPropertyAssignment(parent) && parent.name === identifier) // `select: { locked: true }` names a column
+  );
+}
+
+function insideIfCondition(node: ts.Node): boolean {
+  for (let current: ts.Node = node; current.parent; current = current.parent) {
+    if (ts.isIfStatement(current.parent)) return current.parent.expression === current;
+    if (ts.isCallExpression(current.parent) && current.parent.expression !== current) return false; // passed on
+    if (ts.isBlock(current.parent) || ts.isFunctionLike(current.parent)) return false;
+  }
+  return false;
 }
 
 /** `src/x.ts:12`, scan-relative. */
