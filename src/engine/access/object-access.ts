@@ -383,9 +383,18 @@ function namesOf(steps: readonly TraceStep[], expression: ts.Node): Set<string> 
 }
 
 
+// The request object itself: every check of the request (`if (!req.user)`) mentions it, so it names no key.
+const REQUEST_OBJECT_NAME = /^(?:req|request|ctx|c|context|event)$/;
+
+/** The names a key goes by: `orderId` for `orderId` or `req.params.orderId`, `dto` for `dto.orderId`. */
 function collectIdentifiers(node: ts.Node, names: Set<string>): void {
-  if (ts.isIdentifier(node)) names.add(node.text);
-  else if (ts.isPropertyAccessExpression(node)) collectIdentifiers(node.expression, names);
-  else ts.forEachChild(node, (child) => collectIdentifiers(child, names));
+  if (ts.isIdentifier(node)) {
+    if (!REQUEST_OBJECT_NAME.test(node.text)) names.add(node.text);
+  } else if (ts.isPropertyAccessExpression(node)) {
+    if (/(?:^|\.)(?:params|query|body)$/.test(node.expression.getText())) names.add(node.name.text);
+    else collectIdentifiers(node.expression, names);
+  } else if (ts.isCallExpression(node) && /\.(?:param|query)$/.test(node.expression.getText()) && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
+    names.add(node.arguments[0].text); // hono c.req.param('id')
+  } else ts.forEachChild(node, (child) => collectIdentifiers(child, names));
 }
 

@@ -18,6 +18,8 @@ export interface AccessContext {
 const PRINCIPAL_TEXT =
   /\b(?:req|request|ctx|c|context)\s*\.\s*(?:user|auth|session|state\s*\.\s*user|locals\s*\.\s*user)\b|\b(?:user|currentUser|me|principal|session|auth|actor|viewer|requester|caller|authUser|loggedInUser|sessionUser|account)\s*\??\.\s*(?:id|_id|sub|userId|uid|email|accountIds|orgId|organizationId|tenantId|teamId|teamIds)\b|\b(?:userId|userUid|currentUserId|ownerId|actorId|viewerId|callerId|requesterId|authUserId|sessionUserId|tenantId|orgId|organizationId|accountId)\b/;
 // A statement that ends the request: throw, return (with or without a response), next(err).
+// Hono keeps the verified token or user in the context: `c.get('jwtPayload').sub`, `c.get('user').id`.
+const CONTEXT_PRINCIPAL = /\bjwtPayload\b|\.get\s*\(\s*['"`](?:jwtPayload|user|session|auth)['"`]\s*\)/;
 const EXITS = /\bthrow\b|\breturn\b|\bnext\s*\(/;
 // Functions that decide whether a principal may act on an object.
 const AUTHORIZATION_CALL =
@@ -103,9 +105,10 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
       }
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
         const lookup = firstCall(node.initializer);
-        if (lookup && lookup !== tainted.call && lookup.arguments.some(mentions) && lookup.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument))) {
+        const lookupArguments = lookup ? chainArguments(lookup) : [];
+        if (lookup && lookup !== tainted.call && lookupArguments.some(mentions) && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument))) {
           membershipResults.set(node.name.text, callName(lookup));
-        } else if (lookup && lookup !== tainted.call && lookup.arguments.some(mentions)) {
+        } else if (lookup && lookup !== tainted.call && lookupArguments.some(mentions)) {
           // The record (or its parent) loaded by the same id first: `const chat = await getChatById({ id })`,
           // then `if (chat.userId !== session.user.id) return forbidden` ties the id to the caller.
           names.add(node.name.text);
@@ -136,7 +139,7 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
 }
 
 function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression): boolean {
-  if (PRINCIPAL_TEXT.test(condition.getText())) return true;
+  if (PRINCIPAL_TEXT.test(condition.getText()) || CONTEXT_PRINCIPAL.test(condition.getText())) return true;
   const principalNames = tainted.route.principal.map((text) => text.split(/\s+/).pop()!.replace(/[^\w$.]/g, ''));
   const text = condition.getText();
   if (principalNames.some((name) => name && new RegExp(`(?:^|[^\\w$.])${name.replace(/[.$]/g, '\\$&')}\\b`).test(text))) return true;
@@ -189,6 +192,19 @@ function firstCall(expression: ts.Expression): ts.CallExpression | undefined {
   let current: ts.Expression = expression;
   while (ts.isAwaitExpression(current) || ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current)) current = current.expression;
   return ts.isCallExpression(current) ? current : undefined;
+}
+
+/** The arguments of every call of a builder chain: `knex('members').where({ org_id, user_id }).first()`. */
+function chainArguments(call: ts.CallExpression): ts.Expression[] {
+  const found: ts.Expression[] = [];
+  for (let current: ts.Expression = call; ; ) {
+    current = skipOuterExpressions(current);
+    if (ts.isCallExpression(current)) {
+      found.push(...current.arguments);
+      current = current.expression;
+    } else if (ts.isPropertyAccessExpression(current)) current = current.expression;
+    else return found;
+  }
 }
 
 function resultVariable(call: ts.Node): string[] | undefined {

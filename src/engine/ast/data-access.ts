@@ -34,6 +34,16 @@ const READ_METHODS = new Set([
 
 const SQL_METHODS = new Set(['query', 'execute', '$queryRaw', '$queryRawUnsafe', '$executeRaw', '$executeRawUnsafe', 'raw', 'any', 'one', 'none', 'many', 'oneOrNone', 'manyOrNone', 'all', 'get', 'run']);
 
+// Read methods no other supported library names this way (drizzle's db.query.x.findFirst is told apart by `.query`).
+const PRISMA_ONLY_METHODS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow']);
+
+/** Prisma's argument shape: nothing, or an object literal with Prisma's keys (`where`, `select`, `include`). */
+function prismaArguments(call: ts.CallExpression): boolean {
+  const first = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+  if (!first) return call.arguments.length === 0;
+  return ts.isObjectLiteralExpression(first) && first.properties.some((property) => property.name !== undefined && /^(?:where|select|include|orderBy)$/.test(property.name.getText()));
+}
+
 const PRISMA_CLIENT = /(?:^|\.)(?:prisma|db|client|prismaClient|prismaService|tx|database)$/i;
 const REPOSITORY = /(?:repository|repo|Repository|Repo|Model|model|collection|Collection|em|entityManager|manager|dao)$/;
 const SQL_CLIENT = /(?:^|\.)(?:pool|client|db|conn|connection|sequelize|knex|dataSource|manager|queryRunner|sql|pg|mysql|database|sqlite|pgp)$/i;
@@ -87,6 +97,10 @@ export function classifyCall(call: ts.CallExpression, file: ScannedSourceFile, v
       (READ_METHODS.has(method) || WRITE_METHODS.has(method))
     ) {
       return { ...base, library: 'prisma', model: receiver.name.text, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
+    }
+    // Methods only Prisma delegates have, on any camelCase delegate (`this._post.model.post.findFirst` through a repository wrapper).
+    if (PRISMA_ONLY_METHODS.has(method) && ts.isPropertyAccessExpression(receiver) && /^[a-z]/.test(receiver.name.text) && !/\.query$/.test(expressionText(receiver.expression)) && prismaArguments(call)) {
+      return { ...base, library: 'prisma', model: receiver.name.text, method, operation: 'read' };
     }
     // A client or collection named anything, known by its declaration (`export default new PrismaClient()` imported as `orm`).
     if ((READ_METHODS.has(method) || WRITE_METHODS.has(method)) && modules) {

@@ -28,6 +28,8 @@ export interface DataflowOptions {
 }
 
 const NUMERIC_CONVERSIONS = new Set(['parseInt', 'parseFloat', 'Number', 'Boolean', 'isNaN', 'isFinite', 'Math']);
+// Calls that return the authenticated session or user (the principal), by the names auth libraries give them.
+const SESSION_GETTERS = /^(?:getServerSession|getServerAuthSession|getSession|auth|currentUser|getCurrentUser|getAuth|getUserSession|validateRequest)$/;
 // Conversions whose result still names the record the client picked (`Number(req.params.id)`).
 const IDENTITY_CONVERSIONS = new Set(['parseInt', 'parseFloat', 'Number', 'BigInt', 'Number.parseInt', 'Number.parseFloat']);
 // Method calls on a tainted value whose result carries no attacker-chosen text.
@@ -354,6 +356,10 @@ export class DataflowEngine {
 
     if (this.options.sanitizers.includes(calleeName) || this.options.sanitizers.includes(lastName)) {
       return { kind: 'sanitized', how: `${calleeName}() (config sanitizers)` };
+    }
+    // next-auth getServerSession()/auth(), Clerk currentUser(): the signed-in user's session, not client input.
+    if (SESSION_GETTERS.test(lastName) && (call.arguments?.length ?? 0) <= 2 && !argumentOrigins.some((argument) => argument.kind === 'tainted' && !argument.taint.requestObject)) {
+      return { kind: 'principal', label: `${calleeName}()` };
     }
     const numeric = calleeName.split('.')[0]!;
     if (NUMERIC_CONVERSIONS.has(numeric) || NUMERIC_CONVERSIONS.has(calleeName) || calleeName === 'BigInt') {
