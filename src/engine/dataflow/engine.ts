@@ -619,7 +619,8 @@ function requestMethod(requestTaint: Taint, method: string, call: ts.CallExpress
   return { kind: 'tainted', taint: { source: { label, kind }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [] } };
 }
 
-const PRINCIPAL_PROPERTIES = new Set(['user', 'auth', 'session', 'state', 'locals', 'principal', 'jwtPayload']);
+// Set on the request by authentication middleware (`req.userId = decoded.id`): never sent by the client.
+const PRINCIPAL_PROPERTIES = new Set(['user', 'auth', 'session', 'state', 'locals', 'principal', 'jwtPayload', 'userId', 'currentUser', 'authUser', 'uid', 'claims']);
 
 const INPUT_PROPERTIES: Record<string, string> = {
   params: 'params',
