@@ -91,53 +91,62 @@ export function analyzeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
 }
 
 function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
-  const unchecked = new Map<ts.Node, Map<string, UncheckedAccess>>();
-  const verdicts = new Map<Route, Map<ts.Node, ObjectAccess>>();
-  const record = (route: Route, lookup: LookupAccess, field: string, settled: Settled): void => {
-    const forRoute = verdicts.get(route) ?? new Map<ts.Node, ObjectAccess>();
-    verdicts.set(route, forRoute);
-    const previous = forRoute.get(lookup.node);
-    // A lookup reached once checked and once not is unchecked for the route.
-    if (previous && (previous.verdict === 'unchecked' || settled.verdict !== 'unchecked')) return;
+  // Per route and lookup, one judgement per call path (the functions the id crossed). The same path
+  // may be judged twice (from the route's own analysis and from the reach pass, each seeing
+  // different callers' values): a check either finds holds. Different paths: one unchecked path
+  // makes the lookup unchecked for the route.
+  const judgements = new Map<Route, Map<ts.Node, Map<string, { access: ObjectAccess; candidate?: UncheckedAccess }>>>();
+  const record = (route: Route, candidate: UncheckedAccess, pathKey: string, settled: Settled): void => {
+    const { lookup, field } = candidate;
+    const forRoute = judgements.get(route) ?? new Map<ts.Node, Map<string, { access: ObjectAccess; candidate?: UncheckedAccess }>>();
+    judgements.set(route, forRoute);
+    const forLookup = forRoute.get(lookup.node) ?? new Map<string, { access: ObjectAccess; candidate?: UncheckedAccess }>();
+    forRoute.set(lookup.node, forLookup);
+    const previous = forLookup.get(pathKey);
+    const open = (verdict: ObjectAccessVerdict): boolean => verdict === 'unchecked' || verdict === 'capability';
+    if (previous && (!open(previous.access.verdict) || open(settled.verdict))) {
+      // Keep the first judgement, except a high-confidence unchecked one replaces a medium one.
+      if (!(previous.candidate && open(settled.verdict) && previous.candidate.confidence === 'medium' && candidate.confidence === 'high')) return;
+    }
     const { line } = nodePosition(lookup.node);
     const access = lookup.access;
-    forRoute.set(lookup.node, {
-      file: access.file.path,
-      line,
-      operation: isWriteAccess(lookup) ? 'write' : 'read',
-      ...(access.model ? { model: access.model } : {}),
-      method: access.method,
-      key: field,
-      verdict: settled.verdict,
-      evidence: settled.evidence,
+    forLookup.set(pathKey, {
+      access: {
+        file: access.file.path,
+        line,
+        operation: isWriteAccess(lookup) ? 'write' : 'read',
+        ...(access.model ? { model: access.model } : {}),
+        method: access.method,
+        key: field,
+        verdict: settled.verdict,
+        evidence: settled.evidence,
+      },
+      ...(open(settled.verdict) ? { candidate } : {}),
     });
   };
   const consider = (candidate: UncheckedAccess, path: PathEntry[], keyNames: Set<string>, settled: Settled | undefined): void => {
     const { tainted } = candidate;
     const route = tainted.route;
     if (route.auth !== 'authenticated') return;
-    if (settled) return record(route, candidate.lookup, candidate.field, settled);
+    const pathKey = [...new Set(path.map((entry) => `${entry.fn.getSourceFile().fileName}:${entry.fn.pos}`))].sort().join('|');
+    if (settled) return record(route, candidate, pathKey, settled);
     const role = route.middleware.find((middleware) => middleware.kind === 'role');
     if (role || isPrivilegedPath(route.path)) {
-      return record(route, candidate.lookup, candidate.field, { verdict: 'admin-only', evidence: role ? `admin only (${role.name})` : 'admin only (admin path)' });
+      return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: role ? `admin only (${role.name})` : 'admin only (admin path)' });
     }
     const evidence = inCodeOwnershipCheck(ctx, tainted, path, keyNames);
-    if (evidence) return record(route, candidate.lookup, candidate.field, { verdict: 'owner-compared', evidence: `owner compared: ${evidence.what} (${where(ctx, evidence.node)})` });
+    if (evidence) return record(route, candidate, pathKey, { verdict: 'owner-compared', evidence: `owner compared: ${evidence.what} (${where(ctx, evidence.node)})` });
     const guard = routeObjectGuard(ctx, route);
-    if (guard?.strength === 'strong') return record(route, candidate.lookup, candidate.field, { verdict: 'guarded', evidence: `checked by ${guard.middleware.name}` });
+    if (guard?.strength === 'strong') return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `checked by ${guard.middleware.name}` });
     if (guard) Object.assign(candidate, { confidence: 'medium', guardNote: guard.middleware.name });
     record(
       route,
-      candidate.lookup,
-      candidate.field,
+      candidate,
+      pathKey,
       candidate.capability
         ? { verdict: 'capability', evidence: `keyed by ${candidate.capability}, a capability` }
         : { verdict: 'unchecked', evidence: guard ? `unchecked (${guard.middleware.name} named only)` : 'unchecked' },
     );
-    const routes = unchecked.get(candidate.lookup.node) ?? new Map<string, UncheckedAccess>();
-    unchecked.set(candidate.lookup.node, routes);
-    const previous = routes.get(route.id);
-    if (!previous || (previous.confidence === 'medium' && candidate.confidence === 'high')) routes.set(route.id, candidate);
   };
   // Functions whose parameter reaches a lookup key: a call to one with request data in that
   // argument reaches the lookup too, from whichever route makes it (the engine records a shared
@@ -192,8 +201,18 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     }
   }
   const byRoute = new Map<Route, ObjectAccess[]>();
-  for (const [route, accesses] of verdicts) byRoute.set(route, [...accesses.values()].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line));
-  return { unchecked: new Map([...unchecked].map(([node, routes]) => [node, [...routes.values()]])), byRoute };
+  const unchecked = new Map<ts.Node, UncheckedAccess[]>();
+  for (const [route, lookups] of judgements) {
+    const accesses: ObjectAccess[] = [];
+    for (const [node, paths] of lookups) {
+      const all = [...paths.values()];
+      const open = all.find((judgement) => judgement.candidate);
+      accesses.push((open ?? all[0]!).access);
+      if (open?.candidate) unchecked.set(node, [...(unchecked.get(node) ?? []), open.candidate]);
+    }
+    byRoute.set(route, accesses.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line));
+  }
+  return { unchecked, byRoute };
 }
 
 /** What the lookup itself settles, whichever route reaches it: scoped by the user, reference data, a link. */

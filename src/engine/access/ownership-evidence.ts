@@ -74,8 +74,7 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
   }
   // The looked-up object itself (`const collection = await prisma.teamCollection.findUnique(...)`).
   for (const name of resultVariable(tainted.call) ?? []) names.add(name);
-  // Results of membership lookups that take the object (or id) and the principal: `getTeamMember(collection.teamID, userUid)`.
-  const membershipResults = new Map<string, string>();
+
   if (names.size === 0) return undefined;
   const mentions = (node: ts.Node): boolean => {
     let hit = false;
@@ -93,6 +92,9 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
   for (const { fn } of path) {
     if (!fn.body) continue;
     let evidence: OwnershipEvidence | undefined;
+    // Results of membership lookups that take the object (or id) and the principal: `getTeamMember(collection.teamID, userUid)`,
+    // tested in the same function (a variable of the same name elsewhere is another value).
+    const membershipResults = new Map<string, string>();
     const visit = (node: ts.Node): void => {
       if (evidence) return;
       if (ts.isIfStatement(node) && mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression) && EXITS.test(node.thenStatement.getText())) {
@@ -145,10 +147,15 @@ function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: 
   if (principalNames.some((name) => name && new RegExp(`(?:^|[^\\w$.])${name.replace(/[.$]/g, '\\$&')}\\b`).test(text))) return true;
   let principal = false;
   const file = ctx.modules.fileOf(condition);
+  // In the function that makes the call, parameters hold what its caller passed (`deleteArticle(slug, req.auth.user.id)`).
+  const inContext = enclosingFunction(condition) === enclosingFunction(tainted.call);
   const visit = (node: ts.Node): void => {
     if (principal) return;
+    // `select: { id: true }` names a column, not the variable `id`.
+    if (ts.isIdentifier(node) && ts.isPropertyAssignment(node.parent) && node.parent.name === node) return;
     if ((ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) && file) {
-      if (ctx.dataflow.originOutOfContext(node as ts.Expression, file, tainted.route).kind === 'principal') {
+      const origin = inContext ? tainted.originOf(node as ts.Expression) : ctx.dataflow.originOutOfContext(node as ts.Expression, file, tainted.route);
+      if (origin.kind === 'principal') {
         principal = true;
         return;
       }
