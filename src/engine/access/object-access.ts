@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { nodePosition, resolveFunction } from '../ast/functions.js';
-import { bindingNames } from '../ast/module-index.js';
+import { bindingNames, skipOuterExpressions } from '../ast/module-index.js';
 import { enclosingFunction } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
@@ -188,8 +188,8 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const caller = enclosingFunction(tainted.call);
         const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];
         // The caller's names for every request value it passes (`getProject(id, teamId)`): a parent it checked scopes the lookup.
-        const passed = (tainted.call.arguments ?? []).filter((_argument, index) => identityTaint(tainted.argumentOrigins[index]) !== undefined);
-        const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, tainted.call.arguments![entry.index]!), ...passed.flatMap((argument) => [...namesOf([], argument)])]);
+        const passed = (tainted.call.arguments ?? []).flatMap((argument) => requestValueNames(tainted, argument));
+        const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, undefined), ...passed]);
         const optional = { ...(entry.capability ? { capability: entry.capability } : {}), ...(entry.settled ? { settled: entry.settled } : {}) };
         if (register(caller, parameterIndexOf(ctx, taint.steps, caller), { lookup: entry.lookup, field: entry.field, inner, keyNames, accessFile: entry.accessFile, ...optional })) changed = true;
         const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
@@ -215,6 +215,18 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
   return { unchecked, byRoute };
 }
 
+/** The names of the request values in an argument: `{ id: session.user.id, cursor }` gives `cursor` only. */
+function requestValueNames(tainted: TaintedCall, argument: ts.Expression): string[] {
+  const value = skipOuterExpressions(argument);
+  if (ts.isObjectLiteralExpression(value)) {
+    return value.properties.flatMap((property) => {
+      const part = ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+      return part ? requestValueNames(tainted, part) : [];
+    });
+  }
+  return identityTaint(tainted.originOf(value)) ? [...namesOf([], value)] : [];
+}
+
 /** What the lookup itself settles, whichever route reaches it: scoped by the user, reference data, a link. */
 function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: LookupAccess, facts: ReturnType<typeof lookupFacts>, key: ReturnType<typeof lookupFacts>['keys'][number]): Settled | undefined {
   const at = where(ctx, lookup.node);
@@ -227,13 +239,14 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   if (REFERENCE_KEY.test(key.taint.source.label.split('.').pop() ?? '')) return { verdict: 'not-owned', evidence: `reference key ${key.taint.source.label}` };
   if (usedOnlyToLink(lookup.node)) return { verdict: 'not-owned', evidence: `only linked to, not changed (${at})` };
   if (facts.publicOnly) return { verdict: 'public', evidence: `only public records: ${facts.publicOnly} (${at})` };
-  if (!isWriteAccess(lookup) && resultOnlyTested(lookup.node)) return { verdict: 'existence-only', evidence: `result only tested, never returned or used (${at})` };
+  if (!isWriteAccess(lookup) && resultOnlyTested(lookup.node)) return { verdict: 'existence-only', evidence: `result only tested (or its timestamp used as a cursor), never returned (${at})` };
   return undefined;
 }
 
 /**
  * A read whose result is bound and then only tested in `if` conditions (`if (!existing) throw`,
- * `const { locked } = ...; if (locked) throw`): at most an existence or flag oracle, no record
+ * `const { locked } = ...; if (locked) throw`) or read for its timestamp as a pagination cursor
+ * (`gt(chat.createdAt, selected.createdAt)`): at most an existence or flag oracle, no record
  * reaches the caller. Writes after it are judged on their own.
  */
 function resultOnlyTested(access: ts.Node): boolean {
@@ -250,7 +263,9 @@ function resultOnlyTested(access: ts.Node): boolean {
     if (otherUse) return;
     if (ts.isIdentifier(child) && names.has(child.text) && !isDeclarationName(child) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) {
       uses++;
-      if (!insideIfCondition(child)) otherUse = true;
+      // `selected.createdAt` as a pagination cursor: a timestamp, not the record.
+      const timestamp = ts.isPropertyAccessExpression(child.parent) && child.parent.expression === child && /^(?:createdAt|updatedAt|created_at|updated_at|timestamp)$/.test(child.parent.name.text);
+      if (!timestamp && !insideIfCondition(child)) otherUse = true;
       return;
     }
     ts.forEachChild(child, visit);
@@ -391,13 +406,13 @@ function parameterIndexOf(ctx: AccessContext, steps: readonly TraceStep[], fn: t
   return callee?.node === fn ? index : undefined;
 }
 
-function namesOf(steps: readonly TraceStep[], expression: ts.Node): Set<string> {
+function namesOf(steps: readonly TraceStep[], expression: ts.Node | undefined): Set<string> {
   const names = new Set<string>();
   for (const step of steps) {
     const match = /^assigned to ([\w$]+)/.exec(step.message);
     if (match?.[1]) names.add(match[1]);
   }
-  collectIdentifiers(expression, names);
+  if (expression) collectIdentifiers(expression, names);
   return names;
 }
 
