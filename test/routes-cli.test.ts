@@ -28,6 +28,26 @@ describe('trustscan routes', () => {
     expect(route).toMatchObject({ framework: 'express', auth: 'authenticated', middleware: expect.any(Array), authEvidence: expect.arrayContaining([expect.stringMatching(/^requireAuth \(router, /)]) });
   });
 
+  it('lists each authenticated route\'s object lookups with the verdict missing-ownership-check uses', async () => {
+    const bolaDir = fileURLToPath(new URL('../fixtures/rules/missing-ownership-check', import.meta.url));
+    const run = await runCli(['routes', 'src/express-app', 'src/express', '--format', 'json'], { cwd: bolaDir });
+    expect(run.code).toBe(0);
+    const inventory = JSON.parse(run.stdout);
+    const accessOf = (method: string, path: string) => inventory.routes.find((r: { method: string; path: string }) => r.method === method && r.path === path)?.objectAccess;
+    expect(accessOf('GET', '/orders/:id')).toEqual([
+      { file: 'src/express/orders.ts', line: 12, operation: 'read', model: 'order', method: 'findUnique', key: 'id', verdict: 'unchecked', evidence: 'unchecked' },
+    ]);
+    expect(accessOf('GET', '/orders/:id/mine')).toMatchObject([{ verdict: 'scoped', evidence: 'scoped by userId (src/express/orders.ts:17)' }]);
+    expect(accessOf('GET', '/teams/:teamId/projects/:projectId')).toContainEqual(
+      expect.objectContaining({ model: 'project', verdict: 'owner-compared', evidence: expect.stringMatching(/membership check findFirst\(\).*\(src\/express-app\/controllers\/invoices\.ts:\d+\)$/) }),
+    );
+    expect(accessOf('GET', '/shared/:token')).toMatchObject([{ verdict: 'capability', key: 'shareToken' }]);
+    // Both routes reaching the shared service lookup list it, with the same verdict.
+    expect(accessOf('GET', '/invoices/:id/show')).toEqual(accessOf('GET', '/invoices/:id/print'));
+    const text = await runCli(['routes', 'src/express'], { cwd: bolaDir });
+    expect(text.stdout).toMatch(/\n\s+object access: reads order \(findUnique\) by id at src\/express\/orders\.ts:12: unchecked\n/);
+  });
+
   it('exits 2 on a bad format, and never colours without a TTY', async () => {
     const bad = await runCli(['routes', '--format', 'xml'], { cwd: appsDir });
     expect(bad.code).toBe(2);

@@ -215,6 +215,23 @@ describe('formatSarif: results', () => {
     });
   });
 
+  it('lists the trace steps away from the primary line as related locations, once each', () => {
+    const [secret, bola] = resultsOf(sarifOf(sampleScanResult()));
+    expect(secret!.relatedLocations).toBeUndefined();
+    expect(bola!.relatedLocations).toEqual([
+      {
+        id: 0,
+        physicalLocation: { artifactLocation: { uri: 'src/routes/orders.ts', uriBaseId: '%SRCROOT%' }, region: { startLine: 7, startColumn: 14 } },
+        message: { text: 'req.params.id is read from the request.' },
+      },
+      {
+        id: 1,
+        physicalLocation: { artifactLocation: { uri: 'src/routes/orders.ts', uriBaseId: '%SRCROOT%' }, region: { startLine: 9, startColumn: 3 } },
+        message: { text: 'the record is returned without an owner check.' },
+      },
+    ]);
+  });
+
   it('percent-encodes unusual characters in relative paths', () => {
     const result = sampleScanResult();
     result.findings[0]!.file = 'app/[id]/my route#1.ts';

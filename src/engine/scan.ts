@@ -1,4 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
+import { analyzeObjectAccess } from './access/object-access.js';
+import { DataflowEngine } from './dataflow/engine.js';
 import path from 'node:path';
 import { allRules } from '../rules/index.js';
 import type { Rule, ScanResult, ScanWarning, Severity } from '../types.js';
@@ -105,7 +107,12 @@ export async function inventoryFlows(options: ScanOptions): Promise<{ model: Flo
 /** The route inventory of the scanned paths (`trustscan routes`). */
 export async function inventoryRoutes(options: ScanOptions): Promise<{ routes: Route[]; warnings: ScanWarning[]; filesScanned: number }> {
   const prepared = prepareProject(options, options.rules ?? allRules);
-  return { routes: routesOf(prepared), warnings: prepared.loaded.warnings, filesScanned: prepared.loaded.sourceFiles.length };
+  const routes = routesOf(prepared);
+  // Each authenticated route's lookups by client id, judged as missing-ownership-check judges them.
+  const dataflow = new DataflowEngine(prepared.modules, routes, { sanitizers: prepared.config.sanitizers });
+  const { byRoute } = analyzeObjectAccess({ modules: prepared.modules, dataflow, sourceFiles: prepared.loaded.sourceFiles, config: prepared.config });
+  for (const route of routes) if (route.auth === 'authenticated') route.objectAccess = byRoute.get(route) ?? [];
+  return { routes, warnings: prepared.loaded.warnings, filesScanned: prepared.loaded.sourceFiles.length };
 }
 
 export async function scan(options: ScanOptions): Promise<ScanOutcome> {

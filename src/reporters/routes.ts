@@ -21,6 +21,8 @@ export interface RouteInventoryJson {
     caller?: string;
     principal: string[];
     middleware: Array<{ name: string; kind: string; scope: string; strength: string; evidence: string; file: string; line: number; roles?: string[]; opaque?: boolean }>;
+    /** Authenticated routes: each lookup by a client-sent id, with its ownership verdict and evidence. */
+    objectAccess?: Array<{ file: string; line: number; operation: string; model?: string; method: string; key: string; verdict: string; evidence: string }>;
   }>;
   counts: { total: number; byFramework: Record<string, number>; byAuth: Record<string, number> };
 }
@@ -55,6 +57,7 @@ export function formatRoutesJson(routes: readonly Route[], version: string): str
         ...(m.opaque ? { opaque: true } : {}),
         ...(m.validatedFields ? { validatedFields: m.validatedFields } : {}),
       })),
+      ...(route.objectAccess ? { objectAccess: route.objectAccess.map((access) => ({ ...access })) } : {}),
     })),
     counts: countRoutes(routes),
   };
@@ -94,6 +97,10 @@ export function formatRoutesText(routes: readonly Route[], options: { color: boo
       role: roleGuards.map((m) => (m.roles?.length ? `${m.name} [${m.roles.join(', ')}]` : m.name)).join(', ') || '-',
       rateLimit: limiters.map((m) => m.name).join(', ') || '-',
       middleware: others.map((m) => `${m.name}:${m.kind}`).join(', ') || '-',
+      objectAccess: (route.objectAccess ?? []).map(
+        (access) => `${access.operation === 'write' ? 'writes' : 'reads'} ${access.model ? `${access.model} ` : ''}(${access.method}) by ${access.key} at ${access.file}:${access.line}: ${access.evidence}`,
+      ),
+      unchecked: (route.objectAccess ?? []).filter((access) => access.verdict === 'unchecked').length > 0,
     };
   });
   const width = (key: 'method' | 'path' | 'location') => Math.max(key.length, ...rows.map((row) => row[key].length));
@@ -105,6 +112,10 @@ export function formatRoutesText(routes: readonly Route[], options: { color: boo
     lines.push(`${row.method.padEnd(widths.method)}  ${row.path.padEnd(widths.path)}  ${row.location.padEnd(widths.location)}  ${authText}`);
     const details = [`role: ${row.role}`, `rate limit: ${row.rateLimit}`, `middleware: ${row.middleware}`];
     lines.push(paint.dim(`${' '.repeat(widths.method + 2)}${details.join('  |  ')}`));
+    for (const access of row.objectAccess) {
+      const text = `${' '.repeat(widths.method + 2)}object access: ${access}`;
+      lines.push(access.endsWith(': unchecked') || /: unchecked \(/.test(access) ? paint.red(text) : paint.dim(text));
+    }
   }
   const counts = countRoutes(routes);
   lines.push('');

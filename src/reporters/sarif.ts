@@ -147,6 +147,8 @@ function resultFor(finding: Finding, ruleIndex: number | undefined, withSuppress
     },
   };
   if (finding.trace.length > 0) sarifResult.codeFlows = [codeFlow(finding.trace)];
+  const related = relatedLocations(finding);
+  if (related.length > 0) sarifResult.relatedLocations = related;
   if (withSuppressions) {
     sarifResult.suppressions = finding.suppression
       ? [{ kind: finding.suppression.kind, justification: finding.suppression.justification }]
@@ -218,6 +220,26 @@ function contextRegion(finding: Finding): Region | undefined {
     endLine: last.line,
     snippet: { text: frame.map((frameLine) => frameLine.text).join('\n') },
   };
+}
+
+/**
+ * The trace's other places (the route, the request source, the calls that carried the value), once
+ * each: viewers list them beside the result even where code flows are not shown.
+ */
+function relatedLocations(finding: Finding): Location[] {
+  const seen = new Set([`${finding.file}:${finding.line}`]);
+  const locations: Location[] = [];
+  for (const step of finding.trace) {
+    const key = `${step.file}:${step.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    locations.push({
+      id: locations.length,
+      physicalLocation: { artifactLocation: { uri: encodePath(step.file), uriBaseId: SRCROOT }, region: { startLine: step.line, startColumn: step.column } },
+      message: { text: sentence(step.message) },
+    });
+  }
+  return locations;
 }
 
 function codeFlow(trace: TraceStep[]): CodeFlow {

@@ -74,4 +74,21 @@ describe('missing-ownership-check', () => {
     );
     expect(result.map((finding) => finding.line)).toEqual([16]);
   });
+  it('reports a shared service lookup once at the access, and keeps its fingerprint when another route starts reaching it', async () => {
+    const service = { 'src/orders.service.ts': `import { prisma } from './db.js';\nexport function findOrder(id: string) {\n  return prisma.order.findUnique({ where: { id } });\n}\n` };
+    const scan = async (handlers: string) => {
+      const run = await runCli(['scan', '--rule', 'missing-ownership-check', '--format', 'json', '--fail-on', 'none'], { cwd: makeProject(express(`import { findOrder } from './orders.service.js';\n${handlers}`, service)) });
+      return JSON.parse(run.stdout).findings as { file: string; line: number; fingerprint: string; message: string; trace: { file: string; message: string }[] }[];
+    };
+    const one = await scan(`app.get('/orders/:id', async (req: any, res) => { res.json(await findOrder(req.params.id)); });`);
+    const two = await scan(
+      `app.get('/orders/:id', async (req: any, res) => { res.json(await findOrder(req.params.id)); });\n` +
+        `app.get('/invoices/:id/order', async (req: any, res) => { res.json(await findOrder(String(req.params.id))); });`,
+    );
+    expect(one.map((finding) => `${finding.file}:${finding.line}`)).toEqual(['src/orders.service.ts:3']);
+    expect(two.map((finding) => `${finding.file}:${finding.line}`)).toEqual(['src/orders.service.ts:3']);
+    expect(two[0]!.fingerprint).toBe(one[0]!.fingerprint);
+    expect(two[0]!.message).toMatch(/^2 routes \(GET \/orders\/:id, GET \/invoices\/:id\/order\) read order \(findUnique\)/);
+    expect(two[0]!.trace.filter((step) => step.message.startsWith('route ')).map((step) => step.message)).toEqual(['route GET /orders/:id', 'route GET /invoices/:id/order']);
+  });
 });

@@ -34,6 +34,16 @@ const READ_METHODS = new Set([
 
 const SQL_METHODS = new Set(['query', 'execute', '$queryRaw', '$queryRawUnsafe', '$executeRaw', '$executeRawUnsafe', 'raw', 'any', 'one', 'none', 'many', 'oneOrNone', 'manyOrNone', 'all', 'get', 'run']);
 
+// Read methods no other supported library names this way (drizzle's db.query.x.findFirst is told apart by `.query`).
+const PRISMA_ONLY_METHODS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow']);
+
+/** Prisma's argument shape: nothing, or an object literal with Prisma's keys (`where`, `select`, `include`). */
+function prismaArguments(call: ts.CallExpression): boolean {
+  const first = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+  if (!first) return call.arguments.length === 0;
+  return ts.isObjectLiteralExpression(first) && first.properties.some((property) => property.name !== undefined && /^(?:where|select|include|orderBy)$/.test(property.name.getText()));
+}
+
 const PRISMA_CLIENT = /(?:^|\.)(?:prisma|db|client|prismaClient|prismaService|tx|database)$/i;
 const REPOSITORY = /(?:repository|repo|Repository|Repo|Model|model|collection|Collection|em|entityManager|manager|dao)$/;
 const SQL_CLIENT = /(?:^|\.)(?:pool|client|db|conn|connection|sequelize|knex|dataSource|manager|queryRunner|sql|pg|mysql|database|sqlite|pgp)$/i;
@@ -87,6 +97,19 @@ export function classifyCall(call: ts.CallExpression, file: ScannedSourceFile, v
       (READ_METHODS.has(method) || WRITE_METHODS.has(method))
     ) {
       return { ...base, library: 'prisma', model: receiver.name.text, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
+    }
+    // Methods only Prisma delegates have, on any camelCase delegate (`this._post.model.post.findFirst` through a repository wrapper).
+    if (PRISMA_ONLY_METHODS.has(method) && ts.isPropertyAccessExpression(receiver) && /^[a-z]/.test(receiver.name.text) && !/\.query$/.test(expressionText(receiver.expression)) && prismaArguments(call)) {
+      return { ...base, library: 'prisma', model: receiver.name.text, method, operation: 'read' };
+    }
+    // A client or collection named anything, known by its declaration (`export default new PrismaClient()` imported as `orm`).
+    if ((READ_METHODS.has(method) || WRITE_METHODS.has(method)) && modules) {
+      const operation = WRITE_METHODS.has(method) ? 'write' : 'read';
+      if (ts.isPropertyAccessExpression(receiver) && /^[a-z]/.test(receiver.name.text) && declaredStore(skipOuterExpressions(receiver.expression), file, modules)?.kind === 'prisma') {
+        return { ...base, library: 'prisma', model: receiver.name.text, method, operation };
+      }
+      const store = declaredStore(receiver, file, modules);
+      if (store?.kind === 'collection') return { ...base, library: 'mongodb', model: store.name, method, operation };
     }
     if (SQL_METHODS.has(method) && (SQL_CLIENT.test(receiverText) || /prisma/i.test(receiverText))) {
       const table = sqlTable(call);
@@ -235,4 +258,59 @@ function rootText(expression: ts.Expression): string {
 
 function expressionText(expression: ts.Expression): string {
   return expression.getText(expression.getSourceFile()).replace(/\s+/g, '');
+}
+
+type DeclaredStore = { kind: 'prisma' } | { kind: 'collection'; name: string };
+
+// `new PrismaClient()`, `globalForPrisma.prisma ?? new PrismaClient()`, `prismaBase.$extends(...)`, `: PrismaClient`.
+const PRISMA_DECLARATION = /\bnew\s+PrismaClient\b|:\s*PrismaClient\b|\bprisma\w*\s*\.\s*\$extends\s*\(/i;
+// MarsDB/Meteor `new Collection('posts')`, `new Mongo.Collection('posts')`, driver `db.collection('posts')`, NeDB `new Datastore(...)`.
+const COLLECTION_DECLARATION = /\bnew\s+(?:[\w$]+\.)*Collection\s*(?:<[^>]*>)?\s*\(\s*['"`]([\w.-]+)|\.collection\s*(?:<[^>]*>)?\s*\(\s*['"`]([\w.-]+)|\bnew\s+(?:[\w$]+\.)?Datastore\s*\(/;
+
+const storeCache = new WeakMap<ts.Node, DeclaredStore | null>();
+
+/**
+ * What a receiver name is by its declaration, local or imported from another module: a Prisma
+ * client or a document collection. Names alone miss `import orm from './lib/db'`.
+ */
+function declaredStore(receiver: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex): DeclaredStore | undefined {
+  if (!ts.isIdentifier(receiver)) return undefined;
+  let declaration = localVariable(receiver) ?? bindingDeclaration(modules.resolveName(file, receiver.text));
+  // `export const store = client`: one alias further.
+  const aliased = declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && skipOuterExpressions(declaration.initializer);
+  if (aliased && ts.isIdentifier(aliased)) declaration = bindingDeclaration(modules.resolveName(modules.fileOf(aliased) ?? file, aliased.text)) ?? declaration;
+  if (!declaration) return undefined;
+  const cached = storeCache.get(declaration);
+  if (cached !== undefined) return cached ?? undefined;
+  const text = declaration.getText(declaration.getSourceFile());
+  const collection = COLLECTION_DECLARATION.exec(text);
+  const store: DeclaredStore | undefined = PRISMA_DECLARATION.test(text)
+    ? { kind: 'prisma' }
+    : collection
+      ? { kind: 'collection', name: collection[1] ?? collection[2] ?? receiver.text }
+      : undefined;
+  storeCache.set(declaration, store ?? null);
+  return store;
+}
+
+function bindingDeclaration(binding: ReturnType<ModuleIndex['resolveName']>): ts.Node | undefined {
+  if (!binding || binding.kind !== 'declaration') return undefined;
+  const node = binding.node;
+  // Only values: a class or function named like a client is not one.
+  return ts.isVariableDeclaration(node) || ts.isExpression(node) || ts.isPropertyDeclaration(node) ? node : undefined;
+}
+
+/** The `const`/`let` in an enclosing block or function that declares `identifier` before its use. */
+function localVariable(identifier: ts.Identifier): ts.VariableDeclaration | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope && !ts.isSourceFile(scope); scope = scope.parent) {
+    if (!ts.isBlock(scope)) continue;
+    for (const statement of scope.statements) {
+      if (statement.getStart() > identifier.getStart()) break;
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text) return declaration;
+      }
+    }
+  }
+  return undefined;
 }

@@ -4,7 +4,7 @@ import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } 
 import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import type { Route } from '../routes/route.js';
 import { initialParameterOrigins } from './sources.js';
-import { joinOrigins, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
+import { identityTaint, joinOrigins, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
 import { exitsEarly } from '../ast/syntax.js';
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
@@ -28,6 +28,10 @@ export interface DataflowOptions {
 }
 
 const NUMERIC_CONVERSIONS = new Set(['parseInt', 'parseFloat', 'Number', 'Boolean', 'isNaN', 'isFinite', 'Math']);
+// Calls that return the authenticated session or user (the principal), by the names auth libraries give them.
+const SESSION_GETTERS = /^(?:getServerSession|getServerAuthSession|getSession|auth|currentUser|getCurrentUser|getAuth|getUserSession|validateRequest)$/;
+// Conversions whose result still names the record the client picked (`Number(req.params.id)`).
+const IDENTITY_CONVERSIONS = new Set(['parseInt', 'parseFloat', 'Number', 'BigInt', 'Number.parseInt', 'Number.parseFloat']);
 // Method calls on a tainted value whose result carries no attacker-chosen text.
 const NON_STRING_METHODS = new Set(['includes', 'startsWith', 'endsWith', 'test', 'has', 'indexOf', 'lastIndexOf', 'some', 'every', 'findIndex', 'localeCompare', 'getTime', 'valueOf', 'toFixed']);
 // Globals and modules that pass request data through unchanged in substance (and are named in the trace).
@@ -265,17 +269,25 @@ export class DataflowEngine {
         return { kind: 'sanitized', how: 'a number or boolean' };
       case ts.SyntaxKind.ArrayLiteralExpression:
         return joinOrigins((node as ts.ArrayLiteralExpression).elements.map((element) => this.origin(ts.isSpreadElement(element) ? element.expression : element, context)).concat([{ kind: 'constant' }]));
-      case ts.SyntaxKind.ObjectLiteralExpression:
-        return joinOrigins(
-          (node as ts.ObjectLiteralExpression).properties
-            .map((property): ValueOrigin => {
-              if (ts.isPropertyAssignment(property)) return this.origin(property.initializer, context);
-              if (ts.isShorthandPropertyAssignment(property)) return this.origin(property.name, context);
-              if (ts.isSpreadAssignment(property)) return this.origin(property.expression, context);
-              return { kind: 'constant' };
-            })
-            .concat([{ kind: 'constant' }]),
-        );
+      case ts.SyntaxKind.ObjectLiteralExpression: {
+        const properties = (node as ts.ObjectLiteralExpression).properties;
+        const origins = properties.map((property): ValueOrigin => {
+          if (ts.isPropertyAssignment(property)) return this.origin(property.initializer, context);
+          if (ts.isShorthandPropertyAssignment(property)) return this.origin(property.name, context);
+          if (ts.isSpreadAssignment(property)) return this.origin(property.expression, context);
+          return { kind: 'constant' };
+        });
+        const joined = joinOrigins(origins.concat([{ kind: 'constant' }]));
+        if (joined.kind !== 'tainted') return joined;
+        // Every property named statically: keep each one's origin, so `{ id: user.id, q: req.query.q }` stays apart.
+        const fields: Record<string, ValueOrigin> = {};
+        for (const [index, property] of properties.entries()) {
+          const name = (ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) && propertyNameText(property.name);
+          if (!name) return joined;
+          fields[name] = origins[index]!;
+        }
+        return { ...joined, fields };
+      }
       case ts.SyntaxKind.SpreadElement:
         return this.origin((node as ts.SpreadElement).expression, context);
       case ts.SyntaxKind.PropertyAccessExpression:
@@ -315,6 +327,7 @@ export class DataflowEngine {
         ? member.argumentExpression.text
         : undefined;
     if (base.kind === 'tainted') {
+      if (base.fields && name !== undefined && Object.hasOwn(base.fields, name)) return base.fields[name]!;
       if (base.taint.requestObject) return requestMember(base.taint, name, member, context.fn.file, this.validatedField(context));
       if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
       if (base.taint.inputBag) {
@@ -351,8 +364,16 @@ export class DataflowEngine {
     if (this.options.sanitizers.includes(calleeName) || this.options.sanitizers.includes(lastName)) {
       return { kind: 'sanitized', how: `${calleeName}() (config sanitizers)` };
     }
+    // next-auth getServerSession()/auth(), Clerk currentUser(): the signed-in user's session, not client input.
+    if (SESSION_GETTERS.test(lastName) && (call.arguments?.length ?? 0) <= 2 && !argumentOrigins.some((argument) => argument.kind === 'tainted' && !argument.taint.requestObject)) {
+      return { kind: 'principal', label: `${calleeName}()` };
+    }
     const numeric = calleeName.split('.')[0]!;
-    if (NUMERIC_CONVERSIONS.has(numeric) || NUMERIC_CONVERSIONS.has(calleeName)) return { kind: 'sanitized', how: `${calleeName}() (a number)` };
+    if (NUMERIC_CONVERSIONS.has(numeric) || NUMERIC_CONVERSIONS.has(calleeName) || calleeName === 'BigInt') {
+      const converted = IDENTITY_CONVERSIONS.has(calleeName) ? identityTaint(argumentOrigins[0]) : undefined;
+      const identity = converted && !converted.requestObject ? withStep(converted, this.step(call, context, `converted by ${calleeName}()`)) : undefined;
+      return { kind: 'sanitized', how: `${calleeName}() (a number)`, ...(identity ? { identity } : {}) };
+    }
 
     // Methods on request objects (req.get('x'), c.req.query('q'), request.json()) and on tainted values.
     if (receiverOrigin?.kind === 'tainted') {
@@ -391,9 +412,15 @@ export class DataflowEngine {
     // A project function: follow the arguments in, bring the return value back.
     const target = this.calleeOf(call, context.fn.file);
     if (target && context.depth < this.maxDepth) {
-      const parameters = argumentOrigins.map((argument, index) =>
-        argument.kind === 'tainted' ? { kind: 'tainted' as const, taint: withStep(argument.taint, this.step(call.arguments![index]!, context, `passed to ${target.name}()`)) } : argument,
-      );
+      const parameters = argumentOrigins.map((argument, index): ValueOrigin => {
+        if (argument.kind === 'tainted') {
+          const step = this.step(call.arguments![index]!, context, `passed to ${target.name}()`);
+          const fields = argument.fields && Object.fromEntries(Object.entries(argument.fields).map(([name, field]) => [name, field.kind === 'tainted' ? { ...field, taint: withStep(field.taint, step) } : field]));
+          return { ...argument, taint: withStep(argument.taint, step), ...(fields ? { fields } : {}) };
+        }
+        if (argument.kind === 'sanitized' && argument.identity) return { ...argument, identity: withStep(argument.identity, this.step(call.arguments![index]!, context, `passed to ${target.name}()`)) };
+        return argument;
+      });
       const returned = this.analyze(target, parameters, context.route, context.depth + 1);
       if (returned.kind === 'tainted') return { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)) };
       return returned;
@@ -413,7 +440,8 @@ export class DataflowEngine {
   private record(call: ts.CallExpression | ts.NewExpression, context: AnalysisContext, argumentOrigins: ValueOrigin[], receiverOrigin: ValueOrigin | undefined): void {
     if (!this.calls || this.recorded.has(call)) return;
     const anyTainted = argumentOrigins.some((origin) => origin.kind === 'tainted') || receiverOrigin?.kind === 'tainted';
-    if (!anyTainted) return;
+    // A record id the client picked, converted to a number: object-level access rules still need the call.
+    if (!anyTainted && !(call.arguments ?? []).some((argument) => this.carriesIdentity(argument, context, 0))) return;
     this.recorded.add(call);
     this.calls.push({
       call,
@@ -425,13 +453,28 @@ export class DataflowEngine {
     });
   }
 
+  /** Whether an argument holds, at any depth of its object/array literals, a converted request id. */
+  private carriesIdentity(expression: ts.Expression, context: AnalysisContext, depth: number): boolean {
+    const value = skipOuterExpressions(expression);
+    if (depth > 4) return false;
+    if (ts.isObjectLiteralExpression(value)) {
+      return value.properties.some((property) =>
+        ts.isPropertyAssignment(property) ? this.carriesIdentity(property.initializer, context, depth + 1) : ts.isShorthandPropertyAssignment(property) ? this.carriesIdentity(property.name, context, depth + 1) : ts.isSpreadAssignment(property) && this.carriesIdentity(property.expression, context, depth + 1),
+      );
+    }
+    if (ts.isArrayLiteralExpression(value)) return value.elements.some((element) => this.carriesIdentity(ts.isSpreadElement(element) ? element.expression : element, context, depth + 1));
+    const origin = this.origin(value, context);
+    return origin.kind === 'sanitized' && origin.identity !== undefined;
+  }
+
   private joinWithStep(origins: ValueOrigin[], node: ts.Node, context: AnalysisContext, message: string): ValueOrigin {
     const joined = joinOrigins(origins);
+    if (joined.kind === 'sanitized' && joined.identity) return { kind: 'sanitized', how: joined.how }; // text built around a number names no record
     return joined.kind === 'tainted' ? this.stepped(joined, node, context, message) : joined;
   }
 
   private stepped(origin: ValueOrigin & { kind: 'tainted' }, node: ts.Node, context: AnalysisContext, message: string): ValueOrigin {
-    return { kind: 'tainted', taint: withStep(origin.taint, this.step(node, context, message)) };
+    return { ...origin, taint: withStep(origin.taint, this.step(node, context, message)) };
   }
 
   private step(node: ts.Node, context: AnalysisContext, message: string): TraceStep {
@@ -462,7 +505,12 @@ export class DataflowEngine {
   private bindName(name: ts.BindingName, value: ValueOrigin, context: AnalysisContext, initializer?: ts.Expression, declaration?: ts.Node): void {
     if (ts.isIdentifier(name)) {
       const effective = value.kind === 'unknown' && initializer ? this.origin(initializer, context) : value;
-      const stepped = effective.kind === 'tainted' && declaration ? this.stepped(effective, declaration, context, `assigned to ${name.text}`) : effective;
+      const stepped =
+        effective.kind === 'tainted' && declaration
+          ? this.stepped(effective, declaration, context, `assigned to ${name.text}`)
+          : effective.kind === 'sanitized' && effective.identity && declaration
+            ? { ...effective, identity: withStep(effective.identity, this.step(declaration, context, `assigned to ${name.text}`)) }
+            : effective;
       context.scope.values.set(name.text, stepped);
       return;
     }
@@ -472,7 +520,8 @@ export class DataflowEngine {
       if (ts.isObjectBindingPattern(name) && value.kind === 'tainted') {
         const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
         const validated = value.taint.inputBag && key !== undefined && !element.dotDotDotToken ? this.validatedField(context)(value.taint.inputBag, key) : undefined;
-        if (value.taint.requestObject) part = requestMember(value.taint, key, element, context.fn.file, this.validatedField(context));
+        if (value.fields && key !== undefined && !element.dotDotDotToken) part = Object.hasOwn(value.fields, key) ? value.fields[key]! : { kind: 'constant' };
+        else if (value.taint.requestObject) part = requestMember(value.taint, key, element, context.fn.file, this.validatedField(context));
         else if (validated) part = validated;
         else if (key !== undefined && !element.dotDotDotToken && initializer === undefined && value.taint.steps.length <= 1) {
           part = { kind: 'tainted', taint: { ...withoutInputBag(value.taint), source: { ...value.taint.source, label: `${value.taint.source.label}.${key}` } } };
@@ -614,7 +663,8 @@ function requestMethod(requestTaint: Taint, method: string, call: ts.CallExpress
   return { kind: 'tainted', taint: { source: { label, kind }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [] } };
 }
 
-const PRINCIPAL_PROPERTIES = new Set(['user', 'auth', 'session', 'state', 'locals', 'principal', 'jwtPayload']);
+// Set on the request by authentication middleware (`req.userId = decoded.id`): never sent by the client.
+const PRINCIPAL_PROPERTIES = new Set(['user', 'auth', 'session', 'state', 'locals', 'principal', 'jwtPayload', 'userId', 'currentUser', 'authUser', 'uid', 'claims']);
 
 const INPUT_PROPERTIES: Record<string, string> = {
   params: 'params',
@@ -708,13 +758,14 @@ function describeForKey(origin: ValueOrigin, withLabel: boolean, schemaScope: st
   switch (origin.kind) {
     case 'tainted': {
       const bag = origin.taint.requestObject || origin.taint.inputBag ? `:${origin.taint.inputBag ?? ''}@${schemaScope}` : '';
-      const shape = `${origin.taint.requestObject ?? ''}${bag}`;
+      const fields = origin.fields ? `{${Object.entries(origin.fields).map(([name, field]) => `${name}=${describeForKey(field, false, schemaScope)}`).join(',')}}` : '';
+      const shape = `${origin.taint.requestObject ?? ''}${bag}${fields}`;
       return withLabel ? `t:${origin.taint.source.label}:${shape}` : `t:${shape}`;
     }
     case 'principal':
       return 'p';
     case 'sanitized':
-      return 's';
+      return origin.identity ? 'si' : 's';
     case 'constant':
       return 'c';
     case 'unknown':

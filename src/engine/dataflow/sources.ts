@@ -88,15 +88,14 @@ function nestParameter(parameter: ts.ParameterDeclaration, file: string): ValueO
     const args = ts.isCallExpression(expression) ? expression.arguments : ts.factory.createNodeArray<ts.Expression>();
     const pipe = args.find((argument) => SANITIZING_PIPES.test(pipeName(argument)));
     const type = parameter.type?.getText(parameter.getSourceFile());
-    if (pipe) return { kind: 'sanitized', how: `${pipeName(pipe)} on @${name}()` };
-    if (type && NUMERIC_TYPE.test(type) && inputKind !== 'body') return { kind: 'sanitized', how: `@${name}() typed ${type} (transformed by ValidationPipe)` };
     const key = args[0] && ts.isStringLiteralLike(args[0]) ? `('${args[0].text}')` : '()';
     const label = `@${name}${key} ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim();
     const { line, column } = nodePosition(parameter);
-    return {
-      kind: 'tainted',
-      taint: { source: { label, kind: inputKind }, steps: [{ file, line, column, message: `request input ${label}` }], transforms: [] },
-    };
+    const taint: Taint = { source: { label, kind: inputKind }, steps: [{ file, line, column, message: `request input ${label}` }], transforms: [] };
+    // A parsed id is no injection vector, but it still picks the record: keep it as the identity.
+    if (pipe) return { kind: 'sanitized', how: `${pipeName(pipe)} on @${name}()`, identity: taint };
+    if (type && NUMERIC_TYPE.test(type) && inputKind !== 'body') return { kind: 'sanitized', how: `@${name}() typed ${type} (transformed by ValidationPipe)`, identity: taint };
+    return { kind: 'tainted', taint };
   }
   return { kind: 'unknown' };
 }

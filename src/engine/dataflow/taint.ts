@@ -35,13 +35,25 @@ export interface Taint {
 /** How trusted a value is, from the point of view of a sink. */
 export type ValueOrigin =
   /** request input reaches it */
-  | { kind: 'tainted'; taint: Taint }
+  | {
+      kind: 'tainted';
+      taint: Taint;
+      /**
+       * For an object literal (`{ id: session.user.id, cursor: req.query.cursor }`), each property's
+       * own origin: destructuring it or reading a property picks that one, not the whole object's taint.
+       */
+      fields?: Readonly<Record<string, ValueOrigin>>;
+    }
   /** the authenticated user's own data (req.user.id, session), not client input */
   | { kind: 'principal'; label: string }
   /** a literal or something built only from literals */
   | { kind: 'constant' }
-  /** proven a number/boolean, or checked against an allowlist */
-  | { kind: 'sanitized'; how: string }
+  /**
+   * proven a number/boolean, or checked against an allowlist. `identity`: the request value it
+   * was converted from (`Number(req.params.id)`, `@Param('id', ParseIntPipe)`): no longer text an
+   * attacker shapes, but still the client's choice of which record (object-level access rules).
+   */
+  | { kind: 'sanitized'; how: string; identity?: Taint }
   /** we cannot tell (a parameter nobody tainted, an unknown call) */
   | { kind: 'unknown' };
 
@@ -64,9 +76,16 @@ export function joinOrigins(origins: readonly ValueOrigin[]): ValueOrigin {
   if (tainted) return tainted;
   if (origins.length > 0 && origins.every((origin) => origin.kind === 'constant')) return { kind: 'constant' };
   if (origins.length > 0 && origins.every((origin) => origin.kind === 'constant' || origin.kind === 'sanitized')) {
-    return origins.find((origin) => origin.kind === 'sanitized') ?? { kind: 'constant' };
+    return origins.find((origin) => origin.kind === 'sanitized' && origin.identity) ?? origins.find((origin) => origin.kind === 'sanitized') ?? { kind: 'constant' };
   }
   const principal = origins.find((origin) => origin.kind === 'principal');
   if (principal && origins.every((origin) => origin.kind !== 'unknown')) return principal;
   return { kind: 'unknown' };
+}
+
+/** The request value that picks a record: tainted input, or input converted to a number/UUID. */
+export function identityTaint(origin: ValueOrigin | undefined): Taint | undefined {
+  if (origin?.kind === 'tainted') return origin.taint;
+  if (origin?.kind === 'sanitized') return origin.identity;
+  return undefined;
 }

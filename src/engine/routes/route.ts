@@ -4,6 +4,7 @@
  * (src/engine/routes/discover.ts) decides auth status from the middleware and handler evidence.
  */
 import type { ts } from 'ts-morph';
+import type { ObjectAccess } from '../access/object-access.js';
 
 export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next'] as const;
 export type FrameworkName = (typeof FRAMEWORKS)[number];
@@ -90,6 +91,11 @@ export interface Route extends RouteSite {
   caller?: 'service';
   /** Names the route as `METHOD path` for messages and config matching. */
   readonly id: string;
+  /**
+   * Set by the routes inventory on authenticated routes: each lookup by an id the client sends,
+   * with whether (and by what) it is tied to the caller. The same verdicts missing-ownership-check uses.
+   */
+  objectAccess?: ObjectAccess[];
 }
 
 export interface RouteHandler extends CodeLocation {

@@ -653,10 +653,8 @@ function rootIdentifier(expression: ts.Expression): ts.Identifier | undefined {
   return ts.isIdentifier(current) ? current : undefined;
 }
 
-/** Literal pieces that read like SQL, for sinks known only by a handle's name. */
-export function looksLikeSql(literals: readonly string[]): boolean {
-  return /\b(?:select|insert\s+into|update|delete\s+from|from|where|values|order\s+by|group\s+by|join|create\s+table|drop|alter|pragma|limit|set)\b/i.test(literals.join(' '));
-}
+// Shared with the engine's object-access analysis.
+export { looksLikeSql } from '../../engine/ast/sql-text.js';
 
 /**
  * Where to report a call: its first line, from its first character to the end of that line. In a

@@ -33,7 +33,7 @@ ordersRouter.get('/recent', async (req, res, next) => {
 
 ordersRouter.get('/:id', async (req, res, next) => {
   try {
-    const order = await orders.findById(req.params.id); // VULN: missing-ownership-check
+    const order = await orders.findById(req.params.id);
     if (!order) {
       res.status(404).json({ error: 'order not found' });
       return;

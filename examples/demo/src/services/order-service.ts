@@ -16,7 +16,7 @@ const ORDER_COLUMNS = `id, user_id AS "userId", status, total_cents AS "totalCen
   shipping_address AS "shippingAddress", created_at AS "createdAt"`;
 
 export async function findById(id: string): Promise<Order | undefined> {
-  const rows = await query<Order>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [id]);
+  const rows = await query<Order>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [id]); // VULN: missing-ownership-check
   return rows[0];
 }
 

@@ -1,15 +1,25 @@
 import { ts } from 'ts-morph';
-import { bindingNames, skipOuterExpressions } from '../../engine/ast/module-index.js';
-import type { TaintedCall } from '../../engine/dataflow/engine.js';
-import type { Route, RouteMiddleware } from '../../engine/routes/route.js';
-import type { RuleContext } from '../../types.js';
-import { nodeAtStep } from './trace-nodes.js';
-import { enclosingFunction } from '../../engine/ast/syntax.js';
+import { bindingNames, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import { enclosingFunction } from '../ast/syntax.js';
+import { nodeAtStep } from '../ast/trace-nodes.js';
+import type { DataflowEngine, TaintedCall } from '../dataflow/engine.js';
+import type { Route, RouteMiddleware } from '../routes/route.js';
+import type { ScannedSourceFile } from '../../types.js';
+
+/** What the object-access analysis reads from a scan (a rule context has all of it). */
+export interface AccessContext {
+  readonly modules: ModuleIndex;
+  readonly dataflow: DataflowEngine;
+  readonly sourceFiles: readonly ScannedSourceFile[];
+  readonly config: { readonly ownershipChecks?: readonly string[] };
+}
 
 // Names the authenticated user goes by in code (textual fallback where no origin is known, e.g. a service parameter).
 const PRINCIPAL_TEXT =
-  /\b(?:req|request|ctx|c|context)\s*\.\s*(?:user|auth|session|state\s*\.\s*user|locals\s*\.\s*user)\b|\b(?:user|currentUser|me|principal|session|auth|actor|viewer|requester|caller|authUser|loggedInUser|sessionUser|account)\s*\??\.\s*(?:id|_id|sub|userId|uid|email|accountIds|orgId|organizationId|tenantId|teamId|teamIds)\b|\b(?:userId|userUid|currentUserId|ownerId|actorId|viewerId|callerId|requesterId|authUserId|sessionUserId|tenantId|orgId|organizationId|accountId)\b/;
+  /\b(?:req|request|ctx|c|context)\s*\.\s*(?:user|auth|session|state\s*\.\s*user|locals\s*\.\s*user|userId|currentUser|authUser|uid)\b|\b(?:user|currentUser|me|principal|session|auth|actor|viewer|requester|caller|authUser|loggedInUser|sessionUser|account)\s*\??\.\s*(?:id|_id|sub|userId|uid|email|accountIds|orgId|organizationId|tenantId|teamId|teamIds)\b|\b(?:userId|userUid|currentUserId|ownerId|actorId|viewerId|callerId|requesterId|authUserId|sessionUserId|tenantId|orgId|organizationId|accountId)\b/;
 // A statement that ends the request: throw, return (with or without a response), next(err).
+// Hono keeps the verified token or user in the context: `c.get('jwtPayload').sub`, `c.get('user').id`.
+const CONTEXT_PRINCIPAL = /\bjwtPayload\b|\.get\s*\(\s*['"`](?:jwtPayload|user|session|auth)['"`]\s*\)/;
 const EXITS = /\bthrow\b|\breturn\b|\bnext\s*\(/;
 // Functions that decide whether a principal may act on an object.
 const AUTHORIZATION_CALL =
@@ -20,16 +30,21 @@ const OBJECT_GUARD_NAME = /owner|ownership|polic|permission|access(?!Token)|auth
 // Security-header middleware (helmet featurePolicy, contentSecurityPolicy): "policy" about the browser, not objects.
 const BROWSER_POLICY = /(?:feature|content|referrer|permissions?|crossOrigin\w*)[-_]?(?:security)?[-_]?polic/i;
 
+// Where request values are read from: `req.params`, `ctx.request.body`, `request.query`.
+const REQUEST_CONTAINER = /(?:^|\.)(?:params|query|body)$/;
+
 export interface OwnershipEvidence {
   /** Human text of the evidence found, for debugging and messages. */
   what: string;
+  /** Where the evidence is (the check or the call), for the routes inventory. */
+  node: ts.Node;
 }
 
 /**
  * The functions the request's identifier passed through on its way to the access: the route
  * handler, each function it was passed into, and the function containing the access.
  */
-export function pathFunctions(ctx: RuleContext, tainted: TaintedCall, steps: readonly { file: string; line: number; column: number; message: string }[], access: ts.Node): { fn: ts.SignatureDeclaration & { body?: ts.Node }; call?: ts.Node }[] {
+export function pathFunctions(ctx: AccessContext, tainted: TaintedCall, steps: readonly { file: string; line: number; column: number; message: string }[], access: ts.Node): { fn: ts.SignatureDeclaration & { body?: ts.Node }; call?: ts.Node }[] {
   const found: { fn: ts.SignatureDeclaration & { body?: ts.Node }; call?: ts.Node }[] = [];
   const add = (fn: ts.SignatureDeclaration | undefined, call?: ts.Node): void => {
     if (fn && !found.some((entry) => entry.fn === fn && entry.call === call)) found.push({ fn, ...(call ? { call } : {}) });
@@ -51,7 +66,7 @@ export function pathFunctions(ctx: RuleContext, tainted: TaintedCall, steps: rea
  * `if` comparing the looked-up object (or the id) with the principal that exits, or an
  * authorization call (or a configured ownership check) that receives the object or the id.
  */
-export function inCodeOwnershipCheck(ctx: RuleContext, tainted: TaintedCall, path: ReturnType<typeof pathFunctions>, keyNames: ReadonlySet<string>): OwnershipEvidence | undefined {
+export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, path: ReturnType<typeof pathFunctions>, keyNames: ReadonlySet<string>): OwnershipEvidence | undefined {
   const names = new Set(keyNames);
   for (const { call } of path) {
     const variable = call && resultVariable(call);
@@ -59,14 +74,15 @@ export function inCodeOwnershipCheck(ctx: RuleContext, tainted: TaintedCall, pat
   }
   // The looked-up object itself (`const collection = await prisma.teamCollection.findUnique(...)`).
   for (const name of resultVariable(tainted.call) ?? []) names.add(name);
-  // Results of membership lookups that take the object (or id) and the principal: `getTeamMember(collection.teamID, userUid)`.
-  const membershipResults = new Map<string, string>();
+
   if (names.size === 0) return undefined;
   const mentions = (node: ts.Node): boolean => {
     let hit = false;
     const visit = (child: ts.Node): void => {
       if (hit) return;
       if (ts.isIdentifier(child) && names.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) hit = true;
+      // `req.params.teamId` is the request value a callee names `teamId`.
+      else if (ts.isPropertyAccessExpression(child) && names.has(child.name.text) && REQUEST_CONTAINER.test(child.expression.getText())) hit = true;
       else ts.forEachChild(child, visit);
     };
     visit(node);
@@ -76,22 +92,34 @@ export function inCodeOwnershipCheck(ctx: RuleContext, tainted: TaintedCall, pat
   for (const { fn } of path) {
     if (!fn.body) continue;
     let evidence: OwnershipEvidence | undefined;
+    // Results of membership lookups that take the object (or id) and the principal: `getTeamMember(collection.teamID, userUid)`,
+    // tested in the same function (a variable of the same name elsewhere is another value).
+    const membershipResults = new Map<string, string>();
     const visit = (node: ts.Node): void => {
       if (evidence) return;
       if (ts.isIfStatement(node) && mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression) && EXITS.test(node.thenStatement.getText())) {
-        evidence = { what: `the check \`${oneLine(node.expression.getText())}\`` };
+        evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node };
         return;
+      }
+      // `const [document] = documents` / `const { userId } = order`: the same record under another name.
+      if (ts.isVariableDeclaration(node) && node.initializer && !firstCall(node.initializer) && mentions(node.initializer)) {
+        for (const name of bindingNames(node.name)) names.add(name);
       }
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
         const lookup = firstCall(node.initializer);
-        if (lookup && lookup !== tainted.call && lookup.arguments.some(mentions) && lookup.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument))) {
+        const lookupArguments = lookup ? chainArguments(lookup) : [];
+        if (lookup && lookup !== tainted.call && lookupArguments.some(mentions) && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument))) {
           membershipResults.set(node.name.text, callName(lookup));
+        } else if (lookup && lookup !== tainted.call && lookupArguments.some(mentions)) {
+          // The record (or its parent) loaded by the same id first: `const chat = await getChatById({ id })`,
+          // then `if (chat.userId !== session.user.id) return forbidden` ties the id to the caller.
+          names.add(node.name.text);
         }
       }
       if (ts.isIfStatement(node) && EXITS.test(node.thenStatement.getText())) {
         const checked = [...membershipResults.keys()].find((name) => new RegExp(`(?:^|[^\\w$.])${name}\\b`).test(node.expression.getText()));
         if (checked) {
-          evidence = { what: `the membership check ${membershipResults.get(checked)}() that exits when it fails` };
+          evidence = { what: `the membership check ${membershipResults.get(checked)}() that exits when it fails`, node };
           return;
         }
       }
@@ -99,7 +127,7 @@ export function inCodeOwnershipCheck(ctx: RuleContext, tainted: TaintedCall, pat
         const name = callName(node);
         const isCheck = AUTHORIZATION_CALL.test(name) || configured.includes(name);
         if (isCheck && (node.arguments.some(mentions) || (ts.isPropertyAccessExpression(node.expression) && mentions(node.expression.expression)))) {
-          evidence = { what: `${name}()` };
+          evidence = { what: `${name}()`, node };
           return;
         }
       }
@@ -112,17 +140,22 @@ export function inCodeOwnershipCheck(ctx: RuleContext, tainted: TaintedCall, pat
   return undefined;
 }
 
-function mentionsPrincipal(ctx: RuleContext, tainted: TaintedCall, condition: ts.Expression): boolean {
-  if (PRINCIPAL_TEXT.test(condition.getText())) return true;
+function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression): boolean {
+  if (PRINCIPAL_TEXT.test(condition.getText()) || CONTEXT_PRINCIPAL.test(condition.getText())) return true;
   const principalNames = tainted.route.principal.map((text) => text.split(/\s+/).pop()!.replace(/[^\w$.]/g, ''));
   const text = condition.getText();
   if (principalNames.some((name) => name && new RegExp(`(?:^|[^\\w$.])${name.replace(/[.$]/g, '\\$&')}\\b`).test(text))) return true;
   let principal = false;
   const file = ctx.modules.fileOf(condition);
+  // In the function that makes the call, parameters hold what its caller passed (`deleteArticle(slug, req.auth.user.id)`).
+  const inContext = enclosingFunction(condition) === enclosingFunction(tainted.call);
   const visit = (node: ts.Node): void => {
     if (principal) return;
+    // `select: { id: true }` names a column, not the variable `id`.
+    if (ts.isIdentifier(node) && ts.isPropertyAssignment(node.parent) && node.parent.name === node) return;
     if ((ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) && file) {
-      if (ctx.dataflow.originOutOfContext(node as ts.Expression, file, tainted.route).kind === 'principal') {
+      const origin = inContext ? tainted.originOf(node as ts.Expression) : ctx.dataflow.originOutOfContext(node as ts.Expression, file, tainted.route);
+      if (origin.kind === 'principal') {
         principal = true;
         return;
       }
@@ -137,7 +170,7 @@ function mentionsPrincipal(ctx: RuleContext, tainted: TaintedCall, condition: ts
  * A guard or middleware on the route that (by its body) loads the object and compares it with the
  * principal: strong evidence. Only its name saying so: 'name-only' (the finding drops to medium).
  */
-export function routeObjectGuard(ctx: RuleContext, route: Route): { middleware: RouteMiddleware; strength: 'strong' | 'name-only' } | undefined {
+export function routeObjectGuard(ctx: AccessContext, route: Route): { middleware: RouteMiddleware; strength: 'strong' | 'name-only' } | undefined {
   for (const middleware of route.middleware) {
     if (middleware.kind === 'role' || middleware.kind === 'rate-limit' || middleware.kind === 'validation') continue;
     // The callee's own name: morgan('combined', { stream: accessLogStream }) is not an access check.
@@ -151,7 +184,7 @@ export function routeObjectGuard(ctx: RuleContext, route: Route): { middleware: 
   return undefined;
 }
 
-function middlewareBody(ctx: RuleContext, route: Route, middleware: RouteMiddleware): string | undefined {
+function middlewareBody(ctx: AccessContext, route: Route, middleware: RouteMiddleware): string | undefined {
   const identifier = /^@?([A-Za-z_$][\w$]*)/.exec(middleware.name.replace(/^UseGuards\(/, ''))?.[1];
   const file = ctx.sourceFiles.find((candidate) => candidate.path === middleware.file) ?? ctx.sourceFiles.find((candidate) => candidate.path === route.file);
   if (!identifier || !file) return undefined;
@@ -166,6 +199,19 @@ function firstCall(expression: ts.Expression): ts.CallExpression | undefined {
   let current: ts.Expression = expression;
   while (ts.isAwaitExpression(current) || ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current)) current = current.expression;
   return ts.isCallExpression(current) ? current : undefined;
+}
+
+/** The arguments of every call of a builder chain: `knex('members').where({ org_id, user_id }).first()`. */
+function chainArguments(call: ts.CallExpression): ts.Expression[] {
+  const found: ts.Expression[] = [];
+  for (let current: ts.Expression = call; ; ) {
+    current = skipOuterExpressions(current);
+    if (ts.isCallExpression(current)) {
+      found.push(...current.arguments);
+      current = current.expression;
+    } else if (ts.isPropertyAccessExpression(current)) current = current.expression;
+    else return found;
+  }
 }
 
 function resultVariable(call: ts.Node): string[] | undefined {

@@ -1,11 +1,10 @@
 import { ts } from 'ts-morph';
-import { classifyCall, type DataAccess } from '../../engine/ast/data-access.js';
-import { propertyNameText, skipOuterExpressions } from '../../engine/ast/module-index.js';
-import type { TaintedCall } from '../../engine/dataflow/engine.js';
-import type { Taint } from '../../engine/dataflow/taint.js';
-import type { RuleContext } from '../../types.js';
-import { looksLikeSql, sqlTextParts } from './sql-sinks.js';
-import { localInitializer, taintOf } from './tainted-sink.js';
+import { classifyCall, type DataAccess } from '../ast/data-access.js';
+import { localInitializer } from '../ast/locals.js';
+import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import { looksLikeSql, sqlLiterals } from '../ast/sql-text.js';
+import type { TaintedCall } from '../dataflow/engine.js';
+import { identityTaint, type Taint } from '../dataflow/taint.js';
 
 /** A data access as this rule sees it: the operation, plus where its filter lives. */
 export interface LookupAccess {
@@ -28,7 +27,13 @@ export interface LookupFacts {
   principalFields: string[];
   /** The write only links or unlinks the principal (`favoritedBy: { connect: { id: me } }`, `$addToSet: { likes: me }`). */
   linksPrincipalOnly?: boolean;
+  /** The filter admits only records published to everyone (`visibility: 'public'`, `isPublic: true`). */
+  publicOnly?: string;
 }
+
+// A filter field and constant that admit only what everyone may see.
+const PUBLIC_FIELD = /^(?:is_?)?(?:public|published|listed|shared_?publicly)$/i;
+const VISIBILITY_FIELD = /^(?:visibility|privacy|access|accessLevel|access_level|audience)$/i;
 
 // The signed-in user as frameworks without a principal source in the engine spell it (next-auth session, hono jwtPayload).
 const PRINCIPAL_SPELLING = /\bsession\s*\??\.\s*user\b|\bsession\.user\b|\bjwtPayload\b|\bget\s*\(\s*['"]jwtPayload['"]\s*\)|\b(?:req|request)\s*\.\s*auth\b/;
@@ -36,7 +41,12 @@ const PRINCIPAL_SPELLING = /\bsession\s*\??\.\s*user\b|\bsession\.user\b|\bjwtPa
 const LINK_OPERATOR = /^(?:connect|disconnect|set|\$addToSet|\$pull|\$push|\$pullAll|push|pull)$/;
 
 // Columns that identify a record (not search filters like `status` or `name`).
-const KEY_FIELD = /^(?:_?id|uuid|guid|slug|key|code|ref|handle|number|no|token|hash)$|(?:Id|_id|ID|Uuid|_uuid|Slug|Key|Number|_no|Ref|Code)$/;
+const KEY_FIELD = /^(?:_?id|uuid|guid|slug|key|code|ref|handle|number|no|token|hash|secret)$|(?:Id|_id|ID|Uuid|_uuid|Slug|Key|Number|_no|Ref|Code|Token|_token|Secret|_secret|Hash|_hash)$/;
+/**
+ * Keys that are secrets handed out as links (`shareToken`, `shareId`, `inviteCode`): holding one is
+ * the permission, if it is unguessable. A slug or public id is meant to be seen, so it is not one.
+ */
+export const CAPABILITY_KEY = /(?:^|_)(?:token|secret|hash)$|(?:Token|Secret|Hash)$|^(?:share|link|invite|invitation|magic|access)_?(?:id|key|code)$|(?:share|link|invite|invitation)(?:Id|ID|Key|Code)$/i;
 // Methods whose first argument is the primary key itself.
 const ID_ARGUMENT_METHODS = new Set(['findById', 'findByPk', 'findByIdAndUpdate', 'findByIdAndDelete', 'findByIdAndRemove', 'findOneOrFail', 'findOne', 'delete', 'update', 'softDelete', 'restore', 'findByIds', 'getReference']);
 // Methods that create records: the request data is the new record, not a lookup.
@@ -51,7 +61,7 @@ const WRITE_WORD = /^(?:update|delete|remove|softDelete|destroy|upsert|findByIdA
  * builder chain it is part of (`knex('orders').where({ id }).first()`, drizzle
  * `db.select().from(orders).where(eq(orders.id, id))`, TypeORM `createQueryBuilder().where().getOne()`).
  */
-export function lookupAccessOf(ctx: RuleContext, tainted: TaintedCall): LookupAccess | undefined {
+export function lookupAccessOf(ctx: { readonly modules: ModuleIndex }, tainted: TaintedCall): LookupAccess | undefined {
   const call = enclosingFilterCall(tainted.call);
   if (!call) return undefined;
   let outer: ts.CallExpression = call;
@@ -76,8 +86,8 @@ export function lookupAccessOf(ctx: RuleContext, tainted: TaintedCall): LookupAc
   if (direct) return { access: direct, node: direct.call };
   // A project helper that runs parameterized SQL: `query('SELECT ... WHERE id = $1', [id])`.
   const text = call.arguments[0];
-  if (text && call.arguments.length >= 2 && looksLikeSql(sqlTextParts(text).literals)) {
-    const sql = sqlTextParts(text).literals.join(' ');
+  if (text && call.arguments.length >= 2 && looksLikeSql(sqlLiterals(text))) {
+    const sql = sqlLiterals(text).join(' ');
     const operation = /^\W*(?:update|delete)\b/i.test(sql) ? 'write' : 'read';
     const table = /\b(?:from|update|into)\s+["`]?([A-Za-z_][\w.]*)/i.exec(sql)?.[1]?.split('.').pop();
     return { access: { library: 'sql', method: calleeName(call) || 'query', operation, call, file: tainted.file, line: 0, via: [], ...(table ? { model: table } : {}) }, node: call };
@@ -163,6 +173,10 @@ class FilterWalker {
         else if (ts.isShorthandPropertyAssignment(property)) this.leaf(property.name, fieldFromFragment(sqlFragment, property.name.text));
         else if (ts.isPropertyAssignment(property)) {
           const key = propertyNameText(property.name);
+          const constant = skipOuterExpressions(property.initializer);
+          if (key && ((PUBLIC_FIELD.test(key) && constant.kind === ts.SyntaxKind.TrueKeyword) || (VISIBILITY_FIELD.test(key) && ts.isStringLiteralLike(constant) && /^public$/i.test(constant.text)))) {
+            this.facts.publicOnly = property.getText();
+          }
           const nested = key && key.startsWith('$') ? field : key ?? field;
           this.walk(property.initializer, sqlFragment ? fieldFromFragment(sqlFragment, key ?? '') : nested, hops + 1);
         }
@@ -208,7 +222,7 @@ class FilterWalker {
       this.facts.principalFields.push(field ?? (origin.kind === 'principal' ? origin.label : expression.getText()));
       return;
     }
-    const taint = taintOf(origin);
+    const taint = identityTaint(origin);
     if (!taint || !field || !KEY_FIELD.test(field)) return;
     // A whole request object as the filter value is not one record's key.
     if (taint.requestObject) return;
@@ -220,7 +234,7 @@ class FilterWalker {
 function sqlFacts(tainted: TaintedCall, call: ts.CallExpression, facts: LookupFacts): void {
   const [text, params] = call.arguments;
   if (!text) return;
-  const sql = sqlTextParts(text).literals.join('?');
+  const sql = sqlLiterals(text).join('?');
   const where = /\bwhere\b([\s\S]*)$/i.exec(sql)?.[1];
   if (!where) return;
   const paramsValue = params && skipOuterExpressions(params);
@@ -234,7 +248,7 @@ function sqlFacts(tainted: TaintedCall, call: ts.CallExpression, facts: LookupFa
       if (column !== undefined) facts.principalFields.push(column);
       return;
     }
-    const taint = taintOf(origin);
+    const taint = identityTaint(origin);
     if (taint && column !== undefined && KEY_FIELD.test(column)) facts.keys.push({ expression: element, field: column, taint });
   });
 }

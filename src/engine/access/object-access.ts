@@ -1,0 +1,434 @@
+import { ts } from 'ts-morph';
+import { nodePosition, resolveFunction } from '../ast/functions.js';
+import { bindingNames, skipOuterExpressions } from '../ast/module-index.js';
+import { enclosingFunction } from '../ast/syntax.js';
+import { nodeAtStep } from '../ast/trace-nodes.js';
+import type { TaintedCall } from '../dataflow/engine.js';
+import { identityTaint, type Taint } from '../dataflow/taint.js';
+import type { Route } from '../routes/route.js';
+import type { ScannedSourceFile, TraceStep } from '../../types.js';
+import { CAPABILITY_KEY, isWriteAccess, lookupAccessOf, lookupFacts, type LookupAccess } from './lookup-keys.js';
+import { inCodeOwnershipCheck, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
+
+/**
+ * Object-level access: for every lookup an authenticated route makes by an id the client sends,
+ * whether it is tied to the caller and by what. One analysis serves the missing-ownership-check
+ * rule (it reports the `unchecked` and `capability` sites) and the routes inventory (it lists
+ * every verdict with its evidence), so the two never disagree.
+ */
+
+// Reference data every signed-in user may read by id: not owned by anyone.
+const REFERENCE_MODEL = /^(?:products?|categor(?:y|ies)|tags?|countr(?:y|ies)|currenc(?:y|ies)|languages?|locales?|plans?|features?|regions?|cities|city|states?|timezones?|settings?|configs?|configurations?|templates?|translations?|permissions?|roles?)$/i;
+
+// Request fields naming a kind of thing (a delivery method, a plan), not one user's record.
+const REFERENCE_KEY = /(?:method|type|kind|category|plan|country|currency|language|locale|tier|template)_?id$/i;
+
+export type ObjectAccessVerdict = 'scoped' | 'owner-compared' | 'guarded' | 'admin-only' | 'not-owned' | 'public' | 'existence-only' | 'capability' | 'unchecked';
+
+/** One lookup a route makes, as the routes inventory lists it. */
+export interface ObjectAccess {
+  file: string;
+  line: number;
+  operation: 'read' | 'write';
+  model?: string;
+  method: string;
+  /** The field the client's id selects (`id`, `orderId`). */
+  key: string;
+  verdict: ObjectAccessVerdict;
+  /** Why: `scoped by userId (src/x.ts:12)`, `owner compared: the check ... (src/y.ts:40)`, `unchecked`. */
+  evidence: string;
+}
+
+/** A route reaching a lookup keyed by the client's id with nothing tying the record to the caller. */
+export interface UncheckedAccess {
+  tainted: TaintedCall;
+  lookup: LookupAccess;
+  field: string;
+  taint: Taint;
+  accessFile: ScannedSourceFile;
+  confidence: 'high' | 'medium';
+  /** A route guard whose name (not its code) suggests an object check. */
+  guardNote?: string;
+  /** The filter's key that works as a capability (`shareToken`): whoever holds the link may access it. */
+  capability?: string;
+}
+
+export interface ObjectAccessAnalysis {
+  /** Per data access (the call missing the owner constraint): the routes that reach it unchecked. */
+  unchecked: Map<ts.Node, UncheckedAccess[]>;
+  /** Per authenticated route: each lookup by a client id with its verdict. */
+  byRoute: Map<Route, ObjectAccess[]>;
+}
+
+type PathEntry = { fn: ts.SignatureDeclaration & { body?: ts.Node }; call?: ts.Node };
+
+interface Settled {
+  verdict: ObjectAccessVerdict;
+  evidence: string;
+}
+
+interface ReachEntry {
+  index: number;
+  lookup: LookupAccess;
+  field: string;
+  inner: PathEntry[];
+  keyNames: Set<string>;
+  accessFile: ScannedSourceFile;
+  capability?: string;
+  /** Decided by the lookup itself (scoped by the user, reference data): the same for every route. */
+  settled?: Settled;
+}
+
+const analyses = new WeakMap<object, ObjectAccessAnalysis>();
+
+/** The analysis of a scan, computed once per dataflow engine (the rule and the inventory share it). */
+export function analyzeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
+  const known = analyses.get(ctx.dataflow);
+  if (known) return known;
+  const analysis = computeObjectAccess(ctx);
+  analyses.set(ctx.dataflow, analysis);
+  return analysis;
+}
+
+function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
+  // Per route and lookup, one judgement per call path (the functions the id crossed). The same path
+  // may be judged twice (from the route's own analysis and from the reach pass, each seeing
+  // different callers' values): a check either finds holds. Different paths: one unchecked path
+  // makes the lookup unchecked for the route.
+  const judgements = new Map<Route, Map<ts.Node, Map<string, { access: ObjectAccess; candidate?: UncheckedAccess }>>>();
+  const record = (route: Route, candidate: UncheckedAccess, pathKey: string, settled: Settled): void => {
+    const { lookup, field } = candidate;
+    const forRoute = judgements.get(route) ?? new Map<ts.Node, Map<string, { access: ObjectAccess; candidate?: UncheckedAccess }>>();
+    judgements.set(route, forRoute);
+    const forLookup = forRoute.get(lookup.node) ?? new Map<string, { access: ObjectAccess; candidate?: UncheckedAccess }>();
+    forRoute.set(lookup.node, forLookup);
+    const previous = forLookup.get(pathKey);
+    const open = (verdict: ObjectAccessVerdict): boolean => verdict === 'unchecked' || verdict === 'capability';
+    if (previous && (!open(previous.access.verdict) || open(settled.verdict))) {
+      // Keep the first judgement, except a high-confidence unchecked one replaces a medium one.
+      if (!(previous.candidate && open(settled.verdict) && previous.candidate.confidence === 'medium' && candidate.confidence === 'high')) return;
+    }
+    const { line } = nodePosition(lookup.node);
+    const access = lookup.access;
+    forLookup.set(pathKey, {
+      access: {
+        file: access.file.path,
+        line,
+        operation: isWriteAccess(lookup) ? 'write' : 'read',
+        ...(access.model ? { model: access.model } : {}),
+        method: access.method,
+        key: field,
+        verdict: settled.verdict,
+        evidence: settled.evidence,
+      },
+      ...(open(settled.verdict) ? { candidate } : {}),
+    });
+  };
+  const consider = (candidate: UncheckedAccess, path: PathEntry[], keyNames: Set<string>, settled: Settled | undefined): void => {
+    const { tainted } = candidate;
+    const route = tainted.route;
+    if (route.auth !== 'authenticated') return;
+    const pathKey = [...new Set(path.map((entry) => `${entry.fn.getSourceFile().fileName}:${entry.fn.pos}`))].sort().join('|');
+    if (settled) return record(route, candidate, pathKey, settled);
+    const role = route.middleware.find((middleware) => middleware.kind === 'role');
+    if (role || isPrivilegedPath(route.path)) {
+      return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: role ? `admin only (${role.name})` : 'admin only (admin path)' });
+    }
+    const evidence = inCodeOwnershipCheck(ctx, tainted, path, keyNames);
+    if (evidence) return record(route, candidate, pathKey, { verdict: 'owner-compared', evidence: `owner compared: ${evidence.what} (${where(ctx, evidence.node)})` });
+    const guard = routeObjectGuard(ctx, route);
+    if (guard?.strength === 'strong') return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `checked by ${guard.middleware.name}` });
+    if (guard) Object.assign(candidate, { confidence: 'medium', guardNote: guard.middleware.name });
+    record(
+      route,
+      candidate,
+      pathKey,
+      candidate.capability
+        ? { verdict: 'capability', evidence: `keyed by ${candidate.capability}, a capability` }
+        : { verdict: 'unchecked', evidence: guard ? `unchecked (${guard.middleware.name} named only)` : 'unchecked' },
+    );
+  };
+  // Functions whose parameter reaches a lookup key: a call to one with request data in that
+  // argument reaches the lookup too, from whichever route makes it (the engine records a shared
+  // helper's calls once, for the first route that reaches it).
+  const reach = new Map<ts.Node, ReachEntry[]>();
+  const register = (fn: ts.SignatureDeclaration | undefined, index: number | undefined, entry: Omit<ReachEntry, 'index'>): boolean => {
+    if (!fn || index === undefined) return false;
+    const entries = reach.get(fn) ?? [];
+    if (entries.some((existing) => existing.index === index && existing.lookup.node === entry.lookup.node)) return false;
+    entries.push({ ...entry, index });
+    reach.set(fn, entries);
+    return true;
+  };
+  for (const tainted of ctx.dataflow.taintedCalls()) {
+    const lookup = lookupAccessOf(ctx, tainted);
+    if (!lookup) continue;
+    const facts = lookupFacts(tainted, lookup);
+    const key = facts.keys.find((candidate) => !CAPABILITY_KEY.test(candidate.field)) ?? facts.keys[0];
+    if (!key) continue;
+    const capability = facts.keys.find((candidate) => CAPABILITY_KEY.test(candidate.field))?.field;
+    const settled = settledVerdict(ctx, tainted, lookup, facts, key);
+    // Every key of the filter: `where: { id, teamId }` after a membership check on teamId is scoped by that parent.
+    const keyNames = new Set(facts.keys.flatMap((candidate) => [...namesOf(candidate.taint.steps, candidate.expression)]));
+    const inner: PathEntry[] = [{ fn: enclosingFunction(lookup.node)!, call: lookup.node }].filter((entry) => entry.fn);
+    const optional = { ...(capability ? { capability } : {}), ...(settled ? { settled } : {}) };
+    register(enclosingFunction(lookup.node), parameterIndexOf(ctx, key.taint.steps, enclosingFunction(lookup.node)), { lookup, field: key.field, inner, keyNames, accessFile: tainted.file, ...optional });
+    const path = pathFunctions(ctx, tainted, key.taint.steps, lookup.node);
+    consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled);
+  }
+  for (let round = 0, changed = true; changed && round < 6; round++) {
+    changed = false;
+    for (const tainted of ctx.dataflow.taintedCalls()) {
+      const callee = resolveFunction(ctx.modules, tainted.file, tainted.call.expression);
+      const entries = callee && reach.get(callee.node);
+      if (!entries) continue;
+      for (const entry of [...entries]) {
+        const taint = identityTaint(tainted.argumentOrigins[entry.index]);
+        if (!taint) continue;
+        const caller = enclosingFunction(tainted.call);
+        const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];
+        // The caller's names for every request value it passes (`getProject(id, teamId)`): a parent it checked scopes the lookup.
+        const passed = (tainted.call.arguments ?? []).flatMap((argument) => requestValueNames(tainted, argument));
+        const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, undefined), ...passed]);
+        const optional = { ...(entry.capability ? { capability: entry.capability } : {}), ...(entry.settled ? { settled: entry.settled } : {}) };
+        if (register(caller, parameterIndexOf(ctx, taint.steps, caller), { lookup: entry.lookup, field: entry.field, inner, keyNames, accessFile: entry.accessFile, ...optional })) changed = true;
+        const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
+        const { line, column } = nodePosition(tainted.call);
+        const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
+        const candidate: UncheckedAccess = { tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high', ...(entry.capability ? { capability: entry.capability } : {}) };
+        consider(candidate, path, keyNames, entry.settled);
+      }
+    }
+  }
+  const byRoute = new Map<Route, ObjectAccess[]>();
+  const unchecked = new Map<ts.Node, UncheckedAccess[]>();
+  for (const [route, lookups] of judgements) {
+    const accesses: ObjectAccess[] = [];
+    for (const [node, paths] of lookups) {
+      const all = [...paths.values()];
+      const open = all.find((judgement) => judgement.candidate);
+      accesses.push((open ?? all[0]!).access);
+      if (open?.candidate) unchecked.set(node, [...(unchecked.get(node) ?? []), open.candidate]);
+    }
+    byRoute.set(route, accesses.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line));
+  }
+  return { unchecked, byRoute };
+}
+
+/** The names of the request values in an argument: `{ id: session.user.id, cursor }` gives `cursor` only. */
+function requestValueNames(tainted: TaintedCall, argument: ts.Expression): string[] {
+  const value = skipOuterExpressions(argument);
+  if (ts.isObjectLiteralExpression(value)) {
+    return value.properties.flatMap((property) => {
+      const part = ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+      return part ? requestValueNames(tainted, part) : [];
+    });
+  }
+  return identityTaint(tainted.originOf(value)) ? [...namesOf([], value)] : [];
+}
+
+/** What the lookup itself settles, whichever route reaches it: scoped by the user, reference data, a link. */
+function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: LookupAccess, facts: ReturnType<typeof lookupFacts>, key: ReturnType<typeof lookupFacts>['keys'][number]): Settled | undefined {
+  const at = where(ctx, lookup.node);
+  if (facts.principalFields.length > 0) return { verdict: 'scoped', evidence: `scoped by ${facts.principalFields[0]} (${at})` };
+  if (facts.linksPrincipalOnly) return { verdict: 'scoped', evidence: `links only the signed-in user (${at})` };
+  // A request field a route middleware overwrites from the token is the principal's own id: it scopes the lookup.
+  const stamped = facts.keys.find((candidate) => stampedFromPrincipal(ctx, tainted.route, candidate.taint.source.label));
+  if (stamped) return { verdict: 'scoped', evidence: `scoped by ${stamped.taint.source.label}, set from the token by a route middleware (${at})` };
+  if (lookup.access.model && REFERENCE_MODEL.test(lookup.access.model)) return { verdict: 'not-owned', evidence: `reference data (${lookup.access.model})` };
+  if (REFERENCE_KEY.test(key.taint.source.label.split('.').pop() ?? '')) return { verdict: 'not-owned', evidence: `reference key ${key.taint.source.label}` };
+  if (usedOnlyToLink(lookup.node)) return { verdict: 'not-owned', evidence: `only linked to, not changed (${at})` };
+  if (facts.publicOnly) return { verdict: 'public', evidence: `only public records: ${facts.publicOnly} (${at})` };
+  if (!isWriteAccess(lookup) && resultOnlyTested(lookup.node)) return { verdict: 'existence-only', evidence: `result only tested (or its timestamp used as a cursor), never returned (${at})` };
+  return undefined;
+}
+
+/**
+ * A read whose result is bound and then only tested in `if` conditions (`if (!existing) throw`,
+ * `const { locked } = ...; if (locked) throw`) or read for its timestamp as a pagination cursor
+ * (`gt(chat.createdAt, selected.createdAt)`): at most an existence or flag oracle, no record
+ * reaches the caller. Writes after it are judged on their own.
+ */
+function resultOnlyTested(access: ts.Node): boolean {
+  let node: ts.Node = access;
+  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent))) node = node.parent;
+  const declaration = node.parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.initializer !== node) return false;
+  const names = new Set(bindingNames(declaration.name));
+  const fn = enclosingFunction(access) as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (names.size === 0 || !fn?.body) return false;
+  let uses = 0;
+  let otherUse = false;
+  const visit = (child: ts.Node): void => {
+    if (otherUse) return;
+    if (ts.isIdentifier(child) && names.has(child.text) && !isDeclarationName(child) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) {
+      uses++;
+      // `selected.createdAt` as a pagination cursor: a timestamp, not the record.
+      const timestamp = ts.isPropertyAccessExpression(child.parent) && child.parent.expression === child && /^(?:createdAt|updatedAt|created_at|updated_at|timestamp)$/.test(child.parent.name.text);
+      if (!timestamp && !insideIfCondition(child)) otherUse = true;
+      return;
+    }
+    ts.forEachChild(child, visit);
+  };
+  visit(fn.body);
+  return uses > 0 && !otherUse;
+}
+
+function isDeclarationName(identifier: ts.Identifier): boolean {
+  const parent = identifier.parent;
+  return (
+    (ts.isBindingElement(parent) && (parent.name === identifier || parent.propertyName === identifier)) ||
+    (ts.isVariableDeclaration(parent) && parent.name === identifier) ||
+    (ts.isPropertyAssignment(parent) && parent.name === identifier) // `select: { locked: true }` names a column
+  );
+}
+
+function insideIfCondition(node: ts.Node): boolean {
+  for (let current: ts.Node = node; current.parent; current = current.parent) {
+    if (ts.isIfStatement(current.parent)) return current.parent.expression === current;
+    if (ts.isCallExpression(current.parent) && current.parent.expression !== current) return false; // passed on
+    if (ts.isBlock(current.parent) || ts.isFunctionLike(current.parent)) return false;
+  }
+  return false;
+}
+
+/** `src/x.ts:12`, scan-relative. */
+function where(ctx: AccessContext, node: ts.Node): string {
+  const file = ctx.modules.fileOf(node);
+  return `${file?.path ?? node.getSourceFile().fileName}:${nodePosition(node).line}`;
+}
+
+/**
+ * Commenting on, favoriting or following an object any user may see: the record read by the
+ * client's id is only linked to (a new child pushed into its collection, it pushed into the
+ * caller's collection, a counter bumped) and saved, never changed, deleted or returned edited.
+ * That acts on the caller's own rows; changing the object itself is not this.
+ */
+function usedOnlyToLink(access: ts.Node): boolean {
+  let node: ts.Node = access;
+  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent))) node = node.parent;
+  const declaration = node.parent;
+  const name = declaration && ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name) ? declaration.name.text : declaration && ts.isBinaryExpression(declaration) && ts.isIdentifier(declaration.left) ? declaration.left.text : undefined;
+  const fn = enclosingFunction(access) as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!name || !fn?.body) return false;
+  let links = 0;
+  let otherChange = false;
+  const isResult = (expression: ts.Node): boolean => ts.isIdentifier(expression) && expression.text === name;
+  const visit = (child: ts.Node): void => {
+    if (ts.isCallExpression(child) && ts.isPropertyAccessExpression(child.expression)) {
+      const method = child.expression.name.text;
+      const target = child.expression.expression;
+      const ownerOfTarget = ts.isPropertyAccessExpression(target) ? target.expression : undefined;
+      if (method === 'push' && ownerOfTarget && isResult(ownerOfTarget)) links++; // article.comments.push(comment)
+      else if (method === 'push' && child.arguments.some(isResult)) links++; // user.favorites.push(article)
+      else if (method === 'splice' && ownerOfTarget && !isResult(ownerOfTarget)) links++; // user.favorites.splice(i, 1)
+      else if (method === 'splice' || (/^(?:delete|remove|destroy|update|softDelete|softRemove)$/.test(method) && child.arguments.some(isResult))) otherChange = true;
+      else if (ts.isIdentifier(child.expression.expression) && child.expression.expression.text === 'Object' && method === 'assign' && child.arguments[0] && isResult(child.arguments[0])) otherChange = true;
+    }
+    if (ts.isBinaryExpression(child) && child.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && child.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      let left: ts.Node = child.left;
+      while (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) left = left.expression;
+      if (isResult(left) && child.left !== left) otherChange = true; // article.title = ...
+    }
+    ts.forEachChild(child, visit);
+  };
+  visit(fn.body);
+  return links > 0 && !otherChange;
+}
+
+/**
+ * `req.body.UserId` that a middleware on the route overwrites from the verified token or session
+ * (`req.body.UserId = tokenMap[jwtFrom(req)].data.id`): by the time the handler reads it, it is
+ * the principal's own id, not the client's choice.
+ */
+function stampedFromPrincipal(ctx: AccessContext, route: Route, sourceLabel: string): boolean {
+  const match = /^[\w$]+\.(body|params|query)\.([\w$]+)$/.exec(sourceLabel);
+  if (!match) return false;
+  const [, container, field] = match;
+  const assignment = new RegExp(`\\b[\\w$]+\\.${container}\\.${field!.replace(/\$/g, '\\$')}\\s*=(?!=)\\s*([^;\\n]+)`);
+  for (const middleware of route.middleware) {
+    const name = /([A-Za-z_$][\w$]*)\s*(?:\(|$)/.exec(middleware.name.replace(/\(.*$/, '('))?.[1];
+    if (!name) continue;
+    for (const body of declarationTexts(ctx, name)) {
+      const right = assignment.exec(body)?.[1];
+      if (right && PRINCIPAL_VALUE.test(right)) return true;
+    }
+  }
+  return false;
+}
+
+// What a middleware assigns when it fills a field from the authenticated caller.
+const PRINCIPAL_VALUE = /\.\s*(?:user|auth|session|state\s*\.\s*user)\s*\.|token|jwt|session|principal|claims|currentUser|authenticatedUser|loggedInUser/i;
+
+const declarationTextCache = new WeakMap<readonly unknown[], Map<string, string[]>>();
+
+/** The text of every top-level function or const named `name` in the project (memoized per scan). */
+function declarationTexts(ctx: AccessContext, name: string): string[] {
+  let cache = declarationTextCache.get(ctx.sourceFiles);
+  if (!cache) {
+    cache = new Map();
+    declarationTextCache.set(ctx.sourceFiles, cache);
+  }
+  const cached = cache.get(name);
+  if (cached) return cached;
+  const texts: string[] = [];
+  cache.set(name, texts);
+  for (const file of ctx.sourceFiles) {
+    if (!file.text.includes(name)) continue;
+    for (const statement of file.sourceFile.compilerNode.statements) {
+      if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) texts.push(statement.getText(file.sourceFile.compilerNode));
+      else if (ts.isVariableStatement(statement)) {
+        for (const declaration of statement.declarationList.declarations) {
+          if (ts.isIdentifier(declaration.name) && declaration.name.text === name) texts.push(declaration.getText(file.sourceFile.compilerNode));
+        }
+      }
+    }
+  }
+  return texts;
+}
+
+// Admin and internal paths act on anyone's records by design; a missing role check there is missing-authorization's.
+function isPrivilegedPath(path: string): boolean {
+  return path.split('/').some((segment) => /^(?:admin|admins|internal|staff|backoffice|superadmin|moderation)$/i.test(segment));
+}
+
+/** Which parameter of `fn` the value came in through: the argument position of its last `passed to` step, when that call is to `fn`. */
+function parameterIndexOf(ctx: AccessContext, steps: readonly TraceStep[], fn: ts.SignatureDeclaration | undefined): number | undefined {
+  if (!fn) return undefined;
+  const passed = [...steps].reverse().find((step) => step.message.startsWith('passed to '));
+  const node = passed && nodeAtStep(ctx, passed);
+  const call = node?.parent;
+  if (!node || !call || !(ts.isCallExpression(call) || ts.isNewExpression(call))) return undefined;
+  const index = call.arguments?.indexOf(node as ts.Expression) ?? -1;
+  if (index < 0) return undefined;
+  const file = ctx.modules.fileOf(call);
+  const callee = file && resolveFunction(ctx.modules, file, call.expression);
+  return callee?.node === fn ? index : undefined;
+}
+
+function namesOf(steps: readonly TraceStep[], expression: ts.Node | undefined): Set<string> {
+  const names = new Set<string>();
+  for (const step of steps) {
+    const match = /^assigned to ([\w$]+)/.exec(step.message);
+    if (match?.[1]) names.add(match[1]);
+  }
+  if (expression) collectIdentifiers(expression, names);
+  return names;
+}
+
+
+// The request object itself: every check of the request (`if (!req.user)`) mentions it, so it names no key.
+const REQUEST_OBJECT_NAME = /^(?:req|request|ctx|c|context|event)$/;
+
+/** The names a key goes by: `orderId` for `orderId` or `req.params.orderId`, `dto` for `dto.orderId`. */
+function collectIdentifiers(node: ts.Node, names: Set<string>): void {
+  if (ts.isIdentifier(node)) {
+    if (!REQUEST_OBJECT_NAME.test(node.text)) names.add(node.text);
+  } else if (ts.isPropertyAccessExpression(node)) {
+    if (/(?:^|\.)(?:params|query|body)$/.test(node.expression.getText())) names.add(node.name.text);
+    else collectIdentifiers(node.expression, names);
+  } else if (ts.isCallExpression(node) && /\.(?:param|query)$/.test(node.expression.getText()) && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
+    names.add(node.arguments[0].text); // hono c.req.param('id')
+  } else ts.forEachChild(node, (child) => collectIdentifiers(child, names));
+}
+

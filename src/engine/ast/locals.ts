@@ -1,0 +1,31 @@
+import { ts } from 'ts-morph';
+import { skipOuterExpressions } from './module-index.js';
+
+/**
+ * The initializer of a `const`/`let` declared in a block enclosing `identifier` (a local of the
+ * function that uses it), before the use. Module-level names are the ModuleIndex's job.
+ */
+export function localInitializer(identifier: ts.Identifier): ts.Expression | undefined {
+  const declaration = localDeclaration(identifier);
+  return declaration?.initializer && skipOuterExpressions(declaration.initializer);
+}
+
+export function localDeclaration(identifier: ts.Identifier): ts.VariableDeclaration | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (ts.isSourceFile(scope)) return undefined;
+    if (!ts.isBlock(scope) && !ts.isModuleBlock(scope)) continue;
+    for (const statement of scope.statements) {
+      if (statement.getStart() > identifier.getStart()) break;
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (bindsName(declaration.name, identifier.text)) return declaration;
+      }
+    }
+  }
+  return undefined;
+}
+
+function bindsName(name: ts.BindingName, text: string): boolean {
+  if (ts.isIdentifier(name)) return name.text === text;
+  return name.elements.some((element) => !ts.isOmittedExpression(element) && bindsName(element.name, text));
+}
