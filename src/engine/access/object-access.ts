@@ -23,7 +23,7 @@ const REFERENCE_MODEL = /^(?:products?|categor(?:y|ies)|tags?|countr(?:y|ies)|cu
 // Request fields naming a kind of thing (a delivery method, a plan), not one user's record.
 const REFERENCE_KEY = /(?:method|type|kind|category|plan|country|currency|language|locale|tier|template)_?id$/i;
 
-export type ObjectAccessVerdict = 'scoped' | 'owner-compared' | 'guarded' | 'admin-only' | 'not-owned' | 'public' | 'existence-only' | 'capability' | 'unchecked';
+export type ObjectAccessVerdict = 'scoped' | 'owner-compared' | 'guarded' | 'admin-only' | 'service' | 'not-owned' | 'public' | 'existence-only' | 'capability' | 'unchecked';
 
 /** One lookup a route makes, as the routes inventory lists it. */
 export interface ObjectAccess {
@@ -130,6 +130,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     if (route.auth !== 'authenticated') return;
     const pathKey = [...new Set(path.map((entry) => `${entry.fn.getSourceFile().fileName}:${entry.fn.pos}`))].sort().join('|');
     if (settled) return record(route, candidate, pathKey, settled);
+    // A webhook or cron job proves its sender with a signature or a shared secret and reads no user:
+    // its lookups are keyed by the sender's payload, and there is no signed-in user to own them.
+    if (route.caller === 'service') return record(route, candidate, pathKey, { verdict: 'service', evidence: `called by a service, not a user (${route.publicByDesign ?? route.authEvidence[0] ?? 'shared secret'})` });
     const role = route.middleware.find((middleware) => middleware.kind === 'role');
     if (role || isPrivilegedPath(route.path)) {
       return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: role ? `admin only (${role.name})` : 'admin only (admin path)' });

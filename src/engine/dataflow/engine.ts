@@ -6,6 +6,7 @@ import type { Route } from '../routes/route.js';
 import { initialParameterOrigins } from './sources.js';
 import { identityTaint, joinOrigins, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
 import { exitsEarly } from '../ast/syntax.js';
+import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
 export interface TaintedCall {
@@ -29,6 +30,8 @@ export interface DataflowOptions {
 
 const NUMERIC_CONVERSIONS = new Set(['parseInt', 'parseFloat', 'Number', 'Boolean', 'isNaN', 'isFinite', 'Math']);
 // Calls that return the authenticated session or user (the principal), by the names auth libraries give them.
+/** Names of helpers that return who is calling (`requireUser`, `getSessionOrThrow`, `verifyToken`, `authenticate`). */
+const USER_HELPER_NAME = /user|session|auth|principal|account|claims|identity|token|caller|member/i;
 const SESSION_GETTERS = /^(?:getServerSession|getServerAuthSession|getSession|auth|currentUser|getCurrentUser|getAuth|getUserSession|validateRequest)$/;
 // Conversions whose result still names the record the client picked (`Number(req.params.id)`).
 const IDENTITY_CONVERSIONS = new Set(['parseInt', 'parseFloat', 'Number', 'BigInt', 'Number.parseInt', 'Number.parseFloat']);
@@ -72,6 +75,7 @@ export class DataflowEngine {
   private readonly recorded = new Set<ts.Node>();
   private readonly callees = new Map<ts.Node, ResolvedFunction | null>();
   private readonly maxDepth: number;
+  private readonly authHelpers: HelperAuthenticationFinder;
 
   constructor(
     private readonly modules: ModuleIndex,
@@ -79,6 +83,7 @@ export class DataflowEngine {
     private readonly options: DataflowOptions,
   ) {
     this.maxDepth = options.maxDepth ?? 6;
+    this.authHelpers = new HelperAuthenticationFinder(modules);
   }
 
   /** Every call reached from a route handler with request data in an argument or receiver. */
@@ -367,6 +372,12 @@ export class DataflowEngine {
     // next-auth getServerSession()/auth(), Clerk currentUser(): the signed-in user's session, not client input.
     if (SESSION_GETTERS.test(lastName) && (call.arguments?.length ?? 0) <= 2 && !argumentOrigins.some((argument) => argument.kind === 'tainted' && !argument.taint.requestObject)) {
       return { kind: 'principal', label: `${calleeName}()` };
+    }
+    // `const user = await requireUser(req)`: a project helper that verifies the credentials and throws
+    // when they fail hands back the signed-in user, not client input.
+    if (USER_HELPER_NAME.test(lastName) && !ts.isNewExpression(call)) {
+      const helper = resolveFunction(this.modules, context.fn.file, callee);
+      if (helper && this.authHelpers.verifiesAndThrows(helper)) return { kind: 'principal', label: `${calleeName}()` };
     }
     const numeric = calleeName.split('.')[0]!;
     if (NUMERIC_CONVERSIONS.has(numeric) || NUMERIC_CONVERSIONS.has(calleeName) || calleeName === 'BigInt') {

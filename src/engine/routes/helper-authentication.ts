@@ -82,6 +82,12 @@ export class HelperAuthenticationFinder {
     return {};
   }
 
+  /** A helper that verifies the request's credentials and throws when they fail: what it returns is the caller. */
+  verifiesAndThrows(helper: ResolvedFunction): boolean {
+    const facts = this.factsOf(helper, 0);
+    return facts.verifiedIn !== undefined && facts.throwsOnFailure;
+  }
+
   private exitUnlessHelper(handler: ResolvedFunction, statement: ts.Statement): string | undefined {
     if (!ts.isIfStatement(statement) || !exitsEarly(statement.thenStatement)) return undefined;
     let found: string | undefined;
