@@ -44,6 +44,8 @@ export interface StateWrite extends FlowLocation {
   seq: number;
   /** Functions crossed from the handler, outermost first. */
   via: string[];
+  /** Written in a `catch` block: records that the request's own work failed, not a step a client drives. */
+  inCatch?: boolean;
 }
 
 /** Any other write of stored data or call that moves money: the state change of a named step. */
@@ -54,7 +56,7 @@ export interface Effect extends FlowLocation {
   via: string[];
 }
 
-export type GuardKind = 'state-check' | 'conditional-update' | 'state-machine' | 'verified-token' | 'payment-status' | 'replay-check' | 'middleware' | 'config';
+export type GuardKind = 'state-check' | 'conditional-update' | 'state-machine' | 'verified-token' | 'payment-status' | 'replay-check' | 'middleware' | 'config' | 'webhook-event';
 
 /** A server-side check that stops the flow when it is in the wrong state. */
 export interface StateGuard extends FlowLocation {
@@ -71,6 +73,16 @@ export interface StateGuard extends FlowLocation {
   seq: number;
   /** Last sequence number the check covers: Infinity when it exits, the end of the branch when it wraps the write. */
   scopeEnd: number;
+  /** A stored token or code compared with the caller's, with no expiry: proves possession only. */
+  tokenOnly?: boolean;
+}
+
+/** A fact about who may call the route or where its input comes from, with the code that shows it. */
+export interface RouteFact extends FlowLocation {
+  evidence: string;
+  seq: number;
+  /** For branches (`switch (event.type)`): the last sequence number inside the branch. */
+  scopeEnd: number;
 }
 
 export interface RouteFlow {
@@ -78,6 +90,12 @@ export interface RouteFlow {
   writes: StateWrite[];
   effects: Effect[];
   guards: StateGuard[];
+  /** Checks in the handler that stop anyone but an administrator (`if (user.role !== 'ADMIN') throw`). */
+  adminChecks: RouteFact[];
+  /** Verified webhook signatures (`stripe.webhooks.constructEvent`, an HMAC compared with `timingSafeEqual`, Svix). */
+  signatures: RouteFact[];
+  /** Branches on the provider's event type (`switch (event.type)`, `if (event.type === 'checkout.session.completed')`). */
+  eventBranches: RouteFact[];
 }
 
 export const STATE_FIELD = /^(?:status|state|stage|step|phase|lifecycle)$|[a-z](?:Status|State|Stage|Step|Phase)$|_(?:status|state|stage|step|phase)$/;
@@ -99,6 +117,17 @@ const POLICY_CALL = /^(?:authorize|authorise|can|cannot|assertCan|ensureCan|chec
 const STATE_ACTION = /^(?:cancel|approve|reject|publish|archive|restore|submit|complete|confirm|finalize|refund|ship|deliver|close|reopen|accept|decline|pay|redeem|activate|deactivate|transition)\w*$/i;
 const QUERY_BUILDER_TERMINAL = /^(?:getOne|getOneOrFail|getRawOne|getMany|getCount|getExists)$/;
 const TRANSITION_PREDICATE = /^(?:is|can|allowed|valid|may|check)\w*(?:Transition|State|Status|Stage|Step)\w*$|^\w*Transition(?:Allowed|Valid|Possible)$|^(?:allowed|valid|can)Transition/i;
+/** Provider SDK calls that verify a webhook's signature and return the event (throwing when it does not match). */
+const WEBHOOK_VERIFIER = /\.webhooks?\.(?:constructEvent(?:Async)?|unmarshal|verifySignature)$|^constructEvent(?:Async)?$|(?:^|\.)timingSafeEqual$/;
+/** Packages whose `verify()` checks a webhook signature: Svix (`new Webhook(secret).verify(...)`), Standard Webhooks, Octokit. */
+const WEBHOOK_PACKAGES = /^(?:svix|standardwebhooks|@octokit\/webhooks(?:-methods)?|@octokit\/app)$/;
+/** Headers that carry a webhook's signature: reading one, then comparing a `signature`, verifies it. */
+const SIGNATURE_HEADER = /^(?:x-hub-signature(?:-256)?|stripe-signature|svix-signature|webhook-signature|x-signature|x-webhook-signature|x-shopify-hmac-sha256|x-slack-signature|x-twilio-signature|paddle-signature|x-signature-ed25519)$/i;
+/** Properties that name a provider's event type (`event.type`, `payload.action`, `body.event_type`). */
+const EVENT_TYPE_PROPERTY = /^(?:type|eventType|event_type|eventName|event_name|event|action|topic)$/;
+const EVENT_HEADER = /^(?:x-github-event|x-gitlab-event|x-event-key|x-shopify-topic|x-wc-webhook-topic)$/i;
+/** Names that mean "administrator": `isAdmin`, `user.admin`, `Role.ADMIN`, `is_superuser`, `isStaff`. */
+const ADMIN_NAME = /^(?:is_?|has_?)?(?:super_?)?admin(?:istrator)?(?:_?role)?$|^(?:is_?)?(?:super_?user|staff)$|^(?:is|has|require|assert|ensure|check)_?(?:super_?)?admin\w*$/i;
 const inertCache = new WeakMap<ModuleIndex, Map<ts.Node, number>>();
 function inertFunctions(modules: ModuleIndex): Map<ts.Node, number> {
   let known = inertCache.get(modules);
@@ -110,7 +139,7 @@ const STATE_MACHINE_RECEIVER = /(?:machine|fsm|workflow|stateMachine|lifecycle|s
 const STATE_MACHINE_PACKAGES = /^(?:xstate|@xstate\/|javascript-state-machine|typescript-fsm|robot3|@steelbreeze\/state)/;
 const ASSERTING_NAME = /^(?:assert|ensure|enforce|check|validate|verify|require|guard|expect)\w*(?:Transition|State|Status|Stage|Step|Phase)\w*$|^(?:assert|ensure)Can\w+$|^can(?:Transition|Move|Advance)\w*$/;
 const ASSERT_CALLS = new Set(['assert', 'invariant', 'ok', 'strictEqual', 'equal', 'notStrictEqual', 'assertEqual']);
-const UPDATE_METHODS = new Set(['update', 'updateOne', 'updateMany', 'findOneAndUpdate', 'findByIdAndUpdate', 'upsert', 'save', 'replaceOne', 'set', 'merge', 'increment', 'decrement']);
+const UPDATE_METHODS = new Set(['update', 'updateOne', 'updateMany', 'updateManyAndReturn', 'findOneAndUpdate', 'findByIdAndUpdate', 'upsert', 'save', 'replaceOne', 'set', 'merge', 'increment', 'decrement']);
 const CREATE_METHODS = new Set(['create', 'createMany', 'createManyAndReturn', 'insert', 'insertOne', 'insertMany', 'bulkCreate', 'values']);
 
 interface BoundValue {
@@ -136,13 +165,18 @@ export interface RouteFlowInput {
 export function analyzeRouteFlow(input: RouteFlowInput, route: Route): RouteFlow {
   const walker = new FlowWalker(input, route);
   walker.run();
-  return { route, writes: walker.writes, effects: walker.effects, guards: walker.guards };
+  return { route, writes: walker.writes, effects: walker.effects, guards: walker.guards, adminChecks: walker.adminChecks, signatures: walker.signatures, eventBranches: walker.eventBranches };
 }
 
 class FlowWalker {
   readonly writes: StateWrite[] = [];
   readonly effects: Effect[] = [];
   readonly guards: StateGuard[] = [];
+  readonly adminChecks: RouteFact[] = [];
+  readonly signatures: RouteFact[] = [];
+  readonly eventBranches: RouteFact[] = [];
+  /** The walked code reads a signature header or computes an HMAC: a comparison of `signature` then verifies it. */
+  private signatureInput = false;
   private seq = 0;
   private readonly active = new Set<ts.Node>();
   /** A loaded value's call is classified when it is visited and again when its variable is recorded: once is enough. */
@@ -204,12 +238,13 @@ class FlowWalker {
     const inert = inertFunctions(this.input.modules);
     const remaining = MAX_DEPTH - via.length;
     if ((inert.get(fn.node) ?? -1) >= remaining) return;
-    const before = this.writes.length + this.effects.length + this.guards.length;
+    const facts = (): number => this.writes.length + this.effects.length + this.guards.length + this.adminChecks.length + this.signatures.length + this.eventBranches.length + (this.signatureInput ? 1 : 0);
+    const before = facts();
     this.active.add(fn.node);
     const frame: Frame = { fn, bindings, loaded: new Map(), via };
     this.visit(fn.node.body, frame);
     this.active.delete(fn.node);
-    if (this.writes.length + this.effects.length + this.guards.length === before && via.length > 0) inert.set(fn.node, Math.max(remaining, inert.get(fn.node) ?? -1));
+    if (facts() === before && via.length > 0) inert.set(fn.node, Math.max(remaining, inert.get(fn.node) ?? -1));
   }
 
   private visit(node: ts.Node, frame: Frame): void {
@@ -218,6 +253,7 @@ class FlowWalker {
       const thenExits = exitsEarly(node.thenStatement);
       const elseExits = node.elseStatement !== undefined && exitsEarly(node.elseStatement);
       const checkSeq = ++this.seq;
+      const eventBranch = this.eventTypeBranch(node.expression, frame, checkSeq);
       if (thenExits || elseExits) {
         this.conditionGuard(node.expression, frame, thenExits ? 'exits-when-true' : 'exits-when-false', checkSeq, Infinity);
         this.visit(node.thenStatement, frame);
@@ -230,6 +266,7 @@ class FlowWalker {
       const added = this.guards.slice(wrapping);
       this.visit(node.thenStatement, frame);
       for (const guard of added) guard.scopeEnd = this.seq;
+      if (eventBranch) eventBranch.scopeEnd = this.seq;
       if (node.elseStatement) this.visit(node.elseStatement, frame);
       return;
     }
@@ -237,9 +274,13 @@ class FlowWalker {
       this.visit(node.expression, frame);
       const exits = node.caseBlock.clauses.some((clause) => clause.statements.some((statement) => exitsEarly(statement)));
       if (exits) this.switchGuard(node, frame, ++this.seq);
+      // `switch (event.type) { case 'checkout.session.completed': ... }`: each case runs for one provider event.
+      const eventBranch = isEventTypeExpression(node.expression, frame) ? this.pushEventBranch(node, `switch (${truncate(node.expression.getText(frame.fn.file.sourceFile.compilerNode))})`, frame, ++this.seq) : undefined;
       node.caseBlock.clauses.forEach((clause) => this.visit(clause, frame));
+      if (eventBranch) eventBranch.scopeEnd = this.seq;
       return;
     }
+    if (ts.isStringLiteralLike(node) && SIGNATURE_HEADER.test(node.text)) this.signatureInput = true;
     if (ts.isVariableDeclaration(node) && node.initializer) {
       this.visit(node.initializer, frame);
       // `const { rows } = await pool.query(...)`: each destructured name holds part of what was loaded.
@@ -293,6 +334,10 @@ class FlowWalker {
     if (TOKEN_VERIFIERS.test(callee) || this.isPackageVerifier(callee, name, frame)) {
       this.guards.push({ ...at(), kind: 'verified-token', evidence: text(), expected: [], forbidden: [], seq, scopeEnd: Infinity });
     }
+    if (WEBHOOK_VERIFIER.test(callee) || (name === 'verify' && this.isWebhookLibraryVerify(call, frame))) {
+      this.signatures.push({ ...at(), evidence: text(), seq, scopeEnd: Infinity });
+    }
+    if (/createHmac$/.test(callee)) this.signatureInput = true;
     if (MONEY_CALL.test(callee) || (/^(?:fetch|post|request)$/.test(name) && call.arguments[0] && MONEY_HOST.test(call.arguments[0].getText(frame.fn.file.sourceFile.compilerNode)))) {
       this.effects.push({ ...at(), kind: 'money', description: `moves money (${truncate(callee, 60)})`, seq, via: frame.via });
     }
@@ -450,7 +495,12 @@ class FlowWalker {
       ts.forEachChild(node, visit);
     };
     visit(condition);
-    if (polarity !== 'wraps') this.predicateGuards(condition, frame, location, seq, scopeEnd, evidence);
+    if (polarity !== 'wraps') {
+      this.predicateGuards(condition, frame, location, seq, scopeEnd, evidence);
+      if (isAdminCondition(condition)) this.adminChecks.push({ ...location, evidence, seq, scopeEnd: Infinity });
+      // `if (signature !== expected) return 401` after reading `x-hub-signature-256` or computing an HMAC.
+      if (this.signatureInput && /signature|\bsig\b|digest|hmac/i.test(evidence) && /[!=]==?|\(/.test(evidence)) this.signatures.push({ ...location, evidence, seq, scopeEnd: Infinity });
+    }
     // `if (existing) throw new ConflictException('already redeemed')`: a lookup that finds a previous use.
     const bare = skipOuterExpressions(condition);
     if (polarity === 'exits-when-true' && ts.isIdentifier(bare)) {
@@ -459,6 +509,41 @@ class FlowWalker {
         this.guards.push({ ...location, kind: 'replay-check', evidence, subject: bare.text, subjectSource: loaded.source, expected: [], forbidden: [], seq, scopeEnd });
       }
     }
+  }
+
+  /** `if (event.type === 'checkout.session.completed')`, `if (req.headers['x-github-event'] !== 'push') return`. */
+  private eventTypeBranch(condition: ts.Expression, frame: Frame, seq: number): RouteFact | undefined {
+    let found = false;
+    const visit = (node: ts.Node): void => {
+      if (found) return;
+      if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(node.operatorToken.kind)) {
+        const sides = [skipOuterExpressions(node.left), skipOuterExpressions(node.right)];
+        if (sides.some((side) => isEventTypeExpression(side, frame)) && sides.some((side) => ts.isStringLiteralLike(side) || ts.isPropertyAccessExpression(side))) found = true;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(condition);
+    return found ? this.pushEventBranch(condition, truncate(condition.getText(frame.fn.file.sourceFile.compilerNode)), frame, seq) : undefined;
+  }
+
+  private pushEventBranch(node: ts.Node, evidence: string, frame: Frame, seq: number): RouteFact {
+    const fact: RouteFact = { ...this.location(node, frame), evidence, seq, scopeEnd: Infinity };
+    this.eventBranches.push(fact);
+    return fact;
+  }
+
+  /** `wh.verify(payload, headers)` where `wh = new Webhook(secret)` from svix, or `webhooks.verify(...)` from Octokit. */
+  private isWebhookLibraryVerify(call: ts.CallExpression, frame: Frame): boolean {
+    const callee = skipOuterExpressions(call.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return false;
+    let receiver = skipOuterExpressions(callee.expression);
+    if (ts.isIdentifier(receiver)) {
+      const initializer = localConstInitializer(receiver) ?? bindingValue(this.input.modules.resolveName(frame.fn.file, receiver.text));
+      if (initializer && ts.isExpression(initializer)) receiver = skipOuterExpressions(initializer);
+    }
+    const root = ts.isNewExpression(receiver) ? calleeText(receiver.expression) : calleeText(receiver);
+    const binding = this.input.modules.resolveName(frame.fn.file, root.split('.')[0] ?? '');
+    return binding?.kind === 'external' && WEBHOOK_PACKAGES.test(binding.module);
   }
 
   /**
@@ -537,6 +622,7 @@ class FlowWalker {
       resultUsed: true,
       seq,
       via: frame.via,
+      ...(insideCatch(node) ? { inCatch: true } : {}),
     });
   }
 
@@ -590,6 +676,7 @@ class FlowWalker {
         resultUsed: isResultUsed(call),
         seq,
         via: frame.via,
+        ...(insideCatch(call) ? { inCatch: true } : {}),
       });
     }
     return touched;
@@ -693,6 +780,7 @@ class FlowWalker {
         resultUsed: isResultUsed(call),
         seq,
         via: frame.via,
+        ...(insideCatch(call) ? { inCatch: true } : {}),
       });
     }
     return true;
@@ -731,6 +819,36 @@ class FlowWalker {
     const { line, column } = nodePosition(node);
     return { file: frame.fn.file.path, line, column };
   }
+}
+
+/** `event.type`, `payload.action`, `req.headers['x-github-event']`, `headers.get('x-github-event')`, or a variable holding one. */
+function isEventTypeExpression(expression: ts.Expression, frame: Frame, depth = 0): boolean {
+  const value = skipOuterExpressions(expression);
+  if (ts.isPropertyAccessExpression(value)) return EVENT_TYPE_PROPERTY.test(value.name.text);
+  if (ts.isElementAccessExpression(value)) return ts.isStringLiteralLike(value.argumentExpression) && (EVENT_HEADER.test(value.argumentExpression.text) || EVENT_TYPE_PROPERTY.test(value.argumentExpression.text));
+  if (ts.isCallExpression(value)) return value.arguments.some((argument) => ts.isStringLiteralLike(argument) && EVENT_HEADER.test(argument.text));
+  if (ts.isIdentifier(value) && depth < 2) {
+    if (/^(?:eventType|event_type|eventName|event_name|topic)$/.test(value.text)) return true;
+    const bound = frame.bindings.get(value.text);
+    const initial = bound?.expression ?? localConstInitializer(value);
+    if (initial) return isEventTypeExpression(initial, bound?.frame ?? frame, depth + 1);
+    // `const { type } = event`
+    if (EVENT_TYPE_PROPERTY.test(value.text) && value.text !== 'event' && value.text !== 'action') return true;
+  }
+  return false;
+}
+
+/** `if (user.role !== 'ADMIN') throw`, `if (!session.user.isAdmin) return 403`, `if (!isAdmin(user)) throw`. */
+function isAdminCondition(condition: ts.Expression): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && ADMIN_NAME.test(node.text)) found = true;
+    else if (ts.isStringLiteralLike(node) && /^(?:super_?)?admin(?:istrator)?$|^superuser$/i.test(node.text) && /\brole|\bgroup|\bpermission/i.test(condition.getText())) found = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
 }
 
 function guardKindOfField(field: string): GuardKind | undefined {
@@ -836,6 +954,14 @@ function isResultUsed(call: ts.CallExpression): boolean {
     while (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent)) node = node.parent;
   }
   return !ts.isExpressionStatement(node.parent);
+}
+
+/** Whether a node runs in a `catch` block of its own function (error bookkeeping: `status: 'FAILED'`). */
+function insideCatch(node: ts.Node): boolean {
+  for (let current: ts.Node | undefined = node.parent; current && !ts.isFunctionLike(current); current = current.parent) {
+    if (ts.isCatchClause(current)) return true;
+  }
+  return false;
 }
 
 /** Whether an `if` around the call exits: `if (!machine.can('pay')) throw ...`. */
