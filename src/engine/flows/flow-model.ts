@@ -129,6 +129,8 @@ function declaredPositions(flows: readonly FlowConfig[], route: Route): FlowStep
  */
 function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: FlowStep['declared'], entities: readonly StatefulEntity[], initialStates: ReadonlySet<string>): FlowStep | undefined {
   const resetsToInitial = (write: StateWrite): boolean => named === undefined && declared.length === 0 && initialStates.has(`${entityKey(write.entity ?? '')}.${write.field}=${write.value}`);
+  // `reset_password_token: randomUUID()`: a reset or verification route that issues the link or code is the flow's first step.
+  if (named && (named.kind === 'password-reset' || named.kind === 'verification') && flow.issuedSecrets.length > 0) named = undefined;
   const requestRoute = named === undefined && declared.length === 0 && isRequestRoute(flow.route);
   // A write in a catch block records that the request's own work failed (`status: 'FAILED'`): not a step a client drives.
   const transitions = requestRoute ? [] : flow.writes.filter((write) => !write.creates && write.value !== undefined && !write.inCatch && !resetsToInitial(write));
@@ -158,7 +160,13 @@ function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: Flow
   if (!isStep || !change) return { ...base, guards: [], verdict: 'no-change' };
   // Only declared-flow entries need no check: the first step of a flow has no earlier state.
   if (!named && !transition && declared.every((position) => position.index === 0)) return { ...base, guards: [], verdict: 'no-change' };
-  const guards = flow.guards.filter((guard) => guard.seq <= change.seq && change.seq <= guard.scopeEnd && concerns(guard, change, entityName, named, movesMoney));
+  // A step known only by its name writes no state field, so which record holds its state is unknown: a state
+  // check that stops the request first (`lookup.output.confirmationState === 'processing'`) is the check it needs.
+  // Not for resets, coupons and account closure: what they need is a verified token or a refused second use.
+  const nameOnly = !transition && declared.length === 0 && !['password-reset', 'coupon', 'account-closure'].includes(named?.kind ?? '');
+  const guards = flow.guards.filter(
+    (guard) => guard.seq <= change.seq && change.seq <= guard.scopeEnd && (concerns(guard, change, entityName, named, movesMoney) || (nameOnly && guard.kind === 'state-check' && guard.field !== undefined)),
+  );
   const webhook = webhookGuard(flow, change.seq);
   if (webhook) guards.push(webhook);
   const conditional = flow.writes.find((write) => write.requires && write.requires.length > 0 && write.seq <= change.seq);
@@ -183,8 +191,6 @@ function concerns(guard: StateGuard, change: StateWrite | Effect, entityName: st
     case 'payment-status':
       return named === undefined || ['checkout', 'payment', 'money-movement', 'fulfilment'].includes(named.kind) || ('value' in change && /paid|complete|succeed|confirm|captur/i.test(change.value ?? ''));
     case 'verified-token':
-      // A stored code compared with the caller's, without expiry, proves a mailbox or phone: enough to verify it, not to reset a password.
-      if (guard.tokenOnly) return named?.kind === 'verification';
       // For a coupon, an expiry check is enough when applying it moves no money; a balance top-up must also refuse a second use.
       return named !== undefined && (['password-reset', 'verification', 'account-closure', 'approval'].includes(named.kind) || (named.kind === 'coupon' && !movesMoney));
     case 'replay-check':

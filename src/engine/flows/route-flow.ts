@@ -73,8 +73,6 @@ export interface StateGuard extends FlowLocation {
   seq: number;
   /** Last sequence number the check covers: Infinity when it exits, the end of the branch when it wraps the write. */
   scopeEnd: number;
-  /** A stored token or code compared with the caller's, with no expiry: proves possession only. */
-  tokenOnly?: boolean;
 }
 
 /** A fact about who may call the route or where its input comes from, with the code that shows it. */
@@ -96,6 +94,8 @@ export interface RouteFlow {
   signatures: RouteFact[];
   /** Branches on the provider's event type (`switch (event.type)`, `if (event.type === 'checkout.session.completed')`). */
   eventBranches: RouteFact[];
+  /** Writes of a fresh secret to a token/code field (`reset_password_token: randomUUID()`): the route issues a link or code. */
+  issuedSecrets: FlowLocation[];
 }
 
 export const STATE_FIELD = /^(?:status|state|stage|step|phase|lifecycle)$|[a-z](?:Status|State|Stage|Step|Phase)$|_(?:status|state|stage|step|phase)$/;
@@ -114,7 +114,13 @@ const TOKEN_PACKAGES = /^(?:otplib|@otplib\/|speakeasy|notp|node-2fa|otpauth|jso
 const WRITTEN_FLAG = /^(?:is_?)?(?:paid|delivered|shipped|completed|cancell?ed|approved|confirmed|verified|redeemed|used|fulfill?ed|refunded|finalized|submitted|email_?verified|phone_?verified)$/i;
 const BALANCE_FIELD = /balance|credits?$|funds|wallet/i;
 const POLICY_CALL = /^(?:authorize|authorise|can|cannot|assertCan|ensureCan|checkPermission|enforce)$/;
-const STATE_ACTION = /^(?:cancel|approve|reject|publish|archive|restore|submit|complete|confirm|finalize|refund|ship|deliver|close|reopen|accept|decline|pay|redeem|activate|deactivate|transition)\w*$/i;
+const STATE_ACTION = /^(?:cancel|approve|reject|publish|archive|restore|submit|complete|confirm|finalize|refund|ship|deliver|close|reopen|accept|decline|pay|redeem|activate|deactivate|transfer|withdraw|transition)\w*$/i;
+/** `canTransferWebsiteToUser(auth, id, userId)`, `mayApprove(user, expense)`: the project's policy for this very action. */
+const POLICY_PREDICATE = /^(?:can|may|isAllowedTo|allowedTo)([A-Z]\w*)$/;
+/** Fields that hold a one-time secret: a reset token, a verification code. */
+const SECRET_FIELD = /(?:token|code|otp|nonce|pin)$/i;
+/** Calls that make a fresh secret: writing one to a token field issues a link or code (the request step). */
+const SECRET_GENERATOR = /random|uuid|nanoid|cuid|ulid|generate|createToken|createCode|\.sign$/i;
 const QUERY_BUILDER_TERMINAL = /^(?:getOne|getOneOrFail|getRawOne|getMany|getCount|getExists)$/;
 const TRANSITION_PREDICATE = /^(?:is|can|allowed|valid|may|check)\w*(?:Transition|State|Status|Stage|Step)\w*$|^\w*Transition(?:Allowed|Valid|Possible)$|^(?:allowed|valid|can)Transition/i;
 /** Provider SDK calls that verify a webhook's signature and return the event (throwing when it does not match). */
@@ -165,7 +171,7 @@ export interface RouteFlowInput {
 export function analyzeRouteFlow(input: RouteFlowInput, route: Route): RouteFlow {
   const walker = new FlowWalker(input, route);
   walker.run();
-  return { route, writes: walker.writes, effects: walker.effects, guards: walker.guards, adminChecks: walker.adminChecks, signatures: walker.signatures, eventBranches: walker.eventBranches };
+  return { route, writes: walker.writes, effects: walker.effects, guards: walker.guards, adminChecks: walker.adminChecks, signatures: walker.signatures, eventBranches: walker.eventBranches, issuedSecrets: walker.issuedSecrets };
 }
 
 class FlowWalker {
@@ -177,6 +183,8 @@ class FlowWalker {
   readonly eventBranches: RouteFact[] = [];
   /** The walked code reads a signature header or computes an HMAC: a comparison of `signature` then verifies it. */
   private signatureInput = false;
+  /** Writes of a freshly generated secret to a token/code field: the route issues a reset link or code. */
+  readonly issuedSecrets: FlowLocation[] = [];
   private seq = 0;
   private readonly active = new Set<ts.Node>();
   /** A loaded value's call is classified when it is visited and again when its variable is recorded: once is enough. */
@@ -238,7 +246,8 @@ class FlowWalker {
     const inert = inertFunctions(this.input.modules);
     const remaining = MAX_DEPTH - via.length;
     if ((inert.get(fn.node) ?? -1) >= remaining) return;
-    const facts = (): number => this.writes.length + this.effects.length + this.guards.length + this.adminChecks.length + this.signatures.length + this.eventBranches.length + (this.signatureInput ? 1 : 0);
+    const facts = (): number =>
+      this.writes.length + this.effects.length + this.guards.length + this.adminChecks.length + this.signatures.length + this.eventBranches.length + this.issuedSecrets.length + (this.signatureInput ? 1 : 0);
     const before = facts();
     this.active.add(fn.node);
     const frame: Frame = { fn, bindings, loaded: new Map(), via };
@@ -562,6 +571,11 @@ class FlowWalker {
           this.guards.push({ ...location, kind: 'state-machine', evidence, ...subjectFields, expected: [], forbidden: [], seq, scopeEnd });
           return;
         }
+        const action = POLICY_PREDICATE.exec(name)?.[1];
+        if (action && STATE_ACTION.test(action)) {
+          this.guards.push({ ...location, kind: 'state-machine', evidence: `${evidence} (policy for this action)`, ...subjectFields, expected: [], forbidden: [], seq, scopeEnd });
+          return;
+        }
         const target = resolveFunction(this.input.modules, frame.fn.file, node.expression);
         const body = target?.node.body?.getText(target.node.getSourceFile());
         if (subject && body && body.length < 2000 && /\.(?:status|state|stage|step|phase)\b|[a-z](?:Status|State)\b/.test(body)) {
@@ -658,6 +672,8 @@ class FlowWalker {
       const field = ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) ? propertyNameText(property.name) : undefined;
       if (!field) continue;
       const valueExpression = ts.isPropertyAssignment(property) ? property.initializer : (property as ts.ShorthandPropertyAssignment).name;
+      const generated = skipOuterExpressions(valueExpression);
+      if (SECRET_FIELD.test(field) && ts.isCallExpression(generated) && SECRET_GENERATOR.test(calleeText(generated))) this.issuedSecrets.push(location);
       if (BALANCE_FIELD.test(field) && (method === 'increment' || method === 'decrement' || /\b(?:increment|decrement)\b|-/.test(valueExpression.getText(frame.fn.file.sourceFile.compilerNode)))) {
         this.effects.push({ ...location, kind: 'money', description: `changes ${model ?? 'a'} ${field}`, seq, via: frame.via });
       }
