@@ -210,7 +210,11 @@ function parseTsconfig(file: string): { options: ts.CompilerOptions } | { error:
     undefined,
     file,
   );
-  const fatal = parsed.errors.find((d) => d.code !== 18003 /* "No inputs were found" */);
+  // A shared base config from a package that is not installed (`"extends": "tsconfig/nextjs.json"` in a
+  // monorepo we never install): the file's own paths and baseUrl still hold, so keep them.
+  const extended = ([] as unknown[]).concat((read.config as { extends?: unknown } | undefined)?.extends ?? []).filter((entry): entry is string => typeof entry === 'string');
+  const missingBase = (d: ts.Diagnostic): boolean => d.code === 6053 && extended.some((entry) => ts.flattenDiagnosticMessageText(d.messageText, ' ').includes(`'${entry}'`));
+  const fatal = parsed.errors.find((d) => d.code !== 18003 /* "No inputs were found" */ && !missingBase(d));
   if (fatal) return { error: ts.flattenDiagnosticMessageText(fatal.messageText, ' ') };
   return { options: parsed.options };
 }
