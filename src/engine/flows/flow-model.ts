@@ -167,6 +167,13 @@ function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: Flow
   const guards = flow.guards.filter(
     (guard) => guard.seq <= change.seq && change.seq <= guard.scopeEnd && (concerns(guard, change, entityName, named, movesMoney) || (nameOnly && guard.kind === 'state-check' && guard.field !== undefined)),
   );
+  // A step known by its name whose change deletes the record it required to exist (`if (!invite) throw`, then delete it):
+  // a second call finds nothing, and there is no later state to skip to.
+  const removal = !('field' in change) ? (change as Effect) : undefined;
+  if (basis === 'name' && removal?.kind === 'write' && /^(?:delete|deleteOne|deleteMany|destroy|remove)$/.test(removal.method ?? '')) {
+    const exists = flow.existenceChecks.find((fact) => fact.seq <= removal.seq && fact.model !== undefined && entityKey(fact.model) === entityKey(removal.model ?? ''));
+    if (exists) guards.push({ file: exists.file, line: exists.line, column: exists.column, kind: 'state-check', evidence: `${exists.evidence} (the record must exist; the step deletes it)`, expected: [], forbidden: [], seq: exists.seq, scopeEnd: Infinity });
+  }
   const webhook = webhookGuard(flow, change.seq);
   if (webhook) guards.push(webhook);
   const conditional = flow.writes.find((write) => write.requires && write.requires.length > 0 && write.seq <= change.seq);
@@ -209,6 +216,10 @@ function concerns(guard: StateGuard, change: StateWrite | Effect, entityName: st
  */
 function webhookGuard(flow: RouteFlow, changeSeq: number): StateGuard | undefined {
   const signature = flow.signatures.find((fact) => fact.seq <= changeSeq);
+  if (signature?.queue) {
+    // A message the app's own queue signed was sent by the server itself: no client reaches this step.
+    return { file: signature.file, line: signature.line, column: signature.column, kind: 'webhook-event', evidence: `message signed by the app's own queue: ${signature.evidence}`, expected: [], forbidden: [], seq: signature.seq, scopeEnd: Infinity };
+  }
   const branch = flow.eventBranches.find((fact) => fact.seq <= changeSeq && changeSeq <= fact.scopeEnd);
   if (!signature || !branch) return undefined;
   return {

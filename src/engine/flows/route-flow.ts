@@ -54,6 +54,9 @@ export interface Effect extends FlowLocation {
   description: string;
   seq: number;
   via: string[];
+  /** For a data-access write: the model and the method (`projectInvite`, `delete`). */
+  model?: string;
+  method?: string;
 }
 
 export type GuardKind = 'state-check' | 'conditional-update' | 'state-machine' | 'verified-token' | 'payment-status' | 'replay-check' | 'middleware' | 'config' | 'webhook-event';
@@ -81,6 +84,8 @@ export interface RouteFact extends FlowLocation {
   seq: number;
   /** For branches (`switch (event.type)`): the last sequence number inside the branch. */
   scopeEnd: number;
+  /** A signature of the app's own queue (QStash): the message was sent by the server itself. */
+  queue?: boolean;
 }
 
 export interface RouteFlow {
@@ -96,6 +101,8 @@ export interface RouteFlow {
   eventBranches: RouteFact[];
   /** Writes of a fresh secret to a token/code field (`reset_password_token: randomUUID()`): the route issues a link or code. */
   issuedSecrets: FlowLocation[];
+  /** Lookups whose miss stops the request (`if (!invite) throw`), with the model read. */
+  existenceChecks: Array<RouteFact & { model?: string }>;
 }
 
 export const STATE_FIELD = /^(?:status|state|stage|step|phase|lifecycle)$|[a-z](?:Status|State|Stage|Step|Phase)$|_(?:status|state|stage|step|phase)$/;
@@ -103,6 +110,8 @@ const EXPIRY_FIELD = /expir|expires|valid_?until|^exp$|^ttl$/i;
 const REPLAY_FIELD =
   /^(?:is_?)?(?:used|redeemed|consumed|claimed|applied|processed|spent)(?:_?at|_?on)?$|idempotenc|^(?:times_?used|usage_?count|used_?count|uses|max_?uses|remaining(?:_?uses)?|redemptions?(?:_?count)?)$/i;
 const STATE_FLAG = /^(?:is_?|has_?been_?)?(?:verified|confirmed|activated|approved|paid|completed|cancell?ed|shipped|delivered|locked|active|enabled|finalized|submitted|closed|email_?verified|phone_?verified)(?:_?at)?$/i;
+/** When a record reached a state: `trustedAt`, `identityVerifiedAt`, `archived_at` (not bookkeeping such as createdAt/updatedAt). */
+const STATE_TIMESTAMP = /^(?!(?:created|updated|modified|inserted|last|seen|synced|imported|indexed|started))[a-z][a-zA-Z]*?(?:[a-z]ed|paid|sent|done)(?:At|On|_at|_on)$/;
 const LOADER = /^(?:find|get|load|fetch|retrieve|lookup|read|select|query|one|first|require|ensure)/i;
 const PAYMENT_LOOKUP = /\.(?:paymentIntents|checkout\.sessions|charges|setupIntents|invoices|subscriptions)\.retrieve\b|\.(?:orders|payments|captures)\.get\b|retrievePayment|getPayment(?:Status|Intent)?|verifyPayment|fetchPayment/i;
 const MONEY_CALL =
@@ -126,7 +135,9 @@ const TRANSITION_PREDICATE = /^(?:is|can|allowed|valid|may|check)\w*(?:Transitio
 /** Provider SDK calls that verify a webhook's signature and return the event (throwing when it does not match). */
 const WEBHOOK_VERIFIER = /\.webhooks?\.(?:constructEvent(?:Async)?|unmarshal|verifySignature)$|^constructEvent(?:Async)?$|(?:^|\.)timingSafeEqual$/;
 /** Packages whose `verify()` checks a webhook signature: Svix (`new Webhook(secret).verify(...)`), Standard Webhooks, Octokit. */
-const WEBHOOK_PACKAGES = /^(?:svix|standardwebhooks|@octokit\/webhooks(?:-methods)?|@octokit\/app)$/;
+const WEBHOOK_PACKAGES = /^(?:svix|standardwebhooks|@octokit\/webhooks(?:-methods)?|@octokit\/app|@upstash\/qstash(?:\/\w+)?)$/;
+/** The app's own message queue: a message it signs is the server's own decision, not a client's request. */
+const QUEUE_PACKAGES = /^@upstash\/qstash(?:\/\w+)?$/;
 /** Headers that carry a webhook's signature: reading one, then comparing a `signature`, verifies it. */
 const SIGNATURE_HEADER = /^(?:x-hub-signature(?:-256)?|stripe-signature|svix-signature|webhook-signature|x-signature|x-webhook-signature|x-shopify-hmac-sha256|x-slack-signature|x-twilio-signature|paddle-signature|x-signature-ed25519)$/i;
 /** Properties that name a provider's event type (`event.type`, `payload.action`, `body.event_type`). */
@@ -171,7 +182,7 @@ export interface RouteFlowInput {
 export function analyzeRouteFlow(input: RouteFlowInput, route: Route): RouteFlow {
   const walker = new FlowWalker(input, route);
   walker.run();
-  return { route, writes: walker.writes, effects: walker.effects, guards: walker.guards, adminChecks: walker.adminChecks, signatures: walker.signatures, eventBranches: walker.eventBranches, issuedSecrets: walker.issuedSecrets };
+  return { route, writes: walker.writes, effects: walker.effects, guards: walker.guards, adminChecks: walker.adminChecks, signatures: walker.signatures, eventBranches: walker.eventBranches, issuedSecrets: walker.issuedSecrets, existenceChecks: walker.existenceChecks };
 }
 
 class FlowWalker {
@@ -185,6 +196,7 @@ class FlowWalker {
   private signatureInput = false;
   /** Writes of a freshly generated secret to a token/code field: the route issues a reset link or code. */
   readonly issuedSecrets: FlowLocation[] = [];
+  readonly existenceChecks: Array<RouteFact & { model?: string }> = [];
   private seq = 0;
   private readonly active = new Set<ts.Node>();
   /** A loaded value's call is classified when it is visited and again when its variable is recorded: once is enough. */
@@ -221,8 +233,13 @@ class FlowWalker {
     const fn = this.middlewareFunction(middleware);
     if (!fn) return;
     const before = this.guards.length;
+    const factsBefore = { signatures: this.signatures.length, adminChecks: this.adminChecks.length, existenceChecks: this.existenceChecks.length };
     this.walkFunction(fn, new Map(), [fn.name]);
     for (const guard of this.guards.slice(before)) guard.seq = BEFORE_HANDLER;
+    // A signature or admin check in the middleware runs before the handler, whatever it numbered.
+    for (const fact of [...this.signatures.slice(factsBefore.signatures), ...this.adminChecks.slice(factsBefore.adminChecks), ...this.existenceChecks.slice(factsBefore.existenceChecks)]) fact.seq = BEFORE_HANDLER;
+    // An event branch in a middleware does not wrap the handler's writes.
+    this.eventBranches.length = 0;
     // A middleware's writes are not the route's state change; only its checks are kept.
     this.writes.length = 0;
     this.effects.length = 0;
@@ -247,7 +264,7 @@ class FlowWalker {
     const remaining = MAX_DEPTH - via.length;
     if ((inert.get(fn.node) ?? -1) >= remaining) return;
     const facts = (): number =>
-      this.writes.length + this.effects.length + this.guards.length + this.adminChecks.length + this.signatures.length + this.eventBranches.length + this.issuedSecrets.length + (this.signatureInput ? 1 : 0);
+      this.writes.length + this.effects.length + this.guards.length + this.adminChecks.length + this.signatures.length + this.eventBranches.length + this.issuedSecrets.length + this.existenceChecks.length + (this.signatureInput ? 1 : 0);
     const before = facts();
     this.active.add(fn.node);
     const frame: Frame = { fn, bindings, loaded: new Map(), via };
@@ -343,8 +360,9 @@ class FlowWalker {
     if (TOKEN_VERIFIERS.test(callee) || this.isPackageVerifier(callee, name, frame)) {
       this.guards.push({ ...at(), kind: 'verified-token', evidence: text(), expected: [], forbidden: [], seq, scopeEnd: Infinity });
     }
-    if (WEBHOOK_VERIFIER.test(callee) || (name === 'verify' && this.isWebhookLibraryVerify(call, frame))) {
-      this.signatures.push({ ...at(), evidence: text(), seq, scopeEnd: Infinity });
+    const library = name === 'verify' ? this.webhookLibrary(call, frame) : undefined;
+    if (WEBHOOK_VERIFIER.test(callee) || library) {
+      this.signatures.push({ ...at(), evidence: text(), seq, scopeEnd: Infinity, ...(library && QUEUE_PACKAGES.test(library) ? { queue: true } : {}) });
     }
     if (/createHmac$/.test(callee)) this.signatureInput = true;
     if (MONEY_CALL.test(callee) || (/^(?:fetch|post|request)$/.test(name) && call.arguments[0] && MONEY_HOST.test(call.arguments[0].getText(frame.fn.file.sourceFile.compilerNode)))) {
@@ -359,7 +377,7 @@ class FlowWalker {
     const sqlWritten = this.sqlWrite(call, frame, at(), seq);
     const access = sqlWritten ? undefined : this.classify(call, frame);
     if (access?.operation === 'write') {
-      this.effects.push({ ...at(), kind: 'write', description: `writes ${access.model ?? 'data'} (${access.method})`, seq, via: frame.via });
+      this.effects.push({ ...at(), kind: 'write', description: `writes ${access.model ?? 'data'} (${access.method})`, seq, via: frame.via, ...(access.model ? { model: access.model } : {}), method: access.method });
       this.objectWrite(call, access.method, access.model, frame, at(), seq);
       return;
     }
@@ -512,12 +530,42 @@ class FlowWalker {
     }
     // `if (existing) throw new ConflictException('already redeemed')`: a lookup that finds a previous use.
     const bare = skipOuterExpressions(condition);
+    // `if (!invite) throw new NotFound()`: the record must exist for the request to go on.
+    if (polarity === 'exits-when-true' && ts.isPrefixUnaryExpression(bare) && bare.operator === ts.SyntaxKind.ExclamationToken && ts.isIdentifier(skipOuterExpressions(bare.operand))) {
+      const loaded = frame.loaded.get((skipOuterExpressions(bare.operand) as ts.Identifier).text);
+      if (loaded?.isRead) this.existenceChecks.push({ ...location, evidence, seq, scopeEnd, ...(loaded.model ? { model: loaded.model } : {}) });
+    }
     if (polarity === 'exits-when-true' && ts.isIdentifier(bare)) {
       const loaded = frame.loaded.get(bare.text);
       if (loaded?.isRead) {
         this.guards.push({ ...location, kind: 'replay-check', evidence, subject: bare.text, subjectSource: loaded.source, expected: [], forbidden: [], seq, scopeEnd });
       }
     }
+  }
+
+  /**
+   * The objects a spread in query criteria stands for: a local const object (`...commonWhere`) or what a
+   * project helper returns (`...getPayoutEligibilityFilter({ program })`), one call deep.
+   */
+  private criteriaObjects(expression: ts.Expression, frame: Frame): ts.Expression[] {
+    const value = skipOuterExpressions(expression);
+    if (ts.isIdentifier(value)) {
+      const local = localConstInitializer(value);
+      return local ? [local] : [];
+    }
+    if (!ts.isCallExpression(value)) return [];
+    const target = resolveFunction(this.input.modules, frame.fn.file, value.expression);
+    const body = target?.node.body;
+    if (!body) return [];
+    if (!ts.isBlock(body)) return [body as ts.Expression];
+    const returned: ts.Expression[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
+      ts.forEachChild(node, visit);
+    };
+    body.statements.forEach(visit);
+    return returned;
   }
 
   /** `if (event.type === 'checkout.session.completed')`, `if (req.headers['x-github-event'] !== 'push') return`. */
@@ -541,10 +589,10 @@ class FlowWalker {
     return fact;
   }
 
-  /** `wh.verify(payload, headers)` where `wh = new Webhook(secret)` from svix, or `webhooks.verify(...)` from Octokit. */
-  private isWebhookLibraryVerify(call: ts.CallExpression, frame: Frame): boolean {
+  /** The package of `wh.verify(payload, headers)` when `wh = new Webhook(secret)` from svix, Octokit's webhooks, or QStash's Receiver. */
+  private webhookLibrary(call: ts.CallExpression, frame: Frame): string | undefined {
     const callee = skipOuterExpressions(call.expression);
-    if (!ts.isPropertyAccessExpression(callee)) return false;
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
     let receiver = skipOuterExpressions(callee.expression);
     if (ts.isIdentifier(receiver)) {
       const initializer = localConstInitializer(receiver) ?? bindingValue(this.input.modules.resolveName(frame.fn.file, receiver.text));
@@ -552,7 +600,7 @@ class FlowWalker {
     }
     const root = ts.isNewExpression(receiver) ? calleeText(receiver.expression) : calleeText(receiver);
     const binding = this.input.modules.resolveName(frame.fn.file, root.split('.')[0] ?? '');
-    return binding?.kind === 'external' && WEBHOOK_PACKAGES.test(binding.module);
+    return binding?.kind === 'external' && WEBHOOK_PACKAGES.test(binding.module) ? binding.module : undefined;
   }
 
   /**
@@ -666,7 +714,8 @@ class FlowWalker {
     // knex/drizzle chains: `.where({ id, status: 'pending' }).update({ status: 'paid' })`, `.set({...}).where(...)`.
     const chainCriteria = chainWhere(call);
     const creates = CREATE_METHODS.has(method);
-    const required = [...stateRequirements(criteria, (e) => this.literal(e, frame)), ...chainCriteria.flatMap((c) => stateRequirements(c, (e) => this.literal(e, frame)))];
+    const expand = (expression: ts.Expression): ts.Expression[] => this.criteriaObjects(expression, frame);
+    const required = [...stateRequirements(criteria, (e) => this.literal(e, frame), expand), ...chainCriteria.flatMap((c) => stateRequirements(c, (e) => this.literal(e, frame), expand))];
     let touched = false;
     for (const property of values?.properties ?? []) {
       const field = ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) ? propertyNameText(property.name) : undefined;
@@ -731,7 +780,7 @@ class FlowWalker {
     if (criteria && criteriaFields(criteria).some((field) => EXPIRY_FIELD.test(field))) {
       this.guards.push({ ...location, kind: 'verified-token', evidence, ...(model ? { subject: model, subjectSource: model } : {}), expected: [], forbidden: [], seq, scopeEnd: Infinity });
     }
-    const required = stateRequirements(criteria, (e) => this.literal(e, frame));
+    const required = stateRequirements(criteria, (e) => this.literal(e, frame), (expression) => this.criteriaObjects(expression, frame));
     if (required.length === 0) return;
     this.guards.push({ ...location, kind: 'conditional-update', evidence, ...(model ? { subject: model, subjectSource: model } : {}), expected: required, forbidden: [], seq, scopeEnd: Infinity });
   }
@@ -871,6 +920,8 @@ function guardKindOfField(field: string): GuardKind | undefined {
   if (STATE_FIELD.test(field) || STATE_FLAG.test(field)) return 'state-check';
   if (EXPIRY_FIELD.test(field)) return 'verified-token';
   if (REPLAY_FIELD.test(field)) return 'replay-check';
+  // `if (partner.trustedAt) return 400`: "already in that state", told by when it got there.
+  if (STATE_TIMESTAMP.test(field)) return 'state-check';
   return undefined;
 }
 
@@ -900,10 +951,19 @@ function conditionLiterals(condition: ts.Expression, literal: (expression: ts.Ex
 }
 
 /** States a query's criteria require: `{ status: 'PENDING' }`, `{ status: { in: [...] } }`, `eq(orders.status, 'pending')`. */
-function stateRequirements(criteria: ts.Expression | undefined, literal: (expression: ts.Expression) => string | undefined): string[] {
+function stateRequirements(criteria: ts.Expression | undefined, literal: (expression: ts.Expression) => string | undefined, expand?: (expression: ts.Expression) => ts.Expression[]): string[] {
   if (!criteria) return [];
   const found: string[] = [];
+  const expanded = new Set<ts.Node>();
   const visit = (node: ts.Node): void => {
+    // `where: { ...eligibilityFilter({ program }), periodEnd }`: criteria built by a project helper or a local object.
+    if (ts.isSpreadAssignment(node) && expand) {
+      for (const object of expand(node.expression)) {
+        if (expanded.has(object)) continue;
+        expanded.add(object);
+        visit(object);
+      }
+    }
     if (ts.isPropertyAssignment(node) && STATE_FIELD.test(propertyNameText(node.name) ?? '')) {
       const value = skipOuterExpressions(node.initializer);
       const direct = literal(value);
