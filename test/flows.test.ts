@@ -134,6 +134,9 @@ describe('flow step names', () => {
     expect(step('POST', '/themes/:id/apply')).toBe(undefined);
     expect(step('POST', '/coupons/:code/apply-coupon')).toBe('coupon');
     expect(step('POST', '/transfers')).toBe('money-movement');
+    expect(step('POST', '/wallet/transfer')).toBe('money-movement');
+    expect(step('POST', '/links/:id/transfer')).toBe(undefined);
+    expect(step('POST', '/websites/[websiteId]/transfer')).toBe(undefined);
     expect(step('POST', '/auth/confirm-email')).toBe('verification');
     expect(step('POST', '/invitations/:id/accept')).toBe('approval');
   });

@@ -128,8 +128,13 @@ function matchStep(route: Pick<Route, 'path'> & { handler?: { name: string } }):
       }
     }
   }
+  // "transfer" moves money when money is the subject (`/transfers`, `transferFunds`, `/wallet/transfer`); moving a
+  // link, website or domain to another workspace (`/links/:id/transfer`) is an ownership change, not a payment.
+  if (best?.because === 'transfer' && !routeWords(route).some((word) => MONEY_CONTEXT.has(word))) return undefined;
   return best;
 }
+
+const MONEY_CONTEXT = new Set(['transfers', 'funds', 'fund', 'money', 'balance', 'balances', 'wallet', 'wallets', 'bank', 'payment', 'payments', 'credit', 'credits', 'points', 'amount', 'cash', 'coins', 'tokens', 'p2p', 'wire', 'ach', 'sepa', 'remittance']);
 
 /** Words that make a route a sign-in, sign-out, sign-up or session-token route on their own. */
 const AUTH_WORDS: string[][] = [['login'], ['logon'], ['logout'], ['signin'], ['signout'], ['signup'], ['sign', 'in'], ['sign', 'out'], ['sign', 'up'], ['log', 'in'], ['log', 'out'], ['refresh', 'token']];
