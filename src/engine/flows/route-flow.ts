@@ -1054,9 +1054,13 @@ function isFreshObject(name: string, frame: Frame): boolean {
   const visit = (node: ts.Node): void => {
     if (fresh) return;
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === name && node.initializer) {
-      const value = skipOuterExpressions(node.initializer);
-      const access = ts.isCallExpression(value) ? calleeText(value) : '';
-      fresh = ts.isNewExpression(value) || ts.isObjectLiteralExpression(value) || /\.(?:create|build)$/.test(access);
+      // `const log = action ? buildAuditLogBaseObject(action) : undefined`: either branch may build it.
+      const values = [skipOuterExpressions(node.initializer)].flatMap((value) => (ts.isConditionalExpression(value) ? [skipOuterExpressions(value.whenTrue), skipOuterExpressions(value.whenFalse)] : [value]));
+      fresh = values.some((value) => {
+        const access = ts.isCallExpression(value) ? calleeText(value) : '';
+        // A value the code builds (`new Order()`, `{}`, `Order.create()`, `buildAuditLog()`, `makeEvent()`) is not a stored record.
+        return ts.isNewExpression(value) || ts.isObjectLiteralExpression(value) || /\.(?:create|build)$/.test(access) || /^(?:build|make|construct|compose)(?:[A-Z]\w*)?$/.test(access.split('.').at(-1) ?? '');
+      });
       return;
     }
     ts.forEachChild(node, visit);
