@@ -524,7 +524,7 @@ class FlowWalker {
     visit(condition);
     if (polarity !== 'wraps') {
       this.predicateGuards(condition, frame, location, seq, scopeEnd, evidence);
-      if (isAdminCondition(condition)) this.adminChecks.push({ ...location, evidence, seq, scopeEnd: Infinity });
+      if (isAdminCondition(condition) && runsUnconditionally(condition)) this.adminChecks.push({ ...location, evidence, seq, scopeEnd: Infinity });
       // `if (signature !== expected) return 401` after reading `x-hub-signature-256` or computing an HMAC.
       if (this.signatureInput && /signature|\bsig\b|digest|hmac/i.test(evidence) && /[!=]==?|\(/.test(evidence)) this.signatures.push({ ...location, evidence, seq, scopeEnd: Infinity });
     }
@@ -899,6 +899,22 @@ function isEventTypeExpression(expression: ts.Expression, frame: Frame, depth = 
     if (initial) return isEventTypeExpression(initial, bound?.frame ?? frame, depth + 1);
     // `const { type } = event`
     if (EVENT_TYPE_PROPERTY.test(value.text) && value.text !== 'event' && value.text !== 'action') return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the statement holding `node` runs on every call of its function: only blocks and `try` around it.
+ * An admin check inside `if (process.env.VERCEL_ENV === 'preview')` guards previews, not the route.
+ */
+function runsUnconditionally(node: ts.Node): boolean {
+  let current: ts.Node = node;
+  while (current.parent && !ts.isIfStatement(current.parent)) current = current.parent;
+  const statement = current.parent;
+  if (!statement) return false;
+  for (let ancestor: ts.Node | undefined = statement.parent; ancestor; ancestor = ancestor.parent) {
+    if (ts.isFunctionLike(ancestor)) return true;
+    if (!ts.isBlock(ancestor) && !ts.isTryStatement(ancestor)) return false;
   }
   return false;
 }
