@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { namedStep } from '../src/engine/flows/flow-steps.js';
+import { isAuthRoute, namedStep } from '../src/engine/flows/flow-steps.js';
 import { routeMatchesStep } from '../src/engine/routes/route-path.js';
 import { makeProject, runCli } from './helpers/cli.js';
 
@@ -134,6 +134,9 @@ describe('flow step names', () => {
     expect(step('POST', '/themes/:id/apply')).toBe(undefined);
     expect(step('POST', '/coupons/:code/apply-coupon')).toBe('coupon');
     expect(step('POST', '/transfers')).toBe('money-movement');
+    expect(step('POST', '/wallet/transfer')).toBe('money-movement');
+    expect(step('POST', '/links/:id/transfer')).toBe(undefined);
+    expect(step('POST', '/websites/[websiteId]/transfer')).toBe(undefined);
     expect(step('POST', '/auth/confirm-email')).toBe('verification');
     expect(step('POST', '/invitations/:id/accept')).toBe('approval');
   });
@@ -148,6 +151,38 @@ describe('flow step names', () => {
     expect(step('GET', '/verify/admin')).toBe(undefined);
     expect(step('GET', '/auth/verify-email')).toBe('verification');
     expect(step('PUT', '/organization-team-join/:id/:action', 'Controller.acceptRequestToJoin')).toBe('approval');
+  });
+
+  it('sign-in, sign-out, sign-up, token refresh and OAuth callbacks are auth routes; a second factor or a reset is not', () => {
+    const auth = (method: string, routePath: string, handler?: string) => isAuthRoute({ method: method as 'POST', path: routePath, ...(handler ? { handler: { name: handler } } : {}) });
+    for (const [method, routePath, handler] of [
+      ['POST', '/auth/login'],
+      ['POST', '/api/v1/sign-in'],
+      ['POST', '/auth/refresh'],
+      ['POST', '/token/refresh'],
+      ['POST', '/oauth/token'],
+      ['POST', '/logout'],
+      ['POST', '/users/signup'],
+      ['POST', '/api/register'],
+      ['POST', '/register', 'AuthController.register'],
+      ['GET', '/auth/google/callback'],
+      ['GET', '/api/auth/[...nextauth]'],
+      ['POST', '/sessions'],
+    ] as Array<[string, string, string?]>) {
+      expect(auth(method, routePath, handler), `${method} ${routePath}`).toBe(true);
+    }
+    for (const [method, routePath] of [
+      ['POST', '/auth/reset-password'],
+      ['POST', '/auth/login/verify-otp'],
+      ['POST', '/auth/2fa/verify'],
+      ['POST', '/events/:id/register'],
+      ['POST', '/feeds/:id/refresh'],
+      ['POST', '/payments/callback'],
+      ['POST', '/checkout/session'],
+      ['POST', '/orders/:id/finalize'],
+    ]) {
+      expect(auth(method!, routePath!), `${method} ${routePath}`).toBe(false);
+    }
   });
 
   it('config steps match routes whatever their parameter syntax', () => {

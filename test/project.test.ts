@@ -27,4 +27,14 @@ describe('loadProject', () => {
     // tsconfig compiler options are kept per folder for import resolution.
     expect([...loaded.tsconfigs.values()][0]!.paths).toEqual({ '@app/*': ['src/*'] });
   });
+
+  it('keeps a tsconfig\'s own paths when the base config it extends is a package that is not installed', () => {
+    const root = makeProject({
+      'tsconfig.json': JSON.stringify({ extends: 'tsconfig/nextjs.json', compilerOptions: { paths: { '@/*': ['./*'] } } }),
+      'src/a.ts': 'export const a = 1;\n',
+    });
+    const files = discoverFiles({ root, scanPaths: [root], include: [], exclude: [], includeTests: false });
+    const loaded = loadProject({ root, files, maxFileSize: 1024 * 1024 });
+    expect([...loaded.tsconfigs.values()][0]!.paths).toEqual({ '@/*': ['./*'] });
+  });
 });

@@ -339,17 +339,19 @@ function countLines(text: string): number {
 function parseTsconfig(file: string): { options: ts.CompilerOptions } | { error: string } {
   const read = ts.readConfigFile(file, ts.sys.readFile);
   if (read.error) return { error: ts.flattenDiagnosticMessageText(read.error.messageText, ' ') };
-  const parse = (config: unknown) =>
-    // Only compiler options matter (paths, baseUrl, jsx); file lists come from our own discovery.
-    ts.parseJsonConfigFileContent(config, { ...ts.sys, readDirectory: () => [] }, path.dirname(file), undefined, file);
-  let parsed = parse(read.config);
-  // `extends` a shared config package that is not installed (a checkout without node_modules): the
-  // file's own options (its `paths` above all) still say how its imports resolve.
-  if (parsed.errors.some((d) => d.code === 6053) && read.config && typeof read.config === 'object' && 'extends' in read.config) {
-    const { extends: _unresolved, ...own } = read.config as Record<string, unknown>;
-    parsed = parse(own);
-  }
-  const fatal = parsed.errors.find((d) => d.code !== 18003 /* "No inputs were found" */);
+  // Only compiler options matter (paths, baseUrl, jsx); file lists come from our own discovery.
+  const parsed = ts.parseJsonConfigFileContent(
+    read.config,
+    { ...ts.sys, readDirectory: () => [] },
+    path.dirname(file),
+    undefined,
+    file,
+  );
+  // A shared base config from a package that is not installed (`"extends": "tsconfig/nextjs.json"` in a
+  // monorepo we never install): the file's own paths and baseUrl still hold, so keep them.
+  const extended = ([] as unknown[]).concat((read.config as { extends?: unknown } | undefined)?.extends ?? []).filter((entry): entry is string => typeof entry === 'string');
+  const missingBase = (d: ts.Diagnostic): boolean => d.code === 6053 && extended.some((entry) => ts.flattenDiagnosticMessageText(d.messageText, ' ').includes(`'${entry}'`));
+  const fatal = parsed.errors.find((d) => d.code !== 18003 /* "No inputs were found" */ && !missingBase(d));
   if (fatal) return { error: ts.flattenDiagnosticMessageText(fatal.messageText, ' ') };
   return { options: parsed.options };
 }

@@ -90,6 +90,9 @@ export interface FlowsJson {
     field?: string;
     to?: string;
     verdict: FlowStep['verdict'];
+    /** What ties the route to a flow: a state field it writes, a config flow, money it moves, or only its name. */
+    basis: FlowStep['basis'];
+    adminOnly?: string;
     movesMoney: boolean;
     guards: Array<{ kind: string; evidence: string; file: string; line: number }>;
     rateLimits: Array<{ name: string; scope: string; keyedBy: string; file: string; line: number }>;
@@ -113,6 +116,8 @@ export function formatFlowsJson(model: FlowModel, rateLimits: ReadonlyMap<Route,
       ...(step.field ? { field: step.field } : {}),
       ...(step.transition?.value !== undefined ? { to: step.transition.value } : {}),
       verdict: step.verdict,
+      basis: step.basis,
+      ...(step.adminOnly ? { adminOnly: step.adminOnly } : {}),
       movesMoney: step.movesMoney,
       guards: step.guards.map((guard) => ({ kind: guard.kind, evidence: guard.evidence, file: guard.file, line: guard.line })),
       rateLimits: (rateLimits.get(step.route) ?? []).map((limit) => ({ name: limit.name, scope: limit.scope, keyedBy: limit.keyedBy, file: limit.file, line: limit.line })),
@@ -151,7 +156,7 @@ export function formatFlowsMarkdown(model: FlowModel, rateLimits: ReadonlyMap<Ro
       const guard = step.verdict === 'no-change' ? 'no state change found' : step.guards.length > 0 ? step.guards.map((g) => `${g.kind}: \`${escapeCell(g.evidence)}\` (${g.file}:${g.line})`).join('<br>') : '**none**';
       const limits = rateLimits.get(step.route) ?? [];
       const limit = limits.length > 0 ? limits.map((l) => `${escapeCell(l.name)} (${l.scope}, per ${l.keyedBy})`).join('<br>') : 'none';
-      out.push(`| \`${step.route.method} ${escapeCell(step.route.path)}\` ${step.route.file}:${step.route.line} | ${kind}${step.movesMoney ? ' (moves money)' : ''} | ${escapeCell(changes)} | ${guard} | ${limit} |`);
+      out.push(`| \`${step.route.method} ${escapeCell(step.route.path)}\` ${step.route.file}:${step.route.line} | ${kind}${step.movesMoney ? ' (moves money)' : ''}${step.basis === 'name' ? ' (by name only)' : ''}${step.adminOnly ? ' (admin only)' : ''} | ${escapeCell(changes)} | ${guard} | ${limit} |`);
     }
     out.push('');
   }

@@ -29,19 +29,39 @@ export default defineRule({
     const model = analyzeFlows({ routes: ctx.routes, modules: ctx.modules, sourceFiles: ctx.sourceFiles, textFiles: ctx.textFiles, config: ctx.config });
     for (const step of model.steps) {
       if (step.verdict !== 'unguarded' || !step.change) continue;
+      // An administrator's action is a flow step only when the code itself moves a state field (or config declares it).
+      if (step.adminOnly && step.basis !== 'state-field' && step.basis !== 'declared') continue;
+      const { severity, confidence } = rating(step);
       ctx.report({
         file: step.route.file,
         ...routeSpan(ctx, step.route),
         message: message(step, model.steps, model.entities),
-        severity: step.movesMoney ? 'critical' : 'high',
-        // Named by the code's own state field or a config flow: high; by route words alone: medium.
-        confidence: step.transition || step.declared.length > 0 ? 'high' : 'medium',
+        severity,
+        confidence,
         route: { method: step.route.method, path: step.route.path },
         trace: trace(step),
       });
     }
   },
 });
+
+/**
+ * Severity follows what ties the route to a flow. A state field the code writes or a config flow: high
+ * (critical when money moves), confidence high. A money movement seen in code without a state field
+ * (a provider refund, a balance decrement): critical, confidence medium. Only the route's words: a guess,
+ * medium with confidence low, so `--fail-on high` never fails on it.
+ */
+function rating(step: FlowStep): { severity: 'critical' | 'high' | 'medium'; confidence: 'high' | 'medium' | 'low' } {
+  switch (step.basis) {
+    case 'state-field':
+    case 'declared':
+      return { severity: step.movesMoney ? 'critical' : 'high', confidence: 'high' };
+    case 'money':
+      return { severity: 'critical', confidence: 'medium' };
+    case 'name':
+      return { severity: 'medium', confidence: 'low' };
+  }
+}
 
 function message(step: FlowStep, steps: readonly FlowStep[], entities: readonly StatefulEntity[]): string {
   const route = `${step.route.method} ${step.route.path}`;
@@ -68,7 +88,8 @@ function message(step: FlowStep, steps: readonly FlowStep[], entities: readonly 
       : step.movesMoney
         ? 'checking the payment or record state (and that it was not already processed)'
         : 'checking the current state of the flow';
-  return `${route} (${what}) ${effect} without first ${check} on the server: a client can skip earlier steps or replay this one.`;
+  const guess = step.basis === 'name' ? ` Recognised as a flow step by its name only (no state field written, no config flow): declare the flow in config \`flows\` to confirm it, or suppress it if this is not a flow step.` : '';
+  return `${route} (${what}) ${effect} without first ${check} on the server: a client can skip earlier steps or replay this one.${guess}`;
 }
 
 // States a record ends in: the state declared before them is not the one they start from (any open state can be cancelled).

@@ -20,7 +20,7 @@ export interface DataAccess {
 }
 
 const WRITE_METHODS = new Set([
-  'create', 'createMany', 'createManyAndReturn', 'insert', 'insertMany', 'insertOne', 'save', 'update', 'updateMany', 'updateOne',
+  'create', 'createMany', 'createManyAndReturn', 'insert', 'insertMany', 'insertOne', 'save', 'update', 'updateMany', 'updateManyAndReturn', 'updateOne',
   'upsert', 'delete', 'deleteMany', 'deleteOne', 'destroy', 'remove', 'findByIdAndUpdate', 'findByIdAndDelete', 'findByIdAndRemove',
   'findOneAndUpdate', 'findOneAndDelete', 'findOneAndRemove', 'findOneAndReplace', 'increment', 'decrement', 'bulkCreate',
   'softDelete', 'softRemove', 'restore', 'del', 'truncate', 'replaceOne', 'bulkWrite', 'merge', 'persistAndFlush', 'removeAndFlush',

@@ -11,7 +11,7 @@ import type { FlowConfig, TrustscanConfig } from '../config.js';
 import type { ModuleIndex } from '../ast/module-index.js';
 import type { Route } from '../routes/route.js';
 import { routeMatchesStep } from '../routes/route-path.js';
-import { isRequestRoute, MONEY_KINDS, namedStep, type NamedStep } from './flow-steps.js';
+import { isAuthRoute, isRequestRoute, MONEY_KINDS, namedStep, type NamedStep } from './flow-steps.js';
 import { analyzeRouteFlow, type Effect, type FlowLocation, type RouteFlow, type StateGuard, type StateWrite } from './route-flow.js';
 import { entityKey, singular, statefulEntities, type StatefulEntity } from './stateful-entities.js';
 
@@ -33,6 +33,14 @@ export interface FlowStep {
   /** A conditional update whose result is dropped: the state is checked, but a mismatch does not stop the flow. */
   uncheckedConditional?: StateWrite;
   movesMoney: boolean;
+  /**
+   * What ties the route to a flow: it writes a state field (`status: 'PAID'`), it is declared in a
+   * config flow, it moves money in code (a provider charge/refund, a balance decrement), or only its
+   * path and handler words name a step. A name is a guess: the rule reports it at most medium/low.
+   */
+  basis: 'state-field' | 'declared' | 'money' | 'name';
+  /** Why only an administrator can call it (a role guard, an admin check in the handler, an /admin path behind authentication). */
+  adminOnly?: string;
   verdict: 'guarded' | 'unguarded' | 'no-change';
 }
 
@@ -84,6 +92,8 @@ export function analyzeFlows(input: FlowInput): FlowModel {
   const entities = statefulEntities(input.sourceFiles, input.textFiles);
   const analyzed: Array<{ flow: RouteFlow; named?: NamedStep; declared: FlowStep['declared'] }> = [];
   for (const route of input.routes) {
+    // Sign-in, sign-out, sign-up, token refresh and OAuth callbacks open or close a session; they advance no business flow.
+    if (isAuthRoute(route)) continue;
     const named = namedStep(route);
     const declared = declaredPositions(input.config.flows, route);
     const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(route.method);
@@ -119,14 +129,19 @@ function declaredPositions(flows: readonly FlowConfig[], route: Route): FlowStep
  */
 function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: FlowStep['declared'], entities: readonly StatefulEntity[], initialStates: ReadonlySet<string>): FlowStep | undefined {
   const resetsToInitial = (write: StateWrite): boolean => named === undefined && declared.length === 0 && initialStates.has(`${entityKey(write.entity ?? '')}.${write.field}=${write.value}`);
+  // `reset_password_token: randomUUID()`: a reset or verification route that issues the link or code is the flow's first step.
+  if (named && (named.kind === 'password-reset' || named.kind === 'verification') && flow.issuedSecrets.length > 0) named = undefined;
   const requestRoute = named === undefined && declared.length === 0 && isRequestRoute(flow.route);
-  const transitions = requestRoute ? [] : flow.writes.filter((write) => !write.creates && write.value !== undefined && !resetsToInitial(write));
+  // A write in a catch block records that the request's own work failed (`status: 'FAILED'`): not a step a client drives.
+  const transitions = requestRoute ? [] : flow.writes.filter((write) => !write.creates && write.value !== undefined && !write.inCatch && !resetsToInitial(write));
   const transition = transitions[0];
   const creation = flow.writes.find((write) => write.creates && write.value !== undefined);
   const isStep = named !== undefined || declared.length > 0 || transition !== undefined;
   if (!isStep && !creation) return undefined;
   const movesMoney = flow.effects.some((effect) => effect.kind === 'money') || (named !== undefined && MONEY_KINDS.has(named.kind));
-  const change: StateWrite | Effect | undefined = transition ?? flow.writes.find((write) => !write.creates) ?? flow.effects.find((effect) => effect.kind === 'money') ?? flow.effects[0];
+  const change: StateWrite | Effect | undefined = transition ?? flow.writes.find((write) => !write.creates && !write.inCatch) ?? flow.effects.find((effect) => effect.kind === 'money') ?? flow.effects[0];
+  const basis: FlowStep['basis'] = transition ? 'state-field' : declared.length > 0 ? 'declared' : flow.effects.some((effect) => effect.kind === 'money') ? 'money' : 'name';
+  const adminOnly = adminEvidence(flow, change?.seq ?? Infinity);
   const entityName = transition?.entity ?? (change && 'field' in change ? change.entity : undefined) ?? creation?.entity;
   const entity = entityName ? matchEntity(entities, entityName) : undefined;
   const base = {
@@ -139,11 +154,28 @@ function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: Flow
     ...(entity || entityName ? { entity: entity?.name ?? displayEntity(entityName!) } : {}),
     ...(transition ? { field: transition.field } : change && 'field' in change ? { field: change.field } : {}),
     movesMoney,
+    basis,
+    ...(adminOnly ? { adminOnly } : {}),
   };
   if (!isStep || !change) return { ...base, guards: [], verdict: 'no-change' };
   // Only declared-flow entries need no check: the first step of a flow has no earlier state.
   if (!named && !transition && declared.every((position) => position.index === 0)) return { ...base, guards: [], verdict: 'no-change' };
-  const guards = flow.guards.filter((guard) => guard.seq <= change.seq && change.seq <= guard.scopeEnd && concerns(guard, change, entityName, named, movesMoney));
+  // A step known only by its name writes no state field, so which record holds its state is unknown: a state
+  // check that stops the request first (`lookup.output.confirmationState === 'processing'`) is the check it needs.
+  // Not for resets, coupons and account closure: what they need is a verified token or a refused second use.
+  const nameOnly = !transition && declared.length === 0 && !['password-reset', 'coupon', 'account-closure'].includes(named?.kind ?? '');
+  const guards = flow.guards.filter(
+    (guard) => guard.seq <= change.seq && change.seq <= guard.scopeEnd && (concerns(guard, change, entityName, named, movesMoney) || (nameOnly && guard.kind === 'state-check' && guard.field !== undefined)),
+  );
+  // A step known by its name whose change deletes the record it required to exist (`if (!invite) throw`, then delete it):
+  // a second call finds nothing, and there is no later state to skip to.
+  const removal = !('field' in change) ? (change as Effect) : undefined;
+  if (basis === 'name' && removal?.kind === 'write' && /^(?:delete|deleteOne|deleteMany|destroy|remove)$/.test(removal.method ?? '')) {
+    const exists = flow.existenceChecks.find((fact) => fact.seq <= removal.seq && fact.model !== undefined && entityKey(fact.model) === entityKey(removal.model ?? ''));
+    if (exists) guards.push({ file: exists.file, line: exists.line, column: exists.column, kind: 'state-check', evidence: `${exists.evidence} (the record must exist; the step deletes it)`, expected: [], forbidden: [], seq: exists.seq, scopeEnd: Infinity });
+  }
+  const webhook = webhookGuard(flow, change.seq);
+  if (webhook) guards.push(webhook);
   const conditional = flow.writes.find((write) => write.requires && write.requires.length > 0 && write.seq <= change.seq);
   if (conditional?.resultUsed) {
     guards.push({ file: conditional.file, line: conditional.line, column: conditional.column, kind: 'conditional-update', evidence: `update requires ${conditional.field} in ${conditional.requires!.map((s) => `'${s}'`).join(', ')}`, field: conditional.field, expected: conditional.requires!, forbidden: [], seq: conditional.seq, scopeEnd: Infinity });
@@ -161,6 +193,7 @@ function concerns(guard: StateGuard, change: StateWrite | Effect, entityName: st
     case 'config':
     case 'middleware':
     case 'state-machine':
+    case 'webhook-event':
       return true;
     case 'payment-status':
       return named === undefined || ['checkout', 'payment', 'money-movement', 'fulfilment'].includes(named.kind) || ('value' in change && /paid|complete|succeed|confirm|captur/i.test(change.value ?? ''));
@@ -175,6 +208,42 @@ function concerns(guard: StateGuard, change: StateWrite | Effect, entityName: st
       if (!entityName) return guard.subject !== undefined && (guard.subjectSource !== undefined || guard.subject === 'this');
       return subjectIs(guard, entityName);
   }
+}
+
+/**
+ * A webhook whose signature is verified before the change and whose change runs in a branch on the
+ * provider's event type: the signed event is the state evidence (the provider says the payment succeeded).
+ */
+function webhookGuard(flow: RouteFlow, changeSeq: number): StateGuard | undefined {
+  const signature = flow.signatures.find((fact) => fact.seq <= changeSeq);
+  if (signature?.queue) {
+    // A message the app's own queue signed was sent by the server itself: no client reaches this step.
+    return { file: signature.file, line: signature.line, column: signature.column, kind: 'webhook-event', evidence: `message signed by the app's own queue: ${signature.evidence}`, expected: [], forbidden: [], seq: signature.seq, scopeEnd: Infinity };
+  }
+  const branch = flow.eventBranches.find((fact) => fact.seq <= changeSeq && changeSeq <= fact.scopeEnd);
+  if (!signature || !branch) return undefined;
+  return {
+    file: branch.file,
+    line: branch.line,
+    column: branch.column,
+    kind: 'webhook-event',
+    evidence: `signed provider event: signature verified by ${signature.evidence} (${signature.file}:${signature.line}), change made for event ${branch.evidence}`,
+    expected: [],
+    forbidden: [],
+    seq: branch.seq,
+    scopeEnd: branch.scopeEnd,
+  };
+}
+
+/** Why only an administrator reaches the change: a role guard, an admin check that exits before it, or an /admin path behind authentication. */
+function adminEvidence(flow: RouteFlow, changeSeq: number): string | undefined {
+  const route = flow.route;
+  const role = route.middleware.find((middleware) => middleware.kind === 'role');
+  if (role) return `role guard ${role.name} (${role.file}:${role.line})`;
+  const check = flow.adminChecks.find((fact) => fact.seq <= changeSeq);
+  if (check) return `admin check ${check.evidence} (${check.file}:${check.line})`;
+  if (route.auth === 'authenticated' && route.path.split('/').some((segment) => /^admin$/i.test(segment))) return `/admin path behind authentication (${route.authEvidence[0] ?? 'authenticated'})`;
+  return undefined;
 }
 
 function subjectIs(guard: StateGuard, entityName: string): boolean {

@@ -128,5 +128,48 @@ function matchStep(route: Pick<Route, 'path'> & { handler?: { name: string } }):
       }
     }
   }
+  // "transfer" moves money when money is the subject (`/transfers`, `transferFunds`, `/wallet/transfer`); moving a
+  // link, website or domain to another workspace (`/links/:id/transfer`) is an ownership change, not a payment.
+  if (best?.because === 'transfer' && !routeWords(route).some((word) => MONEY_CONTEXT.has(word))) return undefined;
   return best;
+}
+
+const MONEY_CONTEXT = new Set(['transfers', 'funds', 'fund', 'money', 'balance', 'balances', 'wallet', 'wallets', 'bank', 'payment', 'payments', 'credit', 'credits', 'points', 'amount', 'cash', 'coins', 'tokens', 'p2p', 'wire', 'ach', 'sepa', 'remittance']);
+
+/** Words that make a route a sign-in, sign-out, sign-up or session-token route on their own. */
+const AUTH_WORDS: string[][] = [['login'], ['logon'], ['logout'], ['signin'], ['signout'], ['signup'], ['sign', 'in'], ['sign', 'out'], ['sign', 'up'], ['log', 'in'], ['log', 'out'], ['refresh', 'token']];
+/** Words that name an auth route only inside an auth context: `/auth/register` is sign-up, `/events/:id/register` is not. */
+const AUTH_CONTEXT_WORDS: string[][] = [['register'], ['refresh'], ['token'], ['callback'], ['session'], ['authorize']];
+const AUTH_CONTEXT = new Set(['auth', 'oauth', 'oauth2', 'sso', 'oidc', 'openid', 'saml', 'jwt', 'token', 'account', 'user', 'identity']);
+/** Prefixes that say nothing about the route: `/api/v1/register` is a root-level register. */
+const NEUTRAL_SEGMENT = /^(?:api|v\d+|rest|public|internal)$/;
+
+/**
+ * Sign-in, sign-out, sign-up, token refresh and OAuth callback routes: they open or close a session,
+ * they do not advance a business flow, so they are never flow steps. A second factor or a reset inside
+ * them (`/login/verify-otp`, `/auth/reset-password/confirm`) is still a verification or reset step.
+ */
+export function isAuthRoute(route: Pick<Route, 'method' | 'path'> & { handler?: { name: string } }): boolean {
+  const named = matchStep(route);
+  if (named && (named.kind === 'verification' || named.kind === 'password-reset')) return false;
+  const segments = route.path.split('/').filter((segment) => segment.length > 0);
+  // NextAuth / Auth.js catch-all (`/api/auth/[...nextauth]`) is the whole sign-in flow.
+  if (segments.some((segment) => /nextauth/i.test(segment))) return true;
+  const literal = segments.filter((segment) => !/^[:[{*]/.test(segment));
+  const handlerWords = (route.handler?.name ?? '')
+    .split('.')
+    .filter((part) => part !== '<anonymous>')
+    .flatMap(nameWords);
+  const all = [...literal.flatMap(nameWords), ...handlerWords];
+  // Plural segments name the same thing: `POST /sessions` opens a session.
+  const words = new Set(all.flatMap((word) => (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? [word, word.slice(0, -1)] : [word])));
+  const has = (sequence: string[]): boolean => sequence.every((word) => words.has(word));
+  if (AUTH_WORDS.some(has)) return true;
+  // `/checkout/session`, `/payments/callback`, `/events/:id/register`: a business step that only shares a word.
+  if (named) return false;
+  const matched = AUTH_CONTEXT_WORDS.filter(has).flat();
+  if (matched.length === 0) return false;
+  // `/oauth/google/callback`, `/auth/refresh`, `AuthController.register`, `POST /api/register`, `POST /token`.
+  const rootLevel = literal.filter((segment) => !NEUTRAL_SEGMENT.test(segment)).length <= 1;
+  return rootLevel || new Set(matched).size > 1 || [...words].some((word) => AUTH_CONTEXT.has(word) && !matched.includes(word));
 }

@@ -44,6 +44,8 @@ export interface StateWrite extends FlowLocation {
   seq: number;
   /** Functions crossed from the handler, outermost first. */
   via: string[];
+  /** Written in a `catch` block: records that the request's own work failed, not a step a client drives. */
+  inCatch?: boolean;
 }
 
 /** Any other write of stored data or call that moves money: the state change of a named step. */
@@ -52,9 +54,12 @@ export interface Effect extends FlowLocation {
   description: string;
   seq: number;
   via: string[];
+  /** For a data-access write: the model and the method (`projectInvite`, `delete`). */
+  model?: string;
+  method?: string;
 }
 
-export type GuardKind = 'state-check' | 'conditional-update' | 'state-machine' | 'verified-token' | 'payment-status' | 'replay-check' | 'middleware' | 'config';
+export type GuardKind = 'state-check' | 'conditional-update' | 'state-machine' | 'verified-token' | 'payment-status' | 'replay-check' | 'middleware' | 'config' | 'webhook-event';
 
 /** A server-side check that stops the flow when it is in the wrong state. */
 export interface StateGuard extends FlowLocation {
@@ -73,11 +78,31 @@ export interface StateGuard extends FlowLocation {
   scopeEnd: number;
 }
 
+/** A fact about who may call the route or where its input comes from, with the code that shows it. */
+export interface RouteFact extends FlowLocation {
+  evidence: string;
+  seq: number;
+  /** For branches (`switch (event.type)`): the last sequence number inside the branch. */
+  scopeEnd: number;
+  /** A signature of the app's own queue (QStash): the message was sent by the server itself. */
+  queue?: boolean;
+}
+
 export interface RouteFlow {
   route: Route;
   writes: StateWrite[];
   effects: Effect[];
   guards: StateGuard[];
+  /** Checks in the handler that stop anyone but an administrator (`if (user.role !== 'ADMIN') throw`). */
+  adminChecks: RouteFact[];
+  /** Verified webhook signatures (`stripe.webhooks.constructEvent`, an HMAC compared with `timingSafeEqual`, Svix). */
+  signatures: RouteFact[];
+  /** Branches on the provider's event type (`switch (event.type)`, `if (event.type === 'checkout.session.completed')`). */
+  eventBranches: RouteFact[];
+  /** Writes of a fresh secret to a token/code field (`reset_password_token: randomUUID()`): the route issues a link or code. */
+  issuedSecrets: FlowLocation[];
+  /** Lookups whose miss stops the request (`if (!invite) throw`), with the model read. */
+  existenceChecks: Array<RouteFact & { model?: string }>;
 }
 
 export const STATE_FIELD = /^(?:status|state|stage|step|phase|lifecycle)$|[a-z](?:Status|State|Stage|Step|Phase)$|_(?:status|state|stage|step|phase)$/;
@@ -85,6 +110,8 @@ const EXPIRY_FIELD = /expir|expires|valid_?until|^exp$|^ttl$/i;
 const REPLAY_FIELD =
   /^(?:is_?)?(?:used|redeemed|consumed|claimed|applied|processed|spent)(?:_?at|_?on)?$|idempotenc|^(?:times_?used|usage_?count|used_?count|uses|max_?uses|remaining(?:_?uses)?|redemptions?(?:_?count)?)$/i;
 const STATE_FLAG = /^(?:is_?|has_?been_?)?(?:verified|confirmed|activated|approved|paid|completed|cancell?ed|shipped|delivered|locked|active|enabled|finalized|submitted|closed|email_?verified|phone_?verified)(?:_?at)?$/i;
+/** When a record reached a state: `trustedAt`, `identityVerifiedAt`, `archived_at` (not bookkeeping such as createdAt/updatedAt). */
+const STATE_TIMESTAMP = /^(?!(?:created|updated|modified|inserted|last|seen|synced|imported|indexed|started))[a-z][a-zA-Z]*?(?:[a-z]ed|paid|sent|done)(?:At|On|_at|_on)$/;
 const LOADER = /^(?:find|get|load|fetch|retrieve|lookup|read|select|query|one|first|require|ensure)/i;
 const PAYMENT_LOOKUP = /\.(?:paymentIntents|checkout\.sessions|charges|setupIntents|invoices|subscriptions)\.retrieve\b|\.(?:orders|payments|captures)\.get\b|retrievePayment|getPayment(?:Status|Intent)?|verifyPayment|fetchPayment/i;
 const MONEY_CALL =
@@ -96,9 +123,28 @@ const TOKEN_PACKAGES = /^(?:otplib|@otplib\/|speakeasy|notp|node-2fa|otpauth|jso
 const WRITTEN_FLAG = /^(?:is_?)?(?:paid|delivered|shipped|completed|cancell?ed|approved|confirmed|verified|redeemed|used|fulfill?ed|refunded|finalized|submitted|email_?verified|phone_?verified)$/i;
 const BALANCE_FIELD = /balance|credits?$|funds|wallet/i;
 const POLICY_CALL = /^(?:authorize|authorise|can|cannot|assertCan|ensureCan|checkPermission|enforce)$/;
-const STATE_ACTION = /^(?:cancel|approve|reject|publish|archive|restore|submit|complete|confirm|finalize|refund|ship|deliver|close|reopen|accept|decline|pay|redeem|activate|deactivate|transition)\w*$/i;
+const STATE_ACTION = /^(?:cancel|approve|reject|publish|archive|restore|submit|complete|confirm|finalize|refund|ship|deliver|close|reopen|accept|decline|pay|redeem|activate|deactivate|transfer|withdraw|transition)\w*$/i;
+/** `canTransferWebsiteToUser(auth, id, userId)`, `mayApprove(user, expense)`: the project's policy for this very action. */
+const POLICY_PREDICATE = /^(?:can|may|isAllowedTo|allowedTo)([A-Z]\w*)$/;
+/** Fields that hold a one-time secret: a reset token, a verification code. */
+const SECRET_FIELD = /(?:token|code|otp|nonce|pin)$/i;
+/** Calls that make a fresh secret: writing one to a token field issues a link or code (the request step). */
+const SECRET_GENERATOR = /random|uuid|nanoid|cuid|ulid|generate|createToken|createCode|\.sign$/i;
 const QUERY_BUILDER_TERMINAL = /^(?:getOne|getOneOrFail|getRawOne|getMany|getCount|getExists)$/;
 const TRANSITION_PREDICATE = /^(?:is|can|allowed|valid|may|check)\w*(?:Transition|State|Status|Stage|Step)\w*$|^\w*Transition(?:Allowed|Valid|Possible)$|^(?:allowed|valid|can)Transition/i;
+/** Provider SDK calls that verify a webhook's signature and return the event (throwing when it does not match). */
+const WEBHOOK_VERIFIER = /\.webhooks?\.(?:constructEvent(?:Async)?|unmarshal|verifySignature)$|^constructEvent(?:Async)?$|(?:^|\.)timingSafeEqual$/;
+/** Packages whose `verify()` checks a webhook signature: Svix (`new Webhook(secret).verify(...)`), Standard Webhooks, Octokit. */
+const WEBHOOK_PACKAGES = /^(?:svix|standardwebhooks|@octokit\/webhooks(?:-methods)?|@octokit\/app|@upstash\/qstash(?:\/\w+)?)$/;
+/** The app's own message queue: a message it signs is the server's own decision, not a client's request. */
+const QUEUE_PACKAGES = /^@upstash\/qstash(?:\/\w+)?$/;
+/** Headers that carry a webhook's signature: reading one, then comparing a `signature`, verifies it. */
+const SIGNATURE_HEADER = /^(?:x-hub-signature(?:-256)?|stripe-signature|svix-signature|webhook-signature|x-signature|x-webhook-signature|x-shopify-hmac-sha256|x-slack-signature|x-twilio-signature|paddle-signature|x-signature-ed25519)$/i;
+/** Properties that name a provider's event type (`event.type`, `payload.action`, `body.event_type`). */
+const EVENT_TYPE_PROPERTY = /^(?:type|eventType|event_type|eventName|event_name|event|action|topic)$/;
+const EVENT_HEADER = /^(?:x-github-event|x-gitlab-event|x-event-key|x-shopify-topic|x-wc-webhook-topic)$/i;
+/** Names that mean "administrator": `isAdmin`, `user.admin`, `Role.ADMIN`, `is_superuser`, `isStaff`. */
+const ADMIN_NAME = /^(?:is_?|has_?)?(?:super_?)?admin(?:istrator)?(?:_?role)?$|^(?:is_?)?(?:super_?user|staff)$|^(?:is|has|require|assert|ensure|check)_?(?:super_?)?admin\w*$/i;
 const inertCache = new WeakMap<ModuleIndex, Map<ts.Node, number>>();
 function inertFunctions(modules: ModuleIndex): Map<ts.Node, number> {
   let known = inertCache.get(modules);
@@ -110,7 +156,7 @@ const STATE_MACHINE_RECEIVER = /(?:machine|fsm|workflow|stateMachine|lifecycle|s
 const STATE_MACHINE_PACKAGES = /^(?:xstate|@xstate\/|javascript-state-machine|typescript-fsm|robot3|@steelbreeze\/state)/;
 const ASSERTING_NAME = /^(?:assert|ensure|enforce|check|validate|verify|require|guard|expect)\w*(?:Transition|State|Status|Stage|Step|Phase)\w*$|^(?:assert|ensure)Can\w+$|^can(?:Transition|Move|Advance)\w*$/;
 const ASSERT_CALLS = new Set(['assert', 'invariant', 'ok', 'strictEqual', 'equal', 'notStrictEqual', 'assertEqual']);
-const UPDATE_METHODS = new Set(['update', 'updateOne', 'updateMany', 'findOneAndUpdate', 'findByIdAndUpdate', 'upsert', 'save', 'replaceOne', 'set', 'merge', 'increment', 'decrement']);
+const UPDATE_METHODS = new Set(['update', 'updateOne', 'updateMany', 'updateManyAndReturn', 'findOneAndUpdate', 'findByIdAndUpdate', 'upsert', 'save', 'replaceOne', 'set', 'merge', 'increment', 'decrement']);
 const CREATE_METHODS = new Set(['create', 'createMany', 'createManyAndReturn', 'insert', 'insertOne', 'insertMany', 'bulkCreate', 'values']);
 
 interface BoundValue {
@@ -136,13 +182,21 @@ export interface RouteFlowInput {
 export function analyzeRouteFlow(input: RouteFlowInput, route: Route): RouteFlow {
   const walker = new FlowWalker(input, route);
   walker.run();
-  return { route, writes: walker.writes, effects: walker.effects, guards: walker.guards };
+  return { route, writes: walker.writes, effects: walker.effects, guards: walker.guards, adminChecks: walker.adminChecks, signatures: walker.signatures, eventBranches: walker.eventBranches, issuedSecrets: walker.issuedSecrets, existenceChecks: walker.existenceChecks };
 }
 
 class FlowWalker {
   readonly writes: StateWrite[] = [];
   readonly effects: Effect[] = [];
   readonly guards: StateGuard[] = [];
+  readonly adminChecks: RouteFact[] = [];
+  readonly signatures: RouteFact[] = [];
+  readonly eventBranches: RouteFact[] = [];
+  /** The walked code reads a signature header or computes an HMAC: a comparison of `signature` then verifies it. */
+  private signatureInput = false;
+  /** Writes of a freshly generated secret to a token/code field: the route issues a reset link or code. */
+  readonly issuedSecrets: FlowLocation[] = [];
+  readonly existenceChecks: Array<RouteFact & { model?: string }> = [];
   private seq = 0;
   private readonly active = new Set<ts.Node>();
   /** A loaded value's call is classified when it is visited and again when its variable is recorded: once is enough. */
@@ -179,8 +233,13 @@ class FlowWalker {
     const fn = this.middlewareFunction(middleware);
     if (!fn) return;
     const before = this.guards.length;
+    const factsBefore = { signatures: this.signatures.length, adminChecks: this.adminChecks.length, existenceChecks: this.existenceChecks.length };
     this.walkFunction(fn, new Map(), [fn.name]);
     for (const guard of this.guards.slice(before)) guard.seq = BEFORE_HANDLER;
+    // A signature or admin check in the middleware runs before the handler, whatever it numbered.
+    for (const fact of [...this.signatures.slice(factsBefore.signatures), ...this.adminChecks.slice(factsBefore.adminChecks), ...this.existenceChecks.slice(factsBefore.existenceChecks)]) fact.seq = BEFORE_HANDLER;
+    // An event branch in a middleware does not wrap the handler's writes.
+    this.eventBranches.length = 0;
     // A middleware's writes are not the route's state change; only its checks are kept.
     this.writes.length = 0;
     this.effects.length = 0;
@@ -204,12 +263,14 @@ class FlowWalker {
     const inert = inertFunctions(this.input.modules);
     const remaining = MAX_DEPTH - via.length;
     if ((inert.get(fn.node) ?? -1) >= remaining) return;
-    const before = this.writes.length + this.effects.length + this.guards.length;
+    const facts = (): number =>
+      this.writes.length + this.effects.length + this.guards.length + this.adminChecks.length + this.signatures.length + this.eventBranches.length + this.issuedSecrets.length + this.existenceChecks.length + (this.signatureInput ? 1 : 0);
+    const before = facts();
     this.active.add(fn.node);
     const frame: Frame = { fn, bindings, loaded: new Map(), via };
     this.visit(fn.node.body, frame);
     this.active.delete(fn.node);
-    if (this.writes.length + this.effects.length + this.guards.length === before && via.length > 0) inert.set(fn.node, Math.max(remaining, inert.get(fn.node) ?? -1));
+    if (facts() === before && via.length > 0) inert.set(fn.node, Math.max(remaining, inert.get(fn.node) ?? -1));
   }
 
   private visit(node: ts.Node, frame: Frame): void {
@@ -218,6 +279,7 @@ class FlowWalker {
       const thenExits = exitsEarly(node.thenStatement);
       const elseExits = node.elseStatement !== undefined && exitsEarly(node.elseStatement);
       const checkSeq = ++this.seq;
+      const eventBranch = this.eventTypeBranch(node.expression, frame, checkSeq);
       if (thenExits || elseExits) {
         this.conditionGuard(node.expression, frame, thenExits ? 'exits-when-true' : 'exits-when-false', checkSeq, Infinity);
         this.visit(node.thenStatement, frame);
@@ -230,6 +292,7 @@ class FlowWalker {
       const added = this.guards.slice(wrapping);
       this.visit(node.thenStatement, frame);
       for (const guard of added) guard.scopeEnd = this.seq;
+      if (eventBranch) eventBranch.scopeEnd = this.seq;
       if (node.elseStatement) this.visit(node.elseStatement, frame);
       return;
     }
@@ -237,9 +300,13 @@ class FlowWalker {
       this.visit(node.expression, frame);
       const exits = node.caseBlock.clauses.some((clause) => clause.statements.some((statement) => exitsEarly(statement)));
       if (exits) this.switchGuard(node, frame, ++this.seq);
+      // `switch (event.type) { case 'checkout.session.completed': ... }`: each case runs for one provider event.
+      const eventBranch = isEventTypeExpression(node.expression, frame) ? this.pushEventBranch(node, `switch (${truncate(node.expression.getText(frame.fn.file.sourceFile.compilerNode))})`, frame, ++this.seq) : undefined;
       node.caseBlock.clauses.forEach((clause) => this.visit(clause, frame));
+      if (eventBranch) eventBranch.scopeEnd = this.seq;
       return;
     }
+    if (ts.isStringLiteralLike(node) && SIGNATURE_HEADER.test(node.text)) this.signatureInput = true;
     if (ts.isVariableDeclaration(node) && node.initializer) {
       this.visit(node.initializer, frame);
       // `const { rows } = await pool.query(...)`: each destructured name holds part of what was loaded.
@@ -293,6 +360,11 @@ class FlowWalker {
     if (TOKEN_VERIFIERS.test(callee) || this.isPackageVerifier(callee, name, frame)) {
       this.guards.push({ ...at(), kind: 'verified-token', evidence: text(), expected: [], forbidden: [], seq, scopeEnd: Infinity });
     }
+    const library = name === 'verify' ? this.webhookLibrary(call, frame) : undefined;
+    if (WEBHOOK_VERIFIER.test(callee) || library) {
+      this.signatures.push({ ...at(), evidence: text(), seq, scopeEnd: Infinity, ...(library && QUEUE_PACKAGES.test(library) ? { queue: true } : {}) });
+    }
+    if (/createHmac$/.test(callee)) this.signatureInput = true;
     if (MONEY_CALL.test(callee) || (/^(?:fetch|post|request)$/.test(name) && call.arguments[0] && MONEY_HOST.test(call.arguments[0].getText(frame.fn.file.sourceFile.compilerNode)))) {
       this.effects.push({ ...at(), kind: 'money', description: `moves money (${truncate(callee, 60)})`, seq, via: frame.via });
     }
@@ -305,7 +377,7 @@ class FlowWalker {
     const sqlWritten = this.sqlWrite(call, frame, at(), seq);
     const access = sqlWritten ? undefined : this.classify(call, frame);
     if (access?.operation === 'write') {
-      this.effects.push({ ...at(), kind: 'write', description: `writes ${access.model ?? 'data'} (${access.method})`, seq, via: frame.via });
+      this.effects.push({ ...at(), kind: 'write', description: `writes ${access.model ?? 'data'} (${access.method})`, seq, via: frame.via, ...(access.model ? { model: access.model } : {}), method: access.method });
       this.objectWrite(call, access.method, access.model, frame, at(), seq);
       return;
     }
@@ -450,15 +522,85 @@ class FlowWalker {
       ts.forEachChild(node, visit);
     };
     visit(condition);
-    if (polarity !== 'wraps') this.predicateGuards(condition, frame, location, seq, scopeEnd, evidence);
+    if (polarity !== 'wraps') {
+      this.predicateGuards(condition, frame, location, seq, scopeEnd, evidence);
+      if (isAdminCondition(condition) && runsUnconditionally(condition)) this.adminChecks.push({ ...location, evidence, seq, scopeEnd: Infinity });
+      // `if (signature !== expected) return 401` after reading `x-hub-signature-256` or computing an HMAC.
+      if (this.signatureInput && /signature|\bsig\b|digest|hmac/i.test(evidence) && /[!=]==?|\(/.test(evidence)) this.signatures.push({ ...location, evidence, seq, scopeEnd: Infinity });
+    }
     // `if (existing) throw new ConflictException('already redeemed')`: a lookup that finds a previous use.
     const bare = skipOuterExpressions(condition);
+    // `if (!invite) throw new NotFound()`: the record must exist for the request to go on.
+    if (polarity === 'exits-when-true' && ts.isPrefixUnaryExpression(bare) && bare.operator === ts.SyntaxKind.ExclamationToken && ts.isIdentifier(skipOuterExpressions(bare.operand))) {
+      const loaded = frame.loaded.get((skipOuterExpressions(bare.operand) as ts.Identifier).text);
+      if (loaded?.isRead) this.existenceChecks.push({ ...location, evidence, seq, scopeEnd, ...(loaded.model ? { model: loaded.model } : {}) });
+    }
     if (polarity === 'exits-when-true' && ts.isIdentifier(bare)) {
       const loaded = frame.loaded.get(bare.text);
       if (loaded?.isRead) {
         this.guards.push({ ...location, kind: 'replay-check', evidence, subject: bare.text, subjectSource: loaded.source, expected: [], forbidden: [], seq, scopeEnd });
       }
     }
+  }
+
+  /**
+   * The objects a spread in query criteria stands for: a local const object (`...commonWhere`) or what a
+   * project helper returns (`...getPayoutEligibilityFilter({ program })`), one call deep.
+   */
+  private criteriaObjects(expression: ts.Expression, frame: Frame): ts.Expression[] {
+    const value = skipOuterExpressions(expression);
+    if (ts.isIdentifier(value)) {
+      const local = localConstInitializer(value);
+      return local ? [local] : [];
+    }
+    if (!ts.isCallExpression(value)) return [];
+    const target = resolveFunction(this.input.modules, frame.fn.file, value.expression);
+    const body = target?.node.body;
+    if (!body) return [];
+    if (!ts.isBlock(body)) return [body as ts.Expression];
+    const returned: ts.Expression[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
+      ts.forEachChild(node, visit);
+    };
+    body.statements.forEach(visit);
+    return returned;
+  }
+
+  /** `if (event.type === 'checkout.session.completed')`, `if (req.headers['x-github-event'] !== 'push') return`. */
+  private eventTypeBranch(condition: ts.Expression, frame: Frame, seq: number): RouteFact | undefined {
+    let found = false;
+    const visit = (node: ts.Node): void => {
+      if (found) return;
+      if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(node.operatorToken.kind)) {
+        const sides = [skipOuterExpressions(node.left), skipOuterExpressions(node.right)];
+        if (sides.some((side) => isEventTypeExpression(side, frame)) && sides.some((side) => ts.isStringLiteralLike(side) || ts.isPropertyAccessExpression(side))) found = true;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(condition);
+    return found ? this.pushEventBranch(condition, truncate(condition.getText(frame.fn.file.sourceFile.compilerNode)), frame, seq) : undefined;
+  }
+
+  private pushEventBranch(node: ts.Node, evidence: string, frame: Frame, seq: number): RouteFact {
+    const fact: RouteFact = { ...this.location(node, frame), evidence, seq, scopeEnd: Infinity };
+    this.eventBranches.push(fact);
+    return fact;
+  }
+
+  /** The package of `wh.verify(payload, headers)` when `wh = new Webhook(secret)` from svix, Octokit's webhooks, or QStash's Receiver. */
+  private webhookLibrary(call: ts.CallExpression, frame: Frame): string | undefined {
+    const callee = skipOuterExpressions(call.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    let receiver = skipOuterExpressions(callee.expression);
+    if (ts.isIdentifier(receiver)) {
+      const initializer = localConstInitializer(receiver) ?? bindingValue(this.input.modules.resolveName(frame.fn.file, receiver.text));
+      if (initializer && ts.isExpression(initializer)) receiver = skipOuterExpressions(initializer);
+    }
+    const root = ts.isNewExpression(receiver) ? calleeText(receiver.expression) : calleeText(receiver);
+    const binding = this.input.modules.resolveName(frame.fn.file, root.split('.')[0] ?? '');
+    return binding?.kind === 'external' && WEBHOOK_PACKAGES.test(binding.module) ? binding.module : undefined;
   }
 
   /**
@@ -475,6 +617,11 @@ class FlowWalker {
         const subjectFields = subject ? { subject, ...(loaded?.isRead ? { subjectSource: loaded.source } : {}) } : {};
         if (TRANSITION_PREDICATE.test(name)) {
           this.guards.push({ ...location, kind: 'state-machine', evidence, ...subjectFields, expected: [], forbidden: [], seq, scopeEnd });
+          return;
+        }
+        const action = POLICY_PREDICATE.exec(name)?.[1];
+        if (action && STATE_ACTION.test(action)) {
+          this.guards.push({ ...location, kind: 'state-machine', evidence: `${evidence} (policy for this action)`, ...subjectFields, expected: [], forbidden: [], seq, scopeEnd });
           return;
         }
         const target = resolveFunction(this.input.modules, frame.fn.file, node.expression);
@@ -537,6 +684,7 @@ class FlowWalker {
       resultUsed: true,
       seq,
       via: frame.via,
+      ...(insideCatch(node) ? { inCatch: true } : {}),
     });
   }
 
@@ -566,12 +714,15 @@ class FlowWalker {
     // knex/drizzle chains: `.where({ id, status: 'pending' }).update({ status: 'paid' })`, `.set({...}).where(...)`.
     const chainCriteria = chainWhere(call);
     const creates = CREATE_METHODS.has(method);
-    const required = [...stateRequirements(criteria, (e) => this.literal(e, frame)), ...chainCriteria.flatMap((c) => stateRequirements(c, (e) => this.literal(e, frame)))];
+    const expand = (expression: ts.Expression): ts.Expression[] => this.criteriaObjects(expression, frame);
+    const required = [...stateRequirements(criteria, (e) => this.literal(e, frame), expand), ...chainCriteria.flatMap((c) => stateRequirements(c, (e) => this.literal(e, frame), expand))];
     let touched = false;
     for (const property of values?.properties ?? []) {
       const field = ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) ? propertyNameText(property.name) : undefined;
       if (!field) continue;
       const valueExpression = ts.isPropertyAssignment(property) ? property.initializer : (property as ts.ShorthandPropertyAssignment).name;
+      const generated = skipOuterExpressions(valueExpression);
+      if (SECRET_FIELD.test(field) && ts.isCallExpression(generated) && SECRET_GENERATOR.test(calleeText(generated))) this.issuedSecrets.push(location);
       if (BALANCE_FIELD.test(field) && (method === 'increment' || method === 'decrement' || /\b(?:increment|decrement)\b|-/.test(valueExpression.getText(frame.fn.file.sourceFile.compilerNode)))) {
         this.effects.push({ ...location, kind: 'money', description: `changes ${model ?? 'a'} ${field}`, seq, via: frame.via });
       }
@@ -590,6 +741,7 @@ class FlowWalker {
         resultUsed: isResultUsed(call),
         seq,
         via: frame.via,
+        ...(insideCatch(call) ? { inCatch: true } : {}),
       });
     }
     return touched;
@@ -628,7 +780,7 @@ class FlowWalker {
     if (criteria && criteriaFields(criteria).some((field) => EXPIRY_FIELD.test(field))) {
       this.guards.push({ ...location, kind: 'verified-token', evidence, ...(model ? { subject: model, subjectSource: model } : {}), expected: [], forbidden: [], seq, scopeEnd: Infinity });
     }
-    const required = stateRequirements(criteria, (e) => this.literal(e, frame));
+    const required = stateRequirements(criteria, (e) => this.literal(e, frame), (expression) => this.criteriaObjects(expression, frame));
     if (required.length === 0) return;
     this.guards.push({ ...location, kind: 'conditional-update', evidence, ...(model ? { subject: model, subjectSource: model } : {}), expected: required, forbidden: [], seq, scopeEnd: Infinity });
   }
@@ -693,6 +845,7 @@ class FlowWalker {
         resultUsed: isResultUsed(call),
         seq,
         via: frame.via,
+        ...(insideCatch(call) ? { inCatch: true } : {}),
       });
     }
     return true;
@@ -733,10 +886,58 @@ class FlowWalker {
   }
 }
 
+/** `event.type`, `payload.action`, `req.headers['x-github-event']`, `headers.get('x-github-event')`, or a variable holding one. */
+function isEventTypeExpression(expression: ts.Expression, frame: Frame, depth = 0): boolean {
+  const value = skipOuterExpressions(expression);
+  if (ts.isPropertyAccessExpression(value)) return EVENT_TYPE_PROPERTY.test(value.name.text);
+  if (ts.isElementAccessExpression(value)) return ts.isStringLiteralLike(value.argumentExpression) && (EVENT_HEADER.test(value.argumentExpression.text) || EVENT_TYPE_PROPERTY.test(value.argumentExpression.text));
+  if (ts.isCallExpression(value)) return value.arguments.some((argument) => ts.isStringLiteralLike(argument) && EVENT_HEADER.test(argument.text));
+  if (ts.isIdentifier(value) && depth < 2) {
+    if (/^(?:eventType|event_type|eventName|event_name|topic)$/.test(value.text)) return true;
+    const bound = frame.bindings.get(value.text);
+    const initial = bound?.expression ?? localConstInitializer(value);
+    if (initial) return isEventTypeExpression(initial, bound?.frame ?? frame, depth + 1);
+    // `const { type } = event`
+    if (EVENT_TYPE_PROPERTY.test(value.text) && value.text !== 'event' && value.text !== 'action') return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the statement holding `node` runs on every call of its function: only blocks and `try` around it.
+ * An admin check inside `if (process.env.VERCEL_ENV === 'preview')` guards previews, not the route.
+ */
+function runsUnconditionally(node: ts.Node): boolean {
+  let current: ts.Node = node;
+  while (current.parent && !ts.isIfStatement(current.parent)) current = current.parent;
+  const statement = current.parent;
+  if (!statement) return false;
+  for (let ancestor: ts.Node | undefined = statement.parent; ancestor; ancestor = ancestor.parent) {
+    if (ts.isFunctionLike(ancestor)) return true;
+    if (!ts.isBlock(ancestor) && !ts.isTryStatement(ancestor)) return false;
+  }
+  return false;
+}
+
+/** `if (user.role !== 'ADMIN') throw`, `if (!session.user.isAdmin) return 403`, `if (!isAdmin(user)) throw`. */
+function isAdminCondition(condition: ts.Expression): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && ADMIN_NAME.test(node.text)) found = true;
+    else if (ts.isStringLiteralLike(node) && /^(?:super_?)?admin(?:istrator)?$|^superuser$/i.test(node.text) && /\brole|\bgroup|\bpermission/i.test(condition.getText())) found = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
+}
+
 function guardKindOfField(field: string): GuardKind | undefined {
   if (STATE_FIELD.test(field) || STATE_FLAG.test(field)) return 'state-check';
   if (EXPIRY_FIELD.test(field)) return 'verified-token';
   if (REPLAY_FIELD.test(field)) return 'replay-check';
+  // `if (partner.trustedAt) return 400`: "already in that state", told by when it got there.
+  if (STATE_TIMESTAMP.test(field)) return 'state-check';
   return undefined;
 }
 
@@ -766,10 +967,19 @@ function conditionLiterals(condition: ts.Expression, literal: (expression: ts.Ex
 }
 
 /** States a query's criteria require: `{ status: 'PENDING' }`, `{ status: { in: [...] } }`, `eq(orders.status, 'pending')`. */
-function stateRequirements(criteria: ts.Expression | undefined, literal: (expression: ts.Expression) => string | undefined): string[] {
+function stateRequirements(criteria: ts.Expression | undefined, literal: (expression: ts.Expression) => string | undefined, expand?: (expression: ts.Expression) => ts.Expression[]): string[] {
   if (!criteria) return [];
   const found: string[] = [];
+  const expanded = new Set<ts.Node>();
   const visit = (node: ts.Node): void => {
+    // `where: { ...eligibilityFilter({ program }), periodEnd }`: criteria built by a project helper or a local object.
+    if (ts.isSpreadAssignment(node) && expand) {
+      for (const object of expand(node.expression)) {
+        if (expanded.has(object)) continue;
+        expanded.add(object);
+        visit(object);
+      }
+    }
     if (ts.isPropertyAssignment(node) && STATE_FIELD.test(propertyNameText(node.name) ?? '')) {
       const value = skipOuterExpressions(node.initializer);
       const direct = literal(value);
@@ -838,6 +1048,14 @@ function isResultUsed(call: ts.CallExpression): boolean {
   return !ts.isExpressionStatement(node.parent);
 }
 
+/** Whether a node runs in a `catch` block of its own function (error bookkeeping: `status: 'FAILED'`). */
+function insideCatch(node: ts.Node): boolean {
+  for (let current: ts.Node | undefined = node.parent; current && !ts.isFunctionLike(current); current = current.parent) {
+    if (ts.isCatchClause(current)) return true;
+  }
+  return false;
+}
+
 /** Whether an `if` around the call exits: `if (!machine.can('pay')) throw ...`. */
 function isInExitingCondition(call: ts.CallExpression): boolean {
   for (let node: ts.Node = call; node.parent; node = node.parent) {
@@ -852,9 +1070,13 @@ function isFreshObject(name: string, frame: Frame): boolean {
   const visit = (node: ts.Node): void => {
     if (fresh) return;
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === name && node.initializer) {
-      const value = skipOuterExpressions(node.initializer);
-      const access = ts.isCallExpression(value) ? calleeText(value) : '';
-      fresh = ts.isNewExpression(value) || ts.isObjectLiteralExpression(value) || /\.(?:create|build)$/.test(access);
+      // `const log = action ? buildAuditLogBaseObject(action) : undefined`: either branch may build it.
+      const values = [skipOuterExpressions(node.initializer)].flatMap((value) => (ts.isConditionalExpression(value) ? [skipOuterExpressions(value.whenTrue), skipOuterExpressions(value.whenFalse)] : [value]));
+      fresh = values.some((value) => {
+        const access = ts.isCallExpression(value) ? calleeText(value) : '';
+        // A value the code builds (`new Order()`, `{}`, `Order.create()`, `buildAuditLog()`, `makeEvent()`) is not a stored record.
+        return ts.isNewExpression(value) || ts.isObjectLiteralExpression(value) || /\.(?:create|build)$/.test(access) || /^(?:build|make|construct|compose)(?:[A-Z]\w*)?$/.test(access.split('.').at(-1) ?? '');
+      });
       return;
     }
     ts.forEachChild(node, visit);
