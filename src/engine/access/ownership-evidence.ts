@@ -23,7 +23,7 @@ const CONTEXT_PRINCIPAL = /\bjwtPayload\b|\.get\s*\(\s*['"`](?:jwtPayload|user|s
 const EXITS = /\bthrow\b|\breturn\b|\bnext\s*\(/;
 // Functions that decide whether a principal may act on an object.
 const AUTHORIZATION_CALL =
-  /^(?:authorize\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership)\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can)\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*)$/;
+  /^(?:authorize\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership)\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can)\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
 // Route guards/middleware whose name says they check the object (Nest OrderOwnerGuard, PoliciesGuard, loadAndAuthorize).
 const OBJECT_GUARD_NAME = /owner|ownership|polic|permission|access(?!Token)|authori[sz]e|acl|casl|abilit|membership|loadAndAuthorize/i;
 

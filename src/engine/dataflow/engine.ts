@@ -32,6 +32,8 @@ const NUMERIC_CONVERSIONS = new Set(['parseInt', 'parseFloat', 'Number', 'Boolea
 // Calls that return the authenticated session or user (the principal), by the names auth libraries give them.
 /** Names of helpers that return who is calling (`requireUser`, `getSessionOrThrow`, `verifyToken`, `authenticate`). */
 const USER_HELPER_NAME = /user|session|auth|principal|account|claims|identity|token|caller|member/i;
+/** The properties of a verifying helper's result that hold the caller. */
+const HELPER_PRINCIPAL_FIELDS = ['auth', 'user', 'session', 'principal', 'currentUser', 'claims'];
 const SESSION_GETTERS = /^(?:getServerSession|getServerAuthSession|getSession|auth|currentUser|getCurrentUser|getAuth|getUserSession|validateRequest)$/;
 // Conversions whose result still names the record the client picked (`Number(req.params.id)`).
 const IDENTITY_CONVERSIONS = new Set(['parseInt', 'parseFloat', 'Number', 'BigInt', 'Number.parseInt', 'Number.parseFloat']);
@@ -433,7 +435,16 @@ export class DataflowEngine {
         return argument;
       });
       const returned = this.analyze(target, parameters, context.route, context.depth + 1);
-      if (returned.kind === 'tainted') return { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)) };
+      if (returned.kind === 'tainted') {
+        const result: ValueOrigin = { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)), ...(returned.fields ? { fields: returned.fields } : {}) };
+        // `const { auth, body } = await parseRequest(req)`: a helper that verifies the credentials hands
+        // back who is calling under auth/user/session, beside the request data it parsed.
+        if (this.authHelpers.verifies(target)) {
+          const principal: ValueOrigin = { kind: 'principal', label: `${target.name}().auth` };
+          result.fields = { ...(result.fields ?? {}), ...Object.fromEntries(HELPER_PRINCIPAL_FIELDS.map((name) => [name, principal])) };
+        }
+        return result;
+      }
       return returned;
     }
 

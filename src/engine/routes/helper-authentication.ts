@@ -82,6 +82,11 @@ export class HelperAuthenticationFinder {
     return {};
   }
 
+  /** A helper that reads and verifies the request's credentials, itself or through what it calls. */
+  verifies(helper: ResolvedFunction): boolean {
+    return this.factsOf(helper, 0).verifiedIn !== undefined;
+  }
+
   /** A helper that verifies the request's credentials and throws when they fail: what it returns is the caller. */
   verifiesAndThrows(helper: ResolvedFunction): boolean {
     const facts = this.factsOf(helper, 0);
