@@ -206,6 +206,11 @@ export class MiddlewareClassifier {
       // A middleware that delegates the check to a helper (`await validateAuthentication(ctx)`) is read with the helper's body.
       const fromBody = classifyBody(body) ?? classifyGuardMethod(body) ?? classifyWithCallees(this.modules, body);
       if (fromBody) return { ...fromBody, ...(roles.length ? { roles } : {}) };
+      // `asyncHandler(auth.jwt)`: a pass-through wrapper around one middleware does what that middleware does.
+      const only = ts.isCallExpression(expression) && expression.arguments.length === 1 ? skipOuterExpressions(expression.arguments[0]!) : undefined;
+      const passesMiddleware = only && (ts.isIdentifier(only) || ts.isPropertyAccessExpression(only) || ts.isCallExpression(only));
+      const wrapped = passesMiddleware ? this.classify(only, file) : undefined;
+      if (wrapped && wrapped.kind !== 'other' && wrapped.strength === 'strong') return { ...wrapped, evidence: `${middlewareName(expression)}: ${wrapped.evidence}` };
       const byName = classifyName(name);
       // A body we can read that shows no check wins over an optimistic name.
       if (byName && byName.kind !== 'auth' && byName.kind !== 'role') return { ...byName, ...(roles.length ? { roles } : {}) };
@@ -260,23 +265,30 @@ export class MiddlewareClassifier {
   private fromLibrary(expression: ts.Expression, file: ScannedSourceFile, depth = 0): MiddlewareClassification | undefined {
     const root = rootIdentifier(expression);
     if (!root) return undefined;
+    // `auth.checks.required`: after the root's member, the properties still to follow.
+    const rest = propertyChain(expression).slice(1);
     const binding = this.modules.resolveName(file, root.identifier.text);
     if (binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer && depth < 3) {
-      // `const loginLimiter = rateLimit({...})`, `const upload = multer({...})`: what the package call made.
+      // `const loginLimiter = rateLimit({...})`, `const upload = multer({...})`: what the package call made;
+      // `const auth = { required: jwt({...}) }` used as `auth.required`; `const createAdmin = [body('email').isEmail(), ...]`.
       const initializer = skipOuterExpressions(binding.node.initializer);
-      if (ts.isCallExpression(initializer) || ts.isNewExpression(initializer)) return this.fromLibrary(initializer, binding.file, depth + 1);
+      if (ts.isObjectLiteralExpression(initializer)) {
+        const value = root.member ? propertyValue(initializer, root.member) : undefined;
+        return value ? this.fromValue(value, binding.file, depth + 1, rest) : undefined;
+      }
+      return this.fromValue(initializer, binding.file, depth + 1);
     }
     // `module.exports = { successHandler, errorHandler }` required as `morgan`: `morgan.successHandler` is that property.
     if (binding?.kind === 'declaration' && ts.isObjectLiteralExpression(binding.node) && root.member && depth < 3) {
       const value = propertyValue(binding.node, root.member);
-      return value ? this.fromLibrary(value, binding.file, depth + 1) : undefined;
+      return value ? this.fromValue(value, binding.file, depth + 1, rest) : undefined;
     }
     // `morgan.successHandler` where `const morgan = require('./config/morgan')`: the project module's export.
     if (binding?.kind === 'namespace' && root.member && depth < 3) {
-      const exported = bindingValue(this.modules.resolveExport(binding.file, root.member));
+      const exportedBinding = this.modules.resolveExport(binding.file, root.member);
+      const exported = bindingValue(exportedBinding);
       const made = exported && ts.isExpression(exported) ? skipOuterExpressions(exported) : undefined;
-      if (made && (ts.isCallExpression(made) || ts.isNewExpression(made))) return this.fromLibrary(made, binding.file, depth + 1);
-      return undefined;
+      return made && exportedBinding?.kind === 'declaration' ? this.fromValue(made, exportedBinding.file, depth + 1, rest) : undefined;
     }
     if (binding?.kind !== 'external') return undefined;
     const module = binding.module;
@@ -296,6 +308,36 @@ export class MiddlewareClassifier {
       if (kind) return { kind, strength: 'strong', evidence: `${module}${importedName && importedName !== 'default' && importedName !== '*' ? ` ${importedName}` : ''}` };
     }
     if (PLUMBING_PACKAGES.has(module)) return { kind: 'other', strength: 'strong', evidence: module };
+    return undefined;
+  }
+
+  /** What a value a middleware name stands for was made by: a package call, a list of package middleware, another name. */
+  private fromValue(value: ts.Expression, file: ScannedSourceFile, depth: number, rest: readonly string[] = []): MiddlewareClassification | undefined {
+    const made = skipOuterExpressions(value);
+    if (rest.length > 0) {
+      // Follow the remaining properties through object literals (`{ required: jwt(...) }`), also behind a name.
+      let object: ts.Expression | undefined = made;
+      let objectFile = file;
+      if (ts.isIdentifier(made)) {
+        const binding = this.modules.resolveName(file, made.text);
+        const target = binding?.kind === 'declaration' ? bindingValue(binding) : undefined;
+        object = target && ts.isExpression(target) ? skipOuterExpressions(target) : undefined;
+        if (binding?.kind === 'declaration') objectFile = binding.file;
+      }
+      const next = object && ts.isObjectLiteralExpression(object) ? propertyValue(object, rest[0]!) : undefined;
+      return next && depth < 6 ? this.fromValue(next, objectFile, depth + 1, rest.slice(1)) : undefined;
+    }
+    if (ts.isCallExpression(made) || ts.isNewExpression(made) || ts.isIdentifier(made) || ts.isPropertyAccessExpression(made)) {
+      const found = this.fromLibrary(made, file, depth);
+      // `optional: jwt({ credentialsRequired: false })` reached through a name: anonymous requests pass.
+      const optional = found && (found.kind === 'auth' || found.kind === 'role') ? optionalAuthenticationFlag(made) : undefined;
+      return optional ? { kind: 'other', strength: 'strong', evidence: `${found!.evidence}, but ${optional}: anonymous requests pass` } : found;
+    }
+    if (ts.isArrayLiteralExpression(made)) {
+      // Express runs an array of middleware in order: the strongest kind among them is what it does.
+      const kinds = made.elements.map((element) => (ts.isSpreadElement(element) ? undefined : this.fromLibrary(element, file, depth))).filter((kind): kind is MiddlewareClassification => kind !== undefined);
+      return kinds.find((kind) => kind.kind === 'auth') ?? kinds.find((kind) => kind.kind === 'role') ?? kinds[0];
+    }
     return undefined;
   }
 
@@ -465,6 +507,17 @@ function classifyName(name: string): MiddlewareClassification | undefined {
     if (pattern.test(words)) return { kind, strength: 'name-only', evidence: `named ${bare}` };
   }
   return undefined;
+}
+
+/** The property names of a plain member chain, root outwards: `auth.checks.required` -> [checks, required]. */
+function propertyChain(expression: ts.Expression): string[] {
+  const names: string[] = [];
+  let current = skipOuterExpressions(expression);
+  while (ts.isPropertyAccessExpression(current)) {
+    names.unshift(current.name.text);
+    current = skipOuterExpressions(current.expression);
+  }
+  return ts.isIdentifier(current) ? names : [];
 }
 
 /** `passport.authenticate('jwt', {...})` -> passport + authenticate; `requireAuth` -> requireAuth. */
