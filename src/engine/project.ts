@@ -75,7 +75,8 @@ export function loadProject(options: {
   const textFiles: ScannedTextFile[] = [];
   let linesScanned = 0;
   let filesSkipped = 0;
-  const nearestTsconfig = new NearestTsconfigFinder(options.root);
+  // `trustscan scan ./src`: the project's tsconfig sits above the scanned folder; look up to the repository root.
+  const nearestTsconfig = new NearestTsconfigFinder(options.repositoryRoot ?? options.root);
 
   for (const file of options.files) {
     const read = readScanFile(file.absolutePath, options.maxFileSize);
@@ -371,7 +372,7 @@ class NearestTsconfigFinder {
     if (existsSync(candidate)) found = candidate;
     else {
       const parent = path.dirname(dir);
-      // Stop at the scan root: a tsconfig above it belongs to some other project.
+      // Stop at the root given (the repository, else the scan root): a tsconfig above it belongs to another project.
       found = parent !== dir && dir !== this.root && dir.startsWith(this.root) ? this.find(parent) : undefined;
     }
     this.cache.set(dir, found);

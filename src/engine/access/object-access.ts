@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { nodePosition, resolveFunction } from '../ast/functions.js';
 import { bindingNames, skipOuterExpressions } from '../ast/module-index.js';
-import { enclosingFunction } from '../ast/syntax.js';
+import { enclosingFunction, exitsEarly } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint } from '../dataflow/taint.js';
@@ -134,8 +134,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     // its lookups are keyed by the sender's payload, and there is no signed-in user to own them.
     if (route.caller === 'service') return record(route, candidate, pathKey, { verdict: 'service', evidence: `called by a service, not a user (${route.publicByDesign ?? route.authEvidence[0] ?? 'shared secret'})` });
     const role = route.middleware.find((middleware) => middleware.kind === 'role');
-    if (role || isPrivilegedPath(route.path)) {
-      return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: role ? `admin only (${role.name})` : 'admin only (admin path)' });
+    const adminCheck = role ? undefined : handlerAdminCheck(route);
+    if (role || isPrivilegedPath(route.path) || adminCheck) {
+      return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: role ? `admin only (${role.name})` : adminCheck ? `admin only (${adminCheck})` : 'admin only (admin path)' });
     }
     const evidence = inCodeOwnershipCheck(ctx, tainted, path, keyNames);
     if (evidence) return record(route, candidate, pathKey, { verdict: 'owner-compared', evidence: `owner compared: ${evidence.what} (${where(ctx, evidence.node)})` });
@@ -391,6 +392,20 @@ function declarationTexts(ctx: AccessContext, name: string): string[] {
 }
 
 // Admin and internal paths act on anyone's records by design; a missing role check there is missing-authorization's.
+/** `if (!user.isSuperAdmin) throw ...` at the top of the handler: only administrators get past it. */
+const HANDLER_ADMIN_EXIT = /^if\s*\(\s*!\s*\(?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_?admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b\s*\)?\s*\)/;
+
+function handlerAdminCheck(route: Route): string | undefined {
+  const body = (route.handler?.node as { body?: ts.Node } | undefined)?.body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  for (const statement of body.statements) {
+    if (!ts.isIfStatement(statement) || !exitsEarly(statement.thenStatement)) continue;
+    const text = statement.getText();
+    if (HANDLER_ADMIN_EXIT.test(text)) return `${statement.expression.getText()} exits first (${route.handler!.file}:${nodePosition(statement).line})`;
+  }
+  return undefined;
+}
+
 function isPrivilegedPath(path: string): boolean {
   return path.split('/').some((segment) => /^(?:admin|admins|internal|staff|backoffice|superadmin|moderation)$/i.test(segment));
 }

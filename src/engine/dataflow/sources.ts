@@ -2,6 +2,8 @@ import { ts } from 'ts-morph';
 import type { ResolvedFunction } from '../ast/functions.js';
 import { nodePosition } from '../ast/functions.js';
 import { PRINCIPAL_DECORATOR } from '../routes/handler-evidence.js';
+
+const TENANT_DECORATOR = /^(?:Get)?(?:Current|Active|Auth|Session)?(?:Org|Organi[sz]ation|Tenant|Workspace|Team|Account|Project)(?:FromRequest|FromSession|FromToken)?$/;
 import type { Route } from '../routes/route.js';
 import type { Taint, ValueOrigin } from './taint.js';
 
@@ -82,7 +84,8 @@ function nestParameter(parameter: ts.ParameterDeclaration, file: string): ValueO
     const name = callee.text;
     if (name === 'Req' || name === 'Request') return requestObject(parameter, file, 'req', 'request');
     // @CurrentUser() user, @GqlUser() user, @AuthUser(): the authenticated principal, not input.
-    if (PRINCIPAL_DECORATOR.test(name) || /^\w+User$/.test(name)) return { kind: 'principal', label: `@${name}() ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim() };
+    // @GetOrgFromRequest() org, @CurrentOrganization(), @Tenant(): the caller's tenant, resolved by the server from the session.
+    if (PRINCIPAL_DECORATOR.test(name) || /^\w+User$/.test(name) || TENANT_DECORATOR.test(name)) return { kind: 'principal', label: `@${name}() ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim() };
     const inputKind = NEST_INPUT_DECORATORS[name];
     if (!inputKind) continue;
     const args = ts.isCallExpression(expression) ? expression.arguments : ts.factory.createNodeArray<ts.Expression>();

@@ -220,8 +220,19 @@ function readMiddlewareBindings(modules: ModuleIndex, file: ScannedSourceFile, m
   return bindings;
 }
 
-function readMiddlewareTarget(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, targets: MiddlewareTarget[], binding?: MiddlewareBinding): void {
+function readMiddlewareTarget(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, targets: MiddlewareTarget[], binding?: MiddlewareBinding, depth = 0): void {
   const value = skipOuterExpressions(expression);
+  // `forRoutes(...authenticatedControllers)`, `forRoutes([A, B])`: a list of targets, also a named constant one.
+  if (ts.isSpreadElement(value)) return readMiddlewareTarget(modules, file, value.expression, targets, binding, depth + 1);
+  if (ts.isArrayLiteralExpression(value)) {
+    for (const element of value.elements) readMiddlewareTarget(modules, file, element, targets, binding, depth + 1);
+    return;
+  }
+  if (ts.isIdentifier(value) && depth < 4) {
+    const bound = modules.resolveName(file, value.text);
+    const initializer = bound?.kind === 'declaration' && ts.isVariableDeclaration(bound.node) && bound.node.initializer ? skipOuterExpressions(bound.node.initializer) : undefined;
+    if (initializer && ts.isArrayLiteralExpression(initializer)) return readMiddlewareTarget(modules, bound?.kind === "declaration" ? bound.file : file, initializer, targets, binding, depth + 1);
+  }
   if (ts.isObjectLiteralExpression(value)) {
     const pathExpression = propertyValue(value, 'path');
     const methodExpression = propertyValue(value, 'method');
