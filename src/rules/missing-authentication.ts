@@ -1,3 +1,4 @@
+import { segmentWords } from '../engine/routes/public-by-design.js';
 import { defineRule } from './define-rule.js';
 import {
   accessTrace,
@@ -99,13 +100,4 @@ function judge(facts: RouteFacts): Verdict | undefined {
     return { message: `${route.id} ${describeAccess(access)} under /${sensitiveSegment} with ${where}.`, write: false, confidence: 'medium', access };
   }
   return undefined;
-}
-
-/** `github.callback` -> [github, callback]; `verifyAuthentication` -> [verify, authentication]. */
-function segmentWords(segment: string): string[] {
-  return segment
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[.\s]+/)
-    .filter(Boolean);
 }

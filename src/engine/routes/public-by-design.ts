@@ -50,7 +50,7 @@ const PUBLIC_MARKER = /\b(?:isPublic|skipAuth|noAuth|publicRoute|allowAnonymous|
 const isLiteralSegment = (segment: string) => !segment.startsWith(':') && !segment.startsWith('[') && !segment.startsWith('{') && segment !== '*';
 
 /** `github.callback` -> [github, callback]; `verifyAuthentication` -> [verify, authentication]. */
-function segmentWords(segment: string): string[] {
+export function segmentWords(segment: string): string[] {
   return segment
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
