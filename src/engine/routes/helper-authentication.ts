@@ -6,7 +6,7 @@
  * a few levels deep, so `parseRequest -> checkAuth -> getBearerToken` counts as one verification.
  */
 import { ts } from 'ts-morph';
-import { nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
+import { calledFunctions, nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
 import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import { exitsEarly } from '../ast/syntax.js';
 import { REJECTION_STATUS, TOKEN_OR_SESSION_CHECK } from './classify-middleware.js';
@@ -33,6 +33,7 @@ const THROWS = /\bthrow\b|(?<![.\w])(?:redirect|notFound)\s*\(/;
 const SKIP_AUTH_OPTION = /^(?:skip|no|disable|bypass|without)_?auth(?:entication)?$|^(?:is)?public$|^allow_?anonymous$|^anonymous$|^auth_?optional$|^optional_?auth$/i;
 
 const MAX_HELPER_DEPTH = 4;
+const MAX_HELPER_CALLEES = 24;
 
 export interface HelperAuthentication {
   /** Evidence that the handler authenticates through a helper, with file:line. */
@@ -124,7 +125,7 @@ export class HelperAuthenticationFinder {
     let rejects = REJECTION_STATUS.test(text);
     let calleeThrowsOnFailure = false;
     if (depth < MAX_HELPER_DEPTH) {
-      for (const callee of directCallees(this.modules, fn)) {
+      for (const callee of calledFunctions(this.modules, fn, MAX_HELPER_CALLEES)) {
         const child = this.factsOf(callee, depth + 1);
         verifiedIn ??= child.verifiedIn;
         if (child.throwsOnFailure) calleeThrowsOnFailure = true;
@@ -144,23 +145,6 @@ export class HelperAuthenticationFinder {
     this.facts.set(fn.node, facts);
     return facts;
   }
-}
-
-/** The project functions a function calls by name or member, outside nested functions it only defines. */
-function directCallees(modules: ModuleIndex, fn: ResolvedFunction): ResolvedFunction[] {
-  const found: ResolvedFunction[] = [];
-  const body = fn.node.body;
-  if (!body) return found;
-  const visit = (node: ts.Node): void => {
-    if (found.length >= 24) return;
-    if (ts.isCallExpression(node)) {
-      const callee = resolveFunction(modules, fn.file, node.expression);
-      if (callee?.node.body && callee.node !== fn.node && !found.some((known) => known.node === callee.node)) found.push(callee);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(body);
-  return found;
 }
 
 /** Statements that run on every request: the body's own, and those of a top-level `try` block. */
