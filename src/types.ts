@@ -2,10 +2,12 @@
  * The shared vocabulary of a scan. Data flows one way:
  * files -> project -> rules (RuleContext.report) -> findings (Finding) -> ScanResult -> reporters.
  */
-import type { Project, SourceFile } from 'ts-morph';
+import type { ts } from 'ts-morph';
 import type { ModuleIndex } from './engine/ast/module-index.js';
 import type { TrustscanConfig } from './engine/config.js';
 import type { DataflowEngine } from './engine/dataflow/engine.js';
+import type { ObjectAccessAnalysis } from './engine/access/object-access.js';
+import type { FlowModel } from './engine/flows/flow-model.js';
 import type { Route } from './engine/routes/route.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
@@ -61,7 +63,8 @@ export interface ScannedTextFile {
 export interface ScannedSourceFile {
   /** posix, relative to the scan root */
   path: string;
-  sourceFile: SourceFile;
+  /** The parsed file (parent pointers set); never type-checked. */
+  sourceFile: ts.SourceFile;
   /** The file text exactly as read (BOM stripped); offsets in reports index into it. */
   text: string;
   /** Read from outside the scanned paths for evidence only (an imported monorepo package); never reported in. */
@@ -96,7 +99,6 @@ export interface ReportDescriptor {
 }
 
 export interface RuleContext {
-  readonly project: Project;
   /** Sorted by path. */
   readonly sourceFiles: readonly ScannedSourceFile[];
   /** Sorted by path. */
@@ -111,7 +113,36 @@ export interface RuleContext {
   readonly routes: readonly Route[];
   /** Taint analysis from the routes' handlers across files; computed on first use, shared by all rules. */
   readonly dataflow: DataflowEngine;
+  /** Every lookup by a client-sent id on an authenticated route, judged; computed on first use, shared. */
+  readonly objectAccess: ObjectAccessAnalysis;
+  /** The business flows (stateful entities, sensitive steps and their guards); computed on first use, shared. */
+  readonly flows: FlowModel;
   report(descriptor: ReportDescriptor): void;
+  /**
+   * Runs `visit` on each item; an item that throws loses its file for this rule (all of the rule's
+   * findings there, with a warning naming rule and file) and the loop goes on with the next item.
+   * Whole-project loops (tainted calls, routes) use it so one hostile file cannot hide the others.
+   */
+  forEachIsolated<T>(items: Iterable<T>, fileOf: (item: T) => string, visit: (item: T) => void): void;
+}
+
+/** A handler of one node kind, called during the engine's single walk of each file. */
+export type NodeHandler = (node: ts.Node, file: ScannedSourceFile) => void;
+
+/**
+ * What a rule does per file, in the ESLint model: the engine walks every file once, in document
+ * order (parents before children), and calls each rule's handlers for the node kinds it asked for.
+ * A handler that throws loses that file for that rule only.
+ */
+export interface FileVisitor {
+  /** Before the walk of a source file; returning false skips the file for this rule (a cheap text prefilter). */
+  enterSourceFile?(file: ScannedSourceFile): boolean | void;
+  /** Handlers keyed by ts.SyntaxKind. */
+  nodes?: Partial<Record<ts.SyntaxKind, NodeHandler>>;
+  /** After the walk: judge what the handlers gathered. */
+  exitSourceFile?(file: ScannedSourceFile): void;
+  /** Each .env, JSON, YAML and Prisma file. */
+  textFile?(file: ScannedTextFile): void;
 }
 
 /** The type of one rule option; config values are checked against it before any rule runs. */
@@ -121,8 +152,16 @@ export interface Rule {
   meta: RuleMeta;
   /** Options the rule reads from ctx.options; any other key in config is an error. */
   optionsSchema?: Record<string, RuleOptionType>;
-  /** Pure: reads ctx, calls ctx.report; never prints, never touches the file system. */
-  check(ctx: RuleContext): void;
+  /**
+   * The per-file part, called once per scan before the walk; the returned handlers are called
+   * during the engine's one walk of each file. Pure: reads ctx, calls ctx.report.
+   */
+  create?(ctx: RuleContext): FileVisitor;
+  /**
+   * The whole-project part (the route inventory, dataflow results), after every file's walk.
+   * Pure: reads ctx, calls ctx.report; never prints, never touches the file system.
+   */
+  check?(ctx: RuleContext): void;
 }
 
 export interface Suppression {
@@ -177,6 +216,8 @@ export interface ScanResult {
     filesScanned: number;
     linesScanned: number;
     filesSkipped: number;
+    /** Files a rule or an engine pass failed on (each also a warning): that rule's findings there are missing. */
+    analysisFailures: number;
     /** Only present when timing was asked for (it would break byte-identical output). */
     durationMs?: number;
     /**
@@ -184,6 +225,6 @@ export interface ScanResult {
      * rules spend waiting for `routes` and `dataflow`, which are computed on first use; the
      * routes and dataflow figures are those shares.
      */
-    phaseMs?: { loadProject: number; routes: number; dataflow: number; rules: number };
+    phaseMs?: { loadProject: number; routes: number; dataflow: number; rules: number } & Record<string, number>;
   };
 }

@@ -16,8 +16,8 @@ function load(files: Record<string, string>) {
 }
 
 /** The expression of the last top-level expression statement `use(<expr>)` in a file. */
-function usedExpression(source: { sourceFile: { compilerNode: ts.SourceFile } }): ts.Expression {
-  const statements = source.sourceFile.compilerNode.statements.filter(ts.isExpressionStatement);
+function usedExpression(source: { sourceFile: ts.SourceFile }): ts.Expression {
+  const statements = source.sourceFile.statements.filter(ts.isExpressionStatement);
   const call = statements.at(-1)!.expression as ts.CallExpression;
   return call.arguments[0]!;
 }
@@ -81,7 +81,7 @@ describe('resolveFunction and findDataAccess', () => {
         "import { controller } from './handlers.js';\nimport { OrdersController } from './orders.controller.js';\nconst asyncHandler = (fn: any) => fn;\ndeclare const use: any;\nuse(asyncHandler(controller.remove));\nuse(OrdersController.prototype.get);\nuse(new OrdersController(null as any).get);\n",
     });
     const app = file('src/app.ts');
-    const statements = app.sourceFile.compilerNode.statements.filter(ts.isExpressionStatement);
+    const statements = app.sourceFile.statements.filter(ts.isExpressionStatement);
     const argument = (index: number) => (statements[index]!.expression as ts.CallExpression).arguments[0]!;
     expect(resolveFunction(modules, app, argument(0))?.name).toBe('remove');
     const method = resolveFunction(modules, app, argument(2));
@@ -137,7 +137,7 @@ describe('ModuleIndex: CommonJS barrels', () => {
     const controller = file('controllers/user.controller.js');
     const binding = modules.resolveName(controller, 'userService');
     expect(binding?.kind === 'declaration' && binding.file.path).toBe('services/user.service.js');
-    const call = controller.sourceFile.compilerNode.statements
+    const call = controller.sourceFile.statements
       .filter(ts.isExpressionStatement)
       .map((statement) => statement.expression)
       .find(ts.isBinaryExpression)!;

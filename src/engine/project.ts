@@ -1,13 +1,12 @@
 import { existsSync, openSync, readSync, closeSync, fstatSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import { Project, ts, type SourceFile } from 'ts-morph';
+import { ts } from 'ts-morph';
 import type { ScannedSourceFile, ScannedTextFile, ScanWarning } from '../types.js';
 import { UsageError } from './errors.js';
 import type { DiscoveredFile } from './files.js';
 import type { OutsideFiles } from './ast/module-index.js';
 
 export interface LoadedProject {
-  project: Project;
   sourceFiles: ScannedSourceFile[];
   textFiles: ScannedTextFile[];
   /** Compiler options per tsconfig.json found, keyed by the tsconfig's folder; later used to resolve imports. */
@@ -20,23 +19,10 @@ export interface LoadedProject {
 }
 
 
-/** Options used when no tsconfig applies: parse everything, resolve nothing we do not ask for. */
-const DEFAULT_COMPILER_OPTIONS: ts.CompilerOptions = {
-  allowJs: true,
-  target: ts.ScriptTarget.Latest,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  jsx: ts.JsxEmit.Preserve,
-  noLib: true,
-  types: [],
-  // Decorators (NestJS) parse either way; experimentalDecorators only changes type checking.
-  experimentalDecorators: true,
-};
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads every discovered file once and builds the one ts-morph Project of the scan.
+ * Reads every discovered file once and parses each on its own (see parseSource).
  * No type check, no lib files, no node_modules declarations: rules walk syntax, and the
  * speed budget (2x a bare parse) leaves no room for a Program.
  */
@@ -50,26 +36,13 @@ export function loadProject(options: {
 }): LoadedProject {
   const warnings: ScanWarning[] = [];
   const tsconfigs = new Map<string, ts.CompilerOptions>();
-  let baseOptions = DEFAULT_COMPILER_OPTIONS;
 
   if (options.tsconfigPath) {
     if (!existsSync(options.tsconfigPath)) throw new UsageError(`tsconfig not found: ${options.tsconfigPath}`);
     const parsed = parseTsconfig(options.tsconfigPath);
     if ('error' in parsed) throw new UsageError(`${options.tsconfigPath}: ${parsed.error}`);
-    baseOptions = withScanDefaults(parsed.options);
     tsconfigs.set(path.dirname(path.resolve(options.tsconfigPath)), parsed.options);
   }
-
-  // In-memory file system: the scan never lets ts-morph touch the disk (we read each file once,
-  // ourselves), and node_modules declarations are never loaded behind our back.
-  const project = new Project({
-    compilerOptions: baseOptions,
-    useInMemoryFileSystem: true,
-    skipAddingFilesFromTsConfig: true,
-    skipFileDependencyResolution: true,
-    skipLoadingLibFiles: true,
-  });
-  const addToProject = sourceFileAdder(project);
 
   const sourceFiles: ScannedSourceFile[] = [];
   const textFiles: ScannedTextFile[] = [];
@@ -112,12 +85,18 @@ export function loadProject(options: {
         }
       }
     }
-    const sourceFile = addToProject(file.absolutePath, text);
-    const parseDiagnostics = (sourceFile.compilerNode as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] })
+    const parsed = parseSource(file.absolutePath, text);
+    if ('error' in parsed) {
+      filesSkipped++;
+      warnings.push({ code: 'parse-failed', message: `${file.path}: skipped, the TypeScript parser failed on it (${parsed.error})`, file: file.path });
+      continue;
+    }
+    const sourceFile = parsed.sourceFile;
+    const parseDiagnostics = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] })
       .parseDiagnostics;
     if (parseDiagnostics && parseDiagnostics.length > 0) {
       const first = parseDiagnostics[0]!;
-      const { line } = ts.getLineAndCharacterOfPosition(sourceFile.compilerNode, first.start);
+      const { line } = ts.getLineAndCharacterOfPosition(sourceFile, first.start);
       warnings.push({
         code: 'parse-error',
         message: `${file.path}:${line + 1}: syntax error (${ts.flattenDiagnosticMessageText(first.messageText, ' ')}); scanned as far as the parser recovered`,
@@ -127,9 +106,9 @@ export function loadProject(options: {
     }
     sourceFiles.push({ path: file.path, sourceFile, text });
   }
-  const loaded: LoadedProject = { project, sourceFiles, textFiles, tsconfigs, warnings, linesScanned, filesSkipped };
+  const loaded: LoadedProject = { sourceFiles, textFiles, tsconfigs, warnings, linesScanned, filesSkipped };
   if (options.repositoryRoot && options.repositoryRoot !== options.root) {
-    loaded.outside = outsideFileReader(options.root, options.repositoryRoot, options.maxFileSize, addToProject, new Set(sourceFiles.map((file) => file.sourceFile.getFilePath())));
+    loaded.outside = outsideFileReader(options.root, options.repositoryRoot, options.maxFileSize, new Set(sourceFiles.map((file) => file.sourceFile.fileName)));
   }
   return loaded;
 }
@@ -141,7 +120,6 @@ function outsideFileReader(
   root: string,
   repositoryRoot: string,
   maxFileSize: number,
-  addToProject: (absolutePath: string, text: string) => SourceFile,
   scanned: ReadonlySet<string>,
 ): OutsideFiles {
   const repository = repositoryRoot.split(path.sep).join('/');
@@ -155,12 +133,12 @@ function outsideFileReader(
       const relative = absolutePath.startsWith(`${repository}/`) ? absolutePath.slice(repository.length + 1) : undefined;
       if (relative !== undefined && !scanned.has(absolutePath) && OUTSIDE_SOURCE.test(absolutePath) && !NOT_EVIDENCE.test(relative) && isFile(absolutePath)) {
         const read = readScanFile(absolutePath, maxFileSize);
-        if (!('skip' in read) && !looksMinified(read.text)) {
-          const sourceFile = addToProject(absolutePath, read.text);
-          result = { file: { path: toRelative(root, absolutePath), sourceFile, text: read.text, outsideScan: true } };
+        const parsed = 'skip' in read || looksMinified(read.text) ? undefined : parseSource(absolutePath, read.text);
+        if (parsed && 'sourceFile' in parsed) {
+          result = { file: { path: toRelative(root, absolutePath), sourceFile: parsed.sourceFile, text: parsed.sourceFile.text, outsideScan: true } };
           const tsconfigFile = tsconfigFinder.find(path.dirname(absolutePath));
-          const parsed = tsconfigFile ? parseTsconfig(tsconfigFile) : undefined;
-          if (tsconfigFile && parsed && !('error' in parsed)) result.tsconfig = { dir: path.dirname(tsconfigFile), options: parsed.options };
+          const tsconfig = tsconfigFile ? parseTsconfig(tsconfigFile) : undefined;
+          if (tsconfigFile && tsconfig && !('error' in tsconfig)) result.tsconfig = { dir: path.dirname(tsconfigFile), options: tsconfig.options };
         }
       }
       loaded.set(absolutePath, result);
@@ -261,32 +239,17 @@ function declaresWorkspaces(dir: string): boolean {
   }
 }
 
-interface CompilerFactory {
-  getSourceFile(compilerSourceFile: ts.SourceFile, options: { markInProject: boolean }): SourceFile;
-}
-
 /**
- * Parses with the TypeScript parser directly and hands the tree to ts-morph to wrap.
- * project.createSourceFile() costs 2.5-5x a bare parse (it checks the file system, parses twice
- * with `overwrite`, and wraps eagerly); this path costs about one parse, and ts-morph still wraps
- * descendants lazily when a rule navigates. It uses ts-morph's compiler factory, an internal of
- * the pinned ts-morph@28; test/project.test.ts fails loudly if a ts-morph upgrade moves it.
+ * Parses one file with the TypeScript parser, nothing more: no Program, no binder, no type check
+ * (rules walk syntax, and the speed budget of 2x a bare parse leaves no room for more). A file the
+ * parser cannot handle (input nested deeper than the stack allows) is reported, never fatal.
  */
-function sourceFileAdder(project: Project): (absolutePath: string, text: string) => SourceFile {
-  const factory = (project as unknown as { _context?: { compilerFactory?: CompilerFactory } })._context?.compilerFactory;
-  if (!factory || typeof factory.getSourceFile !== 'function') {
-    return (absolutePath, text) => project.createSourceFile(absolutePath, text, { overwrite: true });
+function parseSource(absolutePath: string, text: string): { sourceFile: ts.SourceFile } | { error: string } {
+  try {
+    return { sourceFile: ts.createSourceFile(absolutePath, text, ts.ScriptTarget.Latest, /* setParentNodes */ true) };
+  } catch (error) {
+    return { error: error instanceof RangeError ? 'nested too deeply' : (error as Error).message };
   }
-  return (absolutePath, text) => {
-    const compilerSourceFile = ts.createLanguageServiceSourceFile(
-      absolutePath,
-      ts.ScriptSnapshot.fromString(text),
-      ts.ScriptTarget.Latest,
-      '0',
-      /* setParentNodes */ true,
-    );
-    return factory.getSourceFile(compilerSourceFile, { markInProject: true });
-  };
 }
 
 type ReadResult = { text: string } | { skip: string; code: string };
@@ -355,10 +318,6 @@ function parseTsconfig(file: string): { options: ts.CompilerOptions } | { error:
   const fatal = parsed.errors.find((d) => d.code !== 18003 /* "No inputs were found" */ && !missingBase(d));
   if (fatal) return { error: ts.flattenDiagnosticMessageText(fatal.messageText, ' ') };
   return { options: parsed.options };
-}
-
-function withScanDefaults(options: ts.CompilerOptions): ts.CompilerOptions {
-  return { ...options, allowJs: true, noLib: true, types: [], noEmit: true };
 }
 
 class NearestTsconfigFinder {

@@ -1,6 +1,7 @@
-import type { Project } from 'ts-morph';
 import type {
   Finding,
+  FileVisitor,
+  NodeHandler,
   ReportDescriptor,
   Rule,
   RuleContext,
@@ -9,9 +10,13 @@ import type {
   ScanWarning,
   Severity,
 } from '../types.js';
+import { fileIndex } from './ast/file-index.js';
 import type { ModuleIndex } from './ast/module-index.js';
+import { AnalysisFailures } from './analysis-failures.js';
 import type { TrustscanConfig } from './config.js';
 import { DataflowEngine } from './dataflow/engine.js';
+import { analyzeObjectAccess } from './access/object-access.js';
+import { analyzeFlows } from './flows/flow-model.js';
 import { findingFingerprint } from './fingerprint.js';
 import type { Route } from './routes/route.js';
 import { computeLineHashes } from './line-hash.js';
@@ -37,7 +42,6 @@ const CODE_FRAME_MAX_LINE = 240;
  * positions, code frames (secrets masked), fingerprints, suppressions, stable order.
  */
 export function runRules(options: {
-  project: Project;
   sourceFiles: ScannedSourceFile[];
   textFiles: ScannedTextFile[];
   activeRules: ActiveRule[];
@@ -46,8 +50,11 @@ export function runRules(options: {
   modules: ModuleIndex;
   /** Computes the route inventory; called at most once, and only if a rule reads ctx.routes. */
   routes: () => Route[];
-}): { findings: Finding[]; warnings: ScanWarning[]; internalErrors: string[]; timings: { routes: number; dataflow: number } } {
+  /** Where rules' and engine passes' per-file failures are recorded. */
+  failures: AnalysisFailures;
+}): { findings: Finding[]; warnings: ScanWarning[]; internalErrors: string[]; timings: { routes: number; dataflow: number; walk: number; project: number } } {
   const warnings: ScanWarning[] = [];
+  const failures = options.failures;
   const internalErrors: string[] = [];
   const texts = new Map<string, string>();
   for (const file of options.sourceFiles) texts.set(file.path, file.text);
@@ -55,7 +62,7 @@ export function runRules(options: {
 
   const reports: RawReport[] = [];
   let routes: Route[] | undefined;
-  const timings = { routes: 0, dataflow: 0 };
+  const timings = { routes: 0, dataflow: 0, walk: 0, project: 0 };
   const routesOnce = () => {
     if (!routes) {
       const startedAt = performance.now();
@@ -67,7 +74,7 @@ export function runRules(options: {
   let dataflow: DataflowEngine | undefined;
   const dataflowOnce = () => {
     if (!dataflow) {
-      dataflow = new DataflowEngine(options.modules, routesOnce(), { sanitizers: options.config.sanitizers });
+      dataflow = new DataflowEngine(options.modules, routesOnce(), { sanitizers: options.config.sanitizers, failures });
       // The analysis itself runs on the first taintedCalls(); do it here so its time is measured once.
       const startedAt = performance.now();
       dataflow.taintedCalls();
@@ -75,9 +82,10 @@ export function runRules(options: {
     }
     return dataflow;
   };
+  const contexts = new Map<ActiveRule, RuleContext>();
   for (const active of options.activeRules) {
+    const id = active.rule.meta.id;
     const context: RuleContext = {
-      project: options.project,
       sourceFiles: options.sourceFiles,
       textFiles: options.textFiles,
       options: active.options,
@@ -89,6 +97,12 @@ export function runRules(options: {
       get dataflow() {
         return dataflowOnce();
       },
+      get objectAccess() {
+        return analyzeObjectAccess({ modules: options.modules, dataflow: dataflowOnce(), sourceFiles: options.sourceFiles, config: options.config, failures });
+      },
+      get flows() {
+        return analyzeFlows({ routes: routesOnce(), modules: options.modules, sourceFiles: options.sourceFiles, textFiles: options.textFiles, config: options.config, failures });
+      },
       report(descriptor) {
         if (texts.has(descriptor.file)) {
           reports.push({ ...descriptor, rule: active });
@@ -99,17 +113,68 @@ export function runRules(options: {
         const inside = relocateInsideScan(descriptor, texts);
         if (inside) reports.push({ ...inside, rule: active });
         else if (!options.modules.outsidePaths().includes(descriptor.file)) {
-          throw new Error(`rule ${active.rule.meta.id} reported on a file outside the scan: ${descriptor.file}`);
+          throw new Error(`rule ${id} reported on a file outside the scan: ${descriptor.file}`);
+        }
+      },
+      forEachIsolated(items, fileOf, visit) {
+        for (const item of items) {
+          const file = fileOf(item);
+          if (failures.failed(id, file)) continue;
+          try {
+            visit(item);
+          } catch (error) {
+            failures.record(id, file, error);
+          }
         }
       },
     };
+    contexts.set(active, context);
+  }
+
+  // The per-file part: every rule's handlers, dispatched from one walk of each file.
+  const walkStartedAt = performance.now();
+  const visitors: Array<{ id: string; visitor: FileVisitor }> = [];
+  for (const active of options.activeRules) {
+    if (!active.rule.create) continue;
     try {
-      active.rule.check(context);
+      visitors.push({ id: active.rule.meta.id, visitor: active.rule.create(contexts.get(active)!) });
     } catch (error) {
-      // One broken rule must not hide the others' findings; the scan still ends with exit 2.
       internalErrors.push(`rule ${active.rule.meta.id} crashed: ${(error as Error).stack ?? String(error)}`);
     }
   }
+  if (visitors.length > 0) {
+    for (const file of options.sourceFiles) walkFile(file, visitors, failures);
+    for (const file of options.textFiles) {
+      for (const { id, visitor } of visitors) {
+        if (!visitor.textFile) continue;
+        try {
+          visitor.textFile(file);
+        } catch (error) {
+          failures.record(id, file.path, error);
+        }
+      }
+    }
+  }
+  timings.walk = performance.now() - walkStartedAt;
+
+  // The whole-project part: route inventory and dataflow results, after the walks.
+  const projectStartedAt = performance.now();
+  for (const active of options.activeRules) {
+    if (!active.rule.check) continue;
+    try {
+      active.rule.check(contexts.get(active)!);
+    } catch (error) {
+      // Not attributable to one file (forEachIsolated would have caught it): a bug, reported as
+      // one; the other rules' findings still stand and the scan ends with exit 2.
+      internalErrors.push(`rule ${active.rule.meta.id} crashed: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+  timings.project = performance.now() - projectStartedAt - timings.routes - timings.dataflow;
+  warnings.push(...failures.warnings());
+  // A rule that failed on a file loses that file: no half of its findings there.
+  const kept = reports.filter((report) => !failures.failed(report.rule.rule.meta.id, report.file));
+  reports.length = 0;
+  reports.push(...kept);
 
   const sourceTexts = new Map<string, SourceText>();
   const sourceTextOf = (file: string): SourceText => {
@@ -139,6 +204,53 @@ export function runRules(options: {
   const activeRuleIds = options.activeRules.map((active) => active.rule.meta.id);
   warnings.push(...applySuppressions(findings, texts, options.knownRuleIds, activeRuleIds));
   return { findings, warnings, internalErrors, timings };
+}
+
+/**
+ * One walk of one file, dispatching each node to the handlers the rules registered for its kind.
+ * A handler that throws (input nested beyond the stack, a rule bug on odd syntax) loses that file
+ * for that rule only: its handlers stop for this file and the failure is recorded.
+ */
+export function walkFile(file: ScannedSourceFile, visitors: ReadonlyArray<{ id: string; visitor: FileVisitor }>, failures: AnalysisFailures): void {
+  if (file.outsideScan) return;
+  const handlers: Array<Array<{ id: string; handler: NodeHandler }> | undefined> = [];
+  const exits: Array<{ id: string; visitor: FileVisitor }> = [];
+  for (const entry of visitors) {
+    const { id, visitor } = entry;
+    try {
+      if (visitor.enterSourceFile?.(file) === false) continue;
+    } catch (error) {
+      failures.record(id, file.path, error);
+      continue;
+    }
+    for (const [kind, handler] of Object.entries(visitor.nodes ?? {}) as Array<[string, NodeHandler | undefined]>) {
+      if (!handler) continue;
+      (handlers[Number(kind)] ??= []).push({ id, handler });
+    }
+    exits.push(entry);
+  }
+  if (handlers.length > 0) {
+    for (const node of fileIndex(file.sourceFile).nodes) {
+      const forKind = handlers[node.kind];
+      if (!forKind) continue;
+      for (const { id, handler } of forKind) {
+        if (failures.failed(id, file.path)) continue;
+        try {
+          handler(node, file);
+        } catch (error) {
+          failures.record(id, file.path, error);
+        }
+      }
+    }
+  }
+  for (const { id, visitor } of exits) {
+    if (!visitor.exitSourceFile || failures.failed(id, file.path)) continue;
+    try {
+      visitor.exitSourceFile(file);
+    } catch (error) {
+      failures.record(id, file.path, error);
+    }
+  }
 }
 
 /** Two reports of one rule on the same span are one finding (e.g. two detectors agreeing). */

@@ -16,6 +16,7 @@ import { analyzeFlows, type FlowModel } from './flows/flow-model.js';
 import { routeRateLimits, type RateLimitEvidence } from './routes/rate-limits.js';
 import type { Route } from './routes/route.js';
 import { runRules, type ActiveRule } from './run.js';
+import { AnalysisFailures } from './analysis-failures.js';
 
 export interface ScanOptions {
   /** Folder relative paths are resolved against; also the default report root. */
@@ -53,6 +54,8 @@ interface PreparedProject {
   configSource?: string;
   loaded: LoadedProject;
   modules: ModuleIndex;
+  /** Per-file failures of rules and engine passes, shared by every pass of this scan. */
+  failures: AnalysisFailures;
 }
 
 function prepareProject(options: ScanOptions, rules: readonly Rule[]): PreparedProject {
@@ -82,7 +85,7 @@ function prepareProject(options: ScanOptions, rules: readonly Rule[]): PreparedP
     tsconfigPath: options.tsconfigPath ? path.resolve(options.cwd, options.tsconfigPath) : undefined,
     repositoryRoot: findRepositoryRoot(root),
   });
-  return { root, config, configSource, loaded, modules: new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs, loaded.outside) };
+  return { root, config, configSource, loaded, modules: new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs, loaded.outside), failures: new AnalysisFailures() };
 }
 
 function routesOf(prepared: PreparedProject): Route[] {
@@ -92,6 +95,7 @@ function routesOf(prepared: PreparedProject): Route[] {
     modules: prepared.modules,
     config: routeConfig(prepared.config, prepared.root, prepared.configSource),
     adapters: FRAMEWORK_ADAPTERS,
+    failures: prepared.failures,
   });
 }
 
@@ -99,9 +103,9 @@ function routesOf(prepared: PreparedProject): Route[] {
 export async function inventoryFlows(options: ScanOptions): Promise<{ model: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]>; warnings: ScanWarning[] }> {
   const prepared = prepareProject(options, options.rules ?? allRules);
   const routes = routesOf(prepared);
-  const model = analyzeFlows({ routes, modules: prepared.modules, sourceFiles: prepared.loaded.sourceFiles, textFiles: prepared.loaded.textFiles, config: prepared.config });
+  const model = analyzeFlows({ routes, modules: prepared.modules, sourceFiles: prepared.loaded.sourceFiles, textFiles: prepared.loaded.textFiles, config: prepared.config, failures: prepared.failures });
   const rateLimits = new Map(model.steps.map((step) => [step.route, routeRateLimits(prepared.modules, step.route, prepared.config)] as const));
-  return { model, rateLimits, warnings: prepared.loaded.warnings };
+  return { model, rateLimits, warnings: [...prepared.loaded.warnings, ...prepared.failures.warnings()] };
 }
 
 /** The route inventory of the scanned paths (`trustscan routes`). */
@@ -109,10 +113,10 @@ export async function inventoryRoutes(options: ScanOptions): Promise<{ routes: R
   const prepared = prepareProject(options, options.rules ?? allRules);
   const routes = routesOf(prepared);
   // Each authenticated route's lookups by client id, judged as missing-ownership-check judges them.
-  const dataflow = new DataflowEngine(prepared.modules, routes, { sanitizers: prepared.config.sanitizers });
-  const { byRoute } = analyzeObjectAccess({ modules: prepared.modules, dataflow, sourceFiles: prepared.loaded.sourceFiles, config: prepared.config });
+  const dataflow = new DataflowEngine(prepared.modules, routes, { sanitizers: prepared.config.sanitizers, failures: prepared.failures });
+  const { byRoute } = analyzeObjectAccess({ modules: prepared.modules, dataflow, sourceFiles: prepared.loaded.sourceFiles, config: prepared.config, failures: prepared.failures });
   for (const route of routes) if (route.auth === 'authenticated') route.objectAccess = byRoute.get(route) ?? [];
-  return { routes, warnings: prepared.loaded.warnings, filesScanned: prepared.loaded.sourceFiles.length };
+  return { routes, warnings: [...prepared.loaded.warnings, ...prepared.failures.warnings()], filesScanned: prepared.loaded.sourceFiles.length };
 }
 
 export async function scan(options: ScanOptions): Promise<ScanOutcome> {
@@ -129,7 +133,6 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   const { root, config, configSource, loaded, modules } = prepared;
   const activeRules = selectRules(rules, config, options.onlyRules ?? [], options.disabledRules ?? []);
   const ran = runRules({
-    project: loaded.project,
     sourceFiles: loaded.sourceFiles,
     textFiles: loaded.textFiles,
     activeRules,
@@ -137,6 +140,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     config,
     modules,
     routes: () => routesOf(prepared),
+    failures: prepared.failures,
   });
 
   const rulesMs = performance.now() - rulesStartedAt;
@@ -147,6 +151,8 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     routes: Math.round(ran.timings.routes),
     dataflow: Math.round(ran.timings.dataflow),
     rules: Math.round(rulesMs),
+    ruleWalk: Math.round(ran.timings.walk),
+    ruleProject: Math.round(ran.timings.project),
   };
   const result: ScanResult = {
     schemaVersion: '1.0.0',
@@ -158,6 +164,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
       filesScanned: loaded.sourceFiles.length + loaded.textFiles.length,
       linesScanned: loaded.linesScanned,
       filesSkipped: loaded.filesSkipped,
+      analysisFailures: prepared.failures.fileCount(),
       ...(options.recordDuration ? { durationMs, phaseMs } : {}),
     },
   };

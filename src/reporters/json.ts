@@ -27,13 +27,10 @@ function orderScanResult(result: ScanResult): ScanResult {
       filesScanned: result.stats.filesScanned,
       linesScanned: result.stats.linesScanned,
       filesSkipped: result.stats.filesSkipped,
+      analysisFailures: result.stats.analysisFailures,
       durationMs: result.stats.durationMs,
-      phaseMs: result.stats.phaseMs && {
-        loadProject: result.stats.phaseMs.loadProject,
-        routes: result.stats.phaseMs.routes,
-        dataflow: result.stats.phaseMs.dataflow,
-        rules: result.stats.phaseMs.rules,
-      },
+      // The phases in the order they run (the engine may add phases; JSON keeps its insertion order).
+      phaseMs: result.stats.phaseMs && { ...result.stats.phaseMs },
     }),
   };
 }

@@ -45,29 +45,24 @@ export default defineRule({
         'Select only the fields the client needs (Prisma select/omit, TypeORM select, Sequelize attributes, Mongoose projection) or map the record to a response DTO; mark secret columns select: false or @Exclude().',
     },
   },
-  check(ctx) {
+  create(ctx) {
     const models = entityModels(ctx);
-    if (!models.some((model) => model.secretFields.length > 0 && !model.serialisesSafely)) return;
-    for (const file of ctx.sourceFiles) {
-      const sourceFile = file.sourceFile.compilerNode;
-      const visit = (node: ts.Node): void => {
-        const sent = responseValue(node, sourceFile);
-        if (sent) {
-          const exposed = exposedEntity(ctx, file, sent.value, models, 0);
-          if (exposed) {
-            const start = sent.at.getStart(sourceFile);
-            ctx.report({
-              file: file.path,
-              start,
-              end: sent.at.getEnd(),
-              message: `${sent.how} sends whole ${exposed.model.name} records from ${exposed.query}, including ${exposed.fields.join(', ')}.`,
-            });
-          }
-        }
-        ts.forEachChild(node, visit);
-      };
-      visit(sourceFile);
-    }
+    if (!models.some((model) => model.secretFields.length > 0 && !model.serialisesSafely)) return {};
+    const judge = (node: ts.Node, file: ScannedSourceFile): void => {
+      const sourceFile = file.sourceFile;
+      const sent = responseValue(node, sourceFile);
+      if (!sent) return;
+      const exposed = exposedEntity(ctx, file, sent.value, models, 0);
+      if (!exposed) return;
+      ctx.report({
+        file: file.path,
+        start: sent.at.getStart(sourceFile),
+        end: sent.at.getEnd(),
+        message: `${sent.how} sends whole ${exposed.model.name} records from ${exposed.query}, including ${exposed.fields.join(', ')}.`,
+      });
+    };
+    // The three shapes of a response: res.json(x), ctx.body = x, a Nest route's return.
+    return { nodes: { [ts.SyntaxKind.CallExpression]: judge, [ts.SyntaxKind.BinaryExpression]: judge, [ts.SyntaxKind.ReturnStatement]: judge } };
   },
 });
 
@@ -190,8 +185,8 @@ function queriedEntity(file: ScannedSourceFile, call: ts.CallExpression, models:
   if (model.orm === 'mongoose' && call.arguments.length >= 2 && !/update/i.test(callee.name.text)) return undefined;
   // `delete user.password` in the same function before the record is returned or saved.
   const scope = enclosingFunction(call);
-  const scopeText = scope ? scope.getText(file.sourceFile.compilerNode) : '';
+  const scopeText = scope ? scope.getText(file.sourceFile) : '';
   const fields = model.secretFields.filter((field) => !new RegExp(`delete\\s+[^;\\n]*\\.${field}\\b`).test(scopeText));
   if (fields.length === 0) return undefined;
-  return { model, query: callee.getText(file.sourceFile.compilerNode), fields };
+  return { model, query: callee.getText(file.sourceFile), fields };
 }

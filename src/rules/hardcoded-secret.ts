@@ -74,63 +74,80 @@ export default defineRule({
       remediation: 'Move the secret to a secret manager or an environment variable read at startup, and rotate the exposed credential.',
     },
   },
-  check(ctx) {
-    for (const file of ctx.sourceFiles) scanSourceFile(file, ctx);
-    for (const file of ctx.textFiles) scanTextFile(file, ctx);
+  create(ctx) {
+    let scan: SourceFileScan | undefined;
+    const unlessSkipped = (handle: (node: ts.Node, scan: SourceFileScan) => void) => (node: ts.Node) => {
+      if (scan && !inNonValueRegion(node)) handle(node, scan);
+    };
+    const stringHandler = unlessSkipped((node, current) => {
+      if ((node as StringNode).text.length >= MINIMUM_LENGTH && !isNonValuePosition(node)) current.candidates.set(node, node as StringNode);
+    });
+    const callHandler = unlessSkipped((node, current) => findSinkArguments(node as ts.CallExpression | ts.NewExpression, current.importsJsonWebToken, current.markSink));
+    return {
+      enterSourceFile(file) {
+        scan = new SourceFileScan(file);
+      },
+      nodes: {
+        [ts.SyntaxKind.StringLiteral]: stringHandler,
+        [ts.SyntaxKind.NoSubstitutionTemplateLiteral]: stringHandler,
+        [ts.SyntaxKind.TemplateExpression]: unlessSkipped((node, current) => current.candidates.set(node, node as ts.TemplateExpression)),
+        [ts.SyntaxKind.CallExpression]: callHandler,
+        [ts.SyntaxKind.NewExpression]: callHandler,
+        [ts.SyntaxKind.VariableDeclaration]: unlessSkipped((node, current) => recordConstantLiteral(node as ts.VariableDeclaration, current.constantLiterals)),
+      },
+      exitSourceFile() {
+        scan?.judge(ctx);
+        scan = undefined;
+      },
+      textFile(file) {
+        scanTextFile(file, ctx);
+      },
+    };
   },
 });
 
-function scanSourceFile(file: ScannedSourceFile, ctx: RuleContext): void {
-  const sourceFile = file.sourceFile.compilerNode;
-  const candidates = new Map<ts.Node, StringNode | ts.TemplateExpression>();
-  const sinksByLiteral = new Map<ts.Node, SecretSink>();
-  const sinkIdentifiers: Array<{ name: string; sink: SecretSink }> = [];
-  const constantLiterals = new Map<string, StringNode | null>();
-  const importsJsonWebToken = file.text.includes('jsonwebtoken');
+/**
+ * Import and export declarations name modules, and type positions hold literal types
+ * (`'access' | 'refresh'`): no string below them is a value.
+ */
+function inNonValueRegion(node: ts.Node): boolean {
+  for (let current: ts.Node | undefined = node; current; current = current.parent) {
+    const kind = current.kind;
+    if (kind === ts.SyntaxKind.ImportDeclaration || kind === ts.SyntaxKind.ExportDeclaration) return true;
+    if (kind !== ts.SyntaxKind.ExpressionWithTypeArguments && ts.isTypeNode(current)) return true;
+  }
+  return false;
+}
 
-  const markSink = (argument: ts.Expression | undefined, sink: SecretSink): void => {
-    if (!argument) return;
-    const target = unwrapSinkArgument(argument);
-    if (ts.isStringLiteral(target) || ts.isNoSubstitutionTemplateLiteral(target)) sinksByLiteral.set(target, sink);
-    else if (ts.isIdentifier(target)) sinkIdentifiers.push({ name: target.text, sink });
-  };
+/** What one walk of a source file gathers: string candidates, the literals sinks receive, constants. */
+class SourceFileScan {
+  readonly candidates = new Map<ts.Node, StringNode | ts.TemplateExpression>();
+  readonly sinksByLiteral = new Map<ts.Node, SecretSink>();
+  readonly sinkIdentifiers: Array<{ name: string; sink: SecretSink }> = [];
+  readonly constantLiterals = new Map<string, StringNode | null>();
+  readonly importsJsonWebToken: boolean;
 
-  const visit = (node: ts.Node): void => {
-    switch (node.kind) {
-      case ts.SyntaxKind.StringLiteral:
-      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
-        if ((node as StringNode).text.length >= MINIMUM_LENGTH && !isNonValuePosition(node)) candidates.set(node, node as StringNode);
-        return;
-      case ts.SyntaxKind.TemplateExpression:
-        candidates.set(node, node as ts.TemplateExpression);
-        break;
-      case ts.SyntaxKind.ImportDeclaration:
-      case ts.SyntaxKind.ExportDeclaration:
-        return;
-      case ts.SyntaxKind.CallExpression:
-      case ts.SyntaxKind.NewExpression:
-        findSinkArguments(node as ts.CallExpression | ts.NewExpression, importsJsonWebToken, markSink);
-        break;
-      case ts.SyntaxKind.VariableDeclaration:
-        recordConstantLiteral(node as ts.VariableDeclaration, constantLiterals);
-        break;
-      default:
-        // Type positions hold literal types (`'access' | 'refresh'`), never values.
-        if (ts.isTypeNode(node) && node.kind !== ts.SyntaxKind.ExpressionWithTypeArguments) return;
-    }
-    ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(sourceFile, visit);
-
-  for (const { name, sink } of sinkIdentifiers) {
-    const literal = constantLiterals.get(name);
-    if (literal && !sinksByLiteral.has(literal)) sinksByLiteral.set(literal, sink);
+  constructor(private readonly file: ScannedSourceFile) {
+    this.importsJsonWebToken = file.text.includes('jsonwebtoken');
   }
 
-  for (const node of candidates.values()) {
-    const candidate = describeSourceCandidate(node, sourceFile, file.text, sinksByLiteral.get(node));
-    const detection = detectSecret(candidate);
-    if (detection) reportDetection(ctx, file.path, candidate, detection);
+  readonly markSink = (argument: ts.Expression | undefined, sink: SecretSink): void => {
+    if (!argument) return;
+    const target = unwrapSinkArgument(argument);
+    if (ts.isStringLiteral(target) || ts.isNoSubstitutionTemplateLiteral(target)) this.sinksByLiteral.set(target, sink);
+    else if (ts.isIdentifier(target)) this.sinkIdentifiers.push({ name: target.text, sink });
+  };
+
+  judge(ctx: RuleContext): void {
+    for (const { name, sink } of this.sinkIdentifiers) {
+      const literal = this.constantLiterals.get(name);
+      if (literal && !this.sinksByLiteral.has(literal)) this.sinksByLiteral.set(literal, sink);
+    }
+    for (const node of this.candidates.values()) {
+      const candidate = describeSourceCandidate(node, this.file.sourceFile, this.file.text, this.sinksByLiteral.get(node));
+      const detection = detectSecret(candidate);
+      if (detection) reportDetection(ctx, this.file.path, candidate, detection);
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { nodePosition } from '../engine/ast/functions.js';
-import { analyzeObjectAccess, type UncheckedAccess } from '../engine/access/object-access.js';
+import type { UncheckedAccess } from '../engine/access/object-access.js';
 import { isWriteAccess, type LookupAccess } from '../engine/access/lookup-keys.js';
 import type { Route } from '../engine/routes/route.js';
 import type { RuleContext, TraceStep } from '../types.js';
@@ -29,7 +29,7 @@ export default defineRule({
   },
   check(ctx) {
     // The engine decides each lookup's verdict (shared with the routes inventory); this rule reports the unchecked ones.
-    for (const routes of analyzeObjectAccess(ctx).unchecked.values()) report(ctx, routes);
+    for (const routes of ctx.objectAccess.unchecked.values()) report(ctx, routes);
   },
 });
 

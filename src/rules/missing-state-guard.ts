@@ -1,4 +1,4 @@
-import { analyzeFlows, type FlowStep } from '../engine/flows/flow-model.js';
+import type { FlowStep } from '../engine/flows/flow-model.js';
 import { entityKey, type StatefulEntity } from '../engine/flows/stateful-entities.js';
 import type { TraceStep } from '../types.js';
 import { defineRule } from './define-rule.js';
@@ -26,7 +26,7 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const model = analyzeFlows({ routes: ctx.routes, modules: ctx.modules, sourceFiles: ctx.sourceFiles, textFiles: ctx.textFiles, config: ctx.config });
+    const model = ctx.flows;
     for (const step of model.steps) {
       if (step.verdict !== 'unguarded' || !step.change) continue;
       // An administrator's action is a flow step only when the code itself moves a state field (or config declares it).

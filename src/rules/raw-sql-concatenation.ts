@@ -31,46 +31,46 @@ export default defineRule({
         'Keep the SQL text constant and pass values as bound parameters or through a parameterizing tagged template; for identifiers, pick them from an allowlist of constants.',
     },
   },
-  check(ctx) {
+  create(ctx) {
     const catalog = sqlSinkCatalog(ctx);
     const prover = valueProver(ctx.modules, catalog);
     // sql-injection speaks for these; one finding per call.
     const injected = sqlInjectionFlows(ctx);
-    for (const file of ctx.sourceFiles) {
+    return {
       // The SQL text this rule judges is built in the sink's own function, so its keywords are in
-      // this file: files without any are skipped without a walk.
-      if (!SQL_KEYWORD.test(file.text)) continue;
-      const visit = (node: ts.Node): void => {
-        ts.forEachChild(node, visit);
-        if (!ts.isCallExpression(node) || injected.has(node)) return;
-        const sink = catalog.sinkOf(node, file);
-        if (!sink) return;
-        const parts = sqlTextParts(sink.queryText);
-        if (!parts.built) return;
-        // A handle known only by its name must at least be handed SQL.
-        if (!sink.proven && !looksLikeSql(parts.literals)) return;
-        const unproven = parts.values.find((value) => {
-          // Constants (also imported, enums, `as const`), numbers, placeholders and escaped identifiers.
-          if (prover.prove(value, file)) return false;
-          const origin = ctx.dataflow.originOutOfContext(value, file);
-          return origin.kind !== 'constant' && origin.kind !== 'sanitized';
-        });
-        if (!unproven) return;
-        const valueText = compact(unproven);
-        const { line, column } = sinkPosition(sink.call);
-        const at = nodePosition(unproven);
-        ctx.report({
-          file: file.path,
-          ...firstLineSpan(sink.call),
-          message: `SQL text of ${sink.api} (${sink.driver}) is built from \`${valueText}\`, which is not provably constant, numeric or allowlisted; use bound parameters.`,
-          trace: [
-            { file: file.path, line: at.line, column: at.column, message: `\`${valueText}\` built into the SQL text` },
-            { file: file.path, line, column, message: `SQL text of ${sink.api}` },
-          ],
-        });
-      };
-      visit(file.sourceFile.compilerNode);
-    }
+      // this file: files without any are skipped.
+      enterSourceFile: (file) => SQL_KEYWORD.test(file.text),
+      nodes: {
+        [ts.SyntaxKind.CallExpression]: (node, file) => {
+          if (injected.has(node)) return;
+          const sink = catalog.sinkOf(node as ts.CallExpression, file);
+          if (!sink) return;
+          const parts = sqlTextParts(sink.queryText);
+          if (!parts.built) return;
+          // A handle known only by its name must at least be handed SQL.
+          if (!sink.proven && !looksLikeSql(parts.literals)) return;
+          const unproven = parts.values.find((value) => {
+            // Constants (also imported, enums, `as const`), numbers, placeholders and escaped identifiers.
+            if (prover.prove(value, file)) return false;
+            const origin = ctx.dataflow.originOutOfContext(value, file);
+            return origin.kind !== 'constant' && origin.kind !== 'sanitized';
+          });
+          if (!unproven) return;
+          const valueText = compact(unproven);
+          const { line, column } = sinkPosition(sink.call);
+          const at = nodePosition(unproven);
+          ctx.report({
+            file: file.path,
+            ...firstLineSpan(sink.call),
+            message: `SQL text of ${sink.api} (${sink.driver}) is built from \`${valueText}\`, which is not provably constant, numeric or allowlisted; use bound parameters.`,
+            trace: [
+              { file: file.path, line: at.line, column: at.column, message: `\`${valueText}\` built into the SQL text` },
+              { file: file.path, line, column, message: `SQL text of ${sink.api}` },
+            ],
+          });
+        },
+      },
+    };
   },
 });
 

@@ -55,19 +55,16 @@ export default defineRule({
     },
   },
   optionsSchema: { redactors: 'string[]' },
-  check(ctx) {
+  create(ctx) {
     const redactors = new Set([...stringList(ctx.options.redactors), ...(ctx.config.redactors ?? [])]);
-    for (const file of ctx.sourceFiles) {
-      const sourceFile = file.sourceFile.compilerNode;
-      const visit = (node: ts.Node): void => {
-        if (ts.isCallExpression(node)) {
-          checkCall(ctx, file, node, redactors);
-          checkAccessLogger(ctx, file, node);
-        }
-        ts.forEachChild(node, visit);
-      };
-      visit(sourceFile);
-    }
+    return {
+      nodes: {
+        [ts.SyntaxKind.CallExpression]: (node, file) => {
+          checkCall(ctx, file, node as ts.CallExpression, redactors);
+          checkAccessLogger(ctx, file, node as ts.CallExpression);
+        },
+      },
+    };
   },
 });
 
@@ -76,9 +73,9 @@ function checkCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpre
   let loggedArguments: readonly ts.Expression[] = call.arguments;
   if (!logCall) {
     // A project-owned wrapper (`Logger.info(label, message, extra)`): only the arguments it hands to a real logger unredacted.
-    const wrapper = loggerWrapperOf(ctx, file, call, (callee) => isRedactorCallee(callee, file.sourceFile.compilerNode, redactors));
+    const wrapper = loggerWrapperOf(ctx, file, call, (callee) => isRedactorCallee(callee, file.sourceFile, redactors));
     if (!wrapper) return;
-    logCall = call.expression.getText(file.sourceFile.compilerNode);
+    logCall = call.expression.getText(file.sourceFile);
     loggedArguments = call.arguments.filter((_, index) => isLoggedArgument(wrapper, index));
   }
   const redacted = loggerRedactedKeys(ctx, file, call);
@@ -87,7 +84,7 @@ function checkCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpre
   if (leaks.length === 0) return;
   const worst = leaks.find((leak) => leak.severity === 'high') ?? leaks[0]!;
   const names = [...new Set(leaks.map((leak) => leak.what))];
-  const sourceFile = file.sourceFile.compilerNode;
+  const sourceFile = file.sourceFile;
   const start = call.getStart(sourceFile);
   const others = names.filter((name) => name !== worst.what);
   ctx.report({
@@ -105,7 +102,7 @@ function checkAccessLogger(ctx: RuleContext, file: ScannedSourceFile, call: ts.C
   if (!leak) return;
   ctx.report({
     file: file.path,
-    start: call.getStart(file.sourceFile.compilerNode),
+    start: call.getStart(file.sourceFile),
     end: call.getEnd(),
     severity: leak.severity,
     message: `${leak.logger} writes ${leak.writes} to the access log, and routes behind it receive credentials there: ${leak.fields.slice(0, 4).join(', ')}${leak.fields.length > 4 ? ` and ${leak.fields.length - 4} more` : ''}.`,
@@ -116,7 +113,7 @@ function checkAccessLogger(ctx: RuleContext, file: ScannedSourceFile, call: ts.C
 function leaksIn(ctx: RuleContext, file: ScannedSourceFile, expression: ts.Expression, position: Position, redactors: ReadonlySet<string>, depth: number): Leak[] {
   if (depth > MAX_DEPTH) return [];
   const value = skipOuterExpressions(expression);
-  const sourceFile = file.sourceFile.compilerNode;
+  const sourceFile = file.sourceFile;
   if (ts.isTemplateExpression(value)) return value.templateSpans.flatMap((span) => leaksIn(ctx, file, span.expression, 'text', redactors, depth + 1));
   if (ts.isBinaryExpression(value)) {
     if (value.operatorToken.kind !== ts.SyntaxKind.PlusToken && value.operatorToken.kind !== ts.SyntaxKind.BarBarToken && value.operatorToken.kind !== ts.SyntaxKind.QuestionQuestionToken) return [];
@@ -175,7 +172,7 @@ function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: 
   if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && ts.isCallExpression(skipOuterExpressions(declaration.initializer))) {
     const initializer = skipOuterExpressions(declaration.initializer) as ts.CallExpression;
     const callee = skipOuterExpressions(initializer.expression);
-    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : callee.getText(file.sourceFile.compilerNode);
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : callee.getText(file.sourceFile);
     if (PLAIN_SERIALIZERS.has(name) && initializer.arguments[0]) return plainSerializedLeaks(ctx, file, initializer.arguments[0], redactors, depth);
   }
   // `const body = req.body; logger.info(body)`: what the variable was assigned decides.
@@ -186,7 +183,7 @@ function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: 
       if (leaks.length > 0) return leaks.map((leak) => ({ ...leak, what: `${identifier.text} (${leak.what})` }));
     }
     if (ts.isCallExpression(initializer) && depth < MAX_DEPTH) {
-      const callee = initializer.expression.getText(file.sourceFile.compilerNode);
+      const callee = initializer.expression.getText(file.sourceFile);
       if (REDACTOR_NAME.test(callee) || redactors.has(callee)) return [];
     }
   }
@@ -195,7 +192,7 @@ function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: 
 }
 
 function accessLeaks(file: ScannedSourceFile, access: ts.PropertyAccessExpression | ts.ElementAccessExpression, position: Position): Leak[] {
-  const sourceFile = file.sourceFile.compilerNode;
+  const sourceFile = file.sourceFile;
   const text = access.getText(sourceFile);
   const name = accessName(access);
   if (name === undefined || isHarmlessAccess(access)) return [];
@@ -343,7 +340,7 @@ function plainSerializedLeaks(ctx: RuleContext, file: ScannedSourceFile, argumen
   const value = skipOuterExpressions(argument);
   const declaration = ts.isIdentifier(value) ? localDeclaration(value) : undefined;
   const model = declaration ? declaredModel(ctx, file, declaration) : recordModel(ctx, file, value, 0);
-  if (model) return modelLeaks(value.getText(file.sourceFile.compilerNode), model, model.excludedFields);
+  if (model) return modelLeaks(value.getText(file.sourceFile), model, model.excludedFields);
   return leaksIn(ctx, file, argument, 'object', redactors, depth + 1);
 }
 
@@ -351,7 +348,7 @@ function plainSerializedLeaks(ctx: RuleContext, file: ScannedSourceFile, argumen
 function declaredModel(ctx: RuleContext, file: ScannedSourceFile, declaration: ts.Node): EntityModel | undefined {
   const typed = declaration as ts.Node & { type?: ts.TypeNode; initializer?: ts.Expression };
   if (typed.type) {
-    const typeName = /^(?:Promise<)?\s*(\w+)/.exec(typed.type.getText(file.sourceFile.compilerNode))?.[1];
+    const typeName = /^(?:Promise<)?\s*(\w+)/.exec(typed.type.getText(file.sourceFile))?.[1];
     const models = entityModels(ctx);
     if (typeName) return codeModel(models, typeName) ?? models.find((model) => model.orm === 'prisma' && model.name === typeName);
   }
@@ -369,7 +366,7 @@ function recordModel(ctx: RuleContext, file: ScannedSourceFile, expression: ts.E
   if (['exec', 'lean', 'populate', 'orFail'].includes(method)) return recordModel(ctx, file, value.expression.expression, depth + 1);
   if (!QUERY_METHODS.has(method)) return undefined;
   // A field selection decides what the record holds; leave those to the name heuristics.
-  if (value.arguments.some((argument) => /\b(select|attributes|omit)\s*:/.test(argument.getText(file.sourceFile.compilerNode)))) return undefined;
+  if (value.arguments.some((argument) => /\b(select|attributes|omit)\s*:/.test(argument.getText(file.sourceFile)))) return undefined;
   return modelOfReceiver(skipOuterExpressions(value.expression.expression), entityModels(ctx));
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dataflowOf, taintedCallsTo, ts } from '../helpers/dataflow.js';
+import { descendantsOfKind } from '../../src/engine/ast/file-index.js';
 
 const EXPRESS = JSON.stringify({ dependencies: { express: '^4.19.2', pg: '^8.11.0' } });
 const DB = "import { Pool } from 'pg';\nexport const pool = new Pool();\n";
@@ -65,7 +66,7 @@ describe('dataflow engine: constants for the SQL rules', () => {
       'src/db.ts': DB,
     });
     const file = loaded.sourceFiles.find((candidate) => candidate.path === 'src/repo.ts')!;
-    const template = file.sourceFile.getDescendantsOfKind(ts.SyntaxKind.TemplateExpression)[0]!.compilerNode;
+    const template = (descendantsOfKind(file.sourceFile, ts.SyntaxKind.TemplateExpression)[0] as ts.TemplateExpression);
     expect(engine.originOutOfContext(template, file).kind).toBe('constant');
   });
 });
@@ -74,7 +75,7 @@ describe('dataflow engine: out-of-context locals', () => {
   const originOfTemplates = (source: string) => {
     const { engine, loaded } = dataflowOf({ 'package.json': EXPRESS, 'src/db.ts': DB, 'src/job.ts': source });
     const file = loaded.sourceFiles.find((candidate) => candidate.path === 'src/job.ts')!;
-    return file.sourceFile.getDescendantsOfKind(ts.SyntaxKind.TemplateExpression).map((template) => engine.originOutOfContext(template.compilerNode, file).kind);
+    return descendantsOfKind(file.sourceFile, ts.SyntaxKind.TemplateExpression).map((template) => engine.originOutOfContext(template as ts.TemplateExpression, file).kind);
   };
 
   it('assignments after a bare let declaration, joined with earlier ones', () => {
@@ -124,7 +125,7 @@ describe('dataflow engine: validated text stays clean', () => {
       'src/validators.ts': 'export const isISO8601Duration = (value: string) => /^-?P/.test(value);\n',
     });
     const file = loaded.sourceFiles.find((candidate) => candidate.path === 'src/filters.ts')!;
-    const template = file.sourceFile.getDescendantsOfKind(ts.SyntaxKind.TemplateExpression)[0]!.compilerNode;
+    const template = (descendantsOfKind(file.sourceFile, ts.SyntaxKind.TemplateExpression)[0] as ts.TemplateExpression);
     expect(engine.originOutOfContext(template, file).kind).toBe('sanitized');
   });
 });

@@ -169,6 +169,6 @@ export function sampleScanResult(): ScanResult {
       { code: 'parse-error', message: 'Could not parse file; it was skipped.', file: 'src/broken.ts', line: 3 },
       { code: 'no-framework', message: 'No supported web framework detected; route-aware rules ran without routes.' },
     ],
-    stats: { filesScanned: 3, linesScanned: 27, filesSkipped: 1 },
+    stats: { filesScanned: 3, linesScanned: 27, filesSkipped: 1, analysisFailures: 0 },
   };
 }

@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Project } from 'ts-morph';
+import { ts } from 'ts-morph';
+import { walkFile } from '../../src/engine/run.js';
+import { AnalysisFailures } from '../../src/engine/analysis-failures.js';
 import { describe, expect, it } from 'vitest';
 import hardcodedSecret from '../../src/rules/hardcoded-secret.js';
 import { maskSecret } from '../../src/rules/utils/mask-secret.js';
@@ -32,17 +34,21 @@ function textKind(filePath: string): ScannedTextFile['kind'] | undefined {
 }
 
 function runRule(files: InputFile[]): ReportDescriptor[] {
-  const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true } });
   const sourceFiles: ScannedSourceFile[] = [];
   const textFiles: ScannedTextFile[] = [];
   for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
     const kind = textKind(file.path);
     if (kind) textFiles.push({ path: file.path, kind, text: file.text });
-    else sourceFiles.push({ path: file.path, text: file.text, sourceFile: project.createSourceFile(`/${file.path}`, file.text) });
+    else sourceFiles.push({ path: file.path, text: file.text, sourceFile: ts.createSourceFile(`/${file.path}`, file.text, ts.ScriptTarget.Latest, true) });
   }
   const reports: ReportDescriptor[] = [];
-  const ctx: RuleContext = { project, sourceFiles, textFiles, options: {}, report: (descriptor) => reports.push(descriptor) };
-  hardcodedSecret.check(ctx);
+  const ctx = { sourceFiles, textFiles, options: {}, report: (descriptor: ReportDescriptor) => reports.push(descriptor) } as unknown as RuleContext;
+  // As the engine runs it: one walk per file dispatching to the rule's handlers, then its text files.
+  const visitor = hardcodedSecret.create!(ctx);
+  const failures = new AnalysisFailures();
+  for (const file of sourceFiles) walkFile(file, [{ id: hardcodedSecret.meta.id, visitor }], failures);
+  for (const file of textFiles) visitor.textFile?.(file);
+  expect(failures.warnings()).toEqual([]);
   return reports;
 }
 

@@ -1,3 +1,4 @@
+import { isolated } from '../analysis-failures.js';
 import { ts } from 'ts-morph';
 import { nodePosition, resolveFunction } from '../ast/functions.js';
 import { bindingNames, skipOuterExpressions } from '../ast/module-index.js';
@@ -165,20 +166,22 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     return true;
   };
   for (const tainted of ctx.dataflow.taintedCalls()) {
-    const lookup = lookupAccessOf(ctx, tainted);
-    if (!lookup) continue;
-    const facts = lookupFacts(tainted, lookup);
-    const key = facts.keys.find((candidate) => !CAPABILITY_KEY.test(candidate.field)) ?? facts.keys[0];
-    if (!key) continue;
-    const capability = facts.keys.find((candidate) => CAPABILITY_KEY.test(candidate.field))?.field;
-    const settled = settledVerdict(ctx, tainted, lookup, facts, key);
-    // Every key of the filter: `where: { id, teamId }` after a membership check on teamId is scoped by that parent.
-    const keyNames = new Set(facts.keys.flatMap((candidate) => [...namesOf(candidate.taint.steps, candidate.expression)]));
-    const inner: PathEntry[] = [{ fn: enclosingFunction(lookup.node)!, call: lookup.node }].filter((entry) => entry.fn);
-    const optional = { ...(capability ? { capability } : {}), ...(settled ? { settled } : {}) };
-    register(enclosingFunction(lookup.node), parameterIndexOf(ctx, key.taint.steps, enclosingFunction(lookup.node)), { lookup, field: key.field, inner, keyNames, accessFile: tainted.file, ...optional });
-    const path = pathFunctions(ctx, tainted, key.taint.steps, lookup.node);
-    consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled);
+    isolated(ctx.failures, 'object-access', tainted.file.path, () => {
+      const lookup = lookupAccessOf(ctx, tainted);
+      if (!lookup) return;
+      const facts = lookupFacts(tainted, lookup);
+      const key = facts.keys.find((candidate) => !CAPABILITY_KEY.test(candidate.field)) ?? facts.keys[0];
+      if (!key) return;
+      const capability = facts.keys.find((candidate) => CAPABILITY_KEY.test(candidate.field))?.field;
+      const settled = settledVerdict(ctx, tainted, lookup, facts, key);
+      // Every key of the filter: `where: { id, teamId }` after a membership check on teamId is scoped by that parent.
+      const keyNames = new Set(facts.keys.flatMap((candidate) => [...namesOf(candidate.taint.steps, candidate.expression)]));
+      const inner: PathEntry[] = [{ fn: enclosingFunction(lookup.node)!, call: lookup.node }].filter((entry) => entry.fn);
+      const optional = { ...(capability ? { capability } : {}), ...(settled ? { settled } : {}) };
+      register(enclosingFunction(lookup.node), parameterIndexOf(ctx, key.taint.steps, enclosingFunction(lookup.node)), { lookup, field: key.field, inner, keyNames, accessFile: tainted.file, ...optional });
+      const path = pathFunctions(ctx, tainted, key.taint.steps, lookup.node);
+      consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled);
+    });
   }
   for (let round = 0, changed = true; changed && round < 6; round++) {
     changed = false;
@@ -379,11 +382,11 @@ function declarationTexts(ctx: AccessContext, name: string): string[] {
   cache.set(name, texts);
   for (const file of ctx.sourceFiles) {
     if (!file.text.includes(name)) continue;
-    for (const statement of file.sourceFile.compilerNode.statements) {
-      if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) texts.push(statement.getText(file.sourceFile.compilerNode));
+    for (const statement of file.sourceFile.statements) {
+      if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) texts.push(statement.getText(file.sourceFile));
       else if (ts.isVariableStatement(statement)) {
         for (const declaration of statement.declarationList.declarations) {
-          if (ts.isIdentifier(declaration.name) && declaration.name.text === name) texts.push(declaration.getText(file.sourceFile.compilerNode));
+          if (ts.isIdentifier(declaration.name) && declaration.name.text === name) texts.push(declaration.getText(file.sourceFile));
         }
       }
     }

@@ -1,3 +1,4 @@
+import type { AnalysisFailures } from '../analysis-failures.js';
 import { ts } from 'ts-morph';
 import { bindingNames, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import { enclosingFunction } from '../ast/syntax.js';
@@ -12,6 +13,8 @@ export interface AccessContext {
   readonly dataflow: DataflowEngine;
   readonly sourceFiles: readonly ScannedSourceFile[];
   readonly config: { readonly ownershipChecks?: readonly string[] };
+  /** Where a lookup whose analysis fails is recorded (it loses that lookup only). */
+  readonly failures?: AnalysisFailures;
 }
 
 // Names the authenticated user goes by in code (textual fallback where no origin is known, e.g. a service parameter).

@@ -52,7 +52,7 @@ export class ModuleIndex {
     /** Files of the repository outside the scanned paths, read on demand for evidence. */
     private readonly outside?: OutsideFiles,
   ) {
-    for (const file of sourceFiles) this.byAbsolutePath.set(file.sourceFile.getFilePath(), file);
+    for (const file of sourceFiles) this.byAbsolutePath.set(file.sourceFile.fileName, file);
     // Keys are compared with absolute source paths, so make them absolute whatever the caller passed.
     this.tsconfigs = new Map([...tsconfigs].map(([dir, options]) => [path.resolve(dir), options]));
   }
@@ -93,7 +93,7 @@ export class ModuleIndex {
   }
 
   private resolveImportUncached(from: ScannedSourceFile, specifier: string): ScannedSourceFile | undefined {
-    const fromDir = path.posix.dirname(from.sourceFile.getFilePath());
+    const fromDir = path.posix.dirname(from.sourceFile.fileName);
     if (specifier.startsWith('.') || specifier.startsWith('/')) {
       return this.probe(path.posix.resolve(fromDir, specifier));
     }
@@ -184,7 +184,7 @@ export class ModuleIndex {
         if (list) list.push(statement);
         else index!.set(declared, [statement]);
       };
-      for (const statement of file.sourceFile.compilerNode.statements) {
+      for (const statement of file.sourceFile.statements) {
         for (const declared of declaredNames(statement)) add(declared, statement);
       }
       this.topLevelNames.set(file, index);
@@ -279,7 +279,7 @@ export class ModuleIndex {
 
   private findExport(file: ScannedSourceFile, exportName: string, hops: number): Binding | undefined {
     const starSources: string[] = [];
-    for (const statement of file.sourceFile.compilerNode.statements) {
+    for (const statement of file.sourceFile.statements) {
       if (ts.isExportAssignment(statement)) {
         // `export default expr` and TypeScript's `export = expr`.
         if (exportName === 'default') return this.bindingOfExpression(file, statement.expression, hops);

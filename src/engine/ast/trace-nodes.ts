@@ -8,7 +8,7 @@ import type { ScannedSourceFile, TraceStep } from '../../types.js';
 export function nodeAtStep(ctx: { readonly sourceFiles: readonly ScannedSourceFile[] }, step: TraceStep): ts.Node | undefined {
   const file = ctx.sourceFiles.find((candidate) => candidate.path === step.file);
   if (!file) return undefined;
-  const sourceFile = file.sourceFile.compilerNode;
+  const sourceFile = file.sourceFile;
   const lineStarts = sourceFile.getLineStarts();
   const lineStart = lineStarts[step.line - 1];
   if (lineStart === undefined) return undefined;

@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import type { AnalysisFailures } from '../analysis-failures.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
 import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
@@ -26,6 +27,8 @@ export interface DataflowOptions {
   sanitizers: readonly string[];
   /** How many project functions deep a flow is followed from the handler. */
   maxDepth?: number;
+  /** Where a route whose analysis fails (input nested beyond the stack) is recorded; it loses its flows only. */
+  failures?: AnalysisFailures;
 }
 
 const NUMERIC_CONVERSIONS = new Set(['parseInt', 'parseFloat', 'Number', 'Boolean', 'isNaN', 'isFinite', 'Math']);
@@ -97,7 +100,16 @@ export class DataflowEngine {
       const file = this.modules.fileOf(route.handler.node);
       if (!file) continue;
       const handler: ResolvedFunction = { file, node: route.handler.node, name: route.handler.name };
-      this.analyze(handler, initialParameterOrigins(route, handler), route, 0);
+      const recordedBefore = this.calls.length;
+      try {
+        this.analyze(handler, initialParameterOrigins(route, handler), route, 0);
+      } catch (error) {
+        if (!this.options.failures) throw error;
+        // This route loses its flows (half-recorded ones included); every other route is analysed.
+        this.calls.length = recordedBefore;
+        this.inProgress.clear();
+        this.options.failures.record('dataflow', file.path, error);
+      }
     }
     return this.calls;
   }

@@ -268,8 +268,8 @@ export class ValueProver {
       else if (ts.isTypeAliasDeclaration(binding.node)) return this.memberType(binding.node.type, name, binding.file, depth + 1);
       else if (ts.isClassDeclaration(binding.node)) {
         for (const member of binding.node.members) {
-          if (ts.isPropertyDeclaration(member) && propertyNameText(member.name) === name && member.type && NUMERIC_TYPE.test(member.type.getText(binding.file.sourceFile.compilerNode).trim())) {
-            return { kind: 'number', how: `declared ${member.type.getText(binding.file.sourceFile.compilerNode)}` };
+          if (ts.isPropertyDeclaration(member) && propertyNameText(member.name) === name && member.type && NUMERIC_TYPE.test(member.type.getText(binding.file.sourceFile).trim())) {
+            return { kind: 'number', how: `declared ${member.type.getText(binding.file.sourceFile)}` };
           }
         }
         return undefined;
@@ -277,7 +277,7 @@ export class ValueProver {
     }
     for (const member of members ?? []) {
       if (!ts.isPropertySignature(member) || !member.name || propertyNameText(member.name) !== name || !member.type) continue;
-      const text = member.type.getText(where.sourceFile.compilerNode).trim();
+      const text = member.type.getText(where.sourceFile).trim();
       if (NUMERIC_TYPE.test(text)) return { kind: 'number', how: `declared ${text}` };
     }
     return undefined;
@@ -289,7 +289,7 @@ export class ValueProver {
    */
   private typeDeclaration(file: ScannedSourceFile, name: string, hops = 0): { file: ScannedSourceFile; node: ts.InterfaceDeclaration | ts.TypeAliasDeclaration | ts.ClassDeclaration } | undefined {
     if (hops > 3) return undefined;
-    for (const statement of file.sourceFile.compilerNode.statements) {
+    for (const statement of file.sourceFile.statements) {
       if ((ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) return { file, node: statement };
       if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
       const bindings = statement.importClause?.namedBindings;
@@ -309,7 +309,7 @@ export class ValueProver {
     const root = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression : undefined;
     if (root && NUMERIC_GLOBALS.has(root.text) && !localBinding(root) && !this.modules.resolveName(file, root.text)) {
       if (root.text === 'Date' && !(ts.isPropertyAccessExpression(callee) && callee.name.text === 'now')) return undefined;
-      return { kind: 'number', how: `${callee.getText(file.sourceFile.compilerNode)}() (a number)` };
+      return { kind: 'number', how: `${callee.getText(file.sourceFile)}() (a number)` };
     }
     if (ts.isIdentifier(callee) && callee.text === 'String' && !localBinding(callee) && args[0]) return this.value(args[0], file, environment, depth + 1);
     // `Array(n).fill('?')`, `new Array(n)`, `Array.from({ length: n }, (_, i) => `$${i + 1}`)`.

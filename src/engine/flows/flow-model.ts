@@ -1,3 +1,4 @@
+import { isolated, type AnalysisFailures } from '../analysis-failures.js';
 /**
  * The business flows of an API, from its code: which routes advance a multi-step process, what
  * state each one changes, and whether the server checks the current state first. Both the
@@ -80,6 +81,7 @@ export interface FlowInput {
   sourceFiles: readonly ScannedSourceFile[];
   textFiles: readonly ScannedTextFile[];
   config: Pick<TrustscanConfig, 'flows' | 'stateGuards'>;
+  failures?: AnalysisFailures;
 }
 
 const cache = new WeakMap<readonly Route[], FlowModel>();
@@ -98,7 +100,8 @@ export function analyzeFlows(input: FlowInput): FlowModel {
     const declared = declaredPositions(input.config.flows, route);
     const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(route.method);
     if (!named && declared.length === 0 && !mutating) continue;
-    analyzed.push({ flow: analyzeRouteFlow({ modules: input.modules, config: input.config, filesByPath }, route), ...(named ? { named } : {}), declared });
+    const flow = isolated(input.failures, 'flows', route.file, () => analyzeRouteFlow({ modules: input.modules, config: input.config, filesByPath }, route));
+    if (flow) analyzed.push({ flow, ...(named ? { named } : {}), declared });
   }
   // The states records are created in: writing one back (an edit that resets to REQUESTED) does not advance a flow.
   const initialStates = new Set(analyzed.flatMap(({ flow }) => flow.writes.filter((write) => write.creates && write.value !== undefined).map((write) => `${entityKey(write.entity ?? '')}.${write.field}=${write.value}`)));

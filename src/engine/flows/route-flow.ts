@@ -301,7 +301,7 @@ class FlowWalker {
       const exits = node.caseBlock.clauses.some((clause) => clause.statements.some((statement) => exitsEarly(statement)));
       if (exits) this.switchGuard(node, frame, ++this.seq);
       // `switch (event.type) { case 'checkout.session.completed': ... }`: each case runs for one provider event.
-      const eventBranch = isEventTypeExpression(node.expression, frame) ? this.pushEventBranch(node, `switch (${truncate(node.expression.getText(frame.fn.file.sourceFile.compilerNode))})`, frame, ++this.seq) : undefined;
+      const eventBranch = isEventTypeExpression(node.expression, frame) ? this.pushEventBranch(node, `switch (${truncate(node.expression.getText(frame.fn.file.sourceFile))})`, frame, ++this.seq) : undefined;
       node.caseBlock.clauses.forEach((clause) => this.visit(clause, frame));
       if (eventBranch) eventBranch.scopeEnd = this.seq;
       return;
@@ -344,7 +344,7 @@ class FlowWalker {
     // Positions and text are only needed for the few calls that become facts: computed on demand.
     let cachedLocation: FlowLocation | undefined;
     const at = (): FlowLocation => (cachedLocation ??= this.location(call, frame));
-    const text = (): string => truncate(call.getText(frame.fn.file.sourceFile.compilerNode));
+    const text = (): string => truncate(call.getText(frame.fn.file.sourceFile));
 
     if (this.input.config.stateGuards.includes(name)) {
       this.guards.push({ ...at(), kind: 'config', evidence: `${text()} (config stateGuards)`, expected: [], forbidden: [], seq, scopeEnd: Infinity });
@@ -365,7 +365,7 @@ class FlowWalker {
       this.signatures.push({ ...at(), evidence: text(), seq, scopeEnd: Infinity, ...(library && QUEUE_PACKAGES.test(library) ? { queue: true } : {}) });
     }
     if (/createHmac$/.test(callee)) this.signatureInput = true;
-    if (MONEY_CALL.test(callee) || (/^(?:fetch|post|request)$/.test(name) && call.arguments[0] && MONEY_HOST.test(call.arguments[0].getText(frame.fn.file.sourceFile.compilerNode)))) {
+    if (MONEY_CALL.test(callee) || (/^(?:fetch|post|request)$/.test(name) && call.arguments[0] && MONEY_HOST.test(call.arguments[0].getText(frame.fn.file.sourceFile)))) {
       this.effects.push({ ...at(), kind: 'money', description: `moves money (${truncate(callee, 60)})`, seq, via: frame.via });
     }
 
@@ -455,7 +455,7 @@ class FlowWalker {
     const handlers = new Map<string, ResolvedFunction>();
     for (const file of this.input.filesByPath.values()) {
       if (!file.text.includes('CommandHandler(') && !file.text.includes('QueryHandler(')) continue;
-      for (const statement of file.sourceFile.compilerNode.statements) {
+      for (const statement of file.sourceFile.statements) {
         if (!ts.isClassDeclaration(statement) || !statement.name) continue;
         const decorator = ts.getDecorators(statement)?.find((candidate) => ts.isCallExpression(candidate.expression) && /^(?:CommandHandler|QueryHandler)$/.test(calleeText(candidate.expression)));
         const command = decorator && ts.isCallExpression(decorator.expression) ? decorator.expression.arguments[0] : undefined;
@@ -480,7 +480,7 @@ class FlowWalker {
 
   /** Reads a condition for checks on a record's state, expiry, or replay markers. */
   private conditionGuard(condition: ts.Expression, frame: Frame, polarity: 'exits-when-true' | 'exits-when-false' | 'wraps', seq: number, scopeEnd: number): void {
-    const evidence = truncate(condition.getText(frame.fn.file.sourceFile.compilerNode));
+    const evidence = truncate(condition.getText(frame.fn.file.sourceFile));
     const literals = conditionLiterals(condition, (expression) => this.literal(expression, frame));
     // Which way the check stops the flow: `if (s !== 'a') throw` lets 'a' through; `if (s === 'a') throw` stops 'a'.
     const negated = /!==|!=|!\s*\[|!\s*\(?\s*\w[\w.]*\.(?:includes|has)\(|\bnot\b/.test(evidence);
@@ -580,7 +580,7 @@ class FlowWalker {
       ts.forEachChild(node, visit);
     };
     visit(condition);
-    return found ? this.pushEventBranch(condition, truncate(condition.getText(frame.fn.file.sourceFile.compilerNode)), frame, seq) : undefined;
+    return found ? this.pushEventBranch(condition, truncate(condition.getText(frame.fn.file.sourceFile)), frame, seq) : undefined;
   }
 
   private pushEventBranch(node: ts.Node, evidence: string, frame: Frame, seq: number): RouteFact {
@@ -651,7 +651,7 @@ class FlowWalker {
     this.guards.push({
       ...this.location(node, frame),
       kind: 'state-check',
-      evidence: truncate(`switch (${subject.getText(frame.fn.file.sourceFile.compilerNode)})`),
+      evidence: truncate(`switch (${subject.getText(frame.fn.file.sourceFile)})`),
       subject: subjectName,
       ...(loaded?.isRead ? { subjectSource: loaded.source } : subjectName === 'this' ? { subjectSource: enclosingClassName(node) } : {}),
       field: subject.name.text,
@@ -672,7 +672,7 @@ class FlowWalker {
     // A record built in this function (`new Order()`, `{}`) gets its first state, not a transition.
     const creates = ts.isIdentifier(owner) && isFreshObject(owner.text, frame);
     const value = this.literal(node.right, frame);
-    if (WRITTEN_FLAG.test(left.name.text) && value === undefined && !/^(?:Date\.now\(\)|new Date\(.*\))$/.test(node.right.getText(frame.fn.file.sourceFile.compilerNode))) return;
+    if (WRITTEN_FLAG.test(left.name.text) && value === undefined && !/^(?:Date\.now\(\)|new Date\(.*\))$/.test(node.right.getText(frame.fn.file.sourceFile))) return;
     const seq = ++this.seq;
     const loaded = ts.isIdentifier(owner) ? frame.loaded.get(owner.text) : undefined;
     this.writes.push({
@@ -723,7 +723,7 @@ class FlowWalker {
       const valueExpression = ts.isPropertyAssignment(property) ? property.initializer : (property as ts.ShorthandPropertyAssignment).name;
       const generated = skipOuterExpressions(valueExpression);
       if (SECRET_FIELD.test(field) && ts.isCallExpression(generated) && SECRET_GENERATOR.test(calleeText(generated))) this.issuedSecrets.push(location);
-      if (BALANCE_FIELD.test(field) && (method === 'increment' || method === 'decrement' || /\b(?:increment|decrement)\b|-/.test(valueExpression.getText(frame.fn.file.sourceFile.compilerNode)))) {
+      if (BALANCE_FIELD.test(field) && (method === 'increment' || method === 'decrement' || /\b(?:increment|decrement)\b|-/.test(valueExpression.getText(frame.fn.file.sourceFile)))) {
         this.effects.push({ ...location, kind: 'money', description: `changes ${model ?? 'a'} ${field}`, seq, via: frame.via });
       }
       if (!STATE_FIELD.test(field) && !WRITTEN_FLAG.test(field)) continue;
@@ -776,7 +776,7 @@ class FlowWalker {
     // `const where = { code, codeExpireAt: MoreThanOrEqual(new Date()) }; findOne({ where })`
     if (criteria && ts.isIdentifier(criteria)) criteria = localConstInitializer(criteria) ?? criteria;
     if (!isResultUsed(call) && !/Or(?:Fail|Throw)$/.test(calleeText(call))) return;
-    const evidence = truncate(call.getText(frame.fn.file.sourceFile.compilerNode));
+    const evidence = truncate(call.getText(frame.fn.file.sourceFile));
     if (criteria && criteriaFields(criteria).some((field) => EXPIRY_FIELD.test(field))) {
       this.guards.push({ ...location, kind: 'verified-token', evidence, ...(model ? { subject: model, subjectSource: model } : {}), expected: [], forbidden: [], seq, scopeEnd: Infinity });
     }

@@ -39,7 +39,7 @@ export function statefulEntities(sourceFiles: readonly ScannedSourceFile[], text
   for (const file of sourceFiles) {
     if (!/\b(?:status|state|stage|step|phase)\b|Status\b|State\b/.test(file.text)) continue;
     const unions = new Map<string, string[]>();
-    const source = file.sourceFile.compilerNode;
+    const source = file.sourceFile;
     // Type aliases and enums first, so a field typed `OrderStatus` finds its states in the same file.
     for (const statement of source.statements) {
       if (ts.isTypeAliasDeclaration(statement)) {

@@ -652,15 +652,15 @@ export interface MiddlewareLine {
 export function middlewareLine(modules: ModuleIndex, middleware: RouteMiddleware): MiddlewareLine | undefined {
   const file = modules.sourceFiles.find((candidate) => candidate.path === middleware.file);
   if (!file) return undefined;
-  const lineStarts = file.sourceFile.compilerNode.getLineStarts();
+  const lineStarts = file.sourceFile.getLineStarts();
   const start = lineStarts[middleware.line - 1];
   if (start === undefined) return undefined;
-  return { file, start, end: lineStarts[middleware.line] ?? file.sourceFile.compilerNode.end };
+  return { file, start, end: lineStarts[middleware.line] ?? file.sourceFile.end };
 }
 
 /** Visits, outermost first, the nodes that start on a line; `stop` returning true ends the walk. */
 export function visitLine(line: MiddlewareLine, stop: (node: ts.Node) => boolean): void {
-  const sourceFile = line.file.sourceFile.compilerNode;
+  const sourceFile = line.file.sourceFile;
   let done = false;
   const visit = (node: ts.Node): void => {
     if (done || node.end < line.start || node.pos > line.end) return;

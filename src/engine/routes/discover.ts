@@ -1,7 +1,8 @@
 import type { ScannedSourceFile, ScannedTextFile } from '../../types.js';
 import type { ModuleIndex } from '../ast/module-index.js';
 import type { ResolvedFunction } from '../ast/functions.js';
-import type { FrameworkAdapter, ProjectFacts } from '../frameworks/adapter.js';
+import type { AdapterContext, FrameworkAdapter, ProjectFacts } from '../frameworks/adapter.js';
+import { AnalysisFailures } from '../analysis-failures.js';
 import { MiddlewareClassifier, type AuthModel } from './classify-middleware.js';
 import { inHandlerAuthentication, readPrincipal } from './handler-evidence.js';
 import type { AuthStatus, Route, RouteDefinition } from './route.js';
@@ -38,6 +39,7 @@ export function discoverRoutes(input: {
   modules: ModuleIndex;
   config: RouteConfig;
   adapters: readonly FrameworkAdapter[];
+  failures?: AnalysisFailures;
 }): Route[] {
   const facts = projectFacts(input.sourceFiles, input.textFiles);
   const classifier = new MiddlewareClassifier(input.modules, {
@@ -47,13 +49,48 @@ export function discoverRoutes(input: {
     authModels: input.config.authModels,
   });
   const helpers = new HelperAuthenticationFinder(input.modules);
+  const failures = input.failures ?? new AnalysisFailures();
   const context = { sourceFiles: input.sourceFiles, packageJsons: facts.packageJsons, modules: input.modules, middleware: classifier };
   const routes: Route[] = [];
   for (const adapter of input.adapters) {
     if (!adapter.isEnabled(facts)) continue;
-    for (const definition of adapter.discoverRoutes(context)) routes.push(finalizeRoute(definition, input.config, input.modules, helpers));
+    for (const definition of isolatedDefinitions(adapter, context, failures)) {
+      try {
+        routes.push(finalizeRoute(definition, input.config, input.modules, helpers));
+      } catch (error) {
+        failures.record(`routes (${adapter.name})`, definition.file, error);
+      }
+    }
   }
   return routes.sort(compareRoutes);
+}
+
+/**
+ * An adapter's routes, surviving a file it cannot handle. Adapters read the files together (a
+ * router mounted in another file), so on a failure each file is tried alone to find the ones that
+ * fail, and the adapter runs again without them: they lose their routes, with a warning each.
+ */
+function isolatedDefinitions(adapter: FrameworkAdapter, context: AdapterContext, failures: AnalysisFailures): RouteDefinition[] {
+  try {
+    return [...adapter.discoverRoutes(context)];
+  } catch {
+    const failing = new Set<ScannedSourceFile>();
+    for (const file of context.sourceFiles) {
+      try {
+        [...adapter.discoverRoutes({ ...context, sourceFiles: [file] })];
+      } catch (error) {
+        failing.add(file);
+        failures.record(`routes (${adapter.name})`, file.path, error);
+      }
+    }
+    try {
+      return [...adapter.discoverRoutes({ ...context, sourceFiles: context.sourceFiles.filter((file) => !failing.has(file)) })];
+    } catch (error) {
+      // Fails only on a combination of files: nothing of this framework can be trusted.
+      for (const file of context.sourceFiles) failures.record(`routes (${adapter.name})`, file.path, error);
+      return [];
+    }
+  }
 }
 
 function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules: ModuleIndex, helpers: HelperAuthenticationFinder): Route {

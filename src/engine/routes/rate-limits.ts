@@ -151,14 +151,14 @@ function keyFromOptions(modules: ModuleIndex, file: ScannedSourceFile, options: 
     const option = propertyValue(options, name);
     if (option) return keyOfKeyFunction(modules, file, option);
     const method = options.properties.find((property) => ts.isMethodDeclaration(property) && propertyNameText(property.name) === name);
-    if (method && ts.isMethodDeclaration(method) && method.body) return keyOfText(method.body.getText(file.sourceFile.compilerNode));
+    if (method && ts.isMethodDeclaration(method) && method.body) return keyOfText(method.body.getText(file.sourceFile));
   }
   return undefined;
 }
 
 function keyOfKeyFunction(modules: ModuleIndex, file: ScannedSourceFile, option: ts.Expression): RateLimitKey {
   const fn = resolveFunction(modules, file, option);
-  const text = fn?.node.body ? fn.node.body.getText(fn.node.getSourceFile()) : option.getText(file.sourceFile.compilerNode);
+  const text = fn?.node.body ? fn.node.body.getText(fn.node.getSourceFile()) : option.getText(file.sourceFile);
   return keyOfText(text);
 }
 
@@ -188,7 +188,7 @@ function trackerKey(modules: ModuleIndex, start: GuardClass): RateLimitKey | und
   for (let depth = 0; current && depth < 5; depth++) {
     for (const member of current.node.members) {
       if (ts.isMethodDeclaration(member) && member.body && member.name && propertyNameText(member.name) === 'getTracker') {
-        return keyOfText(member.body.getText(current.file.sourceFile.compilerNode));
+        return keyOfText(member.body.getText(current.file.sourceFile));
       }
     }
     const base = current.node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
@@ -316,7 +316,7 @@ function limiterOrigin(modules: ModuleIndex, file: ScannedSourceFile, receiver: 
 /** Arcjet counts by IP unless the client was created with `characteristics` (e.g. `["userId"]`). */
 function arcjetKey(modules: ModuleIndex, origin: { init?: { file: ScannedSourceFile; node: ts.Expression } }): RateLimitKey {
   if (!origin.init) return 'unknown';
-  const text = origin.init.node.getText(origin.init.file.sourceFile.compilerNode);
+  const text = origin.init.node.getText(origin.init.file.sourceFile);
   const characteristics = /characteristics\s*:\s*\[([^\]]*)\]/.exec(text)?.[1];
   return characteristics === undefined ? 'ip' : keyOfText(characteristics);
 }

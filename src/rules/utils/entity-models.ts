@@ -47,11 +47,11 @@ export function entityModels(ctx: RuleContext): EntityModel[] {
   }
   for (const file of ctx.sourceFiles) {
     const visit = (node: ts.Node): void => {
-      const model = typeormEntity(node) ?? sequelizeModel(node) ?? mongooseModel(node, file.sourceFile.compilerNode);
+      const model = typeormEntity(node) ?? sequelizeModel(node) ?? mongooseModel(node, file.sourceFile);
       if (model) models.push(model);
       ts.forEachChild(node, visit);
     };
-    visit(file.sourceFile.compilerNode);
+    visit(file.sourceFile);
   }
   cache.set(ctx.modules, models);
   return models;

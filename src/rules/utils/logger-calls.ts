@@ -19,7 +19,7 @@ const FRAMEWORK_LOG_OWNERS = new Set(['req', 'request', 'fastify', 'app', 'serve
  */
 export function loggerCallName(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression): string | undefined {
   const callee = skipOuterExpressions(call.expression);
-  const text = callee.getText(file.sourceFile.compilerNode);
+  const text = callee.getText(file.sourceFile);
   if (ts.isPropertyAccessExpression(callee)) {
     if (!LOG_METHODS.has(callee.name.text)) return undefined;
     const owner = skipOuterExpressions(callee.expression);

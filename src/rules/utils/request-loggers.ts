@@ -29,7 +29,7 @@ const MORGAN_MODULES = new Set(['morgan', 'koa-morgan']);
 export function accessLogLeak(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression): AccessLogLeak | undefined {
   const resolved = moduleCallee(ctx, file, call.expression);
   if (!resolved) return undefined;
-  const sourceFile = file.sourceFile.compilerNode;
+  const sourceFile = file.sourceFile;
   const text = call.expression.getText(sourceFile);
   const isMorgan = MORGAN_MODULES.has(resolved.module) && resolved.members.length === 0;
   const isPinoHttp = PINO_HTTP_MODULES.has(resolved.module) && (resolved.members.length === 0 || resolved.members[0] === 'pinoHttp');
@@ -69,7 +69,7 @@ export function accessLogLeak(ctx: RuleContext, file: ScannedSourceFile, call: t
  * so they may stand behind it too.
  */
 function routesBehind(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression): Route[] {
-  const sourceFile = file.sourceFile.compilerNode;
+  const sourceFile = file.sourceFile;
   const line = sourceFile.getLineAndCharacterOfPosition(call.getStart(sourceFile)).line + 1;
   const holder = ts.isVariableDeclaration(call.parent) && ts.isIdentifier(call.parent.name) ? call.parent.name.text : undefined;
   const listed = ctx.routes.filter((route) =>
@@ -95,7 +95,7 @@ function formatText(file: ScannedSourceFile, expression: ts.Expression, depth: n
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === value.text && node.initializer) initializer = node.initializer;
       else ts.forEachChild(node, visit);
     };
-    visit(file.sourceFile.compilerNode);
+    visit(file.sourceFile);
     return initializer && formatText(file, initializer, depth + 1);
   }
   return undefined;
@@ -166,22 +166,22 @@ function morganBodyTokens(ctx: RuleContext): string[] {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'token' && node.arguments.length >= 2) {
         const name = skipOuterExpressions(node.arguments[0]!);
         const resolved = moduleCallee(ctx, file, node.expression);
-        if (resolved && MORGAN_MODULES.has(resolved.module) && ts.isStringLiteralLike(name) && /\.body\b/.test(node.arguments[1]!.getText(file.sourceFile.compilerNode))) tokens.push(name.text);
+        if (resolved && MORGAN_MODULES.has(resolved.module) && ts.isStringLiteralLike(name) && /\.body\b/.test(node.arguments[1]!.getText(file.sourceFile))) tokens.push(name.text);
       }
       ts.forEachChild(node, visit);
     };
-    if (/\.token\(/.test(file.sourceFile.compilerNode.text)) visit(file.sourceFile.compilerNode);
+    if (/\.token\(/.test(file.sourceFile.text)) visit(file.sourceFile);
   }
   return tokens;
 }
 
 /** The API reads bearer credentials from the Authorization header: in code, or through an auth middleware on these routes. */
 function usesAuthorizationHeader(ctx: RuleContext, routes: readonly Route[]): boolean {
-  const readsHeader = ctx.sourceFiles.some((file) => /headers\s*(\.\s*authorization|\[\s*['"]authorization['"]\s*\])|\.(get|header)\(\s*['"]authorization['"]|fromAuthHeaderAsBearerToken|ExtractJwt/i.test(file.sourceFile.compilerNode.text));
+  const readsHeader = ctx.sourceFiles.some((file) => /headers\s*(\.\s*authorization|\[\s*['"]authorization['"]\s*\])|\.(get|header)\(\s*['"]authorization['"]|fromAuthHeaderAsBearerToken|ExtractJwt/i.test(file.sourceFile.text));
   return readsHeader || routes.some((route) => route.middleware.some((middleware) => middleware.kind === 'auth' && /jwt|bearer|authorization/i.test(`${middleware.name} ${middleware.evidence}`)));
 }
 
 /** The API keeps sessions in cookies (express-session, cookie-parser, `req.cookies`). */
 function usesCookies(ctx: RuleContext): boolean {
-  return ctx.sourceFiles.some((file) => /['"](express-session|cookie-session|cookie-parser|@fastify\/cookie|@fastify\/session)['"]|\breq\.cookies\b/.test(file.sourceFile.compilerNode.text));
+  return ctx.sourceFiles.some((file) => /['"](express-session|cookie-session|cookie-parser|@fastify\/cookie|@fastify\/session)['"]|\breq\.cookies\b/.test(file.sourceFile.text));
 }

@@ -64,7 +64,7 @@ export function pathSegments(routePath: string): string[] {
 export function routeSpan(ctx: RuleContext, route: Route): { start: number; end: number } {
   const file = ctx.sourceFiles.find((candidate) => candidate.path === route.file);
   if (!file) return { start: 0, end: 0 };
-  const lineStarts = file.sourceFile.compilerNode.getLineStarts();
+  const lineStarts = file.sourceFile.getLineStarts();
   const lineStart = lineStarts[route.line - 1] ?? 0;
   const start = lineStart + route.column - 1;
   const nextLine = lineStarts[route.line];

@@ -299,7 +299,7 @@ export function sqlSinkCatalog(ctx: RuleContext): SqlSinkCatalog {
     }
   }
   for (const file of ctx.sourceFiles) {
-    for (const statement of file.sourceFile.compilerNode.statements) {
+    for (const statement of file.sourceFile.statements) {
       if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
         const driver = driverOf(statement.moduleSpecifier.text);
         if (driver) drivers.add(driver);
@@ -592,7 +592,7 @@ export function escapeEvidence(expression: ts.Expression, file: ScannedSourceFil
   if (!ts.isCallExpression(value)) return undefined;
   const callee = skipOuterExpressions(value.expression);
   const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
-  const what = `${callee.getText(file.sourceFile.compilerNode)}()`;
+  const what = `${callee.getText(file.sourceFile)}()`;
   if (ts.isIdentifier(callee)) {
     const binding = modules.resolveName(file, callee.text);
     if (binding?.kind !== 'external') return undefined;

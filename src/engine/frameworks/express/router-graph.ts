@@ -132,12 +132,12 @@ function collectCalls(sourceFiles: readonly ScannedSourceFile[]) {
         } else if (node.arguments.some((argument) => ts.isIdentifier(argument) || isThisProperty(argument))) {
           candidatePassingCalls.push({ file, call: node });
         }
-      } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ROUTER_CREATION.test(node.initializer.getText(file.sourceFile.compilerNode).slice(0, 80))) {
+      } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ROUTER_CREATION.test(node.initializer.getText(file.sourceFile).slice(0, 80))) {
         routerNames.add(node.name.text);
       }
       ts.forEachChild(node, visit);
     };
-    visit(file.sourceFile.compilerNode);
+    visit(file.sourceFile);
   }
   const passingCalls = candidatePassingCalls.filter(({ call }) =>
     call.arguments.some((argument) => {
@@ -672,7 +672,7 @@ class RouterGraph {
     }
     const binding = this.modules.resolveName(file, name);
     if (!binding) return undefined;
-    if (binding.kind === 'namespace') return { node: binding.file.sourceFile.compilerNode, file: binding.file, namespace: binding.file };
+    if (binding.kind === 'namespace') return { node: binding.file.sourceFile, file: binding.file, namespace: binding.file };
     if (binding.kind !== 'declaration') return undefined;
     return { node: binding.node, file: binding.file };
   }
@@ -699,11 +699,11 @@ class RouterGraph {
       // Keep what is known: `${config.id}.callback` -> `{config.id}.callback`.
       let partial = value.head.text;
       for (const span of value.templateSpans) {
-        partial += (this.evaluateString(span.expression, file) ?? `{${span.expression.getText(file.sourceFile.compilerNode)}}`) + span.literal.text;
+        partial += (this.evaluateString(span.expression, file) ?? `{${span.expression.getText(file.sourceFile)}}`) + span.literal.text;
       }
       return [partial];
     }
-    return [`{${value.getText(file.sourceFile.compilerNode)}}`];
+    return [`{${value.getText(file.sourceFile)}}`];
   }
 
   /** A string known without running the code: literals, templates and `+` of constants, `this.path` fields. */
@@ -997,7 +997,7 @@ function regexFromLiteral(text: string): RegExp | undefined {
 }
 
 function orderOf(file: ScannedSourceFile, node: ts.Node): EventOrder {
-  return { file: file.path, start: node.getStart(file.sourceFile.compilerNode), end: node.end };
+  return { file: file.path, start: node.getStart(file.sourceFile), end: node.end };
 }
 
 function compareEvents(a: RouterEvent, b: RouterEvent): number {

@@ -44,7 +44,7 @@ function directorySegments(
 ): { relativeToModule: boolean; parts: string[] } | undefined {
   if (depth > 4) return undefined;
   const value = skipOuterExpressions(expression);
-  const text = value.getText(file.sourceFile.compilerNode);
+  const text = value.getText(file.sourceFile);
   if (MODULE_DIRECTORY.test(text)) return { relativeToModule: true, parts: [] };
   if (/^process\.cwd\(\)$/.test(text)) return { relativeToModule: false, parts: [] };
   if (ts.isIdentifier(value)) {
@@ -66,7 +66,7 @@ function directorySegments(
     return relative === undefined ? undefined : { relativeToModule: true, parts: [relative] };
   }
   if (ts.isCallExpression(value)) {
-    const callee = value.expression.getText(file.sourceFile.compilerNode);
+    const callee = value.expression.getText(file.sourceFile);
     // fileURLToPath(new URL(...)), path.resolve(...)/join(...), desm's join(import.meta.url, 'routes')
     if (/(?:^|\.)fileURLToPath$/.test(callee) && value.arguments.length === 1) return directorySegments(modules, file, value.arguments[0]!, depth + 1);
     if (/(?:^|\.)(?:join|resolve)$/.test(callee) && value.arguments.length > 0) {

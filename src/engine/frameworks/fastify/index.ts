@@ -135,7 +135,7 @@ class FastifyRouteCollector {
         for (const other of this.context.sourceFiles) {
           if (other === file || !other.text.includes(`${root.name}.`)) continue;
           const names = this.importedNamesOf(other, root.declaration);
-          if (names.size > 0) this.walkBody(other, other.sourceFile.compilerNode, names, context);
+          if (names.size > 0) this.walkBody(other, other.sourceFile, names, context);
         }
       }
     }
@@ -175,7 +175,7 @@ class FastifyRouteCollector {
         }
         ts.forEachChild(node, visit);
       };
-      visit(file.sourceFile.compilerNode);
+      visit(file.sourceFile);
     }
   }
 
@@ -189,7 +189,7 @@ class FastifyRouteCollector {
       }
       ts.forEachChild(node, visit);
     };
-    visit(file.sourceFile.compilerNode);
+    visit(file.sourceFile);
     return roots;
   }
 
@@ -210,7 +210,7 @@ class FastifyRouteCollector {
   /** Names another file imports the root instance under (`import { app } from './server'`). */
   private importedNamesOf(file: ScannedSourceFile, declaration: ts.VariableDeclaration): Set<string> {
     const names = new Set<string>();
-    for (const statement of file.sourceFile.compilerNode.statements) {
+    for (const statement of file.sourceFile.statements) {
       if (!ts.isImportDeclaration(statement) || !statement.importClause) continue;
       const clause = statement.importClause;
       const locals = [clause.name?.text, ...(clause.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements.map((e) => e.name.text) : [])];
@@ -241,7 +241,7 @@ class FastifyRouteCollector {
         }
         ts.forEachChild(node, visit);
       };
-      visit(file.sourceFile.compilerNode);
+      visit(file.sourceFile);
     }
     return { plugins, directories };
   }
@@ -429,7 +429,7 @@ class FastifyRouteCollector {
   }
 
   private routeUrl(expression: ts.Expression, state: WalkState): string {
-    return staticString(this.context.modules, state.file, expression) ?? `{${expression.getText(state.file.sourceFile.compilerNode)}}`;
+    return staticString(this.context.modules, state.file, expression) ?? `{${expression.getText(state.file.sourceFile)}}`;
   }
 
   private addRoute(
@@ -600,7 +600,7 @@ class FastifyRouteCollector {
    * in `autoConfig`): autoload registers the package in the parent context, as `register` would.
    */
   private autoloadPackagePlugin(file: ScannedSourceFile, context: PluginContext): void {
-    const exported = file.sourceFile.compilerNode.statements.find(ts.isExportAssignment)?.expression;
+    const exported = file.sourceFile.statements.find(ts.isExportAssignment)?.expression;
     const binding = this.context.modules.resolveExport(file, 'default');
     if (!exported || binding?.kind !== 'external') return;
     if (RATE_LIMIT_PACKAGES.has(binding.module)) {
@@ -632,7 +632,7 @@ class FastifyRouteCollector {
     const decorated = this.decoratedName(expression, state);
     if (decorated !== undefined) {
       const useSite = { file: state.file.path, line: nodePosition(expression).line };
-      const name = expression.getText(state.file.sourceFile.compilerNode).replace(/\s+/g, ' ');
+      const name = expression.getText(state.file.sourceFile).replace(/\s+/g, ' ');
       const decoration = this.decorations.get(decorated);
       if (decoration) {
         const described = this.context.middleware.describe(decoration.value, decoration.file, scope, name);
@@ -687,7 +687,7 @@ class FastifyRouteCollector {
     if (!classified) return undefined;
     const first = called[0]!;
     const { line } = nodePosition(expression);
-    const roles = [...hook.body.getText(state.file.sourceFile.compilerNode).matchAll(/\.\s*\w+\s*\([^)]*?['"`](\w+)['"`]/g)].map((match) => match[1]!);
+    const roles = [...hook.body.getText(state.file.sourceFile).matchAll(/\.\s*\w+\s*\([^)]*?['"`](\w+)['"`]/g)].map((match) => match[1]!);
     return {
       name: middlewareName(expression),
       file: state.file.path,
@@ -787,7 +787,7 @@ function enclosingScope(node: ts.Node): ts.Node {
 function looksLikePluginBody(fn: ResolvedFunction): boolean {
   const first = fn.node.parameters[0];
   if (!first || !ts.isIdentifier(first.name) || !fn.node.body) return false;
-  const text = fn.node.body.getText(fn.file.sourceFile.compilerNode);
+  const text = fn.node.body.getText(fn.file.sourceFile);
   const name = first.name.text.replace(/\$/g, '\\$');
   return new RegExp(`\\b${name}\\s*\\.\\s*(?:get|post|put|patch|delete|head|options|all|route|register)\\s*\\(`).test(text);
 }

@@ -114,7 +114,7 @@ class HonoRouteCollector {
     if (this.fileState.has(file)) return;
     this.fileState.set(file, 'walking');
     this.localNames.set(file, new Map());
-    this.visit(file.sourceFile.compilerNode, file);
+    this.visit(file.sourceFile, file);
     this.fileState.set(file, 'done');
   }
 

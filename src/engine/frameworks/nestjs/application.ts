@@ -77,7 +77,7 @@ export function readBootstraps(modules: ModuleIndex, sourceFiles: readonly Scann
       }
       ts.forEachChild(node, visit);
     };
-    ts.forEachChild(file.sourceFile.compilerNode, visit);
+    ts.forEachChild(file.sourceFile, visit);
     if (configures) bootstraps.push(bootstrap);
   }
   return bootstraps;
@@ -166,7 +166,7 @@ export function readModules(modules: ModuleIndex, sourceFiles: readonly ScannedS
   const middleware: MiddlewareBinding[] = [];
   for (const file of sourceFiles) {
     if (!file.text.includes('@Module')) continue;
-    for (const statement of file.sourceFile.compilerNode.statements) {
+    for (const statement of file.sourceFile.statements) {
       if (!ts.isClassDeclaration(statement)) continue;
       if (file.text.includes('forRoutes')) middleware.push(...readMiddlewareBindings(modules, file, statement));
       const decorator = ts.getDecorators(statement)?.find((candidate) => isNestDecorator(modules, file, candidate, MODULE_DECORATOR));

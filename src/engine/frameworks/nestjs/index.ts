@@ -64,7 +64,7 @@ function discoverNestRoutes(context: AdapterContext): RouteDefinition[] {
   const routes: RouteDefinition[] = [];
   for (const file of context.sourceFiles) {
     if (!file.text.includes('@Controller')) continue;
-    for (const statement of file.sourceFile.compilerNode.statements) {
+    for (const statement of file.sourceFile.statements) {
       if (!ts.isClassDeclaration(statement)) continue;
       const controller = discovery.controllerDecorator(file, statement);
       if (!controller) continue;

@@ -28,7 +28,7 @@ export interface UnwrappedHandler {
 export function appRouterExports(file: ScannedSourceFile, modules: ModuleIndex): ExportedHandler[] {
   const found: ExportedHandler[] = [];
   const isMethod = (name: string) => (APP_ROUTER_METHODS as readonly string[]).includes(name);
-  for (const statement of file.sourceFile.compilerNode.statements) {
+  for (const statement of file.sourceFile.statements) {
     if (ts.isFunctionDeclaration(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword) && statement.name && isMethod(statement.name.text)) {
       found.push({ exportName: statement.name.text, exportNode: statement, declaration: { file, node: statement, name: statement.name.text } });
     } else if (ts.isVariableStatement(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword)) {
@@ -61,7 +61,7 @@ export function appRouterExports(file: ScannedSourceFile, modules: ModuleIndex):
 
 /** The default export of a Pages API file, if it has one. */
 export function pagesDefaultExport(file: ScannedSourceFile, modules: ModuleIndex): ExportedHandler | undefined {
-  for (const statement of file.sourceFile.compilerNode.statements) {
+  for (const statement of file.sourceFile.statements) {
     if (ts.isExportAssignment(statement) && !statement.isExportEquals) {
       return { exportName: 'default', exportNode: statement, value: { expression: statement.expression, file } };
     }

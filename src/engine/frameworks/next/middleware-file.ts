@@ -68,7 +68,7 @@ interface MiddlewareExport {
 }
 
 function middlewareExport(file: ScannedSourceFile, modules: ModuleIndex): MiddlewareExport | undefined {
-  for (const statement of file.sourceFile.compilerNode.statements) {
+  for (const statement of file.sourceFile.statements) {
     if (ts.isExportAssignment(statement) && !statement.isExportEquals) return { node: statement, expression: statement.expression, file };
     if (ts.isFunctionDeclaration(statement) && statement.body && isExported(statement)) {
       const name = statement.name?.text;
@@ -222,7 +222,7 @@ function judgeClerkMiddleware(call: ts.CallExpression, file: ScannedSourceFile, 
     return fromBody && (fromBody.kind === 'auth' || fromBody.kind === 'role') ? { name: 'clerkMiddleware', classification: fromBody } : undefined;
   }
   const routeMatchers = new Map<string, RegExp[]>();
-  for (const statement of middlewareFile.sourceFile.compilerNode.statements) {
+  for (const statement of middlewareFile.sourceFile.statements) {
     if (!ts.isVariableStatement(statement)) continue;
     for (const declaration of statement.declarationList.declarations) {
       const init = declaration.initializer && skipOuterExpressions(declaration.initializer);
@@ -306,7 +306,7 @@ function evaluateCondition(expression: ts.Expression, path: string, matchers: Re
  * middleware runs on every path.
  */
 function readMatcher(file: ScannedSourceFile): (path: string) => boolean {
-  for (const statement of file.sourceFile.compilerNode.statements) {
+  for (const statement of file.sourceFile.statements) {
     if (!ts.isVariableStatement(statement) || !isExported(statement)) continue;
     for (const declaration of statement.declarationList.declarations) {
       if (!ts.isIdentifier(declaration.name) || declaration.name.text !== 'config' || !declaration.initializer) continue;
@@ -372,7 +372,7 @@ function propertyOf(object: ts.ObjectLiteralExpression, name: string): ts.Expres
 }
 
 function localInitializer(file: ScannedSourceFile, name: string): ts.Expression | undefined {
-  for (const statement of file.sourceFile.compilerNode.statements) {
+  for (const statement of file.sourceFile.statements) {
     if (!ts.isVariableStatement(statement)) continue;
     for (const declaration of statement.declarationList.declarations) {
       if (ts.isIdentifier(declaration.name) && declaration.name.text === name && declaration.initializer) return declaration.initializer;
@@ -391,7 +391,7 @@ export function isNextAuthBinding(binding: Binding | undefined, fromFile: Scanne
   if (binding?.kind !== 'external') return false;
   const target = modules.resolveImport(fromFile, binding.module);
   if (!target) return false;
-  for (const statement of target.sourceFile.compilerNode.statements) {
+  for (const statement of target.sourceFile.statements) {
     if (!ts.isVariableStatement(statement) || !isExported(statement)) continue;
     for (const declaration of statement.declarationList.declarations) {
       if (ts.isObjectBindingPattern(declaration.name) && bindsName(declaration.name, binding.importedName) && isNextAuthDeclaration(declaration, target, modules)) return true;
