@@ -12,6 +12,7 @@ import { formatText, formatTextSummary } from './reporters/text.js';
 import { allRules } from './rules/index.js';
 import { SEVERITIES, SEVERITY_RANK, type Rule, type ScanResult, type Severity } from './types.js';
 import { version } from './version.js';
+import { mainOnAnalysisThread, runsAnalysis } from './analysis-thread.js';
 
 /** Where the CLI writes and what it may know about its environment; injected so tests run in-process. */
 export interface CliIo {
@@ -322,7 +323,8 @@ export async function runCli(argv: string[]): Promise<void> {
     stderrIsTTY: Boolean(process.stderr.isTTY),
   };
   try {
-    process.exitCode = await main(argv, io);
+    // Parsing and analysis run on a thread with a deep stack (analysis-thread.ts); the rest here.
+    process.exitCode = runsAnalysis(argv) ? await mainOnAnalysisThread(argv, io, EXIT_ERROR) : await main(argv, io);
   } catch (error) {
     // Last resort: main() maps errors itself, so reaching here is a bug; still one line, exit 2.
     process.stderr.write(`trustscan ${version}: ${error instanceof Error ? error.message : String(error)}\n`);
