@@ -48,10 +48,15 @@ interface ScanCommandOptions {
   disableRule: string[];
   color: boolean;
   timing?: boolean;
+  cache?: boolean;
+  cacheLocation?: string;
   debug?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** ESLint's and Babel's convention: build caches live under node_modules/.cache, which nobody commits. */
+const DEFAULT_CACHE_LOCATION = 'node_modules/.cache/trustscan';
 
 /** The options that say which files make up the project: shared by every command that loads one. */
 function withProjectOptions(command: Command): Command {
@@ -116,6 +121,8 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .option('--rule <id>', 'run only this rule (repeatable)', collect, [])
     .option('--disable-rule <id>', 'do not run this rule (repeatable)', collect, [])
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
+    .option('--cache', 'reuse the last result when nothing changed, and unchanged files\' per-file results')
+    .option('--cache-location <dir>', 'where the cache lives (default: node_modules/.cache/trustscan; implies --cache)')
     .option('--timing', 'record the scan duration in JSON output (makes it non-deterministic)')
     .option('--debug', 'print stack traces of internal errors')
     .action(async (paths: string[], options: ScanCommandOptions) => {
@@ -175,6 +182,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, 
     onlyRules: options.rule,
     disabledRules: options.disableRule,
     recordDuration: options.timing,
+    ...(options.cache || options.cacheLocation ? { cache: { location: path.resolve(io.cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION) } } : {}),
   });
   const { result } = outcome;
   const minimumSeverity = options.severity as Severity | undefined;

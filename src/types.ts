@@ -153,6 +153,12 @@ export interface Rule {
   /** Options the rule reads from ctx.options; any other key in config is an error. */
   optionsSchema?: Record<string, RuleOptionType>;
   /**
+   * True when the handlers create() returns read only the file they are called with (plus
+   * ctx.options and ctx.config: no modules, routes or dataflow). The engine may then reuse the
+   * rule's reports for a file whose content did not change (the scan cache).
+   */
+  fileLocal?: boolean;
+  /**
    * The per-file part, called once per scan before the walk; the returned handlers are called
    * during the engine's one walk of each file. Pure: reads ctx, calls ctx.report.
    */

@@ -5,6 +5,7 @@ import type { ScannedSourceFile, ScannedTextFile, ScanWarning } from '../types.j
 import { UsageError } from './errors.js';
 import type { DiscoveredFile } from './files.js';
 import type { OutsideFiles } from './ast/module-index.js';
+import { InputLog } from './cache.js';
 
 export interface LoadedProject {
   sourceFiles: ScannedSourceFile[];
@@ -26,20 +27,34 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * No type check, no lib files, no node_modules declarations: rules walk syntax, and the
  * speed budget (2x a bare parse) leaves no room for a Program.
  */
-export function loadProject(options: {
+export interface LoadOptions {
   root: string;
   files: DiscoveredFile[];
   maxFileSize: number;
   tsconfigPath?: string;
   /** The repository the scanned paths belong to: files there may be read for evidence. */
   repositoryRoot?: string;
-}): LoadedProject {
+  /** Records the files read besides the scanned ones (tsconfigs, evidence), for the cache. */
+  inputs?: InputLog;
+}
+
+/** Every discovered file read once, in discovery order: its text, or why it is skipped. */
+export interface ReadFiles {
+  entries: Array<{ file: DiscoveredFile; read: ReadResult }>;
+}
+
+export function readFiles(files: readonly DiscoveredFile[], maxFileSize: number): ReadFiles {
+  return { entries: files.map((file) => ({ file, read: readScanFile(file.absolutePath, maxFileSize) })) };
+}
+
+export function loadProject(options: LoadOptions, files: ReadFiles = readFiles(options.files, options.maxFileSize)): LoadedProject {
   const warnings: ScanWarning[] = [];
+  const inputs = options.inputs ?? new InputLog();
   const tsconfigs = new Map<string, ts.CompilerOptions>();
 
   if (options.tsconfigPath) {
     if (!existsSync(options.tsconfigPath)) throw new UsageError(`tsconfig not found: ${options.tsconfigPath}`);
-    const parsed = parseTsconfig(options.tsconfigPath);
+    const parsed = parseTsconfig(options.tsconfigPath, inputs);
     if ('error' in parsed) throw new UsageError(`${options.tsconfigPath}: ${parsed.error}`);
     tsconfigs.set(path.dirname(path.resolve(options.tsconfigPath)), parsed.options);
   }
@@ -49,10 +64,9 @@ export function loadProject(options: {
   let linesScanned = 0;
   let filesSkipped = 0;
   // `trustscan scan ./src`: the project's tsconfig sits above the scanned folder; look up to the repository root.
-  const nearestTsconfig = new NearestTsconfigFinder(options.repositoryRoot ?? options.root);
+  const nearestTsconfig = new NearestTsconfigFinder(options.repositoryRoot ?? options.root, inputs);
 
-  for (const file of options.files) {
-    const read = readScanFile(file.absolutePath, options.maxFileSize);
+  for (const { file, read } of files.entries) {
     if ('skip' in read) {
       filesSkipped++;
       warnings.push({ code: read.code, message: `${file.path}: skipped, ${read.skip}`, file: file.path });
@@ -72,7 +86,7 @@ export function loadProject(options: {
     if (!options.tsconfigPath) {
       const tsconfigFile = nearestTsconfig.find(path.dirname(file.absolutePath));
       if (tsconfigFile && !tsconfigs.has(path.dirname(tsconfigFile))) {
-        const parsed = parseTsconfig(tsconfigFile);
+        const parsed = parseTsconfig(tsconfigFile, inputs);
         if ('error' in parsed) {
           warnings.push({
             code: 'tsconfig-error',
@@ -108,7 +122,7 @@ export function loadProject(options: {
   }
   const loaded: LoadedProject = { sourceFiles, textFiles, tsconfigs, warnings, linesScanned, filesSkipped };
   if (options.repositoryRoot && options.repositoryRoot !== options.root) {
-    loaded.outside = outsideFileReader(options.root, options.repositoryRoot, options.maxFileSize, new Set(sourceFiles.map((file) => file.sourceFile.fileName)));
+    loaded.outside = outsideFileReader(options.root, options.repositoryRoot, options.maxFileSize, inputs, new Set(sourceFiles.map((file) => file.sourceFile.fileName)));
   }
   return loaded;
 }
@@ -120,10 +134,11 @@ function outsideFileReader(
   root: string,
   repositoryRoot: string,
   maxFileSize: number,
+  inputs: InputLog,
   scanned: ReadonlySet<string>,
 ): OutsideFiles {
   const repository = repositoryRoot.split(path.sep).join('/');
-  const tsconfigFinder = new NearestTsconfigFinder(repositoryRoot);
+  const tsconfigFinder = new NearestTsconfigFinder(repositoryRoot, inputs);
   const loaded = new Map<string, ReturnType<OutsideFiles['load']>>();
   let packages: Map<string, { dir: string; manifest: Record<string, unknown> }> | undefined;
   return {
@@ -131,13 +146,17 @@ function outsideFileReader(
       if (loaded.has(absolutePath)) return loaded.get(absolutePath);
       let result: ReturnType<OutsideFiles['load']>;
       const relative = absolutePath.startsWith(`${repository}/`) ? absolutePath.slice(repository.length + 1) : undefined;
-      if (relative !== undefined && !scanned.has(absolutePath) && OUTSIDE_SOURCE.test(absolutePath) && !NOT_EVIDENCE.test(relative) && isFile(absolutePath)) {
+      const candidate = relative !== undefined && !scanned.has(absolutePath) && OUTSIDE_SOURCE.test(absolutePath) && !NOT_EVIDENCE.test(relative);
+      // A candidate that does not exist is an input too: a file created there later changes what resolves.
+      if (candidate && !isFile(absolutePath)) inputs.read(absolutePath, undefined);
+      else if (candidate) {
         const read = readScanFile(absolutePath, maxFileSize);
+        inputs.read(absolutePath, 'skip' in read ? undefined : read.text);
         const parsed = 'skip' in read || looksMinified(read.text) ? undefined : parseSource(absolutePath, read.text);
         if (parsed && 'sourceFile' in parsed) {
           result = { file: { path: toRelative(root, absolutePath), sourceFile: parsed.sourceFile, text: parsed.sourceFile.text, outsideScan: true } };
           const tsconfigFile = tsconfigFinder.find(path.dirname(absolutePath));
-          const tsconfig = tsconfigFile ? parseTsconfig(tsconfigFile) : undefined;
+          const tsconfig = tsconfigFile ? parseTsconfig(tsconfigFile, inputs) : undefined;
           if (tsconfigFile && tsconfig && !('error' in tsconfig)) result.tsconfig = { dir: path.dirname(tsconfigFile), options: tsconfig.options };
         }
       }
@@ -145,7 +164,7 @@ function outsideFileReader(
       return result;
     },
     packageCandidates(specifier) {
-      packages ??= workspacePackages(repositoryRoot);
+      packages ??= workspacePackages(repositoryRoot, inputs);
       const parts = specifier.split('/');
       const nameLength = specifier.startsWith('@') ? 2 : 1;
       const found = packages.get(parts.slice(0, nameLength).join('/'));
@@ -185,7 +204,7 @@ function isFile(absolutePath: string): boolean {
 }
 
 /** `name` -> folder of every package.json in the repository (not under node_modules), a few levels deep. */
-function workspacePackages(repositoryRoot: string): Map<string, { dir: string; manifest: Record<string, unknown> }> {
+function workspacePackages(repositoryRoot: string, inputs: InputLog): Map<string, { dir: string; manifest: Record<string, unknown> }> {
   const packages = new Map<string, { dir: string; manifest: Record<string, unknown> }>();
   const visit = (dir: string, depth: number): void => {
     let entries: Dirent[];
@@ -196,7 +215,7 @@ function workspacePackages(repositoryRoot: string): Map<string, { dir: string; m
     }
     if (entries.some((entry) => entry.isFile() && entry.name === 'package.json')) {
       try {
-        const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+        const manifest = JSON.parse(inputs.readFile(path.join(dir, 'package.json')) ?? '') as Record<string, unknown>;
         if (typeof manifest.name === 'string' && !packages.has(manifest.name)) packages.set(manifest.name, { dir, manifest });
       } catch {
         // A broken manifest names no package.
@@ -252,7 +271,7 @@ function parseSource(absolutePath: string, text: string): { sourceFile: ts.Sourc
   }
 }
 
-type ReadResult = { text: string } | { skip: string; code: string };
+export type ReadResult = { text: string } | { skip: string; code: string };
 
 /** Reads a file once; refuses large, binary and non-UTF-8 files instead of feeding garbage to the parser. */
 export function readScanFile(absolutePath: string, maxFileSize: number): ReadResult {
@@ -300,13 +319,14 @@ function countLines(text: string): number {
   return text.endsWith('\n') ? lines - 1 : lines;
 }
 
-function parseTsconfig(file: string): { options: ts.CompilerOptions } | { error: string } {
-  const read = ts.readConfigFile(file, ts.sys.readFile);
+function parseTsconfig(file: string, inputs: InputLog): { options: ts.CompilerOptions } | { error: string } {
+  const readFile = (name: string): string | undefined => inputs.readFile(name);
+  const read = ts.readConfigFile(file, readFile);
   if (read.error) return { error: ts.flattenDiagnosticMessageText(read.error.messageText, ' ') };
   // Only compiler options matter (paths, baseUrl, jsx); file lists come from our own discovery.
   const parsed = ts.parseJsonConfigFileContent(
     read.config,
-    { ...ts.sys, readDirectory: () => [] },
+    { ...ts.sys, readFile, readDirectory: () => [] },
     path.dirname(file),
     undefined,
     file,
@@ -322,13 +342,16 @@ function parseTsconfig(file: string): { options: ts.CompilerOptions } | { error:
 
 class NearestTsconfigFinder {
   private readonly cache = new Map<string, string | undefined>();
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly inputs: InputLog,
+  ) {}
 
   find(dir: string): string | undefined {
     if (this.cache.has(dir)) return this.cache.get(dir);
     const candidate = path.join(dir, 'tsconfig.json');
     let found: string | undefined;
-    if (existsSync(candidate)) found = candidate;
+    if (this.inputs.exists(candidate)) found = candidate;
     else {
       const parent = path.dirname(dir);
       // Stop at the root given (the repository, else the scan root): a tsconfig above it belongs to another project.

@@ -12,7 +12,8 @@ import type {
 } from '../types.js';
 import { fileIndex } from './ast/file-index.js';
 import type { ModuleIndex } from './ast/module-index.js';
-import { AnalysisFailures } from './analysis-failures.js';
+import type { AnalysisFailures } from './analysis-failures.js';
+import type { StoredReport } from './cache.js';
 import type { TrustscanConfig } from './config.js';
 import { DataflowEngine } from './dataflow/engine.js';
 import { analyzeObjectAccess } from './access/object-access.js';
@@ -52,7 +53,12 @@ export function runRules(options: {
   routes: () => Route[];
   /** Where rules' and engine passes' per-file failures are recorded. */
   failures: AnalysisFailures;
-}): { findings: Finding[]; warnings: ScanWarning[]; internalErrors: string[]; timings: { routes: number; dataflow: number; walk: number; project: number } } {
+  /** The cache's reports of file-local rules for an unchanged file (their handlers then skip it). */
+  cachedFileReports?: (file: string) => StoredReport[] | undefined;
+}): { findings: Finding[]; warnings: ScanWarning[]; internalErrors: string[]; timings: { routes: number; dataflow: number; walk: number; project: number };
+  /** Per scanned file, the file-local rules' reports in it (for the cache). */
+  fileLocalReports: Record<string, StoredReport[]>;
+} {
   const warnings: ScanWarning[] = [];
   const failures = options.failures;
   const internalErrors: string[] = [];
@@ -133,19 +139,30 @@ export function runRules(options: {
 
   // The per-file part: every rule's handlers, dispatched from one walk of each file.
   const walkStartedAt = performance.now();
-  const visitors: Array<{ id: string; visitor: FileVisitor }> = [];
+  const visitors: Array<{ id: string; visitor: FileVisitor; fileLocal: boolean }> = [];
   for (const active of options.activeRules) {
     if (!active.rule.create) continue;
     try {
-      visitors.push({ id: active.rule.meta.id, visitor: active.rule.create(contexts.get(active)!) });
+      visitors.push({ id: active.rule.meta.id, visitor: active.rule.create(contexts.get(active)!), fileLocal: active.rule.fileLocal === true });
     } catch (error) {
       internalErrors.push(`rule ${active.rule.meta.id} crashed: ${(error as Error).stack ?? String(error)}`);
     }
   }
+  const activeById = new Map(options.activeRules.map((active) => [active.rule.meta.id, active]));
+  /** The visitors to run on a file: file-local ones are skipped when the cache holds their reports for it. */
+  const visitorsFor = (file: string): typeof visitors => {
+    const cached = options.cachedFileReports?.(file);
+    if (!cached) return visitors;
+    for (const { ruleId, ...descriptor } of cached) {
+      const active = activeById.get(ruleId);
+      if (active) reports.push({ ...descriptor, rule: active });
+    }
+    return visitors.filter((entry) => !entry.fileLocal);
+  };
   if (visitors.length > 0) {
-    for (const file of options.sourceFiles) walkFile(file, visitors, failures);
+    for (const file of options.sourceFiles) if (!file.outsideScan) walkFile(file, visitorsFor(file.path), failures);
     for (const file of options.textFiles) {
-      for (const { id, visitor } of visitors) {
+      for (const { id, visitor } of visitorsFor(file.path)) {
         if (!visitor.textFile) continue;
         try {
           visitor.textFile(file);
@@ -175,6 +192,17 @@ export function runRules(options: {
   const kept = reports.filter((report) => !failures.failed(report.rule.rule.meta.id, report.file));
   reports.length = 0;
   reports.push(...kept);
+  const fileLocalReports: Record<string, StoredReport[]> = {};
+  if (visitors.some((entry) => entry.fileLocal)) {
+    const fileLocalIds = visitors.filter((entry) => entry.fileLocal).map((entry) => entry.id);
+    for (const file of [...options.sourceFiles.filter((candidate) => !candidate.outsideScan), ...options.textFiles]) {
+      // A file a file-local rule failed on is not cached: the next scan tries it again.
+      if (!fileLocalIds.some((id) => failures.failed(id, file.path))) fileLocalReports[file.path] = [];
+    }
+    for (const { rule, ...descriptor } of reports) {
+      if (rule.rule.fileLocal) fileLocalReports[descriptor.file]?.push({ ...descriptor, ruleId: rule.rule.meta.id });
+    }
+  }
 
   const sourceTexts = new Map<string, SourceText>();
   const sourceTextOf = (file: string): SourceText => {
@@ -203,7 +231,7 @@ export function runRules(options: {
   assignLineHashes(findings, sourceTextOf);
   const activeRuleIds = options.activeRules.map((active) => active.rule.meta.id);
   warnings.push(...applySuppressions(findings, texts, options.knownRuleIds, activeRuleIds));
-  return { findings, warnings, internalErrors, timings };
+  return { findings, warnings, internalErrors, timings, fileLocalReports };
 }
 
 /**
@@ -212,7 +240,6 @@ export function runRules(options: {
  * for that rule only: its handlers stop for this file and the failure is recorded.
  */
 export function walkFile(file: ScannedSourceFile, visitors: ReadonlyArray<{ id: string; visitor: FileVisitor }>, failures: AnalysisFailures): void {
-  if (file.outsideScan) return;
   const handlers: Array<Array<{ id: string; handler: NodeHandler }> | undefined> = [];
   const exits: Array<{ id: string; visitor: FileVisitor }> = [];
   for (const entry of visitors) {

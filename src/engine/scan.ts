@@ -8,7 +8,8 @@ import { version } from '../version.js';
 import { loadConfig, type TrustscanConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { discoverFiles } from './files.js';
-import { findRepositoryRoot, loadProject, type LoadedProject } from './project.js';
+import { findRepositoryRoot, loadProject, readFiles, type LoadedProject, type LoadOptions, type ReadFiles } from './project.js';
+import { digest, InputLog, ScanCache } from './cache.js';
 import { ModuleIndex } from './ast/module-index.js';
 import { FRAMEWORK_ADAPTERS } from './frameworks/index.js';
 import { discoverRoutes, type RouteConfig } from './routes/discover.js';
@@ -35,6 +36,8 @@ export interface ScanOptions {
   recordDuration?: boolean;
   /** Rules to choose from; tests inject their own, the CLI uses every rule. */
   rules?: readonly Rule[];
+  /** `--cache`: reuse the last result when nothing changed, and unchanged files' file-local reports. */
+  cache?: { location: string };
 }
 
 export interface ScanOutcome {
@@ -58,7 +61,17 @@ interface PreparedProject {
   failures: AnalysisFailures;
 }
 
-function prepareProject(options: ScanOptions, rules: readonly Rule[]): PreparedProject {
+/** Config, the discovered files and their texts: enough to decide whether the cache holds the result. */
+interface ReadProject {
+  root: string;
+  scanPaths: string[];
+  config: TrustscanConfig;
+  configSource?: string;
+  loadOptions: LoadOptions;
+  files: ReadFiles;
+}
+
+function readProject(options: ScanOptions, rules: readonly Rule[]): ReadProject {
   const scanPaths = (options.paths.length > 0 ? options.paths : ['.']).map((p) => path.resolve(options.cwd, p));
   for (const scanPath of scanPaths) {
     if (!existsSync(scanPath)) throw new UsageError(`path does not exist: ${scanPath}`);
@@ -71,21 +84,44 @@ function prepareProject(options: ScanOptions, rules: readonly Rule[]): PreparedP
     stopDir: root,
     rules,
   });
-  const files = discoverFiles({
+  const discovered = discoverFiles({
     root,
     scanPaths,
     include: [...config.include, ...(options.include ?? [])],
     exclude: [...config.exclude, ...(options.exclude ?? [])],
     includeTests: options.includeTests ?? config.includeTests,
   });
-  const loaded = loadProject({
+  const loadOptions: LoadOptions = {
     root,
-    files,
+    files: discovered,
     maxFileSize: config.maxFileSize,
     tsconfigPath: options.tsconfigPath ? path.resolve(options.cwd, options.tsconfigPath) : undefined,
     repositoryRoot: findRepositoryRoot(root),
-  });
+    inputs: new InputLog(),
+  };
+  return { root, scanPaths, config, configSource, loadOptions, files: readFiles(discovered, config.maxFileSize) };
+}
+
+function parseProject(read: ReadProject): PreparedProject {
+  const loaded = loadProject(read.loadOptions, read.files);
+  const { root, config, configSource } = read;
   return { root, config, configSource, loaded, modules: new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs, loaded.outside), failures: new AnalysisFailures() };
+}
+
+function prepareProject(options: ScanOptions, rules: readonly Rule[]): PreparedProject {
+  return parseProject(readProject(options, rules));
+}
+
+/** Digest of every scanned file's path, kind and content (or why it is skipped). */
+function filesDigest(files: ReadFiles): { all: string; byFile: Map<string, string> } {
+  const byFile = new Map<string, string>();
+  const parts: string[] = [];
+  for (const { file, read } of files.entries) {
+    const fileDigest = 'skip' in read ? `skip:${read.code}` : digest(read.text);
+    byFile.set(file.path, fileDigest);
+    parts.push(`${file.path}\0${file.kind}\0${fileDigest}`);
+  }
+  return { all: digest(parts.join('\n')), byFile };
 }
 
 function routesOf(prepared: PreparedProject): Route[] {
@@ -127,11 +163,24 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     if (!knownRuleIds.includes(id)) throw new UsageError(`unknown rule id "${id}" (run "trustscan rules" to list them)`);
   }
   const loadStartedAt = performance.now();
-  const prepared = prepareProject(options, rules);
+  const read = readProject(options, rules);
+  const activeRules = selectRules(rules, read.config, options.onlyRules ?? [], options.disabledRules ?? []);
+  const timing = (phaseMs: Record<string, number>) =>
+    options.recordDuration ? { durationMs: Math.round(performance.now() - startedAt), phaseMs: phaseMs as NonNullable<ScanResult['stats']['phaseMs']> } : {};
+
+  const files = options.cache ? filesDigest(read.files) : undefined;
+  const cache = options.cache && files ? openCache(options, read, activeRules) : undefined;
+  const cached = cache && files ? cache.result(files.all) : undefined;
+  if (cached) {
+    const readMs = Math.round(performance.now() - loadStartedAt);
+    const result: ScanResult = { ...cached, stats: { ...withoutTiming(cached.stats), ...timing({ loadProject: readMs, routes: 0, dataflow: 0, rules: 0, cache: readMs }) } };
+    return { result, root: read.root, configSource: read.configSource, internalErrors: [], durationMs: Math.round(performance.now() - startedAt) };
+  }
+
+  const prepared = parseProject(read);
   const loadProjectMs = performance.now() - loadStartedAt;
   const rulesStartedAt = performance.now();
   const { root, config, configSource, loaded, modules } = prepared;
-  const activeRules = selectRules(rules, config, options.onlyRules ?? [], options.disabledRules ?? []);
   const ran = runRules({
     sourceFiles: loaded.sourceFiles,
     textFiles: loaded.textFiles,
@@ -141,19 +190,11 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     modules,
     routes: () => routesOf(prepared),
     failures: prepared.failures,
+    ...(cache && files ? { cachedFileReports: (file: string) => cache.fileReports(file, files.byFile.get(file) ?? '') } : {}),
   });
 
   const rulesMs = performance.now() - rulesStartedAt;
-  const warnings: ScanWarning[] = [...loaded.warnings, ...ran.warnings];
-  const durationMs = Math.round(performance.now() - startedAt);
-  const phaseMs = {
-    loadProject: Math.round(loadProjectMs),
-    routes: Math.round(ran.timings.routes),
-    dataflow: Math.round(ran.timings.dataflow),
-    rules: Math.round(rulesMs),
-    ruleWalk: Math.round(ran.timings.walk),
-    ruleProject: Math.round(ran.timings.project),
-  };
+  const warnings: ScanWarning[] = [...(cache?.warnings ?? []), ...loaded.warnings, ...ran.warnings];
   const result: ScanResult = {
     schemaVersion: '1.0.0',
     tool: { name: 'trustscan', version },
@@ -165,10 +206,54 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
       linesScanned: loaded.linesScanned,
       filesSkipped: loaded.filesSkipped,
       analysisFailures: prepared.failures.fileCount(),
-      ...(options.recordDuration ? { durationMs, phaseMs } : {}),
     },
   };
-  return { result, root, configSource, internalErrors: ran.internalErrors, durationMs };
+  // A scan that crashed somewhere is not reused: the next one runs (and reports) again.
+  if (cache && files && ran.internalErrors.length === 0) {
+    const fileReports = Object.fromEntries(Object.entries(ran.fileLocalReports).map(([file, reports]) => [file, { digest: files.byFile.get(file) ?? '', reports }]));
+    // Cache warnings (a corrupted file was ignored) belong to this run only.
+    cache.store(files.all, read.loadOptions.inputs?.inputs ?? {}, { ...result, warnings: [...loaded.warnings, ...ran.warnings] }, fileReports);
+    result.warnings.push(...cache.warnings.filter((warning) => warning.code === 'cache-not-written'));
+  }
+  result.stats = {
+    ...result.stats,
+    ...timing({
+      loadProject: Math.round(loadProjectMs),
+      routes: Math.round(ran.timings.routes),
+      dataflow: Math.round(ran.timings.dataflow),
+      rules: Math.round(rulesMs),
+      ruleWalk: Math.round(ran.timings.walk),
+      ruleProject: Math.round(ran.timings.project),
+    }),
+  };
+  return { result, root, configSource, internalErrors: ran.internalErrors, durationMs: Math.round(performance.now() - startedAt) };
+}
+
+function withoutTiming(stats: ScanResult['stats']): ScanResult['stats'] {
+  const { durationMs: _duration, phaseMs: _phases, ...rest } = stats;
+  return rest;
+}
+
+/**
+ * The cache of this scan's root and paths, checked against the tool version, the config and the
+ * flags that change results (which rules run, with which options, over which files).
+ */
+function openCache(options: ScanOptions, read: ReadProject, activeRules: readonly ActiveRule[]): ScanCache {
+  const settings = digest(
+    JSON.stringify({
+      version,
+      config: read.config,
+      configSource: read.configSource ?? null,
+      rules: activeRules.map((active) => [active.rule.meta.id, active.severityOverride ?? null, active.options]),
+      include: options.include ?? [],
+      exclude: options.exclude ?? [],
+      includeTests: options.includeTests ?? null,
+      tsconfig: read.loadOptions.tsconfigPath ?? null,
+      repositoryRoot: read.loadOptions.repositoryRoot ?? null,
+    }),
+  );
+  const scope = [read.root, ...read.scanPaths].join('\0');
+  return new ScanCache(options.cache!.location, scope, version, settings);
 }
 
 /**

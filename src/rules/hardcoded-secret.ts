@@ -74,6 +74,8 @@ export default defineRule({
       remediation: 'Move the secret to a secret manager or an environment variable read at startup, and rotate the exposed credential.',
     },
   },
+  // Reads each file alone: its reports can be reused for an unchanged file.
+  fileLocal: true,
   create(ctx) {
     let scan: SourceFileScan | undefined;
     const unlessSkipped = (handle: (node: ts.Node, scan: SourceFileScan) => void) => (node: ts.Node) => {
