@@ -1,13 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { CliIo } from './cli.js';
+// The engine's constant: every analysis thread has the same stack (engine/threads.ts says why).
+import { ANALYSIS_STACK_MB } from './engine/threads.js';
 
-/**
- * The stack of the thread that parses and analyses. The main thread's ~1 MB stack overflows on
- * 800 nested parentheses inside the TypeScript parser itself; a worker's stack is set here, so
- * valid code nested tens of thousands of levels deep parses and walks. Memory is only reserved,
- * not committed, until used. Every analysis thread (this one and any pool it starts) uses it.
- */
-export const ANALYSIS_STACK_MB = 256;
 
 /** Commands that parse the scanned project; the rest (rules, --help, --version) stay on the main thread. */
 const ANALYSIS_COMMANDS = new Set(['scan', 'routes', 'flows']);
@@ -20,7 +15,7 @@ export function runsAnalysis(argv: readonly string[]): boolean {
 type FromWorker = { stream: 'stdout' | 'stderr'; text: string } | { exitCode: number };
 
 /**
- * Runs the CLI's main() on a thread with ANALYSIS_STACK_MB of stack; its output comes back as
+ * Runs the CLI's main() on a thread with ANALYSIS_STACK_MB of stack (a deep file parses there); its output comes back as
  * messages and is written through `io`, in order. Resolves with main()'s exit code; a thread that
  * dies (out of memory) is one line on stderr and exit 2.
  */

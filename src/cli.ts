@@ -50,6 +50,7 @@ interface ScanCommandOptions {
   timing?: boolean;
   cache?: boolean;
   cacheLocation?: string;
+  threads?: string;
   debug?: boolean;
 }
 
@@ -123,6 +124,7 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
     .option('--cache', 'reuse the last result when nothing changed, and unchanged files\' per-file results')
     .option('--cache-location <dir>', 'where the cache lives (default: node_modules/.cache/trustscan; implies --cache)')
+    .option('--threads <n>', 'analysis threads: 1 or 2 (default: 2 on two or more cores for mid-sized projects, else 1)')
     .option('--timing', 'record the scan duration in JSON output (makes it non-deterministic)')
     .option('--debug', 'print stack traces of internal errors')
     .action(async (paths: string[], options: ScanCommandOptions) => {
@@ -182,6 +184,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, 
     onlyRules: options.rule,
     disabledRules: options.disableRule,
     recordDuration: options.timing,
+    ...(options.threads !== undefined ? { threads: threadCount(options.threads) } : {}),
     ...(options.cache || options.cacheLocation ? { cache: { location: path.resolve(io.cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION) } } : {}),
   });
   const { result } = outcome;
@@ -256,6 +259,12 @@ async function runFlows(paths: string[], options: FlowsCommandOptions, io: CliIo
     options.format === 'json' ? formatFlowsJson(model, rateLimits, version) : options.format === 'markdown' ? formatFlowsMarkdown(model, rateLimits) : formatFlowsMermaid(model);
   writeReport(report, options.output, io);
   return EXIT_CLEAN;
+}
+
+function threadCount(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1) throw new UsageError(`--threads must be a positive integer, got "${value}"`);
+  return count;
 }
 
 function writeReport(report: string, output: string | undefined, io: CliIo): void {

@@ -145,6 +145,9 @@ export interface FileVisitor {
   textFile?(file: ScannedTextFile): void;
 }
 
+export const WHOLE_PROJECT_ANALYSES = ['routes', 'dataflow', 'objectAccess', 'flows'] as const;
+export type WholeProjectAnalysis = (typeof WHOLE_PROJECT_ANALYSES)[number];
+
 /** The type of one rule option; config values are checked against it before any rule runs. */
 export type RuleOptionType = 'string' | 'string[]' | 'boolean' | 'number';
 
@@ -158,6 +161,12 @@ export interface Rule {
    * rule's reports for a file whose content did not change (the scan cache).
    */
   fileLocal?: boolean;
+  /**
+   * The shared whole-project analyses the rule reads through ctx (route inventory, dataflow,
+   * object access, flows). The engine schedules rules that read the costly ones together, so a
+   * second thread never recomputes them; test/rules-registry.test.ts checks the list is true.
+   */
+  analyses?: readonly WholeProjectAnalysis[];
   /**
    * The per-file part, called once per scan before the walk; the returned handlers are called
    * during the engine's one walk of each file. Pure: reads ctx, calls ctx.report.

@@ -20,6 +20,19 @@ export class AnalysisFailures {
     return this.byKey.size > 0 && this.byKey.has(`${who}\0${file}`);
   }
 
+  /** Plain records, to hand across threads. */
+  entries(): Array<{ who: string; file: string; reason: string }> {
+    return [...this.byKey.values()];
+  }
+
+  /** Failures recorded by another thread of the same scan. */
+  merge(entries: ReadonlyArray<{ who: string; file: string; reason: string }>): void {
+    for (const entry of entries) {
+      const key = `${entry.who}\0${entry.file}`;
+      if (!this.byKey.has(key)) this.byKey.set(key, { ...entry });
+    }
+  }
+
   /** Distinct files with at least one failure. */
   fileCount(): number {
     return new Set([...this.byKey.values()].map((failure) => failure.file)).size;

@@ -38,15 +38,11 @@ interface RawReport extends ReportDescriptor {
 
 const CODE_FRAME_MAX_LINE = 240;
 
-/**
- * Runs every active rule over the loaded files and turns their reports into findings:
- * positions, code frames (secrets masked), fingerprints, suppressions, stable order.
- */
-export function runRules(options: {
+/** What collecting the active rules' reports needs: the project, its shared analyses, the cache. */
+export interface CollectOptions {
   sourceFiles: ScannedSourceFile[];
   textFiles: ScannedTextFile[];
   activeRules: ActiveRule[];
-  knownRuleIds: readonly string[];
   config: TrustscanConfig;
   modules: ModuleIndex;
   /** Computes the route inventory; called at most once, and only if a rule reads ctx.routes. */
@@ -55,11 +51,31 @@ export function runRules(options: {
   failures: AnalysisFailures;
   /** The cache's reports of file-local rules for an unchanged file (their handlers then skip it). */
   cachedFileReports?: (file: string) => StoredReport[] | undefined;
-}): { findings: Finding[]; warnings: ScanWarning[]; internalErrors: string[]; timings: { routes: number; dataflow: number; walk: number; project: number };
-  /** Per scanned file, the file-local rules' reports in it (for the cache). */
+}
+
+export interface CollectedReports {
+  /** Plain data (rule ids, offsets): they cross threads and go into the cache as they are. */
+  reports: StoredReport[];
+  internalErrors: string[];
+  timings: { routes: number; dataflow: number; walk: number; project: number };
+  /** Per scanned file, the file-local rules' reports in it (for the cache); a file they failed on is absent. */
   fileLocalReports: Record<string, StoredReport[]>;
-} {
-  const warnings: ScanWarning[] = [];
+  /** The file-local rules these reports are of. */
+  fileLocalRuleIds: string[];
+}
+
+/**
+ * Runs every active rule over the loaded files and turns their reports into findings:
+ * positions, code frames (secrets masked), fingerprints, suppressions, stable order.
+ */
+export function runRules(options: CollectOptions & { knownRuleIds: readonly string[] }): Omit<CollectedReports, 'reports'> & { findings: Finding[]; warnings: ScanWarning[] } {
+  const collected = collectReports(options);
+  const built = buildFindings({ ...options, reports: collected.reports, activeRules: options.activeRules });
+  return { ...collected, ...built };
+}
+
+/** Runs the active rules: each file walked once for their handlers, then their whole-project parts. */
+export function collectReports(options: CollectOptions): CollectedReports {
   const failures = options.failures;
   const internalErrors: string[] = [];
   const texts = new Map<string, string>();
@@ -187,21 +203,44 @@ export function runRules(options: {
     }
   }
   timings.project = performance.now() - projectStartedAt - timings.routes - timings.dataflow;
-  warnings.push(...failures.warnings());
-  // A rule that failed on a file loses that file: no half of its findings there.
-  const kept = reports.filter((report) => !failures.failed(report.rule.rule.meta.id, report.file));
-  reports.length = 0;
-  reports.push(...kept);
+  const stored = reports.map(({ rule, ...descriptor }) => ({ ...descriptor, ruleId: rule.rule.meta.id }));
   const fileLocalReports: Record<string, StoredReport[]> = {};
-  if (visitors.some((entry) => entry.fileLocal)) {
-    const fileLocalIds = visitors.filter((entry) => entry.fileLocal).map((entry) => entry.id);
+  const fileLocalIds = visitors.filter((entry) => entry.fileLocal).map((entry) => entry.id);
+  if (fileLocalIds.length > 0) {
     for (const file of [...options.sourceFiles.filter((candidate) => !candidate.outsideScan), ...options.textFiles]) {
       // A file a file-local rule failed on is not cached: the next scan tries it again.
       if (!fileLocalIds.some((id) => failures.failed(id, file.path))) fileLocalReports[file.path] = [];
     }
-    for (const { rule, ...descriptor } of reports) {
-      if (rule.rule.fileLocal) fileLocalReports[descriptor.file]?.push({ ...descriptor, ruleId: rule.rule.meta.id });
+    for (const report of stored) {
+      if (fileLocalIds.includes(report.ruleId)) fileLocalReports[report.file]?.push(report);
     }
+  }
+  return { reports: stored, internalErrors, timings, fileLocalReports, fileLocalRuleIds: fileLocalIds };
+}
+
+/**
+ * Reports (of every thread) to findings: a rule's reports in a file it failed on are dropped, then
+ * positions, code frames (secrets masked), fingerprints, suppressions, stable order.
+ */
+export function buildFindings(options: {
+  reports: readonly StoredReport[];
+  sourceFiles: readonly ScannedSourceFile[];
+  textFiles: readonly ScannedTextFile[];
+  activeRules: readonly ActiveRule[];
+  knownRuleIds: readonly string[];
+  failures: AnalysisFailures;
+}): { findings: Finding[]; warnings: ScanWarning[] } {
+  const { failures } = options;
+  const texts = new Map<string, string>();
+  for (const file of options.sourceFiles) if (!file.outsideScan) texts.set(file.path, file.text);
+  for (const file of options.textFiles) texts.set(file.path, file.text);
+  const activeById = new Map(options.activeRules.map((active) => [active.rule.meta.id, active]));
+  const warnings: ScanWarning[] = failures.warnings();
+  // A rule that failed on a file loses that file: no half of its findings there.
+  const reports: RawReport[] = [];
+  for (const { ruleId, ...descriptor } of options.reports) {
+    const rule = activeById.get(ruleId);
+    if (rule && !failures.failed(ruleId, descriptor.file)) reports.push({ ...descriptor, rule });
   }
 
   const sourceTexts = new Map<string, SourceText>();
@@ -231,7 +270,7 @@ export function runRules(options: {
   assignLineHashes(findings, sourceTextOf);
   const activeRuleIds = options.activeRules.map((active) => active.rule.meta.id);
   warnings.push(...applySuppressions(findings, texts, options.knownRuleIds, activeRuleIds));
-  return { findings, warnings, internalErrors, timings, fileLocalReports };
+  return { findings, warnings };
 }
 
 /**

@@ -3,20 +3,21 @@ import { analyzeObjectAccess } from './access/object-access.js';
 import { DataflowEngine } from './dataflow/engine.js';
 import path from 'node:path';
 import { allRules } from '../rules/index.js';
-import type { Rule, ScanResult, ScanWarning, Severity } from '../types.js';
+import { WHOLE_PROJECT_ANALYSES, type Rule, type ScanResult, type ScanWarning, type Severity } from '../types.js';
 import { version } from '../version.js';
 import { loadConfig, type TrustscanConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { discoverFiles } from './files.js';
 import { findRepositoryRoot, loadProject, readFiles, type LoadedProject, type LoadOptions, type ReadFiles } from './project.js';
-import { digest, InputLog, ScanCache } from './cache.js';
+import { digest, InputLog, ScanCache, type StoredReport } from './cache.js';
 import { ModuleIndex } from './ast/module-index.js';
 import { FRAMEWORK_ADAPTERS } from './frameworks/index.js';
 import { discoverRoutes, type RouteConfig } from './routes/discover.js';
 import { analyzeFlows, type FlowModel } from './flows/flow-model.js';
 import { routeRateLimits, type RateLimitEvidence } from './routes/rate-limits.js';
 import type { Route } from './routes/route.js';
-import { runRules, type ActiveRule } from './run.js';
+import { buildFindings, collectReports, type ActiveRule, type CollectedReports } from './run.js';
+import { analysisThreads, runOnSecondThread, type SecondThreadInput, type SecondThreadOutput } from './threads.js';
 import { AnalysisFailures } from './analysis-failures.js';
 
 export interface ScanOptions {
@@ -38,6 +39,8 @@ export interface ScanOptions {
   rules?: readonly Rule[];
   /** `--cache`: reuse the last result when nothing changed, and unchanged files' file-local reports. */
   cache?: { location: string };
+  /** `--threads`: 1 runs everything on one thread; default: by project size and cores (threads.ts). */
+  threads?: number;
 }
 
 export interface ScanOutcome {
@@ -177,29 +180,69 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     return { result, root: read.root, configSource: read.configSource, internalErrors: [], durationMs: Math.round(performance.now() - startedAt) };
   }
 
+  // A second thread takes the rules that read neither dataflow nor object access (those are the
+  // costly analyses, computed once, here); it parses on its own while this thread does.
+  const lines = read.files.entries.reduce((sum, entry) => sum + ('text' in entry.read ? countNewlines(entry.read.text) : 0), 0);
+  const share = !options.rules && analysisThreads(options.threads, lines) === 2 ? splitRules(activeRules) : undefined;
+  const cachedFileReports = cache && files ? (file: string) => cache.fileReports(file, files.byFile.get(file) ?? '') : undefined;
+  const second = share
+    ? runOnSecondThread({
+        loadOptions: withoutInputs(read.loadOptions),
+        files: read.files,
+        config: read.config,
+        ruleIds: share.second.map((active) => active.rule.meta.id),
+        cachedFileReports: Object.fromEntries(read.files.entries.flatMap(({ file }) => {
+          const reports = cachedFileReports?.(file.path);
+          return reports ? [[file.path, reports.filter((report) => share.second.some((active) => active.rule.meta.id === report.ruleId))]] : [];
+        })),
+      })
+    : undefined;
+  // Never an unhandled rejection while this thread works; awaited below.
+  second?.catch(() => undefined);
+
   const prepared = parseProject(read);
   const loadProjectMs = performance.now() - loadStartedAt;
   const rulesStartedAt = performance.now();
   const { root, config, configSource, loaded, modules } = prepared;
-  const ran = runRules({
+  const ran = collectReports({
     sourceFiles: loaded.sourceFiles,
     textFiles: loaded.textFiles,
-    activeRules,
-    knownRuleIds,
+    activeRules: share ? share.first : activeRules,
     config,
     modules,
     routes: () => routesOf(prepared),
     failures: prepared.failures,
-    ...(cache && files ? { cachedFileReports: (file: string) => cache.fileReports(file, files.byFile.get(file) ?? '') } : {}),
+    ...(cachedFileReports ? { cachedFileReports } : {}),
   });
-
+  const secondStartedWaiting = performance.now();
+  let other: SecondThreadOutput | undefined;
+  const threadWarnings: ScanWarning[] = [];
+  if (second && share) {
+    try {
+      other = await second;
+    } catch (error) {
+      // A thread that cannot start or dies (out of memory) loses nothing: its rules run here.
+      threadWarnings.push({ code: 'thread-failed', message: `second analysis thread failed (${(error as Error).message.split('\n', 1)[0]}); its rules ran on the first thread` });
+      const rerun = collectReports({ sourceFiles: loaded.sourceFiles, textFiles: loaded.textFiles, activeRules: share.second, config, modules, routes: () => routesOf(prepared), failures: prepared.failures, ...(cachedFileReports ? { cachedFileReports } : {}) });
+      other = { collected: rerun, failures: [], inputs: {}, loadWarnings: [] };
+    }
+  }
+  const waitedMs = performance.now() - secondStartedWaiting;
+  if (other) {
+    prepared.failures.merge(other.failures);
+    ran.reports.push(...other.collected.reports);
+    ran.internalErrors.push(...other.collected.internalErrors);
+    ran.fileLocalReports = mergeFileLocalReports(ran, other.collected);
+    Object.assign(read.loadOptions.inputs!.inputs, other.inputs);
+  }
+  const built = buildFindings({ reports: ran.reports, sourceFiles: loaded.sourceFiles, textFiles: loaded.textFiles, activeRules, knownRuleIds, failures: prepared.failures });
   const rulesMs = performance.now() - rulesStartedAt;
-  const warnings: ScanWarning[] = [...(cache?.warnings ?? []), ...loaded.warnings, ...ran.warnings];
+  const warnings: ScanWarning[] = [...(cache?.warnings ?? []), ...loaded.warnings, ...threadWarnings, ...built.warnings];
   const result: ScanResult = {
     schemaVersion: '1.0.0',
     tool: { name: 'trustscan', version },
     rules: activeRules.map((active) => active.rule.meta),
-    findings: ran.findings,
+    findings: built.findings,
     warnings,
     stats: {
       filesScanned: loaded.sourceFiles.length + loaded.textFiles.length,
@@ -212,7 +255,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   if (cache && files && ran.internalErrors.length === 0) {
     const fileReports = Object.fromEntries(Object.entries(ran.fileLocalReports).map(([file, reports]) => [file, { digest: files.byFile.get(file) ?? '', reports }]));
     // Cache warnings (a corrupted file was ignored) belong to this run only.
-    cache.store(files.all, read.loadOptions.inputs?.inputs ?? {}, { ...result, warnings: [...loaded.warnings, ...ran.warnings] }, fileReports);
+    cache.store(files.all, read.loadOptions.inputs?.inputs ?? {}, { ...result, warnings: [...loaded.warnings, ...built.warnings] }, fileReports);
     result.warnings.push(...cache.warnings.filter((warning) => warning.code === 'cache-not-written'));
   }
   result.stats = {
@@ -224,6 +267,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
       rules: Math.round(rulesMs),
       ruleWalk: Math.round(ran.timings.walk),
       ruleProject: Math.round(ran.timings.project),
+      ...(other ? { secondThreadWait: Math.round(waitedMs), secondThreadRules: Math.round(other.collected.timings.walk + other.collected.timings.project + other.collected.timings.routes) } : {}),
     }),
   };
   return { result, root, configSource, internalErrors: ran.internalErrors, durationMs: Math.round(performance.now() - startedAt) };
@@ -254,6 +298,63 @@ function openCache(options: ScanOptions, read: ReadProject, activeRules: readonl
   );
   const scope = [read.root, ...read.scanPaths].join('\0');
   return new ScanCache(options.cache!.location, scope, version, settings);
+}
+
+/**
+ * The rules a second thread takes: those that read neither dataflow nor object access, which stay
+ * with the first thread that computes them. Undefined when one side would be empty.
+ */
+function splitRules(activeRules: readonly ActiveRule[]): { first: ActiveRule[]; second: ActiveRule[] } | undefined {
+  const readsDataflow = (active: ActiveRule) => (active.rule.analyses ?? WHOLE_PROJECT_ANALYSES).some((analysis) => analysis === 'dataflow' || analysis === 'objectAccess');
+  const first = activeRules.filter(readsDataflow);
+  const second = activeRules.filter((active) => !readsDataflow(active));
+  return first.length > 0 && second.length > 0 ? { first, second } : undefined;
+}
+
+/** The second thread's work (src/rule-thread-main.ts): parse the texts it was given, run its rules. */
+export function collectRuleShare(input: SecondThreadInput, rules: readonly Rule[]): SecondThreadOutput {
+  const inputs = new InputLog();
+  const read: ReadProject = { root: input.loadOptions.root, scanPaths: [], config: input.config, loadOptions: { ...input.loadOptions, inputs }, files: input.files };
+  const prepared = parseProject(read);
+  const activeRules = selectRules(rules, input.config, input.ruleIds, []);
+  const collected: CollectedReports = collectReports({
+    sourceFiles: prepared.loaded.sourceFiles,
+    textFiles: prepared.loaded.textFiles,
+    activeRules,
+    config: input.config,
+    modules: prepared.modules,
+    routes: () => routesOf(prepared),
+    failures: prepared.failures,
+    cachedFileReports: (file) => input.cachedFileReports[file],
+  });
+  return { collected, failures: prepared.failures.entries(), inputs: inputs.inputs, loadWarnings: prepared.loaded.warnings };
+}
+
+/**
+ * Both threads' file-local reports per file. A file one thread's file-local rules failed on is
+ * absent from its map and stays absent: the cache must never hold half of a file's reports.
+ */
+function mergeFileLocalReports(a: CollectedReports, b: CollectedReports): Record<string, StoredReport[]> {
+  const merged: Record<string, StoredReport[]> = {};
+  const files = new Set([...Object.keys(a.fileLocalReports), ...Object.keys(b.fileLocalReports)]);
+  for (const file of files) {
+    const fromA = a.fileLocalReports[file];
+    const fromB = b.fileLocalReports[file];
+    if ((a.fileLocalRuleIds.length > 0 && !fromA) || (b.fileLocalRuleIds.length > 0 && !fromB)) continue;
+    merged[file] = [...(fromA ?? []), ...(fromB ?? [])];
+  }
+  return merged;
+}
+
+function withoutInputs(options: LoadOptions): Omit<LoadOptions, 'inputs'> {
+  const { inputs: _inputs, ...rest } = options;
+  return rest;
+}
+
+function countNewlines(text: string): number {
+  let lines = 0;
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lines++;
+  return lines;
 }
 
 /**

@@ -44,6 +44,7 @@ export default defineRule({
         'Never evaluate request data: parse it as data (JSON.parse, a math-expression parser), map it to a fixed set of functions or modules, and keep vm/vm2 for trusted code only.',
     },
   },
+  analyses: ['dataflow'],
   check(ctx) {
     for (const tainted of ctx.dataflow.taintedCalls()) {
       const finding = judge(ctx, tainted);

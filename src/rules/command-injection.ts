@@ -43,6 +43,7 @@ export default defineRule({
         'Run a fixed program with execFile/spawn and pass request values as separate arguments (no shell), after checking them against an allowlist; never build a command string from input.',
     },
   },
+  analyses: ['dataflow'],
   check(ctx) {
     for (const tainted of ctx.dataflow.taintedCalls()) {
       if (!ts.isCallExpression(tainted.call)) continue;

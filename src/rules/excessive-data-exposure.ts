@@ -45,6 +45,7 @@ export default defineRule({
         'Select only the fields the client needs (Prisma select/omit, TypeORM select, Sequelize attributes, Mongoose projection) or map the record to a response DTO; mark secret columns select: false or @Exclude().',
     },
   },
+  analyses: [],
   create(ctx) {
     const models = entityModels(ctx);
     if (!models.some((model) => model.secretFields.length > 0 && !model.serialisesSafely)) return {};

@@ -74,6 +74,7 @@ export default defineRule({
       remediation: 'Move the secret to a secret manager or an environment variable read at startup, and rotate the exposed credential.',
     },
   },
+  analyses: [],
   // Reads each file alone: its reports can be reused for an unchanged file.
   fileLocal: true,
   create(ctx) {

@@ -38,6 +38,7 @@ export default defineRule({
         'Put an authentication middleware or guard in front of the route (or its router/controller), or declare it in config auth.publicRoutes if it is public by design.',
     },
   },
+  analyses: ['routes'],
   check(ctx) {
     for (const route of ctx.routes) {
       if (route.auth !== 'public' || route.publicByDesign) continue;

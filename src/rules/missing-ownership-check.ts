@@ -27,6 +27,7 @@ export default defineRule({
         'Scope the lookup to the caller (e.g. where: { id, userId: req.user.id }), or compare the record\'s owner with the authenticated user and reject with 403/404 before using it, or call your policy check (CASL, casbin, authorize()) with the user and the record.',
     },
   },
+  analyses: ['objectAccess'],
   check(ctx) {
     // The engine decides each lookup's verdict (shared with the routes inventory); this rule reports the unchecked ones.
     for (const routes of ctx.objectAccess.unchecked.values()) report(ctx, routes);

@@ -62,6 +62,7 @@ export default defineRule({
         'Put a rate limiter in front of the route (express-rate-limit, @nestjs/throttler, @fastify/rate-limit, rate-limiter-flexible ...) with a low limit for credential and code checks, and key business actions by user or account rather than only by IP.',
     },
   },
+  analyses: ['routes'],
   check(ctx) {
     // Express lets one path be registered several times (`app.post('/api/Users', checkA)`, then `checkB`): one finding per route.
     const reported = new Set<string>();

@@ -25,6 +25,7 @@ export default defineRule({
         'Load the record and reject the request unless its state is the one this step requires (or update with the expected state in the where clause and check the count), verify reset/OTP tokens with their expiry, look up the payment status with the provider, and refuse a second use of a coupon or idempotency key.',
     },
   },
+  analyses: ['flows'],
   check(ctx) {
     const model = ctx.flows;
     for (const step of model.steps) {

@@ -46,6 +46,7 @@ export default defineRule({
         'Coerce each filter value to the expected type (String(x), a schema that rejects objects, or { $eq: x }), never pass a request object as a filter, and never build $where or mapReduce code from input.',
     },
   },
+  analyses: ['dataflow'],
   check(ctx) {
     const sanitizedModels = ctx.sourceFiles.some((file) => /\.set\(\s*['"]sanitizeFilter['"]\s*,\s*true\s*\)/.test(file.text));
     for (const tainted of ctx.dataflow.taintedCalls()) {

@@ -46,6 +46,7 @@ export default defineRule({
         'Take only a file name from the request (path.basename or an allowlist), resolve it under a fixed base directory and reject it unless the resolved path starts with that directory, or serve it with res.sendFile(name, { root }).',
     },
   },
+  analyses: ['dataflow'],
   check(ctx) {
     const calls = ctx.dataflow.taintedCalls();
     const argumentsOfCalls = indexArguments(calls);

@@ -31,6 +31,7 @@ export default defineRule({
         'Keep the SQL text constant and pass values as bound parameters or through a parameterizing tagged template; for identifiers, pick them from an allowlist of constants.',
     },
   },
+  analyses: ['dataflow'],
   create(ctx) {
     const catalog = sqlSinkCatalog(ctx);
     const prover = valueProver(ctx.modules, catalog);

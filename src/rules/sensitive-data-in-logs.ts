@@ -55,6 +55,7 @@ export default defineRule({
     },
   },
   optionsSchema: { redactors: 'string[]' },
+  analyses: ['dataflow'],
   create(ctx) {
     const redactors = new Set([...stringList(ctx.options.redactors), ...(ctx.config.redactors ?? [])]);
     return {

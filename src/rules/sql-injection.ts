@@ -15,6 +15,7 @@ export default defineRule({
         'Keep the SQL text constant and pass request values as bound parameters ($1, ?, :name, replacements) or through a parameterizing tagged template; check identifiers such as sort columns against an allowlist.',
     },
   },
+  analyses: ['dataflow'],
   check(ctx) {
     for (const { sink, tainted, taint } of sqlInjectionFlows(ctx).values()) {
       const { route } = tainted;

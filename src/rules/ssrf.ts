@@ -32,6 +32,7 @@ export default defineRule({
         'Send requests only to fixed origins: build the URL from a constant base and encode request values into its path or query, or parse the URL and reject it unless its protocol and hostname are in an allowlist.',
     },
   },
+  analyses: ['dataflow'],
   check(ctx) {
     const calls = ctx.dataflow.taintedCalls();
     const argumentsOfCalls = indexArguments(calls);

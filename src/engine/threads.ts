@@ -1,0 +1,75 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { ScanWarning } from '../types.js';
+import type { TrustscanConfig } from './config.js';
+import type { CollectedReports } from './run.js';
+import type { StoredReport } from './cache.js';
+import type { LoadOptions, ReadFiles } from './project.js';
+
+/**
+ * The stack of every thread that parses and analyses. The main thread's ~1 MB stack overflows on
+ * 800 nested parentheses inside the TypeScript parser itself; a worker's stack is set here, so valid
+ * code nested tens of thousands of levels deep parses and walks, the same on every analysis thread.
+ * The memory is reserved, not committed, until used.
+ */
+export const ANALYSIS_STACK_MB = 256;
+
+/**
+ * Below this many lines a second thread costs more (its start, its own TypeScript load and parse)
+ * than it saves; above the upper bound the second copy of the syntax trees would cost more memory
+ * than the time is worth (both threads hold the whole project).
+ */
+const SECOND_THREAD_MIN_LINES = 15_000;
+const SECOND_THREAD_MAX_LINES = 250_000;
+
+/** How many analysis threads a scan of this many lines uses: `--threads`, else by size and cores. */
+export function analysisThreads(requested: number | undefined, lines: number): 1 | 2 {
+  if (requested !== undefined) return requested >= 2 ? 2 : 1;
+  if (availableParallelism() < 2) return 1;
+  return lines >= SECOND_THREAD_MIN_LINES && lines <= SECOND_THREAD_MAX_LINES ? 2 : 1;
+}
+
+/** What the second thread needs: the same texts (never re-read: both threads see one version of each file) and config. */
+export interface SecondThreadInput {
+  loadOptions: Omit<LoadOptions, 'inputs'>;
+  files: ReadFiles;
+  config: TrustscanConfig;
+  /** Rule ids to run there, with the severity and options config gave them. */
+  ruleIds: string[];
+  cachedFileReports: Record<string, StoredReport[]>;
+}
+
+export interface SecondThreadOutput {
+  collected: CollectedReports;
+  failures: Array<{ who: string; file: string; reason: string }>;
+  inputs: Record<string, string | null>;
+  loadWarnings: ScanWarning[];
+}
+
+/**
+ * Runs a share of the rules on a second thread, which parses the project itself (syntax trees
+ * cannot cross threads) and hands back plain reports. The entry point lives beside the CLI
+ * (src/rule-thread-main.ts), where the rule registry is wired in: the engine never imports rules.
+ */
+export function runOnSecondThread(input: SecondThreadInput): Promise<SecondThreadOutput> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('../rule-thread-main.js', import.meta.url), {
+      workerData: input,
+      resourceLimits: { stackSizeMb: ANALYSIS_STACK_MB },
+    });
+    let settled = false;
+    worker.once('message', (message: { output?: SecondThreadOutput; error?: string }) => {
+      settled = true;
+      if (message.output) resolve(message.output);
+      else reject(new Error(`second analysis thread: ${message.error ?? 'no result'}`));
+    });
+    worker.once('error', (error) => {
+      if (!settled) reject(error);
+      settled = true;
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`second analysis thread exited with ${code}`));
+      settled = true;
+    });
+  });
+}
