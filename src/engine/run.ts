@@ -202,7 +202,7 @@ export function collectReports(options: CollectOptions): CollectedReports {
       internalErrors.push(`rule ${active.rule.meta.id} crashed: ${(error as Error).stack ?? String(error)}`);
     }
   }
-  timings.project = performance.now() - projectStartedAt - timings.routes - timings.dataflow;
+  timings.project = Math.max(0, performance.now() - projectStartedAt - timings.routes - timings.dataflow);
   const stored = reports.map(({ rule, ...descriptor }) => ({ ...descriptor, ruleId: rule.rule.meta.id }));
   const fileLocalReports: Record<string, StoredReport[]> = {};
   const fileLocalIds = visitors.filter((entry) => entry.fileLocal).map((entry) => entry.id);

@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { hasAncestorOrSelf } from '../engine/ast/scopes.js';
 import type { ReportDescriptor, RuleContext, ScannedSourceFile, ScannedTextFile, Severity } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { readEnvEntries, readYamlEntries } from './utils/config-file-entries.js';
@@ -114,12 +115,15 @@ export default defineRule({
  * (`'access' | 'refresh'`): no string below them is a value.
  */
 function inNonValueRegion(node: ts.Node): boolean {
-  for (let current: ts.Node | undefined = node; current; current = current.parent) {
-    const kind = current.kind;
-    if (kind === ts.SyntaxKind.ImportDeclaration || kind === ts.SyntaxKind.ExportDeclaration) return true;
-    if (kind !== ts.SyntaxKind.ExpressionWithTypeArguments && ts.isTypeNode(current)) return true;
-  }
-  return false;
+  return hasAncestorOrSelf(node, isNonValueRegion, nonValueRegions);
+}
+
+const nonValueRegions = new WeakMap<ts.Node, boolean>();
+
+function isNonValueRegion(node: ts.Node): boolean {
+  const kind = node.kind;
+  if (kind === ts.SyntaxKind.ImportDeclaration || kind === ts.SyntaxKind.ExportDeclaration) return true;
+  return kind !== ts.SyntaxKind.ExpressionWithTypeArguments && ts.isTypeNode(node);
 }
 
 /** What one walk of a source file gathers: string candidates, the literals sinks receive, constants. */

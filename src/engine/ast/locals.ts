@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { skipOuterExpressions } from './module-index.js';
+import { enclosingScope } from './scopes.js';
 
 /**
  * The initializer of a `const`/`let` declared in a block enclosing `identifier` (a local of the
@@ -11,7 +12,7 @@ export function localInitializer(identifier: ts.Identifier): ts.Expression | und
 }
 
 export function localDeclaration(identifier: ts.Identifier): ts.VariableDeclaration | undefined {
-  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+  for (let scope = enclosingScope(identifier); scope; scope = enclosingScope(scope)) {
     if (ts.isSourceFile(scope)) return undefined;
     if (!ts.isBlock(scope) && !ts.isModuleBlock(scope)) continue;
     for (const statement of scope.statements) {

@@ -42,7 +42,9 @@ const MAX_EXPORT_HOPS = 12;
 export class ModuleIndex {
   private readonly byAbsolutePath = new Map<string, ScannedSourceFile>();
   private readonly importCache = new Map<string, ScannedSourceFile | null>();
-  private readonly bindingCache = new Map<string, Binding | null>();
+  /** Resolved names per file (null: resolving, or nothing found); keyed by object then name because lookups are hot. */
+  private readonly localBindings = new Map<ScannedSourceFile, Map<string, Binding | null>>();
+  private readonly exportBindings = new Map<ScannedSourceFile, Map<string, Binding | null>>();
 
   private readonly tsconfigs: Map<string, ts.CompilerOptions>;
 
@@ -164,11 +166,12 @@ export class ModuleIndex {
   }
 
   private resolveLocal(file: ScannedSourceFile, name: string, hops: number): Binding | undefined {
-    const key = `L\0${file.path}\0${name}`;
-    if (this.bindingCache.has(key)) return this.bindingCache.get(key) ?? undefined;
-    this.bindingCache.set(key, null); // cycle guard
+    const cache = bindingsOf(this.localBindings, file);
+    const known = cache.get(name);
+    if (known !== undefined) return known ?? undefined;
+    cache.set(name, null); // cycle guard
     const binding = hops > MAX_EXPORT_HOPS ? undefined : this.findLocal(file, name, hops);
-    this.bindingCache.set(key, binding ?? null);
+    cache.set(name, binding ?? null);
     return binding;
   }
 
@@ -269,11 +272,12 @@ export class ModuleIndex {
   }
 
   private resolveExportInternal(file: ScannedSourceFile, exportName: string, hops: number): Binding | undefined {
-    const key = `E\0${file.path}\0${exportName}`;
-    if (this.bindingCache.has(key)) return this.bindingCache.get(key) ?? undefined;
-    this.bindingCache.set(key, null);
+    const cache = bindingsOf(this.exportBindings, file);
+    const known = cache.get(exportName);
+    if (known !== undefined) return known ?? undefined;
+    cache.set(exportName, null);
     const binding = hops > MAX_EXPORT_HOPS ? undefined : this.findExport(file, exportName, hops);
-    this.bindingCache.set(key, binding ?? null);
+    cache.set(exportName, binding ?? null);
     return binding;
   }
 
@@ -472,4 +476,13 @@ function hasDefaultModifier(statement: ts.Statement): boolean {
 /** `declare function f(): void`: nothing follows it, it is the whole declaration. */
 function isAmbient(statement: ts.FunctionDeclaration): boolean {
   return (ts.getCombinedModifierFlags(statement) & ts.ModifierFlags.Ambient) !== 0;
+}
+
+function bindingsOf(caches: Map<ScannedSourceFile, Map<string, Binding | null>>, file: ScannedSourceFile): Map<string, Binding | null> {
+  let cache = caches.get(file);
+  if (!cache) {
+    cache = new Map();
+    caches.set(file, cache);
+  }
+  return cache;
 }

@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { fileIndex } from '../../engine/ast/file-index.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { RuleContext } from '../../types.js';
 import { normalizeName } from './sensitive-names.js';
@@ -46,12 +47,12 @@ export function entityModels(ctx: RuleContext): EntityModel[] {
     if (file.kind === 'prisma') models.push(...prismaModels(file.text));
   }
   for (const file of ctx.sourceFiles) {
-    const visit = (node: ts.Node): void => {
+    // The file's shared node index (one walk per file), in document order.
+    for (const node of fileIndex(file.sourceFile).nodes) {
+      if (node.kind === ts.SyntaxKind.SourceFile) continue;
       const model = typeormEntity(node) ?? sequelizeModel(node) ?? mongooseModel(node, file.sourceFile);
       if (model) models.push(model);
-      ts.forEachChild(node, visit);
-    };
-    visit(file.sourceFile);
+    }
   }
   cache.set(ctx.modules, models);
   return models;

@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import { fieldTypeName } from '../../engine/ast/functions.js';
 import { requiredModule, skipOuterExpressions } from '../../engine/ast/module-index.js';
+import { enclosingScope } from '../../engine/ast/scopes.js';
 import type { RuleContext, ScannedSourceFile } from '../../types.js';
 
 /**
@@ -79,7 +80,7 @@ function resolveIdentifier(ctx: RuleContext, file: ScannedSourceFile, identifier
  * when it is not declared in any enclosing function (so it is a module-level name).
  */
 function localValueOf(identifier: ts.Identifier): ts.Expression | null | undefined {
-  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+  for (let scope = enclosingScope(identifier); scope; scope = enclosingScope(scope)) {
     if (ts.isSourceFile(scope)) return undefined;
     if (ts.isFunctionLike(scope)) {
       for (const parameter of scope.parameters) {

@@ -9,6 +9,7 @@
  * koa-mount — comes in through a RouterDialect.
  */
 import { ts } from 'ts-morph';
+import { fileIndex } from '../../ast/file-index.js';
 import type { ScannedSourceFile } from '../../../types.js';
 import { isFunctionLike, nodePosition, resolveFunction } from '../../ast/functions.js';
 import { bindingValue, propertyNameText, requiredModule, skipOuterExpressions, type Binding, type ModuleIndex } from '../../ast/module-index.js';
@@ -122,7 +123,8 @@ function collectCalls(sourceFiles: readonly ScannedSourceFile[]) {
   const routerNames = new Set<string>();
   for (const file of sourceFiles) {
     if (!REGISTRATION_CALL.test(file.text)) continue;
-    const visit = (node: ts.Node): void => {
+    // The file's shared node index (one walk per file), in document order.
+    for (const node of fileIndex(file.sourceFile).nodes) {
       if (ts.isCallExpression(node)) {
         const callee = node.expression;
         if (ts.isPropertyAccessExpression(callee) && ANY_REGISTRATION.has(callee.name.text)) {
@@ -135,9 +137,7 @@ function collectCalls(sourceFiles: readonly ScannedSourceFile[]) {
       } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ROUTER_CREATION.test(node.initializer.getText(file.sourceFile).slice(0, 80))) {
         routerNames.add(node.name.text);
       }
-      ts.forEachChild(node, visit);
-    };
-    visit(file.sourceFile);
+    }
   }
   const passingCalls = candidatePassingCalls.filter(({ call }) =>
     call.arguments.some((argument) => {
