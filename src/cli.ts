@@ -184,7 +184,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, 
     onlyRules: options.rule,
     disabledRules: options.disableRule,
     recordDuration: options.timing,
-    ...(options.threads !== undefined ? { threads: threadCount(options.threads) } : {}),
+    threads: options.threads !== undefined ? threadCount(options.threads) : 'auto',
     ...(options.cache || options.cacheLocation ? { cache: { location: path.resolve(io.cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION) } } : {}),
   });
   const { result } = outcome;

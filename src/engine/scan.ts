@@ -39,8 +39,8 @@ export interface ScanOptions {
   rules?: readonly Rule[];
   /** `--cache`: reuse the last result when nothing changed, and unchanged files' file-local reports. */
   cache?: { location: string };
-  /** `--threads`: 1 runs everything on one thread; default: by project size and cores (threads.ts). */
-  threads?: number;
+  /** `--threads`: a count, or 'auto' (by project size and cores, threads.ts; what the CLI asks for). Default 1. */
+  threads?: number | 'auto';
 }
 
 export interface ScanOutcome {
@@ -183,7 +183,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   // A second thread takes the rules that read neither dataflow nor object access (those are the
   // costly analyses, computed once, here); it parses on its own while this thread does.
   const lines = read.files.entries.reduce((sum, entry) => sum + ('text' in entry.read ? countNewlines(entry.read.text) : 0), 0);
-  const share = !options.rules && analysisThreads(options.threads, lines) === 2 ? splitRules(activeRules) : undefined;
+  const share = !options.rules && analysisThreads(options.threads ?? 1, lines) === 2 ? splitRules(activeRules) : undefined;
   const cachedFileReports = cache && files ? (file: string) => cache.fileReports(file, files.byFile.get(file) ?? '') : undefined;
   const second = share
     ? runOnSecondThread({

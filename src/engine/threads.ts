@@ -23,8 +23,8 @@ const SECOND_THREAD_MIN_LINES = 15_000;
 const SECOND_THREAD_MAX_LINES = 250_000;
 
 /** How many analysis threads a scan of this many lines uses: `--threads`, else by size and cores. */
-export function analysisThreads(requested: number | undefined, lines: number): 1 | 2 {
-  if (requested !== undefined) return requested >= 2 ? 2 : 1;
+export function analysisThreads(requested: number | 'auto', lines: number): 1 | 2 {
+  if (requested !== 'auto') return requested >= 2 ? 2 : 1;
   if (availableParallelism() < 2) return 1;
   return lines >= SECOND_THREAD_MIN_LINES && lines <= SECOND_THREAD_MAX_LINES ? 2 : 1;
 }
