@@ -68,7 +68,9 @@ function prepareProject(options: ScanOptions, rules: readonly Rule[]): PreparedP
     stopDir: root,
     rules,
   });
+  const discoveryWarnings: ScanWarning[] = [];
   const files = discoverFiles({
+    warnings: discoveryWarnings,
     root,
     scanPaths,
     include: [...config.include, ...(options.include ?? [])],
@@ -82,6 +84,7 @@ function prepareProject(options: ScanOptions, rules: readonly Rule[]): PreparedP
     tsconfigPath: options.tsconfigPath ? path.resolve(options.cwd, options.tsconfigPath) : undefined,
     repositoryRoot: findRepositoryRoot(root),
   });
+  loaded.warnings.unshift(...discoveryWarnings);
   return { root, config, configSource, loaded, modules: new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs, loaded.outside) };
 }
 
