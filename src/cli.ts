@@ -4,17 +4,13 @@ import { Command, CommanderError, Option } from 'commander';
 import { controlTitle } from './controls/index.js';
 import { UsageError } from './engine/errors.js';
 import { describeSystemError } from './engine/system-error.js';
-import { formatJson } from './reporters/json.js';
-import { formatFlowsJson, formatFlowsMarkdown, formatFlowsMermaid } from './reporters/flows.js';
-import { formatRoutesJson, formatRoutesText } from './reporters/routes.js';
-import { formatSarif } from './reporters/sarif.js';
 import { escapeControlCharacters } from './reporters/terminal-text.js';
-import { formatText, formatTextSummary } from './reporters/text.js';
 import { SEVERITIES, SEVERITY_RANK, type Rule, type RuleMeta, type ScanResult, type Severity } from './types.js';
 import { version } from './version.js';
 
 // The engine and the rules pull in ts-morph and its TypeScript bundle (most of start-up time);
 // they are imported inside the commands that scan, so --version, --help and `rules` stay fast.
+// The reporters (chalk, the SARIF tables) follow them: only a command with a report needs them.
 const loadEngine = () => import('./engine/scan.js');
 
 /** Where the CLI writes and what it may know about its environment; injected so tests run in-process. */
@@ -178,6 +174,11 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
 async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
   const format = options.format as Format;
   const { scan } = await loadEngine();
+  const [{ formatJson }, { formatSarif }, { formatText, formatTextSummary }] = await Promise.all([
+    import('./reporters/json.js'),
+    import('./reporters/sarif.js'),
+    import('./reporters/text.js'),
+  ]);
   const outcome = await scan({
     ...projectOptions(paths, options, io, overrides),
     onlyRules: options.rule,
@@ -227,6 +228,7 @@ interface RoutesCommandOptions {
 
 async function runRoutes(paths: string[], options: RoutesCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
   const { inventoryRoutes } = await loadEngine();
+  const { formatRoutesJson, formatRoutesText } = await import('./reporters/routes.js');
   const { routes, warnings } = await inventoryRoutes(projectOptions(paths, options, io, overrides));
   for (const warning of warnings) io.stderr(formatWarning(warning));
   const colorAllowed = options.color && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && !options.output && io.stdoutIsTTY;
@@ -242,6 +244,7 @@ interface FlowsCommandOptions extends Omit<RoutesCommandOptions, 'format' | 'col
 
 async function runFlows(paths: string[], options: FlowsCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
   const { inventoryFlows } = await loadEngine();
+  const { formatFlowsJson, formatFlowsMarkdown, formatFlowsMermaid } = await import('./reporters/flows.js');
   const inventory = await inventoryFlows(projectOptions(paths, options, io, overrides));
   const { rateLimits, warnings } = inventory;
   for (const warning of warnings) io.stderr(formatWarning(warning));
