@@ -209,7 +209,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, 
   }
 
   for (const internalError of outcome.internalErrors) {
-    io.stderr(`trustscan ${version}: internal error: ${options.debug ? internalError : internalError.split('\n')[0]}\n`);
+    io.stderr(`trustscan ${version}: internal error: ${options.debug ? internalError : escapeControlCharacters(internalError.split('\n')[0]!)}\n`);
   }
   if (outcome.internalErrors.length > 0) return EXIT_ERROR;
   return gateExitCode(result, options.failOn);

@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { maskSecretsInLine } from '../src/engine/mask-secrets.js';
 import type { Route } from '../src/engine/routes/route.js';
+import type { FlowModel } from '../src/engine/flows/flow-model.js';
+import { formatFlowsJson, formatFlowsMarkdown } from '../src/reporters/flows.js';
 import { formatRoutesJson, formatRoutesText } from '../src/reporters/routes.js';
 import { makeProject, runCli } from './helpers/cli.js';
 
@@ -153,6 +155,46 @@ describe('routes inventory', () => {
     for (const output of [formatRoutesText([route], { color: false }), formatRoutesJson([route], '0.0.0')]) {
       expect(output).not.toContain(token);
       expect(output).toContain('xoxb');
+    }
+  });
+});
+
+describe('flows report', () => {
+  it('masks secrets in guard evidence, in markdown and JSON', () => {
+    const token = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc9XkQ2mZ';
+    const route = { framework: 'express', method: 'POST', path: '/orders/:id/refund', file: 'src/orders.ts', line: 7, column: 1 };
+    const evidence = `if (req.headers['x-admin'] !== '${token}') return res.sendStatus(403)`;
+    const model = {
+      entities: [],
+      flows: [
+        {
+          name: 'Order.status',
+          kind: 'entity',
+          entity: 'Order',
+          field: 'status',
+          states: ['PAID', 'REFUNDED'],
+          transitions: [{ from: ['PAID'], to: 'REFUNDED', route, guarded: true, creates: false, guard: evidence }],
+        },
+      ],
+      steps: [
+        {
+          route,
+          named: { kind: 'refund' },
+          declared: [],
+          entity: 'Order',
+          field: 'status',
+          transition: { field: 'status', value: 'REFUNDED' },
+          guards: [{ kind: 'state-check', evidence, file: 'src/orders.ts', line: 8 }],
+          verdict: 'guarded',
+          basis: 'state-field',
+          adminOnly: evidence,
+          movesMoney: true,
+        },
+      ],
+    } as unknown as FlowModel;
+    for (const output of [formatFlowsMarkdown(model, new Map()), formatFlowsJson(model, new Map(), '0.0.0')]) {
+      expect(output).not.toContain(token);
+      expect(output).toContain('sk_l****');
     }
   });
 });

@@ -106,7 +106,11 @@ export function formatFlowsJson(model: FlowModel, rateLimits: ReadonlyMap<Route,
   const json: FlowsJson = {
     schemaVersion: FLOWS_SCHEMA_VERSION,
     tool: { name: 'trustscan', version },
-    flows: model.flows,
+    // Guard and admin evidence quote scanned code: secret-shaped values in it are masked.
+    flows: model.flows.map((flow) => ({
+      ...flow,
+      transitions: flow.transitions.map((transition) => (transition.guard ? { ...transition, guard: maskSecretsInLine(transition.guard) } : transition)),
+    })),
     steps: sensitiveSteps(model).map((step) => ({
       method: step.route.method,
       path: step.route.path,
@@ -119,7 +123,7 @@ export function formatFlowsJson(model: FlowModel, rateLimits: ReadonlyMap<Route,
       ...(step.transition?.value !== undefined ? { to: step.transition.value } : {}),
       verdict: step.verdict,
       basis: step.basis,
-      ...(step.adminOnly ? { adminOnly: step.adminOnly } : {}),
+      ...(step.adminOnly ? { adminOnly: maskSecretsInLine(step.adminOnly) } : {}),
       movesMoney: step.movesMoney,
       guards: step.guards.map((guard) => ({ kind: guard.kind, evidence: maskSecretsInLine(guard.evidence), file: guard.file, line: guard.line })),
       rateLimits: (rateLimits.get(step.route) ?? []).map((limit) => ({ name: limit.name, scope: limit.scope, keyedBy: limit.keyedBy, file: limit.file, line: limit.line })),
