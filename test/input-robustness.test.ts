@@ -111,6 +111,23 @@ describe('lone CR line endings (classic Mac)', () => {
     expect(finding).toMatchObject({ line: 3, suppression: { kind: 'inSource', justification: 'rotated test key' } });
   });
 
+  it('a multi-line sink is reported on its first line, ending there', async () => {
+    const lines = [
+      `import express from 'express';`,
+      `import { exec } from 'node:child_process';`,
+      `export const app = express();`,
+      `app.get('/files', (req, res) => {`,
+      '  exec(`ls ${req.query.dir}`,',
+      `    (error, output) => res.send(output));`,
+      `});`,
+      '',
+    ];
+    const cwd = makeProject({ 'src/mac.ts': lines.join('\r') });
+    const json = JSON.parse((await runCli(['scan', '.', '-f', 'json', '--rule', 'command-injection', '--fail-on', 'none'], { cwd })).stdout);
+    expect(json.findings).toHaveLength(1);
+    expect(json.findings[0]).toMatchObject({ ruleId: 'command-injection', line: 5, endLine: 5 });
+  });
+
   it('.env files count lines the same way', async () => {
     const cwd = makeProject({ '.env': ['# local', 'PORT=3000', `STRIPE_SECRET_KEY=${STRIPE_KEY}`, ''].join('\r') });
     const json = JSON.parse((await runCli(['scan', '.', '-f', 'json', '--fail-on', 'none'], { cwd })).stdout);

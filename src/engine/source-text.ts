@@ -46,3 +46,12 @@ export class SourceText {
     return this.lineStarts[line - 1] ?? this.text.length;
   }
 }
+
+/** Offset of the line break (CR or LF) ending the line that holds `offset`, or the text's length. */
+export function lineEndOffset(text: string, offset: number): number {
+  for (let index = offset; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 0x0a || code === 0x0d) return index;
+  }
+  return text.length;
+}
