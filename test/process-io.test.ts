@@ -3,7 +3,7 @@
  * its output cannot be written (a closed pipe, a full disk), and what it loads at start-up.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -139,6 +139,24 @@ describe('start-up', () => {
 
   it.each([[['--version']], [['--help']], [['scan', '--help']], [['rules']], [['rules', '-f', 'json']], [[]]])('%j loads neither ts-morph nor TypeScript', (args) => {
     expect(heavyModulesLoaded(args)).toBe(0);
+  });
+
+  it('no static import chain from src/cli.ts reaches ts-morph or TypeScript (checks the sources, not the build)', () => {
+    // Static imports only: `import type` is erased and `await import()` runs when a command needs it.
+    const staticImport = /^\s*(?:import|export)\s+(?!type\b)(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
+    const seen = new Set<string>();
+    const heavy: string[] = [];
+    const visit = (file: string, chain: string[]): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(staticImport)) {
+        if (/^(?:ts-morph|typescript|@ts-morph\/)/.test(specifier!)) heavy.push([...chain, file, specifier].join(' -> '));
+        else if (specifier!.startsWith('.')) visit(path.resolve(path.dirname(file), specifier!.replace(/\.js$/, '.ts')), [...chain, file]);
+      }
+    };
+    visit(path.join(repoRoot, 'src/cli.ts'), []);
+    expect(seen.size).toBeGreaterThan(3);
+    expect(heavy).toEqual([]);
   });
 
   it('`rules` from the build lists exactly what the rules themselves say', async () => {
