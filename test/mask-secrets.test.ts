@@ -132,6 +132,12 @@ describe('maskSecretsInLine', () => {
     `export function getUserById(userId: string) { return db.user.findUnique({ where: { id: userId } }); }`,
     `import { Injectable, UnauthorizedException } from '@nestjs/common';`,
     `const className = 'sk-spinner-fading-circle-large';`,
+    `      API_TOKEN: \${API_TOKEN:?set API_TOKEN}`,
+    `  console.log('reset requested', { forgotPasswordTemplate: 'reset-v2' });`,
+    `ctx.body = { token: 'issued' };`,
+    `type Credentials = FastifyRequest<{ Body: { email: string; password: string } }>;`,
+    `readonly issuedSecrets: FlowLocation[] = [];`,
+    `const CREDENTIAL_WORD = /jwt|bearer|token|authori[sz]ation|credential|api.?key/i;`,
   ])('leaves %s as it is', (line) => {
     expect(maskSecretsInLine(line)).toBe(line);
   });

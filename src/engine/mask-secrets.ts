@@ -48,12 +48,20 @@ const SECRET_NAME_WORD =
 const PUBLIC_NAME = /\b(?:public|publishable|pub)\b/;
 /** A name whose last word says it holds something about a secret (its field, URL, length), not the secret. */
 const DESCRIPTOR_LAST_WORD = new Set([
-  'field', 'fields', 'name', 'names', 'type', 'types', 'kind', 'url', 'urls', 'uri', 'endpoint', 'path', 'file', 'dir',
-  'header', 'headers', 'label', 'placeholder', 'message', 'msg', 'error', 'hint', 'title', 'text', 'description', 'regex',
-  'pattern', 'length', 'len', 'min', 'max', 'size', 'count', 'expires', 'expiry', 'expiration', 'exp', 'ttl', 'timeout',
-  'age', 'policy', 'route', 'param', 'query', 'id', 'ids', 'prefix', 'version', 'algorithm', 'alg', 'strategy', 'provider',
-  'service', 'scheme', 'source', 'scope', 'scopes', 'state', 'status', 'mode', 'format', 'env', 'var', 'input', 'hash',
-  'hashed', 'strength', 'rounds', 'limit', 'duration', 'interval', 'enabled', 'required', 'valid', 'changed', 'reset',
+  'field', 'fields', 'name', 'names', 'type', 'types', 'kind', 'url', 'urls', 'uri', 'endpoint', 'path', 'paths', 'file',
+  'files', 'dir', 'folder', 'header', 'headers', 'label', 'placeholder', 'message', 'messages', 'msg', 'error', 'errors',
+  'hint', 'title', 'text', 'description', 'desc', 'regex', 'regexp', 'pattern', 'length', 'len', 'min', 'max', 'size',
+  'count', 'expires', 'expiry', 'expiration', 'exp', 'ttl', 'lifetime', 'timeout', 'age', 'policy', 'route', 'param',
+  'params', 'query', 'id', 'ids', 'prefix', 'suffix', 'version', 'algorithm', 'algorithms', 'alg', 'algo', 'strength',
+  'rounds', 'cost', 'hash', 'hashed', 'checksum', 'digest', 'etag', 'integrity', 'fingerprint', 'format', 'encoding',
+  'mode', 'env', 'var', 'variable', 'prop', 'property', 'attr', 'attribute', 'column', 'input', 'selector', 'strategy',
+  'provider', 'service', 'scheme', 'location', 'source', 'audience', 'issuer', 'scope', 'scopes', 'ref', 'template',
+  'templates', 'icon', 'link', 'state', 'status', 'enabled', 'required', 'visible', 'valid', 'invalid', 'validator',
+  'rule', 'rules', 'reset', 'changed', 'updated', 'created', 'at', 'date', 'time', 'generator', 'manager', 'store',
+  'storage', 'cache', 'module', 'guard', 'middleware', 'handler', 'repository', 'schema', 'dto', 'model', 'table',
+  'collection', 'lookup', 'payload', 'options', 'config', 'usage', 'method', 'methods', 'mask', 'in', 'ms', 'seconds',
+  'minutes', 'hours', 'days', 'address', 'duration', 'interval', 'delay', 'limit', 'bytes', 'bits', 'enable', 'disable',
+  'severity', 'level', 'levels', 'category', 'group', 'role', 'roles',
 ]);
 
 /** The line with every secret-shaped value masked; an ordinary line comes back unchanged. */
@@ -138,6 +146,8 @@ function isTemplateReference(value: string): boolean {
 /** A quoted value bound to a secret's name: masked unless it is plainly a reference or a locator. */
 function isQuotedSecretValue(value: string): boolean {
   if (isTemplateReference(value) || value.includes('${')) return false;
+  // A short single word (`token: 'issued'`, `auth: 'bearer'`) is a status or a kind, not a secret.
+  if (value.length < 8 && /^[A-Za-z]+$/.test(value)) return false;
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return false; // ENV_VAR_NAME
   if (/^(?:\.{0,2}\/|~\/)/.test(value)) return false; // a file path
   if (/^[a-z][a-z0-9+.-]*:\/\/[^@\s]*$/i.test(value)) return false; // a URL without credentials
@@ -150,7 +160,9 @@ function isQuotedSecretValue(value: string): boolean {
  * only if it mixes letters and digits the way generated or typed secrets do.
  */
 function isBareSecretValue(value: string): boolean {
-  if (isTemplateReference(value) || /[.(]/.test(value)) return false;
+  // Member chains, calls and interpolations (`${API_TOKEN:?unset}` in compose files) are not values.
+  // Type arguments, literals and regexes (`FastifyRequest<{`, `Flow[]`, `/jwt|token/`) are code too.
+  if (isTemplateReference(value) || /[.(<{[]|\$\{|^[$/]/.test(value)) return false;
   if (/^(?:true|false|null|undefined|required|optional)$/i.test(value)) return false;
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return false;
   if (/^\d+$/.test(value)) return false;
