@@ -1,18 +1,18 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { controlTitle } from './controls/index.js';
 import { UsageError } from './engine/errors.js';
-import { inventoryFlows, inventoryRoutes, scan } from './engine/scan.js';
-import { formatJson } from './reporters/json.js';
-import { formatFlowsJson, formatFlowsMarkdown, formatFlowsMermaid } from './reporters/flows.js';
-import { formatRoutesJson, formatRoutesText } from './reporters/routes.js';
-import { formatSarif } from './reporters/sarif.js';
-import { formatText, formatTextSummary } from './reporters/text.js';
-import { allRules } from './rules/index.js';
-import { SEVERITIES, SEVERITY_RANK, type Rule, type ScanResult, type Severity } from './types.js';
+import { describeSystemError } from './engine/system-error.js';
+import { escapeControlCharacters } from './reporters/terminal-text.js';
+import { SEVERITIES, SEVERITY_RANK, type Rule, type RuleMeta, type ScanResult, type Severity } from './types.js';
 import { version } from './version.js';
 import { mainOnAnalysisThread, runsAnalysis } from './analysis-thread.js';
+
+// The engine and the rules pull in ts-morph and its TypeScript bundle (most of start-up time);
+// they are imported inside the commands that scan, so --version, --help and `rules` stay fast.
+// The reporters (chalk, the SARIF tables) follow them: only a command with a report needs them.
+const loadEngine = () => import('./engine/scan.js');
 
 /** Where the CLI writes and what it may know about its environment; injected so tests run in-process. */
 export interface CliIo {
@@ -157,8 +157,9 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .command('rules')
     .description('list every rule with its severity, confidence and control mapping')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((options: { format: 'text' | 'json' }) => {
-      io.stdout(options.format === 'json' ? formatRulesJson() : formatRulesText());
+    .action(async (options: { format: 'text' | 'json' }) => {
+      const rules = await loadRuleMetadata();
+      io.stdout(options.format === 'json' ? formatRulesJson(rules) : formatRulesText(rules));
     });
 
   try {
@@ -167,11 +168,14 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return EXIT_CLEAN; // --help, --version
+      // No command given: commander has already printed the help to stderr; its "(outputHelp)"
+      // message is an internal marker, not something to show. A missing command is a usage error.
+      if (error.code === 'commander.help') return EXIT_ERROR;
       io.stderr(`trustscan ${version}: ${error.message.replace(/^error: /, '')}\n`);
       return EXIT_ERROR;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`trustscan ${version}: ${message}\n`);
+    io.stderr(`trustscan ${version}: ${escapeControlCharacters(message)}\n`);
     if (debug && error instanceof Error && !(error instanceof UsageError) && error.stack) io.stderr(`${error.stack}\n`);
     return EXIT_ERROR;
   }
@@ -179,6 +183,12 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
 
 async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
   const format = options.format as Format;
+  const { scan } = await loadEngine();
+  const [{ formatJson }, { formatSarif }, { formatText, formatTextSummary }] = await Promise.all([
+    import('./reporters/json.js'),
+    import('./reporters/sarif.js'),
+    import('./reporters/text.js'),
+  ]);
   const outcome = await scan({
     ...projectOptions(paths, options, io, overrides),
     onlyRules: options.rule,
@@ -193,7 +203,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, 
   const colorAllowed = options.color && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
 
   if (!options.quiet) {
-    for (const warning of result.warnings) io.stderr(`warning: ${warning.message}\n`);
+    for (const warning of result.warnings) io.stderr(formatWarning(warning));
   }
   const textOptions = { minimumSeverity, durationMs: outcome.durationMs };
   const report =
@@ -211,7 +221,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, 
   }
 
   for (const internalError of outcome.internalErrors) {
-    io.stderr(`trustscan ${version}: internal error: ${options.debug ? internalError : internalError.split('\n')[0]}\n`);
+    io.stderr(`trustscan ${version}: internal error: ${options.debug ? internalError : escapeControlCharacters(internalError.split('\n')[0]!)}\n`);
   }
   if (outcome.internalErrors.length > 0) return EXIT_ERROR;
   return gateExitCode(result, options.failOn);
@@ -229,8 +239,10 @@ interface RoutesCommandOptions {
 }
 
 async function runRoutes(paths: string[], options: RoutesCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
+  const { inventoryRoutes } = await loadEngine();
+  const { formatRoutesJson, formatRoutesText } = await import('./reporters/routes.js');
   const { routes, warnings } = await inventoryRoutes(projectOptions(paths, options, io, overrides));
-  for (const warning of warnings) io.stderr(`warning: ${warning.message}\n`);
+  for (const warning of warnings) io.stderr(formatWarning(warning));
   const colorAllowed = options.color && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && !options.output && io.stdoutIsTTY;
   const report = options.format === 'json' ? formatRoutesJson(routes, version) : formatRoutesText(routes, { color: colorAllowed });
   writeReport(report, options.output, io);
@@ -243,9 +255,11 @@ interface FlowsCommandOptions extends Omit<RoutesCommandOptions, 'format' | 'col
 }
 
 async function runFlows(paths: string[], options: FlowsCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
+  const { inventoryFlows } = await loadEngine();
+  const { formatFlowsJson, formatFlowsMarkdown, formatFlowsMermaid } = await import('./reporters/flows.js');
   const inventory = await inventoryFlows(projectOptions(paths, options, io, overrides));
   const { rateLimits, warnings } = inventory;
-  for (const warning of warnings) io.stderr(`warning: ${warning.message}\n`);
+  for (const warning of warnings) io.stderr(formatWarning(warning));
   let model = inventory.model;
   if (options.flow !== undefined) {
     const chosen = model.flows.filter((flow) => flow.name === options.flow);
@@ -275,8 +289,13 @@ function writeReport(report: string, output: string | undefined, io: CliIo): voi
   try {
     writeFileSync(path.resolve(io.cwd, output), report);
   } catch (error) {
-    throw new UsageError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(`cannot write ${output}: ${describeSystemError(error)}`);
   }
+}
+
+/** Warnings name scanned files, whose names may hold control characters: never raw to a terminal. */
+function formatWarning(warning: { message: string }): string {
+  return `warning: ${escapeControlCharacters(warning.message)}\n`;
 }
 
 function filterBySeverity(result: ScanResult, minimumSeverity?: Severity): ScanResult {
@@ -295,30 +314,45 @@ export function gateExitCode(result: ScanResult, failOn: string): number {
   return failing ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
-function formatRulesJson(): string {
-  const rules = allRules.map((rule) => ({
-    id: rule.meta.id,
-    title: rule.meta.title,
-    severity: rule.meta.severity,
-    confidence: rule.meta.confidence,
-    description: rule.meta.docs.description,
-    remediation: rule.meta.docs.remediation,
+type RuleMetadata = Pick<RuleMeta, 'id' | 'title' | 'severity' | 'confidence' | 'controls' | 'docs'>;
+
+/**
+ * The rules' metadata without loading their implementations (which import ts-morph): the build
+ * writes it to dist/rules/metadata.json (scripts/write-rule-metadata.mjs). Running from the
+ * sources (tests) there is no such file, and the rules themselves are imported instead.
+ */
+async function loadRuleMetadata(): Promise<RuleMetadata[]> {
+  try {
+    return JSON.parse(readFileSync(new URL('./rules/metadata.json', import.meta.url), 'utf8')) as RuleMetadata[];
+  } catch {
+    const { allRules } = await import('./rules/index.js');
+    return allRules.map((rule) => rule.meta);
+  }
+}
+
+function formatRulesJson(allRules: readonly RuleMetadata[]): string {
+  const rules = allRules.map((meta) => ({
+    id: meta.id,
+    title: meta.title,
+    severity: meta.severity,
+    confidence: meta.confidence,
+    description: meta.docs.description,
+    remediation: meta.docs.remediation,
     controls: {
-      soc2: rule.meta.controls.soc2.map((id) => ({ id, title: controlTitle('soc2', id) })),
-      owaspApi: rule.meta.controls.owaspApi.map((id) => ({ id, title: controlTitle('owaspApi', id) })),
-      cwe: rule.meta.controls.cwe.map((id) => ({ id, title: controlTitle('cwe', id) })),
-      pciDss: rule.meta.controls.pciDss,
-      hipaa: rule.meta.controls.hipaa,
-      gdpr: rule.meta.controls.gdpr,
+      soc2: meta.controls.soc2.map((id) => ({ id, title: controlTitle('soc2', id) })),
+      owaspApi: meta.controls.owaspApi.map((id) => ({ id, title: controlTitle('owaspApi', id) })),
+      cwe: meta.controls.cwe.map((id) => ({ id, title: controlTitle('cwe', id) })),
+      pciDss: meta.controls.pciDss,
+      hipaa: meta.controls.hipaa,
+      gdpr: meta.controls.gdpr,
     },
   }));
   return `${JSON.stringify(rules, null, 2)}\n`;
 }
 
-function formatRulesText(): string {
+function formatRulesText(allRules: readonly RuleMetadata[]): string {
   const lines: string[] = [];
-  for (const rule of allRules) {
-    const { meta } = rule;
+  for (const meta of allRules) {
     lines.push(`${meta.id}  (${meta.severity}, confidence ${meta.confidence})`);
     lines.push(`  ${meta.docs.description}`);
     lines.push(`  SOC 2: ${meta.controls.soc2.map((id) => `${id} ${controlTitle('soc2', id) ?? ''}`.trim()).join('; ')}`);
@@ -331,21 +365,58 @@ function formatRulesText(): string {
 
 /** Entry point of bin/trustscan.js: real process I/O, exit code via process.exitCode so output flushes. */
 export async function runCli(argv: string[]): Promise<void> {
+  const output = guardProcessOutput();
   const io: CliIo = {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: output.stdout,
+    stderr: output.stderr,
     cwd: process.cwd(),
     env: process.env,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
   };
+  let exitCode: number;
   try {
     // Parsing and analysis run on a thread with a deep stack (analysis-thread.ts); the rest here.
-    process.exitCode = runsAnalysis(argv) ? await mainOnAnalysisThread(argv, io, EXIT_ERROR) : await main(argv, io);
+    exitCode = runsAnalysis(argv) ? await mainOnAnalysisThread(argv, io, EXIT_ERROR) : await main(argv, io);
   } catch (error) {
     // Last resort: main() maps errors itself, so reaching here is a bug; still one line, exit 2.
-    process.stderr.write(`trustscan ${version}: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (argv.includes('--debug') && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = EXIT_ERROR;
+    output.stderr(`trustscan ${version}: ${escapeControlCharacters(error instanceof Error ? error.message : String(error))}\n`);
+    if (argv.includes('--debug') && error instanceof Error) output.stderr(`${error.stack}\n`);
+    exitCode = EXIT_ERROR;
   }
+  process.exitCode = output.writeFailed() ? EXIT_ERROR : exitCode;
+}
+
+/**
+ * Writes to the real stdout/stderr without letting their failures crash the process with a stack
+ * trace. A failed write surfaces either as a throw or, more often, as a later 'error' event (a
+ * pipe's EPIPE, ENOSPC on a file such as /dev/full), possibly after main() has returned.
+ *
+ * - EPIPE: the reader went away (`| head`); what it did not read it did not want. Quiet, and the
+ *   exit code stays the scan's: `scan | head` must still fail a build that has findings.
+ * - Anything else lost part of the report: one line on stderr and exit 2, never 1 (1 means findings).
+ */
+function guardProcessOutput(): { stdout: (text: string) => void; stderr: (text: string) => void; writeFailed: () => boolean } {
+  const streams = { stdout: process.stdout, stderr: process.stderr };
+  const closed = { stdout: false, stderr: false };
+  let failed = false;
+  const fail = (where: 'stdout' | 'stderr', error: unknown): void => {
+    if (closed[where]) return;
+    closed[where] = true;
+    if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return;
+    failed = true;
+    process.exitCode = EXIT_ERROR;
+    if (where === 'stdout') write('stderr', `trustscan ${version}: cannot write stdout: ${describeSystemError(error)}\n`);
+  };
+  const write = (where: 'stdout' | 'stderr', text: string): void => {
+    if (closed[where]) return;
+    try {
+      streams[where].write(text);
+    } catch (error) {
+      fail(where, error);
+    }
+  };
+  streams.stdout.on('error', (error) => fail('stdout', error));
+  streams.stderr.on('error', (error) => fail('stderr', error));
+  return { stdout: (text) => write('stdout', text), stderr: (text) => write('stderr', text), writeFailed: () => failed };
 }

@@ -152,6 +152,8 @@ function readJson(file: string): unknown {
   } catch (error) {
     throw new UsageError(`cannot read config ${file}: ${(error as Error).message}`);
   }
+  // Windows editors (Notepad, older Visual Studio) save UTF-8 with a byte order mark; JSON.parse rejects it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
+import type { ScanWarning } from '../types.js';
 import { UsageError } from './errors.js';
+import { describeSystemError } from './system-error.js';
 
 export type ScanFileKind = 'source' | 'env' | 'json' | 'yaml' | 'prisma';
 
@@ -108,8 +110,11 @@ export function discoverFiles(options: {
   include: string[];
   exclude: string[];
   includeTests: boolean;
+  /** Receives a warning for every folder that could not be listed (its files are not scanned). */
+  warnings?: ScanWarning[];
 }): DiscoveredFile[] {
   const byPath = new Map<string, DiscoveredFile>();
+  const unreadable = new Map<string, unknown>();
   const ignoredBy = new GitignoreMatcher();
   for (const scanPath of options.scanPaths) {
     if (!existsSync(scanPath)) throw new UsageError(`path does not exist: ${scanPath}`);
@@ -127,7 +132,10 @@ export function discoverFiles(options: {
       dot: true,
       onlyFiles: true,
       followSymbolicLinks: false,
+      // One unreadable folder must not end the scan, but it must not vanish silently either:
+      // a folder the scanner could not list is code nobody checked.
       suppressErrors: true,
+      fs: { readdirSync: recordingReaddir(unreadable) },
       ignore: ignorePatterns,
     });
     ignoredBy.loadFor(scanPath);
@@ -139,7 +147,27 @@ export function discoverFiles(options: {
       addFile(byPath, options.root, absolutePath, kind);
     }
   }
+  for (const [directory, error] of [...unreadable.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const shown = toPosix(path.relative(options.root, directory)) || '.';
+    options.warnings?.push({
+      code: 'unreadable-directory',
+      message: `${shown}/: skipped, cannot read directory: ${describeSystemError(error)}; files under it were not scanned`,
+      file: shown,
+    });
+  }
   return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** fast-glob's readdirSync, noting each folder it fails to list before the error is suppressed. */
+function recordingReaddir(unreadable: Map<string, unknown>): typeof readdirSync {
+  return ((directory: string, options: Parameters<typeof readdirSync>[1]) => {
+    try {
+      return readdirSync(directory, options);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') unreadable.set(path.resolve(directory), error);
+      throw error;
+    }
+  }) as typeof readdirSync;
 }
 
 function addFile(byPath: Map<string, DiscoveredFile>, root: string, absolutePath: string, kind: ScanFileKind): void {

@@ -312,11 +312,11 @@ function looksMinified(text: string): boolean {
   return text.length / lines > 500;
 }
 
+/** Lines as an editor counts them (CRLF, LF or a lone CR ends one); a final line break adds none. */
 function countLines(text: string): number {
   if (text.length === 0) return 0;
-  let lines = 1;
-  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lines++;
-  return text.endsWith('\n') ? lines - 1 : lines;
+  const breaks = text.match(/\r\n?|\n/g)?.length ?? 0;
+  return /[\r\n]$/.test(text) ? breaks : breaks + 1;
 }
 
 function parseTsconfig(file: string, inputs: InputLog): { options: ts.CompilerOptions } | { error: string } {

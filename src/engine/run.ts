@@ -21,6 +21,7 @@ import { analyzeFlows } from './flows/flow-model.js';
 import { findingFingerprint } from './fingerprint.js';
 import type { Route } from './routes/route.js';
 import { computeLineHashes } from './line-hash.js';
+import { maskSecretsInLine } from './mask-secrets.js';
 import { redactRanges } from './redact.js';
 import { SourceText } from './source-text.js';
 import { parseSuppressions, type SuppressionComment } from './suppressions.js';
@@ -339,7 +340,8 @@ function toFinding(report: RawReport, sourceText: SourceText, redact: ReadonlyAr
   const codeFrame: Finding['codeFrame'] = [];
   for (let line = firstFrameLine; line <= lastFrameLine; line++) {
     const lineStart = sourceText.lineStart(line);
-    let text = redactRanges(sourceText.lineText(line), lineStart, redact);
+    // Masked before truncation: a cut-off token would no longer have its shape, and leak its head.
+    let text = maskSecretsInLine(redactRanges(sourceText.lineText(line), lineStart, redact));
     if (text.length > CODE_FRAME_MAX_LINE) text = `${text.slice(0, CODE_FRAME_MAX_LINE)}…`;
     codeFrame.push({ line, text });
   }
@@ -347,14 +349,14 @@ function toFinding(report: RawReport, sourceText: SourceText, redact: ReadonlyAr
     ruleId: meta.id,
     severity: report.rule.severityOverride ?? report.severity ?? meta.severity,
     confidence: report.confidence ?? meta.confidence,
-    message: report.message,
+    message: maskSecretsInLine(report.message),
     file: report.file,
     line: start.line,
     column: start.column,
     endLine: end.line,
     endColumn: end.column,
     controls: meta.controls,
-    trace: report.trace ?? [],
+    trace: (report.trace ?? []).map((step) => ({ ...step, message: maskSecretsInLine(step.message) })),
     fingerprint: findingFingerprint(meta.id, report.file, sourceText.lineText(start.line)),
     lineHash: '',
     remediation: report.remediation ?? meta.docs.remediation,

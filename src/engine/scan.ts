@@ -72,6 +72,8 @@ interface ReadProject {
   configSource?: string;
   loadOptions: LoadOptions;
   files: ReadFiles;
+  /** Folders that could not be listed (an unreadable directory): warnings, never a silent skip. */
+  discoveryWarnings: ScanWarning[];
 }
 
 function readProject(options: ScanOptions, rules: readonly Rule[]): ReadProject {
@@ -87,7 +89,9 @@ function readProject(options: ScanOptions, rules: readonly Rule[]): ReadProject 
     stopDir: root,
     rules,
   });
+  const discoveryWarnings: ScanWarning[] = [];
   const discovered = discoverFiles({
+    warnings: discoveryWarnings,
     root,
     scanPaths,
     include: [...config.include, ...(options.include ?? [])],
@@ -102,11 +106,12 @@ function readProject(options: ScanOptions, rules: readonly Rule[]): ReadProject 
     repositoryRoot: findRepositoryRoot(root),
     inputs: new InputLog(),
   };
-  return { root, scanPaths, config, configSource, loadOptions, files: readFiles(discovered, config.maxFileSize) };
+  return { root, scanPaths, config, configSource, loadOptions, files: readFiles(discovered, config.maxFileSize), discoveryWarnings };
 }
 
 function parseProject(read: ReadProject): PreparedProject {
   const loaded = loadProject(read.loadOptions, read.files);
+  loaded.warnings.unshift(...read.discoveryWarnings);
   const { root, config, configSource } = read;
   return { root, config, configSource, loaded, modules: new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs, loaded.outside), failures: new AnalysisFailures() };
 }
@@ -314,7 +319,7 @@ function splitRules(activeRules: readonly ActiveRule[]): { first: ActiveRule[]; 
 /** The second thread's work (src/rule-thread-main.ts): parse the texts it was given, run its rules. */
 export function collectRuleShare(input: SecondThreadInput, rules: readonly Rule[]): SecondThreadOutput {
   const inputs = new InputLog();
-  const read: ReadProject = { root: input.loadOptions.root, scanPaths: [], config: input.config, loadOptions: { ...input.loadOptions, inputs }, files: input.files };
+  const read: ReadProject = { root: input.loadOptions.root, scanPaths: [], config: input.config, loadOptions: { ...input.loadOptions, inputs }, files: input.files, discoveryWarnings: [] };
   const prepared = parseProject(read);
   const activeRules = selectRules(rules, input.config, input.ruleIds, []);
   const collected: CollectedReports = collectReports({

@@ -1,10 +1,18 @@
-/** Offset <-> line/column arithmetic over a file's text (UTF-16 code units, as JS strings index). */
+/**
+ * Offset <-> line/column arithmetic over a file's text (UTF-16 code units, as JS strings index).
+ *
+ * Lines end at CRLF, LF or a lone CR (classic Mac files), as editors and GitHub's line hashes
+ * (line-hash.ts) count them, so a finding's line is the line a person opens. TypeScript also
+ * breaks lines at U+2028/U+2029; editors show those inside a line, and so do we.
+ */
+const LINE_BREAK = /\r\n?|\n/g;
+
 export class SourceText {
   readonly lineStarts: number[];
 
   constructor(readonly text: string) {
     const starts = [0];
-    for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) starts.push(index + 1);
+    for (const lineBreak of text.matchAll(LINE_BREAK)) starts.push(lineBreak.index + lineBreak[0].length);
     this.lineStarts = starts;
   }
 
@@ -30,11 +38,20 @@ export class SourceText {
     const start = this.lineStarts[line - 1];
     if (start === undefined) return '';
     const next = this.lineStarts[line];
-    const end = next === undefined ? this.text.length : next - 1;
-    return this.text.slice(start, end).replace(/\r$/, '');
+    const end = next === undefined ? this.text.length : next;
+    return this.text.slice(start, end).replace(/\r?\n$|\r$/, '');
   }
 
   lineStart(line: number): number {
     return this.lineStarts[line - 1] ?? this.text.length;
   }
+}
+
+/** Offset of the line break (CR or LF) ending the line that holds `offset`, or the text's length. */
+export function lineEndOffset(text: string, offset: number): number {
+  for (let index = offset; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 0x0a || code === 0x0d) return index;
+  }
+  return text.length;
 }

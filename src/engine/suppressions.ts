@@ -27,7 +27,8 @@ export function parseSuppressions(
   const suppressions: SuppressionComment[] = [];
   const warnings: ScanWarning[] = [];
   if (!text.includes('trustscan-ignore')) return { suppressions, warnings };
-  const lines = text.split(/\r?\n/);
+  // CRLF, LF or a lone CR, as SourceText counts lines: a comment's line is the finding's line.
+  const lines = text.split(/\r\n?|\n/);
   lines.forEach((lineText, index) => {
     const match = DIRECTIVE.exec(lineText);
     if (!match) return;

@@ -8,6 +8,8 @@
 import type { Flow, FlowModel, FlowStep } from '../engine/flows/flow-model.js';
 import type { RateLimitEvidence } from '../engine/routes/rate-limits.js';
 import type { Route } from '../engine/routes/route.js';
+import { maskSecretsInLine } from '../engine/mask-secrets.js';
+import { escapeControlCharacters } from './terminal-text.js';
 
 export const FLOWS_SCHEMA_VERSION = '1.0.0';
 
@@ -68,7 +70,7 @@ export function mermaidDiagram(flow: Flow): string {
 
 /** Mermaid ends a label at a newline and reads `;` and `#` specially; colons after the first are kept. */
 function escapeLabel(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/;/g, ',').replace(/#/g, '').replace(/"/g, "'");
+  return escapeControlCharacters(text.replace(/[\r\n]+/g, ' ')).replace(/;/g, ',').replace(/#/g, '').replace(/"/g, "'");
 }
 
 function flowTitle(flow: Flow): string {
@@ -104,7 +106,11 @@ export function formatFlowsJson(model: FlowModel, rateLimits: ReadonlyMap<Route,
   const json: FlowsJson = {
     schemaVersion: FLOWS_SCHEMA_VERSION,
     tool: { name: 'trustscan', version },
-    flows: model.flows,
+    // Guard and admin evidence quote scanned code: secret-shaped values in it are masked.
+    flows: model.flows.map((flow) => ({
+      ...flow,
+      transitions: flow.transitions.map((transition) => (transition.guard ? { ...transition, guard: maskSecretsInLine(transition.guard) } : transition)),
+    })),
     steps: sensitiveSteps(model).map((step) => ({
       method: step.route.method,
       path: step.route.path,
@@ -117,9 +123,9 @@ export function formatFlowsJson(model: FlowModel, rateLimits: ReadonlyMap<Route,
       ...(step.transition?.value !== undefined ? { to: step.transition.value } : {}),
       verdict: step.verdict,
       basis: step.basis,
-      ...(step.adminOnly ? { adminOnly: step.adminOnly } : {}),
+      ...(step.adminOnly ? { adminOnly: maskSecretsInLine(step.adminOnly) } : {}),
       movesMoney: step.movesMoney,
-      guards: step.guards.map((guard) => ({ kind: guard.kind, evidence: guard.evidence, file: guard.file, line: guard.line })),
+      guards: step.guards.map((guard) => ({ kind: guard.kind, evidence: maskSecretsInLine(guard.evidence), file: guard.file, line: guard.line })),
       rateLimits: (rateLimits.get(step.route) ?? []).map((limit) => ({ name: limit.name, scope: limit.scope, keyedBy: limit.keyedBy, file: limit.file, line: limit.line })),
     })),
     entities: model.entities,
@@ -133,12 +139,12 @@ export function formatFlowsMarkdown(model: FlowModel, rateLimits: ReadonlyMap<Ro
   if (model.flows.length === 0) out.push('No stateful flow found: no route changes a status/state field to a value the code decides.', '');
   for (const flow of model.flows) {
     out.push(`## ${flowTitle(flow)}`, '');
-    if (flow.source) out.push(`Declared at \`${flow.source.file}:${flow.source.line}\`.`, '');
+    if (flow.source) out.push(`Declared at \`${escapeCell(flow.source.file)}:${flow.source.line}\`.`, '');
     out.push('```mermaid', mermaidDiagram(flow).trimEnd(), '```', '');
     if (flow.declaredSteps) {
       out.push('| # | declared step | route in code | server-side state check |', '|---|---|---|---|');
       flow.declaredSteps.forEach((step, index) => {
-        const where = step.route ? `\`${step.route.file}:${step.route.line}\`` : '**not found in code**';
+        const where = step.route ? `\`${escapeCell(step.route.file)}:${step.route.line}\`` : '**not found in code**';
         const check = !step.route ? '' : step.entry ? 'entry step' : step.guarded ? 'yes' : '**no**';
         out.push(`| ${index + 1} | \`${step.step}\` | ${where} | ${check} |`);
       });
@@ -153,10 +159,10 @@ export function formatFlowsMarkdown(model: FlowModel, rateLimits: ReadonlyMap<Ro
     for (const step of steps) {
       const kind = step.named ? step.named.kind : step.declared.length > 0 ? `flow ${step.declared.map((d) => d.flow).join(', ')}` : 'state change';
       const changes = step.transition ? `${step.entity}.${step.transition.field} → \`${step.transition.value}\`` : step.change ? ('field' in step.change ? `${step.entity ?? 'record'}` : step.change.description) : '—';
-      const guard = step.verdict === 'no-change' ? 'no state change found' : step.guards.length > 0 ? step.guards.map((g) => `${g.kind}: \`${escapeCell(g.evidence)}\` (${g.file}:${g.line})`).join('<br>') : '**none**';
+      const guard = step.verdict === 'no-change' ? 'no state change found' : step.guards.length > 0 ? step.guards.map((g) => `${g.kind}: \`${escapeCell(g.evidence)}\` (${escapeCell(g.file)}:${g.line})`).join('<br>') : '**none**';
       const limits = rateLimits.get(step.route) ?? [];
       const limit = limits.length > 0 ? limits.map((l) => `${escapeCell(l.name)} (${l.scope}, per ${l.keyedBy})`).join('<br>') : 'none';
-      out.push(`| \`${step.route.method} ${escapeCell(step.route.path)}\` ${step.route.file}:${step.route.line} | ${kind}${step.movesMoney ? ' (moves money)' : ''}${step.basis === 'name' ? ' (by name only)' : ''}${step.adminOnly ? ' (admin only)' : ''} | ${escapeCell(changes)} | ${guard} | ${limit} |`);
+      out.push(`| \`${step.route.method} ${escapeCell(step.route.path)}\` ${escapeCell(step.route.file)}:${step.route.line} | ${kind}${step.movesMoney ? ' (moves money)' : ''}${step.basis === 'name' ? ' (by name only)' : ''}${step.adminOnly ? ' (admin only)' : ''} | ${escapeCell(changes)} | ${guard} | ${limit} |`);
     }
     out.push('');
   }
@@ -168,6 +174,7 @@ function sensitiveSteps(model: FlowModel): FlowStep[] {
   return model.steps.filter((step) => step.named || step.declared.length > 0 || step.transition);
 }
 
+/** A table cell: one line, no column breaks, code text masked for secrets, controls escaped. */
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+  return escapeControlCharacters(maskSecretsInLine(text).replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' '));
 }

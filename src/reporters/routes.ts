@@ -1,5 +1,7 @@
 import { Chalk } from 'chalk';
+import { maskSecretsInLine } from '../engine/mask-secrets.js';
 import { FRAMEWORKS, type Route } from '../engine/routes/route.js';
+import { escapeControlCharacters } from './terminal-text.js';
 
 export const ROUTES_SCHEMA_VERSION = '1.0.0';
 
@@ -41,7 +43,7 @@ export function formatRoutesJson(routes: readonly Route[], version: string): str
       column: route.column,
       ...(route.handler ? { handler: { name: route.handler.name, file: route.handler.file, line: route.handler.line } } : {}),
       auth: route.auth,
-      authEvidence: route.authEvidence,
+      authEvidence: route.authEvidence.map(maskSecretsInLine),
       ...(route.publicByDesign ? { publicByDesign: route.publicByDesign } : {}),
       ...(route.caller ? { caller: route.caller } : {}),
       principal: route.principal,
@@ -50,14 +52,14 @@ export function formatRoutesJson(routes: readonly Route[], version: string): str
         kind: m.kind,
         scope: m.scope,
         strength: m.strength,
-        evidence: m.evidence,
+        evidence: maskSecretsInLine(m.evidence),
         file: m.file,
         line: m.line,
         ...(m.roles ? { roles: m.roles } : {}),
         ...(m.opaque ? { opaque: true } : {}),
         ...(m.validatedFields ? { validatedFields: m.validatedFields } : {}),
       })),
-      ...(route.objectAccess ? { objectAccess: route.objectAccess.map((access) => ({ ...access })) } : {}),
+      ...(route.objectAccess ? { objectAccess: route.objectAccess.map((access) => ({ ...access, evidence: maskSecretsInLine(access.evidence) })) } : {}),
     })),
     counts: countRoutes(routes),
   };
@@ -84,21 +86,23 @@ function countRoutes(routes: readonly Route[]): RouteInventoryJson['counts'] {
  */
 export function formatRoutesText(routes: readonly Route[], options: { color: boolean }): string {
   const paint = new Chalk({ level: options.color ? 1 : 0 });
+  // Paths, names and evidence come from scanned code: masked for secrets, escaped for the terminal.
+  const shown = (text: string) => escapeControlCharacters(maskSecretsInLine(text));
   const rows = routes.map((route) => {
     const roleGuards = route.middleware.filter((m) => m.kind === 'role');
     const limiters = route.middleware.filter((m) => m.kind === 'rate-limit');
     const others = route.middleware.filter((m) => m.kind !== 'role' && m.kind !== 'rate-limit' && m.kind !== 'auth');
     return {
-      method: route.method,
-      path: route.path,
-      location: `${route.file}:${route.line}`,
-      auth: `${route.auth}${route.authEvidence[0] ? ` (${route.authEvidence[0]})` : ''}`,
+      method: shown(route.method),
+      path: shown(route.path),
+      location: shown(`${route.file}:${route.line}`),
+      auth: shown(`${route.auth}${route.authEvidence[0] ? ` (${route.authEvidence[0]})` : ''}`),
       authStatus: route.auth,
-      role: roleGuards.map((m) => (m.roles?.length ? `${m.name} [${m.roles.join(', ')}]` : m.name)).join(', ') || '-',
-      rateLimit: limiters.map((m) => m.name).join(', ') || '-',
-      middleware: others.map((m) => `${m.name}:${m.kind}`).join(', ') || '-',
-      objectAccess: (route.objectAccess ?? []).map(
-        (access) => `${access.operation === 'write' ? 'writes' : 'reads'} ${access.model ? `${access.model} ` : ''}(${access.method}) by ${access.key} at ${access.file}:${access.line}: ${access.evidence}`,
+      role: shown(roleGuards.map((m) => (m.roles?.length ? `${m.name} [${m.roles.join(', ')}]` : m.name)).join(', ')) || '-',
+      rateLimit: shown(limiters.map((m) => m.name).join(', ')) || '-',
+      middleware: shown(others.map((m) => `${m.name}:${m.kind}`).join(', ')) || '-',
+      objectAccess: (route.objectAccess ?? []).map((access) =>
+        shown(`${access.operation === 'write' ? 'writes' : 'reads'} ${access.model ? `${access.model} ` : ''}(${access.method}) by ${access.key} at ${access.file}:${access.line}: ${access.evidence}`),
       ),
       unchecked: (route.objectAccess ?? []).filter((access) => access.verdict === 'unchecked').length > 0,
     };

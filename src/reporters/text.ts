@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { soc2ShortTitle } from '../controls/index.js';
 import { SEVERITIES, SEVERITY_RANK, type Finding, type ScanResult, type Severity } from '../types.js';
+import { escapeCodeLine, escapeControlCharacters } from './terminal-text.js';
 
 export interface TextReportOptions {
   color: boolean;
@@ -20,7 +21,7 @@ export function formatText(result: ScanResult, options: TextReportOptions): stri
   for (const finding of shown) {
     if (finding.file !== currentFile) {
       if (currentFile !== undefined) out.push('');
-      out.push(paint.underline(finding.file));
+      out.push(paint.underline(escapeControlCharacters(finding.file)));
       currentFile = finding.file;
     }
     out.push(...formatFinding(finding, paint));
@@ -57,18 +58,18 @@ function severityLabel(severity: Severity, paint: ChalkInstance): string {
 function formatFinding(finding: Finding, paint: ChalkInstance): string[] {
   const lines: string[] = [];
   lines.push(
-    `  ${paint.dim(`${finding.line}:${finding.column}`.padEnd(8))} ${severityLabel(finding.severity, paint)} ${paint.bold(finding.ruleId)}  ${finding.message}`,
+    `  ${paint.dim(`${finding.line}:${finding.column}`.padEnd(8))} ${severityLabel(finding.severity, paint)} ${paint.bold(finding.ruleId)}  ${escapeControlCharacters(finding.message)}`,
   );
   const width = String(finding.codeFrame.at(-1)?.line ?? finding.line).length;
   for (const frame of finding.codeFrame) {
     const marker = frame.line === finding.line ? paint.red('>') : ' ';
-    lines.push(`    ${marker} ${paint.dim(`${String(frame.line).padStart(width)} |`)} ${frame.text}`);
+    lines.push(`    ${marker} ${paint.dim(`${String(frame.line).padStart(width)} |`)} ${escapeCodeLine(frame.text)}`);
   }
-  if (finding.route) lines.push(`    ${paint.dim('route:')} ${finding.route.method} ${finding.route.path}`);
+  if (finding.route) lines.push(`    ${paint.dim('route:')} ${finding.route.method} ${escapeControlCharacters(finding.route.path)}`);
   if (finding.trace.length > 0) {
     lines.push(`    ${paint.dim('trace:')}`);
     finding.trace.forEach((step, index) => {
-      lines.push(`      ${index + 1}. ${step.file}:${step.line}:${step.column} ${step.message}`);
+      lines.push(`      ${index + 1}. ${escapeControlCharacters(`${step.file}:${step.line}:${step.column} ${step.message}`)}`);
     });
   }
   const soc2 = finding.controls.soc2.map((id) => `${id} ${soc2ShortTitle(id) ?? ''}`.trim()).join('; ');

@@ -2,6 +2,7 @@ import { nodePosition } from '../engine/ast/functions.js';
 import type { UncheckedAccess } from '../engine/access/object-access.js';
 import { isWriteAccess, type LookupAccess } from '../engine/access/lookup-keys.js';
 import type { Route } from '../engine/routes/route.js';
+import { lineEndOffset } from '../engine/source-text.js';
 import type { RuleContext, TraceStep } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { routeLabel } from './utils/tainted-sink.js';
@@ -74,8 +75,7 @@ function report(ctx: RuleContext, candidates: UncheckedAccess[]): void {
   trace.push({ file: accessFile.path, line: accessPosition.line, column: accessPosition.column, message: `${write ? 'writes' : 'reads'} ${target} by ${field}, not scoped to the user` });
   const text = accessFile.text;
   const start = lookup.node.getStart();
-  const lineEnd = text.indexOf('\n', start);
-  const end = Math.min(lookup.node.getEnd(), lineEnd === -1 ? text.length : lineEnd);
+  const end = Math.min(lookup.node.getEnd(), lineEndOffset(text, start));
   ctx.report({
     file: accessFile.path,
     start,

@@ -7,6 +7,7 @@ import type { ScannedSourceFile, ScannedTextFile } from '../../types.js';
 import { nodePosition } from '../ast/functions.js';
 import { propertyNameText, skipOuterExpressions } from '../ast/module-index.js';
 import { propertyValue } from '../ast/syntax.js';
+import { SourceText } from '../source-text.js';
 import type { FlowLocation } from './route-flow.js';
 import { STATE_FIELD } from './route-flow.js';
 
@@ -103,19 +104,20 @@ function literalUnion(type: ts.TypeNode): string[] {
 function prismaEntities(file: ScannedTextFile): StatefulEntity[] {
   const enums = new Map<string, string[]>();
   for (const match of file.text.matchAll(/^\s*enum\s+(\w+)\s*\{([^}]*)\}/gm)) {
-    enums.set(match[1]!, match[2]!.split('\n').map((line) => line.replace(/\/\/.*$/, '').trim().split(/\s+/)[0] ?? '').filter((value) => /^\w+$/.test(value)));
+    enums.set(match[1]!, match[2]!.split(/\r\n?|\n/).map((line) => line.replace(/\/\/.*$/, '').trim().split(/\s+/)[0] ?? '').filter((value) => /^\w+$/.test(value)));
   }
   const found: StatefulEntity[] = [];
   for (const match of file.text.matchAll(/^\s*model\s+(\w+)\s*\{([^}]*)\}/gm)) {
     const bodyStart = match.index! + match[0].indexOf('{') + 1;
     let offset = bodyStart;
-    for (const line of match[2]!.split('\n')) {
+    // Split after each line break (CRLF, LF or a lone CR), keeping it, so offsets stay exact.
+    for (const line of match[2]!.split(/(?<=\r(?!\n)|\n)/)) {
       const field = /^\s*(\w+)\s+(\w+)/.exec(line);
       if (field && STATE_FIELD.test(field[1]!) && (enums.has(field[2]!) || field[2] === 'String')) {
-        const lineNumber = file.text.slice(0, offset).split('\n').length;
+        const lineNumber = new SourceText(file.text).position(offset).line;
         found.push({ name: match[1]!, field: field[1]!, states: enums.get(field[2]!) ?? [], source: { file: file.path, line: lineNumber, column: 1 } });
       }
-      offset += line.length + 1;
+      offset += line.length;
     }
   }
   return found;

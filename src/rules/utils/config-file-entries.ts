@@ -26,10 +26,12 @@ interface Line {
 function splitLines(text: string): Line[] {
   const lines: Line[] = [];
   let start = 0;
-  for (const raw of text.split('\n')) {
-    lines.push({ text: raw.endsWith('\r') ? raw.slice(0, -1) : raw, start });
-    start += raw.length + 1;
+  // CRLF, LF or a lone CR (classic Mac): the line numbers SourceText gives findings.
+  for (const lineBreak of text.matchAll(/\r\n?|\n/g)) {
+    lines.push({ text: text.slice(start, lineBreak.index), start });
+    start = lineBreak.index + lineBreak[0].length;
   }
+  lines.push({ text: text.slice(start), start });
   return lines;
 }
 

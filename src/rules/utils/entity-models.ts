@@ -61,7 +61,7 @@ export function entityModels(ctx: RuleContext): EntityModel[] {
 function prismaModels(text: string): EntityModel[] {
   const models: EntityModel[] = [];
   for (const match of text.matchAll(/^\s*model\s+(\w+)\s*\{([\s\S]*?)^\s*\}/gm)) {
-    const fields = match[2]!.split('\n').map((line) => /^\s*(\w+)\s+\w/.exec(line)?.[1]).filter((field): field is string => Boolean(field));
+    const fields = match[2]!.split(/\r\n?|\n/).map((line) => /^\s*(\w+)\s+\w/.exec(line)?.[1]).filter((field): field is string => Boolean(field));
     models.push({ name: match[1]!, orm: 'prisma', secretFields: fields.filter(isSecretField), serialisesSafely: false, fields, excludedFields: [] });
   }
   return models;

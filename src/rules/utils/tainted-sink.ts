@@ -1,6 +1,7 @@
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import type { Taint, ValueOrigin } from '../../engine/dataflow/taint.js';
 import { nodePosition } from '../../engine/ast/functions.js';
+import { lineEndOffset } from '../../engine/source-text.js';
 import type { RuleContext, TraceStep } from '../../types.js';
 
 /** `GET /orders/:id`, as messages name the route. */
@@ -13,8 +14,7 @@ export function sinkSpan(tainted: TaintedCall): { start: number; end: number } {
   const call = tainted.call;
   const start = call.getStart();
   const text = tainted.file.text;
-  const lineEnd = text.indexOf('\n', start);
-  const end = Math.min(call.getEnd(), lineEnd === -1 ? text.length : lineEnd);
+  const end = Math.min(call.getEnd(), lineEndOffset(text, start));
   return { start, end: text[end - 1] === '\r' ? end - 1 : end };
 }
 
