@@ -129,6 +129,9 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
+/** User + system CPU of a child, in ms (resourceUsage reports microseconds). */
+const cpuMs = (usage) => (usage ? (usage.userCPUTime + usage.systemCPUTime) / 1000 : NaN);
+
 /** maxRSS is in KiB on Linux and macOS (Node normalizes it). */
 const mib = (usage) => (usage ? usage.maxRSS / 1024 : NaN);
 
@@ -141,9 +144,12 @@ async function measure(label, args, runs, check, warmUp = undefined, runOptions 
     results.push(result);
   }
   const walls = results.map((r) => r.wallMs);
+  const cpus = results.map((r) => cpuMs(r.usage));
   return {
     medianMs: median(walls),
     runsMs: walls,
+    // CPU time (user + system) of the child: steadier than wall time on a busy machine.
+    medianCpuMs: median(cpus),
     peakRssMiB: Math.max(...results.map((r) => mib(r.usage))),
   };
 }
@@ -176,7 +182,7 @@ async function main() {
     writeFileSync(parseScript, PARSE_CHILD);
     writeFileSync(scanScript, scanChild(pathToFileURL(cliPath).href));
 
-    log(`trustscan bench: ${generated.files.length} files, ${generated.lines.toLocaleString('en-US')} lines (scale ${options.scale}, seed ${options.seed}), ${options.runs} runs + 1 warm-up each, node ${process.version}, ${os.cpus().length} CPUs`);
+    log(`trustscan bench: ${generated.files.length} files, ${generated.lines.toLocaleString('en-US')} lines (scale ${options.scale}, seed ${options.seed}), ${options.runs} runs + 1 warm-up each, node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`);
 
     const parse = await measure('bare parse', [parseScript, corpusDir], options.runs, failIfBroken);
 
@@ -263,13 +269,14 @@ async function measureCache({ generated, corpusDir, toolsDir, scanScript, binPat
       rmSync(location, { recursive: true, force: true });
     }
   }
-  const summary = (results) => ({ medianMs: median(results.map((r) => r.wallMs)), runsMs: results.map((r) => r.wallMs), peakRssMiB: Math.max(...results.map((r) => mib(r.usage))) });
+  const summary = (results) => ({ medianMs: median(results.map((r) => r.wallMs)), runsMs: results.map((r) => r.wallMs), medianCpuMs: median(results.map((r) => cpuMs(r.usage))), peakRssMiB: Math.max(...results.map((r) => mib(r.usage))) });
   return { supported: true, touchedFile, cold: summary(cold), warm: summary(warm), touched: summary(touched), warmIdentical, touchedIdentical };
 }
 
 const round = (n, digits = 3) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
 const verdict = (value, target) => (Number.isFinite(value) ? (value <= target ? 'OK' : 'OVER') : null);
-const timing = (m) => (m ? { medianSeconds: round(m.medianMs / 1000), runsSeconds: m.runsMs.map((ms) => round(ms / 1000)), peakRssMiB: round(m.peakRssMiB, 1) } : null);
+const timing = (m) =>
+  m ? { medianSeconds: round(m.medianMs / 1000), runsSeconds: m.runsMs.map((ms) => round(ms / 1000)), medianCpuSeconds: round((m.medianCpuMs ?? NaN) / 1000), peakRssMiB: round(m.peakRssMiB, 1) } : null;
 
 function buildFigures({ options, generated, parse, scan, phases, cache, version }) {
   const checks = [];
@@ -302,9 +309,12 @@ function buildFigures({ options, generated, parse, scan, phases, cache, version 
     node: process.version,
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? null,
+    loadAverageAtEnd: os.loadavg().map((n) => round(n, 2)),
     bareParse: timing(parse),
     fullScan: scan ? { ...timing(scan), linesPerSecond: Math.round(generated.lines / (scan.medianMs / 1000)) } : null,
     ratio: scan ? round(scan.medianMs / parse.medianMs, 2) : null,
+    // Same ratio in CPU time (user + system): less disturbed by other load on the machine.
+    cpuRatio: scan ? round(scan.medianCpuMs / parse.medianCpuMs, 2) : null,
     cache: cache
       ? cache.supported
         ? {
@@ -342,6 +352,7 @@ function printFigures(figures, { parse, scan }) {
     rows.push(
       ['full scan (median)', seconds(scan)],
       ['lines/s (full scan)', figures.fullScan.linesPerSecond.toLocaleString('en-US')],
+      ['CPU time (user+sys)', `bare parse ${(parse.medianCpuMs / 1000).toFixed(2)} s, full scan ${(scan.medianCpuMs / 1000).toFixed(2)} s, ratio ${figures.cpuRatio.toFixed(2)}x (steadier than wall time on a busy machine)`],
     );
     const cache = figures.cache;
     if (cache?.supported) {
