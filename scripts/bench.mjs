@@ -352,7 +352,7 @@ function printFigures(figures, { parse, scan }) {
     rows.push(
       ['full scan (median)', seconds(scan)],
       ['lines/s (full scan)', figures.fullScan.linesPerSecond.toLocaleString('en-US')],
-      ['CPU time (user+sys)', `bare parse ${(parse.medianCpuMs / 1000).toFixed(2)} s, full scan ${(scan.medianCpuMs / 1000).toFixed(2)} s, ratio ${figures.cpuRatio.toFixed(2)}x (steadier than wall time on a busy machine)`],
+      ['CPU time (user+sys)', `bare parse ${(parse.medianCpuMs / 1000).toFixed(2)} s, full scan ${(scan.medianCpuMs / 1000).toFixed(2)} s, ratio ${figures.cpuRatio.toFixed(2)}x (includes V8's GC threads; less disturbed by other load than wall time)`],
     );
     const cache = figures.cache;
     if (cache?.supported) {
