@@ -21,11 +21,17 @@ export const ANALYSIS_STACK_MB = 256;
  */
 const SECOND_THREAD_MIN_LINES = 15_000;
 const SECOND_THREAD_MAX_LINES = 250_000;
+/**
+ * Off: measured on the bench corpus (60k lines, 2 cores, idle machine, 2026-12-05) the second thread
+ * made the scan slower (5.6 s vs 4.3-4.8 s wall, 8.9 s vs 6 s CPU): its own TypeScript load, parse
+ * and route inventory cost more than the rules it takes. `--threads 2` still runs it.
+ */
+const SECOND_THREAD_BY_DEFAULT = false;
 
 /** How many analysis threads a scan of this many lines uses: `--threads`, else by size and cores. */
 export function analysisThreads(requested: number | 'auto', lines: number): 1 | 2 {
   if (requested !== 'auto') return requested >= 2 ? 2 : 1;
-  if (availableParallelism() < 2) return 1;
+  if (availableParallelism() < 2 || !SECOND_THREAD_BY_DEFAULT) return 1;
   return lines >= SECOND_THREAD_MIN_LINES && lines <= SECOND_THREAD_MAX_LINES ? 2 : 1;
 }
 
