@@ -157,7 +157,12 @@ describe('a folder the scanner may not read', () => {
     // Root reads a chmod 000 folder; then run the CLI as an unprivileged user (nobody) instead.
     const asUser = readableAnyway && process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
     if (readableAnyway && !asUser) return; // cannot make the folder unreadable here
-    if (asUser) for (const dir of [cwd, path.join(cwd, 'src')]) chmodSync(dir, 0o755);
+    if (asUser) {
+      for (const dir of [cwd, path.join(cwd, 'src')]) chmodSync(dir, 0o755);
+      // A checkout under a folder only root may enter (a mktemp -d clone): nobody cannot run the CLI at all.
+      const probe = spawnSync(process.execPath, [path.join(repoRoot, 'bin/trustscan.js'), '--version'], { cwd, encoding: 'utf8', ...asUser });
+      if (probe.status !== 0) return;
+    }
     const run = spawnSync(process.execPath, [path.join(repoRoot, 'bin/trustscan.js'), 'scan', '.', '-f', 'json'], {
       cwd,
       encoding: 'utf8',
