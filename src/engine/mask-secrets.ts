@@ -10,7 +10,7 @@
  * still recognise it.
  */
 import { redactRanges } from './redact.js';
-import { SECRET_SHAPES } from './secret-shapes.js';
+import { DESCRIPTOR_LAST_WORDS, SECRET_SHAPES } from './secret-shapes.js';
 
 interface Range {
   start: number;
@@ -48,20 +48,8 @@ const SECRET_NAME_WORD =
 const PUBLIC_NAME = /\b(?:public|publishable|pub)\b/;
 /** A name whose last word says it holds something about a secret (its field, URL, length), not the secret. */
 const DESCRIPTOR_LAST_WORD = new Set([
-  'field', 'fields', 'name', 'names', 'type', 'types', 'kind', 'url', 'urls', 'uri', 'endpoint', 'path', 'paths', 'file',
-  'files', 'dir', 'folder', 'header', 'headers', 'label', 'placeholder', 'message', 'messages', 'msg', 'error', 'errors',
-  'hint', 'title', 'text', 'description', 'desc', 'regex', 'regexp', 'pattern', 'length', 'len', 'min', 'max', 'size',
-  'count', 'expires', 'expiry', 'expiration', 'exp', 'ttl', 'lifetime', 'timeout', 'age', 'policy', 'route', 'param',
-  'params', 'query', 'id', 'ids', 'prefix', 'suffix', 'version', 'algorithm', 'algorithms', 'alg', 'algo', 'strength',
-  'rounds', 'cost', 'hash', 'hashed', 'checksum', 'digest', 'etag', 'integrity', 'fingerprint', 'format', 'encoding',
-  'mode', 'env', 'var', 'variable', 'prop', 'property', 'attr', 'attribute', 'column', 'input', 'selector', 'strategy',
-  'provider', 'service', 'scheme', 'location', 'source', 'audience', 'issuer', 'scope', 'scopes', 'ref', 'template',
-  'templates', 'icon', 'link', 'state', 'status', 'enabled', 'required', 'visible', 'valid', 'invalid', 'validator',
-  'rule', 'rules', 'reset', 'changed', 'updated', 'created', 'at', 'date', 'time', 'generator', 'manager', 'store',
-  'storage', 'cache', 'module', 'guard', 'middleware', 'handler', 'repository', 'schema', 'dto', 'model', 'table',
-  'collection', 'lookup', 'payload', 'options', 'config', 'usage', 'method', 'methods', 'mask', 'in', 'ms', 'seconds',
-  'minutes', 'hours', 'days', 'address', 'duration', 'interval', 'delay', 'limit', 'bytes', 'bits', 'enable', 'disable',
-  'severity', 'level', 'levels', 'category', 'group', 'role', 'roles',
+  ...DESCRIPTOR_LAST_WORDS,
+  'templates', 'severity', 'level', 'levels', 'category', 'group', 'role', 'roles',
 ]);
 
 /** The line with every secret-shaped value masked; an ordinary line comes back unchanged. */

@@ -313,7 +313,7 @@ function looksMinified(text: string): boolean {
 }
 
 /** Lines as an editor counts them (CRLF, LF or a lone CR ends one); a final line break adds none. */
-function countLines(text: string): number {
+export function countLines(text: string): number {
   if (text.length === 0) return 0;
   const breaks = text.match(/\r\n?|\n/g)?.length ?? 0;
   return /[\r\n]$/.test(text) ? breaks : breaks + 1;

@@ -8,7 +8,7 @@ import { version } from '../version.js';
 import { loadConfig, type TrustscanConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { discoverFiles } from './files.js';
-import { findRepositoryRoot, loadProject, readFiles, type LoadedProject, type LoadOptions, type ReadFiles } from './project.js';
+import { countLines, findRepositoryRoot, loadProject, readFiles, type LoadedProject, type LoadOptions, type ReadFiles } from './project.js';
 import { digest, InputLog, ScanCache, type StoredReport } from './cache.js';
 import { ModuleIndex } from './ast/module-index.js';
 import { FRAMEWORK_ADAPTERS } from './frameworks/index.js';
@@ -187,7 +187,8 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
 
   // A second thread takes the rules that read neither dataflow nor object access (those are the
   // costly analyses, computed once, here); it parses on its own while this thread does.
-  const lines = read.files.entries.reduce((sum, entry) => sum + ('text' in entry.read ? countNewlines(entry.read.text) : 0), 0);
+  // Lines are counted only when the thread count depends on them.
+  const lines = () => read.files.entries.reduce((sum, entry) => sum + ('text' in entry.read ? countLines(entry.read.text) : 0), 0);
   const share = !options.rules && analysisThreads(options.threads ?? 1, lines) === 2 ? splitRules(activeRules) : undefined;
   const cachedFileReports = cache && files ? (file: string) => cache.fileReports(file, files.byFile.get(file) ?? '') : undefined;
   const second = share
@@ -356,11 +357,6 @@ function withoutInputs(options: LoadOptions): Omit<LoadOptions, 'inputs'> {
   return rest;
 }
 
-function countNewlines(text: string): number {
-  let lines = 0;
-  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lines++;
-  return lines;
-}
 
 /**
  * Paths in reports are relative to the working directory when every scan path is inside it

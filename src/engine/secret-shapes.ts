@@ -188,3 +188,25 @@ export const NAMED_SECRET_SHAPES: readonly NamedSecretShape[] = [
     severity: 'critical',
   },
 ];
+
+/**
+ * Last words of a name that say the value is something about a secret (its field, URL, length,
+ * expiry), not the secret: `passwordField`, `tokenUrl`, `apiKeyHeader`. Shared by the masker and
+ * hardcoded-secret; each adds the few words of its own context.
+ */
+export const DESCRIPTOR_LAST_WORDS: readonly string[] = [
+  'field', 'fields', 'name', 'names', 'type', 'types', 'kind', 'url', 'urls', 'uri', 'endpoint', 'path', 'paths',
+  'file', 'files', 'dir', 'folder', 'header', 'headers', 'label', 'placeholder', 'message', 'messages', 'msg',
+  'error', 'errors', 'hint', 'title', 'text', 'description', 'desc', 'regex', 'regexp', 'pattern', 'length', 'len',
+  'min', 'max', 'size', 'count', 'expires', 'expiry', 'expiration', 'exp', 'ttl', 'lifetime', 'timeout', 'age',
+  'policy', 'route', 'param', 'params', 'query', 'id', 'ids', 'prefix', 'suffix', 'version', 'algorithm',
+  'algorithms', 'alg', 'algo', 'strength', 'rounds', 'cost', 'hash', 'hashed', 'checksum', 'digest', 'etag',
+  'integrity', 'fingerprint', 'format', 'encoding', 'mode', 'env', 'var', 'variable', 'prop', 'property', 'attr',
+  'attribute', 'column', 'input', 'selector', 'strategy', 'provider', 'service', 'scheme', 'location', 'source',
+  'audience', 'issuer', 'scope', 'scopes', 'ref', 'template', 'icon', 'link', 'state', 'status', 'enabled',
+  'required', 'visible', 'valid', 'invalid', 'validator', 'rule', 'rules', 'reset', 'changed', 'updated', 'created',
+  'at', 'date', 'time', 'generator', 'manager', 'store', 'storage', 'cache', 'module', 'guard', 'middleware',
+  'handler', 'repository', 'schema', 'dto', 'model', 'table', 'collection', 'lookup', 'payload', 'options', 'config',
+  'usage', 'method', 'methods', 'mask', 'in', 'ms', 'seconds', 'minutes', 'hours', 'days', 'address', 'duration',
+  'interval', 'delay', 'limit', 'bytes', 'bits', 'enable', 'disable',
+];

@@ -29,10 +29,11 @@ const SECOND_THREAD_MAX_LINES = 250_000;
 const SECOND_THREAD_BY_DEFAULT = false;
 
 /** How many analysis threads a scan of this many lines uses: `--threads`, else by size and cores. */
-export function analysisThreads(requested: number | 'auto', lines: number): 1 | 2 {
+export function analysisThreads(requested: number | 'auto', lines: () => number): 1 | 2 {
   if (requested !== 'auto') return requested >= 2 ? 2 : 1;
   if (availableParallelism() < 2 || !SECOND_THREAD_BY_DEFAULT) return 1;
-  return lines >= SECOND_THREAD_MIN_LINES && lines <= SECOND_THREAD_MAX_LINES ? 2 : 1;
+  const count = lines();
+  return count >= SECOND_THREAD_MIN_LINES && count <= SECOND_THREAD_MAX_LINES ? 2 : 1;
 }
 
 /** What the second thread needs: the same texts (never re-read: both threads see one version of each file) and config. */

@@ -4,6 +4,7 @@
  * TypeScript walk and the .env / JSON / YAML readers so every file kind is judged alike.
  */
 import { characterClassCount, isLowVarietyString, shannonEntropy, totalEntropyBits } from './entropy.js';
+import { DESCRIPTOR_LAST_WORDS } from '../../engine/secret-shapes.js';
 
 /** `dbPassword`, `DB_PASSWORD`, `db-password`, `db.password` -> `db password`. */
 export function normalizeName(name: string): string {
@@ -23,19 +24,8 @@ const SECRET_NAME =
  * hold the name of a field, a URL, a header: about a secret, not the secret.
  */
 const DESCRIPTOR_LAST_WORD = new Set([
-  'field', 'fields', 'name', 'names', 'type', 'types', 'kind', 'url', 'urls', 'uri', 'endpoint', 'path', 'paths', 'file',
-  'files', 'dir', 'folder', 'header', 'headers', 'label', 'placeholder', 'message', 'messages', 'msg', 'error', 'errors',
-  'hint', 'title', 'text', 'description', 'desc', 'regex', 'regexp', 'pattern', 'length', 'len', 'min', 'max', 'size',
-  'count', 'expires', 'expiry', 'expiration', 'exp', 'ttl', 'lifetime', 'timeout', 'age', 'policy', 'route', 'param',
-  'params', 'query', 'id', 'ids', 'prefix', 'suffix', 'version', 'algorithm', 'algorithms', 'alg', 'algo', 'strength',
-  'rounds', 'cost', 'hash', 'hashed', 'checksum', 'digest', 'etag', 'integrity', 'fingerprint', 'format', 'encoding',
-  'mode', 'env', 'var', 'variable', 'prop', 'property', 'attr', 'attribute', 'column', 'input', 'selector', 'strategy',
-  'provider', 'service', 'scheme', 'location', 'source', 'audience', 'issuer', 'scope', 'scopes', 'ref', 'template',
-  'icon', 'link', 'state', 'enabled', 'required', 'visible', 'valid', 'invalid', 'status', 'validator', 'rule', 'rules',
-  'reset', 'changed', 'updated', 'created', 'at', 'date', 'time', 'generator', 'manager', 'store', 'storage', 'cache',
-  'service', 'module', 'guard', 'middleware', 'handler', 'repository', 'schema', 'dto', 'model', 'table', 'collection',
-  'lookup', 'payload', 'options', 'config', 'usage', 'method', 'methods', 'mask', 'in', 'ms', 'seconds', 'minutes',
-  'hours', 'days', 'secs', 'mins', 'address', 'addr', 'css', 'xpath', 'locator', 'element', 'button', 'duration', 'interval', 'delay', 'limit', 'bytes', 'bits', 'enable', 'disable',
+  ...DESCRIPTOR_LAST_WORDS,
+  'secs', 'mins', 'addr', 'css', 'xpath', 'locator', 'element', 'button',
 ]);
 
 /** Names that say the value is public or fake on purpose. */
