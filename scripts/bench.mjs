@@ -15,7 +15,6 @@
 // bad arguments).
 
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -71,13 +70,14 @@ function usage(error) {
   process.exit(0);
 }
 
-// The floor. ts-morph is imported by absolute URL because this script lives in a temp dir,
-// outside the repo's node_modules resolution; it is the same module the scanner loads.
-const tsMorphUrl = pathToFileURL(createRequire(import.meta.url).resolve('ts-morph')).href;
+// The floor. TypeScript is loaded the way the scanner loads it (lib/typescript.cjs, the compiler
+// ts-morph bundles, without ts-morph's project layer), by absolute URL because this script lives
+// in a temp dir, outside the repo's module resolution: the floor pays the same start-up as a scan.
+const typescriptUrl = pathToFileURL(join(repoRoot, 'lib', 'typescript.cjs')).href;
 const PARSE_CHILD = `
 import { readdirSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { ts } from ${JSON.stringify(tsMorphUrl)};
+import { ts } from ${JSON.stringify(typescriptUrl)};
 process.on('exit', () => writeSync(3, JSON.stringify(process.resourceUsage())));
 const dir = process.argv[2];
 let nodes = 0;

@@ -9,7 +9,7 @@ import { SEVERITIES, SEVERITY_RANK, type Rule, type RuleMeta, type ScanResult, t
 import { version } from './version.js';
 import { mainOnAnalysisThread, runsAnalysis } from './analysis-thread.js';
 
-// The engine and the rules pull in ts-morph and its TypeScript bundle (most of start-up time);
+// The engine and the rules pull in the TypeScript compiler (most of start-up time);
 // they are imported inside the commands that scan, so --version, --help and `rules` stay fast.
 // The reporters (chalk, the SARIF tables) follow them: only a command with a report needs them.
 const loadEngine = () => import('./engine/scan.js');

@@ -2,7 +2,7 @@
  * The shared vocabulary of a scan. Data flows one way:
  * files -> project -> rules (RuleContext.report) -> findings (Finding) -> ScanResult -> reporters.
  */
-import type { ts } from 'ts-morph';
+import type { ts } from '#typescript';
 import type { ModuleIndex } from './engine/ast/module-index.js';
 import type { TrustscanConfig } from './engine/config.js';
 import type { DataflowEngine } from './engine/dataflow/engine.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { scan } from '../src/engine/scan.js';
 import { allRules } from '../src/rules/index.js';
 import type { Rule } from '../src/types.js';

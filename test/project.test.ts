@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { loadProject } from '../src/engine/project.js';
 import { discoverFiles } from '../src/engine/files.js';
 import { makeProject } from './helpers/cli.js';

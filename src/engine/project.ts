@@ -1,6 +1,6 @@
 import { existsSync, openSync, readSync, closeSync, fstatSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import type { ScannedSourceFile, ScannedTextFile, ScanWarning } from '../types.js';
 import { UsageError } from './errors.js';
 import type { DiscoveredFile } from './files.js';

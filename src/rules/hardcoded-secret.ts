@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { hasAncestorOrSelf } from '../engine/ast/scopes.js';
 import type { ReportDescriptor, RuleContext, ScannedSourceFile, ScannedTextFile, Severity } from '../types.js';
 import { defineRule } from './define-rule.js';

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { PATH_CONTAINMENT_CHECK, type TaintedCall } from '../engine/dataflow/engine.js';
 import type { Taint, ValueOrigin } from '../engine/dataflow/taint.js';
 import { skipOuterExpressions } from '../engine/ast/module-index.js';

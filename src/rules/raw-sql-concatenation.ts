@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { nodePosition } from '../engine/ast/functions.js';
 import type { ModuleIndex } from '../engine/ast/module-index.js';
 import { ValueProver } from '../engine/dataflow/value-proof.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { discoverFiles } from '../../src/engine/files.js';
 import { loadProject } from '../../src/engine/project.js';
 import { ModuleIndex } from '../../src/engine/ast/module-index.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { walkFile } from '../../src/engine/run.js';
 import { AnalysisFailures } from '../../src/engine/analysis-failures.js';
 import { describe, expect, it } from 'vitest';

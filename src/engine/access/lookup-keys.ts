@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { classifyCall, type DataAccess } from '../ast/data-access.js';
 import { localInitializer } from '../ast/locals.js';
 import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';

@@ -1,5 +1,5 @@
 import { isolated } from '../analysis-failures.js';
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { nodePosition, resolveFunction } from '../ast/functions.js';
 import { bindingNames, skipOuterExpressions } from '../ast/module-index.js';
 import { enclosingFunction, exitsEarly } from '../ast/syntax.js';

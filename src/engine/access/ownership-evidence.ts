@@ -1,5 +1,5 @@
 import type { AnalysisFailures } from '../analysis-failures.js';
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { bindingNames, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import { enclosingFunction } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
 import { nodePosition, resolveFunction, type ResolvedFunction } from './functions.js';
 import { skipOuterExpressions, type ModuleIndex } from './module-index.js';

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 
 /**
  * Every node of one file, in document order (parents before children), from one iterative walk.

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
 import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from './module-index.js';
 

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { skipOuterExpressions } from './module-index.js';
 import { enclosingScope } from './scopes.js';
 

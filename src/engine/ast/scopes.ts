@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 
 /**
  * Ancestor queries that stay O(1) per node on input nested thousands of levels deep (a generated

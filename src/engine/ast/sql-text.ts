@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { localDeclaration } from './locals.js';
 import { skipOuterExpressions } from './module-index.js';
 

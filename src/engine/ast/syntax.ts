@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { propertyNameText, skipOuterExpressions } from './module-index.js';
 
 /** The initializer of a property of an object literal (`{ prefix: '/x' }`, shorthand `{ handler }`); methods are not expressions. */

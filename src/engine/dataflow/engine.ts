@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import type { AnalysisFailures } from '../analysis-failures.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';

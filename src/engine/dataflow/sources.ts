@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import type { ResolvedFunction } from '../ast/functions.js';
 import { nodePosition } from '../ast/functions.js';
 import { PRINCIPAL_DECORATOR } from '../routes/handler-evidence.js';

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
 import { resolveFunction } from '../ast/functions.js';
 import { propertyNameText, requiredModule, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';

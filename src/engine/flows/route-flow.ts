@@ -8,7 +8,7 @@
  * arguments, so `orders.setStatus(order.id, 'paid')` resolves the value the service's
  * `UPDATE orders SET status = $2` writes.
  */
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
 import type { TrustscanConfig } from '../config.js';
 import { classifyCall, type DataAccess } from '../ast/data-access.js';

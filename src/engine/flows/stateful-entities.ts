@@ -2,7 +2,7 @@
  * Models that carry a state: a status/state/stage/step field, with the states it may hold when the
  * code declares them (a Prisma enum, a TypeScript union or enum, a Mongoose `enum` list).
  */
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import type { ScannedSourceFile, ScannedTextFile } from '../../types.js';
 import { nodePosition } from '../ast/functions.js';
 import { propertyNameText, skipOuterExpressions } from '../ast/module-index.js';

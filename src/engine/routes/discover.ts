@@ -7,7 +7,7 @@ import { MiddlewareClassifier, type AuthModel } from './classify-middleware.js';
 import { inHandlerAuthentication, readPrincipal } from './handler-evidence.js';
 import type { AuthStatus, Route, RouteDefinition } from './route.js';
 import { escapeRegExp } from '../text.js';
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { nodePosition } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/module-index.js';
 import { authAnnotation } from './auth-annotation.js';

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import type { ResolvedFunction } from '../ast/functions.js';
 import { calledFunctions, nodePosition } from '../ast/functions.js';
 import type { ModuleIndex } from '../ast/module-index.js';

@@ -5,7 +5,7 @@
  * if (error) return error();`). The helper is read across files and through the helpers it calls,
  * a few levels deep, so `parseRequest -> checkAuth -> getBearerToken` counts as one verification.
  */
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { calledFunctions, nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
 import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import { exitsEarly } from '../ast/syntax.js';

@@ -5,7 +5,7 @@
  * signature, first-run setup that refuses once the app is configured, and public endpoints marked
  * in code. A route that writes data or returns per-user data with none of these reasons stays open.
  */
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { calledFunctions, nodePosition, type ResolvedFunction } from '../ast/functions.js';
 import type { ModuleIndex } from '../ast/module-index.js';
 import { exitsEarly } from '../ast/syntax.js';

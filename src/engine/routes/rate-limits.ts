@@ -6,7 +6,7 @@
  * global) is read again here only to find its key; limiters that run inside the handler (or one
  * or two calls down) and NestJS `@Throttle()` are found here.
  */
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
 import { calledFunctions, nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
 import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';

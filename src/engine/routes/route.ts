@@ -3,7 +3,7 @@
  * Framework adapters (src/engine/frameworks/<name>/) produce RouteDefinitions; the route engine
  * (src/engine/routes/discover.ts) decides auth status from the middleware and handler evidence.
  */
-import type { ts } from 'ts-morph';
+import type { ts } from '#typescript';
 import type { ObjectAccess } from '../access/object-access.js';
 
 export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next'] as const;

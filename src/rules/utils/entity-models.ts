@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { fileIndex } from '../../engine/ast/file-index.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { RuleContext } from '../../types.js';

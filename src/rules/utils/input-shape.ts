@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import type { Taint } from '../../engine/dataflow/taint.js';
 import type { RuleContext } from '../../types.js';

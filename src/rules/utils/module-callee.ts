@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { fieldTypeName } from '../../engine/ast/functions.js';
 import { requiredModule, skipOuterExpressions } from '../../engine/ast/module-index.js';
 import { enclosingScope } from '../../engine/ast/scopes.js';

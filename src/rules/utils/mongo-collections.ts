@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { RuleContext, ScannedSourceFile } from '../../types.js';
 import { importedValue } from './imported-values.js';

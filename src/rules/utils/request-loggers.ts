@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { Route } from '../../engine/routes/route.js';
 import type { RuleContext, ScannedSourceFile } from '../../types.js';

@@ -1,5 +1,5 @@
 import type { ControlRefs } from '../../types.js';
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import type { ModuleIndex } from '../../engine/ast/module-index.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { skipOuterExpressions, type ModuleIndex } from '../../engine/ast/module-index.js';
 import type { Taint, ValueOrigin } from '../../engine/dataflow/taint.js';
 import type { ScannedSourceFile } from '../../types.js';

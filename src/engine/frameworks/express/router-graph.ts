@@ -8,7 +8,7 @@
  * routes. What differs — how apps and routers are created, Koa's `prefix`, `routes()` and
  * koa-mount — comes in through a RouterDialect.
  */
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { fileIndex } from '../../ast/file-index.js';
 import type { ScannedSourceFile } from '../../../types.js';
 import { isFunctionLike, nodePosition, resolveFunction } from '../../ast/functions.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { bindingValue, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
 import { objectLiteralOf, staticString } from './static-values.js';

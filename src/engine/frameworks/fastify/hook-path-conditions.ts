@@ -4,7 +4,7 @@
  * Fastify runs a hook for every route of its context, so the hook's own early returns decide which
  * routes it guards. Conditions we cannot read leave the hook applying everywhere, as before.
  */
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { skipOuterExpressions } from '../../ast/module-index.js';
 
 /** True when the hook lets the request through unchecked for this route; undefined when unknown. */

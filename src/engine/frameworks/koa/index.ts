@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import { propertyNameText, skipOuterExpressions } from '../../ast/module-index.js';
 import type { HttpMethod } from '../../routes/route.js';
 import { usesAnyPackage, type FrameworkAdapter } from '../adapter.js';

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { isFunctionLike, resolveFunction, type ResolvedFunction } from '../../ast/functions.js';
 import { bindingValue, skipOuterExpressions, type Binding, type ModuleIndex } from '../../ast/module-index.js';

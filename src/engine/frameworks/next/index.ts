@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition } from '../../ast/functions.js';
 import { skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
