@@ -19,32 +19,33 @@ const FRAMEWORK_LOG_OWNERS = new Set(['req', 'request', 'fastify', 'app', 'serve
  */
 export function loggerCallName(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression): string | undefined {
   const callee = skipOuterExpressions(call.expression);
-  const text = callee.getText(file.sourceFile);
+  let calleeText: string | undefined;
+  const text = (): string => (calleeText ??= callee.getText(file.sourceFile));
   if (ts.isPropertyAccessExpression(callee)) {
     if (!LOG_METHODS.has(callee.name.text)) return undefined;
     const owner = skipOuterExpressions(callee.expression);
-    if (ts.isIdentifier(owner) && owner.text === 'console' && !ctx.modules.resolveName(file, 'console')) return text;
+    if (ts.isIdentifier(owner) && owner.text === 'console' && !ctx.modules.resolveName(file, 'console')) return text();
     // fastify `request.log.info(...)`, `fastify.log.warn(...)`.
     if (ts.isPropertyAccessExpression(owner) && owner.name.text === 'log') {
       const base = skipOuterExpressions(owner.expression);
       const baseName = ts.isIdentifier(base) ? base.text : ts.isPropertyAccessExpression(base) ? base.name.text : '';
-      if (FRAMEWORK_LOG_OWNERS.has(baseName)) return text;
+      if (FRAMEWORK_LOG_OWNERS.has(baseName)) return text();
     }
   }
-  if (ts.isPropertyAccessExpression(callee) && LOG_METHODS.has(callee.name.text) && isLoggerField(ctx, file, skipOuterExpressions(callee.expression))) return text;
+  if (ts.isPropertyAccessExpression(callee) && LOG_METHODS.has(callee.name.text) && isLoggerField(ctx, file, skipOuterExpressions(callee.expression))) return text();
   const resolved = moduleCallee(ctx, file, callee);
   if (!resolved) return undefined;
   if (LOGGER_MODULES.has(resolved.module)) {
     // winston.format.json(), pino.destination(): helpers of a logger package, not log calls.
     if (resolved.members.some((member) => /^(format|transports|destination|stdSerializers|levels|config)/.test(member))) return undefined;
-    if (resolved.module === 'debug') return resolved.members.length > 0 ? text : undefined;
+    if (resolved.module === 'debug') return resolved.members.length > 0 ? text() : undefined;
     const last = resolved.members.at(-1) ?? '';
-    return LOG_METHODS.has(last) ? text : undefined;
+    return LOG_METHODS.has(last) ? text() : undefined;
   }
   if (resolved.module === '@nestjs/common') {
     const first = resolved.members[0] ?? '';
     const last = resolved.members.at(-1) ?? '';
-    if ((first === 'Logger' || first === 'new Logger()' || first === 'new ConsoleLogger()') && LOG_METHODS.has(last)) return text;
+    if ((first === 'Logger' || first === 'new Logger()' || first === 'new ConsoleLogger()') && LOG_METHODS.has(last)) return text();
   }
   return undefined;
 }

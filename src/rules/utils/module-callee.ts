@@ -18,8 +18,28 @@ export interface ModuleCallee {
 
 const MAX_HOPS = 6;
 
+/**
+ * Rules ask for the callee of every call, several times (a log call is checked as a logger call,
+ * a wrapper and an access logger), and most calls in a function share their receivers (`db`,
+ * `logger`, `this.http`). Both answers are pure functions of the syntax tree and the scan's module
+ * index, so they are kept per callee node and per (scope, name). Weak maps: they end with the scan.
+ */
+const calleeCache = new WeakMap<RuleContext['modules'], WeakMap<ts.Node, ModuleCallee | null>>();
+const identifierCache = new WeakMap<RuleContext['modules'], WeakMap<ts.Node, Map<string, { resolved: ModuleCallee | undefined; hops: number }>>>();
+
+function cacheOf<V>(caches: WeakMap<RuleContext['modules'], WeakMap<ts.Node, V>>, modules: RuleContext['modules']): WeakMap<ts.Node, V> {
+  let cache = caches.get(modules);
+  if (!cache) caches.set(modules, (cache = new WeakMap()));
+  return cache;
+}
+
 export function moduleCallee(ctx: RuleContext, file: ScannedSourceFile, callee: ts.Expression): ModuleCallee | undefined {
-  return resolveChain(ctx, file, skipOuterExpressions(callee), 0);
+  const cache = cacheOf(calleeCache, ctx.modules);
+  const known = cache.get(callee);
+  if (known !== undefined) return known ?? undefined;
+  const resolved = resolveChain(ctx, file, skipOuterExpressions(callee), 0);
+  cache.set(callee, resolved ?? null);
+  return resolved;
 }
 
 /** `node:fs` and `fs` are the same module; so are `node:fs/promises` and `fs/promises`. */
@@ -55,6 +75,21 @@ function resolveChain(ctx: RuleContext, file: ScannedSourceFile, expression: ts.
 }
 
 function resolveIdentifier(ctx: RuleContext, file: ScannedSourceFile, identifier: ts.Identifier, hops: number): ModuleCallee | undefined {
+  const scope = enclosingScope(identifier);
+  if (!scope) return resolveIdentifierUncached(ctx, file, identifier, hops);
+  const byScope = cacheOf(identifierCache, ctx.modules);
+  let byName = byScope.get(scope);
+  if (!byName) byScope.set(scope, (byName = new Map()));
+  // The walk is the same from any hop count; only its running out of hops differs. An answer
+  // found with `known.hops` used is found again with fewer; a miss stays a miss with more.
+  const known = byName.get(identifier.text);
+  if (known && (known.resolved ? hops <= known.hops : hops >= known.hops)) return known.resolved;
+  const resolved = resolveIdentifierUncached(ctx, file, identifier, hops);
+  byName.set(identifier.text, { resolved, hops });
+  return resolved;
+}
+
+function resolveIdentifierUncached(ctx: RuleContext, file: ScannedSourceFile, identifier: ts.Identifier, hops: number): ModuleCallee | undefined {
   const local = localValueOf(identifier);
   if (local === null) return undefined; // a parameter or a local we cannot follow
   if (local) return resolveChain(ctx, file, local, hops + 1);
