@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import { hasAncestorOrSelf } from '../engine/ast/scopes.js';
 import type { ReportDescriptor, RuleContext, ScannedSourceFile, ScannedTextFile, Severity } from '../types.js';
 import { defineRule } from './define-rule.js';
-import { readEnvEntries, readYamlEntries } from './utils/config-file-entries.js';
+import { jsonStringsFromSyntaxTree, readEnvEntries, readJsonStrings, readYamlEntries } from './utils/config-file-entries.js';
 import { maskSecret } from './utils/mask-secret.js';
 import { findNamedSecretShape, findSecretShape } from './utils/secret-patterns.js';
 import {
@@ -429,35 +429,23 @@ function scanTextFile(file: ScannedTextFile, ctx: RuleContext): void {
 }
 
 function scanJsonFile(file: ScannedTextFile, ctx: RuleContext): void {
-  const json = ts.parseJsonText(file.path, file.text);
-  // parseJsonText sets no parent pointers, so the walk carries the enclosing keys itself (nearest first).
-  const visit = (node: ts.Node, keys: readonly string[]): void => {
-    if (ts.isObjectLiteralExpression(node)) {
-      for (const property of node.properties) {
-        if (!ts.isPropertyAssignment(property)) continue;
-        const name = propertyNameText(property.name);
-        visit(property.initializer, name === undefined ? keys : [name, ...keys]);
-      }
-    } else if (ts.isArrayLiteralExpression(node)) {
-      for (const element of node.elements) visit(element, keys);
-    } else if (ts.isStringLiteral(node) && node.text.length >= MINIMUM_LENGTH) {
-      const start = node.getStart(json);
-      const candidate: SecretCandidate = {
-        value: node.text,
-        names: keys.slice(0, 1),
-        outerNames: keys.slice(1, 4),
-        partial: false,
-        start,
-        end: node.end,
-        contentStart: start + 1,
-        contentEnd: node.end - 1,
-        exactValueStart: file.text.slice(start + 1, node.end - 1) === node.text ? start + 1 : undefined,
-      };
-      const detection = detectSecret(candidate);
-      if (detection) reportDetection(ctx, file.path, candidate, detection);
-    }
-  };
-  for (const statement of json.statements) visit(statement.expression, []);
+  const strings = readJsonStrings(file.text) ?? jsonStringsFromSyntaxTree(file.path, file.text);
+  for (const { value, keys, start, end } of strings) {
+    if (value.length < MINIMUM_LENGTH) continue;
+    const candidate: SecretCandidate = {
+      value,
+      names: keys.slice(0, 1),
+      outerNames: keys.slice(1, 4),
+      partial: false,
+      start,
+      end,
+      contentStart: start + 1,
+      contentEnd: end - 1,
+      exactValueStart: file.text.slice(start + 1, end - 1) === value ? start + 1 : undefined,
+    };
+    const detection = detectSecret(candidate);
+    if (detection) reportDetection(ctx, file.path, candidate, detection);
+  }
 }
 
 const normalizedNameCache = new Map<string, string>();

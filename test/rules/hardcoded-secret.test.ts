@@ -16,6 +16,7 @@ import { findSecretShape, SECRET_SHAPES } from '../../src/rules/utils/secret-pat
 import { isPlaceholderValue, isSecretName, normalizeName } from '../../src/rules/utils/secret-values.js';
 import type { ReportDescriptor, RuleContext, ScannedSourceFile, ScannedTextFile } from '../../src/types.js';
 import { listFiles, readMarkers } from '../helpers/markers.js';
+import { jsonStringsFromSyntaxTree, readJsonStrings } from '../../src/rules/utils/config-file-entries.js';
 
 const RULE_ID = 'hardcoded-secret';
 const fixtureDir = fileURLToPath(new URL('../../fixtures/rules/hardcoded-secret', import.meta.url));
@@ -288,5 +289,34 @@ describe('hardcoded-secret positions and context', () => {
     ]);
     const [envReport] = reports;
     expect(env.slice(envReport!.redact![0]!.start, envReport!.redact![0]!.end)).toBe('7nJE1shqWmxBqp7pgysA5kd1UsjObCZGvGiCaY18');
+  });
+});
+
+describe('JSON string values (token reader and syntax-tree reader agree)', () => {
+  const same = [
+    '{"a": "one two", "b": {"c": "x\\"y\\\\z\\u00e9", "d": ["p", "q", {"e": "r"}]}, "f": 1.5e3, "g": [true, false, null], "h": -2}',
+    '\ufeff{"key": "value"}',
+    '["top", ["nested"], {"k": "v"}]',
+    '"just a string"',
+    '{\n  // comment with "quotes"\n  "password": "hunter22hunter22", /* block "x": "y" */\n  "list": ["a",],\n}',
+    '{"": "empty key", "dup": "first", "dup": "second"}',
+    '{\r\n\t"crlf": "value"\r\n}',
+  ];
+  for (const text of same) {
+    it(`reads ${JSON.stringify(text.slice(0, 40))} as TypeScript's JSON parser does`, () => {
+      const fast = readJsonStrings(text);
+      expect(fast).toBeDefined();
+      expect(fast).toEqual(jsonStringsFromSyntaxTree('a.json', text));
+    });
+  }
+  for (const text of ["{'single': 'quotes'}", '{unquoted: "key"}', '{"open": ', '{"a": "b"]', '{"a": Infinity}']) {
+    it(`leaves ${JSON.stringify(text)} to the syntax-tree reader`, () => {
+      expect(readJsonStrings(text)).toBeUndefined();
+    });
+  }
+  it('a secret in a JSON file the token reader cannot take is still found', () => {
+    const text = "{'stripe': 'sk_live_" + '4eC39HqLyjWDarjtT1zdp7dc' + "'}";
+    const reports = runRule([{ path: 'config/keys.json', text }]);
+    expect(reports.map((report) => report.message)).toEqual([expect.stringContaining('Stripe')]);
   });
 });

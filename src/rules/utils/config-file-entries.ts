@@ -1,3 +1,6 @@
+import { ts } from '#typescript';
+import { propertyNameText } from '../../engine/ast/module-index.js';
+
 /**
  * Key/value pairs out of committed .env and YAML files, with the offsets of each value, read
  * line by line: enough structure to name a value and point at it, without a YAML library.
@@ -205,4 +208,108 @@ function readBlockScalar(
     },
     lastLine,
   };
+}
+
+/** A string value of a JSON file, with the keys it sits under (nearest first) and its offsets, quotes included. */
+export interface JsonStringValue {
+  value: string;
+  keys: string[];
+  start: number;
+  end: number;
+}
+
+/**
+ * JSON (and JSONC: comments, trailing commas) read token by token: every string value with the
+ * property names above it, arrays passing their key through. Several times faster than building
+ * a syntax tree for the megabytes of translations and fixtures that repositories commit.
+ * Undefined for anything else (single quotes, unquoted keys, a broken file): the caller parses
+ * those with the TypeScript parser, which accepts them.
+ */
+export function readJsonStrings(text: string): JsonStringValue[] | undefined {
+  // Leading white space rides with each token: one regular-expression step per token.
+  const TOKEN = /\s*(?:"(?:[^"\\\n\r]|\\.)*"|[{}[\]:,]|\/\/[^\n\r]*|\/\*[\s\S]*?\*\/|-?\d[\d.eE+-]*|true|false|null|$)/y;
+  // One frame per open object or array: the key its values sit under (arrays keep their parent's).
+  const frames: Array<{ object: boolean; key: string | undefined; expectKey: boolean }> = [];
+  const values: JsonStringValue[] = [];
+  const keysAbove = (): string[] => {
+    const keys: string[] = [];
+    for (let index = frames.length - 1; index >= 0; index--) {
+      const frame = frames[index]!;
+      if (frame.object && frame.key !== undefined) keys.push(frame.key);
+    }
+    return keys;
+  };
+  let index = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (index < text.length) {
+    TOKEN.lastIndex = index;
+    const match = TOKEN.exec(text);
+    if (!match || match[0].length === 0) return undefined;
+    const token = match[0].trimStart();
+    const start = index + match[0].length - token.length;
+    index += match[0].length;
+    if (token.length === 0) break; // white space at the end
+    const top = frames.at(-1);
+    switch (token[0]) {
+      case '{':
+        frames.push({ object: true, key: undefined, expectKey: true });
+        break;
+      case '[':
+        frames.push({ object: false, key: undefined, expectKey: false });
+        break;
+      case '}':
+      case ']':
+        if (!top || top.object !== (token === '}')) return undefined;
+        frames.pop();
+        break;
+      case ',':
+        if (top?.object) {
+          top.expectKey = true;
+          top.key = undefined;
+        }
+        break;
+      case ':':
+        if (!top?.object || top.expectKey || top.key === undefined) return undefined;
+        break;
+      case '"': {
+        let value: string;
+        try {
+          value = token.includes('\\') ? (JSON.parse(token) as string) : token.slice(1, -1);
+        } catch {
+          return undefined;
+        }
+        if (top?.object && top.expectKey) {
+          top.key = value;
+          top.expectKey = false;
+        } else {
+          values.push({ value, keys: keysAbove(), start, end: index });
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return frames.length === 0 ? values : undefined;
+}
+
+/** JSON that readJsonStrings does not take (single quotes, unquoted keys): TypeScript's JSON parser. */
+export function jsonStringsFromSyntaxTree(path: string, text: string): JsonStringValue[] {
+  const json = ts.parseJsonText(path, text);
+  const strings: JsonStringValue[] = [];
+  // parseJsonText sets no parent pointers, so the walk carries the enclosing keys itself (nearest first).
+  const visit = (node: ts.Node, keys: readonly string[]): void => {
+    if (ts.isObjectLiteralExpression(node)) {
+      for (const property of node.properties) {
+        if (!ts.isPropertyAssignment(property)) continue;
+        const name = propertyNameText(property.name);
+        visit(property.initializer, name === undefined ? keys : [name, ...keys]);
+      }
+    } else if (ts.isArrayLiteralExpression(node)) {
+      for (const element of node.elements) visit(element, keys);
+    } else if (ts.isStringLiteral(node)) {
+      strings.push({ value: node.text, keys: [...keys], start: node.getStart(json), end: node.end });
+    }
+  };
+  for (const statement of json.statements) visit(statement.expression, []);
+  return strings;
 }
