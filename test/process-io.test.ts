@@ -116,13 +116,14 @@ describe('-o to a place that cannot be written', () => {
 describe('start-up', () => {
   /**
    * Lists, at exit, every module of ts-morph or TypeScript that was loaded. Both are CommonJS, so
-   * even when imported from ESM they pass through the CommonJS loader and its cache.
+   * even when imported from ESM they pass through the CommonJS loader and its cache; the scanner's
+   * own loader of the TypeScript bundle (lib/typescript.cjs, #typescript) does too.
    */
   const probe = `data:text/javascript,${encodeURIComponent(`
     import { createRequire } from 'node:module';
     const cache = createRequire(${JSON.stringify(bin)}).cache;
     process.on('exit', () => {
-      const heavy = Object.keys(cache).filter((file) => /[\\\\/]node_modules[\\\\/](ts-morph|typescript|@ts-morph)[\\\\/]/.test(file));
+      const heavy = Object.keys(cache).filter((file) => /[\\\\/]node_modules[\\\\/](ts-morph|typescript|@ts-morph)[\\\\/]|[\\\\/]lib[\\\\/]typescript\\.cjs$/.test(file));
       process.stderr.write('HEAVY MODULES: ' + heavy.length + '\\n');
     });
   `)}`;
@@ -150,7 +151,7 @@ describe('start-up', () => {
       if (seen.has(file)) return;
       seen.add(file);
       for (const [, specifier] of readFileSync(file, 'utf8').matchAll(staticImport)) {
-        if (/^(?:ts-morph|typescript|@ts-morph\/)/.test(specifier!)) heavy.push([...chain, file, specifier].join(' -> '));
+        if (/^(?:ts-morph|typescript|@ts-morph\/|#typescript)/.test(specifier!)) heavy.push([...chain, file, specifier].join(' -> '));
         else if (specifier!.startsWith('.')) visit(path.resolve(path.dirname(file), specifier!.replace(/\.js$/, '.ts')), [...chain, file]);
       }
     };

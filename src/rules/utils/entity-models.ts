@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { fileIndex } from '../../engine/ast/file-index.js';
+import { nodesOfKind } from '../../engine/ast/file-index.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { RuleContext } from '../../types.js';
 import { normalizeName } from './sensitive-names.js';
@@ -47,9 +47,11 @@ export function entityModels(ctx: RuleContext): EntityModel[] {
     if (file.kind === 'prisma') models.push(...prismaModels(file.text));
   }
   for (const file of ctx.sourceFiles) {
-    // The file's shared node index (one walk per file), in document order.
-    for (const node of fileIndex(file.sourceFile).nodes) {
-      if (node.kind === ts.SyntaxKind.SourceFile) continue;
+    // From the file's shared node index (one walk per file): entity classes and model-defining calls, in document order.
+    const candidates = [...nodesOfKind(file.sourceFile, ts.SyntaxKind.ClassDeclaration), ...nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression)];
+    if (candidates.length === 0) continue;
+    candidates.sort((a, b) => a.pos - b.pos || b.end - a.end);
+    for (const node of candidates) {
       const model = typeormEntity(node) ?? sequelizeModel(node) ?? mongooseModel(node, file.sourceFile);
       if (model) models.push(model);
     }
@@ -128,14 +130,12 @@ function mongooseModel(node: ts.Node, sourceFile: ts.SourceFile): EntityModel | 
   if (!ts.isIdentifier(schemaArgument)) return undefined;
   const schemaName = schemaArgument.text;
   let definition: ts.ObjectLiteralExpression | undefined;
-  const visit = (child: ts.Node): void => {
-    if (ts.isVariableDeclaration(child) && ts.isIdentifier(child.name) && child.name.text === schemaName && child.initializer) {
+  for (const child of nodesOfKind(sourceFile, ts.SyntaxKind.VariableDeclaration) as ts.VariableDeclaration[]) {
+    if (ts.isIdentifier(child.name) && child.name.text === schemaName && child.initializer) {
       const init = skipOuterExpressions(child.initializer);
       if (ts.isNewExpression(init) && init.arguments?.[0] && ts.isObjectLiteralExpression(init.arguments[0])) definition = init.arguments[0];
     }
-    ts.forEachChild(child, visit);
-  };
-  visit(sourceFile);
+  }
   if (!definition) return undefined;
   const text = sourceFile.text;
   const secretFields: string[] = [];

@@ -1,4 +1,5 @@
 import { ts } from '#typescript';
+import { nodesOfKind } from '../../engine/ast/file-index.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { Route } from '../../engine/routes/route.js';
 import type { RuleContext, ScannedSourceFile } from '../../types.js';
@@ -89,13 +90,10 @@ function formatText(file: ScannedSourceFile, expression: ts.Expression, depth: n
   if (ts.isStringLiteralLike(value)) return value.text;
   if (ts.isTemplateExpression(value)) return [value.head.text, ...value.templateSpans.map((span) => span.literal.text)].join(' ').trim();
   if (ts.isIdentifier(value) && depth < 3) {
-    let initializer: ts.Expression | undefined;
-    const visit = (node: ts.Node): void => {
-      if (initializer) return;
-      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === value.text && node.initializer) initializer = node.initializer;
-      else ts.forEachChild(node, visit);
-    };
-    visit(file.sourceFile);
+    const declaration = (nodesOfKind(file.sourceFile, ts.SyntaxKind.VariableDeclaration) as ts.VariableDeclaration[]).find(
+      (node) => ts.isIdentifier(node.name) && node.name.text === value.text && node.initializer !== undefined,
+    );
+    const initializer = declaration?.initializer;
     return initializer && formatText(file, initializer, depth + 1);
   }
   return undefined;
@@ -162,15 +160,14 @@ function partFieldsRead(handler: ts.Node, part: 'query' | 'body'): string[] {
 function morganBodyTokens(ctx: RuleContext): string[] {
   const tokens: string[] = [];
   for (const file of ctx.sourceFiles) {
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'token' && node.arguments.length >= 2) {
+    if (!/\.token\(/.test(file.sourceFile.text)) continue;
+    for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression) as ts.CallExpression[]) {
+      if (ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'token' && node.arguments.length >= 2) {
         const name = skipOuterExpressions(node.arguments[0]!);
         const resolved = moduleCallee(ctx, file, node.expression);
         if (resolved && MORGAN_MODULES.has(resolved.module) && ts.isStringLiteralLike(name) && /\.body\b/.test(node.arguments[1]!.getText(file.sourceFile))) tokens.push(name.text);
       }
-      ts.forEachChild(node, visit);
-    };
-    if (/\.token\(/.test(file.sourceFile.text)) visit(file.sourceFile);
+    }
   }
   return tokens;
 }

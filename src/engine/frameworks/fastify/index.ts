@@ -1,4 +1,5 @@
 import { ts } from '#typescript';
+import { nodesOfKind } from '../../ast/file-index.js';
 import type { ScannedSourceFile } from '../../../types.js';
 import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } from '../../ast/functions.js';
 import { bindingValue, requiredModule, skipOuterExpressions } from '../../ast/module-index.js';
@@ -166,16 +167,14 @@ class FastifyRouteCollector {
   private collectDecorations(): void {
     for (const file of this.candidateFiles) {
       if (!file.text.includes('.decorate')) continue;
-      const visit = (node: ts.Node): void => {
-        if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.arguments.length >= 2) {
+      for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression) as ts.CallExpression[]) {
+        if (ts.isPropertyAccessExpression(node.expression) && node.arguments.length >= 2) {
           const method = node.expression.name.text;
           const target = method === 'decorate' ? this.decorations : method === 'decorateRequest' ? this.requestDecorations : undefined;
           const name = target && staticString(this.context.modules, file, node.arguments[0]!);
           if (target && name !== undefined && !target.has(name)) target.set(name, { file, value: node.arguments[1]! });
         }
-        ts.forEachChild(node, visit);
-      };
-      visit(file.sourceFile);
+      }
     }
   }
 
@@ -183,13 +182,11 @@ class FastifyRouteCollector {
   private findInstanceRoots(file: ScannedSourceFile): Array<{ name: string; declaration: ts.VariableDeclaration; scope: ts.Node }> {
     if (!/fastify/i.test(file.text)) return [];
     const roots: Array<{ name: string; declaration: ts.VariableDeclaration; scope: ts.Node }> = [];
-    const visit = (node: ts.Node): void => {
-      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && this.createsInstance(file, node.initializer)) {
+    for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.VariableDeclaration) as ts.VariableDeclaration[]) {
+      if (ts.isIdentifier(node.name) && node.initializer && this.createsInstance(file, node.initializer)) {
         roots.push({ name: node.name.text, declaration: node, scope: enclosingScope(node) });
       }
-      ts.forEachChild(node, visit);
-    };
-    visit(file.sourceFile);
+    }
     return roots;
   }
 
@@ -229,8 +226,8 @@ class FastifyRouteCollector {
     const directories: string[] = [];
     for (const file of this.candidateFiles) {
       if (!file.text.includes('register')) continue;
-      const visit = (node: ts.Node): void => {
-        if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'register' && node.arguments.length > 0) {
+      for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression) as ts.CallExpression[]) {
+        if (ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'register' && node.arguments.length > 0) {
           const target = this.pluginTarget(file, node.arguments[0]!);
           if (target?.kind === 'function') plugins.add(target.fn.node);
           if (target?.kind === 'package' && AUTOLOAD_PACKAGES.has(target.module)) {
@@ -239,9 +236,7 @@ class FastifyRouteCollector {
             if (directory !== undefined) directories.push(directory === '' ? '' : `${directory}/`);
           }
         }
-        ts.forEachChild(node, visit);
-      };
-      visit(file.sourceFile);
+      }
     }
     return { plugins, directories };
   }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ts } from '#typescript';
+import { nodesOfKind } from '../../ast/file-index.js';
 import type { ScannedSourceFile } from '../../../types.js';
 import { bindingValue, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
 import { isNestDecorator, readVersions, type EnhancerReference } from './decorators.js';
@@ -69,15 +70,13 @@ export function readBootstraps(modules: ModuleIndex, sourceFiles: readonly Scann
     if (!file.text.includes('NestFactory') && ![...BOOTSTRAP_CALLS].some((call) => file.text.includes(call))) continue;
     const bootstrap: Bootstrap = { root: applicationRoot(file.path), prefixExclusions: [], guards: [], interceptors: [], pipes: [], settings: 0 };
     let configures = /NestFactory\s*\.\s*create\s*[<(]/.test(file.text);
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && BOOTSTRAP_CALLS.has(node.expression.name.text)) {
+    for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression) as ts.CallExpression[]) {
+      if (ts.isPropertyAccessExpression(node.expression) && BOOTSTRAP_CALLS.has(node.expression.name.text)) {
         configures = true;
         bootstrap.settings += 1;
         readBootstrapCall(modules, file, node.expression.name.text, node, bootstrap);
       }
-      ts.forEachChild(node, visit);
-    };
-    ts.forEachChild(file.sourceFile, visit);
+    }
     if (configures) bootstraps.push(bootstrap);
   }
   return bootstraps;
