@@ -66,9 +66,12 @@ function usage(error) {
   process.exit(0);
 }
 
+// Node runs --import preloads in worker threads too (trustscan analyses on one): only the main
+// thread reports, or two reports run together on fd 3 and neither parses.
 const PRELOAD = `
 import { writeSync } from 'node:fs';
-process.on('exit', () => { try { writeSync(3, JSON.stringify(process.resourceUsage())); } catch {} });
+import { isMainThread } from 'node:worker_threads';
+if (isMainThread) process.on('exit', () => { try { writeSync(3, JSON.stringify(process.resourceUsage())); } catch {} });
 `;
 
 function runNode(args, cwd) {

@@ -185,3 +185,23 @@ describe('a folder the scanner may not read', () => {
     expect(run.stderr).not.toContain('cannot read directory');
   });
 });
+
+describe('source files as bytes', () => {
+  it('a byte order mark is not part of the text: findings keep their columns', async () => {
+    const cwd = makeProject({ 'src/plain.ts': secretLine, 'src/bom.ts': BOM + secretLine, 'src/plain.json': JSON.stringify({ stripe: STRIPE_KEY }), 'src/bom.json': BOM + JSON.stringify({ stripe: STRIPE_KEY }) });
+    const run = await runCli(['scan', '.', '-f', 'json', '--fail-on', 'none'], { cwd });
+    const at = Object.fromEntries(JSON.parse(run.stdout).findings.map((finding: { file: string; line: number; column: number }) => [finding.file, `${finding.line}:${finding.column}`]));
+    expect(at['src/bom.ts']).toBe(at['src/plain.ts']);
+    expect(at['src/plain.ts']).toBeDefined();
+    expect(at['src/plain.json']).toBeDefined();
+    expect(at['src/bom.json']).toBe(at['src/plain.json']);
+  });
+
+  it('bytes that are not UTF-8 skip the file with a warning; the others are scanned', async () => {
+    const cwd = makeProject({ 'src/config.ts': secretLine, 'src/latin1.ts': Buffer.from('export const caf\xe9 = 1;\n', 'latin1') });
+    const run = await runCli(['scan', '.', '-f', 'json', '--fail-on', 'none'], { cwd });
+    const report = JSON.parse(run.stdout);
+    expect(report.findings.map((finding: { file: string }) => finding.file)).toEqual(['src/config.ts']);
+    expect(report.warnings.map((warning: { code: string; file?: string }) => `${warning.code} ${warning.file}`)).toContain('not-utf8 src/latin1.ts');
+  });
+});

@@ -1,4 +1,5 @@
 import { existsSync, openSync, readSync, closeSync, fstatSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import { ts } from '#typescript';
 import type { ScannedSourceFile, ScannedTextFile, ScanWarning } from '../types.js';
@@ -20,7 +21,6 @@ export interface LoadedProject {
 }
 
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads every discovered file once and parses each on its own (see parseSource).
@@ -282,7 +282,8 @@ export function readScanFile(absolutePath: string, maxFileSize: number): ReadRes
     if (size > maxFileSize) {
       return { skip: `larger than ${formatBytes(maxFileSize)} (${formatBytes(size)}); raise maxFileSize in config to scan it`, code: 'file-too-large' };
     }
-    const buffer = Buffer.alloc(size);
+    // Unfilled bytes are never read: only the `offset` bytes read below are used.
+    const buffer = Buffer.allocUnsafe(size);
     let offset = 0;
     while (offset < size) {
       const bytesRead = readSync(fd, buffer, offset, size - offset, offset);
@@ -291,12 +292,11 @@ export function readScanFile(absolutePath: string, maxFileSize: number): ReadRes
     }
     const bytes = buffer.subarray(0, offset);
     if (bytes.subarray(0, 8192).includes(0)) return { skip: 'binary content', code: 'binary-file' };
-    let text: string;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      return { skip: 'not valid UTF-8', code: 'not-utf8' };
-    }
+    // isUtf8 and toString run natively (simdutf); a fatal TextDecoder does the same work several times slower.
+    if (!isUtf8(bytes)) return { skip: 'not valid UTF-8', code: 'not-utf8' };
+    let text = bytes.toString('utf8');
+    // A byte order mark is not part of the text (TextDecoder drops one; a second one is dropped too).
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
   } catch (error) {
     return { skip: `unreadable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, code: 'unreadable-file' };
