@@ -2,10 +2,16 @@
 // Thin launcher: all logic lives in dist/cli.js so it is typed and testable in-process.
 import module from 'node:module';
 
-// Node 22.1+ can cache compiled code between runs (most of a scan's start-up is compiling the
-// TypeScript bundle); on older Node the function does not exist and start-up is simply uncached.
+// Node 22.1+ can cache compiled code between runs; on older Node the function does not exist
+// (lib/typescript.cjs caches the TypeScript bundle, the largest part, itself).
 if (typeof module.enableCompileCache === 'function') module.enableCompileCache();
 
-// Imported after the cache is enabled, so that the CLI's own modules are cached too.
+const argv = process.argv.slice(2);
+// A command that analyses starts its thread first, so that the thread loads the engine while this
+// one loads the CLI (dist/analysis-thread.js is small and loads neither).
+const { runsAnalysis, startAnalysisThread } = await import('../dist/analysis-thread.js');
+const started = runsAnalysis(argv)
+  ? startAnalysisThread(argv, { cwd: process.cwd(), env: process.env, stdoutIsTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY) })
+  : undefined;
 const { runCli } = await import('../dist/cli.js');
-await runCli(process.argv.slice(2));
+await runCli(argv, started);

@@ -95,8 +95,11 @@ if (nodes === 0) throw new Error('parsed nothing in ' + dir);
 const scanChild = (cliUrl) => `
 import { writeSync } from 'node:fs';
 process.on('exit', () => writeSync(3, JSON.stringify(process.resourceUsage())));
+const argv = process.argv.slice(2);
+const { runsAnalysis, startAnalysisThread } = await import(${JSON.stringify(cliUrl.replace(/cli\.js$/, 'analysis-thread.js'))});
+const started = runsAnalysis(argv) ? startAnalysisThread(argv, { cwd: process.cwd(), env: process.env, stdoutIsTTY: false, stderrIsTTY: false }) : undefined;
 const { runCli } = await import(${JSON.stringify(cliUrl)});
-await runCli(process.argv.slice(2));
+await runCli(argv, started);
 `;
 
 /** Runs node with args; resolves with wall ms, exit code, stdout, stderr and the child's resourceUsage. */

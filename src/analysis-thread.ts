@@ -14,33 +14,61 @@ export function runsAnalysis(argv: readonly string[]): boolean {
 
 type FromWorker = { stream: 'stdout' | 'stderr'; text: string } | { exitCode: number };
 
+/** What the thread said before anyone listened, then what it says: a queue drained by `attach`. */
+type ThreadEvent = { kind: 'message'; message: FromWorker } | { kind: 'error'; error: Error } | { kind: 'exit' };
+
+/** An analysis thread already running: its output is kept until `finish` gets somewhere to write it. */
+export interface AnalysisThread {
+  /** Writes the thread's output through `io`, in order; resolves with main()'s exit code (`exitOnError` if the thread dies). */
+  finish(io: CliIo, exitOnError: number): Promise<number>;
+}
+
 /**
- * Runs the CLI's main() on a thread with ANALYSIS_STACK_MB of stack (a deep file parses there); its output comes back as
- * messages and is written through `io`, in order. Resolves with main()'s exit code; a thread that
- * dies (out of memory) is one line on stderr and exit 2.
+ * Starts main() on a thread with ANALYSIS_STACK_MB of stack (a deep file parses there), before the
+ * CLI module is even loaded: bin/trustscan.js calls this first, so the thread loads the engine and
+ * TypeScript while this thread loads the CLI (about 0.1 s of start-up off every scan).
+ */
+export function startAnalysisThread(argv: readonly string[], io: Pick<CliIo, 'cwd' | 'env' | 'stdoutIsTTY' | 'stderrIsTTY'>): AnalysisThread {
+  const worker = new Worker(new URL('./analysis-worker.js', import.meta.url), {
+    workerData: { argv: [...argv], cwd: io.cwd, stdoutIsTTY: io.stdoutIsTTY, stderrIsTTY: io.stderrIsTTY },
+    env: io.env as NodeJS.ProcessEnv,
+    resourceLimits: { stackSizeMb: ANALYSIS_STACK_MB },
+  });
+  const queued: ThreadEvent[] = [];
+  let deliver: ((event: ThreadEvent) => void) | undefined;
+  const push = (event: ThreadEvent): void => (deliver ? deliver(event) : void queued.push(event));
+  worker.on('message', (message: FromWorker) => push({ kind: 'message', message }));
+  worker.on('error', (error) => push({ kind: 'error', error }));
+  worker.on('exit', () => push({ kind: 'exit' }));
+  return {
+    finish(target, exitOnError) {
+      return new Promise((resolve) => {
+        let settled = false;
+        const settle = (code: number): void => {
+          if (settled) return;
+          settled = true;
+          resolve(code);
+        };
+        deliver = (event) => {
+          if (event.kind === 'exit') settle(exitOnError);
+          else if (event.kind === 'error') {
+            target.stderr(`trustscan: the analysis stopped: ${event.error.message}\n`);
+            settle(exitOnError);
+          } else if ('exitCode' in event.message) settle(event.message.exitCode);
+          else if (event.message.stream === 'stdout') target.stdout(event.message.text);
+          else target.stderr(event.message.text);
+        };
+        for (const event of queued.splice(0)) deliver(event);
+      });
+    },
+  };
+}
+
+/**
+ * Runs the CLI's main() on an analysis thread; its output comes back as messages and is written
+ * through `io`, in order. Resolves with main()'s exit code; a thread that dies (out of memory) is
+ * one line on stderr and exit 2.
  */
 export function mainOnAnalysisThread(argv: readonly string[], io: CliIo, exitOnError: number): Promise<number> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const settle = (code: number): void => {
-      if (settled) return;
-      settled = true;
-      resolve(code);
-    };
-    const worker = new Worker(new URL('./analysis-worker.js', import.meta.url), {
-      workerData: { argv: [...argv], cwd: io.cwd, stdoutIsTTY: io.stdoutIsTTY, stderrIsTTY: io.stderrIsTTY },
-      env: io.env as NodeJS.ProcessEnv,
-      resourceLimits: { stackSizeMb: ANALYSIS_STACK_MB },
-    });
-    worker.on('message', (message: FromWorker) => {
-      if ('exitCode' in message) settle(message.exitCode);
-      else if (message.stream === 'stdout') io.stdout(message.text);
-      else io.stderr(message.text);
-    });
-    worker.on('error', (error) => {
-      io.stderr(`trustscan: the analysis stopped: ${error.message}\n`);
-      settle(exitOnError);
-    });
-    worker.on('exit', () => settle(exitOnError));
-  });
+  return startAnalysisThread(argv, io).finish(io, exitOnError);
 }

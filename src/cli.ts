@@ -7,7 +7,7 @@ import { describeSystemError } from './engine/system-error.js';
 import { escapeControlCharacters } from './reporters/terminal-text.js';
 import { SEVERITIES, SEVERITY_RANK, type Rule, type RuleMeta, type ScanResult, type Severity } from './types.js';
 import { version } from './version.js';
-import { mainOnAnalysisThread, runsAnalysis } from './analysis-thread.js';
+import { mainOnAnalysisThread, runsAnalysis, type AnalysisThread } from './analysis-thread.js';
 
 // The engine and the rules pull in the TypeScript compiler (most of start-up time);
 // they are imported inside the commands that scan, so --version, --help and `rules` stay fast.
@@ -364,7 +364,8 @@ function formatRulesText(allRules: readonly RuleMetadata[]): string {
 }
 
 /** Entry point of bin/trustscan.js: real process I/O, exit code via process.exitCode so output flushes. */
-export async function runCli(argv: string[]): Promise<void> {
+/** `started`: the analysis thread bin/trustscan.js started for these arguments before loading this module. */
+export async function runCli(argv: string[], started?: AnalysisThread): Promise<void> {
   const output = guardProcessOutput();
   const io: CliIo = {
     stdout: output.stdout,
@@ -377,7 +378,7 @@ export async function runCli(argv: string[]): Promise<void> {
   let exitCode: number;
   try {
     // Parsing and analysis run on a thread with a deep stack (analysis-thread.ts); the rest here.
-    exitCode = runsAnalysis(argv) ? await mainOnAnalysisThread(argv, io, EXIT_ERROR) : await main(argv, io);
+    exitCode = started ? await started.finish(io, EXIT_ERROR) : runsAnalysis(argv) ? await mainOnAnalysisThread(argv, io, EXIT_ERROR) : await main(argv, io);
   } catch (error) {
     // Last resort: main() maps errors itself, so reaching here is a bug; still one line, exit 2.
     output.stderr(`trustscan ${version}: ${escapeControlCharacters(error instanceof Error ? error.message : String(error))}\n`);
