@@ -12,7 +12,7 @@ import { mainOnAnalysisThread, runsAnalysis, type AnalysisThread } from './analy
 // The engine and the rules pull in the TypeScript compiler (most of start-up time);
 // they are imported inside the commands that scan, so --version, --help and `rules` stay fast.
 // The reporters (chalk, the SARIF tables) follow them: only a command with a report needs them.
-const loadEngine = () => import('./engine/scan.js');
+const loadEngine = () => import('./index.js');
 
 /** Where the CLI writes and what it may know about its environment; injected so tests run in-process. */
 export interface CliIo {

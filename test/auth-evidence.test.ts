@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { inventoryRoutes } from '../src/engine/scan.js';
+import { inventoryRoutes } from '../src/index.js';
 
 const dir = fileURLToPath(new URL('../fixtures/rules/missing-authentication', import.meta.url));
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatJson } from '../src/reporters/json.js';
-import { scan } from '../src/engine/scan.js';
+import { scan } from '../src/index.js';
 import { makeProject } from './helpers/cli.js';
 
 // A Stripe-shaped key assembled at run time, so this repository holds no secret-shaped literal.

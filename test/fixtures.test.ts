@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { discoverFiles } from '../src/engine/files.js';
-import { scan } from '../src/engine/scan.js';
+import { scan } from '../src/index.js';
 import { allRules } from '../src/rules/index.js';
 import { readMarkers } from './helpers/markers.js';
 

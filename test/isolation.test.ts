@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ts } from '#typescript';
-import { scan } from '../src/engine/scan.js';
+import { scan } from '../src/index.js';
 import { DataflowEngine } from '../src/engine/dataflow/engine.js';
 import { allRules } from '../src/rules/index.js';
 import type { Rule } from '../src/types.js';

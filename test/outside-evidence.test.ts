@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inventoryRoutes, scan } from '../src/engine/scan.js';
+import { inventoryRoutes, scan } from '../src/index.js';
 import { makeProject } from './helpers/cli.js';
 
 const monorepo = {

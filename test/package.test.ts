@@ -43,5 +43,12 @@ describe('npm pack', () => {
     expect(result.findings.map((f: { ruleId: string; file: string }) => `${f.ruleId} ${f.file}`)).toEqual([
       'hardcoded-secret src/config.ts',
     ]);
+
+    // The Node API: package.json "main" (dist/index.js) with its types.
+    const script = "const { scan } = await import('trustscan'); const { result } = await scan({ cwd: process.cwd(), paths: ['src'] }); console.log(JSON.stringify(result.findings.map((f) => f.ruleId + ' ' + f.file)));";
+    const api = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer, encoding: 'utf8', env });
+    expect(api.status, api.stderr).toBe(0);
+    expect(JSON.parse(api.stdout)).toEqual(['hardcoded-secret src/config.ts']);
+    expect(readdirSync(path.join(consumer, 'node_modules/trustscan/dist'))).toContain('index.d.ts');
   }, 240_000);
 });

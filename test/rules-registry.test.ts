@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../src/rules/index.js';
 import { SEVERITIES, CONFIDENCES, WHOLE_PROJECT_ANALYSES, type Rule, type RuleContext } from '../src/types.js';
-import { scan } from '../src/engine/scan.js';
+import { scan } from '../src/index.js';
 
 const rulesDir = fileURLToPath(new URL('../src/rules', import.meta.url));
 const docsDir = fileURLToPath(new URL('../docs/rules', import.meta.url));

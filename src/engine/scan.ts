@@ -2,7 +2,6 @@ import { existsSync, statSync } from 'node:fs';
 import { analyzeObjectAccess } from './access/object-access.js';
 import { DataflowEngine } from './dataflow/engine.js';
 import path from 'node:path';
-import { allRules } from '../rules/index.js';
 import { WHOLE_PROJECT_ANALYSES, type Rule, type ScanResult, type ScanWarning, type Severity } from '../types.js';
 import { version } from '../version.js';
 import { loadConfig, type TrustscanConfig } from './config.js';
@@ -35,8 +34,14 @@ export interface ScanOptions {
   disabledRules?: string[];
   /** Record stats.durationMs (off by default so JSON and SARIF stay byte-identical). */
   recordDuration?: boolean;
-  /** Rules to choose from; tests inject their own, the CLI uses every rule. */
-  rules?: readonly Rule[];
+  /** Rules to choose from (src/index.ts passes the registry's; tests inject their own): the engine knows no rule. */
+  rules: readonly Rule[];
+  /**
+   * The module a second analysis thread runs (src/rule-thread-main.ts, where the rule registry is
+   * wired in): it looks the rules up by id, so only a scan of the registry's rules can use it.
+   * Without it a scan uses one thread, whatever `threads` says.
+   */
+  secondThread?: URL;
   /** `--cache`: reuse the last result when nothing changed, and unchanged files' file-local reports. */
   cache?: { location: string };
   /** `--threads`: a count, or 'auto' (by project size and cores, threads.ts; what the CLI asks for). Default 1. */
@@ -145,7 +150,7 @@ function routesOf(prepared: PreparedProject): Route[] {
 
 /** The business flows of the scanned paths (`trustscan flows`), with each step's rate limits. */
 export async function inventoryFlows(options: ScanOptions): Promise<{ model: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]>; warnings: ScanWarning[] }> {
-  const prepared = prepareProject(options, options.rules ?? allRules);
+  const prepared = prepareProject(options, options.rules);
   const routes = routesOf(prepared);
   const model = analyzeFlows({ routes, modules: prepared.modules, sourceFiles: prepared.loaded.sourceFiles, textFiles: prepared.loaded.textFiles, config: prepared.config, failures: prepared.failures });
   const rateLimits = new Map(model.steps.map((step) => [step.route, routeRateLimits(prepared.modules, step.route, prepared.config)] as const));
@@ -154,7 +159,7 @@ export async function inventoryFlows(options: ScanOptions): Promise<{ model: Flo
 
 /** The route inventory of the scanned paths (`trustscan routes`). */
 export async function inventoryRoutes(options: ScanOptions): Promise<{ routes: Route[]; warnings: ScanWarning[]; filesScanned: number }> {
-  const prepared = prepareProject(options, options.rules ?? allRules);
+  const prepared = prepareProject(options, options.rules);
   const routes = routesOf(prepared);
   // Each authenticated route's lookups by client id, judged as missing-ownership-check judges them.
   const dataflow = new DataflowEngine(prepared.modules, routes, { sanitizers: prepared.config.sanitizers, failures: prepared.failures });
@@ -165,7 +170,7 @@ export async function inventoryRoutes(options: ScanOptions): Promise<{ routes: R
 
 export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   const startedAt = performance.now();
-  const rules = options.rules ?? allRules;
+  const rules = options.rules;
   const knownRuleIds = rules.map((rule) => rule.meta.id);
   for (const id of [...(options.onlyRules ?? []), ...(options.disabledRules ?? [])]) {
     if (!knownRuleIds.includes(id)) throw new UsageError(`unknown rule id "${id}" (run "trustscan rules" to list them)`);
@@ -189,10 +194,10 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   // costly analyses, computed once, here); it parses on its own while this thread does.
   // Lines are counted only when the thread count depends on them.
   const lines = () => read.files.entries.reduce((sum, entry) => sum + ('text' in entry.read ? countLines(entry.read.text) : 0), 0);
-  const share = !options.rules && analysisThreads(options.threads ?? 1, lines) === 2 ? splitRules(activeRules) : undefined;
+  const share = options.secondThread && analysisThreads(options.threads ?? 1, lines) === 2 ? splitRules(activeRules) : undefined;
   const cachedFileReports = cache && files ? (file: string) => cache.fileReports(file, files.byFile.get(file) ?? '') : undefined;
   const second = share
-    ? runOnSecondThread({
+    ? runOnSecondThread(options.secondThread!, {
         loadOptions: withoutInputs(read.loadOptions),
         files: read.files,
         config: read.config,

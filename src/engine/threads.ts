@@ -55,12 +55,12 @@ export interface SecondThreadOutput {
 
 /**
  * Runs a share of the rules on a second thread, which parses the project itself (syntax trees
- * cannot cross threads) and hands back plain reports. The entry point lives beside the CLI
- * (src/rule-thread-main.ts), where the rule registry is wired in: the engine never imports rules.
+ * cannot cross threads) and hands back plain reports. `entry` is the caller's module that wires
+ * the rule registry to collectRuleShare (src/rule-thread-main.ts): the engine never imports rules.
  */
-export function runOnSecondThread(input: SecondThreadInput): Promise<SecondThreadOutput> {
+export function runOnSecondThread(entry: URL, input: SecondThreadInput): Promise<SecondThreadOutput> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('../rule-thread-main.js', import.meta.url), {
+    const worker = new Worker(entry, {
       workerData: input,
       resourceLimits: { stackSizeMb: ANALYSIS_STACK_MB },
     });
