@@ -81,10 +81,31 @@ function collect(modules: ModuleIndex, fn: ResolvedFunction, depth: number, via:
 }
 
 /** What kind of data access a single call is, if any. */
+/**
+ * Classifications per call, per module index (undefined: the answer without one). Each route's
+ * flow walk and the object-access pass ask about the same calls; only `via` differs per asker.
+ */
+const classified = new WeakMap<object, WeakMap<ts.CallExpression, DataAccess | null>>();
+const WITHOUT_MODULES = {};
+
 export function classifyCall(call: ts.CallExpression, file: ScannedSourceFile, via: string[] = [], modules?: ModuleIndex): DataAccess | undefined {
+  const key = modules ?? WITHOUT_MODULES;
+  let cache = classified.get(key);
+  if (!cache) classified.set(key, (cache = new WeakMap()));
+  let found = cache.get(call);
+  if (found === undefined) {
+    found = classifyCallUncached(call, file, modules) ?? null;
+    cache.set(call, found);
+  }
+  return found ? { ...found, via } : undefined;
+}
+
+const NO_VIA: string[] = [];
+
+function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, modules?: ModuleIndex): DataAccess | undefined {
   const callee = skipOuterExpressions(call.expression);
   const line = nodePosition(call).line;
-  const base = { call, file, line, via };
+  const base = { call, file, line, via: NO_VIA };
   if (ts.isPropertyAccessExpression(callee)) {
     const method = callee.name.text;
     const receiver = skipOuterExpressions(callee.expression);

@@ -4,11 +4,19 @@ import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex 
 
 /** A function found for an expression, with the file it is written in. */
 export interface ResolvedFunction {
-  file: ScannedSourceFile;
-  node: ts.SignatureDeclaration & { body?: ts.ConciseBody | ts.Block };
+  readonly file: ScannedSourceFile;
+  readonly node: ts.SignatureDeclaration & { body?: ts.ConciseBody | ts.Block };
   /** `getOrder`, `OrdersController.findOne`, `<anonymous>` */
-  name: string;
+  readonly name: string;
 }
+
+/**
+ * Answers of resolveFunction for a callee node, per module index (one per scan). Rules and engine
+ * passes ask about the same callees again and again (42k questions, 14k callees on the bench
+ * corpus); the answer depends only on the syntax trees and the index. Answers are shared objects,
+ * hence readonly.
+ */
+const resolvedCache = new WeakMap<ModuleIndex, WeakMap<ts.Node, ResolvedFunction | null>>();
 
 const MAX_DEPTH = 8;
 
@@ -19,6 +27,17 @@ const MAX_DEPTH = 8;
  * function argument is the real handler. Undefined when it is not a function we can see.
  */
 export function resolveFunction(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, depth = 0): ResolvedFunction | undefined {
+  if (depth > 0) return resolveFunctionUncached(modules, file, expression, depth);
+  let cache = resolvedCache.get(modules);
+  if (!cache) resolvedCache.set(modules, (cache = new WeakMap()));
+  const known = cache.get(expression);
+  if (known !== undefined) return known ?? undefined;
+  const resolved = resolveFunctionUncached(modules, file, expression, 0);
+  cache.set(expression, resolved ?? null);
+  return resolved;
+}
+
+function resolveFunctionUncached(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, depth: number): ResolvedFunction | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const value = skipOuterExpressions(expression);
   if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) {
