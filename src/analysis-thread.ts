@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { CliIo } from './cli.js';
+import type { CliIo } from './cli-io.js';
 // The engine's constant: every analysis thread has the same stack (engine/threads.ts says why).
 import { ANALYSIS_STACK_MB } from './engine/threads.js';
 

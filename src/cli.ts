@@ -5,9 +5,11 @@ import { controlTitle } from './controls/index.js';
 import { UsageError } from './engine/errors.js';
 import { describeSystemError } from './engine/system-error.js';
 import { escapeControlCharacters } from './reporters/terminal-text.js';
-import { SEVERITIES, SEVERITY_RANK, type Rule, type RuleMeta, type ScanResult, type Severity } from './types.js';
+import { SEVERITIES, SEVERITY_RANK, type RuleMeta, type ScanResult, type Severity } from './types.js';
+import type { Rule } from './engine/rule-api.js';
 import { version } from './version.js';
 import { mainOnAnalysisThread, runsAnalysis, type AnalysisThread } from './analysis-thread.js';
+import type { CliIo } from './cli-io.js';
 
 // The engine and the rules pull in the TypeScript compiler (most of start-up time);
 // they are imported inside the commands that scan, so --version, --help and `rules` stay fast.
@@ -15,14 +17,7 @@ import { mainOnAnalysisThread, runsAnalysis, type AnalysisThread } from './analy
 const loadEngine = () => import('./index.js');
 
 /** Where the CLI writes and what it may know about its environment; injected so tests run in-process. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  cwd: string;
-  env: Record<string, string | undefined>;
-  stdoutIsTTY: boolean;
-  stderrIsTTY: boolean;
-}
+export type { CliIo } from './cli-io.js';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;

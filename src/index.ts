@@ -5,7 +5,7 @@
  */
 import * as engine from './engine/scan.js';
 import { allRules } from './rules/index.js';
-import type { Rule } from './types.js';
+import type { Rule } from './engine/rule-api.js';
 
 /** Scan options with the rules optional: every rule of the registry unless a list is given. */
 export type ScanOptions = Omit<engine.ScanOptions, 'rules' | 'secondThread'> & { rules?: readonly Rule[] };
@@ -36,4 +36,5 @@ export function inventoryFlows(options: ScanOptions): ReturnType<typeof engine.i
 
 export { allRules };
 export type { ScanOutcome } from './engine/scan.js';
-export type { Finding, Rule, RuleMeta, ScanResult, ScanWarning, Severity } from './types.js';
+export type { Finding, RuleMeta, ScanResult, ScanWarning, Severity } from './types.js';
+export type { Rule, RuleContext } from './engine/rule-api.js';

@@ -1,14 +1,10 @@
 /**
  * The shared vocabulary of a scan. Data flows one way:
  * files -> project -> rules (RuleContext.report) -> findings (Finding) -> ScanResult -> reporters.
+ * A leaf: it imports nothing of the engine (the rule contract, which exposes engine analyses, is
+ * engine/rule-api.ts), so every layer can use it without an import cycle.
  */
 import type { ts } from '#typescript';
-import type { ModuleIndex } from './engine/ast/module-index.js';
-import type { TrustscanConfig } from './engine/config.js';
-import type { DataflowEngine } from './engine/dataflow/engine.js';
-import type { ObjectAccessAnalysis } from './engine/access/object-access.js';
-import type { FlowModel } from './engine/flows/flow-model.js';
-import type { Route } from './engine/routes/route.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -98,34 +94,6 @@ export interface ReportDescriptor {
   redact?: Array<{ start: number; end: number }>;
 }
 
-export interface RuleContext {
-  /** Sorted by path. */
-  readonly sourceFiles: readonly ScannedSourceFile[];
-  /** Sorted by path. */
-  readonly textFiles: readonly ScannedTextFile[];
-  /** The rule's `options` object from config (empty when none). */
-  readonly options: Readonly<Record<string, unknown>>;
-  /** The whole validated config (auth declarations and the like), read-only. */
-  readonly config: Readonly<TrustscanConfig>;
-  /** Imports and names resolved across the scanned files. */
-  readonly modules: ModuleIndex;
-  /** The route inventory of every framework found; computed on first use, shared by all rules. */
-  readonly routes: readonly Route[];
-  /** Taint analysis from the routes' handlers across files; computed on first use, shared by all rules. */
-  readonly dataflow: DataflowEngine;
-  /** Every lookup by a client-sent id on an authenticated route, judged; computed on first use, shared. */
-  readonly objectAccess: ObjectAccessAnalysis;
-  /** The business flows (stateful entities, sensitive steps and their guards); computed on first use, shared. */
-  readonly flows: FlowModel;
-  report(descriptor: ReportDescriptor): void;
-  /**
-   * Runs `visit` on each item; an item that throws loses its file for this rule (all of the rule's
-   * findings there, with a warning naming rule and file) and the loop goes on with the next item.
-   * Whole-project loops (tainted calls, routes) use it so one hostile file cannot hide the others.
-   */
-  forEachIsolated<T>(items: Iterable<T>, fileOf: (item: T) => string, visit: (item: T) => void): void;
-}
-
 /** A handler of one node kind, called during the engine's single walk of each file. */
 export type NodeHandler = (node: ts.Node, file: ScannedSourceFile) => void;
 
@@ -150,34 +118,6 @@ export type WholeProjectAnalysis = (typeof WHOLE_PROJECT_ANALYSES)[number];
 
 /** The type of one rule option; config values are checked against it before any rule runs. */
 export type RuleOptionType = 'string' | 'string[]' | 'boolean' | 'number';
-
-export interface Rule {
-  meta: RuleMeta;
-  /** Options the rule reads from ctx.options; any other key in config is an error. */
-  optionsSchema?: Record<string, RuleOptionType>;
-  /**
-   * True when the handlers create() returns read only the file they are called with (plus
-   * ctx.options and ctx.config: no modules, routes or dataflow). The engine may then reuse the
-   * rule's reports for a file whose content did not change (the scan cache).
-   */
-  fileLocal?: boolean;
-  /**
-   * The shared whole-project analyses the rule reads through ctx (route inventory, dataflow,
-   * object access, flows). The engine schedules rules that read the costly ones together, so a
-   * second thread never recomputes them; test/rules-registry.test.ts checks the list is true.
-   */
-  analyses?: readonly WholeProjectAnalysis[];
-  /**
-   * The per-file part, called once per scan before the walk; the returned handlers are called
-   * during the engine's one walk of each file. Pure: reads ctx, calls ctx.report.
-   */
-  create?(ctx: RuleContext): FileVisitor;
-  /**
-   * The whole-project part (the route inventory, dataflow results), after every file's walk.
-   * Pure: reads ctx, calls ctx.report; never prints, never touches the file system.
-   */
-  check?(ctx: RuleContext): void;
-}
 
 export interface Suppression {
   kind: 'inSource';

@@ -3,7 +3,7 @@ import { ts } from '#typescript';
 import { scan } from '../src/index.js';
 import { DataflowEngine } from '../src/engine/dataflow/engine.js';
 import { allRules } from '../src/rules/index.js';
-import type { Rule } from '../src/types.js';
+import type { Rule } from '../src/engine/rule-api.js';
 import { defineRule } from '../src/rules/define-rule.js';
 import { makeProject } from './helpers/cli.js';
 

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../src/rules/index.js';
-import { SEVERITIES, CONFIDENCES, WHOLE_PROJECT_ANALYSES, type Rule, type RuleContext } from '../src/types.js';
+import { SEVERITIES, CONFIDENCES, WHOLE_PROJECT_ANALYSES } from '../src/types.js';
+import type { Rule, RuleContext } from '../src/engine/rule-api.js';
 import { scan } from '../src/index.js';
 
 const rulesDir = fileURLToPath(new URL('../src/rules', import.meta.url));

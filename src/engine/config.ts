@@ -1,6 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SEVERITIES, type Rule, type RuleOptionType, type Severity } from '../types.js';
+import { SEVERITIES, type RuleOptionType, type Severity } from '../types.js';
+import type { RuleMeta } from '../types.js';
+
+/** What config validation needs of a rule: its id and the options it takes (not the rule contract, which reads the config). */
+export interface ConfigurableRule {
+  meta: Pick<RuleMeta, 'id'>;
+  optionsSchema?: Record<string, RuleOptionType>;
+}
 import { UsageError } from './errors.js';
 
 /** A rule's entry in config: off, a severity, or a severity plus rule options. */
@@ -100,7 +107,7 @@ export function loadConfig(options: {
   explicitPath?: string;
   startDir: string;
   stopDir: string;
-  rules: readonly Rule[];
+  rules: readonly ConfigurableRule[];
 }): LoadedConfig {
   if (options.explicitPath) {
     const file = options.explicitPath;
@@ -170,7 +177,7 @@ const AUTH_KEYS = ['middleware', 'publicRoutes', 'roleChecks'] as const;
  * Validates untrusted JSON into a config. Every problem names its JSON path, because a
  * silently ignored typo in a security tool's config is a control that quietly does not run.
  */
-export function validateConfig(raw: unknown, where: string, rules: readonly Rule[]): TrustscanConfig {
+export function validateConfig(raw: unknown, where: string, rules: readonly ConfigurableRule[]): TrustscanConfig {
   const fail = (jsonPath: string, problem: string): never => {
     throw new UsageError(`${where}: ${jsonPath}: ${problem}`);
   };

@@ -1,15 +1,5 @@
-import type {
-  Finding,
-  FileVisitor,
-  NodeHandler,
-  ReportDescriptor,
-  Rule,
-  RuleContext,
-  ScannedSourceFile,
-  ScannedTextFile,
-  ScanWarning,
-  Severity,
-} from '../types.js';
+import type { Finding, FileVisitor, NodeHandler, ReportDescriptor, ScannedSourceFile, ScannedTextFile, ScanWarning, Severity } from '../types.js';
+import type { Rule, RuleContext } from './rule-api.js';
 import { fileIndex } from './ast/file-index.js';
 import type { ModuleIndex } from './ast/module-index.js';
 import type { AnalysisFailures } from './analysis-failures.js';

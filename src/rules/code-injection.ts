@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
 import type { Taint } from '../engine/dataflow/taint.js';
 import { skipOuterExpressions } from '../engine/ast/module-index.js';
-import type { RuleContext } from '../types.js';
+import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { importedValue, type ImportedValue } from './utils/imported-values.js';
 import { localInitializer, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';

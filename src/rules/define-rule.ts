@@ -1,4 +1,4 @@
-import type { Rule } from '../types.js';
+import type { Rule } from '../engine/rule-api.js';
 
 /**
  * Identity at run time; exists so every rule file reads the same way and so the type

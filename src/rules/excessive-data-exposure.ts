@@ -1,7 +1,8 @@
 import { ts } from '#typescript';
 import { resolveFunction } from '../engine/ast/functions.js';
 import { skipOuterExpressions } from '../engine/ast/module-index.js';
-import type { RuleContext, ScannedSourceFile } from '../types.js';
+import type { ScannedSourceFile } from '../types.js';
+import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { entityModels, modelOfReceiver, QUERY_METHODS, type EntityModel } from './utils/entity-models.js';
 import { localDeclaration } from './utils/tainted-sink.js';

@@ -1,6 +1,7 @@
 import { ts } from '#typescript';
 import { hasAncestorOrSelf } from '../engine/ast/scopes.js';
-import type { ReportDescriptor, RuleContext, ScannedSourceFile, ScannedTextFile, Severity } from '../types.js';
+import type { ReportDescriptor, ScannedSourceFile, ScannedTextFile, Severity } from '../types.js';
+import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { jsonStringsFromSyntaxTree, readEnvEntries, readJsonStrings, readYamlEntries } from './utils/config-file-entries.js';
 import { maskSecret } from './utils/mask-secret.js';

@@ -1,4 +1,4 @@
-import type { Rule } from '../types.js';
+import type { Rule } from '../engine/rule-api.js';
 import codeInjection from './code-injection.js';
 import commandInjection from './command-injection.js';
 import excessiveDataExposure from './excessive-data-exposure.js';

@@ -3,7 +3,8 @@ import type { UncheckedAccess } from '../engine/access/object-access.js';
 import { isWriteAccess, type LookupAccess } from '../engine/access/lookup-keys.js';
 import type { Route } from '../engine/routes/route.js';
 import { lineEndOffset } from '../engine/source-text.js';
-import type { RuleContext, TraceStep } from '../types.js';
+import type { TraceStep } from '../types.js';
+import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { routeLabel } from './utils/tainted-sink.js';
 

@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
 import type { Taint } from '../engine/dataflow/taint.js';
 import { propertyNameText, skipOuterExpressions } from '../engine/ast/module-index.js';
-import type { RuleContext } from '../types.js';
+import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { inputShape } from './utils/input-shape.js';
 import { mongoTarget, type MongoTarget } from './utils/mongo-collections.js';

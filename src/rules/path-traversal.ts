@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import { PATH_CONTAINMENT_CHECK, type TaintedCall } from '../engine/dataflow/engine.js';
 import type { Taint, ValueOrigin } from '../engine/dataflow/taint.js';
 import { skipOuterExpressions } from '../engine/ast/module-index.js';
-import type { RuleContext } from '../types.js';
+import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { fileSystemPathArguments } from './utils/file-system-sinks.js';
 import { moduleCallee } from './utils/module-callee.js';

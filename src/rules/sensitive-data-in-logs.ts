@@ -1,6 +1,7 @@
 import { ts } from '#typescript';
 import { skipOuterExpressions } from '../engine/ast/module-index.js';
-import type { RuleContext, ScannedSourceFile, Severity } from '../types.js';
+import type { ScannedSourceFile, Severity } from '../types.js';
+import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { codeModel, entityModels, modelOfReceiver, QUERY_METHODS, type EntityModel } from './utils/entity-models.js';
 import { loggerCallName } from './utils/logger-calls.js';

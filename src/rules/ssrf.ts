@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
 import type { Taint } from '../engine/dataflow/taint.js';
-import type { RuleContext } from '../types.js';
+import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { hostCheckedBefore } from './utils/host-allowlist-guards.js';
 import { httpRequestSink } from './utils/http-client-sinks.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import { main } from '../../src/cli.js';
-import type { Rule } from '../../src/types.js';
+import type { Rule } from '../../src/engine/rule-api.js';
 
 export interface CliRun {
   code: number;

@@ -14,7 +14,8 @@ import { maskSecret } from '../../src/rules/utils/mask-secret.js';
 import { characterClassCount, isLowVarietyString, shannonEntropy } from '../../src/rules/utils/entropy.js';
 import { findSecretShape, SECRET_SHAPES } from '../../src/rules/utils/secret-patterns.js';
 import { isPlaceholderValue, isSecretName, normalizeName } from '../../src/rules/utils/secret-values.js';
-import type { ReportDescriptor, RuleContext, ScannedSourceFile, ScannedTextFile } from '../../src/types.js';
+import type { ReportDescriptor, ScannedSourceFile, ScannedTextFile } from '../../src/types.js';
+import type { RuleContext } from '../../src/engine/rule-api.js';
 import { listFiles, readMarkers } from '../helpers/markers.js';
 import { jsonStringsFromSyntaxTree, readJsonStrings } from '../../src/rules/utils/config-file-entries.js';
 

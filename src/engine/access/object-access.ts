@@ -24,21 +24,9 @@ const REFERENCE_MODEL = /^(?:products?|categor(?:y|ies)|tags?|countr(?:y|ies)|cu
 // Request fields naming a kind of thing (a delivery method, a plan), not one user's record.
 const REFERENCE_KEY = /(?:method|type|kind|category|plan|country|currency|language|locale|tier|template)_?id$/i;
 
-export type ObjectAccessVerdict = 'scoped' | 'owner-compared' | 'guarded' | 'admin-only' | 'service' | 'not-owned' | 'public' | 'existence-only' | 'capability' | 'unchecked';
-
-/** One lookup a route makes, as the routes inventory lists it. */
-export interface ObjectAccess {
-  file: string;
-  line: number;
-  operation: 'read' | 'write';
-  model?: string;
-  method: string;
-  /** The field the client's id selects (`id`, `orderId`). */
-  key: string;
-  verdict: ObjectAccessVerdict;
-  /** Why: `scoped by userId (src/x.ts:12)`, `owner compared: the check ... (src/y.ts:40)`, `unchecked`. */
-  evidence: string;
-}
+// The inventory's shapes live with the route model they are part of (routes/route.ts).
+export type { ObjectAccess, ObjectAccessVerdict } from '../routes/route.js';
+import type { ObjectAccess, ObjectAccessVerdict } from '../routes/route.js';
 
 /** A route reaching a lookup keyed by the client's id with nothing tying the record to the caller. */
 export interface UncheckedAccess {

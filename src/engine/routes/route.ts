@@ -4,7 +4,6 @@
  * (src/engine/routes/discover.ts) decides auth status from the middleware and handler evidence.
  */
 import type { ts } from '#typescript';
-import type { ObjectAccess } from '../access/object-access.js';
 
 export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next'] as const;
 export type FrameworkName = (typeof FRAMEWORKS)[number];
@@ -117,4 +116,20 @@ export interface RouteDefinition extends RouteSite {
   declaredPublic?: string;
   /** Set when an applied auth mechanism could not be resolved (imported from a package we cannot read). */
   unresolvedMiddleware?: string[];
+}
+
+export type ObjectAccessVerdict = 'scoped' | 'owner-compared' | 'guarded' | 'admin-only' | 'service' | 'not-owned' | 'public' | 'existence-only' | 'capability' | 'unchecked';
+
+/** One lookup a route makes, as the routes inventory lists it. */
+export interface ObjectAccess {
+  file: string;
+  line: number;
+  operation: 'read' | 'write';
+  model?: string;
+  method: string;
+  /** The field the client's id selects (`id`, `orderId`). */
+  key: string;
+  verdict: ObjectAccessVerdict;
+  /** Why: `scoped by userId (src/x.ts:12)`, `owner compared: the check ... (src/y.ts:40)`, `unchecked`. */
+  evidence: string;
 }

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import { nodesOfKind } from '../../engine/ast/file-index.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
-import type { RuleContext } from '../../types.js';
+import type { RuleContext } from '../../engine/rule-api.js';
 import { normalizeName } from './sensitive-names.js';
 import { localDeclaration } from './tainted-sink.js';
 

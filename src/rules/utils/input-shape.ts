@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import type { Taint } from '../../engine/dataflow/taint.js';
-import type { RuleContext } from '../../types.js';
+import type { RuleContext } from '../../engine/rule-api.js';
 
 /**
  * Whether a request value can arrive as an object or array (`{"$ne": null}`) rather than only as a

@@ -1,7 +1,8 @@
 import { ts } from '#typescript';
 import { resolveFunction } from '../../engine/ast/functions.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
-import type { RuleContext, ScannedSourceFile } from '../../types.js';
+import type { ScannedSourceFile } from '../../types.js';
+import type { RuleContext } from '../../engine/rule-api.js';
 import { LOG_METHODS, loggerCallName } from './logger-calls.js';
 
 /** A project-owned logging function (`Logger.info` of outline's server/logging/Logger.ts) and what it writes. */

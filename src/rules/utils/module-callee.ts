@@ -2,7 +2,8 @@ import { ts } from '#typescript';
 import { fieldTypeName } from '../../engine/ast/functions.js';
 import { requiredModule, skipOuterExpressions } from '../../engine/ast/module-index.js';
 import { enclosingScope } from '../../engine/ast/scopes.js';
-import type { RuleContext, ScannedSourceFile } from '../../types.js';
+import type { ScannedSourceFile } from '../../types.js';
+import type { RuleContext } from '../../engine/rule-api.js';
 
 /**
  * What a callee is in terms of a package: `fs.promises.readFile` -> { module: 'fs', members:

@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import type { Taint, ValueOrigin } from '../../engine/dataflow/taint.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
-import type { RuleContext } from '../../types.js';
+import type { RuleContext } from '../../engine/rule-api.js';
 import { nodeAtStep } from './trace-nodes.js';
 import { enclosingFunction } from '../../engine/ast/syntax.js';
 

@@ -2,7 +2,8 @@ import { ts } from '#typescript';
 import { nodesOfKind } from '../../engine/ast/file-index.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { Route } from '../../engine/routes/route.js';
-import type { RuleContext, ScannedSourceFile } from '../../types.js';
+import type { ScannedSourceFile } from '../../types.js';
+import type { RuleContext } from '../../engine/rule-api.js';
 import { moduleCallee } from './module-callee.js';
 import { sensitiveName } from './sensitive-names.js';
 

@@ -2,7 +2,8 @@ import { findDataAccess, type DataAccess } from '../../engine/ast/data-access.js
 import { calledFunctions, type ResolvedFunction } from '../../engine/ast/functions.js';
 import type { ModuleIndex } from '../../engine/ast/module-index.js';
 import type { Route } from '../../engine/routes/route.js';
-import type { RuleContext, TraceStep } from '../../types.js';
+import type { TraceStep } from '../../types.js';
+import type { RuleContext } from '../../engine/rule-api.js';
 
 /** What the access-control rules need to know about one route, computed once per route. */
 export interface RouteFacts {

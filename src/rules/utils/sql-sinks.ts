@@ -4,7 +4,8 @@ import type { ModuleIndex } from '../../engine/ast/module-index.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import type { Taint } from '../../engine/dataflow/taint.js';
-import type { RuleContext, ScannedSourceFile } from '../../types.js';
+import type { ScannedSourceFile } from '../../types.js';
+import type { RuleContext } from '../../engine/rule-api.js';
 
 /**
  * The SQL sink catalog shared by sql-injection and raw-sql-concatenation: which calls take SQL

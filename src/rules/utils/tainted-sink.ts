@@ -2,7 +2,8 @@ import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import type { Taint, ValueOrigin } from '../../engine/dataflow/taint.js';
 import { nodePosition } from '../../engine/ast/functions.js';
 import { lineEndOffset } from '../../engine/source-text.js';
-import type { RuleContext, TraceStep } from '../../types.js';
+import type { TraceStep } from '../../types.js';
+import type { RuleContext } from '../../engine/rule-api.js';
 
 /** `GET /orders/:id`, as messages name the route. */
 export function routeLabel(tainted: TaintedCall): string {

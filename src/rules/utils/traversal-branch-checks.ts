@@ -1,6 +1,7 @@
 import { ts } from '#typescript';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
-import type { RuleContext, TraceStep } from '../../types.js';
+import type { TraceStep } from '../../types.js';
+import type { RuleContext } from '../../engine/rule-api.js';
 import { nodeAtStep } from './trace-nodes.js';
 
 /**
