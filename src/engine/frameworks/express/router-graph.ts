@@ -9,13 +9,16 @@
  * koa-mount — comes in through a RouterDialect.
  */
 import { ts } from '#typescript';
-import { fileIndex } from '../../ast/file-index.js';
 import type { ScannedSourceFile } from '../../../types.js';
 import { isFunctionLike, nodePosition, resolveFunction } from '../../ast/functions.js';
 import { bindingValue, propertyNameText, requiredModule, skipOuterExpressions, type Binding, type ModuleIndex } from '../../ast/module-index.js';
 import { middlewareName } from '../../routes/classify-middleware.js';
 import type { FrameworkName, HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import type { AdapterContext } from '../adapter.js';
+import { collectCalls, type Registration } from './router-calls.js';
+import { RouterValues } from './router-values.js';
+import { joinPaths, looksLikePathName, normalizePath, pathStartsWith, regexFromLiteral } from './router-paths.js';
+import { enclosingClass, enclosingIteration, isConstant, isThisProperty, itemPropertyRead, objectPropertyValue, returnedFunction } from './router-syntax.js';
 
 export type RouterKind = 'app' | 'router';
 
@@ -79,7 +82,6 @@ interface AppliedMiddleware {
   except?: Array<{ path: string | RegExp; methods?: HttpMethod[] }>;
 }
 
-const REGISTRATION_CALL = /\.\s*(?:get|post|put|patch|delete|del|all|use|route|head|options|register|prefix)\s*\(/;
 const MAX_FACTORY_DEPTH = 6;
 
 /**
@@ -90,68 +92,9 @@ export function discoverRouterRoutes(context: AdapterContext, dialect: RouterDia
   return new RouterGraph(context, dialect).routes();
 }
 
-interface Registration {
-  file: ScannedSourceFile;
-  call: ts.CallExpression;
-  method: string;
-}
-
-const ROUTER_CREATION = /\b(?:express|Router|Koa|koa|KoaRouter|createApp|createRouter)\b/;
-
-/** `app` in `app.get(...)`, `router` in `this.router.use(...)`, through chains like `app.route('/x').get`. */
-function receiverName(expression: ts.Expression): string | undefined {
-  let current = skipOuterExpressions(expression);
-  while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression)) current = skipOuterExpressions(current.expression.expression);
-  if (ts.isIdentifier(current)) return current.text;
-  if (ts.isPropertyAccessExpression(current)) return current.name.text;
-  return undefined;
-}
-
-// Express and Koa share this graph; one walk of the files serves both in a scan.
-const ANY_REGISTRATION = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'route', 'head', 'options', 'register', 'prefix']);
-const collectedCalls = new WeakMap<readonly ScannedSourceFile[], { registrations: Registration[]; passingCalls: Array<{ file: ScannedSourceFile; call: ts.CallExpression }> }>();
-
-/** Every call that may register a route or pass a router along, in file order; memoized per scan. */
-function collectCalls(sourceFiles: readonly ScannedSourceFile[]) {
-  const cached = collectedCalls.get(sourceFiles);
-  if (cached) return cached;
-  const registrations: Registration[] = [];
-  const candidatePassingCalls: Array<{ file: ScannedSourceFile; call: ts.CallExpression }> = [];
-  // Names that may hold an app or router: receivers of registrations and variables created by a
-  // framework-looking call. A call passes a router along only if it passes one of these names;
-  // checking every call with an identifier argument costs more than all the rest of discovery.
-  const routerNames = new Set<string>();
-  for (const file of sourceFiles) {
-    if (!REGISTRATION_CALL.test(file.text)) continue;
-    // The file's shared node index (one walk per file), in document order.
-    for (const node of fileIndex(file.sourceFile).nodes) {
-      if (ts.isCallExpression(node)) {
-        const callee = node.expression;
-        if (ts.isPropertyAccessExpression(callee) && ANY_REGISTRATION.has(callee.name.text)) {
-          registrations.push({ file, call: node, method: callee.name.text });
-          const receiver = receiverName(callee.expression);
-          if (receiver) routerNames.add(receiver);
-        } else if (node.arguments.some((argument) => ts.isIdentifier(argument) || isThisProperty(argument))) {
-          candidatePassingCalls.push({ file, call: node });
-        }
-      } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ROUTER_CREATION.test(node.initializer.getText(file.sourceFile).slice(0, 80))) {
-        routerNames.add(node.name.text);
-      }
-    }
-  }
-  const passingCalls = candidatePassingCalls.filter(({ call }) =>
-    call.arguments.some((argument) => {
-      const name = ts.isIdentifier(argument) ? argument.text : isThisProperty(argument) ? (argument as ts.PropertyAccessExpression).name.text : undefined;
-      return name !== undefined && routerNames.has(name);
-    }),
-  );
-  const result = { registrations, passingCalls };
-  collectedCalls.set(sourceFiles, result);
-  return result;
-}
-
 class RouterGraph {
   private readonly modules: ModuleIndex;
+  private readonly values: RouterValues;
   private readonly nodesByCreation = new Map<ts.Node, RouterNode | null>();
   private readonly nodes: RouterNode[] = [];
   private readonly describedCache = new Map<string, RouteMiddleware>();
@@ -161,6 +104,7 @@ class RouterGraph {
     private readonly dialect: RouterDialect,
   ) {
     this.modules = context.modules;
+    this.values = new RouterValues(context.modules);
   }
 
   routes(): RouteDefinition[] {
@@ -227,12 +171,12 @@ class RouterGraph {
     if (receiver.routePath !== undefined) {
       const httpMethod = this.dialect.routeMethods.get(method);
       if (!httpMethod) return 'ignored';
-      const items = this.flatten(call.arguments, file);
+      const items = this.values.flatten(call.arguments, file);
       target.events.push({ kind: 'route', order, file, call, methods: [httpMethod], paths: receiver.routePath, middleware: items.slice(0, -1), handler: items.at(-1) });
       return 'added';
     }
     if (method === 'prefix') {
-      const prefix = call.arguments[0] && this.evaluateString(call.arguments[0], file);
+      const prefix = call.arguments[0] && this.values.evaluateString(call.arguments[0], file);
       if (prefix === undefined || this.dialect.framework !== 'koa') return 'ignored';
       target.prefix = prefix;
       return 'added';
@@ -255,8 +199,8 @@ class RouterGraph {
             return mapped ? [mapped] : [];
           })
         : [];
-      const items = this.flatten(rest, file);
-      target.events.push({ kind: 'route', order, file, call, methods, paths: this.pathsOf(pathArgument, file), middleware: items.slice(0, -1), handler: items.at(-1) });
+      const items = this.values.flatten(rest, file);
+      target.events.push({ kind: 'route', order, file, call, methods, paths: this.values.pathsOf(pathArgument, file), middleware: items.slice(0, -1), handler: items.at(-1) });
       return 'added';
     }
     const httpMethod = this.dialect.routeMethods.get(method);
@@ -264,11 +208,11 @@ class RouterGraph {
     let args = [...call.arguments];
     // Express `app.get('env')` reads a setting; a route needs a path and a handler.
     if (args.length < 2) return 'ignored';
-    if (this.dialect.namedRoutes && args.length >= 3 && this.evaluateString(args[0]!, file) !== undefined && this.isPathLike(args[1]!, file)) {
+    if (this.dialect.namedRoutes && args.length >= 3 && this.values.evaluateString(args[0]!, file) !== undefined && this.values.isPathLike(args[1]!, file)) {
       args = args.slice(1); // koa-router named route: router.get('user', '/users/:id', ...)
     }
-    const paths = this.pathsOf(args[0]!, file);
-    const items = this.flatten(args.slice(1), file);
+    const paths = this.values.pathsOf(args[0]!, file);
+    const items = this.values.flatten(args.slice(1), file);
     target.events.push({ kind: 'route', order, file, call, methods: [httpMethod], paths, middleware: items.slice(0, -1), handler: items.at(-1) });
     return 'added';
   }
@@ -277,11 +221,11 @@ class RouterGraph {
   private addUse(target: RouterNode, file: ScannedSourceFile, useArguments: readonly ts.Expression[], order: EventOrder): boolean {
     let args = [...useArguments];
     let paths: string[] | undefined;
-    if (args[0] && (this.isPathLike(args[0], file) || (args.length >= 2 && looksLikePathName(args[0])))) {
-      paths = this.pathsOf(args[0], file);
+    if (args[0] && (this.values.isPathLike(args[0], file) || (args.length >= 2 && looksLikePathName(args[0])))) {
+      paths = this.values.pathsOf(args[0], file);
       args = args.slice(1);
     }
-    const items = this.flatten(args, file);
+    const items = this.values.flatten(args, file);
     if (items.length === 0) return false;
     let middleware: ts.Expression[] = [];
     let added = false;
@@ -353,7 +297,7 @@ class RouterGraph {
   private objectLiteralElements(expression: ts.Expression, file: ScannedSourceFile): ts.ObjectLiteralExpression[] | undefined {
     let array = skipOuterExpressions(expression);
     if (ts.isIdentifier(array)) {
-      const declaration = this.declarationOf(array, file);
+      const declaration = this.values.declarationOf(array, file);
       const node = declaration?.node;
       // Same file only: an imported array could be filled or filtered before it is iterated here.
       if (declaration?.file !== file || !node || !ts.isVariableDeclaration(node) || !isConstant(node) || !node.initializer) return undefined;
@@ -385,7 +329,7 @@ class RouterGraph {
           const [first, second] = value.arguments;
           const mounted = second ?? first;
           if (!mounted) return 'skip';
-          const paths = second && first ? this.pathsOf(first, file) : [''];
+          const paths = second && first ? this.values.pathsOf(first, file) : [''];
           const child = this.mountOf(mounted, file);
           if (child && child !== 'skip' && child.child) return { paths, child: child.child };
           const router = this.routerOf(mounted, file);
@@ -444,7 +388,7 @@ class RouterGraph {
       const name = receiver.expression.name.text;
       if (name === 'route' && receiver.arguments[0]) {
         const file = this.modules.fileOf(receiver);
-        return { router: receiver.expression.expression, routePath: file ? this.pathsOf(receiver.arguments[0], file) : [receiver.arguments[0].getText()] };
+        return { router: receiver.expression.expression, routePath: file ? this.values.pathsOf(receiver.arguments[0], file) : [receiver.arguments[0].getText()] };
       }
       if (!this.dialect.routeMethods.has(name) && name !== 'use' && name !== 'prefix') return { router: receiver };
       receiver = skipOuterExpressions(receiver.expression.expression);
@@ -470,13 +414,13 @@ class RouterGraph {
     if (ts.isCallExpression(value) || ts.isNewExpression(value)) {
       const kind = this.creationKind(value, file);
       if (kind) {
-        const node = this.newNode(kind, this.dialect.creationPrefix?.(value, (prefix) => this.evaluateString(prefix, file)) ?? '');
+        const node = this.newNode(kind, this.dialect.creationPrefix?.(value, (prefix) => this.values.evaluateString(prefix, file)) ?? '');
         this.nodesByCreation.set(value, node);
         return node;
       }
     }
     if (ts.isIdentifier(value)) {
-      const declaration = this.declarationOf(value, file);
+      const declaration = this.values.declarationOf(value, file);
       return declaration ? this.routerOfDeclaration(declaration.node, declaration.file, depth + 1) : undefined;
     }
     if (ts.isCallExpression(value)) {
@@ -553,7 +497,7 @@ class RouterGraph {
     }
     if (ts.isNewExpression(owner)) return this.routerOfConstructed(owner, member, file, depth);
     if (ts.isIdentifier(owner)) {
-      const local = this.declarationOf(owner, file);
+      const local = this.values.declarationOf(owner, file);
       if (local?.namespace) {
         const exported = this.modules.resolveExport(local.namespace, member);
         return exported ? this.routerOfBinding(exported, depth) : undefined;
@@ -576,7 +520,7 @@ class RouterGraph {
   private routerOfConstructed(creation: ts.NewExpression, member: string, file: ScannedSourceFile, depth: number): RouterNode | 'parameter' | undefined {
     const constructed = skipOuterExpressions(creation.expression);
     if (!ts.isIdentifier(constructed)) return undefined;
-    const declaration = this.declarationOf(constructed, file);
+    const declaration = this.values.declarationOf(constructed, file);
     if (!declaration || !ts.isClassDeclaration(declaration.node)) return undefined;
     return this.routerOfClassMember(declaration.node, member, declaration.file, depth);
   }
@@ -639,7 +583,7 @@ class RouterGraph {
     const binding = this.modules.resolveName(file, root.text);
     if (binding?.kind !== 'external') {
       // A local `const Router = express.Router` alias.
-      const local = root === callee ? this.declarationOf(root, file) : undefined;
+      const local = root === callee ? this.values.declarationOf(root, file) : undefined;
       const value = local && (ts.isVariableDeclaration(local.node) && local.node.initializer ? skipOuterExpressions(local.node.initializer) : undefined);
       if (value && ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression)) {
         const aliased = this.modules.resolveName(local!.file, value.expression.text);
@@ -648,156 +592,6 @@ class RouterGraph {
       return undefined;
     }
     return this.dialect.createdBy(binding.module, binding.importedName, member);
-  }
-
-  /**
-   * The declaration an identifier refers to at its use: a parameter or local of an enclosing
-   * function/block, else a top-level name resolved across files by the module index.
-   */
-  private declarationOf(identifier: ts.Identifier, file: ScannedSourceFile): { node: ts.Node; file: ScannedSourceFile; namespace?: ScannedSourceFile } | undefined {
-    const name = identifier.text;
-    for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
-      if (isFunctionLike(scope) || ts.isConstructorDeclaration(scope) || ts.isArrowFunction(scope)) {
-        for (const parameter of (scope as ts.SignatureDeclaration).parameters) {
-          if (ts.isIdentifier(parameter.name) && parameter.name.text === name) return { node: parameter, file };
-        }
-      }
-      if (ts.isSourceFile(scope)) break;
-      if (ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
-        for (const statement of scope.statements) {
-          const local = localDeclaration(statement, name);
-          if (local) return { node: local, file };
-        }
-      }
-    }
-    const binding = this.modules.resolveName(file, name);
-    if (!binding) return undefined;
-    if (binding.kind === 'namespace') return { node: binding.file.sourceFile, file: binding.file, namespace: binding.file };
-    if (binding.kind !== 'declaration') return undefined;
-    return { node: binding.node, file: binding.file };
-  }
-
-  // ---- values -----------------------------------------------------------------------------
-
-  private isPathLike(expression: ts.Expression, file: ScannedSourceFile): boolean {
-    const value = skipOuterExpressions(expression);
-    if (ts.isRegularExpressionLiteral(value)) return true;
-    if (ts.isArrayLiteralExpression(value)) return value.elements.length > 0 && value.elements.every((element) => this.isPathLike(element, file));
-    if (ts.isStringLiteralLike(value) || ts.isTemplateExpression(value)) return true;
-    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) return true;
-    return this.evaluateString(value, file) !== undefined;
-  }
-
-  /** Route paths an argument stands for: a string, a constant, an array of them; else the code as written. */
-  private pathsOf(expression: ts.Expression, file: ScannedSourceFile): string[] {
-    const value = skipOuterExpressions(expression);
-    if (ts.isArrayLiteralExpression(value)) return value.elements.flatMap((element) => this.pathsOf(element, file));
-    if (ts.isRegularExpressionLiteral(value)) return [value.text];
-    const text = this.evaluateString(value, file);
-    if (text !== undefined) return [text];
-    if (ts.isTemplateExpression(value)) {
-      // Keep what is known: `${config.id}.callback` -> `{config.id}.callback`.
-      let partial = value.head.text;
-      for (const span of value.templateSpans) {
-        partial += (this.evaluateString(span.expression, file) ?? `{${span.expression.getText(file.sourceFile)}}`) + span.literal.text;
-      }
-      return [partial];
-    }
-    return [`{${value.getText(file.sourceFile)}}`];
-  }
-
-  /** A string known without running the code: literals, templates and `+` of constants, `this.path` fields. */
-  private evaluateString(expression: ts.Expression, file: ScannedSourceFile, depth = 0): string | undefined {
-    if (depth > 6) return undefined;
-    const value = skipOuterExpressions(expression);
-    if (ts.isStringLiteralLike(value)) return value.text;
-    if (ts.isTemplateExpression(value)) {
-      let text = value.head.text;
-      for (const span of value.templateSpans) {
-        const part = this.evaluateString(span.expression, file, depth + 1);
-        if (part === undefined) return undefined;
-        text += part + span.literal.text;
-      }
-      return text;
-    }
-    if (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.BarBarToken || value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
-      // `process.env.API_PREFIX || '/api'`: the environment is unknown, the default is what the code shows.
-      return this.evaluateString(value.left, file, depth + 1) ?? this.evaluateString(value.right, file, depth + 1);
-    }
-    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-      const left = this.evaluateString(value.left, file, depth + 1);
-      const right = left === undefined ? undefined : this.evaluateString(value.right, file, depth + 1);
-      return right === undefined ? undefined : left! + right;
-    }
-    if (ts.isIdentifier(value)) {
-      const declaration = this.declarationOf(value, file);
-      if (declaration && ts.isVariableDeclaration(declaration.node) && declaration.node.initializer && isConstant(declaration.node)) {
-        return this.evaluateString(declaration.node.initializer, declaration.file, depth + 1);
-      }
-      return undefined;
-    }
-    if (ts.isPropertyAccessExpression(value)) {
-      const member = value.name.text;
-      const owner = skipOuterExpressions(value.expression);
-      if (owner.kind === ts.SyntaxKind.ThisKeyword) {
-        const classNode = enclosingClass(value);
-        for (const element of classNode?.members ?? []) {
-          if (ts.isPropertyDeclaration(element) && element.name && propertyNameText(element.name) === member && element.initializer) {
-            return this.evaluateString(element.initializer, file, depth + 1);
-          }
-        }
-        return undefined;
-      }
-      if (ts.isIdentifier(owner)) {
-        const declaration = this.declarationOf(owner, file);
-        if (declaration?.namespace) {
-          const target = bindingValue(this.modules.resolveExport(declaration.namespace, member));
-          return target && ts.isExpression(target) ? this.evaluateString(target, declaration.namespace, depth + 1) : undefined;
-        }
-        const node = declaration?.node;
-        const initializer = node && ts.isVariableDeclaration(node) && node.initializer ? skipOuterExpressions(node.initializer) : undefined;
-        if (initializer && ts.isObjectLiteralExpression(initializer)) {
-          for (const property of initializer.properties) {
-            if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === member) return this.evaluateString(property.initializer, declaration!.file, depth + 1);
-          }
-        }
-        if (node && ts.isEnumDeclaration(node)) {
-          for (const enumMember of node.members) {
-            if (propertyNameText(enumMember.name) === member && enumMember.initializer) return this.evaluateString(enumMember.initializer, declaration!.file, depth + 1);
-          }
-        }
-      }
-    }
-    return undefined;
-  }
-
-  /** Arguments as a flat middleware list: arrays and spreads of constant arrays are opened. */
-  private flatten(args: readonly ts.Expression[], file: ScannedSourceFile, depth = 0): ts.Expression[] {
-    const items: ts.Expression[] = [];
-    for (const argument of args) {
-      const value = skipOuterExpressions(argument);
-      if (ts.isArrayLiteralExpression(value) && depth < 4) {
-        items.push(...this.flatten(value.elements, file, depth + 1));
-        continue;
-      }
-      if (ts.isSpreadElement(value) || (ts.isIdentifier(value) && depth < 4)) {
-        const inner = ts.isSpreadElement(value) ? skipOuterExpressions(value.expression) : value;
-        if (ts.isIdentifier(inner)) {
-          const declaration = this.declarationOf(inner, file);
-          const initializer = declaration && ts.isVariableDeclaration(declaration.node) && declaration.node.initializer ? skipOuterExpressions(declaration.node.initializer) : undefined;
-          if (initializer && ts.isArrayLiteralExpression(initializer) && declaration!.file === file) {
-            items.push(...this.flatten(initializer.elements, file, depth + 1));
-            continue;
-          }
-        }
-        if (ts.isSpreadElement(value)) {
-          items.push(inner);
-          continue;
-        }
-      }
-      items.push(argument);
-    }
-    return items;
   }
 
   // ---- walking the graph ------------------------------------------------------------------
@@ -917,14 +711,14 @@ class RouterGraph {
               if (!ts.isPropertyAssignment(field)) continue;
               const fieldName = propertyNameText(field.name);
               const fieldValue = skipOuterExpressions(field.initializer);
-              if (fieldName === 'url') path = ts.isRegularExpressionLiteral(fieldValue) ? regexFromLiteral(fieldValue.text) : this.evaluateString(fieldValue, file);
+              if (fieldName === 'url') path = ts.isRegularExpressionLiteral(fieldValue) ? regexFromLiteral(fieldValue.text) : this.values.evaluateString(fieldValue, file);
               if (fieldName === 'methods' && ts.isArrayLiteralExpression(fieldValue)) {
                 methods = fieldValue.elements.filter(ts.isStringLiteralLike).map((element) => element.text.toUpperCase() as HttpMethod);
               }
             }
             if (path !== undefined) except.push({ path, methods });
           } else {
-            const text = this.evaluateString(item, file);
+            const text = this.values.evaluateString(item, file);
             if (text !== undefined) except.push({ path: text });
           }
         }
@@ -932,20 +726,6 @@ class RouterGraph {
     }
     return { inner: value.expression.expression, except };
   }
-}
-
-/** The function a factory body returns: `() => (req, res) => ...`, `{ return async function (req, res) {...} }`. */
-function returnedFunction(body: ts.ConciseBody): (ts.ArrowFunction | ts.FunctionExpression) | undefined {
-  if (!ts.isBlock(body)) {
-    const value = skipOuterExpressions(body);
-    return ts.isArrowFunction(value) || ts.isFunctionExpression(value) ? value : undefined;
-  }
-  for (const statement of body.statements) {
-    if (!ts.isReturnStatement(statement) || !statement.expression) continue;
-    const value = skipOuterExpressions(statement.expression);
-    if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) return value;
-  }
-  return undefined;
 }
 
 function applies(applied: AppliedMiddleware, path: string, method: HttpMethod): boolean {
@@ -959,43 +739,6 @@ function applies(applied: AppliedMiddleware, path: string, method: HttpMethod): 
   return true;
 }
 
-/** Segment-wise prefix match where `:param` and `*` segments of the prefix match any segment. */
-function pathStartsWith(path: string, prefix: string): boolean {
-  const pathSegments = path.split('/').filter(Boolean);
-  const prefixSegments = prefix.split('/').filter(Boolean);
-  if (prefixSegments.length > pathSegments.length) return prefixSegments.at(-1) === '*' && prefixSegments.length === pathSegments.length + 1;
-  return prefixSegments.every((segment, index) => {
-    const actual = pathSegments[index]!;
-    return segment === actual || segment.startsWith(':') || segment === '*' || segment === '(.*)' || actual.startsWith(':');
-  });
-}
-
-export function joinPaths(base: string, sub: string): string {
-  if (!sub || sub === '/') return base;
-  if (!base) return sub;
-  return `${base.replace(/\/+$/, '')}/${sub.replace(/^\/+/, '')}`;
-}
-
-/** Single slashes, a leading slash, no trailing slash except for the root. */
-export function normalizePath(path: string): string {
-  if (path.startsWith('^') || (path.startsWith('/') && path.length > 1 && path.lastIndexOf('/') > 0 && /\/[gimsuy]*$/.test(path) && /[\\^$|?+]/.test(path))) {
-    return path; // a regular expression route, kept as written
-  }
-  let normalized = `/${path}`.replace(/\/{2,}/g, '/');
-  if (normalized.length > 1) normalized = normalized.replace(/\/+$/, '');
-  return normalized || '/';
-}
-
-function regexFromLiteral(text: string): RegExp | undefined {
-  const match = /^\/(.*)\/([a-z]*)$/s.exec(text);
-  if (!match) return undefined;
-  try {
-    return new RegExp(match[1]!, match[2]!.replace(/[gy]/g, ''));
-  } catch {
-    return undefined;
-  }
-}
-
 function orderOf(file: ScannedSourceFile, node: ts.Node): EventOrder {
   return { file: file.path, start: node.getStart(file.sourceFile), end: node.end };
 }
@@ -1004,87 +747,3 @@ function compareEvents(a: RouterEvent, b: RouterEvent): number {
   return (a.order.file < b.order.file ? -1 : a.order.file > b.order.file ? 1 : 0) || a.order.start - b.order.start || a.order.end - b.order.end;
 }
 
-/** An unevaluable `use` prefix that still reads as one: `config.apiPrefix`, `basePath`. */
-function looksLikePathName(expression: ts.Expression): boolean {
-  const value = skipOuterExpressions(expression);
-  const name = ts.isIdentifier(value) ? value.text : ts.isPropertyAccessExpression(value) ? value.name.text : undefined;
-  return name !== undefined && /(?:path|prefix|url|base|mount|endpoint)$/i.test(name);
-}
-
-/**
- * The loop a call sits in, if its nearest enclosing function or loop iterates an array element by
- * element: `xs.forEach((item) => ...)` (arrow or function expression) or `for (const item of xs)`.
- */
-function enclosingIteration(node: ts.Node): { iterated: ts.Expression; item: ts.BindingName } | undefined {
-  for (let child: ts.Node = node, current = node.parent; current; child = current, current = current.parent) {
-    if (ts.isForOfStatement(current)) {
-      // In `for (const x of xs.map(...))` the call is part of what is iterated, not of the body.
-      if (child !== current.statement || !ts.isVariableDeclarationList(current.initializer) || current.initializer.declarations.length !== 1) return undefined;
-      return { iterated: current.expression, item: current.initializer.declarations[0]!.name };
-    }
-    if (ts.isArrowFunction(current) || ts.isFunctionExpression(current)) {
-      const loopCall = current.parent;
-      if (!ts.isCallExpression(loopCall) || loopCall.arguments[0] !== current) return undefined;
-      const callee = skipOuterExpressions(loopCall.expression);
-      const item = current.parameters[0]?.name;
-      if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'forEach' || !item) return undefined;
-      return { iterated: callee.expression, item };
-    }
-    if (isFunctionLike(current) || ts.isClassLike(current) || ts.isSourceFile(current)) return undefined;
-  }
-  return undefined;
-}
-
-/** The element property an argument reads: `item.path` / `item['path']` for `item`, `p` for `{ path: p }`. */
-function itemPropertyRead(argument: ts.Expression, item: ts.BindingName): string | undefined {
-  const value = skipOuterExpressions(argument);
-  if (ts.isIdentifier(item)) {
-    if (ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === item.text) return value.name.text;
-    if (ts.isElementAccessExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === item.text && ts.isStringLiteralLike(value.argumentExpression)) {
-      return value.argumentExpression.text;
-    }
-    return undefined;
-  }
-  if (!ts.isObjectBindingPattern(item) || !ts.isIdentifier(value)) return undefined;
-  for (const binding of item.elements) {
-    if (binding.dotDotDotToken || !ts.isIdentifier(binding.name) || binding.name.text !== value.text) continue;
-    return binding.propertyName ? propertyNameText(binding.propertyName) : binding.name.text;
-  }
-  return undefined;
-}
-
-/** The value an object literal gives a property (`path: '/auth'`, shorthand `authRoute`); the last one wins, as at run time. */
-function objectPropertyValue(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
-  let found: ts.Expression | undefined;
-  for (const property of object.properties) {
-    if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === name) found = property.initializer;
-    else if (ts.isShorthandPropertyAssignment(property) && property.name.text === name) found = property.name;
-  }
-  return found;
-}
-
-function isThisProperty(node: ts.Expression): boolean {
-  return ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword;
-}
-
-function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (ts.isClassDeclaration(current) || ts.isClassExpression(current)) return current;
-  }
-  return undefined;
-}
-
-function isConstant(declaration: ts.VariableDeclaration): boolean {
-  return (declaration.parent.flags & ts.NodeFlags.Const) !== 0;
-}
-
-/** A declaration of `name` made by one statement of a block. */
-function localDeclaration(statement: ts.Statement, name: string): ts.Node | undefined {
-  if (ts.isVariableStatement(statement)) {
-    for (const declaration of statement.declarationList.declarations) {
-      if (ts.isIdentifier(declaration.name) && declaration.name.text === name) return declaration;
-    }
-  }
-  if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) return statement;
-  return undefined;
-}

@@ -1,0 +1,74 @@
+/**
+ * The calls the router graph is built from, found in one pass over the files' shared node index:
+ * every call that may register a route or middleware (`app.get`, `router.use`, Koa's `prefix`),
+ * and every call that passes an app or router along (`mountRoutes(app)`). Shared by Express and
+ * Koa, memoized per scan.
+ */
+import { ts } from '#typescript';
+import { fileIndex } from '../../ast/file-index.js';
+import type { ScannedSourceFile } from '../../../types.js';
+import { skipOuterExpressions } from '../../ast/module-index.js';
+import { isThisProperty } from './router-syntax.js';
+
+const REGISTRATION_CALL = /\.\s*(?:get|post|put|patch|delete|del|all|use|route|head|options|register|prefix)\s*\(/;
+
+export interface Registration {
+  file: ScannedSourceFile;
+  call: ts.CallExpression;
+  method: string;
+}
+
+const ROUTER_CREATION = /\b(?:express|Router|Koa|koa|KoaRouter|createApp|createRouter)\b/;
+
+/** `app` in `app.get(...)`, `router` in `this.router.use(...)`, through chains like `app.route('/x').get`. */
+function receiverName(expression: ts.Expression): string | undefined {
+  let current = skipOuterExpressions(expression);
+  while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression)) current = skipOuterExpressions(current.expression.expression);
+  if (ts.isIdentifier(current)) return current.text;
+  if (ts.isPropertyAccessExpression(current)) return current.name.text;
+  return undefined;
+}
+
+// Express and Koa share this graph; one walk of the files serves both in a scan.
+const ANY_REGISTRATION = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'route', 'head', 'options', 'register', 'prefix']);
+
+const collectedCalls = new WeakMap<readonly ScannedSourceFile[], { registrations: Registration[]; passingCalls: Array<{ file: ScannedSourceFile; call: ts.CallExpression }> }>();
+
+/** Every call that may register a route or pass a router along, in file order; memoized per scan. */
+export function collectCalls(sourceFiles: readonly ScannedSourceFile[]) {
+  const cached = collectedCalls.get(sourceFiles);
+  if (cached) return cached;
+  const registrations: Registration[] = [];
+  const candidatePassingCalls: Array<{ file: ScannedSourceFile; call: ts.CallExpression }> = [];
+  // Names that may hold an app or router: receivers of registrations and variables created by a
+  // framework-looking call. A call passes a router along only if it passes one of these names;
+  // checking every call with an identifier argument costs more than all the rest of discovery.
+  const routerNames = new Set<string>();
+  for (const file of sourceFiles) {
+    if (!REGISTRATION_CALL.test(file.text)) continue;
+    // The file's shared node index (one walk per file), in document order.
+    for (const node of fileIndex(file.sourceFile).nodes) {
+      if (ts.isCallExpression(node)) {
+        const callee = node.expression;
+        if (ts.isPropertyAccessExpression(callee) && ANY_REGISTRATION.has(callee.name.text)) {
+          registrations.push({ file, call: node, method: callee.name.text });
+          const receiver = receiverName(callee.expression);
+          if (receiver) routerNames.add(receiver);
+        } else if (node.arguments.some((argument) => ts.isIdentifier(argument) || isThisProperty(argument))) {
+          candidatePassingCalls.push({ file, call: node });
+        }
+      } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ROUTER_CREATION.test(node.initializer.getText(file.sourceFile).slice(0, 80))) {
+        routerNames.add(node.name.text);
+      }
+    }
+  }
+  const passingCalls = candidatePassingCalls.filter(({ call }) =>
+    call.arguments.some((argument) => {
+      const name = ts.isIdentifier(argument) ? argument.text : isThisProperty(argument) ? (argument as ts.PropertyAccessExpression).name.text : undefined;
+      return name !== undefined && routerNames.has(name);
+    }),
+  );
+  const result = { registrations, passingCalls };
+  collectedCalls.set(sourceFiles, result);
+  return result;
+}

@@ -1,0 +1,96 @@
+/** Small syntax questions the router graph asks: loops around a registration, factory bodies, local declarations. */
+import { ts } from '#typescript';
+import { isFunctionLike } from '../../ast/functions.js';
+import { propertyNameText, skipOuterExpressions } from '../../ast/module-index.js';
+
+/** The function a factory body returns: `() => (req, res) => ...`, `{ return async function (req, res) {...} }`. */
+export function returnedFunction(body: ts.ConciseBody): (ts.ArrowFunction | ts.FunctionExpression) | undefined {
+  if (!ts.isBlock(body)) {
+    const value = skipOuterExpressions(body);
+    return ts.isArrowFunction(value) || ts.isFunctionExpression(value) ? value : undefined;
+  }
+  for (const statement of body.statements) {
+    if (!ts.isReturnStatement(statement) || !statement.expression) continue;
+    const value = skipOuterExpressions(statement.expression);
+    if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) return value;
+  }
+  return undefined;
+}
+
+/**
+ * The loop a call sits in, if its nearest enclosing function or loop iterates an array element by
+ * element: `xs.forEach((item) => ...)` (arrow or function expression) or `for (const item of xs)`.
+ */
+export function enclosingIteration(node: ts.Node): { iterated: ts.Expression; item: ts.BindingName } | undefined {
+  for (let child: ts.Node = node, current = node.parent; current; child = current, current = current.parent) {
+    if (ts.isForOfStatement(current)) {
+      // In `for (const x of xs.map(...))` the call is part of what is iterated, not of the body.
+      if (child !== current.statement || !ts.isVariableDeclarationList(current.initializer) || current.initializer.declarations.length !== 1) return undefined;
+      return { iterated: current.expression, item: current.initializer.declarations[0]!.name };
+    }
+    if (ts.isArrowFunction(current) || ts.isFunctionExpression(current)) {
+      const loopCall = current.parent;
+      if (!ts.isCallExpression(loopCall) || loopCall.arguments[0] !== current) return undefined;
+      const callee = skipOuterExpressions(loopCall.expression);
+      const item = current.parameters[0]?.name;
+      if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'forEach' || !item) return undefined;
+      return { iterated: callee.expression, item };
+    }
+    if (isFunctionLike(current) || ts.isClassLike(current) || ts.isSourceFile(current)) return undefined;
+  }
+  return undefined;
+}
+
+/** The element property an argument reads: `item.path` / `item['path']` for `item`, `p` for `{ path: p }`. */
+export function itemPropertyRead(argument: ts.Expression, item: ts.BindingName): string | undefined {
+  const value = skipOuterExpressions(argument);
+  if (ts.isIdentifier(item)) {
+    if (ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === item.text) return value.name.text;
+    if (ts.isElementAccessExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === item.text && ts.isStringLiteralLike(value.argumentExpression)) {
+      return value.argumentExpression.text;
+    }
+    return undefined;
+  }
+  if (!ts.isObjectBindingPattern(item) || !ts.isIdentifier(value)) return undefined;
+  for (const binding of item.elements) {
+    if (binding.dotDotDotToken || !ts.isIdentifier(binding.name) || binding.name.text !== value.text) continue;
+    return binding.propertyName ? propertyNameText(binding.propertyName) : binding.name.text;
+  }
+  return undefined;
+}
+
+/** The value an object literal gives a property (`path: '/auth'`, shorthand `authRoute`); the last one wins, as at run time. */
+export function objectPropertyValue(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  let found: ts.Expression | undefined;
+  for (const property of object.properties) {
+    if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === name) found = property.initializer;
+    else if (ts.isShorthandPropertyAssignment(property) && property.name.text === name) found = property.name;
+  }
+  return found;
+}
+
+export function isThisProperty(node: ts.Expression): boolean {
+  return ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword;
+}
+
+export function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isClassDeclaration(current) || ts.isClassExpression(current)) return current;
+  }
+  return undefined;
+}
+
+export function isConstant(declaration: ts.VariableDeclaration): boolean {
+  return (declaration.parent.flags & ts.NodeFlags.Const) !== 0;
+}
+
+/** A declaration of `name` made by one statement of a block. */
+export function localDeclaration(statement: ts.Statement, name: string): ts.Node | undefined {
+  if (ts.isVariableStatement(statement)) {
+    for (const declaration of statement.declarationList.declarations) {
+      if (ts.isIdentifier(declaration.name) && declaration.name.text === name) return declaration;
+    }
+  }
+  if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) return statement;
+  return undefined;
+}
