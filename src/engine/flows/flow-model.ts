@@ -13,7 +13,8 @@ import type { ModuleIndex } from '../ast/module-index.js';
 import type { Route } from '../routes/route.js';
 import { routeMatchesStep } from '../routes/route-path.js';
 import { isAuthRoute, isRequestRoute, MONEY_KINDS, namedStep, type NamedStep } from './flow-steps.js';
-import { analyzeRouteFlow, type Effect, type FlowLocation, type RouteFlow, type StateGuard, type StateWrite } from './route-flow.js';
+import { analyzeRouteFlow } from './route-flow.js';
+import type { Effect, FlowLocation, RouteFlow, StateGuard, StateWrite } from './flow-facts.js';
 import { entityKey, singular, statefulEntities, type StatefulEntity } from './stateful-entities.js';
 
 export interface FlowStep {

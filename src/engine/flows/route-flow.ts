@@ -9,142 +9,22 @@
  * `UPDATE orders SET status = $2` writes.
  */
 import { ts } from '#typescript';
-import type { ScannedSourceFile } from '../../types.js';
-import type { TrustscanConfig } from '../config.js';
 import { classifyCall, type DataAccess } from '../ast/data-access.js';
 import { nodePosition, resolveFunction, returnedFunction, type ResolvedFunction } from '../ast/functions.js';
 import { bindingNames, bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import { exitsEarly, propertyValue } from '../ast/syntax.js';
 import { locateMiddleware } from '../routes/classify-middleware.js';
 import type { Route, RouteMiddleware } from '../routes/route.js';
+import type { TrustscanConfig } from '../config.js';
+import type { ScannedSourceFile } from '../../types.js';
+import type { FlowLocation, StateWrite, Effect, StateGuard, RouteFact, RouteFlow } from './flow-facts.js';
+import { STATE_FIELD, EXPIRY_FIELD, LOADER, PAYMENT_LOOKUP, MONEY_CALL, MONEY_HOST, TOKEN_VERIFIERS, TOKEN_PACKAGES, WRITTEN_FLAG, BALANCE_FIELD, POLICY_CALL, STATE_ACTION, POLICY_PREDICATE, SECRET_FIELD, SECRET_GENERATOR, QUERY_BUILDER_TERMINAL, TRANSITION_PREDICATE, WEBHOOK_VERIFIER, WEBHOOK_PACKAGES, QUEUE_PACKAGES, SIGNATURE_HEADER, EVENT_TYPE_PROPERTY, EVENT_HEADER, STATE_MACHINE_RECEIVER, STATE_MACHINE_PACKAGES, ASSERTING_NAME, ASSERT_CALLS, UPDATE_METHODS, CREATE_METHODS } from './flow-patterns.js';
+import { runsUnconditionally, isAdminCondition, guardKindOfField, conditionLiterals, stateRequirements, chainWhere, isResultUsed, insideCatch, isInExitingCondition, localConstInitializer, asObject, calleeText, criteriaFields, receiverEntity, enclosingClassName, truncate } from './flow-syntax.js';
 
 const MAX_DEPTH = 3;
 /** Guards a walk cannot order against a write (route middleware) run before everything. */
 const BEFORE_HANDLER = -1;
 
-export interface FlowLocation {
-  file: string;
-  line: number;
-  column: number;
-}
-
-/** A write of a state field: `status: 'paid'`, `UPDATE orders SET status = $2`, `order.status = 'shipped'`. */
-export interface StateWrite extends FlowLocation {
-  /** The model, table or variable the field belongs to, as written (`order`, `orders`, `Order`). */
-  entity?: string;
-  field: string;
-  /** The value written, when the code decides it (a literal, an enum member, a caller's literal argument). */
-  value?: string;
-  /** Creates the record in its first state (create/insert/new): not a transition to guard. */
-  creates: boolean;
-  /** The update's own condition on the state field (`where: { id, status: 'PENDING' }`), the states it requires. */
-  requires?: string[];
-  /** For a conditional update: whether its result (count, rows) is used, so a mismatch can stop the flow. */
-  resultUsed: boolean;
-  seq: number;
-  /** Functions crossed from the handler, outermost first. */
-  via: string[];
-  /** Written in a `catch` block: records that the request's own work failed, not a step a client drives. */
-  inCatch?: boolean;
-}
-
-/** Any other write of stored data or call that moves money: the state change of a named step. */
-export interface Effect extends FlowLocation {
-  kind: 'write' | 'money';
-  description: string;
-  seq: number;
-  via: string[];
-  /** For a data-access write: the model and the method (`projectInvite`, `delete`). */
-  model?: string;
-  method?: string;
-}
-
-export type GuardKind = 'state-check' | 'conditional-update' | 'state-machine' | 'verified-token' | 'payment-status' | 'replay-check' | 'middleware' | 'config' | 'webhook-event';
-
-/** A server-side check that stops the flow when it is in the wrong state. */
-export interface StateGuard extends FlowLocation {
-  kind: GuardKind;
-  /** What was checked, as written: `order.status !== 'pending_payment'`, `assertTransition(...)`. */
-  evidence: string;
-  /** The variable or model checked (`order`, `coupon`), and where it came from (`orders.findById`). */
-  subject?: string;
-  subjectSource?: string;
-  field?: string;
-  /** States the check lets through (`!== 'pending'` exits: expects pending) or stops (`=== 'paid'` exits). */
-  expected: string[];
-  forbidden: string[];
-  seq: number;
-  /** Last sequence number the check covers: Infinity when it exits, the end of the branch when it wraps the write. */
-  scopeEnd: number;
-}
-
-/** A fact about who may call the route or where its input comes from, with the code that shows it. */
-export interface RouteFact extends FlowLocation {
-  evidence: string;
-  seq: number;
-  /** For branches (`switch (event.type)`): the last sequence number inside the branch. */
-  scopeEnd: number;
-  /** A signature of the app's own queue (QStash): the message was sent by the server itself. */
-  queue?: boolean;
-}
-
-export interface RouteFlow {
-  route: Route;
-  writes: StateWrite[];
-  effects: Effect[];
-  guards: StateGuard[];
-  /** Checks in the handler that stop anyone but an administrator (`if (user.role !== 'ADMIN') throw`). */
-  adminChecks: RouteFact[];
-  /** Verified webhook signatures (`stripe.webhooks.constructEvent`, an HMAC compared with `timingSafeEqual`, Svix). */
-  signatures: RouteFact[];
-  /** Branches on the provider's event type (`switch (event.type)`, `if (event.type === 'checkout.session.completed')`). */
-  eventBranches: RouteFact[];
-  /** Writes of a fresh secret to a token/code field (`reset_password_token: randomUUID()`): the route issues a link or code. */
-  issuedSecrets: FlowLocation[];
-  /** Lookups whose miss stops the request (`if (!invite) throw`), with the model read. */
-  existenceChecks: Array<RouteFact & { model?: string }>;
-}
-
-export const STATE_FIELD = /^(?:status|state|stage|step|phase|lifecycle)$|[a-z](?:Status|State|Stage|Step|Phase)$|_(?:status|state|stage|step|phase)$/;
-const EXPIRY_FIELD = /expir|expires|valid_?until|^exp$|^ttl$/i;
-const REPLAY_FIELD =
-  /^(?:is_?)?(?:used|redeemed|consumed|claimed|applied|processed|spent)(?:_?at|_?on)?$|idempotenc|^(?:times_?used|usage_?count|used_?count|uses|max_?uses|remaining(?:_?uses)?|redemptions?(?:_?count)?)$/i;
-const STATE_FLAG = /^(?:is_?|has_?been_?)?(?:verified|confirmed|activated|approved|paid|completed|cancell?ed|shipped|delivered|locked|active|enabled|finalized|submitted|closed|email_?verified|phone_?verified)(?:_?at)?$/i;
-/** When a record reached a state: `trustedAt`, `identityVerifiedAt`, `archived_at` (not bookkeeping such as createdAt/updatedAt). */
-const STATE_TIMESTAMP = /^(?!(?:created|updated|modified|inserted|last|seen|synced|imported|indexed|started))[a-z][a-zA-Z]*?(?:[a-z]ed|paid|sent|done)(?:At|On|_at|_on)$/;
-const LOADER = /^(?:find|get|load|fetch|retrieve|lookup|read|select|query|one|first|require|ensure)/i;
-const PAYMENT_LOOKUP = /\.(?:paymentIntents|checkout\.sessions|charges|setupIntents|invoices|subscriptions)\.retrieve\b|\.(?:orders|payments|captures)\.get\b|retrievePayment|getPayment(?:Status|Intent)?|verifyPayment|fetchPayment/i;
-const MONEY_CALL =
-  /\.(?:paymentIntents|charges|refunds|transfers|payouts|checkout\.sessions|topups)\.(?:create|confirm|capture)\b|\b(?:paypal|braintree|adyen|square|razorpay|mollie)\b[\w.]*\.(?:capture|refund|sale|create|payout)\b/i;
-const MONEY_HOST = /api\.stripe\.com|api(?:-m)?\.(?:sandbox\.)?paypal\.com|api\.braintreegateway\.com|checkout-test\.adyen\.com|api\.razorpay\.com/;
-const TOKEN_VERIFIERS = /(?:^|\.)(?:jwt|jsonwebtoken|jwtService|jose)\.verify(?:Async)?$|^jwtVerify$|\.totp\.verify$|\.hotp\.verify$|(?:authenticator|totp|hotp|otplib|speakeasy)[\w.]*\.(?:verify|check|verifyDelta)$|^verifyTotp$|^verifyOtp$|(?:bcrypt|argon2|bcryptjs)\.(?:compare|verify)$|timingSafeEqual$/;
-const TOKEN_PACKAGES = /^(?:otplib|@otplib\/|speakeasy|notp|node-2fa|otpauth|jsonwebtoken|jose|jws|jwt-simple|bcrypt|bcryptjs|argon2|@node-rs\/(?:argon2|bcrypt)|@simplewebauthn\/server)$/;
-/** Flags whose setting to true is a step of a flow (`isPaid = true`); `active`/`enabled` toggles are settings, not steps. */
-const WRITTEN_FLAG = /^(?:is_?)?(?:paid|delivered|shipped|completed|cancell?ed|approved|confirmed|verified|redeemed|used|fulfill?ed|refunded|finalized|submitted|email_?verified|phone_?verified)$/i;
-const BALANCE_FIELD = /balance|credits?$|funds|wallet/i;
-const POLICY_CALL = /^(?:authorize|authorise|can|cannot|assertCan|ensureCan|checkPermission|enforce)$/;
-const STATE_ACTION = /^(?:cancel|approve|reject|publish|archive|restore|submit|complete|confirm|finalize|refund|ship|deliver|close|reopen|accept|decline|pay|redeem|activate|deactivate|transfer|withdraw|transition)\w*$/i;
-/** `canTransferWebsiteToUser(auth, id, userId)`, `mayApprove(user, expense)`: the project's policy for this very action. */
-const POLICY_PREDICATE = /^(?:can|may|isAllowedTo|allowedTo)([A-Z]\w*)$/;
-/** Fields that hold a one-time secret: a reset token, a verification code. */
-const SECRET_FIELD = /(?:token|code|otp|nonce|pin)$/i;
-/** Calls that make a fresh secret: writing one to a token field issues a link or code (the request step). */
-const SECRET_GENERATOR = /random|uuid|nanoid|cuid|ulid|generate|createToken|createCode|\.sign$/i;
-const QUERY_BUILDER_TERMINAL = /^(?:getOne|getOneOrFail|getRawOne|getMany|getCount|getExists)$/;
-const TRANSITION_PREDICATE = /^(?:is|can|allowed|valid|may|check)\w*(?:Transition|State|Status|Stage|Step)\w*$|^\w*Transition(?:Allowed|Valid|Possible)$|^(?:allowed|valid|can)Transition/i;
-/** Provider SDK calls that verify a webhook's signature and return the event (throwing when it does not match). */
-const WEBHOOK_VERIFIER = /\.webhooks?\.(?:constructEvent(?:Async)?|unmarshal|verifySignature)$|^constructEvent(?:Async)?$|(?:^|\.)timingSafeEqual$/;
-/** Packages whose `verify()` checks a webhook signature: Svix (`new Webhook(secret).verify(...)`), Standard Webhooks, Octokit. */
-const WEBHOOK_PACKAGES = /^(?:svix|standardwebhooks|@octokit\/webhooks(?:-methods)?|@octokit\/app|@upstash\/qstash(?:\/\w+)?)$/;
-/** The app's own message queue: a message it signs is the server's own decision, not a client's request. */
-const QUEUE_PACKAGES = /^@upstash\/qstash(?:\/\w+)?$/;
-/** Headers that carry a webhook's signature: reading one, then comparing a `signature`, verifies it. */
-const SIGNATURE_HEADER = /^(?:x-hub-signature(?:-256)?|stripe-signature|svix-signature|webhook-signature|x-signature|x-webhook-signature|x-shopify-hmac-sha256|x-slack-signature|x-twilio-signature|paddle-signature|x-signature-ed25519)$/i;
-/** Properties that name a provider's event type (`event.type`, `payload.action`, `body.event_type`). */
-const EVENT_TYPE_PROPERTY = /^(?:type|eventType|event_type|eventName|event_name|event|action|topic)$/;
-const EVENT_HEADER = /^(?:x-github-event|x-gitlab-event|x-event-key|x-shopify-topic|x-wc-webhook-topic)$/i;
-/** Names that mean "administrator": `isAdmin`, `user.admin`, `Role.ADMIN`, `is_superuser`, `isStaff`. */
-const ADMIN_NAME = /^(?:is_?|has_?)?(?:super_?)?admin(?:istrator)?(?:_?role)?$|^(?:is_?)?(?:super_?user|staff)$|^(?:is|has|require|assert|ensure|check)_?(?:super_?)?admin\w*$/i;
 const inertCache = new WeakMap<ModuleIndex, Map<ts.Node, number>>();
 function inertFunctions(modules: ModuleIndex): Map<ts.Node, number> {
   let known = inertCache.get(modules);
@@ -152,12 +32,6 @@ function inertFunctions(modules: ModuleIndex): Map<ts.Node, number> {
   return known;
 }
 const commandHandlerCache = new WeakMap<ModuleIndex, Map<string, ResolvedFunction>>();
-const STATE_MACHINE_RECEIVER = /(?:machine|fsm|workflow|stateMachine|lifecycle|sm)$/i;
-const STATE_MACHINE_PACKAGES = /^(?:xstate|@xstate\/|javascript-state-machine|typescript-fsm|robot3|@steelbreeze\/state)/;
-const ASSERTING_NAME = /^(?:assert|ensure|enforce|check|validate|verify|require|guard|expect)\w*(?:Transition|State|Status|Stage|Step|Phase)\w*$|^(?:assert|ensure)Can\w+$|^can(?:Transition|Move|Advance)\w*$/;
-const ASSERT_CALLS = new Set(['assert', 'invariant', 'ok', 'strictEqual', 'equal', 'notStrictEqual', 'assertEqual']);
-const UPDATE_METHODS = new Set(['update', 'updateOne', 'updateMany', 'updateManyAndReturn', 'findOneAndUpdate', 'findByIdAndUpdate', 'upsert', 'save', 'replaceOne', 'set', 'merge', 'increment', 'decrement']);
-const CREATE_METHODS = new Set(['create', 'createMany', 'createManyAndReturn', 'insert', 'insertOne', 'insertMany', 'bulkCreate', 'values']);
 
 interface BoundValue {
   expression: ts.Expression;
@@ -903,168 +777,6 @@ function isEventTypeExpression(expression: ts.Expression, frame: Frame, depth = 
   return false;
 }
 
-/**
- * Whether the statement holding `node` runs on every call of its function: only blocks and `try` around it.
- * An admin check inside `if (process.env.VERCEL_ENV === 'preview')` guards previews, not the route.
- */
-function runsUnconditionally(node: ts.Node): boolean {
-  let current: ts.Node = node;
-  while (current.parent && !ts.isIfStatement(current.parent)) current = current.parent;
-  const statement = current.parent;
-  if (!statement) return false;
-  for (let ancestor: ts.Node | undefined = statement.parent; ancestor; ancestor = ancestor.parent) {
-    if (ts.isFunctionLike(ancestor)) return true;
-    if (!ts.isBlock(ancestor) && !ts.isTryStatement(ancestor)) return false;
-  }
-  return false;
-}
-
-/** `if (user.role !== 'ADMIN') throw`, `if (!session.user.isAdmin) return 403`, `if (!isAdmin(user)) throw`. */
-function isAdminCondition(condition: ts.Expression): boolean {
-  let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
-    if (ts.isIdentifier(node) && ADMIN_NAME.test(node.text)) found = true;
-    else if (ts.isStringLiteralLike(node) && /^(?:super_?)?admin(?:istrator)?$|^superuser$/i.test(node.text) && /\brole|\bgroup|\bpermission/i.test(condition.getText())) found = true;
-    ts.forEachChild(node, visit);
-  };
-  visit(condition);
-  return found;
-}
-
-function guardKindOfField(field: string): GuardKind | undefined {
-  if (STATE_FIELD.test(field) || STATE_FLAG.test(field)) return 'state-check';
-  if (EXPIRY_FIELD.test(field)) return 'verified-token';
-  if (REPLAY_FIELD.test(field)) return 'replay-check';
-  // `if (partner.trustedAt) return 400`: "already in that state", told by when it got there.
-  if (STATE_TIMESTAMP.test(field)) return 'state-check';
-  return undefined;
-}
-
-/** String values a condition compares with: `'a'`, `['a', 'b'].includes(x)`, `Status.Paid`. */
-function conditionLiterals(condition: ts.Expression, literal: (expression: ts.Expression) => string | undefined): string[] {
-  const found: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(node.operatorToken.kind)) {
-      for (const side of [node.left, node.right]) {
-        const stripped = skipOuterExpressions(side);
-        if (ts.isStringLiteralLike(stripped) || (ts.isPropertyAccessExpression(stripped) && ts.isIdentifier(stripped.expression) && /^[A-Z]/.test(stripped.expression.text)) || ts.isIdentifier(stripped)) {
-          const value = literal(stripped);
-          if (value !== undefined && !found.includes(value)) found.push(value);
-        }
-      }
-    }
-    if (ts.isArrayLiteralExpression(node)) {
-      for (const element of node.elements) {
-        const value = literal(element);
-        if (value !== undefined && !found.includes(value)) found.push(value);
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(condition);
-  return found;
-}
-
-/** States a query's criteria require: `{ status: 'PENDING' }`, `{ status: { in: [...] } }`, `eq(orders.status, 'pending')`. */
-function stateRequirements(criteria: ts.Expression | undefined, literal: (expression: ts.Expression) => string | undefined, expand?: (expression: ts.Expression) => ts.Expression[]): string[] {
-  if (!criteria) return [];
-  const found: string[] = [];
-  const expanded = new Set<ts.Node>();
-  const visit = (node: ts.Node): void => {
-    // `where: { ...eligibilityFilter({ program }), periodEnd }`: criteria built by a project helper or a local object.
-    if (ts.isSpreadAssignment(node) && expand) {
-      for (const object of expand(node.expression)) {
-        if (expanded.has(object)) continue;
-        expanded.add(object);
-        visit(object);
-      }
-    }
-    if (ts.isPropertyAssignment(node) && STATE_FIELD.test(propertyNameText(node.name) ?? '')) {
-      const value = skipOuterExpressions(node.initializer);
-      const direct = literal(value);
-      if (direct !== undefined) found.push(direct);
-      else if (ts.isObjectLiteralExpression(value) || ts.isArrayLiteralExpression(value)) {
-        const visitValues = (inner: ts.Node): void => {
-          if (ts.isExpression(inner) && !ts.isObjectLiteralExpression(inner) && !ts.isArrayLiteralExpression(inner)) {
-            const item = literal(inner);
-            if (item !== undefined) found.push(item);
-          }
-          ts.forEachChild(inner, visitValues);
-        };
-        ts.forEachChild(value, visitValues);
-      }
-      return;
-    }
-    // drizzle eq(orders.status, 'pending') / knex .where('status', 'pending')
-    if (ts.isCallExpression(node) && node.arguments.length >= 2) {
-      const [field, value] = node.arguments;
-      const fieldName = ts.isPropertyAccessExpression(field!) ? field.name.text : ts.isStringLiteralLike(field!) ? field.text : '';
-      if (STATE_FIELD.test(fieldName)) {
-        const item = literal(value!);
-        if (item !== undefined) found.push(item);
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(criteria);
-  return found;
-}
-
-/** The arguments of `.where(...)` calls in the same method chain as `call`, before or after it. */
-function chainWhere(call: ts.CallExpression): ts.Expression[] {
-  const found: ts.Expression[] = [];
-  const collect = (node: ts.CallExpression): void => {
-    const callee = skipOuterExpressions(node.expression);
-    if (ts.isPropertyAccessExpression(callee) && /^(?:where|andWhere)$/.test(callee.name.text)) {
-      if (node.arguments.length === 1) found.push(node.arguments[0]!);
-      else if (node.arguments.length >= 2) found.push(node);
-    }
-  };
-  // Down the receiver chain.
-  let inner: ts.Expression = call;
-  while (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(skipOuterExpressions(inner.expression))) {
-    collect(inner);
-    inner = skipOuterExpressions((skipOuterExpressions(inner.expression) as ts.PropertyAccessExpression).expression);
-  }
-  // Up the calls made on the result.
-  let outer: ts.Node = call;
-  while (ts.isPropertyAccessExpression(outer.parent) && ts.isCallExpression(outer.parent.parent)) {
-    outer = outer.parent.parent;
-    collect(outer as ts.CallExpression);
-  }
-  return found;
-}
-
-/** Whether a call's result is used (assigned, returned, compared, awaited into a value) rather than dropped. */
-function isResultUsed(call: ts.CallExpression): boolean {
-  let node: ts.Node = call;
-  while (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent)) node = node.parent;
-  // A chain continuing (`.where(...).returning()`) is judged at its end.
-  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent)) {
-    node = node.parent.parent;
-    while (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent)) node = node.parent;
-  }
-  return !ts.isExpressionStatement(node.parent);
-}
-
-/** Whether a node runs in a `catch` block of its own function (error bookkeeping: `status: 'FAILED'`). */
-function insideCatch(node: ts.Node): boolean {
-  for (let current: ts.Node | undefined = node.parent; current && !ts.isFunctionLike(current); current = current.parent) {
-    if (ts.isCatchClause(current)) return true;
-  }
-  return false;
-}
-
-/** Whether an `if` around the call exits: `if (!machine.can('pay')) throw ...`. */
-function isInExitingCondition(call: ts.CallExpression): boolean {
-  for (let node: ts.Node = call; node.parent; node = node.parent) {
-    if (ts.isIfStatement(node.parent) && node.parent.expression === node) return exitsEarly(node.parent.thenStatement) || (node.parent.elseStatement !== undefined && exitsEarly(node.parent.elseStatement));
-    if (ts.isStatement(node.parent)) return false;
-  }
-  return false;
-}
-
 function isFreshObject(name: string, frame: Frame): boolean {
   let fresh = false;
   const visit = (node: ts.Node): void => {
@@ -1085,71 +797,3 @@ function isFreshObject(name: string, frame: Frame): boolean {
   return fresh;
 }
 
-function localConstInitializer(identifier: ts.Identifier): ts.Expression | undefined {
-  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
-    if (!ts.isBlock(scope) && !ts.isSourceFile(scope)) continue;
-    for (const statement of scope.statements) {
-      if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
-      for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text && declaration.initializer) return declaration.initializer;
-      }
-    }
-  }
-  return undefined;
-}
-
-function asObject(expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
-  const value = skipOuterExpressions(expression);
-  return ts.isObjectLiteralExpression(value) ? value : undefined;
-}
-
-/** `this.orders.update` -> `this.orders.update`; calls and element accesses collapse to their names. */
-export function calleeText(call: ts.CallExpression | ts.Expression): string {
-  const expression = ts.isCallExpression(call) ? skipOuterExpressions(call.expression) : skipOuterExpressions(call);
-  if (ts.isIdentifier(expression)) return expression.text;
-  if (expression.kind === ts.SyntaxKind.ThisKeyword) return 'this';
-  if (ts.isPropertyAccessExpression(expression)) return `${calleeText(expression.expression)}.${expression.name.text}`;
-  if (ts.isCallExpression(expression)) return calleeText(expression);
-  return '';
-}
-
-/** Field names a query's criteria mention, at any depth: `{ code, codeExpireAt: ... }`, `$or: [{ expiredAt: ... }]`. */
-function criteriaFields(criteria: ts.Expression): string[] {
-  const names: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && propertyNameText(node.name)) names.push(propertyNameText(node.name)!);
-    if (ts.isObjectLiteralExpression(node) || ts.isArrayLiteralExpression(node) || ts.isPropertyAssignment(node)) ts.forEachChild(node, visit);
-  };
-  visit(skipOuterExpressions(criteria));
-  return names;
-}
-
-/** The record a generic update is called on: a variable (`order`), or the entity a `this`/`super` service class serves. */
-function receiverEntity(receiver: ts.Expression): string | undefined {
-  if (receiver.kind === ts.SyntaxKind.SuperKeyword || receiver.kind === ts.SyntaxKind.ThisKeyword) {
-    const className = enclosingClassName(receiver);
-    return className?.replace(/(?:Service|Repository|Repo|Store|Dao)$/, '') || undefined;
-  }
-  const text = calleeText(receiver);
-  if (!text || /^(?:req|request|res|reply|ctx|c|response|map|cache|headers|params|query|body|form|hash|hmac|cipher|decipher|state|store|redis|client)$/i.test(text.split('.').at(-1) ?? '')) return undefined;
-  return chainRoot(receiver);
-}
-
-/** `db.orders` -> orders; `order` -> order: the name a chain's data belongs to. */
-function chainRoot(receiver: ts.Expression): string | undefined {
-  const text = calleeText(receiver);
-  const parts = text.split('.').filter((part) => part !== 'this');
-  return parts.at(-1) || undefined;
-}
-
-function enclosingClassName(node: ts.Node): string | undefined {
-  for (let current: ts.Node | undefined = node.parent; current; current = current.parent) {
-    if (ts.isClassDeclaration(current) && current.name) return current.name.text;
-  }
-  return undefined;
-}
-
-function truncate(text: string, max = 100): string {
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}

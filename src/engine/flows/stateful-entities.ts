@@ -8,8 +8,8 @@ import { nodePosition } from '../ast/functions.js';
 import { propertyNameText, skipOuterExpressions } from '../ast/module-index.js';
 import { propertyValue } from '../ast/syntax.js';
 import { SourceText } from '../source-text.js';
-import type { FlowLocation } from './route-flow.js';
-import { STATE_FIELD } from './route-flow.js';
+import type { FlowLocation } from './flow-facts.js';
+import { STATE_FIELD } from './flow-patterns.js';
 
 export interface StatefulEntity {
   name: string;

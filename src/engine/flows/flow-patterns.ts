@@ -1,0 +1,84 @@
+/**
+ * The names, calls and packages the business-flow walk recognises: state fields, one-time secrets,
+ * money movers, token and webhook verifiers, state machines, policy checks. Library knowledge as
+ * data; route-flow.ts holds the matching logic.
+ */
+
+export const STATE_FIELD = /^(?:status|state|stage|step|phase|lifecycle)$|[a-z](?:Status|State|Stage|Step|Phase)$|_(?:status|state|stage|step|phase)$/;
+
+export const EXPIRY_FIELD = /expir|expires|valid_?until|^exp$|^ttl$/i;
+
+export const REPLAY_FIELD =
+  /^(?:is_?)?(?:used|redeemed|consumed|claimed|applied|processed|spent)(?:_?at|_?on)?$|idempotenc|^(?:times_?used|usage_?count|used_?count|uses|max_?uses|remaining(?:_?uses)?|redemptions?(?:_?count)?)$/i;
+
+export const STATE_FLAG = /^(?:is_?|has_?been_?)?(?:verified|confirmed|activated|approved|paid|completed|cancell?ed|shipped|delivered|locked|active|enabled|finalized|submitted|closed|email_?verified|phone_?verified)(?:_?at)?$/i;
+
+/** When a record reached a state: `trustedAt`, `identityVerifiedAt`, `archived_at` (not bookkeeping such as createdAt/updatedAt). */
+export const STATE_TIMESTAMP = /^(?!(?:created|updated|modified|inserted|last|seen|synced|imported|indexed|started))[a-z][a-zA-Z]*?(?:[a-z]ed|paid|sent|done)(?:At|On|_at|_on)$/;
+
+export const LOADER = /^(?:find|get|load|fetch|retrieve|lookup|read|select|query|one|first|require|ensure)/i;
+
+export const PAYMENT_LOOKUP = /\.(?:paymentIntents|checkout\.sessions|charges|setupIntents|invoices|subscriptions)\.retrieve\b|\.(?:orders|payments|captures)\.get\b|retrievePayment|getPayment(?:Status|Intent)?|verifyPayment|fetchPayment/i;
+
+export const MONEY_CALL =
+  /\.(?:paymentIntents|charges|refunds|transfers|payouts|checkout\.sessions|topups)\.(?:create|confirm|capture)\b|\b(?:paypal|braintree|adyen|square|razorpay|mollie)\b[\w.]*\.(?:capture|refund|sale|create|payout)\b/i;
+
+export const MONEY_HOST = /api\.stripe\.com|api(?:-m)?\.(?:sandbox\.)?paypal\.com|api\.braintreegateway\.com|checkout-test\.adyen\.com|api\.razorpay\.com/;
+
+export const TOKEN_VERIFIERS = /(?:^|\.)(?:jwt|jsonwebtoken|jwtService|jose)\.verify(?:Async)?$|^jwtVerify$|\.totp\.verify$|\.hotp\.verify$|(?:authenticator|totp|hotp|otplib|speakeasy)[\w.]*\.(?:verify|check|verifyDelta)$|^verifyTotp$|^verifyOtp$|(?:bcrypt|argon2|bcryptjs)\.(?:compare|verify)$|timingSafeEqual$/;
+
+export const TOKEN_PACKAGES = /^(?:otplib|@otplib\/|speakeasy|notp|node-2fa|otpauth|jsonwebtoken|jose|jws|jwt-simple|bcrypt|bcryptjs|argon2|@node-rs\/(?:argon2|bcrypt)|@simplewebauthn\/server)$/;
+
+/** Flags whose setting to true is a step of a flow (`isPaid = true`); `active`/`enabled` toggles are settings, not steps. */
+export const WRITTEN_FLAG = /^(?:is_?)?(?:paid|delivered|shipped|completed|cancell?ed|approved|confirmed|verified|redeemed|used|fulfill?ed|refunded|finalized|submitted|email_?verified|phone_?verified)$/i;
+
+export const BALANCE_FIELD = /balance|credits?$|funds|wallet/i;
+
+export const POLICY_CALL = /^(?:authorize|authorise|can|cannot|assertCan|ensureCan|checkPermission|enforce)$/;
+
+export const STATE_ACTION = /^(?:cancel|approve|reject|publish|archive|restore|submit|complete|confirm|finalize|refund|ship|deliver|close|reopen|accept|decline|pay|redeem|activate|deactivate|transfer|withdraw|transition)\w*$/i;
+
+/** `canTransferWebsiteToUser(auth, id, userId)`, `mayApprove(user, expense)`: the project's policy for this very action. */
+export const POLICY_PREDICATE = /^(?:can|may|isAllowedTo|allowedTo)([A-Z]\w*)$/;
+
+/** Fields that hold a one-time secret: a reset token, a verification code. */
+export const SECRET_FIELD = /(?:token|code|otp|nonce|pin)$/i;
+
+/** Calls that make a fresh secret: writing one to a token field issues a link or code (the request step). */
+export const SECRET_GENERATOR = /random|uuid|nanoid|cuid|ulid|generate|createToken|createCode|\.sign$/i;
+
+export const QUERY_BUILDER_TERMINAL = /^(?:getOne|getOneOrFail|getRawOne|getMany|getCount|getExists)$/;
+
+export const TRANSITION_PREDICATE = /^(?:is|can|allowed|valid|may|check)\w*(?:Transition|State|Status|Stage|Step)\w*$|^\w*Transition(?:Allowed|Valid|Possible)$|^(?:allowed|valid|can)Transition/i;
+
+/** Provider SDK calls that verify a webhook's signature and return the event (throwing when it does not match). */
+export const WEBHOOK_VERIFIER = /\.webhooks?\.(?:constructEvent(?:Async)?|unmarshal|verifySignature)$|^constructEvent(?:Async)?$|(?:^|\.)timingSafeEqual$/;
+
+/** Packages whose `verify()` checks a webhook signature: Svix (`new Webhook(secret).verify(...)`), Standard Webhooks, Octokit. */
+export const WEBHOOK_PACKAGES = /^(?:svix|standardwebhooks|@octokit\/webhooks(?:-methods)?|@octokit\/app|@upstash\/qstash(?:\/\w+)?)$/;
+
+/** The app's own message queue: a message it signs is the server's own decision, not a client's request. */
+export const QUEUE_PACKAGES = /^@upstash\/qstash(?:\/\w+)?$/;
+
+/** Headers that carry a webhook's signature: reading one, then comparing a `signature`, verifies it. */
+export const SIGNATURE_HEADER = /^(?:x-hub-signature(?:-256)?|stripe-signature|svix-signature|webhook-signature|x-signature|x-webhook-signature|x-shopify-hmac-sha256|x-slack-signature|x-twilio-signature|paddle-signature|x-signature-ed25519)$/i;
+
+/** Properties that name a provider's event type (`event.type`, `payload.action`, `body.event_type`). */
+export const EVENT_TYPE_PROPERTY = /^(?:type|eventType|event_type|eventName|event_name|event|action|topic)$/;
+
+export const EVENT_HEADER = /^(?:x-github-event|x-gitlab-event|x-event-key|x-shopify-topic|x-wc-webhook-topic)$/i;
+
+/** Names that mean "administrator": `isAdmin`, `user.admin`, `Role.ADMIN`, `is_superuser`, `isStaff`. */
+export const ADMIN_NAME = /^(?:is_?|has_?)?(?:super_?)?admin(?:istrator)?(?:_?role)?$|^(?:is_?)?(?:super_?user|staff)$|^(?:is|has|require|assert|ensure|check)_?(?:super_?)?admin\w*$/i;
+
+export const STATE_MACHINE_RECEIVER = /(?:machine|fsm|workflow|stateMachine|lifecycle|sm)$/i;
+
+export const STATE_MACHINE_PACKAGES = /^(?:xstate|@xstate\/|javascript-state-machine|typescript-fsm|robot3|@steelbreeze\/state)/;
+
+export const ASSERTING_NAME = /^(?:assert|ensure|enforce|check|validate|verify|require|guard|expect)\w*(?:Transition|State|Status|Stage|Step|Phase)\w*$|^(?:assert|ensure)Can\w+$|^can(?:Transition|Move|Advance)\w*$/;
+
+export const ASSERT_CALLS = new Set(['assert', 'invariant', 'ok', 'strictEqual', 'equal', 'notStrictEqual', 'assertEqual']);
+
+export const UPDATE_METHODS = new Set(['update', 'updateOne', 'updateMany', 'updateManyAndReturn', 'findOneAndUpdate', 'findByIdAndUpdate', 'upsert', 'save', 'replaceOne', 'set', 'merge', 'increment', 'decrement']);
+
+export const CREATE_METHODS = new Set(['create', 'createMany', 'createManyAndReturn', 'insert', 'insertOne', 'insertMany', 'bulkCreate', 'values']);

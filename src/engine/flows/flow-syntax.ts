@@ -1,0 +1,237 @@
+/** Syntax questions of the business-flow walk that need no walk state: conditions, query criteria, callees, receivers. */
+import { ts } from '#typescript';
+import { propertyNameText, skipOuterExpressions } from '../ast/module-index.js';
+import { exitsEarly } from '../ast/syntax.js';
+import type { GuardKind } from './flow-facts.js';
+import { STATE_FIELD, EXPIRY_FIELD, REPLAY_FIELD, STATE_FLAG, STATE_TIMESTAMP, ADMIN_NAME } from './flow-patterns.js';
+
+/**
+ * Whether the statement holding `node` runs on every call of its function: only blocks and `try` around it.
+ * An admin check inside `if (process.env.VERCEL_ENV === 'preview')` guards previews, not the route.
+ */
+export function runsUnconditionally(node: ts.Node): boolean {
+  let current: ts.Node = node;
+  while (current.parent && !ts.isIfStatement(current.parent)) current = current.parent;
+  const statement = current.parent;
+  if (!statement) return false;
+  for (let ancestor: ts.Node | undefined = statement.parent; ancestor; ancestor = ancestor.parent) {
+    if (ts.isFunctionLike(ancestor)) return true;
+    if (!ts.isBlock(ancestor) && !ts.isTryStatement(ancestor)) return false;
+  }
+  return false;
+}
+
+/** `if (user.role !== 'ADMIN') throw`, `if (!session.user.isAdmin) return 403`, `if (!isAdmin(user)) throw`. */
+export function isAdminCondition(condition: ts.Expression): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && ADMIN_NAME.test(node.text)) found = true;
+    else if (ts.isStringLiteralLike(node) && /^(?:super_?)?admin(?:istrator)?$|^superuser$/i.test(node.text) && /\brole|\bgroup|\bpermission/i.test(condition.getText())) found = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
+}
+
+export function guardKindOfField(field: string): GuardKind | undefined {
+  if (STATE_FIELD.test(field) || STATE_FLAG.test(field)) return 'state-check';
+  if (EXPIRY_FIELD.test(field)) return 'verified-token';
+  if (REPLAY_FIELD.test(field)) return 'replay-check';
+  // `if (partner.trustedAt) return 400`: "already in that state", told by when it got there.
+  if (STATE_TIMESTAMP.test(field)) return 'state-check';
+  return undefined;
+}
+
+/** String values a condition compares with: `'a'`, `['a', 'b'].includes(x)`, `Status.Paid`. */
+export function conditionLiterals(condition: ts.Expression, literal: (expression: ts.Expression) => string | undefined): string[] {
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(node.operatorToken.kind)) {
+      for (const side of [node.left, node.right]) {
+        const stripped = skipOuterExpressions(side);
+        if (ts.isStringLiteralLike(stripped) || (ts.isPropertyAccessExpression(stripped) && ts.isIdentifier(stripped.expression) && /^[A-Z]/.test(stripped.expression.text)) || ts.isIdentifier(stripped)) {
+          const value = literal(stripped);
+          if (value !== undefined && !found.includes(value)) found.push(value);
+        }
+      }
+    }
+    if (ts.isArrayLiteralExpression(node)) {
+      for (const element of node.elements) {
+        const value = literal(element);
+        if (value !== undefined && !found.includes(value)) found.push(value);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
+}
+
+/** States a query's criteria require: `{ status: 'PENDING' }`, `{ status: { in: [...] } }`, `eq(orders.status, 'pending')`. */
+export function stateRequirements(criteria: ts.Expression | undefined, literal: (expression: ts.Expression) => string | undefined, expand?: (expression: ts.Expression) => ts.Expression[]): string[] {
+  if (!criteria) return [];
+  const found: string[] = [];
+  const expanded = new Set<ts.Node>();
+  const visit = (node: ts.Node): void => {
+    // `where: { ...eligibilityFilter({ program }), periodEnd }`: criteria built by a project helper or a local object.
+    if (ts.isSpreadAssignment(node) && expand) {
+      for (const object of expand(node.expression)) {
+        if (expanded.has(object)) continue;
+        expanded.add(object);
+        visit(object);
+      }
+    }
+    if (ts.isPropertyAssignment(node) && STATE_FIELD.test(propertyNameText(node.name) ?? '')) {
+      const value = skipOuterExpressions(node.initializer);
+      const direct = literal(value);
+      if (direct !== undefined) found.push(direct);
+      else if (ts.isObjectLiteralExpression(value) || ts.isArrayLiteralExpression(value)) {
+        const visitValues = (inner: ts.Node): void => {
+          if (ts.isExpression(inner) && !ts.isObjectLiteralExpression(inner) && !ts.isArrayLiteralExpression(inner)) {
+            const item = literal(inner);
+            if (item !== undefined) found.push(item);
+          }
+          ts.forEachChild(inner, visitValues);
+        };
+        ts.forEachChild(value, visitValues);
+      }
+      return;
+    }
+    // drizzle eq(orders.status, 'pending') / knex .where('status', 'pending')
+    if (ts.isCallExpression(node) && node.arguments.length >= 2) {
+      const [field, value] = node.arguments;
+      const fieldName = ts.isPropertyAccessExpression(field!) ? field.name.text : ts.isStringLiteralLike(field!) ? field.text : '';
+      if (STATE_FIELD.test(fieldName)) {
+        const item = literal(value!);
+        if (item !== undefined) found.push(item);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(criteria);
+  return found;
+}
+
+/** The arguments of `.where(...)` calls in the same method chain as `call`, before or after it. */
+export function chainWhere(call: ts.CallExpression): ts.Expression[] {
+  const found: ts.Expression[] = [];
+  const collect = (node: ts.CallExpression): void => {
+    const callee = skipOuterExpressions(node.expression);
+    if (ts.isPropertyAccessExpression(callee) && /^(?:where|andWhere)$/.test(callee.name.text)) {
+      if (node.arguments.length === 1) found.push(node.arguments[0]!);
+      else if (node.arguments.length >= 2) found.push(node);
+    }
+  };
+  // Down the receiver chain.
+  let inner: ts.Expression = call;
+  while (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(skipOuterExpressions(inner.expression))) {
+    collect(inner);
+    inner = skipOuterExpressions((skipOuterExpressions(inner.expression) as ts.PropertyAccessExpression).expression);
+  }
+  // Up the calls made on the result.
+  let outer: ts.Node = call;
+  while (ts.isPropertyAccessExpression(outer.parent) && ts.isCallExpression(outer.parent.parent)) {
+    outer = outer.parent.parent;
+    collect(outer as ts.CallExpression);
+  }
+  return found;
+}
+
+/** Whether a call's result is used (assigned, returned, compared, awaited into a value) rather than dropped. */
+export function isResultUsed(call: ts.CallExpression): boolean {
+  let node: ts.Node = call;
+  while (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent)) node = node.parent;
+  // A chain continuing (`.where(...).returning()`) is judged at its end.
+  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent)) {
+    node = node.parent.parent;
+    while (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  }
+  return !ts.isExpressionStatement(node.parent);
+}
+
+/** Whether a node runs in a `catch` block of its own function (error bookkeeping: `status: 'FAILED'`). */
+export function insideCatch(node: ts.Node): boolean {
+  for (let current: ts.Node | undefined = node.parent; current && !ts.isFunctionLike(current); current = current.parent) {
+    if (ts.isCatchClause(current)) return true;
+  }
+  return false;
+}
+
+/** Whether an `if` around the call exits: `if (!machine.can('pay')) throw ...`. */
+export function isInExitingCondition(call: ts.CallExpression): boolean {
+  for (let node: ts.Node = call; node.parent; node = node.parent) {
+    if (ts.isIfStatement(node.parent) && node.parent.expression === node) return exitsEarly(node.parent.thenStatement) || (node.parent.elseStatement !== undefined && exitsEarly(node.parent.elseStatement));
+    if (ts.isStatement(node.parent)) return false;
+  }
+  return false;
+}
+
+export function localConstInitializer(identifier: ts.Identifier): ts.Expression | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (!ts.isBlock(scope) && !ts.isSourceFile(scope)) continue;
+    for (const statement of scope.statements) {
+      if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text && declaration.initializer) return declaration.initializer;
+      }
+    }
+  }
+  return undefined;
+}
+
+export function asObject(expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  const value = skipOuterExpressions(expression);
+  return ts.isObjectLiteralExpression(value) ? value : undefined;
+}
+
+/** `this.orders.update` -> `this.orders.update`; calls and element accesses collapse to their names. */
+export function calleeText(call: ts.CallExpression | ts.Expression): string {
+  const expression = ts.isCallExpression(call) ? skipOuterExpressions(call.expression) : skipOuterExpressions(call);
+  if (ts.isIdentifier(expression)) return expression.text;
+  if (expression.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  if (ts.isPropertyAccessExpression(expression)) return `${calleeText(expression.expression)}.${expression.name.text}`;
+  if (ts.isCallExpression(expression)) return calleeText(expression);
+  return '';
+}
+
+/** Field names a query's criteria mention, at any depth: `{ code, codeExpireAt: ... }`, `$or: [{ expiredAt: ... }]`. */
+export function criteriaFields(criteria: ts.Expression): string[] {
+  const names: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && propertyNameText(node.name)) names.push(propertyNameText(node.name)!);
+    if (ts.isObjectLiteralExpression(node) || ts.isArrayLiteralExpression(node) || ts.isPropertyAssignment(node)) ts.forEachChild(node, visit);
+  };
+  visit(skipOuterExpressions(criteria));
+  return names;
+}
+
+/** The record a generic update is called on: a variable (`order`), or the entity a `this`/`super` service class serves. */
+export function receiverEntity(receiver: ts.Expression): string | undefined {
+  if (receiver.kind === ts.SyntaxKind.SuperKeyword || receiver.kind === ts.SyntaxKind.ThisKeyword) {
+    const className = enclosingClassName(receiver);
+    return className?.replace(/(?:Service|Repository|Repo|Store|Dao)$/, '') || undefined;
+  }
+  const text = calleeText(receiver);
+  if (!text || /^(?:req|request|res|reply|ctx|c|response|map|cache|headers|params|query|body|form|hash|hmac|cipher|decipher|state|store|redis|client)$/i.test(text.split('.').at(-1) ?? '')) return undefined;
+  return chainRoot(receiver);
+}
+
+/** `db.orders` -> orders; `order` -> order: the name a chain's data belongs to. */
+export function chainRoot(receiver: ts.Expression): string | undefined {
+  const text = calleeText(receiver);
+  const parts = text.split('.').filter((part) => part !== 'this');
+  return parts.at(-1) || undefined;
+}
+
+export function enclosingClassName(node: ts.Node): string | undefined {
+  for (let current: ts.Node | undefined = node.parent; current; current = current.parent) {
+    if (ts.isClassDeclaration(current) && current.name) return current.name.text;
+  }
+  return undefined;
+}
+
+export function truncate(text: string, max = 100): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
