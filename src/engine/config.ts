@@ -35,20 +35,54 @@ export interface TrustscanConfig {
   /** Multi-step business flows declared in order, checked against the code and drawn by `trustscan flows`. */
   flows: FlowConfig[];
   /**
-   * Library and project knowledge as data. Today: `{ kind: "auth", file, function? }` names a
-   * middleware, hook or guard by the file it is written in (anonymous hooks have no other name).
+   * Library and project knowledge as data (engine/models.ts): `auth` names a middleware, hook or
+   * guard by the file it is written in (anonymous hooks have no other name); `sink`, `sanitizer`
+   * and `logger` name a project's own wrappers (or a package's functions) by module and export.
    */
   models: ModelConfig[];
 }
 
-export const MODEL_KINDS = ['auth'] as const;
+export const MODEL_KINDS = ['auth', 'sink', 'sanitizer', 'logger'] as const;
+/** Sink categories a model can name; the SQL rules read them (other categories come with their rules' models). */
+export const SINK_CATEGORIES = ['sql'] as const;
 
 /** `{ "kind": "auth", "file": "src/routes/api/autohooks.ts", "function": "verifySession" }`; file relative to the config file's folder. */
-export interface ModelConfig {
-  kind: (typeof MODEL_KINDS)[number];
+export interface AuthModelConfig {
+  kind: 'auth';
   file: string;
   function?: string;
 }
+
+/**
+ * `{ "kind": "sink", "category": "sql", "module": "./src/db", "function": "run", "argument": 0 }`: a
+ * project wrapper (or a package's function) whose argument reaches the sink. `module` is a package
+ * name or a path relative to the config file's folder; `function` a name or a member path
+ * (`Db.prototype.run`, `db.run`).
+ */
+export interface SinkModelConfig {
+  kind: 'sink';
+  category: (typeof SINK_CATEGORIES)[number];
+  module: string;
+  function: string;
+  argument: number;
+}
+
+/** `{ "kind": "sanitizer", "module": "./src/db", "function": "safeIdentifier" }`: its result is safe for the category's sinks (all sinks without one). */
+export interface SanitizerModelConfig {
+  kind: 'sanitizer';
+  category?: (typeof SINK_CATEGORIES)[number];
+  module: string;
+  function: string;
+}
+
+/** `{ "kind": "logger", "module": "./src/audit", "export": "audit" }`: calls of the export or of its methods write log records. */
+export interface LoggerModelConfig {
+  kind: 'logger';
+  module: string;
+  export: string;
+}
+
+export type ModelConfig = AuthModelConfig | SinkModelConfig | SanitizerModelConfig | LoggerModelConfig;
 
 /** `{ name: "checkout", steps: ["POST /cart", "POST /payment-intent", "POST /finalize-order"], entity: "Order", field: "status" }` */
 export interface FlowConfig {
@@ -309,24 +343,56 @@ function validateFlows(value: unknown, fail: (jsonPath: string, problem: string)
   });
 }
 
-const MODEL_KEYS = ['kind', 'file', 'function'] as const;
+/** The keys each kind takes (and must have): one table, so errors can list them. */
+const MODEL_KEYS: Record<ModelConfig['kind'], { required: readonly string[]; optional: readonly string[]; example: string }> = {
+  auth: { required: ['file'], optional: ['function'], example: '{"kind": "auth", "file": "src/auth.ts", "function": "requireUser"}' },
+  sink: { required: ['category', 'module', 'function'], optional: ['argument'], example: '{"kind": "sink", "category": "sql", "module": "./src/db", "function": "run", "argument": 0}' },
+  sanitizer: { required: ['module', 'function'], optional: ['category'], example: '{"kind": "sanitizer", "category": "sql", "module": "./src/db", "function": "safeIdentifier"}' },
+  logger: { required: ['module', 'export'], optional: [], example: '{"kind": "logger", "module": "./src/audit", "export": "audit"}' },
+};
 
 function validateModels(value: unknown, fail: (jsonPath: string, problem: string) => never): ModelConfig[] {
   if (!Array.isArray(value)) return fail('$.models', `must be an array of model entries, got ${describe(value)}`);
   return value.map((entry, index) => {
     const at = `$.models[${index}]`;
-    if (!isPlainObject(entry)) return fail(at, `must be an object such as {"kind": "auth", "file": "src/auth.ts"}, got ${describe(entry)}`);
-    for (const key of Object.keys(entry)) {
-      if (!(MODEL_KEYS as readonly string[]).includes(key)) fail(`${at}.${key}`, `unknown key (known keys: ${MODEL_KEYS.join(', ')})`);
-    }
+    if (!isPlainObject(entry)) return fail(at, `must be an object such as ${MODEL_KEYS.auth.example}, got ${describe(entry)}`);
     if (!(MODEL_KINDS as readonly unknown[]).includes(entry.kind)) fail(`${at}.kind`, `must be one of ${MODEL_KINDS.map((kind) => JSON.stringify(kind)).join(', ')}, got ${describe(entry.kind)}`);
-    if (typeof entry.file !== 'string' || entry.file.trim() === '') fail(`${at}.file`, `must be a non-empty path relative to the config file's folder, got ${describe(entry.file)}`);
-    const model: ModelConfig = { kind: entry.kind as ModelConfig['kind'], file: (entry.file as string).trim() };
-    if ('function' in entry) {
-      if (typeof entry.function !== 'string' || entry.function.trim() === '') fail(`${at}.function`, `must be a non-empty function name, got ${describe(entry.function)}`);
-      model.function = (entry.function as string).trim();
+    const kind = entry.kind as ModelConfig['kind'];
+    const keys = MODEL_KEYS[kind];
+    const known = ['kind', ...keys.required, ...keys.optional];
+    for (const key of Object.keys(entry)) {
+      if (!known.includes(key)) fail(`${at}.${key}`, `unknown key for a "${kind}" model (its keys: ${known.join(', ')}; for example ${keys.example})`);
     }
-    return model;
+    const text = (key: string, what: string): string => {
+      const raw = entry[key];
+      if (typeof raw !== 'string' || raw.trim() === '') fail(`${at}.${key}`, `must be ${what}, got ${describe(raw)}`);
+      return (raw as string).trim();
+    };
+    const category = (): (typeof SINK_CATEGORIES)[number] => {
+      if (!(SINK_CATEGORIES as readonly unknown[]).includes(entry.category)) fail(`${at}.category`, `must be one of ${SINK_CATEGORIES.map((name) => JSON.stringify(name)).join(', ')} (the categories modelled so far), got ${describe(entry.category)}`);
+      return entry.category as (typeof SINK_CATEGORIES)[number];
+    };
+    const MODULE = 'a package name or a path relative to the config file\'s folder (./src/db)';
+    const FUNCTION = 'a function name or member path (run, Db.prototype.run, db.run)';
+    switch (kind) {
+      case 'auth': {
+        const model: AuthModelConfig = { kind, file: text('file', "a non-empty path relative to the config file's folder") };
+        if ('function' in entry) model.function = text('function', 'a non-empty function name');
+        return model;
+      }
+      case 'sink': {
+        const argument = entry.argument ?? 0;
+        if (typeof argument !== 'number' || !Number.isInteger(argument) || argument < 0) fail(`${at}.argument`, `must be the index of the argument that reaches the sink (0 for the first), got ${describe(entry.argument)}`);
+        return { kind, category: category(), module: text('module', MODULE), function: text('function', FUNCTION), argument: argument as number };
+      }
+      case 'sanitizer': {
+        const model: SanitizerModelConfig = { kind, module: text('module', MODULE), function: text('function', FUNCTION) };
+        if ('category' in entry) model.category = category();
+        return model;
+      }
+      case 'logger':
+        return { kind, module: text('module', MODULE), export: text('export', 'the exported name of the logger (audit, default)') };
+    }
   });
 }
 

@@ -10,6 +10,7 @@ import type { TrustscanConfig } from './config.js';
 import type { DataflowEngine } from './dataflow/engine.js';
 import type { FlowModel } from './flows/flow-model.js';
 import type { Route } from './routes/route.js';
+import type { CodeModels } from './models.js';
 
 export interface RuleContext {
   /** Sorted by path. */
@@ -22,6 +23,8 @@ export interface RuleContext {
   readonly config: Readonly<TrustscanConfig>;
   /** Imports and names resolved across the scanned files. */
   readonly modules: ModuleIndex;
+  /** The project's own sinks, sanitizers and loggers from config `models`, resolved (engine/models.ts matches calls to them). */
+  readonly models: CodeModels;
   /** The route inventory of every framework found; computed on first use, shared by all rules. */
   readonly routes: readonly Route[];
   /** Taint analysis from the routes' handlers across files; computed on first use, shared by all rules. */

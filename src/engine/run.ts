@@ -1,6 +1,7 @@
 import type { Finding, FileVisitor, NodeHandler, ReportDescriptor, ScannedSourceFile, ScannedTextFile, ScanWarning, Severity } from '../types.js';
 import type { Rule, RuleContext } from './rule-api.js';
 import { fileIndex } from './ast/file-index.js';
+import type { CodeModels } from './models.js';
 import type { ModuleIndex } from './ast/module-index.js';
 import type { AnalysisFailures } from './analysis-failures.js';
 import type { StoredReport } from './cache.js';
@@ -36,6 +37,8 @@ export interface CollectOptions {
   activeRules: ActiveRule[];
   config: TrustscanConfig;
   modules: ModuleIndex;
+  /** Config `models`, resolved against the scan root. */
+  models: CodeModels;
   /** Computes the route inventory; called at most once, and only if a rule reads ctx.routes. */
   routes: () => Route[];
   /** Where rules' and engine passes' per-file failures are recorded. */
@@ -87,7 +90,7 @@ export function collectReports(options: CollectOptions): CollectedReports {
   let dataflow: DataflowEngine | undefined;
   const dataflowOnce = () => {
     if (!dataflow) {
-      dataflow = new DataflowEngine(options.modules, routesOnce(), { sanitizers: options.config.sanitizers, failures });
+      dataflow = new DataflowEngine(options.modules, routesOnce(), { sanitizers: options.config.sanitizers, sanitizerModels: options.models.sanitizers, authModels: options.models.auth, failures });
       // The analysis itself runs on the first taintedCalls(); do it here so its time is measured once.
       const startedAt = performance.now();
       dataflow.taintedCalls();
@@ -104,6 +107,7 @@ export function collectReports(options: CollectOptions): CollectedReports {
       options: active.options,
       config: options.config,
       modules: options.modules,
+      models: options.models,
       get routes() {
         return routesOnce();
       },

@@ -19,6 +19,7 @@ import type { Route } from './routes/route.js';
 import { buildFindings, collectReports, type ActiveRule, type CollectedReports } from './run.js';
 import { analysisThreads, runOnSecondThread, type SecondThreadInput, type SecondThreadOutput } from './threads.js';
 import { AnalysisFailures } from './analysis-failures.js';
+import { resolveCodeModels, type CodeModels } from './models.js';
 
 export interface ScanOptions {
   /** Folder relative paths are resolved against; also the default report root. */
@@ -66,6 +67,8 @@ interface PreparedProject {
   configSource?: string;
   loaded: LoadedProject;
   modules: ModuleIndex;
+  /** Config `models`, resolved against the scan root. */
+  models: CodeModels;
   /** Per-file failures of rules and engine passes, shared by every pass of this scan. */
   failures: AnalysisFailures;
 }
@@ -80,6 +83,8 @@ interface ReadProject {
   files: ReadFiles;
   /** Folders that could not be listed (an unreadable directory): warnings, never a silent skip. */
   discoveryWarnings: ScanWarning[];
+  /** Already resolved (a second thread gets them from the first, which knows the config file). */
+  models?: CodeModels;
 }
 
 function readProject(options: ScanOptions, rules: readonly Rule[]): ReadProject {
@@ -115,11 +120,17 @@ function readProject(options: ScanOptions, rules: readonly Rule[]): ReadProject 
   return { root, scanPaths, config, configSource, loadOptions, files: readFiles(discovered, config.maxFileSize), discoveryWarnings };
 }
 
+/** The config's models resolved against the scan root, once per read project. */
+function resolvedModels(read: ReadProject): CodeModels {
+  return (read.models ??= resolveCodeModels(read.config, read.root, read.configSource));
+}
+
 function parseProject(read: ReadProject): PreparedProject {
   const loaded = loadProject(read.loadOptions, read.files);
   loaded.warnings.unshift(...read.discoveryWarnings);
   const { root, config, configSource } = read;
-  return { root, config, configSource, loaded, modules: new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs, loaded.outside), failures: new AnalysisFailures() };
+  const models = resolvedModels(read);
+  return { root, config, configSource, loaded, modules: new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs, loaded.outside), models, failures: new AnalysisFailures() };
 }
 
 function prepareProject(options: ScanOptions, rules: readonly Rule[]): PreparedProject {
@@ -143,7 +154,7 @@ function routesOf(prepared: PreparedProject): Route[] {
     sourceFiles: prepared.loaded.sourceFiles,
     textFiles: prepared.loaded.textFiles,
     modules: prepared.modules,
-    config: routeConfig(prepared.config, prepared.root, prepared.configSource),
+    config: routeConfig(prepared.config, prepared.models),
     adapters: FRAMEWORK_ADAPTERS,
     failures: prepared.failures,
   });
@@ -163,7 +174,7 @@ export async function inventoryRoutes(options: ScanOptions): Promise<{ routes: R
   const prepared = prepareProject(options, options.rules);
   const routes = routesOf(prepared);
   // Each authenticated route's lookups by client id, judged as missing-ownership-check judges them.
-  const dataflow = new DataflowEngine(prepared.modules, routes, { sanitizers: prepared.config.sanitizers, failures: prepared.failures });
+  const dataflow = new DataflowEngine(prepared.modules, routes, { sanitizers: prepared.config.sanitizers, sanitizerModels: prepared.models.sanitizers, authModels: prepared.models.auth, failures: prepared.failures });
   const { byRoute } = analyzeObjectAccess({ modules: prepared.modules, dataflow, sourceFiles: prepared.loaded.sourceFiles, config: prepared.config, failures: prepared.failures });
   for (const route of routes) if (route.auth === 'authenticated') route.objectAccess = byRoute.get(route) ?? [];
   return { routes, warnings: [...prepared.loaded.warnings, ...prepared.failures.warnings()], filesScanned: prepared.loaded.sourceFiles.length };
@@ -202,6 +213,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
         loadOptions: withoutInputs(read.loadOptions),
         files: read.files,
         config: read.config,
+        models: resolvedModels(read),
         ruleIds: share.second.map((active) => active.rule.meta.id),
         cachedFileReports: Object.fromEntries(read.files.entries.flatMap(({ file }) => {
           const reports = cachedFileReports?.(file.path);
@@ -222,6 +234,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     activeRules: share ? share.first : activeRules,
     config,
     modules,
+    models: prepared.models,
     routes: () => routesOf(prepared),
     failures: prepared.failures,
     ...(cachedFileReports ? { cachedFileReports } : {}),
@@ -235,7 +248,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     } catch (error) {
       // A thread that cannot start or dies (out of memory) loses nothing: its rules run here.
       threadWarnings.push({ code: 'thread-failed', message: `second analysis thread failed (${(error as Error).message.split('\n', 1)[0]}); its rules ran on the first thread` });
-      const rerun = collectReports({ sourceFiles: loaded.sourceFiles, textFiles: loaded.textFiles, activeRules: share.second, config, modules, routes: () => routesOf(prepared), failures: prepared.failures, ...(cachedFileReports ? { cachedFileReports } : {}) });
+      const rerun = collectReports({ sourceFiles: loaded.sourceFiles, textFiles: loaded.textFiles, activeRules: share.second, config, modules, models: prepared.models, routes: () => routesOf(prepared), failures: prepared.failures, ...(cachedFileReports ? { cachedFileReports } : {}) });
       other = { collected: rerun, failures: [], inputs: {}, loadWarnings: [] };
     }
   }
@@ -326,7 +339,7 @@ function splitRules(activeRules: readonly ActiveRule[]): { first: ActiveRule[]; 
 /** The second thread's work (src/rule-thread-main.ts): parse the texts it was given, run its rules. */
 export function collectRuleShare(input: SecondThreadInput, rules: readonly Rule[]): SecondThreadOutput {
   const inputs = new InputLog();
-  const read: ReadProject = { root: input.loadOptions.root, scanPaths: [], config: input.config, loadOptions: { ...input.loadOptions, inputs }, files: input.files, discoveryWarnings: [] };
+  const read: ReadProject = { root: input.loadOptions.root, scanPaths: [], config: input.config, loadOptions: { ...input.loadOptions, inputs }, files: input.files, discoveryWarnings: [], models: input.models };
   const prepared = parseProject(read);
   const activeRules = selectRules(rules, input.config, input.ruleIds, []);
   const collected: CollectedReports = collectReports({
@@ -335,6 +348,7 @@ export function collectRuleShare(input: SecondThreadInput, rules: readonly Rule[
     activeRules,
     config: input.config,
     modules: prepared.modules,
+    models: prepared.models,
     routes: () => routesOf(prepared),
     failures: prepared.failures,
     cachedFileReports: (file) => input.cachedFileReports[file],
@@ -379,17 +393,8 @@ export function scanRoot(cwd: string, scanPaths: string[]): string {
   return common;
 }
 
-export function routeConfig(config: TrustscanConfig, root?: string, configSource?: string): RouteConfig {
-  // Model files are written relative to the config file's folder; the route engine compares scan-root paths.
-  const configDir = configSource ? path.dirname(configSource) : root;
-  const authModels = config.models
-    .map((model, index) => ({ model, index }))
-    .filter(({ model }) => model.kind === 'auth')
-    .map(({ model, index }) => {
-      const file = root && configDir ? path.relative(root, path.resolve(configDir, model.file)).split(path.sep).join('/') : model.file;
-      return { file, ...(model.function ? { function: model.function } : {}), label: `config models[${index}]` };
-    });
-  return { authMiddleware: config.auth.middleware, publicRoutes: config.auth.publicRoutes, roleChecks: config.auth.roleChecks, rateLimiters: config.rateLimiters, authModels };
+export function routeConfig(config: TrustscanConfig, models: CodeModels): RouteConfig {
+  return { authMiddleware: config.auth.middleware, publicRoutes: config.auth.publicRoutes, roleChecks: config.auth.roleChecks, rateLimiters: config.rateLimiters, authModels: models.auth };
 }
 
 function isDirectory(p: string): boolean {

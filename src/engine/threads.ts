@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ScanWarning } from '../types.js';
 import type { TrustscanConfig } from './config.js';
+import type { CodeModels } from './models.js';
 import type { CollectedReports } from './run.js';
 import type { StoredReport } from './cache.js';
 import type { LoadOptions, ReadFiles } from './project.js';
@@ -41,6 +42,8 @@ export interface SecondThreadInput {
   loadOptions: Omit<LoadOptions, 'inputs'>;
   files: ReadFiles;
   config: TrustscanConfig;
+  /** Config `models`, resolved by the first thread (it knows where the config file is). */
+  models: CodeModels;
   /** Rule ids to run there, with the severity and options config gave them. */
   ruleIds: string[];
   cachedFileReports: Record<string, StoredReport[]>;

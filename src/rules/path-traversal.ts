@@ -5,7 +5,7 @@ import { skipOuterExpressions } from '../engine/ast/module-index.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { fileSystemPathArguments } from './utils/file-system-sinks.js';
-import { moduleCallee } from './utils/module-callee.js';
+import { moduleCallee } from '../engine/ast/module-callee.js';
 import { fieldOriginAtCaller, indexArguments } from './utils/object-argument-fields.js';
 import { reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
 import { passedTraversalBranchCheck } from './utils/traversal-branch-checks.js';

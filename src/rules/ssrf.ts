@@ -6,7 +6,7 @@ import { defineRule } from './define-rule.js';
 import { hostCheckedBefore } from './utils/host-allowlist-guards.js';
 import { httpRequestSink } from './utils/http-client-sinks.js';
 import { fieldOriginAtCaller, indexArguments, type ArgumentIndex } from './utils/object-argument-fields.js';
-import { moduleCallee } from './utils/module-callee.js';
+import { moduleCallee } from '../engine/ast/module-callee.js';
 import { nodeAtStep } from './utils/trace-nodes.js';
 import { reportTaintedSink, routeLabel } from './utils/tainted-sink.js';
 import { requestControlsHost, type UrlContext } from './utils/url-host-control.js';

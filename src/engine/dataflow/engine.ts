@@ -8,6 +8,7 @@ import { initialParameterOrigins } from './sources.js';
 import { identityTaint, joinOrigins, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
 import { exitsEarly } from '../ast/syntax.js';
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
+import { matchingFunctionModel, type AuthModel, type SanitizerModel } from '../models.js';
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
 export interface TaintedCall {
@@ -25,6 +26,10 @@ export interface TaintedCall {
 export interface DataflowOptions {
   /** config sanitizers: calls to these names return clean values. */
   sanitizers: readonly string[];
+  /** config models of kind sanitizer: calls to these functions (resolved across files) return clean values. */
+  sanitizerModels?: readonly SanitizerModel[];
+  /** config models of kind auth: a helper declared an authentication check returns the signed-in user. */
+  authModels?: readonly AuthModel[];
   /** How many project functions deep a flow is followed from the handler. */
   maxDepth?: number;
   /** Where a route whose analysis fails (input nested beyond the stack) is recorded; it loses its flows only. */
@@ -88,7 +93,7 @@ export class DataflowEngine {
     private readonly options: DataflowOptions,
   ) {
     this.maxDepth = options.maxDepth ?? 6;
-    this.authHelpers = new HelperAuthenticationFinder(modules);
+    this.authHelpers = new HelperAuthenticationFinder(modules, options.authModels);
   }
 
   /** Every call reached from a route handler with request data in an argument or receiver. */
@@ -383,6 +388,8 @@ export class DataflowEngine {
     if (this.options.sanitizers.includes(calleeName) || this.options.sanitizers.includes(lastName)) {
       return { kind: 'sanitized', how: `${calleeName}() (config sanitizers)` };
     }
+    const sanitizerModel = ts.isCallExpression(call) && this.options.sanitizerModels?.length ? matchingFunctionModel(this.options.sanitizerModels, this.modules, context.fn.file, callee) : undefined;
+    if (sanitizerModel) return { kind: 'sanitized', how: `${calleeName}() (${sanitizerModel.label})` };
     // next-auth getServerSession()/auth(), Clerk currentUser(): the signed-in user's session, not client input.
     if (SESSION_GETTERS.test(lastName) && (call.arguments?.length ?? 0) <= 2 && !argumentOrigins.some((argument) => argument.kind === 'tainted' && !argument.taint.requestObject)) {
       return { kind: 'principal', label: `${calleeName}()` };

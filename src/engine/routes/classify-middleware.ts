@@ -1,4 +1,5 @@
 import { ts } from '#typescript';
+import type { AuthModel } from '../models.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
 import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
@@ -19,12 +20,7 @@ export interface ClassifierConfig {
 }
 
 /** A config `models` entry of kind auth, its file made relative to the scan root. */
-export interface AuthModel {
-  file: string;
-  function?: string;
-  /** `config models[0]`, for evidence. */
-  label: string;
-}
+export type { AuthModel } from '../models.js';
 
 export interface MiddlewareClassification {
   kind: MiddlewareKind;
@@ -140,6 +136,11 @@ const NAME_KINDS: Array<{ kind: MiddlewareKind; pattern: RegExp }> = [
  * package, then the body of the function (does it verify a token or session and reject with
  * 401/403? does it compare roles?), then config, and only last its name (strength 'name-only').
  */
+/** The auth model (config `models`, kind auth) that declares the function `name` in `file` an authentication check. */
+export function findAuthModel(models: readonly AuthModel[] | undefined, file: string, name: string): AuthModel | undefined {
+  return models?.find((candidate) => candidate.file === file && (!candidate.function || name === candidate.function || name.endsWith(`.${candidate.function}`) || name.startsWith(`${candidate.function}.`)));
+}
+
 export class MiddlewareClassifier {
   private readonly cache = new Map<ts.Node, MiddlewareClassification>();
 
@@ -255,9 +256,7 @@ export class MiddlewareClassifier {
     if (!body) return undefined;
     const bodyAnnotation = authAnnotation(body.file, nodePosition(body.node).line);
     if (bodyAnnotation) return { kind: 'auth', strength: 'strong', evidence: `trustscan-auth annotation (${body.file.path}:${bodyAnnotation.line}): ${bodyAnnotation.reason}` };
-    const model = this.config.authModels?.find(
-      (candidate) => candidate.file === body.file.path && (!candidate.function || body.name === candidate.function || body.name.endsWith(`.${candidate.function}`) || body.name.startsWith(`${candidate.function}.`)),
-    );
+    const model = findAuthModel(this.config.authModels, body.file.path, body.name);
     if (model) return { kind: 'auth', strength: 'strong', evidence: `declared in ${model.label} (${model.file}${model.function ? ` ${model.function}` : ''})` };
     return undefined;
   }

@@ -48,7 +48,7 @@ export function discoverRoutes(input: {
     rateLimiters: input.config.rateLimiters,
     authModels: input.config.authModels,
   });
-  const helpers = new HelperAuthenticationFinder(input.modules);
+  const helpers = new HelperAuthenticationFinder(input.modules, input.config.authModels);
   const failures = input.failures ?? new AnalysisFailures();
   const context = { sourceFiles: input.sourceFiles, packageJsons: facts.packageJsons, modules: input.modules, middleware: classifier };
   const routes: Route[] = [];

@@ -9,7 +9,7 @@ import { ts } from '#typescript';
 import { calledFunctions, nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
 import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import { exitsEarly } from '../ast/syntax.js';
-import { REJECTION_STATUS, TOKEN_OR_SESSION_CHECK } from './classify-middleware.js';
+import { findAuthModel, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type AuthModel } from './classify-middleware.js';
 import { CREDENTIAL_READ } from './handler-evidence.js';
 
 /** What a project function does about authentication, judged from its body and its callees. */
@@ -45,7 +45,11 @@ export interface HelperAuthentication {
 export class HelperAuthenticationFinder {
   private readonly facts = new Map<ts.Node, HelperFacts>();
 
-  constructor(private readonly modules: ModuleIndex) {}
+  constructor(
+    private readonly modules: ModuleIndex,
+    /** Functions config `models` declares authentication checks (kind auth): a handler calling one is authenticated. */
+    private readonly authModels: readonly AuthModel[] = [],
+  ) {}
 
   /**
    * Reads the handler's top-level statements in order (the calls that run on every request) and
@@ -64,6 +68,8 @@ export class HelperAuthenticationFinder {
       if (!call) continue;
       const helper = resolveFunction(this.modules, handler.file, call.expression);
       if (!helper || helper.node === handler.node) continue;
+      const model = findAuthModel(this.authModels, helper.file.path, helper.name);
+      if (model) return { evidence: `${handler.name} calls ${helper.name} (${helper.file.path}:${nodePosition(helper.node).line}), an authentication check declared in ${model.label}` };
       const facts = this.factsOf(helper, 0);
       if (!facts.verifiedIn) continue;
       const called = `${helper.name} (${helper.file.path}:${nodePosition(helper.node).line})`;
@@ -90,6 +96,8 @@ export class HelperAuthenticationFinder {
 
   /** A helper that verifies the request's credentials and throws when they fail: what it returns is the caller. */
   verifiesAndThrows(helper: ResolvedFunction): boolean {
+    // A helper config `models` declares an authentication check: its internals need not show it.
+    if (findAuthModel(this.authModels, helper.file.path, helper.name)) return true;
     const facts = this.factsOf(helper, 0);
     return facts.verifiedIn !== undefined && facts.throwsOnFailure;
   }

@@ -1,4 +1,4 @@
-import type { ModuleCallee } from './module-callee.js';
+import type { ModuleCallee } from '../../engine/ast/module-callee.js';
 
 /** Modules whose functions take file-system paths (`node:` prefixes are stripped before lookup). */
 const FS_MODULES = new Set(['fs', 'fs/promises', 'fs-extra', 'graceful-fs', 'original-fs', 'mz/fs']);

@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
-import { moduleCallee, type ModuleCallee } from './module-callee.js';
+import { moduleCallee, type ModuleCallee } from '../../engine/ast/module-callee.js';
 import { localInitializer } from './tainted-sink.js';
 
 /**

@@ -2,7 +2,8 @@ import { ts } from '#typescript';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
-import { moduleCallee } from './module-callee.js';
+import { matchingLogger } from '../../engine/models.js';
+import { moduleCallee } from '../../engine/ast/module-callee.js';
 
 /** Methods that write a log record on every logger we know. */
 export const LOG_METHODS = new Set(['log', 'info', 'warn', 'warning', 'error', 'debug', 'trace', 'fatal', 'verbose', 'silly', 'http', 'notice', 'critical', 'table', 'dir', 'emerg', 'alert', 'crit']);
@@ -34,6 +35,9 @@ export function loggerCallName(ctx: RuleContext, file: ScannedSourceFile, call: 
     }
   }
   if (ts.isPropertyAccessExpression(callee) && LOG_METHODS.has(callee.name.text) && isLoggerField(ctx, file, skipOuterExpressions(callee.expression))) return text();
+  // A logger the project declared (config `models`, kind logger): the export itself or a log method on it.
+  const modelled = matchingLogger(ctx.models.loggers, ctx.modules, file, callee);
+  if (modelled && (modelled.members.length === 0 || LOG_METHODS.has(modelled.members.at(-1)!))) return text();
   const resolved = moduleCallee(ctx, file, callee);
   if (!resolved) return undefined;
   if (LOGGER_MODULES.has(resolved.module)) {

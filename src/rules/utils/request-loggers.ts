@@ -4,7 +4,7 @@ import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { Route } from '../../engine/routes/route.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
-import { moduleCallee } from './module-callee.js';
+import { moduleCallee } from '../../engine/ast/module-callee.js';
 import { sensitiveName } from './sensitive-names.js';
 
 /** What an access logger (morgan, pino-http) writes that some route it runs before receives. */

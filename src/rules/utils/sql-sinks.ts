@@ -6,6 +6,7 @@ import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import type { Taint } from '../../engine/dataflow/taint.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
+import { matchingFunctionModel, type SinkModel } from '../../engine/models.js';
 
 /**
  * The SQL sink catalog shared by sql-injection and raw-sql-concatenation: which calls take SQL
@@ -33,7 +34,8 @@ export interface SqlSink {
   call: ts.CallExpression;
   /** The expression holding the SQL text: argument 0, or the `text`/`sql`/`query` property of an options object. */
   queryText: ts.Expression;
-  driver: SqlDriver;
+  /** The driver, or the config model (`config models[0]`) that makes a project wrapper a sink. */
+  driver: SqlDriver | `config models[${number}]`;
   /** How a reader would name the call: `pool.query()`, `qb.where()`, `Prisma.raw()`. */
   api: string;
   /** True when the receiver was proven to come from the driver; false when only its name suggests it. */
@@ -96,6 +98,8 @@ export class SqlSinkCatalog {
     private readonly modules: ModuleIndex,
     /** Drivers the project depends on (package.json) or imports anywhere. */
     readonly projectDrivers: ReadonlySet<SqlDriver>,
+    /** The project's own SQL wrappers, from config `models` (kind sink, category sql). */
+    private readonly sinkModels: readonly SinkModel[] = [],
   ) {}
 
   /** The SQL sink a call is, if any (memoized). */
@@ -109,6 +113,13 @@ export class SqlSinkCatalog {
 
   private classify(call: ts.CallExpression, file: ScannedSourceFile): SqlSink | undefined {
     const callee = skipOuterExpressions(call.expression);
+    // A wrapper the project declared a sink: its modelled argument carries the SQL text.
+    const model = matchingFunctionModel(this.sinkModels, this.modules, file, callee);
+    if (model) {
+      const argument = call.arguments[model.argument];
+      const text = argument && queryTextOf(argument);
+      return text ? { call, queryText: text, driver: model.label as SqlSink['driver'], api: `${shortText(callee)}()`, proven: true } : undefined;
+    }
     const first = call.arguments[0];
     if (!first) return undefined;
 
@@ -311,7 +322,7 @@ export function sqlSinkCatalog(ctx: RuleContext): SqlSinkCatalog {
       if (driver) drivers.add(driver);
     }
   }
-  const catalog = new SqlSinkCatalog(ctx.modules, drivers);
+  const catalog = new SqlSinkCatalog(ctx.modules, drivers, ctx.models.sinks.filter((model) => model.category === 'sql'));
   catalogs.set(ctx.modules, catalog);
   return catalog;
 }

@@ -1,9 +1,11 @@
 import { ts } from '#typescript';
-import { fieldTypeName } from '../../engine/ast/functions.js';
-import { requiredModule, skipOuterExpressions } from '../../engine/ast/module-index.js';
-import { enclosingScope } from '../../engine/ast/scopes.js';
+import { fieldTypeName } from './functions.js';
+import { requiredModule, skipOuterExpressions, type ModuleIndex } from './module-index.js';
+import { enclosingScope } from './scopes.js';
 import type { ScannedSourceFile } from '../../types.js';
-import type { RuleContext } from '../../engine/rule-api.js';
+
+/** What the resolution needs of its caller: the scan's module index (a RuleContext is one). */
+type Resolver = { readonly modules: ModuleIndex };
 
 /**
  * What a callee is in terms of a package: `fs.promises.readFile` -> { module: 'fs', members:
@@ -25,16 +27,16 @@ const MAX_HOPS = 6;
  * `logger`, `this.http`). Both answers are pure functions of the syntax tree and the scan's module
  * index, so they are kept per callee node and per (scope, name). Weak maps: they end with the scan.
  */
-const calleeCache = new WeakMap<RuleContext['modules'], WeakMap<ts.Node, ModuleCallee | null>>();
-const identifierCache = new WeakMap<RuleContext['modules'], WeakMap<ts.Node, Map<string, { resolved: ModuleCallee | undefined; hops: number }>>>();
+const calleeCache = new WeakMap<ModuleIndex, WeakMap<ts.Node, ModuleCallee | null>>();
+const identifierCache = new WeakMap<ModuleIndex, WeakMap<ts.Node, Map<string, { resolved: ModuleCallee | undefined; hops: number }>>>();
 
-function cacheOf<V>(caches: WeakMap<RuleContext['modules'], WeakMap<ts.Node, V>>, modules: RuleContext['modules']): WeakMap<ts.Node, V> {
+function cacheOf<V>(caches: WeakMap<ModuleIndex, WeakMap<ts.Node, V>>, modules: ModuleIndex): WeakMap<ts.Node, V> {
   let cache = caches.get(modules);
   if (!cache) caches.set(modules, (cache = new WeakMap()));
   return cache;
 }
 
-export function moduleCallee(ctx: RuleContext, file: ScannedSourceFile, callee: ts.Expression): ModuleCallee | undefined {
+export function moduleCallee(ctx: Resolver, file: ScannedSourceFile, callee: ts.Expression): ModuleCallee | undefined {
   const cache = cacheOf(calleeCache, ctx.modules);
   const known = cache.get(callee);
   if (known !== undefined) return known ?? undefined;
@@ -48,7 +50,7 @@ function normalizeModule(specifier: string): string {
   return specifier.startsWith('node:') ? specifier.slice('node:'.length) : specifier;
 }
 
-function resolveChain(ctx: RuleContext, file: ScannedSourceFile, expression: ts.Expression, hops: number): ModuleCallee | undefined {
+function resolveChain(ctx: Resolver, file: ScannedSourceFile, expression: ts.Expression, hops: number): ModuleCallee | undefined {
   if (hops > MAX_HOPS) return undefined;
   const value = skipOuterExpressions(expression);
   if (ts.isIdentifier(value)) return resolveIdentifier(ctx, file, value, hops);
@@ -75,7 +77,7 @@ function resolveChain(ctx: RuleContext, file: ScannedSourceFile, expression: ts.
   return undefined;
 }
 
-function resolveIdentifier(ctx: RuleContext, file: ScannedSourceFile, identifier: ts.Identifier, hops: number): ModuleCallee | undefined {
+function resolveIdentifier(ctx: Resolver, file: ScannedSourceFile, identifier: ts.Identifier, hops: number): ModuleCallee | undefined {
   const scope = enclosingScope(identifier);
   if (!scope) return resolveIdentifierUncached(ctx, file, identifier, hops);
   const byScope = cacheOf(identifierCache, ctx.modules);
@@ -90,7 +92,7 @@ function resolveIdentifier(ctx: RuleContext, file: ScannedSourceFile, identifier
   return resolved;
 }
 
-function resolveIdentifierUncached(ctx: RuleContext, file: ScannedSourceFile, identifier: ts.Identifier, hops: number): ModuleCallee | undefined {
+function resolveIdentifierUncached(ctx: Resolver, file: ScannedSourceFile, identifier: ts.Identifier, hops: number): ModuleCallee | undefined {
   const local = localValueOf(identifier);
   if (local === null) return undefined; // a parameter or a local we cannot follow
   if (local) return resolveChain(ctx, file, local, hops + 1);
@@ -150,7 +152,7 @@ function bindsName(name: ts.BindingName, text: string): boolean {
 }
 
 /** `this.http` in a class whose constructor takes `http: HttpService` imported from a package. */
-function resolveThisField(ctx: RuleContext, file: ScannedSourceFile, access: ts.PropertyAccessExpression): ModuleCallee | undefined {
+function resolveThisField(ctx: Resolver, file: ScannedSourceFile, access: ts.PropertyAccessExpression): ModuleCallee | undefined {
   let classNode: ts.ClassLikeDeclaration | undefined;
   for (let current: ts.Node | undefined = access.parent; current; current = current.parent) {
     if (ts.isClassDeclaration(current) || ts.isClassExpression(current)) {

@@ -1,0 +1,71 @@
+/**
+ * Config `models`: a team's own wrappers taught to the scanner as data (engine/models.ts). The
+ * fixture project (fixtures/models-project) writes SQL through its own `run()`, vets identifiers
+ * with its own `safeIdentifier()`, logs through its own `audit`, and authenticates with its own
+ * `requireUser()`; none of them shows the scanner what it is. Each model must bring back (sink,
+ * logger) or clear (sanitizer, auth helper) exactly its findings, and nothing else may move.
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scan } from '../src/index.js';
+
+const fixture = fileURLToPath(new URL('../fixtures/models-project', import.meta.url));
+const work = mkdtempSync(path.join(tmpdir(), 'trustscan-models-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const SINK = { kind: 'sink', category: 'sql', module: './src/db', function: 'run', argument: 0 };
+const SANITIZER = { kind: 'sanitizer', category: 'sql', module: './src/db', function: 'safeIdentifier' };
+const LOGGER = { kind: 'logger', module: './src/audit', export: 'audit' };
+const AUTH = { kind: 'auth', file: 'src/session.ts', function: 'requireUser' };
+
+let copies = 0;
+async function findingsWith(models: object[] | undefined): Promise<string[]> {
+  const dir = path.join(work, `copy-${copies++}`);
+  cpSync(fixture, dir, { recursive: true });
+  if (models) writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models }));
+  const { result } = await scan({ cwd: dir, paths: ['.'] });
+  return result.findings.map((finding) => `${finding.ruleId} ${finding.file}:${finding.line}`).sort();
+}
+
+describe('config models on a project with its own wrappers', () => {
+  it('without models: the wrappers are invisible (no SQL injection, no log leak) and the helper-authenticated delete looks public', async () => {
+    expect(await findingsWith(undefined)).toEqual(['missing-authentication src/app.ts:25', 'missing-rate-limit src/app.ts:31']);
+  });
+
+  it('a sink model makes run() an SQL sink: both concatenated queries are reported, at the call', async () => {
+    expect(await findingsWith([SINK])).toEqual(['missing-authentication src/app.ts:25', 'missing-rate-limit src/app.ts:31', 'sql-injection src/app.ts:15', 'sql-injection src/app.ts:21']);
+  });
+
+  it('a sanitizer model clears the query built from safeIdentifier(), and only that one', async () => {
+    expect(await findingsWith([SINK, SANITIZER])).toEqual(['missing-authentication src/app.ts:25', 'missing-rate-limit src/app.ts:31', 'sql-injection src/app.ts:15']);
+  });
+
+  it('a logger model makes audit.info() a log call: the logged password is reported', async () => {
+    expect(await findingsWith([LOGGER])).toEqual(['missing-authentication src/app.ts:25', 'missing-rate-limit src/app.ts:31', 'sensitive-data-in-logs src/app.ts:32']);
+  });
+
+  it('an auth model on a helper the handlers call makes their routes authenticated', async () => {
+    expect(await findingsWith([AUTH])).toEqual(['missing-rate-limit src/app.ts:31']);
+  });
+
+  it('all four together, and the finding says which model made the sink', async () => {
+    const dir = path.join(work, 'all');
+    cpSync(fixture, dir, { recursive: true });
+    writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [SINK, SANITIZER, LOGGER, AUTH] }));
+    const { result } = await scan({ cwd: dir, paths: ['.'] });
+    expect(result.findings.map((finding) => `${finding.ruleId} ${finding.file}:${finding.line}`).sort()).toEqual(['missing-rate-limit src/app.ts:31', 'sensitive-data-in-logs src/app.ts:32', 'sql-injection src/app.ts:15']);
+    const injection = result.findings.find((finding) => finding.ruleId === 'sql-injection')!;
+    expect(injection.message).toContain('run() (config models[0])');
+  });
+
+  it('module paths are relative to the config file, wherever it is', async () => {
+    const dir = path.join(work, 'nested-config');
+    cpSync(fixture, dir, { recursive: true });
+    writeFileSync(path.join(dir, 'src', 'trustscan.config.json'), JSON.stringify({ models: [{ ...SINK, module: './db' }] }));
+    const { result } = await scan({ cwd: dir, paths: ['.'], configPath: 'src/trustscan.config.json' });
+    expect(result.findings.filter((finding) => finding.ruleId === 'sql-injection').map((finding) => finding.line)).toEqual([15, 21]);
+  });
+});
