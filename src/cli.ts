@@ -157,6 +157,29 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
       io.stdout(options.format === 'json' ? formatRulesJson(rules) : formatRulesText(rules));
     });
 
+  program
+    .command('models')
+    .description('list what the scanner knows of libraries (built-in) and of this project (config "models")')
+    .argument('[path]', 'folder whose config is read (as scan finds it)', '.')
+    .option('-c, --config <file>', 'config file (default: trustscan.config.json or package.json "trustscan" found from the folder up)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (target: string, options: { config?: string; format: 'text' | 'json' }) => {
+      const [{ builtInModels, configModels }, { loadConfig }, { allRules }] = await Promise.all([import('./models/index.js'), import('./engine/config.js'), import('./rules/index.js')]);
+      const folder = path.resolve(io.cwd, target);
+      const { config, source } = loadConfig({ explicitPath: options.config ? path.resolve(io.cwd, options.config) : undefined, startDir: folder, stopDir: folder, rules: allRules });
+      const models = [...builtInModels(), ...configModels(config.models)];
+      if (options.format === 'json') {
+        io.stdout(`${JSON.stringify({ config: source ? path.relative(io.cwd, source) || path.basename(source) : null, models }, null, 2)}\n`);
+        return;
+      }
+      const lines = models.map((model) => {
+        const what = `${model.kind}${model.category ? ` (${model.category})` : ''}`.padEnd(16);
+        const where = [model.modules.join(', '), model.names.join(', ')].filter(Boolean).join(': ');
+        return `${what} ${model.source.padEnd(17)} ${escapeControlCharacters(where)}${model.argument !== undefined && model.source !== 'built-in' ? ` [argument ${model.argument}]` : ''}\n${' '.repeat(35)}${model.description}`;
+      });
+      io.stdout(`${lines.join('\n')}\n\n${models.length} models: ${models.filter((model) => model.source === 'built-in').length} built-in, ${models.filter((model) => model.source !== 'built-in').length} from config${source ? ` (${path.relative(io.cwd, source) || path.basename(source)})` : ''}\n`);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

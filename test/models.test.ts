@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from '../src/index.js';
+import { runCli } from './helpers/cli.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/models-project', import.meta.url));
 const work = mkdtempSync(path.join(tmpdir(), 'trustscan-models-'));
@@ -67,5 +68,38 @@ describe('config models on a project with its own wrappers', () => {
     writeFileSync(path.join(dir, 'src', 'trustscan.config.json'), JSON.stringify({ models: [{ ...SINK, module: './db' }] }));
     const { result } = await scan({ cwd: dir, paths: ['.'], configPath: 'src/trustscan.config.json' });
     expect(result.findings.filter((finding) => finding.ruleId === 'sql-injection').map((finding) => finding.line)).toEqual([15, 21]);
+  });
+});
+
+describe('trustscan models', () => {
+  it('lists the built-in models (SQL drivers, loggers, secret shapes) and the config\'s, as JSON', async () => {
+    const dir = path.join(work, 'listing');
+    cpSync(fixture, dir, { recursive: true });
+    writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [SINK, LOGGER] }));
+    const run = await runCli(['models', '-f', 'json'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const listing = JSON.parse(run.stdout) as { config: string; models: Array<{ kind: string; category?: string; modules: string[]; names: string[]; source: string }> };
+    expect(listing.config).toBe('trustscan.config.json');
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sink', category: 'sql', modules: expect.arrayContaining(['pg']), names: ['query'], source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'logger', modules: expect.arrayContaining(['pino', 'winston']), source: 'built-in' }));
+    expect(listing.models.some((model) => model.kind === 'secret-shape' && model.names[0] === 'private-key')).toBe(true);
+    expect(listing.models.filter((model) => model.source !== 'built-in')).toEqual([
+      { kind: 'sink', category: 'sql', modules: ['./src/db'], names: ['run'], argument: 0, description: 'its argument 0 reaches a sql sink', source: 'config models[0]' },
+      { kind: 'logger', modules: ['./src/audit'], names: ['audit'], description: 'the export, or a log method on it, writes log records', source: 'config models[1]' },
+    ]);
+  });
+
+  it('prints them as text, and a bad model entry is one line with its JSON path, exit 2', async () => {
+    const dir = path.join(work, 'listing-text');
+    cpSync(fixture, dir, { recursive: true });
+    writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [SANITIZER] }));
+    const run = await runCli(['models'], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^sanitizer \(sql\)\s+config models\[0\]\s+\.\/src\/db: safeIdentifier$/m);
+    expect(run.stdout).toMatch(/\d+ models: \d+ built-in, 1 from config \(trustscan\.config\.json\)\n$/);
+    writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [{ kind: 'logger', module: './src/audit' }] }));
+    const bad = await runCli(['models'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/\$\.models\[0\]\.export: must be the exported name/)]);
   });
 });

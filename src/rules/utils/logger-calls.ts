@@ -3,16 +3,13 @@ import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { matchingLogger } from '../../engine/models.js';
+import { FRAMEWORK_LOG_OWNERS, LOG_METHODS, LOGGER_PACKAGES, LOGGER_SETUP_MEMBERS, NEST_LOGGER_CLASSES, NEST_LOGGER_MODULE } from '../../models/loggers.js';
 import { moduleCallee } from '../../engine/ast/module-callee.js';
 
-/** Methods that write a log record on every logger we know. */
-export const LOG_METHODS = new Set(['log', 'info', 'warn', 'warning', 'error', 'debug', 'trace', 'fatal', 'verbose', 'silly', 'http', 'notice', 'critical', 'table', 'dir', 'emerg', 'alert', 'crit']);
+// The libraries themselves are data (src/models/loggers.ts); this file matches calls against them.
+export { LOG_METHODS } from '../../models/loggers.js';
 
-/** Packages whose instances (and children) are loggers. */
-const LOGGER_MODULES = new Set(['winston', 'pino', 'bunyan', 'log4js', 'loglevel', 'npmlog', 'nestjs-pino', 'signale', 'consola', 'roarr', 'tslog', 'debug']);
 
-/** Objects whose `.log` is a pino logger the framework made: fastify's request and instance. */
-const FRAMEWORK_LOG_OWNERS = new Set(['req', 'request', 'fastify', 'app', 'server', 'instance', 'reply']);
 
 /**
  * How a call reads when it writes a log record (`logger.info`, `console.log`), or undefined.
@@ -40,17 +37,17 @@ export function loggerCallName(ctx: RuleContext, file: ScannedSourceFile, call: 
   if (modelled && (modelled.members.length === 0 || LOG_METHODS.has(modelled.members.at(-1)!))) return text();
   const resolved = moduleCallee(ctx, file, callee);
   if (!resolved) return undefined;
-  if (LOGGER_MODULES.has(resolved.module)) {
+  if (LOGGER_PACKAGES.has(resolved.module)) {
     // winston.format.json(), pino.destination(): helpers of a logger package, not log calls.
-    if (resolved.members.some((member) => /^(format|transports|destination|stdSerializers|levels|config)/.test(member))) return undefined;
+    if (resolved.members.some((member) => LOGGER_SETUP_MEMBERS.test(member))) return undefined;
     if (resolved.module === 'debug') return resolved.members.length > 0 ? text() : undefined;
     const last = resolved.members.at(-1) ?? '';
     return LOG_METHODS.has(last) ? text() : undefined;
   }
-  if (resolved.module === '@nestjs/common') {
+  if (resolved.module === NEST_LOGGER_MODULE) {
     const first = resolved.members[0] ?? '';
     const last = resolved.members.at(-1) ?? '';
-    if ((first === 'Logger' || first === 'new Logger()' || first === 'new ConsoleLogger()') && LOG_METHODS.has(last)) return text();
+    if (NEST_LOGGER_CLASSES.some((name) => first === name || first === `new ${name}()`) && LOG_METHODS.has(last)) return text();
   }
   return undefined;
 }
@@ -67,7 +64,7 @@ function isLoggerField(ctx: RuleContext, file: ScannedSourceFile, owner: ts.Expr
   const field = owner.name.text;
   const isLoggerPackage = (name: string): boolean => {
     const binding = ctx.modules.resolveName(file, name);
-    return binding?.kind === 'external' && LOGGER_MODULES.has(binding.module);
+    return binding?.kind === 'external' && LOGGER_PACKAGES.has(binding.module);
   };
   let found = false;
   const visit = (node: ts.Node): void => {
@@ -78,7 +75,7 @@ function isLoggerField(ctx: RuleContext, file: ScannedSourceFile, owner: ts.Expr
     }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) && node.left.expression.kind === ts.SyntaxKind.ThisKeyword && node.left.name.text === field) {
       const resolved = moduleCallee(ctx, file, node.right);
-      if (resolved && LOGGER_MODULES.has(resolved.module) && resolved.module !== 'debug') found = true;
+      if (resolved && LOGGER_PACKAGES.has(resolved.module) && resolved.module !== 'debug') found = true;
     }
     ts.forEachChild(node, visit);
   };

@@ -6,6 +6,7 @@ import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import type { Taint } from '../../engine/dataflow/taint.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
+import { packageMatches, SQL_DRIVERS, type SqlDriver } from '../../models/sql.js';
 import { matchingFunctionModel, type SinkModel } from '../../engine/models.js';
 
 /**
@@ -16,19 +17,7 @@ import { matchingFunctionModel, type SinkModel } from '../../engine/models.js';
  * on a driver with that method and the receiver is named like a database handle.
  */
 
-export type SqlDriver =
-  | 'pg'
-  | 'mysql'
-  | 'sequelize'
-  | 'knex'
-  | 'typeorm'
-  | 'prisma'
-  | 'better-sqlite3'
-  | 'sqlite3'
-  | 'mssql'
-  | 'pg-promise'
-  | 'drizzle'
-  | 'kysely';
+export type { SqlDriver } from '../../models/sql.js';
 
 export interface SqlSink {
   call: ts.CallExpression;
@@ -42,38 +31,10 @@ export interface SqlSink {
   proven: boolean;
 }
 
-const DRIVER_PACKAGES: Array<[SqlDriver, RegExp]> = [
-  ['pg', /^(?:pg|pg-pool|@neondatabase\/serverless|@vercel\/postgres)$/],
-  ['mysql', /^(?:mysql|mysql2|mysql2\/promise|@planetscale\/database|mariadb)$/],
-  ['sequelize', /^(?:sequelize|sequelize-typescript|@nestjs\/sequelize)$/],
-  ['knex', /^(?:knex|@nestjs\/knex|nestjs-knex)$/],
-  ['typeorm', /^(?:typeorm|@nestjs\/typeorm)$/],
-  ['prisma', /^@prisma\/client(?:\/.*)?$/],
-  ['better-sqlite3', /^better-sqlite3$/],
-  ['sqlite3', /^(?:sqlite3|sqlite)$/],
-  ['mssql', /^(?:mssql|mssql\/msnodesqlv8|tedious)$/],
-  ['pg-promise', /^pg-promise$/],
-  ['drizzle', /^drizzle-orm(?:\/.*)?$/],
-  ['kysely', /^kysely$/],
-];
+// The drivers themselves are data (src/models/sql.ts); this file matches calls against them.
+const DRIVER_METHODS = new Map<SqlDriver, ReadonlySet<string>>(SQL_DRIVERS.map((model) => [model.driver, new Set<string>(model.textMethods)]));
 
-/** Methods whose first argument (or options object) is SQL text, per driver. */
-const DRIVER_METHODS: Record<SqlDriver, ReadonlySet<string>> = {
-  pg: new Set(['query']),
-  mysql: new Set(['query', 'execute']),
-  sequelize: new Set(['query', 'literal']),
-  knex: new Set(['raw']),
-  typeorm: new Set(['query']),
-  prisma: new Set(['$queryRawUnsafe', '$executeRawUnsafe', 'raw']),
-  'better-sqlite3': new Set(['prepare', 'exec']),
-  sqlite3: new Set(['all', 'get', 'run', 'each', 'exec', 'prepare']),
-  mssql: new Set(['query', 'batch']),
-  'pg-promise': new Set(['any', 'one', 'none', 'many', 'oneOrNone', 'manyOrNone', 'query', 'result']),
-  drizzle: new Set(['raw']),
-  kysely: new Set(['raw']),
-};
-
-const ANY_DRIVER_METHOD: ReadonlySet<string> = new Set(Object.values(DRIVER_METHODS).flatMap((methods) => [...methods]));
+const ANY_DRIVER_METHOD: ReadonlySet<string> = new Set([...DRIVER_METHODS.values()].flatMap((methods) => [...methods]));
 
 // Object form of the text: pg `{ text }`, mysql `{ sql }`, sequelize `{ query }`.
 const TEXT_PROPERTIES = new Set(['text', 'sql', 'query']);
@@ -155,7 +116,7 @@ export class SqlSinkCatalog {
     if (creation?.kind === 'package') {
       const driver = driverOf(creation.module);
       if (!driver) return undefined;
-      return DRIVER_METHODS[driver].has(method) ? this.sink(call, first, driver, api, true) : undefined;
+      return DRIVER_METHODS.get(driver)!.has(method) ? this.sink(call, first, driver, api, true) : undefined;
     }
     if (creation?.kind === 'project') return undefined;
 
@@ -163,7 +124,7 @@ export class SqlSinkCatalog {
     const name = handleName(receiver);
     if (!name || !HANDLE_NAME.test(name)) return undefined;
     if (AMBIGUOUS_METHODS.has(method) && !STRONG_HANDLE_NAME.test(name) && !/sql|knex|sequelize/i.test(name)) return undefined;
-    const candidates = [...this.projectDrivers].filter((driver) => DRIVER_METHODS[driver].has(method) && nameFits(driver, name));
+    const candidates = [...this.projectDrivers].filter((driver) => DRIVER_METHODS.get(driver)!.has(method) && nameFits(driver, name));
     if (candidates.length === 0) return undefined;
     return this.sink(call, first, candidates[0]!, api, false);
   }
@@ -328,7 +289,7 @@ export function sqlSinkCatalog(ctx: RuleContext): SqlSinkCatalog {
 }
 
 export function driverOf(moduleName: string): SqlDriver | undefined {
-  return DRIVER_PACKAGES.find(([, pattern]) => pattern.test(moduleName))?.[0];
+  return SQL_DRIVERS.find((model) => packageMatches(model.packages, moduleName))?.driver;
 }
 
 /** `'SELECT ...'` itself, or `{ text: ..., values }` / `{ sql: ... }`: the text part; undefined when the argument is no text (an object of conditions). */

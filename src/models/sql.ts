@@ -1,0 +1,36 @@
+/**
+ * SQL drivers as data: the packages that provide each driver and the methods whose first argument
+ * (or its `text`/`sql`/`query` property) is SQL text. rules/utils/sql-sinks.ts holds the matching
+ * (where a receiver was made, query builders, escapers). Adding a driver is an entry here and a
+ * fixture in fixtures/rules/sql-injection.
+ */
+
+export interface SqlDriverModel {
+  driver: string;
+  /** Package names; `name/*` also matches the package's subpaths (`@prisma/client/edge`). */
+  packages: readonly string[];
+  /** Methods whose first argument is SQL text. */
+  textMethods: readonly string[];
+}
+
+export const SQL_DRIVERS = [
+  { driver: 'pg', packages: ['pg', 'pg-pool', '@neondatabase/serverless', '@vercel/postgres'], textMethods: ['query'] },
+  { driver: 'mysql', packages: ['mysql', 'mysql2', 'mysql2/promise', '@planetscale/database', 'mariadb'], textMethods: ['query', 'execute'] },
+  { driver: 'sequelize', packages: ['sequelize', 'sequelize-typescript', '@nestjs/sequelize'], textMethods: ['query', 'literal'] },
+  { driver: 'knex', packages: ['knex', '@nestjs/knex', 'nestjs-knex'], textMethods: ['raw'] },
+  { driver: 'typeorm', packages: ['typeorm', '@nestjs/typeorm'], textMethods: ['query'] },
+  { driver: 'prisma', packages: ['@prisma/client', '@prisma/client/*'], textMethods: ['$queryRawUnsafe', '$executeRawUnsafe', 'raw'] },
+  { driver: 'better-sqlite3', packages: ['better-sqlite3'], textMethods: ['prepare', 'exec'] },
+  { driver: 'sqlite3', packages: ['sqlite3', 'sqlite'], textMethods: ['all', 'get', 'run', 'each', 'exec', 'prepare'] },
+  { driver: 'mssql', packages: ['mssql', 'mssql/msnodesqlv8', 'tedious'], textMethods: ['query', 'batch'] },
+  { driver: 'pg-promise', packages: ['pg-promise'], textMethods: ['any', 'one', 'none', 'many', 'oneOrNone', 'manyOrNone', 'query', 'result'] },
+  { driver: 'drizzle', packages: ['drizzle-orm', 'drizzle-orm/*'], textMethods: ['raw'] },
+  { driver: 'kysely', packages: ['kysely'], textMethods: ['raw'] },
+] as const satisfies readonly SqlDriverModel[];
+
+export type SqlDriver = (typeof SQL_DRIVERS)[number]['driver'];
+
+/** Whether a module specifier names one of the packages (`name/*` entries match subpaths). */
+export function packageMatches(packages: readonly string[], moduleName: string): boolean {
+  return packages.some((entry) => (entry.endsWith('/*') ? moduleName === entry.slice(0, -2) || moduleName.startsWith(entry.slice(0, -1)) : moduleName === entry));
+}
