@@ -161,7 +161,7 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .command('models')
     .description('list what the scanner knows of libraries (built-in) and of this project (config "models")')
     .argument('[path]', 'folder whose config is read (as scan finds it)', '.')
-    .option('-c, --config <file>', 'config file (default: trustscan.config.json or package.json "trustscan" found from the folder up)')
+    .option('--config <file>', 'config file (default: trustscan.config.json or package.json "trustscan" in the folder)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (target: string, options: { config?: string; format: 'text' | 'json' }) => {
       const [{ builtInModels, configModels }, { loadConfig }, { allRules }] = await Promise.all([import('./models/index.js'), import('./engine/config.js'), import('./rules/index.js')]);

@@ -114,7 +114,7 @@ describe('trustscan scan: config', () => {
     [{ models: {} }, /\$\.models: must be an array of model entries/],
     [{ models: [{ kind: 'source', file: 'a.ts' }] }, /\$\.models\[0\]\.kind: must be one of "auth", "sink", "sanitizer", "logger"/],
     [{ models: [{ kind: 'sink', file: 'a.ts' }] }, /\$\.models\[0\]\.file: unknown key for a "sink" model \(its keys: kind, category, module, function, argument/],
-    [{ models: [{ kind: 'sink', category: 'nosql', module: './db', function: 'run' }] }, /\$\.models\[0\]\.category: must be one of "sql"/],
+    [{ models: [{ kind: 'sink', category: 'ldap', module: './db', function: 'run' }] }, /\$\.models\[0\]\.category: must be one of "sql", "nosql", "command", "code", "path", "url"/],
     [{ models: [{ kind: 'sink', category: 'sql', module: './db' }] }, /\$\.models\[0\]\.function: must be a function name or member path/],
     [{ models: [{ kind: 'sink', category: 'sql', module: './db', function: 'run', argument: -1 }] }, /\$\.models\[0\]\.argument: must be the index of the argument/],
     [{ models: [{ kind: 'sanitizer', module: '', function: 'safe' }] }, /\$\.models\[0\]\.module: must be a package name or a path/],

@@ -33,23 +33,23 @@ async function findingsWith(models: object[] | undefined): Promise<string[]> {
 
 describe('config models on a project with its own wrappers', () => {
   it('without models: the wrappers are invisible (no SQL injection, no log leak) and the helper-authenticated delete looks public', async () => {
-    expect(await findingsWith(undefined)).toEqual(['missing-authentication src/app.ts:25', 'missing-rate-limit src/app.ts:31']);
+    expect(await findingsWith(undefined)).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32']);
   });
 
   it('a sink model makes run() an SQL sink: both concatenated queries are reported, at the call', async () => {
-    expect(await findingsWith([SINK])).toEqual(['missing-authentication src/app.ts:25', 'missing-rate-limit src/app.ts:31', 'sql-injection src/app.ts:15', 'sql-injection src/app.ts:21']);
+    expect(await findingsWith([SINK])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'sql-injection src/app.ts:16', 'sql-injection src/app.ts:22']);
   });
 
   it('a sanitizer model clears the query built from safeIdentifier(), and only that one', async () => {
-    expect(await findingsWith([SINK, SANITIZER])).toEqual(['missing-authentication src/app.ts:25', 'missing-rate-limit src/app.ts:31', 'sql-injection src/app.ts:15']);
+    expect(await findingsWith([SINK, SANITIZER])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'sql-injection src/app.ts:16']);
   });
 
   it('a logger model makes audit.info() a log call: the logged password is reported', async () => {
-    expect(await findingsWith([LOGGER])).toEqual(['missing-authentication src/app.ts:25', 'missing-rate-limit src/app.ts:31', 'sensitive-data-in-logs src/app.ts:32']);
+    expect(await findingsWith([LOGGER])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'sensitive-data-in-logs src/app.ts:33']);
   });
 
   it('an auth model on a helper the handlers call makes their routes authenticated', async () => {
-    expect(await findingsWith([AUTH])).toEqual(['missing-rate-limit src/app.ts:31']);
+    expect(await findingsWith([AUTH])).toEqual(['missing-rate-limit src/app.ts:32']);
   });
 
   it('all four together, and the finding says which model made the sink', async () => {
@@ -57,9 +57,21 @@ describe('config models on a project with its own wrappers', () => {
     cpSync(fixture, dir, { recursive: true });
     writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [SINK, SANITIZER, LOGGER, AUTH] }));
     const { result } = await scan({ cwd: dir, paths: ['.'] });
-    expect(result.findings.map((finding) => `${finding.ruleId} ${finding.file}:${finding.line}`).sort()).toEqual(['missing-rate-limit src/app.ts:31', 'sensitive-data-in-logs src/app.ts:32', 'sql-injection src/app.ts:15']);
+    expect(result.findings.map((finding) => `${finding.ruleId} ${finding.file}:${finding.line}`).sort()).toEqual(['missing-rate-limit src/app.ts:32', 'sensitive-data-in-logs src/app.ts:33', 'sql-injection src/app.ts:16']);
     const injection = result.findings.find((finding) => finding.ruleId === 'sql-injection')!;
     expect(injection.message).toContain('run() (config models[0])');
+  });
+
+  it('sink models of the other categories bring each injection rule to a wrapper it cannot see into', async () => {
+    const at = (category: string, fn: string) => ({ kind: 'sink', category, module: './src/platform', function: fn });
+    const found = await findingsWith([at('command', 'platform.runTool'), at('code', 'evaluate'), at('path', 'readAsset'), at('url', 'fetchRemote'), at('nosql', 'findDocuments')]);
+    expect(found.filter((finding) => finding.includes('src/tools.ts'))).toEqual([
+      'code-injection src/tools.ts:7',
+      'command-injection src/tools.ts:6',
+      'nosql-injection src/tools.ts:10',
+      'path-traversal src/tools.ts:8',
+      'ssrf src/tools.ts:9',
+    ]);
   });
 
   it('module paths are relative to the config file, wherever it is', async () => {
@@ -67,7 +79,7 @@ describe('config models on a project with its own wrappers', () => {
     cpSync(fixture, dir, { recursive: true });
     writeFileSync(path.join(dir, 'src', 'trustscan.config.json'), JSON.stringify({ models: [{ ...SINK, module: './db' }] }));
     const { result } = await scan({ cwd: dir, paths: ['.'], configPath: 'src/trustscan.config.json' });
-    expect(result.findings.filter((finding) => finding.ruleId === 'sql-injection').map((finding) => finding.line)).toEqual([15, 21]);
+    expect(result.findings.filter((finding) => finding.ruleId === 'sql-injection').map((finding) => finding.line)).toEqual([16, 22]);
   });
 });
 

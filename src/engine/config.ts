@@ -43,8 +43,8 @@ export interface TrustscanConfig {
 }
 
 export const MODEL_KINDS = ['auth', 'sink', 'sanitizer', 'logger'] as const;
-/** Sink categories a model can name; the SQL rules read them (other categories come with their rules' models). */
-export const SINK_CATEGORIES = ['sql'] as const;
+/** Sink categories a model can name, each read by its rule: sql-injection and raw-sql-concatenation, nosql-injection, command-injection, code-injection, path-traversal, ssrf. */
+export const SINK_CATEGORIES = ['sql', 'nosql', 'command', 'code', 'path', 'url'] as const;
 
 /** `{ "kind": "auth", "file": "src/routes/api/autohooks.ts", "function": "verifySession" }`; file relative to the config file's folder. */
 export interface AuthModelConfig {

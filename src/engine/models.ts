@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../types.js';
-import type { ModelConfig, TrustscanConfig } from './config.js';
+import type { ModelConfig, SINK_CATEGORIES, TrustscanConfig } from './config.js';
 import { resolveFunction } from './ast/functions.js';
 import { moduleCallee } from './ast/module-callee.js';
 import { propertyNameText, skipOuterExpressions, type ModuleIndex } from './ast/module-index.js';
@@ -26,8 +26,10 @@ interface ModelBase {
   label: string;
 }
 
+export type SinkCategory = (typeof SINK_CATEGORIES)[number];
+
 export interface SinkModel extends ModelBase {
-  category: 'sql';
+  category: SinkCategory;
   /** The member path of the function (`Db.prototype.run` -> Db, run). */
   path: string[];
   argument: number;
@@ -35,7 +37,7 @@ export interface SinkModel extends ModelBase {
 
 export interface SanitizerModel extends ModelBase {
   /** The sinks its result is safe for; every sink when absent. */
-  category?: 'sql';
+  category?: SinkCategory;
   path: string[];
 }
 

@@ -5,7 +5,7 @@ import { skipOuterExpressions } from '../engine/ast/module-index.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { importedValue, type ImportedValue } from './utils/imported-values.js';
-import { localInitializer, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
+import { localInitializer, modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
 
 // node:vm compiles and runs its first argument as JavaScript. Its "context" is not a security boundary.
 const VM_CODE_SINKS = new Set(['runInNewContext', 'runInThisContext', 'runInContext', 'compileFunction', 'Script', 'SourceTextModule']);
@@ -56,6 +56,10 @@ export default defineRule({
         `Request input ${finding.taint.source.label} ${finding.how} in ${routeLabel(tainted)}: an attacker can run JavaScript of their choice on the server.`,
         finding.sinkStep,
       );
+    }
+    // A project's own wrapper that config `models` declares a code sink (its insides hidden from the scan).
+    for (const { tainted, taint, sinkName } of modelledSinkCalls(ctx, 'code')) {
+      reportTaintedSink(ctx, tainted, taint, `Request input ${taint.source.label} reaches ${sinkName}, a code sink, in ${routeLabel(tainted)}: an attacker can run code of their choice in the server process.`, `${sinkName} receives it as the code`);
     }
   },
 });

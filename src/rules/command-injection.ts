@@ -4,7 +4,7 @@ import type { Taint } from '../engine/dataflow/taint.js';
 import { skipOuterExpressions } from '../engine/ast/module-index.js';
 import { defineRule } from './define-rule.js';
 import { importedValue, type ImportedValue } from './utils/imported-values.js';
-import { localInitializer, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
+import { localInitializer, modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
 
 // The command string is handed to /bin/sh -c (or cmd.exe /d /s /c): every metacharacter counts.
 const SHELL_STRING_SINKS: Record<string, ReadonlySet<string>> = {
@@ -59,6 +59,10 @@ export default defineRule({
         `Request input ${finding.taint.source.label} ${finding.how} ${sinkName} in ${routeLabel(tainted)}: an attacker can run commands of their choice on the server.`,
         `${sinkName} ${finding.sinkStep}`,
       );
+    }
+    // A project's own wrapper that config `models` declares a command sink (its insides hidden from the scan).
+    for (const { tainted, taint, sinkName } of modelledSinkCalls(ctx, 'command')) {
+      reportTaintedSink(ctx, tainted, taint, `Request input ${taint.source.label} reaches ${sinkName}, a command sink, in ${routeLabel(tainted)}: an attacker can run commands of their choice on the server.`, `${sinkName} receives it as the command`);
     }
   },
 });

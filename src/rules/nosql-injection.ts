@@ -6,7 +6,7 @@ import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { inputShape } from './utils/input-shape.js';
 import { mongoTarget, type MongoTarget } from './utils/mongo-collections.js';
-import { localInitializer, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
+import { localInitializer, modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
 
 // Methods whose filter argument is a MongoDB query document, and its position.
 const FILTER_ARGUMENT: Record<string, number> = {
@@ -67,6 +67,10 @@ export default defineRule({
       if (finding.kind !== 'code' && neutralisedByMiddleware(tainted)) continue;
       if (finding.kind === 'object' && validatedInHandler(tainted, finding.taint)) continue;
       report(ctx, tainted, target, sink, finding);
+    }
+    // A project's own wrapper that config `models` declares a nosql sink (its insides hidden from the scan).
+    for (const { tainted, taint, sinkName } of modelledSinkCalls(ctx, 'nosql')) {
+      reportTaintedSink(ctx, tainted, taint, `Request input ${taint.source.label} reaches the query of ${sinkName}, a NoSQL query sink, in ${routeLabel(tainted)}: an attacker can change the query's operators and read or change other records.`, `${sinkName} receives it as the query`);
     }
   },
 });

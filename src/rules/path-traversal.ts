@@ -7,7 +7,7 @@ import { defineRule } from './define-rule.js';
 import { fileSystemPathArguments } from './utils/file-system-sinks.js';
 import { moduleCallee } from '../engine/ast/module-callee.js';
 import { fieldOriginAtCaller, indexArguments } from './utils/object-argument-fields.js';
-import { reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
+import { modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
 import { passedTraversalBranchCheck } from './utils/traversal-branch-checks.js';
 
 // Pass-throughs that leave no directory part: `path.basename('../../etc/passwd')` is 'passwd'.
@@ -66,6 +66,10 @@ export default defineRule({
           `${sink.name} uses the path`,
         );
       }
+    }
+    // A project's own wrapper that config `models` declares a path sink (its insides hidden from the scan).
+    for (const { tainted, taint, sinkName } of modelledSinkCalls(ctx, 'path')) {
+      reportTaintedSink(ctx, tainted, taint, `Request input ${taint.source.label} reaches the path of ${sinkName}, a file-system sink, in ${routeLabel(tainted)}: an attacker can read or write files outside the intended folder.`, `${sinkName} receives it as the path`);
     }
   },
 });

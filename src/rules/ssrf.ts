@@ -8,7 +8,7 @@ import { httpRequestSink } from './utils/http-client-sinks.js';
 import { fieldOriginAtCaller, indexArguments, type ArgumentIndex } from './utils/object-argument-fields.js';
 import { moduleCallee } from '../engine/ast/module-callee.js';
 import { nodeAtStep } from './utils/trace-nodes.js';
-import { reportTaintedSink, routeLabel } from './utils/tainted-sink.js';
+import { modelledSinkCalls, reportTaintedSink, routeLabel } from './utils/tainted-sink.js';
 import { requestControlsHost, type UrlContext } from './utils/url-host-control.js';
 
 export default defineRule({
@@ -54,6 +54,10 @@ export default defineRule({
         `${sink.name} sends the request`,
         { confidence: control.confidence },
       );
+    }
+    // A project's own wrapper that config `models` declares a url sink (its insides hidden from the scan).
+    for (const { tainted, taint, sinkName } of modelledSinkCalls(ctx, 'url')) {
+      reportTaintedSink(ctx, tainted, taint, `Request input ${taint.source.label} reaches the URL of ${sinkName}, an outbound request sink, in ${routeLabel(tainted)}: an attacker can make the server call hosts of their choice.`, `${sinkName} receives it as the URL`);
     }
   },
 });

@@ -4,6 +4,8 @@ import { nodePosition } from '../../engine/ast/functions.js';
 import { lineEndOffset } from '../../engine/source-text.js';
 import type { TraceStep } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
+import { matchingFunctionModel, type SinkCategory, type SinkModel } from '../../engine/models.js';
+import { ts } from '#typescript';
 
 /** `GET /orders/:id`, as messages name the route. */
 export function routeLabel(tainted: TaintedCall): string {
@@ -42,3 +44,28 @@ export function taintOf(origin: ValueOrigin | undefined): Taint | undefined {
 }
 
 export { localDeclaration, localInitializer } from '../../engine/ast/locals.js';
+
+/**
+ * Tainted calls into a function config `models` declares a sink of `category` (a project's own
+ * wrapper), with the taint at the modelled argument and the name findings give the sink:
+ * `exec() (config models[1])`.
+ */
+export function modelledSinkCalls(ctx: RuleContext, category: SinkCategory): Array<{ tainted: TaintedCall; taint: Taint; model: SinkModel; sinkName: string }> {
+  const models = ctx.models.sinks.filter((model) => model.category === category);
+  if (models.length === 0) return [];
+  const found: Array<{ tainted: TaintedCall; taint: Taint; model: SinkModel; sinkName: string }> = [];
+  for (const tainted of ctx.dataflow.taintedCalls()) {
+    if (!ts.isCallExpression(tainted.call)) continue;
+    const model = matchingFunctionModel(models, ctx.modules, tainted.file, tainted.call.expression);
+    const taint = model && taintOf(tainted.argumentOrigins[model.argument]);
+    if (model && taint) found.push({ tainted, taint, model, sinkName: `${calleeName(tainted.call.expression)}() (${model.label})` });
+  }
+  return found;
+}
+
+function calleeName(expression: ts.Expression): string {
+  if (ts.isIdentifier(expression)) return expression.text;
+  if (ts.isPropertyAccessExpression(expression)) return `${calleeName(expression.expression)}.${expression.name.text}`;
+  if (expression.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  return '…';
+}
