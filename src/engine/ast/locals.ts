@@ -30,3 +30,17 @@ function bindsName(name: ts.BindingName, text: string): boolean {
   if (ts.isIdentifier(name)) return name.text === text;
   return name.elements.some((element) => !ts.isOmittedExpression(element) && bindsName(element.name, text));
 }
+
+/** The initializer of a `const` declared in a block or the file enclosing `identifier` (schemas and formats declared next to their use). */
+export function localConstInitializer(identifier: ts.Identifier): ts.Expression | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (!ts.isBlock(scope) && !ts.isSourceFile(scope)) continue;
+    for (const statement of scope.statements) {
+      if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text && declaration.initializer) return declaration.initializer;
+      }
+    }
+  }
+  return undefined;
+}

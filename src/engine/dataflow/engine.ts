@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import type { AnalysisFailures } from '../analysis-failures.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
-import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import { isOuterExpression, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import type { Route } from '../routes/route.js';
 import { initialParameterOrigins } from './sources.js';
 import { identityTaint, joinOrigins, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
@@ -248,6 +248,7 @@ export class DataflowEngine {
 
   private originUncached(expression: ts.Expression, context: AnalysisContext): ValueOrigin {
     const node = expression;
+    if (isOuterExpression(node)) return this.origin(node.expression, context);
     switch (node.kind) {
       case ts.SyntaxKind.StringLiteral:
       case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
@@ -263,13 +264,6 @@ export class DataflowEngine {
         if (name === 'undefined') return { kind: 'constant' };
         return this.lookup(name, context) ?? this.moduleConstant(name, context);
       }
-      case ts.SyntaxKind.ParenthesizedExpression:
-      case ts.SyntaxKind.AsExpression:
-      case ts.SyntaxKind.NonNullExpression:
-      case ts.SyntaxKind.SatisfiesExpression:
-      case ts.SyntaxKind.TypeAssertionExpression:
-      case ts.SyntaxKind.AwaitExpression:
-        return this.origin((node as ts.ParenthesizedExpression).expression, context);
       case ts.SyntaxKind.TemplateExpression: {
         const template = node as ts.TemplateExpression;
         return this.joinWithStep(template.templateSpans.map((span) => this.origin(span.expression, context)), node, context, 'interpolated into a template string');

@@ -167,18 +167,7 @@ export function isInExitingCondition(call: ts.CallExpression): boolean {
   return false;
 }
 
-export function localConstInitializer(identifier: ts.Identifier): ts.Expression | undefined {
-  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
-    if (!ts.isBlock(scope) && !ts.isSourceFile(scope)) continue;
-    for (const statement of scope.statements) {
-      if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
-      for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text && declaration.initializer) return declaration.initializer;
-      }
-    }
-  }
-  return undefined;
-}
+export { localConstInitializer } from '../ast/locals.js';
 
 export function asObject(expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
   const value = skipOuterExpressions(expression);

@@ -2,6 +2,7 @@ import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { bindingValue, propertyNameText, requiredModule, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
 import { propertyValue } from '../../ast/syntax.js';
+import { localConstInitializer } from '../../ast/locals.js';
 import type { ValidatedField } from '../../routes/route.js';
 
 /**
@@ -62,7 +63,7 @@ class SchemaReader {
     if (depth > MAX_DEPTH) return undefined;
     const node = skipOuterExpressions(located.node);
     if (ts.isIdentifier(node)) {
-      const local = localConst(node);
+      const local = localConstInitializer(node);
       if (local) return this.resolve({ node: local, file: located.file }, depth + 1);
       const binding = this.modules.resolveName(located.file, node.text);
       const value = bindingValue(binding);
@@ -320,7 +321,7 @@ class SchemaReader {
     let current = skipOuterExpressions(expression);
     while (ts.isPropertyAccessExpression(current)) current = skipOuterExpressions(current.expression);
     if (!ts.isIdentifier(current)) return false;
-    if (localConst(current)) return false;
+    if (localConstInitializer(current)) return false;
     const binding = this.modules.resolveName(file, current.text);
     if (binding?.kind === 'external') return true;
     return binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && !!binding.node.initializer && requiredModule(binding.node.initializer) !== undefined;
@@ -329,7 +330,7 @@ class SchemaReader {
   /** The schema library a chain's root name belongs to: imported from it, or a schema built with it (`Base.merge(...)`). */
   private libraryOf(name: ts.Identifier, file: ScannedSourceFile, depth = 0): SchemaLibrary | undefined {
     if (depth > 4) return undefined;
-    const local = localConst(name);
+    const local = localConstInitializer(name);
     if (local) {
       const root = chainRoot(local);
       return root && root.text !== name.text ? this.libraryOf(root, file, depth + 1) : undefined;
@@ -359,20 +360,6 @@ function chainRoot(expression: ts.Expression): ts.Identifier | undefined {
   return ts.isIdentifier(current) ? current : undefined;
 }
 
-/** A `const` in the enclosing functions (schemas are often declared next to the route). */
-function localConst(name: ts.Identifier): ts.Expression | undefined {
-  for (let scope: ts.Node | undefined = name.parent; scope; scope = scope.parent) {
-    if (!ts.isBlock(scope) && !ts.isSourceFile(scope)) continue;
-    for (const statement of scope.statements) {
-      if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
-      for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name) && declaration.name.text === name.text && declaration.initializer) return declaration.initializer;
-      }
-    }
-    if (ts.isSourceFile(scope)) return undefined;
-  }
-  return undefined;
-}
 
 function isLiteral(node: ts.Node): boolean {
   return ts.isStringLiteralLike(node) || ts.isNumericLiteral(node) || node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword || node.kind === ts.SyntaxKind.NullKeyword;
