@@ -125,6 +125,8 @@ export function matchingLogger(models: readonly LoggerModel[], modules: ModuleIn
     members.unshift(root.name.text);
     root = skipOuterExpressions(root.expression);
   }
+  // The callee's package path, resolved once for every package model.
+  let packaged: ReturnType<typeof moduleCallee> | null | undefined;
   for (const model of models) {
     if (model.module.kind === 'project') {
       if (!ts.isIdentifier(root)) continue;
@@ -136,7 +138,8 @@ export function matchingLogger(models: readonly LoggerModel[], modules: ModuleIn
         return { model, members: members.slice(1) };
       }
     } else {
-      const resolved = moduleCallee({ modules }, file, callee);
+      packaged ??= moduleCallee({ modules }, file, callee) ?? null;
+      const resolved = packaged;
       if (!resolved || resolved.module !== model.module.name) continue;
       const path = resolved.members.map(plainMember);
       if (model.exportName === 'default') return { model, members: path };
