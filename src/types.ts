@@ -67,6 +67,41 @@ export interface ScannedSourceFile {
   outsideScan?: true;
 }
 
+/**
+ * What a client calls: an HTTP route, a GraphQL operation or field, a tRPC procedure, or a
+ * serverless function behind an API gateway. Every stage treats them alike; only the name differs.
+ */
+export const ENTRY_KINDS = ['http', 'graphql', 'trpc', 'lambda'] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+/** The route a finding is about. `kind` is absent for HTTP routes. */
+export interface RouteRef {
+  kind?: Exclude<EntryKind, 'http'>;
+  /** HTTP method, or the GraphQL/tRPC operation (QUERY, MUTATION, SUBSCRIPTION, FIELD). */
+  method: string;
+  path: string;
+}
+
+/**
+ * How an entry point is named in messages, the inventory and config: `GET /orders/:id`,
+ * `QUERY order`, `FIELD User.invoices`, `TRPC order.cancel`, `LAMBDA POST /orders/{id}`.
+ */
+export function entryName(entry: { kind?: EntryKind | undefined; method: string; path: string }): string {
+  switch (entry.kind) {
+    case 'trpc':
+      return `TRPC ${entry.path}`;
+    case 'lambda':
+      return `LAMBDA ${entry.method} ${entry.path}`;
+    default:
+      return `${entry.method} ${entry.path}`;
+  }
+}
+
+/** The reference a finding carries for a route (HTTP routes keep the two-field shape). */
+export function routeRef(route: RouteRef): RouteRef {
+  return route.kind ? { kind: route.kind, method: route.method, path: route.path } : { method: route.method, path: route.path };
+}
+
 export interface TraceStep {
   file: string;
   line: number;
@@ -85,7 +120,7 @@ export interface ReportDescriptor {
   severity?: Severity;
   confidence?: Confidence;
   trace?: TraceStep[];
-  route?: { method: string; path: string };
+  route?: RouteRef;
   remediation?: string;
   /**
    * Offset ranges in the same file whose characters must never be printed (a found secret).
@@ -137,7 +172,7 @@ export interface Finding {
   endLine: number;
   /** 1-based, exclusive (the column after the last character), UTF-16 code units */
   endColumn: number;
-  route?: { method: string; path: string };
+  route?: RouteRef;
   controls: ControlRefs;
   trace: TraceStep[];
   /** sha256-based, stable across unrelated edits: rule + file + normalized flagged line (+ occurrence). */

@@ -204,7 +204,8 @@ function readJson(file: string): unknown {
 
 const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth', 'sanitizers', 'ownershipChecks', 'redactors', 'rateLimiters', 'stateGuards', 'flows', 'models'] as const;
 const FLOW_KEYS = ['name', 'steps', 'entity', 'field'] as const;
-const FLOW_STEP = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ALL)\s+\/\S*$/;
+// `POST /orders/:id`, `MUTATION cancelOrder`, `QUERY order`, `TRPC order.cancel`, `LAMBDA POST /orders/{id}`.
+const FLOW_STEP = /^(?:(?:LAMBDA\s+)?(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ALL)\s+\/\S*|(?:QUERY|MUTATION|SUBSCRIPTION|FIELD)\s+[A-Za-z_][\w.]*|TRPC\s+[\w$.-]+)$/;
 const AUTH_KEYS = ['middleware', 'publicRoutes', 'roleChecks'] as const;
 
 /**
@@ -330,9 +331,9 @@ function validateFlows(value: unknown, fail: (jsonPath: string, problem: string)
     const steps = stringList(entry.steps, `${at}.steps`, fail);
     if (steps.length === 0) fail(`${at}.steps`, 'must list at least one step');
     steps.forEach((step, stepIndex) => {
-      if (!FLOW_STEP.test(step.trim())) fail(`${at}.steps[${stepIndex}]`, `must be "METHOD /path" (e.g. "POST /orders/:id/finalize"), got ${JSON.stringify(step)}`);
+      if (!FLOW_STEP.test(step.trim())) fail(`${at}.steps[${stepIndex}]`, `must be "METHOD /path" (e.g. "POST /orders/:id/finalize"), "MUTATION name", "TRPC router.procedure" or "LAMBDA METHOD /path", got ${JSON.stringify(step)}`);
     });
-    const flow: FlowConfig = { name: entry.name as string, steps: steps.map((step) => step.trim().replace(/\s+/, ' ')) };
+    const flow: FlowConfig = { name: entry.name as string, steps: steps.map((step) => step.trim().replace(/\s+/g, ' ')) };
     for (const key of ['entity', 'field'] as const) {
       if (key in entry) {
         if (typeof entry[key] !== 'string' || (entry[key] as string).trim() === '') fail(`${at}.${key}`, `must be a non-empty string, got ${describe(entry[key])}`);

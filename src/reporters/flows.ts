@@ -1,3 +1,4 @@
+import { entryName } from '../types.js';
 /**
  * `trustscan flows`: the state machines the code implements, as Mermaid stateDiagram-v2, JSON or
  * Markdown (diagrams plus a table of steps, guards and rate limits) — the evidence an auditor asks
@@ -56,7 +57,7 @@ export function mermaidDiagram(flow: Flow): string {
   if (needsAny) lines.push(`  state "${ANY_STATE}" as any_state`);
   const unguardedTargets = new Set<string>();
   for (const transition of flow.transitions) {
-    const label = `${transition.route.method} ${transition.route.path}${transition.creates ? '' : transition.guarded ? ' (guarded)' : ' UNGUARDED'}`;
+    const label = `${entryName(transition.route)}${transition.creates ? '' : transition.guarded ? ' (guarded)' : ' UNGUARDED'}`;
     const sources = transition.creates ? ['[*]'] : transition.from.length > 0 ? transition.from.map(idOf) : ['any_state'];
     for (const source of sources) lines.push(`  ${source} --> ${idOf(transition.to)} : ${escapeLabel(label)}`);
     if (!transition.guarded) unguardedTargets.add(idOf(transition.to));

@@ -1,11 +1,4 @@
-import type {
-  ControlRefs,
-  Finding,
-  RuleMeta,
-  ScanResult,
-  ScanWarning,
-  TraceStep,
-} from '../types.js';
+import { routeRef, type ControlRefs, type Finding, type RuleMeta, type ScanResult, type ScanWarning, type TraceStep } from '../types.js';
 
 /**
  * The ScanResult as pretty JSON (schema/scan-result.schema.json). Every object is rebuilt with
@@ -72,7 +65,7 @@ function orderFinding(finding: Finding): Finding {
     column: finding.column,
     endLine: finding.endLine,
     endColumn: finding.endColumn,
-    route: finding.route && { method: finding.route.method, path: finding.route.path },
+    route: finding.route && routeRef(finding.route),
     controls: orderControls(finding.controls),
     trace: finding.trace.map(orderTraceStep),
     fingerprint: finding.fingerprint,

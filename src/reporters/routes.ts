@@ -11,6 +11,9 @@ export interface RouteInventoryJson {
   tool: { name: 'trustscan'; version: string };
   routes: Array<{
     framework: string;
+    /** `http`, `graphql`, `trpc` or `lambda`. */
+    kind: string;
+    /** HTTP method, or the GraphQL/tRPC operation (QUERY, MUTATION, SUBSCRIPTION, FIELD). */
     method: string;
     path: string;
     file: string;
@@ -36,6 +39,7 @@ export function formatRoutesJson(routes: readonly Route[], version: string): str
     tool: { name: 'trustscan', version },
     routes: routes.map((route) => ({
       framework: route.framework,
+      kind: route.kind ?? 'http',
       method: route.method,
       path: route.path,
       file: route.file,
@@ -93,8 +97,9 @@ export function formatRoutesText(routes: readonly Route[], options: { color: boo
     const limiters = route.middleware.filter((m) => m.kind === 'rate-limit');
     const others = route.middleware.filter((m) => m.kind !== 'role' && m.kind !== 'rate-limit' && m.kind !== 'auth');
     return {
-      method: shown(route.method),
-      path: shown(route.path),
+      // `TRPC order.cancel (mutation)`, `LAMBDA POST /orders/{id}`, `QUERY order`, `GET /orders/:id`.
+      method: shown(route.kind === 'trpc' ? 'TRPC' : route.kind === 'lambda' ? `LAMBDA ${route.method}` : route.method),
+      path: shown(route.kind === 'trpc' ? `${route.path} (${route.method.toLowerCase()})` : route.path),
       location: shown(`${route.file}:${route.line}`),
       auth: shown(`${route.auth}${route.authEvidence[0] ? ` (${route.authEvidence[0]})` : ''}`),
       authStatus: route.auth,

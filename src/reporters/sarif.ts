@@ -10,7 +10,7 @@ import type {
   ThreadFlowLocation,
 } from 'sarif';
 import { CONTROL_KINDS, CONTROL_KIND_LABELS, SCAN_EVIDENCE_CONTROLS, controlTitle } from '../controls/index.js';
-import type { ControlRefs, Finding, RuleMeta, ScanResult, Severity, TraceStep } from '../types.js';
+import { entryName, type ControlRefs, type Finding, type RuleMeta, type ScanResult, type Severity, type TraceStep } from '../types.js';
 
 export interface SarifOptions {
   /** Keep suppressed findings (GitHub ignores `suppressions`, so they are left out by default). */
@@ -158,7 +158,7 @@ function resultFor(finding: Finding, ruleIndex: number | undefined, withSuppress
     severity: finding.severity,
     confidence: finding.confidence,
     soc2: [...finding.controls.soc2],
-    ...(finding.route ? { route: `${finding.route.method} ${finding.route.path}` } : {}),
+    ...(finding.route ? { route: entryName(finding.route) } : {}),
   };
   return sarifResult;
 }
@@ -166,7 +166,7 @@ function resultFor(finding: Finding, ruleIndex: number | undefined, withSuppress
 /** GitHub shows the first sentence as the alert title, so the finding's own message leads. */
 function resultMessage(finding: Finding): string {
   const parts = [sentence(finding.message)];
-  if (finding.route) parts.push(`Route: ${finding.route.method} ${finding.route.path}.`);
+  if (finding.route) parts.push(`Route: ${entryName(finding.route)}.`);
   if (finding.controls.soc2.length > 0) parts.push(`SOC 2: ${finding.controls.soc2.join(', ')}.`);
   return parts.join(' ');
 }

@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { soc2ShortTitle } from '../controls/index.js';
-import { SEVERITIES, SEVERITY_RANK, type Finding, type ScanResult, type Severity } from '../types.js';
+import { entryName, SEVERITIES, SEVERITY_RANK, type Finding, type ScanResult, type Severity } from '../types.js';
 import { escapeCodeLine, escapeControlCharacters } from './terminal-text.js';
 
 export interface TextReportOptions {
@@ -65,7 +65,7 @@ function formatFinding(finding: Finding, paint: ChalkInstance): string[] {
     const marker = frame.line === finding.line ? paint.red('>') : ' ';
     lines.push(`    ${marker} ${paint.dim(`${String(frame.line).padStart(width)} |`)} ${escapeCodeLine(frame.text)}`);
   }
-  if (finding.route) lines.push(`    ${paint.dim('route:')} ${finding.route.method} ${escapeControlCharacters(finding.route.path)}`);
+  if (finding.route) lines.push(`    ${paint.dim('route:')} ${escapeControlCharacters(entryName(finding.route))}`);
   if (finding.trace.length > 0) {
     lines.push(`    ${paint.dim('trace:')}`);
     finding.trace.forEach((step, index) => {

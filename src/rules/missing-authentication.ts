@@ -1,3 +1,4 @@
+import { routeRef } from '../types.js';
 import { segmentWords } from '../engine/routes/public-by-design.js';
 import { defineRule } from './define-rule.js';
 import {
@@ -52,7 +53,7 @@ export default defineRule({
         // Critical only for writes and reads of personal data; an open read of other data is high.
         severity: verdict.write || verdict.personal ? 'critical' : 'high',
         confidence: verdict.confidence,
-        route: { method: route.method, path: route.path },
+        route: routeRef(route),
         trace: accessTrace(facts, verdict.access, `${route.id}: ${route.authEvidence[0] ?? 'no authentication'}`),
       });
     }

@@ -1,3 +1,4 @@
+import { routeRef } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { accessTrace, describeAccess, routeFacts, routeSpan, type RouteFacts } from './utils/route-facts.js';
 import { escapeRegExp } from '../engine/text.js';
@@ -62,7 +63,7 @@ export default defineRule({
         message: `${route.id} ${reason.text}, but no role or permission check applies: any authenticated user can call it.`,
         severity: reason.changesPrivileges ? 'critical' : 'high',
         confidence: reason.confidence,
-        route: { method: route.method, path: route.path },
+        route: routeRef(route),
         trace: accessTrace(facts, reason.access, `${route.id}: authenticated (${route.authEvidence[0] ?? ''}), no role guard`),
       });
     }

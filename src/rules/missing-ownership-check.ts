@@ -3,7 +3,7 @@ import type { UncheckedAccess } from '../engine/access/object-access.js';
 import { isWriteAccess, type LookupAccess } from '../engine/access/lookup-keys.js';
 import type { Route } from '../engine/routes/route.js';
 import { lineEndOffset } from '../engine/source-text.js';
-import type { TraceStep } from '../types.js';
+import { routeRef, type TraceStep } from '../types.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { routeLabel } from './utils/tainted-sink.js';
@@ -84,7 +84,7 @@ function report(ctx: RuleContext, candidates: UncheckedAccess[]): void {
     message,
     severity: capability ? 'low' : write ? 'critical' : 'high',
     confidence: capability ? 'low' : guarded ? 'medium' : 'high',
-    route: { method: first.tainted.route.method, path: first.tainted.route.path },
+    route: routeRef(first.tainted.route),
     trace,
   });
 }

@@ -2,7 +2,7 @@ import type { FlowConfig } from '../engine/config.js';
 import { routeRateLimits, type RateLimitEvidence } from '../engine/routes/rate-limits.js';
 import { routeMatchesStep } from '../engine/routes/route-path.js';
 import type { Route } from '../engine/routes/route.js';
-import type { Severity, TraceStep } from '../types.js';
+import { routeRef, type Severity, type TraceStep } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { routeSpan } from './utils/route-facts.js';
 
@@ -17,7 +17,7 @@ interface SensitiveAction {
   business: boolean;
 }
 
-const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'ALL']);
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'ALL', 'MUTATION']);
 
 // Whole words of the literal path segments (or the handler's name), never substrings.
 const EXCLUDED = /\b(?:logout|log out|sign ?out|refresh|callback|callbacks|webhooks?|hooks?|revoke|impersonate|google|github|gitlab|facebook|apple|microsoft|twitter|azure|discord|linkedin|slack|saml|sso|oidc|openid|providers?|passkeys?|webauthn|fido2?)\b/;
@@ -81,7 +81,7 @@ export default defineRule({
           message: `${route.id} (${action.label}) has no rate limit: ${action.harm}.`,
           severity: action.severity,
           confidence,
-          route: { method: route.method, path: route.path },
+          route: routeRef(route),
           trace: [routeStep],
         });
         continue;
@@ -94,7 +94,7 @@ export default defineRule({
           message: `${route.id} (${action.label}) is rate-limited only per IP (${limits.map(describeLimit).join(', ')}): a signed-in user can spread requests over many addresses; key the limit by user or account.`,
           severity: 'low',
           confidence,
-          route: { method: route.method, path: route.path },
+          route: routeRef(route),
           trace: [routeStep, ...limits.map((limit) => ({ file: limit.file, line: limit.line, column: 1, message: `${limit.name}: ${limit.evidence}, keyed by IP` }))],
           remediation: 'Key the limiter by the signed-in user or account (e.g. express-rate-limit keyGenerator: (req) => req.user.id, a ThrottlerGuard whose getTracker returns the user id).',
         });

@@ -1,6 +1,6 @@
 import type { FlowStep } from '../engine/flows/flow-model.js';
 import { entityKey, type StatefulEntity } from '../engine/flows/stateful-entities.js';
-import type { TraceStep } from '../types.js';
+import { entryName, routeRef, type TraceStep } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { routeSpan } from './utils/route-facts.js';
 
@@ -39,7 +39,7 @@ export default defineRule({
         message: message(step, model.steps, model.entities),
         severity,
         confidence,
-        route: { method: step.route.method, path: step.route.path },
+        route: routeRef(step.route),
         trace: trace(step),
       });
     }
@@ -65,7 +65,7 @@ function rating(step: FlowStep): { severity: 'critical' | 'high' | 'medium'; con
 }
 
 function message(step: FlowStep, steps: readonly FlowStep[], entities: readonly StatefulEntity[]): string {
-  const route = `${step.route.method} ${step.route.path}`;
+  const route = entryName(step.route);
   const what = step.named ? `${step.named.because.replace(/-/g, ' ')} step` : step.declared.length > 0 ? `step ${step.declared[0]!.index + 1} of flow "${step.declared[0]!.flow}"` : 'state change';
   if (step.uncheckedConditional) {
     const write = step.uncheckedConditional;
@@ -126,7 +126,7 @@ function quoteList(values: readonly string[]): string {
 }
 
 function trace(step: FlowStep): TraceStep[] {
-  const steps: TraceStep[] = [{ file: step.route.file, line: step.route.line, column: step.route.column, message: `route ${step.route.method} ${step.route.path}` }];
+  const steps: TraceStep[] = [{ file: step.route.file, line: step.route.line, column: step.route.column, message: `route ${entryName(step.route)}` }];
   if (step.route.handler) steps.push({ file: step.route.handler.file, line: step.route.handler.line, column: 1, message: `handler ${step.route.handler.name}` });
   const change = step.change!;
   const via = change.via.length > 0 ? ` via ${change.via.join(' -> ')}` : '';

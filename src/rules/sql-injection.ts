@@ -1,3 +1,4 @@
+import { entryName, routeRef } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { firstLineSpan, sinkPosition, sqlInjectionFlows, SQL_INJECTION_CONTROLS } from './utils/sql-sinks.js';
 
@@ -20,12 +21,12 @@ export default defineRule({
     for (const { sink, tainted, taint } of sqlInjectionFlows(ctx).values()) {
       const { route } = tainted;
       const { line, column } = sinkPosition(sink.call);
-      const routeName = `${route.method} ${route.path}`;
+      const routeName = entryName(route);
       ctx.report({
         file: tainted.file.path,
         ...firstLineSpan(sink.call),
         message: `Request input ${taint.source.label} reaches the SQL text of ${sink.api} (${sink.driver}) in route ${routeName}; an attacker can change the query.`,
-        route: { method: route.method, path: route.path },
+        route: routeRef(route),
         trace: [...taint.steps, { file: tainted.file.path, line, column, message: `SQL text of ${sink.api}` }],
       });
     }

@@ -9,6 +9,7 @@ import { identityTaint, joinOrigins, withStep, withTransform, type Taint, type V
 import { exitsEarly } from '../ast/syntax.js';
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel } from '../models.js';
+import { BAG_PARTS, REQUEST_OBJECTS } from '../../models/request-sources.js';
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
 export interface TaintedCall {
@@ -664,23 +665,27 @@ function requestMember(
   if (bag) {
     const declared = bag === 'headers' ? validated('headers', name.toLowerCase()) : undefined;
     if (declared) return declared;
-    const label = ts.isElementAccessExpression(node) || !/^[A-Za-z_$][\w$]*$/.test(name) ? `${base}['${name}']` : `${base}.${name}`;
+    const label = ts.isElementAccessExpression(node) || !/^[A-Za-z_$][\w$]*$/.test(name) ? `${base}['${name}']` : memberLabel(base, name);
     return { kind: 'tainted', taint: { source: { label, kind: bag }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [] } };
   }
-  if (PRINCIPAL_PROPERTIES.has(name)) return { kind: 'principal', label: `${base}.${name}` };
-  const nested = NESTED_REQUEST_OBJECTS[object ?? 'request']?.[name];
+  const model = REQUEST_OBJECTS[object ?? 'request'];
+  if (model.principal.has(name)) return { kind: 'principal', label: memberLabel(base, name) };
+  const nested = model.nested[name];
   if (nested) {
-    return { kind: 'tainted', taint: { source: { label: `${base}.${name}`, kind: 'request' }, steps: requestTaint.steps, transforms: [], requestObject: nested } };
+    return { kind: 'tainted', taint: { source: { label: memberLabel(base, name), kind: 'request' }, steps: requestTaint.steps, transforms: [], requestObject: nested } };
   }
-  const kind = INPUT_PROPERTIES[name];
+  const kind = model.inputs[name];
   if (!kind) return { kind: 'unknown' };
-  const label = `${base}.${name}`;
-  const inputBag = INPUT_BAGS.has(name) ? { inputBag: kind as NonNullable<Taint['inputBag']> } : {};
+  const label = memberLabel(base, name);
+  const bagPart = model.inputBags?.has(name) ? BAG_PARTS[name] : undefined;
+  const inputBag = bagPart ? { inputBag: bagPart } : {};
   return { kind: 'tainted', taint: { source: { label, kind }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [], ...inputBag } };
 }
 
-// Input properties that hold a bag of named fields a route schema can declare (`search`, `rawBody` are text).
-const INPUT_BAGS = new Set(['params', 'query', 'body']);
+// A destructured parameter (`({ input, ctx })`) has no name of its own: its members are named alone.
+function memberLabel(base: string, name: string): string {
+  return base ? `${base}.${name}` : name;
+}
 
 function withoutInputBag(taint: Taint): Taint {
   if (!taint.inputBag) return taint;
@@ -690,7 +695,7 @@ function withoutInputBag(taint: Taint): Taint {
 
 /** Methods of request objects that return input: `req.get('x')`, `c.req.query('q')`, `await request.json()`. */
 function requestMethod(requestTaint: Taint, method: string, call: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): ValueOrigin | undefined {
-  const kind = INPUT_METHODS[method];
+  const kind = REQUEST_OBJECTS[requestTaint.requestObject ?? 'request'].methods[method];
   if (!kind) return undefined;
   const argument = call.arguments?.[0];
   const label = `${requestTaint.source.label}.${method}(${argument && ts.isStringLiteralLike(argument) ? `'${argument.text}'` : ''})`;
@@ -698,55 +703,6 @@ function requestMethod(requestTaint: Taint, method: string, call: ts.CallExpress
   return { kind: 'tainted', taint: { source: { label, kind }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [] } };
 }
 
-// Set on the request by authentication middleware (`req.userId = decoded.id`): never sent by the client.
-const PRINCIPAL_PROPERTIES = new Set(['user', 'auth', 'session', 'state', 'locals', 'principal', 'jwtPayload', 'userId', 'currentUser', 'authUser', 'uid', 'claims']);
-
-const INPUT_PROPERTIES: Record<string, string> = {
-  params: 'params',
-  query: 'query',
-  body: 'body',
-  cookies: 'cookies',
-  signedCookies: 'cookies',
-  headers: 'headers',
-  files: 'files',
-  file: 'files',
-  originalUrl: 'url',
-  url: 'url',
-  path: 'url',
-  baseUrl: 'url',
-  querystring: 'query',
-  search: 'query',
-  searchParams: 'query',
-  hostname: 'headers',
-  host: 'headers',
-  href: 'url',
-  pathname: 'url',
-  rawBody: 'body',
-};
-
-const INPUT_METHODS: Record<string, string> = {
-  get: 'headers',
-  header: 'headers',
-  param: 'params',
-  query: 'query',
-  queries: 'query',
-  json: 'body',
-  text: 'body',
-  formData: 'body',
-  parseBody: 'body',
-  arrayBuffer: 'body',
-  blob: 'body',
-  valid: 'body',
-  getAll: 'query',
-};
-
-/** Properties of request-like objects that are themselves request-like. */
-const NESTED_REQUEST_OBJECTS: Record<string, Record<string, Taint['requestObject']>> = {
-  request: { nextUrl: 'request', searchParams: 'request', raw: 'request', cookies: 'request', headers: 'request' },
-  'koa-context': { request: 'request', req: 'request', cookies: 'request' },
-  'hono-context': { req: 'request' },
-  'route-context': {},
-};
 
 function compactText(node: ts.Node): string {
   return node.getText(node.getSourceFile()).replace(/\s+/g, '').replace(/\?\./g, '.');

@@ -6,9 +6,13 @@ import { PRINCIPAL_DECORATOR } from '../routes/handler-evidence.js';
 const TENANT_DECORATOR = /^(?:Get)?(?:Current|Active|Auth|Session)?(?:Org|Organi[sz]ation|Tenant|Workspace|Team|Account|Project)(?:FromRequest|FromSession|FromToken)?$/;
 import type { Route } from '../routes/route.js';
 import type { Taint, ValueOrigin } from './taint.js';
+import type { RequestObjectKind } from '../../models/request-sources.js';
 
 // NestJS parameter decorators and the input they inject.
 const NEST_INPUT_DECORATORS: Record<string, string> = {
+  // GraphQL arguments: Nest `@Args('id')`, type-graphql `@Arg('id')` / `@Args()`.
+  Args: 'args',
+  Arg: 'args',
   Param: 'params',
   Query: 'query',
   Body: 'body',
@@ -44,16 +48,33 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction)
         index === 0 ? requestObject(parameter, file, 'request', 'request') : index === 1 && isAppRouterContext(parameter) ? routeContext(parameter, file) : { kind: 'unknown' },
       );
     case 'nestjs':
+    case 'type-graphql':
       return parameters.map((parameter) => nestParameter(parameter, file));
+    case 'graphql':
+      // A resolver map's field resolver: (parent, args, context, info). `parent` is the server's own object.
+      return parameters.map((parameter, index) => (index === 1 ? graphqlArgs(parameter, file) : index === 2 ? requestObject(parameter, file, 'context', 'app-context') : { kind: 'unknown' }));
+    case 'trpc':
+      // A procedure's resolver: ({ input, ctx }).
+      return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, '', 'trpc-options') : { kind: 'unknown' }));
+    case 'lambda':
+      // (event, context): the API Gateway / ALB event carries the request; `context` is the runtime's.
+      return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, 'event', 'lambda-event') : { kind: 'unknown' }));
   }
 }
 
-function requestObject(parameter: ts.ParameterDeclaration, file: string, fallbackName: string, kind: NonNullable<Taint['requestObject']>): ValueOrigin {
+/** A GraphQL resolver's `args`: every field is the client's, as sent in the operation's variables. */
+function graphqlArgs(parameter: ts.ParameterDeclaration, file: string): ValueOrigin {
+  const label = ts.isIdentifier(parameter.name) ? parameter.name.text : 'args';
+  const { line, column } = nodePosition(parameter);
+  return { kind: 'tainted', taint: { source: { label, kind: 'args' }, steps: [{ file, line, column, message: `GraphQL arguments ${label}` }], transforms: [] } };
+}
+
+function requestObject(parameter: ts.ParameterDeclaration, file: string, fallbackName: string, kind: RequestObjectKind): ValueOrigin {
   const name = ts.isIdentifier(parameter.name) ? parameter.name.text : fallbackName;
   const { line, column } = nodePosition(parameter);
   return {
     kind: 'tainted',
-    taint: { source: { label: name, kind: 'request' }, steps: [{ file, line, column, message: `request object ${name}` }], transforms: [], requestObject: kind },
+    taint: { source: { label: name, kind: 'request' }, steps: [{ file, line, column, message: `request object ${name || parameter.name.getText(parameter.getSourceFile())}` }], transforms: [], requestObject: kind },
   };
 }
 
@@ -83,6 +104,8 @@ function nestParameter(parameter: ts.ParameterDeclaration, file: string): ValueO
     if (!ts.isIdentifier(callee)) continue;
     const name = callee.text;
     if (name === 'Req' || name === 'Request') return requestObject(parameter, file, 'req', 'request');
+    // GraphQL (Nest `@Context()`, type-graphql `@Ctx()`): the context the server built, principal included.
+    if (name === 'Context' || name === 'Ctx') return requestObject(parameter, file, 'context', 'app-context');
     // @CurrentUser() user, @GqlUser() user, @AuthUser(): the authenticated principal, not input.
     // @GetOrgFromRequest() org, @CurrentOrganization(), @Tenant(): the caller's tenant, resolved by the server from the session.
     if (PRINCIPAL_DECORATOR.test(name) || /^\w+User$/.test(name) || TENANT_DECORATOR.test(name)) return { kind: 'principal', label: `@${name}() ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim() };

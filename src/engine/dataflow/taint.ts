@@ -1,4 +1,5 @@
 import type { TraceStep } from '../../types.js';
+import type { InputBagKind, RequestObjectKind } from '../../models/request-sources.js';
 
 /** Where client-controlled data enters: `req.query.sort`, `@Body() dto`, `c.req.param('id')`. */
 export interface TaintSource {
@@ -24,12 +25,12 @@ export interface Taint {
    * Set when the value is a whole request/context object (`req`, `ctx`, `c.req`, Next's
    * `request`): reading a property of it picks the input (query, body) or the principal (user).
    */
-  requestObject?: 'request' | 'koa-context' | 'hono-context' | 'route-context';
+  requestObject?: RequestObjectKind;
   /**
    * Set when the value is a whole input bag (`req.params`, `request.query`, `req.body`): reading a
    * field of it is where a route's validation schema says what the field can hold.
    */
-  inputBag?: 'params' | 'query' | 'body' | 'headers';
+  inputBag?: InputBagKind;
 }
 
 /** How trusted a value is, from the point of view of a sink. */

@@ -10,7 +10,7 @@ import { isolated, type AnalysisFailures } from '../analysis-failures.js';
 import type { ScannedSourceFile, ScannedTextFile } from '../../types.js';
 import type { FlowConfig, TrustscanConfig } from '../config.js';
 import type { ModuleIndex } from '../ast/module-index.js';
-import type { Route } from '../routes/route.js';
+import { isStateChanging, type Route } from '../routes/route.js';
 import { routeMatchesStep } from '../routes/route-path.js';
 import { isAuthRoute, isRequestRoute, MONEY_KINDS, namedStep, type NamedStep } from './flow-steps.js';
 import { analyzeRouteFlow } from './route-flow.js';
@@ -99,7 +99,7 @@ export function analyzeFlows(input: FlowInput): FlowModel {
     if (isAuthRoute(route)) continue;
     const named = namedStep(route);
     const declared = declaredPositions(input.config.flows, route);
-    const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(route.method);
+    const mutating = isStateChanging(route.method);
     if (!named && declared.length === 0 && !mutating) continue;
     const flow = isolated(input.failures, 'flows', route.file, () => analyzeRouteFlow({ modules: input.modules, config: input.config, filesByPath }, route));
     if (flow) analyzed.push({ flow, ...(named ? { named } : {}), declared });

@@ -3,7 +3,7 @@
  * Words are matched whole (path segments and camelCase/kebab words), never as substrings:
  * `shipping-address` is not "ship", `completeness` is not "complete".
  */
-import type { Route } from '../routes/route.js';
+import { isStateChanging, type Route } from '../routes/route.js';
 
 export type StepKind =
   | 'checkout'
@@ -73,7 +73,7 @@ export function nameWords(text: string): string[] {
  * path words so `/transfers/:transferId` still reads "transfers" but `:shipmentId` adds nothing.
  */
 export function namedStep(route: Pick<Route, 'method' | 'path'> & { handler?: { name: string } }): NamedStep | undefined {
-  if (route.method === 'GET' || route.method === 'HEAD' || route.method === 'OPTIONS') {
+  if (!isStateChanging(route.method)) {
     // Verification links are GETs that change state (`GET /verify-email?token=`); nothing else in GET is a step.
     const step = matchStep(route);
     if (!step || (step.kind !== 'verification' && step.kind !== 'password-reset')) return undefined;

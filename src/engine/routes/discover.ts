@@ -5,7 +5,8 @@ import type { AdapterContext, FrameworkAdapter, ProjectFacts } from '../framewor
 import { AnalysisFailures } from '../analysis-failures.js';
 import { MiddlewareClassifier, type AuthModel } from './classify-middleware.js';
 import { inHandlerAuthentication, readPrincipal } from './handler-evidence.js';
-import type { AuthStatus, Route, RouteDefinition } from './route.js';
+import { entryName, type AuthStatus, type Route, type RouteDefinition } from './route.js';
+import { entryKindAndMethodMatch, parseEntryPattern } from './route-path.js';
 import { escapeRegExp } from '../text.js';
 import { ts } from '#typescript';
 import { nodePosition } from '../ast/functions.js';
@@ -99,7 +100,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   const evidence: string[] = [];
   let auth: AuthStatus;
   let publicByDesign = definition.declaredPublic;
-  const configured = config.publicRoutes.find((pattern) => matchesRoutePattern(pattern, definition.method, definition.path));
+  const configured = config.publicRoutes.find((pattern) => matchesRoutePattern(pattern, definition));
   if (configured) publicByDesign = `config auth.publicRoutes "${configured}"`;
   // Login and sign-up take credentials: public by definition, whatever guard is mounted in front of them.
   publicByDesign ??= credentialEntryReason(definition.path);
@@ -140,6 +141,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   }
   const route: Route = {
     framework: definition.framework,
+    ...(definition.kind ? { kind: definition.kind } : {}),
     method: definition.method,
     path: definition.path,
     file: definition.file,
@@ -149,7 +151,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
     auth,
     authEvidence: evidence,
     principal,
-    id: `${definition.method} ${definition.path}`,
+    id: entryName(definition),
   };
   if (definition.handler) route.handler = definition.handler;
   if (publicByDesign) route.publicByDesign = publicByDesign;
@@ -192,15 +194,15 @@ function resolveHandler(definition: RouteDefinition, modules: ModuleIndex): Reso
   return file ? { file, node: handler.node, name: handler.name } : undefined;
 }
 
-/** "GET /health", "/webhooks/*", "* /public/*": method optional; `*` matches any run of characters. */
-export function matchesRoutePattern(pattern: string, method: string, routePath: string): boolean {
-  const trimmed = pattern.trim();
-  const space = trimmed.indexOf(' ');
-  const patternMethod = space === -1 ? '*' : trimmed.slice(0, space).toUpperCase();
-  const patternPath = space === -1 ? trimmed : trimmed.slice(space + 1).trim();
-  if (patternMethod !== '*' && patternMethod !== method && method !== 'ALL') return false;
-  const regex = new RegExp(`^${patternPath.split('*').map(escapeRegExp).join('.*')}/?$`);
-  return regex.test(routePath);
+/**
+ * "GET /health", "/webhooks/*", "* /public/*", "QUERY publicFeed", "TRPC post.*", "LAMBDA GET /health":
+ * method optional; `*` matches any run of characters.
+ */
+export function matchesRoutePattern(text: string, route: { kind?: string | undefined; method: string; path: string }): boolean {
+  const pattern = parseEntryPattern(text);
+  if (!entryKindAndMethodMatch(pattern, route)) return false;
+  const regex = new RegExp(`^${pattern.path.split('*').map(escapeRegExp).join('.*')}/?$`);
+  return regex.test(route.path);
 }
 
 export function compareRoutes(a: Route, b: Route): number {

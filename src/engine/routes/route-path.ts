@@ -21,11 +21,38 @@ export function normalizeRouteParams(routePath: string): string {
     .toLowerCase() || '/';
 }
 
-/** Whether a config step `METHOD /path` names this route (method must match; `ALL` routes match any method). */
-export function routeMatchesStep(step: string, route: { method: string; path: string }): boolean {
-  const space = step.indexOf(' ');
-  if (space === -1) return false;
-  const method = step.slice(0, space).toUpperCase();
-  if (method !== route.method && route.method !== 'ALL' && method !== 'ALL') return false;
-  return normalizeRouteParams(step.slice(space + 1).trim()) === normalizeRouteParams(route.path);
+/**
+ * A route as config and commands name it: `METHOD /path`, `MUTATION cancelOrder`,
+ * `TRPC order.cancel`, `LAMBDA POST /orders/{id}`. `method` is undefined when any method matches
+ * (`TRPC x`, or a bare path in a pattern).
+ */
+export interface EntryPattern {
+  kind?: 'trpc' | 'lambda';
+  method?: string;
+  path: string;
+}
+
+export function parseEntryPattern(text: string): EntryPattern {
+  const words = text.trim().split(/\s+/);
+  const first = words[0]?.toUpperCase();
+  if (first === 'TRPC') return { kind: 'trpc', path: words.slice(1).join(' ').replace(/\s*\((?:query|mutation|subscription)\)$/i, '') };
+  if (first === 'LAMBDA' && words.length >= 3) return { kind: 'lambda', method: words[1]!.toUpperCase(), path: words.slice(2).join(' ') };
+  if (words.length === 1) return { path: words[0] ?? '' };
+  return { method: first === '*' ? undefined : first, path: words.slice(1).join(' ') } as EntryPattern;
+}
+
+/** Whether a named pattern can name this entry: same kind where the pattern says one, same method (`ALL` matches any). */
+export function entryKindAndMethodMatch(pattern: EntryPattern, route: { kind?: string | undefined; method: string }): boolean {
+  if (pattern.kind === 'trpc' && route.kind !== 'trpc') return false;
+  if (pattern.kind === 'lambda' && route.kind !== 'lambda') return false;
+  if (pattern.kind !== 'trpc' && route.kind === 'trpc') return false;
+  return pattern.method === undefined || pattern.method === route.method || route.method === 'ALL' || pattern.method === 'ALL';
+}
+
+/** Whether a config step (`METHOD /path`, `MUTATION cancelOrder`, `TRPC order.cancel`) names this route. */
+export function routeMatchesStep(step: string, route: { kind?: string | undefined; method: string; path: string }): boolean {
+  const pattern = parseEntryPattern(step);
+  if (pattern.method === undefined && pattern.kind !== 'trpc') return false;
+  if (!entryKindAndMethodMatch(pattern, route)) return false;
+  return normalizeRouteParams(pattern.path) === normalizeRouteParams(route.path);
 }

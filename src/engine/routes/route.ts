@@ -4,12 +4,27 @@
  * (src/engine/routes/discover.ts) decides auth status from the middleware and handler evidence.
  */
 import type { ts } from '#typescript';
+import type { EntryKind } from '../../types.js';
+export { ENTRY_KINDS, entryName, type EntryKind } from '../../types.js';
 
-export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next'] as const;
+export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next', 'graphql', 'type-graphql', 'trpc', 'lambda'] as const;
 export type FrameworkName = (typeof FRAMEWORKS)[number];
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ALL'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+
+/** The operation of a GraphQL field or tRPC procedure, in the place of an HTTP method. */
+export const OPERATIONS = ['QUERY', 'MUTATION', 'SUBSCRIPTION', 'FIELD'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+export type RouteMethod = HttpMethod | Operation;
+
+/** Methods and operations that change state (a GraphQL mutation is a write, a query is not). */
+const STATE_CHANGING = new Set<string>(['POST', 'PUT', 'PATCH', 'DELETE', 'ALL', 'MUTATION']);
+export function isStateChanging(method: string): boolean {
+  return STATE_CHANGING.has(method);
+}
+
 
 export type MiddlewareKind = 'auth' | 'role' | 'rate-limit' | 'validation' | 'state' | 'other';
 
@@ -60,8 +75,14 @@ export type AuthStatus = 'authenticated' | 'public' | 'unknown';
 /** What every stage knows of a route: where it is defined, what it runs and what runs before it. */
 export interface RouteSite extends CodeLocation {
   framework: FrameworkName;
-  method: HttpMethod;
-  /** Full path with every mount prefix, framework parameter syntax kept (`/orders/:id`, `/orders/[id]`). */
+  /** Absent on HTTP routes (the common case); set for GraphQL, tRPC and serverless entry points. */
+  kind?: Exclude<EntryKind, 'http'>;
+  /** The HTTP method; for GraphQL and tRPC, the operation (QUERY, MUTATION, SUBSCRIPTION, FIELD). */
+  method: RouteMethod;
+  /**
+   * Full path with every mount prefix, framework parameter syntax kept (`/orders/:id`, `/orders/[id]`);
+   * a GraphQL field (`order`, `User.invoices`), a tRPC procedure path (`order.cancel`).
+   */
   path: string;
   /** 1-based column of the route definition (for reports). */
   column: number;
@@ -88,7 +109,7 @@ export interface Route extends RouteSite {
    * lookups there are keyed by the sender's payload; there is no user to own them.
    */
   caller?: 'service';
-  /** Names the route as `METHOD path` for messages and config matching. */
+  /** Names the route as `METHOD path` (entryName) for messages and config matching. */
   readonly id: string;
   /**
    * Set by the routes inventory on authenticated routes: each lookup by an id the client sends,

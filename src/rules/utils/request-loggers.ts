@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import { nodesOfKind } from '../../engine/ast/file-index.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { Route } from '../../engine/routes/route.js';
-import type { ScannedSourceFile } from '../../types.js';
+import { entryName, type ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { moduleCallee } from '../../engine/ast/module-callee.js';
 import { sensitiveName } from './sensitive-names.js';
@@ -109,7 +109,7 @@ function credentialReads(ctx: RuleContext, routes: readonly Route[], part: 'quer
     for (const name of names) {
       const named = sensitiveName(name);
       if (!named || named.kind === 'contact') continue;
-      const label = `req.${part}.${name} (${route.method} ${route.path})`;
+      const label = `req.${part}.${name} (${entryName(route)})`;
       if (!found.includes(label)) found.push(label);
     }
   }

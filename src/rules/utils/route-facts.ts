@@ -91,7 +91,7 @@ export function describeAccess(access: DataAccess): string {
   return `${access.operation === 'write' ? 'writes' : 'reads'} ${target}(${access.method})`;
 }
 
-export const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+export const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'MUTATION']);
 
 /** Data about people, money or access: reading it without authentication is a breach. */
 export const SENSITIVE_SEGMENT =

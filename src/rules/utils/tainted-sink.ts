@@ -2,14 +2,14 @@ import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import type { Taint, ValueOrigin } from '../../engine/dataflow/taint.js';
 import { nodePosition } from '../../engine/ast/functions.js';
 import { lineEndOffset } from '../../engine/source-text.js';
-import type { TraceStep } from '../../types.js';
+import { entryName, routeRef, type TraceStep } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { matchingFunctionModel, type SinkCategory, type SinkModel } from '../../engine/models.js';
 import { ts } from '#typescript';
 
 /** `GET /orders/:id`, as messages name the route. */
 export function routeLabel(tainted: TaintedCall): string {
-  return `${tainted.route.method} ${tainted.route.path}`;
+  return entryName(tainted.route);
 }
 
 /** Where an injection finding is reported: the sink call's first line (a multi-line call keeps one line). */
@@ -34,7 +34,7 @@ export function reportTaintedSink(ctx: RuleContext, tainted: TaintedCall, taint:
     ...sinkSpan(tainted),
     message,
     trace: sinkTrace(tainted, taint, sinkMessage),
-    route: { method: tainted.route.method, path: tainted.route.path },
+    route: routeRef(tainted.route),
     ...extra,
   });
 }

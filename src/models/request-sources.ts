@@ -1,0 +1,130 @@
+/**
+ * Request sources as data: for each object an entry point receives (an HTTP request, a Koa or Hono
+ * context, a Lambda event, a GraphQL or tRPC context), which of its properties and methods hold
+ * client input, which hold the authenticated principal, and which are themselves such objects.
+ * The dataflow engine (engine/dataflow/engine.ts) reads these tables; the frameworks' adapters and
+ * engine/dataflow/sources.ts decide which handler parameter is which object.
+ */
+
+/** The kinds of request-like object: a property read on one is looked up in its table here. */
+export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'app-context', 'trpc-options'] as const;
+export type RequestObjectKind = (typeof REQUEST_OBJECT_KINDS)[number];
+
+/** Input parts a validation schema can declare fields of (`req.params.id`, a zod `.input()`). */
+export type InputBagKind = 'params' | 'query' | 'body' | 'headers';
+
+export interface RequestObjectModel {
+  /** Property -> the input it holds (query, params, body, headers, cookies, url, files). */
+  inputs: Readonly<Record<string, string>>;
+  /** Properties holding a bag of named fields a schema can declare: `input.id` is looked up in the route's validation. */
+  inputBags?: ReadonlySet<string>;
+  /** Method -> the input it returns: `req.get('x')`, `c.req.query('q')`, `await request.json()`. */
+  methods: Readonly<Record<string, string>>;
+  /** Properties that are request-like objects themselves: `ctx.request`, `event.requestContext`. */
+  nested: Readonly<Record<string, RequestObjectKind>>;
+  /** Properties set by authentication, never by the client: `req.user`, `ctx.session`, `requestContext.authorizer`. */
+  principal: ReadonlySet<string>;
+}
+
+// Set on the request by authentication middleware (`req.userId = decoded.id`): never sent by the client.
+const PRINCIPAL_PROPERTIES = new Set(['user', 'auth', 'session', 'state', 'locals', 'principal', 'jwtPayload', 'userId', 'currentUser', 'authUser', 'uid', 'claims']);
+
+// What an HTTP request (Express, Fastify, Node, Fetch API, Next.js) and its framework wrappers carry.
+const HTTP_INPUTS: Record<string, string> = {
+  params: 'params',
+  query: 'query',
+  body: 'body',
+  cookies: 'cookies',
+  signedCookies: 'cookies',
+  headers: 'headers',
+  files: 'files',
+  file: 'files',
+  originalUrl: 'url',
+  url: 'url',
+  path: 'url',
+  baseUrl: 'url',
+  querystring: 'query',
+  search: 'query',
+  searchParams: 'query',
+  hostname: 'headers',
+  host: 'headers',
+  href: 'url',
+  pathname: 'url',
+  rawBody: 'body',
+};
+const HTTP_INPUT_BAGS = new Set(['params', 'query', 'body']);
+
+const HTTP_METHODS: Record<string, string> = {
+  get: 'headers',
+  header: 'headers',
+  param: 'params',
+  query: 'query',
+  queries: 'query',
+  json: 'body',
+  text: 'body',
+  formData: 'body',
+  parseBody: 'body',
+  arrayBuffer: 'body',
+  blob: 'body',
+  valid: 'body',
+  getAll: 'query',
+};
+
+function http(nested: Record<string, RequestObjectKind>): RequestObjectModel {
+  return { inputs: HTTP_INPUTS, inputBags: HTTP_INPUT_BAGS, methods: HTTP_METHODS, nested, principal: PRINCIPAL_PROPERTIES };
+}
+
+// A GraphQL or tRPC context built by the server's context function: it carries the principal and
+// the raw request, and services (`dataSources`, `prisma`, `loaders`) that are not client input.
+const APP_CONTEXT_PRINCIPAL = new Set([...PRINCIPAL_PROPERTIES, 'viewer', 'me', 'account', 'member', 'userInfo', 'token', 'identity']);
+
+export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectModel>> = {
+  request: http({ nextUrl: 'request', searchParams: 'request', raw: 'request', cookies: 'request', headers: 'request' }),
+  'koa-context': http({ request: 'request', req: 'request', cookies: 'request' }),
+  'hono-context': http({ req: 'request' }),
+  'route-context': http({}),
+  // AWS Lambda behind API Gateway (REST v1, HTTP API v2) or an ALB.
+  'lambda-event': {
+    inputs: {
+      pathParameters: 'params',
+      queryStringParameters: 'query',
+      multiValueQueryStringParameters: 'query',
+      body: 'body',
+      cookies: 'cookies',
+      rawPath: 'url',
+      path: 'url',
+      rawQueryString: 'query',
+      stageVariables: 'other',
+    },
+    inputBags: new Set(['pathParameters', 'queryStringParameters']),
+    methods: {},
+    nested: { headers: 'request', multiValueHeaders: 'request', requestContext: 'lambda-request-context' },
+    principal: new Set(),
+  },
+  // `event.requestContext`: the authorizer's claims are the principal; the rest is the gateway's.
+  'lambda-request-context': { inputs: {}, methods: {}, nested: {}, principal: new Set(['authorizer']) },
+  'app-context': {
+    inputs: { headers: 'headers', cookies: 'cookies' },
+    methods: {},
+    nested: { req: 'request', request: 'request', event: 'lambda-event' },
+    principal: APP_CONTEXT_PRINCIPAL,
+  },
+  // A tRPC resolver's single argument: `{ input, ctx }`.
+  'trpc-options': {
+    inputs: { input: 'body', rawInput: 'body' },
+    inputBags: new Set(['input']),
+    methods: { getRawInput: 'body' },
+    nested: { ctx: 'app-context' },
+    principal: new Set(),
+  },
+};
+
+/** The validation part a bag property stands for: tRPC `input` and Lambda's parameter maps map onto route schema parts. */
+export const BAG_PARTS: Readonly<Record<string, InputBagKind>> = {
+  params: 'params',
+  query: 'query',
+  body: 'body',
+  input: 'body',
+  pathParameters: 'params',
+  queryStringParameters: 'query',
+};
