@@ -1,4 +1,4 @@
-import type { ScannedSourceFile } from '../../types.js';
+import type { ScannedSourceFile, ScannedTextFile } from '../../types.js';
 import type { ModuleIndex } from '../ast/module-index.js';
 import type { MiddlewareClassifier } from '../routes/classify-middleware.js';
 import type { FrameworkName, RouteDefinition } from '../routes/route.js';
@@ -16,6 +16,8 @@ export interface AdapterContext {
   sourceFiles: readonly ScannedSourceFile[];
   /** Parsed package.json files of the scan, keyed by their folder (posix, relative to the scan root; '' for the root). */
   packageJsons: ReadonlyMap<string, Record<string, unknown>>;
+  /** The scan's .env, JSON, YAML and Prisma files (serverless.yml and SAM templates declare Lambda routes). */
+  textFiles: readonly ScannedTextFile[];
   modules: ModuleIndex;
   middleware: MiddlewareClassifier;
 }

@@ -51,7 +51,7 @@ export function discoverRoutes(input: {
   });
   const helpers = new HelperAuthenticationFinder(input.modules, input.config.authModels);
   const failures = input.failures ?? new AnalysisFailures();
-  const context = { sourceFiles: input.sourceFiles, packageJsons: facts.packageJsons, modules: input.modules, middleware: classifier };
+  const context = { sourceFiles: input.sourceFiles, packageJsons: facts.packageJsons, textFiles: input.textFiles, modules: input.modules, middleware: classifier };
   const routes: Route[] = [];
   for (const adapter of input.adapters) {
     if (!adapter.isEnabled(facts)) continue;
