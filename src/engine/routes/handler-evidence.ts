@@ -2,6 +2,7 @@ import { ts } from '#typescript';
 import type { ResolvedFunction } from '../ast/functions.js';
 import { calledFunctions, nodePosition } from '../ast/functions.js';
 import type { ModuleIndex } from '../ast/module-index.js';
+import { AUTH_ERROR_MESSAGE } from './classify-middleware.js';
 
 // How handlers read the authenticated user. Order matters only for display.
 const PRINCIPAL_READS: Array<{ label: string; pattern: RegExp }> = [
@@ -66,7 +67,7 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
   if (!handler?.node.body) return undefined;
   const sourceFile = handler.node.getSourceFile();
   const text = handler.node.body.getText(sourceFile);
-  const rejects = REJECTS_UNAUTHENTICATED.test(text) || OTHER_REJECTION.test(text);
+  const rejects = REJECTS_UNAUTHENTICATED.test(text) || AUTH_ERROR_MESSAGE.test(text) || OTHER_REJECTION.test(text);
   if (!rejects) return undefined;
   const where = `${handler.name} (${handler.file.path}:${nodePosition(handler.node).line})`;
   const principal = readPrincipal(handler).filter((read) => !read.startsWith('@'));
