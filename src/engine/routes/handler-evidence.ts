@@ -28,6 +28,11 @@ const PRINCIPAL_READS: Array<{ label: string; pattern: RegExp }> = [
 /** Parameter decorators that inject the authenticated user into a NestJS handler. */
 export const PRINCIPAL_DECORATOR = /^(?:CurrentUser|User|AuthUser|GetUser|ReqUser|Principal|Session|Auth|Jwt(?:Payload|User)|UserEntity|(?:Get)?CurrentUserId|(?:LoggedIn|Authenticated|Session|Request|Active)User|Current(?:Account|Member))$/;
 
+/** `@CurrentUser()`, `@GqlUser()`, `@SessionUser()`: a parameter decorator that injects the signed-in user. */
+export function isPrincipalDecorator(name: string): boolean {
+  return PRINCIPAL_DECORATOR.test(name) || /^\w+User$/.test(name);
+}
+
 const REJECTS_UNAUTHENTICATED = /\bcode\s*:\s*['"`](?:UNAUTHORIZED|UNAUTHENTICATED)['"`]|\b(?:status|sendStatus|code|throw)\s*\(\s*401\b|\b401\s*\)|new\s+\w*(?:Unauthori[sz]ed|Unauthenticated|AuthenticationError|NotAuthenticated)\w*|\bunauthorized\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|\bstatus\s*:\s*401\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in)|if\s*\(\s*!\s*\(?\s*(?:await\s+)?[\w$.?]*(?:session|user|userId|token|auth)\b[^)]*\)\s*\{?\s*(?:return|throw)\b[^;]*?\b403\b/;
 
 /** How a handler reads the authenticated principal, e.g. ["req.user"] or ["@CurrentUser() user"]. */
@@ -38,7 +43,7 @@ export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
     for (const decorator of ts.getDecorators(parameter) ?? []) {
       const expression = decorator.expression;
       const callee = ts.isCallExpression(expression) ? expression.expression : expression;
-      if (ts.isIdentifier(callee) && PRINCIPAL_DECORATOR.test(callee.text)) {
+      if (ts.isIdentifier(callee) && isPrincipalDecorator(callee.text)) {
         found.push(`@${callee.text}() ${parameter.name.getText(handler.node.getSourceFile())}`);
       }
     }
