@@ -84,6 +84,75 @@ describe('graphql resolver maps (Apollo Server): fixture app', () => {
   });
 });
 
+describe('graphql resolver maps: how real projects write them', () => {
+  it('reads resolver modules exported by type name (load-files) and maps of namespace imports', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { 'graphql-yoga': '^5.0.0', '@graphql-tools/load-files': '^7.0.0' } }),
+      'src/resolvers/post/query.resolver.ts': [
+        'export const Query = {',
+        '  post: (_p: unknown, args: { id: string }, ctx: any) => ctx.prisma.post.findUnique({ where: { id: args.id } }),',
+        '};',
+        'export const Post = { author: (parent: { authorId: string }, _a: unknown, ctx: any) => ctx.prisma.user.findUnique({ where: { id: parent.authorId } }) };',
+      ].join('\n'),
+      'src/schema/Mutation.ts': "import * as todoDelete from './todoDelete';\nexport const resolvers = { todoDelete: todoDelete.resolver };",
+      'src/schema/todoDelete.ts': 'export const resolver = async (_p: unknown, args: { id: string }, ctx: any) => ctx.db.todo.delete({ where: { id: args.id } });',
+      'src/schema.ts': "import * as Mutation from './schema/Mutation';\nexport const resolvers = { Mutation: Mutation.resolvers };",
+      'src/data.ts': 'export const Defaults = { limit: () => 10 };',
+    });
+    const found = loadRoutes(dir, [graphqlAdapter]);
+    expect(found.map((entry) => `${entry.id} ${entry.file}:${entry.line}`)).toEqual([
+      'QUERY post src/resolvers/post/query.resolver.ts:2',
+      'FIELD Post.author src/resolvers/post/query.resolver.ts:4',
+      'MUTATION todoDelete src/schema/Mutation.ts:2',
+    ]);
+  });
+
+  it('a context function that verifies a token only when one is sent authenticates nothing; resolvers that check are authenticated', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { 'graphql-yoga': '^5.0.0' } }),
+      'src/yoga.ts': [
+        "import { createSchema, createYoga } from 'graphql-yoga';",
+        "import jwt from 'jsonwebtoken';",
+        "import { resolvers } from './resolvers';",
+        'async function buildContext({ request }: { request: Request }) {',
+        "  const token = request.headers.get('authorization');",
+        '  let user = null;',
+        '  if (token != null) {',
+        '    user = jwt.verify(token, process.env.SECRET!);',
+        "    if (!user) throw new Error('unauthorized');",
+        '  }',
+        '  return { user };',
+        '}',
+        "export const yoga = createYoga({ schema: createSchema({ typeDefs: '', resolvers }), context: buildContext, plugins: [useRateLimiter({ identifyFn: () => '' })] });",
+        'declare function useRateLimiter(options: unknown): unknown;',
+      ].join('\n'),
+      'src/resolvers.ts': [
+        "import { GraphQLError } from 'graphql';",
+        'function assertAuthenticated(ctx: { role: string }) {',
+        "  if (ctx.role === 'GUEST') throw new GraphQLError('forbidden');",
+        '}',
+        'export const resolvers = {',
+        '  Query: {',
+        '    feed: (_p: unknown, _a: unknown, ctx: any) => ctx.db.posts(),',
+        '    drafts: (_p: unknown, _a: unknown, ctx: any) => { assertAuthenticated(ctx); return ctx.db.drafts(); },',
+        '    async myPosts(_p: unknown, _a: unknown, { user, db }: any) {',
+        "      if (user === null) return new AuthenticationError();",
+        '      return db.posts(user.id);',
+        '    },',
+        '  },',
+        '};',
+        'class AuthenticationError extends Error {}',
+      ].join('\n'),
+    });
+    const found = loadRoutes(dir, [graphqlAdapter]);
+    expect(found.map((entry) => `${entry.id} ${entry.auth} ${entry.middleware.map((m) => m.kind).join(',')}`)).toEqual([
+      'QUERY feed public rate-limit',
+      'QUERY drafts authenticated rate-limit',
+      'QUERY myPosts authenticated rate-limit',
+    ]);
+  });
+});
+
 describe('NestJS GraphQL resolvers: fixture app', () => {
   const routes = loadRoutes(path.resolve('fixtures/apps/nestjs-graphql'), [nestjsAdapter]);
 

@@ -116,6 +116,11 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
   const consider = (candidate: UncheckedAccess, path: PathEntry[], keyNames: Set<string>, settled: Settled | undefined): void => {
     const { tainted } = candidate;
     const route = tainted.route;
+    // A record type an open route hands out by the client's id is public content (blog posts, products).
+    if (route.auth === 'public' && route.method !== 'FIELD' && candidate.lookup.access.model && !isWriteAccess(candidate.lookup)) {
+      const model = candidate.lookup.access.model.toLowerCase();
+      if (!servedPublicly.has(model)) servedPublicly.set(model, route.id);
+    }
     if (route.auth !== 'authenticated') return;
     const pathKey = [...new Set(path.map((entry) => `${entry.fn.getSourceFile().fileName}:${entry.fn.pos}`))].sort().join('|');
     if (settled) return record(route, candidate, pathKey, settled);
@@ -145,6 +150,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
   // argument reaches the lookup too, from whichever route makes it (the engine records a shared
   // helper's calls once, for the first route that reaches it).
   const reach = new Map<ts.Node, ReachEntry[]>();
+  const servedPublicly = new Map<string, string>();
   const register = (fn: ts.SignatureDeclaration | undefined, index: number | undefined, entry: Omit<ReachEntry, 'index'>): boolean => {
     if (!fn || index === undefined) return false;
     const entries = reach.get(fn) ?? [];
@@ -200,7 +206,14 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
   for (const [route, lookups] of judgements) {
     const accesses: ObjectAccess[] = [];
     for (const [node, paths] of lookups) {
-      const all = [...paths.values()];
+      const all = [...paths.values()].map((judgement) => {
+        const model = judgement.access.model;
+        // Its own id, or the id of a parent served publicly (`comment.count({ where: { postId } })` when posts are public).
+        const parent = /^(\w+?)_?[Ii][Dd]$/.exec(judgement.access.key)?.[1];
+        const publicRoute = model && judgement.candidate && judgement.access.operation === 'read' ? servedPublicly.get(model.toLowerCase()) ?? (parent ? servedPublicly.get(parent.toLowerCase()) : undefined) : undefined;
+        // Reading it by id after sign-in exposes nothing an anonymous caller cannot read (that route is where any finding belongs).
+        return publicRoute ? { access: { ...judgement.access, verdict: 'public' as const, evidence: `${servedPublicly.has(model!.toLowerCase()) ? model : parent} is served to anonymous callers by id (${publicRoute})` } } : judgement;
+      });
       const open = all.find((judgement) => judgement.candidate);
       accesses.push((open ?? all[0]!).access);
       if (open?.candidate) unchecked.set(node, [...(unchecked.get(node) ?? []), open.candidate]);

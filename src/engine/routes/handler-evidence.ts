@@ -25,6 +25,9 @@ const PRINCIPAL_READS: Array<{ label: string; pattern: RegExp }> = [
   { label: 'getToken()', pattern: /\bgetToken\s*\(\s*\{\s*req\b/ },
 ];
 
+/** Fields of a GraphQL/tRPC context that hold the signed-in user, when a resolver destructures them. */
+const CONTEXT_PRINCIPAL_FIELDS = new Set(['user', 'currentUser', 'viewer', 'session', 'me', 'authUser']);
+
 /** Parameter decorators that inject the authenticated user into a NestJS handler. */
 export const PRINCIPAL_DECORATOR = /^(?:CurrentUser|User|AuthUser|GetUser|ReqUser|Principal|Session|Auth|Jwt(?:Payload|User)|UserEntity|(?:Get)?CurrentUserId|(?:LoggedIn|Authenticated|Session|Request|Active)User|Current(?:Account|Member))$/;
 
@@ -52,6 +55,15 @@ export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
   if (body) {
     const text = body.getText(handler.node.getSourceFile());
     for (const { label, pattern } of PRINCIPAL_READS) if (pattern.test(text)) found.push(label);
+    // A GraphQL resolver's `(parent, args, { user, prisma })`: the context's user, destructured.
+    for (const parameter of handler.node.parameters) {
+      if (!ts.isObjectBindingPattern(parameter.name)) continue;
+      for (const element of parameter.name.elements) {
+        const property = element.propertyName ?? element.name;
+        const key = ts.isIdentifier(property) ? property.text : undefined;
+        if (key && CONTEXT_PRINCIPAL_FIELDS.has(key) && ts.isIdentifier(element.name) && new RegExp(`\\b${element.name.text}\\b`).test(text)) found.push(`context ${key}`);
+      }
+    }
   }
   return found;
 }

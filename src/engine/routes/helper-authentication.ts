@@ -128,7 +128,9 @@ export class HelperAuthenticationFinder {
     // Recursion guard: a function is judged "does nothing" while it is being judged.
     this.facts.set(fn.node, { throwsOnFailure: false, rejects: false, throws: false });
     const text = fn.node.body?.getText(fn.node.getSourceFile()) ?? '';
-    const verifiesHere = TOKEN_OR_SESSION_CHECK.test(text) || CREDENTIAL_READ.test(text);
+    // `assertAuthenticated(ctx)`, `requireLogin(ctx)`: named as the check and throwing, it is one even
+    // when what it tests (`ctx.role === 'GUEST'`) says nothing of tokens or sessions.
+    const verifiesHere = TOKEN_OR_SESSION_CHECK.test(text) || CREDENTIAL_READ.test(text) || (AUTH_ASSERTION_NAME.test(fn.name.split('.').at(-1) ?? '') && /\bthrow\b/.test(text));
     let verifiedIn: ResolvedFunction | undefined = verifiesHere ? fn : undefined;
     let throws = THROWS.test(text) || SELF_THROWING_VERIFICATION.test(text);
     let rejects = REJECTION_STATUS.test(text) || AUTH_ERROR_MESSAGE.test(text);
@@ -155,6 +157,8 @@ export class HelperAuthenticationFinder {
     return facts;
   }
 }
+
+const AUTH_ASSERTION_NAME = /^(?:assert|require|ensure|enforce|verify|check)(?:Is)?(?:Authenticated|Authed|LoggedIn|SignedIn|Login|Auth|Authentication|User|Session|Viewer|Admin|Staff|Member)$/;
 
 /** Statements that run on every request: the body's own, and those of a top-level `try` block. */
 function topLevelStatements(statements: readonly ts.Statement[]): ts.Statement[] {

@@ -5,6 +5,7 @@ import { nodesOfKind } from '../../ast/file-index.js';
 import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
 import { classifyBody, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
 import type { Operation, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import { propertyValue } from '../../ast/syntax.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { GRAPHQL_RESOLVER_MAP_PACKAGES, GRAPHQL_SERVER_FACTORIES, RESOLVER_COMPOSERS, ROOT_OPERATION_TYPES, SHIELD_FACTORIES } from './graphql-models.js';
 
@@ -40,41 +41,63 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
   const routes: RouteDefinition[] = [];
   for (const file of context.sourceFiles) {
     if (!/\b(?:Query|Mutation|Subscription)\b/.test(file.text)) continue;
+    const typeObjects: Array<{ typeName: string; fieldsObject: ObjectAt | undefined }> = [];
     for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.ObjectLiteralExpression)) {
       const map = node as ts.ObjectLiteralExpression;
       if (!isResolverMap(map) || shield.maps.has(map)) continue;
       for (const property of map.properties) {
         const typeName = property.name && propertyNameText(property.name);
-        if (!typeName || !/^[A-Z]/.test(typeName)) continue;
-        const fieldsObject = objectOf(modules, file, property);
-        if (!fieldsObject) continue;
-        const operation = ROOT_OPERATION_TYPES[typeName] ?? 'FIELD';
-        for (const field of fieldsOf(modules, fieldsObject, 0)) {
-          if (seenFields.has(field.node)) continue;
-          seenFields.add(field.node);
-          const fieldName = field.node.name && propertyNameText(field.node.name);
-          if (!fieldName || TYPE_PLUMBING.test(fieldName)) continue;
-          const resolved = resolverOf(modules, classifier, field.file, field.node, operation);
-          if (!resolved) continue;
-          const path = operation === 'FIELD' ? `${typeName}.${fieldName}` : fieldName;
-          const position = nodePosition(field.node);
-          const shieldMiddleware = shield.middlewareFor(typeName, fieldName);
-          routes.push({
-            framework: 'graphql',
-            kind: 'graphql',
-            method: operation,
-            path,
-            file: field.file.path,
-            line: position.line,
-            column: position.column,
-            handler: { file: resolved.handler.file.path, line: nodePosition(resolved.handler.node).line, node: resolved.handler.node, name: `${typeName}.${fieldName}` },
-            middleware: [...contextChecks.map((entry) => ({ ...entry })), ...shieldMiddleware, ...resolved.middleware],
-          });
-        }
+        if (typeName && /^[A-Z]/.test(typeName)) typeObjects.push({ typeName, fieldsObject: objectOf(modules, file, property) });
+      }
+    }
+    typeObjects.push(...exportedTypeObjects(file));
+    for (const { typeName, fieldsObject } of typeObjects) {
+      if (!fieldsObject || shield.maps.has(fieldsObject.node)) continue;
+      const operation = ROOT_OPERATION_TYPES[typeName] ?? 'FIELD';
+      for (const field of fieldsOf(modules, fieldsObject, 0)) {
+        if (seenFields.has(field.node)) continue;
+        seenFields.add(field.node);
+        const fieldName = field.node.name && propertyNameText(field.node.name);
+        if (!fieldName || TYPE_PLUMBING.test(fieldName)) continue;
+        const resolved = resolverOf(modules, classifier, field.file, field.node, operation);
+        if (!resolved) continue;
+        const path = operation === 'FIELD' ? `${typeName}.${fieldName}` : fieldName;
+        const position = nodePosition(field.node);
+        const shieldMiddleware = shield.middlewareFor(typeName, fieldName);
+        routes.push({
+          framework: 'graphql',
+          kind: 'graphql',
+          method: operation,
+          path,
+          file: field.file.path,
+          line: position.line,
+          column: position.column,
+          handler: { file: resolved.handler.file.path, line: nodePosition(resolved.handler.node).line, node: resolved.handler.node, name: `${typeName}.${fieldName}` },
+          middleware: [...contextChecks.map((entry) => ({ ...entry })), ...shieldMiddleware, ...resolved.middleware],
+        });
       }
     }
   }
   return routes;
+}
+
+/**
+ * Resolver modules loaded by file pattern (@graphql-tools/load-files, graphql-modules): each exports
+ * its root types as `export const Query = {...}` / `Mutation` / `Subscription`, and beside them the
+ * field resolvers of other types (`export const Post = { author() {...} }`).
+ */
+function exportedTypeObjects(file: ScannedSourceFile): Array<{ typeName: string; fieldsObject: ObjectAt | undefined }> {
+  const exported: Array<{ typeName: string; fieldsObject: ObjectAt | undefined }> = [];
+  for (const statement of file.sourceFile.statements) {
+    if (!ts.isVariableStatement(statement) || !statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      const initializer = declaration.initializer && skipOuterExpressions(declaration.initializer);
+      if (!ts.isIdentifier(declaration.name) || !initializer || !ts.isObjectLiteralExpression(initializer) || !/^[A-Z]/.test(declaration.name.text)) continue;
+      exported.push({ typeName: declaration.name.text, fieldsObject: { node: initializer, file } });
+    }
+  }
+  // Only a module that exports a root type is a resolver module: other PascalCase objects are plain data.
+  return exported.some((entry) => Object.hasOwn(ROOT_OPERATION_TYPES, entry.typeName)) ? exported : [];
 }
 
 function isResolverMap(node: ts.ObjectLiteralExpression): boolean {
@@ -96,6 +119,13 @@ function objectValue(modules: ModuleIndex, file: ScannedSourceFile, expression: 
   if (ts.isObjectLiteralExpression(value)) return { node: value, file };
   if (!ts.isIdentifier(value) && !ts.isPropertyAccessExpression(value)) return undefined;
   if (ts.isPropertyAccessExpression(value)) {
+    // `Mutation.resolvers` where `import * as Mutation from './Mutation'`: that module's export.
+    const namespace = ts.isIdentifier(value.expression) ? modules.resolveName(file, value.expression.text) : undefined;
+    if (namespace?.kind === 'namespace') {
+      const exported = modules.resolveExport(namespace.file, value.name.text);
+      const target = bindingValue(exported);
+      return exported?.kind === 'declaration' && target && ts.isExpression(target) ? objectValue(modules, exported.file, target) : undefined;
+    }
     // `userResolvers.Query`: a root object inside another file's map.
     const owner = objectValue(modules, file, value.expression);
     const member = owner?.node.properties.find((property) => property.name && propertyNameText(property.name) === value.name.text);
@@ -188,10 +218,21 @@ function contextFunctionChecks(context: AdapterContext): RouteMiddleware[] {
       for (const argument of call.arguments) {
         const options = skipOuterExpressions(argument);
         if (!ts.isObjectLiteralExpression(options)) continue;
+        // Server plugins (Yoga/Envelop, Apollo) run for every operation: a rate limiter among them limits them all.
+        const plugins = propertyValue(options, 'plugins');
+        if (plugins && ts.isArrayLiteralExpression(plugins)) {
+          for (const plugin of plugins.elements) {
+            const described = context.middleware.describe(plugin, file, 'global');
+            if (described.kind === 'rate-limit') checks.push(described);
+          }
+        }
         const property = options.properties.find((candidate) => candidate.name && propertyNameText(candidate.name) === 'context');
         const expression = property && (ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined);
         const described = expression ? context.middleware.describe(expression, file, 'global', 'context function') : property && ts.isMethodDeclaration(property) ? describeMethod(file, property) : undefined;
-        if (described?.kind === 'auth') checks.push(described);
+        if (described?.kind !== 'auth') continue;
+        const fn = expression ? resolveFunction(context.modules, file, expression) : property && ts.isMethodDeclaration(property) ? { file, node: property, name: 'context' } : undefined;
+        if (fn && !rejectsAnonymous(fn)) continue;
+        checks.push(described);
       }
     }
   }
@@ -203,6 +244,49 @@ function describeMethod(file: ScannedSourceFile, method: ts.MethodDeclaration): 
   const classification = classifyBody({ file, node: method, name: 'context' });
   if (!classification) return undefined;
   return { name: 'context function', file: file.path, line: nodePosition(method).line, kind: classification.kind, strength: classification.strength, evidence: classification.evidence, scope: 'global' };
+}
+
+/**
+ * Whether a context function turns away a request that carries no credentials. Many verify a token
+ * only when one is sent (`if (token) { ... throw on a bad token }`) and hand anonymous requests a
+ * null user: every rejection then sits under a test that the credential is present, and each
+ * resolver must check the user itself.
+ */
+function rejectsAnonymous(fn: ResolvedFunction): boolean {
+  const body = fn.node.body;
+  if (!body) return false;
+  let unconditional = false;
+  const visit = (node: ts.Node): void => {
+    if (unconditional || (node !== body && isFunctionLike(node))) return;
+    if (ts.isThrowStatement(node) && !underPresenceTest(node, body)) {
+      unconditional = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return unconditional;
+}
+
+/** True when `node` runs only if some value is present: inside `if (token)`, `if (payload != null)`, `if (header !== undefined)`. */
+function underPresenceTest(node: ts.Node, stop: ts.Node): boolean {
+  for (let child = node, parent = node.parent; parent && child !== stop; child = parent, parent = parent.parent) {
+    if (ts.isIfStatement(parent) && parent.thenStatement === child && isPresenceTest(parent.expression)) return true;
+  }
+  return false;
+}
+
+function isPresenceTest(condition: ts.Expression): boolean {
+  const value = skipOuterExpressions(condition);
+  if (ts.isIdentifier(value) || ts.isPropertyAccessExpression(value)) return true;
+  if (ts.isBinaryExpression(value)) {
+    const operator = value.operatorToken.kind;
+    if (operator === ts.SyntaxKind.AmpersandAmpersandToken) return isPresenceTest(value.left) || isPresenceTest(value.right);
+    const negative = operator === ts.SyntaxKind.ExclamationEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsEqualsToken;
+    const nothing = (side: ts.Expression) => side.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(side) && side.text === 'undefined');
+    return negative && (nothing(value.left) || nothing(value.right));
+  }
+  return false;
 }
 
 function isServerFactory(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression | ts.NewExpression): boolean {
