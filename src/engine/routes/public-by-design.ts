@@ -119,6 +119,11 @@ export function publicByDesignReason(input: {
   if (authPrefix && literal.some((segment) => AUTH_FLOW_SEGMENT.test(segment) || /^(?:exchange(?:-code)?|code|authorize|browser-start|start|complete)$/.test(segment))) {
     return 'part of signing in or recovering an account';
   }
+  // `changePassword(token, newPassword)`: setting a password with a reset token is the end of account recovery.
+  const phrase = literal.flatMap((segment) => segmentWords(segment.replace(/-/g, ' ')));
+  if (phrase.includes('password') && phrase.some((word) => /^(?:change|reset|set|new|update)$/.test(word)) && input.handler && takesResetToken(input.handler)) {
+    return `${last}: sets a password with a reset token (account recovery)`;
+  }
   // POST /users (the collection, no id) is sign-up.
   if (input.method === 'POST' && /^(?:users?|accounts?|members?)$/.test(last) && literal.length === segments.length) return 'sign-up (POST to the user collection)';
   if (literal.every((segment) => INFRA_SEGMENT.test(segment))) return `${literal.join('/')}: health, status or documentation endpoint`;
@@ -129,6 +134,15 @@ export function publicByDesignReason(input: {
   }
   return undefined;
 }
+
+/** The handler takes a reset token from the client: a parameter named so, or reads one from its input. */
+function takesResetToken(handler: ResolvedFunction): boolean {
+  const names = handler.node.parameters.flatMap((parameter) => (ts.isIdentifier(parameter.name) ? [parameter.name.text] : ts.isObjectBindingPattern(parameter.name) ? parameter.name.elements.map((element) => element.name.getText(handler.node.getSourceFile())) : []));
+  if (names.some((name) => RESET_TOKEN_NAME.test(name))) return true;
+  const text = handler.node.body?.getText(handler.node.getSourceFile()) ?? '';
+  return new RegExp(`\\b(?:body|args|input|params|query|data)\\??\\.(?:${RESET_TOKEN_NAME.source.slice(4, -2)})\\b`).test(text);
+}
+const RESET_TOKEN_NAME = /^(?:token|resetToken|reset_token|passwordResetToken|resetCode|code|otp)$/;
 
 /** The handler's body and those of the project functions it calls, for signature and marker checks. */
 function handlerAndCalleesText(modules: ModuleIndex, handler: ResolvedFunction | undefined): string {
