@@ -160,6 +160,34 @@ describe('trpc adapter: tricky cases', () => {
     expect(route(routes, 'TRPC c').authEvidence.join(' ')).toMatch(/orgProcedure/);
   });
 
+  it('a middleware that calls next() when there is no user authenticates nobody, whatever it rejects afterwards', () => {
+    const dir = makeProject({
+      'package.json': TRPC_PACKAGE,
+      'src/trpc.ts': [
+        "import { initTRPC, TRPCError } from '@trpc/server';",
+        'const t = initTRPC.context<{ user?: { id: string; banned: boolean } }>().create();',
+        'const refreshSession = t.middleware(async ({ ctx, type, next }) => {',
+        "  if (type !== 'mutation' || !ctx.user) {",
+        '    return next();',
+        '  }',
+        "  if (ctx.user.banned) throw new TRPCError({ code: 'UNAUTHORIZED' });",
+        '  return next();',
+        '});',
+        'export const publicProcedure = t.procedure.use(refreshSession);',
+        'export const privateProcedure = publicProcedure.use(({ ctx, next }) => {',
+        "  if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED' });",
+        '  return next();',
+        '});',
+        'export const appRouter = t.router({ open: publicProcedure.mutation(() => 1), closed: privateProcedure.mutation(() => 2) });',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [trpcAdapter]);
+    expect(inventory(routes).map((r) => `${r.path} ${r.auth}`)).toEqual(['open public', 'closed authenticated']);
+    const guard = route(routes, 'TRPC open').middleware[0]!;
+    expect(guard.kind).toBe('other');
+    expect(guard.evidence).toMatch(/lets callers without a user through/);
+  });
+
   it('merges routers (t.mergeRouters), concatenated procedures, and router records held in names', () => {
     const dir = makeProject({
       'package.json': TRPC_PACKAGE,

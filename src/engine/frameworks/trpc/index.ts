@@ -417,8 +417,14 @@ class TrpcCollector {
     for (const step of steps) {
       switch (step.kind) {
         case 'use': {
-          const described = this.context.middleware.describe(this.middlewareFunction(step.expression, step.file), step.file, step.inherited ? 'router' : 'route');
+          const expression = this.middlewareFunction(step.expression, step.file);
+          let described = this.context.middleware.describe(expression, step.file, step.inherited ? 'router' : 'route');
           if (described.opaque) unreadable = true;
+          if (described.kind === 'auth' || described.kind === 'role') {
+            const fn = resolveFunction(this.context.modules, step.file, expression);
+            const pass = fn && anonymousPassThrough(fn.node);
+            if (pass) described = { ...described, kind: 'other', evidence: `${described.evidence}, but \`${pass.text}\` (${fn.file.path}:${pass.line}) lets callers without a user through` };
+          }
           middleware.push(described);
           break;
         }
@@ -494,4 +500,54 @@ function memberOf(value: TrpcValue, member: string): TrpcValue | undefined {
     default:
       return undefined;
   }
+}
+
+/** `ctx.user`, `ctx.session`, `ctx.session.user`, `opts.ctx.auth`: the principal the context function put on the context. */
+const CONTEXT_PRINCIPAL = /^(?:[\w$]+\s*(?:\?\.|\.)\s*)?(?:ctx|context)\s*(?:\?\.|\.)\s*(?:user|session|auth|userId|viewer)(?:\s*(?:\?\.|\.)\s*(?:user|userId|id))?$/;
+
+/**
+ * A tRPC middleware that calls `next()` when there is no user (`if (type !== 'mutation' || !ctx.user)
+ * return next();`) hands anonymous calls on to the resolver: whatever it rejects later, it only
+ * checks callers that have a user (a stale session, a banned account), so it authenticates nobody.
+ * Returns the `if` that lets them through.
+ */
+function anonymousPassThrough(fn: ts.SignatureDeclaration & { body?: ts.ConciseBody | ts.Block }): { text: string; line: number } | undefined {
+  const body = fn.body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  for (const statement of body.statements) {
+    if (!ts.isIfStatement(statement) || !callsNext(statement.thenStatement)) continue;
+    if (disjuncts(statement.expression).some(saysNoPrincipal)) {
+      const condition = statement.expression.getText(fn.getSourceFile()).replace(/\s+/g, ' ');
+      return { text: `if (${condition.length > 60 ? `${condition.slice(0, 57)}...` : condition}) return next()`, line: nodePosition(statement).line };
+    }
+  }
+  return undefined;
+}
+
+function disjuncts(expression: ts.Expression): ts.Expression[] {
+  const value = skipOuterExpressions(expression);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.BarBarToken) return [...disjuncts(value.left), ...disjuncts(value.right)];
+  return [value];
+}
+
+/** `!ctx.user`, `ctx.session == null`, `ctx.user === undefined`. */
+function saysNoPrincipal(expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(expression);
+  const isPrincipal = (node: ts.Expression) => CONTEXT_PRINCIPAL.test(skipOuterExpressions(node).getText().replace(/\s+/g, ''));
+  if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) return isPrincipal(value.operand);
+  if (ts.isBinaryExpression(value) && /^(?:==|===)$/.test(value.operatorToken.getText())) {
+    const empty = (node: ts.Expression) => node.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(node) && node.text === 'undefined');
+    return (isPrincipal(value.left) && empty(skipOuterExpressions(value.right))) || (isPrincipal(value.right) && empty(skipOuterExpressions(value.left)));
+  }
+  return false;
+}
+
+/** `return next()`, `return opts.next({...})`, `{ return await next(); }`. */
+function callsNext(statement: ts.Statement): boolean {
+  const first = ts.isBlock(statement) ? statement.statements[0] : statement;
+  if (!first || !ts.isReturnStatement(first) || !first.expression) return false;
+  const value = skipOuterExpressions(first.expression);
+  if (!ts.isCallExpression(value)) return false;
+  const callee = skipOuterExpressions(value.expression);
+  return (ts.isIdentifier(callee) && callee.text === 'next') || (ts.isPropertyAccessExpression(callee) && callee.name.text === 'next');
 }
