@@ -188,6 +188,27 @@ describe('trpc adapter: tricky cases', () => {
     expect(guard.evidence).toMatch(/lets callers without a user through/);
   });
 
+  it('follows a project function that returns a procedure (withPermission(resource, action))', () => {
+    const dir = makeProject({
+      'package.json': TRPC_PACKAGE,
+      'src/trpc.ts': [
+        "import { initTRPC, TRPCError } from '@trpc/server';",
+        'const t = initTRPC.context<{ user?: { id: string; role: string } }>().create();',
+        'export const createTRPCRouter = t.router;',
+        "export const protectedProcedure = t.procedure.use(({ ctx, next }) => { if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED' }); return next(); });",
+        'export const withPermission = (permission: string) =>',
+        '  protectedProcedure.use(({ ctx, next }) => {',
+        "    if (!ctx.user?.role.includes(permission)) throw new TRPCError({ code: 'FORBIDDEN' });",
+        '    return next();',
+        '  });',
+        "export const appRouter = createTRPCRouter({ remove: withPermission('project:delete').mutation(() => 1) });",
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [trpcAdapter]);
+    expect(inventory(routes).map((r) => `${r.path} ${r.auth}`)).toEqual(['remove authenticated']);
+    expect(route(routes, 'TRPC remove').middleware.map((m) => `${m.kind}/${m.scope}`)).toEqual(['auth/router', 'role/route']);
+  });
+
   it('merges routers (t.mergeRouters), concatenated procedures, and router records held in names', () => {
     const dir = makeProject({
       'package.json': TRPC_PACKAGE,

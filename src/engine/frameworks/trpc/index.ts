@@ -307,7 +307,21 @@ class TrpcCollector {
     if (factory?.kind === 'merge-factory') {
       return { kind: 'router', router: this.routerFor(call, file, { kind: 'merge', parts: call.arguments.map((argument) => ({ node: argument, file })) }) };
     }
-    return undefined;
+    // `withPermission('project', 'create')`: a project function that builds and returns a procedure.
+    const returned = this.returnedExpression(callee, file);
+    const built = returned && this.evaluate(returned, depth + 1);
+    return built?.kind === 'procedure' ? built : undefined;
+  }
+
+  /** What a project function returns, when it is one expression (`(r) => protectedProcedure.use(...)`) or ends in one `return`. */
+  private returnedExpression(callee: ts.Expression, file: ScannedSourceFile): Located | undefined {
+    if (!ts.isIdentifier(callee)) return undefined;
+    const fn = resolveFunction(this.context.modules, file, callee);
+    const body = fn?.node.body;
+    if (!fn || !body) return undefined;
+    if (!ts.isBlock(body)) return { node: body, file: fn.file };
+    const last = body.statements.at(-1);
+    return last && ts.isReturnStatement(last) && last.expression ? { node: last.expression, file: fn.file } : undefined;
   }
 
   private applyBuilder(builder: Extract<TrpcValue, { kind: 'procedure' }>, method: string, call: ts.CallExpression, file: ScannedSourceFile, depth: number): TrpcValue | undefined {
