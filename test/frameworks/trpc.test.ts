@@ -209,6 +209,21 @@ describe('trpc adapter: tricky cases', () => {
     expect(route(routes, 'TRPC remove').middleware.map((m) => `${m.kind}/${m.scope}`)).toEqual(['auth/router', 'role/route']);
   });
 
+  it('reads the procedure path as router and procedure segments: auth.login takes credentials, signup.settings (procedure settings of router signup) does not', () => {
+    const dir = makeProject({
+      'package.json': TRPC_PACKAGE,
+      'src/trpc.ts': [
+        "import { initTRPC, TRPCError } from '@trpc/server';",
+        'const t = initTRPC.context<{ user?: { id: string } }>().create();',
+        "const authed = t.procedure.use(({ ctx, next }) => { if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED' }); return next(); });",
+        'export const appRouter = t.router({ auth: t.router({ login: authed.mutation(() => 1) }), signup: t.router({ settings: authed.mutation(() => 2) }) });',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [trpcAdapter]);
+    expect(inventory(routes).map((r) => `${r.path} ${r.auth}`)).toEqual(['auth.login public', 'signup.settings authenticated']);
+    expect(route(routes, 'TRPC auth.login').publicByDesign).toBe('login: a route that takes credentials');
+  });
+
   it('merges routers (t.mergeRouters), concatenated procedures, and router records held in names', () => {
     const dir = makeProject({
       'package.json': TRPC_PACKAGE,

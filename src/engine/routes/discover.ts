@@ -103,7 +103,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   const configured = config.publicRoutes.find((pattern) => matchesRoutePattern(pattern, definition));
   if (configured) publicByDesign = `config auth.publicRoutes "${configured}"`;
   // Login and sign-up take credentials: public by definition, whatever guard is mounted in front of them.
-  publicByDesign ??= credentialEntryReason(definition.path);
+  publicByDesign ??= credentialEntryReason(segmentedPath(definition));
 
   const guards = definition.middleware.filter((m) => m.kind === 'auth' || m.kind === 'role');
   const annotated = routeAnnotation(definition, handlerFunction, modules);
@@ -135,7 +135,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
     if (opaque.length > 0) evidence.push(`could not tell what ${opaque.join(', ')} check${opaque.length === 1 ? 's' : ''}`);
   } else {
     auth = 'public';
-    publicByDesign = publicByDesignReason({ method: definition.method, path: definition.path, modules, ...(handlerFunction ? { handler: handlerFunction } : {}) });
+    publicByDesign = publicByDesignReason({ method: definition.method, path: segmentedPath(definition), modules, ...(handlerFunction ? { handler: handlerFunction } : {}) });
     if (publicByDesign) evidence.push(publicByDesign);
     else evidence.push(definition.middleware.length === 0 ? 'no middleware, guard or in-handler check' : 'no authentication among its middleware');
   }
@@ -157,6 +157,14 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   if (publicByDesign) route.publicByDesign = publicByDesign;
   if (principal.length === 0 && (auth === 'authenticated' || publicByDesign?.startsWith('webhook')) && isServiceEndpoint(definition.path)) route.caller = 'service';
   return route;
+}
+
+/**
+ * The path as `/`-separated segments for the path-word heuristics: a tRPC procedure path `sso.update`
+ * is the segments sso, update (procedure `update` of router `sso`), not one segment whose first word is sso.
+ */
+function segmentedPath(definition: RouteDefinition): string {
+  return definition.kind === 'trpc' ? `/${definition.path.split('.').join('/')}` : definition.path;
 }
 
 /**
