@@ -33,9 +33,9 @@ describe('trpc adapter: fixture app (Next.js + tRPC v11)', () => {
       { method: 'MUTATION', path: 'post.create', file: 'src/server/routers/post.ts', line: 11, auth: 'authenticated' },
       { method: 'MUTATION', path: 'post.remove', file: 'src/server/routers/post.ts', line: 16, auth: 'authenticated' },
       { method: 'SUBSCRIPTION', path: 'post.onCreate', file: 'src/server/routers/post.ts', line: 19, auth: 'public' },
-      { method: 'QUERY', path: 'user.me', file: 'src/server/routers/user.ts', line: 11, auth: 'authenticated' },
-      { method: 'MUTATION', path: 'user.updateProfile', file: 'src/server/routers/user.ts', line: 12, auth: 'authenticated' },
-      { method: 'MUTATION', path: 'user.signUp', file: 'src/server/routers/user.ts', line: 15, auth: 'public' },
+      { method: 'QUERY', path: 'user.me', file: 'src/server/routers/user.ts', line: 13, auth: 'authenticated' },
+      { method: 'MUTATION', path: 'user.updateProfile', file: 'src/server/routers/user.ts', line: 14, auth: 'authenticated' },
+      { method: 'MUTATION', path: 'user.signUp', file: 'src/server/routers/user.ts', line: 17, auth: 'public' },
     ]);
     expect(routes.every((r) => r.framework === 'trpc' && r.kind === 'trpc')).toBe(true);
     expect(route(routes, 'TRPC order.cancel').id).toBe('TRPC order.cancel');
@@ -70,7 +70,7 @@ describe('trpc adapter: fixture app (Next.js + tRPC v11)', () => {
       { part: 'body', field: 'userId', restricted: 'z.string().cuid2()' },
       { part: 'body', field: 'role', restricted: 'z.nativeEnum()' },
     ]);
-    // A schema held in a name, with an enum and an anchored pattern of a restricted alphabet.
+    // A schema held in a name, with an enum and an anchored pattern of a restricted alphabet (itself a constant).
     expect(fields('TRPC user.updateProfile')).toEqual([
       { part: 'body', field: 'name' },
       { part: 'body', field: 'locale', restricted: 'z.enum()' },

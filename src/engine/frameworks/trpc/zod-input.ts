@@ -213,7 +213,7 @@ class ZodReader {
       const inner = argument && this.restriction({ node: argument, file: resolved.file }, depth + 1);
       base = inner ? `z.${rootName}(${inner})` : undefined;
     } else if (RESTRICTED_STRING_FORMATS.has(rootName)) base = `z.${steps.slice(0, steps.indexOf(first) + 1).map((step) => step.name).join('.')}()`;
-    else if (rootName === 'string') base = this.stringFormat(steps.slice(steps.indexOf(first) + 1));
+    else if (rootName === 'string') base = this.stringFormat(steps.slice(steps.indexOf(first) + 1), resolved.file, depth);
     if (!base) return undefined;
     // `.or(B)`: both sides must be restricted.
     for (const step of steps) {
@@ -226,11 +226,13 @@ class ZodReader {
   }
 
   /** `z.string().uuid()`, `.cuid()`, `.datetime()`, `.regex(/^[a-z0-9]+$/)`: the first restricting check, if any. */
-  private stringFormat(modifiers: ChainStep[]): string | undefined {
+  private stringFormat(modifiers: ChainStep[], file: ScannedSourceFile, depth: number): string | undefined {
     for (const { name, call } of modifiers) {
       if (!call) continue;
       if (RESTRICTED_STRING_FORMATS.has(name)) return `z.string().${name}()`;
-      const argument = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+      // `.regex(SLUG_PATTERN)`: the pattern is often a constant of its own, here or imported.
+      const written = call.arguments[0];
+      const argument = written && this.resolve({ node: written, file }, depth + 1)?.node;
       if (name === 'regex' && argument && ts.isRegularExpressionLiteral(argument)) {
         const source = argument.text.slice(1, argument.text.lastIndexOf('/'));
         if (isRestrictedPattern(source)) return `z.string().regex(${argument.text})`;
