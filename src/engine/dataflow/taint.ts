@@ -64,7 +64,8 @@ export function withStep(taint: Taint, step: TraceStep): Taint {
   const last = taint.steps.at(-1);
   if (last && last.file === step.file && last.line === step.line && last.message === step.message) return taint;
   const steps = taint.steps.length >= MAX_TRACE_STEPS ? [...taint.steps.slice(0, 2), ...taint.steps.slice(-(MAX_TRACE_STEPS - 3)), step] : [...taint.steps, step];
-  return { source: taint.source, steps, transforms: taint.transforms, ...(taint.inputBag ? { inputBag: taint.inputBag } : {}) };
+  // A request object keeps its kind through an assignment: `({ ctx }) => ctx.user` reads the principal of the tRPC context.
+  return { source: taint.source, steps, transforms: taint.transforms, ...(taint.inputBag ? { inputBag: taint.inputBag } : {}), ...(taint.requestObject ? { requestObject: taint.requestObject } : {}) };
 }
 
 export function withTransform(taint: Taint, transform: string): Taint {

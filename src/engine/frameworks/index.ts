@@ -6,6 +6,7 @@ import { honoAdapter } from './hono/index.js';
 import { koaAdapter } from './koa/index.js';
 import { nestjsAdapter } from './nestjs/index.js';
 import { nextAdapter } from './next/index.js';
+import { trpcAdapter } from './trpc/index.js';
 
 /** Every framework adapter. Order only breaks ties between routes at the same place. */
-export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, nestjsAdapter, nextAdapter, graphqlAdapter, typeGraphqlAdapter];
+export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, nestjsAdapter, nextAdapter, graphqlAdapter, typeGraphqlAdapter, trpcAdapter];

@@ -76,7 +76,7 @@ export const CREDENTIAL_READ =
 const OTHER_REJECTION = /\bnext\s*\(\s*new\s+\w*Error\b|\b(?:status|sendStatus|code)\s*\(\s*403\b|new\s+\w*Forbidden\w*|\bstatus\s*:\s*403\b/;
 
 /** `if (!ctx.user) return null;` / `if (!req.session.userId) { return []; }`: an early return of nothing. */
-const ANONYMOUS_EXIT = /\bif\s*\(\s*!\s*([\w$.?]+)\s*\)\s*\{?\s*return\s*(?:null|undefined|false|\[\s*\]|\{\s*\})?\s*;?\s*\}?/;
+const ANONYMOUS_EXIT = /\bif\s*\(\s*!\s*([\w$.?]+)\s*\)\s*\{?\s*return(?:\s+(?:null|undefined|false)|\s*\[\s*\]|\s*\{\s*\})?\s*(?:;|\}|\n)/;
 // Only the request's or context's own principal: `if (!user) return null` after a lookup tests the record, not the caller.
 const PRINCIPAL_WORD = /^(?:(?:req|request|ctx|context)(?:\??\.[\w$]+)*\??\.(?:session|user|userId|currentUser|viewer|auth|principal|uid)|session\??\.(?:user|userId|uid))$/;
 
@@ -90,11 +90,12 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
   const sourceFile = handler.node.getSourceFile();
   const text = handler.node.body.getText(sourceFile);
   const where = `${handler.name} (${handler.file.path}:${nodePosition(handler.node).line})`;
-  // `if (!req.session.userId) return null`: an anonymous caller gets nothing, before anything is read.
-  const anonymousExit = ANONYMOUS_EXIT.exec(text);
-  if (anonymousExit && PRINCIPAL_WORD.test(anonymousExit[1]!)) return `${where} answers a caller without ${anonymousExit[1]} with nothing`;
   const rejects = REJECTS_UNAUTHENTICATED.test(text) || AUTH_ERROR_MESSAGE.test(text) || OTHER_REJECTION.test(text);
-  if (!rejects) return undefined;
+  if (!rejects) {
+    // `if (!req.session.userId) return null`: an anonymous caller gets nothing, before anything is read.
+    const anonymousExit = ANONYMOUS_EXIT.exec(text);
+    return anonymousExit && PRINCIPAL_WORD.test(anonymousExit[1]!) ? `${where} answers a caller without ${anonymousExit[1]} with nothing` : undefined;
+  }
   const principal = readPrincipal(handler).filter((read) => !read.startsWith('@'));
   if (principal.length > 0) return `${where} reads ${principal[0]} and rejects unauthenticated requests`;
   if (CREDENTIAL_READ.test(text)) return `${where} checks the request's credentials and rejects the request without them`;

@@ -1,0 +1,567 @@
+import { ts } from '#typescript';
+import type { ScannedSourceFile } from '../../../types.js';
+import { nodePosition, resolveFunction } from '../../ast/functions.js';
+import { bindingValue, propertyNameText, skipOuterExpressions } from '../../ast/module-index.js';
+import { localConstInitializer } from '../../ast/locals.js';
+import { middlewareName } from '../../routes/classify-middleware.js';
+import type { Operation, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
+import { readInputSchema } from './zod-input.js';
+
+/**
+ * tRPC (v10, v11): the procedures of the routers built with `initTRPC...create()`, by their dotted
+ * path from the root router (`order.cancel`), with every `.use()` middleware of their builder chain
+ * (the base procedure's own, followed across files, first) and their `.input()` schemas.
+ *
+ * tRPC has no HTTP routes of its own: an adapter (fetch, Next.js, standalone, Express, Fastify)
+ * serves one router, and a request names a procedure by its path. A procedure runs its builder's
+ * middleware in the order they were added, then parses the input, then the resolver.
+ */
+export const trpcAdapter: FrameworkAdapter = {
+  name: 'trpc',
+  isEnabled: (facts) => usesAnyPackage(facts, ['@trpc/server']),
+  discoverRoutes: (context) => new TrpcCollector(context).collect(),
+};
+
+const TRPC_MODULE = /^@trpc\/server(?:\/.*)?$/;
+const OPERATIONS: Record<string, Operation> = { query: 'QUERY', mutation: 'MUTATION', subscription: 'SUBSCRIPTION' };
+/** Builder methods that return a procedure builder with the same middleware (or one more). */
+const BUILDER_METHODS = new Set(['use', 'input', 'output', 'meta', 'concat', 'unstable_concat']);
+/** What `initTRPC.context<C>().meta<M>().create()` passes through before `create()`. */
+const INIT_METHODS = new Set(['context', 'meta', 'create']);
+
+/**
+ * Names projects give a base procedure that turns away anonymous callers (create-t3-app's
+ * `protectedProcedure`) or callers without a role. Only used when what its middleware checks cannot
+ * be read (a package we do not scan, an unresolvable import): then the name is the only evidence.
+ */
+const NAMED_PROCEDURES: Array<{ kind: 'auth' | 'role'; pattern: RegExp }> = [
+  { kind: 'role', pattern: /^(?:admin|superAdmin|superuser|staff|moderator|role|permission)\w*Procedure$/i },
+  { kind: 'auth', pattern: /^(?:protected|authed|authenticated|auth|private|user|loggedIn|signedIn|session|member|viewer)\w*Procedure$/i },
+];
+
+/** Files worth walking for router calls: anything else has no `router(`/`Router(` call or `mergeRouters`. */
+const MENTIONS_ROUTER = /[rR]outers?\s*(?:<[^>]*>\s*)?\(|mergeRouters/;
+/** A call whose callee's last name could be a router factory (`t.router`, `router`, `createTRPCRouter`, `mergeRouters`). */
+const ROUTER_CALLEE = /router|merge/i;
+
+const MAX_DEPTH = 24;
+
+interface Located {
+  node: ts.Expression;
+  file: ScannedSourceFile;
+}
+
+type ProcedureStep =
+  | { kind: 'use'; expression: ts.Expression; file: ScannedSourceFile; inherited: boolean }
+  | { kind: 'input'; expression: ts.Expression; file: ScannedSourceFile; inherited: boolean }
+  /** The builder reached through a name (`protectedProcedure`): the name is evidence when its middleware cannot be read. */
+  | { kind: 'named'; name: string; file: ScannedSourceFile; node: ts.Node }
+  /** A base we cannot evaluate (imported from a package, not found). */
+  | { kind: 'unresolved'; name: string; file: ScannedSourceFile; node: ts.Node };
+
+interface TrpcRouter {
+  file: ScannedSourceFile;
+  node: ts.Node;
+  /** The object literal of `router({...})`, or the parts of `mergeRouters(a, b)`. */
+  source: { kind: 'record'; record: Located } | { kind: 'merge'; parts: Located[] };
+  entries?: RouterEntry[];
+}
+
+interface RouterEntry {
+  key: string;
+  file: ScannedSourceFile;
+  /** The property in the router record: where the procedure is reported. */
+  property: ts.Node;
+  value: { kind: 'procedure'; procedure: Extract<TrpcValue, { kind: 'resolved' }> } | { kind: 'router'; router: TrpcRouter };
+}
+
+type TrpcValue =
+  /** `initTRPC`, `initTRPC.context<C>()`, `.meta<M>()`. */
+  | { kind: 'init' }
+  /** `t`: what `create()` returns. */
+  | { kind: 'instance' }
+  | { kind: 'router-factory' }
+  | { kind: 'merge-factory' }
+  | { kind: 'middleware-factory' }
+  | { kind: 'procedure'; steps: ProcedureStep[] }
+  | { kind: 'resolved'; steps: ProcedureStep[]; operation: Operation; resolver?: Located }
+  | { kind: 'router'; router: TrpcRouter };
+
+class TrpcCollector {
+  private readonly values = new Map<ts.Node, TrpcValue | null>();
+  private readonly routers: TrpcRouter[] = [];
+  private readonly routerByNode = new Map<ts.Node, TrpcRouter>();
+
+  constructor(private readonly context: AdapterContext) {}
+
+  collect(): RouteDefinition[] {
+    for (const file of this.context.sourceFiles) {
+      if (!MENTIONS_ROUTER.test(file.text)) continue;
+      this.findRouters(file);
+    }
+    // A router nested in or merged into another is reached through it; the others are roots (the
+    // app router, or each router of its own when nothing combines them).
+    const included = new Set<TrpcRouter>();
+    for (const router of this.routers) {
+      // Through plain nested records too: `{ other: { deeper: router({...}) } }`.
+      const pending = this.childRouters(router);
+      while (pending.length > 0) {
+        const child = pending.pop()!;
+        if (child === router || included.has(child)) continue;
+        included.add(child);
+        pending.push(...this.childRouters(child));
+      }
+    }
+    const definitions: RouteDefinition[] = [];
+    for (const router of this.routers) {
+      if (!included.has(router)) this.emit(router, '', [], definitions);
+    }
+    return definitions;
+  }
+
+  private findRouters(file: ScannedSourceFile): void {
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const callee = skipOuterExpressions(node.expression);
+        const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+        if (name && ROUTER_CALLEE.test(name)) this.evaluate({ node, file }, 0);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file.sourceFile);
+  }
+
+  /** Routers a router holds: nested records and the parts of a merge. */
+  private childRouters(router: TrpcRouter): TrpcRouter[] {
+    const children: TrpcRouter[] = [];
+    if (router.source.kind === 'merge') {
+      for (const part of router.source.parts) {
+        const value = this.evaluate(part, 0);
+        if (value?.kind === 'router') children.push(value.router);
+      }
+    }
+    for (const entry of this.entriesOf(router, [])) if (entry.value.kind === 'router') children.push(entry.value.router);
+    return children;
+  }
+
+  private emit(router: TrpcRouter, prefix: string, stack: TrpcRouter[], out: RouteDefinition[]): void {
+    if (stack.includes(router) || stack.length > MAX_DEPTH) return;
+    for (const entry of this.entriesOf(router, [])) {
+      const path = prefix ? `${prefix}.${entry.key}` : entry.key;
+      if (entry.value.kind === 'router') this.emit(entry.value.router, path, [...stack, router], out);
+      else out.push(this.definition(entry, entry.value.procedure, path));
+    }
+  }
+
+  /** The procedures and sub-routers of a router, merged routers' entries included, in source order. */
+  private entriesOf(router: TrpcRouter, stack: TrpcRouter[]): RouterEntry[] {
+    if (router.entries) return router.entries;
+    if (stack.includes(router)) return [];
+    const entries: RouterEntry[] = [];
+    if (router.source.kind === 'merge') {
+      for (const part of router.source.parts) {
+        const value = this.evaluate(part, 0);
+        if (value?.kind === 'router') entries.push(...this.entriesOf(value.router, [...stack, router]));
+      }
+    } else {
+      entries.push(...this.recordEntries(router.source.record, [...stack, router], 0));
+    }
+    router.entries = entries;
+    return entries;
+  }
+
+  /** The entries of a router record `{ key: procedure | router | { nested record } }`, spreads followed. */
+  private recordEntries(record: Located, stack: TrpcRouter[], depth: number): RouterEntry[] {
+    if (depth > MAX_DEPTH) return [];
+    const object = this.objectLiteral(record, 0);
+    if (!object) return [];
+    const entries: RouterEntry[] = [];
+    for (const property of object.node.properties) {
+      if (ts.isSpreadAssignment(property)) {
+        const spread = { node: property.expression, file: object.file };
+        const value = this.evaluate(spread, 0);
+        if (value?.kind === 'router') entries.push(...this.entriesOf(value.router, stack));
+        else entries.push(...this.recordEntries(spread, stack, depth + 1));
+        continue;
+      }
+      let key: string | undefined;
+      let valueNode: ts.Expression | undefined;
+      if (ts.isPropertyAssignment(property)) {
+        key = propertyNameText(property.name);
+        valueNode = property.initializer;
+      } else if (ts.isShorthandPropertyAssignment(property)) {
+        key = property.name.text;
+        valueNode = property.name;
+      }
+      if (key === undefined || !valueNode) continue;
+      const located = { node: valueNode, file: object.file };
+      const value = this.evaluate(located, 0) ?? this.unresolvedProcedure(located);
+      if (value?.kind === 'resolved') entries.push({ key, file: object.file, property, value: { kind: 'procedure', procedure: value } });
+      else if (value?.kind === 'router') entries.push({ key, file: object.file, property, value: { kind: 'router', router: value.router } });
+      else {
+        // tRPC v11 takes a plain object as a nested router: `{ order: { list: ..., cancel: ... } }`.
+        const inner = this.objectLiteral(located, 0);
+        if (inner && !value) {
+          const nested = this.routerFor(inner.node, inner.file, { kind: 'record', record: inner });
+          if (this.entriesOf(nested, stack).length > 0) entries.push({ key, file: object.file, property, value: { kind: 'router', router: nested } });
+        }
+      }
+    }
+    return entries;
+  }
+
+  private objectLiteral(located: Located, depth: number): { node: ts.ObjectLiteralExpression; file: ScannedSourceFile } | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const node = skipOuterExpressions(located.node);
+    if (ts.isObjectLiteralExpression(node)) return { node, file: located.file };
+    if (!ts.isIdentifier(node)) return undefined;
+    const target = this.nameTarget(node, located.file);
+    return target && this.objectLiteral(target, depth + 1);
+  }
+
+  /**
+   * `somePackageProcedure.input(x).mutation(fn)` in a router record, its base unreadable (imported
+   * from a package we do not scan): still a procedure, its base's checks unknown.
+   */
+  private unresolvedProcedure(located: Located): TrpcValue | undefined {
+    let current = skipOuterExpressions(located.node);
+    let operation: Operation | undefined;
+    let resolver: Located | undefined;
+    const steps: ProcedureStep[] = [];
+    while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(skipOuterExpressions(current.expression))) {
+      const callee = skipOuterExpressions(current.expression) as ts.PropertyAccessExpression;
+      const method = callee.name.text;
+      const argument = current.arguments[0];
+      if (!operation) {
+        operation = OPERATIONS[method];
+        if (!operation) return undefined;
+        if (argument) resolver = { node: argument, file: located.file };
+      } else if (!BUILDER_METHODS.has(method)) return undefined;
+      else if (argument && method === 'use') steps.unshift({ kind: 'use', expression: argument, file: located.file, inherited: false });
+      else if (argument && method === 'input') steps.unshift({ kind: 'input', expression: argument, file: located.file, inherited: false });
+      current = skipOuterExpressions(callee.expression);
+    }
+    if (!operation) return undefined;
+    const name = ts.isIdentifier(current) ? current.text : ts.isPropertyAccessExpression(current) ? current.name.text : current.getText(located.file.sourceFile);
+    steps.unshift({ kind: 'unresolved', name, file: located.file, node: current });
+    return { kind: 'resolved', steps, operation, ...(resolver ? { resolver } : {}) };
+  }
+
+  /** What an expression evaluates to in tRPC's terms, across files; undefined when it is not a tRPC value. */
+  private evaluate(located: Located, depth: number): TrpcValue | undefined {
+    const node = skipOuterExpressions(located.node);
+    if (this.values.has(node)) return this.values.get(node) ?? undefined;
+    if (depth > MAX_DEPTH) return undefined;
+    // Guards recursion through names that refer to themselves.
+    this.values.set(node, null);
+    const value = this.evaluateUncached({ node, file: located.file }, depth);
+    this.values.set(node, value ?? null);
+    return value;
+  }
+
+  private evaluateUncached(located: Located, depth: number): TrpcValue | undefined {
+    const { node, file } = located;
+    if (ts.isIdentifier(node)) {
+      const external = this.externalValue(node, file);
+      if (external) return external;
+      const target = this.nameTarget(node, file);
+      if (!target) return undefined;
+      const value = this.evaluate(target, depth + 1);
+      return value && this.throughName(value, node.text, target, node);
+    }
+    if (ts.isPropertyAccessExpression(node)) {
+      const member = node.name.text;
+      const owner = skipOuterExpressions(node.expression);
+      // `import * as trpc from './trpc'` used as `trpc.protectedProcedure`.
+      if (ts.isIdentifier(owner)) {
+        const binding = this.context.modules.resolveName(file, owner.text);
+        if (binding?.kind === 'namespace') {
+          const exported = this.context.modules.resolveExport(binding.file, member);
+          const target = exported?.kind === 'declaration' ? this.bindingTarget(exported.node, exported.file, member) : undefined;
+          const value = target && this.evaluate(target, depth + 1);
+          return value && this.throughName(value, member, target!, node);
+        }
+      }
+      const base = this.evaluate({ node: owner, file }, depth + 1);
+      return base && memberOf(base, member);
+    }
+    if (ts.isCallExpression(node)) return this.evaluateCall(node, file, depth);
+    return undefined;
+  }
+
+  private evaluateCall(call: ts.CallExpression, file: ScannedSourceFile, depth: number): TrpcValue | undefined {
+    const callee = skipOuterExpressions(call.expression);
+    if (ts.isPropertyAccessExpression(callee)) {
+      const method = callee.name.text;
+      const receiver = this.evaluate({ node: callee.expression, file }, depth + 1);
+      if (receiver?.kind === 'init' && INIT_METHODS.has(method)) return method === 'create' ? { kind: 'instance' } : { kind: 'init' };
+      if (receiver?.kind === 'procedure') return this.applyBuilder(receiver, method, call, file, depth);
+      if (receiver && receiver.kind !== 'instance') return undefined;
+    }
+    const factory = this.evaluate({ node: callee, file }, depth + 1);
+    if (factory?.kind === 'router-factory') {
+      const record = call.arguments[0];
+      return record ? { kind: 'router', router: this.routerFor(call, file, { kind: 'record', record: { node: record, file } }) } : undefined;
+    }
+    if (factory?.kind === 'merge-factory') {
+      return { kind: 'router', router: this.routerFor(call, file, { kind: 'merge', parts: call.arguments.map((argument) => ({ node: argument, file })) }) };
+    }
+    // `withPermission('project', 'create')`: a project function that builds and returns a procedure.
+    const returned = this.returnedExpression(callee, file);
+    const built = returned && this.evaluate(returned, depth + 1);
+    return built?.kind === 'procedure' ? built : undefined;
+  }
+
+  /** What a project function returns, when it is one expression (`(r) => protectedProcedure.use(...)`) or ends in one `return`. */
+  private returnedExpression(callee: ts.Expression, file: ScannedSourceFile): Located | undefined {
+    if (!ts.isIdentifier(callee)) return undefined;
+    const fn = resolveFunction(this.context.modules, file, callee);
+    const body = fn?.node.body;
+    if (!fn || !body) return undefined;
+    if (!ts.isBlock(body)) return { node: body, file: fn.file };
+    const last = body.statements.at(-1);
+    return last && ts.isReturnStatement(last) && last.expression ? { node: last.expression, file: fn.file } : undefined;
+  }
+
+  private applyBuilder(builder: Extract<TrpcValue, { kind: 'procedure' }>, method: string, call: ts.CallExpression, file: ScannedSourceFile, depth: number): TrpcValue | undefined {
+    const argument = call.arguments[0];
+    const operation = OPERATIONS[method];
+    if (operation) return { kind: 'resolved', steps: builder.steps, operation, ...(argument ? { resolver: { node: argument, file } } : {}) };
+    switch (method) {
+      case 'use':
+        return argument ? { kind: 'procedure', steps: [...builder.steps, { kind: 'use', expression: argument, file, inherited: false }] } : builder;
+      case 'input':
+        return argument ? { kind: 'procedure', steps: [...builder.steps, { kind: 'input', expression: argument, file, inherited: false }] } : builder;
+      case 'concat':
+      case 'unstable_concat': {
+        // v11: `a.concat(b)` runs b's middleware after a's.
+        const other = argument && this.evaluate({ node: argument, file }, depth + 1);
+        return other?.kind === 'procedure' ? { kind: 'procedure', steps: [...builder.steps, ...other.steps] } : builder;
+      }
+      case 'output':
+      case 'meta':
+        return builder;
+      default:
+        return undefined;
+    }
+  }
+
+  /** A value reached through a name: a builder's steps become inherited (run for every procedure built from it), and the name is kept. */
+  private throughName(value: TrpcValue, name: string, target: Located, reference: ts.Node): TrpcValue {
+    if (value.kind !== 'procedure') return value;
+    const steps: ProcedureStep[] = value.steps.map((step) => (step.kind === 'use' || step.kind === 'input' ? { ...step, inherited: true } : step));
+    steps.push({ kind: 'named', name, file: target.file, node: reference });
+    return { kind: 'procedure', steps };
+  }
+
+  /** `initTRPC` and `mergeRouters` imported from @trpc/server. */
+  private externalValue(identifier: ts.Identifier, file: ScannedSourceFile): TrpcValue | undefined {
+    const binding = this.context.modules.resolveName(file, identifier.text);
+    if (binding?.kind !== 'external' || !TRPC_MODULE.test(binding.module)) return undefined;
+    if (binding.importedName === 'initTRPC') return { kind: 'init' };
+    if (binding.importedName === 'mergeRouters') return { kind: 'merge-factory' };
+    return undefined;
+  }
+
+  /** The expression a name holds: a local or module-level const, an imported declaration, a destructured member. */
+  private nameTarget(identifier: ts.Identifier, file: ScannedSourceFile): Located | undefined {
+    const local = localConstInitializer(identifier);
+    if (local) return { node: local, file };
+    const binding = this.context.modules.resolveName(file, identifier.text);
+    if (binding?.kind !== 'declaration') return undefined;
+    return this.bindingTarget(binding.node, binding.file, binding.name);
+  }
+
+  private bindingTarget(node: ts.Node, file: ScannedSourceFile, name: string): Located | undefined {
+    // `export const { router, procedure: publicProcedure } = t`: the member of the initializer.
+    if (ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer) {
+      for (const element of node.name.elements) {
+        if (!ts.isIdentifier(element.name) || element.name.text !== name) continue;
+        const member = element.propertyName ? propertyNameText(element.propertyName) : name;
+        if (!member) return undefined;
+        const synthetic = { owner: node.initializer, member };
+        return this.destructured(synthetic, file);
+      }
+      return undefined;
+    }
+    const value = bindingValue({ kind: 'declaration', file, node, name });
+    return value && ts.isExpression(value) ? { node: value, file } : undefined;
+  }
+
+  /** `const { router } = t`: evaluated as `t.router` without a node of its own, memoized on the binding element's owner. */
+  private destructured(target: { owner: ts.Expression; member: string }, file: ScannedSourceFile): Located | undefined {
+    const owner = this.evaluate({ node: target.owner, file }, 0);
+    const value = owner && memberOf(owner, target.member);
+    if (!value) return undefined;
+    // A stand-in node that evaluates to the member: the owner expression is unique per declaration.
+    const stand = ts.factory.createIdentifier(`__trpc_${target.member}`);
+    this.values.set(stand, value);
+    return { node: stand, file };
+  }
+
+  private routerFor(node: ts.Node, file: ScannedSourceFile, source: TrpcRouter['source']): TrpcRouter {
+    const known = this.routerByNode.get(node);
+    if (known) return known;
+    const router: TrpcRouter = { file, node, source };
+    this.routerByNode.set(node, router);
+    if (ts.isCallExpression(node)) this.routers.push(router);
+    return router;
+  }
+
+  private definition(entry: RouterEntry, procedure: Extract<TrpcValue, { kind: 'resolved' }>, path: string): RouteDefinition {
+    const { line, column } = nodePosition(entry.property);
+    const { middleware, unresolved } = this.middlewareOf(procedure.steps);
+    const definition: RouteDefinition = { framework: 'trpc', kind: 'trpc', method: procedure.operation, path, file: entry.file.path, line, column, middleware };
+    if (unresolved.length > 0) definition.unresolvedMiddleware = unresolved;
+    const resolver = procedure.resolver && resolveFunction(this.context.modules, procedure.resolver.file, procedure.resolver.node);
+    if (resolver) {
+      // An inline resolver has no name of its own; the procedure's path names it in reports.
+      const name = resolver.name === '<anonymous>' || resolver.name === entry.key ? path : resolver.name;
+      definition.handler = { file: resolver.file.path, line: nodePosition(resolver.node).line, node: resolver.node, name };
+    }
+    return definition;
+  }
+
+  /** The procedure's middleware in the order tRPC runs them, `.input()` parsers among them, and the bases we could not read. */
+  private middlewareOf(steps: readonly ProcedureStep[]): { middleware: RouteMiddleware[]; unresolved: string[] } {
+    const middleware: RouteMiddleware[] = [];
+    const unresolved: string[] = [];
+    let unreadable = false;
+    for (const step of steps) {
+      switch (step.kind) {
+        case 'use': {
+          const expression = this.middlewareFunction(step.expression, step.file);
+          let described = this.context.middleware.describe(expression, step.file, step.inherited ? 'router' : 'route');
+          if (described.opaque) unreadable = true;
+          if (described.kind === 'auth' || described.kind === 'role') {
+            const fn = resolveFunction(this.context.modules, step.file, expression);
+            const pass = fn && anonymousPassThrough(fn.node);
+            if (pass) described = { ...described, kind: 'other', evidence: `${described.evidence}, but \`${pass.text}\` (${fn.file.path}:${pass.line}) lets callers without a user through` };
+          }
+          middleware.push(described);
+          break;
+        }
+        case 'input':
+          middleware.push(this.inputMiddleware(step));
+          break;
+        case 'named':
+        case 'unresolved': {
+          if (step.kind === 'unresolved') unreadable = true;
+          const guarded = middleware.some((m) => m.kind === 'auth' || m.kind === 'role');
+          const named = NAMED_PROCEDURES.find((candidate) => candidate.pattern.test(step.name));
+          if (named && unreadable && !guarded) {
+            middleware.push({
+              name: step.name,
+              file: step.file.path,
+              line: nodePosition(step.node).line,
+              kind: named.kind,
+              strength: 'name-only',
+              evidence: `named ${step.name}; what its middleware checks could not be read`,
+              scope: 'router',
+            });
+          } else if (step.kind === 'unresolved') {
+            unresolved.push(step.name);
+          }
+          break;
+        }
+      }
+    }
+    return { middleware, unresolved };
+  }
+
+  /** `t.middleware(fn)` written inline in `.use(...)` is `fn`; a name bound to one is resolved by the classifier. */
+  private middlewareFunction(expression: ts.Expression, file: ScannedSourceFile): ts.Expression {
+    const value = skipOuterExpressions(expression);
+    if (!ts.isCallExpression(value) || value.arguments.length !== 1) return expression;
+    const factory = this.evaluate({ node: value.expression, file }, 0);
+    return factory?.kind === 'middleware-factory' ? value.arguments[0]! : expression;
+  }
+
+  private inputMiddleware(step: Extract<ProcedureStep, { kind: 'input' }>): RouteMiddleware {
+    const schema = readInputSchema(this.context.modules, step.file, step.expression);
+    const restricted = schema.fields.filter((field) => field.restricted).map((field) => field.field);
+    const what = schema.library
+      ? `tRPC parses the input with ${schema.library} before the resolver runs${schema.fields.length > 0 ? `; fields ${schema.fields.map((field) => field.field).join(', ')}${restricted.length > 0 ? ` (no free text: ${restricted.join(', ')})` : ''}` : ''}`
+      : 'tRPC input parser trustscan cannot read';
+    const middleware: RouteMiddleware = {
+      name: middlewareName(step.expression),
+      file: step.file.path,
+      line: nodePosition(step.expression).line,
+      kind: 'validation',
+      strength: schema.library ? 'strong' : 'name-only',
+      evidence: what,
+      scope: step.inherited ? 'router' : 'route',
+    };
+    if (schema.fields.length > 0) middleware.validatedFields = schema.fields;
+    return middleware;
+  }
+}
+
+/** `t.router`, `t.procedure`, `t.mergeRouters`, `t.middleware`. */
+function memberOf(value: TrpcValue, member: string): TrpcValue | undefined {
+  if (value.kind === 'init') return INIT_METHODS.has(member) ? { kind: 'init' } : undefined;
+  if (value.kind !== 'instance') return undefined;
+  switch (member) {
+    case 'router':
+      return { kind: 'router-factory' };
+    case 'mergeRouters':
+      return { kind: 'merge-factory' };
+    case 'middleware':
+      return { kind: 'middleware-factory' };
+    case 'procedure':
+      return { kind: 'procedure', steps: [] };
+    default:
+      return undefined;
+  }
+}
+
+/** `ctx.user`, `ctx.session`, `ctx.session.user`, `opts.ctx.auth`: the principal the context function put on the context. */
+const CONTEXT_PRINCIPAL = /^(?:[\w$]+\s*(?:\?\.|\.)\s*)?(?:ctx|context)\s*(?:\?\.|\.)\s*(?:user|session|auth|userId|viewer)(?:\s*(?:\?\.|\.)\s*(?:user|userId|id))?$/;
+
+/**
+ * A tRPC middleware that calls `next()` when there is no user (`if (type !== 'mutation' || !ctx.user)
+ * return next();`) hands anonymous calls on to the resolver: whatever it rejects later, it only
+ * checks callers that have a user (a stale session, a banned account), so it authenticates nobody.
+ * Returns the `if` that lets them through.
+ */
+function anonymousPassThrough(fn: ts.SignatureDeclaration & { body?: ts.ConciseBody | ts.Block }): { text: string; line: number } | undefined {
+  const body = fn.body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  for (const statement of body.statements) {
+    if (!ts.isIfStatement(statement) || !callsNext(statement.thenStatement)) continue;
+    if (disjuncts(statement.expression).some(saysNoPrincipal)) {
+      const condition = statement.expression.getText(fn.getSourceFile()).replace(/\s+/g, ' ');
+      return { text: `if (${condition.length > 60 ? `${condition.slice(0, 57)}...` : condition}) return next()`, line: nodePosition(statement).line };
+    }
+  }
+  return undefined;
+}
+
+function disjuncts(expression: ts.Expression): ts.Expression[] {
+  const value = skipOuterExpressions(expression);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.BarBarToken) return [...disjuncts(value.left), ...disjuncts(value.right)];
+  return [value];
+}
+
+/** `!ctx.user`, `ctx.session == null`, `ctx.user === undefined`. */
+function saysNoPrincipal(expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(expression);
+  const isPrincipal = (node: ts.Expression) => CONTEXT_PRINCIPAL.test(skipOuterExpressions(node).getText().replace(/\s+/g, ''));
+  if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) return isPrincipal(value.operand);
+  if (ts.isBinaryExpression(value) && /^(?:==|===)$/.test(value.operatorToken.getText())) {
+    const empty = (node: ts.Expression) => node.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(node) && node.text === 'undefined');
+    return (isPrincipal(value.left) && empty(skipOuterExpressions(value.right))) || (isPrincipal(value.right) && empty(skipOuterExpressions(value.left)));
+  }
+  return false;
+}
+
+/** `return next()`, `return opts.next({...})`, `{ return await next(); }`. */
+function callsNext(statement: ts.Statement): boolean {
+  const first = ts.isBlock(statement) ? statement.statements[0] : statement;
+  if (!first || !ts.isReturnStatement(first) || !first.expression) return false;
+  const value = skipOuterExpressions(first.expression);
+  if (!ts.isCallExpression(value)) return false;
+  const callee = skipOuterExpressions(value.expression);
+  return (ts.isIdentifier(callee) && callee.text === 'next') || (ts.isPropertyAccessExpression(callee) && callee.name.text === 'next');
+}

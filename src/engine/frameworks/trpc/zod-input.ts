@@ -1,0 +1,267 @@
+import { ts } from '#typescript';
+import type { ScannedSourceFile } from '../../../types.js';
+import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { localConstInitializer } from '../../ast/locals.js';
+import { propertyValue } from '../../ast/syntax.js';
+import type { ValidatedField } from '../../routes/route.js';
+import { isRestrictedPattern } from '../fastify/route-schema.js';
+
+/**
+ * Reads a tRPC procedure's `.input(schema)` when the schema is zod (v3 or v4): the fields of its
+ * `z.object({...})` and, for each, whether the parsed value can still carry text of the client's
+ * choosing. tRPC parses the input with the schema before the resolver runs and answers
+ * BAD_REQUEST when it does not match, so `input.id` declared `z.number()` is a number there.
+ */
+
+const ZOD_MODULE = /^(?:zod|zod\/v\d|zod\/mini|zod\/v4\/\w+)$/;
+/** Libraries tRPC accepts as input parsers, besides zod: their schemas validate, but we do not read their fields. */
+const OTHER_SCHEMA_MODULE = /^(?:yup|valibot|superstruct|arktype|@sinclair\/typebox|joi|effect|@effect\/schema|runtypes|myzod|io-ts)(?:\/.*)?$/;
+
+/** zod types whose parsed value is never text: numbers, booleans, dates (v4 `z.int()`, `z.int32()` too). */
+const NON_TEXT_TYPES = new Set(['number', 'int', 'int32', 'uint32', 'float32', 'float64', 'bigint', 'int64', 'uint64', 'boolean', 'date', 'nan', 'null', 'undefined']);
+/**
+ * String formats zod checks whose alphabet has no quote, slash, backslash, space or `..`: the value
+ * is a token, never SQL, a path step, a command or a URL. `.email()` and `.url()` are not among them
+ * (an email's local part may hold quotes; a URL is a URL). On `z.string()` in v3, top-level in v4
+ * (`z.uuid()`), or under `z.iso` (`z.iso.datetime()`).
+ */
+const RESTRICTED_STRING_FORMATS = new Set(['uuid', 'uuidv4', 'uuidv6', 'uuidv7', 'guid', 'cuid', 'cuid2', 'ulid', 'nanoid', 'datetime', 'date', 'time', 'ipv4', 'ipv6', 'ip']);
+/** Modifiers after which the output is whatever a function returns: the declared type no longer says what arrives. */
+const OUTPUT_CHANGING = new Set(['transform', 'pipe', 'preprocess', 'overwrite']);
+/** Object modifiers that keep the shape's declared fields. */
+const SHAPE_KEEPING = new Set(['strict', 'strip', 'passthrough', 'loose', 'partial', 'deepPartial', 'required', 'describe', 'optional', 'nullable', 'nullish', 'default', 'refine', 'superRefine', 'check', 'brand', 'readonly', 'catch', 'pick', 'omit', 'meta']);
+
+const MAX_DEPTH = 12;
+
+interface Located {
+  node: ts.Expression;
+  file: ScannedSourceFile;
+}
+
+export interface InputSchema {
+  /** `zod`, another schema library by its module, or undefined when we cannot tell what parses the input. */
+  library?: string;
+  /** For a zod object schema: the fields it declares. */
+  fields: ValidatedField[];
+}
+
+/** What a `.input(schema)` argument is and which fields it declares (zod object schemas only). */
+export function readInputSchema(modules: ModuleIndex, file: ScannedSourceFile, schema: ts.Expression): InputSchema {
+  const reader = new ZodReader(modules);
+  const resolved = reader.resolve({ node: schema, file }, 0);
+  const library = resolved && reader.libraryOf(resolved, 0);
+  if (!resolved || library !== 'zod') return { ...(library ? { library } : {}), fields: [] };
+  const fields = reader.objectFields(resolved, 0).map(([field, fieldSchema]): ValidatedField => {
+    const restricted = reader.restriction(fieldSchema, 0);
+    return { part: 'body', field, ...(restricted ? { restricted } : {}) };
+  });
+  return { library, fields };
+}
+
+interface ChainStep {
+  name: string;
+  /** Undefined for a namespace step without a call (`z.coerce`, `z.iso`). */
+  call?: ts.CallExpression;
+}
+
+class ZodReader {
+  constructor(private readonly modules: ModuleIndex) {}
+
+  /** Follows names (local, module-level, imported) and `schemas.x` members to the expression they hold. */
+  resolve(located: Located, depth: number): Located | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const node = skipOuterExpressions(located.node);
+    if (ts.isIdentifier(node)) {
+      const local = localConstInitializer(node);
+      if (local) return this.resolve({ node: local, file: located.file }, depth + 1);
+      const binding = this.modules.resolveName(located.file, node.text);
+      const value = bindingValue(binding);
+      if (binding?.kind !== 'declaration' || !value || !ts.isExpression(value)) return { node, file: located.file };
+      return this.resolve({ node: value, file: binding.file }, depth + 1);
+    }
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
+      const owner = this.resolve({ node: node.expression, file: located.file }, depth + 1);
+      if (owner && ts.isObjectLiteralExpression(owner.node)) {
+        const value = propertyValue(owner.node, node.name.text);
+        return value ? this.resolve({ node: value, file: owner.file }, depth + 1) : undefined;
+      }
+    }
+    return { node, file: located.file };
+  }
+
+  /** `zod` when the chain starts at the zod namespace (or a schema built from it), another schema library's module, else undefined. */
+  libraryOf(located: Located, depth: number): string | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    let root = skipOuterExpressions(located.node);
+    while (ts.isCallExpression(root) || ts.isPropertyAccessExpression(root)) root = skipOuterExpressions(root.expression);
+    if (!ts.isIdentifier(root)) return undefined;
+    const local = localConstInitializer(root);
+    if (local) return local === located.node ? undefined : this.libraryOf({ node: local, file: located.file }, depth + 1);
+    const binding = this.modules.resolveName(located.file, root.text);
+    if (binding?.kind === 'external') return ZOD_MODULE.test(binding.module) ? 'zod' : OTHER_SCHEMA_MODULE.test(binding.module) ? binding.module : undefined;
+    const value = bindingValue(binding);
+    if (binding?.kind === 'declaration' && value && ts.isExpression(value)) return this.libraryOf({ node: value, file: binding.file }, depth + 1);
+    return undefined;
+  }
+
+  /** The chain of a schema expression, root first: `z.string().uuid()` -> string(), uuid(). */
+  private chain(node: ts.Expression): { steps: ChainStep[]; root: ts.Expression } {
+    const steps: ChainStep[] = [];
+    let current = skipOuterExpressions(node);
+    for (;;) {
+      if (ts.isCallExpression(current) && ts.isPropertyAccessExpression(skipOuterExpressions(current.expression))) {
+        const callee = skipOuterExpressions(current.expression) as ts.PropertyAccessExpression;
+        steps.unshift({ name: callee.name.text, call: current });
+        current = skipOuterExpressions(callee.expression);
+      } else if (ts.isPropertyAccessExpression(current)) {
+        steps.unshift({ name: current.name.text });
+        current = skipOuterExpressions(current.expression);
+      } else break;
+    }
+    return { steps, root: current };
+  }
+
+  /** True when the chain's root is the zod namespace itself (`z`), not a schema held in a name. */
+  private rootIsNamespace(root: ts.Expression, file: ScannedSourceFile): boolean {
+    if (!ts.isIdentifier(root) || localConstInitializer(root)) return false;
+    return this.modules.resolveName(file, root.text)?.kind === 'external';
+  }
+
+  /** The named fields an object schema declares: `z.object({})`, `.extend({})`, `.merge(B)`, `z.intersection(A, B)`. */
+  objectFields(schema: Located, depth: number): Array<[string, Located]> {
+    if (depth > MAX_DEPTH) return [];
+    const resolved = this.resolve(schema, depth + 1);
+    if (!resolved || !ts.isCallExpression(resolved.node)) return [];
+    const { steps, root } = this.chain(resolved.node);
+    const last = steps.at(-1);
+    if (!last?.call) return [];
+    const receiver = receiverOf(last.call);
+    const onNamespace = steps.filter((step) => step.call).length === 1 && this.rootIsNamespace(root, resolved.file);
+    const argument = (index: number): Located | undefined => {
+      const value = last.call!.arguments[index];
+      return value ? { node: value, file: resolved.file } : undefined;
+    };
+    if (onNamespace) {
+      if (/^(?:object|strictObject|looseObject)$/.test(last.name)) return this.shapeFields(argument(0), depth);
+      if (last.name === 'intersection') return [argument(0), argument(1)].flatMap((part) => (part ? this.objectFields(part, depth + 1) : []));
+      return [];
+    }
+    if (!receiver) return [];
+    const base = { node: receiver, file: resolved.file };
+    if (last.name === 'extend' || last.name === 'safeExtend') return [...this.objectFields(base, depth + 1), ...this.shapeFields(argument(0), depth)];
+    if (last.name === 'merge' || last.name === 'and') {
+      const other = argument(0);
+      return [...this.objectFields(base, depth + 1), ...(other ? this.objectFields(other, depth + 1) : [])];
+    }
+    if (SHAPE_KEEPING.has(last.name)) return this.objectFields(base, depth + 1);
+    return [];
+  }
+
+  private shapeFields(shape: Located | undefined, depth: number): Array<[string, Located]> {
+    const resolved = shape && this.resolve(shape, depth + 1);
+    if (!resolved || !ts.isObjectLiteralExpression(resolved.node)) return [];
+    const fields: Array<[string, Located]> = [];
+    for (const property of resolved.node.properties) {
+      if (ts.isPropertyAssignment(property)) {
+        const name = propertyNameText(property.name);
+        if (name !== undefined) fields.push([name, { node: property.initializer, file: resolved.file }]);
+      } else if (ts.isShorthandPropertyAssignment(property)) {
+        fields.push([property.name.text, { node: property.name, file: resolved.file }]);
+      } else if (ts.isSpreadAssignment(property)) {
+        // `...Base.shape` spreads another object's fields.
+        const spread = skipOuterExpressions(property.expression);
+        const target = ts.isPropertyAccessExpression(spread) && spread.name.text === 'shape' ? spread.expression : spread;
+        const inner = this.resolve({ node: target, file: resolved.file }, depth + 1);
+        if (inner && ts.isObjectLiteralExpression(inner.node)) fields.push(...this.shapeFields(inner, depth + 1));
+        else if (inner) fields.push(...this.objectFields(inner, depth + 1));
+      }
+    }
+    return fields;
+  }
+
+  /** Why a field's parsed value can carry no free text, or undefined. */
+  restriction(schema: Located, depth: number): string | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const resolved = this.resolve(schema, depth + 1);
+    if (!resolved || !ts.isCallExpression(resolved.node)) return undefined;
+    const { steps, root } = this.chain(resolved.node);
+    if (steps.some((step) => OUTPUT_CHANGING.has(step.name))) return undefined;
+    const onNamespace = this.rootIsNamespace(root, resolved.file);
+    // A field given as another schema's name (`id: IdSchema.optional()`): that schema's restriction, kept by modifiers.
+    const first = steps.find((step) => step.call);
+    if (!first) return undefined;
+    if (!onNamespace) {
+      const base = ts.isIdentifier(root) ? this.restriction({ node: root, file: resolved.file }, depth + 1) : undefined;
+      return base && steps.every((step) => step.name === 'array' || SHAPE_KEEPING.has(step.name) || /^(?:min|max|length|positive|negative|nonnegative|nonpositive|gt|gte|lt|lte|multipleOf|step|finite|safe|int)$/.test(step.name)) ? base : undefined;
+    }
+    const firstCall = first.call!;
+    const argument = firstCall.arguments[0];
+    const rootName = first.name;
+    let base: string | undefined;
+    if (NON_TEXT_TYPES.has(rootName)) base = `z.${steps.slice(0, steps.indexOf(first) + 1).map((step) => step.name).join('.')}()`;
+    else if (rootName === 'literal') base = argument && isLiteral(skipOuterExpressions(argument)) ? 'z.literal()' : undefined;
+    else if (rootName === 'enum') base = argument && this.isConstantEnum({ node: argument, file: resolved.file }, depth) ? 'z.enum()' : undefined;
+    else if (rootName === 'nativeEnum') base = argument && this.isConstantEnum({ node: argument, file: resolved.file }, depth) ? 'z.nativeEnum()' : undefined;
+    else if (rootName === 'union' || rootName === 'discriminatedUnion') {
+      const list = firstCall.arguments[rootName === 'union' ? 0 : 1];
+      const members = list && skipOuterExpressions(list);
+      base =
+        members && ts.isArrayLiteralExpression(members) && members.elements.length > 0 && members.elements.every((element) => this.restriction({ node: element, file: resolved.file }, depth + 1))
+          ? `z.${rootName}() of restricted members`
+          : undefined;
+    } else if (rootName === 'array' || rootName === 'set') {
+      const inner = argument && this.restriction({ node: argument, file: resolved.file }, depth + 1);
+      base = inner ? `z.${rootName}(${inner})` : undefined;
+    } else if (RESTRICTED_STRING_FORMATS.has(rootName)) base = `z.${steps.slice(0, steps.indexOf(first) + 1).map((step) => step.name).join('.')}()`;
+    else if (rootName === 'string') base = this.stringFormat(steps.slice(steps.indexOf(first) + 1), resolved.file, depth);
+    if (!base) return undefined;
+    // `.or(B)`: both sides must be restricted.
+    for (const step of steps) {
+      if (step.name === 'or' && step.call) {
+        const other = step.call.arguments[0];
+        if (!other || !this.restriction({ node: other, file: resolved.file }, depth + 1)) return undefined;
+      }
+    }
+    return base;
+  }
+
+  /** `z.string().uuid()`, `.cuid()`, `.datetime()`, `.regex(/^[a-z0-9]+$/)`: the first restricting check, if any. */
+  private stringFormat(modifiers: ChainStep[], file: ScannedSourceFile, depth: number): string | undefined {
+    for (const { name, call } of modifiers) {
+      if (!call) continue;
+      if (RESTRICTED_STRING_FORMATS.has(name)) return `z.string().${name}()`;
+      // `.regex(SLUG_PATTERN)`: the pattern is often a constant of its own, here or imported.
+      const written = call.arguments[0];
+      const argument = written && this.resolve({ node: written, file }, depth + 1)?.node;
+      if (name === 'regex' && argument && ts.isRegularExpressionLiteral(argument)) {
+        const source = argument.text.slice(1, argument.text.lastIndexOf('/'));
+        if (isRestrictedPattern(source)) return `z.string().regex(${argument.text})`;
+      }
+    }
+    return undefined;
+  }
+
+  private isConstantEnum(located: Located, depth: number): boolean {
+    const resolved = this.resolve(located, depth + 1);
+    if (!resolved) return false;
+    const node = resolved.node;
+    if (ts.isArrayLiteralExpression(node)) return node.elements.length > 0 && node.elements.every((element) => isLiteral(skipOuterExpressions(element)));
+    if (ts.isObjectLiteralExpression(node)) return node.properties.every((property) => ts.isPropertyAssignment(property) && isLiteral(skipOuterExpressions(property.initializer)));
+    if (ts.isIdentifier(node)) {
+      const binding = this.modules.resolveName(resolved.file, node.text);
+      if (binding?.kind === 'declaration' && ts.isEnumDeclaration(binding.node)) return binding.node.members.every((member) => !member.initializer || isLiteral(member.initializer));
+      // Prisma's generated enums (`$Enums.Role`, `Role` from '@prisma/client') hold string constants.
+      return binding?.kind === 'external' && binding.module === '@prisma/client';
+    }
+    return false;
+  }
+}
+
+function receiverOf(call: ts.CallExpression): ts.Expression | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  return ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+}
+
+function isLiteral(node: ts.Node): boolean {
+  return ts.isStringLiteralLike(node) || ts.isNumericLiteral(node) || node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword || node.kind === ts.SyntaxKind.NullKeyword;
+}

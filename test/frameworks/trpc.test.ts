@@ -1,0 +1,252 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { trpcAdapter } from '../../src/engine/frameworks/trpc/index.js';
+import type { Route } from '../../src/engine/routes/route.js';
+import { makeProject } from '../helpers/cli.js';
+import { inventory, loadRoutes } from '../helpers/routes.js';
+
+const APP = path.resolve('fixtures/apps/trpc');
+
+function route(routes: readonly Route[], id: string): Route {
+  const found = routes.find((candidate) => candidate.id === id);
+  if (!found) throw new Error(`no procedure ${id} in ${routes.map((r) => r.id).join(', ')}`);
+  return found;
+}
+
+const middlewareOf = (found: Route) => found.middleware.map((m) => `${m.name.length > 30 ? `${m.name.slice(0, 27)}...` : m.name} ${m.kind}/${m.scope}${m.strength === 'name-only' ? '/name-only' : ''}`);
+
+const TRPC_PACKAGE = JSON.stringify({ dependencies: { '@trpc/server': '^10.45.0', zod: '^3.23.8' } });
+
+describe('trpc adapter: fixture app (Next.js + tRPC v11)', () => {
+  const routes = loadRoutes(APP, [trpcAdapter]);
+
+  it('finds every procedure by its dotted path from the app router, merged and nested routers included', () => {
+    expect(inventory(routes)).toEqual([
+      { method: 'QUERY', path: 'admin.users', file: 'src/server/routers/admin.ts', line: 10, auth: 'authenticated' },
+      { method: 'MUTATION', path: 'admin.setRole', file: 'src/server/routers/admin.ts', line: 11, auth: 'authenticated' },
+      { method: 'QUERY', path: 'ping', file: 'src/server/routers/health.ts', line: 4, auth: 'public' },
+      { method: 'QUERY', path: 'order.mine', file: 'src/server/routers/order.ts', line: 8, auth: 'authenticated' },
+      { method: 'MUTATION', path: 'order.cancel', file: 'src/server/routers/order.ts', line: 11, auth: 'authenticated' },
+      { method: 'QUERY', path: 'order.items.list', file: 'src/server/routers/order.ts', line: 13, auth: 'authenticated' },
+      { method: 'QUERY', path: 'post.list', file: 'src/server/routers/post.ts', line: 5, auth: 'public' },
+      { method: 'QUERY', path: 'post.byId', file: 'src/server/routers/post.ts', line: 8, auth: 'public' },
+      { method: 'MUTATION', path: 'post.create', file: 'src/server/routers/post.ts', line: 11, auth: 'authenticated' },
+      { method: 'MUTATION', path: 'post.remove', file: 'src/server/routers/post.ts', line: 16, auth: 'authenticated' },
+      { method: 'SUBSCRIPTION', path: 'post.onCreate', file: 'src/server/routers/post.ts', line: 19, auth: 'public' },
+      { method: 'QUERY', path: 'user.me', file: 'src/server/routers/user.ts', line: 13, auth: 'authenticated' },
+      { method: 'MUTATION', path: 'user.updateProfile', file: 'src/server/routers/user.ts', line: 14, auth: 'authenticated' },
+      { method: 'MUTATION', path: 'user.signUp', file: 'src/server/routers/user.ts', line: 17, auth: 'public' },
+    ]);
+    expect(routes.every((r) => r.framework === 'trpc' && r.kind === 'trpc')).toBe(true);
+    expect(route(routes, 'TRPC order.cancel').id).toBe('TRPC order.cancel');
+  });
+
+  it("runs the base procedure's middleware first (followed into trpc.ts), classified by their bodies", () => {
+    expect(middlewareOf(route(routes, 'TRPC post.list'))).toEqual(['timing other/router', 'z.object({ limit: z.number(... validation/route']);
+    expect(middlewareOf(route(routes, 'TRPC user.me'))).toEqual(['timing other/router', 'isAuthed auth/router']);
+    expect(middlewareOf(route(routes, 'TRPC admin.users'))).toEqual(['timing other/router', 'isAuthed auth/router', '({ ctx, next }) => { if (ct... role/router']);
+    const guard = route(routes, 'TRPC user.me').middleware[1]!;
+    expect(guard).toMatchObject({ file: 'src/server/trpc.ts', line: 26, strength: 'strong' });
+    expect(guard.evidence).toMatch(/verifies a token or session and rejects/);
+    expect(route(routes, 'TRPC admin.users').middleware[2]!.evidence).toMatch(/compares the user's role/);
+    // Through a namespace import (`trpc.protectedProcedure`) the same.
+    expect(middlewareOf(route(routes, 'TRPC order.mine'))).toEqual(['timing other/router', 'isAuthed auth/router', 'z.object({ status: z.enum(O... validation/route']);
+  });
+
+  it('resolves resolvers, inline and imported, and reads the principal from ctx', () => {
+    expect(route(routes, 'TRPC order.cancel').handler).toMatchObject({ name: 'cancelOrder', file: 'src/server/services/orders.ts', line: 3 });
+    expect(route(routes, 'TRPC post.create').handler).toMatchObject({ name: 'post.create', file: 'src/server/routers/post.ts', line: 13 });
+    expect(route(routes, 'TRPC user.me').principal).toContain('ctx.session');
+  });
+
+  it('reads zod .input() object fields, restricted ones with the reason', () => {
+    const fields = (id: string) => route(routes, id).middleware.find((m) => m.kind === 'validation')?.validatedFields;
+    expect(fields('TRPC post.list')).toEqual([
+      { part: 'body', field: 'limit', restricted: 'z.number()' },
+      { part: 'body', field: 'cursor' },
+    ]);
+    expect(fields('TRPC post.byId')).toEqual([{ part: 'body', field: 'id', restricted: 'z.string().uuid()' }]);
+    expect(fields('TRPC admin.setRole')).toEqual([
+      { part: 'body', field: 'userId', restricted: 'z.string().cuid2()' },
+      { part: 'body', field: 'role', restricted: 'z.nativeEnum()' },
+    ]);
+    // A schema held in a name, with an enum and an anchored pattern of a restricted alphabet (itself a constant).
+    expect(fields('TRPC user.updateProfile')).toEqual([
+      { part: 'body', field: 'name' },
+      { part: 'body', field: 'locale', restricted: 'z.enum()' },
+      { part: 'body', field: 'handle', restricted: 'z.string().regex(/^[a-z0-9_]+$/)' },
+    ]);
+    expect(fields('TRPC user.signUp')).toEqual([
+      { part: 'body', field: 'email' },
+      { part: 'body', field: 'password' },
+    ]);
+  });
+
+  it('is a credential entry when the procedure takes credentials (sign-up)', () => {
+    expect(route(routes, 'TRPC user.signUp').publicByDesign).toMatch(/credentials/);
+  });
+});
+
+describe('trpc adapter: tricky cases', () => {
+  it('is off without @trpc/server', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { zod: '^3.23.8' } }),
+      'src/router.ts': "export const router = (x: object) => x;\nexport const appRouter = router({ a: { query: (fn: unknown) => fn } });\n",
+    });
+    expect(loadRoutes(dir, [trpcAdapter])).toEqual([]);
+  });
+
+  it('v10: destructured t members, routers without a root, inline t.middleware, plain nested records (v11)', () => {
+    const dir = makeProject({
+      'package.json': TRPC_PACKAGE,
+      'src/trpc.ts': [
+        "import { initTRPC, TRPCError } from '@trpc/server';",
+        'const t = initTRPC.create();',
+        'export const { router, procedure, middleware } = t;',
+        'export const authedProcedure = procedure.use(',
+        '  middleware(({ ctx, next }) => {',
+        "    if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED' });",
+        '    return next();',
+        '  }),',
+        ');',
+      ].join('\n'),
+      'src/a.ts': [
+        "import { router, procedure, authedProcedure } from './trpc';",
+        'export const aRouter = router({',
+        '  hello: procedure.query(() => "hi"),',
+        '  nested: {',
+        '    secret: authedProcedure.query(({ ctx }) => ctx.user),',
+        '  },',
+        '});',
+      ].join('\n'),
+      'src/b.ts': [
+        "import { router, procedure } from './trpc';",
+        'export const bRouter = router({ other: { deeper: router({ x: procedure.mutation(() => 1) }) } });',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [trpcAdapter]);
+    expect(inventory(routes)).toEqual([
+      { method: 'QUERY', path: 'hello', file: 'src/a.ts', line: 3, auth: 'public' },
+      { method: 'QUERY', path: 'nested.secret', file: 'src/a.ts', line: 5, auth: 'authenticated' },
+      { method: 'MUTATION', path: 'other.deeper.x', file: 'src/b.ts', line: 2, auth: 'public' },
+    ]);
+    expect(route(routes, 'TRPC nested.secret').middleware[0]).toMatchObject({ kind: 'auth', strength: 'strong', scope: 'router', file: 'src/trpc.ts', line: 5 });
+  });
+
+  it('a protectedProcedure whose middleware cannot be read counts as auth by its name only; other unreadable bases stay unknown', () => {
+    const dir = makeProject({
+      'package.json': TRPC_PACKAGE,
+      'src/trpc.ts': [
+        "import { initTRPC } from '@trpc/server';",
+        "import { enforce } from '@acme/kit';",
+        'const t = initTRPC.create();',
+        'export const createTRPCRouter = t.router;',
+        'export const protectedProcedure = t.procedure.use(enforce);',
+      ].join('\n'),
+      'src/root.ts': [
+        "import { createTRPCRouter, protectedProcedure } from './trpc';",
+        "import { orgProcedure, userProcedure } from '@acme/api-core';",
+        'export const appRouter = createTRPCRouter({',
+        '  a: protectedProcedure.query(() => 1),',
+        '  b: userProcedure.mutation(() => 2),',
+        '  c: orgProcedure.input({}).query(() => 3),',
+        '});',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [trpcAdapter]);
+    expect(inventory(routes).map((r) => `${r.path} ${r.auth}`)).toEqual(['a authenticated', 'b authenticated', 'c unknown']);
+    expect(middlewareOf(route(routes, 'TRPC a'))).toEqual(['enforce other/router/name-only', 'protectedProcedure auth/router/name-only']);
+    expect(middlewareOf(route(routes, 'TRPC b'))).toEqual(['userProcedure auth/router/name-only']);
+    expect(route(routes, 'TRPC c').authEvidence.join(' ')).toMatch(/orgProcedure/);
+  });
+
+  it('a middleware that calls next() when there is no user authenticates nobody, whatever it rejects afterwards', () => {
+    const dir = makeProject({
+      'package.json': TRPC_PACKAGE,
+      'src/trpc.ts': [
+        "import { initTRPC, TRPCError } from '@trpc/server';",
+        'const t = initTRPC.context<{ user?: { id: string; banned: boolean } }>().create();',
+        'const refreshSession = t.middleware(async ({ ctx, type, next }) => {',
+        "  if (type !== 'mutation' || !ctx.user) {",
+        '    return next();',
+        '  }',
+        "  if (ctx.user.banned) throw new TRPCError({ code: 'UNAUTHORIZED' });",
+        '  return next();',
+        '});',
+        'export const publicProcedure = t.procedure.use(refreshSession);',
+        'export const privateProcedure = publicProcedure.use(({ ctx, next }) => {',
+        "  if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED' });",
+        '  return next();',
+        '});',
+        'export const appRouter = t.router({ open: publicProcedure.mutation(() => 1), closed: privateProcedure.mutation(() => 2) });',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [trpcAdapter]);
+    expect(inventory(routes).map((r) => `${r.path} ${r.auth}`)).toEqual(['open public', 'closed authenticated']);
+    const guard = route(routes, 'TRPC open').middleware[0]!;
+    expect(guard.kind).toBe('other');
+    expect(guard.evidence).toMatch(/lets callers without a user through/);
+  });
+
+  it('follows a project function that returns a procedure (withPermission(resource, action))', () => {
+    const dir = makeProject({
+      'package.json': TRPC_PACKAGE,
+      'src/trpc.ts': [
+        "import { initTRPC, TRPCError } from '@trpc/server';",
+        'const t = initTRPC.context<{ user?: { id: string; role: string } }>().create();',
+        'export const createTRPCRouter = t.router;',
+        "export const protectedProcedure = t.procedure.use(({ ctx, next }) => { if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED' }); return next(); });",
+        'export const withPermission = (permission: string) =>',
+        '  protectedProcedure.use(({ ctx, next }) => {',
+        "    if (!ctx.user?.role.includes(permission)) throw new TRPCError({ code: 'FORBIDDEN' });",
+        '    return next();',
+        '  });',
+        "export const appRouter = createTRPCRouter({ remove: withPermission('project:delete').mutation(() => 1) });",
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [trpcAdapter]);
+    expect(inventory(routes).map((r) => `${r.path} ${r.auth}`)).toEqual(['remove authenticated']);
+    expect(route(routes, 'TRPC remove').middleware.map((m) => `${m.kind}/${m.scope}`)).toEqual(['auth/router', 'role/route']);
+  });
+
+  it('reads the procedure path as router and procedure segments: auth.login takes credentials, signup.settings (procedure settings of router signup) does not', () => {
+    const dir = makeProject({
+      'package.json': TRPC_PACKAGE,
+      'src/trpc.ts': [
+        "import { initTRPC, TRPCError } from '@trpc/server';",
+        'const t = initTRPC.context<{ user?: { id: string } }>().create();',
+        "const authed = t.procedure.use(({ ctx, next }) => { if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED' }); return next(); });",
+        'export const appRouter = t.router({ auth: t.router({ login: authed.mutation(() => 1) }), signup: t.router({ settings: authed.mutation(() => 2) }) });',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [trpcAdapter]);
+    expect(inventory(routes).map((r) => `${r.path} ${r.auth}`)).toEqual(['auth.login public', 'signup.settings authenticated']);
+    expect(route(routes, 'TRPC auth.login').publicByDesign).toBe('login: a route that takes credentials');
+  });
+
+  it('merges routers (t.mergeRouters), concatenated procedures, and router records held in names', () => {
+    const dir = makeProject({
+      'package.json': TRPC_PACKAGE,
+      'src/server.ts': [
+        "import { initTRPC, TRPCError } from '@trpc/server';",
+        "import { z } from 'zod';",
+        'const t = initTRPC.context<{ session?: { user?: { id: string } } }>().create();',
+        "const loggedIn = t.procedure.use(({ ctx, next }) => { if (!ctx.session?.user) throw new TRPCError({ code: 'UNAUTHORIZED' }); return next(); });",
+        'const limited = t.procedure.use(async ({ next }) => next());',
+        'const procedures = {',
+        '  list: loggedIn.concat(limited).input(z.object({ n: z.coerce.number(), tag: z.string().optional() })).query(() => []),',
+        '};',
+        'const one = t.router(procedures);',
+        "const two = t.router({ 'kebab-name': t.procedure.subscription(() => null) });",
+        'export const appRouter = t.mergeRouters(one, two);',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [trpcAdapter]);
+    expect(inventory(routes).map((r) => `${r.method} ${r.path} ${r.line} ${r.auth}`)).toEqual(['QUERY list 7 authenticated', 'SUBSCRIPTION kebab-name 10 public']);
+    expect(route(routes, 'TRPC list').middleware.map((m) => m.kind)).toEqual(['auth', 'other', 'validation']);
+    expect(route(routes, 'TRPC list').middleware[2]!.validatedFields).toEqual([
+      { part: 'body', field: 'n', restricted: 'z.coerce.number()' },
+      { part: 'body', field: 'tag' },
+    ]);
+  });
+});
