@@ -12,6 +12,8 @@ import { exitsEarly } from '../ast/syntax.js';
 
 /** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */
 const CREDENTIAL_ENTRY_SEGMENT = /^(?:login|log-in|signin|sign-in|signup|sign-up|oauth2?|sso|saml)$/;
+/** Words of a route that manages an SSO/OAuth setup rather than signing someone in with it. */
+const PROVIDER_MANAGEMENT = /^(?:update|delete|remove|create|add|set|enable|disable|list|configure|config|settings|providers?|edit|toggle|get|all|mine)$/;
 /** The same when an auth-ish segment precedes them (`/auth/register`, `/oauth/callback`), never alone (`/devices/register`). */
 const CREDENTIAL_ENTRY_UNDER_AUTH = /^(?:register|registration|callback|token|authorize)$/;
 const AUTH_PREFIX_SEGMENT = /^(?:auth|oauth2?|sso|session|sessions|identity|connect|login|account|accounts|users?)$/;
@@ -73,7 +75,8 @@ export function credentialEntryReason(routePath: string): string | undefined {
   if (last === undefined) return undefined;
   const lastWords = segmentWords(last);
   const strong = [last, ...(lastWords.length > 1 ? [lastWords[0]!, lastWords.at(-1)!] : [])].some((word) => CREDENTIAL_ENTRY_SEGMENT.test(word));
-  const oauthPath = literal.some((segment) => /^(?:oauth2?|sso|saml)$/.test(segment));
+  // Under /oauth, /sso or /saml the sign-in steps take credentials; managing the provider (`sso/update`, `saml/providers/delete`) does not.
+  const oauthPath = literal.some((segment) => /^(?:oauth2?|sso|saml)$/.test(segment)) && !lastWords.some((word) => PROVIDER_MANAGEMENT.test(word));
   const underAuth = CREDENTIAL_ENTRY_UNDER_AUTH.test(last) && literal.slice(0, -1).some((segment) => AUTH_PREFIX_SEGMENT.test(segment));
   return strong || oauthPath || underAuth ? `${last}: a route that takes credentials` : undefined;
 }

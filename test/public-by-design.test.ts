@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { credentialEntryReason } from '../src/engine/routes/public-by-design.js';
+import { wordPath } from '../src/engine/routes/route-path.js';
+
+describe('credential entry points', () => {
+  it('signing in through SSO/OAuth takes credentials; managing the provider does not', () => {
+    expect(credentialEntryReason('/auth/sso/callback')).toMatch(/takes credentials/);
+    expect(credentialEntryReason('/oauth/google')).toMatch(/takes credentials/);
+    expect(credentialEntryReason('/sso/login')).toMatch(/takes credentials/);
+    expect(credentialEntryReason('/sso/update')).toBeUndefined();
+    expect(credentialEntryReason('/saml/providers/delete')).toBeUndefined();
+  });
+
+  it('reads GraphQL fields and tRPC procedures as words', () => {
+    expect(wordPath({ kind: 'trpc', path: 'auth.requestPasswordReset' })).toBe('/auth/request-password-reset');
+    expect(wordPath({ kind: 'graphql', path: 'signIn' })).toBe('/sign-in');
+    expect(wordPath({ path: '/api/signIn' })).toBe('/api/signIn');
+    expect(credentialEntryReason(wordPath({ kind: 'graphql', path: 'signIn' }))).toMatch(/takes credentials/);
+    expect(credentialEntryReason(wordPath({ kind: 'trpc', path: 'sso.update' }))).toBeUndefined();
+  });
+});
