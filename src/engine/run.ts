@@ -87,6 +87,9 @@ export function collectReports(options: CollectOptions): CollectedReports {
     }
     return routes;
   };
+  // Rules see the routes; the dataflow also starts from the handlers no route reaches.
+  let mounted: Route[] | undefined;
+  const mountedOnce = () => (mounted ??= routesOnce().filter((route) => !route.unmounted));
   let dataflow: DataflowEngine | undefined;
   const dataflowOnce = () => {
     if (!dataflow) {
@@ -109,7 +112,7 @@ export function collectReports(options: CollectOptions): CollectedReports {
       modules: options.modules,
       models: options.models,
       get routes() {
-        return routesOnce();
+        return mountedOnce();
       },
       get dataflow() {
         return dataflowOnce();
@@ -118,7 +121,7 @@ export function collectReports(options: CollectOptions): CollectedReports {
         return analyzeObjectAccess({ modules: options.modules, dataflow: dataflowOnce(), sourceFiles: options.sourceFiles, config: options.config, failures });
       },
       get flows() {
-        return analyzeFlows({ routes: routesOnce(), modules: options.modules, sourceFiles: options.sourceFiles, textFiles: options.textFiles, config: options.config, failures });
+        return analyzeFlows({ routes: mountedOnce(), modules: options.modules, sourceFiles: options.sourceFiles, textFiles: options.textFiles, config: options.config, failures });
       },
       report(descriptor) {
         if (texts.has(descriptor.file)) {

@@ -13,6 +13,7 @@ import { digest, InputLog, ScanCache, type StoredReport } from './cache.js';
 import { ModuleIndex } from './ast/module-index.js';
 import { FRAMEWORK_ADAPTERS } from './frameworks/index.js';
 import { discoverRoutes, type RouteConfig } from './routes/discover.js';
+import { discoverUnmountedHandlers } from './routes/unmounted.js';
 import { analyzeFlows, type FlowModel } from './flows/flow-model.js';
 import { routeRateLimits, type RateLimitEvidence } from './routes/rate-limits.js';
 import type { Route } from './routes/route.js';
@@ -149,8 +150,9 @@ function filesDigest(files: ReadFiles): { all: string; byFile: Map<string, strin
   return { all: digest(parts.join('\n')), byFile };
 }
 
+/** The routes, then the handlers no route reaches (`unmounted`: the dataflow runs from them too). */
 function routesOf(prepared: PreparedProject): Route[] {
-  return discoverRoutes({
+  const routes = discoverRoutes({
     sourceFiles: prepared.loaded.sourceFiles,
     textFiles: prepared.loaded.textFiles,
     modules: prepared.modules,
@@ -158,13 +160,16 @@ function routesOf(prepared: PreparedProject): Route[] {
     adapters: FRAMEWORK_ADAPTERS,
     failures: prepared.failures,
   });
+  return [...routes, ...discoverUnmountedHandlers(prepared.loaded.sourceFiles, prepared.modules, routes)];
 }
+
+const mountedOnly = (routes: readonly Route[]): Route[] => routes.filter((route) => !route.unmounted);
 
 /** The business flows of the scanned paths (`trustscan flows`), with each step's rate limits. */
 export async function inventoryFlows(options: ScanOptions): Promise<{ model: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]>; warnings: ScanWarning[] }> {
   const prepared = prepareProject(options, options.rules);
   const routes = routesOf(prepared);
-  const model = analyzeFlows({ routes, modules: prepared.modules, sourceFiles: prepared.loaded.sourceFiles, textFiles: prepared.loaded.textFiles, config: prepared.config, failures: prepared.failures });
+  const model = analyzeFlows({ routes: mountedOnly(routes), modules: prepared.modules, sourceFiles: prepared.loaded.sourceFiles, textFiles: prepared.loaded.textFiles, config: prepared.config, failures: prepared.failures });
   const rateLimits = new Map(model.steps.map((step) => [step.route, routeRateLimits(prepared.modules, step.route, prepared.config)] as const));
   return { model, rateLimits, warnings: [...prepared.loaded.warnings, ...prepared.failures.warnings()] };
 }

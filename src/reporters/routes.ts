@@ -30,10 +30,17 @@ export interface RouteInventoryJson {
     objectAccess?: Array<{ file: string; line: number; operation: string; model?: string; method: string; key: string; verdict: string; evidence: string }>;
   }>;
   counts: { total: number; byFramework: Record<string, number>; byAuth: Record<string, number> };
+  /**
+   * Functions typed as framework handlers that no route mounts (the dataflow still runs from them;
+   * injection findings in them are medium confidence). Not routes: not in `routes` or `counts`.
+   */
+  unmountedHandlers?: Array<{ framework: string; name: string; file: string; line: number }>;
 }
 
 /** Pure: the inventory as versioned JSON (deterministic: routes arrive sorted). */
-export function formatRoutesJson(routes: readonly Route[], version: string): string {
+export function formatRoutesJson(entries: readonly Route[], version: string): string {
+  const routes = entries.filter((route) => !route.unmounted);
+  const unmounted = entries.filter((route) => route.unmounted);
   const json: RouteInventoryJson = {
     schemaVersion: ROUTES_SCHEMA_VERSION,
     tool: { name: 'trustscan', version },
@@ -66,6 +73,7 @@ export function formatRoutesJson(routes: readonly Route[], version: string): str
       ...(route.objectAccess ? { objectAccess: route.objectAccess.map((access) => ({ ...access, evidence: maskSecretsInLine(access.evidence) })) } : {}),
     })),
     counts: countRoutes(routes),
+    ...(unmounted.length > 0 ? { unmountedHandlers: unmounted.map((route) => ({ framework: route.framework, name: route.handler?.name ?? '<anonymous>', file: route.file, line: route.line })) } : {}),
   };
   return `${JSON.stringify(json, null, 2)}\n`;
 }
@@ -88,8 +96,10 @@ function countRoutes(routes: readonly Route[]): RouteInventoryJson['counts'] {
  * Pure: the API inventory auditors ask for, one row a route: method, path, where it is defined,
  * authentication with its evidence, role guard, rate limit and the rest of the middleware.
  */
-export function formatRoutesText(routes: readonly Route[], options: { color: boolean }): string {
+export function formatRoutesText(entries: readonly Route[], options: { color: boolean }): string {
   const paint = new Chalk({ level: options.color ? 1 : 0 });
+  const routes = entries.filter((route) => !route.unmounted);
+  const unmounted = entries.filter((route) => route.unmounted);
   // Paths, names and evidence come from scanned code: masked for secrets, escaped for the terminal.
   const shown = (text: string) => escapeControlCharacters(maskSecretsInLine(text));
   const rows = routes.map((route) => {
@@ -125,6 +135,10 @@ export function formatRoutesText(routes: readonly Route[], options: { color: boo
       const text = `${' '.repeat(widths.method + 2)}object access: ${access}`;
       lines.push(access.endsWith(': unchecked') || /: unchecked \(/.test(access) ? paint.red(text) : paint.dim(text));
     }
+  }
+  if (unmounted.length > 0) {
+    lines.push('', paint.bold(`Unmounted handlers (${unmounted.length}): typed as handlers, mounted nowhere trustscan can see; analysed for injection only`));
+    for (const handler of unmounted) lines.push(`  ${shown(handler.handler?.name ?? '<anonymous>')}  ${shown(`${handler.file}:${handler.line}`)}  (${handler.framework})`);
   }
   const counts = countRoutes(routes);
   lines.push('');

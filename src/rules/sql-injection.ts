@@ -1,4 +1,5 @@
-import { entryName, routeRef } from '../types.js';
+import { entryName } from '../types.js';
+import { routeLabel, routeOfSink } from './utils/tainted-sink.js';
 import { defineRule } from './define-rule.js';
 import { firstLineSpan, sinkPosition, sqlInjectionFlows, SQL_INJECTION_CONTROLS } from './utils/sql-sinks.js';
 
@@ -21,12 +22,12 @@ export default defineRule({
     for (const { sink, tainted, taint } of sqlInjectionFlows(ctx).values()) {
       const { route } = tainted;
       const { line, column } = sinkPosition(sink.call);
-      const routeName = entryName(route);
+      const routeName = route.unmounted ? routeLabel(tainted) : `route ${entryName(route)}`;
       ctx.report({
         file: tainted.file.path,
         ...firstLineSpan(sink.call),
-        message: `Request input ${taint.source.label} reaches the SQL text of ${sink.api} (${sink.driver}) in route ${routeName}; an attacker can change the query.`,
-        route: routeRef(route),
+        message: `Request input ${taint.source.label} reaches the SQL text of ${sink.api} (${sink.driver}) in ${routeName}; an attacker can change the query.`,
+        ...routeOfSink(tainted),
         trace: [...taint.steps, { file: tainted.file.path, line, column, message: `SQL text of ${sink.api}` }],
       });
     }

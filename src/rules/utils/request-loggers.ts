@@ -121,6 +121,8 @@ function taintedFieldsByRoute(ctx: RuleContext, part: 'query' | 'body'): Map<Rou
   const byRoute = new Map<Route, string[]>();
   const pattern = new RegExp(`\\.${part}\\.(\\w+)`);
   for (const tainted of ctx.dataflow.taintedCalls()) {
+    // An access logger runs for the routes it is mounted in front of; a handler no route mounts is none of them.
+    if (tainted.route.unmounted) continue;
     for (const origin of tainted.argumentOrigins) {
       if (origin.kind !== 'tainted') continue;
       const field = pattern.exec(origin.taint.source.label)?.[1];

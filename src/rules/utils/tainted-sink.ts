@@ -7,9 +7,18 @@ import type { RuleContext } from '../../engine/rule-api.js';
 import { matchingFunctionModel, type SinkCategory, type SinkModel } from '../../engine/models.js';
 import { ts } from '#typescript';
 
-/** `GET /orders/:id`, as messages name the route. */
+/** `GET /orders/:id`, as messages name the route; a handler no route mounts is named as such. */
 export function routeLabel(tainted: TaintedCall): string {
-  return entryName(tainted.route);
+  return tainted.route.unmounted ? `the handler ${tainted.route.handler?.name ?? '<anonymous>'}, which no route trustscan can see mounts` : entryName(tainted.route);
+}
+
+/**
+ * The route and confidence of an injection finding: a handler no route mounts has no route, and
+ * its finding is medium confidence (nothing shows that a client can reach it).
+ */
+export function routeOfSink(tainted: TaintedCall, confidence?: 'high' | 'medium' | 'low'): { route?: ReturnType<typeof routeRef>; confidence?: 'high' | 'medium' | 'low' } {
+  if (!tainted.route.unmounted) return { route: routeRef(tainted.route), ...(confidence ? { confidence } : {}) };
+  return { confidence: confidence === 'low' ? 'low' : 'medium' };
 }
 
 /** Where an injection finding is reported: the sink call's first line (a multi-line call keeps one line). */
@@ -34,8 +43,8 @@ export function reportTaintedSink(ctx: RuleContext, tainted: TaintedCall, taint:
     ...sinkSpan(tainted),
     message,
     trace: sinkTrace(tainted, taint, sinkMessage),
-    route: routeRef(tainted.route),
     ...extra,
+    ...routeOfSink(tainted, extra.confidence),
   });
 }
 
