@@ -3,8 +3,9 @@ import { expressAdapter } from './express/index.js';
 import { fastifyAdapter } from './fastify/index.js';
 import { honoAdapter } from './hono/index.js';
 import { koaAdapter } from './koa/index.js';
+import { lambdaAdapter } from './lambda/index.js';
 import { nestjsAdapter } from './nestjs/index.js';
 import { nextAdapter } from './next/index.js';
 
 /** Every framework adapter. Order only breaks ties between routes at the same place. */
-export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, nestjsAdapter, nextAdapter];
+export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, nextAdapter];
