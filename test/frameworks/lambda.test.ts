@@ -101,13 +101,37 @@ describe('lambda adapter: projects', () => {
     expect(loadRoutes(dir, [lambdaAdapter])).toEqual([]);
   });
 
-  it('reads serverless.yml functions kept in a ${file(...)} include and skips handlers outside the scan', () => {
+  it('reads serverless.yml functions kept in a ${file(...)} include, ${self:} variables and literal fallbacks, and skips handlers outside the scan', () => {
     const dir = makeProject({
-      'serverless.yml': 'service: x\nprovider:\n  name: aws\nfunctions: ${file(./functions.yml)}\n',
-      'functions.yml': 'create:\n  handler: handlers/create.main\n  events:\n    - httpApi:\n        method: post\n        path: /items\nmissing:\n  handler: dist/missing.main\n  events:\n    - httpApi: GET /missing\n',
+      'serverless.yml': 'service: x\nprovider:\n  name: aws\ncustom:\n  handlers: handlers\nfunctions: ${file(./functions.yml)}\n',
+      'functions.yml': [
+        'create:',
+        '  handler: ${self:custom.handlers}/create.main',
+        '  events:',
+        '    - httpApi:',
+        '        method: post',
+        '        path: /items',
+        'list:',
+        "  handler: ${opt:prefix, 'handlers/'}list.main",
+        '  events:',
+        '    - httpApi: GET /items',
+        'deployTime:',
+        '  handler: ${env:HANDLERS}/list.main',
+        '  events:',
+        '    - httpApi: GET /deploy-time',
+        'missing:',
+        '  handler: dist/missing.main',
+        '  events:',
+        '    - httpApi: GET /missing',
+        '',
+      ].join('\n'),
       'handlers/create.js': "exports.main = async function (event) {\n  return { statusCode: 201, body: event.body };\n};\n",
+      'handlers/list.mjs': 'export async function main() {\n  return { statusCode: 200, body: "[]" };\n}\n',
     });
-    expect(inventory(loadRoutes(dir, [lambdaAdapter]))).toEqual([{ method: 'POST', path: '/items', file: 'handlers/create.js', line: 1, auth: 'public' }]);
+    expect(inventory(loadRoutes(dir, [lambdaAdapter]))).toEqual([
+      { method: 'POST', path: '/items', file: 'handlers/create.js', line: 1, auth: 'public' },
+      { method: 'GET', path: '/items', file: 'handlers/list.mjs', line: 1, auth: 'public' },
+    ]);
   });
 
   it('reads middy().use(...).handler(fn), a middyfy helper, and later handler.use() statements', () => {
@@ -141,6 +165,27 @@ describe('lambda adapter: projects', () => {
       'LAMBDA POST /a <anonymous> [requireUser():auth] authenticated',
       'LAMBDA POST /b create [jsonBodyParser():other] public',
       'LAMBDA POST /c base [requireUser():auth] authenticated',
+    ]);
+  });
+
+  it('gives an unmapped handler that reads the authorizer\'s claims an unknown status, and leaves framework bridges in handler bodies and helpers the project calls out', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ devDependencies: { '@types/aws-lambda': '^8.10.0' }, dependencies: { 'apollo-server-lambda': '^3.0.0' } }),
+      'src/mine.ts': "import type { APIGatewayProxyEvent } from 'aws-lambda';\nexport const handler = async (event: APIGatewayProxyEvent) => ({ statusCode: 200, body: event.requestContext.authorizer?.claims.sub });\n",
+      'src/typed.ts': "import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';\nexport async function handler(event: APIGatewayProxyEventV2WithJWTAuthorizer) {\n  return { statusCode: 200 };\n}\n",
+      'src/open.ts': "import type { APIGatewayProxyEvent } from 'aws-lambda';\nimport { bodyOf } from './helpers';\nexport const handler = async (event: APIGatewayProxyEvent) => ({ statusCode: 200, body: bodyOf(event) });\n",
+      // Takes the event but is called by the project's code: a helper, not an entry point.
+      'src/helpers.ts': "import type { APIGatewayProxyEvent } from 'aws-lambda';\nexport function bodyOf(event: APIGatewayProxyEvent) {\n  return event.body;\n}\n",
+      'src/graphql.ts': "import type { APIGatewayProxyHandler } from 'aws-lambda';\nimport { ApolloServer } from 'apollo-server-lambda';\nconst server = new ApolloServer({});\nexport const handler: APIGatewayProxyHandler = (event, context, callback) => server.createHandler()(event, context, callback);\n",
+    });
+    const routes = loadRoutes(dir, [lambdaAdapter]);
+    expect(routes.map((r) => `${r.id} ${r.auth}`)).toEqual([
+      'LAMBDA ALL (unmapped) src/mine.ts:handler unknown',
+      'LAMBDA ALL (unmapped) src/open.ts:handler public',
+      'LAMBDA ALL (unmapped) src/typed.ts:handler unknown',
+    ]);
+    expect(route(routes, 'LAMBDA ALL (unmapped) src/typed.ts:handler').authEvidence).toEqual([
+      'could not tell what an API Gateway authorizer configured outside the scan (the event type is APIGatewayProxyEventV2WithJWTAuthorizer) checks',
     ]);
   });
 

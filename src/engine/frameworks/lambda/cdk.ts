@@ -207,7 +207,8 @@ class CdkFile {
     if (name === 'NodejsFunction') {
       const entryNode = propertyValue(options, 'entry');
       // Without `entry`, NodejsFunction looks for `<stack file>.<construct id>.ts` next to the stack.
-      const entry = entryNode ? this.filePath(entryNode) : id && ts.isStringLiteralLike(id) ? `${this.file.path.replace(/\.[cm]?[jt]sx?$/, '')}.${id.text}` : undefined;
+      // A literal entry is resolved from where `cdk` runs (the app root), like Code.fromAsset.
+      const entry = entryNode ? this.filePath(entryNode, this.root) : id && ts.isStringLiteralLike(id) ? `${this.file.path.replace(/\.[cm]?[jt]sx?$/, '')}.${id.text}` : undefined;
       if (entry === undefined) return undefined;
       // `handler` is an export name, or `file.export` when the entry is an index; default `handler`.
       return { module: entry.replace(/\.[cm]?[jt]sx?$/, ''), exportName: handler?.includes('.') ? handler.split('.').pop()! : handler ?? 'handler' };

@@ -59,6 +59,9 @@ const FRAMEWORK_BRIDGES = new Set([
   '@trpc/server/adapters/aws-lambda',
   '@nestjs/platform-express',
   'lambda-api',
+  'apollo-server-lambda',
+  '@apollo/server',
+  'graphql-yoga',
 ]);
 
 /** A function export a config or a signature names as a Lambda handler. */
@@ -91,6 +94,7 @@ export function lambdaExport(file: ScannedSourceFile, exportName: string, contex
   if (!value) return undefined;
   const site = binding.node;
   if (ts.isFunctionDeclaration(value) || ts.isFunctionExpression(value) || ts.isArrowFunction(value)) {
+    if (bridgesInBody(value, binding.file, context.modules)) return undefined;
     return { file: binding.file, site, handler: { file: binding.file, node: value, name: ts.isFunctionDeclaration(value) ? (value.name?.text ?? exportName) : exportName }, middleware: [] };
   }
   if (!ts.isExpression(value)) return undefined;
@@ -205,6 +209,42 @@ function bridgedPackage(value: ts.Expression, file: ScannedSourceFile, modules: 
   if (!ts.isCallExpression(current)) return undefined;
   const module = externalCallee(current, file, modules);
   return module && FRAMEWORK_BRIDGES.has(module) ? module : undefined;
+}
+
+/**
+ * `export const handler = (event, context) => server.createHandler()(event, context)` with an
+ * Apollo server, `serverlessExpress({ app })` made on the first call: a handler that hands the
+ * event to a framework bridge it builds or holds. Whatever the bridge serves is that framework's.
+ */
+function bridgesInBody(fn: ts.SignatureDeclaration & { body?: ts.ConciseBody | ts.Block }, file: ScannedSourceFile, modules: ModuleIndex): boolean {
+  if (!fn.body) return false;
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+      let callee = skipOuterExpressions(node.expression);
+      while (ts.isPropertyAccessExpression(callee) || ts.isCallExpression(callee)) callee = skipOuterExpressions(callee.expression);
+      if (ts.isIdentifier(callee) && madeByBridge(callee.text, file, modules)) {
+        found = true;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(fn.body);
+  return found;
+}
+
+/** A name imported from a bridge package, or a module-level value one of its exports made (`const server = new ApolloServer(...)`). */
+function madeByBridge(name: string, file: ScannedSourceFile, modules: ModuleIndex): boolean {
+  const binding = modules.resolveName(file, name);
+  if (binding?.kind === 'external') return FRAMEWORK_BRIDGES.has(binding.module);
+  if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node) || !binding.node.initializer) return false;
+  const made = skipOuterExpressions(binding.node.initializer);
+  if (!ts.isNewExpression(made) && !ts.isCallExpression(made)) return false;
+  const callee = skipOuterExpressions(made.expression);
+  const maker = ts.isIdentifier(callee) ? modules.resolveName(binding.file, callee.text) : undefined;
+  return maker?.kind === 'external' && FRAMEWORK_BRIDGES.has(maker.module);
 }
 
 function externalCallee(call: ts.CallExpression, file: ScannedSourceFile, modules: ModuleIndex): string | undefined {

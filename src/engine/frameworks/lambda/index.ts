@@ -61,15 +61,53 @@ export const lambdaAdapter: FrameworkAdapter = {
       for (const file of context.sourceFiles) {
         if (file.outsideScan || !mayDeclareTypedHandler(file)) continue;
         for (const name of typedHandlerExports(file, context.modules)) {
-          if (claimed.has(`${file.path}\0${name}`)) continue;
+          if (claimed.has(`${file.path}\0${name}`) || importedByProject(file, name, context)) continue;
           const exported = exportOf(file, name);
-          if (exported) routes.push(routeDefinition('ALL', `(unmapped) ${file.path}:${name}`, exported, [], context));
+          if (!exported) continue;
+          const definition = routeDefinition('ALL', `(unmapped) ${file.path}:${name}`, exported, [], context);
+          const expected = expectedAuthorizer(exported);
+          if (expected) definition.unresolvedMiddleware = [...(definition.unresolvedMiddleware ?? []), expected];
+          routes.push(definition);
         }
       }
     }
     return routes;
   },
 };
+
+/**
+ * An unmapped handler that reads what only an authorizer puts in the event (`requestContext.authorizer`,
+ * the Cognito/IAM identity) or is typed for an authorizer's event expects the gateway to authenticate
+ * the caller; whether it does is in infrastructure the scan does not see, so its status is unknown,
+ * neither public nor authenticated.
+ */
+const AUTHORIZER_READ = /\brequestContext\s*(?:\?\.|\.)\s*authorizer\b|\bcognitoAuthenticationProvider\b|\bcognitoIdentityId\b|\buserArn\b|\bauthorizer\s*:\s*\{/;
+const AUTHORIZER_EVENT_TYPE = /\b\w*With(?:JWT|Lambda|IAM|Cognito)Authorizer\w*\b/;
+
+function expectedAuthorizer(exported: LambdaExport): string | undefined {
+  const node = exported.handler?.node;
+  if (!node) return undefined;
+  const sourceFile = node.getSourceFile();
+  const typed = node.parameters[0]?.type?.getText(sourceFile).match(AUTHORIZER_EVENT_TYPE)?.[0];
+  if (typed) return `an API Gateway authorizer configured outside the scan (the event type is ${typed})`;
+  const read = node.body?.getText(sourceFile).match(AUTHORIZER_READ)?.[0];
+  return read ? `an API Gateway authorizer configured outside the scan (the handler reads ${read.replace(/\s+/g, '')})` : undefined;
+}
+
+/**
+ * Lambda invokes a handler; the project's own code does not. An export taking an API Gateway event
+ * that another scanned file imports (`validateTokenHeader(event)`) is a helper of the handlers.
+ */
+function importedByProject(file: ScannedSourceFile, name: string, context: AdapterContext): boolean {
+  const own = context.modules.resolveExport(file, name);
+  if (own?.kind !== 'declaration') return false;
+  const word = new RegExp(`\\b${name}\\b`);
+  return context.sourceFiles.some((other) => {
+    if (other === file || !word.test(other.text)) return false;
+    const binding = context.modules.resolveName(other, name);
+    return binding?.kind === 'declaration' && binding.node === own.node;
+  });
+}
 
 function configEndpoints(file: ScannedTextFile, textByPath: ReadonlyMap<string, ScannedTextFile>): DeclaredEndpoint[] {
   if (isServerlessConfig(file)) {

@@ -24,9 +24,9 @@ export function serverlessEndpoints(config: YamlConfig, textFiles: ReadonlyMap<s
   const albAuthorizers = get(provider, 'alb', 'authorizers');
   const endpoints: DeclaredEndpoint[] = [];
   for (const fn of functionsOf(config, textFiles, baseDir)) {
-    const handler = text(get(fn.node, 'handler'));
-    // `${self:custom.x}` and other variables are resolved at deploy time; we do not guess them.
-    const split = handler && !handler.includes('${') ? splitHandler(handler, baseDir) : undefined;
+    const written = text(get(fn.node, 'handler'));
+    const handler = written === undefined ? undefined : resolveVariables(written, config, 0);
+    const split = handler ? splitHandler(handler, baseDir) : undefined;
     if (!split) continue;
     for (const event of items(get(fn.node, 'events'))) {
       for (const { name: type, value } of entries(event)) {
@@ -38,6 +38,34 @@ export function serverlessEndpoints(config: YamlConfig, textFiles: ReadonlyMap<s
     }
   }
   return endpoints;
+}
+
+const VARIABLE = /\$\{([^{}]+)\}/g;
+const QUOTED = /^\s*(['"])(.*)\1\s*$/;
+
+/**
+ * Serverless variables in a handler path: `${self:custom.prefix}` is read from the service's own
+ * config; a source known only at deploy time (`opt:`, `env:`, `sls:`, `ssm:`) takes its literal
+ * fallback (`${opt:stage, 'dev'}`), else the value is unknown and the function is not guessed at.
+ */
+function resolveVariables(value: string, service: YamlConfig, depth: number): string | undefined {
+  let unresolved = false;
+  const resolved = value.replace(VARIABLE, (_whole, body: string) => {
+    const [source = '', ...fallbacks] = body.split(',');
+    const reference = source.trim();
+    if (reference.startsWith('self:') && depth < 3) {
+      const found = text(get(service.root, ...reference.slice('self:'.length).split('.')));
+      const inner = found === undefined ? undefined : resolveVariables(found, service, depth + 1);
+      if (inner !== undefined) return inner;
+    }
+    for (const fallback of fallbacks) {
+      const literal = QUOTED.exec(fallback);
+      if (literal) return literal[2]!;
+    }
+    unresolved = true;
+    return '';
+  });
+  return unresolved ? undefined : resolved;
 }
 
 interface FunctionEntry {
