@@ -189,6 +189,34 @@ describe('lambda adapter: projects', () => {
     ]);
   });
 
+  it('reads serverless.ts: the exported object, functions imported from their folders, ${handlerPath(__dirname)} handler paths', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ devDependencies: { '@serverless/typescript': '^3.0.0', '@types/aws-lambda': '^8.10.0' } }),
+      'serverless.ts': [
+        "import type { AWS } from '@serverless/typescript';",
+        "import { hello, secret } from './src/functions';",
+        'const serverlessConfiguration: AWS = {',
+        "  service: 'x',",
+        "  provider: { name: 'aws', httpApi: { authorizers: { jwtAuth: { type: 'jwt', issuerUrl: 'https://issuer', audience: ['a'] } } } },",
+        '  functions: { hello, secret },',
+        '};',
+        'module.exports = serverlessConfiguration;',
+        '',
+      ].join('\n'),
+      'src/functions/index.ts': "export { default as hello } from './hello';\nexport { default as secret } from './secret';\n",
+      'src/libs/handler-resolver.ts': "export const handlerPath = (context: string) => `${context.split(process.cwd())[1].substring(1).replace(/\\\\/g, '/')}`;\n",
+      'src/functions/hello/index.ts': "import { handlerPath } from '../../libs/handler-resolver';\nexport default {\n  handler: `${handlerPath(__dirname)}/handler.main`,\n  events: [{ http: { method: 'post', path: 'hello' } }],\n};\n",
+      'src/functions/hello/handler.ts': "import type { APIGatewayProxyEvent } from 'aws-lambda';\nexport const main = async (event: APIGatewayProxyEvent) => ({ statusCode: 200, body: event.body ?? '' });\n",
+      'src/functions/secret/index.ts': "import { handlerPath } from '../../libs/handler-resolver';\nexport default {\n  handler: `${handlerPath(__dirname)}/handler.main`,\n  events: [\n    {\n      httpApi: { method: 'get', path: '/secret', authorizer: { name: 'jwtAuth' } },\n    },\n  ],\n};\n",
+      'src/functions/secret/handler.ts': "import type { APIGatewayProxyEventV2 } from 'aws-lambda';\nexport const main = async (event: APIGatewayProxyEventV2) => ({ statusCode: 200, body: event.rawPath });\n",
+    });
+    const routes = loadRoutes(dir, [lambdaAdapter]);
+    expect(routes.map((r) => `${r.id} ${r.file}:${r.line} ${r.auth} [${r.middleware.map((m) => `${m.name} ${m.file}:${m.line}`).join(', ')}]`)).toEqual([
+      'LAMBDA POST /hello src/functions/hello/handler.ts:2 public []',
+      "LAMBDA GET /secret src/functions/secret/handler.ts:2 authenticated [authorizer jwt 'jwtAuth' src/functions/secret/index.ts:6]",
+    ]);
+  });
+
   it('reads CDK REST and HTTP APIs wired to NodejsFunction / Function constructs', () => {
     const dir = makeProject({
       'package.json': JSON.stringify({ dependencies: { 'aws-cdk-lib': '^2.150.0', constructs: '^10.0.0' } }),

@@ -7,6 +7,7 @@ import { AUTHORIZER_KINDS, type DeclaredAuthorizer, type DeclaredEndpoint } from
 import { findModuleFile, lambdaExport, typedHandlerExports, type LambdaExport } from './handlers.js';
 import { isFunctionTemplate, samEndpoints } from './sam-template.js';
 import { isServerlessConfig, serverlessEndpoints } from './serverless-config.js';
+import { isServerlessTs, serverlessTsConfig } from './serverless-ts.js';
 import { YamlConfig } from './yaml-document.js';
 
 /** Packages that say the project's code runs as Lambda functions (types, middleware engine, infrastructure). */
@@ -14,7 +15,7 @@ const LAMBDA_PACKAGES = ['aws-lambda', '@types/aws-lambda', '@middy/core', 'midd
 
 /**
  * AWS Lambda functions behind API Gateway (REST and HTTP APIs) or an ALB. The routes are declared
- * outside the code, in serverless.yml, a SAM/CloudFormation template or a CDK stack: each names a
+ * outside the code, in serverless.yml (or serverless.ts), a SAM/CloudFormation template or a CDK stack: each names a
  * module and an export (`src/orders.get`), a method, a path and the authorizer API Gateway runs
  * first. The route is reported at the export (the code to change); an authorizer is an `auth`
  * middleware located at the config line that attaches it. Middy middleware (`.use(...)`) run in
@@ -34,6 +35,10 @@ export const lambdaAdapter: FrameworkAdapter = {
     const textByPath = new Map(context.textFiles.map((file) => [file.path, file]));
     const endpoints: DeclaredEndpoint[] = [];
     for (const file of context.textFiles) endpoints.push(...configEndpoints(file, textByPath));
+    for (const file of context.sourceFiles) {
+      const config = isServerlessTs(file) ? serverlessTsConfig(file, context.modules) : undefined;
+      if (config) endpoints.push(...serverlessEndpoints(config, textByPath));
+    }
     const packages = usesLambdaPackages(context);
     if (packages && usesCdk(context)) endpoints.push(...cdkEndpoints(context));
     if (endpoints.length === 0 && !packages) return [];

@@ -34,7 +34,7 @@ export function samEndpoints(template: YamlConfig): DeclaredEndpoint[] {
   const root = template.root;
   const resources = get(root, 'Resources');
   const globals = get(root, 'Globals');
-  const templateDir = dirOf(template.file.path);
+  const templateDir = dirOf(template.path);
   const endpoints: DeclaredEndpoint[] = [];
   for (const resource of entries(resources)) {
     if (text(get(resource.value, 'Type')) !== FUNCTION_TYPE) continue;
@@ -64,7 +64,7 @@ export function samEndpoints(template: YamlConfig): DeclaredEndpoint[] {
         globalName: apiType.global,
       };
       const authorizers = eventAuthorizers(template, `${resource.name}.Events.${event.name}`, get(eventProperties, 'Auth'), api);
-      endpoints.push({ configFile: template.file.path, module: split.module, exportName: split.exportName, method, path: gatewayPath(pathText), authorizers });
+      endpoints.push({ configFile: template.path, module: split.module, exportName: split.exportName, method, path: gatewayPath(pathText), authorizers });
     }
   }
   return endpoints;
@@ -89,13 +89,13 @@ function eventAuthorizers(template: YamlConfig, eventLabel: string, eventAuth: N
   // `Authorizer: NONE` on the event turns the API's default authorizer off for this route.
   if (chosen && chosen.name !== 'NONE') {
     const kind = authorizerKind(chosen.name, api);
-    authorizers.push({ kind, ...(chosen.name === 'AWS_IAM' ? {} : { name: chosen.name }), file: template.file.path, line: template.lineOf(chosen.key), declaredBy: `${chosen.label} ${chosen.name}` });
+    authorizers.push({ kind, ...(chosen.name === 'AWS_IAM' ? {} : { name: chosen.name }), ...template.locate(chosen.key), declaredBy: `${chosen.label} ${chosen.name}` });
   }
   const ownKey = entry(eventAuth, 'ApiKeyRequired');
   const defaultKey = entry(api.resourceAuth, 'ApiKeyRequired') ?? entry(api.globalAuth, 'ApiKeyRequired');
   const keyEntry = ownKey ?? defaultKey;
   if (keyEntry && isTrue(keyEntry.value)) {
-    authorizers.push({ kind: 'api-key', file: template.file.path, line: template.lineOf(keyEntry.key), declaredBy: `${ownKey ? eventLabel : api.resourceName ?? `Globals.${api.globalName}`} Auth.ApiKeyRequired: true` });
+    authorizers.push({ kind: 'api-key', ...template.locate(keyEntry.key), declaredBy: `${ownKey ? eventLabel : api.resourceName ?? `Globals.${api.globalName}`} Auth.ApiKeyRequired: true` });
   }
   return authorizers;
 }

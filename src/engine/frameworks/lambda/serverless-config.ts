@@ -18,7 +18,7 @@ const FILE_VARIABLE = /^\$\{file\(([^)]+)\)(?::([\w.-]+))?\}$/;
  * Other events (sqs, schedule, s3, stream) are invoked by AWS services, not by clients: no route.
  */
 export function serverlessEndpoints(config: YamlConfig, textFiles: ReadonlyMap<string, ScannedTextFile>): DeclaredEndpoint[] {
-  const baseDir = dirOf(config.file.path);
+  const baseDir = dirOf(config.path);
   const provider = get(config.root, 'provider');
   const httpApiAuthorizers = get(provider, 'httpApi', 'authorizers');
   const albAuthorizers = get(provider, 'alb', 'authorizers');
@@ -32,7 +32,7 @@ export function serverlessEndpoints(config: YamlConfig, textFiles: ReadonlyMap<s
       for (const { name: type, value } of entries(event)) {
         const declared = type === 'http' ? restEvent(fn.config, value) : type === 'httpApi' ? httpApiEvent(fn.config, value, config, httpApiAuthorizers) : type === 'alb' ? albEvents(fn.config, value, config, albAuthorizers) : [];
         for (const { method, path, authorizers } of declared) {
-          endpoints.push({ configFile: config.file.path, module: split.module, exportName: split.exportName, method, path, authorizers });
+          endpoints.push({ configFile: config.path, module: split.module, exportName: split.exportName, method, path, authorizers });
         }
       }
     }
@@ -98,7 +98,7 @@ function includedFile(node: Node | undefined, owner: YamlConfig, textFiles: Read
   if (!value) return undefined;
   const target = joinPosix(baseDir, value[1]!.trim());
   const file = target === undefined ? undefined : textFiles.get(target);
-  const included = file && file.path !== owner.file.path ? YamlConfig.parse(file) : undefined;
+  const included = file && file.path !== owner.path ? YamlConfig.parse(file) : undefined;
   if (!included) return undefined;
   const key = value[2];
   return { node: key ? get(included.root, ...key.split('.')) : included.root, config: included };
@@ -121,11 +121,11 @@ function restEvent(config: YamlConfig, value: Node | undefined): EventRoute[] {
   const authorizer = entry(value, 'authorizer');
   if (authorizer?.value) {
     const declared = restAuthorizer(authorizer.value);
-    if (declared) authorizers.push({ ...declared, file: config.file.path, line: config.lineOf(authorizer.key) });
+    if (declared) authorizers.push({ ...declared, ...config.locate(authorizer.key) });
   }
   const privateKey = entry(value, 'private');
   if (privateKey && isTrue(privateKey.value)) {
-    authorizers.push({ kind: 'api-key', file: config.file.path, line: config.lineOf(privateKey.key), declaredBy: 'http.private: true' });
+    authorizers.push({ kind: 'api-key', ...config.locate(privateKey.key), declaredBy: 'http.private: true' });
   }
   return [{ method, path: gatewayPath(pathText), authorizers }];
 }
@@ -175,7 +175,7 @@ function httpApiEvent(config: YamlConfig, value: Node | undefined, service: Yaml
   const authorizer = entry(value, 'authorizer');
   if (authorizer?.value) {
     const declared = httpApiAuthorizer(authorizer.value, service, declaredAuthorizers);
-    if (declared) authorizers.push({ ...declared, file: config.file.path, line: config.lineOf(authorizer.key) });
+    if (declared) authorizers.push({ ...declared, ...config.locate(authorizer.key) });
   }
   return [{ method, path: gatewayPath(pathText), authorizers }];
 }
@@ -216,7 +216,7 @@ function albEvents(config: YamlConfig, value: Node | undefined, service: YamlCon
     if (!authorizer || !name) continue;
     const definition = entry(declaredAuthorizers, name);
     const kind: AuthorizerKind = text(get(definition?.value, 'type'))?.toLowerCase() === 'cognito' ? 'cognito' : 'oidc';
-    authorizers.push({ kind, name, file: config.file.path, line: config.lineOf(authorizer.key), declaredBy: `alb.authorizer ${name}${definition ? ` (provider.alb.authorizers.${name}, ${service.where(definition.key)})` : ''}` });
+    authorizers.push({ kind, name, ...config.locate(authorizer.key), declaredBy: `alb.authorizer ${name}${definition ? ` (provider.alb.authorizers.${name}, ${service.where(definition.key)})` : ''}` });
   }
   const routes: EventRoute[] = [];
   for (const pathText of paths) {

@@ -9,9 +9,10 @@ import type { ScannedTextFile } from '../../../types.js';
  */
 export class YamlConfig {
   private constructor(
-    readonly file: ScannedTextFile,
+    /** The config's path (scan-relative): serverless.yml, template.yaml, serverless.ts. */
+    readonly path: string,
     readonly root: Node | undefined,
-    private readonly lines: LineCounter,
+    private readonly place: (node: Node) => { file: string; line: number } | undefined,
   ) {}
 
   static parse(file: ScannedTextFile): YamlConfig | undefined {
@@ -20,21 +21,27 @@ export class YamlConfig {
       const document = parseDocument(file.text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false, strict: false });
       // A config we cannot read declares nothing we can trust; partial trees are not guessed at.
       if (document.errors.length > 0) return undefined;
-      return new YamlConfig(file, (document.contents as Node | null) ?? undefined, lines);
+      const place = (node: Node) => (node.range ? { file: file.path, line: lines.linePos(node.range[0]).line } : undefined);
+      return new YamlConfig(file.path, (document.contents as Node | null) ?? undefined, place);
     } catch {
       return undefined;
     }
   }
 
-  /** 1-based line where a node starts (the key's line for a map entry, when asked with `keyOf`). */
-  lineOf(node: Node | undefined): number {
-    const offset = node?.range?.[0];
-    return offset === undefined ? 1 : this.lines.linePos(offset).line;
+  /** A config tree built from elsewhere (a serverless.ts object literal), each node placed by `place`. */
+  static fromTree(path: string, root: Node | undefined, place: (node: Node) => { file: string; line: number } | undefined): YamlConfig {
+    return new YamlConfig(path, root, place);
+  }
+
+  /** The file and 1-based line where a node is written (a map entry's key: where the entry is). */
+  locate(node: Node | undefined): { file: string; line: number } {
+    return (node && this.place(node)) ?? { file: this.path, line: 1 };
   }
 
   /** `file:line` for evidence. */
   where(node: Node | undefined): string {
-    return `${this.file.path}:${this.lineOf(node)}`;
+    const { file, line } = this.locate(node);
+    return `${file}:${line}`;
   }
 }
 
