@@ -172,6 +172,8 @@ describe('lambda adapter: projects', () => {
     const dir = makeProject({
       'package.json': JSON.stringify({ devDependencies: { '@types/aws-lambda': '^8.10.0' }, dependencies: { 'apollo-server-lambda': '^3.0.0' } }),
       'src/mine.ts': "import type { APIGatewayProxyEvent } from 'aws-lambda';\nexport const handler = async (event: APIGatewayProxyEvent) => ({ statusCode: 200, body: event.requestContext.authorizer?.claims.sub });\n",
+      'src/legacy.js': "const execute = async (event) => ({ statusCode: 200, body: event.body });\nmodule.exports.execute = execute;\n",
+      'src/cjs.ts': "import type { APIGatewayProxyHandler } from 'aws-lambda';\nconst execute: APIGatewayProxyHandler = async (event) => ({ statusCode: 200, body: event.body ?? '' });\nmodule.exports.execute = execute;\n",
       'src/typed.ts': "import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';\nexport async function handler(event: APIGatewayProxyEventV2WithJWTAuthorizer) {\n  return { statusCode: 200 };\n}\n",
       'src/open.ts': "import type { APIGatewayProxyEvent } from 'aws-lambda';\nimport { bodyOf } from './helpers';\nexport const handler = async (event: APIGatewayProxyEvent) => ({ statusCode: 200, body: bodyOf(event) });\n",
       // Takes the event but is called by the project's code: a helper, not an entry point.
@@ -180,6 +182,7 @@ describe('lambda adapter: projects', () => {
     });
     const routes = loadRoutes(dir, [lambdaAdapter]);
     expect(routes.map((r) => `${r.id} ${r.auth}`)).toEqual([
+      'LAMBDA ALL (unmapped) src/cjs.ts:execute public',
       'LAMBDA ALL (unmapped) src/mine.ts:handler unknown',
       'LAMBDA ALL (unmapped) src/open.ts:handler public',
       'LAMBDA ALL (unmapped) src/typed.ts:handler unknown',

@@ -275,6 +275,9 @@ export function typedHandlerExports(file: ScannedSourceFile, modules: ModuleInde
       const middy = unwrapMiddy(value, file, modules, 0);
       const base = middy?.base && resolveFunction(modules, middy.base.file, middy.base.expression);
       if (base) return typed(base.node, depth + 1);
+      // `module.exports.execute = execute` where `const execute: APIGatewayProxyHandler = ...`: the name's declared type.
+      const binding = ts.isIdentifier(value) ? modules.resolveName(file, value.text) : undefined;
+      if (binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.type) return typed(binding.node, depth + 1);
       if (ts.isCallExpression(value) || ts.isIdentifier(value)) {
         const fn = resolveFunction(modules, file, value);
         return fn ? typed(fn.node, depth + 1) : false;
