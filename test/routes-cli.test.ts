@@ -12,7 +12,7 @@ describe('trustscan routes', () => {
     expect(run.stdout).toMatch(/\nGET\s+\/health\s+express\/src\/app\.ts:18\s+public /);
     expect(run.stdout).toMatch(/role: .*\|\s+rate limit: .*\|\s+middleware: /);
     const footer = run.stdout.trim().split('\n').at(-1)!;
-    expect(footer).toMatch(/^\d+ routes: express \d+, nestjs \d+, fastify \d+, koa \d+, hono \d+, next \d+(?:, [\w-]+ \d+)*; authenticated \d+, public \d+, unknown \d+$/);
+    expect(footer).toMatch(/^\d+ routes: express \d+, nestjs \d+, fastify \d+, koa \d+, hono \d+, next \d+, graphql \d+, type-graphql \d+, lambda \d+; authenticated \d+, public \d+, unknown \d+$/);
   });
 
   it('writes versioned, deterministic JSON whose counts match its routes', async () => {

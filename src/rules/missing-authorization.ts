@@ -1,3 +1,4 @@
+import { ts } from '#typescript';
 import { routeRef } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { accessTrace, describeAccess, routeFacts, routeSpan, type RouteFacts } from './utils/route-facts.js';
@@ -17,6 +18,7 @@ const ROLE_BRANCH = /\bif\s*\(\s*!?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaf
 // Permission predicates (`canViewUsers(auth)`) answer through a helper such as `unauthorized()`.
 const REJECTION = /\b403\b|Forbidden|FORBIDDEN|Unauthori[sz]ed|\b(?:unauthori[sz]ed|forbidden)\s*\(|throw\b|return\s+false/;
 // The value written into a privilege field comes from the caller: that is an escalation path.
+const PRIVILEGE_SHORTHAND = /[{,]\s*(role|roles|permissions?|isAdmin|is_admin|isStaff|isSuperuser|scopes?|accessLevel|userType|plan|tier)\s*[,}]/;
 const FROM_REQUEST = /\b(?:body|dto|input|req|request|params|payload|args|data|query|ctx\.request|c\.req)\b/;
 // The handler compares the target id with the caller's own id: self-service, not another user.
 const SELF_CHECK = /(?:user|session\.user|principal|me|currentUser|caller)\s*\??\.\s*(?:id|sub|userId|uid)\s*[!=]==?|[!=]==?\s*[\w$.?]*(?:user|session\.user|principal|currentUser)\s*\??\.\s*(?:id|sub|userId|uid)\b/i;
@@ -82,7 +84,10 @@ function privilegedReason(facts: RouteFacts): PrivilegedReason | undefined {
   const privilegeWrite = writes.find((access) => {
     const text = access.call.getText(access.call.getSourceFile());
     const field = PRIVILEGE_FIELD.exec(text);
-    return field !== null && FROM_REQUEST.test(text.slice(field.index, field.index + 120));
+    if (field !== null && FROM_REQUEST.test(text.slice(field.index, field.index + 120))) return true;
+    // `data: { role }` where `role` is a handler parameter (`@Args('role') role`, `@Body('role') role`).
+    const shorthand = PRIVILEGE_SHORTHAND.exec(text)?.[1];
+    return shorthand !== undefined && handlerParameterNames(route).has(shorthand);
   });
   if (privilegeWrite) {
     return { text: `changes roles or permissions (${describeAccess(privilegeWrite)})`, changesPrivileges: true, confidence: 'high', access: privilegeWrite };
@@ -114,3 +119,13 @@ function privilegedReason(facts: RouteFacts): PrivilegedReason | undefined {
   return undefined;
 }
 
+/** The names a route handler binds from its parameters: the input the framework hands it. */
+function handlerParameterNames(route: RouteFacts['route']): Set<string> {
+  const names = new Set<string>();
+  const visit = (name: ts.BindingName): void => {
+    if (ts.isIdentifier(name)) names.add(name.text);
+    else for (const element of name.elements) if (!ts.isOmittedExpression(element)) visit(element.name);
+  };
+  for (const parameter of route.handler?.node.parameters ?? []) visit(parameter.name);
+  return names;
+}

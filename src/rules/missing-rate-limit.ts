@@ -1,6 +1,6 @@
 import type { FlowConfig } from '../engine/config.js';
 import { routeRateLimits, type RateLimitEvidence } from '../engine/routes/rate-limits.js';
-import { routeMatchesStep } from '../engine/routes/route-path.js';
+import { routeMatchesStep, wordPath } from '../engine/routes/route-path.js';
 import type { Route } from '../engine/routes/route.js';
 import { routeRef, type Severity, type TraceStep } from '../types.js';
 import { defineRule } from './define-rule.js';
@@ -109,7 +109,7 @@ function describeLimit(limit: RateLimitEvidence): string {
 
 /** The abuse-sensitive action a route performs, from its literal path segments, then its handler's name, then config flows. */
 function sensitiveAction(route: Route, flows: readonly FlowConfig[]): SensitiveAction | undefined {
-  const segments = route.path.split('/').filter(Boolean);
+  const segments = wordPath(route).split('/').filter(Boolean);
   const literal = segments.filter((segment) => !/^(?::|\[|\{|\*|\()/.test(segment));
   const parameters = segments.filter((segment) => !literal.includes(segment)).map((segment) => segment.replace(/[^A-Za-z]/g, '').toLowerCase());
   const pathPhrase = literal.map(words).join(' ');
@@ -145,7 +145,7 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
       };
     }
   }
-  if (INVITE.test(phrase) && !INVITE_RESPONSE.test(phrase) && (route.method === 'POST' || route.method === 'ALL')) {
+  if (INVITE.test(phrase) && !INVITE_RESPONSE.test(phrase) && (route.method === 'POST' || route.method === 'ALL' || route.method === 'MUTATION')) {
     return { label: 'invitation', severity: 'medium', harm: 'a client can send invitations without limit (spam sent in your name)', business: true };
   }
   if (RESEND.test(phrase)) {
@@ -168,15 +168,15 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
     return { label: 'login', severity: 'high', harm: 'a client can try passwords without limit (credential stuffing / brute force)', business: false };
   }
   // `POST /oauth/token` (password grant), `POST /auth/token`, `POST /sessions`: a credential exchange before there is a user.
-  if (anonymous && /^(?:token|sessions?)$/.test(lastWords) && literal.length === route.path.split('/').filter(Boolean).length) {
+  if (anonymous && /^(?:token|sessions?)$/.test(lastWords) && literal.length === wordPath(route).split('/').filter(Boolean).length) {
     return { label: 'login', severity: 'high', harm: 'a client can try passwords without limit (credential stuffing / brute force)', business: false };
   }
   // `POST /users` or `POST /api/accounts` (the collection, no id) from an anonymous client is sign-up.
-  const collectionSignup = route.method === 'POST' && /^(?:users?|accounts?|members?)$/.test(lastWords) && literal.length === route.path.split('/').filter(Boolean).length;
+  const collectionSignup = (route.method === 'POST' || route.method === 'MUTATION') && /^(?:users?|accounts?|members?)$/.test(lastWords) && literal.length === wordPath(route).split('/').filter(Boolean).length;
   if (anonymous && (SIGNUP.test(phrase) || collectionSignup)) {
     return { label: 'sign-up', severity: 'medium', harm: 'a client can create accounts without limit (fake accounts, spam)', business: false };
   }
-  const posts = route.method === 'POST' || route.method === 'ALL';
+  const posts = route.method === 'POST' || route.method === 'ALL' || route.method === 'MUTATION';
   if (SEND_MESSAGE.test(phrase) || (posts && CONTACT_FORM.test(lastWords))) {
     return { label: 'message sending', severity: 'medium', harm: 'a client can send messages without limit (spam, messaging cost)', business: true };
   }

@@ -28,6 +28,8 @@ const EXITS = /\bthrow\b|\breturn\b|\bnext\s*\(/;
 const AUTHORIZATION_CALL =
   /^(?:authorize\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership)\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can)\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
 // Route guards/middleware whose name says they check the object (Nest OrderOwnerGuard, PoliciesGuard, loadAndAuthorize).
+/** Where a guard reads the object the client picked: route params, or a GraphQL operation's arguments. */
+const OBJECT_ID_READ = /\bparams\b|\.param\s*\(|\.getArgs\s*(?:<[^>]*>)?\s*\(|\bargs\b/;
 const OBJECT_GUARD_NAME = /owner|ownership|polic|permission|access(?!Token)|authori[sz]e|acl|casl|abilit|membership|loadAndAuthorize/i;
 
 // Security-header middleware (helmet featurePolicy, contentSecurityPolicy): "policy" about the browser, not objects.
@@ -51,6 +53,12 @@ export function pathFunctions(ctx: AccessContext, tainted: TaintedCall, steps: r
   const found: { fn: ts.SignatureDeclaration & { body?: ts.Node }; call?: ts.Node }[] = [];
   const add = (fn: ts.SignatureDeclaration | undefined, call?: ts.Node): void => {
     if (fn && !found.some((entry) => entry.fn === fn && entry.call === call)) found.push({ fn, ...(call ? { call } : {}) });
+    // A callback (`prisma.$transaction(async (tx) => ...)`, `.then(...)`) runs inside the function that
+    // wrote it: a check made there before the callback covers the call too.
+    for (let closure = fn, depth = 0; closure && (ts.isArrowFunction(closure) || ts.isFunctionExpression(closure)) && depth < 4; depth++) {
+      closure = enclosingFunction(closure.parent);
+      if (closure && !found.some((entry) => entry.fn === closure)) found.push({ fn: closure });
+    }
   };
   for (const step of steps) {
     if (!step.message.startsWith('passed to ')) continue;
@@ -151,7 +159,17 @@ function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: 
   let principal = false;
   const file = ctx.modules.fileOf(condition);
   // In the function that makes the call, parameters hold what its caller passed (`deleteArticle(slug, req.auth.user.id)`).
-  const inContext = enclosingFunction(condition) === enclosingFunction(tainted.call);
+  // A callback the call sits in (a transaction's) sees the same parameters as the function around it.
+  const conditionFunction = enclosingFunction(condition);
+  let inContext = false;
+  for (let fn = enclosingFunction(tainted.call), depth = 0; fn && depth < 5; depth++) {
+    if (fn === conditionFunction) {
+      inContext = true;
+      break;
+    }
+    if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) break;
+    fn = enclosingFunction(fn.parent);
+  }
   const visit = (node: ts.Node): void => {
     if (principal) return;
     // `select: { id: true }` names a column, not the variable `id`.
@@ -178,10 +196,18 @@ export function routeObjectGuard(ctx: AccessContext, route: Route): { middleware
     if (middleware.kind === 'role' || middleware.kind === 'rate-limit' || middleware.kind === 'validation') continue;
     // The callee's own name: morgan('combined', { stream: accessLogStream }) is not an access check.
     const calleeName = middleware.name.replace(/^@?UseGuards\(/, '').split('(')[0]!;
-    if (!OBJECT_GUARD_NAME.test(calleeName) || BROWSER_POLICY.test(calleeName)) continue;
+    if (BROWSER_POLICY.test(calleeName)) continue;
     if (middleware.kind === 'auth' && !/owner|polic|permission|loadAndAuthorize/i.test(middleware.name)) continue;
+    const named = OBJECT_GUARD_NAME.test(calleeName);
     const body = middlewareBody(ctx, route, middleware);
-    const strong = body !== undefined && /\bparams\b|\.param\s*\(/.test(body) && (PRINCIPAL_TEXT.test(body) || /\buser\b/.test(body)) && (/[!=]==?/.test(body) || /\b(?:can|enforce|authorize)\s*\(/.test(body));
+    // The guard reads the id the client sent (route params; GraphQL args through `getArgs()`), and
+    // compares what it loads with the signed-in user or asks a policy: whatever its name, it checks the object.
+    const strong =
+      body !== undefined &&
+      OBJECT_ID_READ.test(body) &&
+      (PRINCIPAL_TEXT.test(body) || /\buser\b/.test(body)) &&
+      (/[!=]==?/.test(body) || /\b(?:can|enforce|authorize)\s*\(/.test(body));
+    if (!named && !strong) continue;
     return { middleware, strength: strong ? 'strong' : 'name-only' };
   }
   return undefined;

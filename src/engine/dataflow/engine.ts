@@ -40,7 +40,7 @@ export interface DataflowOptions {
 const NUMERIC_CONVERSIONS = new Set(['parseInt', 'parseFloat', 'Number', 'Boolean', 'isNaN', 'isFinite', 'Math']);
 // Calls that return the authenticated session or user (the principal), by the names auth libraries give them.
 /** Names of helpers that return who is calling (`requireUser`, `getSessionOrThrow`, `verifyToken`, `authenticate`). */
-const USER_HELPER_NAME = /user|session|auth|principal|account|claims|identity|token|caller|member/i;
+const USER_HELPER_NAME = /user|session|auth|principal|account|claims|identity|token|caller|member|viewer/i;
 /** The properties of a verifying helper's result that hold the caller. */
 const HELPER_PRINCIPAL_FIELDS = ['auth', 'user', 'session', 'principal', 'currentUser', 'claims'];
 const SESSION_GETTERS = /^(?:getServerSession|getServerAuthSession|getSession|auth|currentUser|getCurrentUser|getAuth|getUserSession|validateRequest)$/;

@@ -1,7 +1,8 @@
 import { ts } from '#typescript';
 import type { ResolvedFunction } from '../ast/functions.js';
 import { nodePosition } from '../ast/functions.js';
-import { PRINCIPAL_DECORATOR } from '../routes/handler-evidence.js';
+import { propertyValue } from '../ast/syntax.js';
+import { isPrincipalDecorator } from '../routes/handler-evidence.js';
 
 const TENANT_DECORATOR = /^(?:Get)?(?:Current|Active|Auth|Session)?(?:Org|Organi[sz]ation|Tenant|Workspace|Team|Account|Project)(?:FromRequest|FromSession|FromToken)?$/;
 import type { Route } from '../routes/route.js';
@@ -108,13 +109,16 @@ function nestParameter(parameter: ts.ParameterDeclaration, file: string): ValueO
     if (name === 'Context' || name === 'Ctx') return requestObject(parameter, file, 'context', 'app-context');
     // @CurrentUser() user, @GqlUser() user, @AuthUser(): the authenticated principal, not input.
     // @GetOrgFromRequest() org, @CurrentOrganization(), @Tenant(): the caller's tenant, resolved by the server from the session.
-    if (PRINCIPAL_DECORATOR.test(name) || /^\w+User$/.test(name) || TENANT_DECORATOR.test(name)) return { kind: 'principal', label: `@${name}() ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim() };
+    if (isPrincipalDecorator(name) || TENANT_DECORATOR.test(name)) return { kind: 'principal', label: `@${name}() ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim() };
     const inputKind = NEST_INPUT_DECORATORS[name];
     if (!inputKind) continue;
     const args = ts.isCallExpression(expression) ? expression.arguments : ts.factory.createNodeArray<ts.Expression>();
     const pipe = args.find((argument) => SANITIZING_PIPES.test(pipeName(argument)));
     const type = parameter.type?.getText(parameter.getSourceFile());
-    const key = args[0] && ts.isStringLiteralLike(args[0]) ? `('${args[0].text}')` : '()';
+    // `@Args('id')`, and GraphQL's `@Args({ name: 'id', type: () => ID })`.
+    const nameOption = args[0] && ts.isObjectLiteralExpression(args[0]) ? propertyValue(args[0], 'name') : undefined;
+    const keyNode = args[0] && ts.isStringLiteralLike(args[0]) ? args[0] : nameOption && ts.isStringLiteralLike(nameOption) ? nameOption : undefined;
+    const key = keyNode ? `('${keyNode.text}')` : '()';
     const label = `@${name}${key} ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim();
     const { line, column } = nodePosition(parameter);
     const taint: Taint = { source: { label, kind: inputKind }, steps: [{ file, line, column, message: `request input ${label}` }], transforms: [] };

@@ -11,7 +11,7 @@ import type { ScannedSourceFile, ScannedTextFile } from '../../types.js';
 import type { FlowConfig, TrustscanConfig } from '../config.js';
 import type { ModuleIndex } from '../ast/module-index.js';
 import { isStateChanging, type Route } from '../routes/route.js';
-import { routeMatchesStep } from '../routes/route-path.js';
+import { routeMatchesStep, wordPath } from '../routes/route-path.js';
 import { isAuthRoute, isRequestRoute, MONEY_KINDS, namedStep, type NamedStep } from './flow-steps.js';
 import { analyzeRouteFlow } from './route-flow.js';
 import type { Effect, FlowLocation, RouteFlow, StateGuard, StateWrite } from './flow-facts.js';
@@ -246,7 +246,7 @@ function adminEvidence(flow: RouteFlow, changeSeq: number): string | undefined {
   if (role) return `role guard ${role.name} (${role.file}:${role.line})`;
   const check = flow.adminChecks.find((fact) => fact.seq <= changeSeq);
   if (check) return `admin check ${check.evidence} (${check.file}:${check.line})`;
-  if (route.auth === 'authenticated' && route.path.split('/').some((segment) => /^admin$/i.test(segment))) return `/admin path behind authentication (${route.authEvidence[0] ?? 'authenticated'})`;
+  if (route.auth === 'authenticated' && wordPath(route).split('/').some((segment) => /^admin$/i.test(segment))) return `/admin path behind authentication (${route.authEvidence[0] ?? 'authenticated'})`;
   return undefined;
 }
 

@@ -4,6 +4,7 @@
  * `shipping-address` is not "ship", `completeness` is not "complete".
  */
 import { isStateChanging, type Route } from '../routes/route.js';
+import { wordPath } from '../routes/route-path.js';
 
 export type StepKind =
   | 'checkout'
@@ -72,12 +73,12 @@ export function nameWords(text: string): string[] {
  * The step kind a route's path and handler name give it, if any. Parameters are left out of the
  * path words so `/transfers/:transferId` still reads "transfers" but `:shipmentId` adds nothing.
  */
-export function namedStep(route: Pick<Route, 'method' | 'path'> & { handler?: { name: string } }): NamedStep | undefined {
+export function namedStep(route: Pick<Route, 'method' | 'path' | 'kind'> & { handler?: { name: string } }): NamedStep | undefined {
   if (!isStateChanging(route.method)) {
     // Verification links are GETs that change state (`GET /verify-email?token=`); nothing else in GET is a step.
     const step = matchStep(route);
     if (!step || (step.kind !== 'verification' && step.kind !== 'password-reset')) return undefined;
-    return nameWords(route.path).some((word) => LINK_WORDS.has(word)) ? step : undefined;
+    return nameWords(wordPath(route)).some((word) => LINK_WORDS.has(word)) ? step : undefined;
   }
   return matchStep(route);
 }
@@ -86,7 +87,7 @@ export function namedStep(route: Pick<Route, 'method' | 'path'> & { handler?: { 
  * Routes that (re)send or request something: "resend email", "request reset", "send invite". Even when
  * they set a status (`SENT`), they start or repeat a message, not advance a flow past a check.
  */
-export function isRequestRoute(route: Pick<Route, 'path'> & { handler?: { name: string } }): boolean {
+export function isRequestRoute(route: Pick<Route, 'path' | 'kind'> & { handler?: { name: string } }): boolean {
   return verbWords(route).some((word) => REQUEST_WORDS.has(word));
 }
 
@@ -94,15 +95,15 @@ export function isRequestRoute(route: Pick<Route, 'path'> & { handler?: { name: 
  * The words that say what a route does: its last literal path segment and the first word of its
  * handler's name. "request" in `acceptRequestToJoin` or `/access-requests/:id/approve` is a noun.
  */
-function verbWords(route: Pick<Route, 'path'> & { handler?: { name: string } }): string[] {
-  const last = route.path.split('/').filter((segment) => segment.length > 0 && !/^[:[{*]/.test(segment)).at(-1) ?? '';
+function verbWords(route: Pick<Route, 'path' | 'kind'> & { handler?: { name: string } }): string[] {
+  const last = wordPath(route).split('/').filter((segment) => segment.length > 0 && !/^[:[{*]/.test(segment)).at(-1) ?? '';
   const handlerName = route.handler?.name.split('.').at(-1) ?? '';
   const first = handlerName === '<anonymous>' ? [] : nameWords(handlerName).slice(0, 1);
   return [...nameWords(last), ...first];
 }
 
-function routeWords(route: Pick<Route, 'path'> & { handler?: { name: string } }): string[] {
-  const pathWords = route.path
+function routeWords(route: Pick<Route, 'path' | 'kind'> & { handler?: { name: string } }): string[] {
+  const pathWords = wordPath(route)
     .split('/')
     .filter((segment) => segment.length > 0 && !/^[:[{*]/.test(segment))
     .flatMap(nameWords);
@@ -110,7 +111,7 @@ function routeWords(route: Pick<Route, 'path'> & { handler?: { name: string } })
   return [...pathWords, ...(handlerName === '<anonymous>' ? [] : nameWords(handlerName))];
 }
 
-function matchStep(route: Pick<Route, 'path'> & { handler?: { name: string } }): NamedStep | undefined {
+function matchStep(route: Pick<Route, 'path' | 'kind'> & { handler?: { name: string } }): NamedStep | undefined {
   // Plural path segments name the same thing: /coupons/:code/apply reads "apply coupon".
   const words = new Set(routeWords(route).flatMap((word) => (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? [word, word.slice(0, -1)] : [word])));
   if (isRequestRoute(route)) {
@@ -149,10 +150,10 @@ const NEUTRAL_SEGMENT = /^(?:api|v\d+|rest|public|internal)$/;
  * they do not advance a business flow, so they are never flow steps. A second factor or a reset inside
  * them (`/login/verify-otp`, `/auth/reset-password/confirm`) is still a verification or reset step.
  */
-export function isAuthRoute(route: Pick<Route, 'method' | 'path'> & { handler?: { name: string } }): boolean {
+export function isAuthRoute(route: Pick<Route, 'method' | 'path' | 'kind'> & { handler?: { name: string } }): boolean {
   const named = matchStep(route);
   if (named && (named.kind === 'verification' || named.kind === 'password-reset')) return false;
-  const segments = route.path.split('/').filter((segment) => segment.length > 0);
+  const segments = wordPath(route).split('/').filter((segment) => segment.length > 0);
   // NextAuth / Auth.js catch-all (`/api/auth/[...nextauth]`) is the whole sign-in flow.
   if (segments.some((segment) => /nextauth/i.test(segment))) return true;
   const literal = segments.filter((segment) => !/^[:[{*]/.test(segment));

@@ -1,6 +1,7 @@
 import type { FrameworkAdapter } from './adapter.js';
 import { expressAdapter } from './express/index.js';
 import { fastifyAdapter } from './fastify/index.js';
+import { graphqlAdapter, typeGraphqlAdapter } from './graphql/index.js';
 import { honoAdapter } from './hono/index.js';
 import { koaAdapter } from './koa/index.js';
 import { lambdaAdapter } from './lambda/index.js';
@@ -8,4 +9,4 @@ import { nestjsAdapter } from './nestjs/index.js';
 import { nextAdapter } from './next/index.js';
 
 /** Every framework adapter. Order only breaks ties between routes at the same place. */
-export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, nextAdapter];
+export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, nextAdapter, graphqlAdapter, typeGraphqlAdapter];

@@ -109,6 +109,8 @@ const PLUMBING_PACKAGES = new Set([
   '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/metrics/middleware',
 ]);
 
+/** A plain error whose message says the caller is not signed in (GraphQL middleware throws these). */
+export const AUTH_ERROR_MESSAGE = /\bthrow\s+new\s+\w*Error\s*\(\s*['"`][^'"`]*\b(?:not authenticated|unauthenticated|unauthori[sz]ed|not logged in|not signed in|login required|authentication required|must be (?:logged|signed) in)\b/i;
 export const REJECTION_STATUS = /\bcode\s*:\s*['"`](?:UNAUTHORIZED|UNAUTHENTICATED|FORBIDDEN)['"`]|\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*\)|new\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bstatus(?:Code)?\s*:\s*(?:401|403)\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bpathname\s*=\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bthrow\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthorizationError|NotAuthenticated)\w*\s*\(/i;
 export const TOKEN_OR_SESSION_CHECK = /\b(?:jwt|jsonwebtoken|jose)\.(?:verify|decode)\b|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)?\s*\(|\bjwtVerify\s*\(|\bgetServerSession\s*\(|\bgetSession\s*\(|\bauth\.getUser\s*\(|\bvalidate(?:Token|Session)\s*\(|\bisAuthenticated\s*\(|\bauthenticate\s*\(|\bheaders?\s*(?:\.|\[\s*['"`])authorization|\bheader\s*\(\s*['"`]authorization|\bget\s*\(\s*['"`]authorization|\bsession\s*(?:\?\.|\.)\s*(?:user|userId|uid|account)|\b(?:req|request|ctx|ctx\.state|ctx\.request|context)\s*(?:\?\.|\.)\s*(?:user|auth)\b|\bcookies?\s*(?:\?\.|\.|\[)\s*['"`]?(?:token|jwt|session|access)|\bgetToken\s*\(|\bauth\.getClaims\s*\(|\bcookies\s*(?:\(\s*\))?\s*(?:\?\.|\.)\s*get\s*\(\s*['"`][\w.-]*(?:token|jwt|session|auth|sid)/i;
 const REJECTS_UNAUTHENTICATED = /\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+\w*Unauthori[sz]ed\w*/;
@@ -474,7 +476,7 @@ export function classifyBody(fn: ResolvedFunction, calleeText = ''): MiddlewareC
   const body = fn.node.body;
   if (!body) return undefined;
   const text = body.getText(fn.node.getSourceFile()) + calleeText;
-  const rejects = REJECTION_STATUS.test(text) || /\breturn\s+false\b/.test(text) && /canActivate/.test(fn.name);
+  const rejects = REJECTION_STATUS.test(text) || AUTH_ERROR_MESSAGE.test(text) || /\breturn\s+false\b/.test(text) && /canActivate/.test(fn.name);
   const where = `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line})`;
   if (rejects && ROLE_CHECK.test(text) && /\b403\b|Forbidden|FORBIDDEN|return\s+false|permission|role/i.test(text)) {
     return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions and rejects` };

@@ -6,7 +6,7 @@ import { AnalysisFailures } from '../analysis-failures.js';
 import { MiddlewareClassifier, type AuthModel } from './classify-middleware.js';
 import { inHandlerAuthentication, readPrincipal } from './handler-evidence.js';
 import { entryName, type AuthStatus, type Route, type RouteDefinition } from './route.js';
-import { entryKindAndMethodMatch, parseEntryPattern } from './route-path.js';
+import { entryKindAndMethodMatch, parseEntryPattern, wordPath } from './route-path.js';
 import { escapeRegExp } from '../text.js';
 import { ts } from '#typescript';
 import { nodePosition } from '../ast/functions.js';
@@ -103,7 +103,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   const configured = config.publicRoutes.find((pattern) => matchesRoutePattern(pattern, definition));
   if (configured) publicByDesign = `config auth.publicRoutes "${configured}"`;
   // Login and sign-up take credentials: public by definition, whatever guard is mounted in front of them.
-  publicByDesign ??= credentialEntryReason(definition.path);
+  publicByDesign ??= credentialEntryReason(wordPath(definition));
 
   const guards = definition.middleware.filter((m) => m.kind === 'auth' || m.kind === 'role');
   const annotated = routeAnnotation(definition, handlerFunction, modules);
@@ -133,9 +133,14 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
     if (packageDelegate) evidence.push(packageDelegate);
     const opaque = [...(definition.unresolvedMiddleware ?? []), ...definition.middleware.filter((m) => m.opaque).map((m) => m.name)];
     if (opaque.length > 0) evidence.push(`could not tell what ${opaque.join(', ')} check${opaque.length === 1 ? 's' : ''}`);
+  } else if (definition.method === 'FIELD') {
+    // A GraphQL field resolver runs inside whichever operation returned its parent object, with that
+    // operation's authentication: on its own it is neither public nor authenticated.
+    auth = 'unknown';
+    evidence.push(`a field resolver: it runs with the authentication of the operation that returns ${definition.path.split('.')[0]}`);
   } else {
     auth = 'public';
-    publicByDesign = publicByDesignReason({ method: definition.method, path: definition.path, modules, ...(handlerFunction ? { handler: handlerFunction } : {}) });
+    publicByDesign = publicByDesignReason({ method: definition.method, path: wordPath(definition), modules, ...(handlerFunction ? { handler: handlerFunction } : {}) });
     if (publicByDesign) evidence.push(publicByDesign);
     else evidence.push(definition.middleware.length === 0 ? 'no middleware, guard or in-handler check' : 'no authentication among its middleware');
   }
@@ -155,7 +160,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   };
   if (definition.handler) route.handler = definition.handler;
   if (publicByDesign) route.publicByDesign = publicByDesign;
-  if (principal.length === 0 && (auth === 'authenticated' || publicByDesign?.startsWith('webhook')) && isServiceEndpoint(definition.path)) route.caller = 'service';
+  if (principal.length === 0 && (auth === 'authenticated' || publicByDesign?.startsWith('webhook')) && isServiceEndpoint(wordPath(definition))) route.caller = 'service';
   return route;
 }
 

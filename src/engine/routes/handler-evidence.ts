@@ -2,6 +2,7 @@ import { ts } from '#typescript';
 import type { ResolvedFunction } from '../ast/functions.js';
 import { calledFunctions, nodePosition } from '../ast/functions.js';
 import type { ModuleIndex } from '../ast/module-index.js';
+import { AUTH_ERROR_MESSAGE } from './classify-middleware.js';
 
 // How handlers read the authenticated user. Order matters only for display.
 const PRINCIPAL_READS: Array<{ label: string; pattern: RegExp }> = [
@@ -27,6 +28,11 @@ const PRINCIPAL_READS: Array<{ label: string; pattern: RegExp }> = [
 /** Parameter decorators that inject the authenticated user into a NestJS handler. */
 export const PRINCIPAL_DECORATOR = /^(?:CurrentUser|User|AuthUser|GetUser|ReqUser|Principal|Session|Auth|Jwt(?:Payload|User)|UserEntity|(?:Get)?CurrentUserId|(?:LoggedIn|Authenticated|Session|Request|Active)User|Current(?:Account|Member))$/;
 
+/** `@CurrentUser()`, `@GqlUser()`, `@SessionUser()`: a parameter decorator that injects the signed-in user. */
+export function isPrincipalDecorator(name: string): boolean {
+  return PRINCIPAL_DECORATOR.test(name) || /^\w+User$/.test(name);
+}
+
 const REJECTS_UNAUTHENTICATED = /\bcode\s*:\s*['"`](?:UNAUTHORIZED|UNAUTHENTICATED)['"`]|\b(?:status|sendStatus|code|throw)\s*\(\s*401\b|\b401\s*\)|new\s+\w*(?:Unauthori[sz]ed|Unauthenticated|AuthenticationError|NotAuthenticated)\w*|\bunauthorized\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|\bstatus\s*:\s*401\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in)|if\s*\(\s*!\s*\(?\s*(?:await\s+)?[\w$.?]*(?:session|user|userId|token|auth)\b[^)]*\)\s*\{?\s*(?:return|throw)\b[^;]*?\b403\b/;
 
 /** How a handler reads the authenticated principal, e.g. ["req.user"] or ["@CurrentUser() user"]. */
@@ -37,7 +43,7 @@ export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
     for (const decorator of ts.getDecorators(parameter) ?? []) {
       const expression = decorator.expression;
       const callee = ts.isCallExpression(expression) ? expression.expression : expression;
-      if (ts.isIdentifier(callee) && PRINCIPAL_DECORATOR.test(callee.text)) {
+      if (ts.isIdentifier(callee) && isPrincipalDecorator(callee.text)) {
         found.push(`@${callee.text}() ${parameter.name.getText(handler.node.getSourceFile())}`);
       }
     }
@@ -66,7 +72,7 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
   if (!handler?.node.body) return undefined;
   const sourceFile = handler.node.getSourceFile();
   const text = handler.node.body.getText(sourceFile);
-  const rejects = REJECTS_UNAUTHENTICATED.test(text) || OTHER_REJECTION.test(text);
+  const rejects = REJECTS_UNAUTHENTICATED.test(text) || AUTH_ERROR_MESSAGE.test(text) || OTHER_REJECTION.test(text);
   if (!rejects) return undefined;
   const where = `${handler.name} (${handler.file.path}:${nodePosition(handler.node).line})`;
   const principal = readPrincipal(handler).filter((read) => !read.startsWith('@'));

@@ -9,7 +9,7 @@ import { ts } from '#typescript';
 import { calledFunctions, nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
 import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import { exitsEarly } from '../ast/syntax.js';
-import { findAuthModel, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type AuthModel } from './classify-middleware.js';
+import { AUTH_ERROR_MESSAGE, findAuthModel, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type AuthModel } from './classify-middleware.js';
 import { CREDENTIAL_READ } from './handler-evidence.js';
 
 /** What a project function does about authentication, judged from its body and its callees. */
@@ -57,8 +57,9 @@ export class HelperAuthenticationFinder {
    */
   inspect(handler: ResolvedFunction | undefined): HelperAuthentication {
     const body = handler?.node.body;
-    if (!handler || !body || !ts.isBlock(body)) return {};
-    const statements = topLevelStatements(body.statements);
+    if (!handler || !body) return {};
+    // `(parent, args, ctx) => requireUser(ctx)`: an expression body is one statement that returns it.
+    const statements = ts.isBlock(body) ? topLevelStatements(body.statements) : [ts.factory.createReturnStatement(body)];
     for (let index = 0; index < statements.length; index++) {
       const statement = statements[index]!;
       // `if (!(await isValidApiKey(req))) return ...`: the check is the condition of an early exit.
@@ -75,7 +76,7 @@ export class HelperAuthenticationFinder {
       const called = `${helper.name} (${helper.file.path}:${nodePosition(helper.node).line})`;
       const skip = skipOption(call, helper);
       if (skip) return { skipped: `${skip} passed to ${called}` };
-      const verified = facts.verifiedIn === helper ? '' : `, through ${facts.verifiedIn.name} (${facts.verifiedIn.file.path}:${nodePosition(facts.verifiedIn.node).line})`;
+      const verified = facts.verifiedIn.node === helper.node ? '' : `, through ${facts.verifiedIn.name} (${facts.verifiedIn.file.path}:${nodePosition(facts.verifiedIn.node).line})`;
       if (facts.throwsOnFailure) {
         return { evidence: `${handler.name} calls ${called}, which verifies the request's credentials${verified} and throws when they fail` };
       }
@@ -130,7 +131,7 @@ export class HelperAuthenticationFinder {
     const verifiesHere = TOKEN_OR_SESSION_CHECK.test(text) || CREDENTIAL_READ.test(text);
     let verifiedIn: ResolvedFunction | undefined = verifiesHere ? fn : undefined;
     let throws = THROWS.test(text) || SELF_THROWING_VERIFICATION.test(text);
-    let rejects = REJECTION_STATUS.test(text);
+    let rejects = REJECTION_STATUS.test(text) || AUTH_ERROR_MESSAGE.test(text);
     let calleeThrowsOnFailure = false;
     if (depth < MAX_HELPER_DEPTH) {
       for (const callee of calledFunctions(this.modules, fn, MAX_HELPER_CALLEES)) {
@@ -169,6 +170,8 @@ function topLevelStatements(statements: readonly ts.Statement[]): ts.Statement[]
 function leadingCall(statement: ts.Statement): ts.CallExpression | undefined {
   let expression: ts.Expression | undefined;
   if (ts.isExpressionStatement(statement)) expression = statement.expression;
+  // `return requireUser(ctx)`: the helper runs (and throws) before anything is returned.
+  else if (ts.isReturnStatement(statement)) expression = statement.expression;
   else if (ts.isVariableStatement(statement)) {
     const declarations = statement.declarationList.declarations;
     if (declarations.length === 1) expression = declarations[0]!.initializer;

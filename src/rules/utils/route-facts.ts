@@ -2,6 +2,7 @@ import { findDataAccess, type DataAccess } from '../../engine/ast/data-access.js
 import { calledFunctions, type ResolvedFunction } from '../../engine/ast/functions.js';
 import type { ModuleIndex } from '../../engine/ast/module-index.js';
 import type { Route } from '../../engine/routes/route.js';
+import { wordPath } from '../../engine/routes/route-path.js';
 import type { TraceStep } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 
@@ -46,7 +47,7 @@ function computeRouteFacts(ctx: RuleContext, route: Route): RouteFacts {
     bodyText: [...bodies].join('\n'),
     dataAccess,
     writes: dataAccess.filter((access) => access.operation === 'write'),
-    segments: pathSegments(route.path),
+    segments: pathSegments(wordPath(route)),
   };
 }
 

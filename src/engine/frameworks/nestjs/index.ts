@@ -3,13 +3,14 @@ import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition, resolveFunction } from '../../ast/functions.js';
 import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
 import { guardClassOf, lifecycleMethodOf, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
-import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import type { HttpMethod, Operation, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { bootstrapFor, placeholderFor, readBootstraps, readModules, targetSelects, type Bootstrap, type MiddlewareBinding, type ModuleFacts } from './application.js';
 import { decoratorOrigin, MetadataReads, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
 import { staticStrings } from './values.js';
 import { propertyValue } from '../../ast/syntax.js';
 import { joinRoutePath } from '../../routes/route-path.js';
+import { graphqlTypeName, nameOption } from '../graphql/schema-names.js';
 
 const HTTP_DECORATORS: Record<string, HttpMethod> = {
   Get: 'GET',
@@ -21,6 +22,15 @@ const HTTP_DECORATORS: Record<string, HttpMethod> = {
   Head: 'HEAD',
   Options: 'OPTIONS',
 };
+/** @nestjs/graphql operation decorators and the operation each declares. */
+const GRAPHQL_DECORATORS: Record<string, Operation> = {
+  Query: 'QUERY',
+  Mutation: 'MUTATION',
+  Subscription: 'SUBSCRIPTION',
+  ResolveField: 'FIELD',
+  ResolveProperty: 'FIELD',
+};
+const NEST_GRAPHQL = '@nestjs/graphql';
 /** Parameter decorators whose extra arguments are pipes: `@Param('id', ParseIntPipe)`, `@Body(new ValidationPipe())`. */
 const PIPED_PARAMETERS = new Set(['Body', 'Param', 'Query', 'UploadedFile', 'UploadedFiles']);
 const MAX_BASE_CONTROLLERS = 5;
@@ -63,12 +73,15 @@ function discoverNestRoutes(context: AdapterContext): RouteDefinition[] {
   const discovery = new ControllerDiscovery(modules, context.middleware);
   const routes: RouteDefinition[] = [];
   for (const file of context.sourceFiles) {
-    if (!file.text.includes('@Controller')) continue;
+    const controllers = file.text.includes('@Controller');
+    const resolvers = file.text.includes('@Resolver');
+    if (!controllers && !resolvers) continue;
     for (const statement of file.sourceFile.statements) {
       if (!ts.isClassDeclaration(statement)) continue;
-      const controller = discovery.controllerDecorator(file, statement);
-      if (!controller) continue;
-      routes.push(...discovery.routesOf(file, statement, controller, globalsFor(file.path), moduleFacts.controllerPrefixes.get(statement) ?? ''));
+      const controller = controllers ? discovery.controllerDecorator(file, statement) : undefined;
+      if (controller) routes.push(...discovery.routesOf(file, statement, controller, globalsFor(file.path), moduleFacts.controllerPrefixes.get(statement) ?? ''));
+      const resolver = resolvers ? discovery.resolverDecorator(file, statement) : undefined;
+      if (resolver) routes.push(...discovery.operationsOf(file, statement, resolver, globalsFor(file.path)));
     }
   }
   return routes;
@@ -124,6 +137,58 @@ class ControllerDiscovery {
       return { paths: this.pathsOf(file, argument) };
     }
     return undefined;
+  }
+
+  /**
+   * `@Resolver(() => User)` from @nestjs/graphql: the GraphQL type its field resolvers belong to
+   * (`User`, from a type function, a class or a string), or the class name without "Resolver".
+   */
+  resolverDecorator(file: ScannedSourceFile, node: ts.ClassDeclaration): { typeName: string } | undefined {
+    for (const decorator of ts.getDecorators(node) ?? []) {
+      const origin = decoratorOrigin(this.modules, file, decorator);
+      if (origin?.module !== NEST_GRAPHQL || origin.name !== 'Resolver') continue;
+      const argument = origin.call?.arguments[0] && skipOuterExpressions(origin.call.arguments[0]);
+      return { typeName: graphqlTypeName(argument) ?? (node.name?.text ?? 'Resolver').replace(/Resolver$/, '') };
+    }
+    return undefined;
+  }
+
+  /**
+   * The GraphQL operations of a Nest resolver class: `@Query`, `@Mutation`, `@Subscription` (named by
+   * their `name` option or the method) and `@ResolveField` (`FIELD User.invoices`), with the guards,
+   * interceptors and pipes Nest runs for them, the same as for a controller's routes.
+   */
+  operationsOf(file: ScannedSourceFile, node: ts.ClassDeclaration, resolver: { typeName: string }, globals: GlobalEnhancers): RouteDefinition[] {
+    const className = node.name?.text ?? '<anonymous>';
+    const classEffects = readDecoratorEffects(this.modules, file, node);
+    // Nest middleware runs for GraphQL only where it is bound to every route (it sees one HTTP path, the endpoint's).
+    const appMiddleware = globals.middleware.filter((binding) => binding.everyRoute).flatMap((binding) => binding.middleware.map((reference) => this.describe(reference, 'global')));
+    const routes: RouteDefinition[] = [];
+    for (const { method, file: methodFile } of this.handlerMethods(file, node)) {
+      const methodName = (method.name && propertyNameText(method.name)) ?? '<method>';
+      for (const decorator of ts.getDecorators(method) ?? []) {
+        const origin = decoratorOrigin(this.modules, methodFile, decorator);
+        const operation = origin?.module === NEST_GRAPHQL ? GRAPHQL_DECORATORS[origin.name] : undefined;
+        if (!operation) continue;
+        const name = operationName(origin!.call, operation) ?? methodName;
+        const methodEffects = readDecoratorEffects(this.modules, methodFile, method);
+        const middleware = this.middlewareOf(globals, classEffects, methodEffects, methodFile, method);
+        const position = nodePosition(decorator);
+        routes.push({
+          framework: 'nestjs',
+          kind: 'graphql',
+          method: operation,
+          path: operation === 'FIELD' ? `${resolver.typeName}.${name}` : name,
+          file: methodFile.path,
+          line: position.line,
+          column: position.column,
+          handler: { file: methodFile.path, line: nodePosition(method.name).line, node: method, name: `${className}.${methodName}` },
+          ...middleware,
+          middleware: [...appMiddleware.map((entry) => ({ ...entry })), ...middleware.middleware],
+        });
+      }
+    }
+    return routes;
   }
 
   routesOf(file: ScannedSourceFile, node: ts.ClassDeclaration, controller: ControllerOptions, globals: GlobalEnhancers, modulePrefix: string): RouteDefinition[] {
@@ -348,4 +413,16 @@ function isPlainValue(modules: ModuleIndex, file: ScannedSourceFile, identifier:
   const binding = modules.resolveName(file, identifier.text);
   const target = bindingValue(binding);
   return binding?.kind === 'declaration' && target !== undefined && ts.isVariableDeclaration(binding.node) && ts.isExpression(target) && ts.isStringLiteralLike(target);
+}
+
+/** `@Query(() => Order, { name: 'order' })`, `@ResolveField('invoices')`: the name the schema gives the field. */
+function operationName(call: ts.CallExpression | undefined, operation: Operation): string | undefined {
+  const named = nameOption(call);
+  if (named) return named;
+  for (const argument of call?.arguments ?? []) {
+    const value = skipOuterExpressions(argument);
+    // Only a field resolver takes its name as a string first argument (`@Query('x')` names a schema-first field too).
+    if (ts.isStringLiteralLike(value) && (operation === 'FIELD' || argument === call?.arguments[0])) return value.text;
+  }
+  return undefined;
 }

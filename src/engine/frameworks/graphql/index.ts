@@ -1,0 +1,2 @@
+export { graphqlAdapter } from './resolver-maps.js';
+export { typeGraphqlAdapter } from './type-graphql.js';

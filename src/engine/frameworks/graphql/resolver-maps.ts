@@ -1,0 +1,274 @@
+import { ts } from '#typescript';
+import type { ScannedSourceFile } from '../../../types.js';
+import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } from '../../ast/functions.js';
+import { nodesOfKind } from '../../ast/file-index.js';
+import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { classifyBody, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
+import type { Operation, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
+import { GRAPHQL_RESOLVER_MAP_PACKAGES, GRAPHQL_SERVER_FACTORIES, RESOLVER_COMPOSERS, ROOT_OPERATION_TYPES, SHIELD_FACTORIES } from './graphql-models.js';
+
+const MAX_SPREAD_DEPTH = 6;
+/** Keys of a type's resolver object that are the server's type plumbing, not fields a client asks for. */
+const TYPE_PLUMBING = /^__(?:resolveType|isTypeOf|resolveReference)$/;
+
+export const graphqlAdapter: FrameworkAdapter = {
+  name: 'graphql',
+  isEnabled: (facts) => usesAnyPackage(facts, GRAPHQL_RESOLVER_MAP_PACKAGES),
+  discoverRoutes: discoverResolverMaps,
+};
+
+interface ObjectAt {
+  node: ts.ObjectLiteralExpression;
+  file: ScannedSourceFile;
+}
+
+/**
+ * Resolver maps (Apollo Server, graphql-yoga, Mercurius, graphql-http, @graphql-tools): every object
+ * with a `Query`, `Mutation` or `Subscription` key, wherever it is handed to the server. Each root
+ * field is an operation (`QUERY order`, `MUTATION cancelOrder`) and each field of another type a field
+ * resolver (`FIELD User.invoices`), at the line of its property. Root field objects spread or imported
+ * from other files are followed. The context function counts as authentication for every operation
+ * when it turns away requests without valid credentials; graphql-shield rules and resolver wrappers
+ * (`combineResolvers(isAuthenticated, ...)`, `authenticated(resolver)`) are middleware of the field.
+ */
+function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
+  const { modules, middleware: classifier } = context;
+  const contextChecks = contextFunctionChecks(context);
+  const shield = shieldRules(context);
+  const seenFields = new Set<ts.Node>();
+  const routes: RouteDefinition[] = [];
+  for (const file of context.sourceFiles) {
+    if (!/\b(?:Query|Mutation|Subscription)\b/.test(file.text)) continue;
+    for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.ObjectLiteralExpression)) {
+      const map = node as ts.ObjectLiteralExpression;
+      if (!isResolverMap(map) || shield.maps.has(map)) continue;
+      for (const property of map.properties) {
+        const typeName = property.name && propertyNameText(property.name);
+        if (!typeName || !/^[A-Z]/.test(typeName)) continue;
+        const fieldsObject = objectOf(modules, file, property);
+        if (!fieldsObject) continue;
+        const operation = ROOT_OPERATION_TYPES[typeName] ?? 'FIELD';
+        for (const field of fieldsOf(modules, fieldsObject, 0)) {
+          if (seenFields.has(field.node)) continue;
+          seenFields.add(field.node);
+          const fieldName = field.node.name && propertyNameText(field.node.name);
+          if (!fieldName || TYPE_PLUMBING.test(fieldName)) continue;
+          const resolved = resolverOf(modules, classifier, field.file, field.node, operation);
+          if (!resolved) continue;
+          const path = operation === 'FIELD' ? `${typeName}.${fieldName}` : fieldName;
+          const position = nodePosition(field.node);
+          const shieldMiddleware = shield.middlewareFor(typeName, fieldName);
+          routes.push({
+            framework: 'graphql',
+            kind: 'graphql',
+            method: operation,
+            path,
+            file: field.file.path,
+            line: position.line,
+            column: position.column,
+            handler: { file: resolved.handler.file.path, line: nodePosition(resolved.handler.node).line, node: resolved.handler.node, name: `${typeName}.${fieldName}` },
+            middleware: [...contextChecks.map((entry) => ({ ...entry })), ...shieldMiddleware, ...resolved.middleware],
+          });
+        }
+      }
+    }
+  }
+  return routes;
+}
+
+function isResolverMap(node: ts.ObjectLiteralExpression): boolean {
+  return node.properties.some((property) => {
+    const name = property.name && propertyNameText(property.name);
+    return name !== undefined && Object.hasOwn(ROOT_OPERATION_TYPES, name) && !ts.isSpreadAssignment(property);
+  });
+}
+
+/** The object a property of a resolver map holds: inline, a shorthand name, or a name imported from another file. */
+function objectOf(modules: ModuleIndex, file: ScannedSourceFile, property: ts.ObjectLiteralElementLike): ObjectAt | undefined {
+  if (ts.isShorthandPropertyAssignment(property)) return objectValue(modules, file, property.name);
+  if (ts.isPropertyAssignment(property)) return objectValue(modules, file, property.initializer);
+  return undefined;
+}
+
+function objectValue(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): ObjectAt | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isObjectLiteralExpression(value)) return { node: value, file };
+  if (!ts.isIdentifier(value) && !ts.isPropertyAccessExpression(value)) return undefined;
+  if (ts.isPropertyAccessExpression(value)) {
+    // `userResolvers.Query`: a root object inside another file's map.
+    const owner = objectValue(modules, file, value.expression);
+    const member = owner?.node.properties.find((property) => property.name && propertyNameText(property.name) === value.name.text);
+    return owner && member ? objectOf(modules, owner.file, member) : undefined;
+  }
+  const binding = modules.resolveName(file, value.text);
+  const target = bindingValue(binding);
+  if (binding?.kind !== 'declaration' || !target) return undefined;
+  return target !== value && ts.isExpression(target) ? objectValue(modules, binding.file, target) : undefined;
+}
+
+interface FieldAt {
+  node: ts.PropertyAssignment | ts.MethodDeclaration | ts.ShorthandPropertyAssignment;
+  file: ScannedSourceFile;
+}
+
+/** The fields of a type's resolver object, spreads of other objects included (`{ ...orderQueries, me }`). */
+function fieldsOf(modules: ModuleIndex, object: ObjectAt, depth: number): FieldAt[] {
+  const fields: FieldAt[] = [];
+  for (const property of object.node.properties) {
+    if (ts.isSpreadAssignment(property)) {
+      const spread = depth < MAX_SPREAD_DEPTH ? objectValue(modules, object.file, property.expression) : undefined;
+      if (spread) fields.push(...fieldsOf(modules, spread, depth + 1));
+      continue;
+    }
+    if (ts.isPropertyAssignment(property) || ts.isMethodDeclaration(property) || ts.isShorthandPropertyAssignment(property)) fields.push({ node: property, file: object.file });
+  }
+  return fields;
+}
+
+interface ResolvedField {
+  handler: ResolvedFunction;
+  middleware: RouteMiddleware[];
+}
+
+/**
+ * The function that resolves a field and what runs before it: a function (inline or by name), an
+ * object with `resolve` (or `subscribe`), or a wrapper call whose last function argument is the
+ * resolver and whose other function arguments (and the wrapper itself, unless it only composes)
+ * run first: `combineResolvers(isAuthenticated, isAdmin, resolver)`, `authenticated(resolver)`.
+ */
+function resolverOf(modules: ModuleIndex, classifier: MiddlewareClassifier, file: ScannedSourceFile, field: FieldAt['node'], operation: Operation): ResolvedField | undefined {
+  if (ts.isMethodDeclaration(field)) return { handler: { file, node: field, name: propertyNameText(field.name) ?? '<resolver>' }, middleware: [] };
+  const value = skipOuterExpressions(ts.isShorthandPropertyAssignment(field) ? field.name : field.initializer);
+  return resolverValue(modules, classifier, file, value, operation, 0);
+}
+
+function resolverValue(modules: ModuleIndex, classifier: MiddlewareClassifier, file: ScannedSourceFile, value: ts.Expression, operation: Operation, depth: number): ResolvedField | undefined {
+  if (depth > 3) return undefined;
+  if (ts.isObjectLiteralExpression(value)) {
+    const key = operation === 'SUBSCRIPTION' ? (['subscribe', 'resolve'] as const) : (['resolve'] as const);
+    for (const name of key) {
+      const member = value.properties.find((property) => property.name && propertyNameText(property.name) === name);
+      if (member && ts.isMethodDeclaration(member)) return { handler: { file, node: member, name }, middleware: [] };
+      if (member && ts.isPropertyAssignment(member)) return resolverValue(modules, classifier, file, skipOuterExpressions(member.initializer), operation, depth + 1);
+    }
+    return undefined;
+  }
+  if (ts.isCallExpression(value) && !isFunctionLike(skipOuterExpressions(value.expression))) {
+    const functionArguments = value.arguments.map((argument) => skipOuterExpressions(argument)).filter((argument) => isFunctionLike(argument) || ts.isIdentifier(argument) || ts.isPropertyAccessExpression(argument) || ts.isCallExpression(argument));
+    const last = functionArguments.at(-1);
+    const inner = last && resolverValue(modules, classifier, file, last, operation, depth + 1);
+    if (inner) {
+      const callee = skipOuterExpressions(value.expression);
+      const composer = ts.isIdentifier(callee) && RESOLVER_COMPOSERS.has(callee.text);
+      const before = [...(composer ? [] : [callee]), ...functionArguments.slice(0, -1)];
+      return { handler: inner.handler, middleware: [...before.map((expression) => classifier.describe(expression, file, 'route')), ...inner.middleware] };
+    }
+    // A resolver factory (`makeResolver()` returning the function): the function it returns.
+    const made = resolveFunction(modules, file, value);
+    return made ? { handler: made, middleware: [] } : undefined;
+  }
+  const handler = resolveFunction(modules, file, value);
+  return handler ? { handler, middleware: [] } : undefined;
+}
+
+/**
+ * The context functions given to the GraphQL server (`new ApolloServer({ context })`,
+ * `startStandaloneServer(server, { context })`, `expressMiddleware(server, { context })`,
+ * `createYoga({ context })`, Mercurius `context`): those that reject a request without valid
+ * credentials authenticate every operation. One that only reads the user is no check.
+ */
+function contextFunctionChecks(context: AdapterContext): RouteMiddleware[] {
+  const checks: RouteMiddleware[] = [];
+  for (const file of context.sourceFiles) {
+    if (!file.text.includes('context')) continue;
+    for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression)) {
+      const call = node as ts.CallExpression;
+      if (!isServerFactory(context.modules, file, call)) continue;
+      for (const argument of call.arguments) {
+        const options = skipOuterExpressions(argument);
+        if (!ts.isObjectLiteralExpression(options)) continue;
+        const property = options.properties.find((candidate) => candidate.name && propertyNameText(candidate.name) === 'context');
+        const expression = property && (ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined);
+        const described = expression ? context.middleware.describe(expression, file, 'global', 'context function') : property && ts.isMethodDeclaration(property) ? describeMethod(file, property) : undefined;
+        if (described?.kind === 'auth') checks.push(described);
+      }
+    }
+  }
+  return checks;
+}
+
+/** `context({ req }) { ... }` written as a method: classified by its body, as a function value would be. */
+function describeMethod(file: ScannedSourceFile, method: ts.MethodDeclaration): RouteMiddleware | undefined {
+  const classification = classifyBody({ file, node: method, name: 'context' });
+  if (!classification) return undefined;
+  return { name: 'context function', file: file.path, line: nodePosition(method).line, kind: classification.kind, strength: classification.strength, evidence: classification.evidence, scope: 'global' };
+}
+
+function isServerFactory(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression | ts.NewExpression): boolean {
+  const callee = skipOuterExpressions(call.expression);
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  if (!name) return false;
+  if (GRAPHQL_SERVER_FACTORIES.has(name)) return true;
+  // Fastify: `app.register(mercurius, { schema, resolvers, context })`.
+  if (name === 'register' && call.arguments?.[0] && ts.isIdentifier(call.arguments[0])) {
+    const plugin = modules.resolveName(file, call.arguments[0].text);
+    return plugin?.kind === 'external' && plugin.module === 'mercurius';
+  }
+  return false;
+}
+
+/**
+ * graphql-shield permission maps: `shield({ Query: { order: isAuthenticated }, Mutation: { '*': isAdmin } })`.
+ * Their objects look like resolver maps and must not be read as such; their rules run before the field.
+ */
+function shieldRules(context: AdapterContext): { maps: Set<ts.ObjectLiteralExpression>; middlewareFor(typeName: string, field: string): RouteMiddleware[] } {
+  const maps = new Set<ts.ObjectLiteralExpression>();
+  const rules = new Map<string, RouteMiddleware>();
+  for (const file of context.sourceFiles) {
+    if (!file.text.includes('shield')) continue;
+    for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression)) {
+      const call = node as ts.CallExpression;
+      const callee = skipOuterExpressions(call.expression);
+      if (!ts.isIdentifier(callee) || !SHIELD_FACTORIES.has(callee.text)) continue;
+      const binding = context.modules.resolveName(file, callee.text);
+      if (binding?.kind !== 'external' || !binding.module.startsWith('graphql-shield')) continue;
+      const map = call.arguments[0] && objectValue(context.modules, file, call.arguments[0]);
+      if (!map) continue;
+      maps.add(map.node);
+      for (const typeProperty of map.node.properties) {
+        const typeName = typeProperty.name && propertyNameText(typeProperty.name);
+        const fields = typeName ? objectOf(context.modules, map.file, typeProperty) : undefined;
+        if (!typeName) continue;
+        if (!fields) {
+          // `Query: isAuthenticated`: one rule for every field of the type.
+          if (ts.isPropertyAssignment(typeProperty)) rules.set(`${typeName}.*`, shieldRule(context.middleware, map.file, typeProperty.initializer));
+          continue;
+        }
+        maps.add(fields.node);
+        for (const field of fields.node.properties) {
+          const fieldName = field.name && propertyNameText(field.name);
+          if (fieldName && ts.isPropertyAssignment(field)) rules.set(`${typeName}.${fieldName}`, shieldRule(context.middleware, fields.file, field.initializer));
+        }
+      }
+    }
+  }
+  return {
+    maps,
+    middlewareFor: (typeName, field) => {
+      const rule = rules.get(`${typeName}.${field}`) ?? rules.get(`${typeName}.*`);
+      return rule ? [{ ...rule }] : [];
+    },
+  };
+}
+
+/** A shield rule: `allow` lets anyone through, `deny` no one; others are classified by their body or name. */
+function shieldRule(classifier: MiddlewareClassifier, file: ScannedSourceFile, expression: ts.Expression): RouteMiddleware {
+  const value = skipOuterExpressions(expression);
+  const described = classifier.describe(value, file, 'route');
+  if (ts.isIdentifier(value) && value.text === 'allow') {
+    const { opaque: _opaque, ...known } = described;
+    return { ...known, kind: 'other', strength: 'strong', evidence: 'graphql-shield allow: anyone may call it' };
+  }
+  return { ...described, evidence: `graphql-shield rule: ${described.evidence}` };
+}
