@@ -4,9 +4,10 @@ import { fastifyAdapter } from './fastify/index.js';
 import { graphqlAdapter, typeGraphqlAdapter } from './graphql/index.js';
 import { honoAdapter } from './hono/index.js';
 import { koaAdapter } from './koa/index.js';
+import { lambdaAdapter } from './lambda/index.js';
 import { nestjsAdapter } from './nestjs/index.js';
 import { nextAdapter } from './next/index.js';
 import { trpcAdapter } from './trpc/index.js';
 
 /** Every framework adapter. Order only breaks ties between routes at the same place. */
-export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, nestjsAdapter, nextAdapter, graphqlAdapter, typeGraphqlAdapter, trpcAdapter];
+export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, nextAdapter, graphqlAdapter, typeGraphqlAdapter, trpcAdapter];

@@ -85,6 +85,7 @@ const KNOWN_PACKAGES: Record<string, Record<string, MiddlewareKind>> = {
   '@hono/zod-validator': { '*': 'validation' },
   'hono/validator': { '*': 'validation' },
   'koa-joi-router': { '*': 'validation' },
+  '@middy/validator': { '*': 'validation' },
 };
 
 /** The middleware of a route we can name but need not explain: parsers, CORS, headers, logging. */
@@ -99,11 +100,18 @@ const PLUMBING_PACKAGES = new Set([
   'koa-sslify', 'koa-useragent', 'koa-body', 'koa-mount', 'koa-session', 'koa-conditional-get', 'koa-etag',
   'iron-session', 'iron-session/next', 'next-iron-session', '@sentry/nextjs', 'next-axiom',
   '@nestjs/platform-express', '@nestjs/platform-fastify', '@nestjs/core', '@nestjs/swagger', '@nestjs/cache-manager',
+  // Middy (Lambda) middleware that parse, normalise, log or answer CORS; Powertools' logging/tracing/metrics.
+  '@middy/http-json-body-parser', '@middy/http-error-handler', '@middy/http-cors', '@middy/http-event-normalizer', '@middy/http-header-normalizer',
+  '@middy/http-security-headers', '@middy/http-urlencode-body-parser', '@middy/http-multipart-body-parser', '@middy/http-response-serializer',
+  '@middy/http-content-negotiation', '@middy/http-content-encoding', '@middy/http-partial-response', '@middy/event-normalizer', '@middy/error-logger',
+  '@middy/input-output-logger', '@middy/do-not-wait-for-empty-event-loop', '@middy/ssm', '@middy/secrets-manager', '@middy/warmup', '@middy/cloudwatch-metrics',
+  '@aws-lambda-powertools/logger', '@aws-lambda-powertools/logger/middleware', '@aws-lambda-powertools/tracer', '@aws-lambda-powertools/tracer/middleware',
+  '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/metrics/middleware',
 ]);
 
 /** A plain error whose message says the caller is not signed in (GraphQL middleware throws these). */
 export const AUTH_ERROR_MESSAGE = /\bthrow\s+new\s+\w*Error\s*\(\s*['"`][^'"`]*\b(?:not authenticated|unauthenticated|unauthori[sz]ed|not logged in|not signed in|login required|authentication required|must be (?:logged|signed) in)\b/i;
-export const REJECTION_STATUS = /\bcode\s*:\s*['"`](?:UNAUTHORIZED|UNAUTHENTICATED|FORBIDDEN)['"`]|\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*\)|new\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bstatus\s*:\s*(?:401|403)\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bpathname\s*=\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bthrow\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthorizationError|NotAuthenticated)\w*\s*\(/i;
+export const REJECTION_STATUS = /\bcode\s*:\s*['"`](?:UNAUTHORIZED|UNAUTHENTICATED|FORBIDDEN)['"`]|\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*\)|new\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bstatus(?:Code)?\s*:\s*(?:401|403)\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bpathname\s*=\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bthrow\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthorizationError|NotAuthenticated)\w*\s*\(/i;
 export const TOKEN_OR_SESSION_CHECK = /\b(?:jwt|jsonwebtoken|jose)\.(?:verify|decode)\b|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)?\s*\(|\bjwtVerify\s*\(|\bdecrypt(?:Token|Session)\s*(?:<[^>()]*>)?\s*\(|\bgetServerSession\s*\(|\bgetSession\s*\(|\bauth\.getUser\s*\(|\bvalidate(?:Token|Session)\s*\(|\bisAuthenticated\s*\(|\bauthenticate\s*\(|\bheaders?\s*(?:\.|\[\s*['"`])authorization|\bheader\s*\(\s*['"`]authorization|\bget\s*\(\s*['"`]authorization|\bsession\s*(?:\?\.|\.)\s*(?:user|userId|uid|account)|\b(?:req|request|ctx|ctx\.state|ctx\.request|context)\s*(?:\?\.|\.)\s*(?:user|auth)\b|\bcookies?\s*(?:\?\.|\.|\[)\s*['"`]?(?:token|jwt|session|access)|\bgetToken\s*\(|\bauth\.getClaims\s*\(|\bcookies\s*(?:\(\s*\))?\s*(?:\?\.|\.)\s*get\s*\(\s*['"`][\w.-]*(?:token|jwt|session|auth|sid)/i;
 const REJECTS_UNAUTHENTICATED = /\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+\w*Unauthori[sz]ed\w*/;
 const CREDENTIAL_WORD = /jwt|token|session|bearer|authori[sz]ation|credential|api.?key/i;

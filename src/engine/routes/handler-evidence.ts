@@ -11,6 +11,8 @@ const PRINCIPAL_READS: Array<{ label: string; pattern: RegExp }> = [
   { label: 'req.auth', pattern: /\breq\s*(?:\?\.|\.)\s*auth\b/ },
   { label: 'session.user', pattern: /\bsession\s*(?:\?\.|\.)\s*(?:user|userId)\b/ },
   { label: 'ctx.state.user', pattern: /\bctx\s*\.\s*state\s*(?:\?\.|\.)\s*(?:user|jwtdata|auth)\b/ },
+  // AWS Lambda behind API Gateway: the authorizer's claims.
+  { label: 'event.requestContext.authorizer', pattern: /\brequestContext\s*(?:\?\.|\.)\s*authorizer\b/ },
   // GraphQL and tRPC: the context function's principal.
   { label: 'ctx.user', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*(?:user|currentUser|viewer|userId)\b/ },
   { label: 'ctx.session', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*session\s*(?:\?\.|\.)\s*user\b/ },

@@ -1,0 +1,262 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lambdaAdapter } from '../../src/engine/frameworks/lambda/index.js';
+import { expressAdapter } from '../../src/engine/frameworks/express/index.js';
+import type { Route } from '../../src/engine/routes/route.js';
+import { makeProject } from '../helpers/cli.js';
+import { inventory, loadRoutes } from '../helpers/routes.js';
+
+const SERVERLESS_APP = path.resolve('fixtures/apps/lambda-serverless');
+const SAM_APP = path.resolve('fixtures/apps/lambda-sam');
+
+function route(routes: readonly Route[], id: string): Route {
+  const found = routes.find((candidate) => candidate.id === id);
+  if (!found) throw new Error(`no route ${id} in ${routes.map((r) => r.id).join(', ')}`);
+  return found;
+}
+
+const middlewareOf = (found: Route) => found.middleware.map((m) => `${m.name} ${m.kind}/${m.scope} ${m.file}:${m.line}`);
+
+describe('lambda adapter: serverless.yml', () => {
+  const routes = loadRoutes(SERVERLESS_APP, [lambdaAdapter]);
+
+  it('finds every http/httpApi function at its export, TS and CommonJS, and the typed handler no config names', () => {
+    expect(inventory(routes)).toEqual([
+      { method: 'POST', path: '/admin/export', file: 'src/admin.ts', line: 4, auth: 'authenticated' },
+      { method: 'ALL', path: '/admin/report', file: 'src/admin.ts', line: 4, auth: 'authenticated' },
+      { method: 'GET', path: '/health', file: 'src/health.js', line: 3, auth: 'public' },
+      { method: 'POST', path: '/legacy/import', file: 'src/legacy.js', line: 3, auth: 'public' },
+      { method: 'GET', path: '/orders/{id}', file: 'src/orders.ts', line: 4, auth: 'authenticated' },
+      { method: 'GET', path: '/orders', file: 'src/orders.ts', line: 10, auth: 'public' },
+      { method: 'DELETE', path: '/orders/{id}', file: 'src/orders.ts', line: 15, auth: 'public' },
+      { method: 'GET', path: '/me', file: 'src/profile.ts', line: 4, auth: 'authenticated' },
+      { method: 'PUT', path: '/users/{id}', file: 'src/users.ts', line: 13, auth: 'authenticated' },
+      { method: 'ALL', path: '(unmapped) src/webhook.ts:handler', file: 'src/webhook.ts', line: 5, auth: 'public' },
+    ]);
+    expect(routes.every((r) => r.framework === 'lambda' && r.kind === 'lambda')).toBe(true);
+    expect(route(routes, 'LAMBDA DELETE /orders/{id}').authEvidence).toEqual(['no middleware, guard or in-handler check']);
+  });
+
+  it('names routes LAMBDA METHOD /path and resolves the handler function across CommonJS exports', () => {
+    expect(route(routes, 'LAMBDA POST /legacy/import').handler?.name).toBe('importOrders');
+    expect(route(routes, 'LAMBDA GET /orders').handler?.name).toBe('list');
+  });
+
+  it('turns each authorizer into strong auth evidence at the serverless.yml line that attaches it', () => {
+    const cognito = route(routes, 'LAMBDA GET /orders/{id}').middleware;
+    expect(cognito).toEqual([
+      expect.objectContaining({ name: 'authorizer cognito', kind: 'auth', strength: 'strong', scope: 'route', file: 'serverless.yml', line: 24 }),
+    ]);
+    expect(cognito[0]!.evidence).toBe('API Gateway verifies a Cognito user pool token before invoking the function (http.authorizer type COGNITO_USER_POOLS)');
+    expect(middlewareOf(route(routes, 'LAMBDA ALL /admin/report'))).toEqual(['authorizer aws_iam auth/route serverless.yml:49']);
+    expect(middlewareOf(route(routes, 'LAMBDA POST /admin/export'))).toEqual(['authorizer api-key auth/route serverless.yml:53']);
+    const jwt = route(routes, 'LAMBDA GET /me').middleware[0]!;
+    expect(`${jwt.name} ${jwt.file}:${jwt.line}`).toBe("authorizer jwt 'jwtAuthorizer' serverless.yml:60");
+    expect(jwt.evidence).toContain('provider.httpApi.authorizers.jwtAuthorizer, serverless.yml:10');
+  });
+
+  it('reads middy: the base handler across files, each .use() classified like middleware', () => {
+    const users = route(routes, 'LAMBDA PUT /users/{id}');
+    expect(users.handler?.name).toBe('updateUser');
+    expect(users.middleware.map((m) => `${m.name} ${m.kind}/${m.strength}`)).toEqual(['jwtAuth() auth/strong', 'httpJsonBodyParser() other/strong']);
+  });
+
+  it('leaves out schedule/sqs functions and serverless-http bridges (the Express adapter lists the app)', () => {
+    expect(routes.some((r) => r.file === 'src/jobs.ts')).toBe(false);
+    expect(routes.some((r) => r.file === 'src/app.ts')).toBe(false);
+    const withExpress = loadRoutes(SERVERLESS_APP, [expressAdapter, lambdaAdapter]);
+    expect(withExpress.filter((r) => r.file === 'src/app.ts').map((r) => r.id)).toEqual(['GET /status']);
+  });
+});
+
+describe('lambda adapter: SAM template', () => {
+  const routes = loadRoutes(SAM_APP, [lambdaAdapter]);
+
+  it('reads CodeUri/Handler (with Globals), Api and HttpApi events, default authorizers and Authorizer: NONE', () => {
+    expect(inventory(routes)).toEqual([
+      { method: 'POST', path: '/hello', file: 'hello-world/app.mjs', line: 1, auth: 'authenticated' },
+      { method: 'GET', path: '/invoices/{id}', file: 'src/handlers/invoices.ts', line: 4, auth: 'authenticated' },
+      { method: 'DELETE', path: '/invoices/{id}', file: 'src/handlers/invoices.ts', line: 9, auth: 'authenticated' },
+      { method: 'GET', path: '/rates', file: 'src/handlers/rates.ts', line: 3, auth: 'public' },
+      { method: 'ALL', path: '/reports', file: 'src/handlers/reports.ts', line: 4, auth: 'public' },
+    ]);
+  });
+
+  it('locates default authorizers where they are declared (Globals, the API resource), with their kind', () => {
+    expect(middlewareOf(route(routes, 'LAMBDA GET /invoices/{id}'))).toEqual(["authorizer cognito 'CognitoAuth' auth/global template.yaml:12"]);
+    expect(route(routes, 'LAMBDA GET /invoices/{id}').middleware[0]!.evidence).toBe(
+      'API Gateway verifies a Cognito user pool token before invoking the function (Globals.Api.Auth.DefaultAuthorizer CognitoAuth)',
+    );
+    expect(middlewareOf(route(routes, 'LAMBDA POST /hello'))).toEqual(["authorizer lambda 'PartnerTokenAuth' auth/global template.yaml:93", 'authorizer api-key auth/route template.yaml:97']);
+    expect(route(routes, 'LAMBDA GET /rates').middleware).toEqual([]);
+  });
+});
+
+describe('lambda adapter: projects', () => {
+  it('is silent in a project with no Lambda config and no Lambda package', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { express: '^4.19.2' } }),
+      'src/handler.ts': 'export const handler = async (event: any) => ({ statusCode: 200, body: event.body });\n',
+    });
+    expect(loadRoutes(dir, [lambdaAdapter])).toEqual([]);
+  });
+
+  it('reads serverless.yml functions kept in a ${file(...)} include, ${self:} variables and literal fallbacks, and skips handlers outside the scan', () => {
+    const dir = makeProject({
+      'serverless.yml': 'service: x\nprovider:\n  name: aws\ncustom:\n  handlers: handlers\nfunctions: ${file(./functions.yml)}\n',
+      'functions.yml': [
+        'create:',
+        '  handler: ${self:custom.handlers}/create.main',
+        '  events:',
+        '    - httpApi:',
+        '        method: post',
+        '        path: /items',
+        'list:',
+        "  handler: ${opt:prefix, 'handlers/'}list.main",
+        '  events:',
+        '    - httpApi: GET /items',
+        'deployTime:',
+        '  handler: ${env:HANDLERS}/list.main',
+        '  events:',
+        '    - httpApi: GET /deploy-time',
+        'missing:',
+        '  handler: dist/missing.main',
+        '  events:',
+        '    - httpApi: GET /missing',
+        '',
+      ].join('\n'),
+      'handlers/create.js': "exports.main = async function (event) {\n  return { statusCode: 201, body: event.body };\n};\n",
+      'handlers/list.mjs': 'export async function main() {\n  return { statusCode: 200, body: "[]" };\n}\n',
+    });
+    expect(inventory(loadRoutes(dir, [lambdaAdapter]))).toEqual([
+      { method: 'POST', path: '/items', file: 'handlers/create.js', line: 1, auth: 'public' },
+      { method: 'GET', path: '/items', file: 'handlers/list.mjs', line: 1, auth: 'public' },
+    ]);
+  });
+
+  it('reads middy().use(...).handler(fn), a middyfy helper, and later handler.use() statements', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { '@middy/core': '^5.0.0', '@middy/http-json-body-parser': '^5.0.0' } }),
+      'serverless.yml': [
+        'service: x',
+        'functions:',
+        '  a:',
+        '    handler: src/a.handler',
+        '    events:',
+        '      - http: POST a',
+        '  b:',
+        '    handler: src/b.main',
+        '    events:',
+        '      - http: POST b',
+        '  c:',
+        '    handler: src/c.handler',
+        '    events:',
+        '      - http: POST c',
+        '',
+      ].join('\n'),
+      'src/auth.ts': "export const requireUser = () => ({ before: async (request: any) => { if (!request.event.headers.authorization) return { statusCode: 401, body: '' }; } });\n",
+      'src/a.ts': "import middy from '@middy/core';\nimport { requireUser } from './auth';\nexport const handler = middy().use(requireUser()).handler(async (event: any) => ({ statusCode: 200, body: event.body }));\n",
+      'src/lambda.ts': "import middy from '@middy/core';\nimport jsonBodyParser from '@middy/http-json-body-parser';\nexport const middyfy = (handler: any) => middy(handler).use(jsonBodyParser());\n",
+      'src/b.ts': "import { middyfy } from './lambda';\nconst create = async (event: any) => ({ statusCode: 201, body: JSON.stringify(event.body) });\nexport const main = middyfy(create);\n",
+      'src/c.ts': "import middy from '@middy/core';\nimport { requireUser } from './auth';\nconst base = async (event: any) => ({ statusCode: 200, body: event.body });\nexport const handler = middy(base);\nhandler.use(requireUser());\n",
+    });
+    const routes = loadRoutes(dir, [lambdaAdapter]);
+    expect(routes.map((r) => `${r.id} ${r.handler?.name} [${r.middleware.map((m) => `${m.name}:${m.kind}`).join(', ')}] ${r.auth}`)).toEqual([
+      'LAMBDA POST /a <anonymous> [requireUser():auth] authenticated',
+      'LAMBDA POST /b create [jsonBodyParser():other] public',
+      'LAMBDA POST /c base [requireUser():auth] authenticated',
+    ]);
+  });
+
+  it('gives an unmapped handler that reads the authorizer\'s claims an unknown status, and leaves framework bridges in handler bodies and helpers the project calls out', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ devDependencies: { '@types/aws-lambda': '^8.10.0' }, dependencies: { 'apollo-server-lambda': '^3.0.0' } }),
+      'src/mine.ts': "import type { APIGatewayProxyEvent } from 'aws-lambda';\nexport const handler = async (event: APIGatewayProxyEvent) => ({ statusCode: 200, body: event.requestContext.authorizer?.claims.sub });\n",
+      'src/legacy.js': "const execute = async (event) => ({ statusCode: 200, body: event.body });\nmodule.exports.execute = execute;\n",
+      'src/cjs.ts': "import type { APIGatewayProxyHandler } from 'aws-lambda';\nconst execute: APIGatewayProxyHandler = async (event) => ({ statusCode: 200, body: event.body ?? '' });\nmodule.exports.execute = execute;\n",
+      'src/typed.ts': "import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';\nexport async function handler(event: APIGatewayProxyEventV2WithJWTAuthorizer) {\n  return { statusCode: 200 };\n}\n",
+      'src/open.ts': "import type { APIGatewayProxyEvent } from 'aws-lambda';\nimport { bodyOf } from './helpers';\nexport const handler = async (event: APIGatewayProxyEvent) => ({ statusCode: 200, body: bodyOf(event) });\n",
+      // Takes the event but is called by the project's code: a helper, not an entry point.
+      'src/helpers.ts': "import type { APIGatewayProxyEvent } from 'aws-lambda';\nexport function bodyOf(event: APIGatewayProxyEvent) {\n  return event.body;\n}\n",
+      'src/graphql.ts': "import type { APIGatewayProxyHandler } from 'aws-lambda';\nimport { ApolloServer } from 'apollo-server-lambda';\nconst server = new ApolloServer({});\nexport const handler: APIGatewayProxyHandler = (event, context, callback) => server.createHandler()(event, context, callback);\n",
+    });
+    const routes = loadRoutes(dir, [lambdaAdapter]);
+    expect(routes.map((r) => `${r.id} ${r.auth}`)).toEqual([
+      'LAMBDA ALL (unmapped) src/cjs.ts:execute public',
+      'LAMBDA ALL (unmapped) src/mine.ts:handler unknown',
+      'LAMBDA ALL (unmapped) src/open.ts:handler public',
+      'LAMBDA ALL (unmapped) src/typed.ts:handler unknown',
+    ]);
+    expect(route(routes, 'LAMBDA ALL (unmapped) src/typed.ts:handler').authEvidence).toEqual([
+      'could not tell what an API Gateway authorizer configured outside the scan (the event type is APIGatewayProxyEventV2WithJWTAuthorizer) checks',
+    ]);
+  });
+
+  it('reads serverless.ts: the exported object, functions imported from their folders, ${handlerPath(__dirname)} handler paths', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ devDependencies: { '@serverless/typescript': '^3.0.0', '@types/aws-lambda': '^8.10.0' } }),
+      'serverless.ts': [
+        "import type { AWS } from '@serverless/typescript';",
+        "import { hello, secret } from './src/functions';",
+        'const serverlessConfiguration: AWS = {',
+        "  service: 'x',",
+        "  provider: { name: 'aws', httpApi: { authorizers: { jwtAuth: { type: 'jwt', issuerUrl: 'https://issuer', audience: ['a'] } } } },",
+        '  functions: { hello, secret },',
+        '};',
+        'module.exports = serverlessConfiguration;',
+        '',
+      ].join('\n'),
+      'src/functions/index.ts': "export { default as hello } from './hello';\nexport { default as secret } from './secret';\n",
+      'src/libs/handler-resolver.ts': "export const handlerPath = (context: string) => `${context.split(process.cwd())[1].substring(1).replace(/\\\\/g, '/')}`;\n",
+      'src/functions/hello/index.ts': "import { handlerPath } from '../../libs/handler-resolver';\nexport default {\n  handler: `${handlerPath(__dirname)}/handler.main`,\n  events: [{ http: { method: 'post', path: 'hello' } }],\n};\n",
+      'src/functions/hello/handler.ts': "import type { APIGatewayProxyEvent } from 'aws-lambda';\nexport const main = async (event: APIGatewayProxyEvent) => ({ statusCode: 200, body: event.body ?? '' });\n",
+      'src/functions/secret/index.ts': "import { handlerPath } from '../../libs/handler-resolver';\nexport default {\n  handler: `${handlerPath(__dirname)}/handler.main`,\n  events: [\n    {\n      httpApi: { method: 'get', path: '/secret', authorizer: { name: 'jwtAuth' } },\n    },\n  ],\n};\n",
+      'src/functions/secret/handler.ts': "import type { APIGatewayProxyEventV2 } from 'aws-lambda';\nexport const main = async (event: APIGatewayProxyEventV2) => ({ statusCode: 200, body: event.rawPath });\n",
+    });
+    const routes = loadRoutes(dir, [lambdaAdapter]);
+    expect(routes.map((r) => `${r.id} ${r.file}:${r.line} ${r.auth} [${r.middleware.map((m) => `${m.name} ${m.file}:${m.line}`).join(', ')}]`)).toEqual([
+      'LAMBDA POST /hello src/functions/hello/handler.ts:2 public []',
+      "LAMBDA GET /secret src/functions/secret/handler.ts:2 authenticated [authorizer jwt 'jwtAuth' src/functions/secret/index.ts:6]",
+    ]);
+  });
+
+  it('reads CDK REST and HTTP APIs wired to NodejsFunction / Function constructs', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { 'aws-cdk-lib': '^2.150.0', constructs: '^10.0.0' } }),
+      'cdk.json': JSON.stringify({ app: 'npx ts-node bin/app.ts' }),
+      'lib/api-stack.ts': [
+        "import * as path from 'node:path';",
+        "import { Stack } from 'aws-cdk-lib';",
+        "import * as lambda from 'aws-cdk-lib/aws-lambda';",
+        "import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';",
+        "import { RestApi, LambdaIntegration, CognitoUserPoolsAuthorizer, AuthorizationType } from 'aws-cdk-lib/aws-apigateway';",
+        "import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';",
+        "import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';",
+        "import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';",
+        'export class ApiStack extends Stack {',
+        '  constructor(scope: any, id: string) {',
+        '    super(scope, id);',
+        "    const getOrder = new NodejsFunction(this, 'GetOrder', { entry: path.join(__dirname, '../src/orders.ts'), handler: 'get' });",
+        "    const legacy = new lambda.Function(this, 'Legacy', { runtime: lambda.Runtime.NODEJS_20_X, code: lambda.Code.fromAsset('src'), handler: 'legacy.handler' });",
+        "    const api = new RestApi(this, 'Api');",
+        "    const auth = new CognitoUserPoolsAuthorizer(this, 'Auth', { cognitoUserPools: [] });",
+        "    const orders = api.root.addResource('orders');",
+        "    orders.addResource('{id}').addMethod('GET', new LambdaIntegration(getOrder), { authorizer: auth, authorizationType: AuthorizationType.COGNITO });",
+        "    orders.addMethod('POST', new LambdaIntegration(legacy));",
+        "    const httpApi = new HttpApi(this, 'Http', { defaultAuthorizer: new HttpJwtAuthorizer('Jwt', 'https://issuer', { jwtAudience: ['a'] }) });",
+        "    httpApi.addRoutes({ path: '/legacy', methods: [HttpMethod.DELETE], integration: new HttpLambdaIntegration('LegacyInt', legacy) });",
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+      'src/orders.ts': 'export const get = async (event: any) => ({ statusCode: 200, body: event.pathParameters.id });\n',
+      'src/legacy.js': 'exports.handler = async (event) => ({ statusCode: 200, body: event.body });\n',
+    });
+    const routes = loadRoutes(dir, [lambdaAdapter]);
+    expect(routes.map((r) => `${r.id} ${r.file}:${r.line} ${r.auth} [${r.middleware.map((m) => `${m.name} ${m.file}:${m.line}`).join(', ')}]`)).toEqual([
+      'LAMBDA DELETE /legacy src/legacy.js:1 authenticated [authorizer jwt lib/api-stack.ts:19]',
+      'LAMBDA POST /orders src/legacy.js:1 public []',
+      'LAMBDA GET /orders/{id} src/orders.ts:1 authenticated [authorizer cognito lib/api-stack.ts:17]',
+    ]);
+  });
+});
