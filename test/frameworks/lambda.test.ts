@@ -31,7 +31,7 @@ describe('lambda adapter: serverless.yml', () => {
       { method: 'DELETE', path: '/orders/{id}', file: 'src/orders.ts', line: 15, auth: 'public' },
       { method: 'GET', path: '/me', file: 'src/profile.ts', line: 4, auth: 'authenticated' },
       { method: 'PUT', path: '/users/{id}', file: 'src/users.ts', line: 13, auth: 'authenticated' },
-      { method: 'ALL', path: '(unmapped) src/webhook.ts:handler', file: 'src/webhook.ts', line: 5, auth: 'public' },
+      { method: 'ALL', path: '(unmapped) src/webhook.ts:handler', file: 'src/webhook.ts', line: 5, auth: 'unknown' },
     ]);
     expect(routes.every((r) => r.framework === 'lambda' && r.kind === 'lambda')).toBe(true);
     expect(route(routes, 'LAMBDA DELETE /orders/{id}').authEvidence).toEqual(['no middleware, guard or in-handler check']);
@@ -182,14 +182,14 @@ describe('lambda adapter: projects', () => {
     });
     const routes = loadRoutes(dir, [lambdaAdapter]);
     expect(routes.map((r) => `${r.id} ${r.auth}`)).toEqual([
-      'LAMBDA ALL (unmapped) src/cjs.ts:execute public',
+      'LAMBDA ALL (unmapped) src/cjs.ts:execute unknown',
       'LAMBDA ALL (unmapped) src/mine.ts:handler unknown',
-      'LAMBDA ALL (unmapped) src/open.ts:handler public',
+      'LAMBDA ALL (unmapped) src/open.ts:handler unknown',
       'LAMBDA ALL (unmapped) src/typed.ts:handler unknown',
     ]);
-    expect(route(routes, 'LAMBDA ALL (unmapped) src/typed.ts:handler').authEvidence).toEqual([
-      'could not tell what an API Gateway authorizer configured outside the scan (the event type is APIGatewayProxyEventV2WithJWTAuthorizer) checks',
-    ]);
+    // Where they are exposed, and behind which authorizer, is outside the scan: unmounted handlers, injection only.
+    expect(routes.every((found) => found.unmounted === true)).toBe(true);
+    expect(route(routes, 'LAMBDA ALL (unmapped) src/typed.ts:handler').authEvidence).toEqual(['not mounted where trustscan can see it']);
   });
 
   it('reads serverless.ts: the exported object, functions imported from their folders, ${handlerPath(__dirname)} handler paths', () => {

@@ -97,6 +97,8 @@ function isolatedDefinitions(adapter: FrameworkAdapter, context: AdapterContext,
 function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules: ModuleIndex, helpers: HelperAuthenticationFinder): Route {
   const handlerFunction = definition.handler && resolveHandler(definition, modules);
   const principal = readPrincipal(handlerFunction);
+  // Where and how it is exposed is outside the scan: no authentication status to judge.
+  if (definition.unmounted) return { ...definition, auth: 'unknown', authEvidence: ['not mounted where trustscan can see it'], principal, id: entryName(definition) };
   const evidence: string[] = [];
   let auth: AuthStatus;
   let publicByDesign = definition.declaredPublic;

@@ -90,6 +90,11 @@ export interface RouteSite extends CodeLocation {
   handler?: RouteHandler;
   /** In execution order: global first, then router/plugin/controller, then route level. */
   middleware: RouteMiddleware[];
+  /**
+   * A function typed as a framework handler that nothing the scan can see mounts (engine/routes/unmounted.ts; a Lambda handler no config names):
+   * the dataflow runs from it, the rules that judge a route's authentication do not see it.
+   */
+  unmounted?: true;
 }
 
 export interface Route extends RouteSite {
@@ -109,11 +114,6 @@ export interface Route extends RouteSite {
    * lookups there are keyed by the sender's payload; there is no user to own them.
    */
   caller?: 'service';
-  /**
-   * A function typed as a framework handler that no adapter found mounted (engine/routes/unmounted.ts):
-   * the dataflow runs from it, the rules that judge a route's authentication do not see it.
-   */
-  unmounted?: true;
   /** Names the route as `METHOD path` (entryName) for messages and config matching. */
   readonly id: string;
   /**

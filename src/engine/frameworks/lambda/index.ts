@@ -22,8 +22,9 @@ const LAMBDA_PACKAGES = ['aws-lambda', '@types/aws-lambda', '@middy/core', 'midd
  * front of the handler like any other middleware.
  *
  * Handlers no config names, exported with an API Gateway/ALB event or handler type, are listed too,
- * as `LAMBDA ALL (unmapped) <file>:<export>`: their method and path live in infrastructure the scan
- * does not see (Terraform, a console), so only the code can say whether they authenticate.
+ * as `LAMBDA ALL (unmapped) <file>:<export>`: their method, path and authorizer live in infrastructure
+ * the scan does not see (Terraform, a console), so they are unmounted handlers: the dataflow runs
+ * from them (injection findings at medium confidence), the access-control rules do not judge them.
  */
 export const lambdaAdapter: FrameworkAdapter = {
   name: 'lambda',
@@ -70,8 +71,8 @@ export const lambdaAdapter: FrameworkAdapter = {
           const exported = exportOf(file, name);
           if (!exported) continue;
           const definition = routeDefinition('ALL', `(unmapped) ${file.path}:${name}`, exported, [], context);
-          const expected = expectedAuthorizer(exported);
-          if (expected) definition.unresolvedMiddleware = [...(definition.unresolvedMiddleware ?? []), expected];
+          // Its method, path and authorizer live outside the scan: analysed for injection, not judged for access.
+          definition.unmounted = true;
           routes.push(definition);
         }
       }
@@ -79,25 +80,6 @@ export const lambdaAdapter: FrameworkAdapter = {
     return routes;
   },
 };
-
-/**
- * An unmapped handler that reads what only an authorizer puts in the event (`requestContext.authorizer`,
- * the Cognito/IAM identity) or is typed for an authorizer's event expects the gateway to authenticate
- * the caller; whether it does is in infrastructure the scan does not see, so its status is unknown,
- * neither public nor authenticated.
- */
-const AUTHORIZER_READ = /\brequestContext\s*(?:\?\.|\.)\s*authorizer\b|\bcognitoAuthenticationProvider\b|\bcognitoIdentityId\b|\buserArn\b|\bauthorizer\s*:\s*\{/;
-const AUTHORIZER_EVENT_TYPE = /\b\w*With(?:JWT|Lambda|IAM|Cognito)Authorizer\w*\b/;
-
-function expectedAuthorizer(exported: LambdaExport): string | undefined {
-  const node = exported.handler?.node;
-  if (!node) return undefined;
-  const sourceFile = node.getSourceFile();
-  const typed = node.parameters[0]?.type?.getText(sourceFile).match(AUTHORIZER_EVENT_TYPE)?.[0];
-  if (typed) return `an API Gateway authorizer configured outside the scan (the event type is ${typed})`;
-  const read = node.body?.getText(sourceFile).match(AUTHORIZER_READ)?.[0];
-  return read ? `an API Gateway authorizer configured outside the scan (the handler reads ${read.replace(/\s+/g, '')})` : undefined;
-}
 
 /**
  * Lambda invokes a handler; the project's own code does not. An export taking an API Gateway event
