@@ -21,6 +21,7 @@ const SINK = { kind: 'sink', category: 'sql', module: './src/db', function: 'run
 const SANITIZER = { kind: 'sanitizer', category: 'sql', module: './src/db', function: 'safeIdentifier' };
 const LOGGER = { kind: 'logger', module: './src/audit', export: 'audit' };
 const AUTH = { kind: 'auth', file: 'src/session.ts', function: 'requireUser' };
+const SOURCE = { kind: 'source', module: 'my-rpc', function: 'onCall', parameter: 0 };
 
 let copies = 0;
 async function findingsWith(models: object[] | undefined): Promise<string[]> {
@@ -36,12 +37,25 @@ describe('config models on a project with its own wrappers', () => {
     expect(await findingsWith(undefined)).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32']);
   });
 
+  it('a source model makes the handler an RPC function registers an entry point: with the sink model its query is reported, medium confidence', async () => {
+    expect(await findingsWith([SINK, SOURCE])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'sql-injection src/app.ts:16', 'sql-injection src/app.ts:22', 'sql-injection src/rpc.ts:5']);
+    const dir = path.join(work, `copy-${copies++}`);
+    cpSync(fixture, dir, { recursive: true });
+    writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [SINK, SOURCE] }));
+    const { result } = await scan({ cwd: dir, paths: ['.'] });
+    const rpc = result.findings.find((finding) => finding.file === 'src/rpc.ts')!;
+    expect(rpc.confidence).toBe('medium');
+    expect(rpc.route).toBeUndefined();
+    expect(rpc.trace[0]!.message).toBe('client input payload (a config source model)');
+  });
+
   it('a sink model makes run() an SQL sink: both concatenated queries are reported, at the call', async () => {
-    expect(await findingsWith([SINK])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'sql-injection src/app.ts:16', 'sql-injection src/app.ts:22']);
+    // The RPC handler's query is built by concatenation too; without a source model nothing says its text is the client's.
+    expect(await findingsWith([SINK])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'raw-sql-concatenation src/rpc.ts:5', 'sql-injection src/app.ts:16', 'sql-injection src/app.ts:22']);
   });
 
   it('a sanitizer model clears the query built from safeIdentifier(), and only that one', async () => {
-    expect(await findingsWith([SINK, SANITIZER])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'sql-injection src/app.ts:16']);
+    expect(await findingsWith([SINK, SANITIZER])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'raw-sql-concatenation src/rpc.ts:5', 'sql-injection src/app.ts:16']);
   });
 
   it('a logger model makes audit.info() a log call: the logged password is reported', async () => {
@@ -57,7 +71,7 @@ describe('config models on a project with its own wrappers', () => {
     cpSync(fixture, dir, { recursive: true });
     writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [SINK, SANITIZER, LOGGER, AUTH] }));
     const { result } = await scan({ cwd: dir, paths: ['.'] });
-    expect(result.findings.map((finding) => `${finding.ruleId} ${finding.file}:${finding.line}`).sort()).toEqual(['missing-rate-limit src/app.ts:32', 'sensitive-data-in-logs src/app.ts:33', 'sql-injection src/app.ts:16']);
+    expect(result.findings.map((finding) => `${finding.ruleId} ${finding.file}:${finding.line}`).sort()).toEqual(['missing-rate-limit src/app.ts:32', 'raw-sql-concatenation src/rpc.ts:5', 'sensitive-data-in-logs src/app.ts:33', 'sql-injection src/app.ts:16']);
     const injection = result.findings.find((finding) => finding.ruleId === 'sql-injection')!;
     expect(injection.message).toContain('run() (config models[0])');
   });

@@ -42,7 +42,7 @@ export interface TrustscanConfig {
   models: ModelConfig[];
 }
 
-export const MODEL_KINDS = ['auth', 'sink', 'sanitizer', 'logger'] as const;
+export const MODEL_KINDS = ['auth', 'sink', 'sanitizer', 'logger', 'source'] as const;
 /** Sink categories a model can name, each read by its rule: sql-injection and raw-sql-concatenation, nosql-injection, command-injection, code-injection, path-traversal, ssrf. */
 export const SINK_CATEGORIES = ['sql', 'nosql', 'command', 'code', 'path', 'url'] as const;
 
@@ -82,7 +82,21 @@ export interface LoggerModelConfig {
   export: string;
 }
 
-export type ModelConfig = AuthModelConfig | SinkModelConfig | SanitizerModelConfig | LoggerModelConfig;
+/**
+ * `{ "kind": "source", "module": "my-rpc", "function": "onCall", "parameter": 0 }`: a function that
+ * registers a handler clients call (an RPC framework, a queue of user requests); the handler's
+ * parameter `parameter` holds client input. The handler is the call's last function argument, or
+ * argument `argument` when given.
+ */
+export interface SourceModelConfig {
+  kind: 'source';
+  module: string;
+  function: string;
+  parameter: number;
+  argument?: number;
+}
+
+export type ModelConfig = AuthModelConfig | SinkModelConfig | SanitizerModelConfig | LoggerModelConfig | SourceModelConfig;
 
 /** `{ name: "checkout", steps: ["POST /cart", "POST /payment-intent", "POST /finalize-order"], entity: "Order", field: "status" }` */
 export interface FlowConfig {
@@ -350,6 +364,7 @@ const MODEL_KEYS: Record<ModelConfig['kind'], { required: readonly string[]; opt
   sink: { required: ['category', 'module', 'function'], optional: ['argument'], example: '{"kind": "sink", "category": "sql", "module": "./src/db", "function": "run", "argument": 0}' },
   sanitizer: { required: ['module', 'function'], optional: ['category'], example: '{"kind": "sanitizer", "category": "sql", "module": "./src/db", "function": "safeIdentifier"}' },
   logger: { required: ['module', 'export'], optional: [], example: '{"kind": "logger", "module": "./src/audit", "export": "audit"}' },
+  source: { required: ['module', 'function'], optional: ['parameter', 'argument'], example: '{"kind": "source", "module": "my-rpc", "function": "onCall", "parameter": 0}' },
 };
 
 function validateModels(value: unknown, fail: (jsonPath: string, problem: string) => never): ModelConfig[] {
@@ -393,6 +408,18 @@ function validateModels(value: unknown, fail: (jsonPath: string, problem: string
       }
       case 'logger':
         return { kind, module: text('module', MODULE), export: text('export', 'the exported name of the logger (audit, default)') };
+      case 'source': {
+        const index = (key: string, what: string): number | undefined => {
+          if (!(key in entry)) return undefined;
+          const raw = entry[key];
+          if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0) fail(`${at}.${key}`, `must be ${what}, got ${describe(raw)}`);
+          return raw as number;
+        };
+        const model: SourceModelConfig = { kind, module: text('module', MODULE), function: text('function', FUNCTION), parameter: index('parameter', "the index of the handler's parameter that holds client input (0 for the first)") ?? 0 };
+        const argument = index('argument', 'the index of the argument that is the handler (default: the last function argument)');
+        if (argument !== undefined) model.argument = argument;
+        return model;
+      }
     }
   });
 }

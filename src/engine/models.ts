@@ -41,6 +41,14 @@ export interface SanitizerModel extends ModelBase {
   path: string[];
 }
 
+/** A function that registers a handler clients call: the handler's parameter `parameter` is client input. */
+export interface SourceModel extends ModelBase {
+  path: string[];
+  parameter: number;
+  /** The argument that is the handler; the last function argument when absent. */
+  argument?: number;
+}
+
 export interface LoggerModel extends ModelBase {
   exportName: string;
 }
@@ -57,9 +65,10 @@ export interface CodeModels {
   sinks: SinkModel[];
   sanitizers: SanitizerModel[];
   loggers: LoggerModel[];
+  sources: SourceModel[];
 }
 
-export const NO_MODELS: CodeModels = { auth: [], sinks: [], sanitizers: [], loggers: [] };
+export const NO_MODELS: CodeModels = { auth: [], sinks: [], sanitizers: [], loggers: [], sources: [] };
 
 /**
  * The config's models with their modules resolved: project paths (relative to the config file's
@@ -72,7 +81,7 @@ export function resolveCodeModels(config: Pick<TrustscanConfig, 'models'>, root:
     const relative = path.relative(root, path.resolve(configDir, specifier)).split(path.sep).join('/');
     return { kind: 'project', path: relative.replace(/\.(?:d\.)?[cm]?[jt]sx?$/, '') };
   };
-  const models: CodeModels = { auth: [], sinks: [], sanitizers: [], loggers: [] };
+  const models: CodeModels = { auth: [], sinks: [], sanitizers: [], loggers: [], sources: [] };
   config.models.forEach((model: ModelConfig, index) => {
     const label = `config models[${index}]`;
     if (model.kind === 'auth') {
@@ -81,6 +90,7 @@ export function resolveCodeModels(config: Pick<TrustscanConfig, 'models'>, root:
     } else if (model.kind === 'sink') models.sinks.push({ category: model.category, module: moduleOf(model.module), path: memberPath(model.function), argument: model.argument, label });
     else if (model.kind === 'sanitizer') models.sanitizers.push({ ...(model.category ? { category: model.category } : {}), module: moduleOf(model.module), path: memberPath(model.function), label });
     else if (model.kind === 'logger') models.loggers.push({ module: moduleOf(model.module), exportName: model.export, label });
+    else if (model.kind === 'source') models.sources.push({ module: moduleOf(model.module), path: memberPath(model.function), parameter: model.parameter, ...(model.argument !== undefined ? { argument: model.argument } : {}), label });
   });
   return models;
 }
@@ -91,7 +101,7 @@ function memberPath(name: string): string[] {
 }
 
 /** The first model whose function the call's callee is. */
-export function matchingFunctionModel<M extends SinkModel | SanitizerModel>(models: readonly M[], modules: ModuleIndex, file: ScannedSourceFile, callee: ts.Expression): M | undefined {
+export function matchingFunctionModel<M extends SinkModel | SanitizerModel | SourceModel>(models: readonly M[], modules: ModuleIndex, file: ScannedSourceFile, callee: ts.Expression): M | undefined {
   if (models.length === 0) return undefined;
   let project: { file: string; path: string[] } | null | undefined;
   let packaged: { module: string; path: string[] } | null | undefined;

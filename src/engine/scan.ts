@@ -13,7 +13,7 @@ import { digest, InputLog, ScanCache, type StoredReport } from './cache.js';
 import { ModuleIndex } from './ast/module-index.js';
 import { FRAMEWORK_ADAPTERS } from './frameworks/index.js';
 import { discoverRoutes, type RouteConfig } from './routes/discover.js';
-import { discoverUnmountedHandlers } from './routes/unmounted.js';
+import { discoverModelledSources, discoverUnmountedHandlers } from './routes/unmounted.js';
 import { analyzeFlows, type FlowModel } from './flows/flow-model.js';
 import { routeRateLimits, type RateLimitEvidence } from './routes/rate-limits.js';
 import type { Route } from './routes/route.js';
@@ -160,7 +160,7 @@ function routesOf(prepared: PreparedProject): Route[] {
     adapters: FRAMEWORK_ADAPTERS,
     failures: prepared.failures,
   });
-  return [...routes, ...discoverUnmountedHandlers(prepared.loaded.sourceFiles, prepared.modules, routes)];
+  return [...routes, ...discoverUnmountedHandlers(prepared.loaded.sourceFiles, prepared.modules, routes), ...discoverModelledSources(prepared.loaded.sourceFiles, prepared.modules, prepared.models.sources)];
 }
 
 const mountedOnly = (routes: readonly Route[]): Route[] => routes.filter((route) => !route.unmounted);

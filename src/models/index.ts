@@ -9,7 +9,7 @@ import { FRAMEWORK_LOG_OWNERS, LOG_METHODS, LOGGER_PACKAGES, NEST_LOGGER_CLASSES
 import { SQL_DRIVERS } from './sql.js';
 
 export interface ModelListing {
-  kind: 'sink' | 'sanitizer' | 'logger' | 'auth' | 'secret-shape';
+  kind: 'sink' | 'sanitizer' | 'logger' | 'auth' | 'source' | 'secret-shape';
   category?: string;
   /** Packages or project modules the entry is about. */
   modules: string[];
@@ -47,6 +47,8 @@ export function configModels(models: readonly ModelConfig[]): ModelListing[] {
         return { kind: 'sanitizer', ...(model.category ? { category: model.category } : {}), modules: [model.module], names: [model.function], description: `its result is safe for ${model.category ?? 'every'} sink${model.category ? 's' : ''}`, source };
       case 'logger':
         return { kind: 'logger', modules: [model.module], names: [model.export], description: 'the export, or a log method on it, writes log records', source };
+      case 'source':
+        return { kind: 'source', modules: [model.module], names: [model.function], description: `the handler it registers (${model.argument === undefined ? 'its last function argument' : `argument ${model.argument}`}) gets client input in parameter ${model.parameter}`, source };
     }
   });
 }

@@ -137,7 +137,7 @@ export function formatRoutesText(entries: readonly Route[], options: { color: bo
     }
   }
   if (unmounted.length > 0) {
-    lines.push('', paint.bold(`Unmounted handlers (${unmounted.length}): typed as handlers, mounted nowhere trustscan can see; analysed for injection only`));
+    lines.push('', paint.bold(`Unmounted handlers (${unmounted.length}): typed as handlers or registered through a config source model, mounted nowhere trustscan can see; analysed for injection only`));
     for (const handler of unmounted) lines.push(`  ${shown(handler.handler?.name ?? '<anonymous>')}  ${shown(`${handler.file}:${handler.line}`)}  (${handler.framework})`);
   }
   const counts = countRoutes(routes);

@@ -57,10 +57,19 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction)
     case 'trpc':
       // A procedure's resolver: ({ input, ctx }).
       return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, '', 'trpc-options') : { kind: 'unknown' }));
+    case 'source-model':
+      // A handler a config `source` model registers: the declared parameters are client input, whole.
+      return parameters.map((parameter, index) => (route.inputParameters?.includes(index) ? modelledInput(parameter, file) : { kind: 'unknown' }));
     case 'lambda':
       // (event, context): the API Gateway / ALB event carries the request; `context` is the runtime's.
       return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, 'event', 'lambda-event') : { kind: 'unknown' }));
   }
+}
+
+function modelledInput(parameter: ts.ParameterDeclaration, file: string): ValueOrigin {
+  const label = parameter.name.getText(parameter.getSourceFile());
+  const { line, column } = nodePosition(parameter);
+  return { kind: 'tainted', taint: { source: { label, kind: 'body' }, steps: [{ file, line, column, message: `client input ${label} (a config source model)` }], transforms: [] } };
 }
 
 /** A GraphQL resolver's `args`: every field is the client's, as sent in the operation's variables. */

@@ -7,7 +7,7 @@ import type { ts } from '#typescript';
 import type { EntryKind } from '../../types.js';
 export { ENTRY_KINDS, entryName, type EntryKind } from '../../types.js';
 
-export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next', 'graphql', 'type-graphql', 'trpc', 'lambda'] as const;
+export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next', 'graphql', 'type-graphql', 'trpc', 'lambda', 'source-model'] as const;
 export type FrameworkName = (typeof FRAMEWORKS)[number];
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ALL'] as const;
@@ -90,6 +90,8 @@ export interface RouteSite extends CodeLocation {
   handler?: RouteHandler;
   /** In execution order: global first, then router/plugin/controller, then route level. */
   middleware: RouteMiddleware[];
+  /** For a handler a config `source` model declares: the parameters that hold client input. */
+  inputParameters?: number[];
   /**
    * A function typed as a framework handler that nothing the scan can see mounts (engine/routes/unmounted.ts; a Lambda handler no config names):
    * the dataflow runs from it, the rules that judge a route's authentication do not see it.

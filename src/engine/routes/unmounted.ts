@@ -9,7 +9,8 @@
  */
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
-import { nodePosition } from '../ast/functions.js';
+import { nodePosition, resolveFunction } from '../ast/functions.js';
+import { matchingFunctionModel, type SourceModel } from '../models.js';
 import { nodesOfKind } from '../ast/file-index.js';
 import { propertyNameText, type ModuleIndex } from '../ast/module-index.js';
 import type { FrameworkName, Route } from './route.js';
@@ -125,4 +126,45 @@ function calledNames(sourceFiles: readonly ScannedSourceFile[]): Set<string> {
     }
   }
   return names;
+}
+
+/**
+ * Handlers registered through a function a config `source` model names (`onCall(handler)`): the
+ * handler is an unmounted entry point whose declared parameter is client input.
+ */
+export function discoverModelledSources(sourceFiles: readonly ScannedSourceFile[], modules: ModuleIndex, models: readonly SourceModel[]): Route[] {
+  if (models.length === 0) return [];
+  const names = new Set(models.map((model) => model.path.at(-1)!));
+  const found: Route[] = [];
+  for (const file of sourceFiles) {
+    if (file.outsideScan || ![...names].some((name) => file.text.includes(name))) continue;
+    for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression)) {
+      const call = node as ts.CallExpression;
+      const model = matchingFunctionModel(models, modules, file, call.expression);
+      if (!model) continue;
+      const functionArguments = call.arguments.filter((argument) => resolveFunction(modules, file, argument));
+      const argument = model.argument !== undefined ? call.arguments[model.argument] : functionArguments.at(-1);
+      const handler = argument && resolveFunction(modules, file, argument);
+      if (!handler) continue;
+      const { line, column } = nodePosition(call);
+      const name = handler.name === '<anonymous>' ? `${model.path.join('.')} handler` : handler.name;
+      found.push({
+        framework: 'source-model',
+        method: 'ALL',
+        path: 'unknown',
+        file: file.path,
+        line,
+        column,
+        handler: { file: handler.file.path, line: nodePosition(handler.node).line, node: handler.node, name },
+        middleware: [],
+        inputParameters: [model.parameter],
+        auth: 'unknown',
+        authEvidence: [`registered with ${model.path.join('.')} (${model.label}): client input in parameter ${model.parameter}`],
+        principal: [],
+        id: `unmounted handler ${name}`,
+        unmounted: true,
+      });
+    }
+  }
+  return found;
 }
