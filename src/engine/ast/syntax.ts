@@ -34,3 +34,19 @@ export function enclosingFunction(node: ts.Node): ts.SignatureDeclaration | unde
   }
   return undefined;
 }
+
+/**
+ * The named fields of an object literal in order (`{ a: x, b }`: a -> x, b -> b), and the
+ * expressions it spreads (`...Base.shape`), for readers of schemas written as objects.
+ */
+export function objectLiteralFields(object: ts.ObjectLiteralExpression): Array<{ name: string; value: ts.Expression } | { spread: ts.Expression }> {
+  const fields: Array<{ name: string; value: ts.Expression } | { spread: ts.Expression }> = [];
+  for (const property of object.properties) {
+    if (ts.isPropertyAssignment(property)) {
+      const name = propertyNameText(property.name);
+      if (name !== undefined) fields.push({ name, value: property.initializer });
+    } else if (ts.isShorthandPropertyAssignment(property)) fields.push({ name: property.name.text, value: property.name });
+    else if (ts.isSpreadAssignment(property)) fields.push({ spread: property.expression });
+  }
+  return fields;
+}

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { bindingValue, propertyNameText, requiredModule, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
-import { propertyValue } from '../../ast/syntax.js';
+import { bindingValue, requiredModule, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { objectLiteralFields, propertyValue } from '../../ast/syntax.js';
 import { localConstInitializer } from '../../ast/locals.js';
 import type { ValidatedField } from '../../routes/route.js';
 
@@ -144,15 +144,9 @@ class SchemaReader {
     const resolved = object && this.resolve(object, depth + 1);
     if (!resolved || !ts.isObjectLiteralExpression(resolved.node)) return [];
     const fields: Array<[string, Located]> = [];
-    for (const property of resolved.node.properties) {
-      if (ts.isPropertyAssignment(property)) {
-        const name = propertyNameText(property.name);
-        if (name !== undefined) fields.push([name, { node: property.initializer, file: resolved.file }]);
-      } else if (ts.isShorthandPropertyAssignment(property)) {
-        fields.push([property.name.text, { node: property.name, file: resolved.file }]);
-      } else if (ts.isSpreadAssignment(property)) {
-        fields.push(...this.literalFields({ node: property.expression, file: resolved.file }, depth + 1));
-      }
+    for (const field of objectLiteralFields(resolved.node)) {
+      if ('name' in field) fields.push([field.name, { node: field.value, file: resolved.file }]);
+      else fields.push(...this.literalFields({ node: field.spread, file: resolved.file }, depth + 1));
     }
     return fields;
   }

@@ -1,8 +1,8 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { bindingValue, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
 import { localConstInitializer } from '../../ast/locals.js';
-import { propertyValue } from '../../ast/syntax.js';
+import { objectLiteralFields, propertyValue } from '../../ast/syntax.js';
 import type { ValidatedField } from '../../routes/route.js';
 import { isRestrictedPattern } from '../fastify/route-schema.js';
 
@@ -161,15 +161,11 @@ class ZodReader {
     const resolved = shape && this.resolve(shape, depth + 1);
     if (!resolved || !ts.isObjectLiteralExpression(resolved.node)) return [];
     const fields: Array<[string, Located]> = [];
-    for (const property of resolved.node.properties) {
-      if (ts.isPropertyAssignment(property)) {
-        const name = propertyNameText(property.name);
-        if (name !== undefined) fields.push([name, { node: property.initializer, file: resolved.file }]);
-      } else if (ts.isShorthandPropertyAssignment(property)) {
-        fields.push([property.name.text, { node: property.name, file: resolved.file }]);
-      } else if (ts.isSpreadAssignment(property)) {
+    for (const field of objectLiteralFields(resolved.node)) {
+      if ('name' in field) fields.push([field.name, { node: field.value, file: resolved.file }]);
+      else {
         // `...Base.shape` spreads another object's fields.
-        const spread = skipOuterExpressions(property.expression);
+        const spread = skipOuterExpressions(field.spread);
         const target = ts.isPropertyAccessExpression(spread) && spread.name.text === 'shape' ? spread.expression : spread;
         const inner = this.resolve({ node: target, file: resolved.file }, depth + 1);
         if (inner && ts.isObjectLiteralExpression(inner.node)) fields.push(...this.shapeFields(inner, depth + 1));
