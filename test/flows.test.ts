@@ -115,6 +115,27 @@ describe('trustscan flows on awkward input', () => {
     expect(markdown.stdout).toContain('No stateful flow found');
   });
 
+  it('names the entity of a query-builder update by its table (drizzle db.update(table).set(...), knex(table))', async () => {
+    const cwd = makeProject({
+      'package.json': JSON.stringify({ dependencies: { express: '^4.19.2', 'drizzle-orm': '^0.30.0', knex: '^3.0.0' } }),
+      'src/app.ts': [
+        "import express from 'express';",
+        "import { eq } from 'drizzle-orm';",
+        "import knex from 'knex';",
+        "import { db } from './db';",
+        "import { deployments } from './schema';",
+        'const app = express();',
+        "app.post('/deployments/:id/cancel', async (req, res) => { await db.update(deployments).set({ status: 'cancelled' }).where(eq(deployments.id, req.params.id)); res.end(); });",
+        "app.post('/invoices/:id/void', async (req, res) => { await knex('invoices').where({ id: req.params.id }).update({ status: 'void' }); res.end(); });",
+      ].join('\n'),
+      'src/db.ts': "import { drizzle } from 'drizzle-orm/node-postgres';\nexport const db = drizzle('');\n",
+      'src/schema.ts': "import { pgTable, text } from 'drizzle-orm/pg-core';\nexport const deployments = pgTable('deployments', { id: text('id'), status: text('status') });\n",
+    });
+    const run = await runCli(['flows', '.', '--format', 'json'], { cwd });
+    const entities = (JSON.parse(run.stdout).flows as Array<{ entity?: string }>).map((flow) => flow.entity).sort();
+    expect(entities).toEqual(['Deployment', 'Invoice']);
+  });
+
   it('a bad --format is one line and exit 2', async () => {
     const run = await runCli(['flows', '.', '--format', 'svg'], { cwd: shop });
     expect(run.code).toBe(2);

@@ -201,9 +201,34 @@ export function receiverEntity(receiver: ts.Expression): string | undefined {
     const className = enclosingClassName(receiver);
     return className?.replace(/(?:Service|Repository|Repo|Store|Dao)$/, '') || undefined;
   }
+  // Query builders name the table in the chain: drizzle `db.update(deployments).set(...)`, knex `knex('orders').where(...).update(...)`.
+  const table = builderTable(receiver);
+  if (table) return table;
   const text = calleeText(receiver);
   if (!text || /^(?:req|request|res|reply|ctx|c|response|map|cache|headers|params|query|body|form|hash|hmac|cipher|decipher|state|store|redis|client)$/i.test(text.split('.').at(-1) ?? '')) return undefined;
   return chainRoot(receiver);
+}
+
+/** Calls that start a query on a table given as their first argument. */
+const TABLE_STARTERS = /^(?:update|insert|insertInto|into|table|from|deleteFrom|knex|db|trx|tx)$/;
+
+/** The table a query-builder chain works on, from the call that names it. */
+function builderTable(receiver: ts.Expression): string | undefined {
+  for (let current: ts.Expression = skipOuterExpressions(receiver), depth = 0; depth < 12; depth++) {
+    if (ts.isCallExpression(current)) {
+      const callee = skipOuterExpressions(current.expression);
+      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      const first = current.arguments[0] && skipOuterExpressions(current.arguments[0]);
+      if (name && TABLE_STARTERS.test(name) && first) {
+        if (ts.isIdentifier(first)) return first.text;
+        if (ts.isStringLiteralLike(first)) return first.text;
+        if (ts.isPropertyAccessExpression(first)) return first.name.text;
+      }
+      current = callee;
+    } else if (ts.isPropertyAccessExpression(current)) current = skipOuterExpressions(current.expression);
+    else return undefined;
+  }
+  return undefined;
 }
 
 /** `db.orders` -> orders; `order` -> order: the name a chain's data belongs to. */
