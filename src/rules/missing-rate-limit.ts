@@ -117,9 +117,9 @@ function sensitiveAction(route: Route, flows: readonly FlowConfig[]): SensitiveA
   const handlerPhrase = handlerName && handlerName !== '<anonymous>' ? words(handlerName) : '';
   if (EXCLUDED.test(pathPhrase) || EXCLUDED.test(handlerPhrase)) return undefined;
 
-  const fromPath = actionOf(pathPhrase, literal, parameters, route);
+  const fromPath = actionOf(pathPhrase, literal, parameters, route, segments.length);
   if (fromPath) return fromPath;
-  const fromHandler = handlerPhrase ? actionOf(handlerPhrase, [handlerName], [], route) : undefined;
+  const fromHandler = handlerPhrase ? actionOf(handlerPhrase, [handlerName], [], route, segments.length) : undefined;
   if (fromHandler) return fromHandler;
   const flow = flows.find((candidate) => candidate.steps.some((step) => routeMatchesStep(step, route)));
   if (flow) {
@@ -128,7 +128,8 @@ function sensitiveAction(route: Route, flows: readonly FlowConfig[]): SensitiveA
   return undefined;
 }
 
-function actionOf(phrase: string, literal: readonly string[], parameters: readonly string[], route: Route): SensitiveAction | undefined {
+/** `segmentCount`: how many segments the route's path has, parameters included (a collection has no id segment). */
+function actionOf(phrase: string, literal: readonly string[], parameters: readonly string[], route: Route, segmentCount: number): SensitiveAction | undefined {
   const lastWords = literal.length ? words(literal.at(-1)!) : '';
   const anonymous = route.auth !== 'authenticated';
 
@@ -168,11 +169,11 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
     return { label: 'login', severity: 'high', harm: 'a client can try passwords without limit (credential stuffing / brute force)', business: false };
   }
   // `POST /oauth/token` (password grant), `POST /auth/token`, `POST /sessions`: a credential exchange before there is a user.
-  if (anonymous && /^(?:token|sessions?)$/.test(lastWords) && literal.length === wordPath(route).split('/').filter(Boolean).length) {
+  if (anonymous && /^(?:token|sessions?)$/.test(lastWords) && literal.length === segmentCount) {
     return { label: 'login', severity: 'high', harm: 'a client can try passwords without limit (credential stuffing / brute force)', business: false };
   }
   // `POST /users` or `POST /api/accounts` (the collection, no id) from an anonymous client is sign-up.
-  const collectionSignup = (route.method === 'POST' || route.method === 'MUTATION') && /^(?:users?|accounts?|members?)$/.test(lastWords) && literal.length === wordPath(route).split('/').filter(Boolean).length;
+  const collectionSignup = (route.method === 'POST' || route.method === 'MUTATION') && /^(?:users?|accounts?|members?)$/.test(lastWords) && literal.length === segmentCount;
   if (anonymous && (SIGNUP.test(phrase) || collectionSignup)) {
     return { label: 'sign-up', severity: 'medium', harm: 'a client can create accounts without limit (fake accounts, spam)', business: false };
   }

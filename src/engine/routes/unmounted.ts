@@ -33,7 +33,8 @@ const FUNCTION_KINDS = [ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.ArrowFu
 
 export function discoverUnmountedHandlers(sourceFiles: readonly ScannedSourceFile[], modules: ModuleIndex, routes: readonly Route[]): Route[] {
   const mounted = new Set<ts.Node>(routes.flatMap((route) => (route.handler ? [route.handler.node] : [])));
-  const called = calledNames(sourceFiles);
+  // Every call of the project, read only once a candidate needs it (most projects have none).
+  let called: Set<string> | undefined;
   const found: Route[] = [];
   for (const file of sourceFiles) {
     if (file.outsideScan || ![...TYPE_NAMES].some((name) => file.text.includes(name))) continue;
@@ -45,7 +46,7 @@ export function discoverUnmountedHandlers(sourceFiles: readonly ScannedSourceFil
         if (!framework) continue;
         const name = functionName(fn);
         // `isDeluxe(req)`, `getUserId(req)`: a helper the project calls with the request is analysed from its callers.
-        if (called.has(name.split('.').at(-1)!)) continue;
+        if ((called ??= calledNames(sourceFiles)).has(name.split('.').at(-1)!)) continue;
         // Next.js runs `middleware` of middleware.ts in front of routes (its adapter reads it as middleware).
         if (name === 'middleware' && /(?:^|\/)middleware\.[cm]?[jt]sx?$/.test(file.path)) continue;
         const { line, column } = nodePosition(fn);

@@ -9,6 +9,7 @@ import { propertyValue } from '../../ast/syntax.js';
 import { graphqlTypeName, nameOption } from './schema-names.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { TYPE_GRAPHQL_OPERATIONS } from './graphql-models.js';
+import { decoratorOrigin } from '../nestjs/decorators.js';
 
 const TYPE_GRAPHQL = 'type-graphql';
 
@@ -64,13 +65,10 @@ function discoverTypeGraphql(context: AdapterContext): RouteDefinition[] {
   return routes;
 }
 
+/** A decorator imported from type-graphql, by its exported name (the one decorator resolver, shared with the Nest adapter). */
 function importedDecorator(modules: ModuleIndex, file: ScannedSourceFile, decorator: ts.Decorator): { name: string; call?: ts.CallExpression } | undefined {
-  const call = ts.isCallExpression(decorator.expression) ? decorator.expression : undefined;
-  const callee = call ? call.expression : decorator.expression;
-  if (!ts.isIdentifier(callee)) return undefined;
-  const binding = modules.resolveName(file, callee.text);
-  if (binding?.kind !== 'external' || binding.module !== TYPE_GRAPHQL) return undefined;
-  return { name: binding.importedName, ...(call ? { call } : {}) };
+  const origin = decoratorOrigin(modules, file, decorator);
+  return origin?.module === TYPE_GRAPHQL ? origin : undefined;
 }
 
 function decoratorNamed(modules: ModuleIndex, file: ScannedSourceFile, node: ts.HasDecorators, name: string): { arguments: readonly ts.Expression[] } | undefined {
