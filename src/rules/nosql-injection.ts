@@ -4,7 +4,7 @@ import type { Taint } from '../engine/dataflow/taint.js';
 import { propertyNameText, skipOuterExpressions } from '../engine/ast/module-index.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
-import { inputShape } from './utils/input-shape.js';
+import { inputShape, validatesDeclaredFields } from './utils/input-shape.js';
 import { mongoTarget, type MongoTarget } from './utils/mongo-collections.js';
 import { localInitializer, modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
 
@@ -81,7 +81,7 @@ export default defineRule({
  * which rejects objects where a string is declared. Code in $where is still code: never excused.
  */
 function neutralisedByMiddleware(tainted: TaintedCall): boolean {
-  return tainted.route.middleware.some((middleware) => MONGO_SANITIZER.test(middleware.name) || (middleware.kind === 'validation' && middleware.scope === 'route'));
+  return tainted.route.middleware.some((middleware) => MONGO_SANITIZER.test(middleware.name) || (middleware.kind === 'validation' && middleware.scope === 'route' && !validatesDeclaredFields(middleware)));
 }
 
 /**

@@ -68,6 +68,11 @@ export interface ValidatedField {
    * `format: uuid`, an anchored pattern of a restricted alphabet), or undefined for free text.
    */
   restricted?: string;
+  /**
+   * The declared type is one string, number or boolean (`z.string()`, `type: 'string'`): the
+   * validated value is never an object or array, so it cannot carry a query operator object.
+   */
+  scalar?: true;
 }
 
 export type AuthStatus = 'authenticated' | 'public' | 'unknown';

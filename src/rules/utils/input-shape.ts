@@ -2,6 +2,7 @@ import { ts } from '#typescript';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import type { Taint } from '../../engine/dataflow/taint.js';
 import type { RuleContext } from '../../engine/rule-api.js';
+import { BAG_PARTS } from '../../models/request-sources.js';
 
 /**
  * Whether a request value can arrive as an object or array (`{"$ne": null}`) rather than only as a
@@ -32,8 +33,28 @@ export function inputShape(ctx: RuleContext, tainted: TaintedCall, taint: Taint)
     if (COERCING_STEP.test(step.message)) shape = 'string';
     else if (REPARSING_STEP.test(step.message)) shape = 'any';
   }
-  if (shape !== 'string' && validatedByDto(ctx, tainted, taint)) return 'string';
+  if (shape !== 'string' && (validatedByDto(ctx, tainted, taint) || declaredScalar(tainted, taint))) return 'string';
   return shape;
+}
+
+/**
+ * The route's own schema (a tRPC `.input(z.object({...}))`, a Fastify route `schema`) declares the
+ * field read as one string, number or boolean: the framework rejects an object there before the
+ * handler runs. A field it declares as `z.any()`, a record or an object still arrives as JSON.
+ */
+function declaredScalar(tainted: TaintedCall, taint: Taint): boolean {
+  const segments = taint.source.label.split('.');
+  const bagIndex = segments.findIndex((segment) => segment in BAG_PARTS);
+  const bag = segments[bagIndex];
+  const field = segments[bagIndex + 1];
+  if (bag === undefined || field === undefined) return false;
+  const part = BAG_PARTS[bag];
+  return tainted.route.middleware.some((step) => step.validatedFields?.some((declared) => declared.part === part && declared.field === field && (declared.scalar || declared.restricted)));
+}
+
+/** A validation step that says which fields it checks is judged per field (declaredScalar), not as a whole. */
+export function validatesDeclaredFields(middleware: { validatedFields?: readonly unknown[] }): boolean {
+  return (middleware.validatedFields?.length ?? 0) > 0;
 }
 
 function sourceShape(ctx: RuleContext, tainted: TaintedCall, taint: Taint): InputShape {
@@ -41,6 +62,7 @@ function sourceShape(ctx: RuleContext, tainted: TaintedCall, taint: Taint): Inpu
   const framework = tainted.route.framework;
   const whole = WHOLE_INPUT.test(label);
   if (kind === 'body') return TEXT_BODY.test(label) ? 'string' : 'any';
+  if (kind === 'args') return jsonArgument(tainted, label) ? 'any' : 'string';
   // cookie-parser turns `j:{...}` cookies into objects; other frameworks hand out strings.
   if (kind === 'cookies') return framework === 'express' || framework === 'nestjs' ? 'any' : whole ? 'fields' : 'string';
   if (kind === 'query') {
@@ -49,6 +71,35 @@ function sourceShape(ctx: RuleContext, tainted: TaintedCall, taint: Taint): Inpu
     return whole ? 'fields' : 'string';
   }
   return 'string';
+}
+
+/** TypeScript types of a resolver argument that admit any JSON: a JSON scalar's value, not a GraphQL-typed one. */
+const OPEN_TYPE = /^(?:any|unknown|object|Object|Record<.*>|\{\s*\[[^\]]+\]\s*:.*\})$|^(?:GraphQL)?JSON(?:Object|Value|Scalar)?$|^Json(?:Object|Value)?$/s;
+/** A code-first argument declared with a JSON scalar: `@Args('filter', { type: () => GraphQLJSON })`, `@Arg('where', () => GraphQLJSONObject)`. */
+const JSON_SCALAR_TYPE_FUNCTION = /=>\s*(?:GraphQLJSON\w*|JSON\w*|Json\w*)\b/;
+
+/**
+ * GraphQL validates each argument against its declared type before a resolver runs: a `String` or
+ * `ID` is text and an input object holds only its declared fields, whose names cannot start with
+ * `$`, so no query operator reaches the resolver. Only an argument of a JSON scalar carries any
+ * object: one typed so in the resolver (`args: { filter: Record<string, unknown> }`, `JSONObject`)
+ * or declared with a JSON scalar in a code-first decorator.
+ */
+function jsonArgument(tainted: TaintedCall, label: string): boolean {
+  const handler = tainted.route.handler?.node;
+  if (!handler || !ts.isFunctionLike(handler)) return false;
+  const decorated = /^@Args?\('([^']*)'\)/.exec(label);
+  if (decorated) {
+    const parameter = handler.parameters.find((candidate) => (ts.getDecorators(candidate) ?? []).some((decorator) => decorator.getText().includes(`'${decorated[1]}'`)));
+    if (!parameter) return false;
+    const decoratorText = (ts.getDecorators(parameter) ?? []).map((decorator) => decorator.getText()).join(' ');
+    return JSON_SCALAR_TYPE_FUNCTION.test(decoratorText) || (parameter.type !== undefined && OPEN_TYPE.test(parameter.type.getText().trim()));
+  }
+  const field = label.split('.')[1];
+  const args = handler.parameters[1]?.type;
+  if (!field || !args || !ts.isTypeLiteralNode(args)) return false;
+  const member = args.members.find((candidate) => ts.isPropertySignature(candidate) && candidate.name.getText() === field) as ts.PropertySignature | undefined;
+  return member?.type !== undefined && OPEN_TYPE.test(member.type.getText().trim());
 }
 
 const expressFiveCache = new WeakMap<readonly unknown[], boolean>();

@@ -49,11 +49,15 @@ export function routeSchemaFields(modules: ModuleIndex, file: ScannedSourceFile,
     if (!partSchema) continue;
     for (const [field, fieldSchema] of reader.objectFields(partSchema, 0)) {
       const restricted = reader.restriction(fieldSchema, 0);
-      fields.push({ part, field: part === 'headers' ? field.toLowerCase() : field, ...(restricted ? { restricted } : {}) });
+      fields.push({ part, field: part === 'headers' ? field.toLowerCase() : field, ...(restricted ? { restricted } : {}), ...(reader.isScalar(fieldSchema) ? { scalar: true as const } : {}) });
     }
   }
   return fields;
 }
+
+const JSON_SCALAR_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null']);
+/** Schema builder calls (TypeBox, fluent-json-schema, zod; lower-cased) that declare one string, number or boolean. */
+const SCALAR_SCHEMA_METHODS = new Set(['string', 'number', 'integer', 'boolean', 'literal', 'enum', 'nativeenum', 'email', 'uuid', 'null']);
 
 class SchemaReader {
   constructor(private readonly modules: ModuleIndex) {}
@@ -149,6 +153,29 @@ class SchemaReader {
       else fields.push(...this.literalFields({ node: field.spread, file: resolved.file }, depth + 1));
     }
     return fields;
+  }
+
+  /** Whether a JSON-schema field declares one string, number, integer or boolean (`{ type: 'string' }`): never an object or array. */
+  isScalar(schema: Located): boolean {
+    const resolved = this.resolve(schema, 1);
+    if (resolved && ts.isCallExpression(resolved.node) && this.schemaCall(resolved.node, resolved.file)) {
+      // `Type.String()`, `S.string().minLength(3)`, `z.string().max(50)`: the chain's first call names the type.
+      let first = resolved.node;
+      const names: string[] = [];
+      for (;;) {
+        const callee = skipOuterExpressions(first.expression);
+        if (!ts.isPropertyAccessExpression(callee)) return false;
+        names.push(callee.name.text);
+        const inner = skipOuterExpressions(callee.expression);
+        if (!ts.isCallExpression(inner)) break;
+        first = inner;
+      }
+      return SCALAR_SCHEMA_METHODS.has(names.at(-1)!.toLowerCase()) && !names.some((name) => /^(?:transform|pipe|preprocess|array|or)$/.test(name));
+    }
+    if (!resolved || !ts.isObjectLiteralExpression(resolved.node)) return false;
+    const type = this.property(resolved, 'type', 1);
+    const types = type && (ts.isArrayLiteralExpression(type.node) ? type.node.elements : [type.node]).map((element) => (ts.isStringLiteralLike(element) ? element.text : undefined));
+    return types !== undefined && types.length > 0 && types.every((name) => name !== undefined && JSON_SCALAR_TYPES.has(name));
   }
 
   /** Why a field schema admits no free text, or undefined. */

@@ -26,6 +26,8 @@ const NON_TEXT_TYPES = new Set(['number', 'int', 'int32', 'uint32', 'float32', '
  * (`z.uuid()`), or under `z.iso` (`z.iso.datetime()`).
  */
 const RESTRICTED_STRING_FORMATS = new Set(['uuid', 'uuidv4', 'uuidv6', 'uuidv7', 'guid', 'cuid', 'cuid2', 'ulid', 'nanoid', 'datetime', 'date', 'time', 'ipv4', 'ipv6', 'ip']);
+/** zod types whose parsed value is one piece of text (or one of listed literals): never an object or array. */
+const SCALAR_TYPES = new Set(['string', 'email', 'url', 'enum', 'nativeEnum', 'literal', 'templateLiteral', 'stringbool']);
 /** Modifiers after which the output is whatever a function returns: the declared type no longer says what arrives. */
 const OUTPUT_CHANGING = new Set(['transform', 'pipe', 'preprocess', 'overwrite']);
 /** Object modifiers that keep the shape's declared fields. */
@@ -53,7 +55,7 @@ export function readInputSchema(modules: ModuleIndex, file: ScannedSourceFile, s
   if (!resolved || library !== 'zod') return { ...(library ? { library } : {}), fields: [] };
   const fields = reader.objectFields(resolved, 0).map(([field, fieldSchema]): ValidatedField => {
     const restricted = reader.restriction(fieldSchema, 0);
-    return { part: 'body', field, ...(restricted ? { restricted } : {}) };
+    return { part: 'body', field, ...(restricted ? { restricted } : {}), ...(reader.isScalar(fieldSchema, 0) ? { scalar: true as const } : {}) };
   });
   return { library, fields };
 }
@@ -173,6 +175,19 @@ class ZodReader {
       }
     }
     return fields;
+  }
+
+  /** Whether the parsed value is one string, number or boolean, never an object or array: `z.string().max(50)`, `z.enum([...])`. */
+  isScalar(schema: Located, depth: number): boolean {
+    if (depth > MAX_DEPTH) return false;
+    const resolved = this.resolve(schema, depth + 1);
+    if (!resolved || !ts.isCallExpression(resolved.node)) return false;
+    const { steps, root } = this.chain(resolved.node);
+    if (steps.some((step) => OUTPUT_CHANGING.has(step.name) || step.name === 'array' || step.name === 'or')) return false;
+    const first = steps.find((step) => step.call);
+    if (!first) return false;
+    if (!this.rootIsNamespace(root, resolved.file)) return ts.isIdentifier(root) && this.isScalar({ node: root, file: resolved.file }, depth + 1);
+    return SCALAR_TYPES.has(first.name) || NON_TEXT_TYPES.has(first.name) || RESTRICTED_STRING_FORMATS.has(first.name);
   }
 
   /** Why a field's parsed value can carry no free text, or undefined. */
