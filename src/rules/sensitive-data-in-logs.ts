@@ -25,8 +25,9 @@ interface Leak {
 /** Where an expression sits in the log call: a whole object logged as such, or text in a string. */
 type Position = 'object' | 'text';
 
-const REQUEST_NAMES = new Set(['req', 'request', 'ctx', 'c', 'context']);
-const REQUEST_PARTS = new Set(['body', 'headers', 'query', 'cookies', 'params', 'rawBody']);
+// `event`: a Lambda (or Netlify) handler's API Gateway event, whose `body` and `headers` are the raw request.
+const REQUEST_NAMES = new Set(['req', 'request', 'ctx', 'c', 'context', 'event']);
+const REQUEST_PARTS = new Set(['body', 'headers', 'query', 'cookies', 'params', 'rawBody', 'multiValueHeaders', 'queryStringParameters', 'multiValueQueryStringParameters']);
 const REDACTOR_NAME = /redact|mask|sanitiz|scrub|obfuscat|anonymi|censor|hash|omit|pick|summar/i;
 /** Calls whose result is the argument itself in another form, so what it holds is still logged. */
 const PASS_THROUGH = new Set(['JSON.stringify', 'String', 'util.inspect', 'inspect', 'Object.assign', 'structuredClone', 'format', 'util.format']);
