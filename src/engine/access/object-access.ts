@@ -9,7 +9,7 @@ import { identityTaint, type Taint } from '../dataflow/taint.js';
 import type { Route } from '../routes/route.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { CAPABILITY_KEY, isWriteAccess, lookupAccessOf, lookupFacts, type LookupAccess } from './lookup-keys.js';
-import { inCodeOwnershipCheck, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
+import { collectIdentifiers, inCodeOwnershipCheck, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
 /**
  * Object-level access: for every lookup an authenticated route makes by an id the client sends,
@@ -437,20 +437,3 @@ function namesOf(steps: readonly TraceStep[], expression: ts.Node | undefined): 
   if (expression) collectIdentifiers(expression, names);
   return names;
 }
-
-
-// The request object itself: every check of the request (`if (!req.user)`) mentions it, so it names no key.
-const REQUEST_OBJECT_NAME = /^(?:req|request|ctx|c|context|event)$/;
-
-/** The names a key goes by: `orderId` for `orderId` or `req.params.orderId`, `dto` for `dto.orderId`. */
-function collectIdentifiers(node: ts.Node, names: Set<string>): void {
-  if (ts.isIdentifier(node)) {
-    if (!REQUEST_OBJECT_NAME.test(node.text)) names.add(node.text);
-  } else if (ts.isPropertyAccessExpression(node)) {
-    if (/(?:^|\.)(?:params|query|body)$/.test(node.expression.getText())) names.add(node.name.text);
-    else collectIdentifiers(node.expression, names);
-  } else if (ts.isCallExpression(node) && /\.(?:param|query)$/.test(node.expression.getText()) && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
-    names.add(node.arguments[0].text); // hono c.req.param('id')
-  } else ts.forEachChild(node, (child) => collectIdentifiers(child, names));
-}
-

@@ -45,14 +45,22 @@ export interface OwnershipEvidence {
   node: ts.Node;
 }
 
+/** A function the request's identifier passed through, the call it left by, and the argument it was passed as there. */
+export interface PathFunction {
+  fn: ts.SignatureDeclaration & { body?: ts.Node };
+  call?: ts.Node;
+  /** `input` of `this.createCollection(user, input)`: the name the value (or the object holding it) has in `fn`. */
+  passedAs?: ts.Node;
+}
+
 /**
  * The functions the request's identifier passed through on its way to the access: the route
  * handler, each function it was passed into, and the function containing the access.
  */
-export function pathFunctions(ctx: AccessContext, tainted: TaintedCall, steps: readonly { file: string; line: number; column: number; message: string }[], access: ts.Node): { fn: ts.SignatureDeclaration & { body?: ts.Node }; call?: ts.Node }[] {
-  const found: { fn: ts.SignatureDeclaration & { body?: ts.Node }; call?: ts.Node }[] = [];
-  const add = (fn: ts.SignatureDeclaration | undefined, call?: ts.Node): void => {
-    if (fn && !found.some((entry) => entry.fn === fn && entry.call === call)) found.push({ fn, ...(call ? { call } : {}) });
+export function pathFunctions(ctx: AccessContext, tainted: TaintedCall, steps: readonly { file: string; line: number; column: number; message: string }[], access: ts.Node): PathFunction[] {
+  const found: PathFunction[] = [];
+  const add = (fn: ts.SignatureDeclaration | undefined, call?: ts.Node, passedAs?: ts.Node): void => {
+    if (fn && !found.some((entry) => entry.fn === fn && entry.call === call)) found.push({ fn, ...(call ? { call } : {}), ...(passedAs ? { passedAs } : {}) });
     // A callback (`prisma.$transaction(async (tx) => ...)`, `.then(...)`) runs inside the function that
     // wrote it: a check made there before the callback covers the call too.
     for (let closure = fn, depth = 0; closure && (ts.isArrowFunction(closure) || ts.isFunctionExpression(closure)) && depth < 4; depth++) {
@@ -65,7 +73,7 @@ export function pathFunctions(ctx: AccessContext, tainted: TaintedCall, steps: r
     const node = nodeAtStep(ctx, step);
     if (!node) continue;
     const call = enclosingCall(node);
-    add(enclosingFunction(node), call);
+    add(enclosingFunction(node), call, node);
   }
   add(enclosingFunction(access), access);
   if (tainted.route.handler) add(tainted.route.handler.node);
@@ -79,9 +87,12 @@ export function pathFunctions(ctx: AccessContext, tainted: TaintedCall, steps: r
  */
 export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, path: ReturnType<typeof pathFunctions>, keyNames: ReadonlySet<string>): OwnershipEvidence | undefined {
   const names = new Set(keyNames);
-  for (const { call } of path) {
+  for (const { call, passedAs } of path) {
     const variable = call && resultVariable(call);
     for (const name of variable ?? []) names.add(name);
+    // In a caller, the id travels inside what it passes on (`createCollection(user, input)`): a
+    // membership check there that takes `input` and the user covers the id inside it.
+    if (passedAs) collectIdentifiers(passedAs, names);
   }
   // The looked-up object itself (`const collection = await prisma.teamCollection.findUnique(...)`).
   for (const name of resultVariable(tainted.call) ?? []) names.add(name);
@@ -270,4 +281,19 @@ function callName(call: ts.CallExpression): string {
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ');
   return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}
+
+// The request object itself: every check of the request (`if (!req.user)`) mentions it, so it names no key.
+const REQUEST_OBJECT_NAME = /^(?:req|request|ctx|c|context|event)$/;
+
+/** The names a key goes by: `orderId` for `orderId` or `req.params.orderId`, `dto` for `dto.orderId`. */
+export function collectIdentifiers(node: ts.Node, names: Set<string>): void {
+  if (ts.isIdentifier(node)) {
+    if (!REQUEST_OBJECT_NAME.test(node.text)) names.add(node.text);
+  } else if (ts.isPropertyAccessExpression(node)) {
+    if (/(?:^|\.)(?:params|query|body)$/.test(node.expression.getText())) names.add(node.name.text);
+    else collectIdentifiers(node.expression, names);
+  } else if (ts.isCallExpression(node) && /\.(?:param|query)$/.test(node.expression.getText()) && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
+    names.add(node.arguments[0].text); // hono c.req.param('id')
+  } else ts.forEachChild(node, (child) => collectIdentifiers(child, names));
 }
