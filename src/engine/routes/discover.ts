@@ -149,6 +149,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   const route: Route = {
     framework: definition.framework,
     ...(definition.kind ? { kind: definition.kind } : {}),
+    ...(definition.lambdaEvent ? { lambdaEvent: true as const } : {}),
     method: definition.method,
     path: definition.path,
     file: definition.file,

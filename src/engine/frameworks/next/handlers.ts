@@ -174,14 +174,20 @@ function isEqualityOperator(kind: ts.SyntaxKind): boolean {
   );
 }
 
-/** `req.method`, `request.method?.toUpperCase()`, a destructured `method`. */
+/**
+ * `req.method`, `request.method?.toUpperCase()`, a destructured `method`; a Lambda-shaped event's
+ * `event.httpMethod` (Netlify's Lambda-compatible functions share this reading).
+ */
 function readsMethod(expression: ts.Expression, sourceFile: ts.SourceFile): boolean {
   let value = skipOuterExpressions(expression);
   if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && /^to(?:Upper|Lower)Case$/.test(value.expression.name.text)) {
     value = skipOuterExpressions(value.expression.expression);
   }
-  if (ts.isIdentifier(value)) return value.text === 'method';
-  if (ts.isPropertyAccessExpression(value)) return value.name.text === 'method' && /^(?:req|request|r)$/.test(value.expression.getText(sourceFile));
+  if (ts.isIdentifier(value)) return value.text === 'method' || value.text === 'httpMethod';
+  if (ts.isPropertyAccessExpression(value)) {
+    if (value.name.text === 'httpMethod') return /^(?:event|evt|e)$/.test(value.expression.getText(sourceFile));
+    return value.name.text === 'method' && /^(?:req|request|r)$/.test(value.expression.getText(sourceFile));
+  }
   return false;
 }
 
