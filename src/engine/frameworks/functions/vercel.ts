@@ -12,11 +12,11 @@ const VERCEL_PACKAGES = ['@vercel/node'];
 /** The languages Vercel's Node.js runtime builds from `api/` (TypeScript and JavaScript modules). */
 const FUNCTION_FILE = /\.(?:ts|js|mjs|cjs)$/;
 
-// A default export is a request handler when its parameters are a request and a response: a
+// A default export is a request handler when its parameters are a request (`_` when unused) and a response: a
 // module under `api/` that exports a helper (`export default function query(sql)`) answers no request.
 const REQUEST_TYPE = /^(?:VercelRequest|NowRequest|Request|IncomingMessage|NextApiRequest|NextRequest)$/;
 const RESPONSE_TYPE = /^(?:VercelResponse|NowResponse|ServerResponse|Response|NextApiResponse|RequestContext|Context)$/;
-const REQUEST_NAME = /^_*(?:req|request)$/i;
+const REQUEST_NAME = /^(?:_\w*|req|request)$/i;
 const RESPONSE_NAME = /^_*(?:res|response|resp|ctx|context)$/i;
 
 /**
