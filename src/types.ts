@@ -48,11 +48,12 @@ export interface RuleMeta {
   };
 }
 
-/** A file the rules may read that is not TypeScript/JavaScript (.env*, JSON, YAML). */
+/** A file the rules may read that is not TypeScript/JavaScript (.env*, JSON, YAML, Prisma schemas, netlify.toml). */
 export interface ScannedTextFile {
   /** posix, relative to the scan root */
   path: string;
-  kind: 'env' | 'json' | 'yaml' | 'prisma';
+  /** `toml` is netlify.toml only: it names a Netlify site's functions folder. */
+  kind: 'env' | 'json' | 'yaml' | 'prisma' | 'toml';
   text: string;
 }
 

@@ -6,7 +6,7 @@ import type { ScanWarning } from '../types.js';
 import { UsageError } from './errors.js';
 import { describeSystemError } from './system-error.js';
 
-export type ScanFileKind = 'source' | 'env' | 'json' | 'yaml' | 'prisma';
+export type ScanFileKind = 'source' | 'env' | 'json' | 'yaml' | 'prisma' | 'toml';
 
 export interface DiscoveredFile {
   absolutePath: string;
@@ -25,6 +25,8 @@ const SCANNED_PATTERNS = [
   '**/*.{yaml,yml}',
   // Prisma schemas: which fields a model has (credentials a whole record would expose).
   '**/*.prisma',
+  // Netlify's site config: where its functions live (other TOML files say nothing the scan reads).
+  '**/netlify.toml',
 ];
 
 /** Generated, vendored or tool-state paths: never the code a team writes. */
@@ -87,6 +89,7 @@ export const TEST_EXCLUDED = [
 export function fileKind(filePath: string): ScanFileKind | undefined {
   const base = path.posix.basename(filePath);
   if (base === '.env' || base.startsWith('.env.')) return 'env';
+  if (base === 'netlify.toml') return 'toml';
   const extension = path.posix.extname(base).toLowerCase();
   if ((SOURCE_EXTENSIONS as readonly string[]).includes(extension)) return 'source';
   if (extension === '.json') return 'json';

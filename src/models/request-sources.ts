@@ -7,7 +7,7 @@
  */
 
 /** The kinds of request-like object: a property read on one is looked up in its table here. */
-export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'app-context', 'trpc-options'] as const;
+export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'netlify-context', 'app-context', 'trpc-options'] as const;
 export type RequestObjectKind = (typeof REQUEST_OBJECT_KINDS)[number];
 
 /** Input parts a validation schema can declare fields of (`req.params.id`, a zod `.input()`). */
@@ -103,6 +103,17 @@ export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectMo
   },
   // `event.requestContext`: the authorizer's claims are the principal; the rest is the gateway's.
   'lambda-request-context': { inputs: {}, methods: {}, nested: {}, principal: new Set(['authorizer']) },
+  // A Netlify function's second argument. Functions 2.0: `context.params` (the `config.path`
+  // placeholders), `context.cookies.get()`, `context.url`, `context.ip`. Lambda-compatible
+  // functions: `context.clientContext.user` is the Netlify Identity user Netlify verified from the
+  // request's token (on AWS Lambda itself clientContext is the caller's; this kind is Netlify's only).
+  'netlify-context': {
+    inputs: { params: 'params', url: 'url', ip: 'headers' },
+    inputBags: new Set(['params']),
+    methods: {},
+    nested: { cookies: 'request' },
+    principal: new Set(['clientContext']),
+  },
   'app-context': {
     inputs: { headers: 'headers', cookies: 'cookies' },
     methods: {},
@@ -128,3 +139,19 @@ export const BAG_PARTS: Readonly<Record<string, InputBagKind>> = {
   pathParameters: 'params',
   queryStringParameters: 'query',
 };
+
+/**
+ * Library calls that verify a credential and throw when it fails: what they return is the verified
+ * caller (`const user = jwt.verify(token, secret)`, jose's `const { payload } = await jwtVerify(...)`),
+ * the principal, not the client input the token came in. Keyed by package; the names are the
+ * package's exports (called as `jwt.verify` on a default or namespace import, or imported by name).
+ * `jwt.decode` checks nothing and is not listed.
+ */
+export const TOKEN_VERIFIERS: Readonly<Record<string, readonly string[]>> = {
+  jsonwebtoken: ['verify'],
+  jose: ['jwtVerify'],
+  '@tsndr/cloudflare-worker-jwt': ['verify'],
+};
+
+/** Methods that verify a token wherever the object comes from (firebase-admin `auth().verifyIdToken()`). */
+export const TOKEN_VERIFYING_METHODS: ReadonlySet<string> = new Set(['verifyIdToken', 'verifySessionCookie']);

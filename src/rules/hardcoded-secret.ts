@@ -409,7 +409,8 @@ function scanTextFile(file: ScannedTextFile, ctx: RuleContext): void {
     return;
   }
   // Prisma schemas are read for their models; their datasource urls use env() by convention.
-  if (file.kind === 'prisma') return;
+  // netlify.toml is read for its functions folder; its YAML-unlike syntax would misread as entries.
+  if (file.kind === 'prisma' || file.kind === 'toml') return;
   const entries = file.kind === 'env' ? readEnvEntries(file.text) : readYamlEntries(file.text);
   for (const entry of entries) {
     if (entry.value.length < MINIMUM_LENGTH) continue;

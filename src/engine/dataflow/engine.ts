@@ -9,7 +9,7 @@ import { identityTaint, joinOrigins, withStep, withTransform, type Taint, type V
 import { exitsEarly } from '../ast/syntax.js';
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel } from '../models.js';
-import { BAG_PARTS, REQUEST_OBJECTS } from '../../models/request-sources.js';
+import { BAG_PARTS, REQUEST_OBJECTS, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/request-sources.js';
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
 export interface TaintedCall {
@@ -369,6 +369,17 @@ export class DataflowEngine {
     return base.kind === 'sanitized' ? base : { kind: 'unknown' };
   }
 
+  /** `jwt.verify(...)`, `jwtVerify(...)`, `auth.verifyIdToken(...)`: a package call that throws unless the token is valid. */
+  private verifiesToken(callee: ts.Expression, file: ScannedSourceFile): boolean {
+    if (ts.isPropertyAccessExpression(callee) && TOKEN_VERIFYING_METHODS.has(callee.name.text)) return true;
+    const root = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : callee;
+    if (!ts.isIdentifier(root)) return false;
+    const binding = this.modules.resolveName(file, root.text);
+    if (binding?.kind !== 'external') return false;
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : binding.importedName;
+    return TOKEN_VERIFIERS[binding.module]?.includes(name) ?? false;
+  }
+
   private callOrigin(call: ts.CallExpression | ts.NewExpression, context: AnalysisContext): ValueOrigin {
     const callee = skipOuterExpressions(call.expression);
     const argumentOrigins = (call.arguments ?? []).map((argument) => this.origin(argument, context));
@@ -389,6 +400,8 @@ export class DataflowEngine {
     if (SESSION_GETTERS.test(lastName) && (call.arguments?.length ?? 0) <= 2 && !argumentOrigins.some((argument) => argument.kind === 'tainted' && !argument.taint.requestObject)) {
       return { kind: 'principal', label: `${calleeName}()` };
     }
+    // `jwt.verify(token, secret)`: the library throws on a bad token, so its result is the verified caller.
+    if (this.verifiesToken(callee, context.fn.file)) return { kind: 'principal', label: `${calleeName}()` };
     // `const user = await requireUser(req)`: a project helper that verifies the credentials and throws
     // when they fail hands back the signed-in user, not client input.
     if (USER_HELPER_NAME.test(lastName) && !ts.isNewExpression(call)) {

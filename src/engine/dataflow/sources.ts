@@ -44,9 +44,17 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction)
     case 'hono':
       return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, 'c', 'hono-context') : { kind: 'unknown' }));
     case 'next':
-      // App Router: (request, { params }); Pages Router: (req, res).
+    case 'vercel':
+      // App Router and Vercel Web handlers: (request, { params }); Pages Router and Vercel Node functions: (req, res).
+      // A third parameter is an authentication wrapper's (`withAuth((req, res, user) => ...)`): the caller it verified.
       return parameters.map((parameter, index) =>
-        index === 0 ? requestObject(parameter, file, 'request', 'request') : index === 1 && isAppRouterContext(parameter) ? routeContext(parameter, file) : { kind: 'unknown' },
+        index === 0
+          ? requestObject(parameter, file, 'request', 'request')
+          : index === 1 && isAppRouterContext(parameter)
+            ? routeContext(parameter, file)
+            : index >= 2 && route.middleware.some((middleware) => middleware.kind === 'auth' && middleware.scope === 'route')
+              ? { kind: 'principal', label: parameter.name.getText(parameter.getSourceFile()) }
+              : { kind: 'unknown' },
       );
     case 'nestjs':
     case 'type-graphql':
@@ -63,6 +71,18 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction)
     case 'lambda':
       // (event, context): the API Gateway / ALB event carries the request; `context` is the runtime's.
       return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, 'event', 'lambda-event') : { kind: 'unknown' }));
+    case 'netlify':
+      // Lambda-compatible functions: (event, context); Functions 2.0: (request, context). Netlify's
+      // context holds the path parameters (2.0) or the Identity user (Lambda-compatible).
+      return parameters.map((parameter, index) =>
+        index === 0
+          ? route.lambdaEvent
+            ? requestObject(parameter, file, 'event', 'lambda-event')
+            : requestObject(parameter, file, 'request', 'request')
+          : index === 1
+            ? requestObject(parameter, file, 'context', 'netlify-context')
+            : { kind: 'unknown' },
+      );
   }
 }
 

@@ -5,7 +5,7 @@ import type { AdapterContext, FrameworkAdapter, ProjectFacts } from '../framewor
 import { AnalysisFailures } from '../analysis-failures.js';
 import { MiddlewareClassifier, type AuthModel } from './classify-middleware.js';
 import { inHandlerAuthentication, readPrincipal } from './handler-evidence.js';
-import { entryName, type AuthStatus, type Route, type RouteDefinition } from './route.js';
+import { entryName, type AuthStatus, type HttpMethod, type Route, type RouteDefinition } from './route.js';
 import { entryKindAndMethodMatch, parseEntryPattern, wordPath } from './route-path.js';
 import { escapeRegExp } from '../text.js';
 import { ts } from '#typescript';
@@ -14,6 +14,12 @@ import { skipOuterExpressions } from '../ast/module-index.js';
 import { authAnnotation } from './auth-annotation.js';
 import { HelperAuthenticationFinder } from './helper-authentication.js';
 import { credentialEntryReason, isServiceEndpoint, publicByDesignReason } from './public-by-design.js';
+import { APP_ROUTER_METHODS, methodBranches } from '../frameworks/next/handlers.js';
+
+/** An HTTP method a handler's `req.method` branches can serve (not ALL, not a GraphQL/tRPC operation). */
+function isBranchMethod(method: string): method is HttpMethod {
+  return (APP_ROUTER_METHODS as readonly string[]).includes(method);
+}
 
 /** The parts of config the route engine reads. */
 export interface RouteConfig {
@@ -110,7 +116,11 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   const guards = definition.middleware.filter((m) => m.kind === 'auth' || m.kind === 'role');
   const annotated = routeAnnotation(definition, handlerFunction, modules);
   const inHandler = publicByDesign || guards.length > 0 || annotated ? undefined : inHandlerAuthentication(handlerFunction, modules);
-  const helper = publicByDesign || guards.length > 0 || annotated || inHandler ? {} : helpers.inspect(handlerFunction);
+  let helper = publicByDesign || guards.length > 0 || annotated || inHandler ? {} : helpers.inspect(handlerFunction);
+  // One handler for several methods that checks in each method's branch (`if (req.method === 'DELETE') { await requireAdmin(req) ... }`).
+  if (!publicByDesign && !guards.length && !annotated && !inHandler && !helper.evidence && !helper.skipped && handlerFunction && isBranchMethod(definition.method)) {
+    helper = helpers.inspectBranches(handlerFunction, methodBranches(handlerFunction, definition.method));
+  }
   const packageDelegate = publicByDesign || guards.length > 0 || annotated || inHandler || helper.evidence || helper.skipped ? undefined : delegatesToPackage(handlerFunction, modules);
   if (!publicByDesign && helper.skipped) publicByDesign = `authentication skipped on purpose: ${helper.skipped}`;
   if (publicByDesign) {
@@ -149,6 +159,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   const route: Route = {
     framework: definition.framework,
     ...(definition.kind ? { kind: definition.kind } : {}),
+    ...(definition.lambdaEvent ? { lambdaEvent: true as const } : {}),
     method: definition.method,
     path: definition.path,
     file: definition.file,

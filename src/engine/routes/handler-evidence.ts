@@ -13,6 +13,8 @@ const PRINCIPAL_READS: Array<{ label: string; pattern: RegExp }> = [
   { label: 'ctx.state.user', pattern: /\bctx\s*\.\s*state\s*(?:\?\.|\.)\s*(?:user|jwtdata|auth)\b/ },
   // AWS Lambda behind API Gateway: the authorizer's claims.
   { label: 'event.requestContext.authorizer', pattern: /\brequestContext\s*(?:\?\.|\.)\s*authorizer\b/ },
+  // Netlify Identity: the user Netlify verified from the request's token, on a function's context.
+  { label: 'context.clientContext.user', pattern: /\bclientContext\s*(?:\?\.|\.)\s*user\b|\{[^}]*\buser\b[^}]*\}\s*=\s*[\w$.?]*\bclientContext\b/ },
   // GraphQL and tRPC: the context function's principal.
   { label: 'ctx.user', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*(?:user|currentUser|viewer|userId)\b/ },
   { label: 'ctx.session', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*session\s*(?:\?\.|\.)\s*user\b/ },
@@ -38,7 +40,7 @@ export function isPrincipalDecorator(name: string): boolean {
   return PRINCIPAL_DECORATOR.test(name) || /^\w+User$/.test(name);
 }
 
-const REJECTS_UNAUTHENTICATED = /\bcode\s*:\s*['"`](?:UNAUTHORIZED|UNAUTHENTICATED)['"`]|\b(?:status|sendStatus|code|throw)\s*\(\s*401\b|\b401\s*\)|new\s+\w*(?:Unauthori[sz]ed|Unauthenticated|AuthenticationError|NotAuthenticated)\w*|\bunauthorized\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|\bstatus\s*:\s*401\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in)|if\s*\(\s*!\s*\(?\s*(?:await\s+)?[\w$.?]*(?:session|user|userId|token|auth)\b[^)]*\)\s*\{?\s*(?:return|throw)\b[^;]*?\b403\b/;
+const REJECTS_UNAUTHENTICATED = /\bcode\s*:\s*['"`](?:UNAUTHORIZED|UNAUTHENTICATED)['"`]|\b(?:status|sendStatus|code|throw)\s*\(\s*401\b|\b401\s*\)|new\s+\w*(?:Unauthori[sz]ed|Unauthenticated|AuthenticationError|NotAuthenticated)\w*|\bunauthorized\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|\bstatus(?:Code)?\s*:\s*401\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in)|if\s*\(\s*!\s*\(?\s*(?:await\s+)?[\w$.?]*(?:session|user|userId|token|auth)\b[^)]*\)\s*\{?\s*(?:return|throw)\b[^;]*?\b403\b/;
 
 /** How a handler reads the authenticated principal, e.g. ["req.user"] or ["@CurrentUser() user"]. */
 export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
@@ -75,7 +77,7 @@ export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
 export const CREDENTIAL_READ =
   /\bheaders?\s*(?:\?\.|\.)\s*authorization\b|\bheaders?\s*\[\s*['"`]authorization['"`]\s*\]|\bheader\s*\(\s*['"`]authorization['"`]|\bcookies?\s*(?:\?\.|\.|\[\s*['"`])\s*(?:token|jwt|session|access_?token|auth)\b|\bauthenticatedUsers\b|\b(?:jwt|jsonwebtoken|jose)\.verify\s*\(|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)\s*\(|\bget\s*\(\s*['"`](?:authorization|x-api-key|x-internal-api-key)['"`]|\b(?:timingSafeEqual|secureCompare|safeCompare|constantTimeCompare)\s*\(|\benv\s*\.\s*[A-Z0-9_]*(?:SECRET|API_KEY|TOKEN)\b/;
 // Ways a handler turns away a caller it could not authenticate, besides a 401.
-const OTHER_REJECTION = /\bnext\s*\(\s*new\s+\w*Error\b|\b(?:status|sendStatus|code)\s*\(\s*403\b|new\s+\w*Forbidden\w*|\bstatus\s*:\s*403\b/;
+const OTHER_REJECTION = /\bnext\s*\(\s*new\s+\w*Error\b|\b(?:status|sendStatus|code)\s*\(\s*403\b|new\s+\w*Forbidden\w*|\bstatus(?:Code)?\s*:\s*403\b/;
 
 /** `if (!ctx.user) return null;` / `if (!req.session.userId) { return []; }`: an early return of nothing. */
 const ANONYMOUS_EXIT = /\bif\s*\(\s*!\s*([\w$.?]+)\s*\)\s*\{?\s*return(?:\s+(?:null|undefined|false)|\s*\[\s*\]|\s*\{\s*\})?\s*(?:;|\}|\n)/;

@@ -59,7 +59,26 @@ export class HelperAuthenticationFinder {
     const body = handler?.node.body;
     if (!handler || !body) return {};
     // `(parent, args, ctx) => requireUser(ctx)`: an expression body is one statement that returns it.
-    const statements = ts.isBlock(body) ? topLevelStatements(body.statements) : [ts.factory.createReturnStatement(body)];
+    return this.inspectStatements(handler, ts.isBlock(body) ? topLevelStatements(body.statements) : [ts.factory.createReturnStatement(body)]);
+  }
+
+  /**
+   * A handler that serves several methods and authenticates in each method's branch
+   * (`if (event.httpMethod === 'DELETE') { await requireAdmin(event); ... }`): authenticated for a
+   * method when every branch that serves it starts with such a check, read as `inspect` reads a body.
+   */
+  inspectBranches(handler: ResolvedFunction | undefined, branches: readonly (readonly ts.Statement[])[]): HelperAuthentication {
+    if (!handler || branches.length === 0) return {};
+    let first: string | undefined;
+    for (const branch of branches) {
+      const found = this.inspectStatements(handler, topLevelStatements(branch));
+      if (!found.evidence) return {};
+      first ??= found.evidence;
+    }
+    return { evidence: branches.length === 1 ? `in its branch for this method, ${first}` : `in each of its ${branches.length} branches for this method, e.g. ${first}` };
+  }
+
+  private inspectStatements(handler: ResolvedFunction, statements: readonly ts.Statement[]): HelperAuthentication {
     for (let index = 0; index < statements.length; index++) {
       const statement = statements[index]!;
       // `if (!(await isValidApiKey(req))) return ...`: the check is the condition of an early exit.

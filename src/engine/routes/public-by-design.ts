@@ -91,6 +91,8 @@ export function publicByDesignReason(input: {
   handler?: ResolvedFunction;
   modules: ModuleIndex;
 }): string | undefined {
+  // Browsers send the CORS preflight without credentials: an OPTIONS answer cannot ask for them.
+  if (input.method === 'OPTIONS') return 'CORS preflight (OPTIONS): browsers send it without credentials';
   const segments = pathSegments(input.path);
   const literal = segments.filter(isLiteralSegment);
   const words = segments.map(segmentWords);

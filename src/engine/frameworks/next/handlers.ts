@@ -165,6 +165,42 @@ export function methodsFromBranches(handler: ResolvedFunction): HttpMethod[] {
   return APP_ROUTER_METHODS.filter((method) => methods.has(method));
 }
 
+/**
+ * The statements a handler runs only for `method`: the block of `if (req.method === 'POST')` (also
+ * when `&&` joins it to other tests, at any depth) and the statements of `case 'POST':` in a switch
+ * on the method (falling through empty cases). Empty when the handler does not branch on it.
+ */
+export function methodBranches(handler: ResolvedFunction, method: HttpMethod): ts.Statement[][] {
+  const body = handler.node.body;
+  if (!body || !ts.isBlock(body)) return [];
+  const sourceFile = handler.node.getSourceFile();
+  const isMethod = (node: ts.Expression) => ts.isStringLiteralLike(node) && node.text.toUpperCase() === method;
+  const testsMethod = (condition: ts.Expression): boolean => {
+    const value = skipOuterExpressions(condition);
+    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return testsMethod(value.left) || testsMethod(value.right);
+    if (!ts.isBinaryExpression(value) || (value.operatorToken.kind !== ts.SyntaxKind.EqualsEqualsEqualsToken && value.operatorToken.kind !== ts.SyntaxKind.EqualsEqualsToken)) return false;
+    return (readsMethod(value.left, sourceFile) && isMethod(value.right)) || (readsMethod(value.right, sourceFile) && isMethod(value.left));
+  };
+  const branches: ts.Statement[][] = [];
+  const visit = (node: ts.Node): void => {
+    // A nested function runs when it is called, not as a branch of this one.
+    if (node !== body && (ts.isFunctionLike(node) || ts.isClassLike(node))) return;
+    if (ts.isIfStatement(node) && testsMethod(node.expression)) {
+      branches.push(ts.isBlock(node.thenStatement) ? [...node.thenStatement.statements] : [node.thenStatement]);
+    } else if (ts.isSwitchStatement(node) && readsMethod(node.expression, sourceFile)) {
+      const clauses = node.caseBlock.clauses;
+      clauses.forEach((clause, index) => {
+        if (!ts.isCaseClause(clause) || !isMethod(clause.expression)) return;
+        const runs = clauses.slice(index).find((candidate) => candidate.statements.length > 0);
+        if (runs) branches.push([...runs.statements]);
+      });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return branches;
+}
+
 function isEqualityOperator(kind: ts.SyntaxKind): boolean {
   return (
     kind === ts.SyntaxKind.EqualsEqualsEqualsToken ||
@@ -174,14 +210,20 @@ function isEqualityOperator(kind: ts.SyntaxKind): boolean {
   );
 }
 
-/** `req.method`, `request.method?.toUpperCase()`, a destructured `method`. */
+/**
+ * `req.method`, `request.method?.toUpperCase()`, a destructured `method`; a Lambda-shaped event's
+ * `event.httpMethod` (Netlify's Lambda-compatible functions share this reading).
+ */
 function readsMethod(expression: ts.Expression, sourceFile: ts.SourceFile): boolean {
   let value = skipOuterExpressions(expression);
   if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && /^to(?:Upper|Lower)Case$/.test(value.expression.name.text)) {
     value = skipOuterExpressions(value.expression.expression);
   }
-  if (ts.isIdentifier(value)) return value.text === 'method';
-  if (ts.isPropertyAccessExpression(value)) return value.name.text === 'method' && /^(?:req|request|r)$/.test(value.expression.getText(sourceFile));
+  if (ts.isIdentifier(value)) return value.text === 'method' || value.text === 'httpMethod';
+  if (ts.isPropertyAccessExpression(value)) {
+    if (value.name.text === 'httpMethod') return /^(?:event|evt|e)$/.test(value.expression.getText(sourceFile));
+    return value.name.text === 'method' && /^(?:req|request|r)$/.test(value.expression.getText(sourceFile));
+  }
   return false;
 }
 

@@ -88,10 +88,11 @@ function routeDefinition(
 }
 
 /**
- * A wrapper around a handler, classified like any middleware. NextAuth v5's `auth(handler)` only
+ * A wrapper around a handler, classified like any middleware (Vercel and Netlify functions are
+ * wrapped the same way). NextAuth v5's `auth(handler)` only
  * attaches `req.auth`; the handler decides, so it is not a guard on its own.
  */
-function describeWrapper(call: ts.CallExpression, file: ScannedSourceFile, context: AdapterContext): RouteMiddleware {
+export function describeWrapper(call: ts.CallExpression, file: ScannedSourceFile, context: AdapterContext): RouteMiddleware {
   const name = middlewareName(call.expression);
   if (isNextAuthAuth(call.expression, file, context.modules)) {
     const { line } = nodePosition(call);
