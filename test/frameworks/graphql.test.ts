@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { graphqlAdapter, typeGraphqlAdapter } from '../../src/engine/frameworks/graphql/index.js';
+import { graphqlAdapter, pothosAdapter, typeGraphqlAdapter } from '../../src/engine/frameworks/graphql/index.js';
 import { nestjsAdapter } from '../../src/engine/frameworks/nestjs/index.js';
 import type { Route } from '../../src/engine/routes/route.js';
 import { inventory, loadRoutes } from '../helpers/routes.js';
@@ -185,5 +185,137 @@ describe('type-graphql resolvers: fixture app', () => {
     ]);
     expect(route(routes, 'MUTATION deleteRecipe').middleware.map((m) => `${m.kind} ${(m.roles ?? []).join(',')}`)).toEqual(['role ADMIN']);
     expect(route(routes, 'MUTATION rateRecipe').middleware.map((m) => `${m.name} ${m.kind}`)).toEqual(['isAuth auth']);
+  });
+});
+
+describe('Pothos schema builder: fixture app', () => {
+  const routes = loadRoutes(path.resolve('fixtures/apps/pothos'), [pothosAdapter]);
+
+  it('lists root fields as operations and object fields with resolvers as field resolvers, following the builder across files', () => {
+    expect(inventory(routes)).toEqual([
+      { method: 'MUTATION', path: 'updateProfile', file: 'src/schema/mutation.ts', line: 9, auth: 'authenticated' },
+      { method: 'MUTATION', path: 'deleteUser', file: 'src/schema/mutation.ts', line: 16, auth: 'authenticated' },
+      { method: 'MUTATION', path: 'subscribeNewsletter', file: 'src/schema/mutation.ts', line: 23, auth: 'public' },
+      { method: 'FIELD', path: 'Order.total', file: 'src/schema/order.ts', line: 9, auth: 'unknown' },
+      { method: 'FIELD', path: 'Order.trackingUrl', file: 'src/schema/order.ts', line: 13, auth: 'unknown' },
+      { method: 'QUERY', path: 'order', file: 'src/schema/order.ts', line: 17, auth: 'authenticated' },
+      { method: 'QUERY', path: 'searchOrders', file: 'src/schema/order.ts', line: 27, auth: 'authenticated' },
+      { method: 'QUERY', path: 'orgOrders', file: 'src/schema/order.ts', line: 35, auth: 'authenticated' },
+      { method: 'SUBSCRIPTION', path: 'orderUpdated', file: 'src/schema/order.ts', line: 43, auth: 'public' },
+      { method: 'QUERY', path: 'products', file: 'src/schema/query.ts', line: 9, auth: 'public' },
+      { method: 'QUERY', path: 'me', file: 'src/schema/query.ts', line: 17, auth: 'authenticated' },
+      { method: 'QUERY', path: 'feed', file: 'src/schema/query.ts', line: 18, auth: 'public' },
+      { method: 'QUERY', path: 'version', file: 'src/schema/query.ts', line: 20, auth: 'public' },
+      { method: 'QUERY', path: 'users', file: 'src/schema/query.ts', line: 21, auth: 'authenticated' },
+      { method: 'FIELD', path: 'User.invoices', file: 'src/schema/user.ts', line: 14, auth: 'unknown' },
+      { method: 'FIELD', path: 'Invoice.pdfUrl', file: 'src/schema/user.ts', line: 24, auth: 'unknown' },
+    ]);
+    expect(routes.every((found) => found.kind === 'graphql' && found.framework === 'pothos')).toBe(true);
+    // `t.exposeString('name')`, `t.exposeID('id')` and `t.relation('customer')` have no resolver: no entry point.
+    expect(routes.some((found) => /\.(?:name|id|customer)$/.test(found.path))).toBe(false);
+  });
+
+  it('reads scope-auth scopes on the field, t.withAuth and the type, judged by what the builder defines for each scope', () => {
+    expect(route(routes, 'QUERY order').authEvidence).toEqual(['authScopes { loggedIn: true } (route, src/schema/order.ts:21)']);
+    expect(route(routes, 'QUERY order').middleware[0]!.evidence).toMatch(/scope loggedIn defined at src\/builder\.ts:17 !!context\.user/);
+    expect(route(routes, 'QUERY me').middleware.map((m) => `${m.name} ${m.kind}`)).toEqual(['t.withAuth({ loggedIn: true }) auth']);
+    expect(route(routes, 'QUERY users').middleware.map((m) => `${m.kind} ${(m.roles ?? []).join(',')}`)).toEqual(['role admin']);
+    expect(route(routes, 'MUTATION deleteUser').middleware.map((m) => `${m.name} ${m.kind}/${m.scope}`)).toEqual([
+      'authScopes { loggedIn: true } of Mutation auth/router',
+      't.withAuth({ admin: true }) role/route',
+    ]);
+    // A scope-auth function returning a scope map: `member` compares the caller's organisations.
+    expect(route(routes, 'QUERY orgOrders').middleware.map((m) => m.kind)).toEqual(['auth']);
+    // `public: true` in the loader always passes; `skipTypeScopes` drops the Mutation type's scopes.
+    expect(route(routes, 'QUERY feed').middleware.map((m) => `${m.kind} ${m.evidence}`)).toEqual([expect.stringMatching(/^other .*always passes, anyone may call it/)]);
+    expect(route(routes, 'MUTATION subscribeNewsletter').middleware).toEqual([]);
+  });
+
+  it('names the resolver, its in-resolver checks and where Prisma fields take their arguments', () => {
+    expect(route(routes, 'QUERY searchOrders').authEvidence[0]).toMatch(/reads ctx\.user and rejects unauthenticated requests/);
+    expect(route(routes, 'QUERY order').handler?.name).toBe('Query.order');
+    expect(route(routes, 'QUERY order').argsParameter).toBe(2);
+    expect(route(routes, 'QUERY me').argsParameter).toBeUndefined();
+    expect(route(routes, 'SUBSCRIPTION orderUpdated').handler?.name).toBe('Subscription.orderUpdated');
+    expect(route(routes, 'FIELD User.invoices').authEvidence[0]).toMatch(/runs with the authentication of the operation that returns User/);
+  });
+});
+
+describe('Pothos: how real projects write it', () => {
+  it('a context function that rejects anonymous requests authenticates every field; a returned type\'s scopes guard a query', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { '@pothos/core': '^4.3.0', '@pothos/plugin-scope-auth': '^4.1.0', 'graphql-yoga': '^5.10.0' } }),
+      'src/builder.ts': [
+        "import SchemaBuilder from '@pothos/core';",
+        "import ScopeAuthPlugin from '@pothos/plugin-scope-auth';",
+        'const builder = new SchemaBuilder<{ Context: { user: { admin: boolean } | null } }>({',
+        '  plugins: [ScopeAuthPlugin],',
+        '  authScopes: ({ user }) => ({ admin: Boolean(user?.admin) }),',
+        '});',
+        'export default builder;',
+      ].join('\n'),
+      'src/log.ts': [
+        "import builder from './builder';",
+        "export const LogType = builder.objectRef<{ id: string }>('LogEntry').implement({",
+        '  authScopes: { admin: true },',
+        "  fields: (t) => ({ id: t.exposeID('id') }),",
+        '});',
+        "builder.queryField('log', (t) => t.field({ type: LogType, args: { id: t.arg.id() }, resolve: (_root, args, ctx: any) => ctx.db.log(args.id) }));",
+        "builder.mutationField('clearLog', (t) => t.field({ type: 'Boolean', resolve: (_root, _args, ctx: any) => ctx.db.clear() }));",
+      ].join('\n'),
+      'src/server.ts': [
+        "import { createYoga } from 'graphql-yoga';",
+        "import { GraphQLError } from 'graphql';",
+        "import jwt from 'jsonwebtoken';",
+        "import builder from './builder';",
+        'export const yoga = createYoga({',
+        '  schema: builder.toSchema(),',
+        '  context: ({ request }) => {',
+        "    const user = jwt.verify(request.headers.get('authorization') ?? '', process.env.SECRET!);",
+        "    if (!user) throw new GraphQLError('Not authenticated', { extensions: { code: 'UNAUTHENTICATED' } });",
+        '    return { user };',
+        '  },',
+        '});',
+      ].join('\n'),
+    });
+    const found = loadRoutes(dir, [pothosAdapter]);
+    expect(found.map((entry) => `${entry.id} ${entry.auth} ${entry.middleware.map((m) => `${m.name}:${m.kind}`).join(',')}`)).toEqual([
+      'QUERY log authenticated context function:auth,authScopes { admin: true } of LogEntry (the returned type):role',
+      'MUTATION clearLog authenticated context function:auth',
+    ]);
+  });
+
+  it('reads scope maps built from locals and spreads, a defaultStrategy of all, and skips fields without a resolver', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { '@pothos/core': '^4.3.0', '@pothos/plugin-prisma': '^4.4.0' } }),
+      'src/builder.ts': [
+        "import SchemaBuilder from '@pothos/core';",
+        'export const builder = new SchemaBuilder<any>({',
+        '  scopeAuth: {',
+        "    defaultStrategy: 'all',",
+        '    authScopes: async (ctx) => ({ authenticated: !!ctx.user?.sub, role: (role) => ctx.user?.role === role, anyone: true }),',
+        '  },',
+        '});',
+      ].join('\n'),
+      'src/schema.ts': [
+        "import { builder } from './builder';",
+        "const LIST = 'courses';",
+        'builder.queryType({',
+        '  fields(t) {',
+        "    const asUser = { authenticated: true, role: 'USER' };",
+        '    return {',
+        "      course: t.prismaField({ type: 'Course', authScopes: { ...asUser, anyone: true }, resolve: (query, _root, args, ctx) => ctx.prisma.course.findUnique({ ...query, where: { id: args.id } }) }),",
+        "      [LIST]: t.prismaConnection({ type: 'Course', cursor: 'id', authScopes: { anyone: true }, resolve: (query) => [] }),",
+        "      related: t.relatedConnection('posts', { cursor: 'id' }),",
+        '    };',
+        '  },',
+        '});',
+      ].join('\n'),
+    });
+    const found = loadRoutes(dir, [pothosAdapter]);
+    expect(found.map((entry) => `${entry.id} ${entry.auth} ${entry.middleware.map((m) => `${m.kind}${m.roles ? `[${m.roles.join(',')}]` : ''}`).join(',')}`)).toEqual([
+      'QUERY course authenticated role[USER]',
+      'QUERY courses public other',
+    ]);
   });
 });

@@ -62,8 +62,11 @@ export function pathFunctions(ctx: AccessContext, tainted: TaintedCall, steps: r
   const add = (fn: ts.SignatureDeclaration | undefined, call?: ts.Node, passedAs?: ts.Node): void => {
     if (fn && !found.some((entry) => entry.fn === fn && entry.call === call)) found.push({ fn, ...(call ? { call } : {}), ...(passedAs ? { passedAs } : {}) });
     // A callback (`prisma.$transaction(async (tx) => ...)`, `.then(...)`) runs inside the function that
-    // wrote it: a check made there before the callback covers the call too.
-    for (let closure = fn, depth = 0; closure && (ts.isArrowFunction(closure) || ts.isFunctionExpression(closure)) && depth < 4; depth++) {
+    // wrote it: a check made there before the callback covers the call too. Not above the route's
+    // handler: what encloses it (a Pothos `fields: (t) => ({...})`, a setup function) ran once at
+    // startup, and its other functions are other routes.
+    const handler = tainted.route.handler?.node;
+    for (let closure = fn, depth = 0; closure && closure !== handler && (ts.isArrowFunction(closure) || ts.isFunctionExpression(closure)) && depth < 4; depth++) {
       closure = enclosingFunction(closure.parent);
       if (closure && !found.some((entry) => entry.fn === closure)) found.push({ fn: closure });
     }

@@ -60,8 +60,12 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction)
     case 'type-graphql':
       return parameters.map((parameter) => nestParameter(parameter, file));
     case 'graphql':
-      // A resolver map's field resolver: (parent, args, context, info). `parent` is the server's own object.
-      return parameters.map((parameter, index) => (index === 1 ? graphqlArgs(parameter, file) : index === 2 ? requestObject(parameter, file, 'context', 'app-context') : { kind: 'unknown' }));
+    case 'pothos': {
+      // A field resolver: (parent, args, context, info), or with the ORM query first (Pothos Prisma
+      // fields): (query, parent, args, context, info). `parent` is the server's own object.
+      const argsAt = route.argsParameter ?? 1;
+      return parameters.map((parameter, index) => (index === argsAt ? graphqlArgs(parameter, file) : index === argsAt + 1 ? requestObject(parameter, file, 'context', 'app-context') : { kind: 'unknown' }));
+    }
     case 'trpc':
       // A procedure's resolver: ({ input, ctx }).
       return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, '', 'trpc-options') : { kind: 'unknown' }));

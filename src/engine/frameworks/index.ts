@@ -2,7 +2,7 @@ import type { FrameworkAdapter } from './adapter.js';
 import { expressAdapter } from './express/index.js';
 import { fastifyAdapter } from './fastify/index.js';
 import { netlifyAdapter, vercelAdapter } from './functions/index.js';
-import { graphqlAdapter, typeGraphqlAdapter } from './graphql/index.js';
+import { graphqlAdapter, pothosAdapter, typeGraphqlAdapter } from './graphql/index.js';
 import { honoAdapter } from './hono/index.js';
 import { koaAdapter } from './koa/index.js';
 import { lambdaAdapter } from './lambda/index.js';
@@ -11,4 +11,4 @@ import { nextAdapter } from './next/index.js';
 import { trpcAdapter } from './trpc/index.js';
 
 /** Every framework adapter. Order only breaks ties between routes at the same place. */
-export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, nextAdapter, vercelAdapter, netlifyAdapter, graphqlAdapter, typeGraphqlAdapter, trpcAdapter];
+export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, nextAdapter, vercelAdapter, netlifyAdapter, graphqlAdapter, typeGraphqlAdapter, pothosAdapter, trpcAdapter];

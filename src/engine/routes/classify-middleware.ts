@@ -124,7 +124,7 @@ function rejectsOnCredentialCheck(text: string): boolean {
   for (const match of code.matchAll(CONDITION_THEN_REJECTION)) if (CREDENTIAL_WORD.test(match[1]!)) return true;
   return false;
 }
-const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
+export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
 /** Verifications that reject by themselves: @fastify/jwt's `request.jwtVerify()` throws a 401 the hook passes on. */
 const SELF_REJECTING_VERIFICATION = /\.\s*jwtVerify\s*\(/;
 const RATE_LIMIT_CHECK = /\.\s*consume\s*\(|\.\s*limit\s*\(|\b429\b|TOO_MANY_REQUESTS/;
@@ -503,7 +503,8 @@ export function classifyBody(fn: ResolvedFunction, calleeText = ''): MiddlewareC
   return undefined;
 }
 
-function classifyName(name: string): MiddlewareClassification | undefined {
+/** What a middleware's (or a scope's) name alone says it does: strength 'name-only'. */
+export function classifyName(name: string): MiddlewareClassification | undefined {
   const bare = name.replace(/\(.*$/s, '');
   const lastName = bare.split('.').pop() ?? bare;
   const words = lastName

@@ -172,6 +172,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
     id: entryName(definition),
   };
   if (definition.handler) route.handler = definition.handler;
+  if (definition.argsParameter !== undefined) route.argsParameter = definition.argsParameter;
   if (publicByDesign) route.publicByDesign = publicByDesign;
   if (principal.length === 0 && (auth === 'authenticated' || publicByDesign?.startsWith('webhook')) && isServiceEndpoint(wordPath(definition))) route.caller = 'service';
   return route;

@@ -7,7 +7,7 @@ import type { ts } from '#typescript';
 import type { EntryKind } from '../../types.js';
 export { ENTRY_KINDS, entryName, type EntryKind } from '../../types.js';
 
-export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next', 'graphql', 'type-graphql', 'trpc', 'lambda', 'vercel', 'netlify', 'source-model'] as const;
+export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next', 'graphql', 'type-graphql', 'pothos', 'trpc', 'lambda', 'vercel', 'netlify', 'source-model'] as const;
 export type FrameworkName = (typeof FRAMEWORKS)[number];
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ALL'] as const;
@@ -102,6 +102,11 @@ export interface RouteSite extends CodeLocation {
    * instead of a request object: Netlify's Lambda-compatible functions (`export const handler`).
    */
   lambdaEvent?: true;
+  /**
+   * A GraphQL resolver whose arguments are not `(parent, args, context, info)`: the index of `args`,
+   * the context following it. Pothos Prisma fields resolve with `(query, parent, args, context, info)`.
+   */
+  argsParameter?: number;
   /**
    * A function typed as a framework handler that nothing the scan can see mounts (engine/routes/unmounted.ts; a Lambda handler no config names):
    * the dataflow runs from it, the rules that judge a route's authentication do not see it.

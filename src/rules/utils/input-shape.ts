@@ -96,7 +96,7 @@ function jsonArgument(tainted: TaintedCall, label: string): boolean {
     return JSON_SCALAR_TYPE_FUNCTION.test(decoratorText) || (parameter.type !== undefined && OPEN_TYPE.test(parameter.type.getText().trim()));
   }
   const field = label.split('.')[1];
-  const args = handler.parameters[1]?.type;
+  const args = handler.parameters[tainted.route.argsParameter ?? 1]?.type;
   if (!field || !args || !ts.isTypeLiteralNode(args)) return false;
   const member = args.members.find((candidate) => ts.isPropertySignature(candidate) && candidate.name.getText() === field) as ts.PropertySignature | undefined;
   return member?.type !== undefined && OPEN_TYPE.test(member.type.getText().trim());

@@ -55,3 +55,44 @@ export const SHIELD_FACTORIES = new Set(['shield']);
 
 /** type-graphql decorators that declare an operation, and that operation. */
 export const TYPE_GRAPHQL_OPERATIONS: Readonly<Record<string, Operation>> = { Query: 'QUERY', Mutation: 'MUTATION', Subscription: 'SUBSCRIPTION', FieldResolver: 'FIELD' };
+
+/**
+ * Pothos (`@pothos/core`): a code-first schema builder. `new SchemaBuilder(...)` makes the builder;
+ * its methods declare the schema's types and fields, each field an options object whose `resolve`
+ * (for subscriptions `subscribe`) is the resolver.
+ */
+export const POTHOS_PACKAGES = ['@pothos/core'];
+/** The builder class (the package's default export). */
+export const POTHOS_BUILDER_CLASS = 'SchemaBuilder';
+
+/** `builder.queryType({ fields: (t) => ({...}) })`: a root type and its fields, in the options object. */
+export const POTHOS_ROOT_TYPES: Readonly<Record<string, Operation>> = { queryType: 'QUERY', mutationType: 'MUTATION', subscriptionType: 'SUBSCRIPTION' };
+/** `builder.queryFields((t) => ({...}))`: more fields of a root type. */
+export const POTHOS_ROOT_FIELDS: Readonly<Record<string, Operation>> = { queryFields: 'QUERY', mutationFields: 'MUTATION', subscriptionFields: 'SUBSCRIPTION' };
+/** `builder.queryField('order', (t) => t.field({...}))`: one field of a root type. */
+export const POTHOS_ROOT_FIELD: Readonly<Record<string, Operation>> = { queryField: 'QUERY', mutationField: 'MUTATION', subscriptionField: 'SUBSCRIPTION' };
+
+/** `builder.objectType(User, { fields })`, `builder.prismaObject('User', { fields })`: a type (its name or ref first) and its fields. */
+export const POTHOS_OBJECT_TYPES = new Set(['objectType', 'interfaceType', 'prismaObject', 'prismaInterface', 'prismaNode', 'drizzleObject', 'drizzleNode', 'loadableObject', 'loadableNode', 'node']);
+/** `builder.objectFields(User, (t) => ({...}))`: more fields of a type. */
+export const POTHOS_OBJECT_FIELDS = new Set(['objectFields', 'interfaceFields', 'prismaObjectFields', 'prismaInterfaceFields', 'drizzleObjectFields']);
+/** `builder.objectField(User, 'invoices', (t) => t.field({...}))`: one field of a type. */
+export const POTHOS_OBJECT_FIELD = new Set(['objectField', 'interfaceField', 'prismaObjectField', 'prismaInterfaceField', 'drizzleObjectField']);
+/** `builder.objectRef<User>('User')`: a type ref, declared later with `.implement({ fields })`. */
+export const POTHOS_TYPE_REFS = new Set(['objectRef', 'interfaceRef', 'loadableObjectRef', 'loadableInterfaceRef']);
+/** Builder methods returning the ref of a type the plugins define, and that type's name: `builder.nodeInterfaceRef()`. */
+export const POTHOS_BUILT_IN_REFS: Readonly<Record<string, string>> = { nodeInterfaceRef: 'Node', pageInfoRef: 'PageInfo' };
+/** The ref classes `@pothos/core` exports: `new ObjectRef<User>('User')`. */
+export const POTHOS_REF_CLASSES = new Set(['ObjectRef', 'InterfaceRef']);
+
+/**
+ * Field makers whose resolver takes the ORM query first: `t.prismaField({ resolve: (query, parent, args, ctx, info) => ... })`.
+ * Every other field's resolver is `(parent, args, ctx, info)`.
+ */
+export const POTHOS_QUERY_FIRST_FIELDS = new Set(['prismaField', 'prismaConnection', 'drizzleField', 'drizzleConnection']);
+
+/**
+ * @pothos/plugin-scope-auth: the builder options that hold the scope loader (`authScopes: async (context) => ({ loggedIn: !!context.user })`)
+ * and `defaultStrategy` in v4 (`scopeAuth`) and v3 (`scopeAuthOptions`); v3 also takes `authScopes` at the top level.
+ */
+export const POTHOS_SCOPE_LOADER_OPTIONS = ['scopeAuth', 'scopeAuthOptions'];

@@ -208,7 +208,7 @@ function resolverValue(modules: ModuleIndex, classifier: MiddlewareClassifier, f
  * `createYoga({ context })`, Mercurius `context`): those that reject a request without valid
  * credentials authenticate every operation. One that only reads the user is no check.
  */
-function contextFunctionChecks(context: AdapterContext): RouteMiddleware[] {
+export function contextFunctionChecks(context: AdapterContext): RouteMiddleware[] {
   const checks: RouteMiddleware[] = [];
   for (const file of context.sourceFiles) {
     if (!file.text.includes('context')) continue;
