@@ -93,7 +93,8 @@ export function lambdaExport(file: ScannedSourceFile, exportName: string, contex
   const value = ts.isFunctionDeclaration(binding.node) ? binding.node : bindingValue(binding);
   if (!value) return undefined;
   const site = binding.node;
-  if (ts.isFunctionDeclaration(value) || ts.isFunctionExpression(value) || ts.isArrowFunction(value)) {
+  // A method of the exports object (`module.exports = { async create(event) {...} }`) is a handler like a function export.
+  if (ts.isFunctionDeclaration(value) || ts.isFunctionExpression(value) || ts.isArrowFunction(value) || ts.isMethodDeclaration(value)) {
     if (bridgesInBody(value, binding.file, context.modules)) return undefined;
     return { file: binding.file, site, handler: { file: binding.file, node: value, name: ts.isFunctionDeclaration(value) ? (value.name?.text ?? exportName) : exportName }, middleware: [] };
   }
