@@ -1,5 +1,6 @@
 import { ts } from '#typescript';
-import { classifyCall, type DataAccess } from '../ast/data-access.js';
+import { classifyCall, dynamoRequestObject, type DataAccess } from '../ast/data-access.js';
+import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
 import { localInitializer } from '../ast/locals.js';
 import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import { looksLikeSql, sqlLiterals } from '../ast/sql-text.js';
@@ -106,6 +107,10 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
   if (isWriteAccess(lookup)) facts.linksPrincipalOnly = linksOnlyPrincipal(tainted, lookup);
   if (access.library === 'sql') {
     sqlFacts(tainted, node, facts);
+    return facts;
+  }
+  if (access.library === 'dynamodb') {
+    if (!access.creates && access.request) dynamoFacts(walker, access.request);
     return facts;
   }
   if (access.library === 'drizzle' && /^(?:findFirst|findMany)$/.test(method)) {
@@ -228,6 +233,75 @@ class FilterWalker {
     if (taint.requestObject) return;
     this.facts.keys.push({ expression, field, taint });
   }
+}
+
+/**
+ * A DynamoDB request (models/dynamodb.ts): the item's `Key` (`{ userId, listId }`, low-level
+ * `{ id: { S: id } }`), and each `ExpressionAttributeValues` placeholder the key condition, filter
+ * or write condition compares with a field (`'ownerId = :uid'`, `#o` through `ExpressionAttributeNames`).
+ * Placeholders only the update expression uses are values written, not the item's selection.
+ */
+function dynamoFacts(walker: FilterWalker, request: ts.Expression): void {
+  const object = dynamoRequestObject(request);
+  if (!object) return;
+  const key = objectProperty(object, DYNAMODB_KEY_PROPERTY);
+  const keyObject = key && dynamoRequestObject(key);
+  if (keyObject) {
+    for (const property of keyObject.properties) {
+      if (ts.isShorthandPropertyAssignment(property)) walker.leaf(property.name, property.name.text);
+      else if (ts.isPropertyAssignment(property)) {
+        const field = propertyNameText(property.name);
+        if (field) walker.leaf(dynamoTypedValue(property.initializer), field);
+      }
+    }
+  }
+  const expressions = DYNAMODB_SELECTING_EXPRESSIONS.flatMap((name) => {
+    const value = objectProperty(object, name);
+    return value ? sqlLiterals(value) : [];
+  }).join(' AND ');
+  const values = objectProperty(object, DYNAMODB_VALUES_PROPERTY);
+  const valuesObject = values && dynamoRequestObject(values);
+  if (!expressions || !valuesObject) return;
+  const aliases = new Map<string, string>();
+  const names = objectProperty(object, DYNAMODB_NAMES_PROPERTY);
+  for (const property of (names && dynamoRequestObject(names)?.properties) ?? []) {
+    const alias = property.name && propertyNameText(property.name);
+    const value = ts.isPropertyAssignment(property) ? skipOuterExpressions(property.initializer) : undefined;
+    if (alias && value && ts.isStringLiteralLike(value)) aliases.set(alias, value.text);
+  }
+  for (const property of valuesObject.properties) {
+    if (!ts.isPropertyAssignment(property)) continue;
+    const placeholder = propertyNameText(property.name);
+    const compared = placeholder && comparedAttribute(expressions, placeholder);
+    if (compared) walker.leaf(dynamoTypedValue(property.initializer), lastSegment(aliases.get(compared) ?? compared));
+  }
+}
+
+/** The attribute an expression compares with a placeholder: `userId = :uid`, `:uid = userId`, `begins_with(#sk, :p)`, `id IN (:a, :b)`. */
+function comparedAttribute(expression: string, placeholder: string): string | undefined {
+  const escaped = placeholder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const patterns = [
+    new RegExp(`(#?[A-Za-z_][\\w.#]*)\\s*(?:=|<>|<=?|>=?)\\s*${escaped}(?![\\w])`),
+    new RegExp(`${escaped}\\s*(?:=|<>|<=?|>=?)\\s*(#?[A-Za-z_][\\w.#]*)`),
+    new RegExp(`\\w+\\s*\\(\\s*(#?[A-Za-z_][\\w.#]*)\\s*,\\s*${escaped}(?![\\w])`),
+    new RegExp(`(#?[A-Za-z_][\\w.#]*)\\s+IN\\s*\\([^)]*${escaped}(?![\\w])`, 'i'),
+  ];
+  for (const pattern of patterns) {
+    const match = pattern.exec(expression);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/** `{ S: id }` -> id: the low-level client's typed value is the value it holds. */
+function dynamoTypedValue(expression: ts.Expression): ts.Expression {
+  const value = skipOuterExpressions(expression);
+  if (ts.isObjectLiteralExpression(value) && value.properties.length === 1) {
+    const only = value.properties[0]!;
+    const name = only.name && propertyNameText(only.name);
+    if (name && DYNAMODB_TYPE_DESCRIPTORS.includes(name) && ts.isPropertyAssignment(only)) return only.initializer;
+  }
+  return expression;
 }
 
 /** `WHERE o.id = $1 AND o.user_id = $2` with params `[id, req.user.id]`. */

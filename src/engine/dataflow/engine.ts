@@ -9,7 +9,7 @@ import { identityTaint, joinOrigins, withStep, withTransform, type Taint, type V
 import { exitsEarly } from '../ast/syntax.js';
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel } from '../models.js';
-import { BAG_PARTS, REQUEST_OBJECTS } from '../../models/request-sources.js';
+import { BAG_PARTS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS } from '../../models/request-sources.js';
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
 export interface TaintedCall {
@@ -369,6 +369,43 @@ export class DataflowEngine {
     return base.kind === 'sanitized' ? base : { kind: 'unknown' };
   }
 
+  /**
+   * `get(requestContext, 'authorizer.claims.sub')`, `_.get(event, ['pathParameters', 'id'])`: a path
+   * getter (models/request-sources.ts) reads the member its path names, each segment as a property read.
+   */
+  private propertyPathRead(call: ts.CallExpression | ts.NewExpression, callee: ts.Expression, argumentOrigins: ValueOrigin[], context: AnalysisContext): ValueOrigin | undefined {
+    const [objectArgument, pathArgument] = call.arguments ?? [];
+    const base = argumentOrigins[0];
+    if (!objectArgument || !pathArgument || base?.kind !== 'tainted' || ts.isNewExpression(call)) return undefined;
+    const path = skipOuterExpressions(pathArgument);
+    const segments = ts.isStringLiteralLike(path)
+      ? path.text.split('.')
+      : ts.isArrayLiteralExpression(path) && path.elements.every(ts.isStringLiteralLike)
+        ? path.elements.map((element) => (element as ts.StringLiteralLike).text)
+        : undefined;
+    if (!segments || !this.isPathGetter(callee, context.fn.file)) return undefined;
+    let current: ValueOrigin = base;
+    for (const segment of segments) {
+      if (current.kind !== 'tainted') break;
+      if (current.fields && Object.hasOwn(current.fields, segment)) current = current.fields[segment]!;
+      else if (current.taint.requestObject) current = requestMember(current.taint, segment, call, context.fn.file, this.validatedField(context));
+      else break;
+    }
+    return current;
+  }
+
+  private isPathGetter(callee: ts.Expression, file: ScannedSourceFile): boolean {
+    if (ts.isIdentifier(callee)) {
+      const binding = this.modules.resolveName(file, callee.text);
+      return binding?.kind === 'external' && (PROPERTY_PATH_GETTER_PACKAGES.includes(binding.module) || (PROPERTY_PATH_GETTER_NAMESPACES.includes(binding.module) && PROPERTY_PATH_GETTER_NAMES.includes(binding.importedName)));
+    }
+    if (ts.isPropertyAccessExpression(callee) && PROPERTY_PATH_GETTER_NAMES.includes(callee.name.text) && ts.isIdentifier(callee.expression)) {
+      const binding = this.modules.resolveName(file, callee.expression.text);
+      return binding?.kind === 'external' && PROPERTY_PATH_GETTER_NAMESPACES.includes(binding.module);
+    }
+    return false;
+  }
+
   private callOrigin(call: ts.CallExpression | ts.NewExpression, context: AnalysisContext): ValueOrigin {
     const callee = skipOuterExpressions(call.expression);
     const argumentOrigins = (call.arguments ?? []).map((argument) => this.origin(argument, context));
@@ -380,6 +417,9 @@ export class DataflowEngine {
 
     this.record(call, context, argumentOrigins, receiverOrigin);
 
+    const pathRead = this.propertyPathRead(call, callee, argumentOrigins, context);
+    if (pathRead) return pathRead;
+
     if (this.options.sanitizers.includes(calleeName) || this.options.sanitizers.includes(lastName)) {
       return { kind: 'sanitized', how: `${calleeName}() (config sanitizers)` };
     }
@@ -389,11 +429,12 @@ export class DataflowEngine {
     if (SESSION_GETTERS.test(lastName) && (call.arguments?.length ?? 0) <= 2 && !argumentOrigins.some((argument) => argument.kind === 'tainted' && !argument.taint.requestObject)) {
       return { kind: 'principal', label: `${calleeName}()` };
     }
-    // `const user = await requireUser(req)`: a project helper that verifies the credentials and throws
-    // when they fail hands back the signed-in user, not client input.
+    // `const user = await requireUser(req)`: a project helper that verifies the credentials hands back
+    // the signed-in user, not client input: it throws when they fail, or returns nothing
+    // (`authenticateAndGetUser(event)` returning null, which the handler tests).
     if (USER_HELPER_NAME.test(lastName) && !ts.isNewExpression(call)) {
       const helper = resolveFunction(this.modules, context.fn.file, callee);
-      if (helper && this.authHelpers.verifiesAndThrows(helper)) return { kind: 'principal', label: `${calleeName}()` };
+      if (helper && this.authHelpers.verifies(helper)) return { kind: 'principal', label: `${calleeName}()` };
     }
     const numeric = calleeName.split('.')[0]!;
     if (NUMERIC_CONVERSIONS.has(numeric) || NUMERIC_CONVERSIONS.has(calleeName) || calleeName === 'BigInt') {
