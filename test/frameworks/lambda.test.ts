@@ -196,6 +196,38 @@ describe('lambda adapter: projects', () => {
     expect(route(routes, 'LAMBDA PUT /api/articles/{slug}').authEvidence.join(' ')).toMatch(/authenticateAndGetUser .*returns early when it fails \(src\/Article\.js:9\)/);
   });
 
+  it('takes the function a wrapper\'s factory returns as the handler (aws-embedded-metrics metricScope)', () => {
+    const dir = makeProject({
+      'template.yaml': [
+        'Transform: AWS::Serverless-2016-10-31',
+        'Resources:',
+        '  GetTodo:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties:',
+        '      CodeUri: todo/',
+        '      Handler: app.getToDoItem',
+        '      Events:',
+        '        Get:',
+        '          Type: Api',
+        '          Properties:',
+        '            Path: /item/{id}',
+        '            Method: get',
+        '',
+      ].join('\n'),
+      'todo/app.js': [
+        "const { metricScope } = require('aws-embedded-metrics');",
+        'exports.getToDoItem = metricScope((metrics) => async (event, context) => {',
+        "  metrics.setNamespace('TodoApp');",
+        '  return { statusCode: 200, body: event.pathParameters.id };',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    const [found] = loadRoutes(dir, [lambdaAdapter]);
+    const parameters = (found!.handler!.node as { parameters: Array<{ name: { getText(): string } }> }).parameters.map((parameter) => parameter.name.getText());
+    expect(parameters).toEqual(['event', 'context']);
+  });
+
   it('reads middy().use(...).handler(fn), a middyfy helper, and later handler.use() statements', () => {
     const dir = makeProject({
       'package.json': JSON.stringify({ dependencies: { '@middy/core': '^5.0.0', '@middy/http-json-body-parser': '^5.0.0' } }),

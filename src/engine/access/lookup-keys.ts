@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { classifyCall, dynamoRequestObject, type DataAccess } from '../ast/data-access.js';
+import { classifyCall, dynamoRequestObject, isDrizzleClient, type DataAccess } from '../ast/data-access.js';
 import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
 import { localInitializer } from '../ast/locals.js';
 import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
@@ -79,7 +79,7 @@ export function lookupAccessOf(ctx: { readonly modules: ModuleIndex }, tainted: 
     return { access: { library: 'model', method: kind ? calleeName(kind) : terminal, operation: kind ? 'write' : 'read', call: outer, file: tainted.file, line: 0, via: [], ...(model ? { model } : {}) }, node: outer };
   }
   // drizzle: db.select().from(orders).where(...), db.update(orders).set(...).where(...), db.delete(orders).where(...)
-  const drizzleTable = chain.find((link) => /^(?:from|update|delete)$/.test(calleeName(link)) && link.arguments.length === 1 && ts.isIdentifier(link.arguments[0]!) && /^(?:db|tx|database|trx)$/.test(rootText(link)));
+  const drizzleTable = chain.find((link) => /^(?:from|update|delete)$/.test(calleeName(link)) && link.arguments.length === 1 && ts.isIdentifier(link.arguments[0]!) && ts.isPropertyAccessExpression(skipOuterExpressions(link.expression)) && isDrizzleClient((skipOuterExpressions(link.expression) as ts.PropertyAccessExpression).expression));
   if (drizzleTable && chain.some((link) => calleeName(link) === 'where')) {
     const method = calleeName(drizzleTable);
     return { access: { library: 'drizzle', model: (drizzleTable.arguments[0] as ts.Identifier).text, method, operation: method === 'from' ? 'read' : 'write', call: outer, file: tainted.file, line: 0, via: [], }, node: outer };
@@ -382,12 +382,6 @@ export function calleeName(call: ts.CallExpression | ts.NewExpression): string {
   if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
   if (ts.isIdentifier(callee)) return callee.text;
   return '';
-}
-
-function rootText(call: ts.CallExpression): string {
-  let current: ts.Expression = call;
-  while (ts.isPropertyAccessExpression(current) || ts.isCallExpression(current) || ts.isAwaitExpression(current)) current = skipOuterExpressions(current.expression);
-  return current.getText();
 }
 
 function receiverModel(call: ts.CallExpression): string | undefined {

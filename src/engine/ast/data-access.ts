@@ -160,7 +160,7 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
       return { ...base, library: 'mongodb', model: collection, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     // drizzle: db.select().from(orders), db.insert(orders), db.query.orders.findFirst()
-    if (['from', 'insert', 'update', 'delete'].includes(method) && /^(?:db|tx|database)$/.test(rootText(receiver)) && call.arguments.length === 1 && ts.isIdentifier(call.arguments[0]!)) {
+    if (['from', 'insert', 'update', 'delete'].includes(method) && isDrizzleClient(receiver) && call.arguments.length === 1 && ts.isIdentifier(call.arguments[0]!)) {
       return { ...base, library: 'drizzle', model: (call.arguments[0] as ts.Identifier).text, method, operation: method === 'from' ? 'read' : 'write' };
     }
     if ((method === 'findFirst' || method === 'findMany') && ts.isPropertyAccessExpression(receiver) && /\.query$/.test(expressionText(receiver.expression))) {
@@ -374,10 +374,23 @@ function collectionOf(receiver: ts.Expression): string | undefined {
   return undefined;
 }
 
-function rootText(expression: ts.Expression): string {
-  let current = skipOuterExpressions(expression);
-  while (ts.isPropertyAccessExpression(current) || ts.isCallExpression(current)) current = skipOuterExpressions(current.expression);
-  return current.getText(current.getSourceFile());
+// Drizzle's query starters before the table (`db.select({ id }).from(t)`, `db.$with(...)`).
+const DRIZZLE_STARTER = /^(?:select|selectDistinct|selectDistinctOn|with|\$with)$/;
+// The client: `db`, a transaction, or the same held by a context or service (`ctx.db`, `this.db`, `opts.ctx.tx`).
+const DRIZZLE_CLIENT = /(?:^|\.)(?:db|tx|trx|database)$/;
+
+/**
+ * The expression a drizzle builder call is made on is the client: `db` in `db.delete(t)`, `ctx.db` in
+ * `ctx.db.delete(t)` (tRPC's context), `db` in `db.select().from(t)`.
+ */
+export function isDrizzleClient(receiver: ts.Expression): boolean {
+  let current = skipOuterExpressions(receiver);
+  for (;;) {
+    if (ts.isCallExpression(current)) current = skipOuterExpressions(current.expression);
+    else if (ts.isPropertyAccessExpression(current) && DRIZZLE_STARTER.test(current.name.text)) current = skipOuterExpressions(current.expression);
+    else break;
+  }
+  return (ts.isIdentifier(current) || ts.isPropertyAccessExpression(current)) && DRIZZLE_CLIENT.test(expressionText(current));
 }
 
 function expressionText(expression: ts.Expression): string {

@@ -346,7 +346,10 @@ export class DataflowEngine {
         ? member.argumentExpression.text
         : undefined;
     if (base.kind === 'tainted') {
-      if (base.fields && name !== undefined && Object.hasOwn(base.fields, name)) return base.fields[name]!;
+      // An object literal's fields are all of it (any spread drops them): a member it does not have is
+      // undefined, as destructuring reads it, not the request data another field carries
+      // (`{ workspace, requestId: req.headers.get('x-request-id') }.db ?? defaultDb` is the default client).
+      if (base.fields && name !== undefined) return Object.hasOwn(base.fields, name) ? base.fields[name]! : { kind: 'constant' };
       if (base.taint.requestObject) return requestMember(base.taint, name, member, context.fn.file, this.validatedField(context));
       if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
       if (base.taint.inputBag) {
