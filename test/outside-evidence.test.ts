@@ -63,6 +63,14 @@ describe('evidence outside the scanned paths', () => {
     expect(result.findings[0]!.message).toMatch(/The code to change is in \.\.\/\.\.\/packages\/db\/src\/index\.ts, outside the scanned paths/);
   });
 
+  it('resolves workspace packages by name when the scan is the whole repository', async () => {
+    const repo = makeProject(monorepo);
+    const { routes } = await inventoryRoutes({ cwd: repo, paths: ['.'] });
+    const get = routes.find((route) => route.id === 'GET /orders')!;
+    expect(get.auth).toBe('authenticated');
+    expect(get.authEvidence[0]).toMatch(/calls requireUser \(packages\/auth\/src\/index\.ts:3\)/);
+  });
+
   it('reads nothing outside a folder that belongs to no repository or workspace', async () => {
     const repo = makeProject({ ...monorepo, 'package.json': JSON.stringify({ name: 'acme' }) });
     const { routes } = await inventoryRoutes({ cwd: path.join(repo, 'apps/api'), paths: ['.'] });

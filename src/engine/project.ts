@@ -121,7 +121,9 @@ export function loadProject(options: LoadOptions, files: ReadFiles = readFiles(o
     sourceFiles.push({ path: file.path, sourceFile, text });
   }
   const loaded: LoadedProject = { sourceFiles, textFiles, tsconfigs, warnings, linesScanned, filesSkipped };
-  if (options.repositoryRoot && options.repositoryRoot !== options.root) {
+  // Also when the scan is the whole repository: its workspace packages (`import { x } from 'shared-lib'`)
+  // resolve to their folders only through the reader's package map; the files themselves are scanned ones.
+  if (options.repositoryRoot) {
     loaded.outside = outsideFileReader(options.root, options.repositoryRoot, options.maxFileSize, inputs, new Set(sourceFiles.map((file) => file.sourceFile.fileName)));
   }
   return loaded;

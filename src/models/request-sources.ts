@@ -155,3 +155,12 @@ export const TOKEN_VERIFIERS: Readonly<Record<string, readonly string[]>> = {
 
 /** Methods that verify a token wherever the object comes from (firebase-admin `auth().verifyIdToken()`). */
 export const TOKEN_VERIFYING_METHODS: ReadonlySet<string> = new Set(['verifyIdToken', 'verifySessionCookie']);
+
+/**
+ * Functions that read a nested property by a path (`get(event.requestContext, 'authorizer.claims.sub')`):
+ * the value read is the member the path names, as if written `event.requestContext.authorizer.claims.sub`.
+ * Packages whose default or `get` export is one, and namespaces whose `.get` is one (`_.get`).
+ */
+export const PROPERTY_PATH_GETTER_PACKAGES: readonly string[] = ['lodash/get', 'lodash/get.js', 'lodash.get', 'lodash-es/get', 'lodash-es/get.js', 'dlv', 'dot-prop', 'just-safe-get'];
+export const PROPERTY_PATH_GETTER_NAMESPACES: readonly string[] = ['lodash', 'lodash-es', 'underscore', 'dot-prop', 'object-path'];
+export const PROPERTY_PATH_GETTER_NAMES: readonly string[] = ['get', 'getProperty', 'dlv'];

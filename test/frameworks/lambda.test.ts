@@ -134,6 +134,100 @@ describe('lambda adapter: projects', () => {
     ]);
   });
 
+  it('finds handlers written as methods of the exports object, and tells an optional sign-in helper (catches, returns null) from a required one', () => {
+    const dir = makeProject({
+      'serverless.yml': [
+        'service: x',
+        'functions:',
+        '  getArticle:',
+        '    handler: src/Article.get',
+        '    events:',
+        '      - http: GET /api/articles/{slug}',
+        '  updateArticle:',
+        '    handler: src/Article.update',
+        '    events:',
+        '      - http: PUT /api/articles/{slug}',
+        '  feed:',
+        '    handler: src/Article.feed',
+        '    events:',
+        '      - http: GET /api/feed',
+        '',
+      ].join('\n'),
+      'src/User.js': [
+        "const jwt = require('jsonwebtoken');",
+        'module.exports = {',
+        '  async authenticateAndGetUser(event) {',
+        '    try {',
+        "      const decoded = jwt.verify(event.headers.Authorization.replace('Token ', ''), process.env.SECRET);",
+        '      return { username: decoded.username };',
+        '    } catch (err) {',
+        '      return null;',
+        '    }',
+        '  },',
+        '};',
+        '',
+      ].join('\n'),
+      'src/Article.js': [
+        "const User = require('./User');",
+        'module.exports = {',
+        '  async get(event) {',
+        '    const user = await User.authenticateAndGetUser(event);',
+        '    return { statusCode: 200, body: JSON.stringify({ slug: event.pathParameters.slug, following: Boolean(user) }) };',
+        '  },',
+        '  async update(event) {',
+        '    const user = await User.authenticateAndGetUser(event);',
+        "    if (!user) return { statusCode: 401, body: 'Must be logged in.' };",
+        '    return { statusCode: 200, body: event.body };',
+        '  },',
+        '  feed: async function (event) {',
+        '    await User.authenticateAndGetUser(event);',
+        "    return { statusCode: 200, body: '[]' };",
+        '  },',
+        '};',
+        '',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [lambdaAdapter]);
+    expect(routes.map((r) => `${r.id} ${r.file}:${r.line} ${r.handler?.name} ${r.auth}`)).toEqual([
+      'LAMBDA GET /api/articles/{slug} src/Article.js:3 get public',
+      'LAMBDA PUT /api/articles/{slug} src/Article.js:7 update authenticated',
+      'LAMBDA GET /api/feed src/Article.js:12 feed public',
+    ]);
+    expect(route(routes, 'LAMBDA PUT /api/articles/{slug}').authEvidence.join(' ')).toMatch(/authenticateAndGetUser .*returns early when it fails \(src\/Article\.js:9\)/);
+  });
+
+  it('takes the function a wrapper\'s factory returns as the handler (aws-embedded-metrics metricScope)', () => {
+    const dir = makeProject({
+      'template.yaml': [
+        'Transform: AWS::Serverless-2016-10-31',
+        'Resources:',
+        '  GetTodo:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties:',
+        '      CodeUri: todo/',
+        '      Handler: app.getToDoItem',
+        '      Events:',
+        '        Get:',
+        '          Type: Api',
+        '          Properties:',
+        '            Path: /item/{id}',
+        '            Method: get',
+        '',
+      ].join('\n'),
+      'todo/app.js': [
+        "const { metricScope } = require('aws-embedded-metrics');",
+        'exports.getToDoItem = metricScope((metrics) => async (event, context) => {',
+        "  metrics.setNamespace('TodoApp');",
+        '  return { statusCode: 200, body: event.pathParameters.id };',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    const [found] = loadRoutes(dir, [lambdaAdapter]);
+    const parameters = (found!.handler!.node as { parameters: Array<{ name: { getText(): string } }> }).parameters.map((parameter) => parameter.name.getText());
+    expect(parameters).toEqual(['event', 'context']);
+  });
+
   it('reads middy().use(...).handler(fn), a middyfy helper, and later handler.use() statements', () => {
     const dir = makeProject({
       'package.json': JSON.stringify({ dependencies: { '@middy/core': '^5.0.0', '@middy/http-json-body-parser': '^5.0.0' } }),

@@ -1,5 +1,6 @@
 import { ts } from '#typescript';
-import { classifyCall, type DataAccess } from '../ast/data-access.js';
+import { classifyCall, dynamoRequestObject, isDrizzleClient, type DataAccess } from '../ast/data-access.js';
+import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
 import { localInitializer } from '../ast/locals.js';
 import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import { looksLikeSql, sqlLiterals } from '../ast/sql-text.js';
@@ -78,7 +79,7 @@ export function lookupAccessOf(ctx: { readonly modules: ModuleIndex }, tainted: 
     return { access: { library: 'model', method: kind ? calleeName(kind) : terminal, operation: kind ? 'write' : 'read', call: outer, file: tainted.file, line: 0, via: [], ...(model ? { model } : {}) }, node: outer };
   }
   // drizzle: db.select().from(orders).where(...), db.update(orders).set(...).where(...), db.delete(orders).where(...)
-  const drizzleTable = chain.find((link) => /^(?:from|update|delete)$/.test(calleeName(link)) && link.arguments.length === 1 && ts.isIdentifier(link.arguments[0]!) && /^(?:db|tx|database|trx)$/.test(rootText(link)));
+  const drizzleTable = chain.find((link) => /^(?:from|update|delete)$/.test(calleeName(link)) && link.arguments.length === 1 && ts.isIdentifier(link.arguments[0]!) && ts.isPropertyAccessExpression(skipOuterExpressions(link.expression)) && isDrizzleClient((skipOuterExpressions(link.expression) as ts.PropertyAccessExpression).expression));
   if (drizzleTable && chain.some((link) => calleeName(link) === 'where')) {
     const method = calleeName(drizzleTable);
     return { access: { library: 'drizzle', model: (drizzleTable.arguments[0] as ts.Identifier).text, method, operation: method === 'from' ? 'read' : 'write', call: outer, file: tainted.file, line: 0, via: [], }, node: outer };
@@ -106,6 +107,10 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
   if (isWriteAccess(lookup)) facts.linksPrincipalOnly = linksOnlyPrincipal(tainted, lookup);
   if (access.library === 'sql') {
     sqlFacts(tainted, node, facts);
+    return facts;
+  }
+  if (access.library === 'dynamodb') {
+    if (!access.creates && access.request) dynamoFacts(walker, access.request);
     return facts;
   }
   if (access.library === 'drizzle' && /^(?:findFirst|findMany)$/.test(method)) {
@@ -230,6 +235,75 @@ class FilterWalker {
   }
 }
 
+/**
+ * A DynamoDB request (models/dynamodb.ts): the item's `Key` (`{ userId, listId }`, low-level
+ * `{ id: { S: id } }`), and each `ExpressionAttributeValues` placeholder the key condition, filter
+ * or write condition compares with a field (`'ownerId = :uid'`, `#o` through `ExpressionAttributeNames`).
+ * Placeholders only the update expression uses are values written, not the item's selection.
+ */
+function dynamoFacts(walker: FilterWalker, request: ts.Expression): void {
+  const object = dynamoRequestObject(request);
+  if (!object) return;
+  const key = objectProperty(object, DYNAMODB_KEY_PROPERTY);
+  const keyObject = key && dynamoRequestObject(key);
+  if (keyObject) {
+    for (const property of keyObject.properties) {
+      if (ts.isShorthandPropertyAssignment(property)) walker.leaf(property.name, property.name.text);
+      else if (ts.isPropertyAssignment(property)) {
+        const field = propertyNameText(property.name);
+        if (field) walker.leaf(dynamoTypedValue(property.initializer), field);
+      }
+    }
+  }
+  const expressions = DYNAMODB_SELECTING_EXPRESSIONS.flatMap((name) => {
+    const value = objectProperty(object, name);
+    return value ? sqlLiterals(value) : [];
+  }).join(' AND ');
+  const values = objectProperty(object, DYNAMODB_VALUES_PROPERTY);
+  const valuesObject = values && dynamoRequestObject(values);
+  if (!expressions || !valuesObject) return;
+  const aliases = new Map<string, string>();
+  const names = objectProperty(object, DYNAMODB_NAMES_PROPERTY);
+  for (const property of (names && dynamoRequestObject(names)?.properties) ?? []) {
+    const alias = property.name && propertyNameText(property.name);
+    const value = ts.isPropertyAssignment(property) ? skipOuterExpressions(property.initializer) : undefined;
+    if (alias && value && ts.isStringLiteralLike(value)) aliases.set(alias, value.text);
+  }
+  for (const property of valuesObject.properties) {
+    if (!ts.isPropertyAssignment(property)) continue;
+    const placeholder = propertyNameText(property.name);
+    const compared = placeholder && comparedAttribute(expressions, placeholder);
+    if (compared) walker.leaf(dynamoTypedValue(property.initializer), lastSegment(aliases.get(compared) ?? compared));
+  }
+}
+
+/** The attribute an expression compares with a placeholder: `userId = :uid`, `:uid = userId`, `begins_with(#sk, :p)`, `id IN (:a, :b)`. */
+function comparedAttribute(expression: string, placeholder: string): string | undefined {
+  const escaped = placeholder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const patterns = [
+    new RegExp(`(#?[A-Za-z_][\\w.#]*)\\s*(?:=|<>|<=?|>=?)\\s*${escaped}(?![\\w])`),
+    new RegExp(`${escaped}\\s*(?:=|<>|<=?|>=?)\\s*(#?[A-Za-z_][\\w.#]*)`),
+    new RegExp(`\\w+\\s*\\(\\s*(#?[A-Za-z_][\\w.#]*)\\s*,\\s*${escaped}(?![\\w])`),
+    new RegExp(`(#?[A-Za-z_][\\w.#]*)\\s+IN\\s*\\([^)]*${escaped}(?![\\w])`, 'i'),
+  ];
+  for (const pattern of patterns) {
+    const match = pattern.exec(expression);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/** `{ S: id }` -> id: the low-level client's typed value is the value it holds. */
+function dynamoTypedValue(expression: ts.Expression): ts.Expression {
+  const value = skipOuterExpressions(expression);
+  if (ts.isObjectLiteralExpression(value) && value.properties.length === 1) {
+    const only = value.properties[0]!;
+    const name = only.name && propertyNameText(only.name);
+    if (name && DYNAMODB_TYPE_DESCRIPTORS.includes(name) && ts.isPropertyAssignment(only)) return only.initializer;
+  }
+  return expression;
+}
+
 /** `WHERE o.id = $1 AND o.user_id = $2` with params `[id, req.user.id]`. */
 function sqlFacts(tainted: TaintedCall, call: ts.CallExpression, facts: LookupFacts): void {
   const [text, params] = call.arguments;
@@ -308,12 +382,6 @@ export function calleeName(call: ts.CallExpression | ts.NewExpression): string {
   if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
   if (ts.isIdentifier(callee)) return callee.text;
   return '';
-}
-
-function rootText(call: ts.CallExpression): string {
-  let current: ts.Expression = call;
-  while (ts.isPropertyAccessExpression(current) || ts.isCallExpression(current) || ts.isAwaitExpression(current)) current = skipOuterExpressions(current.expression);
-  return current.getText();
 }
 
 function receiverModel(call: ts.CallExpression): string | undefined {

@@ -236,6 +236,9 @@ function middlewareBody(ctx: AccessContext, route: Route, middleware: RouteMiddl
   return binding.node.getText(binding.node.getSourceFile());
 }
 
+// The record inside a data access's response: DynamoDB `Item`/`Items`/`Attributes`, a driver's `rows`, an HTTP-style `data`.
+const RESPONSE_RECORD = /^(?:Item|Items|Attributes|rows|data)$/;
+
 /** `const order = await call()` / `order = await call()` / `const { order } = ...`: the names bound to a call's result. */
 /** The first call in an initializer, through `await` and parentheses. */
 function firstCall(expression: ts.Expression): ts.CallExpression | undefined {
@@ -259,7 +262,14 @@ function chainArguments(call: ts.CallExpression): ts.Expression[] {
 
 function resultVariable(call: ts.Node): string[] | undefined {
   let node: ts.Node = call;
-  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent))) node = node.parent;
+  for (;;) {
+    const parent = node.parent;
+    if (parent && (ts.isAwaitExpression(parent) || ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isNonNullExpression(parent))) node = parent;
+    // `(await docClient.get(params).promise()).Item`: the SDK's promise, and the record inside the response.
+    else if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === node && parent.name.text === 'promise' && ts.isCallExpression(parent.parent) && parent.parent.arguments.length === 0) node = parent.parent;
+    else if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === node && RESPONSE_RECORD.test(parent.name.text)) node = parent;
+    else break;
+  }
   const parent = node.parent;
   if (parent && ts.isVariableDeclaration(parent) && parent.initializer === node) return bindingNames(parent.name);
   if (parent && ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(parent.left)) return [parent.left.text];

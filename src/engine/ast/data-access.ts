@@ -1,17 +1,23 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
 import { nodePosition, resolveFunction, type ResolvedFunction } from './functions.js';
-import { skipOuterExpressions, type ModuleIndex } from './module-index.js';
+import { propertyNameText, skipOuterExpressions, type ModuleIndex } from './module-index.js';
+import { localInitializer } from './locals.js';
+import { DYNAMODB_CLIENT_METHODS, DYNAMODB_COMMAND_PACKAGES, DYNAMODB_COMMANDS, DYNAMODB_REQUEST_PROPERTIES } from '../../models/dynamodb.js';
 
 /** A call that reads or writes stored data (ORM, query builder, driver, raw SQL). */
 export interface DataAccess {
   operation: 'read' | 'write';
-  /** prisma | typeorm-or-mongoose-or-sequelize (model) | knex | drizzle | mongodb | sql */
-  library: 'prisma' | 'model' | 'knex' | 'drizzle' | 'mongodb' | 'sql';
+  /** prisma | typeorm-or-mongoose-or-sequelize (model) | knex | drizzle | mongodb | sql | dynamodb */
+  library: 'prisma' | 'model' | 'knex' | 'drizzle' | 'mongodb' | 'sql' | 'dynamodb';
   /** Model, table or collection when readable: `order`, `Order`, `orders`. */
   model?: string;
-  /** The called method: findUnique, save, query ... */
+  /** The called method: findUnique, save, query ... (DynamoDB: the client method or the command class, `get`, `GetCommand`). */
   method: string;
+  /** DynamoDB: the request object (`{ TableName, Key, ... }`), the call's or the command's argument. */
+  request?: ts.Expression;
+  /** DynamoDB: the operation writes a whole new item (`put`): its fields are the record, not a lookup. */
+  creates?: boolean;
   call: ts.CallExpression;
   file: ScannedSourceFile;
   line: number;
@@ -108,6 +114,8 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
   const base = { call, file, line, via: NO_VIA };
   if (ts.isPropertyAccessExpression(callee)) {
     const method = callee.name.text;
+    const dynamo = dynamoAccess(call, method, file, modules);
+    if (dynamo) return { ...base, ...dynamo };
     const receiver = skipOuterExpressions(callee.expression);
     const receiverText = expressionText(receiver);
     // prisma.order.findUnique(...) / this.prisma.order.update(...)
@@ -152,11 +160,106 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
       return { ...base, library: 'mongodb', model: collection, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     // drizzle: db.select().from(orders), db.insert(orders), db.query.orders.findFirst()
-    if (['from', 'insert', 'update', 'delete'].includes(method) && /^(?:db|tx|database)$/.test(rootText(receiver)) && call.arguments.length === 1 && ts.isIdentifier(call.arguments[0]!)) {
+    if (['from', 'insert', 'update', 'delete'].includes(method) && isDrizzleClient(receiver) && call.arguments.length === 1 && ts.isIdentifier(call.arguments[0]!)) {
       return { ...base, library: 'drizzle', model: (call.arguments[0] as ts.Identifier).text, method, operation: method === 'from' ? 'read' : 'write' };
     }
     if ((method === 'findFirst' || method === 'findMany') && ts.isPropertyAccessExpression(receiver) && /\.query$/.test(expressionText(receiver.expression))) {
       return { ...base, library: 'drizzle', model: receiver.name.text, method, operation: 'read' };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A DynamoDB item operation (models/dynamodb.ts): `docClient.get({ TableName, Key })`,
+ * `ddb.getItem(params)`, `client.send(new GetCommand(params))`. A client method is known by its
+ * request, which only DynamoDB spells with `TableName`/`RequestItems`; a command by its class.
+ */
+function dynamoAccess(call: ts.CallExpression, method: string, file: ScannedSourceFile, modules: ModuleIndex | undefined): Omit<DataAccess, 'call' | 'file' | 'line' | 'via'> | undefined {
+  let operation = Object.hasOwn(DYNAMODB_CLIENT_METHODS, method) ? DYNAMODB_CLIENT_METHODS[method] : undefined;
+  let request: ts.Expression | undefined = call.arguments[0];
+  let name = method;
+  if (method === 'send' && request) {
+    const command = skipOuterExpressions(request);
+    if (!ts.isNewExpression(command) || !ts.isIdentifier(command.expression)) return undefined;
+    const commandName = command.expression.text;
+    if (!Object.hasOwn(DYNAMODB_COMMANDS, commandName) || !importedFromDynamo(commandName, file, modules)) return undefined;
+    operation = DYNAMODB_COMMANDS[commandName];
+    request = command.arguments?.[0];
+    name = commandName;
+  } else if (!operation || !request || !dynamoRequest(request)) return undefined;
+  if (!operation) return undefined;
+  const table = request ? dynamoTable(request) : undefined;
+  return {
+    library: 'dynamodb',
+    method: name,
+    operation: operation === 'read' ? 'read' : 'write',
+    ...(operation === 'create' ? { creates: true } : {}),
+    ...(request ? { request } : {}),
+    ...(table ? { model: table } : {}),
+  };
+}
+
+/** A command class imported from the SDK (without a module index, the class name has to do). */
+function importedFromDynamo(name: string, file: ScannedSourceFile, modules: ModuleIndex | undefined): boolean {
+  if (!modules) return true;
+  const binding = modules.resolveName(file, name);
+  return binding?.kind === 'external' && DYNAMODB_COMMAND_PACKAGES.includes(binding.module);
+}
+
+/** The object literal a request expression is (itself, or the local `const params = {...}` it names). */
+export function dynamoRequestObject(expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  let value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) value = localInitializer(value) ?? value;
+  return ts.isObjectLiteralExpression(value) ? value : undefined;
+}
+
+function dynamoRequest(expression: ts.Expression): boolean {
+  const object = dynamoRequestObject(expression);
+  return object !== undefined && object.properties.some((property) => {
+    const name = property.name && propertyNameText(property.name);
+    return name !== undefined && DYNAMODB_REQUEST_PROPERTIES.includes(name);
+  });
+}
+
+/**
+ * The table a request names, as an entity: `TableName: 'orders'`, `TableName: ordersTable`,
+ * `TableName: getTableName('articles')`, `process.env.CHECKLIST_TABLE_NAME` -> checklist.
+ */
+function dynamoTable(request: ts.Expression): string | undefined {
+  const object = dynamoRequestObject(request);
+  const property = object?.properties.find((candidate) => candidate.name && propertyNameText(candidate.name) === 'TableName');
+  if (!property) return undefined;
+  let value: ts.Expression | undefined = ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+  for (let hops = 0; value && hops < 3; hops++) {
+    value = skipOuterExpressions(value);
+    if (ts.isStringLiteralLike(value)) return tableWord(value.text);
+    if (ts.isCallExpression(value)) {
+      const literal = value.arguments.find(ts.isStringLiteralLike);
+      return literal ? tableWord(literal.text) : undefined;
+    }
+    if (ts.isPropertyAccessExpression(value) && /\benv$/.test(value.expression.getText())) return tableWord(value.name.text);
+    if (ts.isTemplateExpression(value)) return tableWord(value.templateSpans.at(-1)?.literal.text || value.head.text);
+    if (!ts.isIdentifier(value)) return undefined;
+    const named: ts.Identifier = value;
+    value = localInitializer(named) ?? moduleConstInitializer(named);
+    if (!value) return tableWord(named.text);
+  }
+  return undefined;
+}
+
+/** `CHECKLIST_TABLE_NAME` -> checklist, `ordersTable` -> orders, `-users` -> users. */
+function tableWord(text: string): string | undefined {
+  const word = text.replace(/[_-]?table(?:[_-]?name)?$/i, '').replace(/^.*[^A-Za-z0-9_]/, '');
+  return word && word !== 'TableName' ? (/^[A-Z0-9_]+$/.test(word) ? word.toLowerCase() : word) : undefined;
+}
+
+/** A top-level `const x = ...` of the identifier's file. */
+function moduleConstInitializer(identifier: ts.Identifier): ts.Expression | undefined {
+  for (const statement of identifier.getSourceFile().statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text && declaration.initializer) return declaration.initializer;
     }
   }
   return undefined;
@@ -271,10 +374,23 @@ function collectionOf(receiver: ts.Expression): string | undefined {
   return undefined;
 }
 
-function rootText(expression: ts.Expression): string {
-  let current = skipOuterExpressions(expression);
-  while (ts.isPropertyAccessExpression(current) || ts.isCallExpression(current)) current = skipOuterExpressions(current.expression);
-  return current.getText(current.getSourceFile());
+// Drizzle's query starters before the table (`db.select({ id }).from(t)`, `db.$with(...)`).
+const DRIZZLE_STARTER = /^(?:select|selectDistinct|selectDistinctOn|with|\$with)$/;
+// The client: `db`, a transaction, or the same held by a context or service (`ctx.db`, `this.db`, `opts.ctx.tx`).
+const DRIZZLE_CLIENT = /(?:^|\.)(?:db|tx|trx|database)$/;
+
+/**
+ * The expression a drizzle builder call is made on is the client: `db` in `db.delete(t)`, `ctx.db` in
+ * `ctx.db.delete(t)` (tRPC's context), `db` in `db.select().from(t)`.
+ */
+export function isDrizzleClient(receiver: ts.Expression): boolean {
+  let current = skipOuterExpressions(receiver);
+  for (;;) {
+    if (ts.isCallExpression(current)) current = skipOuterExpressions(current.expression);
+    else if (ts.isPropertyAccessExpression(current) && DRIZZLE_STARTER.test(current.name.text)) current = skipOuterExpressions(current.expression);
+    else break;
+  }
+  return (ts.isIdentifier(current) || ts.isPropertyAccessExpression(current)) && DRIZZLE_CLIENT.test(expressionText(current));
 }
 
 function expressionText(expression: ts.Expression): string {

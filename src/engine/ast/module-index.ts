@@ -330,7 +330,7 @@ export class ModuleIndex {
         }
       }
       const commonJs = commonJsExport(statement, exportName);
-      if (commonJs) return this.bindingOfExpression(file, commonJs, hops);
+      if (commonJs) return ts.isMethodDeclaration(commonJs) ? { kind: 'declaration', file, node: commonJs, name: exportName } : this.bindingOfExpression(file, commonJs, hops);
     }
     for (const from of starSources) {
       const target = this.resolveImport(file, from);
@@ -428,8 +428,8 @@ export function requiredModule(expression: ts.Expression): string | undefined {
   return undefined;
 }
 
-/** `module.exports = x` (default), `module.exports.name = x` / `exports.name = x`, `module.exports = { name }`. */
-function commonJsExport(statement: ts.Statement, exportName: string): ts.Expression | undefined {
+/** `module.exports = x` (default), `module.exports.name = x` / `exports.name = x`, `module.exports = { name }`, `module.exports = { async name(event) {...} }`. */
+function commonJsExport(statement: ts.Statement, exportName: string): ts.Expression | ts.MethodDeclaration | undefined {
   if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) return undefined;
   const assignment = statement.expression;
   if (assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
@@ -441,6 +441,7 @@ function commonJsExport(statement: ts.Statement, exportName: string): ts.Express
       for (const property of value.properties) {
         if (ts.isShorthandPropertyAssignment(property) && property.name.text === exportName) return property.name;
         if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === exportName) return property.initializer;
+        if (ts.isMethodDeclaration(property) && property.body && propertyNameText(property.name) === exportName) return property;
       }
     }
     return undefined;

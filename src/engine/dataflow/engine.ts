@@ -9,7 +9,7 @@ import { identityTaint, joinOrigins, withStep, withTransform, type Taint, type V
 import { exitsEarly } from '../ast/syntax.js';
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel } from '../models.js';
-import { BAG_PARTS, REQUEST_OBJECTS, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/request-sources.js';
+import { BAG_PARTS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/request-sources.js';
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
 export interface TaintedCall {
@@ -346,7 +346,10 @@ export class DataflowEngine {
         ? member.argumentExpression.text
         : undefined;
     if (base.kind === 'tainted') {
-      if (base.fields && name !== undefined && Object.hasOwn(base.fields, name)) return base.fields[name]!;
+      // An object literal's fields are all of it (any spread drops them): a member it does not have is
+      // undefined, as destructuring reads it, not the request data another field carries
+      // (`{ workspace, requestId: req.headers.get('x-request-id') }.db ?? defaultDb` is the default client).
+      if (base.fields && name !== undefined) return Object.hasOwn(base.fields, name) ? base.fields[name]! : { kind: 'constant' };
       if (base.taint.requestObject) return requestMember(base.taint, name, member, context.fn.file, this.validatedField(context));
       if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
       if (base.taint.inputBag) {
@@ -380,6 +383,43 @@ export class DataflowEngine {
     return TOKEN_VERIFIERS[binding.module]?.includes(name) ?? false;
   }
 
+  /**
+   * `get(requestContext, 'authorizer.claims.sub')`, `_.get(event, ['pathParameters', 'id'])`: a path
+   * getter (models/request-sources.ts) reads the member its path names, each segment as a property read.
+   */
+  private propertyPathRead(call: ts.CallExpression | ts.NewExpression, callee: ts.Expression, argumentOrigins: ValueOrigin[], context: AnalysisContext): ValueOrigin | undefined {
+    const [objectArgument, pathArgument] = call.arguments ?? [];
+    const base = argumentOrigins[0];
+    if (!objectArgument || !pathArgument || base?.kind !== 'tainted' || ts.isNewExpression(call)) return undefined;
+    const path = skipOuterExpressions(pathArgument);
+    const segments = ts.isStringLiteralLike(path)
+      ? path.text.split('.')
+      : ts.isArrayLiteralExpression(path) && path.elements.every(ts.isStringLiteralLike)
+        ? path.elements.map((element) => (element as ts.StringLiteralLike).text)
+        : undefined;
+    if (!segments || !this.isPathGetter(callee, context.fn.file)) return undefined;
+    let current: ValueOrigin = base;
+    for (const segment of segments) {
+      if (current.kind !== 'tainted') break;
+      if (current.fields && Object.hasOwn(current.fields, segment)) current = current.fields[segment]!;
+      else if (current.taint.requestObject) current = requestMember(current.taint, segment, call, context.fn.file, this.validatedField(context));
+      else break;
+    }
+    return current;
+  }
+
+  private isPathGetter(callee: ts.Expression, file: ScannedSourceFile): boolean {
+    if (ts.isIdentifier(callee)) {
+      const binding = this.modules.resolveName(file, callee.text);
+      return binding?.kind === 'external' && (PROPERTY_PATH_GETTER_PACKAGES.includes(binding.module) || (PROPERTY_PATH_GETTER_NAMESPACES.includes(binding.module) && PROPERTY_PATH_GETTER_NAMES.includes(binding.importedName)));
+    }
+    if (ts.isPropertyAccessExpression(callee) && PROPERTY_PATH_GETTER_NAMES.includes(callee.name.text) && ts.isIdentifier(callee.expression)) {
+      const binding = this.modules.resolveName(file, callee.expression.text);
+      return binding?.kind === 'external' && PROPERTY_PATH_GETTER_NAMESPACES.includes(binding.module);
+    }
+    return false;
+  }
+
   private callOrigin(call: ts.CallExpression | ts.NewExpression, context: AnalysisContext): ValueOrigin {
     const callee = skipOuterExpressions(call.expression);
     const argumentOrigins = (call.arguments ?? []).map((argument) => this.origin(argument, context));
@@ -390,6 +430,9 @@ export class DataflowEngine {
     if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) receiverOrigin = this.origin(callee.expression, context);
 
     this.record(call, context, argumentOrigins, receiverOrigin);
+
+    const pathRead = this.propertyPathRead(call, callee, argumentOrigins, context);
+    if (pathRead) return pathRead;
 
     if (this.options.sanitizers.includes(calleeName) || this.options.sanitizers.includes(lastName)) {
       return { kind: 'sanitized', how: `${calleeName}() (config sanitizers)` };
@@ -402,11 +445,12 @@ export class DataflowEngine {
     }
     // `jwt.verify(token, secret)`: the library throws on a bad token, so its result is the verified caller.
     if (this.verifiesToken(callee, context.fn.file)) return { kind: 'principal', label: `${calleeName}()` };
-    // `const user = await requireUser(req)`: a project helper that verifies the credentials and throws
-    // when they fail hands back the signed-in user, not client input.
+    // `const user = await requireUser(req)`: a project helper that verifies the credentials hands back
+    // the signed-in user, not client input: it throws when they fail, or returns nothing
+    // (`authenticateAndGetUser(event)` returning null, which the handler tests).
     if (USER_HELPER_NAME.test(lastName) && !ts.isNewExpression(call)) {
       const helper = resolveFunction(this.modules, context.fn.file, callee);
-      if (helper && this.authHelpers.verifiesAndThrows(helper)) return { kind: 'principal', label: `${calleeName}()` };
+      if (helper && this.authHelpers.verifies(helper)) return { kind: 'principal', label: `${calleeName}()` };
     }
     const numeric = calleeName.split('.')[0]!;
     if (NUMERIC_CONVERSIONS.has(numeric) || NUMERIC_CONVERSIONS.has(calleeName) || calleeName === 'BigInt') {

@@ -5,7 +5,7 @@ import type { AdapterContext, FrameworkAdapter, ProjectFacts } from '../framewor
 import { AnalysisFailures } from '../analysis-failures.js';
 import { MiddlewareClassifier, type AuthModel } from './classify-middleware.js';
 import { inHandlerAuthentication, readPrincipal } from './handler-evidence.js';
-import { entryName, type AuthStatus, type HttpMethod, type Route, type RouteDefinition } from './route.js';
+import { entryName, isStateChanging, type AuthStatus, type HttpMethod, type Route, type RouteDefinition } from './route.js';
 import { entryKindAndMethodMatch, parseEntryPattern, wordPath } from './route-path.js';
 import { escapeRegExp } from '../text.js';
 import { ts } from '#typescript';
@@ -123,6 +123,10 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   }
   const packageDelegate = publicByDesign || guards.length > 0 || annotated || inHandler || helper.evidence || helper.skipped ? undefined : delegatesToPackage(handlerFunction, modules);
   if (!publicByDesign && helper.skipped) publicByDesign = `authentication skipped on purpose: ${helper.skipped}`;
+  // A read that asks who is calling and answers anonymous callers too (a public profile that marks
+  // whom the caller follows) is open on purpose. A write that does the same is left to the rules:
+  // going on without the user there is the missing check they look for.
+  if (!publicByDesign && helper.optional && !isStateChanging(definition.method) && definition.method !== 'SUBSCRIPTION') publicByDesign = `optional sign-in: ${helper.optional}`;
   if (publicByDesign) {
     auth = 'public';
     evidence.push(publicByDesign);

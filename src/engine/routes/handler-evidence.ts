@@ -74,8 +74,9 @@ export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
 
 // Reading a credential directly is as good as reading the principal for an in-handler check; so is
 // comparing a shared secret (a cron job's CRON_SECRET, an internal API key) in constant time.
+// Header names are case-insensitive: `c.req.header("Authorization")`, `event.headers.Authorization` (API Gateway keeps the client's case).
 export const CREDENTIAL_READ =
-  /\bheaders?\s*(?:\?\.|\.)\s*authorization\b|\bheaders?\s*\[\s*['"`]authorization['"`]\s*\]|\bheader\s*\(\s*['"`]authorization['"`]|\bcookies?\s*(?:\?\.|\.|\[\s*['"`])\s*(?:token|jwt|session|access_?token|auth)\b|\bauthenticatedUsers\b|\b(?:jwt|jsonwebtoken|jose)\.verify\s*\(|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)\s*\(|\bget\s*\(\s*['"`](?:authorization|x-api-key|x-internal-api-key)['"`]|\b(?:timingSafeEqual|secureCompare|safeCompare|constantTimeCompare)\s*\(|\benv\s*\.\s*[A-Z0-9_]*(?:SECRET|API_KEY|TOKEN)\b/;
+  /\bheaders?\s*(?:\?\.|\.)\s*[Aa]uthorization\b|\bheaders?\s*\[\s*['"`][Aa]uthorization['"`]\s*\]|\bheader\s*\(\s*['"`][Aa]uthorization['"`]|\bcookies?\s*(?:\?\.|\.|\[\s*['"`])\s*(?:token|jwt|session|access_?token|auth)\b|\bauthenticatedUsers\b|\b(?:jwt|jsonwebtoken|jose)\.verify\s*\(|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)\s*\(|\bget\s*\(\s*['"`](?:[Aa]uthorization|[Xx]-[Aa]pi-[Kk]ey|x-internal-api-key)['"`]|\b(?:timingSafeEqual|secureCompare|safeCompare|constantTimeCompare)\s*\(|\benv\s*\.\s*[A-Z0-9_]*(?:SECRET|API_KEY|TOKEN)\b/;
 // Ways a handler turns away a caller it could not authenticate, besides a 401.
 const OTHER_REJECTION = /\bnext\s*\(\s*new\s+\w*Error\b|\b(?:status|sendStatus|code)\s*\(\s*403\b|new\s+\w*Forbidden\w*|\bstatus(?:Code)?\s*:\s*403\b/;
 

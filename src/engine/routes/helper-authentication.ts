@@ -40,6 +40,11 @@ export interface HelperAuthentication {
   evidence?: string;
   /** Set when the handler turns the helper's authentication off on purpose (`skipAuth: true`). */
   skipped?: string;
+  /**
+   * Set when the handler asks a helper who is calling, the helper answers nothing when the
+   * credentials fail (it does not throw), and the handler goes on anyway: a sign-in that is optional.
+   */
+  optional?: string;
 }
 
 export class HelperAuthenticationFinder {
@@ -79,6 +84,7 @@ export class HelperAuthenticationFinder {
   }
 
   private inspectStatements(handler: ResolvedFunction, statements: readonly ts.Statement[]): HelperAuthentication {
+    let optional: string | undefined;
     for (let index = 0; index < statements.length; index++) {
       const statement = statements[index]!;
       // `if (!(await isValidApiKey(req))) return ...`: the check is the condition of an early exit.
@@ -105,8 +111,9 @@ export class HelperAuthenticationFinder {
         const { line } = nodePosition(exit);
         return { evidence: `${handler.name} calls ${called}, which verifies the request's credentials${verified}, and returns early when it fails (${handler.file.path}:${line})` };
       }
+      optional ??= `${handler.name} calls ${called}, which verifies the request's credentials${verified} and returns nothing when they fail, and serves the request either way`;
     }
-    return {};
+    return optional ? { optional } : {};
   }
 
   /** A helper that reads and verifies the request's credentials, itself or through what it calls. */
@@ -151,23 +158,26 @@ export class HelperAuthenticationFinder {
     // when what it tests (`ctx.role === 'GUEST'`) says nothing of tokens or sessions.
     const verifiesHere = TOKEN_OR_SESSION_CHECK.test(text) || CREDENTIAL_READ.test(text) || (AUTH_ASSERTION_NAME.test(fn.name.split('.').at(-1) ?? '') && /\bthrow\b/.test(text));
     let verifiedIn: ResolvedFunction | undefined = verifiesHere ? fn : undefined;
-    let throws = THROWS.test(text) || SELF_THROWING_VERIFICATION.test(text);
+    // `try { jwt.verify(...) } catch { return null }`: what throws inside is caught here and the caller gets a value to test.
+    const escaping = escapingThrows(this.modules, fn);
+    let throws = escaping ? escaping.throws : THROWS.test(text) || SELF_THROWING_VERIFICATION.test(text);
     let rejects = REJECTION_STATUS.test(text) || AUTH_ERROR_MESSAGE.test(text);
     let calleeThrowsOnFailure = false;
     if (depth < MAX_HELPER_DEPTH) {
       for (const callee of calledFunctions(this.modules, fn, MAX_HELPER_CALLEES)) {
         const child = this.factsOf(callee, depth + 1);
         verifiedIn ??= child.verifiedIn;
-        if (child.throwsOnFailure) calleeThrowsOnFailure = true;
+        const propagates = !escaping || escaping.uncaughtCallees.has(callee.node);
+        if (child.throwsOnFailure && propagates) calleeThrowsOnFailure = true;
         // A callee that only builds the rejection (`unauthorized()`, `throw createError(401)`) is part of this function's failure path.
         if (!child.verifiedIn) {
-          throws ||= child.throws;
+          if (propagates) throws ||= child.throws;
           rejects ||= child.rejects;
         }
       }
     }
     const facts: HelperFacts = {
-      throwsOnFailure: calleeThrowsOnFailure || (verifiedIn !== undefined && (throws || (verifiesHere && SELF_THROWING_VERIFICATION.test(text) && !/\bcatch\b/.test(text)))),
+      throwsOnFailure: calleeThrowsOnFailure || (verifiedIn !== undefined && (throws || (!escaping && verifiesHere && SELF_THROWING_VERIFICATION.test(text) && !/\bcatch\b/.test(text)))),
       rejects,
       throws,
     };
@@ -175,6 +185,45 @@ export class HelperAuthenticationFinder {
     this.facts.set(fn.node, facts);
     return facts;
   }
+}
+
+/**
+ * For a function with a `try` whose `catch` does not throw again (`catch (err) { return null; }`):
+ * whether anything throws outside such a block (a throw, a self-throwing verification, a redirect),
+ * and the callees called outside one, whose throws reach the caller. Undefined when the function
+ * has no such block (its text alone says whether it throws).
+ */
+function escapingThrows(modules: ModuleIndex, fn: ResolvedFunction): { throws: boolean; uncaughtCallees: Set<ts.Node> } | undefined {
+  const body = fn.node.body;
+  if (!body) return undefined;
+  const swallowing: ts.Block[] = [];
+  const findTries = (node: ts.Node): void => {
+    if (isFunctionLikeNode(node)) return;
+    if (ts.isTryStatement(node) && node.catchClause && !THROWS.test(node.catchClause.block.getText())) swallowing.push(node.tryBlock);
+    ts.forEachChild(node, findTries);
+  };
+  ts.forEachChild(body, findTries);
+  if (swallowing.length === 0) return undefined;
+  const caught = (node: ts.Node): boolean => swallowing.some((block) => node.pos >= block.pos && node.end <= block.end);
+  const file = fn.node.getSourceFile();
+  let throws = false;
+  const uncaughtCallees = new Set<ts.Node>();
+  const visit = (node: ts.Node): void => {
+    if (isFunctionLikeNode(node)) return;
+    if (!caught(node)) {
+      if (ts.isThrowStatement(node)) throws = true;
+      if (ts.isCallExpression(node)) {
+        const callee = node.expression.getText(file);
+        const match = SELF_THROWING_VERIFICATION.exec(node.getText(file)) ?? /(?<![.\w])(?:redirect|notFound)\s*\(/.exec(node.getText(file));
+        if (match && match.index <= callee.length) throws = true;
+        const resolved = resolveFunction(modules, fn.file, node.expression);
+        if (resolved) uncaughtCallees.add(resolved.node);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return { throws, uncaughtCallees };
 }
 
 const AUTH_ASSERTION_NAME = /^(?:assert|require|ensure|enforce|verify|check)(?:Is)?(?:Authenticated|Authed|LoggedIn|SignedIn|Login|Auth|Authentication|User|Session|Viewer|Admin|Staff|Member)$/;

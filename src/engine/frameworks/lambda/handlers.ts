@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { resolveFunction, type ResolvedFunction } from '../../ast/functions.js';
+import { resolveFunction, returnedFunction, type ResolvedFunction } from '../../ast/functions.js';
 import { bindingValue, requiredModule, skipOuterExpressions, type Binding, type ModuleIndex } from '../../ast/module-index.js';
 import type { AdapterContext } from '../adapter.js';
 
@@ -93,7 +93,8 @@ export function lambdaExport(file: ScannedSourceFile, exportName: string, contex
   const value = ts.isFunctionDeclaration(binding.node) ? binding.node : bindingValue(binding);
   if (!value) return undefined;
   const site = binding.node;
-  if (ts.isFunctionDeclaration(value) || ts.isFunctionExpression(value) || ts.isArrowFunction(value)) {
+  // A method of the exports object (`module.exports = { async create(event) {...} }`) is a handler like a function export.
+  if (ts.isFunctionDeclaration(value) || ts.isFunctionExpression(value) || ts.isArrowFunction(value) || ts.isMethodDeclaration(value)) {
     if (bridgesInBody(value, binding.file, context.modules)) return undefined;
     return { file: binding.file, site, handler: { file: binding.file, node: value, name: ts.isFunctionDeclaration(value) ? (value.name?.text ?? exportName) : exportName }, middleware: [] };
   }
@@ -105,7 +106,10 @@ export function lambdaExport(file: ScannedSourceFile, exportName: string, contex
     const handler = middy.base && resolveFunction(context.modules, middy.base.file, middy.base.expression);
     return { file: binding.file, site, ...(handler ? { handler } : {}), middleware: [...middy.uses, ...laterUses] };
   }
-  const handler = resolveFunction(context.modules, binding.file, value);
+  const resolved = resolveFunction(context.modules, binding.file, value);
+  // `metricScope((metrics) => async (event, context) => {...})` (aws-embedded-metrics), `withSentry(() => handler)`:
+  // the wrapper calls the function it is given with its own values; what that returns receives the event.
+  const handler = resolved && ts.isCallExpression(value) ? (returnedFunction(resolved) ?? resolved) : resolved;
   if (handler) return { file: binding.file, site, handler, middleware: [] };
   const call = ts.isCallExpression(value) ? value : undefined;
   const made = call && externalCallee(call, binding.file, context.modules);
