@@ -489,7 +489,9 @@ export class DataflowEngine {
     // 'prefix'.concat(input), template.replace('{q}', input): string methods on a clean receiver
     // still build their result from their arguments.
     if (receiverOrigin && STRING_COMBINERS.has(lastName)) {
-      const combined = argumentOrigins.find((argument) => argument.kind === 'tainted');
+      // A replace's pattern only picks what is replaced: the result holds the receiver and the replacement.
+      const contributing = lastName === 'replace' || lastName === 'replaceAll' ? argumentOrigins.slice(1) : argumentOrigins;
+      const combined = contributing.find((argument) => argument.kind === 'tainted');
       if (combined?.kind === 'tainted') return this.stepped(combined, call, context, `.${lastName}()`);
     }
 

@@ -119,7 +119,9 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   let helper = publicByDesign || guards.length > 0 || annotated || inHandler ? {} : helpers.inspect(handlerFunction);
   // One handler for several methods that checks in each method's branch (`if (req.method === 'DELETE') { await requireAdmin(req) ... }`).
   if (!publicByDesign && !guards.length && !annotated && !inHandler && !helper.evidence && !helper.skipped && handlerFunction && isBranchMethod(definition.method)) {
-    helper = helpers.inspectBranches(handlerFunction, methodBranches(handlerFunction, definition.method));
+    const branches = helpers.inspectBranches(handlerFunction, methodBranches(handlerFunction, definition.method));
+    // No branch check found: keep what the body said (an optional sign-in, say).
+    if (branches.evidence) helper = branches;
   }
   const packageDelegate = publicByDesign || guards.length > 0 || annotated || inHandler || helper.evidence || helper.skipped ? undefined : delegatesToPackage(handlerFunction, modules);
   if (!publicByDesign && helper.skipped) publicByDesign = `authentication skipped on purpose: ${helper.skipped}`;
