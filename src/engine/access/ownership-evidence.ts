@@ -211,6 +211,7 @@ export function routeObjectGuard(ctx: AccessContext, route: Route): { middleware
     // The callee's own name: morgan('combined', { stream: accessLogStream }) is not an access check.
     const calleeName = middleware.name.replace(/^@?UseGuards\(/, '').split('(')[0]!;
     if (BROWSER_POLICY.test(calleeName)) continue;
+    if (route.kind === 'graphql' && argumentCheckingFunction(ctx, middleware)) return { middleware, strength: 'strong' };
     if (middleware.kind === 'auth' && !/owner|polic|permission|loadAndAuthorize/i.test(middleware.name)) continue;
     const named = OBJECT_GUARD_NAME.test(calleeName);
     const body = middlewareBody(ctx, route, middleware);
@@ -225,6 +226,44 @@ export function routeObjectGuard(ctx: AccessContext, route: Route): { middleware
     return { middleware, strength: strong ? 'strong' : 'name-only' };
   }
   return undefined;
+}
+
+/**
+ * A GraphQL permission function written where the middleware is (Pothos `authScopes(_, { id }, { user }) {...}`,
+ * a graphql-shield rule's inline function): it takes the operation's arguments second, reads one of
+ * them, and compares what it loads with the caller or asks an authorization function.
+ */
+function argumentCheckingFunction(ctx: AccessContext, middleware: RouteMiddleware): boolean {
+  const file = ctx.sourceFiles.find((candidate) => candidate.path === middleware.file);
+  if (!file) return false;
+  const sourceFile = file.sourceFile;
+  let found: ts.SignatureDeclaration & { body?: ts.Node } | undefined;
+  const lineStart = sourceFile.getLineStarts()[middleware.line - 1];
+  const lineEnd = sourceFile.getLineStarts()[middleware.line] ?? sourceFile.end;
+  if (lineStart === undefined) return false;
+  const visit = (node: ts.Node): void => {
+    if (found || node.end < lineStart || node.pos > lineEnd) return;
+    const start = node.getStart(sourceFile);
+    if ((ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) && start >= lineStart && start < lineEnd) {
+      found = node;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  const args = found?.parameters[1];
+  if (!found?.body || !args) return false;
+  const argumentNames = new Set<string>();
+  collectBindingNames(args.name, argumentNames);
+  const body = found.body.getText(sourceFile);
+  const readsArgument = [...argumentNames].some((name) => new RegExp(`(?:^|[^\\w$.])${name.replace(/\$/g, '\\$')}\\b`).test(body));
+  const comparesCaller = (PRINCIPAL_TEXT.test(body) || /\buser\b/.test(body)) && (/[!=]==?/.test(body) || /\b(?:can\w*|enforce|authorize\w*|\w*[Pp]ermission\w*|\w*Access\w*)\s*\(/.test(body));
+  return readsArgument && comparesCaller;
+}
+
+function collectBindingNames(name: ts.BindingName, names: Set<string>): void {
+  if (ts.isIdentifier(name)) names.add(name.text);
+  else for (const element of name.elements) if (!ts.isOmittedExpression(element)) collectBindingNames(element.name, names);
 }
 
 function middlewareBody(ctx: AccessContext, route: Route, middleware: RouteMiddleware): string | undefined {

@@ -92,6 +92,9 @@ export class HelperAuthenticationFinder {
       if (guarded) return { evidence: guarded };
       const call = leadingCall(statement);
       if (!call) continue;
+      // `prisma.cart.findFirst({ where: { userId: requireShopper(ctx).id } })`: a call in the arguments runs first.
+      const first = this.throwingHelperIn(handler, argumentCalls(call));
+      if (first) return { evidence: first };
       const helper = resolveFunction(this.modules, handler.file, call.expression);
       if (!helper || helper.node === handler.node) continue;
       const model = findAuthModel(this.authModels, helper.file.path, helper.name);
@@ -114,6 +117,16 @@ export class HelperAuthenticationFinder {
       optional ??= `${handler.name} calls ${called}, which verifies the request's credentials${verified} and returns nothing when they fail, and serves the request either way`;
     }
     return optional ? { optional } : {};
+  }
+
+  /** The first of these calls whose helper verifies the credentials and throws when they fail (or a declared check). */
+  private throwingHelperIn(handler: ResolvedFunction, calls: readonly ts.CallExpression[]): string | undefined {
+    for (const call of calls) {
+      const helper = resolveFunction(this.modules, handler.file, call.expression);
+      if (!helper || helper.node === handler.node) continue;
+      if (this.verifiesAndThrows(helper)) return `${handler.name} calls ${helper.name} (${helper.file.path}:${nodePosition(helper.node).line}) in the arguments of its first call, which verifies the request's credentials and throws when they fail`;
+    }
+    return undefined;
   }
 
   /** A helper that reads and verifies the request's credentials, itself or through what it calls. */
@@ -239,6 +252,18 @@ function topLevelStatements(statements: readonly ts.Statement[]): ts.Statement[]
 }
 
 /** `await helper(...)`, `const x = await helper(...)`, `const { a, b } = helper(...)`, `return helper(...)` is not one. */
+/** Calls inside a call's arguments (not inside functions written there): they run before the call itself. */
+function argumentCalls(call: ts.CallExpression): ts.CallExpression[] {
+  const found: ts.CallExpression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (isFunctionLikeNode(node)) return;
+    if (ts.isCallExpression(node)) found.push(node);
+    ts.forEachChild(node, visit);
+  };
+  for (const argument of call.arguments) visit(argument);
+  return found;
+}
+
 function leadingCall(statement: ts.Statement): ts.CallExpression | undefined {
   let expression: ts.Expression | undefined;
   if (ts.isExpressionStatement(statement)) expression = statement.expression;

@@ -15,11 +15,13 @@ const CREDENTIAL_ENTRY_SEGMENT = /^(?:login|log-in|signin|sign-in|signup|sign-up
 /** Words of a route that manages an SSO/OAuth setup rather than signing someone in with it. */
 const PROVIDER_MANAGEMENT = /^(?:update|delete|remove|create|add|set|enable|disable|list|configure|config|settings|providers?|edit|toggle|get|all|mine)$/;
 /** The same when an auth-ish segment precedes them (`/auth/register`, `/oauth/callback`), never alone (`/devices/register`). */
+// Words that make a sign-in word the subject of a read or report (`loginHistory`, `signupStats`), not the act.
+const ABOUT_SIGN_IN = /^(?:history|histories|attempts?|logs?|audit|stats|statistics|count|counts|report|reports|events?|activity|methods?|options?|status|page|url|link|redirect)$/;
 const CREDENTIAL_ENTRY_UNDER_AUTH = /^(?:register|registration|callback|token|authorize)$/;
 const AUTH_PREFIX_SEGMENT = /^(?:auth|oauth2?|sso|session|sessions|identity|connect|login|account|accounts|users?)$/;
 // Routes of the account life cycle before a session exists: asking for proof of identity is their job.
 const AUTH_FLOW_SEGMENT =
-  /^(?:login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-(?:email|user|account|phone|code|otp))?|confirm(?:-(?:email|user|account))?|activate|activation|(?:resend|send)-(?:activation|verification|verify|code|otp|confirmation)(?:-(?:code|email|link))?|(?:account|user|email)-(?:verification|activation|confirmation)|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha)$/;
+  /^(?:login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-(?:email|user|account|phone|code|otp))?|validate-(?:email|account|phone)|confirm(?:-(?:email|user|account))?|activate|activation|(?:resend|send)-(?:activation|verification|verify|code|otp|confirmation)(?:-(?:code|email|link))?|(?:account|user|email)-(?:verification|activation|confirmation)|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha)$/;
 // Infrastructure endpoints count only when the whole path is about them: `/health`, `/api/v1/status`,
 // but never `/orders/:id/status`.
 const INFRA_SEGMENT =
@@ -60,6 +62,11 @@ export function segmentWords(segment: string): string[] {
     .filter(Boolean);
 }
 
+/** Words that make the sign-in word of a name its subject (`login-history`, `sso-settings`), not the act. */
+function aboutSignIn(words: readonly string[]): boolean {
+  return words.some((word) => PROVIDER_MANAGEMENT.test(word) || ABOUT_SIGN_IN.test(word));
+}
+
 /** `/api/v1/orders/:id` -> ['api', 'v1', 'orders', ':id'], lowercased. */
 function pathSegments(routePath: string): string[] {
   return routePath.toLowerCase().split('/').filter(Boolean);
@@ -73,8 +80,10 @@ export function credentialEntryReason(routePath: string): string | undefined {
   const literal = pathSegments(routePath).filter(isLiteralSegment);
   const last = literal.at(-1);
   if (last === undefined) return undefined;
-  const lastWords = segmentWords(last);
-  const strong = [last, ...(lastWords.length > 1 ? [lastWords[0]!, lastWords.at(-1)!] : [])].some((word) => CREDENTIAL_ENTRY_SEGMENT.test(word));
+  // `loginParticipant` (a GraphQL or tRPC name, worded `login-participant`), `/auth/startSignup`: the
+  // credential word leads or ends the segment; `login-history`, `sso-settings` are about it, not entering it.
+  const lastWords = segmentWords(last.replace(/-/g, ' '));
+  const strong = CREDENTIAL_ENTRY_SEGMENT.test(last) || (lastWords.length > 1 && !aboutSignIn(lastWords) && [lastWords[0]!, lastWords.at(-1)!].some((word) => CREDENTIAL_ENTRY_SEGMENT.test(word)));
   // Under /oauth, /sso or /saml the sign-in steps take credentials; managing the provider (`sso/update`, `saml/providers/delete`) does not.
   const oauthPath = literal.some((segment) => /^(?:oauth2?|sso|saml)$/.test(segment)) && !lastWords.some((word) => PROVIDER_MANAGEMENT.test(word));
   const underAuth = CREDENTIAL_ENTRY_UNDER_AUTH.test(last) && literal.slice(0, -1).some((segment) => AUTH_PREFIX_SEGMENT.test(segment));
@@ -115,8 +124,11 @@ export function publicByDesignReason(input: {
   if (last === undefined) return input.method === 'GET' || input.method === 'HEAD' ? 'site root' : undefined;
   const entry = credentialEntryReason(input.path);
   if (entry) return entry;
-  const lastWords = words[segments.lastIndexOf(last)] ?? [];
-  if (AUTH_FLOW_SEGMENT.test(last) || (lastWords.length > 1 && (AUTH_FLOW_SEGMENT.test(lastWords.at(-1)!) || AUTH_FLOW_SEGMENT.test(lastWords[0]!)))) {
+  // A GraphQL or tRPC operation's name is one identifier worded with hyphens (`createPasswordReset` ->
+  // `create-password-reset`): its words are split like camelCase; an HTTP segment's hyphens stay.
+  const operation = /^(?:QUERY|MUTATION|SUBSCRIPTION|FIELD)$/.test(input.method);
+  const lastWords = operation ? segmentWords(last.replace(/-/g, ' ')) : (words[segments.lastIndexOf(last)] ?? []);
+  if (AUTH_FLOW_SEGMENT.test(last) || (lastWords.length > 1 && !(operation && lastWords.some((word) => ABOUT_SIGN_IN.test(word))) && (AUTH_FLOW_SEGMENT.test(lastWords.at(-1)!) || AUTH_FLOW_SEGMENT.test(lastWords[0]!)))) {
     return `${last}: part of signing in or recovering an account`;
   }
   // Under an auth prefix (`/auth`, `/mobile-auth`), exchanging a one-time code is signing in too.
