@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nextAdapter } from '../../src/engine/frameworks/next/index.js';
 import { trpcAdapter } from '../../src/engine/frameworks/trpc/index.js';
 import type { Route } from '../../src/engine/routes/route.js';
 import { makeProject } from '../helpers/cli.js';
@@ -253,5 +254,30 @@ describe('trpc adapter: tricky cases', () => {
       { part: 'body', field: 'meta' },
       { part: 'body', field: 'tags' },
     ]);
+  });
+
+  it('a Next.js route that serves the tRPC router is a transport: neither public nor authenticated on its own', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { '@trpc/server': '^11.0.0', next: '^15.0.0' } }),
+      'src/server.ts': [
+        "import { initTRPC } from '@trpc/server';",
+        'const t = initTRPC.create();',
+        'export const appRouter = t.router({ ping: t.procedure.query(() => "pong") });',
+      ].join('\n'),
+      'src/app/api/trpc/[trpc]/route.ts': [
+        "import { fetchRequestHandler } from '@trpc/server/adapters/fetch';",
+        "import { appRouter } from '../../../../server';",
+        'const handler = (req: Request) => {',
+        "  if (req.headers.get('x-blocked')) return new Response('no', { status: 400 });",
+        "  return fetchRequestHandler({ endpoint: '/api/trpc', router: appRouter, req, createContext: () => ({}) });",
+        '};',
+        'export { handler as GET, handler as POST };',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [nextAdapter, trpcAdapter]);
+    const bridge = routes.find((candidate) => candidate.path === '/api/trpc/[trpc]' && candidate.method === 'POST')!;
+    expect(bridge.auth).toBe('unknown');
+    expect(bridge.authEvidence.join(' ')).toMatch(/serves the tRPC procedures \(fetchRequestHandler from @trpc\/server\/adapters\/fetch\)/);
+    expect(routes.find((candidate) => candidate.path === 'ping')?.auth).toBe('public');
   });
 });

@@ -5,6 +5,7 @@ import type { AdapterContext, FrameworkAdapter, ProjectFacts } from '../framewor
 import { AnalysisFailures } from '../analysis-failures.js';
 import { MiddlewareClassifier, type AuthModel } from './classify-middleware.js';
 import { inHandlerAuthentication, readPrincipal } from './handler-evidence.js';
+import { ENTRY_POINT_TRANSPORTS } from '../../models/transports.js';
 import { entryName, isStateChanging, type AuthStatus, type HttpMethod, type Route, type RouteDefinition } from './route.js';
 import { entryKindAndMethodMatch, parseEntryPattern, wordPath } from './route-path.js';
 import { escapeRegExp } from '../text.js';
@@ -123,7 +124,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
     // No branch check found: keep what the body said (an optional sign-in, say).
     if (branches.evidence) helper = branches;
   }
-  const packageDelegate = publicByDesign || guards.length > 0 || annotated || inHandler || helper.evidence || helper.skipped ? undefined : delegatesToPackage(handlerFunction, modules);
+  const packageDelegate = publicByDesign || guards.length > 0 || annotated || inHandler || helper.evidence || helper.skipped ? undefined : (servesEntryPoints(handlerFunction, modules) ?? delegatesToPackage(handlerFunction, modules));
   if (!publicByDesign && helper.skipped) publicByDesign = `authentication skipped on purpose: ${helper.skipped}`;
   // A read that asks who is calling and answers anonymous callers too (a public profile that marks
   // whom the caller follows) is open on purpose. A write that does the same is left to the rules:
@@ -202,6 +203,33 @@ function delegatesToPackage(handler: ResolvedFunction | undefined, modules: Modu
   const factory = made && binding?.kind === 'declaration' && ts.isCallExpression(made) && ts.isIdentifier(made.expression) ? modules.resolveName(binding.file, made.expression.text) : binding;
   if (factory?.kind !== 'external' || factory.module.startsWith('.')) return undefined;
   return `the handler hands the request to ${name}${factory === binding ? '' : `, made by ${factory.importedName === 'default' ? factory.module : `${factory.module} ${factory.importedName}`}`}${factory === binding ? ` from ${factory.module}` : ''}, which trustscan cannot read`;
+}
+
+/**
+ * `return fetchRequestHandler({ router: appRouter, req })`: the route is the transport of other entry
+ * points (models/transports.ts), listed and judged on their own; it checks and exposes nothing itself.
+ */
+function servesEntryPoints(handler: ResolvedFunction | undefined, modules: ModuleIndex): string | undefined {
+  const body = handler?.node.body;
+  if (!handler || !body) return undefined;
+  let found: string | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || (node !== body && ts.isFunctionLike(node))) return;
+    if (ts.isCallExpression(node)) {
+      const callee = skipOuterExpressions(node.expression);
+      const root = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : callee;
+      const binding = ts.isIdentifier(root) ? modules.resolveName(handler.file, root.text) : undefined;
+      const name = binding?.kind === 'external' ? (ts.isPropertyAccessExpression(callee) ? callee.name.text : binding.importedName) : undefined;
+      const transport = binding?.kind === 'external' ? ENTRY_POINT_TRANSPORTS[binding.module] : undefined;
+      if (transport && name && transport.functions.includes(name)) {
+        found = `the handler serves the ${transport.serves} (${name} from ${binding!.kind === 'external' ? binding!.module : ''}), each listed and judged as an entry point of its own`;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return found;
 }
 
 /** A `trustscan-auth: <reason>` annotation on the route definition or its handler. */

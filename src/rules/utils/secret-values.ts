@@ -110,6 +110,7 @@ export function isNonSecretShape(value: string): boolean {
     /^0x[0-9a-fA-F]{40}$/.test(value) || // blockchain address, public by design
     /^(?:pk_(?:live|test)_|phc_|pk\.eyJ|NRJS-)/.test(value) || // publishable client-side keys (Stripe, PostHog, Mapbox, New Relic browser)
     /^(?:file|link|workspace|portal|npm|github|git(?:\+[a-z]+)?):/.test(value) || // dependency specifier
+    /^[\^~>=<]*v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(value) || // version (a catalog's `next-auth: 5.0.0-beta.31`)
     /^(?:[a-z]+)?[#.][A-Za-z_][\w-]*(?:[ >.#[][^\s]*)?$/.test(value) // CSS selector
   );
 }

@@ -1,0 +1,24 @@
+/**
+ * Library calls that serve other entry points over an HTTP route: a Next.js route or an Express
+ * mount that hands every request to a tRPC router, a GraphQL server or a Hono app. The procedures,
+ * operations and routes behind it are inventoried on their own, each with its own authentication;
+ * the transport route itself checks nothing and exposes nothing of its own.
+ * Keyed by package (the module the function is imported from); values are its exports.
+ */
+export const ENTRY_POINT_TRANSPORTS: Readonly<Record<string, { serves: string; functions: readonly string[] }>> = {
+  '@trpc/server/adapters/fetch': { serves: 'tRPC procedures', functions: ['fetchRequestHandler'] },
+  '@trpc/server/adapters/next': { serves: 'tRPC procedures', functions: ['createNextApiHandler'] },
+  '@trpc/server/adapters/node-http': { serves: 'tRPC procedures', functions: ['nodeHTTPRequestHandler'] },
+  '@trpc/server/adapters/express': { serves: 'tRPC procedures', functions: ['createExpressMiddleware'] },
+  '@trpc/server/adapters/fastify': { serves: 'tRPC procedures', functions: ['fastifyTRPCPlugin'] },
+  '@trpc/server/adapters/standalone': { serves: 'tRPC procedures', functions: ['createHTTPHandler'] },
+  '@hono/trpc-server': { serves: 'tRPC procedures', functions: ['trpcServer'] },
+  '@as-integrations/next': { serves: 'GraphQL operations', functions: ['startServerAndCreateNextHandler'] },
+  '@apollo/server/express4': { serves: 'GraphQL operations', functions: ['expressMiddleware'] },
+  '@as-integrations/express5': { serves: 'GraphQL operations', functions: ['expressMiddleware'] },
+  'graphql-http/lib/use/express': { serves: 'GraphQL operations', functions: ['createHandler'] },
+  'graphql-http/lib/use/fetch': { serves: 'GraphQL operations', functions: ['createHandler'] },
+  'hono/vercel': { serves: 'Hono routes', functions: ['handle'] },
+  'hono/nextjs': { serves: 'Hono routes', functions: ['handle'] },
+  'hono/aws-lambda': { serves: 'Hono routes', functions: ['handle'] },
+};
