@@ -51,6 +51,8 @@ export default defineRule({
     const configuredChecks = ctx.config.auth.roleChecks;
     for (const route of ctx.routes) {
       if (route.auth !== 'authenticated') continue;
+      // A cron job or another service holding a shared secret: there is no user whose role to check.
+      if (route.caller === 'service') continue;
       if (route.middleware.some((middleware) => middleware.kind === 'role')) continue;
       if (route.middleware.some((middleware) => middleware.kind === 'auth' && PRIVILEGED_CREDENTIAL.test(middleware.name))) continue;
       const facts = routeFacts(ctx, route);

@@ -14,7 +14,7 @@ import { nodePosition } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/module-index.js';
 import { authAnnotation } from './auth-annotation.js';
 import { HelperAuthenticationFinder } from './helper-authentication.js';
-import { credentialEntryReason, isServiceEndpoint, publicByDesignReason } from './public-by-design.js';
+import { checksSharedSecret, credentialEntryReason, isServiceEndpoint, publicByDesignReason } from './public-by-design.js';
 import { APP_ROUTER_METHODS, methodBranches } from '../frameworks/next/handlers.js';
 
 /** An HTTP method a handler's `req.method` branches can serve (not ALL, not a GraphQL/tRPC operation). */
@@ -182,6 +182,8 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   if (definition.argsParameter !== undefined) route.argsParameter = definition.argsParameter;
   if (publicByDesign) route.publicByDesign = publicByDesign;
   if (principal.length === 0 && (auth === 'authenticated' || publicByDesign?.startsWith('webhook')) && isServiceEndpoint(wordPath(definition))) route.caller = 'service';
+  // A cron or internal job endpoint that only compares a configured secret: a service calls it.
+  if (principal.length === 0 && auth === 'authenticated' && inHandler && checksSharedSecret(handlerFunction)) route.caller = 'service';
   return route;
 }
 

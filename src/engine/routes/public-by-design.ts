@@ -37,6 +37,20 @@ const REJECTS = /\b(?:status|sendStatus|code)\s*\(\s*40[13]\b|\bstatus(?:Code)?\
 const SERVICE_SEGMENT = /^(?:webhooks?|hooks?|cron|crons|queue|queues|jobs?|events|commands|interactions|notifications)$/;
 
 /** A path a service calls (`/api/stripe/webhook`, `/api/cron/cleanup`, `/api/slack/events`), judged by whole words. */
+/**
+ * The handler compares what the request carries with a configured secret (`authHeader !==
+ * \`Bearer ${process.env.CRON_SECRET}\``): the caller is a service holding that secret, not a user.
+ */
+export function checksSharedSecret(handler: ResolvedFunction | undefined): boolean {
+  const body = handler?.node.body;
+  if (!body) return false;
+  return body
+    .getText(handler.node.getSourceFile())
+    .split('\n')
+    .map((line) => line.replace(/\/\/.*$/, ''))
+    .some((line) => !/^\s*\*/.test(line) && CONFIGURED_SECRET.test(line) && /[!=]==?|\btimingSafeEqual\s*\(/.test(line));
+}
+
 export function isServiceEndpoint(routePath: string): boolean {
   const words = pathSegments(routePath).filter(isLiteralSegment).flatMap((segment) => segmentWords(segment.replace(/-/g, ' ')));
   const provider = words.some((word) => WEBHOOK_SEGMENT.test(word) || /^(?:teams|telegram|discord|whatsapp|qstash|inngest|trigger)$/.test(word));
