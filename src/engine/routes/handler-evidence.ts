@@ -83,7 +83,30 @@ const OTHER_REJECTION = /\bnext\s*\(\s*new\s+\w*Error\b|\b(?:status|sendStatus|c
 /** `if (!ctx.user) return null;` / `if (!req.session.userId) { return []; }`: an early return of nothing. */
 const ANONYMOUS_EXIT = /\bif\s*\(\s*!\s*([\w$.?]+)\s*\)\s*\{?\s*return(?:\s+(?:null|undefined|false)|\s*\[\s*\]|\s*\{\s*\})?\s*(?:;|\}|\n)/;
 // Only the request's or context's own principal: `if (!user) return null` after a lookup tests the record, not the caller.
-const PRINCIPAL_WORD = /^(?:(?:req|request|ctx|context)(?:\??\.[\w$]+)*\??\.(?:session|user|userId|currentUser|viewer|auth|principal|uid)|session\??\.(?:user|userId|uid))$/;
+// `ctx.user?.id`, `ctx.session?.user?.sub`: the principal's own id tests it too.
+const PRINCIPAL_WORD = /^(?:(?:req|request|ctx|context)(?:\??\.[\w$]+)*\??\.(?:session|user|userId|currentUser|viewer|auth|principal|uid)|session\??\.(?:user|userId|uid))(?:\??\.(?:id|_id|sub|uid|userId))?$/;
+
+/**
+ * Names the handler's parameters give the context's principal: `(parent, args, { user })` -> user.
+ * A parameter is bound once, before the body runs: testing it tests the caller, not a record.
+ */
+/** `const user = await db.user.findUnique(...)` in the body: the name now holds a record, not the caller. */
+function redeclares(text: string, name: string): boolean {
+  return new RegExp(`\\b(?:const|let|var)\\s+(?:[{[][^=]*\\b)?${name.replace(/\$/g, '\\$')}\\b`).test(text) || new RegExp(`(?:^|[^.\\w$])${name.replace(/\$/g, '\\$')}\\s*=[^=]`).test(text);
+}
+
+function destructuredPrincipal(handler: ResolvedFunction): Set<string> {
+  const names = new Set<string>();
+  for (const parameter of handler.node.parameters) {
+    if (!ts.isObjectBindingPattern(parameter.name)) continue;
+    for (const element of parameter.name.elements) {
+      const property = element.propertyName ?? element.name;
+      const key = ts.isIdentifier(property) ? property.text : undefined;
+      if (key && CONTEXT_PRINCIPAL_FIELDS.has(key) && ts.isIdentifier(element.name)) names.add(element.name.text);
+    }
+  }
+  return names;
+}
 
 /**
  * An authentication check written in the handler itself: it reads the principal, the session or
@@ -99,7 +122,8 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
   if (!rejects) {
     // `if (!req.session.userId) return null`: an anonymous caller gets nothing, before anything is read.
     const anonymousExit = ANONYMOUS_EXIT.exec(text);
-    return anonymousExit && PRINCIPAL_WORD.test(anonymousExit[1]!) ? `${where} answers a caller without ${anonymousExit[1]} with nothing` : undefined;
+    const tested = anonymousExit?.[1];
+    return tested && (PRINCIPAL_WORD.test(tested) || (destructuredPrincipal(handler).has(tested.split(/\??\./)[0]!) && !redeclares(text, tested.split(/\??\./)[0]!))) ? `${where} answers a caller without ${tested} with nothing` : undefined;
   }
   const principal = readPrincipal(handler).filter((read) => !read.startsWith('@'));
   if (principal.length > 0) return `${where} reads ${principal[0]} and rejects unauthenticated requests`;
