@@ -253,17 +253,11 @@ function argumentCheckingFunction(ctx: AccessContext, middleware: RouteMiddlewar
   visit(sourceFile);
   const args = found?.parameters[1];
   if (!found?.body || !args) return false;
-  const argumentNames = new Set<string>();
-  collectBindingNames(args.name, argumentNames);
+  const argumentNames = bindingNames(args.name);
   const body = found.body.getText(sourceFile);
   const readsArgument = [...argumentNames].some((name) => new RegExp(`(?:^|[^\\w$.])${name.replace(/\$/g, '\\$')}\\b`).test(body));
   const comparesCaller = (PRINCIPAL_TEXT.test(body) || /\buser\b/.test(body)) && (/[!=]==?/.test(body) || /\b(?:can\w*|enforce|authorize\w*|\w*[Pp]ermission\w*|\w*Access\w*)\s*\(/.test(body));
   return readsArgument && comparesCaller;
-}
-
-function collectBindingNames(name: ts.BindingName, names: Set<string>): void {
-  if (ts.isIdentifier(name)) names.add(name.text);
-  else for (const element of name.elements) if (!ts.isOmittedExpression(element)) collectBindingNames(element.name, names);
 }
 
 function middlewareBody(ctx: AccessContext, route: Route, middleware: RouteMiddleware): string | undefined {

@@ -221,11 +221,13 @@ function servesEntryPoints(handler: ResolvedFunction | undefined, modules: Modul
       const callee = skipOuterExpressions(node.expression);
       const root = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : callee;
       const binding = ts.isIdentifier(root) ? modules.resolveName(handler.file, root.text) : undefined;
-      const name = binding?.kind === 'external' ? (ts.isPropertyAccessExpression(callee) ? callee.name.text : binding.importedName) : undefined;
-      const transport = binding?.kind === 'external' ? ENTRY_POINT_TRANSPORTS[binding.module] : undefined;
-      if (transport && name && transport.functions.includes(name)) {
-        found = `the handler serves the ${transport.serves} (${name} from ${binding!.kind === 'external' ? binding!.module : ''}), each listed and judged as an entry point of its own`;
-        return;
+      if (binding?.kind === 'external') {
+        const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : binding.importedName;
+        const transport = ENTRY_POINT_TRANSPORTS[binding.module];
+        if (transport?.functions.includes(name)) {
+          found = `the handler serves the ${transport.serves} (${name} from ${binding.module}), each listed and judged as an entry point of its own`;
+          return;
+        }
       }
     }
     ts.forEachChild(node, visit);

@@ -60,14 +60,7 @@ export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
     const text = body.getText(handler.node.getSourceFile());
     for (const { label, pattern } of PRINCIPAL_READS) if (pattern.test(text)) found.push(label);
     // A GraphQL resolver's `(parent, args, { user, prisma })`: the context's user, destructured.
-    for (const parameter of handler.node.parameters) {
-      if (!ts.isObjectBindingPattern(parameter.name)) continue;
-      for (const element of parameter.name.elements) {
-        const property = element.propertyName ?? element.name;
-        const key = ts.isIdentifier(property) ? property.text : undefined;
-        if (key && CONTEXT_PRINCIPAL_FIELDS.has(key) && ts.isIdentifier(element.name) && new RegExp(`\\b${element.name.text}\\b`).test(text)) found.push(`context ${key}`);
-      }
-    }
+    for (const [name, key] of destructuredPrincipal(handler)) if (new RegExp(`\\b${name}\\b`).test(text)) found.push(`context ${key}`);
   }
   return found;
 }
@@ -87,7 +80,7 @@ const ANONYMOUS_EXIT = /\bif\s*\(\s*!\s*([\w$.?]+)\s*\)\s*\{?\s*return(?:\s+(?:n
 const PRINCIPAL_WORD = /^(?:(?:req|request|ctx|context)(?:\??\.[\w$]+)*\??\.(?:session|user|userId|currentUser|viewer|auth|principal|uid)|session\??\.(?:user|userId|uid))(?:\??\.(?:id|_id|sub|uid|userId))?$/;
 
 /**
- * Names the handler's parameters give the context's principal: `(parent, args, { user })` -> user.
+ * Names the handler's parameters give the context's principal, with the field each reads: `(parent, args, { user })` -> user.
  * A parameter is bound once, before the body runs: testing it tests the caller, not a record.
  */
 /** `const user = await db.user.findUnique(...)` in the body: the name now holds a record, not the caller. */
@@ -95,14 +88,14 @@ function redeclares(text: string, name: string): boolean {
   return new RegExp(`\\b(?:const|let|var)\\s+(?:[{[][^=]*\\b)?${name.replace(/\$/g, '\\$')}\\b`).test(text) || new RegExp(`(?:^|[^.\\w$])${name.replace(/\$/g, '\\$')}\\s*=[^=]`).test(text);
 }
 
-function destructuredPrincipal(handler: ResolvedFunction): Set<string> {
-  const names = new Set<string>();
+function destructuredPrincipal(handler: ResolvedFunction): Map<string, string> {
+  const names = new Map<string, string>();
   for (const parameter of handler.node.parameters) {
     if (!ts.isObjectBindingPattern(parameter.name)) continue;
     for (const element of parameter.name.elements) {
       const property = element.propertyName ?? element.name;
       const key = ts.isIdentifier(property) ? property.text : undefined;
-      if (key && CONTEXT_PRINCIPAL_FIELDS.has(key) && ts.isIdentifier(element.name)) names.add(element.name.text);
+      if (key && CONTEXT_PRINCIPAL_FIELDS.has(key) && ts.isIdentifier(element.name)) names.set(element.name.text, key);
     }
   }
   return names;
@@ -123,7 +116,8 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
     // `if (!req.session.userId) return null`: an anonymous caller gets nothing, before anything is read.
     const anonymousExit = ANONYMOUS_EXIT.exec(text);
     const tested = anonymousExit?.[1];
-    return tested && (PRINCIPAL_WORD.test(tested) || (destructuredPrincipal(handler).has(tested.split(/\??\./)[0]!) && !redeclares(text, tested.split(/\??\./)[0]!))) ? `${where} answers a caller without ${tested} with nothing` : undefined;
+    const base = tested?.split(/\??\./)[0];
+    return tested && (PRINCIPAL_WORD.test(tested) || (destructuredPrincipal(handler).has(base!) && !redeclares(text, base!))) ? `${where} answers a caller without ${tested} with nothing` : undefined;
   }
   const principal = readPrincipal(handler).filter((read) => !read.startsWith('@'));
   if (principal.length > 0) return `${where} reads ${principal[0]} and rejects unauthenticated requests`;

@@ -9,6 +9,7 @@ import { ts } from '#typescript';
 import { calledFunctions, nodePosition, type ResolvedFunction } from '../ast/functions.js';
 import type { ModuleIndex } from '../ast/module-index.js';
 import { exitsEarly } from '../ast/syntax.js';
+import { OPERATIONS } from './route.js';
 
 /** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */
 const CREDENTIAL_ENTRY_SEGMENT = /^(?:login|log-in|signin|sign-in|signup|sign-up|oauth2?|sso|saml)$/;
@@ -140,7 +141,7 @@ export function publicByDesignReason(input: {
   if (entry) return entry;
   // A GraphQL or tRPC operation's name is one identifier worded with hyphens (`createPasswordReset` ->
   // `create-password-reset`): its words are split like camelCase; an HTTP segment's hyphens stay.
-  const operation = /^(?:QUERY|MUTATION|SUBSCRIPTION|FIELD)$/.test(input.method);
+  const operation = (OPERATIONS as readonly string[]).includes(input.method);
   const lastWords = operation ? segmentWords(last.replace(/-/g, ' ')) : (words[segments.lastIndexOf(last)] ?? []);
   if (AUTH_FLOW_SEGMENT.test(last) || (lastWords.length > 1 && !(operation && lastWords.some((word) => ABOUT_SIGN_IN.test(word))) && (AUTH_FLOW_SEGMENT.test(lastWords.at(-1)!) || AUTH_FLOW_SEGMENT.test(lastWords[0]!)))) {
     return `${last}: part of signing in or recovering an account`;
