@@ -162,7 +162,7 @@ export function formatFlowsMarkdown(model: FlowModel, rateLimits: ReadonlyMap<Ro
       const changes = step.transition ? `${step.entity}.${step.transition.field} → \`${step.transition.value}\`` : step.change ? ('field' in step.change ? `${step.entity ?? 'record'}` : step.change.description) : '—';
       const guard = step.verdict === 'no-change' ? 'no state change found' : step.guards.length > 0 ? step.guards.map((g) => `${g.kind}: \`${escapeCell(g.evidence)}\` (${escapeCell(g.file)}:${g.line})`).join('<br>') : '**none**';
       const limits = rateLimits.get(step.route) ?? [];
-      const limit = limits.length > 0 ? limits.map((l) => `${escapeCell(l.name)} (${l.scope}, per ${l.keyedBy})`).join('<br>') : 'none';
+      const limit = limits.length > 0 ? limits.map((l) => `${escapeCell(l.name)} (${l.scope}, ${l.keyedBy === 'total' ? 'one budget for all clients' : `per ${l.keyedBy}`})`).join('<br>') : 'none';
       out.push(`| \`${step.route.method} ${escapeCell(step.route.path)}\` ${escapeCell(step.route.file)}:${step.route.line} | ${kind}${step.movesMoney ? ' (moves money)' : ''}${step.basis === 'name' ? ' (by name only)' : ''}${step.adminOnly ? ' (admin only)' : ''} | ${escapeCell(changes)} | ${guard} | ${limit} |`);
     }
     out.push('');

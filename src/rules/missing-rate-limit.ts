@@ -2,7 +2,7 @@ import type { FlowConfig } from '../engine/config.js';
 import { routeRateLimits, type RateLimitEvidence } from '../engine/routes/rate-limits.js';
 import { routeMatchesStep, wordPath } from '../engine/routes/route-path.js';
 import type { Route } from '../engine/routes/route.js';
-import { routeRef, type Severity, type TraceStep } from '../types.js';
+import { routeRef, SEVERITIES, type Severity, type TraceStep } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { routeSpan } from './utils/route-facts.js';
 
@@ -86,6 +86,21 @@ export default defineRule({
         });
         continue;
       }
+      // Gateway stage or method throttling is one budget every client shares: it caps volume, but one
+      // client can spend all of it (guessing at that rate) and lock everyone else out.
+      if (limits.every((limit) => limit.keyedBy === 'total')) {
+        ctx.report({
+          file: route.file,
+          ...routeSpan(ctx, route),
+          message: `${route.id} (${action.label}) is limited only in total (${limits.map(describeLimit).join(', ')}): all clients share one budget, so one client can spend it all and lock the others out; per client, ${action.harm}.`,
+          severity: oneStepLower(action.severity),
+          confidence,
+          route: routeRef(route),
+          trace: [routeStep, ...limits.map((limit) => ({ file: limit.file, line: limit.line, column: 1, message: `${limit.name}: ${limit.evidence}` }))],
+          remediation: 'Add a limit per client in front of the route: a WAF rate-based rule aggregated by IP on the API, a usage plan per API key, or a limiter keyed by account in the handler (rate-limiter-flexible, @upstash/ratelimit).',
+        });
+        continue;
+      }
       // Per the guidance auditors follow, a signed-in business action is limited per user or account.
       if (action.business && route.auth === 'authenticated' && limits.every((limit) => limit.keyedBy === 'ip')) {
         ctx.report({
@@ -102,6 +117,10 @@ export default defineRule({
     }
   },
 });
+
+function oneStepLower(severity: Severity): Severity {
+  return SEVERITIES[Math.min(SEVERITIES.indexOf(severity) + 1, SEVERITIES.length - 1)]!;
+}
 
 function describeLimit(limit: RateLimitEvidence): string {
   return `${limit.name} at ${limit.file}:${limit.line}`;

@@ -3,6 +3,8 @@
  * low-severity finding for a signed-in business action limited only per IP, config rateLimiters
  * and flows, and NestJS @SkipThrottle / @Throttle.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModuleIndex } from '../../src/engine/ast/module-index.js';
 import { discoverFiles } from '../../src/engine/files.js';
@@ -41,6 +43,25 @@ function limitsByRoute(files: Record<string, string>, rateLimiters: string[] = [
 }
 
 describe('routeRateLimits keyedBy', () => {
+  it('reads API Gateway limits from deployment config: stage/method throttling shared by all clients, usage plans per API key, WAF rate rules per IP (scoped to a path, never a Count rule)', () => {
+    const read = (folder: string) => limitsByRoute(Object.fromEntries(['serverless.yml', 'template.yaml', 'src/accounts.ts', 'src/store.ts'].flatMap((name) => {
+      const file = path.join('fixtures/rules/missing-rate-limit', folder, name);
+      return existsSync(file) ? [[name, readFileSync(file, 'utf8')]] : [];
+    })));
+    expect(read('lambda')).toEqual({
+      'LAMBDA POST /auth/login': [],
+      'LAMBDA POST /auth/signup': ['total/route'],
+      'LAMBDA POST /auth/forgot-password': ['ip/route'],
+      'LAMBDA POST /partner/otp/verify': ['api-key/global'],
+    });
+    expect(read('sam')).toEqual({
+      'LAMBDA POST /login': ['total/global'],
+      'LAMBDA POST /register': ['total/global', 'ip/route'],
+      'LAMBDA POST /magic-link': ['total/route'],
+      'LAMBDA POST /reset-password': [],
+    });
+  });
+
   it('reads express-rate-limit defaults and keyGenerators, and rate-limiter-flexible consume keys, across files', () => {
     const limits = limitsByRoute(
       express(

@@ -12,10 +12,9 @@ import { calledFunctions, nodePosition, resolveFunction, type ResolvedFunction }
 import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import { propertyValue } from '../ast/syntax.js';
 import { guardClassOf, locateMiddleware, middlewareLine, middlewareName, visitLine, type GuardClass } from './classify-middleware.js';
-import type { Route, RouteMiddleware } from './route.js';
+import type { RateLimitKey, Route, RouteMiddleware } from './route.js';
 
-/** What a limiter counts requests by: the client address, the signed-in user or account, something else, or we cannot see. */
-export type RateLimitKey = 'ip' | 'user' | 'custom' | 'unknown';
+export type { RateLimitKey } from './route.js';
 
 export interface RateLimitEvidence {
   /** As written: `loginLimiter`, `ThrottlerGuard`, `@Throttle({ ... })`, `limiter.consume(req.ip)`. */
@@ -81,6 +80,7 @@ export function routeRateLimits(modules: ModuleIndex, route: Route, config: { ra
 // --- middleware ---------------------------------------------------------------------------
 
 function middlewareKey(modules: ModuleIndex, middleware: RouteMiddleware): RateLimitKey {
+  if (middleware.rateLimitKey) return middleware.rateLimitKey;
   const located = limiterExpression(modules, middleware);
   if (located) {
     const key = limiterKey(modules, located.file, located.node, 0);
@@ -368,7 +368,7 @@ function keyOfText(text: string): RateLimitKey {
 
 /** Several limiters in one middleware: the one keyed by user counts for the account, else any that is not per IP. */
 function strongestKey(keys: readonly RateLimitKey[]): RateLimitKey {
-  for (const key of ['user', 'custom', 'unknown', 'ip'] as const) if (keys.includes(key)) return key;
+  for (const key of ['user', 'api-key', 'custom', 'unknown', 'ip', 'total'] as const) if (keys.includes(key)) return key;
   return 'unknown';
 }
 

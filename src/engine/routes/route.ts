@@ -31,6 +31,13 @@ export type MiddlewareKind = 'auth' | 'role' | 'rate-limit' | 'validation' | 'st
 /** How sure the classification is: library or body evidence (high), only a name (low). */
 export type EvidenceStrength = 'strong' | 'name-only';
 
+/**
+ * What a rate limit counts requests by: the client address, the signed-in user or account, the
+ * API key, something else, one budget all clients share (`total`: gateway stage throttling), or we
+ * cannot see.
+ */
+export type RateLimitKey = 'ip' | 'user' | 'api-key' | 'custom' | 'total' | 'unknown';
+
 /** A place in the scanned code: posix path relative to the scan root, 1-based line. */
 export interface CodeLocation {
   file: string;
@@ -54,6 +61,8 @@ export interface RouteMiddleware extends CodeLocation {
   roles?: string[];
   /** True when we could not see what it does (a package we do not know, an unresolvable name). */
   opaque?: boolean;
+  /** For a rate limit declared outside code (API Gateway throttling, a WAF rule): what it counts requests by. */
+  rateLimitKey?: RateLimitKey;
   /** For validation: the input fields it declares, read from its schema (Fastify route `schema`). */
   validatedFields?: ValidatedField[];
 }

@@ -43,6 +43,26 @@ export interface DeclaredEndpoint {
   /** As the gateway spells it: `/orders/{id}`, `/{proxy+}`. */
   path: string;
   authorizers: DeclaredAuthorizer[];
+  /** Request limits the gateway (or a WAF in front of it) applies to the endpoint. */
+  throttles?: DeclaredThrottle[];
+}
+
+/**
+ * What a gateway-level limit counts requests by: all clients together (stage or method throttling:
+ * one budget every caller shares), each API key (a usage plan), each client address (a WAF
+ * rate-based rule aggregated by IP), or a custom key (a WAF rule keyed by a header or label).
+ */
+export type ThrottleKey = 'total' | 'api-key' | 'ip' | 'custom';
+
+/** One request limit as the config declares it, and where. */
+export interface DeclaredThrottle {
+  keyedBy: ThrottleKey;
+  file: string;
+  line: number;
+  /** What the config says: `custom.apiGatewayThrottling.maxRequestsPerSecond: 100`. */
+  declaredBy: string;
+  /** Declared for the whole API or stage rather than for this endpoint. */
+  global: boolean;
 }
 
 const METHODS: Readonly<Record<string, HttpMethod>> = {

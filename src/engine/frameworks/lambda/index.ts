@@ -3,7 +3,7 @@ import { nodePosition } from '../../ast/functions.js';
 import type { RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import type { AdapterContext, FrameworkAdapter } from '../adapter.js';
 import { cdkEndpoints, usesCdk } from './cdk.js';
-import { AUTHORIZER_KINDS, type DeclaredAuthorizer, type DeclaredEndpoint } from './endpoints.js';
+import { AUTHORIZER_KINDS, type DeclaredAuthorizer, type DeclaredEndpoint, type DeclaredThrottle } from './endpoints.js';
 import { findModuleFile, lambdaExport, typedHandlerExports, type LambdaExport } from './handlers.js';
 import { isFunctionTemplate, samEndpoints } from './sam-template.js';
 import { isServerlessConfig, serverlessEndpoints } from './serverless-config.js';
@@ -61,7 +61,7 @@ export const lambdaAdapter: FrameworkAdapter = {
       claimed.add(`${file.path}\0${endpoint.exportName}`);
       const exported = exportOf(file, endpoint.exportName);
       if (!exported) continue;
-      routes.push(routeDefinition(endpoint.method, endpoint.path, exported, endpoint.authorizers.map(authorizerMiddleware), context));
+      routes.push(routeDefinition(endpoint.method, endpoint.path, exported, [...endpoint.authorizers.map(authorizerMiddleware), ...(endpoint.throttles ?? []).map(throttleMiddleware)], context));
     }
     if (packages) {
       for (const file of context.sourceFiles) {
@@ -125,7 +125,7 @@ function mayDeclareTypedHandlerText(text: string): boolean {
 }
 const mayDeclareTypedHandler = (file: ScannedSourceFile) => mayDeclareTypedHandlerText(file.text);
 
-function routeDefinition(method: RouteDefinition['method'], path: string, exported: LambdaExport, authorizers: RouteMiddleware[], context: AdapterContext): RouteDefinition {
+function routeDefinition(method: RouteDefinition['method'], path: string, exported: LambdaExport, gateway: RouteMiddleware[], context: AdapterContext): RouteDefinition {
   const { line, column } = nodePosition(exported.site);
   const definition: RouteDefinition = {
     framework: 'lambda',
@@ -135,8 +135,8 @@ function routeDefinition(method: RouteDefinition['method'], path: string, export
     file: exported.file.path,
     line,
     column,
-    // The gateway's authorizer runs before the function is invoked, then middy's middleware in order.
-    middleware: [...authorizers, ...exported.middleware.map((used) => context.middleware.describe(used.expression, used.file, 'route'))],
+    // The gateway's authorizer and limits run before the function is invoked, then middy's middleware in order.
+    middleware: [...gateway, ...exported.middleware.map((used) => context.middleware.describe(used.expression, used.file, 'route'))],
   };
   if (exported.handler) definition.handler = { node: exported.handler.node, name: exported.handler.name, file: exported.handler.file.path, line: nodePosition(exported.handler.node).line };
   if (exported.unresolved) definition.unresolvedMiddleware = [exported.unresolved];
@@ -156,4 +156,10 @@ function authorizerMiddleware(authorizer: DeclaredAuthorizer): RouteMiddleware {
     // A default authorizer (Globals, the API's DefaultAuthorizer) covers every route of the API.
     scope: /DefaultAuthorizer|Globals\./.test(authorizer.declaredBy) ? 'global' : 'route',
   };
+}
+
+/** A request limit the config declares, as the route engine sees middleware: `rate-limit` at the config line, with what it counts by. */
+function throttleMiddleware(throttle: DeclaredThrottle): RouteMiddleware {
+  const name = throttle.declaredBy.startsWith('WAF') ? 'WAF rate-based rule' : throttle.keyedBy === 'api-key' ? 'API Gateway usage plan' : 'API Gateway throttling';
+  return { name, file: throttle.file, line: throttle.line, kind: 'rate-limit', strength: 'strong', evidence: throttle.declaredBy, scope: throttle.global ? 'global' : 'route', rateLimitKey: throttle.keyedBy };
 }

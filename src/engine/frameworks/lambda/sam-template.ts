@@ -1,6 +1,7 @@
 import type { Node } from 'yaml';
 import type { ScannedTextFile } from '../../../types.js';
 import { dirOf, gatewayMethod, gatewayPath, joinPosix, splitHandler, type AuthorizerKind, type DeclaredAuthorizer, type DeclaredEndpoint } from './endpoints.js';
+import { samHttpApiThrottles, samRestThrottles, wafRateLimits } from './gateway-throttling.js';
 import { entries, entry, get, isTrue, referencedResource, text, type YamlConfig } from './yaml-document.js';
 
 const FUNCTION_TYPE = 'AWS::Serverless::Function';
@@ -27,7 +28,8 @@ const HTTP_EVENT_TYPES: Readonly<Record<string, { api: string; global: string; a
  * defaults) and its `Api`/`HttpApi` events. An event's `Auth.Authorizer` wins over the API's
  * `Auth.DefaultAuthorizer` (the API resource's, else Globals); `NONE` means no authorizer.
  * Authorizer kinds come from their definitions under `Auth.Authorizers` (UserPoolArn: Cognito,
- * FunctionArn: a Lambda authorizer, JwtConfiguration: JWT). Plain `AWS::Lambda::Function`s are wired
+ * FunctionArn: a Lambda authorizer, JwtConfiguration: JWT). Throttling, usage plans and WAF rate
+ * rules are read by gateway-throttling.ts. Plain `AWS::Lambda::Function`s are wired
  * to API Gateway by other resources (methods, integrations, permissions) this reader does not follow.
  */
 export function samEndpoints(template: YamlConfig): DeclaredEndpoint[] {
@@ -64,7 +66,13 @@ export function samEndpoints(template: YamlConfig): DeclaredEndpoint[] {
         globalName: apiType.global,
       };
       const authorizers = eventAuthorizers(template, `${resource.name}.Events.${event.name}`, get(eventProperties, 'Auth'), api);
-      endpoints.push({ configFile: template.path, module: split.module, exportName: split.exportName, method, path: gatewayPath(pathText), authorizers });
+      const path = gatewayPath(pathText);
+      const throttleSettings = { properties: api.resourceName ? get(apiResource?.value, 'Properties') : undefined, globals: get(globals, apiType.global), label: `${api.resourceName ?? 'the implicit API'}.Properties` };
+      const throttles = [
+        ...(type === 'Api' ? samRestThrottles(template, throttleSettings, method, path, authorizers) : samHttpApiThrottles(template, throttleSettings, method, path)),
+        ...wafRateLimits(template, resources, path),
+      ];
+      endpoints.push({ configFile: template.path, module: split.module, exportName: split.exportName, method, path, authorizers, throttles });
     }
   }
   return endpoints;

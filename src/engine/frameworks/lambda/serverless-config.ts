@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { ScannedTextFile } from '../../../types.js';
 import { dirOf, gatewayMethod, gatewayPath, joinPosix, splitHandler, type AuthorizerKind, type DeclaredAuthorizer, type DeclaredEndpoint } from './endpoints.js';
+import { serverlessThrottles } from './gateway-throttling.js';
 import { entries, entry, get, isTrue, items, text, YamlConfig } from './yaml-document.js';
 
 /** serverless.yml / serverless.yaml (Serverless Framework v1-v4), at any depth (one per service). */
@@ -14,7 +15,8 @@ const FILE_VARIABLE = /^\$\{file\(([^)]+)\)(?::([\w.-]+))?\}$/;
 /**
  * The HTTP endpoints of one Serverless Framework service: each function's `handler`
  * (`src/orders.get`: module src/orders relative to the config, export `get`) with its `http`
- * (REST API), `httpApi` (HTTP API) and `alb` events, and the authorizer each one attaches.
+ * (REST API), `httpApi` (HTTP API) and `alb` events, the authorizer each one attaches and the
+ * request limits the gateway applies (gateway-throttling.ts).
  * Other events (sqs, schedule, s3, stream) are invoked by AWS services, not by clients: no route.
  */
 export function serverlessEndpoints(config: YamlConfig, textFiles: ReadonlyMap<string, ScannedTextFile>): DeclaredEndpoint[] {
@@ -32,7 +34,8 @@ export function serverlessEndpoints(config: YamlConfig, textFiles: ReadonlyMap<s
       for (const { name: type, value } of entries(event)) {
         const declared = type === 'http' ? restEvent(fn.config, value) : type === 'httpApi' ? httpApiEvent(fn.config, value, config, httpApiAuthorizers) : type === 'alb' ? albEvents(fn.config, value, config, albAuthorizers) : [];
         for (const { method, path, authorizers } of declared) {
-          endpoints.push({ configFile: config.path, module: split.module, exportName: split.exportName, method, path, authorizers });
+          const throttles = type === 'alb' ? [] : serverlessThrottles(config, fn.config, value, path, authorizers);
+          endpoints.push({ configFile: config.path, module: split.module, exportName: split.exportName, method, path, authorizers, throttles });
         }
       }
     }
