@@ -26,7 +26,9 @@ export function serverlessThrottles(service: YamlConfig, eventConfig: YamlConfig
     throttles.push({ keyedBy: 'total', ...eventConfig.locate(own.key), declaredBy: `throttling ${limitValue(own.value, PLUGIN_LIMITS)} (serverless-api-gateway-throttling)`, global: false });
   }
   const plugin = entry(get(service.root, 'custom'), 'apiGatewayThrottling');
-  if (!own && plugin && limitValue(plugin.value, PLUGIN_LIMITS)) {
+  // `enabled: false` turns the plugin's default off for every endpoint.
+  const pluginEnabled = text(get(plugin?.value, 'enabled')) !== 'false';
+  if (!own && plugin && pluginEnabled && limitValue(plugin.value, PLUGIN_LIMITS)) {
     throttles.push({ keyedBy: 'total', ...service.locate(plugin.key), declaredBy: `custom.apiGatewayThrottling ${limitValue(plugin.value, PLUGIN_LIMITS)} (serverless-api-gateway-throttling)`, global: true });
   }
   const provider = get(service.root, 'provider');
