@@ -186,6 +186,33 @@ export interface Finding {
   suppression?: Suppression;
 }
 
+/**
+ * One thing a rule examined and judged: the positive evidence an audit report shows beside the
+ * findings ("131 routes authenticated, each with its evidence"). Rules that judge routes, lookups
+ * or flow steps record every one they judge, whatever the outcome.
+ */
+export interface ExaminedItem {
+  /** What kind of thing, singular: `entry point`, `object lookup`, `abuse-sensitive route`, `flow step`. */
+  subject: string;
+  /** Its name: `GET /orders/:id`, `Order by params.id in GET /orders/:id`. */
+  name: string;
+  file: string;
+  line: number;
+  /**
+   * passed: the control is in place; exempt: out of the control's reach by design (a public
+   * sign-in route); finding: reported; undetermined: the scan cannot tell (an opaque middleware).
+   */
+  outcome: 'passed' | 'exempt' | 'finding' | 'undetermined';
+  /** Why: the evidence of the control, the reason for the exemption, or what is missing. */
+  evidence: string;
+}
+
+/** What one rule examined, in the order it judged. */
+export interface RuleCoverage {
+  ruleId: string;
+  items: ExaminedItem[];
+}
+
 export interface ScanWarning {
   /** Machine-readable kind, e.g. "parse-error", "file-too-large", "unused-suppression". */
   code: string;
@@ -203,6 +230,11 @@ export interface ScanResult {
   /** Sorted by file, line, column, ruleId. Includes suppressed findings (with `suppression`). */
   findings: Finding[];
   warnings: ScanWarning[];
+  /**
+   * What the rules that judge routes, lookups and flow steps examined (rules in id order): the
+   * evidence pack's positive evidence. Not part of the scan JSON (schema/scan-result.schema.json).
+   */
+  coverage?: RuleCoverage[];
   stats: {
     filesScanned: number;
     linesScanned: number;

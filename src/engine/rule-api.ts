@@ -3,7 +3,7 @@
  * the engine because it exposes the engine's analyses (module index, routes, dataflow, object
  * access, flows); rules import it, the engine implements it (run.ts), and src/types.ts stays a leaf.
  */
-import type { FileVisitor, ReportDescriptor, RuleMeta, RuleOptionType, ScannedSourceFile, ScannedTextFile, WholeProjectAnalysis } from '../types.js';
+import type { ExaminedItem, FileVisitor, ReportDescriptor, RuleMeta, RuleOptionType, ScannedSourceFile, ScannedTextFile, WholeProjectAnalysis } from '../types.js';
 import type { ObjectAccessAnalysis } from './access/object-access.js';
 import type { ModuleIndex } from './ast/module-index.js';
 import type { TrustscanConfig } from './config.js';
@@ -34,6 +34,11 @@ export interface RuleContext {
   /** The business flows (stateful entities, sensitive steps and their guards); computed on first use, shared. */
   readonly flows: FlowModel;
   report(descriptor: ReportDescriptor): void;
+  /**
+   * Records one thing the rule judged (a route, a lookup, a flow step) and the outcome, reported or
+   * not: the audit report's evidence that the control was tested and where it holds.
+   */
+  examined(item: ExaminedItem): void;
   /**
    * Runs `visit` on each item; an item that throws loses its file for this rule (all of the rule's
    * findings there, with a warning naming rule and file) and the loop goes on with the next item.

@@ -1,4 +1,4 @@
-import type { Finding, FileVisitor, NodeHandler, ReportDescriptor, ScannedSourceFile, ScannedTextFile, ScanWarning, Severity } from '../types.js';
+import type { ExaminedItem, Finding, FileVisitor, NodeHandler, ReportDescriptor, ScannedSourceFile, ScannedTextFile, ScanWarning, Severity } from '../types.js';
 import type { Rule, RuleContext } from './rule-api.js';
 import { fileIndex } from './ast/file-index.js';
 import type { CodeModels } from './models.js';
@@ -56,6 +56,8 @@ export interface CollectedReports {
   fileLocalReports: Record<string, StoredReport[]>;
   /** The file-local rules these reports are of. */
   fileLocalRuleIds: string[];
+  /** What each rule recorded with ctx.examined, by rule id (plain data: it crosses threads too). */
+  coverage: Record<string, ExaminedItem[]>;
 }
 
 /**
@@ -102,6 +104,7 @@ export function collectReports(options: CollectOptions): CollectedReports {
     return dataflow;
   };
   const contexts = new Map<ActiveRule, RuleContext>();
+  const coverage: Record<string, ExaminedItem[]> = {};
   for (const active of options.activeRules) {
     const id = active.rule.meta.id;
     const context: RuleContext = {
@@ -135,6 +138,9 @@ export function collectReports(options: CollectOptions): CollectedReports {
         else if (!options.modules.outsidePaths().includes(descriptor.file)) {
           throw new Error(`rule ${id} reported on a file outside the scan: ${descriptor.file}`);
         }
+      },
+      examined(item) {
+        (coverage[id] ??= []).push({ ...item });
       },
       forEachIsolated(items, fileOf, visit) {
         for (const item of items) {
@@ -213,7 +219,7 @@ export function collectReports(options: CollectOptions): CollectedReports {
       if (fileLocalIds.includes(report.ruleId)) fileLocalReports[report.file]?.push(report);
     }
   }
-  return { reports: stored, internalErrors, timings, fileLocalReports, fileLocalRuleIds: fileLocalIds };
+  return { reports: stored, internalErrors, timings, fileLocalReports, fileLocalRuleIds: fileLocalIds, coverage };
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { analyzeObjectAccess } from './access/object-access.js';
 import { DataflowEngine } from './dataflow/engine.js';
 import path from 'node:path';
-import { WHOLE_PROJECT_ANALYSES, type ScanResult, type ScanWarning, type Severity } from '../types.js';
+import { WHOLE_PROJECT_ANALYSES, type ExaminedItem, type RuleCoverage, type ScanResult, type ScanWarning, type Severity } from '../types.js';
 import type { Rule } from './rule-api.js';
 import { version } from '../version.js';
 import { loadConfig, type TrustscanConfig } from './config.js';
@@ -49,6 +49,22 @@ export interface ScanOptions {
   cache?: { location: string };
   /** `--threads`: a count, or 'auto' (by project size and cores, threads.ts; what the CLI asks for). Default 1. */
   threads?: number | 'auto';
+  /**
+   * Also hand back what the evidence report shows beside the findings: the entry points, the
+   * business flows with their rate limits and the files scanned (`trustscan report`). The cached
+   * whole result is then not reused, since these come from the parsed project.
+   */
+  inventory?: boolean;
+}
+
+/** The project's inventory, from the same parse as the scan's findings. */
+export interface ScanInventory {
+  /** Every entry point: mounted routes, then the handlers no route reaches (`unmounted`). */
+  routes: Route[];
+  flows: FlowModel;
+  rateLimits: Map<Route, RateLimitEvidence[]>;
+  /** Scan-relative paths of every file scanned (source and text files), sorted. */
+  files: string[];
 }
 
 export interface ScanOutcome {
@@ -59,6 +75,8 @@ export interface ScanOutcome {
   /** Crashes inside rules: the CLI reports them and exits 2. */
   internalErrors: string[];
   durationMs: number;
+  /** With `inventory: true` only. */
+  inventory?: ScanInventory;
 }
 
 /** Config, files and the parsed project: the part of a scan every command shares. */
@@ -168,9 +186,7 @@ const mountedOnly = (routes: readonly Route[]): Route[] => routes.filter((route)
 /** The business flows of the scanned paths (`trustscan flows`), with each step's rate limits. */
 export async function inventoryFlows(options: ScanOptions): Promise<{ model: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]>; warnings: ScanWarning[] }> {
   const prepared = prepareProject(options, options.rules);
-  const routes = routesOf(prepared);
-  const model = analyzeFlows({ routes: mountedOnly(routes), modules: prepared.modules, sourceFiles: prepared.loaded.sourceFiles, textFiles: prepared.loaded.textFiles, config: prepared.config, failures: prepared.failures });
-  const rateLimits = new Map(model.steps.map((step) => [step.route, routeRateLimits(prepared.modules, step.route, prepared.config)] as const));
+  const { flows: model, rateLimits } = flowsWithRateLimits(prepared, routesOf(prepared));
   return { model, rateLimits, warnings: [...prepared.loaded.warnings, ...prepared.failures.warnings()] };
 }
 
@@ -200,7 +216,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
 
   const files = options.cache ? filesDigest(read.files) : undefined;
   const cache = options.cache && files ? openCache(options, read, activeRules) : undefined;
-  const cached = cache && files ? cache.result(files.all) : undefined;
+  const cached = cache && files && !options.inventory ? cache.result(files.all) : undefined;
   if (cached) {
     const readMs = Math.round(performance.now() - loadStartedAt);
     const result: ScanResult = { ...cached, stats: { ...withoutTiming(cached.stats), ...timing({ loadProject: readMs, routes: 0, dataflow: 0, rules: 0, cache: readMs }) } };
@@ -233,6 +249,8 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   const loadProjectMs = performance.now() - loadStartedAt;
   const rulesStartedAt = performance.now();
   const { root, config, configSource, loaded, modules } = prepared;
+  let routes: Route[] | undefined;
+  const routesOnce = () => (routes ??= routesOf(prepared));
   const ran = collectReports({
     sourceFiles: loaded.sourceFiles,
     textFiles: loaded.textFiles,
@@ -240,7 +258,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     config,
     modules,
     models: prepared.models,
-    routes: () => routesOf(prepared),
+    routes: routesOnce,
     failures: prepared.failures,
     ...(cachedFileReports ? { cachedFileReports } : {}),
   });
@@ -266,6 +284,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     Object.assign(read.loadOptions.inputs!.inputs, other.inputs);
   }
   const built = buildFindings({ reports: ran.reports, sourceFiles: loaded.sourceFiles, textFiles: loaded.textFiles, activeRules, knownRuleIds, failures: prepared.failures });
+  const coverage = ruleCoverage(activeRules, [ran.coverage, other?.collected.coverage ?? {}], prepared.failures);
   const rulesMs = performance.now() - rulesStartedAt;
   const warnings: ScanWarning[] = [...(cache?.warnings ?? []), ...loaded.warnings, ...threadWarnings, ...built.warnings];
   const result: ScanResult = {
@@ -274,6 +293,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     rules: activeRules.map((active) => active.rule.meta),
     findings: built.findings,
     warnings,
+    ...(coverage.length > 0 ? { coverage } : {}),
     stats: {
       filesScanned: loaded.sourceFiles.length + loaded.textFiles.length,
       linesScanned: loaded.linesScanned,
@@ -300,7 +320,34 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
       ...(other ? { secondThreadWait: Math.round(waitedMs), secondThreadRules: Math.round(other.collected.timings.walk + other.collected.timings.project + other.collected.timings.routes) } : {}),
     }),
   };
-  return { result, root, configSource, internalErrors: ran.internalErrors, durationMs: Math.round(performance.now() - startedAt) };
+  const inventory = options.inventory ? projectInventory(prepared, routesOnce()) : undefined;
+  return { result, root, configSource, internalErrors: ran.internalErrors, durationMs: Math.round(performance.now() - startedAt), ...(inventory ? { inventory } : {}) };
+}
+
+/** The business flows of the mounted routes, with each step's rate limits. */
+function flowsWithRateLimits(prepared: PreparedProject, routes: readonly Route[]): { flows: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]> } {
+  const flows = analyzeFlows({ routes: mountedOnly(routes), modules: prepared.modules, sourceFiles: prepared.loaded.sourceFiles, textFiles: prepared.loaded.textFiles, config: prepared.config, failures: prepared.failures });
+  return { flows, rateLimits: new Map(flows.steps.map((step) => [step.route, routeRateLimits(prepared.modules, step.route, prepared.config)] as const)) };
+}
+
+function projectInventory(prepared: PreparedProject, routes: Route[]): ScanInventory {
+  const { flows, rateLimits } = flowsWithRateLimits(prepared, routes);
+  const files = [...prepared.loaded.sourceFiles.filter((file) => !file.outsideScan), ...prepared.loaded.textFiles].map((file) => file.path).sort();
+  return { routes, flows, rateLimits, files };
+}
+
+/**
+ * What the rules examined, in rule id order. A rule's items in a file it failed on are dropped, as
+ * its findings there are: that file was not judged, so it is no evidence either way.
+ */
+function ruleCoverage(activeRules: readonly ActiveRule[], recorded: ReadonlyArray<Record<string, ExaminedItem[]>>, failures: AnalysisFailures): RuleCoverage[] {
+  const coverage: RuleCoverage[] = [];
+  for (const active of activeRules) {
+    const ruleId = active.rule.meta.id;
+    const items = recorded.flatMap((byRule) => byRule[ruleId] ?? []).filter((item) => !failures.failed(ruleId, item.file));
+    if (items.length > 0) coverage.push({ ruleId, items });
+  }
+  return coverage;
 }
 
 function withoutTiming(stats: ScanResult['stats']): ScanResult['stats'] {

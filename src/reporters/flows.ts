@@ -74,7 +74,7 @@ function escapeLabel(text: string): string {
   return escapeControlCharacters(text.replace(/[\r\n]+/g, ' ')).replace(/;/g, ',').replace(/#/g, '').replace(/"/g, "'");
 }
 
-function flowTitle(flow: Flow): string {
+export function flowTitle(flow: Flow): string {
   return flow.kind === 'config' ? `flow "${flow.name}" (declared in config)${flow.entity ? `: ${flow.entity}.${flow.field ?? 'status'}` : ''}` : `${flow.entity}.${flow.field}`;
 }
 

@@ -42,10 +42,26 @@ export default defineRule({
   analyses: ['routes'],
   check(ctx) {
     for (const route of ctx.routes) {
-      if (route.auth !== 'public' || route.publicByDesign) continue;
+      const examined = { subject: 'entry point', name: route.id, file: route.file, line: route.line };
+      if (route.auth === 'authenticated') {
+        ctx.examined({ ...examined, outcome: 'passed', evidence: route.authEvidence.join('; ') || 'authenticated' });
+        continue;
+      }
+      if (route.auth === 'unknown') {
+        ctx.examined({ ...examined, outcome: 'undetermined', evidence: route.authEvidence.join('; ') || 'authentication cannot be determined' });
+        continue;
+      }
+      if (route.publicByDesign) {
+        ctx.examined({ ...examined, outcome: 'exempt', evidence: `public by design: ${route.publicByDesign}` });
+        continue;
+      }
       const facts = routeFacts(ctx, route);
       const verdict = judge(facts);
-      if (!verdict) continue;
+      if (!verdict) {
+        ctx.examined({ ...examined, outcome: 'exempt', evidence: 'public, and reaches no write and no sensitive data the scan can see' });
+        continue;
+      }
+      ctx.examined({ ...examined, outcome: 'finding', evidence: verdict.message });
       ctx.report({
         file: route.file,
         ...routeSpan(ctx, route),

@@ -53,14 +53,31 @@ export default defineRule({
       if (route.auth !== 'authenticated') continue;
       // A cron job or another service holding a shared secret: there is no user whose role to check.
       if (route.caller === 'service') continue;
-      if (route.middleware.some((middleware) => middleware.kind === 'role')) continue;
-      if (route.middleware.some((middleware) => middleware.kind === 'auth' && PRIVILEGED_CREDENTIAL.test(middleware.name))) continue;
+      const examined = { subject: 'authenticated entry point', name: route.id, file: route.file, line: route.line };
+      const roleGuards = route.middleware.filter((middleware) => middleware.kind === 'role');
+      if (roleGuards.length > 0) {
+        ctx.examined({ ...examined, outcome: 'passed', evidence: `role guard ${roleGuards.map((guard) => `${guard.name}${guard.roles?.length ? ` (${guard.roles.join(', ')})` : ''} at ${guard.file}:${guard.line}`).join('; ')}` });
+        continue;
+      }
+      const privilegedCredential = route.middleware.find((middleware) => middleware.kind === 'auth' && PRIVILEGED_CREDENTIAL.test(middleware.name));
+      if (privilegedCredential) {
+        ctx.examined({ ...examined, outcome: 'passed', evidence: `only a privileged credential gets in: ${privilegedCredential.name} at ${privilegedCredential.file}:${privilegedCredential.line}` });
+        continue;
+      }
       const facts = routeFacts(ctx, route);
       const reason = privilegedReason(facts);
       if (!reason) continue;
-      if (IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) continue;
-      if (ROLE_BRANCH.test(facts.bodyText)) continue;
-      if (configuredChecks.some((name) => new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`).test(facts.bodyText))) continue;
+      const privileged = { ...examined, subject: 'privileged function' };
+      if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText)) {
+        ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the handler checks a role or permission and rejects` });
+        continue;
+      }
+      const configured = configuredChecks.find((name) => new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`).test(facts.bodyText));
+      if (configured) {
+        ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the handler calls ${configured}() (config auth.roleChecks)` });
+        continue;
+      }
+      ctx.examined({ ...privileged, outcome: 'finding', evidence: `${reason.text}, with no role or permission check` });
       ctx.report({
         file: route.file,
         ...routeSpan(ctx, route),

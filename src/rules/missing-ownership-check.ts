@@ -1,9 +1,9 @@
 import { nodePosition } from '../engine/ast/functions.js';
 import type { UncheckedAccess } from '../engine/access/object-access.js';
 import { isWriteAccess, type LookupAccess } from '../engine/access/lookup-keys.js';
-import type { Route } from '../engine/routes/route.js';
+import type { ObjectAccessVerdict, Route } from '../engine/routes/route.js';
 import { lineEndOffset } from '../engine/source-text.js';
-import { routeRef, type TraceStep } from '../types.js';
+import { routeRef, type ExaminedItem, type TraceStep } from '../types.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { routeLabel } from './utils/tainted-sink.js';
@@ -33,8 +33,34 @@ export default defineRule({
   check(ctx) {
     // The engine decides each lookup's verdict (shared with the routes inventory); this rule reports the unchecked ones.
     for (const routes of ctx.objectAccess.unchecked.values()) report(ctx, routes);
+    for (const [route, accesses] of ctx.objectAccess.byRoute) {
+      for (const access of accesses) {
+        ctx.examined({
+          subject: 'object lookup',
+          name: `${access.model ? `${access.model} ` : ''}${access.method} by ${access.key} in ${route.id}`,
+          file: access.file,
+          line: access.line,
+          outcome: LOOKUP_OUTCOMES[access.verdict],
+          evidence: access.evidence,
+        });
+      }
+    }
   },
 });
+
+/** How each verdict of the object-access analysis reads as evidence: the control holds, does not apply, or is missing. */
+const LOOKUP_OUTCOMES: Readonly<Record<ObjectAccessVerdict, ExaminedItem['outcome']>> = {
+  scoped: 'passed',
+  'owner-compared': 'passed',
+  guarded: 'passed',
+  'admin-only': 'passed',
+  service: 'exempt',
+  'not-owned': 'exempt',
+  public: 'exempt',
+  'existence-only': 'exempt',
+  capability: 'finding',
+  unchecked: 'finding',
+};
 
 // Routes named in a message and traced in full; the rest are counted.
 const ROUTES_NAMED = 3;

@@ -74,6 +74,12 @@ export default defineRule({
       const confidence = route.middleware.some((middleware) => middleware.opaque && middleware.kind !== 'rate-limit') ? 'medium' : 'high';
       reported.add(`${route.file} ${route.id}`);
       const routeStep: TraceStep = { file: route.file, line: route.line, column: route.column, message: `${route.id}: ${action.label}` };
+      const examined = { subject: 'abuse-sensitive route', name: `${route.id} (${action.label})`, file: route.file, line: route.line };
+      const perClient = limits.filter((limit) => limit.keyedBy !== 'total');
+      const ipOnlyBusiness = action.business && route.auth === 'authenticated' && limits.every((limit) => limit.keyedBy === 'ip');
+      if (limits.length === 0) ctx.examined({ ...examined, outcome: 'finding', evidence: 'no rate limit' });
+      else if (perClient.length === 0) ctx.examined({ ...examined, outcome: 'finding', evidence: `limited only in total: ${limits.map(describeLimit).join(', ')}` });
+      else ctx.examined({ ...examined, outcome: ipOnlyBusiness ? 'finding' : 'passed', evidence: limits.map((limit) => `${describeLimit(limit)}, per ${limit.keyedBy}`).join('; ') });
       if (limits.length === 0) {
         ctx.report({
           file: route.file,
@@ -88,7 +94,7 @@ export default defineRule({
       }
       // Gateway stage or method throttling is one budget every client shares: it caps volume, but one
       // client can spend all of it (guessing at that rate) and lock everyone else out.
-      if (limits.every((limit) => limit.keyedBy === 'total')) {
+      if (perClient.length === 0) {
         ctx.report({
           file: route.file,
           ...routeSpan(ctx, route),
@@ -102,7 +108,7 @@ export default defineRule({
         continue;
       }
       // Per the guidance auditors follow, a signed-in business action is limited per user or account.
-      if (action.business && route.auth === 'authenticated' && limits.every((limit) => limit.keyedBy === 'ip')) {
+      if (ipOnlyBusiness) {
         ctx.report({
           file: route.file,
           ...routeSpan(ctx, route),

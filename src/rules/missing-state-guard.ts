@@ -29,9 +29,19 @@ export default defineRule({
   check(ctx) {
     const model = ctx.flows;
     for (const step of model.steps) {
-      if (step.verdict !== 'unguarded' || !step.change) continue;
+      if (!step.change) continue;
+      const examined = { subject: 'flow step', name: `${entryName(step.route)}${step.entity && step.field ? ` (${step.entity}.${step.field})` : ''}`, file: step.route.file, line: step.route.line };
+      if (step.verdict === 'guarded') {
+        ctx.examined({ ...examined, outcome: 'passed', evidence: step.guards.map((guard) => `${guard.evidence} (${guard.file}:${guard.line})`).join('; ') || 'guarded' });
+        continue;
+      }
+      if (step.verdict !== 'unguarded') continue;
       // An administrator's action is a flow step only when the code itself moves a state field (or config declares it).
-      if (step.adminOnly && step.basis !== 'state-field' && step.basis !== 'declared') continue;
+      if (step.adminOnly && step.basis !== 'state-field' && step.basis !== 'declared') {
+        ctx.examined({ ...examined, outcome: 'exempt', evidence: `an administrator's action: ${step.adminOnly}` });
+        continue;
+      }
+      ctx.examined({ ...examined, outcome: 'finding', evidence: 'changes state without checking the current state' });
       const { severity, confidence } = rating(step);
       ctx.report({
         file: step.route.file,
