@@ -170,7 +170,7 @@ export async function inventoryFlows(options: ScanOptions): Promise<{ model: Flo
   const prepared = prepareProject(options, options.rules);
   const routes = routesOf(prepared);
   const model = analyzeFlows({ routes: mountedOnly(routes), modules: prepared.modules, sourceFiles: prepared.loaded.sourceFiles, textFiles: prepared.loaded.textFiles, config: prepared.config, failures: prepared.failures });
-  const rateLimits = new Map(model.steps.map((step) => [step.route, routeRateLimits(prepared.modules, step.route, prepared.config)] as const));
+  const rateLimits = new Map(model.steps.map((step) => [step.route, routeRateLimits(prepared.modules, step.route, prepared.models.rateLimiters)] as const));
   return { model, rateLimits, warnings: [...prepared.loaded.warnings, ...prepared.failures.warnings()] };
 }
 
@@ -399,7 +399,7 @@ export function scanRoot(cwd: string, scanPaths: string[]): string {
 }
 
 export function routeConfig(config: TrustscanConfig, models: CodeModels): RouteConfig {
-  return { authMiddleware: config.auth.middleware, publicRoutes: config.auth.publicRoutes, roleChecks: config.auth.roleChecks, rateLimiters: config.rateLimiters, authModels: models.auth };
+  return { authMiddleware: config.auth.middleware, publicRoutes: config.auth.publicRoutes, roleChecks: config.auth.roleChecks, rateLimiters: models.rateLimiters, authModels: models.auth };
 }
 
 function isDirectory(p: string): boolean {
