@@ -167,7 +167,7 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
       const [{ builtInModels, configModels }, { loadConfig }, { allRules }] = await Promise.all([import('./models/index.js'), import('./engine/config.js'), import('./rules/index.js')]);
       const folder = path.resolve(io.cwd, target);
       const { config, source } = loadConfig({ explicitPath: options.config ? path.resolve(io.cwd, options.config) : undefined, startDir: folder, stopDir: folder, rules: allRules });
-      const models = [...builtInModels(), ...configModels(config.models)];
+      const models = [...builtInModels(), ...configModels(config.models, config.rateLimiters)];
       if (options.format === 'json') {
         io.stdout(`${JSON.stringify({ config: source ? path.relative(io.cwd, source) || path.basename(source) : null, models }, null, 2)}\n`);
         return;

@@ -1,9 +1,10 @@
 /**
  * Config `models`: a team's own wrappers taught to the scanner as data (engine/models.ts). The
  * fixture project (fixtures/models-project) writes SQL through its own `run()`, vets identifiers
- * with its own `safeIdentifier()`, logs through its own `audit`, and authenticates with its own
- * `requireUser()`; none of them shows the scanner what it is. Each model must bring back (sink,
- * logger) or clear (sanitizer, auth helper) exactly its findings, and nothing else may move.
+ * with its own `safeIdentifier()`, logs through its own `audit`, authenticates with its own
+ * `requireUser()` and rate-limits its login with its own `quota()`; none of them shows the scanner
+ * what it is. Each model must bring back (sink, logger) or clear (sanitizer, auth helper, rate
+ * limiter) exactly its findings, and nothing else may move.
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,12 +23,13 @@ const SANITIZER = { kind: 'sanitizer', category: 'sql', module: './src/db', func
 const LOGGER = { kind: 'logger', module: './src/audit', export: 'audit' };
 const AUTH = { kind: 'auth', file: 'src/session.ts', function: 'requireUser' };
 const SOURCE = { kind: 'source', module: 'my-rpc', function: 'onCall', parameter: 0 };
+const RATE_LIMITER = { kind: 'rate-limiter', module: './src/limits', function: 'quota' };
 
 let copies = 0;
-async function findingsWith(models: object[] | undefined): Promise<string[]> {
+async function findingsWith(models: object[] | undefined, extra: object = {}): Promise<string[]> {
   const dir = path.join(work, `copy-${copies++}`);
   cpSync(fixture, dir, { recursive: true });
-  if (models) writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models }));
+  if (models) writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models, ...extra }));
   const { result } = await scan({ cwd: dir, paths: ['.'] });
   return result.findings.map((finding) => `${finding.ruleId} ${finding.file}:${finding.line}`).sort();
 }
@@ -66,6 +68,25 @@ describe('config models on a project with its own wrappers', () => {
     expect(await findingsWith([AUTH])).toEqual(['missing-rate-limit src/app.ts:32']);
   });
 
+  it('a rate-limiter model makes the project\'s quota() middleware a rate limit: the login is no longer reported', async () => {
+    expect(await findingsWith([RATE_LIMITER])).toEqual(['missing-authentication src/app.ts:26']);
+    // Config rateLimiters names the same limiter by name, through the same matching.
+    expect(await findingsWith([], { rateLimiters: ['quota'] })).toEqual(['missing-authentication src/app.ts:26']);
+    // Another function of that module is not the limiter.
+    expect(await findingsWith([{ ...RATE_LIMITER, function: 'other' }])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32']);
+  });
+
+  it('the route inventory names the rate-limiter model that limits the login', async () => {
+    const dir = path.join(work, 'rate-limiter-routes');
+    cpSync(fixture, dir, { recursive: true });
+    writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [SINK, RATE_LIMITER] }));
+    const run = await runCli(['routes', '-f', 'json'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const routes = (JSON.parse(run.stdout) as { routes: Array<{ method: string; path: string; middleware: Array<{ name: string; kind: string; evidence: string }> }> }).routes;
+    const login = routes.find((route) => route.method === 'POST' && route.path === '/login')!;
+    expect(login.middleware).toContainEqual(expect.objectContaining({ name: 'quota({ perMinute: 5 })', kind: 'rate-limit', evidence: 'declared in config models[1]' }));
+  });
+
   it('all four together, and the finding says which model made the sink', async () => {
     const dir = path.join(work, 'all');
     cpSync(fixture, dir, { recursive: true });
@@ -98,10 +119,10 @@ describe('config models on a project with its own wrappers', () => {
 });
 
 describe('trustscan models', () => {
-  it('lists the built-in models (SQL drivers, loggers, secret shapes) and the config\'s, as JSON', async () => {
+  it('lists the built-in models (SQL drivers, loggers, auth libraries, rate limiters, state machines, secret shapes) and the config\'s, as JSON', async () => {
     const dir = path.join(work, 'listing');
     cpSync(fixture, dir, { recursive: true });
-    writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [SINK, LOGGER] }));
+    writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [SINK, LOGGER, RATE_LIMITER], rateLimiters: ['loginLimiter'] }));
     const run = await runCli(['models', '-f', 'json'], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     const listing = JSON.parse(run.stdout) as { config: string; models: Array<{ kind: string; category?: string; modules: string[]; names: string[]; source: string }> };
@@ -109,9 +130,17 @@ describe('trustscan models', () => {
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sink', category: 'sql', modules: expect.arrayContaining(['pg']), names: ['query'], source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'logger', modules: expect.arrayContaining(['pino', 'winston']), source: 'built-in' }));
     expect(listing.models.some((model) => model.kind === 'secret-shape' && model.names[0] === 'private-key')).toBe(true);
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'auth', modules: ['@nestjs/passport'], names: ['AuthGuard'], source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'auth', modules: ['jsonwebtoken'], names: ['verify'], source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'rate-limiter', modules: ['express-rate-limit'], source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'rate-limiter', modules: ['rate-limiter-flexible'], names: ['consume'], source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'rate-limiter', names: expect.arrayContaining(['keyGenerator']), source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'state-machine', modules: expect.arrayContaining(['xstate', 'javascript-state-machine']), names: expect.arrayContaining(['can', 'transition']), source: 'built-in' }));
     expect(listing.models.filter((model) => model.source !== 'built-in')).toEqual([
       { kind: 'sink', category: 'sql', modules: ['./src/db'], names: ['run'], argument: 0, description: 'its argument 0 reaches a sql sink', source: 'config models[0]' },
       { kind: 'logger', modules: ['./src/audit'], names: ['audit'], description: 'the export, or a log method on it, writes log records', source: 'config models[1]' },
+      { kind: 'rate-limiter', modules: ['./src/limits'], names: ['quota'], description: 'rate-limits the routes it runs in front of (itself, or what a call of it makes), or whose handler calls it', source: 'config models[2]' },
+      { kind: 'rate-limiter', modules: [], names: ['loginLimiter'], description: 'middleware or a function so named rate-limits the routes it runs in front of, or whose handler calls it', source: 'config rateLimiters' },
     ]);
   });
 
@@ -127,5 +156,20 @@ describe('trustscan models', () => {
     const bad = await runCli(['models'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/\$\.models\[0\]\.export: must be the exported name/)]);
+  });
+
+  it('a bad rate-limiter entry is one line with its JSON path, exit 2', async () => {
+    const dir = path.join(work, 'listing-bad-limiter');
+    cpSync(fixture, dir, { recursive: true });
+    const problem = async (entry: object): Promise<string[]> => {
+      writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [SINK, entry] }));
+      const run = await runCli(['models'], { cwd: dir });
+      expect(run.code).toBe(2);
+      return run.stderr.trim().split('\n');
+    };
+    expect(await problem({ kind: 'rate-limiter', module: './src/limits' })).toEqual([expect.stringMatching(/\$\.models\[1\]\.function: must be the name or member path of the limiter/)]);
+    expect(await problem({ kind: 'rate-limiter', module: '', function: 'quota' })).toEqual([expect.stringMatching(/\$\.models\[1\]\.module: must be a package name or a path/)]);
+    expect(await problem({ ...RATE_LIMITER, keyedBy: 'user' })).toEqual([expect.stringMatching(/\$\.models\[1\]\.keyedBy: unknown key for a "rate-limiter" model \(its keys: kind, module, function; for example \{"kind": "rate-limiter"/)]);
+    expect(await problem({ kind: 'ratelimiter', module: './src/limits', function: 'quota' })).toEqual([expect.stringMatching(/\$\.models\[1\]\.kind: must be one of .*"rate-limiter"/)]);
   });
 });

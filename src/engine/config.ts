@@ -28,7 +28,10 @@ export interface TrustscanConfig {
   ownershipChecks: string[];
   /** Names of project functions that redact personal data before it is logged (e.g. "redactUser"). */
   redactors: string[];
-  /** Names of project middleware or functions that rate-limit (e.g. "loginLimiter", "consumeQuota"). */
+  /**
+   * Names of project middleware or functions that rate-limit (e.g. "loginLimiter", "consumeQuota"):
+   * rate-limiter models matched by name (engine/models.ts namedRateLimiters).
+   */
   rateLimiters: string[];
   /** Names of project functions that check a flow's state before it advances (e.g. "assertTransition"). */
   stateGuards: string[];
@@ -37,12 +40,13 @@ export interface TrustscanConfig {
   /**
    * Library and project knowledge as data (engine/models.ts): `auth` names a middleware, hook or
    * guard by the file it is written in (anonymous hooks have no other name); `sink`, `sanitizer`
-   * and `logger` name a project's own wrappers (or a package's functions) by module and export.
+   * and `logger` name a project's own wrappers (or a package's functions) by module and export;
+   * `rate-limiter` names a project's own limiter middleware or function the same way.
    */
   models: ModelConfig[];
 }
 
-export const MODEL_KINDS = ['auth', 'sink', 'sanitizer', 'logger', 'source'] as const;
+export const MODEL_KINDS = ['auth', 'sink', 'sanitizer', 'logger', 'source', 'rate-limiter'] as const;
 /** Sink categories a model can name, each read by its rule: sql-injection and raw-sql-concatenation, nosql-injection, command-injection, code-injection, path-traversal, ssrf. */
 export const SINK_CATEGORIES = ['sql', 'nosql', 'command', 'code', 'path', 'url'] as const;
 
@@ -96,7 +100,19 @@ export interface SourceModelConfig {
   argument?: number;
 }
 
-export type ModelConfig = AuthModelConfig | SinkModelConfig | SanitizerModelConfig | LoggerModelConfig | SourceModelConfig;
+/**
+ * `{ "kind": "rate-limiter", "module": "./src/limits", "function": "limit" }`: a project's own
+ * limiter (or a package's function) that rate-limits the routes it runs in front of (as middleware,
+ * or made by a call: `limit({ max: 5 })`), or whose handler calls it. Config `rateLimiters` names
+ * the same thing by name alone.
+ */
+export interface RateLimiterModelConfig {
+  kind: 'rate-limiter';
+  module: string;
+  function: string;
+}
+
+export type ModelConfig = AuthModelConfig | SinkModelConfig | SanitizerModelConfig | LoggerModelConfig | SourceModelConfig | RateLimiterModelConfig;
 
 /** `{ name: "checkout", steps: ["POST /cart", "POST /payment-intent", "POST /finalize-order"], entity: "Order", field: "status" }` */
 export interface FlowConfig {
@@ -365,6 +381,7 @@ const MODEL_KEYS: Record<ModelConfig['kind'], { required: readonly string[]; opt
   sanitizer: { required: ['module', 'function'], optional: ['category'], example: '{"kind": "sanitizer", "category": "sql", "module": "./src/db", "function": "safeIdentifier"}' },
   logger: { required: ['module', 'export'], optional: [], example: '{"kind": "logger", "module": "./src/audit", "export": "audit"}' },
   source: { required: ['module', 'function'], optional: ['parameter', 'argument'], example: '{"kind": "source", "module": "my-rpc", "function": "onCall", "parameter": 0}' },
+  'rate-limiter': { required: ['module', 'function'], optional: [], example: '{"kind": "rate-limiter", "module": "./src/limits", "function": "limit"}' },
 };
 
 function validateModels(value: unknown, fail: (jsonPath: string, problem: string) => never): ModelConfig[] {
@@ -420,6 +437,8 @@ function validateModels(value: unknown, fail: (jsonPath: string, problem: string
         if (argument !== undefined) model.argument = argument;
         return model;
       }
+      case 'rate-limiter':
+        return { kind, module: text('module', MODULE), function: text('function', 'the name or member path of the limiter middleware or function (limit, limits.login, Limiter.prototype.check)') };
     }
   });
 }

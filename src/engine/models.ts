@@ -60,28 +60,43 @@ export interface AuthModel {
   label: string;
 }
 
+/**
+ * A rate limiter the project declares: a function (or a package's export) named by module and
+ * member path (config `models` kind rate-limiter), or a bare name from config `rateLimiters`,
+ * which matches any middleware or call so named. Either way it limits the routes it runs in front
+ * of, or whose handler calls it.
+ */
+export type RateLimiterModel = (ModelBase & { kind: 'function'; path: string[] }) | { kind: 'name'; name: string; label: string };
+
 export interface CodeModels {
   auth: AuthModel[];
   sinks: SinkModel[];
   sanitizers: SanitizerModel[];
   loggers: LoggerModel[];
   sources: SourceModel[];
+  /** Config `rateLimiters` names first, then `models` of kind rate-limiter. */
+  rateLimiters: RateLimiterModel[];
 }
 
-export const NO_MODELS: CodeModels = { auth: [], sinks: [], sanitizers: [], loggers: [], sources: [] };
+export const NO_MODELS: CodeModels = { auth: [], sinks: [], sanitizers: [], loggers: [], sources: [], rateLimiters: [] };
+
+/** Config `rateLimiters` (names of project middleware or functions that rate-limit) as rate-limiter models. */
+export function namedRateLimiters(names: readonly string[]): RateLimiterModel[] {
+  return names.map((name) => ({ kind: 'name', name, label: 'config rateLimiters' }));
+}
 
 /**
  * The config's models with their modules resolved: project paths (relative to the config file's
  * folder, or to the scan root without a config file) become scan-root-relative.
  */
-export function resolveCodeModels(config: Pick<TrustscanConfig, 'models'>, root: string, configSource: string | undefined): CodeModels {
+export function resolveCodeModels(config: Pick<TrustscanConfig, 'models' | 'rateLimiters'>, root: string, configSource: string | undefined): CodeModels {
   const configDir = configSource ? path.dirname(configSource) : root;
   const moduleOf = (specifier: string): ModelModule => {
     if (!specifier.startsWith('.') && !path.isAbsolute(specifier)) return { kind: 'package', name: specifier };
     const relative = path.relative(root, path.resolve(configDir, specifier)).split(path.sep).join('/');
     return { kind: 'project', path: relative.replace(/\.(?:d\.)?[cm]?[jt]sx?$/, '') };
   };
-  const models: CodeModels = { auth: [], sinks: [], sanitizers: [], loggers: [], sources: [] };
+  const models: CodeModels = { auth: [], sinks: [], sanitizers: [], loggers: [], sources: [], rateLimiters: namedRateLimiters(config.rateLimiters) };
   config.models.forEach((model: ModelConfig, index) => {
     const label = `config models[${index}]`;
     if (model.kind === 'auth') {
@@ -91,6 +106,7 @@ export function resolveCodeModels(config: Pick<TrustscanConfig, 'models'>, root:
     else if (model.kind === 'sanitizer') models.sanitizers.push({ ...(model.category ? { category: model.category } : {}), module: moduleOf(model.module), path: memberPath(model.function), label });
     else if (model.kind === 'logger') models.loggers.push({ module: moduleOf(model.module), exportName: model.export, label });
     else if (model.kind === 'source') models.sources.push({ module: moduleOf(model.module), path: memberPath(model.function), parameter: model.parameter, ...(model.argument !== undefined ? { argument: model.argument } : {}), label });
+    else if (model.kind === 'rate-limiter') models.rateLimiters.push({ kind: 'function', module: moduleOf(model.module), path: memberPath(model.function), label });
   });
   return models;
 }
@@ -101,7 +117,7 @@ function memberPath(name: string): string[] {
 }
 
 /** The first model whose function the call's callee is. */
-export function matchingFunctionModel<M extends SinkModel | SanitizerModel | SourceModel>(models: readonly M[], modules: ModuleIndex, file: ScannedSourceFile, callee: ts.Expression): M | undefined {
+export function matchingFunctionModel<M extends { module: ModelModule; path: string[] }>(models: readonly M[], modules: ModuleIndex, file: ScannedSourceFile, callee: ts.Expression): M | undefined {
   if (models.length === 0) return undefined;
   let project: { file: string; path: string[] } | null | undefined;
   let packaged: { module: string; path: string[] } | null | undefined;
@@ -119,6 +135,42 @@ export function matchingFunctionModel<M extends SinkModel | SanitizerModel | Sou
       }
       if (packaged && packaged.module === model.module.name && endsWith(packaged.path, model.path)) return model;
     }
+  }
+  return undefined;
+}
+
+/**
+ * The rate-limiter model a middleware expression or a call is: a config `rateLimiters` name when one
+ * of `names` (how the site names it) is that name; a `models` entry when the expression is the
+ * modelled function, a call of it (`limit({ max: 5 })`), or a name bound to such a call
+ * (`const loginLimiter = limit({ max: 5 })`, followed a few steps). The first in config order.
+ */
+export function matchingRateLimiter(models: readonly RateLimiterModel[], modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, names: readonly string[]): RateLimiterModel | undefined {
+  if (models.length === 0) return undefined;
+  const functions = models.filter((model): model is Extract<RateLimiterModel, { kind: 'function' }> => model.kind === 'function');
+  let declared: RateLimiterModel | null | undefined;
+  for (const model of models) {
+    if (model.kind === 'name') {
+      if (names.includes(model.name)) return model;
+      continue;
+    }
+    declared ??= declaredRateLimiter(functions, modules, file, expression) ?? null;
+    if (declared === model) return model;
+  }
+  return undefined;
+}
+
+function declaredRateLimiter(models: readonly Extract<RateLimiterModel, { kind: 'function' }>[], modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): RateLimiterModel | undefined {
+  let current: { file: ScannedSourceFile; node: ts.Expression } = { file, node: skipOuterExpressions(expression) };
+  for (let depth = 0; depth < 4; depth++) {
+    const value = current.node;
+    const callee = ts.isCallExpression(value) || ts.isNewExpression(value) ? skipOuterExpressions(value.expression) : value;
+    const found = matchingFunctionModel(models, modules, current.file, callee);
+    if (found) return found;
+    if (!ts.isIdentifier(value)) return undefined;
+    const binding = modules.resolveName(current.file, value.text);
+    if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node) || !binding.node.initializer) return undefined;
+    current = { file: binding.file, node: skipOuterExpressions(binding.node.initializer) };
   }
   return undefined;
 }

@@ -327,7 +327,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
 /** The business flows of the mounted routes, with each step's rate limits. */
 function flowsWithRateLimits(prepared: PreparedProject, routes: readonly Route[]): { flows: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]> } {
   const flows = analyzeFlows({ routes: mountedOnly(routes), modules: prepared.modules, sourceFiles: prepared.loaded.sourceFiles, textFiles: prepared.loaded.textFiles, config: prepared.config, failures: prepared.failures });
-  return { flows, rateLimits: new Map(flows.steps.map((step) => [step.route, routeRateLimits(prepared.modules, step.route, prepared.config)] as const)) };
+  return { flows, rateLimits: new Map(flows.steps.map((step) => [step.route, routeRateLimits(prepared.modules, step.route, prepared.models.rateLimiters)] as const)) };
 }
 
 function projectInventory(prepared: PreparedProject, routes: Route[]): ScanInventory {
@@ -446,7 +446,7 @@ export function scanRoot(cwd: string, scanPaths: string[]): string {
 }
 
 export function routeConfig(config: TrustscanConfig, models: CodeModels): RouteConfig {
-  return { authMiddleware: config.auth.middleware, publicRoutes: config.auth.publicRoutes, roleChecks: config.auth.roleChecks, rateLimiters: config.rateLimiters, authModels: models.auth };
+  return { authMiddleware: config.auth.middleware, publicRoutes: config.auth.publicRoutes, roleChecks: config.auth.roleChecks, rateLimiters: models.rateLimiters, authModels: models.auth };
 }
 
 function isDirectory(p: string): boolean {

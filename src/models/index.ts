@@ -1,15 +1,19 @@
 /**
  * Every model the scanner knows, for `trustscan models`: the built-in library knowledge kept as data
  * in this folder (and the secret shapes in engine/secret-shapes.ts), then the project's own from
- * config `models`. One plain shape per entry, so a user sees what is known and in what terms.
+ * config `models` (and config `rateLimiters`, which names rate limiters). One plain shape per entry,
+ * so a user sees what is known and in what terms.
  */
 import type { ModelConfig } from '../engine/config.js';
 import { SECRET_SHAPES } from '../engine/secret-shapes.js';
 import { FRAMEWORK_LOG_OWNERS, LOG_METHODS, LOGGER_PACKAGES, NEST_LOGGER_CLASSES, NEST_LOGGER_MODULE } from './loggers.js';
 import { SQL_DRIVERS } from './sql.js';
+import { AUTH_MIDDLEWARE_PACKAGES, TOKEN_CHECK_FUNCTIONS, TOKEN_CHECK_PACKAGES, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from './auth.js';
+import { NEST_THROTTLER, RATE_LIMIT_KEY_OPTIONS, RATE_LIMITER_PACKAGES } from './rate-limiters.js';
+import { STATE_MACHINE_CHECK_METHODS, STATE_MACHINE_PACKAGE_PREFIXES } from './state-machines.js';
 
 export interface ModelListing {
-  kind: 'sink' | 'sanitizer' | 'logger' | 'auth' | 'source' | 'secret-shape';
+  kind: 'sink' | 'sanitizer' | 'logger' | 'auth' | 'source' | 'rate-limiter' | 'state-machine' | 'secret-shape';
   category?: string;
   /** Packages or project modules the entry is about. */
   modules: string[];
@@ -30,13 +34,30 @@ export function builtInModels(): ModelListing[] {
   listings.push({ kind: 'logger', modules: [...LOGGER_PACKAGES], names: [...LOG_METHODS], description: 'logger packages: their instances and children write records with these methods', source: 'built-in' });
   listings.push({ kind: 'logger', modules: [NEST_LOGGER_MODULE], names: [...NEST_LOGGER_CLASSES], description: 'NestJS logger classes (a field, `new Logger()`, static calls)', source: 'built-in' });
   listings.push({ kind: 'logger', modules: ['console', 'fastify'], names: [...FRAMEWORK_LOG_OWNERS].map((owner) => `${owner}.log`), description: 'console, and the pino logger a framework hands out at `.log`', source: 'built-in' });
+  for (const [module, exports] of Object.entries(AUTH_MIDDLEWARE_PACKAGES)) {
+    const names = Object.entries(exports).filter(([, kind]) => kind !== 'other').map(([name, kind]) => `${name === '*' ? 'every export' : name}${kind === 'role' ? ' (role check)' : ''}`);
+    if (names.length > 0) listings.push({ kind: 'auth', modules: [module], names, description: 'middleware, guards or wrappers that authenticate (or check a role) in front of a route', source: 'built-in' });
+  }
+  for (const [module, functions] of Object.entries(TOKEN_VERIFIERS)) {
+    listings.push({ kind: 'auth', modules: [module], names: [...functions], description: 'verifies a token and throws when it fails: its result is the signed-in caller', source: 'built-in' });
+  }
+  listings.push({ kind: 'auth', modules: [], names: [...TOKEN_VERIFYING_METHODS], description: 'methods that verify a token on any object (firebase-admin): the result is the signed-in caller', source: 'built-in' });
+  listings.push({ kind: 'auth', modules: [...TOKEN_CHECK_PACKAGES], names: [...TOKEN_CHECK_FUNCTIONS], description: 'verify a code, password or token in a business flow (a verified-token step)', source: 'built-in' });
+  for (const limiter of RATE_LIMITER_PACKAGES) {
+    const how = [limiter.middleware ? 'middleware' : undefined, limiter.consumedWith ? `limiter.${limiter.consumedWith}(key) in code` : undefined].filter(Boolean).join(' or ');
+    listings.push({ kind: 'rate-limiter', modules: [limiter.package], names: limiter.consumedWith ? [limiter.consumedWith] : [], description: `rate-limits as ${how}; counts per ${limiter.ipByDefault ? 'client IP unless a key option says otherwise' : 'the key it is given'}`, source: 'built-in' });
+  }
+  listings.push({ kind: 'rate-limiter', modules: [NEST_THROTTLER.package], names: [NEST_THROTTLER.guard, `@${NEST_THROTTLER.limitDecorator}`, `@${NEST_THROTTLER.skipDecorator}`, NEST_THROTTLER.trackerMethod], description: 'the guard limits per IP unless getTracker is overridden; @Throttle sets a limit, @SkipThrottle turns it off', source: 'built-in' });
+  listings.push({ kind: 'rate-limiter', modules: [], names: [...RATE_LIMIT_KEY_OPTIONS], description: 'limiter options whose value says what requests are counted by (user, IP, other)', source: 'built-in' });
+  listings.push({ kind: 'state-machine', modules: [...STATE_MACHINE_PACKAGE_PREFIXES], names: [...STATE_MACHINE_CHECK_METHODS], description: 'state-machine packages (prefixes) and the methods that check a transition before a flow step', source: 'built-in' });
   for (const shape of SECRET_SHAPES) listings.push({ kind: 'secret-shape', modules: [], names: [shape.id], description: shape.description, source: 'built-in' });
   return listings;
 }
 
-/** The config's models as written (paths relative to the config file's folder). */
-export function configModels(models: readonly ModelConfig[]): ModelListing[] {
-  return models.map((model, index): ModelListing => {
+/** The config's models as written (paths relative to the config file's folder), then the names in config `rateLimiters`. */
+export function configModels(models: readonly ModelConfig[], rateLimiters: readonly string[] = []): ModelListing[] {
+  const named = rateLimiters.map((name): ModelListing => ({ kind: 'rate-limiter', modules: [], names: [name], description: 'middleware or a function so named rate-limits the routes it runs in front of, or whose handler calls it', source: 'config rateLimiters' }));
+  return [...models.map((model, index): ModelListing => {
     const source = `config models[${index}]`;
     switch (model.kind) {
       case 'auth':
@@ -49,6 +70,8 @@ export function configModels(models: readonly ModelConfig[]): ModelListing[] {
         return { kind: 'logger', modules: [model.module], names: [model.export], description: 'the export, or a log method on it, writes log records', source };
       case 'source':
         return { kind: 'source', modules: [model.module], names: [model.function], description: `the handler it registers (${model.argument === undefined ? 'its last function argument' : `argument ${model.argument}`}) gets client input in parameter ${model.parameter}`, source };
+      case 'rate-limiter':
+        return { kind: 'rate-limiter', modules: [model.module], names: [model.function], description: 'rate-limits the routes it runs in front of (itself, or what a call of it makes), or whose handler calls it', source };
     }
-  });
+  }), ...named];
 }

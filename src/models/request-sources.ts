@@ -141,22 +141,6 @@ export const BAG_PARTS: Readonly<Record<string, InputBagKind>> = {
 };
 
 /**
- * Library calls that verify a credential and throw when it fails: what they return is the verified
- * caller (`const user = jwt.verify(token, secret)`, jose's `const { payload } = await jwtVerify(...)`),
- * the principal, not the client input the token came in. Keyed by package; the names are the
- * package's exports (called as `jwt.verify` on a default or namespace import, or imported by name).
- * `jwt.decode` checks nothing and is not listed.
- */
-export const TOKEN_VERIFIERS: Readonly<Record<string, readonly string[]>> = {
-  jsonwebtoken: ['verify'],
-  jose: ['jwtVerify'],
-  '@tsndr/cloudflare-worker-jwt': ['verify'],
-};
-
-/** Methods that verify a token wherever the object comes from (firebase-admin `auth().verifyIdToken()`). */
-export const TOKEN_VERIFYING_METHODS: ReadonlySet<string> = new Set(['verifyIdToken', 'verifySessionCookie']);
-
-/**
  * Functions that read a nested property by a path (`get(event.requestContext, 'authorizer.claims.sub')`):
  * the value read is the member the path names, as if written `event.requestContext.authorizer.claims.sub`.
  * Packages whose default or `get` export is one, and namespaces whose `.get` is one (`_.get`).

@@ -70,7 +70,7 @@ export default defineRule({
       if (!STATE_CHANGING.has(route.method) || reported.has(`${route.file} ${route.id}`)) continue;
       const action = sensitiveAction(route, ctx.config.flows);
       if (!action) continue;
-      const limits = routeRateLimits(ctx.modules, route, ctx.config);
+      const limits = routeRateLimits(ctx.modules, route, ctx.models.rateLimiters);
       const confidence = route.middleware.some((middleware) => middleware.opaque && middleware.kind !== 'rate-limit') ? 'medium' : 'high';
       reported.add(`${route.file} ${route.id}`);
       const routeStep: TraceStep = { file: route.file, line: route.line, column: route.column, message: `${route.id}: ${action.label}` };

@@ -12,6 +12,7 @@ import { FRAMEWORK_ADAPTERS } from '../../src/engine/frameworks/index.js';
 import { loadProject } from '../../src/engine/project.js';
 import { discoverRoutes, EMPTY_ROUTE_CONFIG } from '../../src/engine/routes/discover.js';
 import { routeRateLimits } from '../../src/engine/routes/rate-limits.js';
+import { namedRateLimiters } from '../../src/engine/models.js';
 import { makeProject, runCli } from '../helpers/cli.js';
 
 const EXPRESS_PACKAGE = JSON.stringify({ dependencies: { express: '4', 'express-rate-limit': '7', 'rate-limiter-flexible': '5', jsonwebtoken: '9' } });
@@ -38,8 +39,9 @@ function limitsByRoute(files: Record<string, string>, rateLimiters: string[] = [
   const scanned = discoverFiles({ root: dir, scanPaths: [dir], include: [], exclude: [], includeTests: false });
   const loaded = loadProject({ root: dir, files: scanned, maxFileSize: 1024 * 1024 });
   const modules = new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs);
-  const routes = discoverRoutes({ sourceFiles: loaded.sourceFiles, textFiles: loaded.textFiles, modules, config: { ...EMPTY_ROUTE_CONFIG, rateLimiters }, adapters: FRAMEWORK_ADAPTERS });
-  return Object.fromEntries(routes.map((route) => [route.id, routeRateLimits(modules, route, { rateLimiters }).map((limit) => `${limit.keyedBy}/${limit.scope}`)]));
+  const models = namedRateLimiters(rateLimiters);
+  const routes = discoverRoutes({ sourceFiles: loaded.sourceFiles, textFiles: loaded.textFiles, modules, config: { ...EMPTY_ROUTE_CONFIG, rateLimiters: models }, adapters: FRAMEWORK_ADAPTERS });
+  return Object.fromEntries(routes.map((route) => [route.id, routeRateLimits(modules, route, models).map((limit) => `${limit.keyedBy}/${limit.scope}`)]));
 }
 
 describe('routeRateLimits keyedBy', () => {
@@ -153,6 +155,21 @@ describe('missing-rate-limit', () => {
     const quota = { 'src/quota.ts': `export function limitAttempts(req: any, res: any, next: any) { next(); }\nexport async function checkQuota(id: string) { return id; }\n` };
     expect((await findings(express(routes, quota))).map((finding) => finding.line)).toEqual([7, 8]);
     const configured = { ...quota, 'trustscan.config.json': JSON.stringify({ rateLimiters: ['limitAttempts', 'checkQuota'] }) };
+    expect(await findings(express(routes, configured))).toEqual([]);
+  });
+
+  it('accepts a project limiter declared as a rate-limiter model: as middleware, made by a call behind a name, or called in the handler', async () => {
+    const routes = [
+      `import { limitAttempts, checkQuota, makeGate } from './quota.js';`,
+      `const gate = makeGate({ perMinute: 5 });`,
+      `app.post('/auth/login', limitAttempts, (req, res) => res.end());`,
+      `app.post('/auth/otp/verify', async (req: any, res) => { await checkQuota(req.body.userId); res.end(); });`,
+      `app.post('/auth/password/reset', gate, (req, res) => res.end());`,
+    ].join('\n');
+    const quota = { 'src/quota.ts': `export function limitAttempts(req: any, res: any, next: any) { next(); }\nexport async function checkQuota(id: string) { return id; }\nexport function makeGate(options: object) { return (req: any, res: any, next: any) => next(); }\n` };
+    expect((await findings(express(routes, quota))).map((finding) => finding.line)).toEqual([8, 9, 10]);
+    const model = (fn: string) => ({ kind: 'rate-limiter', module: './src/quota', function: fn });
+    const configured = { ...quota, 'trustscan.config.json': JSON.stringify({ models: [model('limitAttempts'), model('checkQuota'), model('makeGate')] }) };
     expect(await findings(express(routes, configured))).toEqual([]);
   });
 

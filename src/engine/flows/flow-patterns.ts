@@ -1,7 +1,8 @@
 /**
  * The names, calls and packages the business-flow walk recognises: state fields, one-time secrets,
  * money movers, token and webhook verifiers, state machines, policy checks. Library knowledge as
- * data; route-flow.ts holds the matching logic.
+ * data; route-flow.ts holds the matching logic. The token-checking packages are in src/models/auth.ts,
+ * the state-machine packages in src/models/state-machines.ts.
  */
 
 export const STATE_FIELD = /^(?:status|state|stage|step|phase|lifecycle)$|[a-z](?:Status|State|Stage|Step|Phase)$|_(?:status|state|stage|step|phase)$/;
@@ -26,8 +27,6 @@ export const MONEY_CALL =
 export const MONEY_HOST = /api\.stripe\.com|api(?:-m)?\.(?:sandbox\.)?paypal\.com|api\.braintreegateway\.com|checkout-test\.adyen\.com|api\.razorpay\.com/;
 
 export const TOKEN_VERIFIERS = /(?:^|\.)(?:jwt|jsonwebtoken|jwtService|jose)\.verify(?:Async)?$|^jwtVerify$|\.totp\.verify$|\.hotp\.verify$|(?:authenticator|totp|hotp|otplib|speakeasy)[\w.]*\.(?:verify|check|verifyDelta)$|^verifyTotp$|^verifyOtp$|(?:bcrypt|argon2|bcryptjs)\.(?:compare|verify)$|timingSafeEqual$/;
-
-export const TOKEN_PACKAGES = /^(?:otplib|@otplib\/|speakeasy|notp|node-2fa|otpauth|jsonwebtoken|jose|jws|jwt-simple|bcrypt|bcryptjs|argon2|@node-rs\/(?:argon2|bcrypt)|@simplewebauthn\/server)$/;
 
 /** Flags whose setting to true is a step of a flow (`isPaid = true`); `active`/`enabled` toggles are settings, not steps. */
 export const WRITTEN_FLAG = /^(?:is_?)?(?:paid|delivered|shipped|completed|cancell?ed|approved|confirmed|verified|redeemed|used|fulfill?ed|refunded|finalized|submitted|email_?verified|phone_?verified)$/i;
@@ -72,8 +71,6 @@ export const EVENT_HEADER = /^(?:x-github-event|x-gitlab-event|x-event-key|x-sho
 export const ADMIN_NAME = /^(?:is_?|has_?)?(?:super_?)?admin(?:istrator)?(?:_?role)?$|^(?:is_?)?(?:super_?user|staff)$|^(?:is|has|require|assert|ensure|check)_?(?:super_?)?admin\w*$/i;
 
 export const STATE_MACHINE_RECEIVER = /(?:machine|fsm|workflow|stateMachine|lifecycle|sm)$/i;
-
-export const STATE_MACHINE_PACKAGES = /^(?:xstate|@xstate\/|javascript-state-machine|typescript-fsm|robot3|@steelbreeze\/state)/;
 
 export const ASSERTING_NAME = /^(?:assert|ensure|enforce|check|validate|verify|require|guard|expect)\w*(?:Transition|State|Status|Stage|Step|Phase)\w*$|^(?:assert|ensure)Can\w+$|^can(?:Transition|Move|Advance)\w*$/;
 

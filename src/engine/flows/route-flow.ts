@@ -18,7 +18,9 @@ import type { Route, RouteMiddleware } from '../routes/route.js';
 import type { TrustscanConfig } from '../config.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { FlowLocation, StateWrite, Effect, StateGuard, RouteFact, RouteFlow } from './flow-facts.js';
-import { STATE_FIELD, EXPIRY_FIELD, LOADER, PAYMENT_LOOKUP, MONEY_CALL, MONEY_HOST, TOKEN_VERIFIERS, TOKEN_PACKAGES, WRITTEN_FLAG, BALANCE_FIELD, POLICY_CALL, STATE_ACTION, POLICY_PREDICATE, SECRET_FIELD, SECRET_GENERATOR, QUERY_BUILDER_TERMINAL, TRANSITION_PREDICATE, WEBHOOK_VERIFIER, WEBHOOK_PACKAGES, QUEUE_PACKAGES, SIGNATURE_HEADER, EVENT_TYPE_PROPERTY, EVENT_HEADER, STATE_MACHINE_RECEIVER, STATE_MACHINE_PACKAGES, ASSERTING_NAME, ASSERT_CALLS, UPDATE_METHODS, CREATE_METHODS } from './flow-patterns.js';
+import { STATE_FIELD, EXPIRY_FIELD, LOADER, PAYMENT_LOOKUP, MONEY_CALL, MONEY_HOST, TOKEN_VERIFIERS, WRITTEN_FLAG, BALANCE_FIELD, POLICY_CALL, STATE_ACTION, POLICY_PREDICATE, SECRET_FIELD, SECRET_GENERATOR, QUERY_BUILDER_TERMINAL, TRANSITION_PREDICATE, WEBHOOK_VERIFIER, WEBHOOK_PACKAGES, QUEUE_PACKAGES, SIGNATURE_HEADER, EVENT_TYPE_PROPERTY, EVENT_HEADER, STATE_MACHINE_RECEIVER, ASSERTING_NAME, ASSERT_CALLS, UPDATE_METHODS, CREATE_METHODS } from './flow-patterns.js';
+import { TOKEN_CHECK_FUNCTIONS, TOKEN_CHECK_PACKAGES } from '../../models/auth.js';
+import { isStateMachinePackage, STATE_MACHINE_CHECK_METHODS, STATE_MACHINE_EVENT_METHODS } from '../../models/state-machines.js';
 import { runsUnconditionally, isAdminCondition, guardKindOfField, conditionLiterals, stateRequirements, chainWhere, isResultUsed, insideCatch, isInExitingCondition, localConstInitializer, asObject, calleeText, criteriaFields, receiverEntity, enclosingClassName, truncate } from './flow-syntax.js';
 
 const MAX_DEPTH = 3;
@@ -307,10 +309,10 @@ class FlowWalker {
 
   /** `verifySync(...)` imported from otplib, `jws.verify(...)`: token checks recognised by the package they come from. */
   private isPackageVerifier(callee: string, name: string, frame: Frame): boolean {
-    if (!/^(?:verify|verifySync|check|checkSync|compare|compareSync|jwtVerify|verifyToken|verifyDelta|verifyAuthenticationResponse|verifyRegistrationResponse)$/.test(name)) return false;
+    if (!TOKEN_CHECK_FUNCTIONS.includes(name)) return false;
     const root = callee.split('.')[0] ?? '';
     const binding = this.input.modules.resolveName(frame.fn.file, root);
-    return binding?.kind === 'external' && TOKEN_PACKAGES.test(binding.module);
+    return binding?.kind === 'external' && TOKEN_CHECK_PACKAGES.includes(binding.module);
   }
 
   /** NestJS CQRS: `this.commandBus.execute(new ApproveCommand(id))` runs the `@CommandHandler(ApproveCommand)` class's execute. */
@@ -344,12 +346,13 @@ class FlowWalker {
   private isStateMachineCall(call: ts.CallExpression, name: string, frame: Frame): boolean {
     if (ASSERTING_NAME.test(name)) return true;
     const callee = skipOuterExpressions(call.expression);
-    if (!ts.isPropertyAccessExpression(callee) || !['transition', 'can', 'cannot', 'is', 'send', 'assertTransition'].includes(name)) return false;
+    // An event sent to a machine checks nothing the caller sees.
+    if (!ts.isPropertyAccessExpression(callee) || !STATE_MACHINE_CHECK_METHODS.includes(name) || STATE_MACHINE_EVENT_METHODS.includes(name)) return false;
     const receiver = calleeText(callee.expression);
-    if (STATE_MACHINE_RECEIVER.test(receiver)) return name !== 'send';
+    if (STATE_MACHINE_RECEIVER.test(receiver)) return true;
     const root = receiver.split('.')[0] ?? '';
     const binding = this.input.modules.resolveName(frame.fn.file, root);
-    return binding?.kind === 'external' && STATE_MACHINE_PACKAGES.test(binding.module) && name !== 'send';
+    return binding?.kind === 'external' && isStateMachinePackage(binding.module);
   }
 
   /** Reads a condition for checks on a record's state, expiry, or replay markers. */

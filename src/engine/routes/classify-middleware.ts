@@ -6,13 +6,16 @@ import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex 
 import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.js';
 import { propertyValue } from '../ast/syntax.js';
 import { authAnnotation } from './auth-annotation.js';
+import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
+import { AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION } from '../../models/auth.js';
+import { RATE_LIMITER_PACKAGES } from '../../models/rate-limiters.js';
 
 /** What the route engine knows beyond the code: config `auth` and friends. */
 export interface ClassifierConfig {
   /** config auth.middleware: names that authenticate (matched against the middleware's name or callee). */
   authMiddleware: string[];
-  /** config rateLimiters */
-  rateLimiters: string[];
+  /** config rateLimiters and `models` of kind rate-limiter: the project's own limiters (engine/models.ts). */
+  rateLimiters: readonly RateLimiterModel[];
   /** config auth.roleChecks: names that check roles or permissions. */
   roleChecks: string[];
   /** config `models` of kind auth: middleware named by the file it is written in (scan-root paths). */
@@ -35,49 +38,9 @@ export interface MiddlewareClassification {
 // An unknown package whose name hints at access control stays opaque even when mounted app-wide.
 const ACCESS_PACKAGE_HINT = /auth|guard|shield|secur|session|passport|jwt|token|access|perm|role|acl|gate|partner|tenan|sso|oauth|login|identity|keycloak|okta/i;
 
-/**
- * Known packages and what their exports do as middleware. Keyed by module; the value maps an
- * imported name (or '*' for any, 'default' for the default export) to a kind.
- */
-const KNOWN_PACKAGES: Record<string, Record<string, MiddlewareKind>> = {
-  passport: { '*': 'auth' },
-  'koa-passport': { '*': 'auth' },
-  '@nestjs/passport': { AuthGuard: 'auth' },
+/** Validation middleware packages and what their exports do (the auth and rate-limit packages are data in src/models/). */
+const VALIDATION_PACKAGES: Record<string, Record<string, MiddlewareKind>> = {
   '@nestjs/common': { ValidationPipe: 'validation', ParseIntPipe: 'validation', ParseUUIDPipe: 'validation', ParseBoolPipe: 'validation', ParseEnumPipe: 'validation', ParseFloatPipe: 'validation', ParseArrayPipe: 'validation', ParseFilePipe: 'validation', '*': 'other' },
-  'express-jwt': { '*': 'auth' },
-  'express-oauth2-jwt-bearer': { auth: 'auth', requiredScopes: 'role', claimCheck: 'role', claimIncludes: 'role', claimEquals: 'role', scopeIncludesAny: 'role' },
-  'express-openid-connect': { requiresAuth: 'auth', claimCheck: 'role', claimEquals: 'role', claimIncludes: 'role' },
-  'koa-jwt': { '*': 'auth' },
-  'hono/jwt': { jwt: 'auth', verify: 'auth' },
-  'hono/bearer-auth': { '*': 'auth' },
-  'hono/basic-auth': { '*': 'auth' },
-  '@hono/clerk-auth': { '*': 'auth' },
-  '@clerk/express': { requireAuth: 'auth' },
-  '@clerk/clerk-sdk-node': { ClerkExpressRequireAuth: 'auth', ClerkExpressWithAuth: 'other' },
-  '@fastify/auth': { '*': 'auth' },
-  '@fastify/basic-auth': { '*': 'auth' },
-  '@fastify/bearer-auth': { '*': 'auth' },
-  'express-basic-auth': { '*': 'auth' },
-  'express-rate-limit': { '*': 'rate-limit' },
-  'express-slow-down': { '*': 'rate-limit' },
-  'express-brute': { '*': 'rate-limit' },
-  'express-limiter': { '*': 'rate-limit' },
-  'rate-limiter-flexible': { '*': 'rate-limit' },
-  '@nestjs/throttler': { '*': 'rate-limit' },
-  '@fastify/rate-limit': { '*': 'rate-limit' },
-  'fastify-rate-limit': { '*': 'rate-limit' },
-  'koa-ratelimit': { '*': 'rate-limit' },
-  'hono-rate-limiter': { '*': 'rate-limit' },
-  '@upstash/ratelimit': { '*': 'rate-limit' },
-  '@arcjet/node': { '*': 'rate-limit' },
-  '@arcjet/next': { '*': 'rate-limit' },
-  'next-auth/middleware': { '*': 'auth' },
-  '@auth0/nextjs-auth0': { withApiAuthRequired: 'auth', withPageAuthRequired: 'auth', withMiddlewareAuthRequired: 'auth', '*': 'other' },
-  '@auth0/nextjs-auth0/edge': { withApiAuthRequired: 'auth', withPageAuthRequired: 'auth', withMiddlewareAuthRequired: 'auth', '*': 'other' },
-  '@supabase/auth-helpers-nextjs': { withApiAuth: 'auth', withPageAuth: 'auth', withMiddlewareAuth: 'auth' },
-  '@clerk/nextjs': { authMiddleware: 'auth', requireAuth: 'auth', withClerkMiddleware: 'other' },
-  '@clerk/nextjs/server': { authMiddleware: 'auth' },
-  '@clerk/nextjs/api': { requireAuth: 'auth', withAuth: 'other' },
   'express-validator': { '*': 'validation' },
   celebrate: { '*': 'validation' },
   'express-joi-validation': { '*': 'validation' },
@@ -86,6 +49,16 @@ const KNOWN_PACKAGES: Record<string, Record<string, MiddlewareKind>> = {
   'hono/validator': { '*': 'validation' },
   'koa-joi-router': { '*': 'validation' },
   '@middy/validator': { '*': 'validation' },
+};
+
+/**
+ * Known packages and what their exports do as middleware. Keyed by module; the value maps an
+ * imported name (or '*' for any, 'default' for the default export) to a kind.
+ */
+const KNOWN_PACKAGES: Readonly<Record<string, Readonly<Record<string, MiddlewareKind>>>> = {
+  ...AUTH_MIDDLEWARE_PACKAGES,
+  ...Object.fromEntries(RATE_LIMITER_PACKAGES.filter((entry) => entry.middleware).map((entry) => [entry.package, { '*': 'rate-limit' as const }])),
+  ...VALIDATION_PACKAGES,
 };
 
 /** The middleware of a route we can name but need not explain: parsers, CORS, headers, logging. */
@@ -125,8 +98,6 @@ function rejectsOnCredentialCheck(text: string): boolean {
   return false;
 }
 export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
-/** Verifications that reject by themselves: @fastify/jwt's `request.jwtVerify()` throws a 401 the hook passes on. */
-const SELF_REJECTING_VERIFICATION = /\.\s*jwtVerify\s*\(/;
 const RATE_LIMIT_CHECK = /\.\s*consume\s*\(|\.\s*limit\s*\(|\b429\b|TOO_MANY_REQUESTS/;
 const VALIDATION_CHECK = /\bvalidationResult\s*\(|\.\s*(?:validate|validateAsync|parse|safeParse|parseAsync)\s*\(/;
 
@@ -194,7 +165,7 @@ export class MiddlewareClassifier {
   private classifyUncached(expression: ts.Expression, file: ScannedSourceFile): MiddlewareClassification {
     const name = middlewareName(expression);
     const roles = readRoleArguments(expression);
-    const configured = this.fromConfig(name);
+    const configured = this.fromConfig(name, expression, file);
     if (configured) return { ...configured, ...(roles.length ? { roles } : {}) };
 
     // A guard/interceptor/pipe class (NestJS): what it inherits from a known package, else its canActivate/intercept/transform/use.
@@ -239,7 +210,7 @@ export class MiddlewareClassifier {
     return { kind: 'other', strength: 'name-only', evidence: 'could not resolve what it does', opaque: true };
   }
 
-  private fromConfig(name: string): MiddlewareClassification | undefined {
+  private fromConfig(name: string, expression: ts.Expression, file: ScannedSourceFile): MiddlewareClassification | undefined {
     const bare = name.replace(/\(.*$/s, '');
     const last = bare.split('.').pop() ?? bare;
     if (this.config.authMiddleware.some((configured) => configured === bare || configured === last)) {
@@ -248,9 +219,8 @@ export class MiddlewareClassifier {
     if (this.config.roleChecks.some((configured) => configured === bare || configured === last)) {
       return { kind: 'role', strength: 'strong', evidence: 'declared in config auth.roleChecks' };
     }
-    if (this.config.rateLimiters.some((configured) => configured === bare || configured === last)) {
-      return { kind: 'rate-limit', strength: 'strong', evidence: 'declared in config rateLimiters' };
-    }
+    const limiter = matchingRateLimiter(this.config.rateLimiters, this.modules, file, expression, [bare, last]);
+    if (limiter) return { kind: 'rate-limit', strength: 'strong', evidence: `declared in ${limiter.label}` };
     return undefined;
   }
 
@@ -302,12 +272,12 @@ export class MiddlewareClassifier {
     if (binding?.kind !== 'external') return undefined;
     const module = binding.module;
     const importedName = binding.importedName === '*' || binding.importedName === 'default' ? root.member ?? binding.importedName : binding.importedName;
-    if (module === 'passport' || module === 'koa-passport') {
+    if ((PASSPORT.packages as readonly string[]).includes(module)) {
       // passport.authenticate('local') is the credential login itself, not a guard on other routes.
       const strategy = firstStringArgument(expression);
-      if (strategy === 'local') return { kind: 'other', strength: 'strong', evidence: "passport 'local' strategy: credential login" };
+      if (strategy === PASSPORT.credentialLoginStrategy) return { kind: 'other', strength: 'strong', evidence: `passport '${PASSPORT.credentialLoginStrategy}' strategy: credential login` };
       // passport.initialize() / passport.session() set passport up; they turn nobody away.
-      if (root.member && root.member !== 'authenticate' && root.member !== 'authorize') {
+      if (root.member && !(PASSPORT.guardMembers as readonly string[]).includes(root.member)) {
         return { kind: 'other', strength: 'strong', evidence: `${module} ${root.member}: setup, not a guard` };
       }
     }

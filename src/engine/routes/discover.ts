@@ -4,6 +4,7 @@ import type { ResolvedFunction } from '../ast/functions.js';
 import type { AdapterContext, FrameworkAdapter, ProjectFacts } from '../frameworks/adapter.js';
 import { AnalysisFailures } from '../analysis-failures.js';
 import { MiddlewareClassifier, type AuthModel } from './classify-middleware.js';
+import type { RateLimiterModel } from '../models.js';
 import { inHandlerAuthentication, readPrincipal } from './handler-evidence.js';
 import { ENTRY_POINT_TRANSPORTS } from '../../models/transports.js';
 import { entryName, isStateChanging, type AuthStatus, type HttpMethod, type Route, type RouteDefinition } from './route.js';
@@ -30,7 +31,8 @@ export interface RouteConfig {
   publicRoutes: string[];
   /** config auth.roleChecks */
   roleChecks: string[];
-  rateLimiters: string[];
+  /** config rateLimiters and `models` of kind rate-limiter (engine/models.ts). */
+  rateLimiters: readonly RateLimiterModel[];
   /** config `models` of kind auth, files relative to the scan root. */
   authModels: AuthModel[];
 }

@@ -3,31 +3,7 @@ import type { ResolvedFunction } from '../ast/functions.js';
 import { calledFunctions, nodePosition } from '../ast/functions.js';
 import type { ModuleIndex } from '../ast/module-index.js';
 import { AUTH_ERROR_MESSAGE } from './classify-middleware.js';
-
-// How handlers read the authenticated user. Order matters only for display.
-const PRINCIPAL_READS: Array<{ label: string; pattern: RegExp }> = [
-  { label: 'req.user', pattern: /\breq\s*(?:\?\.|\.)\s*user\b/ },
-  { label: 'request.user', pattern: /\brequest\s*(?:\?\.|\.)\s*user\b/ },
-  { label: 'req.auth', pattern: /\breq\s*(?:\?\.|\.)\s*auth\b/ },
-  { label: 'session.user', pattern: /\bsession\s*(?:\?\.|\.)\s*(?:user|userId)\b/ },
-  { label: 'ctx.state.user', pattern: /\bctx\s*\.\s*state\s*(?:\?\.|\.)\s*(?:user|jwtdata|auth)\b/ },
-  // AWS Lambda behind API Gateway: the authorizer's claims.
-  { label: 'event.requestContext.authorizer', pattern: /\brequestContext\s*(?:\?\.|\.)\s*authorizer\b/ },
-  // Netlify Identity: the user Netlify verified from the request's token, on a function's context.
-  { label: 'context.clientContext.user', pattern: /\bclientContext\s*(?:\?\.|\.)\s*user\b|\{[^}]*\buser\b[^}]*\}\s*=\s*[\w$.?]*\bclientContext\b/ },
-  // GraphQL and tRPC: the context function's principal.
-  { label: 'ctx.user', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*(?:user|currentUser|viewer|userId)\b/ },
-  { label: 'ctx.session', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*session\s*(?:\?\.|\.)\s*user\b/ },
-  { label: "c.get('jwtPayload')", pattern: /\bc\s*\.\s*get\s*\(\s*['"`](?:jwtPayload|user|session|auth)['"`]\s*\)/ },
-  { label: 'getServerSession()', pattern: /\bgetServerSession\s*\(/ },
-  { label: 'auth()', pattern: /(?<![.\w])auth\s*\(\s*\)/ },
-  { label: 'currentUser()', pattern: /\bcurrentUser\s*\(\s*\)/ },
-  { label: 'supabase.auth.getUser()', pattern: /\.auth\s*\.\s*getUser\s*\(/ },
-  { label: 'request.jwtVerify()', pattern: /\.jwtVerify\s*\(/ },
-  { label: 'getAuth()', pattern: /\bgetAuth\s*\(/ },
-  { label: 'getSession()', pattern: /\bget(?:Iron)?Session\s*\(/ },
-  { label: 'getToken()', pattern: /\bgetToken\s*\(\s*\{\s*req\b/ },
-];
+import { PRINCIPAL_READS } from '../../models/auth.js';
 
 /** Fields of a GraphQL/tRPC context that hold the signed-in user, when a resolver destructures them. */
 const CONTEXT_PRINCIPAL_FIELDS = new Set(['user', 'currentUser', 'viewer', 'session', 'me', 'authUser']);

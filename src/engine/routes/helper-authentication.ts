@@ -11,6 +11,7 @@ import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast
 import { exitsEarly } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE, findAuthModel, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type AuthModel } from './classify-middleware.js';
 import { CREDENTIAL_READ } from './handler-evidence.js';
+import { SELF_THROWING_VERIFICATION } from '../../models/auth.js';
 
 /** What a project function does about authentication, judged from its body and its callees. */
 interface HelperFacts {
@@ -24,9 +25,6 @@ interface HelperFacts {
   throws: boolean;
 }
 
-/** Library verifications that throw on a bad token by themselves: a call to one needs no `if`. */
-const SELF_THROWING_VERIFICATION =
-  /\b(?:jwt|jsonwebtoken)\s*\.\s*verify\s*\(|(?<![.\w])jwtVerify\s*\(|\.\s*verifyIdToken\s*\(|\.\s*verifySessionCookie\s*\(|\.\s*jwtVerify\s*\(|\bverifyToken\s*\(\s*\{/;
 /** A throw statement, `ctx.throw(401)`, or Next.js `redirect()`/`notFound()`, which throw to end the request. */
 const THROWS = /\bthrow\b|(?<![.\w])(?:redirect|notFound)\s*\(/;
 /** Option names that turn a helper's authentication off for one call: `parseRequest(req, schema, { skipAuth: true })`. */

@@ -13,6 +13,8 @@ import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex 
 import { propertyValue } from '../ast/syntax.js';
 import { guardClassOf, locateMiddleware, middlewareLine, middlewareName, visitLine, type GuardClass } from './classify-middleware.js';
 import type { RateLimitKey, Route, RouteMiddleware } from './route.js';
+import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
+import { IP_DEFAULT_RATE_LIMITERS, NEST_THROTTLER, RATE_LIMIT_KEY_OPTIONS, RATE_LIMITER_PACKAGE_NAMES, RATE_LIMITER_PACKAGES } from '../../models/rate-limiters.js';
 
 export type { RateLimitKey } from './route.js';
 
@@ -28,22 +30,10 @@ export interface RateLimitEvidence {
   evidence: string;
 }
 
-/** Packages whose limiter counts requests per client IP unless told otherwise (`keyGenerator`, koa-ratelimit `id`). */
-const IP_DEFAULT_PACKAGES = new Set([
-  'express-rate-limit',
-  'express-slow-down',
-  'express-brute',
-  'express-limiter',
-  '@fastify/rate-limit',
-  'fastify-rate-limit',
-  'koa-ratelimit',
-  '@nestjs/throttler',
-]);
-/** Packages whose limiter objects are consumed by hand: `limiter.consume(key)`, `ratelimit.limit(id)`, `aj.protect(req)`. */
-const CONSUMED_PACKAGES = new Set(['rate-limiter-flexible', '@upstash/ratelimit', '@arcjet/node', '@arcjet/next', '@arcjet/bun', 'arcjet']);
-const LIMITER_PACKAGES = new Set([...IP_DEFAULT_PACKAGES, ...CONSUMED_PACKAGES, 'hono-rate-limiter']);
-/** The option that names a limiter's key function, per package (express-rate-limit and most others: keyGenerator). */
-const KEY_OPTIONS = ['keyGenerator', 'id', 'getKey', 'key', 'lookup', 'characteristics'];
+/** The methods a handler consumes a package's limiter object with (`consume`, `limit`, `protect`). */
+const CONSUME_METHODS: ReadonlySet<string> = new Set(RATE_LIMITER_PACKAGES.flatMap((entry) => (entry.consumedWith ? [entry.consumedWith] : [])));
+/** The method each package's limiter objects are consumed with. */
+const CONSUMED_WITH: ReadonlyMap<string, string> = new Map(RATE_LIMITER_PACKAGES.flatMap((entry) => (entry.consumedWith ? [[entry.package, entry.consumedWith] as const] : [])));
 
 /**
  * A key is per user or account when it reads the principal, a session or an account identifier;
@@ -56,7 +46,8 @@ const IP_KEY =
 /** Receiver names that say "limiter" when the object's construction cannot be followed. */
 const LIMITER_NAME = /\b(?:rate ?limit(?:er)?s?|limiters?|throttlers?|rl|aj|arcjet|brute(?:force)?)\b/;
 
-export function routeRateLimits(modules: ModuleIndex, route: Route, config: { rateLimiters: readonly string[] }): RateLimitEvidence[] {
+/** `rateLimiters`: the project's declared limiters (config `rateLimiters` and `models` of kind rate-limiter, engine/models.ts). */
+export function routeRateLimits(modules: ModuleIndex, route: Route, rateLimiters: readonly RateLimiterModel[]): RateLimitEvidence[] {
   const found: RateLimitEvidence[] = [];
   for (const middleware of route.middleware) {
     if (middleware.kind !== 'rate-limit') continue;
@@ -72,7 +63,7 @@ export function routeRateLimits(modules: ModuleIndex, route: Route, config: { ra
   found.push(...throttleDecorators(modules, route, found));
   const handler = route.handler && modules.fileOf(route.handler.node);
   if (route.handler && handler) {
-    found.push(...handlerLimiters(modules, { file: handler, node: route.handler.node, name: route.handler.name }, config.rateLimiters));
+    found.push(...handlerLimiters(modules, { file: handler, node: route.handler.node, name: route.handler.name }, rateLimiters));
   }
   return found;
 }
@@ -87,7 +78,7 @@ function middlewareKey(modules: ModuleIndex, middleware: RouteMiddleware): RateL
     if (key) return key;
   }
   const module = /^(@?[\w./-]+)/.exec(middleware.evidence)?.[1];
-  return module && IP_DEFAULT_PACKAGES.has(module) ? 'ip' : 'unknown';
+  return module && IP_DEFAULT_RATE_LIMITERS.has(module) ? 'ip' : 'unknown';
 }
 
 /** The middleware's expression, or Fastify's `config: { rateLimit: {...} }` (described as `config.rateLimit`) on its line. */
@@ -123,11 +114,11 @@ function limiterKey(modules: ModuleIndex, file: ScannedSourceFile, node: ts.Node
 
   const root = rootName(value);
   const binding = root ? modules.resolveName(file, root) : undefined;
-  if (binding?.kind === 'external' && LIMITER_PACKAGES.has(binding.module)) {
+  if (binding?.kind === 'external' && RATE_LIMITER_PACKAGE_NAMES.has(binding.module)) {
     const options = optionsOf(modules, file, value);
     const configured = options && keyFromOptions(modules, options.file, options.node);
     if (configured) return configured;
-    return IP_DEFAULT_PACKAGES.has(binding.module) ? 'ip' : 'unknown';
+    return IP_DEFAULT_RATE_LIMITERS.has(binding.module) ? 'ip' : 'unknown';
   }
   if (ts.isIdentifier(value) && binding?.kind === 'declaration') {
     const target = bindingValue(binding);
@@ -147,7 +138,7 @@ function limiterKey(modules: ModuleIndex, file: ScannedSourceFile, node: ts.Node
 
 /** `keyGenerator: (req) => req.user.id`, koa-ratelimit `id: (ctx) => ctx.ip`, Arcjet `characteristics: ['userId']`. */
 function keyFromOptions(modules: ModuleIndex, file: ScannedSourceFile, options: ts.ObjectLiteralExpression): RateLimitKey | undefined {
-  for (const name of KEY_OPTIONS) {
+  for (const name of RATE_LIMIT_KEY_OPTIONS) {
     const option = propertyValue(options, name);
     if (option) return keyOfKeyFunction(modules, file, option);
     const method = options.properties.find((property) => ts.isMethodDeclaration(property) && propertyNameText(property.name) === name);
@@ -187,7 +178,7 @@ function trackerKey(modules: ModuleIndex, start: GuardClass): RateLimitKey | und
   let current: GuardClass | undefined = start;
   for (let depth = 0; current && depth < 5; depth++) {
     for (const member of current.node.members) {
-      if (ts.isMethodDeclaration(member) && member.body && member.name && propertyNameText(member.name) === 'getTracker') {
+      if (ts.isMethodDeclaration(member) && member.body && member.name && propertyNameText(member.name) === NEST_THROTTLER.trackerMethod) {
         return keyOfText(member.body.getText(current.file.sourceFile));
       }
     }
@@ -195,7 +186,7 @@ function trackerKey(modules: ModuleIndex, start: GuardClass): RateLimitKey | und
     if (!base) return undefined;
     const baseRoot = rootName(base);
     const binding = baseRoot ? modules.resolveName(current.file, baseRoot) : undefined;
-    if (binding?.kind === 'external') return binding.module === '@nestjs/throttler' ? 'ip' : undefined;
+    if (binding?.kind === 'external') return binding.module === NEST_THROTTLER.package ? 'ip' : undefined;
     current = guardClassOf(modules, current.file, base);
   }
   return undefined;
@@ -215,20 +206,20 @@ function throttleDecorators(modules: ModuleIndex, route: Route, middlewareLimits
   for (const [node, scope] of [[method, 'route'], [method.parent, 'router']] as const) {
     for (const decorator of ts.getDecorators(node) ?? []) {
       const name = throttlerDecorator(modules, file, decorator);
-      if (name === 'Throttle') throttles.push({ decorator, scope });
-      else if (name === 'SkipThrottle') skips[scope] = !reenables(decorator);
+      if (name === NEST_THROTTLER.limitDecorator) throttles.push({ decorator, scope });
+      else if (name === NEST_THROTTLER.skipDecorator) skips[scope] = !reenables(decorator);
     }
   }
   const skipped = skips.route ?? skips.router ?? false;
   if (skipped) return [];
-  const guardKey = middlewareLimits.find((limit) => /@nestjs\/throttler|ThrottlerGuard/.test(limit.evidence))?.keyedBy;
+  const guardKey = middlewareLimits.find((limit) => limit.evidence.includes(NEST_THROTTLER.package) || limit.evidence.includes(NEST_THROTTLER.guard))?.keyedBy;
   return throttles.map(({ decorator, scope }) => ({
     name: `@${middlewareName(decorator.expression)}`,
     scope,
     file: file.path,
     line: nodePosition(decorator).line,
     keyedBy: guardKey ?? 'ip',
-    evidence: '@nestjs/throttler @Throttle',
+    evidence: `${NEST_THROTTLER.package} @${NEST_THROTTLER.limitDecorator}`,
   }));
 }
 
@@ -237,7 +228,7 @@ function throttlerDecorator(modules: ModuleIndex, file: ScannedSourceFile, decor
   const callee = ts.isCallExpression(expression) ? expression.expression : expression;
   if (!ts.isIdentifier(callee)) return undefined;
   const binding = modules.resolveName(file, callee.text);
-  return binding?.kind === 'external' && binding.module === '@nestjs/throttler' ? binding.importedName : undefined;
+  return binding?.kind === 'external' && binding.module === NEST_THROTTLER.package ? binding.importedName : undefined;
 }
 
 /** `@SkipThrottle({ default: false })` turns the throttler back on. */
@@ -249,8 +240,8 @@ function reenables(decorator: ts.Decorator): boolean {
 
 // --- limiters inside the handler -----------------------------------------------------------
 
-/** Limiters consumed in the handler or up to two calls down, and project functions named in config rateLimiters. */
-function handlerLimiters(modules: ModuleIndex, handler: ResolvedFunction, rateLimiters: readonly string[]): RateLimitEvidence[] {
+/** Limiters consumed in the handler or up to two calls down, and the project's declared limiters called there. */
+function handlerLimiters(modules: ModuleIndex, handler: ResolvedFunction, rateLimiters: readonly RateLimiterModel[]): RateLimitEvidence[] {
   const functions = [handler];
   for (const callee of calledFunctions(modules, handler)) {
     functions.push(callee);
@@ -259,7 +250,7 @@ function handlerLimiters(modules: ModuleIndex, handler: ResolvedFunction, rateLi
   return consumedLimiters(modules, functions, rateLimiters).map((limiter) => ({ ...limiter, scope: 'handler' }));
 }
 
-function consumedLimiters(modules: ModuleIndex, functions: readonly ResolvedFunction[], rateLimiters: readonly string[]): RateLimitEvidence[] {
+function consumedLimiters(modules: ModuleIndex, functions: readonly ResolvedFunction[], rateLimiters: readonly RateLimiterModel[]): RateLimitEvidence[] {
   const found: RateLimitEvidence[] = [];
   for (const fn of functions) {
     if (!fn.node.body) continue;
@@ -275,21 +266,22 @@ function consumedLimiters(modules: ModuleIndex, functions: readonly ResolvedFunc
   return found;
 }
 
-function consumedLimiter(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression, rateLimiters: readonly string[]): RateLimitEvidence | undefined {
+function consumedLimiter(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression, rateLimiters: readonly RateLimiterModel[]): RateLimitEvidence | undefined {
   const callee = skipOuterExpressions(call.expression);
   const site = { name: middlewareName(call), scope: 'handler' as const, file: file.path, line: nodePosition(call).line };
   const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
-  if (calleeName && rateLimiters.includes(calleeName)) {
-    return { ...site, keyedBy: argumentsKey(call) ?? 'unknown', evidence: `${calleeName} declared in config rateLimiters` };
+  const declared = matchingRateLimiter(rateLimiters, modules, file, call.expression, calleeName ? [calleeName] : []);
+  if (declared) {
+    return { ...site, keyedBy: argumentsKey(call) ?? 'unknown', evidence: `${calleeName ?? middlewareName(call.expression)} declared in ${declared.label}` };
   }
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.name.text;
-  if (method !== 'consume' && method !== 'limit' && method !== 'protect') return undefined;
+  if (!CONSUME_METHODS.has(method)) return undefined;
   const origin = limiterOrigin(modules, file, callee.expression);
   if (!origin) return undefined;
-  if (method === 'consume' && origin.module !== undefined && origin.module !== 'rate-limiter-flexible') return undefined;
-  if (method === 'limit' && origin.module !== undefined && origin.module !== '@upstash/ratelimit') return undefined;
-  if (method === 'protect' && !(origin.module ?? '').includes('arcjet')) return undefined;
+  // A package's limiter answers to its own method; a receiver known only by its name (`limiter.consume(key)`)
+  // counts for consume() and limit(), not for Arcjet's protect(), which other SDKs share.
+  if (origin.module !== undefined ? CONSUMED_WITH.get(origin.module) !== method : method === 'protect') return undefined;
   // `ratelimit.limit(id)` and `aj.protect(req)` only answer; a result nobody reads limits nothing.
   if (method !== 'consume' && !resultIsRead(call)) return undefined;
   const keyedBy = method === 'protect' ? arcjetKey(modules, origin) : (call.arguments[0] && argumentKey(call.arguments[0])) ?? 'unknown';
@@ -305,7 +297,7 @@ function limiterOrigin(modules: ModuleIndex, file: ScannedSourceFile, receiver: 
   for (let depth = 0; depth < 4; depth++) {
     const root = rootName(current.node);
     const binding = root ? modules.resolveName(current.file, root) : undefined;
-    if (binding?.kind === 'external') return LIMITER_PACKAGES.has(binding.module) ? { module: binding.module, name, init: current } : undefined;
+    if (binding?.kind === 'external') return RATE_LIMITER_PACKAGE_NAMES.has(binding.module) ? { module: binding.module, name, init: current } : undefined;
     const target = binding?.kind === 'declaration' ? bindingValue(binding) : undefined;
     if (!binding || binding.kind !== 'declaration' || !target || !ts.isExpression(target) || isFunctionNode(target)) break;
     current = { file: binding.file, node: target };

@@ -1,0 +1,128 @@
+/**
+ * Authentication libraries and verifiers as data: the packages whose middleware, guards and
+ * wrappers authenticate (or check roles, or only set up), the library calls that verify a token
+ * and what they return, and the library APIs a handler reads the signed-in user with.
+ * The matching lives in the engine: engine/routes/classify-middleware.ts (middleware, guards,
+ * passport strategies), engine/routes/helper-authentication.ts (helpers that verify and throw),
+ * engine/routes/handler-evidence.ts (principal reads), engine/dataflow/engine.ts (a verified token
+ * is the principal, not client input) and engine/flows/route-flow.ts (token and code checks in a
+ * flow). Naming heuristics over a project's own function names stay with that logic.
+ * A project's own check is a config `models` entry of kind `auth` (engine/models.ts).
+ */
+
+/** What a package export does when it runs in front of a route. */
+export type AuthMiddlewareKind = 'auth' | 'role' | 'other';
+
+/**
+ * Packages whose exports run as middleware, guards or wrappers, keyed by module; the value maps an
+ * imported name (or '*' for any, 'default' for the default export) to what it does: `auth`
+ * authenticates, `role` checks a claim, scope or role, `other` neither (it only reads the session).
+ */
+export const AUTH_MIDDLEWARE_PACKAGES: Readonly<Record<string, Readonly<Record<string, AuthMiddlewareKind>>>> = {
+  passport: { '*': 'auth' },
+  'koa-passport': { '*': 'auth' },
+  '@nestjs/passport': { AuthGuard: 'auth' },
+  'express-jwt': { '*': 'auth' },
+  'express-oauth2-jwt-bearer': { auth: 'auth', requiredScopes: 'role', claimCheck: 'role', claimIncludes: 'role', claimEquals: 'role', scopeIncludesAny: 'role' },
+  'express-openid-connect': { requiresAuth: 'auth', claimCheck: 'role', claimEquals: 'role', claimIncludes: 'role' },
+  'koa-jwt': { '*': 'auth' },
+  'hono/jwt': { jwt: 'auth', verify: 'auth' },
+  'hono/bearer-auth': { '*': 'auth' },
+  'hono/basic-auth': { '*': 'auth' },
+  '@hono/clerk-auth': { '*': 'auth' },
+  '@clerk/express': { requireAuth: 'auth' },
+  '@clerk/clerk-sdk-node': { ClerkExpressRequireAuth: 'auth', ClerkExpressWithAuth: 'other' },
+  '@fastify/auth': { '*': 'auth' },
+  '@fastify/basic-auth': { '*': 'auth' },
+  '@fastify/bearer-auth': { '*': 'auth' },
+  'express-basic-auth': { '*': 'auth' },
+  'next-auth/middleware': { '*': 'auth' },
+  '@auth0/nextjs-auth0': { withApiAuthRequired: 'auth', withPageAuthRequired: 'auth', withMiddlewareAuthRequired: 'auth', '*': 'other' },
+  '@auth0/nextjs-auth0/edge': { withApiAuthRequired: 'auth', withPageAuthRequired: 'auth', withMiddlewareAuthRequired: 'auth', '*': 'other' },
+  '@supabase/auth-helpers-nextjs': { withApiAuth: 'auth', withPageAuth: 'auth', withMiddlewareAuth: 'auth' },
+  '@clerk/nextjs': { authMiddleware: 'auth', requireAuth: 'auth', withClerkMiddleware: 'other' },
+  '@clerk/nextjs/server': { authMiddleware: 'auth' },
+  '@clerk/nextjs/api': { requireAuth: 'auth', withAuth: 'other' },
+};
+
+/**
+ * passport and koa-passport: `authenticate()` and `authorize()` guard routes, except with the
+ * `local` strategy, which is the credential login itself; any other member (`initialize()`,
+ * `session()`) sets passport up and turns nobody away.
+ */
+export const PASSPORT = {
+  packages: ['passport', 'koa-passport'],
+  guardMembers: ['authenticate', 'authorize'],
+  credentialLoginStrategy: 'local',
+} as const;
+
+/** @fastify/jwt: `request.jwtVerify()` rejects with a 401 by itself, so a hook that awaits it authenticates. */
+export const SELF_REJECTING_VERIFICATION = /\.\s*jwtVerify\s*\(/;
+
+/** Library verifications that throw on a bad token by themselves: a call to one needs no `if`. */
+export const SELF_THROWING_VERIFICATION =
+  /\b(?:jwt|jsonwebtoken)\s*\.\s*verify\s*\(|(?<![.\w])jwtVerify\s*\(|\.\s*verifyIdToken\s*\(|\.\s*verifySessionCookie\s*\(|\.\s*jwtVerify\s*\(|\bverifyToken\s*\(\s*\{/;
+
+/**
+ * Library calls that verify a credential and throw when it fails: what they return is the verified
+ * caller (`const user = jwt.verify(token, secret)`, jose's `const { payload } = await jwtVerify(...)`),
+ * the principal, not the client input the token came in. Keyed by package; the names are the
+ * package's exports (called as `jwt.verify` on a default or namespace import, or imported by name).
+ * `jwt.decode` checks nothing and is not listed.
+ */
+export const TOKEN_VERIFIERS: Readonly<Record<string, readonly string[]>> = {
+  jsonwebtoken: ['verify'],
+  jose: ['jwtVerify'],
+  '@tsndr/cloudflare-worker-jwt': ['verify'],
+};
+
+/** Methods that verify a token wherever the object comes from (firebase-admin `auth().verifyIdToken()`). */
+export const TOKEN_VERIFYING_METHODS: ReadonlySet<string> = new Set(['verifyIdToken', 'verifySessionCookie']);
+
+
+/**
+ * How handlers read the authenticated user, with a display label: framework conventions
+ * (`req.user`, Koa `ctx.state.user`, API Gateway authorizer claims, GraphQL/tRPC context) and
+ * auth libraries (next-auth `getServerSession()`/`auth()`, Clerk `currentUser()`/`getAuth()`,
+ * Supabase `auth.getUser()`, @fastify/jwt `request.jwtVerify()`, iron-session, next-auth/jwt
+ * `getToken({ req })`). Order matters only for display.
+ */
+export const PRINCIPAL_READS: ReadonlyArray<{ label: string; pattern: RegExp }> = [
+  { label: 'req.user', pattern: /\breq\s*(?:\?\.|\.)\s*user\b/ },
+  { label: 'request.user', pattern: /\brequest\s*(?:\?\.|\.)\s*user\b/ },
+  { label: 'req.auth', pattern: /\breq\s*(?:\?\.|\.)\s*auth\b/ },
+  { label: 'session.user', pattern: /\bsession\s*(?:\?\.|\.)\s*(?:user|userId)\b/ },
+  { label: 'ctx.state.user', pattern: /\bctx\s*\.\s*state\s*(?:\?\.|\.)\s*(?:user|jwtdata|auth)\b/ },
+  // AWS Lambda behind API Gateway: the authorizer's claims.
+  { label: 'event.requestContext.authorizer', pattern: /\brequestContext\s*(?:\?\.|\.)\s*authorizer\b/ },
+  // Netlify Identity: the user Netlify verified from the request's token, on a function's context.
+  { label: 'context.clientContext.user', pattern: /\bclientContext\s*(?:\?\.|\.)\s*user\b|\{[^}]*\buser\b[^}]*\}\s*=\s*[\w$.?]*\bclientContext\b/ },
+  // GraphQL and tRPC: the context function's principal.
+  { label: 'ctx.user', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*(?:user|currentUser|viewer|userId)\b/ },
+  { label: 'ctx.session', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*session\s*(?:\?\.|\.)\s*user\b/ },
+  { label: "c.get('jwtPayload')", pattern: /\bc\s*\.\s*get\s*\(\s*['"`](?:jwtPayload|user|session|auth)['"`]\s*\)/ },
+  { label: 'getServerSession()', pattern: /\bgetServerSession\s*\(/ },
+  { label: 'auth()', pattern: /(?<![.\w])auth\s*\(\s*\)/ },
+  { label: 'currentUser()', pattern: /\bcurrentUser\s*\(\s*\)/ },
+  { label: 'supabase.auth.getUser()', pattern: /\.auth\s*\.\s*getUser\s*\(/ },
+  { label: 'request.jwtVerify()', pattern: /\.jwtVerify\s*\(/ },
+  { label: 'getAuth()', pattern: /\bgetAuth\s*\(/ },
+  { label: 'getSession()', pattern: /\bget(?:Iron)?Session\s*\(/ },
+  { label: 'getToken()', pattern: /\bgetToken\s*\(\s*\{\s*req\b/ },
+];
+
+/**
+ * Packages whose verify/compare calls check a one-time code, a password or a token in a business
+ * flow: a call of one of TOKEN_CHECK_FUNCTIONS imported from one of them is a verified-token step.
+ * Matched exactly (so `@otplib/` names only that specifier, not the @otplib/* packages).
+ */
+export const TOKEN_CHECK_PACKAGES: readonly string[] = [
+  'otplib', '@otplib/', 'speakeasy', 'notp', 'node-2fa', 'otpauth', 'jsonwebtoken', 'jose', 'jws', 'jwt-simple',
+  'bcrypt', 'bcryptjs', 'argon2', '@node-rs/argon2', '@node-rs/bcrypt', '@simplewebauthn/server',
+];
+
+/** The exports of TOKEN_CHECK_PACKAGES that verify. */
+export const TOKEN_CHECK_FUNCTIONS: readonly string[] = [
+  'verify', 'verifySync', 'check', 'checkSync', 'compare', 'compareSync', 'jwtVerify', 'verifyToken', 'verifyDelta',
+  'verifyAuthenticationResponse', 'verifyRegistrationResponse',
+];
