@@ -1,11 +1,13 @@
 /**
  * Every model the scanner knows, for `trustscan models`: the built-in library knowledge kept as data
- * in this folder (and the secret shapes in engine/secret-shapes.ts), then the project's own from
- * config `models`. One plain shape per entry, so a user sees what is known and in what terms.
+ * in this folder (SQL drivers, loggers, sanitizers and validators; and the secret shapes in
+ * engine/secret-shapes.ts), then the project's own from config `models`. One plain shape per
+ * entry, so a user sees what is known and in what terms.
  */
 import type { ModelConfig } from '../engine/config.js';
 import { SECRET_SHAPES } from '../engine/secret-shapes.js';
 import { FRAMEWORK_LOG_OWNERS, LOG_METHODS, LOGGER_PACKAGES, NEST_LOGGER_CLASSES, NEST_LOGGER_MODULE } from './loggers.js';
+import { SANITIZER_LIBRARIES } from './sanitizers.js';
 import { SQL_DRIVERS } from './sql.js';
 
 export interface ModelListing {
@@ -30,6 +32,13 @@ export function builtInModels(): ModelListing[] {
   listings.push({ kind: 'logger', modules: [...LOGGER_PACKAGES], names: [...LOG_METHODS], description: 'logger packages: their instances and children write records with these methods', source: 'built-in' });
   listings.push({ kind: 'logger', modules: [NEST_LOGGER_MODULE], names: [...NEST_LOGGER_CLASSES], description: 'NestJS logger classes (a field, `new Logger()`, static calls)', source: 'built-in' });
   listings.push({ kind: 'logger', modules: ['console', 'fastify'], names: [...FRAMEWORK_LOG_OWNERS].map((owner) => `${owner}.log`), description: 'console, and the pino logger a framework hands out at `.log`', source: 'built-in' });
+  for (const sanitizer of SANITIZER_LIBRARIES) {
+    const modules = [...sanitizer.packages];
+    const names = [...sanitizer.functions];
+    const description = `${sanitizer.library}: ${sanitizer.description}`;
+    if (!sanitizer.categories) listings.push({ kind: 'sanitizer', modules, names, description: `${description} (safe for every sink)`, source: 'built-in' });
+    for (const category of sanitizer.categories ?? []) listings.push({ kind: 'sanitizer', category, modules, names, description, source: 'built-in' });
+  }
   for (const shape of SECRET_SHAPES) listings.push({ kind: 'secret-shape', modules: [], names: [shape.id], description: shape.description, source: 'built-in' });
   return listings;
 }
