@@ -118,8 +118,37 @@ describe('config models on a project with its own wrappers', () => {
   });
 });
 
+describe('sanitizer categories (fixtures/models-categories)', () => {
+  const categories = fileURLToPath(new URL('../fixtures/models-categories', import.meta.url));
+  async function scanWith(models: object[]): Promise<Array<{ ruleId: string; line: number; trace: Array<{ message: string }> }>> {
+    const dir = path.join(work, `categories-${copies++}`);
+    cpSync(categories, dir, { recursive: true });
+    writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models }));
+    const { result } = await scan({ cwd: dir, paths: ['.'] });
+    return result.findings.filter((finding) => finding.ruleId.endsWith('-injection')).map((finding) => ({ ruleId: finding.ruleId, line: finding.line, trace: finding.trace }));
+  }
+  const lines = (findings: Array<{ ruleId: string; line: number }>) => findings.map((finding) => `${finding.ruleId} src/app.ts:${finding.line}`).sort();
+
+  it('without a sanitizer model the identifier reaches both sinks', async () => {
+    expect(lines(await scanWith([SINK]))).toEqual(['command-injection src/app.ts:12', 'sql-injection src/app.ts:11']);
+  });
+
+  it('a sanitizer with category sql clears the SQL sink only: the same value reaching exec() is still command injection', async () => {
+    const findings = await scanWith([SINK, SANITIZER]);
+    expect(lines(findings)).toEqual(['command-injection src/app.ts:12']);
+    // The trace says where the value was made safe, and for which sinks.
+    expect(findings[0]!.trace.map((step) => step.message)).toContain('made safe for sql sinks by safeIdentifier() (config models[1])');
+  });
+
+  it('a sanitizer of another category clears neither; one without a category clears both', async () => {
+    expect(lines(await scanWith([SINK, { ...SANITIZER, category: 'command' }]))).toEqual(['sql-injection src/app.ts:11']);
+    const { category: _category, ...anySink } = SANITIZER;
+    expect(lines(await scanWith([SINK, anySink]))).toEqual([]);
+  });
+});
+
 describe('trustscan models', () => {
-  it('lists the built-in models (SQL drivers, loggers, auth libraries, rate limiters, state machines, secret shapes) and the config\'s, as JSON', async () => {
+  it('lists the built-in models (SQL drivers, loggers, sanitizers, auth libraries, rate limiters, state machines, secret shapes) and the config\'s, as JSON', async () => {
     const dir = path.join(work, 'listing');
     cpSync(fixture, dir, { recursive: true });
     writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [SINK, LOGGER, RATE_LIMITER], rateLimiters: ['loginLimiter'] }));
@@ -129,6 +158,14 @@ describe('trustscan models', () => {
     expect(listing.config).toBe('trustscan.config.json');
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sink', category: 'sql', modules: expect.arrayContaining(['pg']), names: ['query'], source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'logger', modules: expect.arrayContaining(['pino', 'winston']), source: 'built-in' }));
+    // Sanitizers: an SQL escaper is safe for SQL sinks only; a numeric conversion for every sink (no category).
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sanitizer', category: 'sql', modules: expect.arrayContaining(['sqlstring', 'mysql']), names: expect.arrayContaining(['escape', 'escapeId']), source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sanitizer', category: 'path', names: expect.arrayContaining(['path.basename']), source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sanitizer', category: 'url', names: expect.arrayContaining(['encodeURIComponent']), source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sanitizer', category: 'nosql', modules: ['class-validator'], names: expect.arrayContaining(['IsString']), source: 'built-in' }));
+    const numeric = listing.models.find((model) => model.kind === 'sanitizer' && model.names.includes('parseInt'));
+    expect(numeric).toMatchObject({ source: 'built-in', names: expect.arrayContaining(['Number']) });
+    expect(numeric!.category).toBeUndefined();
     expect(listing.models.some((model) => model.kind === 'secret-shape' && model.names[0] === 'private-key')).toBe(true);
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'auth', modules: ['@nestjs/passport'], names: ['AuthGuard'], source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'auth', modules: ['jsonwebtoken'], names: ['verify'], source: 'built-in' }));

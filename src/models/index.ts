@@ -1,12 +1,14 @@
 /**
  * Every model the scanner knows, for `trustscan models`: the built-in library knowledge kept as data
- * in this folder (and the secret shapes in engine/secret-shapes.ts), then the project's own from
- * config `models` (and config `rateLimiters`, which names rate limiters). One plain shape per entry,
- * so a user sees what is known and in what terms.
+ * in this folder (SQL drivers, loggers, sanitizers and validators, auth libraries, rate limiters,
+ * state machines; and the secret shapes in engine/secret-shapes.ts), then the project's own from
+ * config `models` (and config `rateLimiters`, which names rate limiters). One plain shape per
+ * entry, so a user sees what is known and in what terms.
  */
 import type { ModelConfig } from '../engine/config.js';
 import { SECRET_SHAPES } from '../engine/secret-shapes.js';
 import { FRAMEWORK_LOG_OWNERS, LOG_METHODS, LOGGER_PACKAGES, NEST_LOGGER_CLASSES, NEST_LOGGER_MODULE } from './loggers.js';
+import { SANITIZER_LIBRARIES } from './sanitizers.js';
 import { SQL_DRIVERS } from './sql.js';
 import { AUTH_MIDDLEWARE_PACKAGES, TOKEN_CHECK_FUNCTIONS, TOKEN_CHECK_PACKAGES, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from './auth.js';
 import { NEST_THROTTLER, RATE_LIMIT_KEY_OPTIONS, RATE_LIMITER_PACKAGES } from './rate-limiters.js';
@@ -50,6 +52,13 @@ export function builtInModels(): ModelListing[] {
   listings.push({ kind: 'rate-limiter', modules: [NEST_THROTTLER.package], names: [NEST_THROTTLER.guard, `@${NEST_THROTTLER.limitDecorator}`, `@${NEST_THROTTLER.skipDecorator}`, NEST_THROTTLER.trackerMethod], description: 'the guard limits per IP unless getTracker is overridden; @Throttle sets a limit, @SkipThrottle turns it off', source: 'built-in' });
   listings.push({ kind: 'rate-limiter', modules: [], names: [...RATE_LIMIT_KEY_OPTIONS], description: 'limiter options whose value says what requests are counted by (user, IP, other)', source: 'built-in' });
   listings.push({ kind: 'state-machine', modules: [...STATE_MACHINE_PACKAGE_PREFIXES], names: [...STATE_MACHINE_CHECK_METHODS], description: 'state-machine packages (prefixes) and the methods that check a transition before a flow step', source: 'built-in' });
+  for (const sanitizer of SANITIZER_LIBRARIES) {
+    const modules = [...sanitizer.packages];
+    const names = [...sanitizer.functions];
+    const description = `${sanitizer.library}: ${sanitizer.description}`;
+    if (!sanitizer.categories) listings.push({ kind: 'sanitizer', modules, names, description: `${description} (safe for every sink)`, source: 'built-in' });
+    for (const category of sanitizer.categories ?? []) listings.push({ kind: 'sanitizer', category, modules, names, description, source: 'built-in' });
+  }
   for (const shape of SECRET_SHAPES) listings.push({ kind: 'secret-shape', modules: [], names: [shape.id], description: shape.description, source: 'built-in' });
   return listings;
 }

@@ -4,6 +4,7 @@ import type { Taint } from '../engine/dataflow/taint.js';
 import { skipOuterExpressions } from '../engine/ast/module-index.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
+import { MODULE_NAME_CONFINING_FUNCTIONS } from '../models/sanitizers.js';
 import { importedValue, type ImportedValue } from './utils/imported-values.js';
 import { localInitializer, modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
 
@@ -20,8 +21,6 @@ const ESCAPABLE_SANDBOXES: Record<string, ReadonlySet<string>> = {
   vm2: new Set(['VMScript']),
 };
 const VM2_MACHINES = new Set(['VM', 'NodeVM']);
-// Path helpers that confine a module name to one directory: require('./locales/' + path.basename(lang)).
-const CONFINING_TRANSFORMS = /^(?:path\.)?basename$/;
 
 export default defineRule({
   meta: {
@@ -73,7 +72,7 @@ interface Finding {
 function judge(ctx: RuleContext, tainted: TaintedCall): Finding | undefined {
   const call = tainted.call;
   const callee = skipOuterExpressions(call.expression);
-  const first = taintOf(tainted.argumentOrigins[0]);
+  const first = taintOf(tainted.argumentOrigins[0], 'code');
 
   // Dynamic import(x): the callee is the `import` keyword.
   if (callee.kind === ts.SyntaxKind.ImportKeyword) return moduleLoad(first, 'import()');
@@ -81,7 +80,7 @@ function judge(ctx: RuleContext, tainted: TaintedCall): Finding | undefined {
   if (ts.isIdentifier(callee) && isGlobal(ctx, tainted, callee)) {
     if (callee.text === 'eval') return first && { taint: first, how: 'is evaluated by eval()', sinkStep: 'eval() runs the value as JavaScript' };
     if (callee.text === 'Function') {
-      const taint = tainted.argumentOrigins.map(taintOf).find(Boolean);
+      const taint = tainted.argumentOrigins.map((origin) => taintOf(origin, 'code')).find(Boolean);
       return taint && { taint, how: `is compiled by ${ts.isNewExpression(call) ? 'new ' : ''}Function()`, sinkStep: 'Function() compiles the value as a function body' };
     }
     if (callee.text === 'require') return moduleLoad(first, 'require()');
@@ -109,7 +108,7 @@ function judge(ctx: RuleContext, tainted: TaintedCall): Finding | undefined {
 
 /** require(x) / import(x) of a module the request names: loads and runs any file an attacker can point at. */
 function moduleLoad(taint: Taint | undefined, how: string): Finding | undefined {
-  if (!taint || taint.transforms.some((transform) => CONFINING_TRANSFORMS.test(transform))) return undefined;
+  if (!taint || taint.transforms.some((transform) => MODULE_NAME_CONFINING_FUNCTIONS.includes(transform))) return undefined;
   return { taint, how: `names the module loaded by ${how}`, sinkStep: `${how} loads and runs the module the request names` };
 }
 
@@ -155,7 +154,7 @@ function evaluatorInContext(ctx: RuleContext, tainted: TaintedCall, sink: Import
     const valueNode = ts.isShorthandPropertyAssignment(property) ? property.name : ts.isPropertyAssignment(property) ? property.initializer : undefined;
     if (!name || !valueNode) continue;
     if (isEvaluator(ctx, tainted, valueNode)) evaluators.push(name);
-    const taint = taintOf(tainted.originOf(valueNode));
+    const taint = taintOf(tainted.originOf(valueNode), 'code');
     if (taint) data.push({ name, taint });
   }
   for (const evaluator of evaluators) {

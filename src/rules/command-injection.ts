@@ -75,7 +75,7 @@ interface Finding {
 
 function judge(tainted: TaintedCall, sink: ImportedValue): Finding | undefined {
   const args: readonly ts.Expression[] = tainted.call.arguments ?? [];
-  const command = taintOf(tainted.argumentOrigins[0]);
+  const command = taintOf(tainted.argumentOrigins[0], 'command');
   if (SHELL_STRING_SINKS[sink.module]?.has(sink.name)) {
     return command && { taint: command, how: 'is part of the shell command run by', sinkStep: 'runs the command through a shell' };
   }
@@ -85,7 +85,7 @@ function judge(tainted: TaintedCall, sink: ImportedValue): Finding | undefined {
   }
   if (!ARGV_SINKS[sink.module]?.has(sink.name)) return undefined;
   // The options object may come second (`spawn(cmd, { shell: true })`) or third.
-  const argv = args[1] && !isObjectLike(args[1]) ? taintOf(tainted.argumentOrigins[1]) : undefined;
+  const argv = args[1] && !isObjectLike(args[1]) ? taintOf(tainted.argumentOrigins[1], 'command') : undefined;
   if (hasShellOption(args.slice(1))) {
     const taint = command ?? argv;
     return taint && { taint, how: command ? 'is the command that a shell runs in' : 'is an argument joined into the shell command of', sinkStep: 'runs through a shell (shell option)' };
@@ -132,7 +132,7 @@ function scriptFlagBeforeTaint(tainted: TaintedCall, argv: ts.Expression): boole
   let flagSeen = false;
   for (const element of list.elements) {
     if (ts.isStringLiteralLike(element) && SHELL_SCRIPT_FLAG.test(element.text)) flagSeen = true;
-    else if (tainted.originOf(ts.isSpreadElement(element) ? element.expression : element).kind === 'tainted') return flagSeen;
+    else if (taintOf(tainted.originOf(ts.isSpreadElement(element) ? element.expression : element), 'command')) return flagSeen;
   }
   return false;
 }

@@ -4,6 +4,7 @@ import type { Taint } from '../engine/dataflow/taint.js';
 import { propertyNameText, skipOuterExpressions } from '../engine/ast/module-index.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
+import { EXPRESS_VALIDATOR_SCALAR_METHODS, MONGO_SANITIZER_MIDDLEWARE_NAMES } from '../models/sanitizers.js';
 import { inputShape, validatesDeclaredFields } from './utils/input-shape.js';
 import { mongoTarget, type MongoTarget } from './utils/mongo-collections.js';
 import { localInitializer, modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
@@ -22,8 +23,8 @@ const CODE_OPERATORS = new Set(['$where', '$function', '$accumulator']);
 // concern, not operator injection.)
 const LITERAL_OPERATORS = new Set(['$eq', '$regex', '$options', '$search']);
 const MAX_LOCAL_HOPS = 4;
-// express-mongo-sanitize (and look-alikes) strip `$` keys from body, query and params before any handler runs.
-const MONGO_SANITIZER = /mongo-?sanitize|sanitizeFilter|mongoSanitize/i;
+// express-mongo-sanitize (and look-alikes, by name: `-` optional, any case) strip `$` keys before any handler runs.
+const MONGO_SANITIZER = new RegExp(MONGO_SANITIZER_MIDDLEWARE_NAMES.map((name) => name.replace('-', '-?')).join('|'), 'i');
 
 export default defineRule({
   meta: {
@@ -95,7 +96,7 @@ function validatedInHandler(tainted: TaintedCall, taint: Taint): boolean {
   if (!field || !handler?.body) return false;
   const text = handler.body.getText(handler.getSourceFile());
   if (!/\bvalidationResult\s*\(/.test(text)) return false;
-  const checked = new RegExp(`\\b(?:check|body|query|param)\\s*\\(\\s*['"\`]${field.replace(/[^\w$]/g, '')}['"\`]\\s*(?:,[^)]*)?\\)\\s*\\.\\s*(?:isEmail|isString|isInt|isNumeric|isUUID|isMongoId|isAlphanumeric|isIn|isBoolean|isLength|isDate|isISO8601|isURL|matches|equals|trim|escape|toInt|toString)\\b`);
+  const checked = new RegExp(`\\b(?:check|body|query|param)\\s*\\(\\s*['"\`]${field.replace(/[^\w$]/g, '')}['"\`]\\s*(?:,[^)]*)?\\)\\s*\\.\\s*(?:${EXPRESS_VALIDATOR_SCALAR_METHODS.join('|')})\\b`);
   return checked.test(text);
 }
 
@@ -123,7 +124,7 @@ function report(ctx: RuleContext, tainted: TaintedCall, target: MongoTarget, sin
 }
 
 function codeArgument(tainted: TaintedCall, method: string): Hit | undefined {
-  const taint = tainted.argumentOrigins.map(taintOf).find(Boolean);
+  const taint = tainted.argumentOrigins.map((origin) => taintOf(origin, 'nosql')).find(Boolean);
   return taint && { kind: 'code', taint, where: method === '$where' ? '$where' : 'mapReduce functions' };
 }
 
@@ -167,7 +168,7 @@ function propertyHit(ctx: RuleContext, tainted: TaintedCall, property: ts.Object
   if (ts.isShorthandPropertyAssignment(property)) return leafHit(ctx, tainted, property.name, property.name.text);
   if (!ts.isPropertyAssignment(property)) return undefined;
   if (ts.isComputedPropertyName(property.name) && !ts.isStringLiteralLike(property.name.expression)) {
-    const taint = taintOf(tainted.originOf(property.name.expression));
+    const taint = taintOf(tainted.originOf(property.name.expression), 'nosql');
     if (taint) return { kind: 'key', taint };
   }
   const key = propertyNameText(property.name);
@@ -181,11 +182,11 @@ function propertyHit(ctx: RuleContext, tainted: TaintedCall, property: ts.Object
 
 /** Any request data inside a `$where` value (a string, a function's source, a template). */
 function firstTaint(tainted: TaintedCall, expression: ts.Expression): Taint | undefined {
-  return taintOf(tainted.originOf(expression));
+  return taintOf(tainted.originOf(expression), 'nosql');
 }
 
 function leafHit(ctx: RuleContext, tainted: TaintedCall, expression: ts.Expression, field: string | undefined): Hit | undefined {
-  const taint = taintOf(tainted.originOf(expression));
+  const taint = taintOf(tainted.originOf(expression), 'nosql');
   if (!taint) return undefined;
   const shape = inputShape(ctx, tainted, taint);
   if (shape === 'any') return { kind: 'object', taint, ...(field !== undefined ? { where: field } : {}) };

@@ -4,14 +4,15 @@ import type { Taint, ValueOrigin } from '../engine/dataflow/taint.js';
 import { skipOuterExpressions } from '../engine/ast/module-index.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
+import { FILE_NAME_ONLY_FUNCTIONS } from '../models/sanitizers.js';
 import { fileSystemPathArguments } from './utils/file-system-sinks.js';
 import { moduleCallee } from '../engine/ast/module-callee.js';
 import { fieldOriginAtCaller, indexArguments } from './utils/object-argument-fields.js';
 import { modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
 import { passedTraversalBranchCheck } from './utils/traversal-branch-checks.js';
 
-// Pass-throughs that leave no directory part: `path.basename('../../etc/passwd')` is 'passwd'.
-const NO_DIRECTORY_TRANSFORMS = new Set(['path.basename', 'path.extname', 'path.posix.basename', 'path.win32.basename', PATH_CONTAINMENT_CHECK]);
+// Pass-throughs that leave no directory part (models/sanitizers.ts), and a containment check that exits early.
+const NO_DIRECTORY_TRANSFORMS = new Set([...FILE_NAME_ONLY_FUNCTIONS, PATH_CONTAINMENT_CHECK]);
 // Express response objects as handlers name them; `res.download` alone is too common a name
 // (storage SDKs) to trust without the receiver.
 const RESPONSE_NAMES = /^(?:res|response|resp)$/;
@@ -53,10 +54,10 @@ export default defineRule({
     for (const tainted of calls) {
       if (!ts.isCallExpression(tainted.call)) continue;
       for (const sink of pathSinks(ctx, tainted, tainted.call)) {
-        let taint = taintOf(sink.origin);
+        let taint = taintOf(sink.origin, 'path');
         // One field of an object the caller built: judge that field, not the whole object.
         const field = taint && fieldOriginAtCaller(ctx, sink.argument, taint, argumentsOfCalls);
-        if (field) taint = taintOf(field);
+        if (field) taint = taintOf(field, 'path');
         if (!taint || isConfined(ctx, taint, sink.argument)) continue;
         reportTaintedSink(
           ctx,

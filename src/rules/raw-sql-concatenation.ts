@@ -2,6 +2,7 @@ import { ts } from '#typescript';
 import { nodePosition } from '../engine/ast/functions.js';
 import type { ModuleIndex } from '../engine/ast/module-index.js';
 import { ValueProver } from '../engine/dataflow/value-proof.js';
+import { isTaintedFor } from '../engine/dataflow/taint.js';
 import { defineRule } from './define-rule.js';
 import {
   escapeEvidence,
@@ -54,7 +55,7 @@ export default defineRule({
             // Constants (also imported, enums, `as const`), numbers, placeholders and escaped identifiers.
             if (prover.prove(value, file)) return false;
             const origin = ctx.dataflow.originOutOfContext(value, file);
-            return origin.kind !== 'constant' && origin.kind !== 'sanitized';
+            return origin.kind !== 'constant' && origin.kind !== 'sanitized' && !(origin.kind === 'tainted' && !isTaintedFor(origin, 'sql'));
           });
           if (!unproven) return;
           const valueText = compact(unproven);

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
-import type { Taint } from '../engine/dataflow/taint.js';
+import { isTaintedFor, type Taint } from '../engine/dataflow/taint.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { hostCheckedBefore } from './utils/host-allowlist-guards.js';
@@ -45,7 +45,7 @@ export default defineRule({
       if (!control || isHostChecked(ctx, control.taint, sink.target)) continue;
       // One field of an object the caller built (`{ url: CONST, body: req.body }`): judge that field.
       const field = fieldOriginAtCaller(ctx, sink.target, control.taint, argumentsOfCalls);
-      if (field && field.kind !== 'tainted') continue;
+      if (field && !isTaintedFor(field, 'url')) continue;
       reportTaintedSink(
         ctx,
         tainted,

@@ -5,10 +5,11 @@ import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } 
 import { isOuterExpression, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import type { Route } from '../routes/route.js';
 import { initialParameterOrigins } from './sources.js';
-import { identityTaint, joinOrigins, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
+import { identityTaint, joinOrigins, safeForOf, withSafeFor, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
 import { exitsEarly } from '../ast/syntax.js';
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
-import { matchingFunctionModel, type AuthModel, type SanitizerModel } from '../models.js';
+import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCategory } from '../models.js';
+import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
 import { BAG_PARTS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS } from '../../models/request-sources.js';
 import { TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 
@@ -38,15 +39,15 @@ export interface DataflowOptions {
   failures?: AnalysisFailures;
 }
 
-const NUMERIC_CONVERSIONS = new Set(['parseInt', 'parseFloat', 'Number', 'Boolean', 'isNaN', 'isFinite', 'Math']);
 // Calls that return the authenticated session or user (the principal), by the names auth libraries give them.
 /** Names of helpers that return who is calling (`requireUser`, `getSessionOrThrow`, `verifyToken`, `authenticate`). */
 const USER_HELPER_NAME = /user|session|auth|principal|account|claims|identity|token|caller|member|viewer/i;
 /** The properties of a verifying helper's result that hold the caller. */
 const HELPER_PRINCIPAL_FIELDS = ['auth', 'user', 'session', 'principal', 'currentUser', 'claims'];
+/** validator.js-style guard names (models/sanitizers.ts). */
+const VALIDATOR_FUNCTION = new RegExp(`^(?:${VALIDATOR_FUNCTIONS.join('|')}|(?:${VALIDATOR_FUNCTION_PREFIXES.join('|')})\\w*)$`);
+const SQL_ESCAPE_FUNCTION = new RegExp(`^(?:${SQL_ESCAPE_FUNCTIONS.join('|')})$`);
 const SESSION_GETTERS = /^(?:getServerSession|getServerAuthSession|getSession|auth|currentUser|getCurrentUser|getAuth|getUserSession|validateRequest)$/;
-// Conversions whose result still names the record the client picked (`Number(req.params.id)`).
-const IDENTITY_CONVERSIONS = new Set(['parseInt', 'parseFloat', 'Number', 'BigInt', 'Number.parseInt', 'Number.parseFloat']);
 // Method calls on a tainted value whose result carries no attacker-chosen text.
 const NON_STRING_METHODS = new Set(['includes', 'startsWith', 'endsWith', 'test', 'has', 'indexOf', 'lastIndexOf', 'some', 'every', 'findIndex', 'localeCompare', 'getTime', 'valueOf', 'toFixed']);
 // Globals and modules that pass request data through unchanged in substance (and are named in the trace).
@@ -439,7 +440,12 @@ export class DataflowEngine {
       return { kind: 'sanitized', how: `${calleeName}() (config sanitizers)` };
     }
     const sanitizerModel = ts.isCallExpression(call) && this.options.sanitizerModels?.length ? matchingFunctionModel(this.options.sanitizerModels, this.modules, context.fn.file, callee) : undefined;
-    if (sanitizerModel) return { kind: 'sanitized', how: `${calleeName}() (${sanitizerModel.label})` };
+    if (sanitizerModel) {
+      // A sanitizer for one category of sinks: the value stays request data for every other one.
+      const input = sanitizerModel.category ? joinOrigins(argumentOrigins.filter((argument) => argument.kind === 'tainted')) : undefined;
+      if (sanitizerModel.category && input?.kind === 'tainted') return this.madeSafeFor(input.taint, sanitizerModel.category, call, context, `${calleeName}() (${sanitizerModel.label})`);
+      return { kind: 'sanitized', how: `${calleeName}() (${sanitizerModel.label})` };
+    }
     // next-auth getServerSession()/auth(), Clerk currentUser(): the signed-in user's session, not client input.
     if (SESSION_GETTERS.test(lastName) && (call.arguments?.length ?? 0) <= 2 && !argumentOrigins.some((argument) => argument.kind === 'tainted' && !argument.taint.requestObject)) {
       return { kind: 'principal', label: `${calleeName}()` };
@@ -524,6 +530,10 @@ export class DataflowEngine {
 
     // Functions we do not see: only well-known pass-throughs keep the taint.
     const tainted = argumentOrigins.find((argument) => argument.kind === 'tainted');
+    // `mysql.escape(x)`, `connection.escapeId(x)`: quoted for SQL text, still request data for a shell, a path or a URL.
+    if (tainted?.kind === 'tainted' && ts.isCallExpression(call) && !PROPAGATING_FUNCTIONS.test(calleeName) && this.escapesSql(callee, context.fn.file)) {
+      return this.madeSafeFor(withTransform(tainted.taint, calleeName), 'sql', call, context, `${calleeName}()`);
+    }
     if (tainted && tainted.kind === 'tainted' && PROPAGATING_FUNCTIONS.test(calleeName)) {
       return { kind: 'tainted', taint: withTransform(withStep(tainted.taint, this.step(call, context, `through ${calleeName}()`)), calleeName) };
     }
@@ -531,6 +541,31 @@ export class DataflowEngine {
       return { kind: 'constant' };
     }
     return { kind: 'unknown' };
+  }
+
+  /** A category-specific sanitizer's result: the same request data, safe for sinks of `category` only. */
+  private madeSafeFor(taint: Taint, category: SinkCategory, call: ts.CallExpression | ts.NewExpression, context: AnalysisContext, how: string): ValueOrigin {
+    return { kind: 'tainted', taint: withSafeFor(withStep(taint, this.step(call, context, `made safe for ${category} sinks by ${how}`)), category) };
+  }
+
+  /**
+   * An SQL escaper we do not see into (models/sanitizers.ts): a function an escaper package exports
+   * (`import { escape } from 'sqlstring'`, `mysql.escape`, pg's `escapeLiteral`), or an escaping
+   * method on anything else (`connection.escapeId(x)`; not `.quote()`/`.literal()`, which many
+   * libraries name otherwise). Pass-throughs (`_.escape`) keep their transform, which the SQL rules read.
+   */
+  private escapesSql(callee: ts.Expression, file: ScannedSourceFile): boolean {
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+    if (!SQL_ESCAPE_FUNCTION.test(name) && !PG_ESCAPERS.includes(name)) return false;
+    const root = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : callee;
+    const binding = ts.isIdentifier(root) ? this.modules.resolveName(file, root.text) : undefined;
+    if (binding?.kind === 'external') {
+      const imported = ts.isPropertyAccessExpression(callee) ? name : binding.importedName === 'default' ? name : binding.importedName;
+      if (SQL_ESCAPER_PACKAGES.includes(binding.module) && SQL_ESCAPE_FUNCTION.test(imported)) return true;
+      if (binding.module === 'pg' && PG_ESCAPERS.includes(imported)) return true;
+      if (!ts.isPropertyAccessExpression(callee)) return false;
+    }
+    return ts.isPropertyAccessExpression(callee) && SQL_ESCAPE_FUNCTION.test(name) && !AMBIGUOUS_ESCAPE_METHODS.includes(name);
   }
 
   private record(call: ts.CallExpression | ts.NewExpression, context: AnalysisContext, argumentOrigins: ValueOrigin[], receiverOrigin: ValueOrigin | undefined): void {
@@ -797,6 +832,7 @@ function relabel(result: ValueOrigin, summarized: readonly ValueOrigin[], curren
         source: now.taint.source,
         steps: [...now.taint.steps, ...result.taint.steps.slice(prefix)],
         transforms: [...now.taint.transforms, ...result.taint.transforms.slice(before.taint.transforms.length)],
+        ...safeForOf(result.taint),
         ...(result.taint.requestObject ? { requestObject: result.taint.requestObject } : {}),
         ...(result.taint.inputBag ? { inputBag: result.taint.inputBag } : {}),
       },
@@ -810,7 +846,8 @@ function describeForKey(origin: ValueOrigin, withLabel: boolean, schemaScope: st
     case 'tainted': {
       const bag = origin.taint.requestObject || origin.taint.inputBag ? `:${origin.taint.inputBag ?? ''}@${schemaScope}` : '';
       const fields = origin.fields ? `{${Object.entries(origin.fields).map(([name, field]) => `${name}=${describeForKey(field, false, schemaScope)}`).join(',')}}` : '';
-      const shape = `${origin.taint.requestObject ?? ''}${bag}${fields}`;
+      const safe = origin.taint.safeFor ? `!${origin.taint.safeFor.join(',')}` : '';
+      const shape = `${origin.taint.requestObject ?? ''}${bag}${fields}${safe}`;
       return withLabel ? `t:${origin.taint.source.label}:${shape}` : `t:${shape}`;
     }
     case 'principal':
@@ -846,8 +883,6 @@ export function isConstantExpression(expression: ts.Expression): boolean {
   return false;
 }
 
-const VALIDATOR_NAME = /^is(?:Int|Numeric|UUID|Uuid|Alphanumeric|Email|In|Enum|Boolean|Date|ISO8601\w*|MongoId)$/;
-
 /**
  * `if (!ALLOWED.includes(x)) return/throw`, `if (!set.has(x)) ...`, `if (!/^\d+$/.test(x)) ...`,
  * `if (isNaN(Number(x))) ...`, `if (typeof x !== 'number') ...`: the name x after the guard.
@@ -865,10 +900,10 @@ export function allowlistGuardedName(statement: ts.IfStatement): { name: string;
       if (method === 'test' && ts.isRegularExpressionLiteral(skipOuterExpressions(callee.expression)) && /^\/\^.*\$\/[a-z]*$/.test(callee.expression.getText())) {
         return { name: argument.text, how: `matched against ${callee.expression.getText()}` };
       }
-      if (VALIDATOR_NAME.test(method)) return { name: argument.text, how: `validated by ${callee.getText()}()` };
+      if (VALIDATOR_FUNCTION.test(method)) return { name: argument.text, how: `validated by ${callee.getText()}()` };
     }
     // An imported validator called bare: `if (!isISO8601Duration(duration)) throw ...`.
-    if (ts.isIdentifier(callee) && argument && ts.isIdentifier(argument) && VALIDATOR_NAME.test(callee.text)) {
+    if (ts.isIdentifier(callee) && argument && ts.isIdentifier(argument) && VALIDATOR_FUNCTION.test(callee.text)) {
       return { name: argument.text, how: `validated by ${callee.text}()` };
     }
   }

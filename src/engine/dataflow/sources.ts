@@ -8,6 +8,10 @@ const TENANT_DECORATOR = /^(?:Get)?(?:Current|Active|Auth|Session)?(?:Org|Organi
 import type { Route } from '../routes/route.js';
 import type { Taint, ValueOrigin } from './taint.js';
 import type { RequestObjectKind } from '../../models/request-sources.js';
+import { NEST_SANITIZING_PIPES } from '../../models/sanitizers.js';
+
+// Pipes that turn the input into a number, boolean, UUID or enum member: no text an attacker chooses.
+const SANITIZING_PIPES = new RegExp(`^(?:${NEST_SANITIZING_PIPES.join('|')})$`);
 
 // NestJS parameter decorators and the input they inject.
 const NEST_INPUT_DECORATORS: Record<string, string> = {
@@ -23,8 +27,6 @@ const NEST_INPUT_DECORATORS: Record<string, string> = {
   UploadedFiles: 'files',
   Ip: 'headers',
 };
-// Pipes that turn the input into a number, boolean, UUID or enum member: no text an attacker chooses.
-const SANITIZING_PIPES = /^(?:ParseIntPipe|ParseFloatPipe|ParseBoolPipe|ParseUUIDPipe|ParseEnumPipe|ParseArrayPipe|DefaultValuePipe)$/;
 const NUMERIC_TYPE = /^(?:number|boolean|bigint)$/;
 
 /**

@@ -1,5 +1,9 @@
 import type { TraceStep } from '../../types.js';
 import type { InputBagKind, RequestObjectKind } from '../../models/request-sources.js';
+import type { SINK_CATEGORIES } from '../config.js';
+
+/** A kind of sink a sanitizer makes a value safe for (config.ts SINK_CATEGORIES): sql, nosql, command, code, path, url. */
+export type SinkCategory = (typeof SINK_CATEGORIES)[number];
 
 /** Where client-controlled data enters: `req.query.sort`, `@Body() dto`, `c.req.param('id')`. */
 export interface TaintSource {
@@ -21,6 +25,12 @@ export interface Taint {
    * some sinks (`path.basename` for file paths, `mysql.escape` for SQL): rules decide.
    */
   transforms: readonly string[];
+  /**
+   * The sink categories a category-specific sanitizer made the value safe for (a config sanitizer
+   * model with `category`, a built-in SQL escaper): still request data, and reported by the rules
+   * of every other category. Absent when none; sorted, without repeats. Rules ask taintFor().
+   */
+  safeFor?: readonly SinkCategory[];
   /**
    * Set when the value is a whole request/context object (`req`, `ctx`, `c.req`, Next's
    * `request`): reading a property of it picks the input (query, body) or the principal (user).
@@ -65,17 +75,46 @@ export function withStep(taint: Taint, step: TraceStep): Taint {
   if (last && last.file === step.file && last.line === step.line && last.message === step.message) return taint;
   const steps = taint.steps.length >= MAX_TRACE_STEPS ? [...taint.steps.slice(0, 2), ...taint.steps.slice(-(MAX_TRACE_STEPS - 3)), step] : [...taint.steps, step];
   // A request object keeps its kind through an assignment: `({ ctx }) => ctx.user` reads the principal of the tRPC context.
-  return { source: taint.source, steps, transforms: taint.transforms, ...(taint.inputBag ? { inputBag: taint.inputBag } : {}), ...(taint.requestObject ? { requestObject: taint.requestObject } : {}) };
+  return { source: taint.source, steps, transforms: taint.transforms, ...safeForOf(taint), ...(taint.inputBag ? { inputBag: taint.inputBag } : {}), ...(taint.requestObject ? { requestObject: taint.requestObject } : {}) };
 }
 
 export function withTransform(taint: Taint, transform: string): Taint {
-  return { source: taint.source, steps: taint.steps, transforms: [...taint.transforms, transform], ...(taint.inputBag ? { inputBag: taint.inputBag } : {}) };
+  return { source: taint.source, steps: taint.steps, transforms: [...taint.transforms, transform], ...safeForOf(taint), ...(taint.inputBag ? { inputBag: taint.inputBag } : {}) };
 }
 
-/** The first tainted origin wins: one clear trace beats a merge of several. */
+/** `{ safeFor }` when the taint has categories, else nothing: a spread that keeps plain taints as they were. */
+export function safeForOf(taint: Taint): { safeFor?: readonly SinkCategory[] } {
+  return taint.safeFor ? { safeFor: taint.safeFor } : {};
+}
+
+/** The taint made safe for one more category of sinks. */
+export function withSafeFor(taint: Taint, category: SinkCategory): Taint {
+  if (taint.safeFor?.includes(category)) return taint;
+  return { ...taint, safeFor: [...(taint.safeFor ?? []), category].sort() };
+}
+
+/**
+ * The request data that reaches a sink of `category` through this value: its taint, unless a
+ * sanitizer made it safe for that category. Every sink-reading rule asks with its own category.
+ */
+export function taintFor(origin: ValueOrigin | undefined, category: SinkCategory): Taint | undefined {
+  if (origin?.kind !== 'tainted') return undefined;
+  return origin.taint.safeFor?.includes(category) ? undefined : origin.taint;
+}
+
+/** Whether a value carries request data into a sink of `category` (see taintFor). */
+export function isTaintedFor(origin: ValueOrigin | undefined, category: SinkCategory): boolean {
+  return taintFor(origin, category) !== undefined;
+}
+
+/**
+ * The first tainted origin wins: one clear trace beats a merge of several. Made safe for a sink
+ * category only as far as every tainted part is: the first part unsafe for the most sinks gives
+ * the trace, with the categories all parts share.
+ */
 export function joinOrigins(origins: readonly ValueOrigin[]): ValueOrigin {
   const tainted = origins.find((origin) => origin.kind === 'tainted');
-  if (tainted) return tainted;
+  if (tainted) return tainted.kind === 'tainted' && tainted.taint.safeFor ? joinSafeFor(origins) : tainted;
   if (origins.length > 0 && origins.every((origin) => origin.kind === 'constant')) return { kind: 'constant' };
   if (origins.length > 0 && origins.every((origin) => origin.kind === 'constant' || origin.kind === 'sanitized')) {
     return origins.find((origin) => origin.kind === 'sanitized' && origin.identity) ?? origins.find((origin) => origin.kind === 'sanitized') ?? { kind: 'constant' };
@@ -83,6 +122,16 @@ export function joinOrigins(origins: readonly ValueOrigin[]): ValueOrigin {
   const principal = origins.find((origin) => origin.kind === 'principal');
   if (principal && origins.every((origin) => origin.kind !== 'unknown')) return principal;
   return { kind: 'unknown' };
+}
+
+/** joinOrigins when the first tainted part is safe for some categories: the categories every tainted part shares. */
+function joinSafeFor(origins: readonly ValueOrigin[]): ValueOrigin {
+  const parts = origins.filter((origin): origin is ValueOrigin & { kind: 'tainted' } => origin.kind === 'tainted');
+  const shared = parts.reduce<readonly SinkCategory[]>((categories, part) => categories.filter((category) => part.taint.safeFor?.includes(category)), parts[0]!.taint.safeFor ?? []);
+  const least = parts.reduce((best, part) => ((part.taint.safeFor?.length ?? 0) < (best.taint.safeFor?.length ?? 0) ? part : best), parts[0]!);
+  if ((least.taint.safeFor?.length ?? 0) === shared.length) return least;
+  const { safeFor: _safeFor, ...rest } = least.taint;
+  return { ...least, taint: shared.length > 0 ? { ...rest, safeFor: shared } : rest };
 }
 
 /** The request value that picks a record: tainted input, or input converted to a number/UUID. */

@@ -2,6 +2,7 @@ import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
 import { resolveFunction } from '../ast/functions.js';
 import { propertyNameText, requiredModule, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import { NUMERIC_GLOBALS } from '../../models/sanitizers.js';
 
 /**
  * Why a value can only be text the code itself wrote: a constant (literals, enums, `as const`
@@ -19,7 +20,6 @@ export interface ValueProof {
 export type TrustedLeaf = (expression: ts.Expression, file: ScannedSourceFile) => string | undefined;
 
 const MAX_DEPTH = 14;
-const NUMERIC_GLOBALS = new Set(['Number', 'parseInt', 'parseFloat', 'Math', 'Boolean', 'isNaN', 'isFinite', 'Date']);
 const NUMERIC_TYPE = /^(?:number|bigint|boolean|\d+(?:\s*\|\s*\d+)*)$/;
 // Methods whose result has a fixed alphabet whatever they are called on.
 const FIXED_FORMAT_METHODS = new Set(['toFixed', 'toPrecision', 'toExponential', 'toISOString', 'toUTCString', 'getTime', 'indexOf', 'lastIndexOf', 'includes', 'startsWith', 'endsWith', 'test', 'has', 'some', 'every', 'findIndex', 'localeCompare', 'getFullYear', 'getMonth', 'getDate', 'getHours', 'getMinutes', 'getSeconds', 'getDay']);

@@ -3,6 +3,7 @@ import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import type { Taint } from '../../engine/dataflow/taint.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { BAG_PARTS } from '../../models/request-sources.js';
+import { CLASS_VALIDATOR_SCALAR_DECORATORS } from '../../models/sanitizers.js';
 
 /**
  * Whether a request value can arrive as an object or array (`{"$ne": null}`) rather than only as a
@@ -23,8 +24,8 @@ const REPARSING_STEP = /^through (?:JSON\.parse|qs\.parse|querystring\.parse)\(\
 // Body readers that yield text or form fields, never nested JSON.
 const TEXT_BODY = /\.(?:text|formData|parseBody|arrayBuffer|blob)\(/;
 // A label that names a whole input object: req.query, ctx.request.query, @Query() filters, c.req.query().
+const SCALAR_VALIDATORS = new RegExp(`^(?:${CLASS_VALIDATOR_SCALAR_DECORATORS.join('|')})$`);
 const WHOLE_INPUT = /(?:^|\.)(?:query|body|cookies|params|headers|searchParams)$|^@\w+\(\) \w+$|\.(?:query|queries)\(\)$/;
-const SCALAR_VALIDATORS = /^(?:IsString|IsEmail|IsUUID|IsMongoId|IsInt|IsNumber|IsNumberString|IsBoolean|IsBooleanString|IsEnum|IsIn|IsDate|IsDateString|IsISO8601|IsUrl|IsAlpha|IsAlphanumeric|IsPhoneNumber|IsHexadecimal|Matches|IsPositive|IsNegative|Min|Max|IsJWT|IsStrongPassword|IsPostalCode|IsLatLong|IsIP|IsFQDN)$/;
 
 export function inputShape(ctx: RuleContext, tainted: TaintedCall, taint: Taint): InputShape {
   let shape = sourceShape(ctx, tainted, taint);

@@ -3,10 +3,11 @@ import { ts } from '#typescript';
 import type { ModuleIndex } from '../../engine/ast/module-index.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
-import type { Taint } from '../../engine/dataflow/taint.js';
+import { taintFor, type Taint } from '../../engine/dataflow/taint.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { packageMatches, SQL_DRIVERS, type SqlDriver } from '../../models/sql.js';
+import { AMBIGUOUS_ESCAPE_METHODS, PG_ESCAPERS, PG_FORMAT_PACKAGE, QUOTING_BUILDER_FUNCTIONS, QUOTING_BUILDER_PACKAGES, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES } from '../../models/sanitizers.js';
 import { matchingFunctionModel, type SinkModel } from '../../engine/models.js';
 
 /**
@@ -544,7 +545,7 @@ function appendsTo(use: ts.Identifier, declaration: ts.VariableDeclaration): ts.
   return found;
 }
 
-const ESCAPE_METHOD = /^(?:escape|escapeId|escapeLiteral|escapeIdentifier|escapeString|quoteIdentifier|quote|literal|ident)$/;
+const ESCAPE_METHOD = new RegExp(`^(?:${SQL_ESCAPE_FUNCTIONS.join('|')})$`);
 const DIGEST_FUNCTION = /^(?:hash|hashPassword|md5|sha1|sha256|sha512|digest)$/i;
 const FORMAT_SAFE_SPECIFIERS = /%[^LIQ%]/;
 
@@ -556,8 +557,6 @@ export function isEscapedValue(expression: ts.Expression, file: ScannedSourceFil
   return escapeEvidence(expression, file, modules, catalog) !== undefined;
 }
 
-// Query-text builders whose identifier/literal helpers quote what they are given.
-const QUOTING_BUILDERS = /^(?:slonik|kysely|@databases\/(?:pg|mysql|sqlite)|sql-template-strings|sql-template-tag)$/;
 
 /** How a value was escaped for SQL (see isEscapedValue), or undefined. */
 export function escapeEvidence(expression: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex, catalog?: SqlSinkCatalog): string | undefined {
@@ -569,22 +568,22 @@ export function escapeEvidence(expression: ts.Expression, file: ScannedSourceFil
   if (ts.isIdentifier(callee)) {
     const binding = modules.resolveName(file, callee.text);
     if (binding?.kind !== 'external') return undefined;
-    if (binding.module === 'pg-format') return isSafeFormat(value, name) ? `escaped by pg-format ${what}` : undefined;
+    if (binding.module === PG_FORMAT_PACKAGE) return isSafeFormat(value, name) ? `escaped by pg-format ${what}` : undefined;
     const imported = binding.importedName === 'default' ? name : binding.importedName;
-    if (/^(?:sqlstring|mysql|mysql2|pg-escape|sql-escape-string)$/.test(binding.module) && ESCAPE_METHOD.test(imported)) return `escaped by ${what}`;
+    if (SQL_ESCAPER_PACKAGES.includes(binding.module) && ESCAPE_METHOD.test(imported)) return `escaped by ${what}`;
     // pg >= 8.11 exports escapeIdentifier / escapeLiteral.
-    if (binding.module === 'pg' && /^escape(?:Identifier|Literal)$/.test(imported)) return `escaped by ${what}`;
+    if (binding.module === 'pg' && PG_ESCAPERS.includes(imported)) return `escaped by ${what}`;
     return undefined;
   }
   // A digest (`security.hash(password)`, `md5(x)`) is hex text: nothing left to inject.
   if (DIGEST_FUNCTION.test(name)) return `a digest (${what})`;
   if (ts.isPropertyAccessExpression(callee)) {
-    if (ESCAPE_METHOD.test(name) && name !== 'literal' && name !== 'quote') return `escaped by ${what}`;
+    if (ESCAPE_METHOD.test(name) && !AMBIGUOUS_ESCAPE_METHODS.includes(name)) return `escaped by ${what}`;
     const root = rootIdentifier(callee);
     const binding = root ? modules.resolveName(file, root.text) : undefined;
-    if (binding?.kind === 'external' && binding.module === 'pg-format') return isSafeFormat(value, name) ? `escaped by pg-format ${what}` : undefined;
+    if (binding?.kind === 'external' && binding.module === PG_FORMAT_PACKAGE) return isSafeFormat(value, name) ? `escaped by pg-format ${what}` : undefined;
     // `sql.identifier(['users'])` (slonik), `sql.ref('col')` / `sql.lit(x)` (kysely).
-    if (binding?.kind === 'external' && QUOTING_BUILDERS.test(binding.module) && /^(?:identifier|ref|id|table|lit|literal|join)$/.test(name)) return `quoted by ${what} (${binding.module})`;
+    if (binding?.kind === 'external' && QUOTING_BUILDER_PACKAGES.includes(binding.module) && QUOTING_BUILDER_FUNCTIONS.includes(name)) return `quoted by ${what} (${binding.module})`;
     // `knex.ref('orders.id')`: knex quotes the identifier.
     if (name === 'ref' && catalog?.creationDriver(callee.expression, file) === 'knex') return `quoted by ${what} (knex)`;
     // A TypeORM query builder's own SQL (`qb.getQuery()`, `getQueryAndParameters()[0]`): its values
@@ -678,9 +677,10 @@ export function sqlInjectionFlows(ctx: RuleContext): ReadonlyMap<ts.Node, SqlInj
 
 /** The request input in the SQL text, unless every tainted piece went through an escaping function. */
 function unescapedTaint(sink: SqlSink, tainted: TaintedCall, modules: ModuleIndex, projectDrivers: ReadonlySet<SqlDriver>): Taint | undefined {
-  const whole = tainted.originOf(sink.queryText);
-  if (whole.kind !== 'tainted') return undefined;
-  if (whole.taint.transforms.some((name) => ESCAPE_METHOD.test(name.split('.').pop() ?? ''))) return undefined;
+  // Request data a sanitizer made safe for SQL (a config model with category sql, an escaper) is no injection here.
+  const wholeTaint = taintFor(tainted.originOf(sink.queryText), 'sql');
+  if (!wholeTaint) return undefined;
+  if (wholeTaint.transforms.some((name) => ESCAPE_METHOD.test(name.split('.').pop() ?? ''))) return undefined;
   const parts = sqlTextParts(sink.queryText);
   let escaped = false;
   for (const value of parts.values) {
@@ -688,14 +688,14 @@ function unescapedTaint(sink: SqlSink, tainted: TaintedCall, modules: ModuleInde
       escaped = true;
       continue;
     }
-    const origin = tainted.originOf(value);
-    if (origin.kind === 'tainted' && compiledByKnex(origin.taint, projectDrivers)) {
+    const taint = taintFor(tainted.originOf(value), 'sql');
+    if (taint && compiledByKnex(taint, projectDrivers)) {
       escaped = true;
       continue;
     }
-    if (origin.kind === 'tainted') return origin.taint;
+    if (taint) return taint;
   }
-  return escaped ? undefined : whole.taint;
+  return escaped ? undefined : wholeTaint;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
-import type { Taint, ValueOrigin } from '../../engine/dataflow/taint.js';
+import { taintFor, type Taint, type ValueOrigin } from '../../engine/dataflow/taint.js';
 import { nodePosition } from '../../engine/ast/functions.js';
 import { lineEndOffset } from '../../engine/source-text.js';
 import { entryName, routeRef, type TraceStep } from '../../types.js';
@@ -48,8 +48,9 @@ export function reportTaintedSink(ctx: RuleContext, tainted: TaintedCall, taint:
   });
 }
 
-export function taintOf(origin: ValueOrigin | undefined): Taint | undefined {
-  return origin?.kind === 'tainted' ? origin.taint : undefined;
+/** The request data a value carries into a sink of the rule's category: none when a sanitizer made it safe for that category. */
+export function taintOf(origin: ValueOrigin | undefined, category: SinkCategory): Taint | undefined {
+  return taintFor(origin, category);
 }
 
 export { localDeclaration, localInitializer } from '../../engine/ast/locals.js';
@@ -66,7 +67,7 @@ export function modelledSinkCalls(ctx: RuleContext, category: SinkCategory): Arr
   for (const tainted of ctx.dataflow.taintedCalls()) {
     if (!ts.isCallExpression(tainted.call)) continue;
     const model = matchingFunctionModel(models, ctx.modules, tainted.file, tainted.call.expression);
-    const taint = model && taintOf(tainted.argumentOrigins[model.argument]);
+    const taint = model && taintOf(tainted.argumentOrigins[model.argument], category);
     if (model && taint) found.push({ tainted, taint, model, sinkName: `${calleeName(tainted.call.expression)}() (${model.label})` });
   }
   return found;

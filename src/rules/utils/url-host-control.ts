@@ -1,6 +1,7 @@
 import { ts } from '#typescript';
 import { skipOuterExpressions, type ModuleIndex } from '../../engine/ast/module-index.js';
-import type { Taint, ValueOrigin } from '../../engine/dataflow/taint.js';
+import { taintFor, type Taint, type ValueOrigin } from '../../engine/dataflow/taint.js';
+import { URL_COMPONENT_ENCODERS as ENCODING_TRANSFORMS } from '../../models/sanitizers.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { localDeclaration } from './tainted-sink.js';
 
@@ -23,8 +24,6 @@ export interface UrlContext {
 // Options that name the target of an outgoing request (fetch Request init has none of these).
 const HOST_OPTIONS = ['baseURL', 'baseUrl', 'prefixUrl', 'origin', 'host', 'hostname', 'protocol'];
 const URL_OPTIONS = ['url', 'uri', 'href'];
-// Encoding a value makes it one path/query component: it can hold no `/`, `:`, `@`, `?` or `#`.
-const ENCODING_TRANSFORMS = new Set(['encodeURIComponent', 'querystring.escape', 'qs.stringify', 'querystring.stringify', 'new URLSearchParams']);
 // A scheme and authority followed by a separator, or a config value then a separator.
 const FIXED_ORIGIN = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*|\0+)[/?#]/i;
 // A relative path that cannot turn protocol-relative (`/api/x`, `users/`, `?q=`).
@@ -71,10 +70,10 @@ export function requestControlsHost(expression: ts.Expression, context: UrlConte
 
 /** A value we cannot see inside: it controls the host unless it is encoded or appended to a prefix. */
 function wholeValue(value: ts.Expression, context: UrlContext, prefix: 'concatenated' | 'overridable' | undefined): HostControl | undefined {
-  const origin = context.originOf(value);
-  if (origin.kind !== 'tainted' || isEncoded(origin.taint) || prefix === 'concatenated') return undefined;
+  const taint = taintFor(context.originOf(value), 'url');
+  if (!taint || isEncoded(taint) || prefix === 'concatenated') return undefined;
   const how = prefix === 'overridable' ? 'is the whole URL (an absolute URL replaces the base URL)' : 'is the whole URL';
-  return { taint: origin.taint, how, confidence: 'high' };
+  return { taint, how, confidence: 'high' };
 }
 
 function optionsControlHost(options: ts.ObjectLiteralExpression, context: UrlContext, depth: number): HostControl | undefined {
@@ -117,18 +116,18 @@ function concatenationControlsHost(pieces: Piece[], context: UrlContext, prefix:
       before += piece.text;
       continue;
     }
-    const origin = context.originOf(piece.expression);
-    if (origin.kind !== 'tainted' || isEncoded(origin.taint)) {
+    const taint = taintFor(context.originOf(piece.expression), 'url');
+    if (!taint || isEncoded(taint)) {
       // Config (process.env.API_URL, this.baseUrl) is a placeholder: it is not the request's.
       before += constantText(piece.expression, context) ?? '\0';
       continue;
     }
     if (FIXED_ORIGIN.test(before) || (before !== '' && RELATIVE_PATH.test(before)) || (prefix === 'concatenated' && !/^[a-z][a-z0-9+.-]*:/i.test(before))) return undefined;
     if (/^\0+$/.test(before)) {
-      return { taint: origin.taint, how: `is appended to ${pieceText(pieces.find((candidate) => 'expression' in candidate) ?? pieces[0]!)} with no '/' between (a value starting with '@' or '.' moves the host)`, confidence: 'medium' };
+      return { taint, how: `is appended to ${pieceText(pieces.find((candidate) => 'expression' in candidate) ?? pieces[0]!)} with no '/' between (a value starting with '@' or '.' moves the host)`, confidence: 'medium' };
     }
     const how = before === '' ? 'starts the URL' : /:\/\/[^/?#]*$/.test(before) || /^[a-z][a-z0-9+.-]*:\/?\/?$/i.test(before) ? 'chooses the host' : 'is part of the URL before its path';
-    return { taint: origin.taint, how, confidence: 'high' };
+    return { taint, how, confidence: 'high' };
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import { bindingValue, requiredModule, skipOuterExpressions, type ModuleIndex } 
 import { objectLiteralFields, propertyValue } from '../../ast/syntax.js';
 import { localConstInitializer } from '../../ast/locals.js';
 import type { ValidatedField } from '../../routes/route.js';
+import { JSON_SCHEMA_NUMERIC_TYPES as NUMERIC_TYPES, JSON_SCHEMA_RESTRICTED_FORMATS as RESTRICTED_FORMATS, JSON_SCHEMA_SCALAR_TYPES as JSON_SCALAR_TYPES, SCALAR_SCHEMA_METHODS } from '../../../models/sanitizers.js';
 
 /**
  * Reads a Fastify route `schema` (JSON schema objects, TypeBox, fluent-json-schema, or zod through
@@ -22,8 +23,6 @@ const PARTS: Array<[string, ValidatedField['part']]> = [
 ];
 
 // Formats ajv-formats checks whose alphabet has no quote, slash, dot-dot, space or URL authority.
-const RESTRICTED_FORMATS = new Set(['uuid', 'date-time', 'date', 'time', 'ipv4', 'ipv6', 'int32', 'int64', 'float', 'double']);
-const NUMERIC_TYPES = new Set(['integer', 'number', 'boolean', 'null']);
 
 const TYPEBOX_MODULES = /^(?:@sinclair\/typebox|typebox|@fastify\/type-provider-typebox)(?:\/.*)?$/;
 const FLUENT_MODULES = /^fluent-json-schema$/;
@@ -55,9 +54,6 @@ export function routeSchemaFields(modules: ModuleIndex, file: ScannedSourceFile,
   return fields;
 }
 
-const JSON_SCALAR_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null']);
-/** Schema builder calls (TypeBox, fluent-json-schema, zod; lower-cased) that declare one string, number or boolean. */
-const SCALAR_SCHEMA_METHODS = new Set(['string', 'number', 'integer', 'boolean', 'literal', 'enum', 'nativeenum', 'email', 'uuid', 'null']);
 
 class SchemaReader {
   constructor(private readonly modules: ModuleIndex) {}

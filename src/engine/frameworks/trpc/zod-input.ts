@@ -5,6 +5,7 @@ import { localConstInitializer } from '../../ast/locals.js';
 import { objectLiteralFields, propertyValue } from '../../ast/syntax.js';
 import type { ValidatedField } from '../../routes/route.js';
 import { isRestrictedPattern } from '../fastify/route-schema.js';
+import { ZOD_NON_TEXT_TYPES as NON_TEXT_TYPES, ZOD_RESTRICTED_STRING_FORMATS as RESTRICTED_STRING_FORMATS, ZOD_SCALAR_TYPES as SCALAR_TYPES } from '../../../models/sanitizers.js';
 
 /**
  * Reads a tRPC procedure's `.input(schema)` when the schema is zod (v3 or v4): the fields of its
@@ -17,17 +18,6 @@ const ZOD_MODULE = /^(?:zod|zod\/v\d|zod\/mini|zod\/v4\/\w+)$/;
 /** Libraries tRPC accepts as input parsers, besides zod: their schemas validate, but we do not read their fields. */
 const OTHER_SCHEMA_MODULE = /^(?:yup|valibot|superstruct|arktype|@sinclair\/typebox|joi|effect|@effect\/schema|runtypes|myzod|io-ts)(?:\/.*)?$/;
 
-/** zod types whose parsed value is never text: numbers, booleans, dates (v4 `z.int()`, `z.int32()` too). */
-const NON_TEXT_TYPES = new Set(['number', 'int', 'int32', 'uint32', 'float32', 'float64', 'bigint', 'int64', 'uint64', 'boolean', 'date', 'nan', 'null', 'undefined']);
-/**
- * String formats zod checks whose alphabet has no quote, slash, backslash, space or `..`: the value
- * is a token, never SQL, a path step, a command or a URL. `.email()` and `.url()` are not among them
- * (an email's local part may hold quotes; a URL is a URL). On `z.string()` in v3, top-level in v4
- * (`z.uuid()`), or under `z.iso` (`z.iso.datetime()`).
- */
-const RESTRICTED_STRING_FORMATS = new Set(['uuid', 'uuidv4', 'uuidv6', 'uuidv7', 'guid', 'cuid', 'cuid2', 'ulid', 'nanoid', 'datetime', 'date', 'time', 'ipv4', 'ipv6', 'ip']);
-/** zod types whose parsed value is one piece of text (or one of listed literals): never an object or array. */
-const SCALAR_TYPES = new Set(['string', 'email', 'url', 'enum', 'nativeEnum', 'literal', 'templateLiteral', 'stringbool']);
 /** Modifiers after which the output is whatever a function returns: the declared type no longer says what arrives. */
 const OUTPUT_CHANGING = new Set(['transform', 'pipe', 'preprocess', 'overwrite']);
 /** Object modifiers that keep the shape's declared fields. */
