@@ -23,7 +23,7 @@ export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON_LEVELS = [...SEVERITIES, 'none'] as const;
 
@@ -108,7 +108,7 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .command('scan')
     .description('scan files or folders and report findings')
     .argument('[paths...]', 'files or folders to scan', ['.'])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format (csv: one row per finding, for spreadsheets)').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file; the summary still goes to stderr')
     .option('-q, --quiet', 'print nothing but the report (no summary, no warnings)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this').choices(FAIL_ON_LEVELS).default('high'))
@@ -130,7 +130,7 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .command('routes')
     .description('list every HTTP route with its authentication, role guard, rate limit and middleware')
     .argument('[paths...]', 'files or folders to scan', ['.'])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format (csv: one row per route, for spreadsheets)').choices(['text', 'json', 'csv']).default('text'))
     .option('-o, --output <file>', 'write the inventory to a file'))
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
     .action(async (paths: string[], options: RoutesCommandOptions) => {
@@ -202,10 +202,11 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
 async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
   const format = options.format as Format;
   const { scan } = await loadEngine();
-  const [{ formatJson }, { formatSarif }, { formatText, formatTextSummary }] = await Promise.all([
+  const [{ formatJson }, { formatSarif }, { formatText, formatTextSummary }, { formatFindingsCsv }] = await Promise.all([
     import('./reporters/json.js'),
     import('./reporters/sarif.js'),
     import('./reporters/text.js'),
+    import('./reporters/csv.js'),
   ]);
   const outcome = await scan({
     ...projectOptions(paths, options, io, overrides),
@@ -229,7 +230,9 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, 
       ? formatJson(reported)
       : format === 'sarif'
         ? formatSarif(reported, { includeSuppressed: Boolean(options.includeSuppressed) })
-        : formatText(result, { ...textOptions, color: colorAllowed && (options.output ? false : io.stdoutIsTTY) });
+        : format === 'csv'
+          ? formatFindingsCsv(reported)
+          : formatText(result, { ...textOptions, color: colorAllowed && (options.output ? false : io.stdoutIsTTY) });
 
   writeReport(report, options.output, io);
   // The human summary accompanies machine output on stderr, so stdout stays parseable.
@@ -246,7 +249,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, 
 }
 
 interface RoutesCommandOptions {
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'csv';
   output?: string;
   config?: string;
   tsconfig?: string;
@@ -258,11 +261,12 @@ interface RoutesCommandOptions {
 
 async function runRoutes(paths: string[], options: RoutesCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
   const { inventoryRoutes } = await loadEngine();
-  const { formatRoutesJson, formatRoutesText } = await import('./reporters/routes.js');
+  const [{ formatRoutesJson, formatRoutesText }, { formatRoutesCsv }] = await Promise.all([import('./reporters/routes.js'), import('./reporters/csv.js')]);
   const { routes, warnings } = await inventoryRoutes(projectOptions(paths, options, io, overrides));
   for (const warning of warnings) io.stderr(formatWarning(warning));
   const colorAllowed = options.color && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && !options.output && io.stdoutIsTTY;
-  const report = options.format === 'json' ? formatRoutesJson(routes, version) : formatRoutesText(routes, { color: colorAllowed });
+  const report =
+    options.format === 'json' ? formatRoutesJson(routes, version) : options.format === 'csv' ? formatRoutesCsv(routes) : formatRoutesText(routes, { color: colorAllowed });
   writeReport(report, options.output, io);
   return EXIT_CLEAN;
 }

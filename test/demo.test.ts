@@ -68,7 +68,7 @@ describe('npm run demo', () => {
       }
     }
     expect(secrets.length).toBeGreaterThanOrEqual(8);
-    for (const format of ['text', 'json', 'sarif']) {
+    for (const format of ['text', 'json', 'sarif', 'csv']) {
       const run = trustscan(['scan', 'examples/demo', '-f', format]);
       for (const secret of secrets) expect(run.stdout + run.stderr).not.toContain(secret);
     }

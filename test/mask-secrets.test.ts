@@ -8,6 +8,7 @@ import { maskSecretsInLine } from '../src/engine/mask-secrets.js';
 import type { Route } from '../src/engine/routes/route.js';
 import type { FlowModel } from '../src/engine/flows/flow-model.js';
 import { formatFlowsJson, formatFlowsMarkdown } from '../src/reporters/flows.js';
+import { formatRoutesCsv } from '../src/reporters/csv.js';
 import { formatRoutesJson, formatRoutesText } from '../src/reporters/routes.js';
 import { makeProject, runCli } from './helpers/cli.js';
 
@@ -144,7 +145,7 @@ describe('maskSecretsInLine', () => {
 });
 
 describe('routes inventory', () => {
-  it('masks secrets in middleware and auth evidence, in text and JSON', () => {
+  it('masks secrets in middleware and auth evidence, in text, JSON and CSV', () => {
     const token = 'xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx';
     const route: Route = {
       framework: 'express',
@@ -158,10 +159,13 @@ describe('routes inventory', () => {
       principal: [],
       middleware: [{ name: 'basicAuth', kind: 'auth', strength: 'strong', evidence: `basicAuth({ users: { admin: '${token}' } })`, scope: 'route', file: 'src/app.ts', line: 3 }],
     } as unknown as Route;
-    for (const output of [formatRoutesText([route], { color: false }), formatRoutesJson([route], '0.0.0')]) {
+    for (const output of [formatRoutesText([route], { color: false }), formatRoutesJson([route], '0.0.0'), formatRoutesCsv([route])]) {
       expect(output).not.toContain(token);
       expect(output).toContain('xoxb');
     }
+    // CSV (like text) masks the middleware name too: it is the expression as written.
+    const named = { ...route, middleware: [{ ...route.middleware[0]!, name: `basicAuth({ users: { admin: '${token}' } })` }] } as Route;
+    for (const output of [formatRoutesText([named], { color: false }), formatRoutesCsv([named])]) expect(output).not.toContain(token);
   });
 });
 

@@ -29,7 +29,7 @@ function reportedSecret(finding: ReportedFinding): string {
 }
 
 describe('secret masking', () => {
-  it('prints no reported fixture secret whole, nor its middle, in text, JSON or SARIF', async () => {
+  it('prints no reported fixture secret whole, nor its middle, in text, JSON, SARIF or CSV', async () => {
     const json = await runCli(['scan', '.', '-f', 'json', '--fail-on', 'none'], { cwd: fixtureDir });
     const findings: ReportedFinding[] = JSON.parse(json.stdout).findings;
     expect(findings.length).toBeGreaterThanOrEqual(40);
@@ -37,7 +37,7 @@ describe('secret masking', () => {
     expect(secrets.length).toBeGreaterThanOrEqual(40);
 
     const outputs = [json.stdout + json.stderr];
-    for (const format of ['text', 'sarif']) {
+    for (const format of ['text', 'sarif', 'csv']) {
       const run = await runCli(['scan', '.', '-f', format, '--fail-on', 'none', '--include-suppressed'], { cwd: fixtureDir });
       outputs.push(run.stdout + run.stderr);
     }

@@ -27,3 +27,10 @@ export function escapeControlCharacters(text: string): string {
 export function escapeCodeLine(text: string): string {
   return text.replace(CONTROL_EXCEPT_TAB, escapeOne);
 }
+
+const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** A CSV cell: tab, CR and LF are data a quoted field carries; the rest is escaped. */
+export function escapeControlCharactersExceptLineBreaks(text: string): string {
+  return text.replace(CONTROL_EXCEPT_LINE_BREAKS, escapeOne);
+}
