@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SourceText } from '../src/engine/source-text.js';
-import { runCli } from './helpers/cli.js';
+import { makeProject, runCli } from './helpers/cli.js';
 
 const fixtureDir = fileURLToPath(new URL('../fixtures/rules/hardcoded-secret', import.meta.url));
 
@@ -50,5 +50,20 @@ describe('secret masking', () => {
       }
     }
     expect(leaks).toEqual([]);
+  });
+});
+
+describe('secret masking in the route inventory', () => {
+  it('masks a token written in a middleware call (basicAuth users) in routes text, JSON and CSV', async () => {
+    const token = ['xoxb', '2233445566', '7788990011223', 'QwErTyUiOpAsDfGhJkLzXcVb'].join('-');
+    const cwd = makeProject({
+      'package.json': JSON.stringify({ dependencies: { express: '4', 'express-basic-auth': '1' } }),
+      'src/app.ts': `import express from 'express';\nimport basicAuth from 'express-basic-auth';\nconst app = express();\napp.get('/admin/stats', basicAuth({ users: { admin: '${token}' } }), (req, res) => res.json({}));\napp.listen(3000);\n`,
+    });
+    for (const format of ['json', 'text', 'csv']) {
+      const run = await runCli(['routes', '.', '-f', format], { cwd });
+      expect(run.stdout).toContain('/admin/stats');
+      expect(run.stdout).not.toContain(token.slice(5, 30));
+    }
   });
 });

@@ -59,7 +59,7 @@ export function formatRoutesJson(entries: readonly Route[], version: string): st
       ...(route.caller ? { caller: route.caller } : {}),
       principal: route.principal,
       middleware: route.middleware.map((m) => ({
-        name: m.name,
+        name: maskSecretsInLine(m.name),
         kind: m.kind,
         scope: m.scope,
         strength: m.strength,
