@@ -5,7 +5,7 @@ import { ANALYSIS_STACK_MB } from './engine/threads.js';
 
 
 /** Commands that parse the scanned project; the rest (rules, --help, --version) stay on the main thread. */
-const ANALYSIS_COMMANDS = new Set(['scan', 'routes', 'flows']);
+const ANALYSIS_COMMANDS = new Set(['scan', 'routes', 'flows', 'report']);
 
 export function runsAnalysis(argv: readonly string[]): boolean {
   const command = argv.find((argument) => !argument.startsWith('-'));

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { controlTitle } from './controls/index.js';
@@ -10,6 +10,7 @@ import type { Rule } from './engine/rule-api.js';
 import { version } from './version.js';
 import { mainOnAnalysisThread, runsAnalysis, type AnalysisThread } from './analysis-thread.js';
 import type { CliIo } from './cli-io.js';
+import { SCOPE_NAMES as SCOPE_CHOICES } from './report/pack-types.js';
 
 // The engine and the rules pull in the TypeScript compiler (most of start-up time);
 // they are imported inside the commands that scan, so --version, --help and `rules` stay fast.
@@ -146,6 +147,22 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .option('--flow <name>', 'only this flow (an entity flow such as "Order.status", or a config flow name): one renderable diagram')
     .action(async (paths: string[], options: FlowsCommandOptions) => {
       exitCode = await runFlows(paths, options, io, overrides);
+    });
+
+  withProjectOptions(program
+    .command('report')
+    .description('write the audit evidence pack: per SOC 2 criterion (and OWASP API, PCI DSS, HIPAA, GDPR) what was tested, what passed and what failed')
+    .argument('[paths...]', 'files or folders to scan', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['html', 'markdown', 'json']).default('html'))
+    .option('-o, --output <file>', 'write the report to a file (folders are created)')
+    .option('--history <dir>', 'earlier JSON reports (e.g. CI artifacts): first seen, fixed, trend')
+    .option('--scope <categories>', `SOC 2 categories in scope, comma-separated (${Object.keys(SCOPE_CHOICES).join(', ')}; default all; security always)`)
+    .option('--date <date>', 'report date (ISO); default SOURCE_DATE_EPOCH, else now')
+    .addOption(new Option('--fail-on <severity>', 'the threshold a finding must reach to FAIL a criterion (default high); given explicitly, also exit 1 when a criterion fails').choices(FAIL_ON_LEVELS))
+    .option('--rule <id>', 'run only this rule (repeatable)', collect, [])
+    .option('--disable-rule <id>', 'do not run this rule (repeatable)', collect, []))
+    .action(async (paths: string[], options: ReportCommandOptions) => {
+      exitCode = await runReport(paths, options, io, overrides);
     });
 
   program
@@ -297,6 +314,61 @@ async function runFlows(paths: string[], options: FlowsCommandOptions, io: CliIo
   return EXIT_CLEAN;
 }
 
+interface ReportCommandOptions extends Omit<RoutesCommandOptions, 'format' | 'color'> {
+  format: 'html' | 'markdown' | 'json';
+  history?: string;
+  scope?: string;
+  date?: string;
+  failOn?: string;
+  rule: string[];
+  disableRule: string[];
+}
+
+async function runReport(paths: string[], options: ReportCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
+  const { scan, allRules } = await loadEngine();
+  const [{ buildEvidencePack }, inputs, { readGitState }] = await Promise.all([import('./report/evidence-pack.js'), import('./report/inputs.js'), import('./engine/git.js')]);
+  // Flags are checked before the scan: a typo costs a second, not a scan.
+  const reportDate = inputs.reportDate(options.date, io.env);
+  const scope = inputs.parseScope(options.scope);
+  const history = options.history !== undefined ? inputs.loadHistory(path.resolve(io.cwd, options.history)) : undefined;
+  const outcome = await scan({
+    ...projectOptions(paths, options, io, overrides),
+    onlyRules: options.rule,
+    disabledRules: options.disableRule,
+    inventory: true,
+  });
+  for (const warning of outcome.result.warnings) io.stderr(formatWarning(warning));
+  for (const warning of history?.warnings ?? []) io.stderr(formatWarning({ message: `--history: ${warning}` }));
+  const rules = overrides.rules ?? allRules;
+  const threshold = (options.failOn && options.failOn !== 'none' ? options.failOn : 'high') as Severity;
+  const git = readGitState(outcome.root);
+  const pack = buildEvidencePack({
+    result: outcome.result,
+    inventory: outcome.inventory!,
+    ruleAnalyses: new Map(rules.map((rule) => [rule.meta.id, rule.analyses ?? []] as const)),
+    project: { ...inputs.projectIdentity(outcome.root), scannedPaths: paths.map((scanned) => path.relative(outcome.root, path.resolve(io.cwd, scanned)).split(path.sep).join('/') || '.') },
+    git: git ? { commit: git.commit ?? null, branch: git.branch ?? null, detached: git.detached, ...(git.commitTime ? { commitTime: git.commitTime } : {}) } : null,
+    config: inputs.configIdentity(outcome.configSource, outcome.root),
+    reportDate,
+    threshold,
+    scope,
+    ...(history ? { history: history.reports } : {}),
+  });
+  const report =
+    options.format === 'json'
+      ? `${JSON.stringify(pack, null, 2)}\n`
+      : options.format === 'markdown'
+        ? (await import('./reporters/report-markdown.js')).formatReportMarkdown(pack)
+        : (await import('./reporters/report-html.js')).formatReportHtml(pack);
+  writeReport(report, options.output, io);
+  for (const internalError of outcome.internalErrors) io.stderr(`trustscan ${version}: internal error: ${escapeControlCharacters(internalError.split('\n')[0]!)}\n`);
+  if (outcome.internalErrors.length > 0) return EXIT_ERROR;
+  if (options.output) io.stderr(`Evidence report written to ${options.output}: ${pack.summary.criteria.pass} PASS, ${pack.summary.criteria.fail} FAIL, ${pack.summary.criteria['not-tested']} NOT TESTED (SOC 2), score ${pack.score.overall}/100\n`);
+  // Exit 1 only when asked: the report is evidence, not a gate, unless --fail-on says otherwise.
+  if (options.failOn === undefined || options.failOn === 'none') return EXIT_CLEAN;
+  return pack.frameworks.some((framework) => framework.criteria.some((criterion) => criterion.status === 'fail')) ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
 function threadCount(value: string): number {
   const count = Number(value);
   if (!Number.isInteger(count) || count < 1) throw new UsageError(`--threads must be a positive integer, got "${value}"`);
@@ -309,7 +381,10 @@ function writeReport(report: string, output: string | undefined, io: CliIo): voi
     return;
   }
   try {
-    writeFileSync(path.resolve(io.cwd, output), report);
+    const target = path.resolve(io.cwd, output);
+    // `-o reports/trustscan.sarif` in a fresh CI checkout: the folder is made, as most tools do.
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, report);
   } catch (error) {
     throw new UsageError(`cannot write ${output}: ${describeSystemError(error)}`);
   }
