@@ -190,9 +190,9 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
         return;
       }
       const lines = models.map((model) => {
-        const what = `${model.kind}${model.category ? ` (${model.category})` : ''}`.padEnd(16);
+        const what = `${model.kind}${model.category ? ` (${model.category})` : ''}`.padEnd(24);
         const where = [model.modules.join(', '), model.names.join(', ')].filter(Boolean).join(': ');
-        return `${what} ${model.source.padEnd(17)} ${escapeControlCharacters(where)}${model.argument !== undefined && model.source !== 'built-in' ? ` [argument ${model.argument}]` : ''}\n${' '.repeat(35)}${model.description}`;
+        return `${what} ${model.source.padEnd(17)} ${escapeControlCharacters(where)}${model.argument !== undefined && model.source !== 'built-in' ? ` [argument ${model.argument}]` : ''}\n${' '.repeat(43)}${model.description}`;
       });
       io.stdout(`${lines.join('\n')}\n\n${models.length} models: ${models.filter((model) => model.source === 'built-in').length} built-in, ${models.filter((model) => model.source !== 'built-in').length} from config${source ? ` (${path.relative(io.cwd, source) || path.basename(source)})` : ''}\n`);
     });

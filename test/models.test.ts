@@ -148,7 +148,7 @@ describe('sanitizer categories (fixtures/models-categories)', () => {
 });
 
 describe('trustscan models', () => {
-  it('lists the built-in models (SQL drivers, loggers, sanitizers, auth libraries, rate limiters, state machines, secret shapes) and the config\'s, as JSON', async () => {
+  it('lists the built-in models (SQL drivers, loggers, sanitizers, ORMs\' data access, auth libraries, rate limiters, state machines, secret shapes) and the config\'s, as JSON', async () => {
     const dir = path.join(work, 'listing');
     cpSync(fixture, dir, { recursive: true });
     writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [SINK, LOGGER, RATE_LIMITER], rateLimiters: ['loginLimiter'] }));
@@ -173,6 +173,12 @@ describe('trustscan models', () => {
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'rate-limiter', modules: ['rate-limiter-flexible'], names: ['consume'], source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'rate-limiter', names: expect.arrayContaining(['keyGenerator']), source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'state-machine', modules: expect.arrayContaining(['xstate', 'javascript-state-machine']), names: expect.arrayContaining(['can', 'transition']), source: 'built-in' }));
+    const dataAccess = (category: string, operation: string) => listing.models.find((model) => model.kind === 'data-access' && model.category === category && (model as { description?: string }).description?.startsWith(`${category} ${operation}:`));
+    expect(dataAccess('prisma', 'lookups')).toEqual(expect.objectContaining({ modules: ['@prisma/client'], names: expect.arrayContaining(['findUnique', 'findMany']), source: 'built-in' }));
+    expect(dataAccess('prisma', 'updates')?.names).toContain('updateMany');
+    expect(dataAccess('mongoose', 'deletes')?.names).toContain('findByIdAndDelete');
+    expect(dataAccess('sequelize', 'lookups')?.names).toContain('findByPk');
+    expect(dataAccess('dynamodb', 'lookups')?.names).toEqual(expect.arrayContaining(['get', 'GetCommand']));
     expect(listing.models.filter((model) => model.source !== 'built-in')).toEqual([
       { kind: 'sink', category: 'sql', modules: ['./src/db'], names: ['run'], argument: 0, description: 'its argument 0 reaches a sql sink', source: 'config models[0]' },
       { kind: 'logger', modules: ['./src/audit'], names: ['audit'], description: 'the export, or a log method on it, writes log records', source: 'config models[1]' },

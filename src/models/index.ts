@@ -9,13 +9,16 @@ import type { ModelConfig } from '../engine/config.js';
 import { SECRET_SHAPES } from '../engine/secret-shapes.js';
 import { FRAMEWORK_LOG_OWNERS, LOG_METHODS, LOGGER_PACKAGES, NEST_LOGGER_CLASSES, NEST_LOGGER_MODULE } from './loggers.js';
 import { SANITIZER_LIBRARIES } from './sanitizers.js';
+import { DYNAMODB_CLIENT_METHODS, DYNAMODB_COMMAND_PACKAGES, DYNAMODB_COMMANDS, type DynamoOperation } from './dynamodb.js';
+import { DRIZZLE, KNEX, ORMS, type OrmModel } from './orms.js';
 import { SQL_DRIVERS } from './sql.js';
 import { AUTH_MIDDLEWARE_PACKAGES, TOKEN_CHECK_FUNCTIONS, TOKEN_CHECK_PACKAGES, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from './auth.js';
 import { NEST_THROTTLER, RATE_LIMIT_KEY_OPTIONS, RATE_LIMITER_PACKAGES } from './rate-limiters.js';
 import { STATE_MACHINE_CHECK_METHODS, STATE_MACHINE_PACKAGE_PREFIXES } from './state-machines.js';
 
 export interface ModelListing {
-  kind: 'sink' | 'sanitizer' | 'logger' | 'auth' | 'source' | 'rate-limiter' | 'state-machine' | 'secret-shape';
+  kind: 'sink' | 'sanitizer' | 'logger' | 'auth' | 'source' | 'rate-limiter' | 'state-machine' | 'secret-shape' | 'data-access';
+  /** A sink's or sanitizer's category; a data access: its ORM or client (`prisma`, `mongoose`, `dynamodb`). */
   category?: string;
   /** Packages or project modules the entry is about. */
   modules: string[];
@@ -59,7 +62,39 @@ export function builtInModels(): ModelListing[] {
     if (!sanitizer.categories) listings.push({ kind: 'sanitizer', modules, names, description: `${description} (safe for every sink)`, source: 'built-in' });
     for (const category of sanitizer.categories ?? []) listings.push({ kind: 'sanitizer', category, modules, names, description, source: 'built-in' });
   }
+  listings.push(...dataAccessModels());
   for (const shape of SECRET_SHAPES) listings.push({ kind: 'secret-shape', modules: [], names: [shape.id], description: shape.description, source: 'built-in' });
+  return listings;
+}
+
+/** What each method list of an ORM row means, as the listing says it. */
+const ORM_OPERATIONS: ReadonlyArray<[keyof OrmModel & ('lookups' | 'creates' | 'updates' | 'deletes'), string]> = [
+  ['lookups', 'lookups: methods that read records (the filter holds the lookup key and any owner constraint)'],
+  ['creates', 'creates: methods that write new records'],
+  ['updates', 'updates: methods that change records'],
+  ['deletes', 'deletes: methods that delete records'],
+];
+
+/** ORMs, query builders and DynamoDB (models/orms.ts, models/dynamodb.ts): one listing per library and operation. */
+function dataAccessModels(): ModelListing[] {
+  const listings: ModelListing[] = [];
+  const push = (category: string, modules: readonly string[], names: readonly string[], description: string): void => {
+    if (names.length > 0) listings.push({ kind: 'data-access', category, modules: [...modules], names: [...names], description: `${category} ${description}`, source: 'built-in' });
+  };
+  for (const orm of ORMS) {
+    for (const [list, description] of ORM_OPERATIONS) push(orm.orm, orm.packages, orm[list], description);
+  }
+  push(KNEX.orm, KNEX.packages, KNEX.readMethods, 'lookups: chain methods that read a table (`knex(\'orders\').where({ id }).first()`)');
+  const drizzleMethods = Object.entries(DRIZZLE.tableMethods);
+  push(DRIZZLE.orm, DRIZZLE.packages, [...drizzleMethods.filter(([, operation]) => operation === 'read').map(([method]) => method), ...DRIZZLE.relationalLookups.map((method) => `${DRIZZLE.relationalRoot}.<table>.${method}`)], 'lookups: `db.select().from(table)` and the relational queries');
+  push(DRIZZLE.orm, DRIZZLE.packages, drizzleMethods.filter(([, operation]) => operation === 'write').map(([method]) => method), 'writes: builder methods called with the table');
+  const dynamo = (operation: DynamoOperation): string[] => [
+    ...Object.keys(DYNAMODB_CLIENT_METHODS).filter((method) => DYNAMODB_CLIENT_METHODS[method] === operation),
+    ...Object.keys(DYNAMODB_COMMANDS).filter((command) => DYNAMODB_COMMANDS[command] === operation),
+  ];
+  push('dynamodb', ['aws-sdk', ...DYNAMODB_COMMAND_PACKAGES], dynamo('read'), 'lookups: client methods and commands that read items (the `Key` and key conditions hold the lookup key)');
+  push('dynamodb', ['aws-sdk', ...DYNAMODB_COMMAND_PACKAGES], dynamo('create'), 'creates: client methods and commands that write whole new items');
+  push('dynamodb', ['aws-sdk', ...DYNAMODB_COMMAND_PACKAGES], dynamo('write'), 'updates: client methods and commands that change or delete items');
   return listings;
 }
 

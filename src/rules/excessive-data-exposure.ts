@@ -3,6 +3,7 @@ import { resolveFunction } from '../engine/ast/functions.js';
 import { skipOuterExpressions } from '../engine/ast/module-index.js';
 import type { ScannedSourceFile } from '../types.js';
 import type { RuleContext } from '../engine/rule-api.js';
+import { MONGOOSE } from '../models/orms.js';
 import { defineRule } from './define-rule.js';
 import { entityModels, modelOfReceiver, QUERY_METHODS, type EntityModel } from './utils/entity-models.js';
 import { localDeclaration } from './utils/tainted-sink.js';
@@ -17,10 +18,10 @@ interface ExposedEntity {
   fields: string[];
 }
 
-/** Chained calls that narrow or reshape the fields a query returns. */
-const NARROWING_CHAIN = new Set(['select', 'project', 'toDto', 'toPublic', 'serialize']);
-/** Chained calls that return the same records (mongoose query helpers). */
-const PASS_CHAIN = new Set(['exec', 'lean', 'populate', 'sort', 'limit', 'skip', 'orFail', 'then']);
+/** Chained calls that narrow or reshape the fields a query returns: the query's own (models/orms.ts), a project's DTO mappers. */
+const NARROWING_CHAIN = new Set([...MONGOOSE.narrowingChain, 'toDto', 'toPublic', 'serialize']);
+/** Chained calls that return the same records: mongoose query helpers (models/orms.ts), and a promise's `then`. */
+const PASS_CHAIN = new Set([...MONGOOSE.passChain, 'then']);
 const RESPONSE_OWNERS = new Set(['res', 'response', 'reply', 'c', 'ctx', 'context']);
 const NEST_HTTP_DECORATORS = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete', 'All']);
 const MAX_DEPTH = 5;

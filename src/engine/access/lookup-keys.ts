@@ -1,6 +1,7 @@
 import { ts } from '#typescript';
 import { classifyCall, dynamoRequestObject, isDrizzleClient, type DataAccess } from '../ast/data-access.js';
 import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
+import { DRIZZLE, LINK_OPERATORS, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localInitializer } from '../ast/locals.js';
 import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
 import { looksLikeSql, sqlLiterals } from '../ast/sql-text.js';
@@ -38,8 +39,8 @@ const VISIBILITY_FIELD = /^(?:visibility|privacy|access|accessLevel|access_level
 
 // The signed-in user as frameworks without a principal source in the engine spell it (next-auth session, hono jwtPayload).
 const PRINCIPAL_SPELLING = /\bsession\s*\??\.\s*user\b|\bsession\.user\b|\bjwtPayload\b|\bget\s*\(\s*['"]jwtPayload['"]\s*\)|\b(?:req|request)\s*\.\s*auth\b/;
-// Update operators that add or remove one member of a relation or set: the caller's own membership.
-const LINK_OPERATOR = /^(?:connect|disconnect|set|\$addToSet|\$pull|\$push|\$pullAll|push|pull)$/;
+// Update operators that add or remove one member of a relation or set: the caller's own membership (models/orms.ts).
+const LINK_OPERATOR: ReadonlySet<string> = new Set(LINK_OPERATORS);
 
 // Columns that identify a record (not search filters like `status` or `name`).
 const KEY_FIELD = /^(?:_?id|uuid|guid|slug|key|code|ref|handle|number|no|token|hash|secret)$|(?:Id|_id|ID|Uuid|_uuid|Slug|Key|Number|_no|Ref|Code|Token|_token|Secret|_secret|Hash|_hash)$/;
@@ -48,14 +49,22 @@ const KEY_FIELD = /^(?:_?id|uuid|guid|slug|key|code|ref|handle|number|no|token|h
  * the permission, if it is unguessable. A slug or public id is meant to be seen, so it is not one.
  */
 export const CAPABILITY_KEY = /(?:^|_)(?:token|secret|hash)$|(?:Token|Secret|Hash)$|^(?:share|link|invite|invitation|magic|access)_?(?:id|key|code)$|(?:share|link|invite|invitation)(?:Id|ID|Key|Code)$/i;
+// The ORM tables are models/orms.ts; here, the sets the matching below reads.
 // Methods whose first argument is the primary key itself.
-const ID_ARGUMENT_METHODS = new Set(['findById', 'findByPk', 'findByIdAndUpdate', 'findByIdAndDelete', 'findByIdAndRemove', 'findOneOrFail', 'findOne', 'delete', 'update', 'softDelete', 'restore', 'findByIds', 'getReference']);
-// Methods that create records: the request data is the new record, not a lookup.
-const CREATE_METHODS = new Set(['create', 'createMany', 'createManyAndReturn', 'insert', 'insertMany', 'insertOne', 'save', 'bulkCreate', 'persistAndFlush', 'merge', 'remove', 'removeAndFlush', 'softRemove', 'increment', 'decrement']);
-const WHERE_METHODS = new Set(['where', 'andWhere', 'whereIn', 'andWhereIn', 'whereRaw']);
-// TypeORM query builder terminals: the chain reads or writes once one of these runs.
-const QUERY_BUILDER_TERMINALS = /^(?:getOne|getOneOrFail|getMany|getRawOne|getRawMany|getManyAndCount|getCount|execute|stream)$/;
-const WRITE_WORD = /^(?:update|delete|remove|softDelete|destroy|upsert|findByIdAndUpdate|findByIdAndDelete|findByIdAndRemove|findOneAndUpdate|findOneAndDelete|findOneAndRemove|findOneAndReplace|updateOne|updateMany|deleteOne|deleteMany|replaceOne|del|restore|execute)$/;
+const ID_ARGUMENT_METHODS = ormMethods('idArgument');
+// Methods whose argument is a record (new data, a loaded entity): the request data in it is not a lookup.
+const CREATE_METHODS = ormMethods('recordArgument');
+const WHERE_METHODS: ReadonlySet<string> = new Set(WHERE_METHOD_NAMES);
+// TypeORM query builder: its starter, its terminals (the chain reads or writes once one of these runs), the links that make it a write.
+const QUERY_BUILDER_STARTER: string = TYPEORM_QUERY_BUILDER.starter;
+const QUERY_BUILDER_TERMINALS: ReadonlySet<string> = new Set(TYPEORM_QUERY_BUILDER.terminals);
+const QUERY_BUILDER_WRITES: ReadonlySet<string> = new Set(TYPEORM_QUERY_BUILDER.writes);
+const WRITE_WORD: ReadonlySet<string> = new Set(WRITE_METHOD_NAMES);
+// Drizzle: builder links that name the table of a filtered chain (not `insert`, which has no filter), relational lookups, filter operators.
+const DRIZZLE_FILTERED_TABLE_METHODS: ReadonlySet<string> = new Set(Object.keys(DRIZZLE.tableMethods).filter((method) => method !== 'insert'));
+const DRIZZLE_RELATIONAL_LOOKUPS: readonly string[] = DRIZZLE.relationalLookups;
+const DRIZZLE_COMPARISONS: ReadonlySet<string> = new Set(DRIZZLE.comparisons);
+const DRIZZLE_COMBINATORS: ReadonlySet<string> = new Set(DRIZZLE.combinators);
 
 /**
  * The data access a tainted call belongs to: the call itself, or the outermost call of the
@@ -70,16 +79,16 @@ export function lookupAccessOf(ctx: { readonly modules: ModuleIndex }, tainted: 
   const direct = classifyCall(outer, tainted.file, [], ctx.modules) ?? (outer !== call ? classifyCall(call, tainted.file, [], ctx.modules) : undefined);
   if (direct && direct.library !== 'sql') return { access: direct, node: direct.call };
   const chain = chainCalls(outer);
-  const builder = chain.find((link) => /^(?:createQueryBuilder)$/.test(calleeName(link)));
+  const builder = chain.find((link) => calleeName(link) === QUERY_BUILDER_STARTER);
   if (builder) {
     const terminal = calleeName(outer);
-    if (!QUERY_BUILDER_TERMINALS.test(terminal)) return undefined;
-    const kind = chain.find((link) => /^(?:update|delete|softDelete)$/.test(calleeName(link)));
+    if (!QUERY_BUILDER_TERMINALS.has(terminal)) return undefined;
+    const kind = chain.find((link) => QUERY_BUILDER_WRITES.has(calleeName(link)));
     const model = builder.arguments[0] && ts.isStringLiteralLike(builder.arguments[0]) ? builder.arguments[0].text : receiverModel(builder);
     return { access: { library: 'model', method: kind ? calleeName(kind) : terminal, operation: kind ? 'write' : 'read', call: outer, file: tainted.file, line: 0, via: [], ...(model ? { model } : {}) }, node: outer };
   }
   // drizzle: db.select().from(orders).where(...), db.update(orders).set(...).where(...), db.delete(orders).where(...)
-  const drizzleTable = chain.find((link) => /^(?:from|update|delete)$/.test(calleeName(link)) && link.arguments.length === 1 && ts.isIdentifier(link.arguments[0]!) && ts.isPropertyAccessExpression(skipOuterExpressions(link.expression)) && isDrizzleClient((skipOuterExpressions(link.expression) as ts.PropertyAccessExpression).expression));
+  const drizzleTable = chain.find((link) => DRIZZLE_FILTERED_TABLE_METHODS.has(calleeName(link)) && link.arguments.length === 1 && ts.isIdentifier(link.arguments[0]!) && ts.isPropertyAccessExpression(skipOuterExpressions(link.expression)) && isDrizzleClient((skipOuterExpressions(link.expression) as ts.PropertyAccessExpression).expression));
   if (drizzleTable && chain.some((link) => calleeName(link) === 'where')) {
     const method = calleeName(drizzleTable);
     return { access: { library: 'drizzle', model: (drizzleTable.arguments[0] as ts.Identifier).text, method, operation: method === 'from' ? 'read' : 'write', call: outer, file: tainted.file, line: 0, via: [], }, node: outer };
@@ -113,12 +122,12 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
     if (!access.creates && access.request) dynamoFacts(walker, access.request);
     return facts;
   }
-  if (access.library === 'drizzle' && /^(?:findFirst|findMany)$/.test(method)) {
-    const where = objectProperty(args[0], 'where');
+  if (access.library === 'drizzle' && DRIZZLE_RELATIONAL_LOOKUPS.includes(method)) {
+    const where = objectProperty(args[0], DRIZZLE.filterProperty);
     if (where) walker.walk(where, undefined, 0);
     return facts;
   }
-  if (access.library === 'knex' || access.library === 'drizzle' || (access.library === 'model' && chainCalls(node).some((link) => calleeName(link) === 'createQueryBuilder'))) {
+  if (access.library === 'knex' || access.library === 'drizzle' || (access.library === 'model' && chainCalls(node).some((link) => calleeName(link) === QUERY_BUILDER_STARTER))) {
     for (const link of chainCalls(node)) {
       const name = calleeName(link);
       if (!WHERE_METHODS.has(name) && name !== 'first') continue;
@@ -135,7 +144,7 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
     return facts;
   }
   if (access.library === 'prisma') {
-    const where = objectProperty(args[0], 'where');
+    const where = objectProperty(args[0], PRISMA.filterProperty);
     if (where) walker.walk(where, undefined, 0);
     return facts;
   }
@@ -146,7 +155,7 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
   const filter = filterArgs[0];
   if (!filter) return facts;
   // Sequelize update(values, { where }) / destroy({ where }) / findAll({ where }); TypeORM findOne({ where })
-  const optionsWhere = filterArgs.map((argument) => objectProperty(argument, 'where')).find(Boolean);
+  const optionsWhere = filterArgs.map((argument) => objectProperty(argument, OPTIONS_FILTER_PROPERTY)).find(Boolean);
   if (optionsWhere) {
     walker.walk(optionsWhere, undefined, 0);
     return facts;
@@ -159,7 +168,7 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
 }
 
 export function isWriteAccess(lookup: LookupAccess): boolean {
-  return lookup.access.operation === 'write' || WRITE_WORD.test(lookup.access.method);
+  return lookup.access.operation === 'write' || WRITE_WORD.has(lookup.access.method);
 }
 
 class FilterWalker {
@@ -200,9 +209,9 @@ class FilterWalker {
     if ((ts.isCallExpression(value) || ts.isNewExpression(value)) && value.arguments && value.arguments.length > 0) {
       const name = calleeName(value);
       // drizzle eq(orders.id, id) / and(eq(...), eq(...)); mongodb new ObjectId(id)
-      if (/^(?:eq|ne|and|or|inArray|like|ilike)$/.test(name)) {
+      if (DRIZZLE_COMPARISONS.has(name) || DRIZZLE_COMBINATORS.has(name)) {
         const [column, operand] = value.arguments;
-        if (name === 'and' || name === 'or') value.arguments.forEach((argument) => this.walk(argument, field, hops + 1));
+        if (DRIZZLE_COMBINATORS.has(name)) value.arguments.forEach((argument) => this.walk(argument, field, hops + 1));
         else if (column && operand) this.leaf(operand, column.getText().split('.').pop() ?? field ?? 'id');
         return;
       }
@@ -414,10 +423,10 @@ function enclosingFilterCall(call: ts.CallExpression | ts.NewExpression): ts.Cal
 /** The update document of a write: prisma `data`, sequelize/typeorm/mongoose second argument. */
 function updateDocument(lookup: LookupAccess): ts.Expression | undefined {
   const args = lookup.node.arguments;
-  if (lookup.access.library === 'prisma') return objectProperty(args[0], 'data');
+  if (lookup.access.library === 'prisma') return objectProperty(args[0], PRISMA.dataProperty);
   const first = args[0] && skipOuterExpressions(args[0]);
   const entityFirst = first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) && args.length >= 3;
-  if (lookup.access.method === 'update' && lookup.access.library === 'model' && args[0] && objectProperty(args[1], 'where')) return args[0]; // sequelize update(values, { where })
+  if (lookup.access.method === 'update' && lookup.access.library === 'model' && args[0] && objectProperty(args[1], OPTIONS_FILTER_PROPERTY)) return args[0]; // sequelize update(values, { where })
   return args[entityFirst ? 2 : 1];
 }
 
@@ -439,7 +448,7 @@ function linksOnlyPrincipal(tainted: TaintedCall, lookup: LookupAccess): boolean
       for (const property of current.properties) {
         if (ts.isPropertyAssignment(property)) {
           const key = propertyNameText(property.name) ?? '';
-          visit(property.initializer, underLink || LINK_OPERATOR.test(key), depth + 1);
+          visit(property.initializer, underLink || LINK_OPERATOR.has(key), depth + 1);
         } else if (ts.isShorthandPropertyAssignment(property)) visit(property.name, underLink, depth + 1);
         else other = true;
       }

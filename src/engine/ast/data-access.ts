@@ -4,6 +4,10 @@ import { nodePosition, resolveFunction, type ResolvedFunction } from './function
 import { propertyNameText, skipOuterExpressions, type ModuleIndex } from './module-index.js';
 import { localInitializer } from './locals.js';
 import { DYNAMODB_CLIENT_METHODS, DYNAMODB_COMMAND_PACKAGES, DYNAMODB_COMMANDS, DYNAMODB_REQUEST_PROPERTIES } from '../../models/dynamodb.js';
+import {
+  COLLECTION_DECLARATION, DRIZZLE, KNEX, MODEL_CLASS_EVIDENCE, MODEL_PACKAGES, MONGODB, ormMethods, PRISMA, PRISMA_CLIENT_DECLARATION, RAW_QUERY,
+  REPOSITORY_NAME_SUFFIXES, MONGOOSE, TYPEORM,
+} from '../../models/orms.js';
 
 /** A call that reads or writes stored data (ORM, query builder, driver, raw SQL). */
 export interface DataAccess {
@@ -25,35 +29,31 @@ export interface DataAccess {
   via: string[];
 }
 
-const WRITE_METHODS = new Set([
-  'create', 'createMany', 'createManyAndReturn', 'insert', 'insertMany', 'insertOne', 'save', 'update', 'updateMany', 'updateManyAndReturn', 'updateOne',
-  'upsert', 'delete', 'deleteMany', 'deleteOne', 'destroy', 'remove', 'findByIdAndUpdate', 'findByIdAndDelete', 'findByIdAndRemove',
-  'findOneAndUpdate', 'findOneAndDelete', 'findOneAndRemove', 'findOneAndReplace', 'increment', 'decrement', 'bulkCreate',
-  'softDelete', 'softRemove', 'restore', 'del', 'truncate', 'replaceOne', 'bulkWrite', 'merge', 'persistAndFlush', 'removeAndFlush',
-]);
-
-const READ_METHODS = new Set([
-  'find', 'findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'findOne', 'findOneBy', 'findOneOrFail',
-  'findOneByOrFail', 'findBy', 'findAll', 'findByPk', 'findById', 'findAndCount', 'findAndCountAll', 'count', 'countBy',
-  'countDocuments', 'estimatedDocumentCount', 'aggregate', 'groupBy', 'distinct', 'exists', 'existsBy', 'findByIds', 'findOneOrCreate',
-]);
-
-const SQL_METHODS = new Set(['query', 'execute', '$queryRaw', '$queryRawUnsafe', '$executeRaw', '$executeRawUnsafe', 'raw', 'any', 'one', 'none', 'many', 'oneOrNone', 'manyOrNone', 'all', 'get', 'run']);
-
-// Read methods no other supported library names this way (drizzle's db.query.x.findFirst is told apart by `.query`).
-const PRISMA_ONLY_METHODS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow']);
+// The tables are models/orms.ts; here, the sets and name patterns the matching below reads.
+const WRITE_METHODS = new Set([...ormMethods('creates'), ...ormMethods('updates'), ...ormMethods('deletes')]);
+const READ_METHODS = ormMethods('lookups');
+const SQL_METHODS: ReadonlySet<string> = new Set(RAW_QUERY.methods);
+const PRISMA_ONLY_METHODS: ReadonlySet<string> = new Set(PRISMA.ownLookups);
+const PRISMA_ARGUMENT_KEY = new RegExp(`^(?:${PRISMA.argumentKeys.join('|')})$`);
 
 /** Prisma's argument shape: nothing, or an object literal with Prisma's keys (`where`, `select`, `include`). */
 function prismaArguments(call: ts.CallExpression): boolean {
   const first = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
   if (!first) return call.arguments.length === 0;
-  return ts.isObjectLiteralExpression(first) && first.properties.some((property) => property.name !== undefined && /^(?:where|select|include|orderBy)$/.test(property.name.getText()));
+  return ts.isObjectLiteralExpression(first) && first.properties.some((property) => property.name !== undefined && PRISMA_ARGUMENT_KEY.test(property.name.getText()));
 }
 
-const PRISMA_CLIENT = /(?:^|\.)(?:prisma|db|client|prismaClient|prismaService|tx|database)$/i;
-const REPOSITORY = /(?:repository|repo|Repository|Repo|Model|model|collection|Collection|em|entityManager|manager|dao)$/;
-const SQL_CLIENT = /(?:^|\.)(?:pool|client|db|conn|connection|sequelize|knex|dataSource|manager|queryRunner|sql|pg|mysql|database|sqlite|pgp)$/i;
-const KNEX_ROOT = /^(?:knex|db|trx|database|pg|k)$/;
+const lastSegmentPattern = (names: readonly string[], flags = ''): RegExp => new RegExp(`(?:^|\\.)(?:${names.join('|')})$`, flags);
+const PRISMA_CLIENT = lastSegmentPattern(PRISMA.clientNames, 'i');
+const REPOSITORY = new RegExp(`(?:${REPOSITORY_NAME_SUFFIXES.join('|')})$`);
+const SQL_CLIENT = lastSegmentPattern(RAW_QUERY.clientNames, 'i');
+const KNEX_ROOT = new RegExp(`^(?:${KNEX.rootNames.join('|')})$`);
+const KNEX_READ_METHODS: readonly string[] = KNEX.readMethods;
+const KNEX_TABLE_METHODS: readonly string[] = KNEX.tableMethods;
+const DRIZZLE_TABLE_METHODS: Readonly<Record<string, 'read' | 'write'>> = DRIZZLE.tableMethods;
+const DRIZZLE_RELATIONAL_LOOKUPS: readonly string[] = DRIZZLE.relationalLookups;
+const DRIZZLE_RELATIONAL_ROOT = new RegExp(`\\.${DRIZZLE.relationalRoot}$`);
+const REPOSITORY_FACTORY = new RegExp(`^(?:${[...TYPEORM.repositoryFactories, ...MONGOOSE.repositoryFactories].join('|')})$`);
 
 const MAX_DEPTH = 3;
 
@@ -128,7 +128,7 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
       return { ...base, library: 'prisma', model: receiver.name.text, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     // Methods only Prisma delegates have, on any camelCase delegate (`this._post.model.post.findFirst` through a repository wrapper).
-    if (PRISMA_ONLY_METHODS.has(method) && ts.isPropertyAccessExpression(receiver) && /^[a-z]/.test(receiver.name.text) && !/\.query$/.test(expressionText(receiver.expression)) && prismaArguments(call)) {
+    if (PRISMA_ONLY_METHODS.has(method) && ts.isPropertyAccessExpression(receiver) && /^[a-z]/.test(receiver.name.text) && !DRIZZLE_RELATIONAL_ROOT.test(expressionText(receiver.expression)) && prismaArguments(call)) {
       return { ...base, library: 'prisma', model: receiver.name.text, method, operation: 'read' };
     }
     // A client or collection named anything, known by its declaration (`export default new PrismaClient()` imported as `orm`).
@@ -151,7 +151,7 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
     }
     // knex('orders').where(...).first() / db('orders').insert(...)
     const knexTable = isChainedFurther(call) ? undefined : knexTableOf(receiver);
-    if (knexTable && (WRITE_METHODS.has(method) || ['where', 'first', 'select', 'pluck', 'andWhere', 'whereIn'].includes(method))) {
+    if (knexTable && (WRITE_METHODS.has(method) || KNEX_READ_METHODS.includes(method))) {
       return { ...base, library: 'knex', model: knexTable, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     // db.collection('orders').findOne(...)
@@ -160,10 +160,10 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
       return { ...base, library: 'mongodb', model: collection, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     // drizzle: db.select().from(orders), db.insert(orders), db.query.orders.findFirst()
-    if (['from', 'insert', 'update', 'delete'].includes(method) && isDrizzleClient(receiver) && call.arguments.length === 1 && ts.isIdentifier(call.arguments[0]!)) {
-      return { ...base, library: 'drizzle', model: (call.arguments[0] as ts.Identifier).text, method, operation: method === 'from' ? 'read' : 'write' };
+    if (Object.hasOwn(DRIZZLE_TABLE_METHODS, method) && isDrizzleClient(receiver) && call.arguments.length === 1 && ts.isIdentifier(call.arguments[0]!)) {
+      return { ...base, library: 'drizzle', model: (call.arguments[0] as ts.Identifier).text, method, operation: DRIZZLE_TABLE_METHODS[method]! };
     }
-    if ((method === 'findFirst' || method === 'findMany') && ts.isPropertyAccessExpression(receiver) && /\.query$/.test(expressionText(receiver.expression))) {
+    if (DRIZZLE_RELATIONAL_LOOKUPS.includes(method) && ts.isPropertyAccessExpression(receiver) && DRIZZLE_RELATIONAL_ROOT.test(expressionText(receiver.expression))) {
       return { ...base, library: 'drizzle', model: receiver.name.text, method, operation: 'read' };
     }
   }
@@ -302,7 +302,7 @@ function modelOfReceiver(receiver: ts.Expression, file: ScannedSourceFile, modul
   if (ts.isCallExpression(receiver)) {
     const callee = skipOuterExpressions(receiver.expression);
     const calleeName = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
-    if (/^(?:getRepository|getCustomRepository|getMongoRepository|getModel|model)$/.test(calleeName) && receiver.arguments[0]) {
+    if (REPOSITORY_FACTORY.test(calleeName) && receiver.arguments[0]) {
       const argument = receiver.arguments[0];
       return ts.isIdentifier(argument) ? argument.text : ts.isStringLiteralLike(argument) ? argument.text : undefined;
     }
@@ -314,8 +314,11 @@ function modelOfReceiver(receiver: ts.Expression, file: ScannedSourceFile, modul
 const NOT_A_MODEL =
   /^(?:Promise|Object|Array|JSON|Math|Reflect|Number|String|Date|Buffer|Map|Set|WeakMap|Symbol|Intl|URL|URLSearchParams|Headers|Response|Request|Metrics|Stats|StatsD|Analytics|Telemetry|Tracing|Tracer|Sentry|Logger|Log|Cache|Redis|Counter|Gauge|Histogram|Prometheus|Events?|EventEmitter|Queue|Jobs?|Router|Storage|Cookies|Crypto|Stripe|Y|EditorState|Transaction|Selection|Node|Fragment|Schema|Mark|Slice|Decoration|DecorationSet|Plugin|Array|Mutex|Lock|Semaphore|RateLimiter|Limiter)$/;
 
-const MODEL_PACKAGES = /^(?:mongoose|sequelize|sequelize-typescript|typeorm|@mikro-orm\/|objection|bookshelf|waterline|dynamoose|@typegoose\/|typegoose|@prisma\/client)/;
 const MODEL_FILE = /(?:^|\/)(?:models?|entities|entity|schemas?|repositor(?:y|ies)|dao|db|database)(?:\/|\.|$)|\.(?:model|entity|schema)\.[cm]?[jt]sx?$/i;
+
+const MODEL_BASE_CLASS = new RegExp(MODEL_CLASS_EVIDENCE.baseClassWords.join('|'));
+const MODEL_DECORATOR = new RegExp(MODEL_CLASS_EVIDENCE.decoratorWords.join('|'));
+const MODEL_FACTORY_CALL = new RegExp(`\\b(?:${MODEL_CLASS_EVIDENCE.factoryCalls.join('|')})\\s*[<(]`);
 
 /**
  * A capitalised receiver is a model only with evidence: it comes from an ORM package, or is
@@ -327,17 +330,17 @@ function isModelClass(name: string, file: ScannedSourceFile, modules: ModuleInde
   if (!modules) return true;
   const binding = modules.resolveName(file, name);
   if (!binding) return false;
-  if (binding.kind === 'external') return MODEL_PACKAGES.test(binding.module) || /models?|entit/i.test(binding.module);
+  if (binding.kind === 'external') return MODEL_PACKAGES.some((prefix) => binding.module.startsWith(prefix)) || /models?|entit/i.test(binding.module);
   if (binding.kind === 'namespace') return false;
   if (MODEL_FILE.test(binding.file.path)) return true;
   const node = binding.node;
   if (ts.isClassDeclaration(node)) {
-    const extended = node.heritageClauses?.some((clause) => clause.types.some((type) => /Model|Entity|Document|Base/.test(type.expression.getText(node.getSourceFile()))));
-    const decorated = ts.getDecorators(node)?.some((decorator) => /Entity|Table|Schema|Model/.test(decorator.expression.getText(node.getSourceFile())));
+    const extended = node.heritageClauses?.some((clause) => clause.types.some((type) => MODEL_BASE_CLASS.test(type.expression.getText(node.getSourceFile()))));
+    const decorated = ts.getDecorators(node)?.some((decorator) => MODEL_DECORATOR.test(decorator.expression.getText(node.getSourceFile())));
     return Boolean(extended || decorated);
   }
   if (ts.isVariableDeclaration(node) && node.initializer) {
-    return /\b(?:model|define)\s*[<(]/.test(node.initializer.getText(node.getSourceFile()));
+    return MODEL_FACTORY_CALL.test(node.initializer.getText(node.getSourceFile()));
   }
   return false;
 }
@@ -355,7 +358,7 @@ function knexTableOf(receiver: ts.Expression): string | undefined {
       if (ts.isIdentifier(callee) && KNEX_ROOT.test(callee.text) && current.arguments[0] && ts.isStringLiteralLike(current.arguments[0])) {
         return current.arguments[0].text;
       }
-      if (ts.isPropertyAccessExpression(callee) && ['from', 'table', 'into'].includes(callee.name.text) && current.arguments[0] && ts.isStringLiteralLike(current.arguments[0])) {
+      if (ts.isPropertyAccessExpression(callee) && KNEX_TABLE_METHODS.includes(callee.name.text) && current.arguments[0] && ts.isStringLiteralLike(current.arguments[0])) {
         return current.arguments[0].text;
       }
       current = callee;
@@ -368,16 +371,15 @@ function collectionOf(receiver: ts.Expression): string | undefined {
   const value = skipOuterExpressions(receiver);
   if (!ts.isCallExpression(value)) return undefined;
   const callee = skipOuterExpressions(value.expression);
-  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'collection' && value.arguments[0] && ts.isStringLiteralLike(value.arguments[0])) {
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === MONGODB.collectionMethod && value.arguments[0] && ts.isStringLiteralLike(value.arguments[0])) {
     return value.arguments[0].text;
   }
   return undefined;
 }
 
-// Drizzle's query starters before the table (`db.select({ id }).from(t)`, `db.$with(...)`).
-const DRIZZLE_STARTER = /^(?:select|selectDistinct|selectDistinctOn|with|\$with)$/;
-// The client: `db`, a transaction, or the same held by a context or service (`ctx.db`, `this.db`, `opts.ctx.tx`).
-const DRIZZLE_CLIENT = /(?:^|\.)(?:db|tx|trx|database)$/;
+// Drizzle's query starters before the table, and the client's names (models/orms.ts DRIZZLE).
+const DRIZZLE_STARTER: ReadonlySet<string> = new Set(DRIZZLE.starters);
+const DRIZZLE_CLIENT = lastSegmentPattern(DRIZZLE.clientNames);
 
 /**
  * The expression a drizzle builder call is made on is the client: `db` in `db.delete(t)`, `ctx.db` in
@@ -387,7 +389,7 @@ export function isDrizzleClient(receiver: ts.Expression): boolean {
   let current = skipOuterExpressions(receiver);
   for (;;) {
     if (ts.isCallExpression(current)) current = skipOuterExpressions(current.expression);
-    else if (ts.isPropertyAccessExpression(current) && DRIZZLE_STARTER.test(current.name.text)) current = skipOuterExpressions(current.expression);
+    else if (ts.isPropertyAccessExpression(current) && DRIZZLE_STARTER.has(current.name.text)) current = skipOuterExpressions(current.expression);
     else break;
   }
   return (ts.isIdentifier(current) || ts.isPropertyAccessExpression(current)) && DRIZZLE_CLIENT.test(expressionText(current));
@@ -399,10 +401,7 @@ function expressionText(expression: ts.Expression): string {
 
 type DeclaredStore = { kind: 'prisma' } | { kind: 'collection'; name: string };
 
-// `new PrismaClient()`, `globalForPrisma.prisma ?? new PrismaClient()`, `prismaBase.$extends(...)`, `: PrismaClient`.
-const PRISMA_DECLARATION = /\bnew\s+PrismaClient\b|:\s*PrismaClient\b|\bprisma\w*\s*\.\s*\$extends\s*\(/i;
-// MarsDB/Meteor `new Collection('posts')`, `new Mongo.Collection('posts')`, driver `db.collection('posts')`, NeDB `new Datastore(...)`.
-const COLLECTION_DECLARATION = /\bnew\s+(?:[\w$]+\.)*Collection\s*(?:<[^>]*>)?\s*\(\s*['"`]([\w.-]+)|\.collection\s*(?:<[^>]*>)?\s*\(\s*['"`]([\w.-]+)|\bnew\s+(?:[\w$]+\.)?Datastore\s*\(/;
+// PRISMA_CLIENT_DECLARATION and COLLECTION_DECLARATION (models/orms.ts): how such a value is declared.
 
 const storeCache = new WeakMap<ts.Node, DeclaredStore | null>();
 
@@ -421,7 +420,7 @@ function declaredStore(receiver: ts.Expression, file: ScannedSourceFile, modules
   if (cached !== undefined) return cached ?? undefined;
   const text = declaration.getText(declaration.getSourceFile());
   const collection = COLLECTION_DECLARATION.exec(text);
-  const store: DeclaredStore | undefined = PRISMA_DECLARATION.test(text)
+  const store: DeclaredStore | undefined = PRISMA_CLIENT_DECLARATION.test(text)
     ? { kind: 'prisma' }
     : collection
       ? { kind: 'collection', name: collection[1] ?? collection[2] ?? receiver.text }

@@ -2,6 +2,7 @@ import { ts } from '#typescript';
 import { nodesOfKind } from '../../engine/ast/file-index.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { RuleContext } from '../../engine/rule-api.js';
+import { MONGOOSE, ormMethods, SEQUELIZE, TYPEORM } from '../../models/orms.js';
 import { normalizeName } from './sensitive-names.js';
 import { localDeclaration } from './tainted-sink.js';
 
@@ -30,11 +31,16 @@ export function isSecretField(name: string): boolean {
   return SECRET_WORDS.test(normalized);
 }
 
-/** Calls that return whole records of the model they are called on. */
-export const QUERY_METHODS = new Set([
-  'find', 'findOne', 'findById', 'findByPk', 'findAll', 'findUnique', 'findFirst', 'findMany', 'findUniqueOrThrow', 'findFirstOrThrow',
-  'findOneBy', 'findBy', 'findOneOrFail', 'findOneByOrFail', 'create', 'update', 'upsert', 'save', 'findByIdAndUpdate', 'findOneAndUpdate',
-]);
+/** Calls that return whole records of the model they are called on (models/orms.ts: each ORM's `returnsRecords`). */
+export const QUERY_METHODS = ormMethods('returnsRecords');
+
+// How the ORMs declare and inject models (models/orms.ts).
+const ENTITY_DECORATOR: string = TYPEORM.entityDecorator;
+const [SEQUELIZE_DEFINE, SEQUELIZE_INIT] = SEQUELIZE.modelFactories;
+const MONGOOSE_MODEL: readonly string[] = MONGOOSE.modelFactories;
+const INJECTED_MODEL = new RegExp(`(?:${TYPEORM.injectionDecorator}|${MONGOOSE.injectionDecorator})\\(\\s*(\\w+)`);
+const INJECTED_TYPE = new RegExp(`(?:${TYPEORM.injectedType}|${MONGOOSE.injectedType})<\\s*(\\w+)`);
+const REPOSITORY_FACTORY: string = TYPEORM.repositoryFactories[0];
 
 const cache = new WeakMap<object, EntityModel[]>();
 
@@ -79,7 +85,7 @@ function decoratorNames(node: ts.Node): string[] {
 }
 
 function typeormEntity(node: ts.Node): EntityModel | undefined {
-  if (!ts.isClassDeclaration(node) || !node.name || !decoratorNames(node).includes('Entity')) return undefined;
+  if (!ts.isClassDeclaration(node) || !node.name || !decoratorNames(node).includes(ENTITY_DECORATOR)) return undefined;
   const secretFields: string[] = [];
   const fields: string[] = [];
   const excludedFields: string[] = [];
@@ -105,11 +111,11 @@ function sequelizeModel(node: ts.Node): EntityModel | undefined {
   let name: string | undefined;
   let attributes: ts.Expression | undefined;
   let options: ts.Expression | undefined;
-  if (method === 'define' && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
+  if (method === SEQUELIZE_DEFINE && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
     name = node.arguments[0].text;
     attributes = node.arguments[1];
     options = node.arguments[2];
-  } else if (method === 'init' && ts.isIdentifier(node.expression.expression) && node.arguments[1] && /\bsequelize\b/.test(node.arguments[1].getText())) {
+  } else if (method === SEQUELIZE_INIT && ts.isIdentifier(node.expression.expression) && node.arguments[1] && /\bsequelize\b/.test(node.arguments[1].getText())) {
     name = node.expression.expression.text;
     attributes = node.arguments[0];
     options = node.arguments[1];
@@ -125,7 +131,7 @@ function mongooseModel(node: ts.Node, sourceFile: ts.SourceFile): EntityModel | 
   if (!ts.isCallExpression(node)) return undefined;
   const callee = node.expression;
   const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
-  if (calleeName !== 'model' || !node.arguments[0] || !ts.isStringLiteralLike(node.arguments[0]) || !node.arguments[1]) return undefined;
+  if (!MONGOOSE_MODEL.includes(calleeName) || !node.arguments[0] || !ts.isStringLiteralLike(node.arguments[0]) || !node.arguments[1]) return undefined;
   const schemaArgument = skipOuterExpressions(node.arguments[1]);
   if (!ts.isIdentifier(schemaArgument)) return undefined;
   const schemaName = schemaArgument.text;
@@ -181,7 +187,7 @@ function repositoryModel(expression: ts.Expression, models: readonly EntityModel
   const callee = expression.expression;
   const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
   const argument = expression.arguments[0] && skipOuterExpressions(expression.arguments[0]);
-  if (name !== 'getRepository' || !argument || !ts.isIdentifier(argument)) return undefined;
+  if (name !== REPOSITORY_FACTORY || !argument || !ts.isIdentifier(argument)) return undefined;
   return codeModel(models, argument.text);
 }
 
@@ -198,7 +204,7 @@ function injectedModel(access: ts.PropertyAccessExpression, models: readonly Ent
       const named = candidate as ts.ParameterDeclaration | ts.PropertyDeclaration;
       if (!named.name || !ts.isIdentifier(named.name) || named.name.text !== field) continue;
       const text = candidate.getText();
-      const match = /Inject(?:Repository|Model)\(\s*(\w+)/.exec(text) ?? /(?:Repository|Model)<\s*(\w+)/.exec(text);
+      const match = INJECTED_MODEL.exec(text) ?? INJECTED_TYPE.exec(text);
       const name = match?.[1]?.replace(/Document$/, '');
       const model = name === undefined ? undefined : codeModel(models, name);
       if (model) return model;

@@ -2,6 +2,7 @@ import { ts } from '#typescript';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
+import { MONGODB, MONGOOSE } from '../../models/orms.js';
 import { importedValue } from './imported-values.js';
 import { localDeclaration } from './tainted-sink.js';
 
@@ -9,11 +10,11 @@ import { localDeclaration } from './tainted-sink.js';
 export const MONGO_PACKAGES = /^(?:mongoose|mongodb|marsdb|monk|mongojs|nedb|@seald-io\/nedb|nedb-promises|@typegoose\/typegoose|typegoose|mongoist|@nestjs\/mongoose)$/;
 const MONGO_IMPORT = /(?:from\s+|require\(\s*|import\(\s*)['"](?:mongoose|mongodb|marsdb|monk|mongojs|nedb|@seald-io\/nedb|nedb-promises|@typegoose\/typegoose|typegoose|mongoist|@nestjs\/mongoose)['"]/;
 const MONGO_DEPENDENCY = /"(?:mongoose|mongodb|marsdb|monk|mongojs|nedb|@seald-io\/nedb|nedb-promises|@typegoose\/typegoose|mongoist|@nestjs\/mongoose)"\s*:/;
-// Mongoose query methods that return the query again: `User.find().where(filter)` still targets User.
-const QUERY_CHAIN = new Set(['find', 'findOne', 'where', 'sort', 'limit', 'skip', 'select', 'lean', 'populate', 'setOptions', 'and', 'or', 'collation', 'session', 'hint']);
+// Mongoose query methods that return the query again: `User.find().where(filter)` still targets User (models/orms.ts).
+const QUERY_CHAIN: ReadonlySet<string> = new Set(MONGOOSE.queryChain);
 // Types that say a field or parameter holds a model or collection (NestJS @InjectModel, typegoose, the driver).
-const MODEL_TYPE = /\b(?:Model|Collection|ReturnModelType|PaginateModel|AggregatePaginateModel|SoftDeleteModel)\s*</;
-const MODEL_FACTORY = /^(?:model|getModelForClass|createModel)$/;
+const MODEL_TYPE = new RegExp(`\\b(?:${[...MONGOOSE.modelTypes, MONGODB.collectionType].join('|')})\\s*<`);
+const MODEL_FACTORY: ReadonlySet<string> = new Set([...MONGOOSE.modelFactories, ...MONGOOSE.classModelFactories]);
 const MAX_HOPS = 6;
 
 /** What a receiver is, for messages: `mongoose model User`, `collection orders`. */
@@ -38,7 +39,7 @@ export function mongoTarget(ctx: RuleContext, file: ScannedSourceFile, receiver:
     const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
     const firstText = value.arguments[0] && ts.isStringLiteralLike(value.arguments[0]) ? value.arguments[0].text : undefined;
     if (method === 'collection' && ts.isPropertyAccessExpression(callee) && projectUsesMongo(ctx)) return { kind: 'collection', name: firstText ?? 'collection' };
-    if (MODEL_FACTORY.test(method) && importsMongo(file)) return { kind: 'model', name: firstText ?? modelNameOf(value) };
+    if (MODEL_FACTORY.has(method) && importsMongo(file)) return { kind: 'model', name: firstText ?? modelNameOf(value) };
     if (QUERY_CHAIN.has(method) && ts.isPropertyAccessExpression(callee)) return mongoTarget(ctx, file, callee.expression, hops + 1);
     return undefined;
   }
