@@ -326,7 +326,7 @@ interface ReportCommandOptions extends Omit<RoutesCommandOptions, 'format' | 'co
 
 async function runReport(paths: string[], options: ReportCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
   const { scan, allRules } = await loadEngine();
-  const [{ buildEvidencePack }, inputs, { readGitState }] = await Promise.all([import('./report/evidence-pack.js'), import('./report/inputs.js'), import('./engine/git.js')]);
+  const [{ buildEvidencePack }, inputs, { loadGitState }] = await Promise.all([import('./report/evidence-pack.js'), import('./report/inputs.js'), import('./engine/git.js')]);
   // Flags are checked before the scan: a typo costs a second, not a scan.
   const reportDate = inputs.reportDate(options.date, io.env);
   const scope = inputs.parseScope(options.scope);
@@ -341,7 +341,7 @@ async function runReport(paths: string[], options: ReportCommandOptions, io: Cli
   for (const warning of history?.warnings ?? []) io.stderr(formatWarning({ message: `--history: ${warning}` }));
   const rules = overrides.rules ?? allRules;
   const threshold = (options.failOn && options.failOn !== 'none' ? options.failOn : 'high') as Severity;
-  const git = readGitState(outcome.root);
+  const git = await loadGitState(outcome.root);
   const pack = buildEvidencePack({
     result: outcome.result,
     inventory: outcome.inventory!,
