@@ -168,7 +168,7 @@ describe('trustscan report: the evidence pack', () => {
     const run = await runCli(['report', '-f', 'markdown', '--date', '2026-12-01'], { cwd });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).not.toContain('<img');
-    expect(run.stdout).toContain('&lt;img src=x onerror=alert\\(1\\)&gt;.ts');
+    expect(run.stdout).toContain('src/&lt;img src=x onerror=alert(1)&gt;.ts');
     expect(run.stdout).not.toContain('51HqLyjWDarjtT1zdp7dcXYZ');
     expect(run.stdout).toMatch(/\| \*\*CC6\.1\*\* .* \| \*\*FAIL\*\* \|/);
   });
@@ -179,6 +179,7 @@ describe('trustscan report: the evidence pack', () => {
     const commit = 'a'.repeat(40);
     mkdirSync(path.join(cwd, '.git/refs/heads'), { recursive: true });
     mkdirSync(path.join(cwd, '.git/hooks'), { recursive: true });
+    mkdirSync(path.join(cwd, '.git/objects'), { recursive: true });
     writeFileSync(path.join(cwd, '.git/HEAD'), 'ref: refs/heads/main\n');
     writeFileSync(path.join(cwd, '.git/refs/heads/main'), `${commit}\n`);
     writeFileSync(path.join(cwd, '.git/config'), `[core]\n\tfsmonitor = "touch ${marker}"\n\tpager = "touch ${marker}"\n\thooksPath = hooks\n`);
