@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { controlTitle } from './controls/index.js';
@@ -383,7 +383,7 @@ function writeReport(report: string, output: string | undefined, io: CliIo): voi
   try {
     const target = path.resolve(io.cwd, output);
     // `-o reports/trustscan.sarif` in a fresh CI checkout: the folder is made, as most tools do.
-    mkdirSync(path.dirname(target), { recursive: true });
+    if (!existsSync(path.dirname(target))) mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, report);
   } catch (error) {
     throw new UsageError(`cannot write ${output}: ${describeSystemError(error)}`);

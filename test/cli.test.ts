@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineRule } from '../src/rules/define-rule.js';
@@ -67,10 +67,15 @@ describe('trustscan scan: exit codes', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('exits 2 when the output file cannot be written', async () => {
-    const run = await runCli(['scan', '-o', 'no/such/dir/out.json', '-f', 'json'], { cwd: makeProject(vulnerableApp) });
+  it('creates a missing output folder, and exits 2 when the output file cannot be written', async () => {
+    const cwd = makeProject(vulnerableApp);
+    const created = await runCli(['scan', '-o', 'reports/new/out.json', '-f', 'json', '--fail-on', 'none'], { cwd });
+    expect(created.code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(cwd, 'reports/new/out.json'), 'utf8')).findings.length).toBeGreaterThan(0);
+    writeFileSync(path.join(cwd, 'a-file'), '');
+    const run = await runCli(['scan', '-o', 'a-file/dir/out.json', '-f', 'json'], { cwd });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/cannot write no\/such\/dir\/out.json/);
+    expect(run.stderr).toMatch(/cannot write a-file\/dir\/out.json/);
   });
 
   it('--help and --version exit 0', async () => {

@@ -191,7 +191,7 @@ function fromItems(ruleId: string, items: readonly ExaminedItem[]): TestedEviden
   const exempt = count('exempt');
   const findings = count('finding');
   const undetermined = count('undetermined');
-  const parts = [passed > 0 ? `${passed} passed` : '', exempt > 0 ? `${exempt} exempt by design` : '', findings > 0 ? `${findings} with findings` : '', undetermined > 0 ? `${undetermined} undetermined` : ''].filter(Boolean);
+  const parts = [passed > 0 ? `${passed} passed` : '', exempt > 0 ? `${exempt} exempt` : '', findings > 0 ? `${findings} with findings` : '', undetermined > 0 ? `${undetermined} undetermined` : ''].filter(Boolean);
   const what = subjects.length === 1 ? plural(items.length, subject) : `${items.length} items (${subjects.join(', ')})`;
   return {
     ruleId,
