@@ -3,6 +3,8 @@ import { skipOuterExpressions, type ModuleIndex } from '../../engine/ast/module-
 import type { Taint, ValueOrigin } from '../../engine/dataflow/taint.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { localDeclaration } from './tainted-sink.js';
+// Options that name the target of an outgoing request, and the encoders that make a value one path/query component.
+import { HOST_OPTIONS, URL_ENCODING_TRANSFORMS, URL_OPTIONS } from '../../models/http-clients.js';
 
 /** How request data decides where an outgoing request goes. */
 export interface HostControl {
@@ -20,11 +22,6 @@ export interface UrlContext {
   callerArgument?(parameter: ts.Identifier): { expression: ts.Expression; context: UrlContext } | undefined;
 }
 
-// Options that name the target of an outgoing request (fetch Request init has none of these).
-const HOST_OPTIONS = ['baseURL', 'baseUrl', 'prefixUrl', 'origin', 'host', 'hostname', 'protocol'];
-const URL_OPTIONS = ['url', 'uri', 'href'];
-// Encoding a value makes it one path/query component: it can hold no `/`, `:`, `@`, `?` or `#`.
-const ENCODING_TRANSFORMS = new Set(['encodeURIComponent', 'querystring.escape', 'qs.stringify', 'querystring.stringify', 'new URLSearchParams']);
 // A scheme and authority followed by a separator, or a config value then a separator.
 const FIXED_ORIGIN = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*|\0+)[/?#]/i;
 // A relative path that cannot turn protocol-relative (`/api/x`, `users/`, `?q=`).
@@ -162,7 +159,7 @@ function declarationOf(identifier: ts.Identifier, context: UrlContext): ts.Varia
 }
 
 function isEncoded(taint: Taint): boolean {
-  return taint.transforms.some((transform) => ENCODING_TRANSFORMS.has(transform));
+  return taint.transforms.some((transform) => URL_ENCODING_TRANSFORMS.has(transform));
 }
 
 function property(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
