@@ -7,20 +7,8 @@ import { defineRule } from './define-rule.js';
 import { MODULE_NAME_CONFINING_FUNCTIONS } from '../models/sanitizers.js';
 import { importedValue, type ImportedValue } from './utils/imported-values.js';
 import { localInitializer, modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
-
-// node:vm compiles and runs its first argument as JavaScript. Its "context" is not a security boundary.
-const VM_CODE_SINKS = new Set(['runInNewContext', 'runInThisContext', 'runInContext', 'compileFunction', 'Script', 'SourceTextModule']);
-const VM_RUN_WITH_CONTEXT = new Set(['runInNewContext', 'runInContext']);
-// No timers here: browsers evaluate setTimeout('code'), but Node throws ERR_INVALID_ARG_TYPE for a
-// non-function callback, so a string timer in server code is a crash, not code execution.
-// "Safe" evaluators with published sandbox escapes and no maintained fix: evaluating input in them is code injection.
-const ESCAPABLE_SANDBOXES: Record<string, ReadonlySet<string>> = {
-  notevil: new Set(['default', 'eval', '*']),
-  'safe-eval': new Set(['default', '*']),
-  'safer-eval': new Set(['default', '*']),
-  vm2: new Set(['VMScript']),
-};
-const VM2_MACHINES = new Set(['VM', 'NodeVM']);
+// Which globals, node:vm functions and sandboxes evaluate code: models/code-evaluation.ts.
+import { ESCAPABLE_SANDBOXES, GLOBAL_EVALUATORS, NODE_VM, VM2 } from '../models/code-evaluation.js';
 
 export default defineRule({
   meta: {
@@ -87,19 +75,19 @@ function judge(ctx: RuleContext, tainted: TaintedCall): Finding | undefined {
   }
 
   const sink = importedValue(ctx.modules, tainted.file, callee);
-  if (sink?.module === 'vm') {
-    if (!VM_CODE_SINKS.has(sink.name)) return undefined;
+  if (sink?.module === NODE_VM.package) {
+    if (!NODE_VM.functions.has(sink.name)) return undefined;
     if (first) return { taint: first, how: `is run by vm.${sink.name}()`, sinkStep: `vm.${sink.name}() compiles the value as JavaScript (a vm context is no sandbox)` };
-    if (VM_RUN_WITH_CONTEXT.has(sink.name)) return evaluatorInContext(ctx, tainted, sink);
+    if (NODE_VM.withContext.has(sink.name)) return evaluatorInContext(ctx, tainted, sink);
     return undefined;
   }
-  if (sink && ESCAPABLE_SANDBOXES[sink.module]?.has(sink.name)) {
+  if (sink && isEscapableSandbox(sink)) {
     return first && { taint: first, how: `is evaluated by ${sink.module}`, sinkStep: `${sink.module} evaluates the value in a sandbox with known escapes` };
   }
   // vm2: new VM().run(code), vm.run(code) where vm = new NodeVM(...)
-  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'run' && first) {
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === VM2.method && first) {
     const machine = constructedClass(ctx, tainted, callee.expression);
-    if (machine?.module === 'vm2' && VM2_MACHINES.has(machine.name)) {
+    if (machine?.module === VM2.package && VM2.machines.includes(machine.name)) {
       return { taint: first, how: `is run by vm2 ${machine.name}.run()`, sinkStep: 'vm2 runs the value; vm2 is discontinued with unfixed sandbox escapes' };
     }
   }
@@ -169,7 +157,11 @@ function evaluatorInContext(ctx: RuleContext, tainted: TaintedCall, sink: Import
 
 function isEvaluator(ctx: RuleContext, tainted: TaintedCall, value: ts.Expression): boolean {
   const inner = skipOuterExpressions(value);
-  if (ts.isIdentifier(inner) && (inner.text === 'eval' || inner.text === 'Function') && isGlobal(ctx, tainted, inner)) return true;
+  if (ts.isIdentifier(inner) && GLOBAL_EVALUATORS.includes(inner.text) && isGlobal(ctx, tainted, inner)) return true;
   const imported = importedValue(ctx.modules, tainted.file, inner);
-  return imported !== undefined && (ESCAPABLE_SANDBOXES[imported.module]?.has(imported.name) ?? false);
+  return imported !== undefined && isEscapableSandbox(imported);
+}
+
+function isEscapableSandbox(value: ImportedValue): boolean {
+  return ESCAPABLE_SANDBOXES.some((sandbox) => sandbox.package === value.module && sandbox.exports.includes(value.name));
 }

@@ -2,25 +2,15 @@ import { ts } from '#typescript';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
 import type { Taint } from '../engine/dataflow/taint.js';
 import { skipOuterExpressions } from '../engine/ast/module-index.js';
+import { escapeRegExp } from '../engine/text.js';
 import { defineRule } from './define-rule.js';
 import { importedValue, type ImportedValue } from './utils/imported-values.js';
 import { localInitializer, modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
+import { COMMAND_ARGUMENT, COMMAND_SINKS, SHELL_OPTION, SHELL_PROGRAMS, SHELL_SCRIPT_FLAGS } from '../models/processes.js';
 
-// The command string is handed to /bin/sh -c (or cmd.exe /d /s /c): every metacharacter counts.
-const SHELL_STRING_SINKS: Record<string, ReadonlySet<string>> = {
-  child_process: new Set(['exec', 'execSync']),
-  shelljs: new Set(['exec']),
-};
-// Program + argument array: no shell unless asked for with `shell`, or unless the program is a shell.
-const ARGV_SINKS: Record<string, ReadonlySet<string>> = {
-  child_process: new Set(['spawn', 'spawnSync', 'execFile', 'execFileSync']),
-  'cross-spawn': new Set(['default', 'spawn', 'sync']),
-  execa: new Set(['default', 'execa', 'execaSync', 'execaNode']),
-};
-// execa's one-string forms split on spaces and run without a shell unless `shell` is set.
-const EXECA_COMMAND = new Set(['execaCommand', 'execaCommandSync']);
-const SHELL_PROGRAM = /^(?:(?:\/usr)?\/bin\/)?(?:sh|bash|zsh|dash|ksh|cmd|cmd\.exe|powershell|powershell\.exe|pwsh)$/i;
-const SHELL_SCRIPT_FLAG = /^(?:-c|\/c|\/C|-Command|-command|-lc|-ic)$/;
+// Which functions start a process, how they run the command, and the shells: models/processes.ts.
+// A shell program, by name or in /bin and /usr/bin.
+const SHELL_PROGRAM = new RegExp(`^(?:(?:\\/usr)?\\/bin\\/)?(?:${SHELL_PROGRAMS.map(escapeRegExp).join('|')})$`, 'i');
 
 export default defineRule({
   meta: {
@@ -75,15 +65,16 @@ interface Finding {
 
 function judge(tainted: TaintedCall, sink: ImportedValue): Finding | undefined {
   const args: readonly ts.Expression[] = tainted.call.arguments ?? [];
-  const command = taintOf(tainted.argumentOrigins[0], 'command');
-  if (SHELL_STRING_SINKS[sink.module]?.has(sink.name)) {
+  const command = taintOf(tainted.argumentOrigins[COMMAND_ARGUMENT], 'command');
+  const form = COMMAND_SINKS.find((model) => model.package === sink.module && model.functions.includes(sink.name))?.form;
+  if (form === 'shell') {
     return command && { taint: command, how: 'is part of the shell command run by', sinkStep: 'runs the command through a shell' };
   }
-  if (sink.module === 'execa' && EXECA_COMMAND.has(sink.name)) {
+  if (form === 'split') {
     if (!command || !hasShellOption(args.slice(1))) return undefined;
     return { taint: command, how: 'is part of the shell command run by', sinkStep: 'runs the command through a shell (shell option)' };
   }
-  if (!ARGV_SINKS[sink.module]?.has(sink.name)) return undefined;
+  if (form !== 'argv') return undefined;
   // The options object may come second (`spawn(cmd, { shell: true })`) or third.
   const argv = args[1] && !isObjectLike(args[1]) ? taintOf(tainted.argumentOrigins[1], 'command') : undefined;
   if (hasShellOption(args.slice(1))) {
@@ -109,8 +100,8 @@ function hasShellOption(candidates: readonly ts.Expression[]): boolean {
     const value = resolvedLiteral(candidate);
     if (!value || !ts.isObjectLiteralExpression(value)) continue;
     for (const property of value.properties) {
-      if (ts.isShorthandPropertyAssignment(property) && property.name.text === 'shell') return true;
-      if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name) || property.name.text !== 'shell') continue;
+      if (ts.isShorthandPropertyAssignment(property) && property.name.text === SHELL_OPTION) return true;
+      if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name) || property.name.text !== SHELL_OPTION) continue;
       const setting = skipOuterExpressions(property.initializer);
       const off = setting.kind === ts.SyntaxKind.FalseKeyword || (ts.isIdentifier(setting) && setting.text === 'undefined');
       return !off;
@@ -131,7 +122,7 @@ function scriptFlagBeforeTaint(tainted: TaintedCall, argv: ts.Expression): boole
   if (!list || !ts.isArrayLiteralExpression(list)) return false;
   let flagSeen = false;
   for (const element of list.elements) {
-    if (ts.isStringLiteralLike(element) && SHELL_SCRIPT_FLAG.test(element.text)) flagSeen = true;
+    if (ts.isStringLiteralLike(element) && SHELL_SCRIPT_FLAGS.has(element.text)) flagSeen = true;
     else if (taintOf(tainted.originOf(ts.isSpreadElement(element) ? element.expression : element), 'command')) return flagSeen;
   }
   return false;
@@ -139,6 +130,6 @@ function scriptFlagBeforeTaint(tainted: TaintedCall, argv: ts.Expression): boole
 
 function scriptFlag(argv: ts.Expression): string {
   const list = resolvedLiteral(argv);
-  const flag = list && ts.isArrayLiteralExpression(list) ? list.elements.find((element) => ts.isStringLiteralLike(element) && SHELL_SCRIPT_FLAG.test(element.text)) : undefined;
+  const flag = list && ts.isArrayLiteralExpression(list) ? list.elements.find((element) => ts.isStringLiteralLike(element) && SHELL_SCRIPT_FLAGS.has(element.text)) : undefined;
   return flag && ts.isStringLiteralLike(flag) ? flag.text : '-c';
 }

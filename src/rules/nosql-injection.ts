@@ -8,20 +8,9 @@ import { EXPRESS_VALIDATOR_SCALAR_METHODS, MONGO_SANITIZER_MIDDLEWARE_NAMES } fr
 import { inputShape, validatesDeclaredFields } from './utils/input-shape.js';
 import { mongoTarget, type MongoTarget } from './utils/mongo-collections.js';
 import { localInitializer, modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
+// The filter methods and their argument, the code methods and the operators: models/nosql.ts.
+import { CODE_OPERATORS, LITERAL_OPERATORS, MONGO_CODE_METHODS, MONGO_FILTER_ARGUMENT } from '../models/nosql.js';
 
-// Methods whose filter argument is a MongoDB query document, and its position.
-const FILTER_ARGUMENT: Record<string, number> = {
-  find: 0, findOne: 0, findOneAndUpdate: 0, findOneAndDelete: 0, findOneAndRemove: 0, findOneAndReplace: 0,
-  updateOne: 0, updateMany: 0, update: 0, deleteOne: 0, deleteMany: 0, remove: 0, replaceOne: 0,
-  countDocuments: 0, count: 0, exists: 0, where: 0, findById: 0, findByIdAndUpdate: 0, findByIdAndDelete: 0,
-  findByIdAndRemove: 0, distinct: 1, aggregate: 0, and: 0, or: 0, nor: 0, paginate: 0, aggregatePaginate: 0,
-};
-// Operators that run JavaScript on the server: any request text in them is code.
-const CODE_OPERATORS = new Set(['$where', '$function', '$accumulator']);
-// Operators whose operand is compared literally ($eq) or must be a string ($regex, $options, $search):
-// an object there is a value or a cast error, not a query. (A request-chosen $regex is a ReDoS
-// concern, not operator injection.)
-const LITERAL_OPERATORS = new Set(['$eq', '$regex', '$options', '$search']);
 const MAX_LOCAL_HOPS = 4;
 // express-mongo-sanitize (and look-alikes, by name: `-` optional, any case) strip `$` keys before any handler runs.
 const MONGO_SANITIZER = new RegExp(MONGO_SANITIZER_MIDDLEWARE_NAMES.map((name) => name.replace('-', '-?')).join('|'), 'i');
@@ -56,12 +45,13 @@ export default defineRule({
       const callee = skipOuterExpressions(call.expression);
       if (!ts.isPropertyAccessExpression(callee)) continue;
       const method = callee.name.text;
-      const position = FILTER_ARGUMENT[method];
-      if (position === undefined && method !== 'mapReduce' && method !== '$where') continue;
+      const position = MONGO_FILTER_ARGUMENT[method];
+      const runsCode = MONGO_CODE_METHODS.includes(method);
+      if (position === undefined && !runsCode) continue;
       const target = mongoTarget(ctx, tainted.file, callee.expression);
       if (!target) continue;
       const sink = `${callee.getText().replace(/\s+/g, '')}()`;
-      const finding = method === 'mapReduce' || method === '$where' ? codeArgument(tainted, method) : filterHit(ctx, tainted, call.arguments[position!], method);
+      const finding = runsCode ? codeArgument(tainted, method) : filterHit(ctx, tainted, call.arguments[position!], method);
       if (!finding) continue;
       // mongoose.set('sanitizeFilter', true) wraps nested operator objects in $eq for every model query.
       if (finding.kind !== 'code' && sanitizedModels && target.kind === 'model') continue;

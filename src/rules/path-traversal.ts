@@ -10,13 +10,13 @@ import { moduleCallee } from '../engine/ast/module-callee.js';
 import { fieldOriginAtCaller, indexArguments } from './utils/object-argument-fields.js';
 import { modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
 import { passedTraversalBranchCheck } from './utils/traversal-branch-checks.js';
+import { DIRECTORY_KEEPING_TRANSFORMS, KOA_SEND, RESPONSE_FILE_METHODS, SEND_ROOT_OPTION } from '../models/filesystem.js';
 
-// Pass-throughs that leave no directory part (models/sanitizers.ts), and a containment check that exits early.
-const NO_DIRECTORY_TRANSFORMS = new Set([...FILE_NAME_ONLY_FUNCTIONS, PATH_CONTAINMENT_CHECK]);
+// Pass-throughs that leave no directory part (models/sanitizers.ts), and the dataflow's containment check that exits early.
+const CONFINING_TRANSFORMS: ReadonlySet<string> = new Set([...FILE_NAME_ONLY_FUNCTIONS, PATH_CONTAINMENT_CHECK]);
 // Express response objects as handlers name them; `res.download` alone is too common a name
 // (storage SDKs) to trust without the receiver.
 const RESPONSE_NAMES = /^(?:res|response|resp)$/;
-const KOA_SEND_MODULES = new Set(['koa-send', '@koa/send']);
 
 interface PathSink {
   /** The argument that holds the path (or the root that confines it). */
@@ -83,15 +83,15 @@ function pathSinks(ctx: RuleContext, tainted: TaintedCall, call: ts.CallExpressi
       const name = `${callee.module}.${fileSystem.name}()`;
       return fileSystem.indexes.flatMap((index) => argumentSink(tainted, index, name));
     }
-    if (KOA_SEND_MODULES.has(callee.module) && (callee.members.length === 0 || (callee.members.length === 1 && callee.members[0] === 'send'))) {
-      return confinedByRoot(tainted, 1, optionsArgument(call, 2), 'koa send()');
+    if (KOA_SEND.packages.includes(callee.module) && (callee.members.length === 0 || (callee.members.length === 1 && KOA_SEND.exports.includes(callee.members[0]!)))) {
+      return confinedByRoot(tainted, KOA_SEND.pathArgument, optionsArgument(call, KOA_SEND.optionsArgument), 'koa send()');
     }
     return [];
   }
   const target = skipOuterExpressions(call.expression);
   if (!ts.isPropertyAccessExpression(target)) return [];
   const method = target.name.text;
-  if (method !== 'sendFile' && method !== 'download') return [];
+  if (!RESPONSE_FILE_METHODS.includes(method)) return [];
   if (tainted.route.framework === 'fastify') return fastifyStaticSinks(tainted, call, method);
   if (!isResponseObject(tainted, target.expression)) return [];
   // res.sendFile(path, options?, cb?); res.download(path, filename?, options?, cb?) — options may come second.
@@ -110,7 +110,7 @@ function argumentSink(tainted: TaintedCall, index: number, name: string): PathSi
  * directory, which still serves the app's own sources and .env).
  */
 function confinedByRoot(tainted: TaintedCall, pathIndex: number, options: ts.ObjectLiteralExpression | undefined, name: string): PathSink[] {
-  const root = options && objectProperty(options, 'root');
+  const root = options && objectProperty(options, SEND_ROOT_OPTION);
   if (root) return [{ argument: root, origin: tainted.originOf(root), name: `${name} root` }];
   return argumentSink(tainted, pathIndex, `${name} without a root`);
 }
@@ -122,7 +122,7 @@ function confinedByRoot(tainted: TaintedCall, pathIndex: number, options: ts.Obj
 function fastifyStaticSinks(tainted: TaintedCall, call: ts.CallExpression, method: string): PathSink[] {
   const second = call.arguments[1] && skipOuterExpressions(call.arguments[1]);
   const options = [optionsArgument(call, 1), optionsArgument(call, 2)].find((candidate) => candidate !== undefined);
-  const root = options && objectProperty(options, 'root');
+  const root = options && objectProperty(options, SEND_ROOT_OPTION);
   if (root) return [{ argument: root, origin: tainted.originOf(root), name: `reply.${method}() root` }];
   if (method === 'sendFile' && second && !ts.isObjectLiteralExpression(second)) return argumentSink(tainted, 1, `reply.sendFile() root`);
   return [];
@@ -151,11 +151,11 @@ function objectProperty(object: ts.ObjectLiteralExpression, name: string): ts.Ex
 
 /** Basename, a containment check that exits, or a branch that only runs without `/`/`..`. */
 function isConfined(ctx: RuleContext, taint: Taint, argument: ts.Expression): boolean {
-  if (taint.transforms.some((transform) => NO_DIRECTORY_TRANSFORMS.has(transform))) return true;
+  if (taint.transforms.some((transform) => CONFINING_TRANSFORMS.has(transform))) return true;
   return passedTraversalBranchCheck(ctx, taint.steps, argument);
 }
 
 function describeTransforms(taint: Taint): string {
-  const joins = taint.transforms.filter((transform) => /^path\.(?:join|resolve|normalize)$/.test(transform));
+  const joins = taint.transforms.filter((transform) => DIRECTORY_KEEPING_TRANSFORMS.has(transform));
   return joins.length > 0 ? ` (through ${[...new Set(joins)].join(', ')}(), which keeps ../ segments)` : '';
 }

@@ -10,6 +10,7 @@ import { moduleCallee } from '../engine/ast/module-callee.js';
 import { nodeAtStep } from './utils/trace-nodes.js';
 import { modelledSinkCalls, reportTaintedSink, routeLabel } from './utils/tainted-sink.js';
 import { requestControlsHost, type UrlContext } from './utils/url-host-control.js';
+import { AGENT_OPTIONS } from '../models/http-clients.js';
 
 export default defineRule({
   meta: {
@@ -96,7 +97,6 @@ function parameterIndex(identifier: ts.Identifier): number | undefined {
 
 // request-filtering-agent, ssrf-req-filter, ssrf-agent: agents that refuse private and metadata addresses.
 const FILTERING_AGENT = /filter|ssrf/i;
-const AGENT_OPTIONS = new Set(['agent', 'httpAgent', 'httpsAgent', 'dispatcher']);
 
 /** `fetch(url, { agent: useAgent(url) })` of request-filtering-agent: the agent blocks internal targets at connect time. */
 function usesFilteringAgent(ctx: RuleContext, tainted: TaintedCall): boolean {

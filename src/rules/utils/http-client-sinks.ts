@@ -4,6 +4,7 @@ import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { moduleCallee, type ModuleCallee } from '../../engine/ast/module-callee.js';
 import { localInitializer } from './tainted-sink.js';
+import { GLOBAL_FETCH, HTTP_CLIENTS, type HttpClientModel } from '../../models/http-clients.js';
 
 /**
  * An outgoing HTTP request: which argument names the target, and how a relative target is
@@ -19,9 +20,8 @@ export interface HttpRequestSink {
   prefix?: 'concatenated' | 'overridable';
 }
 
-const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'request', 'stream', 'postForm', 'putForm', 'patchForm']);
-const FETCH_MODULES = new Set(['node-fetch', 'cross-fetch', 'isomorphic-fetch', 'isomorphic-unfetch', 'make-fetch-happen']);
-const REQUEST_MODULES = new Set(['request', 'request-promise', 'request-promise-native', 'postman-request']);
+/** Each package's client model (models/http-clients.ts), by package name. */
+const CLIENT_OF_PACKAGE: ReadonlyMap<string, HttpClientModel> = new Map(HTTP_CLIENTS.flatMap((client) => client.packages.map((name) => [name, client] as const)));
 
 export function httpRequestSink(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression | ts.NewExpression): HttpRequestSink | undefined {
   const args = call.arguments ?? [];
@@ -29,87 +29,94 @@ export function httpRequestSink(ctx: RuleContext, file: ScannedSourceFile, call:
   const resolved = moduleCallee(ctx, file, callee);
   if (!resolved) {
     // The global fetch (Node 18+, Next.js, Hono): a name nobody declared or imported.
-    if (ts.isCallExpression(call) && isGlobalFetch(ctx, file, callee) && args[0]) return { name: 'fetch()', target: args[0] };
+    if (ts.isCallExpression(call) && isGlobalFetch(ctx, file, callee) && args[0]) return { name: `${GLOBAL_FETCH.name}()`, target: args[0] };
     return undefined;
   }
-  return ts.isNewExpression(call) ? clientConstructor(resolved, args) : clientCall(ctx, file, callee, resolved, args);
+  const client = CLIENT_OF_PACKAGE.get(resolved.module);
+  if (!client) return undefined;
+  return ts.isNewExpression(call) ? clientConstructor(client, resolved, args) : clientCall(ctx, file, callee, client, resolved, args);
 }
 
-function clientCall(ctx: RuleContext, file: ScannedSourceFile, callee: ts.Expression, resolved: ModuleCallee, args: readonly ts.Expression[]): HttpRequestSink | undefined {
+function clientCall(ctx: RuleContext, file: ScannedSourceFile, callee: ts.Expression, client: HttpClientModel, resolved: ModuleCallee, args: readonly ts.Expression[]): HttpRequestSink | undefined {
   const { module, members } = resolved;
+  const { methods, instances } = client;
   const first = args[0];
   if (!first) return undefined;
   const verb = members.at(-1);
   const named = (name: string): HttpRequestSink => ({ name, target: first });
-  switch (module) {
+  /** `axios.create()`, `got.extend()`: a call that makes an instance. */
+  const isFactory = (member: string | undefined) => instances !== undefined && instances.factories.some((factory) => member === `${factory}()`);
+  /** Whether the instance was made with a base URL, and what that base does to the argument. */
+  const instancePrefixOf = () => instances && instancePrefix(ctx, file, callee, instances.baseOption) && instances.prefix;
+  switch (client.shape) {
     case 'axios': {
       // axios(config | url), axios.get(url), axios.create({ baseURL }).get(url)
-      if (members.length === 0) return named('axios()');
-      if (members.length === 1 && verb && VERBS.has(verb)) return named(`axios.${verb}()`);
-      if (members[0] === 'create()' && (members.length === 1 || (members.length === 2 && verb && VERBS.has(verb)))) {
-        return { name: `axios instance${members.length === 2 ? `.${verb}` : ''}()`, target: first, prefix: instancePrefix(ctx, file, callee, 'baseURL') };
+      if (client.callable && members.length === 0) return named(`${module}()`);
+      if (members.length === 1 && verb && methods.has(verb)) return named(`${module}.${verb}()`);
+      if (isFactory(members[0]) && (members.length === 1 || (members.length === 2 && verb && methods.has(verb)))) {
+        return { name: `${module} instance${members.length === 2 ? `.${verb}` : ''}()`, target: first, prefix: instancePrefixOf() };
       }
       return undefined;
     }
-    case '@nestjs/axios': {
+    case 'nestjs-axios': {
       // this.http.get(url), this.http.axiosRef.get(url)
-      const rest = members[1] === 'axiosRef' ? members.slice(2) : members.slice(1);
-      if (members[0] === 'new HttpService()' && rest.length === 1 && VERBS.has(rest[0]!)) return named(`HttpService.${rest[0]}()`);
+      const service = client.service!;
+      const rest = members[1] === service.clientMember ? members.slice(2) : members.slice(1);
+      if (members[0] === `new ${service.className}()` && rest.length === 1 && methods.has(rest[0]!)) return named(`${service.className}.${rest[0]}()`);
       return undefined;
     }
     case 'got': {
-      if (members.length === 0 || (members[0] === 'got' && members.length === 1)) return named('got()');
-      const base = members[0] === 'got' ? members.slice(1) : members;
-      if (base.length === 1 && VERBS.has(base[0]!)) return named(`got.${base[0]}()`);
-      if (base.length === 2 && base[0] === 'stream' && VERBS.has(base[1]!)) return named(`got.stream.${base[1]}()`);
-      if (base[0] === 'extend()' && (base.length === 1 || (base.length === 2 && VERBS.has(base[1]!)))) {
-        return { name: 'got instance()', target: first, prefix: instancePrefix(ctx, file, callee, 'prefixUrl') && 'concatenated' };
+      // got(url), and the same function as the named export `got`.
+      if ((client.callable && members.length === 0) || (members[0] === module && members.length === 1)) return named(`${module}()`);
+      const base = members[0] === module ? members.slice(1) : members;
+      if (base.length === 1 && methods.has(base[0]!)) return named(`${module}.${base[0]}()`);
+      if (base.length === 2 && base[0] === 'stream' && methods.has(base[1]!)) return named(`${module}.stream.${base[1]}()`);
+      if (isFactory(base[0]) && (base.length === 1 || (base.length === 2 && methods.has(base[1]!)))) {
+        return { name: `${module} instance()`, target: first, prefix: instancePrefixOf() };
       }
       return undefined;
     }
     case 'ky': {
-      if (members.length === 0) return named('ky()');
-      if (members.length === 1 && VERBS.has(verb!)) return named(`ky.${verb}()`);
-      if ((members[0] === 'create()' || members[0] === 'extend()') && (members.length === 1 || (members.length === 2 && VERBS.has(verb!)))) {
-        return { name: 'ky instance()', target: first, prefix: instancePrefix(ctx, file, callee, 'prefixUrl') && 'concatenated' };
+      if (client.callable && members.length === 0) return named(`${module}()`);
+      if (members.length === 1 && methods.has(verb!)) return named(`${module}.${verb}()`);
+      if (isFactory(members[0]) && (members.length === 1 || (members.length === 2 && methods.has(verb!)))) {
+        return { name: `${module} instance()`, target: first, prefix: instancePrefixOf() };
       }
       return undefined;
     }
-    case 'http':
-    case 'https':
-      return members.length === 1 && (verb === 'request' || verb === 'get') ? named(`${module}.${verb}()`) : undefined;
+    case 'node-http':
     case 'undici':
-      return members.length === 1 && (verb === 'request' || verb === 'fetch' || verb === 'stream' || verb === 'pipeline' || verb === 'connect') ? named(`undici.${verb}()`) : undefined;
+      return members.length === 1 && methods.has(verb!) ? named(`${module}.${verb}()`) : undefined;
     case 'needle': {
       // needle(method, url, ...), needle.get(url), needle.request(method, url, ...)
-      if (members.length === 0 || (members.length === 1 && verb === 'request')) return args[1] ? { name: 'needle()', target: args[1] } : undefined;
-      return members.length === 1 && VERBS.has(verb!) ? named(`needle.${verb}()`) : undefined;
+      if ((client.callable && members.length === 0) || (members.length === 1 && verb === 'request')) return args[client.argument] ? { name: `${module}()`, target: args[client.argument]! } : undefined;
+      return members.length === 1 && methods.has(verb!) ? named(`${module}.${verb}()`) : undefined;
     }
     case 'superagent': {
       // superagent(url), superagent(method, url), superagent.get(url)
-      if (members.length === 0) return args[1] && ts.isStringLiteralLike(first) ? { name: 'superagent()', target: args[1] } : named('superagent()');
-      return members.length === 1 && VERBS.has(verb!) ? named(`superagent.${verb}()`) : undefined;
+      if (client.callable && members.length === 0) return args[1] && ts.isStringLiteralLike(first) ? { name: `${module}()`, target: args[1] } : named(`${module}()`);
+      return members.length === 1 && methods.has(verb!) ? named(`${module}.${verb}()`) : undefined;
     }
-    default:
-      if (FETCH_MODULES.has(module) && (members.length === 0 || (members.length === 1 && (verb === 'fetch' || verb === 'default')))) return named(`${module}()`);
-      if (REQUEST_MODULES.has(module) && (members.length === 0 || (members.length === 1 && VERBS.has(verb!)))) return named(`${module}${members.length ? `.${verb}` : ''}()`);
-      return undefined;
+    case 'fetch':
+      return (client.callable && members.length === 0) || (members.length === 1 && methods.has(verb!)) ? named(`${module}()`) : undefined;
+    case 'request':
+      return (client.callable && members.length === 0) || (members.length === 1 && methods.has(verb!)) ? named(`${module}${members.length ? `.${verb}` : ''}()`) : undefined;
   }
 }
 
 /** `new undici.Client(origin)`, `new Pool(origin)`: the origin every later request goes to. */
-function clientConstructor(resolved: ModuleCallee, args: readonly ts.Expression[]): HttpRequestSink | undefined {
-  if (resolved.module !== 'undici' || !args[0]) return undefined;
+function clientConstructor(client: HttpClientModel, resolved: ModuleCallee, args: readonly ts.Expression[]): HttpRequestSink | undefined {
+  if (!client.constructors || !args[0]) return undefined;
   const name = resolved.members.at(-1);
-  return name === 'Client' || name === 'Pool' || name === 'Agent' ? { name: `new undici.${name}()`, target: args[0] } : undefined;
+  return name !== undefined && client.constructors.includes(name) ? { name: `new ${resolved.module}.${name}()`, target: args[0] } : undefined;
 }
 
 function isGlobalFetch(ctx: RuleContext, file: ScannedSourceFile, callee: ts.Expression): boolean {
   if (ts.isPropertyAccessExpression(callee)) {
     const owner = skipOuterExpressions(callee.expression);
-    return callee.name.text === 'fetch' && ts.isIdentifier(owner) && (owner.text === 'globalThis' || owner.text === 'window');
+    return callee.name.text === GLOBAL_FETCH.name && ts.isIdentifier(owner) && (GLOBAL_FETCH.owners as readonly string[]).includes(owner.text);
   }
-  return ts.isIdentifier(callee) && callee.text === 'fetch' && localInitializer(callee) === undefined && ctx.modules.resolveName(file, 'fetch') === undefined;
+  return ts.isIdentifier(callee) && callee.text === GLOBAL_FETCH.name && localInitializer(callee) === undefined && ctx.modules.resolveName(file, GLOBAL_FETCH.name) === undefined;
 }
 
 /**

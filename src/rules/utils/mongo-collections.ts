@@ -2,19 +2,18 @@ import { ts } from '#typescript';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
-import { MONGODB, MONGOOSE } from '../../models/orms.js';
 import { importedValue } from './imported-values.js';
 import { localDeclaration } from './tainted-sink.js';
+import { escapeRegExp } from '../../engine/text.js';
+import { MONGO_COLLECTION_METHOD, MONGO_DEPENDENCY_PACKAGES, MONGO_INJECT_DECORATORS, MONGO_MODEL_FACTORIES, MONGO_MODEL_TYPES, MONGO_PACKAGES, MONGOOSE_QUERY_CHAIN } from '../../models/nosql.js';
 
-/** Packages whose models or collections take MongoDB-style filter objects. */
-export const MONGO_PACKAGES = /^(?:mongoose|mongodb|marsdb|monk|mongojs|nedb|@seald-io\/nedb|nedb-promises|@typegoose\/typegoose|typegoose|mongoist|@nestjs\/mongoose)$/;
-const MONGO_IMPORT = /(?:from\s+|require\(\s*|import\(\s*)['"](?:mongoose|mongodb|marsdb|monk|mongojs|nedb|@seald-io\/nedb|nedb-promises|@typegoose\/typegoose|typegoose|mongoist|@nestjs\/mongoose)['"]/;
-const MONGO_DEPENDENCY = /"(?:mongoose|mongodb|marsdb|monk|mongojs|nedb|@seald-io\/nedb|nedb-promises|@typegoose\/typegoose|mongoist|@nestjs\/mongoose)"\s*:/;
-// Mongoose query methods that return the query again: `User.find().where(filter)` still targets User (models/orms.ts).
-const QUERY_CHAIN: ReadonlySet<string> = new Set(MONGOOSE.queryChain);
-// Types that say a field or parameter holds a model or collection (NestJS @InjectModel, typegoose, the driver).
-const MODEL_TYPE = new RegExp(`\\b(?:${[...MONGOOSE.modelTypes, MONGODB.collectionType].join('|')})\\s*<`);
-const MODEL_FACTORY: ReadonlySet<string> = new Set([...MONGOOSE.modelFactories, ...MONGOOSE.classModelFactories]);
+// The packages, model types, factories and decorators, and the query chain: models/nosql.ts.
+const MONGO_PACKAGE_NAMES: ReadonlySet<string> = new Set(MONGO_PACKAGES);
+const anyOf = (names: readonly string[]) => names.map(escapeRegExp).join('|');
+const MONGO_IMPORT = new RegExp(`(?:from\\s+|require\\(\\s*|import\\(\\s*)['"](?:${anyOf(MONGO_PACKAGES)})['"]`);
+const MONGO_DEPENDENCY = new RegExp(`"(?:${anyOf(MONGO_DEPENDENCY_PACKAGES)})"\\s*:`);
+const MODEL_TYPE = new RegExp(`\\b(?:${anyOf(MONGO_MODEL_TYPES)})\\s*<`);
+const INJECT_DECORATOR = new RegExp(`^(?:${anyOf(MONGO_INJECT_DECORATORS)})\\b`);
 const MAX_HOPS = 6;
 
 /** What a receiver is, for messages: `mongoose model User`, `collection orders`. */
@@ -38,14 +37,14 @@ export function mongoTarget(ctx: RuleContext, file: ScannedSourceFile, receiver:
     const callee = skipOuterExpressions(value.expression);
     const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
     const firstText = value.arguments[0] && ts.isStringLiteralLike(value.arguments[0]) ? value.arguments[0].text : undefined;
-    if (method === 'collection' && ts.isPropertyAccessExpression(callee) && projectUsesMongo(ctx)) return { kind: 'collection', name: firstText ?? 'collection' };
-    if (MODEL_FACTORY.has(method) && importsMongo(file)) return { kind: 'model', name: firstText ?? modelNameOf(value) };
-    if (QUERY_CHAIN.has(method) && ts.isPropertyAccessExpression(callee)) return mongoTarget(ctx, file, callee.expression, hops + 1);
+    if (method === MONGO_COLLECTION_METHOD && ts.isPropertyAccessExpression(callee) && projectUsesMongo(ctx)) return { kind: 'collection', name: firstText ?? 'collection' };
+    if (MONGO_MODEL_FACTORIES.includes(method) && importsMongo(file)) return { kind: 'model', name: firstText ?? modelNameOf(value) };
+    if (MONGOOSE_QUERY_CHAIN.has(method) && ts.isPropertyAccessExpression(callee)) return mongoTarget(ctx, file, callee.expression, hops + 1);
     return undefined;
   }
   if (ts.isNewExpression(value)) {
     const imported = importedValue(modules, file, value.expression);
-    if (imported && MONGO_PACKAGES.test(imported.module)) {
+    if (imported && MONGO_PACKAGE_NAMES.has(imported.module)) {
       const first = value.arguments?.[0];
       return { kind: 'collection', name: first && ts.isStringLiteralLike(first) ? first.text : imported.name };
     }
@@ -58,7 +57,7 @@ export function mongoTarget(ctx: RuleContext, file: ScannedSourceFile, receiver:
     if (ts.isIdentifier(base)) {
       const imported = importedValue(modules, file, value);
       // mongoose.models.User, mongoose.connection.collection(...)
-      if (imported && MONGO_PACKAGES.test(imported.module)) return { kind: 'model', name: value.name.text };
+      if (imported && MONGO_PACKAGE_NAMES.has(imported.module)) return { kind: 'model', name: value.name.text };
       const binding = modules.resolveName(file, base.text);
       // import * as db from '../data/mongodb'; db.reviewsCollection
       if (binding?.kind === 'namespace') return exportTarget(ctx, binding.file, value.name.text, hops);
@@ -82,7 +81,7 @@ function identifierTarget(ctx: RuleContext, file: ScannedSourceFile, identifier:
   if (parameter) return parameter.type && MODEL_TYPE.test(parameter.type.getText()) ? { kind: 'model', name: identifier.text } : undefined;
   const binding = ctx.modules.resolveName(file, identifier.text);
   if (!binding) return undefined;
-  if (binding.kind === 'external') return MONGO_PACKAGES.test(binding.module) ? { kind: 'model', name: identifier.text } : undefined;
+  if (binding.kind === 'external') return MONGO_PACKAGE_NAMES.has(binding.module) ? { kind: 'model', name: identifier.text } : undefined;
   if (binding.kind !== 'declaration') return undefined;
   return declarationTarget(ctx, binding.file, binding.node, identifier.text, hops);
 }
@@ -99,7 +98,7 @@ function declarationTarget(ctx: RuleContext, file: ScannedSourceFile, node: ts.N
 
 function exportTarget(ctx: RuleContext, file: ScannedSourceFile, exportName: string, hops: number): MongoTarget | undefined {
   const binding = ctx.modules.resolveExport(file, exportName);
-  if (binding?.kind === 'external') return MONGO_PACKAGES.test(binding.module) ? { kind: 'model', name: exportName } : undefined;
+  if (binding?.kind === 'external') return MONGO_PACKAGE_NAMES.has(binding.module) ? { kind: 'model', name: exportName } : undefined;
   return binding?.kind === 'declaration' ? declarationTarget(ctx, binding.file, binding.node, exportName, hops + 1) : undefined;
 }
 
@@ -121,7 +120,7 @@ function fieldTarget(ctx: RuleContext, file: ScannedSourceFile, access: ts.Prope
     const candidates: Array<ts.ParameterDeclaration | ts.PropertyDeclaration> = ts.isConstructorDeclaration(member) ? [...member.parameters] : ts.isPropertyDeclaration(member) ? [member] : [];
     for (const candidate of candidates) {
       if (!ts.isIdentifier(candidate.name) || candidate.name.text !== name) continue;
-      const decorated = ts.getDecorators(candidate)?.some((decorator) => /^(?:InjectModel|InjectCollection|InjectConnection)\b/.test(decorator.expression.getText()));
+      const decorated = ts.getDecorators(candidate)?.some((decorator) => INJECT_DECORATOR.test(decorator.expression.getText()));
       if (decorated || (candidate.type && MODEL_TYPE.test(candidate.type.getText()))) return { kind: 'model', name: modelFieldName(name) };
       if (candidate.initializer) return mongoTarget(ctx, file, candidate.initializer, 1);
     }

@@ -4,6 +4,8 @@ import { taintFor, type Taint, type ValueOrigin } from '../../engine/dataflow/ta
 import { URL_COMPONENT_ENCODERS as ENCODING_TRANSFORMS } from '../../models/sanitizers.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { localDeclaration } from './tainted-sink.js';
+// Options that name the target of an outgoing request, and the encoders that make a value one path/query component.
+import { HOST_OPTIONS, URL_OPTIONS } from '../../models/http-clients.js';
 
 /** How request data decides where an outgoing request goes. */
 export interface HostControl {
@@ -21,9 +23,6 @@ export interface UrlContext {
   callerArgument?(parameter: ts.Identifier): { expression: ts.Expression; context: UrlContext } | undefined;
 }
 
-// Options that name the target of an outgoing request (fetch Request init has none of these).
-const HOST_OPTIONS = ['baseURL', 'baseUrl', 'prefixUrl', 'origin', 'host', 'hostname', 'protocol'];
-const URL_OPTIONS = ['url', 'uri', 'href'];
 // A scheme and authority followed by a separator, or a config value then a separator.
 const FIXED_ORIGIN = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*|\0+)[/?#]/i;
 // A relative path that cannot turn protocol-relative (`/api/x`, `users/`, `?q=`).
