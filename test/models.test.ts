@@ -148,7 +148,7 @@ describe('sanitizer categories (fixtures/models-categories)', () => {
 });
 
 describe('trustscan models', () => {
-  it('lists the built-in models (SQL drivers, loggers, sanitizers, ORMs\' data access, auth libraries, rate limiters, state machines, secret shapes) and the config\'s, as JSON', async () => {
+  it('lists the built-in models (SQL drivers and the sinks of every category, loggers, sanitizers, ORMs\' data access, auth libraries, rate limiters, state machines, secret shapes) and the config\'s, as JSON', async () => {
     const dir = path.join(work, 'listing');
     cpSync(fixture, dir, { recursive: true });
     writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [SINK, LOGGER, RATE_LIMITER], rateLimiters: ['loginLimiter'] }));
@@ -179,6 +179,14 @@ describe('trustscan models', () => {
     expect(dataAccess('mongoose', 'deletes')?.names).toContain('findByIdAndDelete');
     expect(dataAccess('sequelize', 'lookups')?.names).toContain('findByPk');
     expect(dataAccess('dynamodb', 'lookups')?.names).toEqual(expect.arrayContaining(['get', 'GetCommand']));
+    // The sink tables of the other categories (src/models/http-clients.ts, processes.ts, code-evaluation.ts, filesystem.ts, nosql.ts).
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sink', category: 'command', modules: ['child_process'], names: ['exec', 'execSync'], argument: 0, source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sink', category: 'url', modules: ['axios'], names: expect.arrayContaining(['get', 'post', 'request']), argument: 0, source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sink', category: 'code', modules: ['vm'], names: expect.arrayContaining(['runInNewContext', 'Script']), argument: 0, source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sink', category: 'path', modules: expect.arrayContaining(['fs', 'fs-extra']), names: expect.arrayContaining(['copyFile', 'move']), argument: 0, source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sink', category: 'nosql', modules: expect.arrayContaining(['mongoose', 'mongodb']), names: expect.arrayContaining(['find', 'updateOne']), argument: 0, source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sanitizer', category: 'url', names: expect.arrayContaining(['encodeURIComponent']), source: 'built-in' }));
+    expect(new Set(listing.models.filter((model) => model.kind === 'sink' && model.source === 'built-in').map((model) => model.category))).toEqual(new Set(['sql', 'url', 'command', 'code', 'path', 'nosql']));
     expect(listing.models.filter((model) => model.source !== 'built-in')).toEqual([
       { kind: 'sink', category: 'sql', modules: ['./src/db'], names: ['run'], argument: 0, description: 'its argument 0 reaches a sql sink', source: 'config models[0]' },
       { kind: 'logger', modules: ['./src/audit'], names: ['audit'], description: 'the export, or a log method on it, writes log records', source: 'config models[1]' },

@@ -1,6 +1,7 @@
 /**
  * Every model the scanner knows, for `trustscan models`: the built-in library knowledge kept as data
- * in this folder (SQL drivers, loggers, sanitizers and validators, auth libraries, rate limiters,
+ * in this folder (SQL drivers and the other sinks: HTTP clients, processes, code evaluation, file
+ * system, NoSQL; loggers, sanitizers and validators, ORMs' data access, auth libraries, rate limiters,
  * state machines; and the secret shapes in engine/secret-shapes.ts), then the project's own from
  * config `models` (and config `rateLimiters`, which names rate limiters). One plain shape per
  * entry, so a user sees what is known and in what terms.
@@ -15,6 +16,11 @@ import { SQL_DRIVERS } from './sql.js';
 import { AUTH_MIDDLEWARE_PACKAGES, TOKEN_CHECK_FUNCTIONS, TOKEN_CHECK_PACKAGES, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from './auth.js';
 import { NEST_THROTTLER, RATE_LIMIT_KEY_OPTIONS, RATE_LIMITER_PACKAGES } from './rate-limiters.js';
 import { STATE_MACHINE_CHECK_METHODS, STATE_MACHINE_PACKAGE_PREFIXES } from './state-machines.js';
+import { AGENT_OPTIONS, GLOBAL_FETCH, HOST_OPTIONS, HTTP_CLIENTS, URL_OPTIONS } from './http-clients.js';
+import { COMMAND_ARGUMENT, COMMAND_SINKS, SHELL_PROGRAMS, SHELL_SCRIPT_FLAGS, type CommandForm } from './processes.js';
+import { ESCAPABLE_SANDBOXES, GLOBAL_EVALUATORS, NODE_VM, VM2 } from './code-evaluation.js';
+import { FS_MODULES, KOA_SEND, PATH_ARGUMENTS, RESPONSE_FILE_METHODS, SEND_ROOT_OPTION } from './filesystem.js';
+import { CODE_OPERATORS, LITERAL_OPERATORS, MONGO_CODE_METHODS, MONGO_FILTER_ARGUMENT, MONGO_INJECT_DECORATORS, MONGO_MODEL_FACTORIES, MONGO_MODEL_TYPES, MONGO_PACKAGES, MONGOOSE_QUERY_CHAIN } from './nosql.js';
 
 export interface ModelListing {
   kind: 'sink' | 'sanitizer' | 'logger' | 'auth' | 'source' | 'rate-limiter' | 'state-machine' | 'secret-shape' | 'data-access';
@@ -36,6 +42,7 @@ export function builtInModels(): ModelListing[] {
   for (const driver of SQL_DRIVERS) {
     listings.push({ kind: 'sink', category: 'sql', modules: [...driver.packages], names: [...driver.textMethods], argument: 0, description: `${driver.driver}: methods whose first argument is SQL text`, source: 'built-in' });
   }
+  listings.push(...urlSinks(), ...commandSinks(), ...codeSinks(), ...pathSinks(), ...nosqlSinks());
   listings.push({ kind: 'logger', modules: [...LOGGER_PACKAGES], names: [...LOG_METHODS], description: 'logger packages: their instances and children write records with these methods', source: 'built-in' });
   listings.push({ kind: 'logger', modules: [NEST_LOGGER_MODULE], names: [...NEST_LOGGER_CLASSES], description: 'NestJS logger classes (a field, `new Logger()`, static calls)', source: 'built-in' });
   listings.push({ kind: 'logger', modules: ['console', 'fastify'], names: [...FRAMEWORK_LOG_OWNERS].map((owner) => `${owner}.log`), description: 'console, and the pino logger a framework hands out at `.log`', source: 'built-in' });
@@ -96,6 +103,81 @@ function dataAccessModels(): ModelListing[] {
   push('dynamodb', ['aws-sdk', ...DYNAMODB_COMMAND_PACKAGES], dynamo('create'), 'creates: client methods and commands that write whole new items');
   push('dynamodb', ['aws-sdk', ...DYNAMODB_COMMAND_PACKAGES], dynamo('write'), 'updates: client methods and commands that change or delete items');
   return listings;
+}
+
+const builtIn = (listing: Omit<ModelListing, 'source'>): ModelListing => ({ ...listing, source: 'built-in' });
+
+/** Groups names by the value a table gives each (`readFile: [0]`, `copy: [0, 1]`), in table order. */
+function groupBy<T>(table: Readonly<Record<string, T>>, key: (value: T) => string): Array<{ value: T; names: string[] }> {
+  const groups = new Map<string, { value: T; names: string[] }>();
+  for (const [name, value] of Object.entries(table)) {
+    const group = groups.get(key(value)) ?? groups.set(key(value), { value, names: [] }).get(key(value))!;
+    group.names.push(name);
+  }
+  return [...groups.values()];
+}
+
+function urlSinks(): ModelListing[] {
+  const clients = HTTP_CLIENTS.map((client) => {
+    const calls = [client.callable ? 'calling it' : undefined, client.service ? `${client.service.className}'s methods (also on .${client.service.clientMember})` : 'its methods', client.instances ? `those of instances made by ${client.instances.factories.map((factory) => `${factory}()`).join(' or ')} (a ${client.instances.baseOption} ${client.instances.prefix === 'overridable' ? 'is replaced by an absolute URL' : 'is a fixed prefix the argument cannot leave'})` : undefined, client.constructors ? `new ${client.constructors.join('/')}(origin)` : undefined].filter(Boolean);
+    return builtIn({ kind: 'sink', category: 'url', modules: [...client.packages], names: [...client.methods, ...(client.constructors ?? []).map((name) => `new ${name}`)], argument: client.argument, description: `${client.shape}: ${calls.join(', ')} send a request to the URL or request options in argument ${client.argument}` });
+  });
+  return [
+    ...clients,
+    builtIn({ kind: 'sink', category: 'url', modules: [], names: [GLOBAL_FETCH.name, ...GLOBAL_FETCH.owners.map((owner) => `${owner}.${GLOBAL_FETCH.name}`)], argument: 0, description: 'the global fetch (Node 18+, Next.js, Hono), when nothing in scope declares the name' }),
+    builtIn({ kind: 'sink', category: 'url', modules: [], names: [...HOST_OPTIONS, ...URL_OPTIONS], description: `request options that name the target: ${HOST_OPTIONS.join(', ')} choose the origin, ${URL_OPTIONS.join(', ')} hold the whole URL` }),
+    builtIn({ kind: 'sanitizer', category: 'url', modules: [], names: [...AGENT_OPTIONS], description: 'request options that take an agent: a filtering agent there (request-filtering-agent, ssrf-req-filter) refuses internal addresses' }),
+  ];
+}
+
+const COMMAND_FORMS: Record<CommandForm, string> = {
+  shell: 'run the command string through a shell',
+  argv: `run a program with an argument array: request data choosing the program, or anything with the shell option or a shell given ${[...SHELL_SCRIPT_FLAGS].join(' ')}`,
+  split: 'split the command string on spaces and run it, through a shell when the shell option is set',
+};
+
+function commandSinks(): ModelListing[] {
+  return [
+    ...COMMAND_SINKS.map((sink) => builtIn({ kind: 'sink', category: 'command', modules: [sink.package], names: [...sink.functions], argument: COMMAND_ARGUMENT, description: `${sink.package}: ${COMMAND_FORMS[sink.form]}` })),
+    builtIn({ kind: 'sink', category: 'command', modules: [], names: [...SHELL_PROGRAMS], description: `programs that are shells (also in /bin and /usr/bin): spawned with a script flag (${[...SHELL_SCRIPT_FLAGS].join(' ')}), the next argument is a script` }),
+  ];
+}
+
+function codeSinks(): ModelListing[] {
+  return [
+    builtIn({ kind: 'sink', category: 'code', modules: [], names: [...GLOBAL_EVALUATORS], argument: 0, description: 'JavaScript globals that compile their argument (new Function: any argument)' }),
+    builtIn({ kind: 'sink', category: 'code', modules: [NODE_VM.package], names: [...NODE_VM.functions], argument: 0, description: `node:vm compiles and runs the code (a vm context is no sandbox); ${[...NODE_VM.withContext].join(' and ')} also when the context hands request data to an evaluator the code calls` }),
+    ...ESCAPABLE_SANDBOXES.map((sandbox) => builtIn({ kind: 'sink', category: 'code', modules: [sandbox.package], names: [...sandbox.exports], argument: 0, description: `${sandbox.package}: a sandbox with published escapes and no maintained fix` })),
+    builtIn({ kind: 'sink', category: 'code', modules: [VM2.package], names: VM2.machines.map((machine) => `${machine}.prototype.${VM2.method}`), argument: 0, description: 'vm2 machines: discontinued, with unfixed sandbox escapes' }),
+  ];
+}
+
+function pathSinks(): ModelListing[] {
+  return [
+    ...groupBy(PATH_ARGUMENTS, (indexes) => indexes.join()).map(({ value: indexes, names }) =>
+      builtIn({ kind: 'sink', category: 'path', modules: [...FS_MODULES], names, argument: indexes[0], description: indexes.length > 1 ? `file-system functions (and their Sync variants) whose arguments ${indexes.join(' and ')} are paths (source and destination)` : `file-system functions (and their Sync variants) whose argument ${indexes[0]} is a path` }),
+    ),
+    builtIn({ kind: 'sink', category: 'path', modules: [...KOA_SEND.packages], names: ['default', ...KOA_SEND.exports], argument: KOA_SEND.pathArgument, description: `koa-send: the path, unless a ${SEND_ROOT_OPTION} option (argument ${KOA_SEND.optionsArgument}) confines it; then the ${SEND_ROOT_OPTION}` }),
+    builtIn({ kind: 'sink', category: 'path', modules: ['express', '@fastify/static'], names: RESPONSE_FILE_METHODS.map((method) => `res.${method}`), argument: 0, description: `a response's file senders: the path, unless a ${SEND_ROOT_OPTION} option confines it; then the ${SEND_ROOT_OPTION} (@fastify/static: only a ${SEND_ROOT_OPTION} the request chooses)` }),
+  ];
+}
+
+function nosqlSinks(): ModelListing[] {
+  return [
+    ...groupBy(MONGO_FILTER_ARGUMENT, String).map(({ value: argument, names }) =>
+      builtIn({ kind: 'sink', category: 'nosql', modules: [...MONGO_PACKAGES], names, argument, description: `methods of a model or collection whose argument ${argument} is a filter document` }),
+    ),
+    builtIn({ kind: 'sink', category: 'nosql', modules: [...MONGO_PACKAGES], names: [...MONGO_CODE_METHODS], description: 'methods of a model or collection whose arguments are JavaScript the database runs' }),
+    builtIn({ kind: 'sink', category: 'nosql', modules: [], names: [...CODE_OPERATORS], description: 'filter operators whose operand is JavaScript the database runs' }),
+    builtIn({
+      kind: 'sink',
+      category: 'nosql',
+      modules: [...MONGO_PACKAGES],
+      names: [...MONGO_MODEL_TYPES.map((type) => `${type}<>`), ...MONGO_MODEL_FACTORIES.map((factory) => `${factory}()`), ...MONGO_INJECT_DECORATORS.map((decorator) => `@${decorator}`)],
+      description: `what makes a value a model or collection (the receiver of the methods above): its type, the call that made it, or the decorator that injected it; a query chain (${[...MONGOOSE_QUERY_CHAIN].join(', ')}) keeps it`,
+    }),
+    builtIn({ kind: 'sanitizer', category: 'nosql', modules: [], names: [...LITERAL_OPERATORS], description: 'filter operators whose operand is compared literally or must be a string: an object there is no query' }),
+  ];
 }
 
 /** The config's models as written (paths relative to the config file's folder), then the names in config `rateLimiters`. */
