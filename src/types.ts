@@ -203,6 +203,11 @@ export interface ExaminedItem {
    * sign-in route); finding: reported; undetermined: the scan cannot tell (an opaque middleware).
    */
   outcome: 'passed' | 'exempt' | 'finding' | 'undetermined';
+  /**
+   * For an exemption, the kind it is, as the inventory names it (`public by design`): the report
+   * counts exemptions by kind, so its sentence and the entry-point inventory use the same words.
+   */
+  exemption?: string;
   /** Why: the evidence of the control, the reason for the exemption, or what is missing. */
   evidence: string;
 }

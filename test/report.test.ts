@@ -63,6 +63,21 @@ describe('trustscan report: the evidence pack', () => {
     expect(pack.score.overall).toBe(100);
   });
 
+
+  it('counts exempt entry points in the words of the inventory, and lists the files it skipped with why', async () => {
+    const routes = [
+      SCOPED,
+      `app.get('/catalog', (req, res) => { res.json([{ sku: 'a1' }]); });`,
+      `app.post('/login', async (req, res) => { res.json({ token: 'x' }); });`,
+    ].join('\n');
+    const cwd = makeProject({ 'package.json': EXPRESS, 'src/auth.ts': AUTH, 'src/app.ts': app(routes), 'src/vendor-bundle.js': `var a=${'1+'.repeat(3000)}1;`.repeat(20) });
+    const pack = await report(cwd);
+    const authentication = criterion(pack, 'soc2', 'CC6.1').tested.find((entry) => entry.ruleId === 'missing-authentication')!;
+    expect(authentication).toMatchObject({ examined: 3, passed: 1, exempt: 2, findings: 0 });
+    expect(authentication.summary).toBe('3 entry points examined: 1 passed, 1 public, reaching no write and no sensitive data, 1 public by design');
+    expect(pack.files.skipped).toEqual([{ file: 'src/vendor-bundle.js', reason: 'looks like a minified bundle' }]);
+  });
+
   it('fails CC6.1 and API1:2023 with the finding that fails them, and says NOT TESTED where no rule speaks or nothing exercises the control', async () => {
     const cwd = makeProject({ 'package.json': EXPRESS, 'src/auth.ts': AUTH, 'src/app.ts': app(UNSCOPED) });
     const pack = await report(cwd);

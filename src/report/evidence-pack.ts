@@ -191,7 +191,9 @@ function fromItems(ruleId: string, items: readonly ExaminedItem[]): TestedEviden
   const exempt = count('exempt');
   const findings = count('finding');
   const undetermined = count('undetermined');
-  const parts = [passed > 0 ? `${passed} passed` : '', exempt > 0 ? `${exempt} exempt` : '', findings > 0 ? `${findings} with findings` : '', undetermined > 0 ? `${undetermined} undetermined` : ''].filter(Boolean);
+  const exemptions = new Map<string, number>();
+  for (const item of items) if (item.outcome === 'exempt') exemptions.set(item.exemption ?? 'exempt', (exemptions.get(item.exemption ?? 'exempt') ?? 0) + 1);
+  const parts = [passed > 0 ? `${passed} passed` : '', ...[...exemptions].map(([kind, n]) => `${n} ${kind}`), findings > 0 ? `${findings} with findings` : '', undetermined > 0 ? `${undetermined} undetermined` : ''].filter(Boolean);
   const what = subjects.length === 1 ? plural(items.length, subject) : `${items.length} items (${subjects.join(', ')})`;
   return {
     ruleId,
@@ -225,14 +227,13 @@ function scanItself(result: ScanResult): TestedEvidence {
 }
 
 /** Files the scan skipped, with the reason each warning gives (`<file>: skipped, <reason>`). */
+/** Files the scan skipped, from their warnings: every such message reads "<file>: skipped, <reason>" (a folder "<folder>/: skipped, ..."). */
 function skippedFiles(result: ScanResult): Array<{ file: string; reason: string }> {
+  const marker = ': skipped, ';
   const skipped: Array<{ file: string; reason: string }> = [];
   for (const warning of result.warnings) {
-    if (!warning.file) continue;
-    const marker = `${warning.file}: skipped, `;
-    const at = warning.message.indexOf(marker);
-    if (at === 0) skipped.push({ file: warning.file, reason: warning.message.slice(marker.length) });
-    else if (warning.message.includes(': skipped, ')) skipped.push({ file: warning.file, reason: warning.message.slice(warning.message.indexOf(': skipped, ') + 11) });
+    const at = warning.file ? warning.message.indexOf(marker) : -1;
+    if (at >= 0) skipped.push({ file: warning.file!, reason: warning.message.slice(at + marker.length) });
   }
   return skipped;
 }

@@ -52,13 +52,13 @@ export default defineRule({
         continue;
       }
       if (route.publicByDesign) {
-        ctx.examined({ ...examined, outcome: 'exempt', evidence: `public by design: ${route.publicByDesign}` });
+        ctx.examined({ ...examined, outcome: 'exempt', exemption: 'public by design', evidence: `public by design: ${route.publicByDesign}` });
         continue;
       }
       const facts = routeFacts(ctx, route);
       const verdict = judge(facts);
       if (!verdict) {
-        ctx.examined({ ...examined, outcome: 'exempt', evidence: 'public, and reaches no write and no sensitive data the scan can see' });
+        ctx.examined({ ...examined, outcome: 'exempt', exemption: 'public, reaching no write and no sensitive data', evidence: 'public, and reaches no write and no sensitive data the scan can see' });
         continue;
       }
       ctx.examined({ ...examined, outcome: 'finding', evidence: verdict.message });
