@@ -6,6 +6,7 @@ import { cdkEndpoints, usesCdk } from './cdk.js';
 import { AUTHORIZER_KINDS, type DeclaredAuthorizer, type DeclaredEndpoint, type DeclaredThrottle } from './endpoints.js';
 import { findModuleFile, lambdaExport, typedHandlerExports, type LambdaExport } from './handlers.js';
 import { isFunctionTemplate, samEndpoints } from './sam-template.js';
+import { cloudFormationEndpoints } from './cloudformation.js';
 import { isServerlessConfig, serverlessEndpoints } from './serverless-config.js';
 import { isServerlessTs, serverlessTsConfig } from './serverless-ts.js';
 import { YamlConfig } from './yaml-document.js';
@@ -103,9 +104,24 @@ function configEndpoints(file: ScannedTextFile, textByPath: ReadonlyMap<string, 
   }
   if (isFunctionTemplate(file)) {
     const template = YamlConfig.parse(file);
-    return template ? samEndpoints(template) : [];
+    return template ? withoutRepeats([...samEndpoints(template), ...cloudFormationEndpoints(template)]) : [];
   }
   return [];
+}
+
+/**
+ * One endpoint per handler, method and path: a SAM function's `Api` event and the API's OpenAPI
+ * `DefinitionBody` often declare the same operation; its authorizers are those of both.
+ */
+function withoutRepeats(endpoints: DeclaredEndpoint[]): DeclaredEndpoint[] {
+  const byKey = new Map<string, DeclaredEndpoint>();
+  for (const endpoint of endpoints) {
+    const key = `${endpoint.module}\0${endpoint.exportName}\0${endpoint.method}\0${endpoint.path}`;
+    const first = byKey.get(key);
+    if (!first) byKey.set(key, endpoint);
+    else first.authorizers.push(...endpoint.authorizers.filter((added) => !first.authorizers.some((known) => known.kind === added.kind)));
+  }
+  return [...byKey.values()];
 }
 
 function usesLambdaPackages(context: AdapterContext): boolean {

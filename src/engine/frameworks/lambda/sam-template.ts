@@ -29,8 +29,8 @@ const HTTP_EVENT_TYPES: Readonly<Record<string, { api: string; global: string; a
  * `Auth.DefaultAuthorizer` (the API resource's, else Globals); `NONE` means no authorizer.
  * Authorizer kinds come from their definitions under `Auth.Authorizers` (UserPoolArn: Cognito,
  * FunctionArn: a Lambda authorizer, JwtConfiguration: JWT). Throttling, usage plans and WAF rate
- * rules are read by gateway-throttling.ts. Plain `AWS::Lambda::Function`s are wired
- * to API Gateway by other resources (methods, integrations, permissions) this reader does not follow.
+ * rules are read by gateway-throttling.ts. Endpoints wired by other resources (API Gateway
+ * methods, HTTP API routes, OpenAPI bodies) are read by cloudformation.ts.
  */
 export function samEndpoints(template: YamlConfig): DeclaredEndpoint[] {
   const root = template.root;
