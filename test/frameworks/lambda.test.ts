@@ -432,6 +432,9 @@ describe('lambda adapter: projects', () => {
       '          /reports:',
       '            get:',
       "              x-amazon-apigateway-integration: { type: aws_proxy, uri: !GetAtt AdminFunction.Arn, payloadFormatVersion: '2.0' }",
+      '          /$default:',
+      '            x-amazon-apigateway-any-method:',
+      "              x-amazon-apigateway-integration: { type: aws_proxy, uri: !GetAtt AdminFunction.Arn }",
       '          /status:',
       '            get:',
       '              security: []',
@@ -465,10 +468,11 @@ describe('lambda adapter: projects', () => {
     expect(routes.map((r) => `${r.id} ${r.file}:${r.line} ${r.auth} [${middlewareOf(r).join('; ')}]`).sort()).toEqual([
       'LAMBDA DELETE /orders/{id} functions/admin.ts:2 public []',
       'LAMBDA GET /admin/ping functions/admin.ts:2 public []',
+      "LAMBDA ALL /* functions/admin.ts:2 authenticated [authorizer jwt 'jwtAuth' auth/route template.yaml:66]",
       'LAMBDA GET /orders/{id} functions/orders.ts:2 authenticated [authorizer cognito \'UserPoolAuthorizer\' auth/route template.yaml:36]',
       'LAMBDA GET /reports functions/admin.ts:2 authenticated [authorizer jwt \'jwtAuth\' auth/route template.yaml:66]',
       'LAMBDA GET /status functions/orders.ts:2 public []',
-      'LAMBDA POST /admin/export functions/admin.ts:2 authenticated [authorizer aws_iam auth/route template.yaml:88]',
+      'LAMBDA POST /admin/export functions/admin.ts:2 authenticated [authorizer aws_iam auth/route template.yaml:91]',
       // The archived function's code is in S3: nothing in the repository to point at.
       'LAMBDA ALL (unmapped) functions/archived.ts:handler functions/archived.ts:2 unknown []',
     ].sort());

@@ -219,7 +219,8 @@ function openApiOperations(template: YamlConfig, body: Node, label: string): Ope
           if (kind) authorizers.push({ kind, name: scheme.name, ...template.locate(scheme.key), declaredBy: `${label} paths.${pathEntry.name}.${operation.name} security ${scheme.name}` });
         }
       }
-      operations.push({ method, path: gatewayPath(pathEntry.name), node: operation.value, authorizers });
+      // An HTTP API's `/$default` path is its catch-all route, as RouteKey `$default` is.
+      operations.push({ method, path: gatewayPath(pathEntry.name === '/$default' ? '*' : pathEntry.name), node: operation.value, authorizers });
     }
   }
   return operations;
