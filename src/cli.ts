@@ -48,6 +48,9 @@ interface ScanCommandOptions {
   cacheLocation?: string;
   threads?: string;
   debug?: boolean;
+  baseline?: string;
+  writeBaseline?: string;
+  changedSince?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -115,6 +118,9 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this').choices(FAIL_ON_LEVELS).default('high'))
     .addOption(new Option('--severity <severity>', 'report only findings at or above this').choices(SEVERITIES)))
     .option('--include-suppressed', 'keep suppressed findings in SARIF (with suppressions[])')
+    .option('--baseline <file>', 'findings this baseline file holds are listed as baseline and never fail --fail-on; its entries no longer found are listed as fixed')
+    .option('--write-baseline <file>', 'record the current findings (rule, file, fingerprint: no code) as a baseline file')
+    .option('--changed-since <git-ref>', 'report only findings on lines changed since the merge base with this ref, or new since it (the whole project is still analysed)')
     .option('--rule <id>', 'run only this rule (repeatable)', collect, [])
     .option('--disable-rule <id>', 'do not run this rule (repeatable)', collect, [])
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
@@ -225,15 +231,51 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, 
     import('./reporters/text.js'),
     import('./reporters/csv.js'),
   ]);
-  const outcome = await scan({
+  const scanOptions = {
     ...projectOptions(paths, options, io, overrides),
     onlyRules: options.rule,
     disabledRules: options.disableRule,
+    threads: options.threads !== undefined ? threadCount(options.threads) : ('auto' as const),
+  };
+  // Read before the scan: a bad baseline file is a usage error, not a wasted scan.
+  const baseline = options.baseline ? (await import('./ci/baseline.js')).readBaseline(path.resolve(io.cwd, options.baseline), options.baseline) : undefined;
+  const outcome = await scan({
+    ...scanOptions,
     recordDuration: options.timing,
-    threads: options.threads !== undefined ? threadCount(options.threads) : 'auto',
     ...(options.cache || options.cacheLocation ? { cache: { location: path.resolve(io.cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION) } } : {}),
   });
-  const { result } = outcome;
+  let result = outcome.result;
+  if (options.writeBaseline) {
+    const { buildBaseline, formatBaseline } = await import('./ci/baseline.js');
+    writeReport(formatBaseline(buildBaseline(result)), options.writeBaseline, io);
+  }
+  if (baseline && options.baseline) result = (await import('./ci/baseline.js')).applyBaseline(result, baseline, options.baseline);
+  if (options.changedSince) {
+    const { limitToChangedLines } = await import('./ci/changed-since.js');
+    result = await limitToChangedLines(result, {
+      ref: options.changedSince,
+      root: outcome.root,
+      // The same scan of the merge base's files, every path moved from the working tree to `worktree`.
+      scanAtMergeBase: async (worktree, repositoryRoot) => {
+        const moved = (file: string) => {
+          const relative = path.relative(repositoryRoot, path.resolve(io.cwd, file));
+          return relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(io.cwd, file) : path.join(worktree, relative);
+        };
+        const cwdInside = !path.relative(repositoryRoot, io.cwd).startsWith('..');
+        // A folder the pull request adds did not exist at the merge base: all of it is new.
+        const basePaths = scanOptions.paths.map(moved).filter((scanPath) => existsSync(scanPath));
+        if (basePaths.length === 0) return { ...outcome.result, findings: [] };
+        const base = await scan({
+          ...scanOptions,
+          cwd: moved(cwdInside ? io.cwd : outcome.root),
+          paths: basePaths,
+          ...(scanOptions.configPath ? { configPath: existsSync(moved(scanOptions.configPath)) ? moved(scanOptions.configPath) : path.resolve(io.cwd, scanOptions.configPath) } : {}),
+          ...(scanOptions.tsconfigPath ? { tsconfigPath: moved(scanOptions.tsconfigPath) } : {}),
+        });
+        return base.result;
+      },
+    });
+  }
   const minimumSeverity = options.severity as Severity | undefined;
   const reported = filterBySeverity(result, minimumSeverity);
   const colorAllowed = options.color && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
@@ -407,7 +449,8 @@ function filterBySeverity(result: ScanResult, minimumSeverity?: Severity): ScanR
 export function gateExitCode(result: ScanResult, failOn: string): number {
   if (failOn === 'none') return EXIT_CLEAN;
   const threshold = SEVERITY_RANK[failOn as Severity];
-  const failing = result.findings.some((f) => !f.suppression && SEVERITY_RANK[f.severity] >= threshold);
+  // A finding the baseline holds is old debt, listed but never failing the build.
+  const failing = result.findings.some((f) => !f.suppression && f.baselineState !== 'unchanged' && SEVERITY_RANK[f.severity] >= threshold);
   return failing ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 

@@ -183,6 +183,11 @@ export interface Finding {
   remediation: string;
   /** Up to 3 lines around the finding, secrets masked; `line` is 1-based. */
   codeFrame: Array<{ line: number; text: string }>;
+  /**
+   * With `--baseline` only: `unchanged` when the baseline file holds this finding (it is listed and
+   * counted but never fails `--fail-on`), `new` otherwise. SARIF `baselineState` says the same.
+   */
+  baselineState?: 'new' | 'unchanged';
   suppression?: Suppression;
 }
 
@@ -226,6 +231,33 @@ export interface ScanWarning {
   line?: number;
 }
 
+/** One finding as a baseline file records it: no code, no message, no secret text. */
+export interface BaselineEntry {
+  ruleId: string;
+  file: string;
+  fingerprint: string;
+}
+
+export interface BaselineComparison {
+  /** The baseline file as given on the command line. */
+  file: string;
+  /** Findings the baseline holds (baselineState `unchanged`). */
+  unchanged: number;
+  /** Findings it does not (baselineState `new`). */
+  new: number;
+  /** Baseline entries of the rules this scan ran that no finding matched: fixed (or their file was not scanned). */
+  fixed: BaselineEntry[];
+}
+
+export interface ChangedSinceScope {
+  /** The ref as given (`origin/main`). */
+  ref: string;
+  /** The merge base of that ref and HEAD the lines are compared with. */
+  mergeBase: string;
+  /** Findings left out: nothing of them lies on a changed line and the merge base has them too. */
+  hidden: number;
+}
+
 export interface ScanResult {
   /** Version of the JSON shape (schema/scan-result.schema.json), bumped on breaking changes. */
   schemaVersion: '1.0.0';
@@ -240,6 +272,10 @@ export interface ScanResult {
    * evidence pack's positive evidence. Not part of the scan JSON (schema/scan-result.schema.json).
    */
   coverage?: RuleCoverage[];
+  /** With `--baseline` only: what the baseline file held and what of it this scan still finds. */
+  baseline?: BaselineComparison;
+  /** With `--changed-since` only: the lines the report is limited to, and what it left out. */
+  changedSince?: ChangedSinceScope;
   stats: {
     filesScanned: number;
     linesScanned: number;

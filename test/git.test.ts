@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { changedFiles, findMergeBase, loadGitState, readCommitTime, readGitState, resolveRef } from '../src/engine/git.js';
 import { runCli } from './helpers/cli.js';
+import { armRepository, commitAt, git, hasGit } from './helpers/git.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -49,8 +50,6 @@ afterEach(() => {
   for (const method of consoleMethods) expect(console[method]).not.toHaveBeenCalled();
   vi.restoreAllMocks();
 });
-
-const hasGit = spawnSync('git', ['--version'], { stdio: 'ignore' }).status === 0;
 
 describe('readGitState: hand-written .git folders', () => {
   it('resolves a branch through its loose ref', () => {
@@ -197,38 +196,6 @@ describe('readGitState: hand-written .git folders', () => {
   });
 });
 
-/** Runs the system git for building fixtures only, isolated from the machine's own git config. */
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH,
-      HOME: cwd,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_AUTHOR_NAME: 'Test',
-      GIT_AUTHOR_EMAIL: 'test@example.com',
-      GIT_COMMITTER_NAME: 'Test',
-      GIT_COMMITTER_EMAIL: 'test@example.com',
-      GIT_AUTHOR_DATE: '2024-03-01T10:00:00Z',
-      GIT_COMMITTER_DATE: process.env.FIXTURE_DATE ?? '2024-03-01T10:00:00Z',
-    },
-  }).trim();
-}
-
-function commitAt(cwd: string, date: string, message: string): void {
-  const previous = process.env.FIXTURE_DATE;
-  process.env.FIXTURE_DATE = date;
-  try {
-    git(cwd, 'add', '-A');
-    git(cwd, 'commit', '-q', '-m', message);
-  } finally {
-    if (previous === undefined) delete process.env.FIXTURE_DATE;
-    else process.env.FIXTURE_DATE = previous;
-  }
-}
-
 describe.skipIf(!hasGit)('readGitState: repositories made by git', () => {
   /**
    * main: c1 (a.txt, b.txt, dir/x.txt) -> c2 (a.txt changed, b.txt removed, docs/n.md added)
@@ -332,7 +299,6 @@ describe('a hostile repository', () => {
    * drivers, an include, and every hook; each would create the marker file.
    */
   function buildHostile(marker: string): string {
-    const touch = `touch ${marker}`;
     const root = tempDir();
     if (hasGit) {
       git(root, 'init', '-q', '-b', 'main');
@@ -347,35 +313,7 @@ describe('a hostile repository', () => {
         'src/app.ts': "import express from 'express';\nconst app = express();\napp.get('/x', (req, res) => res.send('x'));\n",
       });
     }
-    const config = [
-      '[core]',
-      '\trepositoryformatversion = 0',
-      `\tfsmonitor = "${touch}"`,
-      `\tpager = "${touch}"`,
-      `\tsshCommand = "${touch}"`,
-      `\teditor = "${touch}"`,
-      `\thooksPath = ${path.join(root, '.git', 'hooks')}`,
-      `\tworktree = ${path.join(root, 'elsewhere')}`,
-      '[include]',
-      `\tpath = ${path.join(root, 'included.config')}`,
-      '[diff "evil"]',
-      `\ttextconv = "${touch}"`,
-      '[filter "evil"]',
-      `\tsmudge = "${touch}"`,
-      `\tclean = "${touch}"`,
-      '',
-    ].join('\n');
-    writeFileSync(path.join(root, '.git', 'config'), config);
-    // An existing (empty) folder, so that git does follow core.worktree rather than stop at it.
-    mkdirSync(path.join(root, 'elsewhere'));
-    writeFileSync(path.join(root, 'included.config'), `[core]\n\tfsmonitor = "${touch}"\n`);
-    writeFileSync(path.join(root, '.gitattributes'), '* diff=evil filter=evil\n');
-    for (const hook of ['post-checkout', 'pre-commit', 'post-commit', 'post-merge', 'post-index-change', 'reference-transaction', 'fsmonitor-watchman', 'pre-push']) {
-      const file = path.join(root, '.git', 'hooks', hook);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, `#!/bin/sh\n${touch}\n`);
-      chmodSync(file, 0o755);
-    }
+    armRepository(root, marker);
     return root;
   }
 

@@ -186,7 +186,7 @@ describe('formatSarif: results', () => {
     const [secret] = resultsOf(sarifOf(result));
     expect(secret!.partialFingerprints).toEqual({
       primaryLocationLineHash: result.findings[0]!.lineHash,
-      'trustscanFingerprint/v1': result.findings[0]!.fingerprint,
+      'trustscanFingerprint/v2': result.findings[0]!.fingerprint,
     });
     expect(secret!.partialFingerprints!['primaryLocationLineHash']).toMatch(/^[0-9a-f]+:1$/);
   });

@@ -182,6 +182,46 @@ export async function changedFiles(state: GitState, fromCommit: string, toCommit
   }
 }
 
+/** Blobs larger than this are left out of `readTreeFiles` (generated bundles, assets). */
+const TREE_FILE_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * Every regular file of a commit's tree under `folder` (posix, relative to the repository root;
+ * '' for all), with its content: what the scanned files looked like at that commit. Symbolic
+ * links, submodules and files over 8 MiB are left out. Undefined when the commit is unreadable.
+ */
+export async function readTreeFiles(state: GitState, commitish: string, folder: string): Promise<Map<string, Uint8Array> | undefined> {
+  try {
+    const git = await isomorphicGit();
+    const cache = {};
+    const oid = await peelToCommit(state, commitish, cache);
+    if (!oid) return undefined;
+    const files = new Map<string, Uint8Array>();
+    const prefix = folder === '' ? '' : `${folder.replace(/\/+$/, '')}/`;
+    await git.walk({
+      fs: readOnlyFs,
+      gitdir: state.commonDir,
+      cache,
+      trees: [git.TREE({ ref: oid })],
+      map: async (filepath, [entry]) => {
+        if (!entry) return null;
+        const type = await entry.type();
+        // Outside the folder: skip whole subtrees that cannot lead into it.
+        if (filepath !== '.' && !(filepath + '/').startsWith(prefix) && !prefix.startsWith(filepath + '/')) return null;
+        if (type !== 'blob') return type === 'tree' ? undefined : null;
+        // 0o100644 / 0o100755 only: 0o120000 is a symbolic link, whose target text is no file.
+        if (((await entry.mode()) & 0o170000) !== 0o100000) return null;
+        const content = await entry.content();
+        if (content && content.length <= TREE_FILE_LIMIT) files.set(filepath, content);
+        return null;
+      },
+    });
+    return files;
+  } catch {
+    return undefined;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Finding the repository
 

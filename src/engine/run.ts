@@ -1,4 +1,5 @@
 import type { ExaminedItem, Finding, FileVisitor, NodeHandler, ReportDescriptor, ScannedSourceFile, ScannedTextFile, ScanWarning, Severity } from '../types.js';
+import { entryName } from '../types.js';
 import type { Rule, RuleContext } from './rule-api.js';
 import { fileIndex } from './ast/file-index.js';
 import type { CodeModels } from './models.js';
@@ -360,7 +361,7 @@ function toFinding(report: RawReport, sourceText: SourceText, redact: ReadonlyAr
     endColumn: end.column,
     controls: meta.controls,
     trace: (report.trace ?? []).map((step) => ({ ...step, message: maskSecretsInLine(step.message) })),
-    fingerprint: findingFingerprint(meta.id, report.file, sourceText.lineText(start.line)),
+    fingerprint: findingFingerprint(meta.id, report.file, sourceText.lineText(start.line), report.route ? entryName(report.route) : ''),
     lineHash: '',
     remediation: report.remediation ?? meta.docs.remediation,
     codeFrame,

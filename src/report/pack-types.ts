@@ -4,10 +4,11 @@
  */
 import type { ControlKind, Soc2Category } from '../controls/index.js';
 import type { ExaminedItem, Finding, Severity } from '../types.js';
+import type { FINGERPRINT_VERSION } from '../engine/fingerprint.js';
 
 export const REPORT_SCHEMA_VERSION = '1.0.0';
 /** Version of the finding fingerprint (engine/fingerprint.ts): history matches only like with like. */
-export const FINGERPRINT_VERSION = 1;
+export { FINGERPRINT_VERSION } from '../engine/fingerprint.js';
 
 /** SOC 2 categories as `--scope` names them; `security` is the common criteria, always in scope. */
 export const SCOPE_NAMES: Readonly<Record<string, Soc2Category>> = {

@@ -16,6 +16,17 @@ function orderScanResult(result: ScanResult): ScanResult {
     rules: result.rules.map(orderRule),
     findings: result.findings.map(orderFinding),
     warnings: result.warnings.map(orderWarning),
+    ...(result.baseline
+      ? {
+          baseline: {
+            file: result.baseline.file,
+            unchanged: result.baseline.unchanged,
+            new: result.baseline.new,
+            fixed: result.baseline.fixed.map((entry) => ({ ruleId: entry.ruleId, file: entry.file, fingerprint: entry.fingerprint })),
+          },
+        }
+      : {}),
+    ...(result.changedSince ? { changedSince: { ref: result.changedSince.ref, mergeBase: result.changedSince.mergeBase, hidden: result.changedSince.hidden } } : {}),
     stats: withoutUndefined({
       filesScanned: result.stats.filesScanned,
       linesScanned: result.stats.linesScanned,
@@ -76,6 +87,7 @@ function orderFinding(finding: Finding): Finding {
       kind: finding.suppression.kind,
       justification: finding.suppression.justification,
     },
+    baselineState: finding.baselineState,
   });
 }
 

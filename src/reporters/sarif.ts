@@ -143,9 +143,10 @@ function resultFor(finding: Finding, ruleIndex: number | undefined, withSuppress
     locations: [primaryLocation(finding)],
     partialFingerprints: {
       primaryLocationLineHash: finding.lineHash,
-      'trustscanFingerprint/v1': finding.fingerprint,
+      'trustscanFingerprint/v2': finding.fingerprint,
     },
   };
+  if (finding.baselineState) sarifResult.baselineState = finding.baselineState;
   if (finding.trace.length > 0) sarifResult.codeFlows = [codeFlow(finding.trace)];
   const related = relatedLocations(finding);
   if (related.length > 0) sarifResult.relatedLocations = related;

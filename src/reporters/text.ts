@@ -57,8 +57,9 @@ function severityLabel(severity: Severity, paint: ChalkInstance): string {
 
 function formatFinding(finding: Finding, paint: ChalkInstance): string[] {
   const lines: string[] = [];
+  const baselined = finding.baselineState === 'unchanged' ? ` ${paint.dim('(baseline)')}` : '';
   lines.push(
-    `  ${paint.dim(`${finding.line}:${finding.column}`.padEnd(8))} ${severityLabel(finding.severity, paint)} ${paint.bold(finding.ruleId)}  ${escapeControlCharacters(finding.message)}`,
+    `  ${paint.dim(`${finding.line}:${finding.column}`.padEnd(8))} ${severityLabel(finding.severity, paint)} ${paint.bold(finding.ruleId)}${baselined}  ${escapeControlCharacters(finding.message)}`,
   );
   const width = String(finding.codeFrame.at(-1)?.line ?? finding.line).length;
   for (const frame of finding.codeFrame) {
@@ -96,6 +97,14 @@ function formatSummary(result: ScanResult, options: TextReportOptions, paint: Ch
   if (suppressed > 0) extras.push(`${suppressed} suppressed`);
   if (hidden > 0) extras.push(`${hidden} below --severity ${options.minimumSeverity} not shown`);
   lines.push(extras.length > 0 ? `${headline} (${extras.join(', ')})` : headline);
+  if (result.baseline) {
+    const { unchanged, fixed } = result.baseline;
+    const fresh = shown.filter((finding) => finding.baselineState === 'new').length;
+    lines.push(`Baseline ${escapeControlCharacters(result.baseline.file)}: ${fresh} new, ${unchanged} in the baseline (listed, never failing --fail-on), ${fixed.length} fixed since.`);
+  }
+  if (result.changedSince) {
+    lines.push(`Changed since ${escapeControlCharacters(result.changedSince.ref)} (merge base ${result.changedSince.mergeBase.slice(0, 12)}): ${result.changedSince.hidden} finding${result.changedSince.hidden === 1 ? '' : 's'} on unchanged lines, found at the merge base too, not shown.`);
+  }
 
   if (shown.length > 0) {
     const bySoc2 = new Map<string, number>();
