@@ -591,19 +591,23 @@ class FastifyRouteCollector {
   }
 
   /**
-   * An autoloaded file that exports a package as its plugin (`export default fastifyRateLimit`, options
+   * An autoloaded file that exports a package as its plugin (`export default fastifyRateLimit`, or
+   * wrapped, `export default fp(fastifyRateLimit, { name })` as the fastify/demo layout does; options
    * in `autoConfig`): autoload registers the package in the parent context, as `register` would.
    */
   private autoloadPackagePlugin(file: ScannedSourceFile, context: PluginContext): void {
     const exported = file.sourceFile.statements.find(ts.isExportAssignment)?.expression;
-    const binding = this.context.modules.resolveExport(file, 'default');
-    if (!exported || binding?.kind !== 'external') return;
-    if (RATE_LIMIT_PACKAGES.has(binding.module)) {
+    const target = exported && this.pluginTarget(file, exported);
+    if (!exported || target?.kind !== 'package') return;
+    // The package itself is what the middleware classifier knows, not the fastify-plugin call around it.
+    let plugin = skipOuterExpressions(exported);
+    while (ts.isCallExpression(plugin) && this.isFastifyPluginCall(file, plugin) && plugin.arguments[0]) plugin = skipOuterExpressions(plugin.arguments[0]);
+    if (RATE_LIMIT_PACKAGES.has(target.module)) {
       // `autoConfig` may turn the global hook off, as the register options would.
       if (/\bglobal\s*:\s*false\b/.test(file.text)) return;
-      context.hooks.push({ phase: 'onRequest', middleware: [this.context.middleware.describe(exported, file, context.scope)], fromRateLimitPlugin: true });
-    } else if (HOOK_ADDING_AUTH_PACKAGES.has(binding.module)) {
-      context.hooks.push({ phase: 'onRequest', middleware: [this.context.middleware.describe(exported, file, context.scope)] });
+      context.hooks.push({ phase: 'onRequest', middleware: [this.context.middleware.describe(plugin, file, context.scope)], fromRateLimitPlugin: true });
+    } else if (HOOK_ADDING_AUTH_PACKAGES.has(target.module)) {
+      context.hooks.push({ phase: 'onRequest', middleware: [this.context.middleware.describe(plugin, file, context.scope)] });
     }
   }
 
