@@ -67,6 +67,9 @@ export function isPlaceholderValue(value: string): boolean {
   const trimmed = value.trim();
   if (trimmed.length < 4) return true;
   if (/\$\{|\{\{|%\(|%s|\$\(|^\$[A-Za-z_]|^<.*>$|^\[.*\]$|process\.env/.test(trimmed)) return true;
+  // References a tool resolves from the environment or a secret store: `{env:API_KEY}` (opencode),
+  // `%env(API_KEY)%` (Symfony), `%API_KEY%` (Windows), `#{ApiKey}` (Octopus), `{file:./key}`.
+  if (/^\{(?:env|file|secret|secrets|vault|ssm|keyvault)[:.][^{}]+\}$|%env\(|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\{[^{}]+\}$/i.test(trimmed)) return true;
   const lower = trimmed.toLowerCase();
   if (PLACEHOLDER_FRAGMENTS.some((fragment) => lower.includes(fragment))) return true;
   if (isLowVarietyString(trimmed)) return true;
