@@ -264,6 +264,27 @@ export const config = { matcher: '/dashboard/:path*' };\n`,
     ).toEqual({ 'GET /api/private/data': 'public', 'GET /api/public/ping': 'public', 'POST /dashboard/export': 'middleware' });
   });
 
+  test('a check the middleware skips for some paths first (early NextResponse.next()) does not cover those paths', () => {
+    expect(
+      guarded({
+        'proxy.ts': `import { NextResponse, type NextRequest } from 'next/server';
+import { getToken } from 'next-auth/jwt';
+export async function proxy(request: NextRequest) {
+  const { pathname } = request.nextUrl;
+  if (pathname.startsWith('/ping')) return new Response('pong', { status: 200 });
+  if (pathname.startsWith('/api/public') || ['/health'].includes(pathname)) {
+    return NextResponse.next();
+  }
+  const token = await getToken({ req: request, secret: process.env.AUTH_SECRET });
+  if (!token) return NextResponse.redirect(new URL('/login', request.url));
+  if (pathname.startsWith('/dashboard/export')) return NextResponse.next();
+  return NextResponse.next();
+}
+export const config = { matcher: ['/api/:path*', '/dashboard/:path*'] };\n`,
+      }),
+    ).toEqual({ 'GET /api/private/data': 'proxy', 'GET /api/public/ping': 'public', 'POST /dashboard/export': 'proxy' });
+  });
+
   test('a middleware that checks nothing (i18n) adds nothing, even from an unknown package', () => {
     const routes = loadRoutes(
       makeProject({

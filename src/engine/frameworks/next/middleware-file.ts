@@ -104,7 +104,7 @@ function middlewareExport(file: ScannedSourceFile, modules: ModuleIndex): Middle
 interface JudgedMiddleware {
   name: string;
   classification: MiddlewareClassification;
-  /** Set when the middleware guards only some of the paths it runs on (Clerk route matchers). */
+  /** Set when the middleware guards only some of the paths it runs on (Clerk route matchers, early exits for some paths). */
   protects?: (path: string) => boolean;
 }
 
@@ -161,7 +161,9 @@ function judgeMiddleware(exported: MiddlewareExport, middlewareFile: ScannedSour
 /** A middleware function: its own body, or a project function it delegates to (`return updateSession(req)`). */
 function judgeFunction(fn: ResolvedFunction, modules: ModuleIndex): JudgedMiddleware | undefined {
   const classification = classifyDelegating(fn, modules, DELEGATION_DEPTH);
-  return classification ? { name: fn.name, classification } : undefined;
+  if (!classification) return undefined;
+  const protects = classification.kind === 'auth' || classification.kind === 'role' ? pathExemptions(fn) : undefined;
+  return { name: fn.name, classification, ...(protects ? { protects } : {}) };
 }
 
 function classifyDelegating(fn: ResolvedFunction, modules: ModuleIndex, depth: number): MiddlewareClassification | undefined {
@@ -274,7 +276,12 @@ function endsInReturn(statement: ts.Statement): boolean {
   return ts.isBlock(statement) && statement.statements.some((inner) => ts.isReturnStatement(inner));
 }
 
-/** true/false when the condition depends only on route matchers, undefined when it depends on anything else. */
+/**
+ * true/false when the condition depends only on the request path (route matchers of Clerk's
+ * `createRouteMatcher`, `pathname.startsWith('/api/auth')`, `pathname === '/login'`,
+ * `['/a', '/b'].includes(pathname)`, `/re/.test(pathname)`), undefined when it depends on
+ * anything else.
+ */
 function evaluateCondition(expression: ts.Expression, path: string, matchers: ReadonlyMap<string, RegExp[]>): boolean | undefined {
   const value = skipOuterExpressions(expression);
   if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) {
@@ -282,13 +289,19 @@ function evaluateCondition(expression: ts.Expression, path: string, matchers: Re
     return inner === undefined ? undefined : !inner;
   }
   if (ts.isBinaryExpression(value)) {
+    const operator = value.operatorToken.kind;
+    if (operator === ts.SyntaxKind.EqualsEqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsEqualsToken) {
+      const literal = ts.isStringLiteralLike(value.right) && isPathExpression(value.left) ? value.right.text : ts.isStringLiteralLike(value.left) && isPathExpression(value.right) ? value.left.text : undefined;
+      if (literal === undefined) return undefined;
+      return (path === literal) === (operator === ts.SyntaxKind.EqualsEqualsEqualsToken);
+    }
     const left = evaluateCondition(value.left, path, matchers);
     const right = evaluateCondition(value.right, path, matchers);
-    if (value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+    if (operator === ts.SyntaxKind.AmpersandAmpersandToken) {
       if (left === false || right === false) return false;
       return left === true && right === true ? true : undefined;
     }
-    if (value.operatorToken.kind === ts.SyntaxKind.BarBarToken) {
+    if (operator === ts.SyntaxKind.BarBarToken) {
       if (left === true || right === true) return true;
       return left === false && right === false ? false : undefined;
     }
@@ -298,7 +311,76 @@ function evaluateCondition(expression: ts.Expression, path: string, matchers: Re
     const patterns = matchers.get(value.expression.text);
     if (patterns) return patterns.some((pattern) => pattern.test(path));
   }
+  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression)) {
+    const method = value.expression.name.text;
+    const receiver = skipOuterExpressions(value.expression.expression);
+    const argument = value.arguments[0] && skipOuterExpressions(value.arguments[0]);
+    if ((method === 'startsWith' || method === 'endsWith') && isPathExpression(receiver) && argument && ts.isStringLiteralLike(argument)) {
+      return method === 'startsWith' ? path.startsWith(argument.text) : path.endsWith(argument.text);
+    }
+    if ((method === 'includes' || method === 'some') && ts.isArrayLiteralExpression(receiver) && argument && isPathExpression(argument)) {
+      const listed = receiver.elements.filter(ts.isStringLiteralLike).map((element) => element.text);
+      return listed.length === receiver.elements.length ? listed.includes(path) : undefined;
+    }
+    if (method === 'test' && ts.isRegularExpressionLiteral(receiver) && argument && isPathExpression(argument)) {
+      const match = /^\/(.*)\/([a-z]*)$/s.exec(receiver.text);
+      try {
+        return match ? new RegExp(match[1]!, match[2]!.replace(/[gy]/g, '')).test(path) : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+  }
   return undefined;
+}
+
+/** `pathname`, `request.nextUrl.pathname`, `url.pathname`: the request path, as middleware spells it. */
+function isPathExpression(expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) return value.text === 'pathname' || value.text === 'path';
+  return ts.isPropertyAccessExpression(value) && value.name.text === 'pathname';
+}
+
+/**
+ * The paths a middleware function lets through before its check: `if (pathname.startsWith('/api/auth'))
+ * return NextResponse.next();` (or a bare return, or a plain 2xx response) ahead of the first
+ * statement that rejects or redirects. The check never runs for those paths, so the middleware
+ * proves nothing about their routes. Undefined when there is no such early exit.
+ */
+function pathExemptions(fn: ResolvedFunction): ((path: string) => boolean) | undefined {
+  const body = fn.node.body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  const exits: ts.Expression[] = [];
+  for (const statement of body.statements) {
+    if (rejects(statement)) break;
+    if (ts.isIfStatement(statement) && !statement.elseStatement && passesThrough(statement.thenStatement)) exits.push(statement.expression);
+  }
+  if (exits.length === 0) return undefined;
+  const none = new Map<string, RegExp[]>();
+  return (path) => !exits.some((condition) => evaluateCondition(condition, path, none) === true);
+}
+
+/** A statement that turns a request away: a redirect, a 401/403 response or a throw, anywhere in it. */
+function rejects(statement: ts.Statement): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || isFunctionLike(node)) return;
+    if (ts.isThrowStatement(node)) found = true;
+    else if (ts.isReturnStatement(node) && node.expression && /\bredirect\w*\s*\(|\bstatus\s*:\s*40[13]\b|\b40[13]\b/.test(node.expression.getText())) found = true;
+    else ts.forEachChild(node, visit);
+  };
+  visit(statement);
+  return found;
+}
+
+/** `return;`, `return NextResponse.next()`, `return new Response('pong')` (no error status): the request goes on unchecked. */
+function passesThrough(statement: ts.Statement): boolean {
+  const returned = ts.isReturnStatement(statement) ? statement : ts.isBlock(statement) && statement.statements.length === 1 && ts.isReturnStatement(statement.statements[0]!) ? statement.statements[0] : undefined;
+  if (!returned) return false;
+  if (!returned.expression) return true;
+  const text = returned.expression.getText();
+  if (/^NextResponse\s*\.\s*next\s*\(/.test(text)) return true;
+  return /^new\s+Response\s*\(/.test(text) && !/\bstatus\s*:\s*[45]\d\d\b/.test(text);
 }
 
 /**
