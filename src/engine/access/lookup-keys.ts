@@ -31,6 +31,8 @@ export interface LookupFacts {
   linksPrincipalOnly?: boolean;
   /** The filter admits only records published to everyone (`visibility: 'public'`, `isPublic: true`). */
   publicOnly?: string;
+  /** The write only moves engagement counters by a relative amount (`points = points + $1`, `{ likes: { increment: 1 } }`): their names. */
+  countersOnly?: string[];
 }
 
 // A filter field and constant that admit only what everyone may see.
@@ -113,7 +115,11 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
   if (CREATE_METHODS.has(method)) return facts;
   const args = node.arguments;
   const walker = new FilterWalker(tainted, facts);
-  if (isWriteAccess(lookup)) facts.linksPrincipalOnly = linksOnlyPrincipal(tainted, lookup);
+  if (isWriteAccess(lookup)) {
+    facts.linksPrincipalOnly = linksOnlyPrincipal(tainted, lookup);
+    const counters = engagementCountersOnly(lookup);
+    if (counters) facts.countersOnly = counters;
+  }
   if (access.library === 'sql') {
     sqlFacts(tainted, node, facts);
     return facts;
@@ -428,6 +434,63 @@ function updateDocument(lookup: LookupAccess): ts.Expression | undefined {
   const entityFirst = first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) && args.length >= 3;
   if (lookup.access.method === 'update' && lookup.access.library === 'model' && args[0] && objectProperty(args[1], OPTIONS_FILTER_PROPERTY)) return args[0]; // sequelize update(values, { where })
   return args[entityFirst ? 2 : 1];
+}
+
+/**
+ * Counters of how the public engages with an object (votes, likes, views, stars, comment counts):
+ * moving one by a relative amount is an interaction any user may have with an object they can
+ * see, as voting on someone else's post is. Balances, credits, stock and quotas are not in this
+ * list: debiting another user's account by its id is exactly what an ownership check prevents.
+ */
+const ENGAGEMENT_COUNTER = /^"?(?:points|score|karma|votes?|(?:up|down)_?votes?|likes?|hearts|claps|views?|hits|clicks?|stars?|plays?|visits?|impressions|downloads?|(?:view|like|vote|comment|share|follower|download|click|reaction|play|visit|star|reply|repl(?:y|ie)|repost|bookmark|favorite|favourite|upvote|downvote|clap)s?_?count)"?$/i;
+/** Update operators that move a number by an amount, not to a value (Prisma, MongoDB). */
+const RELATIVE_OPERATORS: ReadonlySet<string> = new Set(['increment', 'decrement', '$inc']);
+/** ORM methods that add to a column: TypeORM `increment(where, 'points', 1)`, Sequelize/knex `increment('points')`. */
+const INCREMENT_METHODS: ReadonlySet<string> = new Set(['increment', 'decrement']);
+
+/** The engagement counters a write moves when that is all it changes, else undefined. */
+function engagementCountersOnly(lookup: LookupAccess): string[] | undefined {
+  const { access, node } = lookup;
+  if (access.library === 'sql') {
+    const sql = sqlLiterals(node.arguments[0]!).join('?');
+    const set = /^\W*update\s+\S+\s+set\s+([\s\S]*?)\s+where\b/i.exec(sql)?.[1];
+    if (!set) return undefined;
+    const counters: string[] = [];
+    for (const assignment of set.split(',')) {
+      // `points = points + $1`, `"likes" = "likes" - 1`
+      const match = /^\s*("?[A-Za-z_]\w*"?)\s*=\s*("?[A-Za-z_]\w*"?)\s*[-+]\s*(?:\$\d+|\?|\d+)\s*$/.exec(assignment);
+      if (!match || match[1] !== match[2] || !ENGAGEMENT_COUNTER.test(match[1]!)) return undefined;
+      counters.push(match[1]!.replace(/"/g, ''));
+    }
+    return counters.length > 0 ? counters : undefined;
+  }
+  if (INCREMENT_METHODS.has(access.method)) {
+    const column = node.arguments.map((argument) => skipOuterExpressions(argument)).find(ts.isStringLiteralLike);
+    return column && ENGAGEMENT_COUNTER.test(column.text) ? [column.text] : undefined;
+  }
+  const document = updateDocument(lookup);
+  const value = document && skipOuterExpressions(document);
+  if (!value || !ts.isObjectLiteralExpression(value) || value.properties.length === 0) return undefined;
+  const counters: string[] = [];
+  for (const property of value.properties) {
+    if (!ts.isPropertyAssignment(property)) return undefined;
+    const key = propertyNameText(property.name) ?? '';
+    const inner = skipOuterExpressions(property.initializer);
+    if (key === '$inc' && ts.isObjectLiteralExpression(inner)) {
+      // `{ $inc: { views: 1, likes: -1 } }`
+      for (const counter of inner.properties) {
+        const name = ts.isPropertyAssignment(counter) ? propertyNameText(counter.name) : undefined;
+        if (!name || !ENGAGEMENT_COUNTER.test(name.split('.').pop()!)) return undefined;
+        counters.push(name);
+      }
+      continue;
+    }
+    // Prisma `{ points: { increment: 2 } }`
+    const operators = ts.isObjectLiteralExpression(inner) ? inner.properties.map((operator) => (ts.isPropertyAssignment(operator) ? propertyNameText(operator.name) : undefined)) : [];
+    if (operators.length !== 1 || !RELATIVE_OPERATORS.has(operators[0] ?? '') || !ENGAGEMENT_COUNTER.test(key)) return undefined;
+    counters.push(key);
+  }
+  return counters.length > 0 ? counters : undefined;
 }
 
 /**

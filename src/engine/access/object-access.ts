@@ -240,6 +240,7 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   const at = where(ctx, lookup.node);
   if (facts.principalFields.length > 0) return { verdict: 'scoped', evidence: `scoped by ${facts.principalFields[0]} (${at})` };
   if (facts.linksPrincipalOnly) return { verdict: 'scoped', evidence: `links only the signed-in user (${at})` };
+  if (facts.countersOnly) return { verdict: 'not-owned', evidence: `only moves the engagement counter${facts.countersOnly.length === 1 ? '' : 's'} ${facts.countersOnly.join(', ')} (${at})` };
   // A request field a route middleware overwrites from the token is the principal's own id: it scopes the lookup.
   const stamped = facts.keys.find((candidate) => stampedFromPrincipal(ctx, tainted.route, candidate.taint.source.label));
   if (stamped) return { verdict: 'scoped', evidence: `scoped by ${stamped.taint.source.label}, set from the token by a route middleware (${at})` };
