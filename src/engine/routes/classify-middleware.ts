@@ -1,5 +1,6 @@
 import { ts } from '#typescript';
 import type { AuthModel } from '../models.js';
+import { anonymousPassesByFlag } from './optional-flags.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
 import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
@@ -155,8 +156,8 @@ export class MiddlewareClassifier {
     const cached = this.cache.get(expression);
     if (cached) return cached;
     let result = this.classifyUncached(skipOuterExpressions(expression), file);
-    const optional = result.kind === 'auth' || result.kind === 'role' ? optionalAuthenticationFlag(skipOuterExpressions(expression)) : undefined;
-    // `auth({ optional: true })`, express-jwt `credentialsRequired: false`: lets anonymous requests through.
+    const optional = result.kind === 'auth' || result.kind === 'role' ? optionalAuthenticationFlag(skipOuterExpressions(expression)) ?? anonymousPassesByFlag(this.modules, file, expression) : undefined;
+    // `auth({ optional: true })`, express-jwt `credentialsRequired: false`, `authenticate('jwt', msg, false)`: lets anonymous requests through.
     if (optional) result = { kind: 'other', strength: 'strong', evidence: `${result.evidence}, but ${optional}: anonymous requests pass` };
     this.cache.set(expression, result);
     return result;

@@ -6,6 +6,7 @@ import { classifyBody, middlewareName, type MiddlewareClassification } from '../
 import type { RouteMiddleware } from '../../routes/route.js';
 import type { AdapterContext } from '../adapter.js';
 import { compilePathPattern, samplePathOf } from './path-matcher.js';
+import { guardingConditions } from '../../ast/guards.js';
 
 /**
  * What a Next.js `middleware.ts` does to the routes of its package: the middleware (classified)
@@ -242,38 +243,6 @@ function judgeClerkMiddleware(call: ts.CallExpression, file: ScannedSourceFile, 
       return value === undefined || value !== negated;
     })),
   };
-}
-
-/** The `if` conditions that must hold for `node` to run inside `root`, including early returns before it. */
-function guardingConditions(node: ts.Node, root: ts.Node): Array<{ condition: ts.Expression; negated: boolean }> {
-  const conditions: Array<{ condition: ts.Expression; negated: boolean }> = [];
-  let child: ts.Node = node;
-  for (let current = node.parent; current && current !== root; child = current, current = current.parent) {
-    if (ts.isIfStatement(current) && child !== current.expression) {
-      conditions.push({ condition: current.expression, negated: child === current.elseStatement });
-    }
-    if (ts.isConditionalExpression(current) && child !== current.condition) {
-      conditions.push({ condition: current.condition, negated: child === current.whenFalse });
-    }
-    if (ts.isBinaryExpression(current) && current.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && child === current.right) {
-      conditions.push({ condition: current.left, negated: false });
-    }
-    if (ts.isBlock(current)) {
-      // `if (isPublicRoute(req)) return;` before the protect call: it runs only when that is false.
-      for (const statement of current.statements) {
-        if (statement === child) break;
-        if (ts.isIfStatement(statement) && !statement.elseStatement && endsInReturn(statement.thenStatement)) {
-          conditions.push({ condition: statement.expression, negated: true });
-        }
-      }
-    }
-  }
-  return conditions;
-}
-
-function endsInReturn(statement: ts.Statement): boolean {
-  if (ts.isReturnStatement(statement)) return true;
-  return ts.isBlock(statement) && statement.statements.some((inner) => ts.isReturnStatement(inner));
 }
 
 /**

@@ -1,0 +1,138 @@
+import { ts } from '#typescript';
+import type { ScannedSourceFile } from '../../types.js';
+import { resolveFunction, returnedFunction } from '../ast/functions.js';
+import { guardingConditions } from '../ast/guards.js';
+import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+
+/**
+ * Authentication middleware made by a factory with a positional flag that decides whether it turns
+ * an anonymous request away: `const jwtLoose = authenticate('jwt', 'Unauthorized.', false)` where
+ * the middleware throws only `if (!user && isStrict)`. With the flag false nothing rejects an
+ * anonymous request, so the middleware authenticates nobody, however its body reads.
+ *
+ * Read as: the factory call (the expression itself, or the initializer a name or module member
+ * points to) and its literal `true`/`false` arguments bound to the factory's parameters; then every
+ * place the returned middleware rejects (a throw, `status(401|403)`, `sendStatus`, a redirect,
+ * `next(new Error(...))`) and the conditions that must hold for it to run. An anonymous request is
+ * one whose user, principal, session, payload or claims are absent. Returns the flag (`isStrict:
+ * false`) when every rejection needs a condition that is false for an anonymous request with these
+ * flags and at least one of those conditions reads a flag; undefined otherwise.
+ */
+export function anonymousPassesByFlag(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): string | undefined {
+  const made = factoryCall(modules, file, expression, 0);
+  if (!made) return undefined;
+  const factory = resolveFunction(modules, made.file, made.call.expression);
+  const middleware = factory && returnedFunction(factory);
+  if (!factory || !middleware?.node.body) return undefined;
+  const flags = new Map<string, Literal>();
+  factory.node.parameters.forEach((parameter, index) => {
+    const argument = made.call.arguments[index] && literalOf(made.call.arguments[index]!);
+    if (ts.isIdentifier(parameter.name) && argument !== undefined) flags.set(parameter.name.text, argument);
+  });
+  // A boolean flag must be among them: string arguments (`'jwt'`) only help read the conditions.
+  if (![...flags.values()].some((flag) => typeof flag === 'boolean')) return undefined;
+  const sites = rejections(middleware.node.body);
+  if (sites.length === 0) return undefined;
+  let flagDecides: string | undefined;
+  for (const site of sites) {
+    const blocking = guardingConditions(site, middleware.node).find(({ condition, negated }) => {
+      const value = evaluate(condition, flags);
+      return value !== undefined && value === negated;
+    });
+    if (!blocking) return undefined;
+    flagDecides ??= [...flags.keys()].find((name) => typeof flags.get(name) === 'boolean' && mentions(blocking.condition, name));
+  }
+  return flagDecides && `${flagDecides}: ${String(flags.get(flagDecides))}`;
+}
+
+type Literal = boolean | string | number;
+
+function literalOf(expression: ts.Expression): Literal | undefined {
+  const value = skipOuterExpressions(expression);
+  if (value.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (value.kind === ts.SyntaxKind.FalseKeyword) return false;
+  if (ts.isStringLiteralLike(value)) return value.text;
+  if (ts.isNumericLiteral(value)) return Number(value.text);
+  return undefined;
+}
+
+/** A user, principal or token the middleware would have found: absent for an anonymous request. */
+const PRINCIPAL_NAME = /^(?:user|currentUser|principal|account|session|payload|decoded|claims|token)$/;
+
+function factoryCall(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, depth: number): { call: ts.CallExpression; file: ScannedSourceFile } | undefined {
+  if (depth > 4) return undefined;
+  const value = skipOuterExpressions(expression);
+  if (ts.isCallExpression(value)) return { call: value, file };
+  let binding = ts.isIdentifier(value) ? modules.resolveName(file, value.text) : undefined;
+  if (ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression)) {
+    // `auth.jwtLoose`: a member of an imported module, or of the object a CommonJS module exports.
+    const owner = modules.resolveName(file, value.expression.text);
+    if (owner?.kind === 'namespace') binding = modules.resolveExport(owner.file, value.name.text);
+    const exported = bindingValue(owner);
+    if (owner?.kind === 'declaration' && exported && ts.isObjectLiteralExpression(exported)) {
+      const member = exported.properties.find((property) => property.name && propertyNameText(property.name) === value.name.text);
+      if (member && ts.isShorthandPropertyAssignment(member)) binding = modules.resolveName(owner.file, member.name.text);
+      if (member && ts.isPropertyAssignment(member)) return factoryCall(modules, owner.file, member.initializer, depth + 1);
+    }
+  }
+  if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node) || !binding.node.initializer) return undefined;
+  return factoryCall(modules, binding.file, binding.node.initializer, depth + 1);
+}
+
+function rejections(body: ts.Node): ts.Node[] {
+  const sites: ts.Node[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isThrowStatement(node)) sites.push(node);
+    else if (ts.isCallExpression(node)) {
+      const callee = skipOuterExpressions(node.expression);
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+      const first = node.arguments[0] && skipOuterExpressions(node.arguments[0]);
+      if ((name === 'status' || name === 'sendStatus') && first && ts.isNumericLiteral(first) && /^40[13]$/.test(first.text)) sites.push(node);
+      else if (name === 'redirect') sites.push(node);
+      // `next(new UnauthorizedError())` rejects; `next(err)` hands an error on, as any middleware does.
+      else if (name === 'next' && first && ts.isNewExpression(first)) sites.push(node);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return sites;
+}
+
+/** true/false when the flags and an absent principal decide the condition, else undefined. */
+function evaluate(expression: ts.Expression, flags: ReadonlyMap<string, Literal>): boolean | undefined {
+  const value = skipOuterExpressions(expression);
+  if (value.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (value.kind === ts.SyntaxKind.FalseKeyword) return false;
+  if (ts.isIdentifier(value)) {
+    const flag = flags.get(value.text);
+    if (flag !== undefined) return Boolean(flag);
+    return PRINCIPAL_NAME.test(value.text) ? false : undefined;
+  }
+  // `req.user`, `ctx.state.user`: absent; `user.banned` is never reached when `user` is absent.
+  if (ts.isPropertyAccessExpression(value)) return PRINCIPAL_NAME.test(value.name.text) || evaluate(value.expression, flags) === false ? false : undefined;
+  if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) {
+    const inner = evaluate(value.operand, flags);
+    return inner === undefined ? undefined : !inner;
+  }
+  if (ts.isBinaryExpression(value)) {
+    const operator = value.operatorToken.kind;
+    if (operator === ts.SyntaxKind.EqualsEqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsEqualsToken) {
+      // `type === 'oidc'` with the factory's `type` argument 'jwt'.
+      const [name, other] = ts.isIdentifier(value.left) ? [value.left.text, value.right] : ts.isIdentifier(value.right) ? [value.right.text, value.left] : [];
+      const flag = name === undefined ? undefined : flags.get(name);
+      const literal = other && literalOf(other);
+      if (flag === undefined || literal === undefined) return undefined;
+      return (flag === literal) === (operator === ts.SyntaxKind.EqualsEqualsEqualsToken);
+    }
+    const left = evaluate(value.left, flags);
+    const right = evaluate(value.right, flags);
+    if (value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return left === false || right === false ? false : left === true && right === true ? true : undefined;
+    if (value.operatorToken.kind === ts.SyntaxKind.BarBarToken) return left === true || right === true ? true : left === false && right === false ? false : undefined;
+  }
+  return undefined;
+}
+
+function mentions(node: ts.Node, name: string): boolean {
+  if (ts.isIdentifier(node) && node.text === name) return true;
+  return ts.forEachChild(node, (child) => (mentions(child, name) ? true : undefined)) ?? false;
+}
