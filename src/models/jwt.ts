@@ -87,6 +87,8 @@ export const JWT_OPTIONS = {
  */
 export interface JwtConfiguration {
   package: string;
+  /** How a message names it: `passport-jwt Strategy`, `@nestjs/jwt JwtModule`. */
+  label: string;
   /** Call forms; `register` is a framework plugin registration (`fastify.register(plugin, options)`). */
   members: ReadonlyArray<readonly string[]>;
   kind: 'module' | 'plugin' | 'strategy' | 'middleware';
@@ -106,6 +108,7 @@ export interface JwtConfiguration {
 export const JWT_CONFIGURATIONS: readonly JwtConfiguration[] = [
   {
     package: '@nestjs/jwt',
+    label: '@nestjs/jwt JwtModule/JwtService options',
     members: [['JwtModule', 'register'], ['JwtModule', 'registerAsync'], ['JwtService']],
     kind: 'module',
     options: 0,
@@ -116,6 +119,7 @@ export const JWT_CONFIGURATIONS: readonly JwtConfiguration[] = [
   },
   {
     package: '@fastify/jwt',
+    label: '@fastify/jwt registration',
     members: [[], ['fastifyJwt'], ['default']],
     kind: 'plugin',
     options: 1,
@@ -126,6 +130,7 @@ export const JWT_CONFIGURATIONS: readonly JwtConfiguration[] = [
   },
   {
     package: 'fastify-jwt',
+    label: 'fastify-jwt registration',
     members: [[], ['default']],
     kind: 'plugin',
     options: 1,
@@ -136,6 +141,7 @@ export const JWT_CONFIGURATIONS: readonly JwtConfiguration[] = [
   },
   {
     package: 'passport-jwt',
+    label: 'passport-jwt Strategy',
     members: [['Strategy'], ['default', 'Strategy']],
     kind: 'strategy',
     options: 0,
@@ -144,6 +150,7 @@ export const JWT_CONFIGURATIONS: readonly JwtConfiguration[] = [
   },
   {
     package: 'express-jwt',
+    label: 'express-jwt middleware',
     members: [[], ['expressjwt'], ['expressJwt'], ['default']],
     kind: 'middleware',
     options: 0,
@@ -153,6 +160,7 @@ export const JWT_CONFIGURATIONS: readonly JwtConfiguration[] = [
   },
   {
     package: 'koa-jwt',
+    label: 'koa-jwt middleware',
     members: [[], ['default']],
     kind: 'middleware',
     options: 0,
@@ -161,6 +169,7 @@ export const JWT_CONFIGURATIONS: readonly JwtConfiguration[] = [
   },
   {
     package: 'fast-jwt',
+    label: 'fast-jwt createVerifier()',
     members: [['createVerifier']],
     kind: 'middleware',
     options: 0,
@@ -169,6 +178,7 @@ export const JWT_CONFIGURATIONS: readonly JwtConfiguration[] = [
   },
   {
     package: 'fast-jwt',
+    label: 'fast-jwt createSigner()',
     members: [['createSigner']],
     kind: 'module',
     options: 0,
@@ -216,11 +226,7 @@ export const KEY_TYPE_CHECKED_FROM: Readonly<Record<string, string>> = {
 };
 
 /**
- * Names of keys that are, or may be, public: a key that verifies signatures someone else made
- * (an identity provider's JWKS, a certificate, a PEM public key). Matched on the words of the
- * key expression (`publicKey`, `JWT_PUBLIC_KEY`, `jwksClient`, `cert`); not `signingKey`, which is as often an HMAC secret.
+ * Packages whose `*Secret()` helpers return a key-retrieval function for a verifier: jwks-rsa
+ * (`expressJwtSecret`, `passportJwtSecret`, `koaJwtSecret`, `hapiJwt2KeyAsync`).
  */
-export const PUBLIC_KEY_WORDS: readonly string[] = ['public', 'pub', 'pem', 'cert', 'certificate', 'jwks', 'jwk', 'x509', 'spki'];
-
-/** Packages whose calls produce a key-retrieval function or a public key: jwks-rsa (`expressJwtSecret`, `passportJwtSecret`, `koaJwtSecret`, `getSigningKey`). */
-export const PUBLIC_KEY_PACKAGES: readonly string[] = ['jwks-rsa', 'jwk-to-pem', 'get-jwks'];
+export const KEY_PROVIDER_PACKAGES: readonly string[] = ['jwks-rsa'];

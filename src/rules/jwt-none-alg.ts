@@ -63,16 +63,12 @@ function checkNode(ctx: RuleContext, file: ScannedSourceFile, node: ts.CallExpre
   }
   const configuration = jwtConfigurationOf(ctx, file, node);
   if (!configuration) return;
-  const label = configurationLabel(configuration.configuration.package, configuration.configuration.kind);
+  const label = configuration.configuration.label;
   // Nest `registerAsync({ useFactory: () => ({...}) })`: the options are what the factory returns.
   const object = optionsObject(configuration.options);
   const options = object ? (factoryOptions(object) ?? configuration.options) : configuration.options;
   checkAlgorithms(ctx, file, optionAtAny(options, configuration.configuration.verifyAlgorithms), label);
   checkSignAlgorithm(ctx, file, optionAtAny(options, configuration.configuration.signAlgorithm), label);
-}
-
-function configurationLabel(packageName: string, kind: string): string {
-  return `${packageName} ${kind}`;
 }
 
 function checkAlgorithms(ctx: RuleContext, file: ScannedSourceFile, lookup: OptionLookup, label: string): void {

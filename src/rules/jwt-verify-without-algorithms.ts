@@ -3,13 +3,12 @@ import { moduleCallee } from '../engine/ast/module-callee.js';
 import { skipOuterExpressions } from '../engine/ast/module-index.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import type { Confidence, ScannedSourceFile, Severity } from '../types.js';
-import { JWT_OPTIONS, KEY_TYPE_CHECKED_FROM, PUBLIC_KEY_PACKAGES, PUBLIC_KEY_WORDS } from '../models/jwt.js';
+import { JWT_OPTIONS, KEY_PROVIDER_PACKAGES, KEY_TYPE_CHECKED_FROM } from '../models/jwt.js';
 import { defineRule } from './define-rule.js';
 import { constInitializer, declaredRange, jwtCallOf, jwtConfigurationOf, optionAt, optionAtAny, rangeReaches } from './utils/jwt-calls.js';
-import { normalizeName } from './utils/secret-values.js';
 
-/** What the key handed to a verifier is, as far as the code shows. */
-type KeyKind = 'provider' | 'public' | 'secret';
+/** What is handed to a verifier as its key: a function that looks the key up, or a key. */
+type KeyKind = 'provider' | 'key';
 
 export default defineRule({
   meta: {
@@ -55,8 +54,8 @@ function checkNode(ctx: RuleContext, file: ScannedSourceFile, node: ts.CallExpre
       const keyExpression = node.arguments[jwtCall.fn.key!];
       if (!keyExpression) return;
       const key = keyKind(ctx, file, keyExpression);
-      if (key === 'secret') return;
-      judge(ctx, file, node, 'jsonwebtoken', `jwt.verify() with ${describeKey(key, keyExpression, file)} and no \`algorithms\``);
+      if (key === 'key') return;
+      judge(ctx, file, node, 'jsonwebtoken', `jwt.verify() with ${describeKey(keyExpression, file)} and no \`algorithms\``);
       return;
     }
   }
@@ -65,7 +64,7 @@ function checkNode(ctx: RuleContext, file: ScannedSourceFile, node: ts.CallExpre
   const { package: packageName } = configuration.configuration;
   if (packageName !== 'passport-jwt' && packageName !== 'express-jwt') return;
   if (optionAtAny(configuration.options, configuration.configuration.verifyAlgorithms).kind !== 'absent') return;
-  let key: KeyKind = 'secret';
+  let key: KeyKind = 'key';
   let keyOption: ts.Expression | undefined;
   for (const name of configuration.configuration.keyOptions ?? []) {
     const lookup = optionAt(configuration.options, [name]);
@@ -74,9 +73,8 @@ function checkNode(ctx: RuleContext, file: ScannedSourceFile, node: ts.CallExpre
     key = name === 'secretOrKeyProvider' ? 'provider' : keyKind(ctx, file, lookup.value);
     break;
   }
-  if (key === 'secret' || !keyOption) return;
-  const what = packageName === 'passport-jwt' ? 'passport-jwt Strategy' : 'express-jwt middleware';
-  judge(ctx, file, node, packageName, `${what} with ${describeKey(key, keyOption, file)} and no \`algorithms\``);
+  if (key === 'key' || !keyOption) return;
+  judge(ctx, file, node, packageName, `${configuration.configuration.label} with ${describeKey(keyOption, file)} and no \`algorithms\``);
 }
 
 function judge(ctx: RuleContext, file: ScannedSourceFile, node: ts.Node, packageName: string, what: string): void {
@@ -100,7 +98,7 @@ function judge(ctx: RuleContext, file: ScannedSourceFile, node: ts.Node, package
     end: node.getEnd(),
     severity,
     confidence,
-    message: `${what} (${version}): ${behaviour}, so a key lookup that returns no key lets an unsigned token through (CVE-2022-23540) and a public key that is not PEM text can verify an HS256 token signed with that public key (CVE-2022-23541).${reaches === undefined ? ' The version could not be read; 9 and later are not affected.' : ''}`,
+    message: `${what} (${version}): ${behaviour}, so a lookup that finds no key lets an unsigned token through (CVE-2022-23540), and one that serves both HMAC secrets and public keys lets an HS256 token signed with a public key pass (CVE-2022-23541).${reaches === undefined ? ' The version could not be read; 9 and later are not affected.' : ''}`,
   });
 }
 
@@ -109,25 +107,26 @@ function isFunctionExpression(expression: ts.Expression): boolean {
   return ts.isArrowFunction(value) || ts.isFunctionExpression(value);
 }
 
+/**
+ * A key-retrieval function (a callback, a function declared or bound to a const, jwks-rsa's
+ * `expressJwtSecret()`/`passportJwtSecret()`) or a key. Only the function matters before the fixed
+ * versions: a static key is PEM text, from which jsonwebtoken (since 4.2.2) already picks RS/ES
+ * algorithms, while a lookup can return nothing (then `none` is allowed) or keys of both families.
+ */
 function keyKind(ctx: RuleContext, file: ScannedSourceFile, expression: ts.Expression, depth = 0): KeyKind {
   const value = skipOuterExpressions(expression);
   if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) return 'provider';
-  if (ts.isStringLiteralLike(value)) return /BEGIN (?:RSA |EC )?PUBLIC KEY|BEGIN CERTIFICATE/.test(value.text) ? 'public' : 'secret';
   if (ts.isIdentifier(value)) {
     const binding = ctx.modules.resolveName(file, value.text);
     if (binding?.kind === 'declaration' && ts.isFunctionDeclaration(binding.node)) return 'provider';
     const initializer = constInitializer(value);
-    if (initializer && depth < 3) {
-      const fromInitializer = keyKind(ctx, file, initializer, depth + 1);
-      if (fromInitializer !== 'secret') return fromInitializer;
-    }
+    if (initializer && depth < 3) return keyKind(ctx, file, initializer, depth + 1);
   }
   if (ts.isCallExpression(value)) {
-    // jwks-rsa `expressJwtSecret(...)`/`passportJwtSecret(...)` return a key-retrieval function; `getSigningKey` a public key.
     const callee = safeCallee(ctx, file, value.expression);
-    if (callee && PUBLIC_KEY_PACKAGES.includes(callee.module)) return /Secret$/.test(callee.members.at(-1) ?? '') ? 'provider' : 'public';
+    if (callee && KEY_PROVIDER_PACKAGES.includes(callee.module) && /Secret$/.test(callee.members.at(-1) ?? '')) return 'provider';
   }
-  return hasPublicKeyWords(value.getText(file.sourceFile)) ? 'public' : 'secret';
+  return 'key';
 }
 
 function safeCallee(ctx: RuleContext, file: ScannedSourceFile, expression: ts.Expression) {
@@ -138,14 +137,9 @@ function safeCallee(ctx: RuleContext, file: ScannedSourceFile, expression: ts.Ex
   }
 }
 
-/** `publicKey`, `JWT_PUBLIC_KEY`, `readFileSync('keys/public.pem')`, `jwks.getSigningKey`, `cert`: the words of the key expression. */
-function hasPublicKeyWords(text: string): boolean {
-  const words = ` ${normalizeName(text.replace(/[^A-Za-z0-9_]+/g, ' '))} `;
-  return PUBLIC_KEY_WORDS.some((word) => words.includes(` ${word} `));
-}
-
-function describeKey(key: KeyKind, expression: ts.Expression, file: ScannedSourceFile): string {
+function describeKey(expression: ts.Expression, file: ScannedSourceFile): string {
+  const value = skipOuterExpressions(expression);
+  if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) return 'an inline key-retrieval function';
   const text = expression.getText(file.sourceFile).replace(/\s+/g, ' ');
-  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-  return key === 'provider' ? `a key-retrieval function (\`${shown}\`)` : `a public key (\`${shown}\`)`;
+  return `a key-retrieval function (\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\`)`;
 }
