@@ -111,7 +111,9 @@ function checkDecode(ctx: RuleContext, file: ScannedSourceFile, jwtCall: JwtCall
   const checking = fnName !== undefined && CHECKING_NAME.test(fnName);
   let chosen: Use | undefined = uses.principal[0];
   if (!chosen && tokenFromRequest) chosen = uses.decision[0] ?? uses.lookup[0] ?? uses.returned[0];
-  if (!chosen && checking) chosen = uses.returned[0] ?? uses.decision[0];
+  // A function named as a check whose callers trust its answer, wherever the token came from.
+  const byName = !chosen && checking;
+  if (byName) chosen = uses.returned[0] ?? uses.decision[0];
   if (!chosen) return;
   const callText = call.expression.getText(file.sourceFile).replace(/\s+/g, '');
   const confidence: Confidence = uses.principal.length > 0 || tokenFromRequest ? 'high' : 'medium';
@@ -120,7 +122,7 @@ function checkDecode(ctx: RuleContext, file: ScannedSourceFile, jwtCall: JwtCall
     start: call.getStart(file.sourceFile),
     end: call.getEnd(),
     confidence,
-    message: `${callText}() (${jwtCall.fn.package}) reads the token without checking its signature, and ${chosen.what}${tokenFromRequest ? ', with the token taken from the request' : ''}${checking ? ` in ${fnName}()` : ''}: anyone can write a token with any claims. No verify runs on this path.`,
+    message: `${callText}() (${jwtCall.fn.package}) reads the token without checking its signature, and ${chosen.what}${tokenFromRequest ? ', with the token taken from the request' : ''}${byName ? ` in ${fnName}(), whose name says it checks` : ''}: anyone can write a token with any claims. No verify runs on this path.`,
   });
 }
 
@@ -235,7 +237,7 @@ function classifyUse(occurrence: ts.Node, file: ScannedSourceFile, uses: Uses): 
   for (let current: ts.Node | undefined = occurrence.parent; current; child = current, current = current.parent) {
     if (ts.isFunctionLike(current) || ts.isBlock(current) || ts.isSourceFile(current)) return;
     if (ts.isBinaryExpression(current) && current.operatorToken.kind === ts.SyntaxKind.EqualsToken && current.right === child) {
-      const target = current.left.getText(file.sourceFile).replace(/\s+/g, '');
+      const target = assignedSlot(current.left, file);
       if (PRINCIPAL_SLOT.test(target)) uses.principal.push({ node: current, what: `its claims become the signed-in caller (\`${shown(current)}\`)`, confidence: 'high' });
       return;
     }
@@ -271,6 +273,15 @@ function classifyUse(occurrence: ts.Node, file: ScannedSourceFile, uses: Uses): 
       return;
     }
   }
+}
+
+/** `req.user`, also written `(req as any).user` or `req['user']`: the object's text without casts, then the property. */
+function assignedSlot(left: ts.Expression, file: ScannedSourceFile): string {
+  const target = skipOuterExpressions(left);
+  const object = ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target) ? skipOuterExpressions(target.expression) : undefined;
+  const property = ts.isPropertyAccessExpression(target) ? target.name.text : ts.isElementAccessExpression(target) && ts.isStringLiteralLike(target.argumentExpression) ? target.argumentExpression.text : undefined;
+  if (!object || property === undefined) return target.getText(file.sourceFile).replace(/\s+/g, '');
+  return `${object.getText(file.sourceFile).replace(/\s+/g, '')}.${property}`;
 }
 
 function isComparison(kind: ts.SyntaxKind): boolean {
