@@ -62,6 +62,9 @@ export const JWT_FUNCTIONS: readonly JwtFunction[] = [
   // jwt-simple: `encode(payload, key, alg)`, `decode(token, key, noVerify, alg)`.
   { package: 'jwt-simple', members: ['encode'], operation: 'sign', payload: 0, key: 1 },
   { package: 'jwt-simple', members: ['decode'], operation: 'verify', token: 0, key: 1, noVerifyArgument: 2 },
+  // jws (under jsonwebtoken): `decode(signature)` returns { header, payload } unchecked; `verify(signature, algorithm, key)`.
+  { package: 'jws', members: ['decode'], operation: 'decode', token: 0, options: 1 },
+  { package: 'jws', members: ['verify'], operation: 'verify', token: 0, key: 2 },
   { package: '@tsndr/cloudflare-worker-jwt', members: ['verify'], operation: 'verify', token: 0, key: 1, options: 2 },
   { package: '@tsndr/cloudflare-worker-jwt', members: ['decode'], operation: 'decode', token: 0 },
 ];
@@ -214,9 +217,10 @@ export const JOSE = {
  * jsonwebtoken 9.0.0 (CVE-2022-23540, CVE-2022-23541): `verify` derives the allowed algorithms
  * from the key's type and rejects an HS* token checked with an asymmetric (public) key, also when
  * a key-retrieval function returns the key, and accepts unsigned tokens only when `none` is listed.
- * Before 9, `verify` with no `algorithms` trusted the token's header: a key-retrieval function, or
- * a public key not written as PEM text (a JWKS lookup result, a KeyObject, a Buffer read elsewhere),
- * let an attacker sign HS256 with the public key. passport-jwt depends on jsonwebtoken ^9 from
+ * Before 9, `verify` with no `algorithms` picked RS/ES for a key whose text is PEM (since 4.2.2) and
+ * HS otherwise, and allowed `none` when the key was empty: a key-retrieval function that finds no
+ * key lets an unsigned token through, and one serving both secrets and public keys lets an HS256
+ * token signed with a public key pass. passport-jwt depends on jsonwebtoken ^9 from
  * 4.0.1 (mikenicholson/passport-jwt#250); express-jwt refuses to start without `algorithms` from 6.0.0.
  */
 export const KEY_TYPE_CHECKED_FROM: Readonly<Record<string, string>> = {

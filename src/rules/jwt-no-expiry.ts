@@ -20,6 +20,12 @@ const LONG_LIVED_PURPOSE = /\b(?:api ?keys?|personal access|access key|service a
 /** What a module-level default (Nest JwtModule, @fastify/jwt registration) says about expiry across the project. */
 type DefaultExpiry = 'set' | 'not-set' | 'unknown';
 
+/** One module-level registration and what it says, with where it is (`src/auth/auth.module.ts:16`). */
+interface Registration {
+  expiry: DefaultExpiry;
+  at: string;
+}
+
 export default defineRule({
   meta: {
     id: 'jwt-no-expiry',
@@ -75,8 +81,8 @@ function checkCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpre
     if (perCall.kind !== 'absent') return;
     if (packageName === '@nestjs/jwt') {
       const defaults = projectDefaults(ctx).nest;
-      if (defaults !== 'not-set') return;
-      judgePayload(ctx, file, call, payload, `JwtService.${jwtCall.fn.members.at(-1)}() with no \`expiresIn\`, and no JwtModule registration sets \`signOptions.expiresIn\``);
+      if (summarize(defaults) !== 'not-set') return;
+      judgePayload(ctx, file, call, payload, `JwtService.${jwtCall.fn.members.at(-1)}() with no \`expiresIn\`, and the JwtModule registration (${places(defaults)}) sets no \`signOptions.expiresIn\``);
       return;
     }
     judgePayload(ctx, file, call, payload, `jwt.sign() with no \`expiresIn\` option`);
@@ -86,8 +92,9 @@ function checkCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpre
     const options = call.arguments[1];
     const perCall = optionAtAny(options, [[JWT_OPTIONS.expiresIn], ['sign', JWT_OPTIONS.expiresIn]]);
     if (perCall.kind !== 'absent') return;
-    if (projectDefaults(ctx).fastify !== 'not-set') return;
-    judgePayload(ctx, file, call, call.arguments[0], `@fastify/jwt ${calleeText(call, file)}() with no \`expiresIn\`, and the plugin registration sets no \`sign.expiresIn\``);
+    const defaults = projectDefaults(ctx).fastify;
+    if (summarize(defaults) !== 'not-set') return;
+    judgePayload(ctx, file, call, call.arguments[0], `@fastify/jwt ${calleeText(call, file)}() with no \`expiresIn\`, and the plugin registration (${places(defaults)}) sets no \`sign.expiresIn\``);
   }
 }
 
@@ -146,8 +153,18 @@ function purposeWords(call: ts.CallExpression, file: ScannedSourceFile): string 
 }
 
 interface ProjectDefaults {
-  nest: DefaultExpiry;
-  fastify: DefaultExpiry;
+  nest: Registration[];
+  fastify: Registration[];
+}
+
+function summarize(registrations: readonly Registration[]): DefaultExpiry {
+  const values = registrations.map((registration) => registration.expiry);
+  return values.length === 0 || values.includes('unknown') ? 'unknown' : values.includes('set') ? 'set' : 'not-set';
+}
+
+function places(registrations: readonly Registration[]): string {
+  const shown = registrations.slice(0, 3).map((registration) => registration.at);
+  return registrations.length > 3 ? `${shown.join(', ')} and ${registrations.length - 3} more` : shown.join(', ');
 }
 
 const defaultsCache = new WeakMap<object, ProjectDefaults>();
@@ -162,7 +179,7 @@ const defaultsCache = new WeakMap<object, ProjectDefaults>();
 function projectDefaults(ctx: RuleContext): ProjectDefaults {
   const cached = defaultsCache.get(ctx.modules);
   if (cached) return cached;
-  const found = { nest: [] as DefaultExpiry[], fastify: [] as DefaultExpiry[] };
+  const found: ProjectDefaults = { nest: [], fastify: [] };
   for (const file of ctx.sourceFiles) {
     if (!/JwtModule|JwtService|fastify-jwt|@fastify\/jwt/.test(file.text)) continue;
     for (const kind of [ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression]) {
@@ -180,17 +197,16 @@ function projectDefaults(ctx: RuleContext): ProjectDefaults {
         const object = optionsObject(configuration.options);
         const isAsync = ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'registerAsync';
         const options = object && isAsync ? factoryOptions(object) : configuration.options;
+        const at = `${file.path}:${file.sourceFile.getLineAndCharacterOfPosition(node.getStart(file.sourceFile)).line + 1}`;
         if (isAsync && !options) {
-          bucket.push('unknown');
+          bucket.push({ expiry: 'unknown', at });
           continue;
         }
         const lookup = optionAtAny(options, configuration.configuration.signExpiresIn);
-        bucket.push(lookup.kind === 'present' ? 'set' : lookup.kind === 'unknown' ? 'unknown' : 'not-set');
+        bucket.push({ expiry: lookup.kind === 'present' ? 'set' : lookup.kind === 'unknown' ? 'unknown' : 'not-set', at });
       }
     }
   }
-  const summarize = (values: DefaultExpiry[]): DefaultExpiry => (values.length === 0 || values.includes('unknown') ? 'unknown' : values.includes('set') ? 'set' : 'not-set');
-  const defaults = { nest: summarize(found.nest), fastify: summarize(found.fastify) };
-  defaultsCache.set(ctx.modules, defaults);
-  return defaults;
+  defaultsCache.set(ctx.modules, found);
+  return found;
 }

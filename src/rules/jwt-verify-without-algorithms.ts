@@ -25,7 +25,7 @@ export default defineRule({
       gdpr: ['Art. 32(1)(b)'],
     },
     docs: {
-      description: 'Finds JWT verification with no `algorithms` list and a public key or key-retrieval function (JWKS, `secretOrKeyProvider`, a certificate) in jsonwebtoken before 9, passport-jwt before 4.0.1 and express-jwt before 6, which take the algorithm from the token header.',
+      description: 'Finds JWT verification with no `algorithms` list and a key-retrieval function (a `getKey` callback, a JWKS lookup, `secretOrKeyProvider`, jwks-rsa `expressJwtSecret`) in jsonwebtoken before 9, passport-jwt before 4.0.1 and express-jwt before 6, which take the algorithm from the token header.',
       remediation: "Pass the algorithms your tokens are signed with (`algorithms: ['RS256']`) and upgrade jsonwebtoken to 9 or later (passport-jwt 4.0.1, express-jwt 6).",
     },
   },
