@@ -223,6 +223,15 @@ export const JOSE = {
  * token signed with a public key pass. passport-jwt depends on jsonwebtoken ^9 from
  * 4.0.1 (mikenicholson/passport-jwt#250); express-jwt refuses to start without `algorithms` from 6.0.0.
  */
+/**
+ * jsonwebtoken 4.2.2 (CVE-2015-9235): before it, `verify` with no `algorithms` used whatever the
+ * token header named, so a public key was taken as the HMAC secret of an HS256 token anyone can sign.
+ */
+export const PEM_DEFAULTS_FROM = { package: 'jsonwebtoken', version: '4.2.2' } as const;
+
+/** Words of a key expression that say it is a public key or certificate (`publicKey`, `JWT_PUBLIC_KEY`, `jwt.pub`, `cert`). */
+export const PUBLIC_KEY_WORDS: readonly string[] = ['public', 'pub', 'cert', 'certificate', 'x509', 'spki'];
+
 export const KEY_TYPE_CHECKED_FROM: Readonly<Record<string, string>> = {
   jsonwebtoken: '9.0.0',
   'passport-jwt': '4.0.1',

@@ -3,7 +3,8 @@ import { moduleCallee } from '../engine/ast/module-callee.js';
 import { skipOuterExpressions } from '../engine/ast/module-index.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import type { Confidence, ScannedSourceFile, Severity } from '../types.js';
-import { JWT_OPTIONS, KEY_PROVIDER_PACKAGES, KEY_TYPE_CHECKED_FROM } from '../models/jwt.js';
+import { JWT_OPTIONS, KEY_PROVIDER_PACKAGES, KEY_TYPE_CHECKED_FROM, PEM_DEFAULTS_FROM, PUBLIC_KEY_WORDS } from '../models/jwt.js';
+import { normalizeName } from './utils/secret-values.js';
 import { defineRule } from './define-rule.js';
 import { constInitializer, declaredRange, jwtCallOf, jwtConfigurationOf, optionAt, optionAtAny, rangeReaches } from './utils/jwt-calls.js';
 
@@ -25,7 +26,7 @@ export default defineRule({
       gdpr: ['Art. 32(1)(b)'],
     },
     docs: {
-      description: 'Finds JWT verification with no `algorithms` list and a key-retrieval function (a `getKey` callback, a JWKS lookup, `secretOrKeyProvider`, jwks-rsa `expressJwtSecret`) in jsonwebtoken before 9, passport-jwt before 4.0.1 and express-jwt before 6, which take the algorithm from the token header.',
+      description: 'Finds JWT verification with no `algorithms` list and a key-retrieval function (a `getKey` callback, a JWKS lookup, `secretOrKeyProvider`, jwks-rsa `expressJwtSecret`) in jsonwebtoken before 9, passport-jwt before 4.0.1 and express-jwt before 6, or a public key in jsonwebtoken before 4.2.2, versions that take the algorithm from the token header.',
       remediation: "Pass the algorithms your tokens are signed with (`algorithms: ['RS256']`) and upgrade jsonwebtoken to 9 or later (passport-jwt 4.0.1, express-jwt 6).",
     },
   },
@@ -54,7 +55,10 @@ function checkNode(ctx: RuleContext, file: ScannedSourceFile, node: ts.CallExpre
       const keyExpression = node.arguments[jwtCall.fn.key!];
       if (!keyExpression) return;
       const key = keyKind(ctx, file, keyExpression);
-      if (key === 'key') return;
+      if (key === 'key') {
+        judgeStaticPublicKey(ctx, file, node, keyExpression);
+        return;
+      }
       judge(ctx, file, node, 'jsonwebtoken', `jwt.verify() with ${describeKey(keyExpression, file)} and no \`algorithms\``);
       return;
     }
@@ -99,6 +103,38 @@ function judge(ctx: RuleContext, file: ScannedSourceFile, node: ts.Node, package
     severity,
     confidence,
     message: `${what} (${version}): ${behaviour}, so a lookup that finds no key lets an unsigned token through (CVE-2022-23540), and one that serves both HMAC secrets and public keys lets an HS256 token signed with a public key pass (CVE-2022-23541).${reaches === undefined ? ' The version could not be read; 9 and later are not affected.' : ''}`,
+  });
+}
+
+/**
+ * jsonwebtoken before 4.2.2 with a public key and no `algorithms`: the token header's HS256 makes
+ * the public key the HMAC secret (CVE-2015-9235). Only where package.json pins such a version.
+ */
+function judgeStaticPublicKey(ctx: RuleContext, file: ScannedSourceFile, node: ts.Node, keyExpression: ts.Expression): void {
+  if (!looksPublic(keyExpression, file)) return;
+  const range = declaredRange(ctx, file.path, PEM_DEFAULTS_FROM.package);
+  if (range === undefined || rangeReaches(range, PEM_DEFAULTS_FROM.version) !== false) return;
+  const text = keyExpression.getText(file.sourceFile).replace(/\s+/g, ' ');
+  ctx.report({
+    file: file.path,
+    start: node.getStart(file.sourceFile),
+    end: node.getEnd(),
+    message: `jwt.verify() with a public key (\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\`) and no \`algorithms\` (package.json declares jsonwebtoken ${range}): jsonwebtoken before ${PEM_DEFAULTS_FROM.version} uses the algorithm the token header names, so an HS256 token signed with the public key as its secret passes (CVE-2015-9235).`,
+  });
+}
+
+/** The key expression, or the const it names, reads as a public key or certificate. */
+function looksPublic(expression: ts.Expression, file: ScannedSourceFile): boolean {
+  const value = skipOuterExpressions(expression);
+  const texts = [value.getText(file.sourceFile)];
+  if (ts.isIdentifier(value)) {
+    const initializer = constInitializer(value);
+    if (initializer) texts.push(initializer.getText(file.sourceFile));
+  }
+  return texts.some((text) => {
+    if (/BEGIN (?:RSA |EC )?PUBLIC KEY|BEGIN CERTIFICATE/.test(text)) return true;
+    const words = ` ${normalizeName(text)} `;
+    return PUBLIC_KEY_WORDS.some((word) => words.includes(` ${word} `));
   });
 }
 
