@@ -22,7 +22,7 @@ const REQUEST_TOKEN =
   /\b(?:req|request|ctx|c\.req|event|evt|handshake)\s*(?:\?\.|\.)\s*(?:headers|header|get|cookies|signedCookies|query|body|params|auth|authorization)\b|\b(?:headers|cookies)\s*\(\s*\)|getHeader\s*\(|\.getRequest\s*\(\s*\)/;
 
 /** Functions whose name says they check a token or a caller: what they return is trusted by whoever calls them. */
-const CHECKING_NAME = /^(?:verify|validate|authenticate|authorize|authorise|check(?:Auth|Token|Jwt|User|Session|Login|Role|Admin|Permission)|isAuth|isAuthenticated|isLoggedIn|isAdmin|requireAuth|requireUser|requireAdmin|ensureAuth|protect|auth(?:Guard|Middleware|enticate|orize)?|canActivate|getCurrentUser|currentUser|getUserFromToken|getAuthUser|getSessionUser)/i;
+const CHECKING_NAME = /^(?:[Vv]erify|[Vv]alidate|[Aa]uthenticate|[Aa]uthori[sz]e|check(?:Auth|Token|Jwt|User|Session|Login|Role|Admin|Permission)|isAuth|isAuthenticated|isLoggedIn|isAdmin|requireAuth|requireUser|requireAdmin|ensureAuth|protect|[Aa]uth(?:Guard|Middleware)?|canActivate|getCurrentUser|currentUser|getUserFromToken|getAuthUser|getSessionUser)(?![a-z])/;
 
 /** Calls on a path that verify a token: a known verifier, or a function whose name says it verifies. */
 const VERIFYING_CALL_NAME = /verif|authenticat|jwtVerify/i;
