@@ -238,7 +238,7 @@ function classifyUse(occurrence: ts.Node, file: ScannedSourceFile, uses: Uses): 
     if (ts.isFunctionLike(current) || ts.isBlock(current) || ts.isSourceFile(current)) return;
     if (ts.isBinaryExpression(current) && current.operatorToken.kind === ts.SyntaxKind.EqualsToken && current.right === child) {
       const target = assignedSlot(current.left, file);
-      if (PRINCIPAL_SLOT.test(target)) uses.principal.push({ node: current, what: `its claims become the signed-in caller (\`${shown(current)}\`)`, confidence: 'high' });
+      if (PRINCIPAL_SLOT.test(target) && isRequestObject(current.left)) uses.principal.push({ node: current, what: `its claims become the signed-in caller (\`${shown(current)}\`)`, confidence: 'high' });
       return;
     }
     if (ts.isBinaryExpression(current) && isComparison(current.operatorToken.kind)) {
@@ -273,6 +273,29 @@ function classifyUse(occurrence: ts.Node, file: ScannedSourceFile, uses: Uses): 
       return;
     }
   }
+}
+
+/**
+ * The object a slot is set on is the request a server hands in: a parameter of a function around
+ * (`(req, res, next)`, `async (ctx, next)`), or a local taken from a Nest context (`getRequest()`).
+ * A browser's `context.user = ...` in a React provider is neither.
+ */
+function isRequestObject(left: ts.Expression): boolean {
+  let root: ts.Expression = skipOuterExpressions(left);
+  while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = skipOuterExpressions(root.expression);
+  if (!ts.isIdentifier(root)) return false;
+  const name = root.text;
+  const local = localDeclaration(root);
+  if (local) return local.initializer !== undefined && /getRequest\s*\(|switchToHttp|getContext\s*\(/.test(local.initializer.getText());
+  for (let current: ts.Node | undefined = root.parent; current; current = current.parent) {
+    if (ts.isFunctionLike(current) && current.parameters.some((parameter) => bindsParameter(parameter.name, name))) return true;
+  }
+  return false;
+}
+
+function bindsParameter(name: ts.BindingName, text: string): boolean {
+  if (ts.isIdentifier(name)) return name.text === text;
+  return name.elements.some((element) => !ts.isOmittedExpression(element) && bindsParameter(element.name, text));
 }
 
 /** `req.user`, also written `(req as any).user` or `req['user']`: the object's text without casts, then the property. */
