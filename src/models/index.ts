@@ -20,6 +20,7 @@ import { AGENT_OPTIONS, GLOBAL_FETCH, HOST_OPTIONS, HTTP_CLIENTS, URL_OPTIONS } 
 import { COMMAND_ARGUMENT, COMMAND_SINKS, SHELL_PROGRAMS, SHELL_SCRIPT_FLAGS, type CommandForm } from './processes.js';
 import { ESCAPABLE_SANDBOXES, GLOBAL_EVALUATORS, NODE_VM, VM2 } from './code-evaluation.js';
 import { FS_MODULES, KOA_SEND, PATH_ARGUMENTS, RESPONSE_FILE_METHODS, SEND_ROOT_OPTION } from './filesystem.js';
+import { JOSE, JWT_CONFIGURATIONS, JWT_FUNCTIONS } from './jwt.js';
 import { CODE_OPERATORS, LITERAL_OPERATORS, MONGO_CODE_METHODS, MONGO_FILTER_ARGUMENT, MONGO_INJECT_DECORATORS, MONGO_MODEL_FACTORIES, MONGO_MODEL_TYPES, MONGO_PACKAGES, MONGOOSE_QUERY_CHAIN } from './nosql.js';
 
 export interface ModelListing {
@@ -69,8 +70,30 @@ export function builtInModels(): ModelListing[] {
     if (!sanitizer.categories) listings.push({ kind: 'sanitizer', modules, names, description: `${description} (safe for every sink)`, source: 'built-in' });
     for (const category of sanitizer.categories ?? []) listings.push({ kind: 'sanitizer', category, modules, names, description, source: 'built-in' });
   }
+  listings.push(...jwtModels());
   listings.push(...dataAccessModels());
   for (const shape of SECRET_SHAPES) listings.push({ kind: 'secret-shape', modules: [], names: [shape.id], description: shape.description, source: 'built-in' });
+  return listings;
+}
+
+/** JWT libraries (models/jwt.ts): what signs, verifies or only decodes, and the configurations that set defaults. */
+function jwtModels(): ModelListing[] {
+  const listings: ModelListing[] = [];
+  const meaning = { sign: 'signs a token (jwt-no-expiry, jwt-none-alg read its options)', verify: 'verifies a token (jwt-none-alg, jwt-verify-without-algorithms read its options)', decode: 'decodes a token without checking its signature (jwt-decode-auth)' } as const;
+  for (const operation of ['sign', 'verify', 'decode'] as const) {
+    const byPackage = new Map<string, string[]>();
+    for (const fn of JWT_FUNCTIONS.filter((candidate) => candidate.operation === operation)) {
+      const member = fn.members.length === 0 ? 'default' : fn.members.join('.');
+      const name = fn.noVerifyArgument === undefined ? member : `${member} (decodes only when argument ${fn.noVerifyArgument} is true)`;
+      byPackage.set(fn.package, [...(byPackage.get(fn.package) ?? []), name]);
+    }
+    for (const [module, names] of byPackage) listings.push(builtIn({ kind: 'auth', category: `jwt-${operation}`, modules: [module], names, description: meaning[operation] }));
+  }
+  listings.push(builtIn({ kind: 'auth', category: 'jwt-sign', modules: [JOSE.package], names: [`new ${JOSE.signerClass}().${JOSE.signMethod}`, `new ${JOSE.unsecuredClass}`], description: `signs a token; ${JOSE.expiryMethod}() in the chain sets its expiry; ${JOSE.unsecuredClass} signs nothing` }));
+  for (const configuration of JWT_CONFIGURATIONS) {
+    const options = [...(configuration.verifyAlgorithms ?? []), ...(configuration.signAlgorithm ?? []), ...(configuration.signExpiresIn ?? [])].map((path) => path.join('.'));
+    listings.push(builtIn({ kind: 'auth', category: 'jwt-config', modules: [configuration.package], names: configuration.members.map((members) => (members.length === 0 ? 'default' : members.join('.'))), description: `${configuration.label}: options ${options.join(', ')}` }));
+  }
   return listings;
 }
 
