@@ -21,17 +21,20 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'command-injection': { expect: 12, safe: 12 },
   'excessive-data-exposure': { expect: 15, safe: 15 },
   'hardcoded-secret': { expect: 40, safe: 40 },
+  'insecure-randomness': { expect: 10, safe: 10 },
   'missing-authentication': { expect: 35, safe: 45 },
   'missing-authorization': { expect: 20, safe: 20 },
   'missing-ownership-check': { expect: 40, safe: 40 },
   'missing-rate-limit': { expect: 15, safe: 15 },
   'missing-state-guard': { expect: 25, safe: 25 },
   'nosql-injection': { expect: 12, safe: 12 },
+  'password-hash-exposure': { expect: 10, safe: 10 },
   'path-traversal': { expect: 12, safe: 12 },
   'raw-sql-concatenation': { expect: 12, safe: 12 },
   'sensitive-data-in-logs': { expect: 40, safe: 40 },
   'sql-injection': { expect: 40, safe: 40 },
   ssrf: { expect: 12, safe: 12 },
+  'weak-password-hash': { expect: 10, safe: 10 },
 };
 
 describe('fixtures/rules', () => {

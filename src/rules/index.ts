@@ -10,6 +10,7 @@ import missingOwnershipCheck from './missing-ownership-check.js';
 import missingRateLimit from './missing-rate-limit.js';
 import missingStateGuard from './missing-state-guard.js';
 import nosqlInjection from './nosql-injection.js';
+import passwordHashExposure from './password-hash-exposure.js';
 import pathTraversal from './path-traversal.js';
 import rawSqlConcatenation from './raw-sql-concatenation.js';
 import sensitiveDataInLogs from './sensitive-data-in-logs.js';
@@ -21,7 +22,7 @@ import weakPasswordHash from './weak-password-hash.js';
  * Every rule, in id order. A rule file that exists but is not listed here fails the
  * registry test (test/rules-registry.test.ts), so a rule cannot be forgotten.
  */
-export const allRules = [codeInjection, commandInjection, excessiveDataExposure, hardcodedSecret, insecureRandomness, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingStateGuard, nosqlInjection, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf, weakPasswordHash] as const satisfies readonly Rule[];
+export const allRules = [codeInjection, commandInjection, excessiveDataExposure, hardcodedSecret, insecureRandomness, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingStateGuard, nosqlInjection, passwordHashExposure, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf, weakPasswordHash] as const satisfies readonly Rule[];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);
