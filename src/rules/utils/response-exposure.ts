@@ -82,7 +82,7 @@ export function responseExposureJudge(ctx: RuleContext): ((node: ts.Node, file: 
       return { kind: 'password-hash', at: sent.at, message: `${sent.how} sends whole ${exposed.model.name} records from ${exposed.query}, including ${passwordFields.join(', ')}${also}: password hashes and reset tokens must never leave the server.` };
     }
     if (named.length > 0) {
-      return { kind: 'password-hash', at: sent.at, message: `${sent.how} sends ${named.join(', ')}: password hashes and reset tokens must never leave the server (a reset token is sent by email only).` };
+      return { kind: 'password-hash', at: sent.at, message: `${sent.how} sends ${named.join(', ')}: password hashes must never leave the server.` };
     }
     if (exposed) return { kind: 'secret', at: sent.at, message: `${sent.how} sends whole ${exposed.model.name} records from ${exposed.query}, including ${exposed.fields.join(', ')}.` };
     return undefined;
@@ -90,9 +90,12 @@ export function responseExposureJudge(ctx: RuleContext): ((node: ts.Node, file: 
 }
 
 /**
- * Password material a response names itself: `{ resetToken }`, `{ hash: user.passwordHash }`,
- * `{ user: { password: row.password } }`. A literal, a flag (`!!user.password`) or a call's result
- * is not the secret itself.
+ * Password hashes a response names itself: `{ passwordHash: row.password_hash }`,
+ * `{ user: { password: row.password } }`, `{ hashedPassword }`, `{ keyHash: key.keyHash }`.
+ * A value read from a record, or a local named as a hash. Reset tokens named in a response are left
+ * out: the second step of many reset flows returns one, by design, once an emailed or texted code is
+ * verified. A generated password shown once (`{ password: tempPassword }`), a literal, a flag
+ * (`!!user.password`) or a call's result are not reported either.
  */
 function namedPasswordFields(expression: ts.Expression, sourceFile: ts.SourceFile, depth: number): string[] {
   if (depth > MAX_DEPTH) return [];
@@ -102,7 +105,7 @@ function namedPasswordFields(expression: ts.Expression, sourceFile: ts.SourceFil
   const found: string[] = [];
   for (const property of value.properties) {
     if (ts.isShorthandPropertyAssignment(property)) {
-      if (isPasswordMaterialField(property.name.text)) found.push(property.name.text);
+      if (isStoredPasswordHash(property.name.text) && namesAHash(property.name.text)) found.push(property.name.text);
       continue;
     }
     if (!ts.isPropertyAssignment(property)) continue;
@@ -114,9 +117,20 @@ function namedPasswordFields(expression: ts.Expression, sourceFile: ts.SourceFil
     const read = readName(inner);
     if (!read) continue;
     const key = property.name && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)) ? property.name.text : undefined;
-    if ((key && isPasswordMaterialField(key)) || isPasswordMaterialField(read)) found.push(`${key ?? '[computed]'}: ${inner.getText(sourceFile)}`);
+    const fromRecord = !ts.isIdentifier(inner);
+    const exposed = fromRecord ? isStoredPasswordHash(read) || (key !== undefined && isStoredPasswordHash(key)) : isStoredPasswordHash(read) && namesAHash(read);
+    if (exposed) found.push(`${key ?? '[computed]'}: ${inner.getText(sourceFile)}`);
   }
   return found;
+}
+
+/** A password or its hash, or an API key's hash, as a stored field: password material other than reset tokens. */
+function isStoredPasswordHash(name: string): boolean {
+  return isPasswordMaterialField(name) && !normalizeName(name).split(' ').includes('reset');
+}
+
+function namesAHash(name: string): boolean {
+  return normalizeName(name).split(' ').some((word) => HASH_WORDS.has(word) || word === 'encrypted');
 }
 
 /** The name a value is read from: `resetToken`, `user.passwordHash`, `row['password']`. */
