@@ -21,6 +21,7 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'command-injection': { expect: 12, safe: 12 },
   'excessive-data-exposure': { expect: 15, safe: 15 },
   'hardcoded-secret': { expect: 40, safe: 40 },
+  'insecure-randomness': { expect: 10, safe: 10 },
   'jwt-decode-auth': { expect: 10, safe: 10 },
   'jwt-no-expiry': { expect: 10, safe: 10 },
   'jwt-none-alg': { expect: 10, safe: 10 },
@@ -31,11 +32,13 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'missing-rate-limit': { expect: 15, safe: 15 },
   'missing-state-guard': { expect: 25, safe: 25 },
   'nosql-injection': { expect: 12, safe: 12 },
+  'password-hash-exposure': { expect: 10, safe: 10 },
   'path-traversal': { expect: 12, safe: 12 },
   'raw-sql-concatenation': { expect: 12, safe: 12 },
   'sensitive-data-in-logs': { expect: 40, safe: 40 },
   'sql-injection': { expect: 40, safe: 40 },
   ssrf: { expect: 12, safe: 12 },
+  'weak-password-hash': { expect: 10, safe: 10 },
 };
 
 describe('fixtures/rules', () => {

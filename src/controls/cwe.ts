@@ -18,6 +18,8 @@ export const CWE_ENTRIES: readonly CweEntry[] = [
   { id: 'CWE-319', title: 'Cleartext Transmission of Sensitive Information' },
   { id: 'CWE-321', title: 'Use of Hard-coded Cryptographic Key' },
   { id: 'CWE-328', title: 'Use of Weak Hash' },
+  { id: 'CWE-330', title: 'Use of Insufficiently Random Values' },
+  { id: 'CWE-338', title: 'Use of Cryptographically Weak Pseudo-Random Number Generator (PRNG)' },
   { id: 'CWE-347', title: 'Improper Verification of Cryptographic Signature' },
   { id: 'CWE-359', title: 'Exposure of Private Personal Information to an Unauthorized Actor' },
   { id: 'CWE-502', title: 'Deserialization of Untrusted Data' },

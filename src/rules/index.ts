@@ -3,6 +3,7 @@ import codeInjection from './code-injection.js';
 import commandInjection from './command-injection.js';
 import excessiveDataExposure from './excessive-data-exposure.js';
 import hardcodedSecret from './hardcoded-secret.js';
+import insecureRandomness from './insecure-randomness.js';
 import jwtDecodeAuth from './jwt-decode-auth.js';
 import jwtNoExpiry from './jwt-no-expiry.js';
 import jwtNoneAlg from './jwt-none-alg.js';
@@ -13,17 +14,19 @@ import missingOwnershipCheck from './missing-ownership-check.js';
 import missingRateLimit from './missing-rate-limit.js';
 import missingStateGuard from './missing-state-guard.js';
 import nosqlInjection from './nosql-injection.js';
+import passwordHashExposure from './password-hash-exposure.js';
 import pathTraversal from './path-traversal.js';
 import rawSqlConcatenation from './raw-sql-concatenation.js';
 import sensitiveDataInLogs from './sensitive-data-in-logs.js';
 import sqlInjection from './sql-injection.js';
 import ssrf from './ssrf.js';
+import weakPasswordHash from './weak-password-hash.js';
 
 /**
  * Every rule, in id order. A rule file that exists but is not listed here fails the
  * registry test (test/rules-registry.test.ts), so a rule cannot be forgotten.
  */
-export const allRules = [codeInjection, commandInjection, excessiveDataExposure, hardcodedSecret, jwtDecodeAuth, jwtNoExpiry, jwtNoneAlg, jwtVerifyWithoutAlgorithms, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingStateGuard, nosqlInjection, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf] as const satisfies readonly Rule[];
+export const allRules = [codeInjection, commandInjection, excessiveDataExposure, hardcodedSecret, insecureRandomness, jwtDecodeAuth, jwtNoExpiry, jwtNoneAlg, jwtVerifyWithoutAlgorithms, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingStateGuard, nosqlInjection, passwordHashExposure, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf, weakPasswordHash] as const satisfies readonly Rule[];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);

@@ -1,0 +1,273 @@
+import { ts } from '#typescript';
+import { localConstInitializer, localDeclaration } from '../engine/ast/locals.js';
+import { skipOuterExpressions } from '../engine/ast/module-index.js';
+import { enclosingFunction } from '../engine/ast/syntax.js';
+import {
+  BCRYPT_COST_ARGUMENT,
+  BCRYPT_MINIMUM_COST,
+  BCRYPT_PACKAGES,
+  CRYPTO_JS_PBKDF2,
+  DIGEST_FUNCTION_PACKAGES,
+  FAST_DIGESTS,
+  NODE_CRYPTO_MODULES,
+  PBKDF2_FUNCTIONS,
+  PBKDF2_MINIMUM_ITERATIONS,
+  SCRYPT_COST_OPTIONS,
+  SCRYPT_FUNCTIONS,
+  SCRYPT_MINIMUM_COST,
+} from '../models/crypto.js';
+import type { Confidence, ScannedSourceFile } from '../types.js';
+import { defineRule } from './define-rule.js';
+import { importedCallee, type FileImport } from './utils/file-imports.js';
+import { isPasswordFunctionName, isPasswordName } from './utils/password-names.js';
+
+/** Why the hashed value is taken for a password, and how sure that is. */
+interface PasswordEvidence {
+  /** In words for the message: "req.body.password", "the parameter of hashPassword()". */
+  what: string;
+  confidence: Confidence;
+}
+
+/** Calls that pass a value through unchanged in content (`Buffer.from(password)`, `password.trim()`). */
+const CARRIERS = new Set(['from', 'String', 'trim', 'toString', 'normalize', 'toLowerCase', 'concat', 'parse']);
+/** Calls after a digest that only change its encoding (`.digest('hex')`, `.toString()`). */
+const ENCODINGS = new Set(['digest', 'toString', 'toUpperCase', 'toLowerCase', 'slice', 'substring']);
+const MAX_HOPS = 4;
+
+export default defineRule({
+  meta: {
+    id: 'weak-password-hash',
+    title: 'Password hashed with a fast or under-strength algorithm',
+    severity: 'high',
+    confidence: 'high',
+    controls: {
+      soc2: ['CC6.1'],
+      owaspApi: [],
+      cwe: ['CWE-916', 'CWE-328'],
+      pciDss: ['8.3.2'],
+      hipaa: ['164.312(d)'],
+      gdpr: ['Art. 32(1)(a)'],
+    },
+    docs: {
+      description:
+        'Finds passwords hashed with a fast digest (md5, sha1, sha256, sha512 through crypto.createHash, the md5/sha1/js-sha packages or crypto-js), with or without salt, and password hashing with too little work: bcrypt cost below 10, PBKDF2 below 100,000 iterations, scrypt N below 16384.',
+      remediation:
+        'Hash passwords with argon2id, scrypt or bcrypt (cost 10 or more); for PBKDF2 use at least 600,000 iterations of SHA-256. Rehash each password with the new scheme at the user\'s next sign-in.',
+    },
+  },
+  analyses: [],
+  // Reads each file alone (its own imports and constants): its reports can be reused for an unchanged file.
+  fileLocal: true,
+  create(ctx) {
+    return {
+      enterSourceFile(file) {
+        // Cheap prefilter: every shape we match names one of these in the file's text.
+        return /createHash|md5|sha|bcrypt|pbkdf2|scrypt|PBKDF2/i.test(file.text);
+      },
+      nodes: {
+        [ts.SyntaxKind.CallExpression]: (node, file) => {
+          const call = node as ts.CallExpression;
+          const finding = fastDigestOfPassword(call, file) ?? weakWorkFactor(call, file);
+          if (finding) ctx.report({ file: file.path, start: call.getStart(file.sourceFile), end: call.getEnd(), ...finding });
+        },
+      },
+    };
+  },
+});
+
+type Finding = { message: string; confidence?: Confidence };
+
+/** `createHash('md5').update(password)`, `md5(password)`, `CryptoJS.SHA256(password)`: reported at the call that takes the password. */
+function fastDigestOfPassword(call: ts.CallExpression, file: ScannedSourceFile): Finding | undefined {
+  const sourceFile = file.sourceFile;
+  const callee = skipOuterExpressions(call.expression);
+  let algorithm: string | undefined;
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'update') algorithm = createHashAlgorithm(callee.expression, sourceFile, 0);
+  else algorithm = digestFunction(importedCallee(sourceFile, callee));
+  const hashed = call.arguments[0];
+  if (!algorithm || !hashed) return undefined;
+  const evidence = passwordEvidence(hashed, sourceFile, 0) ?? parameterOfPasswordFunction(hashed) ?? passwordDestination(call, sourceFile);
+  if (!evidence) return undefined;
+  return {
+    message: `Password hashed with ${algorithm}, a single fast digest (${evidence.what}): salted or not, a leaked hash falls to billions of GPU guesses a second. Use argon2id, scrypt or bcrypt.`,
+    confidence: evidence.confidence,
+  };
+}
+
+/** The digest of a `createHash(...)` chain an `.update` is called on, when it is a fast one. */
+function createHashAlgorithm(receiver: ts.Expression, sourceFile: ts.SourceFile, hops: number): string | undefined {
+  if (hops > MAX_HOPS) return undefined;
+  const value = skipOuterExpressions(receiver);
+  // `const hash = crypto.createHash('md5'); hash.update(password)`.
+  if (ts.isIdentifier(value)) {
+    const declaration = localDeclaration(value);
+    return declaration?.initializer && ts.isIdentifier(declaration.name) ? createHashAlgorithm(declaration.initializer, sourceFile, hops + 1) : undefined;
+  }
+  if (!ts.isCallExpression(value)) return undefined;
+  const callee = skipOuterExpressions(value.expression);
+  // `createHash('sha256').update(salt).update(password)`.
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'update') return createHashAlgorithm(callee.expression, sourceFile, hops + 1);
+  const imported = importedCallee(sourceFile, callee);
+  if (!imported || !NODE_CRYPTO_MODULES.has(imported.module) || imported.name !== 'createHash') return undefined;
+  const name = value.arguments[0] && skipOuterExpressions(value.arguments[0]);
+  if (!name || !ts.isStringLiteralLike(name)) return undefined;
+  return FAST_DIGESTS.has(name.text.toLowerCase().replace(/[-_]/g, '')) ? name.text : undefined;
+}
+
+/** `md5`, `sha1`, `CryptoJS.SHA256`: a package export that digests its argument in one pass. */
+function digestFunction(imported: FileImport | undefined): string | undefined {
+  if (!imported) return undefined;
+  const exports = DIGEST_FUNCTION_PACKAGES[imported.module];
+  if (!exports?.includes(imported.name)) return undefined;
+  return imported.name === 'default' ? imported.module.replace(/^crypto-js\//, '') : imported.name;
+}
+
+/** The hashed expression names a password: `password`, `req.body.password`, `salt + user.password`, a local holding one. */
+function passwordEvidence(expression: ts.Expression, sourceFile: ts.SourceFile, hops: number): PasswordEvidence | undefined {
+  if (hops > MAX_HOPS) return undefined;
+  const value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value) || ts.isPropertyAccessExpression(value)) {
+    const name = ts.isIdentifier(value) ? value.text : value.name.text;
+    if (isPasswordName(name)) return { what: value.getText(sourceFile), confidence: 'high' };
+    if (ts.isIdentifier(value)) {
+      const declaration = localDeclaration(value);
+      if (declaration?.initializer && ts.isIdentifier(declaration.name)) return passwordEvidence(declaration.initializer, sourceFile, hops + 1);
+    }
+    return undefined;
+  }
+  if (ts.isElementAccessExpression(value) && ts.isStringLiteralLike(value.argumentExpression)) {
+    return isPasswordName(value.argumentExpression.text) ? { what: value.getText(sourceFile), confidence: 'high' } : undefined;
+  }
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    return passwordEvidence(value.left, sourceFile, hops + 1) ?? passwordEvidence(value.right, sourceFile, hops + 1);
+  }
+  if (ts.isTemplateExpression(value)) {
+    for (const span of value.templateSpans) {
+      const found = passwordEvidence(span.expression, sourceFile, hops + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (ts.isCallExpression(value)) {
+    const callee = skipOuterExpressions(value.expression);
+    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+    if (!CARRIERS.has(name)) return undefined;
+    for (const part of [...value.arguments, ...(ts.isPropertyAccessExpression(callee) ? [callee.expression] : [])]) {
+      const found = passwordEvidence(part, sourceFile, hops + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** `function hashPassword(plain) { return md5(plain) }`: a parameter of a function whose name says it hashes a password. */
+function parameterOfPasswordFunction(expression: ts.Expression): PasswordEvidence | undefined {
+  const value = skipOuterExpressions(expression);
+  if (!ts.isIdentifier(value)) return undefined;
+  const fn = enclosingFunction(value);
+  if (!fn || !fn.parameters.some((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === value.text)) return undefined;
+  const name = functionName(fn);
+  return name && isPasswordFunctionName(name) ? { what: `the parameter ${value.text} of ${name}()`, confidence: 'medium' } : undefined;
+}
+
+function functionName(fn: ts.SignatureDeclaration): string | undefined {
+  if (fn.name && (ts.isIdentifier(fn.name) || ts.isStringLiteral(fn.name))) return fn.name.text;
+  const parent = fn.parent;
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (parent && ts.isPropertyAssignment(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  return undefined;
+}
+
+/** `user.password = md5(x)`, `const hashedPassword = sha256(x).toString()`: the digest is stored as the password. */
+function passwordDestination(call: ts.CallExpression, sourceFile: ts.SourceFile): PasswordEvidence | undefined {
+  let current: ts.Node = call;
+  for (;;) {
+    const parent = current.parent;
+    if (!parent) return undefined;
+    if (ts.isParenthesizedExpression(parent) || ts.isAwaitExpression(parent) || ts.isAsExpression(parent) || ts.isNonNullExpression(parent)) {
+      current = parent;
+      continue;
+    }
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === current && ENCODINGS.has(parent.name.text) && parent.parent && ts.isCallExpression(parent.parent)) {
+      current = parent.parent;
+      continue;
+    }
+    break;
+  }
+  const parent = current.parent;
+  let target: ts.Node | undefined;
+  if (parent && ts.isVariableDeclaration(parent) && parent.initializer === current) target = parent.name;
+  else if (parent && ts.isPropertyAssignment(parent) && parent.initializer === current) target = parent.name;
+  else if (parent && ts.isBinaryExpression(parent) && parent.right === current && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) target = parent.left;
+  const name = !target ? undefined : ts.isIdentifier(target) || ts.isStringLiteral(target) ? target.text : ts.isPropertyAccessExpression(target) ? target.name.text : undefined;
+  return name && isPasswordName(name) ? { what: `stored as ${target!.getText(sourceFile)}`, confidence: 'medium' } : undefined;
+}
+
+/** bcrypt cost below 10, PBKDF2 below 100,000 iterations, scrypt N below 16384. */
+function weakWorkFactor(call: ts.CallExpression, file: ScannedSourceFile): Finding | undefined {
+  const sourceFile = file.sourceFile;
+  const imported = importedCallee(sourceFile, call.expression);
+  if (!imported) return undefined;
+  const how = call.expression.getText(sourceFile);
+  if (BCRYPT_PACKAGES.has(imported.module) && imported.name in BCRYPT_COST_ARGUMENT) {
+    const cost = numericValue(call.arguments[BCRYPT_COST_ARGUMENT[imported.name]!]);
+    if (cost !== undefined && cost < BCRYPT_MINIMUM_COST) {
+      return { message: `${how}() uses bcrypt cost ${cost}, below ${BCRYPT_MINIMUM_COST}: each step down halves the work of guessing a leaked hash. Use a cost of ${BCRYPT_MINIMUM_COST} or more (12 is common).` };
+    }
+    return undefined;
+  }
+  if (NODE_CRYPTO_MODULES.has(imported.module) && imported.name in PBKDF2_FUNCTIONS) {
+    const iterations = numericValue(call.arguments[PBKDF2_FUNCTIONS[imported.name]!]);
+    const digest = call.arguments[4] && skipOuterExpressions(call.arguments[4]);
+    const digestText = digest && ts.isStringLiteralLike(digest) ? ` of ${digest.text}` : '';
+    if (iterations !== undefined && iterations < PBKDF2_MINIMUM_ITERATIONS) return { message: pbkdf2Message(how, iterations, digestText) };
+    return undefined;
+  }
+  if (imported.module === CRYPTO_JS_PBKDF2.module && imported.name === CRYPTO_JS_PBKDF2.name) {
+    const options = call.arguments[CRYPTO_JS_PBKDF2.optionsArgument];
+    const iterations = options && numericValue(optionValue(options, CRYPTO_JS_PBKDF2.iterationsOption));
+    if (iterations !== undefined && iterations < PBKDF2_MINIMUM_ITERATIONS) return { message: pbkdf2Message(how, iterations, '') };
+    return undefined;
+  }
+  if (NODE_CRYPTO_MODULES.has(imported.module) && SCRYPT_FUNCTIONS.has(imported.name)) {
+    const options = call.arguments[3];
+    for (const option of SCRYPT_COST_OPTIONS) {
+      const cost = options && numericValue(optionValue(options, option));
+      if (cost !== undefined && cost < SCRYPT_MINIMUM_COST) {
+        return { message: `${how}() sets scrypt ${option} to ${cost}, below Node's default ${SCRYPT_MINIMUM_COST} (OWASP asks 131072): a leaked hash is cheap to guess against.` };
+      }
+    }
+  }
+  return undefined;
+}
+
+function pbkdf2Message(how: string, iterations: number, digest: string): string {
+  return `${how}() runs ${iterations.toLocaleString('en-US')} iterations${digest}, below ${PBKDF2_MINIMUM_ITERATIONS.toLocaleString('en-US')}: a leaked hash is cheap to guess against. Use at least 600,000 iterations of SHA-256, or argon2id/scrypt/bcrypt.`;
+}
+
+function optionValue(options: ts.Expression, name: string): ts.Expression | undefined {
+  const object = skipOuterExpressions(options);
+  if (!ts.isObjectLiteralExpression(object)) return undefined;
+  for (const property of object.properties) {
+    if (ts.isPropertyAssignment(property) && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)) && property.name.text === name) return property.initializer;
+    if (ts.isShorthandPropertyAssignment(property) && property.name.text === name) return property.name;
+  }
+  return undefined;
+}
+
+/** A number written in the file: a literal (`1e4`, `10_000`), `2 ** 10`, `1 << 10`, or a const holding one. */
+function numericValue(expression: ts.Expression | undefined, hops = 0): number | undefined {
+  if (!expression || hops > MAX_HOPS) return undefined;
+  const value = skipOuterExpressions(expression);
+  if (ts.isNumericLiteral(value)) return Number(value.text.replace(/_/g, ''));
+  if (ts.isIdentifier(value)) return numericValue(localConstInitializer(value), hops + 1);
+  if (ts.isBinaryExpression(value)) {
+    const left = numericValue(value.left, hops + 1);
+    const right = numericValue(value.right, hops + 1);
+    if (left === undefined || right === undefined) return undefined;
+    if (value.operatorToken.kind === ts.SyntaxKind.AsteriskAsteriskToken) return left ** right;
+    if (value.operatorToken.kind === ts.SyntaxKind.LessThanLessThanToken) return left << right;
+    if (value.operatorToken.kind === ts.SyntaxKind.AsteriskToken) return left * right;
+  }
+  return undefined;
+}
