@@ -1,12 +1,14 @@
 import type { Rule } from '../engine/rule-api.js';
 import codeInjection from './code-injection.js';
 import commandInjection from './command-injection.js';
+import corsWildcardCredentials from './cors-wildcard-credentials.js';
 import excessiveDataExposure from './excessive-data-exposure.js';
 import hardcodedSecret from './hardcoded-secret.js';
 import missingAuthentication from './missing-authentication.js';
 import missingAuthorization from './missing-authorization.js';
 import missingOwnershipCheck from './missing-ownership-check.js';
 import missingRateLimit from './missing-rate-limit.js';
+import missingSecurityHeaders from './missing-security-headers.js';
 import missingStateGuard from './missing-state-guard.js';
 import nosqlInjection from './nosql-injection.js';
 import pathTraversal from './path-traversal.js';
@@ -19,7 +21,7 @@ import ssrf from './ssrf.js';
  * Every rule, in id order. A rule file that exists but is not listed here fails the
  * registry test (test/rules-registry.test.ts), so a rule cannot be forgotten.
  */
-export const allRules = [codeInjection, commandInjection, excessiveDataExposure, hardcodedSecret, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingStateGuard, nosqlInjection, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf] as const satisfies readonly Rule[];
+export const allRules = [codeInjection, commandInjection, corsWildcardCredentials, excessiveDataExposure, hardcodedSecret, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingSecurityHeaders, missingStateGuard, nosqlInjection, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf] as const satisfies readonly Rule[];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);
