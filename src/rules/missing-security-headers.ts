@@ -47,6 +47,8 @@ interface DisabledHeader {
 }
 
 const MAX_IMPORT_CLOSURE = 400;
+/** Paths of liveness, readiness and metrics probes: an app serving only these is probably not reached by browsers. */
+const PROBE_PATH = /^(?:\/(?:api|v\d+|health(?:z|check)?|healthcheck|ready(?:z)?|readiness|live(?:z)?|liveness|ping|status|metrics))*\/?$/i;
 /** Members that hand an app to a server or runtime: `app.listen()`, `app.fetch`, Koa `app.callback()`, Nest `app.init()`. */
 const SERVING_MEMBERS = new Set(['listen', 'fetch', 'callback', 'handler', 'server', 'init', 'getHttpAdapter', 'ready']);
 
@@ -71,7 +73,7 @@ export default defineRule({
         'Apply helmet (or @fastify/helmet, koa-helmet, Hono secureHeaders) app-wide before the routes, and keep HSTS, frame protection and a Content-Security-Policy on; set the header yourself when a default does not fit.',
     },
   },
-  analyses: [],
+  analyses: ['routes'],
   check(ctx) {
     const evidenceByFile = new Map<ScannedSourceFile, FileEvidence>();
     const apps: AppSite[] = [];
@@ -126,12 +128,17 @@ export default defineRule({
           ctx.examined({ ...examined, outcome: 'passed', evidence: found.join(', ') });
           return;
         }
+        // An app whose package shows no route but health or metrics probes is likely an internal service
+        // (a worker's health check): still a gap, but one a network boundary may make moot.
+        const routes = ctx.routes.filter((route) => packageOf(route.file) === packageOf(app.file.path));
+        const probesOnly = routes.every((route) => PROBE_PATH.test(route.path));
         ctx.examined({ ...examined, outcome: 'finding', evidence: 'no helmet or equivalent and no key security header in its package or the files it imports' });
         ctx.report({
           file: app.file.path,
           start: app.creation.getStart(app.file.sourceFile),
           end: app.creation.getEnd(),
-          message: `This ${frameworkName(app.framework)} app (${serving}) sets no browser security headers: nothing in its package (${packageOf(app.file.path)}) or the files it imports applies helmet or an equivalent (${HEADER_LIBRARIES.slice(0, 5).join(', ')}, Next.js headers) or sets Content-Security-Policy, X-Frame-Options or Strict-Transport-Security, so responses go out without HSTS, frame protection or a CSP.`,
+          message: `This ${frameworkName(app.framework)} app (${serving}) sets no browser security headers: nothing in its package (${packageOf(app.file.path)}) or the files it imports applies helmet or an equivalent (${HEADER_LIBRARIES.slice(0, 5).join(', ')}, Next.js headers) or sets Content-Security-Policy, X-Frame-Options or Strict-Transport-Security, so responses go out without HSTS, frame protection or a CSP.${probesOnly ? ` Its package shows ${routes.length === 0 ? 'no routes' : 'only health or metrics routes'}: if it is an internal service, say so in a suppression.` : ''}`,
+          confidence: probesOnly ? 'low' : 'medium',
         });
       },
     );
