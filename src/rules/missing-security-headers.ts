@@ -117,7 +117,13 @@ export default defineRule({
           ctx.examined({ ...examined, outcome: 'exempt', evidence: 'mounted inside another app, whose headers apply' });
           return;
         }
-        const serving = howServed(app);
+        let serving = howServed(app);
+        // An app a factory returns is served where the factory's result is: judge its callers.
+        if (serving === RETURNED) serving = factoryUse(ctx, app, mountedNodes);
+        if (serving === MOUNTED) {
+          ctx.examined({ ...examined, outcome: 'exempt', evidence: 'returned by a factory whose result is mounted inside another app' });
+          return;
+        }
         if (!serving) {
           ctx.examined({ ...examined, outcome: 'exempt', evidence: 'never served, exported or mounted in the file that creates it' });
           return;
@@ -250,11 +256,59 @@ function howServed(app: AppSite): string | undefined {
   return found;
 }
 
+const RETURNED = 'returned from its factory';
+const MOUNTED = 'mounted';
+
+/**
+ * How the result of the factory that returns `app` is used: served when some call of the factory
+ * (found by name, confirmed by resolution) is not mounted; MOUNTED when every call is; undefined
+ * when nothing in the scan calls it (a library package: its consumers decide).
+ */
+function factoryUse(ctx: RuleContext, app: AppSite, mountedNodes: readonly ts.Node[]): string | undefined {
+  let factory: ts.Node | undefined = app.creation.parent;
+  while (factory && !ts.isFunctionLike(factory)) factory = factory.parent;
+  const name = factory && factoryName(factory);
+  if (!factory || !name) return undefined;
+  let mounted = false;
+  for (const file of ctx.sourceFiles) {
+    if (!file.text.includes(name)) continue;
+    const visit = (node: ts.Node): string | undefined => {
+      if (ts.isCallExpression(node) && calleeName(node.expression) === name && resolveFunction(ctx.modules, file, node.expression)?.node === factory) {
+        const top = chainTop(node);
+        const declaration = ts.isVariableDeclaration(top.parent) ? top.parent : undefined;
+        if (mountedNodes.some((target) => target === declaration || contains(target, top))) mounted = true;
+        else if (!(ts.isCallExpression(top.parent) && isMountCall(top.parent) && top.parent.arguments.includes(top))) return `returned by ${name}(), called at ${file.path}`;
+        else mounted = true;
+      }
+      return ts.forEachChild(node, visit);
+    };
+    const served = visit(file.sourceFile);
+    if (served) return served;
+  }
+  return mounted ? MOUNTED : undefined;
+}
+
+function factoryName(fn: ts.Node): string | undefined {
+  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) && fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
+  if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
+  return undefined;
+}
+
+function calleeName(expression: ts.Expression): string | undefined {
+  const callee = skipOuterExpressions(expression);
+  return ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+}
+
+function isMountCall(call: ts.CallExpression): boolean {
+  const callee = skipOuterExpressions(call.expression);
+  return ts.isPropertyAccessExpression(callee) && MOUNT_METHODS.includes(callee.name.text);
+}
+
 /** An app value passed on: exported, returned, or given to a server or adapter (`createServer(app)`, `serverless(app)`, `handle(app)`). */
 function handedOn(node: ts.Expression): string | undefined {
   const parent = node.parent;
   if (ts.isExportAssignment(parent) || ts.isExportSpecifier(parent)) return 'exported';
-  if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === node)) return 'returned from its factory';
+  if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === node)) return RETURNED;
   if (ts.isShorthandPropertyAssignment(parent) || (ts.isPropertyAssignment(parent) && parent.initializer === node)) return 'exported or handed on in an object';
   if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && /^(?:module\.)?exports\b/.test(parent.left.getText())) return 'exported';
   if (ts.isCallExpression(parent) && parent.arguments.includes(node)) {
@@ -272,8 +326,7 @@ function readCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpres
   const isRegister = ts.isPropertyAccessExpression(callee) && callee.name.text === 'register';
   if (ts.isPropertyAccessExpression(callee) && MOUNT_METHODS.includes(callee.name.text)) {
     for (const argument of call.arguments) {
-      const target = mountedTarget(ctx, file, argument);
-      if (target) mountedNodes.push(target);
+      mountedNodes.push(...mountedTargets(ctx, file, argument));
     }
   }
   const library = /helmet|secureHeaders/i.test(call.getText()) ? importedValue(ctx.modules, file, isRegister && call.arguments[0] ? call.arguments[0] : callee) : undefined;
@@ -314,12 +367,22 @@ function objectArgument(argument: ts.Expression | undefined): ts.ObjectLiteralEx
   return value && ts.isObjectLiteralExpression(value) ? value : undefined;
 }
 
-/** The declaration or factory function a mount argument is: `sub` (its variable, across files), `createSub()` (the function). */
-function mountedTarget(ctx: RuleContext, file: ScannedSourceFile, argument: ts.Expression): ts.Node | undefined {
+/**
+ * The declaration or factory function a mount argument is: `sub` (its variable, across files),
+ * `createSub()` (the function), `const routes = createRoutes(); app.route('/api', routes)` (both).
+ */
+function mountedTargets(ctx: RuleContext, file: ScannedSourceFile, argument: ts.Expression): ts.Node[] {
   const value = skipOuterExpressions(argument);
-  if (ts.isIdentifier(value)) return declarationOf(ctx, file, value, 0);
-  if (ts.isCallExpression(value)) return resolveFunction(ctx.modules, file, value.expression)?.node;
-  return undefined;
+  if (ts.isCallExpression(value)) {
+    const factory = resolveFunction(ctx.modules, file, value.expression)?.node;
+    return factory ? [factory] : [];
+  }
+  if (!ts.isIdentifier(value)) return [];
+  const declaration = declarationOf(ctx, file, value, 0);
+  if (!declaration) return [];
+  const initializer = ts.isVariableDeclaration(declaration) && declaration.initializer && skipOuterExpressions(declaration.initializer);
+  const factory = initializer && ts.isCallExpression(initializer) ? resolveFunction(ctx.modules, ctx.modules.fileOf(declaration) ?? file, initializer.expression)?.node : undefined;
+  return factory ? [declaration, factory] : [declaration];
 }
 
 function declarationOf(ctx: RuleContext, file: ScannedSourceFile, identifier: ts.Identifier, depth: number): ts.Node | undefined {
