@@ -186,6 +186,7 @@ function contains(outer: ts.Node, inner: ts.Node): boolean {
 function readFile(ctx: RuleContext, file: ScannedSourceFile, apps: AppSite[], disabled: DisabledHeader[], mountedNodes: ts.Node[]): FileEvidence {
   const evidence: FileEvidence = { libraries: new Set(), headers: new Set() };
   const mayCreateApp = /express|fastify|koa|hono|NestFactory/.test(file.text);
+  const mentionsHeaderLibrary = /helmet|secure-headers/i.test(file.text);
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && HEADER_LIBRARIES.includes(node.moduleSpecifier.text)) evidence.libraries.add(node.moduleSpecifier.text);
     if (ts.isStringLiteralLike(node)) {
@@ -197,7 +198,7 @@ function readFile(ctx: RuleContext, file: ScannedSourceFile, apps: AppSite[], di
     if (ts.isCallExpression(node)) {
       const required = requiredModule(node);
       if (required && HEADER_LIBRARIES.includes(required)) evidence.libraries.add(required);
-      readCall(ctx, file, node, evidence, disabled, mountedNodes);
+      readCall(ctx, file, node, evidence, disabled, mountedNodes, mentionsHeaderLibrary);
       if (mayCreateApp) addApp(ctx, file, node, 'call', apps);
     }
     if (ts.isNewExpression(node) && mayCreateApp) addApp(ctx, file, node, 'new', apps);
@@ -321,7 +322,7 @@ function handedOn(node: ts.Expression): string | undefined {
 }
 
 /** Helmet calls and registrations with header options off; and the apps or app factories a mount call mounts. */
-function readCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression, evidence: FileEvidence, disabled: DisabledHeader[], mountedNodes: ts.Node[]): void {
+function readCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression, evidence: FileEvidence, disabled: DisabledHeader[], mountedNodes: ts.Node[], mentionsHeaderLibrary: boolean): void {
   const callee = skipOuterExpressions(call.expression);
   const isRegister = ts.isPropertyAccessExpression(callee) && callee.name.text === 'register';
   if (ts.isPropertyAccessExpression(callee) && MOUNT_METHODS.includes(callee.name.text)) {
@@ -329,7 +330,9 @@ function readCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpres
       mountedNodes.push(...mountedTargets(ctx, file, argument));
     }
   }
-  const library = /helmet|secureHeaders/i.test(call.getText()) ? importedValue(ctx.modules, file, isRegister && call.arguments[0] ? call.arguments[0] : callee) : undefined;
+  // A cheap name test first: reading every call's text is quadratic on long call chains.
+  const named = calleeName(isRegister && call.arguments[0] ? call.arguments[0] : callee) ?? (isRegister && call.arguments[0] && ts.isCallExpression(call.arguments[0]) ? 'require' : undefined);
+  const library = named && mentionsHeaderLibrary ? importedValue(ctx.modules, file, isRegister && call.arguments[0] ? call.arguments[0] : callee) : undefined;
   if (!library) return;
   const helmet = HELMET_PACKAGES.find((entry) => entry.package === library.module && (entry.form === 'register') === isRegister);
   // `helmet.contentSecurityPolicy({...})`, `helmet.hsts()`: one header set on its own is a replacement for that header.
