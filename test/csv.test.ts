@@ -197,7 +197,7 @@ describe('trustscan scan --format csv', () => {
     // A path with a comma, quotes and a newline comes back whole.
     expect(rows.map((row) => row.file)).toContain(WEIRD_FILE);
     // File names and the suppression reason that are formulas are text with an apostrophe.
-    const byFile = (file: string) => rows.find((row) => row.file === file);
+    const byFile = (file: string) => rows.find((row) => row.file === file && row.rule === 'hardcoded-secret');
     expect(byFile("'-x.ts")).toMatchObject({ rule: 'hardcoded-secret', suppressed: 'false' });
     expect(byFile("'=cmd.ts")).toMatchObject({ rule: 'hardcoded-secret', suppressed: 'true', suppression_justification: `'=HYPERLINK("https://evil.example","x")` });
     // Secrets are masked, as in JSON.

@@ -19,6 +19,7 @@ const ruleIds = allRules.map((rule) => rule.meta.id);
 const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'code-injection': { expect: 12, safe: 12 },
   'command-injection': { expect: 12, safe: 12 },
+  'cors-wildcard-credentials': { expect: 20, safe: 20 },
   'excessive-data-exposure': { expect: 15, safe: 15 },
   'hardcoded-secret': { expect: 40, safe: 40 },
   'insecure-randomness': { expect: 10, safe: 10 },
@@ -30,6 +31,7 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'missing-authorization': { expect: 20, safe: 20 },
   'missing-ownership-check': { expect: 40, safe: 40 },
   'missing-rate-limit': { expect: 15, safe: 15 },
+  'missing-security-headers': { expect: 10, safe: 15 },
   'missing-state-guard': { expect: 25, safe: 25 },
   'nosql-injection': { expect: 12, safe: 12 },
   'password-hash-exposure': { expect: 10, safe: 10 },

@@ -36,11 +36,11 @@ async function findingsWith(models: object[] | undefined, extra: object = {}): P
 
 describe('config models on a project with its own wrappers', () => {
   it('without models: the wrappers are invisible (no SQL injection, no log leak) and the helper-authenticated delete looks public', async () => {
-    expect(await findingsWith(undefined)).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32']);
+    expect(await findingsWith(undefined)).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'missing-security-headers src/app.ts:11']);
   });
 
   it('a source model makes the handler an RPC function registers an entry point: with the sink model its query is reported, medium confidence', async () => {
-    expect(await findingsWith([SINK, SOURCE])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'sql-injection src/app.ts:16', 'sql-injection src/app.ts:22', 'sql-injection src/rpc.ts:5']);
+    expect(await findingsWith([SINK, SOURCE])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'missing-security-headers src/app.ts:11', 'sql-injection src/app.ts:16', 'sql-injection src/app.ts:22', 'sql-injection src/rpc.ts:5']);
     const dir = path.join(work, `copy-${copies++}`);
     cpSync(fixture, dir, { recursive: true });
     writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [SINK, SOURCE] }));
@@ -53,27 +53,27 @@ describe('config models on a project with its own wrappers', () => {
 
   it('a sink model makes run() an SQL sink: both concatenated queries are reported, at the call', async () => {
     // The RPC handler's query is built by concatenation too; without a source model nothing says its text is the client's.
-    expect(await findingsWith([SINK])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'raw-sql-concatenation src/rpc.ts:5', 'sql-injection src/app.ts:16', 'sql-injection src/app.ts:22']);
+    expect(await findingsWith([SINK])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'missing-security-headers src/app.ts:11', 'raw-sql-concatenation src/rpc.ts:5', 'sql-injection src/app.ts:16', 'sql-injection src/app.ts:22']);
   });
 
   it('a sanitizer model clears the query built from safeIdentifier(), and only that one', async () => {
-    expect(await findingsWith([SINK, SANITIZER])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'raw-sql-concatenation src/rpc.ts:5', 'sql-injection src/app.ts:16']);
+    expect(await findingsWith([SINK, SANITIZER])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'missing-security-headers src/app.ts:11', 'raw-sql-concatenation src/rpc.ts:5', 'sql-injection src/app.ts:16']);
   });
 
   it('a logger model makes audit.info() a log call: the logged password is reported', async () => {
-    expect(await findingsWith([LOGGER])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'sensitive-data-in-logs src/app.ts:33']);
+    expect(await findingsWith([LOGGER])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'missing-security-headers src/app.ts:11', 'sensitive-data-in-logs src/app.ts:33']);
   });
 
   it('an auth model on a helper the handlers call makes their routes authenticated', async () => {
-    expect(await findingsWith([AUTH])).toEqual(['missing-rate-limit src/app.ts:32']);
+    expect(await findingsWith([AUTH])).toEqual(['missing-rate-limit src/app.ts:32', 'missing-security-headers src/app.ts:11']);
   });
 
   it('a rate-limiter model makes the project\'s quota() middleware a rate limit: the login is no longer reported', async () => {
-    expect(await findingsWith([RATE_LIMITER])).toEqual(['missing-authentication src/app.ts:26']);
+    expect(await findingsWith([RATE_LIMITER])).toEqual(['missing-authentication src/app.ts:26', 'missing-security-headers src/app.ts:11']);
     // Config rateLimiters names the same limiter by name, through the same matching.
-    expect(await findingsWith([], { rateLimiters: ['quota'] })).toEqual(['missing-authentication src/app.ts:26']);
+    expect(await findingsWith([], { rateLimiters: ['quota'] })).toEqual(['missing-authentication src/app.ts:26', 'missing-security-headers src/app.ts:11']);
     // Another function of that module is not the limiter.
-    expect(await findingsWith([{ ...RATE_LIMITER, function: 'other' }])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32']);
+    expect(await findingsWith([{ ...RATE_LIMITER, function: 'other' }])).toEqual(['missing-authentication src/app.ts:26', 'missing-rate-limit src/app.ts:32', 'missing-security-headers src/app.ts:11']);
   });
 
   it('the route inventory names the rate-limiter model that limits the login', async () => {
@@ -92,7 +92,7 @@ describe('config models on a project with its own wrappers', () => {
     cpSync(fixture, dir, { recursive: true });
     writeFileSync(path.join(dir, 'trustscan.config.json'), JSON.stringify({ models: [SINK, SANITIZER, LOGGER, AUTH] }));
     const { result } = await scan({ cwd: dir, paths: ['.'] });
-    expect(result.findings.map((finding) => `${finding.ruleId} ${finding.file}:${finding.line}`).sort()).toEqual(['missing-rate-limit src/app.ts:32', 'raw-sql-concatenation src/rpc.ts:5', 'sensitive-data-in-logs src/app.ts:33', 'sql-injection src/app.ts:16']);
+    expect(result.findings.map((finding) => `${finding.ruleId} ${finding.file}:${finding.line}`).sort()).toEqual(['missing-rate-limit src/app.ts:32', 'missing-security-headers src/app.ts:11', 'raw-sql-concatenation src/rpc.ts:5', 'sensitive-data-in-logs src/app.ts:33', 'sql-injection src/app.ts:16']);
     const injection = result.findings.find((finding) => finding.ruleId === 'sql-injection')!;
     expect(injection.message).toContain('run() (config models[0])');
   });

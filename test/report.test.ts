@@ -26,10 +26,11 @@ function criterion(pack: EvidencePack, framework: string, id: string): Criterion
   return found;
 }
 
-const EXPRESS = JSON.stringify({ name: 'orders-api', version: '2.1.0', dependencies: { express: '4', jsonwebtoken: '9', '@prisma/client': '5' } });
+const EXPRESS = JSON.stringify({ name: 'orders-api', version: '2.1.0', dependencies: { express: '4', helmet: '7', jsonwebtoken: '9', '@prisma/client': '5' } });
 const AUTH = `import jwt from 'jsonwebtoken';\nexport function requireAuth(req: any, res: any, next: any) {\n  try { req.user = jwt.verify(req.headers.authorization, process.env.JWT_SECRET!); next(); } catch { res.status(401).end(); }\n}\n`;
+// helmet on the same lines as before: the app sets its security headers, so CC6.1 turns only on the access-control evidence.
 const app = (handler: string) =>
-  `import express from 'express';\nimport { PrismaClient } from '@prisma/client';\nimport { requireAuth } from './auth';\nconst prisma = new PrismaClient();\nconst app = express();\n${handler}\napp.listen(3000);\n`;
+  `import express from 'express'; import helmet from 'helmet';\nimport { PrismaClient } from '@prisma/client';\nimport { requireAuth } from './auth';\nconst prisma = new PrismaClient();\nconst app = express(); app.use(helmet());\n${handler}\napp.listen(3000);\n`;
 const SCOPED = `app.get('/orders/:id', requireAuth, async (req: any, res) => {\n  res.json(await prisma.order.findFirst({ where: { id: req.params.id, userId: req.user.id } }));\n});`;
 const UNSCOPED = `app.get('/orders/:id', requireAuth, async (req: any, res) => {\n  res.json(await prisma.order.findUnique({ where: { id: req.params.id } }));\n});`;
 

@@ -1,6 +1,7 @@
 import type { Rule } from '../engine/rule-api.js';
 import codeInjection from './code-injection.js';
 import commandInjection from './command-injection.js';
+import corsWildcardCredentials from './cors-wildcard-credentials.js';
 import excessiveDataExposure from './excessive-data-exposure.js';
 import hardcodedSecret from './hardcoded-secret.js';
 import insecureRandomness from './insecure-randomness.js';
@@ -12,6 +13,7 @@ import missingAuthentication from './missing-authentication.js';
 import missingAuthorization from './missing-authorization.js';
 import missingOwnershipCheck from './missing-ownership-check.js';
 import missingRateLimit from './missing-rate-limit.js';
+import missingSecurityHeaders from './missing-security-headers.js';
 import missingStateGuard from './missing-state-guard.js';
 import nosqlInjection from './nosql-injection.js';
 import passwordHashExposure from './password-hash-exposure.js';
@@ -26,7 +28,7 @@ import weakPasswordHash from './weak-password-hash.js';
  * Every rule, in id order. A rule file that exists but is not listed here fails the
  * registry test (test/rules-registry.test.ts), so a rule cannot be forgotten.
  */
-export const allRules = [codeInjection, commandInjection, excessiveDataExposure, hardcodedSecret, insecureRandomness, jwtDecodeAuth, jwtNoExpiry, jwtNoneAlg, jwtVerifyWithoutAlgorithms, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingStateGuard, nosqlInjection, passwordHashExposure, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf, weakPasswordHash] as const satisfies readonly Rule[];
+export const allRules = [codeInjection, commandInjection, corsWildcardCredentials, excessiveDataExposure, hardcodedSecret, insecureRandomness, jwtDecodeAuth, jwtNoExpiry, jwtNoneAlg, jwtVerifyWithoutAlgorithms, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingSecurityHeaders, missingStateGuard, nosqlInjection, passwordHashExposure, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf, weakPasswordHash] as const satisfies readonly Rule[];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);

@@ -7,7 +7,7 @@ import { authRouter } from './routes/auth.js';
 import { checkoutRouter } from './routes/checkout.js';
 import { ordersRouter } from './routes/orders.js';
 
-export const app = express();
+export const app = express(); // VULN: missing-security-headers
 
 app.disable('x-powered-by');
 app.use(express.json({ limit: '100kb' }));
