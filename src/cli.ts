@@ -300,7 +300,7 @@ async function runRoutes(paths: string[], options: RoutesCommandOptions, io: Cli
   for (const warning of warnings) io.stderr(formatWarning(warning));
   const colorAllowed = !options.output && colorFor(io, io.stdoutIsTTY, options.color);
   const report =
-    options.format === 'json' ? formatRoutesJson(routes, version) : options.format === 'csv' ? formatRoutesCsv(routes) : formatRoutesText(routes, { color: colorAllowed });
+    options.format === 'json' ? formatRoutesJson(routes, version) : options.format === 'csv' ? formatRoutesCsv(routes) : formatRoutesText(routes, { color: colorAllowed, width: textWidth(io) });
   writeReport(report, options.output, io);
   return EXIT_CLEAN;
 }
