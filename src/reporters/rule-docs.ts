@@ -54,7 +54,7 @@ export function ruleDocsUrlFor(links: PackageLinks, ruleId: string): string | un
 let ownLinks: PackageLinks | undefined;
 
 /** trustscan's own package.json (two levels up from src/reporters and dist/reporters alike). */
-function trustscanPackageLinks(): PackageLinks {
+export function trustscanPackageLinks(): PackageLinks {
   if (!ownLinks) {
     try {
       const json = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as PackageLinks;

@@ -10,7 +10,7 @@ import type {
   ThreadFlowLocation,
 } from 'sarif';
 import { CONTROL_KINDS, CONTROL_KIND_LABELS, SCAN_EVIDENCE_CONTROLS, controlTitle } from '../controls/index.js';
-import { ruleDocsUrl, trustscanHomeUrl } from './rule-docs.js';
+import { repositoryWebUrl, ruleDocsUrlFor, trustscanPackageLinks, type PackageLinks } from './rule-docs.js';
 import { entryName, type ControlRefs, type Finding, type RuleMeta, type ScanResult, type Severity, type TraceStep } from '../types.js';
 
 export interface SarifOptions {
@@ -18,6 +18,8 @@ export interface SarifOptions {
   includeSuppressed: boolean;
   /** The commit scanned, when the scan root is in a git repository with an `origin` remote. */
   versionControl?: SarifVersionControl;
+  /** Where trustscan's repository is (default: its own package.json); tests set it. */
+  packageLinks?: PackageLinks;
 }
 
 export interface SarifVersionControl {
@@ -30,6 +32,12 @@ export interface SarifVersionControl {
 }
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+/**
+ * The Multitool counts a driver without `informationUri` as an error (SARIF2005), so until
+ * package.json names trustscan's repository this long-standing value stays. It is not verified:
+ * rule `helpUri`s, which send people to a page, are only written from a repository package.json names.
+ */
+const FALLBACK_INFORMATION_URI = 'https://github.com/trustscan/trustscan';
 /**
  * Every uri is relative to the scan root and carries this base id, the one CodeQL uses. The run
  * declares it in originalUriBaseIds with a description but without a `uri`: the absolute scan root
@@ -74,16 +82,17 @@ export function buildSarifLog(result: ScanResult, options: SarifOptions): Log {
     ? result.findings
     : result.findings.filter((finding) => finding.suppression === undefined);
 
-  const informationUri = trustscanHomeUrl();
+  const links = options.packageLinks ?? trustscanPackageLinks();
+  const informationUri = repositoryWebUrl(links)?.url ?? FALLBACK_INFORMATION_URI;
+  const docsUrl = (ruleId: string) => ruleDocsUrlFor(links, ruleId);
   const run: Run = {
     tool: {
       driver: {
         name: 'trustscan',
         version: result.tool.version,
         semanticVersion: result.tool.version,
-        // Only a URL package.json vouches for (rule-docs.ts): a guessed one may not exist.
-        ...(informationUri ? { informationUri } : {}),
-        rules: result.rules.map(ruleDescriptor),
+        informationUri,
+        rules: result.rules.map((rule) => ruleDescriptor(rule, docsUrl(rule.id))),
       },
     },
     originalUriBaseIds: {
@@ -115,8 +124,7 @@ function versionControlDetails(versionControl: SarifVersionControl): NonNullable
   };
 }
 
-function ruleDescriptor(rule: RuleMeta): ReportingDescriptor {
-  const helpUri = ruleDocsUrl(rule.id);
+function ruleDescriptor(rule: RuleMeta, helpUri: string | undefined): ReportingDescriptor {
   return {
     id: rule.id,
     name: ruleName(rule),
@@ -124,7 +132,7 @@ function ruleDescriptor(rule: RuleMeta): ReportingDescriptor {
     fullDescription: { text: truncate(sentence(rule.docs.description), MAX_FULL_DESCRIPTION) },
     defaultConfiguration: { level: LEVEL[rule.severity] },
     ...(helpUri ? { helpUri } : {}),
-    help: { text: helpText(rule), markdown: helpMarkdown(rule) },
+    help: { text: helpText(rule), markdown: helpMarkdown(rule, helpUri) },
     properties: {
       tags: ruleTags(rule.controls),
       precision: rule.confidence,
@@ -288,7 +296,7 @@ function helpText(rule: RuleMeta): string {
   return lines.join('\n');
 }
 
-function helpMarkdown(rule: RuleMeta): string {
+function helpMarkdown(rule: RuleMeta, docsUrl: string | undefined): string {
   const lines = [
     `# ${rule.title}`,
     '',
@@ -309,7 +317,6 @@ function helpMarkdown(rule: RuleMeta): string {
       lines.push(`| ${CONTROL_KIND_LABELS[kind]} | ${escapeTableCell(id)} | ${escapeTableCell(title)} |`);
     }
   }
-  const docsUrl = ruleDocsUrl(rule.id);
   if (docsUrl) lines.push('', `[Rule documentation](${docsUrl})`);
   return lines.join('\n');
 }

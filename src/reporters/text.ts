@@ -127,15 +127,17 @@ function codeWindow(finding: Finding, room: number): { start: number; end: numbe
   const flagged = finding.codeFrame.find((frame) => frame.line === finding.line);
   // The finding's column in the escaped line (escapes before it lengthen the line).
   const column = flagged ? escapeCodeLine(flagged.text.slice(0, finding.column - 1)).length : 0;
-  // A third of the room before the match: enough to read what leads up to it.
-  const start = Math.max(0, Math.min(column - Math.floor(room / 3), longest - room));
+  const endColumn = flagged && finding.endLine === finding.line ? escapeCodeLine(flagged.text.slice(0, finding.endColumn - 1)).length : column + 1;
+  // The start of the lines when the match fits there; else a third of the room before the match,
+  // enough to read what leads up to it.
+  const start = endColumn <= room - 1 ? 0 : Math.max(0, Math.min(column - Math.floor(room / 3), longest - room));
   return { start, end: start + room };
 }
 
 const ELLIPSIS = '…';
 
 function cutCodeLine(text: string, window: { start: number; end: number } | undefined): string {
-  if (!window) return text;
+  if (!window || text.trim() === '') return text;
   const cutLeft = window.start > 0;
   const cutRight = text.length > window.end;
   const from = cutLeft ? window.start + 1 : 0;
