@@ -51,7 +51,7 @@ export function formatJunit(result: ScanResult): string {
 function details(finding: Finding): string {
   const lines = [`${finding.severity} ${finding.ruleId} at ${finding.file}:${finding.line}:${finding.column}`, finding.message];
   if (finding.route) lines.push(`route: ${entryName(finding.route)}`);
-  for (const frame of finding.codeFrame) lines.push(`${frame.line === finding.line ? '>' : ' '} ${frame.line} | ${frame.text}`);
+  for (const frame of finding.codeFrame) lines.push(`${frame.line === finding.line ? '>' : ' '} ${frame.line} | ${frame.text}`.trimEnd());
   finding.trace.forEach((step, index) => lines.push(`trace ${index + 1}. ${step.file}:${step.line}:${step.column} ${step.message}`));
   if (finding.controls.soc2.length > 0) lines.push(`SOC 2: ${finding.controls.soc2.join(', ')}`);
   lines.push(`fix: ${finding.remediation}`);

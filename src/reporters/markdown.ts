@@ -54,7 +54,7 @@ function section(finding: Finding, number: number): string[] {
   out.push('');
   if (finding.codeFrame.length > 0) {
     const width = String(finding.codeFrame.at(-1)!.line).length;
-    const body = finding.codeFrame.map((frame) => `${frame.line === finding.line ? '>' : ' '} ${String(frame.line).padStart(width)} | ${escapeCodeLine(frame.text)}`).join('\n');
+    const body = finding.codeFrame.map((frame) => `${frame.line === finding.line ? '>' : ' '} ${String(frame.line).padStart(width)} | ${escapeCodeLine(frame.text)}`.trimEnd()).join('\n');
     const fence = fenceFor(body);
     out.push(fence, body, fence, '');
   }
