@@ -15,9 +15,13 @@ export function text(value: string): string {
     .replace(/[\\`*_[\]()#+!~|{}]/g, (character) => `\\${character}`);
 }
 
-/** A path or id as code: a `<code>` element with entity-escaped text (a backtick in a name cannot end it). */
+/**
+ * A path or id as code: a `<code>` element rather than a backtick span, so a backtick in a name
+ * cannot end it. GitHub parses Markdown between the tags, so the text inside is escaped as `text`
+ * is (a name such as `[a](https://x)` must not become a link inside the code element).
+ */
 export function code(value: string): string {
-  return `<code>${escapeControlCharacters(value.replace(/[\r\n]+/g, ' ')).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '&#124;')}</code>`;
+  return `<code>${text(value)}</code>`;
 }
 
 export function longestBacktickRun(value: string): number {

@@ -2,7 +2,7 @@ import { Chalk } from 'chalk';
 import { maskSecretsInLine } from '../engine/mask-secrets.js';
 import { FRAMEWORKS, type Route } from '../engine/routes/route.js';
 import { escapeControlCharacters } from './terminal-text.js';
-import { wrap } from './text.js';
+import { wrapWords } from './text.js';
 
 export const ROUTES_SCHEMA_VERSION = '1.0.0';
 
@@ -136,7 +136,7 @@ export function formatRoutesText(entries: readonly Route[], options: { color: bo
       authStatus: route.auth,
       role: shown(roleGuards.map((m) => (m.roles?.length ? `${middlewareLabel(m)} [${m.roles.join(', ')}]` : middlewareLabel(m))).join(', ')) || '-',
       rateLimit: shown(limiters.map(middlewareLabel).join(', ')) || '-',
-      middleware: shown(others.map((m) => `${middlewareLabel(m)}:${m.kind}`).join(', ')) || '-',
+      middleware: others.length > 0 ? others.map((m, index) => `${shown(`${middlewareLabel(m)}:${m.kind}`)}${index < others.length - 1 ? ',' : ''}`) : ['-'],
       objectAccess: (route.objectAccess ?? []).map((access) =>
         shown(`${access.operation === 'write' ? 'writes' : 'reads'} ${access.model ? `${access.model} ` : ''}(${access.method}) by ${access.key} at ${access.file}:${access.line}: ${access.evidence}`),
       ),
@@ -150,9 +150,10 @@ export function formatRoutesText(entries: readonly Route[], options: { color: bo
   for (const row of rows) {
     const authText = row.authStatus === 'authenticated' ? paint.green(row.auth) : row.authStatus === 'public' ? paint.yellow(row.auth) : paint.magenta(row.auth);
     lines.push(`${row.method.padEnd(widths.method)}  ${row.path.padEnd(widths.path)}  ${row.location.padEnd(widths.location)}  ${authText}`);
-    const details = [`role: ${row.role}`, `rate limit: ${row.rateLimit}`, `middleware: ${row.middleware}`];
+    // Each label stays whole on a line; the details wrap between them.
+    const details = [`role: ${row.role}`, '|', `rate limit: ${row.rateLimit}`, '|', 'middleware:', ...row.middleware];
     const indent = ' '.repeat(widths.method + 2);
-    lines.push(...wrap(details.join('  |  '), columns, { plain: indent, painted: indent, indent: indent.length + 2 }).map((line) => paint.dim(line)));
+    lines.push(...wrapWords(details, columns, { plain: indent, painted: indent, indent: indent.length + 2 }).map((line) => paint.dim(line)));
     for (const access of row.objectAccess) {
       const text = `${' '.repeat(widths.method + 2)}object access: ${access}`;
       lines.push(access.endsWith(': unchecked') || /: unchecked \(/.test(access) ? paint.red(text) : paint.dim(text));

@@ -97,12 +97,17 @@ function formatFinding(finding: Finding, paint: ChalkInstance, columns: number):
  * gets a line of its own). `prefix.plain` is the prefix as it is measured, `painted` as it prints.
  */
 export function wrap(text: string, columns: number, prefix: { plain: string; painted: string; indent: number }): string[] {
+  return wrapWords(text.split(' '), columns, prefix);
+}
+
+/** `wrap` over units that must stay whole (a middleware label with spaces in it). */
+export function wrapWords(words: readonly string[], columns: number, prefix: { plain: string; painted: string; indent: number }): string[] {
   const indent = ' '.repeat(prefix.indent);
   const lines: string[] = [];
   let current = prefix.painted;
   let length = prefix.plain.length;
   let empty = true;
-  for (const word of text.split(' ').filter((part) => part.length > 0)) {
+  for (const word of words.filter((part) => part.length > 0)) {
     // A word that does not fit starts a new line, unless it would be the line's first word; after
     // a long prefix (a long rule id) the text starts on the next line rather than overflow it.
     const breakHere = empty ? lines.length === 0 && length > columns / 2 && length + word.length > columns : length + 1 + word.length > columns;
