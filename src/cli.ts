@@ -64,7 +64,8 @@ function withProjectOptions(command: Command): Command {
     .option('--tsconfig <file>', 'tsconfig.json to take compiler options from')
     .option('--include <glob>', 'scan only files matching this glob (repeatable)', collect, [])
     .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, [])
-    .option('--include-tests', 'also scan tests, specs, __tests__, fixtures and mocks');
+    .option('--include-tests', 'also scan tests, specs, __tests__, fixtures and mocks')
+    .option('--verbose', 'list every warning (default: a kind of warning with more than 3 is one line)');
 }
 
 /** Seams for tests: the rule set to scan with (default: every rule). */
@@ -126,7 +127,6 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .option('--timing', 'record the scan duration in JSON output (makes it non-deterministic)')
     .option('--debug', 'print stack traces of internal errors')
     .option('--allow-empty', 'exit 0 when no file matched (default: exit 2, so a CI gate never passes having scanned nothing)')
-    .option('--verbose', 'list every warning (default: warnings of one kind past a few are summarised in one line)')
     .action(async (paths: string[], options: ScanCommandOptions) => {
       exitCode = await runScan(paths, options, io, overrides);
     });
@@ -291,13 +291,14 @@ interface RoutesCommandOptions {
   exclude: string[];
   includeTests?: boolean;
   color: boolean;
+  verbose?: boolean;
 }
 
 async function runRoutes(paths: string[], options: RoutesCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
   const { inventoryRoutes } = await loadEngine();
   const [{ formatRoutesJson, formatRoutesText }, { formatRoutesCsv }] = await Promise.all([import('./reporters/routes.js'), import('./reporters/csv.js')]);
   const { routes, warnings } = await inventoryRoutes(projectOptions(paths, options, io, overrides));
-  for (const warning of warnings) io.stderr(formatWarning(warning));
+  for (const line of summariseWarnings(warnings, Boolean(options.verbose))) io.stderr(line);
   const colorAllowed = !options.output && colorFor(io, io.stdoutIsTTY, options.color);
   const report =
     options.format === 'json' ? formatRoutesJson(routes, version) : options.format === 'csv' ? formatRoutesCsv(routes) : formatRoutesText(routes, { color: colorAllowed, width: textWidth(io) });
@@ -315,7 +316,7 @@ async function runFlows(paths: string[], options: FlowsCommandOptions, io: CliIo
   const { formatFlowsJson, formatFlowsMarkdown, formatFlowsMermaid } = await import('./reporters/flows.js');
   const inventory = await inventoryFlows(projectOptions(paths, options, io, overrides));
   const { rateLimits, warnings } = inventory;
-  for (const warning of warnings) io.stderr(formatWarning(warning));
+  for (const line of summariseWarnings(warnings, Boolean(options.verbose))) io.stderr(line);
   let model = inventory.model;
   if (options.flow !== undefined) {
     const chosen = model.flows.filter((flow) => flow.name === options.flow);
@@ -354,7 +355,7 @@ async function runReport(paths: string[], options: ReportCommandOptions, io: Cli
     disabledRules: options.disableRule,
     inventory: true,
   });
-  for (const warning of outcome.result.warnings) io.stderr(formatWarning(warning));
+  for (const line of summariseWarnings(outcome.result.warnings, Boolean(options.verbose))) io.stderr(line);
   for (const warning of history?.warnings ?? []) io.stderr(formatWarning({ message: `--history: ${warning}` }));
   const rules = overrides.rules ?? allRules;
   const threshold = (options.failOn && options.failOn !== 'none' ? options.failOn : 'high') as Severity;
