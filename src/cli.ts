@@ -9,7 +9,7 @@ import { SEVERITIES, SEVERITY_RANK, type RuleMeta, type ScanResult, type Severit
 import type { Rule } from './engine/rule-api.js';
 import { version } from './version.js';
 import { mainOnAnalysisThread, runsAnalysis, type AnalysisThread } from './analysis-thread.js';
-import { colorFor, textWidth, type CliIo } from './cli-io.js';
+import { colorFor, DEFAULT_TEXT_WIDTH, textWidth, type CliIo } from './cli-io.js';
 import { SCOPE_NAMES as SCOPE_CHOICES } from './report/pack-types.js';
 
 // The engine and the rules pull in the TypeScript compiler (most of start-up time);
@@ -266,7 +266,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, 
             ? formatMarkdown(reported)
             : format === 'junit'
               ? formatJunit(reported)
-              : formatText(result, { ...textOptions, color: !options.output && colorFor(io, io.stdoutIsTTY, options.color), width: textWidth(io) });
+              : formatText(result, { ...textOptions, color: !options.output && colorFor(io, io.stdoutIsTTY, options.color), width: options.output ? DEFAULT_TEXT_WIDTH : textWidth(io) });
 
   writeReport(report, options.output, io);
   // The human summary accompanies machine output on stderr, so stdout stays parseable.
@@ -301,7 +301,7 @@ async function runRoutes(paths: string[], options: RoutesCommandOptions, io: Cli
   for (const line of summariseWarnings(warnings, Boolean(options.verbose))) io.stderr(line);
   const colorAllowed = !options.output && colorFor(io, io.stdoutIsTTY, options.color);
   const report =
-    options.format === 'json' ? formatRoutesJson(routes, version) : options.format === 'csv' ? formatRoutesCsv(routes) : formatRoutesText(routes, { color: colorAllowed, width: textWidth(io) });
+    options.format === 'json' ? formatRoutesJson(routes, version) : options.format === 'csv' ? formatRoutesCsv(routes) : formatRoutesText(routes, { color: colorAllowed, width: options.output ? DEFAULT_TEXT_WIDTH : textWidth(io) });
   writeReport(report, options.output, io);
   return EXIT_CLEAN;
 }
