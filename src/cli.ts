@@ -247,12 +247,15 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, 
   const { result } = outcome;
   const minimumSeverity = options.severity as Severity | undefined;
   const reported = filterBySeverity(result, minimumSeverity);
-  // A gate that scanned nothing must not pass: a typo in a path glob, or an invalid one such as [z-a].
-  if (result.stats.filesScanned === 0 && !options.allowEmpty) throw new UsageError(`${emptyScanMessage(paths, options.include)}; --allow-empty accepts an empty scan`);
-
   if (!options.quiet) {
     for (const line of summariseWarnings(result.warnings, Boolean(options.verbose))) io.stderr(line);
-    if (result.stats.filesScanned === 0) io.stderr(`note: ${emptyScanMessage(paths, options.include)}; passing because of --allow-empty\n`);
+  }
+  // A gate that scanned nothing must not pass: a typo in a path glob, an invalid one such as
+  // [z-a], or only files that were skipped (the warnings above say why).
+  if (result.stats.filesScanned === 0) {
+    const empty = emptyScanMessage(paths, options.include, result.stats.filesSkipped);
+    if (!options.allowEmpty) throw new UsageError(`${empty}; --allow-empty accepts an empty scan`);
+    if (!options.quiet) io.stderr(`note: ${empty}; passing because of --allow-empty\n`);
   }
   const textOptions = { minimumSeverity, durationMs: outcome.durationMs };
   const report =
@@ -408,9 +411,11 @@ function writeReport(report: string, output: string | undefined, io: CliIo): voi
   }
 }
 
-function emptyScanMessage(paths: string[], include: string[]): string {
-  const what = [paths.join(' '), ...include.map((glob) => `--include ${glob}`)].join(', ');
-  return `no file to scan: ${escapeControlCharacters(what)} matched no file trustscan scans (a typo, or an invalid glob?)`;
+function emptyScanMessage(paths: string[], include: string[], skipped: number): string {
+  const what = escapeControlCharacters([paths.join(' '), ...include.map((glob) => `--include ${glob}`)].join(', '));
+  return skipped > 0
+    ? `no file to scan: ${what} matched ${skipped} file${skipped === 1 ? '' : 's'}, all skipped`
+    : `no file to scan: ${what} matched no file trustscan scans (a typo, or an invalid glob?)`;
 }
 
 /** Warnings of one kind past this many are one line (Juice Shop has 39 files with syntax errors). */

@@ -301,6 +301,10 @@ describe('CLI conventions', () => {
       }
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
     }
+    // Files that matched but were all skipped: the warning says why, then the same exit 2.
+    const binary = await runCli(['scan'], { cwd: makeProject({ 'src/a.ts': Buffer.from([0x63, 0x00, 0x6e]) }) });
+    expect(binary.code).toBe(2);
+    expect(binary.stderr).toMatch(/^warning: src\/a\.ts: skipped, binary content\ntrustscan \S+: no file to scan: \. matched 1 file, all skipped; --allow-empty accepts an empty scan\n$/);
     const allowed = await runCli(['scan', '--include', 'srcc/**', '--allow-empty'], { cwd });
     expect(allowed.code).toBe(0);
     expect(allowed.stderr).toContain('note: no file to scan');

@@ -133,9 +133,9 @@ function codeWindow(finding: Finding, room: number): { start: number; end: numbe
   // The finding's column in the escaped line (escapes before it lengthen the line).
   const column = flagged ? escapeCodeLine(flagged.text.slice(0, finding.column - 1)).length : 0;
   const endColumn = flagged && finding.endLine === finding.line ? escapeCodeLine(flagged.text.slice(0, finding.endColumn - 1)).length : column + 1;
-  // The start of the lines when the match fits there; else a third of the room before the match,
-  // enough to read what leads up to it.
-  const start = endColumn <= room - 1 ? 0 : Math.max(0, Math.min(column - Math.floor(room / 3), longest - room));
+  // The start of the lines when the match fits there or starts in their first two thirds; else a
+  // third of the room before the match, enough to read what leads up to it.
+  const start = endColumn <= room - 1 || column <= Math.floor((room * 2) / 3) ? 0 : Math.max(0, Math.min(column - Math.floor(room / 3), longest - room));
   return { start, end: start + room };
 }
 
