@@ -11,7 +11,7 @@ const argv = process.argv.slice(2);
 // one loads the CLI (dist/analysis-thread.js is small and loads neither).
 const { runsAnalysis, startAnalysisThread } = await import('../dist/analysis-thread.js');
 const started = runsAnalysis(argv)
-  ? startAnalysisThread(argv, { cwd: process.cwd(), env: process.env, stdoutIsTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY) })
+  ? startAnalysisThread(argv, { cwd: process.cwd(), env: process.env, stdoutIsTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY), stdoutColumns: process.stdout.columns })
   : undefined;
 const { runCli } = await import('../dist/cli.js');
 await runCli(argv, started);

@@ -28,9 +28,9 @@ export interface AnalysisThread {
  * CLI module is even loaded: bin/trustscan.js calls this first, so the thread loads the engine and
  * TypeScript while this thread loads the CLI (about 0.1 s of start-up off every scan).
  */
-export function startAnalysisThread(argv: readonly string[], io: Pick<CliIo, 'cwd' | 'env' | 'stdoutIsTTY' | 'stderrIsTTY'>): AnalysisThread {
+export function startAnalysisThread(argv: readonly string[], io: Pick<CliIo, 'cwd' | 'env' | 'stdoutIsTTY' | 'stderrIsTTY' | 'stdoutColumns'>): AnalysisThread {
   const worker = new Worker(new URL('./analysis-worker.js', import.meta.url), {
-    workerData: { argv: [...argv], cwd: io.cwd, stdoutIsTTY: io.stdoutIsTTY, stderrIsTTY: io.stderrIsTTY },
+    workerData: { argv: [...argv], cwd: io.cwd, stdoutIsTTY: io.stdoutIsTTY, stderrIsTTY: io.stderrIsTTY, stdoutColumns: io.stdoutColumns },
     env: io.env as NodeJS.ProcessEnv,
     resourceLimits: { stackSizeMb: ANALYSIS_STACK_MB },
   });

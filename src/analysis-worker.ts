@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { main, type CliIo } from './cli.js';
 
-const data = workerData as { argv: string[]; cwd: string; stdoutIsTTY: boolean; stderrIsTTY: boolean };
+const data = workerData as { argv: string[]; cwd: string; stdoutIsTTY: boolean; stderrIsTTY: boolean; stdoutColumns?: number };
 const port = parentPort!;
 const io: CliIo = {
   stdout: (text) => port.postMessage({ stream: 'stdout', text }),
@@ -14,6 +14,7 @@ const io: CliIo = {
   env: process.env,
   stdoutIsTTY: data.stdoutIsTTY,
   stderrIsTTY: data.stderrIsTTY,
+  stdoutColumns: data.stdoutColumns,
 };
 const exitCode = await main(data.argv, io);
 port.postMessage({ exitCode });

@@ -9,7 +9,7 @@ import { SEVERITIES, SEVERITY_RANK, type RuleMeta, type ScanResult, type Severit
 import type { Rule } from './engine/rule-api.js';
 import { version } from './version.js';
 import { mainOnAnalysisThread, runsAnalysis, type AnalysisThread } from './analysis-thread.js';
-import type { CliIo } from './cli-io.js';
+import { colorFor, DEFAULT_TEXT_WIDTH, textWidth, type CliIo } from './cli-io.js';
 import { SCOPE_NAMES as SCOPE_CHOICES } from './report/pack-types.js';
 
 // The engine and the rules pull in the TypeScript compiler (most of start-up time);
@@ -24,7 +24,7 @@ export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
 
-const FORMATS = ['text', 'json', 'sarif', 'csv'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'csv', 'markdown', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON_LEVELS = [...SEVERITIES, 'none'] as const;
 
@@ -51,6 +51,8 @@ interface ScanCommandOptions {
   baseline?: string;
   writeBaseline?: string;
   changedSince?: string;
+  allowEmpty?: boolean;
+  verbose?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -65,7 +67,8 @@ function withProjectOptions(command: Command): Command {
     .option('--tsconfig <file>', 'tsconfig.json to take compiler options from')
     .option('--include <glob>', 'scan only files matching this glob (repeatable)', collect, [])
     .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, [])
-    .option('--include-tests', 'also scan tests, specs, __tests__, fixtures and mocks');
+    .option('--include-tests', 'also scan tests, specs, __tests__, fixtures and mocks')
+    .option('--verbose', 'list every warning (default: a kind of warning with more than 3 is one line)');
 }
 
 /** Seams for tests: the rule set to scan with (default: every rule). */
@@ -112,7 +115,7 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .command('scan')
     .description('scan files or folders and report findings')
     .argument('[paths...]', 'files or folders to scan', ['.'])
-    .addOption(new Option('-f, --format <format>', 'output format (csv: one row per finding, for spreadsheets)').choices(FORMATS).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format (csv: one row per finding, for spreadsheets; markdown: a PR comment or job summary; junit: test results for CI)').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file; the summary still goes to stderr')
     .option('-q, --quiet', 'print nothing but the report (no summary, no warnings)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this').choices(FAIL_ON_LEVELS).default('high'))
@@ -129,6 +132,7 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .option('--threads <n>', 'analysis threads: 1 or 2 (default: 2 on two or more cores for mid-sized projects, else 1)')
     .option('--timing', 'record the scan duration in JSON output (makes it non-deterministic)')
     .option('--debug', 'print stack traces of internal errors')
+    .option('--allow-empty', 'exit 0 when no file matched (default: exit 2, so a CI gate never passes having scanned nothing)')
     .action(async (paths: string[], options: ScanCommandOptions) => {
       exitCode = await runScan(paths, options, io, overrides);
     });
@@ -204,6 +208,11 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     });
 
   try {
+    // `trustscan` alone asks what the tool does: the help, on stdout, and success (git, npm do the same).
+    if (argv.length === 0) {
+      io.stdout(program.helpInformation());
+      return EXIT_CLEAN;
+    }
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
@@ -225,11 +234,13 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
 async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
   const format = options.format as Format;
   const { scan } = await loadEngine();
-  const [{ formatJson }, { formatSarif }, { formatText, formatTextSummary }, { formatFindingsCsv }] = await Promise.all([
+  const [{ formatJson }, { formatSarif }, { formatText, formatTextSummary }, { formatFindingsCsv }, { formatMarkdown }, { formatJunit }] = await Promise.all([
     import('./reporters/json.js'),
     import('./reporters/sarif.js'),
     import('./reporters/text.js'),
     import('./reporters/csv.js'),
+    import('./reporters/markdown.js'),
+    import('./reporters/junit.js'),
   ]);
   const scanOptions = {
     ...projectOptions(paths, options, io, overrides),
@@ -278,25 +289,34 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, 
   }
   const minimumSeverity = options.severity as Severity | undefined;
   const reported = filterBySeverity(result, minimumSeverity);
-  const colorAllowed = options.color && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
-
   if (!options.quiet) {
-    for (const warning of result.warnings) io.stderr(formatWarning(warning));
+    for (const line of summariseWarnings(result.warnings, Boolean(options.verbose))) io.stderr(line);
+  }
+  // A gate that scanned nothing must not pass: a typo in a path glob, an invalid one such as
+  // [z-a], or only files that were skipped (the warnings above say why).
+  if (result.stats.filesScanned === 0) {
+    const empty = emptyScanMessage(paths, options.include, result.stats.filesSkipped);
+    if (!options.allowEmpty) throw new UsageError(`${empty}; --allow-empty accepts an empty scan`);
+    if (!options.quiet) io.stderr(`note: ${empty}; passing because of --allow-empty\n`);
   }
   const textOptions = { minimumSeverity, durationMs: outcome.durationMs };
   const report =
     format === 'json'
       ? formatJson(reported)
       : format === 'sarif'
-        ? formatSarif(reported, { includeSuppressed: Boolean(options.includeSuppressed) })
+        ? formatSarif(reported, { includeSuppressed: Boolean(options.includeSuppressed), versionControl: await sarifVersionControl(outcome.root) })
         : format === 'csv'
           ? formatFindingsCsv(reported)
-          : formatText(result, { ...textOptions, color: colorAllowed && (options.output ? false : io.stdoutIsTTY) });
+          : format === 'markdown'
+            ? formatMarkdown(reported)
+            : format === 'junit'
+              ? formatJunit(reported)
+              : formatText(result, { ...textOptions, color: !options.output && colorFor(io, io.stdoutIsTTY, options.color), width: options.output ? DEFAULT_TEXT_WIDTH : textWidth(io) });
 
   writeReport(report, options.output, io);
   // The human summary accompanies machine output on stderr, so stdout stays parseable.
   if (!options.quiet && (options.output || format !== 'text')) {
-    io.stderr(formatTextSummary(result, { ...textOptions, color: colorAllowed && io.stderrIsTTY }));
+    io.stderr(formatTextSummary(result, { ...textOptions, color: colorFor(io, io.stderrIsTTY, options.color) }));
     if (options.output) io.stderr(`Report written to ${options.output}\n`);
   }
 
@@ -316,16 +336,17 @@ interface RoutesCommandOptions {
   exclude: string[];
   includeTests?: boolean;
   color: boolean;
+  verbose?: boolean;
 }
 
 async function runRoutes(paths: string[], options: RoutesCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
   const { inventoryRoutes } = await loadEngine();
   const [{ formatRoutesJson, formatRoutesText }, { formatRoutesCsv }] = await Promise.all([import('./reporters/routes.js'), import('./reporters/csv.js')]);
   const { routes, warnings } = await inventoryRoutes(projectOptions(paths, options, io, overrides));
-  for (const warning of warnings) io.stderr(formatWarning(warning));
-  const colorAllowed = options.color && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && !options.output && io.stdoutIsTTY;
+  for (const line of summariseWarnings(warnings, Boolean(options.verbose))) io.stderr(line);
+  const colorAllowed = !options.output && colorFor(io, io.stdoutIsTTY, options.color);
   const report =
-    options.format === 'json' ? formatRoutesJson(routes, version) : options.format === 'csv' ? formatRoutesCsv(routes) : formatRoutesText(routes, { color: colorAllowed });
+    options.format === 'json' ? formatRoutesJson(routes, version) : options.format === 'csv' ? formatRoutesCsv(routes) : formatRoutesText(routes, { color: colorAllowed, width: options.output ? DEFAULT_TEXT_WIDTH : textWidth(io) });
   writeReport(report, options.output, io);
   return EXIT_CLEAN;
 }
@@ -340,7 +361,7 @@ async function runFlows(paths: string[], options: FlowsCommandOptions, io: CliIo
   const { formatFlowsJson, formatFlowsMarkdown, formatFlowsMermaid } = await import('./reporters/flows.js');
   const inventory = await inventoryFlows(projectOptions(paths, options, io, overrides));
   const { rateLimits, warnings } = inventory;
-  for (const warning of warnings) io.stderr(formatWarning(warning));
+  for (const line of summariseWarnings(warnings, Boolean(options.verbose))) io.stderr(line);
   let model = inventory.model;
   if (options.flow !== undefined) {
     const chosen = model.flows.filter((flow) => flow.name === options.flow);
@@ -379,7 +400,7 @@ async function runReport(paths: string[], options: ReportCommandOptions, io: Cli
     disabledRules: options.disableRule,
     inventory: true,
   });
-  for (const warning of outcome.result.warnings) io.stderr(formatWarning(warning));
+  for (const line of summariseWarnings(outcome.result.warnings, Boolean(options.verbose))) io.stderr(line);
   for (const warning of history?.warnings ?? []) io.stderr(formatWarning({ message: `--history: ${warning}` }));
   const rules = overrides.rules ?? allRules;
   const threshold = (options.failOn && options.failOn !== 'none' ? options.failOn : 'high') as Severity;
@@ -430,6 +451,52 @@ function writeReport(report: string, output: string | undefined, io: CliIo): voi
   } catch (error) {
     throw new UsageError(`cannot write ${output}: ${describeSystemError(error)}`);
   }
+}
+
+function emptyScanMessage(paths: string[], include: string[], skipped: number): string {
+  const what = escapeControlCharacters([paths.join(' '), ...include.map((glob) => `--include ${glob}`)].join(', '));
+  return skipped > 0
+    ? `no file to scan: ${what} matched ${skipped} file${skipped === 1 ? '' : 's'}, all skipped`
+    : `no file to scan: ${what} matched no file trustscan scans (a typo, or an invalid glob?)`;
+}
+
+/** Warnings of one kind past this many are one line (Juice Shop has 39 files with syntax errors). */
+const WARNINGS_SHOWN_PER_KIND = 3;
+
+/** What a summarised kind of warning says, in words; other kinds say "N warnings (code)". */
+const WARNING_KIND_SUMMARY: Readonly<Record<string, (count: number) => string>> = {
+  'parse-error': (count) => `${count} files with syntax errors were scanned as far as they parse`,
+  'unused-suppression': (count) => `${count} suppression comments matched no finding`,
+  'file-too-large': (count) => `${count} files were skipped as too large`,
+  'minified-file': (count) => `${count} files were skipped as minified bundles`,
+};
+
+/** Each warning as a line, but a kind with more than a few is summarised unless --verbose. */
+export function summariseWarnings(warnings: readonly { code: string; message: string }[], verbose: boolean): string[] {
+  if (verbose) return warnings.map(formatWarning);
+  const byCode = new Map<string, number>();
+  for (const warning of warnings) byCode.set(warning.code, (byCode.get(warning.code) ?? 0) + 1);
+  const lines: string[] = [];
+  const summarised = new Set<string>();
+  for (const warning of warnings) {
+    const count = byCode.get(warning.code)!;
+    if (count <= WARNINGS_SHOWN_PER_KIND) lines.push(formatWarning(warning));
+    else if (!summarised.has(warning.code)) {
+      summarised.add(warning.code);
+      const summary = WARNING_KIND_SUMMARY[warning.code]?.(count) ?? `${count} warnings of kind ${escapeControlCharacters(warning.code)}`;
+      lines.push(`warning: ${summary}; --verbose lists them\n`);
+    }
+  }
+  return lines;
+}
+
+/** The SARIF run's versionControlProvenance: read from `.git` as data, never by running git. */
+async function sarifVersionControl(root: string) {
+  const [{ readGitState }, { readOriginUrl }] = await Promise.all([import('./engine/git.js'), import('./engine/git-remote.js')]);
+  const git = readGitState(root);
+  const repositoryUri = git ? readOriginUrl(git) : undefined;
+  if (!git?.commit || !repositoryUri) return undefined;
+  return { repositoryUri, revisionId: git.commit, ...(git.branch ? { branch: git.branch } : {}), rootIsRepositoryRoot: path.resolve(git.worktreeRoot) === path.resolve(root) };
 }
 
 /** Warnings name scanned files, whose names may hold control characters: never raw to a terminal. */
@@ -514,6 +581,7 @@ export async function runCli(argv: string[], started?: AnalysisThread): Promise<
     env: process.env,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdoutColumns: process.stdout.columns,
   };
   let exitCode: number;
   try {

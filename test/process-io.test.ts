@@ -170,11 +170,11 @@ describe('start-up', () => {
 });
 
 describe('no command', () => {
-  it('prints the help once, to stderr, and exits 2 (a usage error)', () => {
+  it('prints the help once, to stdout, and exits 0', () => {
     const run = runProcess([]);
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr.match(/Usage: trustscan/g)).toHaveLength(1);
-    expect(run.stderr).not.toContain('outputHelp');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.match(/Usage: trustscan/g)).toHaveLength(1);
+    expect(run.stdout).not.toContain('outputHelp');
   });
 });

@@ -68,7 +68,7 @@ describe('formatSarif: rules', () => {
     expect(secret.fullDescription?.text).toBe(
       'Finds API keys, tokens, passwords and private keys written into source or config files.',
     );
-    expect(secret.helpUri).toBe('https://github.com/trustscan/trustscan/blob/main/docs/rules/hardcoded-secret.md');
+    expect(secret.helpUri).toBeUndefined();
     expect(secret.help?.text).toContain('Remediation: Move the secret');
     expect(secret.help?.text).toContain('CC8.1 (Authorizes, designs, develops');
     expect(secret.help?.markdown).toContain('| SOC 2 (TSC 2017) | CC6.1 | Implements logical access security');
@@ -259,8 +259,14 @@ describe('formatSarif: determinism', () => {
 });
 
 describe('SARIF Multitool validation (rule kinds Sarif;Gh)', () => {
+  // As it is once package.json names the repository, and scanning a git checkout with a remote.
+  const knownRepository = {
+    packageLinks: { repository: { type: 'git', url: 'git+https://github.com/example-org/trustscan.git' } },
+    versionControl: { repositoryUri: 'https://github.com/example-org/app', revisionId: 'a'.repeat(40), branch: 'main', rootIsRepositoryRoot: true },
+  };
+
   it.each([false, true])('reports no errors or warnings (includeSuppressed: %s)', (includeSuppressed) => {
-    const { errors, warnings, notes } = validateSarif(formatSarif(sampleScanResult(), { includeSuppressed }));
+    const { errors, warnings, notes } = validateSarif(formatSarif(sampleScanResult(), { includeSuppressed, ...knownRepository }));
     if (errors.length + warnings.length > 0) console.error([...errors, ...warnings].join('\n'));
     expect(errors).toEqual([]);
     expect(warnings).toEqual([]);
@@ -280,10 +286,34 @@ describe('SARIF Multitool validation (rule kinds Sarif;Gh)', () => {
     expect(errors.length + warnings.length).toBeGreaterThan(0);
   }, 60_000);
 
-  it('validates an empty scan too', () => {
+  it('validates an empty scan too, with no repository known (no helpUri)', () => {
     const result = sampleScanResult();
     result.findings = [];
-    const { errors, warnings } = validateSarif(formatSarif(result, { includeSuppressed: false }));
+    const { errors, warnings } = validateSarif(formatSarif(result, { includeSuppressed: false, packageLinks: {} }));
     expect([...errors, ...warnings]).toEqual([]);
   }, 60_000);
+});
+
+describe('formatSarif: links and version control', () => {
+  it('helpUri, help markdown link and informationUri come from package.json repository, absolute', () => {
+    const log = JSON.parse(formatSarif(sampleScanResult(), { includeSuppressed: false, packageLinks: { repository: 'github:example-org/trustscan' } })) as Log;
+    const driver = log.runs[0]!.tool.driver;
+    expect(driver.informationUri).toBe('https://github.com/example-org/trustscan');
+    expect(driver.rules![0]!.helpUri).toBe('https://github.com/example-org/trustscan/blob/HEAD/docs/rules/hardcoded-secret.md');
+    expect(driver.rules![0]!.help!.markdown).toContain('[Rule documentation](https://github.com/example-org/trustscan/blob/HEAD/docs/rules/hardcoded-secret.md)');
+  });
+
+  it('omits helpUri and the docs link when the repository is unknown', () => {
+    const log = JSON.parse(formatSarif(sampleScanResult(), { includeSuppressed: false, packageLinks: { homepage: 'https://example.com/product' } })) as Log;
+    expect(log.runs[0]!.tool.driver.rules![0]!.helpUri).toBeUndefined();
+    expect(log.runs[0]!.tool.driver.rules![0]!.help!.markdown).not.toContain('Rule documentation');
+  });
+
+  it('writes versionControlProvenance, mapped to %SRCROOT% only when the scan root is the repository root', () => {
+    const at = (rootIsRepositoryRoot: boolean) =>
+      (JSON.parse(formatSarif(sampleScanResult(), { includeSuppressed: false, versionControl: { repositoryUri: 'https://github.com/o/r', revisionId: 'b'.repeat(40), branch: 'feature/x', rootIsRepositoryRoot } })) as Log).runs[0]!.versionControlProvenance;
+    expect(at(true)).toEqual([{ repositoryUri: 'https://github.com/o/r', revisionId: 'b'.repeat(40), branch: 'feature/x', mappedTo: { uriBaseId: '%SRCROOT%' } }]);
+    expect(at(false)).toEqual([{ repositoryUri: 'https://github.com/o/r', revisionId: 'b'.repeat(40), branch: 'feature/x' }]);
+    expect(sarifOf(sampleScanResult()).runs[0]!.versionControlProvenance).toBeUndefined();
+  });
 });

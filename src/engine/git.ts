@@ -358,7 +358,7 @@ function readSmall(file: string): string | undefined {
  * The file's text if it is a regular file of at most `limit` bytes; undefined otherwise.
  * O_NONBLOCK so that opening a FIFO planted in `.git` returns at once (and is then refused).
  */
-function readBounded(file: string, limit: number): string | undefined {
+export function readBounded(file: string, limit: number): string | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);

@@ -5,7 +5,7 @@
  * for Markdown; flows are ```mermaid blocks whose fence is longer than any backtick run inside.
  */
 import type { CriterionResult, EvidencePack, FrameworkView, ReportFinding, TestedEvidence } from '../report/pack-types.js';
-import { escapeControlCharacters } from './terminal-text.js';
+import { code, longestBacktickRun, text } from './markdown-text.js';
 
 const MAX_ROWS = 300;
 const STATUS_LABEL: Readonly<Record<CriterionResult['status'], string>> = { pass: 'PASS', fail: '**FAIL**', 'not-tested': 'NOT TESTED' };
@@ -134,27 +134,4 @@ function findingsTable(findings: readonly ReportFinding[]): string[] {
 function countStatuses(view: FrameworkView): string {
   const count = (status: CriterionResult['status']) => view.criteria.filter((criterion) => criterion.status === status).length;
   return `${count('pass')} PASS, ${count('fail')} FAIL, ${count('not-tested')} NOT TESTED`;
-}
-
-/**
- * Text from the pack as inline Markdown: one line, HTML special characters as entities (GitHub
- * renders inline HTML), Markdown punctuation backslash-escaped, table pipes escaped.
- */
-function text(value: string): string {
-  return escapeControlCharacters(value.replace(/[\r\n]+/g, ' '))
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]()#+!~|{}]/g, (character) => `\\${character}`);
-}
-
-/** A path or id as code: a `<code>` element with entity-escaped text (a backtick in a name cannot end it). */
-function code(value: string): string {
-  return `<code>${escapeControlCharacters(value.replace(/[\r\n]+/g, ' ')).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '&#124;')}</code>`;
-}
-
-function longestBacktickRun(value: string): number {
-  let longest = 0;
-  for (const run of value.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
-  return longest;
 }

@@ -2,6 +2,7 @@ import { Chalk } from 'chalk';
 import { maskSecretsInLine } from '../engine/mask-secrets.js';
 import { FRAMEWORKS, type Route } from '../engine/routes/route.js';
 import { escapeControlCharacters } from './terminal-text.js';
+import { wrapWords } from './text.js';
 
 export const ROUTES_SCHEMA_VERSION = '1.0.0';
 
@@ -92,11 +93,31 @@ function countRoutes(routes: readonly Route[]): RouteInventoryJson['counts'] {
   return { total: routes.length, byFramework, byAuth };
 }
 
+/** A name longer than this is source text, not a name: `rateLimit({ windowMs: ... })` shows as `rateLimit(…)`. */
+const MAX_MIDDLEWARE_LABEL = 40;
+
+/**
+ * What the text inventory calls a middleware. Its `name` is the code as written, which for an
+ * inline function is its whole source (one line of 1,084 characters on a real project): a named
+ * function shows its name, an anonymous one `inline function (file:line)`, a long call its callee.
+ */
+export function middlewareLabel(middleware: { name: string; file: string; line: number }): string {
+  const name = middleware.name.trim();
+  const declared = /^(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(/.exec(name);
+  if (declared) return declared[1]!;
+  if (/^(?:async\s+)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>)/.test(name) && /=>|\bfunction\b/.test(name)) return `inline function (${middleware.file}:${middleware.line})`;
+  const oneLine = name.replace(/\s+/g, ' ');
+  if (oneLine.length <= MAX_MIDDLEWARE_LABEL) return oneLine;
+  const callee = /^(@?[A-Za-z_$][\w$.]*)\s*\(/.exec(oneLine);
+  return callee ? `${callee[1]}(…)` : `${oneLine.slice(0, MAX_MIDDLEWARE_LABEL - 1)}…`;
+}
+
 /**
  * Pure: the API inventory auditors ask for, one row a route: method, path, where it is defined,
  * authentication with its evidence, role guard, rate limit and the rest of the middleware.
  */
-export function formatRoutesText(entries: readonly Route[], options: { color: boolean }): string {
+export function formatRoutesText(entries: readonly Route[], options: { color: boolean; width?: number }): string {
+  const columns = options.width ?? 80;
   const paint = new Chalk({ level: options.color ? 1 : 0 });
   const routes = entries.filter((route) => !route.unmounted);
   const unmounted = entries.filter((route) => route.unmounted);
@@ -113,9 +134,9 @@ export function formatRoutesText(entries: readonly Route[], options: { color: bo
       location: shown(`${route.file}:${route.line}`),
       auth: shown(`${route.auth}${route.authEvidence[0] ? ` (${route.authEvidence[0]})` : ''}`),
       authStatus: route.auth,
-      role: shown(roleGuards.map((m) => (m.roles?.length ? `${m.name} [${m.roles.join(', ')}]` : m.name)).join(', ')) || '-',
-      rateLimit: shown(limiters.map((m) => m.name).join(', ')) || '-',
-      middleware: shown(others.map((m) => `${m.name}:${m.kind}`).join(', ')) || '-',
+      role: shown(roleGuards.map((m) => (m.roles?.length ? `${middlewareLabel(m)} [${m.roles.join(', ')}]` : middlewareLabel(m))).join(', ')) || '-',
+      rateLimit: shown(limiters.map(middlewareLabel).join(', ')) || '-',
+      middleware: others.length > 0 ? others.map((m, index) => `${shown(`${middlewareLabel(m)}:${m.kind}`)}${index < others.length - 1 ? ',' : ''}`) : ['-'],
       objectAccess: (route.objectAccess ?? []).map((access) =>
         shown(`${access.operation === 'write' ? 'writes' : 'reads'} ${access.model ? `${access.model} ` : ''}(${access.method}) by ${access.key} at ${access.file}:${access.line}: ${access.evidence}`),
       ),
@@ -129,8 +150,10 @@ export function formatRoutesText(entries: readonly Route[], options: { color: bo
   for (const row of rows) {
     const authText = row.authStatus === 'authenticated' ? paint.green(row.auth) : row.authStatus === 'public' ? paint.yellow(row.auth) : paint.magenta(row.auth);
     lines.push(`${row.method.padEnd(widths.method)}  ${row.path.padEnd(widths.path)}  ${row.location.padEnd(widths.location)}  ${authText}`);
-    const details = [`role: ${row.role}`, `rate limit: ${row.rateLimit}`, `middleware: ${row.middleware}`];
-    lines.push(paint.dim(`${' '.repeat(widths.method + 2)}${details.join('  |  ')}`));
+    // Each label stays whole on a line; the details wrap between them.
+    const details = [`role: ${row.role}`, '|', `rate limit: ${row.rateLimit}`, '|', 'middleware:', ...row.middleware];
+    const indent = ' '.repeat(widths.method + 2);
+    lines.push(...wrapWords(details, columns, { plain: indent, painted: indent, indent: indent.length + 2 }).map((line) => paint.dim(line)));
     for (const access of row.objectAccess) {
       const text = `${' '.repeat(widths.method + 2)}object access: ${access}`;
       lines.push(access.endsWith(': unchecked') || /: unchecked \(/.test(access) ? paint.red(text) : paint.dim(text));

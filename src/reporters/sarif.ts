@@ -10,16 +10,34 @@ import type {
   ThreadFlowLocation,
 } from 'sarif';
 import { CONTROL_KINDS, CONTROL_KIND_LABELS, SCAN_EVIDENCE_CONTROLS, controlTitle } from '../controls/index.js';
+import { repositoryWebUrl, ruleDocsUrlFor, trustscanPackageLinks, type PackageLinks } from './rule-docs.js';
 import { entryName, type ControlRefs, type Finding, type RuleMeta, type ScanResult, type Severity, type TraceStep } from '../types.js';
 
 export interface SarifOptions {
   /** Keep suppressed findings (GitHub ignores `suppressions`, so they are left out by default). */
   includeSuppressed: boolean;
+  /** The commit scanned, when the scan root is in a git repository with an `origin` remote. */
+  versionControl?: SarifVersionControl;
+  /** Where trustscan's repository is (default: its own package.json); tests set it. */
+  packageLinks?: PackageLinks;
+}
+
+export interface SarifVersionControl {
+  /** Absolute URI of the repository, credentials stripped (SARIF requires it in versionControlDetails). */
+  repositoryUri: string;
+  revisionId?: string;
+  branch?: string;
+  /** True when the scan root is the repository's root, so %SRCROOT% maps onto the repository. */
+  rootIsRepositoryRoot: boolean;
 }
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-const INFORMATION_URI = 'https://github.com/trustscan/trustscan';
-const RULE_DOCS_BASE = 'https://github.com/trustscan/trustscan/blob/main/docs/rules/';
+/**
+ * The Multitool counts a driver without `informationUri` as an error (SARIF2005), so until
+ * package.json names trustscan's repository this long-standing value stays. It is not verified:
+ * rule `helpUri`s, which send people to a page, are only written from a repository package.json names.
+ */
+const FALLBACK_INFORMATION_URI = 'https://github.com/trustscan/trustscan';
 /**
  * Every uri is relative to the scan root and carries this base id, the one CodeQL uses. The run
  * declares it in originalUriBaseIds with a description but without a `uri`: the absolute scan root
@@ -64,14 +82,17 @@ export function buildSarifLog(result: ScanResult, options: SarifOptions): Log {
     ? result.findings
     : result.findings.filter((finding) => finding.suppression === undefined);
 
+  const links = options.packageLinks ?? trustscanPackageLinks();
+  const informationUri = repositoryWebUrl(links)?.url ?? FALLBACK_INFORMATION_URI;
+  const docsUrl = (ruleId: string) => ruleDocsUrlFor(links, ruleId);
   const run: Run = {
     tool: {
       driver: {
         name: 'trustscan',
         version: result.tool.version,
         semanticVersion: result.tool.version,
-        informationUri: INFORMATION_URI,
-        rules: result.rules.map(ruleDescriptor),
+        informationUri,
+        rules: result.rules.map((rule) => ruleDescriptor(rule, docsUrl(rule.id))),
       },
     },
     originalUriBaseIds: {
@@ -79,6 +100,7 @@ export function buildSarifLog(result: ScanResult, options: SarifOptions): Log {
         description: { text: 'The directory trustscan scanned; every result uri is relative to it.' },
       },
     },
+    ...(options.versionControl ? { versionControlProvenance: [versionControlDetails(options.versionControl)] } : {}),
     columnKind: 'utf16CodeUnits',
     results: findings.map((finding) => resultFor(finding, ruleIndex.get(finding.ruleId), options.includeSuppressed)),
     properties: {
@@ -93,15 +115,24 @@ export function buildSarifLog(result: ScanResult, options: SarifOptions): Log {
   return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
 }
 
-function ruleDescriptor(rule: RuleMeta): ReportingDescriptor {
+function versionControlDetails(versionControl: SarifVersionControl): NonNullable<Run['versionControlProvenance']>[number] {
+  return {
+    repositoryUri: versionControl.repositoryUri,
+    ...(versionControl.revisionId ? { revisionId: versionControl.revisionId } : {}),
+    ...(versionControl.branch ? { branch: versionControl.branch } : {}),
+    ...(versionControl.rootIsRepositoryRoot ? { mappedTo: { uriBaseId: SRCROOT } } : {}),
+  };
+}
+
+function ruleDescriptor(rule: RuleMeta, helpUri: string | undefined): ReportingDescriptor {
   return {
     id: rule.id,
     name: ruleName(rule),
     shortDescription: { text: sentence(rule.title) },
     fullDescription: { text: truncate(sentence(rule.docs.description), MAX_FULL_DESCRIPTION) },
     defaultConfiguration: { level: LEVEL[rule.severity] },
-    helpUri: `${RULE_DOCS_BASE}${rule.id}.md`,
-    help: { text: helpText(rule), markdown: helpMarkdown(rule) },
+    ...(helpUri ? { helpUri } : {}),
+    help: { text: helpText(rule), markdown: helpMarkdown(rule, helpUri) },
     properties: {
       tags: ruleTags(rule.controls),
       precision: rule.confidence,
@@ -266,7 +297,7 @@ function helpText(rule: RuleMeta): string {
   return lines.join('\n');
 }
 
-function helpMarkdown(rule: RuleMeta): string {
+function helpMarkdown(rule: RuleMeta, docsUrl: string | undefined): string {
   const lines = [
     `# ${rule.title}`,
     '',
@@ -287,7 +318,7 @@ function helpMarkdown(rule: RuleMeta): string {
       lines.push(`| ${CONTROL_KIND_LABELS[kind]} | ${escapeTableCell(id)} | ${escapeTableCell(title)} |`);
     }
   }
-  lines.push('', `[Rule documentation](${RULE_DOCS_BASE}${rule.id}.md)`);
+  if (docsUrl) lines.push('', `[Rule documentation](${docsUrl})`);
   return lines.join('\n');
 }
 

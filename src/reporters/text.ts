@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { soc2ShortTitle } from '../controls/index.js';
 import { entryName, SEVERITIES, SEVERITY_RANK, type Finding, type ScanResult, type Severity } from '../types.js';
+import { ruleDocsLink } from './rule-docs.js';
 import { escapeCodeLine, escapeControlCharacters } from './terminal-text.js';
 
 export interface TextReportOptions {
@@ -9,6 +10,8 @@ export interface TextReportOptions {
   minimumSeverity?: Severity;
   /** Wall time to print; text output is for people, so time is welcome here (unlike JSON/SARIF). */
   durationMs?: number;
+  /** Columns to wrap prose to (words are never broken; code lines are cut around the finding). Default 80. */
+  width?: number;
 }
 
 /** Pure: the human report of a scan. Findings grouped by file, then a summary. */
@@ -24,7 +27,7 @@ export function formatText(result: ScanResult, options: TextReportOptions): stri
       out.push(paint.underline(escapeControlCharacters(finding.file)));
       currentFile = finding.file;
     }
-    out.push(...formatFinding(finding, paint));
+    out.push(...formatFinding(finding, paint, options.width ?? 80));
   }
   if (shown.length > 0) out.push('');
   out.push(formatSummary(result, options, paint));
@@ -55,28 +58,97 @@ function severityLabel(severity: Severity, paint: ChalkInstance): string {
   }
 }
 
-function formatFinding(finding: Finding, paint: ChalkInstance): string[] {
+function formatFinding(finding: Finding, paint: ChalkInstance, columns: number): string[] {
   const lines: string[] = [];
-  const baselined = finding.baselineState === 'unchanged' ? ` ${paint.dim('(baseline)')}` : '';
+  const location = `${finding.line}:${finding.column}`.padEnd(8);
+  const baselined = finding.baselineState === 'unchanged' ? ' (baseline)' : '';
   lines.push(
-    `  ${paint.dim(`${finding.line}:${finding.column}`.padEnd(8))} ${severityLabel(finding.severity, paint)} ${paint.bold(finding.ruleId)}${baselined}  ${escapeControlCharacters(finding.message)}`,
+    ...wrap(escapeControlCharacters(finding.message), columns, {
+      plain: `  ${location} ${finding.severity.padEnd(8)} ${finding.ruleId}${baselined}  `,
+      painted: `  ${paint.dim(location)} ${severityLabel(finding.severity, paint)} ${paint.bold(finding.ruleId)}${baselined ? paint.dim(baselined) : ''}  `,
+      indent: 4,
+    }),
   );
-  const width = String(finding.codeFrame.at(-1)?.line ?? finding.line).length;
+  const numberWidth = String(finding.codeFrame.at(-1)?.line ?? finding.line).length;
+  // All frame lines are cut at the same columns, so they stay aligned with each other.
+  const gutter = 4 + 2 + numberWidth + 3;
+  const window = codeWindow(finding, columns - gutter);
   for (const frame of finding.codeFrame) {
     const marker = frame.line === finding.line ? paint.red('>') : ' ';
-    lines.push(`    ${marker} ${paint.dim(`${String(frame.line).padStart(width)} |`)} ${escapeCodeLine(frame.text)}`);
+    lines.push(`    ${marker} ${paint.dim(`${String(frame.line).padStart(numberWidth)} |`)} ${cutCodeLine(escapeCodeLine(frame.text), window)}`.trimEnd());
   }
-  if (finding.route) lines.push(`    ${paint.dim('route:')} ${escapeControlCharacters(entryName(finding.route))}`);
+  const labelled = (label: string, text: string, indent = 4) =>
+    wrap(text, columns, { plain: `${' '.repeat(indent)}${label} `, painted: `${' '.repeat(indent)}${paint.dim(label)} `, indent: indent + 2 });
+  if (finding.route) lines.push(...labelled('route:', escapeControlCharacters(entryName(finding.route))));
   if (finding.trace.length > 0) {
     lines.push(`    ${paint.dim('trace:')}`);
     finding.trace.forEach((step, index) => {
-      lines.push(`      ${index + 1}. ${escapeControlCharacters(`${step.file}:${step.line}:${step.column} ${step.message}`)}`);
+      lines.push(...wrap(escapeControlCharacters(`${step.file}:${step.line}:${step.column} ${step.message}`), columns, { plain: `      ${index + 1}. `, painted: `      ${index + 1}. `, indent: 9 }));
     });
   }
   const soc2 = finding.controls.soc2.map((id) => `${id} ${soc2ShortTitle(id) ?? ''}`.trim()).join('; ');
-  lines.push(`    ${paint.dim('SOC 2:')} ${soc2}`);
-  lines.push(`    ${paint.dim('fix:')} ${finding.remediation}`);
+  lines.push(...labelled('SOC 2:', soc2));
+  lines.push(...labelled('fix:', finding.remediation));
+  lines.push(...labelled('docs:', ruleDocsLink(finding.ruleId)));
   return lines;
+}
+
+/**
+ * Greedy word wrap: words are never broken (a word longer than the line, such as a long path,
+ * gets a line of its own). `prefix.plain` is the prefix as it is measured, `painted` as it prints.
+ */
+export function wrap(text: string, columns: number, prefix: { plain: string; painted: string; indent: number }): string[] {
+  return wrapWords(text.split(' '), columns, prefix);
+}
+
+/** `wrap` over units that must stay whole (a middleware label with spaces in it). */
+export function wrapWords(words: readonly string[], columns: number, prefix: { plain: string; painted: string; indent: number }): string[] {
+  const indent = ' '.repeat(prefix.indent);
+  const lines: string[] = [];
+  let current = prefix.painted;
+  let length = prefix.plain.length;
+  let empty = true;
+  for (const word of words.filter((part) => part.length > 0)) {
+    // A word that does not fit starts a new line, unless it would be the line's first word; after
+    // a long prefix (a long rule id) the text starts on the next line rather than overflow it.
+    const breakHere = empty ? lines.length === 0 && length > columns / 2 && length + word.length > columns : length + 1 + word.length > columns;
+    if (breakHere) {
+      lines.push(current.trimEnd());
+      current = indent;
+      length = indent.length;
+      empty = true;
+    }
+    current += empty ? word : ` ${word}`;
+    length += empty ? word.length : word.length + 1;
+    empty = false;
+  }
+  lines.push(current.trimEnd());
+  return lines;
+}
+
+/** Which columns (0-based, in escaped text) of the frame's lines to show: all, or a window around the finding. */
+function codeWindow(finding: Finding, room: number): { start: number; end: number } | undefined {
+  const longest = Math.max(0, ...finding.codeFrame.map((frame) => escapeCodeLine(frame.text).length));
+  if (longest <= room || room < 20) return undefined;
+  const flagged = finding.codeFrame.find((frame) => frame.line === finding.line);
+  // The finding's column in the escaped line (escapes before it lengthen the line).
+  const column = flagged ? escapeCodeLine(flagged.text.slice(0, finding.column - 1)).length : 0;
+  const endColumn = flagged && finding.endLine === finding.line ? escapeCodeLine(flagged.text.slice(0, finding.endColumn - 1)).length : column + 1;
+  // The start of the lines when the match fits there or starts in their first two thirds; else a
+  // third of the room before the match, enough to read what leads up to it.
+  const start = endColumn <= room - 1 || column <= Math.floor((room * 2) / 3) ? 0 : Math.max(0, Math.min(column - Math.floor(room / 3), longest - room));
+  return { start, end: start + room };
+}
+
+const ELLIPSIS = '…';
+
+function cutCodeLine(text: string, window: { start: number; end: number } | undefined): string {
+  if (!window || text.trim() === '') return text;
+  const cutLeft = window.start > 0;
+  const cutRight = text.length > window.end;
+  const from = cutLeft ? window.start + 1 : 0;
+  const to = cutRight ? window.end - 1 : text.length;
+  return `${cutLeft ? ELLIPSIS : ''}${text.slice(from, to)}${cutRight ? ELLIPSIS : ''}`;
 }
 
 function formatSummary(result: ScanResult, options: TextReportOptions, paint: ChalkInstance): string {
