@@ -32,6 +32,7 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'sensitive-data-in-logs': { expect: 40, safe: 40 },
   'sql-injection': { expect: 40, safe: 40 },
   ssrf: { expect: 12, safe: 12 },
+  'tls-reject-unauthorized': { expect: 10, safe: 10 },
 };
 
 describe('fixtures/rules', () => {

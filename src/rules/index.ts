@@ -14,12 +14,13 @@ import rawSqlConcatenation from './raw-sql-concatenation.js';
 import sensitiveDataInLogs from './sensitive-data-in-logs.js';
 import sqlInjection from './sql-injection.js';
 import ssrf from './ssrf.js';
+import tlsRejectUnauthorized from './tls-reject-unauthorized.js';
 
 /**
  * Every rule, in id order. A rule file that exists but is not listed here fails the
  * registry test (test/rules-registry.test.ts), so a rule cannot be forgotten.
  */
-export const allRules = [codeInjection, commandInjection, excessiveDataExposure, hardcodedSecret, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingStateGuard, nosqlInjection, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf] as const satisfies readonly Rule[];
+export const allRules = [codeInjection, commandInjection, excessiveDataExposure, hardcodedSecret, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingStateGuard, nosqlInjection, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf, tlsRejectUnauthorized] as const satisfies readonly Rule[];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);
