@@ -1,4 +1,5 @@
 import type { Rule } from '../engine/rule-api.js';
+import cleartextTransport from './cleartext-transport.js';
 import codeInjection from './code-injection.js';
 import commandInjection from './command-injection.js';
 import excessiveDataExposure from './excessive-data-exposure.js';
@@ -21,7 +22,7 @@ import tlsRejectUnauthorized from './tls-reject-unauthorized.js';
  * Every rule, in id order. A rule file that exists but is not listed here fails the
  * registry test (test/rules-registry.test.ts), so a rule cannot be forgotten.
  */
-export const allRules = [codeInjection, commandInjection, excessiveDataExposure, hardcodedSecret, insecureCookie, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingStateGuard, nosqlInjection, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf, tlsRejectUnauthorized] as const satisfies readonly Rule[];
+export const allRules = [cleartextTransport, codeInjection, commandInjection, excessiveDataExposure, hardcodedSecret, insecureCookie, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingStateGuard, nosqlInjection, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf, tlsRejectUnauthorized] as const satisfies readonly Rule[];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);
