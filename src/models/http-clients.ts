@@ -75,3 +75,6 @@ export const CREDENTIAL_REQUEST_OPTIONS: ReadonlySet<string> = new Set(['auth'])
 
 /** Options that hold a whole URL or a base URL a request is sent to (`axios.create({ baseURL })`). */
 export const FULL_URL_OPTIONS: readonly string[] = ['url', 'uri', 'href', 'baseURL', 'baseUrl', 'prefixUrl'];
+
+/** Query parameters that carry an API key under a name that says nothing else (`?appid=` OpenWeather, `?key=` Google APIs). */
+export const CREDENTIAL_QUERY_PARAMETERS: ReadonlySet<string> = new Set(['key', 'appid', 'appkey', 'app_key', 'access_key', 'auth', 'authkey', 'auth_key']);

@@ -6,7 +6,7 @@ import type { ScannedSourceFile, Severity } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { httpRequestSink, type HttpRequestSink } from './utils/http-client-sinks.js';
 import { isPersonObjectName, sensitiveName, severityOf, type SensitiveKind } from './utils/sensitive-names.js';
-import { CREDENTIAL_REQUEST_OPTIONS, FULL_URL_OPTIONS, PRIVATE_HOST_NAMES, PRIVATE_HOST_SUFFIXES } from '../models/http-clients.js';
+import { CREDENTIAL_QUERY_PARAMETERS, CREDENTIAL_REQUEST_OPTIONS, FULL_URL_OPTIONS, PRIVATE_HOST_NAMES, PRIVATE_HOST_SUFFIXES } from '../models/http-clients.js';
 
 const REMEDIATION = 'Send credentials and personal data only over HTTPS: change the URL to `https://` (or read it from config that enforces it), and rotate any credential already sent in cleartext.';
 
@@ -73,7 +73,7 @@ function judgeRequest(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallEx
   const carried: Carried[] = [];
   if (parsed.password) carried.push({ kind: 'credential', name: 'password in the URL' });
   for (const parameter of parsed.parameters) {
-    const sensitive = sensitiveName(parameter);
+    const sensitive = CREDENTIAL_QUERY_PARAMETERS.has(parameter.toLowerCase()) ? { kind: 'credential' as const } : sensitiveName(parameter);
     if (sensitive) carried.push({ kind: sensitive.kind, name: `?${parameter}=` });
   }
   for (const argument of call.arguments ?? []) collectCarried(argument, carried, 0);
@@ -125,9 +125,10 @@ function urlText(expression: ts.Expression, depth: number): string | undefined {
     const first = value.templateSpans[0];
     if (value.head.text === '' && first) {
       const base = urlText(first.expression, depth + 1);
-      return base === undefined ? undefined : base + first.literal.text;
+      return base === undefined ? undefined : base + first.literal.text + value.templateSpans.slice(1).map((span) => SUBSTITUTION + span.literal.text).join('');
     }
-    return value.head.text;
+    // Substitutions stand as a character no host may hold, so `http://${host}/x` names no host.
+    return value.head.text + value.templateSpans.map((span) => SUBSTITUTION + span.literal.text).join('');
   }
   if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) return urlText(value.left, depth + 1);
   if (ts.isIdentifier(value)) {
@@ -142,6 +143,9 @@ function urlText(expression: ts.Expression, depth: number): string | undefined {
   return undefined;
 }
 
+/** Stands for a template substitution in a URL's text. */
+const SUBSTITUTION = '\u0000';
+
 interface ParsedUrl {
   host: string;
   password: boolean;
@@ -155,13 +159,13 @@ interface ParsedUrl {
  * host must end before its first substitution: `http://${host}` and `http://api${env}` say nothing).
  */
 function parseHttpUrl(url: string): ParsedUrl | undefined {
-  const match = /^http:\/\/(?:([^/?#@\s]*)@)?(\[[^\]]+\]|[^/?#:\s]+)(:\d+)?([/?#][^\s]*)?$/i.exec(url.trim());
+  const match = /^http:\/\/(?:([^/?#@\s]*)@)?(\[[^\]\u0000]+\]|[^/?#:\s\u0000]+)(:\d+)?([/?#][^\s]*)?$/i.exec(url.trim());
   if (!match) return undefined;
   const [, userinfo, host, port, rest] = match;
   if (rest === undefined && !url.trim().match(/^http:\/\/[^/?#]+$/i)) return undefined;
   const query = rest?.includes('?') ? rest.slice(rest.indexOf('?') + 1).split('#')[0]! : '';
   const parameters = query.split('&').map((pair) => decodeSafely(pair.split('=')[0] ?? '')).filter(Boolean);
-  const path = (rest ?? '').split(/[?#]/)[0]!;
+  const path = (rest ?? '').split(/[?#]/)[0]!.replaceAll(SUBSTITUTION, '…');
   const shownPath = path.length > 40 ? `${path.slice(0, 37)}...` : path;
   return { host: host!.toLowerCase(), password: userinfo !== undefined && userinfo.includes(':') && userinfo.split(':')[1] !== '', parameters, shown: `http://${host}${port ?? ''}${shownPath}` };
 }
