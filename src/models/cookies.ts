@@ -68,7 +68,7 @@ export const FASTIFY_COOKIE_DEFAULTS_OPTION = 'parseOptions';
  * cookie. CSRF tokens are left out on purpose: the double-submit pattern needs them readable.
  */
 export const AUTH_COOKIE_WORDS: ReadonlySet<string> = new Set([
-  'session', 'sess', 'sid', 'token', 'tokens', 'jwt', 'auth', 'authentication', 'authorization', 'refresh', 'access', 'remember', 'login',
+  'session', 'sess', 'sid', 'token', 'tokens', 'jwt', 'auth', 'authentication', 'authorization', 'refresh', 'remember',
   'credential', 'credentials', 'bearer', 'identity', 'apikey', 'impersonate', 'impersonation',
 ]);
 export const CSRF_COOKIE_WORDS: ReadonlySet<string> = new Set(['csrf', 'xsrf']);

@@ -6,7 +6,8 @@ import type { ScannedSourceFile, Severity } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { httpRequestSink, type HttpRequestSink } from './utils/http-client-sinks.js';
 import { isPersonObjectName, sensitiveName, severityOf, type SensitiveKind } from './utils/sensitive-names.js';
-import { CREDENTIAL_QUERY_PARAMETERS, CREDENTIAL_REQUEST_OPTIONS, FULL_URL_OPTIONS, PRIVATE_HOST_NAMES, PRIVATE_HOST_SUFFIXES } from '../models/http-clients.js';
+import { CREDENTIAL_QUERY_PARAMETERS, CREDENTIAL_REQUEST_OPTIONS, FULL_URL_OPTIONS } from '../models/http-clients.js';
+import { isPublicHost } from './utils/public-hosts.js';
 
 const REMEDIATION = 'Send credentials and personal data only over HTTPS: change the URL to `https://` (or read it from config that enforces it), and rotate any credential already sent in cleartext.';
 
@@ -176,27 +177,6 @@ function decodeSafely(text: string): string {
   } catch {
     return text;
   }
-}
-
-/** A host on the public internet: not loopback, private, link-local or reserved for examples. */
-export function isPublicHost(host: string): boolean {
-  if (host.startsWith('[')) {
-    const address = host.slice(1, -1).toLowerCase();
-    return !(address === '::1' || address === '::' || /^f[cd]/.test(address) || address.startsWith('fe80'));
-  }
-  const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  if (ipv4) {
-    const [a, b] = [Number(ipv4[1]), Number(ipv4[2])];
-    if (a === 127 || a === 10 || a === 0) return false;
-    if (a === 172 && b >= 16 && b <= 31) return false;
-    if (a === 192 && b === 168) return false;
-    if (a === 169 && b === 254) return false;
-    if (a === 100 && b >= 64 && b <= 127) return false;
-    return true;
-  }
-  if (!host.includes('.')) return false;
-  if (PRIVATE_HOST_NAMES.has(host)) return false;
-  return !PRIVATE_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix));
 }
 
 function fieldValue(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {

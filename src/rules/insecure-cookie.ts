@@ -197,7 +197,8 @@ function judgeCookie(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExp
     // Clearing a cookie (`res.cookie('token', '')`, `maxAge: 0`) sends nothing to protect.
     if (isClearing(valueExpression, options)) return;
     const nameIsAuth = nameWords !== undefined && isAuthWords(nameWords);
-    const valueIsAuth = !nameIsAuth && (nameWords === undefined || !isDescriptiveName(nameExpression)) && isAuthWords(wordsOf(valueExpression) ?? []);
+    // A name that says nothing (`nf_id`, a route parameter) with a value named as a token (`idToken`).
+    const valueIsAuth = !nameIsAuth && isAuthWords(wordsOf(valueExpression) ?? []);
     if (!nameIsAuth && !valueIsAuth) return;
     byValueOnly = !nameIsAuth;
     cookieName = literalText(nameExpression);
@@ -318,18 +319,13 @@ function literalText(expression: ts.Expression | undefined): string | undefined 
 }
 
 /** Words after which a name describes something about a token, not the token (`tokenExpiry`, `sessionExpiresAt`). */
-const DESCRIPTIVE_LAST_WORDS = new Set(['expires', 'expiry', 'expiration', 'exp', 'at', 'ttl', 'hint', 'state', 'redirect', 'return', 'callback', 'provider', 'method', 'type', 'mode', 'flow', 'url', 'count', 'name']);
+const DESCRIPTIVE_LAST_WORDS = new Set(['expires', 'expiry', 'expiration', 'exp', 'at', 'date', 'time', 'timestamp', 'ttl', 'hint', 'state', 'redirect', 'return', 'callback', 'provider', 'method', 'type', 'mode', 'flow', 'url', 'count', 'name']);
 
 function isAuthWords(words: readonly string[]): boolean {
   if (words.length === 0 || DESCRIPTIVE_LAST_WORDS.has(words.at(-1)!)) return false;
   if (words[0] === 'jwt' || words.some((word) => AUTH_COOKIE_WORDS.has(word))) return true;
   // `connect.sid`, `sign` of a JWT library (`jwt.sign(...)`).
   return words.includes('sign') && words.includes('jwt');
-}
-
-/** A name that says what the cookie is (a literal or a const): its words decide, not the value's. */
-function isDescriptiveName(expression: ts.Expression | undefined): boolean {
-  return literalText(expression) !== undefined;
 }
 
 function isClearing(value: ts.Expression | undefined, options: ResolvedOptions): boolean {

@@ -6,6 +6,7 @@ import type { ScannedSourceFile, ScannedTextFile } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { readEnvEntries, readYamlEntries } from './utils/config-file-entries.js';
 import { inDevelopmentBranch } from './utils/development-guards.js';
+import { hostOfUrl, isLoopbackHost } from './utils/public-hosts.js';
 import {
   TLS_CONNECTION_STRING_PARAMETERS,
   TLS_DISABLING_ENVIRONMENT,
@@ -91,7 +92,7 @@ function checkProperty(ctx: RuleContext, file: ScannedSourceFile, property: ts.P
   if (!option || literalBoolean(value) !== option.disabledBy) return;
   const object = property.parent;
   if (isServerOptions(object)) return;
-  if (inDevelopmentBranch(property)) return;
+  if (inDevelopmentBranch(property) || connectsToLoopback(object)) return;
   const where = enclosingCallName(object, file.sourceFile);
   reportOption(ctx, file.path, property.getStart(file.sourceFile), property.getEnd(), option, where ? ` passed to \`${where}\`` : '');
 }
@@ -242,6 +243,34 @@ function isServerOptions(object: ts.ObjectLiteralExpression): boolean {
   const callee = skipOuterExpressions(call.expression);
   const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
   return name !== undefined && TLS_SERVER_FACTORIES.has(name);
+}
+
+/** Options fields and string arguments that name where the client connects. */
+const TARGET_OPTIONS: ReadonlySet<string> = new Set(['host', 'hostname', 'node', 'nodes', 'url', 'uri', 'connectionString', 'baseURL', 'baseUrl', 'servername']);
+
+/**
+ * Whether the connection these options configure goes to the machine itself
+ * (`new Client({ node: 'https://localhost:9200', tls: { rejectUnauthorized: false } })`): no
+ * network lies between, so nobody can stand in the middle. Read from the whole options argument
+ * and the call's string arguments, when they are literals.
+ */
+function connectsToLoopback(object: ts.ObjectLiteralExpression): boolean {
+  let outermost: ts.Node = object;
+  while (outermost.parent && (ts.isObjectLiteralExpression(outermost.parent) || ts.isPropertyAssignment(outermost.parent))) outermost = outermost.parent;
+  const targets: string[] = [];
+  if (ts.isObjectLiteralExpression(outermost)) {
+    for (const property of outermost.properties) {
+      if (!ts.isPropertyAssignment(property) || !TARGET_OPTIONS.has(propertyNameText(property.name) ?? '')) continue;
+      const value = skipOuterExpressions(property.initializer);
+      if (ts.isStringLiteralLike(value)) targets.push(value.text);
+    }
+  }
+  const call = enclosingCall(object);
+  for (const argument of call?.arguments ?? []) {
+    const value = skipOuterExpressions(argument);
+    if (ts.isStringLiteralLike(value)) targets.push(value.text);
+  }
+  return targets.length > 0 && targets.every((target) => isLoopbackHost(hostOfUrl(target) ?? target));
 }
 
 /** The call or `new` an options object is an argument of, directly or nested in another object (`{ ssl: { ... } }`). */
