@@ -17,6 +17,7 @@ const ruleIds = allRules.map((rule) => rule.meta.id);
 
 /** Issue-mandated minimum marker counts, so a fixture folder cannot quietly shrink. */
 const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
+  'cleartext-transport': { expect: 10, safe: 10 },
   'code-injection': { expect: 12, safe: 12 },
   'command-injection': { expect: 12, safe: 12 },
   'cors-wildcard-credentials': { expect: 20, safe: 20 },
@@ -27,6 +28,7 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'jwt-no-expiry': { expect: 10, safe: 10 },
   'jwt-none-alg': { expect: 10, safe: 10 },
   'jwt-verify-without-algorithms': { expect: 10, safe: 10 },
+  'insecure-cookie': { expect: 10, safe: 10 },
   'missing-authentication': { expect: 35, safe: 45 },
   'missing-authorization': { expect: 20, safe: 20 },
   'missing-ownership-check': { expect: 40, safe: 40 },
@@ -41,6 +43,7 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'sql-injection': { expect: 40, safe: 40 },
   ssrf: { expect: 12, safe: 12 },
   'weak-password-hash': { expect: 10, safe: 10 },
+  'tls-reject-unauthorized': { expect: 10, safe: 10 },
 };
 
 describe('fixtures/rules', () => {

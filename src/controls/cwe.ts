@@ -25,6 +25,7 @@ export const CWE_ENTRIES: readonly CweEntry[] = [
   { id: 'CWE-502', title: 'Deserialization of Untrusted Data' },
   { id: 'CWE-532', title: 'Insertion of Sensitive Information into Log File' },
   { id: 'CWE-613', title: 'Insufficient Session Expiration' },
+  { id: 'CWE-614', title: "Sensitive Cookie in HTTPS Session Without 'Secure' Attribute" },
   { id: 'CWE-639', title: 'Authorization Bypass Through User-Controlled Key' },
   { id: 'CWE-693', title: 'Protection Mechanism Failure' },
   { id: 'CWE-770', title: 'Allocation of Resources Without Limits or Throttling' },
@@ -37,5 +38,6 @@ export const CWE_ENTRIES: readonly CweEntry[] = [
   { id: 'CWE-918', title: 'Server-Side Request Forgery (SSRF)' },
   { id: 'CWE-942', title: 'Permissive Cross-domain Policy with Untrusted Domains' },
   { id: 'CWE-943', title: 'Improper Neutralization of Special Elements in Data Query Logic' },
+  { id: 'CWE-1004', title: "Sensitive Cookie Without 'HttpOnly' Flag" },
   { id: 'CWE-1021', title: 'Improper Restriction of Rendered UI Layers or Frames' },
 ];

@@ -61,3 +61,20 @@ export const URL_OPTIONS: readonly string[] = ['url', 'uri', 'href'];
 
 /** Request options that take an agent or dispatcher (where request-filtering-agent and its kind are passed). */
 export const AGENT_OPTIONS: ReadonlySet<string> = new Set(['agent', 'httpAgent', 'httpsAgent', 'dispatcher']);
+
+/**
+ * Host names that never leave the machine or the private network, or are reserved for examples and
+ * tests (RFC 6761, RFC 2606): a cleartext request there does not cross a public network. A name
+ * with no dot is one too (a docker-compose or Kubernetes service: `http://api:3000`).
+ */
+export const PRIVATE_HOST_NAMES: ReadonlySet<string> = new Set(['localhost', 'example.com', 'example.org', 'example.net']);
+export const PRIVATE_HOST_SUFFIXES: readonly string[] = ['.localhost', '.local', '.localdomain', '.internal', '.intranet', '.lan', '.home', '.corp', '.svc', '.consul', '.test', '.example', '.invalid', '.example.com', '.example.org', '.example.net'];
+
+/** Request options that carry credentials whatever their value is named (`auth: 'user:pass'`, axios `auth: { username, password }`). */
+export const CREDENTIAL_REQUEST_OPTIONS: ReadonlySet<string> = new Set(['auth']);
+
+/** Options that hold a whole URL or a base URL a request is sent to (`axios.create({ baseURL })`). */
+export const FULL_URL_OPTIONS: readonly string[] = ['url', 'uri', 'href', 'baseURL', 'baseUrl', 'prefixUrl'];
+
+/** Query parameters that carry an API key under a name that says nothing else (`?appid=` OpenWeather, `?key=` Google APIs). */
+export const CREDENTIAL_QUERY_PARAMETERS: ReadonlySet<string> = new Set(['key', 'appid', 'appkey', 'app_key', 'access_key', 'auth', 'authkey', 'auth_key']);

@@ -1,9 +1,11 @@
 import type { Rule } from '../engine/rule-api.js';
+import cleartextTransport from './cleartext-transport.js';
 import codeInjection from './code-injection.js';
 import commandInjection from './command-injection.js';
 import corsWildcardCredentials from './cors-wildcard-credentials.js';
 import excessiveDataExposure from './excessive-data-exposure.js';
 import hardcodedSecret from './hardcoded-secret.js';
+import insecureCookie from './insecure-cookie.js';
 import insecureRandomness from './insecure-randomness.js';
 import jwtDecodeAuth from './jwt-decode-auth.js';
 import jwtNoExpiry from './jwt-no-expiry.js';
@@ -22,13 +24,14 @@ import rawSqlConcatenation from './raw-sql-concatenation.js';
 import sensitiveDataInLogs from './sensitive-data-in-logs.js';
 import sqlInjection from './sql-injection.js';
 import ssrf from './ssrf.js';
+import tlsRejectUnauthorized from './tls-reject-unauthorized.js';
 import weakPasswordHash from './weak-password-hash.js';
 
 /**
  * Every rule, in id order. A rule file that exists but is not listed here fails the
  * registry test (test/rules-registry.test.ts), so a rule cannot be forgotten.
  */
-export const allRules = [codeInjection, commandInjection, corsWildcardCredentials, excessiveDataExposure, hardcodedSecret, insecureRandomness, jwtDecodeAuth, jwtNoExpiry, jwtNoneAlg, jwtVerifyWithoutAlgorithms, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingSecurityHeaders, missingStateGuard, nosqlInjection, passwordHashExposure, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf, weakPasswordHash] as const satisfies readonly Rule[];
+export const allRules = [cleartextTransport, codeInjection, commandInjection, corsWildcardCredentials, excessiveDataExposure, hardcodedSecret, insecureCookie, insecureRandomness, jwtDecodeAuth, jwtNoExpiry, jwtNoneAlg, jwtVerifyWithoutAlgorithms, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingSecurityHeaders, missingStateGuard, nosqlInjection, passwordHashExposure, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf, tlsRejectUnauthorized, weakPasswordHash] as const satisfies readonly Rule[];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);
