@@ -15,7 +15,9 @@ try {
     runScanner: (argv) =>
       mainOnAnalysisThread(argv, {
         stdout: (text) => process.stdout.write(text),
-        stderr: (text) => process.stderr.write(text),
+        // The scanner's log goes to stdout too: one stream keeps it in order between the
+        // ::stop-commands:: markers, which the runner honours on both streams.
+        stderr: (text) => process.stdout.write(text),
         cwd: process.cwd(),
         env,
         stdoutIsTTY: false,
