@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { N as formatFlowsJson, P as formatFlowsMarkdown, F as formatFlowsMermaid } from "./trustscan-core.js";
+export { U as formatFlowsJson, W as formatFlowsMarkdown, G as formatFlowsMermaid } from "./trustscan-core.js";
