@@ -49,7 +49,7 @@ export function configText(folder: string, frameworks: readonly DetectedFramewor
     $schema: schemaReference(folder),
     $comment: [
       `Written by trustscan init ${version}. Frameworks found: ${found}.`,
-      'Every list below starts empty: name what the code cannot show, and trustscan stops guessing (README: Configuration; docs/models.md).',
+      'Every list below starts empty: fill in what the code cannot show (README: Configuration; docs/models.md).',
       ...frameworks.map((framework) => FRAMEWORK_NOTES[framework.id]!).filter(Boolean),
       'exclude: globs of generated or vendored code to skip, e.g. "src/generated/**".',
       'auth.middleware: names of middleware or guards that authenticate; auth.publicRoutes: routes public by design, e.g. "GET /health"; auth.roleChecks: functions that check roles.',
