@@ -207,6 +207,19 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
       io.stdout(`${lines.join('\n')}\n\n${models.length} models: ${models.filter((model) => model.source === 'built-in').length} built-in, ${models.filter((model) => model.source !== 'built-in').length} from config${source ? ` (${path.relative(io.cwd, source) || path.basename(source)})` : ''}\n`);
     });
 
+  program
+    .command('init')
+    .description('write a starting trustscan.config.json for the frameworks the project uses (and, with --workflow, the GitHub workflow)')
+    .argument('[folder]', 'the project folder', '.')
+    .option('--force', 'overwrite existing files')
+    .option('--workflow', 'also write .github/workflows/trustscan.yml, which runs the trustscan action')
+    .action(async (folder: string, options: { force?: boolean; workflow?: boolean }) => {
+      const { initProject } = await import('./init/init-project.js');
+      const { written, frameworks } = initProject(io.cwd, folder, { force: Boolean(options.force), workflow: Boolean(options.workflow), version });
+      const where = (name: string) => escapeControlCharacters(path.relative(io.cwd, path.resolve(io.cwd, folder, name)) || name);
+      io.stdout(`${written.map((name) => `Wrote ${where(name)}`).join('\n')}\nFrameworks: ${frameworks.length > 0 ? frameworks.map((framework) => framework.title).join(', ') : 'none recognised'}\n`);
+    });
+
   try {
     // `trustscan` alone asks what the tool does: the help, on stdout, and success (git, npm do the same).
     if (argv.length === 0) {

@@ -232,7 +232,7 @@ function readJson(file: string): unknown {
   }
 }
 
-const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth', 'sanitizers', 'ownershipChecks', 'redactors', 'rateLimiters', 'stateGuards', 'flows', 'models'] as const;
+const TOP_LEVEL_KEYS = ['$schema', '$comment', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth', 'sanitizers', 'ownershipChecks', 'redactors', 'rateLimiters', 'stateGuards', 'flows', 'models'] as const;
 const FLOW_KEYS = ['name', 'steps', 'entity', 'field'] as const;
 // `POST /orders/:id`, `MUTATION cancelOrder`, `QUERY order`, `TRPC order.cancel`, `LAMBDA POST /orders/{id}`.
 const FLOW_STEP = /^(?:(?:LAMBDA\s+)?(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ALL)\s+\/\S*|(?:QUERY|MUTATION|SUBSCRIPTION|FIELD)\s+[A-Za-z_][\w.]*|TRPC\s+[\w$.-]+)$/;
@@ -252,8 +252,12 @@ export function validateConfig(raw: unknown, where: string, rules: readonly Conf
 
   for (const key of Object.keys(input)) {
     if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key)) {
-      fail(`$.${key}`, `unknown key (known keys: ${TOP_LEVEL_KEYS.filter((k) => k !== '$schema').join(', ')})`);
+      fail(`$.${key}`, `unknown key (known keys: ${TOP_LEVEL_KEYS.filter((k) => !k.startsWith('$')).join(', ')})`);
     }
+  }
+  // Notes for people (JSON has no comments; `trustscan init` writes some): ignored, but still typed.
+  if ('$comment' in input && typeof input.$comment !== 'string' && !(Array.isArray(input.$comment) && input.$comment.every((line) => typeof line === 'string'))) {
+    fail('$.$comment', `must be a string or an array of strings, got ${describe(input.$comment)}`);
   }
 
   if ('rules' in input) {

@@ -104,6 +104,11 @@ export interface FlowsJson {
 }
 
 export function formatFlowsJson(model: FlowModel, rateLimits: ReadonlyMap<Route, RateLimitEvidence[]>, version: string): string {
+  return `${JSON.stringify(buildFlowsJson(model, rateLimits, version), null, 2)}\n`;
+}
+
+/** The flows' JSON shape (also what the Node API's analyzeFlows returns): evidence masked, no compiler nodes. */
+export function buildFlowsJson(model: FlowModel, rateLimits: ReadonlyMap<Route, RateLimitEvidence[]>, version: string): FlowsJson {
   const json: FlowsJson = {
     schemaVersion: FLOWS_SCHEMA_VERSION,
     tool: { name: 'trustscan', version },
@@ -131,7 +136,7 @@ export function formatFlowsJson(model: FlowModel, rateLimits: ReadonlyMap<Route,
     })),
     entities: model.entities,
   };
-  return `${JSON.stringify(json, null, 2)}\n`;
+  return json;
 }
 
 export function formatFlowsMarkdown(model: FlowModel, rateLimits: ReadonlyMap<Route, RateLimitEvidence[]>): string {

@@ -40,6 +40,11 @@ export interface RouteInventoryJson {
 
 /** Pure: the inventory as versioned JSON (deterministic: routes arrive sorted). */
 export function formatRoutesJson(entries: readonly Route[], version: string): string {
+  return `${JSON.stringify(buildRoutesJson(entries, version), null, 2)}\n`;
+}
+
+/** The inventory's JSON shape (also what the Node API's listRoutes returns): secrets masked, no compiler nodes. */
+export function buildRoutesJson(entries: readonly Route[], version: string): RouteInventoryJson {
   const routes = entries.filter((route) => !route.unmounted);
   const unmounted = entries.filter((route) => route.unmounted);
   const json: RouteInventoryJson = {
@@ -76,7 +81,7 @@ export function formatRoutesJson(entries: readonly Route[], version: string): st
     counts: countRoutes(routes),
     ...(unmounted.length > 0 ? { unmountedHandlers: unmounted.map((route) => ({ framework: route.framework, name: route.handler?.name ?? '<anonymous>', file: route.file, line: route.line })) } : {}),
   };
-  return `${JSON.stringify(json, null, 2)}\n`;
+  return json;
 }
 
 function countRoutes(routes: readonly Route[]): RouteInventoryJson['counts'] {

@@ -1,0 +1,13 @@
+import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
+__trustscanFileURLToPath(import.meta.url);
+__trustscanFileURLToPath(new URL(".", import.meta.url));
+import { it as allRules, ot as collectRuleShare } from "./trustscan-core.js";
+import { parentPort, workerData } from "node:worker_threads";
+// dist/rule-thread-main.js
+const input = workerData;
+try {
+	parentPort.postMessage({ output: collectRuleShare(input, allRules) });
+} catch (error) {
+	parentPort.postMessage({ error: error instanceof Error ? error.stack ?? error.message : String(error) });
+}
+export {};
