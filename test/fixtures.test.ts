@@ -27,11 +27,13 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'missing-rate-limit': { expect: 15, safe: 15 },
   'missing-state-guard': { expect: 25, safe: 25 },
   'nosql-injection': { expect: 12, safe: 12 },
+  'open-redirect': { expect: 10, safe: 10 },
   'path-traversal': { expect: 12, safe: 12 },
   'raw-sql-concatenation': { expect: 12, safe: 12 },
   'sensitive-data-in-logs': { expect: 40, safe: 40 },
   'sql-injection': { expect: 40, safe: 40 },
   ssrf: { expect: 12, safe: 12 },
+  'xss-reflected': { expect: 10, safe: 10 },
 };
 
 describe('fixtures/rules', () => {

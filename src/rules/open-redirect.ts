@@ -11,7 +11,7 @@ import { defineRule } from './define-rule.js';
 import { hostCheckedBefore, relatedNames } from './utils/host-allowlist-guards.js';
 import { indexArguments } from './utils/object-argument-fields.js';
 import { nodeAtStep } from './utils/trace-nodes.js';
-import { reportTaintedSink, routeLabel } from './utils/tainted-sink.js';
+import { localDeclaration, reportTaintedSink, routeLabel } from './utils/tainted-sink.js';
 import { urlContext } from './utils/url-context.js';
 import { requestControlsHost, type UrlContext } from './utils/url-host-control.js';
 import { GLOBAL_REDIRECT, HEAD_WRITERS, HEADER_SETTERS, LOCATION_HEADER, LOCATION_METHODS, REDIRECT_FUNCTIONS, REDIRECT_METHODS, RESPONSE_OBJECT_NAMES } from '../models/redirects.js';
@@ -222,7 +222,8 @@ function guardedBefore(use: ts.Node): boolean {
 
 /** `const dest = next.startsWith('/app/') ? next : '/'`, reached through a local's initializer. */
 function guardedByConditional(use: ts.Node): boolean {
-  const value = ts.isVariableDeclaration(use) ? use.initializer : ts.isExpression(use) ? use : undefined;
+  let value = ts.isVariableDeclaration(use) ? use.initializer : ts.isExpression(use) ? use : undefined;
+  if (value && ts.isIdentifier(skipOuterExpressions(value))) value = localDeclaration(skipOuterExpressions(value) as ts.Identifier)?.initializer;
   const inner = value && skipOuterExpressions(value);
   return inner !== undefined && ts.isConditionalExpression(inner) && vetsTarget(inner.condition, relatedNames(inner), 'then');
 }

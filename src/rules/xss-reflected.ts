@@ -57,7 +57,7 @@ export default defineRule({
     ctx.forEachIsolated(ctx.dataflow.taintedCalls(), (tainted) => tainted.file.path, (tainted) => {
       const sink = htmlSink(ctx, tainted);
       if (!sink) return;
-      const taint = unescapedTaint(tainted.originOf(sink.value), sink.value);
+      const taint = unescapedTaint((expression) => tainted.originOf(expression), sink.value);
       if (!taint) return;
       reportTaintedSink(ctx, tainted, taint, `Request input ${taint.source.label} is written unescaped into ${sink.how} in ${routeLabel(tainted)}: a link can run script in the site's origin for whoever opens it (reflected XSS).`, `${sink.name} writes it as HTML`);
     });
@@ -65,7 +65,7 @@ export default defineRule({
     ctx.forEachIsolated(ctx.dataflow.taintedWrites(), (write) => write.file.path, (write) => {
       const sink = htmlWrite(write);
       if (!sink) return;
-      const taint = unescapedTaint(write.originOf(sink.value), sink.value);
+      const taint = unescapedTaint((expression) => write.originOf(expression), sink.value);
       if (!taint) return;
       const { line, column } = nodePosition(write.node);
       const start = write.node.getStart();
@@ -316,13 +316,52 @@ function isText(expression: ts.Expression, origin: ValueOrigin): boolean {
   return origin.taint.source.kind !== 'files' && origin.taint.source.kind !== 'request';
 }
 
-/** The request data a value carries into HTML, unless an escaper made it safe. */
-function unescapedTaint(origin: ValueOrigin, value: ts.Expression): Taint | undefined {
-  const taint = taintFor(origin, 'html');
-  if (!taint || isEscaped(taint) || taint.requestObject) return undefined;
-  // A whole body object (`res.send(req.body)`) is JSON; a field of it is text.
-  if (taint.inputBag && !ts.isTemplateExpression(skipOuterExpressions(value)) && !ts.isBinaryExpression(skipOuterExpressions(value))) return undefined;
+/**
+ * Inputs the victim's browser sets or encodes itself on the request an attacker's link makes it
+ * send: headers, cookies, uploaded files, and the URL and path (a browser sends `<` and `"` in them
+ * percent-encoded, and Express does not decode req.url or req.path). Query values, path parameters
+ * (decoded) and a form's body are the attacker's.
+ */
+const BROWSER_SET_INPUTS: ReadonlySet<string> = new Set(['headers', 'cookies', 'url', 'files', 'request']);
+
+/**
+ * The attacker-chosen request data a value carries into HTML, unescaped. A string built of pieces
+ * (a template, a concatenation, a local it was built in) is judged piece by piece: the dataflow
+ * joins a value's parts to its first tainted one, which may be an escaped or browser-set part.
+ */
+function unescapedTaint(originOf: (expression: ts.Expression) => ValueOrigin, value: ts.Expression): Taint | undefined {
+  const inner = skipOuterExpressions(value);
+  const taint = attackerTaint(originOf, inner, 0);
+  // A whole body or query object (`res.send(req.body)`) is sent as JSON; a field of it is text.
+  if (taint?.inputBag && !isStringBuild(inner)) return undefined;
   return taint;
+}
+
+function attackerTaint(originOf: (expression: ts.Expression) => ValueOrigin, value: ts.Expression, depth: number): Taint | undefined {
+  const inner = skipOuterExpressions(value);
+  if (depth < MAX_DEPTH && isStringBuild(inner)) {
+    for (const piece of piecesOf(inner)) {
+      const found = attackerTaint(originOf, piece, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const taint = taintFor(originOf(inner), 'html');
+  if (!taint) return undefined;
+  if (!isEscaped(taint) && !taint.requestObject && !BROWSER_SET_INPUTS.has(taint.source.kind)) return taint;
+  // `const page = '<p>' + req.path + '</p><p>' + req.query.ref`: the local's own pieces.
+  const declaration = ts.isIdentifier(inner) && depth < MAX_DEPTH ? localDeclaration(inner) : undefined;
+  return declaration?.initializer && ts.isIdentifier(declaration.name) ? attackerTaint(originOf, declaration.initializer, depth + 1) : undefined;
+}
+
+function isStringBuild(value: ts.Expression): boolean {
+  return ts.isTemplateExpression(value) || (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken);
+}
+
+function piecesOf(value: ts.Expression): ts.Expression[] {
+  if (ts.isTemplateExpression(value)) return value.templateSpans.map((span) => span.expression);
+  if (ts.isBinaryExpression(value)) return [value.left, value.right];
+  return [];
 }
 
 /**
