@@ -59,7 +59,7 @@ export default defineRule({
       if (!sink) return;
       const taint = unescapedTaint((expression) => tainted.originOf(expression), sink.value);
       if (!taint) return;
-      reportTaintedSink(ctx, tainted, taint, `Request input ${taint.source.label} is written unescaped into ${sink.how} in ${routeLabel(tainted)}: a link can run script in the site's origin for whoever opens it (reflected XSS).`, `${sink.name} writes it as HTML`);
+      reportTaintedSink(ctx, tainted, taint, `Request input ${taint.source.label} is written unescaped into ${sink.how} in ${routeLabel(tainted)}: a link can run script in the site's origin for whoever opens it (reflected XSS).`, `${sink.name} writes it as HTML`, confidenceOf(taint));
     });
 
     ctx.forEachIsolated(ctx.dataflow.taintedWrites(), (write) => write.file.path, (write) => {
@@ -75,6 +75,7 @@ export default defineRule({
         end: Math.min(write.node.getEnd(), lineEndOffset(write.file.text, start)),
         message: `Request input ${taint.source.label} is written unescaped into ${sink.how} in ${routeLabel({ route: write.route } as TaintedCall)}: a link can run script in the site's origin for whoever opens it (reflected XSS).`,
         trace: [...taint.steps, { file: write.file.path, line, column, message: `${sink.name} writes it as HTML` }],
+        ...confidenceOf(taint),
         ...(write.route.unmounted ? { confidence: 'medium' as const } : { route: routeRef(write.route) }),
       });
     });
@@ -86,6 +87,15 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * A body field reaches the victim's request only through a form on the attacker's page, which an
+ * API that parses JSON alone never reads: medium confidence. Query values and path parameters ride
+ * in a link.
+ */
+function confidenceOf(taint: Taint): { confidence?: 'medium' } {
+  return taint.source.kind === 'body' ? { confidence: 'medium' } : {};
+}
 
 interface HtmlSink {
   /** `res.send()` */
