@@ -23,6 +23,28 @@ import { GLOBAL_REDIRECT, HEAD_WRITERS, HEADER_SETTERS, LOCATION_HEADER, LOCATIO
  */
 const BROWSER_SET_INPUTS: ReadonlySet<string> = new Set(['headers', 'cookies', 'url', 'request']);
 
+/** `new URL(req.url).searchParams.get('next')`: a query value read out of the request URL is the link's, not the browser's. */
+const QUERY_READS: ReadonlySet<string> = new Set(['.get()', '.getAll()']);
+
+function isBrowserSet(taint: Taint): boolean {
+  return BROWSER_SET_INPUTS.has(taint.source.kind) && !(taint.source.kind === 'url' && taint.transforms.some((transform) => QUERY_READS.has(transform)));
+}
+
+/** `a query value of req.url` for a value read with `new URL(req.url).searchParams.get()`, else the source's label. */
+function inputLabel(taint: Taint): string {
+  return taint.source.kind === 'url' && taint.transforms.some((transform) => QUERY_READS.has(transform)) ? `(a query value of ${taint.source.label})` : taint.source.label;
+}
+
+/** `sanitizeRedirectPath(next)`, `safeRedirect(next)`: a project helper named for vetting the target returned it. */
+function passedSanitizer(taint: Taint): boolean {
+  return taint.steps.some((step) => {
+    const helper = /^returned from ([\w.$]+)\(\)/.exec(step.message)?.[1];
+    return helper !== undefined && SANITIZER_NAME.test(helper.split('.').pop() ?? '');
+  });
+}
+
+const SANITIZER_NAME = /sanitiz|safe|valid|allowed|whitelist|allowlist/i;
+
 /** `if (!isSafeRedirect(next)) return ...`: a project check whose name says it vets the target. */
 const CHECK_FUNCTION = /safe|valid|allow|whitelist|trusted|local|relative|internal|sameorigin|permitted/i;
 /** A prefix a target is checked to start with that pins it to this site: a path under a folder (`/app/`), or a fixed origin and a `/`. */
@@ -54,7 +76,7 @@ export default defineRule({
   check(ctx) {
     const calls = ctx.dataflow.taintedCalls();
     const argumentsOfCalls = indexArguments(calls);
-    const judge = (origin: ValueOrigin): ValueOrigin => (origin.kind === 'tainted' && (BROWSER_SET_INPUTS.has(origin.taint.source.kind) || origin.taint.requestObject) ? { kind: 'unknown' } : origin);
+    const judge = (origin: ValueOrigin): ValueOrigin => (origin.kind === 'tainted' && (isBrowserSet(origin.taint) || origin.taint.requestObject || passedSanitizer(origin.taint)) ? { kind: 'unknown' } : origin);
 
     ctx.forEachIsolated(calls, (tainted) => tainted.file.path, (tainted) => {
       const sink = redirectSink(ctx, tainted);
@@ -65,7 +87,7 @@ export default defineRule({
         ctx,
         tainted,
         control.taint,
-        `Request input ${control.taint.source.label} ${control.how} of the redirect ${sink.name} in ${routeLabel(tainted)}: a link to this site can send the user to a site of the attacker's choice (phishing, stolen OAuth codes).`,
+        `Request input ${inputLabel(control.taint)} ${control.how} of the redirect ${sink.name} in ${routeLabel(tainted)}: a link to this site can send the user to a site of the attacker's choice (phishing, stolen OAuth codes).`,
         `${sink.name} redirects the browser there`,
         { confidence: control.confidence },
       );
@@ -82,7 +104,7 @@ export default defineRule({
         file: write.file.path,
         start: target.getStart(),
         end: target.getEnd(),
-        message: `Request input ${control.taint.source.label} ${control.how} of the url a @Redirect() handler returns in ${routeLabel({ route: write.route } as TaintedCall)}: a link to this site can send the user to a site of the attacker's choice (phishing, stolen OAuth codes).`,
+        message: `Request input ${inputLabel(control.taint)} ${control.how} of the url a @Redirect() handler returns in ${routeLabel({ route: write.route } as TaintedCall)}: a link to this site can send the user to a site of the attacker's choice (phishing, stolen OAuth codes).`,
         trace: [...control.taint.steps, { file: write.file.path, line, column, message: 'returned as the @Redirect() url' }],
         confidence: control.confidence,
         ...(write.route.unmounted ? { confidence: 'medium' as const } : { route: routeRef(write.route) }),

@@ -59,7 +59,7 @@ export default defineRule({
       if (!sink) return;
       const taint = unescapedTaint((expression) => tainted.originOf(expression), sink.value);
       if (!taint) return;
-      reportTaintedSink(ctx, tainted, taint, `Request input ${taint.source.label} is written unescaped into ${sink.how} in ${routeLabel(tainted)}: a link can run script in the site's origin for whoever opens it (reflected XSS).`, `${sink.name} writes it as HTML`, confidenceOf(taint));
+      reportTaintedSink(ctx, tainted, taint, `Request input ${inputLabel(taint)} is written unescaped into ${sink.how} in ${routeLabel(tainted)}: a link can run script in the site's origin for whoever opens it (reflected XSS).`, `${sink.name} writes it as HTML`, confidenceOf(taint));
     });
 
     ctx.forEachIsolated(ctx.dataflow.taintedWrites(), (write) => write.file.path, (write) => {
@@ -73,7 +73,7 @@ export default defineRule({
         file: write.file.path,
         start,
         end: Math.min(write.node.getEnd(), lineEndOffset(write.file.text, start)),
-        message: `Request input ${taint.source.label} is written unescaped into ${sink.how} in ${routeLabel({ route: write.route } as TaintedCall)}: a link can run script in the site's origin for whoever opens it (reflected XSS).`,
+        message: `Request input ${inputLabel(taint)} is written unescaped into ${sink.how} in ${routeLabel({ route: write.route } as TaintedCall)}: a link can run script in the site's origin for whoever opens it (reflected XSS).`,
         trace: [...taint.steps, { file: write.file.path, line, column, message: `${sink.name} writes it as HTML` }],
         ...confidenceOf(taint),
         ...(write.route.unmounted ? { confidence: 'medium' as const } : { route: routeRef(write.route) }),
@@ -358,10 +358,19 @@ function attackerTaint(originOf: (expression: ts.Expression) => ValueOrigin, val
   }
   const taint = taintFor(originOf(inner), 'html');
   if (!taint) return undefined;
-  if (!isEscaped(taint) && !taint.requestObject && !BROWSER_SET_INPUTS.has(taint.source.kind)) return taint;
+  if (!isEscaped(taint) && !taint.requestObject && !isBrowserSet(taint)) return taint;
   // `const page = '<p>' + req.path + '</p><p>' + req.query.ref`: the local's own pieces.
   const declaration = ts.isIdentifier(inner) && depth < MAX_DEPTH ? localDeclaration(inner) : undefined;
   return declaration?.initializer && ts.isIdentifier(declaration.name) ? attackerTaint(originOf, declaration.initializer, depth + 1) : undefined;
+}
+
+/** `new URL(req.url).searchParams.get('q')`: a query value read out of the request URL comes decoded, from the link. */
+function isBrowserSet(taint: Taint): boolean {
+  return BROWSER_SET_INPUTS.has(taint.source.kind) && !(taint.source.kind === 'url' && taint.transforms.some((transform) => transform === '.get()' || transform === '.getAll()'));
+}
+
+function inputLabel(taint: Taint): string {
+  return taint.source.kind === 'url' && taint.transforms.some((transform) => transform === '.get()' || transform === '.getAll()') ? `(a query value of ${taint.source.label})` : taint.source.label;
 }
 
 function isStringBuild(value: ts.Expression): boolean {
