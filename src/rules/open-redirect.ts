@@ -49,6 +49,8 @@ const SANITIZER_NAME = /sanitiz|safe|valid|allowed|whitelist|allowlist/i;
 const CHECK_FUNCTION = /safe|valid|allow|whitelist|trusted|local|relative|internal|sameorigin|permitted/i;
 /** A prefix a target is checked to start with that pins it to this site: a path under a folder (`/app/`), or a fixed origin and a `/`. */
 const HOST_WORD = /\.(?:hostname|host|origin)\b/;
+/** A regular expression literal anchored to a path that cannot turn protocol-relative, or to a fixed origin and a `/`. */
+const PINNING_PATTERN = /^\/\^(?:\\\/(?:\(\?!|\[\^|\w)|https\??:\\\/\\\/[\w\\.-]+\\\/)/;
 const PINNING_PREFIX = /^(?:\/[^/\\]|[a-z][a-z0-9+.-]*:\/\/[^/?#\\]+\/)/i;
 
 export default defineRule({
@@ -227,16 +229,23 @@ function isRedirectChecked(ctx: RuleContext, taint: Taint, target: ts.Expression
 function guardedBefore(use: ts.Node): boolean {
   const related = relatedNames(use);
   if (related.size === 0) return false;
+  // The member reads the use is made of (`req.query.redirect_uri` in `req.query.redirect_uri + '?code='`).
+  const useTexts = new Set<string>();
+  const collect = (node: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) useTexts.add(node.getText());
+    ts.forEachChild(node, collect);
+  };
+  collect(use);
   for (let current: ts.Node = use; current.parent; current = current.parent) {
     const parent = current.parent;
     if (ts.isFunctionLike(parent) || ts.isSourceFile(parent)) return false;
     // The sink inside the checked branch: `if (next.startsWith('/') && !next.startsWith('//')) res.redirect(next)`.
-    if (ts.isIfStatement(parent) && current === parent.thenStatement && vetsTarget(parent.expression, related, 'then')) return true;
-    if (ts.isIfStatement(parent) && current === parent.elseStatement && vetsTarget(parent.expression, related, 'else')) return true;
+    if (ts.isIfStatement(parent) && current === parent.thenStatement && vetsTarget(parent.expression, related, 'then', useTexts)) return true;
+    if (ts.isIfStatement(parent) && current === parent.elseStatement && vetsTarget(parent.expression, related, 'else', useTexts)) return true;
     if (!ts.isBlock(parent) && !ts.isCaseClause(parent)) continue;
     for (const statement of parent.statements) {
       if (statement === current) break;
-      if (ts.isIfStatement(statement) && exitsEarly(statement.thenStatement) && vetsTarget(statement.expression, related, 'else')) return true;
+      if (ts.isIfStatement(statement) && exitsEarly(statement.thenStatement) && vetsTarget(statement.expression, related, 'else', useTexts)) return true;
     }
   }
   return false;
@@ -255,7 +264,7 @@ function guardedByConditional(use: ts.Node): boolean {
  * tests on purpose: every form below names the value and a literal, and the wrong branch (a check
  * that only rejects) is told by where the use sits.
  */
-function vetsTarget(condition: ts.Expression, related: Set<string>, branch: 'then' | 'else'): boolean {
+function vetsTarget(condition: ts.Expression, related: Set<string>, branch: 'then' | 'else', uses: ReadonlySet<string> = new Set()): boolean {
   const text = condition.getText();
   if (![...related].some((name) => new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`).test(text))) return false;
   let vetted = false;
@@ -273,9 +282,13 @@ function vetsTarget(condition: ts.Expression, related: Set<string>, branch: 'the
         if (literal.text === '/' && /['"`]\/\/|\\\\|\(\?!/.test(text)) vetted = true;
       }
       if (passedHere && name !== 'startsWith' && CHECK_FUNCTION.test(name)) vetted = true;
-      // `ALLOWED_REDIRECTS.includes(next)`: the value is one of a list (not `next.includes('example.com')`).
+      // `ALLOWED_REDIRECTS.includes(next)`, `client.redirectUris.includes(req.query.redirect_uri)`: the
+      // value is one of a list (not `next.includes('example.com')`, where the value is the receiver).
       const argument = node.arguments[0] && skipOuterExpressions(node.arguments[0]);
-      if (passedHere && (name === 'includes' || name === 'has') && argument && ts.isIdentifier(argument) && related.has(argument.text)) vetted = true;
+      if (passedHere && (name === 'includes' || name === 'has') && argument && (ts.isIdentifier(argument) ? related.has(argument.text) : uses.has(argument.getText()))) vetted = true;
+      // `/^\/(?!\/)/.test(next)`, `/^https:\/\/app\.example\.com\//.test(next)`: an anchored pattern that pins the target.
+      const receiver = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : undefined;
+      if (passedHere && name === 'test' && receiver && ts.isRegularExpressionLiteral(receiver) && PINNING_PATTERN.test(receiver.text)) vetted = true;
     }
     // `url.origin === APP_ORIGIN`, `new URL(next).host !== host` before an exit.
     if (ts.isBinaryExpression(node) && HOST_WORD.test(node.getText())) {
