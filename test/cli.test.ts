@@ -120,7 +120,7 @@ describe('trustscan scan: config', () => {
     [{ models: [{ kind: 'source', file: 'a.ts' }] }, /\$\.models\[0\]\.file: unknown key for a "source" model/],
     [{ models: [{ kind: 'query', file: 'a.ts' }] }, /\$\.models\[0\]\.kind: must be one of "auth", "sink", "sanitizer", "logger", "source"/],
     [{ models: [{ kind: 'sink', file: 'a.ts' }] }, /\$\.models\[0\]\.file: unknown key for a "sink" model \(its keys: kind, category, module, function, argument/],
-    [{ models: [{ kind: 'sink', category: 'ldap', module: './db', function: 'run' }] }, /\$\.models\[0\]\.category: must be one of "sql", "nosql", "command", "code", "path", "url"/],
+    [{ models: [{ kind: 'sink', category: 'ldap', module: './db', function: 'run' }] }, /\$\.models\[0\]\.category: must be one of "sql", "nosql", "command", "code", "path", "url", "html"/],
     [{ models: [{ kind: 'sink', category: 'sql', module: './db' }] }, /\$\.models\[0\]\.function: must be a function name or member path/],
     [{ models: [{ kind: 'sink', category: 'sql', module: './db', function: 'run', argument: -1 }] }, /\$\.models\[0\]\.argument: must be the index of the argument/],
     [{ models: [{ kind: 'sanitizer', module: '', function: 'safe' }] }, /\$\.models\[0\]\.module: must be a package name or a path/],

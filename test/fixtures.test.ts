@@ -37,6 +37,7 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'missing-state-guard': { expect: 25, safe: 25 },
   'nosql-injection': { expect: 12, safe: 12 },
   'password-hash-exposure': { expect: 10, safe: 10 },
+  'open-redirect': { expect: 10, safe: 10 },
   'path-traversal': { expect: 12, safe: 12 },
   'raw-sql-concatenation': { expect: 12, safe: 12 },
   'sensitive-data-in-logs': { expect: 40, safe: 40 },
@@ -44,6 +45,7 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   ssrf: { expect: 12, safe: 12 },
   'weak-password-hash': { expect: 10, safe: 10 },
   'tls-reject-unauthorized': { expect: 10, safe: 10 },
+  'xss-reflected': { expect: 10, safe: 10 },
 };
 
 describe('fixtures/rules', () => {

@@ -186,7 +186,8 @@ describe('trustscan models', () => {
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sink', category: 'path', modules: expect.arrayContaining(['fs', 'fs-extra']), names: expect.arrayContaining(['copyFile', 'move']), argument: 0, source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sink', category: 'nosql', modules: expect.arrayContaining(['mongoose', 'mongodb']), names: expect.arrayContaining(['find', 'updateOne']), argument: 0, source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sanitizer', category: 'url', names: expect.arrayContaining(['encodeURIComponent']), source: 'built-in' }));
-    expect(new Set(listing.models.filter((model) => model.kind === 'sink' && model.source === 'built-in').map((model) => model.category))).toEqual(new Set(['sql', 'url', 'command', 'code', 'path', 'nosql']));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'sink', category: 'redirect', modules: ['next/server'], names: ['NextResponse.redirect'], argument: 0, source: 'built-in' }));
+    expect(new Set(listing.models.filter((model) => model.kind === 'sink' && model.source === 'built-in').map((model) => model.category))).toEqual(new Set(['sql', 'url', 'command', 'code', 'path', 'nosql', 'redirect', 'html']));
     expect(listing.models.filter((model) => model.source !== 'built-in')).toEqual([
       { kind: 'sink', category: 'sql', modules: ['./src/db'], names: ['run'], argument: 0, description: 'its argument 0 reaches a sql sink', source: 'config models[0]' },
       { kind: 'logger', modules: ['./src/audit'], names: ['audit'], description: 'the export, or a log method on it, writes log records', source: 'config models[1]' },

@@ -6,6 +6,7 @@ export type CweEntry = ControlEntry;
 export const CWE_ENTRIES: readonly CweEntry[] = [
   { id: 'CWE-22', title: "Improper Limitation of a Pathname to a Restricted Directory ('Path Traversal')" },
   { id: 'CWE-78', title: "Improper Neutralization of Special Elements used in an OS Command ('OS Command Injection')" },
+  { id: 'CWE-79', title: "Improper Neutralization of Input During Web Page Generation ('Cross-site Scripting')" },
   { id: 'CWE-89', title: "Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection')" },
   { id: 'CWE-94', title: "Improper Control of Generation of Code ('Code Injection')" },
   { id: 'CWE-95', title: "Improper Neutralization of Directives in Dynamically Evaluated Code ('Eval Injection')" },
@@ -24,6 +25,7 @@ export const CWE_ENTRIES: readonly CweEntry[] = [
   { id: 'CWE-359', title: 'Exposure of Private Personal Information to an Unauthorized Actor' },
   { id: 'CWE-502', title: 'Deserialization of Untrusted Data' },
   { id: 'CWE-532', title: 'Insertion of Sensitive Information into Log File' },
+  { id: 'CWE-601', title: "URL Redirection to Untrusted Site ('Open Redirect')" },
   { id: 'CWE-613', title: 'Insufficient Session Expiration' },
   { id: 'CWE-614', title: "Sensitive Cookie in HTTPS Session Without 'Secure' Attribute" },
   { id: 'CWE-639', title: 'Authorization Bypass Through User-Controlled Key' },

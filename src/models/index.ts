@@ -21,6 +21,8 @@ import { COMMAND_ARGUMENT, COMMAND_SINKS, SHELL_PROGRAMS, SHELL_SCRIPT_FLAGS, ty
 import { ESCAPABLE_SANDBOXES, GLOBAL_EVALUATORS, NODE_VM, VM2 } from './code-evaluation.js';
 import { FS_MODULES, KOA_SEND, PATH_ARGUMENTS, RESPONSE_FILE_METHODS, SEND_ROOT_OPTION } from './filesystem.js';
 import { JOSE, JWT_CONFIGURATIONS, JWT_FUNCTIONS } from './jwt.js';
+import { GLOBAL_REDIRECT, HEAD_WRITERS, HEADER_SETTERS as REDIRECT_HEADER_SETTERS, LOCATION_METHODS, REDIRECT_FUNCTIONS, REDIRECT_METHODS } from './redirects.js';
+import { BODY_WRITERS, HONO_HTML_MODULE, HONO_RAW_EXPORTS, HTML_ESCAPER_PACKAGES, HTML_WRITERS } from './html-responses.js';
 import { CODE_OPERATORS, LITERAL_OPERATORS, MONGO_CODE_METHODS, MONGO_FILTER_ARGUMENT, MONGO_INJECT_DECORATORS, MONGO_MODEL_FACTORIES, MONGO_MODEL_TYPES, MONGO_PACKAGES, MONGOOSE_QUERY_CHAIN } from './nosql.js';
 
 export interface ModelListing {
@@ -43,7 +45,7 @@ export function builtInModels(): ModelListing[] {
   for (const driver of SQL_DRIVERS) {
     listings.push({ kind: 'sink', category: 'sql', modules: [...driver.packages], names: [...driver.textMethods], argument: 0, description: `${driver.driver}: methods whose first argument is SQL text`, source: 'built-in' });
   }
-  listings.push(...urlSinks(), ...commandSinks(), ...codeSinks(), ...pathSinks(), ...nosqlSinks());
+  listings.push(...urlSinks(), ...commandSinks(), ...codeSinks(), ...pathSinks(), ...nosqlSinks(), ...redirectSinks(), ...htmlSinks());
   listings.push({ kind: 'logger', modules: [...LOGGER_PACKAGES], names: [...LOG_METHODS], description: 'logger packages: their instances and children write records with these methods', source: 'built-in' });
   listings.push({ kind: 'logger', modules: [NEST_LOGGER_MODULE], names: [...NEST_LOGGER_CLASSES], description: 'NestJS logger classes (a field, `new Logger()`, static calls)', source: 'built-in' });
   listings.push({ kind: 'logger', modules: ['console', 'fastify'], names: [...FRAMEWORK_LOG_OWNERS].map((owner) => `${owner}.log`), description: 'console, and the pino logger a framework hands out at `.log`', source: 'built-in' });
@@ -150,6 +152,25 @@ function urlSinks(): ModelListing[] {
     builtIn({ kind: 'sink', category: 'url', modules: [], names: [GLOBAL_FETCH.name, ...GLOBAL_FETCH.owners.map((owner) => `${owner}.${GLOBAL_FETCH.name}`)], argument: 0, description: 'the global fetch (Node 18+, Next.js, Hono), when nothing in scope declares the name' }),
     builtIn({ kind: 'sink', category: 'url', modules: [], names: [...HOST_OPTIONS, ...URL_OPTIONS], description: `request options that name the target: ${HOST_OPTIONS.join(', ')} choose the origin, ${URL_OPTIONS.join(', ')} hold the whole URL` }),
     builtIn({ kind: 'sanitizer', category: 'url', modules: [], names: [...AGENT_OPTIONS], description: 'request options that take an agent: a filtering agent there (request-filtering-agent, ssrf-req-filter) refuses internal addresses' }),
+  ];
+}
+
+function redirectSinks(): ModelListing[] {
+  return [
+    builtIn({ kind: 'sink', category: 'redirect', modules: ['express', 'koa', 'fastify', 'hono'], names: [...REDIRECT_METHODS, ...LOCATION_METHODS], description: "a response or context object's redirect (res.redirect([status,] url), ctx.redirect, reply.redirect, c.redirect) and Express res.location(url)" }),
+    builtIn({ kind: 'sink', category: 'redirect', modules: [], names: [...REDIRECT_HEADER_SETTERS, ...HEAD_WRITERS], description: 'a Location header set on the response' }),
+    ...REDIRECT_FUNCTIONS.map((model) => builtIn({ kind: 'sink', category: 'redirect', modules: [model.module], names: [model.members.join('.')], argument: 0, description: model.description })),
+    builtIn({ kind: 'sink', category: 'redirect', modules: [], names: [`${GLOBAL_REDIRECT.object}.${GLOBAL_REDIRECT.method}`], argument: 0, description: "the web platform's Response.redirect(url)" }),
+  ];
+}
+
+function htmlSinks(): ModelListing[] {
+  return [
+    builtIn({ kind: 'sink', category: 'html', modules: ['express', 'fastify', 'http'], names: [...BODY_WRITERS], argument: 0, description: 'response body writers: HTML when the text holds markup or the type is set to HTML (Express send of a string is text/html by default)' }),
+    builtIn({ kind: 'sink', category: 'html', modules: ['hono'], names: [...HTML_WRITERS], argument: 0, description: "Hono's c.html(body)" }),
+    builtIn({ kind: 'sink', category: 'html', modules: [HONO_HTML_MODULE], names: [...HONO_RAW_EXPORTS], argument: 0, description: 'hono/html raw(): not escaped inside html``' }),
+    builtIn({ kind: 'sink', category: 'html', modules: ['koa'], names: ['ctx.body'], description: 'Koa ctx.body: HTML when it starts with "<" or ctx.type is html' }),
+    builtIn({ kind: 'sanitizer', category: 'html', modules: [...HTML_ESCAPER_PACKAGES], names: ['escape', 'encode', 'sanitize'], description: 'HTML escapers and sanitizers: their result is safe inside HTML text' }),
   ];
 }
 

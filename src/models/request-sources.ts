@@ -7,7 +7,7 @@
  */
 
 /** The kinds of request-like object: a property read on one is looked up in its table here. */
-export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'netlify-context', 'app-context', 'trpc-options'] as const;
+export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'netlify-context', 'app-context', 'trpc-options', 'search-params'] as const;
 export type RequestObjectKind = (typeof REQUEST_OBJECT_KINDS)[number];
 
 /** Input parts a validation schema can declare fields of (`req.params.id`, a zod `.input()`). */
@@ -79,7 +79,7 @@ function http(nested: Record<string, RequestObjectKind>): RequestObjectModel {
 const APP_CONTEXT_PRINCIPAL = new Set([...PRINCIPAL_PROPERTIES, 'viewer', 'me', 'account', 'member', 'userInfo', 'token', 'identity']);
 
 export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectModel>> = {
-  request: http({ nextUrl: 'request', searchParams: 'request', raw: 'request', cookies: 'request', headers: 'request' }),
+  request: http({ nextUrl: 'request', searchParams: 'search-params', raw: 'request', cookies: 'request', headers: 'request' }),
   'koa-context': http({ request: 'request', req: 'request', cookies: 'request' }),
   'hono-context': http({ req: 'request' }),
   'route-context': http({}),
@@ -120,6 +120,8 @@ export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectMo
     nested: { req: 'request', request: 'request', event: 'lambda-event' },
     principal: APP_CONTEXT_PRINCIPAL,
   },
+  // Next.js `request.nextUrl.searchParams`: `.get('q')` reads the query string, not a header.
+  'search-params': { inputs: {}, methods: { get: 'query', getAll: 'query' }, nested: {}, principal: new Set() },
   // A tRPC resolver's single argument: `{ input, ctx }`.
   'trpc-options': {
     inputs: { input: 'body', rawInput: 'body' },

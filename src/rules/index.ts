@@ -19,6 +19,7 @@ import missingSecurityHeaders from './missing-security-headers.js';
 import missingStateGuard from './missing-state-guard.js';
 import nosqlInjection from './nosql-injection.js';
 import passwordHashExposure from './password-hash-exposure.js';
+import openRedirect from './open-redirect.js';
 import pathTraversal from './path-traversal.js';
 import rawSqlConcatenation from './raw-sql-concatenation.js';
 import sensitiveDataInLogs from './sensitive-data-in-logs.js';
@@ -26,12 +27,13 @@ import sqlInjection from './sql-injection.js';
 import ssrf from './ssrf.js';
 import tlsRejectUnauthorized from './tls-reject-unauthorized.js';
 import weakPasswordHash from './weak-password-hash.js';
+import xssReflected from './xss-reflected.js';
 
 /**
  * Every rule, in id order. A rule file that exists but is not listed here fails the
  * registry test (test/rules-registry.test.ts), so a rule cannot be forgotten.
  */
-export const allRules = [cleartextTransport, codeInjection, commandInjection, corsWildcardCredentials, excessiveDataExposure, hardcodedSecret, insecureCookie, insecureRandomness, jwtDecodeAuth, jwtNoExpiry, jwtNoneAlg, jwtVerifyWithoutAlgorithms, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingSecurityHeaders, missingStateGuard, nosqlInjection, passwordHashExposure, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf, tlsRejectUnauthorized, weakPasswordHash] as const satisfies readonly Rule[];
+export const allRules = [cleartextTransport, codeInjection, commandInjection, corsWildcardCredentials, excessiveDataExposure, hardcodedSecret, insecureCookie, insecureRandomness, jwtDecodeAuth, jwtNoExpiry, jwtNoneAlg, jwtVerifyWithoutAlgorithms, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingSecurityHeaders, missingStateGuard, nosqlInjection, openRedirect, passwordHashExposure, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf, tlsRejectUnauthorized, weakPasswordHash, xssReflected] as const satisfies readonly Rule[];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);

@@ -5,11 +5,12 @@ import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { hostCheckedBefore } from './utils/host-allowlist-guards.js';
 import { httpRequestSink } from './utils/http-client-sinks.js';
-import { fieldOriginAtCaller, indexArguments, type ArgumentIndex } from './utils/object-argument-fields.js';
+import { fieldOriginAtCaller, indexArguments } from './utils/object-argument-fields.js';
 import { moduleCallee } from '../engine/ast/module-callee.js';
 import { nodeAtStep } from './utils/trace-nodes.js';
 import { modelledSinkCalls, reportTaintedSink, routeLabel } from './utils/tainted-sink.js';
-import { requestControlsHost, type UrlContext } from './utils/url-host-control.js';
+import { requestControlsHost } from './utils/url-host-control.js';
+import { urlContext } from './utils/url-context.js';
 import { AGENT_OPTIONS } from '../models/http-clients.js';
 
 export default defineRule({
@@ -62,38 +63,6 @@ export default defineRule({
     }
   },
 });
-
-/**
- * Evaluates URL parts in the sink's context; a parameter is followed one call up the trace (the
- * argument the caller passed), so `get(path)` wrappers are judged by how their callers build `path`.
- */
-function urlContext(ctx: RuleContext, tainted: TaintedCall, argumentsOfCalls: ArgumentIndex): UrlContext {
-  return {
-    modules: ctx.modules,
-    file: tainted.file,
-    originOf: (expression) => tainted.originOf(expression),
-    callerArgument: (parameter) => {
-      const index = parameterIndex(parameter);
-      if (index === undefined) return undefined;
-      const origin = tainted.originOf(parameter);
-      if (origin.kind !== 'tainted') return undefined;
-      const passed = [...origin.taint.steps].reverse().find((step) => step.message.startsWith('passed to '));
-      const node = passed && nodeAtStep(ctx, passed);
-      const caller = node && argumentsOfCalls.get(node);
-      if (!caller || caller.index !== index || !ts.isExpression(node)) return undefined;
-      return { expression: node, context: urlContext(ctx, caller.tainted, argumentsOfCalls) };
-    },
-  };
-}
-
-function parameterIndex(identifier: ts.Identifier): number | undefined {
-  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
-    if (!ts.isFunctionLike(scope)) continue;
-    const index = scope.parameters.findIndex((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === identifier.text);
-    return index >= 0 ? index : undefined;
-  }
-  return undefined;
-}
 
 // request-filtering-agent, ssrf-req-filter, ssrf-agent: agents that refuse private and metadata addresses.
 const FILTERING_AGENT = /filter|ssrf/i;

@@ -26,6 +26,22 @@ export interface TaintedCall {
   originOf(expression: ts.Expression): ValueOrigin;
 }
 
+/**
+ * Request data written where no call shows it: a property assignment (`ctx.body = html`,
+ * `ctx.response.body = x`) anywhere a handler reaches, or a route handler's own `return` value
+ * (NestJS `@Redirect()` reads `{ url }` from it).
+ */
+export interface TaintedWrite {
+  node: ts.BinaryExpression | ts.ReturnStatement;
+  /** The assigned or returned expression. */
+  value: ts.Expression;
+  file: ScannedSourceFile;
+  route: Route;
+  origin: ValueOrigin;
+  /** Evaluates any sub-expression in the write's context. */
+  originOf(expression: ts.Expression): ValueOrigin;
+}
+
 export interface DataflowOptions {
   /** config sanitizers: calls to these names return clean values. */
   sanitizers: readonly string[];
@@ -80,6 +96,7 @@ interface AnalysisContext {
  */
 export class DataflowEngine {
   private calls: TaintedCall[] | undefined;
+  private readonly writes: TaintedWrite[] = [];
   /** Function summaries: what a function returns for a given shape of parameter origins. */
   private readonly summaries = new Map<string, { result: ValueOrigin; parameters: ValueOrigin[] }>();
   private readonly inProgress = new Set<string>();
@@ -109,17 +126,31 @@ export class DataflowEngine {
       if (!file) continue;
       const handler: ResolvedFunction = { file, node: route.handler.node, name: route.handler.name };
       const recordedBefore = this.calls.length;
+      const writtenBefore = this.writes.length;
       try {
         this.analyze(handler, initialParameterOrigins(route, handler), route, 0);
       } catch (error) {
         if (!this.options.failures) throw error;
         // This route loses its flows (half-recorded ones included); every other route is analysed.
         this.calls.length = recordedBefore;
+        this.writes.length = writtenBefore;
         this.inProgress.clear();
         this.options.failures.record('dataflow', file.path, error);
       }
     }
     return this.calls;
+  }
+
+  /** Every property assignment and route handler return reached from a route handler with request data in the value. */
+  taintedWrites(): readonly TaintedWrite[] {
+    this.taintedCalls();
+    return this.writes;
+  }
+
+  private recordWrite(node: ts.BinaryExpression | ts.ReturnStatement, value: ts.Expression, origin: ValueOrigin, context: AnalysisContext): void {
+    if (!this.calls || origin.kind !== 'tainted' || this.recorded.has(node)) return;
+    this.recorded.add(node);
+    this.writes.push({ node, value, file: context.fn.file, route: context.route, origin, originOf: (expression) => this.origin(expression, context) });
   }
 
   /** The origin of an expression in its own function, with parameters unknown (no caller context). */
@@ -186,6 +217,8 @@ export class DataflowEngine {
         this.assign(target.text, previous ? joinOrigins([previous, value]) : value, context, node);
       } else if (ts.isObjectLiteralExpression(target) || ts.isArrayLiteralExpression(target)) {
         this.bindAssignmentPattern(target, value, context);
+      } else if (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) {
+        this.recordWrite(node, node.right, value, context);
       }
       return;
     }
@@ -216,7 +249,9 @@ export class DataflowEngine {
     if (ts.isReturnStatement(node)) {
       if (node.expression) {
         this.walk(node.expression, context);
-        context.returns.push(this.origin(node.expression, context));
+        const returned = this.origin(node.expression, context);
+        context.returns.push(returned);
+        if (context.depth === 0 && context.fn.node === context.route.handler?.node) this.recordWrite(node, node.expression, returned, context);
       }
       return;
     }

@@ -2,7 +2,7 @@ import type { TraceStep } from '../../types.js';
 import type { InputBagKind, RequestObjectKind } from '../../models/request-sources.js';
 import type { SINK_CATEGORIES } from '../config.js';
 
-/** A kind of sink a sanitizer makes a value safe for (config.ts SINK_CATEGORIES): sql, nosql, command, code, path, url. */
+/** A kind of sink a sanitizer makes a value safe for (config.ts SINK_CATEGORIES): sql, nosql, command, code, path, url, html. */
 export type SinkCategory = (typeof SINK_CATEGORIES)[number];
 
 /** Where client-controlled data enters: `req.query.sort`, `@Body() dto`, `c.req.param('id')`. */

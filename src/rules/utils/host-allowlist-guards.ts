@@ -47,7 +47,7 @@ function isHostCheck(condition: ts.Expression, related: Set<string>): boolean {
 }
 
 /** Names in `use`, plus locals of its function initialised from one of them (to a fixpoint). */
-function relatedNames(use: ts.Node): Set<string> {
+export function relatedNames(use: ts.Node): Set<string> {
   const names = identifiersIn(use);
   let fn: ts.Node | undefined = use.parent;
   while (fn && !ts.isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;

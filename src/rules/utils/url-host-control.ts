@@ -23,8 +23,8 @@ export interface UrlContext {
   callerArgument?(parameter: ts.Identifier): { expression: ts.Expression; context: UrlContext } | undefined;
 }
 
-// A scheme and authority followed by a separator, or a config value then a separator.
-const FIXED_ORIGIN = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*|\0+)[/?#]/i;
+// A scheme (or a config value, `${APP_SCHEME}://`) and authority followed by a separator, or a config value then a separator.
+const FIXED_ORIGIN = /^(?:(?:[a-z][a-z0-9+.-]*|\0+):\/\/[^/?#\\]*|\0+)[/?#]/i;
 // A relative path that cannot turn protocol-relative (`/api/x`, `users/`, `?q=`).
 const RELATIVE_PATH = /^(?:\/[^/\\\0]|[?#]|[a-z0-9_.-]+\/)/i;
 const MAX_DEPTH = 6;
