@@ -23,6 +23,7 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'ALL', 'MUTATI
 const LOGOUT = /\b(?:logout|log out|sign ?out|sign ?off|logoff)\b/;
 const LOGIN = /\b(?:login|log in|logon|sign ?in|authenticate)\b|^(?:authentication|session|sessions)$/;
 const PASSWORD = /\b(?:password|passwords|passwd|pwd)\b/;
+const PASSWORD_CHANGE = /\b(?:change|update|set|reset|forgot|forgotten|new|recover|recovery)\b/;
 const FORGOT_OR_RESET = /\b(?:forgot|forgotten|reset|recover|recovery)\b/;
 const MFA = /\b(?:mfa|2fa|tfa|totp|two ?factor|otp|authenticator|backup codes?|recovery codes?)\b/;
 const ROLE = /\b(?:roles?|permissions?|privileges?)\b|\b(?:make|promote|demote|grant|revoke)\b.*\badmin\b/;
@@ -46,7 +47,8 @@ function authEvent(route: Route): string | undefined {
     if (LOGOUT.test(phrase)) return 'logout';
     if (!changes) continue;
     if (MFA.test(phrase)) return 'MFA change or check';
-    if (PASSWORD.test(phrase)) return FORGOT_OR_RESET.test(phrase) ? 'password reset' : 'password change';
+    // A handler named for a password (`verifyPasswordComplexity`, `passwordRepeatChallenge`) changes one only when it says so.
+    if (PASSWORD.test(phrase) && (phrase !== handlerPhrase || PASSWORD_CHANGE.test(phrase))) return FORGOT_OR_RESET.test(phrase) ? 'password reset' : 'password change';
     if (LOGIN.test(phrase)) return route.method === 'DELETE' ? 'logout' : 'login';
     // A role or permission change: named by the last segment or the handler (`PUT /users/:id/role`,
     // `assignRole`), never by a prefix alone (`/admin/products`, `/roles/:id/audit`).
