@@ -141,6 +141,11 @@ function valuesSink(ctx: RuleContext, tainted: TaintedCall, models: readonly Ent
   }
   const access = classifyCall(call, tainted.file, [], ctx.modules) ?? injectedRepositoryWrite(call, method, receiver, tainted, models) ?? knexChainWrite(call, method, receiver, tainted);
   if (access?.operation === 'write') return ormSink(call, access, models);
+  // Sequelize `User.build(req.body)`: an instance built from the body, saved next.
+  if (method === 'build' && ts.isIdentifier(receiver) && call.arguments[0]) {
+    const model = codeModel(models, receiver.text);
+    if (model) return { label: `${receiver.text}.build()`, values: [call.arguments[0]], model };
+  }
   // user.update(req.body), doc.set(req.body) on a record loaded in this function.
   if (RECORD_SETTERS.includes(method) && call.arguments.length >= 1) {
     const record = loadedRecord(ctx, tainted, receiver, models);

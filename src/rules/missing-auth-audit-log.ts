@@ -69,7 +69,7 @@ export default defineRule({
       cwe: ['CWE-778'],
       pciDss: ['10.2.1.4', '10.2.1.5'],
       hipaa: ['164.312(b)'],
-      gdpr: [],
+      gdpr: ['Art. 32(1)(b)'],
     },
     docs: {
       description:
