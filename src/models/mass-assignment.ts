@@ -70,7 +70,7 @@ export const NEST_WHITELIST_OPTION = /\b(?:whitelist|forbidNonWhitelisted)\s*:\s
  */
 export const PRIVILEGED_FIELDS: ReadonlySet<string> = new Set([
   'role', 'roles', 'isadmin', 'admin', 'issuperuser', 'superuser', 'isstaff', 'permissions', 'permission', 'scopes', 'privileges', 'accesslevel',
-  'ownerid', 'owner', 'userid', 'createdby', 'createdbyid', 'authorid', 'tenantid', 'organizationid', 'organisationid', 'orgid', 'accountid', 'workspaceid', 'teamid',
+  'ownerid', 'owner', 'user', 'author', 'userid', 'createdby', 'createdbyid', 'authorid', 'tenantid', 'organizationid', 'organisationid', 'orgid', 'accountid', 'workspaceid', 'teamid',
   'verified', 'isverified', 'emailverified', 'phoneverified', 'approved', 'isapproved',
   'balance', 'credits', 'credit', 'walletbalance', 'plan', 'tier', 'subscriptiontier', 'ispremium',
 ]);

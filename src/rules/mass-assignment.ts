@@ -15,6 +15,7 @@ import { codeModel, entityModels, modelOfReceiver, type EntityModel } from './ut
 import { localDeclaration, routeLabel, routeOfSink, sinkSpan, sinkTrace } from './utils/tainted-sink.js';
 
 const MAX_LOCAL_HOPS = 4;
+const ADMIN_ROLE = /admin|superuser|super_user|root|owner|staff/i;
 const PRISMA_WRITES: ReadonlySet<string> = new Set(['create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'updateManyAndReturn', 'upsert']);
 const RECORD_RETURNING = ormMethods('returnsRecords');
 
@@ -81,7 +82,9 @@ export default defineRule({
 
 function report(ctx: RuleContext, tainted: TaintedCall, sink: ValuesSink, whole: WholeBody): void {
   const source = whole.taint.source.label;
-  const kept = new Set([...whole.overridden, ...whole.dropped].map(normalise));
+  const assigned = assignedBeforeWrite(tainted, source);
+  const overridden = [...new Set([...whole.overridden, ...assigned])];
+  const kept = new Set([...overridden, ...whole.dropped].map(normalise));
   const privileged = (sink.model?.fields ?? []).filter((field) => isPrivileged(field) && !kept.has(normalise(field)));
   const target = sink.model ? `model ${sink.model.name}` : sink.modelName ? `${sink.modelName}` : 'the record';
   const setByCode = (sink.model?.fields ?? []).filter((field) => isPrivileged(field) && kept.has(normalise(field)));
@@ -93,16 +96,42 @@ function report(ctx: RuleContext, tainted: TaintedCall, sink: ValuesSink, whole:
         : sink.model
         ? `the client can set any column of ${target}, such as its id or timestamps (no role, owner or balance field is declared on it)`
         : `the client can set any field of ${target}, such as a role, owner or balance column`;
-  const overrides = whole.overridden.length > 0 ? ` (the code sets ${whole.overridden.join(', ')} itself)` : '';
+  const overrides = overridden.length > 0 ? ` (the code sets ${overridden.join(', ')} itself)` : '';
+  // An admin-only route (every role its guard allows is an administrator): the caller may set privileged fields by design.
+  const roleGuard = tainted.route.middleware.find((middleware) => middleware.kind === 'role' && (middleware.roles?.length ?? 0) > 0 && middleware.roles!.every((role) => ADMIN_ROLE.test(role)));
+  const guarded = roleGuard ? `; the route is limited by ${roleGuard.name}` : '';
   ctx.report({
     file: tainted.file.path,
     ...sinkSpan(tainted),
-    message: `Request body ${source} is written whole to ${sink.label} in ${routeLabel(tainted)}${overrides} with no validator that whitelists its fields: ${exposure}.`,
+    message: `Request body ${source} is written whole to ${sink.label} in ${routeLabel(tainted)}${overrides} with no validator that whitelists its fields: ${exposure}${guarded}.`,
     trace: sinkTrace(tainted, whole.taint, `${sink.label} writes every field of the body`),
-    // High when a privileged field of the model is in sight; the rule's medium otherwise.
-    ...(privileged.length > 0 ? { severity: 'high' as const } : {}),
+    // High when a privileged field of the model is in sight and the caller is not a role-checked admin; the rule's medium otherwise.
+    ...(privileged.length > 0 && !roleGuard ? { severity: 'high' as const } : {}),
     ...routeOfSink(tainted),
   });
+}
+
+/**
+ * Keys the handler (or the function holding the write) sets on the body itself before the write:
+ * `req.body.user = req.user.id` makes the owner the server's choice.
+ */
+function assignedBeforeWrite(tainted: TaintedCall, source: string): string[] {
+  if (!/^[\w$.]+$/.test(source)) return [];
+  const pattern = new RegExp(`(?:^|[^\\w$.])${source.replace(/[.$]/g, '\\$&')}\\s*\\.\\s*([A-Za-z_$][\\w$]*)\\s*=(?!=)`, 'g');
+  const keys = new Set<string>();
+  const bodies = [tainted.route.handler?.node, enclosingFunction(tainted.call)];
+  for (const fn of bodies) {
+    const body = fn && (fn as ts.SignatureDeclaration & { body?: ts.Node }).body;
+    if (!body || body.getSourceFile() !== tainted.call.getSourceFile() || body.getStart() > tainted.call.getStart()) continue;
+    const text = tainted.file.text.slice(body.getStart(), tainted.call.getStart());
+    for (const match of text.matchAll(pattern)) keys.add(match[1]!);
+  }
+  return [...keys];
+}
+
+function enclosingFunction(node: ts.Node): ts.Node | undefined {
+  for (let current = node.parent; current; current = current.parent) if (ts.isFunctionLike(current)) return current;
+  return undefined;
 }
 
 function isPrivileged(field: string): boolean {
