@@ -149,7 +149,8 @@ function valuesSink(ctx: RuleContext, tainted: TaintedCall, models: readonly Ent
     // `new User(req.body)`: a Mongoose document or an entity built from the body, saved next.
     const callee = skipOuterExpressions(call.expression);
     const model = ts.isIdentifier(callee) ? codeModel(models, callee.text) : undefined;
-    return model && call.arguments?.[0] ? { label: `new ${model.name}()`, values: [call.arguments[0]], model } : undefined;
+    if (!model || !call.arguments?.[0] || ownConstructorPicks(ctx, tainted, callee as ts.Identifier)) return undefined;
+    return { label: `new ${model.name}()`, values: [call.arguments[0]], model };
   }
   const callee = skipOuterExpressions(call.expression);
   const calleeText = compact(callee);
@@ -203,6 +204,18 @@ function knexChainWrite(call: ts.CallExpression, method: string, receiver: ts.Ex
   const table = root.arguments[0] && skipOuterExpressions(root.arguments[0]);
   if (!ts.isIdentifier(callee) || !KNEX.rootNames.includes(callee.text as never) || !table || !ts.isStringLiteralLike(table)) return undefined;
   return { operation: 'write', library: 'knex', model: table.text, method, call, file: tainted.file, line: 0, via: [] };
+}
+
+/**
+ * An entity class with its own constructor decides which fields it copies (`constructor(dto) {
+ * this.name = dto.name }`); one that copies every key (`Object.assign(this, dto)`) does not.
+ */
+function ownConstructorPicks(ctx: RuleContext, tainted: TaintedCall, name: ts.Identifier): boolean {
+  const binding = ctx.modules.resolveName(tainted.file, name.text);
+  if (binding?.kind !== 'declaration' || !ts.isClassDeclaration(binding.node)) return false;
+  const constructor = binding.node.members.find(ts.isConstructorDeclaration);
+  if (!constructor?.body || constructor.parameters.length === 0) return false;
+  return !/\bObject\.assign\s*\(\s*this\b|\.\.\./.test(constructor.body.getText());
 }
 
 function ormSink(call: ts.CallExpression, access: DataAccess, models: readonly EntityModel[]): ValuesSink | undefined {

@@ -49,7 +49,11 @@ function authEvent(route: Route): string | undefined {
     if (MFA.test(phrase)) return 'MFA change or check';
     // A handler named for a password (`verifyPasswordComplexity`, `passwordRepeatChallenge`) changes one only when it says so.
     if (PASSWORD.test(phrase) && (phrase !== handlerPhrase || PASSWORD_CHANGE.test(phrase))) return FORGOT_OR_RESET.test(phrase) ? 'password reset' : 'password change';
-    if (LOGIN.test(phrase)) return route.method === 'DELETE' ? 'logout' : 'login';
+    if (LOGIN.test(phrase)) {
+      // `POST /sessions` is a sign-in only before there is a user (a signed-in client's sessions are workouts, chats, bookings).
+      if (/^sessions?$|^authentication$/.test(phrase) && route.auth === 'authenticated' && route.method !== 'DELETE') continue;
+      return route.method === 'DELETE' ? 'logout' : 'login';
+    }
     // A role or permission change: named by the last segment or the handler (`PUT /users/:id/role`,
     // `assignRole`), never by a prefix alone (`/admin/products`, `/roles/:id/audit`).
     if (!whole && ROLE.test(phrase) && ROLE_CONTEXT.test(`${pathPhrase} ${handlerPhrase}`) && !READ_VERB.test(handlerPhrase)) return 'role change';
