@@ -21,6 +21,8 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'command-injection': { expect: 12, safe: 12 },
   'excessive-data-exposure': { expect: 15, safe: 15 },
   'hardcoded-secret': { expect: 40, safe: 40 },
+  'mass-assignment': { expect: 10, safe: 10 },
+  'missing-auth-audit-log': { expect: 10, safe: 10 },
   'missing-authentication': { expect: 35, safe: 45 },
   'missing-authorization': { expect: 20, safe: 20 },
   'missing-ownership-check': { expect: 40, safe: 40 },
