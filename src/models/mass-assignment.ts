@@ -56,7 +56,7 @@ export const FIELD_DROPPERS: readonly string[] = ['_.omit', 'lodash.omit', '_.om
  * key through; other route validation (celebrate/Joi, which rejects unknown keys by default, a zod
  * `validate(schema)` that parses the body) is trusted to whitelist it.
  */
-export const NON_WHITELISTING_VALIDATORS = /^(?:body|check|checkSchema|oneOf|checkExact)\s*\(/;
+export const NON_WHITELISTING_VALIDATORS = /^(?:body|check|checkSchema|oneOf)\s*\(/;
 
 /** A zod schema written to keep unknown keys: `.passthrough()`, `.catchall(...)`, `z.any()`, `z.record(...)`, `z.unknown()`. */
 export const KEY_KEEPING_SCHEMA = /\.\s*(?:passthrough|catchall|loose)\s*\(|\bz\s*\.\s*(?:any|unknown|record|looseObject)\s*\(/;

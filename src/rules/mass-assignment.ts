@@ -3,6 +3,7 @@ import type { TaintedCall } from '../engine/dataflow/engine.js';
 import type { Taint } from '../engine/dataflow/taint.js';
 import { classifyCall, type DataAccess } from '../engine/ast/data-access.js';
 import { propertyNameText, skipOuterExpressions } from '../engine/ast/module-index.js';
+import { nodePosition } from '../engine/ast/functions.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import type { Route } from '../engine/routes/route.js';
 import { KNEX, ormMethods } from '../models/orms.js';
@@ -68,13 +69,26 @@ export default defineRule({
       (tainted) => {
         const sink = valuesSink(ctx, tainted, models);
         if (!sink) return;
+        // The evidence report's record of each write that takes request data, reported or not.
+        const examined = { subject: 'write of request data', name: `${sink.label} in ${routeLabel(tainted)}`, file: tainted.file.path, line: nodePosition(tainted.call).line };
+        let excuse = 'no whole request body reaches it (fields picked by name, or a parsed schema output)';
         for (const values of sink.values) {
           const whole = wholeBody(tainted, values, 0);
-          if (!whole || whitelistedBefore(tainted, whole.taint, nestWhitelists)) continue;
-          if (whole.dropped.some(isPrivileged)) continue; // a denylist of the privileged fields: the developer chose which to keep out
+          if (!whole) continue;
+          if (whitelistedBefore(tainted, whole.taint, nestWhitelists)) {
+            excuse = `the body ${whole.taint.source.label} is whitelisted before the handler (${whitelistEvidence(tainted, nestWhitelists)})`;
+            continue;
+          }
+          // A denylist of the privileged fields: the developer chose which to keep out.
+          if (whole.dropped.some(isPrivileged)) {
+            excuse = `a denylist leaves out ${whole.dropped.filter(isPrivileged).join(', ')}`;
+            continue;
+          }
+          ctx.examined({ ...examined, outcome: 'finding', evidence: `the whole body ${whole.taint.source.label} is written` });
           report(ctx, tainted, sink, whole);
           return;
         }
+        ctx.examined({ ...examined, outcome: 'passed', evidence: excuse });
       },
     );
   },
@@ -373,6 +387,12 @@ function whitelistedBefore(tainted: TaintedCall, taint: Taint, nestWhitelists: b
   }
   if (/^@Body\(\) /.test(taint.source.label)) return nestWhitelists && dtoTyped(route, taint.source.label.slice('@Body() '.length));
   return route.middleware.some((middleware) => middleware.kind === 'validation' && middleware.scope !== 'global' && !NON_WHITELISTING_VALIDATORS.test(middleware.name) && !KEY_KEEPING_SCHEMA.test(middleware.name));
+}
+
+function whitelistEvidence(tainted: TaintedCall, nestWhitelists: boolean): string {
+  const validation = tainted.route.middleware.find((middleware) => middleware.kind === 'validation' && middleware.scope !== 'global');
+  if (validation) return `${validation.name}, ${validation.file}:${validation.line}`;
+  return nestWhitelists ? 'a class DTO under ValidationPipe({ whitelist: true })' : 'a tRPC input schema';
 }
 
 /** `@Body() dto: CreateUserDto`: typed with a class (ValidationPipe validates and whitelists classes only, never interfaces or `any`). */
