@@ -16,6 +16,8 @@ import { codeModel, entityModels, modelOfReceiver, type EntityModel } from './ut
 import { localDeclaration, routeLabel, routeOfSink, sinkSpan, sinkTrace } from './utils/tainted-sink.js';
 
 const MAX_LOCAL_HOPS = 4;
+/** Nest's own ValidationPipe: it whitelists only with `whitelist: true`. */
+const PLAIN_VALIDATION_PIPE = /^(?:new\s+)?ValidationPipe\b/;
 const ADMIN_ROLE = /admin|superuser|super_user|root|owner|staff/i;
 const PRISMA_WRITES: ReadonlySet<string> = new Set(['create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'updateManyAndReturn', 'upsert']);
 const RECORD_RETURNING = ormMethods('returnsRecords');
@@ -76,7 +78,7 @@ export default defineRule({
           const whole = wholeBody(tainted, values, 0);
           if (!whole) continue;
           if (whitelistedBefore(tainted, whole.taint, nestWhitelists)) {
-            excuse = `the body ${whole.taint.source.label} is whitelisted before the handler (${whitelistEvidence(tainted, nestWhitelists)})`;
+            excuse = `the body ${whole.taint.source.label} is whitelisted before the handler (${whitelistEvidence(tainted, whole.taint, nestWhitelists)})`;
             continue;
           }
           // A denylist of the privileged fields: the developer chose which to keep out.
@@ -385,14 +387,43 @@ function whitelistedBefore(tainted: TaintedCall, taint: Taint, nestWhitelists: b
     const inputs = route.middleware.filter((middleware) => middleware.kind === 'validation');
     return inputs.length === 0 || !inputs.some((middleware) => KEY_KEEPING_SCHEMA.test(middleware.name));
   }
-  if (/^@Body\(\) /.test(taint.source.label)) return nestWhitelists && dtoTyped(route, taint.source.label.slice('@Body() '.length));
+  if (/^@Body\(\) /.test(taint.source.label)) {
+    const parameterName = taint.source.label.slice('@Body() '.length);
+    if (bodyPipe(route, parameterName) !== undefined) return true;
+    // `@UsePipes(new ZodValidationPipe(schema))` on the route or its controller: the pipe's output replaces the body.
+    if (route.middleware.some((middleware) => middleware.kind === 'validation' && middleware.scope !== 'global' && !PLAIN_VALIDATION_PIPE.test(middleware.name))) return true;
+    return nestWhitelists && dtoTyped(route, parameterName);
+  }
   return route.middleware.some((middleware) => middleware.kind === 'validation' && middleware.scope !== 'global' && !NON_WHITELISTING_VALIDATORS.test(middleware.name) && !KEY_KEEPING_SCHEMA.test(middleware.name));
 }
 
-function whitelistEvidence(tainted: TaintedCall, nestWhitelists: boolean): string {
+function whitelistEvidence(tainted: TaintedCall, taint: Taint, nestWhitelists: boolean): string {
+  const pipe = /^@Body\(\) /.test(taint.source.label) ? bodyPipe(tainted.route, taint.source.label.slice('@Body() '.length)) : undefined;
+  if (pipe) return `${pipe} on @Body()`;
   const validation = tainted.route.middleware.find((middleware) => middleware.kind === 'validation' && middleware.scope !== 'global');
   if (validation) return `${validation.name}, ${validation.file}:${validation.line}`;
   return nestWhitelists ? 'a class DTO under ValidationPipe({ whitelist: true })' : 'a tRPC input schema';
+}
+
+/**
+ * A pipe given to the body decorator (`@Body(new ZodValidationPipe(schema)) input`): the handler
+ * receives the pipe's output, a schema's parsed value. A plain `ValidationPipe` counts only with
+ * `whitelist: true`. Returns the pipe as written, or undefined.
+ */
+function bodyPipe(route: Route, parameterName: string): string | undefined {
+  const handler = route.handler?.node;
+  const parameter = handler?.parameters.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === parameterName);
+  for (const decorator of parameter ? (ts.getDecorators(parameter) ?? []) : []) {
+    const expression = decorator.expression;
+    if (!ts.isCallExpression(expression) || !ts.isIdentifier(expression.expression) || expression.expression.text !== 'Body') continue;
+    for (const argument of expression.arguments) {
+      if (ts.isStringLiteralLike(argument)) continue;
+      const text = argument.getText(handler!.getSourceFile());
+      if (PLAIN_VALIDATION_PIPE.test(text) && !NEST_WHITELIST_OPTION.test(text)) continue;
+      return text;
+    }
+  }
+  return undefined;
 }
 
 /** `@Body() dto: CreateUserDto`: typed with a class (ValidationPipe validates and whitelists classes only, never interfaces or `any`). */
