@@ -28,7 +28,7 @@ function trustscan(args: string[]) {
 }
 
 /**
- * Weaknesses the demo plants for the rules that exist (`// VULN: <rule-id>`), as
+ * Weaknesses the demo plants for the rules that exist (`// VULN: <rule-id>[, <rule-id>]`), as
  * "rule-id path:line" relative to the repo root. Markers of rules still to come are ignored.
  */
 function plantedWeaknesses(): string[] {
@@ -38,8 +38,9 @@ function plantedWeaknesses(): string[] {
     readFileSync(path.join(demoDir, file), 'utf8')
       .split('\n')
       .forEach((text, index) => {
-        const ruleId = /(?:\/\/|#)\s*VULN: ([a-z-]+)\s*$/.exec(text)?.[1];
-        if (ruleId && ruleIds.has(ruleId)) planted.push(`${ruleId} examples/demo/${file}:${index + 1}`);
+        // One line may plant several: `// VULN: missing-authorization, missing-auth-audit-log`.
+        const listed = /(?:\/\/|#)\s*VULN: ([a-z-]+(?:,\s*[a-z-]+)*)\s*$/.exec(text)?.[1]?.split(/,\s*/) ?? [];
+        for (const ruleId of listed) if (ruleIds.has(ruleId)) planted.push(`${ruleId} examples/demo/${file}:${index + 1}`);
       });
   }
   return planted.sort();

@@ -29,6 +29,8 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'jwt-none-alg': { expect: 10, safe: 10 },
   'jwt-verify-without-algorithms': { expect: 10, safe: 10 },
   'insecure-cookie': { expect: 10, safe: 10 },
+  'mass-assignment': { expect: 10, safe: 10 },
+  'missing-auth-audit-log': { expect: 10, safe: 10 },
   'missing-authentication': { expect: 35, safe: 45 },
   'missing-authorization': { expect: 20, safe: 20 },
   'missing-ownership-check': { expect: 40, safe: 40 },

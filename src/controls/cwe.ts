@@ -31,6 +31,7 @@ export const CWE_ENTRIES: readonly CweEntry[] = [
   { id: 'CWE-639', title: 'Authorization Bypass Through User-Controlled Key' },
   { id: 'CWE-693', title: 'Protection Mechanism Failure' },
   { id: 'CWE-770', title: 'Allocation of Resources Without Limits or Throttling' },
+  { id: 'CWE-778', title: 'Insufficient Logging' },
   { id: 'CWE-798', title: 'Use of Hard-coded Credentials' },
   { id: 'CWE-799', title: 'Improper Control of Interaction Frequency' },
   { id: 'CWE-841', title: 'Improper Enforcement of Behavioral Workflow' },

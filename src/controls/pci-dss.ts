@@ -14,4 +14,6 @@ export const PCI_DSS_V4_REQUIREMENTS: readonly PciDssRequirement[] = [
   { id: '8.3.2', title: 'Strong cryptography renders all authentication factors unreadable during transmission and storage' },
   { id: '8.3.4', title: 'Invalid authentication attempts are limited (lockout after no more than 10 attempts)' },
   { id: '8.6.2', title: 'Passwords for application and system accounts are not hard coded in scripts, configuration files or source code' },
+  { id: '10.2.1.4', title: 'Audit logs capture all invalid logical access attempts' },
+  { id: '10.2.1.5', title: 'Audit logs capture all changes to identification and authentication credentials (new accounts, elevation of privileges, changes to accounts with administrative access)' },
 ];

@@ -11,6 +11,8 @@ import jwtDecodeAuth from './jwt-decode-auth.js';
 import jwtNoExpiry from './jwt-no-expiry.js';
 import jwtNoneAlg from './jwt-none-alg.js';
 import jwtVerifyWithoutAlgorithms from './jwt-verify-without-algorithms.js';
+import massAssignment from './mass-assignment.js';
+import missingAuthAuditLog from './missing-auth-audit-log.js';
 import missingAuthentication from './missing-authentication.js';
 import missingAuthorization from './missing-authorization.js';
 import missingOwnershipCheck from './missing-ownership-check.js';
@@ -33,7 +35,7 @@ import xssReflected from './xss-reflected.js';
  * Every rule, in id order. A rule file that exists but is not listed here fails the
  * registry test (test/rules-registry.test.ts), so a rule cannot be forgotten.
  */
-export const allRules = [cleartextTransport, codeInjection, commandInjection, corsWildcardCredentials, excessiveDataExposure, hardcodedSecret, insecureCookie, insecureRandomness, jwtDecodeAuth, jwtNoExpiry, jwtNoneAlg, jwtVerifyWithoutAlgorithms, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingSecurityHeaders, missingStateGuard, nosqlInjection, openRedirect, passwordHashExposure, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf, tlsRejectUnauthorized, weakPasswordHash, xssReflected] as const satisfies readonly Rule[];
+export const allRules = [cleartextTransport, codeInjection, commandInjection, corsWildcardCredentials, excessiveDataExposure, hardcodedSecret, insecureCookie, insecureRandomness, jwtDecodeAuth, jwtNoExpiry, jwtNoneAlg, jwtVerifyWithoutAlgorithms, massAssignment, missingAuthAuditLog, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingSecurityHeaders, missingStateGuard, nosqlInjection, openRedirect, passwordHashExposure, pathTraversal, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf, tlsRejectUnauthorized, weakPasswordHash, xssReflected] as const satisfies readonly Rule[];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);

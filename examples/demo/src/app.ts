@@ -27,7 +27,7 @@ app.get('/api/admin/stats', requireAuth, requireAdmin, async (_req, res) => {
 });
 
 // Support staff change a customer's role from the back office.
-app.patch('/api/admin/users/:id/role', requireAuth, async (req, res) => { // VULN: missing-authorization
+app.patch('/api/admin/users/:id/role', requireAuth, async (req, res) => { // VULN: missing-authorization, missing-auth-audit-log
   await pool.query('UPDATE users SET role = $1 WHERE id = $2', [req.body.role, req.params.id]);
   res.status(204).end();
 });

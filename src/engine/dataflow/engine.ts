@@ -823,6 +823,9 @@ function withoutInputBag(taint: Taint): Taint {
   return rest;
 }
 
+/** Request methods that return the whole parsed body (not `valid('json')`: a validator's output, already narrowed to its schema). */
+const WHOLE_BODY_METHODS: ReadonlySet<string> = new Set(['json', 'parseBody']);
+
 /** Methods of request objects that return input: `req.get('x')`, `c.req.query('q')`, `await request.json()`. */
 function requestMethod(requestTaint: Taint, method: string, call: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): ValueOrigin | undefined {
   const kind = REQUEST_OBJECTS[requestTaint.requestObject ?? 'request'].methods[method];
@@ -830,7 +833,9 @@ function requestMethod(requestTaint: Taint, method: string, call: ts.CallExpress
   const argument = call.arguments?.[0];
   const label = `${requestTaint.source.label}.${method}(${argument && ts.isStringLiteralLike(argument) ? `'${argument.text}'` : ''})`;
   const { line, column } = nodePosition(call);
-  return { kind: 'tainted', taint: { source: { label, kind }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [] } };
+  // `await request.json()`, `await c.req.parseBody()`: the whole body, a bag of fields like `req.body`.
+  const bag = WHOLE_BODY_METHODS.has(method) ? { inputBag: 'body' as const } : {};
+  return { kind: 'tainted', taint: { source: { label, kind }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [], ...bag } };
 }
 
 

@@ -156,7 +156,9 @@ function nestParameter(parameter: ts.ParameterDeclaration, file: string): ValueO
     const key = keyNode ? `('${keyNode.text}')` : '()';
     const label = `@${name}${key} ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim();
     const { line, column } = nodePosition(parameter);
-    const taint: Taint = { source: { label, kind: inputKind }, steps: [{ file, line, column, message: `request input ${label}` }], transforms: [] };
+    // `@Body() dto` is the whole body, a bag of fields like `req.body`; `@Body('name')` is one field.
+    const bag = inputKind === 'body' && !keyNode ? { inputBag: 'body' as const } : {};
+    const taint: Taint = { source: { label, kind: inputKind }, steps: [{ file, line, column, message: `request input ${label}` }], transforms: [], ...bag };
     // A parsed id is no injection vector, but it still picks the record: keep it as the identity.
     if (pipe) return { kind: 'sanitized', how: `${pipeName(pipe)} on @${name}()`, identity: taint };
     if (type && NUMERIC_TYPE.test(type) && inputKind !== 'body') return { kind: 'sanitized', how: `@${name}() typed ${type} (transformed by ValidationPipe)`, identity: taint };

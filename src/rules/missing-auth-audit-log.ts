@@ -1,0 +1,210 @@
+import { ts } from '#typescript';
+import { classifyCall } from '../engine/ast/data-access.js';
+import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } from '../engine/ast/functions.js';
+import { skipOuterExpressions } from '../engine/ast/module-index.js';
+import type { RuleContext } from '../engine/rule-api.js';
+import { wordPath } from '../engine/routes/route-path.js';
+import type { Route } from '../engine/routes/route.js';
+import { ACCESS_LOG_MIDDLEWARE, AUDIT_CALLEE, AUDIT_TABLE_LAST_WORDS, AUTH_EVENT_NAME, EVENT_METHODS } from '../models/audit-logs.js';
+import { routeRef } from '../types.js';
+import { defineRule } from './define-rule.js';
+import { loggerCallName } from './utils/logger-calls.js';
+import { routeSpan } from './utils/route-facts.js';
+
+/** How far from the handler the search for a log call follows project functions (controller, service, helper, repository). */
+const MAX_DEPTH = 4;
+/** Functions searched per route at most: a handler that fans out into the whole app stops being evidence either way. */
+const MAX_FUNCTIONS = 60;
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'ALL', 'MUTATION']);
+
+// Whole words of the literal path segments (or the handler's name). OAuth provider redirects and
+// token refreshes are not the events this rule is about: the provider's callback is judged as login.
+const LOGOUT = /\b(?:logout|log out|sign ?out|sign ?off|logoff)\b/;
+const LOGIN = /\b(?:login|log in|logon|sign ?in|authenticate)\b|^(?:authentication|session|sessions)$/;
+const PASSWORD = /\b(?:password|passwords|passwd|pwd)\b/;
+const PASSWORD_CHANGE = /\b(?:change|update|set|reset|forgot|forgotten|new|recover|recovery)\b/;
+const FORGOT_OR_RESET = /\b(?:forgot|forgotten|reset|recover|recovery)\b/;
+const MFA = /\b(?:mfa|2fa|tfa|totp|two ?factor|otp|authenticator|backup codes?|recovery codes?)\b/;
+const ROLE = /\b(?:roles?|permissions?|privileges?)\b|\b(?:make|promote|demote|grant|revoke)\b.*\badmin\b/;
+const ROLE_CONTEXT = /\b(?:assign|grant|revoke|promote|demote|change|update|set|add|remove|elevate|users?|members?|accounts?|staff)\b/;
+// A handler named for reading (`listRoles`, `getPermissions`, `auditPermissions`) changes no role.
+const READ_VERB = /^(?:get|list|find|fetch|show|view|read|audit|check|count|search|load|describe|export)\b/;
+const NOT_AN_EVENT = /\b(?:refresh|callback|callbacks|webhooks?|status|policy|strength|requirements?|available|exists|page|form)\b/;
+
+/** What authentication event a route is, from its last literal path segment, its handler's name, then its whole path; or undefined. */
+function authEvent(route: Route): string | undefined {
+  const segments = wordPath(route).split('/').filter(Boolean);
+  const literal = segments.filter((segment) => !/^(?::|\[|\{|\*|\()/.test(segment)).map(words);
+  const pathPhrase = literal.join(' ');
+  const lastWords = literal.at(-1) ?? '';
+  const handlerName = route.handler?.name.split('.').pop() ?? '';
+  const handlerPhrase = handlerName && handlerName !== '<anonymous>' ? words(handlerName) : '';
+  const changes = STATE_CHANGING.has(route.method);
+  for (const [phrase, whole] of [[lastWords, false], [handlerPhrase, false], [pathPhrase, true]] as const) {
+    if (!phrase || NOT_AN_EVENT.test(phrase)) continue;
+    // Logout is often a GET link; every other event changes state.
+    if (LOGOUT.test(phrase)) return 'logout';
+    if (!changes) continue;
+    if (MFA.test(phrase)) return 'MFA change or check';
+    // A handler named for a password (`verifyPasswordComplexity`, `passwordRepeatChallenge`) changes one only when it says so.
+    if (PASSWORD.test(phrase) && (phrase !== handlerPhrase || PASSWORD_CHANGE.test(phrase))) return FORGOT_OR_RESET.test(phrase) ? 'password reset' : 'password change';
+    if (LOGIN.test(phrase)) {
+      // `POST /sessions` is a sign-in only before there is a user (a signed-in client's sessions are workouts, chats, bookings).
+      if (/^sessions?$|^authentication$/.test(phrase) && route.auth === 'authenticated' && route.method !== 'DELETE') continue;
+      return route.method === 'DELETE' ? 'logout' : 'login';
+    }
+    // A role or permission change: named by the last segment or the handler (`PUT /users/:id/role`,
+    // `assignRole`), never by a prefix alone (`/admin/products`, `/roles/:id/audit`).
+    if (!whole && ROLE.test(phrase) && ROLE_CONTEXT.test(`${pathPhrase} ${handlerPhrase}`) && !READ_VERB.test(handlerPhrase)) return 'role change';
+  }
+  return undefined;
+}
+
+export default defineRule({
+  meta: {
+    id: 'missing-auth-audit-log',
+    title: 'Authentication event with no audit log',
+    severity: 'medium',
+    confidence: 'medium',
+    controls: {
+      soc2: ['CC7.2'],
+      owaspApi: [],
+      cwe: ['CWE-778'],
+      pciDss: ['10.2.1.4', '10.2.1.5'],
+      hipaa: ['164.312(b)'],
+      gdpr: ['Art. 32(1)(b)'],
+    },
+    docs: {
+      description:
+        'Finds login, logout, password change and reset, MFA and role-change routes whose handler, followed into the services and helpers it calls, writes no log record through a logger, calls no audit service, emits no authentication event and writes no audit-table row: sign-ins, failed attempts and privilege changes leave no trail to investigate.',
+      remediation:
+        'Record each authentication event, success and failure, with who, what, when and from where (user id, event, outcome, IP), through the app logger or an audit service: logger.info({ event: "login", userId, ip }), auditService.record(...). An access log (morgan, pino-http) does not say who signed in or what changed.',
+    },
+  },
+  analyses: ['routes'],
+  check(ctx) {
+    const judged = new Set<string>();
+    ctx.forEachIsolated(
+      ctx.routes,
+      (route) => route.file,
+      (route) => {
+        if (route.unmounted || judged.has(`${route.file} ${route.id}`)) return;
+        const event = authEvent(route);
+        if (!event) return;
+        judged.add(`${route.file} ${route.id}`);
+        const examined = { subject: 'authentication event route', name: `${route.id} (${event})`, file: route.file, line: route.line };
+        const fromMiddleware = auditMiddleware(route);
+        if (fromMiddleware) {
+          ctx.examined({ ...examined, outcome: 'passed', evidence: fromMiddleware });
+          return;
+        }
+        if (!route.handler) {
+          ctx.examined({ ...examined, outcome: 'undetermined', evidence: 'no handler trustscan can read' });
+          return;
+        }
+        const search = findAuditRecord(ctx, route);
+        if (search.found) {
+          ctx.examined({ ...examined, outcome: 'passed', evidence: search.found });
+          return;
+        }
+        const accessLog = route.middleware.find((middleware) => ACCESS_LOG_MIDDLEWARE.some((name) => middleware.name.startsWith(name)));
+        ctx.examined({ ...examined, outcome: 'finding', evidence: `no log or audit call in ${search.searched} function(s) from the handler${accessLog ? `; ${accessLog.name} is an access log` : ''}` });
+        const handlerName = route.handler.name === '<anonymous>' ? '' : ` ${route.handler.name}`;
+        const followed = search.searched > 1 ? ` and the ${search.searched - 1} project function(s) it calls` : '';
+        ctx.report({
+          file: route.file,
+          ...routeSpan(ctx, route),
+          message: `${route.id} (${event}) leaves no audit record: its handler${handlerName}${followed} write no log record, call no audit service and emit no authentication event, on success or on failure${accessLog ? ` (${accessLog.name} logs requests, not who signed in or what changed)` : ''}.`,
+          route: routeRef(route),
+          // Medium: a listener, a database trigger or a passport strategy the scan does not follow may still record it.
+          confidence: search.truncated ? 'low' : 'medium',
+          trace: [{ file: route.file, line: route.line, column: route.column, message: `${route.id}: ${event}${handlerName ? `, handled by${handlerName}` : ''}` }],
+        });
+      },
+    );
+  },
+});
+
+/** A middleware, guard, interceptor or decorator on the route named for auditing (`auditLog('login')`, `@Audit()`, an `AuditInterceptor`). */
+function auditMiddleware(route: Route): string | undefined {
+  const named = route.middleware.find((middleware) => /audit/i.test(middleware.name));
+  if (named) return `${named.name} (${named.scope}, ${named.file}:${named.line})`;
+  const handler = route.handler?.node;
+  const decorators = handler && ts.canHaveDecorators(handler) ? (ts.getDecorators(handler) ?? []) : [];
+  // By the decorator's own name (`@Audit('login')`, `@AuditLog()`), not its arguments (`@Post('permissions/audit')`).
+  const decorator = decorators.find((candidate) => {
+    const expression = candidate.expression;
+    const callee = ts.isCallExpression(expression) ? expression.expression : expression;
+    return /audit/i.test(callee.getText(handler!.getSourceFile()));
+  });
+  return decorator ? `${decorator.getText(handler!.getSourceFile())} on the handler` : undefined;
+}
+
+/**
+ * Searches the handler and the project functions it calls (across files, a few levels deep) for
+ * a record of the event: a logger call, an audit-named call, an authentication event emitted, or
+ * a row written to an audit or history table.
+ */
+function findAuditRecord(ctx: RuleContext, route: Route): { found?: string; searched: number; truncated: boolean } {
+  const handler = route.handler!;
+  const file = ctx.modules.fileOf(handler.node);
+  if (!file) return { searched: 0, truncated: false };
+  const queue: Array<{ fn: ResolvedFunction; depth: number }> = [{ fn: { file, node: handler.node, name: handler.name }, depth: 0 }];
+  const seen = new Set<ts.Node>([handler.node]);
+  let searched = 0;
+  while (queue.length > 0) {
+    if (searched >= MAX_FUNCTIONS) return { searched, truncated: true };
+    const { fn, depth } = queue.shift()!;
+    searched++;
+    let found: string | undefined;
+    const visit = (node: ts.Node): void => {
+      if (found) return;
+      if (ts.isCallExpression(node)) {
+        found = recordOf(ctx, fn, node);
+        if (found) return;
+        if (depth < MAX_DEPTH) {
+          const callee = resolveFunction(ctx.modules, fn.file, node.expression);
+          if (callee && !seen.has(callee.node)) {
+            seen.add(callee.node);
+            queue.push({ fn: callee, depth: depth + 1 });
+          }
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    const body = fn.node.body;
+    if (body) visit(body);
+    if (found) return { found, searched, truncated: false };
+  }
+  return { searched, truncated: false };
+}
+
+/** What a call records of the event, in words, or undefined when it records nothing. */
+function recordOf(ctx: RuleContext, fn: ResolvedFunction, call: ts.CallExpression): string | undefined {
+  const where = `${fn.file.path}:${nodePosition(call).line}`;
+  const logger = loggerCallName(ctx, fn.file, call);
+  if (logger) return `${logger}() at ${where}`;
+  const callee = skipOuterExpressions(call.expression);
+  const calleeText = callee.getText(fn.file.sourceFile).replace(/\s+/g, '');
+  if (!isFunctionLike(callee) && AUDIT_CALLEE.test(calleeText)) return `${calleeText}() at ${where}`;
+  if (ts.isPropertyAccessExpression(callee) && EVENT_METHODS.includes(callee.name.text)) {
+    const event = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+    const name = event && (ts.isStringLiteralLike(event) ? event.text : ts.isNewExpression(event) ? event.expression.getText(fn.file.sourceFile) : ts.isPropertyAccessExpression(event) ? event.getText(fn.file.sourceFile) : undefined);
+    if (name && AUTH_EVENT_NAME.test(name)) return `${calleeText}('${name}') at ${where}, an event for the app's listeners`;
+  }
+  const access = classifyCall(call, fn.file, [], ctx.modules);
+  if (access?.operation === 'write' && access.model && AUDIT_TABLE_LAST_WORDS.has(words(access.model).split(' ').at(-1)!)) return `a ${access.model} row written by ${calleeText}() at ${where}`;
+  if (access?.operation === 'write' && access.model && /\baudit/i.test(words(access.model))) return `a ${access.model} row written by ${calleeText}() at ${where}`;
+  return undefined;
+}
+
+/** `forgot-password` -> "forgot password"; `resetPassword` -> "reset password"; `2FA` -> "2fa". */
+function words(name: string): string {
+  return name
+    .replace(/([a-z])([A-Z0-9])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
