@@ -1,7 +1,7 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-import { pt as main } from "./trustscan-core.js";
+import { Dt as main } from "./trustscan-core.js";
 import { parentPort, workerData } from "node:worker_threads";
 // dist/analysis-worker.js
 const data = workerData;
@@ -18,7 +18,8 @@ const io = {
 	cwd: data.cwd,
 	env: process.env,
 	stdoutIsTTY: data.stdoutIsTTY,
-	stderrIsTTY: data.stderrIsTTY
+	stderrIsTTY: data.stderrIsTTY,
+	stdoutColumns: data.stdoutColumns
 };
 const exitCode = await main(data.argv, io);
 port.postMessage({ exitCode });

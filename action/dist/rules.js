@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { it as allRules, at as findRule } from "./trustscan-core.js";
+export { vt as allRules, yt as findRule } from "./trustscan-core.js";
