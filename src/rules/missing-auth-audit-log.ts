@@ -115,7 +115,7 @@ export default defineRule({
         ctx.report({
           file: route.file,
           ...routeSpan(ctx, route),
-          message: `${route.id} (${event}) leaves no audit record: its handler${handlerName}${followed} write no log record, call no audit service and emit no authentication event, on success or on failure${accessLog ? ` (${accessLog.name} logs requests, not who signed in or what changed)` : ''}.`,
+          message: `${route.id} (${event}) leaves no audit record: its handler${handlerName}${followed} ${followed ? 'write no log record, call no audit service and emit' : 'writes no log record, calls no audit service and emits'} no authentication event, on success or on failure${accessLog ? ` (${accessLog.name} logs requests, not who signed in or what changed)` : ''}.`,
           route: routeRef(route),
           // Medium: a listener, a database trigger or a passport strategy the scan does not follow may still record it.
           confidence: search.truncated ? 'low' : 'medium',
