@@ -5,7 +5,7 @@ import { propertyNameText, skipOuterExpressions } from '../engine/ast/module-ind
 import type { RuleContext } from '../engine/rule-api.js';
 import type { Confidence, ScannedSourceFile } from '../types.js';
 import { defineRule } from './define-rule.js';
-import { jwtCallOf, type JwtCall } from './utils/jwt-calls.js';
+import { jwtCallOf, type JwtCall, JWT_SIGNATURE_CONTROLS } from './utils/jwt-calls.js';
 
 /** Claims a token's holder may read without trusting them: timing (for refresh scheduling) and the header (the `kid` before a verify). */
 const HARMLESS_READS = new Set(['exp', 'iat', 'nbf', 'header', 'kid', 'alg', 'typ']);
@@ -40,14 +40,7 @@ export default defineRule({
     title: 'JWT decoded without verification and trusted for authentication or authorization',
     severity: 'high',
     confidence: 'high',
-    controls: {
-      soc2: ['CC6.1'],
-      owaspApi: ['API2:2023'],
-      cwe: ['CWE-347'],
-      pciDss: ['8.3.1'],
-      hipaa: ['164.312(d)'],
-      gdpr: ['Art. 32(1)(b)'],
-    },
+    controls: JWT_SIGNATURE_CONTROLS,
     docs: {
       description: "Finds server code that decodes a JWT without checking its signature (jsonwebtoken `decode`, jose `decodeJwt`, jwt-decode, @nestjs/jwt `decode`, hono `decode`, jwt-simple with `noVerify`) and then trusts its claims: stores them as the request's user, decides access on them or looks a user up by them, with no verify on that path.",
       remediation: 'Verify the token (`jwt.verify(token, key, { algorithms })`, jose `jwtVerify`, `jwtService.verifyAsync`) and use what the verify returns; keep decode for reading `exp` or the `kid` header.',

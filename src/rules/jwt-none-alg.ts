@@ -3,7 +3,7 @@ import type { RuleContext } from '../engine/rule-api.js';
 import type { ScannedSourceFile } from '../types.js';
 import { JOSE, JWT_OPTIONS } from '../models/jwt.js';
 import { defineRule } from './define-rule.js';
-import { factoryOptions, isJoseUnsecured, jwtCallOf, jwtConfigurationOf, optionAt, optionAtAny, optionsObject, stringElements, stringValue, type OptionLookup } from './utils/jwt-calls.js';
+import { factoryOptions, isJoseUnsecured, jwtCallOf, jwtConfigurationOf, optionAt, optionAtAny, optionsObject, stringElements, stringValue, type OptionLookup, JWT_SIGNATURE_CONTROLS } from './utils/jwt-calls.js';
 
 const NONE = JWT_OPTIONS.noneAlgorithm;
 
@@ -13,14 +13,7 @@ export default defineRule({
     title: "JWT verification or signing allows the 'none' algorithm",
     severity: 'critical',
     confidence: 'high',
-    controls: {
-      soc2: ['CC6.1'],
-      owaspApi: ['API2:2023'],
-      cwe: ['CWE-347'],
-      pciDss: ['8.3.1'],
-      hipaa: ['164.312(d)'],
-      gdpr: ['Art. 32(1)(b)'],
-    },
+    controls: JWT_SIGNATURE_CONTROLS,
     docs: {
       description: "Finds JWT verifiers configured to accept unsigned tokens (`algorithms` listing 'none' in jsonwebtoken, @nestjs/jwt, passport-jwt, express-jwt, koa-jwt, @fastify/jwt, fast-jwt) and tokens signed with `algorithm: 'none'` or jose's UnsecuredJWT.",
       remediation: "Remove 'none': list only the algorithm your tokens are signed with (`algorithms: ['RS256']`) and sign every token with a key.",

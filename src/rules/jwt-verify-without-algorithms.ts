@@ -6,7 +6,7 @@ import type { Confidence, ScannedSourceFile, Severity } from '../types.js';
 import { JWT_OPTIONS, KEY_PROVIDER_PACKAGES, KEY_TYPE_CHECKED_FROM, PEM_DEFAULTS_FROM, PUBLIC_KEY_WORDS } from '../models/jwt.js';
 import { normalizeName } from './utils/secret-values.js';
 import { defineRule } from './define-rule.js';
-import { constInitializer, declaredRange, jwtCallOf, jwtConfigurationOf, optionAt, optionAtAny, rangeReaches } from './utils/jwt-calls.js';
+import { constInitializer, declaredRange, jwtCallOf, jwtConfigurationOf, optionAt, optionAtAny, rangeReaches, JWT_SIGNATURE_CONTROLS } from './utils/jwt-calls.js';
 
 /** What is handed to a verifier as its key: a function that looks the key up, or a key. */
 type KeyKind = 'provider' | 'key';
@@ -17,14 +17,7 @@ export default defineRule({
     title: 'JWT verified with no algorithm list by a library version that trusts the token header',
     severity: 'high',
     confidence: 'high',
-    controls: {
-      soc2: ['CC6.1'],
-      owaspApi: ['API2:2023'],
-      cwe: ['CWE-347'],
-      pciDss: ['8.3.1'],
-      hipaa: ['164.312(d)'],
-      gdpr: ['Art. 32(1)(b)'],
-    },
+    controls: JWT_SIGNATURE_CONTROLS,
     docs: {
       description: 'Finds JWT verification with no `algorithms` list and a key-retrieval function (a `getKey` callback, a JWKS lookup, `secretOrKeyProvider`, jwks-rsa `expressJwtSecret`) in jsonwebtoken before 9, passport-jwt before 4.0.1 and express-jwt before 6, or a public key in jsonwebtoken before 4.2.2, versions that take the algorithm from the token header.',
       remediation: "Pass the algorithms your tokens are signed with (`algorithms: ['RS256']`) and upgrade jsonwebtoken to 9 or later (passport-jwt 4.0.1, express-jwt 6).",

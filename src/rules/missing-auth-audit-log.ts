@@ -9,7 +9,7 @@ import { ACCESS_LOG_MIDDLEWARE, AUDIT_CALLEE, AUDIT_TABLE_LAST_WORDS, AUTH_EVENT
 import { routeRef } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { loggerCallName } from './utils/logger-calls.js';
-import { routeSpan } from './utils/route-facts.js';
+import { routeSpan, words } from './utils/route-facts.js';
 
 /** How far from the handler the search for a log call follows project functions (controller, service, helper, repository). */
 const MAX_DEPTH = 4;
@@ -199,12 +199,3 @@ function recordOf(ctx: RuleContext, fn: ResolvedFunction, call: ts.CallExpressio
   return undefined;
 }
 
-/** `forgot-password` -> "forgot password"; `resetPassword` -> "reset password"; `2FA` -> "2fa". */
-function words(name: string): string {
-  return name
-    .replace(/([a-z])([A-Z0-9])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .replace(/[^A-Za-z0-9]+/g, ' ')
-    .trim()
-    .toLowerCase();
-}

@@ -4,7 +4,7 @@ import { routeMatchesStep, wordPath } from '../engine/routes/route-path.js';
 import type { Route } from '../engine/routes/route.js';
 import { routeRef, SEVERITIES, type Severity, type TraceStep } from '../types.js';
 import { defineRule } from './define-rule.js';
-import { routeSpan } from './utils/route-facts.js';
+import { routeSpan, words } from './utils/route-facts.js';
 
 /** What an abuse-sensitive route lets a client do many times over, and how bad that is. */
 interface SensitiveAction {
@@ -209,12 +209,3 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   return undefined;
 }
 
-/** `forgot-password` -> "forgot password"; `resetPassword` -> "reset password"; `2FA` -> "2fa". */
-function words(name: string): string {
-  return name
-    .replace(/([a-z])([A-Z0-9])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .replace(/[^A-Za-z0-9]+/g, ' ')
-    .trim()
-    .toLowerCase();
-}

@@ -8,8 +8,18 @@ import { ts } from '#typescript';
 import { moduleCallee, type ModuleCallee } from '../../engine/ast/module-callee.js';
 import { propertyNameText, skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { RuleContext } from '../../engine/rule-api.js';
-import type { ScannedSourceFile } from '../../types.js';
+import type { ControlRefs, ScannedSourceFile } from '../../types.js';
 import { JOSE, JWT_CONFIGURATIONS, JWT_FUNCTIONS, type JwtConfiguration, type JwtFunction } from '../../models/jwt.js';
+
+/** A token whose signature is not checked authenticates nobody: what the signature rules map to. */
+export const JWT_SIGNATURE_CONTROLS = {
+  soc2: ['CC6.1'],
+  owaspApi: ['API2:2023'],
+  cwe: ['CWE-347'],
+  pciDss: ['8.3.1'],
+  hipaa: ['164.312(d)'],
+  gdpr: ['Art. 32(1)(b)'],
+} satisfies ControlRefs;
 
 export interface JwtCall {
   call: ts.CallExpression;

@@ -100,3 +100,13 @@ export const SENSITIVE_SEGMENT =
 
 export const SENSITIVE_MODEL =
   /^(?:users?|accounts?|orders?|payments?|invoices?|customers?|patients?|messages?|transactions?|addresses|address|profiles?|sessions?|tokens?|cards?|wallets?|transfers?|documents?|files?|subscriptions?|members?|memberships?|organi[sz]ations?|employees?|records?|notes?|secrets?|credentials?|api_?keys?|appointments?|prescriptions?|bookings?|carts?|refunds?|payouts?|baskets?|complaints?|feedbacks?|recycles?|deliveries|delivery|wallet|cards)$/i;
+
+/** `forgot-password` -> "forgot password"; `resetPassword` -> "reset password"; `2FA` -> "2fa". */
+export function words(name: string): string {
+  return name
+    .replace(/([a-z])([A-Z0-9])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
