@@ -21,12 +21,19 @@ import { COMMAND_ARGUMENT, COMMAND_SINKS, SHELL_PROGRAMS, SHELL_SCRIPT_FLAGS, ty
 import { ESCAPABLE_SANDBOXES, GLOBAL_EVALUATORS, NODE_VM, VM2 } from './code-evaluation.js';
 import { FS_MODULES, KOA_SEND, PATH_ARGUMENTS, RESPONSE_FILE_METHODS, SEND_ROOT_OPTION } from './filesystem.js';
 import { JOSE, JWT_CONFIGURATIONS, JWT_FUNCTIONS } from './jwt.js';
+import { CORS_LIBRARIES } from './cors.js';
+import { HEADER_LIBRARIES, HELMET_OPTIONS, HONO_SECURE_HEADERS } from './security-headers.js';
+import { TLS_DISABLING_ENVIRONMENT, TLS_VERIFICATION_OPTIONS } from './tls.js';
+import { COOKIE_SETTERS } from './cookies.js';
+import { BCRYPT_MINIMUM_COST, BCRYPT_PACKAGES, DIGEST_FUNCTION_PACKAGES, FAST_DIGESTS, PBKDF2_FUNCTIONS, PBKDF2_MINIMUM_ITERATIONS } from './crypto.js';
+import { FIELD_PICKERS, PROPERTY_COPIERS, RECORD_SETTERS } from './mass-assignment.js';
+import { ACCESS_LOG_MIDDLEWARE, EVENT_METHODS } from './audit-logs.js';
 import { GLOBAL_REDIRECT, HEAD_WRITERS, HEADER_SETTERS as REDIRECT_HEADER_SETTERS, LOCATION_METHODS, REDIRECT_FUNCTIONS, REDIRECT_METHODS } from './redirects.js';
 import { BODY_WRITERS, HONO_HTML_MODULE, HONO_RAW_EXPORTS, HTML_ESCAPER_PACKAGES, HTML_WRITERS } from './html-responses.js';
 import { CODE_OPERATORS, LITERAL_OPERATORS, MONGO_CODE_METHODS, MONGO_FILTER_ARGUMENT, MONGO_INJECT_DECORATORS, MONGO_MODEL_FACTORIES, MONGO_MODEL_TYPES, MONGO_PACKAGES, MONGOOSE_QUERY_CHAIN } from './nosql.js';
 
 export interface ModelListing {
-  kind: 'sink' | 'sanitizer' | 'logger' | 'auth' | 'source' | 'rate-limiter' | 'state-machine' | 'secret-shape' | 'data-access';
+  kind: 'sink' | 'sanitizer' | 'logger' | 'auth' | 'source' | 'rate-limiter' | 'state-machine' | 'secret-shape' | 'data-access' | 'setting';
   /** A sink's or sanitizer's category; a data access: its ORM or client (`prisma`, `mongoose`, `dynamodb`). */
   category?: string;
   /** Packages or project modules the entry is about. */
@@ -73,9 +80,34 @@ export function builtInModels(): ModelListing[] {
     for (const category of sanitizer.categories ?? []) listings.push({ kind: 'sanitizer', category, modules, names, description, source: 'built-in' });
   }
   listings.push(...jwtModels());
+  listings.push(...settingModels());
   listings.push(...dataAccessModels());
   for (const shape of SECRET_SHAPES) listings.push({ kind: 'secret-shape', modules: [], names: [shape.id], description: shape.description, source: 'built-in' });
   return listings;
+}
+
+/**
+ * The options and defaults the configuration, crypto and audit rules judge (models/cors.ts,
+ * security-headers.ts, tls.ts, cookies.ts, crypto.ts, mass-assignment.ts, audit-logs.ts).
+ */
+const ORIGIN_OUTCOME = { wildcard: "'*' (browsers then refuse credentials)", reflect: "the request's own Origin (every site, with credentials)" } as const;
+
+function settingModels(): ModelListing[] {
+  return [
+    ...CORS_LIBRARIES.map((library) => builtIn({ kind: 'setting', category: 'cors', modules: [...library.packages], names: [library.exportName], description: `CORS ${library.form === 'register' ? 'plugin' : 'middleware'}: with credentials on, no origin option sends ${ORIGIN_OUTCOME[library.defaultOrigin]} and origin '*' sends ${ORIGIN_OUTCOME[library.wildcardWithCredentials]}` })),
+    builtIn({ kind: 'setting', category: 'security-headers', modules: [...HEADER_LIBRARIES], names: ['default'], description: 'set the browser security headers (CSP, frame protection, HSTS) for an app' }),
+    builtIn({ kind: 'setting', category: 'security-headers', modules: ['helmet', '@fastify/helmet', 'koa-helmet', HONO_SECURE_HEADERS.package], names: [...HELMET_OPTIONS.map((option) => `${option.option}: false`), ...HONO_SECURE_HEADERS.options.map((option) => `${option}: false`)], description: 'options that turn one of those headers off' }),
+    ...TLS_VERIFICATION_OPTIONS.map((option) => builtIn({ kind: 'setting', category: 'tls', modules: [], names: [`${option.option}: ${String(option.disabledBy)}`], description: `${option.libraries}: ${option.disables}` })),
+    builtIn({ kind: 'setting', category: 'tls', modules: [], names: [`${TLS_DISABLING_ENVIRONMENT.name}=${TLS_DISABLING_ENVIRONMENT.value}`], description: 'turns certificate verification off for the whole Node process' }),
+    ...COOKIE_SETTERS.map((setter) => builtIn({ kind: 'setting', category: 'cookie', modules: [...setter.packages], names: [...setter.names], description: `${setter.library} (${setter.shape}): HttpOnly by default ${String(setter.httpOnly)}, Secure by default ${String(setter.secure)}` })),
+    builtIn({ kind: 'setting', category: 'password-hash', modules: Object.keys(DIGEST_FUNCTION_PACKAGES), names: [...FAST_DIGESTS], description: 'fast digests: too little work for a password' }),
+    builtIn({ kind: 'setting', category: 'password-hash', modules: [...BCRYPT_PACKAGES], names: [`cost >= ${BCRYPT_MINIMUM_COST}`], description: 'bcrypt: the cost a password hash needs at least' }),
+    builtIn({ kind: 'setting', category: 'password-hash', modules: ['crypto'], names: Object.keys(PBKDF2_FUNCTIONS), description: `PBKDF2: at least ${PBKDF2_MINIMUM_ITERATIONS} iterations for a password` }),
+    builtIn({ kind: 'setting', category: 'mass-assignment', modules: [], names: [...PROPERTY_COPIERS, ...RECORD_SETTERS.map((method) => `record.${method}`)], description: 'copy every property of the request body onto a record' }),
+    builtIn({ kind: 'sanitizer', category: 'mass-assignment', modules: [], names: [...FIELD_PICKERS], description: 'keep only the named fields of the body' }),
+    builtIn({ kind: 'setting', category: 'audit-log', modules: [...ACCESS_LOG_MIDDLEWARE], names: ['default'], description: 'access logs: they record requests, not who signed in or what changed, so they are no audit record' }),
+    builtIn({ kind: 'logger', category: 'audit-log', modules: [], names: [...EVENT_METHODS], description: 'emitting an authentication event (login, logout, password, MFA, role) counts as an audit record' }),
+  ];
 }
 
 /** JWT libraries (models/jwt.ts): what signs, verifies or only decodes, and the configurations that set defaults. */
