@@ -167,6 +167,10 @@ describe('trustscan models', () => {
     expect(numeric).toMatchObject({ source: 'built-in', names: expect.arrayContaining(['Number']) });
     expect(numeric!.category).toBeUndefined();
     expect(listing.models.some((model) => model.kind === 'secret-shape' && model.names[0] === 'private-key')).toBe(true);
+    // The options and defaults the configuration rules read.
+    const settings = new Set(listing.models.filter((model) => model.kind === 'setting').map((model) => model.category));
+    expect([...settings].sort()).toEqual(['audit-log', 'cookie', 'cors', 'mass-assignment', 'password-hash', 'security-headers', 'tls']);
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'setting', category: 'tls', names: ['rejectUnauthorized: false'], source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'auth', modules: ['@nestjs/passport'], names: ['AuthGuard'], source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'auth', modules: ['jsonwebtoken'], names: ['verify'], source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'rate-limiter', modules: ['express-rate-limit'], source: 'built-in' }));
