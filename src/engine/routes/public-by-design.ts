@@ -124,7 +124,12 @@ export function publicByDesignReason(input: {
   const handlerText = handlerAndCalleesText(input.modules, input.handler);
 
   // Webhooks deliver events with POST (or PUT); a GET under /slack is an OAuth callback or a page.
-  const webhook = input.method !== 'GET' && input.method !== 'HEAD' && words.some((segmentWordList) => segmentWordList.some((word) => WEBHOOK_SEGMENT.test(word)));
+  // `/stripe-webhook`, tRPC `handleWebhook` (worded `handle-webhook`): inside a hyphenated segment only
+  // the word webhook itself counts (`resend-verification-email` names no webhook of Resend).
+  const webhook =
+    input.method !== 'GET' &&
+    input.method !== 'HEAD' &&
+    (words.some((segmentWordList) => segmentWordList.some((word) => WEBHOOK_SEGMENT.test(word))) || segments.some((segment) => segmentWords(segment.replace(/-/g, ' ')).some((word) => /^webhooks?$/.test(word))));
   if (webhook) {
     const signature = SIGNATURE_CHECK.exec(handlerText);
     // A webhook that does not prove its sender is never public by design: anyone can post events.
@@ -158,6 +163,18 @@ export function publicByDesignReason(input: {
   }
   // POST /users (the collection, no id) is sign-up.
   if (input.method === 'POST' && /^(?:users?|accounts?|members?)$/.test(last) && literal.length === segments.length) return 'sign-up (POST to the user collection)';
+  // tRPC `users.create`, GraphQL `createAccount`: a public operation that creates a user is sign-up.
+  const operationWords = operation ? literal.flatMap((segment) => segmentWords(segment.replace(/-/g, ' '))) : [];
+  if (operation && input.method !== 'QUERY' && operationWords.some((word) => /^(?:create|register|add|new)$/.test(word)) && operationWords.some((word) => /^(?:users?|accounts?|members?)$/.test(word))) {
+    return `${last}: sign-up (a public operation that creates a user)`;
+  }
+  // Accepting an invitation with the token it was sent with: the token is the permission.
+  if (phrase.some((word) => /^(?:invites?|invitations?)$/.test(word)) && phrase.some((word) => /^(?:accept|redeem|join|claim)$/.test(word)) && input.handler && takesResetToken(input.handler)) {
+    return `${last}: accepts an invitation with its token`;
+  }
+  // Exchanging a user's password for a token or key: the handler authenticates the caller itself.
+  const verification = PASSWORD_VERIFICATION.exec(handlerText);
+  if (verification && input.method !== 'GET' && input.method !== 'QUERY') return `${last}: checks the caller's password itself (${verification[0].replace(/\s*\($/, '')})`;
   if (literal.every((segment) => INFRA_SEGMENT.test(segment))) return `${literal.join('/')}: health, status or documentation endpoint`;
   const setup = literal.find((segment) => SETUP_SEGMENT.test(segment));
   if (setup && input.handler) {
@@ -175,6 +192,8 @@ function takesResetToken(handler: ResolvedFunction): boolean {
   return new RegExp(`\\b(?:body|args|input|params|query|data)\\??\\.(?:${RESET_TOKEN_NAME.source.slice(4, -2)})\\b`).test(text);
 }
 const RESET_TOKEN_NAME = /^(?:token|resetToken|reset_token|passwordResetToken|resetCode|code|otp)$/;
+/** Comparing a submitted password with the stored hash: bcrypt/bcryptjs, argon2, a project's verifyPassword-style helper. */
+const PASSWORD_VERIFICATION = /\b(?:bcrypt\w*\s*\.\s*compare(?:Sync)?|argon2\s*\.\s*verify|(?:verify|validate|check|compare)(?:User)?Password|passwordMatches|isPasswordValid|isValidPassword)\s*\(/;
 
 /** The handler's body and those of the project functions it calls, for signature and marker checks. */
 function handlerAndCalleesText(modules: ModuleIndex, handler: ResolvedFunction | undefined): string {
