@@ -151,6 +151,9 @@ function cutCodeLine(text: string, window: { start: number; end: number } | unde
   return `${cutLeft ? ELLIPSIS : ''}${text.slice(from, to)}${cutRight ? ELLIPSIS : ''}`;
 }
 
+/** Summary sentences wrap like finding messages, continuation lines indented. */
+const SUMMARY_PROSE = { plain: '', painted: '', indent: 2 };
+
 function formatSummary(result: ScanResult, options: TextReportOptions, paint: ChalkInstance): string {
   const unsuppressed = result.findings.filter((f) => !f.suppression);
   const suppressed = result.findings.length - unsuppressed.length;
@@ -172,10 +175,10 @@ function formatSummary(result: ScanResult, options: TextReportOptions, paint: Ch
   if (result.baseline) {
     const { unchanged, fixed } = result.baseline;
     const fresh = shown.filter((finding) => finding.baselineState === 'new').length;
-    lines.push(`Baseline ${escapeControlCharacters(result.baseline.file)}: ${fresh} new, ${unchanged} in the baseline (listed, never failing --fail-on), ${fixed.length} fixed since.`);
+    lines.push(...wrap(`Baseline ${escapeControlCharacters(result.baseline.file)}: ${fresh} new, ${unchanged} in the baseline (listed, never failing --fail-on), ${fixed.length} fixed since.`, options.width ?? 80, SUMMARY_PROSE));
   }
   if (result.changedSince) {
-    lines.push(`Changed since ${escapeControlCharacters(result.changedSince.ref)} (merge base ${result.changedSince.mergeBase.slice(0, 12)}): ${result.changedSince.hidden} finding${result.changedSince.hidden === 1 ? '' : 's'} on unchanged lines, found at the merge base too, not shown.`);
+    lines.push(...wrap(`Changed since ${escapeControlCharacters(result.changedSince.ref)} (merge base ${result.changedSince.mergeBase.slice(0, 12)}): ${result.changedSince.hidden} finding${result.changedSince.hidden === 1 ? '' : 's'} on unchanged lines, found at the merge base too, not shown.`, options.width ?? 80, SUMMARY_PROSE));
   }
 
   if (shown.length > 0) {
