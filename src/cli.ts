@@ -262,18 +262,16 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo, 
     threads: options.threads !== undefined ? threadCount(options.threads) : ('auto' as const),
   };
   // Read before the scan: a bad baseline file is a usage error, not a wasted scan.
-  const baseline = options.baseline ? (await import('./ci/baseline.js')).readBaseline(path.resolve(io.cwd, options.baseline), options.baseline) : undefined;
+  const baselines = options.baseline || options.writeBaseline ? await import('./ci/baseline.js') : undefined;
+  const baseline = options.baseline && baselines ? baselines.readBaseline(path.resolve(io.cwd, options.baseline), options.baseline) : undefined;
   const outcome = await scan({
     ...scanOptions,
     recordDuration: options.timing,
     ...(options.cache || options.cacheLocation ? { cache: { location: path.resolve(io.cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION) } } : {}),
   });
   let result = outcome.result;
-  if (options.writeBaseline) {
-    const { buildBaseline, formatBaseline } = await import('./ci/baseline.js');
-    writeReport(formatBaseline(buildBaseline(result)), options.writeBaseline, io);
-  }
-  if (baseline && options.baseline) result = (await import('./ci/baseline.js')).applyBaseline(result, baseline, options.baseline);
+  if (options.writeBaseline && baselines) writeReport(baselines.formatBaseline(baselines.buildBaseline(result)), options.writeBaseline, io);
+  if (baseline && options.baseline && baselines) result = baselines.applyBaseline(result, baseline, options.baseline);
   if (options.changedSince) {
     const { limitToChangedLines } = await import('./ci/changed-since.js');
     result = await limitToChangedLines(result, {

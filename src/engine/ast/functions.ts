@@ -146,7 +146,8 @@ function memberOf(modules: ModuleIndex, file: ScannedSourceFile, container: ts.N
   return undefined;
 }
 
-function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+/** The class a node is written in (its nearest enclosing class declaration or expression). */
+export function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
   for (let current = node.parent; current; current = current.parent) {
     if (ts.isClassDeclaration(current) || ts.isClassExpression(current)) return current;
   }

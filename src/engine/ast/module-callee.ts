@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { fieldTypeName } from './functions.js';
+import { enclosingClass, fieldTypeName } from './functions.js';
 import { requiredModule, skipOuterExpressions, type ModuleIndex } from './module-index.js';
 import { enclosingScope } from './scopes.js';
 import type { ScannedSourceFile } from '../../types.js';
@@ -153,13 +153,7 @@ function bindsName(name: ts.BindingName, text: string): boolean {
 
 /** `this.http` in a class whose constructor takes `http: HttpService` imported from a package. */
 function resolveThisField(ctx: Resolver, file: ScannedSourceFile, access: ts.PropertyAccessExpression): ModuleCallee | undefined {
-  let classNode: ts.ClassLikeDeclaration | undefined;
-  for (let current: ts.Node | undefined = access.parent; current; current = current.parent) {
-    if (ts.isClassDeclaration(current) || ts.isClassExpression(current)) {
-      classNode = current;
-      break;
-    }
-  }
+  const classNode = enclosingClass(access);
   if (!classNode) return undefined;
   const typeName = fieldTypeName(classNode, access.name.text);
   if (!typeName) return undefined;

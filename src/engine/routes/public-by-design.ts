@@ -164,8 +164,7 @@ export function publicByDesignReason(input: {
   // POST /users (the collection, no id) is sign-up.
   if (input.method === 'POST' && /^(?:users?|accounts?|members?)$/.test(last) && literal.length === segments.length) return 'sign-up (POST to the user collection)';
   // tRPC `users.create`, GraphQL `createAccount`: a public operation that creates a user is sign-up.
-  const operationWords = operation ? literal.flatMap((segment) => segmentWords(segment.replace(/-/g, ' '))) : [];
-  if (operation && input.method !== 'QUERY' && operationWords.some((word) => /^(?:create|register|add|new)$/.test(word)) && operationWords.some((word) => /^(?:users?|accounts?|members?)$/.test(word))) {
+  if (operation && input.method !== 'QUERY' && phrase.some((word) => /^(?:create|register|add|new)$/.test(word)) && phrase.some((word) => /^(?:users?|accounts?|members?)$/.test(word))) {
     return `${last}: sign-up (a public operation that creates a user)`;
   }
   // Accepting an invitation with the token it was sent with: the token is the permission.

@@ -5,6 +5,7 @@
  * Shared by the jwt-* rules; judging is theirs.
  */
 import { ts } from '#typescript';
+import { enclosingClass } from '../../engine/ast/functions.js';
 import { moduleCallee, type ModuleCallee } from '../../engine/ast/module-callee.js';
 import { propertyNameText, skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { RuleContext } from '../../engine/rule-api.js';
@@ -86,13 +87,7 @@ function pluginExpression(expression: ts.Expression): ts.Expression {
 
 /** `super(options)` in `class X extends PassportStrategy(Strategy, 'jwt')`: the Strategy given to PassportStrategy. */
 function passportBase(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression): ModuleCallee | undefined {
-  let classNode: ts.ClassLikeDeclaration | undefined;
-  for (let current: ts.Node | undefined = call.parent; current; current = current.parent) {
-    if (ts.isClassDeclaration(current) || ts.isClassExpression(current)) {
-      classNode = current;
-      break;
-    }
-  }
+  const classNode = enclosingClass(call);
   const heritage = classNode?.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
   if (!heritage) return undefined;
   const base = skipOuterExpressions(heritage);

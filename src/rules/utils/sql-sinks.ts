@@ -1,5 +1,6 @@
 import type { ControlRefs } from '../../types.js';
 import { ts } from '#typescript';
+import { enclosingClass } from '../../engine/ast/functions.js';
 import type { ModuleIndex } from '../../engine/ast/module-index.js';
 import { skipOuterExpressions } from '../../engine/ast/module-index.js';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
@@ -382,12 +383,6 @@ export function localDeclaration(identifier: ts.Identifier): ts.VariableDeclarat
   return undefined;
 }
 
-function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (ts.isClassDeclaration(current) || ts.isClassExpression(current)) return current;
-  }
-  return undefined;
-}
 
 /** NestJS injection: `@InjectRepository(User)`, `@InjectDataSource()`, `@InjectEntityManager()`, `@InjectConnection()` (knex/sequelize), `@InjectKnex()`. */
 function injectionCreation(node: ts.ParameterDeclaration | ts.PropertyDeclaration): Creation {

@@ -10,7 +10,7 @@
  */
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { isFunctionLike, nodePosition, resolveFunction } from '../../ast/functions.js';
+import { enclosingClass, isFunctionLike, nodePosition, resolveFunction } from '../../ast/functions.js';
 import { bindingValue, propertyNameText, requiredModule, skipOuterExpressions, type Binding, type ModuleIndex } from '../../ast/module-index.js';
 import { middlewareName } from '../../routes/classify-middleware.js';
 import type { FrameworkName, HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
@@ -18,7 +18,7 @@ import type { AdapterContext } from '../adapter.js';
 import { collectCalls, type Registration } from './router-calls.js';
 import { RouterValues } from './router-values.js';
 import { joinPaths, looksLikePathName, normalizePath, pathStartsWith, regexFromLiteral } from './router-paths.js';
-import { enclosingClass, enclosingIteration, isConstant, isThisProperty, itemPropertyRead, objectPropertyValue, returnedFunction } from './router-syntax.js';
+import { enclosingIteration, isConstant, isThisProperty, itemPropertyRead, objectPropertyValue, returnedFunction } from './router-syntax.js';
 
 export type RouterKind = 'app' | 'router';
 

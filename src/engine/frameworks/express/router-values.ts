@@ -5,9 +5,9 @@
  */
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { isFunctionLike } from '../../ast/functions.js';
+import { enclosingClass, isFunctionLike } from '../../ast/functions.js';
 import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
-import { enclosingClass, isConstant, localDeclaration } from './router-syntax.js';
+import { isConstant, localDeclaration } from './router-syntax.js';
 
 export class RouterValues {
   constructor(private readonly modules: ModuleIndex) {}
