@@ -82,6 +82,24 @@ describe('layers', () => {
     expect((graph.get(path.join(srcRoot, 'types.ts')) ?? []).map(relative)).toEqual([]);
   });
 
+  it('name resolution has one entry point: nothing outside engine/names/ imports its files but index.ts', () => {
+    const files = [...graph.keys()].map(relative);
+    expect(files).toContain('engine/names/index.ts');
+    const behindTheEntry = [...graph].flatMap(([file, imports]) =>
+      relative(file).startsWith('engine/names/')
+        ? []
+        : imports.filter((target) => relative(target).startsWith('engine/names/') && relative(target) !== 'engine/names/index.ts').map((target) => `${relative(file)} -> ${relative(target)}`),
+    );
+    expect(behindTheEntry).toEqual([]);
+    // The folder depends on syntax, never on what is built from it (routes, dataflow, rules).
+    const outward = [...graph].flatMap(([file, imports]) =>
+      relative(file).startsWith('engine/names/')
+        ? imports.filter((target) => !/^(?:engine\/names\/|engine\/ast\/(?:syntax|scopes)\.ts$|types\.ts$)/.test(relative(target))).map((target) => `${relative(file)} -> ${relative(target)}`)
+        : [],
+    );
+    expect(outward).toEqual([]);
+  });
+
   it('no import cycle, type imports included', () => {
     expect(cycles(graph)).toEqual([]);
   });

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ts } from '#typescript';
 import { discoverFiles } from '../src/engine/files.js';
 import { loadProject } from '../src/engine/project.js';
-import { ModuleIndex, bindingValue } from '../src/engine/ast/module-index.js';
-import { resolveFunction } from '../src/engine/ast/functions.js';
+import { bindingValue, ModuleIndex, resolveFunction } from '../src/engine/names/index.js';
 import { findDataAccess } from '../src/engine/ast/data-access.js';
 import { makeProject } from './helpers/cli.js';
 

@@ -13,9 +13,8 @@ import path from 'node:path';
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../types.js';
 import type { ModelConfig, SINK_CATEGORIES, TrustscanConfig } from './config.js';
-import { resolveFunction } from './ast/functions.js';
-import { moduleCallee } from './ast/module-callee.js';
-import { propertyNameText, skipOuterExpressions, type ModuleIndex } from './ast/module-index.js';
+import { moduleCallee, type ModuleIndex, resolveFunction } from './names/index.js';
+import { propertyNameText, skipOuterExpressions } from './ast/syntax.js';
 
 /** A package by name, or a project module by its scan-root-relative path without extension. */
 export type ModelModule = { kind: 'package'; name: string } | { kind: 'project'; path: string };

@@ -5,7 +5,7 @@ import { ts } from '#typescript';
 import type { ScannedSourceFile, ScannedTextFile, ScanWarning } from '../types.js';
 import { UsageError } from './errors.js';
 import type { DiscoveredFile } from './files.js';
-import type { OutsideFiles } from './ast/module-index.js';
+import type { OutsideFiles } from './names/index.js';
 import { InputLog } from './cache.js';
 
 export interface LoadedProject {

@@ -5,7 +5,7 @@
  */
 import type { ExaminedItem, FileVisitor, ReportDescriptor, RuleMeta, RuleOptionType, ScannedSourceFile, ScannedTextFile, WholeProjectAnalysis } from '../types.js';
 import type { ObjectAccessAnalysis } from './access/object-access.js';
-import type { ModuleIndex } from './ast/module-index.js';
+import type { ModuleIndex } from './names/index.js';
 import type { TrustscanConfig } from './config.js';
 import type { DataflowEngine } from './dataflow/engine.js';
 import type { FlowModel } from './flows/flow-model.js';

@@ -3,7 +3,7 @@ import { entryName } from '../types.js';
 import type { Rule, RuleContext } from './rule-api.js';
 import { fileIndex } from './ast/file-index.js';
 import type { CodeModels } from './models.js';
-import type { ModuleIndex } from './ast/module-index.js';
+import type { ModuleIndex } from './names/index.js';
 import type { AnalysisFailures } from './analysis-failures.js';
 import type { StoredReport } from './cache.js';
 import type { TrustscanConfig } from './config.js';

@@ -10,7 +10,7 @@ import { UsageError } from './errors.js';
 import { discoverFiles } from './files.js';
 import { countLines, findRepositoryRoot, loadProject, readFiles, type LoadedProject, type LoadOptions, type ReadFiles } from './project.js';
 import { digest, InputLog, ScanCache, type StoredReport } from './cache.js';
-import { ModuleIndex } from './ast/module-index.js';
+import { ModuleIndex } from './names/index.js';
 import { FRAMEWORK_ADAPTERS } from './frameworks/index.js';
 import { discoverRoutes, type RouteConfig } from './routes/discover.js';
 import { discoverModelledSources, discoverUnmountedHandlers } from './routes/unmounted.js';

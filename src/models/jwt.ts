@@ -11,7 +11,7 @@
 export type JwtOperation = 'sign' | 'verify' | 'decode';
 
 /**
- * One function or method of a JWT library. `members` is the chain engine/ast/module-callee.ts
+ * One function or method of a JWT library. `members` is the chain engine/names/module-callee.ts
  * gives for the callee after the package: `['verify']` for `jwt.verify` on a default or
  * namespace import (or `verify` imported by name), `['new JwtService()', 'sign']` for
  * `this.jwtService.sign` in a class that injects JwtService, `[]` for a default export called

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
 import type { Taint } from '../engine/dataflow/taint.js';
-import { skipOuterExpressions } from '../engine/ast/module-index.js';
+import { skipOuterExpressions } from '../engine/ast/syntax.js';
 import { escapeRegExp } from '../engine/text.js';
 import { defineRule } from './define-rule.js';
 import { importedValue, type ImportedValue } from './utils/imported-values.js';

@@ -1,7 +1,6 @@
 import { ts } from '#typescript';
-import { bindingValue, propertyNameText, skipOuterExpressions } from '../engine/ast/module-index.js';
-import { localConstInitializer, localDeclaration } from '../engine/ast/locals.js';
-import { enclosingFunction, propertyValue } from '../engine/ast/syntax.js';
+import { bindingValue, localConstInitializer, localDeclaration } from '../engine/names/index.js';
+import { enclosingFunction, propertyNameText, propertyValue, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { ALLOW_CREDENTIALS_HEADER, ALLOW_ORIGIN_HEADER, CORS_LIBRARIES, HEADER_SETTERS, NEST_CORS, type CorsLibrary } from '../models/cors.js';
 import type { ScannedSourceFile, Severity } from '../types.js';

@@ -1,6 +1,5 @@
 import { ts } from '#typescript';
-import { skipOuterExpressions } from '../engine/ast/module-index.js';
-import { enclosingFunction } from '../engine/ast/syntax.js';
+import { enclosingFunction, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { Confidence, Severity } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { normalizeName } from './utils/sensitive-names.js';

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import { walkDescendants } from '../engine/ast/file-index.js';
-import { localDeclaration } from '../engine/ast/locals.js';
-import { propertyNameText, skipOuterExpressions } from '../engine/ast/module-index.js';
+import { localDeclaration } from '../engine/names/index.js';
+import { propertyNameText, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import type { Confidence, ScannedSourceFile } from '../types.js';
 import { defineRule } from './define-rule.js';

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import { nodesOfKind } from '../engine/ast/file-index.js';
-import { propertyNameText, skipOuterExpressions } from '../engine/ast/module-index.js';
+import { propertyNameText, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import type { ScannedSourceFile } from '../types.js';
 import { FASTIFY_JWT_INSTANCE_MEMBER, FASTIFY_JWT_SIGN_METHODS, JOSE, JWT_OPTIONS } from '../models/jwt.js';

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
-import { moduleCallee } from '../engine/ast/module-callee.js';
-import { skipOuterExpressions } from '../engine/ast/module-index.js';
+import { moduleCallee } from '../engine/names/index.js';
+import { skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import type { Confidence, ScannedSourceFile, Severity } from '../types.js';
 import { JWT_OPTIONS, KEY_PROVIDER_PACKAGES, KEY_TYPE_CHECKED_FROM, PEM_DEFAULTS_FROM, PUBLIC_KEY_WORDS } from '../models/jwt.js';

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import { classifyCall } from '../engine/ast/data-access.js';
-import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } from '../engine/ast/functions.js';
-import { skipOuterExpressions } from '../engine/ast/module-index.js';
+import { isFunctionLike, nodePosition, skipOuterExpressions } from '../engine/ast/syntax.js';
+import { resolveFunction, type ResolvedFunction } from '../engine/names/index.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { wordPath } from '../engine/routes/route-path.js';
 import type { Route } from '../engine/routes/route.js';

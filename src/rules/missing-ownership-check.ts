@@ -1,4 +1,4 @@
-import { nodePosition } from '../engine/ast/functions.js';
+import { nodePosition } from '../engine/ast/syntax.js';
 import type { UncheckedAccess } from '../engine/access/object-access.js';
 import { isWriteAccess, type LookupAccess } from '../engine/access/lookup-keys.js';
 import type { ObjectAccessVerdict, Route } from '../engine/routes/route.js';

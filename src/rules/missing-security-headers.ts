@@ -1,9 +1,7 @@
 import path from 'node:path';
 import { ts } from '#typescript';
-import { resolveFunction } from '../engine/ast/functions.js';
-import { localDeclaration } from '../engine/ast/locals.js';
-import { requiredModule, skipOuterExpressions, type Binding } from '../engine/ast/module-index.js';
-import { propertyValue } from '../engine/ast/syntax.js';
+import { type Binding, localDeclaration, requiredModule, resolveFunction } from '../engine/names/index.js';
+import { propertyValue, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import {
   APP_FACTORIES,

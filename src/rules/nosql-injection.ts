@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
 import type { Taint } from '../engine/dataflow/taint.js';
-import { propertyNameText, skipOuterExpressions } from '../engine/ast/module-index.js';
+import { propertyNameText, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { EXPRESS_VALIDATOR_SCALAR_METHODS, MONGO_SANITIZER_MIDDLEWARE_NAMES } from '../models/sanitizers.js';

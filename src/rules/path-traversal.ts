@@ -1,12 +1,12 @@
 import { ts } from '#typescript';
 import { PATH_CONTAINMENT_CHECK, type TaintedCall } from '../engine/dataflow/engine.js';
 import type { Taint, ValueOrigin } from '../engine/dataflow/taint.js';
-import { skipOuterExpressions } from '../engine/ast/module-index.js';
+import { skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { FILE_NAME_ONLY_FUNCTIONS } from '../models/sanitizers.js';
 import { fileSystemPathArguments } from './utils/file-system-sinks.js';
-import { moduleCallee } from '../engine/ast/module-callee.js';
+import { moduleCallee } from '../engine/names/index.js';
 import { fieldOriginAtCaller, indexArguments } from './utils/object-argument-fields.js';
 import { modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
 import { passedTraversalBranchCheck } from './utils/traversal-branch-checks.js';

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
-import { nodePosition } from '../engine/ast/functions.js';
-import type { ModuleIndex } from '../engine/ast/module-index.js';
+import { nodePosition } from '../engine/ast/syntax.js';
+import type { ModuleIndex } from '../engine/names/index.js';
 import { ValueProver } from '../engine/dataflow/value-proof.js';
 import { isTaintedFor } from '../engine/dataflow/taint.js';
 import { defineRule } from './define-rule.js';

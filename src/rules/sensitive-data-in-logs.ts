@@ -1,14 +1,13 @@
 import { ts } from '#typescript';
-import { skipOuterExpressions } from '../engine/ast/module-index.js';
+import { skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { ScannedSourceFile, Severity } from '../types.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
-import { codeModel, entityModels, modelOfReceiver, QUERY_METHODS, type EntityModel } from './utils/entity-models.js';
+import { codeModel, type EntityModel, entityModels, isSecretField, modelOfReceiver, QUERY_METHODS } from './utils/entity-models.js';
 import { loggerCallName } from './utils/logger-calls.js';
 import { isLoggedArgument, loggerWrapperOf } from './utils/logger-wrappers.js';
 import { accessLogLeak } from './utils/request-loggers.js';
 import { isPersonObjectName, sensitiveName, severityOf, type SensitiveKind } from './utils/sensitive-names.js';
-import { isSecretField } from './utils/entity-models.js';
 import { localDeclaration } from './utils/tainted-sink.js';
 
 /** One thing a log call writes that it must not. */

@@ -6,7 +6,7 @@ import { defineRule } from './define-rule.js';
 import { hostCheckedBefore } from './utils/host-allowlist-guards.js';
 import { httpRequestSink } from './utils/http-client-sinks.js';
 import { fieldOriginAtCaller, indexArguments } from './utils/object-argument-fields.js';
-import { moduleCallee } from '../engine/ast/module-callee.js';
+import { moduleCallee } from '../engine/names/index.js';
 import { nodeAtStep } from './utils/trace-nodes.js';
 import { modelledSinkCalls, reportTaintedSink, routeLabel } from './utils/tainted-sink.js';
 import { requestControlsHost } from './utils/url-host-control.js';

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
-import { propertyNameText, skipOuterExpressions } from '../engine/ast/module-index.js';
-import { localConstInitializer } from '../engine/ast/locals.js';
+import { propertyNameText, skipOuterExpressions } from '../engine/ast/syntax.js';
+import { localConstInitializer } from '../engine/names/index.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import type { ScannedSourceFile, ScannedTextFile } from '../types.js';
 import { defineRule } from './define-rule.js';

@@ -1,7 +1,6 @@
 import { ts } from '#typescript';
-import { localConstInitializer, localDeclaration } from '../engine/ast/locals.js';
-import { skipOuterExpressions } from '../engine/ast/module-index.js';
-import { enclosingFunction } from '../engine/ast/syntax.js';
+import { localConstInitializer, localDeclaration } from '../engine/names/index.js';
+import { enclosingFunction, skipOuterExpressions } from '../engine/ast/syntax.js';
 import {
   BCRYPT_COST_ARGUMENT,
   BCRYPT_MINIMUM_COST,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ts } from '#typescript';
 import { discoverFiles } from '../../src/engine/files.js';
 import { loadProject } from '../../src/engine/project.js';
-import { ModuleIndex } from '../../src/engine/ast/module-index.js';
+import { ModuleIndex } from '../../src/engine/names/index.js';
 import { DataflowEngine, type TaintedCall } from '../../src/engine/dataflow/engine.js';
 import { discoverRoutes, EMPTY_ROUTE_CONFIG } from '../../src/engine/routes/discover.js';
 import { FRAMEWORK_ADAPTERS } from '../../src/engine/frameworks/index.js';

@@ -1,6 +1,6 @@
 import { discoverFiles } from '../../src/engine/files.js';
 import { loadProject } from '../../src/engine/project.js';
-import { ModuleIndex } from '../../src/engine/ast/module-index.js';
+import { ModuleIndex } from '../../src/engine/names/index.js';
 import { discoverRoutes, EMPTY_ROUTE_CONFIG, type RouteConfig } from '../../src/engine/routes/discover.js';
 import type { FrameworkAdapter } from '../../src/engine/frameworks/adapter.js';
 import type { Route } from '../../src/engine/routes/route.js';

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ModuleIndex } from '../../src/engine/ast/module-index.js';
+import { ModuleIndex } from '../../src/engine/names/index.js';
 import { discoverFiles } from '../../src/engine/files.js';
 import { FRAMEWORK_ADAPTERS } from '../../src/engine/frameworks/index.js';
 import { loadProject } from '../../src/engine/project.js';

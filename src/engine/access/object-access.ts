@@ -1,12 +1,11 @@
 import { isolated } from '../analysis-failures.js';
 import { ts } from '#typescript';
-import { nodePosition, resolveFunction } from '../ast/functions.js';
-import { bindingNames, skipOuterExpressions } from '../ast/module-index.js';
-import { enclosingFunction, exitsEarly } from '../ast/syntax.js';
+import { enclosingFunction, exitsEarly, nodePosition, skipOuterExpressions } from '../ast/syntax.js';
+import { bindingNames, resolveFunction } from '../names/index.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint } from '../dataflow/taint.js';
-import type { Route } from '../routes/route.js';
+import type { ObjectAccess, ObjectAccessVerdict, Route } from '../routes/route.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { CAPABILITY_KEY, isWriteAccess, lookupAccessOf, lookupFacts, type LookupAccess } from './lookup-keys.js';
 import { collectIdentifiers, inCodeOwnershipCheck, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
@@ -26,7 +25,6 @@ const REFERENCE_KEY = /(?:method|type|kind|category|plan|country|currency|langua
 
 // The inventory's shapes live with the route model they are part of (routes/route.ts).
 export type { ObjectAccess, ObjectAccessVerdict } from '../routes/route.js';
-import type { ObjectAccess, ObjectAccessVerdict } from '../routes/route.js';
 
 /** A route reaching a lookup keyed by the client's id with nothing tying the record to the caller. */
 export interface UncheckedAccess {

@@ -1,7 +1,7 @@
 import type { AnalysisFailures } from '../analysis-failures.js';
 import { ts } from '#typescript';
-import { bindingNames, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
-import { enclosingFunction } from '../ast/syntax.js';
+import { bindingNames, type ModuleIndex } from '../names/index.js';
+import { enclosingFunction, skipOuterExpressions } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { DataflowEngine, TaintedCall } from '../dataflow/engine.js';
 import type { Route, RouteMiddleware } from '../routes/route.js';

@@ -1,8 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
-import { nodePosition, resolveFunction, type ResolvedFunction } from './functions.js';
-import { propertyNameText, skipOuterExpressions, type ModuleIndex } from './module-index.js';
-import { localInitializer } from './locals.js';
+import { nodePosition, propertyNameText, skipOuterExpressions } from './syntax.js';
+import { localInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import { DYNAMODB_CLIENT_METHODS, DYNAMODB_COMMAND_PACKAGES, DYNAMODB_COMMANDS, DYNAMODB_REQUEST_PROPERTIES } from '../../models/dynamodb.js';
 import {
   COLLECTION_DECLARATION, DRIZZLE, KNEX, MODEL_CLASS_EVIDENCE, MODEL_PACKAGES, MONGODB, ormMethods, PRISMA, PRISMA_CLIENT_DECLARATION, RAW_QUERY,

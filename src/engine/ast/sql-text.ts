@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
-import { localDeclaration } from './locals.js';
-import { skipOuterExpressions } from './module-index.js';
+import { localDeclaration } from '../names/index.js';
+import { skipOuterExpressions } from './syntax.js';
 
 /** Literal pieces that read like SQL, for sinks known only by a handle's name. */
 export function looksLikeSql(literals: readonly string[]): boolean {

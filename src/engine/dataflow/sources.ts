@@ -1,7 +1,6 @@
 import { ts } from '#typescript';
-import type { ResolvedFunction } from '../ast/functions.js';
-import { nodePosition } from '../ast/functions.js';
-import { propertyValue } from '../ast/syntax.js';
+import type { ResolvedFunction } from '../names/index.js';
+import { nodePosition, propertyValue } from '../ast/syntax.js';
 import { isPrincipalDecorator } from '../routes/handler-evidence.js';
 
 const TENANT_DECORATOR = /^(?:Get)?(?:Current|Active|Auth|Session)?(?:Org|Organi[sz]ation|Tenant|Workspace|Team|Account|Project)(?:FromRequest|FromSession|FromToken)?$/;

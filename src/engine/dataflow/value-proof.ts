@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
-import { resolveFunction } from '../ast/functions.js';
-import { propertyNameText, requiredModule, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import { type ModuleIndex, requiredModule, resolveFunction } from '../names/index.js';
+import { propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { NUMERIC_GLOBALS } from '../../models/sanitizers.js';
 
 /**

@@ -9,7 +9,7 @@ import { isolated, type AnalysisFailures } from '../analysis-failures.js';
  */
 import type { ScannedSourceFile, ScannedTextFile } from '../../types.js';
 import type { FlowConfig, TrustscanConfig } from '../config.js';
-import type { ModuleIndex } from '../ast/module-index.js';
+import type { ModuleIndex } from '../names/index.js';
 import { isStateChanging, type Route } from '../routes/route.js';
 import { routeMatchesStep, wordPath } from '../routes/route-path.js';
 import { isAuthRoute, isRequestRoute, MONEY_KINDS, namedStep, type NamedStep } from './flow-steps.js';

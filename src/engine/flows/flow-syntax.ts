@@ -1,7 +1,6 @@
 /** Syntax questions of the business-flow walk that need no walk state: conditions, query criteria, callees, receivers. */
 import { ts } from '#typescript';
-import { propertyNameText, skipOuterExpressions } from '../ast/module-index.js';
-import { exitsEarly } from '../ast/syntax.js';
+import { exitsEarly, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import type { GuardKind } from './flow-facts.js';
 import { STATE_FIELD, EXPIRY_FIELD, REPLAY_FIELD, STATE_FLAG, STATE_TIMESTAMP, ADMIN_NAME } from './flow-patterns.js';
 
@@ -167,7 +166,7 @@ export function isInExitingCondition(call: ts.CallExpression): boolean {
   return false;
 }
 
-export { localConstInitializer } from '../ast/locals.js';
+export { localConstInitializer } from '../names/index.js';
 
 export function asObject(expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
   const value = skipOuterExpressions(expression);

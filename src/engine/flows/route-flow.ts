@@ -10,9 +10,8 @@
  */
 import { ts } from '#typescript';
 import { classifyCall, type DataAccess } from '../ast/data-access.js';
-import { nodePosition, resolveFunction, returnedFunction, type ResolvedFunction } from '../ast/functions.js';
-import { bindingNames, bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
-import { exitsEarly, propertyValue } from '../ast/syntax.js';
+import { exitsEarly, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
+import { bindingNames, bindingValue, type ModuleIndex, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
 import { locateMiddleware } from '../routes/classify-middleware.js';
 import type { Route, RouteMiddleware } from '../routes/route.js';
 import type { TrustscanConfig } from '../config.js';

@@ -4,9 +4,7 @@
  */
 import { ts } from '#typescript';
 import type { ScannedSourceFile, ScannedTextFile } from '../../types.js';
-import { nodePosition } from '../ast/functions.js';
-import { propertyNameText, skipOuterExpressions } from '../ast/module-index.js';
-import { propertyValue } from '../ast/syntax.js';
+import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
 import { SourceText } from '../source-text.js';
 import type { FlowLocation } from './flow-facts.js';
 import { STATE_FIELD } from './flow-patterns.js';

@@ -1,5 +1,5 @@
 import type { ScannedSourceFile, ScannedTextFile } from '../../types.js';
-import type { ModuleIndex } from '../ast/module-index.js';
+import type { ModuleIndex } from '../names/index.js';
 import type { MiddlewareClassifier } from '../routes/classify-middleware.js';
 import type { FrameworkName, RouteDefinition } from '../routes/route.js';
 

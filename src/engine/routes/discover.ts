@@ -1,6 +1,5 @@
 import type { ScannedSourceFile, ScannedTextFile } from '../../types.js';
-import type { ModuleIndex } from '../ast/module-index.js';
-import type { ResolvedFunction } from '../ast/functions.js';
+import type { ModuleIndex, ResolvedFunction } from '../names/index.js';
 import type { AdapterContext, FrameworkAdapter, ProjectFacts } from '../frameworks/adapter.js';
 import { AnalysisFailures } from '../analysis-failures.js';
 import { MiddlewareClassifier, type AuthModel } from './classify-middleware.js';
@@ -11,8 +10,7 @@ import { entryName, isStateChanging, type AuthStatus, type HttpMethod, type Rout
 import { entryKindAndMethodMatch, parseEntryPattern, wordPath } from './route-path.js';
 import { escapeRegExp } from '../text.js';
 import { ts } from '#typescript';
-import { nodePosition } from '../ast/functions.js';
-import { skipOuterExpressions } from '../ast/module-index.js';
+import { nodePosition, skipOuterExpressions } from '../ast/syntax.js';
 import { authAnnotation } from './auth-annotation.js';
 import { HelperAuthenticationFinder } from './helper-authentication.js';
 import { checksSharedSecret, credentialEntryReason, isServiceEndpoint, publicByDesignReason } from './public-by-design.js';

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
-import type { ResolvedFunction } from '../ast/functions.js';
-import { calledFunctions, nodePosition } from '../ast/functions.js';
-import type { ModuleIndex } from '../ast/module-index.js';
+import type { ModuleIndex, ResolvedFunction } from '../names/index.js';
+import { calledFunctions } from '../names/index.js';
+import { nodePosition } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE } from './classify-middleware.js';
 import { PRINCIPAL_READS } from '../../models/auth.js';
 

@@ -6,9 +6,8 @@
  * a few levels deep, so `parseRequest -> checkAuth -> getBearerToken` counts as one verification.
  */
 import { ts } from '#typescript';
-import { calledFunctions, nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
-import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
-import { exitsEarly } from '../ast/syntax.js';
+import { calledFunctions, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
+import { exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE, findAuthModel, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type AuthModel } from './classify-middleware.js';
 import { CREDENTIAL_READ } from './handler-evidence.js';
 import { SELF_THROWING_VERIFICATION } from '../../models/auth.js';

@@ -1,8 +1,8 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
-import { resolveFunction, returnedFunction } from '../ast/functions.js';
+import { bindingValue, type ModuleIndex, resolveFunction, returnedFunction } from '../names/index.js';
 import { guardingConditions } from '../ast/guards.js';
-import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
+import { propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 
 /**
  * Authentication middleware made by a factory with a positional flag that decides whether it turns

@@ -6,9 +6,9 @@
  * in code. A route that writes data or returns per-user data with none of these reasons stays open.
  */
 import { ts } from '#typescript';
-import { calledFunctions, nodePosition, type ResolvedFunction } from '../ast/functions.js';
-import type { ModuleIndex } from '../ast/module-index.js';
-import { exitsEarly } from '../ast/syntax.js';
+import { calledFunctions, type ResolvedFunction } from '../names/index.js';
+import { exitsEarly, nodePosition } from '../ast/syntax.js';
+import type { ModuleIndex } from '../names/index.js';
 import { OPERATIONS } from './route.js';
 
 /** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */

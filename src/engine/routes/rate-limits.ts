@@ -8,9 +8,8 @@
  */
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
-import { calledFunctions, nodePosition, resolveFunction, type ResolvedFunction } from '../ast/functions.js';
-import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../ast/module-index.js';
-import { propertyValue } from '../ast/syntax.js';
+import { bindingValue, calledFunctions, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
+import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
 import { guardClassOf, locateMiddleware, middlewareLine, middlewareName, visitLine, type GuardClass } from './classify-middleware.js';
 import type { RateLimitKey, Route, RouteMiddleware } from './route.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';

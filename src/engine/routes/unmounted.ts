@@ -9,10 +9,10 @@
  */
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
-import { nodePosition, resolveFunction } from '../ast/functions.js';
+import { nodePosition, propertyNameText } from '../ast/syntax.js';
+import { type ModuleIndex, resolveFunction } from '../names/index.js';
 import { matchingFunctionModel, type SourceModel } from '../models.js';
 import { nodesOfKind } from '../ast/file-index.js';
-import { propertyNameText, type ModuleIndex } from '../ast/module-index.js';
 import type { FrameworkName, Route } from './route.js';
 
 /** Request types by package, and the framework whose request shape the handler's first parameter has. */

@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { propertyNameText } from '../../engine/ast/module-index.js';
+import { propertyNameText } from '../../engine/ast/syntax.js';
 
 /**
  * Key/value pairs out of committed .env and YAML files, with the offsets of each value, read

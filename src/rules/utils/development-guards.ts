@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import { skipOuterExpressions } from '../../engine/ast/syntax.js';
 import { normalizeName } from './sensitive-names.js';
 
 /**

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import { nodesOfKind } from '../../engine/ast/file-index.js';
-import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import { skipOuterExpressions } from '../../engine/ast/syntax.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { MONGOOSE, ormMethods, SEQUELIZE, TYPEORM } from '../../models/orms.js';
 import { normalizeName } from './sensitive-names.js';

@@ -1,4 +1,4 @@
-import type { ModuleCallee } from '../../engine/ast/module-callee.js';
+import type { ModuleCallee } from '../../engine/names/index.js';
 // The modules and their functions' path arguments: models/filesystem.ts.
 import { FS_MODULES, PATH_ARGUMENTS } from '../../models/filesystem.js';
 

@@ -1,6 +1,5 @@
 import { ts } from '#typescript';
-import { skipOuterExpressions } from '../../engine/ast/module-index.js';
-import { exitsEarly } from '../../engine/ast/syntax.js';
+import { exitsEarly, skipOuterExpressions } from '../../engine/ast/syntax.js';
 
 // `ALLOWED_HOSTS.has(url.hostname)`, `url.origin !== API_ORIGIN`, `host.endsWith('.example.com')`.
 const HOST_WORD = /\b(?:hostname|host|origin)\b/;

@@ -1,8 +1,8 @@
 import { ts } from '#typescript';
-import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import { skipOuterExpressions } from '../../engine/ast/syntax.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
-import { moduleCallee, type ModuleCallee } from '../../engine/ast/module-callee.js';
+import { moduleCallee, type ModuleCallee } from '../../engine/names/index.js';
 import { localInitializer } from './tainted-sink.js';
 import { GLOBAL_FETCH, HTTP_CLIENTS, type HttpClientModel } from '../../models/http-clients.js';
 

@@ -1,5 +1,6 @@
 import { ts } from '#typescript';
-import { skipOuterExpressions, type ModuleIndex } from '../../engine/ast/module-index.js';
+import { skipOuterExpressions } from '../../engine/ast/syntax.js';
+import { type ModuleIndex } from '../../engine/names/index.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { localDeclaration } from './tainted-sink.js';
 

@@ -5,9 +5,8 @@
  * Shared by the jwt-* rules; judging is theirs.
  */
 import { ts } from '#typescript';
-import { enclosingClass } from '../../engine/ast/functions.js';
-import { moduleCallee, type ModuleCallee } from '../../engine/ast/module-callee.js';
-import { propertyNameText, skipOuterExpressions } from '../../engine/ast/module-index.js';
+import { enclosingClass, propertyNameText, skipOuterExpressions } from '../../engine/ast/syntax.js';
+import { moduleCallee, type ModuleCallee } from '../../engine/names/index.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import type { ControlRefs, ScannedSourceFile } from '../../types.js';
 import { JOSE, JWT_CONFIGURATIONS, JWT_FUNCTIONS, type JwtConfiguration, type JwtFunction } from '../../models/jwt.js';

@@ -1,10 +1,10 @@
 import { ts } from '#typescript';
-import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import { skipOuterExpressions } from '../../engine/ast/syntax.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { matchingLogger } from '../../engine/models.js';
 import { FRAMEWORK_LOG_OWNERS, LOG_METHODS, LOGGER_PACKAGES, LOGGER_SETUP_MEMBERS, NEST_LOGGER_CLASSES, NEST_LOGGER_MODULE } from '../../models/loggers.js';
-import { moduleCallee } from '../../engine/ast/module-callee.js';
+import { moduleCallee } from '../../engine/names/index.js';
 
 // The libraries themselves are data (src/models/loggers.ts); this file matches calls against them.
 export { LOG_METHODS } from '../../models/loggers.js';

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
-import { resolveFunction } from '../../engine/ast/functions.js';
-import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import { resolveFunction } from '../../engine/names/index.js';
+import { skipOuterExpressions } from '../../engine/ast/syntax.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { LOG_METHODS, loggerCallName } from './logger-calls.js';

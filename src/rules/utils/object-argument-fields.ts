@@ -1,10 +1,9 @@
 import { ts } from '#typescript';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import type { Taint, ValueOrigin } from '../../engine/dataflow/taint.js';
-import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import { enclosingFunction, skipOuterExpressions } from '../../engine/ast/syntax.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { nodeAtStep } from './trace-nodes.js';
-import { enclosingFunction } from '../../engine/ast/syntax.js';
 
 /** Each argument node of every tainted call, with its call and index. */
 export type ArgumentIndex = Map<ts.Node, { tainted: TaintedCall; index: number }>;

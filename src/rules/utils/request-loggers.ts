@@ -1,10 +1,10 @@
 import { ts } from '#typescript';
 import { nodesOfKind } from '../../engine/ast/file-index.js';
-import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import { skipOuterExpressions } from '../../engine/ast/syntax.js';
 import type { Route } from '../../engine/routes/route.js';
 import { entryName, type ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
-import { moduleCallee } from '../../engine/ast/module-callee.js';
+import { moduleCallee } from '../../engine/names/index.js';
 import { sensitiveName } from './sensitive-names.js';
 
 /** What an access logger (morgan, pino-http) writes that some route it runs before receives. */

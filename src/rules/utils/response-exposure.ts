@@ -1,13 +1,12 @@
 import { ts } from '#typescript';
-import { resolveFunction } from '../../engine/ast/functions.js';
-import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import { resolveFunction } from '../../engine/names/index.js';
+import { enclosingFunction, skipOuterExpressions } from '../../engine/ast/syntax.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { MONGOOSE } from '../../models/orms.js';
 import { entityModels, isSecretField, modelOfReceiver, QUERY_METHODS, type EntityModel } from './entity-models.js';
 import { normalizeName } from './sensitive-names.js';
 import { localDeclaration } from './tainted-sink.js';
-import { enclosingFunction } from '../../engine/ast/syntax.js';
 
 /** A whole record of a model with secret fields, found in what a response sends. */
 interface ExposedEntity {

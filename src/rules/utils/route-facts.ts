@@ -1,6 +1,6 @@
 import { findDataAccess, type DataAccess } from '../../engine/ast/data-access.js';
-import { calledFunctions, type ResolvedFunction } from '../../engine/ast/functions.js';
-import type { ModuleIndex } from '../../engine/ast/module-index.js';
+import { calledFunctions, type ResolvedFunction } from '../../engine/names/index.js';
+import type { ModuleIndex } from '../../engine/names/index.js';
 import type { Route } from '../../engine/routes/route.js';
 import { wordPath } from '../../engine/routes/route-path.js';
 import type { TraceStep } from '../../types.js';

@@ -1,11 +1,9 @@
-import type { ControlRefs } from '../../types.js';
+import type { ControlRefs, ScannedSourceFile } from '../../types.js';
 import { ts } from '#typescript';
-import { enclosingClass } from '../../engine/ast/functions.js';
-import type { ModuleIndex } from '../../engine/ast/module-index.js';
-import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import { enclosingClass, skipOuterExpressions } from '../../engine/ast/syntax.js';
+import type { ModuleIndex } from '../../engine/names/index.js';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import { taintFor, type Taint } from '../../engine/dataflow/taint.js';
-import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { packageMatches, SQL_DRIVERS, type SqlDriver } from '../../models/sql.js';
 import { AMBIGUOUS_ESCAPE_METHODS, PG_ESCAPERS, PG_FORMAT_PACKAGE, QUOTING_BUILDER_FUNCTIONS, QUOTING_BUILDER_PACKAGES, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES } from '../../models/sanitizers.js';

@@ -1,6 +1,6 @@
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import { taintFor, type Taint, type ValueOrigin } from '../../engine/dataflow/taint.js';
-import { nodePosition } from '../../engine/ast/functions.js';
+import { nodePosition } from '../../engine/ast/syntax.js';
 import { lineEndOffset } from '../../engine/source-text.js';
 import { entryName, routeRef, type TraceStep } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
@@ -53,7 +53,7 @@ export function taintOf(origin: ValueOrigin | undefined, category: SinkCategory)
   return taintFor(origin, category);
 }
 
-export { localDeclaration, localInitializer } from '../../engine/ast/locals.js';
+export { localDeclaration, localInitializer } from '../../engine/names/index.js';
 
 /**
  * Tainted calls into a function config `models` declares a sink of `category` (a project's own

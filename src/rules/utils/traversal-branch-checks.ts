@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { skipOuterExpressions } from '../../engine/ast/module-index.js';
+import { skipOuterExpressions } from '../../engine/ast/syntax.js';
 import type { TraceStep } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { nodeAtStep } from './trace-nodes.js';

@@ -1,5 +1,6 @@
 import { ts } from '#typescript';
-import { skipOuterExpressions, type ModuleIndex } from '../../engine/ast/module-index.js';
+import { skipOuterExpressions } from '../../engine/ast/syntax.js';
+import { type ModuleIndex } from '../../engine/names/index.js';
 import { taintFor, type Taint, type ValueOrigin } from '../../engine/dataflow/taint.js';
 import { URL_COMPONENT_ENCODERS as ENCODING_TRANSFORMS } from '../../models/sanitizers.js';
 import type { ScannedSourceFile } from '../../types.js';

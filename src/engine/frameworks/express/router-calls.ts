@@ -7,7 +7,7 @@
 import { ts } from '#typescript';
 import { fileIndex } from '../../ast/file-index.js';
 import type { ScannedSourceFile } from '../../../types.js';
-import { skipOuterExpressions } from '../../ast/module-index.js';
+import { skipOuterExpressions } from '../../ast/syntax.js';
 import { isThisProperty } from './router-syntax.js';
 
 const REGISTRATION_CALL = /\.\s*(?:get|post|put|patch|delete|del|all|use|route|head|options|register|prefix)\s*\(/;

@@ -10,8 +10,8 @@
  */
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { enclosingClass, isFunctionLike, nodePosition, resolveFunction } from '../../ast/functions.js';
-import { bindingValue, propertyNameText, requiredModule, skipOuterExpressions, type Binding, type ModuleIndex } from '../../ast/module-index.js';
+import { enclosingClass, isFunctionLike, nodePosition, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
+import { type Binding, bindingValue, type ModuleIndex, requiredModule, resolveFunction } from '../../names/index.js';
 import { middlewareName } from '../../routes/classify-middleware.js';
 import type { FrameworkName, HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import type { AdapterContext } from '../adapter.js';

@@ -1,6 +1,6 @@
 /** Route path text as routers compose it: joining a mount prefix, normalizing, prefix matching. */
 import { ts } from '#typescript';
-import { skipOuterExpressions } from '../../ast/module-index.js';
+import { skipOuterExpressions } from '../../ast/syntax.js';
 
 /** Segment-wise prefix match where `:param` and `*` segments of the prefix match any segment. */
 export function pathStartsWith(path: string, prefix: string): boolean {

@@ -1,7 +1,6 @@
 /** Small syntax questions the router graph asks: loops around a registration, factory bodies, local declarations. */
 import { ts } from '#typescript';
-import { isFunctionLike } from '../../ast/functions.js';
-import { propertyNameText, skipOuterExpressions } from '../../ast/module-index.js';
+import { isFunctionLike, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
 
 /** The function a factory body returns: `() => (req, res) => ...`, `{ return async function (req, res) {...} }`. */
 export function returnedFunction(body: ts.ConciseBody): (ts.ArrowFunction | ts.FunctionExpression) | undefined {

@@ -5,8 +5,8 @@
  */
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { enclosingClass, isFunctionLike } from '../../ast/functions.js';
-import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { enclosingClass, isFunctionLike, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
+import { bindingValue, type ModuleIndex } from '../../names/index.js';
 import { isConstant, localDeclaration } from './router-syntax.js';
 
 export class RouterValues {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { bindingValue, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { bindingValue, type ModuleIndex } from '../../names/index.js';
+import { propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import { objectLiteralOf, staticString } from './static-values.js';
-import { propertyValue } from '../../ast/syntax.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 
 export const AUTOLOAD_PACKAGES = new Set(['@fastify/autoload', 'fastify-autoload']);

@@ -5,7 +5,7 @@
  * routes it guards. Conditions we cannot read leave the hook applying everywhere, as before.
  */
 import { ts } from '#typescript';
-import { skipOuterExpressions } from '../../ast/module-index.js';
+import { skipOuterExpressions } from '../../ast/syntax.js';
 
 /** True when the hook lets the request through unchecked for this route; undefined when unknown. */
 export type HookSkip = (method: string, routePath: string) => boolean;

@@ -1,14 +1,13 @@
 import { ts } from '#typescript';
 import { nodesOfKind } from '../../ast/file-index.js';
 import type { ScannedSourceFile } from '../../../types.js';
-import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } from '../../ast/functions.js';
-import { bindingValue, requiredModule, skipOuterExpressions } from '../../ast/module-index.js';
+import { isFunctionLike, nodePosition, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
+import { bindingValue, requiredModule, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import type { HttpMethod, RouteDefinition, RouteHandler, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { AUTOLOAD_PACKAGES, autoloadedPlugins, autoloadOptionsDirectory } from './autoload.js';
 import { methodProperty, objectLiteralOf, staticString } from './static-values.js';
 import { routeSchemaFields } from './route-schema.js';
-import { propertyValue } from '../../ast/syntax.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 import { classifyBody, middlewareName } from '../../routes/classify-middleware.js';
 import { hookSkipPredicate, type HookSkip } from './hook-path-conditions.js';

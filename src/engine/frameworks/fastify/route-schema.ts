@@ -1,8 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { bindingValue, requiredModule, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
-import { objectLiteralFields, propertyValue } from '../../ast/syntax.js';
-import { localConstInitializer } from '../../ast/locals.js';
+import { bindingValue, localConstInitializer, type ModuleIndex, requiredModule } from '../../names/index.js';
+import { objectLiteralFields, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import type { ValidatedField } from '../../routes/route.js';
 import { JSON_SCHEMA_NUMERIC_TYPES as NUMERIC_TYPES, JSON_SCHEMA_RESTRICTED_FORMATS as RESTRICTED_FORMATS, JSON_SCHEMA_SCALAR_TYPES as JSON_SCALAR_TYPES, SCALAR_SCHEMA_METHODS } from '../../../models/sanitizers.js';
 

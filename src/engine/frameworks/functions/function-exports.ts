@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { nodePosition, resolveFunction, type ResolvedFunction } from '../../ast/functions.js';
-import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { nodePosition, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
+import { bindingValue, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import type { FrameworkName, RouteDefinition, RouteMethod, RouteMiddleware } from '../../routes/route.js';
 import type { AdapterContext } from '../adapter.js';
 import { pagesDefaultExport, unwrapHandler, type ExportedHandler } from '../next/handlers.js';

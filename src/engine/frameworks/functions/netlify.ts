@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { ts } from '#typescript';
 import type { ScannedSourceFile, ScannedTextFile } from '../../../types.js';
-import { skipOuterExpressions } from '../../ast/module-index.js';
-import { propertyValue } from '../../ast/syntax.js';
+import { propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import { HTTP_METHODS, type HttpMethod, type RouteDefinition } from '../../routes/route.js';
 import type { AdapterContext, FrameworkAdapter } from '../adapter.js';
 import { lambdaExport } from '../lambda/handlers.js';

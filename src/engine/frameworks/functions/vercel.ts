@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import type { ResolvedFunction } from '../../ast/functions.js';
+import type { ResolvedFunction } from '../../names/index.js';
 import type { HttpMethod, RouteDefinition } from '../../routes/route.js';
 import type { AdapterContext, FrameworkAdapter } from '../adapter.js';
 import { pagesRouterPath } from '../next/file-routes.js';

@@ -1,10 +1,8 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } from '../../ast/functions.js';
+import { isFunctionLike, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
+import { type Binding, bindingValue, localConstInitializer, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import { nodesOfKind } from '../../ast/file-index.js';
-import { localConstInitializer } from '../../ast/locals.js';
-import { bindingValue, propertyNameText, skipOuterExpressions, type Binding } from '../../ast/module-index.js';
-import { propertyValue } from '../../ast/syntax.js';
 import { classifyName, ROLE_CHECK } from '../../routes/classify-middleware.js';
 import type { Operation, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { REQUEST_OBJECTS } from '../../../models/request-sources.js';

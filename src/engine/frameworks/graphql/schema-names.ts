@@ -1,6 +1,5 @@
 import { ts } from '#typescript';
-import { skipOuterExpressions } from '../../ast/module-index.js';
-import { propertyValue } from '../../ast/syntax.js';
+import { propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 
 /**
  * The GraphQL type a code-first decorator names (Nest `@Resolver(() => User)`, type-graphql

@@ -1,11 +1,10 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { nodePosition } from '../../ast/functions.js';
+import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import { nodesOfKind } from '../../ast/file-index.js';
-import { propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { type ModuleIndex } from '../../names/index.js';
 import type { MiddlewareClassifier } from '../../routes/classify-middleware.js';
 import type { RouteDefinition, RouteMiddleware } from '../../routes/route.js';
-import { propertyValue } from '../../ast/syntax.js';
 import { graphqlTypeName, nameOption } from './schema-names.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { TYPE_GRAPHQL_OPERATIONS } from './graphql-models.js';

@@ -1,12 +1,11 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } from '../../ast/functions.js';
-import { bindingValue, skipOuterExpressions } from '../../ast/module-index.js';
+import { isFunctionLike, nodePosition, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
+import { bindingValue, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { staticString } from '../fastify/static-values.js';
 import { honoPatternMatches } from './path-pattern.js';
-import { propertyValue } from '../../ast/syntax.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 
 /**

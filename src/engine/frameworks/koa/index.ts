@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { propertyNameText, skipOuterExpressions } from '../../ast/module-index.js';
+import { propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
 import type { HttpMethod } from '../../routes/route.js';
 import { usesAnyPackage, type FrameworkAdapter } from '../adapter.js';
 import { discoverRouterRoutes, type RouterDialect } from '../express/router-graph.js';

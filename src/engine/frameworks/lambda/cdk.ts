@@ -1,9 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { nodePosition } from '../../ast/functions.js';
-import { localConstInitializer } from '../../ast/locals.js';
-import { propertyNameText, skipOuterExpressions } from '../../ast/module-index.js';
-import { propertyValue } from '../../ast/syntax.js';
+import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
+import { localConstInitializer } from '../../names/index.js';
 import type { AdapterContext } from '../adapter.js';
 import { dirOf, gatewayMethod, gatewayPath, joinPosix, splitHandler, type AuthorizerKind, type DeclaredAuthorizer, type DeclaredEndpoint } from './endpoints.js';
 

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { resolveFunction, returnedFunction, type ResolvedFunction } from '../../ast/functions.js';
-import { bindingValue, requiredModule, skipOuterExpressions, type Binding, type ModuleIndex } from '../../ast/module-index.js';
+import { type Binding, bindingValue, type ModuleIndex, requiredModule, type ResolvedFunction, resolveFunction, returnedFunction } from '../../names/index.js';
+import { skipOuterExpressions } from '../../ast/syntax.js';
 import type { AdapterContext } from '../adapter.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { ScannedSourceFile, ScannedTextFile } from '../../../types.js';
-import { nodePosition } from '../../ast/functions.js';
+import { nodePosition } from '../../ast/syntax.js';
 import type { RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import type { AdapterContext, FrameworkAdapter } from '../adapter.js';
 import { cdkEndpoints, usesCdk } from './cdk.js';

@@ -1,9 +1,8 @@
 import { ts } from '#typescript';
 import { Pair, Scalar, YAMLMap, YAMLSeq, isMap, isSeq, type Node } from 'yaml';
 import type { ScannedSourceFile } from '../../../types.js';
-import { nodePosition } from '../../ast/functions.js';
-import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
-import { localConstInitializer } from '../../ast/locals.js';
+import { nodePosition, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
+import { bindingValue, localConstInitializer, type ModuleIndex } from '../../names/index.js';
 import { dirOf } from './endpoints.js';
 import { YamlConfig } from './yaml-document.js';
 

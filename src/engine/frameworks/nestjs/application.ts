@@ -2,10 +2,10 @@ import path from 'node:path';
 import { ts } from '#typescript';
 import { nodesOfKind } from '../../ast/file-index.js';
 import type { ScannedSourceFile } from '../../../types.js';
-import { bindingValue, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { bindingValue, type ModuleIndex } from '../../names/index.js';
+import { propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import { isNestDecorator, readVersions, type EnhancerReference } from './decorators.js';
 import { arrayElements, pathPatternMatcher, staticStrings } from './values.js';
-import { propertyValue } from '../../ast/syntax.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 
 /** A `setGlobalPrefix` exclusion: a path pattern, optionally for one method only. */

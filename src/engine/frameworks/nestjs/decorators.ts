@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { nodePosition } from '../../ast/functions.js';
-import { bindingValue, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { nodePosition, skipOuterExpressions } from '../../ast/syntax.js';
+import { bindingValue, type ModuleIndex } from '../../names/index.js';
 import { middlewareName } from '../../routes/classify-middleware.js';
 import { readNames, staticStrings } from './values.js';
 

@@ -1,6 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { bindingValue, type ModuleIndex } from '../../names/index.js';
+import { propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 
 const MAX_DEPTH = 6;

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { isFunctionLike, resolveFunction, type ResolvedFunction } from '../../ast/functions.js';
-import { bindingValue, skipOuterExpressions, type Binding, type ModuleIndex } from '../../ast/module-index.js';
+import { isFunctionLike, skipOuterExpressions } from '../../ast/syntax.js';
+import { type Binding, bindingValue, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import type { HttpMethod } from '../../routes/route.js';
 
 export const APP_ROUTER_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];

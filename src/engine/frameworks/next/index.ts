@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { nodePosition } from '../../ast/functions.js';
-import { skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
+import { nodePosition, skipOuterExpressions } from '../../ast/syntax.js';
+import { type ModuleIndex } from '../../names/index.js';
 import { middlewareName } from '../../routes/classify-middleware.js';
 import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';

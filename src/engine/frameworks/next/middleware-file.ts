@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { isFunctionLike, nodePosition, resolveFunction, type ResolvedFunction } from '../../ast/functions.js';
-import { bindingValue, propertyNameText, skipOuterExpressions, type Binding, type ModuleIndex } from '../../ast/module-index.js';
+import { isFunctionLike, nodePosition, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
+import { type Binding, bindingValue, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import { classifyBody, middlewareName, type MiddlewareClassification } from '../../routes/classify-middleware.js';
 import type { RouteMiddleware } from '../../routes/route.js';
 import type { AdapterContext } from '../adapter.js';

@@ -1,8 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { nodePosition, resolveFunction } from '../../ast/functions.js';
-import { bindingValue, propertyNameText, skipOuterExpressions } from '../../ast/module-index.js';
-import { localConstInitializer } from '../../ast/locals.js';
+import { nodePosition, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
+import { bindingValue, localConstInitializer, resolveFunction } from '../../names/index.js';
 import { middlewareName } from '../../routes/classify-middleware.js';
 import type { Operation, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';

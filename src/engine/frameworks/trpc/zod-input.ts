@@ -1,8 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { bindingValue, skipOuterExpressions, type ModuleIndex } from '../../ast/module-index.js';
-import { localConstInitializer } from '../../ast/locals.js';
-import { objectLiteralFields, propertyValue } from '../../ast/syntax.js';
+import { bindingValue, localConstInitializer, type ModuleIndex } from '../../names/index.js';
+import { objectLiteralFields, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import type { ValidatedField } from '../../routes/route.js';
 import { isRestrictedPattern } from '../fastify/route-schema.js';
 import { ZOD_NON_TEXT_TYPES as NON_TEXT_TYPES, ZOD_RESTRICTED_STRING_FORMATS as RESTRICTED_STRING_FORMATS, ZOD_SCALAR_TYPES as SCALAR_TYPES } from '../../../models/sanitizers.js';

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
-import { skipOuterExpressions } from './module-index.js';
-import { enclosingScope } from './scopes.js';
+import { skipOuterExpressions } from '../ast/syntax.js';
+import { enclosingScope } from '../ast/scopes.js';
 
 /**
  * The initializer of a `const`/`let` declared in a block enclosing `identifier` (a local of the
@@ -26,7 +26,8 @@ export function localDeclaration(identifier: ts.Identifier): ts.VariableDeclarat
   return undefined;
 }
 
-function bindsName(name: ts.BindingName, text: string): boolean {
+/** Whether a declaration binds the name: `x`, `{ a, b: { x } }`, `[, x]`. */
+export function bindsName(name: ts.BindingName, text: string): boolean {
   if (ts.isIdentifier(name)) return name.text === text;
   return name.elements.some((element) => !ts.isOmittedExpression(element) && bindsName(element.name, text));
 }

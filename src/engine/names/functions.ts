@@ -1,6 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
-import { bindingValue, propertyNameText, skipOuterExpressions, type ModuleIndex } from './module-index.js';
+import { enclosingClass, fieldTypeName, isFunctionLike, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
+import { bindingValue, type ModuleIndex } from './module-index.js';
 
 /** A function found for an expression, with the file it is written in. */
 export interface ResolvedFunction {
@@ -146,37 +147,6 @@ function memberOf(modules: ModuleIndex, file: ScannedSourceFile, container: ts.N
   return undefined;
 }
 
-/** The class a node is written in (its nearest enclosing class declaration or expression). */
-export function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (ts.isClassDeclaration(current) || ts.isClassExpression(current)) return current;
-  }
-  return undefined;
-}
-
-/**
- * The class name a field holds: a constructor parameter property (`constructor(private readonly
- * orders: OrdersService)`), a typed property, or a property initialised with `new X()`.
- */
-export function fieldTypeName(classNode: ts.ClassLikeDeclaration, fieldName: string): string | undefined {
-  for (const member of classNode.members) {
-    if (ts.isConstructorDeclaration(member)) {
-      for (const parameter of member.parameters) {
-        if (ts.isIdentifier(parameter.name) && parameter.name.text === fieldName && parameter.type) return typeReferenceName(parameter.type);
-      }
-    }
-    if (ts.isPropertyDeclaration(member) && member.name && ts.isIdentifier(member.name) && member.name.text === fieldName) {
-      if (member.type) return typeReferenceName(member.type);
-      const initializer = member.initializer && skipOuterExpressions(member.initializer);
-      if (initializer && ts.isNewExpression(initializer) && ts.isIdentifier(initializer.expression)) return initializer.expression.text;
-    }
-  }
-  return undefined;
-}
-
-function typeReferenceName(type: ts.TypeNode): string | undefined {
-  return ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? type.typeName.text : undefined;
-}
 
 /** A function declared in an enclosing block of the use (not only at top level): `function handler() {}` inside a setup function. */
 function findLocalFunction(file: ScannedSourceFile, identifier: ts.Identifier): ResolvedFunction | undefined {
@@ -233,9 +203,6 @@ export function returnedFunction(factory: ResolvedFunction): ResolvedFunction | 
   return undefined;
 }
 
-export function isFunctionLike(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration | ts.MethodDeclaration {
-  return ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node);
-}
 
 /** `const getOrder = async (req, res) => {}` is named getOrder. */
 function nameFromContext(node: ts.Node): string {
@@ -245,9 +212,3 @@ function nameFromContext(node: ts.Node): string {
   return '<anonymous>';
 }
 
-/** 1-based line and column of a node's first token (not its leading trivia). */
-export function nodePosition(node: ts.Node): { line: number; column: number } {
-  const sourceFile = node.getSourceFile();
-  const { line, character } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
-  return { line: line + 1, column: character + 1 };
-}

@@ -1,7 +1,8 @@
 import { ts } from '#typescript';
-import { enclosingClass, fieldTypeName } from './functions.js';
-import { requiredModule, skipOuterExpressions, type ModuleIndex } from './module-index.js';
-import { enclosingScope } from './scopes.js';
+import { enclosingClass, fieldTypeName, skipOuterExpressions } from '../ast/syntax.js';
+import { requiredModule, type ModuleIndex } from './module-index.js';
+import { bindsName } from './locals.js';
+import { enclosingScope } from '../ast/scopes.js';
 import type { ScannedSourceFile } from '../../types.js';
 
 /** What the resolution needs of its caller: the scan's module index (a RuleContext is one). */
@@ -144,11 +145,6 @@ function localValueOf(identifier: ts.Identifier): ts.Expression | null | undefin
     }
   }
   return undefined;
-}
-
-function bindsName(name: ts.BindingName, text: string): boolean {
-  if (ts.isIdentifier(name)) return name.text === text;
-  return name.elements.some((element) => !ts.isOmittedExpression(element) && bindsName(element.name, text));
 }
 
 /** `this.http` in a class whose constructor takes `http: HttpService` imported from a package. */

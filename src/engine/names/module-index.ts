@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
+import { propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 
 /**
  * Files of the same repository that the scanned code imports but that are not scanned (a monorepo's
@@ -388,30 +389,6 @@ export function bindingValue(binding: Binding | undefined): ts.Node | undefined 
   return node;
 }
 
-/** Parentheses, `as`, `!`, `satisfies`, `<T>x` and `await`: wrappers that never change which value flows. */
-export type OuterExpression = ts.ParenthesizedExpression | ts.AsExpression | ts.NonNullExpression | ts.SatisfiesExpression | ts.TypeAssertion | ts.AwaitExpression;
-
-// One switch on the kind: called from nearly every check, where six type-guard calls per step showed.
-export function isOuterExpression(node: ts.Node): node is OuterExpression {
-  switch (node.kind) {
-    case ts.SyntaxKind.ParenthesizedExpression:
-    case ts.SyntaxKind.AsExpression:
-    case ts.SyntaxKind.NonNullExpression:
-    case ts.SyntaxKind.SatisfiesExpression:
-    case ts.SyntaxKind.TypeAssertionExpression:
-    case ts.SyntaxKind.AwaitExpression:
-      return true;
-    default:
-      return false;
-  }
-}
-
-/** Strips the outer expressions (isOuterExpression) around a value. */
-export function skipOuterExpressions(expression: ts.Expression): ts.Expression {
-  let current = expression;
-  while (isOuterExpression(current)) current = current.expression;
-  return current;
-}
 
 /** `require('x')`, `require('x').name`, `(await import('x'))`: the module specifier, else undefined. */
 export function requiredModule(expression: ts.Expression): string | undefined {
@@ -462,11 +439,6 @@ function isModuleExports(expression: ts.Expression): boolean {
   );
 }
 
-export function propertyNameText(name: ts.PropertyName): string | undefined {
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
-  if (ts.isComputedPropertyName(name) && ts.isStringLiteralLike(name.expression)) return name.expression.text;
-  return undefined;
-}
 
 function moduleExportName(name: ts.ModuleExportName): string {
   return name.text;
