@@ -1,0 +1,201 @@
+/**
+ * The state writes and effects a route's walk meets (route-flow.ts): assignments to a state field,
+ * ORM writes given objects (Prisma, Sequelize, TypeORM, Mongoose, knex/drizzle chains), raw SQL
+ * UPDATE/INSERT with their parameter values, and the filtered reads that check state as they load.
+ */
+import { ts } from '#typescript';
+import { propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
+import { localConstInitializer } from '../names/index.js';
+import type { FlowLocation } from './flow-facts.js';
+import { criteriaObjects, frameLiteral, frameLocation, isFreshObject, type Frame, type FlowRecorder } from './flow-frame.js';
+import { BALANCE_FIELD, CREATE_METHODS, EXPIRY_FIELD, SECRET_FIELD, SECRET_GENERATOR, STATE_FIELD, WRITTEN_FLAG } from './flow-patterns.js';
+import { asObject, calleeText, chainWhere, criteriaFields, enclosingClassName, insideCatch, isResultUsed, stateRequirements, truncate } from './flow-syntax.js';
+
+/** `order.status = 'shipped'`, `this.state = OrderState.Paid`. */
+export function assignmentWrite(walker: FlowRecorder, node: ts.BinaryExpression, frame: Frame): void {
+  const left = skipOuterExpressions(node.left);
+  if (!ts.isPropertyAccessExpression(left) || !(STATE_FIELD.test(left.name.text) || WRITTEN_FLAG.test(left.name.text))) return;
+  const owner = skipOuterExpressions(left.expression);
+  const ownerName = ts.isIdentifier(owner) ? owner.text : owner.kind === ts.SyntaxKind.ThisKeyword ? enclosingClassName(node) : undefined;
+  if (!ownerName || /^(?:req|request|ctx|res|reply|response|context|c|this\.state)$/.test(ownerName)) return;
+  // A record built in this function (`new Order()`, `{}`) gets its first state, not a transition.
+  const creates = ts.isIdentifier(owner) && isFreshObject(owner.text, frame);
+  const value = frameLiteral(walker.modules, node.right, frame);
+  if (WRITTEN_FLAG.test(left.name.text) && value === undefined && !/^(?:Date\.now\(\)|new Date\(.*\))$/.test(node.right.getText(frame.fn.file.sourceFile))) return;
+  const seq = walker.nextSeq();
+  const loaded = ts.isIdentifier(owner) ? frame.loaded.get(owner.text) : undefined;
+  walker.writes.push({
+    ...frameLocation(node, frame),
+    entity: loaded?.model ?? ownerName,
+    field: left.name.text,
+    ...(value !== undefined ? { value } : WRITTEN_FLAG.test(left.name.text) ? { value: 'true' } : {}),
+    creates,
+    resultUsed: true,
+    seq,
+    via: frame.via,
+    ...(insideCatch(node) ? { inCatch: true } : {}),
+  });
+}
+
+/** ORM writes given objects: Prisma `{ where, data }`, Sequelize `(values, { where })`, TypeORM/Mongoose `(criteria, values)`. */
+export function objectWrite(walker: FlowRecorder, call: ts.CallExpression, method: string, model: string | undefined, frame: Frame, location: FlowLocation, seq: number): boolean {
+  const objects = call.arguments.map((argument) => skipOuterExpressions(argument)).map((argument) => (ts.isObjectLiteralExpression(argument) ? argument : undefined));
+  let values: ts.ObjectLiteralExpression | undefined;
+  let criteria: ts.Expression | undefined;
+  const first = objects[0];
+  const firstData = first && propertyValue(first, 'data');
+  if (first && firstData) {
+    values = asObject(firstData);
+    criteria = propertyValue(first, 'where');
+  } else if (objects[1] && propertyValue(objects[1], 'where')) {
+    values = first;
+    criteria = propertyValue(objects[1], 'where');
+  } else if (call.arguments.length >= 2 && !CREATE_METHODS.has(method) && method !== 'save') {
+    criteria = call.arguments[0];
+    values = objects[1];
+  } else {
+    values = first;
+  }
+  if (values) {
+    const set = propertyValue(values, '$set');
+    if (set && asObject(set)) values = asObject(set);
+  }
+  // knex/drizzle chains: `.where({ id, status: 'pending' }).update({ status: 'paid' })`, `.set({...}).where(...)`.
+  const chainCriteria = chainWhere(call);
+  const creates = CREATE_METHODS.has(method);
+  const expand = (expression: ts.Expression): ts.Expression[] => criteriaObjects(walker.modules, expression, frame);
+  const required = [...stateRequirements(criteria, (e) => frameLiteral(walker.modules, e, frame), expand), ...chainCriteria.flatMap((c) => stateRequirements(c, (e) => frameLiteral(walker.modules, e, frame), expand))];
+  let touched = false;
+  for (const property of values?.properties ?? []) {
+    const field = ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) ? propertyNameText(property.name) : undefined;
+    if (!field) continue;
+    const valueExpression = ts.isPropertyAssignment(property) ? property.initializer : (property as ts.ShorthandPropertyAssignment).name;
+    const generated = skipOuterExpressions(valueExpression);
+    if (SECRET_FIELD.test(field) && ts.isCallExpression(generated) && SECRET_GENERATOR.test(calleeText(generated))) walker.issuedSecrets.push(location);
+    if (BALANCE_FIELD.test(field) && (method === 'increment' || method === 'decrement' || /\b(?:increment|decrement)\b|-/.test(valueExpression.getText(frame.fn.file.sourceFile)))) {
+      walker.effects.push({ ...location, kind: 'money', description: `changes ${model ?? 'a'} ${field}`, seq, via: frame.via });
+    }
+    if (!STATE_FIELD.test(field) && !WRITTEN_FLAG.test(field)) continue;
+    const value = frameLiteral(walker.modules, valueExpression, frame);
+    // A flag set to a computed value (`isPaid: paid`) says nothing about the flow's direction.
+    if (WRITTEN_FLAG.test(field) && value === undefined) continue;
+    touched = true;
+    walker.writes.push({
+      ...location,
+      ...(model ? { entity: model } : {}),
+      field,
+      ...(value !== undefined ? { value } : {}),
+      creates,
+      ...(required.length > 0 ? { requires: required } : {}),
+      resultUsed: isResultUsed(call),
+      seq,
+      via: frame.via,
+      ...(insideCatch(call) ? { inCatch: true } : {}),
+    });
+  }
+  return touched;
+}
+
+/**
+ * TypeORM query builders: `query.where(qb => qb.andWhere({ status: IsNull(), expiredAt: MoreThanOrEqual(new Date()) }))`
+ * then `query.getOneOrFail()`. The criteria are every where-call object in the function; the record is the service's entity.
+ */
+export function queryBuilderRead(walker: FlowRecorder, call: ts.CallExpression, frame: Frame, location: FlowLocation, seq: number, evidence: string): void {
+  const criteria: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && /^(?:where|andWhere)$/.test(calleeText(node).split('.').at(-1) ?? '')) {
+      for (const argument of node.arguments) if (ts.isObjectLiteralExpression(skipOuterExpressions(argument))) criteria.push(argument);
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (frame.fn.node.body) visit(frame.fn.node.body);
+  const subject = enclosingClassName(call)?.replace(/(?:Service|Repository|Repo|Store|Dao)$/, '');
+  const subjectFields = subject ? { subject, subjectSource: subject } : {};
+  if (criteria.some((item) => criteriaFields(item).some((field) => EXPIRY_FIELD.test(field)))) {
+    walker.guards.push({ ...location, kind: 'verified-token', evidence, ...subjectFields, expected: [], forbidden: [], seq, scopeEnd: Infinity });
+  }
+  const required = criteria.flatMap((item) => stateRequirements(item, (e) => frameLiteral(walker.modules, e, frame)));
+  if (required.length > 0) walker.guards.push({ ...location, kind: 'conditional-update', evidence, ...subjectFields, expected: required, forbidden: [], seq, scopeEnd: Infinity });
+}
+
+/** `prisma.order.findFirst({ where: { id, status: 'PENDING' } })` then `if (!order) throw`: the read itself checks the state. */
+export function filteredRead(walker: FlowRecorder, call: ts.CallExpression, model: string | undefined, frame: Frame, location: FlowLocation, seq: number): void {
+  const argument = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+  let criteria = argument && ts.isObjectLiteralExpression(argument) ? (propertyValue(argument, 'where') ?? argument) : undefined;
+  // `const where = { code, codeExpireAt: MoreThanOrEqual(new Date()) }; findOne({ where })`
+  if (criteria && ts.isIdentifier(criteria)) criteria = localConstInitializer(criteria) ?? criteria;
+  if (!isResultUsed(call) && !/Or(?:Fail|Throw)$/.test(calleeText(call))) return;
+  const evidence = truncate(call.getText(frame.fn.file.sourceFile));
+  if (criteria && criteriaFields(criteria).some((field) => EXPIRY_FIELD.test(field))) {
+    walker.guards.push({ ...location, kind: 'verified-token', evidence, ...(model ? { subject: model, subjectSource: model } : {}), expected: [], forbidden: [], seq, scopeEnd: Infinity });
+  }
+  const required = stateRequirements(criteria, (e) => frameLiteral(walker.modules, e, frame), (expression) => criteriaObjects(walker.modules, expression, frame));
+  if (required.length === 0) return;
+  walker.guards.push({ ...location, kind: 'conditional-update', evidence, ...(model ? { subject: model, subjectSource: model } : {}), expected: required, forbidden: [], seq, scopeEnd: Infinity });
+}
+
+/** Raw SQL `UPDATE orders SET status = $2 ... WHERE id = $1 AND status = 'pending'`, values from the parameter array. */
+export function sqlWrite(walker: FlowRecorder, call: ts.CallExpression, frame: Frame, location: FlowLocation, seq: number): boolean {
+  const first = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+  if (!first || !(ts.isStringLiteralLike(first) || ts.isTemplateExpression(first))) return false;
+  const sql = ts.isTemplateExpression(first)
+    ? first.head.text + first.templateSpans.map((span, index) => `\${${index}}${span.literal.text}`).join('')
+    : first.text;
+  const update = /^\s*UPDATE\s+["`]?([\w.]+)["`]?(?:\s+(?:AS\s+)?\w+)?\s+SET\s+([\s\S]*?)(?:\s+WHERE\s+([\s\S]*?))?(?:\s+RETURNING\b[\s\S]*)?;?\s*$/i.exec(sql);
+  const insert = update ? undefined : /^\s*INSERT\s+INTO\s+["`]?([\w.]+)["`]?/i.exec(sql);
+  if (!update && !insert) return false;
+  const table = (update ?? insert)![1]!.split('.').at(-1)!;
+  walker.effects.push({ ...location, kind: 'write', description: `writes ${table} (SQL ${update ? 'UPDATE' : 'INSERT'})`, seq, via: frame.via });
+  if (!update) return true;
+  const parameters = call.arguments[1] && skipOuterExpressions(call.arguments[1]);
+  const placeholders = [...sql.matchAll(/\$(\d+)|\?|\$\{(\d+)\}/g)];
+  const valueOf = (token: string, offset: number): string | undefined => {
+    const trimmed = token.trim();
+    const quoted = /^'([^']*)'$/.exec(trimmed);
+    if (quoted) return quoted[1];
+    const numbered = /^\$(\d+)$/.exec(trimmed);
+    const templated = /^\$\{(\d+)\}$/.exec(trimmed);
+    let expression: ts.Expression | undefined;
+    if (templated && ts.isTemplateExpression(first)) expression = first.templateSpans[Number(templated[1])]?.expression;
+    else if (parameters && ts.isArrayLiteralExpression(parameters)) {
+      const index = numbered ? Number(numbered[1]) - 1 : trimmed === '?' ? placeholders.findIndex((match) => match.index === offset) : -1;
+      expression = index >= 0 ? parameters.elements[index] : undefined;
+    }
+    return expression ? frameLiteral(walker.modules, expression, frame) : undefined;
+  };
+  const setClause = update![2]!;
+  if (/\b\w*(?:balance|credits?|funds)\w*\s*=\s*\w+\s*[-+]/i.test(setClause)) {
+    walker.effects.push({ ...location, kind: 'money', description: `changes ${table} balance (SQL)`, seq, via: frame.via });
+  }
+  const setStart = sql.indexOf(setClause);
+  const required: string[] = [];
+  const where = update![3];
+  if (where) {
+    const whereStart = sql.lastIndexOf(where);
+    for (const match of where.matchAll(/\b(\w+)\s*(?:=|IN)\s*(\([^)]*\)|'[^']*'|\$\d+|\?|\$\{\d+\})/gi)) {
+      if (!STATE_FIELD.test(match[1]!)) continue;
+      const list = match[2]!.startsWith('(') ? match[2]!.slice(1, -1).split(',') : [match[2]!];
+      for (const item of list) {
+        const value = valueOf(item, whereStart + match.index! + match[0].indexOf(item.trim()));
+        if (value !== undefined) required.push(value);
+      }
+    }
+  }
+  for (const match of setClause.matchAll(/\b(\w+)\s*=\s*('[^']*'|\$\d+|\?|\$\{\d+\}|[^,]+)/g)) {
+    if (!STATE_FIELD.test(match[1]!)) continue;
+    const value = valueOf(match[2]!, setStart + match.index! + match[0].indexOf(match[2]!));
+    walker.writes.push({
+      ...location,
+      entity: table,
+      field: match[1]!,
+      ...(value !== undefined ? { value } : {}),
+      creates: false,
+      ...(required.length > 0 ? { requires: required } : {}),
+      resultUsed: isResultUsed(call),
+      seq,
+      via: frame.via,
+      ...(insideCatch(call) ? { inCatch: true } : {}),
+    });
+  }
+  return true;
+}
