@@ -1,6 +1,7 @@
 import type { HttpMethod } from '../../routes/route.js';
 import { usesAnyPackage, type FrameworkAdapter } from '../adapter.js';
-import { discoverRouterRoutes, type RouterDialect, type RouterKind } from './router-graph.js';
+import { discoverRouterRoutes } from './router-graph.js';
+import type { RouterDialect, RouterKind } from './router-identity.js';
 
 const EXPRESS_ROUTE_METHODS = new Map<string, HttpMethod>([
   ['get', 'GET'],

@@ -10,69 +10,16 @@
  */
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { enclosingClass, isFunctionLike, nodePosition, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
-import { type Binding, bindingValue, type ModuleIndex, requiredModule, resolveFunction } from '../../names/index.js';
+import { nodePosition, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
+import { bindingValue, type ModuleIndex, requiredModule, resolveFunction } from '../../names/index.js';
 import { middlewareName } from '../../routes/classify-middleware.js';
-import type { FrameworkName, HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import type { AdapterContext } from '../adapter.js';
 import { collectCalls, type Registration } from './router-calls.js';
 import { RouterValues } from './router-values.js';
+import { RouterIdentity, type EventOrder, type RouterDialect, type RouterEvent, type RouterNode } from './router-identity.js';
 import { joinPaths, looksLikePathName, normalizePath, pathStartsWith, regexFromLiteral } from './router-paths.js';
 import { enclosingIteration, isConstant, isThisProperty, itemPropertyRead, objectPropertyValue, returnedFunction } from './router-syntax.js';
-
-export type RouterKind = 'app' | 'router';
-
-/** What tells one framework's routers apart from everything else. */
-export interface RouterDialect {
-  framework: FrameworkName;
-  /** Registration method name -> HTTP method (`del` is Koa's alias of delete). */
-  routeMethods: ReadonlyMap<string, HttpMethod>;
-  /** What an imported name of a package creates when called or constructed, if it is this framework's. */
-  createdBy(module: string, importedName: string, member: string | undefined): RouterKind | undefined;
-  /** What a parameter typed with an imported name of a package holds (`app: Express`, `router: Router`). */
-  typedAs(module: string, importedName: string, member: string | undefined): RouterKind | undefined;
-  /** Koa: `new Router({ prefix: '/api' })`. */
-  creationPrefix?(creation: ts.CallExpression | ts.NewExpression, evaluate: (expression: ts.Expression) => string | undefined): string | undefined;
-  /** Koa: `router.routes()` / `router.middleware()` stand for the router itself. */
-  dispatchMethods?: ReadonlySet<string>;
-  /** Koa: `router.allowedMethods()` answers OPTIONS/405 and checks nothing: not middleware worth listing. */
-  ignoredMethods?: ReadonlySet<string>;
-  /** Koa: koa-mount's `mount('/prefix', appOrMiddleware)`. */
-  mountPackages?: ReadonlySet<string>;
-  /** Koa's named routes: `router.get('name', '/path', ...)`. */
-  namedRoutes?: boolean;
-  /** Koa's `router.register(path, methods, middleware)`. */
-  registerMethod?: boolean;
-}
-
-interface RouterNode {
-  id: number;
-  kind: RouterKind;
-  /** Koa router prefix from the constructor or `router.prefix()`. */
-  prefix: string;
-  events: RouterEvent[];
-  mountedBy: number;
-}
-
-interface EventOrder {
-  file: string;
-  start: number;
-  end: number;
-}
-
-type RouterEvent =
-  | {
-      kind: 'route';
-      order: EventOrder;
-      file: ScannedSourceFile;
-      call: ts.CallExpression;
-      methods: HttpMethod[];
-      paths: string[];
-      middleware: ts.Expression[];
-      handler?: ts.Expression;
-    }
-  | { kind: 'use'; order: EventOrder; file: ScannedSourceFile; paths: string[] | undefined; middleware: ts.Expression[]; mountInline: boolean }
-  | { kind: 'mount'; order: EventOrder; paths: string[]; child: RouterNode; viaCall: boolean };
 
 /** A middleware in force while walking a router, limited to a path prefix and minus `unless` exclusions. */
 interface AppliedMiddleware {
@@ -81,8 +28,6 @@ interface AppliedMiddleware {
   under?: string;
   except?: Array<{ path: string | RegExp; methods?: HttpMethod[] }>;
 }
-
-const MAX_FACTORY_DEPTH = 6;
 
 /**
  * Finds every route of one framework in the project. Pure over the scanned files: the same files
@@ -95,8 +40,7 @@ export function discoverRouterRoutes(context: AdapterContext, dialect: RouterDia
 class RouterGraph {
   private readonly modules: ModuleIndex;
   private readonly values: RouterValues;
-  private readonly nodesByCreation = new Map<ts.Node, RouterNode | null>();
-  private readonly nodes: RouterNode[] = [];
+  private readonly identity: RouterIdentity;
   private readonly describedCache = new Map<string, RouteMiddleware>();
 
   constructor(
@@ -105,6 +49,7 @@ class RouterGraph {
   ) {
     this.modules = context.modules;
     this.values = new RouterValues(context.modules);
+    this.identity = new RouterIdentity(context.modules, this.values, dialect);
   }
 
   routes(): RouteDefinition[] {
@@ -129,9 +74,9 @@ class RouterGraph {
       }
       if (!changed) break;
     }
-    for (const node of this.nodes) node.events.sort(compareEvents);
+    for (const node of this.identity.nodes) node.events.sort(compareEvents);
     const routes: RouteDefinition[] = [];
-    for (const node of this.nodes) {
+    for (const node of this.identity.nodes) {
       if (node.mountedBy > 0) continue;
       this.expand(node, '', [], node.kind === 'app', new Set(), routes);
     }
@@ -164,7 +109,7 @@ class RouterGraph {
   private addRegistration(registration: Registration): 'added' | 'ignored' | 'pending' {
     const { file, call, method } = registration;
     const receiver = this.receiverOf(call);
-    const target = this.routerOf(receiver.router, file);
+    const target = this.identity.routerOf(receiver.router, file);
     if (target === 'parameter') return 'pending';
     if (!target) return 'ignored';
     const order = orderOf(file, call);
@@ -319,7 +264,7 @@ class RouterGraph {
       if (ts.isPropertyAccessExpression(callee)) {
         if (this.dialect.ignoredMethods?.has(callee.name.text)) return 'skip';
         if (this.dialect.dispatchMethods?.has(callee.name.text)) {
-          const child = this.routerOf(callee.expression, file);
+          const child = this.identity.routerOf(callee.expression, file);
           return child && child !== 'parameter' ? { paths: [''], child } : 'skip';
         }
       }
@@ -332,13 +277,13 @@ class RouterGraph {
           const paths = second && first ? this.values.pathsOf(first, file) : [''];
           const child = this.mountOf(mounted, file);
           if (child && child !== 'skip' && child.child) return { paths, child: child.child };
-          const router = this.routerOf(mounted, file);
+          const router = this.identity.routerOf(mounted, file);
           if (router && router !== 'parameter') return { paths, child: router };
           return { paths, middleware: mounted };
         }
       }
     }
-    const router = this.routerOf(value, file);
+    const router = this.identity.routerOf(value, file);
     if (router && router !== 'parameter') return { paths: [''], child: router };
     return undefined;
   }
@@ -348,16 +293,12 @@ class RouterGraph {
     let found = false;
     call.arguments.forEach((argument, index) => {
       if (!ts.isIdentifier(argument) && !isThisProperty(argument)) return;
-      const router = this.routerOf(argument, file);
+      const router = this.identity.routerOf(argument, file);
       if (!router || router === 'parameter') return;
       const callee = this.functionOf(call.expression, file);
       const parameter = callee?.node.parameters[index];
       if (!callee || !parameter || !ts.isIdentifier(parameter.name)) return;
-      let child = this.nodesByCreation.get(parameter);
-      if (!child) {
-        child = this.newNode(router.kind, '');
-        this.nodesByCreation.set(parameter, child);
-      }
+      const child = this.identity.routerOfParameter(parameter, router.kind);
       if (child === router) return;
       router.events.push({ kind: 'mount', order: orderOf(file, call), paths: [''], child, viaCall: true });
       child.mountedBy++;
@@ -393,205 +334,6 @@ class RouterGraph {
       if (!this.dialect.routeMethods.has(name) && name !== 'use' && name !== 'prefix') return { router: receiver };
       receiver = skipOuterExpressions(receiver.expression.expression);
     }
-  }
-
-  // ---- which objects are routers ----------------------------------------------------------
-
-  private newNode(kind: RouterKind, prefix: string): RouterNode {
-    const node: RouterNode = { id: this.nodes.length, kind, prefix, events: [], mountedBy: 0 };
-    this.nodes.push(node);
-    return node;
-  }
-
-  /**
-   * The router an expression evaluates to, 'parameter' for an untyped parameter that no router
-   * has been passed to (yet), or undefined when it is not one of this framework's routers.
-   */
-  private routerOf(expression: ts.Expression, file: ScannedSourceFile, depth = 0): RouterNode | 'parameter' | undefined {
-    if (depth > MAX_FACTORY_DEPTH) return undefined;
-    const value = skipOuterExpressions(expression);
-    if (this.nodesByCreation.has(value)) return this.nodesByCreation.get(value) ?? undefined;
-    if (ts.isCallExpression(value) || ts.isNewExpression(value)) {
-      const kind = this.creationKind(value, file);
-      if (kind) {
-        const node = this.newNode(kind, this.dialect.creationPrefix?.(value, (prefix) => this.values.evaluateString(prefix, file)) ?? '');
-        this.nodesByCreation.set(value, node);
-        return node;
-      }
-    }
-    if (ts.isIdentifier(value)) {
-      const declaration = this.values.declarationOf(value, file);
-      return declaration ? this.routerOfDeclaration(declaration.node, declaration.file, depth + 1) : undefined;
-    }
-    if (ts.isCallExpression(value)) {
-      const specifier = requiredModule(value);
-      if (specifier !== undefined && !ts.isPropertyAccessExpression(value.expression)) {
-        const target = this.modules.resolveImport(file, specifier);
-        const exported = target && this.modules.resolveExport(target, 'default');
-        return exported ? this.routerOfBinding(exported, depth + 1) : undefined;
-      }
-      const callee = skipOuterExpressions(value.expression);
-      if (ts.isPropertyAccessExpression(callee)) {
-        const name = callee.name.text;
-        // Chained registrations return the router itself.
-        if (this.dialect.routeMethods.has(name) || name === 'use' || name === 'prefix' || this.dialect.dispatchMethods?.has(name)) {
-          return this.routerOf(callee.expression, file, depth);
-        }
-      }
-      // A factory: `ordersRouter()` returns the router it builds.
-      const factory = resolveFunction(this.modules, file, callee);
-      if (factory && factory.node.body) return this.returnedRouter(factory.node.body, factory.file, depth + 1);
-      return undefined;
-    }
-    if (ts.isPropertyAccessExpression(value)) return this.routerOfMember(value, file, depth + 1);
-    return undefined;
-  }
-
-  private routerOfDeclaration(node: ts.Node, file: ScannedSourceFile, depth: number): RouterNode | 'parameter' | undefined {
-    if (this.nodesByCreation.has(node)) return this.nodesByCreation.get(node) ?? undefined;
-    let result: RouterNode | 'parameter' | undefined;
-    if (ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) {
-      result = node.initializer ? this.routerOf(node.initializer, file, depth) : undefined;
-      if (!result && ts.isVariableDeclaration(node) && node.type) result = this.typedRouter(node, node.type, file);
-    } else if (ts.isParameter(node)) {
-      if (node.initializer) result = this.routerOf(node.initializer, file, depth);
-      if (!result && node.type) result = this.typedRouter(node, node.type, file);
-      if (!result) return 'parameter';
-    } else if (ts.isExportAssignment(node)) {
-      result = this.routerOf(node.expression, file, depth);
-    } else if (ts.isExpression(node)) {
-      result = this.routerOf(node, file, depth);
-    }
-    if (result !== 'parameter') this.nodesByCreation.set(node, result ?? null);
-    return result;
-  }
-
-  private routerOfBinding(binding: Binding, depth: number): RouterNode | 'parameter' | undefined {
-    if (binding.kind !== 'declaration') return undefined;
-    return this.routerOfDeclaration(binding.node, binding.file, depth);
-  }
-
-  /** `app: Express`, `router: express.Router`: a router whose registrations show up wherever it is passed. */
-  private typedRouter(declaration: ts.Node, type: ts.TypeNode, file: ScannedSourceFile): RouterNode | undefined {
-    if (!ts.isTypeReferenceNode(type)) return undefined;
-    const typeName = type.typeName;
-    const root = ts.isIdentifier(typeName) ? typeName : ts.isIdentifier(typeName.left) ? typeName.left : undefined;
-    const member = ts.isQualifiedName(typeName) ? typeName.right.text : undefined;
-    if (!root) return undefined;
-    const binding = this.modules.resolveName(file, root.text);
-    if (binding?.kind !== 'external') return undefined;
-    const kind = this.dialect.typedAs(binding.module, binding.importedName, member);
-    if (!kind) return undefined;
-    const node = this.newNode(kind, '');
-    this.nodesByCreation.set(declaration, node);
-    return node;
-  }
-
-  /** `this.router`, `controller.router`, `new UsersController().router`, `routes.users` (namespace). */
-  private routerOfMember(access: ts.PropertyAccessExpression, file: ScannedSourceFile, depth: number): RouterNode | 'parameter' | undefined {
-    const member = access.name.text;
-    const owner = skipOuterExpressions(access.expression);
-    if (owner.kind === ts.SyntaxKind.ThisKeyword) {
-      const classNode = enclosingClass(access);
-      return classNode ? this.routerOfClassMember(classNode, member, file, depth) : undefined;
-    }
-    if (ts.isNewExpression(owner)) return this.routerOfConstructed(owner, member, file, depth);
-    if (ts.isIdentifier(owner)) {
-      const local = this.values.declarationOf(owner, file);
-      if (local?.namespace) {
-        const exported = this.modules.resolveExport(local.namespace, member);
-        return exported ? this.routerOfBinding(exported, depth) : undefined;
-      }
-      if (!local) return undefined;
-      const node = local.node;
-      const initializer = (ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && node.initializer ? skipOuterExpressions(node.initializer) : undefined;
-      if (initializer && ts.isNewExpression(initializer)) return this.routerOfConstructed(initializer, member, local.file, depth);
-      if (initializer && ts.isObjectLiteralExpression(initializer)) {
-        for (const property of initializer.properties) {
-          if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === member) return this.routerOf(property.initializer, local.file, depth);
-          if (ts.isShorthandPropertyAssignment(property) && property.name.text === member) return this.routerOf(property.name, local.file, depth);
-        }
-      }
-      if (ts.isClassDeclaration(node)) return this.routerOfClassMember(node, member, local.file, depth, true);
-    }
-    return undefined;
-  }
-
-  private routerOfConstructed(creation: ts.NewExpression, member: string, file: ScannedSourceFile, depth: number): RouterNode | 'parameter' | undefined {
-    const constructed = skipOuterExpressions(creation.expression);
-    if (!ts.isIdentifier(constructed)) return undefined;
-    const declaration = this.values.declarationOf(constructed, file);
-    if (!declaration || !ts.isClassDeclaration(declaration.node)) return undefined;
-    return this.routerOfClassMember(declaration.node, member, declaration.file, depth);
-  }
-
-  /** `router = Router()` as a class field, or `this.router = Router()` in the constructor. */
-  private routerOfClassMember(classNode: ts.ClassLikeDeclaration, member: string, file: ScannedSourceFile, depth: number, isStatic = false): RouterNode | 'parameter' | undefined {
-    for (const element of classNode.members) {
-      if (ts.isPropertyDeclaration(element) && element.name && propertyNameText(element.name) === member) {
-        const elementIsStatic = ts.getModifiers(element)?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword) ?? false;
-        if (elementIsStatic !== isStatic) continue;
-        if (element.initializer) return this.routerOfDeclaration(element, file, depth);
-      }
-      if (ts.isConstructorDeclaration(element) && element.body && !isStatic) {
-        for (const statement of element.body.statements) {
-          if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) continue;
-          const { left, right, operatorToken } = statement.expression;
-          if (operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(left) || left.name.text !== member) continue;
-          if (left.expression.kind !== ts.SyntaxKind.ThisKeyword) continue;
-          if (this.nodesByCreation.has(statement)) return this.nodesByCreation.get(statement) ?? undefined;
-          const router = this.routerOf(right, file, depth);
-          if (router !== 'parameter') this.nodesByCreation.set(statement, router ?? null);
-          return router;
-        }
-      }
-    }
-    return undefined;
-  }
-
-  /** The router a factory function returns: `return router` (not returns of nested functions). */
-  private returnedRouter(body: ts.ConciseBody, file: ScannedSourceFile, depth: number): RouterNode | undefined {
-    if (!ts.isBlock(body)) {
-      const router = this.routerOf(body, file, depth);
-      return router === 'parameter' ? undefined : router;
-    }
-    let found: RouterNode | undefined;
-    const visit = (node: ts.Node): void => {
-      if (found || isFunctionLike(node) || ts.isClassLike(node)) return;
-      if (ts.isReturnStatement(node) && node.expression) {
-        const router = this.routerOf(node.expression, file, depth);
-        if (router && router !== 'parameter') found = router;
-        return;
-      }
-      ts.forEachChild(node, visit);
-    };
-    ts.forEachChild(body, visit);
-    return found;
-  }
-
-  private creationKind(creation: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): RouterKind | undefined {
-    const callee = skipOuterExpressions(creation.expression);
-    // require('express')() and require('express').Router()
-    const required = requiredModule(callee);
-    if (required !== undefined) {
-      const member = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
-      return member ? this.dialect.createdBy(required, member, undefined) : this.dialect.createdBy(required, 'default', undefined);
-    }
-    const root = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression : undefined;
-    if (!root) return undefined;
-    const member = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
-    const binding = this.modules.resolveName(file, root.text);
-    if (binding?.kind !== 'external') {
-      // A local `const Router = express.Router` alias.
-      const local = root === callee ? this.values.declarationOf(root, file) : undefined;
-      const value = local && (ts.isVariableDeclaration(local.node) && local.node.initializer ? skipOuterExpressions(local.node.initializer) : undefined);
-      if (value && ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression)) {
-        const aliased = this.modules.resolveName(local!.file, value.expression.text);
-        if (aliased?.kind === 'external') return this.dialect.createdBy(aliased.module, aliased.importedName, value.name.text);
-      }
-      return undefined;
-    }
-    return this.dialect.createdBy(binding.module, binding.importedName, member);
   }
 
   // ---- walking the graph ------------------------------------------------------------------

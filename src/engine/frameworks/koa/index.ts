@@ -2,7 +2,8 @@ import { ts } from '#typescript';
 import { propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
 import type { HttpMethod } from '../../routes/route.js';
 import { usesAnyPackage, type FrameworkAdapter } from '../adapter.js';
-import { discoverRouterRoutes, type RouterDialect } from '../express/router-graph.js';
+import { discoverRouterRoutes } from '../express/router-graph.js';
+import type { RouterDialect } from '../express/router-identity.js';
 
 const KOA_ROUTE_METHODS = new Map<string, HttpMethod>([
   ['get', 'GET'],

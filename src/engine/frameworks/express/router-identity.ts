@@ -1,0 +1,287 @@
+/**
+ * The nodes of the router graph (router-graph.ts) and which objects are which node: an app or a
+ * router is found where it is created (`express()`, `Router()`, `new Router({ prefix })`), and
+ * followed through variables, imports and `require`, factories that return it, class fields
+ * (`this.router`), namespaces, typed parameters (`app: Express`) and chained registrations.
+ */
+import { ts } from '#typescript';
+import type { ScannedSourceFile } from '../../../types.js';
+import { enclosingClass, isFunctionLike, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
+import { type Binding, type ModuleIndex, requiredModule, resolveFunction } from '../../names/index.js';
+import type { FrameworkName, HttpMethod } from '../../routes/route.js';
+import type { RouterValues } from './router-values.js';
+
+export type RouterKind = 'app' | 'router';
+
+/** What tells one framework's routers apart from everything else. */
+export interface RouterDialect {
+  framework: FrameworkName;
+  /** Registration method name -> HTTP method (`del` is Koa's alias of delete). */
+  routeMethods: ReadonlyMap<string, HttpMethod>;
+  /** What an imported name of a package creates when called or constructed, if it is this framework's. */
+  createdBy(module: string, importedName: string, member: string | undefined): RouterKind | undefined;
+  /** What a parameter typed with an imported name of a package holds (`app: Express`, `router: Router`). */
+  typedAs(module: string, importedName: string, member: string | undefined): RouterKind | undefined;
+  /** Koa: `new Router({ prefix: '/api' })`. */
+  creationPrefix?(creation: ts.CallExpression | ts.NewExpression, evaluate: (expression: ts.Expression) => string | undefined): string | undefined;
+  /** Koa: `router.routes()` / `router.middleware()` stand for the router itself. */
+  dispatchMethods?: ReadonlySet<string>;
+  /** Koa: `router.allowedMethods()` answers OPTIONS/405 and checks nothing: not middleware worth listing. */
+  ignoredMethods?: ReadonlySet<string>;
+  /** Koa: koa-mount's `mount('/prefix', appOrMiddleware)`. */
+  mountPackages?: ReadonlySet<string>;
+  /** Koa's named routes: `router.get('name', '/path', ...)`. */
+  namedRoutes?: boolean;
+  /** Koa's `router.register(path, methods, middleware)`. */
+  registerMethod?: boolean;
+}
+
+export interface RouterNode {
+  id: number;
+  kind: RouterKind;
+  /** Koa router prefix from the constructor or `router.prefix()`. */
+  prefix: string;
+  events: RouterEvent[];
+  mountedBy: number;
+}
+
+export interface EventOrder {
+  file: string;
+  start: number;
+  end: number;
+}
+
+export type RouterEvent =
+  | {
+      kind: 'route';
+      order: EventOrder;
+      file: ScannedSourceFile;
+      call: ts.CallExpression;
+      methods: HttpMethod[];
+      paths: string[];
+      middleware: ts.Expression[];
+      handler?: ts.Expression;
+    }
+  | { kind: 'use'; order: EventOrder; file: ScannedSourceFile; paths: string[] | undefined; middleware: ts.Expression[]; mountInline: boolean }
+  | { kind: 'mount'; order: EventOrder; paths: string[]; child: RouterNode; viaCall: boolean };
+
+const MAX_FACTORY_DEPTH = 6;
+
+/** Which expression is which router node; one per graph, nodes created on first sight and kept. */
+export class RouterIdentity {
+  readonly nodes: RouterNode[] = [];
+  private readonly nodesByCreation = new Map<ts.Node, RouterNode | null>();
+
+  constructor(
+    private readonly modules: ModuleIndex,
+    private readonly values: RouterValues,
+    private readonly dialect: RouterDialect,
+  ) {}
+
+  /** The router a function parameter receives from a call (`register(app)`): one node per parameter. */
+  routerOfParameter(parameter: ts.ParameterDeclaration, kind: RouterKind): RouterNode {
+    let node = this.nodesByCreation.get(parameter);
+    if (!node) {
+      node = this.newNode(kind, '');
+      this.nodesByCreation.set(parameter, node);
+    }
+    return node;
+  }
+
+  newNode(kind: RouterKind, prefix: string): RouterNode {
+    const node: RouterNode = { id: this.nodes.length, kind, prefix, events: [], mountedBy: 0 };
+    this.nodes.push(node);
+    return node;
+  }
+
+  /**
+   * The router an expression evaluates to, 'parameter' for an untyped parameter that no router
+   * has been passed to (yet), or undefined when it is not one of this framework's routers.
+   */
+  routerOf(expression: ts.Expression, file: ScannedSourceFile, depth = 0): RouterNode | 'parameter' | undefined {
+    if (depth > MAX_FACTORY_DEPTH) return undefined;
+    const value = skipOuterExpressions(expression);
+    if (this.nodesByCreation.has(value)) return this.nodesByCreation.get(value) ?? undefined;
+    if (ts.isCallExpression(value) || ts.isNewExpression(value)) {
+      const kind = this.creationKind(value, file);
+      if (kind) {
+        const node = this.newNode(kind, this.dialect.creationPrefix?.(value, (prefix) => this.values.evaluateString(prefix, file)) ?? '');
+        this.nodesByCreation.set(value, node);
+        return node;
+      }
+    }
+    if (ts.isIdentifier(value)) {
+      const declaration = this.values.declarationOf(value, file);
+      return declaration ? this.routerOfDeclaration(declaration.node, declaration.file, depth + 1) : undefined;
+    }
+    if (ts.isCallExpression(value)) {
+      const specifier = requiredModule(value);
+      if (specifier !== undefined && !ts.isPropertyAccessExpression(value.expression)) {
+        const target = this.modules.resolveImport(file, specifier);
+        const exported = target && this.modules.resolveExport(target, 'default');
+        return exported ? this.routerOfBinding(exported, depth + 1) : undefined;
+      }
+      const callee = skipOuterExpressions(value.expression);
+      if (ts.isPropertyAccessExpression(callee)) {
+        const name = callee.name.text;
+        // Chained registrations return the router itself.
+        if (this.dialect.routeMethods.has(name) || name === 'use' || name === 'prefix' || this.dialect.dispatchMethods?.has(name)) {
+          return this.routerOf(callee.expression, file, depth);
+        }
+      }
+      // A factory: `ordersRouter()` returns the router it builds.
+      const factory = resolveFunction(this.modules, file, callee);
+      if (factory && factory.node.body) return this.returnedRouter(factory.node.body, factory.file, depth + 1);
+      return undefined;
+    }
+    if (ts.isPropertyAccessExpression(value)) return this.routerOfMember(value, file, depth + 1);
+    return undefined;
+  }
+
+  private routerOfDeclaration(node: ts.Node, file: ScannedSourceFile, depth: number): RouterNode | 'parameter' | undefined {
+    if (this.nodesByCreation.has(node)) return this.nodesByCreation.get(node) ?? undefined;
+    let result: RouterNode | 'parameter' | undefined;
+    if (ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) {
+      result = node.initializer ? this.routerOf(node.initializer, file, depth) : undefined;
+      if (!result && ts.isVariableDeclaration(node) && node.type) result = this.typedRouter(node, node.type, file);
+    } else if (ts.isParameter(node)) {
+      if (node.initializer) result = this.routerOf(node.initializer, file, depth);
+      if (!result && node.type) result = this.typedRouter(node, node.type, file);
+      if (!result) return 'parameter';
+    } else if (ts.isExportAssignment(node)) {
+      result = this.routerOf(node.expression, file, depth);
+    } else if (ts.isExpression(node)) {
+      result = this.routerOf(node, file, depth);
+    }
+    if (result !== 'parameter') this.nodesByCreation.set(node, result ?? null);
+    return result;
+  }
+
+  private routerOfBinding(binding: Binding, depth: number): RouterNode | 'parameter' | undefined {
+    if (binding.kind !== 'declaration') return undefined;
+    return this.routerOfDeclaration(binding.node, binding.file, depth);
+  }
+
+  /** `app: Express`, `router: express.Router`: a router whose registrations show up wherever it is passed. */
+  private typedRouter(declaration: ts.Node, type: ts.TypeNode, file: ScannedSourceFile): RouterNode | undefined {
+    if (!ts.isTypeReferenceNode(type)) return undefined;
+    const typeName = type.typeName;
+    const root = ts.isIdentifier(typeName) ? typeName : ts.isIdentifier(typeName.left) ? typeName.left : undefined;
+    const member = ts.isQualifiedName(typeName) ? typeName.right.text : undefined;
+    if (!root) return undefined;
+    const binding = this.modules.resolveName(file, root.text);
+    if (binding?.kind !== 'external') return undefined;
+    const kind = this.dialect.typedAs(binding.module, binding.importedName, member);
+    if (!kind) return undefined;
+    const node = this.newNode(kind, '');
+    this.nodesByCreation.set(declaration, node);
+    return node;
+  }
+
+  /** `this.router`, `controller.router`, `new UsersController().router`, `routes.users` (namespace). */
+  private routerOfMember(access: ts.PropertyAccessExpression, file: ScannedSourceFile, depth: number): RouterNode | 'parameter' | undefined {
+    const member = access.name.text;
+    const owner = skipOuterExpressions(access.expression);
+    if (owner.kind === ts.SyntaxKind.ThisKeyword) {
+      const classNode = enclosingClass(access);
+      return classNode ? this.routerOfClassMember(classNode, member, file, depth) : undefined;
+    }
+    if (ts.isNewExpression(owner)) return this.routerOfConstructed(owner, member, file, depth);
+    if (ts.isIdentifier(owner)) {
+      const local = this.values.declarationOf(owner, file);
+      if (local?.namespace) {
+        const exported = this.modules.resolveExport(local.namespace, member);
+        return exported ? this.routerOfBinding(exported, depth) : undefined;
+      }
+      if (!local) return undefined;
+      const node = local.node;
+      const initializer = (ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && node.initializer ? skipOuterExpressions(node.initializer) : undefined;
+      if (initializer && ts.isNewExpression(initializer)) return this.routerOfConstructed(initializer, member, local.file, depth);
+      if (initializer && ts.isObjectLiteralExpression(initializer)) {
+        for (const property of initializer.properties) {
+          if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === member) return this.routerOf(property.initializer, local.file, depth);
+          if (ts.isShorthandPropertyAssignment(property) && property.name.text === member) return this.routerOf(property.name, local.file, depth);
+        }
+      }
+      if (ts.isClassDeclaration(node)) return this.routerOfClassMember(node, member, local.file, depth, true);
+    }
+    return undefined;
+  }
+
+  private routerOfConstructed(creation: ts.NewExpression, member: string, file: ScannedSourceFile, depth: number): RouterNode | 'parameter' | undefined {
+    const constructed = skipOuterExpressions(creation.expression);
+    if (!ts.isIdentifier(constructed)) return undefined;
+    const declaration = this.values.declarationOf(constructed, file);
+    if (!declaration || !ts.isClassDeclaration(declaration.node)) return undefined;
+    return this.routerOfClassMember(declaration.node, member, declaration.file, depth);
+  }
+
+  /** `router = Router()` as a class field, or `this.router = Router()` in the constructor. */
+  private routerOfClassMember(classNode: ts.ClassLikeDeclaration, member: string, file: ScannedSourceFile, depth: number, isStatic = false): RouterNode | 'parameter' | undefined {
+    for (const element of classNode.members) {
+      if (ts.isPropertyDeclaration(element) && element.name && propertyNameText(element.name) === member) {
+        const elementIsStatic = ts.getModifiers(element)?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword) ?? false;
+        if (elementIsStatic !== isStatic) continue;
+        if (element.initializer) return this.routerOfDeclaration(element, file, depth);
+      }
+      if (ts.isConstructorDeclaration(element) && element.body && !isStatic) {
+        for (const statement of element.body.statements) {
+          if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) continue;
+          const { left, right, operatorToken } = statement.expression;
+          if (operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(left) || left.name.text !== member) continue;
+          if (left.expression.kind !== ts.SyntaxKind.ThisKeyword) continue;
+          if (this.nodesByCreation.has(statement)) return this.nodesByCreation.get(statement) ?? undefined;
+          const router = this.routerOf(right, file, depth);
+          if (router !== 'parameter') this.nodesByCreation.set(statement, router ?? null);
+          return router;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** The router a factory function returns: `return router` (not returns of nested functions). */
+  private returnedRouter(body: ts.ConciseBody, file: ScannedSourceFile, depth: number): RouterNode | undefined {
+    if (!ts.isBlock(body)) {
+      const router = this.routerOf(body, file, depth);
+      return router === 'parameter' ? undefined : router;
+    }
+    let found: RouterNode | undefined;
+    const visit = (node: ts.Node): void => {
+      if (found || isFunctionLike(node) || ts.isClassLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) {
+        const router = this.routerOf(node.expression, file, depth);
+        if (router && router !== 'parameter') found = router;
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(body, visit);
+    return found;
+  }
+
+  private creationKind(creation: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): RouterKind | undefined {
+    const callee = skipOuterExpressions(creation.expression);
+    // require('express')() and require('express').Router()
+    const required = requiredModule(callee);
+    if (required !== undefined) {
+      const member = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      return member ? this.dialect.createdBy(required, member, undefined) : this.dialect.createdBy(required, 'default', undefined);
+    }
+    const root = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression : undefined;
+    if (!root) return undefined;
+    const member = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    const binding = this.modules.resolveName(file, root.text);
+    if (binding?.kind !== 'external') {
+      // A local `const Router = express.Router` alias.
+      const local = root === callee ? this.values.declarationOf(root, file) : undefined;
+      const value = local && (ts.isVariableDeclaration(local.node) && local.node.initializer ? skipOuterExpressions(local.node.initializer) : undefined);
+      if (value && ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression)) {
+        const aliased = this.modules.resolveName(local!.file, value.expression.text);
+        if (aliased?.kind === 'external') return this.dialect.createdBy(aliased.module, aliased.importedName, value.name.text);
+      }
+      return undefined;
+    }
+    return this.dialect.createdBy(binding.module, binding.importedName, member);
+  }
+}
