@@ -10,8 +10,8 @@
  *   `obj.method`, `Class.method`, injected services, wrappers around handlers), built on ModuleIndex.
  * - moduleCallee (module-callee.ts): what a callee is in terms of a package (`fs.promises.readFile`,
  *   `axios.create().get`), built on ModuleIndex and the locals below.
- * - localDeclaration / localInitializer / localConstInitializer (locals.ts): the local variable a
- *   name refers to inside a function or file, before the use.
+ * - localBinding / localDeclaration / localInitializer / localConstInitializer (locals.ts): the local
+ *   variable or parameter a name refers to inside a function or file, before the use.
  *
  * Syntax questions that need no name (outer expressions, property names, positions, the enclosing
  * class) live in ../ast/syntax.ts.
@@ -19,4 +19,4 @@
 export { ModuleIndex, bindingNames, bindingValue, requiredModule, type Binding, type OutsideFiles } from './module-index.js';
 export { calledFunctions, resolveFunction, returnedFunction, type ResolvedFunction } from './functions.js';
 export { moduleCallee, type ModuleCallee } from './module-callee.js';
-export { localConstInitializer, localDeclaration, localInitializer } from './locals.js';
+export { localBinding, localConstInitializer, localDeclaration, localInitializer } from './locals.js';

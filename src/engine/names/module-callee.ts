@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import { enclosingClass, fieldTypeName, skipOuterExpressions } from '../ast/syntax.js';
 import { requiredModule, type ModuleIndex } from './module-index.js';
-import { bindsName } from './locals.js';
+import { localBinding } from './locals.js';
 import { enclosingScope } from '../ast/scopes.js';
 import type { ScannedSourceFile } from '../../types.js';
 
@@ -119,32 +119,18 @@ function resolveIdentifierUncached(ctx: Resolver, file: ScannedSourceFile, ident
  * when it is not declared in any enclosing function (so it is a module-level name).
  */
 function localValueOf(identifier: ts.Identifier): ts.Expression | null | undefined {
-  for (let scope = enclosingScope(identifier); scope; scope = enclosingScope(scope)) {
-    if (ts.isSourceFile(scope)) return undefined;
-    if (ts.isFunctionLike(scope)) {
-      for (const parameter of scope.parameters) {
-        if (bindsName(parameter.name, identifier.text)) return null;
-      }
-    }
-    if (!ts.isBlock(scope) && !ts.isCaseClause(scope) && !ts.isDefaultClause(scope)) continue;
-    for (const statement of scope.statements) {
-      if (!ts.isVariableStatement(statement)) continue;
-      for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text) return declaration.initializer ?? null;
-        if (bindsName(declaration.name, identifier.text)) {
-          // `const { readFile } = require('fs')`: a member of the required module.
-          const init = declaration.initializer && skipOuterExpressions(declaration.initializer);
-          if (init && requiredModule(init) !== undefined && ts.isObjectBindingPattern(declaration.name)) {
-            const element = declaration.name.elements.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === identifier.text);
-            const key = element?.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : identifier.text;
-            return ts.factory.createPropertyAccessExpression(init, key) as ts.Expression;
-          }
-          return null;
-        }
-      }
-    }
+  const binding = localBinding(identifier);
+  if (!binding) return undefined;
+  if (ts.isParameter(binding)) return null;
+  if (ts.isIdentifier(binding.name)) return binding.initializer ?? null;
+  // `const { readFile } = require('fs')`: a member of the required module.
+  const init = binding.initializer && skipOuterExpressions(binding.initializer);
+  if (init && requiredModule(init) !== undefined && ts.isObjectBindingPattern(binding.name)) {
+    const element = binding.name.elements.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === identifier.text);
+    const key = element?.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : identifier.text;
+    return ts.factory.createPropertyAccessExpression(init, key) as ts.Expression;
   }
-  return undefined;
+  return null;
 }
 
 /** `this.http` in a class whose constructor takes `http: HttpService` imported from a package. */

@@ -1,7 +1,7 @@
 import type { ControlRefs, ScannedSourceFile } from '../../types.js';
 import { ts } from '#typescript';
 import { enclosingClass, skipOuterExpressions } from '../../engine/ast/syntax.js';
-import type { ModuleIndex } from '../../engine/names/index.js';
+import { localBinding, type ModuleIndex } from '../../engine/names/index.js';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import { taintFor, type Taint } from '../../engine/dataflow/taint.js';
 import type { RuleContext } from '../../engine/rule-api.js';
@@ -163,7 +163,7 @@ export class SqlSinkCatalog {
       return owner?.kind === 'package' ? owner : undefined;
     }
     if (ts.isIdentifier(value)) {
-      const local = localDeclaration(value);
+      const local = localBinding(value);
       if (local) {
         if (ts.isParameter(local)) return local.type ? this.typeCreation(local.type, file, depth + 1) : undefined;
         return local.initializer ? this.creationOf(local.initializer, file, depth + 1) : local.type ? this.typeCreation(local.type, file, depth + 1) : undefined;
@@ -330,57 +330,13 @@ function fromQueryBuilder(receiver: ts.Expression): boolean {
       current = current.expression;
     } else if (ts.isIdentifier(current)) {
       // `const qb = repo.createQueryBuilder('u'); qb.where(...)`
-      const local = localDeclaration(current);
+      const local = localBinding(current);
       if (local && !ts.isParameter(local) && local.initializer) current = local.initializer;
       else return Boolean(local && ts.isParameter(local) && local.type && /SelectQueryBuilder|QueryBuilder/.test(local.type.getText()));
     } else return false;
   }
   return false;
 }
-
-const declarationsByBlock = new WeakMap<ts.Node, Map<string, ts.VariableDeclaration[]>>();
-
-/** The `const`/`let`/`var` names a block declares directly, in order; built once per block (lookups are hot). */
-function blockDeclarations(block: ts.Block | ts.ModuleBlock | ts.CaseClause | ts.DefaultClause): Map<string, ts.VariableDeclaration[]> {
-  let index = declarationsByBlock.get(block);
-  if (index) return index;
-  index = new Map();
-  for (const statement of block.statements) {
-    if (!ts.isVariableStatement(statement)) continue;
-    for (const declaration of statement.declarationList.declarations) {
-      if (!ts.isIdentifier(declaration.name)) continue;
-      const list = index.get(declaration.name.text);
-      if (list) list.push(declaration);
-      else index.set(declaration.name.text, [declaration]);
-    }
-  }
-  declarationsByBlock.set(block, index);
-  return index;
-}
-
-/** The variable or parameter a name refers to inside its function (not module level: ModuleIndex does that). */
-export function localDeclaration(identifier: ts.Identifier): ts.VariableDeclaration | ts.ParameterDeclaration | undefined {
-  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
-    if (ts.isSourceFile(scope)) return undefined;
-    if (ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
-      // pos (before leading trivia) orders statements as getStart() does, without scanning trivia.
-      const declaration = blockDeclarations(scope).get(identifier.text)?.find((candidate) => candidate.pos <= identifier.pos);
-      if (declaration) return declaration;
-    }
-    if ((ts.isForOfStatement(scope) || ts.isForStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
-      for (const declaration of scope.initializer.declarations) {
-        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text) return declaration;
-      }
-    }
-    if (ts.isFunctionLike(scope)) {
-      for (const parameter of scope.parameters) {
-        if (ts.isIdentifier(parameter.name) && parameter.name.text === identifier.text) return parameter;
-      }
-    }
-  }
-  return undefined;
-}
-
 
 /** NestJS injection: `@InjectRepository(User)`, `@InjectDataSource()`, `@InjectEntityManager()`, `@InjectConnection()` (knex/sequelize), `@InjectKnex()`. */
 function injectionCreation(node: ts.ParameterDeclaration | ts.PropertyDeclaration): Creation {
@@ -487,7 +443,7 @@ export function sqlTextParts(text: ts.Expression): SqlTextParts {
       }
     }
     if (ts.isIdentifier(value)) {
-      const declaration = localDeclaration(value);
+      const declaration = localBinding(value);
       if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) {
         const initializer = skipOuterExpressions(declaration.initializer);
         const appended = appendsTo(value, declaration);
@@ -596,7 +552,7 @@ const SEQUELIZE_GENERATOR_METHODS = /^(?:getWhereConditions|whereQuery|whereItem
 function isSequelizeQueryGenerator(expression: ts.Expression): boolean {
   let value = skipOuterExpressions(expression);
   if (ts.isIdentifier(value)) {
-    const declaration = localDeclaration(value);
+    const declaration = localBinding(value);
     if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;
     value = skipOuterExpressions(declaration.initializer);
   }
