@@ -5,7 +5,7 @@ import { skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { MODULE_NAME_CONFINING_FUNCTIONS } from '../models/sanitizers.js';
-import { importedValue, type ImportedValue } from './utils/imported-values.js';
+import { importedValue, type ImportedValue } from '../engine/names/index.js';
 import { localInitializer, modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
 // Which globals, node:vm functions and sandboxes evaluate code: models/code-evaluation.ts.
 import { ESCAPABLE_SANDBOXES, GLOBAL_EVALUATORS, NODE_VM, VM2 } from '../models/code-evaluation.js';

@@ -4,7 +4,7 @@ import type { Taint } from '../engine/dataflow/taint.js';
 import { skipOuterExpressions } from '../engine/ast/syntax.js';
 import { escapeRegExp } from '../engine/text.js';
 import { defineRule } from './define-rule.js';
-import { importedValue, type ImportedValue } from './utils/imported-values.js';
+import { importedValue, type ImportedValue } from '../engine/names/index.js';
 import { localInitializer, modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
 import { COMMAND_ARGUMENT, COMMAND_SINKS, SHELL_OPTION, SHELL_PROGRAMS, SHELL_SCRIPT_FLAGS } from '../models/processes.js';
 

@@ -1,11 +1,10 @@
 import { ts } from '#typescript';
-import { bindingValue, localConstInitializer, localDeclaration } from '../engine/names/index.js';
+import { bindingValue, importedValue, localConstInitializer, localDeclaration } from '../engine/names/index.js';
 import { enclosingFunction, propertyNameText, propertyValue, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { ALLOW_CREDENTIALS_HEADER, ALLOW_ORIGIN_HEADER, CORS_LIBRARIES, HEADER_SETTERS, NEST_CORS, type CorsLibrary } from '../models/cors.js';
 import type { ScannedSourceFile, Severity } from '../types.js';
 import { defineRule } from './define-rule.js';
-import { importedValue } from './utils/imported-values.js';
 
 /** The parts of a CORS library's behaviour the judgement needs (a Nest app has no package entry of its own). */
 type CorsSemantics = Pick<CorsLibrary, 'defaultOrigin' | 'wildcardWithCredentials' | 'originFunction'>;

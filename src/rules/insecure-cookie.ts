@@ -1,11 +1,10 @@
 import { ts } from '#typescript';
 import { propertyNameText, skipOuterExpressions } from '../engine/ast/syntax.js';
-import { localConstInitializer, localInitializer } from '../engine/names/index.js';
+import { importedValue, localConstInitializer, localInitializer } from '../engine/names/index.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import type { Confidence, ScannedSourceFile, Severity } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { inDevelopmentBranch } from './utils/development-guards.js';
-import { importedValue } from './utils/imported-values.js';
 import { normalizeName } from './utils/sensitive-names.js';
 import {
   AUTH_COOKIE_WORDS,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ts } from '#typescript';
-import { type Binding, localDeclaration, requiredModule, resolveFunction } from '../engine/names/index.js';
+import { type Binding, importedValue, localDeclaration, requiredModule, resolveFunction } from '../engine/names/index.js';
 import { propertyValue, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import {
@@ -16,7 +16,6 @@ import {
 } from '../models/security-headers.js';
 import type { ScannedSourceFile, Severity } from '../types.js';
 import { defineRule } from './define-rule.js';
-import { importedValue } from './utils/imported-values.js';
 
 /** What a file shows about security headers: a header library it imports, the key headers it names. */
 interface FileEvidence {

@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { localConstInitializer, localDeclaration } from '../engine/names/index.js';
+import { type FileImport, importedCallee, localConstInitializer, localDeclaration } from '../engine/names/index.js';
 import { enclosingFunction, skipOuterExpressions } from '../engine/ast/syntax.js';
 import {
   BCRYPT_COST_ARGUMENT,
@@ -17,7 +17,6 @@ import {
 } from '../models/crypto.js';
 import type { Confidence, ScannedSourceFile } from '../types.js';
 import { defineRule } from './define-rule.js';
-import { importedCallee, type FileImport } from './utils/file-imports.js';
 import { isPasswordFunctionName, isPasswordName } from './utils/password-names.js';
 
 /** Why the hashed value is taken for a password, and how sure that is. */

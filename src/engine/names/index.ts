@@ -13,10 +13,17 @@
  * - localBinding / localDeclaration / localInitializer / localConstInitializer (locals.ts): the local
  *   variable or parameter a name refers to inside a function or file, before the use.
  *
+ * - importedValue (imported-values.ts): which package export an expression names, through imports,
+ *   requires, aliases and `promisify` (the sinks of injection rules: `exec`, `vm.runInContext`).
+ * - fileImports / importedCallee (file-imports.ts): the same from one file's own imports only, for
+ *   file-local rules, whose results the cache keeps per file.
+ *
  * Syntax questions that need no name (outer expressions, property names, positions, the enclosing
  * class) live in ../ast/syntax.ts.
  */
 export { ModuleIndex, bindingNames, bindingValue, requiredModule, type Binding, type OutsideFiles } from './module-index.js';
 export { calledFunctions, resolveFunction, returnedFunction, type ResolvedFunction } from './functions.js';
 export { moduleCallee, type ModuleCallee } from './module-callee.js';
+export { importedValue, isModuleObject, type ImportedValue } from './imported-values.js';
+export { fileImports, importedCallee, type FileImport } from './file-imports.js';
 export { localBinding, localConstInitializer, localDeclaration, localInitializer } from './locals.js';

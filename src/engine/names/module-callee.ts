@@ -2,6 +2,7 @@ import { ts } from '#typescript';
 import { enclosingClass, fieldTypeName, skipOuterExpressions } from '../ast/syntax.js';
 import { requiredModule, type ModuleIndex } from './module-index.js';
 import { localBinding } from './locals.js';
+import { normalizeModule } from './imported-values.js';
 import { enclosingScope } from '../ast/scopes.js';
 import type { ScannedSourceFile } from '../../types.js';
 
@@ -46,10 +47,6 @@ export function moduleCallee(ctx: Resolver, file: ScannedSourceFile, callee: ts.
   return resolved;
 }
 
-/** `node:fs` and `fs` are the same module; so are `node:fs/promises` and `fs/promises`. */
-function normalizeModule(specifier: string): string {
-  return specifier.startsWith('node:') ? specifier.slice('node:'.length) : specifier;
-}
 
 function resolveChain(ctx: Resolver, file: ScannedSourceFile, expression: ts.Expression, hops: number): ModuleCallee | undefined {
   if (hops > MAX_HOPS) return undefined;

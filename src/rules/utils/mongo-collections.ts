@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import { skipOuterExpressions } from '../../engine/ast/syntax.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
-import { importedValue } from './imported-values.js';
+import { importedValue } from '../../engine/names/index.js';
 import { localDeclaration } from './tainted-sink.js';
 import { escapeRegExp } from '../../engine/text.js';
 import { MONGO_COLLECTION_METHOD, MONGO_DEPENDENCY_PACKAGES, MONGO_INJECT_DECORATORS, MONGO_MODEL_FACTORIES, MONGO_MODEL_TYPES, MONGO_PACKAGES, MONGOOSE_QUERY_CHAIN } from '../../models/nosql.js';

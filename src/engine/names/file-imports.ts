@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { skipOuterExpressions } from '../../engine/ast/syntax.js';
+import { skipOuterExpressions } from '../ast/syntax.js';
 
 /**
  * What a callee names in terms of one file's own imports, for file-local rules (which may not read

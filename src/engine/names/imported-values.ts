@@ -1,8 +1,8 @@
 import { ts } from '#typescript';
-import { skipOuterExpressions } from '../../engine/ast/syntax.js';
-import { type ModuleIndex } from '../../engine/names/index.js';
+import { skipOuterExpressions } from '../ast/syntax.js';
+import type { ModuleIndex } from './module-index.js';
 import type { ScannedSourceFile } from '../../types.js';
-import { localDeclaration } from './tainted-sink.js';
+import { localDeclaration } from './locals.js';
 
 /** A value that comes from a package: `exec` of child_process, the `vm` module itself ('*' / 'default'). */
 export interface ImportedValue {
@@ -76,6 +76,7 @@ function requireSpecifier(call: ts.CallExpression): string | undefined {
   return isRequire && argument && ts.isStringLiteralLike(argument) ? argument.text : undefined;
 }
 
+/** `node:fs` and `fs` are the same module; so are `node:fs/promises` and `fs/promises`. */
 export function normalizeModule(specifier: string): string {
   return specifier.startsWith('node:') ? specifier.slice(5) : specifier;
 }
