@@ -172,6 +172,9 @@ describe('trustscan models', () => {
     expect([...settings].sort()).toEqual(['audit-log', 'cookie', 'cors', 'mass-assignment', 'password-hash', 'security-headers', 'tls']);
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'setting', category: 'tls', names: ['rejectUnauthorized: false'], source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'auth', modules: ['@nestjs/passport'], names: ['AuthGuard'], source: 'built-in' }));
+    // The built-in request sources: per request-like object, what holds client input.
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'source', names: expect.arrayContaining(['pathParameters (params)', 'body (body)']), description: expect.stringContaining('[lambda-event]'), source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'source', names: expect.arrayContaining(['input (body)']), description: expect.stringContaining('request-like inside: ctx -> app-context'), source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'auth', modules: ['jsonwebtoken'], names: ['verify'], source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'rate-limiter', modules: ['express-rate-limit'], source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'rate-limiter', modules: ['rate-limiter-flexible'], names: ['consume'], source: 'built-in' }));

@@ -6,6 +6,7 @@
  * config `models` (and config `rateLimiters`, which names rate limiters). One plain shape per
  * entry, so a user sees what is known and in what terms.
  */
+import { REQUEST_OBJECT_KINDS, REQUEST_OBJECTS, type RequestObjectKind } from './request-sources.js';
 import type { ModelConfig } from '../engine/config.js';
 import { SECRET_SHAPES } from '../engine/secret-shapes.js';
 import { FRAMEWORK_LOG_OWNERS, LOG_METHODS, LOGGER_PACKAGES, NEST_LOGGER_CLASSES, NEST_LOGGER_MODULE } from './loggers.js';
@@ -83,7 +84,38 @@ export function builtInModels(): ModelListing[] {
   listings.push(...settingModels());
   listings.push(...dataAccessModels());
   for (const shape of SECRET_SHAPES) listings.push({ kind: 'secret-shape', modules: [], names: [shape.id], description: shape.description, source: 'built-in' });
+  listings.push(...requestSourceModels());
   return listings;
+}
+
+/** Which object an entry point hands its handler, in words (engine/dataflow/sources.ts decides which parameter is which). */
+const REQUEST_OBJECT_DESCRIPTIONS: Readonly<Record<RequestObjectKind, string>> = {
+  request: 'an HTTP request (Express/Fastify `req`, Node, Fetch API `Request`, Next.js `NextRequest`)',
+  'koa-context': 'a Koa context (`ctx`)',
+  'hono-context': 'a Hono context (`c`)',
+  'route-context': "a Next.js App Router route's context (`{ params }`)",
+  'lambda-event': 'an AWS Lambda event from API Gateway (REST v1, HTTP API v2) or an ALB',
+  'lambda-request-context': 'a Lambda event\'s `requestContext`',
+  'netlify-context': "a Netlify function's context",
+  'app-context': 'a GraphQL or tRPC context built by the server\'s context function',
+  'search-params': 'Next.js `URLSearchParams` (`request.nextUrl.searchParams`)',
+  'trpc-options': "a tRPC resolver's `{ input, ctx }`",
+};
+
+/** Built-in request sources: per request-like object, the properties and methods that hold client input. */
+function requestSourceModels(): ModelListing[] {
+  return REQUEST_OBJECT_KINDS.flatMap((kind) => {
+    const model = REQUEST_OBJECTS[kind];
+    const names = [...Object.entries(model.inputs).map(([property, input]) => `${property} (${input})`), ...Object.entries(model.methods).map(([method, input]) => `${method}() (${input})`)];
+    const nested = Object.entries(model.nested).map(([property, inner]) => `${property} -> ${inner}`);
+    const principal = [...model.principal];
+    const parts = [
+      `${REQUEST_OBJECT_DESCRIPTIONS[kind]} [${kind}]: these properties and methods hold client input`,
+      ...(nested.length > 0 ? [`request-like inside: ${nested.join(', ')}`] : []),
+      ...(principal.length > 0 ? [`set by authentication, not client input: ${principal.join(', ')}`] : []),
+    ];
+    return names.length > 0 || nested.length > 0 ? [{ kind: 'source' as const, modules: [], names, description: parts.join('; '), source: 'built-in' }] : [];
+  });
 }
 
 /**
