@@ -172,6 +172,8 @@ describe('trustscan models', () => {
     expect([...settings].sort()).toEqual(['audit-log', 'cookie', 'cors', 'mass-assignment', 'password-hash', 'security-headers', 'tls']);
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'setting', category: 'tls', names: ['rejectUnauthorized: false'], source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'auth', modules: ['@nestjs/passport'], names: ['AuthGuard'], source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'middleware', category: 'validation', modules: ['celebrate'], names: ['*'], source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'middleware', category: 'plumbing', modules: expect.arrayContaining(['body-parser', '@middy/http-cors']), source: 'built-in' }));
     // The built-in request sources: per request-like object, what holds client input.
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'source', names: expect.arrayContaining(['pathParameters (params)', 'body (body)']), description: expect.stringContaining('[lambda-event]'), source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'source', names: expect.arrayContaining(['input (body)']), description: expect.stringContaining('request-like inside: ctx -> app-context'), source: 'built-in' }));

@@ -6,6 +6,7 @@
  * config `models` (and config `rateLimiters`, which names rate limiters). One plain shape per
  * entry, so a user sees what is known and in what terms.
  */
+import { PLUMBING_PACKAGES, VALIDATION_PACKAGES } from './middleware.js';
 import { REQUEST_OBJECT_KINDS, REQUEST_OBJECTS, type RequestObjectKind } from './request-sources.js';
 import type { ModelConfig } from '../engine/config.js';
 import { SECRET_SHAPES } from '../engine/secret-shapes.js';
@@ -34,7 +35,7 @@ import { BODY_WRITERS, HONO_HTML_MODULE, HONO_RAW_EXPORTS, HTML_ESCAPER_PACKAGES
 import { CODE_OPERATORS, LITERAL_OPERATORS, MONGO_CODE_METHODS, MONGO_FILTER_ARGUMENT, MONGO_INJECT_DECORATORS, MONGO_MODEL_FACTORIES, MONGO_MODEL_TYPES, MONGO_PACKAGES, MONGOOSE_QUERY_CHAIN } from './nosql.js';
 
 export interface ModelListing {
-  kind: 'sink' | 'sanitizer' | 'logger' | 'auth' | 'source' | 'rate-limiter' | 'state-machine' | 'secret-shape' | 'data-access' | 'setting';
+  kind: 'sink' | 'sanitizer' | 'logger' | 'auth' | 'source' | 'rate-limiter' | 'state-machine' | 'secret-shape' | 'data-access' | 'setting' | 'middleware';
   /** A sink's or sanitizer's category; a data access: its ORM or client (`prisma`, `mongoose`, `dynamodb`). */
   category?: string;
   /** Packages or project modules the entry is about. */
@@ -85,6 +86,11 @@ export function builtInModels(): ModelListing[] {
   listings.push(...dataAccessModels());
   for (const shape of SECRET_SHAPES) listings.push({ kind: 'secret-shape', modules: [], names: [shape.id], description: shape.description, source: 'built-in' });
   listings.push(...requestSourceModels());
+  for (const [module, exports] of Object.entries(VALIDATION_PACKAGES)) {
+    const names = Object.entries(exports).filter(([, kind]) => kind === 'validation').map(([name]) => name);
+    listings.push({ kind: 'middleware', category: 'validation', modules: [module], names, description: 'validation middleware: a route behind it has its input checked', source: 'built-in' });
+  }
+  listings.push({ kind: 'middleware', category: 'plumbing', modules: [...PLUMBING_PACKAGES], names: [], description: 'parsers, CORS, headers, logging and other middleware a route lists that neither authenticates nor checks input', source: 'built-in' });
   return listings;
 }
 

@@ -5,6 +5,7 @@ import type { ScannedSourceFile } from '../../types.js';
 import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingValue, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.js';
+import { PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
 import { AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION } from '../../models/auth.js';
@@ -38,19 +39,6 @@ export interface MiddlewareClassification {
 // An unknown package whose name hints at access control stays opaque even when mounted app-wide.
 const ACCESS_PACKAGE_HINT = /auth|guard|shield|secur|session|passport|jwt|token|access|perm|role|acl|gate|partner|tenan|sso|oauth|login|identity|keycloak|okta/i;
 
-/** Validation middleware packages and what their exports do (the auth and rate-limit packages are data in src/models/). */
-const VALIDATION_PACKAGES: Record<string, Record<string, MiddlewareKind>> = {
-  '@nestjs/common': { ValidationPipe: 'validation', ParseIntPipe: 'validation', ParseUUIDPipe: 'validation', ParseBoolPipe: 'validation', ParseEnumPipe: 'validation', ParseFloatPipe: 'validation', ParseArrayPipe: 'validation', ParseFilePipe: 'validation', '*': 'other' },
-  'express-validator': { '*': 'validation' },
-  celebrate: { '*': 'validation' },
-  'express-joi-validation': { '*': 'validation' },
-  'zod-express-middleware': { '*': 'validation' },
-  '@hono/zod-validator': { '*': 'validation' },
-  'hono/validator': { '*': 'validation' },
-  'koa-joi-router': { '*': 'validation' },
-  '@middy/validator': { '*': 'validation' },
-};
-
 /**
  * Known packages and what their exports do as middleware. Keyed by module; the value maps an
  * imported name (or '*' for any, 'default' for the default export) to a kind.
@@ -61,26 +49,6 @@ const KNOWN_PACKAGES: Readonly<Record<string, Readonly<Record<string, Middleware
   ...VALIDATION_PACKAGES,
 };
 
-/** The middleware of a route we can name but need not explain: parsers, CORS, headers, logging. */
-const PLUMBING_PACKAGES = new Set([
-  'express', 'body-parser', 'cookie-parser', 'cors', 'helmet', 'morgan', 'compression', 'express-session', 'cookie-session',
-  'multer', 'serve-static', 'connect-timeout', 'method-override', 'hpp', 'csurf', 'pino-http', 'express-winston', 'koa-bodyparser',
-  '@koa/cors', 'koa-helmet', 'koa-logger', 'koa-compress', 'koa-static', '@koa/bodyparser', 'hono/cors', 'hono/logger', 'hono/secure-headers',
-  'hono/pretty-json', 'hono/etag', 'hono/compress', 'hono/timing', 'hono/request-id', '@fastify/cors', '@fastify/helmet', '@fastify/cookie',
-  '@fastify/multipart', '@fastify/formbody', '@fastify/compress', '@fastify/static', '@fastify/swagger', 'express-async-handler',
-  'connect-redis', 'swagger-ui-express', 'express-fileupload', 'response-time', 'express-request-id', 'passport-local',
-  'feature-policy', 'permissions-policy', 'express-robots-txt', 'serve-index', 'express-security.txt', 'i18n', 'errorhandler',
-  'koa-sslify', 'koa-useragent', 'koa-body', 'koa-mount', 'koa-session', 'koa-conditional-get', 'koa-etag',
-  'iron-session', 'iron-session/next', 'next-iron-session', '@sentry/nextjs', 'next-axiom',
-  '@nestjs/platform-express', '@nestjs/platform-fastify', '@nestjs/core', '@nestjs/swagger', '@nestjs/cache-manager',
-  // Middy (Lambda) middleware that parse, normalise, log or answer CORS; Powertools' logging/tracing/metrics.
-  '@middy/http-json-body-parser', '@middy/http-error-handler', '@middy/http-cors', '@middy/http-event-normalizer', '@middy/http-header-normalizer',
-  '@middy/http-security-headers', '@middy/http-urlencode-body-parser', '@middy/http-multipart-body-parser', '@middy/http-response-serializer',
-  '@middy/http-content-negotiation', '@middy/http-content-encoding', '@middy/http-partial-response', '@middy/event-normalizer', '@middy/error-logger',
-  '@middy/input-output-logger', '@middy/do-not-wait-for-empty-event-loop', '@middy/ssm', '@middy/secrets-manager', '@middy/warmup', '@middy/cloudwatch-metrics',
-  '@aws-lambda-powertools/logger', '@aws-lambda-powertools/logger/middleware', '@aws-lambda-powertools/tracer', '@aws-lambda-powertools/tracer/middleware',
-  '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/metrics/middleware',
-]);
 
 /** A plain error whose message says the caller is not signed in (GraphQL middleware throws these). */
 export const AUTH_ERROR_MESSAGE = /\bthrow\s+new\s+\w*Error\s*\(\s*['"`][^'"`]*\b(?:not authenticated|unauthenticated|unauthori[sz]ed|not logged in|not signed in|login required|authentication required|must be (?:logged|signed) in)\b/i;

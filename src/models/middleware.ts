@@ -1,0 +1,39 @@
+/**
+ * Middleware packages the route classifier (engine/routes/classify-middleware.ts) knows besides the
+ * auth and rate-limit ones (auth.ts, rate-limiters.ts): validation middleware, and the plumbing a
+ * route's middleware list names but need not explain (parsers, CORS, headers, logging, Middy).
+ */
+
+/** Validation middleware packages and what their exports do: 'validation', or 'other' for the rest of a package. */
+export const VALIDATION_PACKAGES: Readonly<Record<string, Readonly<Record<string, 'validation' | 'other'>>>> = {
+  '@nestjs/common': { ValidationPipe: 'validation', ParseIntPipe: 'validation', ParseUUIDPipe: 'validation', ParseBoolPipe: 'validation', ParseEnumPipe: 'validation', ParseFloatPipe: 'validation', ParseArrayPipe: 'validation', ParseFilePipe: 'validation', '*': 'other' },
+  'express-validator': { '*': 'validation' },
+  celebrate: { '*': 'validation' },
+  'express-joi-validation': { '*': 'validation' },
+  'zod-express-middleware': { '*': 'validation' },
+  '@hono/zod-validator': { '*': 'validation' },
+  'hono/validator': { '*': 'validation' },
+  'koa-joi-router': { '*': 'validation' },
+  '@middy/validator': { '*': 'validation' },
+};
+
+/** The middleware of a route we can name but need not explain: parsers, CORS, headers, logging. */
+export const PLUMBING_PACKAGES: ReadonlySet<string> = new Set([
+  'express', 'body-parser', 'cookie-parser', 'cors', 'helmet', 'morgan', 'compression', 'express-session', 'cookie-session',
+  'multer', 'serve-static', 'connect-timeout', 'method-override', 'hpp', 'csurf', 'pino-http', 'express-winston', 'koa-bodyparser',
+  '@koa/cors', 'koa-helmet', 'koa-logger', 'koa-compress', 'koa-static', '@koa/bodyparser', 'hono/cors', 'hono/logger', 'hono/secure-headers',
+  'hono/pretty-json', 'hono/etag', 'hono/compress', 'hono/timing', 'hono/request-id', '@fastify/cors', '@fastify/helmet', '@fastify/cookie',
+  '@fastify/multipart', '@fastify/formbody', '@fastify/compress', '@fastify/static', '@fastify/swagger', 'express-async-handler',
+  'connect-redis', 'swagger-ui-express', 'express-fileupload', 'response-time', 'express-request-id', 'passport-local',
+  'feature-policy', 'permissions-policy', 'express-robots-txt', 'serve-index', 'express-security.txt', 'i18n', 'errorhandler',
+  'koa-sslify', 'koa-useragent', 'koa-body', 'koa-mount', 'koa-session', 'koa-conditional-get', 'koa-etag',
+  'iron-session', 'iron-session/next', 'next-iron-session', '@sentry/nextjs', 'next-axiom',
+  '@nestjs/platform-express', '@nestjs/platform-fastify', '@nestjs/core', '@nestjs/swagger', '@nestjs/cache-manager',
+  // Middy (Lambda) middleware that parse, normalise, log or answer CORS; Powertools' logging/tracing/metrics.
+  '@middy/http-json-body-parser', '@middy/http-error-handler', '@middy/http-cors', '@middy/http-event-normalizer', '@middy/http-header-normalizer',
+  '@middy/http-security-headers', '@middy/http-urlencode-body-parser', '@middy/http-multipart-body-parser', '@middy/http-response-serializer',
+  '@middy/http-content-negotiation', '@middy/http-content-encoding', '@middy/http-partial-response', '@middy/event-normalizer', '@middy/error-logger',
+  '@middy/input-output-logger', '@middy/do-not-wait-for-empty-event-loop', '@middy/ssm', '@middy/secrets-manager', '@middy/warmup', '@middy/cloudwatch-metrics',
+  '@aws-lambda-powertools/logger', '@aws-lambda-powertools/logger/middleware', '@aws-lambda-powertools/tracer', '@aws-lambda-powertools/tracer/middleware',
+  '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/metrics/middleware',
+]);
