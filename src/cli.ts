@@ -7,6 +7,11 @@ import { describeSystemError } from './engine/system-error.js';
 import { escapeControlCharacters } from './reporters/terminal-text.js';
 import { SEVERITIES, SEVERITY_RANK, type RuleMeta, type ScanResult, type Severity } from './types.js';
 import type { Rule } from './engine/rule-api.js';
+import type { FlowTestsConfig } from './engine/config.js';
+import type { FlowModel } from './engine/flows/flow-model.js';
+import type { RateLimitEvidence } from './engine/routes/rate-limits.js';
+import type { Route } from './engine/routes/route.js';
+import type { FlowTestRunner } from './reporters/flow-tests.js';
 import { version } from './version.js';
 import { mainOnAnalysisThread, runsAnalysis, type AnalysisThread } from './analysis-thread.js';
 import { colorFor, DEFAULT_TEXT_WIDTH, textWidth, type CliIo } from './cli-io.js';
@@ -155,6 +160,8 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .addOption(new Option('-f, --format <format>', 'output format').choices(['mermaid', 'json', 'markdown']).default('mermaid'))
     .option('-o, --output <file>', 'write the diagrams to a file'))
     .option('--flow <name>', 'only this flow (an entity flow such as "Order.status", or a config flow name): one renderable diagram')
+    .option('--emit-tests <dir>', 'write runnable HTTP tests that call each sensitive step out of order and twice, expecting the server to refuse (run them against BASE_URL)')
+    .addOption(new Option('--runner <runner>', 'test runner the generated tests are written for (with --emit-tests)').choices(['node', 'vitest', 'jest']).default('node'))
     .action(async (paths: string[], options: FlowsCommandOptions) => {
       exitCode = await runFlows(paths, options, io, overrides);
     });
@@ -365,6 +372,8 @@ async function runRoutes(paths: string[], options: RoutesCommandOptions, io: Cli
 interface FlowsCommandOptions extends Omit<RoutesCommandOptions, 'format' | 'color'> {
   format: 'mermaid' | 'json' | 'markdown';
   flow?: string;
+  emitTests?: string;
+  runner: 'node' | 'vitest' | 'jest';
 }
 
 async function runFlows(paths: string[], options: FlowsCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
@@ -382,9 +391,32 @@ async function runFlows(paths: string[], options: FlowsCommandOptions, io: CliIo
     }
     model = { ...model, flows: chosen };
   }
+  if (options.emitTests !== undefined) return emitFlowTests(options.emitTests, { model, rateLimits, routes: inventory.routes, flowTests: inventory.config.flowTests }, options.runner, io);
   const report =
     options.format === 'json' ? formatFlowsJson(model, rateLimits, version) : options.format === 'markdown' ? formatFlowsMarkdown(model, rateLimits) : formatFlowsMermaid(model);
   writeReport(report, options.output, io);
+  return EXIT_CLEAN;
+}
+
+/** `flows --emit-tests <dir>`: one test file per sensitive step plus their runtime; lists what it wrote. */
+async function emitFlowTests(
+  dir: string,
+  inventory: { model: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]>; routes: Route[]; flowTests: FlowTestsConfig | undefined },
+  runner: FlowTestRunner,
+  io: CliIo,
+): Promise<number> {
+  const { generateFlowTests, DEFAULT_FLOW_TEST_SETTINGS } = await import('./reporters/flow-tests.js');
+  const settings = { ...DEFAULT_FLOW_TEST_SETTINGS, ...inventory.flowTests, values: { ...inventory.flowTests?.values } };
+  const files = generateFlowTests({ model: inventory.model, routes: inventory.routes, rateLimits: inventory.rateLimits, runner, settings, version });
+  const target = path.resolve(io.cwd, dir);
+  try {
+    mkdirSync(target, { recursive: true });
+    for (const file of files) writeFileSync(path.join(target, file.path), file.content);
+  } catch (error) {
+    throw new UsageError(`cannot write ${dir}: ${describeSystemError(error)}`);
+  }
+  const steps = files.length > 0 ? files.length - 1 : 0;
+  io.stdout(steps === 0 ? 'trustscan found no flow step to test (no stateful flow with a route that creates its records)\n' : `wrote ${steps} test file${steps === 1 ? '' : 's'} and their runtime to ${dir}:\n${files.map((file) => `  ${file.path}`).join('\n')}\nrun them against a running instance: BASE_URL=http://127.0.0.1:3000 TRUSTSCAN_TOKEN_USER=... ${runner === 'node' ? `node --test ${dir}` : runner === 'vitest' ? `npx vitest run ${dir}` : `npx jest ${dir}`}\n`);
   return EXIT_CLEAN;
 }
 

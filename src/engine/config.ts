@@ -44,6 +44,17 @@ export interface TrustscanConfig {
    * `rate-limiter` names a project's own limiter middleware or function the same way.
    */
   models: ModelConfig[];
+  /** `trustscan flows --emit-tests`: values the code cannot show and what a refusal looks like. */
+  flowTests?: FlowTestsConfig;
+}
+
+export interface FlowTestsConfig {
+  /** Body field or path parameter name -> the value generated tests send (a payment provider's test token). */
+  values?: Record<string, string | number | boolean>;
+  /** Statuses that count as the server refusing a step out of order or a replay (default 400, 403, 409, 422). */
+  expectStatus?: number[];
+  /** Requests a rate-limited step gets before a 429 is expected (default 100). */
+  rateLimitRequests?: number;
 }
 
 export const MODEL_KINDS = ['auth', 'sink', 'sanitizer', 'logger', 'source', 'rate-limiter'] as const;
@@ -232,7 +243,7 @@ function readJson(file: string): unknown {
   }
 }
 
-const TOP_LEVEL_KEYS = ['$schema', '$comment', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth', 'sanitizers', 'ownershipChecks', 'redactors', 'rateLimiters', 'stateGuards', 'flows', 'models'] as const;
+const TOP_LEVEL_KEYS = ['$schema', '$comment', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth', 'sanitizers', 'ownershipChecks', 'redactors', 'rateLimiters', 'stateGuards', 'flows', 'models', 'flowTests'] as const;
 const FLOW_KEYS = ['name', 'steps', 'entity', 'field'] as const;
 // `POST /orders/:id`, `MUTATION cancelOrder`, `QUERY order`, `TRPC order.cancel`, `LAMBDA POST /orders/{id}`.
 const FLOW_STEP = /^(?:(?:LAMBDA\s+)?(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ALL)\s+\/\S*|(?:QUERY|MUTATION|SUBSCRIPTION|FIELD)\s+[A-Za-z_][\w.]*|TRPC\s+[\w$.-]+)$/;
@@ -297,6 +308,7 @@ export function validateConfig(raw: unknown, where: string, rules: readonly Conf
   if ('stateGuards' in input) config.stateGuards = stringList(input.stateGuards, '$.stateGuards', fail);
   if ('flows' in input) config.flows = validateFlows(input.flows, fail);
   if ('models' in input) config.models = validateModels(input.models, fail);
+  if ('flowTests' in input) config.flowTests = validateFlowTests(input.flowTests, fail);
   if ('includeTests' in input) {
     if (typeof input.includeTests !== 'boolean') fail('$.includeTests', `must be a boolean, got ${describe(input.includeTests)}`);
     config.includeTests = input.includeTests as boolean;
@@ -346,6 +358,28 @@ function validateRuleSetting(
       if (!matchesOptionType(value, expected!)) fail(optionPath, `must be ${expected}, got ${describe(value)}`);
     }
     result.options = entry.options as Record<string, unknown>;
+  }
+  return result;
+}
+
+function validateFlowTests(value: unknown, fail: (jsonPath: string, problem: string) => never): FlowTestsConfig {
+  if (!isPlainObject(value)) return fail('$.flowTests', `must be an object, got ${describe(value)}`);
+  const result: FlowTestsConfig = {};
+  for (const [key, entry] of Object.entries(value)) {
+    const at = `$.flowTests.${key}`;
+    if (key === 'values') {
+      if (!isPlainObject(entry)) fail(at, `must be an object of field names to values, got ${describe(entry)}`);
+      for (const [field, fieldValue] of Object.entries(entry as Record<string, unknown>)) {
+        if (!['string', 'number', 'boolean'].includes(typeof fieldValue)) fail(`${at}.${field}`, `must be a string, number or boolean, got ${describe(fieldValue)}`);
+      }
+      result.values = { ...(entry as Record<string, string | number | boolean>) };
+    } else if (key === 'expectStatus') {
+      if (!Array.isArray(entry) || entry.length === 0 || entry.some((status) => !Number.isInteger(status) || status < 400 || status > 599)) fail(at, `must be a non-empty array of 4xx/5xx status codes, got ${describe(entry)}`);
+      result.expectStatus = [...(entry as number[])];
+    } else if (key === 'rateLimitRequests') {
+      if (!Number.isInteger(entry) || (entry as number) < 1 || (entry as number) > 10_000) fail(at, `must be an integer from 1 to 10000, got ${describe(entry)}`);
+      result.rateLimitRequests = entry as number;
+    } else fail(at, 'unknown key (known keys: values, expectStatus, rateLimitRequests)');
   }
   return result;
 }

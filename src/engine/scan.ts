@@ -184,10 +184,12 @@ function routesOf(prepared: PreparedProject): Route[] {
 const mountedOnly = (routes: readonly Route[]): Route[] => routes.filter((route) => !route.unmounted);
 
 /** The business flows of the scanned paths (`trustscan flows`), with each step's rate limits. */
-export async function inventoryFlows(options: ScanOptions): Promise<{ model: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]>; warnings: ScanWarning[] }> {
+export async function inventoryFlows(options: ScanOptions): Promise<{ model: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]>; warnings: ScanWarning[]; routes: Route[]; config: TrustscanConfig }> {
   const prepared = prepareProject(options, options.rules);
-  const { flows: model, rateLimits } = flowsWithRateLimits(prepared, routesOf(prepared));
-  return { model, rateLimits, warnings: [...prepared.loaded.warnings, ...prepared.failures.warnings()] };
+  const routes = routesOf(prepared);
+  const { flows: model, rateLimits } = flowsWithRateLimits(prepared, routes);
+  // The mounted routes too: generated flow tests create records and read them back through routes that are no flow step.
+  return { model, rateLimits, warnings: [...prepared.loaded.warnings, ...prepared.failures.warnings()], routes: mountedOnly(routes), config: prepared.config };
 }
 
 /** The route inventory of the scanned paths (`trustscan routes`). */

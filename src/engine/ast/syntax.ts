@@ -124,3 +124,25 @@ export function nodePosition(node: ts.Node): { line: number; column: number } {
   const { line, character } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
   return { line: line + 1, column: character + 1 };
 }
+
+/**
+ * A node's text with the contents of its string and template literals blanked (same length, so
+ * offsets hold): pattern checks that look for code (`user.role !== 'admin'`) must not match data,
+ * such as the SQL `SELECT u.id, u.role FROM sessions ...` an authentication middleware runs.
+ */
+export function codeText(node: ts.Node, sourceFile: ts.SourceFile = node.getSourceFile()): string {
+  const start = node.getStart(sourceFile);
+  const chars = sourceFile.text.slice(start, node.end).split('');
+  const visit = (child: ts.Node): void => {
+    if (ts.isStringLiteral(child) || ts.isNoSubstitutionTemplateLiteral(child) || ts.isTemplateHead(child) || ts.isTemplateMiddle(child) || ts.isTemplateTail(child)) {
+      // Keep the quotes or backticks and `${`/`}` delimiters; blank what is between them.
+      const from = child.getStart(sourceFile) - start + 1;
+      const to = child.end - start - (ts.isTemplateHead(child) || ts.isTemplateMiddle(child) ? 2 : 1);
+      for (let index = from; index < to; index++) if (chars[index] !== '\n') chars[index] = ' ';
+      return;
+    }
+    ts.forEachChild(child, visit);
+  };
+  visit(node);
+  return chars.join('');
+}

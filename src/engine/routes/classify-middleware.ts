@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import type { AuthModel } from '../models.js';
 import { anonymousPassesByFlag } from './optional-flags.js';
 import type { ScannedSourceFile } from '../../types.js';
-import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
+import { codeText, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingValue, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.js';
 import { PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
@@ -364,7 +364,8 @@ const calleeVerdicts = new WeakMap<ts.Node, MiddlewareClassification | null>();
 function classifyWithCalleesUncached(modules: ModuleIndex, fn: ResolvedFunction): MiddlewareClassification | undefined {
   const direct = reachableFunctions(modules, fn, 1, MAX_DIRECT_CALLEES);
   const calleeText = direct.map((callee) => callee.node.body!.getText(callee.node.getSourceFile())).join('\n');
-  const together = calleeText ? classifyBody(fn, `\n${calleeText}`) : undefined;
+  const calleeCode = direct.map((callee) => codeText(callee.node.body!, callee.node.getSourceFile())).join('\n');
+  const together = calleeText ? classifyBody(fn, `\n${calleeText}`, `\n${calleeCode}`) : undefined;
   if (together) return together;
   for (const callee of reachableFunctions(modules, fn, MAX_CALLEE_DEPTH, MAX_REACHABLE)) {
     const own = classifyBody(callee);
@@ -409,14 +410,18 @@ const MAX_DIRECT_CALLEES = 8;
 const MAX_CALLEE_DEPTH = 4;
 const MAX_REACHABLE = 80;
 
-/** Reads a function body for evidence of what it checks (with `calleeText`: the bodies of the helpers it calls). */
-export function classifyBody(fn: ResolvedFunction, calleeText = ''): MiddlewareClassification | undefined {
+/**
+ * Reads a function body for evidence of what it checks (with `calleeText`: the bodies of the helpers
+ * it calls; `calleeCode`: the same with their string contents blanked, see codeText).
+ */
+export function classifyBody(fn: ResolvedFunction, calleeText = '', calleeCode = calleeText): MiddlewareClassification | undefined {
   const body = fn.node.body;
   if (!body) return undefined;
   const text = body.getText(fn.node.getSourceFile()) + calleeText;
   const rejects = REJECTION_STATUS.test(text) || AUTH_ERROR_MESSAGE.test(text) || /\breturn\s+false\b/.test(text) && /canActivate/.test(fn.name);
   const where = `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line})`;
-  if (rejects && ROLE_CHECK.test(text) && /\b403\b|Forbidden|FORBIDDEN|return\s+false|permission|role/i.test(text)) {
+  // The role must be compared in code: `u.role` inside the SQL that loads the user is no check.
+  if (rejects && ROLE_CHECK.test(codeText(body, fn.node.getSourceFile()) + calleeCode) && /\b403\b|Forbidden|FORBIDDEN|return\s+false|permission|role/i.test(text)) {
     return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions and rejects` };
   }
   if (rejects && TOKEN_OR_SESSION_CHECK.test(text)) {
@@ -566,7 +571,7 @@ function classifyGuardMethod(fn: ResolvedFunction): MiddlewareClassification | u
   // Any exception thrown in canActivate stops the request too (a BadRequestException for a bad token still rejects).
   if (!/\breturn\s+(?!true\b)\S/.test(text) && !/\bthrow\b/.test(text)) return undefined;
   const where = `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line})`;
-  if (ROLE_CHECK.test(text)) return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions` };
+  if (ROLE_CHECK.test(codeText(fn.node.body, fn.node.getSourceFile()))) return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions` };
   // The token is often read by a helper method of the guard (`this.extractTokenFromHeader(request)`).
   const owner = fn.node.parent;
   const classText = owner && ts.isClassLike(owner) ? owner.getText(fn.node.getSourceFile()) : text;

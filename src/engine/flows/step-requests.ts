@@ -1,0 +1,53 @@
+/**
+ * What a request to a route must carry, read from its definition and handler: the path parameters
+ * and the body fields the handler (or its validation) reads. `trustscan flows --emit-tests` fills
+ * generated requests from it; no value is invented here, only the names.
+ */
+import { ts } from '#typescript';
+import { propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
+import type { Route } from '../routes/route.js';
+
+export interface StepRequest {
+  /** `:id` and `[id]` style parameters of the path, in order. */
+  pathParameters: string[];
+  /** Body fields the handler reads (`req.body.total`, `const { email } = req.body`) or its validation declares, in first-read order. */
+  bodyFields: string[];
+}
+
+/** Object names that hold a parsed request body: `req.body`, `ctx.request.body`, `event.body` parsed. */
+const BODY_PROPERTY = 'body';
+
+export function stepRequest(route: Route): StepRequest {
+  const pathParameters = [...route.path.matchAll(/:([A-Za-z_$][\w$]*)|\[(?:\.\.\.)?([A-Za-z_$][\w$]*)\]/g)].map((match) => match[1] ?? match[2]!);
+  const fields: string[] = [];
+  const add = (field: string | undefined): void => {
+    if (field && !fields.includes(field)) fields.push(field);
+  };
+  for (const middleware of route.middleware) for (const validated of middleware.validatedFields ?? []) if (validated.part === 'body') add(validated.field);
+  const handler = route.handler?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  const body = handler?.body;
+  if (body) {
+    const visit = (node: ts.Node): void => {
+      // `req.body.totalCents`, `req.body['totalCents']`
+      if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && isBodyObject(node.expression)) {
+        add(ts.isPropertyAccessExpression(node) ? node.name.text : ts.isStringLiteralLike(node.argumentExpression) ? node.argumentExpression.text : undefined);
+      }
+      // `const { email, password } = req.body`
+      if (ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer && isBodyObject(node.initializer)) {
+        for (const element of node.name.elements) {
+          if (element.dotDotDotToken) continue;
+          add(element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(body);
+  }
+  return { pathParameters, bodyFields: fields };
+}
+
+/** `req.body`, `request.body`, `ctx.request.body`, `(req.body as Input)`. */
+function isBodyObject(expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(expression);
+  return ts.isPropertyAccessExpression(value) && value.name.text === BODY_PROPERTY;
+}

@@ -1,0 +1,273 @@
+/**
+ * `trustscan flows --emit-tests <dir>`: for every sensitive step of every flow, a runnable HTTP test
+ * file that calls the step out of order and a second time against a running instance, and expects
+ * the server to refuse (OWASP API6 evidence: the guard works, or the test shows the gap). Pure: it
+ * formats the flow model it is given; the runtime logic is one fixed helper module
+ * (flow-test-runtime.ts) and each test file is data (requests, states) plus calls into it.
+ *
+ * Every value taken from scanned code (paths, field names, states, file names) enters the generated
+ * source through JSON.stringify, or a comment with line breaks removed, never raw.
+ */
+import type { Flow, FlowModel, FlowStep, FlowTransition } from '../engine/flows/flow-model.js';
+import { stepRequest } from '../engine/flows/step-requests.js';
+import type { RateLimitEvidence } from '../engine/routes/rate-limits.js';
+import type { Route } from '../engine/routes/route.js';
+import { FLOW_TEST_RUNTIME, FLOW_TEST_RUNTIME_FILE } from './flow-test-runtime.js';
+
+export type FlowTestRunner = 'node' | 'vitest' | 'jest';
+
+/** Config `flowTests`: values the code cannot show and what a refusal looks like. */
+export interface FlowTestSettings {
+  /** Body field or path parameter name -> the value to send (a payment provider's test token). */
+  values: Readonly<Record<string, string | number | boolean>>;
+  /** Statuses that count as the server refusing a step out of order or a replay. */
+  expectStatus: readonly number[];
+  /** Requests a rate-limited step gets before the test expects a 429. */
+  rateLimitRequests: number;
+}
+
+export const DEFAULT_FLOW_TEST_SETTINGS: FlowTestSettings = { values: {}, expectStatus: [400, 403, 409, 422], rateLimitRequests: 100 };
+
+export interface GeneratedFile {
+  /** Relative to the output folder. */
+  path: string;
+  content: string;
+}
+
+/** One request as the runtime sends it: the record id fills `idParameter`; body values are literals or named TODOs. */
+interface RequestSpec {
+  method: string;
+  path: string;
+  role: string | null;
+  idParameter: string | null;
+  body: Record<string, BodyValue>;
+  /** `file:line` of the route, for messages. */
+  at: string;
+}
+
+type BodyValue = { literal: string | number | boolean } | { unique: 'email' } | { todo: string };
+
+interface GenerateInput {
+  model: FlowModel;
+  routes: readonly Route[];
+  rateLimits: ReadonlyMap<Route, readonly RateLimitEvidence[]>;
+  runner: FlowTestRunner;
+  settings: FlowTestSettings;
+  version: string;
+}
+
+/** The files to write: the runtime module, then one test file per sensitive step, in flow order. */
+export function generateFlowTests(input: GenerateInput): GeneratedFile[] {
+  const files: GeneratedFile[] = [];
+  const used = new Set<string>([FLOW_TEST_RUNTIME_FILE]);
+  for (const flow of input.model.flows) {
+    for (const file of flow.kind === 'config' ? configFlowTests(flow, input) : entityFlowTests(flow, input)) {
+      let name = file.path;
+      for (let n = 2; used.has(name); n++) name = file.path.replace(/\.test\.mjs$/, `-${n}.test.mjs`);
+      used.add(name);
+      files.push({ path: name, content: file.content });
+    }
+  }
+  if (files.length === 0) return [];
+  return [{ path: FLOW_TEST_RUNTIME_FILE, content: FLOW_TEST_RUNTIME }, ...files];
+}
+
+/** An entity's state machine: each non-creating transition is a step to call out of order and twice. */
+function entityFlowTests(flow: Flow, input: GenerateInput): GeneratedFile[] {
+  const entity = flow.entity ?? flow.name.split('.')[0]!;
+  const field = flow.field ?? 'status';
+  const steps = flow.transitions.filter((transition) => !transition.creates);
+  if (steps.length === 0) return [];
+  const creation = creationRoute(flow, steps, input.routes);
+  if (!creation) return [];
+  const initial = flow.transitions.find((transition) => transition.creates)?.to ?? flow.states[0];
+  if (initial === undefined) return [];
+  const guarded = steps.filter((transition) => transition.guarded && transition.from.length > 0);
+  const reach = setupPaths(initial, guarded);
+  const read = readRoute(steps[0]!, input.routes);
+  const create = requestSpec(creation, undefined, input);
+  return steps.flatMap((transition) => {
+    const step = stepOf(transition, input.model);
+    if (!step) return [];
+    const request = requestSpec(step.route, step, input);
+    const tests: string[] = [];
+    const wrong = wrongState(transition, flow.states, initial, reach, guarded);
+    if (wrong !== undefined) {
+      tests.push(testCall(input.runner, `${label(transition)} is refused on ${article(entity)} ${entity} in state ${wrong} (a step out of order)`, 'outOfOrder', {
+        entity, field, create, setup: reach.get(wrong)!.map((edge) => requestSpec(stepOf(edge, input.model)!.route, stepOf(edge, input.model)!, input)), step: request, state: wrong, read, expectStatus: input.settings.expectStatus,
+      }));
+    }
+    // A replay starts from a state the step accepts: one it names, else (no guard) the first state.
+    const start = transition.from.find((state) => reach.has(state)) ?? (transition.from.length === 0 ? initial : undefined);
+    if (start !== undefined && !transition.from.includes(transition.to)) {
+      tests.push(testCall(input.runner, `${label(transition)} is refused the second time (a replay)`, 'replay', {
+        entity, field, create, setup: reach.get(start)!.map((edge) => requestSpec(stepOf(edge, input.model)!.route, stepOf(edge, input.model)!, input)), step: request, state: start, read, expectStatus: input.settings.expectStatus,
+      }));
+    }
+    const limits = input.rateLimits.get(step.route) ?? [];
+    if (limits.length > 0) tests.push(rateLimitTest(input, request, create, limits));
+    if (tests.length === 0) return [];
+    const header = [
+      `Flow ${flow.name}: ${label(transition)} -> ${transition.to}.`,
+      transition.guarded
+        ? `Targets the guard: ${transition.guard ?? 'a state check'} (${transition.route.file}:${transition.route.line}).`
+        : `Targets the missing guard: the route at ${transition.route.file}:${transition.route.line} changes ${entity}.${field} without checking the current state first; these tests fail while that gap is open.`,
+    ];
+    return [{ path: testFileName(flow.name, transition.route.method, transition.route.path), content: testFile(input, header, tests) }];
+  });
+}
+
+/** A declared flow (config `flows`): its steps in order; step k is called before the earlier ones, and twice. */
+function configFlowTests(flow: Flow, input: GenerateInput): GeneratedFile[] {
+  const declared = (flow.declaredSteps ?? []).map((declaredStep) => ({ declaredStep, route: declaredStep.route && input.routes.find((route) => sameRoute(route, declaredStep.route!)) }));
+  if (declared.length < 2 || declared.some((entry) => !entry.route)) return [];
+  const specs = declared.map((entry) => requestSpec(entry.route!, input.model.steps.find((step) => step.route === entry.route), input));
+  return declared.slice(1).flatMap((entry, offset) => {
+    const index = offset + 1;
+    const tests = [
+      testCall(input.runner, `${entry.declaredStep.step} is refused before ${declared[index - 1]!.declaredStep.step} (a step out of order)`, 'sequenceOutOfOrder', { create: specs[0]!, setup: specs.slice(1, index - 1), step: specs[index]!, expectStatus: input.settings.expectStatus }),
+      testCall(input.runner, `${entry.declaredStep.step} is refused the second time (a replay)`, 'sequenceReplay', { create: specs[0]!, setup: specs.slice(1, index), step: specs[index]!, expectStatus: input.settings.expectStatus }),
+    ];
+    const header = [`Declared flow ${flow.name}: step ${index + 1} of ${declared.length}, ${entry.declaredStep.step}.`, `Targets ${entry.route!.file}:${entry.route!.line}${entry.declaredStep.guarded === false ? ' (no guard found: these tests fail while that gap is open)' : ''}.`];
+    return [{ path: testFileName(flow.name, entry.route!.method, entry.route!.path), content: testFile(input, header, tests) }];
+  });
+}
+
+/**
+ * The route that creates the entity's records: a creating transition's route, else a POST to the
+ * collection the steps act on (`POST /orders` for `POST /orders/:id/pay`).
+ */
+function creationRoute(flow: Flow, steps: readonly FlowTransition[], routes: readonly Route[]): Route | undefined {
+  const creating = flow.transitions.find((transition) => transition.creates);
+  if (creating) return routes.find((route) => sameRoute(route, creating.route));
+  for (const step of steps) {
+    const collection = collectionPath(step.route.path);
+    const found = collection && routes.find((route) => route.method === 'POST' && route.path === collection);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** `GET /orders/:id` for `POST /orders/:id/pay`: where a test reads the state back. */
+function readRoute(step: FlowTransition, routes: readonly Route[]): RequestSpecLike | null {
+  const record = recordPath(step.route.path);
+  const found = record && routes.find((route) => route.method === 'GET' && route.path === record);
+  return found ? { method: 'GET', path: found.path, idParameter: lastParameter(found.path), at: `${found.file}:${found.line}` } : null;
+}
+
+type RequestSpecLike = Pick<RequestSpec, 'method' | 'path' | 'idParameter' | 'at'>;
+
+/** `/orders/:id/pay` -> `/orders/:id` (the path up to the first parameter, included). */
+function recordPath(path: string): string | undefined {
+  const match = /^(.*?\/(?::[A-Za-z_$][\w$]*|\[[A-Za-z_$][\w$]*\]))(?:\/|$)/.exec(path);
+  return match?.[1];
+}
+
+function collectionPath(path: string): string | undefined {
+  const record = recordPath(path);
+  return record?.replace(/\/[^/]+$/, '') || undefined;
+}
+
+function lastParameter(path: string): string | null {
+  const parameters = [...path.matchAll(/:([A-Za-z_$][\w$]*)|\[([A-Za-z_$][\w$]*)\]/g)];
+  const last = parameters.at(-1);
+  return last ? (last[1] ?? last[2]!) : null;
+}
+
+/** Shortest sequences of guarded transitions from the initial state to every state they reach. */
+function setupPaths(initial: string, guarded: readonly FlowTransition[]): Map<string, FlowTransition[]> {
+  const paths = new Map<string, FlowTransition[]>([[initial, []]]);
+  const queue = [initial];
+  while (queue.length > 0) {
+    const state = queue.shift()!;
+    for (const transition of guarded) {
+      if (!transition.from.includes(state) || paths.has(transition.to)) continue;
+      paths.set(transition.to, [...paths.get(state)!, transition]);
+      queue.push(transition.to);
+    }
+  }
+  return paths;
+}
+
+/**
+ * A reachable state the step must not start from. Guarded: the nearest state outside the ones it
+ * names. Unguarded (the code names none): the initial state, unless the declared order puts the
+ * step right after it; then a state no guarded step leaves (cancelled, refunded, shipped).
+ */
+function wrongState(transition: FlowTransition, states: readonly string[], initial: string, reach: ReadonlyMap<string, FlowTransition[]>, guarded: readonly FlowTransition[]): string | undefined {
+  const candidates = [...reach.keys()].filter((state) => state !== transition.to);
+  if (transition.from.length > 0) return candidates.find((state) => !transition.from.includes(state));
+  const followsInitial = states.indexOf(transition.to) === states.indexOf(initial) + 1;
+  if (!followsInitial && candidates.includes(initial)) return initial;
+  return candidates.find((state) => state !== initial && !guarded.some((edge) => edge.from.includes(state)));
+}
+
+function stepOf(transition: FlowTransition, model: FlowModel): FlowStep | undefined {
+  return model.steps.find((step) => sameRoute(step.route, transition.route));
+}
+
+function sameRoute(route: { method: string; path: string; file: string; line: number }, other: { method: string; path: string; file: string; line: number }): boolean {
+  return route.method === other.method && route.path === other.path && route.file === other.file && route.line === other.line;
+}
+
+/** The request for a route: auth role, the parameter the record id fills, and the body fields with values. */
+function requestSpec(route: Route, step: FlowStep | undefined, input: GenerateInput): RequestSpec {
+  const shape = stepRequest(route);
+  const body: Record<string, BodyValue> = {};
+  for (const field of shape.bodyFields) body[field] = bodyValue(field, input.settings.values);
+  return {
+    method: route.method,
+    path: route.path,
+    role: route.auth === 'authenticated' ? (step?.adminOnly ? 'ADMIN' : 'USER') : null,
+    idParameter: shape.pathParameters.at(0) ?? null,
+    body,
+    at: `${route.file}:${route.line}`,
+  };
+}
+
+/** A value for a body field: config `flowTests.values`, else one its name makes plain, else a named TODO. */
+function bodyValue(field: string, values: FlowTestSettings['values']): BodyValue {
+  if (Object.hasOwn(values, field)) return { literal: values[field]! };
+  if (/^e-?mail$/i.test(field)) return { unique: 'email' };
+  if (/password$/i.test(field)) return { literal: 'Trustscan-Test-Passw0rd!' };
+  if (/(?:cents|amount|total|price|quantity|qty|count)$/i.test(field)) return { literal: 1000 };
+  if (/^(?:is|has)[A-Z]/.test(field)) return { literal: true };
+  if (/^(?:name|title|description|note|comment|reason)$/i.test(field)) return { literal: 'trustscan flow test' };
+  return { todo: field };
+}
+
+function rateLimitTest(input: GenerateInput, step: RequestSpec, create: RequestSpec, limits: readonly RateLimitEvidence[]): string {
+  const limiter = limits[0]!;
+  return testCall(input.runner, `${step.method} ${step.path} answers 429 after ${input.settings.rateLimitRequests} requests (${limiter.name}, keyed by ${limiter.keyedBy})`, 'rateLimited', {
+    create, step, requests: input.settings.rateLimitRequests + 1, limiter: `${limiter.name} (${limiter.file}:${limiter.line})`,
+  });
+}
+
+const label = (transition: FlowTransition): string => `${transition.route.method} ${transition.route.path}`;
+const article = (word: string): string => (/^[aeiou]/i.test(word) ? 'an' : 'a');
+
+/** `order-status--post-api-orders-id-pay.test.mjs` */
+function testFileName(flow: string, method: string, path: string): string {
+  const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return `${slug(flow) || 'flow'}--${slug(`${method} ${path}`) || 'step'}.test.mjs`;
+}
+
+/** One test: its title and the runtime scenario it runs, with its data as JSON. */
+function testCall(runner: FlowTestRunner, title: string, scenario: string, data: unknown): string {
+  const context = runner === 'jest' ? '' : 'context';
+  return `test(${JSON.stringify(title)}, async (${context}) => {\n  await scenarios.${scenario}(${JSON.stringify(data, null, 2).replace(/\n/g, '\n  ')}, ${runner === 'jest' ? 'undefined' : 'context'});\n});\n`;
+}
+
+function testFile(input: GenerateInput, header: readonly string[], tests: readonly string[]): string {
+  const imports =
+    input.runner === 'node' ? "import { test } from 'node:test';\n" : input.runner === 'vitest' ? "import { test } from 'vitest';\n" : '';
+  const comment = [
+    `Generated by trustscan ${input.version} (\`trustscan flows --emit-tests\`): re-generate rather than edit.`,
+    ...header,
+    'Runs against BASE_URL (loopback only unless TRUSTSCAN_ALLOW_REMOTE=1), with TRUSTSCAN_TOKEN_USER / TRUSTSCAN_TOKEN_ADMIN',
+    '(or TRUSTSCAN_TOKEN) as bearer tokens. A TODO body field takes TRUSTSCAN_VALUE_<FIELD> or config flowTests.values.',
+  ]
+    .map((line) => `// ${line.replace(/[\r\n\u2028\u2029]+/g, ' ')}`)
+    .join('\n');
+  return `${comment}\n${imports}import { scenariosFor } from './${FLOW_TEST_RUNTIME_FILE}';\n\nconst scenarios = scenariosFor(${JSON.stringify(input.runner)});\n\n${tests.join('\n')}`;
+}

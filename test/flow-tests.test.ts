@@ -1,0 +1,130 @@
+/**
+ * `trustscan flows --emit-tests`, end to end: the runnable shop (fixtures/apps/runnable-shop,
+ * Express on PGlite, Postgres in WebAssembly from npm) is started on a free loopback port, the tests
+ * trustscan generates from its code run against it with `node --test`, and they pass on the guarded
+ * steps (pay, cancel, ship) and fail on the refund step the scanner reports as unguarded.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inventoryFlows, inventoryRoutes } from '../src/index.js';
+import { DEFAULT_FLOW_TEST_SETTINGS, generateFlowTests } from '../src/reporters/flow-tests.js';
+import { runCli } from './helpers/cli.js';
+
+const shopDir = fileURLToPath(new URL('../fixtures/apps/runnable-shop', import.meta.url));
+
+interface Shop {
+  baseUrl: string;
+  db: { query(text: string, params?: unknown[]): Promise<Array<Record<string, unknown>>> };
+  stop(): Promise<void>;
+}
+
+/** `node --test <files>` with the env; resolves with the TAP-ish output and the exit code. */
+function nodeTest(files: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], { env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+async function signUp(shop: Shop, role: 'customer' | 'admin'): Promise<string> {
+  const email = `${role}-${Math.random().toString(36).slice(2)}@example.test`;
+  const password = 'a-long-enough-password';
+  const registered = await fetch(`${shop.baseUrl}/api/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  expect(registered.status).toBe(201);
+  if (role === 'admin') await shop.db.query("UPDATE users SET role = 'admin' WHERE email = $1", [email]);
+  const login = await fetch(`${shop.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  return ((await login.json()) as { token: string }).token;
+}
+
+describe('flows --emit-tests against the running shop', () => {
+  let shop: Shop;
+  let outDir: string;
+
+  beforeAll(async () => {
+    const { startShop } = (await import(pathToFileURL(path.join(shopDir, 'src/server.js')).href)) as { startShop(): Promise<Shop> };
+    shop = await startShop();
+    outDir = mkdtempSync(path.join(os.tmpdir(), 'trustscan-flow-tests-'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await shop?.stop();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('the auth middleware that loads the role in its SQL is authentication, not a role check; the admin one is', async () => {
+    const { routes } = await inventoryRoutes({ cwd: shopDir, paths: ['.'] });
+    const refund = routes.find((route) => route.path === '/api/orders/:id/refund')!;
+    expect(refund.middleware.find((middleware) => middleware.name === 'requireAuth')?.kind).toBe('auth');
+    const ship = routes.find((route) => route.path === '/api/orders/:id/ship')!;
+    expect(ship.middleware.find((middleware) => middleware.name === 'requireAdmin')?.kind).toBe('role');
+  });
+
+  it('generates one test file per step, and the tests pass on the guarded steps and fail on the unguarded refund', async () => {
+    writeFileSync(path.join(outDir, 'trustscan.config.json'), JSON.stringify({ flowTests: { values: { paymentToken: 'tok_test_visa' } } }));
+    const run = await runCli(['flows', '.', '--emit-tests', outDir, '--config', path.join(outDir, 'trustscan.config.json')], { cwd: shopDir });
+    expect(run.code).toBe(0);
+    const files = readdirSync(outDir).filter((name) => name.endsWith('.test.mjs')).sort();
+    expect(files).toEqual(['order-status--post-api-orders-id-cancel.test.mjs', 'order-status--post-api-orders-id-pay.test.mjs', 'order-status--post-api-orders-id-refund.test.mjs', 'order-status--post-api-orders-id-ship.test.mjs']);
+    // The header says which code path each file targets.
+    expect(readFileSync(path.join(outDir, 'order-status--post-api-orders-id-refund.test.mjs'), 'utf8')).toMatch(/Targets the missing guard: the route at src\/app\.js:\d+ changes Order\.status without checking/);
+    expect(readFileSync(path.join(outDir, 'order-status--post-api-orders-id-pay.test.mjs'), 'utf8')).toMatch(/Targets the guard: conditional-update: update requires status in 'pending_payment'/);
+
+    const env = { BASE_URL: shop.baseUrl, TRUSTSCAN_TOKEN_USER: await signUp(shop, 'customer'), TRUSTSCAN_TOKEN_ADMIN: await signUp(shop, 'admin') };
+    const guarded = await nodeTest(files.filter((name) => !name.includes('refund')).map((name) => path.join(outDir, name)), env);
+    expect(guarded.output).toMatch(/ℹ pass 6\b/);
+    expect(guarded.output).toMatch(/ℹ fail 0\b/);
+    expect(guarded.code).toBe(0);
+
+    const unguarded = await nodeTest([path.join(outDir, 'order-status--post-api-orders-id-refund.test.mjs')], env);
+    expect(unguarded.code).not.toBe(0);
+    expect(unguarded.output).toMatch(/ℹ fail 2\b/);
+    expect(unguarded.output).toMatch(/POST \/api\/orders\/:id\/refund on Order \d+ in state pending_payment answered 200, expected one of 400\/403\/409\/422/);
+    expect(unguarded.output).toMatch(/POST \/api\/orders\/:id\/refund the second time answered 200/);
+  }, 120_000);
+
+  it('refuses a BASE_URL that is not loopback, and skips (never fails) without a token', async () => {
+    const files = readdirSync(outDir).filter((name) => name.endsWith('pay.test.mjs')).map((name) => path.join(outDir, name));
+    const remote = await nodeTest(files, { BASE_URL: 'https://api.example.com' });
+    expect(remote.code).not.toBe(0);
+    expect(remote.output).toMatch(/BASE_URL https:\/\/api\.example\.com is not a loopback address/);
+    const noToken = await nodeTest(files, { BASE_URL: shop.baseUrl, TRUSTSCAN_TOKEN_USER: '', TRUSTSCAN_TOKEN: '' });
+    expect(noToken.output).toMatch(/ℹ skipped 2\b/);
+    expect(noToken.code).toBe(0);
+  }, 60_000);
+});
+
+describe('generated test source', () => {
+  it('escapes every value taken from scanned code and writes the runner the user asked for', async () => {
+    const dir = fileURLToPath(new URL('../fixtures/apps/runnable-shop', import.meta.url));
+    const { model, rateLimits, routes } = await inventoryFlows({ cwd: dir, paths: ['.'] });
+    // A hostile path and state, as scanned code could hold them.
+    const hostile = "/api/orders/:id/pay');process.exit(1);//\n*/";
+    const tampered = {
+      ...model,
+      flows: model.flows.map((flow) => ({ ...flow, states: flow.states.map((state) => (state === 'cancelled' ? "can'celled`${x}\n" : state)), transitions: flow.transitions.map((transition) => (transition.to === 'cancelled' ? { ...transition, to: "can'celled`${x}\n" } : transition)) })),
+    };
+    for (const route of routes) if (route.path === '/api/orders/:id/pay') (route as { path: string }).path = hostile;
+    for (const flow of tampered.flows) for (const transition of flow.transitions) if (transition.route.path === '/api/orders/:id/pay') transition.route = { ...transition.route, path: hostile };
+    for (const runner of ['node', 'vitest', 'jest'] as const) {
+      const files = generateFlowTests({ model: tampered, routes, rateLimits, runner, settings: DEFAULT_FLOW_TEST_SETTINGS, version: '0.0.0-test' });
+      expect(files.length).toBeGreaterThan(1);
+      for (const file of files) {
+        // Every generated file parses as JavaScript, and the hostile text stays inside strings.
+        expect(() => new Function(file.content.replace(/^import .*$/gm, '').replace(/^export /gm, ''))).not.toThrow();
+        expect(file.content).not.toMatch(/^\s*process\.exit/m);
+      }
+      const test = files.find((file) => file.path.endsWith('.test.mjs'))!.content;
+      if (runner === 'node') expect(test).toContain("import { test } from 'node:test';");
+      if (runner === 'vitest') expect(test).toContain("import { test } from 'vitest';");
+      if (runner === 'jest') expect(test).not.toMatch(/^import \{ test \}/m);
+    }
+  });
+});
