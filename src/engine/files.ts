@@ -5,8 +5,9 @@ import ignore, { type Ignore } from 'ignore';
 import type { ScanWarning } from '../types.js';
 import { UsageError } from './errors.js';
 import { describeSystemError } from './system-error.js';
+import { TEMPLATE_EXTENSIONS } from '../models/view-templates.js';
 
-export type ScanFileKind = 'source' | 'env' | 'json' | 'yaml' | 'prisma' | 'toml';
+export type ScanFileKind = 'source' | 'env' | 'json' | 'yaml' | 'prisma' | 'toml' | 'template';
 
 export interface DiscoveredFile {
   absolutePath: string;
@@ -27,6 +28,8 @@ const SCANNED_PATTERNS = [
   '**/*.prisma',
   // Netlify's site config: where its functions live (other TOML files say nothing the scan reads).
   '**/netlify.toml',
+  // Server-side view templates: which locals a view prints without escaping (xss-reflected).
+  `**/*.{${TEMPLATE_EXTENSIONS.map((extension) => extension.slice(1)).join(',')}}`,
 ];
 
 /** Generated, vendored or tool-state paths: never the code a team writes. */
@@ -95,6 +98,7 @@ export function fileKind(filePath: string): ScanFileKind | undefined {
   if (extension === '.json') return 'json';
   if (extension === '.yaml' || extension === '.yml') return 'yaml';
   if (extension === '.prisma') return 'prisma';
+  if (TEMPLATE_EXTENSIONS.includes(extension)) return 'template';
   return undefined;
 }
 
