@@ -12,6 +12,12 @@ export interface AppFactory {
   form: 'call' | 'new';
 }
 
+/**
+ * NestJS platform adapters: `new ExpressAdapter(expressApp)` makes an Express (or Fastify) app the
+ * Nest app's server, so the two are one served app, reported once at NestFactory.create.
+ */
+export const NEST_PLATFORM_ADAPTERS: readonly string[] = ['ExpressAdapter', 'FastifyAdapter'];
+
 export const APP_FACTORIES: readonly AppFactory[] = [
   { framework: 'express', packages: ['express'], exportNames: ['default'], form: 'call' },
   { framework: 'fastify', packages: ['fastify'], exportNames: ['default', 'fastify', 'Fastify'], form: 'call' },
