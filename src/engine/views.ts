@@ -4,6 +4,7 @@ import type { ScannedSourceFile, ScannedTextFile } from '../types.js';
 import { skipOuterExpressions } from './ast/module-index.js';
 import {
   DEFAULT_VIEWS_FOLDER,
+  ENGINE_PACKAGES,
   NEST_VIEW_ENGINE_METHODS,
   NEST_VIEWS_FOLDER_METHODS,
   TEMPLATE_ENGINES,
@@ -35,6 +36,8 @@ export class ViewIndex {
   private readonly templates: readonly ScannedTextFile[];
   private readonly folders = new Set<string>();
   private readonly engineExtensions = new Set<string>();
+  /** Extensions an app binds to an engine: `app.engine('html', require('ejs-mate'))` -> `.html` is EJS. */
+  private readonly extensionEngines = new Map<string, TemplateEngineModel>();
   private readonly outputs = new Map<string, readonly RawTemplateOutput[]>();
 
   constructor(sourceFiles: readonly ScannedSourceFile[], textFiles: readonly ScannedTextFile[]) {
@@ -55,10 +58,12 @@ export class ViewIndex {
   resolve(viewName: string): ScannedTextFile | undefined {
     const name = viewName.replace(/^\.?\/+/, '').replace(/\\/g, '/');
     if (name === '') return undefined;
-    const hasExtension = TEMPLATE_ENGINES.some((engine) => engine.extensions.includes(path.posix.extname(name).toLowerCase()));
+    const hasExtension = this.engineOf(path.posix.extname(name).toLowerCase()) !== undefined;
     let best: { file: ScannedTextFile; score: number } | undefined;
     for (const file of this.templates) {
       const extension = path.posix.extname(file.path).toLowerCase();
+      // An `.html` file in a views folder is a template only when the app binds `.html` to an engine.
+      if (!this.engineOf(extension)) continue;
       const stem = hasExtension ? file.path : file.path.slice(0, -extension.length);
       if (!(stem === name || stem.endsWith(`/${name}`))) continue;
       const folder = stem.slice(0, stem.length - name.length).replace(/\/$/, '');
@@ -76,18 +81,27 @@ export class ViewIndex {
   rawOutputs(file: ScannedTextFile): readonly RawTemplateOutput[] {
     const known = this.outputs.get(file.path);
     if (known) return known;
-    const found = rawOutputsOf(file);
+    const engine = this.engineOf(path.posix.extname(file.path).toLowerCase());
+    const found = engine ? rawOutputsOf(file, engine) : [];
     this.outputs.set(file.path, found);
     return found;
   }
 
-  /** `app.set('views', path.join(__dirname, 'views'))`, `app.set('view engine', 'hbs')`, Nest `app.setBaseViewsDir(...)`. */
+  private engineOf(extension: string): TemplateEngineModel | undefined {
+    return TEMPLATE_ENGINES.find((engine) => engine.extensions.includes(extension)) ?? this.extensionEngines.get(extension);
+  }
+
+  /** `app.set('views', path.join(__dirname, 'views'))`, `app.set('view engine', 'hbs')`, `app.engine('html', ...)`, Nest `app.setBaseViewsDir(...)`. */
   private readSettings(file: ScannedSourceFile): void {
+    let imports: Map<string, string> | undefined;
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
         const method = node.expression.name.text;
         const [first, second] = node.arguments.map((argument) => skipOuterExpressions(argument));
-        if (method === 'set' && first && second && ts.isStringLiteralLike(first)) {
+        if (method === 'engine' && first && second && ts.isStringLiteralLike(first)) {
+          const engine = engineRegisteredBy(second, (imports ??= importsOf(file.sourceFile)));
+          if (engine) this.extensionEngines.set(first.text.startsWith('.') ? first.text.toLowerCase() : `.${first.text.toLowerCase()}`, engine);
+        } else if (method === 'set' && first && second && ts.isStringLiteralLike(first)) {
           if (VIEWS_FOLDER_SETTINGS.includes(first.text)) this.addFolders(second, file.path);
           else if (VIEW_ENGINE_SETTINGS.includes(first.text) && ts.isStringLiteralLike(second)) this.addEngine(second.text);
         } else if (NEST_VIEWS_FOLDER_METHODS.includes(method) && first) {
@@ -118,7 +132,47 @@ export class ViewIndex {
   }
 }
 
-const SETTING_HINT = /\.set\(\s*['"]view|setBaseViewsDir|setViewEngine/;
+const SETTING_HINT = /\.set\(\s*['"]view|\.engine\(|setBaseViewsDir|setViewEngine/;
+
+/** The engine an `app.engine(ext, x)` registration installs: `require('ejs-mate')`, `ejs.renderFile`, `hbs.__express`, `engine({...})` from express-handlebars. */
+function engineRegisteredBy(expression: ts.Expression, imports: ReadonlyMap<string, string>): TemplateEngineModel | undefined {
+  let root: ts.Expression = expression;
+  for (;;) {
+    root = skipOuterExpressions(root);
+    if (ts.isCallExpression(root) && ts.isIdentifier(root.expression) && root.expression.text === 'require' && root.arguments[0] && ts.isStringLiteralLike(root.arguments[0])) return engineOfPackage(root.arguments[0].text);
+    if (ts.isCallExpression(root) || ts.isPropertyAccessExpression(root)) root = root.expression;
+    else break;
+  }
+  return ts.isIdentifier(root) ? engineOfPackage(imports.get(root.text)) : undefined;
+}
+
+function engineOfPackage(module: string | undefined): TemplateEngineModel | undefined {
+  const name = module === undefined ? undefined : ENGINE_PACKAGES[module];
+  return name === undefined ? undefined : TEMPLATE_ENGINES.find((engine) => engine.engine === name);
+}
+
+/** A file's imported names and the modules they come from (`import ejs from 'ejs'`, `const hbs = require('hbs')`). */
+function importsOf(sourceFile: ts.SourceFile): Map<string, string> {
+  const imports = new Map<string, string>();
+  for (const statement of sourceFile.statements) {
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+      const clause = statement.importClause;
+      if (clause?.name) imports.set(clause.name.text, statement.moduleSpecifier.text);
+      const bindings = clause?.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) imports.set(bindings.name.text, statement.moduleSpecifier.text);
+      if (bindings && ts.isNamedImports(bindings)) for (const element of bindings.elements) imports.set(element.name.text, statement.moduleSpecifier.text);
+    } else if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) {
+        const value = declaration.initializer && skipOuterExpressions(declaration.initializer);
+        if (!value || !ts.isCallExpression(value) || !ts.isIdentifier(value.expression) || value.expression.text !== 'require' || !value.arguments[0] || !ts.isStringLiteralLike(value.arguments[0])) continue;
+        const module = value.arguments[0].text;
+        if (ts.isIdentifier(declaration.name)) imports.set(declaration.name.text, module);
+        else if (ts.isObjectBindingPattern(declaration.name)) for (const element of declaration.name.elements) if (ts.isIdentifier(element.name)) imports.set(element.name.text, module);
+      }
+    }
+  }
+  return imports;
+}
 
 /**
  * A views folder as a path relative to the scan root: `path.join(__dirname, '../views')` from
@@ -172,10 +226,7 @@ function folderParts(expression: ts.Expression, fileDirectory: string, depth: nu
 
 const MAX_SHOWN = 60;
 
-function rawOutputsOf(file: ScannedTextFile): RawTemplateOutput[] {
-  const extension = path.posix.extname(file.path).toLowerCase();
-  const engine = TEMPLATE_ENGINES.find((candidate) => candidate.extensions.includes(extension));
-  if (!engine) return [];
+function rawOutputsOf(file: ScannedTextFile, engine: TemplateEngineModel): RawTemplateOutput[] {
   const found: RawTemplateOutput[] = [];
   const lineStarts = lineStartsOf(file.text);
   for (const { pattern } of engine.rawOutputs) {
@@ -197,7 +248,7 @@ function rawOutputsOf(file: ScannedTextFile): RawTemplateOutput[] {
  */
 function namesIn(expression: string, engine: TemplateEngineModel): string[] {
   const trimmed = expression.trim();
-  if (engine.includeCalls?.some((call) => new RegExp(`^${call}\\b`).test(trimmed))) return [];
+  if (engine.templateOutputs?.some((pattern) => pattern.test(trimmed))) return [];
   const names = new Set<string>();
   if (engine.engine === 'handlebars') {
     const tokens = trimmed.split(/\s+/).filter((token) => token !== '' && !/^['"\d]/.test(token));

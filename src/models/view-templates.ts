@@ -17,8 +17,8 @@ export interface TemplateEngineModel {
   rawOutputs: ReadonlyArray<{ pattern: RegExp; syntax: string }>;
   /** Names in an expression that are not a view local (helpers, keywords, the engine's own objects). */
   reservedNames: readonly string[];
-  /** A raw output whose expression starts with one of these includes another template (EJS `<%- include('x') %>`). */
-  includeCalls?: readonly string[];
+  /** Raw outputs that print another template, not a local (EJS `<%- include('x') %>`). */
+  templateOutputs?: readonly RegExp[];
 }
 
 export const TEMPLATE_ENGINES: readonly TemplateEngineModel[] = [
@@ -37,8 +37,9 @@ export const TEMPLATE_ENGINES: readonly TemplateEngineModel[] = [
     extensions: ['.ejs'],
     rawOutputs: [{ pattern: /<%-\s*([\s\S]*?)\s*-?%>/g, syntax: '<%- %>' }],
     // `locals.q` is the locals object itself.
-    reservedNames: ['locals', 'include', 'typeof', 'new', 'true', 'false', 'null', 'undefined', 'JSON', 'String', 'Number', 'Math', 'Date', 'encodeURIComponent', 'escape', 'function', 'return', 'var', 'let', 'const', 'if', 'else', 'this'],
-    includeCalls: ['include'],
+    reservedNames: ['locals', 'include', 'partial', 'typeof', 'new', 'true', 'false', 'null', 'undefined', 'JSON', 'String', 'Number', 'Math', 'Date', 'encodeURIComponent', 'escape', 'function', 'return', 'var', 'let', 'const', 'if', 'else', 'this'],
+    // ejs-mate's `<%- partial('x') %>` and `<%- body %>` (the rendered view inside its layout) print templates, not locals.
+    templateOutputs: [/^(?:include|partial|block)\s*\(/, /^body$/],
   },
   {
     engine: 'pug',
@@ -60,6 +61,29 @@ export const TEMPLATE_ENGINES: readonly TemplateEngineModel[] = [
 
 /** Every template file extension the scan loads (engine/files.ts). */
 export const TEMPLATE_EXTENSIONS: readonly string[] = TEMPLATE_ENGINES.flatMap((engine) => engine.extensions);
+
+/**
+ * Views written as `.html` and bound to an engine by the app (`app.engine('html', require('ejs-mate'))`,
+ * `app.engine('html', ejs.renderFile)`): loaded from a folder named `views` only, since an `.html`
+ * file anywhere else is a static page.
+ */
+export const HTML_VIEW_EXTENSIONS: readonly string[] = ['.html', '.htm'];
+export const HTML_VIEWS_FOLDER_PATTERN = '**/views/**/*.{html,htm}';
+
+/** The packages an `app.engine(ext, ...)` registration names, by the engine whose syntax they read. */
+export const ENGINE_PACKAGES: Readonly<Record<string, string>> = {
+  ejs: 'ejs',
+  'ejs-mate': 'ejs',
+  'ejs-locals': 'ejs',
+  'express-ejs-layouts': 'ejs',
+  hbs: 'handlebars',
+  handlebars: 'handlebars',
+  'express-handlebars': 'handlebars',
+  'express-hbs': 'handlebars',
+  pug: 'pug',
+  jade: 'pug',
+  nunjucks: 'nunjucks',
+};
 
 /**
  * Calls that render a view by name with locals: Express `res.render(view, locals)`, Koa (koa-views)
