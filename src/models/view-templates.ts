@@ -123,3 +123,14 @@ export const RAW_HTML_KEY = '__html';
 export const NEXT_PAGE_URL_PROPS: readonly string[] = ['searchParams', 'params'];
 export const NEXT_SERVER_PROPS_FUNCTION = 'getServerSideProps';
 export const NEXT_CONTEXT_URL_FIELDS: readonly string[] = ['query', 'params', 'resolvedUrl'];
+
+/**
+ * Calls that hand back request data they are given, as text or markup, when a page or component
+ * builds `__html` from a URL value: conversions and decoders, React's `use(searchParams)`, and
+ * markdown renderers (they keep raw HTML and do not sanitize). Any other call (a fetch, a database
+ * read by an id from the URL) returns stored data, not the request's: not reflected.
+ */
+export const RAW_HTML_PASS_THROUGHS: readonly string[] = [
+  'String', 'decodeURIComponent', 'decodeURI', 'unescape', 'atob', 'JSON.stringify', 'Array.from', 'Object.values', 'use', 'React.use',
+  'marked', 'marked.parse', 'md.render', 'markdownIt.render', 'markdown.render', 'showdown.makeHtml', 'converter.makeHtml', 'micromark', 'snarkdown',
+];

@@ -25,7 +25,7 @@ import {
   KOA_TYPE_PROPERTIES,
   TYPE_SETTERS,
 } from '../models/html-responses.js';
-import { NEST_RENDER_DECORATOR, NEXT_CONTEXT_URL_FIELDS, NEXT_PAGE_URL_PROPS, NEXT_SERVER_PROPS_FUNCTION, RAW_HTML_KEY, RAW_HTML_PROP, REACT_SERVER_RENDERERS, VIEW_RENDER_METHODS } from '../models/view-templates.js';
+import { NEST_RENDER_DECORATOR, NEXT_CONTEXT_URL_FIELDS, RAW_HTML_PASS_THROUGHS, NEXT_PAGE_URL_PROPS, NEXT_SERVER_PROPS_FUNCTION, RAW_HTML_KEY, RAW_HTML_PROP, REACT_SERVER_RENDERERS, VIEW_RENDER_METHODS } from '../models/view-templates.js';
 import { viewIndexOf, type RawTemplateOutput, type ViewIndex } from '../engine/views.js';
 import type { ScannedSourceFile, ScannedTextFile, TraceStep } from '../types.js';
 import { resolveFunction } from '../engine/ast/functions.js';
@@ -743,11 +743,17 @@ function derivedFrom(expression: ts.Expression, roots: Roots, depth: number): st
     const callee = skipOuterExpressions(value.expression);
     const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
     if (HTML_ESCAPER_NAME.test(name) || (ts.isPropertyAccessExpression(callee) && HTML_ESCAPER_NAME.test(callee.expression.getText()))) return undefined;
+    // A method of the value itself (`q.trim()`, `searchParams.get('q')`, `list.join('<br>')`) keeps it.
+    const receiver = ts.isPropertyAccessExpression(callee) ? derivedFrom(callee.expression, roots, depth + 1) : undefined;
+    if (receiver) return receiver;
+    // Conversions and markdown renderers pass their argument on; other calls (a fetch or a
+    // database read by an id from the URL) return stored data.
+    if (!RAW_HTML_PASS_THROUGHS.includes(callee.getText().replace(/\s+/g, ''))) return undefined;
     for (const argument of value.arguments) {
       const found = derivedFrom(argument, roots, depth + 1);
       if (found) return found;
     }
-    return ts.isPropertyAccessExpression(callee) ? derivedFrom(callee.expression, roots, depth + 1) : undefined;
+    return undefined;
   }
   if (ts.isTemplateExpression(value)) {
     for (const span of value.templateSpans) {
