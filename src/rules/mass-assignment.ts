@@ -99,7 +99,7 @@ export default defineRule({
 
 function report(ctx: RuleContext, tainted: TaintedCall, sink: ValuesSink, whole: WholeBody): void {
   const source = whole.taint.source.label;
-  const assigned = assignedBeforeWrite(tainted, source);
+  const assigned = [...assignedBeforeWrite(tainted, source), ...assignedOnBuiltRecord(tainted)];
   const overridden = [...new Set([...whole.overridden, ...assigned])];
   const kept = new Set([...overridden, ...whole.dropped].map(normalise));
   const privileged = (sink.model?.fields ?? []).filter((field) => isPrivileged(field) && !kept.has(normalise(field)));
@@ -143,6 +143,29 @@ function assignedBeforeWrite(tainted: TaintedCall, source: string): string[] {
     const text = tainted.file.text.slice(body.getStart(), tainted.call.getStart());
     for (const match of text.matchAll(pattern)) keys.add(match[1]!);
   }
+  return [...keys];
+}
+
+/**
+ * Keys the code sets on a record built from the body before it is saved:
+ * `const article = new Article(req.body.article); article.author = user; await article.save()`
+ * makes the author the server's choice (the body's `author` is overwritten).
+ */
+function assignedOnBuiltRecord(tainted: TaintedCall): string[] {
+  const call = tainted.call;
+  const isBuild = ts.isNewExpression(call) || (ts.isPropertyAccessExpression(skipOuterExpressions(call.expression)) && (skipOuterExpressions(call.expression) as ts.PropertyAccessExpression).name.text === 'build');
+  if (!isBuild) return [];
+  let top: ts.Node = call;
+  while (ts.isAwaitExpression(top.parent) || ts.isParenthesizedExpression(top.parent)) top = top.parent;
+  const declaration = top.parent;
+  if (!ts.isVariableDeclaration(declaration) || declaration.initializer !== top || !ts.isIdentifier(declaration.name)) return [];
+  const fn = enclosingFunction(call);
+  const body = fn && (fn as ts.SignatureDeclaration & { body?: ts.Node }).body;
+  if (!body) return [];
+  const name = declaration.name.text.replace(/[$]/g, '\\$&');
+  const text = tainted.file.text.slice(declaration.getEnd(), body.getEnd());
+  const keys = new Set<string>();
+  for (const match of text.matchAll(new RegExp(`(?:^|[^\\w$.])${name}\\s*\\.\\s*([A-Za-z_$][\\w$]*)\\s*=(?!=)`, 'g'))) keys.add(match[1]!);
   return [...keys];
 }
 
