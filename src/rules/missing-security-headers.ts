@@ -6,7 +6,7 @@ import { requiredModule, skipOuterExpressions, type Binding } from '../engine/as
 import { propertyValue } from '../engine/ast/syntax.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import {
-  APP_FACTORIES, NEST_PLATFORM_ADAPTERS,
+  APP_FACTORIES, NEST_APP_FACTORY_CALL, NEST_PLATFORM_ADAPTERS,
   HEADER_LIBRARIES,
   HELMET_OPTIONS,
   HELMET_PACKAGES,
@@ -254,7 +254,7 @@ function howServed(app: AppSite): string | undefined {
   let nestServer = false;
   const visit = (node: ts.Node): void => {
     if (found) return;
-    if (ts.isIdentifier(node) && node.text === name && node !== app.declaration!.name && ts.isNewExpression(node.parent) && ts.isIdentifier(node.parent.expression) && NEST_PLATFORM_ADAPTERS.includes(node.parent.expression.text)) nestServer = true;
+    if (ts.isIdentifier(node) && node.text === name && node !== app.declaration!.name && isNestServerArgument(node)) nestServer = true;
     if (ts.isIdentifier(node) && node.text === name && node !== app.declaration!.name) {
       if (ts.isPropertyAccessExpression(node.parent) && node.parent.expression === node && SERVING_MEMBERS.has(node.parent.name.text)) found = `${name}.${node.parent.name.text}`;
       else found = handedOn(node);
@@ -264,6 +264,13 @@ function howServed(app: AppSite): string | undefined {
   visit(scope);
   // The server of a Nest app (`new ExpressAdapter(expressApp)`): the Nest app is the one reported.
   return nestServer ? undefined : found;
+}
+
+/** `new ExpressAdapter(expressApp)`, `NestFactory.create(AppModule, expressApp)`: the app is a Nest app's HTTP server. */
+function isNestServerArgument(node: ts.Identifier): boolean {
+  const parent = node.parent;
+  if (ts.isNewExpression(parent) && ts.isIdentifier(parent.expression) && NEST_PLATFORM_ADAPTERS.includes(parent.expression.text)) return true;
+  return ts.isCallExpression(parent) && parent.arguments.indexOf(node) > 0 && skipOuterExpressions(parent.expression).getText().replace(/\s+/g, '') === NEST_APP_FACTORY_CALL;
 }
 
 const RETURNED = 'returned from its factory';
