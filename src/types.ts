@@ -48,12 +48,12 @@ export interface RuleMeta {
   };
 }
 
-/** A file the rules may read that is not TypeScript/JavaScript (.env*, JSON, YAML, Prisma schemas, netlify.toml). */
+/** A file the rules may read that is not TypeScript/JavaScript (.env*, JSON, YAML, Prisma schemas, netlify.toml, view templates). */
 export interface ScannedTextFile {
   /** posix, relative to the scan root */
   path: string;
   /** `toml` is netlify.toml only: it names a Netlify site's functions folder. */
-  kind: 'env' | 'json' | 'yaml' | 'prisma' | 'toml';
+  kind: 'env' | 'json' | 'yaml' | 'prisma' | 'toml' | 'template';
   text: string;
 }
 

@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { vt as allRules, F as analyzeFlows, I as inventoryFlows, L as inventoryRoutes, R as listRoutes, z as scan, Ot as version } from "./trustscan-core.js";
+export { bt as allRules, L as analyzeFlows, R as inventoryFlows, z as inventoryRoutes, B as listRoutes, V as scan, At as version } from "./trustscan-core.js";

@@ -5,8 +5,9 @@ import ignore, { type Ignore } from 'ignore';
 import type { ScanWarning } from '../types.js';
 import { UsageError } from './errors.js';
 import { describeSystemError } from './system-error.js';
+import { HTML_VIEW_EXTENSIONS, HTML_VIEWS_FOLDER_PATTERN, TEMPLATE_EXTENSIONS } from '../models/view-templates.js';
 
-export type ScanFileKind = 'source' | 'env' | 'json' | 'yaml' | 'prisma' | 'toml';
+export type ScanFileKind = 'source' | 'env' | 'json' | 'yaml' | 'prisma' | 'toml' | 'template';
 
 export interface DiscoveredFile {
   absolutePath: string;
@@ -27,6 +28,10 @@ const SCANNED_PATTERNS = [
   '**/*.prisma',
   // Netlify's site config: where its functions live (other TOML files say nothing the scan reads).
   '**/netlify.toml',
+  // Server-side view templates: which locals a view prints without escaping (xss-reflected).
+  `**/*.{${TEMPLATE_EXTENSIONS.map((extension) => extension.slice(1)).join(',')}}`,
+  // `.html` views an app binds to an engine (`app.engine('html', require('ejs-mate'))`): in a views folder only.
+  HTML_VIEWS_FOLDER_PATTERN,
 ];
 
 /** Generated, vendored or tool-state paths: never the code a team writes. */
@@ -95,6 +100,8 @@ export function fileKind(filePath: string): ScanFileKind | undefined {
   if (extension === '.json') return 'json';
   if (extension === '.yaml' || extension === '.yml') return 'yaml';
   if (extension === '.prisma') return 'prisma';
+  if (TEMPLATE_EXTENSIONS.includes(extension)) return 'template';
+  if (HTML_VIEW_EXTENSIONS.includes(extension) && /(?:^|\/)views\//.test(filePath.split(path.sep).join('/'))) return 'template';
   return undefined;
 }
 

@@ -64,6 +64,9 @@ export const DYNAMODB_COMMAND_PACKAGES: readonly string[] = ['@aws-sdk/lib-dynam
 /** Request properties only a DynamoDB request has: a call whose argument holds one is an item operation. */
 export const DYNAMODB_REQUEST_PROPERTIES: readonly string[] = ['TableName', 'RequestItems', 'TransactItems'];
 
+/** The property of a put request (`put`, `putItem`, `PutCommand`) holding the whole new item: every field of it is written. */
+export const DYNAMODB_ITEM_PROPERTY = 'Item';
+
 /** The property naming the item by its primary key. */
 export const DYNAMODB_KEY_PROPERTY = 'Key';
 

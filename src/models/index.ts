@@ -31,6 +31,7 @@ import { BCRYPT_MINIMUM_COST, BCRYPT_PACKAGES, DIGEST_FUNCTION_PACKAGES, FAST_DI
 import { FIELD_PICKERS, PROPERTY_COPIERS, RECORD_SETTERS } from './mass-assignment.js';
 import { ACCESS_LOG_MIDDLEWARE, EVENT_METHODS } from './audit-logs.js';
 import { GLOBAL_REDIRECT, HEAD_WRITERS, HEADER_SETTERS as REDIRECT_HEADER_SETTERS, LOCATION_METHODS, REDIRECT_FUNCTIONS, REDIRECT_METHODS } from './redirects.js';
+import { ENGINE_PACKAGES, NEST_RENDER_DECORATOR, RAW_HTML_PROP, REACT_SERVER_RENDERERS, TEMPLATE_ENGINES, VIEW_RENDER_METHODS } from './view-templates.js';
 import { BODY_WRITERS, HONO_HTML_MODULE, HONO_RAW_EXPORTS, HTML_ESCAPER_PACKAGES, HTML_WRITERS } from './html-responses.js';
 import { CODE_OPERATORS, LITERAL_OPERATORS, MONGO_CODE_METHODS, MONGO_FILTER_ARGUMENT, MONGO_INJECT_DECORATORS, MONGO_MODEL_FACTORIES, MONGO_MODEL_TYPES, MONGO_PACKAGES, MONGOOSE_QUERY_CHAIN } from './nosql.js';
 
@@ -241,6 +242,9 @@ function htmlSinks(): ModelListing[] {
     builtIn({ kind: 'sink', category: 'html', modules: [HONO_HTML_MODULE], names: [...HONO_RAW_EXPORTS], argument: 0, description: 'hono/html raw(): not escaped inside html``' }),
     builtIn({ kind: 'sink', category: 'html', modules: ['koa'], names: ['ctx.body'], description: 'Koa ctx.body: HTML when it starts with "<" or ctx.type is html' }),
     builtIn({ kind: 'sanitizer', category: 'html', modules: [...HTML_ESCAPER_PACKAGES], names: ['escape', 'encode', 'sanitize'], description: 'HTML escapers and sanitizers: their result is safe inside HTML text' }),
+    builtIn({ kind: 'sink', category: 'html', modules: ['express', 'koa-views', '@fastify/view', '@nestjs/common'], names: [...VIEW_RENDER_METHODS, `@${NEST_RENDER_DECORATOR}`], argument: 1, description: 'view renders: their locals reach the template; a local printed raw is an HTML sink' }),
+    ...TEMPLATE_ENGINES.map((engine) => builtIn({ kind: 'sink', category: 'html', modules: Object.entries(ENGINE_PACKAGES).filter(([, name]) => name === engine.engine).map(([module]) => module), names: engine.rawOutputs.map((output) => output.syntax), description: `${engine.engine} templates (${engine.extensions.join(' ')}): raw outputs that print a local unescaped` })),
+    ...REACT_SERVER_RENDERERS.map((renderer) => builtIn({ kind: 'sink', category: 'html', modules: [renderer.module, 'react'], names: [RAW_HTML_PROP], description: `${RAW_HTML_PROP} in a component rendered with ${renderer.functions.join(', ')} or a Next.js page: __html is not escaped` })),
   ];
 }
 

@@ -12,6 +12,14 @@ export interface AppFactory {
   form: 'call' | 'new';
 }
 
+/**
+ * NestJS platform adapters: `new ExpressAdapter(expressApp)`, or the Express instance given to
+ * `NestFactory.create(AppModule, expressApp)` itself (older Nest), make an Express (or Fastify) app
+ * the Nest app's server, so the two are one served app, reported once at NestFactory.create.
+ */
+export const NEST_PLATFORM_ADAPTERS: readonly string[] = ['ExpressAdapter', 'FastifyAdapter'];
+export const NEST_APP_FACTORY_CALL = 'NestFactory.create';
+
 export const APP_FACTORIES: readonly AppFactory[] = [
   { framework: 'express', packages: ['express'], exportNames: ['default'], form: 'call' },
   { framework: 'fastify', packages: ['fastify'], exportNames: ['default', 'fastify', 'Fastify'], form: 'call' },

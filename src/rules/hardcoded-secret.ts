@@ -410,7 +410,8 @@ function scanTextFile(file: ScannedTextFile, ctx: RuleContext): void {
   }
   // Prisma schemas are read for their models; their datasource urls use env() by convention.
   // netlify.toml is read for its functions folder; its YAML-unlike syntax would misread as entries.
-  if (file.kind === 'prisma' || file.kind === 'toml') return;
+  // View templates are read for their output tags; markup is not a list of key/value entries.
+  if (file.kind === 'prisma' || file.kind === 'toml' || file.kind === 'template') return;
   const entries = file.kind === 'env' ? readEnvEntries(file.text) : readYamlEntries(file.text);
   for (const entry of entries) {
     if (entry.value.length < MINIMUM_LENGTH) continue;

@@ -1,7 +1,8 @@
 import { ts } from '#typescript';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
 import type { Taint } from '../engine/dataflow/taint.js';
-import { classifyCall, type DataAccess } from '../engine/ast/data-access.js';
+import { classifyCall, dynamoRequestObject, type DataAccess } from '../engine/ast/data-access.js';
+import { DYNAMODB_COMMAND_PACKAGES, DYNAMODB_COMMANDS, DYNAMODB_ITEM_PROPERTY } from '../models/dynamodb.js';
 import { nodePosition, propertyNameText, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import type { Route } from '../engine/routes/route.js';
@@ -55,7 +56,7 @@ export default defineRule({
     },
     docs: {
       description:
-        'Finds the whole request body, or a spread or copy of it, passed to an ORM create/update (Prisma, TypeORM, Sequelize, Mongoose, MongoDB, Drizzle, Knex) or copied onto a loaded record, with no validator that whitelists its fields: a client can set role, owner, tenant, verification or balance fields the form never shows.',
+        'Finds the whole request body, an object nested in it (req.body.user), or a spread or copy of it, passed to an ORM create/update (Prisma, TypeORM, Sequelize, Mongoose, MongoDB, Drizzle, Knex), a DynamoDB put Item (Lambda: JSON.parse(event.body)) or copied onto a loaded record, with no validator that whitelists its fields: a client can set role, owner, tenant, verification or balance fields the form never shows.',
       remediation:
         'Write only the fields the client may set: pick them by name ({ name: body.name }), parse the body with a schema that strips unknown keys (zod z.object().parse, Joi stripUnknown, NestJS ValidationPipe({ whitelist: true }) with a DTO), and set owner, role and tenant fields from the session.',
     },
@@ -97,7 +98,7 @@ export default defineRule({
 
 function report(ctx: RuleContext, tainted: TaintedCall, sink: ValuesSink, whole: WholeBody): void {
   const source = whole.taint.source.label;
-  const assigned = assignedBeforeWrite(tainted, source);
+  const assigned = [...assignedBeforeWrite(tainted, source), ...assignedOnBuiltRecord(tainted)];
   const overridden = [...new Set([...whole.overridden, ...assigned])];
   const kept = new Set([...overridden, ...whole.dropped].map(normalise));
   const privileged = (sink.model?.fields ?? []).filter((field) => isPrivileged(field) && !kept.has(normalise(field)));
@@ -144,6 +145,29 @@ function assignedBeforeWrite(tainted: TaintedCall, source: string): string[] {
   return [...keys];
 }
 
+/**
+ * Keys the code sets on a record built from the body before it is saved:
+ * `const article = new Article(req.body.article); article.author = user; await article.save()`
+ * makes the author the server's choice (the body's `author` is overwritten).
+ */
+function assignedOnBuiltRecord(tainted: TaintedCall): string[] {
+  const call = tainted.call;
+  const isBuild = ts.isNewExpression(call) || (ts.isPropertyAccessExpression(skipOuterExpressions(call.expression)) && (skipOuterExpressions(call.expression) as ts.PropertyAccessExpression).name.text === 'build');
+  if (!isBuild) return [];
+  let top: ts.Node = call;
+  while (ts.isAwaitExpression(top.parent) || ts.isParenthesizedExpression(top.parent)) top = top.parent;
+  const declaration = top.parent;
+  if (!ts.isVariableDeclaration(declaration) || declaration.initializer !== top || !ts.isIdentifier(declaration.name)) return [];
+  const fn = enclosingFunction(call);
+  const body = fn && (fn as ts.SignatureDeclaration & { body?: ts.Node }).body;
+  if (!body) return [];
+  const name = declaration.name.text.replace(/[$]/g, '\\$&');
+  const text = tainted.file.text.slice(declaration.getEnd(), body.getEnd());
+  const keys = new Set<string>();
+  for (const match of text.matchAll(new RegExp(`(?:^|[^\\w$.])${name}\\s*\\.\\s*([A-Za-z_$][\\w$]*)\\s*=(?!=)`, 'g'))) keys.add(match[1]!);
+  return [...keys];
+}
+
 function enclosingFunction(node: ts.Node): ts.Node | undefined {
   for (let current = node.parent; current; current = current.parent) if (ts.isFunctionLike(current)) return current;
   return undefined;
@@ -161,8 +185,17 @@ function normalise(field: string): string {
 function valuesSink(ctx: RuleContext, tainted: TaintedCall, models: readonly EntityModel[]): ValuesSink | undefined {
   const call = tainted.call;
   if (ts.isNewExpression(call)) {
-    // `new User(req.body)`: a Mongoose document or an entity built from the body, saved next.
     const callee = skipOuterExpressions(call.expression);
+    // `client.send(new PutCommand({ TableName, Item: body }))`: the command holds the request (send's argument is opaque to the dataflow).
+    const command = ts.isIdentifier(callee) ? dynamoPutCommand(ctx, tainted, callee) : undefined;
+    if (command && call.arguments?.[0]) {
+      const item = dynamoItem(call.arguments[0]);
+      const request = dynamoRequestObject(call.arguments[0]);
+      const table = request?.properties.find((property) => property.name && propertyNameText(property.name) === 'TableName');
+      const tableName = table && ts.isPropertyAssignment(table) && ts.isStringLiteralLike(skipOuterExpressions(table.initializer)) ? (skipOuterExpressions(table.initializer) as ts.StringLiteral).text : undefined;
+      return item ? { label: `new ${command}()`, values: [item], ...(tableName ? { modelName: `table ${tableName}` } : {}) } : undefined;
+    }
+    // `new User(req.body)`: a Mongoose document or an entity built from the body, saved next.
     const model = ts.isIdentifier(callee) ? codeModel(models, callee.text) : undefined;
     if (!model || !call.arguments?.[0] || ownConstructorPicks(ctx, tainted, callee as ts.Identifier)) return undefined;
     return { label: `new ${model.name}()`, values: [call.arguments[0]], model };
@@ -191,8 +224,8 @@ function valuesSink(ctx: RuleContext, tainted: TaintedCall, models: readonly Ent
     const model = codeModel(models, receiver.text);
     if (model) return { label: `${receiver.text}.build()`, values: [call.arguments[0]], model };
   }
-  // user.update(req.body), doc.set(req.body) on a record loaded in this function.
-  if (RECORD_SETTERS.includes(method) && call.arguments.length >= 1) {
+  // user.update(req.body), doc.set(req.body) on a record loaded in this function (not `doc.set(path, value)`, one field).
+  if (RECORD_SETTERS.includes(method) && call.arguments.length >= 1 && !(method === 'set' && call.arguments.length >= 2)) {
     const record = loadedRecord(ctx, tainted, receiver, models);
     if (record) return { label: `${compact(receiver)}.${method}()`, values: [call.arguments[0]!], ...recordModel(record) };
   }
@@ -251,6 +284,11 @@ function ormSink(call: ts.CallExpression, access: DataAccess, models: readonly E
     });
     return values.length > 0 ? { label, values, ...named } : undefined;
   }
+  if (access.library === 'dynamodb') {
+    // `put({ TableName, Item: body })`, `send(new PutCommand({ Item: body }))`: the item is the whole new record.
+    const value = access.creates && access.request ? dynamoItem(access.request) : undefined;
+    return value ? { label, values: [value], ...(access.model ? { modelName: `table ${access.model}` } : {}) } : undefined;
+  }
   if (access.library !== 'model' && access.library !== 'mongodb' && access.library !== 'knex') return undefined;
   let position = VALUES_ARGUMENT[access.method];
   if (access.method === 'update') {
@@ -262,6 +300,20 @@ function ormSink(call: ts.CallExpression, access: DataAccess, models: readonly E
   if (!position) return undefined;
   const values = position.rest ? call.arguments.slice(position.index) : call.arguments[position.index] ? [call.arguments[position.index]!] : [];
   return values.length > 0 ? { label, values, ...named } : undefined;
+}
+
+/** The `Item` of a DynamoDB put request (a literal or the local holding it). */
+function dynamoItem(requestExpression: ts.Expression): ts.Expression | undefined {
+  const request = dynamoRequestObject(requestExpression);
+  const item = request?.properties.find((property) => property.name && propertyNameText(property.name) === DYNAMODB_ITEM_PROPERTY);
+  return item && (ts.isPropertyAssignment(item) ? item.initializer : ts.isShorthandPropertyAssignment(item) ? item.name : undefined);
+}
+
+/** `PutCommand` / `PutItemCommand` imported from the AWS SDK: a command that writes a whole item. */
+function dynamoPutCommand(ctx: RuleContext, tainted: TaintedCall, callee: ts.Identifier): string | undefined {
+  if (!Object.hasOwn(DYNAMODB_COMMANDS, callee.text) || DYNAMODB_COMMANDS[callee.text] !== 'create') return undefined;
+  const binding = ctx.modules.resolveName(tainted.file, callee.text);
+  return binding?.kind === 'external' && DYNAMODB_COMMAND_PACKAGES.includes(binding.module) ? callee.text : undefined;
 }
 
 function modelOfAccess(access: DataAccess, models: readonly EntityModel[]): EntityModel | undefined {
@@ -356,12 +408,23 @@ function wholeBody(tainted: TaintedCall, expression: ts.Expression, hops: number
     if (declaration && ts.isObjectBindingPattern(declaration.name)) dropped = restSiblings(declaration.name, value.text);
   }
   const origin = tainted.originOf(value);
-  if (origin.kind !== 'tainted' || origin.fields || origin.taint.inputBag !== 'body') return undefined;
+  if (origin.kind !== 'tainted' || origin.fields || !isWholeBodyObject(origin.taint)) return undefined;
   const taint = origin.taint;
   if (taint.transforms.some((transform) => FIELD_PICKERS.includes(transform))) return undefined;
   // `_.omit(req.body, [...])`: a denylist whose keys the transform does not keep; judged like a rest destructuring that drops one.
   if (taint.transforms.some((transform) => FIELD_DROPPERS.includes(transform))) return undefined;
   return { taint, overridden: [], dropped };
+}
+
+/**
+ * Request body data as a whole object: the body itself (`req.body`, the bag), or an object nested
+ * in it or parsed from it (`req.body.user`, `const { profile } = req.body`, Lambda's
+ * `JSON.parse(event.body)`). At a write's values position a body value is an object whose keys the
+ * client chose; a field picked by name shows as an object literal (with fields) and never gets here.
+ */
+function isWholeBodyObject(taint: Taint): boolean {
+  if (taint.inputBag === 'body') return true;
+  return taint.inputBag === undefined && taint.requestObject === undefined && taint.source.kind === 'body';
 }
 
 /** `const { role, isAdmin, ...data } = req.body`: for `data`, the keys named beside the rest element. */
@@ -387,7 +450,8 @@ function whitelistedBefore(tainted: TaintedCall, taint: Taint, nestWhitelists: b
     return inputs.length === 0 || !inputs.some((middleware) => KEY_KEEPING_SCHEMA.test(middleware.name));
   }
   if (/^@Body\(\) /.test(taint.source.label)) {
-    const parameterName = taint.source.label.slice('@Body() '.length);
+    // `@Body() dto.profile`: the parameter is `dto` (a nested DTO is validated with its parent).
+    const parameterName = taint.source.label.slice('@Body() '.length).split('.')[0]!;
     if (bodyPipe(route, parameterName) !== undefined) return true;
     // `@UsePipes(new ZodValidationPipe(schema))` on the route or its controller: the pipe's output replaces the body.
     if (route.middleware.some((middleware) => middleware.kind === 'validation' && middleware.scope !== 'global' && !PLAIN_VALIDATION_PIPE.test(middleware.name))) return true;
@@ -397,7 +461,7 @@ function whitelistedBefore(tainted: TaintedCall, taint: Taint, nestWhitelists: b
 }
 
 function whitelistEvidence(tainted: TaintedCall, taint: Taint, nestWhitelists: boolean): string {
-  const pipe = /^@Body\(\) /.test(taint.source.label) ? bodyPipe(tainted.route, taint.source.label.slice('@Body() '.length)) : undefined;
+  const pipe = /^@Body\(\) /.test(taint.source.label) ? bodyPipe(tainted.route, taint.source.label.slice('@Body() '.length).split('.')[0]!) : undefined;
   if (pipe) return `${pipe} on @Body()`;
   const validation = tainted.route.middleware.find((middleware) => middleware.kind === 'validation' && middleware.scope !== 'global');
   if (validation) return `${validation.name}, ${validation.file}:${validation.line}`;

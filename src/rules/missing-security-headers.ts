@@ -4,7 +4,7 @@ import { type Binding, importedValue, localDeclaration, requiredModule, resolveF
 import { propertyValue, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import {
-  APP_FACTORIES,
+  APP_FACTORIES, NEST_APP_FACTORY_CALL, NEST_PLATFORM_ADAPTERS,
   HEADER_LIBRARIES,
   HELMET_OPTIONS,
   HELMET_PACKAGES,
@@ -46,8 +46,12 @@ interface DisabledHeader {
 const MAX_IMPORT_CLOSURE = 400;
 /** Paths of liveness, readiness and metrics probes: an app serving only these is probably not reached by browsers. */
 const PROBE_PATH = /^(?:\/(?:api|v\d+|health(?:z|check)?|healthcheck|ready(?:z)?|readiness|live(?:z)?|liveness|ping|status|metrics))*\/?$/i;
-/** Members that hand an app to a server or runtime: `app.listen()`, `app.fetch`, Koa `app.callback()`, Nest `app.init()`. */
-const SERVING_MEMBERS = new Set(['listen', 'fetch', 'callback', 'handler', 'server', 'init', 'getHttpAdapter', 'ready']);
+/**
+ * Members that hand an app to a server or runtime: `app.listen()`, `app.fetch`, Koa `app.callback()`,
+ * Nest `app.init()` (a serverless bootstrap), `app.getHttpAdapter()` / `app.getHttpServer()` (the
+ * underlying server handed to an adapter).
+ */
+const SERVING_MEMBERS = new Set(['listen', 'fetch', 'callback', 'handler', 'server', 'init', 'getHttpAdapter', 'getHttpServer', 'ready']);
 
 export default defineRule({
   meta: {
@@ -231,8 +235,10 @@ function chainTop(node: ts.Expression): ts.Expression {
 
 /** How the app reaches clients, in words, or undefined when the file neither serves nor hands it on. */
 function howServed(app: AppSite): string | undefined {
-  // Nest builds an HTTP app only to serve it (main.ts, or a serverless bootstrap that calls init()).
-  if (app.framework === 'nestjs') return 'created by NestFactory.create';
+  // Nest like the others: served when it listens, is initialised for a serverless adapter, hands
+  // its HTTP server on, or is returned/exported (then its callers decide). A NestFactory.create app
+  // that does none of these (a seed or migration script that only reads providers with app.get()
+  // and closes) answers no request. createApplicationContext/createMicroservice are not app factories.
   const top = chainTop(app.creation);
   if (!app.declaration) {
     if (ts.isPropertyAccessExpression(top.parent) && SERVING_MEMBERS.has(top.parent.name.text)) return `.${top.parent.name.text}`;
@@ -242,8 +248,10 @@ function howServed(app: AppSite): string | undefined {
   const name = (app.declaration.name as ts.Identifier).text;
   const scope = app.declaration.parent.parent.parent ?? app.file.sourceFile;
   let found: string | undefined;
+  let nestServer = false;
   const visit = (node: ts.Node): void => {
     if (found) return;
+    if (ts.isIdentifier(node) && node.text === name && node !== app.declaration!.name && isNestServerArgument(node)) nestServer = true;
     if (ts.isIdentifier(node) && node.text === name && node !== app.declaration!.name) {
       if (ts.isPropertyAccessExpression(node.parent) && node.parent.expression === node && SERVING_MEMBERS.has(node.parent.name.text)) found = `${name}.${node.parent.name.text}`;
       else found = handedOn(node);
@@ -251,7 +259,15 @@ function howServed(app: AppSite): string | undefined {
     ts.forEachChild(node, visit);
   };
   visit(scope);
-  return found;
+  // The server of a Nest app (`new ExpressAdapter(expressApp)`): the Nest app is the one reported.
+  return nestServer ? undefined : found;
+}
+
+/** `new ExpressAdapter(expressApp)`, `NestFactory.create(AppModule, expressApp)`: the app is a Nest app's HTTP server. */
+function isNestServerArgument(node: ts.Identifier): boolean {
+  const parent = node.parent;
+  if (ts.isNewExpression(parent) && ts.isIdentifier(parent.expression) && NEST_PLATFORM_ADAPTERS.includes(parent.expression.text)) return true;
+  return ts.isCallExpression(parent) && parent.arguments.indexOf(node) > 0 && skipOuterExpressions(parent.expression).getText().replace(/\s+/g, '') === NEST_APP_FACTORY_CALL;
 }
 
 const RETURNED = 'returned from its factory';

@@ -8,8 +8,9 @@ export interface Marker {
   ruleId: string;
 }
 
-// `// expect: rule-a, rule-b` or `# safe: rule-a` at the end of a line (a closing `*/` may follow).
-const MARKER = /(?:\/\/|#|\/\*)\s*(expect|safe):\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)\s*(?:\*\/)?\s*$/;
+// `// expect: rule-a, rule-b` or `# safe: rule-a` at the end of a line (a closing `*/` may follow,
+// and in JSX the `}` of `{/* expect: rule-a */}`).
+const MARKER = /(?:\/\/|#|\/\*)\s*(expect|safe):\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)\s*(?:\*\/\}?)?\s*$/;
 
 /** Every fixture marker in every file below `dir` (paths posix, relative to dir). */
 export function readMarkers(dir: string): Marker[] {

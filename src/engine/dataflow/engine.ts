@@ -354,9 +354,33 @@ export class DataflowEngine {
       case ts.SyntaxKind.ArrowFunction:
       case ts.SyntaxKind.FunctionExpression:
         return { kind: 'unknown' };
+      case ts.SyntaxKind.JsxElement:
+      case ts.SyntaxKind.JsxSelfClosingElement:
+        return this.jsxPropsOrigin(ts.isJsxElement(node) ? node.openingElement.attributes : (node as ts.JsxSelfClosingElement).attributes, context);
       default:
         return { kind: 'unknown' };
     }
+  }
+
+  /**
+   * `<Page q={req.query.q} />` is the props object a component receives (server rendering with
+   * renderToString): its fields are the attributes, as for an object literal. Children are not props here.
+   */
+  private jsxPropsOrigin(attributes: ts.JsxAttributes, context: AnalysisContext): ValueOrigin {
+    const origins = attributes.properties.map((attribute): ValueOrigin => {
+      if (ts.isJsxSpreadAttribute(attribute)) return this.origin(attribute.expression, context);
+      const initializer = attribute.initializer;
+      if (initializer && ts.isJsxExpression(initializer) && initializer.expression) return this.origin(initializer.expression, context);
+      return { kind: 'constant' };
+    });
+    const joined = joinOrigins(origins.concat([{ kind: 'constant' }]));
+    if (joined.kind !== 'tainted') return joined;
+    const fields: Record<string, ValueOrigin> = {};
+    for (const [index, attribute] of attributes.properties.entries()) {
+      if (!ts.isJsxAttribute(attribute) || !ts.isIdentifier(attribute.name)) return joined;
+      fields[attribute.name.text] = origins[index]!;
+    }
+    return { ...joined, fields };
   }
 
   private binaryOrigin(binary: ts.BinaryExpression, context: AnalysisContext): ValueOrigin {
