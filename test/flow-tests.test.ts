@@ -5,7 +5,7 @@
  * steps (pay, cancel, ship) and fail on the refund step the scanner reports as unguarded.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -68,18 +68,21 @@ describe('flows --emit-tests against the running shop', () => {
   });
 
   it('generates one test file per step, and the tests pass on the guarded steps and fail on the unguarded refund', async () => {
-    writeFileSync(path.join(outDir, 'trustscan.config.json'), JSON.stringify({ flowTests: { values: { paymentToken: 'tok_test_visa' } } }));
-    const run = await runCli(['flows', '.', '--emit-tests', outDir, '--config', path.join(outDir, 'trustscan.config.json')], { cwd: shopDir });
+    // The shop's trustscan.config.json supplies flowTests.values.paymentToken and rateLimitRequests.
+    const run = await runCli(['flows', '.', '--emit-tests', outDir], { cwd: shopDir });
     expect(run.code).toBe(0);
     const files = readdirSync(outDir).filter((name) => name.endsWith('.test.mjs')).sort();
-    expect(files).toEqual(['order-status--post-api-orders-id-cancel.test.mjs', 'order-status--post-api-orders-id-pay.test.mjs', 'order-status--post-api-orders-id-refund.test.mjs', 'order-status--post-api-orders-id-ship.test.mjs']);
+    expect(files).toEqual(['order-status--post-api-orders-id-cancel.test.mjs', 'order-status--post-api-orders-id-pay.rate-limit.test.mjs', 'order-status--post-api-orders-id-pay.test.mjs', 'order-status--post-api-orders-id-refund.test.mjs', 'order-status--post-api-orders-id-ship.test.mjs']);
     // The header says which code path each file targets.
     expect(readFileSync(path.join(outDir, 'order-status--post-api-orders-id-refund.test.mjs'), 'utf8')).toMatch(/Targets the missing guard: the route at src\/app\.js:\d+ changes Order\.status without checking/);
     expect(readFileSync(path.join(outDir, 'order-status--post-api-orders-id-pay.test.mjs'), 'utf8')).toMatch(/Targets the guard: conditional-update: update requires status in 'pending_payment'/);
 
     const env = { BASE_URL: shop.baseUrl, TRUSTSCAN_TOKEN_USER: await signUp(shop, 'customer'), TRUSTSCAN_TOKEN_ADMIN: await signUp(shop, 'admin') };
-    const guarded = await nodeTest(files.filter((name) => !name.includes('refund')).map((name) => path.join(outDir, name)), env);
-    expect(guarded.output).toMatch(/ℹ pass 6\b/);
+    // pay's rate limit (paymentRateLimit, 20 a minute per user) floods with an account of its own.
+    const guarded = await nodeTest(files.filter((name) => !name.includes('refund')).map((name) => path.join(outDir, name)), { ...env, TRUSTSCAN_TOKEN_USER_FLOOD: await signUp(shop, 'customer') });
+    expect(guarded.output).toMatch(/✔ POST \/api\/orders\/:id\/pay answers 429 after 20 requests \(paymentRateLimit, keyed by unknown\)/);
+    // pay, cancel, ship: out of order and replay each, plus the flood.
+    expect(guarded.output).toMatch(/ℹ pass 7\b/);
     expect(guarded.output).toMatch(/ℹ fail 0\b/);
     expect(guarded.code).toBe(0);
 
@@ -91,7 +94,7 @@ describe('flows --emit-tests against the running shop', () => {
   }, 120_000);
 
   it('refuses a BASE_URL that is not loopback, and skips (never fails) without a token', async () => {
-    const files = readdirSync(outDir).filter((name) => name.endsWith('pay.test.mjs')).map((name) => path.join(outDir, name));
+    const files = readdirSync(outDir).filter((name) => name.endsWith('-pay.test.mjs')).map((name) => path.join(outDir, name));
     const remote = await nodeTest(files, { BASE_URL: 'https://api.example.com' });
     expect(remote.code).not.toBe(0);
     expect(remote.output).toMatch(/BASE_URL https:\/\/api\.example\.com is not a loopback address/);

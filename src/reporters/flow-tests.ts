@@ -105,15 +105,22 @@ function entityFlowTests(flow: Flow, input: GenerateInput): GeneratedFile[] {
       }));
     }
     const limits = input.rateLimits.get(step.route) ?? [];
-    if (limits.length > 0) tests.push(rateLimitTest(input, request, create, limits));
-    if (tests.length === 0) return [];
     const header = [
       `Flow ${flow.name}: ${label(transition)} -> ${transition.to}.`,
       transition.guarded
         ? `Targets the guard: ${transition.guard ?? 'a state check'} (${transition.route.file}:${transition.route.line}).`
         : `Targets the missing guard: the route at ${transition.route.file}:${transition.route.line} changes ${entity}.${field} without checking the current state first; these tests fail while that gap is open.`,
     ];
-    return [{ path: testFileName(flow.name, transition.route.method, transition.route.path), content: testFile(input, header, tests) }];
+    const files: GeneratedFile[] = tests.length > 0 ? [{ path: testFileName(flow.name, transition.route.method, transition.route.path), content: testFile(input, header, tests) }] : [];
+    // Its own file: the flood exhausts the limiter for whatever it is keyed by, which would fail the
+    // other tests of the same account or address; it runs with a *_FLOOD token when one is set.
+    if (limits.length > 0) {
+      files.push({
+        path: testFileName(flow.name, transition.route.method, transition.route.path).replace(/\.test\.mjs$/, '.rate-limit.test.mjs'),
+        content: testFile(input, [`Flow ${flow.name}: ${label(transition)} is rate-limited by ${limits.map((limit) => `${limit.name} (${limit.file}:${limit.line})`).join(', ')}.`, 'Exhausts the limiter: run it after the other tests, or with TRUSTSCAN_TOKEN_<ROLE>_FLOOD set to a separate account.'], [rateLimitTest(input, entity, request, create, limits)]),
+      });
+    }
+    return files;
   });
 }
 
@@ -236,10 +243,10 @@ function bodyValue(field: string, values: FlowTestSettings['values']): BodyValue
   return { todo: field };
 }
 
-function rateLimitTest(input: GenerateInput, step: RequestSpec, create: RequestSpec, limits: readonly RateLimitEvidence[]): string {
+function rateLimitTest(input: GenerateInput, entity: string, step: RequestSpec, create: RequestSpec, limits: readonly RateLimitEvidence[]): string {
   const limiter = limits[0]!;
   return testCall(input.runner, `${step.method} ${step.path} answers 429 after ${input.settings.rateLimitRequests} requests (${limiter.name}, keyed by ${limiter.keyedBy})`, 'rateLimited', {
-    create, step, requests: input.settings.rateLimitRequests + 1, limiter: `${limiter.name} (${limiter.file}:${limiter.line})`,
+    entity, create, step, requests: input.settings.rateLimitRequests + 1, limiter: `${limiter.name} (${limiter.file}:${limiter.line})`,
   });
 }
 
