@@ -24,6 +24,18 @@ const PRINCIPAL_TEXT =
 // Hono keeps the verified token or user in the context: `c.get('jwtPayload').sub`, `c.get('user').id`.
 const CONTEXT_PRINCIPAL = /\bjwtPayload\b|\.get\s*\(\s*['"`](?:jwtPayload|user|session|auth)['"`]\s*\)/;
 const EXITS = /\bthrow\b|\breturn\b|\bnext\s*\(/;
+// An answer sent in the failing branch: with the work in the `else` branch, it stops the request as a return would.
+const ANSWERS = /\b(?:res|reply|ctx|response)\s*\.\s*(?:redirect|render|send|json|status|sendStatus|end|code)\s*\(|\bredirect\s*\(/;
+
+/**
+ * The `if` stops the request when its condition holds: its branch exits (`return`, `throw`,
+ * `next(err)`), or it answers and the rest of the work sits in its `else` (server-rendered apps:
+ * `if (story.user != req.user.id) { res.redirect('/stories') } else { ...update... }`).
+ */
+function stopsWhenTrue(node: ts.IfStatement): boolean {
+  const then = node.thenStatement.getText();
+  return EXITS.test(then) || (node.elseStatement !== undefined && ANSWERS.test(then));
+}
 // Functions that decide whether a principal may act on an object.
 const AUTHORIZATION_CALL =
   /^(?:authorize\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership)\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can)\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
@@ -122,7 +134,7 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
     const membershipResults = new Map<string, string>();
     const visit = (node: ts.Node): void => {
       if (evidence) return;
-      if (ts.isIfStatement(node) && mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression) && EXITS.test(node.thenStatement.getText())) {
+      if (ts.isIfStatement(node) && mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression) && stopsWhenTrue(node)) {
         evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node };
         return;
       }
@@ -141,7 +153,7 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
           names.add(node.name.text);
         }
       }
-      if (ts.isIfStatement(node) && EXITS.test(node.thenStatement.getText())) {
+      if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
         const checked = [...membershipResults.keys()].find((name) => new RegExp(`(?:^|[^\\w$.])${name}\\b`).test(node.expression.getText()));
         if (checked) {
           evidence = { what: `the membership check ${membershipResults.get(checked)}() that exits when it fails`, node };

@@ -434,6 +434,9 @@ export function classifyBody(fn: ResolvedFunction, calleeText = '', calleeCode =
   if (rejectsOnCredentialCheck(text)) {
     return { kind: 'auth', strength: 'strong', evidence: `${where} rejects with 401 when the token or session is missing or invalid` };
   }
+  if (gatesOnSessionWithRedirect(body, fn.node.getSourceFile())) {
+    return { kind: 'auth', strength: 'strong', evidence: `${where} lets the request on only when the session is authenticated, and redirects it otherwise` };
+  }
   if (SELF_REJECTING_VERIFICATION.test(text)) {
     return { kind: 'auth', strength: 'strong', evidence: `${where} verifies the request's JWT with @fastify/jwt request.jwtVerify(), which rejects with 401` };
   }
@@ -444,6 +447,38 @@ export function classifyBody(fn: ResolvedFunction, calleeText = '', calleeCode =
     return { kind: 'validation', strength: 'strong', evidence: `${where} validates the request` };
   }
   return undefined;
+}
+
+/**
+ * The session gate of server-rendered apps (passport's `req.isAuthenticated()`, connect-ensure-login):
+ * `if (<session check>) return next(); res.redirect('/')`, or `if (!<session check>) return
+ * res.redirect(...); next()`. Which side calls next() matters: `if (!req.isAuthenticated()) return
+ * next(); res.redirect('/dashboard')` lets only guests on (a login page's gate), and is no authentication.
+ */
+function gatesOnSessionWithRedirect(body: ts.Node, sourceFile: ts.SourceFile): boolean {
+  const calls = (node: ts.Node | undefined, pattern: RegExp): boolean => node !== undefined && pattern.test(codeText(node, sourceFile));
+  const NEXT = /\bnext\s*\(\s*\)/;
+  const STOPS = /\bredirect\s*\(|\b(?:status|sendStatus)\s*\(\s*40[13]\b/;
+  let gated = false;
+  const visit = (node: ts.Node): void => {
+    if (gated || (node !== body && ts.isFunctionLike(node))) return;
+    if (ts.isIfStatement(node) && TOKEN_OR_SESSION_CHECK.test(node.expression.getText(sourceFile))) {
+      const condition = skipOuterExpressions(node.expression);
+      const negated = ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken;
+      const statements = ts.isBlock(node.parent) || ts.isSourceFile(node.parent) ? node.parent.statements : undefined;
+      const after = statements ? statements.slice(statements.indexOf(node as ts.Statement) + 1) : [];
+      const otherwise = node.elseStatement ?? (after.length > 0 ? after[0] : undefined);
+      const afterText = node.elseStatement ? undefined : after;
+      const otherwiseStops = calls(node.elseStatement, STOPS) || (afterText?.some((statement) => calls(statement, STOPS)) ?? false);
+      const otherwiseNexts = calls(node.elseStatement, NEXT) || (afterText?.some((statement) => calls(statement, NEXT)) ?? false);
+      if (!negated && calls(node.thenStatement, NEXT) && !calls(node.thenStatement, STOPS) && otherwise && otherwiseStops && !otherwiseNexts) gated = true;
+      if (negated && calls(node.thenStatement, STOPS) && !calls(node.thenStatement, NEXT) && otherwiseNexts) gated = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return gated;
 }
 
 /** What a middleware's (or a scope's) name alone says it does: strength 'name-only'. */
