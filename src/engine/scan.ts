@@ -184,10 +184,12 @@ function routesOf(prepared: PreparedProject): Route[] {
 const mountedOnly = (routes: readonly Route[]): Route[] => routes.filter((route) => !route.unmounted);
 
 /** The business flows of the scanned paths (`trustscan flows`), with each step's rate limits. */
-export async function inventoryFlows(options: ScanOptions): Promise<{ model: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]>; warnings: ScanWarning[] }> {
+export async function inventoryFlows(options: ScanOptions): Promise<{ model: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]>; routes: Route[]; warnings: ScanWarning[] }> {
   const prepared = prepareProject(options, options.rules);
-  const { flows: model, rateLimits } = flowsWithRateLimits(prepared, routesOf(prepared));
-  return { model, rateLimits, warnings: [...prepared.loaded.warnings, ...prepared.failures.warnings()] };
+  const routes = routesOf(prepared);
+  const { flows: model, rateLimits } = flowsWithRateLimits(prepared, routes);
+  // The routes a client can reach (`flows --check-log` matches logged requests against them).
+  return { model, rateLimits, routes: mountedOnly(routes), warnings: [...prepared.loaded.warnings, ...prepared.failures.warnings()] };
 }
 
 /** The route inventory of the scanned paths (`trustscan routes`). */
