@@ -19,7 +19,10 @@ import type { LogRequest } from './log-request.js';
 import { isCredentialName } from './mask-log-line.js';
 
 export interface Actor {
-  /** What sequences are keyed by and what the report shows. */
+  /**
+   * What sequences are keyed by and what the report shows: the user's id as the log gives it, so
+   * the same user logged as `%u` by one server and as a JWT subject by another is one actor.
+   */
   id: string;
   source: 'field' | 'known-field' | 'jwt-subject' | 'address';
 }
@@ -55,7 +58,7 @@ function scalar(value: unknown): string | undefined {
 function shown(field: string, value: string): string {
   const lastName = field.split('.').at(-1) ?? field;
   if (isCredentialName(lastName)) return `${field}#${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
-  return `${field}=${value}`;
+  return value;
 }
 
 /** The `sub` claim of a Bearer JWT, decoded without verification; undefined for anything else. */
@@ -84,6 +87,6 @@ export function resolveActor(request: LogRequest, configuredField: string | unde
     }
   }
   const subject = unverifiedJwtSubject(request.authorization);
-  if (subject !== undefined) return { id: `jwt sub=${subject}`, source: 'jwt-subject' };
-  return { id: `ip=${request.ip ?? '?'} ua=${request.userAgent ?? '?'}`, source: 'address' };
+  if (subject !== undefined) return { id: subject, source: 'jwt-subject' };
+  return { id: `${request.ip ?? 'unknown address'} "${request.userAgent ?? ''}"`, source: 'address' };
 }

@@ -43,7 +43,7 @@ export async function checkLogs(model: Pick<FlowModel, 'flows' | 'entities'>, ro
     ...(options.actorField ? { actorField: options.actorField } : {}),
     idleTimeoutMs: (options.idleTimeoutMinutes ?? DEFAULT_IDLE_TIMEOUT_MINUTES) * 60_000,
     maxViolationsPerFlow: options.maxViolationsPerFlow ?? 1000,
-    evidencePerSequence: 8,
+    evidencePerSequence: 6,
   });
   const input = await mergeLogs(
     sources,

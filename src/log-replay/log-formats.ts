@@ -131,12 +131,17 @@ export function parseAlbLine(line: string): ParsedLine {
 export function valueAtPath(object: unknown, dottedPath: string): unknown {
   if (object === null || typeof object !== 'object') return undefined;
   const record = object as Record<string, unknown>;
-  if (dottedPath in record) return record[dottedPath];
-  const parts = dottedPath.split('.');
-  // Longest key first, so a header named `x.forwarded` still resolves.
-  for (let take = parts.length - 1; take >= 1; take--) {
-    const key = parts.slice(0, take).join('.');
-    if (key in record) return valueAtPath(record[key], parts.slice(take).join('.'));
+  const direct = record[dottedPath];
+  if (direct !== undefined) return direct;
+  let dot = dottedPath.indexOf('.');
+  // Shortest key first; a key that itself holds dots (`x.forwarded`) is tried by extending it.
+  while (dot !== -1) {
+    const next = record[dottedPath.slice(0, dot)];
+    if (next !== undefined) {
+      const found = valueAtPath(next, dottedPath.slice(dot + 1));
+      if (found !== undefined) return found;
+    }
+    dot = dottedPath.indexOf('.', dot + 1);
   }
   return undefined;
 }

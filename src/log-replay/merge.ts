@@ -200,7 +200,11 @@ export async function mergeLogs(sources: readonly LogLineSource[], options: Merg
     }
     merged.requests++;
     file.stats.requests++;
-    const request: LogRequest = { ...parsed.request, file: file.source.label, lineNumber: file.source.lineNumber, line };
+    // The parser's object is fresh: completed in place rather than copied, once per line.
+    const request = parsed.request as LogRequest;
+    request.file = file.source.label;
+    request.lineNumber = file.source.lineNumber;
+    request.line = line;
     if (request.time > file.readUpTo) file.readUpTo = request.time;
     heap.push({ request, seq: seq++ });
   }

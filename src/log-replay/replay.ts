@@ -95,6 +95,7 @@ export interface ReplayResult {
   requests: { replayed: number; matched: number; unknownPath: number; flowSteps: number };
   flows: FlowReplayResult[];
   actors: { active: number; brokeAFlow: string[] };
+  /** joinedMidFlow: successful steps on records whose earlier steps the log does not show (not judged). */
   sequences: { started: number; expired: number; peak: number; joinedMidFlow: number };
   idleTimeoutMs: number;
 }
@@ -124,9 +125,11 @@ interface Judgement {
 export class FlowReplay<R extends MatchableRoute> {
   private readonly stepsByRoute = new Map<string, Array<{ result: FlowReplayResult; step: PlannedStep; stats: StepStats }>>();
   private readonly results: FlowReplayResult[];
-  /** Insertion order is last-seen order (a touched sequence moves to the end): expiry sweeps from the front. */
   private readonly sequences = new Map<string, Sequence>();
+  /** Actor -> last seen, for the count of active actors; swept with the sequences. */
   private readonly activeActors = new Map<string, number>();
+  /** Log time of the last sweep of idle sequences; see expire(). */
+  private lastSweep = Number.NEGATIVE_INFINITY;
   private readonly violators = new Set<string>();
   private readonly counts = { replayed: 0, matched: 0, unknownPath: 0, flowSteps: 0, started: 0, expired: 0, peak: 0, joinedMidFlow: 0, actors: 0 };
 
@@ -150,7 +153,7 @@ export class FlowReplay<R extends MatchableRoute> {
 
   accept(request: LogRequest): void {
     this.counts.replayed++;
-    this.expire(request.time);
+    if (request.time - this.lastSweep > this.options.idleTimeoutMs / SWEEPS_PER_TIMEOUT) this.expire(request.time);
     let target = request.target;
     // API Gateway REST APIs log the stage as the path's first segment; routes do not have it.
     if (request.stage && target.startsWith(`/${request.stage}/`)) target = target.slice(request.stage.length + 1);
@@ -163,10 +166,12 @@ export class FlowReplay<R extends MatchableRoute> {
     const steps = this.stepsByRoute.get(routeKey(match.route));
     if (!steps) return;
     this.counts.flowSteps++;
-    const actor = resolveActor(request, this.options.actorField).id;
+    // Actor and record become map keys and outlive the line: detached from the chunk it was read in.
+    const actor = detached(resolveActor(request, this.options.actorField).id);
     this.touchActor(actor, request.time);
-    const record = match.params.at(-1)?.value;
-    const evidence: EvidenceLine = { time: request.time, actor, status: request.status, file: request.file, lineNumber: request.lineNumber, line: request.line };
+    const param = match.params.at(-1)?.value;
+    const record = param === undefined ? undefined : detached(param);
+    const evidence: EvidenceLine = { time: request.time, actor, status: request.status, file: request.file, lineNumber: request.lineNumber, line: detached(request.line) };
     for (const { result, step, stats } of steps) this.replayStep(result, result.plan, step, stats, actor, step.keyedByRecord ? record : undefined, request, evidence);
   }
 
@@ -176,20 +181,21 @@ export class FlowReplay<R extends MatchableRoute> {
     const actorKey = `${plan.name}\u0000a\u0000${actor}`;
     const key = record !== undefined ? `${plan.name}\u0000r\u0000${record}` : actorKey;
     // A refused request on a sequence nobody started starts nothing (nothing to remember), but is still judged.
-    const sequence = succeeded || this.sequences.has(key) ? this.sequence(key, request.time) : emptySequence(key, request.time);
+    const sequence = succeeded || this.live(key, request.time) ? this.sequence(key, request.time) : emptySequence(key, request.time);
     this.keepEvidence(sequence, evidence);
-    const actorSequence = key === actorKey ? sequence : this.sequences.get(actorKey);
+    const actorSequence = key === actorKey ? sequence : this.live(actorKey, request.time);
     const judgement = judge(plan, step, sequence, actorSequence, (index) => this.reachedElsewhere(plan, index, actorKey, sequence));
     if (!succeeded) {
       if (blocked) {
         stats.blocked++;
-        if (judgement) stats.blockedOutOfOrder++;
+        if (judgement && judgement !== UNJUDGED) stats.blockedOutOfOrder++;
       } else stats.failed++;
       return;
     }
     stats.succeeded++;
-    if (sequence && !sequence.entered && sequence.reachedAt.size === 0 && !judgement && !step.creates && !(step.flowKind === 'config' && step.index === 0)) this.counts.joinedMidFlow++;
-    if (judgement) this.record(result, step, stats, judgement, actor, record, request.time, sequence);
+    if (judgement === UNJUDGED) {
+      this.counts.joinedMidFlow++;
+    } else if (judgement) this.record(result, step, stats, judgement, actor, record, request.time, sequence);
     advance(step, sequence, request.time);
   }
 
@@ -197,7 +203,7 @@ export class FlowReplay<R extends MatchableRoute> {
   private reachedElsewhere(plan: FlowPlan, index: number, actorKey: string, sequence: Sequence): boolean {
     if (sequence.reached.has(index)) return true;
     const previous = plan.steps.find((candidate) => candidate.index === index);
-    if (previous && !previous.keyedByRecord) return this.sequences.get(actorKey)?.reached.has(index) ?? false;
+    if (previous && !previous.keyedByRecord) return this.live(actorKey, sequence.lastSeen)?.reached.has(index) ?? false;
     return false;
   }
 
@@ -229,18 +235,29 @@ export class FlowReplay<R extends MatchableRoute> {
     });
   }
 
-  /** The sequence under `key`, started if new, moved to the end of the expiry order. */
+  /**
+   * The sequence under `key` if it has not been idle past the timeout at `time`. Expiry is exact
+   * here, whenever the sweep last ran: a sequence idle too long is forgotten even if still stored.
+   */
+  private live(key: string, time: number): Sequence | undefined {
+    const sequence = this.sequences.get(key);
+    if (!sequence) return undefined;
+    if (time - sequence.lastSeen <= this.options.idleTimeoutMs) return sequence;
+    this.sequences.delete(key);
+    this.counts.expired++;
+    return undefined;
+  }
+
+  /** The live sequence under `key`, started if new. */
   private sequence(key: string, time: number): Sequence {
-    let sequence = this.sequences.get(key);
-    if (sequence) {
-      this.sequences.delete(key);
-    } else {
+    let sequence = this.live(key, time);
+    if (!sequence) {
       sequence = emptySequence(key, time);
+      this.sequences.set(key, sequence);
       this.counts.started++;
+      if (this.sequences.size > this.counts.peak) this.counts.peak = this.sequences.size;
     }
-    sequence.lastSeen = Math.max(sequence.lastSeen, time);
-    this.sequences.set(key, sequence);
-    if (this.sequences.size > this.counts.peak) this.counts.peak = this.sequences.size;
+    if (time > sequence.lastSeen) sequence.lastSeen = time;
     return sequence;
   }
 
@@ -250,21 +267,25 @@ export class FlowReplay<R extends MatchableRoute> {
   }
 
   private touchActor(actor: string, time: number): void {
-    if (!this.activeActors.delete(actor)) this.counts.actors++;
+    const lastSeen = this.activeActors.get(actor);
+    if (lastSeen === undefined || time - lastSeen > this.options.idleTimeoutMs) this.counts.actors++;
     this.activeActors.set(actor, time);
   }
 
+  /**
+   * Drops what has been idle past the timeout, so memory follows the traffic of one timeout, not
+   * the length of the log. A whole pass over the live sequences, run a few times per timeout of
+   * log time (not per request: the cost is paid per sweep, the correctness by live()).
+   */
   private expire(now: number): void {
+    this.lastSweep = now;
     const horizon = now - this.options.idleTimeoutMs;
     for (const [key, sequence] of this.sequences) {
-      if (sequence.lastSeen >= horizon) break;
+      if (sequence.lastSeen >= horizon) continue;
       this.sequences.delete(key);
       this.counts.expired++;
     }
-    for (const [actor, lastSeen] of this.activeActors) {
-      if (lastSeen >= horizon) break;
-      this.activeActors.delete(actor);
-    }
+    for (const [actor, lastSeen] of this.activeActors) if (lastSeen < horizon) this.activeActors.delete(actor);
   }
 
   finish(): ReplayResult {
@@ -282,8 +303,23 @@ function emptySequence(key: string, time: number): Sequence {
   return { key, lastSeen: time, reachedAt: new Map(), reached: new Set(), entered: false, evidence: [] };
 }
 
+/** How often, per idle timeout of log time, idle sequences are swept from memory. */
+const SWEEPS_PER_TIMEOUT = 10;
+
+/**
+ * A copy of a line that does not keep the chunk it was split from alive: V8 makes a split line a
+ * slice of the whole 1 MB chunk, so one line kept as evidence would hold the chunk.
+ */
+function detached(line: string): string {
+  // Slicing a concatenation flattens it into a new string of its own.
+  return ` ${line}`.slice(1);
+}
+
+/** A step on a record whose history the log does not show: neither in order nor out of it. */
+const UNJUDGED = 'unjudged';
+
 /** Whether a successful call of `step` now would break the flow, and how. Pure. */
-function judge(plan: FlowPlan, step: PlannedStep, sequence: Sequence, actorSequence: Sequence | undefined, previousReached: (index: number) => boolean): Judgement | undefined {
+function judge(plan: FlowPlan, step: PlannedStep, sequence: Sequence, actorSequence: Sequence | undefined, previousReached: (index: number) => boolean): Judgement | typeof UNJUDGED | undefined {
   const actorEntered = actorSequence?.entered ?? false;
   if (step.flowKind === 'entity') {
     if (step.creates || step.to === undefined) return undefined;
@@ -295,16 +331,17 @@ function judge(plan: FlowPlan, step: PlannedStep, sequence: Sequence, actorSeque
     }
     // Unknown history: judged only when the actor entered the flow within the idle timeout and every
     // state the step needs is one a logged step reaches (not a creation state, which needs no step).
-    if (!actorEntered || !step.expectedFrom) return undefined;
+    if (!step.expectedFrom) return undefined;
     const loggable = step.expectedFrom.every((state) => plan.observableStates.has(state) && !plan.initialStates.has(state));
-    return loggable ? { kind: 'skip', expected: step.expectedFrom } : undefined;
+    if (!loggable) return undefined;
+    return actorEntered ? { kind: 'skip', expected: step.expectedFrom } : UNJUDGED;
   }
   if (step.index === 0) return undefined;
   if (sequence.reached.has(step.index)) return { kind: 'repeat', expected: [], firstReachedAt: sequence.reachedAt.get(`#${step.index}`)! };
   if (step.previous === undefined || previousReached(step.previous)) return undefined;
   const known = sequence.reached.size > 0 || actorEntered;
   const before = plan.steps.find((candidate) => candidate.index === step.previous);
-  return known ? { kind: 'skip', expected: before ? [before.name] : [] } : undefined;
+  return known ? { kind: 'skip', expected: before ? [before.name] : [] } : UNJUDGED;
 }
 
 /** A successful step moves its sequence on. */
