@@ -1,7 +1,7 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-import { Dt as main } from "./trustscan-core.js";
+import { Ht as main } from "./trustscan-core.js";
 import { parentPort, workerData } from "node:worker_threads";
 // dist/analysis-worker.js
 const data = workerData;

@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { h as FINDINGS_CSV_COLUMNS, g as ROUTES_CSV_COLUMNS, _ as csvCell, v as formatCsvTable, y as formatFindingsCsv, b as formatRoutesCsv } from "./trustscan-core.js";
+export { m as FINDINGS_CSV_COLUMNS, h as ROUTES_CSV_COLUMNS, g as csvCell, _ as formatCsvTable, v as formatFindingsCsv, y as formatRoutesCsv } from "./trustscan-core.js";

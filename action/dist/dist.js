@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { vt as allRules, F as analyzeFlows, I as inventoryFlows, L as inventoryRoutes, R as listRoutes, z as scan, Ot as version } from "./trustscan-core.js";
+export { Nt as allRules, Y as analyzeFlows, X as inventoryFlows, Z as inventoryRoutes, Q as listRoutes, $ as scan, Ut as version } from "./trustscan-core.js";

@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { E as buildEvidencePack, D as plural } from "./trustscan-core.js";
+export { T as buildEvidencePack, E as plural } from "./trustscan-core.js";

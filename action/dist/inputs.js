@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { x as configIdentity, S as loadHistory, C as parseScope, w as projectIdentity, T as reportDate } from "./trustscan-core.js";
+export { b as configIdentity, x as loadHistory, S as parseScope, C as projectIdentity, w as reportDate } from "./trustscan-core.js";

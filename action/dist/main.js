@@ -1,7 +1,7 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-import { At as annotation, jt as mainOnAnalysisThread, kt as runAction } from "./trustscan-core.js";
+import { Gt as annotation, Kt as mainOnAnalysisThread, Wt as runAction } from "./trustscan-core.js";
 // dist/action/main.js
 const env = process.env;
 try {

@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { O as builtInModels, k as configModels } from "./trustscan-core.js";
+export { D as builtInModels, O as configModels } from "./trustscan-core.js";

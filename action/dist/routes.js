@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { q as ROUTES_SCHEMA_VERSION, J as buildRoutesJson, Y as formatRoutesJson, X as formatRoutesText, Z as middlewareLabel } from "./trustscan-core.js";
+export { st as ROUTES_SCHEMA_VERSION, ct as buildRoutesJson, lt as formatRoutesJson, ut as formatRoutesText, dt as middlewareLabel } from "./trustscan-core.js";

@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { vt as allRules, yt as findRule } from "./trustscan-core.js";
+export { Nt as allRules, Pt as findRule } from "./trustscan-core.js";

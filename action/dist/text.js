@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { Q as formatText, $ as formatTextSummary, et as visibleFindings, tt as wrap, nt as wrapWords } from "./trustscan-core.js";
+export { ft as formatText, pt as formatTextSummary, mt as visibleFindings, ht as wrap, gt as wrapWords } from "./trustscan-core.js";

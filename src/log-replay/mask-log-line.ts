@@ -53,7 +53,12 @@ export function maskLogLine(line: string): string {
       ranges.push({ start, end: start + match[2]!.length });
     }
   }
-  return maskSecretsInLine(redactRanges(line, 0, ranges));
+  // Piece by piece between `?` and `&`: maskSecretsInLine reads `token=<value>` up to the next
+  // space, which in a URL would star every parameter after the token, and the path with them.
+  return redactRanges(line, 0, ranges)
+    .split(/(?=[?&])/)
+    .map(maskSecretsInLine)
+    .join('');
 }
 
 function safeDecode(text: string): string {

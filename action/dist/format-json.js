@@ -1,0 +1,4 @@
+import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
+__trustscanFileURLToPath(import.meta.url);
+__trustscanFileURLToPath(new URL(".", import.meta.url));
+export { A as LOG_REPLAY_SCHEMA_VERSION, j as formatLogReplayJson } from "./trustscan-core.js";
