@@ -157,11 +157,17 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .command('flows')
     .description('draw the business flows the code implements (state diagrams with guarded and unguarded transitions)')
     .argument('[paths...]', 'files or folders to scan', ['.'])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['mermaid', 'json', 'markdown']).default('mermaid'))
-    .option('-o, --output <file>', 'write the diagrams to a file'))
+    .addOption(new Option('-f, --format <format>', 'output format: mermaid (default), json or markdown; with --check-log: text (default), json or markdown').choices(['mermaid', 'text', 'json', 'markdown']))
+    .option('-o, --output <file>', 'write the diagrams (or the --check-log report) to a file'))
     .option('--flow <name>', 'only this flow (an entity flow such as "Order.status", or a config flow name): one renderable diagram')
     .option('--emit-tests <dir>', 'write runnable HTTP tests that call each sensitive step out of order and twice, expecting the server to refuse (run them against BASE_URL)')
     .addOption(new Option('--runner <runner>', 'test runner the generated tests are written for (with --emit-tests)').choices(['node', 'vitest', 'jest']).default('node'))
+    .option('--check-log <files...>', 'replay access logs (.gz too; combined/common, pino-http, morgan JSON, AWS ALB, API Gateway) against the flows: report sequences that skip or repeat a step')
+    .addOption(new Option('--log-format <format>', 'with --check-log: the logs\' format (default: detected per file)').choices(['combined', 'common', 'pino', 'morgan-json', 'alb', 'apigateway']))
+    .option('--actor <field>', 'with --check-log: the field naming the actor (a JSON path such as req.headers.x-user-id; remote_user for text logs); default: known user fields, then a Bearer JWT\'s sub (not verified), then IP + user agent')
+    .option('--idle-timeout <minutes>', 'with --check-log: forget a sequence idle this long in log time (default 30)')
+    .option('--reorder-window <seconds>', 'with --check-log: lines out of time order by up to this much are merged in order (default 10)')
+    .addOption(new Option('--fail-on <level>', 'with --check-log: exit 1 when a break at or above this is found (high: an unguarded step reached out of order; medium: also guarded steps)').choices(['high', 'medium', 'none']).default('high'))
     .action(async (paths: string[], options: FlowsCommandOptions) => {
       exitCode = await runFlows(paths, options, io, overrides);
     });
@@ -370,13 +376,47 @@ async function runRoutes(paths: string[], options: RoutesCommandOptions, io: Cli
 }
 
 interface FlowsCommandOptions extends Omit<RoutesCommandOptions, 'format' | 'color'> {
-  format: 'mermaid' | 'json' | 'markdown';
+  format?: 'mermaid' | 'text' | 'json' | 'markdown';
   flow?: string;
   emitTests?: string;
   runner: 'node' | 'vitest' | 'jest';
+  checkLog?: string[];
+  logFormat?: string;
+  actor?: string;
+  idleTimeout?: string;
+  reorderWindow?: string;
+  failOn: 'high' | 'medium' | 'none';
+}
+
+function positiveNumber(value: string, flag: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`${flag} must be a positive number, got "${value}"`);
+  return number;
 }
 
 async function runFlows(paths: string[], options: FlowsCommandOptions, io: CliIo, overrides: CliOverrides): Promise<number> {
+  if (options.emitTests !== undefined && options.checkLog !== undefined) throw new UsageError('--emit-tests and --check-log are two runs: give one of them');
+  if (options.checkLog === undefined) {
+    for (const [flag, given] of [['--log-format', options.logFormat], ['--actor', options.actor], ['--idle-timeout', options.idleTimeout], ['--reorder-window', options.reorderWindow]] as const) {
+      if (given !== undefined) throw new UsageError(`${flag} is an option of --check-log`);
+    }
+    if (options.format === 'text') throw new UsageError('-f text is the --check-log report; the diagrams are mermaid, json or markdown');
+  } else if (options.format === 'mermaid') throw new UsageError('--check-log writes text, json or markdown, not mermaid');
+  // Flags and log files are checked before the scan: a typo costs a second, not a scan.
+  const replayOptions = options.checkLog
+    ? {
+        files: options.checkLog,
+        cwd: io.cwd,
+        ...(options.logFormat ? { format: options.logFormat as import('./log-replay/log-request.js').LogFormat } : {}),
+        ...(options.actor ? { actorField: options.actor } : {}),
+        ...(options.idleTimeout !== undefined ? { idleTimeoutMinutes: positiveNumber(options.idleTimeout, '--idle-timeout') } : {}),
+        ...(options.reorderWindow !== undefined ? { reorderWindowSeconds: positiveNumber(options.reorderWindow, '--reorder-window') } : {}),
+      }
+    : undefined;
+  if (replayOptions) {
+    const { checkLogFile } = await import('./log-replay/log-source.js');
+    for (const file of replayOptions.files) checkLogFile(path.resolve(io.cwd, file), file);
+  }
   const { inventoryFlows } = await loadEngine();
   const { formatFlowsJson, formatFlowsMarkdown, formatFlowsMermaid } = await import('./reporters/flows.js');
   const inventory = await inventoryFlows(projectOptions(paths, options, io, overrides));
@@ -392,6 +432,7 @@ async function runFlows(paths: string[], options: FlowsCommandOptions, io: CliIo
     model = { ...model, flows: chosen };
   }
   if (options.emitTests !== undefined) return emitFlowTests(options.emitTests, { model, rateLimits, routes: inventory.routes, flowTests: inventory.config.flowTests }, options.runner, io);
+  if (replayOptions) return replayLogs(model, inventory.routes, replayOptions, options, io);
   const report =
     options.format === 'json' ? formatFlowsJson(model, rateLimits, version) : options.format === 'markdown' ? formatFlowsMarkdown(model, rateLimits) : formatFlowsMermaid(model);
   writeReport(report, options.output, io);
@@ -418,6 +459,38 @@ async function emitFlowTests(
   const steps = files.length > 0 ? files.length - 1 : 0;
   io.stdout(steps === 0 ? 'trustscan found no flow step to test (no stateful flow with a route that creates its records)\n' : `wrote ${steps} test file${steps === 1 ? '' : 's'} and their runtime to ${dir}:\n${files.map((file) => `  ${file.path}`).join('\n')}\nrun them against a running instance: BASE_URL=http://127.0.0.1:3000 TRUSTSCAN_TOKEN_USER=... ${runner === 'node' ? `node --test ${dir}` : runner === 'vitest' ? `npx vitest run ${dir}` : `npx jest ${dir}`}\n`);
   return EXIT_CLEAN;
+}
+
+/** `flows --check-log`: the replay of access logs against the flows; exit 1 on a break at or above --fail-on. */
+async function replayLogs(
+  model: import('./engine/flows/flow-model.js').FlowModel,
+  routes: readonly import('./engine/routes/route.js').Route[],
+  replayOptions: import('./log-replay/check-log.js').CheckLogOptions,
+  options: FlowsCommandOptions,
+  io: CliIo,
+): Promise<number> {
+  const [{ checkLogs, logReplayFails }, { formatLogReplayText }, { formatLogReplayJson }, { formatLogReplayMarkdown }] = await Promise.all([
+    import('./log-replay/check-log.js'),
+    import('./log-replay/format-text.js'),
+    import('./log-replay/format-json.js'),
+    import('./log-replay/format-markdown.js'),
+  ]);
+  // A progress line only where someone watches it: a terminal, never a CI log or a pipe.
+  let progressShown = false;
+  const onProgress = io.stderrIsTTY
+    ? (stats: import('./log-replay/merge.js').MergeStats) => {
+        progressShown = true;
+        const share = stats.bytesTotal > 0 ? ` (${Math.min(100, Math.round((stats.bytesRead / stats.bytesTotal) * 100))}% of ${(stats.bytesTotal / 1048576).toFixed(0)} MiB read)` : '';
+        io.stderr(`\rreplaying: ${stats.lines.toLocaleString('en-US')} lines${share}, ${stats.malformed.toLocaleString('en-US')} malformed\x1b[K`);
+      }
+    : undefined;
+  const report = await checkLogs(model, routes, { ...replayOptions, ...(onProgress ? { onProgress } : {}) });
+  if (progressShown) io.stderr('\r\x1b[K');
+  const format = options.format ?? 'text';
+  const text = format === 'json' ? formatLogReplayJson(report, version) : format === 'markdown' ? formatLogReplayMarkdown(report) : formatLogReplayText(report);
+  writeReport(text, options.output, io);
+  if (options.output) io.stderr(`Log replay written to ${options.output}: ${report.replay.actors.brokeAFlow.length} actors broke a flow\n`);
+  return logReplayFails(report, options.failOn) ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 interface ReportCommandOptions extends Omit<RoutesCommandOptions, 'format' | 'color'> {

@@ -1,7 +1,7 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-import { kt as main } from "./trustscan-core.js";
+import { Wt as main } from "./trustscan-core.js";
 import { parentPort, workerData } from "node:worker_threads";
 // dist/analysis-worker.js
 const data = workerData;

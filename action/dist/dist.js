@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { bt as allRules, L as analyzeFlows, R as inventoryFlows, z as inventoryRoutes, B as listRoutes, V as scan, At as version } from "./trustscan-core.js";
+export { Ft as allRules, Q as analyzeFlows, $ as inventoryFlows, et as inventoryRoutes, tt as listRoutes, nt as scan, Gt as version } from "./trustscan-core.js";

@@ -1,7 +1,7 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-import { Mt as annotation, Nt as mainOnAnalysisThread, jt as runAction } from "./trustscan-core.js";
+import { Jt as mainOnAnalysisThread, Kt as runAction, qt as annotation } from "./trustscan-core.js";
 // dist/action/main.js
 const env = process.env;
 try {

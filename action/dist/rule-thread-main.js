@@ -1,7 +1,7 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-import { St as collectRuleShare, bt as allRules } from "./trustscan-core.js";
+import { Ft as allRules, Lt as collectRuleShare } from "./trustscan-core.js";
 import { parentPort, workerData } from "node:worker_threads";
 // dist/rule-thread-main.js
 const input = workerData;

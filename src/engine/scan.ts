@@ -188,7 +188,8 @@ export async function inventoryFlows(options: ScanOptions): Promise<{ model: Flo
   const prepared = prepareProject(options, options.rules);
   const routes = routesOf(prepared);
   const { flows: model, rateLimits } = flowsWithRateLimits(prepared, routes);
-  // The mounted routes too: generated flow tests create records and read them back through routes that are no flow step.
+  // The routes a client can reach: generated flow tests create records and read them back through
+  // routes that are no flow step, and `flows --check-log` matches logged requests against them.
   return { model, rateLimits, warnings: [...prepared.loaded.warnings, ...prepared.failures.warnings()], routes: mountedOnly(routes), config: prepared.config };
 }
 
