@@ -9,6 +9,8 @@
 //   (c) when `scan --help` lists --cache: a cold `--cache --cache-location <fresh dir>` scan, a warm
 //       re-run on unchanged code, and a re-run after one file's content changed;
 //   (d) `trustscan --version` (start-up cost);
+//   (e) `flows --check-log` on a generated access log of fixtures/apps/shop (--log-lines, 1M by
+//       default; planted breaks): replay time beyond the flows scan, lines/s, peak RSS;
 // and reads the phase split of one more scan from its `--timing` JSON (stats.phaseMs, every key).
 // Each figure is printed with its target and OK/OVER. Targets are informational: OVER never
 // changes the exit code. Exit 1 only when something is broken (the CLI failed, dist/ is missing,
@@ -17,9 +19,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateApi } from './generate-api.mjs';
+import { expectedBreaks, generateAccessLog } from './generate-access-log.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // Targets from issue 12.
@@ -32,7 +36,7 @@ const TARGETS = {
 const BASE_FILES = 500;
 
 function parseArgs(argv) {
-  const options = { files: BASE_FILES, scale: 1, runs: 3, seed: 42, json: false, parseOnly: false };
+  const options = { files: BASE_FILES, scale: 1, runs: 3, seed: 42, json: false, parseOnly: false, logLines: 1_000_000 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
@@ -53,6 +57,7 @@ function parseArgs(argv) {
       case '--seed': options.seed = positiveInt(value()); break;
       case '--json': options.json = true; break;
       case '--parse-only': options.parseOnly = true; break;
+      case '--log-lines': options.logLines = positiveInt(value()); break;
       case '-h': case '--help': usage(); break;
       default: usage(`unknown argument "${arg}"`);
     }
@@ -61,7 +66,7 @@ function parseArgs(argv) {
 }
 
 function usage(error) {
-  const text = 'usage: node scripts/bench.mjs [--scale N (1): N x the corpus] [--files N (500)] [--runs R (3)] [--seed S (42)] [--json] [--parse-only]';
+  const text = 'usage: node scripts/bench.mjs [--scale N (1): N x the corpus] [--files N (500)] [--runs R (3)] [--seed S (42)] [--json] [--parse-only] [--log-lines N (1000000)]';
   if (error) {
     process.stderr.write(`bench: ${error}\n${text}\n`);
     process.exit(1);
@@ -193,6 +198,7 @@ async function main() {
     let phases;
     let cache;
     let version;
+    let logReplay;
     if (!options.parseOnly) {
       const scanArgs = (extra = []) => ['scan', corpusDir, '-f', 'json', '-o', os.devNull, '--fail-on', 'none', '--quiet', ...extra];
       // The warm-up goes through the real launcher, so a broken bin/ fails the bench too.
@@ -211,9 +217,10 @@ async function main() {
       cache = await measureCache({ generated, corpusDir, toolsDir, scanScript, binPath, runs: options.runs });
 
       version = await measure('--version', [binPath, '--version'], options.runs, failIfBroken, undefined, { usageOnFd3: false });
+      logReplay = await measureLogReplay({ toolsDir, binPath, lines: options.logLines });
     }
 
-    const figures = buildFigures({ options, generated, parse, scan, phases, cache, version });
+    const figures = buildFigures({ options, generated, parse, scan, phases, cache, version, logReplay });
     if (options.json) {
       process.stdout.write(JSON.stringify(figures, null, 2) + '\n');
       return;
@@ -223,6 +230,34 @@ async function main() {
     rmSync(corpusDir, { recursive: true, force: true });
     rmSync(toolsDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `flows --check-log` on a generated access log of the shop fixture (scripts/generate-access-log.mjs,
+ * planted breaks included): one run of the replay and one of `flows` alone on the same code, so the
+ * replay's own time is the difference; throughput and the replay process's peak RSS.
+ */
+async function measureLogReplay({ toolsDir, binPath, lines }) {
+  const shop = join(repoRoot, 'fixtures', 'apps', 'shop');
+  const planted = [];
+  const files = { combined: [], pino: [] };
+  for (const [instance, text] of generateAccessLog({ lines, planted })) files[instance].push(text);
+  const combined = join(toolsDir, 'access.log');
+  const pino = join(toolsDir, 'pino.log.gz');
+  writeFileSync(combined, files.combined.join('\n') + '\n');
+  writeFileSync(pino, gzipSync(files.pino.join('\n') + '\n'));
+  const written = files.combined.length + files.pino.length;
+  files.combined.length = 0;
+  files.pino.length = 0;
+  const report = join(toolsDir, 'replay.json');
+  const scanOnly = await runNode([binPath, 'flows', shop, '-f', 'json', '-o', os.devNull], { usageOnFd3: false });
+  failIfBroken(scanOnly, 'flows (log replay baseline)');
+  const replay = await runNode([join(toolsDir, 'scan.mjs'), 'flows', shop, '--check-log', combined, pino, '-f', 'json', '-o', report, '--fail-on', 'none']);
+  failIfBroken(replay, 'flows --check-log');
+  const result = JSON.parse(readFileSync(report, 'utf8'));
+  const breaks = (result.flows ?? []).reduce((sum, flow) => sum + (flow.violations?.length ?? 0) + (flow.violationsNotListed ?? 0), 0);
+  const replayMs = Math.max(1, replay.wallMs - scanOnly.wallMs);
+  return { lines: written, files: 2, scanMs: Math.round(scanOnly.wallMs), replayMs: Math.round(replayMs), linesPerSecond: Math.round(written / (replayMs / 1000)), peakRssMiB: mib(replay.usage), breaksPlanted: expectedBreaks(planted).length, breaksFound: breaks };
 }
 
 /**
@@ -281,7 +316,7 @@ const verdict = (value, target) => (Number.isFinite(value) ? (value <= target ? 
 const timing = (m) =>
   m ? { medianSeconds: round(m.medianMs / 1000), runsSeconds: m.runsMs.map((ms) => round(ms / 1000)), medianCpuSeconds: round((m.medianCpuMs ?? NaN) / 1000), peakRssMiB: round(m.peakRssMiB, 1) } : null;
 
-function buildFigures({ options, generated, parse, scan, phases, cache, version }) {
+function buildFigures({ options, generated, parse, scan, phases, cache, version, logReplay }) {
   const checks = [];
   const check = (name, value, unit, target) => {
     const entry = { name, value: round(value, unit === 'x' ? 2 : 3), unit, target, verdict: verdict(value, target) };
@@ -314,6 +349,7 @@ function buildFigures({ options, generated, parse, scan, phases, cache, version 
     cpuModel: os.cpus()[0]?.model ?? null,
     loadAverageAtEnd: os.loadavg().map((n) => round(n, 2)),
     bareParse: timing(parse),
+    logReplay: logReplay ?? null,
     fullScan: scan ? { ...timing(scan), linesPerSecond: Math.round(generated.lines / (scan.medianMs / 1000)) } : null,
     ratio: scan ? round(scan.medianMs / parse.medianMs, 2) : null,
     // Same ratio in CPU time (user + system): less disturbed by other load on the machine.
@@ -372,6 +408,10 @@ function printFigures(figures, { parse, scan }) {
       const value = c.unit === 'x' ? `${c.value.toFixed(2)}x` : c.unit === 'MiB' ? `${c.value.toFixed(0)} MiB` : `${c.value.toFixed(2)} s`;
       const target = c.unit === 'x' ? `${c.target.toFixed(1)}x` : c.unit === 'MiB' ? `${c.target} MiB` : `${c.target} s`;
       rows.push([c.name, `${value.padEnd(9)} target <= ${target.padEnd(8)} ${c.verdict}`]);
+    }
+    if (figures.logReplay) {
+      const r = figures.logReplay;
+      rows.push(['', ''], ['log replay (flows --check-log)', `${r.lines.toLocaleString('en-US')} lines in ${r.files} files (one gzipped) of fixtures/apps/shop: ${(r.replayMs / 1000).toFixed(2)} s replay after a ${(r.scanMs / 1000).toFixed(2)} s flows scan, ${r.linesPerSecond.toLocaleString('en-US')} lines/s, peak RSS ${r.peakRssMiB.toFixed(0)} MiB; breaks ${r.breaksFound} found of ${r.breaksPlanted} planted`]);
     }
     const phases = figures.phasesOfOneTimedScan;
     if (phases) {
