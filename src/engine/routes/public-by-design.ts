@@ -171,6 +171,15 @@ export function publicByDesignReason(input: {
   if (phrase.some((word) => /^(?:invites?|invitations?)$/.test(word)) && phrase.some((word) => /^(?:accept|redeem|join|claim)$/.test(word)) && input.handler && takesResetToken(input.handler)) {
     return `${last}: accepts an invitation with its token`;
   }
+  // Status-page and newsletter subscribers: subscribing an address is public (the address confirms
+  // by its link), and the token that link carries is what manages the subscription afterwards.
+  // Billing subscriptions are not this: their words name no subscriber, their code no subscriber.
+  const aboutSubscribers = phrase.some((word) => /^(?:subscribers?|newsletters?|unsubscribe)$/.test(word)) || (phrase.some((word) => /^subscriptions?$/.test(word)) && /subscriber/i.test(handlerText));
+  if (aboutSubscribers && input.method !== 'GET' && input.method !== 'QUERY') {
+    // The token may be read by the service the handler hands its input to (`updateSubscriberScope(input)`).
+    if (input.handler && (takesResetToken(input.handler) || READS_INPUT_TOKEN.test(handlerText))) return `${last}: manages a subscription with the token its email link carries`;
+    if (phrase.some((word) => /^(?:upsert|create|add|subscribe|signup|join|register)$/.test(word))) return `${last}: subscribes an address to notifications (self-signup, confirmed by email)`;
+  }
   // Exchanging a user's password for a token or key: the handler authenticates the caller itself.
   const verification = PASSWORD_VERIFICATION.exec(handlerText);
   if (verification && input.method !== 'GET' && input.method !== 'QUERY') return `${last}: checks the caller's password itself (${verification[0].replace(/\s*\($/, '')})`;
@@ -187,10 +196,11 @@ export function publicByDesignReason(input: {
 function takesResetToken(handler: ResolvedFunction): boolean {
   const names = handler.node.parameters.flatMap((parameter) => (ts.isIdentifier(parameter.name) ? [parameter.name.text] : ts.isObjectBindingPattern(parameter.name) ? parameter.name.elements.map((element) => element.name.getText(handler.node.getSourceFile())) : []));
   if (names.some((name) => RESET_TOKEN_NAME.test(name))) return true;
-  const text = handler.node.body?.getText(handler.node.getSourceFile()) ?? '';
-  return new RegExp(`\\b(?:body|args|input|params|query|data)\\??\\.(?:${RESET_TOKEN_NAME.source.slice(4, -2)})\\b`).test(text);
+  return READS_INPUT_TOKEN.test(handler.node.body?.getText(handler.node.getSourceFile()) ?? '');
 }
 const RESET_TOKEN_NAME = /^(?:token|resetToken|reset_token|passwordResetToken|resetCode|code|otp)$/;
+/** `input.token`, `body.token`: a token read from what the client sent. */
+const READS_INPUT_TOKEN = new RegExp(`\\b(?:body|args|input|params|query|data)\\??\\.(?:${RESET_TOKEN_NAME.source.slice(4, -2)})\\b`);
 /** Comparing a submitted password with the stored hash: bcrypt/bcryptjs, argon2, a project's verifyPassword-style helper. */
 const PASSWORD_VERIFICATION = /\b(?:bcrypt\w*\s*\.\s*compare(?:Sync)?|argon2\s*\.\s*verify|(?:verify|validate|check|compare)(?:User)?Password|passwordMatches|isPasswordValid|isValidPassword)\s*\(/;
 
