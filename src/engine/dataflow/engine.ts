@@ -86,6 +86,11 @@ interface AnalysisContext {
   /** Per-node memo of evaluated origins in this context. */
   evaluated: Map<ts.Node, ValueOrigin>;
   returns: ValueOrigin[];
+  /**
+   * Which parameters arrived starting with a known path (Taint.knownPrefix), '' when none: a call is
+   * recorded once per shape, so a helper reached with a path and with the client's own text records both.
+   */
+  prefixShape?: string;
 }
 
 /**
@@ -101,7 +106,7 @@ export class DataflowEngine {
   private readonly inProgress = new Set<string>();
   private readonly nodeIds = new WeakMap<ts.Node, number>();
   private nextNodeId = 1;
-  private readonly recorded = new Set<ts.Node>();
+  private readonly recorded = new Set<ts.Node | string>();
   private readonly callees = new Map<ts.Node, ResolvedFunction | null>();
   private readonly maxDepth: number;
   private readonly authHelpers: HelperAuthenticationFinder;
@@ -180,7 +185,10 @@ export class DataflowEngine {
     if (cached) return relabel(cached.result, cached.parameters, parameters);
     if (this.inProgress.has(key) || depth > this.maxDepth || !fn.node.body) return { kind: 'unknown' };
     this.inProgress.add(key);
-    const context: AnalysisContext = { fn, route, scope: { values: new Map() }, depth, evaluated: new Map(), returns: [] };
+    const prefixShape = parameters.some((parameter) => parameter.kind === 'tainted' && parameter.taint.knownPrefix !== undefined)
+      ? parameters.map((parameter) => (parameter.kind === 'tainted' ? (parameter.taint.knownPrefix !== undefined ? '^' : 't') : '-')).join('')
+      : '';
+    const context: AnalysisContext = { fn, route, scope: { values: new Map() }, depth, evaluated: new Map(), returns: [], ...(prefixShape ? { prefixShape } : {}) };
     fn.node.parameters.forEach((parameter, index) => {
       const origin = parameter.dotDotDotToken ? joinOrigins(parameters.slice(index)) : parameters[index] ?? { kind: 'unknown' };
       this.bindName(parameter.name, origin, context, parameter.initializer);
@@ -303,7 +311,10 @@ export class DataflowEngine {
       }
       case ts.SyntaxKind.TemplateExpression: {
         const template = node as ts.TemplateExpression;
-        return this.joinWithStep(template.templateSpans.map((span) => this.origin(span.expression, context)), node, context, 'interpolated into a template string');
+        const joined = this.joinWithStep(template.templateSpans.map((span) => this.origin(span.expression, context)), node, context, 'interpolated into a template string');
+        // The value starts with the template's head: `/v9/domains/${domain}` is a path, whatever domain holds.
+        // Only a path head is kept (what URL host checks need): every other head would split summaries for nothing.
+        return joined.kind === 'tainted' && /^\/(?!\/)/.test(template.head.text) ? { ...joined, taint: { ...joined.taint, knownPrefix: template.head.text } } : joined;
       }
       case ts.SyntaxKind.TaggedTemplateExpression:
         // sql`...` / Prisma.sql`...`: tag functions parameterize their substitutions.
@@ -627,11 +638,12 @@ export class DataflowEngine {
   }
 
   private record(call: ts.CallExpression | ts.NewExpression, context: AnalysisContext, argumentOrigins: ValueOrigin[], receiverOrigin: ValueOrigin | undefined): void {
-    if (!this.calls || this.recorded.has(call)) return;
+    const recordKey = context.prefixShape ? `${this.nodeId(call)}:${context.prefixShape}` : call;
+    if (!this.calls || this.recorded.has(recordKey)) return;
     const anyTainted = argumentOrigins.some((origin) => origin.kind === 'tainted') || receiverOrigin?.kind === 'tainted';
     // A record id the client picked, converted to a number: object-level access rules still need the call.
     if (!anyTainted && !(call.arguments ?? []).some((argument) => this.carriesIdentity(argument, context, 0))) return;
-    this.recorded.add(call);
+    this.recorded.add(recordKey);
     this.calls.push({
       call,
       file: context.fn.file,
@@ -910,7 +922,8 @@ function describeForKey(origin: ValueOrigin, withLabel: boolean, schemaScope: st
       const bag = origin.taint.requestObject || origin.taint.inputBag ? `:${origin.taint.inputBag ?? ''}@${schemaScope}` : '';
       const fields = origin.fields ? `{${Object.entries(origin.fields).map(([name, field]) => `${name}=${describeForKey(field, false, schemaScope)}`).join(',')}}` : '';
       const safe = origin.taint.safeFor ? `!${origin.taint.safeFor.join(',')}` : '';
-      const shape = `${origin.taint.requestObject ?? ''}${bag}${fields}${safe}`;
+      const path = origin.taint.knownPrefix !== undefined ? '^' : '';
+      const shape = `${origin.taint.requestObject ?? ''}${bag}${fields}${safe}${path}`;
       return withLabel ? `t:${origin.taint.source.label}:${shape}` : `t:${shape}`;
     }
     case 'principal':

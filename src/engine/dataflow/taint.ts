@@ -41,6 +41,12 @@ export interface Taint {
    * field of it is where a route's validation schema says what the field can hold.
    */
   inputBag?: InputBagKind;
+  /**
+   * The constant text the value starts with, when the code decides it: `/v9/domains/${domain}`
+   * starts with `/v9/domains/`, so `https://api.vercel.com${path}` keeps its host. Kept through
+   * assignments, calls and returns; dropped by any transform and by joins, which may start otherwise.
+   */
+  knownPrefix?: string;
 }
 
 /** How trusted a value is, from the point of view of a sink. */
@@ -75,7 +81,7 @@ export function withStep(taint: Taint, step: TraceStep): Taint {
   if (last && last.file === step.file && last.line === step.line && last.message === step.message) return taint;
   const steps = taint.steps.length >= MAX_TRACE_STEPS ? [...taint.steps.slice(0, 2), ...taint.steps.slice(-(MAX_TRACE_STEPS - 3)), step] : [...taint.steps, step];
   // A request object keeps its kind through an assignment: `({ ctx }) => ctx.user` reads the principal of the tRPC context.
-  return { source: taint.source, steps, transforms: taint.transforms, ...safeForOf(taint), ...(taint.inputBag ? { inputBag: taint.inputBag } : {}), ...(taint.requestObject ? { requestObject: taint.requestObject } : {}) };
+  return { source: taint.source, steps, transforms: taint.transforms, ...safeForOf(taint), ...(taint.inputBag ? { inputBag: taint.inputBag } : {}), ...(taint.requestObject ? { requestObject: taint.requestObject } : {}), ...(taint.knownPrefix !== undefined ? { knownPrefix: taint.knownPrefix } : {}) };
 }
 
 export function withTransform(taint: Taint, transform: string): Taint {
@@ -114,7 +120,15 @@ export function isTaintedFor(origin: ValueOrigin | undefined, category: SinkCate
  */
 export function joinOrigins(origins: readonly ValueOrigin[]): ValueOrigin {
   const tainted = origins.find((origin) => origin.kind === 'tainted');
-  if (tainted) return tainted.kind === 'tainted' && tainted.taint.safeFor ? joinSafeFor(origins) : tainted;
+  if (tainted) {
+    const joined = tainted.kind === 'tainted' && tainted.taint.safeFor ? joinSafeFor(origins) : tainted;
+    // Several parts (a concatenation, two branches): the value need not start with this part's prefix.
+    if (origins.length > 1 && joined.kind === 'tainted' && joined.taint.knownPrefix !== undefined) {
+      const { knownPrefix: _dropped, ...taint } = joined.taint;
+      return { ...joined, taint };
+    }
+    return joined;
+  }
   if (origins.length > 0 && origins.every((origin) => origin.kind === 'constant')) return { kind: 'constant' };
   if (origins.length > 0 && origins.every((origin) => origin.kind === 'constant' || origin.kind === 'sanitized')) {
     return origins.find((origin) => origin.kind === 'sanitized' && origin.identity) ?? origins.find((origin) => origin.kind === 'sanitized') ?? { kind: 'constant' };

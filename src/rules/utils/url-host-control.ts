@@ -122,7 +122,9 @@ function concatenationControlsHost(pieces: Piece[], context: UrlContext, prefix:
       before += constantText(piece.expression, context) ?? '\0';
       continue;
     }
-    if (FIXED_ORIGIN.test(before) || (before !== '' && RELATIVE_PATH.test(before)) || (prefix === 'concatenated' && !/^[a-z][a-z0-9+.-]*:/i.test(before))) return undefined;
+    // A value the code starts with a path (`/v9/domains/${domain}`, passed to `fetch(`${API}${path}`)`) appends only a path.
+    const known = before + (taint.knownPrefix ?? '');
+    if (FIXED_ORIGIN.test(known) || (known !== '' && RELATIVE_PATH.test(known)) || (prefix === 'concatenated' && !/^[a-z][a-z0-9+.-]*:/i.test(known))) return undefined;
     if (/^\0+$/.test(before)) {
       return { taint, how: `is appended to ${pieceText(pieces.find((candidate) => 'expression' in candidate) ?? pieces[0]!)} with no '/' between (a value starting with '@' or '.' moves the host)`, confidence: 'medium' };
     }
