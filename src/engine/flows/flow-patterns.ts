@@ -21,8 +21,10 @@ export const LOADER = /^(?:find|get|load|fetch|retrieve|lookup|read|select|query
 
 export const PAYMENT_LOOKUP = /\.(?:paymentIntents|checkout\.sessions|charges|setupIntents|invoices|subscriptions)\.retrieve\b|\.(?:orders|payments|captures)\.get\b|retrievePayment|getPayment(?:Status|Intent)?|verifyPayment|fetchPayment/i;
 
+// Not `checkout.sessions.create` or `billingPortal.sessions.create`: a session only sends the customer
+// to the provider's page; the money moves there, and the app learns it from a verified webhook.
 export const MONEY_CALL =
-  /\.(?:paymentIntents|charges|refunds|transfers|payouts|checkout\.sessions|topups)\.(?:create|confirm|capture)\b|\b(?:paypal|braintree|adyen|square|razorpay|mollie)\b[\w.]*\.(?:capture|refund|sale|create|payout)\b/i;
+  /\.(?:paymentIntents|charges|refunds|transfers|payouts|topups)\.(?:create|confirm|capture)\b|\b(?:paypal|braintree|adyen|square|razorpay|mollie)\b[\w.]*\.(?:capture|refund|sale|create|payout)\b/i;
 
 export const MONEY_HOST = /api\.stripe\.com|api(?:-m)?\.(?:sandbox\.)?paypal\.com|api\.braintreegateway\.com|checkout-test\.adyen\.com|api\.razorpay\.com/;
 
