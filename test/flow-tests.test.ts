@@ -5,7 +5,7 @@
  * steps (pay, cancel, ship) and fail on the refund step the scanner reports as unguarded.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,15 +34,22 @@ function nodeTest(files: string[], env: Record<string, string>): Promise<{ code:
   });
 }
 
-async function signUp(shop: Shop, role: 'customer' | 'admin'): Promise<string> {
+/** A new account: its credentials as the JSON body the login routes take. */
+async function register(shop: Shop, role: 'customer' | 'admin'): Promise<string> {
   const email = `${role}-${Math.random().toString(36).slice(2)}@example.test`;
   const password = 'a-long-enough-password';
   const registered = await fetch(`${shop.baseUrl}/api/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
   expect(registered.status).toBe(201);
   if (role === 'admin') await shop.db.query("UPDATE users SET role = 'admin' WHERE email = $1", [email]);
-  const login = await fetch(`${shop.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  return JSON.stringify({ email, password });
+}
+
+async function signUp(shop: Shop, role: 'customer' | 'admin'): Promise<string> {
+  const login = await fetch(`${shop.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: await register(shop, role) });
   return ((await login.json()) as { token: string }).token;
 }
+
+const files = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith('.test.mjs')).sort();
 
 describe('flows --emit-tests against the running shop', () => {
   let shop: Shop;
@@ -91,6 +98,50 @@ describe('flows --emit-tests against the running shop', () => {
     expect(unguarded.output).toMatch(/ℹ fail 2\b/);
     expect(unguarded.output).toMatch(/POST \/api\/orders\/:id\/refund on Order \d+ in state pending_payment answered 200, expected one of 400\/403\/409\/422/);
     expect(unguarded.output).toMatch(/POST \/api\/orders\/:id\/refund the second time answered 200/);
+  }, 120_000);
+
+  it('signs in through config flowTests.login with the credentials of TRUSTSCAN_LOGIN_<ROLE>: the token of the answer, once per role', async () => {
+    // The shop's config declares { "path": "/api/auth/login", "tokenField": "token" }; no token is given.
+    const guarded = files(outDir).filter((name) => !name.includes('refund') && !name.includes('rate-limit'));
+    const before = await shop.db.query('SELECT count(*)::int AS n FROM sessions');
+    const env = { BASE_URL: shop.baseUrl, TRUSTSCAN_LOGIN_USER: await register(shop, 'customer'), TRUSTSCAN_LOGIN_ADMIN: await register(shop, 'admin') };
+    const run = await nodeTest(guarded.map((name) => path.join(outDir, name)), env);
+    expect(run.output).toMatch(/ℹ pass 6\b/);
+    expect(run.output).toMatch(/ℹ fail 0\b/);
+    expect(run.code).toBe(0);
+    // One login per role and test file (node --test runs each file in a process of its own): pay and
+    // cancel sign in as USER, ship as USER (its record) and ADMIN.
+    const after = await shop.db.query('SELECT count(*)::int AS n FROM sessions');
+    expect(Number(after[0]!.n) - Number(before[0]!.n)).toBe(4);
+    // Wrong credentials fail the test with the login's answer (a misconfigured login is no skip).
+    const wrong = await nodeTest([path.join(outDir, 'order-status--post-api-orders-id-cancel.test.mjs')], { BASE_URL: shop.baseUrl, TRUSTSCAN_LOGIN_USER: JSON.stringify({ email: 'nobody@example.test', password: 'not-the-password' }) });
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.output).toMatch(/login as USER \(POST \/api\/auth\/login\) answered 401/);
+    // TRUSTSCAN_TOKEN_<ROLE> still wins over a login.
+    const token = await nodeTest([path.join(outDir, 'order-status--post-api-orders-id-cancel.test.mjs')], { BASE_URL: shop.baseUrl, TRUSTSCAN_TOKEN_USER: await signUp(shop, 'customer'), TRUSTSCAN_LOGIN_USER: JSON.stringify({ email: 'nobody@example.test', password: 'not-the-password' }) });
+    expect(token.code).toBe(0);
+  }, 120_000);
+
+  it('signs in to a cookie-session login (the answer sets a cookie and carries no token), or takes TRUSTSCAN_COOKIE_<ROLE>', async () => {
+    const cookieDir = mkdtempSync(path.join(os.tmpdir(), 'trustscan-flow-tests-cookie-'));
+    try {
+      const { model, rateLimits, routes } = await inventoryFlows({ cwd: shopDir, paths: ['.'] });
+      const settings = { ...DEFAULT_FLOW_TEST_SETTINGS, values: { paymentToken: 'tok_test_visa' }, login: { method: 'POST' as const, path: '/api/auth/session', bodyFormat: 'json' as const } };
+      for (const file of generateFlowTests({ model, rateLimits, routes, runner: 'node', settings, version: '0.0.0-test' })) writeFileSync(path.join(cookieDir, file.path), file.content);
+      const cancel = path.join(cookieDir, 'order-status--post-api-orders-id-cancel.test.mjs');
+      const viaLogin = await nodeTest([cancel], { BASE_URL: shop.baseUrl, TRUSTSCAN_LOGIN_USER: await register(shop, 'customer') });
+      expect(viaLogin.output).toMatch(/ℹ pass 2\b/);
+      expect(viaLogin.code).toBe(0);
+      // The explicit form: a Cookie header from the environment, no login at all.
+      const session = await fetch(`${shop.baseUrl}/api/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: await register(shop, 'customer') });
+      const cookie = session.headers.getSetCookie().map((line) => line.split(';')[0]!).join('; ');
+      expect(cookie).toMatch(/^sid=[a-f0-9]+$/);
+      const viaCookie = await nodeTest([cancel], { BASE_URL: shop.baseUrl, TRUSTSCAN_COOKIE_USER: cookie });
+      expect(viaCookie.output).toMatch(/ℹ pass 2\b/);
+      expect(viaCookie.code).toBe(0);
+    } finally {
+      rmSync(cookieDir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('refuses a BASE_URL that is not loopback, and skips (never fails) without a token', async () => {

@@ -23,10 +23,66 @@ function baseUrl() {
 
 class Skip extends Error {}
 
-function tokenFor(role) {
-  const token = process.env['TRUSTSCAN_TOKEN_' + role] || process.env.TRUSTSCAN_TOKEN;
-  if (!token) throw new Skip('set TRUSTSCAN_TOKEN_' + role + ' (or TRUSTSCAN_TOKEN) to a bearer token of a ' + role.toLowerCase() + ' account');
-  return token;
+/** Settings from config \`flowTests\` (never credentials): the login route. Set by scenariosFor. */
+let settings = {};
+/** role -> Promise of headers: each role signs in once per test process. */
+const signedIn = new Map();
+
+const envName = (text) => text.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
+
+/**
+ * The headers that authenticate a role, first found: TRUSTSCAN_TOKEN_<ROLE> (bearer),
+ * TRUSTSCAN_COOKIE_<ROLE> (Cookie header), a login with the body in TRUSTSCAN_LOGIN_<ROLE> when config
+ * flowTests.login names the route, then TRUSTSCAN_TOKEN / TRUSTSCAN_COOKIE for every role.
+ */
+function credentialsFor(role) {
+  const token = process.env['TRUSTSCAN_TOKEN_' + role];
+  if (token) return Promise.resolve({ authorization: 'Bearer ' + token });
+  const cookie = process.env['TRUSTSCAN_COOKIE_' + role];
+  if (cookie) return Promise.resolve({ cookie });
+  const login = process.env['TRUSTSCAN_LOGIN_' + role];
+  if (login && settings.login) {
+    if (!signedIn.has(role)) signedIn.set(role, logIn(role, login));
+    return signedIn.get(role);
+  }
+  if (process.env.TRUSTSCAN_TOKEN) return Promise.resolve({ authorization: 'Bearer ' + process.env.TRUSTSCAN_TOKEN });
+  if (process.env.TRUSTSCAN_COOKIE) return Promise.resolve({ cookie: process.env.TRUSTSCAN_COOKIE });
+  throw new Skip('set TRUSTSCAN_TOKEN_' + role + ' (a bearer token) or TRUSTSCAN_COOKIE_' + role + ' (a Cookie header) of a ' + role.toLowerCase() + ' account' + (settings.login ? ', or TRUSTSCAN_LOGIN_' + role + ' to the JSON body of ' + settings.login.method + ' ' + settings.login.path : ', or declare config flowTests.login and set TRUSTSCAN_LOGIN_' + role));
+}
+
+const TOKEN_FIELDS = ['token', 'accessToken', 'access_token', 'jwt', 'data.token', 'data.accessToken', 'data.access_token'];
+
+function dig(json, dotted) {
+  let value = json;
+  for (const key of dotted.split('.')) value = value !== null && typeof value === 'object' ? value[key] : undefined;
+  return value;
+}
+
+/** Calls the configured login route with the role's credentials; the token of the answer, else the cookies it set. */
+async function logIn(role, credentials) {
+  let body;
+  try { body = JSON.parse(credentials); } catch { throw new Error('TRUSTSCAN_LOGIN_' + role + ' must hold the login body as a JSON object, e.g. {"email":"...","password":"..."}'); }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error('TRUSTSCAN_LOGIN_' + role + ' must hold a JSON object');
+  const login = settings.login;
+  const form = login.bodyFormat === 'form';
+  const response = await fetch(baseUrl() + login.path, {
+    method: login.method,
+    headers: { accept: 'application/json', 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+    body: form ? new URLSearchParams(Object.entries(body).map(([key, value]) => [key, String(value)])).toString() : JSON.stringify(body),
+    redirect: 'manual',
+  });
+  const text = await response.text();
+  // A redirect after a form login is how session apps answer success.
+  if (!(response.status >= 200 && response.status < 400)) throw new Error('login as ' + role + ' (' + login.method + ' ' + login.path + ') answered ' + response.status + ': ' + text.slice(0, 200));
+  let json;
+  try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  for (const field of login.tokenField ? [login.tokenField] : TOKEN_FIELDS) {
+    const token = dig(json, field);
+    if (typeof token === 'string' && token !== '') return { authorization: 'Bearer ' + token };
+  }
+  const cookies = (typeof response.headers.getSetCookie === 'function' ? response.headers.getSetCookie() : [response.headers.get('set-cookie')].filter(Boolean)).map((line) => line.split(';')[0].trim()).filter((pair) => pair.includes('='));
+  if (cookies.length > 0) return { cookie: cookies.join('; ') };
+  throw new Error('login as ' + role + ' (' + login.method + ' ' + login.path + ') answered ' + response.status + ' with no ' + (login.tokenField ?? 'token field (' + TOKEN_FIELDS.join(', ') + ')') + ' and no cookie: ' + text.slice(0, 200));
 }
 
 function bodyOf(request) {
@@ -35,8 +91,8 @@ function bodyOf(request) {
     if ('literal' in value) body[field] = value.literal;
     else if ('unique' in value) body[field] = 'trustscan-' + randomUUID().slice(0, 8) + '@example.test';
     else {
-      const fromEnv = process.env['TRUSTSCAN_VALUE_' + field.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()];
-      if (fromEnv === undefined) throw new Skip('TODO: no value for body field "' + field + '" of ' + request.method + ' ' + request.path + ' (' + request.at + '): set config flowTests.values.' + field + ' and re-generate, or TRUSTSCAN_VALUE_' + field.replace(/[^A-Za-z0-9]/g, '_').toUpperCase());
+      const fromEnv = process.env['TRUSTSCAN_VALUE_' + envName(field)];
+      if (fromEnv === undefined) throw new Skip('TODO: no value for body field "' + field + '" of ' + request.method + ' ' + request.path + ' (' + request.at + '): set config flowTests.values.' + field + ' and re-generate, or TRUSTSCAN_VALUE_' + envName(field));
       body[field] = fromEnv;
     }
   }
@@ -58,7 +114,7 @@ async function send(request, id, role = request.role) {
   // The address first: a remote BASE_URL is refused before anything else is asked for.
   const url = urlOf(request, id);
   const headers = { accept: 'application/json' };
-  if (role) headers.authorization = 'Bearer ' + tokenFor(role);
+  if (role) Object.assign(headers, await credentialsFor(role));
   const init = { method: request.method, headers };
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     headers['content-type'] = 'application/json';
@@ -137,7 +193,7 @@ const scenarios = {
   async rateLimited(spec) {
     // The flood runs as its own account when one is given (it creates its own record too), so it
     // cannot lock out the other tests' account.
-    const flood = (role) => (role && process.env['TRUSTSCAN_TOKEN_' + role + '_FLOOD'] ? role + '_FLOOD' : role);
+    const flood = (role) => (role && ['TOKEN', 'COOKIE', 'LOGIN'].some((kind) => process.env['TRUSTSCAN_' + kind + '_' + role + '_FLOOD']) ? role + '_FLOOD' : role);
     spec = { ...spec, create: { ...spec.create, role: flood(spec.create.role) }, step: { ...spec.step, role: flood(spec.step.role) } };
     const id = await reach({ ...spec, setup: [] });
     for (let n = 1; n <= spec.requests; n++) {
@@ -148,7 +204,8 @@ const scenarios = {
 };
 
 /** The scenarios, each turning a Skip (a missing token or value) into the runner's own skip. */
-export function scenariosFor(runner) {
+export function scenariosFor(runner, options = {}) {
+  settings = options;
   const wrapped = {};
   for (const [name, scenario] of Object.entries(scenarios)) {
     wrapped[name] = async (spec, context) => {
