@@ -182,3 +182,42 @@ describe('generated test source', () => {
     }
   });
 });
+
+describe('request bodies from the validation schema', () => {
+  const validatedShop = fileURLToPath(new URL('../fixtures/apps/validated-shop', import.meta.url));
+
+  it('reads zod (middleware, handler parse, Hono zValidator), Joi (celebrate, schema.validate) and class-validator DTOs: field names and declared types', async () => {
+    const { routes, requestOf } = await inventoryFlows({ cwd: validatedShop, paths: ['.'] });
+    const declared = (method: string, routePath: string) => requestOf(routes.find((route) => route.method === method && route.path === routePath)!).declared;
+    expect(declared('POST', '/orders')).toEqual({ totalCents: { type: 'integer', min: 100, max: 500000 }, currency: { type: 'enum', values: ['EUR', 'USD'] }, contact: { type: 'email' }, giftWrap: { type: 'boolean' } });
+    expect(declared('POST', '/orders/:id/pay')).toEqual({ cardToken: { type: 'string', min: 30 }, installments: { type: 'integer', min: 1, max: 12 } });
+    expect(declared('POST', '/tickets')).toEqual({ subject: { type: 'string', min: 5, max: 80 }, priority: { type: 'enum', values: ['low', 'normal', 'urgent'] }, seats: { type: 'integer', min: 2 } });
+    expect(declared('POST', '/tickets/:id/escalate')).toEqual({ reason: { type: 'string' }, level: { type: 'integer', min: 1, max: 3 } });
+    expect(declared('POST', '/refunds/:orderId')).toEqual({
+      amountCents: { type: 'integer', min: 50, max: 10000 },
+      notify: { type: 'email' },
+      method: { type: 'enum', values: ['card', 'wallet'] },
+      reason: { type: 'enum', values: ['damaged', 'late'] },
+      statement: { type: 'string', min: 30 },
+      urgent: { type: 'boolean' },
+    });
+    expect(declared('POST', '/coupons')).toEqual({ code: { type: 'string', min: 8, max: 8 }, percent: { type: 'integer', min: 5, max: 50 }, expiresAt: { type: 'datetime' } });
+    // tRPC `.input(z.object(...))` through the same reader.
+    const trpc = await inventoryFlows({ cwd: fileURLToPath(new URL('../fixtures/apps/trpc', import.meta.url)), paths: ['.'] });
+    expect(trpc.requestOf(trpc.routes.find((route) => route.path === 'user.updateProfile')!).declared).toEqual({ name: { type: 'string', max: 80 }, locale: { type: 'enum', values: ['en', 'de', 'fr'] }, handle: { type: 'string' } });
+  });
+
+  it('sends values the schema accepts; config flowTests.values wins; the handler-read fallback stays', async () => {
+    const { model, rateLimits, routes, requestOf } = await inventoryFlows({ cwd: validatedShop, paths: ['.'] });
+    const settings = { ...DEFAULT_FLOW_TEST_SETTINGS, values: { cardToken: 'tok_from_config' } };
+    const files = generateFlowTests({ model, rateLimits, routes, runner: 'node', settings, version: '0.0.0-test', requestOf });
+    const pay = files.find((file) => file.path.endsWith('post-orders-id-pay.test.mjs'))!.content;
+    // The creation request: within the bounds, an enum member, a unique email, a boolean.
+    expect(pay).toContain('"body": {\n        "totalCents": {\n          "literal": 1000\n        },\n        "currency": {\n          "literal": "EUR"\n        },\n        "contact": {\n          "unique": "email"\n        },\n        "giftWrap": {\n          "literal": true\n        }');
+    // The step itself: config wins for cardToken; installments is an integer from 1 to 12.
+    expect(pay).toMatch(/"cardToken": \{\n\s+"literal": "tok_from_config"\n\s+\},\n\s+"installments": \{\n\s+"literal": 1\n/);
+    // Without the schema reader (a route alone): the fields the handler reads, TODO where nothing is known.
+    const fallback = generateFlowTests({ model, rateLimits, routes, runner: 'node', settings: DEFAULT_FLOW_TEST_SETTINGS, version: '0.0.0-test' });
+    expect(fallback.find((file) => file.path.endsWith('post-orders-id-pay.test.mjs'))!.content).not.toContain('installments');
+  });
+});

@@ -9,7 +9,8 @@
  * source through JSON.stringify, or a comment with line breaks removed, never raw.
  */
 import type { Flow, FlowModel, FlowStep, FlowTransition } from '../engine/flows/flow-model.js';
-import { stepRequest } from '../engine/flows/step-requests.js';
+import type { DeclaredField } from '../engine/flows/schema-fields.js';
+import { stepRequest, type StepRequest } from '../engine/flows/step-requests.js';
 import type { RateLimitEvidence } from '../engine/routes/rate-limits.js';
 import type { FlowTestsLogin } from '../engine/config.js';
 import type { Route } from '../engine/routes/route.js';
@@ -60,6 +61,8 @@ interface GenerateInput {
   runner: FlowTestRunner;
   settings: FlowTestSettings;
   version: string;
+  /** What a request to a route carries, validation schemas included (inventoryFlows' requestOf); default: read from the route alone. */
+  requestOf?: (route: Route) => StepRequest;
 }
 
 /** The files to write: the runtime module, then one test file per sensitive step, in flow order. */
@@ -225,9 +228,9 @@ function sameRoute(route: { method: string; path: string; file: string; line: nu
 
 /** The request for a route: auth role, the parameter the record id fills, and the body fields with values. */
 function requestSpec(route: Route, step: FlowStep | undefined, input: GenerateInput): RequestSpec {
-  const shape = stepRequest(route);
+  const shape = input.requestOf ? input.requestOf(route) : stepRequest(route);
   const body: Record<string, BodyValue> = {};
-  for (const field of shape.bodyFields) body[field] = bodyValue(field, input.settings.values);
+  for (const field of shape.bodyFields) body[field] = bodyValue(field, input.settings.values, shape.declared[field]);
   return {
     method: route.method,
     path: route.path,
@@ -238,15 +241,62 @@ function requestSpec(route: Route, step: FlowStep | undefined, input: GenerateIn
   };
 }
 
-/** A value for a body field: config `flowTests.values`, else one its name makes plain, else a named TODO. */
-function bodyValue(field: string, values: FlowTestSettings['values']): BodyValue {
+/**
+ * A value for a body field: config `flowTests.values`, else one the type its validation schema
+ * declares accepts (an enum member, an integer within its bounds, an email), else one its name makes
+ * plain, else a named TODO.
+ */
+function bodyValue(field: string, values: FlowTestSettings['values'], declared?: DeclaredField): BodyValue {
   if (Object.hasOwn(values, field)) return { literal: values[field]! };
+  const named = namedValue(field);
+  if (declared) {
+    const typed = declaredValue(declared, named);
+    if (typed) return typed;
+  }
+  return named ?? { todo: field };
+}
+
+function namedValue(field: string): BodyValue | undefined {
   if (/^e-?mail$/i.test(field)) return { unique: 'email' };
   if (/password$/i.test(field)) return { literal: 'Trustscan-Test-Passw0rd!' };
   if (/(?:cents|amount|total|price|quantity|qty|count)$/i.test(field)) return { literal: 1000 };
   if (/^(?:is|has)[A-Z]/.test(field)) return { literal: true };
   if (/^(?:name|title|description|note|comment|reason)$/i.test(field)) return { literal: 'trustscan flow test' };
-  return { todo: field };
+  return undefined;
+}
+
+/** A value of the declared type, within its bounds; undefined for arrays and objects (their items are unknown). */
+function declaredValue(declared: DeclaredField, named: BodyValue | undefined): BodyValue | undefined {
+  if (declared.values && declared.values.length > 0) return { literal: declared.values[0]! };
+  const namedLiteral = named && 'literal' in named ? named.literal : undefined;
+  switch (declared.type) {
+    case 'boolean':
+      return { literal: typeof namedLiteral === 'boolean' ? namedLiteral : true };
+    case 'integer':
+    case 'number': {
+      let value = typeof namedLiteral === 'number' ? namedLiteral : 1;
+      if (declared.min !== undefined && value < declared.min) value = declared.min;
+      if (declared.max !== undefined && value > declared.max) value = declared.max;
+      return { literal: declared.type === 'integer' ? Math.ceil(value) : value };
+    }
+    case 'email':
+      return { unique: 'email' };
+    case 'uuid':
+      return { literal: '6f1c2b9e-3d4a-4c5b-8e7f-0a1b2c3d4e5f' };
+    case 'url':
+      return { literal: 'https://example.test/trustscan' };
+    case 'datetime':
+      return { literal: '2030-01-01T00:00:00.000Z' };
+    case 'string': {
+      if (named && 'unique' in named) return named;
+      let text = typeof namedLiteral === 'string' ? namedLiteral : 'trustscan flow test';
+      if (declared.min !== undefined && text.length < declared.min) text = text.padEnd(declared.min, 'x');
+      if (declared.max !== undefined && text.length > declared.max) text = text.slice(0, Math.max(declared.max, 0));
+      return { literal: text };
+    }
+    default:
+      return undefined;
+  }
 }
 
 function rateLimitTest(input: GenerateInput, entity: string, step: RequestSpec, create: RequestSpec, limits: readonly RateLimitEvidence[]): string {

@@ -6,23 +6,32 @@
 import { ts } from '#typescript';
 import { propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import type { Route } from '../routes/route.js';
+import type { DeclaredField, SchemaFields } from './schema-fields.js';
 
 export interface StepRequest {
   /** `:id` and `[id]` style parameters of the path, in order. */
   pathParameters: string[];
   /** Body fields the handler reads (`req.body.total`, `const { email } = req.body`) or its validation declares, in first-read order. */
   bodyFields: string[];
+  /** The type a validation schema declares for a body field (zod, Joi, class-validator), when one does. */
+  declared: Record<string, DeclaredField>;
 }
 
 /** Object names that hold a parsed request body: `req.body`, `ctx.request.body`, `event.body` parsed. */
 const BODY_PROPERTY = 'body';
 
-export function stepRequest(route: Route): StepRequest {
+export function stepRequest(route: Route, schemas?: SchemaFields): StepRequest {
   const pathParameters = [...route.path.matchAll(/:([A-Za-z_$][\w$]*)|\[(?:\.\.\.)?([A-Za-z_$][\w$]*)\]/g)].map((match) => match[1] ?? match[2]!);
   const fields: string[] = [];
   const add = (field: string | undefined): void => {
     if (field && !fields.includes(field)) fields.push(field);
   };
+  const declared: Record<string, DeclaredField> = {};
+  // The validation schema first: its fields are what the server requires, with their declared types.
+  for (const [field, type] of schemas?.bodyFields(route) ?? []) {
+    add(field);
+    declared[field] = type;
+  }
   for (const middleware of route.middleware) for (const validated of middleware.validatedFields ?? []) if (validated.part === 'body') add(validated.field);
   const handler = route.handler?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
   const body = handler?.body;
@@ -43,7 +52,7 @@ export function stepRequest(route: Route): StepRequest {
     };
     visit(body);
   }
-  return { pathParameters, bodyFields: fields };
+  return { pathParameters, bodyFields: fields, declared };
 }
 
 /** `req.body`, `request.body`, `ctx.request.body`, `(req.body as Input)`. */
