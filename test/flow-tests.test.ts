@@ -5,6 +5,7 @@
  * steps (pay, cancel, ship) and fail on the refund step the scanner reports as unguarded.
  */
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -219,5 +220,138 @@ describe('request bodies from the validation schema', () => {
     // Without the schema reader (a route alone): the fields the handler reads, TODO where nothing is known.
     const fallback = generateFlowTests({ model, rateLimits, routes, runner: 'node', settings: DEFAULT_FLOW_TEST_SETTINGS, version: '0.0.0-test' });
     expect(fallback.find((file) => file.path.endsWith('post-orders-id-pay.test.mjs'))!.content).not.toContain('installments');
+  });
+});
+
+/**
+ * A stand-in for fixtures/apps/transport-shop's server (Apollo and the tRPC Express adapter are no
+ * dependency of trustscan): the same resolvers' behaviour over the same wire formats. GraphQL answers
+ * 200 with `errors` on a refusal and a validation error for a selection on a scalar (cancelOrder
+ * returns a Boolean here); tRPC answers `{ result: { data: { json } } }` as with superjson, reads
+ * `{ json: input }` (400 otherwise) and answers CONFLICT with 409.
+ */
+function startTransportServer(): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+  const orders = new Map<string, { id: string; status: string }>();
+  const tickets = new Map<string, { id: string; status: string }>();
+  let next = 1;
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (req.headers.authorization !== 'Bearer transport-token') return send(401, { error: 'sign in' });
+      const body = raw ? JSON.parse(raw) : {};
+      if (req.url === '/api/graphql' && req.method === 'POST') {
+        const match = /^mutation \{ (\w+)\(([^)]*)\)( \{ [^}]* \})? \}$/.exec(body.query ?? '');
+        if (!match) return send(400, { errors: [{ message: 'Syntax Error' }] });
+        const [, field, argText, selection] = match;
+        const args = JSON.parse(`{${argText!.replace(/(\w+): /g, '"$1": ')}}`) as Record<string, unknown>;
+        if (field === 'cancelOrder' && selection) return send(400, { errors: [{ message: 'Field "cancelOrder" must not have a selection since type "Boolean" has no subfields.' }] });
+        if (field === 'createOrder') {
+          const order = { id: `o${next++}`, status: 'PENDING' };
+          orders.set(order.id, order);
+          return send(200, { data: { createOrder: order } });
+        }
+        const order = orders.get(String(args.id));
+        if (field === 'payOrder') {
+          if (!order || order.status !== 'PENDING' || typeof args.paymentToken !== 'string') return send(200, { errors: [{ message: 'only a pending order can be paid' }], data: { payOrder: null } });
+          order.status = 'PAID';
+          return send(200, { data: { payOrder: order } });
+        }
+        if (field === 'cancelOrder' && order) {
+          order.status = 'CANCELLED';
+          return send(200, { data: { cancelOrder: true } });
+        }
+        return send(200, { errors: [{ message: `unknown ${field}` }] });
+      }
+      const trpc = /^\/api\/trpc\/([\w.]+)$/.exec(req.url ?? '');
+      if (trpc && req.method === 'POST') {
+        if (!body || typeof body.json !== 'object') return send(400, { error: { json: { message: 'Input validation failed', code: -32600, data: { code: 'BAD_REQUEST', httpStatus: 400 } } } });
+        const input = body.json as Record<string, unknown>;
+        const ticket = tickets.get(String(input.ticketId));
+        if (trpc[1] === 'ticket.create') {
+          const created = { id: `t${next++}`, status: 'OPEN' };
+          tickets.set(created.id, created);
+          return send(200, { result: { data: { json: created } } });
+        }
+        if (trpc[1] === 'ticket.escalate') {
+          if (!ticket || ticket.status !== 'OPEN' || typeof input.level !== 'number') return send(409, { error: { json: { message: 'only an open ticket can be escalated', data: { code: 'CONFLICT', httpStatus: 409 } } } });
+          ticket.status = 'ESCALATED';
+          return send(200, { result: { data: { json: ticket } } });
+        }
+        if (trpc[1] === 'ticket.close' && ticket) {
+          ticket.status = 'CLOSED';
+          return send(200, { result: { data: { json: ticket } } });
+        }
+      }
+      return send(404, { error: 'not found' });
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      resolve({ baseUrl: `http://127.0.0.1:${port}`, stop: () => new Promise<void>((done) => server.close(() => done())) });
+    });
+  });
+}
+
+describe('GraphQL and tRPC steps over their HTTP transports', () => {
+  const transportShop = fileURLToPath(new URL('../fixtures/apps/transport-shop', import.meta.url));
+
+  it('generates GraphQL operations (POST to the endpoint, the id as an argument) and tRPC calls (POST <base>/<procedure>, the id in the input)', async () => {
+    const outDir = mkdtempSync(path.join(os.tmpdir(), 'trustscan-flow-tests-transport-'));
+    try {
+      const run = await runCli(['flows', '.', '--emit-tests', outDir], { cwd: transportShop });
+      expect(run.code).toBe(0);
+      expect(files(outDir)).toEqual(['order-status--mutation-cancelorder.test.mjs', 'order-status--mutation-payorder.test.mjs', 'ticket-status--mutation-ticket-close.test.mjs', 'ticket-status--mutation-ticket-escalate.test.mjs']);
+      const pay = readFileSync(path.join(outDir, 'order-status--mutation-payorder.test.mjs'), 'utf8');
+      // The config's graphqlPath; createOrder creates the record (its totalCents from the name), payOrder takes the id and paymentToken.
+      expect(pay).toMatch(/"path": "\/api\/graphql",\n\s+"role": "USER",\n\s+"idParameter": "id",\n\s+"body": \{\n\s+"paymentToken": \{\n\s+"literal": "tok_test_visa"/);
+      expect(pay).toContain('"transport": {\n        "kind": "graphql",\n        "field": "payOrder",\n        "operation": "mutation"\n      }');
+      const escalate = readFileSync(path.join(outDir, 'ticket-status--mutation-ticket-escalate.test.mjs'), 'utf8');
+      // The zod input: ticketId carries the record id, level an integer from 1 to 3.
+      expect(escalate).toMatch(/"path": "\/api\/trpc\/ticket\.escalate",\n\s+"role": "USER",\n\s+"idParameter": "ticketId",\n\s+"body": \{\n\s+"level": \{\n\s+"literal": 1\n/);
+
+      // Against a server speaking both wire formats: guarded steps pass, unguarded ones fail.
+      const server = await startTransportServer();
+      try {
+        const env = { BASE_URL: server.baseUrl, TRUSTSCAN_TOKEN_USER: 'transport-token' };
+        const guarded = await nodeTest(['order-status--mutation-payorder.test.mjs', 'ticket-status--mutation-ticket-escalate.test.mjs'].map((name) => path.join(outDir, name)), env);
+        // Both replays (the second payOrder answers GraphQL errors, the second escalate 409); no state
+        // outside the ones they accept is reachable through guarded steps, so no out-of-order test.
+        expect(guarded.output).toMatch(/ℹ pass 2\b/);
+        expect(guarded.output).toMatch(/ℹ fail 0\b/);
+        expect(guarded.code).toBe(0);
+        const unguarded = await nodeTest(['order-status--mutation-cancelorder.test.mjs', 'ticket-status--mutation-ticket-close.test.mjs'].map((name) => path.join(outDir, name)), env);
+        expect(unguarded.code).not.toBe(0);
+        // cancelOrder was retried without a selection (a Boolean), and succeeded where it must be refused.
+        expect(unguarded.output).toMatch(/POST \/api\/graphql on Order o\d+ in state PENDING answered 200, expected one of 400\/403\/409\/422 or GraphQL errors/);
+        expect(unguarded.output).toMatch(/POST \/api\/trpc\/ticket\.close on Ticket t\d+ in state OPEN answered 200/);
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('defaults to /graphql and /trpc, and to the tRPC handler route the engine knows (Next.js /api/trpc/[trpc])', async () => {
+    const { model, rateLimits, routes, requestOf } = await inventoryFlows({ cwd: transportShop, paths: ['.'] });
+    const generated = generateFlowTests({ model, rateLimits, routes, runner: 'node', settings: DEFAULT_FLOW_TEST_SETTINGS, version: '0.0.0-test', requestOf });
+    const all = generated.map((file) => file.content).join('\n');
+    expect(all).toContain('"path": "/graphql"');
+    expect(all).toContain('"path": "/trpc/ticket.close"');
+    const nextRoute = { ...routes[0]!, kind: undefined, method: 'POST', path: '/api/trpc/[trpc]', authEvidence: ['the handler serves the tRPC procedures (fetchRequestHandler from @trpc/server/adapters/fetch), each listed and judged as an entry point of its own'] } as (typeof routes)[number];
+    const withNext = generateFlowTests({ model, rateLimits, routes: [...routes, nextRoute], runner: 'node', settings: DEFAULT_FLOW_TEST_SETTINGS, version: '0.0.0-test', requestOf });
+    expect(withNext.map((file) => file.content).join('\n')).toContain('"path": "/api/trpc/ticket.close"');
+  });
+
+  it('finds the creating mutation by name where no transition creates the record (graphql-apollo: createOrder for cancelOrder)', async () => {
+    const apollo = await inventoryFlows({ cwd: fileURLToPath(new URL('../fixtures/apps/graphql-apollo', import.meta.url)), paths: ['.'] });
+    const generated = generateFlowTests({ ...apollo, runner: 'node', settings: DEFAULT_FLOW_TEST_SETTINGS, version: '0.0.0-test' });
+    expect(generated.map((file) => file.path)).toEqual(['trustscan-flow-runtime.mjs', 'order-status--mutation-cancelorder.test.mjs']);
+    const cancel = generated[1]!.content;
+    expect(cancel).toContain('"field": "createOrder"');
+    expect(cancel).toMatch(/"idParameter": "id",\n\s+"body": \{\},\n\s+"at": "src\/resolvers\/orders\.ts:22",\n\s+"transport": \{\n\s+"kind": "graphql",\n\s+"field": "cancelOrder"/);
   });
 });

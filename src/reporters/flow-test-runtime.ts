@@ -100,6 +100,7 @@ function bodyOf(request) {
 }
 
 function urlOf(request, id) {
+  if (request.transport) return baseUrl() + request.path;
   const path = request.path.replace(/:([A-Za-z_$][\w$]*)|\[([A-Za-z_$][\w$]*)\]/g, (_match, colon, bracket) => {
     const name = colon ?? bracket;
     if (name === request.idParameter && id !== undefined) return encodeURIComponent(String(id));
@@ -115,19 +116,91 @@ async function send(request, id, role = request.role) {
   const url = urlOf(request, id);
   const headers = { accept: 'application/json' };
   if (role) Object.assign(headers, await credentialsFor(role));
+  if (request.transport?.kind === 'graphql') return sendGraphql(request, id, url, headers);
+  if (request.transport?.kind === 'trpc') return sendTrpc(request, id, url, headers);
   const init = { method: request.method, headers };
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(bodyOf(request));
   }
-  const response = await fetch(url, init);
+  return answer(await fetch(url, init));
+}
+
+async function answer(response) {
   const text = await response.text();
   let json;
   try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
   return { status: response.status, json, text };
 }
 
-const ok = (status) => status >= 200 && status < 400;
+/** The operation's input: its body values, the record id in the field that names it. */
+function inputOf(request, id) {
+  const input = bodyOf(request);
+  if (request.idParameter && id !== undefined) input[request.idParameter] = id;
+  return input;
+}
+
+/** A JavaScript value as a GraphQL literal: strings and numbers as JSON, object keys bare. */
+function graphqlLiteral(value) {
+  if (Array.isArray(value)) return '[' + value.map(graphqlLiteral).join(', ') + ']';
+  if (value !== null && typeof value === 'object') return '{' + Object.entries(value).map(([key, inner]) => key + ': ' + graphqlLiteral(inner)).join(', ') + '}';
+  return JSON.stringify(value);
+}
+
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+
+/**
+ * POST { query, variables } to the GraphQL endpoint. Argument types are not known statically, so
+ * the arguments are written into the query as literals (an id as the JSON the server returned it
+ * in). The selection starts as { id }; when the server says the field is a scalar, or has no id,
+ * it is retried without a selection, then with { __typename }. A GraphQL error is a refusal.
+ */
+async function sendGraphql(request, id, url, headers) {
+  const { field, operation } = request.transport;
+  if (!GRAPHQL_NAME.test(field)) throw new Error('not a GraphQL field name: ' + JSON.stringify(field));
+  const input = inputOf(request, id);
+  for (const key of Object.keys(input)) if (!GRAPHQL_NAME.test(key)) throw new Error('not a GraphQL argument name: ' + JSON.stringify(key));
+  const args = Object.keys(input).length > 0 ? '(' + Object.entries(input).map(([key, value]) => key + ': ' + graphqlLiteral(value)).join(', ') + ')' : '';
+  headers['content-type'] = 'application/json';
+  let result;
+  for (const selection of [' { id }', '', ' { __typename }']) {
+    const query = operation + ' { ' + field + args + selection + ' }';
+    result = await answer(await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables: {} }) }));
+    const messages = (result.json?.errors ?? []).map((error) => String(error?.message ?? '')).join('\n');
+    const selectionProblem = /must not have a selection|must have a selection of subfields|Cannot query field "id"/i.test(messages);
+    if (!selectionProblem) break;
+  }
+  const errors = result.json?.errors;
+  const value = result.json?.data?.[field];
+  return { status: result.status, json: value !== null && typeof value === 'object' ? value : value !== undefined && value !== null ? { id: value } : undefined, text: result.text, errors: Array.isArray(errors) && errors.length > 0 ? errors : undefined };
+}
+
+/**
+ * A tRPC procedure over its HTTP transport: a mutation is POST <base>/<path> with the input as the
+ * JSON body, a query GET <base>/<path>?input=<JSON>. The answer is { result: { data } } (with a
+ * transformer such as superjson, { result: { data: { json } } }); an error answers its HTTP status.
+ */
+async function sendTrpc(request, id, url, headers) {
+  const input = inputOf(request, id);
+  const call = async (payload) => {
+    if (request.transport.type === 'query') return answer(await fetch(url + '?input=' + encodeURIComponent(JSON.stringify(payload)), { method: 'GET', headers }));
+    headers['content-type'] = 'application/json';
+    return answer(await fetch(url, { method: 'POST', headers, body: JSON.stringify(payload) }));
+  };
+  let response = await call(input);
+  // A server with a transformer (superjson) reads { json: input }: the plain input fails its
+  // validation with a 400, and the wrapped one is kept only when it succeeds.
+  if (response.status === 400) {
+    const wrapped = await call({ json: input });
+    if (wrapped.status >= 200 && wrapped.status < 300) response = wrapped;
+  }
+  const data = response.json?.result?.data;
+  const value = data !== null && typeof data === 'object' && 'json' in data ? data.json : data;
+  return { ...response, json: value !== null && typeof value === 'object' ? value : value !== undefined && value !== null ? { id: value } : response.json };
+}
+
+/** Success: a 2xx/3xx answer without GraphQL errors. */
+const ok = (response) => response.status >= 200 && response.status < 400 && !response.errors;
 
 /** The created record's id: \`{ id }\`, \`{ order: { id } }\`, \`{ data: { id } }\`, \`{ orderId }\`. */
 function idOf(json, entity) {
@@ -147,23 +220,24 @@ function fieldOf(json, entity, field) {
 /** Creates a record and walks it through the setup steps; every call must succeed. */
 async function reach(spec) {
   const created = await send(spec.create);
-  assert.ok(ok(created.status), 'setup: ' + spec.create.method + ' ' + spec.create.path + ' answered ' + created.status + ' ' + created.text.slice(0, 200));
+  assert.ok(ok(created), 'setup: ' + spec.create.method + ' ' + spec.create.path + ' answered ' + created.status + ' ' + created.text.slice(0, 200));
   const id = spec.entity ? idOf(created.json, spec.entity) : idOf(created.json, 'item');
   if (spec.entity) assert.notEqual(id, undefined, 'setup: no record id in the answer of ' + spec.create.method + ' ' + spec.create.path + ': ' + created.text.slice(0, 200));
   for (const step of spec.setup) {
     const reached = await send(step, id);
-    assert.ok(ok(reached.status), 'setup: ' + step.method + ' ' + step.path + ' answered ' + reached.status + ' ' + reached.text.slice(0, 200));
+    assert.ok(ok(reached), 'setup: ' + step.method + ' ' + step.path + ' answered ' + reached.status + ' ' + reached.text.slice(0, 200));
   }
   return id;
 }
 
 async function stateOf(spec, id) {
   const read = await send({ ...spec.read, body: {}, role: spec.create.role }, id);
-  return ok(read.status) ? fieldOf(read.json, spec.entity, spec.field) : undefined;
+  return ok(read) ? fieldOf(read.json, spec.entity, spec.field) : undefined;
 }
 
+/** A refusal: one of the expected statuses, or (GraphQL) an answer with errors. */
 function refused(spec, response, what) {
-  assert.ok(spec.expectStatus.includes(response.status), spec.step.method + ' ' + spec.step.path + ' ' + what + ' answered ' + response.status + ', expected one of ' + spec.expectStatus.join('/') + ' (the server must refuse it): ' + response.text.slice(0, 200));
+  assert.ok(spec.expectStatus.includes(response.status) || (response.errors !== undefined && response.status < 500), spec.step.method + ' ' + spec.step.path + ' ' + what + ' answered ' + response.status + ', expected one of ' + spec.expectStatus.join('/') + (spec.step.transport?.kind === 'graphql' ? ' or GraphQL errors' : '') + ' (the server must refuse it): ' + response.text.slice(0, 200));
 }
 
 const scenarios = {
@@ -176,7 +250,7 @@ const scenarios = {
   async replay(spec) {
     const id = await reach(spec);
     const first = await send(spec.step, id);
-    assert.ok(ok(first.status), 'the first ' + spec.step.method + ' ' + spec.step.path + ' must succeed to test a replay; it answered ' + first.status + ' ' + first.text.slice(0, 200));
+    assert.ok(ok(first), 'the first ' + spec.step.method + ' ' + spec.step.path + ' must succeed to test a replay; it answered ' + first.status + ' ' + first.text.slice(0, 200));
     const second = await send(spec.step, id);
     refused(spec, second, 'the second time');
   },
@@ -187,7 +261,7 @@ const scenarios = {
   async sequenceReplay(spec) {
     const id = await reach(spec);
     const first = await send(spec.step, id);
-    assert.ok(ok(first.status), 'the first ' + spec.step.method + ' ' + spec.step.path + ' must succeed to test a replay; it answered ' + first.status);
+    assert.ok(ok(first), 'the first ' + spec.step.method + ' ' + spec.step.path + ' must succeed to test a replay; it answered ' + first.status);
     refused(spec, await send(spec.step, id), 'the second time');
   },
   async rateLimited(spec) {

@@ -50,6 +50,12 @@ interface RequestSpec {
   body: Record<string, BodyValue>;
   /** `file:line` of the route, for messages. */
   at: string;
+  /**
+   * A GraphQL operation (POST `path`, the endpoint, with a query the runtime builds) or a tRPC
+   * procedure (`path` is the adapter's base plus the procedure): the record id fills the body field
+   * `idParameter` instead of a path parameter.
+   */
+  transport?: { kind: 'graphql'; field: string; operation: 'mutation' | 'query' } | { kind: 'trpc'; procedure: string; type: 'mutation' | 'query' };
 }
 
 type BodyValue = { literal: string | number | boolean } | { unique: 'email' } | { todo: string };
@@ -156,6 +162,18 @@ function configFlowTests(flow: Flow, input: GenerateInput): GeneratedFile[] {
 function creationRoute(flow: Flow, steps: readonly FlowTransition[], routes: readonly Route[]): Route | undefined {
   const creating = flow.transitions.find((transition) => transition.creates);
   if (creating) return routes.find((route) => sameRoute(route, creating.route));
+  // GraphQL and tRPC: `createOrder` beside `cancelOrder`, `order.create` beside `order.cancel`.
+  const entity = flow.entity ?? flow.name.split('.')[0]!;
+  for (const step of steps) {
+    const stepRoute = routes.find((route) => sameRoute(route, step.route));
+    if (stepRoute?.kind !== 'graphql' && stepRoute?.kind !== 'trpc') continue;
+    const prefix = stepRoute.kind === 'trpc' ? stepRoute.path.replace(/[^.]*$/, '') : '';
+    const names = ['create', 'add', 'new', 'place', 'open', 'start'].flatMap((verb) => (stepRoute.kind === 'trpc' ? [`${prefix}${verb}`, `${prefix}${verb}${entity}`] : [`${verb}${entity}`]));
+    for (const name of names) {
+      const found = routes.find((route) => route.kind === stepRoute.kind && route.method === 'MUTATION' && route.path === name);
+      if (found) return found;
+    }
+  }
   for (const step of steps) {
     const collection = collectionPath(step.route.path);
     const found = collection && routes.find((route) => route.method === 'POST' && route.path === collection);
@@ -166,6 +184,7 @@ function creationRoute(flow: Flow, steps: readonly FlowTransition[], routes: rea
 
 /** `GET /orders/:id` for `POST /orders/:id/pay`: where a test reads the state back. */
 function readRoute(step: FlowTransition, routes: readonly Route[]): RequestSpecLike | null {
+  if (step.route.method === 'MUTATION' || step.route.method === 'QUERY') return null;
   const record = recordPath(step.route.path);
   const found = record && routes.find((route) => route.method === 'GET' && route.path === record);
   return found ? { method: 'GET', path: found.path, idParameter: lastParameter(found.path), at: `${found.file}:${found.line}` } : null;
@@ -230,14 +249,34 @@ function sameRoute(route: { method: string; path: string; file: string; line: nu
 function requestSpec(route: Route, step: FlowStep | undefined, input: GenerateInput): RequestSpec {
   const shape = input.requestOf ? input.requestOf(route) : stepRequest(route);
   const body: Record<string, BodyValue> = {};
+  const role = route.auth === 'authenticated' ? (step?.adminOnly ? 'ADMIN' : 'USER') : null;
+  const at = `${route.file}:${route.line}`;
+  if (route.kind === 'graphql' || route.kind === 'trpc') {
+    // The record id goes in the argument or input field that names it: `id`, `orderId`, else any `...Id`.
+    const entity = step?.entity?.toLowerCase();
+    const idParameter = shape.bodyFields.find((field) => field === 'id') ?? shape.bodyFields.find((field) => entity !== undefined && field.toLowerCase() === `${entity}id`) ?? shape.bodyFields.find((field) => /Id$/.test(field)) ?? null;
+    for (const field of shape.bodyFields) if (field !== idParameter) body[field] = bodyValue(field, input.settings.values, shape.declared[field]);
+    const operation = route.method === 'QUERY' ? 'query' : 'mutation';
+    const endpoints = transportPaths(input);
+    if (route.kind === 'graphql') return { method: 'POST', path: endpoints.graphql, role, idParameter, body, at, transport: { kind: 'graphql', field: route.path, operation } };
+    return { method: operation === 'query' ? 'GET' : 'POST', path: `${endpoints.trpc}/${route.path}`, role, idParameter, body, at, transport: { kind: 'trpc', procedure: route.path, type: operation } };
+  }
   for (const field of shape.bodyFields) body[field] = bodyValue(field, input.settings.values, shape.declared[field]);
+  return { method: route.method, path: route.path, role, idParameter: shape.pathParameters.at(0) ?? null, body, at };
+}
+
+/**
+ * Where GraphQL operations and tRPC procedures are served: config `flowTests.graphqlPath` /
+ * `trpcPath`; else the HTTP route that serves them (`/api/trpc/[trpc]` -> `/api/trpc`, a `/graphql`
+ * route); else `/graphql` and `/trpc`.
+ */
+function transportPaths(input: GenerateInput): { graphql: string; trpc: string } {
+  const strip = (path: string) => path.replace(/\/(?::[\w$]+\*?|\[\[?(?:\.\.\.)?[\w$]+\]\]?|\*)$/, '') || '/';
+  const trpcRoute = input.routes.find((route) => route.kind === undefined && route.authEvidence.some((evidence) => evidence.includes('serves the tRPC procedures')));
+  const graphqlRoute = input.routes.find((route) => route.kind === undefined && /\/graphql$/i.test(route.path));
   return {
-    method: route.method,
-    path: route.path,
-    role: route.auth === 'authenticated' ? (step?.adminOnly ? 'ADMIN' : 'USER') : null,
-    idParameter: shape.pathParameters.at(0) ?? null,
-    body,
-    at: `${route.file}:${route.line}`,
+    graphql: input.settings.graphqlPath ?? graphqlRoute?.path ?? '/graphql',
+    trpc: (input.settings.trpcPath ?? (trpcRoute ? strip(trpcRoute.path) : '/trpc')).replace(/\/+$/, ''),
   };
 }
 

@@ -35,10 +35,13 @@ export function stepRequest(route: Route, schemas?: SchemaFields): StepRequest {
   for (const middleware of route.middleware) for (const validated of middleware.validatedFields ?? []) if (validated.part === 'body') add(validated.field);
   const handler = route.handler?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
   const body = handler?.body;
+  // GraphQL: the resolver's args (`(parent, { id })`, `args.id`); tRPC: the procedure's `input` (`({ input }) => input.id`).
+  const inputs = handler ? operationInputs(route, handler) : undefined;
+  if (inputs) for (const field of inputs.destructured) add(field);
   if (body) {
     const visit = (node: ts.Node): void => {
-      // `req.body.totalCents`, `req.body['totalCents']`
-      if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && isBodyObject(node.expression)) {
+      // `req.body.totalCents`, `req.body['totalCents']`, `args.id`, `input.orderId`
+      if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && (isBodyObject(node.expression) || (inputs && isInputObject(node.expression, inputs.names)))) {
         add(ts.isPropertyAccessExpression(node) ? node.name.text : ts.isStringLiteralLike(node.argumentExpression) ? node.argumentExpression.text : undefined);
       }
       // `const { email, password } = req.body`
@@ -53,6 +56,42 @@ export function stepRequest(route: Route, schemas?: SchemaFields): StepRequest {
     visit(body);
   }
   return { pathParameters, bodyFields: fields, declared };
+}
+
+/** The names a GraphQL resolver's args or a tRPC procedure's input go by, and the fields its parameter destructures. */
+function operationInputs(route: Route, handler: ts.SignatureDeclaration): { names: Set<string>; destructured: string[] } | undefined {
+  if (route.kind !== 'graphql' && route.kind !== 'trpc') return undefined;
+  const names = new Set<string>();
+  const destructured: string[] = [];
+  const collect = (binding: ts.BindingName): void => {
+    if (ts.isIdentifier(binding)) names.add(binding.text);
+    else if (ts.isObjectBindingPattern(binding)) {
+      for (const element of binding.elements) {
+        const name = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+        if (name && !element.dotDotDotToken) destructured.push(name);
+      }
+    }
+  };
+  if (route.kind === 'graphql') {
+    const parameter = handler.parameters[route.argsParameter ?? 1];
+    if (parameter) collect(parameter.name);
+  } else {
+    // tRPC: `({ ctx, input }) => ...`, `({ input: { id } })`, or `(opts) => opts.input.id`.
+    const parameter = handler.parameters[0];
+    if (parameter && ts.isObjectBindingPattern(parameter.name)) {
+      for (const element of parameter.name.elements) {
+        const name = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+        if (name === 'input') collect(element.name);
+      }
+    } else if (parameter && ts.isIdentifier(parameter.name)) names.add(`${parameter.name.text}.input`);
+  }
+  return { names, destructured };
+}
+
+function isInputObject(expression: ts.Expression, names: ReadonlySet<string>): boolean {
+  const value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) return names.has(value.text);
+  return ts.isPropertyAccessExpression(value) && value.name.text === 'input' && ts.isIdentifier(value.expression) && names.has(`${value.expression.text}.input`);
 }
 
 /** `req.body`, `request.body`, `ctx.request.body`, `(req.body as Input)`. */
