@@ -8,6 +8,7 @@ import { escapeControlCharacters } from './reporters/terminal-text.js';
 import { SEVERITIES, SEVERITY_RANK, type RuleMeta, type ScanResult, type Severity } from './types.js';
 import type { Rule } from './engine/rule-api.js';
 import type { FlowTestsConfig } from './engine/config.js';
+import type { StepRequest } from './engine/flows/step-requests.js';
 import type { FlowModel } from './engine/flows/flow-model.js';
 import type { RateLimitEvidence } from './engine/routes/rate-limits.js';
 import type { Route } from './engine/routes/route.js';
@@ -431,7 +432,7 @@ async function runFlows(paths: string[], options: FlowsCommandOptions, io: CliIo
     }
     model = { ...model, flows: chosen };
   }
-  if (options.emitTests !== undefined) return emitFlowTests(options.emitTests, { model, rateLimits, routes: inventory.routes, flowTests: inventory.config.flowTests }, options.runner, io);
+  if (options.emitTests !== undefined) return emitFlowTests(options.emitTests, { model, rateLimits, routes: inventory.routes, flowTests: inventory.config.flowTests, requestOf: inventory.requestOf }, options.runner, io);
   if (replayOptions) return replayLogs(model, inventory.routes, replayOptions, options, io);
   const report =
     options.format === 'json' ? formatFlowsJson(model, rateLimits, version) : options.format === 'markdown' ? formatFlowsMarkdown(model, rateLimits) : formatFlowsMermaid(model);
@@ -442,13 +443,13 @@ async function runFlows(paths: string[], options: FlowsCommandOptions, io: CliIo
 /** `flows --emit-tests <dir>`: one test file per sensitive step plus their runtime; lists what it wrote. */
 async function emitFlowTests(
   dir: string,
-  inventory: { model: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]>; routes: Route[]; flowTests: FlowTestsConfig | undefined },
+  inventory: { model: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]>; routes: Route[]; flowTests: FlowTestsConfig | undefined; requestOf: (route: Route) => StepRequest },
   runner: FlowTestRunner,
   io: CliIo,
 ): Promise<number> {
   const { generateFlowTests, DEFAULT_FLOW_TEST_SETTINGS } = await import('./reporters/flow-tests.js');
   const settings = { ...DEFAULT_FLOW_TEST_SETTINGS, ...inventory.flowTests, values: { ...inventory.flowTests?.values } };
-  const files = generateFlowTests({ model: inventory.model, routes: inventory.routes, rateLimits: inventory.rateLimits, runner, settings, version });
+  const files = generateFlowTests({ model: inventory.model, routes: inventory.routes, rateLimits: inventory.rateLimits, runner, settings, version, requestOf: inventory.requestOf });
   const target = path.resolve(io.cwd, dir);
   try {
     mkdirSync(target, { recursive: true });

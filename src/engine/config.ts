@@ -55,6 +55,26 @@ export interface FlowTestsConfig {
   expectStatus?: number[];
   /** Requests a rate-limited step gets before a 429 is expected (default 100). */
   rateLimitRequests?: number;
+  /**
+   * How generated tests sign in: the login route they call once per role, with the body in
+   * TRUSTSCAN_LOGIN_<ROLE> (never in config), and where the answer holds the token.
+   */
+  login?: FlowTestsLogin;
+  /** The GraphQL endpoint generated tests post operations to (default: the server's, else /graphql). */
+  graphqlPath?: string;
+  /** The tRPC adapter's base path generated tests call procedures under (default: its mount, else /trpc). */
+  trpcPath?: string;
+}
+
+export interface FlowTestsLogin {
+  /** POST (default), PUT or PATCH. */
+  method: 'POST' | 'PUT' | 'PATCH';
+  /** The login route's path, relative to BASE_URL (`/api/auth/login`). */
+  path: string;
+  /** Dotted path of the token in the JSON answer (`token`, `data.accessToken`); default: the common names. */
+  tokenField?: string;
+  /** How the credentials are sent: `json` (default) or `form` (application/x-www-form-urlencoded). */
+  bodyFormat: 'json' | 'form';
 }
 
 export const MODEL_KINDS = ['auth', 'sink', 'sanitizer', 'logger', 'source', 'rate-limiter'] as const;
@@ -379,9 +399,45 @@ function validateFlowTests(value: unknown, fail: (jsonPath: string, problem: str
     } else if (key === 'rateLimitRequests') {
       if (!Number.isInteger(entry) || (entry as number) < 1 || (entry as number) > 10_000) fail(at, `must be an integer from 1 to 10000, got ${describe(entry)}`);
       result.rateLimitRequests = entry as number;
-    } else fail(at, 'unknown key (known keys: values, expectStatus, rateLimitRequests)');
+    } else if (key === 'login') {
+      result.login = validateFlowTestsLogin(entry, at, fail);
+    } else if (key === 'graphqlPath' || key === 'trpcPath') {
+      result[key] = endpointPath(entry, at, fail);
+    } else fail(at, `unknown key (known keys: ${FLOW_TESTS_KEYS.join(', ')})`);
   }
   return result;
+}
+
+const FLOW_TESTS_KEYS = ['values', 'expectStatus', 'rateLimitRequests', 'login', 'graphqlPath', 'trpcPath'] as const;
+const LOGIN_KEYS = ['method', 'path', 'tokenField', 'bodyFormat'] as const;
+
+/** A path on the tested server: relative to BASE_URL, so the loopback check covers it too. */
+function endpointPath(value: unknown, at: string, fail: (jsonPath: string, problem: string) => never): string {
+  if (typeof value !== 'string' || !/^\/[^\s?#]*$/.test(value) || value.startsWith('//')) fail(at, `must be a path starting with "/" (no host, query or spaces), got ${describe(value)}`);
+  return value as string;
+}
+
+function validateFlowTestsLogin(value: unknown, at: string, fail: (jsonPath: string, problem: string) => never): FlowTestsLogin {
+  if (!isPlainObject(value)) return fail(at, `must be an object like { "path": "/api/auth/login" }, got ${describe(value)}`);
+  for (const key of Object.keys(value)) {
+    if (!(LOGIN_KEYS as readonly string[]).includes(key)) fail(`${at}.${key}`, `unknown key (known keys: ${LOGIN_KEYS.join(', ')}; credentials are never read from config: set TRUSTSCAN_LOGIN_<ROLE> to the JSON body)`);
+  }
+  if (!('path' in value)) fail(`${at}.path`, 'is required (the login route, e.g. "/api/auth/login")');
+  const login: FlowTestsLogin = { method: 'POST', path: endpointPath(value.path, `${at}.path`, fail), bodyFormat: 'json' };
+  if ('method' in value) {
+    const method = typeof value.method === 'string' ? value.method.toUpperCase() : undefined;
+    if (method !== 'POST' && method !== 'PUT' && method !== 'PATCH') fail(`${at}.method`, `must be "POST", "PUT" or "PATCH", got ${describe(value.method)}`);
+    login.method = method as FlowTestsLogin['method'];
+  }
+  if ('tokenField' in value) {
+    if (typeof value.tokenField !== 'string' || !/^[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)*$/.test(value.tokenField)) fail(`${at}.tokenField`, `must be a dotted field path such as "token" or "data.accessToken", got ${describe(value.tokenField)}`);
+    login.tokenField = value.tokenField as string;
+  }
+  if ('bodyFormat' in value) {
+    if (value.bodyFormat !== 'json' && value.bodyFormat !== 'form') fail(`${at}.bodyFormat`, `must be "json" or "form", got ${describe(value.bodyFormat)}`);
+    login.bodyFormat = value.bodyFormat as FlowTestsLogin['bodyFormat'];
+  }
+  return login;
 }
 
 function validateFlows(value: unknown, fail: (jsonPath: string, problem: string) => never): FlowConfig[] {

@@ -15,6 +15,8 @@ import { FRAMEWORK_ADAPTERS } from './frameworks/index.js';
 import { discoverRoutes, type RouteConfig } from './routes/discover.js';
 import { discoverModelledSources, discoverUnmountedHandlers } from './routes/unmounted.js';
 import { analyzeFlows, type FlowModel } from './flows/flow-model.js';
+import { SchemaFields } from './flows/schema-fields.js';
+import { stepRequest, type StepRequest } from './flows/step-requests.js';
 import { routeRateLimits, type RateLimitEvidence } from './routes/rate-limits.js';
 import type { Route } from './routes/route.js';
 import { buildFindings, collectReports, type ActiveRule, type CollectedReports } from './run.js';
@@ -184,13 +186,18 @@ function routesOf(prepared: PreparedProject): Route[] {
 const mountedOnly = (routes: readonly Route[]): Route[] => routes.filter((route) => !route.unmounted);
 
 /** The business flows of the scanned paths (`trustscan flows`), with each step's rate limits. */
-export async function inventoryFlows(options: ScanOptions): Promise<{ model: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]>; warnings: ScanWarning[]; routes: Route[]; config: TrustscanConfig }> {
+export async function inventoryFlows(
+  options: ScanOptions,
+): Promise<{ model: FlowModel; rateLimits: Map<Route, RateLimitEvidence[]>; warnings: ScanWarning[]; routes: Route[]; config: TrustscanConfig; requestOf: (route: Route) => StepRequest }> {
   const prepared = prepareProject(options, options.rules);
   const routes = routesOf(prepared);
   const { flows: model, rateLimits } = flowsWithRateLimits(prepared, routes);
   // The routes a client can reach: generated flow tests create records and read them back through
   // routes that are no flow step, and `flows --check-log` matches logged requests against them.
-  return { model, rateLimits, warnings: [...prepared.loaded.warnings, ...prepared.failures.warnings()], routes: mountedOnly(routes), config: prepared.config };
+  // What a request to a route carries (generated flow tests): read on demand, validation schemas included.
+  const schemas = new SchemaFields(prepared.modules, prepared.loaded.sourceFiles);
+  const requestOf = (route: Route): StepRequest => stepRequest(route, schemas);
+  return { model, rateLimits, warnings: [...prepared.loaded.warnings, ...prepared.failures.warnings()], routes: mountedOnly(routes), config: prepared.config, requestOf };
 }
 
 /** The route inventory of the scanned paths (`trustscan routes`). */

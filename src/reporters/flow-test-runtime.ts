@@ -23,10 +23,66 @@ function baseUrl() {
 
 class Skip extends Error {}
 
-function tokenFor(role) {
-  const token = process.env['TRUSTSCAN_TOKEN_' + role] || process.env.TRUSTSCAN_TOKEN;
-  if (!token) throw new Skip('set TRUSTSCAN_TOKEN_' + role + ' (or TRUSTSCAN_TOKEN) to a bearer token of a ' + role.toLowerCase() + ' account');
-  return token;
+/** Settings from config \`flowTests\` (never credentials): the login route. Set by scenariosFor. */
+let settings = {};
+/** role -> Promise of headers: each role signs in once per test process. */
+const signedIn = new Map();
+
+const envName = (text) => text.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
+
+/**
+ * The headers that authenticate a role, first found: TRUSTSCAN_TOKEN_<ROLE> (bearer),
+ * TRUSTSCAN_COOKIE_<ROLE> (Cookie header), a login with the body in TRUSTSCAN_LOGIN_<ROLE> when config
+ * flowTests.login names the route, then TRUSTSCAN_TOKEN / TRUSTSCAN_COOKIE for every role.
+ */
+function credentialsFor(role) {
+  const token = process.env['TRUSTSCAN_TOKEN_' + role];
+  if (token) return Promise.resolve({ authorization: 'Bearer ' + token });
+  const cookie = process.env['TRUSTSCAN_COOKIE_' + role];
+  if (cookie) return Promise.resolve({ cookie });
+  const login = process.env['TRUSTSCAN_LOGIN_' + role];
+  if (login && settings.login) {
+    if (!signedIn.has(role)) signedIn.set(role, logIn(role, login));
+    return signedIn.get(role);
+  }
+  if (process.env.TRUSTSCAN_TOKEN) return Promise.resolve({ authorization: 'Bearer ' + process.env.TRUSTSCAN_TOKEN });
+  if (process.env.TRUSTSCAN_COOKIE) return Promise.resolve({ cookie: process.env.TRUSTSCAN_COOKIE });
+  throw new Skip('set TRUSTSCAN_TOKEN_' + role + ' (a bearer token) or TRUSTSCAN_COOKIE_' + role + ' (a Cookie header) of a ' + role.toLowerCase() + ' account' + (settings.login ? ', or TRUSTSCAN_LOGIN_' + role + ' to the JSON body of ' + settings.login.method + ' ' + settings.login.path : ', or declare config flowTests.login and set TRUSTSCAN_LOGIN_' + role));
+}
+
+const TOKEN_FIELDS = ['token', 'accessToken', 'access_token', 'jwt', 'data.token', 'data.accessToken', 'data.access_token'];
+
+function dig(json, dotted) {
+  let value = json;
+  for (const key of dotted.split('.')) value = value !== null && typeof value === 'object' ? value[key] : undefined;
+  return value;
+}
+
+/** Calls the configured login route with the role's credentials; the token of the answer, else the cookies it set. */
+async function logIn(role, credentials) {
+  let body;
+  try { body = JSON.parse(credentials); } catch { throw new Error('TRUSTSCAN_LOGIN_' + role + ' must hold the login body as a JSON object, e.g. {"email":"...","password":"..."}'); }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error('TRUSTSCAN_LOGIN_' + role + ' must hold a JSON object');
+  const login = settings.login;
+  const form = login.bodyFormat === 'form';
+  const response = await fetch(baseUrl() + login.path, {
+    method: login.method,
+    headers: { accept: 'application/json', 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+    body: form ? new URLSearchParams(Object.entries(body).map(([key, value]) => [key, String(value)])).toString() : JSON.stringify(body),
+    redirect: 'manual',
+  });
+  const text = await response.text();
+  // A redirect after a form login is how session apps answer success.
+  if (!(response.status >= 200 && response.status < 400)) throw new Error('login as ' + role + ' (' + login.method + ' ' + login.path + ') answered ' + response.status + ': ' + text.slice(0, 200));
+  let json;
+  try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  for (const field of login.tokenField ? [login.tokenField] : TOKEN_FIELDS) {
+    const token = dig(json, field);
+    if (typeof token === 'string' && token !== '') return { authorization: 'Bearer ' + token };
+  }
+  const cookies = (typeof response.headers.getSetCookie === 'function' ? response.headers.getSetCookie() : [response.headers.get('set-cookie')].filter(Boolean)).map((line) => line.split(';')[0].trim()).filter((pair) => pair.includes('='));
+  if (cookies.length > 0) return { cookie: cookies.join('; ') };
+  throw new Error('login as ' + role + ' (' + login.method + ' ' + login.path + ') answered ' + response.status + ' with no ' + (login.tokenField ?? 'token field (' + TOKEN_FIELDS.join(', ') + ')') + ' and no cookie: ' + text.slice(0, 200));
 }
 
 function bodyOf(request) {
@@ -35,8 +91,8 @@ function bodyOf(request) {
     if ('literal' in value) body[field] = value.literal;
     else if ('unique' in value) body[field] = 'trustscan-' + randomUUID().slice(0, 8) + '@example.test';
     else {
-      const fromEnv = process.env['TRUSTSCAN_VALUE_' + field.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()];
-      if (fromEnv === undefined) throw new Skip('TODO: no value for body field "' + field + '" of ' + request.method + ' ' + request.path + ' (' + request.at + '): set config flowTests.values.' + field + ' and re-generate, or TRUSTSCAN_VALUE_' + field.replace(/[^A-Za-z0-9]/g, '_').toUpperCase());
+      const fromEnv = process.env['TRUSTSCAN_VALUE_' + envName(field)];
+      if (fromEnv === undefined) throw new Skip('TODO: no value for body field "' + field + '" of ' + request.method + ' ' + request.path + ' (' + request.at + '): set config flowTests.values.' + field + ' and re-generate, or TRUSTSCAN_VALUE_' + envName(field));
       body[field] = fromEnv;
     }
   }
@@ -44,6 +100,7 @@ function bodyOf(request) {
 }
 
 function urlOf(request, id) {
+  if (request.transport) return baseUrl() + request.path;
   const path = request.path.replace(/:([A-Za-z_$][\w$]*)|\[([A-Za-z_$][\w$]*)\]/g, (_match, colon, bracket) => {
     const name = colon ?? bracket;
     if (name === request.idParameter && id !== undefined) return encodeURIComponent(String(id));
@@ -58,20 +115,92 @@ async function send(request, id, role = request.role) {
   // The address first: a remote BASE_URL is refused before anything else is asked for.
   const url = urlOf(request, id);
   const headers = { accept: 'application/json' };
-  if (role) headers.authorization = 'Bearer ' + tokenFor(role);
+  if (role) Object.assign(headers, await credentialsFor(role));
+  if (request.transport?.kind === 'graphql') return sendGraphql(request, id, url, headers);
+  if (request.transport?.kind === 'trpc') return sendTrpc(request, id, url, headers);
   const init = { method: request.method, headers };
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(bodyOf(request));
   }
-  const response = await fetch(url, init);
+  return answer(await fetch(url, init));
+}
+
+async function answer(response) {
   const text = await response.text();
   let json;
   try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
   return { status: response.status, json, text };
 }
 
-const ok = (status) => status >= 200 && status < 400;
+/** The operation's input: its body values, the record id in the field that names it. */
+function inputOf(request, id) {
+  const input = bodyOf(request);
+  if (request.idParameter && id !== undefined) input[request.idParameter] = id;
+  return input;
+}
+
+/** A JavaScript value as a GraphQL literal: strings and numbers as JSON, object keys bare. */
+function graphqlLiteral(value) {
+  if (Array.isArray(value)) return '[' + value.map(graphqlLiteral).join(', ') + ']';
+  if (value !== null && typeof value === 'object') return '{' + Object.entries(value).map(([key, inner]) => key + ': ' + graphqlLiteral(inner)).join(', ') + '}';
+  return JSON.stringify(value);
+}
+
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+
+/**
+ * POST { query, variables } to the GraphQL endpoint. Argument types are not known statically, so
+ * the arguments are written into the query as literals (an id as the JSON the server returned it
+ * in). The selection starts as { id }; when the server says the field is a scalar, or has no id,
+ * it is retried without a selection, then with { __typename }. A GraphQL error is a refusal.
+ */
+async function sendGraphql(request, id, url, headers) {
+  const { field, operation } = request.transport;
+  if (!GRAPHQL_NAME.test(field)) throw new Error('not a GraphQL field name: ' + JSON.stringify(field));
+  const input = inputOf(request, id);
+  for (const key of Object.keys(input)) if (!GRAPHQL_NAME.test(key)) throw new Error('not a GraphQL argument name: ' + JSON.stringify(key));
+  const args = Object.keys(input).length > 0 ? '(' + Object.entries(input).map(([key, value]) => key + ': ' + graphqlLiteral(value)).join(', ') + ')' : '';
+  headers['content-type'] = 'application/json';
+  let result;
+  for (const selection of [' { id }', '', ' { __typename }']) {
+    const query = operation + ' { ' + field + args + selection + ' }';
+    result = await answer(await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables: {} }) }));
+    const messages = (result.json?.errors ?? []).map((error) => String(error?.message ?? '')).join('\n');
+    const selectionProblem = /must not have a selection|must have a selection of subfields|Cannot query field "id"/i.test(messages);
+    if (!selectionProblem) break;
+  }
+  const errors = result.json?.errors;
+  const value = result.json?.data?.[field];
+  return { status: result.status, json: value !== null && typeof value === 'object' ? value : value !== undefined && value !== null ? { id: value } : undefined, text: result.text, errors: Array.isArray(errors) && errors.length > 0 ? errors : undefined };
+}
+
+/**
+ * A tRPC procedure over its HTTP transport: a mutation is POST <base>/<path> with the input as the
+ * JSON body, a query GET <base>/<path>?input=<JSON>. The answer is { result: { data } } (with a
+ * transformer such as superjson, { result: { data: { json } } }); an error answers its HTTP status.
+ */
+async function sendTrpc(request, id, url, headers) {
+  const input = inputOf(request, id);
+  const call = async (payload) => {
+    if (request.transport.type === 'query') return answer(await fetch(url + '?input=' + encodeURIComponent(JSON.stringify(payload)), { method: 'GET', headers }));
+    headers['content-type'] = 'application/json';
+    return answer(await fetch(url, { method: 'POST', headers, body: JSON.stringify(payload) }));
+  };
+  let response = await call(input);
+  // A server with a transformer (superjson) reads { json: input }: the plain input fails its
+  // validation with a 400, and the wrapped one is kept only when it succeeds.
+  if (response.status === 400) {
+    const wrapped = await call({ json: input });
+    if (wrapped.status >= 200 && wrapped.status < 300) response = wrapped;
+  }
+  const data = response.json?.result?.data;
+  const value = data !== null && typeof data === 'object' && 'json' in data ? data.json : data;
+  return { ...response, json: value !== null && typeof value === 'object' ? value : value !== undefined && value !== null ? { id: value } : response.json };
+}
+
+/** Success: a 2xx/3xx answer without GraphQL errors. */
+const ok = (response) => response.status >= 200 && response.status < 400 && !response.errors;
 
 /** The created record's id: \`{ id }\`, \`{ order: { id } }\`, \`{ data: { id } }\`, \`{ orderId }\`. */
 function idOf(json, entity) {
@@ -91,23 +220,24 @@ function fieldOf(json, entity, field) {
 /** Creates a record and walks it through the setup steps; every call must succeed. */
 async function reach(spec) {
   const created = await send(spec.create);
-  assert.ok(ok(created.status), 'setup: ' + spec.create.method + ' ' + spec.create.path + ' answered ' + created.status + ' ' + created.text.slice(0, 200));
+  assert.ok(ok(created), 'setup: ' + spec.create.method + ' ' + spec.create.path + ' answered ' + created.status + ' ' + created.text.slice(0, 200));
   const id = spec.entity ? idOf(created.json, spec.entity) : idOf(created.json, 'item');
   if (spec.entity) assert.notEqual(id, undefined, 'setup: no record id in the answer of ' + spec.create.method + ' ' + spec.create.path + ': ' + created.text.slice(0, 200));
   for (const step of spec.setup) {
     const reached = await send(step, id);
-    assert.ok(ok(reached.status), 'setup: ' + step.method + ' ' + step.path + ' answered ' + reached.status + ' ' + reached.text.slice(0, 200));
+    assert.ok(ok(reached), 'setup: ' + step.method + ' ' + step.path + ' answered ' + reached.status + ' ' + reached.text.slice(0, 200));
   }
   return id;
 }
 
 async function stateOf(spec, id) {
   const read = await send({ ...spec.read, body: {}, role: spec.create.role }, id);
-  return ok(read.status) ? fieldOf(read.json, spec.entity, spec.field) : undefined;
+  return ok(read) ? fieldOf(read.json, spec.entity, spec.field) : undefined;
 }
 
+/** A refusal: one of the expected statuses, or (GraphQL) an answer with errors. */
 function refused(spec, response, what) {
-  assert.ok(spec.expectStatus.includes(response.status), spec.step.method + ' ' + spec.step.path + ' ' + what + ' answered ' + response.status + ', expected one of ' + spec.expectStatus.join('/') + ' (the server must refuse it): ' + response.text.slice(0, 200));
+  assert.ok(spec.expectStatus.includes(response.status) || (response.errors !== undefined && response.status < 500), spec.step.method + ' ' + spec.step.path + ' ' + what + ' answered ' + response.status + ', expected one of ' + spec.expectStatus.join('/') + (spec.step.transport?.kind === 'graphql' ? ' or GraphQL errors' : '') + ' (the server must refuse it): ' + response.text.slice(0, 200));
 }
 
 const scenarios = {
@@ -120,7 +250,7 @@ const scenarios = {
   async replay(spec) {
     const id = await reach(spec);
     const first = await send(spec.step, id);
-    assert.ok(ok(first.status), 'the first ' + spec.step.method + ' ' + spec.step.path + ' must succeed to test a replay; it answered ' + first.status + ' ' + first.text.slice(0, 200));
+    assert.ok(ok(first), 'the first ' + spec.step.method + ' ' + spec.step.path + ' must succeed to test a replay; it answered ' + first.status + ' ' + first.text.slice(0, 200));
     const second = await send(spec.step, id);
     refused(spec, second, 'the second time');
   },
@@ -131,13 +261,13 @@ const scenarios = {
   async sequenceReplay(spec) {
     const id = await reach(spec);
     const first = await send(spec.step, id);
-    assert.ok(ok(first.status), 'the first ' + spec.step.method + ' ' + spec.step.path + ' must succeed to test a replay; it answered ' + first.status);
+    assert.ok(ok(first), 'the first ' + spec.step.method + ' ' + spec.step.path + ' must succeed to test a replay; it answered ' + first.status);
     refused(spec, await send(spec.step, id), 'the second time');
   },
   async rateLimited(spec) {
     // The flood runs as its own account when one is given (it creates its own record too), so it
     // cannot lock out the other tests' account.
-    const flood = (role) => (role && process.env['TRUSTSCAN_TOKEN_' + role + '_FLOOD'] ? role + '_FLOOD' : role);
+    const flood = (role) => (role && ['TOKEN', 'COOKIE', 'LOGIN'].some((kind) => process.env['TRUSTSCAN_' + kind + '_' + role + '_FLOOD']) ? role + '_FLOOD' : role);
     spec = { ...spec, create: { ...spec.create, role: flood(spec.create.role) }, step: { ...spec.step, role: flood(spec.step.role) } };
     const id = await reach({ ...spec, setup: [] });
     for (let n = 1; n <= spec.requests; n++) {
@@ -148,7 +278,8 @@ const scenarios = {
 };
 
 /** The scenarios, each turning a Skip (a missing token or value) into the runner's own skip. */
-export function scenariosFor(runner) {
+export function scenariosFor(runner, options = {}) {
+  settings = options;
   const wrapped = {};
   for (const [name, scenario] of Object.entries(scenarios)) {
     wrapped[name] = async (spec, context) => {

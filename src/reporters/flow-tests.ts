@@ -9,8 +9,10 @@
  * source through JSON.stringify, or a comment with line breaks removed, never raw.
  */
 import type { Flow, FlowModel, FlowStep, FlowTransition } from '../engine/flows/flow-model.js';
-import { stepRequest } from '../engine/flows/step-requests.js';
+import type { DeclaredField } from '../engine/flows/schema-fields.js';
+import { stepRequest, type StepRequest } from '../engine/flows/step-requests.js';
 import type { RateLimitEvidence } from '../engine/routes/rate-limits.js';
+import type { FlowTestsLogin } from '../engine/config.js';
 import type { Route } from '../engine/routes/route.js';
 import { FLOW_TEST_RUNTIME, FLOW_TEST_RUNTIME_FILE } from './flow-test-runtime.js';
 
@@ -24,6 +26,11 @@ export interface FlowTestSettings {
   expectStatus: readonly number[];
   /** Requests a rate-limited step gets before the test expects a 429. */
   rateLimitRequests: number;
+  /** Config `flowTests.login`: the route the tests sign in with (credentials from TRUSTSCAN_LOGIN_<ROLE>). */
+  login?: FlowTestsLogin;
+  /** Config `flowTests.graphqlPath` / `trpcPath`: where GraphQL operations and tRPC procedures are served. */
+  graphqlPath?: string;
+  trpcPath?: string;
 }
 
 export const DEFAULT_FLOW_TEST_SETTINGS: FlowTestSettings = { values: {}, expectStatus: [400, 403, 409, 422], rateLimitRequests: 100 };
@@ -43,6 +50,12 @@ interface RequestSpec {
   body: Record<string, BodyValue>;
   /** `file:line` of the route, for messages. */
   at: string;
+  /**
+   * A GraphQL operation (POST `path`, the endpoint, with a query the runtime builds) or a tRPC
+   * procedure (`path` is the adapter's base plus the procedure): the record id fills the body field
+   * `idParameter` instead of a path parameter.
+   */
+  transport?: { kind: 'graphql'; field: string; operation: 'mutation' | 'query' } | { kind: 'trpc'; procedure: string; type: 'mutation' | 'query' };
 }
 
 type BodyValue = { literal: string | number | boolean } | { unique: 'email' } | { todo: string };
@@ -54,6 +67,8 @@ interface GenerateInput {
   runner: FlowTestRunner;
   settings: FlowTestSettings;
   version: string;
+  /** What a request to a route carries, validation schemas included (inventoryFlows' requestOf); default: read from the route alone. */
+  requestOf?: (route: Route) => StepRequest;
 }
 
 /** The files to write: the runtime module, then one test file per sensitive step, in flow order. */
@@ -147,6 +162,18 @@ function configFlowTests(flow: Flow, input: GenerateInput): GeneratedFile[] {
 function creationRoute(flow: Flow, steps: readonly FlowTransition[], routes: readonly Route[]): Route | undefined {
   const creating = flow.transitions.find((transition) => transition.creates);
   if (creating) return routes.find((route) => sameRoute(route, creating.route));
+  // GraphQL and tRPC: `createOrder` beside `cancelOrder`, `order.create` beside `order.cancel`.
+  const entity = flow.entity ?? flow.name.split('.')[0]!;
+  for (const step of steps) {
+    const stepRoute = routes.find((route) => sameRoute(route, step.route));
+    if (stepRoute?.kind !== 'graphql' && stepRoute?.kind !== 'trpc') continue;
+    const prefix = stepRoute.kind === 'trpc' ? stepRoute.path.replace(/[^.]*$/, '') : '';
+    const names = ['create', 'add', 'new', 'place', 'open', 'start'].flatMap((verb) => (stepRoute.kind === 'trpc' ? [`${prefix}${verb}`, `${prefix}${verb}${entity}`] : [`${verb}${entity}`]));
+    for (const name of names) {
+      const found = routes.find((route) => route.kind === stepRoute.kind && route.method === 'MUTATION' && route.path === name);
+      if (found) return found;
+    }
+  }
   for (const step of steps) {
     const collection = collectionPath(step.route.path);
     const found = collection && routes.find((route) => route.method === 'POST' && route.path === collection);
@@ -157,6 +184,7 @@ function creationRoute(flow: Flow, steps: readonly FlowTransition[], routes: rea
 
 /** `GET /orders/:id` for `POST /orders/:id/pay`: where a test reads the state back. */
 function readRoute(step: FlowTransition, routes: readonly Route[]): RequestSpecLike | null {
+  if (step.route.method === 'MUTATION' || step.route.method === 'QUERY') return null;
   const record = recordPath(step.route.path);
   const found = record && routes.find((route) => route.method === 'GET' && route.path === record);
   return found ? { method: 'GET', path: found.path, idParameter: lastParameter(found.path), at: `${found.file}:${found.line}` } : null;
@@ -219,28 +247,95 @@ function sameRoute(route: { method: string; path: string; file: string; line: nu
 
 /** The request for a route: auth role, the parameter the record id fills, and the body fields with values. */
 function requestSpec(route: Route, step: FlowStep | undefined, input: GenerateInput): RequestSpec {
-  const shape = stepRequest(route);
+  const shape = input.requestOf ? input.requestOf(route) : stepRequest(route);
   const body: Record<string, BodyValue> = {};
-  for (const field of shape.bodyFields) body[field] = bodyValue(field, input.settings.values);
+  const role = route.auth === 'authenticated' ? (step?.adminOnly ? 'ADMIN' : 'USER') : null;
+  const at = `${route.file}:${route.line}`;
+  if (route.kind === 'graphql' || route.kind === 'trpc') {
+    // The record id goes in the argument or input field that names it: `id`, `orderId`, else any `...Id`.
+    const entity = step?.entity?.toLowerCase();
+    const idParameter = shape.bodyFields.find((field) => field === 'id') ?? shape.bodyFields.find((field) => entity !== undefined && field.toLowerCase() === `${entity}id`) ?? shape.bodyFields.find((field) => /Id$/.test(field)) ?? null;
+    for (const field of shape.bodyFields) if (field !== idParameter) body[field] = bodyValue(field, input.settings.values, shape.declared[field]);
+    const operation = route.method === 'QUERY' ? 'query' : 'mutation';
+    const endpoints = transportPaths(input);
+    if (route.kind === 'graphql') return { method: 'POST', path: endpoints.graphql, role, idParameter, body, at, transport: { kind: 'graphql', field: route.path, operation } };
+    return { method: operation === 'query' ? 'GET' : 'POST', path: `${endpoints.trpc}/${route.path}`, role, idParameter, body, at, transport: { kind: 'trpc', procedure: route.path, type: operation } };
+  }
+  for (const field of shape.bodyFields) body[field] = bodyValue(field, input.settings.values, shape.declared[field]);
+  return { method: route.method, path: route.path, role, idParameter: shape.pathParameters.at(0) ?? null, body, at };
+}
+
+/**
+ * Where GraphQL operations and tRPC procedures are served: config `flowTests.graphqlPath` /
+ * `trpcPath`; else the HTTP route that serves them (`/api/trpc/[trpc]` -> `/api/trpc`, a `/graphql`
+ * route); else `/graphql` and `/trpc`.
+ */
+function transportPaths(input: GenerateInput): { graphql: string; trpc: string } {
+  const strip = (path: string) => path.replace(/\/(?::[\w$]+\*?|\[\[?(?:\.\.\.)?[\w$]+\]\]?|\*)$/, '') || '/';
+  const trpcRoute = input.routes.find((route) => route.kind === undefined && route.authEvidence.some((evidence) => evidence.includes('serves the tRPC procedures')));
+  const graphqlRoute = input.routes.find((route) => route.kind === undefined && /\/graphql$/i.test(route.path));
   return {
-    method: route.method,
-    path: route.path,
-    role: route.auth === 'authenticated' ? (step?.adminOnly ? 'ADMIN' : 'USER') : null,
-    idParameter: shape.pathParameters.at(0) ?? null,
-    body,
-    at: `${route.file}:${route.line}`,
+    graphql: input.settings.graphqlPath ?? graphqlRoute?.path ?? '/graphql',
+    trpc: (input.settings.trpcPath ?? (trpcRoute ? strip(trpcRoute.path) : '/trpc')).replace(/\/+$/, ''),
   };
 }
 
-/** A value for a body field: config `flowTests.values`, else one its name makes plain, else a named TODO. */
-function bodyValue(field: string, values: FlowTestSettings['values']): BodyValue {
+/**
+ * A value for a body field: config `flowTests.values`, else one the type its validation schema
+ * declares accepts (an enum member, an integer within its bounds, an email), else one its name makes
+ * plain, else a named TODO.
+ */
+function bodyValue(field: string, values: FlowTestSettings['values'], declared?: DeclaredField): BodyValue {
   if (Object.hasOwn(values, field)) return { literal: values[field]! };
+  const named = namedValue(field);
+  if (declared) {
+    const typed = declaredValue(declared, named);
+    if (typed) return typed;
+  }
+  return named ?? { todo: field };
+}
+
+function namedValue(field: string): BodyValue | undefined {
   if (/^e-?mail$/i.test(field)) return { unique: 'email' };
   if (/password$/i.test(field)) return { literal: 'Trustscan-Test-Passw0rd!' };
   if (/(?:cents|amount|total|price|quantity|qty|count)$/i.test(field)) return { literal: 1000 };
   if (/^(?:is|has)[A-Z]/.test(field)) return { literal: true };
   if (/^(?:name|title|description|note|comment|reason)$/i.test(field)) return { literal: 'trustscan flow test' };
-  return { todo: field };
+  return undefined;
+}
+
+/** A value of the declared type, within its bounds; undefined for arrays and objects (their items are unknown). */
+function declaredValue(declared: DeclaredField, named: BodyValue | undefined): BodyValue | undefined {
+  if (declared.values && declared.values.length > 0) return { literal: declared.values[0]! };
+  const namedLiteral = named && 'literal' in named ? named.literal : undefined;
+  switch (declared.type) {
+    case 'boolean':
+      return { literal: typeof namedLiteral === 'boolean' ? namedLiteral : true };
+    case 'integer':
+    case 'number': {
+      let value = typeof namedLiteral === 'number' ? namedLiteral : 1;
+      if (declared.min !== undefined && value < declared.min) value = declared.min;
+      if (declared.max !== undefined && value > declared.max) value = declared.max;
+      return { literal: declared.type === 'integer' ? Math.ceil(value) : value };
+    }
+    case 'email':
+      return { unique: 'email' };
+    case 'uuid':
+      return { literal: '6f1c2b9e-3d4a-4c5b-8e7f-0a1b2c3d4e5f' };
+    case 'url':
+      return { literal: 'https://example.test/trustscan' };
+    case 'datetime':
+      return { literal: '2030-01-01T00:00:00.000Z' };
+    case 'string': {
+      if (named && 'unique' in named) return named;
+      let text = typeof namedLiteral === 'string' ? namedLiteral : 'trustscan flow test';
+      if (declared.min !== undefined && text.length < declared.min) text = text.padEnd(declared.min, 'x');
+      if (declared.max !== undefined && text.length > declared.max) text = text.slice(0, Math.max(declared.max, 0));
+      return { literal: text };
+    }
+    default:
+      return undefined;
+  }
 }
 
 function rateLimitTest(input: GenerateInput, entity: string, step: RequestSpec, create: RequestSpec, limits: readonly RateLimitEvidence[]): string {
@@ -271,10 +366,11 @@ function testFile(input: GenerateInput, header: readonly string[], tests: readon
   const comment = [
     `Generated by trustscan ${input.version} (\`trustscan flows --emit-tests\`): re-generate rather than edit.`,
     ...header,
-    'Runs against BASE_URL (loopback only unless TRUSTSCAN_ALLOW_REMOTE=1), with TRUSTSCAN_TOKEN_USER / TRUSTSCAN_TOKEN_ADMIN',
-    '(or TRUSTSCAN_TOKEN) as bearer tokens. A TODO body field takes TRUSTSCAN_VALUE_<FIELD> or config flowTests.values.',
+    'Runs against BASE_URL (loopback only unless TRUSTSCAN_ALLOW_REMOTE=1), signed in per role (USER, ADMIN) by TRUSTSCAN_TOKEN_<ROLE>',
+    `(a bearer token), TRUSTSCAN_COOKIE_<ROLE> (a Cookie header)${input.settings.login ? `, TRUSTSCAN_LOGIN_<ROLE> (the JSON body of ${input.settings.login.method} ${input.settings.login.path})` : ''}, else TRUSTSCAN_TOKEN.`,
+    'A TODO body field takes TRUSTSCAN_VALUE_<FIELD> or config flowTests.values.',
   ]
     .map((line) => `// ${line.replace(/[\r\n\u2028\u2029]+/g, ' ')}`)
     .join('\n');
-  return `${comment}\n${imports}import { scenariosFor } from './${FLOW_TEST_RUNTIME_FILE}';\n\nconst scenarios = scenariosFor(${JSON.stringify(input.runner)});\n\n${tests.join('\n')}`;
+  return `${comment}\n${imports}import { scenariosFor } from './${FLOW_TEST_RUNTIME_FILE}';\n\nconst scenarios = scenariosFor(${JSON.stringify(input.runner)}${input.settings.login ? `, ${JSON.stringify({ login: input.settings.login })}` : ''});\n\n${tests.join('\n')}`;
 }
