@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { g as FINDINGS_CSV_COLUMNS, _ as ROUTES_CSV_COLUMNS, v as csvCell, y as formatCsvTable, b as formatFindingsCsv, x as formatRoutesCsv } from "./trustscan-core.js";
+export { _ as FINDINGS_CSV_COLUMNS, v as ROUTES_CSV_COLUMNS, y as csvCell, b as formatCsvTable, x as formatFindingsCsv, S as formatRoutesCsv } from "./trustscan-core.js";

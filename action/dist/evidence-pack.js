@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { D as buildEvidencePack, O as plural } from "./trustscan-core.js";
+export { O as buildEvidencePack, k as plural } from "./trustscan-core.js";

@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { at as formatFlowsJson, ot as formatFlowsMarkdown, st as formatFlowsMermaid } from "./trustscan-core.js";
+export { ot as formatFlowsJson, st as formatFlowsMarkdown, ct as formatFlowsMermaid } from "./trustscan-core.js";

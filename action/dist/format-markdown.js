@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { j as formatLogReplayMarkdown } from "./trustscan-core.js";
+export { M as formatLogReplayMarkdown } from "./trustscan-core.js";

@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { yt as publicRepositoryUri, bt as readOriginUrl } from "./trustscan-core.js";
+export { bt as publicRepositoryUri, xt as readOriginUrl } from "./trustscan-core.js";

@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { St as changedFiles, Ct as findMergeBase, wt as loadGitState, Tt as readBounded, Et as readCommitTime, Dt as readGitState, Ot as readTreeFiles, kt as resolveRef } from "./trustscan-core.js";
+export { Ct as changedFiles, wt as findMergeBase, Tt as loadGitState, Et as readBounded, Dt as readCommitTime, Ot as readGitState, kt as readTreeFiles, At as resolveRef } from "./trustscan-core.js";

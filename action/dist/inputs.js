@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { S as configIdentity, C as loadHistory, w as parseScope, T as projectIdentity, E as reportDate } from "./trustscan-core.js";
+export { C as configIdentity, w as loadHistory, T as parseScope, E as projectIdentity, D as reportDate } from "./trustscan-core.js";

@@ -1,6 +1,6 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-import { Pt as require_isomorphic_git } from "./trustscan-core.js";
+import { t as require_isomorphic_git } from "./trustscan-core.js";
 export default require_isomorphic_git();
 export {};

@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { d as formatMarkdown } from "./trustscan-core.js";
+export { f as formatMarkdown } from "./trustscan-core.js";

@@ -1,4 +1,4 @@
 import { fileURLToPath as __trustscanFileURLToPath } from "node:url";
 __trustscanFileURLToPath(import.meta.url);
 __trustscanFileURLToPath(new URL(".", import.meta.url));
-export { k as builtInModels, A as configModels } from "./trustscan-core.js";
+export { A as builtInModels, j as configModels } from "./trustscan-core.js";
