@@ -59,7 +59,7 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
         const fieldName = field.node.name && propertyNameText(field.node.name);
         if (!fieldName || TYPE_PLUMBING.test(fieldName)) continue;
         const resolved = resolverOf(modules, classifier, field.file, field.node, operation);
-        if (!resolved) continue;
+        if (!resolved || isNamespaceResolver(resolved.handler.node)) continue;
         const path = operation === 'FIELD' ? `${typeName}.${fieldName}` : fieldName;
         const position = nodePosition(field.node);
         const shieldMiddleware = shield.middlewareFor(typeName, fieldName);
@@ -355,3 +355,17 @@ function shieldRule(classifier: MiddlewareClassifier, file: ScannedSourceFile, e
   }
   return { ...described, evidence: `graphql-shield rule: ${described.evidence}` };
 }
+
+/**
+ * `Mutation: { async users() { return {} } }`: a namespace field (wiki.js, graphql-modules style),
+ * whose object only carries the sub-fields (`UserMutation.create`), each resolved, and judged, on its own.
+ * It reads nothing and does nothing: no operation to report.
+ */
+function isNamespaceResolver(fn: ts.SignatureDeclaration & { body?: ts.Node }): boolean {
+  const body = fn.body;
+  if (!body) return false;
+  const returned = ts.isBlock(body) ? (body.statements.length === 1 && ts.isReturnStatement(body.statements[0]!) ? body.statements[0].expression : undefined) : (body as ts.Expression);
+  const value = returned && skipOuterExpressions(returned as ts.Expression);
+  return value !== undefined && ts.isObjectLiteralExpression(value) && value.properties.length === 0;
+}
+
