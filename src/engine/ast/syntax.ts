@@ -146,3 +146,26 @@ export function codeText(node: ts.Node, sourceFile: ts.SourceFile = node.getSour
   visit(node);
   return chars.join('');
 }
+
+/** One link of a builder chain: `string()` in `z.string().email()`; no call for a namespace link (`z.coerce`). */
+export interface ChainStep {
+  name: string;
+  call?: ts.CallExpression;
+}
+
+/** A builder chain, root first: `z.string().email()` -> root `z`, steps string(), email() (zod, Joi, yup schemas). */
+export function builderChain(node: ts.Expression): { steps: ChainStep[]; root: ts.Expression } {
+  const steps: ChainStep[] = [];
+  let current = skipOuterExpressions(node);
+  for (;;) {
+    if (ts.isCallExpression(current) && ts.isPropertyAccessExpression(skipOuterExpressions(current.expression))) {
+      const callee = skipOuterExpressions(current.expression) as ts.PropertyAccessExpression;
+      steps.unshift({ name: callee.name.text, call: current });
+      current = skipOuterExpressions(callee.expression);
+    } else if (ts.isPropertyAccessExpression(current)) {
+      steps.unshift({ name: current.name.text });
+      current = skipOuterExpressions(current.expression);
+    } else break;
+  }
+  return { steps, root: current };
+}

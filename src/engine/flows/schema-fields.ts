@@ -21,7 +21,7 @@ import {
   ZOD_TYPES,
   type DeclaredFieldType,
 } from '../../models/validation-schemas.js';
-import { objectLiteralFields, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
+import { builderChain, objectLiteralFields, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingValue, localConstInitializer, type ModuleIndex } from '../names/index.js';
 import type { Route } from '../routes/route.js';
 
@@ -157,7 +157,7 @@ export class SchemaFields {
     if (!resolved) return [];
     if (ts.isClassDeclaration(resolved.node)) return this.classFields(resolved.node, resolved.file, depth);
     if (!ts.isCallExpression(resolved.node)) return [];
-    const { steps, root } = chainOf(resolved.node);
+    const { steps, root } = builderChain(resolved.node);
     // z.object({...}), Joi.object({...}), Joi.object().keys({...}), S.extend({...}), S.merge(T)
     const fields: Array<[string, DeclaredField]> = [];
     if (ts.isIdentifier(root) && steps.length > 0 && this.isNamespace(root, resolved.file) === false) {
@@ -202,7 +202,7 @@ export class SchemaFields {
   private declaredType(schema: Located, depth: number): DeclaredField {
     const resolved = this.resolve(schema, depth + 1);
     if (!resolved || !ts.isCallExpression(resolved.node)) return { type: 'string' };
-    const { steps, root } = chainOf(resolved.node);
+    const { steps, root } = builderChain(resolved.node);
     let declared: DeclaredField = { type: 'string' };
     // A field given as another schema's name (`id: IdSchema.optional()`).
     if (ts.isIdentifier(root) && !this.isNamespace(root, resolved.file) && depth < MAX_DEPTH) declared = { ...this.declaredType({ node: root, file: resolved.file }, depth + 1) };
@@ -315,27 +315,6 @@ export class SchemaFields {
   }
 }
 
-interface ChainStep {
-  name: string;
-  call?: ts.CallExpression;
-}
-
-/** `z.string().email()` -> root `z`, steps string(), email(). */
-function chainOf(node: ts.Expression): { steps: ChainStep[]; root: ts.Expression } {
-  const steps: ChainStep[] = [];
-  let current = skipOuterExpressions(node);
-  for (;;) {
-    if (ts.isCallExpression(current) && ts.isPropertyAccessExpression(skipOuterExpressions(current.expression))) {
-      const callee = skipOuterExpressions(current.expression) as ts.PropertyAccessExpression;
-      steps.unshift({ name: callee.name.text, call: current });
-      current = skipOuterExpressions(callee.expression);
-    } else if (ts.isPropertyAccessExpression(current)) {
-      steps.unshift({ name: current.name.text });
-      current = skipOuterExpressions(current.expression);
-    } else break;
-  }
-  return { steps, root: current };
-}
 
 /** The outermost call that starts on a 1-based line: the route's registration (`app.post(...)`, `.mutation(...)`). */
 function registrationCall(sourceFile: ts.SourceFile, line: number): ts.CallExpression | undefined {

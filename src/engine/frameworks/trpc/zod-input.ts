@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { bindingValue, localConstInitializer, type ModuleIndex } from '../../names/index.js';
-import { objectLiteralFields, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
+import { builderChain, type ChainStep, objectLiteralFields, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import type { ValidatedField } from '../../routes/route.js';
 import { isRestrictedPattern } from '../fastify/route-schema.js';
 import { ZOD_NON_TEXT_TYPES as NON_TEXT_TYPES, ZOD_RESTRICTED_STRING_FORMATS as RESTRICTED_STRING_FORMATS, ZOD_SCALAR_TYPES as SCALAR_TYPES } from '../../../models/sanitizers.js';
@@ -49,11 +49,6 @@ export function readInputSchema(modules: ModuleIndex, file: ScannedSourceFile, s
   return { library, fields };
 }
 
-interface ChainStep {
-  name: string;
-  /** Undefined for a namespace step without a call (`z.coerce`, `z.iso`). */
-  call?: ts.CallExpression;
-}
 
 class ZodReader {
   constructor(private readonly modules: ModuleIndex) {}
@@ -95,22 +90,6 @@ class ZodReader {
     return undefined;
   }
 
-  /** The chain of a schema expression, root first: `z.string().uuid()` -> string(), uuid(). */
-  private chain(node: ts.Expression): { steps: ChainStep[]; root: ts.Expression } {
-    const steps: ChainStep[] = [];
-    let current = skipOuterExpressions(node);
-    for (;;) {
-      if (ts.isCallExpression(current) && ts.isPropertyAccessExpression(skipOuterExpressions(current.expression))) {
-        const callee = skipOuterExpressions(current.expression) as ts.PropertyAccessExpression;
-        steps.unshift({ name: callee.name.text, call: current });
-        current = skipOuterExpressions(callee.expression);
-      } else if (ts.isPropertyAccessExpression(current)) {
-        steps.unshift({ name: current.name.text });
-        current = skipOuterExpressions(current.expression);
-      } else break;
-    }
-    return { steps, root: current };
-  }
 
   /** True when the chain's root is the zod namespace itself (`z`), not a schema held in a name. */
   private rootIsNamespace(root: ts.Expression, file: ScannedSourceFile): boolean {
@@ -123,7 +102,7 @@ class ZodReader {
     if (depth > MAX_DEPTH) return [];
     const resolved = this.resolve(schema, depth + 1);
     if (!resolved || !ts.isCallExpression(resolved.node)) return [];
-    const { steps, root } = this.chain(resolved.node);
+    const { steps, root } = builderChain(resolved.node);
     const last = steps.at(-1);
     if (!last?.call) return [];
     const receiver = receiverOf(last.call);
@@ -171,7 +150,7 @@ class ZodReader {
     if (depth > MAX_DEPTH) return false;
     const resolved = this.resolve(schema, depth + 1);
     if (!resolved || !ts.isCallExpression(resolved.node)) return false;
-    const { steps, root } = this.chain(resolved.node);
+    const { steps, root } = builderChain(resolved.node);
     if (steps.some((step) => OUTPUT_CHANGING.has(step.name) || step.name === 'array' || step.name === 'or')) return false;
     const first = steps.find((step) => step.call);
     if (!first) return false;
@@ -184,7 +163,7 @@ class ZodReader {
     if (depth > MAX_DEPTH) return undefined;
     const resolved = this.resolve(schema, depth + 1);
     if (!resolved || !ts.isCallExpression(resolved.node)) return undefined;
-    const { steps, root } = this.chain(resolved.node);
+    const { steps, root } = builderChain(resolved.node);
     if (steps.some((step) => OUTPUT_CHANGING.has(step.name))) return undefined;
     const onNamespace = this.rootIsNamespace(root, resolved.file);
     // A field given as another schema's name (`id: IdSchema.optional()`): that schema's restriction, kept by modifiers.
