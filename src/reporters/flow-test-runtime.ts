@@ -255,7 +255,7 @@ const scenarios = {
     refused(spec, second, 'the second time');
   },
   async sequenceOutOfOrder(spec) {
-    const id = await reach({ ...spec, setup: spec.setup });
+    const id = await reach(spec);
     refused(spec, await send(spec.step, id), 'before the step it follows');
   },
   async sequenceReplay(spec) {

@@ -101,6 +101,11 @@ function entityFlowTests(flow: Flow, input: GenerateInput): GeneratedFile[] {
   const reach = setupPaths(initial, guarded);
   const read = readRoute(steps[0]!, input.routes);
   const create = requestSpec(creation, undefined, input);
+  // The requests that walk a new record to a state, through the guarded steps that reach it.
+  const setupFor = (state: string): RequestSpec[] => reach.get(state)!.map((edge) => {
+    const edgeStep = stepOf(edge, input.model)!;
+    return requestSpec(edgeStep.route, edgeStep, input);
+  });
   return steps.flatMap((transition) => {
     const step = stepOf(transition, input.model);
     if (!step) return [];
@@ -109,14 +114,14 @@ function entityFlowTests(flow: Flow, input: GenerateInput): GeneratedFile[] {
     const wrong = wrongState(transition, flow.states, initial, reach, guarded);
     if (wrong !== undefined) {
       tests.push(testCall(input.runner, `${label(transition)} is refused on ${article(entity)} ${entity} in state ${wrong} (a step out of order)`, 'outOfOrder', {
-        entity, field, create, setup: reach.get(wrong)!.map((edge) => requestSpec(stepOf(edge, input.model)!.route, stepOf(edge, input.model)!, input)), step: request, state: wrong, read, expectStatus: input.settings.expectStatus,
+        entity, field, create, setup: setupFor(wrong), step: request, state: wrong, read, expectStatus: input.settings.expectStatus,
       }));
     }
     // A replay starts from a state the step accepts: one it names, else (no guard) the first state.
     const start = transition.from.find((state) => reach.has(state)) ?? (transition.from.length === 0 ? initial : undefined);
     if (start !== undefined && !transition.from.includes(transition.to)) {
       tests.push(testCall(input.runner, `${label(transition)} is refused the second time (a replay)`, 'replay', {
-        entity, field, create, setup: reach.get(start)!.map((edge) => requestSpec(stepOf(edge, input.model)!.route, stepOf(edge, input.model)!, input)), step: request, state: start, read, expectStatus: input.settings.expectStatus,
+        entity, field, create, setup: setupFor(start), step: request, state: start, read, expectStatus: input.settings.expectStatus,
       }));
     }
     const limits = input.rateLimits.get(step.route) ?? [];

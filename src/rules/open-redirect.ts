@@ -104,7 +104,7 @@ export default defineRule({
         file: write.file.path,
         start: target.getStart(),
         end: target.getEnd(),
-        message: `Request input ${inputLabel(control.taint)} ${control.how} of the url a @Redirect() handler returns in ${routeLabel({ route: write.route } as TaintedCall)}: a link to this site can send the user to a site of the attacker's choice (phishing, stolen OAuth codes).`,
+        message: `Request input ${inputLabel(control.taint)} ${control.how} of the url a @Redirect() handler returns in ${routeLabel(write)}: a link to this site can send the user to a site of the attacker's choice (phishing, stolen OAuth codes).`,
         trace: [...control.taint.steps, { file: write.file.path, line, column, message: 'returned as the @Redirect() url' }],
         confidence: control.confidence,
         ...(write.route.unmounted ? { confidence: 'medium' as const } : { route: routeRef(write.route) }),

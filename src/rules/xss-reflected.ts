@@ -72,17 +72,9 @@ export default defineRule({
       if (!sink) return;
       const taint = unescapedTaint((expression) => write.originOf(expression), sink.value);
       if (!taint) return;
-      const { line, column } = nodePosition(write.node);
-      const start = write.node.getStart();
-      ctx.report({
-        file: write.file.path,
-        start,
-        end: Math.min(write.node.getEnd(), lineEndOffset(write.file.text, start)),
-        message: `Request input ${inputLabel(taint)} is written unescaped into ${sink.how} in ${routeLabel({ route: write.route } as TaintedCall)}: a link can run script in the site's origin for whoever opens it (reflected XSS).`,
-        trace: [...taint.steps, { file: write.file.path, line, column, message: `${sink.name} writes it as HTML` }],
-        ...confidenceOf(taint),
-        ...(write.route.unmounted ? { confidence: 'medium' as const } : { route: routeRef(write.route) }),
-      });
+      reportAtWrite(ctx, write, taint, `Request input ${inputLabel(taint)} is written unescaped into ${sink.how} in ${routeLabel(write)}: a link can run script in the site's origin for whoever opens it (reflected XSS).`, [
+        { file: write.file.path, ...nodePosition(write.node), message: `${sink.name} writes it as HTML` },
+      ]);
     });
 
     const pages = ctx.sourceFiles.filter((file) => !file.outsideScan && file.text.includes(RAW_HTML_PROP) && NEXT_PAGE_FILE.test(file.path));
@@ -151,22 +143,25 @@ function checkNestRender(ctx: RuleContext, views: ViewIndex, write: TaintedWrite
   const locals = taintedLocals((expression) => write.originOf(expression), write.value);
   const hit = firstRawHit(views, template, locals);
   if (!hit) return true;
-  const { line, column } = nodePosition(write.node);
+  reportAtWrite(ctx, write, hit.taint, `Request input ${inputLabel(hit.taint)} is returned to the view '${viewName}' (@Render) as \`${hit.local}\`, which ${template.path}:${hit.output.line} prints unescaped (${hit.output.text}) in ${routeLabel(write)}: a link can run script in the site's origin for whoever opens it (reflected XSS).`, [
+    { file: write.file.path, ...nodePosition(write.node), message: `@Render('${viewName}') renders ${template.path} with it as \`${hit.local}\`` },
+    { file: template.path, line: hit.output.line, column: hit.output.column, message: `${hit.output.text} writes it without escaping` },
+  ]);
+  return true;
+}
+
+/** A finding at a tainted write (an assignment, a handler's return): its first line, the taint's steps, then `sinkSteps`. */
+function reportAtWrite(ctx: RuleContext, write: TaintedWrite, taint: Taint, message: string, sinkSteps: TraceStep[]): void {
   const start = write.node.getStart();
   ctx.report({
     file: write.file.path,
     start,
     end: Math.min(write.node.getEnd(), lineEndOffset(write.file.text, start)),
-    message: `Request input ${inputLabel(hit.taint)} is returned to the view '${viewName}' (@Render) as \`${hit.local}\`, which ${template.path}:${hit.output.line} prints unescaped (${hit.output.text}) in ${routeLabel({ route: write.route } as TaintedCall)}: a link can run script in the site's origin for whoever opens it (reflected XSS).`,
-    trace: [
-      ...hit.taint.steps,
-      { file: write.file.path, line, column, message: `@Render('${viewName}') renders ${template.path} with it as \`${hit.local}\`` },
-      { file: template.path, line: hit.output.line, column: hit.output.column, message: `${hit.output.text} writes it without escaping` },
-    ],
-    ...confidenceOf(hit.taint),
+    message,
+    trace: [...taint.steps, ...sinkSteps],
+    ...confidenceOf(taint),
     ...(write.route.unmounted ? { confidence: 'medium' as const } : { route: routeRef(write.route) }),
   });
-  return true;
 }
 
 /** koa-views puts `render` on the context: `ctx.render(...)` where the dataflow knows `ctx`. */

@@ -465,13 +465,12 @@ function gatesOnSessionWithRedirect(body: ts.Node, sourceFile: ts.SourceFile): b
     if (ts.isIfStatement(node) && TOKEN_OR_SESSION_CHECK.test(node.expression.getText(sourceFile))) {
       const condition = skipOuterExpressions(node.expression);
       const negated = ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken;
+      // What runs when the condition is false: the `else`, or the statements after the `if`.
       const statements = ts.isBlock(node.parent) || ts.isSourceFile(node.parent) ? node.parent.statements : undefined;
-      const after = statements ? statements.slice(statements.indexOf(node as ts.Statement) + 1) : [];
-      const otherwise = node.elseStatement ?? (after.length > 0 ? after[0] : undefined);
-      const afterText = node.elseStatement ? undefined : after;
-      const otherwiseStops = calls(node.elseStatement, STOPS) || (afterText?.some((statement) => calls(statement, STOPS)) ?? false);
-      const otherwiseNexts = calls(node.elseStatement, NEXT) || (afterText?.some((statement) => calls(statement, NEXT)) ?? false);
-      if (!negated && calls(node.thenStatement, NEXT) && !calls(node.thenStatement, STOPS) && otherwise && otherwiseStops && !otherwiseNexts) gated = true;
+      const otherwise: readonly ts.Node[] = node.elseStatement ? [node.elseStatement] : statements ? statements.slice(statements.indexOf(node as ts.Statement) + 1) : [];
+      const otherwiseStops = otherwise.some((statement) => calls(statement, STOPS));
+      const otherwiseNexts = otherwise.some((statement) => calls(statement, NEXT));
+      if (!negated && calls(node.thenStatement, NEXT) && !calls(node.thenStatement, STOPS) && otherwiseStops && !otherwiseNexts) gated = true;
       if (negated && calls(node.thenStatement, STOPS) && !calls(node.thenStatement, NEXT) && otherwiseNexts) gated = true;
       return;
     }

@@ -8,7 +8,7 @@ import { matchingFunctionModel, type SinkCategory, type SinkModel } from '../../
 import { ts } from '#typescript';
 
 /** `GET /orders/:id`, as messages name the route; a handler no route mounts is named as such. */
-export function routeLabel(tainted: TaintedCall): string {
+export function routeLabel(tainted: Pick<TaintedCall, 'route'>): string {
   return tainted.route.unmounted ? `the handler ${tainted.route.handler?.name ?? '<anonymous>'}, which no route trustscan can see mounts` : entryName(tainted.route);
 }
 
