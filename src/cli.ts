@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { controlTitle } from './controls/index.js';
@@ -17,6 +17,7 @@ import { version } from './version.js';
 import { mainOnAnalysisThread, runsAnalysis, type AnalysisThread } from './analysis-thread.js';
 import { colorFor, DEFAULT_TEXT_WIDTH, textWidth, type CliIo } from './cli-io.js';
 import { SCOPE_NAMES as SCOPE_CHOICES } from './report/pack-types.js';
+import { makeDirectories } from './engine/make-directories.js';
 
 // The engine and the rules pull in the TypeScript compiler (most of start-up time);
 // they are imported inside the commands that scan, so --version, --help and `rules` stay fast.
@@ -452,7 +453,7 @@ async function emitFlowTests(
   const files = generateFlowTests({ model: inventory.model, routes: inventory.routes, rateLimits: inventory.rateLimits, runner, settings, version, requestOf: inventory.requestOf });
   const target = path.resolve(io.cwd, dir);
   try {
-    mkdirSync(target, { recursive: true });
+    makeDirectories(target);
     for (const file of files) writeFileSync(path.join(target, file.path), file.content);
   } catch (error) {
     throw new UsageError(`cannot write ${dir}: ${describeSystemError(error)}`);
@@ -563,7 +564,7 @@ function writeReport(report: string, output: string | undefined, io: CliIo): voi
   try {
     const target = path.resolve(io.cwd, output);
     // `-o reports/trustscan.sarif` in a fresh CI checkout: the folder is made, as most tools do.
-    if (!existsSync(path.dirname(target))) mkdirSync(path.dirname(target), { recursive: true });
+    makeDirectories(path.dirname(target));
     writeFileSync(target, report);
   } catch (error) {
     throw new UsageError(`cannot write ${output}: ${describeSystemError(error)}`);

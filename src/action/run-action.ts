@@ -6,12 +6,13 @@
  * Exit code: the scan's own, 0 clean, 1 new findings at or above fail-on, 2 anything else (a bad
  * input, a scan that failed, a SARIF file that is missing); never 1 for an error.
  */
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { annotation, outputEntry, pauseCommands } from './workflow-commands.js';
 import { InputError, readInputs, scanArguments, type ActionInputs } from './inputs.js';
 import { compareBySeverity, failsGate, readSarifFindings, type ReportedFinding } from './sarif-findings.js';
 import { formatJobSummary } from './job-summary.js';
+import { makeDirectories } from '../engine/make-directories.js';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -108,6 +109,6 @@ function writeResults(io: ActionIo, results: { exitCode: number; sarifFile?: str
 }
 
 function appendTo(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
+  makeDirectories(path.dirname(file));
   appendFileSync(file, text);
 }

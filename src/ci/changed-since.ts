@@ -11,13 +11,14 @@
  * temporary folder; nothing of the repository is executed (engine/git.ts never runs git).
  * No merge base (a shallow clone) is an error, never a silent pass.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../engine/errors.js';
 import { findMergeBase, readGitState, readTreeFiles, resolveRef, type GitState } from '../engine/git.js';
 import type { Finding, ScanResult } from '../types.js';
 import { changedLines } from './line-diff.js';
+import { makeDirectories } from '../engine/make-directories.js';
 
 export interface ChangedSinceOptions {
   ref: string;
@@ -77,7 +78,7 @@ async function scanBase(state: GitState, baseFiles: ReadonlyMap<string, Uint8Arr
       const target = path.join(temporary, ...file.split('/'));
       // A path that would leave the folder (it cannot in a valid tree) is not written.
       if (!target.startsWith(temporary + path.sep)) continue;
-      mkdirSync(path.dirname(target), { recursive: true });
+      makeDirectories(path.dirname(target));
       writeFileSync(target, content);
     }
     return await options.scanAtMergeBase(temporary, state.worktreeRoot);

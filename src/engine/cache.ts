@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ReportDescriptor, ScanResult, ScanWarning } from '../types.js';
+import { makeDirectories } from './make-directories.js';
 
 /**
  * The scan cache (`--cache`): one file per scanned root and path list, holding
@@ -114,7 +115,7 @@ export class ScanCache {
     const body = JSON.stringify(entry);
     const text = `${JSON.stringify({ checksum: digest(body) })}\n${body}\n`;
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
+      makeDirectories(path.dirname(this.file));
       // Write then rename: a scan killed mid-write leaves the old cache file, never half of one.
       const temporary = `${this.file}.${process.pid}.tmp`;
       writeFileSync(temporary, text);

@@ -3,11 +3,12 @@
  * completion, and notes in `$comment`, JSON having no comments), and optionally the GitHub
  * workflow that runs the action. Never overwrites a file unless asked.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../engine/errors.js';
 import { describeSystemError } from '../engine/system-error.js';
 import { detectFrameworks, type DetectedFramework } from './detect-frameworks.js';
+import { makeDirectories } from '../engine/make-directories.js';
 
 export const CONFIG_FILE = 'trustscan.config.json';
 export const WORKFLOW_FILE = '.github/workflows/trustscan.yml';
@@ -126,7 +127,7 @@ export function initProject(cwd: string, folder: string, options: { force: boole
   for (const [name, text] of files) {
     const target = path.join(root, name);
     try {
-      mkdirSync(path.dirname(target), { recursive: true });
+      makeDirectories(path.dirname(target));
       writeFileSync(target, text);
     } catch (error) {
       throw new UsageError(`cannot write ${path.join(folder, name)}: ${describeSystemError(error)}`);
