@@ -7,11 +7,18 @@ import module from 'node:module';
 if (typeof module.enableCompileCache === 'function') module.enableCompileCache();
 
 const argv = process.argv.slice(2);
-// A command that analyses starts its thread first, so that the thread loads the engine while this
-// one loads the CLI (dist/analysis-thread.js is small and loads neither).
-const { runsAnalysis, startAnalysisThread } = await import('../dist/analysis-thread.js');
-const started = runsAnalysis(argv)
-  ? startAnalysisThread(argv, { cwd: process.cwd(), env: process.env, stdoutIsTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY), stdoutColumns: process.stdout.columns })
-  : undefined;
-const { runCli } = await import('../dist/cli.js');
-await runCli(argv, started);
+// `trustscan --version` alone answers before any other module loads (commander, the CLI): it is
+// what scripts and CI run first, often on every job.
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+  const { version } = await import('../dist/version.js');
+  process.stdout.write(`${version}\n`);
+} else {
+  // A command that analyses starts its thread first, so that the thread loads the engine while this
+  // one loads the CLI (dist/analysis-thread.js is small and loads neither).
+  const { runsAnalysis, startAnalysisThread } = await import('../dist/analysis-thread.js');
+  const started = runsAnalysis(argv)
+    ? startAnalysisThread(argv, { cwd: process.cwd(), env: process.env, stdoutIsTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY), stdoutColumns: process.stdout.columns })
+    : undefined;
+  const { runCli } = await import('../dist/cli.js');
+  await runCli(argv, started);
+}

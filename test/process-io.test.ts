@@ -160,6 +160,15 @@ describe('start-up', () => {
     expect(heavy).toEqual([]);
   });
 
+  it('the launcher answers --version and -v itself, with what the CLI says', async () => {
+    const fromCli = await runCli(['--version'], { cwd: repoRoot });
+    for (const flag of ['--version', '-v']) {
+      const built = runProcess([flag]);
+      expect(built.code).toBe(0);
+      expect(built.stdout).toBe(fromCli.stdout);
+    }
+  });
+
   it('`rules` from the build lists exactly what the rules themselves say', async () => {
     const built = runProcess(['rules', '-f', 'json']);
     const fromSources = await runCli(['rules', '-f', 'json'], { cwd: repoRoot });
