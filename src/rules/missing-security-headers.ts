@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ts } from '#typescript';
 import { type Binding, importedValue, localDeclaration, requiredModule, resolveFunction } from '../engine/names/index.js';
 import { propertyValue, skipOuterExpressions } from '../engine/ast/syntax.js';
+import { fileIndex } from '../engine/ast/file-index.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import {
   APP_FACTORIES, NEST_APP_FACTORY_CALL, NEST_PLATFORM_ADAPTERS,
@@ -188,7 +189,8 @@ function readFile(ctx: RuleContext, file: ScannedSourceFile, apps: AppSite[], di
   const evidence: FileEvidence = { libraries: new Set(), headers: new Set() };
   const mayCreateApp = /express|fastify|koa|hono|NestFactory/.test(file.text);
   const mentionsHeaderLibrary = /helmet|secure-headers/i.test(file.text);
-  const visit = (node: ts.Node): void => {
+  // The file's shared node list (document order, built once per file): no second walk of the tree.
+  for (const node of fileIndex(file.sourceFile).nodes) {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && HEADER_LIBRARIES.includes(node.moduleSpecifier.text)) evidence.libraries.add(node.moduleSpecifier.text);
     if (ts.isStringLiteralLike(node)) {
       const text = node.text.toLowerCase();
@@ -203,9 +205,7 @@ function readFile(ctx: RuleContext, file: ScannedSourceFile, apps: AppSite[], di
       if (mayCreateApp) addApp(ctx, file, node, 'call', apps);
     }
     if (ts.isNewExpression(node) && mayCreateApp) addApp(ctx, file, node, 'new', apps);
-    ts.forEachChild(node, visit);
-  };
-  visit(file.sourceFile);
+  }
   return evidence;
 }
 
