@@ -4,6 +4,7 @@ import { calledFunctions } from '../names/index.js';
 import { nodePosition } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE } from './classify-middleware.js';
 import { PRINCIPAL_READS } from '../../models/auth.js';
+import { comparesConfiguredSecret } from './public-by-design.js';
 
 /** Fields of a GraphQL/tRPC context that hold the signed-in user, when a resolver destructures them. */
 const CONTEXT_PRINCIPAL_FIELDS = new Set(['user', 'currentUser', 'viewer', 'session', 'me', 'authUser']);
@@ -44,8 +45,22 @@ export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
 // Reading a credential directly is as good as reading the principal for an in-handler check; so is
 // comparing a shared secret (a cron job's CRON_SECRET, an internal API key) in constant time.
 // Header names are case-insensitive: `c.req.header("Authorization")`, `event.headers.Authorization` (API Gateway keeps the client's case).
-export const CREDENTIAL_READ =
-  /\bheaders?\s*(?:\?\.|\.)\s*[Aa]uthorization\b|\bheaders?\s*\[\s*['"`][Aa]uthorization['"`]\s*\]|\bheader\s*\(\s*['"`][Aa]uthorization['"`]|\bcookies?\s*(?:\?\.|\.|\[\s*['"`])\s*(?:token|jwt|session|access_?token|auth)\b|\bauthenticatedUsers\b|\b(?:jwt|jsonwebtoken|jose)\.verify\s*\(|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)\s*\(|\bget\s*\(\s*['"`](?:[Aa]uthorization|[Xx]-[Aa]pi-[Kk]ey|x-internal-api-key)['"`]|\b(?:timingSafeEqual|secureCompare|safeCompare|constantTimeCompare)\s*\(|\benv\s*\.\s*[A-Z0-9_]*(?:SECRET|API_KEY|TOKEN)\b/;
+const CREDENTIAL_READ =
+  /\bheaders?\s*(?:\?\.|\.)\s*[Aa]uthorization\b|\bheaders?\s*\[\s*['"`][Aa]uthorization['"`]\s*\]|\bheader\s*\(\s*['"`][Aa]uthorization['"`]|\bcookies?\s*(?:\?\.|\.|\[\s*['"`])\s*(?:token|jwt|session|access_?token|auth)\b|\bauthenticatedUsers\b|\b(?:jwt|jsonwebtoken|jose)\.verify\s*\(|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)\s*\(|\bget\s*\(\s*['"`](?:[Aa]uthorization|[Xx]-[Aa]pi-[Kk]ey|x-internal-api-key)['"`]|\b(?:timingSafeEqual|secureCompare|safeCompare|constantTimeCompare)\s*\(/;
+/**
+ * A secret of the server's own (`process.env.CRON_SECRET`) is a credential check only where the request
+ * is held against it: compared with something, or read beside the request's headers, query or body.
+ * Alone it is the server's key for a service it calls (`if (!env.TINYBIRD_API_KEY) return`), which
+ * says nothing about who is calling.
+ */
+const SERVER_SECRET = /\benv\s*\.\s*[A-Z0-9_]*(?:SECRET|API_KEY|TOKEN)\b/;
+/** The request's own parts, read where the secret is (`request.headers.get('x-cron-secret')`, `req.query.key`). */
+const REQUEST_PART_READ = /\b(?:req|request|ctx|event|c\.req|context)\s*(?:\?\.|\.)\s*(?:headers?|query|body|params|queryStringParameters|cookies)\b|\bheaders\s*\(\s*\)|\bsearchParams\b/;
+
+/** Code (a function's text) that reads or verifies the request's credentials. */
+export function readsRequestCredentials(text: string): boolean {
+  return CREDENTIAL_READ.test(text) || (SERVER_SECRET.test(text) && (comparesConfiguredSecret(text) || REQUEST_PART_READ.test(text)));
+}
 // Ways a handler turns away a caller it could not authenticate, besides a 401.
 const OTHER_REJECTION = /\bnext\s*\(\s*new\s+\w*Error\b|\b(?:status|sendStatus|code)\s*\(\s*403\b|new\s+\w*Forbidden\w*|\bstatus(?:Code)?\s*:\s*403\b/;
 
@@ -97,12 +112,12 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
   }
   const principal = readPrincipal(handler).filter((read) => !read.startsWith('@'));
   if (principal.length > 0) return `${where} reads ${principal[0]} and rejects unauthenticated requests`;
-  if (CREDENTIAL_READ.test(text)) return `${where} checks the request's credentials and rejects the request without them`;
+  if (readsRequestCredentials(text)) return `${where} checks the request's credentials and rejects the request without them`;
   // `if (!(await verifyCurrentUserHasAccessToPost(id))) return 403`: the session is read one call down.
   for (const helper of modules ? calledFunctions(modules, handler) : []) {
     const helperPrincipal = readPrincipal(helper).filter((read) => !read.startsWith('@'));
     const helperText = helper.node.body?.getText(helper.node.getSourceFile()) ?? '';
-    if (helperPrincipal.length > 0 || CREDENTIAL_READ.test(helperText)) {
+    if (helperPrincipal.length > 0 || readsRequestCredentials(helperText)) {
       return `${where} rejects the request unless ${helper.name} (${helper.file.path}:${nodePosition(helper.node).line}) finds ${helperPrincipal[0] ?? 'valid credentials'}`;
     }
   }

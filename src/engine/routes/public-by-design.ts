@@ -45,8 +45,12 @@ const SERVICE_SEGMENT = /^(?:webhooks?|hooks?|cron|crons|queue|queues|jobs?|even
 export function checksSharedSecret(handler: ResolvedFunction | undefined): boolean {
   const body = handler?.node.body;
   if (!body) return false;
-  return body
-    .getText(handler.node.getSourceFile())
+  return comparesConfiguredSecret(body.getText(handler.node.getSourceFile()));
+}
+
+/** Code that compares something with a configured secret on one line (`token === env.API_KEY`, `timingSafeEqual(a, env.SECRET)`), comments left out. */
+export function comparesConfiguredSecret(text: string): boolean {
+  return text
     .split('\n')
     .map((line) => line.replace(/\/\/.*$/, ''))
     .some((line) => !/^\s*\*/.test(line) && CONFIGURED_SECRET.test(line) && /[!=]==?|\btimingSafeEqual\s*\(/.test(line));
@@ -180,6 +184,12 @@ export function publicByDesignReason(input: {
     if (input.handler && (takesResetToken(input.handler) || READS_INPUT_TOKEN.test(handlerText))) return `${last}: manages a subscription with the token its email link carries`;
     if (phrase.some((word) => /^(?:upsert|create|add|subscribe|signup|join|register)$/.test(word))) return `${last}: subscribes an address to notifications (self-signup, confirmed by email)`;
   }
+  // Anonymous submissions (an outage report, a vote): the handler names the caller by network address
+  // and turns away an address that already did it, the control of an endpoint open to everyone on purpose.
+  if (input.method !== 'GET' && input.method !== 'QUERY' && input.handler) {
+    const limit = perAddressLimit(input.handler);
+    if (limit) return `${last}: anonymous by design, each caller limited by network address (${limit})`;
+  }
   // Exchanging a user's password for a token or key: the handler authenticates the caller itself.
   const verification = PASSWORD_VERIFICATION.exec(handlerText);
   if (verification && input.method !== 'GET' && input.method !== 'QUERY') return `${last}: checks the caller's password itself (${verification[0].replace(/\s*\($/, '')})`;
@@ -198,6 +208,54 @@ function takesResetToken(handler: ResolvedFunction): boolean {
   if (names.some((name) => RESET_TOKEN_NAME.test(name))) return true;
   return READS_INPUT_TOKEN.test(handler.node.body?.getText(handler.node.getSourceFile()) ?? '');
 }
+/** Reading the caller's network address: `getClientIp(headers)`, `x-forwarded-for`, `req.ip`. */
+const CLIENT_ADDRESS = /\b(?:get)?[Cc]lient_?I[Pp]\b|\brequestIp\b|x-forwarded-for|x-real-ip|cf-connecting-ip|\b(?:req|request|ctx)\s*\.\s*ips?\b|\bremoteAddress\b/;
+/** A call that asks whether this caller already did it: `reportAlreadyLimited(key)`, `isRateLimited(ip)`, `throttle(ip)`. */
+const PER_CALLER_LIMIT = /(?:[Ll]imit|[Tt]hrottl|[Aa]lready|[Dd]uplicate|[Cc]ooldown)\w*$/;
+
+/**
+ * The call the handler's early exit tests when the handler reads the caller's address and answers
+ * an address that is limited with an early return (`if (await alreadyLimited(key)) return`, or through
+ * a variable it binds: `const limited = await reportAlreadyLimited(key); if (limited) return`).
+ */
+function perAddressLimit(handler: ResolvedFunction): string | undefined {
+  const body = handler.node.body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  const file = handler.node.getSourceFile();
+  if (!CLIENT_ADDRESS.test(body.getText(file))) return undefined;
+  const statements = body.statements;
+  for (let index = 0; index < statements.length; index++) {
+    const statement = statements[index]!;
+    const call = limitCallIn(statement);
+    if (!call) continue;
+    const name = call.expression.getText(file);
+    if (ts.isIfStatement(statement) && exitsEarly(statement.thenStatement)) return name;
+    const declaration = ts.isVariableStatement(statement) ? statement.declarationList.declarations[0] : undefined;
+    if (!declaration || !ts.isIdentifier(declaration.name)) continue;
+    const bound = declaration.name.text;
+    const tested = statements.slice(index + 1).some((later) => ts.isIfStatement(later) && exitsEarly(later.thenStatement) && new RegExp(`(?<![\\w$.])${bound}(?![\\w$])`).test(later.expression.getText(file)));
+    if (tested) return name;
+  }
+  return undefined;
+}
+
+/** The first limit-named call a statement makes (its condition or its initializer), outside nested functions. */
+function limitCallIn(statement: ts.Statement): ts.CallExpression | undefined {
+  const root = ts.isIfStatement(statement) ? statement.expression : ts.isVariableStatement(statement) ? statement.declarationList.declarations[0]?.initializer : undefined;
+  if (!root) return undefined;
+  let found: ts.CallExpression | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || ts.isFunctionLike(node)) return;
+    if (ts.isCallExpression(node)) {
+      const callee = ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : ts.isIdentifier(node.expression) ? node.expression.text : '';
+      if (PER_CALLER_LIMIT.test(callee)) found = node;
+    }
+    if (!found) ts.forEachChild(node, visit);
+  };
+  visit(root);
+  return found;
+}
+
 const RESET_TOKEN_NAME = /^(?:token|resetToken|reset_token|passwordResetToken|resetCode|code|otp)$/;
 /** `input.token`, `body.token`: a token read from what the client sent. */
 const READS_INPUT_TOKEN = new RegExp(`\\b(?:body|args|input|params|query|data)\\??\\.(?:${RESET_TOKEN_NAME.source.slice(4, -2)})\\b`);
