@@ -52,8 +52,8 @@ export interface RuleMeta {
 export interface ScannedTextFile {
   /** posix, relative to the scan root */
   path: string;
-  /** `toml` is netlify.toml only: it names a Netlify site's functions folder. */
-  kind: 'env' | 'json' | 'yaml' | 'prisma' | 'toml' | 'template';
+  /** `toml` is netlify.toml only: it names a Netlify site's functions folder. `graphql`: schema files (SDL). */
+  kind: 'env' | 'json' | 'yaml' | 'prisma' | 'toml' | 'template' | 'graphql';
   text: string;
 }
 

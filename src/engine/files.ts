@@ -7,7 +7,7 @@ import { UsageError } from './errors.js';
 import { describeSystemError } from './system-error.js';
 import { HTML_VIEW_EXTENSIONS, HTML_VIEWS_FOLDER_PATTERN, TEMPLATE_EXTENSIONS } from '../models/view-templates.js';
 
-export type ScanFileKind = 'source' | 'env' | 'json' | 'yaml' | 'prisma' | 'toml' | 'template';
+export type ScanFileKind = 'source' | 'env' | 'json' | 'yaml' | 'prisma' | 'toml' | 'template' | 'graphql';
 
 export interface DiscoveredFile {
   absolutePath: string;
@@ -26,6 +26,8 @@ const SCANNED_PATTERNS = [
   '**/*.{yaml,yml}',
   // Prisma schemas: which fields a model has (credentials a whole record would expose).
   '**/*.prisma',
+  // GraphQL schemas (SDL): their directives guard fields, their namespace types hold operations.
+  '**/*.{graphql,gql}',
   // Netlify's site config: where its functions live (other TOML files say nothing the scan reads).
   '**/netlify.toml',
   // Server-side view templates: which locals a view prints without escaping (xss-reflected).
@@ -100,6 +102,7 @@ export function fileKind(filePath: string): ScanFileKind | undefined {
   if (extension === '.json') return 'json';
   if (extension === '.yaml' || extension === '.yml') return 'yaml';
   if (extension === '.prisma') return 'prisma';
+  if (extension === '.graphql' || extension === '.gql') return 'graphql';
   if (TEMPLATE_EXTENSIONS.includes(extension)) return 'template';
   if (HTML_VIEW_EXTENSIONS.includes(extension) && /(?:^|\/)views\//.test(filePath.split(path.sep).join('/'))) return 'template';
   return undefined;

@@ -411,7 +411,8 @@ function scanTextFile(file: ScannedTextFile, ctx: RuleContext): void {
   // Prisma schemas are read for their models; their datasource urls use env() by convention.
   // netlify.toml is read for its functions folder; its YAML-unlike syntax would misread as entries.
   // View templates are read for their output tags; markup is not a list of key/value entries.
-  if (file.kind === 'prisma' || file.kind === 'toml' || file.kind === 'template') return;
+  // GraphQL schemas declare types, never values.
+  if (file.kind === 'prisma' || file.kind === 'toml' || file.kind === 'template' || file.kind === 'graphql') return;
   const entries = file.kind === 'env' ? readEnvEntries(file.text) : readYamlEntries(file.text);
   for (const entry of entries) {
     if (entry.value.length < MINIMUM_LENGTH) continue;

@@ -1,3 +1,5 @@
+import type { ts } from '#typescript';
+import { codeText } from '../engine/ast/syntax.js';
 import type { FlowConfig } from '../engine/config.js';
 import { routeRateLimits, type RateLimitEvidence } from '../engine/routes/rate-limits.js';
 import { routeMatchesStep, wordPath } from '../engine/routes/route-path.js';
@@ -132,6 +134,26 @@ function describeLimit(limit: RateLimitEvidence): string {
   return `${limit.name} at ${limit.file}:${limit.line}`;
 }
 
+/** A word of code that could carry a guess: a one-time code, a reset token, a password, a security answer. */
+const GUESS_INPUT = /code|otp|token|totp|pin\b|answer|passcode|password|hash|nonce|challenge/i;
+/** The client's whole input handed on (not one field of it read): `verify(dto)`, `confirm(req.body)`, `check(input)`. */
+const WHOLE_INPUT = /(?<![.\w$])(?:body|input|args|dto|payload|data|params|event)\b(?!\s*(?:\?\.|\.|\[|:))/;
+
+/**
+ * Whether the handler can receive a guess: guessing needs a code, token or password from the
+ * client. An admin's `enableTFA(id)` toggling a flag, or `resetGuestUser()` taking nothing, is
+ * no code check however it is named. A handler the scan cannot read is taken at its name.
+ */
+function takesGuess(route: Route): boolean {
+  const handler = route.handler?.node;
+  const body = handler && 'body' in handler ? (handler.body as ts.Node | undefined) : undefined;
+  if (!handler || !body) return true;
+  const parameters = handler.parameters.map((parameter) => codeText(parameter)).join(' ');
+  const code = codeText(body);
+  // `this.auth.verify(dto)`, `service.confirm(req.body)`: the whole input goes on, guesses included.
+  return GUESS_INPUT.test(parameters) || GUESS_INPUT.test(code) || WHOLE_INPUT.test(code);
+}
+
 /** The abuse-sensitive action a route performs, from its literal path segments, then its handler's name, then config flows. */
 function sensitiveAction(route: Route, flows: readonly FlowConfig[]): SensitiveAction | undefined {
   const segments = wordPath(route).split('/').filter(Boolean);
@@ -177,7 +199,7 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   if (RESEND.test(phrase)) {
     return { label: 'verification code resend', severity: 'medium', harm: 'a client can trigger codes or verification messages without limit (SMS/email bombing, messaging cost)', business: false };
   }
-  if (OTP_WORD.test(phrase) && (VERIFY_VERB.test(phrase) || OTP_WORD.test(lastWords))) {
+  if (OTP_WORD.test(phrase) && (VERIFY_VERB.test(phrase) || OTP_WORD.test(lastWords)) && takesGuess(route)) {
     return { label: 'one-time code verification', severity: 'high', harm: 'a client can try one-time codes without limit until one matches (OTP/2FA brute force)', business: false };
   }
   if (MAGIC_LINK.test(phrase)) {
@@ -187,7 +209,7 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
     return { label: 'password reset request', severity: 'medium', harm: 'a client can trigger reset emails without limit (email bombing, account enumeration)', business: false };
   }
   const tokenParameter = parameters.some((parameter) => /token|code|key|hash/.test(parameter));
-  if (RESET.test(phrase) && (PASSWORD.test(phrase) || ACCOUNT_CONTEXT.test(phrase) || tokenParameter) && !/\bchange\b/.test(phrase)) {
+  if (RESET.test(phrase) && (PASSWORD.test(phrase) || ACCOUNT_CONTEXT.test(phrase) || tokenParameter) && !/\bchange\b/.test(phrase) && (tokenParameter || takesGuess(route))) {
     return { label: 'password reset confirmation', severity: 'high', harm: 'a client can guess reset tokens, codes or security answers without limit', business: false };
   }
   if (LOGIN.test(lastWords)) {

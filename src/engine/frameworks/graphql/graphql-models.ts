@@ -50,6 +50,16 @@ export const GRAPHQL_SERVER_FACTORIES = new Set([
 /** Helpers that chain resolvers without doing anything themselves (graphql-resolvers, lodash flow). */
 export const RESOLVER_COMPOSERS = new Set(['combineResolvers', 'pipeResolvers', 'compose', 'pipe', 'flow', 'composeResolvers']);
 
+/**
+ * Schema directives (SDL, `field: T @auth(requires: ["x"])`) that guard a field: the schema-first
+ * form of a resolver guard (Apollo's auth directive examples, wiki.js, AWS AppSync's `@aws_*`).
+ * With arguments naming roles or scopes, or named for roles, they are role checks.
+ */
+export const AUTH_DIRECTIVE = /^(?:auth|authenticated|isAuthenticated|requireAuth|requiresAuth|requireAuthentication|requiresAuthentication|loggedIn|isLoggedIn|signedIn|authorized|authorize|authz|protected|private|user|hasRole|hasRoles|requiresRole|requireRole|role|roles|hasScope|hasScopes|requiresScopes|scopes|hasPermission|hasPermissions|requiresPermission|requirePermission|permission|permissions|policy|policies|aws_cognito_user_pools|aws_iam|aws_oidc|aws_lambda)$/i;
+export const ROLE_DIRECTIVE = /role|scope|permission|polic/i;
+/** Directives that limit how often a field may be called (graphql-rate-limit-directive, graphql-rate-limit). */
+export const RATE_LIMIT_DIRECTIVE = /^(?:rateLimit|rate_limit|throttle|limit)$/;
+
 /** graphql-shield's entry point: its first argument is a permission map shaped like a resolver map. */
 export const SHIELD_FACTORIES = new Set(['shield']);
 

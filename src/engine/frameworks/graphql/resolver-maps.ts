@@ -6,7 +6,8 @@ import { nodesOfKind } from '../../ast/file-index.js';
 import { classifyBody, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
 import type { Operation, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
-import { GRAPHQL_RESOLVER_MAP_PACKAGES, GRAPHQL_SERVER_FACTORIES, RESOLVER_COMPOSERS, ROOT_OPERATION_TYPES, SHIELD_FACTORIES } from './graphql-models.js';
+import { AUTH_DIRECTIVE, GRAPHQL_RESOLVER_MAP_PACKAGES, GRAPHQL_SERVER_FACTORIES, RATE_LIMIT_DIRECTIVE, RESOLVER_COMPOSERS, ROLE_DIRECTIVE, ROOT_OPERATION_TYPES, SHIELD_FACTORIES } from './graphql-models.js';
+import { directiveImplementations, readSdl, type DirectiveImplementation, type SdlDirective } from './sdl.js';
 
 const MAX_SPREAD_DEPTH = 6;
 /** Keys of a type's resolver object that are the server's type plumbing, not fields a client asks for. */
@@ -30,12 +31,15 @@ interface ObjectAt {
  * resolver (`FIELD User.invoices`), at the line of its property. Root field objects spread or imported
  * from other files are followed. The context function counts as authentication for every operation
  * when it turns away requests without valid credentials; graphql-shield rules and resolver wrappers
- * (`combineResolvers(isAuthenticated, ...)`, `authenticated(resolver)`) are middleware of the field.
+ * (`combineResolvers(isAuthenticated, ...)`, `authenticated(resolver)`) are middleware of the field,
+ * and so are the schema's own directives on the field or its type (`@auth(requires: [...])`). A
+ * type the schema reaches through a root field (`Mutation.users: UserMutation`) holds operations.
  */
 function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
   const { modules, middleware: classifier } = context;
   const contextChecks = contextFunctionChecks(context);
   const shield = shieldRules(context);
+  const directives = schemaDirectives(context);
   const seenFields = new Set<ts.Node>();
   const routes: RouteDefinition[] = [];
   for (const file of context.sourceFiles) {
@@ -52,15 +56,16 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
     typeObjects.push(...exportedTypeObjects(file));
     for (const { typeName, fieldsObject } of typeObjects) {
       if (!fieldsObject || shield.maps.has(fieldsObject.node)) continue;
-      const operation = ROOT_OPERATION_TYPES[typeName] ?? 'FIELD';
+      const namespaced = ROOT_OPERATION_TYPES[typeName] ? undefined : directives.namespaceOperation(typeName);
+      const operation = ROOT_OPERATION_TYPES[typeName] ?? namespaced ?? 'FIELD';
       for (const field of fieldsOf(modules, fieldsObject, 0)) {
         if (seenFields.has(field.node)) continue;
         seenFields.add(field.node);
         const fieldName = field.node.name && propertyNameText(field.node.name);
         if (!fieldName || TYPE_PLUMBING.test(fieldName)) continue;
         const resolved = resolverOf(modules, classifier, field.file, field.node, operation);
-        if (!resolved || isNamespaceResolver(resolved.handler.node)) continue;
-        const path = operation === 'FIELD' ? `${typeName}.${fieldName}` : fieldName;
+        if (!resolved || isNamespaceResolver(resolved.handler.node) || isStubResolver(resolved.handler.node)) continue;
+        const path = operation === 'FIELD' || namespaced ? `${typeName}.${fieldName}` : fieldName;
         const position = nodePosition(field.node);
         const shieldMiddleware = shield.middlewareFor(typeName, fieldName);
         routes.push({
@@ -72,7 +77,7 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
           line: position.line,
           column: position.column,
           handler: { file: resolved.handler.file.path, line: nodePosition(resolved.handler.node).line, node: resolved.handler.node, name: `${typeName}.${fieldName}` },
-          middleware: [...contextChecks.map((entry) => ({ ...entry })), ...shieldMiddleware, ...resolved.middleware],
+          middleware: [...contextChecks.map((entry) => ({ ...entry })), ...shieldMiddleware, ...directives.middlewareFor(typeName, fieldName), ...resolved.middleware],
         });
       }
     }
@@ -302,6 +307,32 @@ function isServerFactory(modules: ModuleIndex, file: ScannedSourceFile, call: ts
 }
 
 /**
+ * The schema's directives as middleware of each field: auth and role directives (their
+ * implementation cited when the project has one that turns callers away, otherwise by name only),
+ * and rate limits.
+ */
+function schemaDirectives(context: AdapterContext): { namespaceOperation(typeName: string): Operation | undefined; middlewareFor(typeName: string, field: string): RouteMiddleware[] } {
+  const sdl = readSdl(context.sourceFiles, context.textFiles);
+  const implementations = sdl.hasDirectives ? directiveImplementations(context.sourceFiles, new Set(sdl.directiveNames())) : new Map<string, DirectiveImplementation>();
+  return {
+    namespaceOperation: (typeName) => sdl.namespaceOperation(typeName),
+    middlewareFor: (typeName, field) => sdl.directivesFor(typeName, field).flatMap((directive) => directiveMiddleware(directive, implementations.get(directive.name)) ?? []),
+  };
+}
+
+function directiveMiddleware(directive: SdlDirective, implementation: DirectiveImplementation | undefined): RouteMiddleware | undefined {
+  const written = `@${directive.name}${directive.args ? `(${directive.args.length > 60 ? `${directive.args.slice(0, 57)}...` : directive.args})` : ''}`;
+  const where = `schema directive${directive.onType ? ' on the type' : ''} (${directive.file}:${directive.line})`;
+  if (RATE_LIMIT_DIRECTIVE.test(directive.name)) return { name: written, kind: 'rate-limit', strength: 'strong', evidence: where, scope: 'route', file: directive.file, line: directive.line };
+  if (!AUTH_DIRECTIVE.test(directive.name)) return undefined;
+  // `requires: ["manage:users"]`, `role: ADMIN`, `scopes: [READ]`: the roles or scopes it asks for.
+  const roles = [...directive.args.matchAll(/"([^"]+)"|:\s*\[?\s*([A-Z][A-Z0-9_]+)/g)].map((match) => match[1] ?? match[2]!).filter((role) => !/^(?:true|false|null)$/i.test(role));
+  const kind = roles.length > 0 || ROLE_DIRECTIVE.test(directive.name) ? 'role' : 'auth';
+  const implemented = implementation?.rejects ? `, implemented by ${implementation.name} (${implementation.file}:${implementation.line}), which turns callers away` : '';
+  return { name: written, kind, strength: implemented ? 'strong' : 'name-only', evidence: `${where}${implemented}`, scope: 'route', file: directive.file, line: directive.line, ...(roles.length > 0 ? { roles } : {}) };
+}
+
+/**
  * graphql-shield permission maps: `shield({ Query: { order: isAuthenticated }, Mutation: { '*': isAdmin } })`.
  * Their objects look like resolver maps and must not be read as such; their rules run before the field.
  */
@@ -354,6 +385,20 @@ function shieldRule(classifier: MiddlewareClassifier, file: ScannedSourceFile, e
     return { ...known, kind: 'other', strength: 'strong', evidence: 'graphql-shield allow: anyone may call it' };
   }
   return { ...described, evidence: `graphql-shield rule: ${described.evidence}` };
+}
+
+/**
+ * `resetPassword (obj, args) { return false }`: a resolver left as a stub answers a constant and
+ * touches nothing (no data, no state, no request input): no operation a rule could judge.
+ */
+function isStubResolver(fn: ts.SignatureDeclaration & { body?: ts.Node }): boolean {
+  const body = fn.body;
+  if (!body) return false;
+  const returned = ts.isBlock(body) ? (body.statements.length === 1 && ts.isReturnStatement(body.statements[0]!) ? body.statements[0].expression : undefined) : (body as ts.Expression);
+  const value = returned && skipOuterExpressions(returned as ts.Expression);
+  if (!value) return false;
+  const constant = [ts.SyntaxKind.TrueKeyword, ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.NullKeyword].includes(value.kind) || ts.isNumericLiteral(value) || ts.isStringLiteralLike(value) || (ts.isIdentifier(value) && value.text === 'undefined') || (ts.isArrayLiteralExpression(value) && value.elements.length === 0);
+  return constant;
 }
 
 /**
