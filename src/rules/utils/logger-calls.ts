@@ -4,7 +4,7 @@ import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { matchingLogger } from '../../engine/models.js';
 import { FRAMEWORK_LOG_OWNERS, LOG_METHODS, LOGGER_PACKAGES, LOGGER_SETUP_MEMBERS, NEST_LOGGER_CLASSES, NEST_LOGGER_MODULE } from '../../models/loggers.js';
-import { moduleCallee } from '../../engine/names/index.js';
+import { localBinding, moduleCallee } from '../../engine/names/index.js';
 
 // The libraries themselves are data (src/models/loggers.ts); this file matches calls against them.
 export { LOG_METHODS } from '../../models/loggers.js';
@@ -32,6 +32,7 @@ export function loggerCallName(ctx: RuleContext, file: ScannedSourceFile, call: 
     }
   }
   if (ts.isPropertyAccessExpression(callee) && LOG_METHODS.has(callee.name.text) && isLoggerField(ctx, file, skipOuterExpressions(callee.expression))) return text();
+  if (ts.isPropertyAccessExpression(callee) && LOG_METHODS.has(callee.name.text) && isTypedLogger(skipOuterExpressions(callee.expression), 0)) return text();
   // A logger the project declared (config `models`, kind logger): the export itself or a log method on it.
   const modelled = matchingLogger(ctx.models.loggers, ctx.modules, file, callee);
   if (modelled && (modelled.members.length === 0 || LOG_METHODS.has(modelled.members.at(-1)!))) return text();
@@ -50,6 +51,43 @@ export function loggerCallName(ctx: RuleContext, file: ScannedSourceFile, call: 
     if (NEST_LOGGER_CLASSES.some((name) => first === name || first === `new ${name}()`) && LOG_METHODS.has(last)) return text();
   }
   return undefined;
+}
+
+/** Type names of loggers (`Logger` of pino, winston, bunyan or the project's own alias of one, `LoggerService`). */
+const LOGGER_TYPE = /^(?:Base|Pino|Winston|Bunyan)?Logger(?:Service)?$/;
+
+/**
+ * A logger handed in with its type: `logger.info()` where `logger: Logger` is a parameter, a
+ * `{ logger: Logger }` parameter's field (`params.logger.child(...)`), or a `.child()` of one. A
+ * helper that receives the app's logger (`withOperationLogging(op, { logger })`) writes records
+ * with it, wherever the logger was made.
+ */
+function isTypedLogger(owner: ts.Expression, depth: number): boolean {
+  if (depth > 3) return false;
+  // `params.logger.child({ op })`, `logger.child(...)`: a child logs as its parent does.
+  if (ts.isCallExpression(owner) && ts.isPropertyAccessExpression(owner.expression) && owner.expression.name.text === 'child') return isTypedLogger(skipOuterExpressions(owner.expression.expression), depth + 1);
+  if (ts.isIdentifier(owner)) {
+    const declaration = localBinding(owner);
+    if (!declaration) return false;
+    if (declaration.type && namesLoggerType(declaration.type)) return true;
+    const initializer = ts.isVariableDeclaration(declaration) && declaration.initializer ? skipOuterExpressions(declaration.initializer) : undefined;
+    return initializer !== undefined && isTypedLogger(initializer, depth + 1);
+  }
+  // `params.logger` where `params: { logger: Logger; ... }`.
+  if (ts.isPropertyAccessExpression(owner) && ts.isIdentifier(owner.expression)) {
+    const declaration = localBinding(owner.expression);
+    const type = declaration?.type;
+    if (!type || !ts.isTypeLiteralNode(type)) return false;
+    const member = type.members.find((candidate) => ts.isPropertySignature(candidate) && candidate.name.getText() === owner.name.text) as ts.PropertySignature | undefined;
+    return member?.type !== undefined && namesLoggerType(member.type);
+  }
+  return false;
+}
+
+function namesLoggerType(type: ts.TypeNode): boolean {
+  if (!ts.isTypeReferenceNode(type)) return false;
+  const name = ts.isQualifiedName(type.typeName) ? type.typeName.right.text : type.typeName.text;
+  return LOGGER_TYPE.test(name);
 }
 
 /**

@@ -55,7 +55,7 @@ export const RESOLVER_COMPOSERS = new Set(['combineResolvers', 'pipeResolvers', 
  * form of a resolver guard (Apollo's auth directive examples, wiki.js, AWS AppSync's `@aws_*`).
  * With arguments naming roles or scopes, or named for roles, they are role checks.
  */
-export const AUTH_DIRECTIVE = /^(?:auth|authenticated|isAuthenticated|requireAuth|requiresAuth|requireAuthentication|requiresAuthentication|loggedIn|isLoggedIn|signedIn|authorized|authorize|authz|protected|private|user|hasRole|hasRoles|requiresRole|requireRole|role|roles|hasScope|hasScopes|requiresScopes|scopes|hasPermission|hasPermissions|requiresPermission|requirePermission|permission|permissions|policy|policies|aws_cognito_user_pools|aws_iam|aws_oidc|aws_lambda)$/i;
+export const AUTH_DIRECTIVE = /^(?:auth|authenticated|isAuthenticated|requireAuth|requiresAuth|requireAuthentication|requiresAuthentication|loggedIn|isLoggedIn|signedIn|authorized|authorize|authz|protected|private|user|role|roles|scopes|permission|permissions|policy|policies|aws_cognito_user_pools|aws_iam|aws_oidc|aws_lambda)$|^(?:has|requires?|is|check|must)\w*(?:Role|Roles|Scope|Scopes|Permission|Permissions|Auth|Authenticated|Owner|Access|Admin|Member)$/i;
 export const ROLE_DIRECTIVE = /role|scope|permission|polic/i;
 /** Directives that limit how often a field may be called (graphql-rate-limit-directive, graphql-rate-limit). */
 export const RATE_LIMIT_DIRECTIVE = /^(?:rateLimit|rate_limit|throttle|limit)$/;

@@ -389,11 +389,14 @@ function shieldRule(classifier: MiddlewareClassifier, file: ScannedSourceFile, e
 
 /**
  * `resetPassword (obj, args) { return false }`: a resolver left as a stub answers a constant and
- * touches nothing (no data, no state, no request input): no operation a rule could judge.
+ * touches nothing (no data, no state, no request input): no operation a rule could judge. So does
+ * one that only throws (`updateRole: async () => { throw new ModuleDisabledError() }`, the
+ * stand-ins of a module switched off).
  */
 function isStubResolver(fn: ts.SignatureDeclaration & { body?: ts.Node }): boolean {
   const body = fn.body;
   if (!body) return false;
+  if (ts.isBlock(body) && body.statements.length === 1 && ts.isThrowStatement(body.statements[0]!)) return true;
   const returned = ts.isBlock(body) ? (body.statements.length === 1 && ts.isReturnStatement(body.statements[0]!) ? body.statements[0].expression : undefined) : (body as ts.Expression);
   const value = returned && skipOuterExpressions(returned as ts.Expression);
   if (!value) return false;

@@ -32,7 +32,11 @@ export interface SdlDirective {
 }
 
 export interface SdlSchema {
-  /** The directives that apply to `Type.field`: the field's own, then its type's. */
+  /**
+   * The directives that apply to `Type.field`: the field's own, its type's, and for a namespace type
+   * those of the root field that leads to it (`admin: AdminMutations @hasServerRole(role: ADMIN)`
+   * runs before any of its fields).
+   */
   directivesFor(typeName: string, field: string): SdlDirective[];
   /** `UserMutation` when a root type has a field of that type (`Mutation.users: UserMutation`): the root's operation. */
   namespaceOperation(typeName: string): Operation | undefined;
@@ -81,6 +85,7 @@ export function readSdl(sourceFiles: readonly ScannedSourceFile[], textFiles: re
   const typeDirectives = new Map<string, SdlDirective[]>();
   const defined = new Set(types.map((type) => type.typeName));
   const namespaces = new Map<string, Operation>();
+  const entryDirectives = new Map<string, SdlDirective[]>();
   for (const type of types) {
     if (type.directives.length > 0) typeDirectives.set(type.typeName, [...(typeDirectives.get(type.typeName) ?? []), ...type.directives]);
     for (const field of type.fields) {
@@ -93,11 +98,13 @@ export function readSdl(sourceFiles: readonly ScannedSourceFile[], textFiles: re
       // `users: UserMutation`: a namespace object, reached without arguments, whose own fields are the operations.
       // `me: User` is data: only a type named as a group of operations is a namespace.
       const candidate = !field.hasArgs && !field.returnsList && NAMESPACE_TYPE.test(field.returnType) && defined.has(field.returnType) && !ROOT_OPERATION_TYPES[field.returnType];
-      if (candidate && !namespaces.has(field.returnType)) namespaces.set(field.returnType, operation);
+      if (!candidate) continue;
+      if (!namespaces.has(field.returnType)) namespaces.set(field.returnType, operation);
+      if (field.directives.length > 0) entryDirectives.set(field.returnType, [...(entryDirectives.get(field.returnType) ?? []), ...field.directives]);
     }
   }
   return {
-    directivesFor: (typeName, field) => [...(fieldDirectives.get(`${typeName}.${field}`) ?? []), ...(typeDirectives.get(typeName) ?? [])],
+    directivesFor: (typeName, field) => [...(fieldDirectives.get(`${typeName}.${field}`) ?? []), ...(typeDirectives.get(typeName) ?? []), ...(entryDirectives.get(typeName) ?? []).map((directive) => ({ ...directive, onType: true }))],
     namespaceOperation: (typeName) => namespaces.get(typeName),
     hasDirectives: fieldDirectives.size > 0 || typeDirectives.size > 0,
     directiveNames: () => [...new Set([...fieldDirectives.values(), ...typeDirectives.values()].flat().map((directive) => directive.name))].sort(),
