@@ -133,6 +133,8 @@ describe('maskSecretsInLine', () => {
     `export function getUserById(userId: string) { return db.user.findUnique({ where: { id: userId } }); }`,
     `import { Injectable, UnauthorizedException } from '@nestjs/common';`,
     `const className = 'sk-spinner-fading-circle-large';`,
+    // A long identifier shown alone (a GraphQL subscription's name in the routes table) is no key body.
+    'projectTriggeredAutomationsStatusUpdated',
     `      API_TOKEN: \${API_TOKEN:?set API_TOKEN}`,
     `  console.log('reset requested', { forgotPasswordTemplate: 'reset-v2' });`,
     `ctx.body = { token: 'issued' };`,

@@ -89,7 +89,9 @@ function addPrivateKeyMaterial(line: string, ranges: Range[]): void {
   }
   // A body line of a multi-line key: a line of base64 and nothing else.
   const body = BASE64_LINE.exec(line);
-  if (body?.[1]) {
+  // Base64 of key material has digits or `+`/`/` in any 40 characters; a long identifier
+  // (a GraphQL field `projectTriggeredAutomationsStatusUpdated` shown alone) has none.
+  if (body?.[1] && /[\d+/]/.test(body[1])) {
     const start = line.indexOf(body[1]);
     ranges.push({ start, end: start + body[1].length });
   }

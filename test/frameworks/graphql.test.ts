@@ -74,7 +74,7 @@ describe('graphql resolver maps (Apollo Server): fixture app', () => {
       ].join('\n'),
       'src/resolvers.ts': [
         'export const resolvers = {',
-        '  Query: { feed: () => [], drafts: (_p: unknown, _a: unknown, ctx: any) => ctx.db.drafts() },',
+        '  Query: { feed: (_p: unknown, _a: unknown, ctx: any) => ctx.db.feed(), drafts: (_p: unknown, _a: unknown, ctx: any) => ctx.db.drafts() },',
         '  Mutation: { publish: (_p: unknown, args: { id: string }, ctx: any) => ctx.db.publish(args.id) },',
         '};',
       ].join('\n'),

@@ -150,7 +150,7 @@ describe('missing-rate-limit', () => {
     const routes = [
       `import { limitAttempts, checkQuota } from './quota.js';`,
       `app.post('/auth/login', limitAttempts, (req, res) => res.end());`,
-      `app.post('/auth/otp/verify', async (req: any, res) => { await checkQuota(req.body.userId); res.end(); });`,
+      `app.post('/auth/otp/verify', async (req: any, res) => { await checkQuota(req.body.userId); res.json(await verifyCode(req.body.code)); });`,
     ].join('\n');
     const quota = { 'src/quota.ts': `export function limitAttempts(req: any, res: any, next: any) { next(); }\nexport async function checkQuota(id: string) { return id; }\n` };
     expect((await findings(express(routes, quota))).map((finding) => finding.line)).toEqual([7, 8]);
@@ -163,8 +163,8 @@ describe('missing-rate-limit', () => {
       `import { limitAttempts, checkQuota, makeGate } from './quota.js';`,
       `const gate = makeGate({ perMinute: 5 });`,
       `app.post('/auth/login', limitAttempts, (req, res) => res.end());`,
-      `app.post('/auth/otp/verify', async (req: any, res) => { await checkQuota(req.body.userId); res.end(); });`,
-      `app.post('/auth/password/reset', gate, (req, res) => res.end());`,
+      `app.post('/auth/otp/verify', async (req: any, res) => { await checkQuota(req.body.userId); res.json(await verifyCode(req.body.code)); });`,
+      `app.post('/auth/password/reset', gate, (req: any, res) => res.json(resetPassword(req.body.token, req.body.password)));`,
     ].join('\n');
     const quota = { 'src/quota.ts': `export function limitAttempts(req: any, res: any, next: any) { next(); }\nexport async function checkQuota(id: string) { return id; }\nexport function makeGate(options: object) { return (req: any, res: any, next: any) => next(); }\n` };
     expect((await findings(express(routes, quota))).map((finding) => finding.line)).toEqual([8, 9, 10]);
