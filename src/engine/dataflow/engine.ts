@@ -168,9 +168,15 @@ export class DataflowEngine {
       evaluated: new Map(),
       returns: [],
     };
-    if (fn?.body) {
-      // Bind the function's locals (in source order, up to the expression) without recording calls.
-      this.bindLocals(fn.body, context, expression.getStart());
+    // Bind the locals (in source order, up to the expression) without recording calls: those of the
+    // functions it is nested in first, since a callback (`qb => qb.where(knex.raw(...))`) sees the
+    // checks and constants of the function around it.
+    const enclosing: Array<ts.SignatureDeclaration & { body?: ts.Node }> = [];
+    for (let outer = fn; outer; outer = enclosingFunction(outer)) enclosing.unshift(outer);
+    for (const outer of enclosing) {
+      // A parameter hides the outer local of its name (`const x = 'users'; rows.map((x) => ...)`).
+      for (const parameter of outer.parameters) forEachBoundName(parameter.name, (name) => context.scope.values.set(name, { kind: 'unknown' }));
+      if (outer.body) this.bindLocals(outer.body, context, expression.getStart());
     }
     return this.origin(expression, context);
   }
@@ -410,6 +416,10 @@ export class DataflowEngine {
 
   /** `req.query.sort`, `ctx.request.body`, `dto.name`, `obj[key]`. */
   private memberOrigin(member: ts.PropertyAccessExpression | ts.ElementAccessExpression, context: AnalysisContext): ValueOrigin {
+    // `cursor.operator` after `if (ALLOWED.indexOf(cursor.operator) === -1) throw ...`.
+    const path = ts.isPropertyAccessExpression(member) ? memberPath(member) : undefined;
+    const guarded = path !== undefined ? this.lookup(path, context) : undefined;
+    if (guarded?.kind === 'sanitized') return guarded;
     let base = this.origin(member.expression, context);
     const name = ts.isPropertyAccessExpression(member)
       ? member.name.text
@@ -944,6 +954,11 @@ function enclosingFunction(node: ts.Node): (ts.SignatureDeclaration & { body?: t
   return undefined;
 }
 
+function forEachBoundName(name: ts.BindingName, visit: (name: string) => void): void {
+  if (ts.isIdentifier(name)) return visit(name.text);
+  for (const element of name.elements) if (!ts.isOmittedExpression(element)) forEachBoundName(element.name, visit);
+}
+
 /** A literal, or an array/object/template/concatenation made only of literals. */
 export function isConstantExpression(expression: ts.Expression): boolean {
   const value = skipOuterExpressions(expression);
@@ -966,13 +981,24 @@ export function isConstantExpression(expression: ts.Expression): boolean {
 export function allowlistGuardedName(statement: ts.IfStatement): { name: string; how: string } | undefined {
   if (!exitsEarly(statement.thenStatement)) return undefined;
   const condition = skipOuterExpressions(statement.expression);
+  // `if (ALLOWED.indexOf(x) === -1)` / `< 0`: the same test as `!ALLOWED.includes(x)`.
+  const notFound = ts.isBinaryExpression(condition) && ts.isCallExpression(skipOuterExpressions(condition.left)) && /^(?:===?-1|<0)$/.test(`${condition.operatorToken.getText()}${condition.right.getText()}`.replace(/\s+/g, ''));
+  if (notFound) {
+    const call = skipOuterExpressions(condition.left) as ts.CallExpression;
+    const callee = skipOuterExpressions(call.expression);
+    const subject = call.arguments[0] && subjectName(call.arguments[0]);
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'indexOf' && subject) return { name: subject, how: `checked against an allowlist (${callee.getText()})` };
+  }
   const negated = ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken ? skipOuterExpressions(condition.operand) : undefined;
   if (negated && ts.isCallExpression(negated)) {
     const callee = skipOuterExpressions(negated.expression);
     const argument = negated.arguments[0] && skipOuterExpressions(negated.arguments[0]);
+    const subject = argument && subjectName(argument);
+    if (ts.isPropertyAccessExpression(callee) && subject && (callee.name.text === 'includes' || callee.name.text === 'has')) {
+      return { name: subject, how: `checked against an allowlist (${callee.getText()})` };
+    }
     if (ts.isPropertyAccessExpression(callee) && argument && ts.isIdentifier(argument)) {
       const method = callee.name.text;
-      if (method === 'includes' || method === 'has') return { name: argument.text, how: `checked against an allowlist (${callee.getText()})` };
       if (method === 'test' && ts.isRegularExpressionLiteral(skipOuterExpressions(callee.expression)) && /^\/\^.*\$\/[a-z]*$/.test(callee.expression.getText())) {
         return { name: argument.text, how: `matched against ${callee.expression.getText()}` };
       }
@@ -989,6 +1015,20 @@ export function allowlistGuardedName(statement: ts.IfStatement): { name: string;
     if (name) return { name, how: 'checked to be a number' };
   }
   return undefined;
+}
+
+/** What an allowlist check names: a variable (`sort`) or a member path (`cursor.operator`, `input!.dir`). */
+function subjectName(expression: ts.Expression): string | undefined {
+  const inner = skipOuterExpressions(expression);
+  if (ts.isIdentifier(inner)) return inner.text;
+  return ts.isPropertyAccessExpression(inner) ? memberPath(inner) : undefined;
+}
+
+/** `a.b.c` spelled without outer syntax (`a!.b` is `a.b`), for names and `this`; undefined for calls or computed parts. */
+function memberPath(member: ts.PropertyAccessExpression): string | undefined {
+  const owner = skipOuterExpressions(member.expression);
+  const ownerPath = ts.isIdentifier(owner) ? owner.text : owner.kind === ts.SyntaxKind.ThisKeyword ? 'this' : ts.isPropertyAccessExpression(owner) ? memberPath(owner) : undefined;
+  return ownerPath === undefined || ts.isPrivateIdentifier(member.name) ? undefined : `${ownerPath}.${member.name.text}`;
 }
 
 /** The transform recorded on a value after a containment check that exits early (see pathContainmentChecks). */

@@ -20,9 +20,17 @@ const PROVIDER_MANAGEMENT = /^(?:update|delete|remove|create|add|set|enable|disa
 const ABOUT_SIGN_IN = /^(?:history|histories|attempts?|logs?|audit|stats|statistics|count|counts|report|reports|events?|activity|methods?|options?|status|page|url|link|redirect)$/;
 const CREDENTIAL_ENTRY_UNDER_AUTH = /^(?:register|registration|callback|token|authorize)$/;
 const AUTH_PREFIX_SEGMENT = /^(?:auth|oauth2?|sso|session|sessions|identity|connect|login|account|accounts|users?)$/;
+/**
+ * Account recovery worded as one segment, with the usual short forms of "password" (`pwdreset`,
+ * `passwordreset`, `resetpassword`, `pw-recovery`, `password_recovery`): the same step as `/reset-password`.
+ */
+const PASSWORD_WORD = '(?:password|passwd|pwd|pw|pass)';
+const RECOVERY_WORD = '(?:reset|recover|recovery|forgot|forgotten|lost)';
+const PASSWORD_RECOVERY_COMPOUND = `${PASSWORD_WORD}[-_]?${RECOVERY_WORD}|${RECOVERY_WORD}[-_]?${PASSWORD_WORD}`;
 // Routes of the account life cycle before a session exists: asking for proof of identity is their job.
-const AUTH_FLOW_SEGMENT =
-  /^(?:login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-(?:email|user|account|phone|code|otp))?|validate-(?:email|account|phone)|confirm(?:-(?:email|user|account))?|activate|activation|(?:resend|send)-(?:activation|verification|verify|code|otp|confirmation)(?:-(?:code|email|link))?|(?:account|user|email)-(?:verification|activation|confirmation)|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha)$/;
+const AUTH_FLOW_WORDS =
+  /login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-(?:email|user|account|phone|code|otp))?|validate-(?:email|account|phone)|confirm(?:-(?:email|user|account))?|activate|activation|(?:resend|send)-(?:activation|verification|verify|code|otp|confirmation)(?:-(?:code|email|link))?|(?:account|user|email)-(?:verification|activation|confirmation)|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha/;
+const AUTH_FLOW_SEGMENT = new RegExp(`^(?:${PASSWORD_RECOVERY_COMPOUND}|${AUTH_FLOW_WORDS.source})$`);
 // Infrastructure endpoints count only when the whole path is about them: `/health`, `/api/v1/status`,
 // but never `/orders/:id/status`.
 const INFRA_SEGMENT =
@@ -256,7 +264,8 @@ function limitCallIn(statement: ts.Statement): ts.CallExpression | undefined {
   return found;
 }
 
-const RESET_TOKEN_NAME = /^(?:token|resetToken|reset_token|passwordResetToken|resetCode|code|otp)$/;
+// `tokenId`: the id of the pending reset token the email link carries is as good as the token.
+const RESET_TOKEN_NAME = /^(?:token|resetToken|reset_token|passwordResetToken|resetCode|code|otp|tokenId|token_id|resetTokenId)$/;
 /** `input.token`, `body.token`: a token read from what the client sent. */
 const READS_INPUT_TOKEN = new RegExp(`\\b(?:body|args|input|params|query|data)\\??\\.(?:${RESET_TOKEN_NAME.source.slice(4, -2)})\\b`);
 /** Comparing a submitted password with the stored hash: bcrypt/bcryptjs, argon2, a project's verifyPassword-style helper. */

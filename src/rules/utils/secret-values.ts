@@ -114,8 +114,22 @@ export function isNonSecretShape(value: string): boolean {
     /^(?:pk_(?:live|test)_|phc_|pk\.eyJ|NRJS-)/.test(value) || // publishable client-side keys (Stripe, PostHog, Mapbox, New Relic browser)
     /^(?:file|link|workspace|portal|npm|github|git(?:\+[a-z]+)?):/.test(value) || // dependency specifier
     /^[\^~>=<]*v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(value) || // version (a catalog's `next-auth: 5.0.0-beta.31`)
-    /^(?:[a-z]+)?[#.][A-Za-z_][\w-]*(?:[ >.#[][^\s]*)?$/.test(value) // CSS selector
+    /^(?:[a-z]+)?[#.][A-Za-z_][\w-]*(?:[ >.#[][^\s]*)?$/.test(value) || // CSS selector
+    isModuleSpecifier(value)
   );
+}
+
+/**
+ * An import path behind a path alias, a scoped package or a subpath import, perhaps naming an export
+ * (GraphQL codegen mappers: `EmbedToken: '@/modules/core/helpers/graphTypes#EmbedTokenGraphQLReturn'`):
+ * every segment is a word, where a generated secret's slashes (base64) separate random characters.
+ */
+function isModuleSpecifier(value: string): boolean {
+  if (!/^(?:@[a-z0-9-]*\/|#)[\w./-]+(?:#[A-Za-z_$][\w$]*)?$/i.test(value)) return false;
+  return value
+    .replace(/^[@#]/, '')
+    .split(/[/#]/)
+    .every((segment) => segment === '' || looksLikeWords(segment));
 }
 
 /**
