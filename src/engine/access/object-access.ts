@@ -115,7 +115,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     const { tainted } = candidate;
     const route = tainted.route;
     // A record type an open route hands out by the client's id is public content (blog posts, products).
-    if (route.auth === 'public' && route.method !== 'FIELD' && candidate.lookup.access.model && !isWriteAccess(candidate.lookup)) {
+    // Not when that route's filter admits only published records (`visibility: 'public'`): the type
+    // has private records too, and their ids stay the owner's business.
+    if (route.auth === 'public' && route.method !== 'FIELD' && candidate.lookup.access.model && !isWriteAccess(candidate.lookup) && settled?.verdict !== 'public') {
       const model = candidate.lookup.access.model.toLowerCase();
       if (!servedPublicly.has(model)) servedPublicly.set(model, route.id);
     }

@@ -297,7 +297,9 @@ export class MiddlewareClassifier {
       const library = this.fromLibrary(base, current.file);
       if (library) {
         const className = start.node.name?.text ?? '<class>';
-        return { ...library, evidence: `${className} extends ${middlewareName(base)} (${library.evidence})` };
+        const evidence = `${className} extends ${middlewareName(base)} (${library.evidence})`;
+        const lenient = (library.kind === 'auth' || library.kind === 'role') && lenientHandleRequest(start, current);
+        return lenient ? { kind: 'other', strength: 'strong', evidence: `${evidence}, but ${lenient}: anonymous requests pass` } : { ...library, evidence };
       }
       current = guardClassOf(this.modules, current.file, base);
     }
@@ -313,6 +315,30 @@ export class MiddlewareClassifier {
     }
     return resolveFunction(this.modules, file, expression);
   }
+}
+
+/**
+ * A passport guard whose `handleRequest` hands back whatever the strategy found, without throwing or
+ * deferring to `super.handleRequest` (`handleRequest(err, user) { return user; }`): an optional-auth
+ * guard, since passport's own handleRequest is what rejects a request without a user.
+ */
+function lenientHandleRequest(start: GuardClass, libraryChild: GuardClass): string | undefined {
+  const classes: ts.ClassLikeDeclaration[] = [start.node];
+  if (libraryChild.node !== start.node) classes.push(libraryChild.node);
+  for (const node of classes) {
+    const method = node.members.find((member): member is ts.MethodDeclaration => ts.isMethodDeclaration(member) && propertyNameText(member.name) === 'handleRequest' && member.body !== undefined);
+    if (!method) continue;
+    let rejects = false;
+    const visit = (child: ts.Node): void => {
+      if (rejects) return;
+      if (ts.isThrowStatement(child)) rejects = true;
+      else if (ts.isCallExpression(child) && ts.isPropertyAccessExpression(child.expression) && child.expression.expression.kind === ts.SyntaxKind.SuperKeyword) rejects = true;
+      else if (!ts.isFunctionLike(child)) ts.forEachChild(child, visit);
+    };
+    ts.forEachChild(method.body!, visit);
+    return rejects ? undefined : `its handleRequest returns the user without rejecting (${node.name?.text ?? '<class>'}.handleRequest)`;
+  }
+  return undefined;
 }
 
 /** `optional: true` / `credentialsRequired: false` / `required: false` in an auth middleware's options. */
