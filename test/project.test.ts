@@ -38,4 +38,25 @@ describe('loadProject', () => {
     const loaded = loadProject({ root, files, maxFileSize: 1024 * 1024 });
     expect([...loaded.tsconfigs.values()][0]!.paths).toEqual({ '@/*': ['./*'] });
   });
+  it('scanning a folder of a package outside any repository reads the package\'s tsconfig above it', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ name: 'api' }),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { paths: { '@api/*': ['./src/*'] } } }),
+      'src/a.ts': "import { b } from '@api/b';\nexport const a = b;\n",
+      'src/b.ts': 'export const b = 1;\n',
+    });
+    const root = `${dir}/src`;
+    const files = discoverFiles({ root, scanPaths: [root], include: [], exclude: [], includeTests: false });
+    const loaded = loadProject({ root, files, maxFileSize: 1024 * 1024 });
+    expect([...loaded.tsconfigs.entries()]).toEqual([[dir, expect.objectContaining({ paths: { '@api/*': ['./src/*'] } })]]);
+    // Not above the package: a tsconfig there belongs to something else.
+    const nested = makeProject({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { paths: { '@x/*': ['./*'] } } }),
+      'pkg/package.json': JSON.stringify({ name: 'pkg' }),
+      'pkg/src/a.ts': 'export const a = 1;\n',
+    });
+    const nestedRoot = `${nested}/pkg/src`;
+    const nestedFiles = discoverFiles({ root: nestedRoot, scanPaths: [nestedRoot], include: [], exclude: [], includeTests: false });
+    expect([...loadProject({ root: nestedRoot, files: nestedFiles, maxFileSize: 1024 * 1024 }).tsconfigs.keys()]).toEqual([]);
+  });
 });

@@ -63,8 +63,9 @@ export function loadProject(options: LoadOptions, files: ReadFiles = readFiles(o
   const textFiles: ScannedTextFile[] = [];
   let linesScanned = 0;
   let filesSkipped = 0;
-  // `trustscan scan ./src`: the project's tsconfig sits above the scanned folder; look up to the repository root.
-  const nearestTsconfig = new NearestTsconfigFinder(options.repositoryRoot ?? options.root, inputs);
+  // `trustscan scan ./src`: the project's tsconfig sits above the scanned folder; look up to the repository
+  // root, else (a downloaded archive, no .git) to the package the scanned folder belongs to.
+  const nearestTsconfig = new NearestTsconfigFinder(options.repositoryRoot ?? packageRootAbove(options.root, inputs) ?? options.root, inputs);
 
   for (const { file, read } of files.entries) {
     if ('skip' in read) {
@@ -342,6 +343,18 @@ function parseTsconfig(file: string, inputs: InputLog): { options: ts.CompilerOp
   const fatal = parsed.errors.find((d) => d.code !== 18003 /* "No inputs were found" */ && !missingBase(d));
   if (fatal) return { error: ts.flattenDiagnosticMessageText(fatal.messageText, ' ') };
   return { options: parsed.options };
+}
+
+/** The nearest folder at or above `root` (a few levels up) with a package.json: the package a scanned `src` belongs to. */
+function packageRootAbove(root: string, inputs: InputLog): string | undefined {
+  let dir = path.resolve(root);
+  for (let depth = 0; depth < 4; depth++) {
+    if (inputs.exists(path.join(dir, 'package.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  return undefined;
 }
 
 class NearestTsconfigFinder {

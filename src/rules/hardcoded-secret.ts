@@ -394,9 +394,15 @@ function describeSourceCandidate(
   return { value, names, outerNames, sink, partial, start, end, contentStart: start + 1, contentEnd: end - 1, exactValueStart };
 }
 
+/**
+ * The keys of the objects around a property, nearest first, through arrays of objects too
+ * (`example: { data: [{ pathTokens: [...] }] }` is inside `data` and `example`).
+ */
 function collectEnclosingPropertyNames(property: ts.PropertyAssignment, into: string[]): void {
   let node: ts.Node = property.parent;
-  while (into.length < 3 && ts.isObjectLiteralExpression(node) && ts.isPropertyAssignment(node.parent)) {
+  while (into.length < 5) {
+    while (ts.isArrayLiteralExpression(node.parent)) node = node.parent;
+    if (!(ts.isObjectLiteralExpression(node) || ts.isArrayLiteralExpression(node)) || !ts.isPropertyAssignment(node.parent)) return;
     const name = propertyNameText(node.parent.name);
     if (name) into.push(name);
     node = node.parent.parent;

@@ -147,6 +147,50 @@ export function createReports() {
     ]);
   });
 
+  test('a middleware list imported from another module and spread into use() runs its own middleware', () => {
+    const dir = makeProject({
+      'package.json': PACKAGE,
+      'src/middleware.ts': `import type { MiddlewareHandler } from 'hono';
+import { verify } from 'hono/jwt';
+const withAuth: MiddlewareHandler = async (c, next) => {
+  const header = c.req.header('Authorization');
+  if (!header) return c.json({ error: 'unauthorized' }, 401);
+  c.set('session', await verify(header, process.env.JWT_SECRET!));
+  await next();
+};
+const withRequestId: MiddlewareHandler = async (c, next) => { await next(); };
+export const protectedMiddleware: MiddlewareHandler[] = [withRequestId, withAuth];
+// API-key scopes read into a name, answered with a status a formatter left a trailing comma after.
+export const withRequiredScope = (...required: string[]): MiddlewareHandler => async (c, next) => {
+  const scopes = c.get('scopes') as string[] | undefined;
+  if (!scopes) return c.json({ error: 'Unauthorized' }, 401);
+  if (!required.some((scope) => scopes.includes(scope))) {
+    return c.json(
+      { error: 'Forbidden' },
+      403,
+    );
+  }
+  await next();
+};
+`,
+      'src/index.ts': `import { Hono } from 'hono';
+import { protectedMiddleware, withRequiredScope } from './middleware';
+const app = new Hono();
+app.get('/open', (c) => c.text('x'));
+app.get('/reports', withRequiredScope('reports.read'), (c) => c.json([]));
+app.use(...protectedMiddleware);
+app.get('/invoices', (c) => c.json([]));
+export default app;
+`,
+    });
+    const routes = loadRoutes(dir, [honoAdapter]);
+    expect(routes.map((r) => `${r.id} ${r.auth}`)).toEqual(['GET /open public', 'GET /reports authenticated', 'GET /invoices authenticated']);
+    expect(middlewareOf(find(routes, 'GET /reports'))).toEqual(["withRequiredScope('reports.read') role route"]);
+    const invoices = find(routes, 'GET /invoices');
+    expect(middlewareOf(invoices)).toEqual(['withRequestId other global', 'withAuth auth global']);
+    expect(invoices.middleware[1]!.file).toBe('src/middleware.ts');
+  });
+
   test('Hono path patterns', () => {
     expect(honoPatternMatches('*', '/anything')).toBe(true);
     expect(honoPatternMatches('/api/*', '/api')).toBe(true);

@@ -20,7 +20,18 @@ export function conditionGuard(walker: FlowRecorder, condition: ts.Expression, f
   const lets = polarity === 'exits-when-true' ? negated : !negated;
   const location = frameLocation(condition, frame);
   const seen = new Set<string>();
+  const followed = new Set<ts.Node>();
   const visit = (node: ts.Node): void => {
+    // A check bound to a name first reads what the name holds: `const eligible = team.plan === 'trial';
+    // if (!eligible) throw`, `const active = subs.find((s) => s.status === 'active'); if (!active) return`.
+    if (ts.isIdentifier(node) && followed.size < 4 && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+      const initializer = localConstInitializer(node);
+      if (initializer && !followed.has(initializer) && initializer.getStart() < condition.getStart()) {
+        followed.add(initializer);
+        visit(initializer);
+        return;
+      }
+    }
     if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
       const field = ts.isPropertyAccessExpression(node) ? node.name.text : ts.isStringLiteralLike(node.argumentExpression) ? node.argumentExpression.text : undefined;
       let subject = skipOuterExpressions(node.expression);

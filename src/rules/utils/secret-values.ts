@@ -100,6 +100,7 @@ export function isNonSecretShape(value: string): boolean {
   return (
     /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value) || // file path
     /\.(?:pem|key|crt|cer|p12|pfx|json|ya?ml|txt|env)$/i.test(value) ||
+    /^[\w.-]+\.(?:pdf|png|jpe?g|gif|webp|svg|ico|csv|docx?|xlsx?|pptx?|odt|zip|gz|tar|html?|md|mp[34]|wav|mov)$/i.test(value) || // a file name
     /^[a-z][a-z0-9+.-]*:\/\/[^@\s]*$/i.test(value) || // URL without credentials
     /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value) || // ENV_VAR_NAME
     /^[a-z][A-Za-z]*(?:[.:][a-z][A-Za-z]*)+$/.test(value) || // config.key.path

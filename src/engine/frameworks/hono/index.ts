@@ -257,7 +257,7 @@ class HonoRouteCollector {
         const pattern = first && staticString(this.context.modules, file, first);
         state.currentPath = pattern ?? '*';
         const handlers = pattern !== undefined ? args.slice(1) : args;
-        const middleware = handlers.map((handler) => this.context.middleware.describe(handler, file, 'router'));
+        const middleware = handlers.map((handler) => this.context.middleware.describe(handler, this.fileOfArgument(handler, file), 'router'));
         if (middleware.length > 0) handle.app.entries.push({ kind: 'middleware', path: joinRoutePath(handle.basePath, state.currentPath), middleware });
         return handle;
       }
@@ -295,8 +295,8 @@ class HonoRouteCollector {
     position: { line: number; column: number },
   ): void {
     const last = handlers[handlers.length - 1];
-    const handler = last && resolveFunction(this.context.modules, file, last);
-    const middleware = handlers.slice(0, -1).map((expression) => this.context.middleware.describe(expression, file, 'route'));
+    const handler = last && resolveFunction(this.context.modules, this.fileOfArgument(last, file), last);
+    const middleware = handlers.slice(0, -1).map((expression) => this.context.middleware.describe(expression, this.fileOfArgument(expression, file), 'route'));
     for (const path of paths) {
       for (const method of methods) {
         const entry: HonoEntry = { kind: 'route', method, path: joinRoutePath(handle.basePath, path), file, position, middleware };
@@ -318,7 +318,7 @@ class HonoRouteCollector {
     const path = pathExpression && staticString(this.context.modules, config.file, pathExpression);
     if (!method || !HTTP_METHOD_NAMES.has(method) || path === undefined) return;
     const middlewareExpression = propertyValue(config.node, 'middleware');
-    const middleware = middlewareExpression ? this.expandArguments([middlewareExpression], config.file).map((expression) => this.context.middleware.describe(expression, config.file, 'route')) : [];
+    const middleware = middlewareExpression ? this.expandArguments([middlewareExpression], config.file).map((expression) => this.context.middleware.describe(expression, this.fileOfArgument(expression, config.file), 'route')) : [];
     const entry: HonoEntry = { kind: 'route', method: method as HttpMethod, path: joinRoutePath(handle.basePath, path.replace(/\{([^}]+)\}/g, ':$1')), file, position, middleware };
     const handler = handlerArgument && resolveFunction(this.context.modules, file, handlerArgument);
     if (handler) entry.handler = handler;
@@ -341,6 +341,11 @@ class HonoRouteCollector {
     return undefined;
   }
 
+  /** The file an expanded argument was written in: a spread list may come from another module. */
+  private fileOfArgument(expression: ts.Expression, file: ScannedSourceFile): ScannedSourceFile {
+    return expression.getSourceFile() === file.sourceFile ? file : (this.context.modules.fileOf(expression) ?? file);
+  }
+
   /** Spreads of arrays and `factory.createHandlers(...)` become the handlers they hold; arrays in `middleware: [...]` too. */
   private expandArguments(args: readonly ts.Expression[], file: ScannedSourceFile, depth = 0): ts.Expression[] {
     const expanded: ts.Expression[] = [];
@@ -359,10 +364,11 @@ class HonoRouteCollector {
         if (ts.isIdentifier(value)) {
           const binding = this.context.modules.resolveName(file, value.text);
           const target = bindingValue(binding);
-          if (binding?.kind === 'declaration' && binding.file === file && target && ts.isExpression(target) && depth < 3) {
+          // `app.use(...protectedMiddleware)` with the list in another module: its elements keep their own file (see fileOfArgument).
+          if (binding?.kind === 'declaration' && target && ts.isExpression(target) && depth < 3) {
             const targetValue = skipOuterExpressions(target);
             if (ts.isArrayLiteralExpression(targetValue)) {
-              expanded.push(...this.expandArguments(targetValue.elements, file, depth + 1));
+              expanded.push(...this.expandArguments(targetValue.elements, binding.file, depth + 1));
               continue;
             }
             if (ts.isCallExpression(targetValue) && ts.isPropertyAccessExpression(targetValue.expression) && targetValue.expression.name.text === 'createHandlers') {
