@@ -190,6 +190,30 @@ describe('trpc adapter: tricky cases', () => {
     expect(guard.evidence).toMatch(/lets callers without a user through/);
   });
 
+  it("a middleware that throws UNAUTHORIZED unless the context's caller flag holds authenticates (midday's internalProcedure)", () => {
+    const dir = makeProject({
+      'package.json': TRPC_PACKAGE,
+      'src/trpc.ts': [
+        "import { initTRPC, TRPCError } from '@trpc/server';",
+        'const t = initTRPC.context<{ isInternalRequest: boolean; locale: string }>().create();',
+        'export const internalProcedure = t.procedure.use(async (opts) => {',
+        '  const { isInternalRequest } = opts.ctx;',
+        '  if (!isInternalRequest) {',
+        "    throw new TRPCError({ code: 'UNAUTHORIZED' });",
+        '  }',
+        '  return opts.next({ ctx: opts.ctx });',
+        '});',
+        'export const localizedProcedure = t.procedure.use(async (opts) => {',
+        "  if (!opts.ctx.locale) throw new TRPCError({ code: 'BAD_REQUEST' });",
+        '  return opts.next();',
+        '});',
+        'export const appRouter = t.router({ sync: internalProcedure.mutation(() => 1), greet: localizedProcedure.query(() => 2) });',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [trpcAdapter]);
+    expect(inventory(routes).map((r) => `${r.path} ${r.auth}`)).toEqual(['sync authenticated', 'greet public']);
+  });
+
   it('follows a project function that returns a procedure (withPermission(resource, action))', () => {
     const dir = makeProject({
       'package.json': TRPC_PACKAGE,

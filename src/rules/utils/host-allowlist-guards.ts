@@ -1,5 +1,6 @@
 import { ts } from '#typescript';
 import { exitsEarly, skipOuterExpressions } from '../../engine/ast/syntax.js';
+import { localConstInitializer } from '../../engine/names/index.js';
 
 // `ALLOWED_HOSTS.has(url.hostname)`, `url.origin !== API_ORIGIN`, `host.endsWith('.example.com')`.
 const HOST_WORD = /\b(?:hostname|host|origin)\b/;
@@ -28,10 +29,12 @@ export function hostCheckedBefore(use: ts.Node): boolean {
 }
 
 function isHostCheck(condition: ts.Expression, related: Set<string>): boolean {
-  const mentioned = identifiersIn(condition);
+  // `const isRelease = parsed.origin === 'https://github.com' && ...; if (!isRelease) return`: the
+  // condition names checks made just before it, so their initializers are part of it.
+  const parts: ts.Expression[] = [condition, ...namedChecks(condition)];
+  const mentioned = new Set(parts.flatMap((part) => [...identifiersIn(part)]));
   if (![...mentioned].some((name) => related.has(name))) return false;
-  const text = condition.getText();
-  if (HOST_WORD.test(text) && COMPARISON.test(text)) return true;
+  if (parts.some((part) => HOST_WORD.test(part.getText()) && COMPARISON.test(part.getText()))) return true;
   let named = false;
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node)) {
@@ -41,8 +44,22 @@ function isHostCheck(condition: ts.Expression, related: Set<string>): boolean {
     }
     ts.forEachChild(node, visit);
   };
-  visit(condition);
+  parts.forEach(visit);
   return named;
+}
+
+/** The initializers of the `const`s a condition names, declared before it. */
+function namedChecks(condition: ts.Expression): ts.Expression[] {
+  const found: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+      const initializer = localConstInitializer(node);
+      if (initializer && initializer.getStart() < condition.getStart() && !found.includes(initializer)) found.push(initializer);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
 }
 
 /** Names in `use`, plus locals of its function initialised from one of them (to a fixpoint). */
@@ -51,9 +68,11 @@ export function relatedNames(use: ts.Node): Set<string> {
   let fn: ts.Node | undefined = use.parent;
   while (fn && !ts.isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;
   if (!fn) return names;
-  const declarations: ts.VariableDeclaration[] = [];
+  // `const x = f(url)`, and `let parsed; try { parsed = new URL(url) } catch {...}` assigned later.
+  const declarations: Array<{ name: ts.Node; value: ts.Expression }> = [];
   const collect = (node: ts.Node): void => {
-    if (ts.isVariableDeclaration(node) && node.initializer) declarations.push(node);
+    if (ts.isVariableDeclaration(node) && node.initializer) declarations.push({ name: node.name, value: node.initializer });
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left)) declarations.push({ name: node.left, value: node.right });
     if (node === fn || !ts.isFunctionLike(node)) ts.forEachChild(node, collect);
   };
   collect(fn);
@@ -61,7 +80,7 @@ export function relatedNames(use: ts.Node): Set<string> {
     changed = false;
     for (const declaration of declarations) {
       // Forward only (`const { hostname } = new URL(target)`): never the request object itself.
-      if (![...identifiersIn(declaration.initializer!)].some((name) => names.has(name))) continue;
+      if (![...identifiersIn(declaration.value)].some((name) => names.has(name))) continue;
       for (const name of identifiersIn(declaration.name)) {
         if (!names.has(name)) {
           names.add(name);
