@@ -34,3 +34,15 @@ export type SqlDriver = (typeof SQL_DRIVERS)[number]['driver'];
 export function packageMatches(packages: readonly string[], moduleName: string): boolean {
   return packages.some((entry) => (entry.endsWith('/*') ? moduleName === entry.slice(0, -2) || moduleName.startsWith(entry.slice(0, -1)) : moduleName === entry));
 }
+
+/**
+ * Identifiers an ORM hands out from its own schema metadata, not from any request: TypeORM's
+ * `repository.metadata.tableName`, `relation.junctionEntityMetadata.columns[0].databaseName`,
+ * a query builder's `qb.alias`; Sequelize's `Model.tableName`. Read by member name, with what the
+ * owner must look like (a metadata or column object, a query builder).
+ */
+export const ORM_SCHEMA_MEMBERS = ['tableName', 'givenTableName', 'databaseName', 'databasePath', 'propertyPath', 'tablePath'] as const;
+/** The owner of a schema member: text of the receiver chain naming metadata, columns or relations, or a model class. */
+export const ORM_SCHEMA_OWNER = /[Mm]etadata\b|\bcolumns?\b|[Cc]olumns\b|[Rr]elation\b|^[A-Z][A-Za-z0-9]*$/;
+/** A query builder whose `.alias` is the alias the code gave it (`createQueryBuilder(Order, 'order')`). */
+export const QUERY_BUILDER_NAME = /^(?:qb|queryBuilder|builder|query|subQuery|subQb|sq)\d*$/;

@@ -182,6 +182,8 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
 
   // Coupons first: `/discount-code/validate` is a coupon, not a one-time code.
   if (COUPON_NOUN.test(phrase) || /\bredeem\b/.test(phrase)) {
+    // Taking a coupon off (`removeCouponCode`, DELETE /cart/coupon) tries no code: nothing to guess.
+    if (/\b(?:remove|removes|delete|clear|unapply|detach|drop)\b/.test(phrase) || route.method === 'DELETE') return undefined;
     const cartParent = literal.length >= 2 && CART_CONTEXT.test(literal.at(-2)!.toLowerCase()) && COUPON_NOUN.test(lastWords);
     if (/\bredeem\b/.test(phrase) || (COUPON_NOUN.test(phrase) && COUPON_VERB.test(phrase)) || cartParent) {
       const giftCard = /\bgift ?cards?\b|\bgiftcards?\b/.test(phrase);
@@ -192,6 +194,8 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
         business: true,
       };
     }
+    // Listing or reading the order's coupons: no code is tried either.
+    return undefined;
   }
   if (INVITE.test(phrase) && !INVITE_RESPONSE.test(phrase) && (route.method === 'POST' || route.method === 'ALL' || route.method === 'MUTATION')) {
     return { label: 'invitation', severity: 'medium', harm: 'a client can send invitations without limit (spam sent in your name)', business: true };

@@ -1,5 +1,6 @@
 import { ts } from '#typescript';
-import { nodePosition } from '../engine/ast/syntax.js';
+import { nodePosition, skipOuterExpressions } from '../engine/ast/syntax.js';
+import { ORM_SCHEMA_MEMBERS, ORM_SCHEMA_OWNER, QUERY_BUILDER_NAME } from '../models/sql.js';
 import type { ModuleIndex } from '../engine/names/index.js';
 import { ValueProver } from '../engine/dataflow/value-proof.js';
 import { isTaintedFor } from '../engine/dataflow/taint.js';
@@ -82,10 +83,22 @@ const provers = new WeakMap<ModuleIndex, ValueProver>();
 function valueProver(modules: ModuleIndex, catalog: SqlSinkCatalog): ValueProver {
   let prover = provers.get(modules);
   if (!prover) {
-    prover = new ValueProver(modules, (expression, file) => escapeEvidence(expression, file, modules, catalog));
+    prover = new ValueProver(modules, (expression, file) => escapeEvidence(expression, file, modules, catalog) ?? schemaIdentifier(expression));
     provers.set(modules, prover);
   }
   return prover;
+}
+
+/** An identifier the ORM gives from its schema (models/sql.ts): `metadata.tableName`, `columns[0].databaseName`, `qb.alias`. */
+function schemaIdentifier(expression: ts.Expression): string | undefined {
+  const value = skipOuterExpressions(expression);
+  if (!ts.isPropertyAccessExpression(value)) return undefined;
+  const member = value.name.text;
+  const owner = skipOuterExpressions(value.expression);
+  const ownerText = owner.getText(owner.getSourceFile());
+  if ((ORM_SCHEMA_MEMBERS as readonly string[]).includes(member) && ORM_SCHEMA_OWNER.test(ownerText)) return `the ORM's schema metadata (${compact(value)})`;
+  if (member === 'alias' && ts.isIdentifier(owner) && QUERY_BUILDER_NAME.test(owner.text)) return `the query builder's alias (${compact(value)})`;
+  return undefined;
 }
 
 function compact(node: ts.Node): string {

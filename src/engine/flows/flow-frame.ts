@@ -117,7 +117,14 @@ export function isEventTypeExpression(expression: ts.Expression, frame: Frame, d
   return false;
 }
 
-export function isFreshObject(name: string, frame: Frame): boolean {
+export function isFreshObject(name: string, frame: Frame, depth = 0): boolean {
+  // A parameter holds what the caller passed: `addAuthMethod(user)` right after `const user = new User()`.
+  const bound = frame.bindings.get(name);
+  if (bound && depth < 4) {
+    const passed = skipOuterExpressions(bound.expression);
+    if (ts.isNewExpression(passed) || ts.isObjectLiteralExpression(passed)) return true;
+    if (ts.isIdentifier(passed)) return isFreshObject(passed.text, bound.frame ?? frame, depth + 1);
+  }
   let fresh = false;
   const visit = (node: ts.Node): void => {
     if (fresh) return;
