@@ -8,9 +8,10 @@
 
 /**
  * A call whose callee (receiver or function name, as written) names an audit trail:
- * `auditService.log(...)`, `this.audit.record(...)`, `logActivity(...)`, `securityEvents.add(...)`.
+ * `auditService.log(...)`, `this.audit.record(...)`, `logActivity(...)`, `securityEvents.add(...)`,
+ * an entity's history trail (`historyService.createHistoryEntryForCustomer({ type: CUSTOMER_PASSWORD_UPDATED })`).
  */
-export const AUDIT_CALLEE = /audit|activit(?:y|ies)[_.]?(?:log|service|logger|record|track)|\blog_?activity|\blogActivity|security_?(?:log|event)|securityLog|securityEvent|login_?(?:history|attempt|event)|loginHistory|loginAttempt|auth_?event|authEvent|eventLog|event_?log|\brecord(?:Login|Logout|AuthEvent|SecurityEvent|Event)\b|\blog(?:Login|Logout|AuthEvent|SecurityEvent|Event)\b/i;
+export const AUDIT_CALLEE = /audit|activit(?:y|ies)[_.]?(?:log|service|logger|record|track)|\blog_?activity|\blogActivity|security_?(?:log|event)|securityLog|securityEvent|login_?(?:history|attempt|event)|loginHistory|loginAttempt|auth_?event|authEvent|eventLog|event_?log|\brecord(?:Login|Logout|AuthEvent|SecurityEvent|Event)\b|\blog(?:Login|Logout|AuthEvent|SecurityEvent|Event)\b|history_?(?:service|entr(?:y|ies)|log|record)|historyEntr/i;
 
 /** Methods that publish a domain event to the app's listeners (an EventEmitter, a Nest event bus, a queue). */
 export const EVENT_METHODS: readonly string[] = ['emit', 'emitAsync', 'publish', 'dispatch', 'trigger'];

@@ -83,6 +83,12 @@ function resolveMember(modules: ModuleIndex, file: ScannedSourceFile, owner: ts.
     const enclosing = enclosingClass(ownerValue);
     return enclosing && memberOf(modules, file, enclosing, member, depth);
   }
+  // `super.baseLogin(...)`: the method the class it extends declares (or inherits).
+  if (ownerValue.kind === ts.SyntaxKind.SuperKeyword) {
+    const enclosing = enclosingClass(ownerValue);
+    const base = enclosing && baseClassOf(modules, file, enclosing);
+    return base && memberOf(modules, base.file, base.node, member, depth + 1);
+  }
   if (ts.isPropertyAccessExpression(ownerValue) && ownerValue.expression.kind === ts.SyntaxKind.ThisKeyword) {
     // this.ordersService.findOne: the field's declared type names the class (NestJS constructor injection).
     const enclosing = enclosingClass(ownerValue);
@@ -123,7 +129,9 @@ function memberOf(modules: ModuleIndex, file: ScannedSourceFile, container: ts.N
         }
       }
     }
-    return undefined;
+    // Inherited: `class AuthResolver extends BaseAuthResolver` calls `this.authenticateAndCreateSession()`.
+    const base = depth < 6 ? baseClassOf(modules, file, container) : undefined;
+    return base && memberOf(modules, base.file, base.node, member, depth + 1);
   }
   if (ts.isNewExpression(container)) {
     const constructed = skipOuterExpressions(container.expression);
@@ -147,6 +155,15 @@ function memberOf(modules: ModuleIndex, file: ScannedSourceFile, container: ts.N
   return undefined;
 }
 
+
+/** The project class a class extends (`extends BaseAuthResolver`, imported or local), if the project declares it. */
+function baseClassOf(modules: ModuleIndex, file: ScannedSourceFile, classNode: ts.ClassLikeDeclaration): { file: ScannedSourceFile; node: ts.ClassLikeDeclaration } | undefined {
+  const extended = classNode.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+  if (!extended || !ts.isIdentifier(extended)) return undefined;
+  const binding = modules.resolveName(file, extended.text);
+  const target = bindingValue(binding);
+  return binding?.kind === 'declaration' && target && (ts.isClassDeclaration(target) || ts.isClassExpression(target)) && target !== classNode ? { file: binding.file, node: target } : undefined;
+}
 
 /** A function declared in an enclosing block of the use (not only at top level): `function handler() {}` inside a setup function. */
 function findLocalFunction(file: ScannedSourceFile, identifier: ts.Identifier): ResolvedFunction | undefined {
