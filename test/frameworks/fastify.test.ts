@@ -266,4 +266,78 @@ app.get('/either', { preHandler: app.auth([app.authenticate, app.verifyApiKey]) 
     });
     expect(loadRoutes(dir, [fastifyAdapter])).toEqual([]);
   });
+
+  test('an instance from a wrapper package: an exported init function, CommonJS barrels, autoload with patterns, a hook phase with a default', () => {
+    // The velocitycore layout: no dependency on fastify itself (a workspace package creates the
+    // instance: flow(createServer, initServer, listenServer)), @fastify plugins only.
+    const dir = makeProject({
+      'package.json': JSON.stringify({ name: 'agent', dependencies: { '@fastify/autoload': '^6.0.0', 'fastify-plugin': '^5.0.0', 'http-errors': '^2.0.0', '@acme/server-provider': '1.0.0' } }),
+      'src/start.js': `const { createServer, listenServer } = require('@acme/server-provider');
+const { flow } = require('lodash/fp');
+const { initServer } = require('./init-server');
+const start = () => flow(createServer, initServer, listenServer)({});
+module.exports = { start };
+`,
+      'src/init-server.js': `const { autoloadHolder } = require('./controllers');
+const initServer = (server) => server.register(autoloadHolder);
+module.exports = { initServer };
+`,
+      'src/controllers/index.js': `module.exports = {\n  ...require('./autoload-holder'),\n};\n`,
+      'src/controllers/autoload-holder.js': `const AutoLoad = require('@fastify/autoload');
+const path = require('path');
+const autoloadHolder = async (fastify) =>
+  fastify.register(AutoLoad, {
+    dir: path.join(__dirname, 'holder'),
+    indexPattern: /^.*controller(\\.js)$/,
+    ignorePattern: /^.*index(\\.js)$/,
+    autoHooks: true,
+    cascadeHooks: true,
+    options: { prefix: '/api/org/:tenantId' },
+  });
+module.exports = { autoloadHolder };
+`,
+      'src/plugins/index.js': `module.exports = require('./all');\n`,
+      'src/plugins/all.js': `module.exports = {\n  ...require('./verify-access-token-plugin'),\n};\n`,
+      'src/plugins/verify-access-token-plugin.js': `const fp = require('fastify-plugin');
+const newError = require('http-errors');
+const { verifyAccessToken } = require('../tokens');
+const initVerifyAccessToken = (options) => async (req) => {
+  try {
+    req.accessToken = await verifyAccessToken(req.headers.authorization);
+  } catch (error) {
+    throw newError(401, 'Unauthorized', { errorCode: 'unauthorized' });
+  }
+};
+const verifyAccessTokenPlugin = async (fastify, options) => {
+  fastify.addHook(options.hook ?? 'preValidation', initVerifyAccessToken(options));
+};
+module.exports = { verifyAccessTokenPlugin: fp(verifyAccessTokenPlugin) };
+`,
+      'src/tokens.js': `const verifyAccessToken = async (token) => token;\nmodule.exports = { verifyAccessToken };\n`,
+      'src/controllers/holder/offers/autohooks.js': `const { verifyAccessTokenPlugin } = require('../../../plugins');
+module.exports = async (fastify) => { fastify.register(verifyAccessTokenPlugin, { user: true }); };
+`,
+      'src/controllers/holder/offers/controller.js': `module.exports = async (fastify) => { fastify.post('/finalize', async (req) => req.body); };\n`,
+      // Not the folder's index (indexPattern names controller.js): autoload skips it.
+      'src/controllers/holder/offers/helpers.js': `module.exports = async (fastify) => { fastify.get('/never-loaded', async () => 1); };\n`,
+      'src/controllers/holder/manifest/controller.js': `module.exports = async (fastify) => { fastify.get('/get-manifest', async () => ({})); };\n`,
+      // Matches ignorePattern and is no index here: never loaded.
+      'src/controllers/holder/manifest/schemas/index.js': `module.exports = async (fastify) => { fastify.get('/schemas', async () => 1); };\n`,
+    });
+    const routes = loadRoutes(dir, [fastifyAdapter]);
+    expect(inventory(routes).map((r) => `${r.method} ${r.path} ${r.auth}`)).toEqual([
+      'GET /api/org/:tenantId/manifest/get-manifest public',
+      'POST /api/org/:tenantId/offers/finalize authenticated',
+    ]);
+    expect(find(routes, 'POST /api/org/:tenantId/offers/finalize').middleware).toMatchObject([{ name: 'initVerifyAccessToken(options)', kind: 'auth', file: 'src/plugins/verify-access-token-plugin.js' }]);
+  });
+
+  test('an exported function the scanned code calls itself is not an entry point', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ name: 'x', dependencies: { '@fastify/cors': '^11.0.0' } }),
+      'src/routes.js': `const registerRoutes = (app) => { app.get('/items', async () => []); app.register(require('@fastify/cors')); };\nmodule.exports = { registerRoutes };\n`,
+      'src/server.js': `const { registerRoutes } = require('./routes');\nconst { build } = require('some-wrapper');\nconst app = build();\nregisterRoutes(app);\n`,
+    });
+    expect(loadRoutes(dir, [fastifyAdapter])).toEqual([]);
+  });
 });

@@ -21,7 +21,10 @@ import { hookSkipPredicate, type HookSkip } from './hook-path-conditions.js';
  */
 export const fastifyAdapter: FrameworkAdapter = {
   name: 'fastify',
-  isEnabled: (facts) => usesAnyPackage(facts, ['fastify']),
+  // Fastify's own plugins (the @fastify scope, fastify-plugin) mean a Fastify app even when the
+  // instance comes from a wrapper package (a workspace `createServer()` that returns `fastify()`)
+  // and the scanned folder has no package.json naming fastify itself.
+  isEnabled: (facts) => usesAnyPackage(facts, FASTIFY_PACKAGES) || [...facts.dependencies, ...facts.importedModules].some((name) => name.startsWith('@fastify/')),
   discoverRoutes: (context) => new FastifyRouteCollector(context).collect(),
 };
 
@@ -50,6 +53,8 @@ const CHAINABLE = new Set([
 ]);
 
 const FASTIFY_PLUGIN_PACKAGE = 'fastify-plugin';
+/** Packages whose presence means a Fastify application (besides any `@fastify/*` plugin). */
+const FASTIFY_PACKAGES = ['fastify', FASTIFY_PLUGIN_PACKAGE, 'fastify-autoload'];
 const RATE_LIMIT_PACKAGES = new Set(['@fastify/rate-limit', 'fastify-rate-limit']);
 /** Plugins that add an onRequest hook to the context they are registered in (unless told not to). */
 const HOOK_ADDING_AUTH_PACKAGES = new Set(['@fastify/bearer-auth', 'fastify-bearer-auth']);
@@ -145,10 +150,13 @@ class FastifyRouteCollector {
     for (const file of this.candidateFiles) {
       if (rootFiles.has(file) || registered.directories.some((directory) => file.path.startsWith(directory))) continue;
       const plugin = this.pluginOfModule(file);
-      if (!plugin || registered.plugins.has(plugin.fn.node) || this.visitedPlugins.has(plugin.fn.node)) continue;
-      if (!looksLikePluginBody(plugin.fn)) continue;
-      const context: PluginContext = { prefix: '', inheritedHookCount: 0, hooks: [], scope: 'global' };
-      this.walkPlugin(plugin.fn, context);
+      const candidates = plugin ? [plugin.fn] : this.instanceTakingExports(file);
+      for (const fn of candidates) {
+        if (registered.plugins.has(fn.node) || this.visitedPlugins.has(fn.node)) continue;
+        if (!looksLikePluginBody(fn)) continue;
+        const context: PluginContext = { prefix: '', inheritedHookCount: 0, hooks: [], scope: 'global' };
+        this.walkPlugin(fn, context);
+      }
     }
     // One plugin reached from two entry points (a server and a serverless wrapper) is one set of routes.
     const seen = new Set<string>();
@@ -217,6 +225,32 @@ class FastifyRouteCollector {
       }
     }
     return names;
+  }
+
+  /**
+   * Named exports that set an instance up: `const initServer = (server) => server.register(...)...;
+   * module.exports = { initServer }`, handed the instance a wrapper package creates
+   * (`flow(createServer, initServer, listenServer)(config)`). A function the scanned code calls
+   * itself (`initServer(app)`) is not one: its caller decides the context, and a root here would
+   * lose the caller's prefix and hooks.
+   */
+  private instanceTakingExports(file: ScannedSourceFile): ResolvedFunction[] {
+    const found: ResolvedFunction[] = [];
+    for (const name of exportedNames(file.sourceFile)) {
+      const binding = this.context.modules.resolveExport(file, name);
+      if (binding?.kind !== 'declaration' || binding.file !== file) continue;
+      const value = bindingValue(binding);
+      const fn: ResolvedFunction | undefined =
+        value && ts.isFunctionDeclaration(value) ? { file, node: value, name } : value && ts.isExpression(value) && isFunctionLike(value) ? resolveFunction(this.context.modules, file, value) : undefined;
+      if (!fn || fn.file !== file || this.calledByName(name)) continue;
+      found.push(fn);
+    }
+    return found;
+  }
+
+  private calledByName(name: string): boolean {
+    const call = new RegExp(`(?<!function\\s*)(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\s*\\(`);
+    return this.context.sourceFiles.some((file) => file.text.includes(name) && call.test(file.text));
   }
 
   /** What `register(...)` calls anywhere reach: plugin functions and autoloaded files are not roots. */
@@ -510,13 +544,29 @@ class FastifyRouteCollector {
 
   private addContextHook(call: ts.CallExpression, state: WalkState): void {
     const [nameArgument, hookExpression] = call.arguments;
-    const phase = nameArgument && staticString(this.context.modules, state.file, nameArgument);
+    const phase = nameArgument && this.hookPhaseName(nameArgument, state);
     if (!phase || !isHookPhase(phase) || !hookExpression) return;
     const hook: ContextHook = { phase, middleware: this.describeHooks(hookExpression, state, state.context.scope) };
     const inline = skipOuterExpressions(hookExpression);
     const skips = isFunctionLike(inline) ? hookSkipPredicate(inline as ts.ArrowFunction) : undefined;
     if (skips) hook.skips = skips;
     state.context.hooks.push(hook);
+  }
+
+  /**
+   * The phase an addHook names: a literal, or a plugin option with a default
+   * (`addHook(options.hook ?? 'preValidation', verify)`, `opts.hook || 'onRequest'`): the default is
+   * where the hook runs unless a caller chose otherwise, and every choice is a phase before the handler
+   * that counts here, so the default stands for it.
+   */
+  private hookPhaseName(expression: ts.Expression, state: WalkState): string | undefined {
+    const value = skipOuterExpressions(expression);
+    const literal = staticString(this.context.modules, state.file, value);
+    if (literal !== undefined) return literal;
+    if (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || value.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+      return staticString(this.context.modules, state.file, value.right);
+    }
+    return undefined;
   }
 
   /** `fastify.use(mw)` / `fastify.use('/admin', mw)` (@fastify/middie, @fastify/express): runs with the onRequest hooks. */
@@ -779,6 +829,35 @@ function enclosingScope(node: ts.Node): ts.Node {
     if (isFunctionLike(current) || ts.isSourceFile(current)) return current;
   }
   return node.getSourceFile();
+}
+
+/** Names a module exports, CommonJS (`module.exports = { a, b: c }`, `exports.a = ...`) and ES (`export const a`, `export function a`, `export { a }`). */
+function exportedNames(sourceFile: ts.SourceFile): string[] {
+  const names: string[] = [];
+  for (const statement of sourceFile.statements) {
+    if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression) && statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const target = statement.expression.left.getText(sourceFile);
+      const value = skipOuterExpressions(statement.expression.right);
+      if (target === 'module.exports' && ts.isObjectLiteralExpression(value)) {
+        for (const property of value.properties) {
+          if ((ts.isShorthandPropertyAssignment(property) || ts.isPropertyAssignment(property)) && ts.isIdentifier(property.name)) names.push(property.name.text);
+        }
+      }
+      const member = /^(?:module\.)?exports\.([\w$]+)$/.exec(target);
+      if (member) names.push(member[1]!);
+      continue;
+    }
+    const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
+    const exported = modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) && !modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    if (exported && ts.isFunctionDeclaration(statement) && statement.name) names.push(statement.name.text);
+    if (exported && ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) if (ts.isIdentifier(declaration.name)) names.push(declaration.name.text);
+    }
+    if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      for (const element of statement.exportClause.elements) names.push(element.name.text);
+    }
+  }
+  return names;
 }
 
 /** A plugin that an outside runner loads still looks like one: its first parameter registers routes or plugins. */
