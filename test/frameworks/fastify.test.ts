@@ -340,4 +340,26 @@ module.exports = async (fastify) => { fastify.register(verifyAccessTokenPlugin, 
     });
     expect(loadRoutes(dir, [fastifyAdapter])).toEqual([]);
   });
+
+  test('route options held in a local of the plugin (shared by its routes) give their hooks and schema', () => {
+    const dir = makeProject({
+      'package.json': PACKAGE,
+      'src/auth.ts': AUTH_PLUGIN,
+      'src/server.ts': `import Fastify from 'fastify';
+import auth from './auth.js';
+const app = Fastify();
+await app.register(auth);
+app.register(async (events) => {
+  const postOptions = { onRequest: [events.authenticate], schema: { body: { type: 'object' } } };
+  events.post('/events/a', postOptions, async () => ({}));
+  events.post('/events/b', postOptions, async () => ({}));
+});
+`,
+    });
+    const routes = loadRoutes(dir, [fastifyAdapter]);
+    expect(routes.map((route) => `${route.id} ${route.auth} ${middlewareOf(route).join(', ')}`)).toEqual([
+      'POST /events/a authenticated events.authenticate auth route, schema validation route',
+      'POST /events/b authenticated events.authenticate auth route, schema validation route',
+    ]);
+  });
 });
