@@ -68,6 +68,12 @@ function rejectsOnCredentialCheck(text: string): boolean {
   return false;
 }
 export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
+/**
+ * The signed-in user compared with the one administrator the configuration names
+ * (`isEqual(req.user.user, config.adminUserName)`, `user.email !== env.ADMIN_EMAIL`): an admin-only guard
+ * with no role field. Read in code, not in strings.
+ */
+const ADMIN_IDENTITY_CHECK = /\badmin_?(?:user_?name|username|user|users|email|emails|ids?|accounts?)\b/i;
 const RATE_LIMIT_CHECK = /\.\s*consume\s*\(|\.\s*limit\s*\(|\b429\b|TOO_MANY_REQUESTS/;
 const VALIDATION_CHECK = /\bvalidationResult\s*\(|\.\s*(?:validate|validateAsync|parse|safeParse|parseAsync)\s*\(/;
 
@@ -425,6 +431,9 @@ export function classifyBody(fn: ResolvedFunction, calleeText = '', calleeCode =
   // The role must be compared in code: `u.role` inside the SQL that loads the user is no check.
   if (rejects && ROLE_CHECK.test(codeText(body, fn.node.getSourceFile()) + calleeCode) && /\b403\b|Forbidden|FORBIDDEN|return\s+false|permission|role/i.test(text)) {
     return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions and rejects` };
+  }
+  if (rejects && TOKEN_OR_SESSION_CHECK.test(text) && ADMIN_IDENTITY_CHECK.test(codeText(body, fn.node.getSourceFile()) + calleeCode)) {
+    return { kind: 'role', strength: 'strong', evidence: `${where} verifies a token, compares the user with the configured administrator and rejects` };
   }
   if (rejects && TOKEN_OR_SESSION_CHECK.test(text)) {
     return { kind: 'auth', strength: 'strong', evidence: `${where} verifies a token or session and rejects with 401/403` };

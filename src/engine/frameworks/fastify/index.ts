@@ -185,6 +185,17 @@ class FastifyRouteCollector {
     }
   }
 
+  /**
+   * A decoration met while walking a plugin the scan does not list: a workspace package's auth plugin
+   * read from outside the scanned folder (`adminJwtAuthPlugin` decorating `verifyAdmin`). Plugins load
+   * before the routes that use their decorations, so it is known by the time a hook names it.
+   */
+  private recordDecoration(call: ts.CallExpression, state: WalkState): void {
+    const [nameArgument, value] = call.arguments;
+    const name = nameArgument && value && staticString(this.context.modules, state.file, nameArgument);
+    if (name !== undefined && name !== '' && !this.decorations.has(name)) this.decorations.set(name, { file: state.file, value: value! });
+  }
+
   /** `const app = fastify()`, `Fastify({ logger })`, `require('fastify')()`, and chains such as `.withTypeProvider()`. */
   private findInstanceRoots(file: ScannedSourceFile): Array<{ name: string; declaration: ts.VariableDeclaration; scope: ts.Node }> {
     if (!/fastify/i.test(file.text)) return [];
@@ -415,6 +426,7 @@ class FastifyRouteCollector {
         if (isAwaited(call)) this.flushDeferred(state);
         return false;
       case 'decorate':
+        this.recordDecoration(call, state);
         return false;
       default:
         return false;
