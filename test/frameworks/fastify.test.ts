@@ -362,4 +362,33 @@ app.register(async (events) => {
       'POST /events/b authenticated events.authenticate auth route, schema validation route',
     ]);
   });
+
+  test('a hook that rejects unless the user is the configured administrator is a role guard; one that only notes it is not', () => {
+    const dir = makeProject({
+      'package.json': PACKAGE,
+      'src/server.ts': `import Fastify from 'fastify';
+import createError from 'http-errors';
+const app = Fastify();
+app.decorate('verifyAdmin', async (req: any) => {
+  await req.jwtVerify();
+  if (req.user.email !== app.config.adminEmail) throw createError(403, 'not the administrator');
+});
+app.decorate('noteAdmin', async (req: any) => {
+  try { await req.jwtVerify(); } catch { throw createError(401, 'Unauthorized'); }
+  req.isAdmin = app.config.adminEmails.includes(req.user.email);
+});
+app.register(async (admin) => {
+  admin.addHook('preHandler', admin.verifyAdmin);
+  admin.delete('/tenants/:id', async () => null);
+});
+app.register(async (members) => {
+  members.addHook('preHandler', members.noteAdmin);
+  members.delete('/notes/:id', async () => null);
+});
+`,
+    });
+    const routes = loadRoutes(dir, [fastifyAdapter]);
+    expect(middlewareOf(find(routes, 'DELETE /tenants/:id'))).toEqual(['admin.verifyAdmin role router']);
+    expect(middlewareOf(find(routes, 'DELETE /notes/:id'))).toEqual(['members.noteAdmin auth router']);
+  });
 });

@@ -74,6 +74,14 @@ export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions
  * with no role field. Read in code, not in strings.
  */
 const ADMIN_IDENTITY_CHECK = /\badmin_?(?:user_?name|username|user|users|email|emails|ids?|accounts?)\b/i;
+/** `if (<condition>) throw ...` / `if (<condition>) return reply...`: the condition stops the request. */
+const CONDITION_THEN_STOP = /\bif\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*\{?\s*(?:throw\b|return\s+(?:reply|res|ctx)\b|(?:reply|res)\s*\.)/g;
+
+/** The request is stopped unless the user is the configured administrator: the comparison is the condition of the rejection. */
+function rejectsUnlessAdministrator(code: string): boolean {
+  for (const match of code.matchAll(CONDITION_THEN_STOP)) if (ADMIN_IDENTITY_CHECK.test(match[1]!)) return true;
+  return false;
+}
 const RATE_LIMIT_CHECK = /\.\s*consume\s*\(|\.\s*limit\s*\(|\b429\b|TOO_MANY_REQUESTS/;
 const VALIDATION_CHECK = /\bvalidationResult\s*\(|\.\s*(?:validate|validateAsync|parse|safeParse|parseAsync)\s*\(/;
 
@@ -432,7 +440,7 @@ export function classifyBody(fn: ResolvedFunction, calleeText = '', calleeCode =
   if (rejects && ROLE_CHECK.test(codeText(body, fn.node.getSourceFile()) + calleeCode) && /\b403\b|Forbidden|FORBIDDEN|return\s+false|permission|role/i.test(text)) {
     return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions and rejects` };
   }
-  if (rejects && TOKEN_OR_SESSION_CHECK.test(text) && ADMIN_IDENTITY_CHECK.test(codeText(body, fn.node.getSourceFile()) + calleeCode)) {
+  if (rejects && TOKEN_OR_SESSION_CHECK.test(text) && rejectsUnlessAdministrator(codeText(body, fn.node.getSourceFile()) + calleeCode)) {
     return { kind: 'role', strength: 'strong', evidence: `${where} verifies a token, compares the user with the configured administrator and rejects` };
   }
   if (rejects && TOKEN_OR_SESSION_CHECK.test(text)) {
