@@ -391,4 +391,41 @@ app.register(async (members) => {
     expect(middlewareOf(find(routes, 'DELETE /tenants/:id'))).toEqual(['admin.verifyAdmin role router']);
     expect(middlewareOf(find(routes, 'DELETE /notes/:id'))).toEqual(['members.noteAdmin auth router']);
   });
+
+  test("a server factory's hooks guard the routes of what it creates: flow(createServer, initServer)(config) and const app = createServer()", () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ name: 'x', dependencies: { fastify: '^5.0.0', 'lodash': '^4.0.0', '@fastify/jwt': '^9.0.0' } }),
+      'src/server-factory.js': `const Fastify = require('fastify');
+const commonCreateServer = (config) => {
+  const server = Fastify(config);
+  server.register(require('@fastify/jwt'), { secret: config.secret });
+  return server;
+};
+const createServer = (config) => {
+  const server = commonCreateServer(config);
+  return server.addHook('onRequest', async (request, reply) => {
+    try { await request.jwtVerify(); } catch (err) { return reply.code(401).send(); }
+  });
+};
+module.exports = { createServer };
+`,
+      'src/init-server.js': `const initServer = (server) => server.register(async (api) => { api.get('/reports', async () => []); }, { prefix: '/api' });
+module.exports = { initServer };
+`,
+      'src/start.js': `const { flow } = require('lodash/fp');
+const { createServer } = require('./server-factory');
+const { initServer } = require('./init-server');
+const start = () => flow(createServer, initServer)({ secret: process.env.SECRET });
+module.exports = { start };
+`,
+      'src/other.js': `const { createServer } = require('./server-factory');
+const app = createServer({ secret: process.env.SECRET });
+app.delete('/items/:id', async () => null);
+module.exports = { app };
+`,
+    });
+    const routes = loadRoutes(dir, [fastifyAdapter]);
+    expect(routes.map((route) => `${route.id} ${route.auth}`).sort()).toEqual(['DELETE /items/:id authenticated', 'GET /api/reports authenticated']);
+    expect(find(routes, 'GET /api/reports').middleware[0]).toMatchObject({ kind: 'auth', scope: 'global', file: 'src/server-factory.js' });
+  });
 });

@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import { nodesOfKind } from '../../ast/file-index.js';
 import type { ScannedSourceFile } from '../../../types.js';
 import { isFunctionLike, nodePosition, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
-import { bindingValue, requiredModule, type ResolvedFunction, resolveFunction } from '../../names/index.js';
+import { bindingValue, importedValue, localDeclaration, requiredModule, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import type { HttpMethod, RouteDefinition, RouteHandler, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { AUTOLOAD_PACKAGES, autoloadedPlugins, autoloadOptionsDirectory } from './autoload.js';
@@ -53,6 +53,21 @@ const CHAINABLE = new Set([
 ]);
 
 const FASTIFY_PLUGIN_PACKAGE = 'fastify-plugin';
+/**
+ * Helpers that compose functions left to right, each result handed to the next:
+ * `flow(createServer, initServer, listenServer)(config)` sets up the server `createServer` returns.
+ */
+const FUNCTION_PIPELINES: Readonly<Record<string, readonly string[]>> = {
+  'lodash/fp': ['flow', 'pipe'],
+  lodash: ['flow'],
+  'lodash/flow': ['default'],
+  'lodash.flow': ['default'],
+  ramda: ['pipe'],
+  'fp-ts/function': ['flow'],
+};
+const MAX_FACTORY_DEPTH = 4;
+/** How a call of a server factory is usually spelled (`createServer(`, `buildApp(`, `build(`): only a filter, the factory's body decides. */
+const SERVER_FACTORY_CALL = /\b(?:(?:create|build|make|get|init|new)\w*(?:Server|App|Instance|Fastify)|build)\s*\(/i;
 /** Packages whose presence means a Fastify application (besides any `@fastify/*` plugin). */
 const FASTIFY_PACKAGES = ['fastify', FASTIFY_PLUGIN_PACKAGE, 'fastify-autoload'];
 const RATE_LIMIT_PACKAGES = new Set(['@fastify/rate-limit', 'fastify-rate-limit']);
@@ -123,6 +138,8 @@ class FastifyRouteCollector {
   /** Plugin functions on the current registration path: a plugin that registers itself is not followed twice. */
   private readonly activePlugins: ts.Node[] = [];
   private readonly visitedPlugins = new Set<ts.Node>();
+  /** Server factories by function (null: not one, or being judged). */
+  private readonly factoryCache = new Map<ts.Node, { names: Set<string>; inner?: ResolvedFunction } | null>();
   private readonly candidateFiles: ScannedSourceFile[];
 
   constructor(private readonly context: AdapterContext) {
@@ -132,10 +149,17 @@ class FastifyRouteCollector {
   collect(): RouteDefinition[] {
     this.collectDecorations();
     const rootFiles = new Set<ScannedSourceFile>();
-    for (const file of this.candidateFiles) {
+    // Files that may create the instance through a wrapper's factory (`const app = createServer(config)`) without
+    // naming fastify: a cheap text filter first, the factory's body decides (serverFactory).
+    const candidates = new Set(this.candidateFiles);
+    const factoryCallers = this.context.sourceFiles.filter((file) => !candidates.has(file) && SERVER_FACTORY_CALL.test(file.text));
+    for (const file of [...this.candidateFiles, ...factoryCallers]) {
       for (const root of this.findInstanceRoots(file)) {
         rootFiles.add(file);
         const context: PluginContext = { prefix: '', inheritedHookCount: 0, hooks: [], scope: 'global' };
+        // `const server = createServer(config)`: the wrapper's own hooks and registrations come first.
+        const factoryCall = root.declaration.initializer && this.factoryOf(file, root.declaration.initializer);
+        if (factoryCall) this.walkServerFactory(factoryCall, context);
         this.walkBody(file, root.scope, new Set([root.name]), context);
         for (const other of this.context.sourceFiles) {
           if (other === file || !other.text.includes(`${root.name}.`)) continue;
@@ -144,6 +168,7 @@ class FastifyRouteCollector {
         }
       }
     }
+    this.collectPipelines();
     // Plugins nothing in the scanned code registers are loaded by a runner (fastify-cli, a test
     // harness, a serverless wrapper): the application's entry plugin. Treat each as a root.
     const registered = this.registeredElsewhere();
@@ -196,9 +221,9 @@ class FastifyRouteCollector {
     if (name !== undefined && name !== '' && !this.decorations.has(name)) this.decorations.set(name, { file: state.file, value: value! });
   }
 
-  /** `const app = fastify()`, `Fastify({ logger })`, `require('fastify')()`, and chains such as `.withTypeProvider()`. */
+  /** `const app = fastify()`, `Fastify({ logger })`, `require('fastify')()`, chains such as `.withTypeProvider()`, and a wrapper's `createServer(config)`. */
   private findInstanceRoots(file: ScannedSourceFile): Array<{ name: string; declaration: ts.VariableDeclaration; scope: ts.Node }> {
-    if (!/fastify/i.test(file.text)) return [];
+    if (!/fastify/i.test(file.text) && !SERVER_FACTORY_CALL.test(file.text)) return [];
     const roots: Array<{ name: string; declaration: ts.VariableDeclaration; scope: ts.Node }> = [];
     for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.VariableDeclaration) as ts.VariableDeclaration[]) {
       if (ts.isIdentifier(node.name) && node.initializer && this.createsInstance(file, node.initializer)) {
@@ -216,10 +241,118 @@ class FastifyRouteCollector {
     if (!ts.isCallExpression(value)) return false;
     const callee = skipOuterExpressions(value.expression);
     if (requiredModule(callee) === 'fastify') return true;
+    // `const server = createServer(config)`: a wrapper (a workspace package's server factory) that returns `fastify()`.
+    const factory = resolveFunction(this.context.modules, file, callee);
+    if (factory && this.serverFactory(factory)) return true;
     const root = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : callee;
     if (!ts.isIdentifier(root)) return false;
     const binding = this.context.modules.resolveName(file, root.text);
     return binding?.kind === 'external' && binding.module === 'fastify';
+  }
+
+  /**
+   * A function that returns a Fastify instance it creates (`const server = Fastify(opts); return server.register(...)`),
+   * directly or through another such factory: what `createServer(config)` of a wrapper package is.
+   * Returns the local names the instance has in its body, for walking its hooks and registrations.
+   */
+  private serverFactory(fn: ResolvedFunction, depth = 0): { names: Set<string>; inner?: ResolvedFunction } | undefined {
+    const known = this.factoryCache.get(fn.node);
+    if (known !== undefined) return known ?? undefined;
+    this.factoryCache.set(fn.node, null);
+    const result = depth > MAX_FACTORY_DEPTH || !fn.node.body ? undefined : this.serverFactoryUncached(fn, depth);
+    this.factoryCache.set(fn.node, result ?? null);
+    return result;
+  }
+
+  private serverFactoryUncached(fn: ResolvedFunction, depth: number): { names: Set<string>; inner?: ResolvedFunction } | undefined {
+    const body = fn.node.body!;
+    const returned: ts.Expression[] = [];
+    if (!ts.isBlock(body)) returned.push(body as ts.Expression);
+    else {
+      const visit = (node: ts.Node): void => {
+        if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
+        if (!isFunctionLike(node)) ts.forEachChild(node, visit);
+      };
+      body.statements.forEach(visit);
+    }
+    for (const expression of returned) {
+      let value = skipOuterExpressions(expression);
+      while (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && CHAINABLE.has(value.expression.name.text)) value = skipOuterExpressions(value.expression.expression);
+      if (ts.isIdentifier(value)) {
+        const declaration = localDeclaration(value);
+        const initializer = declaration?.initializer;
+        if (!initializer) continue;
+        const creation = this.instanceCreation(fn.file, initializer, depth);
+        if (creation) return { names: new Set([value.text]), ...(creation.inner ? { inner: creation.inner } : {}) };
+        continue;
+      }
+      const creation = this.instanceCreation(fn.file, value, depth);
+      // `return Fastify(opts)`: nothing in the body runs on the instance.
+      if (creation) return { names: new Set(), ...(creation.inner ? { inner: creation.inner } : {}) };
+    }
+    return undefined;
+  }
+
+  /** `Fastify(opts)` (with chained calls), or a call of another server factory (`inner`). */
+  private instanceCreation(file: ScannedSourceFile, expression: ts.Expression, depth: number): { inner?: ResolvedFunction } | undefined {
+    let value = skipOuterExpressions(expression);
+    while (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && CHAINABLE.has(value.expression.name.text)) value = skipOuterExpressions(value.expression.expression);
+    if (!ts.isCallExpression(value)) return undefined;
+    const callee = skipOuterExpressions(value.expression);
+    if (requiredModule(callee) === 'fastify') return {};
+    const root = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : callee;
+    if (ts.isIdentifier(root)) {
+      const binding = this.context.modules.resolveName(file, root.text);
+      if (binding?.kind === 'external' && binding.module === 'fastify') return {};
+    }
+    const inner = resolveFunction(this.context.modules, file, callee);
+    return inner && this.serverFactory(inner, depth + 1) ? { inner } : undefined;
+  }
+
+  /** The server factory an instance's initializer calls (`createServer(config).withTypeProvider()`), if it is one. */
+  private factoryOf(file: ScannedSourceFile, initializer: ts.Expression): ResolvedFunction | undefined {
+    let value = skipOuterExpressions(initializer);
+    while (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && CHAINABLE.has(value.expression.name.text)) value = skipOuterExpressions(value.expression.expression);
+    if (!ts.isCallExpression(value)) return undefined;
+    const fn = resolveFunction(this.context.modules, file, value.expression);
+    return fn && this.serverFactory(fn) ? fn : undefined;
+  }
+
+  /** Walks a server factory's own hooks and registrations (its inner factory's first) into the root context. */
+  private walkServerFactory(fn: ResolvedFunction, context: PluginContext): void {
+    const factory = this.serverFactory(fn);
+    if (!factory || this.activePlugins.includes(fn.node)) return;
+    this.activePlugins.push(fn.node);
+    if (factory.inner) this.walkServerFactory(factory.inner, context);
+    if (factory.names.size > 0) this.walkBody(fn.file, fn.node.body!, new Set(factory.names), context);
+    this.activePlugins.pop();
+  }
+
+  /**
+   * `flow(createServer, initServer, listenServer)(config)`: the functions after a server factory in a
+   * left-to-right pipeline receive its instance as their first parameter, in one root context that
+   * starts with the factory's own hooks (the wrapper's helmet, loggers, error handlers).
+   */
+  private collectPipelines(): void {
+    for (const file of this.context.sourceFiles) {
+      if (!/\b(?:flow|pipe)\s*\(/.test(file.text)) continue;
+      for (const call of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression) as ts.CallExpression[]) {
+        const helper = importedValue(this.context.modules, file, call.expression);
+        if (!helper || !FUNCTION_PIPELINES[helper.module]?.includes(helper.name)) continue;
+        let context: PluginContext | undefined;
+        for (const argument of call.arguments) {
+          const fn = resolveFunction(this.context.modules, file, argument);
+          if (!fn) continue;
+          if (!context) {
+            if (!this.serverFactory(fn)) continue;
+            context = { prefix: '', inheritedHookCount: 0, hooks: [], scope: 'global' };
+            this.walkServerFactory(fn, context);
+            continue;
+          }
+          if (!this.visitedPlugins.has(fn.node)) this.walkPlugin(fn, context);
+        }
+      }
+    }
   }
 
   /** Names another file imports the root instance under (`import { app } from './server'`). */
