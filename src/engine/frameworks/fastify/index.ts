@@ -337,6 +337,10 @@ class FastifyRouteCollector {
     for (const file of this.context.sourceFiles) {
       if (!/\b(?:flow|pipe)\s*\(/.test(file.text)) continue;
       for (const call of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression) as ts.CallExpression[]) {
+        // Only calls spelled like a pipeline (`flow(...)`, `_.flow(...)`, `R.pipe(...)`) are looked up.
+        const callee = skipOuterExpressions(call.expression);
+        const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+        if (calleeName !== 'flow' && calleeName !== 'pipe') continue;
         const helper = importedValue(this.context.modules, file, call.expression);
         if (!helper || !FUNCTION_PIPELINES[helper.module]?.includes(helper.name)) continue;
         let context: PluginContext | undefined;
