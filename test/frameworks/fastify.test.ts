@@ -428,4 +428,28 @@ module.exports = { app };
     expect(routes.map((route) => `${route.id} ${route.auth}`).sort()).toEqual(['DELETE /items/:id authenticated', 'GET /api/reports authenticated']);
     expect(find(routes, 'GET /api/reports').middleware[0]).toMatchObject({ kind: 'auth', scope: 'global', file: 'src/server-factory.js' });
   });
+
+  test('autoload: scriptPattern limits the loose scripts, ignorePattern skips a whole folder, autoHooksPattern names the hooks', () => {
+    const dir = makeProject({
+      'package.json': PACKAGE,
+      'src/app.ts': `import path from 'node:path';
+import AutoLoad from '@fastify/autoload';
+export default async function app(fastify) {
+  fastify.register(AutoLoad, {
+    dir: path.join(__dirname, 'routes'),
+    scriptPattern: /\\.routes\\.ts$/,
+    ignorePattern: /^(?:drafts|.*\\.spec\\.ts)$/,
+    autoHooks: true,
+    autoHooksPattern: /^hooks\\.ts$/,
+  });
+}
+`,
+      'src/routes/orders/orders.routes.ts': `export default async function (app) { app.get('/', async () => []); }\n`,
+      'src/routes/orders/helpers.ts': `export default async function (app) { app.get('/helper', async () => []); }\n`,
+      'src/routes/orders/hooks.ts': `export default async function (app) { app.addHook('onRequest', async (request, reply) => { try { await request.jwtVerify(); } catch { return reply.code(401).send(); } }); }\n`,
+      'src/routes/drafts/drafts.routes.ts': `export default async function (app) { app.get('/', async () => []); }\n`,
+    });
+    const routes = loadRoutes(dir, [fastifyAdapter]);
+    expect(routes.map((route) => `${route.id} ${route.auth}`)).toEqual(['GET /orders authenticated']);
+  });
 });
