@@ -452,4 +452,30 @@ export default async function app(fastify) {
     const routes = loadRoutes(dir, [fastifyAdapter]);
     expect(routes.map((route) => `${route.id} ${route.auth}`)).toEqual(['GET /orders authenticated']);
   });
+
+  test("addHook(options.hook ?? 'preValidation', ...) runs where the register call's options say, else at the default", () => {
+    const dir = makeProject({
+      'package.json': PACKAGE,
+      'src/server.ts': `import Fastify from 'fastify';
+import fp from 'fastify-plugin';
+const verifyToken = fp(async (fastify, options) => {
+  fastify.addHook(options.hook ?? 'preValidation', async (request, reply) => {
+    try { await request.jwtVerify(); } catch { return reply.code(401).send(); }
+  });
+});
+const app = Fastify();
+app.register(async (late) => {
+  late.register(verifyToken, { hook: 'preHandler' });
+  late.post('/late', { schema: { body: { type: 'object' } } }, async () => ({}));
+});
+app.register(async (early) => {
+  early.register(verifyToken, {});
+  early.post('/early', { schema: { body: { type: 'object' } } }, async () => ({}));
+});
+`,
+    });
+    const routes = loadRoutes(dir, [fastifyAdapter]);
+    expect(find(routes, 'POST /late').middleware.map((m) => m.kind)).toEqual(['validation', 'auth']);
+    expect(find(routes, 'POST /early').middleware.map((m) => m.kind)).toEqual(['auth', 'validation']);
+  });
 });

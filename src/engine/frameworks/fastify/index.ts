@@ -121,6 +121,14 @@ interface WalkState {
   instanceNames: Set<string>;
   context: PluginContext;
   deferred: Array<() => void>;
+  /** The plugin's options parameter and the object `register(plugin, { ... })` passed for it: `options.hook` reads it. */
+  pluginOptions?: PluginOptions;
+}
+
+type ObjectLiteral = { file: ScannedSourceFile; node: ts.ObjectLiteralExpression };
+interface PluginOptions {
+  parameter: string;
+  passed: ObjectLiteral;
 }
 
 interface Decoration {
@@ -487,18 +495,20 @@ class FastifyRouteCollector {
   }
 
   /** Walks a plugin function's body in `context`, the instance being its first parameter. */
-  private walkPlugin(fn: ResolvedFunction, context: PluginContext): void {
+  private walkPlugin(fn: ResolvedFunction, context: PluginContext, passedOptions?: ObjectLiteral): void {
     if (this.activePlugins.includes(fn.node) || this.activePlugins.length > MAX_PLUGIN_DEPTH || !fn.node.body) return;
     const first = fn.node.parameters[0];
     if (!first || !ts.isIdentifier(first.name)) return;
+    const second = fn.node.parameters[1];
+    const pluginOptions = passedOptions && second && ts.isIdentifier(second.name) ? { parameter: second.name.text, passed: passedOptions } : undefined;
     this.visitedPlugins.add(fn.node);
     this.activePlugins.push(fn.node);
-    this.walkBody(fn.file, fn.node.body, new Set([first.name.text]), context);
+    this.walkBody(fn.file, fn.node.body, new Set([first.name.text]), context, pluginOptions);
     this.activePlugins.pop();
   }
 
-  private walkBody(file: ScannedSourceFile, body: ts.Node, instanceNames: Set<string>, context: PluginContext): void {
-    const state: WalkState = { file, instanceNames, context, deferred: [] };
+  private walkBody(file: ScannedSourceFile, body: ts.Node, instanceNames: Set<string>, context: PluginContext, pluginOptions?: PluginOptions): void {
+    const state: WalkState = { file, instanceNames, context, deferred: [], ...(pluginOptions ? { pluginOptions } : {}) };
     this.visit(body, state);
     this.flushDeferred(state);
   }
@@ -712,10 +722,20 @@ class FastifyRouteCollector {
     const value = skipOuterExpressions(expression);
     const literal = staticString(this.context.modules, state.file, value);
     if (literal !== undefined) return literal;
+    const passed = this.passedOption(value, state);
+    if (passed !== undefined) return passed;
     if (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || value.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
-      return staticString(this.context.modules, state.file, value.right);
+      return this.passedOption(skipOuterExpressions(value.left), state) ?? staticString(this.context.modules, state.file, value.right);
     }
     return undefined;
+  }
+
+  /** `options.hook` in a plugin registered with `register(plugin, { hook: 'preHandler' })`: the string passed. */
+  private passedOption(expression: ts.Expression, state: WalkState): string | undefined {
+    const options = state.pluginOptions;
+    if (!options || !ts.isPropertyAccessExpression(expression) || !ts.isIdentifier(expression.expression) || expression.expression.text !== options.parameter) return undefined;
+    const passed = propertyValue(options.passed.node, expression.name.text);
+    return passed && staticString(this.context.modules, options.passed.file, passed);
   }
 
   /** `fastify.use(mw)` / `fastify.use('/admin', mw)` (@fastify/middie, @fastify/express): runs with the onRequest hooks. */
@@ -753,19 +773,19 @@ class FastifyRouteCollector {
       const options = objectLiteralOf(this.context.modules, state.file, optionsExpression);
       const prefixExpression = options && propertyValue(options.node, 'prefix');
       const prefix = (prefixExpression && staticString(this.context.modules, options.file, prefixExpression)) ?? '';
-      load = () => this.loadPlugin(target.fn, target.encapsulated, prefix, context);
+      load = () => this.loadPlugin(target.fn, target.encapsulated, prefix, context, options);
     }
     if (!load) return;
     if (isAwaited(call)) load();
     else state.deferred.push(load);
   }
 
-  private loadPlugin(fn: ResolvedFunction, encapsulated: boolean, prefix: string, parent: PluginContext): void {
+  private loadPlugin(fn: ResolvedFunction, encapsulated: boolean, prefix: string, parent: PluginContext, options?: ObjectLiteral): void {
     // fastify-plugin breaks encapsulation: the plugin's hooks, routes and prefix-less registrations belong to the parent.
     const context: PluginContext = encapsulated
       ? { prefix: joinRoutePath(parent.prefix, prefix), parent, inheritedHookCount: parent.hooks.length, hooks: [], scope: 'router' }
       : parent;
-    this.walkPlugin(fn, context);
+    this.walkPlugin(fn, context, options);
   }
 
   private autoload(file: ScannedSourceFile, optionsExpression: ts.Expression | undefined, parent: PluginContext): void {
