@@ -144,4 +144,23 @@ describe('ModuleIndex: CommonJS barrels', () => {
     const inner = create.body as ts.CallExpression;
     expect(resolveFunction(modules, controller, inner.expression)?.name).toBe('createUser');
   });
+
+  it('follows spread barrels (module.exports = { ...require("./a") }) and whole re-exports (module.exports = require("./a"))', () => {
+    const { modules, file } = load({
+      'plugins/tenant.js': 'const tenantLoader = async (fastify) => fastify;\nmodule.exports = { tenantLoader, loadTenant: () => 1 };\n',
+      'plugins/auth.js': 'const verifyToken = async (fastify) => fastify;\nmodule.exports = { verifyToken };\n',
+      'plugins/index.js': "module.exports = {\n  ...require('./tenant'),\n  ...require('./auth'),\n  own: () => 2,\n};\n",
+      'lib/index.js': "module.exports = require('../plugins');\n",
+      'routes.js': "const { tenantLoader, verifyToken, own } = require('./plugins');\nconst { verifyToken: again } = require('./lib');\n",
+    });
+    const routes = file('routes.js');
+    const where = (name: string) => {
+      const binding = modules.resolveName(routes, name);
+      return binding?.kind === 'declaration' ? binding.file.path : binding?.kind;
+    };
+    expect(where('tenantLoader')).toBe('plugins/tenant.js');
+    expect(where('verifyToken')).toBe('plugins/auth.js');
+    expect(where('own')).toBe('plugins/index.js');
+    expect(where('again')).toBe('plugins/auth.js');
+  });
 });

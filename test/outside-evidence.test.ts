@@ -76,4 +76,43 @@ describe('evidence outside the scanned paths', () => {
     const { routes } = await inventoryRoutes({ cwd: path.join(repo, 'apps/api'), paths: ['.'] });
     expect(routes.find((route) => route.id === 'GET /orders')!.auth).toBe('public');
   });
+
+  it('reads a Fastify decoration a workspace auth plugin adds (verifyAdmin comparing the user with the configured admin) as a role guard', async () => {
+    const repo = makeProject({
+      'package.json': JSON.stringify({ name: 'vc', private: true, workspaces: ['servers/*', 'packages/*'] }),
+      'packages/auth/package.json': JSON.stringify({ name: '@vc/auth', main: 'index.js' }),
+      'packages/auth/index.js': `module.exports = { ...require('./src/admin-jwt-auth') };\n`,
+      'packages/auth/src/admin-jwt-auth.js': `const fp = require('fastify-plugin');
+const fastifyJWT = require('@fastify/jwt');
+const newError = require('http-errors');
+const verifyAdmin = async (req) => {
+  try {
+    await req.adminUserJwtVerify();
+  } catch (e) {
+    throw newError.Unauthorized(e);
+  }
+  if (req.user.user !== req.server.config.adminUserName) throw new newError.Unauthorized('Token not valid');
+};
+const authPlugin = (fastify, options, next) => {
+  fastify.register(fastifyJWT, { secret: fastify.config.secret, namespace: 'adminUser' }).decorate('verifyAdmin', verifyAdmin);
+  next();
+};
+module.exports = { adminJwtAuthPlugin: fp(authPlugin, { name: 'auth' }) };
+`,
+      'servers/agent/package.json': JSON.stringify({ name: '@vc/agent', dependencies: { '@fastify/autoload': '^6.0.0', 'fastify-plugin': '^5.0.0', '@vc/auth': '*', '@vc/server': '*' } }),
+      'servers/agent/src/init-server.js': `const sensible = require('@fastify/sensible');
+const { adminJwtAuthPlugin } = require('@vc/auth');
+const initServer = (server) => server.register(sensible).register(adminJwtAuthPlugin).register(async (admin) => {
+  admin.addHook('preHandler', admin.verifyAdmin);
+  admin.delete('/tenants/:id', async (req) => req.repos.tenants.del(req.params.id));
+});
+module.exports = { initServer };
+`,
+    });
+    const { routes } = await inventoryRoutes({ cwd: path.join(repo, 'servers/agent/src'), paths: ['.'] });
+    const route = routes.find((candidate) => candidate.id === 'DELETE /tenants/:id')!;
+    expect(route.auth).toBe('authenticated');
+    expect(route.middleware).toMatchObject([{ name: 'admin.verifyAdmin', kind: 'role', strength: 'strong' }]);
+    expect(route.middleware[0]!.evidence).toMatch(/verifyAdmin \(\.\.\/\.\.\/\.\.\/packages\/auth\/src\/admin-jwt-auth\.js:4\) verifies a token, compares the user with the configured administrator/);
+  });
 });

@@ -188,11 +188,29 @@ export const KNEX = {
   readMethods: ['where', 'first', 'select', 'pluck', 'andWhere', 'whereIn'],
 } as const satisfies OrmModel & Record<string, unknown>;
 
+/**
+ * spence-mongo-repos: one repository per collection, reached through the request's registry
+ * (`req.repos.disclosures.findById(id)`, REPOSITORY_REGISTRY_NAMES); `find({ filter })`,
+ * `del(id)`, `update(id, values)`. Its repositories are made by `repoFactory(...)`, not imported.
+ */
+export const SPENCE_MONGO_REPOS = {
+  orm: 'spence-mongo-repos',
+  packages: ['@spencejs/spence-mongo-repos'],
+  modelPackages: [],
+  lookups: ['find', 'findOne', 'findById'],
+  creates: ['insert', 'insertMany'],
+  updates: ['update', 'updateUsingFilter', 'upsert'],
+  deletes: ['del', 'delUsingFilter'],
+  idArgument: ['findById', 'del'],
+  recordArgument: ['insert', 'insertMany'],
+  returnsRecords: ['find', 'findOne', 'findById'],
+} as const satisfies OrmModel & Record<string, unknown>;
+
 /** Objection, Bookshelf, Waterline, Dynamoose: package prefixes of model classes recognised by their import; their methods are the rows' above. */
 export const OTHER_MODEL_PACKAGES: readonly string[] = ['objection', 'bookshelf', 'waterline', 'dynamoose'];
 
 /** Every ORM row. The engine reads the unions of their method lists. */
-export const ORMS: readonly OrmModel[] = [PRISMA, TYPEORM, SEQUELIZE, MONGOOSE, MONGODB, MIKRO_ORM, KNEX];
+export const ORMS: readonly OrmModel[] = [PRISMA, TYPEORM, SEQUELIZE, MONGOOSE, MONGODB, MIKRO_ORM, KNEX, SPENCE_MONGO_REPOS];
 
 /**
  * Drizzle: `db.select().from(orders).where(eq(orders.id, id))`, `db.update(orders).set(v).where(...)`,
@@ -270,6 +288,14 @@ export const RAW_QUERY = {
  * Case-sensitive, as written.
  */
 export const REPOSITORY_NAME_SUFFIXES: readonly string[] = ['repository', 'repo', 'Repository', 'Repo', 'Model', 'model', 'collection', 'Collection', 'em', 'entityManager', 'manager', 'dao'];
+
+/**
+ * Names of an object that holds one repository per collection, keyed by the collection: the request
+ * or context decoration a plugin fills (`req.repos.disclosures.findById(id)` in spence-mongo-repos
+ * apps, `ctx.repositories.orders.find(...)`, a destructured `{ repos }`). A lookup or write method
+ * on a property of it is a data access of the model that property names.
+ */
+export const REPOSITORY_REGISTRY_NAMES: readonly string[] = ['repos', 'repositories'];
 
 /**
  * Evidence that a capitalised name declared in the project is a model class: the class it

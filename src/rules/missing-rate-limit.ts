@@ -223,6 +223,13 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   if (anonymous && /^(?:token|sessions?)$/.test(lastWords) && literal.length === segmentCount) {
     return { label: 'login', severity: 'high', harm: 'a client can try passwords without limit (credential stuffing / brute force)', business: false };
   }
+  // `POST /api/org/:tenantId/oauth/token`: the OAuth 2.0 token endpoint mounted under a tenant. The parameter says
+  // where it is mounted, not what the token is for; the grant's authorization code, refresh token or password is
+  // what a client can guess.
+  const endsWithLiteral = segmentCount > 0 && literal.length > 0 && wordPath(route).split('/').filter(Boolean).at(-1) === literal.at(-1);
+  if (anonymous && endsWithLiteral && lastWords === 'token' && /^oauth2?$/i.test(literal.at(-2) ?? '') && takesGuess(route)) {
+    return { label: 'OAuth token exchange', severity: 'high', harm: 'a client can try authorization codes, refresh tokens or passwords without limit', business: false };
+  }
   // `POST /users` or `POST /api/accounts` (the collection, no id) from an anonymous client is sign-up.
   const collectionSignup = (route.method === 'POST' || route.method === 'MUTATION') && /^(?:users?|accounts?|members?)$/.test(lastWords) && literal.length === segmentCount;
   if (anonymous && (SIGNUP.test(phrase) || collectionSignup)) {

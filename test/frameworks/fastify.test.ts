@@ -266,4 +266,216 @@ app.get('/either', { preHandler: app.auth([app.authenticate, app.verifyApiKey]) 
     });
     expect(loadRoutes(dir, [fastifyAdapter])).toEqual([]);
   });
+
+  test('an instance from a wrapper package: an exported init function, CommonJS barrels, autoload with patterns, a hook phase with a default', () => {
+    // The velocitycore layout: no dependency on fastify itself (a workspace package creates the
+    // instance: flow(createServer, initServer, listenServer)), @fastify plugins only.
+    const dir = makeProject({
+      'package.json': JSON.stringify({ name: 'agent', dependencies: { '@fastify/autoload': '^6.0.0', 'fastify-plugin': '^5.0.0', 'http-errors': '^2.0.0', '@acme/server-provider': '1.0.0' } }),
+      'src/start.js': `const { createServer, listenServer } = require('@acme/server-provider');
+const { flow } = require('lodash/fp');
+const { initServer } = require('./init-server');
+const start = () => flow(createServer, initServer, listenServer)({});
+module.exports = { start };
+`,
+      'src/init-server.js': `const { autoloadHolder } = require('./controllers');
+const initServer = (server) => server.register(autoloadHolder);
+module.exports = { initServer };
+`,
+      'src/controllers/index.js': `module.exports = {\n  ...require('./autoload-holder'),\n};\n`,
+      'src/controllers/autoload-holder.js': `const AutoLoad = require('@fastify/autoload');
+const path = require('path');
+const autoloadHolder = async (fastify) =>
+  fastify.register(AutoLoad, {
+    dir: path.join(__dirname, 'holder'),
+    indexPattern: /^.*controller(\\.js)$/,
+    ignorePattern: /^.*index(\\.js)$/,
+    autoHooks: true,
+    cascadeHooks: true,
+    options: { prefix: '/api/org/:tenantId' },
+  });
+module.exports = { autoloadHolder };
+`,
+      'src/plugins/index.js': `module.exports = require('./all');\n`,
+      'src/plugins/all.js': `module.exports = {\n  ...require('./verify-access-token-plugin'),\n};\n`,
+      'src/plugins/verify-access-token-plugin.js': `const fp = require('fastify-plugin');
+const newError = require('http-errors');
+const { verifyAccessToken } = require('../tokens');
+const initVerifyAccessToken = (options) => async (req) => {
+  try {
+    req.accessToken = await verifyAccessToken(req.headers.authorization);
+  } catch (error) {
+    throw newError(401, 'Unauthorized', { errorCode: 'unauthorized' });
+  }
+};
+const verifyAccessTokenPlugin = async (fastify, options) => {
+  fastify.addHook(options.hook ?? 'preValidation', initVerifyAccessToken(options));
+};
+module.exports = { verifyAccessTokenPlugin: fp(verifyAccessTokenPlugin) };
+`,
+      'src/tokens.js': `const verifyAccessToken = async (token) => token;\nmodule.exports = { verifyAccessToken };\n`,
+      'src/controllers/holder/offers/autohooks.js': `const { verifyAccessTokenPlugin } = require('../../../plugins');
+module.exports = async (fastify) => { fastify.register(verifyAccessTokenPlugin, { user: true }); };
+`,
+      'src/controllers/holder/offers/controller.js': `module.exports = async (fastify) => { fastify.post('/finalize', async (req) => req.body); };\n`,
+      // Not the folder's index (indexPattern names controller.js): autoload skips it.
+      'src/controllers/holder/offers/helpers.js': `module.exports = async (fastify) => { fastify.get('/never-loaded', async () => 1); };\n`,
+      'src/controllers/holder/manifest/controller.js': `module.exports = async (fastify) => { fastify.get('/get-manifest', async () => ({})); };\n`,
+      // Matches ignorePattern and is no index here: never loaded.
+      'src/controllers/holder/manifest/schemas/index.js': `module.exports = async (fastify) => { fastify.get('/schemas', async () => 1); };\n`,
+    });
+    const routes = loadRoutes(dir, [fastifyAdapter]);
+    expect(inventory(routes).map((r) => `${r.method} ${r.path} ${r.auth}`)).toEqual([
+      'GET /api/org/:tenantId/manifest/get-manifest public',
+      'POST /api/org/:tenantId/offers/finalize authenticated',
+    ]);
+    expect(find(routes, 'POST /api/org/:tenantId/offers/finalize').middleware).toMatchObject([{ name: 'initVerifyAccessToken(options)', kind: 'auth', file: 'src/plugins/verify-access-token-plugin.js' }]);
+  });
+
+  test('an exported function the scanned code calls itself is not an entry point', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ name: 'x', dependencies: { '@fastify/cors': '^11.0.0' } }),
+      'src/routes.js': `const registerRoutes = (app) => { app.get('/items', async () => []); app.register(require('@fastify/cors')); };\nmodule.exports = { registerRoutes };\n`,
+      'src/server.js': `const { registerRoutes } = require('./routes');\nconst { build } = require('some-wrapper');\nconst app = build();\nregisterRoutes(app);\n`,
+    });
+    expect(loadRoutes(dir, [fastifyAdapter])).toEqual([]);
+  });
+
+  test('route options held in a local of the plugin (shared by its routes) give their hooks and schema', () => {
+    const dir = makeProject({
+      'package.json': PACKAGE,
+      'src/auth.ts': AUTH_PLUGIN,
+      'src/server.ts': `import Fastify from 'fastify';
+import auth from './auth.js';
+const app = Fastify();
+await app.register(auth);
+app.register(async (events) => {
+  const postOptions = { onRequest: [events.authenticate], schema: { body: { type: 'object' } } };
+  events.post('/events/a', postOptions, async () => ({}));
+  events.post('/events/b', postOptions, async () => ({}));
+});
+`,
+    });
+    const routes = loadRoutes(dir, [fastifyAdapter]);
+    expect(routes.map((route) => `${route.id} ${route.auth} ${middlewareOf(route).join(', ')}`)).toEqual([
+      'POST /events/a authenticated events.authenticate auth route, schema validation route',
+      'POST /events/b authenticated events.authenticate auth route, schema validation route',
+    ]);
+  });
+
+  test('a hook that rejects unless the user is the configured administrator is a role guard; one that only notes it is not', () => {
+    const dir = makeProject({
+      'package.json': PACKAGE,
+      'src/server.ts': `import Fastify from 'fastify';
+import createError from 'http-errors';
+const app = Fastify();
+app.decorate('verifyAdmin', async (req: any) => {
+  await req.jwtVerify();
+  if (req.user.email !== app.config.adminEmail) throw createError(403, 'not the administrator');
+});
+app.decorate('noteAdmin', async (req: any) => {
+  try { await req.jwtVerify(); } catch { throw createError(401, 'Unauthorized'); }
+  req.isAdmin = app.config.adminEmails.includes(req.user.email);
+});
+app.register(async (admin) => {
+  admin.addHook('preHandler', admin.verifyAdmin);
+  admin.delete('/tenants/:id', async () => null);
+});
+app.register(async (members) => {
+  members.addHook('preHandler', members.noteAdmin);
+  members.delete('/notes/:id', async () => null);
+});
+`,
+    });
+    const routes = loadRoutes(dir, [fastifyAdapter]);
+    expect(middlewareOf(find(routes, 'DELETE /tenants/:id'))).toEqual(['admin.verifyAdmin role router']);
+    expect(middlewareOf(find(routes, 'DELETE /notes/:id'))).toEqual(['members.noteAdmin auth router']);
+  });
+
+  test("a server factory's hooks guard the routes of what it creates: flow(createServer, initServer)(config) and const app = createServer()", () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ name: 'x', dependencies: { fastify: '^5.0.0', 'lodash': '^4.0.0', '@fastify/jwt': '^9.0.0' } }),
+      'src/server-factory.js': `const Fastify = require('fastify');
+const commonCreateServer = (config) => {
+  const server = Fastify(config);
+  server.register(require('@fastify/jwt'), { secret: config.secret });
+  return server;
+};
+const createServer = (config) => {
+  const server = commonCreateServer(config);
+  return server.addHook('onRequest', async (request, reply) => {
+    try { await request.jwtVerify(); } catch (err) { return reply.code(401).send(); }
+  });
+};
+module.exports = { createServer };
+`,
+      'src/init-server.js': `const initServer = (server) => server.register(async (api) => { api.get('/reports', async () => []); }, { prefix: '/api' });
+module.exports = { initServer };
+`,
+      'src/start.js': `const { flow } = require('lodash/fp');
+const { createServer } = require('./server-factory');
+const { initServer } = require('./init-server');
+const start = () => flow(createServer, initServer)({ secret: process.env.SECRET });
+module.exports = { start };
+`,
+      'src/other.js': `const { createServer } = require('./server-factory');
+const app = createServer({ secret: process.env.SECRET });
+app.delete('/items/:id', async () => null);
+module.exports = { app };
+`,
+    });
+    const routes = loadRoutes(dir, [fastifyAdapter]);
+    expect(routes.map((route) => `${route.id} ${route.auth}`).sort()).toEqual(['DELETE /items/:id authenticated', 'GET /api/reports authenticated']);
+    expect(find(routes, 'GET /api/reports').middleware[0]).toMatchObject({ kind: 'auth', scope: 'global', file: 'src/server-factory.js' });
+  });
+
+  test('autoload: scriptPattern limits the loose scripts, ignorePattern skips a whole folder, autoHooksPattern names the hooks', () => {
+    const dir = makeProject({
+      'package.json': PACKAGE,
+      'src/app.ts': `import path from 'node:path';
+import AutoLoad from '@fastify/autoload';
+export default async function app(fastify) {
+  fastify.register(AutoLoad, {
+    dir: path.join(__dirname, 'routes'),
+    scriptPattern: /\\.routes\\.ts$/,
+    ignorePattern: /^(?:drafts|.*\\.spec\\.ts)$/,
+    autoHooks: true,
+    autoHooksPattern: /^hooks\\.ts$/,
+  });
+}
+`,
+      'src/routes/orders/orders.routes.ts': `export default async function (app) { app.get('/', async () => []); }\n`,
+      'src/routes/orders/helpers.ts': `export default async function (app) { app.get('/helper', async () => []); }\n`,
+      'src/routes/orders/hooks.ts': `export default async function (app) { app.addHook('onRequest', async (request, reply) => { try { await request.jwtVerify(); } catch { return reply.code(401).send(); } }); }\n`,
+      'src/routes/drafts/drafts.routes.ts': `export default async function (app) { app.get('/', async () => []); }\n`,
+    });
+    const routes = loadRoutes(dir, [fastifyAdapter]);
+    expect(routes.map((route) => `${route.id} ${route.auth}`)).toEqual(['GET /orders authenticated']);
+  });
+
+  test("addHook(options.hook ?? 'preValidation', ...) runs where the register call's options say, else at the default", () => {
+    const dir = makeProject({
+      'package.json': PACKAGE,
+      'src/server.ts': `import Fastify from 'fastify';
+import fp from 'fastify-plugin';
+const verifyToken = fp(async (fastify, options) => {
+  fastify.addHook(options.hook ?? 'preValidation', async (request, reply) => {
+    try { await request.jwtVerify(); } catch { return reply.code(401).send(); }
+  });
+});
+const app = Fastify();
+app.register(async (late) => {
+  late.register(verifyToken, { hook: 'preHandler' });
+  late.post('/late', { schema: { body: { type: 'object' } } }, async () => ({}));
+});
+app.register(async (early) => {
+  early.register(verifyToken, {});
+  early.post('/early', { schema: { body: { type: 'object' } } }, async () => ({}));
+});
+`,
+    });
+    const routes = loadRoutes(dir, [fastifyAdapter]);
+    expect(find(routes, 'POST /late').middleware.map((m) => m.kind)).toEqual(['validation', 'auth']);
+    expect(find(routes, 'POST /early').middleware.map((m) => m.kind)).toEqual(['auth', 'validation']);
+  });
 });

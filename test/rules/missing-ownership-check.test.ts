@@ -46,6 +46,21 @@ describe('missing-ownership-check', () => {
     ]);
   });
 
+  it('takes the plain code of an invitation model as a capability (low), not the code of an order', async () => {
+    const result = await findings(
+      express(
+        `app.get('/invitations/:code', async (req: any, res) => { res.json(await prisma.invitation.findUnique({ where: { code: req.params.code } })); });\n` +
+          `app.get('/orders/by-code/:code', async (req: any, res) => { res.json(await prisma.order.findUnique({ where: { code: req.params.code } })); });`,
+      ),
+    );
+    expect(result.map((finding) => [finding.line, finding.severity])).toEqual([
+      [8, 'low'],
+      [9, 'high'],
+    ]);
+    expect(result[0]!.message).toContain('(as code)');
+    expect(result[0]!.message).toContain('capability');
+  });
+
   it('accepts a project check named in ownershipChecks', async () => {
     const handler = `app.get('/orders/:id', async (req: any, res) => {\n  const order = await orderRepository.findOneBy({ id: req.params.id });\n  gateOrder(req.user, order);\n  res.json(order);\n});\nfunction gateOrder(user: any, order: any) { if (order.userId !== user.id) throw new Error('no'); }`;
     expect(await findings(express(handler))).toHaveLength(1);

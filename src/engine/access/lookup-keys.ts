@@ -51,6 +51,17 @@ const KEY_FIELD = /^(?:_?id|uuid|guid|slug|key|code|ref|handle|number|no|token|h
  * the permission, if it is unguessable. A slug or public id is meant to be seen, so it is not one.
  */
 export const CAPABILITY_KEY = /(?:^|_)(?:token|secret|hash)$|(?:Token|Secret|Hash)$|^(?:share|link|invite|invitation|magic|access)_?(?:id|key|code)$|(?:share|link|invite|invitation)(?:Id|ID|Key|Code)$/i;
+/** Models whose records are handed out as links: their plain `code`/`key`/`token` column is the secret of the link. */
+const CAPABILITY_MODEL = /invit|share|magic.?link|^links?$/i;
+
+/**
+ * Whether a lookup key works as a capability: a name that says so (`inviteCode`), or the plain
+ * `code`/`key` of a model of links (`invitations.findOne({ filter: { code } })`), where the model names
+ * what the code is.
+ */
+export function isCapabilityKey(field: string, model: string | undefined): boolean {
+  return CAPABILITY_KEY.test(field) || (/^(?:code|key)$/i.test(field) && model !== undefined && CAPABILITY_MODEL.test(model));
+}
 // The ORM tables are models/orms.ts; here, the sets the matching below reads.
 // Methods whose first argument is the primary key itself.
 const ID_ARGUMENT_METHODS = ormMethods('idArgument');

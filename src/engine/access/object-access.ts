@@ -7,7 +7,7 @@ import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint } from '../dataflow/taint.js';
 import type { ObjectAccess, ObjectAccessVerdict, Route } from '../routes/route.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
-import { CAPABILITY_KEY, isWriteAccess, lookupAccessOf, lookupFacts, type LookupAccess } from './lookup-keys.js';
+import { isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, type LookupAccess } from './lookup-keys.js';
 import { collectIdentifiers, inCodeOwnershipCheck, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
 /**
@@ -164,9 +164,10 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const lookup = lookupAccessOf(ctx, tainted);
       if (!lookup) return;
       const facts = lookupFacts(tainted, lookup);
-      const key = facts.keys.find((candidate) => !CAPABILITY_KEY.test(candidate.field)) ?? facts.keys[0];
+      const model = lookup.access.model;
+      const key = facts.keys.find((candidate) => !isCapabilityKey(candidate.field, model)) ?? facts.keys[0];
       if (!key) return;
-      const capability = facts.keys.find((candidate) => CAPABILITY_KEY.test(candidate.field))?.field;
+      const capability = facts.keys.find((candidate) => isCapabilityKey(candidate.field, model))?.field;
       const settled = settledVerdict(ctx, tainted, lookup, facts, key);
       // Every key of the filter: `where: { id, teamId }` after a membership check on teamId is scoped by that parent.
       const keyNames = new Set(facts.keys.flatMap((candidate) => [...namesOf(candidate.taint.steps, candidate.expression)]));

@@ -5,7 +5,7 @@ import { localInitializer, type ModuleIndex, type ResolvedFunction, resolveFunct
 import { DYNAMODB_CLIENT_METHODS, DYNAMODB_COMMAND_PACKAGES, DYNAMODB_COMMANDS, DYNAMODB_REQUEST_PROPERTIES } from '../../models/dynamodb.js';
 import {
   COLLECTION_DECLARATION, DRIZZLE, KNEX, MODEL_CLASS_EVIDENCE, MODEL_PACKAGES, MONGODB, ormMethods, PRISMA, PRISMA_CLIENT_DECLARATION, RAW_QUERY,
-  REPOSITORY_NAME_SUFFIXES, MONGOOSE, TYPEORM,
+  REPOSITORY_NAME_SUFFIXES, REPOSITORY_REGISTRY_NAMES, MONGOOSE, TYPEORM,
 } from '../../models/orms.js';
 
 /** A call that reads or writes stored data (ORM, query builder, driver, raw SQL). */
@@ -45,6 +45,7 @@ function prismaArguments(call: ts.CallExpression): boolean {
 const lastSegmentPattern = (names: readonly string[], flags = ''): RegExp => new RegExp(`(?:^|\\.)(?:${names.join('|')})$`, flags);
 const PRISMA_CLIENT = lastSegmentPattern(PRISMA.clientNames, 'i');
 const REPOSITORY = new RegExp(`(?:${REPOSITORY_NAME_SUFFIXES.join('|')})$`);
+const REPOSITORY_REGISTRY = lastSegmentPattern(REPOSITORY_REGISTRY_NAMES);
 const SQL_CLIENT = lastSegmentPattern(RAW_QUERY.clientNames, 'i');
 const KNEX_ROOT = new RegExp(`^(?:${KNEX.rootNames.join('|')})$`);
 const KNEX_READ_METHODS: readonly string[] = KNEX.readMethods;
@@ -295,6 +296,7 @@ function modelOfReceiver(receiver: ts.Expression, file: ScannedSourceFile, modul
   if (ts.isPropertyAccessExpression(receiver)) {
     const name = receiver.name.text;
     if (REPOSITORY.test(name)) return modelName(name);
+    if (REPOSITORY_REGISTRY.test(expressionText(receiver.expression))) return name;
     if (/^[A-Z]/.test(name) && /models?$|db$/i.test(expressionText(receiver.expression))) return name; // db.Order / models.Order (Sequelize)
     return undefined;
   }

@@ -101,7 +101,7 @@ class FlowWalker implements FlowRecorder {
       this.guards.push({ ...location, kind: 'middleware', evidence: `${middleware.name} (${middleware.evidence})`, expected: [], forbidden: [], seq: BEFORE_HANDLER, scopeEnd: Infinity });
       return;
     }
-    if (middleware.kind !== 'other' || middleware.scope !== 'route') return;
+    if (middleware.kind !== 'other' || middleware.scope === 'global') return;
     // `loadOrder, requireStatus('pending')`: a project middleware that loads the record and checks its state.
     const fn = this.middlewareFunction(middleware);
     if (!fn) return;

@@ -330,6 +330,8 @@ export class ModuleIndex {
           }
         }
       }
+      const reexported = commonJsReexports(statement, exportName);
+      if (reexported) starSources.push(...reexported);
       const commonJs = commonJsExport(statement, exportName);
       if (commonJs) return ts.isMethodDeclaration(commonJs) ? { kind: 'declaration', file, node: commonJs, name: exportName } : this.bindingOfExpression(file, commonJs, hops);
     }
@@ -428,6 +430,28 @@ function commonJsExport(statement: ts.Statement, exportName: string): ts.Express
     if (isModuleExports(owner) || (ts.isIdentifier(owner) && owner.text === 'exports')) return assignment.right;
   }
   return undefined;
+}
+
+/**
+ * CommonJS barrels, the `export * from` of CommonJS: `module.exports = { ...require('./a'), ...require('./b') }`
+ * re-exports every name of a and b; `module.exports = require('./a')` every name of a (its default too,
+ * which commonJsExport answers). The specifiers, in source order.
+ */
+function commonJsReexports(statement: ts.Statement, exportName: string): string[] | undefined {
+  if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) return undefined;
+  const assignment = statement.expression;
+  if (assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !isModuleExports(assignment.left)) return undefined;
+  const value = skipOuterExpressions(assignment.right);
+  if (ts.isObjectLiteralExpression(value)) {
+    const specifiers = value.properties.flatMap((property) => {
+      const required = ts.isSpreadAssignment(property) && ts.isCallExpression(skipOuterExpressions(property.expression)) ? requiredModule(property.expression) : undefined;
+      return required === undefined ? [] : [required];
+    });
+    return specifiers.length > 0 ? specifiers : undefined;
+  }
+  if (exportName === 'default' || !ts.isCallExpression(value)) return undefined;
+  const required = requiredModule(value);
+  return required === undefined ? undefined : [required];
 }
 
 function isModuleExports(expression: ts.Expression): boolean {

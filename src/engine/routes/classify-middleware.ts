@@ -53,7 +53,9 @@ const KNOWN_PACKAGES: Readonly<Record<string, Readonly<Record<string, Middleware
 /** A plain error whose message says the caller is not signed in (GraphQL middleware throws these). */
 export const AUTH_ERROR_MESSAGE = /\bthrow\s+new\s+\w*Error\s*\(\s*['"`][^'"`]*\b(?:not authenticated|unauthenticated|unauthori[sz]ed|not logged in|not signed in|login required|authentication required|must be (?:logged|signed) in)\b/i;
 // `401)` also with the trailing comma a formatter leaves after a last argument on its own line (`c.json({...}, 401,\n)`).
-export const REJECTION_STATUS = /\bcode\s*:\s*['"`](?:UNAUTHORIZED|UNAUTHENTICATED|FORBIDDEN)['"`]|\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*,?\s*\)|new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied|Auth(?:entication)?Required|LoginRequired|NotLoggedIn)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bstatus(?:Code)?\s*:\s*(?:401|403)\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bpathname\s*=\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bthrow\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthorizationError|NotAuthenticated)\w*\s*\(/i;
+// `\(\s*(?:401|403)\s*,`: an error built from the status and a message, http-errors' `createError(401, 'Unauthorized')`
+// under whatever name it is imported as (`newError(401, ...)`, `httpErrors(403, ...)`), `new HttpException(401, ...)`.
+export const REJECTION_STATUS = /\(\s*(?:401|403)\s*,|\bcode\s*:\s*['"`](?:UNAUTHORIZED|UNAUTHENTICATED|FORBIDDEN)['"`]|\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*,?\s*\)|new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied|Auth(?:entication)?Required|LoginRequired|NotLoggedIn)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bstatus(?:Code)?\s*:\s*(?:401|403)\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bpathname\s*=\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bthrow\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthorizationError|NotAuthenticated)\w*\s*\(/i;
 export const TOKEN_OR_SESSION_CHECK = /\b(?:jwt|jsonwebtoken|jose)\.(?:verify|decode)\b|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)?\s*\(|\bjwtVerify\s*\(|\bdecrypt(?:Token|Session)\s*(?:<[^>()]*>)?\s*\(|\bgetServerSession\s*\(|\bgetSession\s*\(|\bauth\.getUser\s*\(|\bvalidate(?:Token|Session)\s*\(|\bisAuthenticated\s*\(|\bauthenticate\s*\(|\bheaders?\s*(?:\.|\[\s*['"`])authorization|\bheader\s*\(\s*['"`]authorization|\bget\s*\(\s*['"`]authorization|\bsession\s*(?:\?\.|\.)\s*(?:user|userId|uid|account)|\b(?:req|request|ctx|ctx\.state|ctx\.request|context)\s*(?:\?\.|\.)\s*(?:user|auth)\b|\bcookies?\s*(?:\?\.|\.|\[)\s*['"`]?(?:token|jwt|session|access)|\bgetToken\s*\(|\bauth\.getClaims\s*\(|\bclientContext\b|\bcookies\s*(?:\(\s*\))?\s*(?:\?\.|\.)\s*get\s*\(\s*['"`][\w.-]*(?:token|jwt|session|auth|sid)/i;
 const REJECTS_UNAUTHENTICATED = /\bcode\s*:\s*['"`]UNAUTHORIZED['"`]|\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Auth(?:entication)?Required|LoginRequired|NotLoggedIn)\w*/;
 // `isInternalRequest`, `isAuthenticated`: a flag the context set after checking the caller.
@@ -72,6 +74,20 @@ function rejectsOnCredentialCheck(text: string): boolean {
 }
 // `scopes.includes(required)` after `const scopes = c.get('scopes')`: the caller's list read into a name first.
 export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\b(?:roles|permissions|scopes)\s*(?:\?\.|\.)\s*(?:includes|some|every|has|indexOf)\s*\(|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
+/**
+ * The signed-in user compared with the one administrator the configuration names
+ * (`isEqual(req.user.user, config.adminUserName)`, `user.email !== env.ADMIN_EMAIL`): an admin-only guard
+ * with no role field. Read in code, not in strings.
+ */
+const ADMIN_IDENTITY_CHECK = /\badmin_?(?:user_?name|username|user|users|email|emails|ids?|accounts?)\b/i;
+/** `if (<condition>) throw ...` / `if (<condition>) return reply...`: the condition stops the request. */
+const CONDITION_THEN_STOP = /\bif\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*\{?\s*(?:throw\b|return\s+(?:reply|res|ctx)\b|(?:reply|res)\s*\.)/g;
+
+/** The request is stopped unless the user is the configured administrator: the comparison is the condition of the rejection. */
+function rejectsUnlessAdministrator(code: string): boolean {
+  for (const match of code.matchAll(CONDITION_THEN_STOP)) if (ADMIN_IDENTITY_CHECK.test(match[1]!)) return true;
+  return false;
+}
 const RATE_LIMIT_CHECK = /\.\s*consume\s*\(|\.\s*limit\s*\(|\b429\b|TOO_MANY_REQUESTS/;
 const VALIDATION_CHECK = /\bvalidationResult\s*\(|\.\s*(?:validate|validateAsync|parse|safeParse|parseAsync)\s*\(/;
 
@@ -455,6 +471,9 @@ export function classifyBody(fn: ResolvedFunction, calleeText = '', calleeCode =
   // The role must be compared in code: `u.role` inside the SQL that loads the user is no check.
   if (rejects && ROLE_CHECK.test(codeText(body, fn.node.getSourceFile()) + calleeCode) && /\b403\b|Forbidden|FORBIDDEN|return\s+false|permission|role/i.test(text)) {
     return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions and rejects` };
+  }
+  if (rejects && TOKEN_OR_SESSION_CHECK.test(text) && rejectsUnlessAdministrator(codeText(body, fn.node.getSourceFile()) + calleeCode)) {
+    return { kind: 'role', strength: 'strong', evidence: `${where} verifies a token, compares the user with the configured administrator and rejects` };
   }
   if (rejects && TOKEN_OR_SESSION_CHECK.test(text)) {
     return { kind: 'auth', strength: 'strong', evidence: `${where} verifies a token or session and rejects with 401/403` };

@@ -119,6 +119,12 @@ export function autoloadedPlugins(
   const cascadeHooks = isTrue('cascadeHooks');
   const overwriteHooks = isTrue('overwriteHooks');
 
+  // The name patterns autoload reads each folder's entries with (regular expression literals in the options).
+  const indexPattern = regexOption(options.node, 'indexPattern') ?? INDEX_FILE;
+  const scriptPattern = regexOption(options.node, 'scriptPattern') ?? SCRIPT_FILE;
+  const ignorePattern = regexOption(options.node, 'ignorePattern');
+  const hooksPattern = regexOption(options.node, 'autoHooksPattern') ?? AUTOHOOKS_FILE;
+
   const root = directory === '' ? '' : `${directory}/`;
   const byFolder = new Map<string, ScannedSourceFile[]>();
   const hooksByFolder = new Map<string, ScannedSourceFile>();
@@ -126,8 +132,10 @@ export function autoloadedPlugins(
     if (!candidate.path.startsWith(root)) continue;
     const relative = candidate.path.slice(root.length);
     const name = path.posix.basename(relative);
-    if (autoHooks && AUTOHOOKS_FILE.test(name)) hooksByFolder.set(path.posix.dirname(relative), candidate);
-    if (!SCRIPT_FILE.test(name) || NOT_A_PLUGIN.test(name)) continue;
+    // An ignored folder is not entered: nothing below it loads.
+    if (ignorePattern && path.posix.dirname(relative).split('/').some((segment) => segment !== '.' && ignorePattern.test(segment))) continue;
+    if (autoHooks && hooksPattern.test(name)) hooksByFolder.set(path.posix.dirname(relative), candidate);
+    if (!SCRIPT_FILE.test(name) || NOT_A_PLUGIN.test(name) || hooksPattern.test(name)) continue;
     const folder = path.posix.dirname(relative);
     const list = byFolder.get(folder) ?? [];
     list.push(candidate);
@@ -150,12 +158,18 @@ export function autoloadedPlugins(
   const plugins: AutoloadedPlugin[] = [];
   for (const folder of [...byFolder.keys()].sort()) {
     const files = byFolder.get(folder)!;
-    const index = files.find((candidate) => INDEX_FILE.test(path.posix.basename(candidate.path)));
+    // The folder's index file loads even when ignorePattern matches it; without one, each script file
+    // scriptPattern accepts and ignorePattern does not loads.
+    const index = files.find((candidate) => indexPattern.test(path.posix.basename(candidate.path)));
+    const scripts = files.filter((candidate) => {
+      const name = path.posix.basename(candidate.path);
+      return scriptPattern.test(name) && !(ignorePattern?.test(name) ?? false);
+    });
     const folderPrefix =
       folder === '.' || !dirNamePrefix
         ? ''
         : joinRoutePath(...folder.split('/').map((segment) => (routeParams && segment.startsWith('_') ? `:${segment.slice(1)}` : segment)));
-    for (const pluginFile of index ? [index] : files) {
+    for (const pluginFile of index ? [index] : scripts) {
       const override = exportedString(modules, pluginFile, 'prefixOverride');
       const autoPrefix = exportedString(modules, pluginFile, 'autoPrefix');
       const prefix = override ?? joinRoutePath(optionsPrefix, autoPrefix ?? folderPrefix);
@@ -163,6 +177,20 @@ export function autoloadedPlugins(
     }
   }
   return plugins;
+}
+
+/** A `name: /.../flags` option as a RegExp, tested against one folder entry's name at a time as autoload does. */
+function regexOption(options: ts.ObjectLiteralExpression, name: string): RegExp | undefined {
+  const value = propertyValue(options, name);
+  if (!value || !ts.isRegularExpressionLiteral(skipOuterExpressions(value))) return undefined;
+  const literal = skipOuterExpressions(value).getText();
+  const slash = literal.lastIndexOf('/');
+  try {
+    // Without the g/y flags a RegExp keeps no state between tests.
+    return new RegExp(literal.slice(1, slash), literal.slice(slash + 1).replace(/[gy]/g, ''));
+  } catch {
+    return undefined;
+  }
 }
 
 function exportedString(modules: ModuleIndex, file: ScannedSourceFile, name: string): string | undefined {

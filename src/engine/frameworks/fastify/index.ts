@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import { nodesOfKind } from '../../ast/file-index.js';
 import type { ScannedSourceFile } from '../../../types.js';
 import { isFunctionLike, nodePosition, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
-import { bindingValue, requiredModule, type ResolvedFunction, resolveFunction } from '../../names/index.js';
+import { bindingValue, importedValue, localDeclaration, requiredModule, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import type { HttpMethod, RouteDefinition, RouteHandler, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { AUTOLOAD_PACKAGES, autoloadedPlugins, autoloadOptionsDirectory } from './autoload.js';
@@ -21,7 +21,10 @@ import { hookSkipPredicate, type HookSkip } from './hook-path-conditions.js';
  */
 export const fastifyAdapter: FrameworkAdapter = {
   name: 'fastify',
-  isEnabled: (facts) => usesAnyPackage(facts, ['fastify']),
+  // Fastify's own plugins (the @fastify scope, fastify-plugin) mean a Fastify app even when the
+  // instance comes from a wrapper package (a workspace `createServer()` that returns `fastify()`)
+  // and the scanned folder has no package.json naming fastify itself.
+  isEnabled: (facts) => usesAnyPackage(facts, FASTIFY_PACKAGES) || [...facts.dependencies, ...facts.importedModules].some((name) => name.startsWith('@fastify/')),
   discoverRoutes: (context) => new FastifyRouteCollector(context).collect(),
 };
 
@@ -50,6 +53,23 @@ const CHAINABLE = new Set([
 ]);
 
 const FASTIFY_PLUGIN_PACKAGE = 'fastify-plugin';
+/**
+ * Helpers that compose functions left to right, each result handed to the next:
+ * `flow(createServer, initServer, listenServer)(config)` sets up the server `createServer` returns.
+ */
+const FUNCTION_PIPELINES: Readonly<Record<string, readonly string[]>> = {
+  'lodash/fp': ['flow', 'pipe'],
+  lodash: ['flow'],
+  'lodash/flow': ['default'],
+  'lodash.flow': ['default'],
+  ramda: ['pipe'],
+  'fp-ts/function': ['flow'],
+};
+const MAX_FACTORY_DEPTH = 4;
+/** How a call of a server factory is usually spelled (`createServer(`, `buildApp(`, `build(`): only a filter, the factory's body decides. */
+const SERVER_FACTORY_CALL = /\b(?:(?:create|build|make|get|init|new)\w*(?:Server|App|Instance|Fastify)|build)\s*\(/i;
+/** Packages whose presence means a Fastify application (besides any `@fastify/*` plugin). */
+const FASTIFY_PACKAGES = ['fastify', FASTIFY_PLUGIN_PACKAGE, 'fastify-autoload'];
 const RATE_LIMIT_PACKAGES = new Set(['@fastify/rate-limit', 'fastify-rate-limit']);
 /** Plugins that add an onRequest hook to the context they are registered in (unless told not to). */
 const HOOK_ADDING_AUTH_PACKAGES = new Set(['@fastify/bearer-auth', 'fastify-bearer-auth']);
@@ -101,6 +121,14 @@ interface WalkState {
   instanceNames: Set<string>;
   context: PluginContext;
   deferred: Array<() => void>;
+  /** The plugin's options parameter and the object `register(plugin, { ... })` passed for it: `options.hook` reads it. */
+  pluginOptions?: PluginOptions;
+}
+
+type ObjectLiteral = { file: ScannedSourceFile; node: ts.ObjectLiteralExpression };
+interface PluginOptions {
+  parameter: string;
+  passed: ObjectLiteral;
 }
 
 interface Decoration {
@@ -118,6 +146,8 @@ class FastifyRouteCollector {
   /** Plugin functions on the current registration path: a plugin that registers itself is not followed twice. */
   private readonly activePlugins: ts.Node[] = [];
   private readonly visitedPlugins = new Set<ts.Node>();
+  /** Server factories by function (null: not one, or being judged). */
+  private readonly factoryCache = new Map<ts.Node, { names: Set<string>; inner?: ResolvedFunction } | null>();
   private readonly candidateFiles: ScannedSourceFile[];
 
   constructor(private readonly context: AdapterContext) {
@@ -127,10 +157,17 @@ class FastifyRouteCollector {
   collect(): RouteDefinition[] {
     this.collectDecorations();
     const rootFiles = new Set<ScannedSourceFile>();
-    for (const file of this.candidateFiles) {
+    // Files that may create the instance through a wrapper's factory (`const app = createServer(config)`) without
+    // naming fastify: a cheap text filter first, the factory's body decides (serverFactory).
+    const candidates = new Set(this.candidateFiles);
+    const factoryCallers = this.context.sourceFiles.filter((file) => !candidates.has(file) && SERVER_FACTORY_CALL.test(file.text));
+    for (const file of [...this.candidateFiles, ...factoryCallers]) {
       for (const root of this.findInstanceRoots(file)) {
         rootFiles.add(file);
         const context: PluginContext = { prefix: '', inheritedHookCount: 0, hooks: [], scope: 'global' };
+        // `const server = createServer(config)`: the wrapper's own hooks and registrations come first.
+        const factoryCall = root.declaration.initializer && this.factoryOf(file, root.declaration.initializer);
+        if (factoryCall) this.walkServerFactory(factoryCall, context);
         this.walkBody(file, root.scope, new Set([root.name]), context);
         for (const other of this.context.sourceFiles) {
           if (other === file || !other.text.includes(`${root.name}.`)) continue;
@@ -139,16 +176,20 @@ class FastifyRouteCollector {
         }
       }
     }
+    this.collectPipelines();
     // Plugins nothing in the scanned code registers are loaded by a runner (fastify-cli, a test
     // harness, a serverless wrapper): the application's entry plugin. Treat each as a root.
     const registered = this.registeredElsewhere();
     for (const file of this.candidateFiles) {
       if (rootFiles.has(file) || registered.directories.some((directory) => file.path.startsWith(directory))) continue;
       const plugin = this.pluginOfModule(file);
-      if (!plugin || registered.plugins.has(plugin.fn.node) || this.visitedPlugins.has(plugin.fn.node)) continue;
-      if (!looksLikePluginBody(plugin.fn)) continue;
-      const context: PluginContext = { prefix: '', inheritedHookCount: 0, hooks: [], scope: 'global' };
-      this.walkPlugin(plugin.fn, context);
+      const candidates = plugin ? [plugin.fn] : this.instanceTakingExports(file);
+      for (const fn of candidates) {
+        if (registered.plugins.has(fn.node) || this.visitedPlugins.has(fn.node)) continue;
+        if (!looksLikePluginBody(fn)) continue;
+        const context: PluginContext = { prefix: '', inheritedHookCount: 0, hooks: [], scope: 'global' };
+        this.walkPlugin(fn, context);
+      }
     }
     // One plugin reached from two entry points (a server and a serverless wrapper) is one set of routes.
     const seen = new Set<string>();
@@ -177,9 +218,20 @@ class FastifyRouteCollector {
     }
   }
 
-  /** `const app = fastify()`, `Fastify({ logger })`, `require('fastify')()`, and chains such as `.withTypeProvider()`. */
+  /**
+   * A decoration met while walking a plugin the scan does not list: a workspace package's auth plugin
+   * read from outside the scanned folder (`adminJwtAuthPlugin` decorating `verifyAdmin`). Plugins load
+   * before the routes that use their decorations, so it is known by the time a hook names it.
+   */
+  private recordDecoration(call: ts.CallExpression, state: WalkState): void {
+    const [nameArgument, value] = call.arguments;
+    const name = nameArgument && value && staticString(this.context.modules, state.file, nameArgument);
+    if (name !== undefined && name !== '' && !this.decorations.has(name)) this.decorations.set(name, { file: state.file, value: value! });
+  }
+
+  /** `const app = fastify()`, `Fastify({ logger })`, `require('fastify')()`, chains such as `.withTypeProvider()`, and a wrapper's `createServer(config)`. */
   private findInstanceRoots(file: ScannedSourceFile): Array<{ name: string; declaration: ts.VariableDeclaration; scope: ts.Node }> {
-    if (!/fastify/i.test(file.text)) return [];
+    if (!/fastify/i.test(file.text) && !SERVER_FACTORY_CALL.test(file.text)) return [];
     const roots: Array<{ name: string; declaration: ts.VariableDeclaration; scope: ts.Node }> = [];
     for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.VariableDeclaration) as ts.VariableDeclaration[]) {
       if (ts.isIdentifier(node.name) && node.initializer && this.createsInstance(file, node.initializer)) {
@@ -197,10 +249,122 @@ class FastifyRouteCollector {
     if (!ts.isCallExpression(value)) return false;
     const callee = skipOuterExpressions(value.expression);
     if (requiredModule(callee) === 'fastify') return true;
+    // `const server = createServer(config)`: a wrapper (a workspace package's server factory) that returns `fastify()`.
+    const factory = resolveFunction(this.context.modules, file, callee);
+    if (factory && this.serverFactory(factory)) return true;
     const root = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : callee;
     if (!ts.isIdentifier(root)) return false;
     const binding = this.context.modules.resolveName(file, root.text);
     return binding?.kind === 'external' && binding.module === 'fastify';
+  }
+
+  /**
+   * A function that returns a Fastify instance it creates (`const server = Fastify(opts); return server.register(...)`),
+   * directly or through another such factory: what `createServer(config)` of a wrapper package is.
+   * Returns the local names the instance has in its body, for walking its hooks and registrations.
+   */
+  private serverFactory(fn: ResolvedFunction, depth = 0): { names: Set<string>; inner?: ResolvedFunction } | undefined {
+    const known = this.factoryCache.get(fn.node);
+    if (known !== undefined) return known ?? undefined;
+    this.factoryCache.set(fn.node, null);
+    const result = depth > MAX_FACTORY_DEPTH || !fn.node.body ? undefined : this.serverFactoryUncached(fn, depth);
+    this.factoryCache.set(fn.node, result ?? null);
+    return result;
+  }
+
+  private serverFactoryUncached(fn: ResolvedFunction, depth: number): { names: Set<string>; inner?: ResolvedFunction } | undefined {
+    const body = fn.node.body!;
+    const returned: ts.Expression[] = [];
+    if (!ts.isBlock(body)) returned.push(body as ts.Expression);
+    else {
+      const visit = (node: ts.Node): void => {
+        if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
+        if (!isFunctionLike(node)) ts.forEachChild(node, visit);
+      };
+      body.statements.forEach(visit);
+    }
+    for (const expression of returned) {
+      let value = skipOuterExpressions(expression);
+      while (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && CHAINABLE.has(value.expression.name.text)) value = skipOuterExpressions(value.expression.expression);
+      if (ts.isIdentifier(value)) {
+        const declaration = localDeclaration(value);
+        const initializer = declaration?.initializer;
+        if (!initializer) continue;
+        const creation = this.instanceCreation(fn.file, initializer, depth);
+        if (creation) return { names: new Set([value.text]), ...(creation.inner ? { inner: creation.inner } : {}) };
+        continue;
+      }
+      const creation = this.instanceCreation(fn.file, value, depth);
+      // `return Fastify(opts)`: nothing in the body runs on the instance.
+      if (creation) return { names: new Set(), ...(creation.inner ? { inner: creation.inner } : {}) };
+    }
+    return undefined;
+  }
+
+  /** `Fastify(opts)` (with chained calls), or a call of another server factory (`inner`). */
+  private instanceCreation(file: ScannedSourceFile, expression: ts.Expression, depth: number): { inner?: ResolvedFunction } | undefined {
+    let value = skipOuterExpressions(expression);
+    while (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && CHAINABLE.has(value.expression.name.text)) value = skipOuterExpressions(value.expression.expression);
+    if (!ts.isCallExpression(value)) return undefined;
+    const callee = skipOuterExpressions(value.expression);
+    if (requiredModule(callee) === 'fastify') return {};
+    const root = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : callee;
+    if (ts.isIdentifier(root)) {
+      const binding = this.context.modules.resolveName(file, root.text);
+      if (binding?.kind === 'external' && binding.module === 'fastify') return {};
+    }
+    const inner = resolveFunction(this.context.modules, file, callee);
+    return inner && this.serverFactory(inner, depth + 1) ? { inner } : undefined;
+  }
+
+  /** The server factory an instance's initializer calls (`createServer(config).withTypeProvider()`), if it is one. */
+  private factoryOf(file: ScannedSourceFile, initializer: ts.Expression): ResolvedFunction | undefined {
+    let value = skipOuterExpressions(initializer);
+    while (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && CHAINABLE.has(value.expression.name.text)) value = skipOuterExpressions(value.expression.expression);
+    if (!ts.isCallExpression(value)) return undefined;
+    const fn = resolveFunction(this.context.modules, file, value.expression);
+    return fn && this.serverFactory(fn) ? fn : undefined;
+  }
+
+  /** Walks a server factory's own hooks and registrations (its inner factory's first) into the root context. */
+  private walkServerFactory(fn: ResolvedFunction, context: PluginContext): void {
+    const factory = this.serverFactory(fn);
+    if (!factory || this.activePlugins.includes(fn.node)) return;
+    this.activePlugins.push(fn.node);
+    if (factory.inner) this.walkServerFactory(factory.inner, context);
+    if (factory.names.size > 0) this.walkBody(fn.file, fn.node.body!, new Set(factory.names), context);
+    this.activePlugins.pop();
+  }
+
+  /**
+   * `flow(createServer, initServer, listenServer)(config)`: the functions after a server factory in a
+   * left-to-right pipeline receive its instance as their first parameter, in one root context that
+   * starts with the factory's own hooks (the wrapper's helmet, loggers, error handlers).
+   */
+  private collectPipelines(): void {
+    for (const file of this.context.sourceFiles) {
+      if (!/\b(?:flow|pipe)\s*\(/.test(file.text)) continue;
+      for (const call of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression) as ts.CallExpression[]) {
+        // Only calls spelled like a pipeline (`flow(...)`, `_.flow(...)`, `R.pipe(...)`) are looked up.
+        const callee = skipOuterExpressions(call.expression);
+        const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+        if (calleeName !== 'flow' && calleeName !== 'pipe') continue;
+        const helper = importedValue(this.context.modules, file, call.expression);
+        if (!helper || !FUNCTION_PIPELINES[helper.module]?.includes(helper.name)) continue;
+        let context: PluginContext | undefined;
+        for (const argument of call.arguments) {
+          const fn = resolveFunction(this.context.modules, file, argument);
+          if (!fn) continue;
+          if (!context) {
+            if (!this.serverFactory(fn)) continue;
+            context = { prefix: '', inheritedHookCount: 0, hooks: [], scope: 'global' };
+            this.walkServerFactory(fn, context);
+            continue;
+          }
+          if (!this.visitedPlugins.has(fn.node)) this.walkPlugin(fn, context);
+        }
+      }
+    }
   }
 
   /** Names another file imports the root instance under (`import { app } from './server'`). */
@@ -217,6 +381,32 @@ class FastifyRouteCollector {
       }
     }
     return names;
+  }
+
+  /**
+   * Named exports that set an instance up: `const initServer = (server) => server.register(...)...;
+   * module.exports = { initServer }`, handed the instance a wrapper package creates
+   * (`flow(createServer, initServer, listenServer)(config)`). A function the scanned code calls
+   * itself (`initServer(app)`) is not one: its caller decides the context, and a root here would
+   * lose the caller's prefix and hooks.
+   */
+  private instanceTakingExports(file: ScannedSourceFile): ResolvedFunction[] {
+    const found: ResolvedFunction[] = [];
+    for (const name of exportedNames(file.sourceFile)) {
+      const binding = this.context.modules.resolveExport(file, name);
+      if (binding?.kind !== 'declaration' || binding.file !== file) continue;
+      const value = bindingValue(binding);
+      const fn: ResolvedFunction | undefined =
+        value && ts.isFunctionDeclaration(value) ? { file, node: value, name } : value && ts.isExpression(value) && isFunctionLike(value) ? resolveFunction(this.context.modules, file, value) : undefined;
+      if (!fn || fn.file !== file || this.calledByName(name)) continue;
+      found.push(fn);
+    }
+    return found;
+  }
+
+  private calledByName(name: string): boolean {
+    const call = new RegExp(`(?<!function\\s*)(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\s*\\(`);
+    return this.context.sourceFiles.some((file) => file.text.includes(name) && call.test(file.text));
   }
 
   /** What `register(...)` calls anywhere reach: plugin functions and autoloaded files are not roots. */
@@ -305,18 +495,20 @@ class FastifyRouteCollector {
   }
 
   /** Walks a plugin function's body in `context`, the instance being its first parameter. */
-  private walkPlugin(fn: ResolvedFunction, context: PluginContext): void {
+  private walkPlugin(fn: ResolvedFunction, context: PluginContext, passedOptions?: ObjectLiteral): void {
     if (this.activePlugins.includes(fn.node) || this.activePlugins.length > MAX_PLUGIN_DEPTH || !fn.node.body) return;
     const first = fn.node.parameters[0];
     if (!first || !ts.isIdentifier(first.name)) return;
+    const second = fn.node.parameters[1];
+    const pluginOptions = passedOptions && second && ts.isIdentifier(second.name) ? { parameter: second.name.text, passed: passedOptions } : undefined;
     this.visitedPlugins.add(fn.node);
     this.activePlugins.push(fn.node);
-    this.walkBody(fn.file, fn.node.body, new Set([first.name.text]), context);
+    this.walkBody(fn.file, fn.node.body, new Set([first.name.text]), context, pluginOptions);
     this.activePlugins.pop();
   }
 
-  private walkBody(file: ScannedSourceFile, body: ts.Node, instanceNames: Set<string>, context: PluginContext): void {
-    const state: WalkState = { file, instanceNames, context, deferred: [] };
+  private walkBody(file: ScannedSourceFile, body: ts.Node, instanceNames: Set<string>, context: PluginContext, pluginOptions?: PluginOptions): void {
+    const state: WalkState = { file, instanceNames, context, deferred: [], ...(pluginOptions ? { pluginOptions } : {}) };
     this.visit(body, state);
     this.flushDeferred(state);
   }
@@ -381,6 +573,7 @@ class FastifyRouteCollector {
         if (isAwaited(call)) this.flushDeferred(state);
         return false;
       case 'decorate':
+        this.recordDecoration(call, state);
         return false;
       default:
         return false;
@@ -510,13 +703,39 @@ class FastifyRouteCollector {
 
   private addContextHook(call: ts.CallExpression, state: WalkState): void {
     const [nameArgument, hookExpression] = call.arguments;
-    const phase = nameArgument && staticString(this.context.modules, state.file, nameArgument);
+    const phase = nameArgument && this.hookPhaseName(nameArgument, state);
     if (!phase || !isHookPhase(phase) || !hookExpression) return;
     const hook: ContextHook = { phase, middleware: this.describeHooks(hookExpression, state, state.context.scope) };
     const inline = skipOuterExpressions(hookExpression);
     const skips = isFunctionLike(inline) ? hookSkipPredicate(inline as ts.ArrowFunction) : undefined;
     if (skips) hook.skips = skips;
     state.context.hooks.push(hook);
+  }
+
+  /**
+   * The phase an addHook names: a literal, or a plugin option with a default
+   * (`addHook(options.hook ?? 'preValidation', verify)`, `opts.hook || 'onRequest'`): the default is
+   * where the hook runs unless a caller chose otherwise, and every choice is a phase before the handler
+   * that counts here, so the default stands for it.
+   */
+  private hookPhaseName(expression: ts.Expression, state: WalkState): string | undefined {
+    const value = skipOuterExpressions(expression);
+    const literal = staticString(this.context.modules, state.file, value);
+    if (literal !== undefined) return literal;
+    const passed = this.passedOption(value, state);
+    if (passed !== undefined) return passed;
+    if (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || value.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+      return this.passedOption(skipOuterExpressions(value.left), state) ?? staticString(this.context.modules, state.file, value.right);
+    }
+    return undefined;
+  }
+
+  /** `options.hook` in a plugin registered with `register(plugin, { hook: 'preHandler' })`: the string passed. */
+  private passedOption(expression: ts.Expression, state: WalkState): string | undefined {
+    const options = state.pluginOptions;
+    if (!options || !ts.isPropertyAccessExpression(expression) || !ts.isIdentifier(expression.expression) || expression.expression.text !== options.parameter) return undefined;
+    const passed = propertyValue(options.passed.node, expression.name.text);
+    return passed && staticString(this.context.modules, options.passed.file, passed);
   }
 
   /** `fastify.use(mw)` / `fastify.use('/admin', mw)` (@fastify/middie, @fastify/express): runs with the onRequest hooks. */
@@ -554,19 +773,19 @@ class FastifyRouteCollector {
       const options = objectLiteralOf(this.context.modules, state.file, optionsExpression);
       const prefixExpression = options && propertyValue(options.node, 'prefix');
       const prefix = (prefixExpression && staticString(this.context.modules, options.file, prefixExpression)) ?? '';
-      load = () => this.loadPlugin(target.fn, target.encapsulated, prefix, context);
+      load = () => this.loadPlugin(target.fn, target.encapsulated, prefix, context, options);
     }
     if (!load) return;
     if (isAwaited(call)) load();
     else state.deferred.push(load);
   }
 
-  private loadPlugin(fn: ResolvedFunction, encapsulated: boolean, prefix: string, parent: PluginContext): void {
+  private loadPlugin(fn: ResolvedFunction, encapsulated: boolean, prefix: string, parent: PluginContext, options?: ObjectLiteral): void {
     // fastify-plugin breaks encapsulation: the plugin's hooks, routes and prefix-less registrations belong to the parent.
     const context: PluginContext = encapsulated
       ? { prefix: joinRoutePath(parent.prefix, prefix), parent, inheritedHookCount: parent.hooks.length, hooks: [], scope: 'router' }
       : parent;
-    this.walkPlugin(fn, context);
+    this.walkPlugin(fn, context, options);
   }
 
   private autoload(file: ScannedSourceFile, optionsExpression: ts.Expression | undefined, parent: PluginContext): void {
@@ -779,6 +998,35 @@ function enclosingScope(node: ts.Node): ts.Node {
     if (isFunctionLike(current) || ts.isSourceFile(current)) return current;
   }
   return node.getSourceFile();
+}
+
+/** Names a module exports, CommonJS (`module.exports = { a, b: c }`, `exports.a = ...`) and ES (`export const a`, `export function a`, `export { a }`). */
+function exportedNames(sourceFile: ts.SourceFile): string[] {
+  const names: string[] = [];
+  for (const statement of sourceFile.statements) {
+    if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression) && statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const target = statement.expression.left.getText(sourceFile);
+      const value = skipOuterExpressions(statement.expression.right);
+      if (target === 'module.exports' && ts.isObjectLiteralExpression(value)) {
+        for (const property of value.properties) {
+          if ((ts.isShorthandPropertyAssignment(property) || ts.isPropertyAssignment(property)) && ts.isIdentifier(property.name)) names.push(property.name.text);
+        }
+      }
+      const member = /^(?:module\.)?exports\.([\w$]+)$/.exec(target);
+      if (member) names.push(member[1]!);
+      continue;
+    }
+    const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
+    const exported = modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) && !modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    if (exported && ts.isFunctionDeclaration(statement) && statement.name) names.push(statement.name.text);
+    if (exported && ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) if (ts.isIdentifier(declaration.name)) names.push(declaration.name.text);
+    }
+    if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      for (const element of statement.exportClause.elements) names.push(element.name.text);
+    }
+  }
+  return names;
 }
 
 /** A plugin that an outside runner loads still looks like one: its first parameter registers routes or plugins. */

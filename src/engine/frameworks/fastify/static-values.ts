@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { bindingValue, type ModuleIndex } from '../../names/index.js';
+import { bindingValue, localBinding, type ModuleIndex } from '../../names/index.js';
 import { propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
 
 const MAX_DEPTH = 6;
@@ -45,6 +45,12 @@ export function objectLiteralOf(
   const value = skipOuterExpressions(expression);
   if (ts.isObjectLiteralExpression(value)) return { file, node: value };
   if (ts.isIdentifier(value)) {
+    // `const postOptions = { onRequest: [...], schema }` inside the plugin, shared by its routes; a local shadows any module name.
+    const local = localBinding(value);
+    if (local) {
+      const initializer = ts.isVariableDeclaration(local) && ts.isIdentifier(local.name) && local.initializer && skipOuterExpressions(local.initializer);
+      return initializer && ts.isObjectLiteralExpression(initializer) ? { file, node: initializer } : undefined;
+    }
     const binding = modules.resolveName(file, value.text);
     const target = bindingValue(binding);
     if (binding?.kind === 'declaration' && target && ts.isObjectLiteralExpression(target)) return { file: binding.file, node: target };
