@@ -38,6 +38,13 @@ const DESCRIPTIVE_LAST_WORDS = new Set([
 /** Leading words that make the name a flag or a question about the value. */
 const FLAG_PREFIXES = new Set(['is', 'has', 'should', 'can', 'needs', 'with', 'no', 'use', 'show', 'validate', 'check', 'verify']);
 
+/**
+ * Words before `token` that make it a position in a listing, not a credential: `pageToken`, `nextPageToken`
+ * (Google APIs), AWS `NextToken` and S3 `ContinuationToken`, Google Calendar `syncToken`, Graph `deltaToken`,
+ * a change stream's `resumeToken`. Whoever reads one learns where a listing stopped, nothing more.
+ */
+const CURSOR_TOKEN_WORDS = new Set(['page', 'next', 'sync', 'delta', 'continuation', 'pagination', 'cursor', 'resume', 'prev', 'previous']);
+
 /** Words beside `address` that make it not a postal address. */
 const NON_POSTAL_ADDRESS = new Set(['ip', 'remote', 'mac', 'server', 'host', 'wallet', 'contract', 'listen', 'bind', 'socket', 'local']);
 
@@ -63,6 +70,7 @@ export function sensitiveName(name: string): SensitiveName | undefined {
   for (const [phrase, kind] of PHRASES) {
     if (!text.includes(` ${phrase} `)) continue;
     if (phrase === 'address' && words.some((word) => NON_POSTAL_ADDRESS.has(word))) continue;
+    if (phrase === 'token' && CURSOR_TOKEN_WORDS.has(words[words.indexOf('token') - 1] ?? '')) continue;
     if (phrase === 'address' && words.includes('email')) return { kind: 'contact', phrase: 'email' };
     // `zip` is a postal code on its own or as `zip code`, but an archive in `pathInZip`, `zipFile`, `zipBuffer`.
     if (phrase === 'zip' && !isPostalZip(words)) continue;
