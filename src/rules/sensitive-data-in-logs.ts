@@ -4,6 +4,7 @@ import type { ScannedSourceFile, Severity } from '../types.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { codeModel, type EntityModel, entityModels, isSecretField, modelOfReceiver, QUERY_METHODS } from './utils/entity-models.js';
+import { consoleIsNoServerLog } from './utils/console-audience.js';
 import { loggerCallName } from './utils/logger-calls.js';
 import { isLoggedArgument, loggerWrapperOf } from './utils/logger-wrappers.js';
 import { accessLogLeak } from './utils/request-loggers.js';
@@ -80,6 +81,8 @@ function checkCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpre
     logCall = call.expression.getText(file.sourceFile);
     loggedArguments = call.arguments.filter((_, index) => isLoggedArgument(wrapper, index));
   }
+  // Browser code prints to the user's own devtools, an operator's script to its terminal: no log is kept.
+  if (isConsoleCall(call) && consoleIsNoServerLog(ctx, file)) return;
   const redacted = loggerRedactedKeys(ctx, file, call);
   const leaks: Leak[] = [];
   for (const argument of loggedArguments) leaks.push(...leaksIn(ctx, file, argument, 'object', redactors, 0).filter((leak) => !leak.key || !redacted.has(leak.key)));
@@ -96,6 +99,13 @@ function checkCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpre
     severity: worst.severity,
     message: `${logCall}() writes ${worst.what} (${worst.reason}) to the log${others.length > 0 ? `, with ${others.join(', ')}` : ''}.`,
   });
+}
+
+function isConsoleCall(call: ts.CallExpression): boolean {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const owner = skipOuterExpressions(callee.expression);
+  return ts.isIdentifier(owner) && owner.text === 'console';
 }
 
 /** `app.use(morgan('combined'))` in front of routes that take a token in the query string. */
