@@ -199,8 +199,30 @@ function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: 
       if (REDACTOR_NAME.test(callee) || redactors.has(callee)) return [];
     }
   }
-  if (isPersonObjectName(identifier.text)) return [{ what: identifier.text, severity: 'medium', reason: 'a whole person object, with every personal field it holds' }];
+  if (isPersonObjectName(identifier.text) && !inFailureBranch(identifier)) return [{ what: identifier.text, severity: 'medium', reason: 'a whole person object, with every personal field it holds' }];
   return [];
+}
+
+/** `!result.ok`, `result.success === false`: the condition of the failure branch of a result union. */
+function testsFailureOf(condition: ts.Expression, name: string, sourceFile: ts.SourceFile): boolean {
+  const text = condition.getText(sourceFile).replace(/\s+/g, '');
+  const value = name.replace(/\$/g, '\\$');
+  const flag = '(?:ok|success|succeeded|isOk|isSuccess)';
+  return new RegExp(`^(?:!${value}(?:\\?)?\\.${flag}|${value}(?:\\?)?\\.${flag}===false)$`).test(text);
+}
+
+/**
+ * `if (!reviewUser.ok) logger.warn('...', reviewUser)`: inside the failure branch of a result union
+ * (`{ ok: true, user } | { ok: false, reason }`), the value is the failure variant, whatever its
+ * name promised: a reason and flags, not the person.
+ */
+function inFailureBranch(identifier: ts.Identifier): boolean {
+  const sourceFile = identifier.getSourceFile();
+  let child: ts.Node = identifier;
+  for (let node: ts.Node | undefined = identifier.parent; node && !ts.isFunctionLike(node); child = node, node = node.parent) {
+    if (ts.isIfStatement(node) && node.thenStatement === child && testsFailureOf(node.expression, identifier.text, sourceFile)) return true;
+  }
+  return false;
 }
 
 function accessLeaks(file: ScannedSourceFile, access: ts.PropertyAccessExpression | ts.ElementAccessExpression, position: Position): Leak[] {
