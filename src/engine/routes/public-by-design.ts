@@ -6,9 +6,10 @@
  * in code. A route that writes data or returns per-user data with none of these reasons stays open.
  */
 import { ts } from '#typescript';
-import { calledFunctions, resolveFunction, type ResolvedFunction } from '../names/index.js';
+import { calledFunctions, type ResolvedFunction } from '../names/index.js';
 import { exitsEarly, nodePosition } from '../ast/syntax.js';
 import type { ModuleIndex } from '../names/index.js';
+import { answersTooManyRequests } from './rate-limits.js';
 import { OPERATIONS } from './route.js';
 
 /** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */
@@ -231,7 +232,7 @@ function perAddressLimit(modules: ModuleIndex, handler: ResolvedFunction): strin
     const name = call.expression.getText(file);
     if (ts.isIfStatement(statement) && exitsEarly(statement.thenStatement)) return name;
     // `await enforceBookingRateLimit({ clientIp })`: a project limiter that itself answers 429 (throws or returns it).
-    if (ts.isExpressionStatement(statement) && answersTooManyRequests(modules, handler, call)) return name;
+    if (ts.isExpressionStatement(statement) && answersTooManyRequests(modules, handler.file, call)) return name;
     const declaration = ts.isVariableStatement(statement) ? statement.declarationList.declarations[0] : undefined;
     if (!declaration || !ts.isIdentifier(declaration.name)) continue;
     const bound = declaration.name.text;
@@ -239,15 +240,6 @@ function perAddressLimit(modules: ModuleIndex, handler: ResolvedFunction): strin
     if (tested) return name;
   }
   return undefined;
-}
-
-/** 429 Too Many Requests in a limiter's body or a function it calls: it turns the caller away when over the limit. */
-const TOO_MANY_REQUESTS = /\b429\b|Too ?Many ?Requests|TOO_MANY_REQUESTS/;
-
-function answersTooManyRequests(modules: ModuleIndex, handler: ResolvedFunction, call: ts.CallExpression): boolean {
-  const limiter = resolveFunction(modules, handler.file, call.expression);
-  if (!limiter?.node.body) return false;
-  return [limiter, ...calledFunctions(modules, limiter)].some((fn) => fn.node.body !== undefined && TOO_MANY_REQUESTS.test(fn.node.body.getText(fn.node.getSourceFile())));
 }
 
 /** The first limit-named call a statement makes (its condition or its initializer), outside nested functions. */
