@@ -33,10 +33,12 @@ const DESCRIPTIVE_LAST_WORDS = new Set([
   'policy', 'strength', 'template', 'label', 'type', 'expires', 'expiry', 'expiration', 'at', 'ttl', 'valid', 'verified',
   'field', 'fields', 'name', 'url', 'path', 'header', 'provider', 'format', 'status', 'digits', 'last4', 'prefix', 'hint', 'domain',
   'changed', 'confirmed', 'error', 'errors', 'message', 'regex', 'pattern', 'sent', 'version', 'strategy', 'mode', 'key name',
+  // Where a token is sent (`token_endpoint`, `authorization_endpoint` of OAuth metadata) and how long one lives (`TOKEN_EXPIRY_MS`).
+  'endpoint', 'endpoints', 'uri', 'ms', 'millis', 'seconds', 'secs', 'sec', 'minutes', 'mins', 'hours', 'days',
 ]);
 
 /** Leading words that make the name a flag or a question about the value. */
-const FLAG_PREFIXES = new Set(['is', 'has', 'should', 'can', 'needs', 'with', 'no', 'use', 'show', 'validate', 'check', 'verify']);
+const FLAG_PREFIXES = new Set(['is', 'has', 'should', 'can', 'needs', 'with', 'no', 'missing', 'use', 'show', 'validate', 'check', 'verify']);
 
 /**
  * Words before `token` that make it a position in a listing, not a credential: `pageToken`, `nextPageToken`
