@@ -331,10 +331,28 @@ function isHarmlessAccess(access: ts.Expression): boolean {
 /** `req`, `request`, `ctx.request`: the framework's request object. */
 function isRequestObject(expression: ts.Expression, sourceFile: ts.SourceFile): boolean {
   const value = skipOuterExpressions(expression);
-  if (ts.isIdentifier(value)) return REQUEST_NAMES.has(value.text) || value.text.endsWith('Request') || value.text.endsWith('Req');
+  if (isOutgoingRequest(value)) return false;
+  if (ts.isIdentifier(value)) {
+    // `const request = error.request || {}`: named like the app's request, holding an HTTP client's.
+    const declaration = localDeclaration(value);
+    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && isOutgoingRequest(skipOuterExpressions(declaration.initializer))) return false;
+    return REQUEST_NAMES.has(value.text) || value.text.endsWith('Request') || value.text.endsWith('Req');
+  }
   if (ts.isPropertyAccessExpression(value)) return value.name.text === 'request' || value.name.text === 'req';
   void sourceFile;
   return false;
+}
+
+/** Names of an HTTP client's error or response, whose `.request` is the request this app sent (axios, got, superagent). */
+const CLIENT_RESULT_NAME = /^(?:e|err|error|ex|exception|response|resp)$|Error$/;
+
+/** `error.request`, `error.request || {}`: the outgoing request an HTTP client's error carries, not the client's. */
+function isOutgoingRequest(value: ts.Expression): boolean {
+  if (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.BarBarToken || value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) return isOutgoingRequest(skipOuterExpressions(value.left));
+  if (!ts.isPropertyAccessExpression(value) || value.name.text !== 'request') return false;
+  const owner = skipOuterExpressions(value.expression);
+  const ownerName = ts.isIdentifier(owner) ? owner.text : ts.isPropertyAccessExpression(owner) ? owner.name.text : '';
+  return CLIENT_RESULT_NAME.test(ownerName);
 }
 
 function ownerIsRequestPart(owner: ts.Expression, sourceFile: ts.SourceFile, parts: ReadonlySet<string>): boolean {
