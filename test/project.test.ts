@@ -59,4 +59,22 @@ describe('loadProject', () => {
     const nestedFiles = discoverFiles({ root: nestedRoot, scanPaths: [nestedRoot], include: [], exclude: [], includeTests: false });
     expect([...loadProject({ root: nestedRoot, files: nestedFiles, maxFileSize: 1024 * 1024 }).tsconfigs.keys()]).toEqual([]);
   });
+
+  it('leaves out test folders named with a hyphen or underscore, and keeps feature folders that merely mention a test', () => {
+    const root = makeProject({
+      'packages/e2e-tests/lib/user.js': 'export const a = 1;\n',
+      'packages/integration-tests/lib/user-util.js': 'export const a = 1;\n',
+      'packages/api_tests/a.js': 'export const a = 1;\n',
+      'packages/sharing-service/test-events/share-event.json': '{}\n',
+      'packages/app/test_utils/a.ts': 'export const a = 1;\n',
+      'packages/app/e2e-support/a.ts': 'export const a = 1;\n',
+      'packages/app/src/ab-test/variant.ts': 'export const a = 1;\n',
+      'packages/app/src/contest/entry.ts': 'export const a = 1;\n',
+      'packages/app/src/latest-tests-report.ts': 'export const a = 1;\n',
+    });
+    const files = discoverFiles({ root, scanPaths: [root], include: [], exclude: [], includeTests: false }).map((file) => file.path);
+    expect(files).toEqual(['packages/app/src/ab-test/variant.ts', 'packages/app/src/contest/entry.ts', 'packages/app/src/latest-tests-report.ts']);
+    const withTests = discoverFiles({ root, scanPaths: [root], include: [], exclude: [], includeTests: true }).map((file) => file.path);
+    expect(withTests).toHaveLength(9);
+  });
 });

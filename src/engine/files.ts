@@ -91,6 +91,14 @@ export const TEST_EXCLUDED = [
   '**/.env.test.*',
   '**/cypress/**',
   '**/playwright/**',
+  // Test folders named with a hyphen or underscore (`e2e-tests`, `integration_tests`, `test-utils`,
+  // serverless `test-events` that `sls invoke local` replays): only the plural `tests`, or `test`/`e2e`
+  // leading the name, count, so a feature folder such as `ab-test` or `contest` stays scanned.
+  '**/*[-_]tests/**',
+  '**/tests[-_]*/**',
+  '**/test[-_]*/**',
+  '**/e2e[-_]*/**',
+  '**/*[-_]e2e/**',
 ];
 
 export function fileKind(filePath: string): ScanFileKind | undefined {

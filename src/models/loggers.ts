@@ -19,3 +19,11 @@ export const FRAMEWORK_LOG_OWNERS: ReadonlySet<string> = new Set(['req', 'reques
 /** `@nestjs/common`'s logger classes: `new Logger()`, a `Logger` field, `Logger.log()`. */
 export const NEST_LOGGER_MODULE = '@nestjs/common';
 export const NEST_LOGGER_CLASSES: readonly string[] = ['Logger', 'ConsoleLogger'];
+
+/**
+ * Names a project gives its logger (`logger`, `log`, `request.logger`, `this.authLogger`): a log method
+ * called on one is a log record even when the scan cannot see which package made it (a factory such as
+ * `createScopedLogger(scope)` that returns console- or vendor-backed methods). Used where a missed logger
+ * would be a false finding (an audit record), not where it would add findings.
+ */
+export const LOGGER_NAME = /^(?:log|logger|[A-Za-z0-9]*Logger|[a-z0-9_]*_logger)$/;

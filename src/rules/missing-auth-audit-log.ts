@@ -8,6 +8,7 @@ import type { Route } from '../engine/routes/route.js';
 import { ACCESS_LOG_MIDDLEWARE, AUDIT_CALLEE, AUDIT_TABLE_LAST_WORDS, AUTH_EVENT_NAME, EVENT_METHODS } from '../models/audit-logs.js';
 import { routeRef } from '../types.js';
 import { defineRule } from './define-rule.js';
+import { LOG_METHODS, LOGGER_NAME } from '../models/loggers.js';
 import { loggerCallName } from './utils/logger-calls.js';
 import { routeSpan, words } from './utils/route-facts.js';
 
@@ -183,8 +184,9 @@ function findAuditRecord(ctx: RuleContext, route: Route): { found?: string; sear
 /** What a call records of the event, in words, or undefined when it records nothing. */
 function recordOf(ctx: RuleContext, fn: ResolvedFunction, call: ts.CallExpression): string | undefined {
   const where = `${fn.file.path}:${nodePosition(call).line}`;
-  const logger = loggerCallName(ctx, fn.file, call);
-  if (logger) return `${logger}() at ${where}`;
+  const logger = loggerCallName(ctx, fn.file, call) ?? loggerByName(call, fn.file.sourceFile);
+  // An exception handler's or a 5xx answer's log line records that something broke, not who signed in.
+  if (logger) return onErrorPath(call, fn.node) ? undefined : `${logger}() at ${where}`;
   const callee = skipOuterExpressions(call.expression);
   const calleeText = callee.getText(fn.file.sourceFile).replace(/\s+/g, '');
   if (!isFunctionLike(callee) && AUDIT_CALLEE.test(calleeText)) return `${calleeText}() at ${where}`;
@@ -199,3 +201,30 @@ function recordOf(ctx: RuleContext, fn: ResolvedFunction, call: ts.CallExpressio
   return undefined;
 }
 
+
+/** `request.logger.info(...)`, `logger.warn(...)`: a log method on something the project named a logger. */
+function loggerByName(call: ts.CallExpression, sourceFile: ts.SourceFile): string | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !LOG_METHODS.has(callee.name.text)) return undefined;
+  const owner = skipOuterExpressions(callee.expression);
+  const ownerName = ts.isIdentifier(owner) ? owner.text : ts.isPropertyAccessExpression(owner) ? owner.name.text : undefined;
+  return ownerName !== undefined && LOGGER_NAME.test(ownerName) ? callee.getText(sourceFile) : undefined;
+}
+
+/** A server error answered or thrown: `res.status(500)`, `{ status: 503 }`, `new SafeError(msg, 500)`, `InternalServerErrorException`. */
+const SERVER_ERROR = /\bstatus(?:Code)?\s*(?:\(|:|=)\s*5\d\d\b|,\s*5\d\d\s*\)|\bInternalServerError|\bServiceUnavailable/;
+/** A refused sign-in or permission: the failure an audit trail must also keep. */
+const REJECTION = /\b40[13]\b|Unauthori[sz]ed|Forbidden|[Ii]nvalid (?:credentials|password|code|token)/;
+
+/**
+ * Whether a log call sits where the code handles a breakage: a catch clause that refuses no one (no
+ * 401/403 there), or a block whose own statements answer or throw a 5xx. A `catch` that logs a failed
+ * sign-in and answers 401 is the failure's audit record and still counts.
+ */
+function onErrorPath(call: ts.CallExpression, fnNode: ts.Node): boolean {
+  for (let node: ts.Node | undefined = call.parent; node && node !== fnNode; node = node.parent) {
+    if (ts.isCatchClause(node)) return !REJECTION.test(node.block.getText());
+    if (ts.isBlock(node) && node.statements.some((statement) => SERVER_ERROR.test(statement.getText()) && !REJECTION.test(statement.getText()))) return true;
+  }
+  return false;
+}

@@ -25,8 +25,16 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'ALL', 'MUTATION']);
 const EXCLUDED = /\b(?:logout|log out|sign ?out|refresh|callback|callbacks|webhooks?|hooks?|revoke|impersonate|google|github|gitlab|facebook|apple|microsoft|twitter|azure|discord|linkedin|slack|saml|sso|oidc|openid|providers?|passkeys?|webauthn|fido2?)\b/;
 // Passkeys and OAuth providers prove possession of a key or an external session: nothing to guess.
 const OTP_WORD = /\b(?:otp|2fa|tfa|mfa|totp|two ?factor|one ?time|passcode|verification code|security code|sms code|code|codes)\b/;
+// An OAuth-style authorization code exchange (`/mobile-auth/exchange-code`): the server minted the code with
+// enough entropy and binds it to a state or PKCE verifier, so there is nothing to guess, unlike a typed OTP.
+const CODE_EXCHANGE = /\bexchange\b|\bauthorization codes?\b/;
+const TYPED_CODE = /\b(?:otp|2fa|tfa|mfa|totp|two ?factor|one ?time|passcode|verification code|security code|sms code|pin)\b/;
 const VERIFY_VERB = /\b(?:verify|verification|validate|confirm|check|submit|authenticate|login|log in|sign ?in|enable|disable|activate|challenge)\b/;
-const RESEND = /\bresend\b|\bsend (?:otp|2fa|code|codes|verification|verify|sms)\b/;
+// `resend` is a code re-send only beside a word of one (`/otp/resend`, `/auth/resend-code`): Resend is also an
+// email provider, and `/api/resend/digest` is an app's own job that mails through it.
+const RESEND = /\bresend\b/;
+const RESENT_THING = /\b(?:otp|2fa|tfa|mfa|totp|code|codes|verification|verify|confirmation|confirm|activation|activate|sms|passcode|pin|magic ?links?|login links?|auth|authentication|identity)\b/;
+const SEND_CODE = /\bsend (?:otp|2fa|code|codes|verification|verify|sms)\b/;
 const CONTACT_FORM = /^(?:contact|contact us|contactus|contact form|enquiry|inquiry)$/;
 // `email/login` is a password login by email; only a link or a passwordless flow is a magic link.
 const MAGIC_LINK = /\b(?:magic ?links?|magiclinks?|passwordless|(?:login|sign ?in) links?|email links?)\b/;
@@ -200,10 +208,11 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   if (INVITE.test(phrase) && !INVITE_RESPONSE.test(phrase) && (route.method === 'POST' || route.method === 'ALL' || route.method === 'MUTATION')) {
     return { label: 'invitation', severity: 'medium', harm: 'a client can send invitations without limit (spam sent in your name)', business: true };
   }
-  if (RESEND.test(phrase)) {
+  if ((RESEND.test(phrase) && RESENT_THING.test(phrase)) || SEND_CODE.test(phrase)) {
     return { label: 'verification code resend', severity: 'medium', harm: 'a client can trigger codes or verification messages without limit (SMS/email bombing, messaging cost)', business: false };
   }
-  if (OTP_WORD.test(phrase) && (VERIFY_VERB.test(phrase) || OTP_WORD.test(lastWords)) && takesGuess(route)) {
+  const exchangesMintedCode = CODE_EXCHANGE.test(phrase) && !TYPED_CODE.test(phrase);
+  if (OTP_WORD.test(phrase) && (VERIFY_VERB.test(phrase) || OTP_WORD.test(lastWords)) && !exchangesMintedCode && takesGuess(route)) {
     return { label: 'one-time code verification', severity: 'high', harm: 'a client can try one-time codes without limit until one matches (OTP/2FA brute force)', business: false };
   }
   if (MAGIC_LINK.test(phrase)) {

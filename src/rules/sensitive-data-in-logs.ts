@@ -4,6 +4,7 @@ import type { ScannedSourceFile, Severity } from '../types.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { codeModel, type EntityModel, entityModels, isSecretField, modelOfReceiver, QUERY_METHODS } from './utils/entity-models.js';
+import { consoleIsNoServerLog } from './utils/console-audience.js';
 import { loggerCallName } from './utils/logger-calls.js';
 import { isLoggedArgument, loggerWrapperOf } from './utils/logger-wrappers.js';
 import { accessLogLeak } from './utils/request-loggers.js';
@@ -80,6 +81,8 @@ function checkCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpre
     logCall = call.expression.getText(file.sourceFile);
     loggedArguments = call.arguments.filter((_, index) => isLoggedArgument(wrapper, index));
   }
+  // Browser code prints to the user's own devtools, an operator's script to its terminal: no log is kept.
+  if (isConsoleCall(call) && consoleIsNoServerLog(ctx, file)) return;
   const redacted = loggerRedactedKeys(ctx, file, call);
   const leaks: Leak[] = [];
   for (const argument of loggedArguments) leaks.push(...leaksIn(ctx, file, argument, 'object', redactors, 0).filter((leak) => !leak.key || !redacted.has(leak.key)));
@@ -96,6 +99,13 @@ function checkCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpre
     severity: worst.severity,
     message: `${logCall}() writes ${worst.what} (${worst.reason}) to the log${others.length > 0 ? `, with ${others.join(', ')}` : ''}.`,
   });
+}
+
+function isConsoleCall(call: ts.CallExpression): boolean {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const owner = skipOuterExpressions(callee.expression);
+  return ts.isIdentifier(owner) && owner.text === 'console';
 }
 
 /** `app.use(morgan('combined'))` in front of routes that take a token in the query string. */
@@ -189,8 +199,30 @@ function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: 
       if (REDACTOR_NAME.test(callee) || redactors.has(callee)) return [];
     }
   }
-  if (isPersonObjectName(identifier.text)) return [{ what: identifier.text, severity: 'medium', reason: 'a whole person object, with every personal field it holds' }];
+  if (isPersonObjectName(identifier.text) && !inFailureBranch(identifier)) return [{ what: identifier.text, severity: 'medium', reason: 'a whole person object, with every personal field it holds' }];
   return [];
+}
+
+/** `!result.ok`, `result.success === false`: the condition of the failure branch of a result union. */
+function testsFailureOf(condition: ts.Expression, name: string, sourceFile: ts.SourceFile): boolean {
+  const text = condition.getText(sourceFile).replace(/\s+/g, '');
+  const value = name.replace(/\$/g, '\\$');
+  const flag = '(?:ok|success|succeeded|isOk|isSuccess)';
+  return new RegExp(`^(?:!${value}(?:\\?)?\\.${flag}|${value}(?:\\?)?\\.${flag}===false)$`).test(text);
+}
+
+/**
+ * `if (!reviewUser.ok) logger.warn('...', reviewUser)`: inside the failure branch of a result union
+ * (`{ ok: true, user } | { ok: false, reason }`), the value is the failure variant, whatever its
+ * name promised: a reason and flags, not the person.
+ */
+function inFailureBranch(identifier: ts.Identifier): boolean {
+  const sourceFile = identifier.getSourceFile();
+  let child: ts.Node = identifier;
+  for (let node: ts.Node | undefined = identifier.parent; node && !ts.isFunctionLike(node); child = node, node = node.parent) {
+    if (ts.isIfStatement(node) && node.thenStatement === child && testsFailureOf(node.expression, identifier.text, sourceFile)) return true;
+  }
+  return false;
 }
 
 function accessLeaks(file: ScannedSourceFile, access: ts.PropertyAccessExpression | ts.ElementAccessExpression, position: Position): Leak[] {
@@ -299,10 +331,28 @@ function isHarmlessAccess(access: ts.Expression): boolean {
 /** `req`, `request`, `ctx.request`: the framework's request object. */
 function isRequestObject(expression: ts.Expression, sourceFile: ts.SourceFile): boolean {
   const value = skipOuterExpressions(expression);
-  if (ts.isIdentifier(value)) return REQUEST_NAMES.has(value.text) || value.text.endsWith('Request') || value.text.endsWith('Req');
+  if (isOutgoingRequest(value)) return false;
+  if (ts.isIdentifier(value)) {
+    // `const request = error.request || {}`: named like the app's request, holding an HTTP client's.
+    const declaration = localDeclaration(value);
+    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && isOutgoingRequest(skipOuterExpressions(declaration.initializer))) return false;
+    return REQUEST_NAMES.has(value.text) || value.text.endsWith('Request') || value.text.endsWith('Req');
+  }
   if (ts.isPropertyAccessExpression(value)) return value.name.text === 'request' || value.name.text === 'req';
   void sourceFile;
   return false;
+}
+
+/** Names of an HTTP client's error or response, whose `.request` is the request this app sent (axios, got, superagent). */
+const CLIENT_RESULT_NAME = /^(?:e|err|error|ex|exception|response|resp)$|Error$/;
+
+/** `error.request`, `error.request || {}`: the outgoing request an HTTP client's error carries, not the client's. */
+function isOutgoingRequest(value: ts.Expression): boolean {
+  if (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.BarBarToken || value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) return isOutgoingRequest(skipOuterExpressions(value.left));
+  if (!ts.isPropertyAccessExpression(value) || value.name.text !== 'request') return false;
+  const owner = skipOuterExpressions(value.expression);
+  const ownerName = ts.isIdentifier(owner) ? owner.text : ts.isPropertyAccessExpression(owner) ? owner.name.text : '';
+  return CLIENT_RESULT_NAME.test(ownerName);
 }
 
 function ownerIsRequestPart(owner: ts.Expression, sourceFile: ts.SourceFile, parts: ReadonlySet<string>): boolean {

@@ -57,10 +57,12 @@ export const AUTH_ERROR_MESSAGE = /\bthrow\s+new\s+\w*Error\s*\(\s*['"`][^'"`]*\
 // under whatever name it is imported as (`newError(401, ...)`, `httpErrors(403, ...)`), `new HttpException(401, ...)`.
 export const REJECTION_STATUS = /\(\s*(?:401|403)\s*,|\bcode\s*:\s*['"`](?:UNAUTHORIZED|UNAUTHENTICATED|FORBIDDEN)['"`]|\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*,?\s*\)|new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied|Auth(?:entication)?Required|LoginRequired|NotLoggedIn)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bstatus(?:Code)?\s*:\s*(?:401|403)\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bpathname\s*=\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bthrow\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthorizationError|NotAuthenticated)\w*\s*\(/i;
 export const TOKEN_OR_SESSION_CHECK = /\b(?:jwt|jsonwebtoken|jose)\.(?:verify|decode)\b|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)?\s*\(|\bjwtVerify\s*\(|\bdecrypt(?:Token|Session)\s*(?:<[^>()]*>)?\s*\(|\bgetServerSession\s*\(|\bgetSession\s*\(|\bauth\.getUser\s*\(|\bvalidate(?:Token|Session)\s*\(|\bisAuthenticated\s*\(|\bauthenticate\s*\(|\bheaders?\s*(?:\.|\[\s*['"`])authorization|\bheader\s*\(\s*['"`]authorization|\bget\s*\(\s*['"`]authorization|\bsession\s*(?:\?\.|\.)\s*(?:user|userId|uid|account)|\b(?:req|request|ctx|ctx\.state|ctx\.request|context)\s*(?:\?\.|\.)\s*(?:user|auth)\b|\bcookies?\s*(?:\?\.|\.|\[)\s*['"`]?(?:token|jwt|session|access)|\bgetToken\s*\(|\bauth\.getClaims\s*\(|\bclientContext\b|\bcookies\s*(?:\(\s*\))?\s*(?:\?\.|\.)\s*get\s*\(\s*['"`][\w.-]*(?:token|jwt|session|auth|sid)/i;
-const REJECTS_UNAUTHENTICATED = /\bcode\s*:\s*['"`]UNAUTHORIZED['"`]|\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Auth(?:entication)?Required|LoginRequired|NotLoggedIn)\w*/;
+// A project error class given the status (`throw new SafeError('Missing API key', 401)`, `createError(401)`) answers 401 too.
+const STATUS_ERROR_401 = String.raw`new\s+\w*(?:Error|Exception)\s*\([^;()]*,\s*401\s*\)|\b\w*(?:[Ee]rror|[Ee]xception)\s*\(\s*401\b`;
+const REJECTS_UNAUTHENTICATED = new RegExp(String.raw`\bcode\s*:\s*['"${'`'}]UNAUTHORIZED['"${'`'}]|\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Auth(?:entication)?Required|LoginRequired|NotLoggedIn)\w*|${STATUS_ERROR_401}`);
 // `isInternalRequest`, `isAuthenticated`: a flag the context set after checking the caller.
 const CREDENTIAL_WORD = /jwt|token|session|bearer|authori[sz]ation|credential|api.?key|internal|authenticated|signed_?in|logged_?in/i;
-const CONDITION_THEN_REJECTION = /\bif\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*\{?\s*(?:[^;}]*;\s*){0,3}?[^;}]*?(?:\bcode\s*:\s*'UNAUTHORIZED'|\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+\w*Unauthori[sz]ed\w*)/g;
+const CONDITION_THEN_REJECTION = new RegExp(String.raw`\bif\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*\{?\s*(?:[^;}]*;\s*){0,3}?[^;}]*?(?:\bcode\s*:\s*'UNAUTHORIZED'|\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+\w*Unauthori[sz]ed\w*|${STATUS_ERROR_401})`, 'g');
 
 /** `if (<a condition about a token or session>) ... 401`, string literals and comments left out. */
 function rejectsOnCredentialCheck(text: string): boolean {
@@ -417,7 +419,10 @@ function classifyWithCalleesUncached(modules: ModuleIndex, fn: ResolvedFunction)
   if (together) return together;
   for (const callee of reachableFunctions(modules, fn, MAX_CALLEE_DEPTH, MAX_REACHABLE)) {
     const own = classifyBody(callee);
-    if (own?.kind === 'auth') return { ...own, evidence: `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line}) runs ${own.evidence}` };
+    // A role check found deep down may be any helper's; one that also turns away a missing or bad
+    // credential with 401 (an API key looked up, then its scopes compared) authenticates as well.
+    const authenticates = own?.kind === 'auth' || (own?.kind === 'role' && rejectsOnCredentialCheck(callee.node.body!.getText(callee.node.getSourceFile())));
+    if (own && authenticates) return { ...own, evidence: `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line}) runs ${own.evidence}` };
   }
   return undefined;
 }

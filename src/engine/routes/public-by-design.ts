@@ -9,6 +9,7 @@ import { ts } from '#typescript';
 import { calledFunctions, type ResolvedFunction } from '../names/index.js';
 import { exitsEarly, nodePosition } from '../ast/syntax.js';
 import type { ModuleIndex } from '../names/index.js';
+import { answersTooManyRequests } from './rate-limits.js';
 import { OPERATIONS } from './route.js';
 
 /** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */
@@ -195,7 +196,7 @@ export function publicByDesignReason(input: {
   // Anonymous submissions (an outage report, a vote): the handler names the caller by network address
   // and turns away an address that already did it, the control of an endpoint open to everyone on purpose.
   if (input.method !== 'GET' && input.method !== 'QUERY' && input.handler) {
-    const limit = perAddressLimit(input.handler);
+    const limit = perAddressLimit(input.modules, input.handler);
     if (limit) return `${last}: anonymous by design, each caller limited by network address (${limit})`;
   }
   // Exchanging a user's password for a token or key: the handler authenticates the caller itself.
@@ -226,7 +227,7 @@ const PER_CALLER_LIMIT = /(?:[Ll]imit|[Tt]hrottl|[Aa]lready|[Dd]uplicate|[Cc]ool
  * an address that is limited with an early return (`if (await alreadyLimited(key)) return`, or through
  * a variable it binds: `const limited = await reportAlreadyLimited(key); if (limited) return`).
  */
-function perAddressLimit(handler: ResolvedFunction): string | undefined {
+function perAddressLimit(modules: ModuleIndex, handler: ResolvedFunction): string | undefined {
   const body = handler.node.body;
   if (!body || !ts.isBlock(body)) return undefined;
   const file = handler.node.getSourceFile();
@@ -238,6 +239,8 @@ function perAddressLimit(handler: ResolvedFunction): string | undefined {
     if (!call) continue;
     const name = call.expression.getText(file);
     if (ts.isIfStatement(statement) && exitsEarly(statement.thenStatement)) return name;
+    // `await enforceBookingRateLimit({ clientIp })`: a project limiter that itself answers 429 (throws or returns it).
+    if (ts.isExpressionStatement(statement) && answersTooManyRequests(modules, handler.file, call)) return name;
     const declaration = ts.isVariableStatement(statement) ? statement.declarationList.declarations[0] : undefined;
     if (!declaration || !ts.isIdentifier(declaration.name)) continue;
     const bound = declaration.name.text;
@@ -249,7 +252,7 @@ function perAddressLimit(handler: ResolvedFunction): string | undefined {
 
 /** The first limit-named call a statement makes (its condition or its initializer), outside nested functions. */
 function limitCallIn(statement: ts.Statement): ts.CallExpression | undefined {
-  const root = ts.isIfStatement(statement) ? statement.expression : ts.isVariableStatement(statement) ? statement.declarationList.declarations[0]?.initializer : undefined;
+  const root = ts.isIfStatement(statement) ? statement.expression : ts.isVariableStatement(statement) ? statement.declarationList.declarations[0]?.initializer : ts.isExpressionStatement(statement) ? statement.expression : undefined;
   if (!root) return undefined;
   let found: ts.CallExpression | undefined;
   const visit = (node: ts.Node): void => {

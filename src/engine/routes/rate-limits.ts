@@ -273,6 +273,10 @@ function consumedLimiter(modules: ModuleIndex, file: ScannedSourceFile, call: ts
   if (declared) {
     return { ...site, keyedBy: argumentsKey(call) ?? 'unknown', evidence: `${calleeName ?? middlewareName(call.expression)} declared in ${declared.label}` };
   }
+  // `await enforceLoginRateLimit({ ip })`: the project's own limiter, named so, that answers 429 itself.
+  if (calleeName && PROJECT_LIMITER_NAME.test(calleeName) && answersTooManyRequests(modules, file, call)) {
+    return { ...site, keyedBy: argumentsKey(call) ?? 'unknown', evidence: `${calleeName}() in handler, a project limiter that answers 429` };
+  }
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.name.text;
   if (!CONSUME_METHODS.has(method)) return undefined;
@@ -285,6 +289,24 @@ function consumedLimiter(modules: ModuleIndex, file: ScannedSourceFile, call: ts
   if (method !== 'consume' && !resultIsRead(call)) return undefined;
   const keyedBy = method === 'protect' ? arcjetKey(modules, origin) : (call.arguments[0] && argumentKey(call.arguments[0])) ?? 'unknown';
   return { ...site, keyedBy, evidence: `${origin.module ?? `named ${origin.name}`} ${method}() in handler` };
+}
+
+/**
+ * A function named for applying a rate limit (`enforceBookingRateLimit`, `checkRateLimit`, `rateLimitLogin`,
+ * `throttleLogin`), not for handling one a provider answered (`recordRateLimitFromApiError`, `isRateLimitError`).
+ */
+const PROJECT_LIMITER_NAME = /^(?:enforce|check|apply|consume|assert|require|guard)\w*(?:RateLimit|Throttle)\w*$|^(?:rateLimit|throttle)(?!\w*(?:Error|Exception|Response|Status))\w*$/;
+/** 429 Too Many Requests, as a number, a phrase or a constant. */
+const TOO_MANY_REQUESTS = /\b429\b|Too ?Many ?Requests|TOO_MANY_REQUESTS/;
+
+/**
+ * The project function a call runs answers 429 itself, in its body or in a function it calls
+ * (throws `new SafeError(msg, 429)`, returns a 429 response): a limiter that turns the caller away.
+ */
+export function answersTooManyRequests(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression): boolean {
+  const limiter = resolveFunction(modules, file, call.expression);
+  if (!limiter?.node.body) return false;
+  return [limiter, ...calledFunctions(modules, limiter)].some((fn) => fn.node.body !== undefined && TOO_MANY_REQUESTS.test(fn.node.body.getText(fn.node.getSourceFile())));
 }
 
 /** Where a limiter object comes from: a package (followed through `const limiter = new RateLimiterRedis(...)`), or only its name. */

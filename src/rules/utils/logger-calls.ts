@@ -33,6 +33,7 @@ export function loggerCallName(ctx: RuleContext, file: ScannedSourceFile, call: 
   }
   if (ts.isPropertyAccessExpression(callee) && LOG_METHODS.has(callee.name.text) && isLoggerField(ctx, file, skipOuterExpressions(callee.expression))) return text();
   if (ts.isPropertyAccessExpression(callee) && LOG_METHODS.has(callee.name.text) && isTypedLogger(skipOuterExpressions(callee.expression), 0)) return text();
+  if (ts.isPropertyAccessExpression(callee) && LOG_METHODS.has(callee.name.text) && isModuleFactoryLogger(ctx, file, skipOuterExpressions(callee.expression))) return text();
   // A logger the project declared (config `models`, kind logger): the export itself or a log method on it.
   const modelled = matchingLogger(ctx.models.loggers, ctx.modules, file, callee);
   if (modelled && (modelled.members.length === 0 || LOG_METHODS.has(modelled.members.at(-1)!))) return text();
@@ -66,6 +67,8 @@ function isTypedLogger(owner: ts.Expression, depth: number): boolean {
   if (depth > 3) return false;
   // `params.logger.child({ op })`, `logger.child(...)`: a child logs as its parent does.
   if (ts.isCallExpression(owner) && ts.isPropertyAccessExpression(owner.expression) && owner.expression.name.text === 'child') return isTypedLogger(skipOuterExpressions(owner.expression.expression), depth + 1);
+  // `const logger = createScopedLogger('digest')`: what a logger factory makes is a logger, whichever package backs it.
+  if (ts.isCallExpression(owner) && LOGGER_FACTORY.test(calleeName(owner))) return true;
   if (ts.isIdentifier(owner)) {
     const declaration = localBinding(owner);
     if (!declaration) return false;
@@ -82,6 +85,29 @@ function isTypedLogger(owner: ts.Expression, depth: number): boolean {
     return member?.type !== undefined && namesLoggerType(member.type);
   }
   return false;
+}
+
+/** `logger` declared at module level (here or imported) as `createScopedLogger('x')`, or a `.child()`/`.with()` of one. */
+function isModuleFactoryLogger(ctx: RuleContext, file: ScannedSourceFile, owner: ts.Expression): boolean {
+  if (!ts.isIdentifier(owner) || localBinding(owner)) return false;
+  const binding = ctx.modules.resolveName(file, owner.text);
+  if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node) || !binding.node.initializer) return false;
+  let value = skipOuterExpressions(binding.node.initializer);
+  for (let depth = 0; depth < 3 && ts.isCallExpression(value); depth++) {
+    if (LOGGER_FACTORY.test(calleeName(value))) return true;
+    const callee = skipOuterExpressions(value.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !['child', 'with'].includes(callee.name.text)) return false;
+    value = skipOuterExpressions(callee.expression);
+  }
+  return false;
+}
+
+/** Functions named for making a logger: `createScopedLogger`, `createLogger`, `getLogger`, `makeRequestLogger`. */
+const LOGGER_FACTORY = /^(?:create|get|make|build|new|init)\w*Logger$/;
+
+function calleeName(call: ts.CallExpression): string {
+  const callee = skipOuterExpressions(call.expression);
+  return ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
 }
 
 function namesLoggerType(type: ts.TypeNode): boolean {

@@ -33,10 +33,19 @@ const DESCRIPTIVE_LAST_WORDS = new Set([
   'policy', 'strength', 'template', 'label', 'type', 'expires', 'expiry', 'expiration', 'at', 'ttl', 'valid', 'verified',
   'field', 'fields', 'name', 'url', 'path', 'header', 'provider', 'format', 'status', 'digits', 'last4', 'prefix', 'hint', 'domain',
   'changed', 'confirmed', 'error', 'errors', 'message', 'regex', 'pattern', 'sent', 'version', 'strategy', 'mode', 'key name',
+  // Where a token is sent (`token_endpoint`, `authorization_endpoint` of OAuth metadata) and how long one lives (`TOKEN_EXPIRY_MS`).
+  'endpoint', 'endpoints', 'uri', 'ms', 'millis', 'seconds', 'secs', 'sec', 'minutes', 'mins', 'hours', 'days',
 ]);
 
 /** Leading words that make the name a flag or a question about the value. */
-const FLAG_PREFIXES = new Set(['is', 'has', 'should', 'can', 'needs', 'with', 'no', 'use', 'show', 'validate', 'check', 'verify']);
+const FLAG_PREFIXES = new Set(['is', 'has', 'should', 'can', 'needs', 'with', 'no', 'missing', 'use', 'show', 'validate', 'check', 'verify']);
+
+/**
+ * Words before `token` that make it a position in a listing, not a credential: `pageToken`, `nextPageToken`
+ * (Google APIs), AWS `NextToken` and S3 `ContinuationToken`, Google Calendar `syncToken`, Graph `deltaToken`,
+ * a change stream's `resumeToken`. Whoever reads one learns where a listing stopped, nothing more.
+ */
+const CURSOR_TOKEN_WORDS = new Set(['page', 'next', 'sync', 'delta', 'continuation', 'pagination', 'cursor', 'resume', 'prev', 'previous']);
 
 /** Words beside `address` that make it not a postal address. */
 const NON_POSTAL_ADDRESS = new Set(['ip', 'remote', 'mac', 'server', 'host', 'wallet', 'contract', 'listen', 'bind', 'socket', 'local']);
@@ -63,6 +72,7 @@ export function sensitiveName(name: string): SensitiveName | undefined {
   for (const [phrase, kind] of PHRASES) {
     if (!text.includes(` ${phrase} `)) continue;
     if (phrase === 'address' && words.some((word) => NON_POSTAL_ADDRESS.has(word))) continue;
+    if (phrase === 'token' && CURSOR_TOKEN_WORDS.has(words[words.indexOf('token') - 1] ?? '')) continue;
     if (phrase === 'address' && words.includes('email')) return { kind: 'contact', phrase: 'email' };
     // `zip` is a postal code on its own or as `zip code`, but an archive in `pathInZip`, `zipFile`, `zipBuffer`.
     if (phrase === 'zip' && !isPostalZip(words)) continue;

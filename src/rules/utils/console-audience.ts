@@ -1,0 +1,64 @@
+/**
+ * Who reads what a `console` call writes. On a server it is the log pipeline; in browser code it is
+ * the user's own devtools (they typed the value), and in an operator's script it is the terminal of
+ * whoever ran it. Neither of the last two is a log record kept about someone else.
+ */
+import { ts } from '#typescript';
+import type { RuleContext } from '../../engine/rule-api.js';
+import { BROWSER_APP_PACKAGES, SERVER_RUNTIME_PACKAGES } from '../../models/runtimes.js';
+import type { ScannedSourceFile } from '../../types.js';
+
+/** Why `console` output of this file is no server log, or undefined when it may be one. */
+export function consoleIsNoServerLog(ctx: RuleContext, file: ScannedSourceFile): 'browser' | 'script' | undefined {
+  if (isClientDirectiveFile(file.sourceFile) || isBrowserPackageFile(ctx, file.path)) return 'browser';
+  // `#!/usr/bin/env node`, or a file of a `scripts/` folder: a command an operator runs, not a served process.
+  if (file.text.startsWith('#!') || /(?:^|\/)scripts\//.test(file.path)) return 'script';
+  return undefined;
+}
+
+/** A React Server Components `'use client'` module: it runs in the browser. */
+function isClientDirectiveFile(sourceFile: ts.SourceFile): boolean {
+  for (const statement of sourceFile.statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    if (statement.expression.text === 'use client') return true;
+  }
+  return false;
+}
+
+interface Manifest {
+  browserApp: boolean;
+}
+
+const manifestCache = new WeakMap<readonly unknown[], Map<string, Manifest>>();
+
+/** The nearest package.json (from the file's folder up) declares a browser toolchain and no server package. */
+function isBrowserPackageFile(ctx: RuleContext, filePath: string): boolean {
+  const manifests = manifestsOf(ctx);
+  let folder = filePath.includes('/') ? filePath.slice(0, filePath.lastIndexOf('/')) : '';
+  for (;;) {
+    const manifest = manifests.get(folder);
+    if (manifest) return manifest.browserApp;
+    if (folder === '') return false;
+    folder = folder.includes('/') ? folder.slice(0, folder.lastIndexOf('/')) : '';
+  }
+}
+
+function manifestsOf(ctx: RuleContext): Map<string, Manifest> {
+  const cached = manifestCache.get(ctx.textFiles);
+  if (cached) return cached;
+  const manifests = new Map<string, Manifest>();
+  for (const text of ctx.textFiles) {
+    if (text.kind !== 'json' || !/(?:^|\/)package\.json$/.test(text.path)) continue;
+    let browserApp = false;
+    try {
+      const manifest = JSON.parse(text.text) as Record<string, Record<string, unknown> | undefined>;
+      const names = ['dependencies', 'devDependencies', 'peerDependencies'].flatMap((field) => Object.keys(manifest[field] ?? {}));
+      browserApp = names.some((name) => BROWSER_APP_PACKAGES.has(name)) && !names.some((name) => SERVER_RUNTIME_PACKAGES.has(name) || name.startsWith('@nestjs/'));
+    } catch {
+      // A broken package.json says nothing about where its code runs.
+    }
+    manifests.set(text.path === 'package.json' ? '' : text.path.slice(0, -'/package.json'.length), { browserApp });
+  }
+  manifestCache.set(ctx.textFiles, manifests);
+  return manifests;
+}
