@@ -405,8 +405,21 @@ class FastifyRouteCollector {
   }
 
   private calledByName(name: string): boolean {
-    const call = new RegExp(`(?<!function\\s*)(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\s*\\(`);
-    return this.context.sourceFiles.some((file) => file.text.includes(name) && call.test(file.text));
+    return this.namesCalled().has(name);
+  }
+
+  private calledNames: Set<string> | undefined;
+  /** Every bare name called somewhere in the project (`initServer(app)`), declarations (`function initServer(`) left out: one pass over the texts. */
+  private namesCalled(): Set<string> {
+    if (this.calledNames) return this.calledNames;
+    const names = new Set<string>();
+    for (const file of this.context.sourceFiles) {
+      for (const match of file.text.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(/g)) {
+        if (!/\bfunction\s*$/.test(file.text.slice(Math.max(0, match.index - 12), match.index))) names.add(match[1]!);
+      }
+    }
+    this.calledNames = names;
+    return names;
   }
 
   /** What `register(...)` calls anywhere reach: plugin functions and autoloaded files are not roots. */
