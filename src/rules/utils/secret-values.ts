@@ -116,6 +116,7 @@ export function isNonSecretShape(value: string): boolean {
     /^(?:file|link|workspace|portal|npm|github|git(?:\+[a-z]+)?):/.test(value) || // dependency specifier
     /^[\^~>=<]*v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(value) || // version (a catalog's `next-auth: 5.0.0-beta.31`)
     /^(?:[a-z]+)?[#.][A-Za-z_][\w-]*(?:[ >.#[][^\s]*)?$/.test(value) || // CSS selector
+    /^[a-z][\w-]*\[[\w-]+(?:[~|^$*]?=\s*["']?[^"'\]]*["']?)?\](?:[\s>+~.#:[].*)?$/i.test(value) || // CSS attribute selector (`input[type="password"]`)
     isModuleSpecifier(value)
   );
 }

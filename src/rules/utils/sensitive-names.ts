@@ -35,6 +35,8 @@ const DESCRIPTIVE_LAST_WORDS = new Set([
   'changed', 'confirmed', 'error', 'errors', 'message', 'regex', 'pattern', 'sent', 'version', 'strategy', 'mode', 'key name',
   // Where a token is sent (`token_endpoint`, `authorization_endpoint` of OAuth metadata) and how long one lives (`TOKEN_EXPIRY_MS`).
   'endpoint', 'endpoints', 'uri', 'ms', 'millis', 'seconds', 'secs', 'sec', 'minutes', 'mins', 'hours', 'days',
+  // How a password is hashed or tried (`PASSWORD_ITERATIONS`, `bcryptSaltRounds`, `maxLoginAttempts`): settings, not secrets.
+  'iterations', 'rounds', 'cost', 'attempts', 'retries', 'algorithm', 'algo', 'bits',
 ]);
 
 /** Leading words that make the name a flag or a question about the value. */
