@@ -129,7 +129,8 @@ export default defineRule({
 
 /** A middleware, guard, interceptor or decorator on the route named for auditing (`auditLog('login')`, `@Audit()`, an `AuditInterceptor`). */
 function auditMiddleware(route: Route): string | undefined {
-  const named = route.middleware.find((middleware) => /audit/i.test(middleware.name));
+  // By the middleware's own name, not its arguments: `auditLog('login')`, `createEventLogMiddleware('user.password_change')`.
+  const named = route.middleware.find((middleware) => /audit/i.test(middleware.name) || AUDIT_CALLEE.test(middleware.name.replace(/\(.*$/s, '')));
   if (named) return `${named.name} (${named.scope}, ${named.file}:${named.line})`;
   const handler = route.handler?.node;
   const decorators = handler && ts.canHaveDecorators(handler) ? (ts.getDecorators(handler) ?? []) : [];

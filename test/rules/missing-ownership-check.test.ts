@@ -33,6 +33,22 @@ describe('missing-ownership-check', () => {
     expect(result[0]!.severity).toBe('high');
   });
 
+  it('follows a shared loader only from the routes that pass it the key (no listId member: no lookup by list)', async () => {
+    // The first route reaches the loader with a converted number and no listId; the second with the client's list id.
+    const result = await findings(
+      express(
+        `async function loadPins(input: { ids?: string[]; listId?: string; limit?: number }) {\n` +
+          `  if (input.listId !== undefined) return prisma.pinInList.findMany({ where: { listId: input.listId }, take: input.limit });\n` +
+          `  return prisma.pin.findMany({ where: { id: { in: input.ids } }, take: input.limit });\n` +
+          `}\n` +
+          `app.get('/pins', async (req: any, res) => { res.json(await loadPins({ ids: String(req.query.ids).split(','), limit: Number(req.query.limit) })); });\n` +
+          `app.get('/lists/:listId/pins', async (req: any, res) => { res.json(await loadPins({ listId: req.params.listId, limit: 20 })); });`,
+      ),
+    );
+    expect(result.map((finding) => finding.line)).toEqual([9]);
+    expect(result[0]!.message).toMatch(/^GET \/lists\/:listId\/pins reads pinInList/);
+  });
+
   it('reports TypeORM update(id) and delete(id) as critical writes', async () => {
     const result = await findings(
       express(

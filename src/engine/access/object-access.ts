@@ -4,7 +4,7 @@ import { enclosingFunction, exitsEarly, nodePosition, skipOuterExpressions } fro
 import { bindingNames, resolveFunction } from '../names/index.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
-import { identityTaint, type Taint } from '../dataflow/taint.js';
+import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.js';
 import type { ObjectAccess, ObjectAccessVerdict, Route } from '../routes/route.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, type LookupAccess } from './lookup-keys.js';
@@ -64,6 +64,8 @@ interface ReachEntry {
   capability?: string;
   /** Decided by the lookup itself (scoped by the user, reference data): the same for every route. */
   settled?: Settled;
+  /** The key is a member of the parameter (`input.listId`): a caller's object that has no such member passes no key. */
+  memberPath?: string[];
 }
 
 const analyses = new WeakMap<object, ObjectAccessAnalysis>();
@@ -173,7 +175,8 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const keyNames = new Set(facts.keys.flatMap((candidate) => [...namesOf(candidate.taint.steps, candidate.expression)]));
       const inner: PathEntry[] = [{ fn: enclosingFunction(lookup.node)!, call: lookup.node }].filter((entry) => entry.fn);
       const optional = { ...(capability ? { capability } : {}), ...(settled ? { settled } : {}) };
-      register(enclosingFunction(lookup.node), parameterIndexOf(ctx, key.taint.steps, enclosingFunction(lookup.node)), { lookup, field: key.field, inner, keyNames, accessFile: tainted.file, ...optional });
+      const memberPath = memberPathOfParameter(key.expression, enclosingFunction(lookup.node));
+      register(enclosingFunction(lookup.node), parameterIndexOf(ctx, key.taint.steps, enclosingFunction(lookup.node)), { lookup, field: key.field, inner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}) });
       const path = pathFunctions(ctx, tainted, key.taint.steps, lookup.node);
       consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled);
     });
@@ -185,7 +188,8 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const entries = callee && reach.get(callee.node);
       if (!entries) continue;
       for (const entry of [...entries]) {
-        const taint = identityTaint(tainted.argumentOrigins[entry.index]);
+        const argument = memberOfOrigin(tainted.argumentOrigins[entry.index], entry.memberPath);
+        const taint = identityTaint(argument);
         if (!taint) continue;
         const caller = enclosingFunction(tainted.call);
         const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];
@@ -417,6 +421,33 @@ function isPrivilegedPath(path: string): boolean {
 }
 
 /** Which parameter of `fn` the value came in through: the argument position of its last `passed to` step, when that call is to `fn`. */
+/** `input.listId` where `input` is a parameter of `fn`: ['listId']. */
+function memberPathOfParameter(expression: ts.Node | undefined, fn: ts.SignatureDeclaration | undefined): string[] | undefined {
+  if (!expression || !fn) return undefined;
+  const path: string[] = [];
+  let current = skipOuterExpressions(expression as ts.Expression);
+  while (ts.isPropertyAccessExpression(current)) {
+    path.unshift(current.name.text);
+    current = skipOuterExpressions(current.expression);
+  }
+  if (path.length === 0 || !ts.isIdentifier(current)) return undefined;
+  const root = current.text;
+  return fn.parameters.some((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === root) ? path : undefined;
+}
+
+/**
+ * What a caller passes for the key: the member along the path when its argument is an object whose
+ * fields are known (`{ ids, limit }` has no listId: undefined, no key), else the argument itself.
+ */
+function memberOfOrigin(origin: ValueOrigin | undefined, path: readonly string[] | undefined): ValueOrigin | undefined {
+  let current = origin;
+  for (const name of path ?? []) {
+    if (current?.kind !== 'tainted' || !current.fields) return current;
+    current = Object.hasOwn(current.fields, name) ? current.fields[name] : { kind: 'constant' };
+  }
+  return current;
+}
+
 function parameterIndexOf(ctx: AccessContext, steps: readonly TraceStep[], fn: ts.SignatureDeclaration | undefined): number | undefined {
   if (!fn) return undefined;
   const passed = [...steps].reverse().find((step) => step.message.startsWith('passed to '));

@@ -107,6 +107,7 @@ export class DataflowEngine {
   private readonly nodeIds = new WeakMap<ts.Node, number>();
   private nextNodeId = 1;
   private readonly recorded = new Set<ts.Node | string>();
+  private readonly recordedWithoutTaint = new Set<ts.Node | string>();
   private readonly callees = new Map<ts.Node, ResolvedFunction | null>();
   private readonly maxDepth: number;
   private readonly authHelpers: HelperAuthenticationFinder;
@@ -649,11 +650,16 @@ export class DataflowEngine {
 
   private record(call: ts.CallExpression | ts.NewExpression, context: AnalysisContext, argumentOrigins: ValueOrigin[], receiverOrigin: ValueOrigin | undefined): void {
     const recordKey = context.prefixShape ? `${this.nodeId(call)}:${context.prefixShape}` : call;
-    if (!this.calls || this.recorded.has(recordKey)) return;
+    if (!this.calls) return;
     const anyTainted = argumentOrigins.some((origin) => origin.kind === 'tainted') || receiverOrigin?.kind === 'tainted';
+    // Recorded once, except that a call first reached with only a converted id (`take: Number(q.limit)`) is
+    // recorded again when another route reaches it with request data in it (`where: { listId: input.listId }`):
+    // a helper one route calls without the key and another with it.
+    if (this.recorded.has(recordKey) && !(anyTainted && this.recordedWithoutTaint.delete(recordKey))) return;
     // A record id the client picked, converted to a number: object-level access rules still need the call.
     if (!anyTainted && !(call.arguments ?? []).some((argument) => this.carriesIdentity(argument, context, 0))) return;
     this.recorded.add(recordKey);
+    if (!anyTainted) this.recordedWithoutTaint.add(recordKey);
     this.calls.push({
       call,
       file: context.fn.file,

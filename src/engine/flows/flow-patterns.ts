@@ -5,7 +5,14 @@
  * the state-machine packages in src/models/state-machines.ts.
  */
 
-export const STATE_FIELD = /^(?:status|state|stage|step|phase|lifecycle)$|[a-z](?:Status|State|Stage|Step|Phase)$|_(?:status|state|stage|step|phase)$/;
+/**
+ * Where a background job stands (`embeddingStatus`, `crawlStatus`, `taggingStatus` of karakeep's bookmarks):
+ * the worker's progress, which an admin or user puts back to 'pending' to run it again. No business flow.
+ */
+const BACKGROUND_JOB = '(?:embedding|embeddings|crawl|crawling|crawler|tagging|summari[sz]ation|summary|index|indexing|reindex|vectori[sz]ation|ocr|thumbnail|transcod(?:e|ing)|render(?:ing)?|extraction|enrichment|processing)';
+export const STATE_FIELD = new RegExp(
+  `^(?!${BACKGROUND_JOB}(?:Status|State|_status|_state)$)(?:(?:status|state|stage|step|phase|lifecycle)$|.*[a-z](?:Status|State|Stage|Step|Phase)$|.*_(?:status|state|stage|step|phase)$)`,
+);
 
 export const EXPIRY_FIELD = /expir|expires|valid_?until|^exp$|^ttl$/i;
 
@@ -19,7 +26,7 @@ export const STATE_TIMESTAMP = /^(?!(?:created|updated|modified|inserted|last|se
 
 export const LOADER = /^(?:find|get|load|fetch|retrieve|lookup|read|select|query|one|first|require|ensure)/i;
 
-export const PAYMENT_LOOKUP = /\.(?:paymentIntents|checkout\.sessions|charges|setupIntents|invoices|subscriptions)\.retrieve\b|\.(?:orders|payments|captures)\.get\b|retrievePayment|getPayment(?:Status|Intent)?|verifyPayment|fetchPayment/i;
+export const PAYMENT_LOOKUP = /\.(?:paymentIntents|checkout\.sessions|charges|setupIntents|invoices|subscriptions)\.(?:retrieve|list|search)\b|\.(?:orders|payments|captures)\.get\b|retrievePayment|getPayment(?:Status|Intent)?|verifyPayment|fetchPayment/i;
 
 // Not `checkout.sessions.create` or `billingPortal.sessions.create`: a session only sends the customer
 // to the provider's page; the money moves there, and the app learns it from a verified webhook.

@@ -66,6 +66,12 @@ export function conditionGuard(walker: FlowRecorder, condition: ts.Expression, f
     ts.forEachChild(node, visit);
   };
   visit(condition);
+  // `if (subscriptionsList.data.length === 0)` after `stripe.subscriptions.list(...)`: the step branches on
+  // the provider's own record, the state evidence a sync from the provider needs (whatever field it reads).
+  if (seen.size === 0) {
+    const provider = providerLookupIn(condition, frame);
+    if (provider) walker.guards.push({ ...location, kind: 'payment-status', evidence, subject: provider.name, subjectSource: provider.source, expected: [], forbidden: [], seq, scopeEnd });
+  }
   if (polarity !== 'wraps') {
     predicateGuards(walker, condition, frame, location, seq, scopeEnd, evidence);
     if (isAdminCondition(condition) && runsUnconditionally(condition)) walker.adminChecks.push({ ...location, evidence, seq, scopeEnd: Infinity });
@@ -85,6 +91,21 @@ export function conditionGuard(walker: FlowRecorder, condition: ts.Expression, f
       walker.guards.push({ ...location, kind: 'replay-check', evidence, subject: bare.text, subjectSource: loaded.source, expected: [], forbidden: [], seq, scopeEnd });
     }
   }
+}
+
+/** A name the condition reads that holds what a payment provider's lookup returned (`stripe.subscriptions.list`). */
+function providerLookupIn(condition: ts.Expression, frame: Frame): { name: string; source: string } | undefined {
+  let found: { name: string; source: string } | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+      const loaded = frame.loaded.get(node.text);
+      if (loaded && PAYMENT_LOOKUP.test(loaded.source)) found = { name: node.text, source: loaded.source };
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
 }
 
 /** `if (event.type === 'checkout.session.completed')`, `if (req.headers['x-github-event'] !== 'push') return`. */
