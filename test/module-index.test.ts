@@ -91,6 +91,25 @@ describe('resolveFunction and findDataAccess', () => {
     ]);
   });
 
+  it('resolves methods inherited from a project base class, super calls, and services fetched from a DI container by class', () => {
+    const { modules, file } = load({
+      'src/base.ts': 'export class BaseResolver {\n  protected async signIn(id: string) { return id; }\n}\n',
+      'src/manager.ts': 'export class ProjectManager {\n  deleteProject(id: string) { return id; }\n}\n',
+      'src/app.ts':
+        "import { BaseResolver } from './base.js';\nimport { ProjectManager } from './manager.js';\ndeclare const use: any;\ndeclare const injector: any;\n" +
+        'export class AuthResolver extends BaseResolver {\n  login(id: string) { use(super.signIn); use(this.signIn); return id; }\n}\n' +
+        'use(injector.get(ProjectManager).deleteProject);\nuse(injector.get(Unknown).deleteProject);\n',
+    });
+    const app = file('src/app.ts');
+    const calls: ts.CallExpression[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'use') calls.push(node);
+      ts.forEachChild(node, visit);
+    };
+    visit(app.sourceFile);
+    expect(calls.map((call) => resolveFunction(modules, app, call.arguments[0]!)?.name)).toEqual(['BaseResolver.signIn', 'BaseResolver.signIn', 'ProjectManager.deleteProject', undefined]);
+  });
+
   it('recognises TypeORM, Mongoose, Sequelize, knex, drizzle and raw SQL calls', () => {
     const { modules, file } = load({
       'src/models/order.ts': "import mongoose from 'mongoose';\nexport const Order = mongoose.model('Order', new mongoose.Schema({}));\n",

@@ -107,6 +107,55 @@ describe('graphql resolver maps: how real projects write them', () => {
     ]);
   });
 
+  it("reads GraphQL Codegen's server preset: one exported resolver per field, typed by its root type, its service fetched from the injector", () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { 'graphql-yoga': '^5.0.0', 'graphql-modules': '^2.0.0' } }),
+      'src/modules/auth/providers/auth-manager.ts': [
+        "import { share } from '../../shared/helpers';",
+        'class AccessError extends Error { constructor(message: string, readonly code: string) { super(message); } }',
+        'export class AuthManager {',
+        '  private session: { userId: string } | null;',
+        '  constructor(context: any) { this.session = context.session; }',
+        '  // Memoized per operation: the wrapper runs the function it is given.',
+        '  getCurrentUser = share(async () => {',
+        '    if (!this.session) {',
+        "      throw new AccessError('Authorization token is missing', 'UNAUTHENTICATED');",
+        '    }',
+        '    return { id: this.session.userId };',
+        '  });',
+        '}',
+      ].join('\n'),
+      'src/modules/shared/helpers.ts': 'export function share<T>(fn: () => T): () => T { let value: T | undefined; return () => (value ??= fn()); }',
+      'src/modules/project/providers/project-manager.ts': [
+        "import { AuthManager } from '../../auth/providers/auth-manager';",
+        'export class ProjectManager {',
+        '  constructor(private readonly authManager: AuthManager) {}',
+        '  async deleteProject(id: string) {',
+        '    const user = await this.authManager.getCurrentUser();',
+        '    return { id, by: user.id };',
+        '  }',
+        '}',
+      ].join('\n'),
+      'src/modules/project/resolvers/Mutation/deleteProject.ts': [
+        "import { ProjectManager } from '../../providers/project-manager';",
+        "import type { MutationResolvers } from '../../../../__generated__/types';",
+        "export const deleteProject: NonNullable<MutationResolvers['deleteProject']> = async (_, { id }, { injector }) => {",
+        '  return injector.get(ProjectManager).deleteProject(id);',
+        '};',
+      ].join('\n'),
+      'src/modules/project/resolvers/Query/project.ts': [
+        "import type { QueryResolvers } from '../../../../__generated__/types';",
+        "export const project: QueryResolvers['project'] = (_, { id }, { injector }) => ({ id });",
+        "export const helper = (id: string) => id;",
+      ].join('\n'),
+    });
+    const found = loadRoutes(dir, [graphqlAdapter]);
+    expect(found.map((entry) => `${entry.id} ${entry.file}:${entry.line} ${entry.handler?.name} ${entry.auth}`)).toEqual([
+      'MUTATION deleteProject src/modules/project/resolvers/Mutation/deleteProject.ts:3 Mutation.deleteProject authenticated',
+      'QUERY project src/modules/project/resolvers/Query/project.ts:2 Query.project public',
+    ]);
+  });
+
   it('a context function that verifies a token only when one is sent authenticates nothing; resolvers that check are authenticated', () => {
     const dir = makeProject({
       'package.json': JSON.stringify({ dependencies: { 'graphql-yoga': '^5.0.0' } }),

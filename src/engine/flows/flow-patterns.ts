@@ -88,3 +88,6 @@ export const ASSERT_CALLS = new Set(['assert', 'invariant', 'ok', 'strictEqual',
 export const UPDATE_METHODS = new Set(['update', 'updateOne', 'updateMany', 'updateManyAndReturn', 'findOneAndUpdate', 'findByIdAndUpdate', 'upsert', 'save', 'replaceOne', 'set', 'merge', 'increment', 'decrement']);
 
 export const CREATE_METHODS = new Set(['create', 'createMany', 'createManyAndReturn', 'insert', 'insertOne', 'insertMany', 'bulkCreate', 'values']);
+
+/** Receivers that keep an audit or activity trail (`activityManager`, `auditLog`, `historyService`, `eventLog`): writes there record a step, they do not make one. */
+export const AUDIT_TRAIL_OWNER = /audit|activit(?:y|ies)|histor(?:y|ies)|event_?log|eventLog/i;

@@ -18,7 +18,7 @@ import type { TrustscanConfig } from '../config.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { FlowLocation, StateWrite, Effect, StateGuard, RouteFact, RouteFlow } from './flow-facts.js';
 import { frameLocation, isEventTypeExpression, type BoundValue, type Frame, type FlowRecorder } from './flow-frame.js';
-import { LOADER, PAYMENT_LOOKUP, MONEY_CALL, MONEY_HOST, TOKEN_VERIFIERS, POLICY_CALL, STATE_ACTION, QUERY_BUILDER_TERMINAL, WEBHOOK_VERIFIER, QUEUE_PACKAGES, SIGNATURE_HEADER, STATE_MACHINE_RECEIVER, ASSERTING_NAME, ASSERT_CALLS, UPDATE_METHODS } from './flow-patterns.js';
+import { LOADER, PAYMENT_LOOKUP, MONEY_CALL, MONEY_HOST, TOKEN_VERIFIERS, POLICY_CALL, STATE_ACTION, QUERY_BUILDER_TERMINAL, WEBHOOK_VERIFIER, QUEUE_PACKAGES, SIGNATURE_HEADER, STATE_MACHINE_RECEIVER, ASSERTING_NAME, ASSERT_CALLS, UPDATE_METHODS, AUDIT_TRAIL_OWNER } from './flow-patterns.js';
 import { TOKEN_CHECK_FUNCTIONS, TOKEN_CHECK_PACKAGES } from '../../models/auth.js';
 import { isStateMachinePackage, STATE_MACHINE_CHECK_METHODS, STATE_MACHINE_EVENT_METHODS } from '../../models/state-machines.js';
 import { isResultUsed, isInExitingCondition, calleeText, receiverEntity, truncate } from './flow-syntax.js';
@@ -264,6 +264,8 @@ class FlowWalker implements FlowRecorder {
     if ((UPDATE_METHODS.has(name) || /^create[A-Z]?/.test(name)) && ts.isPropertyAccessExpression(skipOuterExpressions(call.expression)) && call.arguments.some((argument) => ts.isObjectLiteralExpression(skipOuterExpressions(argument)))) {
       const receiver = skipOuterExpressions((skipOuterExpressions(call.expression) as ts.PropertyAccessExpression).expression);
       const owner = receiverEntity(receiver);
+      // An audit or activity trail records the step (`activityManager.create({ type: 'PLAN_UPDATED' })`); it is not the step's change.
+      if (owner !== undefined && AUDIT_TRAIL_OWNER.test(owner)) return;
       const method = /^create/.test(name) ? 'create' : name;
       const touched = objectWrite(this, call, method, owner, frame, at(), seq);
       // `user.update({ password })`: a record's own update is the state change of a named step even without a status field.

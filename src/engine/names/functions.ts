@@ -115,8 +115,20 @@ function resolveMember(modules: ModuleIndex, file: ScannedSourceFile, owner: ts.
     return memberOf(modules, binding.file, target, member, depth);
   }
   if (ts.isNewExpression(ownerValue) || ts.isObjectLiteralExpression(ownerValue)) return memberOf(modules, file, ownerValue, member, depth);
+  // A dependency-injection lookup by class: graphql-modules `injector.get(OrganizationManager)`, Nest
+  // `moduleRef.get(UsersService)`, typedi `Container.get(X)`, tsyringe `container.resolve(X)`.
+  if (ts.isCallExpression(ownerValue) && ownerValue.arguments.length >= 1 && ts.isPropertyAccessExpression(ownerValue.expression) && DI_LOOKUP_METHODS.has(ownerValue.expression.name.text)) {
+    const token = skipOuterExpressions(ownerValue.arguments[0]!);
+    if (!ts.isIdentifier(token)) return undefined;
+    const binding = modules.resolveName(file, token.text);
+    const target = bindingValue(binding);
+    return binding?.kind === 'declaration' && target && (ts.isClassDeclaration(target) || ts.isClassExpression(target)) ? memberOf(modules, binding.file, target, member, depth + 1) : undefined;
+  }
   return undefined;
 }
+
+/** Methods that hand back the instance a container holds for a class given as their argument. */
+const DI_LOOKUP_METHODS: ReadonlySet<string> = new Set(['get', 'resolve', 'getOrThrow']);
 
 function memberOf(modules: ModuleIndex, file: ScannedSourceFile, container: ts.Node, member: string, depth: number): ResolvedFunction | undefined {
   if (ts.isClassDeclaration(container) || ts.isClassExpression(container)) {
@@ -127,6 +139,10 @@ function memberOf(modules: ModuleIndex, file: ScannedSourceFile, container: ts.N
         if (element.initializer && isFunctionLike(skipOuterExpressions(element.initializer))) {
           return { file, node: skipOuterExpressions(element.initializer) as ts.ArrowFunction, name: `${className}.${member}` };
         }
+        // `getCurrentUser = share(async () => {...})`, `memoize(fn)`, `once(fn)`: a wrapper around one function runs that function.
+        const wrapped = element.initializer && skipOuterExpressions(element.initializer);
+        const inner = wrapped && ts.isCallExpression(wrapped) && wrapped.arguments.length >= 1 ? skipOuterExpressions(wrapped.arguments.at(-1)!) : undefined;
+        if (inner && isFunctionLike(inner)) return { file, node: inner as ts.ArrowFunction, name: `${className}.${member}` };
       }
     }
     // Inherited: `class AuthResolver extends BaseAuthResolver` calls `this.authenticateAndCreateSession()`.

@@ -43,7 +43,7 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
   const seenFields = new Set<ts.Node>();
   const routes: RouteDefinition[] = [];
   for (const file of context.sourceFiles) {
-    if (!/\b(?:Query|Mutation|Subscription)\b/.test(file.text)) continue;
+    if (!/\b(?:Query|Mutation|Subscription)\b|(?:Query|Mutation|Subscription)Resolvers/.test(file.text)) continue;
     const typeObjects: Array<{ typeName: string; fieldsObject: ObjectAt | undefined }> = [];
     for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.ObjectLiteralExpression)) {
       const map = node as ts.ObjectLiteralExpression;
@@ -54,6 +54,27 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
       }
     }
     typeObjects.push(...exportedTypeObjects(file));
+    // GraphQL Codegen's server preset: one file per field, `export const deleteOrganization:
+    // NonNullable<MutationResolvers['deleteOrganization']> = async (...) => {...}`, the map generated at build time.
+    for (const typed of typedFieldResolvers(file)) {
+      if (seenFields.has(typed.declaration)) continue;
+      seenFields.add(typed.declaration);
+      const operation = ROOT_OPERATION_TYPES[typed.typeName] ?? 'FIELD';
+      const resolved = resolverValue(modules, classifier, file, typed.value, operation, 0);
+      if (!resolved || isStubResolver(resolved.handler.node)) continue;
+      const position = nodePosition(typed.declaration);
+      routes.push({
+        framework: 'graphql',
+        kind: 'graphql',
+        method: operation,
+        path: operation === 'FIELD' ? `${typed.typeName}.${typed.fieldName}` : typed.fieldName,
+        file: file.path,
+        line: position.line,
+        column: position.column,
+        handler: { file: resolved.handler.file.path, line: nodePosition(resolved.handler.node).line, node: resolved.handler.node, name: `${typed.typeName}.${typed.fieldName}` },
+        middleware: [...contextChecks.map((entry) => ({ ...entry })), ...shield.middlewareFor(typed.typeName, typed.fieldName), ...directives.middlewareFor(typed.typeName, typed.fieldName), ...resolved.middleware],
+      });
+    }
     for (const { typeName, fieldsObject } of typeObjects) {
       if (!fieldsObject || shield.maps.has(fieldsObject.node)) continue;
       const namespaced = ROOT_OPERATION_TYPES[typeName] ? undefined : directives.namespaceOperation(typeName);
@@ -83,6 +104,24 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
     }
   }
   return routes;
+}
+
+/** `MutationResolvers['deleteOrganization']`, perhaps inside `NonNullable<...>`: the codegen type of one root field's resolver. */
+const TYPED_FIELD_RESOLVER = /^(?:NonNullable\s*<\s*)?(Query|Mutation|Subscription)Resolvers\s*\[\s*['"]([A-Za-z_]\w*)['"]\s*\]\s*>?$/;
+
+/** Exported consts typed as one root field's resolver (GraphQL Codegen server preset), with their function. */
+function typedFieldResolvers(file: ScannedSourceFile): Array<{ typeName: string; fieldName: string; declaration: ts.VariableDeclaration; value: ts.Expression }> {
+  const found: Array<{ typeName: string; fieldName: string; declaration: ts.VariableDeclaration; value: ts.Expression }> = [];
+  if (!file.text.includes('Resolvers[')) return found;
+  for (const statement of file.sourceFile.statements) {
+    if (!ts.isVariableStatement(statement) || !statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      const match = declaration.type && TYPED_FIELD_RESOLVER.exec(declaration.type.getText(file.sourceFile).replace(/\s+/g, ' ').trim());
+      if (!match || !declaration.initializer) continue;
+      found.push({ typeName: match[1]!, fieldName: match[2]!, declaration, value: skipOuterExpressions(declaration.initializer) });
+    }
+  }
+  return found;
 }
 
 /**
