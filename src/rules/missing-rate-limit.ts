@@ -34,7 +34,8 @@ const VERIFY_VERB = /\b(?:verify|verification|validate|confirm|check|submit|auth
 // email provider, and `/api/resend/digest` is an app's own job that mails through it.
 const RESEND = /\bresend\b/;
 const RESENT_THING = /\b(?:otp|2fa|tfa|mfa|totp|code|codes|verification|verify|confirmation|confirm|activation|activate|sms|passcode|pin|magic ?links?|login links?|auth|authentication|identity)\b/;
-const SEND_CODE = /\bsend (?:otp|2fa|code|codes|verification|verify|sms)\b/;
+// `send-sign-in-code`, `send-reset-code`, `request-otp`: a code is sent, a few words may sit between.
+const SEND_CODE = /\b(?:send|request|issue|deliver)(?: \w+){0,3} (?:otp|2fa|code|codes|verification|verify|sms|passcode)\b/;
 const CONTACT_FORM = /^(?:contact|contact us|contactus|contact form|enquiry|inquiry)$/;
 // `email/login` is a password login by email; only a link or a passwordless flow is a magic link.
 const MAGIC_LINK = /\b(?:magic ?links?|magiclinks?|passwordless|(?:login|sign ?in) links?|email links?)\b/;
@@ -208,8 +209,13 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   if (INVITE.test(phrase) && !INVITE_RESPONSE.test(phrase) && (route.method === 'POST' || route.method === 'ALL' || route.method === 'MUTATION')) {
     return { label: 'invitation', severity: 'medium', harm: 'a client can send invitations without limit (spam sent in your name)', business: true };
   }
-  if ((RESEND.test(phrase) && RESENT_THING.test(phrase)) || SEND_CODE.test(phrase)) {
-    return { label: 'verification code resend', severity: 'medium', harm: 'a client can trigger codes or verification messages without limit (SMS/email bombing, messaging cost)', business: false };
+  const resend = RESEND.test(phrase) && RESENT_THING.test(phrase);
+  if (resend || SEND_CODE.test(phrase)) {
+    // Sending a password-reset code is the reset request.
+    if (!resend && RESET.test(phrase) && PASSWORD.test(phrase)) {
+      return { label: 'password reset request', severity: 'medium', harm: 'a client can trigger reset emails without limit (email bombing, account enumeration)', business: false };
+    }
+    return { label: resend ? 'verification code resend' : 'verification code send', severity: 'medium', harm: 'a client can trigger codes or verification messages without limit (SMS/email bombing, messaging cost)', business: false };
   }
   const exchangesMintedCode = CODE_EXCHANGE.test(phrase) && !TYPED_CODE.test(phrase);
   if (OTP_WORD.test(phrase) && (VERIFY_VERB.test(phrase) || OTP_WORD.test(lastWords)) && !exchangesMintedCode && takesGuess(route)) {

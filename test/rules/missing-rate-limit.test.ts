@@ -119,6 +119,21 @@ describe('routeRateLimits keyedBy', () => {
 });
 
 describe('missing-rate-limit', () => {
+  it('a route that sends a code is a code send (medium), a password-reset code send is the reset request; checking the code is the guess (high)', async () => {
+    const result = await findings(
+      express(
+        `app.post('/auth/otp/send-sign-in-code', (req: any, res: any) => res.json({ sent: req.body.email }));\n` +
+          `app.post('/auth/password/send-reset-code', (req: any, res: any) => res.json({ sent: req.body.email }));\n` +
+          `app.post('/auth/otp/sign-in/check-code', (req: any, res: any) => res.json({ ok: req.body.code === '1' }));`,
+      ),
+    );
+    expect(result.map((finding) => `${finding.line} ${finding.severity} ${/\(([^)]+)\)/.exec(finding.message)![1]}`)).toEqual([
+      '6 medium verification code send',
+      '7 medium password reset request',
+      '8 high one-time code verification',
+    ]);
+  });
+
   it('reports a signed-in coupon redeem limited only per IP as low, and not when the limiter is keyed by user', async () => {
     const result = await findings(
       express(
