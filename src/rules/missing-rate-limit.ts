@@ -39,6 +39,7 @@ const SEND_CODE = /\b(?:send|request|issue|deliver)(?: \w+){0,3} (?:otp|2fa|code
 const CONTACT_FORM = /^(?:contact|contact us|contactus|contact form|enquiry|inquiry)$/;
 // `email/login` is a password login by email; only a link or a passwordless flow is a magic link.
 const MAGIC_LINK = /\b(?:magic ?links?|magiclinks?|passwordless|(?:login|sign ?in) links?|email links?)\b/;
+const ABOUT_LOGIN = /\b(?:attempts?|history|histories|logs?|audit|stats|statistics|count|counts|report|events?|activity|methods?|options?|providers?|status|settings|page|url|link|redirect)\b/;
 const LOGIN = /\b(?:login|log in|logon|sign ?in|authenticate)\b|^authentication$/;
 const PASSWORD = /\b(?:password|passwords|pass|passwd|pwd)\b/;
 const FORGOT = /\bforgot(?:ten)?\b|\b(?:reset|recover|recovery) (?:request|requests|send|email|link|init|initiate|start)\b|\brequest (?:password )?(?:reset|recovery)\b|\bsend (?:password )?reset\b/;
@@ -231,7 +232,8 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   if (RESET.test(phrase) && (PASSWORD.test(phrase) || ACCOUNT_CONTEXT.test(phrase) || tokenParameter) && !/\bchange\b/.test(phrase) && (tokenParameter || takesGuess(route))) {
     return { label: 'password reset confirmation', severity: 'high', harm: 'a client can guess reset tokens, codes or security answers without limit', business: false };
   }
-  if (LOGIN.test(lastWords)) {
+  // `reset-login-attempts`, `login-history`: the sign-in is the subject of the route, not what it does.
+  if (LOGIN.test(lastWords) && !ABOUT_LOGIN.test(lastWords)) {
     return { label: 'login', severity: 'high', harm: 'a client can try passwords without limit (credential stuffing / brute force)', business: false };
   }
   // `POST /oauth/token` (password grant), `POST /auth/token`, `POST /sessions`: a credential exchange before there is a user.

@@ -83,6 +83,8 @@ function checkCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpre
   }
   // Browser code prints to the user's own devtools, an operator's script to its terminal: no log is kept.
   if (isConsoleCall(call) && consoleIsNoServerLog(ctx, file)) return;
+  // `if (process.env.NODE_ENV === 'development') console.info(resetUrl)`: the developer's own terminal, not a kept log.
+  if (inDevelopmentOnlyBranch(call)) return;
   const redacted = loggerRedactedKeys(ctx, file, call);
   const leaks: Leak[] = [];
   for (const argument of loggedArguments) leaks.push(...leaksIn(ctx, file, argument, 'object', redactors, 0).filter((leak) => !leak.key || !redacted.has(leak.key)));
@@ -99,6 +101,22 @@ function checkCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpre
     severity: worst.severity,
     message: `${logCall}() writes ${worst.what} (${worst.reason}) to the log${others.length > 0 ? `, with ${others.join(', ')}` : ''}.`,
   });
+}
+
+/** The NODE_ENV values of a developer's machine; `!== 'production'` reads the same way. */
+const DEVELOPMENT_ONLY = /\bNODE_ENV\s*===?\s*['"`](?:development|dev|test|local)['"`]|['"`](?:development|dev|test|local)['"`]\s*===?\s*(?:process\.env\.)?NODE_ENV\b|\bNODE_ENV\s*!==?\s*['"`]production['"`]/;
+
+/** Inside the then-branch of an `if` whose whole condition is a development-only NODE_ENV test. */
+function inDevelopmentOnlyBranch(node: ts.Node): boolean {
+  for (let current: ts.Node = node; current.parent && !ts.isSourceFile(current.parent); current = current.parent) {
+    const parent = current.parent;
+    if (ts.isIfStatement(parent) && parent.thenStatement === current) {
+      const condition = parent.expression.getText();
+      if (DEVELOPMENT_ONLY.test(condition) && !/\|\|/.test(condition)) return true;
+    }
+    if (ts.isFunctionLike(parent)) return false;
+  }
+  return false;
 }
 
 function isConsoleCall(call: ts.CallExpression): boolean {
@@ -325,7 +343,8 @@ function accessName(access: ts.PropertyAccessExpression | ts.ElementAccessExpres
 /** `.length`, `err.message`, `.id`: facts about a value that reveal nothing of it. */
 function isHarmlessAccess(access: ts.Expression): boolean {
   if (!ts.isPropertyAccessExpression(access)) return false;
-  return ['length', 'size', 'message', 'name', 'stack', 'code', 'status', 'statusCode'].includes(access.name.text) && !sensitiveName(access.name.text);
+  // How many (`deleted.count`, `tokens.length`), and what went wrong: never the secret itself.
+  return ['length', 'size', 'count', 'total', 'message', 'name', 'stack', 'code', 'status', 'statusCode'].includes(access.name.text) && !sensitiveName(access.name.text);
 }
 
 /** `req`, `request`, `ctx.request`: the framework's request object. */

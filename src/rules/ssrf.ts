@@ -44,7 +44,8 @@ export default defineRule({
       if (!sink || usesFilteringAgent(ctx, tainted)) continue;
       const context = urlContext(ctx, tainted, argumentsOfCalls);
       const control = requestControlsHost(sink.target, context, sink.prefix);
-      if (!control || isHostChecked(ctx, control.taint, sink.target)) continue;
+      // Checked before the sink, before a step of the flow, or before the caller passes the URL in (`if (!isValidCertUrl(url)) return; download(url)`).
+      if (!control || isHostChecked(ctx, control.taint, sink.target) || (control.passedAt ?? []).some((argument) => hostCheckedBefore(argument))) continue;
       // One field of an object the caller built (`{ url: CONST, body: req.body }`): judge that field.
       const field = fieldOriginAtCaller(ctx, sink.target, control.taint, argumentsOfCalls);
       if (field && !isTaintedFor(field, 'url')) continue;

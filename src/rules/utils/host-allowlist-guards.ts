@@ -6,7 +6,8 @@ import { localConstInitializer } from '../../engine/names/index.js';
 const HOST_WORD = /\b(?:hostname|host|origin)\b/;
 const COMPARISON = /\.(?:has|includes|endsWith|startsWith|some|test)\(|[!=]==?/;
 // `if (!isAllowedUrl(target)) throw`: a project check whose name says what it does.
-const CHECK_FUNCTION = /^(?:is|assert|ensure|validate|check)?\w*(?:Allow(?:ed|listed)?|Whitelist(?:ed)?|Trusted|Permitted|SafeUrl|SafeURL|ValidUrl|ValidURL|Internal|Known)\w*$/;
+// `isValidPayPalCertUrl(url)`: a predicate named valid/safe/allowed for a URL or host, words between allowed.
+const CHECK_FUNCTION = /^(?:is|assert|ensure|validate|check)?\w*(?:Allow(?:ed|listed)?|Whitelist(?:ed)?|Trusted|Permitted|SafeUrl|SafeURL|ValidUrl|ValidURL|Internal|Known)\w*$|^(?:is|assert|ensure|validate|check)(?:Valid|Safe|Allowed|Trusted)\w*(?:Url|URL|Uri|URI|Host|Origin|Domain)$/;
 
 /**
  * Whether an early exit before `use`, in its own function, checks the host of the URL `use` is

@@ -14,6 +14,8 @@ export interface HostControl {
   /** `is the whole URL`, `chooses the host`, `is appended to ${base} with no '/' between` */
   how: string;
   confidence: 'high' | 'medium';
+  /** The callers' arguments the value was followed through (`downloadAndCache(certUrl)`): a check before any of them guards the sink. */
+  passedAt?: ts.Expression[];
 }
 
 export interface UrlContext {
@@ -63,7 +65,10 @@ export function requestControlsHost(expression: ts.Expression, context: UrlConte
       return requestControlsHost(declaration.initializer, context, prefix, depth + 1);
     }
     const caller = !declaration ? context.callerArgument?.(value) : undefined;
-    if (caller) return requestControlsHost(caller.expression, caller.context, prefix, depth + 1);
+    if (caller) {
+      const control = requestControlsHost(caller.expression, caller.context, prefix, depth + 1);
+      return control && { ...control, passedAt: [caller.expression, ...(control.passedAt ?? [])] };
+    }
   }
   return wholeValue(value, context, prefix);
 }
