@@ -59,8 +59,13 @@ const REQUEST_PART_READ = /\b(?:req|request|ctx|event|c\.req|context)\s*(?:\?\.|
 
 /** Code (a function's text) that reads or verifies the request's credentials. */
 export function readsRequestCredentials(text: string): boolean {
-  return CREDENTIAL_READ.test(text) || (SERVER_SECRET.test(text) && (comparesConfiguredSecret(text) || REQUEST_PART_READ.test(text)));
+  if (CREDENTIAL_READ.test(text)) return true;
+  // The server's own key sent out (`Authorization: \`Bearer ${process.env.TINYBIRD_API_KEY}\`` to an upstream API) checks no caller.
+  const ownSecrets = text.replace(OUTGOING_CREDENTIAL_HEADER, '');
+  return SERVER_SECRET.test(ownSecrets) && (comparesConfiguredSecret(ownSecrets) || REQUEST_PART_READ.test(ownSecrets));
 }
+/** A credential header of an outgoing request: `Authorization: ...`, `'x-api-key': ...`, up to the end of the property. */
+const OUTGOING_CREDENTIAL_HEADER = /['"`]?(?:Authorization|x-api-key|api-key|apikey|x-auth-token)['"`]?\s*:\s*[^,\n}]*/gi;
 // Ways a handler turns away a caller it could not authenticate, besides a 401.
 const OTHER_REJECTION = /\bnext\s*\(\s*new\s+\w*Error\b|\b(?:status|sendStatus|code)\s*\(\s*403\b|new\s+\w*Forbidden\w*|\bstatus(?:Code)?\s*:\s*403\b/;
 
