@@ -1,5 +1,6 @@
 import { ts } from '#typescript';
 import { skipOuterExpressions } from '../engine/ast/syntax.js';
+import { localConstInitializer } from '../engine/names/index.js';
 import type { ScannedSourceFile, Severity } from '../types.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
@@ -192,7 +193,8 @@ function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: 
   const declaration = localDeclaration(identifier);
   if (declaration && hasPrimitiveType(declaration, identifier.text) && !sensitiveName(identifier.text)) return [];
   const named = sensitiveName(identifier.text);
-  if (named) return [namedLeak(identifier.text, named.kind, named.phrase)];
+  // In the failure branch the value is the error variant (`{ ok: false, reason }`, a failed response's error body).
+  if (named) return inFailureBranch(identifier) ? [] : [namedLeak(identifier.text, named.kind, named.phrase)];
   if (position !== 'object') return [];
   // `const u = await prisma.user.findUnique(...)`, `order: Order`: the record's model decides, not the name.
   const typedAs = declaration ?? parameterDeclaration(identifier);
@@ -236,9 +238,15 @@ function testsFailureOf(condition: ts.Expression, name: string, sourceFile: ts.S
  */
 function inFailureBranch(identifier: ts.Identifier): boolean {
   const sourceFile = identifier.getSourceFile();
+  // `const tokenResponse = await response.json(); if (!response.ok) console.warn(..., tokenResponse)`:
+  // the body of a failed HTTP response is the provider's error, not the token it would have sent.
+  const body = localConstInitializer(identifier);
+  const call = body && skipOuterExpressions(body);
+  const response = call && ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && /^(?:json|text)$/.test(call.expression.name.text) && ts.isIdentifier(skipOuterExpressions(call.expression.expression)) ? (skipOuterExpressions(call.expression.expression) as ts.Identifier).text : undefined;
   let child: ts.Node = identifier;
   for (let node: ts.Node | undefined = identifier.parent; node && !ts.isFunctionLike(node); child = node, node = node.parent) {
-    if (ts.isIfStatement(node) && node.thenStatement === child && testsFailureOf(node.expression, identifier.text, sourceFile)) return true;
+    if (!ts.isIfStatement(node) || node.thenStatement !== child) continue;
+    if (testsFailureOf(node.expression, identifier.text, sourceFile) || (response !== undefined && testsFailureOf(node.expression, response, sourceFile))) return true;
   }
   return false;
 }
