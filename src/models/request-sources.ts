@@ -7,7 +7,7 @@
  */
 
 /** The kinds of request-like object: a property read on one is looked up in its table here. */
-export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'netlify-context', 'app-context', 'trpc-options', 'search-params'] as const;
+export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'netlify-context', 'app-context', 'trpc-options', 'search-params', 'auth-wrapper-context'] as const;
 export type RequestObjectKind = (typeof REQUEST_OBJECT_KINDS)[number];
 
 /** Input parts a validation schema can declare fields of (`req.params.id`, a zod `.input()`). */
@@ -24,6 +24,8 @@ export interface RequestObjectModel {
   nested: Readonly<Record<string, RequestObjectKind>>;
   /** Properties set by authentication, never by the client: `req.user`, `ctx.session`, `requestContext.authorizer`. */
   principal: ReadonlySet<string>;
+  /** Every property not listed above is set by authentication (what an authenticating wrapper hands its handler). */
+  othersArePrincipal?: boolean;
 }
 
 // Set on the request by authentication middleware (`req.userId = decoded.id`): never sent by the client.
@@ -79,6 +81,17 @@ function http(nested: Record<string, RequestObjectKind>): RequestObjectModel {
 const APP_CONTEXT_PRINCIPAL = new Set([...PRINCIPAL_PROPERTIES, 'viewer', 'me', 'account', 'member', 'userInfo', 'token', 'identity']);
 
 export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectModel>> = {
+  // `withWorkspace(async ({ req, params, searchParams, workspace, session }) => ...)`: a Next.js handler
+  // an authenticating wrapper calls with one object. The request's parts are the client's; the rest
+  // (workspace, session, program, programEnrollment) is what the wrapper derived from the credentials.
+  'auth-wrapper-context': {
+    inputs: { params: 'params', searchParams: 'query', query: 'query', body: 'body', headers: 'headers', cookies: 'cookies' },
+    inputBags: new Set(['params', 'searchParams']),
+    methods: {},
+    nested: { req: 'request', request: 'request' },
+    principal: new Set(),
+    othersArePrincipal: true,
+  },
   request: http({ nextUrl: 'request', searchParams: 'search-params', raw: 'request', cookies: 'request', headers: 'request' }),
   'koa-context': http({ request: 'request', req: 'request', cookies: 'request' }),
   'hono-context': http({ req: 'request' }),

@@ -279,14 +279,16 @@ export class DataflowEngine {
   }
 
   /** Callbacks: `.then(rows => ...)`, `items.map(item => ...)` get their parameter from the receiver. */
-  private walkNestedFunction(fn: ts.SignatureDeclaration & { body?: ts.Node }, context: AnalysisContext, parameterOrigin: ValueOrigin | undefined): void {
-    if (!fn.body) return;
+  /** Walks a callback with the value it is handed; returns what it returns (joined), when it returns something. */
+  private walkNestedFunction(fn: ts.SignatureDeclaration & { body?: ts.Node }, context: AnalysisContext, parameterOrigin: ValueOrigin | undefined): ValueOrigin | undefined {
+    if (!fn.body) return undefined;
     // Its own memo: a callback is walked once as a plain argument and again with the value a
     // `.then`/`.map` hands it, and the second walk must not reuse the first one's origins.
     const nested: AnalysisContext = { ...context, scope: { values: new Map(), parent: context.scope }, returns: [], evaluated: new Map() };
     fn.parameters.forEach((parameter, index) => this.bindName(parameter.name, index === 0 && parameterOrigin ? parameterOrigin : { kind: 'unknown' }, nested));
-    if (ts.isBlock(fn.body)) this.walk(fn.body, nested);
-    else this.walk(fn.body, nested);
+    this.walk(fn.body, nested);
+    if (!ts.isBlock(fn.body)) return this.origin(fn.body as ts.Expression, nested);
+    return nested.returns.length > 0 ? joinOrigins(nested.returns) : undefined;
   }
 
   /** The origin of an expression in a context (memoized per node). */
@@ -560,7 +562,9 @@ export class DataflowEngine {
       }
       if (ARRAY_CALLBACK_METHODS.has(lastName)) {
         const callback = call.arguments?.[0];
-        if (callback && isFunctionLike(skipOuterExpressions(callback))) this.walkNestedFunction(skipOuterExpressions(callback) as ts.ArrowFunction, context, receiverOrigin);
+        const mapped = callback && isFunctionLike(skipOuterExpressions(callback)) ? this.walkNestedFunction(skipOuterExpressions(callback) as ts.ArrowFunction, context, receiverOrigin) : undefined;
+        // `.map(({ domain }) => ({ id, slug: domain }))`: the new array holds what the callback builds, field by field.
+        if ((lastName === 'map' || lastName === 'flatMap') && mapped) return mapped;
         return receiverOrigin;
       }
       // Named among the transforms: a method can turn the value into something a sink accepts
@@ -856,7 +860,7 @@ function requestMember(
     return { kind: 'tainted', taint: { source: { label: memberLabel(base, name), kind: 'request' }, steps: requestTaint.steps, transforms: [], requestObject: nested } };
   }
   const kind = model.inputs[name];
-  if (!kind) return { kind: 'unknown' };
+  if (!kind) return model.othersArePrincipal ? { kind: 'principal', label: memberLabel(base, name) } : { kind: 'unknown' };
   const label = memberLabel(base, name);
   const bagPart = model.inputBags?.has(name) ? BAG_PARTS[name] : undefined;
   const inputBag = bagPart ? { inputBag: bagPart } : {};

@@ -50,7 +50,9 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction)
       // A third parameter is an authentication wrapper's (`withAuth((req, res, user) => ...)`): the caller it verified.
       return parameters.map((parameter, index) =>
         index === 0
-          ? requestObject(parameter, file, 'request', 'request')
+          ? ts.isObjectBindingPattern(parameter.name) && authenticatedByRouteWrapper(route)
+            ? requestObject(parameter, file, '', 'auth-wrapper-context')
+            : requestObject(parameter, file, 'request', 'request')
           : index === 1 && isAppRouterContext(parameter)
             ? routeContext(parameter, file)
             : index >= 2 && route.middleware.some((middleware) => middleware.kind === 'auth' && middleware.scope === 'route')
@@ -89,6 +91,11 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction)
             : { kind: 'unknown' },
       );
   }
+}
+
+/** A route whose own wrapper authenticates (`withWorkspace(handler)`): its handler receives what the wrapper verified. */
+function authenticatedByRouteWrapper(route: Route): boolean {
+  return route.middleware.some((middleware) => (middleware.kind === 'auth' || middleware.kind === 'role') && middleware.scope === 'route');
 }
 
 function modelledInput(parameter: ts.ParameterDeclaration, file: string): ValueOrigin {
