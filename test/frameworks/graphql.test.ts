@@ -143,6 +143,14 @@ describe('graphql resolver maps: how real projects write them', () => {
         '  return injector.get(ProjectManager).deleteProject(id);',
         '};',
       ].join('\n'),
+      'src/modules/project/resolvers/Mutation/archiveProject.ts': [
+        "import { ProjectManager } from '../../providers/project-manager';",
+        "import type { MutationResolvers } from '../../../../__generated__/types';",
+        "export const archiveProject: NonNullable<MutationResolvers['archiveProject']> = async (_, { id }, { injector }) => {",
+        '  // The returned object makes the call, which checks the caller before anything is returned.',
+        '  return { selector: { id }, project: await injector.get(ProjectManager).deleteProject(id) };',
+        '};',
+      ].join('\n'),
       'src/modules/project/resolvers/Query/project.ts': [
         "import type { QueryResolvers } from '../../../../__generated__/types';",
         "export const project: QueryResolvers['project'] = (_, { id }, { injector }) => ({ id });",
@@ -151,6 +159,7 @@ describe('graphql resolver maps: how real projects write them', () => {
     });
     const found = loadRoutes(dir, [graphqlAdapter]);
     expect(found.map((entry) => `${entry.id} ${entry.file}:${entry.line} ${entry.handler?.name} ${entry.auth}`)).toEqual([
+      'MUTATION archiveProject src/modules/project/resolvers/Mutation/archiveProject.ts:3 Mutation.archiveProject authenticated',
       'MUTATION deleteProject src/modules/project/resolvers/Mutation/deleteProject.ts:3 Mutation.deleteProject authenticated',
       'QUERY project src/modules/project/resolvers/Query/project.ts:2 Query.project public',
     ]);

@@ -273,6 +273,17 @@ function leadingCall(statement: ts.Statement): ts.CallExpression | undefined {
   if (!expression) return undefined;
   let value = skipOuterExpressions(expression);
   if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+  // `return { selector, organization: await manager.updateMemberAccess(input) }`: the first call the
+  // returned object makes runs (and throws) before anything is returned.
+  if (ts.isReturnStatement(statement) && ts.isObjectLiteralExpression(value)) {
+    for (const property of value.properties) {
+      if (!ts.isPropertyAssignment(property)) continue;
+      let initializer = skipOuterExpressions(property.initializer);
+      if (ts.isAwaitExpression(initializer)) initializer = skipOuterExpressions(initializer.expression);
+      if (ts.isCallExpression(initializer)) return initializer;
+    }
+    return undefined;
+  }
   return ts.isCallExpression(value) ? value : undefined;
 }
 
