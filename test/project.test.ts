@@ -71,10 +71,11 @@ describe('loadProject', () => {
       'packages/app/src/ab-test/variant.ts': 'export const a = 1;\n',
       'packages/app/src/contest/entry.ts': 'export const a = 1;\n',
       'packages/app/src/latest-tests-report.ts': 'export const a = 1;\n',
+      'packages/app/src/components/ApiKeyDialog.stories.tsx': 'export const Default = {};\n',
     });
     const files = discoverFiles({ root, scanPaths: [root], include: [], exclude: [], includeTests: false }).map((file) => file.path);
     expect(files).toEqual(['packages/app/src/ab-test/variant.ts', 'packages/app/src/contest/entry.ts', 'packages/app/src/latest-tests-report.ts']);
     const withTests = discoverFiles({ root, scanPaths: [root], include: [], exclude: [], includeTests: true }).map((file) => file.path);
-    expect(withTests).toHaveLength(9);
+    expect(withTests).toHaveLength(10);
   });
 });

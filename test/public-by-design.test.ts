@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { credentialEntryReason } from '../src/engine/routes/public-by-design.js';
+import { credentialEntryReason, publicByDesignReason } from '../src/engine/routes/public-by-design.js';
+import { ModuleIndex } from '../src/engine/names/index.js';
 import { wordPath } from '../src/engine/routes/route-path.js';
 
 describe('credential entry points', () => {
@@ -17,5 +18,18 @@ describe('credential entry points', () => {
     expect(wordPath({ path: '/api/signIn' })).toBe('/api/signIn');
     expect(credentialEntryReason(wordPath({ kind: 'graphql', path: 'signIn' }))).toMatch(/takes credentials/);
     expect(credentialEntryReason(wordPath({ kind: 'trpc', path: 'sso.update' }))).toBeUndefined();
+  });
+});
+
+describe('infrastructure endpoints', () => {
+  const modules = new ModuleIndex([], new Map());
+  const reason = (path: string) => publicByDesignReason({ method: 'GET', path, modules });
+
+  it('a health probe under a public prefix is still one (langfuse /api/public/health); the prefix alone is not', () => {
+    expect(reason('/api/public/health')).toMatch(/health, status or documentation/);
+    expect(reason('/api/v1/status')).toMatch(/health, status or documentation/);
+    expect(reason('/api')).toMatch(/health, status or documentation/);
+    expect(reason('/api/public')).toBeUndefined();
+    expect(reason('/api/public/traces')).toBeUndefined();
   });
 });

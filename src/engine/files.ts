@@ -76,6 +76,9 @@ export const TEST_EXCLUDED = [
   '**/*.e2e-spec.*',
   '**/*.e2e.*',
   '**/*.{mock,mocks,fixture,fixtures}.*',
+  // Storybook stories render components with sample data (`secretKey: 'sk-lf-...'` in a dialog's story).
+  '**/*.stories.*',
+  '**/*.story.*',
   '**/__tests__/**',
   '**/__mocks__/**',
   '**/__fixtures__/**',

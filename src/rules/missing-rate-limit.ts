@@ -35,6 +35,7 @@ const VERIFY_VERB = /\b(?:verify|verification|validate|confirm|check|submit|auth
 const RESEND = /\bresend\b/;
 const RESENT_THING = /\b(?:otp|2fa|tfa|mfa|totp|code|codes|verification|verify|confirmation|confirm|activation|activate|sms|passcode|pin|magic ?links?|login links?|auth|authentication|identity)\b/;
 // `send-sign-in-code`, `send-reset-code`, `request-otp`: a code is sent, a few words may sit between.
+const PROGRAM_CODE = /\b(?:run|runs|eval|evals|evaluate|evaluation|execute|execution|exec|compile|snippet|snippets|editor|sandbox|script|scripts|format|lint|highlight|playground|interpreter|source)\b/;
 const SEND_CODE = /\b(?:send|request|issue|deliver)(?: \w+){0,3} (?:otp|2fa|code|codes|verification|verify|sms|passcode)\b/;
 const CONTACT_FORM = /^(?:contact|contact us|contactus|contact form|enquiry|inquiry)$/;
 // `email/login` is a password login by email; only a link or a passwordless flow is a magic link.
@@ -220,7 +221,9 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
     return { label: resend ? 'verification code resend' : 'verification code send', severity: 'medium', harm: 'a client can trigger codes or verification messages without limit (SMS/email bombing, messaging cost)', business: false };
   }
   const exchangesMintedCode = CODE_EXCHANGE.test(phrase) && !TYPED_CODE.test(phrase);
-  if (OTP_WORD.test(phrase) && (VERIFY_VERB.test(phrase) || OTP_WORD.test(lastWords)) && !exchangesMintedCode && takesGuess(route)) {
+  // `testRunCodeEval`, `formatCode`, `executeCode`: program code, not a one-time code.
+  const programCode = PROGRAM_CODE.test(phrase) && !TYPED_CODE.test(phrase);
+  if (OTP_WORD.test(phrase) && (VERIFY_VERB.test(phrase) || OTP_WORD.test(lastWords)) && !exchangesMintedCode && !programCode && takesGuess(route)) {
     return { label: 'one-time code verification', severity: 'high', harm: 'a client can try one-time codes without limit until one matches (OTP/2FA brute force)', business: false };
   }
   if (MAGIC_LINK.test(phrase)) {

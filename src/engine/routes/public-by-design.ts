@@ -36,6 +36,8 @@ const AUTH_FLOW_SEGMENT = new RegExp(`^(?:${PASSWORD_RECOVERY_COMPOUND}|${AUTH_F
 // but never `/orders/:id/status`.
 const INFRA_SEGMENT =
   /^(?:health|healthz|healthcheck|heartbeat|livez|readyz|ready|live|liveness|readiness|ping|status|metrics|version|docs|swagger|api-docs|openapi(?:\.json)?|graphql|\.well-known|robots\.txt|sitemap(?:\.xml)?|favicon\.ico|api|v\d+)$/;
+/** Segments that only say where the API is mounted (`/api`, `/v1`): not what the endpoint does. */
+const NEUTRAL_SEGMENT = /^(?:api|v\d+)$/;
 const WEBHOOK_SEGMENT = /^(?:webhooks?|hooks?|stripe|github|slack|twilio|svix|clerk|paddle|lemonsqueezy|resend|sendgrid|postmark)$/;
 /** How webhook senders are proven: provider SDK verification, or an HMAC compared in constant time. */
 export const SIGNATURE_CHECK =
@@ -202,7 +204,11 @@ export function publicByDesignReason(input: {
   // Exchanging a user's password for a token or key: the handler authenticates the caller itself.
   const verification = PASSWORD_VERIFICATION.exec(handlerText);
   if (verification && input.method !== 'GET' && input.method !== 'QUERY') return `${last}: checks the caller's password itself (${verification[0].replace(/\s*\($/, '')})`;
-  if (literal.every((segment) => INFRA_SEGMENT.test(segment))) return `${literal.join('/')}: health, status or documentation endpoint`;
+  // `/api/public/health`: a `public` prefix says nothing of the endpoint; an infrastructure word must remain.
+  const infrastructure = literal.every((segment) => INFRA_SEGMENT.test(segment)) || (literal.every((segment) => INFRA_SEGMENT.test(segment) || segment === 'public') && literal.some((segment) => INFRA_SEGMENT.test(segment) && !NEUTRAL_SEGMENT.test(segment)));
+  if (infrastructure) {
+    return `${literal.join('/')}: health, status or documentation endpoint`;
+  }
   const setup = literal.find((segment) => SETUP_SEGMENT.test(segment));
   if (setup && input.handler) {
     const refusal = firstRunRefusal(input.modules, input.handler);
