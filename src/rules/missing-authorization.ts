@@ -25,6 +25,11 @@ const SELF_CHECK = /(?:user|session\.user|principal|me|currentUser|caller)\s*\??
 // An authentication mechanism whose credential is itself privileged (infra/admin/service tokens).
 const PRIVILEGED_CREDENTIAL = /admin|infra|internal|staff|service.?account|machine|system|superuser|root/i;
 
+/** The helper an in-handler authentication names in its evidence (`... unless AdminApiAuthService.handleAdminAuth (file:line) verifies ...`). */
+function checkingHelperName(evidence: string): string | undefined {
+  return /\b(?:unless|calls)\s+([\w$.]+)\s*\(/.exec(evidence)?.[1];
+}
+
 export default defineRule({
   meta: {
     id: 'missing-authorization',
@@ -62,6 +67,13 @@ export default defineRule({
       const privilegedCredential = route.middleware.find((middleware) => middleware.kind === 'auth' && PRIVILEGED_CREDENTIAL.test(middleware.name));
       if (privilegedCredential) {
         ctx.examined({ ...examined, outcome: 'passed', evidence: `only a privileged credential gets in: ${privilegedCredential.name} at ${privilegedCredential.file}:${privilegedCredential.line}` });
+        continue;
+      }
+      // The same checked in the handler: `if (!AdminApiAuthService.handleAdminAuth(req, res)) return` (the server's admin key).
+      // By the check's own name, not its receiver's (`supabaseAdmin.auth.getUser(token)` verifies an ordinary user).
+      const privilegedHelper = route.authEvidence.map(checkingHelperName).find((name) => name !== undefined && PRIVILEGED_CREDENTIAL.test(name.split('.').at(-1)!));
+      if (privilegedHelper) {
+        ctx.examined({ ...examined, outcome: 'passed', evidence: `only a privileged credential gets in: the handler's check ${privilegedHelper}` });
         continue;
       }
       const facts = routeFacts(ctx, route);
