@@ -166,6 +166,19 @@ function takesGuess(route: Route): boolean {
   return GUESS_INPUT.test(parameters) || GUESS_INPUT.test(code) || WHOLE_INPUT.test(code);
 }
 
+/** The handler reads a reset proof from what the client sent: a token, code, OTP or security answer. */
+function takesResetProof(route: Route): boolean {
+  const handler = route.handler?.node;
+  const body = handler && 'body' in handler ? (handler.body as ts.Node | undefined) : undefined;
+  if (!handler || !body) return true;
+  const proof = '\\w*(?:token|Token|code|Code|otp|Otp|OTP|answer|Answer)\\w*';
+  const fieldRead = new RegExp(`\\b(?:input|body|args|dto|data|params|query|payload)\\s*\\??\\.\\s*${proof}`);
+  const named = new RegExp(`\\b${proof}\\b`);
+  const destructured = new RegExp(`\\b(?:const|let|var)\\s*\\{[^}]*\\b${proof}\\b[^}]*\\}\\s*=`);
+  const code = codeText(body);
+  return handler.parameters.some((parameter) => named.test(codeText(parameter))) || fieldRead.test(code) || destructured.test(code);
+}
+
 /** The abuse-sensitive action a route performs, from its literal path segments, then its handler's name, then config flows. */
 function sensitiveAction(route: Route, flows: readonly FlowConfig[]): SensitiveAction | undefined {
   const segments = wordPath(route).split('/').filter(Boolean);
@@ -233,7 +246,10 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
     return { label: 'password reset request', severity: 'medium', harm: 'a client can trigger reset emails without limit (email bombing, account enumeration)', business: false };
   }
   const tokenParameter = parameters.some((parameter) => /token|code|key|hash/.test(parameter));
-  if (RESET.test(phrase) && (PASSWORD.test(phrase) || ACCOUNT_CONTEXT.test(phrase) || tokenParameter) && !/\bchange\b/.test(phrase) && (tokenParameter || takesGuess(route))) {
+  // A signed-in user setting a new password with no token or code in hand (langfuse's credentials.resetPassword
+  // after an email-verified sign-in): the session is the proof, nothing is guessed.
+  const signedInWithoutProof = !anonymous && !tokenParameter && !takesResetProof(route);
+  if (RESET.test(phrase) && (PASSWORD.test(phrase) || ACCOUNT_CONTEXT.test(phrase) || tokenParameter) && !/\bchange\b/.test(phrase) && !signedInWithoutProof && (tokenParameter || takesGuess(route))) {
     return { label: 'password reset confirmation', severity: 'high', harm: 'a client can guess reset tokens, codes or security answers without limit', business: false };
   }
   // `reset-login-attempts`, `login-history`: the sign-in is the subject of the route, not what it does.
