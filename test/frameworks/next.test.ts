@@ -161,6 +161,64 @@ export { handler as GET, handler as POST };\n`,
   });
 });
 
+describe('Pages API method maps', () => {
+  test('export default withMiddlewares({ GET: factory({ querySchema, fn }), ... }): one route per method, with the factory as its auth and its schemas as validation', () => {
+    const dir = makeProject({
+      'package.json': NEXT_PACKAGE,
+      'src/server/with-middlewares.ts': [
+        "import type { NextApiRequest, NextApiResponse } from 'next';",
+        'type Handler = (req: NextApiRequest, res: NextApiResponse) => Promise<void>;',
+        'export function withMiddlewares(handlers: Partial<Record<string, Handler>>) {',
+        '  return async (req: NextApiRequest, res: NextApiResponse) => {',
+        '    const handler = handlers[req.method ?? ""];',
+        '    if (!handler) return res.status(405).end();',
+        '    return handler(req, res);',
+        '  };',
+        '}',
+      ].join('\n'),
+      'src/server/authed-route.ts': [
+        "import type { NextApiRequest, NextApiResponse } from 'next';",
+        'async function verifyApiKeyAuth(header: string | undefined) {',
+        "  if (!header) throw Object.assign(new Error('Missing API key'), { status: 401 });",
+        '  return { scope: { projectId: header } };',
+        '}',
+        'export function createAuthedProjectAPIRoute(config: { querySchema?: { parse(v: unknown): any }; bodySchema?: { parse(v: unknown): any }; fn: (input: { query: any; body: any; auth: { scope: { projectId: string } } }) => Promise<unknown> }) {',
+        '  return async (req: NextApiRequest, res: NextApiResponse) => {',
+        '    let auth;',
+        '    try {',
+        '      auth = await verifyApiKeyAuth(req.headers.authorization);',
+        '    } catch (error: any) {',
+        '      return res.status(error.status ?? 401).json({ message: error.message });',
+        '    }',
+        '    const query = config.querySchema?.parse(req.query);',
+        '    const body = config.bodySchema?.parse(req.body);',
+        '    res.json(await config.fn({ query, body, auth }));',
+        '  };',
+        '}',
+      ].join('\n'),
+      'src/pages/api/public/sessions.ts': [
+        "import { withMiddlewares } from '../../../server/with-middlewares';",
+        "import { createAuthedProjectAPIRoute } from '../../../server/authed-route';",
+        "const GetSessionsQuery = { parse: (value: unknown) => value };",
+        'export default withMiddlewares({',
+        '  GET: createAuthedProjectAPIRoute({',
+        '    querySchema: GetSessionsQuery,',
+        '    fn: async ({ query, auth }) => ({ sessions: [query, auth.scope.projectId] }),',
+        '  }),',
+        '  DELETE: createAuthedProjectAPIRoute({ fn: async ({ auth }) => ({ deleted: auth.scope.projectId }) }),',
+        '});',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [nextAdapter]);
+    expect(routes.map((route) => `${route.id} ${route.auth} ${route.handler?.name}`)).toEqual(['DELETE /api/public/sessions authenticated fn', 'GET /api/public/sessions authenticated fn']);
+    expect(find(routes, 'GET /api/public/sessions').middleware.map((m) => `${m.name.replace(/\(.*$/s, '')}:${m.kind}`)).toEqual([
+      'withMiddlewares:other',
+      'createAuthedProjectAPIRoute:auth',
+      'createAuthedProjectAPIRoute:validation',
+    ]);
+  });
+});
+
 describe('middleware.ts', () => {
   const routeFiles = {
     'package.json': NEXT_PACKAGE,

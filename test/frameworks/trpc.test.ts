@@ -214,6 +214,25 @@ describe('trpc adapter: tricky cases', () => {
     expect(inventory(routes).map((r) => `${r.path} ${r.auth}`)).toEqual(['sync authenticated', 'greet public']);
   });
 
+  it("an admin middleware that rejects unless isAdmin(ctx.user) is a role guard, even when it answers UNAUTHORIZED (documenso's adminProcedure)", () => {
+    const dir = makeProject({
+      'package.json': TRPC_PACKAGE,
+      'src/trpc.ts': [
+        "import { initTRPC, TRPCError } from '@trpc/server';",
+        'const t = initTRPC.context<{ session?: { id: string }; user?: { roles: string[] } }>().create();',
+        "const isAdmin = (user: { roles: string[] }) => user.roles.includes('ADMIN');",
+        'export const adminProcedure = t.procedure.use(async ({ ctx, next }) => {',
+        "  if (!ctx.session || !ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED' });",
+        "  if (!isAdmin(ctx.user)) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Not authorized' });",
+        '  return next();',
+        '});',
+        'export const appRouter = t.router({ purge: adminProcedure.mutation(() => 1) });',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [trpcAdapter]);
+    expect(route(routes, 'TRPC purge').middleware.map((m) => m.kind)).toEqual(['role']);
+  });
+
   it('follows a project function that returns a procedure (withPermission(resource, action))', () => {
     const dir = makeProject({
       'package.json': TRPC_PACKAGE,

@@ -1,6 +1,6 @@
 import { isolated } from '../analysis-failures.js';
 import { ts } from '#typescript';
-import { enclosingFunction, exitsEarly, nodePosition, skipOuterExpressions } from '../ast/syntax.js';
+import { enclosingFunction, exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingNames, resolveFunction } from '../names/index.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
@@ -430,9 +430,19 @@ function memberPathOfParameter(expression: ts.Node | undefined, fn: ts.Signature
     path.unshift(current.name.text);
     current = skipOuterExpressions(current.expression);
   }
-  if (path.length === 0 || !ts.isIdentifier(current)) return undefined;
+  if (!ts.isIdentifier(current)) return undefined;
   const root = current.text;
-  return fn.parameters.some((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === root) ? path : undefined;
+  if (path.length > 0) return fn.parameters.some((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === root) ? path : undefined;
+  // `async ({ input, projectId }) => ... where: { projectId }`: a member the parameter is destructured into.
+  for (const parameter of fn.parameters) {
+    if (!ts.isObjectBindingPattern(parameter.name)) continue;
+    for (const element of parameter.name.elements) {
+      if (element.dotDotDotToken || !ts.isIdentifier(element.name) || element.name.text !== root) continue;
+      const property = element.propertyName ? propertyNameText(element.propertyName) : root;
+      return property !== undefined ? [property] : undefined;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -443,7 +453,7 @@ function memberOfOrigin(origin: ValueOrigin | undefined, path: readonly string[]
   let current = origin;
   for (const name of path ?? []) {
     if (current?.kind !== 'tainted' || !current.fields) return current;
-    current = Object.hasOwn(current.fields, name) ? current.fields[name] : { kind: 'constant' };
+    current = Object.hasOwn(current.fields, name) ? current.fields[name] : (current.rest ?? { kind: 'constant' });
   }
   return current;
 }

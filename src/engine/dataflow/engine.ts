@@ -355,13 +355,27 @@ export class DataflowEngine {
         const joined = joinOrigins(origins.concat([{ kind: 'constant' }]));
         if (joined.kind !== 'tainted') return joined;
         // Every property named statically: keep each one's origin, so `{ id: user.id, q: req.query.q }` stays apart.
+        // A spread supplies the members not named after it (`{ ...query, projectId: auth.scope.projectId }`):
+        // its own fields when it has them, else `rest`; a member named before it may be overwritten by it.
         const fields: Record<string, ValueOrigin> = {};
+        let rest: ValueOrigin | undefined;
         for (const [index, property] of properties.entries()) {
+          const origin = origins[index]!;
+          if (ts.isSpreadAssignment(property)) {
+            if (origin.kind === 'tainted' && origin.fields && !origin.rest) {
+              Object.assign(fields, origin.fields);
+              continue;
+            }
+            if (origin.kind === 'constant') continue;
+            for (const name of Object.keys(fields)) fields[name] = joinOrigins([fields[name]!, origin]);
+            rest = rest ? joinOrigins([rest, origin]) : origin;
+            continue;
+          }
           const name = (ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) && propertyNameText(property.name);
           if (!name) return joined;
-          fields[name] = origins[index]!;
+          fields[name] = origin;
         }
-        return { ...joined, fields };
+        return { ...joined, fields, ...(rest ? { rest } : {}) };
       }
       case ts.SyntaxKind.SpreadElement:
         return this.origin((node as ts.SpreadElement).expression, context);
@@ -433,7 +447,7 @@ export class DataflowEngine {
       // An object literal's fields are all of it (any spread drops them): a member it does not have is
       // undefined, as destructuring reads it, not the request data another field carries
       // (`{ workspace, requestId: req.headers.get('x-request-id') }.db ?? defaultDb` is the default client).
-      if (base.fields && name !== undefined) return Object.hasOwn(base.fields, name) ? base.fields[name]! : { kind: 'constant' };
+      if (base.fields && name !== undefined) return Object.hasOwn(base.fields, name) ? base.fields[name]! : (base.rest ?? { kind: 'constant' });
       if (base.taint.requestObject) return requestMember(base.taint, name, member, context.fn.file, this.validatedField(context));
       if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
       if (base.taint.inputBag) {
@@ -592,8 +606,9 @@ export class DataflowEngine {
       const parameters = argumentOrigins.map((argument, index): ValueOrigin => {
         if (argument.kind === 'tainted') {
           const step = this.step(call.arguments![index]!, context, `passed to ${target.name}()`);
-          const fields = argument.fields && Object.fromEntries(Object.entries(argument.fields).map(([name, field]) => [name, field.kind === 'tainted' ? { ...field, taint: withStep(field.taint, step) } : field]));
-          return { ...argument, taint: withStep(argument.taint, step), ...(fields ? { fields } : {}) };
+          const stepped = (field: ValueOrigin): ValueOrigin => (field.kind === 'tainted' ? { ...field, taint: withStep(field.taint, step) } : field);
+          const fields = argument.fields && Object.fromEntries(Object.entries(argument.fields).map(([name, field]) => [name, stepped(field)]));
+          return { ...argument, taint: withStep(argument.taint, step), ...(fields ? { fields } : {}), ...(argument.rest ? { rest: stepped(argument.rest) } : {}) };
         }
         if (argument.kind === 'sanitized' && argument.identity) return { ...argument, identity: withStep(argument.identity, this.step(call.arguments![index]!, context, `passed to ${target.name}()`)) };
         return argument;
@@ -741,7 +756,7 @@ export class DataflowEngine {
       if (ts.isObjectBindingPattern(name) && value.kind === 'tainted') {
         const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
         const validated = value.taint.inputBag && key !== undefined && !element.dotDotDotToken ? this.validatedField(context)(value.taint.inputBag, key) : undefined;
-        if (value.fields && key !== undefined && !element.dotDotDotToken) part = Object.hasOwn(value.fields, key) ? value.fields[key]! : { kind: 'constant' };
+        if (value.fields && key !== undefined && !element.dotDotDotToken) part = Object.hasOwn(value.fields, key) ? value.fields[key]! : (value.rest ?? { kind: 'constant' });
         else if (value.taint.requestObject) part = requestMember(value.taint, key, element, context.fn.file, this.validatedField(context));
         else if (validated) part = validated;
         else if (key !== undefined && !element.dotDotDotToken && initializer === undefined && value.taint.steps.length <= 1) {
@@ -940,7 +955,7 @@ function describeForKey(origin: ValueOrigin, withLabel: boolean, schemaScope: st
   switch (origin.kind) {
     case 'tainted': {
       const bag = origin.taint.requestObject || origin.taint.inputBag ? `:${origin.taint.inputBag ?? ''}@${schemaScope}` : '';
-      const fields = origin.fields ? `{${Object.entries(origin.fields).map(([name, field]) => `${name}=${describeForKey(field, false, schemaScope)}`).join(',')}}` : '';
+      const fields = origin.fields ? `{${Object.entries(origin.fields).map(([name, field]) => `${name}=${describeForKey(field, false, schemaScope)}`).join(',')}${origin.rest ? `,...${describeForKey(origin.rest, false, schemaScope)}` : ''}}` : '';
       const safe = origin.taint.safeFor ? `!${origin.taint.safeFor.join(',')}` : '';
       const path = origin.taint.knownPrefix !== undefined ? '^' : '';
       const shape = `${origin.taint.requestObject ?? ''}${bag}${fields}${safe}${path}`;

@@ -60,6 +60,11 @@ export type ValueOrigin =
        * own origin: destructuring it or reading a property picks that one, not the whole object's taint.
        */
       fields?: Readonly<Record<string, ValueOrigin>>;
+      /**
+       * With `fields`, what a member not among them holds: the spread objects it was built from
+       * (`{ ...query, projectId: auth.projectId }`). Without it such a member is undefined.
+       */
+      rest?: ValueOrigin;
     }
   /** the authenticated user's own data (req.user.id, session), not client input */
   | { kind: 'principal'; label: string }

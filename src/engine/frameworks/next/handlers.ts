@@ -22,6 +22,8 @@ export interface ExportedHandler {
 export interface UnwrappedHandler {
   handler?: ResolvedFunction;
   wrappers: Array<{ call: ts.CallExpression; file: ScannedSourceFile }>;
+  /** Schemas a route factory is given beside its handler (`createRoute({ bodySchema, fn })`): the factory validates that input. */
+  schemas?: Array<{ key: string; node: ts.Node; factory: string; file: ScannedSourceFile }>;
 }
 
 /** The HTTP-method exports of an App Router `route.ts`, in source order. */
@@ -110,6 +112,63 @@ export function unwrapHandler(exported: ExportedHandler, modules: ModuleIndex): 
     return { wrappers, handler: resolveFunction(modules, file, value) };
   }
   return { wrappers };
+}
+
+/**
+ * A Pages API default export that maps HTTP methods to handlers (langfuse's
+ * `withMiddlewares({ GET: createAuthedProjectAPIRoute({ fn }), POST: ... })`): the calls around the
+ * map, and each method's handler with the wrappers and route factories around it.
+ */
+export function methodMapHandlers(exported: ExportedHandler, modules: ModuleIndex): Array<{ method: HttpMethod; unwrapped: UnwrappedHandler }> | undefined {
+  if (!exported.value) return undefined;
+  const { file } = exported.value;
+  const outer = skipOuterExpressions(exported.value.expression);
+  if (!ts.isCallExpression(outer)) return undefined;
+  const map = outer.arguments.map((argument) => skipOuterExpressions(argument)).find(ts.isObjectLiteralExpression);
+  if (!map || map.properties.length === 0) return undefined;
+  const entries: Array<{ method: HttpMethod; expression: ts.Expression }> = [];
+  for (const property of map.properties) {
+    const key = property.name && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)) ? property.name.text : undefined;
+    if (!key || !(APP_ROUTER_METHODS as readonly string[]).includes(key)) return undefined;
+    if (ts.isPropertyAssignment(property)) entries.push({ method: key as HttpMethod, expression: property.initializer });
+    else if (ts.isShorthandPropertyAssignment(property)) entries.push({ method: key as HttpMethod, expression: property.name });
+    else return undefined;
+  }
+  return entries.map(({ method, expression }) => {
+    const unwrapped = unwrapRouteFactory(expression, file, modules);
+    return { method, unwrapped: { ...unwrapped, wrappers: [{ call: outer, file }, ...unwrapped.wrappers] } };
+  });
+}
+
+/** A handler, a wrapper around one, or a route factory given its handler in an options object (`factory({ fn: async () => ... })`). */
+function unwrapRouteFactory(expression: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex): UnwrappedHandler {
+  const value = skipOuterExpressions(expression);
+  if (ts.isCallExpression(value) && !value.arguments.some((argument) => carriesHandler(argument, file, modules))) {
+    for (const argument of value.arguments) {
+      const options = skipOuterExpressions(argument);
+      if (!ts.isObjectLiteralExpression(options)) continue;
+      for (const property of options.properties) {
+        const handler = ts.isMethodDeclaration(property) ? property : ts.isPropertyAssignment(property) && isFunctionLike(skipOuterExpressions(property.initializer)) ? skipOuterExpressions(property.initializer) : undefined;
+        if (handler) {
+          const resolved = resolveFunction(modules, file, handler as ts.Expression);
+          const factory = value.expression.getText(file.sourceFile);
+          const schemas = options.properties.flatMap((candidate) => {
+            const key = candidate.name && propertyNameOf(candidate.name);
+            return key !== undefined && ROUTE_FACTORY_SCHEMA_KEY.test(key) ? [{ key, node: candidate, factory, file }] : [];
+          });
+          return { ...(resolved ? { handler: resolved } : {}), wrappers: [{ call: value, file }], ...(schemas.length > 0 ? { schemas } : {}) };
+        }
+      }
+    }
+  }
+  return unwrapHandler({ exportName: 'default', exportNode: value, value: { expression: value, file } }, modules);
+}
+
+/** Options of a route factory that hand it a schema of the request's input (`bodySchema`, `querySchema`, `inputSchema`, `schema`). */
+const ROUTE_FACTORY_SCHEMA_KEY = /^(?:(?:body|query|params|input|request)Schema|schema)$/;
+
+function propertyNameOf(name: ts.PropertyName): string | undefined {
+  return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : undefined;
 }
 
 /** An argument that is (or wraps) the real handler rather than options. */

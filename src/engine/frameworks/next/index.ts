@@ -6,7 +6,7 @@ import { middlewareName } from '../../routes/classify-middleware.js';
 import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { NextPackageFinder, type FileRoute } from './file-routes.js';
-import { appRouterExports, methodsFromBranches, pagesDefaultExport, unwrapHandler, type ExportedHandler, type UnwrappedHandler } from './handlers.js';
+import { appRouterExports, methodMapHandlers, methodsFromBranches, pagesDefaultExport, unwrapHandler, type ExportedHandler, type UnwrappedHandler } from './handlers.js';
 import { isMiddlewareFileOf, isNextAuthBinding, readNextMiddleware, type NextMiddleware } from './middleware-file.js';
 
 /**
@@ -56,6 +56,9 @@ function pagesRouterRoutes(file: ScannedSourceFile, fileRoute: FileRoute, global
   if (!file.text.includes('export')) return [];
   const exported = pagesDefaultExport(file, context.modules);
   if (!exported) return [];
+  // `export default withMiddlewares({ GET: ..., POST: ... })`: one route per method, each with its own wrappers.
+  const byMethod = methodMapHandlers(exported, context.modules);
+  if (byMethod) return byMethod.map(({ method, unwrapped }) => routeDefinition(method, fileRoute.path, file, exported, unwrapped, global, context));
   const unwrapped = unwrapHandler(exported, context.modules);
   const methods = unwrapped.handler ? methodsFromBranches(unwrapped.handler) : [];
   return (methods.length > 0 ? methods : (['ALL'] as HttpMethod[])).map((method) =>
@@ -80,7 +83,12 @@ function routeDefinition(
     file: file.path,
     line,
     column,
-    middleware: [...global, ...unwrapped.wrappers.map((wrapper) => describeWrapper(wrapper.call, wrapper.file, context))],
+    middleware: [
+      ...global,
+      ...unwrapped.wrappers.map((wrapper) => describeWrapper(wrapper.call, wrapper.file, context)),
+      // The route factory also validates what its schemas declare.
+      ...(unwrapped.schemas ?? []).map((schema): RouteMiddleware => ({ name: `${schema.factory}({ ${schema.key} })`, file: schema.file.path, line: nodePosition(schema.node).line, kind: 'validation', strength: 'strong', evidence: `${schema.key} given to ${schema.factory}, which validates that input`, scope: 'route' })),
+    ],
   };
   const handler = unwrapped.handler;
   if (handler) definition.handler = { node: handler.node, name: handler.name, file: handler.file.path, line: nodePosition(handler.node).line };
