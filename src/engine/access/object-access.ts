@@ -420,7 +420,6 @@ function isPrivilegedPath(path: string): boolean {
   return path.split('/').some((segment) => /^(?:admin|admins|internal|staff|backoffice|superadmin|moderation)$/i.test(segment));
 }
 
-/** Which parameter of `fn` the value came in through: the argument position of its last `passed to` step, when that call is to `fn`. */
 /** `input.listId` where `input` is a parameter of `fn`: ['listId']. */
 function memberPathOfParameter(expression: ts.Node | undefined, fn: ts.SignatureDeclaration | undefined): string[] | undefined {
   if (!expression || !fn) return undefined;
@@ -458,6 +457,7 @@ function memberOfOrigin(origin: ValueOrigin | undefined, path: readonly string[]
   return current;
 }
 
+/** Which parameter of `fn` the value came in through: the argument position of its last `passed to` step, when that call is to `fn`. */
 function parameterIndexOf(ctx: AccessContext, steps: readonly TraceStep[], fn: ts.SignatureDeclaration | undefined): number | undefined {
   if (!fn) return undefined;
   const passed = [...steps].reverse().find((step) => step.message.startsWith('passed to '));

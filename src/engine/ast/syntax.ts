@@ -75,6 +75,11 @@ export function skipOuterExpressions(expression: ts.Expression): ts.Expression {
   return current;
 }
 
+/** An identifier that reads a variable: `x` in `x.y` or `f(x)`, not the member name `y` of `x.y`. */
+export function isVariableReference(node: ts.Node): node is ts.Identifier {
+  return ts.isIdentifier(node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node);
+}
+
 /** The text of a property name: identifiers, string and numeric literals, private names, `["literal"]`. */
 export function propertyNameText(name: ts.PropertyName): string | undefined {
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;

@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import type { AnalysisFailures } from '../analysis-failures.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { exitsEarly, isFunctionLike, isOuterExpression, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
-import { type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
+import { bindingNames, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import type { Route } from '../routes/route.js';
 import { initialParameterOrigins } from './sources.js';
 import { identityTaint, joinOrigins, safeForOf, withSafeFor, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
@@ -176,7 +176,7 @@ export class DataflowEngine {
     for (let outer = fn; outer; outer = enclosingFunction(outer)) enclosing.unshift(outer);
     for (const outer of enclosing) {
       // A parameter hides the outer local of its name (`const x = 'users'; rows.map((x) => ...)`).
-      for (const parameter of outer.parameters) forEachBoundName(parameter.name, (name) => context.scope.values.set(name, { kind: 'unknown' }));
+      for (const parameter of outer.parameters) for (const name of bindingNames(parameter.name)) context.scope.values.set(name, { kind: 'unknown' });
       if (outer.body) this.bindLocals(outer.body, context, expression.getStart());
     }
     return this.origin(expression, context);
@@ -278,8 +278,10 @@ export class DataflowEngine {
     ts.forEachChild(node, (child) => this.walk(child, context));
   }
 
-  /** Callbacks: `.then(rows => ...)`, `items.map(item => ...)` get their parameter from the receiver. */
-  /** Walks a callback with the value it is handed; returns what it returns (joined), when it returns something. */
+  /**
+   * Callbacks: `.then(rows => ...)`, `items.map(item => ...)` get their parameter from the receiver.
+   * Returns what the callback returns (joined), when it returns something.
+   */
   private walkNestedFunction(fn: ts.SignatureDeclaration & { body?: ts.Node }, context: AnalysisContext, parameterOrigin: ValueOrigin | undefined): ValueOrigin | undefined {
     if (!fn.body) return undefined;
     // Its own memo: a callback is walked once as a plain argument and again with the value a
@@ -674,7 +676,10 @@ export class DataflowEngine {
     // Recorded once, except that a call first reached with only a converted id (`take: Number(q.limit)`) is
     // recorded again when another route reaches it with request data in it (`where: { listId: input.listId }`):
     // a helper one route calls without the key and another with it.
-    if (this.recorded.has(recordKey) && !(anyTainted && this.recordedWithoutTaint.delete(recordKey))) return;
+    if (this.recorded.has(recordKey)) {
+      if (!anyTainted || !this.recordedWithoutTaint.has(recordKey)) return;
+      this.recordedWithoutTaint.delete(recordKey);
+    }
     // A record id the client picked, converted to a number: object-level access rules still need the call.
     if (!anyTainted && !(call.arguments ?? []).some((argument) => this.carriesIdentity(argument, context, 0))) return;
     this.recorded.add(recordKey);
@@ -977,11 +982,6 @@ function enclosingFunction(node: ts.Node): (ts.SignatureDeclaration & { body?: t
     if (isFunctionLike(current)) return current as ts.SignatureDeclaration & { body?: ts.ConciseBody };
   }
   return undefined;
-}
-
-function forEachBoundName(name: ts.BindingName, visit: (name: string) => void): void {
-  if (ts.isIdentifier(name)) return visit(name.text);
-  for (const element of name.elements) if (!ts.isOmittedExpression(element)) forEachBoundName(element.name, visit);
 }
 
 /** A literal, or an array/object/template/concatenation made only of literals. */

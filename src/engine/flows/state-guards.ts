@@ -4,7 +4,7 @@
  * `switch` on the state, provider event branches and webhook signature checks.
  */
 import { ts } from '#typescript';
-import { exitsEarly, skipOuterExpressions } from '../ast/syntax.js';
+import { exitsEarly, isVariableReference, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingValue, localConstInitializer, resolveFunction } from '../names/index.js';
 import type { FlowLocation, RouteFact } from './flow-facts.js';
 import { frameLiteral, frameLocation, isEventTypeExpression, type Frame, type FlowRecorder } from './flow-frame.js';
@@ -24,7 +24,7 @@ export function conditionGuard(walker: FlowRecorder, condition: ts.Expression, f
   const visit = (node: ts.Node): void => {
     // A check bound to a name first reads what the name holds: `const eligible = team.plan === 'trial';
     // if (!eligible) throw`, `const active = subs.find((s) => s.status === 'active'); if (!active) return`.
-    if (ts.isIdentifier(node) && followed.size < 4 && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+    if (isVariableReference(node) && followed.size < 4) {
       const initializer = localConstInitializer(node);
       if (initializer && !followed.has(initializer) && initializer.getStart() < condition.getStart()) {
         followed.add(initializer);
@@ -98,7 +98,7 @@ function providerLookupIn(condition: ts.Expression, frame: Frame): { name: strin
   let found: { name: string; source: string } | undefined;
   const visit = (node: ts.Node): void => {
     if (found) return;
-    if (ts.isIdentifier(node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+    if (isVariableReference(node)) {
       const loaded = frame.loaded.get(node.text);
       if (loaded && PAYMENT_LOOKUP.test(loaded.source)) found = { name: node.text, source: loaded.source };
     }

@@ -7,7 +7,7 @@
  */
 import { ts } from '#typescript';
 import { calledFunctions, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
-import { exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
+import { exitsEarly, isVariableReference, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE, findAuthModel, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type AuthModel } from './classify-middleware.js';
 import { readsRequestCredentials } from './handler-evidence.js';
 import { SELF_THROWING_VERIFICATION } from '../../models/auth.js';
@@ -305,7 +305,7 @@ function isExitOn(statement: ts.Statement, names: Set<string>): boolean {
   let mentions = false;
   const visit = (node: ts.Node): void => {
     if (mentions) return;
-    if (ts.isIdentifier(node) && names.has(node.text) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) mentions = true;
+    if (isVariableReference(node) && names.has(node.text)) mentions = true;
     ts.forEachChild(node, visit);
   };
   visit(statement.expression);

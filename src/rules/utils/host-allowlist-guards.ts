@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { exitsEarly, skipOuterExpressions } from '../../engine/ast/syntax.js';
+import { exitsEarly, isVariableReference, skipOuterExpressions } from '../../engine/ast/syntax.js';
 import { localConstInitializer } from '../../engine/names/index.js';
 
 // `ALLOWED_HOSTS.has(url.hostname)`, `url.origin !== API_ORIGIN`, `host.endsWith('.example.com')`.
@@ -53,7 +53,7 @@ function isHostCheck(condition: ts.Expression, related: Set<string>): boolean {
 function namedChecks(condition: ts.Expression): ts.Expression[] {
   const found: ts.Expression[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isIdentifier(node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+    if (isVariableReference(node)) {
       const initializer = localConstInitializer(node);
       if (initializer && initializer.getStart() < condition.getStart() && !found.includes(initializer)) found.push(initializer);
     }
