@@ -1,6 +1,8 @@
 import type { AnalysisFailures } from '../analysis-failures.js';
 import { ts } from '#typescript';
-import { bindingNames, type ModuleIndex } from '../names/index.js';
+import { bindingNames, resolveFunction, type ModuleIndex } from '../names/index.js';
+import { walkDescendants } from '../ast/file-index.js';
+import { ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
 import { enclosingFunction, skipOuterExpressions } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { DataflowEngine, TaintedCall } from '../dataflow/engine.js';
@@ -126,6 +128,8 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
     return hit;
   };
   const configured = ctx.config.ownershipChecks ?? [];
+  // The calls the id travels through to the access run the access itself: they check nothing before it.
+  const pathCalls = new Set(path.flatMap(({ call }) => (call ? [call] : [])));
   for (const { fn } of path) {
     if (!fn.body) continue;
     let evidence: OwnershipEvidence | undefined;
@@ -167,6 +171,12 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
           evidence = { what: `${name}()`, node };
           return;
         }
+        // A helper of any name that takes the object and the caller and throws unless a record keyed by
+        // both exists (`await getMemberRoles({ teamId, reference: { id: userId } })`): a membership check.
+        if (node !== tainted.call && !pathCalls.has(node) && node.arguments.some(mentions) && node.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument)) && throwsUnlessFound(ctx, node, tainted.call)) {
+          evidence = { what: `the membership check ${name}(), which throws unless a record keyed by both exists`, node };
+          return;
+        }
       }
       if (!ts.isFunctionLike(node) || node === fn) ts.forEachChild(node, visit);
       else ts.forEachChild(node, visit);
@@ -175,6 +185,60 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
     if (evidence) return evidence;
   }
   return undefined;
+}
+
+const assertingHelpers = new WeakMap<ts.Node, boolean>();
+// ORM queries that throw themselves when nothing matches (Prisma `findFirstOrThrow`, TypeORM `findOneByOrFail`).
+const THROWING_LOOKUPS: ReadonlySet<string> = new Set([...ORMS.flatMap((orm) => orm.lookups), ...TYPEORM_QUERY_BUILDER.terminals].filter((method) => /(?:OrThrow|OrFail)$/.test(method)));
+const isThrowingLookup = (call: ts.CallExpression): boolean => ts.isPropertyAccessExpression(call.expression) && THROWING_LOOKUPS.has(call.expression.name.text);
+
+/**
+ * The project function a call runs throws unless a lookup keyed by two or more of its parameters
+ * finds a record: `const team = await db.team.findUnique({ where: { id: teamId }, include: { members:
+ * { where: { userId } } } }); if (!team || team.members.length === 0) throw ...`, or a
+ * `findFirstOrThrow` keyed so. A lookup by one parameter (does the team exist?) says nothing of who asks.
+ */
+function throwsUnlessFound(ctx: AccessContext, call: ts.CallExpression, access: ts.Node): boolean {
+  const file = ctx.modules.fileOf(call);
+  const target = file && resolveFunction(ctx.modules, file, call.expression);
+  const fn = target?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!fn?.body) return false;
+  // The function that makes the access itself (reached with no "passed to" step in the trace) checks nothing before it.
+  if (fn.getSourceFile() === access.getSourceFile() && fn.pos <= access.pos && access.end <= fn.end) return false;
+  const known = assertingHelpers.get(fn);
+  if (known !== undefined) return known;
+  const parameters = new Set(fn.parameters.flatMap((parameter) => bindingNames(parameter.name)));
+  const keyedByTwo = (lookup: ts.CallExpression): boolean => {
+    const used = new Set<string>();
+    for (const argument of chainArguments(lookup)) {
+      walkDescendants(argument, (child) => {
+        if (ts.isIdentifier(child) && parameters.has(child.text) && !(ts.isPropertyAssignment(child.parent) && child.parent.name === child)) used.add(child.text);
+      });
+    }
+    return used.size >= 2;
+  };
+  const lookups = new Set<string>();
+  let asserts = false;
+  walkDescendants(fn.body, (node) => {
+    if (asserts) return false;
+    if (node !== fn.body && ts.isFunctionLike(node)) return false;
+    if (ts.isVariableDeclaration(node) && node.initializer) {
+      const lookup = firstCall(node.initializer);
+      if (lookup && keyedByTwo(lookup)) {
+        if (isThrowingLookup(lookup)) asserts = true;
+        for (const name of bindingNames(node.name)) lookups.add(name);
+      }
+    } else if (ts.isExpressionStatement(node) || (ts.isReturnStatement(node) && node.expression)) {
+      const lookup = firstCall(node.expression!);
+      if (lookup && isThrowingLookup(lookup) && keyedByTwo(lookup)) asserts = true;
+    } else if (ts.isIfStatement(node) && lookups.size > 0 && /\bthrow\b/.test(node.thenStatement.getText())) {
+      const text = node.expression.getText();
+      if ([...lookups].some((name) => new RegExp(`(?:^|[^\\w$.])${name.replace(/\$/g, '\\$')}\\b`).test(text))) asserts = true;
+    }
+    return undefined;
+  });
+  assertingHelpers.set(fn, asserts);
+  return asserts;
 }
 
 function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression): boolean {

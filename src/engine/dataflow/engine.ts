@@ -11,6 +11,7 @@ import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCa
 import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
 import { BAG_PARTS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS } from '../../models/request-sources.js';
 import { TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
+import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
 export interface TaintedCall {
@@ -366,6 +367,13 @@ export class DataflowEngine {
           if (ts.isSpreadAssignment(property)) {
             if (origin.kind === 'tainted' && origin.fields && !origin.rest) {
               Object.assign(fields, origin.fields);
+              continue;
+            }
+            // A validated input that holds only its schema's fields (`{ teamId, userId: ctx.user.id, ...input }`
+            // under a zod tRPC input without teamId/userId) supplies those fields and overwrites nothing else.
+            const declared = origin.kind === 'tainted' ? this.closedBagFields(origin.taint, context) : undefined;
+            if (origin.kind === 'tainted' && declared) {
+              for (const field of declared) fields[field] = this.bagField(origin.taint, field, context);
               continue;
             }
             if (origin.kind === 'constant') continue;
@@ -832,6 +840,25 @@ export class DataflowEngine {
       }
       return undefined;
     };
+  }
+
+  /**
+   * The fields an input bag can hold when the route's validation keeps nothing else: a tRPC input
+   * read from zod schemas (zod drops unknown keys unless told to keep them; chained `.input()`s
+   * merge). Undefined when any schema is unread or keeps unknown keys: then the bag may hold anything.
+   */
+  private closedBagFields(taint: Taint, context: AnalysisContext): string[] | undefined {
+    if (!taint.inputBag || context.route.framework !== 'trpc') return undefined;
+    const schemas = context.route.middleware.filter((step) => step.kind === 'validation' && step.scope === 'route');
+    if (schemas.length === 0 || schemas.some((step) => !step.validatedFields || KEY_KEEPING_SCHEMA.test(step.name))) return undefined;
+    return [...new Set(schemas.flatMap((step) => step.validatedFields!.filter((field) => field.part === taint.inputBag).map((field) => field.field)))];
+  }
+
+  /** One field of an input bag, as reading it (`input.teamId`) gives it. */
+  private bagField(taint: Taint, field: string, context: AnalysisContext): ValueOrigin {
+    const bag = taint.inputBag;
+    const validated = bag ? this.validatedField(context)(bag, field) : undefined;
+    return validated ?? { kind: 'tainted', taint: { ...withoutInputBag(taint), source: { ...taint.source, label: `${taint.source.label}.${field}` } } };
   }
 
   /** The project function a call runs, resolved once per call site (functions are re-walked per input shape). */
