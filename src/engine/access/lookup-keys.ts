@@ -188,6 +188,8 @@ export function isWriteAccess(lookup: LookupAccess): boolean {
   return lookup.access.operation === 'write' || WRITE_WORD.has(lookup.access.method);
 }
 
+const MAX_FILTER_DEPTH = 16;
+
 class FilterWalker {
   constructor(
     private readonly tainted: TaintedCall,
@@ -197,7 +199,9 @@ class FilterWalker {
   /** Objects, arrays, operator calls (`eq(t.id, id)`, `and(...)`, `new ObjectId(id)`), local consts. */
   walk(expression: ts.Expression, field: string | undefined, hops: number, sqlFragment?: string): void {
     const value = skipOuterExpressions(expression);
-    if (hops > 6) return;
+    // Prisma relation filters nest deep (`teamGroups.some.organisationGroup.organisationGroupMembers.some
+    // .organisationMember.userId`, 8 levels); the bound only stops pathological literals.
+    if (hops > MAX_FILTER_DEPTH) return;
     if (ts.isObjectLiteralExpression(value)) {
       for (const property of value.properties) {
         if (ts.isSpreadAssignment(property)) this.walk(property.expression, field, hops + 1);
@@ -236,6 +240,13 @@ class FilterWalker {
         this.walk(value.arguments[0]!, field, hops + 1);
         return;
       }
+      // A filter a helper builds from the caller (`team: buildTeamWhereQuery({ teamId, userId })`): the
+      // relation is narrowed to what the user may reach, whatever else the helper is given.
+      const principal = value.arguments.map((argument) => this.principalIn(argument, 0)).find((found) => found !== undefined);
+      if (principal !== undefined) {
+        this.facts.principalFields.push(`${field ?? name} (built by ${name}() from ${principal})`);
+        return;
+      }
     }
     if (ts.isIdentifier(value)) {
       const initializer = localInitializer(value);
@@ -245,6 +256,23 @@ class FilterWalker {
       }
     }
     this.leaf(value, field);
+  }
+
+  /** The caller's id handed to a call, directly or as a member of an object argument (`{ teamId, userId }`). */
+  principalIn(expression: ts.Expression, depth: number): string | undefined {
+    const value = skipOuterExpressions(expression);
+    if (depth > 3) return undefined;
+    if (ts.isObjectLiteralExpression(value)) {
+      for (const property of value.properties) {
+        const part = ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+        const found = part && this.principalIn(part, depth + 1);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (!ts.isIdentifier(value) && !ts.isPropertyAccessExpression(value)) return undefined;
+    const origin = this.tainted.originOf(value);
+    return origin.kind === 'principal' || PRINCIPAL_SPELLING.test(value.getText()) ? value.getText() : undefined;
   }
 
   leaf(expression: ts.Expression, field: string | undefined): void {
