@@ -136,7 +136,7 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
     .option('--cache', 'reuse the last result when nothing changed, and unchanged files\' per-file results')
     .option('--cache-location <dir>', 'where the cache lives (default: node_modules/.cache/trustscan; implies --cache)')
-    .option('--threads <n>', 'analysis threads: 1 or 2 (default: 2 on two or more cores for mid-sized projects, else 1)')
+    .option('--threads <n>', 'analysis threads: 1 or 2 (default 1; a second thread parses the project again and runs the rules that need no dataflow; output is identical)')
     .option('--timing', 'record the scan duration in JSON output (makes it non-deterministic)')
     .option('--debug', 'print stack traces of internal errors')
     .option('--allow-empty', 'exit 0 when no file matched (default: exit 2, so a CI gate never passes having scanned nothing)')
