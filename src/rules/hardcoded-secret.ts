@@ -13,6 +13,7 @@ import {
   normalizeName,
   passesNamedSecretGate,
   passesSinkSecretGate,
+  isGuessableKeyLiteral,
 } from './utils/secret-values.js';
 
 /** Where a literal is used as a key or password by position: `jwt.sign(payload, KEY)`. */
@@ -31,6 +32,8 @@ interface SecretCandidate {
   /** Names of enclosing objects (`aws` in `{ aws: { secret } }`); they refine provider shapes only. */
   outerNames: string[];
   sink?: SecretSink;
+  /** The setting the literal stands in for when it is unset (`process.env.JWT_SECRET || 'x'`): `JWT_SECRET`. */
+  fallbackFor?: string;
   /** A template with substitutions: only self-evident shapes count, since its names describe the whole. */
   partial: boolean;
   start: number;
@@ -47,6 +50,8 @@ interface SecretDetection {
   severity: Severity;
   /** Found by the sink it reaches: the message names the call rather than a name. */
   bySink?: boolean;
+  /** What follows the masked value and where it is, before the advice: why this one matters. */
+  consequence?: string;
   /** The secret's characters within the candidate's value. */
   start: number;
   end: number;
@@ -151,6 +156,10 @@ class SourceFileScan {
       const literal = this.constantLiterals.get(name);
       if (literal && !this.sinksByLiteral.has(literal)) this.sinksByLiteral.set(literal, sink);
     }
+    // Short literals are no candidates by length, but as a signing key `'secret'` is the most guessable of all.
+    for (const [literal, sink] of this.sinksByLiteral) {
+      if (!this.candidates.has(literal) && SIGNING_SINKS.has(sink.description) && !isNonValuePosition(literal)) this.candidates.set(literal, literal as StringNode);
+    }
     for (const node of this.candidates.values()) {
       const candidate = describeSourceCandidate(node, this.file.sourceFile, this.file.text, this.sinksByLiteral.get(node));
       const detection = detectSecret(candidate);
@@ -223,6 +232,9 @@ function isBufferFrom(call: ts.CallExpression): boolean {
   const callee = call.expression;
   return ts.isPropertyAccessExpression(callee) && callee.name.text === 'from' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Buffer';
 }
+
+/** Sink parameters that sign or encrypt: a guessable value there lets anyone forge or read what they protect. */
+const SIGNING_SINKS: ReadonlySet<string> = new Set(['JWT signing key', 'HMAC key', 'encryption key', 'secret key', 'cookie signing secret', 'secret', 'signing secret', 'signing key']);
 
 /** Positional key/secret parameters of well-known APIs. */
 const POSITIONAL_SINKS: ReadonlyArray<{ callee: RegExp; index: number; description: string; needsJwtObject?: boolean }> = [
@@ -343,6 +355,7 @@ function describeSourceCandidate(
   const value = partial ? node.head.text + node.templateSpans.map((span) => `\${}${span.literal.text}`).join('') : node.text;
   const names: string[] = [];
   const outerNames: string[] = [];
+  let fallbackFor: string | undefined;
 
   let current: ts.Node = node;
   let parent = node.parent;
@@ -358,8 +371,9 @@ function describeSourceCandidate(
     ) {
       // transparent
     } else if (ts.isBinaryExpression(parent) && isFallbackOperator(parent.operatorToken.kind) && parent.right === current) {
-      const fallbackFor = expressionName(parent.left);
-      if (fallbackFor) names.push(fallbackFor);
+      const name = expressionName(parent.left);
+      if (name) names.push(name);
+      fallbackFor ??= name ?? parent.left.getText(sourceFile);
     } else if (ts.isCallExpression(parent) && isBufferFrom(parent)) {
       // transparent
     } else {
@@ -391,7 +405,7 @@ function describeSourceCandidate(
   }
 
   const exactValueStart = !partial && text.slice(start + 1, end - 1) === value ? start + 1 : undefined;
-  return { value, names, outerNames, sink, partial, start, end, contentStart: start + 1, contentEnd: end - 1, exactValueStart };
+  return { value, names, outerNames, sink, ...(fallbackFor !== undefined ? { fallbackFor } : {}), partial, start, end, contentStart: start + 1, contentEnd: end - 1, exactValueStart };
 }
 
 /**
@@ -496,6 +510,15 @@ function detectSecret(candidate: SecretCandidate): SecretDetection | undefined {
   if (candidate.sink && passesSinkSecretGate(value)) {
     return { description: candidate.sink.description, severity: 'high', start: 0, end: value.length, bySink: true };
   }
+  // A placeholder-like literal as a signing or encryption key (`session({ secret: 'keyboard cat' })`,
+  // `jwt({ secret: process.env.JWT_SECRET || 'superSecret' })`): whoever reads it can forge what the key
+  // signs. Medium written as the key; low as the fallback of a setting a deployment may always set.
+  if (candidate.sink && SIGNING_SINKS.has(candidate.sink.description) && !candidate.partial && isGuessableKeyLiteral(value)) {
+    const consequence = candidate.fallbackFor
+      ? ` as the fallback when ${candidate.fallbackFor} is unset: a deployment that misses the setting signs with a value anyone reading the code knows`
+      : ': a value anyone reading the code knows, so what it signs can be forged';
+    return { description: `guessable ${candidate.sink.description}`, severity: candidate.fallbackFor ? 'low' : 'medium', start: 0, end: value.length, bySink: true, consequence };
+  }
 
   const secretName = names.find((name, index) => isIdentifierLikeName(candidate.names[index]!) && isSecretName(name));
   if (secretName === undefined) return undefined;
@@ -545,7 +568,7 @@ function reportDetection(ctx: RuleContext, file: string, candidate: SecretCandid
     file,
     start: candidate.start,
     end: candidate.end,
-    message: `Hardcoded ${description} \`${masked}\`${where}; load it from the environment or a secret manager and rotate it.`,
+    message: `Hardcoded ${description} \`${masked}\`${where}${detection.consequence ?? ''}; load it from the environment or a secret manager and rotate it.`,
     severity: detection.severity,
     redact: [redact],
   };

@@ -34,6 +34,8 @@ export interface MiddlewareClassification {
   opaque?: boolean;
   /** Set when the middleware comes from a package we know nothing about. */
   unknownPackage?: string;
+  /** An authentication middleware told to let anonymous requests through: the flag that says so (`credentialsRequired: false`). */
+  optionalAuthentication?: string;
 }
 
 // An unknown package whose name hints at access control stays opaque even when mounted app-wide.
@@ -140,6 +142,7 @@ export class MiddlewareClassifier {
       scope,
     };
     if (classification.roles?.length) middleware.roles = classification.roles;
+    if (classification.optionalAuthentication) middleware.optionalAuthentication = classification.optionalAuthentication;
     // App-wide middleware from an unknown package with a name that says nothing about access
     // (connect-flash, lusca.xframe) is plumbing; on a route or router it may well be a guard.
     const plumbing = scope === 'global' && classification.unknownPackage !== undefined && !ACCESS_PACKAGE_HINT.test(classification.unknownPackage);
@@ -153,7 +156,7 @@ export class MiddlewareClassifier {
     let result = this.classifyUncached(skipOuterExpressions(expression), file);
     const optional = result.kind === 'auth' || result.kind === 'role' ? optionalAuthenticationFlag(skipOuterExpressions(expression)) ?? anonymousPassesByFlag(this.modules, file, expression) : undefined;
     // `auth({ optional: true })`, express-jwt `credentialsRequired: false`, `authenticate('jwt', msg, false)`: lets anonymous requests through.
-    if (optional) result = { kind: 'other', strength: 'strong', evidence: `${result.evidence}, but ${optional}: anonymous requests pass` };
+    if (optional) result = { kind: 'other', strength: 'strong', evidence: `${result.evidence}, but ${optional}: anonymous requests pass`, optionalAuthentication: optional };
     this.cache.set(expression, result);
     return result;
   }
@@ -306,7 +309,7 @@ export class MiddlewareClassifier {
       const found = this.fromLibrary(made, file, depth);
       // `optional: jwt({ credentialsRequired: false })` reached through a name: anonymous requests pass.
       const optional = found && (found.kind === 'auth' || found.kind === 'role') ? optionalAuthenticationFlag(made) : undefined;
-      return optional ? { kind: 'other', strength: 'strong', evidence: `${found!.evidence}, but ${optional}: anonymous requests pass` } : found;
+      return optional ? { kind: 'other', strength: 'strong', evidence: `${found!.evidence}, but ${optional}: anonymous requests pass`, optionalAuthentication: optional } : found;
     }
     if (ts.isArrayLiteralExpression(made)) {
       // Express runs an array of middleware in order: the strongest kind among them is what it does.

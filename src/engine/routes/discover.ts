@@ -130,6 +130,11 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   // whom the caller follows) is open on purpose. A write that does the same is left to the rules:
   // going on without the user there is the missing check they look for.
   if (!publicByDesign && helper.optional && !isStateChanging(definition.method) && definition.method !== 'SUBSCRIPTION') publicByDesign = `optional sign-in: ${helper.optional}`;
+  // The same choice made with a middleware: `auth.optional` (express-jwt `credentialsRequired: false`) in front of a read.
+  const optionalGuard = definition.middleware.find((middleware) => middleware.optionalAuthentication);
+  if (!publicByDesign && optionalGuard && !guards.length && !annotated && !inHandler && !helper.evidence && !isStateChanging(definition.method) && definition.method !== 'SUBSCRIPTION') {
+    publicByDesign = `optional sign-in: ${optionalGuard.name} (${optionalGuard.file}:${optionalGuard.line}) lets anonymous callers in (${optionalGuard.optionalAuthentication})`;
+  }
   if (publicByDesign) {
     auth = 'public';
     evidence.push(publicByDesign);

@@ -63,6 +63,8 @@ export interface RouteMiddleware extends CodeLocation {
   opaque?: boolean;
   /** For a rate limit declared outside code (API Gateway throttling, a WAF rule): what it counts requests by. */
   rateLimitKey?: RateLimitKey;
+  /** An authentication middleware that lets anonymous requests through, and the flag that says so (`credentialsRequired: false`). */
+  optionalAuthentication?: string;
   /** For validation: the input fields it declares, read from its schema (Fastify route `schema`). */
   validatedFields?: ValidatedField[];
 }

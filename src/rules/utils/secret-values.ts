@@ -66,16 +66,36 @@ const PLACEHOLDER_WORDS = /(?:^|[^a-z])(?:test|tests|testing|dev|development|loc
 export function isPlaceholderValue(value: string): boolean {
   const trimmed = value.trim();
   if (trimmed.length < 4) return true;
-  if (/\$\{|\{\{|%\(|%s|\$\(|^\$[A-Za-z_]|^<.*>$|^\[.*\]$|process\.env/.test(trimmed)) return true;
-  // References a tool resolves from the environment or a secret store: `{env:API_KEY}` (opencode),
-  // `%env(API_KEY)%` (Symfony), `%API_KEY%` (Windows), `#{ApiKey}` (Octopus), `{file:./key}`.
-  if (/^\{(?:env|file|secret|secrets|vault|ssm|keyvault)[:.][^{}]+\}$|%env\(|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\{[^{}]+\}$/i.test(trimmed)) return true;
+  if (isTemplateReference(trimmed)) return true;
   const lower = trimmed.toLowerCase();
   if (PLACEHOLDER_FRAGMENTS.some((fragment) => lower.includes(fragment))) return true;
   if (isLowVarietyString(trimmed)) return true;
   // Splitting camelCase lets `mySuperSecret` and `devPassword1` show their words.
   const spaced = trimmed.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   return looksLikeWords(trimmed) && PLACEHOLDER_WORDS.test(spaced);
+}
+
+/**
+ * A value some tool fills in before use, not a value used as written: `${SECRET}`, `{{ secret }}`,
+ * `<your-key>`, `process.env.X` in a string, `{env:API_KEY}` (opencode), `%env(API_KEY)%`
+ * (Symfony), `%API_KEY%` (Windows), `#{ApiKey}` (Octopus), `{file:./key}`.
+ */
+export function isTemplateReference(value: string): boolean {
+  const trimmed = value.trim();
+  if (/\$\{|\{\{|%\(|%s|\$\(|^\$[A-Za-z_]|^<.*>$|^\[.*\]$|process\.env/.test(trimmed)) return true;
+  return /^\{(?:env|file|secret|secrets|vault|ssm|keyvault)[:.][^{}]+\}$|%env\(|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\{[^{}]+\}$/i.test(trimmed);
+}
+
+/**
+ * A literal a signing or encryption key parameter receives that the gates above let pass because it
+ * reads like a placeholder (`'keyboard cat'`, `'changeme'`, `'superSecret'`): as a key it is the
+ * most guessable value there is. Not a value a tool fills in, and not a public key or certificate.
+ */
+export function isGuessableKeyLiteral(value: string): boolean {
+  const trimmed = value.trim();
+  if (trimmed.length < 3 || trimmed.length > 500 || !/^[\x20-\x7e]+$/.test(trimmed)) return false;
+  if (isTemplateReference(trimmed)) return false;
+  return !/-----BEGIN (?:PUBLIC KEY|CERTIFICATE|RSA PUBLIC KEY)/.test(trimmed);
 }
 
 const WORDISH = /^(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}|[a-z])(?:[-_./: ]?(?:[A-Z]?[a-z]+|[A-Z]{2,}))*[-_.@]?[0-9]{0,4}[!?@#$%&*.]?$/;
