@@ -178,7 +178,10 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
     return facts;
   }
   const filterValue = skipOuterExpressions(filter);
-  const isObject = ts.isObjectLiteralExpression(filterValue) || (ts.isIdentifier(filterValue) && localInitializer(filterValue) !== undefined && ts.isObjectLiteralExpression(localInitializer(filterValue)!));
+  const isObject =
+    ts.isObjectLiteralExpression(filterValue) ||
+    (ts.isIdentifier(filterValue) && localInitializer(filterValue) !== undefined && ts.isObjectLiteralExpression(localInitializer(filterValue)!)) ||
+    (ts.isCallExpression(filterValue) && filterValue.arguments.length === 0 && ts.isIdentifier(filterValue.expression) && closureReturns(filterValue.expression) !== undefined);
   if (!isObject && ID_ARGUMENT_METHODS.has(method)) walker.leaf(filter, 'id');
   else if (isObject) walker.walk(filter, undefined, 0);
   return facts;
@@ -189,6 +192,21 @@ export function isWriteAccess(lookup: LookupAccess): boolean {
 }
 
 const MAX_FILTER_DEPTH = 16;
+
+/** The object literals a local arrow or function expression returns, outside nested functions; undefined when it is none. */
+function closureReturns(callee: ts.Identifier): ts.Expression[] | undefined {
+  const fn = localInitializer(callee);
+  if (!fn || (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn))) return undefined;
+  if (!ts.isBlock(fn.body)) return ts.isObjectLiteralExpression(skipOuterExpressions(fn.body)) ? [fn.body] : undefined;
+  const found: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    if (ts.isReturnStatement(node) && node.expression && ts.isObjectLiteralExpression(skipOuterExpressions(node.expression))) found.push(node.expression);
+    else ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(fn.body, visit);
+  return found.length > 0 ? found : undefined;
+}
 
 class FilterWalker {
   constructor(
@@ -254,6 +272,13 @@ class FilterWalker {
         this.walk(initializer, field, hops + 1);
         return;
       }
+    }
+    // A filter a closure of the same function returns (`collection.find(searchCriteria())` where
+    // `const searchCriteria = () => threshold ? {...} : { userId: parsedUserId }`): each object it returns.
+    const returned = ts.isCallExpression(value) && value.arguments.length === 0 && ts.isIdentifier(value.expression) ? closureReturns(value.expression) : undefined;
+    if (returned) {
+      for (const expression of returned) this.walk(expression, field, hops + 1);
+      return;
     }
     this.leaf(value, field);
   }

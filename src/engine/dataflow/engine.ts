@@ -210,6 +210,36 @@ export class DataflowEngine {
     return result;
   }
 
+  /** A function written inside the one being analysed (`const searchCriteria = () => ({ userId: parsedUserId })`). */
+  private isClosureOf(target: ResolvedFunction, context: AnalysisContext): boolean {
+    const outer = context.fn.node;
+    return target.node !== outer && target.file === context.fn.file && outer.pos <= target.node.pos && target.node.end <= outer.end;
+  }
+
+  /**
+   * A closure called by the function that defines it reads that function's locals as they are at
+   * the call: its scope sits on the caller's. Not summarised (its result depends on the caller's
+   * values); recursion is cut as in analyze.
+   */
+  private analyzeClosure(fn: ResolvedFunction, parameters: ValueOrigin[], outer: AnalysisContext): ValueOrigin {
+    const key = `closure:${this.nodeId(fn.node)}`;
+    if (this.inProgress.has(key) || outer.depth + 1 > this.maxDepth || !fn.node.body) return { kind: 'unknown' };
+    this.inProgress.add(key);
+    try {
+      const context: AnalysisContext = { fn, route: outer.route, scope: { values: new Map(), parent: outer.scope }, depth: outer.depth + 1, evaluated: new Map(), returns: [], ...(outer.prefixShape ? { prefixShape: outer.prefixShape } : {}) };
+      fn.node.parameters.forEach((parameter, index) => {
+        const origin = parameter.dotDotDotToken ? joinOrigins(parameters.slice(index)) : parameters[index] ?? { kind: 'unknown' };
+        this.bindName(parameter.name, origin, context, parameter.initializer);
+      });
+      const body = fn.node.body;
+      if (ts.isBlock(body)) this.walk(body, context);
+      else context.returns.push(this.origin(body, context));
+      return context.returns.length > 0 ? joinOrigins(context.returns) : { kind: 'unknown' };
+    } finally {
+      this.inProgress.delete(key);
+    }
+  }
+
   /** Statements in source order: bindings, calls (recorded and followed), returns, guards. */
   private walk(node: ts.Node, context: AnalysisContext): void {
     if (isFunctionLike(node) && node !== context.fn.node) {
@@ -623,7 +653,7 @@ export class DataflowEngine {
         if (argument.kind === 'sanitized' && argument.identity) return { ...argument, identity: withStep(argument.identity, this.step(call.arguments![index]!, context, `passed to ${target.name}()`)) };
         return argument;
       });
-      const returned = this.analyze(target, parameters, context.route, context.depth + 1);
+      const returned = this.isClosureOf(target, context) ? this.analyzeClosure(target, parameters, context) : this.analyze(target, parameters, context.route, context.depth + 1);
       if (returned.kind === 'tainted') {
         const result: ValueOrigin = { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)), ...(returned.fields ? { fields: returned.fields } : {}) };
         // `const { auth, body } = await parseRequest(req)`: a helper that verifies the credentials hands

@@ -2,6 +2,7 @@ import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
 import { enclosingClass, fieldTypeName, isFunctionLike, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingValue, type ModuleIndex } from './module-index.js';
+import { localInitializer } from './locals.js';
 
 /** A function found for an expression, with the file it is written in. */
 export interface ResolvedFunction {
@@ -47,6 +48,9 @@ function resolveFunctionUncached(modules: ModuleIndex, file: ScannedSourceFile, 
   if (ts.isIdentifier(value)) {
     const local = findLocalFunction(file, value);
     if (local) return local;
+    // `const isLoggedIn = sessionHandler.isLoggedInMiddleware` inside a setup function: what it names.
+    const initializer = localInitializer(value);
+    if (initializer && (ts.isPropertyAccessExpression(initializer) || ts.isCallExpression(initializer))) return resolveFunction(modules, file, initializer, depth + 1);
     const binding = modules.resolveName(file, value.text);
     if (!binding || binding.kind !== 'declaration') return undefined;
     const target = bindingValue(binding);
@@ -99,6 +103,9 @@ function resolveMember(modules: ModuleIndex, file: ScannedSourceFile, owner: ts.
     return binding?.kind === 'declaration' && target ? memberOf(modules, binding.file, target, member, depth + 1) : undefined;
   }
   if (ts.isIdentifier(ownerValue)) {
+    // A local of the function around the use: `const sessionHandler = new SessionHandler(db)` inside a route setup function.
+    const local = localInitializer(ownerValue);
+    if (local && (ts.isNewExpression(local) || ts.isObjectLiteralExpression(local))) return memberOf(modules, file, local, member, depth + 1);
     const binding = modules.resolveName(file, ownerValue.text);
     if (binding?.kind === 'namespace') {
       const exported = modules.resolveExport(binding.file, member);
@@ -149,6 +156,11 @@ function memberOf(modules: ModuleIndex, file: ScannedSourceFile, container: ts.N
     const base = depth < 6 ? baseClassOf(modules, file, container) : undefined;
     return base && memberOf(modules, base.file, base.node, member, depth + 1);
   }
+  // A constructor function (ES5 and CommonJS code): `function SessionHandler(db) { this.login = (req, res) => {...} }`
+  // or `SessionHandler.prototype.login = function (req, res) {...}` beside it.
+  if ((ts.isFunctionDeclaration(container) || ts.isFunctionExpression(container)) && container.body) {
+    return constructorMember(modules, file, container, member, depth);
+  }
   if (ts.isNewExpression(container)) {
     const constructed = skipOuterExpressions(container.expression);
     if (!ts.isIdentifier(constructed)) return undefined;
@@ -171,6 +183,35 @@ function memberOf(modules: ModuleIndex, file: ScannedSourceFile, container: ts.N
   return undefined;
 }
 
+
+function constructorMember(modules: ModuleIndex, file: ScannedSourceFile, constructor: ts.FunctionDeclaration | ts.FunctionExpression, member: string, depth: number): ResolvedFunction | undefined {
+  const assigned = (statement: ts.Statement, owner: (target: ts.Expression) => boolean): ts.Expression | undefined => {
+    if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression) || statement.expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+    const target = statement.expression.left;
+    return ts.isPropertyAccessExpression(target) && target.name.text === member && owner(target.expression) ? statement.expression.right : undefined;
+  };
+  for (const statement of constructor.body!.statements) {
+    const value = assigned(statement, (target) => target.kind === ts.SyntaxKind.ThisKeyword);
+    const found = value && resolveFunction(modules, file, value, depth + 1);
+    if (found) return constructor.name ? { ...found, name: `${constructor.name.text}.${member}` } : found;
+  }
+  const name = constructor.name?.text ?? (ts.isVariableDeclaration(constructor.parent) && ts.isIdentifier(constructor.parent.name) ? constructor.parent.name.text : undefined);
+  if (!name) return undefined;
+  const isPrototype = (target: ts.Expression): boolean => ts.isPropertyAccessExpression(target) && target.name.text === 'prototype' && ts.isIdentifier(target.expression) && target.expression.text === name;
+  for (const statement of file.sourceFile.statements) {
+    const value = assigned(statement, isPrototype);
+    if (value) return resolveFunction(modules, file, value, depth + 1);
+    // `SessionHandler.prototype = { login(req, res) {...} }`
+    if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression) && statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken && isPrototype(statement.expression.left)) {
+      const literal = skipOuterExpressions(statement.expression.right);
+      if (ts.isObjectLiteralExpression(literal)) {
+        const found = memberOf(modules, file, literal, member, depth + 1);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}
 
 /** The project class a class extends (`extends BaseAuthResolver`, imported or local), if the project declares it. */
 function baseClassOf(modules: ModuleIndex, file: ScannedSourceFile, classNode: ts.ClassLikeDeclaration): { file: ScannedSourceFile; node: ts.ClassLikeDeclaration } | undefined {

@@ -19,6 +19,7 @@ export interface Registration {
 }
 
 const ROUTER_CREATION = /\b(?:express|Router|Koa|koa|KoaRouter|createApp|createRouter)\b/;
+const ROUTER_CREATION_CALL = /\b(?:express|Router|Koa|KoaRouter|createApp|createRouter)\s*\(/;
 
 /** `app` in `app.get(...)`, `router` in `this.router.use(...)`, through chains like `app.route('/x').get`. */
 function receiverName(expression: ts.Expression): string | undefined {
@@ -45,7 +46,9 @@ export function collectCalls(sourceFiles: readonly ScannedSourceFile[]) {
   // checking every call with an identifier argument costs more than all the rest of discovery.
   const routerNames = new Set<string>();
   for (const file of sourceFiles) {
-    if (!REGISTRATION_CALL.test(file.text)) continue;
+    // A file that only creates the app and hands it to a setup function (`const app = express(); ... routes(app, db)`)
+    // registers nothing itself, yet its call is what mounts every route.
+    if (!REGISTRATION_CALL.test(file.text) && !ROUTER_CREATION_CALL.test(file.text)) continue;
     // The file's shared node index (one walk per file), in document order.
     for (const node of fileIndex(file.sourceFile).nodes) {
       if (ts.isCallExpression(node)) {
