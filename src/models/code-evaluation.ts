@@ -28,6 +28,8 @@ export const ESCAPABLE_SANDBOXES: ReadonlyArray<{ package: string; exports: read
   { package: 'safe-eval', exports: ['default', '*'] },
   { package: 'safer-eval', exports: ['default', '*'] },
   { package: 'vm2', exports: ['VMScript'] },
+  // Runs any `_$$ND_FUNC$$_` function in the text it is given (CVE-2017-5941); unmaintained since 2014.
+  { package: 'node-serialize', exports: ['unserialize'] },
 ];
 
 /** vm2's machines: `new VM().run(code)`, `vm.run(code)` where `vm = new NodeVM(...)`. vm2 is discontinued with unfixed escapes. */

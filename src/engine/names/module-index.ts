@@ -269,7 +269,11 @@ export class ModuleIndex {
   private moduleBinding(file: ScannedSourceFile, specifier: string, exportName: string, hops: number): Binding {
     const target = this.resolveImport(file, specifier);
     if (!target) return { kind: 'external', module: specifier, importedName: exportName };
-    return this.resolveExportInternal(target, exportName, hops + 1) ?? { kind: 'external', module: specifier, importedName: exportName };
+    const found = this.resolveExportInternal(target, exportName, hops + 1);
+    if (found) return found;
+    // `require('./appHandler')` of a module that only assigns `module.exports.name = ...`: its exports object.
+    if (exportName === 'default') return { kind: 'namespace', file: target };
+    return { kind: 'external', module: specifier, importedName: exportName };
   }
 
   private resolveExportInternal(file: ScannedSourceFile, exportName: string, hops: number): Binding | undefined {
