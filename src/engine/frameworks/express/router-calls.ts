@@ -65,6 +65,16 @@ export function collectCalls(sourceFiles: readonly ScannedSourceFile[]) {
       }
     }
   }
+  // Files that only hand a router on (`module.exports = (router) => { users(router); return router; }`)
+  // match neither test above: their calls that pass a known router name are passing calls too.
+  const passesName = routerNames.size > 0 ? new RegExp(`[(,]\\s*(?:${[...routerNames].map((name) => name.replace(/[$]/g, '\\$&')).join('|')})\\s*[,)]`) : undefined;
+  for (const file of sourceFiles) {
+    if (!passesName || REGISTRATION_CALL.test(file.text) || ROUTER_CREATION_CALL.test(file.text) || !passesName.test(file.text)) continue;
+    for (const node of fileIndex(file.sourceFile).ofKind(ts.SyntaxKind.CallExpression)) {
+      const call = node as ts.CallExpression;
+      if (call.arguments.some((argument) => ts.isIdentifier(argument) || isThisProperty(argument))) candidatePassingCalls.push({ file, call });
+    }
+  }
   const passingCalls = candidatePassingCalls.filter(({ call }) =>
     call.arguments.some((argument) => {
       const name = ts.isIdentifier(argument) ? argument.text : isThisProperty(argument) ? (argument as ts.PropertyAccessExpression).name.text : undefined;

@@ -131,8 +131,13 @@ export class RouterIdentity {
       }
       // A factory: `ordersRouter()` returns the router it builds.
       const factory = resolveFunction(this.modules, file, callee);
-      if (factory && factory.node.body) return this.returnedRouter(factory.node.body, factory.file, depth + 1);
-      return undefined;
+      if (!factory || !factory.node.body) return undefined;
+      // A set-up function that hands back the router it was given (`app.use('/api', routes(router))` where
+      // `routes = (router) => { users(router); return router; }`): the argument itself.
+      const handedBack = returnedParameterIndex(factory.node);
+      const argument = handedBack !== undefined ? value.arguments[handedBack] : undefined;
+      if (argument) return this.routerOf(argument, file, depth + 1);
+      return this.returnedRouter(factory.node.body, factory.file, depth + 1);
     }
     if (ts.isPropertyAccessExpression(value)) return this.routerOfMember(value, file, depth + 1);
     return undefined;
@@ -284,4 +289,21 @@ export class RouterIdentity {
     }
     return this.dialect.createdBy(binding.module, binding.importedName, member);
   }
+}
+
+/** The index of the parameter a function returns as it is (`(router) => { ...; return router; }`), if it returns one. */
+function returnedParameterIndex(fn: ts.SignatureDeclaration & { body?: ts.ConciseBody }): number | undefined {
+  const names = fn.parameters.map((parameter) => (ts.isIdentifier(parameter.name) ? parameter.name.text : undefined));
+  const indexOf = (expression: ts.Expression): number | undefined => {
+    const value = skipOuterExpressions(expression);
+    const index = ts.isIdentifier(value) ? names.indexOf(value.text) : -1;
+    return index >= 0 ? index : undefined;
+  };
+  const body = fn.body;
+  if (!body) return undefined;
+  if (!ts.isBlock(body)) return indexOf(body);
+  for (const statement of body.statements) {
+    if (ts.isReturnStatement(statement) && statement.expression) return indexOf(statement.expression);
+  }
+  return undefined;
 }
