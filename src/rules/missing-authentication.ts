@@ -90,7 +90,9 @@ function judge(facts: RouteFacts): Verdict | undefined {
   const words = segments.map(segmentWords);
   const webhook = words.some((segmentWords) => segmentWords.some((word) => WEBHOOK_SEGMENT.test(word)));
 
-  const sensitiveSegment = segments.find((segment) => SENSITIVE_SEGMENT.test(segment));
+  // A GraphQL or tRPC operation names its object in its name (`userFindbyId`, `order.byId`): its words are its path.
+  const rpc = route.kind === 'graphql' || route.kind === 'trpc';
+  const sensitiveSegment = segments.find((segment) => SENSITIVE_SEGMENT.test(segment)) ?? (rpc ? segments.flatMap((segment) => segment.split('-')).find((word) => SENSITIVE_SEGMENT.test(word)) : undefined);
   const mutating = MUTATING_METHODS.has(route.method) || route.method === 'ALL';
   // A GET that reaches a write deep in its call graph is usually bookkeeping (a view counter, a
   // cache refresh); its reads are what it exposes.
