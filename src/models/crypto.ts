@@ -58,3 +58,13 @@ export const CRYPTO_JS_PBKDF2 = { module: 'crypto-js', name: 'PBKDF2', optionsAr
 export const SCRYPT_FUNCTIONS: ReadonlySet<string> = new Set(['scrypt', 'scryptSync']);
 export const SCRYPT_COST_OPTIONS: ReadonlySet<string> = new Set(['N', 'cost']);
 export const SCRYPT_MINIMUM_COST = 16_384;
+
+/**
+ * Model hooks that run before a record is saved (Mongoose `schema.pre('save')`, Sequelize
+ * `beforeCreate`/`beforeSave`/`addHook`, TypeORM `@BeforeInsert`/`@BeforeUpdate`, Prisma `$use`/`$extends`
+ * query hooks, Objection `$beforeInsert`, Bookshelf `on('saving')`). With a hashing library in the same
+ * file they hash passwords the handlers pass in plain.
+ */
+export const PASSWORD_HASHING_HOOK = /\.pre\s*\(\s*['"](?:save|validate|updateOne|findOneAndUpdate)['"]|\bbefore(?:Create|Save|Update|BulkCreate)\b|\baddHook\s*\(|@Before(?:Insert|Update)\b|\$(?:use|extends)\s*\(|\$before(?:Insert|Update)\b|\.on\s*\(\s*['"]saving['"]/;
+/** Password hashing libraries and functions, as their names appear in a file's text. */
+export const PASSWORD_HASHING_LIBRARY = /\b(?:bcrypt|bcryptjs|argon2|scrypt|pbkdf2|hashPassword|hashSync)\b/i;
