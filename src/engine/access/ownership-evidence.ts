@@ -1,6 +1,6 @@
 import type { AnalysisFailures } from '../analysis-failures.js';
 import { ts } from '#typescript';
-import { bindingNames, type ModuleIndex } from '../names/index.js';
+import { bindingNames, resolveFunction, type ModuleIndex } from '../names/index.js';
 import { enclosingFunction, skipOuterExpressions } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { DataflowEngine, TaintedCall } from '../dataflow/engine.js';
@@ -160,6 +160,15 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
           return;
         }
       }
+      // `await loadPageForWorkspace({ pageId: input.pageId, workspaceId: ctx.workspace.id })`, its result unused: a
+      // project function that looks the record (or its parent) up with the caller and throws when nothing is found.
+      if (ts.isExpressionStatement(node)) {
+        const call = skipOuterExpressions(node.expression);
+        if (ts.isCallExpression(call) && call !== tainted.call && call.arguments.some(mentions) && sharesValue(call, tainted.call) && call.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument)) && throwsWhenMissing(ctx, call)) {
+          evidence = { what: `${callName(call)}(), which throws unless the record is found with the caller's scope`, node };
+          return;
+        }
+      }
       if (ts.isCallExpression(node)) {
         const name = callName(node);
         const isCheck = AUTHORIZATION_CALL.test(name) || configured.includes(name);
@@ -175,6 +184,34 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
     if (evidence) return evidence;
   }
   return undefined;
+}
+
+/**
+ * The check and the lookup read the same request value (`input.pageId` in both): the lookup is tied to
+ * what was checked. A check of the parent page does not cover a delete filtered by the subscriber id alone.
+ */
+function sharesValue(check: ts.CallExpression, lookup: ts.Node): boolean {
+  let chain: ts.Node = lookup;
+  while (chain.parent && (ts.isPropertyAccessExpression(chain.parent) || (ts.isCallExpression(chain.parent) && chain.parent.expression === chain))) chain = chain.parent;
+  const reads = (node: ts.Node, into: Set<string>): Set<string> => {
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) into.add(node.getText());
+    ts.forEachChild(node, (child) => void reads(child, into));
+    return into;
+  };
+  const looked = reads(chain, new Set());
+  const checked = new Set<string>();
+  check.arguments.forEach((argument) => reads(argument, checked));
+  return [...checked].some((text) => looked.has(text));
+}
+
+/** `if (!page) throw new NotFoundError(...)` in the project function a call runs. */
+const THROWS_WHEN_MISSING = /\bif\s*\(\s*!\s*[\w$.]+\s*\)\s*\{?\s*throw\b/;
+
+function throwsWhenMissing(ctx: AccessContext, call: ts.CallExpression): boolean {
+  const file = ctx.modules.fileOf(call);
+  const target = file && resolveFunction(ctx.modules, file, call.expression);
+  const body = target?.node.body;
+  return body !== undefined && THROWS_WHEN_MISSING.test(body.getText(target!.node.getSourceFile()));
 }
 
 function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression): boolean {
