@@ -51,6 +51,11 @@ const KEY_FIELD = /^(?:_?id|uuid|guid|slug|key|code|ref|handle|number|no|token|h
  * the permission, if it is unguessable. A slug or public id is meant to be seen, so it is not one.
  */
 export const CAPABILITY_KEY = /(?:^|_)(?:token|secret|hash)$|(?:Token|Secret|Hash)$|^(?:share|link|invite|invitation|magic|access)_?(?:id|key|code)$|(?:share|link|invite|invitation)(?:Id|ID|Key|Code)$/i;
+/**
+ * The credential a caller presents, as a lookup key: finding the API key record by the key itself
+ * (`apiKeys.findOneBy({ apiKey: req.params.apikey })`) authenticates the caller; it picks no one else's record.
+ */
+export const PRESENTED_CREDENTIAL_KEY = /^(?:api_?key|apikey|api_?key_?hash|hashed_?api_?key)$/i;
 /** Models whose records are handed out as links: their plain `code`/`key`/`token` column is the secret of the link. */
 const CAPABILITY_MODEL = /invit|share|magic.?link|^links?$/i;
 

@@ -171,9 +171,18 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
           evidence = { what: `${name}()`, node };
           return;
         }
-        // A helper of any name that takes the object and the caller and throws unless a record keyed by
-        // both exists (`await getMemberRoles({ teamId, reference: { id: userId } })`): a membership check.
-        if (node !== tainted.call && !pathCalls.has(node) && node.arguments.some(mentions) && node.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument)) && throwsUnlessFound(ctx, node, tainted.call)) {
+        // A helper of any name that takes the object (or its parent) and the caller and throws unless a
+        // record keyed by both exists (`await getMemberRoles({ teamId, reference: { id: userId } })`,
+        // `await loadPageForWorkspace({ pageId: input.pageId, workspaceId: ctx.workspace.id })`): a membership
+        // check, for a lookup tied to what it checked (the same request value, or the looked-up record).
+        if (
+          node !== tainted.call &&
+          !pathCalls.has(node) &&
+          node.arguments.some(mentions) &&
+          tiedTo(node, tainted.call, keyNames) &&
+          node.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument)) &&
+          throwsUnlessFound(ctx, node, tainted.call)
+        ) {
           evidence = { what: `the membership check ${name}(), which throws unless a record keyed by both exists`, node };
           return;
         }
@@ -208,11 +217,13 @@ function throwsUnlessFound(ctx: AccessContext, call: ts.CallExpression, access: 
   const known = assertingHelpers.get(fn);
   if (known !== undefined) return known;
   const parameters = new Set(fn.parameters.flatMap((parameter) => bindingNames(parameter.name)));
+  // Two distinct parameters, or two members of one (`args.pageId`, `args.workspaceId`).
   const keyedByTwo = (lookup: ts.CallExpression): boolean => {
     const used = new Set<string>();
     for (const argument of chainArguments(lookup)) {
       walkDescendants(argument, (child) => {
-        if (ts.isIdentifier(child) && parameters.has(child.text) && !(ts.isPropertyAssignment(child.parent) && child.parent.name === child)) used.add(child.text);
+        if (!ts.isIdentifier(child) || !parameters.has(child.text) || (ts.isPropertyAssignment(child.parent) && child.parent.name === child)) return;
+        used.add(ts.isPropertyAccessExpression(child.parent) && child.parent.expression === child ? `${child.text}.${child.parent.name.text}` : child.text);
       });
     }
     return used.size >= 2;
@@ -239,6 +250,30 @@ function throwsUnlessFound(ctx: AccessContext, call: ts.CallExpression, access: 
   });
   assertingHelpers.set(fn, asserts);
   return asserts;
+}
+
+/**
+ * The check covers the lookup only when they are about the same record: both read the same request
+ * value (`input.pageId`, or the key `teamId` itself), or the check takes the looked-up record
+ * (`getEnvelopeWhereInput({ id: attachment.envelopeId, ... })` after `const attachment = ...`). A check
+ * of the parent page does not cover a delete filtered by the subscriber id alone.
+ */
+function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet<string>): boolean {
+  let chain: ts.Node = lookup;
+  while (chain.parent && (ts.isPropertyAccessExpression(chain.parent) || (ts.isCallExpression(chain.parent) && chain.parent.expression === chain))) chain = chain.parent;
+  const reads = (node: ts.Node, into: Set<string>): Set<string> => {
+    walkDescendants(node, (child) => {
+      if (ts.isPropertyAccessExpression(child) && ts.isIdentifier(child.expression)) into.add(child.getText());
+      else if (ts.isIdentifier(child) && keyNames.has(child.text) && !ts.isPropertyAccessExpression(child.parent)) into.add(child.text);
+    });
+    return into;
+  };
+  const looked = reads(chain, new Set());
+  const checked = new Set<string>();
+  for (const argument of check.arguments) reads(argument, checked);
+  if ([...checked].some((text) => looked.has(text))) return true;
+  const record = resultVariable(lookup) ?? [];
+  return record.length > 0 && check.arguments.some((argument) => [...reads(argument, new Set())].some((text) => record.includes(text.split('.')[0]!)));
 }
 
 function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression): boolean {

@@ -2,12 +2,13 @@ import { ts } from '#typescript';
 import type { AnalysisFailures } from '../analysis-failures.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { exitsEarly, isFunctionLike, isOuterExpression, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
-import { bindingNames, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
+import { bindingNames, bindingValue, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import type { Route } from '../routes/route.js';
 import { initialParameterOrigins } from './sources.js';
 import { identityTaint, joinOrigins, safeForOf, withSafeFor, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCategory } from '../models.js';
+import { SCHEMA_PARSE_METHODS } from '../../models/validation-schemas.js';
 import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
 import { BAG_PARTS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS } from '../../models/request-sources.js';
 import { TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
@@ -491,7 +492,7 @@ export class DataflowEngine {
       if (base.taint.requestObject) return requestMember(base.taint, name, member, context.fn.file, this.validatedField(context));
       if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
       if (base.taint.inputBag) {
-        const validated = name === undefined ? undefined : this.validatedField(context)(base.taint.inputBag, name);
+        const validated = name === undefined ? undefined : this.validatedField(context)(base.taint.inputBag, name, base.taint);
         if (validated) return validated;
         base = { kind: 'tainted', taint: withoutInputBag(base.taint) };
       }
@@ -594,6 +595,10 @@ export class DataflowEngine {
     if (USER_HELPER_NAME.test(lastName) && !ts.isNewExpression(call)) {
       const helper = resolveFunction(this.modules, context.fn.file, callee);
       if (helper && this.authHelpers.verifies(helper)) return { kind: 'principal', label: `${calleeName}()` };
+      // `const authCheck = await apiAuth.verifyAuthHeaderAndReturnScope(header); if (!authCheck.validKey) return
+      // res.status(401)`: a check that reports failure instead of throwing, turned into a 401 by the caller.
+      // What it returns (`authCheck.scope.orgId`) is the verified caller's.
+      if (answeredWith401(call)) return { kind: 'principal', label: `${calleeName}()` };
     }
     const numeric = calleeName.split('.')[0]!;
     if (NUMERIC_CONVERSIONS.has(numeric) || NUMERIC_CONVERSIONS.has(calleeName) || calleeName === 'BigInt') {
@@ -667,6 +672,13 @@ export class DataflowEngine {
       return returned;
     }
 
+    // `DeleteMonitorInput.parse(args.input)`: the value checked against a schema comes back as it was. What the
+    // schema allows is not known here, so it counts as checked for every sink, and stays the record the client names.
+    if (ts.isPropertyAccessExpression(callee) && SCHEMA_PARSE_METHODS.has(lastName) && call.arguments?.length === 1 && this.isBuiltSchema(callee.expression, context.fn.file)) {
+      const identity = identityTaint(argumentOrigins[0]);
+      if (identity) return { kind: 'sanitized', how: `validated by ${calleeName}()`, identity: withStep(identity, this.step(call, context, `validated by ${calleeName}()`)) };
+    }
+
     // Functions we do not see: only well-known pass-throughs keep the taint.
     const tainted = argumentOrigins.find((argument) => argument.kind === 'tainted');
     // `mysql.escape(x)`, `connection.escapeId(x)`: quoted for SQL text, still request data for a shell, a path or a URL.
@@ -680,6 +692,19 @@ export class DataflowEngine {
       return { kind: 'constant' };
     }
     return { kind: 'unknown' };
+  }
+
+  /**
+   * A schema the project built with a builder chain (`const DeleteMonitorInput = z.object({ id: z.number() })`,
+   * declared here or imported from a project module): not `JSON.parse` or another global's parser.
+   */
+  private isBuiltSchema(receiver: ts.Expression, file: ScannedSourceFile): boolean {
+    const value = skipOuterExpressions(receiver);
+    if (!ts.isIdentifier(value)) return false;
+    const local = localConstInitializer(value);
+    const declared = local ?? bindingValue(this.modules.resolveName(file, value.text));
+    const built = declared && ts.isExpression(declared) ? skipOuterExpressions(declared) : undefined;
+    return built !== undefined && ts.isCallExpression(built) && ts.isPropertyAccessExpression(built.expression);
   }
 
   /** A category-specific sanitizer's result: the same request data, safe for sinks of `category` only. */
@@ -798,7 +823,7 @@ export class DataflowEngine {
       let part: ValueOrigin = value;
       if (ts.isObjectBindingPattern(name) && value.kind === 'tainted') {
         const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
-        const validated = value.taint.inputBag && key !== undefined && !element.dotDotDotToken ? this.validatedField(context)(value.taint.inputBag, key) : undefined;
+        const validated = value.taint.inputBag && key !== undefined && !element.dotDotDotToken ? this.validatedField(context)(value.taint.inputBag, key, value.taint) : undefined;
         if (value.fields && key !== undefined && !element.dotDotDotToken) part = Object.hasOwn(value.fields, key) ? value.fields[key]! : (value.rest ?? { kind: 'constant' });
         else if (value.taint.requestObject) part = requestMember(value.taint, key, element, context.fn.file, this.validatedField(context));
         else if (validated) part = validated;
@@ -861,12 +886,15 @@ export class DataflowEngine {
    * What the route's validation (a Fastify route `schema`) guarantees about a field of an input
    * bag: a sanitized origin when the declared type leaves the client no free text.
    */
-  private validatedField(context: AnalysisContext): (part: string, field: string) => ValueOrigin | undefined {
+  private validatedField(context: AnalysisContext): (part: string, field: string, bag?: Taint) => ValueOrigin | undefined {
     const middleware = context.route?.middleware ?? [];
-    return (part, field) => {
+    return (part, field, bag) => {
       for (const step of middleware) {
         const declared = step.validatedFields?.find((candidate) => candidate.part === part && candidate.field === field);
-        if (declared?.restricted) return { kind: 'sanitized', how: `${part}.${field} validated as ${declared.restricted} by the route ${step.name} (${step.file}:${step.line})` };
+        if (!declared?.restricted) continue;
+        // Safe for every sink, but still the record the client names: `z.object({ id: z.number() })` keeps `input.id` a lookup key.
+        const identity = bag ? { ...withoutInputBag(bag), source: { ...bag.source, label: memberLabel(bag.source.label, field) } } : undefined;
+        return { kind: 'sanitized', how: `${part}.${field} validated as ${declared.restricted} by the route ${step.name} (${step.file}:${step.line})`, ...(identity ? { identity } : {}) };
       }
       return undefined;
     };
@@ -1166,3 +1194,28 @@ function allowlistTernary(conditional: ts.ConditionalExpression): string | undef
   return checked && isChecked(whenTrue) && isChecked(conditional.whenFalse) ? `checked against an allowlist (${callee.getText()})` : undefined;
 }
 
+/** Rejections of a missing or bad credential: 401 and its names. */
+const UNAUTHENTICATED_ANSWER = /\b401\b|UNAUTHORIZED|Unauthorized|UNAUTHENTICATED/;
+
+/**
+ * The call's result is bound to a name that a later `if` of the same block tests and answers with a
+ * 401 (`if (!authCheck.validKey) return res.status(401).json(...)`): the caller treats it as the
+ * credential check, so past that `if` the result is the verified caller's.
+ */
+function answeredWith401(call: ts.CallExpression | ts.NewExpression): boolean {
+  let node: ts.Node = call;
+  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent))) node = node.parent;
+  const declaration = node.parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.initializer !== node || !ts.isIdentifier(declaration.name)) return false;
+  const statement = declaration.parent?.parent;
+  const block = statement?.parent;
+  if (!statement || !block || !(ts.isBlock(block) || ts.isSourceFile(block))) return false;
+  const name = declaration.name.text;
+  const mentions = new RegExp(`(?:^|[^\\w$.])${name.replace(/\$/g, '\\$')}\\b`);
+  const statements = block.statements;
+  for (let index = statements.indexOf(statement as ts.Statement) + 1; index < statements.length && index < statements.indexOf(statement as ts.Statement) + 4; index++) {
+    const next = statements[index]!;
+    if (ts.isIfStatement(next) && mentions.test(next.expression.getText()) && UNAUTHENTICATED_ANSWER.test(next.thenStatement.getText())) return true;
+  }
+  return false;
+}

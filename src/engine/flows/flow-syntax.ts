@@ -151,8 +151,14 @@ export function isResultUsed(call: ts.CallExpression): boolean {
 
 /** Whether a node runs in a `catch` block of its own function (error bookkeeping: `status: 'FAILED'`). */
 export function insideCatch(node: ts.Node): boolean {
-  for (let current: ts.Node | undefined = node.parent; current && !ts.isFunctionLike(current); current = current.parent) {
+  for (let current: ts.Node | undefined = node.parent; current; current = current.parent) {
     if (ts.isCatchClause(current)) return true;
+    if (!ts.isFunctionLike(current)) continue;
+    // A callback run from the catch block (`repo.findOneBy(...).then((e) => { e.status = ERROR })`) or a
+    // promise's rejection handler (`.catch((err) => ...)`) is failure handling too; any other function ends the search.
+    const call = ts.isArrowFunction(current) || ts.isFunctionExpression(current) ? current.parent : undefined;
+    if (!call || !ts.isCallExpression(call) || !call.arguments.includes(current as ts.Expression)) return false;
+    if (ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'catch') return true;
   }
   return false;
 }

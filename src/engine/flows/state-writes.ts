@@ -5,7 +5,7 @@
  */
 import { ts } from '#typescript';
 import { propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
-import { localConstInitializer } from '../names/index.js';
+import { localBinding, localConstInitializer } from '../names/index.js';
 import type { FlowLocation } from './flow-facts.js';
 import { criteriaObjects, frameLiteral, frameLocation, isFreshObject, type Frame, type FlowRecorder } from './flow-frame.js';
 import { BALANCE_FIELD, CREATE_METHODS, EXPIRY_FIELD, SECRET_FIELD, SECRET_GENERATOR, STATE_FIELD, WRITTEN_FLAG } from './flow-patterns.js';
@@ -18,6 +18,8 @@ export function assignmentWrite(walker: FlowRecorder, node: ts.BinaryExpression,
   const owner = skipOuterExpressions(left.expression);
   const ownerName = ts.isIdentifier(owner) ? owner.text : owner.kind === ts.SyntaxKind.ThisKeyword ? enclosingClassName(node) : undefined;
   if (!ownerName || /^(?:req|request|ctx|res|reply|response|context|c|this\.state)$/.test(ownerName)) return;
+  // `for (const phase of summary.phases) phase.status = 'skipped'` where `summary` is what a computation returned: a report, not a stored record.
+  if (ts.isIdentifier(owner) && itemOfComputedResult(owner, frame)) return;
   // A record built in this function (`new Order()`, `{}`) gets its first state, not a transition.
   const creates = ts.isIdentifier(owner) && isFreshObject(owner.text, frame);
   const value = frameLiteral(walker.modules, node.right, frame);
@@ -33,8 +35,54 @@ export function assignmentWrite(walker: FlowRecorder, node: ts.BinaryExpression,
     resultUsed: true,
     seq,
     via: frame.via,
-    ...(insideCatch(node) ? { inCatch: true } : {}),
+    ...(insideCatch(node) || beforeThrow(node) ? { inCatch: true } : {}),
   });
+}
+
+/**
+ * The loop variable of a `for...of` over what a call returned that neither loads records (no data
+ * access, no loader name like find/get/load): the items of a computed result. Followed through the
+ * parameters a caller bound (`writeMonitorsPhase(pc, phase)` inside `for (const phase of summary.phases)`)
+ * and the parts read from them (`const resource = phase.resources[0]`).
+ */
+function itemOfComputedResult(name: ts.Identifier, frame: Frame, viaLoop = false, depth = 0): boolean {
+  if (depth > 6) return false;
+  const loaded = frame.loaded.get(name.text);
+  if (loaded) return viaLoop && !loaded.isRead && loaded.model === undefined;
+  const bound = frame.bindings.get(name.text);
+  if (bound) {
+    const root = rootName(bound.expression);
+    return root !== undefined && itemOfComputedResult(root, bound.frame, viaLoop, depth + 1);
+  }
+  const declaration = localBinding(name);
+  // `const resource = phase.resources[0]`: a part of what the name it is read from holds.
+  const initial = declaration && ts.isVariableDeclaration(declaration) && declaration.initializer ? skipOuterExpressions(declaration.initializer) : undefined;
+  if (initial && (ts.isPropertyAccessExpression(initial) || ts.isElementAccessExpression(initial))) {
+    const root = rootName(initial);
+    return root !== undefined && root !== name && itemOfComputedResult(root, frame, true, depth + 1);
+  }
+  const list = declaration?.parent;
+  const loop = list && ts.isVariableDeclarationList(list) ? list.parent : undefined;
+  if (!loop || !ts.isForOfStatement(loop) || loop.initializer !== list) return false;
+  const root = rootName(loop.expression);
+  return root !== undefined && itemOfComputedResult(root, frame, true, depth + 1);
+}
+
+/** `summary` of `summary.phases`, `rows[0].items`. */
+function rootName(expression: ts.Expression): ts.Identifier | undefined {
+  let root = skipOuterExpressions(expression);
+  while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = skipOuterExpressions(root.expression);
+  return ts.isIdentifier(root) ? root : undefined;
+}
+
+/** `record.status = 'ERROR'; await repo.save(record); throw new Error(...)`: the request records that its own work failed, then fails. */
+function beforeThrow(node: ts.Node): boolean {
+  let statement: ts.Node = node;
+  while (statement.parent && !ts.isBlock(statement.parent) && !ts.isSourceFile(statement.parent) && !ts.isFunctionLike(statement.parent)) statement = statement.parent;
+  const block = statement.parent;
+  if (!block || !ts.isBlock(block)) return false;
+  const last = block.statements.at(-1);
+  return last !== undefined && last !== statement && ts.isThrowStatement(last);
 }
 
 /** ORM writes given objects: Prisma `{ where, data }`, Sequelize `(values, { where })`, TypeORM/Mongoose `(criteria, values)`. */

@@ -43,10 +43,13 @@ export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
 }
 
 // Reading a credential directly is as good as reading the principal for an in-handler check; so is
-// comparing a shared secret (a cron job's CRON_SECRET, an internal API key) in constant time.
+// comparing a shared secret (a cron job's CRON_SECRET, an internal API key) in constant time, or
+// looking up the API key the request carries in its path, query or body (`getApiKey(req.params.apikey)`).
 // Header names are case-insensitive: `c.req.header("Authorization")`, `event.headers.Authorization` (API Gateway keeps the client's case).
 const CREDENTIAL_READ =
   /\bheaders?\s*(?:\?\.|\.)\s*[Aa]uthorization\b|\bheaders?\s*\[\s*['"`][Aa]uthorization['"`]\s*\]|\bheader\s*\(\s*['"`][Aa]uthorization['"`]|\bcookies?\s*(?:\?\.|\.|\[\s*['"`])\s*(?:token|jwt|session|access_?token|auth)\b|\bauthenticatedUsers\b|\b(?:jwt|jsonwebtoken|jose)\.verify\s*\(|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)\s*\(|\bget\s*\(\s*['"`](?:[Aa]uthorization|[Xx]-[Aa]pi-[Kk]ey|x-internal-api-key)['"`]|\b(?:timingSafeEqual|secureCompare|safeCompare|constantTimeCompare)\s*\(/;
+/** The API key a request carries in its path, query or body: `req.params.apikey`, `req.query.api_key`. */
+const REQUEST_API_KEY_READ = /\b(?:params|query|body)\s*(?:\?\.|\.)\s*(?:api_?[Kk]ey|apikey|API_?KEY)\b/;
 /**
  * A secret of the server's own (`process.env.CRON_SECRET`) is a credential check only where the request
  * is held against it: compared with something, or read beside the request's headers, query or body.
@@ -59,7 +62,7 @@ const REQUEST_PART_READ = /\b(?:req|request|ctx|event|c\.req|context)\s*(?:\?\.|
 
 /** Code (a function's text) that reads or verifies the request's credentials. */
 export function readsRequestCredentials(text: string): boolean {
-  if (CREDENTIAL_READ.test(text)) return true;
+  if (CREDENTIAL_READ.test(text) || REQUEST_API_KEY_READ.test(text)) return true;
   // The server's own key sent out (`Authorization: \`Bearer ${process.env.TINYBIRD_API_KEY}\`` to an upstream API) checks no caller.
   const ownSecrets = text.replace(OUTGOING_CREDENTIAL_HEADER, '');
   return SERVER_SECRET.test(ownSecrets) && (comparesConfiguredSecret(ownSecrets) || REQUEST_PART_READ.test(ownSecrets));
@@ -108,6 +111,11 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
   const text = handler.node.body.getText(sourceFile);
   const where = `${handler.name} (${handler.file.path}:${nodePosition(handler.node).line})`;
   const rejects = REJECTS_UNAUTHENTICATED.test(text) || AUTH_ERROR_MESSAGE.test(text) || OTHER_REJECTION.test(text);
+  if (!rejects && modules && REQUEST_API_KEY_READ.test(text)) {
+    // `verifyApiKey(req.params.apikey)`, which throws a 401 when no such key exists: the key is checked one call down.
+    const checker = calledFunctions(modules, handler).find((helper) => REJECTS_UNAUTHENTICATED.test(helper.node.body?.getText(helper.node.getSourceFile()) ?? ''));
+    if (checker) return `${where} passes the API key the request carries to ${checker.name} (${checker.file.path}:${nodePosition(checker.node).line}), which rejects an unknown key`;
+  }
   if (!rejects) {
     // `if (!req.session.userId) return null`: an anonymous caller gets nothing, before anything is read.
     const anonymousExit = ANONYMOUS_EXIT.exec(text);

@@ -176,6 +176,9 @@ export function publicByDesignReason(input: {
   if (phrase.includes('password') && phrase.some((word) => /^(?:change|reset|set|new|update)$/.test(word)) && input.handler && takesResetToken(input.handler)) {
     return `${last}: sets a password with a reset token (account recovery)`;
   }
+  // POST /leads (the collection, no id): a lead-capture form that visitors fill in, like a contact form.
+  // Reading or changing leads is not this.
+  if (input.method === 'POST' && /^leads?$/.test(last) && literal.length === segments.length) return 'lead capture (POST to the lead collection): a form anonymous visitors fill in';
   // POST /users (the collection, no id) is sign-up.
   if (input.method === 'POST' && /^(?:users?|accounts?|members?)$/.test(last) && literal.length === segments.length) return 'sign-up (POST to the user collection)';
   // tRPC `users.create`, GraphQL `createAccount`: a public operation that creates a user is sign-up.

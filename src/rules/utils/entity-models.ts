@@ -20,8 +20,8 @@ export interface EntityModel {
   excludedFields: string[];
 }
 
-/** Last words that make a credential-looking field a fact about it (resetTokenExpires). */
-const DESCRIPTIVE = new Set(['expires', 'expiry', 'expiration', 'at', 'enabled', 'type', 'id', 'count', 'changed', 'required', 'version', 'verified', 'set', 'length']);
+/** Last words that make a credential-looking field a fact about it (resetTokenExpires, webhookSecretConfigured). */
+const DESCRIPTIVE = new Set(['expires', 'expiry', 'expiration', 'at', 'enabled', 'type', 'id', 'count', 'changed', 'required', 'version', 'verified', 'set', 'length', 'configured', 'present', 'exists']);
 const SECRET_WORDS = /\b(password|passwd|pwd|secret|token|api key|apikey|private key|mfa|totp|otp|salt|recovery codes?|hashed password|password hash)\b/;
 
 export function isSecretField(name: string): boolean {

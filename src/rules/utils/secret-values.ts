@@ -28,8 +28,8 @@ const DESCRIPTOR_LAST_WORD = new Set([
   'secs', 'mins', 'addr', 'css', 'xpath', 'locator', 'element', 'button',
 ]);
 
-/** Names that say the value is public or fake on purpose. */
-const NON_SECRET_NAME = /\b(?:public|publishable|pub|example|sample|dummy|fake|mock|test|placeholder|hashed|salt rounds|csrf|xsrf|i18n|translation|label)\b/;
+/** Names that say the value is public or fake on purpose, or stands in for a secret kept out (`REDACTED_CREDENTIAL_VALUE`, `MASKED_API_KEY`). */
+const NON_SECRET_NAME = /\b(?:public|publishable|pub|example|sample|dummy|fake|mock|test|placeholder|hashed|salt rounds|csrf|xsrf|i18n|translation|label|redacted|masked)\b/;
 
 /**
  * Names that are not identifiers or config keys: display strings used as keys (`"API key"` in a

@@ -309,7 +309,23 @@ function queryTextOf(argument: ts.Expression): ts.Expression | undefined {
 /** A query-builder argument that can be SQL text (not `{ id }`, `['a', 'b']`, `qb => ...`, `new Brackets(...)`). */
 function isTextArgument(argument: ts.Expression): boolean {
   const value = skipOuterExpressions(argument);
+  if (ts.isIdentifier(value)) return !holdsNonText(value);
   return !(ts.isObjectLiteralExpression(value) || ts.isArrayLiteralExpression(value) || isFunctionExpression(value) || ts.isNewExpression(value));
+}
+
+/**
+ * A variable that holds criteria rather than SQL text: built as an object, array, function or
+ * instance (`const where = { chatflowid }`, `new Brackets(...)`), or declared with a non-string type
+ * (`const where: FindOptionsWhere<Message> = {}`, a `Brackets` parameter). TypeORM binds the values
+ * of such criteria as parameters.
+ */
+function holdsNonText(identifier: ts.Identifier): boolean {
+  const declaration = localBinding(identifier);
+  if (!declaration) return false;
+  const type = declaration.type;
+  if (type) return !(type.kind === ts.SyntaxKind.StringKeyword || type.kind === ts.SyntaxKind.AnyKeyword || type.kind === ts.SyntaxKind.UnknownKeyword || ts.isUnionTypeNode(type) || ts.isLiteralTypeNode(type));
+  const initial = ts.isVariableDeclaration(declaration) && declaration.initializer ? skipOuterExpressions(declaration.initializer) : undefined;
+  return initial !== undefined && (ts.isObjectLiteralExpression(initial) || ts.isArrayLiteralExpression(initial) || isFunctionExpression(initial) || ts.isNewExpression(initial));
 }
 
 function isFunctionExpression(node: ts.Node): boolean {

@@ -18,6 +18,7 @@ import type { AdapterContext } from '../adapter.js';
 import { collectCalls, type Registration } from './router-calls.js';
 import { RouterValues } from './router-values.js';
 import { RouterIdentity, type EventOrder, type RouterDialect, type RouterEvent, type RouterNode } from './router-identity.js';
+import { middlewareSkipPredicate, type MiddlewareSkip } from './middleware-path-skips.js';
 import { joinPaths, looksLikePathName, normalizePath, pathStartsWith, regexFromLiteral } from './router-paths.js';
 import { enclosingIteration, isConstant, isThisProperty, itemPropertyRead, objectPropertyValue, returnedFunction } from './router-syntax.js';
 
@@ -27,6 +28,8 @@ interface AppliedMiddleware {
   /** Full path prefix the middleware is limited to; undefined for all paths. */
   under?: string;
   except?: Array<{ path: string | RegExp; methods?: HttpMethod[] }>;
+  /** The requests its own body passes on before any check (`if (PUBLIC.some((p) => req.path.startsWith(p))) return next()`). */
+  skips?: MiddlewareSkip;
 }
 
 /**
@@ -42,6 +45,7 @@ class RouterGraph {
   private readonly values: RouterValues;
   private readonly identity: RouterIdentity;
   private readonly describedCache = new Map<string, RouteMiddleware>();
+  private readonly skipCache = new Map<ts.Node, MiddlewareSkip | undefined>();
 
   constructor(
     private readonly context: AdapterContext,
@@ -351,7 +355,8 @@ class RouterGraph {
         for (const expression of event.middleware) {
           const { inner, except } = this.unlessOf(expression, event.file);
           const middleware = this.describe(inner, event.file, scope, inner === expression ? undefined : middlewareName(expression));
-          for (const under of unders) active.push({ middleware, under: under === '/' ? undefined : under, except });
+          const skips = inner === expression ? this.skipsOf(inner, event.file) : undefined;
+          for (const under of unders) active.push({ middleware, under: under === '/' ? undefined : under, except, ...(skips ? { skips } : {}) });
         }
       } else if (event.kind === 'mount') {
         if (event.viaCall) {
@@ -430,6 +435,14 @@ class RouterGraph {
     return described;
   }
 
+  /** The requests a middleware function lets through before its check, read from its body (memoized per function). */
+  private skipsOf(expression: ts.Expression, file: ScannedSourceFile): MiddlewareSkip | undefined {
+    const fn = resolveFunction(this.modules, file, expression);
+    if (!fn) return undefined;
+    if (!this.skipCache.has(fn.node)) this.skipCache.set(fn.node, middlewareSkipPredicate(fn.node, fn.file, this.values));
+    return this.skipCache.get(fn.node);
+  }
+
   /** `jwt({...}).unless({ path: ['/login', /^\/public/] })`: the middleware, and the paths it skips. */
   private unlessOf(expression: ts.Expression, file: ScannedSourceFile): { inner: ts.Expression; except?: AppliedMiddleware['except'] } {
     const value = skipOuterExpressions(expression);
@@ -472,6 +485,12 @@ class RouterGraph {
 
 function applies(applied: AppliedMiddleware, path: string, method: HttpMethod): boolean {
   if (applied.under !== undefined && !pathStartsWith(path, applied.under)) return false;
+  if (applied.skips) {
+    // Below its mount point the middleware sees the rest of the path (`req.path`); `req.originalUrl` is the whole.
+    const depth = applied.under ? applied.under.split('/').filter(Boolean).length : 0;
+    const relative = `/${path.split('/').filter(Boolean).slice(depth).join('/')}`;
+    if (applied.skips({ method, full: path, relative })) return false;
+  }
   if (applied.except) {
     for (const exception of applied.except) {
       const matches = typeof exception.path === 'string' ? normalizePath(exception.path) === path : exception.path.test(path);
