@@ -5,7 +5,8 @@ import { bindingNames, resolveFunction } from '../names/index.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.js';
-import type { ObjectAccess, ObjectAccessVerdict, Route } from '../routes/route.js';
+import type { ObjectAccess, ObjectAccessVerdict, Route, RouteMiddleware } from '../routes/route.js';
+import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, type LookupAccess } from './lookup-keys.js';
 import { collectIdentifiers, inCodeOwnershipCheck, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
@@ -129,7 +130,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     // A webhook or cron job proves its sender with a signature or a shared secret and reads no user:
     // its lookups are keyed by the sender's payload, and there is no signed-in user to own them.
     if (route.caller === 'service') return record(route, candidate, pathKey, { verdict: 'service', evidence: `called by a service, not a user (${route.publicByDesign ?? route.authEvidence[0] ?? 'shared secret'})` });
-    const role = route.middleware.find((middleware) => middleware.kind === 'role');
+    const role = route.middleware.find((middleware) => middleware.kind === 'role' && !admitsEveryUser(middleware));
     const adminCheck = role ? undefined : handlerAdminCheck(route);
     if (role || isPrivilegedPath(route.path) || adminCheck) {
       return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: role ? `admin only (${role.name})` : adminCheck ? `admin only (${adminCheck})` : 'admin only (admin path)' });
@@ -414,6 +415,13 @@ function handlerAdminCheck(route: Route): string | undefined {
     if (HANDLER_ADMIN_EXIT.test(text)) return `${statement.expression.getText()} exits first (${route.handler!.file}:${nodePosition(statement).line})`;
   }
   return undefined;
+}
+
+const ORDINARY_ROLE = new RegExp(`^(?:${ORDINARY_USER_ROLES.join('|')})$`, 'i');
+
+/** A role guard whose readable roles are all ones every account holds (`@Roles(RoleType.USER)`): no admin-only route. */
+function admitsEveryUser(middleware: RouteMiddleware): boolean {
+  return (middleware.roles?.length ?? 0) > 0 && middleware.roles!.every((role) => ORDINARY_ROLE.test(role.split(/[.:]/).pop() ?? role));
 }
 
 function isPrivilegedPath(path: string): boolean {
