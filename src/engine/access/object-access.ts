@@ -216,7 +216,8 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const model = judgement.access.model;
         // Its own id, or the id of a parent served publicly (`comment.count({ where: { postId } })` when posts are public).
         const parent = /^(\w+?)_?[Ii][Dd]$/.exec(judgement.access.key)?.[1];
-        const publicRoute = model && judgement.candidate && judgement.access.operation === 'read' ? servedPublicly.get(model.toLowerCase()) ?? (parent ? servedPublicly.get(parent.toLowerCase()) : undefined) : undefined;
+        // Not when the route changes the record it loaded (`Object.assign(article, body); save(article)`): anyone may read it, not edit it.
+        const publicRoute = model && judgement.candidate && judgement.access.operation === 'read' && !loadedRecordUse(node).changed ? servedPublicly.get(model.toLowerCase()) ?? (parent ? servedPublicly.get(parent.toLowerCase()) : undefined) : undefined;
         // Reading it by id after sign-in exposes nothing an anonymous caller cannot read (that route is where any finding belongs).
         return publicRoute ? { access: { ...judgement.access, verdict: 'public' as const, evidence: `${servedPublicly.has(model!.toLowerCase()) ? model : parent} is served to anonymous callers by id (${publicRoute})` } } : judgement;
       });
@@ -320,12 +321,22 @@ function where(ctx: AccessContext, node: ts.Node): string {
  * That acts on the caller's own rows; changing the object itself is not this.
  */
 function usedOnlyToLink(access: ts.Node): boolean {
+  const use = loadedRecordUse(access);
+  return use.links > 0 && !use.changed;
+}
+
+/**
+ * What the function that loads a record does with it afterwards: links it (pushes it into a
+ * collection, or a child into its own) or changes it (`Object.assign(record, ...)`, `record.title = ...`,
+ * deletes or updates it).
+ */
+function loadedRecordUse(access: ts.Node): { links: number; changed: boolean } {
   let node: ts.Node = access;
   while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent))) node = node.parent;
   const declaration = node.parent;
   const name = declaration && ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name) ? declaration.name.text : declaration && ts.isBinaryExpression(declaration) && ts.isIdentifier(declaration.left) ? declaration.left.text : undefined;
   const fn = enclosingFunction(access) as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
-  if (!name || !fn?.body) return false;
+  if (!name || !fn?.body) return { links: 0, changed: false };
   let links = 0;
   let otherChange = false;
   const isResult = (expression: ts.Node): boolean => ts.isIdentifier(expression) && expression.text === name;
@@ -348,7 +359,7 @@ function usedOnlyToLink(access: ts.Node): boolean {
     ts.forEachChild(child, visit);
   };
   visit(fn.body);
-  return links > 0 && !otherChange;
+  return { links, changed: otherChange };
 }
 
 /**
