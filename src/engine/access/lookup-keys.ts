@@ -26,6 +26,8 @@ export interface LookupKey {
 
 export interface LookupFacts {
   keys: LookupKey[];
+  /** The whole filter is this name, a value the enclosing function was given (`where: tagWhereUniqueInput`): the callers hold its keys. */
+  filterValue?: ts.Identifier;
   /** Fields of the same filter constrained by the principal (`userId: req.user.id`). */
   principalFields: string[];
   /** The write only links or unlinks the principal (`favoritedBy: { connect: { id: me } }`, `$addToSet: { likes: me }`). */
@@ -179,7 +181,7 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
   if (access.library === 'prisma') {
     const where = objectProperty(args[0], PRISMA.filterProperty);
     if (where) walker.walk(where, undefined, 0);
-    return facts;
+    return withFilterValue(facts, where);
   }
   // MikroORM / TypeORM manager: em.findOne(Order, where) / manager.findOneBy(Order, { id })
   const first = args[0] && skipOuterExpressions(args[0]);
@@ -191,12 +193,30 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
   const optionsWhere = filterArgs.map((argument) => objectProperty(argument, OPTIONS_FILTER_PROPERTY)).find(Boolean);
   if (optionsWhere) {
     walker.walk(optionsWhere, undefined, 0);
-    return facts;
+    return withFilterValue(facts, optionsWhere);
   }
   const filterValue = skipOuterExpressions(filter);
   const isObject = ts.isObjectLiteralExpression(filterValue) || (ts.isIdentifier(filterValue) && localInitializer(filterValue) !== undefined && ts.isObjectLiteralExpression(localInitializer(filterValue)!));
   if (!isObject && ID_ARGUMENT_METHODS.has(method)) walker.leaf(filter, 'id');
   else if (isObject) walker.walk(filter, undefined, 0);
+  else return withFilterValue(facts, filter);
+  return facts;
+}
+
+/**
+ * `findUnique({ where: tagWhereUniqueInput })` in `getTag(tagWhereUniqueInput)`: the filter is a
+ * value the function was given whole, so its keys are in what each caller passes.
+ */
+function withFilterValue(facts: LookupFacts, filter: ts.Expression | undefined): LookupFacts {
+  const value = filter && skipOuterExpressions(filter);
+  if (value && ts.isIdentifier(value) && facts.keys.length === 0 && facts.principalFields.length === 0 && !localInitializer(value)) facts.filterValue = value;
+  return facts;
+}
+
+/** The keys and owner constraints of a filter a caller passes to a function that looks records up with it whole. */
+export function filterFacts(tainted: TaintedCall, filter: ts.Expression): LookupFacts {
+  const facts: LookupFacts = { keys: [], principalFields: [] };
+  new FilterWalker(tainted, facts).walk(filter, undefined, 0);
   return facts;
 }
 

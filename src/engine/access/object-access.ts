@@ -1,14 +1,14 @@
 import { isolated } from '../analysis-failures.js';
 import { ts } from '#typescript';
 import { enclosingFunction, exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
-import { bindingNames, resolveFunction } from '../names/index.js';
+import { bindingNames, localInitializer, resolveFunction } from '../names/index.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.js';
 import type { ObjectAccess, ObjectAccessVerdict, Route, RouteMiddleware } from '../routes/route.js';
 import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
-import { isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, type LookupAccess } from './lookup-keys.js';
+import { filterFacts, isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, type LookupAccess } from './lookup-keys.js';
 import { collectIdentifiers, inCodeOwnershipCheck, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
 /**
@@ -67,6 +67,11 @@ interface ReachEntry {
   settled?: Settled;
   /** The key is a member of the parameter (`input.listId`): a caller's object that has no such member passes no key. */
   memberPath?: string[];
+  /**
+   * The whole filter is this member of the parameter (`[]`: the parameter itself, `getTag(where)`;
+   * `['where']`: `updateTag({ data, where })`): each caller's object there holds the keys.
+   */
+  filterPath?: string[];
 }
 
 const analyses = new WeakMap<object, ObjectAccessAnalysis>();
@@ -169,7 +174,13 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const facts = lookupFacts(tainted, lookup);
       const model = lookup.access.model;
       const key = facts.keys.find((candidate) => !isCapabilityKey(candidate.field, model)) ?? facts.keys[0];
-      if (!key) return;
+      if (!key) {
+        // `findUnique({ where })` with `where` a parameter: the keys are in what the callers pass.
+        const fn = enclosingFunction(lookup.node);
+        const slot = facts.filterValue && fn ? parameterSlot(fn, facts.filterValue) : undefined;
+        if (fn && slot) register(fn, slot.index, { lookup, field: '', inner: [{ fn, call: lookup.node }], keyNames: new Set(), accessFile: tainted.file, filterPath: slot.memberPath });
+        return;
+      }
       const capability = facts.keys.find((candidate) => isCapabilityKey(candidate.field, model))?.field;
       const settled = settledVerdict(ctx, tainted, lookup, facts, key);
       // Every key of the filter: `where: { id, teamId }` after a membership check on teamId is scoped by that parent.
@@ -189,10 +200,14 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const entries = callee && reach.get(callee.node);
       if (!entries) continue;
       for (const entry of [...entries]) {
+        const caller = enclosingFunction(tainted.call);
+        if (entry.filterPath) {
+          if (passFilter(tainted, entry, caller)) changed = true;
+          continue;
+        }
         const argument = memberOfOrigin(tainted.argumentOrigins[entry.index], entry.memberPath);
         const taint = identityTaint(argument);
         if (!taint) continue;
-        const caller = enclosingFunction(tainted.call);
         const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];
         // The caller's names for every request value it passes (`getProject(id, teamId)`): a parent it checked scopes the lookup.
         const passed = (tainted.call.arguments ?? []).flatMap((argument) => requestValueNames(tainted, argument));
@@ -206,6 +221,31 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         consider(candidate, path, keyNames, entry.settled);
       }
     }
+  }
+  /**
+   * A call to a function that looks records up with a filter it is given whole: the caller's object
+   * there (`getTag({ id })`, `updateTag({ data, where: { id } })`) is the filter, judged here as if
+   * written at the lookup; a caller that passes its own parameter on is registered in turn.
+   */
+  function passFilter(tainted: TaintedCall, entry: ReachEntry, caller: ts.SignatureDeclaration | undefined): boolean {
+    const filter = memberOfArgument(tainted.call.arguments?.[entry.index], entry.filterPath!);
+    if (!filter) return false;
+    const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];
+    const passedOn = caller && ts.isIdentifier(filter) ? parameterSlot(caller, filter) : undefined;
+    if (passedOn) return register(caller, passedOn.index, { ...entry, inner, filterPath: passedOn.memberPath });
+    const facts = filterFacts(tainted, filter);
+    const model = entry.lookup.access.model;
+    const key = facts.keys.find((candidate) => !isCapabilityKey(candidate.field, model)) ?? facts.keys[0];
+    if (!key) return false;
+    const capability = facts.keys.find((candidate) => isCapabilityKey(candidate.field, model))?.field;
+    const settled = settledVerdict(ctx, tainted, entry.lookup, facts, key);
+    const keyNames = new Set(facts.keys.flatMap((candidate) => [...namesOf(candidate.taint.steps, candidate.expression)]));
+    const optional = { ...(capability ? { capability } : {}), ...(settled ? { settled } : {}) };
+    const memberPath = memberPathOfParameter(key.expression, caller);
+    const registered = register(caller, parameterIndexOf(ctx, key.taint.steps, caller), { lookup: entry.lookup, field: key.field, inner, keyNames, accessFile: entry.accessFile, ...optional, ...(memberPath ? { memberPath } : {}) });
+    const path = [...pathFunctions(ctx, tainted, key.taint.steps, tainted.call), ...inner];
+    consider({ tainted, lookup: entry.lookup, field: key.field, taint: key.taint, accessFile: entry.accessFile, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled);
+    return registered;
   }
   const byRoute = new Map<Route, ObjectAccess[]>();
   const unchecked = new Map<ts.Node, UncheckedAccess[]>();
@@ -461,6 +501,33 @@ function memberPathOfParameter(expression: ts.Node | undefined, fn: ts.Signature
     }
   }
   return undefined;
+}
+
+/** Which parameter of `fn` a name is, and the member of it when destructured (`({ data, where })` -> 0, ['where']). */
+function parameterSlot(fn: ts.SignatureDeclaration, name: ts.Identifier): { index: number; memberPath: string[] } | undefined {
+  for (const [index, parameter] of fn.parameters.entries()) {
+    if (ts.isIdentifier(parameter.name) && parameter.name.text === name.text) return { index, memberPath: [] };
+    if (!ts.isObjectBindingPattern(parameter.name)) continue;
+    for (const element of parameter.name.elements) {
+      if (element.dotDotDotToken || !ts.isIdentifier(element.name) || element.name.text !== name.text) continue;
+      const property = element.propertyName ? propertyNameText(element.propertyName) : name.text;
+      return property !== undefined ? { index, memberPath: [property] } : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The expression a caller passes along a member path: `{ data, where: { id } }` and ['where'] -> `{ id }`. */
+function memberOfArgument(argument: ts.Expression | undefined, path: readonly string[]): ts.Expression | undefined {
+  let current = argument;
+  for (const name of path) {
+    let value = current && skipOuterExpressions(current);
+    if (value && ts.isIdentifier(value)) value = localInitializer(value) ?? value;
+    if (!value || !ts.isObjectLiteralExpression(value)) return undefined;
+    const property = value.properties.find((candidate) => candidate.name && propertyNameText(candidate.name) === name);
+    current = property && ts.isPropertyAssignment(property) ? property.initializer : property && ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+  }
+  return current;
 }
 
 /**
