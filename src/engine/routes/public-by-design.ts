@@ -161,6 +161,11 @@ export function publicByDesignReason(input: {
   if (entry) return entry;
   const signInStep = passkeySignIn(literal) ?? signInHandler(literal, input.method, input.handler);
   if (signInStep) return signInStep;
+  // `GET /profiles/:username`: a person's public page, addressed by the handle they chose to show
+  // (what it may leak is the exposure rules' business). By id (`/users/:id`) it is not this.
+  if ((input.method === 'GET' || input.method === 'HEAD') && segments.length >= 2 && PROFILE_HANDLE.test(segments.at(-1)!) && PROFILE_COLLECTION.test(segments.at(-2)!)) {
+    return `${segments.slice(-2).join('/')}: a public profile by handle`;
+  }
   // A GraphQL or tRPC operation's name is one identifier worded with hyphens (`createPasswordReset` ->
   // `create-password-reset`): its words are split like camelCase; an HTTP segment's hyphens stay.
   const operation = (OPERATIONS as readonly string[]).includes(input.method);
@@ -218,6 +223,10 @@ export function publicByDesignReason(input: {
   }
   return undefined;
 }
+
+/** A path parameter that is a person's chosen public handle, not a record id. */
+const PROFILE_HANDLE = /^(?::|\[|\{)(?:username|user_name|handle|login|nickname|nick|screen_name|screenname)(?:\]|\})?$/;
+const PROFILE_COLLECTION = /^(?:profiles?|users?|u|people|members?|authors?)$/;
 
 const PASSKEY_SEGMENT = /^(?:webauthn|passkeys?|fido2?|security-keys?)$/;
 const PASSKEY_SIGN_IN_WORD = /^(?:authentication|authenticate|assertion|login|signin)$/;
