@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import { classifyCall, dynamoRequestObject, isDrizzleClient, type DataAccess } from '../ast/data-access.js';
 import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
-import { DRIZZLE, LINK_OPERATORS, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
+import { DRIZZLE, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localDeclaration, localInitializer, type ModuleIndex } from '../names/index.js';
 import { nodesOfKind } from '../ast/file-index.js';
 import { propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
@@ -175,6 +175,20 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
           if (second) walker.walk(second, undefined, 0, firstValue.text);
         } else walker.leaf(third ?? second, lastSegment(firstValue.text));
       } else walker.walk(first, undefined, 0);
+    }
+    return facts;
+  }
+  // Objection: `Page.query().findById(id)`, `query().findById(id).patch(v)`, `query().where('id', id).first()`:
+  // the keys are in the chain's id and filter links, never in a record being written.
+  if (access.library === 'model' && chainCalls(node).some((link) => calleeName(link) === OBJECTION.queryStarter && link.arguments.length === 0)) {
+    for (const link of chainCalls(node)) {
+      const name = calleeName(link);
+      const [first, second, third] = link.arguments;
+      if (!first) continue;
+      const firstValue = skipOuterExpressions(first);
+      if (ID_ARGUMENT_METHODS.has(name) && !ts.isObjectLiteralExpression(firstValue)) walker.leaf(first, 'id');
+      else if (name === 'findOne' || (WHERE_METHODS.has(name) && !ts.isStringLiteralLike(firstValue))) walker.walk(first, undefined, 0);
+      else if (WHERE_METHODS.has(name) && ts.isStringLiteralLike(firstValue) && second) walker.leaf(third ?? second, lastSegment(firstValue.text));
     }
     return facts;
   }
