@@ -126,3 +126,10 @@ export const TOKEN_CHECK_FUNCTIONS: readonly string[] = [
   'verify', 'verifySync', 'check', 'checkSync', 'compare', 'compareSync', 'jwtVerify', 'verifyToken', 'verifyDelta',
   'verifyAuthenticationResponse', 'verifyRegistrationResponse',
 ];
+
+/**
+ * Role names every signed-in account holds (`@Roles(RoleType.USER)`, `requireRole('member')`): a
+ * role guard naming only these admits any user, so it grants no privilege over other users' records.
+ * Matched case-insensitively against the role's last name segment.
+ */
+export const ORDINARY_USER_ROLES: readonly string[] = ['user', 'users', 'member', 'members', 'customer', 'client', 'guest', 'viewer', 'reader', 'authenticated', 'basic', 'default', 'standard', 'subscriber'];

@@ -206,11 +206,35 @@ export const SPENCE_MONGO_REPOS = {
   returnsRecords: ['find', 'findOne', 'findById'],
 } as const satisfies OrmModel & Record<string, unknown>;
 
+/**
+ * Objection: every query starts from a model class's static `query()` (`Person.query().findById(id)`,
+ * `Person.query().patch(v).where('id', id)`), the model imported, or held in a registry of models
+ * (`app.models.pages.query()`, `WIKI.models.users.query()`).
+ */
+export const OBJECTION = {
+  orm: 'objection',
+  packages: ['objection'],
+  modelPackages: [],
+  lookups: ['findById', 'findByIds', 'findOne', 'first'],
+  creates: ['insert', 'insertAndFetch', 'insertGraph', 'insertGraphAndFetch'],
+  updates: ['patch', 'update', 'patchAndFetchById', 'updateAndFetchById', 'patchAndFetch', 'updateAndFetch', 'upsertGraph', 'upsertGraphAndFetch'],
+  deletes: ['delete', 'deleteById'],
+  idArgument: ['findById', 'findByIds', 'deleteById', 'patchAndFetchById', 'updateAndFetchById'],
+  // `patch(v)` and `update(v)` take the new values too, but the engine reads the unions of the rows and
+  // other libraries' `update(filter, ...)` takes the filter first: Objection chains are read link by link instead.
+  recordArgument: ['insert', 'insertAndFetch', 'insertGraph', 'insertGraphAndFetch', 'upsertGraph', 'upsertGraphAndFetch'],
+  returnsRecords: ['findById', 'findOne', 'first', 'patchAndFetchById', 'updateAndFetchById', 'insertAndFetch'],
+  /** The static method that starts every query, called with no argument. */
+  queryStarter: 'query',
+  /** Names of an object holding the project's models by name (the last segment): `WIKI.models.pages`. */
+  modelRegistryNames: ['models'],
+} as const satisfies OrmModel & Record<string, unknown>;
+
 /** Objection, Bookshelf, Waterline, Dynamoose: package prefixes of model classes recognised by their import; their methods are the rows' above. */
 export const OTHER_MODEL_PACKAGES: readonly string[] = ['objection', 'bookshelf', 'waterline', 'dynamoose'];
 
 /** Every ORM row. The engine reads the unions of their method lists. */
-export const ORMS: readonly OrmModel[] = [PRISMA, TYPEORM, SEQUELIZE, MONGOOSE, MONGODB, MIKRO_ORM, KNEX, SPENCE_MONGO_REPOS];
+export const ORMS: readonly OrmModel[] = [PRISMA, TYPEORM, SEQUELIZE, MONGOOSE, MONGODB, MIKRO_ORM, KNEX, SPENCE_MONGO_REPOS, OBJECTION];
 
 /**
  * Drizzle: `db.select().from(orders).where(eq(orders.id, id))`, `db.update(orders).set(v).where(...)`,

@@ -193,6 +193,8 @@ function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: 
   const declaration = localDeclaration(identifier);
   if (declaration && hasPrimitiveType(declaration, identifier.text) && !sensitiveName(identifier.text)) return [];
   const named = sensitiveName(identifier.text);
+  // `const address = server.address()`, `await app.listen(...)`: the socket a server listens on, not where someone lives.
+  if (named?.phrase === 'address' && declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && isSocketAddressCall(declaration.initializer)) return [];
   // In the failure branch the value is the error variant (`{ ok: false, reason }`, a failed response's error body).
   if (named) return inFailureBranch(identifier) ? [] : [namedLeak(identifier.text, named.kind, named.phrase)];
   if (position !== 'object') return [];
@@ -221,6 +223,13 @@ function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: 
   }
   if (isPersonObjectName(identifier.text) && !inFailureBranch(identifier)) return [{ what: identifier.text, severity: 'medium', reason: 'a whole person object, with every personal field it holds' }];
   return [];
+}
+
+/** Node's `server.address()` and `listen()` (Fastify, Hono's serve and others resolve to the address they bound). */
+function isSocketAddressCall(initializer: ts.Expression): boolean {
+  let value = skipOuterExpressions(initializer);
+  if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+  return ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && /^(?:address|listen)$/.test(value.expression.name.text);
 }
 
 /** `!result.ok`, `result.success === false`: the condition of the failure branch of a result union. */

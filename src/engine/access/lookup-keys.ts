@@ -1,8 +1,9 @@
 import { ts } from '#typescript';
 import { classifyCall, dynamoRequestObject, isDrizzleClient, type DataAccess } from '../ast/data-access.js';
 import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
-import { DRIZZLE, LINK_OPERATORS, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
-import { localInitializer, type ModuleIndex } from '../names/index.js';
+import { DRIZZLE, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
+import { localDeclaration, localInitializer, type ModuleIndex } from '../names/index.js';
+import { nodesOfKind } from '../ast/file-index.js';
 import { propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { looksLikeSql, sqlLiterals } from '../ast/sql-text.js';
 import type { TaintedCall } from '../dataflow/engine.js';
@@ -25,6 +26,8 @@ export interface LookupKey {
 
 export interface LookupFacts {
   keys: LookupKey[];
+  /** The whole filter is this name, a value the enclosing function was given (`where: tagWhereUniqueInput`): the callers hold its keys. */
+  filterValue?: ts.Identifier;
   /** Fields of the same filter constrained by the principal (`userId: req.user.id`). */
   principalFields: string[];
   /** The write only links or unlinks the principal (`favoritedBy: { connect: { id: me } }`, `$addToSet: { likes: me }`). */
@@ -96,11 +99,26 @@ export function lookupAccessOf(ctx: { readonly modules: ModuleIndex }, tainted: 
   while (ts.isPropertyAccessExpression(outer.parent) && outer.parent.expression === outer && ts.isCallExpression(outer.parent.parent)) outer = outer.parent.parent;
   const direct = classifyCall(outer, tainted.file, [], ctx.modules) ?? (outer !== call ? classifyCall(call, tainted.file, [], ctx.modules) : undefined);
   if (direct && direct.library !== 'sql') return { access: direct, node: direct.call };
-  const chain = chainCalls(outer);
-  const builder = chain.find((link) => calleeName(link) === QUERY_BUILDER_STARTER);
+  let chain = chainCalls(outer);
+  let builder = chain.find((link) => calleeName(link) === QUERY_BUILDER_STARTER);
+  if (!builder) {
+    // `qb.andWhere('o.id = :id', { id })` on a builder a local holds.
+    const held = heldBuilder(outer);
+    if (held) {
+      chain = builderLinks(outer);
+      builder = chain.find((link) => calleeName(link) === QUERY_BUILDER_STARTER);
+    }
+  }
   if (builder) {
+    // `const qb = repo.createQueryBuilder('o').where('o.id = :id', { id }); ... await qb.getOne()`:
+    // the lookup runs where the local holding the builder meets its terminal.
+    if (!QUERY_BUILDER_TERMINALS.has(calleeName(outer))) {
+      const run = heldBuilderTerminal(outer);
+      if (!run) return undefined;
+      outer = run;
+      chain = builderLinks(outer);
+    }
     const terminal = calleeName(outer);
-    if (!QUERY_BUILDER_TERMINALS.has(terminal)) return undefined;
     const kind = chain.find((link) => QUERY_BUILDER_WRITES.has(calleeName(link)));
     const model = builder.arguments[0] && ts.isStringLiteralLike(builder.arguments[0]) ? builder.arguments[0].text : receiverModel(builder);
     return { access: { library: 'model', method: kind ? calleeName(kind) : terminal, operation: kind ? 'write' : 'read', call: outer, file: tainted.file, line: 0, via: [], ...(model ? { model } : {}) }, node: outer };
@@ -149,8 +167,8 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
     if (where) walker.walk(where, undefined, 0);
     return facts;
   }
-  if (access.library === 'knex' || access.library === 'drizzle' || (access.library === 'model' && chainCalls(node).some((link) => calleeName(link) === QUERY_BUILDER_STARTER))) {
-    for (const link of chainCalls(node)) {
+  if (access.library === 'knex' || access.library === 'drizzle' || (access.library === 'model' && builderLinks(node).some((link) => calleeName(link) === QUERY_BUILDER_STARTER))) {
+    for (const link of builderLinks(node)) {
       const name = calleeName(link);
       if (!WHERE_METHODS.has(name) && name !== 'first') continue;
       const [first, second, third] = link.arguments;
@@ -165,10 +183,24 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
     }
     return facts;
   }
+  // Objection: `Page.query().findById(id)`, `query().findById(id).patch(v)`, `query().where('id', id).first()`:
+  // the keys are in the chain's id and filter links, never in a record being written.
+  if (access.library === 'model' && chainCalls(node).some((link) => calleeName(link) === OBJECTION.queryStarter && link.arguments.length === 0)) {
+    for (const link of chainCalls(node)) {
+      const name = calleeName(link);
+      const [first, second, third] = link.arguments;
+      if (!first) continue;
+      const firstValue = skipOuterExpressions(first);
+      if (ID_ARGUMENT_METHODS.has(name) && !ts.isObjectLiteralExpression(firstValue)) walker.leaf(first, 'id');
+      else if (name === 'findOne' || (WHERE_METHODS.has(name) && !ts.isStringLiteralLike(firstValue))) walker.walk(first, undefined, 0);
+      else if (WHERE_METHODS.has(name) && ts.isStringLiteralLike(firstValue) && second) walker.leaf(third ?? second, lastSegment(firstValue.text));
+    }
+    return facts;
+  }
   if (access.library === 'prisma') {
     const where = objectProperty(args[0], PRISMA.filterProperty);
     if (where) walker.walk(where, undefined, 0);
-    return facts;
+    return withFilterValue(facts, where);
   }
   // MikroORM / TypeORM manager: em.findOne(Order, where) / manager.findOneBy(Order, { id })
   const first = args[0] && skipOuterExpressions(args[0]);
@@ -180,7 +212,7 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
   const optionsWhere = filterArgs.map((argument) => objectProperty(argument, OPTIONS_FILTER_PROPERTY)).find(Boolean);
   if (optionsWhere) {
     walker.walk(optionsWhere, undefined, 0);
-    return facts;
+    return withFilterValue(facts, optionsWhere);
   }
   const filterValue = skipOuterExpressions(filter);
   const isObject =
@@ -189,6 +221,24 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
     (ts.isCallExpression(filterValue) && filterValue.arguments.length === 0 && ts.isIdentifier(filterValue.expression) && closureReturns(filterValue.expression) !== undefined);
   if (!isObject && ID_ARGUMENT_METHODS.has(method)) walker.leaf(filter, 'id');
   else if (isObject) walker.walk(filter, undefined, 0);
+  else return withFilterValue(facts, filter);
+  return facts;
+}
+
+/**
+ * `findUnique({ where: tagWhereUniqueInput })` in `getTag(tagWhereUniqueInput)`: the filter is a
+ * value the function was given whole, so its keys are in what each caller passes.
+ */
+function withFilterValue(facts: LookupFacts, filter: ts.Expression | undefined): LookupFacts {
+  const value = filter && skipOuterExpressions(filter);
+  if (value && ts.isIdentifier(value) && facts.keys.length === 0 && facts.principalFields.length === 0 && !localInitializer(value)) facts.filterValue = value;
+  return facts;
+}
+
+/** The keys and owner constraints of a filter a caller passes to a function that looks records up with it whole. */
+export function filterFacts(tainted: TaintedCall, filter: ts.Expression): LookupFacts {
+  const facts: LookupFacts = { keys: [], principalFields: [] };
+  new FilterWalker(tainted, facts).walk(filter, undefined, 0);
   return facts;
 }
 
@@ -459,6 +509,76 @@ function chainCalls(call: ts.CallExpression): ts.CallExpression[] {
     } else if (ts.isPropertyAccessExpression(current)) current = current.expression;
     else return links;
   }
+}
+
+/** The identifier a member chain starts from: `qb` in `qb.andWhere(...).getOne()`. */
+function chainRoot(call: ts.CallExpression): ts.Identifier | undefined {
+  let current: ts.Expression = call;
+  for (;;) {
+    current = skipOuterExpressions(current);
+    if (ts.isCallExpression(current)) current = current.expression;
+    else if (ts.isPropertyAccessExpression(current)) current = current.expression;
+    else return ts.isIdentifier(current) ? current : undefined;
+  }
+}
+
+/**
+ * The local variable that holds a query builder: `const qb = repo.createQueryBuilder('o')...` when
+ * `chain` is its initializer, or `qb` when `chain` is called on it (`qb.andWhere(...)`).
+ */
+function heldBuilder(chain: ts.CallExpression, calledOnOnly = false): ts.VariableDeclaration | undefined {
+  let site: ts.Node = chain;
+  while (ts.isParenthesizedExpression(site.parent)) site = site.parent;
+  const declaration = !calledOnOnly && ts.isVariableDeclaration(site.parent) && site.parent.initializer === site && ts.isIdentifier(site.parent.name) ? site.parent : undefined;
+  const held = declaration ?? (() => {
+    const root = chainRoot(chain);
+    return root ? localDeclaration(root) : undefined;
+  })();
+  const initializer = held?.initializer && skipOuterExpressions(held.initializer);
+  if (!held || !ts.isIdentifier(held.name) || !initializer || !ts.isCallExpression(initializer)) return undefined;
+  return chainCalls(initializer).some((link) => calleeName(link) === QUERY_BUILDER_STARTER) ? held : undefined;
+}
+
+/** The chains called on the local a builder is held in, in document order: `qb.andWhere(...)`, `qb.getOne()`. */
+function heldBuilderUses(declaration: ts.VariableDeclaration): ts.CallExpression[] {
+  const name = (declaration.name as ts.Identifier).text;
+  const scope = declaration.parent.parent.parent;
+  const uses: ts.CallExpression[] = [];
+  for (const node of nodesOfKind(declaration.getSourceFile(), ts.SyntaxKind.Identifier)) {
+    const identifier = node as ts.Identifier;
+    if (identifier.text !== name || identifier.pos < declaration.end || identifier.end > scope.end || localDeclaration(identifier) !== declaration) continue;
+    let outermost: ts.CallExpression | undefined;
+    let current: ts.Node = identifier;
+    for (;;) {
+      const parent = current.parent;
+      if (ts.isPropertyAccessExpression(parent) && parent.expression === current) current = parent;
+      else if (ts.isCallExpression(parent) && parent.expression === current) current = outermost = parent;
+      else break;
+    }
+    if (outermost) uses.push(outermost);
+  }
+  return uses;
+}
+
+/** Where a builder held in a local runs: the first terminal called on the local after `chain`. */
+function heldBuilderTerminal(chain: ts.CallExpression): ts.CallExpression | undefined {
+  const declaration = heldBuilder(chain);
+  if (!declaration) return undefined;
+  return heldBuilderUses(declaration).find((use) => use.pos >= chain.end && QUERY_BUILDER_TERMINALS.has(calleeName(use)));
+}
+
+/**
+ * The links of a builder chain, through the local that holds it: `qb.getOne()` after
+ * `const qb = repo.createQueryBuilder('o').where(...)` and `qb.andWhere(...)` has all three.
+ */
+function builderLinks(call: ts.CallExpression): ts.CallExpression[] {
+  const links = chainCalls(call);
+  const root = chainRoot(call);
+  const declaration = root && links.every((link) => calleeName(link) !== QUERY_BUILDER_STARTER) ? heldBuilder(call, true) : undefined;
+  if (!declaration) return links;
+  const initializer = skipOuterExpressions(declaration.initializer!) as ts.CallExpression;
+  const between = heldBuilderUses(declaration).filter((use) => use !== call && use.end <= call.pos && !QUERY_BUILDER_TERMINALS.has(calleeName(use)));
+  return [...links, ...between.flatMap(chainCalls), ...chainCalls(initializer)];
 }
 
 export function calleeName(call: ts.CallExpression | ts.NewExpression): string {

@@ -1,13 +1,14 @@
 import { isolated } from '../analysis-failures.js';
 import { ts } from '#typescript';
 import { enclosingFunction, exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
-import { bindingNames, resolveFunction } from '../names/index.js';
+import { bindingNames, localInitializer, resolveFunction } from '../names/index.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.js';
-import type { ObjectAccess, ObjectAccessVerdict, Route } from '../routes/route.js';
+import type { ObjectAccess, ObjectAccessVerdict, Route, RouteMiddleware } from '../routes/route.js';
+import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
-import { isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess } from './lookup-keys.js';
+import { filterFacts, isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess } from './lookup-keys.js';
 import { collectIdentifiers, inCodeOwnershipCheck, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
 /**
@@ -66,6 +67,11 @@ interface ReachEntry {
   settled?: Settled;
   /** The key is a member of the parameter (`input.listId`): a caller's object that has no such member passes no key. */
   memberPath?: string[];
+  /**
+   * The whole filter is this member of the parameter (`[]`: the parameter itself, `getTag(where)`;
+   * `['where']`: `updateTag({ data, where })`): each caller's object there holds the keys.
+   */
+  filterPath?: string[];
 }
 
 const analyses = new WeakMap<object, ObjectAccessAnalysis>();
@@ -129,7 +135,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     // A webhook or cron job proves its sender with a signature or a shared secret and reads no user:
     // its lookups are keyed by the sender's payload, and there is no signed-in user to own them.
     if (route.caller === 'service') return record(route, candidate, pathKey, { verdict: 'service', evidence: `called by a service, not a user (${route.publicByDesign ?? route.authEvidence[0] ?? 'shared secret'})` });
-    const role = route.middleware.find((middleware) => middleware.kind === 'role');
+    const role = route.middleware.find((middleware) => middleware.kind === 'role' && !admitsEveryUser(middleware));
     const adminCheck = role ? undefined : handlerAdminCheck(route);
     if (role || isPrivilegedPath(route.path) || adminCheck) {
       return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: role ? `admin only (${role.name})` : adminCheck ? `admin only (${adminCheck})` : 'admin only (admin path)' });
@@ -168,7 +174,13 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const facts = lookupFacts(tainted, lookup);
       const model = lookup.access.model;
       const key = facts.keys.find((candidate) => !isCapabilityKey(candidate.field, model)) ?? facts.keys[0];
-      if (!key) return;
+      if (!key) {
+        // `findUnique({ where })` with `where` a parameter: the keys are in what the callers pass.
+        const fn = enclosingFunction(lookup.node);
+        const slot = facts.filterValue && fn ? parameterSlot(fn, facts.filterValue) : undefined;
+        if (fn && slot) register(fn, slot.index, { lookup, field: '', inner: [{ fn, call: lookup.node }], keyNames: new Set(), accessFile: tainted.file, filterPath: slot.memberPath });
+        return;
+      }
       const capability = facts.keys.find((candidate) => isCapabilityKey(candidate.field, model))?.field;
       const settled = settledVerdict(ctx, tainted, lookup, facts, key);
       // Every key of the filter: `where: { id, teamId }` after a membership check on teamId is scoped by that parent.
@@ -188,10 +200,14 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const entries = callee && reach.get(callee.node);
       if (!entries) continue;
       for (const entry of [...entries]) {
+        const caller = enclosingFunction(tainted.call);
+        if (entry.filterPath) {
+          if (passFilter(tainted, entry, caller)) changed = true;
+          continue;
+        }
         const argument = memberOfOrigin(tainted.argumentOrigins[entry.index], entry.memberPath);
         const taint = identityTaint(argument);
         if (!taint) continue;
-        const caller = enclosingFunction(tainted.call);
         const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];
         // The caller's names for every request value it passes (`getProject(id, teamId)`): a parent it checked scopes the lookup.
         const passed = (tainted.call.arguments ?? []).flatMap((argument) => requestValueNames(tainted, argument));
@@ -206,6 +222,31 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       }
     }
   }
+  /**
+   * A call to a function that looks records up with a filter it is given whole: the caller's object
+   * there (`getTag({ id })`, `updateTag({ data, where: { id } })`) is the filter, judged here as if
+   * written at the lookup; a caller that passes its own parameter on is registered in turn.
+   */
+  function passFilter(tainted: TaintedCall, entry: ReachEntry, caller: ts.SignatureDeclaration | undefined): boolean {
+    const filter = memberOfArgument(tainted.call.arguments?.[entry.index], entry.filterPath!);
+    if (!filter) return false;
+    const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];
+    const passedOn = caller && ts.isIdentifier(filter) ? parameterSlot(caller, filter) : undefined;
+    if (passedOn) return register(caller, passedOn.index, { ...entry, inner, filterPath: passedOn.memberPath });
+    const facts = filterFacts(tainted, filter);
+    const model = entry.lookup.access.model;
+    const key = facts.keys.find((candidate) => !isCapabilityKey(candidate.field, model)) ?? facts.keys[0];
+    if (!key) return false;
+    const capability = facts.keys.find((candidate) => isCapabilityKey(candidate.field, model))?.field;
+    const settled = settledVerdict(ctx, tainted, entry.lookup, facts, key);
+    const keyNames = new Set(facts.keys.flatMap((candidate) => [...namesOf(candidate.taint.steps, candidate.expression)]));
+    const optional = { ...(capability ? { capability } : {}), ...(settled ? { settled } : {}) };
+    const memberPath = memberPathOfParameter(key.expression, caller);
+    const registered = register(caller, parameterIndexOf(ctx, key.taint.steps, caller), { lookup: entry.lookup, field: key.field, inner, keyNames, accessFile: entry.accessFile, ...optional, ...(memberPath ? { memberPath } : {}) });
+    const path = [...pathFunctions(ctx, tainted, key.taint.steps, tainted.call), ...inner];
+    consider({ tainted, lookup: entry.lookup, field: key.field, taint: key.taint, accessFile: entry.accessFile, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled);
+    return registered;
+  }
   const byRoute = new Map<Route, ObjectAccess[]>();
   const unchecked = new Map<ts.Node, UncheckedAccess[]>();
   for (const [route, lookups] of judgements) {
@@ -215,7 +256,8 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const model = judgement.access.model;
         // Its own id, or the id of a parent served publicly (`comment.count({ where: { postId } })` when posts are public).
         const parent = /^(\w+?)_?[Ii][Dd]$/.exec(judgement.access.key)?.[1];
-        const publicRoute = model && judgement.candidate && judgement.access.operation === 'read' ? servedPublicly.get(model.toLowerCase()) ?? (parent ? servedPublicly.get(parent.toLowerCase()) : undefined) : undefined;
+        // Not when the route changes the record it loaded (`Object.assign(article, body); save(article)`): anyone may read it, not edit it.
+        const publicRoute = model && judgement.candidate && judgement.access.operation === 'read' && !loadedRecordUse(node).changed ? servedPublicly.get(model.toLowerCase()) ?? (parent ? servedPublicly.get(parent.toLowerCase()) : undefined) : undefined;
         // Reading it by id after sign-in exposes nothing an anonymous caller cannot read (that route is where any finding belongs).
         return publicRoute ? { access: { ...judgement.access, verdict: 'public' as const, evidence: `${servedPublicly.has(model!.toLowerCase()) ? model : parent} is served to anonymous callers by id (${publicRoute})` } } : judgement;
       });
@@ -320,12 +362,22 @@ function where(ctx: AccessContext, node: ts.Node): string {
  * That acts on the caller's own rows; changing the object itself is not this.
  */
 function usedOnlyToLink(access: ts.Node): boolean {
+  const use = loadedRecordUse(access);
+  return use.links > 0 && !use.changed;
+}
+
+/**
+ * What the function that loads a record does with it afterwards: links it (pushes it into a
+ * collection, or a child into its own) or changes it (`Object.assign(record, ...)`, `record.title = ...`,
+ * deletes or updates it).
+ */
+function loadedRecordUse(access: ts.Node): { links: number; changed: boolean } {
   let node: ts.Node = access;
   while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent))) node = node.parent;
   const declaration = node.parent;
   const name = declaration && ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name) ? declaration.name.text : declaration && ts.isBinaryExpression(declaration) && ts.isIdentifier(declaration.left) ? declaration.left.text : undefined;
   const fn = enclosingFunction(access) as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
-  if (!name || !fn?.body) return false;
+  if (!name || !fn?.body) return { links: 0, changed: false };
   let links = 0;
   let otherChange = false;
   const isResult = (expression: ts.Node): boolean => ts.isIdentifier(expression) && expression.text === name;
@@ -348,7 +400,7 @@ function usedOnlyToLink(access: ts.Node): boolean {
     ts.forEachChild(child, visit);
   };
   visit(fn.body);
-  return links > 0 && !otherChange;
+  return { links, changed: otherChange };
 }
 
 /**
@@ -417,6 +469,13 @@ function handlerAdminCheck(route: Route): string | undefined {
   return undefined;
 }
 
+const ORDINARY_ROLE = new RegExp(`^(?:${ORDINARY_USER_ROLES.join('|')})$`, 'i');
+
+/** A role guard whose readable roles are all ones every account holds (`@Roles(RoleType.USER)`): no admin-only route. */
+function admitsEveryUser(middleware: RouteMiddleware): boolean {
+  return (middleware.roles?.length ?? 0) > 0 && middleware.roles!.every((role) => ORDINARY_ROLE.test(role.split(/[.:]/).pop() ?? role));
+}
+
 function isPrivilegedPath(path: string): boolean {
   return path.split('/').some((segment) => /^(?:admin|admins|internal|staff|backoffice|superadmin|moderation)$/i.test(segment));
 }
@@ -443,6 +502,33 @@ function memberPathOfParameter(expression: ts.Node | undefined, fn: ts.Signature
     }
   }
   return undefined;
+}
+
+/** Which parameter of `fn` a name is, and the member of it when destructured (`({ data, where })` -> 0, ['where']). */
+function parameterSlot(fn: ts.SignatureDeclaration, name: ts.Identifier): { index: number; memberPath: string[] } | undefined {
+  for (const [index, parameter] of fn.parameters.entries()) {
+    if (ts.isIdentifier(parameter.name) && parameter.name.text === name.text) return { index, memberPath: [] };
+    if (!ts.isObjectBindingPattern(parameter.name)) continue;
+    for (const element of parameter.name.elements) {
+      if (element.dotDotDotToken || !ts.isIdentifier(element.name) || element.name.text !== name.text) continue;
+      const property = element.propertyName ? propertyNameText(element.propertyName) : name.text;
+      return property !== undefined ? { index, memberPath: [property] } : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The expression a caller passes along a member path: `{ data, where: { id } }` and ['where'] -> `{ id }`. */
+function memberOfArgument(argument: ts.Expression | undefined, path: readonly string[]): ts.Expression | undefined {
+  let current = argument;
+  for (const name of path) {
+    let value = current && skipOuterExpressions(current);
+    if (value && ts.isIdentifier(value)) value = localInitializer(value) ?? value;
+    if (!value || !ts.isObjectLiteralExpression(value)) return undefined;
+    const property = value.properties.find((candidate) => candidate.name && propertyNameText(candidate.name) === name);
+    current = property && ts.isPropertyAssignment(property) ? property.initializer : property && ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+  }
+  return current;
 }
 
 /**

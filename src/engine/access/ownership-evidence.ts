@@ -40,7 +40,7 @@ function stopsWhenTrue(node: ts.IfStatement): boolean {
 }
 // Functions that decide whether a principal may act on an object.
 const AUTHORIZATION_CALL =
-  /^(?:authorize\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership)\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can)\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
+  /^(?:authorize\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership)\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can)\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|validate\w*(?:Owner|Ownership|Access(?!Token)|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
 // Route guards/middleware whose name says they check the object (Nest OrderOwnerGuard, PoliciesGuard, loadAndAuthorize).
 /** Where a guard reads the object the client picked: route params, or a GraphQL operation's arguments. */
 const OBJECT_ID_READ = /\bparams\b|\.param\s*\(|\.getArgs\s*(?:<[^>]*>)?\s*\(|\bargs\b/;
@@ -113,6 +113,12 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
   }
   // The looked-up object itself (`const collection = await prisma.teamCollection.findUnique(...)`).
   for (const name of resultVariable(tainted.call) ?? []) names.add(name);
+  // Every value the lookup is filtered by, as the functions on the path name it: a parent that an
+  // authorization call returned (`const { id: portfolioId } = await validateAccessToPortfolio(...)`)
+  // scopes `where: { id, portfolioId }` to what the caller may reach.
+  const filterNames = new Set<string>();
+  for (const argument of tainted.call.arguments ?? []) collectIdentifiers(argument, filterNames);
+  for (const { passedAs } of path) if (passedAs) collectIdentifiers(passedAs, filterNames);
 
   if (names.size === 0) return undefined;
   const mentions = (node: ts.Node): boolean => {
@@ -145,6 +151,17 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
       // `const [document] = documents` / `const { userId } = order`: the same record under another name.
       if (ts.isVariableDeclaration(node) && node.initializer && !firstCall(node.initializer) && mentions(node.initializer)) {
         for (const name of bindingNames(node.name)) names.add(name);
+      }
+      if (ts.isVariableDeclaration(node) && node.initializer) {
+        const check = firstCall(node.initializer);
+        const checkName = check ? callName(check) : '';
+        if (check && check !== tainted.call && (AUTHORIZATION_CALL.test(checkName) || configured.includes(checkName))) {
+          const scoping = bindingNames(node.name).find((name) => filterNames.has(name));
+          if (scoping) {
+            evidence = { what: `${checkName}() returns the ${scoping} the lookup is filtered by`, node };
+            return;
+          }
+        }
       }
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
         const lookup = firstCall(node.initializer);

@@ -5,7 +5,7 @@ import { localInitializer, type ModuleIndex, type ResolvedFunction, resolveFunct
 import { DYNAMODB_CLIENT_METHODS, DYNAMODB_COMMAND_PACKAGES, DYNAMODB_COMMANDS, DYNAMODB_REQUEST_PROPERTIES } from '../../models/dynamodb.js';
 import {
   COLLECTION_DECLARATION, DRIZZLE, KNEX, MODEL_CLASS_EVIDENCE, MODEL_PACKAGES, MONGODB, ormMethods, PRISMA, PRISMA_CLIENT_DECLARATION, RAW_QUERY,
-  REPOSITORY_NAME_SUFFIXES, REPOSITORY_REGISTRY_NAMES, MONGOOSE, TYPEORM,
+  REPOSITORY_NAME_SUFFIXES, REPOSITORY_REGISTRY_NAMES, MONGOOSE, OBJECTION, TYPEORM,
 } from '../../models/orms.js';
 
 /** A call that reads or writes stored data (ORM, query builder, driver, raw SQL). */
@@ -148,6 +148,12 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
     if (READ_METHODS.has(method) || WRITE_METHODS.has(method)) {
       const model = modelOfReceiver(receiver, file, modules);
       if (model) return { ...base, library: 'model', model, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
+    }
+    // Objection: `Page.query().patch(v).findById(id)`, `await Page.query().where('id', id)`: the whole
+    // chain runs when awaited, and writes when any link does.
+    if (!PROMISE_METHODS.has(method) && !isChainedFurther(call)) {
+      const started = objectionModel(receiver, file, modules);
+      if (started) return { ...base, library: 'model', model: started.model, method, operation: started.writes || WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     // knex('orders').where(...).first() / db('orders').insert(...)
     const knexTable = isChainedFurther(call) ? undefined : knexTableOf(receiver);
@@ -307,6 +313,32 @@ function modelOfReceiver(receiver: ts.Expression, file: ScannedSourceFile, modul
       const argument = receiver.arguments[0];
       return ts.isIdentifier(argument) ? argument.text : ts.isStringLiteralLike(argument) ? argument.text : undefined;
     }
+  }
+  return undefined;
+}
+
+const OBJECTION_MODEL_REGISTRY = lastSegmentPattern(OBJECTION.modelRegistryNames);
+const PROMISE_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally', 'toKnexQuery', 'debug', 'toString']);
+
+/**
+ * The model whose static `query()` starts a chain (`Page.query().select(...)`, `WIKI.models.pages.query()`),
+ * and whether a link before the last writes (`query().patch(v).findById(id)`).
+ */
+export function objectionModel(receiver: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex | undefined): { model: string; writes: boolean } | undefined {
+  let writes = false;
+  let current = skipOuterExpressions(receiver);
+  for (let hops = 0; hops < 12; hops++) {
+    if (!ts.isCallExpression(current)) return undefined;
+    const callee = skipOuterExpressions(current.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    if (callee.name.text === OBJECTION.queryStarter && current.arguments.length === 0) {
+      const holder = skipOuterExpressions(callee.expression);
+      if (ts.isIdentifier(holder)) return /^[A-Z]/.test(holder.text) && !NOT_A_MODEL.test(holder.text) && isModelClass(holder.text, file, modules) ? { model: holder.text, writes } : undefined;
+      if (ts.isPropertyAccessExpression(holder) && OBJECTION_MODEL_REGISTRY.test(expressionText(holder.expression))) return { model: holder.name.text, writes };
+      return undefined;
+    }
+    if (WRITE_METHODS.has(callee.name.text)) writes = true;
+    current = skipOuterExpressions(callee.expression);
   }
   return undefined;
 }

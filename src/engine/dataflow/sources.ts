@@ -4,7 +4,7 @@ import { nodePosition, propertyValue } from '../ast/syntax.js';
 import { isPrincipalDecorator } from '../routes/handler-evidence.js';
 
 const TENANT_DECORATOR = /^(?:Get)?(?:Current|Active|Auth|Session)?(?:Org|Organi[sz]ation|Tenant|Workspace|Team|Account|Project)(?:FromRequest|FromSession|FromToken)?$/;
-import type { Route } from '../routes/route.js';
+import type { ParameterInput, Route } from '../routes/route.js';
 import type { Taint, ValueOrigin } from './taint.js';
 import type { RequestObjectKind } from '../../models/request-sources.js';
 import { NEST_SANITIZING_PIPES } from '../../models/sanitizers.js';
@@ -61,7 +61,7 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction)
       );
     case 'nestjs':
     case 'type-graphql':
-      return parameters.map((parameter) => nestParameter(parameter, file));
+      return parameters.map((parameter, index) => nestParameter(parameter, file, route.parameterInputs?.find((input) => input.index === index)));
     case 'graphql':
     case 'pothos': {
       // A field resolver: (parent, args, context, info), or with the ORM query first (Pothos Prisma
@@ -139,7 +139,7 @@ function isAppRouterContext(parameter: ts.ParameterDeclaration): boolean {
   return /\bparams\b/.test(text);
 }
 
-function nestParameter(parameter: ts.ParameterDeclaration, file: string): ValueOrigin {
+function nestParameter(parameter: ts.ParameterDeclaration, file: string, wrapped: ParameterInput | undefined): ValueOrigin {
   for (const decorator of ts.getDecorators(parameter) ?? []) {
     const expression = decorator.expression;
     const callee = ts.isCallExpression(expression) ? expression.expression : expression;
@@ -151,26 +151,33 @@ function nestParameter(parameter: ts.ParameterDeclaration, file: string): ValueO
     // @CurrentUser() user, @GqlUser() user, @AuthUser(): the authenticated principal, not input.
     // @GetOrgFromRequest() org, @CurrentOrganization(), @Tenant(): the caller's tenant, resolved by the server from the session.
     if (isPrincipalDecorator(name) || TENANT_DECORATOR.test(name)) return { kind: 'principal', label: `@${name}() ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim() };
-    const inputKind = NEST_INPUT_DECORATORS[name];
-    if (!inputKind) continue;
-    const args = ts.isCallExpression(expression) ? expression.arguments : ts.factory.createNodeArray<ts.Expression>();
-    const pipe = args.find((argument) => SANITIZING_PIPES.test(pipeName(argument)));
-    const type = parameter.type?.getText(parameter.getSourceFile());
-    // `@Args('id')`, and GraphQL's `@Args({ name: 'id', type: () => ID })`.
-    const nameOption = args[0] && ts.isObjectLiteralExpression(args[0]) ? propertyValue(args[0], 'name') : undefined;
-    const keyNode = args[0] && ts.isStringLiteralLike(args[0]) ? args[0] : nameOption && ts.isStringLiteralLike(nameOption) ? nameOption : undefined;
-    const key = keyNode ? `('${keyNode.text}')` : '()';
-    const label = `@${name}${key} ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim();
-    const { line, column } = nodePosition(parameter);
-    // `@Body() dto` is the whole body, a bag of fields like `req.body`; `@Body('name')` is one field.
-    const bag = inputKind === 'body' && !keyNode ? { inputBag: 'body' as const } : {};
-    const taint: Taint = { source: { label, kind: inputKind }, steps: [{ file, line, column, message: `request input ${label}` }], transforms: [], ...bag };
-    // A parsed id is no injection vector, but it still picks the record: keep it as the identity.
-    if (pipe) return { kind: 'sanitized', how: `${pipeName(pipe)} on @${name}()`, identity: taint };
-    if (type && NUMERIC_TYPE.test(type) && inputKind !== 'body') return { kind: 'sanitized', how: `@${name}() typed ${type} (transformed by ValidationPipe)`, identity: taint };
-    return { kind: 'tainted', taint };
+    if (NEST_INPUT_DECORATORS[name]) {
+      const args = ts.isCallExpression(expression) ? [...expression.arguments] : [];
+      // `@Args('id')`, and GraphQL's `@Args({ name: 'id', type: () => ID })`.
+      const nameOption = args[0] && ts.isObjectLiteralExpression(args[0]) ? propertyValue(args[0], 'name') : undefined;
+      const keyNode = args[0] && ts.isStringLiteralLike(args[0]) ? args[0] : nameOption && ts.isStringLiteralLike(nameOption) ? nameOption : undefined;
+      return nestInput(parameter, file, name, `@${name}`, keyNode?.text, args.map(pipeName));
+    }
+    // `@UUIDParam('id')`: a project decorator returning `Param(property, new ParseUUIDPipe())`.
+    if (wrapped && wrapped.via === name && NEST_INPUT_DECORATORS[wrapped.decorator]) return nestInput(parameter, file, wrapped.decorator, `@${name}`, wrapped.key, wrapped.pipes);
   }
   return { kind: 'unknown' };
+}
+
+/** The input a Nest input decorator injects (`decorator`: Param, Query, Body...), sanitized by a parsing pipe or a numeric type. */
+function nestInput(parameter: ts.ParameterDeclaration, file: string, decorator: string, written: string, key: string | undefined, pipes: readonly string[]): ValueOrigin {
+  const inputKind = NEST_INPUT_DECORATORS[decorator]!;
+  const pipe = pipes.find((candidate) => SANITIZING_PIPES.test(candidate));
+  const type = parameter.type?.getText(parameter.getSourceFile());
+  const label = `${written}${key !== undefined ? `('${key}')` : '()'} ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim();
+  const { line, column } = nodePosition(parameter);
+  // `@Body() dto` is the whole body, a bag of fields like `req.body`; `@Body('name')` is one field.
+  const bag = inputKind === 'body' && key === undefined ? { inputBag: 'body' as const } : {};
+  const taint: Taint = { source: { label, kind: inputKind }, steps: [{ file, line, column, message: `request input ${label}` }], transforms: [], ...bag };
+  // A parsed id is no injection vector, but it still picks the record: keep it as the identity.
+  if (pipe) return { kind: 'sanitized', how: `${pipe} on ${written}()`, identity: taint };
+  if (type && NUMERIC_TYPE.test(type) && inputKind !== 'body') return { kind: 'sanitized', how: `${written}() typed ${type} (transformed by ValidationPipe)`, identity: taint };
+  return { kind: 'tainted', taint };
 }
 
 function pipeName(argument: ts.Expression): string {

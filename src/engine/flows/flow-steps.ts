@@ -132,8 +132,13 @@ function matchStep(route: Pick<Route, 'path' | 'kind'> & { handler?: { name: str
   // "transfer" moves money when money is the subject (`/transfers`, `transferFunds`, `/wallet/transfer`); moving a
   // link, website or domain to another workspace (`/links/:id/transfer`) is an ownership change, not a payment.
   if (best?.because === 'transfer' && !routeWords(route).some((word) => MONEY_CONTEXT.has(word))) return undefined;
+  // `POST /stripe/checkout-session`, `createCheckoutSession`: opening a provider-hosted checkout starts the
+  // payment; the provider's page takes it and its signed webhook completes it. Completing one is still a step.
+  if (best?.because === 'checkout' && words.has('session') && !routeWords(route).some((word) => COMPLETING_WORDS.has(word))) return undefined;
   return best;
 }
+
+const COMPLETING_WORDS = new Set(['complete', 'completed', 'confirm', 'finalize', 'finalise', 'place', 'submit', 'capture', 'fulfil', 'fulfill', 'success', 'succeeded']);
 
 const MONEY_CONTEXT = new Set(['transfers', 'funds', 'fund', 'money', 'balance', 'balances', 'wallet', 'wallets', 'bank', 'payment', 'payments', 'credit', 'credits', 'points', 'amount', 'cash', 'coins', 'tokens', 'p2p', 'wire', 'ach', 'sepa', 'remittance']);
 

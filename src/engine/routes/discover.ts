@@ -185,6 +185,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   };
   if (definition.handler) route.handler = definition.handler;
   if (definition.argsParameter !== undefined) route.argsParameter = definition.argsParameter;
+  if (definition.parameterInputs) route.parameterInputs = definition.parameterInputs;
   if (publicByDesign) route.publicByDesign = publicByDesign;
   if (principal.length === 0 && (auth === 'authenticated' || publicByDesign?.startsWith('webhook')) && isServiceEndpoint(wordPath(definition))) route.caller = 'service';
   // A cron or internal job endpoint that only compares a configured secret: a service calls it.

@@ -159,6 +159,13 @@ export function publicByDesignReason(input: {
   if (last === undefined) return input.method === 'GET' || input.method === 'HEAD' ? 'site root' : undefined;
   const entry = credentialEntryReason(input.path);
   if (entry) return entry;
+  const signInStep = passkeySignIn(literal) ?? signInHandler(literal, input.method, input.handler);
+  if (signInStep) return signInStep;
+  // `GET /profiles/:username`: a person's public page, addressed by the handle they chose to show
+  // (what it may leak is the exposure rules' business). By id (`/users/:id`) it is not this.
+  if ((input.method === 'GET' || input.method === 'HEAD') && segments.length >= 2 && PROFILE_HANDLE.test(segments.at(-1)!) && PROFILE_COLLECTION.test(segments.at(-2)!)) {
+    return `${segments.slice(-2).join('/')}: a public profile by handle`;
+  }
   // A GraphQL or tRPC operation's name is one identifier worded with hyphens (`createPasswordReset` ->
   // `create-password-reset`): its words are split like camelCase; an HTTP segment's hyphens stay.
   const operation = (OPERATIONS as readonly string[]).includes(input.method);
@@ -218,6 +225,39 @@ export function publicByDesignReason(input: {
     if (refusal) return `first-run ${setup} that refuses once configured (${refusal})`;
   }
   return undefined;
+}
+
+/** A path parameter that is a person's chosen public handle, not a record id. */
+const PROFILE_HANDLE = /^(?::|\[|\{)(?:username|user_name|handle|login|nickname|nick|screen_name|screenname)(?:\]|\})?$/;
+const PROFILE_COLLECTION = /^(?:profiles?|users?|u|people|members?|authors?)$/;
+
+const PASSKEY_SEGMENT = /^(?:webauthn|passkeys?|fido2?|security-keys?)$/;
+const PASSKEY_SIGN_IN_WORD = /^(?:authentication|authenticate|assertion|login|signin)$/;
+
+/**
+ * A step of the passkey sign-in ceremony (`/auth/webauthn/generate-authentication-options`,
+ * `/passkeys/login/verify`): the browser asks for a challenge, or answers it, before any session
+ * exists. Registering a passkey (`generate-registration-options`, attestation) is not sign-in.
+ */
+function passkeySignIn(literal: readonly string[]): string | undefined {
+  if (!literal.some((segment) => PASSKEY_SEGMENT.test(segment))) return undefined;
+  const phrase = literal.flatMap((segment) => segmentWords(segment.replace(/-/g, ' ')));
+  if (!phrase.some((word) => PASSKEY_SIGN_IN_WORD.test(word)) || phrase.some((word) => /^(?:registration|register|attestation)$/.test(word))) return undefined;
+  return `${literal.at(-1)}: a passkey (WebAuthn) sign-in step`;
+}
+
+/**
+ * A state-changing route under an auth prefix whose handler is named for signing in
+ * (`POST /auth/anonymous` handled by `accessTokenLogin(body.accessToken)`): the name says what the path does not.
+ */
+function signInHandler(literal: readonly string[], method: string, handler: ResolvedFunction | undefined): string | undefined {
+  if (!handler || method === 'GET' || method === 'HEAD' || !literal.slice(0, -1).some((segment) => AUTH_PREFIX_SEGMENT.test(segment))) return undefined;
+  const name = handler.name.split('.').pop() ?? '';
+  const words = segmentWords(name);
+  if (words.length === 0 || aboutSignIn(words)) return undefined;
+  const phrase = words.join(' ');
+  const signIn = /^(?:log ?in|sign ?in|log ?on)\b|\b(?:log ?in|sign ?in|log ?on)$/.test(phrase);
+  return signIn ? `${literal.at(-1)}: its handler ${name} takes credentials` : undefined;
 }
 
 /** The handler takes a reset token from the client: a parameter named so, or reads one from its input. */

@@ -69,6 +69,19 @@ export interface RouteMiddleware extends CodeLocation {
   validatedFields?: ValidatedField[];
 }
 
+/** A NestJS handler parameter whose project decorator expands to a built-in input decorator. */
+export interface ParameterInput {
+  index: number;
+  /** The project decorator as written: `UUIDParam`. */
+  via: string;
+  /** The built-in decorator it returns: `Param`, `Query`, `Body`, `Headers`, `Args`. */
+  decorator: string;
+  /** The input's name when static (`'id'`), passed through the project decorator's parameters. */
+  key?: string;
+  /** The pipes given to the built-in decorator, by class name (`ParseUUIDPipe`). */
+  pipes: string[];
+}
+
 /** One request input field a validation step checks, and what it lets through. */
 export interface ValidatedField {
   /** The input bag the field is read from: `request.params.id` is part 'params', field 'id'. */
@@ -118,6 +131,12 @@ export interface RouteSite extends CodeLocation {
    * the context following it. Pothos Prisma fields resolve with `(query, parent, args, context, info)`.
    */
   argsParameter?: number;
+  /**
+   * NestJS handler parameters decorated by a project's own decorator that returns one of Nest's
+   * input decorators (`UUIDParam('id')` returning `Param(property, new ParseUUIDPipe())`): what the
+   * built-in decorator would say, so the parameter is request input like `@Param('id')`.
+   */
+  parameterInputs?: ParameterInput[];
   /**
    * A function typed as a framework handler that nothing the scan can see mounts (engine/routes/unmounted.ts; a Lambda handler no config names):
    * the dataflow runs from it, the rules that judge a route's authentication do not see it.

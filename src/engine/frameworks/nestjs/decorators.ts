@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { nodePosition, skipOuterExpressions } from '../../ast/syntax.js';
+import { nodePosition, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import { bindingValue, type ModuleIndex } from '../../names/index.js';
 import { middlewareName } from '../../routes/classify-middleware.js';
 import { readNames, staticStrings } from './values.js';
@@ -153,10 +153,13 @@ function expand(
   if (binding?.kind !== 'declaration') return;
   const target = bindingValue(binding);
   if (!target) return;
-  // `export const Roles = Reflector.createDecorator<Role[]>()`: the decorator itself is the key.
-  if (ts.isCallExpression(target) && ts.isPropertyAccessExpression(target.expression) && target.expression.name.text === 'createDecorator') {
-    const values = readNames(args);
-    effects.metadata.push({ key: `decorator:${binding.name}`, flag: values.length === 0, values, ...site });
+  // `export const Roles = Reflector.createDecorator<Role[]>()`: the decorator itself is the key
+  // (or the `{ key: 'roles' }` it is given). `Roles(roles)` inside a composite decorator stores what the composite was given.
+  if (isCreateDecorator(target)) {
+    const values = args.flatMap((argument) => metadataValues(skipOuterExpressions(argument), parameters));
+    // `Roles([])`: an empty list is no flag and names no role; a guard that reads it checks nothing.
+    if (args.length > 0 && values.length === 0) return;
+    effects.metadata.push({ key: createDecoratorKey(modules, binding.file, target, binding.name), flag: values.length === 0, values, ...site });
     return;
   }
   const factory = ts.isFunctionDeclaration(target) || ts.isArrowFunction(target) || ts.isFunctionExpression(target) ? target : undefined;
@@ -203,12 +206,22 @@ export function metadataKey(modules: ModuleIndex, file: ScannedSourceFile, expre
   if (ts.isIdentifier(value)) {
     const binding = modules.resolveName(file, value.text);
     const target = bindingValue(binding);
-    if (binding?.kind === 'declaration' && target && ts.isCallExpression(target) && ts.isPropertyAccessExpression(target.expression) && target.expression.name.text === 'createDecorator') {
-      return `decorator:${binding.name}`;
-    }
+    if (binding?.kind === 'declaration' && target && isCreateDecorator(target)) return createDecoratorKey(modules, binding.file, target, binding.name);
   }
   const strings = staticStrings(modules, file, value);
   return strings?.length === 1 ? strings[0]! : `name:${value.getText()}`;
+}
+
+function isCreateDecorator(node: ts.Node): node is ts.CallExpression {
+  return ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'createDecorator';
+}
+
+/** `Reflector.createDecorator({ key: 'roles' })` stores under 'roles' (a guard may read either); without a key, under the decorator itself. */
+function createDecoratorKey(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression, name: string): string {
+  const options = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+  const key = options && ts.isObjectLiteralExpression(options) ? propertyValue(options, 'key') : undefined;
+  const strings = key ? staticStrings(modules, file, key) : undefined;
+  return strings?.length === 1 ? strings[0]! : `decorator:${name}`;
 }
 
 /** `'2'`, `['1', '2']`, `VERSION_NEUTRAL`. */

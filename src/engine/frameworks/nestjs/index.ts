@@ -3,7 +3,7 @@ import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import { bindingValue, type ModuleIndex, resolveFunction } from '../../names/index.js';
 import { guardClassOf, lifecycleMethodOf, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
-import type { HttpMethod, Operation, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import type { HttpMethod, Operation, ParameterInput, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { bootstrapFor, placeholderFor, readBootstraps, readModules, targetSelects, type Bootstrap, type MiddlewareBinding, type ModuleFacts } from './application.js';
 import { decoratorOrigin, MetadataReads, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
@@ -33,6 +33,12 @@ const NEST_GRAPHQL = '@nestjs/graphql';
 /** Parameter decorators whose extra arguments are pipes: `@Param('id', ParseIntPipe)`, `@Body(new ValidationPipe())`. */
 const PIPED_PARAMETERS = new Set(['Body', 'Param', 'Query', 'UploadedFile', 'UploadedFiles']);
 const MAX_BASE_CONTROLLERS = 5;
+/** Nest's input decorators a project decorator may wrap, by package. */
+const INPUT_DECORATORS: Record<string, ReadonlySet<string>> = {
+  '@nestjs/common': new Set(['Param', 'Query', 'Body', 'Headers', 'HostParam', 'UploadedFile', 'UploadedFiles', 'Ip']),
+  '@nestjs/graphql': new Set(['Args']),
+  'type-graphql': new Set(['Arg', 'Args']),
+};
 
 export const nestjsAdapter: FrameworkAdapter = {
   name: 'nestjs',
@@ -173,7 +179,9 @@ class ControllerDiscovery {
         const methodEffects = readDecoratorEffects(this.modules, methodFile, method);
         const middleware = this.middlewareOf(globals, classEffects, methodEffects, methodFile, method);
         const position = nodePosition(decorator);
+        const inputs = parameterInputs(this.modules, methodFile, method);
         routes.push({
+          ...(inputs.length ? { parameterInputs: inputs } : {}),
           framework: 'nestjs',
           kind: 'graphql',
           method: operation,
@@ -206,6 +214,7 @@ class ControllerDiscovery {
       const methodName = (method.name && propertyNameText(method.name)) ?? '<method>';
       const handler = { file: methodFile.path, line: nodePosition(method.name).line, node: method, name: `${className}.${methodName}` };
       const versions = this.versionSegments(globals.bootstrap, methodEffects.versions ?? controller.versions);
+      const inputs = parameterInputs(this.modules, methodFile, method);
       for (const { decorator, httpMethod, call } of httpDecorators) {
         const methodPaths = call?.arguments[0] ? this.pathsOf(methodFile, call.arguments[0]) : [''];
         const position = nodePosition(decorator);
@@ -216,6 +225,7 @@ class ControllerDiscovery {
               const fullPath = joinRoutePath(this.globalPrefix(globals.bootstrap, bare, httpMethod), version, bare);
               const nestMiddleware = this.nestMiddlewareOf(globals.middleware, node, bare, fullPath, httpMethod);
               routes.push({
+                ...(inputs.length ? { parameterInputs: inputs } : {}),
                 framework: 'nestjs',
                 method: httpMethod,
                 path: fullPath,
@@ -386,6 +396,61 @@ function lets(guardClass: NonNullable<ReturnType<typeof guardClassOf>>, modules:
   const method = lifecycleMethodOf(modules, guardClass);
   const body = method?.node.body;
   return body !== undefined && /\breturn\s+true\b/.test(body.getText(method!.node.getSourceFile()));
+}
+
+/**
+ * Parameters decorated by a project decorator that returns one of Nest's input decorators:
+ * `export function UUIDParam(property, ...pipes) { return Param(property, new ParseUUIDPipe(), ...pipes); }`
+ * used as `@UUIDParam('id') id`. The key and pipes are read through the wrapper's parameters.
+ */
+function parameterInputs(modules: ModuleIndex, file: ScannedSourceFile, method: ts.MethodDeclaration): ParameterInput[] {
+  const inputs: ParameterInput[] = [];
+  method.parameters.forEach((parameter, index) => {
+    for (const decorator of ts.getDecorators(parameter) ?? []) {
+      const call = ts.isCallExpression(decorator.expression) ? decorator.expression : undefined;
+      if (!call || !ts.isIdentifier(call.expression)) continue;
+      const binding = modules.resolveName(file, call.expression.text);
+      if (binding?.kind !== 'declaration') continue;
+      const factory = bindingValue(binding);
+      if (!factory || !(ts.isFunctionDeclaration(factory) || ts.isArrowFunction(factory) || ts.isFunctionExpression(factory))) continue;
+      const returned = returnedCall(factory);
+      if (!returned || !ts.isIdentifier(returned.expression)) continue;
+      const origin = modules.resolveName(binding.file, returned.expression.text);
+      if (origin?.kind !== 'external' || !INPUT_DECORATORS[origin.module]?.has(origin.importedName)) continue;
+      // What each of the wrapper's parameters was given at this use: `property` -> 'id', `...pipes` -> the rest.
+      const passed = new Map<string, ts.Expression[]>();
+      factory.parameters.forEach((declared, position) => {
+        if (!ts.isIdentifier(declared.name)) return;
+        passed.set(declared.name.text, declared.dotDotDotToken ? call.arguments.slice(position) : call.arguments[position] ? [call.arguments[position]!] : []);
+      });
+      const actual = (expression: ts.Expression): ts.Expression[] => {
+        const value = skipOuterExpressions(ts.isSpreadElement(expression) ? expression.expression : expression);
+        return ts.isIdentifier(value) && passed.has(value.text) ? passed.get(value.text)! : [value];
+      };
+      const [first, ...rest] = returned.arguments.flatMap(actual);
+      const keyed = first && ts.isStringLiteralLike(first) ? first.text : undefined;
+      const pipes = (keyed === undefined && first ? [first, ...rest] : rest).map(pipeClassName).filter((name): name is string => name !== undefined);
+      inputs.push({ index, via: call.expression.text, decorator: origin.importedName, ...(keyed !== undefined ? { key: keyed } : {}), pipes });
+      break;
+    }
+  });
+  return inputs;
+}
+
+/** The call a decorator factory returns: `return Param(property, pipe)`, `() => Query(key)`. */
+function returnedCall(factory: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression): ts.CallExpression | undefined {
+  const body = factory.body;
+  if (!body) return undefined;
+  const returned = ts.isBlock(body) ? body.statements.find(ts.isReturnStatement)?.expression : body;
+  const value = returned && skipOuterExpressions(returned);
+  return value && ts.isCallExpression(value) ? value : undefined;
+}
+
+/** `ParseUUIDPipe`, `new ParseUUIDPipe({ version: '4' })`: the pipe's class name. */
+function pipeClassName(expression: ts.Expression): string | undefined {
+  const value = skipOuterExpressions(expression);
+  const target = ts.isNewExpression(value) ? value.expression : value;
+  return ts.isIdentifier(target) ? target.text : undefined;
 }
 
 /** Pipes given to parameter decorators: `@Param('id', ParseIntPipe)`, `@Body(new ValidationPipe({ whitelist: true }))`. */
