@@ -136,7 +136,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     // its lookups are keyed by the sender's payload, and there is no signed-in user to own them.
     if (route.caller === 'service') return record(route, candidate, pathKey, { verdict: 'service', evidence: `called by a service, not a user (${route.publicByDesign ?? route.authEvidence[0] ?? 'shared secret'})` });
     const role = route.middleware.find((middleware) => middleware.kind === 'role' && !admitsEveryUser(middleware));
-    const adminCheck = role ? undefined : handlerAdminCheck(route);
+    const adminCheck = role ? undefined : (handlerAdminCheck(route) ?? adminBranch(candidate.lookup.node));
     if (role || isPrivilegedPath(route.path) || adminCheck) {
       return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: role ? `admin only (${role.name})` : adminCheck ? `admin only (${adminCheck})` : 'admin only (admin path)' });
     }
@@ -457,6 +457,24 @@ function declarationTexts(ctx: AccessContext, name: string): string[] {
 // Admin and internal paths act on anyone's records by design; a missing role check there is missing-authorization's.
 /** `if (!user.isSuperAdmin) throw ...` at the top of the handler: only administrators get past it. */
 const HANDLER_ADMIN_EXIT = /^if\s*\(\s*!\s*\(?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_?admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b\s*\)?\s*\)/;
+
+/** `session.user.admin === true`, `user.isAdmin`, `ctx.user.role === 'admin'`: a condition that holds for administrators only. */
+const ADMIN_CONDITION = /^\(?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_?admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b\s*(?:===?\s*true\s*)?\)?$|^[\w$.?]*\.\s*role\s*===?\s*['"](?:admin|superadmin|super_admin|staff)['"]$/;
+
+/**
+ * The access sits in the branch of an `if` that only administrators enter (`if (session.user.admin === true) {
+ * await prisma.project.findFirst({ where: { id: projectId } }) }`): reading any record there is the admin's right.
+ */
+function adminBranch(access: ts.Node): string | undefined {
+  for (let node: ts.Node = access; node.parent && !ts.isSourceFile(node.parent); node = node.parent) {
+    const parent = node.parent;
+    if (ts.isIfStatement(parent) && parent.thenStatement === node && ADMIN_CONDITION.test(parent.expression.getText().replace(/\s+/g, ' ').trim())) {
+      return `inside if (${parent.expression.getText()}) (${parent.getSourceFile().fileName.split('/').pop()}:${nodePosition(parent).line})`;
+    }
+    if (ts.isFunctionLike(parent)) return undefined;
+  }
+  return undefined;
+}
 
 function handlerAdminCheck(route: Route): string | undefined {
   const body = (route.handler?.node as { body?: ts.Node } | undefined)?.body;
