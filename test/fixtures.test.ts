@@ -41,7 +41,7 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'password-hash-exposure': { expect: 10, safe: 10 },
   'open-redirect': { expect: 10, safe: 10 },
   'path-traversal': { expect: 12, safe: 12 },
-  'plaintext-password-storage': { expect: 5, safe: 4 },
+  'plaintext-password-storage': { expect: 6, safe: 4 },
   'raw-sql-concatenation': { expect: 12, safe: 12 },
   'sensitive-data-in-logs': { expect: 40, safe: 40 },
   'sql-injection': { expect: 40, safe: 40 },

@@ -90,6 +90,8 @@ function storedPassword(tainted: TaintedCall, argument: ts.Expression, depth = 0
     const origin = tainted.originOf(written);
     // Only the request's own text: a hash call, a project helper or a constant gives something else.
     if (origin.kind === 'tainted' && !origin.taint.requestObject) return { field: name, taint: origin.taint };
+    // Checked against a schema (`SignUp.parse(req.body).password`): validated, still the text the client typed.
+    if (origin.kind === 'sanitized' && origin.identity && /^validated by /.test(origin.how) && !origin.identity.requestObject) return { field: name, taint: origin.identity };
   }
   return undefined;
 }
