@@ -198,17 +198,22 @@ export class DataflowEngine {
       ? parameters.map((parameter) => (parameter.kind === 'tainted' ? (parameter.taint.knownPrefix !== undefined ? '^' : 't') : '-')).join('')
       : '';
     const context: AnalysisContext = { fn, route, scope: { values: new Map() }, depth, evaluated: new Map(), returns: [], ...(prefixShape ? { prefixShape } : {}) };
+    const result = this.run(fn, parameters, context);
+    this.inProgress.delete(key);
+    this.summaries.set(key, { result, parameters });
+    return result;
+  }
+
+  /** Binds the parameters, walks the body in `context` and joins what it returns. */
+  private run(fn: ResolvedFunction, parameters: ValueOrigin[], context: AnalysisContext): ValueOrigin {
     fn.node.parameters.forEach((parameter, index) => {
       const origin = parameter.dotDotDotToken ? joinOrigins(parameters.slice(index)) : parameters[index] ?? { kind: 'unknown' };
       this.bindName(parameter.name, origin, context, parameter.initializer);
     });
-    const body = fn.node.body;
+    const body = fn.node.body!;
     if (ts.isBlock(body)) this.walk(body, context);
     else context.returns.push(this.origin(body, context));
-    const result = context.returns.length > 0 ? joinOrigins(context.returns) : { kind: 'unknown' as const };
-    this.inProgress.delete(key);
-    this.summaries.set(key, { result, parameters });
-    return result;
+    return context.returns.length > 0 ? joinOrigins(context.returns) : { kind: 'unknown' };
   }
 
   /** A function written inside the one being analysed (`const searchCriteria = () => ({ userId: parsedUserId })`). */
@@ -228,14 +233,7 @@ export class DataflowEngine {
     this.inProgress.add(key);
     try {
       const context: AnalysisContext = { fn, route: outer.route, scope: { values: new Map(), parent: outer.scope }, depth: outer.depth + 1, evaluated: new Map(), returns: [], ...(outer.prefixShape ? { prefixShape: outer.prefixShape } : {}) };
-      fn.node.parameters.forEach((parameter, index) => {
-        const origin = parameter.dotDotDotToken ? joinOrigins(parameters.slice(index)) : parameters[index] ?? { kind: 'unknown' };
-        this.bindName(parameter.name, origin, context, parameter.initializer);
-      });
-      const body = fn.node.body;
-      if (ts.isBlock(body)) this.walk(body, context);
-      else context.returns.push(this.origin(body, context));
-      return context.returns.length > 0 ? joinOrigins(context.returns) : { kind: 'unknown' };
+      return this.run(fn, parameters, context);
     } finally {
       this.inProgress.delete(key);
     }

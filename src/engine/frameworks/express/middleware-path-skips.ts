@@ -13,6 +13,7 @@
  * leaves the middleware applying, as before; only a path the code provably lets through is skipped.
  */
 import { ts } from '#typescript';
+import { and, isEquality, negate, or, samePath, type PathConditionValue } from '../../routes/path-logic.js';
 import type { ScannedSourceFile } from '../../../types.js';
 import { skipOuterExpressions } from '../../ast/syntax.js';
 import type { HttpMethod } from '../../routes/route.js';
@@ -29,7 +30,7 @@ export interface PathRequest {
 /** True when the middleware passes this request on unchecked. */
 export type MiddlewareSkip = (request: PathRequest) => boolean;
 
-type Value = boolean | undefined;
+type Value = PathConditionValue;
 type Evaluate = (request: PathRequest) => Value;
 
 interface Scope {
@@ -318,15 +319,3 @@ function textTest(method: string, path: string, text: string): boolean {
   return path.includes(text);
 }
 
-function samePath(a: string, b: string): boolean {
-  const trim = (text: string) => (text.length > 1 ? text.replace(/\/+$/, '') : text);
-  return trim(a) === trim(b);
-}
-
-function isEquality(kind: ts.SyntaxKind): boolean {
-  return kind === ts.SyntaxKind.EqualsEqualsEqualsToken || kind === ts.SyntaxKind.EqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsToken;
-}
-
-const negate = (value: Value): Value => (value === undefined ? undefined : !value);
-const and = (a: Value, b: Value): Value => (a === false || b === false ? false : a === undefined || b === undefined ? undefined : true);
-const or = (a: Value, b: Value): Value => (a === true || b === true ? true : a === undefined || b === undefined ? undefined : false);

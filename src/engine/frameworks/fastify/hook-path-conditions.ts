@@ -5,12 +5,13 @@
  * routes it guards. Conditions we cannot read leave the hook applying everywhere, as before.
  */
 import { ts } from '#typescript';
+import { and, isEquality, negate, or, samePath, type PathConditionValue } from '../../routes/path-logic.js';
 import { skipOuterExpressions } from '../../ast/syntax.js';
 
 /** True when the hook lets the request through unchecked for this route; undefined when unknown. */
 export type HookSkip = (method: string, routePath: string) => boolean;
 
-type Value = boolean | undefined;
+type Value = PathConditionValue;
 type Evaluate = (method: string, routePath: string) => Value;
 
 /**
@@ -153,16 +154,3 @@ function findLocalDeclaration(identifier: ts.Identifier): ts.VariableDeclaration
   return undefined;
 }
 
-/** Trailing slashes aside, and with route parameters matching the same parameter in the other. */
-function samePath(a: string, b: string): boolean {
-  const trim = (text: string) => (text.length > 1 ? text.replace(/\/+$/, '') : text);
-  return trim(a) === trim(b);
-}
-
-function isEquality(kind: ts.SyntaxKind): boolean {
-  return kind === ts.SyntaxKind.EqualsEqualsEqualsToken || kind === ts.SyntaxKind.EqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsToken;
-}
-
-const negate = (value: Value): Value => (value === undefined ? undefined : !value);
-const and = (a: Value, b: Value): Value => (a === false || b === false ? false : a === undefined || b === undefined ? undefined : true);
-const or = (a: Value, b: Value): Value => (a === true || b === true ? true : a === undefined || b === undefined ? undefined : false);
