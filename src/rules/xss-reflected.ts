@@ -513,13 +513,23 @@ function attackerTaint(originOf: (expression: ts.Expression) => ValueOrigin, val
   return declaration?.initializer && ts.isIdentifier(declaration.name) ? attackerTaint(originOf, declaration.initializer, depth + 1) : undefined;
 }
 
-/** `new URL(req.url).searchParams.get('q')`: a query value read out of the request URL comes decoded, from the link. */
+/**
+ * What decodes a request URL or reads a decoded value out of it: `new URL(req.url).searchParams.get('q')`,
+ * `url.parse(req.url, true).query.q`, `querystring.parse(...)`, `qs.parse(...)`, `decodeURIComponent(req.path)`.
+ * A value read so comes from the link as its author wrote it, `<` and `"` included.
+ */
+const URL_DECODING = new Set(['.get()', '.getAll()', 'url.parse', 'querystring.parse', 'querystring.decode', 'qs.parse', 'decodeURIComponent', 'decodeURI', 'unescape', 'new URLSearchParams']);
+
+function decodedFromUrl(taint: Taint): boolean {
+  return taint.source.kind === 'url' && taint.transforms.some((transform) => URL_DECODING.has(transform));
+}
+
 function isBrowserSet(taint: Taint): boolean {
-  return BROWSER_SET_INPUTS.has(taint.source.kind) && !(taint.source.kind === 'url' && taint.transforms.some((transform) => transform === '.get()' || transform === '.getAll()'));
+  return BROWSER_SET_INPUTS.has(taint.source.kind) && !decodedFromUrl(taint);
 }
 
 function inputLabel(taint: Taint): string {
-  return taint.source.kind === 'url' && taint.transforms.some((transform) => transform === '.get()' || transform === '.getAll()') ? `(a query value of ${taint.source.label})` : taint.source.label;
+  return decodedFromUrl(taint) ? `(a value decoded from ${taint.source.label})` : taint.source.label;
 }
 
 function isStringBuild(value: ts.Expression): boolean {

@@ -278,8 +278,27 @@ export class DataflowEngine {
     }
     if (ts.isIfStatement(node)) {
       this.walk(node.expression, context);
+      // A branch that may not run leaves the value from before it (`if (!next) next = '/'` keeps the
+      // client's `next` when it was given): join what each name held before with what the branch left.
+      const before = new Map<string, ValueOrigin>();
+      for (const name of branchAssignedNames(node)) {
+        const prior = this.lookup(name, context);
+        if (prior) before.set(name, prior);
+      }
       this.walk(node.thenStatement, context);
-      if (node.elseStatement) this.walk(node.elseStatement, context);
+      const afterThen = new Map([...before.keys()].map((name) => [name, this.lookup(name, context)] as const));
+      if (node.elseStatement) {
+        for (const [name, prior] of before) this.assign(name, prior, context, undefined);
+        this.walk(node.elseStatement, context);
+      }
+      for (const [name, prior] of before) {
+        const thenValue = exitsEarly(node.thenStatement) ? undefined : afterThen.get(name);
+        const elseValue = node.elseStatement ? (exitsEarly(node.elseStatement) ? undefined : this.lookup(name, context)) : prior;
+        // `if (!ALLOWED.includes(sort)) sort = 'createdAt'`: every path leaves an allowed value.
+        const replaced = !node.elseStatement ? unlistedReplaced(node, name) : undefined;
+        const joined = replaced ? ({ kind: 'sanitized', how: replaced } as const) : joinOrigins([thenValue, elseValue].filter((value): value is ValueOrigin => value !== undefined));
+        this.assign(name, joined, context, undefined);
+      }
       // `if (!ALLOWED.includes(sort)) return ...;` — after it, sort holds an allowed value.
       const guarded = allowlistGuardedName(node);
       if (guarded) this.assign(guarded.name, { kind: 'sanitized', how: guarded.how }, context, undefined);
@@ -1086,9 +1105,42 @@ export function isConstantExpression(expression: ts.Expression): boolean {
  * `if (!ALLOWED.includes(x)) return/throw`, `if (!set.has(x)) ...`, `if (!/^\d+$/.test(x)) ...`,
  * `if (isNaN(Number(x))) ...`, `if (typeof x !== 'number') ...`: the name x after the guard.
  */
+/** Names a branch of the `if` assigns with `=` (outside functions it defines): their value may change there. */
+function branchAssignedNames(statement: ts.IfStatement): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (isFunctionLike(node)) return;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(skipOuterExpressions(node.left))) names.add((skipOuterExpressions(node.left) as ts.Identifier).text);
+    ts.forEachChild(node, visit);
+  };
+  visit(statement.thenStatement);
+  if (statement.elseStatement) visit(statement.elseStatement);
+  return names;
+}
+
+/** `if (!ALLOWED.includes(sort)) sort = 'createdAt'`: the branch replaces a value the allowlist does not hold. */
+function unlistedReplaced(statement: ts.IfStatement, name: string): string | undefined {
+  const test = allowlistTest(statement.expression);
+  if (!test || test.name !== name) return undefined;
+  let constant = false;
+  const visit = (node: ts.Node): void => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.left.text === name) {
+      const right = skipOuterExpressions(node.right);
+      constant = ts.isStringLiteralLike(right) || ts.isNumericLiteral(right) || (ts.isIdentifier(right) && /^[A-Z][A-Z0-9_]*$/.test(right.text));
+    } else ts.forEachChild(node, visit);
+  };
+  visit(statement.thenStatement);
+  return constant ? `${test.how}, else replaced` : undefined;
+}
+
 export function allowlistGuardedName(statement: ts.IfStatement): { name: string; how: string } | undefined {
   if (!exitsEarly(statement.thenStatement)) return undefined;
-  const condition = skipOuterExpressions(statement.expression);
+  return allowlistTest(statement.expression);
+}
+
+/** A condition that holds when a value is not on an allowlist (`!ALLOWED.includes(x)`, `indexOf(x) === -1`, `!/^..$/.test(x)`, `!isUUID(x)`). */
+function allowlistTest(expression: ts.Expression): { name: string; how: string } | undefined {
+  const condition = skipOuterExpressions(expression);
   // `if (ALLOWED.indexOf(x) === -1)` / `< 0`: the same test as `!ALLOWED.includes(x)`.
   const notFound = ts.isBinaryExpression(condition) && ts.isCallExpression(skipOuterExpressions(condition.left)) && /^(?:===?-1|<0)$/.test(`${condition.operatorToken.getText()}${condition.right.getText()}`.replace(/\s+/g, ''));
   if (notFound) {
