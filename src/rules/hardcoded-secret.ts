@@ -236,6 +236,9 @@ function isBufferFrom(call: ts.CallExpression): boolean {
 /** Sink parameters that sign or encrypt: a guessable value there lets anyone forge or read what they protect. */
 const SIGNING_SINKS: ReadonlySet<string> = new Set(['JWT signing key', 'HMAC key', 'encryption key', 'secret key', 'cookie signing secret', 'secret', 'signing secret', 'signing key']);
 
+/** Settings that hold a signing key: `JWT_SECRET`, `SESSION_SECRET`, `COOKIE_SECRET`, `NEXTAUTH_SECRET`, `SECRET_KEY`, `APP_KEY`. */
+const SIGNING_SETTING = /^(?:\w+_)?(?:JWT|SESSION|COOKIE|TOKEN|AUTH|SIGNING|NEXTAUTH|APP)_?(?:SECRET|KEY)$|^SECRET_KEY$/i;
+
 /** Positional key/secret parameters of well-known APIs. */
 const POSITIONAL_SINKS: ReadonlyArray<{ callee: RegExp; index: number; description: string; needsJwtObject?: boolean }> = [
   { callee: /^(?:sign|verify)$/, index: 1, description: 'JWT signing key', needsJwtObject: true },
@@ -435,7 +438,6 @@ function scanTextFile(file: ScannedTextFile, ctx: RuleContext): void {
   if (file.kind === 'prisma' || file.kind === 'toml' || file.kind === 'template' || file.kind === 'graphql') return;
   const entries = file.kind === 'env' ? readEnvEntries(file.text) : readYamlEntries(file.text);
   for (const entry of entries) {
-    if (entry.value.length < MINIMUM_LENGTH) continue;
     const candidate: SecretCandidate = {
       value: entry.value,
       names: [entry.key],
@@ -447,8 +449,12 @@ function scanTextFile(file: ScannedTextFile, ctx: RuleContext): void {
       contentEnd: entry.end,
       exactValueStart: entry.exact ? entry.start : undefined,
     };
-    const detection = detectSecret(candidate);
-    if (detection) reportDetection(ctx, file.path, candidate, detection);
+    const detection = entry.value.length >= MINIMUM_LENGTH ? detectSecret(candidate) : undefined;
+    // `JWT_SECRET=access` in a committed .env: the signing key the app runs with, guessable at any length.
+    const guessable = !detection && file.kind === 'env' && SIGNING_SETTING.test(entry.key) && isGuessableKeyLiteral(entry.value)
+      ? { description: 'guessable signing secret', severity: 'low' as const, start: 0, end: entry.value.length, consequence: `, committed: wherever a deployment does not set ${entry.key} itself, the app signs with a value anyone reading the repository knows` }
+      : undefined;
+    if (detection ?? guessable) reportDetection(ctx, file.path, candidate, (detection ?? guessable)!);
   }
 }
 
