@@ -243,3 +243,22 @@ export const KEY_TYPE_CHECKED_FROM: Readonly<Record<string, string>> = {
  * (`expressJwtSecret`, `passportJwtSecret`, `koaJwtSecret`, `hapiJwt2KeyAsync`).
  */
 export const KEY_PROVIDER_PACKAGES: readonly string[] = ['jwks-rsa'];
+
+/**
+ * A JWT decoded by hand: the payload is the second dot-separated segment of the token
+ * (`token.split('.')[1]`), base64url text that `JSON.parse` turns into the claims once a base64
+ * decoder has run on it. No signature is checked. The decoders, as data:
+ * `Buffer.from(segment, 'base64')` (Node), `atob(segment)` (browsers, Node 16+, workers), and
+ * library helpers whose callee path names base64 and ends in a decode (`base64url.decode`,
+ * node-jose `jose.util.base64url.decode`, js-base64 `Base64.decode`, `decodeBase64Url`).
+ */
+export const HAND_DECODED_JWT = {
+  segmentSeparator: '.',
+  payloadSegment: 1,
+  bufferEncodings: ['base64', 'base64url'] as readonly string[],
+  globalDecoders: ['atob'] as readonly string[],
+  /** A callee path (`jose.util.base64url.decode`, `decodeBase64Url`) with both words is a base64 decoder. */
+  decoderPathWords: [/base64/i, /decode/i] as readonly RegExp[],
+  /** The step that turns the decoded text into the claims. */
+  parser: 'JSON.parse',
+} as const;
