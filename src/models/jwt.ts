@@ -262,3 +262,17 @@ export const HAND_DECODED_JWT = {
   /** The step that turns the decoded text into the claims. */
   parser: 'JSON.parse',
 } as const;
+
+/**
+ * A function's text that reads a token's claims without checking its signature: a decode by hand
+ * (HAND_DECODED_JWT: the `.split('.')` payload, a base64 decoder, `JSON.parse`) or a decode-only
+ * call (jsonwebtoken `jwt.decode`, jwt-decode `jwtDecode`, jose `decodeJwt`). Reading the
+ * Authorization header only to do this checks no credential. A function that also verifies
+ * (VERIFYING_TEXT) is judged as before. Each group matches when all its patterns do, in any order.
+ */
+export const UNVERIFIED_DECODE_TEXTS: ReadonlyArray<readonly RegExp[]> = [
+  [/\.split\(\s*['"]\.['"]\s*\)/, /\bbase64|\batob\s*\(/i, /\bJSON\.parse\s*\(/],
+  [/\bjwt\.decode\s*\(|\bjwtDecode\s*\(|\bdecodeJwt\s*\(/],
+];
+/** A call that verifies: `jwt.verify(`, `verifyToken(`, `jwtVerify(`, `authenticate(`. */
+export const VERIFYING_TEXT = /\b\w*(?:verify|Verify|authenticate|Authenticate)\w*\s*\(/;
