@@ -87,6 +87,11 @@ export class ViewIndex {
     return found;
   }
 
+  /** The engine that reads a template (by its extension, or the app's `app.engine(ext, ...)` binding). */
+  engineOfTemplate(file: ScannedTextFile): TemplateEngineModel | undefined {
+    return this.engineOf(path.posix.extname(file.path).toLowerCase());
+  }
+
   private engineOf(extension: string): TemplateEngineModel | undefined {
     return TEMPLATE_ENGINES.find((engine) => engine.extensions.includes(extension)) ?? this.extensionEngines.get(extension);
   }

@@ -243,3 +243,36 @@ export const KEY_TYPE_CHECKED_FROM: Readonly<Record<string, string>> = {
  * (`expressJwtSecret`, `passportJwtSecret`, `koaJwtSecret`, `hapiJwt2KeyAsync`).
  */
 export const KEY_PROVIDER_PACKAGES: readonly string[] = ['jwks-rsa'];
+
+/**
+ * A JWT decoded by hand: the payload is the second dot-separated segment of the token
+ * (`token.split('.')[1]`), base64url text that `JSON.parse` turns into the claims once a base64
+ * decoder has run on it. No signature is checked. The decoders, as data:
+ * `Buffer.from(segment, 'base64')` (Node), `atob(segment)` (browsers, Node 16+, workers), and
+ * library helpers whose callee path names base64 and ends in a decode (`base64url.decode`,
+ * node-jose `jose.util.base64url.decode`, js-base64 `Base64.decode`, `decodeBase64Url`).
+ */
+export const HAND_DECODED_JWT = {
+  segmentSeparator: '.',
+  payloadSegment: 1,
+  bufferEncodings: ['base64', 'base64url'] as readonly string[],
+  globalDecoders: ['atob'] as readonly string[],
+  /** A callee path (`jose.util.base64url.decode`, `decodeBase64Url`) with both words is a base64 decoder. */
+  decoderPathWords: [/base64/i, /decode/i] as readonly RegExp[],
+  /** The step that turns the decoded text into the claims. */
+  parser: 'JSON.parse',
+} as const;
+
+/**
+ * A function's text that reads a token's claims without checking its signature: a decode by hand
+ * (HAND_DECODED_JWT: the `.split('.')` payload, a base64 decoder, `JSON.parse`) or a decode-only
+ * call (jsonwebtoken `jwt.decode`, jwt-decode `jwtDecode`, jose `decodeJwt`). Reading the
+ * Authorization header only to do this checks no credential. A function that also verifies
+ * (VERIFYING_TEXT) is judged as before. Each group matches when all its patterns do, in any order.
+ */
+export const UNVERIFIED_DECODE_TEXTS: ReadonlyArray<readonly RegExp[]> = [
+  [/\.split\(\s*['"]\.['"]\s*\)/, /\bbase64|\batob\s*\(/i, /\bJSON\.parse\s*\(/],
+  [/\bjwt\.decode\s*\(|\bjwtDecode\s*\(|\bdecodeJwt\s*\(/],
+];
+/** A call that verifies: `jwt.verify(`, `verifyToken(`, `jwtVerify(`, `authenticate(`. */
+export const VERIFYING_TEXT = /\b\w*(?:verify|Verify|authenticate|Authenticate)\w*\s*\(/;

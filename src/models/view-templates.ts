@@ -19,6 +19,13 @@ export interface TemplateEngineModel {
   reservedNames: readonly string[];
   /** Raw outputs that print another template, not a local (EJS `<%- include('x') %>`). */
   templateOutputs?: readonly RegExp[];
+  /**
+   * Locals the engine's Express adapter reads as the path of another template file: hbs and
+   * express-handlebars render the view inside the layout the `layout` local names, resolved under
+   * the views folder, so `../` reaches any file the process can read (the whole request body passed
+   * as locals lets a client set it: `res.render('account', req.body)` with `{"layout": "../../.env"}`).
+   */
+  fileChoosingLocals?: readonly string[];
 }
 
 export const TEMPLATE_ENGINES: readonly TemplateEngineModel[] = [
@@ -31,6 +38,7 @@ export const TEMPLATE_ENGINES: readonly TemplateEngineModel[] = [
     ],
     // `{{{ this.bio }}}` reads the context; `@root.x` the top-level locals.
     reservedNames: ['this', 'else', 'true', 'false', 'null', 'undefined', 'root', 'index', 'key', 'first', 'last'],
+    fileChoosingLocals: ['layout'],
   },
   {
     engine: 'ejs',

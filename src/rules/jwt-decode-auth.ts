@@ -6,6 +6,7 @@ import type { RuleContext } from '../engine/rule-api.js';
 import type { Confidence, ScannedSourceFile } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { jwtCallOf, type JwtCall, JWT_SIGNATURE_CONTROLS } from './utils/jwt-calls.js';
+import { HAND_DECODED_JWT } from '../models/jwt.js';
 
 /** Claims a token's holder may read without trusting them: timing (for refresh scheduling) and the header (the `kid` before a verify). */
 const HARMLESS_READS = new Set(['exp', 'iat', 'nbf', 'header', 'kid', 'alg', 'typ']);
@@ -55,12 +56,17 @@ export default defineRule({
       return false;
     };
     return {
-      enterSourceFile: (file) => !file.path.endsWith('.d.ts') && /decode|jwt/i.test(file.text) && !isClientFile(file),
+      enterSourceFile: (file) => !file.path.endsWith('.d.ts') && /decode|jwt|base64|atob/i.test(file.text) && !isClientFile(file),
       nodes: {
         [ts.SyntaxKind.CallExpression]: (node, file) => {
-          const jwtCall = jwtCallOf(ctx, file, node as ts.CallExpression);
-          if (!jwtCall || !decodesWithoutVerifying(jwtCall)) return;
-          checkDecode(ctx, file, jwtCall, isBehindVerifiedAuth);
+          const call = node as ts.CallExpression;
+          const jwtCall = jwtCallOf(ctx, file, call);
+          if (jwtCall) {
+            if (decodesWithoutVerifying(jwtCall)) checkDecode(ctx, file, { call, token: call.arguments[jwtCall.fn.token ?? 0], label: jwtCall.fn.package }, isBehindVerifiedAuth);
+            return;
+          }
+          const token = handDecodedToken(call, file);
+          if (token) checkDecode(ctx, file, { call, token, label: 'the payload segment decoded by hand' }, isBehindVerifiedAuth);
         },
       },
     };
@@ -91,15 +97,22 @@ function strongAuthHandlers(ctx: RuleContext): Set<ts.Node> {
   return handlers;
 }
 
-function checkDecode(ctx: RuleContext, file: ScannedSourceFile, jwtCall: JwtCall, isBehindVerifiedAuth: (fn: ts.Node) => boolean): void {
-  const call = jwtCall.call;
+/** A decode to judge: the call whose result holds the claims, the token it reads, and what decodes it (a package, or a hand-written decode). */
+interface Decode {
+  call: ts.CallExpression;
+  token: ts.Expression | undefined;
+  label: string;
+}
+
+function checkDecode(ctx: RuleContext, file: ScannedSourceFile, decode: Decode, isBehindVerifiedAuth: (fn: ts.Node) => boolean): void {
+  const call = decode.call;
   const fn = enclosingFunctionLike(call);
   if (!fn) return;
   if (verifiesOnThePath(ctx, file, call, fn)) return;
   if (isBehindVerifiedAuth(fn)) return;
   const uses = usesOfDecoded(call, fn, file);
   if (!uses) return;
-  const tokenFromRequest = readsRequestToken(call.arguments[jwtCall.fn.token ?? 0], fn, file);
+  const tokenFromRequest = readsRequestToken(decode.token, fn, file);
   const fnName = functionName(fn);
   const checking = fnName !== undefined && CHECKING_NAME.test(fnName);
   let chosen: Use | undefined = uses.principal[0];
@@ -115,7 +128,7 @@ function checkDecode(ctx: RuleContext, file: ScannedSourceFile, jwtCall: JwtCall
     start: call.getStart(file.sourceFile),
     end: call.getEnd(),
     confidence,
-    message: `${callText}() (${jwtCall.fn.package}) reads the token without checking its signature, and ${chosen.what}${tokenFromRequest ? ', with the token taken from the request' : ''}${byName ? ` in ${fnName}(), whose name says it checks` : ''}: anyone can write a token with any claims. No verify runs on this path.`,
+    message: `${callText}() (${decode.label}) reads the token without checking its signature, and ${chosen.what}${tokenFromRequest ? ', with the token taken from the request' : ''}${byName ? ` in ${fnName}(), whose name says it checks` : ''}: anyone can write a token with any claims. No verify runs on this path.`,
   });
 }
 
@@ -183,6 +196,11 @@ function usesOfDecoded(call: ts.CallExpression, fn: ts.FunctionLikeDeclaration, 
       if (occurrences.length === 0) return undefined;
       const reads = occurrences.map(readProperty);
       if (reads.every((read) => read !== undefined && HARMLESS_READS.has(read))) return undefined;
+      // `const user = decoded.username`: follow one step of renaming.
+      for (const occurrence of [...occurrences]) {
+        const renamed = renamingDeclaration(occurrence);
+        if (renamed) collectOccurrences(fn, new Set([renamed.name.text]), renamed, occurrences, file);
+      }
     } else if (ts.isObjectBindingPattern(parent.name)) {
       const keys = parent.name.elements.map((element) => (element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined));
       if (keys.every((key) => key !== undefined && HARMLESS_READS.has(key))) return undefined;
@@ -195,8 +213,21 @@ function usesOfDecoded(call: ts.CallExpression, fn: ts.FunctionLikeDeclaration, 
     occurrences.push(value);
   }
   const uses: Uses = { principal: [], decision: [], lookup: [], returned: [] };
-  for (const occurrence of occurrences) classifyUse(occurrence, file, uses);
+  for (const occurrence of occurrences) classifyUse(occurrence, file, uses, fn);
   return uses;
+}
+
+/** `const user = decoded.username` / `const claims = decoded`: the declaration a read of the claims is renamed by (not a harmless claim). */
+function renamingDeclaration(occurrence: ts.Node): (ts.VariableDeclaration & { name: ts.Identifier }) | undefined {
+  let value: ts.Node = occurrence;
+  const read = readProperty(occurrence);
+  if (read !== undefined) {
+    if (HARMLESS_READS.has(read)) return undefined;
+    value = occurrence.parent;
+  }
+  const parent = value.parent;
+  if (parent && ts.isVariableDeclaration(parent) && parent.initializer === value && ts.isIdentifier(parent.name)) return parent as ts.VariableDeclaration & { name: ts.Identifier };
+  return undefined;
 }
 
 /** Identifiers named in `names` read inside the function after the declaration (not the declaration itself). */
@@ -221,7 +252,7 @@ function readProperty(node: ts.Node): string | undefined {
 }
 
 /** Climbs from one read of the claims to the statement that uses it and says what the use is. */
-function classifyUse(occurrence: ts.Node, file: ScannedSourceFile, uses: Uses): void {
+function classifyUse(occurrence: ts.Node, file: ScannedSourceFile, uses: Uses, fn?: ts.Node): void {
   const shown = (node: ts.Node) => {
     const text = node.getText(file.sourceFile).replace(/\s+/g, ' ');
     return text.length > 70 ? `${text.slice(0, 67)}...` : text;
@@ -247,6 +278,21 @@ function classifyUse(occurrence: ts.Node, file: ScannedSourceFile, uses: Uses): 
       return;
     }
     if (ts.isPrefixUnaryExpression(current) && current.operator === ts.SyntaxKind.ExclamationToken) continue;
+    // `const params = { Username: user }; new AdminGetUserCommand(params)`: the claims go in a
+    // request object built first; its uses are the claims' (one step).
+    if (fn && ts.isVariableDeclaration(current) && current.initializer === child && ts.isObjectLiteralExpression(child) && ts.isIdentifier(current.name)) {
+      const held: ts.Node[] = [];
+      collectOccurrences(fn, new Set([current.name.text]), current, held, file);
+      for (const use of held) classifyUse(use, file, uses);
+      return;
+    }
+    // `new GetItemCommand(input)`, `new Query(claims)`: an object built to act on the claims; not a date, error or URL.
+    if (ts.isNewExpression(current) && current.arguments?.includes(child as ts.Expression)) {
+      const name = ts.isIdentifier(current.expression) ? current.expression.text : ts.isPropertyAccessExpression(current.expression) ? current.expression.name.text : '';
+      if (name === '' || /Error$|^(?:Date|URL|URLSearchParams|Map|Set|WeakMap|Array|Promise|RegExp|TextEncoder|TextDecoder|Response|Headers|Buffer)$/.test(name)) return;
+      uses.lookup.push({ node: current, what: `its claims are used to look up or act for a user (\`${shown(current)}\`)`, confidence: 'high' });
+      return;
+    }
     if (ts.isCallExpression(current) && current.arguments.includes(child as ts.Expression)) {
       const name = calleeName(current);
       if (ts.isPropertyAccessExpression(current.expression) && current.expression.name.text === 'set' && isHonoContextSet(current)) {
@@ -329,4 +375,66 @@ function readsRequestToken(token: ts.Expression | undefined, fn: ts.Node, file: 
     return;
   });
   return found;
+}
+
+/**
+ * `JSON.parse(<base64 decode of token.split('.')[1]>)`, each step possibly held in a local
+ * (`const parts = auth.split('.'); const text = base64url.decode(parts[1]); JSON.parse(text)`):
+ * a JWT's claims read with no signature check. Returns the token the segment was cut from.
+ */
+function handDecodedToken(call: ts.CallExpression, file: ScannedSourceFile): ts.Expression | undefined {
+  if (call.expression.getText(file.sourceFile).replace(/\s+/g, '') !== HAND_DECODED_JWT.parser) return undefined;
+  const decoded = throughLocals(call.arguments[0], (expression) => base64DecodedArgument(expression));
+  if (!decoded) return undefined;
+  return throughLocals(decoded, payloadSegmentOf);
+}
+
+/** Applies `match` to an expression, or to the initializer of the local it names (a few steps). */
+function throughLocals<T>(expression: ts.Expression | undefined, match: (expression: ts.Expression) => T | undefined, depth = 0): T | undefined {
+  if (!expression || depth > 3) return undefined;
+  const inner = skipOuterExpressions(expression);
+  const found = match(inner);
+  if (found !== undefined) return found;
+  if (ts.isIdentifier(inner)) {
+    const local = localDeclaration(inner);
+    if (local?.initializer && ts.isIdentifier(local.name)) return throughLocals(local.initializer, match, depth + 1);
+  }
+  return undefined;
+}
+
+/** The text a base64 decoder decodes: `Buffer.from(x, 'base64').toString()`, `atob(x)`, `base64url.decode(x)`. */
+function base64DecodedArgument(expression: ts.Expression): ts.Expression | undefined {
+  let current = expression;
+  // `.toString()` / `.toString('utf8')` on a Buffer.
+  if (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression) && current.expression.name.text === 'toString') current = skipOuterExpressions(current.expression.expression);
+  if (!ts.isCallExpression(current) || current.arguments.length === 0) return undefined;
+  const callee = skipOuterExpressions(current.expression);
+  const path = callee.getText().replace(/\s+/g, '');
+  const encoding = current.arguments[1];
+  if (path === 'Buffer.from') return encoding && ts.isStringLiteralLike(encoding) && HAND_DECODED_JWT.bufferEncodings.includes(encoding.text) ? current.arguments[0] : undefined;
+  if (ts.isIdentifier(callee) && HAND_DECODED_JWT.globalDecoders.includes(callee.text)) return current.arguments[0];
+  if (HAND_DECODED_JWT.decoderPathWords.every((word) => word.test(path))) return current.arguments[0];
+  return undefined;
+}
+
+/** `token.split('.')[1]`, or `parts[1]` of `const parts = token.split('.')`, or `payload` of `const [, payload] = token.split('.')`: the token. */
+function payloadSegmentOf(expression: ts.Expression): ts.Expression | undefined {
+  if (ts.isElementAccessExpression(expression) && ts.isNumericLiteral(expression.argumentExpression) && Number(expression.argumentExpression.text) === HAND_DECODED_JWT.payloadSegment) {
+    return throughLocals(expression.expression, splitReceiver);
+  }
+  if (ts.isIdentifier(expression)) {
+    const local = localDeclaration(expression);
+    if (!local?.initializer || !ts.isArrayBindingPattern(local.name)) return undefined;
+    const element = local.name.elements[HAND_DECODED_JWT.payloadSegment];
+    if (element && ts.isBindingElement(element) && ts.isIdentifier(element.name) && element.name.text === expression.text) return splitReceiver(local.initializer);
+  }
+  return undefined;
+}
+
+/** `token.split('.')` -> token. */
+function splitReceiver(expression: ts.Expression): ts.Expression | undefined {
+  const inner = skipOuterExpressions(expression);
+  if (!ts.isCallExpression(inner) || !ts.isPropertyAccessExpression(inner.expression) || inner.expression.name.text !== 'split') return undefined;
+  const separator = inner.arguments[0];
+  return separator && ts.isStringLiteralLike(separator) && separator.text === HAND_DECODED_JWT.segmentSeparator ? inner.expression.expression : undefined;
 }

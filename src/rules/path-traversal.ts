@@ -11,6 +11,7 @@ import { fieldOriginAtCaller, indexArguments } from './utils/object-argument-fie
 import { modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
 import { passedTraversalBranchCheck } from './utils/traversal-branch-checks.js';
 import { DIRECTORY_KEEPING_TRANSFORMS, KOA_SEND, RESPONSE_FILE_METHODS, SEND_ROOT_OPTION } from '../models/filesystem.js';
+import { viewIndexOf, type ViewIndex } from '../engine/views.js';
 
 // Pass-throughs that leave no directory part (models/sanitizers.ts), and the dataflow's containment check that exits early.
 const CONFINING_TRANSFORMS: ReadonlySet<string> = new Set([...FILE_NAME_ONLY_FUNCTIONS, PATH_CONTAINMENT_CHECK]);
@@ -24,6 +25,13 @@ interface PathSink {
   origin: ValueOrigin;
   /** `fs.readFile()`, `res.sendFile() without a root`. */
   name: string;
+  /**
+   * The sink is an option inside an object (a view's locals): only the whole request body or
+   * query passed as that object lets the client write the option; one field of it does not.
+   */
+  wholeInputOnly?: boolean;
+  /** The options of that object the engine reads as a path (`layout`). */
+  options?: readonly string[];
 }
 
 export default defineRule({
@@ -42,7 +50,7 @@ export default defineRule({
     },
     docs: {
       description:
-        'Finds request data that reaches the path of a file-system call (fs, fs/promises, fs-extra), res.sendFile/res.download without a root, or koa-send without a root, with no basename or containment check on the way.',
+        'Finds request data that reaches the path of a file-system call (fs, fs/promises, fs-extra), res.sendFile/res.download without a root, or koa-send without a root, with no basename or containment check on the way; and the whole request body or query passed as the locals of an Express view whose engine reads a template path from them (the handlebars `layout` of hbs and express-handlebars).',
       remediation:
         'Take only a file name from the request (path.basename or an allowlist), resolve it under a fixed base directory and reject it unless the resolved path starts with that directory, or serve it with res.sendFile(name, { root }).',
     },
@@ -51,10 +59,17 @@ export default defineRule({
   check(ctx) {
     const calls = ctx.dataflow.taintedCalls();
     const argumentsOfCalls = indexArguments(calls);
+    let views: ViewIndex | undefined;
+    const viewIndex = () => (views ??= viewIndexOf(ctx.sourceFiles, ctx.textFiles));
     for (const tainted of calls) {
       if (!ts.isCallExpression(tainted.call)) continue;
-      for (const sink of pathSinks(ctx, tainted, tainted.call)) {
+      for (const sink of pathSinks(ctx, tainted, tainted.call, viewIndex)) {
         let taint = taintOf(sink.origin, 'path');
+        if (sink.wholeInputOnly) {
+          const whole = taint?.inputBag !== undefined ? taint : undefined;
+          if (whole && !sink.options?.some((option) => runsOnlyWithout(tainted.call, `${whole.source.label}.${option}`))) reportTaintedSink(ctx, tainted, whole, `Request input ${whole.source.label} is the whole locals object of ${sink.name} in ${routeLabel(tainted)}: the client can set the option, and with ../ have the view engine read any file the server can (local file inclusion).`, `${sink.name} reads the template it names`);
+          continue;
+        }
         // One field of an object the caller built: judge that field, not the whole object.
         const field = taint && fieldOriginAtCaller(ctx, sink.argument, taint, argumentsOfCalls);
         if (field) taint = taintOf(field, 'path');
@@ -75,7 +90,7 @@ export default defineRule({
   },
 });
 
-function pathSinks(ctx: RuleContext, tainted: TaintedCall, call: ts.CallExpression): PathSink[] {
+function pathSinks(ctx: RuleContext, tainted: TaintedCall, call: ts.CallExpression, viewIndex: () => ViewIndex): PathSink[] {
   const callee = moduleCallee(ctx, tainted.file, call.expression);
   if (callee) {
     const fileSystem = fileSystemPathArguments(callee);
@@ -91,12 +106,41 @@ function pathSinks(ctx: RuleContext, tainted: TaintedCall, call: ts.CallExpressi
   const target = skipOuterExpressions(call.expression);
   if (!ts.isPropertyAccessExpression(target)) return [];
   const method = target.name.text;
+  if (method === 'render' && tainted.route.framework === 'express' && isResponseObject(tainted, target.expression)) return renderLocalsSinks(tainted, call, viewIndex());
   if (!RESPONSE_FILE_METHODS.includes(method)) return [];
   if (tainted.route.framework === 'fastify') return fastifyStaticSinks(tainted, call, method);
   if (!isResponseObject(tainted, target.expression)) return [];
   // res.sendFile(path, options?, cb?); res.download(path, filename?, options?, cb?) — options may come second.
   const options = method === 'sendFile' ? optionsArgument(call, 1) : optionsArgument(call, 2) ?? optionsArgument(call, 1);
   return confinedByRoot(tainted, 0, options, `res.${method}()`);
+}
+
+/**
+ * Express `res.render(view, locals)` hands the locals to the engine as its options: for a view whose
+ * engine reads a template path from them (handlebars `layout`), the locals object is the sink.
+ */
+function renderLocalsSinks(tainted: TaintedCall, call: ts.CallExpression, views: ViewIndex): PathSink[] {
+  const [nameArgument, locals] = call.arguments;
+  const name = nameArgument && skipOuterExpressions(nameArgument);
+  if (!locals || !name || !views.hasTemplates) return [];
+  const viewName = ts.isStringLiteralLike(name) ? name.text : undefined;
+  const template = viewName === undefined ? undefined : views.resolve(viewName);
+  const options = template && views.engineOfTemplate(template)?.fileChoosingLocals;
+  if (!options || options.length === 0) return [];
+  return [{ argument: locals, origin: tainted.originOf(locals), name: `res.render('${viewName}') (the \`${options.join('`/`')}\` option of ${views.engineOfTemplate(template!)!.engine})`, wholeInputOnly: true, options }];
+}
+
+/** The call runs only when `field` (`req.body.layout`) is unset: in the else of `if (req.body.layout)`, or the then of `if (!req.body.layout)`. */
+function runsOnlyWithout(call: ts.Node, field: string): boolean {
+  const named = (expression: ts.Expression) => skipOuterExpressions(expression).getText().replace(/\s+/g, '').replace(/\?\./g, '.') === field;
+  let child: ts.Node = call;
+  for (let current = call.parent; current && !ts.isFunctionLike(current); child = current, current = current.parent) {
+    if (!ts.isIfStatement(current)) continue;
+    const condition = skipOuterExpressions(current.expression);
+    if (current.elseStatement === child && named(condition)) return true;
+    if (current.thenStatement === child && ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken && named(condition.operand)) return true;
+  }
+  return false;
 }
 
 function argumentSink(tainted: TaintedCall, index: number, name: string): PathSink[] {

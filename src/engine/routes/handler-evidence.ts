@@ -4,6 +4,7 @@ import { calledFunctions } from '../names/index.js';
 import { nodePosition } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE } from './classify-middleware.js';
 import { PRINCIPAL_READS } from '../../models/auth.js';
+import { UNVERIFIED_DECODE_TEXTS, VERIFYING_TEXT } from '../../models/jwt.js';
 import { comparesConfiguredSecret } from './public-by-design.js';
 
 /** Fields of a GraphQL/tRPC context that hold the signed-in user, when a resolver destructures them. */
@@ -62,7 +63,9 @@ const REQUEST_PART_READ = /\b(?:req|request|ctx|event|c\.req|context)\s*(?:\?\.|
 
 /** Code (a function's text) that reads or verifies the request's credentials. */
 export function readsRequestCredentials(text: string): boolean {
-  if (CREDENTIAL_READ.test(text) || REQUEST_API_KEY_READ.test(text)) return true;
+  // `auth.split('.')[1]` base64-decoded and parsed, with no verify: the header is read, not checked.
+  if (CREDENTIAL_READ.test(text) && !(UNVERIFIED_DECODE_TEXTS.some((group) => group.every((pattern) => pattern.test(text))) && !VERIFYING_TEXT.test(text))) return true;
+  if (REQUEST_API_KEY_READ.test(text)) return true;
   // The server's own key sent out (`Authorization: \`Bearer ${process.env.TINYBIRD_API_KEY}\`` to an upstream API) checks no caller.
   const ownSecrets = text.replace(OUTGOING_CREDENTIAL_HEADER, '');
   return SERVER_SECRET.test(ownSecrets) && (comparesConfiguredSecret(ownSecrets) || REQUEST_PART_READ.test(ownSecrets));
