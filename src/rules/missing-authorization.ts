@@ -64,7 +64,9 @@ export default defineRule({
         ctx.examined({ ...examined, outcome: 'passed', evidence: `role guard ${roleGuards.map((guard) => `${guard.name}${guard.roles?.length ? ` (${guard.roles.join(', ')})` : ''} at ${guard.file}:${guard.line}`).join('; ')}` });
         continue;
       }
-      const privilegedCredential = route.middleware.find((middleware) => middleware.kind === 'auth' && PRIVILEGED_CREDENTIAL.test(middleware.name));
+      // By its name (`adminAuth`), or by the helper its check calls (`authenticateAdminApiKey(...)` in an inline hook).
+      const privilegedCredential = route.middleware.find((middleware) => middleware.kind === 'auth'
+        && (PRIVILEGED_CREDENTIAL.test(middleware.name) || PRIVILEGED_CREDENTIAL.test(checkingHelperName(middleware.evidence)?.split('.').at(-1) ?? '')));
       if (privilegedCredential) {
         ctx.examined({ ...examined, outcome: 'passed', evidence: `only a privileged credential gets in: ${privilegedCredential.name} at ${privilegedCredential.file}:${privilegedCredential.line}` });
         continue;
