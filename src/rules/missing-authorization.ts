@@ -3,6 +3,7 @@ import { routeRef } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { accessTrace, describeAccess, routeFacts, routeSpan, type RouteFacts } from './utils/route-facts.js';
 import { escapeRegExp } from '../engine/text.js';
+import type { RuleContext } from '../engine/rule-api.js';
 
 // Paths and handler names that announce a privileged function.
 const PRIVILEGED_SEGMENT = /^(?:admin|admins|administration|internal|staff|manage|management|ops|superuser|superadmin|backoffice|back-office|root|sudo|moderation|moderator|impersonate|system)$/;
@@ -64,7 +65,9 @@ export default defineRule({
         ctx.examined({ ...examined, outcome: 'passed', evidence: `role guard ${roleGuards.map((guard) => `${guard.name}${guard.roles?.length ? ` (${guard.roles.join(', ')})` : ''} at ${guard.file}:${guard.line}`).join('; ')}` });
         continue;
       }
-      const privilegedCredential = route.middleware.find((middleware) => middleware.kind === 'auth' && PRIVILEGED_CREDENTIAL.test(middleware.name));
+      // By its name (`adminAuth`), or by the helper its check calls (`authenticateAdminApiKey(...)` in an inline hook).
+      const privilegedCredential = route.middleware.find((middleware) => middleware.kind === 'auth'
+        && (PRIVILEGED_CREDENTIAL.test(middleware.name) || PRIVILEGED_CREDENTIAL.test(checkingHelperName(middleware.evidence)?.split('.').at(-1) ?? '')));
       if (privilegedCredential) {
         ctx.examined({ ...examined, outcome: 'passed', evidence: `only a privileged credential gets in: ${privilegedCredential.name} at ${privilegedCredential.file}:${privilegedCredential.line}` });
         continue;
@@ -77,7 +80,7 @@ export default defineRule({
         continue;
       }
       const facts = routeFacts(ctx, route);
-      const reason = privilegedReason(facts);
+      const reason = privilegedReason(facts, (access, name) => privilegeFromRequest(ctx, route, access, name));
       if (!reason) continue;
       const privileged = { ...examined, subject: 'privileged function' };
       if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText)) {
@@ -110,15 +113,45 @@ interface PrivilegedReason {
   access?: RouteFacts['dataAccess'][number];
 }
 
-function privilegedReason(facts: RouteFacts): PrivilegedReason | undefined {
+/**
+ * `values({ workspaceId, role })` in a service the handler calls with the request body
+ * (`createMemberRole(request.body)` destructuring `{ role }`): the dataflow says whether the `role`
+ * written there is the client's.
+ */
+function privilegeFromRequest(ctx: RuleContext, route: RouteFacts['route'], access: RouteFacts['writes'][number], name: string): boolean {
+  const sourceFile = access.call.getSourceFile();
+  const chain = writeChain(access.call);
+  for (const tainted of ctx.dataflow.taintedCalls()) {
+    if (tainted.route !== route || tainted.call.getSourceFile() !== sourceFile || tainted.call.pos < chain.pos || tainted.call.end > chain.end) continue;
+    let found = false;
+    const visit = (node: ts.Node): void => {
+      if (found) return;
+      if (ts.isShorthandPropertyAssignment(node) && node.name.text === name && tainted.originOf(node.name).kind === 'tainted') found = true;
+      else ts.forEachChild(node, visit);
+    };
+    tainted.call.arguments?.forEach(visit);
+    if (found) return true;
+  }
+  return false;
+}
+
+/** The outermost call of the chain a write call starts (`db.insert(t)` in `db.insert(t).values({...}).returning()`). */
+function writeChain(call: ts.Node): ts.Node {
+  let node = call;
+  while (node.parent && ts.isPropertyAccessExpression(node.parent) && node.parent.expression === node && node.parent.parent && ts.isCallExpression(node.parent.parent) && node.parent.parent.expression === node.parent) node = node.parent.parent;
+  return node;
+}
+
+function privilegedReason(facts: RouteFacts, fromRequest: (access: RouteFacts['writes'][number], name: string) => boolean = () => false): PrivilegedReason | undefined {
   const { route, segments, writes } = facts;
   const privilegeWrite = writes.find((access) => {
-    const text = access.call.getText(access.call.getSourceFile());
+    // The whole chain: drizzle's `db.insert(table).values({ role })` and knex's `.update({ role })` write in a later link.
+    const text = writeChain(access.call).getText(access.call.getSourceFile());
     const field = PRIVILEGE_FIELD.exec(text);
     if (field !== null && FROM_REQUEST.test(text.slice(field.index, field.index + 120))) return true;
     // `data: { role }` where `role` is a handler parameter (`@Args('role') role`, `@Body('role') role`).
     const shorthand = PRIVILEGE_SHORTHAND.exec(text)?.[1];
-    return shorthand !== undefined && handlerParameterNames(route).has(shorthand);
+    return shorthand !== undefined && (handlerParameterNames(route).has(shorthand) || (access.via.length > 0 && fromRequest(access, shorthand)));
   });
   if (privilegeWrite) {
     return { text: `changes roles or permissions (${describeAccess(privilegeWrite)})`, changesPrivileges: true, confidence: 'high', access: privilegeWrite };

@@ -6,6 +6,7 @@ import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.js';
 import type { ObjectAccess, ObjectAccessVerdict, Route, RouteMiddleware } from '../routes/route.js';
+import { locateMiddleware } from '../routes/classify-middleware.js';
 import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { filterFacts, isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess } from './lookup-keys.js';
@@ -291,6 +292,13 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   // A request field a route middleware overwrites from the token is the principal's own id: it scopes the lookup.
   const stamped = facts.keys.find((candidate) => stampedFromPrincipal(ctx, tainted.route, candidate.taint.source.label));
   if (stamped) return { verdict: 'scoped', evidence: `scoped by ${stamped.taint.source.label}, set from the token by a route middleware (${at})` };
+  // By the column (`where: { workspaceId }`) or by the name the value goes by (`eq(workspace.id, workspaceId)`).
+  const bound = facts.keys.map((candidate) => {
+    const value = skipOuterExpressions(candidate.expression);
+    const named = ts.isIdentifier(value) ? value.text : ts.isPropertyAccessExpression(value) ? value.name.text : undefined;
+    return { candidate, by: boundToPrincipal(ctx, tainted.route, candidate.field) ?? (named && named !== candidate.field ? boundToPrincipal(ctx, tainted.route, named) : undefined) };
+  }).find((entry) => entry.by);
+  if (bound) return { verdict: 'scoped', evidence: `scoped by ${bound.candidate.taint.source.label}, which ${bound.by} holds to the signed-in caller's own (${at})` };
   if (!isWriteAccess(lookup) && PRESENTED_CREDENTIAL_KEY.test(key.field)) return { verdict: 'scoped', evidence: `keyed by ${key.taint.source.label}, the credential the caller presents: only its holder's record is found (${at})` };
   if (lookup.access.model && REFERENCE_MODEL.test(lookup.access.model)) return { verdict: 'not-owned', evidence: `reference data (${lookup.access.model})` };
   if (REFERENCE_KEY.test(key.taint.source.label.split('.').pop() ?? '')) return { verdict: 'not-owned', evidence: `reference key ${key.taint.source.label}` };
@@ -422,6 +430,42 @@ function stampedFromPrincipal(ctx: AccessContext, route: Route, sourceLabel: str
     }
   }
   return false;
+}
+
+/**
+ * The tenant a request names, held to the caller's by the authentication middleware of its route: the hook
+ * reads the request's `workspaceId` (`getWorkspaceId(request)`, `request.query.workspaceId`) and rejects
+ * unless it is the authenticated context's (`if (workspaceId !== workspace.id) return reply.status(403)`).
+ * Past that middleware, the request's `workspaceId` is the caller's own. Returns the middleware, if one does.
+ */
+function boundToPrincipal(ctx: AccessContext, route: Route, field: string): string | undefined {
+  if (!/^[A-Za-z_$][\w$]*Id$/.test(field)) return undefined;
+  const entity = field.slice(0, -2);
+  const escapedField = field.replace(/\$/g, '\\$');
+  const readsFromRequest = new RegExp(String.raw`\b(?:req|request|ctx\.request|c\.req)\s*\.\s*(?:body|query|params)\s*\.\s*${escapedField}\b|\b\w*${entity.replace(/^./, (c) => c.toUpperCase())}Id\w*\s*\(\s*(?:req|request|ctx|c)\b`);
+  const sides = new RegExp(String.raw`\bif\s*\(\s*([\w$.]+)\s*!==?\s*([\w$.]+)\s*\)\s*\{?(?:[^{}]|\{[^{}]*\})*?\b(?:status|code|sendStatus)\s*\(\s*40[13]\b`, 'g');
+  for (const middleware of route.middleware) {
+    if (middleware.kind !== 'auth') continue;
+    const located = locateMiddleware(ctx.modules, middleware);
+    if (!located) continue;
+    const value = skipOuterExpressions(located.node);
+    const fn = isFunctionLikeNode(value) ? value : ts.isIdentifier(value) ? resolveFunction(ctx.modules, located.file, value)?.node : undefined;
+    const body = fn && (fn as ts.FunctionLikeDeclaration).body;
+    if (!body) continue;
+    const text = body.getText(body.getSourceFile());
+    if (!readsFromRequest.test(text)) continue;
+    for (const match of text.matchAll(sides)) {
+      const [left, right] = [match[1]!, match[2]!];
+      for (const [requested, principal] of [[left, right], [right, left]] as const) {
+        if ((requested === field || requested.endsWith(`.${field}`)) && (principal === `${entity}.id` || principal.endsWith(`.${entity}.id`))) return `${middleware.name.length > 40 ? `the middleware at ${middleware.file}:${middleware.line}` : middleware.name}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+function isFunctionLikeNode(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {
+  return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
 }
 
 // What a middleware assigns when it fills a field from the authenticated caller.

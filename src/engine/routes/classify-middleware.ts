@@ -78,7 +78,34 @@ function rejectsOnCredentialCheck(text: string): boolean {
     .replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '')
     .replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, (literal) => (literal.slice(1, -1) === 'UNAUTHORIZED' ? "'UNAUTHORIZED'" : "''"));
   for (const match of code.matchAll(CONDITION_THEN_REJECTION)) if (CREDENTIAL_WORD.test(match[1]!)) return true;
-  return false;
+  return rejectsOnCredentialCase(code);
+}
+
+const SWITCH_CASE = /\bswitch\s*\(\s*([A-Za-z_$][\w$]*)[\w$.?]*\s*\)|\bcase\s+([\w$.]+)\s*:|\bdefault\s*:/g;
+/**
+ * An authenticator that reports failure as a value and a switch over its kinds that answers 401 to
+ * the unauthenticated one: `const rc = await getRequestContext(request); switch (rc.error.type) {
+ * case ErrorType.NotAuthenticated: return reply.status(401).send(); ... }`. The switch must be over
+ * the result of a call made in the same body (not over a caught error or a parameter: an error
+ * handler mapping an `AuthError.TokenExpired` to 401 checks nobody).
+ */
+function rejectsOnCredentialCase(code: string): boolean {
+  if (!code.includes('case')) return false;
+  let discriminant: string | undefined;
+  let open: { label: string; start: number } | undefined;
+  const judge = (end: number): boolean => {
+    if (!open || !discriminant || !CREDENTIAL_WORD.test(open.label)) return false;
+    if (!REJECTS_UNAUTHENTICATED.test(code.slice(open.start, Math.min(end, open.start + 400)))) return false;
+    const escaped = discriminant.replace(/\$/g, '\\$');
+    if (/^(?:err|error|e|ex|exception)$/i.test(discriminant)) return false;
+    return new RegExp(String.raw`\b(?:const|let|var)\s+${escaped}\s*=\s*(?:await\s+)?[\w$.]+\s*(?:<[^>()]*>)?\s*\(`).test(code);
+  };
+  for (const match of code.matchAll(SWITCH_CASE)) {
+    if (judge(match.index!)) return true;
+    if (match[1]) { discriminant = match[1]; open = undefined; }
+    else open = match[2] ? { label: match[2], start: match.index! + match[0].length } : undefined;
+  }
+  return judge(code.length);
 }
 // `scopes.includes(required)` after `const scopes = c.get('scopes')`: the caller's list read into a name first.
 export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bis(?:Super)?Admin\s*\(|\b(?:roles|permissions|scopes)\s*(?:\?\.|\.)\s*(?:includes|some|every|has|indexOf)\s*\(|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
@@ -475,6 +502,18 @@ const MAX_REACHABLE = 80;
  * it calls; `calleeCode`: the same with their string contents blanked, see codeText).
  */
 export function classifyBody(fn: ResolvedFunction, calleeText = '', calleeCode = calleeText): MiddlewareClassification | undefined {
+  const verdict = classifyOwnBody(fn, calleeText, calleeCode);
+  if (verdict?.kind !== 'auth' || !fn.node.body) return verdict;
+  // Which credential the check verifies, when a helper named for it does (`authenticateAdminApiKey(...)`):
+  // a rule can tell an administrator's key from a user's sign-in by it.
+  const helper = CREDENTIAL_HELPER_CALL.exec(codeText(fn.node.body, fn.node.getSourceFile()))?.[1];
+  return helper ? { ...verdict, evidence: `${verdict.evidence}; it calls ${helper}()` } : verdict;
+}
+
+/** A call to a function named for checking a credential: `authenticateAdminApiKey(`, `verifyServiceToken(`, `validateApiKey(`. */
+const CREDENTIAL_HELPER_CALL = /(?<![\w$.])((?:authenticate|verify|validate|check)[A-Z][\w$]*(?:Key|Token|Secret|Credential)s?)\s*\(/;
+
+function classifyOwnBody(fn: ResolvedFunction, calleeText: string, calleeCode: string): MiddlewareClassification | undefined {
   const body = fn.node.body;
   if (!body) return undefined;
   const text = body.getText(fn.node.getSourceFile()) + calleeText;

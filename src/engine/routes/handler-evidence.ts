@@ -48,7 +48,7 @@ export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
 // looking up the API key the request carries in its path, query or body (`getApiKey(req.params.apikey)`).
 // Header names are case-insensitive: `c.req.header("Authorization")`, `event.headers.Authorization` (API Gateway keeps the client's case).
 const CREDENTIAL_READ =
-  /\bheaders?\s*(?:\?\.|\.)\s*[Aa]uthorization\b|\bheaders?\s*\[\s*['"`][Aa]uthorization['"`]\s*\]|\bheader\s*\(\s*['"`][Aa]uthorization['"`]|\bcookies?\s*(?:\?\.|\.|\[\s*['"`])\s*(?:token|jwt|session|access_?token|auth)\b|\bauthenticatedUsers\b|\b(?:jwt|jsonwebtoken|jose)\.verify\s*\(|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)\s*\(|\bget\s*\(\s*['"`](?:[Aa]uthorization|[Xx]-[Aa]pi-[Kk]ey|x-internal-api-key)['"`]|\b(?:timingSafeEqual|secureCompare|safeCompare|constantTimeCompare)\s*\(/;
+  /\bheaders?\s*(?:\?\.|\.)\s*[Aa]uthorization\b|\bheaders?\s*\[\s*['"`][Aa]uthorization['"`]\s*\]|\bheader\s*\(\s*['"`][Aa]uthorization['"`]|\bcookies?\s*(?:\?\.|\.|\[\s*['"`])\s*(?:token|jwt|session|access_?token|auth)\b|\bauthenticatedUsers\b|\b(?:jwt|jsonwebtoken|jose)\.verify\s*\(|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)\s*\(|\bget\s*\(\s*['"`](?:[Aa]uthorization|[Xx]-[Aa]pi-[Kk]ey|x-internal-api-key)['"`]|\b(?:timingSafeEqual|secureCompare|safeCompare|constantTimeCompare)\s*\(|\bheaders?\s*(?:\[\s*|(?:\?\.|\.)\s*get\s*\(\s*)['"`]x-(?![\w-]*(?:csrf|xsrf))[\w-]*(?:secret|signature|api-?key)['"`]|\bheader\s*\(\s*['"`]x-(?![\w-]*(?:csrf|xsrf))[\w-]*(?:secret|signature|api-?key)['"`]/;
 /** The API key a request carries in its path, query or body: `req.params.apikey`, `req.query.api_key`. */
 const REQUEST_API_KEY_READ = /\b(?:params|query|body)\s*(?:\?\.|\.)\s*(?:api_?[Kk]ey|apikey|API_?KEY)\b/;
 /**
@@ -60,6 +60,36 @@ const REQUEST_API_KEY_READ = /\b(?:params|query|body)\s*(?:\?\.|\.)\s*(?:api_?[K
 const SERVER_SECRET = /\benv\s*\.\s*[A-Z0-9_]*(?:SECRET|API_KEY|TOKEN)\b/;
 /** The request's own parts, read where the secret is (`request.headers.get('x-cron-secret')`, `req.query.key`). */
 const REQUEST_PART_READ = /\b(?:req|request|ctx|event|c\.req|context)\s*(?:\?\.|\.)\s*(?:headers?|query|body|params|queryStringParameters|cookies)\b|\bheaders\s*\(\s*\)|\bsearchParams\b/;
+
+const SIGNED_VALUE_PARAMETER = /^(?:hash|signature|sig|hmac|digest)$/i;
+const SIGNING_CALL = /hash|sign|hmac|digest/i;
+/**
+ * A signed link checked one call down: the helper compares a hash it was handed (`{ hash }`, the
+ * client's) with one it computes (`const generatedHash = generateSubscriptionHash({ ... })`,
+ * `hash === generatedHash`), as unsubscribe and signed download links are. The caller's 401 on its
+ * failure turns away a request without a valid signature.
+ */
+function comparesSignedValue(helper: ResolvedFunction): boolean {
+  const body = helper.node.body;
+  if (!body) return false;
+  const parameters = new Set<string>();
+  const collect = (name: ts.BindingName): void => {
+    if (ts.isIdentifier(name)) parameters.add(name.text);
+    else for (const element of name.elements) if (!ts.isOmittedExpression(element)) collect(element.name);
+  };
+  for (const parameter of helper.node.parameters) collect(parameter.name);
+  const signed = [...parameters].filter((name) => SIGNED_VALUE_PARAMETER.test(name));
+  if (signed.length === 0) return false;
+  const text = body.getText(helper.node.getSourceFile());
+  for (const match of text.matchAll(/([\w$]+)\s*[!=]==?\s*([\w$]+)/g)) {
+    for (const [given, computed] of [[match[1]!, match[2]!], [match[2]!, match[1]!]] as const) {
+      if (!signed.includes(given) || !SIGNED_VALUE_PARAMETER.test(computed.replace(/^(?:generated|computed|expected|calculated)/i, '').replace(/^./, (c) => c.toLowerCase()))) continue;
+      const definition = new RegExp(String.raw`\b(?:const|let)\s+${computed.replace(/\$/g, '\\$')}\s*=\s*(?:await\s+)?([\w$.]+)\s*\(`).exec(text);
+      if (definition && SIGNING_CALL.test(definition[1]!)) return true;
+    }
+  }
+  return false;
+}
 
 /** Code (a function's text) that reads or verifies the request's credentials. */
 export function readsRequestCredentials(text: string): boolean {
@@ -133,7 +163,7 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
   for (const helper of modules ? calledFunctions(modules, handler) : []) {
     const helperPrincipal = readPrincipal(helper).filter((read) => !read.startsWith('@'));
     const helperText = helper.node.body?.getText(helper.node.getSourceFile()) ?? '';
-    if (helperPrincipal.length > 0 || readsRequestCredentials(helperText)) {
+    if (helperPrincipal.length > 0 || readsRequestCredentials(helperText) || comparesSignedValue(helper)) {
       return `${where} rejects the request unless ${helper.name} (${helper.file.path}:${nodePosition(helper.node).line}) finds ${helperPrincipal[0] ?? 'valid credentials'}`;
     }
   }

@@ -123,6 +123,8 @@ interface WalkState {
   deferred: Array<() => void>;
   /** The plugin's options parameter and the object `register(plugin, { ... })` passed for it: `options.hook` reads it. */
   pluginOptions?: PluginOptions;
+  /** Instance names of the bodies an inline plugin is written in: a `register` on them loads into this plugin. */
+  outerInstanceNames?: Set<string>;
 }
 
 type ObjectLiteral = { file: ScannedSourceFile; node: ts.ObjectLiteralExpression };
@@ -145,6 +147,8 @@ class FastifyRouteCollector {
   private readonly requestDecorations = new Map<string, Decoration>();
   /** Plugin functions on the current registration path: a plugin that registers itself is not followed twice. */
   private readonly activePlugins: ts.Node[] = [];
+  /** The bodies being walked and the instance names each knows, outermost first (see enclosingInstanceNames). */
+  private readonly walkedBodies: Array<{ body: ts.Node; names: Set<string> }> = [];
   private readonly visitedPlugins = new Set<ts.Node>();
   /** Server factories by function (null: not one, or being judged). */
   private readonly factoryCache = new Map<ts.Node, { names: Set<string>; inner?: ResolvedFunction } | null>();
@@ -516,14 +520,37 @@ class FastifyRouteCollector {
     const pluginOptions = passedOptions && second && ts.isIdentifier(second.name) ? { parameter: second.name.text, passed: passedOptions } : undefined;
     this.visitedPlugins.add(fn.node);
     this.activePlugins.push(fn.node);
-    this.walkBody(fn.file, fn.node.body, new Set([first.name.text]), context, pluginOptions);
+    const outer = this.enclosingInstanceNames(fn.node);
+    this.walkBody(fn.file, fn.node.body, new Set([first.name.text]), context, pluginOptions, outer);
     this.activePlugins.pop();
   }
 
-  private walkBody(file: ScannedSourceFile, body: ts.Node, instanceNames: Set<string>, context: PluginContext, pluginOptions?: PluginOptions): void {
-    const state: WalkState = { file, instanceNames, context, deferred: [], ...(pluginOptions ? { pluginOptions } : {}) };
-    this.visit(body, state);
-    this.flushDeferred(state);
+  /**
+   * An inline plugin can name the instance of the body it is written in (`fastify.register(async (f) =>
+   * { await fastify.register(requestContext); f.register(routes) }, { prefix: '/api' })`). Fastify's
+   * loader registers whatever is registered while a plugin loads into that plugin, whichever instance
+   * the call is made on, so `fastify.register(...)` there acts as `f.register(...)`. Other calls on the
+   * outer name (routes, hooks) stay the outer instance's and are not modelled here.
+   */
+  private enclosingInstanceNames(node: ts.Node): Set<string> | undefined {
+    const own = new Set(isFunctionLike(node) ? node.parameters.flatMap((parameter) => (ts.isIdentifier(parameter.name) ? [parameter.name.text] : [])) : []);
+    const names = new Set<string>();
+    for (const walked of this.walkedBodies) {
+      if (walked.body.getSourceFile() !== node.getSourceFile() || node.pos < walked.body.pos || node.end > walked.body.end) continue;
+      for (const name of walked.names) if (!own.has(name)) names.add(name);
+    }
+    return names.size > 0 ? names : undefined;
+  }
+
+  private walkBody(file: ScannedSourceFile, body: ts.Node, instanceNames: Set<string>, context: PluginContext, pluginOptions?: PluginOptions, outerInstanceNames?: Set<string>): void {
+    const state: WalkState = { file, instanceNames, context, deferred: [], ...(pluginOptions ? { pluginOptions } : {}), ...(outerInstanceNames ? { outerInstanceNames } : {}) };
+    this.walkedBodies.push({ body, names: instanceNames });
+    try {
+      this.visit(body, state);
+      this.flushDeferred(state);
+    } finally {
+      this.walkedBodies.pop();
+    }
   }
 
   private flushDeferred(state: WalkState): void {
@@ -535,6 +562,11 @@ class FastifyRouteCollector {
       // const api = fastify.withTypeProvider<...>() is the same instance under another name.
       this.visit(node.initializer, state);
       state.instanceNames.add(node.name.text);
+      return;
+    }
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'register' && state.outerInstanceNames
+      && ts.isIdentifier(node.expression.expression) && state.outerInstanceNames.has(node.expression.expression.text) && !state.instanceNames.has(node.expression.expression.text)) {
+      this.register(node, state);
       return;
     }
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && this.isInstance(node.expression.expression, state)) {
