@@ -19,6 +19,8 @@ const ROLE_BRANCH = /\bif\s*\(\s*!?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaf
 // Permission predicates (`canViewUsers(auth)`) answer through a helper such as `unauthorized()`.
 const REJECTION = /\b403\b|Forbidden|FORBIDDEN|Unauthori[sz]ed|\b(?:unauthori[sz]ed|forbidden)\s*\(|throw\b|return\s+false/;
 // The value written into a privilege field comes from the caller: that is an escalation path.
+/** Records that delegate the holder's own access: API keys, personal access tokens, OAuth clients. */
+const DELEGATED_CREDENTIAL_MODEL = /^(?:api_?keys?|personal_?access_?tokens?|access_?tokens?|tokens?|oauth_?(?:clients?|apps?|applications?)|access_?keys?|service_?tokens?)$/i;
 const PRIVILEGE_SHORTHAND = /[{,]\s*(role|roles|permissions?|isAdmin|is_admin|isStaff|isSuperuser|scopes?|accessLevel|userType|plan|tier)\s*[,}]/;
 const FROM_REQUEST = /\b(?:body|dto|input|req|request|params|payload|args|data|query|ctx\.request|c\.req)\b/;
 // The handler compares the target id with the caller's own id: self-service, not another user.
@@ -145,6 +147,9 @@ function writeChain(call: ts.Node): ts.Node {
 function privilegedReason(facts: RouteFacts, fromRequest: (access: RouteFacts['writes'][number], name: string) => boolean = () => false): PrivilegedReason | undefined {
   const { route, segments, writes } = facts;
   const privilegeWrite = writes.find((access) => {
+    // A credential the caller makes or edits for their own use (an API key, a token, an OAuth app): its
+    // scopes narrow what it may do on its holder's behalf, never beyond the holder's own rights.
+    if (access.model && DELEGATED_CREDENTIAL_MODEL.test(access.model)) return false;
     // The whole chain: drizzle's `db.insert(table).values({ role })` and knex's `.update({ role })` write in a later link.
     const text = writeChain(access.call).getText(access.call.getSourceFile());
     const field = PRIVILEGE_FIELD.exec(text);
