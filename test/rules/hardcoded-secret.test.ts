@@ -321,3 +321,19 @@ describe('JSON string values (token reader and syntax-tree reader agree)', () =>
     expect(reports.map((report) => report.message)).toEqual([expect.stringContaining('Stripe')]);
   });
 });
+
+describe('looksLikeWords', () => {
+  it('reads words, humps, separators and a short number or symbol at the end', async () => {
+    const { looksLikeWords } = await import('../../src/rules/utils/secret-values.js');
+    for (const words of ['admin123', 'Password1!', 'mySuperSecretKey', 'keyboard-cat', 'auth/token_expired', 'AWSRegion', 'a']) expect(looksLikeWords(words), words).toBe(true);
+    for (const other of ['fooB', 'Ab', 'xK9mQ2vL8pR4', 'abc12345', 'foo__bar', '']) expect(looksLikeWords(other), other).toBe(false);
+  });
+
+  // The regular expression this replaced split a run of letters in exponentially many ways before
+  // failing: a scan of a JSON status file holding this value under a secret-sounding key never ended.
+  it('answers a long snake_case value with numbers inside it', async () => {
+    const { looksLikeWords } = await import('../../src/rules/utils/secret-values.js');
+    expect(looksLikeWords('passed_typecheck_eslint_prettier_brand_scan_full_1263_release_gate_11_of_11')).toBe(false);
+    expect(looksLikeWords('passed_typecheck_eslint_prettier_brand_scan_full_release_gate_eleven_of_eleven')).toBe(true);
+  });
+});

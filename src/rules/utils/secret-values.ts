@@ -98,14 +98,46 @@ export function isGuessableKeyLiteral(value: string): boolean {
   return !/-----BEGIN (?:PUBLIC KEY|CERTIFICATE|RSA PUBLIC KEY)/.test(trimmed);
 }
 
-const WORDISH = /^(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}|[a-z])(?:[-_./: ]?(?:[A-Z]?[a-z]+|[A-Z]{2,}))*[-_.@]?[0-9]{0,4}[!?@#$%&*.]?$/;
+/**
+ * Words joined by single separators or camel humps, then perhaps a separator, up to four digits and a
+ * symbol: `admin123`, `Password1!`, `mySuperSecretKey`, `keyboard-cat`. Read by hand in one pass: the
+ * regular expression this replaces (`(?:[-_./: ]?(?:[A-Z]?[a-z]+|[A-Z]{2,}))*`) split a run of letters
+ * in exponentially many ways before failing, so one 75-character snake_case value took minutes.
+ */
+function isWordish(value: string): boolean {
+  let end = value.length;
+  if (end > 0 && '!?@#$%&*.'.includes(value[end - 1]!)) end--;
+  let digits = 0;
+  while (end > 0 && digits < 4 && value[end - 1]! >= '0' && value[end - 1]! <= '9') {
+    end--;
+    digits++;
+  }
+  if (end > 0 && '-_.@'.includes(value[end - 1]!)) end--;
+  const body = value.slice(0, end);
+  if (body.length === 0) return false;
+  const tokens = body.split(/[-_./: ]/);
+  for (const [index, token] of tokens.entries()) {
+    if (!/^[A-Za-z]+$/.test(token)) return false;
+    // Humps are `[A-Z]?[a-z]+` or `[A-Z]{2,}`: a capital standing alone must have lower case after it.
+    for (let i = 0; i < token.length; i++) {
+      const upper = token[i]! >= 'A' && token[i]! <= 'Z';
+      if (!upper) continue;
+      const previousUpper = i > 0 && token[i - 1]! >= 'A' && token[i - 1]! <= 'Z';
+      const nextUpper = i + 1 < token.length && token[i + 1]! >= 'A' && token[i + 1]! <= 'Z';
+      if (!previousUpper && !nextUpper && i + 1 === token.length) return false;
+    }
+    // The first word starts with two lower-case letters, a capital and two, a run of capitals, or one lone letter.
+    if (index === 0 && !/^(?:[A-Z]?[a-z]{2}|[A-Z]{2}|[a-z](?![a-z])|[a-z]$)/.test(token) && !/^[a-z]$/.test(token)) return false;
+  }
+  return true;
+}
 
 /**
  * Words, perhaps with a few digits or a symbol at the end: `admin123`, `Password1!`,
  * `mySuperSecretKey`, `keyboard-cat`, error codes such as `auth/token_expired`. The vowel share tells words from random letters.
  */
 export function looksLikeWords(value: string): boolean {
-  if (!WORDISH.test(value)) return false;
+  if (!isWordish(value)) return false;
   const letters = value.replace(/[^A-Za-z]/g, '');
   if (letters.length === 0) return false;
   const vowels = letters.replace(/[^aeiouyAEIOUY]/g, '').length;
