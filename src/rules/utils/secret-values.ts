@@ -53,7 +53,7 @@ const PLACEHOLDER_FRAGMENTS = [
   'changeme', 'change-me', 'change_me', 'change me', 'changethis', 'change-this', 'change_this', 'replace', 'placeholder',
   'example', 'dummy', 'sample', 'your', 'xxx', 'fake', 'redacted', 'insert', 'todo', 'fixme', 'notreal', 'not-real',
   'notasecret', 'not-a-secret', 'not_a_secret', 'mock', '***', '...', 'keyboard cat', 'lorem', 'foobar', 'secret123',
-  'password123', 'sekret', 'shhh',
+  'password123', 'sekret', 'shhh', 'synthetic',
 ];
 
 /** Whole words that make a human-typed value a default or a stand-in (`dev-secret`, `admin`, `postgres`). */
