@@ -2,3 +2,8 @@
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** `text` names `name` on its own: not as a member (`x.name`) and not as part of a longer name. */
+export function mentionsName(text: string, name: string): boolean {
+  return new RegExp(`(?:^|[^\\w$.])${escapeRegExp(name)}\\b`).test(text);
+}

@@ -2,6 +2,7 @@ import type { AnalysisFailures } from '../analysis-failures.js';
 import { ts } from '#typescript';
 import { bindingNames, resolveFunction, type ModuleIndex } from '../names/index.js';
 import { walkDescendants } from '../ast/file-index.js';
+import { mentionsName } from '../text.js';
 import { ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
 import { enclosingFunction, skipOuterExpressions } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
@@ -175,7 +176,7 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
         }
       }
       if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
-        const checked = [...membershipResults.keys()].find((name) => new RegExp(`(?:^|[^\\w$.])${name}\\b`).test(node.expression.getText()));
+        const checked = [...membershipResults.keys()].find((name) => mentionsName(node.expression.getText(), name));
         if (checked) {
           evidence = { what: `the membership check ${membershipResults.get(checked)}() that exits when it fails`, node };
           return;
@@ -261,7 +262,7 @@ function throwsUnlessFound(ctx: AccessContext, call: ts.CallExpression, access: 
       if (lookup && isThrowingLookup(lookup) && keyedByTwo(lookup)) asserts = true;
     } else if (ts.isIfStatement(node) && lookups.size > 0 && /\bthrow\b/.test(node.thenStatement.getText())) {
       const text = node.expression.getText();
-      if ([...lookups].some((name) => new RegExp(`(?:^|[^\\w$.])${name.replace(/\$/g, '\\$')}\\b`).test(text))) asserts = true;
+      if ([...lookups].some((name) => mentionsName(text, name))) asserts = true;
     }
     return undefined;
   });
@@ -290,14 +291,14 @@ function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet
   for (const argument of check.arguments) reads(argument, checked);
   if ([...checked].some((text) => looked.has(text))) return true;
   const record = resultVariable(lookup) ?? [];
-  return record.length > 0 && check.arguments.some((argument) => [...reads(argument, new Set())].some((text) => record.includes(text.split('.')[0]!)));
+  return record.length > 0 && [...checked].some((text) => record.includes(text.split('.')[0]!));
 }
 
 function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression): boolean {
   if (PRINCIPAL_TEXT.test(condition.getText()) || CONTEXT_PRINCIPAL.test(condition.getText())) return true;
   const principalNames = tainted.route.principal.map((text) => text.split(/\s+/).pop()!.replace(/[^\w$.]/g, ''));
   const text = condition.getText();
-  if (principalNames.some((name) => name && new RegExp(`(?:^|[^\\w$.])${name.replace(/[.$]/g, '\\$&')}\\b`).test(text))) return true;
+  if (principalNames.some((name) => name && mentionsName(text, name))) return true;
   let principal = false;
   const file = ctx.modules.fileOf(condition);
   // In the function that makes the call, parameters hold what its caller passed (`deleteArticle(slug, req.auth.user.id)`).
@@ -383,7 +384,7 @@ function argumentCheckingFunction(ctx: AccessContext, middleware: RouteMiddlewar
   if (!found?.body || !args) return false;
   const argumentNames = bindingNames(args.name);
   const body = found.body.getText(sourceFile);
-  const readsArgument = [...argumentNames].some((name) => new RegExp(`(?:^|[^\\w$.])${name.replace(/\$/g, '\\$')}\\b`).test(body));
+  const readsArgument = [...argumentNames].some((name) => mentionsName(body, name));
   const comparesCaller = (PRINCIPAL_TEXT.test(body) || /\buser\b/.test(body)) && (/[!=]==?/.test(body) || /\b(?:can\w*|enforce|authorize\w*|\w*[Pp]ermission\w*|\w*Access\w*)\s*\(/.test(body));
   return readsArgument && comparesCaller;
 }

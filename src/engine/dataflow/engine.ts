@@ -13,6 +13,7 @@ import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG
 import { BAG_PARTS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS } from '../../models/request-sources.js';
 import { TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
+import { mentionsName } from '../text.js';
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
 export interface TaintedCall {
@@ -845,7 +846,7 @@ export class DataflowEngine {
         else if (value.taint.requestObject) part = requestMember(value.taint, key, element, context.fn.file, this.validatedField(context));
         else if (validated) part = validated;
         else if (key !== undefined && !element.dotDotDotToken && initializer === undefined && value.taint.steps.length <= 1) {
-          part = { kind: 'tainted', taint: { ...withoutInputBag(value.taint), source: { ...value.taint.source, label: `${value.taint.source.label}.${key}` } } };
+          part = { kind: 'tainted', taint: memberTaint(value.taint, key) };
         } else if (value.taint.inputBag && !element.dotDotDotToken) part = { kind: 'tainted', taint: withoutInputBag(value.taint) };
       }
       if (element.initializer && part.kind !== 'tainted') part = joinOrigins([part, this.origin(element.initializer, context)]);
@@ -933,7 +934,7 @@ export class DataflowEngine {
   private bagField(taint: Taint, field: string, context: AnalysisContext): ValueOrigin {
     const bag = taint.inputBag;
     const validated = bag ? this.validatedField(context)(bag, field) : undefined;
-    return validated ?? { kind: 'tainted', taint: { ...withoutInputBag(taint), source: { ...taint.source, label: `${taint.source.label}.${field}` } } };
+    return validated ?? { kind: 'tainted', taint: memberTaint(taint, field) };
   }
 
   /** The project function a call runs, resolved once per call site (functions are re-walked per input shape). */
@@ -1261,11 +1262,16 @@ function answeredWith401(call: ts.CallExpression | ts.NewExpression): boolean {
   const block = statement?.parent;
   if (!statement || !block || !(ts.isBlock(block) || ts.isSourceFile(block))) return false;
   const name = declaration.name.text;
-  const mentions = new RegExp(`(?:^|[^\\w$.])${name.replace(/\$/g, '\\$')}\\b`);
+
   const statements = block.statements;
   for (let index = statements.indexOf(statement as ts.Statement) + 1; index < statements.length && index < statements.indexOf(statement as ts.Statement) + 4; index++) {
     const next = statements[index]!;
-    if (ts.isIfStatement(next) && mentions.test(next.expression.getText()) && UNAUTHENTICATED_ANSWER.test(next.thenStatement.getText())) return true;
+    if (ts.isIfStatement(next) && mentionsName(next.expression.getText(), name) && UNAUTHENTICATED_ANSWER.test(next.thenStatement.getText())) return true;
   }
   return false;
+}
+
+/** One field read out of an input bag, named by its path (`input.teamId`): the bag's taint, for that field alone. */
+function memberTaint(taint: Taint, field: string): Taint {
+  return { ...withoutInputBag(taint), source: { ...taint.source, label: `${taint.source.label}.${field}` } };
 }
