@@ -72,10 +72,14 @@ describe('loadProject', () => {
       'packages/app/src/contest/entry.ts': 'export const a = 1;\n',
       'packages/app/src/latest-tests-report.ts': 'export const a = 1;\n',
       'packages/app/src/components/ApiKeyDialog.stories.tsx': 'export const Default = {};\n',
+      'scripts/auth-real-d1-smoke.mjs': 'export const a = 1;\n',
+      'packages/app/src/checkout.smoke.ts': 'export const a = 1;\n',
+      'packages/app/smoke/login.ts': 'export const a = 1;\n',
+      'packages/app/src/devices/smoke-detector.ts': 'export const a = 1;\n',
     });
     const files = discoverFiles({ root, scanPaths: [root], include: [], exclude: [], includeTests: false }).map((file) => file.path);
-    expect(files).toEqual(['packages/app/src/ab-test/variant.ts', 'packages/app/src/contest/entry.ts', 'packages/app/src/latest-tests-report.ts']);
+    expect(files).toEqual(['packages/app/src/ab-test/variant.ts', 'packages/app/src/contest/entry.ts', 'packages/app/src/devices/smoke-detector.ts', 'packages/app/src/latest-tests-report.ts']);
     const withTests = discoverFiles({ root, scanPaths: [root], include: [], exclude: [], includeTests: true }).map((file) => file.path);
-    expect(withTests).toHaveLength(10);
+    expect(withTests).toHaveLength(14);
   });
 });

@@ -102,6 +102,11 @@ export const TEST_EXCLUDED = [
   '**/test[-_]*/**',
   '**/e2e[-_]*/**',
   '**/*[-_]e2e/**',
+  // Smoke tests and their scripts (`auth-real-d1-smoke.mjs`, `checkout.smoke.ts`, `smoke/`) run the
+  // app with made-up keys; `smoke-detector.ts` names a thing, not a test, and stays.
+  '**/*.smoke.*',
+  '**/*[-_]smoke.*',
+  '**/smoke/**',
 ];
 
 export function fileKind(filePath: string): ScanFileKind | undefined {

@@ -526,7 +526,7 @@ function detectSecret(candidate: SecretCandidate): SecretDetection | undefined {
     return { description: `guessable ${candidate.sink.description}`, severity: candidate.fallbackFor ? 'low' : 'medium', start: 0, end: value.length, bySink: true, consequence };
   }
 
-  const secretName = names.find((name, index) => isIdentifierLikeName(candidate.names[index]!) && isSecretName(name));
+  const secretName = names.find((name, index) => isIdentifierLikeName(candidate.names[index]!) && isSecretName(name, candidate.names[index]!));
   if (secretName === undefined) return undefined;
   const scheme = AUTH_SCHEME.exec(value);
   const secret = scheme ? scheme[1]! : value;

@@ -246,7 +246,47 @@ function handlerLimiters(modules: ModuleIndex, handler: ResolvedFunction, rateLi
     functions.push(callee);
     for (const deeper of calledFunctions(modules, callee, 10)) if (!functions.some((known) => known.node === deeper.node)) functions.push(deeper);
   }
-  return consumedLimiters(modules, functions, rateLimiters).map((limiter) => ({ ...limiter, scope: 'handler' }));
+  const found: RateLimitEvidence[] = consumedLimiters(modules, functions, rateLimiters).map((limiter) => ({ ...limiter, scope: 'handler' }));
+  const lockout = failedAttemptLockout(functions);
+  if (lockout) found.push(lockout);
+  return found;
+}
+
+/** Words of a name, camel humps and separators split: `recordFailedAuthBucket` -> `record failed auth bucket`. */
+function nameWords(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').replace(/[^A-Za-z0-9]+/g, ' ').trim().toLowerCase();
+}
+/** A lock state or a cap on attempts: `lockedUntil`, `isAccountLocked`, `lockoutSeconds`, `MAX_LOGIN_ATTEMPTS`, `failureLimit`. */
+const LOCKOUT_WORDS = /\b(?:locked|lockout|lock until|lock out)\b|\b(?:failure|failures|attempt|attempts) limit\b|\bmax (?:\w+ )?(?:attempts|failures)\b/;
+/** Failed attempts being counted: `recordFailedAuthBucket`, `failedLoginCount`, `loginAttempts`, `incLoginAttempts`. */
+const FAILED_ATTEMPT_WORDS = /\bfail(?:ed|ure|ures)? (?:\w+ )?(?:attempts?|logins?|auth|count|bucket|buckets)\b|\b(?:login|auth|sign in|signin|password) attempts?\b/;
+
+/**
+ * A hand-written lockout in the handler or the functions it calls: it counts failed attempts and
+ * refuses while an account (or address) is locked (`recordFailedAuthBucket(...)` then
+ * `isAccountLocked({ lockedUntil })`, Mongoose's `loginAttempts`/`lockUntil`). It caps guesses
+ * per account the way a limiter keyed by account does. Both halves must be there: a lock flag
+ * alone (`user.locked`) is an admin switch, and a failure counter alone refuses nothing.
+ */
+function failedAttemptLockout(functions: readonly ResolvedFunction[]): RateLimitEvidence | undefined {
+  let lock: { fn: ResolvedFunction; node: ts.Node; name: string } | undefined;
+  let counted = false;
+  for (const fn of functions) {
+    if (!fn.node.body) continue;
+    const visit = (node: ts.Node): void => {
+      if (lock && counted) return;
+      if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) {
+        const words = nameWords(node.text);
+        if (!lock && LOCKOUT_WORDS.test(words)) lock = { fn, node, name: node.text };
+        if (FAILED_ATTEMPT_WORDS.test(words)) counted = true;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(fn.node.body);
+    if (lock && counted) break;
+  }
+  if (!lock || !counted) return undefined;
+  return { name: lock.name, scope: 'handler', file: lock.fn.file.path, line: nodePosition(lock.node).line, keyedBy: 'user', evidence: `failed-attempt lockout in handler (${lock.name})` };
 }
 
 function consumedLimiters(modules: ModuleIndex, functions: readonly ResolvedFunction[], rateLimiters: readonly RateLimiterModel[]): RateLimitEvidence[] {

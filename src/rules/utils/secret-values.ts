@@ -39,13 +39,52 @@ export function isIdentifierLikeName(rawName: string): boolean {
   return !/\s/.test(rawName) && !rawName.startsWith('@') && !rawName.includes('/');
 }
 
-/** True when the name says it holds a secret (after normalizeName). */
-export function isSecretName(normalizedName: string): boolean {
+/**
+ * Words that may follow the secret noun in a name whose words run in English order and still leave
+ * it the head: which one (`passwordOld`, `clientSecretProd`, `token2`), in what form (`privateKeyPem`,
+ * `secretKeyBase`, `apiKeyValue`), or the noun restated (`secretKey`).
+ */
+const SECRET_HEAD_QUALIFIERS = new Set([
+  'old', 'new', 'prev', 'previous', 'next', 'current', 'curr', 'primary', 'secondary', 'backup', 'fallback', 'default',
+  'prod', 'production', 'dev', 'development', 'staging', 'stage', 'local', 'live', 'sandbox', 'qa', 'uat', 'test',
+  'base', 'value', 'val', 'str', 'string', 'raw', 'plain', 'plaintext', 'clear', 'b64', 'base64', 'hex', 'bytes', 'buf',
+  'buffer', 'pem', 'der', 'jwk', 'enc', 'encrypted', 'encoded', 'key', 'keys', 'v1', 'v2', 'v3', 'one', 'two',
+  'confirm', 'confirmation', 'again', 'repeat', 'retype', 'admin', 'root', 'user', 'app', 'server', 'client', 'master',
+]);
+/** A preposition starts the complement (`passwordForAdmin`, `tokenFromEnv`): the head came before it. */
+const COMPLEMENT_START = new Set(['for', 'of', 'from', 'to', 'in', 'on', 'with', 'by', 'at']);
+const SECRET_NAME_ALL = new RegExp(SECRET_NAME.source, 'g');
+
+/**
+ * In a camelCase or dotted name the last word is the head: `credentialLifecycleFocused` is a
+ * lifecycle's status, `recoveryPasswordProof` a proof, `account.password.verify` a verify step;
+ * the secret noun only modifies them. UPPER_SNAKE settings put qualifiers anywhere (`PASSWORD_DB`,
+ * `TOKEN_GITHUB`), so they are not read this way.
+ */
+function secretNounIsModifier(rawName: string, normalizedName: string): boolean {
+  if (!/[a-z]/.test(rawName)) return false;
+  let lastEnd = -1;
+  for (const match of normalizedName.matchAll(SECRET_NAME_ALL)) lastEnd = match.index + match[0].length;
+  if (lastEnd < 0) return false;
+  for (const word of normalizedName.slice(lastEnd).split(' ')) {
+    if (word === '') continue;
+    if (COMPLEMENT_START.has(word)) return false;
+    if (!SECRET_HEAD_QUALIFIERS.has(word) && !/^\d+[a-z]?$/.test(word)) return true;
+  }
+  return false;
+}
+
+/**
+ * True when the name says it holds a secret (after normalizeName). With the name as written
+ * (`rawName`), a camelCase or dotted name whose secret noun modifies a later word is not one.
+ */
+export function isSecretName(normalizedName: string, rawName?: string): boolean {
   if (!SECRET_NAME.test(normalizedName) || NON_SECRET_NAME.test(normalizedName)) return false;
   const words = normalizedName.split(' ');
   // Identifiers and config keys have a few words; a sentence used as a key (i18n catalogs) is copy.
   if (words.length > 6) return false;
-  return !DESCRIPTOR_LAST_WORD.has(words[words.length - 1]!);
+  if (DESCRIPTOR_LAST_WORD.has(words[words.length - 1]!)) return false;
+  return rawName === undefined || !secretNounIsModifier(rawName, normalizedName);
 }
 
 /** Substrings that mark a value as a stand-in, in any letter case. */
