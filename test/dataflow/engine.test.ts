@@ -195,3 +195,45 @@ describe('dataflow engine: NestJS principal decorators', () => {
     expect(call.originOf((call.call.arguments![0] as import('ts-morph').ts.BinaryExpression).left).kind).toBe('principal');
   });
 });
+
+describe('dataflow engine: handlers that branch on the request method', () => {
+  it("follows each method's branches on that method's route only, keeping branches no other route runs", () => {
+    const { engine } = dataflowOf({
+      'package.json': JSON.stringify({ dependencies: { next: '14.0.0' } }),
+      'pages/api/memberships.ts': [
+        "import { db } from '../../lib/db';",
+        'export default async function handler(req, res) {',
+        "  if (!['GET', 'PUT', 'DELETE'].includes(req.method)) return res.status(405).end();",
+        '  switch (req.method) {',
+        "    case 'GET':",
+        "    case 'HEAD':",
+        '      return res.json(await db.list(req.query.org));',
+        "    case 'PUT':",
+        '      return res.json(await db.update(req.body.userId));',
+        '    default:',
+        '      return res.json(await db.remove(req.body.userId));',
+        '  }',
+        '}',
+      ].join('\n'),
+      'pages/api/items.ts': [
+        "import { db } from '../../lib/db';",
+        'export default async function handler(req, res) {',
+        "  if (req.method === 'POST') {",
+        '    return res.json(await db.create(req.body.name));',
+        '  } else {',
+        '    return res.json(await db.find(req.query.id));',
+        '  }',
+        '}',
+      ].join('\n'),
+      'lib/db.ts': 'export const db = { list: async (x: unknown) => x, update: async (x: unknown) => x, remove: async (x: unknown) => x, create: async (x: unknown) => x, find: async (x: unknown) => x };\n',
+    });
+    const calls = engine
+      .taintedCalls()
+      .filter((entry) => /^db\./.test(entry.call.expression.getText()))
+      .map((entry) => `${entry.route.method} ${entry.call.expression.getText()}`)
+      .sort();
+    // items.ts serves POST only as far as the inventory knows: its else branch has no route of its
+    // own, so it stays with the POST route rather than go unanalysed.
+    expect(calls).toEqual(['DELETE db.remove', 'GET db.list', 'POST db.create', 'POST db.find', 'PUT db.update']);
+  });
+});

@@ -14,6 +14,11 @@ import { BAG_PARTS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES,
 import { TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
 import { mentionsName } from '../text.js';
+import { otherMethodStatements } from '../routes/method-dispatch.js';
+import { HTTP_METHODS } from '../routes/route.js';
+
+/** Methods one branch of a handler can be for ('ALL' serves every method: nothing is another's). */
+const HTTP_METHOD_NAMES: ReadonlySet<string> = new Set(HTTP_METHODS.filter((method) => method !== 'ALL'));
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
 export interface TaintedCall {
@@ -94,6 +99,8 @@ interface AnalysisContext {
    * recorded once per shape, so a helper reached with a path and with the client's own text records both.
    */
   prefixShape?: string;
+  /** Statements of the route handler that run only for other HTTP methods (routes/method-dispatch.ts). */
+  otherMethods?: ReadonlySet<ts.Node>;
 }
 
 /**
@@ -114,6 +121,7 @@ export class DataflowEngine {
   private readonly callees = new Map<ts.Node, ResolvedFunction | null>();
   private readonly maxDepth: number;
   private readonly authHelpers: HelperAuthenticationFinder;
+  private methodsByHandler: Map<ts.Node, Set<string>> | undefined;
 
   constructor(
     private readonly modules: ModuleIndex,
@@ -136,7 +144,10 @@ export class DataflowEngine {
       const recordedBefore = this.calls.length;
       const writtenBefore = this.writes.length;
       try {
-        this.analyze(handler, initialParameterOrigins(route, handler), route, 0);
+        // A handler that serves several methods and branches on the request's (`switch (req.method)`):
+        // each method's route follows only its own branches, so a lookup in the PUT branch is the PUT route's.
+        const otherMethods = HTTP_METHOD_NAMES.has(route.method) && handler.node.body ? otherMethodStatements(handler.node.body, route.method, this.siblingMethods(route)) : undefined;
+        this.analyze(handler, initialParameterOrigins(route, handler), route, 0, otherMethods?.size ? otherMethods : undefined);
       } catch (error) {
         if (!this.options.failures) throw error;
         // This route loses its flows (half-recorded ones included); every other route is analysed.
@@ -147,6 +158,22 @@ export class DataflowEngine {
       }
     }
     return this.calls;
+  }
+
+  /** The methods of the other routes served by this route's handler function. */
+  private siblingMethods(route: Route): Set<string> {
+    if (!this.methodsByHandler) {
+      this.methodsByHandler = new Map();
+      for (const other of this.routes) {
+        if (!other.handler || !HTTP_METHOD_NAMES.has(other.method)) continue;
+        const methods = this.methodsByHandler.get(other.handler.node) ?? new Set<string>();
+        methods.add(other.method);
+        this.methodsByHandler.set(other.handler.node, methods);
+      }
+    }
+    const methods = new Set(this.methodsByHandler.get(route.handler!.node));
+    methods.delete(route.method);
+    return methods;
   }
 
   /** Every property assignment and route handler return reached from a route handler with request data in the value. */
@@ -185,12 +212,12 @@ export class DataflowEngine {
     return this.origin(expression, context);
   }
 
-  private analyze(fn: ResolvedFunction, parameters: ValueOrigin[], route: Route, depth: number): ValueOrigin {
+  private analyze(fn: ResolvedFunction, parameters: ValueOrigin[], route: Route, depth: number, otherMethods?: ReadonlySet<ts.Node>): ValueOrigin {
     // The key is the shape of the inputs (which parameters are tainted), not their labels: a helper
     // called from forty routes is analysed once, and its summary is re-labelled for each caller.
     // A field read from an input bag depends on the route's schema: bags are keyed by the schema's route.
     const schemaScope = route.middleware?.some((step) => step.validatedFields) ? `${route.file}:${route.line}:${route.method}` : '';
-    const key = `${this.nodeId(fn.node)}:${parameters.map((parameter) => describeForKey(parameter, depth === 0, schemaScope)).join('|')}`;
+    const key = `${this.nodeId(fn.node)}:${parameters.map((parameter) => describeForKey(parameter, depth === 0, schemaScope)).join('|')}${otherMethods ? `:${route.method}` : ''}`;
     const cached = this.summaries.get(key);
     if (cached) return relabel(cached.result, cached.parameters, parameters);
     if (this.inProgress.has(key) || depth > this.maxDepth || !fn.node.body) return { kind: 'unknown' };
@@ -198,7 +225,7 @@ export class DataflowEngine {
     const prefixShape = parameters.some((parameter) => parameter.kind === 'tainted' && parameter.taint.knownPrefix !== undefined)
       ? parameters.map((parameter) => (parameter.kind === 'tainted' ? (parameter.taint.knownPrefix !== undefined ? '^' : 't') : '-')).join('')
       : '';
-    const context: AnalysisContext = { fn, route, scope: { values: new Map() }, depth, evaluated: new Map(), returns: [], ...(prefixShape ? { prefixShape } : {}) };
+    const context: AnalysisContext = { fn, route, scope: { values: new Map() }, depth, evaluated: new Map(), returns: [], ...(prefixShape ? { prefixShape } : {}), ...(otherMethods ? { otherMethods } : {}) };
     const result = this.run(fn, parameters, context);
     this.inProgress.delete(key);
     this.summaries.set(key, { result, parameters });
@@ -242,6 +269,7 @@ export class DataflowEngine {
 
   /** Statements in source order: bindings, calls (recorded and followed), returns, guards. */
   private walk(node: ts.Node, context: AnalysisContext): void {
+    if (context.otherMethods?.has(node)) return;
     if (isFunctionLike(node) && node !== context.fn.node) {
       this.walkNestedFunction(node, context, undefined);
       return;

@@ -3,6 +3,7 @@ import type { ScannedSourceFile } from '../../../types.js';
 import { isFunctionLike, skipOuterExpressions } from '../../ast/syntax.js';
 import { type Binding, bindingValue, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import type { HttpMethod } from '../../routes/route.js';
+import { readsMethod } from '../../routes/method-dispatch.js';
 
 export const APP_ROUTER_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -267,23 +268,6 @@ function isEqualityOperator(kind: ts.SyntaxKind): boolean {
     kind === ts.SyntaxKind.ExclamationEqualsEqualsToken ||
     kind === ts.SyntaxKind.ExclamationEqualsToken
   );
-}
-
-/**
- * `req.method`, `request.method?.toUpperCase()`, a destructured `method`; a Lambda-shaped event's
- * `event.httpMethod` (Netlify's Lambda-compatible functions share this reading).
- */
-function readsMethod(expression: ts.Expression, sourceFile: ts.SourceFile): boolean {
-  let value = skipOuterExpressions(expression);
-  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && /^to(?:Upper|Lower)Case$/.test(value.expression.name.text)) {
-    value = skipOuterExpressions(value.expression.expression);
-  }
-  if (ts.isIdentifier(value)) return value.text === 'method' || value.text === 'httpMethod';
-  if (ts.isPropertyAccessExpression(value)) {
-    if (value.name.text === 'httpMethod') return /^(?:event|evt|e)$/.test(value.expression.getText(sourceFile));
-    return value.name.text === 'method' && /^(?:req|request|r)$/.test(value.expression.getText(sourceFile));
-  }
-  return false;
 }
 
 function valueOfBinding(binding: Binding | undefined): Pick<ExportedHandler, 'value' | 'declaration'> {
