@@ -36,6 +36,18 @@ export interface LookupFacts {
   publicOnly?: string;
   /** The write only moves engagement counters by a relative amount (`points = points + $1`, `{ likes: { increment: 1 } }`): their names. */
   countersOnly?: string[];
+  /**
+   * Key fields pinned to a record the code holds (`envelopeId: envelope.id`): the lookup finds only
+   * that record's children, so it is as scoped as the lookup that loaded the record.
+   */
+  parentRecords: ParentRecord[];
+}
+
+/** `envelopeId: envelope.id` in a filter: the field and the held record's name. */
+export interface ParentRecord {
+  field: string;
+  /** `envelope` in `envelope.id`. */
+  record: ts.Identifier;
 }
 
 // A filter field and constant that admit only what everyone may see.
@@ -143,7 +155,7 @@ export function lookupAccessOf(ctx: { readonly modules: ModuleIndex }, tainted: 
 
 /** The lookup keys and principal constraints of an access, evaluated in the tainted call's context. */
 export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupFacts {
-  const facts: LookupFacts = { keys: [], principalFields: [] };
+  const facts: LookupFacts = { keys: [], principalFields: [], parentRecords: [] };
   const { access, node } = lookup;
   const method = access.method;
   if (CREATE_METHODS.has(method)) return facts;
@@ -237,7 +249,7 @@ function withFilterValue(facts: LookupFacts, filter: ts.Expression | undefined):
 
 /** The keys and owner constraints of a filter a caller passes to a function that looks records up with it whole. */
 export function filterFacts(tainted: TaintedCall, filter: ts.Expression): LookupFacts {
-  const facts: LookupFacts = { keys: [], principalFields: [] };
+  const facts: LookupFacts = { keys: [], principalFields: [], parentRecords: [] };
   new FilterWalker(tainted, facts).walk(filter, undefined, 0);
   return facts;
 }
@@ -362,6 +374,13 @@ class FilterWalker {
       return;
     }
     const taint = identityTaint(origin);
+    if (!taint && field && KEY_FIELD.test(field)) {
+      // `envelopeId: envelope.id`, `envelope: envelope._id`: a record the code holds, not the client's value.
+      const value = skipOuterExpressions(expression);
+      if (ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression) && /^(?:_?id|uuid)$|(?:Id|_id)$/.test(value.name.text)) {
+        this.facts.parentRecords.push({ field, record: value.expression });
+      }
+    }
     if (!taint || !field || !KEY_FIELD.test(field)) return;
     // A whole request object as the filter value is not one record's key.
     if (taint.requestObject) return;

@@ -9,7 +9,7 @@ import type { ObjectAccess, ObjectAccessVerdict, Route, RouteMiddleware } from '
 import { locateMiddleware } from '../routes/classify-middleware.js';
 import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
-import { filterFacts, isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess } from './lookup-keys.js';
+import { filterFacts, isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess, type ParentRecord } from './lookup-keys.js';
 import { collectIdentifiers, inCodeOwnershipCheck, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
 /**
@@ -73,6 +73,8 @@ interface ReachEntry {
    * `['where']`: `updateTag({ data, where })`): each caller's object there holds the keys.
    */
   filterPath?: string[];
+  /** Filter fields pinned to a record the function holds (`envelopeId: envelope.id`). */
+  parents?: ParentRecord[];
 }
 
 const analyses = new WeakMap<object, ObjectAccessAnalysis>();
@@ -120,7 +122,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       ...(open(settled.verdict) ? { candidate } : {}),
     });
   };
-  const consider = (candidate: UncheckedAccess, path: PathEntry[], keyNames: Set<string>, settled: Settled | undefined): void => {
+  const consider = (candidate: UncheckedAccess, path: PathEntry[], keyNames: Set<string>, settled: Settled | undefined, parents: readonly ParentRecord[] = []): void => {
     const { tainted } = candidate;
     const route = tainted.route;
     // A record type an open route hands out by the client's id is public content (blog posts, products).
@@ -141,8 +143,20 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     if (role || isPrivilegedPath(route.path) || adminCheck) {
       return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: role ? `admin only (${role.name})` : adminCheck ? `admin only (${adminCheck})` : 'admin only (admin path)' });
     }
-    const evidence = inCodeOwnershipCheck(ctx, tainted, path, keyNames);
+    // A filter pinned to a record the route loaded (`envelopeId: envelope.id`) finds only that record's
+    // children: a check tied to the parent's lookup covers the child, and so does the parent's own verdict.
+    const loaders = parents.flatMap((parent) => {
+      const loader = loadingLookup(ctx, parent.record, path);
+      return loader ? [{ parent, loader }] : [];
+    });
+    const evidenceNames = loaders.length > 0 ? new Set([...keyNames, ...loaders.flatMap(({ loader }) => [...loaderNames(loader)])]) : keyNames;
+    const evidence = inCodeOwnershipCheck(ctx, tainted, path, evidenceNames);
     if (evidence) return record(route, candidate, pathKey, { verdict: 'owner-compared', evidence: `owner compared: ${evidence.what} (${where(ctx, evidence.node)})` });
+    for (const { parent, loader } of loaders) {
+      const judged = [...(judgements.get(route)?.get(loader)?.values() ?? [])].map((judgement) => judgement.access);
+      const closed = judged.length > 0 && judged.every((access) => PARENT_SCOPING_VERDICTS.has(access.verdict)) ? judged[0] : undefined;
+      if (closed) return record(route, candidate, pathKey, { verdict: 'scoped', evidence: `scoped by its parent: ${parent.field} = ${parent.record.text}'s, loaded at ${where(ctx, loader)} (${closed.evidence})` });
+    }
     const guard = routeObjectGuard(ctx, route);
     if (guard?.strength === 'strong') return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `checked by ${guard.middleware.name}` });
     if (guard) Object.assign(candidate, { confidence: 'medium', guardNote: guard.middleware.name });
@@ -189,9 +203,10 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const inner: PathEntry[] = [{ fn: enclosingFunction(lookup.node)!, call: lookup.node }].filter((entry) => entry.fn);
       const optional = { ...(capability ? { capability } : {}), ...(settled ? { settled } : {}) };
       const memberPath = memberPathOfParameter(key.expression, enclosingFunction(lookup.node));
-      register(enclosingFunction(lookup.node), parameterIndexOf(ctx, key.taint.steps, enclosingFunction(lookup.node)), { lookup, field: key.field, inner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}) });
+      const parents = facts.parentRecords.length > 0 ? { parents: facts.parentRecords } : {};
+      register(enclosingFunction(lookup.node), parameterIndexOf(ctx, key.taint.steps, enclosingFunction(lookup.node)), { lookup, field: key.field, inner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}), ...parents });
       const path = pathFunctions(ctx, tainted, key.taint.steps, lookup.node);
-      consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled);
+      consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled, facts.parentRecords);
     });
   }
   for (let round = 0, changed = true; changed && round < 6; round++) {
@@ -214,12 +229,12 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const passed = (tainted.call.arguments ?? []).flatMap((argument) => requestValueNames(tainted, argument));
         const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, undefined), ...passed]);
         const optional = { ...(entry.capability ? { capability: entry.capability } : {}), ...(entry.settled ? { settled: entry.settled } : {}) };
-        if (register(caller, parameterIndexOf(ctx, taint.steps, caller), { lookup: entry.lookup, field: entry.field, inner, keyNames, accessFile: entry.accessFile, ...optional })) changed = true;
+        if (register(caller, parameterIndexOf(ctx, taint.steps, caller), { lookup: entry.lookup, field: entry.field, inner, keyNames, accessFile: entry.accessFile, ...optional, ...(entry.parents ? { parents: entry.parents } : {}) })) changed = true;
         const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
         const { line, column } = nodePosition(tainted.call);
         const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
         const candidate: UncheckedAccess = { tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high', ...(entry.capability ? { capability: entry.capability } : {}) };
-        consider(candidate, path, keyNames, entry.settled);
+        consider(candidate, path, keyNames, entry.settled, entry.parents);
       }
     }
   }
@@ -628,4 +643,75 @@ function namesOf(steps: readonly TraceStep[], expression: ts.Node | undefined): 
   }
   if (expression) collectIdentifiers(expression, names);
   return names;
+}
+
+/** Verdicts of a parent's lookup that tie its children to the caller too. */
+const PARENT_SCOPING_VERDICTS: ReadonlySet<ObjectAccessVerdict> = new Set(['scoped', 'owner-compared', 'guarded']);
+
+/**
+ * The lookup that loaded a record the code holds: `const envelope = await prisma.envelope.findFirst(...)`
+ * in the same function, or, when the record is a parameter (`replaceItem({ envelope })`), the one
+ * that loaded what the caller on the path passed there.
+ */
+function loadingLookup(ctx: AccessContext, record: ts.Identifier, path: readonly PathEntry[]): ts.CallExpression | undefined {
+  let current = record;
+  for (let hops = 0; hops < 4; hops++) {
+    const initializer = localInitializer(current);
+    if (initializer) return ts.isCallExpression(initializer) ? initializer : undefined;
+    // A callback (`prisma.$transaction(async (tx) => ...)`) sees the parameters of the functions around it.
+    let fn = enclosingFunction(current);
+    while (fn && !parameterSlot(fn, current)) fn = enclosingFunction(fn.parent);
+    const slot = fn && parameterSlot(fn, current);
+    if (!fn || !slot) return undefined;
+    const into = path.find((entry) => {
+      if (!entry.call || !ts.isCallExpression(entry.call)) return false;
+      const file = ctx.modules.fileOf(entry.call);
+      return file !== undefined && resolveFunction(ctx.modules, file, entry.call.expression)?.node === fn;
+    });
+    const passed = into && memberOfArgument((into.call as ts.CallExpression).arguments[slot.index], slot.memberPath);
+    const value = passed && skipOuterExpressions(passed);
+    if (!value || !ts.isIdentifier(value)) return undefined;
+    current = value;
+  }
+  return undefined;
+}
+
+/**
+ * The names a parent's lookup is keyed by: its arguments' identifiers and, one step back, those of
+ * the locals it uses (`where: envelopeWhereInput` built by `getEnvelopeWhereInput({ id: envelopeId, userId })`).
+ */
+function loaderNames(loader: ts.CallExpression): Set<string> {
+  const names = new Set<string>();
+  for (const argument of loader.arguments) valueNames(argument, names);
+  for (const name of [...names]) {
+    const declared = findLocal(loader, name);
+    if (declared && ts.isCallExpression(declared)) for (const argument of declared.arguments) valueNames(argument, names);
+  }
+  return names;
+}
+
+/** The names of the values in an expression, not its object keys: `{ where: { id: envelopeId } }` gives `envelopeId`. */
+function valueNames(node: ts.Expression, names: Set<string>): void {
+  const value = skipOuterExpressions(node);
+  if (!ts.isObjectLiteralExpression(value)) return collectIdentifiers(value, names);
+  for (const property of value.properties) {
+    if (ts.isPropertyAssignment(property)) valueNames(property.initializer, names);
+    else if (ts.isShorthandPropertyAssignment(property)) names.add(property.name.text);
+    else if (ts.isSpreadAssignment(property)) valueNames(property.expression, names);
+  }
+}
+
+/** The initializer of the local `name` as seen from `site`, when there is one. */
+function findLocal(site: ts.Node, name: string): ts.Expression | undefined {
+  let found: ts.Expression | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && node.text === name) {
+      found = localInitializer(node);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(site);
+  return found;
 }
