@@ -147,7 +147,7 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
     // Order.findById(...), this.orderRepository.findOneBy(...), getRepository(Order).find(...)
     if (READ_METHODS.has(method) || WRITE_METHODS.has(method)) {
       const model = modelOfReceiver(receiver, file, modules);
-      if (model) return { ...base, library: 'model', model, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
+      if (model && !isProjectWrapperOfAccess(modules, file, call)) return { ...base, library: 'model', model, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     // Objection: `Page.query().patch(v).findById(id)`, `await Page.query().where('id', id)`: the whole
     // chain runs when awaited, and writes when any link does.
@@ -289,6 +289,18 @@ function sqlOperation(call: ts.CallExpression): 'read' | 'write' {
   const first = call.arguments[0];
   const text = first ? first.getText(call.getSourceFile()) : '';
   return /^\W*(?:insert|update|delete|upsert|merge|replace|alter|drop|create|truncate)\b/i.test(text.replace(/^[`'"]/, '')) ? 'write' : 'read';
+}
+
+/**
+ * `invoiceRepository.findById(id)` where the project writes `findById` itself and it queries the
+ * database (`db('invoices').where({ id }).first()`): the access is that query, one call down, and
+ * walkers follow the call to it. Counting the wrapper too would report one lookup twice. A method
+ * the project declares without a query of its own (or inherits from an ORM base class) stays the access.
+ */
+function isProjectWrapperOfAccess(modules: ModuleIndex | undefined, file: ScannedSourceFile, call: ts.CallExpression): boolean {
+  if (!modules) return false;
+  const callee = resolveFunction(modules, file, call.expression);
+  return callee !== undefined && callee.node.body !== undefined && findDataAccess(modules, callee, 1).length > 0;
 }
 
 /** The model a repository-like receiver stands for: `Order`, `this.orderRepository` -> order, `getRepository(Order)` -> Order. */
