@@ -525,6 +525,17 @@ function detectSecret(candidate: SecretCandidate): SecretDetection | undefined {
       : ': a value anyone reading the code knows, so what it signs can be forged';
     return { description: `guessable ${candidate.sink.description}`, severity: candidate.fallbackFor ? 'low' : 'medium', start: 0, end: value.length, bySink: true, consequence };
   }
+  // The same fallback where the setting is read into a config module (`jwtSecret: process.env.JWT_SECRET ||
+  // 'dev-secret'`) and used elsewhere: the setting's name says it signs, as a committed `.env` line does.
+  if (!candidate.sink && candidate.fallbackFor && SIGNING_SETTING.test(candidate.fallbackFor) && isGuessableKeyLiteral(value)) {
+    return {
+      description: 'guessable signing secret',
+      severity: 'low',
+      start: 0,
+      end: value.length,
+      consequence: ` as the fallback when ${candidate.fallbackFor} is unset: a deployment that misses the setting signs with a value anyone reading the code knows`,
+    };
+  }
 
   const secretName = names.find((name, index) => isIdentifierLikeName(candidate.names[index]!) && isSecretName(name, candidate.names[index]!));
   if (secretName === undefined) return undefined;

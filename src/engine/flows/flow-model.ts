@@ -116,6 +116,12 @@ export function analyzeFlows(input: FlowInput): FlowModel {
   return model;
 }
 
+/** Records that hold a one-time secret: `PasswordResetToken`, `verification_codes`, `OtpCode`. */
+const ONE_TIME_TOKEN_MODEL = /token|code|otp|reset|verification/i;
+
+/** `emailVerified`, `is_verified`, `phoneConfirmed`, `email_confirmed_at`: a proof the account holder gave once. */
+const VERIFICATION_FLAG = /^(?:is_?)?(?:email_?|phone_?|mobile_?)?(?:verified|confirmed)(?:_?at)?$/i;
+
 function declaredPositions(flows: readonly FlowConfig[], route: Route): FlowStep['declared'] {
   const positions: FlowStep['declared'] = [];
   for (const flow of flows) {
@@ -132,7 +138,12 @@ function declaredPositions(flows: readonly FlowConfig[], route: Route): FlowStep
  * check of the order's state: that is the demo's finalize bug.
  */
 function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: FlowStep['declared'], entities: readonly StatefulEntity[], initialStates: ReadonlySet<string>): FlowStep | undefined {
-  const resetsToInitial = (write: StateWrite): boolean => named === undefined && declared.length === 0 && initialStates.has(`${entityKey(write.entity ?? '')}.${write.field}=${write.value}`);
+  // A verification flag cleared (`emailVerified = false` when the address changes) returns to where every
+  // account starts: it revokes, so skipping or repeating it gains nothing.
+  const resetsToInitial = (write: StateWrite): boolean =>
+    named === undefined &&
+    declared.length === 0 &&
+    (initialStates.has(`${entityKey(write.entity ?? '')}.${write.field}=${write.value}`) || (VERIFICATION_FLAG.test(write.field) && (write.value === 'false' || write.value === 'null')));
   // `reset_password_token: randomUUID()`: a reset or verification route that issues the link or code is the flow's first step.
   if (named && (named.kind === 'password-reset' || named.kind === 'verification') && flow.issuedSecrets.length > 0) named = undefined;
   const requestRoute = named === undefined && declared.length === 0 && isRequestRoute(flow.route);
@@ -143,7 +154,15 @@ function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: Flow
   const isStep = named !== undefined || declared.length > 0 || transition !== undefined;
   if (!isStep && !creation) return undefined;
   const movesMoney = flow.effects.some((effect) => effect.kind === 'money') || (named !== undefined && MONEY_KINDS.has(named.kind));
-  const change: StateWrite | Effect | undefined = transition ?? flow.writes.find((write) => !write.creates && !write.inCatch) ?? flow.effects.find((effect) => effect.kind === 'money') ?? flow.effects[0];
+  // `PasswordResetToken.findOneAndRemove({ resetToken })`: taking the token record out as it is read is
+  // how a reset or verification spends its one-time token, not the change the token's checks gate.
+  const spendsToken = (effect: Effect): boolean =>
+    (named?.kind === 'password-reset' || named?.kind === 'verification') && effect.kind === 'write' && /delete|remove|destroy/i.test(effect.method ?? '') && ONE_TIME_TOKEN_MODEL.test(effect.model ?? '');
+  const change: StateWrite | Effect | undefined =
+    transition ?? flow.writes.find((write) => !write.creates && !write.inCatch) ?? flow.effects.find((effect) => effect.kind === 'money') ?? flow.effects.find((effect) => !spendsToken(effect)) ?? flow.effects[0];
+  // When spending the token is all the step is seen to change, the checks of what it took out (found,
+  // not expired) come after it and gate the rest of the handler.
+  const spentOnly = change !== undefined && !('field' in change) && spendsToken(change as Effect);
   const basis: FlowStep['basis'] = transition ? 'state-field' : declared.length > 0 ? 'declared' : flow.effects.some((effect) => effect.kind === 'money') ? 'money' : 'name';
   const adminOnly = adminEvidence(flow, change?.seq ?? Infinity);
   const entityName = transition?.entity ?? (change && 'field' in change ? change.entity : undefined) ?? creation?.entity;
@@ -169,7 +188,7 @@ function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: Flow
   // Not for resets, coupons and account closure: what they need is a verified token or a refused second use.
   const nameOnly = !transition && declared.length === 0 && !['password-reset', 'coupon', 'account-closure'].includes(named?.kind ?? '');
   const guards = flow.guards.filter(
-    (guard) => guard.seq <= change.seq && change.seq <= guard.scopeEnd && (concerns(guard, change, entityName, named, movesMoney) || (nameOnly && guard.kind === 'state-check' && guard.field !== undefined)),
+    (guard) => (spentOnly || (guard.seq <= change.seq && change.seq <= guard.scopeEnd)) && (concerns(guard, change, entityName, named, movesMoney) || (nameOnly && guard.kind === 'state-check' && guard.field !== undefined)),
   );
   // A step known by its name whose change deletes the record it required to exist (`if (!invite) throw`, then delete it):
   // a second call finds nothing, and there is no later state to skip to.

@@ -103,9 +103,11 @@ function verbWords(route: Pick<Route, 'path' | 'kind'> & { handler?: { name: str
 }
 
 function routeWords(route: Pick<Route, 'path' | 'kind'> & { handler?: { name: string } }): string[] {
+  // A parameter's name says what the client sends (`/reset/:token` takes the reset token), never `*`.
   const pathWords = wordPath(route)
     .split('/')
-    .filter((segment) => segment.length > 0 && !/^[:[{*]/.test(segment))
+    .filter((segment) => segment.length > 0 && segment !== '*')
+    .map((segment) => segment.replace(/^[:[{]+|[\]}?]+$/g, '').replace(/^\.\.\./, ''))
     .flatMap(nameWords);
   const handlerName = route.handler?.name.split('.').at(-1) ?? '';
   return [...pathWords, ...(handlerName === '<anonymous>' ? [] : nameWords(handlerName))];

@@ -39,6 +39,8 @@ const INFRA_SEGMENT =
 /** Segments that only say where the API is mounted (`/api`, `/v1`): not what the endpoint does. */
 const NEUTRAL_SEGMENT = /^(?:api|v\d+)$/;
 const WEBHOOK_SEGMENT = /^(?:webhooks?|hooks?|stripe|github|slack|twilio|svix|clerk|paddle|lemonsqueezy|resend|sendgrid|postmark)$/;
+/** Provider names that are also verbs of an app's own routes. */
+const VERB_PROVIDER = /^resend$/;
 /** How webhook senders are proven: provider SDK verification, or an HMAC compared in constant time. */
 export const SIGNATURE_CHECK =
   /\bconstructEvent(?:Async)?\s*\(|\bverifyWebhook\w*\s*\(|\bverifyHeader\s*\(|\bwebhooks?\s*\.\s*verify\w*\s*\(|\bnew\s+Webhook\s*\(|\bsvix\b|\btimingSafeEqual\s*\(|x-hub-signature|x-signature|-signature['"`]|\bverifySignature\s*\(|\bvalidateRequest\s*\(|\bverify\w*(?:Signature|Secret|Token|Request|Payload|Notification|Webhook|Event|Jws)\s*\(/i;
@@ -141,10 +143,14 @@ export function publicByDesignReason(input: {
   // Webhooks deliver events with POST (or PUT); a GET under /slack is an OAuth callback or a page.
   // `/stripe-webhook`, tRPC `handleWebhook` (worded `handle-webhook`): inside a hyphenated segment only
   // the word webhook itself counts (`resend-verification-email` names no webhook of Resend).
+  // `resend` names the email provider and the verb alike (`/login/2fa/resend` re-sends a code): as a
+  // provider it counts only beside a word of events (`/resend/webhook`, `/api/resend/events`).
+  const eventWord = words.some((segmentWordList) => segmentWordList.some((word) => /^(?:webhooks?|hooks?|events?|inbound)$/.test(word)));
   const webhook =
     input.method !== 'GET' &&
     input.method !== 'HEAD' &&
-    (words.some((segmentWordList) => segmentWordList.some((word) => WEBHOOK_SEGMENT.test(word))) || segments.some((segment) => segmentWords(segment.replace(/-/g, ' ')).some((word) => /^webhooks?$/.test(word))));
+    (words.some((segmentWordList) => segmentWordList.some((word) => WEBHOOK_SEGMENT.test(word) && (eventWord || !VERB_PROVIDER.test(word)))) ||
+      segments.some((segment) => segmentWords(segment.replace(/-/g, ' ')).some((word) => /^webhooks?$/.test(word))));
   if (webhook) {
     const signature = SIGNATURE_CHECK.exec(handlerText);
     // A webhook that does not prove its sender is never public by design: anyone can post events.
@@ -159,7 +165,7 @@ export function publicByDesignReason(input: {
   if (last === undefined) return input.method === 'GET' || input.method === 'HEAD' ? 'site root' : undefined;
   const entry = credentialEntryReason(input.path);
   if (entry) return entry;
-  const signInStep = passkeySignIn(literal) ?? signInHandler(literal, input.method, input.handler);
+  const signInStep = passkeySignIn(literal) ?? signInHandler(literal, input.method, input.handler) ?? underSignIn(literal);
   if (signInStep) return signInStep;
   // `GET /profiles/:username`: a person's public page, addressed by the handle they chose to show
   // (what it may leak is the exposure rules' business). By id (`/users/:id`) it is not this.
@@ -244,6 +250,18 @@ function passkeySignIn(literal: readonly string[]): string | undefined {
   const phrase = literal.flatMap((segment) => segmentWords(segment.replace(/-/g, ' ')));
   if (!phrase.some((word) => PASSKEY_SIGN_IN_WORD.test(word)) || phrase.some((word) => /^(?:registration|register|attestation)$/.test(word))) return undefined;
   return `${literal.at(-1)}: a passkey (WebAuthn) sign-in step`;
+}
+
+/**
+ * A later step of signing in, under the sign-in path (`/login/2fa`, `/login/2fa/totp`, `/signin/verify/:token`,
+ * `/login/webauthn-verify`): the second factor or the emailed link is checked before any session
+ * exists. Routes about sign-in under it (`/login/history`, `/login/providers/delete`) are not steps.
+ */
+function underSignIn(literal: readonly string[]): string | undefined {
+  const at = literal.slice(0, -1).findIndex((segment) => /^(?:login|log-in|signin|sign-in)$/.test(segment));
+  if (at < 0) return undefined;
+  const after = literal.slice(at + 1).flatMap((segment) => segmentWords(segment.replace(/-/g, ' ')));
+  return after.length > 0 && !aboutSignIn(after) ? `${literal.at(-1)}: a step of signing in, under /${literal[at]}` : undefined;
 }
 
 /**
