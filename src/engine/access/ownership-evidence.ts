@@ -106,7 +106,11 @@ export function pathFunctions(ctx: AccessContext, tainted: TaintedCall, steps: r
 export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, path: ReturnType<typeof pathFunctions>, keyNames: ReadonlySet<string>): OwnershipEvidence | undefined {
   const names = new Set(keyNames);
   for (const { call, passedAs } of path) {
-    const variable = call && resultVariable(call);
+    // What a helper given the whole request returns (`const { auth, body } = await parseRequest(request)`)
+    // is the parsed request, not the record: the names the id went on under are in the trace already,
+    // and `auth` beside them is the caller, which every permission check takes.
+    const wholeRequest = passedAs !== undefined && ts.isIdentifier(passedAs) && REQUEST_OBJECT_NAME.test(passedAs.text);
+    const variable = call && !wholeRequest ? resultVariable(call) : undefined;
     for (const name of variable ?? []) names.add(name);
     // In a caller, the id travels inside what it passes on (`createCollection(user, input)`): a
     // membership check there that takes `input` and the user covers the id inside it.
