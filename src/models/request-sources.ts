@@ -7,7 +7,7 @@
  */
 
 /** The kinds of request-like object: a property read on one is looked up in its table here. */
-export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'netlify-context', 'app-context', 'trpc-options', 'search-params', 'auth-wrapper-context'] as const;
+export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'netlify-context', 'app-context', 'trpc-options', 'orpc-options', 'search-params', 'auth-wrapper-context'] as const;
 export type RequestObjectKind = (typeof REQUEST_OBJECT_KINDS)[number];
 
 /** Input parts a validation schema can declare fields of (`req.params.id`, a zod `.input()`). */
@@ -143,6 +143,14 @@ export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectMo
     inputBags: new Set(['input']),
     methods: { getRawInput: 'body' },
     nested: { ctx: 'app-context' },
+    principal: new Set(),
+  },
+  // An oRPC handler's single argument: `{ input, context }` (`errors`, `path`, `signal` are the server's).
+  'orpc-options': {
+    inputs: { input: 'body' },
+    inputBags: new Set(['input']),
+    methods: {},
+    nested: { context: 'app-context' },
     principal: new Set(),
   },
 };

@@ -125,6 +125,12 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
   for (const argument of tainted.call.arguments ?? []) collectIdentifiers(argument, filterNames);
   for (const { passedAs } of path) if (passedAs) collectIdentifiers(passedAs, filterNames);
 
+  // `if (!workspaceId || credentials?.workspaceId !== workspaceId) return null` after loading the record:
+  // it is returned only inside the parent the function was given, so a membership check on that
+  // parent anywhere on the path (`isReadWorkspaceFobidden(workspace, user)`) ties the record to the caller.
+  const records = new Set(resultVariable(tainted.call) ?? []);
+  if (records.size > 0) for (const { fn } of path) if (fn.body) for (const parent of parentsComparedWithRecord(fn.body, records)) names.add(parent);
+
   if (names.size === 0) return undefined;
   const mentions = (node: ts.Node): boolean => {
     let hit = false;
@@ -475,4 +481,37 @@ export function collectIdentifiers(node: ts.Node, names: Set<string>): void {
   } else if (ts.isCallExpression(node) && /\.(?:param|query)$/.test(node.expression.getText()) && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
     names.add(node.arguments[0].text); // hono c.req.param('id')
   } else ts.forEachChild(node, (child) => collectIdentifiers(child, names));
+}
+
+/**
+ * The values a loaded record's field is held to before the record goes on: `if (credentials?.workspaceId
+ * !== workspaceId) return null`, `if (record.teamId != teamId) throw ...`. Returns the names compared
+ * with (`workspaceId`); a comparison with the principal is the ownership check itself, found elsewhere.
+ */
+function parentsComparedWithRecord(body: ts.Node, records: ReadonlySet<string>): string[] {
+  const parents: string[] = [];
+  const recordField = (node: ts.Expression): boolean => {
+    const value = skipOuterExpressions(node);
+    return ts.isPropertyAccessExpression(value) && ts.isIdentifier(skipOuterExpressions(value.expression)) && records.has((skipOuterExpressions(value.expression) as ts.Identifier).text);
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
+      for (const part of disjunctsOf(node.expression)) {
+        const value = skipOuterExpressions(part);
+        if (!ts.isBinaryExpression(value) || !/^!==?$/.test(value.operatorToken.getText())) continue;
+        const [left, right] = [skipOuterExpressions(value.left), skipOuterExpressions(value.right)];
+        if (recordField(left) && ts.isIdentifier(right)) parents.push(right.text);
+        else if (recordField(right) && ts.isIdentifier(left)) parents.push(left.text);
+      }
+    }
+    if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return parents;
+}
+
+function disjunctsOf(expression: ts.Expression): ts.Expression[] {
+  const value = skipOuterExpressions(expression);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.BarBarToken) return [...disjunctsOf(value.left), ...disjunctsOf(value.right)];
+  return [value];
 }

@@ -938,7 +938,7 @@ export class DataflowEngine {
    * merge). Undefined when any schema is unread or keeps unknown keys: then the bag may hold anything.
    */
   private closedBagFields(taint: Taint, context: AnalysisContext): string[] | undefined {
-    if (!taint.inputBag || context.route.framework !== 'trpc') return undefined;
+    if (!taint.inputBag || (context.route.framework !== 'trpc' && context.route.framework !== 'orpc')) return undefined;
     const schemas = context.route.middleware.filter((step) => step.kind === 'validation' && step.scope === 'route');
     if (schemas.length === 0 || schemas.some((step) => !step.validatedFields || KEY_KEEPING_SCHEMA.test(step.name))) return undefined;
     return [...new Set(schemas.flatMap((step) => step.validatedFields!.filter((field) => field.part === taint.inputBag).map((field) => field.field)))];
