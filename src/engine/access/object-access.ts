@@ -184,7 +184,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         // `findUnique({ where })` with `where` a parameter: the keys are in what the callers pass.
         const fn = enclosingFunction(lookup.node);
         const slot = facts.filterValue && fn ? parameterSlot(fn, facts.filterValue) : undefined;
-        if (fn && slot) register(fn, slot.index, { lookup, field: '', inner: [{ fn, call: lookup.node }], keyNames: new Set(), accessFile: tainted.file, filterPath: slot.memberPath });
+        if (fn && slot) register(fn, slot.index, { lookup, field: '', inner: [{ fn, call: lookup.node }], keyNames: new Set(), accessFile: tainted.file, filterPath: [...slot.memberPath, ...(facts.filterMember ?? [])] });
         return;
       }
       const capability = facts.keys.find((candidate) => isCapabilityKey(candidate.field, model))?.field;
