@@ -1020,7 +1020,10 @@ const WHOLE_BODY_METHODS: ReadonlySet<string> = new Set(['json', 'parseBody']);
 
 /** Methods of request objects that return input: `req.get('x')`, `c.req.query('q')`, `await request.json()`. */
 function requestMethod(requestTaint: Taint, method: string, call: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): ValueOrigin | undefined {
-  const kind = REQUEST_OBJECTS[requestTaint.requestObject ?? 'request'].methods[method];
+  const model = REQUEST_OBJECTS[requestTaint.requestObject ?? 'request'];
+  const argument0 = call.arguments?.[0];
+  if (model.principalMethods?.has(method)) return { kind: 'principal', label: `${requestTaint.source.label}.${method}(${argument0 && ts.isStringLiteralLike(argument0) ? `'${argument0.text}'` : ''})` };
+  const kind = Object.hasOwn(model.methods, method) ? model.methods[method] : undefined;
   if (!kind) return undefined;
   const argument = call.arguments?.[0];
   const label = `${requestTaint.source.label}.${method}(${argument && ts.isStringLiteralLike(argument) ? `'${argument.text}'` : ''})`;
