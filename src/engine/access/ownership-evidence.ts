@@ -39,6 +39,10 @@ function stopsWhenTrue(node: ts.IfStatement): boolean {
   const then = node.thenStatement.getText();
   return EXITS.test(then) || (node.elseStatement !== undefined && ANSWERS.test(then));
 }
+// `userId: true` in a Prisma select/include, `{ email: false }`: a column flag, not a value.
+const COLUMN_FLAG = /\b[A-Za-z_$][\w$]*\s*:\s*(?:true|false)\b/g;
+// Array searches: called on a record's members with a test of the caller, they answer "is the caller among them".
+const ARRAY_SEARCH = /^(?:some|find|findIndex|filter|includes|every)$/;
 // Functions that decide whether a principal may act on an object.
 const AUTHORIZATION_CALL =
   /^(?:authorize\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership)\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can)\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|validate\w*(?:Owner|Ownership|Access(?!Token)|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|canModify\w*|canChange\w*|canWrite\w*|canRemove\w*|canAdminister\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
@@ -153,6 +157,9 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
     // Results of membership lookups that take the object (or id) and the principal: `getTeamMember(collection.teamID, userUid)`,
     // tested in the same function (a variable of the same name elsewhere is another value).
     const membershipResults = new Map<string, string>();
+    // Records loaded by the id together with other filter values, and those values' names.
+    const scopedLoads = new Map<string, Set<string>>();
+    let grew = false;
     const visit = (node: ts.Node): void => {
       if (evidence) return;
       if (ts.isIfStatement(node) && mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression) && stopsWhenTrue(node)) {
@@ -177,15 +184,27 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
         const lookup = firstCall(node.initializer);
         const lookupArguments = lookup ? chainArguments(lookup) : [];
-        if (lookup && lookup !== tainted.call && lookupArguments.some(mentions) && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument))) {
+        // `team.users.some((member) => member.userId === session.user.id)`: the record's members searched for the caller.
+        const receiver = lookup && ts.isPropertyAccessExpression(skipOuterExpressions(lookup.expression)) ? (skipOuterExpressions(lookup.expression) as ts.PropertyAccessExpression).expression : undefined;
+        const aboutRecord = lookupArguments.some(mentions) || (receiver !== undefined && ARRAY_SEARCH.test(callName(lookup!)) && mentions(receiver));
+        if (lookup && lookup !== tainted.call && aboutRecord && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument))) {
           membershipResults.set(node.name.text, callName(lookup));
         } else if (lookup && lookup !== tainted.call && lookupArguments.some(mentions)) {
           // The record (or its parent) loaded by the same id first: `const chat = await getChatById({ id })`,
           // then `if (chat.userId !== session.user.id) return forbidden` ties the id to the caller.
           names.add(node.name.text);
+          // Loaded by the id and a parent (`findUnique({ where: { id: presetId, teamId } })`): once the
+          // code stops when nothing is found, the id is the parent's, and a check of that parent covers it.
+          const parents = new Set<string>();
+          for (const argument of lookupArguments) collectIdentifiers(argument, parents);
+          scopedLoads.set(node.name.text, parents);
         }
       }
       if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
+        for (const [name, parents] of scopedLoads) {
+          if (!mentionsName(node.expression.getText(), name)) continue;
+          for (const parent of parents) if (!names.has(parent) && !/^(?:prisma|db|tx|client|where|select|include|id)$/.test(parent)) { names.add(parent); grew = true; }
+        }
         const checked = [...membershipResults.keys()].find((name) => mentionsName(node.expression.getText(), name));
         if (checked) {
           evidence = { what: `the membership check ${membershipResults.get(checked)}() that exits when it fails`, node };
@@ -219,6 +238,12 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
       else ts.forEachChild(node, visit);
     };
     visit(fn.body);
+    // A parent learnt from a scoped load further down may be the one checked higher up: look again.
+    if (!evidence && grew) {
+      grew = false;
+      membershipResults.clear();
+      visit(fn.body);
+    }
     if (evidence) return evidence;
   }
   return undefined;
@@ -305,9 +330,10 @@ function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet
 }
 
 function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression): boolean {
-  if (PRINCIPAL_TEXT.test(condition.getText()) || CONTEXT_PRINCIPAL.test(condition.getText())) return true;
+  // `select: { users: { select: { userId: true } } }` names columns to load, not the caller's id.
+  const text = condition.getText().replace(COLUMN_FLAG, '');
+  if (PRINCIPAL_TEXT.test(text) || CONTEXT_PRINCIPAL.test(text)) return true;
   const principalNames = tainted.route.principal.map((text) => text.split(/\s+/).pop()!.replace(/[^\w$.]/g, ''));
-  const text = condition.getText();
   if (principalNames.some((name) => name && mentionsName(text, name))) return true;
   let principal = false;
   const file = ctx.modules.fileOf(condition);
