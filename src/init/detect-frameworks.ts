@@ -25,6 +25,7 @@ const FRAMEWORK_PACKAGES: ReadonlyArray<{ id: string; title: string; packages: r
   { id: 'next', title: 'Next.js', packages: ['next'] },
   { id: 'graphql', title: 'GraphQL', packages: [...GRAPHQL_RESOLVER_MAP_PACKAGES, ...POTHOS_PACKAGES, 'type-graphql', '@nestjs/graphql'] },
   { id: 'trpc', title: 'tRPC', packages: ['@trpc/server'] },
+  { id: 'orpc', title: 'oRPC', packages: ['@orpc/server'] },
   { id: 'lambda', title: 'AWS Lambda', packages: ['aws-lambda', '@types/aws-lambda', '@middy/core', 'middy', 'aws-cdk-lib', 'serverless', '@aws-cdk/aws-lambda'] },
   { id: 'vercel', title: 'Vercel functions', packages: ['@vercel/node'] },
   { id: 'netlify', title: 'Netlify functions', packages: ['@netlify/functions'] },

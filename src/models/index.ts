@@ -107,6 +107,7 @@ const REQUEST_OBJECT_DESCRIPTIONS: Readonly<Record<RequestObjectKind, string>> =
   'app-context': 'a GraphQL or tRPC context built by the server\'s context function',
   'search-params': 'Next.js `URLSearchParams` (`request.nextUrl.searchParams`)',
   'trpc-options': "a tRPC resolver's `{ input, ctx }`",
+  'orpc-options': "an oRPC handler's `{ input, context }`",
   'auth-wrapper-context': "the one object an authenticating wrapper hands a Next.js handler (`withWorkspace(({ params, workspace, session }) => ...)`)",
 };
 

@@ -7,7 +7,7 @@
  */
 
 /** The kinds of request-like object: a property read on one is looked up in its table here. */
-export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'netlify-context', 'app-context', 'trpc-options', 'search-params', 'auth-wrapper-context'] as const;
+export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'netlify-context', 'app-context', 'trpc-options', 'orpc-options', 'search-params', 'auth-wrapper-context'] as const;
 export type RequestObjectKind = (typeof REQUEST_OBJECT_KINDS)[number];
 
 /** Input parts a validation schema can declare fields of (`req.params.id`, a zod `.input()`). */
@@ -26,6 +26,8 @@ export interface RequestObjectModel {
   principal: ReadonlySet<string>;
   /** Every property not listed above is set by authentication (what an authenticating wrapper hands its handler). */
   othersArePrincipal?: boolean;
+  /** Methods that return what the server's own middleware stored, not client input: Hono's `c.get('apiAuth')`. */
+  principalMethods?: ReadonlySet<string>;
 }
 
 // Set on the request by authentication middleware (`req.userId = decoded.id`): never sent by the client.
@@ -80,7 +82,7 @@ function http(nested: Record<string, RequestObjectKind>): RequestObjectModel {
 // the raw request, and services (`dataSources`, `prisma`, `loaders`) that are not client input. The
 // tenant the context function or an auth middleware resolved for the caller (`ctx.workspace`,
 // `ctx.organization`) is theirs too: scoping a lookup by it scopes it to the caller.
-const APP_CONTEXT_PRINCIPAL = new Set([...PRINCIPAL_PROPERTIES, 'viewer', 'me', 'account', 'member', 'userInfo', 'token', 'identity', 'workspace', 'organization', 'org', 'team', 'tenant', 'activeWorkspace', 'activeOrganization']);
+const APP_CONTEXT_PRINCIPAL = new Set([...PRINCIPAL_PROPERTIES, 'viewer', 'me', 'account', 'member', 'userInfo', 'token', 'identity', 'workspace', 'organization', 'org', 'team', 'tenant', 'activeWorkspace', 'activeOrganization', 'space', 'activeSpace']);
 
 export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectModel>> = {
   // `withWorkspace(async ({ req, params, searchParams, workspace, session }) => ...)`: a Next.js handler
@@ -96,7 +98,9 @@ export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectMo
   },
   request: http({ nextUrl: 'request', searchParams: 'search-params', raw: 'request', cookies: 'request', headers: 'request' }),
   'koa-context': http({ request: 'request', req: 'request', cookies: 'request' }),
-  'hono-context': http({ req: 'request' }),
+  // Hono keeps the request under `c.req`; `c.get(key)` / `c.var.key` read what middleware `c.set()`
+  // (the verified token, the API key's workspace), never a header as Express's `req.get()` does.
+  'hono-context': { ...http({ req: 'request' }), methods: Object.fromEntries(Object.entries(HTTP_METHODS).filter(([method]) => method !== 'get')), principal: new Set([...PRINCIPAL_PROPERTIES, 'var']), principalMethods: new Set(['get']) },
   'route-context': http({}),
   // AWS Lambda behind API Gateway (REST v1, HTTP API v2) or an ALB.
   'lambda-event': {
@@ -143,6 +147,14 @@ export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectMo
     inputBags: new Set(['input']),
     methods: { getRawInput: 'body' },
     nested: { ctx: 'app-context' },
+    principal: new Set(),
+  },
+  // An oRPC handler's single argument: `{ input, context }` (`errors`, `path`, `signal` are the server's).
+  'orpc-options': {
+    inputs: { input: 'body' },
+    inputBags: new Set(['input']),
+    methods: {},
+    nested: { context: 'app-context' },
     principal: new Set(),
   },
 };

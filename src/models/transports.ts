@@ -13,6 +13,11 @@ export const ENTRY_POINT_TRANSPORTS: Readonly<Record<string, { serves: string; f
   '@trpc/server/adapters/fastify': { serves: 'tRPC procedures', functions: ['fastifyTRPCPlugin'] },
   '@trpc/server/adapters/standalone': { serves: 'tRPC procedures', functions: ['createHTTPHandler'] },
   '@hono/trpc-server': { serves: 'tRPC procedures', functions: ['trpcServer'] },
+  // oRPC: classes constructed with the router (`new RPCHandler(router)`), whose `handle()` the route calls.
+  '@orpc/server/fetch': { serves: 'oRPC procedures', functions: ['RPCHandler'] },
+  '@orpc/server/node': { serves: 'oRPC procedures', functions: ['RPCHandler'] },
+  '@orpc/openapi/fetch': { serves: 'oRPC procedures', functions: ['OpenAPIHandler'] },
+  '@orpc/openapi/node': { serves: 'oRPC procedures', functions: ['OpenAPIHandler'] },
   '@as-integrations/next': { serves: 'GraphQL operations', functions: ['startServerAndCreateNextHandler'] },
   '@apollo/server/express4': { serves: 'GraphQL operations', functions: ['expressMiddleware'] },
   '@as-integrations/express5': { serves: 'GraphQL operations', functions: ['expressMiddleware'] },

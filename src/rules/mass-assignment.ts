@@ -445,7 +445,7 @@ function restSiblings(pattern: ts.ObjectBindingPattern, name: string): string[] 
  */
 function whitelistedBefore(tainted: TaintedCall, taint: Taint, nestWhitelists: boolean): boolean {
   const route = tainted.route;
-  if (route.framework === 'trpc') {
+  if (route.framework === 'trpc' || route.framework === 'orpc') {
     const inputs = route.middleware.filter((middleware) => middleware.kind === 'validation');
     return inputs.length === 0 || !inputs.some((middleware) => KEY_KEEPING_SCHEMA.test(middleware.name));
   }

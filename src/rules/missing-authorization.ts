@@ -13,7 +13,7 @@ const PRIVILEGE_FIELD = /\b(?:role|roles|permissions?|isAdmin|is_admin|isStaff|i
 const BILLING_OR_FLAGS_SEGMENT = /^(?:billing|plans?|pricing|feature-?flags?|flags|features|credits|quotas?|limits|settings)$/;
 // A check in the handler (or what it calls) that compares the user's role or asks a policy engine.
 const IN_HANDLER_ROLE_CHECK =
-  /(?:\.\s*(?:role|roles|isAdmin|is_admin|isStaff|permissions?|scopes?)\b[^;\n]*(?:!==|===|!=|==|includes|some|has)|!\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b|\b(?:has(?:Role|Permission|AnyRole)|isAdmin|requireRole|requireAdmin|assert(?:Admin|Role|Permission|Can)\w*|ensure\w*(?:Admin|Role|Permission)\w*|check\w*(?:Role|Permission|Admin)\w*|authorize\w*|can|cannot|(?:can|may)[A-Z]\w*|is(?:Allowed|Permitted|Authori[sz]ed)\w*|hasAccess\w*)\s*\(|ability\.(?:can|cannot)|ForbiddenError\.from|\.enforce\s*\(|ac\.can\s*\()/;
+  /(?:\.\s*(?:role|roles|isAdmin|is_admin|isStaff|permissions?|scopes?)\b[^;\n]*(?:!==|===|!=|==|includes|some|has)|!\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b|\b(?:has(?:Role|Permission|AnyRole)|isAdmin|requireRole|requireAdmin|assert(?:Admin|Role|Permission|Can)\w*|ensure\w*(?:Admin|Role|Permission)\w*|check\w*(?:Role|Permission|Admin)\w*|authorize\w*|can|cannot|(?:can|may)[A-Z]\w*|is(?:Allowed|Permitted|Authori[sz]ed)\w*|is\w*(?:Forbidden|Denied)\w*|hasAccess\w*)\s*\(|ability\.(?:can|cannot)|ForbiddenError\.from|\.enforce\s*\(|ac\.can\s*\()/;
 // Code that branches on the caller's role is role-aware, even when the branch answers rather than rejects.
 const ROLE_BRANCH = /\bif\s*\(\s*!?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|role|roles)\b/;
 // Permission predicates (`canViewUsers(auth)`) answer through a helper such as `unauthorized()`.
@@ -85,6 +85,11 @@ export default defineRule({
       const reason = privilegedReason(facts, (access, name) => privilegeFromRequest(ctx, route, access, name));
       if (!reason) continue;
       const privileged = { ...examined, subject: 'privileged function' };
+      const roleFilter = reason.access && callerRoleInFilter(reason.access.call);
+      if (roleFilter) {
+        ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the write's own filter requires the caller's role (${roleFilter})` });
+        continue;
+      }
       if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText)) {
         ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the handler checks a role or permission and rejects` });
         continue;
@@ -197,4 +202,40 @@ function handlerParameterNames(route: RouteFacts['route']): Set<string> {
   };
   for (const parameter of route.handler?.node.parameters ?? []) visit(parameter.name);
   return names;
+}
+
+/** The signed-in user's id as a filter value: `user.id`, `ctx.user.id`, `session.user.id`, `context.user.id`. */
+const CALLER_ID_VALUE = /^(?:[\w$]+\s*\??\.\s*)*(?:user|currentUser|principal|caller|me|viewer)\s*\??\.\s*(?:id|userId|uid|sub)$/;
+/** A role only privileged members hold: `WorkspaceRole.ADMIN`, `'owner'`, `Role.SUPER_ADMIN`. */
+const PRIVILEGED_ROLE_VALUE = /(?:^|[.'"`])(?:admin|owner|super_?admin|superuser|staff|manager)['"`]?$/i;
+
+/**
+ * A write whose filter matches only when the caller holds a privileged role in the parent
+ * (`updateMany({ where: { id, workspace: { members: { some: { userId: user.id, role: WorkspaceRole.ADMIN } } } } })`):
+ * for anyone else it changes nothing, which is the role check. Returns the filter's text.
+ */
+function callerRoleInFilter(call: ts.Node): string | undefined {
+  let found: string | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isObjectLiteralExpression(node)) {
+      const value = (name: RegExp): ts.Expression | undefined => {
+        for (const property of node.properties) {
+          if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && name.test(property.name.text)) return property.initializer;
+        }
+        return undefined;
+      };
+      const caller = value(/^(?:userId|user_id|memberId|accountId)$/);
+      const role = value(/^(?:role|roles)$/);
+      const roleText = role?.getText().replace(/\s+/g, '');
+      const roleValues = role && ts.isObjectLiteralExpression(role) ? (role.properties.map((property) => (ts.isPropertyAssignment(property) ? property.initializer.getText() : '')).join(',')) : roleText;
+      if (caller && CALLER_ID_VALUE.test(caller.getText().replace(/\s+/g, '')) && roleValues && roleValues.split(/[,[\]\s]+/).filter(Boolean).every((part) => PRIVILEGED_ROLE_VALUE.test(part))) {
+        found = node.getText().replace(/\s+/g, ' ');
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(call);
+  return found;
 }

@@ -94,4 +94,41 @@ describe('summaries across files', () => {
       'returned from run()',
     ]);
   });
+
+  it('a request-parsing helper summarised for one route re-labels each field it returns for another', () => {
+    const { engine } = dataflowOf({
+      'package.json': PACKAGE,
+      'src/app.ts': [
+        "import express from 'express';",
+        "import { parse } from './parse.js';",
+        'const app = express();',
+        "app.get('/a', (req: any, res: any) => { const { body } = parse(req); res.send(body.name); });",
+        "app.get('/b', (req: any, res: any) => { const { body } = parse(req); res.send(eval(body.code)); });",
+      ].join('\n'),
+      // The object's own trace starts at `request.query`; its `body` field's at the caller's request.
+      'src/parse.ts': 'export function parse(request: any) { const query = request.query; const copy = request.clone(); return { query, body: copy.parsedBody }; }\n',
+    });
+    const call = engine.taintedCalls().find((entry) => entry.call.expression.getText() === 'eval')!;
+    const origin = call.argumentOrigins[0]!;
+    // Every step of the trace is in route /b's handler or the helper: none names route /a's call.
+    const lines = origin.kind === 'tainted' ? origin.taint.steps.filter((step) => step.file === 'src/app.ts').map((step) => step.line) : [];
+    expect(lines.length).toBeGreaterThan(0);
+    expect(new Set(lines)).toEqual(new Set([5]));
+  });
+
+  it('a branch that needs an optional parameter the caller left out does not run', () => {
+    const { engine } = dataflowOf({
+      'package.json': PACKAGE,
+      'src/app.ts': [
+        "import express from 'express';",
+        "import { filters } from './filters.js';",
+        'const app = express();',
+        "app.get('/a', (req: any, res: any) => res.send(filters(req.query)));",
+        "app.get('/b', (req: any, res: any) => res.send(filters(req.query, req.params.site)));",
+      ].join('\n'),
+      'src/filters.ts': 'export function filters(params: any, site?: string) { if (site) { eval(params.segment); } return params.page; }\n',
+    });
+    const routes = engine.taintedCalls().filter((entry) => entry.call.expression.getText() === 'eval').map((entry) => entry.route.path);
+    expect(routes).toEqual(['/b']);
+  });
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nextAdapter } from '../../src/engine/frameworks/next/index.js';
-import { trpcAdapter } from '../../src/engine/frameworks/trpc/index.js';
+import { orpcAdapter, trpcAdapter } from '../../src/engine/frameworks/trpc/index.js';
 import type { Route } from '../../src/engine/routes/route.js';
 import { makeProject } from '../helpers/cli.js';
 import { inventory, loadRoutes } from '../helpers/routes.js';
@@ -322,5 +322,89 @@ describe('trpc adapter: tricky cases', () => {
     expect(bridge.auth).toBe('unknown');
     expect(bridge.authEvidence.join(' ')).toMatch(/serves the tRPC procedures \(fetchRequestHandler from @trpc\/server\/adapters\/fetch\)/);
     expect(routes.find((candidate) => candidate.path === 'ping')?.auth).toBe('public');
+  });
+});
+
+describe('orpc adapter (the tRPC model with oRPC names)', () => {
+  const files = {
+    'package.json': JSON.stringify({ dependencies: { '@orpc/server': '^1.8.0', '@orpc/openapi': '^1.8.0', next: '^15.0.0', zod: '^3.23.8' } }),
+    'src/orpc/middlewares.ts': [
+      "import { oo } from '@orpc/openapi';",
+      "import { os as baseOs, ORPCError } from '@orpc/server';",
+      'type Context = { authenticate: () => Promise<{ id: string } | null> };',
+      'export const os = baseOs.$context<Context>().errors({ UNAUTHORIZED: {} });',
+      'const tracing = os.middleware(async ({ next }) => next());',
+      'const requireAuth = oo.spec(',
+      '  os.middleware(async ({ next, context }) => {',
+      '    const user = await context.authenticate();',
+      '    if (user) return next({ context: { ...context, user } });',
+      "    throw new ORPCError('UNAUTHORIZED', { message: 'Sign in' });",
+      '  }),',
+      '  { security: [{ Authorization: [] }] },',
+      ');',
+      'export const publicProcedure = os.use(tracing);',
+      'export const authenticatedProcedure = publicProcedure.use(requireAuth);',
+    ].join('\n'),
+    'src/features/folders/handle-get-folder.ts': [
+      "import { z } from 'zod';",
+      'export const getFolderInput = z.object({ folderId: z.string() });',
+      'export const handleGetFolder = async ({ input, context: { user } }: { input: { folderId: string }; context: { user: { id: string } } }) => ({ id: input.folderId, owner: user.id });',
+    ].join('\n'),
+    'src/features/folders/router.ts': [
+      "import { authenticatedProcedure } from '../../orpc/middlewares';",
+      "import { getFolderInput, handleGetFolder } from './handle-get-folder';",
+      'export const folderRouter = {',
+      "  getFolder: authenticatedProcedure.route({ method: 'GET', path: '/v1/folders/{folderId}' }).input(getFolderInput).handler(handleGetFolder),",
+      "  deleteFolder: authenticatedProcedure.route({ method: 'DELETE', path: '/v1/folders/{folderId}' }).input(getFolderInput).handler(async ({ input }) => ({ deleted: input.folderId })),",
+      '};',
+    ].join('\n'),
+    'src/router.ts': [
+      "import { publicProcedure } from './orpc/middlewares';",
+      "import { folderRouter } from './features/folders/router';",
+      "const healthz = publicProcedure.handler(async () => ({ status: 'ok' }));",
+      'export const appRouter = { folders: folderRouter, healthz };',
+    ].join('\n'),
+    'src/app/api/orpc/[[...rest]]/route.ts': [
+      "import { RPCHandler } from '@orpc/server/fetch';",
+      "import { appRouter } from '../../../../router';",
+      'const handler = new RPCHandler(appRouter);',
+      'async function handleRequest(request: Request) {',
+      "  const { response } = await handler.handle(request, { prefix: '/api/orpc', context: { authenticate: async () => null } });",
+      "  return response ?? new Response('Not found', { status: 404 });",
+      '}',
+      'export const GET = handleRequest;',
+      'export const POST = handleRequest;',
+    ].join('\n'),
+  };
+
+  it('finds the procedures of plain-object routers by their key path from the root, with the method .route() gives', () => {
+    const routes = loadRoutes(makeProject(files), [orpcAdapter]);
+    expect(inventory(routes)).toEqual([
+      { method: 'QUERY', path: 'folders.getFolder', file: 'src/features/folders/router.ts', line: 4, auth: 'authenticated' },
+      { method: 'MUTATION', path: 'folders.deleteFolder', file: 'src/features/folders/router.ts', line: 5, auth: 'authenticated' },
+      { method: 'MUTATION', path: 'healthz', file: 'src/router.ts', line: 4, auth: 'public' },
+    ]);
+    expect(routes.every((r) => r.framework === 'orpc' && r.kind === 'trpc')).toBe(true);
+  });
+
+  it('reads the middleware inside a wrapper (oo.spec(os.middleware(fn))) by its body, and the principal from context', () => {
+    const routes = loadRoutes(makeProject(files), [orpcAdapter]);
+    const getFolder = route(routes, 'TRPC folders.getFolder');
+    expect(middlewareOf(getFolder)).toEqual(['tracing other/router', 'requireAuth auth/router', 'getFolderInput validation/route']);
+    expect(getFolder.middleware[1]!.strength).toBe('strong');
+    expect(getFolder.handler).toMatchObject({ name: 'handleGetFolder', file: 'src/features/folders/handle-get-folder.ts' });
+    expect(getFolder.principal).toContain('context user');
+  });
+
+  it('a Next.js route that hands requests to new RPCHandler(router) is a transport', () => {
+    const routes = loadRoutes(makeProject(files), [nextAdapter, orpcAdapter]);
+    const bridge = routes.find((candidate) => candidate.path === '/api/orpc/[[...rest]]' && candidate.method === 'POST')!;
+    expect(bridge.auth).toBe('unknown');
+    expect(bridge.authEvidence.join(' ')).toMatch(/serves the oRPC procedures \(RPCHandler from @orpc\/server\/fetch\)/);
+  });
+
+  it('is off without @orpc/server, and the tRPC adapter does not read oRPC builders', () => {
+    const routes = loadRoutes(makeProject(files), [trpcAdapter]);
+    expect(routes).toEqual([]);
   });
 });

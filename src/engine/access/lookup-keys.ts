@@ -28,6 +28,8 @@ export interface LookupFacts {
   keys: LookupKey[];
   /** The whole filter is this name, a value the enclosing function was given (`where: tagWhereUniqueInput`): the callers hold its keys. */
   filterValue?: ts.Identifier;
+  /** Where the filter sits inside `filterValue` (`['where']` for Prisma's `findUnique(criteria)`): empty when it is the filter itself. */
+  filterMember?: string[];
   /** Fields of the same filter constrained by the principal (`userId: req.user.id`). */
   principalFields: string[];
   /** The write only links or unlinks the principal (`favoritedBy: { connect: { id: me } }`, `$addToSet: { likes: me }`). */
@@ -212,6 +214,13 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
   if (access.library === 'prisma') {
     const where = objectProperty(args[0], PRISMA.filterProperty);
     if (where) walker.walk(where, undefined, 0);
+    // `findUnique(criteria)` in `findReport(criteria)`: the whole options object is the function's parameter,
+    // and its `where` is what each caller passes (`findReport({ where: { id: reportId } })`).
+    const whole = !where && args[0] ? skipOuterExpressions(args[0]) : undefined;
+    if (whole && ts.isIdentifier(whole) && !localInitializer(whole)) {
+      const withWhole = withFilterValue(facts, whole);
+      return withWhole.filterValue ? { ...withWhole, filterMember: [PRISMA.filterProperty] } : withWhole;
+    }
     return withFilterValue(facts, where);
   }
   // MikroORM / TypeORM manager: em.findOne(Order, where) / manager.findOneBy(Order, { id })

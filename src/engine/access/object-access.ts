@@ -1,5 +1,6 @@
 import { isolated } from '../analysis-failures.js';
 import { ts } from '#typescript';
+import { argumentsNeededToReach } from '../ast/guards.js';
 import { enclosingFunction, exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingNames, localInitializer, resolveFunction } from '../names/index.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
@@ -75,6 +76,8 @@ interface ReachEntry {
   filterPath?: string[];
   /** Filter fields pinned to a record the function holds (`envelopeId: envelope.id`). */
   parents?: ParentRecord[];
+  /** The arguments a call of the function must pass to reach the lookup (it sits under `if (websiteId)`). */
+  argumentsNeeded?: number;
 }
 
 const analyses = new WeakMap<object, ObjectAccessAnalysis>();
@@ -178,7 +181,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     if (!fn || index === undefined) return false;
     const entries = reach.get(fn) ?? [];
     if (entries.some((existing) => existing.index === index && existing.lookup.node === entry.lookup.node)) return false;
-    entries.push({ ...entry, index });
+    const first = entry.inner[0];
+    const argumentsNeeded = first?.fn === fn && first.call ? argumentsNeededToReach(fn, first.call) : 0;
+    entries.push({ ...entry, index, ...(argumentsNeeded > 0 ? { argumentsNeeded } : {}) });
     reach.set(fn, entries);
     return true;
   };
@@ -193,7 +198,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         // `findUnique({ where })` with `where` a parameter: the keys are in what the callers pass.
         const fn = enclosingFunction(lookup.node);
         const slot = facts.filterValue && fn ? parameterSlot(fn, facts.filterValue) : undefined;
-        if (fn && slot) register(fn, slot.index, { lookup, field: '', inner: [{ fn, call: lookup.node }], keyNames: new Set(), accessFile: tainted.file, filterPath: slot.memberPath });
+        if (fn && slot) register(fn, slot.index, { lookup, field: '', inner: [{ fn, call: lookup.node }], keyNames: new Set(), accessFile: tainted.file, filterPath: [...slot.memberPath, ...(facts.filterMember ?? [])] });
         return;
       }
       const capability = facts.keys.find((candidate) => isCapabilityKey(candidate.field, model))?.field;
@@ -216,6 +221,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const entries = callee && reach.get(callee.node);
       if (!entries) continue;
       for (const entry of [...entries]) {
+        // `getQueryFilters(query)` leaves out the websiteId the lookup's branch needs: it never runs from here.
+        const passedArguments = tainted.call.arguments ?? [];
+        if (entry.argumentsNeeded && passedArguments.length < entry.argumentsNeeded && !passedArguments.some(ts.isSpreadElement)) continue;
         const caller = enclosingFunction(tainted.call);
         if (entry.filterPath) {
           if (passFilter(tainted, entry, caller)) changed = true;

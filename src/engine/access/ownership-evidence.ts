@@ -39,9 +39,13 @@ function stopsWhenTrue(node: ts.IfStatement): boolean {
   const then = node.thenStatement.getText();
   return EXITS.test(then) || (node.elseStatement !== undefined && ANSWERS.test(then));
 }
+// `userId: true` in a Prisma select/include, `{ email: false }`: a column flag, not a value.
+const COLUMN_FLAG = /\b[A-Za-z_$][\w$]*\s*:\s*(?:true|false)\b/g;
+// Array searches: called on a record's members with a test of the caller, they answer "is the caller among them".
+const ARRAY_SEARCH = /^(?:some|find|findIndex|filter|includes|every)$/;
 // Functions that decide whether a principal may act on an object.
 const AUTHORIZATION_CALL =
-  /^(?:authorize\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership)\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can)\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|validate\w*(?:Owner|Ownership|Access(?!Token)|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
+  /^(?:authorize\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership)\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can)\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|validate\w*(?:Owner|Ownership|Access(?!Token)|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|canModify\w*|canChange\w*|canWrite\w*|canRemove\w*|canAdminister\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
 // Route guards/middleware whose name says they check the object (Nest OrderOwnerGuard, PoliciesGuard, loadAndAuthorize).
 /** Where a guard reads the object the client picked: route params, or a GraphQL operation's arguments. */
 const OBJECT_ID_READ = /\bparams\b|\.param\s*\(|\.getArgs\s*(?:<[^>]*>)?\s*\(|\bargs\b/;
@@ -106,7 +110,11 @@ export function pathFunctions(ctx: AccessContext, tainted: TaintedCall, steps: r
 export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, path: ReturnType<typeof pathFunctions>, keyNames: ReadonlySet<string>): OwnershipEvidence | undefined {
   const names = new Set(keyNames);
   for (const { call, passedAs } of path) {
-    const variable = call && resultVariable(call);
+    // What a helper given the whole request returns (`const { auth, body } = await parseRequest(request)`)
+    // is the parsed request, not the record: the names the id went on under are in the trace already,
+    // and `auth` beside them is the caller, which every permission check takes.
+    const wholeRequest = passedAs !== undefined && ts.isIdentifier(passedAs) && REQUEST_OBJECT_NAME.test(passedAs.text);
+    const variable = call && !wholeRequest ? resultVariable(call) : undefined;
     for (const name of variable ?? []) names.add(name);
     // In a caller, the id travels inside what it passes on (`createCollection(user, input)`): a
     // membership check there that takes `input` and the user covers the id inside it.
@@ -120,6 +128,12 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
   const filterNames = new Set<string>();
   for (const argument of tainted.call.arguments ?? []) collectIdentifiers(argument, filterNames);
   for (const { passedAs } of path) if (passedAs) collectIdentifiers(passedAs, filterNames);
+
+  // `if (!workspaceId || credentials?.workspaceId !== workspaceId) return null` after loading the record:
+  // it is returned only inside the parent the function was given, so a membership check on that
+  // parent anywhere on the path (`isReadWorkspaceFobidden(workspace, user)`) ties the record to the caller.
+  const records = new Set(resultVariable(tainted.call) ?? []);
+  if (records.size > 0) for (const { fn } of path) if (fn.body) for (const parent of parentsComparedWithRecord(fn.body, records)) names.add(parent);
 
   if (names.size === 0) return undefined;
   const mentions = (node: ts.Node): boolean => {
@@ -143,6 +157,9 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
     // Results of membership lookups that take the object (or id) and the principal: `getTeamMember(collection.teamID, userUid)`,
     // tested in the same function (a variable of the same name elsewhere is another value).
     const membershipResults = new Map<string, string>();
+    // Records loaded by the id together with other filter values, and those values' names.
+    const scopedLoads = new Map<string, Set<string>>();
+    let grew = false;
     const visit = (node: ts.Node): void => {
       if (evidence) return;
       if (ts.isIfStatement(node) && mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression) && stopsWhenTrue(node)) {
@@ -167,15 +184,27 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
         const lookup = firstCall(node.initializer);
         const lookupArguments = lookup ? chainArguments(lookup) : [];
-        if (lookup && lookup !== tainted.call && lookupArguments.some(mentions) && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument))) {
+        // `team.users.some((member) => member.userId === session.user.id)`: the record's members searched for the caller.
+        const receiver = lookup && ts.isPropertyAccessExpression(skipOuterExpressions(lookup.expression)) ? (skipOuterExpressions(lookup.expression) as ts.PropertyAccessExpression).expression : undefined;
+        const aboutRecord = lookupArguments.some(mentions) || (receiver !== undefined && ARRAY_SEARCH.test(callName(lookup!)) && mentions(receiver));
+        if (lookup && lookup !== tainted.call && aboutRecord && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument))) {
           membershipResults.set(node.name.text, callName(lookup));
         } else if (lookup && lookup !== tainted.call && lookupArguments.some(mentions)) {
           // The record (or its parent) loaded by the same id first: `const chat = await getChatById({ id })`,
           // then `if (chat.userId !== session.user.id) return forbidden` ties the id to the caller.
           names.add(node.name.text);
+          // Loaded by the id and a parent (`findUnique({ where: { id: presetId, teamId } })`): once the
+          // code stops when nothing is found, the id is the parent's, and a check of that parent covers it.
+          const parents = new Set<string>();
+          for (const argument of lookupArguments) collectIdentifiers(argument, parents);
+          scopedLoads.set(node.name.text, parents);
         }
       }
       if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
+        for (const [name, parents] of scopedLoads) {
+          if (!mentionsName(node.expression.getText(), name)) continue;
+          for (const parent of parents) if (!names.has(parent) && !/^(?:prisma|db|tx|client|where|select|include|id)$/.test(parent)) { names.add(parent); grew = true; }
+        }
         const checked = [...membershipResults.keys()].find((name) => mentionsName(node.expression.getText(), name));
         if (checked) {
           evidence = { what: `the membership check ${membershipResults.get(checked)}() that exits when it fails`, node };
@@ -209,6 +238,12 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
       else ts.forEachChild(node, visit);
     };
     visit(fn.body);
+    // A parent learnt from a scoped load further down may be the one checked higher up: look again.
+    if (!evidence && grew) {
+      grew = false;
+      membershipResults.clear();
+      visit(fn.body);
+    }
     if (evidence) return evidence;
   }
   return undefined;
@@ -295,9 +330,10 @@ function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet
 }
 
 function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression): boolean {
-  if (PRINCIPAL_TEXT.test(condition.getText()) || CONTEXT_PRINCIPAL.test(condition.getText())) return true;
+  // `select: { users: { select: { userId: true } } }` names columns to load, not the caller's id.
+  const text = condition.getText().replace(COLUMN_FLAG, '');
+  if (PRINCIPAL_TEXT.test(text) || CONTEXT_PRINCIPAL.test(text)) return true;
   const principalNames = tainted.route.principal.map((text) => text.split(/\s+/).pop()!.replace(/[^\w$.]/g, ''));
-  const text = condition.getText();
   if (principalNames.some((name) => name && mentionsName(text, name))) return true;
   let principal = false;
   const file = ctx.modules.fileOf(condition);
@@ -471,4 +507,37 @@ export function collectIdentifiers(node: ts.Node, names: Set<string>): void {
   } else if (ts.isCallExpression(node) && /\.(?:param|query)$/.test(node.expression.getText()) && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
     names.add(node.arguments[0].text); // hono c.req.param('id')
   } else ts.forEachChild(node, (child) => collectIdentifiers(child, names));
+}
+
+/**
+ * The values a loaded record's field is held to before the record goes on: `if (credentials?.workspaceId
+ * !== workspaceId) return null`, `if (record.teamId != teamId) throw ...`. Returns the names compared
+ * with (`workspaceId`); a comparison with the principal is the ownership check itself, found elsewhere.
+ */
+function parentsComparedWithRecord(body: ts.Node, records: ReadonlySet<string>): string[] {
+  const parents: string[] = [];
+  const recordField = (node: ts.Expression): boolean => {
+    const value = skipOuterExpressions(node);
+    return ts.isPropertyAccessExpression(value) && ts.isIdentifier(skipOuterExpressions(value.expression)) && records.has((skipOuterExpressions(value.expression) as ts.Identifier).text);
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
+      for (const part of disjunctsOf(node.expression)) {
+        const value = skipOuterExpressions(part);
+        if (!ts.isBinaryExpression(value) || !/^!==?$/.test(value.operatorToken.getText())) continue;
+        const [left, right] = [skipOuterExpressions(value.left), skipOuterExpressions(value.right)];
+        if (recordField(left) && ts.isIdentifier(right)) parents.push(right.text);
+        else if (recordField(right) && ts.isIdentifier(left)) parents.push(left.text);
+      }
+    }
+    if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return parents;
+}
+
+function disjunctsOf(expression: ts.Expression): ts.Expression[] {
+  const value = skipOuterExpressions(expression);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.BarBarToken) return [...disjunctsOf(value.left), ...disjunctsOf(value.right)];
+  return [value];
 }

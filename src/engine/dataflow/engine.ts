@@ -2,6 +2,7 @@ import { ts } from '#typescript';
 import type { AnalysisFailures } from '../analysis-failures.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { exitsEarly, isFunctionLike, isOuterExpression, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
+import { requiresDefined, unpassedParameters } from '../ast/guards.js';
 import { bindingNames, bindingValue, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import type { Route } from '../routes/route.js';
 import { initialParameterOrigins } from './sources.js';
@@ -94,6 +95,8 @@ interface AnalysisContext {
   /** Per-node memo of evaluated origins in this context. */
   evaluated: Map<ts.Node, ValueOrigin>;
   returns: ValueOrigin[];
+  /** Optional parameters this call left out (and the function never assigns): `if (name)` branches do not run. */
+  unpassed?: ReadonlySet<string>;
   /**
    * Which parameters arrived starting with a known path (Taint.knownPrefix), '' when none: a call is
    * recorded once per shape, so a helper reached with a path and with the client's own text records both.
@@ -234,6 +237,11 @@ export class DataflowEngine {
 
   /** Binds the parameters, walks the body in `context` and joins what it returns. */
   private run(fn: ResolvedFunction, parameters: ValueOrigin[], context: AnalysisContext): ValueOrigin {
+    // A call from project code that leaves optional parameters out: branches that need them never run.
+    if (context.depth > 0 && parameters.length < fn.node.parameters.length) {
+      const unpassed = unpassedParameters(fn.node, parameters.length);
+      if (unpassed.size > 0) context.unpassed = unpassed;
+    }
     fn.node.parameters.forEach((parameter, index) => {
       const origin = parameter.dotDotDotToken ? joinOrigins(parameters.slice(index)) : parameters[index] ?? { kind: 'unknown' };
       this.bindName(parameter.name, origin, context, parameter.initializer);
@@ -307,6 +315,10 @@ export class DataflowEngine {
     }
     if (ts.isIfStatement(node)) {
       this.walk(node.expression, context);
+      if (context.unpassed && requiresDefined(node.expression, context.unpassed)) {
+        if (node.elseStatement) this.walk(node.elseStatement, context);
+        return;
+      }
       // A branch that may not run leaves the value from before it (`if (!next) next = '/'` keeps the
       // client's `next` when it was given): join what each name held before with what the branch left.
       const before = new Map<string, ValueOrigin>();
@@ -704,6 +716,8 @@ export class DataflowEngine {
         if (argument.kind === 'sanitized' && argument.identity) return { ...argument, identity: withStep(argument.identity, this.step(call.arguments![index]!, context, `passed to ${target.name}()`)) };
         return argument;
       });
+      // `f(...args)` may fill every parameter: none of them counts as left out.
+      if (call.arguments?.some(ts.isSpreadElement)) while (parameters.length < target.node.parameters.length) parameters.push({ kind: 'unknown' });
       const returned = this.isClosureOf(target, context) ? this.analyzeClosure(target, parameters, context) : this.analyze(target, parameters, context.route, context.depth + 1);
       if (returned.kind === 'tainted') {
         const result: ValueOrigin = { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)), ...(returned.fields ? { fields: returned.fields } : {}) };
@@ -952,7 +966,7 @@ export class DataflowEngine {
    * merge). Undefined when any schema is unread or keeps unknown keys: then the bag may hold anything.
    */
   private closedBagFields(taint: Taint, context: AnalysisContext): string[] | undefined {
-    if (!taint.inputBag || context.route.framework !== 'trpc') return undefined;
+    if (!taint.inputBag || (context.route.framework !== 'trpc' && context.route.framework !== 'orpc')) return undefined;
     const schemas = context.route.middleware.filter((step) => step.kind === 'validation' && step.scope === 'route');
     if (schemas.length === 0 || schemas.some((step) => !step.validatedFields || KEY_KEEPING_SCHEMA.test(step.name))) return undefined;
     return [...new Set(schemas.flatMap((step) => step.validatedFields!.filter((field) => field.part === taint.inputBag).map((field) => field.field)))];
@@ -1034,7 +1048,10 @@ const WHOLE_BODY_METHODS: ReadonlySet<string> = new Set(['json', 'parseBody']);
 
 /** Methods of request objects that return input: `req.get('x')`, `c.req.query('q')`, `await request.json()`. */
 function requestMethod(requestTaint: Taint, method: string, call: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): ValueOrigin | undefined {
-  const kind = REQUEST_OBJECTS[requestTaint.requestObject ?? 'request'].methods[method];
+  const model = REQUEST_OBJECTS[requestTaint.requestObject ?? 'request'];
+  const argument0 = call.arguments?.[0];
+  if (model.principalMethods?.has(method)) return { kind: 'principal', label: `${requestTaint.source.label}.${method}(${argument0 && ts.isStringLiteralLike(argument0) ? `'${argument0.text}'` : ''})` };
+  const kind = Object.hasOwn(model.methods, method) ? model.methods[method] : undefined;
   if (!kind) return undefined;
   const argument = call.arguments?.[0];
   const label = `${requestTaint.source.label}.${method}(${argument && ts.isStringLiteralLike(argument) ? `'${argument.text}'` : ''})`;
@@ -1064,6 +1081,15 @@ function calleeText(callee: ts.Expression, isNew: boolean): string {
  */
 function relabel(result: ValueOrigin, summarized: readonly ValueOrigin[], current: readonly ValueOrigin[]): ValueOrigin {
   if (result.kind !== 'tainted') return result;
+  // `return { query, body, auth }` from a request-parsing helper: each field carries its own trace,
+  // which starts at the first caller's request as much as the whole object's does.
+  const fields = result.fields && Object.fromEntries(Object.entries(result.fields).map(([name, field]) => [name, relabel(field, summarized, current)]));
+  const rest = result.rest && relabel(result.rest, summarized, current);
+  const top = relabelTaint(result, summarized, current);
+  return fields || rest ? { ...top, ...(fields ? { fields } : {}), ...(rest ? { rest } : {}) } : top;
+}
+
+function relabelTaint(result: ValueOrigin & { kind: 'tainted' }, summarized: readonly ValueOrigin[], current: readonly ValueOrigin[]): ValueOrigin & { kind: 'tainted' } {
   for (let index = 0; index < summarized.length; index++) {
     const before = summarized[index];
     const now = current[index];

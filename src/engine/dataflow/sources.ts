@@ -72,6 +72,9 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction)
     case 'trpc':
       // A procedure's resolver: ({ input, ctx }).
       return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, '', 'trpc-options') : { kind: 'unknown' }));
+    case 'orpc':
+      // An oRPC handler: ({ input, context, path, errors }).
+      return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, '', 'orpc-options') : { kind: 'unknown' }));
     case 'source-model':
       // A handler a config `source` model registers: the declared parameters are client input, whole.
       return parameters.map((parameter, index) => (route.inputParameters?.includes(index) ? modelledInput(parameter, file) : { kind: 'unknown' }));

@@ -8,7 +8,7 @@ import { koaAdapter } from './koa/index.js';
 import { lambdaAdapter } from './lambda/index.js';
 import { nestjsAdapter } from './nestjs/index.js';
 import { nextAdapter } from './next/index.js';
-import { trpcAdapter } from './trpc/index.js';
+import { orpcAdapter, trpcAdapter } from './trpc/index.js';
 
 /** Every framework adapter. Order only breaks ties between routes at the same place. */
-export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, nextAdapter, vercelAdapter, netlifyAdapter, graphqlAdapter, typeGraphqlAdapter, pothosAdapter, trpcAdapter];
+export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, nextAdapter, vercelAdapter, netlifyAdapter, graphqlAdapter, typeGraphqlAdapter, pothosAdapter, trpcAdapter, orpcAdapter];

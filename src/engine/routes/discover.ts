@@ -235,6 +235,16 @@ function servesEntryPoints(handler: ResolvedFunction | undefined, modules: Modul
           return;
         }
       }
+      // `const handler = new RPCHandler(appRouter)` at module level, then `handler.handle(request, ...)`.
+      const made = binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer ? skipOuterExpressions(binding.node.initializer) : undefined;
+      if (made && binding?.kind === 'declaration' && ts.isNewExpression(made) && ts.isIdentifier(made.expression)) {
+        const constructed = modules.resolveName(binding.file, made.expression.text);
+        const transport = constructed?.kind === 'external' ? ENTRY_POINT_TRANSPORTS[constructed.module] : undefined;
+        if (constructed?.kind === 'external' && transport?.functions.includes(constructed.importedName)) {
+          found = `the handler serves the ${transport.serves} (${constructed.importedName} from ${constructed.module}), each listed and judged as an entry point of its own`;
+          return;
+        }
+      }
     }
     ts.forEachChild(node, visit);
   };

@@ -9,6 +9,8 @@ import { comparesConfiguredSecret } from './public-by-design.js';
 
 /** Fields of a GraphQL/tRPC context that hold the signed-in user, when a resolver destructures them. */
 const CONTEXT_PRINCIPAL_FIELDS = new Set(['user', 'currentUser', 'viewer', 'session', 'me', 'authUser']);
+/** The RPC resolver's context, destructured from its one argument (tRPC `ctx`, oRPC `context`). */
+const CONTEXT_CONTAINERS = new Set(['ctx', 'context']);
 
 /** Parameter decorators that inject the authenticated user into a NestJS handler. */
 export const PRINCIPAL_DECORATOR = /^(?:CurrentUser|User|AuthUser|GetUser|ReqUser|Principal|Session|Auth|Jwt(?:Payload|User)|UserEntity|(?:Get)?CurrentUserId|(?:LoggedIn|Authenticated|Session|Request|Active)User|Current(?:Account|Member))$/;
@@ -128,6 +130,14 @@ function destructuredPrincipal(handler: ResolvedFunction): Map<string, string> {
       const property = element.propertyName ?? element.name;
       const key = ts.isIdentifier(property) ? property.text : undefined;
       if (key && CONTEXT_PRINCIPAL_FIELDS.has(key) && ts.isIdentifier(element.name)) names.set(element.name.text, key);
+      // tRPC `({ input, ctx: { session } })`, oRPC `({ input, context: { user } })`: the context's user, one level down.
+      if (key && CONTEXT_CONTAINERS.has(key) && ts.isObjectBindingPattern(element.name)) {
+        for (const inner of element.name.elements) {
+          const innerProperty = inner.propertyName ?? inner.name;
+          const innerKey = ts.isIdentifier(innerProperty) ? innerProperty.text : undefined;
+          if (innerKey && CONTEXT_PRINCIPAL_FIELDS.has(innerKey) && ts.isIdentifier(inner.name)) names.set(inner.name.text, innerKey);
+        }
+      }
     }
   }
   return names;

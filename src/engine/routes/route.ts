@@ -7,7 +7,7 @@ import type { ts } from '#typescript';
 import type { EntryKind } from '../../types.js';
 export { ENTRY_KINDS, entryName, type EntryKind } from '../../types.js';
 
-export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next', 'graphql', 'type-graphql', 'pothos', 'trpc', 'lambda', 'vercel', 'netlify', 'source-model'] as const;
+export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next', 'graphql', 'type-graphql', 'pothos', 'trpc', 'orpc', 'lambda', 'vercel', 'netlify', 'source-model'] as const;
 export type FrameworkName = (typeof FRAMEWORKS)[number];
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ALL'] as const;

@@ -1,4 +1,5 @@
 import { ts } from '#typescript';
+import { mentionsName } from '../../engine/text.js';
 import { skipOuterExpressions } from '../../engine/ast/syntax.js';
 import { type ModuleIndex } from '../../engine/names/index.js';
 import { taintFor, type Taint, type ValueOrigin } from '../../engine/dataflow/taint.js';
@@ -63,6 +64,18 @@ export function requestControlsHost(expression: ts.Expression, context: UrlConte
     const declaration = localDeclaration(value);
     if (declaration?.initializer && ts.isIdentifier(declaration.name) && (ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) !== 0) {
       return requestControlsHost(declaration.initializer, context, prefix, depth + 1);
+    }
+    // `let nextUrl = url.toString(); while (nextUrl) { ...; nextUrl = paging?.next }`: every value the
+    // variable is given, when each is a plain `=` in its function; request data must reach one of them.
+    if (declaration && ts.isIdentifier(declaration.name) && (ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Let) !== 0) {
+      const values = assignedValues(declaration);
+      if (values) {
+        for (const assigned of values) {
+          const control = requestControlsHost(assigned, context, prefix, depth + 1);
+          if (control) return control;
+        }
+        return undefined;
+      }
     }
     const caller = !declaration ? context.callerArgument?.(value) : undefined;
     if (caller) {
@@ -177,4 +190,29 @@ function property(object: ts.ObjectLiteralExpression, name: string): ts.Expressi
     if (ts.isShorthandPropertyAssignment(candidate) && candidate.name.text === name) return candidate.name;
   }
   return undefined;
+}
+
+/**
+ * The initializer and every `name = value` of a `let` in the function that declares it, or
+ * undefined when it is also changed another way (`+=`, `++`, destructuring, a `for` header) or has no initializer.
+ */
+function assignedValues(declaration: ts.VariableDeclaration): ts.Expression[] | undefined {
+  if (!declaration.initializer || !ts.isIdentifier(declaration.name)) return undefined;
+  const name = declaration.name.text;
+  let scope: ts.Node = declaration;
+  while (scope.parent && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+  const values: ts.Expression[] = [declaration.initializer];
+  let other = false;
+  const visit = (node: ts.Node): void => {
+    if (other) return;
+    if (ts.isBinaryExpression(node) && ts.isIdentifier(node.left) && node.left.text === name && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      if (node.operatorToken.kind === ts.SyntaxKind.EqualsToken) values.push(node.right);
+      else other = true;
+    } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && ts.isIdentifier(node.operand) && node.operand.text === name) other = true;
+    else if ((ts.isArrayLiteralExpression(node) || ts.isObjectLiteralExpression(node)) && ts.isBinaryExpression(node.parent) && node.parent.left === node && mentionsName(node.getText(), name)) other = true;
+    else if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && ts.isIdentifier(node.initializer) && node.initializer.text === name) other = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(scope);
+  return other ? undefined : values;
 }

@@ -19,13 +19,60 @@ import { readInputSchema } from './zod-input.js';
 export const trpcAdapter: FrameworkAdapter = {
   name: 'trpc',
   isEnabled: (facts) => usesAnyPackage(facts, ['@trpc/server']),
-  discoverRoutes: (context) => new TrpcCollector(context).collect(),
+  discoverRoutes: (context) => new TrpcCollector(context, TRPC).collect(),
 };
 
-const TRPC_MODULE = /^@trpc\/server(?:\/.*)?$/;
-const OPERATIONS: Record<string, Operation> = { query: 'QUERY', mutation: 'MUTATION', subscription: 'SUBSCRIPTION' };
+/**
+ * oRPC: the same model with other names. `os` (imported from @orpc/server) is the base builder;
+ * `.use()` adds middleware (`os.middleware(fn)`), `.input()` a schema, `.handler(fn)` ends the chain
+ * with the resolver `({ input, context })`. Routers are plain objects (or `os.router({...})`) served
+ * by `new RPCHandler(router)` / `new OpenAPIHandler(router)`; a request names a procedure by its key
+ * path, or by the `.route({ method, path })` OpenAPI gives it.
+ */
+export const orpcAdapter: FrameworkAdapter = {
+  name: 'orpc',
+  isEnabled: (facts) => usesAnyPackage(facts, ['@orpc/server']),
+  discoverRoutes: (context) => new TrpcCollector(context, ORPC).collect(),
+};
+
+/** What differs between tRPC and oRPC: the package, the base builder, the terminal methods and the router shapes. */
+interface RpcFlavor {
+  framework: 'trpc' | 'orpc';
+  label: string;
+  module: RegExp;
+  /** Methods that end a builder chain with the resolver, and the operation each gives (oRPC's: from `.route({ method })`). */
+  terminals: Readonly<Record<string, Operation | 'by-route'>>;
+  /** Builder methods that return a procedure builder with the same middleware. */
+  passThrough: ReadonlySet<string>;
+  /** Routers are plain object literals, found wherever they are written (oRPC), not only `router({...})` calls. */
+  objectRouters: boolean;
+  /** Files worth walking for routers. */
+  mentionsRouter: RegExp;
+}
+
+const TRPC: RpcFlavor = {
+  framework: 'trpc',
+  label: 'tRPC',
+  module: /^@trpc\/server(?:\/.*)?$/,
+  terminals: { query: 'QUERY', mutation: 'MUTATION', subscription: 'SUBSCRIPTION' },
+  passThrough: new Set(['output', 'meta']),
+  objectRouters: false,
+  mentionsRouter: /[rR]outers?\s*(?:<[^>]*>\s*)?\(|mergeRouters/,
+};
+
+const ORPC: RpcFlavor = {
+  framework: 'orpc',
+  label: 'oRPC',
+  module: /^@orpc\/server(?:\/.*)?$/,
+  terminals: { handler: 'by-route' },
+  // `$context<C>()`, `.errors({...})`, `.$meta()`, `.$route()`, `.route({...})`, `.output()`: the same middleware.
+  passThrough: new Set(['output', 'meta', 'route', 'errors', '$context', '$meta', '$route', '$config', '$input', 'tag', 'prefix']),
+  objectRouters: true,
+  mentionsRouter: /\.handler\s*\(|[rR]outer|Procedure/,
+};
+
 /** Builder methods that return a procedure builder with the same middleware (or one more). */
-const BUILDER_METHODS = new Set(['use', 'input', 'output', 'meta', 'concat', 'unstable_concat']);
+const BUILDER_METHODS = new Set(['use', 'input', 'output', 'meta', 'concat', 'unstable_concat', ...ORPC.passThrough]);
 /** What `initTRPC.context<C>().meta<M>().create()` passes through before `create()`. */
 const INIT_METHODS = new Set(['context', 'meta', 'create']);
 
@@ -39,8 +86,6 @@ const NAMED_PROCEDURES: Array<{ kind: 'auth' | 'role'; pattern: RegExp }> = [
   { kind: 'auth', pattern: /^(?:protected|authed|authenticated|auth|private|user|loggedIn|signedIn|session|member|viewer)\w*Procedure$/i },
 ];
 
-/** Files worth walking for router calls: anything else has no `router(`/`Router(` call or `mergeRouters`. */
-const MENTIONS_ROUTER = /[rR]outers?\s*(?:<[^>]*>\s*)?\(|mergeRouters/;
 /** A call whose callee's last name could be a router factory (`t.router`, `router`, `createTRPCRouter`, `mergeRouters`). */
 const ROUTER_CALLEE = /router|merge/i;
 
@@ -83,7 +128,7 @@ type TrpcValue =
   | { kind: 'router-factory' }
   | { kind: 'merge-factory' }
   | { kind: 'middleware-factory' }
-  | { kind: 'procedure'; steps: ProcedureStep[] }
+  | { kind: 'procedure'; steps: ProcedureStep[]; httpMethod?: string }
   | { kind: 'resolved'; steps: ProcedureStep[]; operation: Operation; resolver?: Located }
   | { kind: 'router'; router: TrpcRouter };
 
@@ -92,11 +137,14 @@ class TrpcCollector {
   private readonly routers: TrpcRouter[] = [];
   private readonly routerByNode = new Map<ts.Node, TrpcRouter>();
 
-  constructor(private readonly context: AdapterContext) {}
+  constructor(
+    private readonly context: AdapterContext,
+    private readonly flavor: RpcFlavor,
+  ) {}
 
   collect(): RouteDefinition[] {
     for (const file of this.context.sourceFiles) {
-      if (!MENTIONS_ROUTER.test(file.text)) continue;
+      if (!this.flavor.mentionsRouter.test(file.text)) continue;
       this.findRouters(file);
     }
     // A router nested in or merged into another is reached through it; the others are roots (the
@@ -126,6 +174,8 @@ class TrpcCollector {
         const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
         if (name && ROUTER_CALLEE.test(name)) this.evaluate({ node, file }, 0);
       }
+      // oRPC: `export const folderRouter = { getFolder: authenticatedProcedure...handler(fn) }`.
+      if (this.flavor.objectRouters && ts.isObjectLiteralExpression(node)) this.evaluate({ node, file }, 0);
       ts.forEachChild(node, visit);
     };
     visit(file.sourceFile);
@@ -233,8 +283,9 @@ class TrpcCollector {
       const method = callee.name.text;
       const argument = current.arguments[0];
       if (!operation) {
-        operation = OPERATIONS[method];
-        if (!operation) return undefined;
+        const terminal = terminalOf(this.flavor, method);
+        if (!terminal) return undefined;
+        operation = terminal === 'by-route' ? operationOfRoute(current) : terminal;
         if (argument) resolver = { node: argument, file: located.file };
       } else if (!BUILDER_METHODS.has(method)) return undefined;
       else if (argument && method === 'use') steps.unshift({ kind: 'use', expression: argument, file: located.file, inherited: false });
@@ -286,7 +337,23 @@ class TrpcCollector {
       return base && memberOf(base, member);
     }
     if (ts.isCallExpression(node)) return this.evaluateCall(node, file, depth);
+    if (this.flavor.objectRouters && ts.isObjectLiteralExpression(node)) return this.objectRouter(node, file, depth);
     return undefined;
+  }
+
+  /** An object literal holding at least one procedure or router (directly or in a nested record) is an oRPC router. */
+  private objectRouter(node: ts.ObjectLiteralExpression, file: ScannedSourceFile, depth: number): TrpcValue | undefined {
+    const holds = (object: ts.ObjectLiteralExpression, level: number): boolean =>
+      level < 4 &&
+      object.properties.some((property) => {
+        const value = ts.isPropertyAssignment(property) ? skipOuterExpressions(property.initializer) : ts.isShorthandPropertyAssignment(property) ? property.name : ts.isSpreadAssignment(property) ? property.expression : undefined;
+        if (!value) return false;
+        if (ts.isObjectLiteralExpression(value)) return holds(value, level + 1);
+        const evaluated = this.evaluate({ node: value, file }, depth + 1) ?? (ts.isCallExpression(value) ? this.unresolvedProcedure({ node: value, file }) : undefined);
+        return evaluated?.kind === 'resolved' || evaluated?.kind === 'router';
+      });
+    if (!holds(node, 0)) return undefined;
+    return { kind: 'router', router: this.routerFor(node, file, { kind: 'record', record: { node, file } }) };
   }
 
   private evaluateCall(call: ts.CallExpression, file: ScannedSourceFile, depth: number): TrpcValue | undefined {
@@ -325,13 +392,25 @@ class TrpcCollector {
 
   private applyBuilder(builder: Extract<TrpcValue, { kind: 'procedure' }>, method: string, call: ts.CallExpression, file: ScannedSourceFile, depth: number): TrpcValue | undefined {
     const argument = call.arguments[0];
-    const operation = OPERATIONS[method];
-    if (operation) return { kind: 'resolved', steps: builder.steps, operation, ...(argument ? { resolver: { node: argument, file } } : {}) };
+    const terminal = terminalOf(this.flavor, method);
+    if (terminal) {
+      const operation = terminal === 'by-route' ? (builder.httpMethod === 'GET' ? 'QUERY' : 'MUTATION') : terminal;
+      return { kind: 'resolved', steps: builder.steps, operation, ...(argument ? { resolver: { node: argument, file } } : {}) };
+    }
+    if (this.flavor.framework === 'orpc') {
+      if (method === 'router' && builder.steps.length === 0) return argument ? { kind: 'router', router: this.routerFor(call, file, { kind: 'record', record: { node: argument, file } }) } : undefined;
+      if (method === 'middleware' && builder.steps.length === 0) return { kind: 'middleware-factory' };
+      if (method === 'route') {
+        const method = argument && ts.isObjectLiteralExpression(skipOuterExpressions(argument)) ? routeMethodOf(skipOuterExpressions(argument) as ts.ObjectLiteralExpression) : undefined;
+        return method ? { ...builder, httpMethod: method } : builder;
+      }
+      if (this.flavor.passThrough.has(method)) return builder;
+    }
     switch (method) {
       case 'use':
-        return argument ? { kind: 'procedure', steps: [...builder.steps, { kind: 'use', expression: argument, file, inherited: false }] } : builder;
+        return argument ? { ...builder, steps: [...builder.steps, { kind: 'use', expression: argument, file, inherited: false }] } : builder;
       case 'input':
-        return argument ? { kind: 'procedure', steps: [...builder.steps, { kind: 'input', expression: argument, file, inherited: false }] } : builder;
+        return argument ? { ...builder, steps: [...builder.steps, { kind: 'input', expression: argument, file, inherited: false }] } : builder;
       case 'concat':
       case 'unstable_concat': {
         // v11: `a.concat(b)` runs b's middleware after a's.
@@ -351,13 +430,14 @@ class TrpcCollector {
     if (value.kind !== 'procedure') return value;
     const steps: ProcedureStep[] = value.steps.map((step) => (step.kind === 'use' || step.kind === 'input' ? { ...step, inherited: true } : step));
     steps.push({ kind: 'named', name, file: target.file, node: reference });
-    return { kind: 'procedure', steps };
+    return { ...value, steps };
   }
 
   /** `initTRPC` and `mergeRouters` imported from @trpc/server. */
   private externalValue(identifier: ts.Identifier, file: ScannedSourceFile): TrpcValue | undefined {
     const binding = this.context.modules.resolveName(file, identifier.text);
-    if (binding?.kind !== 'external' || !TRPC_MODULE.test(binding.module)) return undefined;
+    if (binding?.kind !== 'external' || !this.flavor.module.test(binding.module)) return undefined;
+    if (this.flavor.framework === 'orpc') return binding.importedName === 'os' ? { kind: 'procedure', steps: [] } : undefined;
     if (binding.importedName === 'initTRPC') return { kind: 'init' };
     if (binding.importedName === 'mergeRouters') return { kind: 'merge-factory' };
     return undefined;
@@ -404,14 +484,14 @@ class TrpcCollector {
     if (known) return known;
     const router: TrpcRouter = { file, node, source };
     this.routerByNode.set(node, router);
-    if (ts.isCallExpression(node)) this.routers.push(router);
+    if (ts.isCallExpression(node) || (this.flavor.objectRouters && ts.isObjectLiteralExpression(node))) this.routers.push(router);
     return router;
   }
 
   private definition(entry: RouterEntry, procedure: Extract<TrpcValue, { kind: 'resolved' }>, path: string): RouteDefinition {
     const { line, column } = nodePosition(entry.property);
     const { middleware, unresolved } = this.middlewareOf(procedure.steps);
-    const definition: RouteDefinition = { framework: 'trpc', kind: 'trpc', method: procedure.operation, path, file: entry.file.path, line, column, middleware };
+    const definition: RouteDefinition = { framework: this.flavor.framework, kind: 'trpc', method: procedure.operation, path, file: entry.file.path, line, column, middleware };
     if (unresolved.length > 0) definition.unresolvedMiddleware = unresolved;
     const resolver = procedure.resolver && resolveFunction(this.context.modules, procedure.resolver.file, procedure.resolver.node);
     if (resolver) {
@@ -430,11 +510,11 @@ class TrpcCollector {
     for (const step of steps) {
       switch (step.kind) {
         case 'use': {
-          const expression = this.middlewareFunction(step.expression, step.file);
-          let described = this.context.middleware.describe(expression, step.file, step.inherited ? 'router' : 'route');
+          const { node: expression, file: middlewareFile } = this.middlewareFunction(step.expression, step.file);
+          let described = this.context.middleware.describe(expression, middlewareFile, step.inherited ? 'router' : 'route');
           if (described.opaque) unreadable = true;
           if (described.kind === 'auth' || described.kind === 'role') {
-            const fn = resolveFunction(this.context.modules, step.file, expression);
+            const fn = resolveFunction(this.context.modules, middlewareFile, expression);
             const pass = fn && anonymousPassThrough(fn.node);
             if (pass) described = { ...described, kind: 'other', evidence: `${described.evidence}, but \`${pass.text}\` (${fn.file.path}:${pass.line}) lets callers without a user through` };
           }
@@ -470,19 +550,38 @@ class TrpcCollector {
   }
 
   /** `t.middleware(fn)` written inline in `.use(...)` is `fn`; a name bound to one is resolved by the classifier. */
-  private middlewareFunction(expression: ts.Expression, file: ScannedSourceFile): ts.Expression {
+  private middlewareFunction(expression: ts.Expression, file: ScannedSourceFile): Located {
     const value = skipOuterExpressions(expression);
-    if (!ts.isCallExpression(value) || value.arguments.length !== 1) return expression;
+    if (!ts.isCallExpression(value) || value.arguments.length !== 1) return this.wrappedMiddleware(expression, file) ?? { node: expression, file };
     const factory = this.evaluate({ node: value.expression, file }, 0);
-    return factory?.kind === 'middleware-factory' ? value.arguments[0]! : expression;
+    return { node: factory?.kind === 'middleware-factory' ? value.arguments[0]! : expression, file };
+  }
+
+  /**
+   * `const requireAuth = oo.spec(os.middleware(fn), { security })`: a helper that takes a middleware
+   * and returns it described (OpenAPI security, a name) runs the middleware's function.
+   */
+  private wrappedMiddleware(expression: ts.Expression, file: ScannedSourceFile): Located | undefined {
+    let value = skipOuterExpressions(expression);
+    if (ts.isIdentifier(value)) {
+      const target = this.nameTarget(value, file);
+      if (!target) return undefined;
+      value = skipOuterExpressions(target.node);
+      file = target.file;
+    }
+    if (!ts.isCallExpression(value)) return undefined;
+    const inner = value.arguments[0] && skipOuterExpressions(value.arguments[0]);
+    if (!inner || !ts.isCallExpression(inner) || inner.arguments.length !== 1) return undefined;
+    const factory = this.evaluate({ node: inner.expression, file }, 0);
+    return factory?.kind === 'middleware-factory' ? { node: inner.arguments[0]!, file } : undefined;
   }
 
   private inputMiddleware(step: Extract<ProcedureStep, { kind: 'input' }>): RouteMiddleware {
     const schema = readInputSchema(this.context.modules, step.file, step.expression);
     const restricted = schema.fields.filter((field) => field.restricted).map((field) => field.field);
     const what = schema.library
-      ? `tRPC parses the input with ${schema.library} before the resolver runs${schema.fields.length > 0 ? `; fields ${schema.fields.map((field) => field.field).join(', ')}${restricted.length > 0 ? ` (no free text: ${restricted.join(', ')})` : ''}` : ''}`
-      : 'tRPC input parser trustscan cannot read';
+      ? `${this.flavor.label} parses the input with ${schema.library} before the resolver runs${schema.fields.length > 0 ? `; fields ${schema.fields.map((field) => field.field).join(', ')}${restricted.length > 0 ? ` (no free text: ${restricted.join(', ')})` : ''}` : ''}`
+      : `${this.flavor.label} input parser trustscan cannot read`;
     const middleware: RouteMiddleware = {
       name: middlewareName(step.expression),
       file: step.file.path,
@@ -495,6 +594,28 @@ class TrpcCollector {
     if (schema.fields.length > 0) middleware.validatedFields = schema.fields;
     return middleware;
   }
+}
+
+/** `.route({ method: 'GET', path: '/v1/folders/{folderId}' })`: the HTTP method OpenAPI serves the procedure under. */
+function routeMethodOf(object: ts.ObjectLiteralExpression): string | undefined {
+  for (const property of object.properties) {
+    if (!ts.isPropertyAssignment(property) || propertyNameText(property.name) !== 'method') continue;
+    const value = skipOuterExpressions(property.initializer);
+    return ts.isStringLiteralLike(value) ? value.text.toUpperCase() : undefined;
+  }
+  return undefined;
+}
+
+/** The operation of `base.route({ method }).input(x).handler(fn)` read from the chain below `.handler`. */
+function operationOfRoute(chain: ts.Expression): Operation {
+  for (let current = skipOuterExpressions(chain); ts.isCallExpression(current); ) {
+    const callee = skipOuterExpressions(current.expression);
+    if (!ts.isPropertyAccessExpression(callee)) break;
+    const argument = current.arguments[0] && skipOuterExpressions(current.arguments[0]);
+    if (callee.name.text === 'route' && argument && ts.isObjectLiteralExpression(argument)) return routeMethodOf(argument) === 'GET' ? 'QUERY' : 'MUTATION';
+    current = skipOuterExpressions(callee.expression);
+  }
+  return 'MUTATION';
 }
 
 /** `t.router`, `t.procedure`, `t.mergeRouters`, `t.middleware`. */
@@ -563,4 +684,9 @@ function callsNext(statement: ts.Statement): boolean {
   if (!ts.isCallExpression(value)) return false;
   const callee = skipOuterExpressions(value.expression);
   return (ts.isIdentifier(callee) && callee.text === 'next') || (ts.isPropertyAccessExpression(callee) && callee.name.text === 'next');
+}
+
+/** The operation a terminal method gives, own keys only (`constructor` is no terminal). */
+function terminalOf(flavor: RpcFlavor, method: string): Operation | 'by-route' | undefined {
+  return Object.hasOwn(flavor.terminals, method) ? flavor.terminals[method] : undefined;
 }
