@@ -141,7 +141,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     if (role || isPrivilegedPath(route.path) || adminCheck) {
       return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: role ? `admin only (${role.name})` : adminCheck ? `admin only (${adminCheck})` : 'admin only (admin path)' });
     }
-    const evidence = inCodeOwnershipCheck(ctx, tainted, path, keyNames);
+    const evidence = inCodeOwnershipCheck(ctx, tainted, path, keyNames, candidate.lookup.node);
     if (evidence) return record(route, candidate, pathKey, { verdict: 'owner-compared', evidence: `owner compared: ${evidence.what} (${where(ctx, evidence.node)})` });
     const guard = routeObjectGuard(ctx, route);
     if (guard?.strength === 'strong') return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `checked by ${guard.middleware.name}` });
