@@ -40,7 +40,7 @@ export function usesSst(context: AdapterContext): boolean {
 }
 
 function mentionsSstApi(file: ScannedSourceFile): boolean {
-  return (file.text.includes('sst.aws.ApiGateway') || (file.text.includes('Api') && V2_PACKAGES.test(file.text))) && !file.outsideScan;
+  return (file.text.includes('sst.aws.ApiGateway') || file.text.includes('sst.aws.Function') || (file.text.includes('Api') && V2_PACKAGES.test(file.text))) && !file.outsideScan;
 }
 
 export function sstEndpoints(context: AdapterContext): DeclaredEndpoint[] {
@@ -54,6 +54,7 @@ export function sstEndpoints(context: AdapterContext): DeclaredEndpoint[] {
         if (method === 'route') endpoints.push(...app.v3Route(node));
         else if (method === 'addRoutes') endpoints.push(...app.v2AddRoutes(node));
       } else if (ts.isNewExpression(node) && app.isV2Api(node)) endpoints.push(...app.v2Routes(node));
+      else if (ts.isNewExpression(node)) endpoints.push(...app.v3FunctionUrl(node));
       ts.forEachChild(node, visit);
     };
     visit(file.sourceFile);
@@ -100,6 +101,28 @@ class SstFile {
     if (!value || !ts.isNewExpression(value)) return undefined;
     const constructor = skipOuterExpressions(value.expression);
     return ts.isPropertyAccessExpression(constructor) && V3_APIS.has(constructor.name.text) && /\bsst\.aws\.\w+$/.test(constructor.getText(value.getSourceFile())) ? value : undefined;
+  }
+
+  /**
+   * `new sst.aws.Function('Hook', { handler: 'src/hook.handler', url: true })`: a function URL sends
+   * every method and path to the function; nobody checks the caller unless `url.authorization` is `iam`.
+   */
+  v3FunctionUrl(node: ts.NewExpression): DeclaredEndpoint[] {
+    const constructor = skipOuterExpressions(node.expression);
+    if (!ts.isPropertyAccessExpression(constructor) || constructor.name.text !== 'Function' || !/\bsst\.aws\.Function$/.test(constructor.getText(this.file.sourceFile))) return [];
+    const options = node.arguments?.[1] && this.value(node.arguments[1]);
+    if (!options || !ts.isObjectLiteralExpression(options)) return [];
+    const url = property(options, 'url');
+    const urlValue = url && this.value(url.value);
+    if (!url || !urlValue || urlValue.kind === ts.SyntaxKind.FalseKeyword) return [];
+    const fn = this.v3Handler(options);
+    if (!fn) return [];
+    const authorization = ts.isObjectLiteralExpression(urlValue) ? propertyValue(urlValue, 'authorization') : undefined;
+    const authorizers: DeclaredAuthorizer[] =
+      authorization && ts.isStringLiteralLike(authorization) && authorization.text === 'iam'
+        ? [{ kind: 'iam', file: this.file.path, line: nodePosition(url.node).line, declaredBy: `${this.file.path} ${url.node.getText(this.file.sourceFile).replace(/\s+/g, ' ').slice(0, 80)}` }]
+        : [];
+    return [{ configFile: this.file.path, ...fn, method: 'ALL', path: '/{proxy+}', authorizers }];
   }
 
   /** `'src/get.main'`, `{ handler: 'src/get.main', link: [...] }`, or a name bound to `new sst.aws.Function(..., { handler })`. */
