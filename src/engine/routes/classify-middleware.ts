@@ -215,7 +215,9 @@ export class MiddlewareClassifier {
       const own = classifyBody(body);
       // `if (!ctx.isAuthenticated) ctx.throw(403); await checkPermission(ctx, permType, permLevel)`: the
       // body authenticates and hands the permission check to a helper it calls: a role guard.
-      const withHelpers = own?.kind === 'auth' ? withDirectCallees(this.modules, body) : undefined;
+      // Only a predicate named for permissions counts here: an API key's scope or access level read on
+      // the way (`auth.scope.accessLevel`) is part of authenticating it, not a role guard.
+      const withHelpers = own?.kind === 'auth' && calleesAskPermission(this.modules, body) ? withDirectCallees(this.modules, body) : undefined;
       const fromBody = (withHelpers?.kind === 'role' ? withHelpers : own) ?? classifyGuardMethod(body) ?? classifyWithCallees(this.modules, body);
       if (fromBody) return { ...fromBody, ...(roles.length ? { roles } : {}) };
       // `asyncHandler(auth.jwt)`: a pass-through wrapper around one middleware does what that middleware does.
@@ -449,6 +451,14 @@ function classifyWithCallees(modules: ModuleIndex, fn: ResolvedFunction): Middle
 }
 
 const calleeVerdicts = new WeakMap<ts.Node, MiddlewareClassification | null>();
+
+/** A call that asks whether the user holds a role or permission: `hasPermission(role, type, level)`, `roles.includes('admin')`, `ability.can(...)`. */
+const PERMISSION_PREDICATE_CALL = /\b(?:has(?:Role|Permission|Any(?:Role|Permission))s?|is(?:Super)?Admin|check(?:Role|Permission)s?|can|enforce)\s*\(|\b(?:roles|permissions)\s*(?:\?\.|\.)\s*(?:includes|some|every|has|indexOf)\s*\(/;
+
+/** Whether a function the middleware calls by name asks a permission predicate. */
+function calleesAskPermission(modules: ModuleIndex, fn: ResolvedFunction): boolean {
+  return reachableFunctions(modules, fn, 1, MAX_DIRECT_CALLEES).some((callee) => PERMISSION_PREDICATE_CALL.test(codeText(callee.node.body!, callee.node.getSourceFile())));
+}
 
 /** A function's body read together with the bodies of the functions it calls by name (a check split across two functions). */
 function withDirectCallees(modules: ModuleIndex, fn: ResolvedFunction): MiddlewareClassification | undefined {
