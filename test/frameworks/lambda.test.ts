@@ -536,7 +536,7 @@ describe('lambda adapter: SST apps', () => {
     ].join('\n'),
   };
 
-  it('reads SST v3 ApiGatewayV2 routes in files sst.config.ts imports, with transform.route.args auth as the default and the route\'s own auth, and function URLs', () => {
+  it('reads SST v3 ApiGatewayV2 routes in files sst.config.ts imports, with transform.route.args auth as the default and the route\'s own auth, routes added in a file that imports the API, and function URLs', () => {
     const dir = makeProject({
       'package.json': JSON.stringify({ devDependencies: { sst: '^3.0.0' } }),
       'sst.config.ts': 'export default $config({ app() { return { name: "notes" }; }, async run() { await import("./infra/api"); } });\n',
@@ -554,6 +554,11 @@ describe('lambda adapter: SST apps', () => {
         'open.route("ANY /notes/{id}", "packages/functions/src/notes.get");',
         '',
       ].join('\n'),
+      'infra/more.ts': [
+        'import { api } from "./api";',
+        'api.route("DELETE /notes/{id}", "packages/functions/src/notes.get");',
+        '',
+      ].join('\n'),
       'infra/urls.ts': [
         'new sst.aws.Function("Hook", { handler: "packages/functions/src/notes.health", url: true });',
         'new sst.aws.Function("Signed", { handler: "packages/functions/src/notes.list", url: { authorization: "iam" } });',
@@ -567,6 +572,7 @@ describe('lambda adapter: SST apps', () => {
       'LAMBDA GET /notes packages/functions/src/notes.ts:2 authenticated [authorizer aws_iam infra/api.ts:2]',
       'LAMBDA ALL /{proxy+} packages/functions/src/notes.ts:2 authenticated [authorizer aws_iam infra/urls.ts:2]',
       'LAMBDA ALL /notes/{id} packages/functions/src/notes.ts:3 public []',
+      'LAMBDA DELETE /notes/{id} packages/functions/src/notes.ts:3 authenticated [authorizer aws_iam infra/api.ts:2]',
       'LAMBDA GET /notes/{id} packages/functions/src/notes.ts:3 authenticated [authorizer jwt infra/api.ts:5]',
       'LAMBDA GET /health packages/functions/src/notes.ts:4 public []',
       'LAMBDA ALL /{proxy+} packages/functions/src/notes.ts:4 public []',

@@ -43,10 +43,19 @@ function mentionsSstApi(file: ScannedSourceFile): boolean {
   return (file.text.includes('sst.aws.ApiGateway') || file.text.includes('sst.aws.Function') || (file.text.includes('Api') && V2_PACKAGES.test(file.text))) && !file.outsideScan;
 }
 
+/** Relative imports: a file that adds routes to an API another file creates (`import { api } from './api'`). */
+const RELATIVE_IMPORT = /\bfrom\s*['"](\.[^'"\n]+)['"]/g;
+
 export function sstEndpoints(context: AdapterContext): DeclaredEndpoint[] {
   const endpoints: DeclaredEndpoint[] = [];
+  const declaring = new Set(context.sourceFiles.filter(mentionsSstApi));
+  const addsRoutes = (file: ScannedSourceFile): boolean =>
+    !file.outsideScan && /\.(?:route|addRoutes)\s*\(/.test(file.text) && [...file.text.matchAll(RELATIVE_IMPORT)].some((match) => {
+      const imported = context.modules.resolveImport(file, match[1]!);
+      return imported !== undefined && declaring.has(imported);
+    });
   for (const file of context.sourceFiles) {
-    if (!mentionsSstApi(file)) continue;
+    if (!declaring.has(file) && !addsRoutes(file)) continue;
     const app = new SstFile(file, appRoot(file, context), context);
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
@@ -120,7 +129,7 @@ class SstFile {
     const authorization = ts.isObjectLiteralExpression(urlValue) ? propertyValue(urlValue, 'authorization') : undefined;
     const authorizers: DeclaredAuthorizer[] =
       authorization && ts.isStringLiteralLike(authorization) && authorization.text === 'iam'
-        ? [{ kind: 'iam', file: this.file.path, line: nodePosition(url.node).line, declaredBy: `${this.file.path} ${url.node.getText(this.file.sourceFile).replace(/\s+/g, ' ').slice(0, 80)}` }]
+        ? [this.declared('iam', url.node)]
         : [];
     return [{ configFile: this.file.path, ...fn, method: 'ALL', path: '/{proxy+}', authorizers }];
   }
@@ -155,7 +164,7 @@ class SstFile {
       const kind = name ? V3_AUTH_KEYS[name] : undefined;
       // `iam: false` turns IAM off.
       if (!kind || (ts.isPropertyAssignment(element) && element.initializer.kind === ts.SyntaxKind.FalseKeyword)) continue;
-      found.push({ kind, file: this.file.path, line: nodePosition(element).line, declaredBy: `${this.file.path} ${at.getText(this.file.sourceFile).replace(/\s+/g, ' ').slice(0, 80)}` });
+      found.push(this.declared(kind, element, undefined, at));
     }
     return found;
   }
@@ -285,7 +294,13 @@ class SstFile {
       name = text;
     }
     if (kind === 'none') return [];
-    return [{ kind, ...(name ? { name } : {}), file: this.file.path, line: nodePosition(at.node).line, declaredBy: `${this.file.path} ${at.node.getText(this.file.sourceFile).replace(/\s+/g, ' ').slice(0, 80)}` }];
+    return [this.declared(kind, at.node, name)];
+  }
+
+  /** An authorizer at the config node that declares it (`described` is the text quoted: the whole `auth` value), in whichever file that node is written. */
+  private declared(kind: AuthorizerKind, at: ts.Node, name?: string, described: ts.Node = at): DeclaredAuthorizer {
+    const file = this.context.modules.fileOf(at)?.path ?? this.file.path;
+    return { kind, ...(name ? { name } : {}), file, line: nodePosition(at).line, declaredBy: `${file} ${described.getText(described.getSourceFile()).replace(/\s+/g, ' ').slice(0, 80)}` };
   }
 
   /** An expression, or what a name holds when it is a const in scope or imported from another scanned file. */
