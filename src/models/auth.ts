@@ -132,4 +132,14 @@ export const TOKEN_CHECK_FUNCTIONS: readonly string[] = [
  * role guard naming only these admits any user, so it grants no privilege over other users' records.
  * Matched case-insensitively against the role's last name segment.
  */
+/**
+ * Options that make an authentication middleware let anonymous requests through (it only attaches
+ * the user when there is one): `optional: true` (many), koa-jwt `passthrough: true`, express-jwt
+ * `credentialsRequired: false`, Budibase-style `buildAuthMiddleware(patterns, { publicAllowed: true })`.
+ */
+export const ANONYMOUS_ALLOWED_OPTIONS = {
+  whenTrue: ['optional', 'passthrough', 'publicAllowed', 'allowAnonymous', 'allowPublic'],
+  whenFalse: ['credentialsRequired', 'required'],
+} as const;
+
 export const ORDINARY_USER_ROLES: readonly string[] = ['user', 'users', 'member', 'members', 'customer', 'client', 'guest', 'viewer', 'reader', 'authenticated', 'basic', 'default', 'standard', 'subscriber'];

@@ -191,6 +191,45 @@ export default app;
     expect(invoices.middleware[1]!.file).toBe('src/middleware.ts');
   });
 
+  test('register(app) helpers add their routes where they are called, with the middleware used before the call, from an entry that does not name Hono', () => {
+    const dir = makeProject({
+      'package.json': PACKAGE,
+      'src/app.ts': `import { OpenAPIHono } from '@hono/zod-openapi';
+export type App = OpenAPIHono;
+export function newApp() {
+  const app = new OpenAPIHono();
+  return app;
+}
+`,
+      'src/routes/liveness.ts': `import type { App } from '../app';
+export const registerLiveness = (app: App) => app.get('/v1/liveness', (c) => c.json({ ok: true }));
+`,
+      'src/routes/projects.ts': `import { createRoute } from '@hono/zod-openapi';
+import type { App } from '../app';
+const route = createRoute({ method: 'get', path: '/v1/projects/{id}', responses: {} });
+export function registerProjects(api: App, options: { verbose: boolean }) {
+  api.openapi(route, (c) => c.json({ id: c.req.param('id') }));
+}
+`,
+      'src/worker.ts': `import { newApp } from './app';
+import { registerLiveness } from './routes/liveness';
+import { registerProjects } from './routes/projects';
+import { init } from './middleware';
+const app = newApp();
+registerLiveness(app);
+app.use('*', init());
+registerProjects(app, { verbose: false });
+export default { fetch: app.fetch };
+`,
+      'src/middleware.ts': `export const init = () => async (c: unknown, next: () => Promise<void>) => next();\n`,
+    });
+    const routes = loadRoutes(dir, [honoAdapter]);
+    expect(routes.map((r) => `${r.id} ${r.file}:${r.line} [${middlewareOf(r).join(', ')}]`)).toEqual([
+      'GET /v1/liveness src/routes/liveness.ts:2 []',
+      'GET /v1/projects/:id src/routes/projects.ts:5 [init() other global]',
+    ]);
+  });
+
   test('Hono path patterns', () => {
     expect(honoPatternMatches('*', '/anything')).toBe(true);
     expect(honoPatternMatches('/api/*', '/api')).toBe(true);

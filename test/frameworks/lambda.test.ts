@@ -513,3 +513,117 @@ describe('lambda adapter: projects', () => {
     expect(routes.map((r) => `${r.id} ${r.auth} [${middlewareOf(r).join('; ')}]`)).toEqual(["LAMBDA GET /carts/{id} authenticated [authorizer cognito 'UserPool' auth/route template.yaml:14]"]);
   });
 });
+
+describe('lambda adapter: SST apps', () => {
+  const handlers = {
+    'packages/functions/src/notes.ts': [
+      "import { Util } from '@notes/core/util';",
+      'export const list = Util.handler(async (event) => JSON.stringify(event.requestContext.authorizer?.iam.cognitoIdentity.identityId));',
+      'export const get = Util.handler(async (event) => JSON.stringify(event.pathParameters?.id));',
+      'export const health = async () => ({ statusCode: 200, body: "ok" });',
+      '',
+    ].join('\n'),
+    'packages/core/src/util.ts': [
+      "import type { APIGatewayProxyEvent } from 'aws-lambda';",
+      'export module Util {',
+      '  export function handler(lambda: (event: APIGatewayProxyEvent) => Promise<string>) {',
+      '    return async function (event: APIGatewayProxyEvent) {',
+      '      return { statusCode: 200, body: await lambda(event) };',
+      '    };',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+  };
+
+  it('reads SST v3 ApiGatewayV2 routes in files sst.config.ts imports, with transform.route.args auth as the default and the route\'s own auth, routes added in a file that imports the API, and function URLs', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ devDependencies: { sst: '^3.0.0' } }),
+      'sst.config.ts': 'export default $config({ app() { return { name: "notes" }; }, async run() { await import("./infra/api"); } });\n',
+      'infra/api.ts': [
+        'export const api = new sst.aws.ApiGatewayV2("Api", {',
+        '  transform: { route: { handler: { link: [] }, args: (args) => { args.auth ??= { iam: true }; } } },',
+        '});',
+        'api.route("GET /notes", "packages/functions/src/notes.list");',
+        'api.route("GET /notes/{id}", { handler: "packages/functions/src/notes.get" }, { auth: { jwt: { authorizer: "x" } } });',
+        'api.route("GET /health", "packages/functions/src/notes.health", { auth: false });',
+        '',
+      ].join('\n'),
+      'infra/open.ts': [
+        'const open = new sst.aws.ApiGatewayV2("Open");',
+        'open.route("ANY /notes/{id}", "packages/functions/src/notes.get");',
+        '',
+      ].join('\n'),
+      'infra/more.ts': [
+        'import { api } from "./api";',
+        'api.route("DELETE /notes/{id}", "packages/functions/src/notes.get");',
+        '',
+      ].join('\n'),
+      'infra/urls.ts': [
+        'new sst.aws.Function("Hook", { handler: "packages/functions/src/notes.health", url: true });',
+        'new sst.aws.Function("Signed", { handler: "packages/functions/src/notes.list", url: { authorization: "iam" } });',
+        'new sst.aws.Function("Worker", { handler: "packages/functions/src/notes.get" });',
+        '',
+      ].join('\n'),
+      ...handlers,
+    });
+    const routes = loadRoutes(dir, [lambdaAdapter]);
+    expect(routes.map((r) => `${r.id} ${r.file}:${r.line} ${r.auth} [${r.middleware.map((m) => `${m.name} ${m.file}:${m.line}`).join(', ')}]`)).toEqual([
+      'LAMBDA GET /notes packages/functions/src/notes.ts:2 authenticated [authorizer aws_iam infra/api.ts:2]',
+      'LAMBDA ALL /{proxy+} packages/functions/src/notes.ts:2 authenticated [authorizer aws_iam infra/urls.ts:2]',
+      'LAMBDA ALL /notes/{id} packages/functions/src/notes.ts:3 public []',
+      'LAMBDA DELETE /notes/{id} packages/functions/src/notes.ts:3 authenticated [authorizer aws_iam infra/api.ts:2]',
+      'LAMBDA GET /notes/{id} packages/functions/src/notes.ts:3 authenticated [authorizer jwt infra/api.ts:5]',
+      'LAMBDA GET /health packages/functions/src/notes.ts:4 public []',
+      'LAMBDA ALL /{proxy+} packages/functions/src/notes.ts:4 public []',
+    ]);
+    // The wrapper's argument is the code that reads the event.
+    expect(route(routes, 'LAMBDA GET /notes').handler).toBeDefined();
+  });
+
+  it('an SST v3 transform.route.args object replaces the route\'s own auth', () => {
+    const dir = makeProject({
+      'sst.config.ts': 'export default $config({ async run() { await import("./infra/api"); } });\n',
+      'infra/api.ts': [
+        'export const api = new sst.aws.ApiGatewayV2("Api", { transform: { route: { args: { auth: { iam: true } } } } });',
+        'api.route("GET /health", "packages/functions/src/notes.health", { auth: false });',
+        '',
+      ].join('\n'),
+      ...handlers,
+    });
+    const routes = loadRoutes(dir, [lambdaAdapter]);
+    expect(routes.map((r) => `${r.id} ${r.auth}`)).toEqual(['LAMBDA GET /health authenticated']);
+  });
+
+  it('reads SST v2 Api constructs: defaults.authorizer, named authorizers, authorizer: "none", addRoutes and Function constructs', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ devDependencies: { sst: '^2.40.0' } }),
+      'sst.config.ts': 'import { ApiStack } from "./stacks/ApiStack";\nexport default { config() { return { name: "notes" }; }, stacks(app) { app.stack(ApiStack); } };\n',
+      'stacks/ApiStack.ts': [
+        'import { Api, Function, StackContext } from "sst/constructs";',
+        'export function ApiStack({ stack }: StackContext) {',
+        '  const api = new Api(stack, "Api", {',
+        '    authorizers: { pool: { type: "user_pool", userPool: { id: "x", clientIds: [] } } },',
+        '    defaults: { authorizer: "iam" },',
+        '    routes: {',
+        '      "GET /notes": "packages/functions/src/notes.list",',
+        '      "GET /health": { function: "packages/functions/src/notes.health", authorizer: "none" },',
+        '      "GET /notes/{id}": { function: { handler: "packages/functions/src/notes.get" }, authorizer: "pool" },',
+        '    },',
+        '  });',
+        '  const open = new Api(stack, "Open");',
+        '  open.addRoutes(stack, { "POST /notes": new Function(stack, "Create", { handler: "packages/functions/src/notes.get" }) });',
+        '}',
+        '',
+      ].join('\n'),
+      ...handlers,
+    });
+    const routes = loadRoutes(dir, [lambdaAdapter]);
+    expect(routes.map((r) => `${r.id} ${r.auth} [${r.middleware.map((m) => `${m.name} ${m.file}:${m.line}`).join(', ')}]`)).toEqual([
+      'LAMBDA GET /notes authenticated [authorizer aws_iam stacks/ApiStack.ts:5]',
+      'LAMBDA POST /notes public []',
+      "LAMBDA GET /notes/{id} authenticated [authorizer cognito 'pool' stacks/ApiStack.ts:9]",
+      'LAMBDA GET /health public []',
+    ]);
+  });
+});

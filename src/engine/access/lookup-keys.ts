@@ -284,6 +284,19 @@ function closureReturns(callee: ts.Identifier): ts.Expression[] | undefined {
   return found.length > 0 ? found : undefined;
 }
 
+/** What a function returns: its expression body, or each `return` of its own block (not of nested functions). */
+function returnedExpressions(fn: ts.ArrowFunction | ts.FunctionExpression): ts.Expression[] {
+  if (!ts.isBlock(fn.body)) return [fn.body];
+  const found: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    if (ts.isReturnStatement(node) && node.expression) found.push(node.expression);
+    else ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(fn.body, visit);
+  return found;
+}
+
 class FilterWalker {
   constructor(
     private readonly tainted: TaintedCall,
@@ -319,6 +332,11 @@ class FilterWalker {
     if (ts.isConditionalExpression(value)) {
       this.walk(value.whenTrue, field, hops + 1);
       this.walk(value.whenFalse, field, hops + 1);
+      return;
+    }
+    // Drizzle's relational `where: (table, { eq, and }) => and(eq(table.id, id), ...)`: the filter is what the callback returns.
+    if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) {
+      for (const returned of returnedExpressions(value)) this.walk(returned, field, hops + 1);
       return;
     }
     if ((ts.isCallExpression(value) || ts.isNewExpression(value)) && value.arguments && value.arguments.length > 0) {
@@ -628,6 +646,24 @@ function receiverModel(call: ts.CallExpression): string | undefined {
  * wrapper call (an unknown function returns an unknown value), so the access is the call whose
  * filter argument holds it.
  */
+/**
+ * The callback `node` is the result of, when it is an object property's value (`where: (t, { eq }) => ...`):
+ * an arrow with `node` as its expression body, or a function whose own `return node`.
+ */
+function filterCallbackReturning(parent: ts.Node, node: ts.Node): ts.Node | undefined {
+  let fn: ts.Node | undefined;
+  if (ts.isArrowFunction(parent) && parent.body === node) fn = parent;
+  else if (ts.isReturnStatement(parent)) {
+    for (let current: ts.Node | undefined = parent.parent; current; current = current.parent) {
+      if (ts.isFunctionLike(current)) {
+        fn = current;
+        break;
+      }
+    }
+  }
+  return fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isPropertyAssignment(fn.parent) && fn.parent.initializer === fn ? fn : undefined;
+}
+
 function enclosingFilterCall(call: ts.CallExpression | ts.NewExpression): ts.CallExpression | undefined {
   if (ts.isCallExpression(call) && !/^(?:ObjectId|ObjectID|eq|and|or|inArray)$/.test(calleeName(call)) && !/ObjectId$/.test(calleeName(call))) return call;
   let node: ts.Node = call;
@@ -635,6 +671,11 @@ function enclosingFilterCall(call: ts.CallExpression | ts.NewExpression): ts.Cal
     const parent: ts.Node = node.parent;
     if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(node as ts.Expression)) {
       if (ts.isCallExpression(parent) && !/^(?:eq|and|or|inArray)$/.test(calleeName(parent)) && !/ObjectId$/.test(calleeName(parent))) return parent;
+    } else if (filterCallbackReturning(parent, node)) {
+      // Drizzle's relational `findFirst({ where: (table, { eq }) => eq(table.id, id) })`: the callback's
+      // result is the filter, so the lookup is the call the callback is a property of.
+      node = filterCallbackReturning(parent, node)!;
+      continue;
     } else if (!(ts.isObjectLiteralExpression(parent) || ts.isPropertyAssignment(parent) || ts.isArrayLiteralExpression(parent) || ts.isParenthesizedExpression(parent))) {
       return ts.isCallExpression(call) ? call : undefined;
     }

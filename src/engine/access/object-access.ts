@@ -153,7 +153,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       return loader ? [{ parent, loader }] : [];
     });
     const evidenceNames = loaders.length > 0 ? new Set([...keyNames, ...loaders.flatMap(({ loader }) => [...loaderNames(loader)])]) : keyNames;
-    const evidence = inCodeOwnershipCheck(ctx, tainted, path, evidenceNames);
+    const evidence = inCodeOwnershipCheck(ctx, tainted, path, evidenceNames, candidate.lookup.node);
     if (evidence) return record(route, candidate, pathKey, { verdict: 'owner-compared', evidence: `owner compared: ${evidence.what} (${where(ctx, evidence.node)})` });
     for (const { parent, loader } of loaders) {
       const judged = [...(judgements.get(route)?.get(loader)?.values() ?? [])].map((judgement) => judgement.access);

@@ -107,7 +107,7 @@ export function pathFunctions(ctx: AccessContext, tainted: TaintedCall, steps: r
  * `if` comparing the looked-up object (or the id) with the principal that exits, or an
  * authorization call (or a configured ownership check) that receives the object or the id.
  */
-export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, path: ReturnType<typeof pathFunctions>, keyNames: ReadonlySet<string>): OwnershipEvidence | undefined {
+export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, path: ReturnType<typeof pathFunctions>, keyNames: ReadonlySet<string>, access: ts.Node = tainted.call): OwnershipEvidence | undefined {
   const names = new Set(keyNames);
   for (const { call, passedAs } of path) {
     // What a helper given the whole request returns (`const { auth, body } = await parseRequest(request)`)
@@ -121,7 +121,12 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
     if (passedAs) collectIdentifiers(passedAs, names);
   }
   // The looked-up object itself (`const collection = await prisma.teamCollection.findUnique(...)`).
-  for (const name of resultVariable(tainted.call) ?? []) names.add(name);
+  // The access may be a call around the tainted one (`findFirst({ where: (t, { eq }) => eq(t.id, id) })`).
+  const ownResult = [...new Set([...(resultVariable(tainted.call) ?? []), ...(access !== tainted.call ? (resultVariable(access) ?? []) : [])])];
+  for (const name of ownResult) names.add(name);
+  // Made inside a callback that hands the record back (`cache.swr(id, async () => db.query.x.findFirst(...))`):
+  // the record comes out of the outer call, under the name its result is bound to.
+  for (const name of carriedResultVariable(access, ownResult) ?? []) names.add(name);
   // Every value the lookup is filtered by, as the functions on the path name it: a parent that an
   // authorization call returned (`const { id: portfolioId } = await validateAccessToPortfolio(...)`)
   // scopes `where: { id, portfolioId }` to what the caller may reach.
@@ -472,6 +477,44 @@ function resultVariable(call: ts.Node): string[] | undefined {
   if (parent && ts.isVariableDeclaration(parent) && parent.initializer === node) return bindingNames(parent.name);
   if (parent && ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(parent.left)) return [parent.left.text];
   return undefined;
+}
+
+/**
+ * A lookup inside a callback given to another call (a cache's `swr(key, loader)`, `wrap`, a
+ * transaction), when the callback returns the record, or a value built from it (`return { key: row }`):
+ * the names the outer call's result is bound to. One callback level per hop, up to two.
+ */
+function carriedResultVariable(lookup: ts.Node, lookupNames: readonly string[], depth = 0): string[] | undefined {
+  if (depth > 1) return undefined;
+  let fn: ts.Node | undefined = lookup.parent;
+  while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
+  if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+  const outer = fn.parent;
+  if (!outer || !ts.isCallExpression(outer) || !outer.arguments.includes(fn)) return undefined;
+  const carries = (returned: ts.Expression): boolean => {
+    if (returned.pos <= lookup.pos && lookup.end <= returned.end) return true;
+    let hit = false;
+    const visit = (node: ts.Node): void => {
+      if (hit) return;
+      if (ts.isIdentifier(node) && lookupNames.includes(node.text) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) && !(ts.isPropertyAssignment(node.parent) && node.parent.name === node)) hit = true;
+      else ts.forEachChild(node, visit);
+    };
+    visit(returned);
+    return hit;
+  };
+  const returns: ts.Expression[] = [];
+  if (!ts.isBlock(fn.body)) returns.push(fn.body);
+  else {
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) returns.push(node.expression);
+      else ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(fn.body, visit);
+  }
+  if (!returns.some(carries)) return undefined;
+  const bound = resultVariable(outer);
+  return bound ?? carriedResultVariable(outer, [], depth + 1);
 }
 
 function enclosingCall(node: ts.Node): ts.CallExpression | undefined {

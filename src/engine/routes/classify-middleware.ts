@@ -8,7 +8,7 @@ import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.
 import { PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
-import { AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION } from '../../models/auth.js';
+import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION } from '../../models/auth.js';
 import { RATE_LIMITER_PACKAGES } from '../../models/rate-limiters.js';
 
 /** What the route engine knows beyond the code: config `auth` and friends. */
@@ -212,7 +212,13 @@ export class MiddlewareClassifier {
       const delegated = returned && this.fromLibrary(returned, body.file);
       if (delegated) return { ...delegated, evidence: `${body.name} returns ${delegated.evidence}`, ...(roles.length ? { roles } : {}) };
       // A middleware that delegates the check to a helper (`await validateAuthentication(ctx)`) is read with the helper's body.
-      const fromBody = classifyBody(body) ?? classifyGuardMethod(body) ?? classifyWithCallees(this.modules, body);
+      const own = classifyBody(body);
+      // `if (!ctx.isAuthenticated) ctx.throw(403); await checkPermission(ctx, permType, permLevel)`: the
+      // body authenticates and hands the permission check to a helper it calls: a role guard.
+      // Only a predicate named for permissions counts here: an API key's scope or access level read on
+      // the way (`auth.scope.accessLevel`) is part of authenticating it, not a role guard.
+      const withHelpers = own?.kind === 'auth' && calleesAskPermission(this.modules, body) ? withDirectCallees(this.modules, body) : undefined;
+      const fromBody = (withHelpers?.kind === 'role' ? withHelpers : own) ?? classifyGuardMethod(body) ?? classifyWithCallees(this.modules, body);
       if (fromBody) return { ...fromBody, ...(roles.length ? { roles } : {}) };
       // `asyncHandler(auth.jwt)`: a pass-through wrapper around one middleware does what that middleware does.
       const only = ts.isCallExpression(expression) && expression.arguments.length === 1 ? skipOuterExpressions(expression.arguments[0]!) : undefined;
@@ -399,7 +405,7 @@ function lenientHandleRequest(start: GuardClass, libraryChild: GuardClass): stri
   return undefined;
 }
 
-/** `optional: true` / `credentialsRequired: false` / `required: false` in an auth middleware's options. */
+/** `optional: true` / `credentialsRequired: false` / `publicAllowed: true` ... (models/auth.ts) in an auth middleware's options. */
 function optionalAuthenticationFlag(expression: ts.Expression): string | undefined {
   if (!ts.isCallExpression(expression)) return undefined;
   for (const argument of expression.arguments) {
@@ -409,8 +415,9 @@ function optionalAuthenticationFlag(expression: ts.Expression): string | undefin
       if (!ts.isPropertyAssignment(property)) continue;
       const name = propertyNameText(property.name);
       const value = property.initializer.kind;
-      if ((name === 'optional' || name === 'passthrough') && value === ts.SyntaxKind.TrueKeyword) return `${name}: true`;
-      if ((name === 'credentialsRequired' || name === 'required') && value === ts.SyntaxKind.FalseKeyword) return `${name}: false`;
+      if (!name) continue;
+      if ((ANONYMOUS_ALLOWED_OPTIONS.whenTrue as readonly string[]).includes(name) && value === ts.SyntaxKind.TrueKeyword) return `${name}: true`;
+      if ((ANONYMOUS_ALLOWED_OPTIONS.whenFalse as readonly string[]).includes(name) && value === ts.SyntaxKind.FalseKeyword) return `${name}: false`;
     }
   }
   return undefined;
@@ -445,11 +452,24 @@ function classifyWithCallees(modules: ModuleIndex, fn: ResolvedFunction): Middle
 
 const calleeVerdicts = new WeakMap<ts.Node, MiddlewareClassification | null>();
 
-function classifyWithCalleesUncached(modules: ModuleIndex, fn: ResolvedFunction): MiddlewareClassification | undefined {
+/** A call that asks whether the user holds a role or permission: `hasPermission(role, type, level)`, `roles.includes('admin')`, `ability.can(...)`. */
+const PERMISSION_PREDICATE_CALL = /\b(?:has(?:Role|Permission|Any(?:Role|Permission))s?|is(?:Super)?Admin|check(?:Role|Permission)s?|can|enforce)\s*\(|\b(?:roles|permissions)\s*(?:\?\.|\.)\s*(?:includes|some|every|has|indexOf)\s*\(/;
+
+/** Whether a function the middleware calls by name asks a permission predicate. */
+function calleesAskPermission(modules: ModuleIndex, fn: ResolvedFunction): boolean {
+  return reachableFunctions(modules, fn, 1, MAX_DIRECT_CALLEES).some((callee) => PERMISSION_PREDICATE_CALL.test(codeText(callee.node.body!, callee.node.getSourceFile())));
+}
+
+/** A function's body read together with the bodies of the functions it calls by name (a check split across two functions). */
+function withDirectCallees(modules: ModuleIndex, fn: ResolvedFunction): MiddlewareClassification | undefined {
   const direct = reachableFunctions(modules, fn, 1, MAX_DIRECT_CALLEES);
   const calleeText = direct.map((callee) => callee.node.body!.getText(callee.node.getSourceFile())).join('\n');
   const calleeCode = direct.map((callee) => codeText(callee.node.body!, callee.node.getSourceFile())).join('\n');
-  const together = calleeText ? classifyBody(fn, `\n${calleeText}`, `\n${calleeCode}`) : undefined;
+  return calleeText ? classifyBody(fn, `\n${calleeText}`, `\n${calleeCode}`) : undefined;
+}
+
+function classifyWithCalleesUncached(modules: ModuleIndex, fn: ResolvedFunction): MiddlewareClassification | undefined {
+  const together = withDirectCallees(modules, fn);
   if (together) return together;
   for (const callee of reachableFunctions(modules, fn, MAX_CALLEE_DEPTH, MAX_REACHABLE)) {
     const own = classifyBody(callee);

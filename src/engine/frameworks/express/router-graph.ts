@@ -376,7 +376,11 @@ class RouterGraph {
 
   private emitRoutes(event: Extract<RouterEvent, { kind: 'route' }>, prefix: string, active: AppliedMiddleware[], routes: RouteDefinition[]): void {
     const { file, call } = event;
-    const position = nodePosition(call);
+    // `router\n  .get(...)\n  .delete(...)`: a chained registration (or one whose method starts its own line) is
+    // located at its method name, not at the chain's start.
+    const callee = skipOuterExpressions(call.expression);
+    const atName = ts.isPropertyAccessExpression(callee) && (ts.isCallExpression(skipOuterExpressions(callee.expression)) || nodePosition(callee.name).line !== nodePosition(call).line);
+    const position = atName ? nodePosition((callee as ts.PropertyAccessExpression).name) : nodePosition(call);
     const routeMiddleware = event.middleware.map((expression) => {
       const { inner } = this.unlessOf(expression, file);
       return this.describe(inner, file, 'route', inner === expression ? undefined : middlewareName(expression));

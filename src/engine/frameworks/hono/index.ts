@@ -44,12 +44,17 @@ const IMPORT_SPECIFIER = /\bfrom\s*['"](\.[^'"\n]+)['"]|\brequire\s*\(\s*['"](\.
  */
 function honoCandidateFiles(context: AdapterContext): ScannedSourceFile[] {
   const chosen = new Set<ScannedSourceFile>();
+  const mentioning = new Set(context.sourceFiles.filter((file) => MENTIONS_HONO.test(file.text)));
   for (const file of context.sourceFiles) {
-    if (!MENTIONS_HONO.test(file.text)) continue;
-    chosen.add(file);
+    const mentions = mentioning.has(file);
+    if (mentions) chosen.add(file);
     for (const match of file.text.matchAll(IMPORT_SPECIFIER)) {
       const imported = context.modules.resolveImport(file, match[1] ?? match[2]!);
-      if (imported) chosen.add(imported);
+      if (!imported) continue;
+      if (mentions) chosen.add(imported);
+      // The entry that builds the app with a factory from a Hono file (`const app = newApp()`) and
+      // hands it to `registerX(app)` helpers may not name Hono itself.
+      else if (mentioning.has(imported)) chosen.add(file);
     }
   }
   return context.sourceFiles.filter((file) => chosen.has(file));
@@ -88,6 +93,10 @@ class HonoRouteCollector {
   private readonly handles = new Map<ts.Node, AppHandle>();
   private readonly localNames = new Map<ScannedSourceFile, Map<string, AppHandle>>();
   private readonly fileState = new Map<ScannedSourceFile, 'walking' | 'done'>();
+  /** Parameters bound to an app while the body of a `register(app)` helper is walked for that call, innermost last. */
+  private readonly parameterScopes: Array<Map<string, AppHandle>> = [];
+  /** The helpers being walked, so a helper that registers itself again (or a cycle) stops. */
+  private readonly registrarsWalking = new Set<ts.Node>();
 
   constructor(private readonly context: AdapterContext) {}
 
@@ -136,7 +145,40 @@ class HonoRouteCollector {
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && APP_METHODS.has(node.expression.name.text)) {
       if (this.evaluateChain(node, file)) return;
     }
+    if (ts.isCallExpression(node) && node.arguments.length > 0) this.walkRegistrar(node, file);
     ts.forEachChild(node, (child) => this.visit(child, file));
+  }
+
+  /**
+   * `registerV1GetUser(app)`, `usersRoutes(app, deps)`: a project function given an app adds its
+   * routes and middleware to that app, at the point of the call (so the middleware the caller
+   * registered before it applies). Its body is walked with its parameter bound to the app; the
+   * routes keep the helper's file and lines.
+   */
+  private walkRegistrar(call: ts.CallExpression, file: ScannedSourceFile): void {
+    const bound: Array<{ index: number; handle: AppHandle }> = [];
+    call.arguments.forEach((argument, index) => {
+      const value = skipOuterExpressions(argument);
+      const handle = ts.isIdentifier(value) ? this.handleOfName(value.text, file) : undefined;
+      if (handle) bound.push({ index, handle });
+    });
+    if (bound.length === 0 || this.registrarsWalking.size > 8) return;
+    const fn = resolveFunction(this.context.modules, file, call.expression);
+    if (!fn?.node.body || this.registrarsWalking.has(fn.node)) return;
+    const scope = new Map<string, AppHandle>();
+    for (const { index, handle } of bound) {
+      const parameter = fn.node.parameters[index];
+      if (parameter && ts.isIdentifier(parameter.name)) scope.set(parameter.name.text, handle);
+    }
+    if (scope.size === 0) return;
+    this.registrarsWalking.add(fn.node);
+    this.parameterScopes.push(scope);
+    try {
+      this.visit(fn.node.body, fn.file);
+    } finally {
+      this.parameterScopes.pop();
+      this.registrarsWalking.delete(fn.node);
+    }
   }
 
   /**
@@ -188,6 +230,10 @@ class HonoRouteCollector {
 
   /** The app a name holds: declared earlier in this file, or imported from another (walked on demand). */
   private handleOfName(name: string, file: ScannedSourceFile): AppHandle | undefined {
+    for (let index = this.parameterScopes.length - 1; index >= 0; index--) {
+      const bound = this.parameterScopes[index]!.get(name);
+      if (bound) return bound;
+    }
     const local = this.localNames.get(file)?.get(name);
     if (local) return local;
     const binding = this.context.modules.resolveName(file, name);
@@ -214,6 +260,14 @@ class HonoRouteCollector {
 
   private evaluateReturned(expression: ts.Expression, file: ScannedSourceFile): AppHandle | undefined {
     const value = skipOuterExpressions(expression);
+    // `return new OpenAPIHono({ defaultHook })` (or a chain on it): one app, whoever calls the factory.
+    if (ts.isNewExpression(value) || (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && APP_METHODS.has(value.expression.name.text))) {
+      const known = this.handles.get(value);
+      if (known) return known;
+      const handle = this.evaluateChain(value, file);
+      if (handle) this.handles.set(value, handle);
+      return handle;
+    }
     if (!ts.isIdentifier(value)) return undefined;
     for (let scope: ts.Node | undefined = value.parent; scope; scope = scope.parent) {
       if (!ts.isBlock(scope)) continue;

@@ -9,6 +9,7 @@ import { isFunctionTemplate, samEndpoints } from './sam-template.js';
 import { cloudFormationEndpoints } from './cloudformation.js';
 import { isServerlessConfig, serverlessEndpoints } from './serverless-config.js';
 import { isServerlessTs, serverlessTsConfig } from './serverless-ts.js';
+import { sstEndpoints, usesSst } from './sst.js';
 import { YamlConfig } from './yaml-document.js';
 
 /** Packages that say the project's code runs as Lambda functions (types, middleware engine, infrastructure). */
@@ -16,7 +17,7 @@ const LAMBDA_PACKAGES = ['aws-lambda', '@types/aws-lambda', '@middy/core', 'midd
 
 /**
  * AWS Lambda functions behind API Gateway (REST and HTTP APIs) or an ALB. The routes are declared
- * outside the code, in serverless.yml (or serverless.ts), a SAM/CloudFormation template or a CDK stack: each names a
+ * outside the code, in serverless.yml (or serverless.ts), a SAM/CloudFormation template, a CDK stack or an SST app: each names a
  * module and an export (`src/orders.get`), a method, a path and the authorizer API Gateway runs
  * first. The route is reported at the export (the code to change); an authorizer is an `auth`
  * middleware located at the config line that attaches it. Middy middleware (`.use(...)`) run in
@@ -43,6 +44,8 @@ export const lambdaAdapter: FrameworkAdapter = {
     }
     const packages = usesLambdaPackages(context);
     if (packages && usesCdk(context)) endpoints.push(...cdkEndpoints(context));
+    // SST apps declare their API in TypeScript (sst.config.ts and the files it imports), often with no Lambda package.
+    if (usesSst(context)) endpoints.push(...sstEndpoints(context));
     if (endpoints.length === 0 && !packages) return [];
 
     const byPath = new Map(context.sourceFiles.map((file) => [file.path, file]));
