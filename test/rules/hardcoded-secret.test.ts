@@ -242,14 +242,16 @@ describe('hardcoded-secret positions and context', () => {
     expect(reportSource(`import jwt from 'jsonwebtoken'; jwt.sign({}, 'ilovecats-and-dogs');`)).toHaveLength(1);
   });
 
-  it('ignores process.env reads with placeholder fallbacks', () => {
+  it('ignores process.env reads with placeholder fallbacks, except a signing setting\'s guessable fallback (low)', () => {
     const code = [
       `const a = process.env.JWT_SECRET || 'changeme';`,
       `const b = process.env.JWT_SECRET ?? 'dev-secret';`,
       `const c = process.env.API_KEY ?? '';`,
       `const d = config.get('jwt.secret') || 'your-jwt-secret';`,
+      `const e = process.env.STRIPE_API_KEY || 'your-stripe-key';`,
     ].join('\n');
-    expect(reportSource(code)).toEqual([]);
+    // A deployment that misses JWT_SECRET signs tokens with a value anyone reading the code knows.
+    expect(reportSource(code).map((report) => `${code.slice(0, report.start).split('\n').length} ${report.severity}`)).toEqual(['1 low', '2 low']);
   });
 
   it('ignores type positions, module specifiers and property keys', () => {
