@@ -54,6 +54,8 @@ type PathEntry = { fn: ts.SignatureDeclaration & { body?: ts.Node }; call?: ts.N
 interface Settled {
   verdict: ObjectAccessVerdict;
   evidence: string;
+  /** Settled only by the model's name (`tags`, `settings`): the project may still scope that model to its owners. */
+  byModelName?: boolean;
 }
 
 interface ReachEntry {
@@ -120,9 +122,15 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       ...(open(settled.verdict) ? { candidate } : {}),
     });
   };
+  // Lookups settled as reference data by the model's name alone, judged once every lookup is in.
+  const byModelName: Array<{ candidate: UncheckedAccess; path: PathEntry[]; keyNames: Set<string>; settled: Settled }> = [];
   const consider = (candidate: UncheckedAccess, path: PathEntry[], keyNames: Set<string>, settled: Settled | undefined): void => {
     const { tainted } = candidate;
     const route = tainted.route;
+    if (settled?.byModelName) {
+      byModelName.push({ candidate, path, keyNames, settled });
+      return;
+    }
     // A record type an open route hands out by the client's id is public content (blog posts, products).
     // Not when that route's filter admits only published records (`visibility: 'public'`): the type
     // has private records too, and their ids stay the owner's business.
@@ -248,6 +256,19 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     consider({ tainted, lookup: entry.lookup, field: key.field, taint: key.taint, accessFile: entry.accessFile, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled);
     return registered;
   }
+  // A model named like reference data (`tags`, `templates`) that the project scopes to its owner
+  // elsewhere (`tags.update({ where: { id, orgId } })`) holds each owner's records: a lookup of it
+  // by the client's id alone is judged like any other.
+  const ownedModels = new Set<string>();
+  for (const lookups of judgements.values()) {
+    for (const paths of lookups.values()) {
+      for (const { access } of paths.values()) if (access.verdict === 'scoped' && access.model) ownedModels.add(access.model.toLowerCase());
+    }
+  }
+  for (const { candidate, path, keyNames, settled } of byModelName) {
+    const model = candidate.lookup.access.model?.toLowerCase();
+    consider(candidate, path, keyNames, model && ownedModels.has(model) ? undefined : { ...settled, byModelName: false });
+  }
   const byRoute = new Map<Route, ObjectAccess[]>();
   const unchecked = new Map<ts.Node, UncheckedAccess[]>();
   for (const [route, lookups] of judgements) {
@@ -300,7 +321,7 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   }).find((entry) => entry.by);
   if (bound) return { verdict: 'scoped', evidence: `scoped by ${bound.candidate.taint.source.label}, which ${bound.by} holds to the signed-in caller's own (${at})` };
   if (!isWriteAccess(lookup) && PRESENTED_CREDENTIAL_KEY.test(key.field)) return { verdict: 'scoped', evidence: `keyed by ${key.taint.source.label}, the credential the caller presents: only its holder's record is found (${at})` };
-  if (lookup.access.model && REFERENCE_MODEL.test(lookup.access.model)) return { verdict: 'not-owned', evidence: `reference data (${lookup.access.model})` };
+  if (lookup.access.model && REFERENCE_MODEL.test(lookup.access.model)) return { verdict: 'not-owned', evidence: `reference data (${lookup.access.model})`, byModelName: true };
   if (REFERENCE_KEY.test(key.taint.source.label.split('.').pop() ?? '')) return { verdict: 'not-owned', evidence: `reference key ${key.taint.source.label}` };
   if (usedOnlyToLink(lookup.node)) return { verdict: 'not-owned', evidence: `only linked to, not changed (${at})` };
   if (facts.publicOnly) return { verdict: 'public', evidence: `only public records: ${facts.publicOnly} (${at})` };
