@@ -10,6 +10,7 @@ const PRIVILEGED_SEGMENT = /^(?:admin|admins|administration|internal|staff|manag
 const PRIVILEGED_HANDLER = /admin|internal|staff|superuser|impersonat|moderat|backoffice/i;
 // Writing these fields changes what someone may do.
 const PRIVILEGE_FIELD = /\b(?:role|roles|permissions?|isAdmin|is_admin|isStaff|is_staff|isSuperuser|is_superuser|superuser|scopes?|accessLevel|access_level|userType|user_type|plan|tier|isVerified)\s*[:=]/;
+const RECORD_OPTIONS_SEGMENT = /^(?:settings|features|flags|feature-?flags?)$/;
 const BILLING_OR_FLAGS_SEGMENT = /^(?:billing|plans?|pricing|feature-?flags?|flags|features|credits|quotas?|limits|settings)$/;
 // A check in the handler (or what it calls) that compares the user's role or asks a policy engine.
 const IN_HANDLER_ROLE_CHECK =
@@ -181,7 +182,9 @@ function privilegedReason(facts: RouteFacts, fromRequest: (access: RouteFacts['w
   if (userWrite && targetsOtherUser && !SELF_CHECK.test(facts.bodyText) && (route.method === 'PUT' || route.method === 'PATCH' || route.method === 'DELETE')) {
     return { text: `changes another user by id (${describeAccess(userWrite)})`, changesPrivileges: false, confidence: 'medium', access: userWrite };
   }
-  const billingWrite = writes[0] && segments.find((segment) => BILLING_OR_FLAGS_SEGMENT.test(segment));
+  // `/integrations/:id/settings`: the options of one record the caller names, whose owner may change them
+  // (whether it is theirs is the ownership check's question); `/settings`, `/billing/plan` are the app's or the account's.
+  const billingWrite = writes[0] && segments.find((segment, index) => BILLING_OR_FLAGS_SEGMENT.test(segment) && !(RECORD_OPTIONS_SEGMENT.test(segment) && /^[:[{]/.test(segments[index - 1] ?? '')));
   if (billingWrite && writes[0] && !segments.includes('me')) {
     return { text: `changes ${billingWrite} (${describeAccess(writes[0])})`, changesPrivileges: false, confidence: 'low', access: writes[0] };
   }

@@ -556,8 +556,21 @@ const ORDINARY_ROLE = new RegExp(`^(?:${ORDINARY_USER_ROLES.join('|')})$`, 'i');
 
 /** A role guard whose readable roles are all ones every account holds (`@Roles(RoleType.USER)`): no admin-only route. */
 function admitsEveryUser(middleware: RouteMiddleware): boolean {
-  return (middleware.roles?.length ?? 0) > 0 && middleware.roles!.every((role) => ORDINARY_ROLE.test(role.split(/[.:]/).pop() ?? role));
+  return (middleware.roles?.length ?? 0) > 0 && middleware.roles!.every((role) => ORDINARY_ROLE.test(role.split(/[.:]/).pop() ?? role) || isActionPermission(role));
 }
+
+/**
+ * A permission to do something to a kind of record (`ALBUM_UPDATE`, `asset.delete`, `posts:write`):
+ * it says which functions the caller may use, not which records are theirs, so it settles no
+ * object-level check. One that names an administrator (`ADMIN_USER_DELETE`) still restricts the route.
+ */
+function isActionPermission(role: string): boolean {
+  const words = role.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[._:\-\s]+/).filter(Boolean);
+  return words.length >= 2 && PERMISSION_ACTION.test(words.at(-1)!) && !words.some((word) => PRIVILEGED_WORD.test(word));
+}
+
+const PERMISSION_ACTION = /^(?:read|create|update|delete|write|share|download|upload|view|list|get|edit|remove|add|statistics|search|reassign|merge|access|lock|unlock|restore|archive)$/;
+const PRIVILEGED_WORD = /^(?:admin|administrator|superadmin|super|staff|root|system|sudo|moderator|internal)$/;
 
 function isPrivilegedPath(path: string): boolean {
   return path.split('/').some((segment) => /^(?:admin|admins|internal|staff|backoffice|superadmin|moderation)$/i.test(segment));

@@ -14,8 +14,8 @@ import { OPERATIONS } from './route.js';
 
 /** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */
 const CREDENTIAL_ENTRY_SEGMENT = /^(?:login|log-in|signin|sign-in|signup|sign-up|oauth2?|sso|saml)$/;
-/** Words of a route that manages an SSO/OAuth setup rather than signing someone in with it. */
-const PROVIDER_MANAGEMENT = /^(?:update|delete|remove|create|add|set|enable|disable|list|configure|config|settings|providers?|edit|toggle|get|all|mine)$/;
+/** Words of a route that manages an SSO/OAuth setup (its providers, the OAuth apps and clients a user registers) rather than signing someone in with it. */
+const PROVIDER_MANAGEMENT = /^(?:update|delete|remove|create|add|set|enable|disable|list|configure|config|settings|providers?|edit|toggle|get|all|mine|apps?|applications?|clients?)$/;
 /** The same when an auth-ish segment precedes them (`/auth/register`, `/oauth/callback`), never alone (`/devices/register`). */
 // Words that make a sign-in word the subject of a read or report (`loginHistory`, `signupStats`), not the act.
 const ABOUT_SIGN_IN = /^(?:history|histories|attempts?|logs?|audit|stats|statistics|count|counts|report|reports|events?|activity|methods?|options?|status|page|url|link|redirect)$/;
@@ -175,7 +175,9 @@ export function publicByDesignReason(input: {
   }
   // Under an auth prefix (`/auth`, `/mobile-auth`), exchanging a one-time code is signing in too.
   const authPrefix = literal.some((segment) => /^(?:auth|authentication|oauth2?|session|sessions|identity)$/.test(segment) || segmentWords(segment.replace(/-/g, ' ')).some((word) => /^(?:auth|oauth2?)$/.test(word)));
-  if (authPrefix && literal.some((segment) => AUTH_FLOW_SEGMENT.test(segment) || /^(?:exchange(?:-code)?|code|authorize|browser-start|start|complete)$/.test(segment))) {
+  // `/auth/forgot-return`, `/auth/reset-confirm`: a recovery or verification step worded with its stage.
+  const recoveryStep = (segment: string) => /^(?:forgot|reset|recover|recovery|verify|confirm|activate|activation)$/.test(segment.split('-')[0]!);
+  if (authPrefix && literal.some((segment) => AUTH_FLOW_SEGMENT.test(segment) || recoveryStep(segment) || /^(?:exchange(?:-code)?|code|authorize|browser-start|start|complete)$/.test(segment))) {
     return 'part of signing in or recovering an account';
   }
   // `changePassword(token, newPassword)`: setting a password with a reset token is the end of account recovery.
