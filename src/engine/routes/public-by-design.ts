@@ -76,7 +76,7 @@ export function isServiceEndpoint(routePath: string): boolean {
 const SETUP_SEGMENT = /^(?:setup|set-up|onboarding|onboard|install|installation|initiali[sz]e|init|first-run|bootstrap)$/;
 /** A check that the app already has users or is configured: first-run setup refuses after that. */
 const ALREADY_CONFIGURED =
-  /\b(?:count|countDocuments|exists|findFirst|findOne)\s*\(|\b(?:setup|onboarding|installation|install)(?:Complete|Completed|Done|Finished)\b|\bis(?:Configured|Initiali[sz]ed|Installed|Onboarded|SetUp|Setup)\b|\balready(?:Configured|Initiali[sz]ed|Installed|SetUp)\b|\bhasUsers\b|\binitiali[sz]ed\b/;
+  /\bget(?:First)?Admin\w*\s*\(|\badmin(?:Exists|Count)\b|\b(?:count|countDocuments|exists|findFirst|findOne)\s*\(|\b(?:setup|onboarding|installation|install)(?:Complete|Completed|Done|Finished)\b|\bis(?:Configured|Initiali[sz]ed|Installed|Onboarded|SetUp|Setup)\b|\balready(?:Configured|Initiali[sz]ed|Installed|SetUp)\b|\bhasUsers\b|\binitiali[sz]ed\b/;
 const USERS_WORD = /user|admin|account|owner|member|config|setting|setup|onboard|install|initiali/i;
 /** Markers a handler's module or options use to say "no authentication here, on purpose". */
 const PUBLIC_MARKER = /\b(?:isPublic|skipAuth|noAuth|publicRoute|allowAnonymous|authRequired)\s*[:=]\s*(true|false)\b/;
@@ -175,8 +175,8 @@ export function publicByDesignReason(input: {
   }
   // Under an auth prefix (`/auth`, `/mobile-auth`), exchanging a one-time code is signing in too.
   const authPrefix = literal.some((segment) => /^(?:auth|authentication|oauth2?|session|sessions|identity)$/.test(segment) || segmentWords(segment.replace(/-/g, ' ')).some((word) => /^(?:auth|oauth2?)$/.test(word)));
-  // `/auth/forgot-return`, `/auth/reset-confirm`: a recovery or verification step worded with its stage.
-  const recoveryStep = (segment: string) => /^(?:forgot|reset|recover|recovery|verify|confirm|activate|activation)$/.test(segment.split('-')[0]!);
+  // `/auth/forgot-return`, `/auth/reset-confirm`: an account recovery step worded with its stage (not `verify-attestation`, which registers a passkey).
+  const recoveryStep = (segment: string) => /^(?:forgot|reset|recover|recovery)$/.test(segment.split('-')[0]!);
   if (authPrefix && literal.some((segment) => AUTH_FLOW_SEGMENT.test(segment) || recoveryStep(segment) || /^(?:exchange(?:-code)?|code|authorize|browser-start|start|complete)$/.test(segment))) {
     return 'part of signing in or recovering an account';
   }
@@ -221,7 +221,10 @@ export function publicByDesignReason(input: {
   if (infrastructure) {
     return `${literal.join('/')}: health, status or documentation endpoint`;
   }
-  const setup = literal.find((segment) => SETUP_SEGMENT.test(segment));
+  // `/auth/admin-sign-up`, `/register-admin`: creating the first administrator is first-run setup
+  // when it refuses once one exists.
+  const adminSignUp = phrase.some((word) => /^admin(?:istrator)?s?$/.test(word)) && (phrase.some((word) => /^(?:signup|register|registration)$/.test(word)) || phrase.join('-').includes('sign-up'));
+  const setup = literal.find((segment) => SETUP_SEGMENT.test(segment)) ?? (adminSignUp ? 'administrator sign-up' : undefined);
   if (setup && input.handler) {
     const refusal = firstRunRefusal(input.modules, input.handler);
     if (refusal) return `first-run ${setup} that refuses once configured (${refusal})`;
