@@ -222,7 +222,10 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const passed = (tainted.call.arguments ?? []).flatMap((argument) => requestValueNames(tainted, argument));
         const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, undefined), ...passed]);
         const optional = { ...(entry.capability ? { capability: entry.capability } : {}), ...(entry.settled ? { settled: entry.settled } : {}) };
-        if (register(caller, parameterIndexOf(ctx, taint.steps, caller), { lookup: entry.lookup, field: entry.field, inner, keyNames, accessFile: entry.accessFile, ...optional })) changed = true;
+        // `this.findView(tableId)` after `const { tableId } = params`: the caller's callers pass the key as that member of their object.
+        const passedKey = memberOfObjectLiteral(tainted.call.arguments?.[entry.index], entry.memberPath);
+        const callerMemberPath = passedKey ? memberPathOfParameter(passedKey, caller) : undefined;
+        if (register(caller, parameterIndexOf(ctx, taint.steps, caller), { lookup: entry.lookup, field: entry.field, inner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}) })) changed = true;
         const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
         const { line, column } = nodePosition(tainted.call);
         const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
@@ -576,6 +579,20 @@ function isPrivilegedPath(path: string): boolean {
   return path.split('/').some((segment) => /^(?:admin|admins|internal|staff|backoffice|superadmin|moderation)$/i.test(segment));
 }
 
+/**
+ * The expression an argument holds at a member path: `{ tableId, withView }` at ['tableId'] is
+ * `tableId`; with no path, the argument itself. Undefined when the argument is not built in place.
+ */
+function memberOfObjectLiteral(argument: ts.Expression | undefined, path: readonly string[] | undefined): ts.Expression | undefined {
+  let current = argument && skipOuterExpressions(argument);
+  for (const name of path ?? []) {
+    if (!current || !ts.isObjectLiteralExpression(current)) return undefined;
+    const property = current.properties.find((candidate) => (ts.isPropertyAssignment(candidate) || ts.isShorthandPropertyAssignment(candidate)) && propertyNameText(candidate.name) === name);
+    current = property && ts.isPropertyAssignment(property) ? skipOuterExpressions(property.initializer) : property && ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+  }
+  return current;
+}
+
 /** `input.listId` where `input` is a parameter of `fn`: ['listId']. */
 function memberPathOfParameter(expression: ts.Node | undefined, fn: ts.SignatureDeclaration | undefined): string[] | undefined {
   if (!expression || !fn) return undefined;
@@ -595,6 +612,22 @@ function memberPathOfParameter(expression: ts.Node | undefined, fn: ts.Signature
       if (element.dotDotDotToken || !ts.isIdentifier(element.name) || element.name.text !== root) continue;
       const property = element.propertyName ? propertyNameText(element.propertyName) : root;
       return property !== undefined ? [property] : undefined;
+    }
+  }
+  // `const { tableId, withView } = params;` in the body: the same, destructured one statement later.
+  const body = (fn as ts.SignatureDeclaration & { body?: ts.Node }).body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  const parameterNames = new Set(fn.parameters.flatMap((parameter) => (ts.isIdentifier(parameter.name) ? [parameter.name.text] : [])));
+  for (const statement of body.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      const from = declaration.initializer && skipOuterExpressions(declaration.initializer);
+      if (!ts.isObjectBindingPattern(declaration.name) || !from || !ts.isIdentifier(from) || !parameterNames.has(from.text)) continue;
+      for (const element of declaration.name.elements) {
+        if (element.dotDotDotToken || !ts.isIdentifier(element.name) || element.name.text !== root) continue;
+        const property = element.propertyName ? propertyNameText(element.propertyName) : root;
+        return property !== undefined ? [property] : undefined;
+      }
     }
   }
   return undefined;
