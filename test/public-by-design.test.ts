@@ -10,6 +10,16 @@ describe('credential entry points', () => {
     expect(credentialEntryReason('/sso/login')).toMatch(/takes credentials/);
     expect(credentialEntryReason('/sso/update')).toBeUndefined();
     expect(credentialEntryReason('/saml/providers/delete')).toBeUndefined();
+    // The OAuth app a signed-in user registers (postiz /user/oauth-app), not a sign-in step.
+    expect(credentialEntryReason('/user/oauth-app')).toBeUndefined();
+    expect(credentialEntryReason('/oauth/clients')).toBeUndefined();
+  });
+
+  it('a recovery step worded with its stage under an auth prefix is account recovery (postiz /auth/forgot-return)', () => {
+    const modules = new ModuleIndex([], new Map());
+    expect(publicByDesignReason({ method: 'POST', path: '/auth/forgot-return', modules })).toMatch(/signing in or recovering/);
+    expect(publicByDesignReason({ method: 'POST', path: '/auth/reset-confirm', modules })).toMatch(/signing in or recovering/);
+    expect(publicByDesignReason({ method: 'POST', path: '/orders/reset-totals', modules })).toBeUndefined();
   });
 
   it('reads GraphQL fields and tRPC procedures as words', () => {

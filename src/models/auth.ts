@@ -87,6 +87,14 @@ export const TOKEN_VERIFYING_METHODS: ReadonlySet<string> = new Set(['verifyIdTo
  * Supabase `auth.getUser()`, @fastify/jwt `request.jwtVerify()`, iron-session, next-auth/jwt
  * `getToken({ req })`). Order matters only for display.
  */
+/**
+ * Request-scoped context stores that a guard or middleware fills with the signed-in user (nestjs-cls
+ * `ClsService`, an AsyncLocalStorage wrapper): `this.cls.get('user.id')` reads the caller, not input.
+ */
+export const REQUEST_CONTEXT_STORE = /(?:^|\.)_?(?:cls|clsService|requestContext|requestContextService|contextService|als|asyncLocalStorage)$/i;
+/** The keys of such a store that hold the caller: `user`, `user.id`, `currentUser`, `auth.userId`. */
+export const REQUEST_CONTEXT_PRINCIPAL_KEY = /^(?:user|currentUser|authUser|auth|session|principal)(?:[.:][\w.]+)?$/;
+
 export const PRINCIPAL_READS: ReadonlyArray<{ label: string; pattern: RegExp }> = [
   { label: 'req.user', pattern: /\breq\s*(?:\?\.|\.)\s*user\b/ },
   { label: 'request.user', pattern: /\brequest\s*(?:\?\.|\.)\s*user\b/ },

@@ -10,10 +10,14 @@ const PRIVILEGED_SEGMENT = /^(?:admin|admins|administration|internal|staff|manag
 const PRIVILEGED_HANDLER = /admin|internal|staff|superuser|impersonat|moderat|backoffice/i;
 // Writing these fields changes what someone may do.
 const PRIVILEGE_FIELD = /\b(?:role|roles|permissions?|isAdmin|is_admin|isStaff|is_staff|isSuperuser|is_superuser|superuser|scopes?|accessLevel|access_level|userType|user_type|plan|tier|isVerified)\s*[:=]/;
+const RECORD_OPTIONS_SEGMENT = /^(?:settings|features|flags|feature-?flags?)$/;
 const BILLING_OR_FLAGS_SEGMENT = /^(?:billing|plans?|pricing|feature-?flags?|flags|features|credits|quotas?|limits|settings)$/;
 // A check in the handler (or what it calls) that compares the user's role or asks a policy engine.
 const IN_HANDLER_ROLE_CHECK =
-  /(?:\.\s*(?:role|roles|isAdmin|is_admin|isStaff|permissions?|scopes?)\b[^;\n]*(?:!==|===|!=|==|includes|some|has)|!\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b|\b(?:has(?:Role|Permission|AnyRole)|isAdmin|requireRole|requireAdmin|assert(?:Admin|Role|Permission|Can)\w*|ensure\w*(?:Admin|Role|Permission)\w*|check\w*(?:Role|Permission|Admin)\w*|authorize\w*|can|cannot|(?:can|may)[A-Z]\w*|is(?:Allowed|Permitted|Authori[sz]ed)\w*|is\w*(?:Forbidden|Denied)\w*|hasAccess\w*)\s*\(|ability\.(?:can|cannot)|ForbiddenError\.from|\.enforce\s*\(|ac\.can\s*\()/;
+  /(?:\.\s*(?:role|roles|isAdmin|is_admin|isStaff|permissions?|scopes?)\b[^;\n]*(?:!==|===|!=|==|includes|some|has)|!\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b|\b(?:has(?:Role|Permission|AnyRole)|isAdmin|requireRole|requireAdmin|assert(?:Admin|Role|Permission|Can)\w*|ensure\w*(?:Admin|Role|Permission)\w*|check\w*(?:Role|Permission|Admin)\w*|authorize\w*|can|cannot|(?:can|may)[A-Z]\w*|is(?:Allowed|Permitted|Authori[sz]ed)\w*|is\w*(?:Forbidden|Denied)\w*|hasAccess\w*|(?:check|verify)Access)\s*\(|ability\.(?:can|cannot)|ForbiddenError\.from|\.enforce\s*\(|ac\.can\s*\()/;
+// `requireAccess({ auth, permission, ids })`: a permission check on the objects the request names
+// that throws when the caller lacks it (`checkAccess` may only answer, so it needs a rejection beside it).
+const REJECTING_ACCESS_CHECK = /\b(?:require|assert|ensure)Access\s*\(/;
 // Code that branches on the caller's role is role-aware, even when the branch answers rather than rejects.
 const ROLE_BRANCH = /\bif\s*\(\s*!?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|role|roles)\b/;
 // Permission predicates (`canViewUsers(auth)`) answer through a helper such as `unauthorized()`.
@@ -90,7 +94,7 @@ export default defineRule({
         ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the write's own filter requires the caller's role (${roleFilter})` });
         continue;
       }
-      if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText)) {
+      if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText) || REJECTING_ACCESS_CHECK.test(facts.bodyText)) {
         ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the handler checks a role or permission and rejects` });
         continue;
       }
@@ -183,7 +187,9 @@ function privilegedReason(facts: RouteFacts, fromRequest: (access: RouteFacts['w
   if (userWrite && targetsOtherUser && !SELF_CHECK.test(facts.bodyText) && (route.method === 'PUT' || route.method === 'PATCH' || route.method === 'DELETE')) {
     return { text: `changes another user by id (${describeAccess(userWrite)})`, changesPrivileges: false, confidence: 'medium', access: userWrite };
   }
-  const billingWrite = writes[0] && segments.find((segment) => BILLING_OR_FLAGS_SEGMENT.test(segment));
+  // `/integrations/:id/settings`: the options of one record the caller names, whose owner may change them
+  // (whether it is theirs is the ownership check's question); `/settings`, `/billing/plan` are the app's or the account's.
+  const billingWrite = writes[0] && segments.find((segment, index) => BILLING_OR_FLAGS_SEGMENT.test(segment) && !(RECORD_OPTIONS_SEGMENT.test(segment) && /^[:[{]/.test(segments[index - 1] ?? '')));
   if (billingWrite && writes[0] && !segments.includes('me')) {
     return { text: `changes ${billingWrite} (${describeAccess(writes[0])})`, changesPrivileges: false, confidence: 'low', access: writes[0] };
   }

@@ -249,6 +249,40 @@ export class StatusController {
     expect(routes[1]!.middleware[0]!.evidence).toContain('BearerGuard.canActivate');
   });
 
+  it('reads APP_GUARD providers of a module whose metadata is a named constant (@Module(globalModules))', () => {
+    const dir = makeProject({
+      'package.json': nestPackage,
+      'src/session.guard.ts': `
+import { Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+@Injectable()
+export class SessionGuard extends AuthGuard(['session', 'access-token']) {}
+`,
+      'src/global.module.ts': `
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { SessionGuard } from './session.guard';
+export const globalModules = {
+  providers: [{ provide: APP_GUARD, useClass: SessionGuard }],
+};
+@Global()
+@Module(globalModules)
+export class GlobalModule {}
+`,
+      'src/bases.controller.ts': `
+import { Controller, Get, Param } from '@nestjs/common';
+@Controller('bases')
+export class BasesController {
+  @Get(':baseId')
+  get(@Param('baseId') baseId: string) { return baseId; }
+}
+`,
+    });
+    const routes = loadRoutes(dir, [nestjsAdapter]);
+    expect(routes.map((route) => `${route.id} ${route.auth}`)).toEqual(['GET /bases/:baseId authenticated']);
+    expect(middlewareSummary(routes[0]!)).toEqual(['SessionGuard auth global']);
+  });
+
   it('does not count @Public() when no guard reads it, and keeps a controller AuthGuard over it', () => {
     const dir = makeProject({
       'package.json': nestPackage,

@@ -49,6 +49,21 @@ describe('missing-ownership-check', () => {
     expect(result[0]!.message).toMatch(/^GET \/lists\/:listId\/pins reads pinInList/);
   });
 
+  it('follows a key destructured from a parameter object (const { tableId } = params) through the callers that pass that member', async () => {
+    // teable-style: the share route passes the share's own table with the client's filter beside it;
+    // only the route that passes the client's table id reaches the lookup with it.
+    const result = await findings(
+      express(
+        `async function dbTableName(db: any, tableId: string) { return db.tableMeta.findUnique({ where: { id: tableId } }); }\n` +
+          `async function fetchStats(params: { tableId: string; filter?: unknown }) { const { tableId } = params; return dbTableName(prisma, tableId); }\n` +
+          `async function perform(params: { tableId: string; withView?: { filter?: unknown } }) { const { tableId, withView } = params; return fetchStats({ tableId, filter: withView?.filter }); }\n` +
+          `app.get('/share/:shareId/aggregations', async (req: any, res) => { const share = await prisma.share.findFirst({ where: { id: req.params.shareId, ownerId: req.user.id } }); res.json(await perform({ tableId: share!.tableId, withView: { filter: req.query.filter } })); });\n` +
+          `app.get('/tables/:tableId/aggregations', async (req: any, res) => { res.json(await perform({ tableId: req.params.tableId })); });`,
+      ),
+    );
+    expect(result.map((finding) => finding.message.replace(/ \(the client.*$/, ''))).toEqual(["GET /tables/:tableId/aggregations reads tableMeta (findUnique) by req.params.tableId"]);
+  });
+
   it('reports TypeORM update(id) and delete(id) as critical writes', async () => {
     const result = await findings(
       express(

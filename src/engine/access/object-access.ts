@@ -55,6 +55,8 @@ type PathEntry = { fn: ts.SignatureDeclaration & { body?: ts.Node }; call?: ts.N
 interface Settled {
   verdict: ObjectAccessVerdict;
   evidence: string;
+  /** Settled only by the model's name (`tags`, `settings`): the project may still scope that model to its owners. */
+  byModelName?: boolean;
 }
 
 interface ReachEntry {
@@ -125,9 +127,15 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       ...(open(settled.verdict) ? { candidate } : {}),
     });
   };
+  // Lookups settled as reference data by the model's name alone, judged once every lookup is in.
+  const byModelName: Array<{ candidate: UncheckedAccess; path: PathEntry[]; keyNames: Set<string>; settled: Settled; parents: readonly ParentRecord[] }> = [];
   const consider = (candidate: UncheckedAccess, path: PathEntry[], keyNames: Set<string>, settled: Settled | undefined, parents: readonly ParentRecord[] = []): void => {
     const { tainted } = candidate;
     const route = tainted.route;
+    if (settled?.byModelName) {
+      byModelName.push({ candidate, path, keyNames, settled, parents });
+      return;
+    }
     // A record type an open route hands out by the client's id is public content (blog posts, products).
     // Not when that route's filter admits only published records (`visibility: 'public'`): the type
     // has private records too, and their ids stay the owner's business.
@@ -237,7 +245,10 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const passed = (tainted.call.arguments ?? []).flatMap((argument) => requestValueNames(tainted, argument));
         const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, undefined), ...passed]);
         const optional = { ...(entry.capability ? { capability: entry.capability } : {}), ...(entry.settled ? { settled: entry.settled } : {}) };
-        if (register(caller, parameterIndexOf(ctx, taint.steps, caller), { lookup: entry.lookup, field: entry.field, inner, keyNames, accessFile: entry.accessFile, ...optional, ...(entry.parents ? { parents: entry.parents } : {}) })) changed = true;
+        // `this.findView(tableId)` after `const { tableId } = params`: the caller's callers pass the key as that member of their object.
+        const passedKey = memberOfObjectLiteral(tainted.call.arguments?.[entry.index], entry.memberPath);
+        const callerMemberPath = passedKey ? memberPathOfParameter(passedKey, caller) : undefined;
+        if (register(caller, parameterIndexOf(ctx, taint.steps, caller), { lookup: entry.lookup, field: entry.field, inner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}) })) changed = true;
         const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
         const { line, column } = nodePosition(tainted.call);
         const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
@@ -270,6 +281,19 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     const path = [...pathFunctions(ctx, tainted, key.taint.steps, tainted.call), ...inner];
     consider({ tainted, lookup: entry.lookup, field: key.field, taint: key.taint, accessFile: entry.accessFile, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled);
     return registered;
+  }
+  // A model named like reference data (`tags`, `templates`) that the project scopes to its owner
+  // elsewhere (`tags.update({ where: { id, orgId } })`) holds each owner's records: a lookup of it
+  // by the client's id alone is judged like any other.
+  const ownedModels = new Set<string>();
+  for (const lookups of judgements.values()) {
+    for (const paths of lookups.values()) {
+      for (const { access } of paths.values()) if (access.verdict === 'scoped' && access.model) ownedModels.add(access.model.toLowerCase());
+    }
+  }
+  for (const { candidate, path, keyNames, settled, parents } of byModelName) {
+    const model = candidate.lookup.access.model?.toLowerCase();
+    consider(candidate, path, keyNames, model && ownedModels.has(model) ? undefined : { ...settled, byModelName: false }, parents);
   }
   const byRoute = new Map<Route, ObjectAccess[]>();
   const unchecked = new Map<ts.Node, UncheckedAccess[]>();
@@ -323,7 +347,7 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   }).find((entry) => entry.by);
   if (bound) return { verdict: 'scoped', evidence: `scoped by ${bound.candidate.taint.source.label}, which ${bound.by} holds to the signed-in caller's own (${at})` };
   if (!isWriteAccess(lookup) && PRESENTED_CREDENTIAL_KEY.test(key.field)) return { verdict: 'scoped', evidence: `keyed by ${key.taint.source.label}, the credential the caller presents: only its holder's record is found (${at})` };
-  if (lookup.access.model && REFERENCE_MODEL.test(lookup.access.model)) return { verdict: 'not-owned', evidence: `reference data (${lookup.access.model})` };
+  if (lookup.access.model && REFERENCE_MODEL.test(lookup.access.model)) return { verdict: 'not-owned', evidence: `reference data (${lookup.access.model})`, byModelName: true };
   if (REFERENCE_KEY.test(key.taint.source.label.split('.').pop() ?? '')) return { verdict: 'not-owned', evidence: `reference key ${key.taint.source.label}` };
   if (usedOnlyToLink(lookup.node)) return { verdict: 'not-owned', evidence: `only linked to, not changed (${at})` };
   if (facts.publicOnly) return { verdict: 'public', evidence: `only public records: ${facts.publicOnly} (${at})` };
@@ -558,11 +582,38 @@ const ORDINARY_ROLE = new RegExp(`^(?:${ORDINARY_USER_ROLES.join('|')})$`, 'i');
 
 /** A role guard whose readable roles are all ones every account holds (`@Roles(RoleType.USER)`): no admin-only route. */
 function admitsEveryUser(middleware: RouteMiddleware): boolean {
-  return (middleware.roles?.length ?? 0) > 0 && middleware.roles!.every((role) => ORDINARY_ROLE.test(role.split(/[.:]/).pop() ?? role));
+  return (middleware.roles?.length ?? 0) > 0 && middleware.roles!.every((role) => ORDINARY_ROLE.test(role.split(/[.:]/).pop() ?? role) || isActionPermission(role));
 }
+
+/**
+ * A permission to do something to a kind of record (`ALBUM_UPDATE`, `asset.delete`, `posts:write`):
+ * it says which functions the caller may use, not which records are theirs, so it settles no
+ * object-level check. One that names an administrator (`ADMIN_USER_DELETE`) still restricts the route.
+ */
+function isActionPermission(role: string): boolean {
+  const words = role.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[._:\-\s]+/).filter(Boolean);
+  return words.length >= 2 && PERMISSION_ACTION.test(words.at(-1)!) && !words.some((word) => PRIVILEGED_WORD.test(word));
+}
+
+const PERMISSION_ACTION = /^(?:read|create|update|delete|write|share|download|upload|view|list|get|edit|remove|add|statistics|search|reassign|merge|access|lock|unlock|restore|archive)$/;
+const PRIVILEGED_WORD = /^(?:admin|administrator|superadmin|super|staff|root|system|sudo|moderator|internal)$/;
 
 function isPrivilegedPath(path: string): boolean {
   return path.split('/').some((segment) => /^(?:admin|admins|internal|staff|backoffice|superadmin|moderation)$/i.test(segment));
+}
+
+/**
+ * The expression an argument holds at a member path: `{ tableId, withView }` at ['tableId'] is
+ * `tableId`; with no path, the argument itself. Undefined when the argument is not built in place.
+ */
+function memberOfObjectLiteral(argument: ts.Expression | undefined, path: readonly string[] | undefined): ts.Expression | undefined {
+  let current = argument && skipOuterExpressions(argument);
+  for (const name of path ?? []) {
+    if (!current || !ts.isObjectLiteralExpression(current)) return undefined;
+    const property = current.properties.find((candidate) => (ts.isPropertyAssignment(candidate) || ts.isShorthandPropertyAssignment(candidate)) && propertyNameText(candidate.name) === name);
+    current = property && ts.isPropertyAssignment(property) ? skipOuterExpressions(property.initializer) : property && ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+  }
+  return current;
 }
 
 /** `input.listId` where `input` is a parameter of `fn`: ['listId']. */
@@ -584,6 +635,22 @@ function memberPathOfParameter(expression: ts.Node | undefined, fn: ts.Signature
       if (element.dotDotDotToken || !ts.isIdentifier(element.name) || element.name.text !== root) continue;
       const property = element.propertyName ? propertyNameText(element.propertyName) : root;
       return property !== undefined ? [property] : undefined;
+    }
+  }
+  // `const { tableId, withView } = params;` in the body: the same, destructured one statement later.
+  const body = (fn as ts.SignatureDeclaration & { body?: ts.Node }).body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  const parameterNames = new Set(fn.parameters.flatMap((parameter) => (ts.isIdentifier(parameter.name) ? [parameter.name.text] : [])));
+  for (const statement of body.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      const from = declaration.initializer && skipOuterExpressions(declaration.initializer);
+      if (!ts.isObjectBindingPattern(declaration.name) || !from || !ts.isIdentifier(from) || !parameterNames.has(from.text)) continue;
+      for (const element of declaration.name.elements) {
+        if (element.dotDotDotToken || !ts.isIdentifier(element.name) || element.name.text !== root) continue;
+        const property = element.propertyName ? propertyNameText(element.propertyName) : root;
+        return property !== undefined ? [property] : undefined;
+      }
     }
   }
   return undefined;

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
-import { nodePosition, propertyNameText, skipOuterExpressions } from './syntax.js';
+import { enclosingClass, fieldTypeName, nodePosition, propertyNameText, skipOuterExpressions } from './syntax.js';
 import { localInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import { DYNAMODB_CLIENT_METHODS, DYNAMODB_COMMAND_PACKAGES, DYNAMODB_COMMANDS, DYNAMODB_REQUEST_PROPERTIES } from '../../models/dynamodb.js';
 import {
@@ -135,6 +135,11 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
     if ((READ_METHODS.has(method) || WRITE_METHODS.has(method)) && modules) {
       const operation = WRITE_METHODS.has(method) ? 'write' : 'read';
       if (ts.isPropertyAccessExpression(receiver) && /^[a-z]/.test(receiver.name.text) && declaredStore(skipOuterExpressions(receiver.expression), file, modules)?.kind === 'prisma') {
+        return { ...base, library: 'prisma', model: receiver.name.text, method, operation };
+      }
+      // An injected client or repository wrapper, known by its declared type: `this._posts.model.post.update(...)`
+      // where `constructor(private _posts: PrismaRepository<'post'>)` and `model: Pick<PrismaService, T>`.
+      if (ts.isPropertyAccessExpression(receiver) && /^[a-z]/.test(receiver.name.text) && injectedPrismaClient(receiver.expression, file, modules)) {
         return { ...base, library: 'prisma', model: receiver.name.text, method, operation };
       }
       const store = declaredStore(receiver, file, modules);
@@ -472,6 +477,41 @@ function declaredStore(receiver: ts.Expression, file: ScannedSourceFile, modules
       : undefined;
   storeCache.set(declaration, store ?? null);
   return store;
+}
+
+/** A type that is a Prisma client: `PrismaClient`, a `PrismaService`, `Pick<PrismaService, 'post'>`. */
+const PRISMA_CLIENT_TYPE = /\bPrisma(?:Client|Service)\b/;
+
+/**
+ * `this.db` or `this._posts.model` whose declared type is a Prisma client: the field's type (a
+ * constructor parameter property), and for `this.field.member` the member's type in that class.
+ */
+function injectedPrismaClient(expression: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex): boolean {
+  const value = skipOuterExpressions(expression);
+  if (!ts.isPropertyAccessExpression(value)) return false;
+  const owner = skipOuterExpressions(value.expression);
+  const classNode = enclosingClass(value);
+  if (!classNode) return false;
+  if (owner.kind === ts.SyntaxKind.ThisKeyword) {
+    const typeName = fieldTypeName(classNode, value.name.text);
+    return typeName !== undefined && isPrismaClientClass(typeName, file, modules);
+  }
+  if (!ts.isPropertyAccessExpression(owner) || skipOuterExpressions(owner.expression).kind !== ts.SyntaxKind.ThisKeyword) return false;
+  const typeName = fieldTypeName(classNode, owner.name.text);
+  const binding = typeName ? modules.resolveName(file, typeName) : undefined;
+  if (binding?.kind !== 'declaration' || !ts.isClassDeclaration(binding.node)) return false;
+  const member = binding.node.members.find((candidate) => ts.isPropertyDeclaration(candidate) && candidate.name && propertyNameText(candidate.name) === value.name.text);
+  const type = member && ts.isPropertyDeclaration(member) ? member.type : undefined;
+  return type !== undefined && PRISMA_CLIENT_TYPE.test(type.getText(binding.node.getSourceFile()));
+}
+
+/** A class named like a Prisma client, or one of the project's that extends PrismaClient. */
+function isPrismaClientClass(typeName: string, file: ScannedSourceFile, modules: ModuleIndex): boolean {
+  if (typeName === 'PrismaClient') return true;
+  const binding = modules.resolveName(file, typeName);
+  if (binding?.kind !== 'declaration' || !ts.isClassDeclaration(binding.node)) return false;
+  const base = binding.node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+  return base !== undefined && /\bPrismaClient\b/.test(base.getText(binding.node.getSourceFile()));
 }
 
 function bindingDeclaration(binding: ReturnType<ModuleIndex['resolveName']>): ts.Node | undefined {

@@ -12,7 +12,7 @@ import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCa
 import { SCHEMA_PARSE_METHODS } from '../../models/validation-schemas.js';
 import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
 import { BAG_PARTS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS } from '../../models/request-sources.js';
-import { TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
+import { REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
 import { mentionsName } from '../text.js';
 import { otherMethodStatements } from '../routes/method-dispatch.js';
@@ -644,6 +644,11 @@ export class DataflowEngine {
     // next-auth getServerSession()/auth(), Clerk currentUser(): the signed-in user's session, not client input.
     if (SESSION_GETTERS.test(lastName) && (call.arguments?.length ?? 0) <= 2 && !argumentOrigins.some((argument) => argument.kind === 'tainted' && !argument.taint.requestObject)) {
       return { kind: 'principal', label: `${calleeName}()` };
+    }
+    // `this.cls.get('user.id')`: the request context a guard filled with the signed-in user (nestjs-cls, AsyncLocalStorage).
+    const contextKey = call.arguments?.[0] && skipOuterExpressions(call.arguments[0]);
+    if (lastName === 'get' && ts.isPropertyAccessExpression(callee) && REQUEST_CONTEXT_STORE.test(callee.expression.getText()) && contextKey && ts.isStringLiteralLike(contextKey) && REQUEST_CONTEXT_PRINCIPAL_KEY.test(contextKey.text)) {
+      return { kind: 'principal', label: `${callee.expression.getText()}.get('${contextKey.text}')` };
     }
     // `jwt.verify(token, secret)`: the library throws on a bad token, so its result is the verified caller.
     if (this.verifiesToken(callee, context.fn.file)) return { kind: 'principal', label: `${calleeName}()` };

@@ -1,9 +1,8 @@
 import { ts } from '#typescript';
 import type { ResolvedFunction } from '../names/index.js';
 import { nodePosition, propertyValue } from '../ast/syntax.js';
-import { isPrincipalDecorator } from '../routes/handler-evidence.js';
+import { isPrincipalDecorator, TENANT_DECORATOR } from '../routes/handler-evidence.js';
 
-const TENANT_DECORATOR = /^(?:Get)?(?:Current|Active|Auth|Session)?(?:Org|Organi[sz]ation|Tenant|Workspace|Team|Account|Project)(?:FromRequest|FromSession|FromToken)?$/;
 import type { ParameterInput, Route } from '../routes/route.js';
 import type { Taint, ValueOrigin } from './taint.js';
 import type { RequestObjectKind } from '../../models/request-sources.js';

@@ -492,7 +492,9 @@ function reachableFunctions(modules: ModuleIndex, fn: ResolvedFunction, maxDepth
       const body = current.node.body;
       if (!body) continue;
       const consider = (expression: ts.Expression): void => {
-        if (found.length >= limit || !ts.isIdentifier(expression)) return;
+        // By name, or a method of the class itself or of a service injected into it (`this.authService.authenticate(...)`):
+        // a Nest guard often hands the whole check to a service.
+        if (found.length >= limit || !(ts.isIdentifier(expression) || isOwnOrInjectedMethod(expression))) return;
         const callee = resolveFunction(modules, current.file, expression);
         if (!callee?.node.body || seen.has(callee.node)) return;
         seen.add(callee.node);
@@ -511,6 +513,13 @@ function reachableFunctions(modules: ModuleIndex, fn: ResolvedFunction, maxDepth
     frontier = next;
   }
   return found;
+}
+
+/** `this.check`, `this.authService.authenticate`: a method the enclosing class or one of its fields holds. */
+function isOwnOrInjectedMethod(expression: ts.Expression): boolean {
+  if (!ts.isPropertyAccessExpression(expression)) return false;
+  const owner = skipOuterExpressions(expression.expression);
+  return owner.kind === ts.SyntaxKind.ThisKeyword || (ts.isPropertyAccessExpression(owner) && owner.expression.kind === ts.SyntaxKind.ThisKeyword);
 }
 
 const MAX_DIRECT_CALLEES = 8;

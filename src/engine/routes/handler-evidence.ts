@@ -15,10 +15,13 @@ const CONTEXT_CONTAINERS = new Set(['ctx', 'context']);
 /** Parameter decorators that inject the authenticated user into a NestJS handler. */
 export const PRINCIPAL_DECORATOR = /^(?:CurrentUser|User|AuthUser|GetUser|ReqUser|Principal|Session|Auth|Jwt(?:Payload|User)|UserEntity|(?:Get)?CurrentUserId|(?:LoggedIn|Authenticated|Session|Request|Active)User|Current(?:Account|Member))$/;
 
-/** `@CurrentUser()`, `@GqlUser()`, `@SessionUser()`: a parameter decorator that injects the signed-in user. */
+/** `@CurrentUser()`, `@GqlUser()`, `@SessionUser()`, `@GetUserFromRequest()`: a parameter decorator that injects the signed-in user. */
 export function isPrincipalDecorator(name: string): boolean {
-  return PRINCIPAL_DECORATOR.test(name) || /^\w+User$/.test(name);
+  return PRINCIPAL_DECORATOR.test(name) || /^\w+User(?:FromRequest|FromSession|FromToken)?$/.test(name);
 }
+
+/** `@GetOrgFromRequest()`, `@CurrentOrganization()`, `@Tenant()`: the caller's tenant, resolved by the server from the session. */
+export const TENANT_DECORATOR = /^(?:Get)?(?:Current|Active|Auth|Session)?(?:Org|Organi[sz]ation|Tenant|Workspace|Team|Account|Project)(?:FromRequest|FromSession|FromToken)?$/;
 
 const REJECTS_UNAUTHENTICATED = /\bcode\s*:\s*['"`](?:UNAUTHORIZED|UNAUTHENTICATED)['"`]|\b(?:status|sendStatus|code|throw)\s*\(\s*401\b|\b401\s*\)|new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Unauthenticated|AuthenticationError|NotAuthenticated|Auth(?:entication)?Required|LoginRequired|NotLoggedIn)\w*|\bunauthorized\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|\bstatus(?:Code)?\s*:\s*401\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in)|if\s*\(\s*!\s*\(?\s*(?:await\s+)?[\w$.?]*(?:session|user|userId|token|auth)\b[^)]*\)\s*\{?\s*(?:return|throw)\b[^;]*?\b403\b/;
 
@@ -30,7 +33,8 @@ export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
     for (const decorator of ts.getDecorators(parameter) ?? []) {
       const expression = decorator.expression;
       const callee = ts.isCallExpression(expression) ? expression.expression : expression;
-      if (ts.isIdentifier(callee) && isPrincipalDecorator(callee.text)) {
+      // The caller's tenant (`@GetOrgFromRequest() org`) names the caller as much as the user does.
+      if (ts.isIdentifier(callee) && (isPrincipalDecorator(callee.text) || TENANT_DECORATOR.test(callee.text))) {
         found.push(`@${callee.text}() ${parameter.name.getText(handler.node.getSourceFile())}`);
       }
     }

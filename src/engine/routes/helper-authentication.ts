@@ -170,7 +170,8 @@ export class HelperAuthenticationFinder {
     let verifiedIn: ResolvedFunction | undefined = verifiesHere ? fn : undefined;
     // `try { jwt.verify(...) } catch { return null }`: what throws inside is caught here and the caller gets a value to test.
     const escaping = escapingThrows(this.modules, fn);
-    let throws = escaping ? escaping.throws : THROWS.test(text) || SELF_THROWING_VERIFICATION.test(text);
+    const selfThrowing = SELF_THROWING_VERIFICATION.test(text) || importedThrowingVerify(fn, text);
+    let throws = escaping ? escaping.throws : THROWS.test(text) || selfThrowing;
     let rejects = REJECTION_STATUS.test(text) || AUTH_ERROR_MESSAGE.test(text);
     let calleeThrowsOnFailure = false;
     if (depth < MAX_HELPER_DEPTH) {
@@ -187,7 +188,7 @@ export class HelperAuthenticationFinder {
       }
     }
     const facts: HelperFacts = {
-      throwsOnFailure: calleeThrowsOnFailure || (verifiedIn !== undefined && (throws || (!escaping && verifiesHere && SELF_THROWING_VERIFICATION.test(text) && !/\bcatch\b/.test(text)))),
+      throwsOnFailure: calleeThrowsOnFailure || (verifiedIn !== undefined && (throws || (!escaping && verifiesHere && selfThrowing && !/\bcatch\b/.test(text)))),
       rejects,
       throws,
     };
@@ -195,6 +196,15 @@ export class HelperAuthenticationFinder {
     this.facts.set(fn.node, facts);
     return facts;
   }
+}
+
+/**
+ * `verify(token, secret)` with `verify` imported from jsonwebtoken (`import { verify } from 'jsonwebtoken'`):
+ * it throws on a bad signature or an expired token, as `jwt.verify` does.
+ */
+function importedThrowingVerify(fn: ResolvedFunction, text: string): boolean {
+  if (!/(?<![.\w$])verify\s*\(/.test(text)) return false;
+  return /\bimport\s*\{[^}]*\bverify\b[^}]*\}\s*from\s*['"]jsonwebtoken['"]|\{[^}]*\bverify\b[^}]*\}\s*=\s*require\s*\(\s*['"]jsonwebtoken['"]\s*\)/.test(fn.file.text);
 }
 
 /**

@@ -14,8 +14,8 @@ import { OPERATIONS } from './route.js';
 
 /** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */
 const CREDENTIAL_ENTRY_SEGMENT = /^(?:login|log-in|signin|sign-in|signup|sign-up|oauth2?|sso|saml)$/;
-/** Words of a route that manages an SSO/OAuth setup rather than signing someone in with it. */
-const PROVIDER_MANAGEMENT = /^(?:update|delete|remove|create|add|set|enable|disable|list|configure|config|settings|providers?|edit|toggle|get|all|mine)$/;
+/** Words of a route that manages an SSO/OAuth setup (its providers, the OAuth apps and clients a user registers) rather than signing someone in with it. */
+const PROVIDER_MANAGEMENT = /^(?:update|delete|remove|create|add|set|enable|disable|list|configure|config|settings|providers?|edit|toggle|get|all|mine|apps?|applications?|clients?)$/;
 /** The same when an auth-ish segment precedes them (`/auth/register`, `/oauth/callback`), never alone (`/devices/register`). */
 // Words that make a sign-in word the subject of a read or report (`loginHistory`, `signupStats`), not the act.
 const ABOUT_SIGN_IN = /^(?:history|histories|attempts?|logs?|audit|stats|statistics|count|counts|report|reports|events?|activity|methods?|options?|status|page|url|link|redirect)$/;
@@ -78,7 +78,7 @@ export function isServiceEndpoint(routePath: string): boolean {
 const SETUP_SEGMENT = /^(?:setup|set-up|onboarding|onboard|install|installation|initiali[sz]e|init|first-run|bootstrap)$/;
 /** A check that the app already has users or is configured: first-run setup refuses after that. */
 const ALREADY_CONFIGURED =
-  /\b(?:count|countDocuments|exists|findFirst|findOne)\s*\(|\b(?:setup|onboarding|installation|install)(?:Complete|Completed|Done|Finished)\b|\bis(?:Configured|Initiali[sz]ed|Installed|Onboarded|SetUp|Setup)\b|\balready(?:Configured|Initiali[sz]ed|Installed|SetUp)\b|\bhasUsers\b|\binitiali[sz]ed\b/;
+  /\bget(?:First)?Admin\w*\s*\(|\badmin(?:Exists|Count)\b|\b(?:count|countDocuments|exists|findFirst|findOne)\s*\(|\b(?:setup|onboarding|installation|install)(?:Complete|Completed|Done|Finished)\b|\bis(?:Configured|Initiali[sz]ed|Installed|Onboarded|SetUp|Setup)\b|\balready(?:Configured|Initiali[sz]ed|Installed|SetUp)\b|\bhasUsers\b|\binitiali[sz]ed\b/;
 const USERS_WORD = /user|admin|account|owner|member|config|setting|setup|onboard|install|initiali/i;
 /** Markers a handler's module or options use to say "no authentication here, on purpose". */
 const PUBLIC_MARKER = /\b(?:isPublic|skipAuth|noAuth|publicRoute|allowAnonymous|authRequired)\s*[:=]\s*(true|false)\b/;
@@ -181,7 +181,9 @@ export function publicByDesignReason(input: {
   }
   // Under an auth prefix (`/auth`, `/mobile-auth`), exchanging a one-time code is signing in too.
   const authPrefix = literal.some((segment) => /^(?:auth|authentication|oauth2?|session|sessions|identity)$/.test(segment) || segmentWords(segment.replace(/-/g, ' ')).some((word) => /^(?:auth|oauth2?)$/.test(word)));
-  if (authPrefix && literal.some((segment) => AUTH_FLOW_SEGMENT.test(segment) || /^(?:exchange(?:-code)?|code|authorize|browser-start|start|complete)$/.test(segment))) {
+  // `/auth/forgot-return`, `/auth/reset-confirm`: an account recovery step worded with its stage (not `verify-attestation`, which registers a passkey).
+  const recoveryStep = (segment: string) => /^(?:forgot|reset|recover|recovery)$/.test(segment.split('-')[0]!);
+  if (authPrefix && literal.some((segment) => AUTH_FLOW_SEGMENT.test(segment) || recoveryStep(segment) || /^(?:exchange(?:-code)?|code|authorize|browser-start|start|complete)$/.test(segment))) {
     return 'part of signing in or recovering an account';
   }
   // `changePassword(token, newPassword)`: setting a password with a reset token is the end of account recovery.
@@ -225,7 +227,10 @@ export function publicByDesignReason(input: {
   if (infrastructure) {
     return `${literal.join('/')}: health, status or documentation endpoint`;
   }
-  const setup = literal.find((segment) => SETUP_SEGMENT.test(segment));
+  // `/auth/admin-sign-up`, `/register-admin`: creating the first administrator is first-run setup
+  // when it refuses once one exists.
+  const adminSignUp = phrase.some((word) => /^admin(?:istrator)?s?$/.test(word)) && (phrase.some((word) => /^(?:signup|register|registration)$/.test(word)) || phrase.join('-').includes('sign-up'));
+  const setup = literal.find((segment) => SETUP_SEGMENT.test(segment)) ?? (adminSignUp ? 'administrator sign-up' : undefined);
   if (setup && input.handler) {
     const refusal = firstRunRefusal(input.modules, input.handler);
     if (refusal) return `first-run ${setup} that refuses once configured (${refusal})`;

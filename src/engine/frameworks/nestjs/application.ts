@@ -169,19 +169,22 @@ export function readModules(modules: ModuleIndex, sourceFiles: readonly ScannedS
       if (!ts.isClassDeclaration(statement)) continue;
       if (file.text.includes('forRoutes')) middleware.push(...readMiddlewareBindings(modules, file, statement));
       const decorator = ts.getDecorators(statement)?.find((candidate) => isNestDecorator(modules, file, candidate, MODULE_DECORATOR));
-      const metadata = decorator && ts.isCallExpression(decorator.expression) ? decorator.expression.arguments[0] : undefined;
-      if (!metadata || !ts.isObjectLiteralExpression(metadata)) continue;
-      const controllers = arrayElements(modules, file, propertyValue(metadata, 'controllers'))
+      const written = decorator && ts.isCallExpression(decorator.expression) ? decorator.expression.arguments[0] : undefined;
+      // `@Module(globalModules)` where `const globalModules = { imports, providers: [...] }`: the named object.
+      const named = written ? moduleMetadataObject(modules, file, written) : undefined;
+      if (!named) continue;
+      const { metadata, file: metadataFile } = named;
+      const controllers = arrayElements(modules, metadataFile, propertyValue(metadata, 'controllers'))
         .map(({ element, file: elementFile }) => classDeclarationOf(modules, elementFile, element))
         .filter((node): node is ts.ClassDeclaration => node !== undefined);
       controllersOfModule.set(statement, controllers);
-      for (const { element, file: elementFile } of arrayElements(modules, file, propertyValue(metadata, 'imports'))) {
+      for (const { element, file: elementFile } of arrayElements(modules, metadataFile, propertyValue(metadata, 'imports'))) {
         const value = skipOuterExpressions(element);
         if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && /^(?:register|forRoutes)$/.test(value.expression.name.text) && value.expression.expression.getText() === 'RouterModule' && value.arguments[0]) {
           routerTrees.push(...arrayElements(modules, elementFile, value.arguments[0]));
         }
       }
-      for (const { element, file: elementFile } of arrayElements(modules, file, propertyValue(metadata, 'providers'))) {
+      for (const { element, file: elementFile } of arrayElements(modules, metadataFile, propertyValue(metadata, 'providers'))) {
         readGlobalProvider(elementFile, element, providers);
       }
     }
@@ -193,6 +196,17 @@ export function readModules(modules: ModuleIndex, sourceFiles: readonly ScannedS
     for (const controller of controllersOfModule.get(moduleNode) ?? []) controllerPrefixes.set(controller, prefix);
   }
   return { controllerPrefixes, providers, middleware };
+}
+
+/** A module's metadata object: written in the decorator, or a constant it names (in this file or imported). */
+function moduleMetadataObject(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): { metadata: ts.ObjectLiteralExpression; file: ScannedSourceFile } | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isObjectLiteralExpression(value)) return { metadata: value, file };
+  if (!ts.isIdentifier(value)) return undefined;
+  const binding = modules.resolveName(file, value.text);
+  if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node) || !binding.node.initializer) return undefined;
+  const initializer = skipOuterExpressions(binding.node.initializer);
+  return ts.isObjectLiteralExpression(initializer) ? { metadata: initializer, file: binding.file } : undefined;
 }
 
 /** The `consumer.apply(...)...forRoutes(...)` chains of a module class's `configure(consumer)`. */

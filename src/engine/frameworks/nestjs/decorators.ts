@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { nodePosition, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
+import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import { bindingValue, type ModuleIndex } from '../../names/index.js';
 import { middlewareName } from '../../routes/classify-middleware.js';
 import { readNames, staticStrings } from './values.js';
@@ -134,7 +134,7 @@ function expand(
       else if (name === 'UsePipes') effects.pipes.push(...args.map((argument) => ({ expression: argument, file })));
       else if (name === 'applyDecorators') {
         // Decorators inside applyDecorators also run bottom-up.
-        for (const argument of [...args].reverse()) expand(modules, file, argument, effects, site, parameters, depth + 1);
+        for (const argument of [...args.flatMap(spreadDecorators)].reverse()) expand(modules, file, argument, effects, site, parameters, depth + 1);
       } else if (name === 'SetMetadata' && args[0]) {
         const valueArgument = args[1] && skipOuterExpressions(args[1]);
         const flag = valueArgument?.kind === ts.SyntaxKind.TrueKeyword;
@@ -174,6 +174,44 @@ function expand(
   expand(modules, binding.file, returned, effects, site, { byName }, depth + 1);
 }
 
+/**
+ * The decorators an argument of applyDecorators stands for: itself, or for `...decorators` the
+ * elements of the local array it names and what the factory pushes onto it
+ * (`const decorators = [ApiBearerAuth(), SetMetadata(KEY, options)]; if (x) decorators.push(ApiQuery(...));`).
+ * A conditional push counts as applied: it may add a guard, and the guard is what matters.
+ */
+function spreadDecorators(argument: ts.Expression): ts.Expression[] {
+  if (!ts.isSpreadElement(argument)) return [argument];
+  const spread = skipOuterExpressions(argument.expression);
+  if (!ts.isIdentifier(spread)) return [];
+  const body = enclosingFunctionBody(spread);
+  if (!body) return [];
+  const elements: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (node !== body && ts.isFunctionLike(node)) return;
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === spread.text && node.initializer) {
+      const initializer = skipOuterExpressions(node.initializer);
+      if (ts.isArrayLiteralExpression(initializer)) elements.push(...initializer.elements.filter((element) => !ts.isSpreadElement(element)));
+    } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'push') {
+      const target = skipOuterExpressions(node.expression.expression);
+      if (ts.isIdentifier(target) && target.text === spread.text) elements.push(...node.arguments.filter((element) => !ts.isSpreadElement(element)));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return elements;
+}
+
+function enclosingFunctionBody(node: ts.Node): ts.Block | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isFunctionLike(current)) {
+      const body = (current as ts.FunctionLikeDeclaration).body;
+      return body && ts.isBlock(body) ? body : undefined;
+    }
+  }
+  return undefined;
+}
+
 /** What a decorator factory returns: `() => SetMetadata(...)`, `function Auth() { return applyDecorators(...) }`. */
 function returnedExpression(factory: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression): ts.Expression | undefined {
   const body = factory.body;
@@ -189,13 +227,33 @@ function returnedExpression(factory: ts.FunctionDeclaration | ts.ArrowFunction |
 function metadataValues(value: ts.Expression, parameters: ParameterValues | undefined): string[] {
   if (ts.isIdentifier(value)) {
     const passed = parameters?.byName.get(value.text);
-    if (passed) return readNames(passed);
+    // What the custom decorator was given, read the same way (the use site's own names, not the factory's).
+    if (passed) return passed.flatMap((argument) => metadataValues(skipOuterExpressions(argument), undefined));
   }
   if (ts.isArrayLiteralExpression(value)) {
     return value.elements.flatMap((element) => metadataValues(skipOuterExpressions(ts.isSpreadElement(element) ? element.expression : element), parameters));
   }
+  // `SetMetadata(KEY, options || {})`, `options ?? {}`: the options given, else a default.
+  if (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.BarBarToken || value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+    return [...metadataValues(skipOuterExpressions(value.left), parameters), ...metadataValues(skipOuterExpressions(value.right), parameters)];
+  }
+  // An options bag (`@Authenticated({ admin: true, permission: Permission.UserRead })`): what it asks
+  // for is its flags set to true (`admin`) and the roles or permissions it names.
+  if (ts.isObjectLiteralExpression(value)) {
+    return value.properties.flatMap((property) => {
+      if (!ts.isPropertyAssignment(property)) return [];
+      const name = propertyNameText(property.name);
+      const assigned = skipOuterExpressions(property.initializer);
+      if (!name) return [];
+      if (assigned.kind === ts.SyntaxKind.TrueKeyword) return ACCESS_OPTION.test(name) ? [name] : [];
+      return ACCESS_OPTION.test(name) ? metadataValues(assigned, parameters) : [];
+    });
+  }
   return readNames([value]);
 }
+
+/** Options of an auth decorator that ask for a role or permission (`admin: true`, `roles: [...]`, `permission: X`); others (`sharedLink: true`) ask for none. */
+const ACCESS_OPTION = /^(?:is)?(?:admin|super_?admin|staff|roles?|permissions?|scopes?|groups?|privileges?)$/i;
 
 /**
  * A metadata key as a comparable string: the string it holds when static (so `'isPublic'` in a

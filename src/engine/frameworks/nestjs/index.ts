@@ -330,12 +330,23 @@ class ControllerDiscovery {
         continue;
       }
       const valued = metadata.find((mark) => !mark.flag && reads.has(mark.key));
+      if (valued && valued.values.length === 0 && (middleware.kind === 'auth' || middleware.kind === 'role')) {
+        // `@Authenticated()` read by a guard that signs the caller in: the mark names no role to compare.
+        kept.push({ ...middleware, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), which names no role or permission` });
+        continue;
+      }
       if (valued) {
         kept.push({ ...middleware, kind: 'role', roles: valued.values, evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line})` });
         continue;
       }
       if (middleware.kind === 'role' && reads.size > 0 && guardClass && lets(guardClass, this.modules)) {
         kept.push({ ...middleware, kind: 'other', evidence: `${middleware.name} checks no roles here: the route carries none of the metadata it reads` });
+        continue;
+      }
+      // An opt-in guard (`if (!options) return true` on what the Reflector read): a route without its
+      // decorator (`@Authenticated()`) passes it unchecked.
+      if (middleware.kind === 'auth' && reads.size > 0 && guardClass && passesWithoutMetadata(guardClass, this.modules)) {
+        kept.push({ ...middleware, kind: 'other', evidence: `${middleware.name} lets this route through: it checks only routes carrying the metadata it reads, and this one carries none` });
         continue;
       }
       kept.push(middleware);
@@ -396,6 +407,48 @@ function lets(guardClass: NonNullable<ReturnType<typeof guardClassOf>>, modules:
   const method = lifecycleMethodOf(modules, guardClass);
   const body = method?.node.body;
   return body !== undefined && /\breturn\s+true\b/.test(body.getText(method!.node.getSourceFile()));
+}
+
+/**
+ * True when a guard's canActivate returns true as soon as the metadata it reads is absent:
+ * `const options = this.reflector.getAllAndOverride(KEY, targets); if (!options) return true;`.
+ * Opt-out guards (`if (isPublic) return true`) test the metadata's presence and are not this.
+ */
+function passesWithoutMetadata(guardClass: NonNullable<ReturnType<typeof guardClassOf>>, modules: ModuleIndex): boolean {
+  const method = lifecycleMethodOf(modules, guardClass);
+  const body = method?.node.body;
+  if (!body) return false;
+  const sourceFile = method.node.getSourceFile();
+  const REFLECTOR_READ = /\b(?:reflector|Reflect)\b[\w$.?]*\.\s*(?:get|getAll|getAllAndOverride|getAllAndMerge|getMetadata)\s*[<(]/i;
+  const readNames = new Set<string>();
+  let passes = false;
+  const isAbsent = (condition: ts.Expression): boolean => {
+    const value = skipOuterExpressions(condition);
+    if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) {
+      const operand = skipOuterExpressions(value.operand);
+      return (ts.isIdentifier(operand) && readNames.has(operand.text)) || REFLECTOR_READ.test(operand.getText(sourceFile));
+    }
+    if (ts.isBinaryExpression(value) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken].includes(value.operatorToken.kind)) {
+      const left = skipOuterExpressions(value.left);
+      const right = skipOuterExpressions(value.right);
+      const empty = (node: ts.Expression) => node.kind === ts.SyntaxKind.UndefinedKeyword || node.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(node) && node.text === 'undefined');
+      const read = (node: ts.Expression) => ts.isIdentifier(node) && readNames.has(node.text);
+      return (read(left) && empty(right)) || (read(right) && empty(left));
+    }
+    return false;
+  };
+  const returnsTrue = (statement: ts.Statement): boolean => {
+    const only = ts.isBlock(statement) && statement.statements.length === 1 ? statement.statements[0]! : statement;
+    return ts.isReturnStatement(only) && only.expression !== undefined && skipOuterExpressions(only.expression).kind === ts.SyntaxKind.TrueKeyword;
+  };
+  const visit = (node: ts.Node): void => {
+    if (passes || (node !== body && ts.isFunctionLike(node))) return;
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && REFLECTOR_READ.test(node.initializer.getText(sourceFile))) readNames.add(node.name.text);
+    if (ts.isIfStatement(node) && isAbsent(node.expression) && returnsTrue(node.thenStatement)) passes = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return passes;
 }
 
 /**
