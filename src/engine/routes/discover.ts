@@ -187,7 +187,9 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   if (definition.argsParameter !== undefined) route.argsParameter = definition.argsParameter;
   if (definition.parameterInputs) route.parameterInputs = definition.parameterInputs;
   if (publicByDesign) route.publicByDesign = publicByDesign;
-  if (principal.length === 0 && (auth === 'authenticated' || publicByDesign?.startsWith('webhook')) && isServiceEndpoint(wordPath(definition))) route.caller = 'service';
+  // Not a GraphQL operation: senders post webhooks and cron calls to a URL, and an operation named
+  // for webhooks (`deleteWebhook`, `webhook(id)`) manages the workspace's webhook settings for a user.
+  if (principal.length === 0 && definition.kind !== 'graphql' && (auth === 'authenticated' || publicByDesign?.startsWith('webhook')) && isServiceEndpoint(wordPath(definition))) route.caller = 'service';
   // A cron or internal job endpoint that only compares a configured secret: a service calls it.
   if (principal.length === 0 && auth === 'authenticated' && inHandler && checksSharedSecret(handlerFunction)) route.caller = 'service';
   return route;
