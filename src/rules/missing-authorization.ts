@@ -9,7 +9,7 @@ import type { RuleContext } from '../engine/rule-api.js';
 const PRIVILEGED_SEGMENT = /^(?:admin|admins|administration|internal|staff|manage|management|ops|superuser|superadmin|backoffice|back-office|root|sudo|moderation|moderator|impersonate|system)$/;
 const PRIVILEGED_HANDLER = /admin|internal|staff|superuser|impersonat|moderat|backoffice/i;
 // Writing these fields changes what someone may do.
-const PRIVILEGE_FIELD = /\b(?:role|roles|permissions?|isAdmin|is_admin|isStaff|is_staff|isSuperuser|is_superuser|superuser|scopes?|accessLevel|access_level|userType|user_type|plan|tier|isVerified)\s*[:=]/;
+const PRIVILEGE_FIELD = /\b(?:role|roles|roleIds?|role_ids?|permissions?|isAdmin|is_admin|isStaff|is_staff|isSuperuser|is_superuser|superuser|scopes?|accessLevel|access_level|userType|user_type|plan|tier|isVerified)\s*[:=]/;
 const BILLING_OR_FLAGS_SEGMENT = /^(?:billing|plans?|pricing|feature-?flags?|flags|features|credits|quotas?|limits|settings)$/;
 // A check in the handler (or what it calls) that compares the user's role or asks a policy engine.
 const IN_HANDLER_ROLE_CHECK =
@@ -21,7 +21,7 @@ const REJECTION = /\b403\b|Forbidden|FORBIDDEN|Unauthori[sz]ed|\b(?:unauthori[sz
 // The value written into a privilege field comes from the caller: that is an escalation path.
 /** Records that delegate the holder's own access: API keys, personal access tokens, OAuth clients. */
 const DELEGATED_CREDENTIAL_MODEL = /^(?:api_?keys?|personal_?access_?tokens?|access_?tokens?|tokens?|oauth_?(?:clients?|apps?|applications?)|access_?keys?|service_?tokens?)$/i;
-const PRIVILEGE_SHORTHAND = /[{,]\s*(role|roles|permissions?|isAdmin|is_admin|isStaff|isSuperuser|scopes?|accessLevel|userType|plan|tier)\s*[,}]/;
+const PRIVILEGE_SHORTHAND = /[{,]\s*(role|roles|roleIds?|role_ids?|permissions?|isAdmin|is_admin|isStaff|isSuperuser|scopes?|accessLevel|userType|plan|tier)\s*[,}]/;
 const FROM_REQUEST = /\b(?:body|dto|input|req|request|params|payload|args|data|query|ctx\.request|c\.req)\b/;
 // The handler compares the target id with the caller's own id: self-service, not another user.
 const SELF_CHECK = /(?:user|session\.user|principal|me|currentUser|caller)\s*\??\.\s*(?:id|sub|userId|uid)\s*[!=]==?|[!=]==?\s*[\w$.?]*(?:user|session\.user|principal|currentUser)\s*\??\.\s*(?:id|sub|userId|uid)\b/i;
