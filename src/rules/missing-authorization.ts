@@ -1,5 +1,6 @@
 import { ts } from '#typescript';
 import { routeRef } from '../types.js';
+import { CONTEXT_PERMISSION_CHECK } from '../models/auth.js';
 import { defineRule } from './define-rule.js';
 import { accessTrace, describeAccess, routeFacts, routeSpan, type RouteFacts } from './utils/route-facts.js';
 import { escapeRegExp } from '../engine/text.js';
@@ -13,7 +14,7 @@ const PRIVILEGE_FIELD = /\b(?:role|roles|roleIds?|role_ids?|permissions?|isAdmin
 const BILLING_OR_FLAGS_SEGMENT = /^(?:billing|plans?|pricing|feature-?flags?|flags|features|credits|quotas?|limits|settings)$/;
 // A check in the handler (or what it calls) that compares the user's role or asks a policy engine.
 const IN_HANDLER_ROLE_CHECK =
-  /(?:\.\s*(?:role|roles|isAdmin|is_admin|isStaff|permissions?|scopes?)\b[^;\n]*(?:!==|===|!=|==|includes|some|has)|!\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b|\b(?:has(?:Role|Permission|AnyRole)|isAdmin|requireRole|requireAdmin|assert(?:Admin|Role|Permission|Can)\w*|ensure\w*(?:Admin|Role|Permission)\w*|check\w*(?:Role|Permission|Admin)\w*|authorize\w*|can|cannot|(?:can|may)[A-Z]\w*|is(?:Allowed|Permitted|Authori[sz]ed)\w*|hasAccess\w*)\s*\(|ability\.(?:can|cannot)|ForbiddenError\.from|\.enforce\s*\(|ac\.can\s*\()/;
+  /(?:\.\s*(?:role|roles|isAdmin|is_admin|isStaff|permissions?|scopes?)\b[^;\n]*(?:!==|===|!=|==|includes|some|has)|!\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b|\b(?:has(?:Role|Permission|AnyRole)|isAdmin|requireRole|requireAdmin|assert(?:Admin|Role|Permission|Can)\w*|ensure\w*(?:Admin|Role|Permission)\w*|check\w*(?:Role|Permission|Admin)\w*|validate\w*(?:Role|Permission)\w*|authorize\w*|can|cannot|(?:can|may)[A-Z]\w*|is(?:Allowed|Permitted|Authori[sz]ed)\w*|hasAccess\w*)\s*\(|ability\.(?:can|cannot)|ForbiddenError\.from|\.enforce\s*\(|ac\.can\s*\()/;
 // Code that branches on the caller's role is role-aware, even when the branch answers rather than rejects.
 const ROLE_BRANCH = /\bif\s*\(\s*!?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|role|roles)\b/;
 // Permission predicates (`canViewUsers(auth)`) answer through a helper such as `unauthorized()`.
@@ -85,7 +86,8 @@ export default defineRule({
       const reason = privilegedReason(facts, (access, name) => privilegeFromRequest(ctx, route, access, name));
       if (!reason) continue;
       const privileged = { ...examined, subject: 'privileged function' };
-      if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText)) {
+      // The server's context check (`context.validatePermissions(...)`) throws by itself: no rejection need be written.
+      if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText) || CONTEXT_PERMISSION_CHECK.test(facts.bodyText)) {
         ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the handler checks a role or permission and rejects` });
         continue;
       }
