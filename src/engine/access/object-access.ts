@@ -10,7 +10,7 @@ import { locateMiddleware } from '../routes/classify-middleware.js';
 import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { filterFacts, isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess } from './lookup-keys.js';
-import { collectIdentifiers, inCodeOwnershipCheck, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
+import { collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
 /**
  * Object-level access: for every lookup an authenticated route makes by an id the client sends,
@@ -137,6 +137,16 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     // its lookups are keyed by the sender's payload, and there is no signed-in user to own them.
     if (route.caller === 'service') return record(route, candidate, pathKey, { verdict: 'service', evidence: `called by a service, not a user (${route.publicByDesign ?? route.authEvidence[0] ?? 'shared secret'})` });
     const role = route.middleware.find((middleware) => middleware.kind === 'role' && !admitsEveryUser(middleware));
+    // A role held on the object the client names (a team member's role in the teamID it sends): the
+    // guard checks that object. Other ids the route takes stay exempt as under any role guard (the
+    // services compare them with the guarded object in ways not read yet), but are not called admin-only.
+    const membership = role && membershipGuardArguments(ctx, route, role);
+    if (role && membership) {
+      // The key came from that argument: bound to its name, or read as a member of the arguments (`args.requestID`).
+      const covered = [...membership].find((name) => keyNames.has(name) || candidate.taint.steps.some((step) => new RegExp(`(?:^|[^\\w$])${name.replace(/\$/g, '\\$')}\\b`).test(step.message)));
+      if (covered) return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `membership checked by ${role.name} on ${covered}` });
+      return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: `a role on the ${[...membership].join(', ')} the client names (${role.name}), not on this id` });
+    }
     const adminCheck = role ? undefined : (handlerAdminCheck(route) ?? adminBranch(candidate.lookup.node));
     if (role || isPrivilegedPath(route.path) || adminCheck) {
       return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: role ? `admin only (${role.name})` : adminCheck ? `admin only (${adminCheck})` : 'admin only (admin path)' });
