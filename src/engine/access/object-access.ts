@@ -199,7 +199,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const inner: PathEntry[] = [{ fn: enclosingFunction(lookup.node)!, call: lookup.node }].filter((entry) => entry.fn);
       const optional = { ...(capability ? { capability } : {}), ...(settled ? { settled } : {}) };
       const memberPath = memberPathOfParameter(key.expression, enclosingFunction(lookup.node));
-      register(enclosingFunction(lookup.node), parameterIndexOf(ctx, key.taint.steps, enclosingFunction(lookup.node)), { lookup, field: key.field, inner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}) });
+      const owner = parameterOwner(ctx, key.taint.steps, enclosingFunction(lookup.node));
+      const ownerInner: PathEntry[] = owner && owner.closures.length > 0 ? [{ fn: owner.fn as PathEntry['fn'], call: owner.closures[0]!.fn }, ...inner] : inner;
+      register(owner?.fn, owner?.index, { lookup, field: key.field, inner: ownerInner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}) });
       const path = pathFunctions(ctx, tainted, key.taint.steps, lookup.node);
       consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled);
     });
@@ -224,7 +226,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const passed = (tainted.call.arguments ?? []).flatMap((argument) => requestValueNames(tainted, argument));
         const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, undefined), ...passed]);
         const optional = { ...(entry.capability ? { capability: entry.capability } : {}), ...(entry.settled ? { settled: entry.settled } : {}) };
-        if (register(caller, parameterIndexOf(ctx, taint.steps, caller), { lookup: entry.lookup, field: entry.field, inner, keyNames, accessFile: entry.accessFile, ...optional })) changed = true;
+        const owner = parameterOwner(ctx, taint.steps, caller);
+        const ownerInner: PathEntry[] = owner && owner.closures.length > 0 ? [{ fn: owner.fn as PathEntry['fn'], call: owner.closures[0]!.fn }, ...inner] : inner;
+        if (register(owner?.fn, owner?.index, { lookup: entry.lookup, field: entry.field, inner: ownerInner, keyNames, accessFile: entry.accessFile, ...optional })) changed = true;
         const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
         const { line, column } = nodePosition(tainted.call);
         const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
@@ -617,6 +621,25 @@ function memberOfOrigin(origin: ValueOrigin | undefined, path: readonly string[]
 }
 
 /** Which parameter of `fn` the value came in through: the argument position of its last `passed to` step, when that call is to `fn`. */
+/**
+ * The function whose parameter a value came in through, for registering a lookup on it: the one
+ * around the call, or, when that is a callback (`prisma.$transaction(async (tx) => ...)`) reading a
+ * variable of the function that wrote it, that function. Every route calling the outer function then
+ * reaches the lookup, not only the first one the dataflow followed into the callback. `closures` are
+ * the callbacks crossed, innermost last, for the call path.
+ */
+function parameterOwner(ctx: AccessContext, steps: readonly TraceStep[], fn: ts.SignatureDeclaration | undefined): { fn: ts.SignatureDeclaration; index: number; closures: PathEntry[] } | undefined {
+  const closures: PathEntry[] = [];
+  for (let current = fn, depth = 0; current && depth < 4; depth++) {
+    const index = parameterIndexOf(ctx, steps, current);
+    if (index !== undefined) return { fn: current, index, closures };
+    if (!(ts.isArrowFunction(current) || ts.isFunctionExpression(current))) return undefined;
+    closures.unshift({ fn: current as PathEntry['fn'], call: current });
+    current = enclosingFunction(current.parent);
+  }
+  return undefined;
+}
+
 function parameterIndexOf(ctx: AccessContext, steps: readonly TraceStep[], fn: ts.SignatureDeclaration | undefined): number | undefined {
   if (!fn) return undefined;
   const passed = [...steps].reverse().find((step) => step.message.startsWith('passed to '));
