@@ -48,6 +48,17 @@ describe('trustscan routes', () => {
     expect(text.stdout).toMatch(/\n\s+object access: reads order \(findUnique\) by id at src\/express\/orders\.ts:12: unchecked\n/);
   });
 
+  it('calls a role held in the team the client names a membership check of that team, not an admin-only route', async () => {
+    const bolaDir = fileURLToPath(new URL('../fixtures/rules/missing-ownership-check', import.meta.url));
+    const run = await runCli(['routes', 'graphql-team', '--format', 'json'], { cwd: bolaDir });
+    expect(run.code).toBe(0);
+    const inventory = JSON.parse(run.stdout);
+    const accessOf = (path: string) => inventory.routes.find((r: { path: string }) => r.path === path)?.objectAccess;
+    expect(accessOf('teamEnvironments')).toMatchObject([{ model: 'teamEnvironment', key: 'teamID', verdict: 'guarded', evidence: 'membership checked by TeamMemberGuard on teamID' }]);
+    // The environment's own id is not what the guard checked (its service must tie it to the team): still exempt, but not called admin-only.
+    expect(accessOf('renameTeamEnvironment')).toMatchObject([{ key: 'id', verdict: 'admin-only', evidence: 'a role on the teamID the client names (TeamMemberGuard), not on this id' }]);
+  });
+
   it('exits 2 on a bad format, and never colours without a TTY', async () => {
     const bad = await runCli(['routes', '--format', 'xml'], { cwd: appsDir });
     expect(bad.code).toBe(2);

@@ -59,6 +59,15 @@ export const PASSPORT = {
 /** @fastify/jwt: `request.jwtVerify()` rejects with a 401 by itself, so a hook that awaits it authenticates. */
 export const SELF_REJECTING_VERIFICATION = /\.\s*jwtVerify\s*\(/;
 
+/**
+ * A permission check the server puts on the GraphQL (or request) context for resolvers to call:
+ * `await context.validatePermissions('orders', 'read', { shopId })`. It rejects a caller without the
+ * permission by throwing, and an anonymous caller holds none, so a call to one both authenticates
+ * and authorizes.
+ */
+export const CONTEXT_PERMISSION_CHECK =
+  /\b(?:context|ctx)\s*\.\s*(?:validatePermissions?|checkPermissions?|requirePermissions?|assertPermissions?|ensurePermissions?|enforcePermissions?)\s*\(/;
+
 /** Library verifications that throw on a bad token by themselves: a call to one needs no `if`. */
 export const SELF_THROWING_VERIFICATION =
   /\b(?:jwt|jsonwebtoken)\s*\.\s*verify\s*\(|(?<![.\w])jwtVerify\s*\(|\.\s*verifyIdToken\s*\(|\.\s*verifySessionCookie\s*\(|\.\s*jwtVerify\s*\(|\bverifyToken\s*\(\s*\{/;

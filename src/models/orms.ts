@@ -56,6 +56,8 @@ export const PRISMA = {
   returnsRecords: ['findUnique', 'findFirst', 'findMany', 'findUniqueOrThrow', 'findFirstOrThrow', 'create', 'update', 'upsert'],
   /** Lookups no other supported library names this way: the method alone says Prisma (drizzle's `db.query.x.findFirst` is told apart by `.query`). */
   ownLookups: ['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow'],
+  /** Lookups whose result can be followed to a relation (`findUnique({ where }).posts()`): the fluent API reads the relation. */
+  fluentLookups: ['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow'],
   /** Names a Prisma client goes by (`prisma`, `this.prisma`, `ctx.db`, a transaction `tx`), matched case-insensitively as the last segment. */
   clientNames: ['prisma', 'db', 'client', 'prismaClient', 'prismaService', 'tx', 'database'],
   /** Keys of Prisma's argument object: a call whose only argument has one of them is shaped like a Prisma call. */

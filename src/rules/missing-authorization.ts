@@ -1,5 +1,6 @@
 import { ts } from '#typescript';
 import { routeRef } from '../types.js';
+import { CONTEXT_PERMISSION_CHECK } from '../models/auth.js';
 import { defineRule } from './define-rule.js';
 import { accessTrace, describeAccess, routeFacts, routeSpan, type RouteFacts } from './utils/route-facts.js';
 import { escapeRegExp } from '../engine/text.js';
@@ -9,12 +10,12 @@ import type { RuleContext } from '../engine/rule-api.js';
 const PRIVILEGED_SEGMENT = /^(?:admin|admins|administration|internal|staff|manage|management|ops|superuser|superadmin|backoffice|back-office|root|sudo|moderation|moderator|impersonate|system)$/;
 const PRIVILEGED_HANDLER = /admin|internal|staff|superuser|impersonat|moderat|backoffice/i;
 // Writing these fields changes what someone may do.
-const PRIVILEGE_FIELD = /\b(?:role|roles|permissions?|isAdmin|is_admin|isStaff|is_staff|isSuperuser|is_superuser|superuser|scopes?|accessLevel|access_level|userType|user_type|plan|tier|isVerified)\s*[:=]/;
+const PRIVILEGE_FIELD = /\b(?:role|roles|roleIds?|role_ids?|permissions?|isAdmin|is_admin|isStaff|is_staff|isSuperuser|is_superuser|superuser|scopes?|accessLevel|access_level|userType|user_type|plan|tier|isVerified)\s*[:=]/;
 const RECORD_OPTIONS_SEGMENT = /^(?:settings|features|flags|feature-?flags?)$/;
 const BILLING_OR_FLAGS_SEGMENT = /^(?:billing|plans?|pricing|feature-?flags?|flags|features|credits|quotas?|limits|settings)$/;
 // A check in the handler (or what it calls) that compares the user's role or asks a policy engine.
 const IN_HANDLER_ROLE_CHECK =
-  /(?:\.\s*(?:role|roles|isAdmin|is_admin|isStaff|permissions?|scopes?)\b[^;\n]*(?:!==|===|!=|==|includes|some|has)|!\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b|\b(?:has(?:Role|Permission|AnyRole)|isAdmin|requireRole|requireAdmin|assert(?:Admin|Role|Permission|Can)\w*|ensure\w*(?:Admin|Role|Permission)\w*|check\w*(?:Role|Permission|Admin)\w*|authorize\w*|can|cannot|(?:can|may)[A-Z]\w*|is(?:Allowed|Permitted|Authori[sz]ed)\w*|is\w*(?:Forbidden|Denied)\w*|hasAccess\w*|(?:check|verify)Access)\s*\(|ability\.(?:can|cannot)|ForbiddenError\.from|\.enforce\s*\(|ac\.can\s*\()/;
+  /(?:\.\s*(?:role|roles|isAdmin|is_admin|isStaff|permissions?|scopes?)\b[^;\n]*(?:!==|===|!=|==|includes|some|has)|!\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b|\b(?:has(?:Role|Permission|AnyRole)|isAdmin|requireRole|requireAdmin|assert(?:Admin|Role|Permission|Can)\w*|ensure\w*(?:Admin|Role|Permission)\w*|check\w*(?:Role|Permission|Admin)\w*|validate\w*(?:Role|Permission)\w*|authorize\w*|can|cannot|(?:can|may)[A-Z]\w*|is(?:Allowed|Permitted|Authori[sz]ed)\w*|is\w*(?:Forbidden|Denied)\w*|hasAccess\w*|(?:check|verify)Access)\s*\(|ability\.(?:can|cannot)|ForbiddenError\.from|\.enforce\s*\(|ac\.can\s*\()/;
 // `requireAccess({ auth, permission, ids })`: a permission check on the objects the request names
 // that throws when the caller lacks it (`checkAccess` may only answer, so it needs a rejection beside it).
 const REJECTING_ACCESS_CHECK = /\b(?:require|assert|ensure)Access\s*\(/;
@@ -25,7 +26,7 @@ const REJECTION = /\b403\b|Forbidden|FORBIDDEN|Unauthori[sz]ed|\b(?:unauthori[sz
 // The value written into a privilege field comes from the caller: that is an escalation path.
 /** Records that delegate the holder's own access: API keys, personal access tokens, OAuth clients. */
 const DELEGATED_CREDENTIAL_MODEL = /^(?:api_?keys?|personal_?access_?tokens?|access_?tokens?|tokens?|oauth_?(?:clients?|apps?|applications?)|access_?keys?|service_?tokens?)$/i;
-const PRIVILEGE_SHORTHAND = /[{,]\s*(role|roles|permissions?|isAdmin|is_admin|isStaff|isSuperuser|scopes?|accessLevel|userType|plan|tier)\s*[,}]/;
+const PRIVILEGE_SHORTHAND = /[{,]\s*(role|roles|roleIds?|role_ids?|permissions?|isAdmin|is_admin|isStaff|isSuperuser|scopes?|accessLevel|userType|plan|tier)\s*[,}]/;
 const FROM_REQUEST = /\b(?:body|dto|input|req|request|params|payload|args|data|query|ctx\.request|c\.req)\b/;
 // The handler compares the target id with the caller's own id: self-service, not another user.
 const SELF_CHECK = /(?:user|session\.user|principal|me|currentUser|caller)\s*\??\.\s*(?:id|sub|userId|uid)\s*[!=]==?|[!=]==?\s*[\w$.?]*(?:user|session\.user|principal|currentUser)\s*\??\.\s*(?:id|sub|userId|uid)\b/i;
@@ -94,7 +95,8 @@ export default defineRule({
         ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the write's own filter requires the caller's role (${roleFilter})` });
         continue;
       }
-      if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText) || REJECTING_ACCESS_CHECK.test(facts.bodyText)) {
+      // The server's context check (`context.validatePermissions(...)`) throws by itself: no rejection need be written.
+      if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText) || REJECTING_ACCESS_CHECK.test(facts.bodyText) || CONTEXT_PERMISSION_CHECK.test(facts.bodyText)) {
         ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the handler checks a role or permission and rejects` });
         continue;
       }

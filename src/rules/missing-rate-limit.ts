@@ -46,7 +46,9 @@ const PASSWORD = /\b(?:password|passwords|pass|passwd|pwd)\b/;
 const FORGOT = /\bforgot(?:ten)?\b|\b(?:reset|recover|recovery) (?:request|requests|send|email|link|init|initiate|start)\b|\brequest (?:password )?(?:reset|recovery)\b|\bsend (?:password )?reset\b/;
 const RESET = /\b(?:reset|recover|recovery|new password|set password)\b/;
 const ACCOUNT_CONTEXT = /\b(?:auth|authentication|account|accounts|user|users|identity|credentials?)\b/;
-const SIGNUP = /\b(?:sign ?up|register|registration|create account|new account)\b/;
+// "create account" as the whole object (`createAccount`, `createAccountWithEmail`), not as the modifier of
+// another noun (`createAccountGroup`: a permission group, made by a signed-in admin).
+const SIGNUP = /\b(?:sign ?up|register|registration|(?:create|new) account(?= *$| (?:with|for|by|from|via|using|and|request)\b))/;
 const COUPON_NOUN = /\b(?:coupons?|promo|promos|promo ?codes?|promotions?|vouchers?|gift ?cards?|giftcards?|discount ?codes?|discounts?|referral ?codes?)\b/;
 const COUPON_VERB = /\b(?:apply|applies|redeem|claim|validate|verify|check|use|activate)\b/;
 const CART_CONTEXT = /^(?:carts?|baskets?|checkout|orders?|bag)$/;

@@ -85,6 +85,48 @@ describe('graphql resolver maps (Apollo Server): fixture app', () => {
 });
 
 describe('graphql resolver maps: how real projects write them', () => {
+  it('reads a permission check the server put on the context, and a resolver handing its context to a function registered on it', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { 'apollo-server-express': '^3.0.0' } }),
+      // A plugin's mutation: the server's context carries validatePermissions, which throws for a caller without the permission.
+      'src/mutations/createShippingMethod.js': [
+        'export default async function createShippingMethod(context, input) {',
+        "  await context.validatePermissions('shipping-methods', 'create', { shopId: input.shopId });",
+        '  return context.collections.Shipping.insertOne({ shopId: input.shopId, name: input.name });',
+        '}',
+      ].join('\n'),
+      'src/resolvers/Mutation/createShippingMethod.js': [
+        "import createShippingMethodMutation from '../../mutations/createShippingMethod.js';",
+        'export default async function createShippingMethod(parentResult, { input }, context) {',
+        '  const { method } = await createShippingMethodMutation(context, input);',
+        '  return { method };',
+        '}',
+      ].join('\n'),
+      // The query function is registered on the context by a plugin loader: the call cannot be resolved.
+      'src/resolvers/Query/orderById.js': [
+        'export default async function orderById(parentResult, args, context) {',
+        '  const { id, shopId } = args;',
+        '  return context.queries.orderById(context, { orderId: id, shopId });',
+        '}',
+      ].join('\n'),
+      // Registered functions that do not receive the context are no delegation of the caller.
+      'src/resolvers/Query/shopName.js': 'export default async function shopName(parentResult, args, context) { return context.settings.shopName(args.id); }',
+      'src/resolvers/index.js': [
+        "import createShippingMethod from './Mutation/createShippingMethod.js';",
+        "import orderById from './Query/orderById.js';",
+        "import shopName from './Query/shopName.js';",
+        'export default { Mutation: { createShippingMethod }, Query: { orderById, shopName } };',
+      ].join('\n'),
+      'src/server.js': "import { ApolloServer } from 'apollo-server-express';\nimport resolvers from './resolvers/index.js';\nexport const server = new ApolloServer({ typeDefs: '', resolvers });",
+    });
+    const found = loadRoutes(dir, [graphqlAdapter]);
+    expect(route(found, 'MUTATION createShippingMethod').auth).toBe('authenticated');
+    expect(route(found, 'MUTATION createShippingMethod').authEvidence[0]).toMatch(/createShippingMethod \(src\/mutations\/createShippingMethod\.js:1\)/);
+    expect(route(found, 'QUERY orderById').auth).toBe('unknown');
+    expect(route(found, 'QUERY orderById').authEvidence[0]).toMatch(/hands its context to context\.queries\.orderById/);
+    expect(route(found, 'QUERY shopName').auth).toBe('public');
+  });
+
   it('reads resolver modules exported by type name (load-files) and maps of namespace imports', () => {
     const dir = makeProject({
       'package.json': JSON.stringify({ dependencies: { 'graphql-yoga': '^5.0.0', '@graphql-tools/load-files': '^7.0.0' } }),

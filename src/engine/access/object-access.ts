@@ -11,7 +11,7 @@ import { locateMiddleware } from '../routes/classify-middleware.js';
 import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { filterFacts, isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess, type ParentRecord } from './lookup-keys.js';
-import { collectIdentifiers, inCodeOwnershipCheck, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
+import { collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
 /**
  * Object-level access: for every lookup an authenticated route makes by an id the client sends,
@@ -150,6 +150,16 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     // its lookups are keyed by the sender's payload, and there is no signed-in user to own them.
     if (route.caller === 'service') return record(route, candidate, pathKey, { verdict: 'service', evidence: `called by a service, not a user (${route.publicByDesign ?? route.authEvidence[0] ?? 'shared secret'})` });
     const role = route.middleware.find((middleware) => middleware.kind === 'role' && !admitsEveryUser(middleware));
+    // A role held on the object the client names (a team member's role in the teamID it sends): the
+    // guard checks that object. Other ids the route takes stay exempt as under any role guard (the
+    // services compare them with the guarded object in ways not read yet), but are not called admin-only.
+    const membership = role && membershipGuardArguments(ctx, route, role);
+    if (role && membership) {
+      // The key came from that argument: bound to its name, or read as a member of the arguments (`args.requestID`).
+      const covered = [...membership].find((name) => keyNames.has(name) || candidate.taint.steps.some((step) => new RegExp(`(?:^|[^\\w$])${name.replace(/\$/g, '\\$')}\\b`).test(step.message)));
+      if (covered) return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `membership checked by ${role.name} on ${covered}` });
+      return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: `a role on the ${[...membership].join(', ')} the client names (${role.name}), not on this id` });
+    }
     const adminCheck = role ? undefined : (handlerAdminCheck(route) ?? adminBranch(candidate.lookup.node));
     if (role || isPrivilegedPath(route.path) || adminCheck) {
       return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: role ? `admin only (${role.name})` : adminCheck ? `admin only (${adminCheck})` : 'admin only (admin path)' });
@@ -217,7 +227,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const optional = { ...(capability ? { capability } : {}), ...(settled ? { settled } : {}) };
       const memberPath = memberPathOfParameter(key.expression, enclosingFunction(lookup.node));
       const parents = facts.parentRecords.length > 0 ? { parents: facts.parentRecords } : {};
-      register(enclosingFunction(lookup.node), parameterIndexOf(ctx, key.taint.steps, enclosingFunction(lookup.node)), { lookup, field: key.field, inner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}), ...parents });
+      const owner = parameterOwner(ctx, key.taint.steps, enclosingFunction(lookup.node));
+      const ownerInner: PathEntry[] = owner && owner.closures.length > 0 ? [{ fn: owner.fn as PathEntry['fn'], call: owner.closures[0]!.fn }, ...inner] : inner;
+      register(owner?.fn, owner?.index, { lookup, field: key.field, inner: ownerInner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}), ...parents });
       const path = pathFunctions(ctx, tainted, key.taint.steps, lookup.node);
       consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled, facts.parentRecords);
     });
@@ -246,9 +258,11 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, undefined), ...passed]);
         const optional = { ...(entry.capability ? { capability: entry.capability } : {}), ...(entry.settled ? { settled: entry.settled } : {}) };
         // `this.findView(tableId)` after `const { tableId } = params`: the caller's callers pass the key as that member of their object.
+        const owner = parameterOwner(ctx, taint.steps, caller);
+        const ownerInner: PathEntry[] = owner && owner.closures.length > 0 ? [{ fn: owner.fn as PathEntry['fn'], call: owner.closures[0]!.fn }, ...inner] : inner;
         const passedKey = memberOfObjectLiteral(tainted.call.arguments?.[entry.index], entry.memberPath);
-        const callerMemberPath = passedKey ? memberPathOfParameter(passedKey, caller) : undefined;
-        if (register(caller, parameterIndexOf(ctx, taint.steps, caller), { lookup: entry.lookup, field: entry.field, inner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}) })) changed = true;
+        const callerMemberPath = passedKey ? memberPathOfParameter(passedKey, owner?.fn ?? caller) : undefined;
+        if (register(owner?.fn, owner?.index, { lookup: entry.lookup, field: entry.field, inner: ownerInner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}) })) changed = true;
         const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
         const { line, column } = nodePosition(tainted.call);
         const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
@@ -697,6 +711,25 @@ function memberOfOrigin(origin: ValueOrigin | undefined, path: readonly string[]
 }
 
 /** Which parameter of `fn` the value came in through: the argument position of its last `passed to` step, when that call is to `fn`. */
+/**
+ * The function whose parameter a value came in through, for registering a lookup on it: the one
+ * around the call, or, when that is a callback (`prisma.$transaction(async (tx) => ...)`) reading a
+ * variable of the function that wrote it, that function. Every route calling the outer function then
+ * reaches the lookup, not only the first one the dataflow followed into the callback. `closures` are
+ * the callbacks crossed, innermost last, for the call path.
+ */
+function parameterOwner(ctx: AccessContext, steps: readonly TraceStep[], fn: ts.SignatureDeclaration | undefined): { fn: ts.SignatureDeclaration; index: number; closures: PathEntry[] } | undefined {
+  const closures: PathEntry[] = [];
+  for (let current = fn, depth = 0; current && depth < 4; depth++) {
+    const index = parameterIndexOf(ctx, steps, current);
+    if (index !== undefined) return { fn: current, index, closures };
+    if (!(ts.isArrowFunction(current) || ts.isFunctionExpression(current))) return undefined;
+    closures.unshift({ fn: current as PathEntry['fn'], call: current });
+    current = enclosingFunction(current.parent);
+  }
+  return undefined;
+}
+
 function parameterIndexOf(ctx: AccessContext, steps: readonly TraceStep[], fn: ts.SignatureDeclaration | undefined): number | undefined {
   if (!fn) return undefined;
   const passed = [...steps].reverse().find((step) => step.message.startsWith('passed to '));

@@ -430,6 +430,27 @@ function argumentCheckingFunction(ctx: AccessContext, middleware: RouteMiddlewar
   return readsArgument && comparesCaller;
 }
 
+/**
+ * The operation arguments or route parameters a role guard reads to find the object the role is
+ * held on, when it then checks the caller against that object: `const { teamID } = ctx.getArgs();
+ * const member = await getTeamMember(teamID, user.uid); ... requireRoles.includes(member.role)`.
+ * Such a guard checks membership of the object the client names, not an app-wide role: it covers
+ * the lookups keyed by that argument, and says nothing of ids it never reads.
+ */
+export function membershipGuardArguments(ctx: AccessContext, route: Route, middleware: RouteMiddleware): Set<string> | undefined {
+  const body = middlewareBody(ctx, route, middleware);
+  if (!body || !(PRINCIPAL_TEXT.test(body) || /\buser\b/.test(body))) return undefined;
+  const names = new Set<string>();
+  for (const match of body.matchAll(/\{\s*([\w$\s,:]+?)\s*\}\s*=\s*[\w$.]*(?:getArgs\s*(?:<[^>]*>)?\s*\(\s*\)|\bparams\b)/g)) {
+    for (const part of match[1]!.split(',')) {
+      const name = part.split(':')[0]!.trim();
+      if (name) names.add(name);
+    }
+  }
+  for (const match of body.matchAll(/(?:getArgs\s*(?:<[^>]*>)?\s*\(\s*\)|\bparams)\s*(?:\?\.|\.)\s*([\w$]+)/g)) names.add(match[1]!);
+  return names.size > 0 ? names : undefined;
+}
+
 function middlewareBody(ctx: AccessContext, route: Route, middleware: RouteMiddleware): string | undefined {
   const identifier = /^@?([A-Za-z_$][\w$]*)/.exec(middleware.name.replace(/^UseGuards\(/, ''))?.[1];
   const file = ctx.sourceFiles.find((candidate) => candidate.path === middleware.file) ?? ctx.sourceFiles.find((candidate) => candidate.path === route.file);

@@ -125,17 +125,17 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
       PRISMA_CLIENT.test(expressionText(receiver.expression)) &&
       (READ_METHODS.has(method) || WRITE_METHODS.has(method))
     ) {
-      return { ...base, library: 'prisma', model: receiver.name.text, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
+      return { ...base, library: 'prisma', model: prismaFluentRelation(call, method) ?? receiver.name.text, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     // Methods only Prisma delegates have, on any camelCase delegate (`this._post.model.post.findFirst` through a repository wrapper).
     if (PRISMA_ONLY_METHODS.has(method) && ts.isPropertyAccessExpression(receiver) && /^[a-z]/.test(receiver.name.text) && !DRIZZLE_RELATIONAL_ROOT.test(expressionText(receiver.expression)) && prismaArguments(call)) {
-      return { ...base, library: 'prisma', model: receiver.name.text, method, operation: 'read' };
+      return { ...base, library: 'prisma', model: prismaFluentRelation(call, method) ?? receiver.name.text, method, operation: 'read' };
     }
     // A client or collection named anything, known by its declaration (`export default new PrismaClient()` imported as `orm`).
     if ((READ_METHODS.has(method) || WRITE_METHODS.has(method)) && modules) {
       const operation = WRITE_METHODS.has(method) ? 'write' : 'read';
       if (ts.isPropertyAccessExpression(receiver) && /^[a-z]/.test(receiver.name.text) && declaredStore(skipOuterExpressions(receiver.expression), file, modules)?.kind === 'prisma') {
-        return { ...base, library: 'prisma', model: receiver.name.text, method, operation };
+        return { ...base, library: 'prisma', model: prismaFluentRelation(call, method) ?? receiver.name.text, method, operation };
       }
       // An injected client or repository wrapper, known by its declared type: `this._posts.model.post.update(...)`
       // where `constructor(private _posts: PrismaRepository<'post'>)` and `model: Pick<PrismaService, T>`.
@@ -277,6 +277,20 @@ function moduleConstInitializer(identifier: ts.Identifier): ts.Expression | unde
 }
 
 /** `knex('t').where(...)` inside `knex('t').where(...).first()`: only the whole chain is one access. */
+const PRISMA_FLUENT_LOOKUPS: ReadonlySet<string> = new Set(PRISMA.fluentLookups);
+
+/**
+ * Prisma's fluent API: `prisma.user.findUnique({ where }).posts({ where: { published: true } })`
+ * finds the user only to reach its relation, and returns the relation's records, not the user's.
+ * What the call reads is the relation (`posts`); the unique filter still keys the lookup.
+ */
+function prismaFluentRelation(call: ts.CallExpression, method: string): string | undefined {
+  if (!PRISMA_FLUENT_LOOKUPS.has(method)) return undefined;
+  const parent = call.parent;
+  if (!parent || !ts.isPropertyAccessExpression(parent) || parent.expression !== call || PROMISE_METHODS.has(parent.name.text)) return undefined;
+  return ts.isCallExpression(parent.parent) && parent.parent.expression === parent ? parent.name.text : undefined;
+}
+
 function isChainedFurther(call: ts.CallExpression): boolean {
   const parent = call.parent;
   return ts.isPropertyAccessExpression(parent) && parent.expression === call && ts.isCallExpression(parent.parent);

@@ -53,6 +53,11 @@ const STEP_WORDS: Array<{ kind: StepKind; words: string[][] }> = [
   { kind: 'cancellation', words: [['cancel']] },
 ];
 
+/** Settings records named after the flow they configure (`FulfillmentMethod`, `ShippingRestriction`, `PaymentOptions`). */
+const CONFIGURATION_NOUNS = new Set(['method', 'methods', 'type', 'types', 'restriction', 'restrictions', 'rule', 'rules', 'option', 'options', 'setting', 'settings', 'provider', 'providers', 'zone', 'zones', 'rate', 'rates', 'template', 'templates', 'config', 'configuration']);
+/** The verbs of editing such a record. */
+const CONFIGURATION_VERBS = new Set(['create', 'update', 'delete', 'add', 'remove', 'edit', 'rename', 'enable', 'disable', 'set', 'upsert']);
+
 /** A GET is a step only as a link from an email or SMS: it carries a token or names what it verifies. */
 const LINK_WORDS = new Set(['email', 'phone', 'token', 'account', 'link', 'reset', 'password']);
 
@@ -131,6 +136,10 @@ function matchStep(route: Pick<Route, 'path' | 'kind'> & { handler?: { name: str
       }
     }
   }
+  // `createFlatRateFulfillmentMethod`, `updatePaymentMethod`, `deleteShippingRestriction`: a create, edit or
+  // delete of a settings record (a method, type, rule, option a shop offers) named after the flow it
+  // configures. Nothing moves through the flow; the step word qualifies the noun.
+  if (best && bestLength === 1 && CONFIGURATION_VERBS.has(verbWords(route).at(-1) ?? '') && routeWords(route).some((word) => CONFIGURATION_NOUNS.has(word))) return undefined;
   // "transfer" moves money when money is the subject (`/transfers`, `transferFunds`, `/wallet/transfer`); moving a
   // link, website or domain to another workspace (`/links/:id/transfer`) is an ownership change, not a payment.
   if (best?.because === 'transfer' && !routeWords(route).some((word) => MONEY_CONTEXT.has(word))) return undefined;

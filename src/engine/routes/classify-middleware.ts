@@ -108,7 +108,8 @@ function rejectsOnCredentialCase(code: string): boolean {
   return judge(code.length);
 }
 // `scopes.includes(required)` after `const scopes = c.get('scopes')`: the caller's list read into a name first.
-export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bis(?:Super)?Admin\s*\(|\b(?:roles|permissions|scopes)\s*(?:\?\.|\.)\s*(?:includes|some|every|has|indexOf)\s*\(|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
+// A permission predicate named for what it asks (`userHasWorkspaceSettingPermission(...)`, `checkRolePermissions(...)`) counts as `hasPermission(...)` does.
+export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bis(?:Super)?Admin\s*\(|\b(?:roles|permissions|scopes)\s*(?:\?\.|\.)\s*(?:includes|some|every|has|indexOf)\s*\(|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\b\w*(?:[hH]as|[cC]heck|[rR]equire|[aA]ssert|[vV]alidate|[vV]erify)\w*(?:Permission|Role)s?\w*\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
 /**
  * The signed-in user compared with the one administrator the configuration names
  * (`isEqual(req.user.user, config.adminUserName)`, `user.email !== env.ADMIN_EMAIL`): an admin-only guard
@@ -205,7 +206,9 @@ export class MiddlewareClassifier {
     const inherited = lifecycleClass && this.fromBaseClass(lifecycleClass);
     if (inherited) return { ...inherited, ...(roles.length ? { roles } : {}) };
 
-    const body = this.bodyOf(expression, file) ?? (lifecycleClass && lifecycleMethodOf(this.modules, lifecycleClass));
+    // A guard factory's call (`PermissionGuard(x)`) runs the class it returns, not the factory's own body.
+    const factoryGuard = lifecycleClass && ts.isCallExpression(expression) ? lifecycleMethodOf(this.modules, lifecycleClass) : undefined;
+    const body = factoryGuard ?? this.bodyOf(expression, file) ?? (lifecycleClass && lifecycleMethodOf(this.modules, lifecycleClass));
     if (body) {
       // A factory that hands back a known package's middleware: `isAuthorized = () => expressJwt({ ... })`.
       const returned = ts.isCallExpression(expression) ? returnedCall(body) : undefined;
@@ -696,12 +699,47 @@ const LIFECYCLE_METHODS = ['canActivate', 'intercept', 'transform', 'use'];
 export function guardClassOf(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): GuardClass | undefined {
   let value = skipOuterExpressions(expression);
   if (ts.isNewExpression(value)) value = skipOuterExpressions(value.expression);
+  if (ts.isCallExpression(value)) return factoryGuardClass(modules, file, value);
   if (ts.isClassExpression(value)) return { file, node: value };
   if (!ts.isIdentifier(value)) return undefined;
   const binding = modules.resolveName(file, value.text);
   const target = bindingValue(binding);
   if (binding?.kind !== 'declaration' || !target) return undefined;
   return ts.isClassDeclaration(target) || ts.isClassExpression(target) ? { file: binding.file, node: target } : undefined;
+}
+
+/**
+ * A guard factory: `SettingsPermissionGuard(Permission.X)` that declares a class inside and returns
+ * it, usually through Nest's `mixin()` so the parameter reaches the class (`return mixin(PermissionMixin)`).
+ * Nest runs the returned class; its canActivate is the check.
+ */
+function factoryGuardClass(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression): GuardClass | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isIdentifier(callee)) return undefined;
+  const binding = modules.resolveName(file, callee.text);
+  const target = bindingValue(binding);
+  if (binding?.kind !== 'declaration' || !target) return undefined;
+  if (!(ts.isFunctionDeclaration(target) || ts.isArrowFunction(target) || ts.isFunctionExpression(target)) || !target.body) return undefined;
+  const returned: ts.Expression[] = [];
+  if (ts.isBlock(target.body)) {
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(target.body, visit);
+  } else returned.push(target.body);
+  for (const expression of returned) {
+    let value = skipOuterExpressions(expression);
+    // `mixin(Class)`: Nest's helper that gives each returned class its own identity.
+    if (ts.isCallExpression(value) && value.arguments.length === 1 && ts.isIdentifier(value.expression) && value.expression.text === 'mixin') value = skipOuterExpressions(value.arguments[0]!);
+    if (ts.isClassExpression(value)) return { file: binding.file, node: value };
+    if (!ts.isIdentifier(value)) continue;
+    const name = value.text;
+    const local = ts.isBlock(target.body) ? target.body.statements.find((statement): statement is ts.ClassDeclaration => ts.isClassDeclaration(statement) && statement.name?.text === name) : undefined;
+    if (local) return { file: binding.file, node: local };
+  }
+  return undefined;
 }
 
 /** The `canActivate`/`intercept`/`transform`/`use` method a class runs, its own or inherited from a local base class. */

@@ -1,5 +1,5 @@
 import type { ScannedSourceFile, ScannedTextFile } from '../../types.js';
-import type { ModuleIndex, ResolvedFunction } from '../names/index.js';
+import { resolveFunction, type ModuleIndex, type ResolvedFunction } from '../names/index.js';
 import type { AdapterContext, FrameworkAdapter, ProjectFacts } from '../frameworks/adapter.js';
 import { AnalysisFailures } from '../analysis-failures.js';
 import { MiddlewareClassifier, type AuthModel } from './classify-middleware.js';
@@ -124,7 +124,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
     // No branch check found: keep what the body said (an optional sign-in, say).
     if (branches.evidence) helper = branches;
   }
-  const packageDelegate = publicByDesign || guards.length > 0 || annotated || inHandler || helper.evidence || helper.skipped ? undefined : (servesEntryPoints(handlerFunction, modules) ?? delegatesToPackage(handlerFunction, modules));
+  const packageDelegate = publicByDesign || guards.length > 0 || annotated || inHandler || helper.evidence || helper.skipped ? undefined : (servesEntryPoints(handlerFunction, modules) ?? delegatesToPackage(handlerFunction, modules) ?? delegatesToContextFunction(handlerFunction, modules));
   if (!publicByDesign && helper.skipped) publicByDesign = `authentication skipped on purpose: ${helper.skipped}`;
   // A read that asks who is calling and answers anonymous callers too (a public profile that marks
   // whom the caller follows) is open on purpose. A write that does the same is left to the rules:
@@ -187,7 +187,9 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   if (definition.argsParameter !== undefined) route.argsParameter = definition.argsParameter;
   if (definition.parameterInputs) route.parameterInputs = definition.parameterInputs;
   if (publicByDesign) route.publicByDesign = publicByDesign;
-  if (principal.length === 0 && (auth === 'authenticated' || publicByDesign?.startsWith('webhook')) && isServiceEndpoint(wordPath(definition))) route.caller = 'service';
+  // Not a GraphQL operation: senders post webhooks and cron calls to a URL, and an operation named
+  // for webhooks (`deleteWebhook`, `webhook(id)`) manages the workspace's webhook settings for a user.
+  if (principal.length === 0 && definition.kind !== 'graphql' && (auth === 'authenticated' || publicByDesign?.startsWith('webhook')) && isServiceEndpoint(wordPath(definition))) route.caller = 'service';
   // A cron or internal job endpoint that only compares a configured secret: a service calls it.
   if (principal.length === 0 && auth === 'authenticated' && inHandler && checksSharedSecret(handlerFunction)) route.caller = 'service';
   return route;
@@ -211,6 +213,37 @@ function delegatesToPackage(handler: ResolvedFunction | undefined, modules: Modu
   const factory = made && binding?.kind === 'declaration' && ts.isCallExpression(made) && ts.isIdentifier(made.expression) ? modules.resolveName(binding.file, made.expression.text) : binding;
   if (factory?.kind !== 'external' || factory.module.startsWith('.')) return undefined;
   return `the handler hands the request to ${name}${factory === binding ? '' : `, made by ${factory.importedName === 'default' ? factory.module : `${factory.module} ${factory.importedName}`}`}${factory === binding ? ` from ${factory.module}` : ''}, which trustscan cannot read`;
+}
+
+/**
+ * `return context.queries.orderById(context, { orderId })`: a resolver that hands its whole context
+ * (the caller with it) to a function a plugin registered on that context. Whether the caller is
+ * checked is decided there, in code the scan cannot resolve from the call, so the status is unknown
+ * rather than public. A callee the scan resolves (a plain import) is read as usual.
+ */
+function delegatesToContextFunction(handler: ResolvedFunction | undefined, modules: ModuleIndex): string | undefined {
+  const body = handler?.node.body;
+  if (!handler || !body) return undefined;
+  const parameters = new Set(handler.node.parameters.flatMap((parameter) => (ts.isIdentifier(parameter.name) ? [parameter.name.text] : [])));
+  if (parameters.size === 0) return undefined;
+  let found: string | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || (node !== body && ts.isFunctionLike(node))) return;
+    if (ts.isCallExpression(node)) {
+      const callee = skipOuterExpressions(node.expression);
+      let root: ts.Expression = callee;
+      while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = skipOuterExpressions(root.expression);
+      const passesRoot = ts.isIdentifier(root) && root !== callee && parameters.has(root.text)
+        && node.arguments.some((argument) => { const value = skipOuterExpressions(argument); return ts.isIdentifier(value) && value.text === (root as ts.Identifier).text; });
+      if (passesRoot && ts.isPropertyAccessExpression(callee) && ts.isPropertyAccessExpression(skipOuterExpressions(callee.expression)) && !resolveFunction(modules, handler.file, callee)) {
+        found = `the handler hands its context to ${callee.getText()}, a function registered on the context that trustscan cannot resolve`;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return found;
 }
 
 /**

@@ -10,7 +10,7 @@ import { calledFunctions, type ModuleIndex, type ResolvedFunction, resolveFuncti
 import { exitsEarly, isVariableReference, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE, findAuthModel, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type AuthModel } from './classify-middleware.js';
 import { readsRequestCredentials } from './handler-evidence.js';
-import { SELF_THROWING_VERIFICATION } from '../../models/auth.js';
+import { CONTEXT_PERMISSION_CHECK, SELF_THROWING_VERIFICATION } from '../../models/auth.js';
 
 /** What a project function does about authentication, judged from its body and its callees. */
 interface HelperFacts {
@@ -166,7 +166,9 @@ export class HelperAuthenticationFinder {
     const text = fn.node.body?.getText(fn.node.getSourceFile()) ?? '';
     // `assertAuthenticated(ctx)`, `requireLogin(ctx)`: named as the check and throwing, it is one even
     // when what it tests (`ctx.role === 'GUEST'`) says nothing of tokens or sessions.
-    const verifiesHere = TOKEN_OR_SESSION_CHECK.test(text) || readsRequestCredentials(text) || (AUTH_ASSERTION_NAME.test(fn.name.split('.').at(-1) ?? '') && /\bthrow\b/.test(text));
+    // `await context.validatePermissions(...)`: the server's own check, which throws for a caller without the permission.
+    const contextCheck = CONTEXT_PERMISSION_CHECK.test(text);
+    const verifiesHere = contextCheck || TOKEN_OR_SESSION_CHECK.test(text) || readsRequestCredentials(text) || (AUTH_ASSERTION_NAME.test(fn.name.split('.').at(-1) ?? '') && /\bthrow\b/.test(text));
     let verifiedIn: ResolvedFunction | undefined = verifiesHere ? fn : undefined;
     // `try { jwt.verify(...) } catch { return null }`: what throws inside is caught here and the caller gets a value to test.
     const escaping = escapingThrows(this.modules, fn);
@@ -188,7 +190,7 @@ export class HelperAuthenticationFinder {
       }
     }
     const facts: HelperFacts = {
-      throwsOnFailure: calleeThrowsOnFailure || (verifiedIn !== undefined && (throws || (!escaping && verifiesHere && selfThrowing && !/\bcatch\b/.test(text)))),
+      throwsOnFailure: calleeThrowsOnFailure || (!escaping && contextCheck) || (verifiedIn !== undefined && (throws || (!escaping && verifiesHere && selfThrowing && !/\bcatch\b/.test(text)))),
       rejects,
       throws,
     };

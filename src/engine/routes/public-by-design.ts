@@ -6,7 +6,7 @@
  * in code. A route that writes data or returns per-user data with none of these reasons stays open.
  */
 import { ts } from '#typescript';
-import { calledFunctions, type ResolvedFunction } from '../names/index.js';
+import { calledFunctions, resolveFunction, type ResolvedFunction } from '../names/index.js';
 import { exitsEarly, nodePosition } from '../ast/syntax.js';
 import type { ModuleIndex } from '../names/index.js';
 import { answersTooManyRequests } from './rate-limits.js';
@@ -360,12 +360,25 @@ function firstRunRefusal(modules: ModuleIndex, handler: ResolvedFunction): strin
     const body = fn.node.body;
     if (!body || !ts.isBlock(body)) continue;
     for (const statement of body.statements) {
-      if (!ts.isIfStatement(statement) || !exitsEarly(statement.thenStatement)) continue;
+      if (!ts.isIfStatement(statement) || !(exitsEarly(statement.thenStatement) || throwsThroughHelper(modules, fn, statement.thenStatement))) continue;
       const condition = withLocalInitializers(body, statement.expression, fn.node.getSourceFile());
       if (ALREADY_CONFIGURED.test(condition) && USERS_WORD.test(condition)) return `${fn.file.path}:${nodePosition(statement).line}`;
     }
   }
   return undefined;
+}
+
+/** `if (done) throwHTTPErr({ ... })`: a call to a project helper that always throws (`(): never`, or its body ends in a throw) ends the request too. */
+function throwsThroughHelper(modules: ModuleIndex, fn: ResolvedFunction, then: ts.Statement): boolean {
+  const only = ts.isBlock(then) ? (then.statements.length === 1 ? then.statements[0] : undefined) : then;
+  const expression = only && ts.isExpressionStatement(only) ? only.expression : undefined;
+  const call = expression && ts.isAwaitExpression(expression) ? expression.expression : expression;
+  if (!call || !ts.isCallExpression(call)) return false;
+  const helper = resolveFunction(modules, fn.file, call.expression);
+  const body = helper?.node.body;
+  if (!helper || !body) return false;
+  if (helper.node.type?.kind === ts.SyntaxKind.NeverKeyword) return true;
+  return ts.isBlock(body) && body.statements.length > 0 && ts.isThrowStatement(body.statements[body.statements.length - 1]!);
 }
 
 /** A condition's text plus the initializers of the locals it reads: `users > 0` after `const users = await db.user.count()`. */

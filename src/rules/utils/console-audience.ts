@@ -11,8 +11,9 @@ import type { ScannedSourceFile } from '../../types.js';
 /** Why `console` output of this file is no server log, or undefined when it may be one. */
 export function consoleIsNoServerLog(ctx: RuleContext, file: ScannedSourceFile): 'browser' | 'script' | undefined {
   if (isClientDirectiveFile(file.sourceFile) || isBrowserPackageFile(ctx, file.path)) return 'browser';
-  // `#!/usr/bin/env node`, or a file of a `scripts/` folder: a command an operator runs, not a served process.
-  if (file.text.startsWith('#!') || /(?:^|\/)scripts\//.test(file.path)) return 'script';
+  // `#!/usr/bin/env node`, a file of a `scripts/` folder, or a database seed (`prisma/seed.ts`, knex
+  // `seeds/`, sequelize `seeders/`): a command an operator runs, not a served process.
+  if (file.text.startsWith('#!') || /(?:^|\/)(?:scripts|seeds|seeders)\/|(?:^|\/)seed\.[cm]?[jt]s$/.test(file.path)) return 'script';
   return undefined;
 }
 

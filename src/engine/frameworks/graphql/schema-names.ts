@@ -16,7 +16,7 @@ export function graphqlTypeName(argument: ts.Expression | undefined): string | u
 }
 
 /** `@Query(() => Order, { name: 'order' })`: the `name` option of a code-first operation decorator. */
-export function nameOption(call: ts.CallExpression | undefined): string | undefined {
+export function nameOption(call: { readonly arguments: readonly ts.Expression[] } | undefined): string | undefined {
   for (const argument of call?.arguments ?? []) {
     const value = skipOuterExpressions(argument);
     if (!ts.isObjectLiteralExpression(value)) continue;

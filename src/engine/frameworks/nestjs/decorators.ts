@@ -58,6 +58,73 @@ export function decoratorOrigin(modules: ModuleIndex, file: ScannedSourceFile, d
   return { name: callee.text, ...(call ? { call } : {}) };
 }
 
+/** A framework decorator a class or method carries, with the arguments it is applied with. */
+export interface AppliedDecorator {
+  module: string;
+  name: string;
+  /** The call as written at the class or method (a project decorator's own call when it wraps the framework's). */
+  call?: ts.CallExpression;
+  /** The framework decorator's arguments, with the wrapper's parameters replaced by what the wrapper was given. */
+  arguments: readonly ts.Expression[];
+}
+
+/**
+ * The framework decorator behind a decorator: itself when imported from a package, or the one a
+ * project decorator applies (`export const MetadataResolver = (type) => applyDecorators(Resolver(type),
+ * SetMetadata(...))`, `const ApiController = (path) => applyDecorators(Controller(path), ApiTags(path))`).
+ * Teams wrap `@Resolver` and `@Controller` to add metadata; the wrapped class is still a resolver or controller.
+ * `accepts` says which framework decorators are looked for (the first one applied wins).
+ */
+export function appliedDecorator(
+  modules: ModuleIndex,
+  file: ScannedSourceFile,
+  decorator: ts.Decorator,
+  accepts: (module: string, name: string) => boolean,
+): AppliedDecorator | undefined {
+  const origin = decoratorOrigin(modules, file, decorator);
+  if (!origin) return undefined;
+  if (origin.module) return accepts(origin.module, origin.name) ? { module: origin.module, name: origin.name, ...(origin.call ? { call: origin.call } : {}), arguments: origin.call ? [...origin.call.arguments] : [] } : undefined;
+  const binding = modules.resolveName(file, origin.name);
+  if (binding?.kind !== 'declaration') return undefined;
+  const target = bindingValue(binding);
+  const factory = target && (ts.isFunctionDeclaration(target) || ts.isArrowFunction(target) || ts.isFunctionExpression(target)) ? target : undefined;
+  const returned = factory && returnedExpression(factory);
+  if (!factory || !returned) return undefined;
+  const given = origin.call ? [...origin.call.arguments] : [];
+  const parameterIndex = new Map<string, number>();
+  factory.parameters.forEach((parameter, index) => {
+    if (ts.isIdentifier(parameter.name)) parameterIndex.set(parameter.name.text, index);
+  });
+  // What the wrapper passes on: its own parameter stands for the argument it was called with.
+  const passOn = (inner: readonly ts.Expression[]): ts.Expression[] =>
+    inner.flatMap((argument) => {
+      const value = skipOuterExpressions(argument);
+      const index = ts.isIdentifier(value) ? parameterIndex.get(value.text) : undefined;
+      if (index === undefined) return [argument];
+      return given[index] ? [given[index]] : [];
+    });
+  const candidates: ts.Expression[] = [returned];
+  for (let index = 0; index < candidates.length && index < 16; index++) {
+    const value = skipOuterExpressions(candidates[index]!);
+    // `type ? Resolver(type) : Resolver()`: either branch applies the same decorator.
+    if (ts.isConditionalExpression(value)) {
+      candidates.push(value.whenTrue, value.whenFalse);
+      continue;
+    }
+    if (!ts.isCallExpression(value) || !ts.isIdentifier(value.expression)) continue;
+    const inner = modules.resolveName(binding.file, value.expression.text);
+    if (inner?.kind !== 'external') continue;
+    if (inner.module === NEST_COMMON && inner.importedName === 'applyDecorators') {
+      candidates.push(...value.arguments);
+      continue;
+    }
+    if (accepts(inner.module, inner.importedName)) {
+      return { module: inner.module, name: inner.importedName, ...(origin.call ? { call: origin.call } : {}), arguments: passOn(value.arguments) };
+    }
+  }
+  return undefined;
+}
+
 /** Whether a decorator is `name` from @nestjs/common (directly or through a local re-export). */
 export function isNestDecorator(modules: ModuleIndex, file: ScannedSourceFile, decorator: ts.Decorator, names: ReadonlySet<string>): string | undefined {
   const origin = decoratorOrigin(modules, file, decorator);

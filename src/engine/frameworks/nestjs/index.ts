@@ -6,7 +6,7 @@ import { guardClassOf, lifecycleMethodOf, type MiddlewareClassifier } from '../.
 import type { HttpMethod, Operation, ParameterInput, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { bootstrapFor, placeholderFor, readBootstraps, readModules, targetSelects, type Bootstrap, type MiddlewareBinding, type ModuleFacts } from './application.js';
-import { decoratorOrigin, MetadataReads, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
+import { appliedDecorator, decoratorOrigin, MetadataReads, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
 import { staticStrings } from './values.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 import { graphqlTypeName, nameOption } from '../graphql/schema-names.js';
@@ -78,8 +78,9 @@ function discoverNestRoutes(context: AdapterContext): RouteDefinition[] {
   const discovery = new ControllerDiscovery(modules, context.middleware);
   const routes: RouteDefinition[] = [];
   for (const file of context.sourceFiles) {
-    const controllers = file.text.includes('@Controller');
-    const resolvers = file.text.includes('@Resolver');
+    // `@Controller`, `@Resolver`, or a project's wrapper of one (`@ApiController`, `@MetadataResolver`).
+    const controllers = file.text.includes('Controller(');
+    const resolvers = file.text.includes('Resolver(');
     if (!controllers && !resolvers) continue;
     for (const statement of file.sourceFile.statements) {
       if (!ts.isClassDeclaration(statement)) continue;
@@ -129,9 +130,9 @@ class ControllerDiscovery {
   /** The options of a class's `@Controller(...)` from @nestjs/common, or undefined when it is no Nest controller. */
   controllerDecorator(file: ScannedSourceFile, node: ts.ClassDeclaration): ControllerOptions | undefined {
     for (const decorator of ts.getDecorators(node) ?? []) {
-      const origin = decoratorOrigin(this.modules, file, decorator);
-      if (origin?.module !== '@nestjs/common' || origin.name !== 'Controller') continue;
-      const argument = origin.call?.arguments[0] && skipOuterExpressions(origin.call.arguments[0]);
+      const origin = appliedDecorator(this.modules, file, decorator, (module, name) => module === '@nestjs/common' && name === 'Controller');
+      if (!origin) continue;
+      const argument = origin.arguments[0] && skipOuterExpressions(origin.arguments[0]);
       if (!argument) return { paths: [''] };
       if (ts.isObjectLiteralExpression(argument)) {
         const pathExpression = propertyValue(argument, 'path');
@@ -150,9 +151,9 @@ class ControllerDiscovery {
    */
   resolverDecorator(file: ScannedSourceFile, node: ts.ClassDeclaration): { typeName: string } | undefined {
     for (const decorator of ts.getDecorators(node) ?? []) {
-      const origin = decoratorOrigin(this.modules, file, decorator);
-      if (origin?.module !== NEST_GRAPHQL || origin.name !== 'Resolver') continue;
-      const argument = origin.call?.arguments[0] && skipOuterExpressions(origin.call.arguments[0]);
+      const origin = appliedDecorator(this.modules, file, decorator, (module, name) => module === NEST_GRAPHQL && name === 'Resolver');
+      if (!origin) continue;
+      const argument = origin.arguments[0] && skipOuterExpressions(origin.arguments[0]);
       return { typeName: graphqlTypeName(argument) ?? (node.name?.text ?? 'Resolver').replace(/Resolver$/, '') };
     }
     return undefined;
@@ -172,10 +173,10 @@ class ControllerDiscovery {
     for (const { method, file: methodFile } of this.handlerMethods(file, node)) {
       const methodName = (method.name && propertyNameText(method.name)) ?? '<method>';
       for (const decorator of ts.getDecorators(method) ?? []) {
-        const origin = decoratorOrigin(this.modules, methodFile, decorator);
-        const operation = origin?.module === NEST_GRAPHQL ? GRAPHQL_DECORATORS[origin.name] : undefined;
+        const origin = appliedDecorator(this.modules, methodFile, decorator, (module, name) => module === NEST_GRAPHQL && Object.hasOwn(GRAPHQL_DECORATORS, name));
+        const operation = origin ? GRAPHQL_DECORATORS[origin.name] : undefined;
         if (!operation) continue;
-        const name = operationName(origin!.call, operation) ?? methodName;
+        const name = operationName(origin!.arguments, operation) ?? methodName;
         const methodEffects = readDecoratorEffects(this.modules, methodFile, method);
         const middleware = this.middlewareOf(globals, classEffects, methodEffects, methodFile, method);
         const position = nodePosition(decorator);
@@ -204,9 +205,9 @@ class ControllerDiscovery {
     const routes: RouteDefinition[] = [];
     for (const { method, file: methodFile } of this.handlerMethods(file, node)) {
       const httpDecorators = (ts.getDecorators(method) ?? []).flatMap((decorator) => {
-        const origin = decoratorOrigin(this.modules, methodFile, decorator);
-        const httpMethod = origin?.module === '@nestjs/common' ? HTTP_DECORATORS[origin.name] : undefined;
-        return httpMethod ? [{ decorator, httpMethod, call: origin!.call }] : [];
+        const origin = appliedDecorator(this.modules, methodFile, decorator, (module, name) => module === '@nestjs/common' && Object.hasOwn(HTTP_DECORATORS, name));
+        const httpMethod = origin ? HTTP_DECORATORS[origin.name] : undefined;
+        return httpMethod ? [{ decorator, httpMethod, pathArgument: origin!.arguments[0] }] : [];
       });
       if (httpDecorators.length === 0) continue;
       const methodEffects = readDecoratorEffects(this.modules, methodFile, method);
@@ -215,8 +216,8 @@ class ControllerDiscovery {
       const handler = { file: methodFile.path, line: nodePosition(method.name).line, node: method, name: `${className}.${methodName}` };
       const versions = this.versionSegments(globals.bootstrap, methodEffects.versions ?? controller.versions);
       const inputs = parameterInputs(this.modules, methodFile, method);
-      for (const { decorator, httpMethod, call } of httpDecorators) {
-        const methodPaths = call?.arguments[0] ? this.pathsOf(methodFile, call.arguments[0]) : [''];
+      for (const { decorator, httpMethod, pathArgument } of httpDecorators) {
+        const methodPaths = pathArgument ? this.pathsOf(methodFile, pathArgument) : [''];
         const position = nodePosition(decorator);
         for (const controllerPath of controller.paths) {
           for (const methodPath of methodPaths) {
@@ -533,13 +534,13 @@ function isPlainValue(modules: ModuleIndex, file: ScannedSourceFile, identifier:
 }
 
 /** `@Query(() => Order, { name: 'order' })`, `@ResolveField('invoices')`: the name the schema gives the field. */
-function operationName(call: ts.CallExpression | undefined, operation: Operation): string | undefined {
-  const named = nameOption(call);
+function operationName(args: readonly ts.Expression[], operation: Operation): string | undefined {
+  const named = nameOption({ arguments: args });
   if (named) return named;
-  for (const argument of call?.arguments ?? []) {
+  for (const argument of args) {
     const value = skipOuterExpressions(argument);
     // Only a field resolver takes its name as a string first argument (`@Query('x')` names a schema-first field too).
-    if (ts.isStringLiteralLike(value) && (operation === 'FIELD' || argument === call?.arguments[0])) return value.text;
+    if (ts.isStringLiteralLike(value) && (operation === 'FIELD' || argument === args[0])) return value.text;
   }
   return undefined;
 }
