@@ -43,6 +43,11 @@ export interface LookupFacts {
    * that record's children, so it is as scoped as the lookup that loaded the record.
    */
   parentRecords: ParentRecord[];
+  /**
+   * Relations the lookup loads filtered to the caller (`include: { team: { include: { users: { where:
+   * { userId } } } } }`): ['team', 'users']. Tested for emptiness afterwards, they are a membership check.
+   */
+  callerFilteredRelations?: string[][];
 }
 
 /** `envelopeId: envelope.id` in a filter: the field and the held record's name. */
@@ -214,6 +219,7 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
   if (access.library === 'prisma') {
     const where = objectProperty(args[0], PRISMA.filterProperty);
     if (where) walker.walk(where, undefined, 0);
+    if (args[0]) facts.callerFilteredRelations = callerFilteredRelations(tainted, args[0]);
     // `findUnique(criteria)` in `findReport(criteria)`: the whole options object is the function's parameter,
     // and its `where` is what each caller passes (`findReport({ where: { id: reportId } })`).
     const whole = !where && args[0] ? skipOuterExpressions(args[0]) : undefined;
@@ -396,7 +402,7 @@ class FilterWalker {
 
   leaf(expression: ts.Expression, field: string | undefined): void {
     const origin = this.tainted.originOf(expression);
-    if (origin.kind === 'principal' || PRINCIPAL_SPELLING.test(expression.getText())) {
+    if (origin.kind === 'principal' || PRINCIPAL_SPELLING.test(expression.getText()) || boundToSessionUser(expression)) {
       this.facts.principalFields.push(field ?? (origin.kind === 'principal' ? origin.label : expression.getText()));
       return;
     }
@@ -783,4 +789,53 @@ function linksOnlyPrincipal(tainted: TaintedCall, lookup: LookupAccess): boolean
   };
   visit(value, false, 0);
   return principalLinks > 0 && !other;
+}
+
+/** Prisma `include`/`select` trees: the relation paths whose own `where` holds the caller's id. */
+function callerFilteredRelations(tainted: TaintedCall, options: ts.Expression): string[][] {
+  const found: string[][] = [];
+  const visit = (value: ts.Expression, path: string[], depth: number): void => {
+    const object = skipOuterExpressions(value);
+    if (!ts.isObjectLiteralExpression(object) || depth > 8) return;
+    for (const selector of ['include', 'select']) {
+      const relations = objectProperty(object, selector);
+      const relationObject = relations && skipOuterExpressions(relations);
+      if (!relationObject || !ts.isObjectLiteralExpression(relationObject)) continue;
+      for (const property of relationObject.properties) {
+        if (!ts.isPropertyAssignment(property)) continue;
+        const name = propertyNameText(property.name);
+        if (!name) continue;
+        const relationPath = [...path, name];
+        const where = objectProperty(property.initializer, PRISMA.filterProperty);
+        if (where) {
+          const facts: LookupFacts = { keys: [], principalFields: [], parentRecords: [] };
+          new FilterWalker(tainted, facts).walk(where, undefined, 0);
+          if (facts.principalFields.length > 0) found.push(relationPath);
+        }
+        visit(property.initializer, relationPath, depth + 1);
+      }
+    }
+  };
+  visit(options, [], 0);
+  return found;
+}
+
+/**
+ * `user.id` after `const user = session?.user as CustomUser` (or `const { user } = session`): a local
+ * the handler bound to the session's user, followed two steps back, is the caller.
+ */
+function boundToSessionUser(expression: ts.Expression): boolean {
+  let current = skipOuterExpressions(expression);
+  while (ts.isPropertyAccessExpression(current)) current = skipOuterExpressions(current.expression);
+  for (let hops = 0; hops < 2 && ts.isIdentifier(current); hops++) {
+    const initializer = localInitializer(current);
+    if (!initializer) return false;
+    const declaration = localDeclaration(current);
+    // `const { user } = session`: the destructured member is named in the binding, not the initializer.
+    const destructured = declaration && ts.isObjectBindingPattern(declaration.name) ? `${initializer.getText()}.${current.text}` : initializer.getText();
+    if (PRINCIPAL_SPELLING.test(destructured)) return true;
+    current = skipOuterExpressions(initializer);
+    while (ts.isPropertyAccessExpression(current)) current = skipOuterExpressions(current.expression);
+  }
+  return false;
 }

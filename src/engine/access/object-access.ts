@@ -349,6 +349,9 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   const at = where(ctx, lookup.node);
   if (facts.principalFields.length > 0) return { verdict: 'scoped', evidence: `scoped by ${facts.principalFields[0]} (${at})` };
   if (facts.linksPrincipalOnly) return { verdict: 'scoped', evidence: `links only the signed-in user (${at})` };
+  // `include: { team: { include: { users: { where: { userId } } } } }` then `if (!doc || doc.team.users.length === 0) return 403`.
+  const membership = facts.callerFilteredRelations?.length ? emptyRelationExit(lookup.node, facts.callerFilteredRelations) : undefined;
+  if (membership) return { verdict: 'owner-compared', evidence: `owner compared: the caller's rows of ${membership.relation}, loaded with the record, must not be empty (${where(ctx, membership.node)})` };
   if (facts.countersOnly) return { verdict: 'not-owned', evidence: `only moves the engagement counter${facts.countersOnly.length === 1 ? '' : 's'} ${facts.countersOnly.join(', ')} (${at})` };
   // A request field a route middleware overwrites from the token is the principal's own id: it scopes the lookup.
   const stamped = facts.keys.find((candidate) => stampedFromPrincipal(ctx, tainted.route, candidate.taint.source.label));
@@ -822,4 +825,29 @@ function findLocal(site: ts.Node, name: string): ts.Expression | undefined {
   };
   visit(site);
   return found;
+}
+
+/**
+ * After `const doc = await prisma.document.findUnique({ ..., include: { team: { include: { users: { where: { userId } } } } } })`,
+ * an exit when the caller's rows are missing: `if (!doc || doc.team.users.length === 0) return 403`,
+ * `if (!doc?.team.users.length) throw`. The relation filtered to the caller, tested empty, is a membership check.
+ */
+function emptyRelationExit(lookup: ts.Node, relations: readonly string[][]): { relation: string; node: ts.Node } | undefined {
+  let node: ts.Node = lookup;
+  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent))) node = node.parent;
+  const declaration = node.parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return undefined;
+  const record = declaration.name.text;
+  const statement = declaration.parent?.parent;
+  const block = statement?.parent;
+  if (!statement || !block || !(ts.isBlock(block) || ts.isSourceFile(block))) return undefined;
+  const after = block.statements.slice(block.statements.indexOf(statement as ts.Statement) + 1);
+  for (const relation of relations) {
+    const chain = [record, ...relation].map((part) => part.replace(/\$/g, '\\$')).join('\\??\\.');
+    const empty = new RegExp(`!\\s*${chain}\\??\\.length\\b|\\b${chain}\\??\\.length\\s*(?:===?\\s*0|<\\s*1)`);
+    for (const candidate of after) {
+      if (ts.isIfStatement(candidate) && exitsEarly(candidate.thenStatement) && empty.test(candidate.expression.getText())) return { relation: relation.join('.'), node: candidate };
+    }
+  }
+  return undefined;
 }
