@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isAuthRoute, namedStep } from '../src/engine/flows/flow-steps.js';
+import { MONEY_CALL } from '../src/engine/flows/flow-patterns.js';
 import { routeMatchesStep } from '../src/engine/routes/route-path.js';
 import { makeProject, runCli } from './helpers/cli.js';
 
@@ -211,5 +212,14 @@ describe('flow step names', () => {
     expect(routeMatchesStep('POST /orders/:id/finalize', { method: 'POST', path: '/orders/{id}/finalize/' })).toBe(true);
     expect(routeMatchesStep('POST /orders/:id/finalize', { method: 'PUT', path: '/orders/:id/finalize' })).toBe(false);
     expect(routeMatchesStep('POST /orders/:id/finalize', { method: 'POST', path: '/orders/:id/cancel' })).toBe(false);
+  });
+});
+
+describe('money movement calls', () => {
+  it("are a provider's resources, not the class's own repository of the same name", () => {
+    expect(MONEY_CALL.test('stripe.transfers.create')).toBe(true);
+    expect(MONEY_CALL.test('this.stripe.refunds.create')).toBe(true);
+    expect(MONEY_CALL.test('this.transfers.create')).toBe(false);
+    expect(MONEY_CALL.test('this.payouts.create')).toBe(false);
   });
 });

@@ -332,6 +332,9 @@ function modelOfReceiver(receiver: ts.Expression, file: ScannedSourceFile, modul
   }
   if (ts.isPropertyAccessExpression(receiver)) {
     const name = receiver.name.text;
+    // The entity its injection or type names wins over the field's name (`@InjectRepository(User) repo`).
+    const injected = injectedRepositoryModel(receiver);
+    if (injected) return injected;
     if (REPOSITORY.test(name)) return modelName(name);
     if (REPOSITORY_REGISTRY.test(expressionText(receiver.expression))) return name;
     if (/^[A-Z]/.test(name) && /models?$|db$/i.test(expressionText(receiver.expression))) return name; // db.Order / models.Order (Sequelize)
@@ -491,6 +494,37 @@ function declaredStore(receiver: ts.Expression, file: ScannedSourceFile, modules
       : undefined;
   storeCache.set(declaration, store ?? null);
   return store;
+}
+
+/** `Repository<Transfer>` (TypeORM and its Mongo/Tree forms, MikroORM `EntityRepository`), Mongoose `Model<Cat>`. */
+const REPOSITORY_TYPE = /^(?:Repository|MongoRepository|TreeRepository|EntityRepository|Model)\s*<\s*([A-Z]\w*)/;
+/** `@InjectRepository(Transfer)`, `@InjectModel(Cat.name)`: the entity the injected repository is for. */
+const INJECT_DECORATOR = /^@(?:InjectRepository|InjectModel)\(\s*([A-Z]\w*)/;
+
+/**
+ * `this.transfers` where the class declares `@InjectRepository(Transfer) private readonly transfers:
+ * Repository<Transfer>`: an ORM repository by its declared type or injection, whatever its name.
+ */
+function injectedRepositoryModel(receiver: ts.PropertyAccessExpression): string | undefined {
+  if (skipOuterExpressions(receiver.expression).kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const classNode = enclosingClass(receiver);
+  if (!classNode) return undefined;
+  const name = receiver.name.text;
+  const sourceFile = receiver.getSourceFile();
+  const declarations: Array<ts.ParameterDeclaration | ts.PropertyDeclaration> = [];
+  for (const member of classNode.members) {
+    if (ts.isConstructorDeclaration(member)) declarations.push(...member.parameters.filter((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === name));
+    if (ts.isPropertyDeclaration(member) && member.name && ts.isIdentifier(member.name) && member.name.text === name) declarations.push(member);
+  }
+  for (const declaration of declarations) {
+    const typed = declaration.type && REPOSITORY_TYPE.exec(declaration.type.getText(sourceFile));
+    if (typed) return typed[1];
+    for (const decorator of ts.getDecorators(declaration) ?? []) {
+      const injected = INJECT_DECORATOR.exec(decorator.getText(sourceFile));
+      if (injected) return injected[1];
+    }
+  }
+  return undefined;
 }
 
 /** A type that is a Prisma client: `PrismaClient`, a `PrismaService`, `Pick<PrismaService, 'post'>`. */

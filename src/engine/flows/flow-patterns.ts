@@ -30,8 +30,10 @@ export const PAYMENT_LOOKUP = /\.(?:paymentIntents|checkout\.sessions|charges|se
 
 // Not `checkout.sessions.create` or `billingPortal.sessions.create`: a session only sends the customer
 // to the provider's page; the money moves there, and the app learns it from a verified webhook.
+// `stripe.transfers.create`, `this.stripe.refunds.create`; not `this.transfers.create` (the class's own
+// repository of transfer records, TypeORM's `create` only builds an entity).
 export const MONEY_CALL =
-  /\.(?:paymentIntents|charges|refunds|transfers|payouts|topups)\.(?:create|confirm|capture)\b|\b(?:paypal|braintree|adyen|square|razorpay|mollie)\b[\w.]*\.(?:capture|refund|sale|create|payout)\b/i;
+  /(?<!^this|\bthis)\.(?:paymentIntents|charges|refunds|transfers|payouts|topups)\.(?:create|confirm|capture)\b|\b(?:paypal|braintree|adyen|square|razorpay|mollie)\b[\w.]*\.(?:capture|refund|sale|create|payout)\b/i;
 
 export const MONEY_HOST = /api\.stripe\.com|api(?:-m)?\.(?:sandbox\.)?paypal\.com|api\.braintreegateway\.com|checkout-test\.adyen\.com|api\.razorpay\.com/;
 

@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import { nodesOfKind } from '../../engine/ast/file-index.js';
 import { skipOuterExpressions } from '../../engine/ast/syntax.js';
 import type { RuleContext } from '../../engine/rule-api.js';
-import { MONGOOSE, ormMethods, SEQUELIZE, TYPEORM } from '../../models/orms.js';
+import { MONGOOSE, ORMS, ormMethods, SEQUELIZE, TYPEORM } from '../../models/orms.js';
 import { normalizeName } from './sensitive-names.js';
 import { localDeclaration } from './tainted-sink.js';
 
@@ -33,6 +33,14 @@ export function isSecretField(name: string): boolean {
 
 /** Calls that return whole records of the model they are called on (models/orms.ts: each ORM's `returnsRecords`). */
 export const QUERY_METHODS = ormMethods('returnsRecords');
+
+/**
+ * The calls of one ORM that return whole records: TypeORM's `update()` answers an UpdateResult,
+ * Prisma's `update()` the record, so a call's method is judged by the ORM of the model it is on.
+ */
+export function returnsRecords(orm: EntityModel['orm'], method: string): boolean {
+  return ORMS.some((model) => model.orm === orm && model.returnsRecords.includes(method));
+}
 
 // How the ORMs declare and inject models (models/orms.ts).
 const ENTITY_DECORATOR: string = TYPEORM.entityDecorator;

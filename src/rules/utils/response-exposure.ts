@@ -4,7 +4,7 @@ import { enclosingFunction, skipOuterExpressions } from '../../engine/ast/syntax
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { MONGOOSE } from '../../models/orms.js';
-import { entityModels, isSecretField, modelOfReceiver, QUERY_METHODS, type EntityModel } from './entity-models.js';
+import { entityModels, isSecretField, modelOfReceiver, QUERY_METHODS, returnsRecords, type EntityModel } from './entity-models.js';
 import { normalizeName } from './sensitive-names.js';
 import { localDeclaration } from './tainted-sink.js';
 
@@ -249,7 +249,7 @@ function queriedEntity(file: ScannedSourceFile, call: ts.CallExpression, models:
   const callee = call.expression as ts.PropertyAccessExpression;
   if (!QUERY_METHODS.has(callee.name.text)) return undefined;
   const model = modelOfReceiver(skipOuterExpressions(callee.expression), models);
-  if (!model || model.secretFields.length === 0 || model.serialisesSafely) return undefined;
+  if (!model || model.secretFields.length === 0 || model.serialisesSafely || !returnsRecords(model.orm, callee.name.text)) return undefined;
   const options = call.arguments.map((argument) => skipOuterExpressions(argument));
   const optionKeys = new Set(options.flatMap((option) => (ts.isObjectLiteralExpression(option) ? option.properties.map((p) => (p.name ? p.name.getText() : '')) : [])));
   if (model.orm === 'prisma' && (optionKeys.has('select') || optionKeys.has('omit'))) return undefined;
