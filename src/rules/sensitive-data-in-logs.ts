@@ -58,7 +58,7 @@ export default defineRule({
     },
   },
   optionsSchema: { redactors: 'string[]' },
-  analyses: ['dataflow'],
+  analyses: ['routes', 'dataflow'],
   create(ctx) {
     const redactors = new Set([...stringList(ctx.options.redactors), ...(ctx.config.redactors ?? [])]);
     return {
@@ -198,6 +198,8 @@ function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: 
   // In the failure branch the value is the error variant (`{ ok: false, reason }`, a failed response's error body).
   if (named) return inFailureBranch(identifier) ? [] : [namedLeak(identifier.text, named.kind, named.phrase)];
   if (position !== 'object') return [];
+  // `console.log(JSON.stringify(event))` in a Lambda handler: the whole API Gateway event.
+  if (isLambdaEventParameter(ctx, identifier)) return [{ what: identifier.text, severity: 'medium', reason: "the whole API Gateway event: the request's headers (Authorization, cookies) and body" }];
   // `const u = await prisma.user.findUnique(...)`, `order: Order`: the record's model decides, not the name.
   const typedAs = declaration ?? parameterDeclaration(identifier);
   const model = typedAs ? declaredModel(ctx, file, typedAs) : undefined;
@@ -459,6 +461,21 @@ function recordModel(ctx: RuleContext, file: ScannedSourceFile, expression: ts.E
 }
 
 /** The parameter of an enclosing function that declares this name (`place(order: Order)`). */
+const lambdaHandlersByContext = new WeakMap<RuleContext, ReadonlySet<ts.Node>>();
+
+/** The event parameter of a Lambda route's handler (its first), not any value named `event`. */
+function isLambdaEventParameter(ctx: RuleContext, identifier: ts.Identifier): boolean {
+  const parameter = parameterDeclaration(identifier);
+  const fn = parameter?.parent;
+  if (!parameter || !fn || !ts.isFunctionLike(fn) || fn.parameters[0] !== parameter) return false;
+  let handlers = lambdaHandlersByContext.get(ctx);
+  if (!handlers) {
+    handlers = new Set(ctx.routes.filter((route) => route.framework === 'lambda' && route.handler).map((route) => route.handler!.node));
+    lambdaHandlersByContext.set(ctx, handlers);
+  }
+  return handlers.has(fn) && !localDeclaration(identifier);
+}
+
 function parameterDeclaration(identifier: ts.Identifier): ts.ParameterDeclaration | undefined {
   for (let current: ts.Node | undefined = identifier.parent; current; current = current.parent) {
     if (!ts.isFunctionLike(current)) continue;
