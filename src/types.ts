@@ -72,7 +72,7 @@ export interface ScannedSourceFile {
  * What a client calls: an HTTP route, a GraphQL operation or field, a tRPC procedure, or a
  * serverless function behind an API gateway. Every stage treats them alike; only the name differs.
  */
-export const ENTRY_KINDS = ['http', 'graphql', 'trpc', 'lambda'] as const;
+export const ENTRY_KINDS = ['http', 'graphql', 'trpc', 'lambda', 'action'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 /** The route a finding is about. `kind` is absent for HTTP routes. */
@@ -93,6 +93,8 @@ export function entryName(entry: { kind?: EntryKind | undefined; method: string;
       return `TRPC ${entry.path}`;
     case 'lambda':
       return `LAMBDA ${entry.method} ${entry.path}`;
+    case 'action':
+      return `ACTION ${entry.path}`;
     default:
       return `${entry.method} ${entry.path}`;
   }

@@ -48,8 +48,9 @@ export class RouteMatcher<R extends MatchableRoute> {
 
   constructor(routes: readonly R[]) {
     for (const route of routes) {
-      // GraphQL operations and tRPC procedures are not addressed by an HTTP path an access log shows.
-      if (route.kind === 'graphql' || route.kind === 'trpc') continue;
+      // GraphQL operations, tRPC procedures and Next.js server actions (a POST to whichever page
+      // holds the form) are not addressed by an HTTP path an access log shows.
+      if (route.kind === 'graphql' || route.kind === 'trpc' || route.kind === 'action') continue;
       for (const method of methodsOf(route.method)) {
         let root = this.byMethod.get(method);
         if (!root) this.byMethod.set(method, (root = newNode()));

@@ -95,6 +95,8 @@ function entityFlowTests(flow: Flow, input: GenerateInput): GeneratedFile[] {
   if (steps.length === 0) return [];
   const creation = creationRoute(flow, steps, input.routes);
   if (!creation) return [];
+  // A Next.js server action is called through the page that holds it, with an id the build assigns: no request to write.
+  if (creation.kind === 'action' || steps.some((transition) => input.routes.some((route) => route.kind === 'action' && sameRoute(route, transition.route)))) return [];
   const initial = flow.transitions.find((transition) => transition.creates)?.to ?? flow.states[0];
   if (initial === undefined) return [];
   const guarded = steps.filter((transition) => transition.guarded && transition.from.length > 0);
@@ -147,7 +149,7 @@ function entityFlowTests(flow: Flow, input: GenerateInput): GeneratedFile[] {
 /** A declared flow (config `flows`): its steps in order; step k is called before the earlier ones, and twice. */
 function configFlowTests(flow: Flow, input: GenerateInput): GeneratedFile[] {
   const declared = (flow.declaredSteps ?? []).map((declaredStep) => ({ declaredStep, route: declaredStep.route && input.routes.find((route) => sameRoute(route, declaredStep.route!)) }));
-  if (declared.length < 2 || declared.some((entry) => !entry.route)) return [];
+  if (declared.length < 2 || declared.some((entry) => !entry.route || entry.route.kind === 'action')) return [];
   const specs = declared.map((entry) => requestSpec(entry.route!, input.model.steps.find((step) => step.route === entry.route), input));
   return declared.slice(1).flatMap((entry, offset) => {
     const index = offset + 1;

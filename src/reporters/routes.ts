@@ -134,7 +134,7 @@ export function formatRoutesText(entries: readonly Route[], options: { color: bo
     const others = route.middleware.filter((m) => m.kind !== 'role' && m.kind !== 'rate-limit' && m.kind !== 'auth');
     return {
       // `TRPC order.cancel (mutation)`, `LAMBDA POST /orders/{id}`, `QUERY order`, `GET /orders/:id`.
-      method: shown(route.kind === 'trpc' ? 'TRPC' : route.kind === 'lambda' ? `LAMBDA ${route.method}` : route.method),
+      method: shown(route.kind === 'trpc' ? 'TRPC' : route.kind === 'action' ? 'ACTION' : route.kind === 'lambda' ? `LAMBDA ${route.method}` : route.method),
       path: shown(route.kind === 'trpc' ? `${route.path} (${route.method.toLowerCase()})` : route.path),
       location: shown(`${route.file}:${route.line}`),
       auth: shown(`${route.auth}${route.authEvidence[0] ? ` (${route.authEvidence[0]})` : ''}`),

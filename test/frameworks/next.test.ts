@@ -376,3 +376,44 @@ describe('matcher patterns', () => {
     expect(compilePathPattern(pattern)!.test(requestPath)).toBe(expected);
   });
 });
+
+describe('server actions', () => {
+  const actions = `'use server';
+import { auth } from './auth';
+export async function rename(id: string, title: string) { return { id, title }; }
+export const archive = async (id: string) => ({ id });
+export async function purge(teamId: string) { return teamId; }
+`;
+  const files = {
+    'package.json': NEXT_PACKAGE,
+    'app/notes/actions.ts': actions,
+    'app/notes/auth.ts': 'export async function auth() { return null; }\n',
+    'app/notes/buttons.tsx': `'use client';\nimport { rename } from './actions';\nexport function B() { return <button onClick={() => rename('1', 'x')} />; }\n`,
+    'app/notes/page.tsx': `import { archive } from './actions';
+export default function Page() {
+  async function pin(formData: FormData) {
+    'use server';
+    return formData.get('id');
+  }
+  return <div><form action={pin} /><form action={archive} /></div>;
+}
+`,
+  };
+
+  test('exports the client references (a client import, a form action), and actions written inside components', () => {
+    const routes = loadRoutes(makeProject(files), [nextAdapter]);
+    expect(routes.filter((route) => route.kind === 'action').map((route) => `${route.id} ${route.file}:${route.line} ${route.auth}`)).toEqual([
+      'ACTION rename app/notes/actions.ts:3 public',
+      'ACTION archive app/notes/actions.ts:4 public',
+      'ACTION pin app/notes/page.tsx:3 public',
+    ]);
+  });
+
+  test('middleware that covers every page applies to them; middleware for some paths does not', () => {
+    const everyPage = { 'middleware.ts': `export { default } from 'next-auth/middleware';\nexport const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'] };\n` };
+    const somePaths = { 'middleware.ts': `export { default } from 'next-auth/middleware';\nexport const config = { matcher: ['/dashboard/:path*'] };\n` };
+    const auth = (extra: Record<string, string>) => loadRoutes(makeProject({ ...files, ...extra }), [nextAdapter]).filter((route) => route.kind === 'action').map((route) => route.auth);
+    expect(auth(everyPage)).toEqual(['authenticated', 'authenticated', 'authenticated']);
+    expect(auth(somePaths)).toEqual(['public', 'public', 'public']);
+  });
+});

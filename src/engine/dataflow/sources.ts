@@ -45,6 +45,8 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction)
       return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, 'c', 'hono-context') : { kind: 'unknown' }));
     case 'next':
     case 'vercel':
+      // A server action: every argument is what the client's form or call sent, as it sent it.
+      if (route.kind === 'action') return parameters.map((parameter, index) => actionArgument(parameter, index, file));
       // App Router and Vercel Web handlers: (request, { params }); Pages Router and Vercel Node functions: (req, res).
       // A third parameter is an authentication wrapper's (`withAuth((req, res, user) => ...)`): the caller it verified.
       return parameters.map((parameter, index) =>
@@ -98,6 +100,13 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction)
 /** A route whose own wrapper authenticates (`withWorkspace(handler)`): its handler receives what the wrapper verified. */
 function authenticatedByRouteWrapper(route: Route): boolean {
   return route.middleware.some((middleware) => (middleware.kind === 'auth' || middleware.kind === 'role') && middleware.scope === 'route');
+}
+
+function actionArgument(parameter: ts.ParameterDeclaration, index: number, file: string): ValueOrigin {
+  // `({ chatId, visibility })`: the fields are labelled `input.chatId`, not by the pattern's text.
+  const label = ts.isIdentifier(parameter.name) ? parameter.name.text : index === 0 ? 'input' : `input${index + 1}`;
+  const { line, column } = nodePosition(parameter);
+  return { kind: 'tainted', taint: { source: { label, kind: 'body' }, steps: [{ file, line, column, message: `argument ${label} of a server action: the client sends it` }], transforms: [] } };
 }
 
 function modelledInput(parameter: ts.ParameterDeclaration, file: string): ValueOrigin {

@@ -27,7 +27,7 @@ export function normalizeRouteParams(routePath: string): string {
  * (`TRPC x`, or a bare path in a pattern).
  */
 export interface EntryPattern {
-  kind?: 'trpc' | 'lambda';
+  kind?: 'trpc' | 'lambda' | 'action';
   method?: string;
   path: string;
 }
@@ -36,6 +36,7 @@ export function parseEntryPattern(text: string): EntryPattern {
   const words = text.trim().split(/\s+/);
   const first = words[0]?.toUpperCase();
   if (first === 'TRPC') return { kind: 'trpc', path: words.slice(1).join(' ').replace(/\s*\((?:query|mutation|subscription)\)$/i, '') };
+  if (first === 'ACTION' && words.length === 2) return { kind: 'action', path: words[1]! };
   if (first === 'LAMBDA' && words.length >= 3) return { kind: 'lambda', method: words[1]!.toUpperCase(), path: words.slice(2).join(' ') };
   if (words.length === 1) return { path: words[0] ?? '' };
   return { method: first === '*' ? undefined : first, path: words.slice(1).join(' ') } as EntryPattern;
@@ -46,6 +47,7 @@ export function entryKindAndMethodMatch(pattern: EntryPattern, route: { kind?: s
   if (pattern.kind === 'trpc' && route.kind !== 'trpc') return false;
   if (pattern.kind === 'lambda' && route.kind !== 'lambda') return false;
   if (pattern.kind !== 'trpc' && route.kind === 'trpc') return false;
+  if ((pattern.kind === 'action') !== (route.kind === 'action')) return false;
   return pattern.method === undefined || pattern.method === route.method || route.method === 'ALL' || pattern.method === 'ALL';
 }
 

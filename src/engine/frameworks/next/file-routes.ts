@@ -40,6 +40,16 @@ export class NextPackageFinder {
     return { router: chosen.router, packageRoot: segments.slice(0, chosen.rootEnd).join('/'), path: routePath };
   }
 
+  /** The folder of the nearest package.json above a file that depends on Next.js ('' for the scan root). */
+  packageRootOf(filePath: string): string {
+    const segments = filePath.split('/').slice(0, -1);
+    for (let end = segments.length; end > 0; end -= 1) {
+      const root = segments.slice(0, end).join('/');
+      if (this.isNextPackage(root)) return root;
+    }
+    return '';
+  }
+
   private isNextPackage(packageRoot: string): boolean {
     const pkg = this.packageJsons.get(packageRoot);
     if (!pkg) return false;

@@ -8,12 +8,16 @@ import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../a
 import { NextPackageFinder, type FileRoute } from './file-routes.js';
 import { appRouterExports, methodMapHandlers, methodsFromBranches, pagesDefaultExport, unwrapHandler, type ExportedHandler, type UnwrappedHandler } from './handlers.js';
 import { isMiddlewareFileOf, isNextAuthBinding, readNextMiddleware, type NextMiddleware } from './middleware-file.js';
+import { clientReferences, serverActionRoutes } from './server-actions.js';
 
 /**
  * Next.js routes come from the file system: App Router `app/**\/route.ts` exports named after
  * HTTP methods, Pages Router `pages/api/**` default exports. `middleware.ts` guards the paths its
  * `config.matcher` covers; wrappers around a handler (`withApiAuthRequired(handler)`) guard one route.
  */
+/** A page path no matcher names on purpose: middleware that covers it (and `/`) covers every page. */
+const ANY_PAGE = '/trustscan-any-page/a/b';
+
 export const nextAdapter: FrameworkAdapter = {
   name: 'next',
   isEnabled: (facts) => usesAnyPackage(facts, ['next']),
@@ -32,7 +36,11 @@ export const nextAdapter: FrameworkAdapter = {
       return found;
     };
     const routes: RouteDefinition[] = [];
+    const referencedActions = clientReferences(context.sourceFiles, context.modules);
     for (const file of context.sourceFiles) {
+      // An action is posted to whichever page holds it: only middleware that covers every page applies.
+      const everyPage = () => middlewareOf(finder.packageRootOf(file.path)).filter((entry) => entry.covers('/') && entry.covers(ANY_PAGE)).map((entry) => entry.middleware);
+      routes.push(...serverActionRoutes(file, referencedActions, everyPage));
       // Cheap gate before any path work: the two folder names the router reads.
       if (!file.path.includes('app/') && !file.path.includes('pages/api/')) continue;
       const fileRoute = finder.fileRoute(file);

@@ -1,0 +1,149 @@
+/**
+ * Next.js Server Actions: functions a `'use server'` directive marks, at the top of a module (each
+ * exported async function) or at the top of a function's body (an action written inside a
+ * component). Next.js serves each one as a POST endpoint any client can call with arguments of its
+ * choosing, whatever page renders the form: an entry point with no route path, whose arguments are
+ * all client input and whose authentication is whatever its body checks.
+ *
+ * A module's exports count when client code can reach them: imported by a `'use client'` module, or
+ * handed to JSX (`<form action={save}>`, `<Form onSave={save} />`) by a server component. Next.js
+ * (15 and later) gives no ID to an export nothing on the client references, so a helper exported
+ * beside the actions for other server code (`export const banPartner = async (...)`) is no endpoint.
+ */
+import { ts } from '#typescript';
+import type { ScannedSourceFile } from '../../../types.js';
+import { nodePosition, skipOuterExpressions } from '../../ast/syntax.js';
+import type { ModuleIndex } from '../../names/index.js';
+import type { RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+
+const USE_SERVER = 'use server';
+
+/** Whether a body or file starts with the `'use server'` directive (directives come first). */
+function hasUseServerDirective(statements: ts.NodeArray<ts.Statement>): boolean {
+  for (const statement of statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    if (statement.expression.text === USE_SERVER) return true;
+  }
+  return false;
+}
+
+type ActionFunction = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression;
+
+function isActionFunction(node: ts.Node | undefined): node is ActionFunction {
+  return node !== undefined && (ts.isFunctionDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node));
+}
+
+/**
+ * The server actions a file declares, each as an entry point (kind `action`, named by its function).
+ * An action is posted to whichever page holds it, so of middleware.ts only what covers every page
+ * applies (`everyPage`, read only when the file declares an action).
+ */
+export function serverActionRoutes(file: ScannedSourceFile, clientReferences: ClientReferences, everyPage: () => RouteMiddleware[]): RouteDefinition[] {
+  if (!file.text.includes(USE_SERVER)) return [];
+  const found: Array<{ name: string; fn: ActionFunction; at: ts.Node }> = [];
+  const sourceFile = file.sourceFile;
+  if (hasUseServerDirective(sourceFile.statements)) {
+    // Every exported function of the module that client code references is an action.
+    const referenced = clientReferences.get(file.path);
+    if (!referenced) return [];
+    for (const statement of sourceFile.statements) {
+      const exported = ts.canHaveModifiers(statement) && (ts.getModifiers(statement) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword);
+      if (ts.isFunctionDeclaration(statement) && exported && statement.body) {
+        const name = ts.getModifiers(statement)?.some((modifier) => modifier.kind === ts.SyntaxKind.DefaultKeyword) ? 'default' : (statement.name?.text ?? 'default');
+        if (referenced.has(name) || referenced.has('*')) found.push({ name, fn: statement, at: statement });
+      } else if (ts.isVariableStatement(statement) && exported) {
+        for (const declaration of statement.declarationList.declarations) {
+          const value = declaration.initializer && skipOuterExpressions(declaration.initializer);
+          if (ts.isIdentifier(declaration.name) && isActionFunction(value) && (referenced.has(declaration.name.text) || referenced.has('*'))) found.push({ name: declaration.name.text, fn: value, at: declaration });
+        }
+      } else if (ts.isExportAssignment(statement) && isActionFunction(skipOuterExpressions(statement.expression)) && (referenced.has('default') || referenced.has('*'))) {
+        found.push({ name: 'default', fn: skipOuterExpressions(statement.expression) as ActionFunction, at: statement });
+      }
+    }
+  } else {
+    // `async function create(formData) { 'use server'; ... }` inside a component or module.
+    const visit = (node: ts.Node): void => {
+      if (isActionFunction(node) && node.body && ts.isBlock(node.body) && hasUseServerDirective(node.body.statements)) {
+        const name = ts.isFunctionDeclaration(node) ? node.name?.text : ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name) ? node.parent.name.text : undefined;
+        if (name) found.push({ name, fn: node, at: node });
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+  }
+  const global = found.length > 0 ? everyPage() : [];
+  return found.map(({ name, fn, at }) => {
+    const { line, column } = nodePosition(at);
+    return {
+      framework: 'next',
+      kind: 'action',
+      method: 'MUTATION',
+      path: name,
+      file: file.path,
+      line,
+      column,
+      middleware: [...global],
+      handler: { node: fn, name, file: file.path, line: nodePosition(fn).line },
+    } satisfies RouteDefinition;
+  });
+}
+
+/** Per `'use server'` module (its path): the export names client code references (`*`: the whole module). */
+export type ClientReferences = ReadonlyMap<string, ReadonlySet<string>>;
+
+/**
+ * What client code takes from each `'use server'` module: every import a `'use client'` module makes
+ * from one, and the imports a server component hands to JSX. Built once per scan.
+ */
+export function clientReferences(sourceFiles: readonly ScannedSourceFile[], modules: ModuleIndex): ClientReferences {
+  const found = new Map<string, Set<string>>();
+  const serverModules = new Set(sourceFiles.filter((file) => file.text.includes(USE_SERVER) && hasUseServerDirective(file.sourceFile.statements)).map((file) => file.path));
+  if (serverModules.size === 0) return found;
+  for (const file of sourceFiles) {
+    const client = file.text.includes('use client') && hasUseClientDirective(file.sourceFile.statements);
+    const jsx = /\.[jt]sx$/.test(file.path);
+    if (!client && !jsx) continue;
+    for (const statement of file.sourceFile.statements) {
+      if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || statement.importClause?.isTypeOnly) continue;
+      const target = modules.resolveImport(file, statement.moduleSpecifier.text);
+      if (!target || !serverModules.has(target.path)) continue;
+      const names = found.get(target.path) ?? new Set<string>();
+      const clause = statement.importClause;
+      const bindings: Array<{ exported: string; local: ts.Identifier }> = [];
+      if (clause?.name) bindings.push({ exported: 'default', local: clause.name });
+      if (clause?.namedBindings && ts.isNamedImports(clause.namedBindings)) {
+        for (const element of clause.namedBindings.elements) bindings.push({ exported: (element.propertyName ?? element.name).text, local: element.name });
+      }
+      if (clause?.namedBindings && ts.isNamespaceImport(clause.namedBindings)) bindings.push({ exported: '*', local: clause.namedBindings.name });
+      for (const binding of bindings) if (client || handedToJsx(file.sourceFile, binding.local.text)) names.add(binding.exported);
+      if (names.size > 0) found.set(target.path, names);
+    }
+  }
+  return found;
+}
+
+function hasUseClientDirective(statements: ts.NodeArray<ts.Statement>): boolean {
+  for (const statement of statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    if (statement.expression.text === 'use client') return true;
+  }
+  return false;
+}
+
+/** `<form action={save}>`, `<Editor onSave={actions.save} />`: the name (or a member of it) is a JSX attribute's value. */
+function handedToJsx(sourceFile: ts.SourceFile, name: string): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isJsxAttribute(node) && node.initializer && ts.isJsxExpression(node.initializer) && node.initializer.expression) {
+      let value = skipOuterExpressions(node.initializer.expression);
+      while (ts.isPropertyAccessExpression(value)) value = skipOuterExpressions(value.expression);
+      if (ts.isIdentifier(value) && value.text === name) found = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return found;
+}
