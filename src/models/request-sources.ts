@@ -7,7 +7,7 @@
  */
 
 /** The kinds of request-like object: a property read on one is looked up in its table here. */
-export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'netlify-context', 'app-context', 'trpc-options', 'orpc-options', 'search-params', 'auth-wrapper-context'] as const;
+export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'netlify-context', 'app-context', 'trpc-options', 'orpc-options', 'safe-action-options', 'search-params', 'auth-wrapper-context'] as const;
 export type RequestObjectKind = (typeof REQUEST_OBJECT_KINDS)[number];
 
 /** Input parts a validation schema can declare fields of (`req.params.id`, a zod `.input()`). */
@@ -146,6 +146,14 @@ export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectMo
     inputs: { input: 'body', rawInput: 'body' },
     inputBags: new Set(['input']),
     methods: { getRawInput: 'body' },
+    nested: { ctx: 'app-context' },
+    principal: new Set(),
+  },
+  // A next-safe-action server function's argument: `{ parsedInput, ctx }`; ctx is what the client's `.use()` middleware put there.
+  'safe-action-options': {
+    inputs: { parsedInput: 'body', clientInput: 'body', bindArgsParsedInputs: 'body', bindArgsClientInputs: 'body' },
+    inputBags: new Set(['parsedInput']),
+    methods: {},
     nested: { ctx: 'app-context' },
     principal: new Set(),
   },

@@ -46,6 +46,7 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction)
     case 'next':
     case 'vercel':
       // A server action: every argument is what the client's form or call sent, as it sent it.
+      if (route.kind === 'action' && route.safeAction) return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, '', 'safe-action-options') : { kind: 'unknown' }));
       if (route.kind === 'action') return parameters.map((parameter, index) => actionArgument(parameter, index, file));
       // App Router and Vercel Web handlers: (request, { params }); Pages Router and Vercel Node functions: (req, res).
       // A third parameter is an authentication wrapper's (`withAuth((req, res, user) => ...)`): the caller it verified.

@@ -126,6 +126,8 @@ export interface RouteSite extends CodeLocation {
    * instead of a request object: Netlify's Lambda-compatible functions (`export const handler`).
    */
   lambdaEvent?: true;
+  /** A server action built with next-safe-action (`client.action(async ({ parsedInput, ctx }) => ...)`): its one argument splits into input and context. */
+  safeAction?: true;
   /**
    * A GraphQL resolver whose arguments are not `(parent, args, context, info)`: the index of `args`,
    * the context following it. Pothos Prisma fields resolve with `(query, parent, args, context, info)`.

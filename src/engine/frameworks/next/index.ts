@@ -40,7 +40,7 @@ export const nextAdapter: FrameworkAdapter = {
     for (const file of context.sourceFiles) {
       // An action is posted to whichever page holds it: only middleware that covers every page applies.
       const everyPage = () => middlewareOf(finder.packageRootOf(file.path)).filter((entry) => entry.covers('/') && entry.covers(ANY_PAGE)).map((entry) => entry.middleware);
-      routes.push(...serverActionRoutes(file, referencedActions, everyPage));
+      routes.push(...serverActionRoutes(file, referencedActions, everyPage, context));
       // Cheap gate before any path work: the two folder names the router reads.
       if (!file.path.includes('app/') && !file.path.includes('pages/api/')) continue;
       const fileRoute = finder.fileRoute(file);

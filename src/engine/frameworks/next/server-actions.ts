@@ -14,6 +14,8 @@ import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition, skipOuterExpressions } from '../../ast/syntax.js';
 import type { ModuleIndex } from '../../names/index.js';
+import type { AdapterContext } from '../adapter.js';
+import { SAFE_ACTION } from '../../../models/server-actions.js';
 import type { RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 
 const USE_SERVER = 'use server';
@@ -38,9 +40,9 @@ function isActionFunction(node: ts.Node | undefined): node is ActionFunction {
  * An action is posted to whichever page holds it, so of middleware.ts only what covers every page
  * applies (`everyPage`, read only when the file declares an action).
  */
-export function serverActionRoutes(file: ScannedSourceFile, clientReferences: ClientReferences, everyPage: () => RouteMiddleware[]): RouteDefinition[] {
+export function serverActionRoutes(file: ScannedSourceFile, clientReferences: ClientReferences, everyPage: () => RouteMiddleware[], context: AdapterContext): RouteDefinition[] {
   if (!file.text.includes(USE_SERVER)) return [];
-  const found: Array<{ name: string; fn: ActionFunction; at: ts.Node }> = [];
+  const found: Array<{ name: string; fn: ActionFunction; at: ts.Node; safeAction?: RouteMiddleware[] }> = [];
   const sourceFile = file.sourceFile;
   if (hasUseServerDirective(sourceFile.statements)) {
     // Every exported function of the module that client code references is an action.
@@ -54,7 +56,10 @@ export function serverActionRoutes(file: ScannedSourceFile, clientReferences: Cl
       } else if (ts.isVariableStatement(statement) && exported) {
         for (const declaration of statement.declarationList.declarations) {
           const value = declaration.initializer && skipOuterExpressions(declaration.initializer);
-          if (ts.isIdentifier(declaration.name) && isActionFunction(value) && (referenced.has(declaration.name.text) || referenced.has('*'))) found.push({ name: declaration.name.text, fn: value, at: declaration });
+          if (!ts.isIdentifier(declaration.name) || !(referenced.has(declaration.name.text) || referenced.has('*'))) continue;
+          if (isActionFunction(value)) found.push({ name: declaration.name.text, fn: value, at: declaration });
+          const built = value && ts.isCallExpression(value) ? safeActionOf(value, file, context) : undefined;
+          if (built) found.push({ name: declaration.name.text, fn: built.fn, at: declaration, safeAction: built.middleware });
         }
       } else if (ts.isExportAssignment(statement) && isActionFunction(skipOuterExpressions(statement.expression)) && (referenced.has('default') || referenced.has('*'))) {
         found.push({ name: 'default', fn: skipOuterExpressions(statement.expression) as ActionFunction, at: statement });
@@ -73,9 +78,10 @@ export function serverActionRoutes(file: ScannedSourceFile, clientReferences: Cl
     visit(sourceFile);
   }
   const global = found.length > 0 ? everyPage() : [];
-  return found.map(({ name, fn, at }) => {
+  return found.map(({ name, fn, at, safeAction }) => {
     const { line, column } = nodePosition(at);
     return {
+      ...(safeAction ? { safeAction: true as const } : {}),
       framework: 'next',
       kind: 'action',
       method: 'MUTATION',
@@ -83,7 +89,7 @@ export function serverActionRoutes(file: ScannedSourceFile, clientReferences: Cl
       file: file.path,
       line,
       column,
-      middleware: [...global],
+      middleware: [...global, ...(safeAction ?? [])],
       handler: { node: fn, name, file: file.path, line: nodePosition(fn).line },
     } satisfies RouteDefinition;
   });
@@ -146,4 +152,44 @@ function handedToJsx(sourceFile: ts.SourceFile, name: string): boolean {
   };
   visit(sourceFile);
   return found;
+}
+
+/**
+ * next-safe-action: `authActionClient.inputSchema(schema).action(async ({ parsedInput, ctx }) => ...)`.
+ * The function given to `.action()` is the action; the client it was built on, followed across files
+ * back to `createSafeActionClient()`, runs its `.use()` middleware first (outermost client first).
+ */
+function safeActionOf(call: ts.CallExpression, file: ScannedSourceFile, context: AdapterContext): { fn: ActionFunction; middleware: RouteMiddleware[] } | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !SAFE_ACTION.actionMethods.includes(callee.name.text)) return undefined;
+  let fn: ActionFunction | undefined;
+  for (const argument of call.arguments) {
+    const value = skipOuterExpressions(argument);
+    if (isActionFunction(value)) fn = value;
+  }
+  if (!fn) return undefined;
+  const action = fn;
+  const uses: Array<{ expression: ts.Expression; file: ScannedSourceFile }> = [];
+  let current: ts.Expression = skipOuterExpressions(callee.expression);
+  let currentFile = file;
+  for (let hops = 0; hops < 24; hops++) {
+    if (ts.isCallExpression(current)) {
+      const inner = skipOuterExpressions(current.expression);
+      if (ts.isIdentifier(inner) && SAFE_ACTION.clientFactories.includes(inner.text)) {
+        const middleware = uses.reverse().map((use) => context.middleware.describe(use.expression, use.file, 'route'));
+        return { fn: action, middleware };
+      }
+      if (!ts.isPropertyAccessExpression(inner)) return undefined;
+      if (inner.name.text === 'use' && current.arguments[0]) uses.push({ expression: current.arguments[0], file: currentFile });
+      current = skipOuterExpressions(inner.expression);
+      continue;
+    }
+    if (!ts.isIdentifier(current)) return undefined;
+    // The client is a name: its declaration, here or in the module it is imported from.
+    const binding = context.modules.resolveName(currentFile, current.text);
+    if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node) || !binding.node.initializer) return undefined;
+    current = skipOuterExpressions(binding.node.initializer);
+    currentFile = binding.file;
+  }
+  return undefined;
 }

@@ -1,0 +1,11 @@
+/**
+ * Libraries that build Next.js Server Actions from a client with middleware (read by
+ * engine/frameworks/next/server-actions.ts).
+ */
+export const SAFE_ACTION: { package: string; clientFactories: readonly string[]; actionMethods: readonly string[] } = {
+  package: 'next-safe-action',
+  /** `createSafeActionClient()`: the root every action client is built from. */
+  clientFactories: ['createSafeActionClient'],
+  /** `.action(fn)`, `.stateAction(fn)`: the server function the client wraps. */
+  actionMethods: ['action', 'stateAction'],
+};
