@@ -357,10 +357,19 @@ class ControllerDiscovery {
     const roleMark = metadata.find((mark) => !mark.flag && /role|permission|scope/i.test(mark.label));
     if (roleGuard && roleMark) roleGuard.roles = roleMark.values;
 
+    const interceptors = [...describe(globals.interceptors, 'global'), ...describe(classEffects.interceptors, 'router'), ...describe(methodEffects.interceptors, 'route')];
+    for (const { reference, middleware } of interceptors) {
+      // An opt-in interceptor (`if (feature === undefined) return next.handle();` on what the Reflector
+      // read) checks the caller only on routes carrying its decorator.
+      const interceptorClass = middleware.kind === 'auth' || middleware.kind === 'role' ? guardClassOf(this.modules, reference.file, reference.expression) : undefined;
+      const reads = interceptorClass ? this.metadataReads.of(interceptorClass.file, interceptorClass.node) : new Set<string>();
+      if (interceptorClass && reads.size > 0 && !metadata.some((mark) => reads.has(mark.key)) && passesWithoutMetadata(interceptorClass, this.modules)) {
+        kept.push({ ...middleware, kind: 'other', evidence: `${middleware.name} lets this route through: it checks only routes carrying the metadata it reads, and this one carries none` });
+        continue;
+      }
+      kept.push(middleware);
+    }
     kept.push(
-      ...describe(globals.interceptors, 'global').map((entry) => entry.middleware),
-      ...describe(classEffects.interceptors, 'router').map((entry) => entry.middleware),
-      ...describe(methodEffects.interceptors, 'route').map((entry) => entry.middleware),
       ...describe(globals.pipes, 'global').map((entry) => entry.middleware),
       ...describe(classEffects.pipes, 'router').map((entry) => entry.middleware),
       ...describe(methodEffects.pipes, 'route').map((entry) => entry.middleware),
@@ -411,7 +420,8 @@ function lets(guardClass: NonNullable<ReturnType<typeof guardClassOf>>, modules:
 }
 
 /**
- * True when a guard's canActivate returns true as soon as the metadata it reads is absent:
+ * True when a guard's canActivate returns true (an interceptor's intercept returns next.handle()) as
+ * soon as the metadata it reads is absent:
  * `const options = this.reflector.getAllAndOverride(KEY, targets); if (!options) return true;`.
  * Opt-out guards (`if (isPublic) return true`) test the metadata's presence and are not this.
  */
@@ -438,9 +448,13 @@ function passesWithoutMetadata(guardClass: NonNullable<ReturnType<typeof guardCl
     }
     return false;
   };
+  // A guard passes with `return true`; an interceptor with `return next.handle()` (the route runs unchecked).
   const returnsTrue = (statement: ts.Statement): boolean => {
     const only = ts.isBlock(statement) && statement.statements.length === 1 ? statement.statements[0]! : statement;
-    return ts.isReturnStatement(only) && only.expression !== undefined && skipOuterExpressions(only.expression).kind === ts.SyntaxKind.TrueKeyword;
+    if (!ts.isReturnStatement(only) || only.expression === undefined) return false;
+    const returned = skipOuterExpressions(only.expression);
+    if (returned.kind === ts.SyntaxKind.TrueKeyword) return true;
+    return ts.isCallExpression(returned) && returned.arguments.length === 0 && ts.isPropertyAccessExpression(returned.expression) && returned.expression.name.text === 'handle';
   };
   const visit = (node: ts.Node): void => {
     if (passes || (node !== body && ts.isFunctionLike(node))) return;
