@@ -480,6 +480,13 @@ function parameterInputs(modules: ModuleIndex, file: ScannedSourceFile, method: 
       const binding = modules.resolveName(file, call.expression.text);
       if (binding?.kind !== 'declaration') continue;
       const factory = bindingValue(binding);
+      // `export const UserSession = createParamDecorator((data, ctx) => ctx.switchToHttp().getRequest().user)`:
+      // whatever its name, a decorator that hands the handler the request's user injects the principal.
+      const principal = factory && ts.isExpression(factory) ? requestUserDecorator(modules, binding.file, factory) : undefined;
+      if (principal) {
+        inputs.push({ index, via: call.expression.text, decorator: 'createParamDecorator', principal, pipes: [] });
+        break;
+      }
       if (!factory || !(ts.isFunctionDeclaration(factory) || ts.isArrowFunction(factory) || ts.isFunctionExpression(factory))) continue;
       const returned = returnedCall(factory);
       if (!returned || !ts.isIdentifier(returned.expression)) continue;
@@ -503,6 +510,33 @@ function parameterInputs(modules: ModuleIndex, file: ScannedSourceFile, method: 
     }
   });
   return inputs;
+}
+
+/**
+ * What a `createParamDecorator(factory)` hands the handler when it is the request's signed-in user:
+ * the factory returns `req.user` (or a member of it) of the request it took from the context.
+ */
+function requestUserDecorator(modules: ModuleIndex, file: ScannedSourceFile, value: ts.Expression): string | undefined {
+  const call = skipOuterExpressions(value);
+  if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || !call.arguments[0]) return undefined;
+  const origin = modules.resolveName(file, call.expression.text);
+  if (origin?.kind !== 'external' || origin.module !== '@nestjs/common' || origin.importedName !== 'createParamDecorator') return undefined;
+  const factory = skipOuterExpressions(call.arguments[0]);
+  if (!ts.isArrowFunction(factory) && !ts.isFunctionExpression(factory)) return undefined;
+  const sourceFile = factory.getSourceFile();
+  if (!/\.\s*(?:getRequest|getArgs|getContext)\s*\(/.test(factory.body.getText(sourceFile))) return undefined;
+  const returned: ts.Expression[] = [];
+  if (ts.isBlock(factory.body)) {
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(factory.body, visit);
+  } else returned.push(factory.body);
+  const REQUEST_USER = /^[\w$]+(?:\s*\.\s*(?:switchToHttp\(\)\s*\.\s*getRequest\(\)|getRequest\(\)))?\s*\??\.\s*user\b/;
+  const user = returned.map((expression) => skipOuterExpressions(expression).getText(sourceFile)).find((text) => REQUEST_USER.test(text));
+  return user;
 }
 
 /** The call a decorator factory returns: `return Param(property, pipe)`, `() => Query(key)`. */
