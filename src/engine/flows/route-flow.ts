@@ -271,11 +271,15 @@ class FlowWalker implements FlowRecorder {
     // A project method we can open (`LoginCommand.create({...})`, a static factory that builds a command
     // object) is judged by its body, walked below, not by its name.
     const opened = target?.node.body !== undefined;
-    if (!opened && (UPDATE_METHODS.has(name) || /^create[A-Z]?/.test(name)) && ts.isPropertyAccessExpression(skipOuterExpressions(call.expression)) && call.arguments.some((argument) => ts.isObjectLiteralExpression(skipOuterExpressions(argument)))) {
+    if ((UPDATE_METHODS.has(name) || /^create[A-Z]?/.test(name)) && ts.isPropertyAccessExpression(skipOuterExpressions(call.expression)) && call.arguments.some((argument) => ts.isObjectLiteralExpression(skipOuterExpressions(argument)))) {
       const receiver = skipOuterExpressions((skipOuterExpressions(call.expression) as ts.PropertyAccessExpression).expression);
       const owner = receiverEntity(receiver);
       // An audit or activity trail records the step (`activityManager.create({ type: 'PLAN_UPDATED' })`); it is not the step's change.
       if (owner !== undefined && AUDIT_TRAIL_OWNER.test(owner)) return;
+    }
+    if (!opened && (UPDATE_METHODS.has(name) || /^create[A-Z]?/.test(name)) && ts.isPropertyAccessExpression(skipOuterExpressions(call.expression)) && call.arguments.some((argument) => ts.isObjectLiteralExpression(skipOuterExpressions(argument)))) {
+      const receiver = skipOuterExpressions((skipOuterExpressions(call.expression) as ts.PropertyAccessExpression).expression);
+      const owner = receiverEntity(receiver);
       const method = /^create/.test(name) ? 'create' : name;
       const touched = objectWrite(this, call, method, owner, frame, at(), seq);
       // `user.update({ password })`: a record's own update is the state change of a named step even without a status field.
