@@ -171,7 +171,7 @@ describe('trustscan models', () => {
     const settings = new Set(listing.models.filter((model) => model.kind === 'setting').map((model) => model.category));
     expect([...settings].sort()).toEqual(['audit-log', 'cookie', 'cors', 'mass-assignment', 'password-hash', 'security-headers', 'tls']);
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'setting', category: 'tls', names: ['rejectUnauthorized: false'], source: 'built-in' }));
-    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'auth', modules: ['@nestjs/passport'], names: ['AuthGuard'], source: 'built-in' }));
+    expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'auth', modules: ['@nestjs/passport'], names: ['AuthGuard', 'IAuthGuard'], source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'middleware', category: 'validation', modules: ['celebrate'], names: ['*'], source: 'built-in' }));
     expect(listing.models).toContainEqual(expect.objectContaining({ kind: 'middleware', category: 'plumbing', modules: expect.arrayContaining(['body-parser', '@middy/http-cors']), source: 'built-in' }));
     // The built-in request sources: per request-like object, what holds client input.

@@ -21,7 +21,8 @@ export type AuthMiddlewareKind = 'auth' | 'role' | 'other';
 export const AUTH_MIDDLEWARE_PACKAGES: Readonly<Record<string, Readonly<Record<string, AuthMiddlewareKind>>>> = {
   passport: { '*': 'auth' },
   'koa-passport': { '*': 'auth' },
-  '@nestjs/passport': { AuthGuard: 'auth' },
+  // IAuthGuard: the type a wrapper guard declares for the passport guard injected into it.
+  '@nestjs/passport': { AuthGuard: 'auth', IAuthGuard: 'auth' },
   'express-jwt': { '*': 'auth' },
   'express-oauth2-jwt-bearer': { auth: 'auth', requiredScopes: 'role', claimCheck: 'role', claimIncludes: 'role', claimEquals: 'role', scopeIncludesAny: 'role' },
   'express-openid-connect': { requiresAuth: 'auth', claimCheck: 'role', claimEquals: 'role', claimIncludes: 'role' },

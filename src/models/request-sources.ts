@@ -185,3 +185,13 @@ export const BAG_PARTS: Readonly<Record<string, InputBagKind>> = {
 export const PROPERTY_PATH_GETTER_PACKAGES: readonly string[] = ['lodash/get', 'lodash/get.js', 'lodash.get', 'lodash-es/get', 'lodash-es/get.js', 'dlv', 'dot-prop', 'just-safe-get'];
 export const PROPERTY_PATH_GETTER_NAMESPACES: readonly string[] = ['lodash', 'lodash-es', 'underscore', 'dot-prop', 'object-path'];
 export const PROPERTY_PATH_GETTER_NAMES: readonly string[] = ['get', 'getProperty', 'dlv'];
+
+/**
+ * Functions that build an instance from a plain object and hand back the same fields
+ * (`plainToInstance(SessionCommand, data)`): the result holds what the argument at `source` held,
+ * field by field, so a command object built from the route's input still carries the id the client
+ * sent and the caller's id beside it. Keyed by package, then export name.
+ */
+export const FIELD_COPYING_FACTORIES: Readonly<Record<string, Readonly<Record<string, { source: number }>>>> = {
+  'class-transformer': { plainToInstance: { source: 1 }, plainToClass: { source: 1 } },
+};

@@ -246,7 +246,11 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
     ts.isObjectLiteralExpression(filterValue) ||
     (ts.isIdentifier(filterValue) && localInitializer(filterValue) !== undefined && ts.isObjectLiteralExpression(localInitializer(filterValue)!)) ||
     (ts.isCallExpression(filterValue) && filterValue.arguments.length === 0 && ts.isIdentifier(filterValue.expression) && closureReturns(filterValue.expression) !== undefined);
-  if (!isObject && ID_ARGUMENT_METHODS.has(method)) walker.leaf(filter, 'id');
+  // `findOne(query)` in a repository wrapper, where the callers pass `{ _id, _environmentId }`: the value
+  // holds fields, so it is a filter whose keys the callers hold, not an id (`findOne(id)`).
+  const filterIndex = args.indexOf(filter);
+  const passedObject = filterIndex >= 0 && tainted.call === node && tainted.argumentOrigins[filterIndex]?.kind === 'tainted' && (tainted.argumentOrigins[filterIndex] as { fields?: unknown }).fields !== undefined;
+  if (!isObject && ID_ARGUMENT_METHODS.has(method) && !passedObject) walker.leaf(filter, 'id');
   else if (isObject) walker.walk(filter, undefined, 0);
   else return withFilterValue(facts, filter);
   return facts;

@@ -384,6 +384,8 @@ const NOT_A_MODEL =
 const MODEL_FILE = /(?:^|\/)(?:models?|entities|entity|schemas?|repositor(?:y|ies)|dao|db|database)(?:\/|\.|$)|\.(?:model|entity|schema)\.[cm]?[jt]sx?$/i;
 
 const MODEL_BASE_CLASS = new RegExp(MODEL_CLASS_EVIDENCE.baseClassWords.join('|'));
+/** The words that name a model on their own (`AppModel`, `AuditedEntity`); `Base` alone does not. */
+const MODEL_BASE_CLASS_STRONG = new RegExp(MODEL_CLASS_EVIDENCE.baseClassWords.filter((word) => word !== 'Base').join('|'));
 const MODEL_DECORATOR = new RegExp(MODEL_CLASS_EVIDENCE.decoratorWords.join('|'));
 const MODEL_FACTORY_CALL = new RegExp(`\\b(?:${MODEL_CLASS_EVIDENCE.factoryCalls.join('|')})\\s*[<(]`);
 
@@ -393,7 +395,7 @@ const MODEL_FACTORY_CALL = new RegExp(`\\b(?:${MODEL_CLASS_EVIDENCE.factoryCalls
  * @Entity/@Table/@Schema, or a `mongoose.model(...)`/`sequelize.define(...)` value. Without a
  * module index (unit use), the name alone has to do.
  */
-function isModelClass(name: string, file: ScannedSourceFile, modules: ModuleIndex | undefined): boolean {
+function isModelClass(name: string, file: ScannedSourceFile, modules: ModuleIndex | undefined, depth = 0): boolean {
   if (!modules) return true;
   const binding = modules.resolveName(file, name);
   if (!binding) return false;
@@ -402,7 +404,7 @@ function isModelClass(name: string, file: ScannedSourceFile, modules: ModuleInde
   if (MODEL_FILE.test(binding.file.path)) return true;
   const node = binding.node;
   if (ts.isClassDeclaration(node)) {
-    const extended = node.heritageClauses?.some((clause) => clause.types.some((type) => MODEL_BASE_CLASS.test(type.expression.getText(node.getSourceFile()))));
+    const extended = node.heritageClauses?.some((clause) => clause.types.some((type) => isModelBaseClass(type.expression, binding.file, modules, depth)));
     const decorated = ts.getDecorators(node)?.some((decorator) => MODEL_DECORATOR.test(decorator.expression.getText(node.getSourceFile())));
     return Boolean(extended || decorated);
   }
@@ -410,6 +412,20 @@ function isModelClass(name: string, file: ScannedSourceFile, modules: ModuleInde
     return MODEL_FACTORY_CALL.test(node.initializer.getText(node.getSourceFile()));
   }
   return false;
+}
+
+/**
+ * `extends BaseEntity` (a package's model base) or `extends AppModel` (a project class that is a model
+ * itself). A project base class is judged by what it is, not by its name alone: `BaseCommand`, a
+ * command object's `static create(data)` that only validates, is no model, though its name says Base.
+ */
+function isModelBaseClass(base: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex, depth: number): boolean {
+  const text = base.getText(base.getSourceFile());
+  if (!MODEL_BASE_CLASS.test(text)) return false;
+  if (!ts.isIdentifier(base) || depth >= 4) return true;
+  const binding = modules.resolveName(file, base.text);
+  if (binding?.kind !== 'declaration' || !ts.isClassDeclaration(binding.node)) return true;
+  return isModelClass(base.text, file, modules, depth + 1) || MODEL_BASE_CLASS_STRONG.test(base.text);
 }
 
 function modelName(repositoryName: string): string {

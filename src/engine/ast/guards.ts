@@ -98,10 +98,19 @@ function skipParentheses(expression: ts.Expression): ts.Expression {
   return value;
 }
 
+/**
+ * The parameters a call's arguments fill, in order: a TypeScript `this` parameter
+ * (`static create<T>(this: new () => T, data: T)`) only types the receiver and takes no argument.
+ */
+export function runtimeParameters(fn: ts.SignatureDeclaration): readonly ts.ParameterDeclaration[] {
+  const first = fn.parameters[0];
+  return first && ts.isIdentifier(first.name) && first.name.text === 'this' ? fn.parameters.slice(1) : fn.parameters;
+}
+
 /** The optional parameters of `fn` a call with `argumentCount` arguments leaves undefined (and `fn` never assigns). */
 export function unpassedParameters(fn: ts.SignatureDeclaration & { body?: ts.Node }, argumentCount: number): Set<string> {
   const names = new Set<string>();
-  fn.parameters.forEach((parameter, index) => {
+  runtimeParameters(fn).forEach((parameter, index) => {
     if (index >= argumentCount && !parameter.initializer && !parameter.dotDotDotToken && ts.isIdentifier(parameter.name)) names.add(parameter.name.text);
   });
   if (names.size > 0 && fn.body) for (const name of assignedNames(fn.body)) names.delete(name);

@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import type { AnalysisFailures } from '../analysis-failures.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { exitsEarly, isFunctionLike, isOuterExpression, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
-import { requiresDefined, unpassedParameters } from '../ast/guards.js';
+import { requiresDefined, runtimeParameters, unpassedParameters } from '../ast/guards.js';
 import { bindingNames, bindingValue, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import type { Route } from '../routes/route.js';
 import { initialParameterOrigins } from './sources.js';
@@ -11,7 +11,7 @@ import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCategory } from '../models.js';
 import { SCHEMA_PARSE_METHODS } from '../../models/validation-schemas.js';
 import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
-import { BAG_PARTS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS } from '../../models/request-sources.js';
+import { BAG_PARTS, FIELD_COPYING_FACTORIES, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS } from '../../models/request-sources.js';
 import { REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
 import { mentionsName } from '../text.js';
@@ -238,11 +238,12 @@ export class DataflowEngine {
   /** Binds the parameters, walks the body in `context` and joins what it returns. */
   private run(fn: ResolvedFunction, parameters: ValueOrigin[], context: AnalysisContext): ValueOrigin {
     // A call from project code that leaves optional parameters out: branches that need them never run.
-    if (context.depth > 0 && parameters.length < fn.node.parameters.length) {
+    const declared = runtimeParameters(fn.node);
+    if (context.depth > 0 && parameters.length < declared.length) {
       const unpassed = unpassedParameters(fn.node, parameters.length);
       if (unpassed.size > 0) context.unpassed = unpassed;
     }
-    fn.node.parameters.forEach((parameter, index) => {
+    declared.forEach((parameter, index) => {
       const origin = parameter.dotDotDotToken ? joinOrigins(parameters.slice(index)) : parameters[index] ?? { kind: 'unknown' };
       this.bindName(parameter.name, origin, context, parameter.initializer);
     });
@@ -554,8 +555,9 @@ export class DataflowEngine {
         if (validated) return validated;
         base = { kind: 'tainted', taint: withoutInputBag(base.taint) };
       }
-      // Still reading along the source expression (`req.query.name`): name the input precisely.
-      if (name !== undefined && compactText(member.expression) === base.taint.source.label) {
+      // Still reading along the source expression (`req.query.name`, `body.changeIds` of `@Body() body`): name the input precisely.
+      const read = name !== undefined ? compactText(member.expression) : undefined;
+      if (read !== undefined && (read === base.taint.source.label || (/^@\w+\([^)]*\) [\w$]+$/.test(base.taint.source.label) && base.taint.source.label.endsWith(` ${read}`)))) {
         const label = `${base.taint.source.label}.${name}`;
         // The source step names the input too: keep the two in agreement.
         const [first, ...rest] = base.taint.steps;
@@ -603,6 +605,16 @@ export class DataflowEngine {
       else break;
     }
     return current;
+  }
+
+  /** The argument a known field-copying factory (models/request-sources.ts) copies, or undefined. */
+  private fieldCopySource(callee: ts.Expression, file: ScannedSourceFile): number | undefined {
+    const root = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression : undefined;
+    if (!root) return undefined;
+    const binding = this.modules.resolveName(file, root.text);
+    if (binding?.kind !== 'external') return undefined;
+    const name = root === callee ? binding.importedName : (callee as ts.PropertyAccessExpression).name.text;
+    return FIELD_COPYING_FACTORIES[binding.module]?.[name]?.source;
   }
 
   private isPathGetter(callee: ts.Expression, file: ScannedSourceFile): boolean {
@@ -722,7 +734,7 @@ export class DataflowEngine {
         return argument;
       });
       // `f(...args)` may fill every parameter: none of them counts as left out.
-      if (call.arguments?.some(ts.isSpreadElement)) while (parameters.length < target.node.parameters.length) parameters.push({ kind: 'unknown' });
+      if (call.arguments?.some(ts.isSpreadElement)) while (parameters.length < runtimeParameters(target.node).length) parameters.push({ kind: 'unknown' });
       const returned = this.isClosureOf(target, context) ? this.analyzeClosure(target, parameters, context) : this.analyze(target, parameters, context.route, context.depth + 1);
       if (returned.kind === 'tainted') {
         const result: ValueOrigin = { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)), ...(returned.fields ? { fields: returned.fields } : {}) };
@@ -742,6 +754,14 @@ export class DataflowEngine {
     if (ts.isPropertyAccessExpression(callee) && SCHEMA_PARSE_METHODS.has(lastName) && call.arguments?.length === 1 && this.isBuiltSchema(callee.expression, context.fn.file)) {
       const identity = identityTaint(argumentOrigins[0]);
       if (identity) return { kind: 'sanitized', how: `validated by ${calleeName}()`, identity: withStep(identity, this.step(call, context, `validated by ${calleeName}()`)) };
+    }
+
+    // `plainToInstance(Command, data)`: an instance with the plain object's fields, each as it was.
+    const copied = this.fieldCopySource(callee, context.fn.file);
+    if (copied !== undefined && ts.isCallExpression(call)) {
+      const source = argumentOrigins[copied];
+      if (source?.kind === 'tainted') return { ...source, taint: withStep(source.taint, this.step(call, context, `copied by ${calleeName}()`)) };
+      if (source) return source;
     }
 
     // Functions we do not see: only well-known pass-throughs keep the taint.

@@ -170,6 +170,8 @@ function nestParameter(parameter: ts.ParameterDeclaration, file: string, wrapped
       const keyNode = args[0] && ts.isStringLiteralLike(args[0]) ? args[0] : nameOption && ts.isStringLiteralLike(nameOption) ? nameOption : undefined;
       return nestInput(parameter, file, name, `@${name}`, keyNode?.text, args.map(pipeName));
     }
+    // `@UserSession() user` made by createParamDecorator returning `req.user`: the principal, whatever its name.
+    if (wrapped && wrapped.via === name && wrapped.principal) return { kind: 'principal', label: `@${name}() ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim() };
     // `@UUIDParam('id')`: a project decorator returning `Param(property, new ParseUUIDPipe())`.
     if (wrapped && wrapped.via === name && NEST_INPUT_DECORATORS[wrapped.decorator]) return nestInput(parameter, file, wrapped.decorator, `@${name}`, wrapped.key, wrapped.pipes);
   }

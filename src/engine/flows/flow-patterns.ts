@@ -16,6 +16,12 @@ export const STATE_FIELD = new RegExp(
 
 export const EXPIRY_FIELD = /expir|expires|valid_?until|^exp$|^ttl$/i;
 
+/**
+ * When a one-time token or code was issued (`resetTokenDate`, `codeSentAt`, `otp_created_at`): a check of
+ * its age (`isBefore(user.resetTokenDate, subDays(now, 7))`) is the expiry check, written from the other end.
+ */
+export const TOKEN_ISSUED_FIELD = /(?:token|code|otp|pin|nonce|magic_?link)_?(?:date|time|timestamp|(?:issued|created|sent|generated)_?(?:at|on|date|time)?)$/i;
+
 export const REPLAY_FIELD =
   /^(?:is_?)?(?:used|redeemed|consumed|claimed|applied|processed|spent)(?:_?at|_?on)?$|idempotenc|^(?:times_?used|usage_?count|used_?count|uses|max_?uses|remaining(?:_?uses)?|redemptions?(?:_?count)?)$/i;
 

@@ -2,7 +2,7 @@
 import { ts } from '#typescript';
 import { exitsEarly, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import type { GuardKind } from './flow-facts.js';
-import { STATE_FIELD, EXPIRY_FIELD, REPLAY_FIELD, STATE_FLAG, STATE_TIMESTAMP, ADMIN_NAME } from './flow-patterns.js';
+import { STATE_FIELD, EXPIRY_FIELD, TOKEN_ISSUED_FIELD, REPLAY_FIELD, STATE_FLAG, STATE_TIMESTAMP, ADMIN_NAME } from './flow-patterns.js';
 
 /**
  * Whether the statement holding `node` runs on every call of its function: only blocks and `try` around it.
@@ -35,7 +35,7 @@ export function isAdminCondition(condition: ts.Expression): boolean {
 
 export function guardKindOfField(field: string): GuardKind | undefined {
   if (STATE_FIELD.test(field) || STATE_FLAG.test(field)) return 'state-check';
-  if (EXPIRY_FIELD.test(field)) return 'verified-token';
+  if (EXPIRY_FIELD.test(field) || TOKEN_ISSUED_FIELD.test(field)) return 'verified-token';
   if (REPLAY_FIELD.test(field)) return 'replay-check';
   // `if (partner.trustedAt) return 400`: "already in that state", told by when it got there.
   if (STATE_TIMESTAMP.test(field)) return 'state-check';

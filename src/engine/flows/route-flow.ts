@@ -22,6 +22,7 @@ import { LOADER, PAYMENT_LOOKUP, MONEY_CALL, MONEY_HOST, TOKEN_VERIFIERS, POLICY
 import { TOKEN_CHECK_FUNCTIONS, TOKEN_CHECK_PACKAGES } from '../../models/auth.js';
 import { isStateMachinePackage, STATE_MACHINE_CHECK_METHODS, STATE_MACHINE_EVENT_METHODS } from '../../models/state-machines.js';
 import { isResultUsed, isInExitingCondition, calleeText, receiverEntity, truncate } from './flow-syntax.js';
+import { runtimeParameters } from '../ast/guards.js';
 import { conditionGuard, eventTypeBranch, pushEventBranch, switchGuard, webhookLibrary } from './state-guards.js';
 import { assignmentWrite, filteredRead, objectWrite, queryBuilderRead, sqlWrite } from './state-writes.js';
 
@@ -266,11 +267,19 @@ class FlowWalker implements FlowRecorder {
     if (sqlWritten) return;
     // Sequelize instances, Mongoose documents, knex/drizzle chains: `order.update({ status: 'paid' })`, `.set({ status })`.
     const firstArgument = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+    const target = resolveFunction(this.input.modules, frame.fn.file, call.expression) ?? this.entityMethod(call, frame) ?? this.commandHandler(call, frame);
+    // A project method we can open (`LoginCommand.create({...})`, a static factory that builds a command
+    // object) is judged by its body, walked below, not by its name.
+    const opened = target?.node.body !== undefined;
     if ((UPDATE_METHODS.has(name) || /^create[A-Z]?/.test(name)) && ts.isPropertyAccessExpression(skipOuterExpressions(call.expression)) && call.arguments.some((argument) => ts.isObjectLiteralExpression(skipOuterExpressions(argument)))) {
       const receiver = skipOuterExpressions((skipOuterExpressions(call.expression) as ts.PropertyAccessExpression).expression);
       const owner = receiverEntity(receiver);
       // An audit or activity trail records the step (`activityManager.create({ type: 'PLAN_UPDATED' })`); it is not the step's change.
       if (owner !== undefined && AUDIT_TRAIL_OWNER.test(owner)) return;
+    }
+    if (!opened && (UPDATE_METHODS.has(name) || /^create[A-Z]?/.test(name)) && ts.isPropertyAccessExpression(skipOuterExpressions(call.expression)) && call.arguments.some((argument) => ts.isObjectLiteralExpression(skipOuterExpressions(argument)))) {
+      const receiver = skipOuterExpressions((skipOuterExpressions(call.expression) as ts.PropertyAccessExpression).expression);
+      const owner = receiverEntity(receiver);
       const method = /^create/.test(name) ? 'create' : name;
       const touched = objectWrite(this, call, method, owner, frame, at(), seq);
       // `user.update({ password })`: a record's own update is the state change of a named step even without a status field.
@@ -278,7 +287,6 @@ class FlowWalker implements FlowRecorder {
         this.effects.push({ ...at(), kind: 'write', description: `writes ${owner ?? 'data'} (${name})`, seq, via: frame.via });
       }
     }
-    const target = resolveFunction(this.input.modules, frame.fn.file, call.expression) ?? this.entityMethod(call, frame) ?? this.commandHandler(call, frame);
     // `WIKI.models.userKeys.validateToken({ kind: 'verify', token: req.params.token })`: a helper the scan
     // cannot open, named for checking the token it is handed; opened, its body would be judged instead.
     if (!target && UNRESOLVED_TOKEN_CHECK.test(name) && call.arguments.some((argument) => TOKEN_ARGUMENT.test(argument.getText(frame.fn.file.sourceFile)))) {
@@ -286,7 +294,7 @@ class FlowWalker implements FlowRecorder {
     }
     if (target && target.node.body && !this.active.has(target.node)) {
       const bindings = new Map<string, BoundValue>();
-      target.node.parameters.forEach((parameter, index) => {
+      runtimeParameters(target.node).forEach((parameter, index) => {
         const argument = call.arguments[index];
         if (argument && ts.isIdentifier(parameter.name)) bindings.set(parameter.name.text, { expression: argument, frame });
       });

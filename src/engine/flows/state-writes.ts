@@ -172,12 +172,23 @@ export function filteredRead(walker: FlowRecorder, call: ts.CallExpression, mode
   let criteria = argument && ts.isObjectLiteralExpression(argument) ? (propertyValue(argument, 'where') ?? argument) : undefined;
   // `const where = { code, codeExpireAt: MoreThanOrEqual(new Date()) }; findOne({ where })`
   if (criteria && ts.isIdentifier(criteria)) criteria = localConstInitializer(criteria) ?? criteria;
+  // A repository wrapper's `find(query) { return this.model.find(query) }`: the criteria are the object the
+  // caller passed (`jobRepository.find({ transactionId, status: [DELAYED, MERGED] })`), read in the caller's frame.
+  let criteriaFrame = frame;
+  if (!criteria && argument && ts.isIdentifier(argument)) {
+    const bound = frame.bindings.get(argument.text);
+    const passed = bound && skipOuterExpressions(bound.expression);
+    if (bound && passed && ts.isObjectLiteralExpression(passed)) {
+      criteria = propertyValue(passed, 'where') ?? passed;
+      criteriaFrame = bound.frame;
+    }
+  }
   if (!isResultUsed(call) && !/Or(?:Fail|Throw)$/.test(calleeText(call))) return;
   const evidence = truncate(call.getText(frame.fn.file.sourceFile));
   if (criteria && criteriaFields(criteria).some((field) => EXPIRY_FIELD.test(field))) {
     walker.guards.push({ ...location, kind: 'verified-token', evidence, ...(model ? { subject: model, subjectSource: model } : {}), expected: [], forbidden: [], seq, scopeEnd: Infinity });
   }
-  const required = stateRequirements(criteria, (e) => frameLiteral(walker.modules, e, frame), (expression) => criteriaObjects(walker.modules, expression, frame));
+  const required = stateRequirements(criteria, (e) => frameLiteral(walker.modules, e, criteriaFrame), (expression) => criteriaObjects(walker.modules, expression, criteriaFrame));
   if (required.length === 0) return;
   walker.guards.push({ ...location, kind: 'conditional-update', evidence, ...(model ? { subject: model, subjectSource: model } : {}), expected: required, forbidden: [], seq, scopeEnd: Infinity });
 }

@@ -223,6 +223,13 @@ export class MiddlewareClassifier {
       const withHelpers = own?.kind === 'auth' && calleesAskPermission(this.modules, body) ? withDirectCallees(this.modules, body) : undefined;
       const fromBody = (withHelpers?.kind === 'role' ? withHelpers : own) ?? classifyGuardMethod(body) ?? classifyWithCallees(this.modules, body);
       if (fromBody) return { ...fromBody, ...(roles.length ? { roles } : {}) };
+      // `canActivate(context) { return this.authGuard.canActivate(context); }`: a wrapper guard runs the
+      // guard injected into it (a DI token bound per edition); what that guard is, its declared type says.
+      const delegate = lifecycleClass ? injectedDelegate(body) : undefined;
+      const injected = delegate ? this.classify(delegate.type, delegate.file) : undefined;
+      if (injected && (injected.kind === 'auth' || injected.kind === 'role') && injected.strength === 'strong') {
+        return { ...injected, evidence: `${body.name} returns ${delegate!.member}.${delegate!.method}() of the injected ${middlewareName(delegate!.type)} (${injected.evidence})`, ...(roles.length ? { roles } : {}) };
+      }
       // `asyncHandler(auth.jwt)`: a pass-through wrapper around one middleware does what that middleware does.
       const only = ts.isCallExpression(expression) && expression.arguments.length === 1 ? skipOuterExpressions(expression.arguments[0]!) : undefined;
       const passesMiddleware = only && (ts.isIdentifier(only) || ts.isPropertyAccessExpression(only) || ts.isCallExpression(only));
@@ -757,6 +764,40 @@ export function lifecycleMethodOf(modules: ModuleIndex, start: GuardClass): Reso
     current = base && guardClassOf(modules, current.file, base);
   }
   return undefined;
+}
+
+/**
+ * The injected member a guard's lifecycle method hands the request to and returns the answer of:
+ * `constructor(@Inject('USER_AUTH_GUARD') private authGuard: IAuthGuard) {}` with
+ * `canActivate(context) { return this.authGuard.canActivate(context); }`. The member's declared type
+ * (a class or a library interface) names what runs.
+ */
+function injectedDelegate(fn: ResolvedFunction): { member: string; method: string; type: ts.Identifier; file: ScannedSourceFile } | undefined {
+  const body = fn.node.body;
+  if (!body || !ts.isBlock(body) || !ts.isMethodDeclaration(fn.node) || !fn.node.name || !ts.isIdentifier(fn.node.name)) return undefined;
+  const method = fn.node.name.text;
+  const returned = body.statements.filter(ts.isReturnStatement);
+  if (returned.length !== 1 || !returned[0]!.expression) return undefined;
+  let value = skipOuterExpressions(returned[0]!.expression);
+  if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+  if (!ts.isCallExpression(value) || !ts.isPropertyAccessExpression(value.expression) || value.expression.name.text !== method) return undefined;
+  const receiver = skipOuterExpressions(value.expression.expression);
+  if (!ts.isPropertyAccessExpression(receiver) || receiver.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const member = receiver.name.text;
+  const owner = fn.node.parent;
+  if (!owner || !ts.isClassLike(owner)) return undefined;
+  let declaredType: ts.TypeNode | undefined;
+  for (const classMember of owner.members) {
+    if (ts.isPropertyDeclaration(classMember) && propertyNameText(classMember.name) === member) declaredType = classMember.type;
+    if (ts.isConstructorDeclaration(classMember)) {
+      for (const parameter of classMember.parameters) {
+        const isProperty = ts.getModifiers(parameter)?.some((modifier) => [ts.SyntaxKind.PrivateKeyword, ts.SyntaxKind.ProtectedKeyword, ts.SyntaxKind.PublicKeyword, ts.SyntaxKind.ReadonlyKeyword].includes(modifier.kind));
+        if (isProperty && ts.isIdentifier(parameter.name) && parameter.name.text === member) declaredType = parameter.type;
+      }
+    }
+  }
+  if (!declaredType || !ts.isTypeReferenceNode(declaredType) || !ts.isIdentifier(declaredType.typeName)) return undefined;
+  return { member: `this.${member}`, method, type: declaredType.typeName, file: fn.file };
 }
 
 function baseClassExpression(node: ts.ClassLikeDeclaration): ts.Expression | undefined {

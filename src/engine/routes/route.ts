@@ -80,6 +80,8 @@ export interface ParameterInput {
   key?: string;
   /** The pipes given to the built-in decorator, by class name (`ParseUUIDPipe`). */
   pipes: string[];
+  /** A `createParamDecorator` that returns the request's signed-in user: what it returns (`req.user`). */
+  principal?: string;
 }
 
 /** One request input field a validation step checks, and what it lets through. */

@@ -2,6 +2,8 @@ import { ts } from '#typescript';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import type { Taint } from '../../engine/dataflow/taint.js';
 import type { RuleContext } from '../../engine/rule-api.js';
+import { guardClassOf } from '../../engine/routes/classify-middleware.js';
+import type { ScannedSourceFile } from '../../types.js';
 import { BAG_PARTS } from '../../models/request-sources.js';
 import { CLASS_VALIDATOR_SCALAR_DECORATORS } from '../../models/sanitizers.js';
 
@@ -143,7 +145,7 @@ function validatedByDto(ctx: RuleContext, tainted: TaintedCall, taint: Taint): b
   if (!type || !file || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
   const binding = ctx.modules.resolveName(file, type.typeName.text);
   if (binding?.kind !== 'declaration' || !ts.isClassDeclaration(binding.node)) return false;
-  const fields = binding.node.members.filter(ts.isPropertyDeclaration);
+  const fields = dtoProperties(ctx, binding.file, binding.node);
   const field = match[1] ?? match[3];
   const scalar = (property: ts.PropertyDeclaration) =>
     (ts.getDecorators(property) ?? []).some((decorator) => {
@@ -156,4 +158,20 @@ function validatedByDto(ctx: RuleContext, tainted: TaintedCall, taint: Taint): b
     return property !== undefined && scalar(property);
   }
   return validation.whitelist && fields.length > 0 && fields.every(scalar);
+}
+
+/**
+ * A DTO's properties with those of the classes it extends: `extends PaginationDto`, or a mixin
+ * factory's class (`extends CursorPaginationRequestDto(10, 100)`, whose `after` is `@IsMongoId()`).
+ * A subclass's own declaration of a property comes first.
+ */
+function dtoProperties(ctx: RuleContext, file: ScannedSourceFile, node: ts.ClassLikeDeclaration): ts.PropertyDeclaration[] {
+  const properties: ts.PropertyDeclaration[] = [];
+  let current: { file: ScannedSourceFile; node: ts.ClassLikeDeclaration } | undefined = { file, node };
+  for (let depth = 0; current && depth < 5; depth++) {
+    properties.push(...current.node.members.filter(ts.isPropertyDeclaration));
+    const base: ts.Expression | undefined = current.node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    current = base ? guardClassOf(ctx.modules, current.file, base) : undefined;
+  }
+  return properties;
 }

@@ -357,10 +357,19 @@ class ControllerDiscovery {
     const roleMark = metadata.find((mark) => !mark.flag && /role|permission|scope/i.test(mark.label));
     if (roleGuard && roleMark) roleGuard.roles = roleMark.values;
 
+    const interceptors = [...describe(globals.interceptors, 'global'), ...describe(classEffects.interceptors, 'router'), ...describe(methodEffects.interceptors, 'route')];
+    for (const { reference, middleware } of interceptors) {
+      // An opt-in interceptor (`if (feature === undefined) return next.handle();` on what the Reflector
+      // read) checks the caller only on routes carrying its decorator.
+      const interceptorClass = middleware.kind === 'auth' || middleware.kind === 'role' ? guardClassOf(this.modules, reference.file, reference.expression) : undefined;
+      const reads = interceptorClass ? this.metadataReads.of(interceptorClass.file, interceptorClass.node) : new Set<string>();
+      if (interceptorClass && reads.size > 0 && !metadata.some((mark) => reads.has(mark.key)) && passesWithoutMetadata(interceptorClass, this.modules)) {
+        kept.push({ ...middleware, kind: 'other', evidence: `${middleware.name} lets this route through: it checks only routes carrying the metadata it reads, and this one carries none` });
+        continue;
+      }
+      kept.push(middleware);
+    }
     kept.push(
-      ...describe(globals.interceptors, 'global').map((entry) => entry.middleware),
-      ...describe(classEffects.interceptors, 'router').map((entry) => entry.middleware),
-      ...describe(methodEffects.interceptors, 'route').map((entry) => entry.middleware),
       ...describe(globals.pipes, 'global').map((entry) => entry.middleware),
       ...describe(classEffects.pipes, 'router').map((entry) => entry.middleware),
       ...describe(methodEffects.pipes, 'route').map((entry) => entry.middleware),
@@ -411,7 +420,8 @@ function lets(guardClass: NonNullable<ReturnType<typeof guardClassOf>>, modules:
 }
 
 /**
- * True when a guard's canActivate returns true as soon as the metadata it reads is absent:
+ * True when a guard's canActivate returns true (an interceptor's intercept returns next.handle()) as
+ * soon as the metadata it reads is absent:
  * `const options = this.reflector.getAllAndOverride(KEY, targets); if (!options) return true;`.
  * Opt-out guards (`if (isPublic) return true`) test the metadata's presence and are not this.
  */
@@ -438,9 +448,13 @@ function passesWithoutMetadata(guardClass: NonNullable<ReturnType<typeof guardCl
     }
     return false;
   };
+  // A guard passes with `return true`; an interceptor with `return next.handle()` (the route runs unchecked).
   const returnsTrue = (statement: ts.Statement): boolean => {
     const only = ts.isBlock(statement) && statement.statements.length === 1 ? statement.statements[0]! : statement;
-    return ts.isReturnStatement(only) && only.expression !== undefined && skipOuterExpressions(only.expression).kind === ts.SyntaxKind.TrueKeyword;
+    if (!ts.isReturnStatement(only) || only.expression === undefined) return false;
+    const returned = skipOuterExpressions(only.expression);
+    if (returned.kind === ts.SyntaxKind.TrueKeyword) return true;
+    return ts.isCallExpression(returned) && returned.arguments.length === 0 && ts.isPropertyAccessExpression(returned.expression) && returned.expression.name.text === 'handle';
   };
   const visit = (node: ts.Node): void => {
     if (passes || (node !== body && ts.isFunctionLike(node))) return;
@@ -466,6 +480,13 @@ function parameterInputs(modules: ModuleIndex, file: ScannedSourceFile, method: 
       const binding = modules.resolveName(file, call.expression.text);
       if (binding?.kind !== 'declaration') continue;
       const factory = bindingValue(binding);
+      // `export const UserSession = createParamDecorator((data, ctx) => ctx.switchToHttp().getRequest().user)`:
+      // whatever its name, a decorator that hands the handler the request's user injects the principal.
+      const principal = factory && ts.isExpression(factory) ? requestUserDecorator(modules, binding.file, factory) : undefined;
+      if (principal) {
+        inputs.push({ index, via: call.expression.text, decorator: 'createParamDecorator', principal, pipes: [] });
+        break;
+      }
       if (!factory || !(ts.isFunctionDeclaration(factory) || ts.isArrowFunction(factory) || ts.isFunctionExpression(factory))) continue;
       const returned = returnedCall(factory);
       if (!returned || !ts.isIdentifier(returned.expression)) continue;
@@ -489,6 +510,33 @@ function parameterInputs(modules: ModuleIndex, file: ScannedSourceFile, method: 
     }
   });
   return inputs;
+}
+
+/**
+ * What a `createParamDecorator(factory)` hands the handler when it is the request's signed-in user:
+ * the factory returns `req.user` (or a member of it) of the request it took from the context.
+ */
+function requestUserDecorator(modules: ModuleIndex, file: ScannedSourceFile, value: ts.Expression): string | undefined {
+  const call = skipOuterExpressions(value);
+  if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || !call.arguments[0]) return undefined;
+  const origin = modules.resolveName(file, call.expression.text);
+  if (origin?.kind !== 'external' || origin.module !== '@nestjs/common' || origin.importedName !== 'createParamDecorator') return undefined;
+  const factory = skipOuterExpressions(call.arguments[0]);
+  if (!ts.isArrowFunction(factory) && !ts.isFunctionExpression(factory)) return undefined;
+  const sourceFile = factory.getSourceFile();
+  if (!/\.\s*(?:getRequest|getArgs|getContext)\s*\(/.test(factory.body.getText(sourceFile))) return undefined;
+  const returned: ts.Expression[] = [];
+  if (ts.isBlock(factory.body)) {
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(factory.body, visit);
+  } else returned.push(factory.body);
+  const REQUEST_USER = /^[\w$]+(?:\s*\.\s*(?:switchToHttp\(\)\s*\.\s*getRequest\(\)|getRequest\(\)))?\s*\??\.\s*user\b/;
+  const user = returned.map((expression) => skipOuterExpressions(expression).getText(sourceFile)).find((text) => REQUEST_USER.test(text));
+  return user;
 }
 
 /** The call a decorator factory returns: `return Param(property, pipe)`, `() => Query(key)`. */
