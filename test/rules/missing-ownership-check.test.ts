@@ -49,6 +49,28 @@ describe('missing-ownership-check', () => {
     expect(result[0]!.message).toMatch(/^GET \/lists\/:listId\/pins reads pinInList/);
   });
 
+  it('skips, for a caller passing a literal flag, the branch of a shared helper that flag never enters', async () => {
+    // typebot-style: the first route resumes an existing session (the update runs for it); the second
+    // starts a new one (type: 'new'), and a third passes `isNew: true` to a helper that updates only when false.
+    const result = await findings(
+      express(
+        `async function saveState(props: { sessionId: { type: 'existing' | 'new'; id: string }; state: string }) {\n` +
+          `  const { sessionId, state } = props;\n` +
+          `  if (sessionId.type === 'existing') return prisma.chatSession.updateMany({ where: { id: sessionId.id }, data: { state } });\n` +
+          `  return prisma.chatSession.create({ data: { id: sessionId.id, state } });\n` +
+          `}\n` +
+          `async function saveDraft(id: string, options: { isNew: boolean }) { if (!options.isNew) return prisma.draft.update({ where: { id }, data: {} }); return prisma.draft.create({ data: { id } }); }\n` +
+          `app.post('/sessions/:id/resume', async (req: any, res) => { res.json(await saveState({ sessionId: { type: 'existing', id: req.params.id }, state: req.body.state })); });\n` +
+          `app.post('/sessions/:id/start', async (req: any, res) => { res.json(await saveState({ sessionId: { type: 'new', id: req.params.id }, state: req.body.state })); });\n` +
+          `app.put('/drafts/:id', async (req: any, res) => { res.json(await saveDraft(req.params.id, { isNew: false })); });\n` +
+          `app.post('/drafts/:id', async (req: any, res) => { res.json(await saveDraft(req.params.id, { isNew: true })); });`,
+      ),
+    );
+    expect(result.map((finding) => finding.line)).toEqual([10, 13]);
+    expect(result[0]!.message).toMatch(/^POST \/sessions\/:id\/resume changes chatSession/);
+    expect(result[1]!.message).toMatch(/^PUT \/drafts\/:id changes draft/);
+  });
+
   it('follows a key destructured from a parameter object (const { tableId } = params) through the callers that pass that member', async () => {
     // teable-style: the share route passes the share's own table with the client's filter beside it;
     // only the route that passes the client's table id reaches the lookup with it.

@@ -1,8 +1,8 @@
 import { isolated } from '../analysis-failures.js';
 import { ts } from '#typescript';
-import { argumentsNeededToReach } from '../ast/guards.js';
+import { argumentsNeededToReach, literalValueOf, reachableWithLiterals, reassignedNames, type LiteralValue } from '../ast/guards.js';
 import { enclosingFunction, exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
-import { bindingNames, localInitializer, resolveFunction } from '../names/index.js';
+import { bindingNames, localConstInitializer, localInitializer, resolveFunction } from '../names/index.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.js';
@@ -244,6 +244,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         // `getQueryFilters(query)` leaves out the websiteId the lookup's branch needs: it never runs from here.
         const passedArguments = tainted.call.arguments ?? [];
         if (entry.argumentsNeeded && passedArguments.length < entry.argumentsNeeded && !passedArguments.some(ts.isSpreadElement)) continue;
+        // `saveState({ sessionId: { type: 'new', id } })` never enters the `if (sessionId.type === 'existing')` the lookup sits in.
+        const first = entry.inner[0];
+        if (first?.fn === callee.node && first.call && !reachableWithLiterals(first.call, callee.node, (operand) => passedLiteral(callee.node, tainted.call, operand))) continue;
         const caller = enclosingFunction(tainted.call);
         if (entry.filterPath) {
           if (passFilter(tainted, entry, caller)) changed = true;
@@ -633,6 +636,54 @@ function memberOfObjectLiteral(argument: ts.Expression | undefined, path: readon
   return current;
 }
 
+/**
+ * The literal a call passes for an operand of the callee's condition, when it passes one: `sessionId.type`
+ * (a member of the destructured first parameter) is `'new'` for `saveState({ sessionId: { type: 'new', id } })`.
+ * A literal written at the call or a const bound to one; nothing the callee or the caller writes again.
+ */
+function passedLiteral(fn: ts.SignatureDeclaration, call: ts.CallExpression | ts.NewExpression, operand: ts.Expression): { value: LiteralValue } | undefined {
+  const members: string[] = [];
+  let root = skipOuterExpressions(operand);
+  while (ts.isPropertyAccessExpression(root)) {
+    members.unshift(root.name.text);
+    root = skipOuterExpressions(root.expression);
+  }
+  if (!ts.isIdentifier(root) || reassignedNames(fn.getSourceFile()).has(root.text)) return undefined;
+  let slot: { index: number; memberPath: string[] } | undefined;
+  for (const [index, parameter] of fn.parameters.entries()) {
+    if (parameter.dotDotDotToken) break;
+    if (ts.isIdentifier(parameter.name) && parameter.name.text === root.text) slot = { index, memberPath: [] };
+    else if (ts.isObjectBindingPattern(parameter.name)) {
+      const element = parameter.name.elements.find((candidate) => !candidate.dotDotDotToken && !candidate.initializer && ts.isIdentifier(candidate.name) && candidate.name.text === root.text);
+      const property = element && (element.propertyName ? propertyNameText(element.propertyName) : root.text);
+      if (property !== undefined) slot = { index, memberPath: [property] };
+    }
+    if (slot) break;
+  }
+  const passed = call.arguments ?? [];
+  if (!slot || parameterHasDefault(fn, slot.index) || passed.slice(0, slot.index + 1).some(ts.isSpreadElement)) return undefined;
+  const callerFile = call.getSourceFile();
+  let current: ts.Expression | undefined = passed[slot.index];
+  for (const name of [...slot.memberPath, ...members, undefined]) {
+    let value: ts.Expression | undefined = current && skipOuterExpressions(current);
+    // A const bound to the literal (or to the object holding it), never written again.
+    if (value && ts.isIdentifier(value) && !reassignedNames(callerFile).has(value.text)) value = localConstInitializer(value) ?? value;
+    value = value && skipOuterExpressions(value);
+    if (name === undefined) return value ? literalValueOf(value) : undefined;
+    if (!value || !ts.isObjectLiteralExpression(value)) return undefined;
+    const property: ts.ObjectLiteralElementLike | undefined = value.properties.find((candidate) => (ts.isPropertyAssignment(candidate) || ts.isShorthandPropertyAssignment(candidate)) && propertyNameText(candidate.name) === name);
+    // A spread may supply the member: unknown.
+    if (!property && value.properties.some(ts.isSpreadAssignment)) return undefined;
+    current = property && ts.isPropertyAssignment(property) ? property.initializer : property && ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+    if (!current) return undefined;
+  }
+  return undefined;
+}
+
+function parameterHasDefault(fn: ts.SignatureDeclaration, index: number): boolean {
+  return fn.parameters[index]?.initializer !== undefined;
+}
+
 /** `input.listId` where `input` is a parameter of `fn`: ['listId']. */
 function memberPathOfParameter(expression: ts.Node | undefined, fn: ts.SignatureDeclaration | undefined): string[] | undefined {
   if (!expression || !fn) return undefined;
@@ -691,7 +742,7 @@ function parameterSlot(fn: ts.SignatureDeclaration, name: ts.Identifier): { inde
 function memberOfArgument(argument: ts.Expression | undefined, path: readonly string[]): ts.Expression | undefined {
   let current = argument;
   for (const name of path) {
-    let value = current && skipOuterExpressions(current);
+    let value: ts.Expression | undefined = current && skipOuterExpressions(current);
     if (value && ts.isIdentifier(value)) value = localInitializer(value) ?? value;
     if (!value || !ts.isObjectLiteralExpression(value)) return undefined;
     const property = value.properties.find((candidate) => candidate.name && propertyNameText(candidate.name) === name);
