@@ -63,12 +63,18 @@ describe('missing-ownership-check', () => {
           `app.post('/sessions/:id/resume', async (req: any, res) => { res.json(await saveState({ sessionId: { type: 'existing', id: req.params.id }, state: req.body.state })); });\n` +
           `app.post('/sessions/:id/start', async (req: any, res) => { res.json(await saveState({ sessionId: { type: 'new', id: req.params.id }, state: req.body.state })); });\n` +
           `app.put('/drafts/:id', async (req: any, res) => { res.json(await saveDraft(req.params.id, { isNew: false })); });\n` +
-          `app.post('/drafts/:id', async (req: any, res) => { res.json(await saveDraft(req.params.id, { isNew: true })); });`,
+          `app.post('/drafts/:id', async (req: any, res) => { res.json(await saveDraft(req.params.id, { isNew: true })); });\n` +
+          // The flag passed on through another helper's parameter: the route passing true first, then the one passing false.
+          `async function saveNote(id: string, flags: { isNew: boolean }) { return writeNote(id, flags); }\n` +
+          `async function writeNote(id: string, options: { isNew: boolean }) { if (!options.isNew) return prisma.note.update({ where: { id }, data: {} }); return prisma.note.create({ data: { id } }); }\n` +
+          `app.post('/notes/:id', async (req: any, res) => { res.json(await saveNote(req.params.id, { isNew: true })); });\n` +
+          `app.put('/notes/:id', async (req: any, res) => { res.json(await saveNote(req.params.id, { isNew: false })); });`,
       ),
     );
-    expect(result.map((finding) => finding.line)).toEqual([10, 13]);
+    expect(result.map((finding) => finding.line)).toEqual([10, 13, 19]);
     expect(result[0]!.message).toMatch(/^POST \/sessions\/:id\/resume changes chatSession/);
     expect(result[1]!.message).toMatch(/^PUT \/drafts\/:id changes draft/);
+    expect(result[2]!.message).toMatch(/^PUT \/notes\/:id changes note/);
   });
 
   it('follows a key destructured from a parameter object (const { tableId } = params) through the callers that pass that member', async () => {

@@ -245,8 +245,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const passedArguments = tainted.call.arguments ?? [];
         if (entry.argumentsNeeded && passedArguments.length < entry.argumentsNeeded && !passedArguments.some(ts.isSpreadElement)) continue;
         // `saveState({ sessionId: { type: 'new', id } })` never enters the `if (sessionId.type === 'existing')` the lookup sits in.
-        const first = entry.inner[0];
-        if (first?.fn === callee.node && first.call && !reachableWithLiterals(first.call, callee.node, (operand) => passedLiteral(callee.node, tainted.call, operand))) continue;
+        if (entry.inner[0]?.fn === callee.node && !reachableWithPassedLiterals(tainted, entry.inner)) continue;
         const caller = enclosingFunction(tainted.call);
         if (entry.filterPath) {
           if (passFilter(tainted, entry, caller)) changed = true;
@@ -637,12 +636,45 @@ function memberOfObjectLiteral(argument: ts.Expression | undefined, path: readon
 }
 
 /**
- * The literal a call passes for an operand of the callee's condition, when it passes one: `sessionId.type`
- * (a member of the destructured first parameter) is `'new'` for `saveState({ sessionId: { type: 'new', id } })`.
- * A literal written at the call or a const bound to one; nothing the callee or the caller writes again.
+ * Whether the lookup at the end of `inner` (each function and the call it goes on by) can run when
+ * `call` enters the first function: no condition on the way is decided against it by the literals
+ * passed in, at this call or carried on through parameters (`outer(id, { isNew: true })` passing
+ * `flags` on to `inner(id, flags)`, which updates only `if (!options.isNew)`).
  */
-function passedLiteral(fn: ts.SignatureDeclaration, call: ts.CallExpression | ts.NewExpression, operand: ts.Expression): { value: LiteralValue } | undefined {
-  const members: string[] = [];
+function reachableWithPassedLiterals(tainted: TaintedCall, inner: readonly PathEntry[]): boolean {
+  const into: (ts.Node | undefined)[] = [tainted.call, ...inner.map((entry) => entry.call)];
+  const literalAt = (operand: ts.Expression, hop: number, members: readonly string[] = []): { value: LiteralValue } | undefined => {
+    const site = into[hop];
+    const fn = inner[hop]?.fn;
+    if (!fn || !site || !(ts.isCallExpression(site) || ts.isNewExpression(site))) return undefined;
+    const passed = passedValue(fn, site, operand, members);
+    if (!passed || 'value' in passed) return passed;
+    // The caller passes on what it was given: ask its own caller, or, at the recorded call, what the
+    // analysis of its route found there (`flags` in `outer(id, { isNew: true })` -> `inner(id, flags)`).
+    return hop > 0 ? literalAt(passed.expression, hop - 1, passed.members) : literalOfOrigin(tainted.originOf(passed.expression), passed.members);
+  };
+  return inner.every((entry, hop) => !entry.call || reachableWithLiterals(entry.call, entry.fn, (operand) => literalAt(operand, hop)));
+}
+
+/** The literal a value holds at a member path (`{ isNew: true }` at ['isNew']), when the analysis knows it. */
+function literalOfOrigin(origin: ValueOrigin, members: readonly string[]): { value: LiteralValue } | undefined {
+  let current: ValueOrigin | undefined = origin;
+  for (const name of members) {
+    const fields: Readonly<Record<string, ValueOrigin>> | undefined = current.kind === 'constant' || current.kind === 'tainted' ? current.fields : undefined;
+    current = fields && Object.hasOwn(fields, name) ? fields[name] : undefined;
+    if (!current) return undefined;
+  }
+  return current.kind === 'constant' && current.value !== undefined ? { value: current.value } : undefined;
+}
+
+/**
+ * What a call passes for an operand of the callee's condition: the literal, when it writes one
+ * (`sessionId.type` is `'new'` for `saveState({ sessionId: { type: 'new', id } })`, through a
+ * destructured parameter) or a const bound to one; else the expression the caller passes there.
+ * Nothing the callee or the caller writes to again.
+ */
+function passedValue(fn: ts.SignatureDeclaration, call: ts.CallExpression | ts.NewExpression, operand: ts.Expression, further: readonly string[] = []): { value: LiteralValue } | { expression: ts.Expression; members: string[] } | undefined {
+  const members: string[] = [...further];
   let root = skipOuterExpressions(operand);
   while (ts.isPropertyAccessExpression(root)) {
     members.unshift(root.name.text);
@@ -663,19 +695,29 @@ function passedLiteral(fn: ts.SignatureDeclaration, call: ts.CallExpression | ts
   const passed = call.arguments ?? [];
   if (!slot || parameterHasDefault(fn, slot.index) || passed.slice(0, slot.index + 1).some(ts.isSpreadElement)) return undefined;
   const callerFile = call.getSourceFile();
+  const path = [...slot.memberPath, ...members];
   let current: ts.Expression | undefined = passed[slot.index];
-  for (const name of [...slot.memberPath, ...members, undefined]) {
-    let value: ts.Expression | undefined = current && skipOuterExpressions(current);
+  for (let depth = 0; current; depth++) {
+    let value: ts.Expression = skipOuterExpressions(current);
     // A const bound to the literal (or to the object holding it), never written again.
-    if (value && ts.isIdentifier(value) && !reassignedNames(callerFile).has(value.text)) value = localConstInitializer(value) ?? value;
-    value = value && skipOuterExpressions(value);
-    if (name === undefined) return value ? literalValueOf(value) : undefined;
-    if (!value || !ts.isObjectLiteralExpression(value)) return undefined;
+    if (ts.isIdentifier(value) && !reassignedNames(callerFile).has(value.text)) value = skipOuterExpressions(localConstInitializer(value) ?? value);
+    if (depth === path.length) {
+      const literal = literalValueOf(value);
+      if (literal) return literal;
+      let chainRoot = value;
+      while (ts.isPropertyAccessExpression(chainRoot)) chainRoot = skipOuterExpressions(chainRoot.expression);
+      return ts.isIdentifier(chainRoot) ? { expression: value, members: [] } : undefined;
+    }
+    const name = path[depth]!;
+    if (!ts.isObjectLiteralExpression(value)) {
+      // `inner(flags)` for `options.isNew`: the caller's `flags.isNew`, when `flags` is a name it was given.
+      if (ts.isIdentifier(value) || ts.isPropertyAccessExpression(value)) return { expression: value, members: path.slice(depth) };
+      return undefined;
+    }
     const property: ts.ObjectLiteralElementLike | undefined = value.properties.find((candidate) => (ts.isPropertyAssignment(candidate) || ts.isShorthandPropertyAssignment(candidate)) && propertyNameText(candidate.name) === name);
     // A spread may supply the member: unknown.
     if (!property && value.properties.some(ts.isSpreadAssignment)) return undefined;
     current = property && ts.isPropertyAssignment(property) ? property.initializer : property && ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
-    if (!current) return undefined;
   }
   return undefined;
 }

@@ -114,7 +114,7 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
   for (const { passedAs } of path) if (passedAs) collectIdentifiers(passedAs, names);
   // The objects the id was read out of (`params` of `params.presetId`, `input` of `input.presetId`):
   // passed whole they carry the id, but another of their fields (`params.teamId`) is another id.
-  const containers = keyContainers(path, access, names);
+  const { containers, keyFields } = keyContainers(path, access, names);
   for (const { call, passedAs } of path) {
     // What a helper given the whole request returns (`const { auth, body } = await parseRequest(request)`)
     // is the parsed request, not the record: the names the id went on under are in the trace already,
@@ -150,7 +150,7 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
       if (hit) return;
       if (ts.isIdentifier(child) && names.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) {
         // `params.teamId` beside a lookup by `params.presetId`: the object holding the id, read for another field.
-        if (containers.has(child.text) && ts.isPropertyAccessExpression(child.parent) && child.parent.expression === child && !names.has(child.parent.name.text)) return;
+        if (containers.has(child.text) && ts.isPropertyAccessExpression(child.parent) && child.parent.expression === child && !names.has(child.parent.name.text) && !keyFields.has(child.parent.name.text)) return;
         hit = true;
       }
       // `req.params.teamId` is the request value a callee names `teamId`.
@@ -185,7 +185,7 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
         if (ts.isObjectBindingPattern(node.name) && ts.isIdentifier(source) && containers.has(source.text)) {
           for (const element of node.name.elements) {
             const field = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
-            if (field !== undefined && names.has(field) && !element.dotDotDotToken) for (const name of bindingNames(element.name)) names.add(name);
+            if (field !== undefined && (names.has(field) || keyFields.has(field)) && !element.dotDotDotToken) for (const name of bindingNames(element.name)) names.add(name);
           }
         } else for (const name of bindingNames(node.name)) names.add(name);
       }
@@ -575,6 +575,9 @@ function oneLine(text: string): string {
 // The request object itself: every check of the request (`if (!req.user)`) mentions it, so it names no key.
 const REQUEST_OBJECT_NAME = /^(?:req|request|ctx|c|context|event)$/;
 
+// A field named only `id`: every record has one, so a bare `id` elsewhere is no name of this key.
+const GENERIC_ID = /^(?:id|_id|ID|Id|uuid)$/;
+
 /**
  * The names a key goes by: `orderId` for `orderId` or `req.params.orderId`; `dto` and `orderId` for
  * `dto.orderId` (the object passed whole carries it; the field is its own name once read out).
@@ -585,7 +588,7 @@ export function collectIdentifiers(node: ts.Node, names: Set<string>): void {
   } else if (ts.isPropertyAccessExpression(node)) {
     if (/(?:^|\.)(?:params|query|body)$/.test(node.expression.getText())) names.add(node.name.text);
     else {
-      if (ts.isIdentifier(skipOuterExpressions(node.expression)) && !REQUEST_OBJECT_NAME.test((skipOuterExpressions(node.expression) as ts.Identifier).text)) names.add(node.name.text);
+      if (ts.isIdentifier(skipOuterExpressions(node.expression)) && !REQUEST_OBJECT_NAME.test((skipOuterExpressions(node.expression) as ts.Identifier).text) && !GENERIC_ID.test(node.name.text)) names.add(node.name.text);
       collectIdentifiers(node.expression, names);
     }
   } else if (ts.isCallExpression(node) && /\.(?:param|query)$/.test(node.expression.getText()) && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
@@ -598,23 +601,30 @@ export function collectIdentifiers(node: ts.Node, names: Set<string>): void {
  * (`params.presetId`, `input.presetId`, `const { presetId } = params`). Route params, a tRPC input
  * or GraphQL args hold every id of the request; a check of one of their fields checks that field.
  */
-function keyContainers(path: readonly PathFunction[], access: ts.Node, names: ReadonlySet<string>): Set<string> {
+function keyContainers(path: readonly PathFunction[], access: ts.Node, names: ReadonlySet<string>): { containers: Set<string>; keyFields: Set<string> } {
   const containers = new Set<string>();
+  // The fields of a container the lookup reads itself (`where: { id: input.id }`): the key, under a name too generic for `names`.
+  const keyFields = new Set<string>();
+  walkDescendants(access, (node) => {
+    if (!ts.isPropertyAccessExpression(node)) return;
+    const object = skipOuterExpressions(node.expression);
+    if (ts.isIdentifier(object) && names.has(object.text) && GENERIC_ID.test(node.name.text)) keyFields.add(node.name.text);
+  });
   const note = (root: ts.Node): void =>
     walkDescendants(root, (node) => {
       if (ts.isPropertyAccessExpression(node)) {
         const object = skipOuterExpressions(node.expression);
-        if (ts.isIdentifier(object) && object.text !== node.name.text && names.has(object.text) && names.has(node.name.text)) containers.add(object.text);
+        if (ts.isIdentifier(object) && object.text !== node.name.text && names.has(object.text) && (names.has(node.name.text) || keyFields.has(node.name.text))) containers.add(object.text);
       } else if (ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer) {
         const object = skipOuterExpressions(node.initializer);
         if (!ts.isIdentifier(object) || !names.has(object.text)) return;
         const fields = node.name.elements.map((element) => (element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined));
-        if (fields.some((field) => field !== undefined && field !== object.text && names.has(field))) containers.add(object.text);
+        if (fields.some((field) => field !== undefined && field !== object.text && (names.has(field) || keyFields.has(field)))) containers.add(object.text);
       }
     });
   for (const { fn } of path) if (fn.body) note(fn.body);
   note(access);
-  return containers;
+  return { containers, keyFields };
 }
 
 /**

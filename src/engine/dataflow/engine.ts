@@ -1222,8 +1222,8 @@ function constantFields(properties: ts.NodeArray<ts.ObjectLiteralElementLike>, o
 const discriminantCache = new WeakMap<ts.Node, Set<number>>();
 
 /**
- * The parameters a function branches on (an `if`, `?:`, `switch` or `&&`/`||` condition reads them,
- * or a member of them): the literals a call passes there decide which of its branches run.
+ * The parameters a function branches on (an `if`, `?:` or `switch` condition reads them, or a member
+ * of them), or passes on to a call that may: the literals a call passes there decide which branches run.
  */
 function discriminantParameters(fn: ts.SignatureDeclaration & { body?: ts.Node }): Set<number> {
   const known = discriminantCache.get(fn);
@@ -1247,6 +1247,8 @@ function discriminantParameters(fn: ts.SignatureDeclaration & { body?: ts.Node }
     if (ts.isIfStatement(node)) noteCondition(node.expression);
     else if (ts.isConditionalExpression(node)) noteCondition(node.condition);
     else if (ts.isSwitchStatement(node)) noteCondition(node.expression);
+    // Passed on (`inner(options)`): the callee may branch on it, and its analysis is part of this summary.
+    else if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments) for (const argument of node.arguments) noteCondition(argument);
     ts.forEachChild(node, visit);
   };
   visit(fn.body);
