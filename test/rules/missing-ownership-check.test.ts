@@ -77,6 +77,27 @@ describe('missing-ownership-check', () => {
     expect(result[2]!.message).toMatch(/^PUT \/notes\/:id changes note/);
   });
 
+  it('keeps a lookup a shared helper reaches along two branches for the callers of each (a switch on a literal event type)', async () => {
+    // papermark-style: the view and the download notifications both end at the document lookup, each through its own case.
+    const result = await findings(
+      express(
+        `type Ev = { eventType: 'view' | 'download'; documentId?: string };\n` +
+          `async function docInfo(documentId: string) { return prisma.document.findUnique({ where: { id: documentId } }); }\n` +
+          `async function viewMsg(e: Ev) { return e.documentId ? docInfo(e.documentId) : null; }\n` +
+          `async function downloadMsg(e: Ev) { return e.documentId ? docInfo(e.documentId) : null; }\n` +
+          `async function createMessage(eventData: Ev) { switch (eventData.eventType) { case 'view': return viewMsg(eventData); case 'download': return downloadMsg(eventData); default: return null; } }\n` +
+          `async function notifyView(data: { documentId?: string }) { return createMessage({ ...data, eventType: 'view' }); }\n` +
+          `async function notifyDownload(data: { documentId?: string }) { return createMessage({ ...data, eventType: 'download' }); }\n` +
+          // The client's own event type first: both branches run for it, and the helper is known to reach the lookup two ways.
+          `app.post('/documents/:id/notify', async (req: any, res) => { res.json(await createMessage({ eventType: req.body.eventType, documentId: req.params.id })); });\n` +
+          `app.post('/documents/:id/view', async (req: any, res) => { res.json(await notifyView({ documentId: req.params.id })); });\n` +
+          `app.post('/documents/:id/download', async (req: any, res) => { res.json(await notifyDownload({ documentId: req.params.id })); });`,
+      ),
+    );
+    expect(result.map((finding) => finding.line)).toEqual([9]);
+    expect(result[0]!.message).toMatch(/^3 routes \(POST \/documents\/:id\/notify, POST \/documents\/:id\/view, POST \/documents\/:id\/download\) read document/);
+  });
+
   it('follows a key destructured from a parameter object (const { tableId } = params) through the callers that pass that member', async () => {
     // teable-style: the share route passes the share's own table with the client's filter beside it;
     // only the route that passes the client's table id reaches the lookup with it.

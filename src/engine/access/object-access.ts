@@ -80,6 +80,8 @@ interface ReachEntry {
   parents?: ParentRecord[];
   /** The arguments a call of the function must pass to reach the lookup (it sits under `if (websiteId)`). */
   argumentsNeeded?: number;
+  /** The function reaches the lookup along more than the path kept in `inner`: literals a caller passes prune none. */
+  severalPaths?: boolean;
 }
 
 const analyses = new WeakMap<object, ObjectAccessAnalysis>();
@@ -198,7 +200,15 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
   const register = (fn: ts.SignatureDeclaration | undefined, index: number | undefined, entry: Omit<ReachEntry, 'index'>): boolean => {
     if (!fn || index === undefined) return false;
     const entries = reach.get(fn) ?? [];
-    if (entries.some((existing) => existing.index === index && existing.lookup.node === entry.lookup.node)) return false;
+    const known = entries.find((existing) => existing.index === index && existing.lookup.node === entry.lookup.node);
+    if (known) {
+      // One path is kept per lookup; another one (`createMessage` reaching it through the view and the
+      // download templates) may run where the kept one's literals do not: none of them prunes a caller then.
+      const differs = known.inner.length !== entry.inner.length || known.inner.some((hop, position) => hop.call !== entry.inner[position]?.call);
+      if (!(differs || entry.severalPaths) || known.severalPaths) return false;
+      known.severalPaths = true;
+      return true;
+    }
     const first = entry.inner[0];
     const argumentsNeeded = first?.fn === fn && first.call ? argumentsNeededToReach(fn, first.call) : 0;
     entries.push({ ...entry, index, ...(argumentsNeeded > 0 ? { argumentsNeeded } : {}) });
@@ -245,7 +255,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const passedArguments = tainted.call.arguments ?? [];
         if (entry.argumentsNeeded && passedArguments.length < entry.argumentsNeeded && !passedArguments.some(ts.isSpreadElement)) continue;
         // `saveState({ sessionId: { type: 'new', id } })` never enters the `if (sessionId.type === 'existing')` the lookup sits in.
-        if (entry.inner[0]?.fn === callee.node && !reachableWithPassedLiterals(tainted, entry.inner)) continue;
+        if (!entry.severalPaths && entry.inner[0]?.fn === callee.node && !reachableWithPassedLiterals(tainted, entry.inner)) continue;
         const caller = enclosingFunction(tainted.call);
         if (entry.filterPath) {
           if (passFilter(tainted, entry, caller)) changed = true;
@@ -264,7 +274,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const ownerInner: PathEntry[] = owner && owner.closures.length > 0 ? [{ fn: owner.fn as PathEntry['fn'], call: owner.closures[0]!.fn }, ...inner] : inner;
         const passedKey = memberOfObjectLiteral(tainted.call.arguments?.[entry.index], entry.memberPath);
         const callerMemberPath = passedKey ? memberPathOfParameter(passedKey, owner?.fn ?? caller) : undefined;
-        if (register(owner?.fn, owner?.index, { lookup: entry.lookup, field: entry.field, inner: ownerInner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}) })) changed = true;
+        if (register(owner?.fn, owner?.index, { lookup: entry.lookup, field: entry.field, inner: ownerInner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}), ...(entry.severalPaths ? { severalPaths: true } : {}) })) changed = true;
         const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
         const { line, column } = nodePosition(tainted.call);
         const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];

@@ -178,7 +178,21 @@ export function reachableClauses(statement: ts.SwitchStatement, known: { value: 
     }
   }
   if (start < 0) start = clauses.findIndex((clause) => ts.isDefaultClause(clause));
-  return new Set(start < 0 ? [] : clauses.slice(start));
+  if (start < 0) return new Set();
+  // Falls through to the next clause unless it ends in `return`, `throw` or `break`.
+  const reachable = new Set<ts.CaseOrDefaultClause>();
+  for (const clause of clauses.slice(start)) {
+    reachable.add(clause);
+    if (endsClause(clause.statements)) break;
+  }
+  return reachable;
+}
+
+function endsClause(statements: ts.NodeArray<ts.Statement> | readonly ts.Statement[]): boolean {
+  const last = statements.at(-1);
+  if (!last) return false;
+  if (ts.isReturnStatement(last) || ts.isThrowStatement(last) || (ts.isBreakStatement(last) && !last.label)) return true;
+  return ts.isBlock(last) && endsClause(last.statements);
 }
 
 /**
