@@ -49,6 +49,55 @@ describe('missing-ownership-check', () => {
     expect(result[0]!.message).toMatch(/^GET \/lists\/:listId\/pins reads pinInList/);
   });
 
+  it('skips, for a caller passing a literal flag, the branch of a shared helper that flag never enters', async () => {
+    // typebot-style: the first route resumes an existing session (the update runs for it); the second
+    // starts a new one (type: 'new'), and a third passes `isNew: true` to a helper that updates only when false.
+    const result = await findings(
+      express(
+        `async function saveState(props: { sessionId: { type: 'existing' | 'new'; id: string }; state: string }) {\n` +
+          `  const { sessionId, state } = props;\n` +
+          `  if (sessionId.type === 'existing') return prisma.chatSession.updateMany({ where: { id: sessionId.id }, data: { state } });\n` +
+          `  return prisma.chatSession.create({ data: { id: sessionId.id, state } });\n` +
+          `}\n` +
+          `async function saveDraft(id: string, options: { isNew: boolean }) { if (!options.isNew) return prisma.draft.update({ where: { id }, data: {} }); return prisma.draft.create({ data: { id } }); }\n` +
+          `app.post('/sessions/:id/resume', async (req: any, res) => { res.json(await saveState({ sessionId: { type: 'existing', id: req.params.id }, state: req.body.state })); });\n` +
+          `app.post('/sessions/:id/start', async (req: any, res) => { res.json(await saveState({ sessionId: { type: 'new', id: req.params.id }, state: req.body.state })); });\n` +
+          `app.put('/drafts/:id', async (req: any, res) => { res.json(await saveDraft(req.params.id, { isNew: false })); });\n` +
+          `app.post('/drafts/:id', async (req: any, res) => { res.json(await saveDraft(req.params.id, { isNew: true })); });\n` +
+          // The flag passed on through another helper's parameter: the route passing true first, then the one passing false.
+          `async function saveNote(id: string, flags: { isNew: boolean }) { return writeNote(id, flags); }\n` +
+          `async function writeNote(id: string, options: { isNew: boolean }) { if (!options.isNew) return prisma.note.update({ where: { id }, data: {} }); return prisma.note.create({ data: { id } }); }\n` +
+          `app.post('/notes/:id', async (req: any, res) => { res.json(await saveNote(req.params.id, { isNew: true })); });\n` +
+          `app.put('/notes/:id', async (req: any, res) => { res.json(await saveNote(req.params.id, { isNew: false })); });`,
+      ),
+    );
+    expect(result.map((finding) => finding.line)).toEqual([10, 13, 19]);
+    expect(result[0]!.message).toMatch(/^POST \/sessions\/:id\/resume changes chatSession/);
+    expect(result[1]!.message).toMatch(/^PUT \/drafts\/:id changes draft/);
+    expect(result[2]!.message).toMatch(/^PUT \/notes\/:id changes note/);
+  });
+
+  it('keeps a lookup a shared helper reaches along two branches for the callers of each (a switch on a literal event type)', async () => {
+    // papermark-style: the view and the download notifications both end at the document lookup, each through its own case.
+    const result = await findings(
+      express(
+        `type Ev = { eventType: 'view' | 'download'; documentId?: string };\n` +
+          `async function docInfo(documentId: string) { return prisma.document.findUnique({ where: { id: documentId } }); }\n` +
+          `async function viewMsg(e: Ev) { return e.documentId ? docInfo(e.documentId) : null; }\n` +
+          `async function downloadMsg(e: Ev) { return e.documentId ? docInfo(e.documentId) : null; }\n` +
+          `async function createMessage(eventData: Ev) { switch (eventData.eventType) { case 'view': return viewMsg(eventData); case 'download': return downloadMsg(eventData); default: return null; } }\n` +
+          `async function notifyView(data: { documentId?: string }) { return createMessage({ ...data, eventType: 'view' }); }\n` +
+          `async function notifyDownload(data: { documentId?: string }) { return createMessage({ ...data, eventType: 'download' }); }\n` +
+          // The client's own event type first: both branches run for it, and the helper is known to reach the lookup two ways.
+          `app.post('/documents/:id/notify', async (req: any, res) => { res.json(await createMessage({ eventType: req.body.eventType, documentId: req.params.id })); });\n` +
+          `app.post('/documents/:id/view', async (req: any, res) => { res.json(await notifyView({ documentId: req.params.id })); });\n` +
+          `app.post('/documents/:id/download', async (req: any, res) => { res.json(await notifyDownload({ documentId: req.params.id })); });`,
+      ),
+    );
+    expect(result.map((finding) => finding.line)).toEqual([9]);
+    expect(result[0]!.message).toMatch(/^3 routes \(POST \/documents\/:id\/notify, POST \/documents\/:id\/view, POST \/documents\/:id\/download\) read document/);
+  });
+
   it('follows a key destructured from a parameter object (const { tableId } = params) through the callers that pass that member', async () => {
     // teable-style: the share route passes the share's own table with the client's filter beside it;
     // only the route that passes the client's table id reaches the lookup with it.

@@ -1,8 +1,8 @@
 import { isolated } from '../analysis-failures.js';
 import { ts } from '#typescript';
-import { argumentsNeededToReach } from '../ast/guards.js';
+import { argumentsNeededToReach, literalValueOf, reachableWithLiterals, reassignedNames, type LiteralValue } from '../ast/guards.js';
 import { enclosingFunction, exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
-import { bindingNames, localInitializer, resolveFunction } from '../names/index.js';
+import { bindingNames, localConstInitializer, localInitializer, resolveFunction } from '../names/index.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.js';
@@ -80,6 +80,8 @@ interface ReachEntry {
   parents?: ParentRecord[];
   /** The arguments a call of the function must pass to reach the lookup (it sits under `if (websiteId)`). */
   argumentsNeeded?: number;
+  /** The function reaches the lookup along more than the path kept in `inner`: literals a caller passes prune none. */
+  severalPaths?: boolean;
 }
 
 const analyses = new WeakMap<object, ObjectAccessAnalysis>();
@@ -198,7 +200,15 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
   const register = (fn: ts.SignatureDeclaration | undefined, index: number | undefined, entry: Omit<ReachEntry, 'index'>): boolean => {
     if (!fn || index === undefined) return false;
     const entries = reach.get(fn) ?? [];
-    if (entries.some((existing) => existing.index === index && existing.lookup.node === entry.lookup.node)) return false;
+    const known = entries.find((existing) => existing.index === index && existing.lookup.node === entry.lookup.node);
+    if (known) {
+      // One path is kept per lookup; another one (`createMessage` reaching it through the view and the
+      // download templates) may run where the kept one's literals do not: none of them prunes a caller then.
+      const differs = known.inner.length !== entry.inner.length || known.inner.some((hop, position) => hop.call !== entry.inner[position]?.call);
+      if (!(differs || entry.severalPaths) || known.severalPaths) return false;
+      known.severalPaths = true;
+      return true;
+    }
     const first = entry.inner[0];
     const argumentsNeeded = first?.fn === fn && first.call ? argumentsNeededToReach(fn, first.call) : 0;
     entries.push({ ...entry, index, ...(argumentsNeeded > 0 ? { argumentsNeeded } : {}) });
@@ -244,6 +254,8 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         // `getQueryFilters(query)` leaves out the websiteId the lookup's branch needs: it never runs from here.
         const passedArguments = tainted.call.arguments ?? [];
         if (entry.argumentsNeeded && passedArguments.length < entry.argumentsNeeded && !passedArguments.some(ts.isSpreadElement)) continue;
+        // `saveState({ sessionId: { type: 'new', id } })` never enters the `if (sessionId.type === 'existing')` the lookup sits in.
+        if (!entry.severalPaths && entry.inner[0]?.fn === callee.node && !reachableWithPassedLiterals(tainted, entry.inner)) continue;
         const caller = enclosingFunction(tainted.call);
         if (entry.filterPath) {
           if (passFilter(tainted, entry, caller)) changed = true;
@@ -262,7 +274,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const ownerInner: PathEntry[] = owner && owner.closures.length > 0 ? [{ fn: owner.fn as PathEntry['fn'], call: owner.closures[0]!.fn }, ...inner] : inner;
         const passedKey = memberOfObjectLiteral(tainted.call.arguments?.[entry.index], entry.memberPath);
         const callerMemberPath = passedKey ? memberPathOfParameter(passedKey, owner?.fn ?? caller) : undefined;
-        if (register(owner?.fn, owner?.index, { lookup: entry.lookup, field: entry.field, inner: ownerInner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}) })) changed = true;
+        if (register(owner?.fn, owner?.index, { lookup: entry.lookup, field: entry.field, inner: ownerInner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}), ...(entry.severalPaths ? { severalPaths: true } : {}) })) changed = true;
         const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
         const { line, column } = nodePosition(tainted.call);
         const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
@@ -633,6 +645,97 @@ function memberOfObjectLiteral(argument: ts.Expression | undefined, path: readon
   return current;
 }
 
+/**
+ * Whether the lookup at the end of `inner` (each function and the call it goes on by) can run when
+ * `call` enters the first function: no condition on the way is decided against it by the literals
+ * passed in, at this call or carried on through parameters (`outer(id, { isNew: true })` passing
+ * `flags` on to `inner(id, flags)`, which updates only `if (!options.isNew)`).
+ */
+function reachableWithPassedLiterals(tainted: TaintedCall, inner: readonly PathEntry[]): boolean {
+  const into: (ts.Node | undefined)[] = [tainted.call, ...inner.map((entry) => entry.call)];
+  const literalAt = (operand: ts.Expression, hop: number, members: readonly string[] = []): { value: LiteralValue } | undefined => {
+    const site = into[hop];
+    const fn = inner[hop]?.fn;
+    if (!fn || !site || !(ts.isCallExpression(site) || ts.isNewExpression(site))) return undefined;
+    const passed = passedValue(fn, site, operand, members);
+    if (!passed || 'value' in passed) return passed;
+    // The caller passes on what it was given: ask its own caller, or, at the recorded call, what the
+    // analysis of its route found there (`flags` in `outer(id, { isNew: true })` -> `inner(id, flags)`).
+    return hop > 0 ? literalAt(passed.expression, hop - 1, passed.members) : literalOfOrigin(tainted.originOf(passed.expression), passed.members);
+  };
+  return inner.every((entry, hop) => !entry.call || reachableWithLiterals(entry.call, entry.fn, (operand) => literalAt(operand, hop)));
+}
+
+/** The literal a value holds at a member path (`{ isNew: true }` at ['isNew']), when the analysis knows it. */
+function literalOfOrigin(origin: ValueOrigin, members: readonly string[]): { value: LiteralValue } | undefined {
+  let current: ValueOrigin | undefined = origin;
+  for (const name of members) {
+    const fields: Readonly<Record<string, ValueOrigin>> | undefined = current.kind === 'constant' || current.kind === 'tainted' ? current.fields : undefined;
+    current = fields && Object.hasOwn(fields, name) ? fields[name] : undefined;
+    if (!current) return undefined;
+  }
+  return current.kind === 'constant' && current.value !== undefined ? { value: current.value } : undefined;
+}
+
+/**
+ * What a call passes for an operand of the callee's condition: the literal, when it writes one
+ * (`sessionId.type` is `'new'` for `saveState({ sessionId: { type: 'new', id } })`, through a
+ * destructured parameter) or a const bound to one; else the expression the caller passes there.
+ * Nothing the callee or the caller writes to again.
+ */
+function passedValue(fn: ts.SignatureDeclaration, call: ts.CallExpression | ts.NewExpression, operand: ts.Expression, further: readonly string[] = []): { value: LiteralValue } | { expression: ts.Expression; members: string[] } | undefined {
+  const members: string[] = [...further];
+  let root = skipOuterExpressions(operand);
+  while (ts.isPropertyAccessExpression(root)) {
+    members.unshift(root.name.text);
+    root = skipOuterExpressions(root.expression);
+  }
+  if (!ts.isIdentifier(root) || reassignedNames(fn.getSourceFile()).has(root.text)) return undefined;
+  let slot: { index: number; memberPath: string[] } | undefined;
+  for (const [index, parameter] of fn.parameters.entries()) {
+    if (parameter.dotDotDotToken) break;
+    if (ts.isIdentifier(parameter.name) && parameter.name.text === root.text) slot = { index, memberPath: [] };
+    else if (ts.isObjectBindingPattern(parameter.name)) {
+      const element = parameter.name.elements.find((candidate) => !candidate.dotDotDotToken && !candidate.initializer && ts.isIdentifier(candidate.name) && candidate.name.text === root.text);
+      const property = element && (element.propertyName ? propertyNameText(element.propertyName) : root.text);
+      if (property !== undefined) slot = { index, memberPath: [property] };
+    }
+    if (slot) break;
+  }
+  const passed = call.arguments ?? [];
+  if (!slot || parameterHasDefault(fn, slot.index) || passed.slice(0, slot.index + 1).some(ts.isSpreadElement)) return undefined;
+  const callerFile = call.getSourceFile();
+  const path = [...slot.memberPath, ...members];
+  let current: ts.Expression | undefined = passed[slot.index];
+  for (let depth = 0; current; depth++) {
+    let value: ts.Expression = skipOuterExpressions(current);
+    // A const bound to the literal (or to the object holding it), never written again.
+    if (ts.isIdentifier(value) && !reassignedNames(callerFile).has(value.text)) value = skipOuterExpressions(localConstInitializer(value) ?? value);
+    if (depth === path.length) {
+      const literal = literalValueOf(value);
+      if (literal) return literal;
+      let chainRoot = value;
+      while (ts.isPropertyAccessExpression(chainRoot)) chainRoot = skipOuterExpressions(chainRoot.expression);
+      return ts.isIdentifier(chainRoot) ? { expression: value, members: [] } : undefined;
+    }
+    const name = path[depth]!;
+    if (!ts.isObjectLiteralExpression(value)) {
+      // `inner(flags)` for `options.isNew`: the caller's `flags.isNew`, when `flags` is a name it was given.
+      if (ts.isIdentifier(value) || ts.isPropertyAccessExpression(value)) return { expression: value, members: path.slice(depth) };
+      return undefined;
+    }
+    const property: ts.ObjectLiteralElementLike | undefined = value.properties.find((candidate) => (ts.isPropertyAssignment(candidate) || ts.isShorthandPropertyAssignment(candidate)) && propertyNameText(candidate.name) === name);
+    // A spread may supply the member: unknown.
+    if (!property && value.properties.some(ts.isSpreadAssignment)) return undefined;
+    current = property && ts.isPropertyAssignment(property) ? property.initializer : property && ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+  }
+  return undefined;
+}
+
+function parameterHasDefault(fn: ts.SignatureDeclaration, index: number): boolean {
+  return fn.parameters[index]?.initializer !== undefined;
+}
+
 /** `input.listId` where `input` is a parameter of `fn`: ['listId']. */
 function memberPathOfParameter(expression: ts.Node | undefined, fn: ts.SignatureDeclaration | undefined): string[] | undefined {
   if (!expression || !fn) return undefined;
@@ -691,7 +794,7 @@ function parameterSlot(fn: ts.SignatureDeclaration, name: ts.Identifier): { inde
 function memberOfArgument(argument: ts.Expression | undefined, path: readonly string[]): ts.Expression | undefined {
   let current = argument;
   for (const name of path) {
-    let value = current && skipOuterExpressions(current);
+    let value: ts.Expression | undefined = current && skipOuterExpressions(current);
     if (value && ts.isIdentifier(value)) value = localInitializer(value) ?? value;
     if (!value || !ts.isObjectLiteralExpression(value)) return undefined;
     const property = value.properties.find((candidate) => candidate.name && propertyNameText(candidate.name) === name);

@@ -4,7 +4,7 @@ import { bindingNames, resolveFunction, type ModuleIndex } from '../names/index.
 import { walkDescendants } from '../ast/file-index.js';
 import { mentionsName } from '../text.js';
 import { ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
-import { enclosingFunction, skipOuterExpressions } from '../ast/syntax.js';
+import { enclosingFunction, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { DataflowEngine, TaintedCall } from '../dataflow/engine.js';
 import type { Route, RouteMiddleware } from '../routes/route.js';
@@ -109,6 +109,12 @@ export function pathFunctions(ctx: AccessContext, tainted: TaintedCall, steps: r
  */
 export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, path: ReturnType<typeof pathFunctions>, keyNames: ReadonlySet<string>, access: ts.Node = tainted.call): OwnershipEvidence | undefined {
   const names = new Set(keyNames);
+  // In a caller, the id travels inside what it passes on (`createCollection(user, input)`): a
+  // membership check there that takes `input` and the user covers the id inside it.
+  for (const { passedAs } of path) if (passedAs) collectIdentifiers(passedAs, names);
+  // The objects the id was read out of (`params` of `params.presetId`, `input` of `input.presetId`):
+  // passed whole they carry the id, but another of their fields (`params.teamId`) is another id.
+  const { containers, keyFields } = keyContainers(path, access, names);
   for (const { call, passedAs } of path) {
     // What a helper given the whole request returns (`const { auth, body } = await parseRequest(request)`)
     // is the parsed request, not the record: the names the id went on under are in the trace already,
@@ -116,9 +122,6 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
     const wholeRequest = passedAs !== undefined && ts.isIdentifier(passedAs) && REQUEST_OBJECT_NAME.test(passedAs.text);
     const variable = call && !wholeRequest ? resultVariable(call) : undefined;
     for (const name of variable ?? []) names.add(name);
-    // In a caller, the id travels inside what it passes on (`createCollection(user, input)`): a
-    // membership check there that takes `input` and the user covers the id inside it.
-    if (passedAs) collectIdentifiers(passedAs, names);
   }
   // The looked-up object itself (`const collection = await prisma.teamCollection.findUnique(...)`).
   // The access may be a call around the tainted one (`findFirst({ where: (t, { eq }) => eq(t.id, id) })`).
@@ -145,7 +148,11 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
     let hit = false;
     const visit = (child: ts.Node): void => {
       if (hit) return;
-      if (ts.isIdentifier(child) && names.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) hit = true;
+      if (ts.isIdentifier(child) && names.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) {
+        // `params.teamId` beside a lookup by `params.presetId`: the object holding the id, read for another field.
+        if (containers.has(child.text) && ts.isPropertyAccessExpression(child.parent) && child.parent.expression === child && !names.has(child.parent.name.text) && !keyFields.has(child.parent.name.text)) return;
+        hit = true;
+      }
       // `req.params.teamId` is the request value a callee names `teamId`.
       else if (ts.isPropertyAccessExpression(child) && names.has(child.name.text) && REQUEST_CONTAINER.test(child.expression.getText())) hit = true;
       else ts.forEachChild(child, visit);
@@ -173,7 +180,14 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
       }
       // `const [document] = documents` / `const { userId } = order`: the same record under another name.
       if (ts.isVariableDeclaration(node) && node.initializer && !firstCall(node.initializer) && mentions(node.initializer)) {
-        for (const name of bindingNames(node.name)) names.add(name);
+        const source = skipOuterExpressions(node.initializer);
+        // `const { teamId, presetId } = params`: of the object holding the id, only the id's own field is the id.
+        if (ts.isObjectBindingPattern(node.name) && ts.isIdentifier(source) && containers.has(source.text)) {
+          for (const element of node.name.elements) {
+            const field = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+            if (field !== undefined && (names.has(field) || keyFields.has(field)) && !element.dotDotDotToken) for (const name of bindingNames(element.name)) names.add(name);
+          }
+        } else for (const name of bindingNames(node.name)) names.add(name);
       }
       if (ts.isVariableDeclaration(node) && node.initializer) {
         const check = firstCall(node.initializer);
@@ -561,16 +575,56 @@ function oneLine(text: string): string {
 // The request object itself: every check of the request (`if (!req.user)`) mentions it, so it names no key.
 const REQUEST_OBJECT_NAME = /^(?:req|request|ctx|c|context|event)$/;
 
-/** The names a key goes by: `orderId` for `orderId` or `req.params.orderId`, `dto` for `dto.orderId`. */
+// A field named only `id`: every record has one, so a bare `id` elsewhere is no name of this key.
+const GENERIC_ID = /^(?:id|_id|ID|Id|uuid)$/;
+
+/**
+ * The names a key goes by: `orderId` for `orderId` or `req.params.orderId`; `dto` and `orderId` for
+ * `dto.orderId` (the object passed whole carries it; the field is its own name once read out).
+ */
 export function collectIdentifiers(node: ts.Node, names: Set<string>): void {
   if (ts.isIdentifier(node)) {
     if (!REQUEST_OBJECT_NAME.test(node.text)) names.add(node.text);
   } else if (ts.isPropertyAccessExpression(node)) {
     if (/(?:^|\.)(?:params|query|body)$/.test(node.expression.getText())) names.add(node.name.text);
-    else collectIdentifiers(node.expression, names);
+    else {
+      if (ts.isIdentifier(skipOuterExpressions(node.expression)) && !REQUEST_OBJECT_NAME.test((skipOuterExpressions(node.expression) as ts.Identifier).text) && !GENERIC_ID.test(node.name.text)) names.add(node.name.text);
+      collectIdentifiers(node.expression, names);
+    }
   } else if (ts.isCallExpression(node) && /\.(?:param|query)$/.test(node.expression.getText()) && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
     names.add(node.arguments[0].text); // hono c.req.param('id')
   } else ts.forEachChild(node, (child) => collectIdentifiers(child, names));
+}
+
+/**
+ * Names of the key that hold more than the key: an object it is read out of on the path
+ * (`params.presetId`, `input.presetId`, `const { presetId } = params`). Route params, a tRPC input
+ * or GraphQL args hold every id of the request; a check of one of their fields checks that field.
+ */
+function keyContainers(path: readonly PathFunction[], access: ts.Node, names: ReadonlySet<string>): { containers: Set<string>; keyFields: Set<string> } {
+  const containers = new Set<string>();
+  // The fields of a container the lookup reads itself (`where: { id: input.id }`): the key, under a name too generic for `names`.
+  const keyFields = new Set<string>();
+  walkDescendants(access, (node) => {
+    if (!ts.isPropertyAccessExpression(node)) return;
+    const object = skipOuterExpressions(node.expression);
+    if (ts.isIdentifier(object) && names.has(object.text) && GENERIC_ID.test(node.name.text)) keyFields.add(node.name.text);
+  });
+  const note = (root: ts.Node): void =>
+    walkDescendants(root, (node) => {
+      if (ts.isPropertyAccessExpression(node)) {
+        const object = skipOuterExpressions(node.expression);
+        if (ts.isIdentifier(object) && object.text !== node.name.text && names.has(object.text) && (names.has(node.name.text) || keyFields.has(node.name.text))) containers.add(object.text);
+      } else if (ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer) {
+        const object = skipOuterExpressions(node.initializer);
+        if (!ts.isIdentifier(object) || !names.has(object.text)) return;
+        const fields = node.name.elements.map((element) => (element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined));
+        if (fields.some((field) => field !== undefined && field !== object.text && (names.has(field) || keyFields.has(field)))) containers.add(object.text);
+      }
+    });
+  for (const { fn } of path) if (fn.body) note(fn.body);
+  note(access);
+  return { containers, keyFields };
 }
 
 /**

@@ -116,3 +116,153 @@ export function unpassedParameters(fn: ts.SignatureDeclaration & { body?: ts.Nod
   if (names.size > 0 && fn.body) for (const name of assignedNames(fn.body)) names.delete(name);
   return names;
 }
+
+/** The value of a literal written in the code: a string, number, boolean or null. */
+export type LiteralValue = string | number | boolean | null;
+
+/** `'new'`, `3`, `true`, `null`: the literal an expression is, when it is one. */
+export function literalValueOf(expression: ts.Expression): { value: LiteralValue } | undefined {
+  const value = skipParentheses(expression);
+  if (ts.isStringLiteralLike(value)) return { value: value.text };
+  if (ts.isNumericLiteral(value)) return { value: Number(value.text) };
+  if (value.kind === ts.SyntaxKind.TrueKeyword) return { value: true };
+  if (value.kind === ts.SyntaxKind.FalseKeyword) return { value: false };
+  if (value.kind === ts.SyntaxKind.NullKeyword) return { value: null };
+  if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(value.operand)) return { value: -Number(value.operand.text) };
+  return undefined;
+}
+
+/**
+ * Whether a condition holds, decided by the literals some operands are known to hold (`valueOf`):
+ * `sessionId.type === 'existing'` when the call passed `{ type: 'new' }`, `options.isNew` for
+ * `{ isNew: true }`, and `!`, `&&`, `||` of such. Undefined when it depends on anything else.
+ */
+export function literalDecision(condition: ts.Expression, valueOf: (operand: ts.Expression) => { value: LiteralValue } | undefined): boolean | undefined {
+  const value = skipParentheses(condition);
+  if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) {
+    const inner = literalDecision(value.operand, valueOf);
+    return inner === undefined ? undefined : !inner;
+  }
+  if (ts.isBinaryExpression(value)) {
+    const operator = value.operatorToken.kind;
+    if (operator === ts.SyntaxKind.AmpersandAmpersandToken || operator === ts.SyntaxKind.BarBarToken) {
+      const [left, right] = [literalDecision(value.left, valueOf), literalDecision(value.right, valueOf)];
+      const and = operator === ts.SyntaxKind.AmpersandAmpersandToken;
+      // `false && x` is false and `true || x` is true whatever x is.
+      if (left === !and || right === !and) return !and;
+      return left === undefined || right === undefined ? undefined : and;
+    }
+    const strict = operator === ts.SyntaxKind.EqualsEqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsEqualsToken;
+    const loose = operator === ts.SyntaxKind.EqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsToken;
+    if (!strict && !loose) return undefined;
+    const [left, right] = [literalValueOf(value.left) ?? valueOf(skipParentheses(value.left)), literalValueOf(value.right) ?? valueOf(skipParentheses(value.right))];
+    if (!left || !right) return undefined;
+    // Loose equality between different types converts them: only `null == undefined`-free same-type cases are decided.
+    if (loose && typeof left.value !== typeof right.value) return undefined;
+    const equal = left.value === right.value;
+    return operator === ts.SyntaxKind.EqualsEqualsEqualsToken || operator === ts.SyntaxKind.EqualsEqualsToken ? equal : !equal;
+  }
+  if (ts.isIdentifier(value) || ts.isPropertyAccessExpression(value)) {
+    const known = valueOf(value);
+    return known ? Boolean(known.value) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The clauses of a `switch` that can run when its discriminant holds `known`: from the case that
+ * matches it (or the default, when every case is a literal that does not) to the end, as cases
+ * fall through. Undefined when a case is not a literal and nothing matched first (any may run).
+ */
+export function reachableClauses(statement: ts.SwitchStatement, known: { value: LiteralValue }): Set<ts.CaseOrDefaultClause> | undefined {
+  const clauses = statement.caseBlock.clauses;
+  let start = -1;
+  for (const [index, clause] of clauses.entries()) {
+    if (!ts.isCaseClause(clause)) continue;
+    const literal = literalValueOf(clause.expression);
+    if (!literal) return undefined;
+    if (literal.value === known.value) {
+      start = index;
+      break;
+    }
+  }
+  if (start < 0) start = clauses.findIndex((clause) => ts.isDefaultClause(clause));
+  if (start < 0) return new Set();
+  // Falls through to the next clause unless it ends in `return`, `throw` or `break`.
+  const reachable = new Set<ts.CaseOrDefaultClause>();
+  for (const clause of clauses.slice(start)) {
+    reachable.add(clause);
+    if (endsClause(clause.statements)) break;
+  }
+  return reachable;
+}
+
+function endsClause(statements: ts.NodeArray<ts.Statement> | readonly ts.Statement[]): boolean {
+  const last = statements.at(-1);
+  if (!last) return false;
+  if (ts.isReturnStatement(last) || ts.isThrowStatement(last) || (ts.isBreakStatement(last) && !last.label)) return true;
+  return ts.isBlock(last) && endsClause(last.statements);
+}
+
+/**
+ * Whether `node` inside `fn` can run when some operands hold known literals (`valueOf`, as a call
+ * passes them): not in the branch of an `if`, `?:` or `&&` that they decide against, not after an
+ * early `return` they decide taken, not in a `switch` case they never select.
+ */
+export function reachableWithLiterals(node: ts.Node, fn: ts.Node, valueOf: (operand: ts.Expression) => { value: LiteralValue } | undefined): boolean {
+  for (const { condition, negated } of guardingConditions(node, fn)) {
+    const decided = literalDecision(condition, valueOf);
+    if (decided !== undefined && decided === negated) return false;
+  }
+  let child: ts.Node = node;
+  for (let current = node.parent; current && current !== fn; child = current, current = current.parent) {
+    if (!ts.isCaseClause(child) && !ts.isDefaultClause(child)) continue;
+    const statement = current.parent;
+    if (!statement || !ts.isSwitchStatement(statement)) continue;
+    const known = valueOf(skipParentheses(statement.expression));
+    const clauses = known && reachableClauses(statement, known);
+    if (clauses && !clauses.has(child)) return false;
+  }
+  return true;
+}
+
+const reassignedCache = new WeakMap<ts.SourceFile, Set<string>>();
+
+/** Names a file writes to after declaring them, or whose members it writes (`x = ...`, `x.type = ...`, `x++`). */
+export function reassignedNames(file: ts.SourceFile): Set<string> {
+  const known = reassignedCache.get(file);
+  if (known) return known;
+  const names = new Set<string>();
+  const rootOf = (target: ts.Expression): void => {
+    let current = skipWrappers(target);
+    while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) current = skipWrappers(current.expression);
+    if (ts.isIdentifier(current)) names.add(current.text);
+    else if (ts.isObjectLiteralExpression(current) || ts.isArrayLiteralExpression(current)) {
+      // `({ a, b } = value)`, `[a, b] = value`: each target written.
+      ts.forEachChild(current, (child) => {
+        if (ts.isShorthandPropertyAssignment(child)) names.add(child.name.text);
+        else if (ts.isPropertyAssignment(child)) rootOf(child.initializer);
+        else if (ts.isExpression(child)) rootOf(child);
+      });
+    }
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) rootOf(node.left);
+    else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) rootOf(node.operand);
+    else if (ts.isDeleteExpression(node)) rootOf(node.expression);
+    // `Object.assign(options, { type: 'existing' })` writes the members of its first argument.
+    else if (ts.isCallExpression(node) && node.arguments[0] && /^Object\.assign$/.test(node.expression.getText())) rootOf(node.arguments[0]);
+    else if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) rootOf(node.initializer as ts.Expression);
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  reassignedCache.set(file, names);
+  return names;
+}
+
+
+function skipWrappers(expression: ts.Expression): ts.Expression {
+  let value = expression;
+  while (ts.isParenthesizedExpression(value) || ts.isAsExpression(value) || ts.isNonNullExpression(value) || ts.isTypeAssertionExpression(value) || ts.isSatisfiesExpression(value)) value = value.expression;
+  return value;
+}

@@ -2,11 +2,11 @@ import { ts } from '#typescript';
 import type { AnalysisFailures } from '../analysis-failures.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { exitsEarly, isFunctionLike, isOuterExpression, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
-import { requiresDefined, runtimeParameters, unpassedParameters } from '../ast/guards.js';
+import { literalDecision, literalValueOf, reachableClauses, reassignedNames, requiresDefined, runtimeParameters, unpassedParameters, type LiteralValue } from '../ast/guards.js';
 import { bindingNames, bindingValue, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import type { Route } from '../routes/route.js';
 import { initialParameterOrigins } from './sources.js';
-import { identityTaint, joinOrigins, safeForOf, withSafeFor, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
+import { holdsLiterals, identityTaint, joinOrigins, safeForOf, withoutLiterals, withSafeFor, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCategory } from '../models.js';
 import { SCHEMA_PARSE_METHODS } from '../../models/validation-schemas.js';
@@ -220,7 +220,11 @@ export class DataflowEngine {
     // called from forty routes is analysed once, and its summary is re-labelled for each caller.
     // A field read from an input bag depends on the route's schema: bags are keyed by the schema's route.
     const schemaScope = route.middleware?.some((step) => step.validatedFields) ? `${route.file}:${route.line}:${route.method}` : '';
-    const key = `${this.nodeId(fn.node)}:${parameters.map((parameter) => describeForKey(parameter, depth === 0, schemaScope)).join('|')}${otherMethods ? `:${route.method}` : ''}`;
+    // The literals passed where the function branches on them (`{ type: 'new' }` for `if (sessionId.type === ...)`)
+    // decide which branches run: calls passing other literals get their own summary.
+    const discriminants = discriminantParameters(fn.node);
+    const literals = discriminants.size > 0 ? parameters.map((parameter, index) => (discriminants.has(index) ? literalKey(parameter) : '')).join(',') : '';
+    const key = `${this.nodeId(fn.node)}:${parameters.map((parameter) => describeForKey(parameter, depth === 0, schemaScope)).join('|')}${otherMethods ? `:${route.method}` : ''}${literals.replace(/,/g, '') ? `#${literals}` : ''}`;
     const cached = this.summaries.get(key);
     if (cached) return relabel(cached.result, cached.parameters, parameters);
     if (this.inProgress.has(key) || depth > this.maxDepth || !fn.node.body) return { kind: 'unknown' };
@@ -320,6 +324,16 @@ export class DataflowEngine {
         if (node.elseStatement) this.walk(node.elseStatement, context);
         return;
       }
+      // `if (sessionId.type === 'existing')` in a call that passed `{ type: 'new' }`: that branch never runs for it.
+      const decided = this.decide(node.expression, context);
+      if (decided === false) {
+        if (node.elseStatement) this.walk(node.elseStatement, context);
+        return;
+      }
+      if (decided === true) {
+        this.walk(node.thenStatement, context);
+        return;
+      }
       // A branch that may not run leaves the value from before it (`if (!next) next = '/'` keeps the
       // client's `next` when it was given): join what each name held before with what the branch left.
       const before = new Map<string, ValueOrigin>();
@@ -360,6 +374,20 @@ export class DataflowEngine {
       }
       return;
     }
+    if (ts.isConditionalExpression(node)) {
+      this.walk(node.condition, context);
+      const decided = this.decide(node.condition, context);
+      if (decided !== false) this.walk(node.whenTrue, context);
+      if (decided !== true) this.walk(node.whenFalse, context);
+      return;
+    }
+    if (ts.isSwitchStatement(node)) {
+      this.walk(node.expression, context);
+      const known = this.knownLiteral(node.expression, context);
+      const clauses = known && reachableClauses(node, known);
+      for (const clause of node.caseBlock.clauses) if (!clauses || clauses.has(clause)) this.walk(clause, context);
+      return;
+    }
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
       for (const argument of node.arguments ?? []) this.walk(argument, context);
       this.walk(node.expression, context);
@@ -384,6 +412,23 @@ export class DataflowEngine {
     return nested.returns.length > 0 ? joinOrigins(nested.returns) : undefined;
   }
 
+  /**
+   * Whether a condition holds in this context, decided by literals the call passed (`{ type: 'new' }`
+   * for `sessionId.type === 'existing'`) or constants bound to them. Undefined when anything else decides.
+   */
+  private decide(condition: ts.Expression, context: AnalysisContext): boolean | undefined {
+    return literalDecision(condition, (operand) => this.knownLiteral(operand, context));
+  }
+
+  /** The literal a name or a member read of one holds here, when known (never a call's result). */
+  private knownLiteral(expression: ts.Expression, context: AnalysisContext): { value: LiteralValue } | undefined {
+    let root = skipOuterExpressions(expression);
+    while (ts.isPropertyAccessExpression(root)) root = skipOuterExpressions(root.expression);
+    if (!ts.isIdentifier(root)) return undefined;
+    const origin = this.origin(skipOuterExpressions(expression), context);
+    return origin.kind === 'constant' && origin.value !== undefined ? { value: origin.value } : undefined;
+  }
+
   /** The origin of an expression in a context (memoized per node). */
   private origin(expression: ts.Expression, context: AnalysisContext): ValueOrigin {
     const cached = context.evaluated.get(expression);
@@ -400,16 +445,22 @@ export class DataflowEngine {
       case ts.SyntaxKind.StringLiteral:
       case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
       case ts.SyntaxKind.NumericLiteral:
-      case ts.SyntaxKind.BigIntLiteral:
       case ts.SyntaxKind.TrueKeyword:
       case ts.SyntaxKind.FalseKeyword:
-      case ts.SyntaxKind.NullKeyword:
+      case ts.SyntaxKind.NullKeyword: {
+        // The literal itself, for the branches a callee takes on it (`upsertSession({ type: 'new' })`).
+        const literal = literalValueOf(node);
+        return literal ? { kind: 'constant', value: literal.value } : { kind: 'constant' };
+      }
+      case ts.SyntaxKind.BigIntLiteral:
       case ts.SyntaxKind.RegularExpressionLiteral:
         return { kind: 'constant' };
       case ts.SyntaxKind.Identifier: {
         const name = (node as ts.Identifier).text;
         if (name === 'undefined') return { kind: 'constant' };
-        return this.lookup(name, context) ?? this.moduleConstant(name, context);
+        const value = this.lookup(name, context) ?? this.moduleConstant(name, context);
+        // A name the file writes to again may hold another literal by now (a loop, a later branch).
+        return holdsLiterals(value) && reassignedNames(node.getSourceFile()).has(name) ? withoutLiterals(value) : value;
       }
       case ts.SyntaxKind.TemplateExpression: {
         const template = node as ts.TemplateExpression;
@@ -427,6 +478,8 @@ export class DataflowEngine {
         const conditional = node as ts.ConditionalExpression;
         const allowlisted = allowlistTernary(conditional);
         if (allowlisted) return { kind: 'sanitized', how: allowlisted };
+        const decided = this.decide(conditional.condition, context);
+        if (decided !== undefined) return this.origin(decided ? conditional.whenTrue : conditional.whenFalse, context);
         return joinOrigins([this.origin(conditional.whenTrue, context), this.origin(conditional.whenFalse, context)]);
       }
       case ts.SyntaxKind.PrefixUnaryExpression:
@@ -446,6 +499,8 @@ export class DataflowEngine {
           return { kind: 'constant' };
         });
         const joined = joinOrigins(origins.concat([{ kind: 'constant' }]));
+        // `{ isNew: true }`: literals only, each member kept for the branches a callee takes on it.
+        if (joined.kind === 'constant') return constantFields(properties, origins) ?? joined;
         if (joined.kind !== 'tainted') return joined;
         // Every property named statically: keep each one's origin, so `{ id: user.id, q: req.query.q }` stays apart.
         // A spread supplies the members not named after it (`{ ...query, projectId: auth.scope.projectId }`):
@@ -567,7 +622,7 @@ export class DataflowEngine {
       return base;
     }
     if (base.kind === 'principal') return base;
-    if (base.kind === 'constant' && name !== undefined) return { kind: 'constant' };
+    if (base.kind === 'constant' && name !== undefined) return (base.fields && Object.hasOwn(base.fields, name) ? base.fields[name] : undefined) ?? { kind: 'constant' };
     return base.kind === 'sanitized' ? base : { kind: 'unknown' };
   }
 
@@ -964,7 +1019,9 @@ export class DataflowEngine {
     const binding = this.modules.resolveName(context.fn.file, name);
     if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node) || !binding.node.initializer) return { kind: 'unknown' };
     const constFlags = ts.getCombinedNodeFlags(binding.node) & ts.NodeFlags.Const;
-    return constFlags && isConstantExpression(binding.node.initializer) ? { kind: 'constant' } : { kind: 'unknown' };
+    if (!constFlags || !isConstantExpression(binding.node.initializer)) return { kind: 'unknown' };
+    const literal = literalValueOf(binding.node.initializer);
+    return literal ? { kind: 'constant', value: literal.value } : { kind: 'constant' };
   }
 
   /**
@@ -1157,6 +1214,65 @@ function describeForKey(origin: ValueOrigin, withLabel: boolean, schemaScope: st
     case 'unknown':
       return 'u';
   }
+}
+
+/** The literals a value holds, for a summary key: `{type="new"}` for `{ type: 'new', id }`; '' when none. */
+function literalKey(origin: ValueOrigin): string {
+  if (origin.kind === 'constant' && origin.value !== undefined) return `=${JSON.stringify(origin.value)}`;
+  const fields = origin.kind === 'constant' || origin.kind === 'tainted' ? origin.fields : undefined;
+  if (!fields) return '';
+  const parts = Object.entries(fields).flatMap(([name, field]) => {
+    const key = literalKey(field);
+    return key ? [`${name}${key}`] : [];
+  });
+  return parts.length > 0 ? `{${parts.join(';')}}` : '';
+}
+
+/** `{ a: 'x', b }` whose members are all literals or constants: each member's origin, when one holds a literal. */
+function constantFields(properties: ts.NodeArray<ts.ObjectLiteralElementLike>, origins: readonly ValueOrigin[]): ValueOrigin | undefined {
+  const fields: Record<string, ValueOrigin> = {};
+  for (const [index, property] of properties.entries()) {
+    const name = (ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) && propertyNameText(property.name);
+    if (!name) return undefined;
+    fields[name] = origins[index]!;
+  }
+  return Object.values(fields).some(holdsLiterals) ? { kind: 'constant', fields } : undefined;
+}
+
+const discriminantCache = new WeakMap<ts.Node, Set<number>>();
+
+/**
+ * The parameters a function branches on (an `if`, `?:` or `switch` condition reads them, or a member
+ * of them), or passes on to a call that may: the literals a call passes there decide which branches run.
+ */
+function discriminantParameters(fn: ts.SignatureDeclaration & { body?: ts.Node }): Set<number> {
+  const known = discriminantCache.get(fn);
+  if (known) return known;
+  const found = new Set<number>();
+  discriminantCache.set(fn, found);
+  if (!fn.body) return found;
+  const byName = new Map<string, number>();
+  fn.parameters.forEach((parameter, index) => {
+    for (const name of bindingNames(parameter.name)) byName.set(name, index);
+  });
+  if (byName.size === 0) return found;
+  const noteCondition = (condition: ts.Node): void => {
+    const visit = (node: ts.Node): void => {
+      if (ts.isIdentifier(node) && byName.has(node.text)) found.add(byName.get(node.text)!);
+      else if (!isFunctionLike(node)) ts.forEachChild(node, visit);
+    };
+    visit(condition);
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isIfStatement(node)) noteCondition(node.expression);
+    else if (ts.isConditionalExpression(node)) noteCondition(node.condition);
+    else if (ts.isSwitchStatement(node)) noteCondition(node.expression);
+    // Passed on (`inner(options)`): the callee may branch on it, and its analysis is part of this summary.
+    else if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments) for (const argument of node.arguments) noteCondition(argument);
+    ts.forEachChild(node, visit);
+  };
+  visit(fn.body);
+  return found;
 }
 
 function enclosingFunction(node: ts.Node): (ts.SignatureDeclaration & { body?: ts.ConciseBody }) | undefined {

@@ -68,8 +68,12 @@ export type ValueOrigin =
     }
   /** the authenticated user's own data (req.user.id, session), not client input */
   | { kind: 'principal'; label: string }
-  /** a literal or something built only from literals */
-  | { kind: 'constant' }
+  /**
+   * a literal or something built only from literals. `value`: the literal itself (`'new'`, `true`),
+   * `fields`: an object literal's members, when known; what a branch on it (`if (options.type === 'new')`)
+   * decides for the call that passed it. Dropped by joins and by names the code reassigns.
+   */
+  | { kind: 'constant'; value?: string | number | boolean | null; fields?: Readonly<Record<string, ValueOrigin>> }
   /**
    * proven a number/boolean, or checked against an allowlist. `identity`: the request value it
    * was converted from (`Number(req.params.id)`, `@Param('id', ParseIntPipe)`): no longer text an
@@ -124,6 +128,8 @@ export function isTaintedFor(origin: ValueOrigin | undefined, category: SinkCate
  * the trace, with the categories all parts share.
  */
 export function joinOrigins(origins: readonly ValueOrigin[]): ValueOrigin {
+  // Two values may hold different literals: the join keeps none of them.
+  if (origins.length > 1 && origins.some(holdsLiterals)) return joinOrigins(origins.map(withoutLiterals));
   const tainted = origins.find((origin) => origin.kind === 'tainted');
   if (tainted) {
     const joined = tainted.kind === 'tainted' && tainted.taint.safeFor ? joinSafeFor(origins) : tainted;
@@ -158,4 +164,20 @@ export function identityTaint(origin: ValueOrigin | undefined): Taint | undefine
   if (origin?.kind === 'tainted') return origin.taint;
   if (origin?.kind === 'sanitized') return origin.identity;
   return undefined;
+}
+
+/** Whether a value, or a member of it, carries a known literal (`value` of a constant). */
+export function holdsLiterals(origin: ValueOrigin): boolean {
+  if (origin.kind === 'constant') return origin.value !== undefined || origin.fields !== undefined;
+  if (origin.kind !== 'tainted' || !origin.fields) return false;
+  return Object.values(origin.fields).some(holdsLiterals) || (origin.rest !== undefined && holdsLiterals(origin.rest));
+}
+
+/** The value with every known literal in it forgotten (a join, or a name the code reassigns). */
+export function withoutLiterals(origin: ValueOrigin): ValueOrigin {
+  if (!holdsLiterals(origin)) return origin;
+  if (origin.kind === 'constant') return { kind: 'constant' };
+  if (origin.kind !== 'tainted' || !origin.fields) return origin;
+  const fields = Object.fromEntries(Object.entries(origin.fields).map(([name, field]) => [name, withoutLiterals(field)]));
+  return { ...origin, fields, ...(origin.rest ? { rest: withoutLiterals(origin.rest) } : {}) };
 }
