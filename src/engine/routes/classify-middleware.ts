@@ -21,6 +21,11 @@ export interface ClassifierConfig {
   roleChecks: string[];
   /** config `models` of kind auth: middleware named by the file it is written in (scan-root paths). */
   authModels?: AuthModel[];
+  /**
+   * Whether a project helper reads the request's credentials and throws when they fail (routes/
+   * helper-authentication.ts, which reads this module's patterns, so it is handed in rather than imported).
+   */
+  verifiesCredentialsAndThrows?: (helper: ResolvedFunction) => boolean;
 }
 
 /** A config `models` entry of kind auth, its file made relative to the scan root. */
@@ -221,7 +226,7 @@ export class MiddlewareClassifier {
       // Only a predicate named for permissions counts here: an API key's scope or access level read on
       // the way (`auth.scope.accessLevel`) is part of authenticating it, not a role guard.
       const withHelpers = own?.kind === 'auth' && calleesAskPermission(this.modules, body) ? withDirectCallees(this.modules, body) : undefined;
-      const fromBody = (withHelpers?.kind === 'role' ? withHelpers : own) ?? classifyGuardMethod(body) ?? classifyWithCallees(this.modules, body);
+      const fromBody = (withHelpers?.kind === 'role' ? withHelpers : own) ?? classifyGuardMethod(body) ?? classifyWithCallees(this.modules, body) ?? this.answers401WhenCheckThrows(body);
       if (fromBody) return { ...fromBody, ...(roles.length ? { roles } : {}) };
       // `asyncHandler(auth.jwt)`: a pass-through wrapper around one middleware does what that middleware does.
       const only = ts.isCallExpression(expression) && expression.arguments.length === 1 ? skipOuterExpressions(expression.arguments[0]!) : undefined;
@@ -243,6 +248,47 @@ export class MiddlewareClassifier {
       return { kind: 'other', strength: 'name-only', evidence: `${binding.module}: a package trustscan does not know`, opaque: true, unknownPackage: binding.module };
     }
     return { kind: 'other', strength: 'name-only', evidence: 'could not resolve what it does', opaque: true };
+  }
+
+  /**
+   * `try { request.client = await validateClient(request.headers); } catch (error) { return reply.status(401).send(...) }`:
+   * a hook that runs the project's credential check in a `try` and answers 401 from the `catch`
+   * authenticates, when that helper reads the request's credentials and throws when they fail. The
+   * 401 must be the catch's: the same shape around a tenant lookup answering 404 checks nobody.
+   */
+  private answers401WhenCheckThrows(fn: ResolvedFunction): MiddlewareClassification | undefined {
+    const verifiesAndThrows = this.config.verifiesCredentialsAndThrows;
+    const body = fn.node.body;
+    if (!verifiesAndThrows || !body) return undefined;
+    const sourceFile = fn.node.getSourceFile();
+    let checkedBy: ResolvedFunction | undefined;
+    const inspectTry = (tryBlock: ts.Block): void => {
+      const visit = (node: ts.Node): void => {
+        if (checkedBy || ts.isFunctionLike(node)) return;
+        if (ts.isCallExpression(node)) {
+          const helper = resolveFunction(this.modules, fn.file, node.expression);
+          if (helper && helper.node !== fn.node && verifiesAndThrows(helper)) {
+            checkedBy = helper;
+            return;
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(tryBlock);
+    };
+    const visit = (node: ts.Node): void => {
+      if (checkedBy || (node !== body && ts.isFunctionLike(node))) return;
+      if (ts.isTryStatement(node) && node.catchClause && REJECTS_UNAUTHENTICATED.test(codeText(node.catchClause.block, sourceFile))) inspectTry(node.tryBlock);
+      ts.forEachChild(node, visit);
+    };
+    visit(body);
+    if (!checkedBy) return undefined;
+    const where = `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line})`;
+    return {
+      kind: 'auth',
+      strength: 'strong',
+      evidence: `${where} calls ${checkedBy.name} (${checkedBy.file.path}:${nodePosition(checkedBy.node).line}), which verifies the request's credentials and throws when they fail, and answers 401 from its catch`,
+    };
   }
 
   private fromConfig(name: string, expression: ts.Expression, file: ScannedSourceFile): MiddlewareClassification | undefined {
