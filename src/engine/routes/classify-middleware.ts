@@ -176,6 +176,11 @@ export class MiddlewareClassifier {
     };
     if (classification.roles?.length) middleware.roles = classification.roles;
     if (classification.optionalAuthentication) middleware.optionalAuthentication = classification.optionalAuthentication;
+    if (classification.kind === 'auth' || classification.kind === 'role') {
+      const fn = ts.isCallExpression(skipOuterExpressions(expression)) ? undefined : this.bodyOf(skipOuterExpressions(expression), file);
+      const sets = fn ? requestPropertiesSet(fn) : [];
+      if (sets.length > 0) middleware.setsOnRequest = sets;
+    }
     // App-wide middleware from an unknown package with a name that says nothing about access
     // (connect-flash, lusca.xframe) is plumbing; on a route or router it may well be a guard.
     const plumbing = scope === 'global' && classification.unknownPackage !== undefined && !ACCESS_PACKAGE_HINT.test(classification.unknownPackage);
@@ -428,6 +433,44 @@ export class MiddlewareClassifier {
     }
     return resolveFunction(this.modules, file, expression);
   }
+}
+
+/**
+ * The properties a middleware sets on the request it is given (its first parameter):
+ * `request.client = client`, `req.tenant = await loadTenant(...)`, in its body or a callback inside it.
+ */
+function requestPropertiesSet(fn: ResolvedFunction): string[] {
+  const first = fn.node.parameters[0]?.name;
+  const body = fn.node.body;
+  if (!first || !ts.isIdentifier(first) || !body) return [];
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const target = skipOuterExpressions(node.left);
+      const onRequest = ts.isPropertyAccessExpression(target) && ts.isIdentifier(skipOuterExpressions(target.expression)) && (skipOuterExpressions(target.expression) as ts.Identifier).text === first.text;
+      // A value copied from the request's own parts (`req.region = req.headers['x-region']`) is the client's choice, not the caller.
+      if (onRequest && !readsRequestParts(node.right, first.text)) names.add(target.name.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return [...names];
+}
+
+/**
+ * `req.headers[...]`, `req.query.x`: the expression is what the client sent on the request named
+ * `request`. What a call makes of it (`await validateClient(req.headers)`) is the call's answer.
+ */
+function readsRequestParts(expression: ts.Expression, request: string): boolean {
+  let reads = false;
+  const visit = (node: ts.Node): void => {
+    if (reads) return;
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === request && /^(?:headers|query|body|params|cookies|url|raw)$/.test(node.name.text)) reads = true;
+    else if (ts.isCallExpression(node)) visit(node.expression);
+    else ts.forEachChild(node, visit);
+  };
+  visit(expression);
+  return reads;
 }
 
 /**
