@@ -94,6 +94,22 @@ export function segmentWords(segment: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * An operation name's words with the two-word verbs of signing in and out put back together:
+ * `signUpEmail` is worded `sign up email`, and its act is `signup`.
+ */
+function joinSignInVerbs(words: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < words.length; index++) {
+    const pair = `${words[index]}${words[index + 1] ?? ''}`;
+    if (/^(?:signup|signin|signout|login|logout)$/.test(pair) && words[index + 1] !== undefined) {
+      joined.push(pair);
+      index++;
+    } else joined.push(words[index]!);
+  }
+  return joined;
+}
+
 /** Words that make the sign-in word of a name its subject (`login-history`, `sso-settings`), not the act. */
 function aboutSignIn(words: readonly string[]): boolean {
   return words.some((word) => PROVIDER_MANAGEMENT.test(word) || ABOUT_SIGN_IN.test(word));
@@ -114,7 +130,7 @@ export function credentialEntryReason(routePath: string): string | undefined {
   if (last === undefined) return undefined;
   // `loginParticipant` (a GraphQL or tRPC name, worded `login-participant`), `/auth/startSignup`: the
   // credential word leads or ends the segment; `login-history`, `sso-settings` are about it, not entering it.
-  const lastWords = segmentWords(last.replace(/-/g, ' '));
+  const lastWords = joinSignInVerbs(segmentWords(last.replace(/-/g, ' ')));
   const strong = CREDENTIAL_ENTRY_SEGMENT.test(last) || (lastWords.length > 1 && !aboutSignIn(lastWords) && [lastWords[0]!, lastWords.at(-1)!].some((word) => CREDENTIAL_ENTRY_SEGMENT.test(word)));
   // Under /oauth, /sso or /saml the sign-in steps take credentials; managing the provider (`sso/update`, `saml/providers/delete`) does not.
   const oauthPath = literal.some((segment) => /^(?:oauth2?|sso|saml)$/.test(segment)) && !lastWords.some((word) => PROVIDER_MANAGEMENT.test(word));
@@ -175,8 +191,10 @@ export function publicByDesignReason(input: {
   // A GraphQL or tRPC operation's name is one identifier worded with hyphens (`createPasswordReset` ->
   // `create-password-reset`): its words are split like camelCase; an HTTP segment's hyphens stay.
   const operation = (OPERATIONS as readonly string[]).includes(input.method);
-  const lastWords = operation ? segmentWords(last.replace(/-/g, ' ')) : (words[segments.lastIndexOf(last)] ?? []);
-  if (AUTH_FLOW_SEGMENT.test(last) || (lastWords.length > 1 && !(operation && lastWords.some((word) => ABOUT_SIGN_IN.test(word))) && (AUTH_FLOW_SEGMENT.test(lastWords.at(-1)!) || AUTH_FLOW_SEGMENT.test(lastWords[0]!)))) {
+  const lastWords = operation ? joinSignInVerbs(segmentWords(last.replace(/-/g, ' '))) : (words[segments.lastIndexOf(last)] ?? []);
+  // The act is the name's first or last word, or its last two (`requestResetPassword` ends in `reset-password`).
+  const actWords = [lastWords[0]!, lastWords.at(-1)!, ...(operation && lastWords.length > 2 ? [lastWords.slice(-2).join('-')] : [])];
+  if (AUTH_FLOW_SEGMENT.test(last) || (lastWords.length > 1 && !(operation && lastWords.some((word) => ABOUT_SIGN_IN.test(word))) && actWords.some((word) => AUTH_FLOW_SEGMENT.test(word)))) {
     return `${last}: part of signing in or recovering an account`;
   }
   // Under an auth prefix (`/auth`, `/mobile-auth`), exchanging a one-time code is signing in too.
