@@ -44,6 +44,8 @@ const VERB_PROVIDER = /^resend$/;
 /** How webhook senders are proven: provider SDK verification, or an HMAC compared in constant time. */
 export const SIGNATURE_CHECK =
   /\bconstructEvent(?:Async)?\s*\(|\bverifyWebhook\w*\s*\(|\bverifyHeader\s*\(|\bwebhooks?\s*\.\s*verify\w*\s*\(|\bnew\s+Webhook\s*\(|\bsvix\b|\btimingSafeEqual\s*\(|x-hub-signature|x-signature|-signature['"`]|\bverifySignature\s*\(|\bvalidateRequest\s*\(|\bverify\w*(?:Signature|Secret|Token|Request|Payload|Notification|Webhook|Event|Jws)\s*\(/i;
+/** A webhook SDK's validation call, a signature check when the configured secret goes with it. */
+const SECRET_VALIDATION_CALL = /\bvalidate\w*(?:Event|Webhook|Signature|Payload)\s*\(/i;
 /** A shared secret the sender echoes (Microsoft Graph clientState, a verification token) compared with configuration. */
 const CONFIGURED_SECRET = /\benv\s*\.\s*[A-Z0-9_]*(?:SECRET|TOKEN|CLIENT_STATE|API_KEY)\b/;
 const REJECTS = /\b(?:status|sendStatus|code)\s*\(\s*40[13]\b|\bstatus(?:Code)?\s*[:=]\s*40[13]\b|Unauthori[sz]ed|Forbidden/;
@@ -168,7 +170,9 @@ export function publicByDesignReason(input: {
     (words.some((segmentWordList) => segmentWordList.some((word) => WEBHOOK_SEGMENT.test(word) && (eventWord || !VERB_PROVIDER.test(word)))) ||
       segments.some((segment) => segmentWords(segment.replace(/-/g, ' ')).some((word) => /^webhooks?$/.test(word))));
   if (webhook) {
-    const signature = SIGNATURE_CHECK.exec(handlerText);
+    // Standard Webhooks SDKs name it validate (Polar's `validateEvent(body, headers, secret)`, often
+    // re-exported as `validatePolarEvent`): a check of the signature when handed the configured secret.
+    const signature = SIGNATURE_CHECK.exec(handlerText) ?? (CONFIGURED_SECRET.test(handlerText) ? SECRET_VALIDATION_CALL.exec(handlerText) : null);
     // A webhook that does not prove its sender is never public by design: anyone can post events.
     if (signature) return `webhook that verifies the sender's signature (${signature[0].trim()})`;
     const secret = CONFIGURED_SECRET.exec(handlerText);
