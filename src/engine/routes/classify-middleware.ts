@@ -289,6 +289,17 @@ export class MiddlewareClassifier {
     visit(body);
     if (!checkedBy) return undefined;
     const where = `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line})`;
+    // `if (client.type !== ClientType.root) throw ...` in the check: only a privileged kind of credential gets in.
+    const privileged = checkedBy.node.body && PRIVILEGED_KIND_CHECK.exec(checkedBy.node.body.getText(checkedBy.node.getSourceFile()));
+    if (privileged) {
+      const role = (privileged[1] ?? privileged[2])!.replace(/['"`]/g, '');
+      return {
+        kind: 'role',
+        strength: 'strong',
+        roles: [role],
+        evidence: `${where} calls ${checkedBy.name} (${checkedBy.file.path}:${nodePosition(checkedBy.node).line}), which verifies the request's credentials, lets only a ${role} credential through (${privileged[0].replace(/\s+/g, ' ')}) and throws otherwise; the hook answers 401 from its catch`,
+      };
+    }
     return {
       kind: 'auth',
       strength: 'strong',
@@ -434,6 +445,12 @@ export class MiddlewareClassifier {
     return resolveFunction(this.modules, file, expression);
   }
 }
+
+/**
+ * A credential's kind compared with a privileged one: `client.type !== ClientType.root`,
+ * `key.role === 'ADMIN'`, `'owner' === token.level`. The privileged name is the group captured.
+ */
+const PRIVILEGED_KIND_CHECK = /\.\s*(?:type|kind|role|level|accessLevel|tier)\s*[!=]==?\s*(?:[\w$]+\s*\.\s*)*['"`]?(root|admin|administrator|owner|superuser|super_?admin)\b['"`]?|['"`](root|admin|administrator|owner|superuser|super_?admin)['"`]\s*[!=]==?\s*[\w$.]+\.\s*(?:type|kind|role|level|accessLevel|tier)\b/i;
 
 /**
  * The properties a middleware sets on the request it is given (its first parameter):
