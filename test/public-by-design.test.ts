@@ -29,6 +29,16 @@ describe('credential entry points', () => {
     expect(credentialEntryReason(wordPath({ kind: 'graphql', path: 'signIn' }))).toMatch(/takes credentials/);
     expect(credentialEntryReason(wordPath({ kind: 'trpc', path: 'sso.update' }))).toBeUndefined();
   });
+
+  it('a procedure named for the two-word act reads as it (openpanel auth.signUpEmail, auth.requestResetPassword)', () => {
+    const modules = new ModuleIndex([], new Map());
+    expect(credentialEntryReason(wordPath({ kind: 'trpc', path: 'auth.signUpEmail' }))).toMatch(/takes credentials/);
+    expect(credentialEntryReason(wordPath({ kind: 'trpc', path: 'auth.logInWithCode' }))).toMatch(/takes credentials/);
+    expect(publicByDesignReason({ method: 'MUTATION', path: wordPath({ kind: 'trpc', path: 'auth.requestResetPassword' }), modules })).toMatch(/signing in or recovering/);
+    // About signing up, not the act; a reset of something else.
+    expect(credentialEntryReason(wordPath({ kind: 'trpc', path: 'admin.signUpStats' }))).toBeUndefined();
+    expect(publicByDesignReason({ method: 'MUTATION', path: wordPath({ kind: 'trpc', path: 'reports.requestResetCounters' }), modules })).toBeUndefined();
+  });
 });
 
 describe('infrastructure endpoints', () => {

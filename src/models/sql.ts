@@ -26,6 +26,8 @@ export const SQL_DRIVERS = [
   { driver: 'pg-promise', packages: ['pg-promise'], textMethods: ['any', 'one', 'none', 'many', 'oneOrNone', 'manyOrNone', 'query', 'result'] },
   { driver: 'drizzle', packages: ['drizzle-orm', 'drizzle-orm/*'], textMethods: ['raw'] },
   { driver: 'kysely', packages: ['kysely'], textMethods: ['raw'] },
+  // ClickHouse's official client: `client.query({ query, query_params })`, `command`/`exec` for statements.
+  { driver: 'clickhouse', packages: ['@clickhouse/client', '@clickhouse/client-web'], textMethods: ['query', 'command', 'exec'] },
 ] as const satisfies readonly SqlDriverModel[];
 
 export type SqlDriver = (typeof SQL_DRIVERS)[number]['driver'];

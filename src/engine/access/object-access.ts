@@ -11,7 +11,7 @@ import { locateMiddleware } from '../routes/classify-middleware.js';
 import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { filterFacts, isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess, type ParentRecord } from './lookup-keys.js';
-import { collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
+import { accessCheckedInputFields, collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
 /**
  * Object-level access: for every lookup an authenticated route makes by an id the client sends,
@@ -152,15 +152,23 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     // its lookups are keyed by the sender's payload, and there is no signed-in user to own them.
     if (route.caller === 'service') return record(route, candidate, pathKey, { verdict: 'service', evidence: `called by a service, not a user (${route.publicByDesign ?? route.authEvidence[0] ?? 'shared secret'})` });
     const role = route.middleware.find((middleware) => middleware.kind === 'role' && !admitsEveryUser(middleware));
+    // A guarded argument or input field the key came from: bound to its name, read as a member of the
+    // arguments (`args.requestID`), or another field of the same filter.
+    const coveredBy = (fields: Set<string>): string | undefined => [...fields].find((name) => keyNames.has(name) || candidate.taint.steps.some((step) => new RegExp(`(?:^|[^\\w$])${name.replace(/\$/g, '\\$')}\\b`).test(step.message)));
     // A role held on the object the client names (a team member's role in the teamID it sends): the
     // guard checks that object. Other ids the route takes stay exempt as under any role guard (the
     // services compare them with the guarded object in ways not read yet), but are not called admin-only.
     const membership = role && membershipGuardArguments(ctx, route, role);
     if (role && membership) {
-      // The key came from that argument: bound to its name, or read as a member of the arguments (`args.requestID`).
-      const covered = [...membership].find((name) => keyNames.has(name) || candidate.taint.steps.some((step) => new RegExp(`(?:^|[^\\w$])${name.replace(/\$/g, '\\$')}\\b`).test(step.message)));
+      const covered = coveredBy(membership);
       if (covered) return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `membership checked by ${role.name} on ${covered}` });
       return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: `a role on the ${[...membership].join(', ')} the client names (${role.name}), not on this id` });
+    }
+    // An authentication middleware that also checks the caller's access to the tenant the input names.
+    for (const middleware of role ? [] : route.middleware) {
+      const fields = middleware.kind === 'auth' ? accessCheckedInputFields(ctx, route, middleware) : undefined;
+      const covered = fields && coveredBy(fields);
+      if (covered) return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `access to the input's ${covered} checked by ${middleware.name}` });
     }
     const adminCheck = role ? undefined : (handlerAdminCheck(route) ?? adminBranch(candidate.lookup.node));
     if (role || isPrivilegedPath(route.path) || adminCheck) {

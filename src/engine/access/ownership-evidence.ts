@@ -462,7 +462,41 @@ export function membershipGuardArguments(ctx: AccessContext, route: Route, middl
     }
   }
   for (const match of body.matchAll(/(?:getArgs\s*(?:<[^>]*>)?\s*\(\s*\)|\bparams)\s*(?:\?\.|\.)\s*([\w$]+)/g)) names.add(match[1]!);
+  for (const name of rawInputFields(body)) names.add(name);
   return names.size > 0 ? names : undefined;
+}
+
+/**
+ * The fields a tRPC middleware reads off the procedure's raw input (`const rawInput = await
+ * getRawInput()`): `rawInput.projectId`, `rawInput['projectId']`, `'projectId' in rawInput`,
+ * ramda's `has('projectId', rawInput)`. The middleware runs before every procedure built on it,
+ * with whatever input the client sent.
+ */
+function rawInputFields(body: string): Set<string> {
+  const fields = new Set<string>();
+  for (const bound of body.matchAll(/\b(?:const|let)\s+([\w$]+)\s*=\s*\(?\s*(?:await\s+)?[\w$.]*\bgetRawInput\s*\(\s*\)/g)) {
+    const name = bound[1]!.replace(/\$/g, '\\$');
+    const reads = new RegExp(String.raw`\b${name}\s*(?:\?\.|\.)\s*([\w$]+)|\b${name}\s*(?:\?\.)?\[\s*['"\`]([\w$]+)['"\`]\s*\]|['"\`]([\w$]+)['"\`]\s*(?:,\s*${name}\s*\)|in\s+${name}\b)`, 'g');
+    for (const match of body.matchAll(reads)) fields.add((match[1] ?? match[2] ?? match[3])!);
+  }
+  return fields;
+}
+
+/** A call that asks whether the caller may reach an object (`getProjectAccess(...)`, `isMember(...)`, `checkPermission(...)`), or a rejection for lack of it. */
+const ACCESS_QUESTION = /\b\w*(?:Access|Member(?:ship)?|Permission)\w*\s*\(/;
+const ACCESS_REFUSAL = /FORBIDDEN|Forbidden|\b403\b/;
+
+/**
+ * An authentication middleware that also checks the caller's access to the objects the input names
+ * (tRPC `if (has('projectId', rawInput)) { const access = await getProjectAccess({ userId:
+ * ctx.session.userId, projectId: rawInput.projectId }); if (!access) throw FORBIDDEN }`): the input
+ * fields it checks. It covers lookups filtered by those fields, and says nothing of other ids.
+ */
+export function accessCheckedInputFields(ctx: AccessContext, route: Route, middleware: RouteMiddleware): Set<string> | undefined {
+  const body = middlewareBody(ctx, route, middleware);
+  if (!body || !(PRINCIPAL_TEXT.test(body) || /\buser\b/.test(body)) || !ACCESS_QUESTION.test(body) || !ACCESS_REFUSAL.test(body)) return undefined;
+  const fields = rawInputFields(body);
+  return fields.size > 0 ? fields : undefined;
 }
 
 function middlewareBody(ctx: AccessContext, route: Route, middleware: RouteMiddleware): string | undefined {
@@ -588,6 +622,8 @@ export function collectIdentifiers(node: ts.Node, names: Set<string>): void {
   } else if (ts.isPropertyAccessExpression(node)) {
     if (/(?:^|\.)(?:params|query|body)$/.test(node.expression.getText())) names.add(node.name.text);
     else {
+      // `dto.orderId`, an RPC procedure's `input.organizationId`: the field names the value as a destructured
+      // `{ organizationId }` would, and the holder stays (a check handed the whole object covers it).
       if (ts.isIdentifier(skipOuterExpressions(node.expression)) && !REQUEST_OBJECT_NAME.test((skipOuterExpressions(node.expression) as ts.Identifier).text) && !GENERIC_ID.test(node.name.text)) names.add(node.name.text);
       collectIdentifiers(node.expression, names);
     }

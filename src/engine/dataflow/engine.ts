@@ -603,7 +603,7 @@ export class DataflowEngine {
       // undefined, as destructuring reads it, not the request data another field carries
       // (`{ workspace, requestId: req.headers.get('x-request-id') }.db ?? defaultDb` is the default client).
       if (base.fields && name !== undefined) return Object.hasOwn(base.fields, name) ? base.fields[name]! : (base.rest ?? { kind: 'constant' });
-      if (base.taint.requestObject) return requestMember(base.taint, name, member, context.fn.file, this.validatedField(context));
+      if (base.taint.requestObject) return requestMember(base.taint, name, member, context.fn.file, this.validatedField(context), callerProperties(context.route));
       if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
       if (base.taint.inputBag) {
         const validated = name === undefined ? undefined : this.validatedField(context)(base.taint.inputBag, name, base.taint);
@@ -656,7 +656,7 @@ export class DataflowEngine {
     for (const segment of segments) {
       if (current.kind !== 'tainted') break;
       if (current.fields && Object.hasOwn(current.fields, segment)) current = current.fields[segment]!;
-      else if (current.taint.requestObject) current = requestMember(current.taint, segment, call, context.fn.file, this.validatedField(context));
+      else if (current.taint.requestObject) current = requestMember(current.taint, segment, call, context.fn.file, this.validatedField(context), callerProperties(context.route));
       else break;
     }
     return current;
@@ -965,7 +965,7 @@ export class DataflowEngine {
         const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
         const validated = value.taint.inputBag && key !== undefined && !element.dotDotDotToken ? this.validatedField(context)(value.taint.inputBag, key, value.taint) : undefined;
         if (value.fields && key !== undefined && !element.dotDotDotToken) part = Object.hasOwn(value.fields, key) ? value.fields[key]! : (value.rest ?? { kind: 'constant' });
-        else if (value.taint.requestObject) part = requestMember(value.taint, key, element, context.fn.file, this.validatedField(context));
+        else if (value.taint.requestObject) part = requestMember(value.taint, key, element, context.fn.file, this.validatedField(context), callerProperties(context.route));
         else if (validated) part = validated;
         else if (key !== undefined && !element.dotDotDotToken && initializer === undefined && value.taint.steps.length <= 1) {
           part = { kind: 'tainted', taint: memberTaint(value.taint, key) };
@@ -1079,6 +1079,18 @@ export class DataflowEngine {
   }
 }
 
+const callerPropertiesByRoute = new WeakMap<Route, ReadonlySet<string>>();
+
+/** What the route's authentication hangs on the request (`request.client = await validateClient(...)`). */
+function callerProperties(route: Route): ReadonlySet<string> {
+  let found = callerPropertiesByRoute.get(route);
+  if (!found) {
+    found = new Set(route.middleware.filter((middleware) => middleware.kind === 'auth' || middleware.kind === 'role').flatMap((middleware) => middleware.setsOnRequest ?? []));
+    callerPropertiesByRoute.set(route, found);
+  }
+  return found;
+}
+
 /** Reading a property of a request/context object: input, principal, or something else. */
 function requestMember(
   requestTaint: Taint,
@@ -1086,6 +1098,8 @@ function requestMember(
   node: ts.Node,
   file: ScannedSourceFile,
   validated: (part: string, field: string) => ValueOrigin | undefined = () => undefined,
+  /** Request properties the route's authentication sets (`request.client`): the caller, not input. */
+  callerSet: ReadonlySet<string> = new Set(),
 ): ValueOrigin {
   if (name === undefined) return { kind: 'tainted', taint: { ...requestTaint, requestObject: undefined } };
   const { line, column } = nodePosition(node);
@@ -1107,7 +1121,7 @@ function requestMember(
     return { kind: 'tainted', taint: { source: { label: memberLabel(base, name), kind: 'request' }, steps: requestTaint.steps, transforms: [], requestObject: nested } };
   }
   const kind = model.inputs[name];
-  if (!kind) return model.othersArePrincipal ? { kind: 'principal', label: memberLabel(base, name) } : { kind: 'unknown' };
+  if (!kind) return model.othersArePrincipal || ((object ?? 'request') === 'request' && callerSet.has(name)) ? { kind: 'principal', label: memberLabel(base, name) } : { kind: 'unknown' };
   const label = memberLabel(base, name);
   const bagPart = model.inputBags?.has(name) ? BAG_PARTS[name] : undefined;
   const inputBag = bagPart ? { inputBag: bagPart } : {};

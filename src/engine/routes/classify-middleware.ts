@@ -21,6 +21,11 @@ export interface ClassifierConfig {
   roleChecks: string[];
   /** config `models` of kind auth: middleware named by the file it is written in (scan-root paths). */
   authModels?: AuthModel[];
+  /**
+   * Whether a project helper reads the request's credentials and throws when they fail (routes/
+   * helper-authentication.ts, which reads this module's patterns, so it is handed in rather than imported).
+   */
+  verifiesCredentialsAndThrows?: (helper: ResolvedFunction) => boolean;
 }
 
 /** A config `models` entry of kind auth, its file made relative to the scan root. */
@@ -171,6 +176,11 @@ export class MiddlewareClassifier {
     };
     if (classification.roles?.length) middleware.roles = classification.roles;
     if (classification.optionalAuthentication) middleware.optionalAuthentication = classification.optionalAuthentication;
+    if (classification.kind === 'auth' || classification.kind === 'role') {
+      const fn = ts.isCallExpression(skipOuterExpressions(expression)) ? undefined : this.bodyOf(skipOuterExpressions(expression), file);
+      const sets = fn ? requestPropertiesSet(fn) : [];
+      if (sets.length > 0) middleware.setsOnRequest = sets;
+    }
     // App-wide middleware from an unknown package with a name that says nothing about access
     // (connect-flash, lusca.xframe) is plumbing; on a route or router it may well be a guard.
     const plumbing = scope === 'global' && classification.unknownPackage !== undefined && !ACCESS_PACKAGE_HINT.test(classification.unknownPackage);
@@ -221,7 +231,7 @@ export class MiddlewareClassifier {
       // Only a predicate named for permissions counts here: an API key's scope or access level read on
       // the way (`auth.scope.accessLevel`) is part of authenticating it, not a role guard.
       const withHelpers = own?.kind === 'auth' && calleesAskPermission(this.modules, body) ? withDirectCallees(this.modules, body) : undefined;
-      const fromBody = (withHelpers?.kind === 'role' ? withHelpers : own) ?? classifyGuardMethod(body) ?? classifyWithCallees(this.modules, body);
+      const fromBody = (withHelpers?.kind === 'role' ? withHelpers : own) ?? classifyGuardMethod(body) ?? classifyWithCallees(this.modules, body) ?? this.answers401WhenCheckThrows(body);
       if (fromBody) return { ...fromBody, ...(roles.length ? { roles } : {}) };
       // `canActivate(context) { return this.authGuard.canActivate(context); }`: a wrapper guard runs the
       // guard injected into it (a DI token bound per edition); what that guard is, its declared type says.
@@ -250,6 +260,58 @@ export class MiddlewareClassifier {
       return { kind: 'other', strength: 'name-only', evidence: `${binding.module}: a package trustscan does not know`, opaque: true, unknownPackage: binding.module };
     }
     return { kind: 'other', strength: 'name-only', evidence: 'could not resolve what it does', opaque: true };
+  }
+
+  /**
+   * `try { request.client = await validateClient(request.headers); } catch (error) { return reply.status(401).send(...) }`:
+   * a hook that runs the project's credential check in a `try` and answers 401 from the `catch`
+   * authenticates, when that helper reads the request's credentials and throws when they fail. The
+   * 401 must be the catch's: the same shape around a tenant lookup answering 404 checks nobody.
+   */
+  private answers401WhenCheckThrows(fn: ResolvedFunction): MiddlewareClassification | undefined {
+    const verifiesAndThrows = this.config.verifiesCredentialsAndThrows;
+    const body = fn.node.body;
+    if (!verifiesAndThrows || !body) return undefined;
+    const sourceFile = fn.node.getSourceFile();
+    let checkedBy: ResolvedFunction | undefined;
+    const inspectTry = (tryBlock: ts.Block): void => {
+      const visit = (node: ts.Node): void => {
+        if (checkedBy || ts.isFunctionLike(node)) return;
+        if (ts.isCallExpression(node)) {
+          const helper = resolveFunction(this.modules, fn.file, node.expression);
+          if (helper && helper.node !== fn.node && verifiesAndThrows(helper)) {
+            checkedBy = helper;
+            return;
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(tryBlock);
+    };
+    const visit = (node: ts.Node): void => {
+      if (checkedBy || (node !== body && ts.isFunctionLike(node))) return;
+      if (ts.isTryStatement(node) && node.catchClause && REJECTS_UNAUTHENTICATED.test(codeText(node.catchClause.block, sourceFile))) inspectTry(node.tryBlock);
+      ts.forEachChild(node, visit);
+    };
+    visit(body);
+    if (!checkedBy) return undefined;
+    const where = `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line})`;
+    // `if (client.type !== ClientType.root) throw ...` in the check: only a privileged kind of credential gets in.
+    const privileged = checkedBy.node.body && PRIVILEGED_KIND_CHECK.exec(checkedBy.node.body.getText(checkedBy.node.getSourceFile()));
+    if (privileged) {
+      const role = (privileged[1] ?? privileged[2])!.replace(/['"`]/g, '');
+      return {
+        kind: 'role',
+        strength: 'strong',
+        roles: [role],
+        evidence: `${where} calls ${checkedBy.name} (${checkedBy.file.path}:${nodePosition(checkedBy.node).line}), which verifies the request's credentials, lets only a ${role} credential through (${privileged[0].replace(/\s+/g, ' ')}) and throws otherwise; the hook answers 401 from its catch`,
+      };
+    }
+    return {
+      kind: 'auth',
+      strength: 'strong',
+      evidence: `${where} calls ${checkedBy.name} (${checkedBy.file.path}:${nodePosition(checkedBy.node).line}), which verifies the request's credentials and throws when they fail, and answers 401 from its catch`,
+    };
   }
 
   private fromConfig(name: string, expression: ts.Expression, file: ScannedSourceFile): MiddlewareClassification | undefined {
@@ -389,6 +451,50 @@ export class MiddlewareClassifier {
     }
     return resolveFunction(this.modules, file, expression);
   }
+}
+
+/**
+ * A credential's kind compared with a privileged one: `client.type !== ClientType.root`,
+ * `key.role === 'ADMIN'`, `'owner' === token.level`. The privileged name is the group captured.
+ */
+const PRIVILEGED_KIND_CHECK = /\.\s*(?:type|kind|role|level|accessLevel|tier)\s*[!=]==?\s*(?:[\w$]+\s*\.\s*)*['"`]?(root|admin|administrator|owner|superuser|super_?admin)\b['"`]?|['"`](root|admin|administrator|owner|superuser|super_?admin)['"`]\s*[!=]==?\s*[\w$.]+\.\s*(?:type|kind|role|level|accessLevel|tier)\b/i;
+
+/**
+ * The properties a middleware sets on the request it is given (its first parameter):
+ * `request.client = client`, `req.tenant = await loadTenant(...)`, in its body or a callback inside it.
+ */
+function requestPropertiesSet(fn: ResolvedFunction): string[] {
+  const first = fn.node.parameters[0]?.name;
+  const body = fn.node.body;
+  if (!first || !ts.isIdentifier(first) || !body) return [];
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const target = skipOuterExpressions(node.left);
+      const onRequest = ts.isPropertyAccessExpression(target) && ts.isIdentifier(skipOuterExpressions(target.expression)) && (skipOuterExpressions(target.expression) as ts.Identifier).text === first.text;
+      // A value copied from the request's own parts (`req.region = req.headers['x-region']`) is the client's choice, not the caller.
+      if (onRequest && !readsRequestParts(node.right, first.text)) names.add(target.name.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return [...names];
+}
+
+/**
+ * `req.headers[...]`, `req.query.x`: the expression is what the client sent on the request named
+ * `request`. What a call makes of it (`await validateClient(req.headers)`) is the call's answer.
+ */
+function readsRequestParts(expression: ts.Expression, request: string): boolean {
+  let reads = false;
+  const visit = (node: ts.Node): void => {
+    if (reads) return;
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === request && /^(?:headers|query|body|params|cookies|url|raw)$/.test(node.name.text)) reads = true;
+    else if (ts.isCallExpression(node)) visit(node.expression);
+    else ts.forEachChild(node, visit);
+  };
+  visit(expression);
+  return reads;
 }
 
 /**

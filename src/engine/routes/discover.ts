@@ -50,13 +50,14 @@ export function discoverRoutes(input: {
   failures?: AnalysisFailures;
 }): Route[] {
   const facts = projectFacts(input.sourceFiles, input.textFiles);
+  const helpers = new HelperAuthenticationFinder(input.modules, input.config.authModels);
   const classifier = new MiddlewareClassifier(input.modules, {
     authMiddleware: input.config.authMiddleware,
     roleChecks: input.config.roleChecks,
     rateLimiters: input.config.rateLimiters,
     authModels: input.config.authModels,
+    verifiesCredentialsAndThrows: (helper) => helpers.verifiesAndThrows(helper),
   });
-  const helpers = new HelperAuthenticationFinder(input.modules, input.config.authModels);
   const failures = input.failures ?? new AnalysisFailures();
   const context = { sourceFiles: input.sourceFiles, packageJsons: facts.packageJsons, textFiles: input.textFiles, modules: input.modules, middleware: classifier };
   const routes: Route[] = [];

@@ -53,8 +53,10 @@ export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
 // comparing a shared secret (a cron job's CRON_SECRET, an internal API key) in constant time, or
 // looking up the API key the request carries in its path, query or body (`getApiKey(req.params.apikey)`).
 // Header names are case-insensitive: `c.req.header("Authorization")`, `event.headers.Authorization` (API Gateway keeps the client's case).
+// A custom header named for a secret or key, with the `x-` prefix or without it as RFC 6648 advises
+// (`x-api-key`, `acme-client-secret`), carries a credential; a CSRF token's header does not.
 const CREDENTIAL_READ =
-  /\bheaders?\s*(?:\?\.|\.)\s*[Aa]uthorization\b|\bheaders?\s*\[\s*['"`][Aa]uthorization['"`]\s*\]|\bheader\s*\(\s*['"`][Aa]uthorization['"`]|\bcookies?\s*(?:\?\.|\.|\[\s*['"`])\s*(?:token|jwt|session|access_?token|auth)\b|\bauthenticatedUsers\b|\b(?:jwt|jsonwebtoken|jose)\.verify\s*\(|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)\s*\(|\bget\s*\(\s*['"`](?:[Aa]uthorization|[Xx]-[Aa]pi-[Kk]ey|x-internal-api-key)['"`]|\b(?:timingSafeEqual|secureCompare|safeCompare|constantTimeCompare)\s*\(|\bheaders?\s*(?:\[\s*|(?:\?\.|\.)\s*get\s*\(\s*)['"`]x-(?![\w-]*(?:csrf|xsrf))[\w-]*(?:secret|signature|api-?key)['"`]|\bheader\s*\(\s*['"`]x-(?![\w-]*(?:csrf|xsrf))[\w-]*(?:secret|signature|api-?key)['"`]/;
+  /\bheaders?\s*(?:\?\.|\.)\s*[Aa]uthorization\b|\bheaders?\s*\[\s*['"`][Aa]uthorization['"`]\s*\]|\bheader\s*\(\s*['"`][Aa]uthorization['"`]|\bcookies?\s*(?:\?\.|\.|\[\s*['"`])\s*(?:token|jwt|session|access_?token|auth)\b|\bauthenticatedUsers\b|\b(?:jwt|jsonwebtoken|jose)\.verify\s*\(|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)\s*\(|\bget\s*\(\s*['"`](?:[Aa]uthorization|[Xx]-[Aa]pi-[Kk]ey|x-internal-api-key)['"`]|\b(?:timingSafeEqual|secureCompare|safeCompare|constantTimeCompare)\s*\(|\bheaders?\s*(?:\[\s*|(?:\?\.|\.)\s*get\s*\(\s*)['"`](?![\w-]*(?:csrf|xsrf))(?:x-[\w-]*|[\w-]+-)(?:secret|signature|api-?key)['"`]|\bheader\s*\(\s*['"`](?![\w-]*(?:csrf|xsrf))(?:x-[\w-]*|[\w-]+-)(?:secret|signature|api-?key)['"`]/;
 /** The API key a request carries in its path, query or body: `req.params.apikey`, `req.query.api_key`. */
 const REQUEST_API_KEY_READ = /\b(?:params|query|body)\s*(?:\?\.|\.)\s*(?:api_?[Kk]ey|apikey|API_?KEY)\b/;
 /**

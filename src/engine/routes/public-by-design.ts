@@ -44,6 +44,8 @@ const VERB_PROVIDER = /^resend$/;
 /** How webhook senders are proven: provider SDK verification, or an HMAC compared in constant time. */
 export const SIGNATURE_CHECK =
   /\bconstructEvent(?:Async)?\s*\(|\bverifyWebhook\w*\s*\(|\bverifyHeader\s*\(|\bwebhooks?\s*\.\s*verify\w*\s*\(|\bnew\s+Webhook\s*\(|\bsvix\b|\btimingSafeEqual\s*\(|x-hub-signature|x-signature|-signature['"`]|\bverifySignature\s*\(|\bvalidateRequest\s*\(|\bverify\w*(?:Signature|Secret|Token|Request|Payload|Notification|Webhook|Event|Jws)\s*\(/i;
+/** A webhook SDK's validation call, a signature check when the configured secret goes with it. */
+const SECRET_VALIDATION_CALL = /\bvalidate\w*(?:Event|Webhook|Signature|Payload)\s*\(/i;
 /** A shared secret the sender echoes (Microsoft Graph clientState, a verification token) compared with configuration. */
 const CONFIGURED_SECRET = /\benv\s*\.\s*[A-Z0-9_]*(?:SECRET|TOKEN|CLIENT_STATE|API_KEY)\b/;
 const REJECTS = /\b(?:status|sendStatus|code)\s*\(\s*40[13]\b|\bstatus(?:Code)?\s*[:=]\s*40[13]\b|Unauthori[sz]ed|Forbidden/;
@@ -94,6 +96,22 @@ export function segmentWords(segment: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * An operation name's words with the two-word verbs of signing in and out put back together:
+ * `signUpEmail` is worded `sign up email`, and its act is `signup`.
+ */
+function joinSignInVerbs(words: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < words.length; index++) {
+    const pair = `${words[index]}${words[index + 1] ?? ''}`;
+    if (/^(?:signup|signin|signout|login|logout)$/.test(pair) && words[index + 1] !== undefined) {
+      joined.push(pair);
+      index++;
+    } else joined.push(words[index]!);
+  }
+  return joined;
+}
+
 /** Words that make the sign-in word of a name its subject (`login-history`, `sso-settings`), not the act. */
 function aboutSignIn(words: readonly string[]): boolean {
   return words.some((word) => PROVIDER_MANAGEMENT.test(word) || ABOUT_SIGN_IN.test(word));
@@ -114,7 +132,7 @@ export function credentialEntryReason(routePath: string): string | undefined {
   if (last === undefined) return undefined;
   // `loginParticipant` (a GraphQL or tRPC name, worded `login-participant`), `/auth/startSignup`: the
   // credential word leads or ends the segment; `login-history`, `sso-settings` are about it, not entering it.
-  const lastWords = segmentWords(last.replace(/-/g, ' '));
+  const lastWords = joinSignInVerbs(segmentWords(last.replace(/-/g, ' ')));
   const strong = CREDENTIAL_ENTRY_SEGMENT.test(last) || (lastWords.length > 1 && !aboutSignIn(lastWords) && [lastWords[0]!, lastWords.at(-1)!].some((word) => CREDENTIAL_ENTRY_SEGMENT.test(word)));
   // Under /oauth, /sso or /saml the sign-in steps take credentials; managing the provider (`sso/update`, `saml/providers/delete`) does not.
   const oauthPath = literal.some((segment) => /^(?:oauth2?|sso|saml)$/.test(segment)) && !lastWords.some((word) => PROVIDER_MANAGEMENT.test(word));
@@ -152,7 +170,9 @@ export function publicByDesignReason(input: {
     (words.some((segmentWordList) => segmentWordList.some((word) => WEBHOOK_SEGMENT.test(word) && (eventWord || !VERB_PROVIDER.test(word)))) ||
       segments.some((segment) => segmentWords(segment.replace(/-/g, ' ')).some((word) => /^webhooks?$/.test(word))));
   if (webhook) {
-    const signature = SIGNATURE_CHECK.exec(handlerText);
+    // Standard Webhooks SDKs name it validate (Polar's `validateEvent(body, headers, secret)`, often
+    // re-exported as `validatePolarEvent`): a check of the signature when handed the configured secret.
+    const signature = SIGNATURE_CHECK.exec(handlerText) ?? (CONFIGURED_SECRET.test(handlerText) ? SECRET_VALIDATION_CALL.exec(handlerText) : null);
     // A webhook that does not prove its sender is never public by design: anyone can post events.
     if (signature) return `webhook that verifies the sender's signature (${signature[0].trim()})`;
     const secret = CONFIGURED_SECRET.exec(handlerText);
@@ -175,8 +195,10 @@ export function publicByDesignReason(input: {
   // A GraphQL or tRPC operation's name is one identifier worded with hyphens (`createPasswordReset` ->
   // `create-password-reset`): its words are split like camelCase; an HTTP segment's hyphens stay.
   const operation = (OPERATIONS as readonly string[]).includes(input.method);
-  const lastWords = operation ? segmentWords(last.replace(/-/g, ' ')) : (words[segments.lastIndexOf(last)] ?? []);
-  if (AUTH_FLOW_SEGMENT.test(last) || (lastWords.length > 1 && !(operation && lastWords.some((word) => ABOUT_SIGN_IN.test(word))) && (AUTH_FLOW_SEGMENT.test(lastWords.at(-1)!) || AUTH_FLOW_SEGMENT.test(lastWords[0]!)))) {
+  const lastWords = operation ? joinSignInVerbs(segmentWords(last.replace(/-/g, ' '))) : (words[segments.lastIndexOf(last)] ?? []);
+  // The act is the name's first or last word, or its last two (`requestResetPassword` ends in `reset-password`).
+  const actWords = [lastWords[0]!, lastWords.at(-1)!, ...(operation && lastWords.length > 2 ? [lastWords.slice(-2).join('-')] : [])];
+  if (AUTH_FLOW_SEGMENT.test(last) || (lastWords.length > 1 && !(operation && lastWords.some((word) => ABOUT_SIGN_IN.test(word))) && actWords.some((word) => AUTH_FLOW_SEGMENT.test(word)))) {
     return `${last}: part of signing in or recovering an account`;
   }
   // Under an auth prefix (`/auth`, `/mobile-auth`), exchanging a one-time code is signing in too.

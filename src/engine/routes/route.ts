@@ -67,6 +67,11 @@ export interface RouteMiddleware extends CodeLocation {
   optionalAuthentication?: string;
   /** For validation: the input fields it declares, read from its schema (Fastify route `schema`). */
   validatedFields?: ValidatedField[];
+  /**
+   * For authentication: the request properties it sets (`req.client = await validateClient(...)`),
+   * which hold what it verified, the caller, for the handlers after it.
+   */
+  setsOnRequest?: string[];
 }
 
 /** A NestJS handler parameter whose project decorator expands to a built-in input decorator. */

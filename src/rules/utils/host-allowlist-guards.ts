@@ -24,9 +24,28 @@ export function hostCheckedBefore(use: ts.Node): boolean {
     for (const statement of parent.statements) {
       if (statement === current) break;
       if (ts.isIfStatement(statement) && exitsEarly(statement.thenStatement) && isHostCheck(statement.expression, related)) return true;
+      if (assertsHost(statement, related)) return true;
     }
   }
   return false;
+}
+
+// `await assertPublicUrl(target)`: named to assert the destination is public, safe or allowed, it throws
+// otherwise (a DNS-resolving SSRF guard). `validate`/`is` names may return a verdict instead: not these.
+const ASSERTING_HOST_CHECK = /^(?:assert|ensure|require)\w*(?:Public|Safe|Allowed|Trusted|Valid|Allowlisted|Whitelisted|External)\w*(?:Url|URL|Uri|URI|Host|Hostname|Origin|Domain|Address)$/;
+
+/** `await assertPublicUrl(url);`, `const [address] = await assertPublicUrl(current);`: the statement asserts the URL's host. */
+function assertsHost(statement: ts.Statement, related: Set<string>): boolean {
+  let expression: ts.Expression | undefined;
+  if (ts.isExpressionStatement(statement)) expression = statement.expression;
+  else if (ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1) expression = statement.declarationList.declarations[0]!.initializer;
+  if (!expression) return false;
+  let value = skipOuterExpressions(expression);
+  if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+  if (!ts.isCallExpression(value)) return false;
+  const callee = skipOuterExpressions(value.expression);
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+  return ASSERTING_HOST_CHECK.test(name) && value.arguments.some((argument) => [...identifiersIn(argument)].some((identifier) => related.has(identifier)));
 }
 
 function isHostCheck(condition: ts.Expression, related: Set<string>): boolean {
