@@ -1,4 +1,5 @@
 import { ts } from '#typescript';
+import { nodesOfKind } from './file-index.js';
 
 /** One condition a statement needs to run: `condition` must be true, or false when `negated`. */
 export interface GuardCondition {
@@ -246,16 +247,25 @@ export function reassignedNames(file: ts.SourceFile): Set<string> {
       });
     }
   };
-  const visit = (node: ts.Node): void => {
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) rootOf(node.left);
-    else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) rootOf(node.operand);
-    else if (ts.isDeleteExpression(node)) rootOf(node.expression);
-    // `Object.assign(options, { type: 'existing' })` writes the members of its first argument.
-    else if (ts.isCallExpression(node) && node.arguments[0] && /^Object\.assign$/.test(node.expression.getText())) rootOf(node.arguments[0]);
-    else if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) rootOf(node.initializer as ts.Expression);
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
+  // From the file's shared index of nodes by kind (built once per file): no walk of its own.
+  for (const node of nodesOfKind(file, ts.SyntaxKind.BinaryExpression) as ts.BinaryExpression[]) {
+    if (node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) rootOf(node.left);
+  }
+  for (const kind of [ts.SyntaxKind.PrefixUnaryExpression, ts.SyntaxKind.PostfixUnaryExpression] as const) {
+    for (const node of nodesOfKind(file, kind) as Array<ts.PrefixUnaryExpression | ts.PostfixUnaryExpression>) {
+      if (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken) rootOf(node.operand);
+    }
+  }
+  for (const node of nodesOfKind(file, ts.SyntaxKind.DeleteExpression) as ts.DeleteExpression[]) rootOf(node.expression);
+  // `Object.assign(options, { type: 'existing' })` writes the members of its first argument.
+  for (const node of nodesOfKind(file, ts.SyntaxKind.CallExpression) as ts.CallExpression[]) {
+    if (node.arguments[0] && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'assign' && /^Object\.assign$/.test(node.expression.getText())) rootOf(node.arguments[0]);
+  }
+  for (const kind of [ts.SyntaxKind.ForOfStatement, ts.SyntaxKind.ForInStatement] as const) {
+    for (const node of nodesOfKind(file, kind) as Array<ts.ForOfStatement | ts.ForInStatement>) {
+      if (!ts.isVariableDeclarationList(node.initializer)) rootOf(node.initializer as ts.Expression);
+    }
+  }
   reassignedCache.set(file, names);
   return names;
 }

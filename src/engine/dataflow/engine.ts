@@ -1270,22 +1270,47 @@ function discriminantParameters(fn: ts.SignatureDeclaration & { body?: ts.Node }
     for (const name of bindingNames(parameter.name)) byName.set(name, index);
   });
   if (byName.size === 0) return found;
-  const noteCondition = (condition: ts.Node): void => {
-    const visit = (node: ts.Node): void => {
-      if (ts.isIdentifier(node) && byName.has(node.text)) found.add(byName.get(node.text)!);
-      else if (!isFunctionLike(node)) ts.forEachChild(node, visit);
-    };
-    visit(condition);
-  };
-  const visit = (node: ts.Node): void => {
-    if (ts.isIfStatement(node)) noteCondition(node.expression);
-    else if (ts.isConditionalExpression(node)) noteCondition(node.condition);
-    else if (ts.isSwitchStatement(node)) noteCondition(node.expression);
+  // One pass: a parameter's name counts where it is read inside a condition or a call's argument list
+  // (a callback given to a call counts only for its own conditions and calls).
+  const visit = (node: ts.Node, reading: boolean): void => {
+    if (reading) {
+      if (ts.isIdentifier(node)) {
+        const index = byName.get(node.text);
+        if (index !== undefined) found.add(index);
+        return;
+      }
+      // A callback's body reads only where it branches or passes on, like any other body.
+      if (isFunctionLike(node)) {
+        ts.forEachChild(node, (child) => visit(child, false));
+        return;
+      }
+    }
+    if (ts.isIfStatement(node)) {
+      visit(node.expression, true);
+      visit(node.thenStatement, reading);
+      if (node.elseStatement) visit(node.elseStatement, reading);
+      return;
+    }
+    if (ts.isConditionalExpression(node)) {
+      visit(node.condition, true);
+      visit(node.whenTrue, reading);
+      visit(node.whenFalse, reading);
+      return;
+    }
+    if (ts.isSwitchStatement(node)) {
+      visit(node.expression, true);
+      visit(node.caseBlock, reading);
+      return;
+    }
     // Passed on (`inner(options)`): the callee may branch on it, and its analysis is part of this summary.
-    else if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments) for (const argument of node.arguments) noteCondition(argument);
-    ts.forEachChild(node, visit);
+    if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments) {
+      visit(node.expression, reading);
+      for (const argument of node.arguments) visit(argument, true);
+      return;
+    }
+    ts.forEachChild(node, (child) => visit(child, reading));
   };
-  visit(fn.body);
+  visit(fn.body, false);
   return found;
 }
 
