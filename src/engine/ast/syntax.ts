@@ -174,3 +174,12 @@ export function builderChain(node: ts.Expression): { steps: ChainStep[]; root: t
   }
   return { steps, root: current };
 }
+
+/** A directive prologue names it (`'use server'`, `'use client'`): directives come before any other statement. */
+export function hasDirective(statements: readonly ts.Statement[], directive: string): boolean {
+  for (const statement of statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    if (statement.expression.text === directive) return true;
+  }
+  return false;
+}

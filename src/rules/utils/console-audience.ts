@@ -5,6 +5,7 @@
  */
 import { ts } from '#typescript';
 import type { RuleContext } from '../../engine/rule-api.js';
+import { hasDirective } from '../../engine/ast/syntax.js';
 import { BROWSER_APP_PACKAGES, SERVER_RUNTIME_PACKAGES } from '../../models/runtimes.js';
 import type { ScannedSourceFile } from '../../types.js';
 
@@ -19,11 +20,7 @@ export function consoleIsNoServerLog(ctx: RuleContext, file: ScannedSourceFile):
 
 /** A React Server Components `'use client'` module: it runs in the browser. */
 function isClientDirectiveFile(sourceFile: ts.SourceFile): boolean {
-  for (const statement of sourceFile.statements) {
-    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
-    if (statement.expression.text === 'use client') return true;
-  }
-  return false;
+  return hasDirective(sourceFile.statements, 'use client');
 }
 
 interface Manifest {

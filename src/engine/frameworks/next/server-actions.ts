@@ -12,7 +12,7 @@
  */
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { nodePosition, skipOuterExpressions } from '../../ast/syntax.js';
+import { hasDirective, nodePosition, skipOuterExpressions } from '../../ast/syntax.js';
 import type { ModuleIndex } from '../../names/index.js';
 import type { AdapterContext } from '../adapter.js';
 import { SAFE_ACTION } from '../../../models/server-actions.js';
@@ -20,13 +20,9 @@ import type { RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 
 const USE_SERVER = 'use server';
 
-/** Whether a body or file starts with the `'use server'` directive (directives come first). */
+/** Whether a body or file starts with the `'use server'` directive. */
 function hasUseServerDirective(statements: ts.NodeArray<ts.Statement>): boolean {
-  for (const statement of statements) {
-    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
-    if (statement.expression.text === USE_SERVER) return true;
-  }
-  return false;
+  return hasDirective(statements, USE_SERVER);
 }
 
 type ActionFunction = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression;
@@ -130,11 +126,7 @@ export function clientReferences(sourceFiles: readonly ScannedSourceFile[], modu
 }
 
 function hasUseClientDirective(statements: ts.NodeArray<ts.Statement>): boolean {
-  for (const statement of statements) {
-    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
-    if (statement.expression.text === 'use client') return true;
-  }
-  return false;
+  return hasDirective(statements, 'use client');
 }
 
 /** `<form action={save}>`, `<Editor onSave={actions.save} />`: the name (or a member of it) is a JSX attribute's value. */
