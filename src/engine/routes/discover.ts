@@ -173,6 +173,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
     framework: definition.framework,
     ...(definition.kind ? { kind: definition.kind } : {}),
     ...(definition.lambdaEvent ? { lambdaEvent: true as const } : {}),
+    ...(definition.safeAction ? { safeAction: true as const } : {}),
     method: definition.method,
     path: definition.path,
     file: definition.file,
