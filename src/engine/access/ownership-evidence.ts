@@ -43,6 +43,8 @@ function stopsWhenTrue(node: ts.IfStatement): boolean {
 const COLUMN_FLAG = /\b[A-Za-z_$][\w$]*\s*:\s*(?:true|false)\b/g;
 // Array searches: called on a record's members with a test of the caller, they answer "is the caller among them".
 const ARRAY_SEARCH = /^(?:some|find|findIndex|filter|includes|every)$/;
+// Prisma `findUniqueOrThrow`/`findFirstOrThrow`, TypeORM `findOneOrFail`/`findOneByOrFail`: lookups that throw when nothing matches.
+const THROWING_LOOKUP = /^find\w*Or(?:Throw|Fail)$/;
 // Functions that decide whether a principal may act on an object.
 const AUTHORIZATION_CALL =
   /^(?:authorize\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership)\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can)\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|valid(?:ate)?\w*(?:Owner|Ownership|Access(?!Token)|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|canModify\w*|canChange\w*|canWrite\w*|canRemove\w*|canAdminister\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
@@ -172,8 +174,10 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
     // Records loaded by the id together with other filter values, and those values' names.
     const scopedLoads = new Map<string, Set<string>>();
     let grew = false;
+    // In a handler that branches on the request method, a check in another method's branch never runs for this route.
+    const otherMethods = fn === tainted.route.handler?.node ? ctx.dataflow.otherMethodStatements(tainted.route) : undefined;
     const visit = (node: ts.Node): void => {
-      if (evidence) return;
+      if (evidence || otherMethods?.has(node)) return;
       if (ts.isIfStatement(node) && mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression) && stopsWhenTrue(node)) {
         evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node };
         return;
@@ -233,6 +237,12 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
       if (ts.isCallExpression(node)) {
         const name = callName(node);
         const isCheck = AUTHORIZATION_CALL.test(name) || configured.includes(name);
+        // `await prisma.userTeam.findUniqueOrThrow({ where: { userId_teamId: { userId, teamId } } })`: a lookup
+        // by the caller and the parent that throws when none is found is the membership check, whatever is bound.
+        if (THROWING_LOOKUP.test(name) && node !== tainted.call && !pathCalls.has(node) && chainArguments(node).some(mentions) && chainArguments(node).some((argument) => mentionsPrincipal(ctx, tainted, argument))) {
+          evidence = { what: `the membership check ${name}(), which throws when the caller has no record`, node };
+          return;
+        }
         if (isCheck && (node.arguments.some(mentions) || (ts.isPropertyAccessExpression(node.expression) && mentions(node.expression.expression)))) {
           evidence = { what: `${name}()`, node };
           return;

@@ -125,6 +125,7 @@ export class DataflowEngine {
   private readonly maxDepth: number;
   private readonly authHelpers: HelperAuthenticationFinder;
   private methodsByHandler: Map<ts.Node, Set<string>> | undefined;
+  private readonly otherMethodsByRoute = new Map<Route, ReadonlySet<ts.Node>>();
 
   constructor(
     private readonly modules: ModuleIndex,
@@ -149,8 +150,8 @@ export class DataflowEngine {
       try {
         // A handler that serves several methods and branches on the request's (`switch (req.method)`):
         // each method's route follows only its own branches, so a lookup in the PUT branch is the PUT route's.
-        const otherMethods = HTTP_METHOD_NAMES.has(route.method) && handler.node.body ? otherMethodStatements(handler.node.body, route.method, this.siblingMethods(route)) : undefined;
-        this.analyze(handler, initialParameterOrigins(route, handler), route, 0, otherMethods?.size ? otherMethods : undefined);
+        const otherMethods = this.otherMethodStatements(route);
+        this.analyze(handler, initialParameterOrigins(route, handler), route, 0, otherMethods);
       } catch (error) {
         if (!this.options.failures) throw error;
         // This route loses its flows (half-recorded ones included); every other route is analysed.
@@ -161,6 +162,21 @@ export class DataflowEngine {
       }
     }
     return this.calls;
+  }
+
+  /**
+   * The statements of a route's handler that run only for the other methods its handler serves
+   * (routes/method-dispatch.ts), undefined when there are none: the route's flow and its evidence skip them.
+   */
+  otherMethodStatements(route: Route): ReadonlySet<ts.Node> | undefined {
+    const body = route.handler && (route.handler.node as ts.SignatureDeclaration & { body?: ts.Node }).body;
+    if (!body || !HTTP_METHOD_NAMES.has(route.method)) return undefined;
+    let found = this.otherMethodsByRoute.get(route);
+    if (found === undefined) {
+      found = otherMethodStatements(body, route.method, this.siblingMethods(route));
+      this.otherMethodsByRoute.set(route, found);
+    }
+    return found.size > 0 ? found : undefined;
   }
 
   /** The methods of the other routes served by this route's handler function. */
