@@ -106,14 +106,18 @@ function authenticatedByRouteWrapper(route: Route): boolean {
 function actionArgument(parameter: ts.ParameterDeclaration, index: number, file: string): ValueOrigin {
   // `({ chatId, visibility })`: the fields are labelled `input.chatId`, not by the pattern's text.
   const label = ts.isIdentifier(parameter.name) ? parameter.name.text : index === 0 ? 'input' : `input${index + 1}`;
-  const { line, column } = nodePosition(parameter);
-  return { kind: 'tainted', taint: { source: { label, kind: 'body' }, steps: [{ file, line, column, message: `argument ${label} of a server action: the client sends it` }], transforms: [] } };
+  return wholeInput(parameter, file, label, `argument ${label} of a server action: the client sends it`);
 }
 
 function modelledInput(parameter: ts.ParameterDeclaration, file: string): ValueOrigin {
   const label = parameter.name.getText(parameter.getSourceFile());
+  return wholeInput(parameter, file, label, `client input ${label} (a config source model)`);
+}
+
+/** A parameter that is client input whole, as the request body is. */
+function wholeInput(parameter: ts.ParameterDeclaration, file: string, label: string, message: string): ValueOrigin {
   const { line, column } = nodePosition(parameter);
-  return { kind: 'tainted', taint: { source: { label, kind: 'body' }, steps: [{ file, line, column, message: `client input ${label} (a config source model)` }], transforms: [] } };
+  return { kind: 'tainted', taint: { source: { label, kind: 'body' }, steps: [{ file, line, column, message }], transforms: [] } };
 }
 
 /** A GraphQL resolver's `args`: every field is the client's, as sent in the operation's variables. */

@@ -5,6 +5,7 @@
  */
 import { isStateChanging, type Route } from '../routes/route.js';
 import { wordPath } from '../routes/route-path.js';
+import { nameWords } from '../text.js';
 
 export type StepKind =
   | 'checkout'
@@ -64,15 +65,6 @@ const LINK_WORDS = new Set(['email', 'phone', 'token', 'account', 'link', 'reset
 /** Steps of a password reset or verification that only request the email/code: no state to check yet. */
 const REQUEST_WORDS = new Set(['forgot', 'request', 'send', 'resend', 'initiate', 'start', 'begin']);
 
-/** `finalizeOrder`, `place-order`, `/orders/:id/finalize` -> lowercase words. */
-export function nameWords(text: string): string[] {
-  return text
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((word) => word.length > 0);
-}
 
 /**
  * The step kind a route's path and handler name give it, if any. Parameters are left out of the

@@ -7,6 +7,7 @@
  * or two calls down) and NestJS `@Throttle()` are found here.
  */
 import { ts } from '#typescript';
+import { nameWords } from '../text.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { bindingValue, calledFunctions, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
@@ -252,10 +253,6 @@ function handlerLimiters(modules: ModuleIndex, handler: ResolvedFunction, rateLi
   return found;
 }
 
-/** Words of a name, camel humps and separators split: `recordFailedAuthBucket` -> `record failed auth bucket`. */
-function nameWords(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').replace(/[^A-Za-z0-9]+/g, ' ').trim().toLowerCase();
-}
 /** A lock state or a cap on attempts: `lockedUntil`, `isAccountLocked`, `lockoutSeconds`, `MAX_LOGIN_ATTEMPTS`, `failureLimit`. */
 const LOCKOUT_WORDS = /\b(?:locked|lockout|lock until|lock out)\b|\b(?:failure|failures|attempt|attempts) limit\b|\bmax (?:\w+ )?(?:attempts|failures)\b/;
 /** Failed attempts being counted: `recordFailedAuthBucket`, `failedLoginCount`, `loginAttempts`, `incLoginAttempts`. */
@@ -276,7 +273,7 @@ function failedAttemptLockout(functions: readonly ResolvedFunction[]): RateLimit
     const visit = (node: ts.Node): void => {
       if (lock && counted) return;
       if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) {
-        const words = nameWords(node.text);
+        const words = nameWords(node.text).join(' ');
         if (!lock && LOCKOUT_WORDS.test(words)) lock = { fn, node, name: node.text };
         if (FAILED_ATTEMPT_WORDS.test(words)) counted = true;
       }

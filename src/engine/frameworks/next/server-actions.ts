@@ -118,7 +118,7 @@ export function clientReferences(sourceFiles: readonly ScannedSourceFile[], modu
         for (const element of clause.namedBindings.elements) bindings.push({ exported: (element.propertyName ?? element.name).text, local: element.name });
       }
       if (clause?.namedBindings && ts.isNamespaceImport(clause.namedBindings)) bindings.push({ exported: '*', local: clause.namedBindings.name });
-      for (const binding of bindings) if (client || handedToJsx(file.sourceFile, binding.local.text)) names.add(binding.exported);
+      for (const binding of bindings) if (client || jsxValueRoots(file.sourceFile).has(binding.local.text)) names.add(binding.exported);
       if (names.size > 0) found.set(target.path, names);
     }
   }
@@ -129,21 +129,28 @@ function hasUseClientDirective(statements: ts.NodeArray<ts.Statement>): boolean 
   return hasDirective(statements, 'use client');
 }
 
-/** `<form action={save}>`, `<Editor onSave={actions.save} />`: the name (or a member of it) is a JSX attribute's value. */
-function handedToJsx(sourceFile: ts.SourceFile, name: string): boolean {
-  let found = false;
+const jsxValueRootsCache = new WeakMap<ts.SourceFile, Set<string>>();
+
+/**
+ * The names whose value (or a member of it) a JSX attribute takes in a file: `save` in
+ * `<form action={save}>`, `actions` in `<Editor onSave={actions.save} />`. Read once per file.
+ */
+function jsxValueRoots(sourceFile: ts.SourceFile): Set<string> {
+  const cached = jsxValueRootsCache.get(sourceFile);
+  if (cached) return cached;
+  const roots = new Set<string>();
   const visit = (node: ts.Node): void => {
-    if (found) return;
     if (ts.isJsxAttribute(node) && node.initializer && ts.isJsxExpression(node.initializer) && node.initializer.expression) {
       let value = skipOuterExpressions(node.initializer.expression);
       while (ts.isPropertyAccessExpression(value)) value = skipOuterExpressions(value.expression);
-      if (ts.isIdentifier(value) && value.text === name) found = true;
+      if (ts.isIdentifier(value)) roots.add(value.text);
       return;
     }
     ts.forEachChild(node, visit);
   };
   visit(sourceFile);
-  return found;
+  jsxValueRootsCache.set(sourceFile, roots);
+  return roots;
 }
 
 /**
