@@ -11,6 +11,7 @@ import { isLoggedArgument, loggerWrapperOf } from './utils/logger-wrappers.js';
 import { accessLogLeak } from './utils/request-loggers.js';
 import { isPersonObjectName, sensitiveName, severityOf, type SensitiveKind } from './utils/sensitive-names.js';
 import { localDeclaration } from './utils/tainted-sink.js';
+import { isLambdaAuthorizer } from './utils/lambda-authorizers.js';
 
 /** One thing a log call writes that it must not. */
 interface Leak {
@@ -198,6 +199,8 @@ function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: 
   // In the failure branch the value is the error variant (`{ ok: false, reason }`, a failed response's error body).
   if (named) return inFailureBranch(identifier) ? [] : [namedLeak(identifier.text, named.kind, named.phrase)];
   if (position !== 'object') return [];
+  // `console.log(event)` in an API Gateway authorizer: the event is the caller's bearer token or headers.
+  if (isAuthorizerEventParameter(identifier)) return [{ what: identifier.text, severity: 'high', reason: 'the whole authorizer event, with the bearer token (authorizationToken or the Authorization header) it is there to check' }];
   // `console.log(JSON.stringify(event))` in a Lambda handler: the whole API Gateway event.
   if (isLambdaEventParameter(ctx, identifier)) return [{ what: identifier.text, severity: 'medium', reason: "the whole API Gateway event: the request's headers (Authorization, cookies) and body" }];
   // `const u = await prisma.user.findUnique(...)`, `order: Order`: the record's model decides, not the name.
@@ -474,6 +477,13 @@ function isLambdaEventParameter(ctx: RuleContext, identifier: ts.Identifier): bo
     lambdaHandlersByContext.set(ctx, handlers);
   }
   return handlers.has(fn) && !localDeclaration(identifier);
+}
+
+/** The event parameter of a Lambda authorizer (utils/lambda-authorizers.ts), not a local of that name. */
+function isAuthorizerEventParameter(identifier: ts.Identifier): boolean {
+  const parameter = parameterDeclaration(identifier);
+  const fn = parameter?.parent;
+  return !!parameter && !!fn && ts.isFunctionLike(fn) && !localDeclaration(identifier) && isLambdaAuthorizer(fn, parameter);
 }
 
 function parameterDeclaration(identifier: ts.Identifier): ts.ParameterDeclaration | undefined {

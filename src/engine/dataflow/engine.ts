@@ -15,11 +15,7 @@ import { BAG_PARTS, FIELD_COPYING_FACTORIES, PROPERTY_PATH_GETTER_NAMES, PROPERT
 import { REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
 import { mentionsName } from '../text.js';
-import { otherMethodStatements } from '../routes/method-dispatch.js';
-import { HTTP_METHODS } from '../routes/route.js';
-
-/** Methods one branch of a handler can be for ('ALL' serves every method: nothing is another's). */
-const HTTP_METHOD_NAMES: ReadonlySet<string> = new Set(HTTP_METHODS.filter((method) => method !== 'ALL'));
+import { BRANCHABLE_METHODS, otherMethodStatements } from '../routes/method-dispatch.js';
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
 export interface TaintedCall {
@@ -170,7 +166,7 @@ export class DataflowEngine {
    */
   otherMethodStatements(route: Route): ReadonlySet<ts.Node> | undefined {
     const body = route.handler && (route.handler.node as ts.SignatureDeclaration & { body?: ts.Node }).body;
-    if (!body || !HTTP_METHOD_NAMES.has(route.method)) return undefined;
+    if (!body || !BRANCHABLE_METHODS.has(route.method)) return undefined;
     let found = this.otherMethodsByRoute.get(route);
     if (found === undefined) {
       found = otherMethodStatements(body, route.method, this.siblingMethods(route));
@@ -184,7 +180,7 @@ export class DataflowEngine {
     if (!this.methodsByHandler) {
       this.methodsByHandler = new Map();
       for (const other of this.routes) {
-        if (!other.handler || !HTTP_METHOD_NAMES.has(other.method)) continue;
+        if (!other.handler || !BRANCHABLE_METHODS.has(other.method)) continue;
         const methods = this.methodsByHandler.get(other.handler.node) ?? new Set<string>();
         methods.add(other.method);
         this.methodsByHandler.set(other.handler.node, methods);

@@ -245,11 +245,11 @@ function findLocalFunction(file: ScannedSourceFile, identifier: ts.Identifier): 
 }
 
 /** The project functions a function calls directly (at most `limit`), in source order. */
-export function calledFunctions(modules: ModuleIndex, fn: ResolvedFunction, limit = 20): ResolvedFunction[] {
+export function calledFunctions(modules: ModuleIndex, fn: ResolvedFunction, limit = 20, skipped?: ReadonlySet<ts.Node>): ResolvedFunction[] {
   if (!fn.node.body) return [];
   const found: ResolvedFunction[] = [];
   const visit = (node: ts.Node): void => {
-    if (found.length >= limit) return;
+    if (found.length >= limit || skipped?.has(node)) return;
     if (ts.isCallExpression(node)) {
       const callee = resolveFunction(modules, fn.file, node.expression);
       if (callee && callee.node !== fn.node && callee.node.body && !found.some((known) => known.node === callee.node)) found.push(callee);

@@ -15,6 +15,7 @@ import { authAnnotation } from './auth-annotation.js';
 import { HelperAuthenticationFinder } from './helper-authentication.js';
 import { checksSharedSecret, credentialEntryReason, isServiceEndpoint, publicByDesignReason } from './public-by-design.js';
 import { APP_ROUTER_METHODS, methodBranches } from '../frameworks/next/handlers.js';
+import { BRANCHABLE_METHODS, otherMethodStatements } from './method-dispatch.js';
 
 /** An HTTP method a handler's `req.method` branches can serve (not ALL, not a GraphQL/tRPC operation). */
 function isBranchMethod(method: string): method is HttpMethod {
@@ -63,9 +64,11 @@ export function discoverRoutes(input: {
   const routes: Route[] = [];
   for (const adapter of input.adapters) {
     if (!adapter.isEnabled(facts)) continue;
-    for (const definition of isolatedDefinitions(adapter, context, failures)) {
+    const definitions = isolatedDefinitions(adapter, context, failures);
+    const methodsOf = handlerMethods(definitions);
+    for (const definition of definitions) {
       try {
-        routes.push(finalizeRoute(definition, input.config, input.modules, helpers));
+        routes.push(finalizeRoute(definition, input.config, input.modules, helpers, methodsOf));
       } catch (error) {
         failures.record(`routes (${adapter.name})`, definition.file, error);
       }
@@ -102,8 +105,25 @@ function isolatedDefinitions(adapter: FrameworkAdapter, context: AdapterContext,
   }
 }
 
-function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules: ModuleIndex, helpers: HelperAuthenticationFinder): Route {
+/** The methods each handler function serves, over an adapter's route definitions. */
+function handlerMethods(definitions: readonly RouteDefinition[]): Map<ts.Node, Set<string>> {
+  const methods = new Map<ts.Node, Set<string>>();
+  for (const definition of definitions) {
+    if (!definition.handler || !BRANCHABLE_METHODS.has(definition.method)) continue;
+    const served = methods.get(definition.handler.node) ?? new Set<string>();
+    served.add(definition.method);
+    methods.set(definition.handler.node, served);
+  }
+  return methods;
+}
+
+function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules: ModuleIndex, helpers: HelperAuthenticationFinder, methodsOf: ReadonlyMap<ts.Node, ReadonlySet<string>>): Route {
   const handlerFunction = definition.handler && resolveHandler(definition, modules);
+  // One handler for several methods that branches on the request's: another method's branch is not this route's check.
+  const siblings = new Set(definition.handler ? methodsOf.get(definition.handler.node) : undefined);
+  siblings.delete(definition.method);
+  const body = handlerFunction?.node.body;
+  const otherMethods = body && siblings.size > 0 && BRANCHABLE_METHODS.has(definition.method) ? otherMethodStatements(body, definition.method, siblings) : undefined;
   const principal = readPrincipal(handlerFunction);
   // Where and how it is exposed is outside the scan: no authentication status to judge.
   if (definition.unmounted) return { ...definition, auth: 'unknown', authEvidence: ['not mounted where trustscan can see it'], principal, id: entryName(definition) };
@@ -117,7 +137,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
 
   const guards = definition.middleware.filter((m) => m.kind === 'auth' || m.kind === 'role');
   const annotated = routeAnnotation(definition, handlerFunction, modules);
-  const inHandler = publicByDesign || guards.length > 0 || annotated ? undefined : inHandlerAuthentication(handlerFunction, modules);
+  const inHandler = publicByDesign || guards.length > 0 || annotated ? undefined : inHandlerAuthentication(handlerFunction, modules, otherMethods);
   let helper = publicByDesign || guards.length > 0 || annotated || inHandler ? {} : helpers.inspect(handlerFunction);
   // One handler for several methods that checks in each method's branch (`if (req.method === 'DELETE') { await requireAdmin(req) ... }`).
   if (!publicByDesign && !guards.length && !annotated && !inHandler && !helper.evidence && !helper.skipped && handlerFunction && isBranchMethod(definition.method)) {

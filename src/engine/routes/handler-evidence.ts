@@ -6,6 +6,7 @@ import { AUTH_ERROR_MESSAGE } from './classify-middleware.js';
 import { PRINCIPAL_READS } from '../../models/auth.js';
 import { UNVERIFIED_DECODE_TEXTS, VERIFYING_TEXT } from '../../models/jwt.js';
 import { comparesConfiguredSecret } from './public-by-design.js';
+import { textWithout } from './method-dispatch.js';
 
 /** Fields of a GraphQL/tRPC context that hold the signed-in user, when a resolver destructures them. */
 const CONTEXT_PRINCIPAL_FIELDS = new Set(['user', 'currentUser', 'viewer', 'session', 'me', 'authUser']);
@@ -26,7 +27,7 @@ export const TENANT_DECORATOR = /^(?:Get)?(?:Current|Active|Auth|Session)?(?:Org
 const REJECTS_UNAUTHENTICATED = /\bcode\s*:\s*['"`](?:UNAUTHORIZED|UNAUTHENTICATED)['"`]|\b(?:status|sendStatus|code|throw)\s*\(\s*401\b|\b401\s*\)|new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Unauthenticated|AuthenticationError|NotAuthenticated|Auth(?:entication)?Required|LoginRequired|NotLoggedIn)\w*|\bunauthorized\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|\bstatus(?:Code)?\s*:\s*401\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in)|if\s*\(\s*!\s*\(?\s*(?:await\s+)?[\w$.?]*(?:session|user|userId|token|auth)\b[^)]*\)\s*\{?\s*(?:return|throw)\b[^;]*?\b403\b/;
 
 /** How a handler reads the authenticated principal, e.g. ["req.user"] or ["@CurrentUser() user"]. */
-export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
+export function readPrincipal(handler: ResolvedFunction | undefined, otherMethods?: ReadonlySet<ts.Node>): string[] {
   if (!handler) return [];
   const found: string[] = [];
   for (const parameter of handler.node.parameters) {
@@ -41,7 +42,7 @@ export function readPrincipal(handler: ResolvedFunction | undefined): string[] {
   }
   const body = handler.node.body;
   if (body) {
-    const text = body.getText(handler.node.getSourceFile());
+    const text = textWithout(body, otherMethods);
     for (const { label, pattern } of PRINCIPAL_READS) if (pattern.test(text)) found.push(label);
     // A GraphQL resolver's `(parent, args, { user, prisma })`: the context's user, destructured.
     for (const [name, key] of destructuredPrincipal(handler)) if (new RegExp(`\\b${name}\\b`).test(text)) found.push(`context ${key}`);
@@ -154,15 +155,15 @@ function destructuredPrincipal(handler: ResolvedFunction): Map<string, string> {
  * a credential (directly or in a project function it calls) and turns the request away when that
  * fails (401, 403, a redirect to login, an error passed to next). Returns the evidence, if any.
  */
-export function inHandlerAuthentication(handler: ResolvedFunction | undefined, modules?: ModuleIndex): string | undefined {
+export function inHandlerAuthentication(handler: ResolvedFunction | undefined, modules?: ModuleIndex, otherMethods?: ReadonlySet<ts.Node>): string | undefined {
   if (!handler?.node.body) return undefined;
-  const sourceFile = handler.node.getSourceFile();
-  const text = handler.node.body.getText(sourceFile);
+  // One method's route of a handler that branches on the method: the other methods' branches are not its checks.
+  const text = textWithout(handler.node.body, otherMethods);
   const where = `${handler.name} (${handler.file.path}:${nodePosition(handler.node).line})`;
   const rejects = REJECTS_UNAUTHENTICATED.test(text) || AUTH_ERROR_MESSAGE.test(text) || OTHER_REJECTION.test(text);
   if (!rejects && modules && REQUEST_API_KEY_READ.test(text)) {
     // `verifyApiKey(req.params.apikey)`, which throws a 401 when no such key exists: the key is checked one call down.
-    const checker = calledFunctions(modules, handler).find((helper) => REJECTS_UNAUTHENTICATED.test(helper.node.body?.getText(helper.node.getSourceFile()) ?? ''));
+    const checker = calledFunctions(modules, handler, undefined, otherMethods).find((helper) => REJECTS_UNAUTHENTICATED.test(helper.node.body?.getText(helper.node.getSourceFile()) ?? ''));
     if (checker) return `${where} passes the API key the request carries to ${checker.name} (${checker.file.path}:${nodePosition(checker.node).line}), which rejects an unknown key`;
   }
   if (!rejects) {
@@ -172,11 +173,11 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
     const base = tested?.split(/\??\./)[0];
     return tested && (PRINCIPAL_WORD.test(tested) || (destructuredPrincipal(handler).has(base!) && !redeclares(text, base!))) ? `${where} answers a caller without ${tested} with nothing` : undefined;
   }
-  const principal = readPrincipal(handler).filter((read) => !read.startsWith('@'));
+  const principal = readPrincipal(handler, otherMethods).filter((read) => !read.startsWith('@'));
   if (principal.length > 0) return `${where} reads ${principal[0]} and rejects unauthenticated requests`;
   if (readsRequestCredentials(text)) return `${where} checks the request's credentials and rejects the request without them`;
   // `if (!(await verifyCurrentUserHasAccessToPost(id))) return 403`: the session is read one call down.
-  for (const helper of modules ? calledFunctions(modules, handler) : []) {
+  for (const helper of modules ? calledFunctions(modules, handler, undefined, otherMethods) : []) {
     const helperPrincipal = readPrincipal(helper).filter((read) => !read.startsWith('@'));
     const helperText = helper.node.body?.getText(helper.node.getSourceFile()) ?? '';
     if (helperPrincipal.length > 0 || readsRequestCredentials(helperText) || comparesSignedValue(helper)) {

@@ -6,6 +6,10 @@
  */
 import { ts } from '#typescript';
 import { skipOuterExpressions } from '../ast/syntax.js';
+import { HTTP_METHODS } from './route.js';
+
+/** Methods one branch of a handler can be for ('ALL' serves every method: nothing is another's). */
+export const BRANCHABLE_METHODS: ReadonlySet<string> = new Set(HTTP_METHODS.filter((method) => method !== 'ALL'));
 
 /**
  * `req.method`, `request.method?.toUpperCase()`, a destructured `method`; a Lambda-shaped event's
@@ -104,4 +108,30 @@ export function otherMethodStatements(body: ts.Node, method: string, siblingMeth
   };
   visit(body);
   return skipped;
+}
+
+/**
+ * The text of `body` with the statements in `skipped` blanked out (same length, so positions and
+ * line numbers still hold): what a text-reading check sees of one method's branch.
+ */
+export function textWithout(body: ts.Node, skipped: ReadonlySet<ts.Node> | undefined): string {
+  const sourceFile = body.getSourceFile();
+  const text = body.getText(sourceFile);
+  if (!skipped || skipped.size === 0) return text;
+  const start = body.getStart(sourceFile);
+  let result = text;
+  for (const node of skipped) {
+    const from = node.getStart(sourceFile) - start;
+    const to = node.end - start;
+    if (from < 0 || to > text.length) continue;
+    result = result.slice(0, from) + result.slice(from, to).replace(/[^\n]/g, ' ') + result.slice(to);
+  }
+  return result;
+}
+
+/** Whether `node` sits inside one of the `skipped` statements. */
+export function insideSkipped(node: ts.Node, skipped: ReadonlySet<ts.Node> | undefined): boolean {
+  if (!skipped || skipped.size === 0) return false;
+  for (let current: ts.Node | undefined = node; current; current = current.parent) if (skipped.has(current)) return true;
+  return false;
 }
