@@ -617,8 +617,12 @@ function handlerAdminCheck(route: Route): string | undefined {
 
 const ORDINARY_ROLE = new RegExp(`^(?:${ORDINARY_USER_ROLES.join('|')})$`, 'i');
 
-/** A role guard whose readable roles are all ones every account holds (`@Roles(RoleType.USER)`): no admin-only route. */
+/**
+ * A role guard whose readable roles are all ones every account holds (`@Roles(RoleType.USER)`), or
+ * that compares only a token's scopes (`ctx.auth.scopes`): no admin-only route.
+ */
 function admitsEveryUser(middleware: RouteMiddleware): boolean {
+  if (middleware.tokenScopes) return true;
   return (middleware.roles?.length ?? 0) > 0 && middleware.roles!.every((role) => ORDINARY_ROLE.test(role.split(/[.:]/).pop() ?? role) || isActionPermission(role));
 }
 

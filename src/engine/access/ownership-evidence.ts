@@ -47,10 +47,14 @@ const ARRAY_SEARCH = /^(?:some|find|findIndex|filter|includes|every)$/;
 const THROWING_LOOKUP = /^find\w*Or(?:Throw|Fail)$/;
 // Functions that decide whether a principal may act on an object.
 const AUTHORIZATION_CALL =
-  /^(?:authorize\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership)\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can)\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|valid(?:ate)?\w*(?:Owner|Ownership|Access(?!Token)|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|canModify\w*|canChange\w*|canWrite\w*|canRemove\w*|canAdminister\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
+  /^(?:authorize\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership)\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can)\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership)\w*|valid(?:ate)?\w*(?:Owner|Ownership|Access(?!Token)|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|isAllowedTo(?:Access|View|Read|Edit|Update|Modify|Change|Write|Delete|Remove|Manage)\w*|canUser\w*|userCan\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|canModify\w*|canChange\w*|canWrite\w*|canRemove\w*|canAdminister\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
 // Route guards/middleware whose name says they check the object (Nest OrderOwnerGuard, PoliciesGuard, loadAndAuthorize).
 /** Where a guard reads the object the client picked: route params, or a GraphQL operation's arguments. */
 const OBJECT_ID_READ = /\bparams\b|\.param\s*\(|\.getArgs\s*(?:<[^>]*>)?\s*\(|\bargs\b/;
+/** An RPC middleware's input (tRPC `opts.input.bookmarkId`, oRPC `input.id`): the id the client picked. */
+const RPC_INPUT_READ = /\.input\b|\binput\s*(?:\?\.|\.)\s*[A-Za-z_$]/;
+/** A call (function or method) named for an authorization check: `bookmark.ensureOwnership()`, `assertCanEdit(user, doc)`. */
+const AUTHORIZATION_CALL_TEXT = /(?<![\w$])([A-Za-z_$][\w$]*)\s*\(/g;
 const OBJECT_GUARD_NAME = /owner|ownership|polic|permission|access(?!Token)|authori[sz]e|acl|casl|abilit|membership|loadAndAuthorize/i;
 
 // Security-header middleware (helmet featurePolicy, contentSecurityPolicy): "policy" about the browser, not objects.
@@ -204,23 +208,25 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
           }
         }
       }
-      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
-        const lookup = firstCall(node.initializer);
+      // `const [oldAsset, newAsset] = await Promise.all([Asset.fromId(ctx, a), Asset.fromId(ctx, b)])`: each name is its own load.
+      const loads = ts.isVariableDeclaration(node) && node.initializer ? boundLoads(node.name, node.initializer) : [];
+      for (const [name, initializer] of loads) {
+        const lookup = firstCall(initializer);
         const lookupArguments = lookup ? chainArguments(lookup) : [];
         // `team.users.some((member) => member.userId === session.user.id)`: the record's members searched for the caller.
         const receiver = lookup && ts.isPropertyAccessExpression(skipOuterExpressions(lookup.expression)) ? (skipOuterExpressions(lookup.expression) as ts.PropertyAccessExpression).expression : undefined;
         const aboutRecord = lookupArguments.some(mentions) || (receiver !== undefined && ARRAY_SEARCH.test(callName(lookup!)) && mentions(receiver));
         if (lookup && lookup !== tainted.call && aboutRecord && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument))) {
-          membershipResults.set(node.name.text, callName(lookup));
+          membershipResults.set(name, callName(lookup));
         } else if (lookup && lookup !== tainted.call && lookupArguments.some(mentions)) {
           // The record (or its parent) loaded by the same id first: `const chat = await getChatById({ id })`,
           // then `if (chat.userId !== session.user.id) return forbidden` ties the id to the caller.
-          names.add(node.name.text);
+          names.add(name);
           // Loaded by the id and a parent (`findUnique({ where: { id: presetId, teamId } })`): once the
           // code stops when nothing is found, the id is the parent's, and a check of that parent covers it.
           const parents = new Set<string>();
           for (const argument of lookupArguments) collectIdentifiers(argument, parents);
-          scopedLoads.set(node.name.text, parents);
+          scopedLoads.set(name, parents);
         }
       }
       if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
@@ -256,7 +262,7 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
           !pathCalls.has(node) &&
           node.arguments.some(mentions) &&
           tiedTo(node, tainted.call, keyNames) &&
-          node.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument)) &&
+          node.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument) || isRpcContext(tainted.route, argument)) &&
           throwsUnlessFound(ctx, node, tainted.call)
         ) {
           evidence = { what: `the membership check ${name}(), which throws unless a record keyed by both exists`, node };
@@ -310,6 +316,27 @@ function throwsUnlessFound(ctx: AccessContext, call: ts.CallExpression, access: 
     }
     return used.size >= 2;
   };
+  // `let list = await (async () => { const l = await db.query.lists.findFirst(...); return l && {...l} })()`:
+  // an inline async block that hands back a lookup keyed by both is that lookup.
+  const returnsKeyedLookup = (call: ts.CallExpression): boolean => {
+    const block = skipOuterExpressions(call.expression);
+    if (!ts.isArrowFunction(block) && !ts.isFunctionExpression(block)) return false;
+    const keyed = new Set<string>();
+    let returned = false;
+    walkDescendants(block.body, (node) => {
+      if (returned || (ts.isFunctionLike(node) && node !== block)) return false;
+      if (ts.isVariableDeclaration(node) && node.initializer) {
+        const inner = firstCall(node.initializer);
+        if (inner && keyedByTwo(inner)) for (const name of bindingNames(node.name)) keyed.add(name);
+      } else if (ts.isReturnStatement(node) && node.expression) {
+        const text = node.expression.getText();
+        const inner = firstCall(node.expression);
+        if ((inner && keyedByTwo(inner)) || [...keyed].some((name) => mentionsName(text, name))) returned = true;
+      }
+      return undefined;
+    });
+    return returned;
+  };
   const lookups = new Set<string>();
   let asserts = false;
   walkDescendants(fn.body, (node) => {
@@ -317,7 +344,7 @@ function throwsUnlessFound(ctx: AccessContext, call: ts.CallExpression, access: 
     if (node !== fn.body && ts.isFunctionLike(node)) return false;
     if (ts.isVariableDeclaration(node) && node.initializer) {
       const lookup = firstCall(node.initializer);
-      if (lookup && keyedByTwo(lookup)) {
+      if (lookup && (keyedByTwo(lookup) || returnsKeyedLookup(lookup))) {
         if (isThrowingLookup(lookup)) asserts = true;
         for (const name of bindingNames(node.name)) lookups.add(name);
       }
@@ -411,15 +438,46 @@ export function routeObjectGuard(ctx: AccessContext, route: Route): { middleware
     const body = middlewareBody(ctx, route, middleware);
     // The guard reads the id the client sent (route params; GraphQL args through `getArgs()`), and
     // compares what it loads with the signed-in user or asks a policy: whatever its name, it checks the object.
+    const readsId = body !== undefined && (OBJECT_ID_READ.test(body) || (route.kind === 'trpc' && RPC_INPUT_READ.test(body)));
     const strong =
-      body !== undefined &&
-      OBJECT_ID_READ.test(body) &&
-      (PRINCIPAL_TEXT.test(body) || /\buser\b/.test(body)) &&
-      (/[!=]==?/.test(body) || /\b(?:can|enforce|authorize)\s*\(/.test(body));
+      readsId &&
+      (((PRINCIPAL_TEXT.test(body!) || /\buser\b/.test(body!)) && (/[!=]==?/.test(body!) || /\b(?:can|enforce|authorize)\s*\(/.test(body!))) ||
+        // Named for the check, it loads the object the client named and asserts on it (`bookmark.ensureOwnership()`).
+        (named && callsAuthorizationCheck(body!)));
     if (!named && !strong) continue;
     return { middleware, strength: strong ? 'strong' : 'name-only' };
   }
   return undefined;
+}
+
+/** The names a declaration binds to loads: `const order = await load(id)`, or each element of `await Promise.all([...])`. */
+function boundLoads(name: ts.BindingName, initializer: ts.Expression): Array<[string, ts.Expression]> {
+  if (ts.isIdentifier(name)) return [[name.text, initializer]];
+  if (!ts.isArrayBindingPattern(name)) return [];
+  let value = skipOuterExpressions(initializer);
+  if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+  const all = ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && value.expression.getText() === 'Promise.all' ? skipOuterExpressions(value.arguments[0] ?? value) : undefined;
+  if (!all || !ts.isArrayLiteralExpression(all)) return [];
+  const loads: Array<[string, ts.Expression]> = [];
+  name.elements.forEach((element, index) => {
+    const item = all.elements[index];
+    if (ts.isBindingElement(element) && ts.isIdentifier(element.name) && !element.dotDotDotToken && item && !ts.isSpreadElement(item)) loads.push([element.name.text, item]);
+  });
+  return loads;
+}
+
+/**
+ * An authenticated RPC procedure's whole context handed on (`List.fromId(ctx, input.listId)`): it
+ * carries the signed-in user (`ctx.user`), so a helper given it can key a lookup by the caller.
+ */
+function isRpcContext(route: Route, argument: ts.Expression): boolean {
+  const value = skipOuterExpressions(argument);
+  return route.kind === 'trpc' && route.auth === 'authenticated' && /^(?:ctx|context|opts\.ctx)$/.test(value.getText());
+}
+
+function callsAuthorizationCheck(code: string): boolean {
+  for (const match of code.matchAll(AUTHORIZATION_CALL_TEXT)) if (AUTHORIZATION_CALL.test(match[1]!)) return true;
+  return false;
 }
 
 /**

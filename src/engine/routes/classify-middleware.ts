@@ -41,6 +41,8 @@ export interface MiddlewareClassification {
   unknownPackage?: string;
   /** An authentication middleware told to let anonymous requests through: the flag that says so (`credentialsRequired: false`). */
   optionalAuthentication?: string;
+  /** A role check that compares only the token's scopes (see ROLE_CHECK_BEYOND_SCOPES). */
+  tokenScopes?: true;
 }
 
 // An unknown package whose name hints at access control stays opaque even when mounted app-wide.
@@ -120,6 +122,15 @@ export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions
  * (`isEqual(req.user.user, config.adminUserName)`, `user.email !== env.ADMIN_EMAIL`): an admin-only guard
  * with no role field. Read in code, not in strings.
  */
+/**
+ * Whether a role check reads more than the token's scopes. An API key's or OAuth token's scopes
+ * (`ctx.auth.scopes`, `token.scope.includes('bookmarks:write')`) bound what that token may do; every
+ * account's keys get them, so they make no route admin-only, unless the scope names an administrator.
+ */
+function comparesOnlyTokenScopes(code: string): boolean {
+  return /\bscopes?\b/.test(code) && !ROLE_CHECK.test(code.replace(/\bscopes?\b/g, '_')) && !/admin/i.test(code);
+}
+
 const ADMIN_IDENTITY_CHECK = /\badmin_?(?:user_?name|username|user|users|email|emails|ids?|accounts?)\b/i;
 /** `if (<condition>) throw ...` / `if (<condition>) return reply...`: the condition stops the request. */
 const CONDITION_THEN_STOP = /\bif\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*\{?\s*(?:throw\b|return\s+(?:reply|res|ctx)\b|(?:reply|res)\s*\.)/g;
@@ -176,6 +187,7 @@ export class MiddlewareClassifier {
     };
     if (classification.roles?.length) middleware.roles = classification.roles;
     if (classification.optionalAuthentication) middleware.optionalAuthentication = classification.optionalAuthentication;
+    if (classification.tokenScopes) middleware.tokenScopes = true;
     if (classification.kind === 'auth' || classification.kind === 'role') {
       const fn = ts.isCallExpression(skipOuterExpressions(expression)) ? undefined : this.bodyOf(skipOuterExpressions(expression), file);
       const sets = fn ? requestPropertiesSet(fn) : [];
@@ -665,7 +677,9 @@ function classifyOwnBody(fn: ResolvedFunction, calleeText: string, calleeCode: s
   const rejects = REJECTION_STATUS.test(text) || AUTH_ERROR_MESSAGE.test(text) || /\breturn\s+false\b/.test(text) && /canActivate/.test(fn.name);
   const where = `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line})`;
   // The role must be compared in code: `u.role` inside the SQL that loads the user is no check.
-  if (rejects && ROLE_CHECK.test(codeText(body, fn.node.getSourceFile()) + calleeCode) && /\b403\b|Forbidden|FORBIDDEN|return\s+false|permission|role|\bis(?:Super)?Admin\s*\(/i.test(text)) {
+  const roleCode = codeText(body, fn.node.getSourceFile()) + calleeCode;
+  if (rejects && ROLE_CHECK.test(roleCode) && /\b403\b|Forbidden|FORBIDDEN|return\s+false|permission|role|\bis(?:Super)?Admin\s*\(/i.test(text)) {
+    if (comparesOnlyTokenScopes(roleCode)) return { kind: 'role', strength: 'strong', evidence: `${where} compares the token's scopes and rejects`, tokenScopes: true };
     return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions and rejects` };
   }
   if (rejects && TOKEN_OR_SESSION_CHECK.test(text) && rejectsUnlessAdministrator(codeText(body, fn.node.getSourceFile()) + calleeCode)) {
@@ -921,7 +935,10 @@ function classifyGuardMethod(fn: ResolvedFunction): MiddlewareClassification | u
   // Any exception thrown in canActivate stops the request too (a BadRequestException for a bad token still rejects).
   if (!/\breturn\s+(?!true\b)\S/.test(text) && !/\bthrow\b/.test(text)) return undefined;
   const where = `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line})`;
-  if (ROLE_CHECK.test(codeText(fn.node.body, fn.node.getSourceFile()))) return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions` };
+  const roleCode = codeText(fn.node.body, fn.node.getSourceFile());
+  if (ROLE_CHECK.test(roleCode)) {
+    return comparesOnlyTokenScopes(roleCode) ? { kind: 'role', strength: 'strong', evidence: `${where} compares the token's scopes`, tokenScopes: true } : { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions` };
+  }
   // The token is often read by a helper method of the guard (`this.extractTokenFromHeader(request)`).
   const owner = fn.node.parent;
   const classText = owner && ts.isClassLike(owner) ? owner.getText(fn.node.getSourceFile()) : text;

@@ -61,6 +61,8 @@ export interface RouteMiddleware extends CodeLocation {
   roles?: string[];
   /** True when we could not see what it does (a package we do not know, an unresolvable name). */
   opaque?: boolean;
+  /** A role guard that compares only the token's scopes (an API key's, an OAuth token's): it makes no route admin-only. */
+  tokenScopes?: true;
   /** For a rate limit declared outside code (API Gateway throttling, a WAF rule): what it counts requests by. */
   rateLimitKey?: RateLimitKey;
   /** An authentication middleware that lets anonymous requests through, and the flag that says so (`credentialsRequired: false`). */
