@@ -111,9 +111,32 @@ export class HelperAuthenticationFinder {
         const { line } = nodePosition(exit);
         return { evidence: `${handler.name} calls ${called}, which verifies the request's credentials${verified}, and returns early when it fails (${handler.file.path}:${line})` };
       }
+      // `return authenticatedApiClient({ request, handler: async ({ auth }) => ... })`: the work is handed to
+      // the helper as a callback, and the helper (or one it hands the callback on to) returns before it when
+      // the credentials fail. What the helper answers is not this handler's to check.
+      if (passesCallback(call, handler)) {
+        const guarded = this.guardsCallback(helper);
+        if (guarded) return { evidence: `${handler.name} hands its work to ${called} as a callback, and ${guarded}` };
+      }
       optional ??= `${handler.name} calls ${called}, which verifies the request's credentials${verified} and returns nothing when they fail, and serves the request either way`;
     }
     return optional ? { optional } : {};
+  }
+
+  private readonly callbackGuards = new Map<ts.Node, string | undefined>();
+
+  /**
+   * How a helper given the handler's work as a callback authenticates before running it: its own
+   * statements verify the credentials and throw or return early (read as `inspect` reads a handler,
+   * which also follows the callback when it is handed on again).
+   */
+  private guardsCallback(helper: ResolvedFunction): string | undefined {
+    if (this.callbackGuards.has(helper.node)) return this.callbackGuards.get(helper.node);
+    // Recursion guard: a helper handing the callback back to itself guards nothing by that.
+    this.callbackGuards.set(helper.node, undefined);
+    const found = this.inspect(helper).evidence;
+    this.callbackGuards.set(helper.node, found);
+    return found;
   }
 
   /** The first of these calls whose helper verifies the credentials and throws when they fail (or a declared check). */
@@ -322,6 +345,35 @@ function isExitOn(statement: ts.Statement, names: Set<string>): boolean {
   };
   visit(statement.expression);
   return mentions;
+}
+
+/**
+ * The call is given a function to run: written in its arguments (`withAuth(req, async () => ...)`,
+ * `client({ handler: async () => ... })`) or handed on from the caller's own parameters
+ * (`apiWrapper({ request, handler })` inside a helper that was given `handler`).
+ */
+function passesCallback(call: ts.CallExpression, caller: ResolvedFunction): boolean {
+  const parameters = new Set<string>();
+  const collect = (name: ts.BindingName): void => {
+    if (ts.isIdentifier(name)) parameters.add(name.text);
+    else for (const element of name.elements) if (!ts.isOmittedExpression(element)) collect(element.name);
+  };
+  for (const parameter of caller.node.parameters) collect(parameter.name);
+  const isCallback = (expression: ts.Expression): boolean => {
+    const value = skipOuterExpressions(expression);
+    return isFunctionLikeNode(value) || (ts.isIdentifier(value) && parameters.has(value.text) && /handler|callback|fn|resolve|action|next|cb/i.test(value.text));
+  };
+  return call.arguments.some((argument) => {
+    const value = skipOuterExpressions(argument);
+    if (isCallback(value)) return true;
+    if (!ts.isObjectLiteralExpression(value)) return false;
+    return value.properties.some(
+      (property) =>
+        ts.isMethodDeclaration(property) ||
+        (ts.isPropertyAssignment(property) && isCallback(property.initializer)) ||
+        (ts.isShorthandPropertyAssignment(property) && isCallback(property.name)),
+    );
+  });
 }
 
 /** `{ skipAuth: true }` among the call's arguments, when the helper reads that option. */
