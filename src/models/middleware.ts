@@ -37,3 +37,15 @@ export const PLUMBING_PACKAGES: ReadonlySet<string> = new Set([
   '@aws-lambda-powertools/logger', '@aws-lambda-powertools/logger/middleware', '@aws-lambda-powertools/tracer', '@aws-lambda-powertools/tracer/middleware',
   '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/metrics/middleware',
 ]);
+
+/**
+ * Fastify plugins that, once registered, add an onRequest hook to every route of the instance they
+ * are registered on (a Fastify app, or the Fastify adapter under a Nest app), and the option that
+ * turns the hook off (`global: false`, `addHook: false`).
+ */
+export const FASTIFY_HOOK_PLUGINS: Readonly<Record<string, { kind: 'rate-limit' | 'auth'; offSwitch: string }>> = {
+  '@fastify/rate-limit': { kind: 'rate-limit', offSwitch: 'global' },
+  'fastify-rate-limit': { kind: 'rate-limit', offSwitch: 'global' },
+  '@fastify/bearer-auth': { kind: 'auth', offSwitch: 'addHook' },
+  'fastify-bearer-auth': { kind: 'auth', offSwitch: 'addHook' },
+};

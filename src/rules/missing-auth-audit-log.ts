@@ -31,7 +31,8 @@ const ROLE = /\b(?:roles?|permissions?|privileges?)\b|\b(?:make|promote|demote|g
 const ROLE_CONTEXT = /\b(?:assign|grant|revoke|promote|demote|change|update|set|add|remove|elevate|users?|members?|accounts?|staff)\b/;
 // A handler named for reading (`listRoles`, `getPermissions`, `auditPermissions`) changes no role.
 const READ_VERB = /^(?:get|list|find|fetch|show|view|read|audit|check|count|search|load|describe|export)\b/;
-const NOT_AN_EVENT = /\b(?:refresh|callback|callbacks|webhooks?|status|policy|strength|requirements?|available|exists|page|form)\b/;
+// `sign-in-experience` / `sign-in-exp`: the sign-in page's settings, changed by an admin; not a sign-in.
+const NOT_AN_EVENT = /\b(?:refresh|callback|callbacks|webhooks?|status|policy|strength|requirements?|available|exists|page|form|experiences?|exp)\b/;
 
 /** What authentication event a route is, from its last literal path segment, its handler's name, then its whole path; or undefined. */
 function authEvent(route: Route): string | undefined {

@@ -40,7 +40,8 @@ const SEND_CODE = /\b(?:send|request|issue|deliver)(?: \w+){0,3} (?:otp|2fa|code
 const CONTACT_FORM = /^(?:contact|contact us|contactus|contact form|enquiry|inquiry)$/;
 // `email/login` is a password login by email; only a link or a passwordless flow is a magic link.
 const MAGIC_LINK = /\b(?:magic ?links?|magiclinks?|passwordless|(?:login|sign ?in) links?|email links?)\b/;
-const ABOUT_LOGIN = /\b(?:attempts?|history|histories|logs?|audit|stats|statistics|count|counts|report|events?|activity|methods?|options?|providers?|status|settings|page|url|link|redirect)\b/;
+// `sign-in-experience` (the sign-in page's settings) and `sso-identities` (linked accounts) are about signing in, not doing it.
+const ABOUT_LOGIN = /\b(?:attempts?|history|histories|logs?|audit|stats|statistics|count|counts|report|events?|activity|methods?|options?|providers?|status|settings|page|url|link|redirect|experiences?|exp|identities|preferences?|configuration)\b/;
 const LOGIN = /\b(?:login|log in|logon|sign ?in|authenticate)\b|^authentication$/;
 const PASSWORD = /\b(?:password|passwords|pass|passwd|pwd)\b/;
 const FORGOT = /\bforgot(?:ten)?\b|\b(?:reset|recover|recovery) (?:request|requests|send|email|link|init|initiate|start)\b|\brequest (?:password )?(?:reset|recovery)\b|\bsend (?:password )?reset\b/;

@@ -18,7 +18,8 @@ const CREDENTIAL_ENTRY_SEGMENT = /^(?:login|log-in|signin|sign-in|signup|sign-up
 const PROVIDER_MANAGEMENT = /^(?:update|delete|remove|create|add|set|enable|disable|list|configure|config|settings|providers?|edit|toggle|get|all|mine|apps?|applications?|clients?)$/;
 /** The same when an auth-ish segment precedes them (`/auth/register`, `/oauth/callback`), never alone (`/devices/register`). */
 // Words that make a sign-in word the subject of a read or report (`loginHistory`, `signupStats`), not the act.
-const ABOUT_SIGN_IN = /^(?:history|histories|attempts?|logs?|audit|stats|statistics|count|counts|report|reports|events?|activity|methods?|options?|status|page|url|link|redirect)$/;
+// `sign-in-experience` / `sign-in-exp` (how the sign-in page looks), `sso-identities` (the accounts a user has linked) are settings and records about signing in.
+const ABOUT_SIGN_IN = /^(?:history|histories|attempts?|logs?|audit|stats|statistics|count|counts|report|reports|events?|activity|methods?|options?|status|page|url|link|redirect|experiences?|exp|identities|preferences?|configuration)$/;
 const CREDENTIAL_ENTRY_UNDER_AUTH = /^(?:register|registration|callback|token|authorize)$/;
 const AUTH_PREFIX_SEGMENT = /^(?:auth|oauth2?|sso|session|sessions|identity|connect|login|account|accounts|users?)$/;
 /**

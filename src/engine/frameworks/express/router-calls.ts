@@ -30,6 +30,14 @@ function receiverName(expression: ts.Expression): string | undefined {
   return undefined;
 }
 
+/** A call argument that may be an app or router handed on: a name, `this.router`, or a spread rest array (`...args`). */
+function mayPassRouter(argument: ts.Expression): boolean {
+  return ts.isIdentifier(argument) || isThisProperty(argument) || (ts.isSpreadElement(argument) && ts.isIdentifier(argument.expression));
+}
+
+/** `register(...args)`, `f(a, ...rest)`: a spread of a name, as a function hands on its rest parameter. */
+const SPREAD_ARGUMENT = /[(,]\s*\.\.\.[\w$]+\s*[,)]/;
+
 // Express and Koa share this graph; one walk of the files serves both in a scan.
 const ANY_REGISTRATION = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'route', 'head', 'options', 'register', 'prefix']);
 
@@ -57,7 +65,7 @@ export function collectCalls(sourceFiles: readonly ScannedSourceFile[]) {
           registrations.push({ file, call: node, method: callee.name.text });
           const receiver = receiverName(callee.expression);
           if (receiver) routerNames.add(receiver);
-        } else if (node.arguments.some((argument) => ts.isIdentifier(argument) || isThisProperty(argument))) {
+        } else if (node.arguments.some(mayPassRouter)) {
           candidatePassingCalls.push({ file, call: node });
         }
       } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ROUTER_CREATION.test(node.initializer.getText(file.sourceFile).slice(0, 80))) {
@@ -69,14 +77,16 @@ export function collectCalls(sourceFiles: readonly ScannedSourceFile[]) {
   // match neither test above: their calls that pass a known router name are passing calls too.
   const passesName = routerNames.size > 0 ? new RegExp(`[(,]\\s*(?:${[...routerNames].map((name) => name.replace(/[$]/g, '\\$&')).join('|')})\\s*[,)]`) : undefined;
   for (const file of sourceFiles) {
-    if (!passesName || REGISTRATION_CALL.test(file.text) || ROUTER_CREATION_CALL.test(file.text) || !passesName.test(file.text)) continue;
+    if (!passesName || REGISTRATION_CALL.test(file.text) || ROUTER_CREATION_CALL.test(file.text) || !(passesName.test(file.text) || SPREAD_ARGUMENT.test(file.text))) continue;
     for (const node of fileIndex(file.sourceFile).ofKind(ts.SyntaxKind.CallExpression)) {
       const call = node as ts.CallExpression;
-      if (call.arguments.some((argument) => ts.isIdentifier(argument) || isThisProperty(argument))) candidatePassingCalls.push({ file, call });
+      if (call.arguments.some(mayPassRouter)) candidatePassingCalls.push({ file, call });
     }
   }
   const passingCalls = candidatePassingCalls.filter(({ call }) =>
     call.arguments.some((argument) => {
+      // `register(...args)`: the graph decides whether `args` is a rest parameter that received routers.
+      if (ts.isSpreadElement(argument)) return true;
       const name = ts.isIdentifier(argument) ? argument.text : isThisProperty(argument) ? (argument as ts.PropertyAccessExpression).name.text : undefined;
       return name !== undefined && routerNames.has(name);
     }),

@@ -292,21 +292,34 @@ class RouterGraph {
     return undefined;
   }
 
-  /** `register(app)` where register's parameter receives a router: its registrations belong to that router, here. */
+  /**
+   * `register(app)` where register's parameter receives a router: its registrations belong to that
+   * router, here. `register(...args)` inside a function that took `...args` hands on every router
+   * that function has received, each to the same position.
+   */
   private addPassingCall(file: ScannedSourceFile, call: ts.CallExpression): boolean {
     let found = false;
-    call.arguments.forEach((argument, index) => {
-      if (!ts.isIdentifier(argument) && !isThisProperty(argument)) return;
-      const router = this.identity.routerOf(argument, file);
-      if (!router || router === 'parameter') return;
+    const mount = (router: RouterNode, index: number) => {
       const callee = this.functionOf(call.expression, file);
-      const parameter = callee?.node.parameters[index];
-      if (!callee || !parameter || !ts.isIdentifier(parameter.name)) return;
-      const child = this.identity.routerOfParameter(parameter, router.kind);
-      if (child === router) return;
+      const child = callee && this.identity.routerOfArgument(callee.node, index, router.kind);
+      if (!child || child === router || router.events.some((event) => event.kind === 'mount' && event.child === child)) return;
       router.events.push({ kind: 'mount', order: orderOf(file, call), paths: [''], child, viaCall: true });
       child.mountedBy++;
       found = true;
+    };
+    call.arguments.forEach((argument, index) => {
+      if (ts.isSpreadElement(argument)) {
+        const forwarded = forwardedRestParameter(argument);
+        if (!forwarded || call.arguments.slice(0, index).some(ts.isSpreadElement)) return;
+        for (const [position, router] of this.identity.argumentRouters(forwarded.fn) ?? []) {
+          if (position >= forwarded.restIndex) mount(router, index + position - forwarded.restIndex);
+        }
+        return;
+      }
+      if (!ts.isIdentifier(argument) && !isThisProperty(argument)) return;
+      const router = this.identity.routerOf(argument, file);
+      if (!router || router === 'parameter') return;
+      mount(router, index);
     });
     return found;
   }
@@ -512,3 +525,21 @@ function compareEvents(a: RouterEvent, b: RouterEvent): number {
   return (a.order.file < b.order.file ? -1 : a.order.file > b.order.file ? 1 : 0) || a.order.start - b.order.start || a.order.end - b.order.end;
 }
 
+
+/** `...args` where `args` is the enclosing function's rest parameter: that function and the rest parameter's position. */
+function forwardedRestParameter(spread: ts.SpreadElement): { fn: ts.SignatureDeclaration; restIndex: number } | undefined {
+  const expression = skipOuterExpressions(spread.expression);
+  if (!ts.isIdentifier(expression)) return undefined;
+  for (let scope: ts.Node | undefined = spread.parent; scope && !ts.isSourceFile(scope); scope = scope.parent) {
+    if (!ts.isFunctionLike(scope)) continue;
+    const restIndex = scope.parameters.findIndex((parameter) => parameter.dotDotDotToken !== undefined && ts.isIdentifier(parameter.name) && parameter.name.text === expression.text);
+    if (restIndex !== -1) return { fn: scope, restIndex };
+    if (scope.parameters.some((parameter) => bindsParameterName(parameter.name, expression.text))) return undefined;
+  }
+  return undefined;
+}
+
+function bindsParameterName(name: ts.BindingName, text: string): boolean {
+  if (ts.isIdentifier(name)) return name.text === text;
+  return name.elements.some((element) => !ts.isOmittedExpression(element) && bindsParameterName(element.name, text));
+}

@@ -71,6 +71,7 @@ const MAX_FACTORY_DEPTH = 6;
 export class RouterIdentity {
   readonly nodes: RouterNode[] = [];
   private readonly nodesByCreation = new Map<ts.Node, RouterNode | null>();
+  private readonly argumentSlots = new Map<ts.Node, Map<number, RouterNode>>();
 
   constructor(
     private readonly modules: ModuleIndex,
@@ -86,6 +87,41 @@ export class RouterIdentity {
       this.nodesByCreation.set(parameter, node);
     }
     return node;
+  }
+
+  /**
+   * The router a function receives at argument `index` of a call: the parameter there, or the
+   * element of a rest parameter that takes it (`...[router, tenant]: RouterInitArgs`, or `...args`
+   * with `const [router] = args`). One node per function and position, so a `fn(...args)` inside
+   * can hand the same routers on. Undefined when nothing there can bind a router.
+   */
+  routerOfArgument(fn: ts.SignatureDeclaration, index: number, kind: RouterKind): RouterNode | undefined {
+    let slots = this.argumentSlots.get(fn);
+    const existing = slots?.get(index);
+    if (existing) return existing;
+    const restIndex = fn.parameters.findIndex((parameter) => parameter.dotDotDotToken !== undefined);
+    let node: RouterNode | undefined;
+    if (restIndex === -1 || index < restIndex) {
+      const parameter = fn.parameters[index];
+      if (!parameter || !ts.isIdentifier(parameter.name)) return undefined;
+      node = this.routerOfParameter(parameter, kind);
+    } else {
+      const rest = fn.parameters[restIndex]!;
+      const offset = index - restIndex;
+      const bindings = ts.isIdentifier(rest.name) ? restArgumentBindings(fn, rest.name.text, offset) : positionalElement(rest.name, offset);
+      // A named rest array (`...args`) may be handed on whole (`register(...args)`) even when no element is bound.
+      if (bindings.length === 0 && !ts.isIdentifier(rest.name)) return undefined;
+      node = this.newNode(kind, '');
+      for (const binding of bindings) this.nodesByCreation.set(binding, node);
+    }
+    if (!slots) this.argumentSlots.set(fn, (slots = new Map()));
+    slots.set(index, node);
+    return node;
+  }
+
+  /** The routers a function has received so far, by argument position. */
+  argumentRouters(fn: ts.Node): ReadonlyMap<number, RouterNode> | undefined {
+    return this.argumentSlots.get(fn);
   }
 
   newNode(kind: RouterKind, prefix: string): RouterNode {
@@ -153,6 +189,9 @@ export class RouterIdentity {
       if (node.initializer) result = this.routerOf(node.initializer, file, depth);
       if (!result && node.type) result = this.typedRouter(node, node.type, file);
       if (!result) return 'parameter';
+    } else if (ts.isBindingElement(node)) {
+      // An element of a destructured parameter or of `const [router] = args`: a router once one is passed there.
+      return destructuresArgument(node) ? 'parameter' : undefined;
     } else if (ts.isExportAssignment(node)) {
       result = this.routerOf(node.expression, file, depth);
     } else if (ts.isExpression(node)) {
@@ -306,4 +345,35 @@ function returnedParameterIndex(fn: ts.SignatureDeclaration & { body?: ts.Concis
     if (ts.isReturnStatement(statement) && statement.expression) return indexOf(statement.expression);
   }
   return undefined;
+}
+
+/** The element at `offset` of an array pattern, when it binds a plain name (`router` in `...[router, tenant]`). */
+function positionalElement(pattern: ts.BindingName, offset: number): ts.BindingElement[] {
+  if (!ts.isArrayBindingPattern(pattern)) return [];
+  const element = pattern.elements[offset];
+  return element && ts.isBindingElement(element) && !element.dotDotDotToken && ts.isIdentifier(element.name) ? [element] : [];
+}
+
+/** `const [router, { queries }] = args` in the function's body, for a rest parameter `...args`: the elements at `offset`. */
+function restArgumentBindings(fn: ts.SignatureDeclaration, restName: string, offset: number): ts.BindingElement[] {
+  const body = (fn as { body?: ts.Node }).body;
+  if (!body || !ts.isBlock(body)) return [];
+  const found: ts.BindingElement[] = [];
+  for (const statement of body.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      const initializer = declaration.initializer && skipOuterExpressions(declaration.initializer);
+      if (!initializer || !ts.isIdentifier(initializer) || initializer.text !== restName) continue;
+      found.push(...positionalElement(declaration.name, offset));
+    }
+  }
+  return found;
+}
+
+/** Whether a binding element takes its value from a function's arguments: in a parameter's pattern, or `const [a] = args`. */
+function destructuresArgument(element: ts.BindingElement): boolean {
+  let node: ts.Node = element;
+  while (ts.isBindingElement(node) || ts.isArrayBindingPattern(node) || ts.isObjectBindingPattern(node)) node = node.parent;
+  if (ts.isParameter(node)) return true;
+  return ts.isVariableDeclaration(node) && node.initializer !== undefined && ts.isIdentifier(skipOuterExpressions(node.initializer));
 }

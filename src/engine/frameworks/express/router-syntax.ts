@@ -87,3 +87,17 @@ export function localDeclaration(statement: ts.Statement, name: string): ts.Node
   if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) return statement;
   return undefined;
 }
+
+/** The element of a destructuring pattern that binds `name` (`router` in `[router, { queries }]`), at any depth. */
+export function bindingElementNamed(pattern: ts.BindingPattern, name: string): ts.BindingElement | undefined {
+  for (const element of pattern.elements) {
+    if (ts.isOmittedExpression(element)) continue;
+    if (ts.isIdentifier(element.name)) {
+      if (element.name.text === name) return element;
+    } else {
+      const inner = bindingElementNamed(element.name, name);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}

@@ -7,7 +7,7 @@ import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { enclosingClass, isFunctionLike, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
 import { bindingValue, type ModuleIndex } from '../../names/index.js';
-import { isConstant, localDeclaration } from './router-syntax.js';
+import { bindingElementNamed, isConstant, localDeclaration } from './router-syntax.js';
 
 export class RouterValues {
   constructor(private readonly modules: ModuleIndex) {}
@@ -22,12 +22,15 @@ export class RouterValues {
       if (isFunctionLike(scope) || ts.isConstructorDeclaration(scope) || ts.isArrowFunction(scope)) {
         for (const parameter of (scope as ts.SignatureDeclaration).parameters) {
           if (ts.isIdentifier(parameter.name) && parameter.name.text === name) return { node: parameter, file };
+          // `...[router, tenant]: Args`: the element that binds the name.
+          const element = ts.isIdentifier(parameter.name) ? undefined : bindingElementNamed(parameter.name, name);
+          if (element) return { node: element, file };
         }
       }
       if (ts.isSourceFile(scope)) break;
       if (ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
         for (const statement of scope.statements) {
-          const local = localDeclaration(statement, name);
+          const local = localDeclaration(statement, name) ?? destructuredDeclaration(statement, name);
           if (local) return { node: local, file };
         }
       }
@@ -160,4 +163,14 @@ export class RouterValues {
     }
     return items;
   }
+}
+
+/** `const [router, { queries }] = args`: the binding element a destructuring declaration binds the name with. */
+function destructuredDeclaration(statement: ts.Statement, name: string): ts.BindingElement | undefined {
+  if (!ts.isVariableStatement(statement)) return undefined;
+  for (const declaration of statement.declarationList.declarations) {
+    const element = ts.isIdentifier(declaration.name) ? undefined : bindingElementNamed(declaration.name, name);
+    if (element) return element;
+  }
+  return undefined;
 }

@@ -11,6 +11,7 @@ import { routeSchemaFields } from './route-schema.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 import { classifyBody, middlewareName } from '../../routes/classify-middleware.js';
 import { hookSkipPredicate, type HookSkip } from './hook-path-conditions.js';
+import { FASTIFY_HOOK_PLUGINS } from '../../../models/middleware.js';
 
 /**
  * Fastify: `fastify()` instances and the plugins they register, with Fastify's encapsulation.
@@ -70,9 +71,9 @@ const MAX_FACTORY_DEPTH = 4;
 const SERVER_FACTORY_CALL = /\b(?:(?:create|build|make|get|init|new)\w*(?:Server|App|Instance|Fastify)|build)\s*\(/i;
 /** Packages whose presence means a Fastify application (besides any `@fastify/*` plugin). */
 const FASTIFY_PACKAGES = ['fastify', FASTIFY_PLUGIN_PACKAGE, 'fastify-autoload'];
-const RATE_LIMIT_PACKAGES = new Set(['@fastify/rate-limit', 'fastify-rate-limit']);
+const RATE_LIMIT_PACKAGES = new Set(Object.keys(FASTIFY_HOOK_PLUGINS).filter((name) => FASTIFY_HOOK_PLUGINS[name]!.kind === 'rate-limit'));
 /** Plugins that add an onRequest hook to the context they are registered in (unless told not to). */
-const HOOK_ADDING_AUTH_PACKAGES = new Set(['@fastify/bearer-auth', 'fastify-bearer-auth']);
+const HOOK_ADDING_AUTH_PACKAGES = new Set(Object.keys(FASTIFY_HOOK_PLUGINS).filter((name) => FASTIFY_HOOK_PLUGINS[name]!.kind === 'auth'));
 
 /** Decorations that packages add, for when the project does not decorate the name itself. */
 const PACKAGE_DECORATIONS: Record<string, { kind: RouteMiddleware['kind']; evidence: string }> = {

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { ts } from '#typescript';
 import { nodesOfKind } from '../../ast/file-index.js';
 import type { ScannedSourceFile } from '../../../types.js';
-import { bindingValue, type ModuleIndex } from '../../names/index.js';
+import { bindingValue, localBinding, type ModuleIndex } from '../../names/index.js';
+import { FASTIFY_HOOK_PLUGINS } from '../../../models/middleware.js';
 import { propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import { isNestDecorator, readVersions, type EnhancerReference } from './decorators.js';
 import { arrayElements, pathPatternMatcher, staticStrings } from './values.js';
@@ -25,6 +26,11 @@ export interface Bootstrap {
   guards: EnhancerReference[];
   interceptors: EnhancerReference[];
   pipes: EnhancerReference[];
+  /**
+   * Middleware of the HTTP platform under the app, which runs before any Nest guard:
+   * `app.use(rateLimit(...))` (Express) and `app.register(fastifyRateLimit, { global: true })` (Fastify).
+   */
+  platformMiddleware: EnhancerReference[];
   /** How many app-wide settings it makes: a seed script's bare NestFactory.create loses to the real main.ts. */
   settings: number;
 }
@@ -68,18 +74,72 @@ export function readBootstraps(modules: ModuleIndex, sourceFiles: readonly Scann
   const bootstraps: Bootstrap[] = [];
   for (const file of sourceFiles) {
     if (!file.text.includes('NestFactory') && ![...BOOTSTRAP_CALLS].some((call) => file.text.includes(call))) continue;
-    const bootstrap: Bootstrap = { root: applicationRoot(file.path), prefixExclusions: [], guards: [], interceptors: [], pipes: [], settings: 0 };
+    const bootstrap: Bootstrap = { root: applicationRoot(file.path), prefixExclusions: [], guards: [], interceptors: [], pipes: [], platformMiddleware: [], settings: 0 };
     let configures = /NestFactory\s*\.\s*create\s*[<(]/.test(file.text);
-    for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression) as ts.CallExpression[]) {
+    const calls = nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression) as ts.CallExpression[];
+    for (const node of calls) {
       if (ts.isPropertyAccessExpression(node.expression) && BOOTSTRAP_CALLS.has(node.expression.name.text)) {
         configures = true;
         bootstrap.settings += 1;
         readBootstrapCall(modules, file, node.expression.name.text, node, bootstrap);
       }
     }
-    if (configures) bootstraps.push(bootstrap);
+    if (!configures) continue;
+    for (const node of calls) {
+      const middleware = platformMiddlewareOf(modules, file, node);
+      if (middleware.length === 0) continue;
+      bootstrap.settings += 1;
+      bootstrap.platformMiddleware.push(...middleware);
+    }
+    bootstraps.push(bootstrap);
   }
   return bootstraps;
+}
+
+/** The types a Nest application is declared with when it is handed to a set-up function (`setupApp(app: NestFastifyApplication)`). */
+const NEST_APPLICATION_TYPE = /^(?:INestApplication|NestExpressApplication|NestFastifyApplication)\b/;
+
+/**
+ * `app.use(mw)` and `app.register(plugin, options)` on the Nest app of a bootstrap file: the app is
+ * a variable made by `NestFactory.create`, a parameter typed as a Nest application, or the object the
+ * file calls `setGlobalPrefix`/`useGlobalGuards`/... on. `app.use('/path', mw)` (one path only) is left out;
+ * `register` counts only for plugins that hook every route (models/middleware.ts FASTIFY_HOOK_PLUGINS).
+ */
+function platformMiddlewareOf(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression): EnhancerReference[] {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return [];
+  const method = callee.name.text;
+  if (method !== 'use' && method !== 'register') return [];
+  if (!isNestApplication(callee.expression, file)) return [];
+  if (method === 'use') {
+    const first = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+    if (!first || ts.isStringLiteralLike(first) || ts.isTemplateExpression(first)) return [];
+    return call.arguments.map((expression) => ({ expression, file }));
+  }
+  const [plugin, options] = call.arguments;
+  const pluginValue = plugin && skipOuterExpressions(plugin);
+  if (!pluginValue || !ts.isIdentifier(pluginValue)) return [];
+  const binding = modules.resolveName(file, pluginValue.text);
+  const hooks = binding?.kind === 'external' ? FASTIFY_HOOK_PLUGINS[binding.module] : undefined;
+  if (!hooks) return [];
+  const optionsValue = options && skipOuterExpressions(options);
+  if (optionsValue && ts.isObjectLiteralExpression(optionsValue) && propertyValue(optionsValue, hooks.offSwitch)?.kind === ts.SyntaxKind.FalseKeyword) return [];
+  return [{ expression: plugin!, file }];
+}
+
+/** Whether a name is the file's Nest application (see platformMiddlewareOf). */
+function isNestApplication(name: ts.Identifier, file: ScannedSourceFile): boolean {
+  const declaration = localBinding(name);
+  if (!declaration) return false;
+  if (ts.isParameter(declaration)) {
+    if (declaration.type && NEST_APPLICATION_TYPE.test(declaration.type.getText(file.sourceFile))) return true;
+  } else if (declaration.initializer && /NestFactory\s*\.\s*create\b/.test(declaration.initializer.getText(file.sourceFile))) {
+    return true;
+  }
+  // Untyped: the same binding receives the app-wide settings in this file.
+  return (nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression) as ts.CallExpression[]).some(
+    (other) => ts.isPropertyAccessExpression(other.expression) && BOOTSTRAP_CALLS.has(other.expression.name.text) && ts.isIdentifier(other.expression.expression) && localBinding(other.expression.expression) === declaration,
+  );
 }
 
 function readBootstrapCall(modules: ModuleIndex, file: ScannedSourceFile, method: string, call: ts.CallExpression, bootstrap: Bootstrap): void {

@@ -224,7 +224,7 @@ class ControllerDiscovery {
             const bare = joinRoutePath(modulePrefix, controllerPath, methodPath);
             for (const version of versions) {
               const fullPath = joinRoutePath(this.globalPrefix(globals.bootstrap, bare, httpMethod), version, bare);
-              const nestMiddleware = this.nestMiddlewareOf(globals.middleware, node, bare, fullPath, httpMethod);
+              const nestMiddleware = [...(globals.bootstrap?.platformMiddleware ?? []).map((reference) => this.describe(reference, 'global')), ...this.nestMiddlewareOf(globals.middleware, node, bare, fullPath, httpMethod)];
               routes.push({
                 ...(inputs.length ? { parameterInputs: inputs } : {}),
                 framework: 'nestjs',
