@@ -161,6 +161,12 @@ function memberOf(modules: ModuleIndex, file: ScannedSourceFile, container: ts.N
   if ((ts.isFunctionDeclaration(container) || ts.isFunctionExpression(container)) && container.body) {
     return constructorMember(modules, file, container, member, depth);
   }
+  // `const auth = getAuthConnection(); auth.middleware`: the instance a project factory returns. When the
+  // factory picks one of several classes, the member is known only when every class has it and they are one.
+  if (ts.isCallExpression(container)) {
+    const alternatives = factoryInstanceMembers(modules, file, container, member, depth + 1);
+    return alternatives.length === 1 ? alternatives[0] : undefined;
+  }
   if (ts.isNewExpression(container)) {
     const constructed = skipOuterExpressions(container.expression);
     if (!ts.isIdentifier(constructed)) return undefined;
@@ -211,6 +217,65 @@ function constructorMember(modules: ModuleIndex, file: ScannedSourceFile, constr
     }
   }
   return undefined;
+}
+
+/**
+ * The member of each instance a project factory can return: `getAuthConnection()` whose body returns
+ * `usingOpenId() ? new OpenIdAuthConnection() : new LocalAuthConnection()` (a strategy chosen at
+ * start-up) gives both classes' `middleware`. Empty when a returned value is not a `new` of a class
+ * the project declares with that member, so callers never judge only some of the alternatives.
+ */
+function factoryInstanceMembers(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression, member: string, depth: number): ResolvedFunction[] {
+  if (depth > MAX_DEPTH) return [];
+  const factory = resolveFunction(modules, file, call.expression, depth + 1);
+  const body = factory?.node.body;
+  if (!factory || !body) return [];
+  const returned: ts.Expression[] = [];
+  if (ts.isBlock(body)) {
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
+      ts.forEachChild(node, visit);
+    };
+    body.statements.forEach(visit);
+  } else returned.push(body);
+  const instances: ts.Expression[] = [];
+  const branches = (expression: ts.Expression): void => {
+    const value = skipOuterExpressions(expression);
+    if (ts.isConditionalExpression(value)) {
+      branches(value.whenTrue);
+      branches(value.whenFalse);
+    } else instances.push(value);
+  };
+  returned.forEach(branches);
+  if (instances.length === 0 || !instances.every((instance) => ts.isNewExpression(instance))) return [];
+  const members: ResolvedFunction[] = [];
+  for (const instance of instances) {
+    const found = memberOf(modules, factory.file, instance, member, depth + 1);
+    if (!found) return [];
+    if (!members.some((known) => known.node === found.node)) members.push(found);
+  }
+  return members;
+}
+
+/** `auth.middleware` where `const auth = getAuthConnection()` and the factory returns one of several classes: each class's member. */
+export function memberAlternatives(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): ResolvedFunction[] {
+  const value = skipOuterExpressions(expression);
+  if (!ts.isPropertyAccessExpression(value)) return [];
+  let owner = skipOuterExpressions(value.expression);
+  if (ts.isIdentifier(owner)) {
+    const local = localInitializer(owner);
+    if (local) owner = skipOuterExpressions(local);
+    else {
+      const binding = modules.resolveName(file, owner.text);
+      if (binding?.kind !== 'declaration') return [];
+      const target = bindingValue(binding);
+      if (!target || !ts.isExpression(target)) return [];
+      const call = skipOuterExpressions(target);
+      return ts.isCallExpression(call) ? factoryInstanceMembers(modules, binding.file, call, value.name.text, 0) : [];
+    }
+  }
+  return ts.isCallExpression(owner) ? factoryInstanceMembers(modules, file, owner, value.name.text, 0) : [];
 }
 
 /** The project class a class extends (`extends BaseAuthResolver`, imported or local), if the project declares it. */
