@@ -165,7 +165,11 @@ function memberOf(modules: ModuleIndex, file: ScannedSourceFile, container: ts.N
   // factory picks one of several classes, the member is known only when every class has it and they are one.
   if (ts.isCallExpression(container)) {
     const alternatives = factoryInstanceMembers(modules, file, container, member, depth + 1);
-    return alternatives.length === 1 ? alternatives[0] : undefined;
+    if (alternatives.length === 1) return alternatives[0];
+    // `const ordersController = wrapController(ordersControllerRaw)`: a wrapper that maps every function of
+    // the object it is given (error handling, tracing) has the same members, each running the original.
+    const wrapped = container.arguments.length === 1 ? keyWiseWrapped(modules, file, container) : undefined;
+    return wrapped ? resolveMember(modules, file, wrapped, member, depth + 1) : undefined;
   }
   if (ts.isNewExpression(container)) {
     const constructed = skipOuterExpressions(container.expression);
@@ -256,6 +260,23 @@ function factoryInstanceMembers(modules: ModuleIndex, file: ScannedSourceFile, c
     if (!members.some((known) => known.node === found.node)) members.push(found);
   }
   return members;
+}
+
+/**
+ * The object a call wraps member by member: the callee is a project function whose parameter's keys it
+ * walks (`Object.keys(controller).forEach(...)`, `Object.entries(controller)`, `for (const key in controller)`)
+ * to build an object of the same keys. Undefined for any other call.
+ */
+function keyWiseWrapped(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression): ts.Expression | undefined {
+  const argument = skipOuterExpressions(call.arguments[0]!);
+  if (!ts.isIdentifier(argument) && !ts.isObjectLiteralExpression(argument)) return undefined;
+  const wrapper = resolveFunction(modules, file, call.expression, 1);
+  const parameter = wrapper?.node.parameters[0]?.name;
+  const body = wrapper?.node.body;
+  if (!wrapper || !body || !parameter || !ts.isIdentifier(parameter) || wrapper.node.parameters.length !== 1) return undefined;
+  const name = parameter.text.replace(/\$/g, '\\$');
+  const walksKeys = new RegExp(`\\bObject\\.(?:keys|entries)\\s*\\(\\s*${name}\\s*\\)|\\bfor\\s*\\(\\s*(?:const|let|var)\\s+[\\w$]+\\s+in\\s+${name}\\s*\\)`);
+  return walksKeys.test(body.getText(wrapper.node.getSourceFile())) ? argument : undefined;
 }
 
 /** `auth.middleware` where `const auth = getAuthConnection()` and the factory returns one of several classes: each class's member. */
