@@ -161,6 +161,16 @@ function memberOf(modules: ModuleIndex, file: ScannedSourceFile, container: ts.N
   if ((ts.isFunctionDeclaration(container) || ts.isFunctionExpression(container)) && container.body) {
     return constructorMember(modules, file, container, member, depth);
   }
+  // `const auth = getAuthConnection(); auth.middleware`: the instance a project factory returns. When the
+  // factory picks one of several classes, the member is known only when every class has it and they are one.
+  if (ts.isCallExpression(container)) {
+    const alternatives = factoryInstanceMembers(modules, file, container, member, depth + 1);
+    if (alternatives.length === 1) return alternatives[0];
+    // `const ordersController = wrapController(ordersControllerRaw)`: a wrapper that maps every function of
+    // the object it is given (error handling, tracing) has the same members, each running the original.
+    const wrapped = container.arguments.length === 1 ? keyWiseWrapped(modules, file, container) : undefined;
+    return wrapped ? resolveMember(modules, file, wrapped, member, depth + 1) : undefined;
+  }
   if (ts.isNewExpression(container)) {
     const constructed = skipOuterExpressions(container.expression);
     if (!ts.isIdentifier(constructed)) return undefined;
@@ -211,6 +221,82 @@ function constructorMember(modules: ModuleIndex, file: ScannedSourceFile, constr
     }
   }
   return undefined;
+}
+
+/**
+ * The member of each instance a project factory can return: `getAuthConnection()` whose body returns
+ * `usingOpenId() ? new OpenIdAuthConnection() : new LocalAuthConnection()` (a strategy chosen at
+ * start-up) gives both classes' `middleware`. Empty when a returned value is not a `new` of a class
+ * the project declares with that member, so callers never judge only some of the alternatives.
+ */
+function factoryInstanceMembers(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression, member: string, depth: number): ResolvedFunction[] {
+  if (depth > MAX_DEPTH) return [];
+  const factory = resolveFunction(modules, file, call.expression, depth + 1);
+  const body = factory?.node.body;
+  if (!factory || !body) return [];
+  const returned: ts.Expression[] = [];
+  if (ts.isBlock(body)) {
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
+      ts.forEachChild(node, visit);
+    };
+    body.statements.forEach(visit);
+  } else returned.push(body);
+  const instances: ts.Expression[] = [];
+  const branches = (expression: ts.Expression): void => {
+    const value = skipOuterExpressions(expression);
+    if (ts.isConditionalExpression(value)) {
+      branches(value.whenTrue);
+      branches(value.whenFalse);
+    } else instances.push(value);
+  };
+  returned.forEach(branches);
+  if (instances.length === 0 || !instances.every((instance) => ts.isNewExpression(instance))) return [];
+  const members: ResolvedFunction[] = [];
+  for (const instance of instances) {
+    const found = memberOf(modules, factory.file, instance, member, depth + 1);
+    if (!found) return [];
+    if (!members.some((known) => known.node === found.node)) members.push(found);
+  }
+  return members;
+}
+
+/**
+ * The object a call wraps member by member: the callee is a project function whose parameter's keys it
+ * walks (`Object.keys(controller).forEach(...)`, `Object.entries(controller)`, `for (const key in controller)`)
+ * to build an object of the same keys. Undefined for any other call.
+ */
+function keyWiseWrapped(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression): ts.Expression | undefined {
+  const argument = skipOuterExpressions(call.arguments[0]!);
+  if (!ts.isIdentifier(argument) && !ts.isObjectLiteralExpression(argument)) return undefined;
+  const wrapper = resolveFunction(modules, file, call.expression, 1);
+  const parameter = wrapper?.node.parameters[0]?.name;
+  const body = wrapper?.node.body;
+  if (!wrapper || !body || !parameter || !ts.isIdentifier(parameter) || wrapper.node.parameters.length !== 1) return undefined;
+  const name = parameter.text.replace(/\$/g, '\\$');
+  const walksKeys = new RegExp(`\\bObject\\.(?:keys|entries)\\s*\\(\\s*${name}\\s*\\)|\\bfor\\s*\\(\\s*(?:const|let|var)\\s+[\\w$]+\\s+in\\s+${name}\\s*\\)`);
+  return walksKeys.test(body.getText(wrapper.node.getSourceFile())) ? argument : undefined;
+}
+
+/** `auth.middleware` where `const auth = getAuthConnection()` and the factory returns one of several classes: each class's member. */
+export function memberAlternatives(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): ResolvedFunction[] {
+  const value = skipOuterExpressions(expression);
+  if (!ts.isPropertyAccessExpression(value)) return [];
+  let owner = skipOuterExpressions(value.expression);
+  if (ts.isIdentifier(owner)) {
+    const local = localInitializer(owner);
+    if (local) owner = skipOuterExpressions(local);
+    else {
+      const binding = modules.resolveName(file, owner.text);
+      if (binding?.kind !== 'declaration') return [];
+      const target = bindingValue(binding);
+      if (!target || !ts.isExpression(target)) return [];
+      const call = skipOuterExpressions(target);
+      return ts.isCallExpression(call) ? factoryInstanceMembers(modules, binding.file, call, value.name.text, 0) : [];
+    }
+  }
+  return ts.isCallExpression(owner) ? factoryInstanceMembers(modules, file, owner, value.name.text, 0) : [];
 }
 
 /** The project class a class extends (`extends BaseAuthResolver`, imported or local), if the project declares it. */

@@ -3,7 +3,7 @@ import type { AuthModel } from '../models.js';
 import { anonymousPassesByFlag } from './optional-flags.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { codeText, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
-import { bindingValue, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
+import { bindingValue, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.js';
 import { PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
@@ -230,20 +230,24 @@ export class MiddlewareClassifier {
 
     // A guard factory's call (`PermissionGuard(x)`) runs the class it returns, not the factory's own body.
     const factoryGuard = lifecycleClass && ts.isCallExpression(expression) ? lifecycleMethodOf(this.modules, lifecycleClass) : undefined;
+    // `app.use(auth.middleware)` where `const auth = getAuthConnection()` returns one of several classes
+    // (chosen by configuration at start-up): it checks only when every class's middleware checks.
+    const alternatives = factoryGuard ? [] : memberAlternatives(this.modules, file, expression);
+    if (alternatives.length > 1) {
+      const each = alternatives.map((alternative) => this.classifyFunction(alternative));
+      const checking = each.every((classification) => classification && (classification.kind === 'auth' || classification.kind === 'role') && classification.strength === 'strong');
+      if (checking) {
+        const names = alternatives.map((alternative) => `${alternative.name} (${alternative.file.path}:${nodePosition(alternative.node).line})`).join(' or ');
+        return { kind: 'auth', strength: 'strong', evidence: `${name} is ${names}, chosen at start-up, and each verifies the request's credentials (${each.map((classification) => classification!.evidence).join('; ')})`, ...(roles.length ? { roles } : {}) };
+      }
+    }
     const body = factoryGuard ?? this.bodyOf(expression, file) ?? (lifecycleClass && lifecycleMethodOf(this.modules, lifecycleClass));
     if (body) {
       // A factory that hands back a known package's middleware: `isAuthorized = () => expressJwt({ ... })`.
       const returned = ts.isCallExpression(expression) ? returnedCall(body) : undefined;
       const delegated = returned && this.fromLibrary(returned, body.file);
       if (delegated) return { ...delegated, evidence: `${body.name} returns ${delegated.evidence}`, ...(roles.length ? { roles } : {}) };
-      // A middleware that delegates the check to a helper (`await validateAuthentication(ctx)`) is read with the helper's body.
-      const own = classifyBody(body);
-      // `if (!ctx.isAuthenticated) ctx.throw(403); await checkPermission(ctx, permType, permLevel)`: the
-      // body authenticates and hands the permission check to a helper it calls: a role guard.
-      // Only a predicate named for permissions counts here: an API key's scope or access level read on
-      // the way (`auth.scope.accessLevel`) is part of authenticating it, not a role guard.
-      const withHelpers = own?.kind === 'auth' && calleesAskPermission(this.modules, body) ? withDirectCallees(this.modules, body) : undefined;
-      const fromBody = (withHelpers?.kind === 'role' ? withHelpers : own) ?? classifyGuardMethod(body) ?? classifyWithCallees(this.modules, body) ?? this.answers401WhenCheckThrows(body);
+      const fromBody = this.classifyFunction(body);
       if (fromBody) return { ...fromBody, ...(roles.length ? { roles } : {}) };
       // `canActivate(context) { return this.authGuard.canActivate(context); }`: a wrapper guard runs the
       // guard injected into it (a DI token bound per edition); what that guard is, its declared type says.
@@ -272,6 +276,71 @@ export class MiddlewareClassifier {
       return { kind: 'other', strength: 'name-only', evidence: `${binding.module}: a package trustscan does not know`, opaque: true, unknownPackage: binding.module };
     }
     return { kind: 'other', strength: 'name-only', evidence: 'could not resolve what it does', opaque: true };
+  }
+
+  /** What a middleware function's body (and the helpers it hands the check to) checks, if anything. */
+  private classifyFunction(body: ResolvedFunction): MiddlewareClassification | undefined {
+    // A middleware that delegates the check to a helper (`await validateAuthentication(ctx)`) is read with the helper's body.
+    const own = classifyBody(body);
+    // `if (!ctx.isAuthenticated) ctx.throw(403); await checkPermission(ctx, permType, permLevel)`: the
+    // body authenticates and hands the permission check to a helper it calls: a role guard.
+    // Only a predicate named for permissions counts here: an API key's scope or access level read on
+    // the way (`auth.scope.accessLevel`) is part of authenticating it, not a role guard.
+    const withHelpers = own?.kind === 'auth' && calleesAskPermission(this.modules, body) ? withDirectCallees(this.modules, body) : undefined;
+    return (withHelpers?.kind === 'role' ? withHelpers : own) ?? classifyGuardMethod(body) ?? classifyWithCallees(this.modules, body) ?? this.answers401WhenCheckThrows(body) ?? this.delegatesToPackageMiddleware(body);
+  }
+
+  /**
+   * `middleware(req, res, next) { jwtCheck(req, res, next); }` where `const jwtCheck = expressjwt({...})`:
+   * a function that runs a package's middleware on its own request and `next` does what that middleware does.
+   */
+  private delegatesToPackageMiddleware(fn: ResolvedFunction): MiddlewareClassification | undefined {
+    const body = fn.node.body;
+    const request = fn.node.parameters[0]?.name;
+    const next = fn.node.parameters[2]?.name;
+    if (!body || !request || !next || !ts.isIdentifier(request) || !ts.isIdentifier(next)) return undefined;
+    let found: MiddlewareClassification | undefined;
+    const visit = (node: ts.Node): void => {
+      if (found || (node !== body && ts.isFunctionLike(node))) return;
+      if (ts.isCallExpression(node)) {
+        const passed = node.arguments.map((argument) => skipOuterExpressions(argument));
+        const handsOn = passed.some((argument) => ts.isIdentifier(argument) && argument.text === request.text) && passed.some((argument) => ts.isIdentifier(argument) && argument.text === next.text);
+        const callee = skipOuterExpressions(node.expression);
+        const library = handsOn ? (ts.isIdentifier(callee) ? this.localMiddlewareValue(fn, callee) : undefined) ?? this.fromLibrary(callee, fn.file) : undefined;
+        if (library && (library.kind === 'auth' || library.kind === 'role') && library.strength === 'strong') {
+          found = { ...library, evidence: `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line}) runs ${middlewareName(node.expression)} (${library.evidence}) on its request` };
+          return;
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(body);
+    return found;
+  }
+
+  /**
+   * A local of the function that holds a package's middleware, memoized: `let middleware = cache[key];
+   * if (!middleware) { middleware = expressjwt({...}); cache[key] = middleware; }`. What the package calls
+   * assigned to it make is what it holds (a value read back from the cache is one of them).
+   */
+  private localMiddlewareValue(fn: ResolvedFunction, name: ts.Identifier): MiddlewareClassification | undefined {
+    const body = fn.node.body;
+    if (!body) return undefined;
+    const values: ts.Expression[] = [];
+    let declared = false;
+    const visit = (node: ts.Node): void => {
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === name.text) {
+        declared = true;
+        if (node.initializer) values.push(node.initializer);
+      }
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(skipOuterExpressions(node.left)) && (skipOuterExpressions(node.left) as ts.Identifier).text === name.text) values.push(node.right);
+      ts.forEachChild(node, visit);
+    };
+    visit(body);
+    if (!declared) return undefined;
+    const made = values.map((value) => skipOuterExpressions(value)).filter((value) => ts.isCallExpression(value) || ts.isNewExpression(value));
+    const kinds = made.map((value) => this.fromLibrary(value, fn.file));
+    return made.length > 0 && kinds.every((kind) => kind && (kind.kind === 'auth' || kind.kind === 'role') && kind.strength === 'strong') ? kinds[0] : undefined;
   }
 
   /**
