@@ -23,7 +23,7 @@ export const PLUMBING_PACKAGES: ReadonlySet<string> = new Set([
   'multer', 'serve-static', 'connect-timeout', 'method-override', 'hpp', 'csurf', 'pino-http', 'express-winston', 'koa-bodyparser',
   '@koa/cors', 'koa-helmet', 'koa-logger', 'koa-compress', 'koa-static', '@koa/bodyparser', 'hono/cors', 'hono/logger', 'hono/secure-headers',
   'hono/pretty-json', 'hono/etag', 'hono/compress', 'hono/timing', 'hono/request-id', '@fastify/cors', '@fastify/helmet', '@fastify/cookie',
-  '@fastify/multipart', '@fastify/formbody', '@fastify/compress', '@fastify/static', '@fastify/swagger', 'express-async-handler',
+  '@fastify/multipart', '@fastify/formbody', '@fastify/compress', '@fastify/static', '@fastify/swagger',
   'connect-redis', 'swagger-ui-express', 'express-fileupload', 'response-time', 'express-request-id', 'passport-local',
   'feature-policy', 'permissions-policy', 'express-robots-txt', 'serve-index', 'express-security.txt', 'i18n', 'errorhandler',
   'koa-sslify', 'koa-useragent', 'koa-body', 'koa-mount', 'koa-session', 'koa-conditional-get', 'koa-etag',
@@ -37,6 +37,12 @@ export const PLUMBING_PACKAGES: ReadonlySet<string> = new Set([
   '@aws-lambda-powertools/logger', '@aws-lambda-powertools/logger/middleware', '@aws-lambda-powertools/tracer', '@aws-lambda-powertools/tracer/middleware',
   '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/metrics/middleware',
 ]);
+
+/**
+ * Packages whose export wraps one middleware or handler to pass its rejected promise to `next`
+ * (`asyncHandler(processJWT)`): the middleware is the function it is given, judged by its own body.
+ */
+export const HANDLER_WRAPPER_PACKAGES: ReadonlySet<string> = new Set(['express-async-handler', 'express-async-wrap', 'async-middleware', 'express-async-router-wrapper']);
 
 /**
  * Fastify plugins that, once registered, add an onRequest hook to every route of the instance they

@@ -816,6 +816,12 @@ export class DataflowEngine {
       return returned;
     }
 
+    // `new ReqContext({ org: req.organization, req })`: a project class's instance holds what its constructor stored.
+    if (ts.isNewExpression(call) && context.depth < this.maxDepth) {
+      const instance = this.instanceOrigin(call, argumentOrigins, context);
+      if (instance) return instance;
+    }
+
     // `DeleteMonitorInput.parse(args.input)`: the value checked against a schema comes back as it was. What the
     // schema allows is not known here, so it counts as checked for every sink, and stays the record the client names.
     if (ts.isPropertyAccessExpression(callee) && SCHEMA_PARSE_METHODS.has(lastName) && call.arguments?.length === 1 && this.isBuiltSchema(callee.expression, context.fn.file)) {
@@ -1074,6 +1080,42 @@ export class DataflowEngine {
   }
 
   /** The project function a call runs, resolved once per call site (functions are re-walked per input shape). */
+  /**
+   * The instance `new Context(options)` makes of a project class, field by field: what its constructor
+   * stores on `this` (`this.org = org`, from a destructured options parameter) and its parameter
+   * properties (`constructor(private readonly user: User)`). Members it does not set (methods, fields
+   * set later) stay unknown. Undefined unless request data is among the fields: an instance is then
+   * an object that carries it, not the request itself.
+   */
+  private instanceOrigin(call: ts.NewExpression, argumentOrigins: ValueOrigin[], context: AnalysisContext): ValueOrigin | undefined {
+    const callee = skipOuterExpressions(call.expression);
+    if (!ts.isIdentifier(callee)) return undefined;
+    const binding = this.modules.resolveName(context.fn.file, callee.text);
+    const declaration = binding?.kind === 'declaration' ? bindingValue(binding) : undefined;
+    if (!declaration || !binding || binding.kind !== 'declaration' || !ts.isClassDeclaration(declaration)) return undefined;
+    const constructor = declaration.members.find((member): member is ts.ConstructorDeclaration => ts.isConstructorDeclaration(member) && member.body !== undefined);
+    if (!constructor?.body) return undefined;
+    const nested: AnalysisContext = { fn: { file: binding.file, node: constructor, name: `${callee.text}.constructor` }, route: context.route, scope: { values: new Map() }, depth: context.depth + 1, evaluated: new Map(), returns: [] };
+    const fields: Record<string, ValueOrigin> = {};
+    constructor.parameters.forEach((parameter, index) => {
+      const value = argumentOrigins[index] ?? { kind: 'unknown' };
+      this.bindName(parameter.name, value, nested);
+      // `constructor(private readonly user: User)`: a parameter property is a field of the same name.
+      if (ts.isIdentifier(parameter.name) && parameter.modifiers?.some((modifier) => [ts.SyntaxKind.PrivateKeyword, ts.SyntaxKind.ProtectedKeyword, ts.SyntaxKind.PublicKeyword, ts.SyntaxKind.ReadonlyKeyword].includes(modifier.kind))) fields[parameter.name.text] = value;
+    });
+    for (const statement of constructor.body.statements) {
+      if (!ts.isExpressionStatement(statement)) continue;
+      const assignment = skipOuterExpressions(statement.expression);
+      if (!ts.isBinaryExpression(assignment) || assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+      const target = skipOuterExpressions(assignment.left);
+      if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) fields[target.name.text] = this.origin(assignment.right, nested);
+    }
+    const carried = Object.values(fields).find((field): field is ValueOrigin & { kind: 'tainted' } => field.kind === 'tainted');
+    if (!carried) return undefined;
+    const { requestObject: _request, ...taint } = carried.taint;
+    return { kind: 'tainted', taint: withStep(taint, this.step(call, context, `held by a new ${callee.text}`)), fields, rest: { kind: 'unknown' } };
+  }
+
   private calleeOf(call: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): ResolvedFunction | undefined {
     if (this.callees.has(call)) return this.callees.get(call) ?? undefined;
     const target = resolveFunction(this.modules, file, call.expression);

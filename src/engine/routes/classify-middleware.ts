@@ -5,7 +5,7 @@ import type { ScannedSourceFile } from '../../types.js';
 import { codeText, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingValue, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.js';
-import { PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
+import { HANDLER_WRAPPER_PACKAGES, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
 import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION } from '../../models/auth.js';
@@ -122,6 +122,74 @@ export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions
  * (`isEqual(req.user.user, config.adminUserName)`, `user.email !== env.ADMIN_EMAIL`): an admin-only guard
  * with no role field. Read in code, not in strings.
  */
+/** A function named for deciding access: `requireAdmin`, `isOwner`, `hasRole`, `checkPermissions`, `canManage`, `ensureMember`. */
+const CHECK_FUNCTION_NAME = /^(?:is|has|can|check|require|assert|verify|validate|ensure|enforce|authori[sz]e|guard|allow|permit|only)(?:[A-Z_]|$)/;
+
+/** The members that name a role or permission, as ROLE_CHECK reads them (`.role`, `.permissions`, `.isAdmin`). */
+const ROLE_MEMBER = /^(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)$/;
+
+/**
+ * A role read handed on, not tested: the value of an object literal's property (`{ role: member.role }`
+ * in the context a middleware passes to `next`), an element, a template part, the argument of a call
+ * that is no predicate (`track({ ... })`, `log(user.role)`), or what is stored on another object
+ * (`req.role = member.role`). Reading it into a local or comparing it stays a check.
+ */
+function handsOn(read: ts.PropertyAccessExpression): boolean {
+  let current: ts.Node = read;
+  for (;;) {
+    const parent: ts.Node | undefined = current.parent;
+    if (!parent) return false;
+    if (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent) || ts.isAsExpression(parent) || ts.isAwaitExpression(parent)) {
+      current = parent;
+      continue;
+    }
+    // `member.role ?? 'viewer'`, `a.role || b.role`: the value goes on to wherever the whole goes.
+    if (ts.isBinaryExpression(parent) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(parent.operatorToken.kind)) {
+      current = parent;
+      continue;
+    }
+    if (ts.isPropertyAssignment(parent) || ts.isShorthandPropertyAssignment(parent) || ts.isSpreadAssignment(parent) || ts.isArrayLiteralExpression(parent) || ts.isTemplateSpan(parent)) return true;
+    if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === current) return ts.isPropertyAccessExpression(skipOuterExpressions(parent.left));
+    if (ts.isCallExpression(parent) && parent.expression !== current) {
+      const callee = skipOuterExpressions(parent.expression);
+      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+      return !/^(?:includes|some|every|has|indexOf|find|filter|match|test)$|^(?:has|is|check|require|assert|validate|verify|can|ensure|enforce|authori[sz]e)(?:[A-Z_]|$)/.test(name);
+    }
+    return false;
+  }
+}
+
+/** A function assigned to a property (`req.checkPermissions = (p) => {...}`): it runs when someone calls it later. */
+function isDeferredFunction(node: ts.Node): boolean {
+  if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return false;
+  let parent = node.parent;
+  while (parent && ts.isParenthesizedExpression(parent)) parent = parent.parent;
+  return !!parent && ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(skipOuterExpressions(parent.left));
+}
+
+/**
+ * A middleware's own code (codeText): without the functions it hands the request for later
+ * (`req.checkPermissions = (permission) => { ... throw }`), which check when a handler calls them,
+ * not when the middleware runs.
+ */
+function ownCodeText(body: ts.Node, sourceFile: ts.SourceFile): string {
+  const text = codeText(body, sourceFile);
+  const start = body.getStart(sourceFile);
+  const deferred: Array<[number, number]> = [];
+  const visit = (node: ts.Node): void => {
+    if (isDeferredFunction(node)) deferred.push([node.getStart(sourceFile) - start, node.end - start]);
+    else {
+      if (ts.isPropertyAccessExpression(node) && ROLE_MEMBER.test(node.name.text) && handsOn(node)) deferred.push([node.name.getStart(sourceFile) - start - 1, node.name.end - start]);
+      ts.forEachChild(node, visit);
+    }
+  };
+  visit(body);
+  if (deferred.length === 0) return text;
+  const chars = text.split('');
+  for (const [from, to] of deferred) for (let index = from; index < to; index++) if (chars[index] !== '\n') chars[index] = ' ';
+  return chars.join('');
+}
+
 /**
  * Whether a role check reads more than the token's scopes. An API key's or OAuth token's scopes
  * (`ctx.auth.scopes`, `token.scope.includes('bookmarks:write')`) bound what that token may do; every
@@ -173,11 +241,13 @@ export class MiddlewareClassifier {
   ) {}
 
   /** A RouteMiddleware for an expression used as middleware at `scope`. */
-  describe(expression: ts.Expression, file: ScannedSourceFile, scope: RouteMiddleware['scope'], displayName?: string): RouteMiddleware {
+  describe(written: ts.Expression, file: ScannedSourceFile, scope: RouteMiddleware['scope'], displayName?: string): RouteMiddleware {
+    // `asyncHandler(processJWT)`: the wrapped middleware is what runs; the list still shows what was written.
+    const expression = this.wrappedMiddleware(written, file) ?? written;
     const classification = this.classify(expression, file);
-    const { line } = nodePosition(expression);
+    const { line } = nodePosition(written);
     const middleware: RouteMiddleware = {
-      name: displayName ?? middlewareName(expression),
+      name: displayName ?? middlewareName(written),
       file: file.path,
       line,
       kind: classification.kind,
@@ -426,6 +496,14 @@ export class MiddlewareClassifier {
     return undefined;
   }
 
+  /** The middleware a wrapper package's call wraps (`asyncHandler(processJWT as RequestHandler)` -> `processJWT`). */
+  private wrappedMiddleware(expression: ts.Expression, file: ScannedSourceFile): ts.Expression | undefined {
+    const call = skipOuterExpressions(expression);
+    if (!ts.isCallExpression(call) || call.arguments.length !== 1 || !ts.isIdentifier(call.expression)) return undefined;
+    const binding = this.modules.resolveName(file, call.expression.text);
+    return binding?.kind === 'external' && HANDLER_WRAPPER_PACKAGES.has(binding.module) ? skipOuterExpressions(call.arguments[0]!) : undefined;
+  }
+
   private fromLibrary(expression: ts.Expression, file: ScannedSourceFile, depth = 0): MiddlewareClassification | undefined {
     const root = rootIdentifier(expression);
     if (!root) return undefined;
@@ -661,7 +739,11 @@ function calleesAskPermission(modules: ModuleIndex, fn: ResolvedFunction): boole
 function withDirectCallees(modules: ModuleIndex, fn: ResolvedFunction): MiddlewareClassification | undefined {
   const direct = reachableFunctions(modules, fn, 1, MAX_DIRECT_CALLEES);
   const calleeText = direct.map((callee) => callee.node.body!.getText(callee.node.getSourceFile())).join('\n');
-  const calleeCode = direct.map((callee) => codeText(callee.node.body!, callee.node.getSourceFile())).join('\n');
+  // A role tested in a callee is the middleware's check only when that callee can decide the answer:
+  // named for a check (`requireAdmin`, `isOwner`, `hasRole`) or turning the request away itself. A role
+  // read by a callee that counts license seats or builds tracking data decides nothing.
+  const deciding = direct.filter((callee) => CHECK_FUNCTION_NAME.test(callee.name.split('.').pop() ?? callee.name) || REJECTION_STATUS.test(callee.node.body!.getText(callee.node.getSourceFile())) || AUTH_ERROR_MESSAGE.test(callee.node.body!.getText(callee.node.getSourceFile())));
+  const calleeCode = deciding.map((callee) => ownCodeText(callee.node.body!, callee.node.getSourceFile())).join('\n');
   return calleeText ? classifyBody(fn, `\n${calleeText}`, `\n${calleeCode}`) : undefined;
 }
 
@@ -699,6 +781,7 @@ function reachableFunctions(modules: ModuleIndex, fn: ResolvedFunction, maxDepth
         next.push(callee);
       };
       const visit = (node: ts.Node): void => {
+        if (isDeferredFunction(node)) return;
         if (ts.isCallExpression(node)) {
           consider(node.expression);
           for (const argument of node.arguments) consider(skipOuterExpressions(argument));
@@ -746,7 +829,7 @@ function classifyOwnBody(fn: ResolvedFunction, calleeText: string, calleeCode: s
   const rejects = REJECTION_STATUS.test(text) || AUTH_ERROR_MESSAGE.test(text) || /\breturn\s+false\b/.test(text) && /canActivate/.test(fn.name);
   const where = `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line})`;
   // The role must be compared in code: `u.role` inside the SQL that loads the user is no check.
-  const roleCode = codeText(body, fn.node.getSourceFile()) + calleeCode;
+  const roleCode = ownCodeText(body, fn.node.getSourceFile()) + calleeCode;
   if (rejects && ROLE_CHECK.test(roleCode) && /\b403\b|Forbidden|FORBIDDEN|return\s+false|permission|role|\bis(?:Super)?Admin\s*\(/i.test(text)) {
     if (comparesOnlyTokenScopes(roleCode)) return { kind: 'role', strength: 'strong', evidence: `${where} compares the token's scopes and rejects`, tokenScopes: true };
     return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions and rejects` };

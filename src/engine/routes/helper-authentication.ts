@@ -191,7 +191,10 @@ export class HelperAuthenticationFinder {
     // when what it tests (`ctx.role === 'GUEST'`) says nothing of tokens or sessions.
     // `await context.validatePermissions(...)`: the server's own check, which throws for a caller without the permission.
     const contextCheck = CONTEXT_PERMISSION_CHECK.test(text);
-    const verifiesHere = contextCheck || TOKEN_OR_SESSION_CHECK.test(text) || readsRequestCredentials(text) || (AUTH_ASSERTION_NAME.test(fn.name.split('.').at(-1) ?? '') && /\bthrow\b/.test(text));
+    // `verifyLicenseInterface(license)` checks the signature on a license, `verifyCaptcha(token)` a human:
+    // neither says who is calling, however much it verifies.
+    const verifiesOther = NOT_A_CALLER_CHECK.test(fn.name.split('.').at(-1) ?? '');
+    const verifiesHere = !verifiesOther && (contextCheck || TOKEN_OR_SESSION_CHECK.test(text) || readsRequestCredentials(text) || (AUTH_ASSERTION_NAME.test(fn.name.split('.').at(-1) ?? '') && /\bthrow\b/.test(text)));
     let verifiedIn: ResolvedFunction | undefined = verifiesHere ? fn : undefined;
     // `try { jwt.verify(...) } catch { return null }`: what throws inside is caught here and the caller gets a value to test.
     const escaping = escapingThrows(this.modules, fn);
@@ -222,6 +225,9 @@ export class HelperAuthenticationFinder {
     return facts;
   }
 }
+
+/** Functions named for verifying something other than the caller: a license, a captcha, a checksum, a schema. */
+const NOT_A_CALLER_CHECK = /licen[cs]e|captcha|checksum|integrity|schema/i;
 
 /**
  * `verify(token, secret)` with `verify` imported from jsonwebtoken (`import { verify } from 'jsonwebtoken'`):

@@ -20,7 +20,7 @@ const PROVIDER_MANAGEMENT = /^(?:update|delete|remove|create|add|set|enable|disa
 // Words that make a sign-in word the subject of a read or report (`loginHistory`, `signupStats`), not the act.
 // `sign-in-experience` / `sign-in-exp` (how the sign-in page looks), `sso-identities` (the accounts a user has linked) are settings and records about signing in.
 const ABOUT_SIGN_IN = /^(?:history|histories|attempts?|logs?|audit|stats|statistics|count|counts|report|reports|events?|activity|methods?|options?|status|page|url|link|redirect|experiences?|exp|identities|preferences?|configuration)$/;
-const CREDENTIAL_ENTRY_UNDER_AUTH = /^(?:register|registration|callback|token|authorize)$/;
+const CREDENTIAL_ENTRY_UNDER_AUTH = /^(?:register|registration|callback|token|authorize|firsttime|first-time)$/;
 const AUTH_PREFIX_SEGMENT = /^(?:auth|oauth2?|sso|session|sessions|identity|connect|login|account|accounts|users?)$/;
 /**
  * Account recovery worded as one segment, with the usual short forms of "password" (`pwdreset`,
