@@ -5,7 +5,7 @@ import type { ScannedSourceFile, Severity } from '../types.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { codeModel, type EntityModel, entityModels, isSecretField, modelOfReceiver, QUERY_METHODS } from './utils/entity-models.js';
-import { consoleIsNoServerLog } from './utils/console-audience.js';
+import { consoleIsNoServerLog, consoleRunsInBrowserOnly } from './utils/console-audience.js';
 import { loggerCallName } from './utils/logger-calls.js';
 import { isLoggedArgument, loggerWrapperOf } from './utils/logger-wrappers.js';
 import { accessLogLeak } from './utils/request-loggers.js';
@@ -84,7 +84,7 @@ function checkCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpre
     loggedArguments = call.arguments.filter((_, index) => isLoggedArgument(wrapper, index));
   }
   // Browser code prints to the user's own devtools, an operator's script to its terminal: no log is kept.
-  if (isConsoleCall(call) && consoleIsNoServerLog(ctx, file)) return;
+  if (isConsoleCall(call) && (consoleIsNoServerLog(ctx, file) || consoleRunsInBrowserOnly(call))) return;
   // `if (process.env.NODE_ENV === 'development') console.info(resetUrl)`: the developer's own terminal, not a kept log.
   if (inDevelopmentOnlyBranch(call)) return;
   const redacted = loggerRedactedKeys(ctx, file, call);

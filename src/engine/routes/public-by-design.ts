@@ -21,6 +21,8 @@ const PROVIDER_MANAGEMENT = /^(?:update|delete|remove|create|add|set|enable|disa
 // `sign-in-experience` / `sign-in-exp` (how the sign-in page looks), `sso-identities` (the accounts a user has linked) are settings and records about signing in.
 const ABOUT_SIGN_IN = /^(?:history|histories|attempts?|logs?|audit|stats|statistics|count|counts|report|reports|events?|activity|methods?|options?|status|page|url|link|redirect|experiences?|exp|identities|preferences?|configuration)$/;
 const CREDENTIAL_ENTRY_UNDER_AUTH = /^(?:register|registration|callback|token|authorize|firsttime|first-time)$/;
+/** Identity providers an app signs users in with (their ID token or authorization code is the credential). */
+const IDENTITY_PROVIDER_SEGMENT = /^(?:google|apple|github|gitlab|bitbucket|facebook|microsoft|azure|azure-ad|twitter|linkedin|discord|okta|auth0|keycloak|cognito|oidc|openid)$/;
 const AUTH_PREFIX_SEGMENT = /^(?:auth|oauth2?|sso|session|sessions|identity|connect|login|account|accounts|users?)$/;
 /**
  * Account recovery worded as one segment, with the usual short forms of "password" (`pwdreset`,
@@ -31,7 +33,7 @@ const RECOVERY_WORD = '(?:reset|recover|recovery|forgot|forgotten|lost)';
 const PASSWORD_RECOVERY_COMPOUND = `${PASSWORD_WORD}[-_]?${RECOVERY_WORD}|${RECOVERY_WORD}[-_]?${PASSWORD_WORD}`;
 // Routes of the account life cycle before a session exists: asking for proof of identity is their job.
 const AUTH_FLOW_WORDS =
-  /login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-(?:email|user|account|phone|code|otp))?|validate-(?:email|account|phone)|confirm(?:-(?:email|user|account))?|activate|activation|(?:resend|send)-(?:activation|verification|verify|code|otp|confirmation)(?:-(?:code|email|link))?|(?:account|user|email)-(?:verification|activation|confirmation)|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha/;
+  /login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-(?:email|user|account|phone|code|otp))?(?:-token)?|validate-(?:email|account|phone)|confirm(?:-(?:email|user|account))?|activate|activation|(?:resend|send|request)-(?:activation|verification|verify|code|otp|confirmation)(?:-(?:code|email|link))?|(?:account|user|email)-(?:verification|activation|confirmation)|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha/;
 const AUTH_FLOW_SEGMENT = new RegExp(`^(?:${PASSWORD_RECOVERY_COMPOUND}|${AUTH_FLOW_WORDS.source})$`);
 // Infrastructure endpoints count only when the whole path is about them: `/health`, `/api/v1/status`,
 // but never `/orders/:id/status`.
@@ -138,7 +140,9 @@ export function credentialEntryReason(routePath: string): string | undefined {
   // Under /oauth, /sso or /saml the sign-in steps take credentials; managing the provider (`sso/update`, `saml/providers/delete`) does not.
   const oauthPath = literal.some((segment) => /^(?:oauth2?|sso|saml)$/.test(segment)) && !lastWords.some((word) => PROVIDER_MANAGEMENT.test(word));
   const underAuth = CREDENTIAL_ENTRY_UNDER_AUTH.test(last) && literal.slice(0, -1).some((segment) => AUTH_PREFIX_SEGMENT.test(segment));
-  return strong || oauthPath || underAuth ? `${last}: a route that takes credentials` : undefined;
+  // `/auth/mobile/apple`, `/auth/google`: signing in with an identity provider's token or code.
+  const providerSignIn = IDENTITY_PROVIDER_SEGMENT.test(last) && literal.slice(0, -1).some((segment) => /^(?:auth|oauth2?|sso|login|signin|sign-in)$/.test(segment));
+  return strong || oauthPath || underAuth || providerSignIn ? `${last}: a route that takes credentials` : undefined;
 }
 
 /**

@@ -250,7 +250,41 @@ function handlerLimiters(modules: ModuleIndex, handler: ResolvedFunction, rateLi
   const found: RateLimitEvidence[] = consumedLimiters(modules, functions, rateLimiters).map((limiter) => ({ ...limiter, scope: 'handler' }));
   const lockout = failedAttemptLockout(functions);
   if (lockout) found.push(lockout);
+  const refused = tooManyRequestsRefusal(functions);
+  if (refused) found.push(refused);
   return found;
+}
+
+/**
+ * A hand-written limit: an `if` that compares a count with a number and answers 429
+ * (`const recent = await prisma.token.count({ where: { identifier: email, createdAt: { gt } } });
+ * if (recent >= 4) return res.status(429)...`), keyed by whatever the count is filtered by (custom).
+ */
+function tooManyRequestsRefusal(functions: readonly ResolvedFunction[]): RateLimitEvidence | undefined {
+  for (const fn of functions) {
+    if (!fn.node.body) continue;
+    let found: ts.IfStatement | undefined;
+    const visit = (node: ts.Node): void => {
+      if (found) return;
+      if (ts.isIfStatement(node) && TOO_MANY_REQUESTS.test(node.thenStatement.getText()) && comparesWithNumber(node.expression)) {
+        found = node;
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(fn.node.body);
+    if (found) return { name: '429 answer', scope: 'handler', file: fn.file.path, line: nodePosition(found).line, keyedBy: 'custom', evidence: `a count compared and answered with 429 in ${fn.name}` };
+  }
+  return undefined;
+}
+
+function comparesWithNumber(condition: ts.Expression): boolean {
+  const value = skipOuterExpressions(condition);
+  if (!ts.isBinaryExpression(value)) return false;
+  const kind = value.operatorToken.kind;
+  if (kind === ts.SyntaxKind.AmpersandAmpersandToken || kind === ts.SyntaxKind.BarBarToken) return comparesWithNumber(value.left) || comparesWithNumber(value.right);
+  const ordering = [ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken].includes(kind);
+  return ordering && [value.left, value.right].some((side) => ts.isNumericLiteral(skipOuterExpressions(side)) || ts.isIdentifier(skipOuterExpressions(side)) || ts.isPropertyAccessExpression(skipOuterExpressions(side)));
 }
 
 /** A lock state or a cap on attempts: `lockedUntil`, `isAccountLocked`, `lockoutSeconds`, `MAX_LOGIN_ATTEMPTS`, `failureLimit`. */

@@ -18,6 +18,29 @@ export function consoleIsNoServerLog(ctx: RuleContext, file: ScannedSourceFile):
   return undefined;
 }
 
+/**
+ * A console call that only ever runs in the browser, whatever the file: inside a React effect
+ * (`useEffect(() => { ... })`, which server rendering never runs) or a JSX event handler
+ * (`onClick={() => ...}`). Next.js pages without `'use client'` are rendered on the server too, but
+ * these callbacks are not.
+ */
+export function consoleRunsInBrowserOnly(call: ts.Node): boolean {
+  for (let current: ts.Node | undefined = call.parent; current; current = current.parent) {
+    if (!ts.isArrowFunction(current) && !ts.isFunctionExpression(current)) continue;
+    const holder: ts.Node | undefined = current.parent;
+    if (holder && ts.isCallExpression(holder) && holder.arguments[0] === current) {
+      const callee = holder.expression;
+      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+      if (BROWSER_ONLY_HOOKS.has(name)) return true;
+    }
+    if (holder && ts.isJsxExpression(holder) && holder.parent && ts.isJsxAttribute(holder.parent) && /^on[A-Z]/.test(holder.parent.name.getText())) return true;
+  }
+  return false;
+}
+
+/** React hooks whose callback runs after the component mounts in the browser, never during server rendering. */
+const BROWSER_ONLY_HOOKS: ReadonlySet<string> = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffect']);
+
 /** A React Server Components `'use client'` module: it runs in the browser. */
 function isClientDirectiveFile(sourceFile: ts.SourceFile): boolean {
   return hasDirective(sourceFile.statements, 'use client');
