@@ -15,10 +15,10 @@ const RECORD_OPTIONS_SEGMENT = /^(?:settings|features|flags|feature-?flags?)$/;
 const BILLING_OR_FLAGS_SEGMENT = /^(?:billing|plans?|pricing|feature-?flags?|flags|features|credits|quotas?|limits|settings)$/;
 // A check in the handler (or what it calls) that compares the user's role or asks a policy engine.
 const IN_HANDLER_ROLE_CHECK =
-  /(?:\.\s*(?:role|roles|isAdmin|is_admin|isStaff|permissions?|scopes?)\b[^;\n]*(?:!==|===|!=|==|includes|some|has)|!\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b|\b(?:has(?:Role|Permission|AnyRole)|isAdmin|requireRole|requireAdmin|assert(?:Admin|Role|Permission|Can)\w*|ensure\w*(?:Admin|Role|Permission)\w*|check\w*(?:Role|Permission|Admin)\w*|validate\w*(?:Role|Permission)\w*|authorize\w*|can|cannot|(?:can|may)[A-Z]\w*|is(?:Allowed|Permitted|Authori[sz]ed)\w*|is\w*(?:Forbidden|Denied)\w*|has\w*Access\w*|(?:check|verify)Access)\s*\(|ability\.(?:can|cannot)|ForbiddenError\.from|\.enforce\s*\(|ac\.can\s*\()/;
-// `requireAccess({ auth, permission, ids })`: a permission check on the objects the request names
+  /(?:\.\s*(?:role|roles|isAdmin|is_admin|isStaff|permissions?|scopes?)\b[^;\n]*(?:!==|===|!=|==|includes|some|has)|!\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b|\b(?:has(?:Role|Permission|AnyRole)|is\w*Admin\w*|requireRole|requireAdmin|assert(?:Admin|Role|Permission|Can)\w*|ensure\w*(?:Admin|Role|Permission)\w*|check\w*(?:Role|Permission|Admin)\w*|validate\w*(?:Role|Permission)\w*|authorize\w*|can|cannot|(?:can|may)[A-Z]\w*|is(?:Allowed|Permitted|Authori[sz]ed)\w*|is\w*(?:Forbidden|Denied)\w*|has\w*Access\w*|(?:check|verify)Access)\s*\(|ability\.(?:can|cannot)|ForbiddenError\.from|\.enforce\s*\(|ac\.can\s*\()/;
+// `requireAccess({ auth, permission, ids })`, `requireDatasetMutationAccess(auth, id)`: a permission check on the objects the request names
 // that throws when the caller lacks it (`checkAccess` may only answer, so it needs a rejection beside it).
-const REJECTING_ACCESS_CHECK = /\b(?:require|assert|ensure)Access\s*\(/;
+const REJECTING_ACCESS_CHECK = /\b(?:require|assert|ensure)\w*Access\s*\(/;
 // Code that branches on the caller's role is role-aware, even when the branch answers rather than rejects.
 const ROLE_BRANCH = /\bif\s*\(\s*!?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|role|roles)\b/;
 // Permission predicates (`canViewUsers(auth)`) answer through a helper such as `unauthorized()`.

@@ -1,6 +1,6 @@
 import type { AnalysisFailures } from '../analysis-failures.js';
 import { ts } from '#typescript';
-import { bindingNames, resolveFunction, type ModuleIndex } from '../names/index.js';
+import { bindingNames, localDeclaration, resolveFunction, type ModuleIndex } from '../names/index.js';
 import { walkDescendants } from '../ast/file-index.js';
 import { mentionsName } from '../text.js';
 import { ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
@@ -389,7 +389,7 @@ function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet
   return record.length > 0 && [...checked].some((text) => record.includes(text.split('.')[0]!));
 }
 
-function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression): boolean {
+function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression, depth = 0): boolean {
   // `select: { users: { select: { userId: true } } }` names columns to load, not the caller's id.
   const text = condition.getText().replace(COLUMN_FLAG, '');
   if (PRINCIPAL_TEXT.test(text) || CONTEXT_PRINCIPAL.test(text)) return true;
@@ -420,10 +420,33 @@ function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: 
         return;
       }
     }
+    // `const space = await requireActiveSpace(ctx.user)`: what a call makes of the caller alone is the caller's own.
+    const root = ts.isPropertyAccessExpression(node) ? rootIdentifierOf(node) : ts.isIdentifier(node) ? node : undefined;
+    if (root && depth < 2 && derivedFromCallerOnly(ctx, tainted, root, depth)) {
+      principal = true;
+      return;
+    }
     if (!ts.isPropertyAccessExpression(node)) ts.forEachChild(node, visit);
   };
   visit(condition);
   return principal;
+}
+
+/**
+ * A local bound to a call whose every argument is the caller (`await requireActiveSpace(ctx.user)`,
+ * `getCurrentOrg(session.user.id)`): nothing the client sent chose it, so it is the caller's own record.
+ */
+function derivedFromCallerOnly(ctx: AccessContext, tainted: TaintedCall, identifier: ts.Identifier, depth: number): boolean {
+  const declaration = localDeclaration(identifier);
+  const call = declaration?.initializer && ts.isIdentifier(declaration.name) ? firstCall(declaration.initializer) : undefined;
+  if (!call || call.arguments.length === 0 || call === tainted.call) return false;
+  return call.arguments.every((argument) => mentionsPrincipal(ctx, tainted, argument, depth + 1));
+}
+
+function rootIdentifierOf(node: ts.PropertyAccessExpression): ts.Identifier | undefined {
+  let current: ts.Expression = node;
+  while (ts.isPropertyAccessExpression(current)) current = current.expression;
+  return ts.isIdentifier(current) ? current : undefined;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { AuthModel } from '../models.js';
 import { anonymousPassesByFlag } from './optional-flags.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { codeText, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
-import { bindingValue, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
+import { bindingValue, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
 import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.js';
 import { HANDLER_WRAPPER_PACKAGES, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
@@ -26,6 +26,12 @@ export interface ClassifierConfig {
    * helper-authentication.ts, which reads this module's patterns, so it is handed in rather than imported).
    */
   verifiesCredentialsAndThrows?: (helper: ResolvedFunction) => boolean;
+  /**
+   * How a function authenticates when read as a route handler is (helper-authentication.ts `inspect`:
+   * a helper verifies the credentials, the function throws or returns before the work when it fails).
+   * Read for the per-request function a wrapper factory returns.
+   */
+  authenticatesAsHandler?: (fn: ResolvedFunction) => string | undefined;
 }
 
 /** A config `models` entry of kind auth, its file made relative to the scan root. */
@@ -318,6 +324,10 @@ export class MiddlewareClassifier {
       const delegated = returned && this.fromLibrary(returned, body.file);
       if (delegated) return { ...delegated, evidence: `${body.name} returns ${delegated.evidence}`, ...(roles.length ? { roles } : {}) };
       const fromBody = this.classifyFunction(body);
+      // A wrapper that authenticates through a helper and then validates the input: the authentication
+      // is what the routes behind it get.
+      const perRequest = fromBody?.kind === 'validation' || !fromBody ? this.authenticatesPerRequest(expression, body) : undefined;
+      if (perRequest) return { ...perRequest, ...(roles.length ? { roles } : {}) };
       if (fromBody) return { ...fromBody, ...(roles.length ? { roles } : {}) };
       // `canActivate(context) { return this.authGuard.canActivate(context); }`: a wrapper guard runs the
       // guard injected into it (a DI token bound per edition); what that guard is, its declared type says.
@@ -349,6 +359,16 @@ export class MiddlewareClassifier {
   }
 
   /** What a middleware function's body (and the helpers it hands the check to) checks, if anything. */
+  /**
+   * `withApiWrapper({ handler })` returns the function each request runs: read as a route handler is
+   * read, it authenticates when it returns before the work unless a helper verified the credentials.
+   */
+  private authenticatesPerRequest(expression: ts.Expression, factory: ResolvedFunction): MiddlewareClassification | undefined {
+    const perRequest = ts.isCallExpression(expression) ? returnedFunction(factory) : undefined;
+    const evidence = perRequest && this.config.authenticatesAsHandler?.(perRequest);
+    return evidence ? { kind: 'auth', strength: 'strong', evidence: `${factory.name} returns a function that ${evidence.replace(/^\S+ /, '')}` } : undefined;
+  }
+
   private classifyFunction(body: ResolvedFunction): MiddlewareClassification | undefined {
     // A middleware that delegates the check to a helper (`await validateAuthentication(ctx)`) is read with the helper's body.
     const own = classifyBody(body);
@@ -773,7 +793,7 @@ function reachableFunctions(modules: ModuleIndex, fn: ResolvedFunction, maxDepth
       const consider = (expression: ts.Expression): void => {
         // By name, or a method of the class itself or of a service injected into it (`this.authService.authenticate(...)`):
         // a Nest guard often hands the whole check to a service.
-        if (found.length >= limit || !(ts.isIdentifier(expression) || isOwnOrInjectedMethod(expression))) return;
+        if (found.length >= limit || !(ts.isIdentifier(expression) || isOwnOrInjectedMethod(expression) || isImportedMember(expression))) return;
         const callee = resolveFunction(modules, current.file, expression);
         if (!callee?.node.body || seen.has(callee.node)) return;
         seen.add(callee.node);
@@ -793,6 +813,11 @@ function reachableFunctions(modules: ModuleIndex, fn: ResolvedFunction, maxDepth
     frontier = next;
   }
   return found;
+}
+
+/** `responses.notAuthenticatedResponse`: a member of a name (an imported module or object), which resolveFunction follows into the project. */
+function isImportedMember(expression: ts.Expression): boolean {
+  return ts.isPropertyAccessExpression(expression) && ts.isIdentifier(expression.expression) && !/^(?:req|request|res|response|reply|ctx|context|c|next|console|JSON|Object|Math|Promise|Array)$/.test(expression.expression.text);
 }
 
 /** `this.check`, `this.authService.authenticate`: a method the enclosing class or one of its fields holds. */

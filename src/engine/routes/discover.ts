@@ -58,6 +58,7 @@ export function discoverRoutes(input: {
     rateLimiters: input.config.rateLimiters,
     authModels: input.config.authModels,
     verifiesCredentialsAndThrows: (helper) => helpers.verifiesAndThrows(helper),
+    authenticatesAsHandler: (fn) => helpers.inspect(fn).evidence,
   });
   const failures = input.failures ?? new AnalysisFailures();
   const context = { sourceFiles: input.sourceFiles, packageJsons: facts.packageJsons, textFiles: input.textFiles, modules: input.modules, middleware: classifier };
