@@ -126,6 +126,20 @@ export const MODULE_NAME_CONFINING_FUNCTIONS: readonly string[] = ['basename', '
 /** Encoders whose output cannot leave the URL component it is put in (no `/`, `?`, `#`, `@`). */
 export const URL_COMPONENT_ENCODERS: ReadonlySet<string> = new Set(['encodeURIComponent', 'querystring.escape', 'qs.stringify', 'querystring.stringify', 'new URLSearchParams']);
 
+// --- Safe for shell commands only: quoting for a POSIX shell ----------------------------------------
+
+/**
+ * Packages that quote a value (or an argument list) for a POSIX shell, so that it stays one word of
+ * the command: shell-quote `quote([x])`, shell-escape's default export, shescape `quote`/`quoteAll`/
+ * `escape`/`escapeAll`. By export name (`default` for a default export).
+ */
+export const SHELL_QUOTERS: Readonly<Record<string, readonly string[]>> = {
+  'shell-quote': ['quote'],
+  'shell-escape': ['default'],
+  shescape: ['quote', 'quoteAll', 'escape', 'escapeAll'],
+  'any-shell-escape': ['default'],
+};
+
 /** Every sanitizer above by library, for `trustscan models`. */
 export const SANITIZER_LIBRARIES: readonly SanitizerLibraryModel[] = [
   { library: 'numeric conversions', packages: ['globals'], functions: [...new Set([...NUMERIC_CONVERSIONS, ...IDENTITY_CONVERSIONS])], description: 'the result is a number or boolean' },
@@ -141,5 +155,6 @@ export const SANITIZER_LIBRARIES: readonly SanitizerLibraryModel[] = [
   { library: 'SQL quoting builders', packages: QUOTING_BUILDER_PACKAGES, functions: QUOTING_BUILDER_FUNCTIONS, categories: ['sql'], description: 'identifier and literal helpers that quote for SQL text' },
   { library: 'node:path', packages: ['node:path'], functions: FILE_NAME_ONLY_FUNCTIONS, categories: ['path'], description: 'the result is a file name without a directory part' },
   { library: 'node:path', packages: ['node:path'], functions: MODULE_NAME_CONFINING_FUNCTIONS, categories: ['code'], description: 'confines a module name to one directory' },
+  { library: 'shell quoting', packages: Object.keys(SHELL_QUOTERS), functions: [...new Set(Object.values(SHELL_QUOTERS).flat())], categories: ['command'], description: 'quotes a value as one word of a POSIX shell command (not for SQL, a path or a URL)' },
   { library: 'URL encoders', packages: ['globals', 'querystring', 'qs'], functions: [...URL_COMPONENT_ENCODERS], categories: ['url'], description: 'the result stays inside the URL component it is put in' },
 ];

@@ -10,7 +10,7 @@ import { holdsLiterals, identityTaint, joinOrigins, safeForOf, withoutLiterals, 
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCategory } from '../models.js';
 import { SCHEMA_PARSE_METHODS } from '../../models/validation-schemas.js';
-import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
+import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, SHELL_QUOTERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
 import { BAG_PARTS, FIELD_COPYING_FACTORIES, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS } from '../../models/request-sources.js';
 import { REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
@@ -843,6 +843,10 @@ export class DataflowEngine {
     if (tainted?.kind === 'tainted' && ts.isCallExpression(call) && !PROPAGATING_FUNCTIONS.test(calleeName) && this.escapesSql(callee, context.fn.file)) {
       return this.madeSafeFor(withTransform(tainted.taint, calleeName), 'sql', call, context, `${calleeName}()`);
     }
+    // `quote([req.query.dir])` (shell-quote), `shellEscape([x])`: one word of a shell command, still request data elsewhere.
+    if (tainted?.kind === 'tainted' && ts.isCallExpression(call) && this.quotesForShell(callee, context.fn.file)) {
+      return this.madeSafeFor(withTransform(tainted.taint, calleeName), 'command', call, context, `${calleeName}()`);
+    }
     if (tainted && tainted.kind === 'tainted' && PROPAGATING_FUNCTIONS.test(calleeName)) {
       return { kind: 'tainted', taint: withTransform(withStep(tainted.taint, this.step(call, context, `through ${calleeName}()`)), calleeName) };
     }
@@ -888,6 +892,15 @@ export class DataflowEngine {
       if (!ts.isPropertyAccessExpression(callee)) return false;
     }
     return ts.isPropertyAccessExpression(callee) && SQL_ESCAPE_FUNCTION.test(name) && !AMBIGUOUS_ESCAPE_METHODS.includes(name);
+  }
+
+  /** A shell quoter a package exports (models/sanitizers.ts SHELL_QUOTERS), called by its import or as a member of its module. */
+  private quotesForShell(callee: ts.Expression, file: ScannedSourceFile): boolean {
+    const root = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : callee;
+    const binding = ts.isIdentifier(root) ? this.modules.resolveName(file, root.text) : undefined;
+    if (binding?.kind !== 'external') return false;
+    const exported = ts.isPropertyAccessExpression(callee) ? callee.name.text : binding.importedName === '*' ? 'default' : binding.importedName;
+    return SHELL_QUOTERS[binding.module]?.includes(exported) ?? false;
   }
 
   private record(call: ts.CallExpression | ts.NewExpression, context: AnalysisContext, argumentOrigins: ValueOrigin[], receiverOrigin: ValueOrigin | undefined): void {
