@@ -257,6 +257,12 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
           evidence = { what: `${name}()`, node };
           return;
         }
+        // `await getDiscountOrThrow({ discountId, programId })`: a helper that loads the record by the id it is
+        // given and exits unless the record's field equals the other value it is given, here the caller's.
+        if (node !== tainted.call && !pathCalls.has(node) && tiedTo(node, tainted.call, keyNames) && comparingHelperChecks(ctx, tainted, node, mentions)) {
+          evidence = { what: `${name}(), which loads the record and exits unless it belongs to the caller's value it is given`, node };
+          return;
+        }
         // A helper of any name that takes the object (or its parent) and the caller and throws unless a
         // record keyed by both exists (`await getMemberRoles({ teamId, reference: { id: userId } })`,
         // `await loadPageForWorkspace({ pageId: input.pageId, workspaceId: ctx.workspace.id })`): a membership
@@ -286,6 +292,76 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
     if (evidence) return evidence;
   }
   return undefined;
+}
+
+/**
+ * The parameter pairs a helper compares: it loads a record by one parameter (`findUnique({ where: { id:
+ * discountId } })`) and exits unless a field of the record equals another (`if (discount.programId !==
+ * programId) throw`). Keyed by the helper's node; each pair is (the id's parameter, the owner's parameter).
+ */
+const comparedParameters = new WeakMap<ts.Node, Array<{ id: string; owner: string }>>();
+
+function helperComparisons(fn: ts.SignatureDeclaration & { body?: ts.Node }): Array<{ id: string; owner: string }> {
+  const known = comparedParameters.get(fn);
+  if (known) return known;
+  const pairs: Array<{ id: string; owner: string }> = [];
+  comparedParameters.set(fn, pairs);
+  if (!fn.body) return pairs;
+  const parameters = new Set(fn.parameters.flatMap((parameter) => bindingNames(parameter.name)));
+  const loadedBy = new Map<string, Set<string>>();
+  walkDescendants(fn.body, (node) => {
+    if (node !== fn.body && ts.isFunctionLike(node)) return false;
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
+      const lookup = firstCall(node.initializer);
+      if (lookup) {
+        const used = new Set<string>();
+        for (const argument of chainArguments(lookup)) collectIdentifiers(argument, used);
+        const keys = [...used].filter((name) => parameters.has(name));
+        if (keys.length > 0) loadedBy.set(node.name.text, new Set(keys));
+      }
+    } else if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
+      for (const part of disjunctsOf(node.expression)) {
+        const value = skipOuterExpressions(part);
+        if (!ts.isBinaryExpression(value) || !/^!==?$/.test(value.operatorToken.getText())) continue;
+        for (const [recordSide, ownerSide] of [[value.left, value.right], [value.right, value.left]] as const) {
+          const field = skipOuterExpressions(recordSide);
+          const owner = skipOuterExpressions(ownerSide);
+          if (!ts.isPropertyAccessExpression(field) || !ts.isIdentifier(field.expression) || !ts.isIdentifier(owner) || !parameters.has(owner.text)) continue;
+          for (const id of loadedBy.get(field.expression.text) ?? []) if (id !== owner.text) pairs.push({ id, owner: owner.text });
+        }
+      }
+    }
+    return undefined;
+  });
+  return pairs;
+}
+
+/** What a call passes for a helper's parameter of this name: by position, or a property of the one object it passes. */
+function argumentFor(call: ts.CallExpression, fn: ts.SignatureDeclaration, name: string): ts.Expression | undefined {
+  const index = fn.parameters.findIndex((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === name);
+  if (index >= 0) return call.arguments[index];
+  const first = fn.parameters[0];
+  const passed = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+  if (!first || !ts.isObjectBindingPattern(first.name) || !passed || !ts.isObjectLiteralExpression(passed)) return undefined;
+  const element = first.name.elements.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === name);
+  const key = element && (element.propertyName ? propertyNameText(element.propertyName) : name);
+  for (const property of passed.properties) {
+    if (ts.isShorthandPropertyAssignment(property) && property.name.text === key) return property.name;
+    if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === key) return property.initializer;
+  }
+  return undefined;
+}
+
+/** The call runs a helper that loads the record by the id it is passed and exits unless it belongs to the caller's value passed beside it. */
+function comparingHelperChecks(ctx: AccessContext, tainted: TaintedCall, call: ts.CallExpression, mentionsKey: (node: ts.Node) => boolean): boolean {
+  const file = ctx.modules.fileOf(call);
+  const target = file && resolveFunction(ctx.modules, file, call.expression);
+  if (!target?.node.body) return false;
+  return helperComparisons(target.node).some(({ id, owner }) => {
+    const idArgument = argumentFor(call, target.node, id);
+    const ownerArgument = argumentFor(call, target.node, owner);
+    return idArgument !== undefined && ownerArgument !== undefined && mentionsKey(idArgument) && mentionsPrincipal(ctx, tainted, ownerArgument);
+  });
 }
 
 const assertingHelpers = new WeakMap<ts.Node, boolean>();
