@@ -854,7 +854,8 @@ function classifyOwnBody(fn: ResolvedFunction, calleeText: string, calleeCode: s
   const rejects = REJECTION_STATUS.test(text) || AUTH_ERROR_MESSAGE.test(text) || /\breturn\s+false\b/.test(text) && /canActivate/.test(fn.name);
   const where = `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line})`;
   // The role must be compared in code: `u.role` inside the SQL that loads the user is no check.
-  const roleCode = ownCodeText(body, fn.node.getSourceFile()) + calleeCode;
+  // Read only for a body that rejects: most middleware do not, and the walk is not free.
+  const roleCode = rejects ? ownCodeText(body, fn.node.getSourceFile()) + calleeCode : '';
   if (rejects && ROLE_CHECK.test(roleCode) && /\b403\b|Forbidden|FORBIDDEN|return\s+false|permission|role|\bis(?:Super)?Admin\s*\(/i.test(text)) {
     if (comparesOnlyTokenScopes(roleCode)) return { kind: 'role', strength: 'strong', evidence: `${where} compares the token's scopes and rejects`, tokenScopes: true };
     return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions and rejects` };
