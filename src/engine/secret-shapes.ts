@@ -209,4 +209,6 @@ export const DESCRIPTOR_LAST_WORDS: readonly string[] = [
   'handler', 'repository', 'schema', 'dto', 'model', 'table', 'collection', 'lookup', 'payload', 'options', 'config',
   'usage', 'method', 'methods', 'mask', 'in', 'ms', 'seconds', 'minutes', 'hours', 'days', 'address', 'duration',
   'interval', 'delay', 'limit', 'bytes', 'bits', 'enable', 'disable',
+  // The characters a generator draws from, or the container image a setting names (`PASSWORD_CHARSET`, `AUTH_IMAGE`).
+  'charset', 'chars', 'characters', 'alphabet', 'image',
 ];
