@@ -161,6 +161,9 @@ export function lookupAccessOf(ctx: { readonly modules: ModuleIndex }, tainted: 
 }
 
 /** The lookup keys and principal constraints of an access, evaluated in the tainted call's context. */
+/** Builder links that join as inner joins: rows without a match are dropped (Drizzle innerJoin, knex join/innerJoin). */
+const INNER_JOIN_METHODS: ReadonlySet<string> = new Set(['innerJoin', 'join']);
+
 export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupFacts {
   const facts: LookupFacts = { keys: [], principalFields: [], parentRecords: [] };
   const { access, node } = lookup;
@@ -189,6 +192,13 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
   if (access.library === 'knex' || access.library === 'drizzle' || (access.library === 'model' && builderLinks(node).some((link) => calleeName(link) === QUERY_BUILDER_STARTER))) {
     for (const link of builderLinks(node)) {
       const name = calleeName(link);
+      // Drizzle `.innerJoin(member, and(eq(member.userId, ...), eq(member.organizationId, ctx.orgId)))`: an
+      // inner join's condition keeps only the rows it matches, as a where does (a left join keeps them all).
+      const joinCondition = INNER_JOIN_METHODS.has(name) ? link.arguments[1] : undefined;
+      if (joinCondition && !ts.isStringLiteralLike(skipOuterExpressions(joinCondition))) {
+        walker.walk(joinCondition, undefined, 0);
+        continue;
+      }
       if (!WHERE_METHODS.has(name) && name !== 'first') continue;
       const [first, second, third] = link.arguments;
       if (!first) continue;

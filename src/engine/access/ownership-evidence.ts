@@ -553,13 +553,16 @@ export function routeObjectGuard(ctx: AccessContext, route: Route): { middleware
   return undefined;
 }
 
-/** The names a declaration binds to loads: `const order = await load(id)`, or each element of `await Promise.all([...])`. */
+/** The names a declaration binds to loads: `const order = await load(id)`, the first row (`const [row] = await query`), or each element of `await Promise.all([...])`. */
 function boundLoads(name: ts.BindingName, initializer: ts.Expression): Array<[string, ts.Expression]> {
   if (ts.isIdentifier(name)) return [[name.text, initializer]];
   if (!ts.isArrayBindingPattern(name)) return [];
   let value = skipOuterExpressions(initializer);
   if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
   const all = ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && value.expression.getText() === 'Promise.all' ? skipOuterExpressions(value.arguments[0] ?? value) : undefined;
+  // `const [targetSession] = await db.select().from(session).where(...)`: the first row of one lookup.
+  const first = name.elements[0];
+  if (!all && first && ts.isBindingElement(first) && ts.isIdentifier(first.name) && !first.dotDotDotToken) return [[first.name.text, initializer]];
   if (!all || !ts.isArrayLiteralExpression(all)) return [];
   const loads: Array<[string, ts.Expression]> = [];
   name.elements.forEach((element, index) => {
