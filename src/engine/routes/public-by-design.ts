@@ -26,14 +26,15 @@ const IDENTITY_PROVIDER_SEGMENT = /^(?:google|apple|github|gitlab|bitbucket|face
 const AUTH_PREFIX_SEGMENT = /^(?:auth|oauth2?|sso|session|sessions|identity|connect|login|account|accounts|users?)$/;
 /**
  * Account recovery worded as one segment, with the usual short forms of "password" (`pwdreset`,
- * `passwordreset`, `resetpassword`, `pw-recovery`, `password_recovery`): the same step as `/reset-password`.
+ * `passwordreset`, `resetpassword`, `pw-recovery`, `password_recovery`, `resetpsw`), asked for
+ * (`requestresetpsw`) or done: the same step as `/reset-password`.
  */
-const PASSWORD_WORD = '(?:password|passwd|pwd|pw|pass)';
+const PASSWORD_WORD = '(?:password|passwd|pwd|psw|pw|pass)';
 const RECOVERY_WORD = '(?:reset|recover|recovery|forgot|forgotten|lost)';
-const PASSWORD_RECOVERY_COMPOUND = `${PASSWORD_WORD}[-_]?${RECOVERY_WORD}|${RECOVERY_WORD}[-_]?${PASSWORD_WORD}`;
+const PASSWORD_RECOVERY_COMPOUND = `(?:request[-_]?)?(?:${PASSWORD_WORD}[-_]?${RECOVERY_WORD}|${RECOVERY_WORD}[-_]?${PASSWORD_WORD})`;
 // Routes of the account life cycle before a session exists: asking for proof of identity is their job.
 const AUTH_FLOW_WORDS =
-  /login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-(?:email|user|account|phone|code|otp))?(?:-token)?|validate-(?:email|account|phone)|confirm(?:-(?:email|user|account))?|activate|activation|(?:resend|send|request)-(?:activation|verification|verify|code|otp|confirmation)(?:-(?:code|email|link))?|(?:account|user|email)-(?:verification|activation|confirmation)|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha/;
+  /login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-?(?:email|user|account|phone|code|otp))?(?:-token)?|validate-?(?:email|account|phone)|confirm(?:-?(?:email|user|account))?|activate|activation|(?:resend|send|request)-(?:activation|verification|verify|code|otp|confirmation)(?:-(?:code|email|link))?|(?:account|user|email)-(?:verification|activation|confirmation)|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha/;
 const AUTH_FLOW_SEGMENT = new RegExp(`^(?:${PASSWORD_RECOVERY_COMPOUND}|${AUTH_FLOW_WORDS.source})$`);
 // Infrastructure endpoints count only when the whole path is about them: `/health`, `/api/v1/status`,
 // but never `/orders/:id/status`.
