@@ -67,6 +67,26 @@ export function checksSharedSecret(handler: ResolvedFunction | undefined): boole
   return comparesConfiguredSecret(body.getText(handler.node.getSourceFile()));
 }
 
+/**
+ * A module constant holding a configured secret (`const KB_WEBHOOK_TOKEN = process.env.KB_WEBHOOK_TOKEN || '...'`)
+ * that the handler compares on one line (`req.headers['x-auth-token'] != KB_WEBHOOK_TOKEN`): the secret
+ * read once at load time and checked per request.
+ */
+function comparedSecretConstant(handler: ResolvedFunction | undefined, handlerText: string): string | undefined {
+  const sourceFile = handler?.node.getSourceFile();
+  if (!sourceFile) return undefined;
+  for (const statement of sourceFile.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (!ts.isIdentifier(declaration.name) || !declaration.initializer || !CONFIGURED_SECRET.test(declaration.initializer.getText(sourceFile))) continue;
+      const name = declaration.name.text;
+      const compared = new RegExp(String.raw`[!=]==?\s*${name}\b|\b${name}\s*[!=]==?`);
+      if (handlerText.split('\n').some((line) => compared.test(line.replace(/\/\/.*$/, '')))) return name;
+    }
+  }
+  return undefined;
+}
+
 /** Code that compares something with a configured secret on one line (`token === env.API_KEY`, `timingSafeEqual(a, env.SECRET)`), comments left out. */
 export function comparesConfiguredSecret(text: string): boolean {
   return text
@@ -181,8 +201,8 @@ export function publicByDesignReason(input: {
     const signature = SIGNATURE_CHECK.exec(handlerText) ?? (CONFIGURED_SECRET.test(handlerText) ? SECRET_VALIDATION_CALL.exec(handlerText) : null);
     // A webhook that does not prove its sender is never public by design: anyone can post events.
     if (signature) return `webhook that verifies the sender's signature (${signature[0].trim()})`;
-    const secret = CONFIGURED_SECRET.exec(handlerText);
-    return secret && REJECTS.test(handlerText) ? `webhook that checks a shared secret (${secret[0].replace(/\s+/g, '')}) and rejects without it` : undefined;
+    const secret = comparedSecretConstant(input.handler, handlerText) ?? CONFIGURED_SECRET.exec(handlerText)?.[0].replace(/\s+/g, '');
+    return secret && REJECTS.test(handlerText) ? `webhook that checks a shared secret (${secret}) and rejects without it` : undefined;
   }
   const marker = input.handler?.node.body ? PUBLIC_MARKER.exec(input.handler.node.body.getText(input.handler.node.getSourceFile())) : null;
   if (marker && (marker[0].startsWith('authRequired') ? marker[1] === 'false' : marker[1] === 'true')) {
