@@ -485,6 +485,13 @@ function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: 
     if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) break;
     fn = enclosingFunction(fn.parent);
   }
+  // A callback inside the function that makes the call (`findById(id, function (err, doc) {...})`)
+  // sees that function's locals: `user_id` bound to the caller above the call is the caller there too.
+  const callFunction = enclosingFunction(tainted.call);
+  for (let fn = conditionFunction, depth = 0; !inContext && fn && depth < 5 && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)); depth++) {
+    fn = enclosingFunction(fn.parent);
+    if (fn && fn === callFunction) inContext = true;
+  }
   const visit = (node: ts.Node): void => {
     if (principal) return;
     // `select: { id: true }` names a column, not the variable `id`.
@@ -719,6 +726,39 @@ function resultVariable(call: ts.Node): string[] | undefined {
   const parent = node.parent;
   if (parent && ts.isVariableDeclaration(parent) && parent.initializer === node) return bindingNames(parent.name);
   if (parent && ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(parent.left)) return [parent.left.text];
+  return callbackResult(call);
+}
+
+// The first parameter of a Node-style callback: the error, never the result.
+const ERROR_PARAMETER = /^(?:err|error|e|ex|er|error_?\w*|\w*Err(?:or)?)$/;
+// Query-builder steps between a lookup and the call that hands its result to a callback (`.lean().exec(cb)`).
+const QUERY_CHAIN_STEP = /^(?:exec|lean|select|populate|sort|limit|skip|then|toArray|session|collation|hint|setOptions)$/;
+
+/**
+ * The record a lookup hands to a callback instead of returning it: the second parameter of a
+ * Node-style callback (`Model.findById(id, function (err, doc) {...})`, `.exec((err, doc) => ...)`,
+ * the style of callback-era Mongoose and MongoDB code) or the parameter of a `.then(doc => ...)`.
+ */
+function callbackResult(call: ts.Node): string[] | undefined {
+  let node: ts.Node = call;
+  for (let steps = 0; steps < 5; steps++) {
+    if (ts.isCallExpression(node)) {
+      const last = node.arguments.at(-1);
+      const callee = skipOuterExpressions(node.expression);
+      const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      if (last && (ts.isFunctionExpression(last) || ts.isArrowFunction(last))) {
+        const [first, second] = last.parameters;
+        if (method === 'then' && first) return bindingNames(first.name);
+        if (first && second && ts.isIdentifier(first.name) && ERROR_PARAMETER.test(first.name.text)) return bindingNames(second.name);
+        return undefined;
+      }
+    }
+    const parent = node.parent;
+    if (!parent || !ts.isPropertyAccessExpression(parent) || parent.expression !== node || !QUERY_CHAIN_STEP.test(parent.name.text)) return undefined;
+    const next = parent.parent;
+    if (!next || !ts.isCallExpression(next) || next.expression !== parent) return undefined;
+    node = next;
+  }
   return undefined;
 }
 

@@ -26,14 +26,15 @@ const IDENTITY_PROVIDER_SEGMENT = /^(?:google|apple|github|gitlab|bitbucket|face
 const AUTH_PREFIX_SEGMENT = /^(?:auth|oauth2?|sso|session|sessions|identity|connect|login|account|accounts|users?)$/;
 /**
  * Account recovery worded as one segment, with the usual short forms of "password" (`pwdreset`,
- * `passwordreset`, `resetpassword`, `pw-recovery`, `password_recovery`): the same step as `/reset-password`.
+ * `passwordreset`, `resetpassword`, `pw-recovery`, `password_recovery`, `resetpsw`), asked for
+ * (`requestresetpsw`) or done: the same step as `/reset-password`.
  */
-const PASSWORD_WORD = '(?:password|passwd|pwd|pw|pass)';
+const PASSWORD_WORD = '(?:password|passwd|pwd|psw|pw|pass)';
 const RECOVERY_WORD = '(?:reset|recover|recovery|forgot|forgotten|lost)';
-const PASSWORD_RECOVERY_COMPOUND = `${PASSWORD_WORD}[-_]?${RECOVERY_WORD}|${RECOVERY_WORD}[-_]?${PASSWORD_WORD}`;
+const PASSWORD_RECOVERY_COMPOUND = `(?:request[-_]?)?(?:${PASSWORD_WORD}[-_]?${RECOVERY_WORD}|${RECOVERY_WORD}[-_]?${PASSWORD_WORD})`;
 // Routes of the account life cycle before a session exists: asking for proof of identity is their job.
 const AUTH_FLOW_WORDS =
-  /login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-(?:email|user|account|phone|code|otp))?(?:-token)?|validate-(?:email|account|phone)|confirm(?:-(?:email|user|account))?|activate|activation|(?:resend|send|request)-(?:activation|verification|verify|code|otp|confirmation)(?:-(?:code|email|link))?|(?:account|user|email)-(?:verification|activation|confirmation)|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha/;
+  /login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-?(?:email|user|account|phone|code|otp))?(?:-token)?|validate-?(?:email|account|phone)|confirm(?:-?(?:email|user|account))?|activate|activation|(?:resend|send|request)-(?:activation|verification|verify|code|otp|confirmation)(?:-(?:code|email|link))?|(?:account|user|email)-(?:verification|activation|confirmation)|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha/;
 const AUTH_FLOW_SEGMENT = new RegExp(`^(?:${PASSWORD_RECOVERY_COMPOUND}|${AUTH_FLOW_WORDS.source})$`);
 // Infrastructure endpoints count only when the whole path is about them: `/health`, `/api/v1/status`,
 // but never `/orders/:id/status`.
@@ -64,6 +65,26 @@ export function checksSharedSecret(handler: ResolvedFunction | undefined): boole
   const body = handler?.node.body;
   if (!body) return false;
   return comparesConfiguredSecret(body.getText(handler.node.getSourceFile()));
+}
+
+/**
+ * A module constant holding a configured secret (`const KB_WEBHOOK_TOKEN = process.env.KB_WEBHOOK_TOKEN || '...'`)
+ * that the handler compares on one line (`req.headers['x-auth-token'] != KB_WEBHOOK_TOKEN`): the secret
+ * read once at load time and checked per request.
+ */
+function comparedSecretConstant(handler: ResolvedFunction | undefined, handlerText: string): string | undefined {
+  const sourceFile = handler?.node.getSourceFile();
+  if (!sourceFile) return undefined;
+  for (const statement of sourceFile.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (!ts.isIdentifier(declaration.name) || !declaration.initializer || !CONFIGURED_SECRET.test(declaration.initializer.getText(sourceFile))) continue;
+      const name = declaration.name.text;
+      const compared = new RegExp(String.raw`[!=]==?\s*${name}\b|\b${name}\s*[!=]==?`);
+      if (handlerText.split('\n').some((line) => compared.test(line.replace(/\/\/.*$/, '')))) return name;
+    }
+  }
+  return undefined;
 }
 
 /** Code that compares something with a configured secret on one line (`token === env.API_KEY`, `timingSafeEqual(a, env.SECRET)`), comments left out. */
@@ -180,8 +201,8 @@ export function publicByDesignReason(input: {
     const signature = SIGNATURE_CHECK.exec(handlerText) ?? (CONFIGURED_SECRET.test(handlerText) ? SECRET_VALIDATION_CALL.exec(handlerText) : null);
     // A webhook that does not prove its sender is never public by design: anyone can post events.
     if (signature) return `webhook that verifies the sender's signature (${signature[0].trim()})`;
-    const secret = CONFIGURED_SECRET.exec(handlerText);
-    return secret && REJECTS.test(handlerText) ? `webhook that checks a shared secret (${secret[0].replace(/\s+/g, '')}) and rejects without it` : undefined;
+    const secret = comparedSecretConstant(input.handler, handlerText) ?? CONFIGURED_SECRET.exec(handlerText)?.[0].replace(/\s+/g, '');
+    return secret && REJECTS.test(handlerText) ? `webhook that checks a shared secret (${secret}) and rejects without it` : undefined;
   }
   const marker = input.handler?.node.body ? PUBLIC_MARKER.exec(input.handler.node.body.getText(input.handler.node.getSourceFile())) : null;
   if (marker && (marker[0].startsWith('authRequired') ? marker[1] === 'false' : marker[1] === 'true')) {

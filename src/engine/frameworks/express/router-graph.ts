@@ -68,6 +68,11 @@ class RouterGraph {
         if (added !== 'pending') {
           pending.delete(registration);
           if (added === 'added') changed = true;
+          // `channelManager.use(app)`: a registration's name on an object that is no router is the
+          // project's own set-up method, which may take the app and register on it.
+          if (added === 'ignored' && registration.call.arguments.some((argument) => ts.isIdentifier(argument) || isThisProperty(argument))) {
+            passingCalls.add({ file: registration.file, call: registration.call });
+          }
         }
       }
       for (const call of [...passingCalls]) {

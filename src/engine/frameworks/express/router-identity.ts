@@ -231,6 +231,13 @@ export class RouterIdentity {
       return classNode ? this.routerOfClassMember(classNode, member, file, depth) : undefined;
     }
     if (ts.isNewExpression(owner)) return this.routerOfConstructed(owner, member, file, depth);
+    // `require('./trigger').triggerRoute`: an export of the required module, read in place.
+    const specifier = ts.isCallExpression(owner) ? requiredModule(owner) : undefined;
+    if (specifier !== undefined) {
+      const target = this.modules.resolveImport(file, specifier);
+      const exported = target && this.modules.resolveExport(target, member);
+      return exported ? this.routerOfBinding(exported, depth) : undefined;
+    }
     if (ts.isIdentifier(owner)) {
       const local = this.values.declarationOf(owner, file);
       if (local?.namespace) {
@@ -260,26 +267,38 @@ export class RouterIdentity {
     return this.routerOfClassMember(declaration.node, member, declaration.file, depth);
   }
 
-  /** `router = Router()` as a class field, or `this.router = Router()` in the constructor. */
+  /**
+   * `router = Router()` as a class field, or `this.router = ...` in the constructor or in another
+   * method: a module registry that declares `this.triggerRoute = undefined` in its constructor and
+   * loads the router in an `init()` (`this.triggerRoute = require('./trigger').triggerRoute`, often
+   * in a try block for optional modules) holds that router; assignments that are not routers
+   * (`undefined`, `null`) are passed over.
+   */
   private routerOfClassMember(classNode: ts.ClassLikeDeclaration, member: string, file: ScannedSourceFile, depth: number, isStatic = false): RouterNode | 'parameter' | undefined {
+    const assignments: ts.BinaryExpression[] = [];
     for (const element of classNode.members) {
       if (ts.isPropertyDeclaration(element) && element.name && propertyNameText(element.name) === member) {
         const elementIsStatic = ts.getModifiers(element)?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword) ?? false;
         if (elementIsStatic !== isStatic) continue;
         if (element.initializer) return this.routerOfDeclaration(element, file, depth);
       }
-      if (ts.isConstructorDeclaration(element) && element.body && !isStatic) {
-        for (const statement of element.body.statements) {
-          if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) continue;
-          const { left, right, operatorToken } = statement.expression;
-          if (operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(left) || left.name.text !== member) continue;
-          if (left.expression.kind !== ts.SyntaxKind.ThisKeyword) continue;
-          if (this.nodesByCreation.has(statement)) return this.nodesByCreation.get(statement) ?? undefined;
-          const router = this.routerOf(right, file, depth);
-          if (router !== 'parameter') this.nodesByCreation.set(statement, router ?? null);
-          return router;
-        }
+      if ((ts.isConstructorDeclaration(element) || ts.isMethodDeclaration(element)) && element.body && !isStatic && !ts.getModifiers(element)?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword)) {
+        // The constructor's own assignments first, then the methods', in source order.
+        const found = thisMemberAssignments(element.body, member);
+        if (ts.isConstructorDeclaration(element)) assignments.unshift(...found);
+        else assignments.push(...found);
       }
+    }
+    for (const assignment of assignments) {
+      if (this.nodesByCreation.has(assignment)) {
+        const known = this.nodesByCreation.get(assignment);
+        if (known) return known;
+        continue;
+      }
+      const router = this.routerOf(assignment.right, file, depth);
+      if (router === 'parameter') return router;
+      this.nodesByCreation.set(assignment, router ?? null);
+      if (router) return router;
     }
     return undefined;
   }
@@ -328,6 +347,20 @@ export class RouterIdentity {
     }
     return this.dialect.createdBy(binding.module, binding.importedName, member);
   }
+}
+
+/** `this.<member> = value` in a method's body, in blocks and try/if statements but not in nested functions. */
+function thisMemberAssignments(body: ts.Block, member: string): ts.BinaryExpression[] {
+  const found: ts.BinaryExpression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (isFunctionLike(node) || ts.isClassLike(node)) return;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) && node.left.name.text === member && node.left.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      found.push(node);
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return found;
 }
 
 /** The index of the parameter a function returns as it is (`(router) => { ...; return router; }`), if it returns one. */
