@@ -48,6 +48,7 @@ const koaDialect: RouterDialect = {
   mountPackages: new Set(['koa-mount']),
   namedRoutes: true,
   registerMethod: true,
+  projectRouterClasses: true,
 };
 
 /**
