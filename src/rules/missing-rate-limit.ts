@@ -270,8 +270,9 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   if (anonymous && endsWithLiteral && lastWords === 'token' && /^oauth2?$/i.test(literal.at(-2) ?? '') && takesGuess(route)) {
     return { label: 'OAuth token exchange', severity: 'high', harm: 'a client can try authorization codes, refresh tokens or passwords without limit', business: false };
   }
-  // `POST /users` or `POST /api/accounts` (the collection, no id) from an anonymous client is sign-up.
-  const collectionSignup = (route.method === 'POST' || route.method === 'MUTATION') && /^(?:users?|accounts?|members?)$/.test(lastWords) && literal.length === segmentCount;
+  // `POST /users` or `POST /api/accounts` (the collection, no id) from an anonymous client is sign-up;
+  // under an admin area (`/admin/users`) it is an administrator creating an account.
+  const collectionSignup = (route.method === 'POST' || route.method === 'MUTATION') && /^(?:users?|accounts?|members?)$/.test(lastWords) && literal.length === segmentCount && !literal.some((segment) => /^(?:admin|administration|backoffice)$/i.test(String(segment)));
   if (anonymous && (SIGNUP.test(phrase) || collectionSignup)) {
     return { label: 'sign-up', severity: 'medium', harm: 'a client can create accounts without limit (fake accounts, spam)', business: false };
   }

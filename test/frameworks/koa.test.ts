@@ -96,6 +96,59 @@ describe('koa adapter: tricky cases', () => {
     ]);
   });
 
+  it("finds the routes registered on a project's own router class, whose dispatcher decides authentication", () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { koa: '^2.15.3' } }),
+      'src/utils/Router.ts': [
+        "import type { Context } from 'koa';",
+        'export type RouteHandler = (path: { id: string }, ctx: Context) => Promise<unknown>;',
+        'export default class Router {',
+        '  public public = false;',
+        '  private routes_: Record<string, Record<string, { handler: RouteHandler }>> = {};',
+        '  public get(path: string, handler: RouteHandler) { this.routes_.GET ??= {}; this.routes_.GET[path] = { handler }; }',
+        '  public post(path: string, handler: RouteHandler) { this.routes_.POST ??= {}; this.routes_.POST[path] = { handler }; }',
+        '}',
+        '// A cache: `get(key, fallback)` hands back a value, it stores no handler.',
+        'export class Cache {',
+        '  private values = new Map<string, string>();',
+        '  public get(key: string, fallback: string) { return this.values.get(key) ?? fallback; }',
+        '  public post(key: string, value: string) { this.values.set(key, value); }',
+        '}',
+        '',
+      ].join('\n'),
+      'src/utils/requestUtils.ts': [
+        "import type { Context } from 'koa';",
+        'export function ownerRequired(ctx: Context) {',
+        "  if (!ctx.state.owner) throw new Error('Forbidden');",
+        '}',
+        '',
+      ].join('\n'),
+      'src/routes/shares.ts': [
+        "import Router, { Cache } from '../utils/Router';",
+        "import { ownerRequired } from '../utils/requestUtils';",
+        'const router = new Router();',
+        'const cache = new Cache();',
+        "cache.post('api/cached', 'x');",
+        "cache.get('api/cached', 'y');",
+        "router.get('api/shares/:id', async (path, ctx) => { ownerRequired(ctx); return path.id; });",
+        "router.get('api/shares', async (_path, ctx) => ctx.query);",
+        "router.post('admin/users', async (_path, ctx) => ctx.request.body);",
+        'export default router;',
+        '',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [koaAdapter]);
+    expect(inventory(routes).map((r) => `${r.method} ${r.path} ${r.file}:${r.line} ${r.auth}`)).toEqual([
+      'GET /api/shares/:id src/routes/shares.ts:7 authenticated',
+      'GET /api/shares src/routes/shares.ts:8 unknown',
+      // An administrator creating an account, not a sign-up: nothing says it is open.
+      'POST /admin/users src/routes/shares.ts:9 unknown',
+    ]);
+    expect(route(routes, 'GET /api/shares').authEvidence[0]).toMatch(/dispatched by the project's router class Router \(src\/utils\/Router\.ts:3\)/);
+    // The handler's context is its second parameter; the first holds the path the dispatcher parsed.
+    expect(route(routes, 'GET /api/shares')).toMatchObject({ contextParameter: 1, inputParameters: [0] });
+  });
+
   it('does not apply app.use middleware registered after the router', () => {
     const dir = makeProject({
       'package.json': KOA_PACKAGE,

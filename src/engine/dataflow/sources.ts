@@ -38,9 +38,9 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction)
   switch (route.framework) {
     case 'express':
     case 'fastify':
-      return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, 'req', 'request') : { kind: 'unknown' }));
+      return parameters.map((parameter, index) => (index === (route.contextParameter ?? 0) ? requestObject(parameter, file, 'req', 'request') : route.inputParameters?.includes(index) ? dispatchedInput(parameter, file) : { kind: 'unknown' }));
     case 'koa':
-      return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, 'ctx', 'koa-context') : { kind: 'unknown' }));
+      return parameters.map((parameter, index) => (index === (route.contextParameter ?? 0) ? requestObject(parameter, file, 'ctx', 'koa-context') : route.inputParameters?.includes(index) ? dispatchedInput(parameter, file) : { kind: 'unknown' }));
     case 'hono':
       return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, 'c', 'hono-context') : { kind: 'unknown' }));
     case 'next':
@@ -107,6 +107,13 @@ function actionArgument(parameter: ts.ParameterDeclaration, index: number, file:
   // `({ chatId, visibility })`: the fields are labelled `input.chatId`, not by the pattern's text.
   const label = ts.isIdentifier(parameter.name) ? parameter.name.text : index === 0 ? 'input' : `input${index + 1}`;
   return wholeInput(parameter, file, label, `argument ${label} of a server action: the client sends it`);
+}
+
+/** What a project's router dispatcher parsed from the request URL for the handler (`path.id`): path parameters. */
+function dispatchedInput(parameter: ts.ParameterDeclaration, file: string): ValueOrigin {
+  const label = parameter.name.getText(parameter.getSourceFile());
+  const { line, column } = nodePosition(parameter);
+  return { kind: 'tainted', taint: { source: { label, kind: 'params' }, steps: [{ file, line, column, message: `${label}: what the project's router parsed from the request path for the handler` }], transforms: [] } };
 }
 
 function modelledInput(parameter: ts.ParameterDeclaration, file: string): ValueOrigin {

@@ -188,7 +188,13 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
     auth = 'public';
     publicByDesign = publicByDesignReason({ method: definition.method, path: wordPath(definition), modules, ...(handlerFunction ? { handler: handlerFunction } : {}) });
     if (publicByDesign) evidence.push(publicByDesign);
-    else evidence.push(definition.middleware.length === 0 ? 'no middleware, guard or in-handler check' : 'no authentication among its middleware');
+    else if (definition.dispatchedBy) {
+      // The project's own dispatcher looks the handler up per request and may reject callers
+      // before it runs (a session check for every route its router does not mark public): nothing
+      // here says the route is open, nor that it is closed.
+      auth = 'unknown';
+      evidence.push(`dispatched by the project's router class ${definition.dispatchedBy}, whose dispatcher decides who may call it`);
+    } else evidence.push(definition.middleware.length === 0 ? 'no middleware, guard or in-handler check' : 'no authentication among its middleware');
   }
   const route: Route = {
     framework: definition.framework,
@@ -208,6 +214,8 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   };
   if (definition.handler) route.handler = definition.handler;
   if (definition.argsParameter !== undefined) route.argsParameter = definition.argsParameter;
+  if (definition.contextParameter !== undefined) route.contextParameter = definition.contextParameter;
+  if (definition.inputParameters) route.inputParameters = definition.inputParameters;
   if (definition.parameterInputs) route.parameterInputs = definition.parameterInputs;
   if (publicByDesign) route.publicByDesign = publicByDesign;
   // Not a GraphQL operation: senders post webhooks and cron calls to a URL, and an operation named

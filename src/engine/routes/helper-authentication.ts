@@ -277,7 +277,9 @@ function escapingThrows(modules: ModuleIndex, fn: ResolvedFunction): { throws: b
   return { throws, uncaughtCallees };
 }
 
-const AUTH_ASSERTION_NAME = /^(?:assert|require|ensure|enforce|verify|check)(?:Is)?(?:Authenticated|Authed|LoggedIn|SignedIn|Login|Auth|Authentication|User|Session|Viewer|Admin|Staff|Member)$/;
+// Also the `loginRequired(ctx)` / `ownerRequired(ctx)` form (Django's login_required): the session's
+// owner, the signed-in user, must be there.
+const AUTH_ASSERTION_NAME = /^(?:(?:assert|require|ensure|enforce|verify|check)(?:Is)?(?:Authenticated|Authed|LoggedIn|SignedIn|Login|Auth|Authentication|User|Session|Viewer|Admin|Staff|Member)|(?:login|signIn|auth|authentication|user|session|owner|viewer|member|admin|staff)Required)$/;
 
 /** Statements that run on every request: the body's own, and those of a top-level `try` block. */
 function topLevelStatements(statements: readonly ts.Statement[]): ts.Statement[] {

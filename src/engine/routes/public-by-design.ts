@@ -242,8 +242,9 @@ export function publicByDesignReason(input: {
   // POST /leads (the collection, no id): a lead-capture form that visitors fill in, like a contact form.
   // Reading or changing leads is not this.
   if (input.method === 'POST' && /^leads?$/.test(last) && literal.length === segments.length) return 'lead capture (POST to the lead collection): a form anonymous visitors fill in';
-  // POST /users (the collection, no id) is sign-up.
-  if (input.method === 'POST' && /^(?:users?|accounts?|members?)$/.test(last) && literal.length === segments.length) return 'sign-up (POST to the user collection)';
+  // POST /users (the collection, no id) is sign-up; under an admin area (`/admin/users`) it is an
+  // administrator creating an account.
+  if (input.method === 'POST' && /^(?:users?|accounts?|members?)$/.test(last) && literal.length === segments.length && !literal.some((segment) => /^(?:admin|administration|backoffice)$/i.test(segment))) return 'sign-up (POST to the user collection)';
   // tRPC `users.create`, GraphQL `createAccount`: a public operation that creates a user is sign-up.
   if (operation && input.method !== 'QUERY' && phrase.some((word) => /^(?:create|register|add|new)$/.test(word)) && phrase.some((word) => /^(?:users?|accounts?|members?)$/.test(word))) {
     return `${last}: sign-up (a public operation that creates a user)`;

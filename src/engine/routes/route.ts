@@ -128,8 +128,13 @@ export interface RouteSite extends CodeLocation {
   handler?: RouteHandler;
   /** In execution order: global first, then router/plugin/controller, then route level. */
   middleware: RouteMiddleware[];
-  /** For a handler a config `source` model declares: the parameters that hold client input. */
+  /**
+   * For a handler a config `source` model declares, or one a project's own router class dispatches
+   * (`(path, ctx)`): the parameters that hold client input.
+   */
   inputParameters?: number[];
+  /** A handler a project's own router class dispatches: the parameter holding the framework's request context (else the first). */
+  contextParameter?: number;
   /**
    * The handler receives an API Gateway-shaped event (`event.queryStringParameters`, `event.body`)
    * instead of a request object: Netlify's Lambda-compatible functions (`export const handler`).
@@ -200,6 +205,11 @@ export interface RouteDefinition extends RouteSite {
   declaredPublic?: string;
   /** Set when an applied auth mechanism could not be resolved (imported from a package we cannot read). */
   unresolvedMiddleware?: string[];
+  /**
+   * Registered on an instance of the project's own router class (`Router (src/utils/Router.ts:5)`):
+   * the project's dispatcher, which the scan does not follow, runs it and may check the caller first.
+   */
+  dispatchedBy?: string;
 }
 
 export type ObjectAccessVerdict = 'scoped' | 'owner-compared' | 'guarded' | 'admin-only' | 'service' | 'not-owned' | 'public' | 'existence-only' | 'capability' | 'unchecked';

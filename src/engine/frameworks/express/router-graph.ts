@@ -385,14 +385,14 @@ class RouterGraph {
         }
         for (const sub of event.paths) this.expand(event.child, joinPaths(prefix, sub), active, false, visiting, routes);
       } else {
-        this.emitRoutes(event, prefix, active, routes);
+        this.emitRoutes(node, event, prefix, active, routes);
       }
     }
     visiting.delete(node);
     return active;
   }
 
-  private emitRoutes(event: Extract<RouterEvent, { kind: 'route' }>, prefix: string, active: AppliedMiddleware[], routes: RouteDefinition[]): void {
+  private emitRoutes(node: RouterNode, event: Extract<RouterEvent, { kind: 'route' }>, prefix: string, active: AppliedMiddleware[], routes: RouteDefinition[]): void {
     const { file, call } = event;
     // `router\n  .get(...)\n  .delete(...)`: a chained registration (or one whose method starts its own line) is
     // located at its method name, not at the chain's start.
@@ -425,6 +425,11 @@ class RouterGraph {
         };
         if (handlerFunction) {
           definition.handler = { node: handlerFunction.node, name: handlerFunction.name, file: handlerFunction.file.path, line: nodePosition(handlerFunction.node).line };
+        }
+        if (node.projectRouter) {
+          const { name, file: classFile, line } = node.projectRouter;
+          definition.dispatchedBy = `${name} (${classFile}:${line})`;
+          if (handlerFunction) Object.assign(definition, dispatchedHandlerParameters(handlerFunction.node));
         }
         routes.push(definition);
       }
@@ -503,6 +508,25 @@ class RouterGraph {
     }
     return { inner: value.expression.expression, except };
   }
+}
+
+const CONTEXT_NAMES = new Set(['ctx', 'context', 'req', 'request']);
+
+/**
+ * A handler a project's router class dispatches: which parameter is the framework's request
+ * context (named so, or typed `...Context`/`...Request`; else the first), and the others, which
+ * hold what the dispatcher parsed from the request for it (`(path: SubPath, ctx)`: the id in the
+ * URL): client input.
+ */
+function dispatchedHandlerParameters(handler: ts.SignatureDeclaration): { contextParameter: number; inputParameters: number[] } {
+  const typeName = (parameter: ts.ParameterDeclaration): string | undefined => {
+    const type = parameter.type;
+    if (!type || !ts.isTypeReferenceNode(type)) return undefined;
+    return ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
+  };
+  const found = handler.parameters.findIndex((parameter) => (ts.isIdentifier(parameter.name) && CONTEXT_NAMES.has(parameter.name.text)) || /(?:Context|Request)$/.test(typeName(parameter) ?? ''));
+  const contextParameter = found === -1 ? 0 : found;
+  return { contextParameter, inputParameters: handler.parameters.map((_, index) => index).filter((index) => index < contextParameter) };
 }
 
 function applies(applied: AppliedMiddleware, path: string, method: HttpMethod): boolean {

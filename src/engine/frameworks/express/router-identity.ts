@@ -10,6 +10,7 @@ import { enclosingClass, isFunctionLike, propertyNameText, skipOuterExpressions 
 import { type Binding, type ModuleIndex, requiredModule, resolveFunction } from '../../names/index.js';
 import type { FrameworkName, HttpMethod } from '../../routes/route.js';
 import type { RouterValues } from './router-values.js';
+import { type ProjectRouterClass, projectRouterClass } from './project-router-class.js';
 
 export type RouterKind = 'app' | 'router';
 
@@ -34,6 +35,11 @@ export interface RouterDialect {
   namedRoutes?: boolean;
   /** Koa's `router.register(path, methods, middleware)`. */
   registerMethod?: boolean;
+  /**
+   * Instances of a project's own router class (project-router-class.ts) are routers too: the
+   * project dispatches their handlers itself, inside this framework's app.
+   */
+  projectRouterClasses?: boolean;
 }
 
 export interface RouterNode {
@@ -43,6 +49,8 @@ export interface RouterNode {
   prefix: string;
   events: RouterEvent[];
   mountedBy: number;
+  /** An instance of the project's own router class: its routes are dispatched by the project's code. */
+  projectRouter?: ProjectRouterClass;
 }
 
 export interface EventOrder {
@@ -138,6 +146,15 @@ export class RouterIdentity {
     if (depth > MAX_FACTORY_DEPTH) return undefined;
     const value = skipOuterExpressions(expression);
     if (this.nodesByCreation.has(value)) return this.nodesByCreation.get(value) ?? undefined;
+    if (ts.isNewExpression(value) && this.dialect.projectRouterClasses) {
+      const projectRouter = this.projectRouterOf(value, file);
+      if (projectRouter) {
+        const node = this.newNode('router', '');
+        node.projectRouter = projectRouter;
+        this.nodesByCreation.set(value, node);
+        return node;
+      }
+    }
     if (ts.isCallExpression(value) || ts.isNewExpression(value)) {
       const kind = this.creationKind(value, file);
       if (kind) {
@@ -321,6 +338,15 @@ export class RouterIdentity {
     };
     ts.forEachChild(body, visit);
     return found;
+  }
+
+  /** `new Router(...)` of a class the project declares that registers handlers (project-router-class.ts). */
+  private projectRouterOf(creation: ts.NewExpression, file: ScannedSourceFile): ProjectRouterClass | undefined {
+    const callee = skipOuterExpressions(creation.expression);
+    if (!ts.isIdentifier(callee)) return undefined;
+    const declaration = this.values.declarationOf(callee, file);
+    if (!declaration || !ts.isClassLike(declaration.node)) return undefined;
+    return projectRouterClass(declaration.node, declaration.file, this.dialect.routeMethods);
   }
 
   private creationKind(creation: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): RouterKind | undefined {

@@ -48,12 +48,15 @@ const koaDialect: RouterDialect = {
   mountPackages: new Set(['koa-mount']),
   namedRoutes: true,
   registerMethod: true,
+  projectRouterClasses: true,
 };
 
 /**
  * Koa: `@koa/router` / `koa-router` routers (constructor and `prefix()` prefixes, named routes,
  * `router.use('/x', sub.routes())` nesting, `register`), the Koa app's `app.use(...)` order, and
  * koa-mount. A `.unless({ path })` middleware (koa-jwt) does not apply to the paths it lists.
+ * Instances of a project's own router class (express/project-router-class.ts) register routes too;
+ * the project's dispatcher runs them, so with no check of their own their authentication is unknown.
  */
 export const koaAdapter: FrameworkAdapter = {
   name: 'koa',
