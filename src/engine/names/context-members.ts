@@ -1,6 +1,5 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
-import { nodesOfKind } from '../ast/file-index.js';
 import { enclosingFunction, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import type { ModuleIndex } from './module-index.js';
 
@@ -34,8 +33,7 @@ function buildIndex(modules: ModuleIndex): Map<string, ContextMemberValue[]> {
   for (const file of modules.sourceFiles) {
     // Cheap pre-filter: only files that call next with a context object.
     if (!file.text.includes('next(') || !/\b(?:ctx|context)\s*:/.test(file.text)) continue;
-    for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression)) {
-      const call = node as ts.CallExpression;
+    for (const call of nextCalls(file.sourceFile)) {
       const callee = skipOuterExpressions(call.expression);
       const named = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
       const options = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
@@ -59,6 +57,23 @@ function buildIndex(modules: ModuleIndex): Map<string, ContextMemberValue[]> {
     }
   }
   return index;
+}
+
+/** Every `next(...)` / `opts.next(...)` call of a file (an iterative walk: a deeply nested file cannot overflow the stack). */
+function nextCalls(sourceFile: ts.SourceFile): ts.CallExpression[] {
+  const found: ts.CallExpression[] = [];
+  const stack: ts.Node[] = [sourceFile];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      if ((ts.isIdentifier(callee) && callee.text === 'next') || (ts.isPropertyAccessExpression(callee) && callee.name.text === 'next')) found.push(node);
+    }
+    ts.forEachChild(node, (child) => {
+      stack.push(child);
+    });
+  }
+  return found;
 }
 
 /**
