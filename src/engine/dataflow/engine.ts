@@ -3,9 +3,9 @@ import type { AnalysisFailures } from '../analysis-failures.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { exitsEarly, isFunctionLike, isOuterExpression, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { literalDecision, literalValueOf, reachableClauses, reassignedNames, requiresDefined, runtimeParameters, unpassedParameters, type LiteralValue } from '../ast/guards.js';
-import { bindingNames, bindingValue, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
+import { bindingNames, bindingValue, contextMemberRead, contextMemberValues, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import type { Route } from '../routes/route.js';
-import { initialParameterOrigins } from './sources.js';
+import { initialParameterOrigins, middlewareOptionsOrigin } from './sources.js';
 import { holdsLiterals, identityTaint, joinOrigins, safeForOf, withoutLiterals, withSafeFor, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCategory } from '../models.js';
@@ -118,6 +118,8 @@ export class DataflowEngine {
   private readonly recorded = new Set<ts.Node | string>();
   private readonly recordedWithoutTaint = new Set<ts.Node | string>();
   private readonly callees = new Map<ts.Node, ResolvedFunction | null>();
+  /** What RPC middleware put on the procedure context, per `ctx.member` (null: nothing known). */
+  private readonly contextMembers = new Map<string, ValueOrigin | null>();
   private readonly maxDepth: number;
   private readonly authHelpers: HelperAuthenticationFinder;
   private methodsByHandler: Map<ts.Node, Set<string>> | undefined;
@@ -227,7 +229,7 @@ export class DataflowEngine {
     return this.origin(expression, context);
   }
 
-  private analyze(fn: ResolvedFunction, parameters: ValueOrigin[], route: Route, depth: number, otherMethods?: ReadonlySet<ts.Node>): ValueOrigin {
+  private analyze(fn: ResolvedFunction, parameters: ValueOrigin[], route: Route, depth: number, otherMethods?: ReadonlySet<ts.Node>, instance?: ValueOrigin): ValueOrigin {
     // The key is the shape of the inputs (which parameters are tainted), not their labels: a helper
     // called from forty routes is analysed once, and its summary is re-labelled for each caller.
     // A field read from an input bag depends on the route's schema: bags are keyed by the schema's route.
@@ -236,7 +238,7 @@ export class DataflowEngine {
     // decide which branches run: calls passing other literals get their own summary.
     const discriminants = discriminantParameters(fn.node);
     const literals = discriminants.size > 0 ? parameters.map((parameter, index) => (discriminants.has(index) ? literalKey(parameter) : '')).join(',') : '';
-    const key = `${this.nodeId(fn.node)}:${parameters.map((parameter) => describeForKey(parameter, depth === 0, schemaScope)).join('|')}${otherMethods ? `:${route.method}` : ''}${literals.replace(/,/g, '') ? `#${literals}` : ''}`;
+    const key = `${this.nodeId(fn.node)}:${parameters.map((parameter) => describeForKey(parameter, depth === 0, schemaScope)).join('|')}${otherMethods ? `:${route.method}` : ''}${literals.replace(/,/g, '') ? `#${literals}` : ''}${instance ? `@this${describeInstance(instance, schemaScope)}` : ''}`;
     const cached = this.summaries.get(key);
     if (cached) return relabel(cached.result, cached.parameters, parameters);
     if (this.inProgress.has(key) || depth > this.maxDepth || !fn.node.body) return { kind: 'unknown' };
@@ -245,6 +247,7 @@ export class DataflowEngine {
       ? parameters.map((parameter) => (parameter.kind === 'tainted' ? (parameter.taint.knownPrefix !== undefined ? '^' : 't') : '-')).join('')
       : '';
     const context: AnalysisContext = { fn, route, scope: { values: new Map() }, depth, evaluated: new Map(), returns: [], ...(prefixShape ? { prefixShape } : {}), ...(otherMethods ? { otherMethods } : {}) };
+    if (instance) context.scope.values.set('this', instance);
     const result = this.run(fn, parameters, context);
     this.inProgress.delete(key);
     this.summaries.set(key, { result, parameters });
@@ -546,6 +549,9 @@ export class DataflowEngine {
       }
       case ts.SyntaxKind.SpreadElement:
         return this.origin((node as ts.SpreadElement).expression, context);
+      case ts.SyntaxKind.ThisKeyword:
+        // A method called on an instance the flow made (`new TopicModel(db, userId).delete(id)`): what its constructor stored.
+        return this.lookup('this', context) ?? { kind: 'unknown' };
       case ts.SyntaxKind.PropertyAccessExpression:
       case ts.SyntaxKind.ElementAccessExpression:
         return this.memberOrigin(node as ts.PropertyAccessExpression | ts.ElementAccessExpression, context);
@@ -704,6 +710,7 @@ export class DataflowEngine {
 
     let receiverOrigin: ValueOrigin | undefined;
     if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) receiverOrigin = this.origin(callee.expression, context);
+    if (receiverOrigin?.kind === 'unknown' && ts.isPropertyAccessExpression(callee)) receiverOrigin = this.contextMemberOrigin(callee.expression, context) ?? receiverOrigin;
 
     this.record(call, context, argumentOrigins, receiverOrigin);
 
@@ -802,7 +809,9 @@ export class DataflowEngine {
       });
       // `f(...args)` may fill every parameter: none of them counts as left out.
       if (call.arguments?.some(ts.isSpreadElement)) while (parameters.length < runtimeParameters(target.node).length) parameters.push({ kind: 'unknown' });
-      const returned = this.isClosureOf(target, context) ? this.analyzeClosure(target, parameters, context) : this.analyze(target, parameters, context.route, context.depth + 1);
+      // A method of a project class called on an instance whose fields the flow knows: `this` is that instance.
+      const instance = receiverOrigin && instanceFields(receiverOrigin) && isClassMember(target.node) ? receiverOrigin : undefined;
+      const returned = this.isClosureOf(target, context) ? this.analyzeClosure(target, parameters, context) : this.analyze(target, parameters, context.route, context.depth + 1, undefined, instance);
       if (returned.kind === 'tainted') {
         const result: ValueOrigin = { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)), ...(returned.fields ? { fields: returned.fields } : {}) };
         // `const { auth, body } = await parseRequest(req)`: a helper that verifies the credentials hands
@@ -1124,9 +1133,37 @@ export class DataflowEngine {
       if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) fields[target.name.text] = this.origin(assignment.right, nested);
     }
     const carried = Object.values(fields).find((field): field is ValueOrigin & { kind: 'tainted' } => field.kind === 'tainted');
-    if (!carried) return undefined;
+    // `new TopicModel(db, ctx.userId)`: no request data, but a field holds the caller (a repository scoped to its
+    // user); its methods read it as `this.userId`. Kept as an object of known fields, none of them client input.
+    if (!carried) return Object.values(fields).some(holdsCaller) ? { kind: 'constant', fields } : undefined;
     const { requestObject: _request, ...taint } = carried.taint;
     return { kind: 'tainted', taint: withStep(taint, this.step(call, context, `held by a new ${callee.text}`)), fields, rest: { kind: 'unknown' } };
+  }
+
+  /**
+   * `ctx.topicModel` in a resolver: what the RPC middleware that put it on the procedure context made
+   * (`opts.next({ ctx: { topicModel: new TopicModel(ctx.serverDB, ctx.userId) } })`), evaluated in that
+   * middleware with its options as the framework passes them. Only an instance whose fields the flow
+   * knows is kept, and only when every middleware that sets the member agrees on which fields hold the caller.
+   */
+  private contextMemberOrigin(expression: ts.Expression, context: AnalysisContext): ValueOrigin | undefined {
+    const read = contextMemberRead(expression);
+    if (!read || context.depth >= this.maxDepth) return undefined;
+    const key = `${read.context}.${read.member}`;
+    if (this.contextMembers.has(key)) return this.contextMembers.get(key) ?? undefined;
+    this.contextMembers.set(key, null); // a member whose value reads the member again stays unknown
+    const values = contextMemberValues(this.modules, read.member).filter((value) => value.context === read.context);
+    const origins = values.map(({ value, file, middleware, context: contextName }) => {
+      const nested: AnalysisContext = { fn: { file, node: middleware, name: '<middleware>' }, route: context.route, scope: { values: new Map() }, depth: context.depth + 1, evaluated: new Map(), returns: [] };
+      const options = middleware.parameters[0];
+      if (options) this.bindName(options.name, middlewareOptionsOrigin(options, file.path, contextName), nested);
+      if (middleware.body) this.bindLocals(middleware.body, nested, value.getStart());
+      return this.origin(value, nested);
+    });
+    const first = origins[0];
+    const agreed = first && origins.every((origin) => instanceFields(origin) && sameCallerFields(origin, first)) ? first : undefined;
+    this.contextMembers.set(key, agreed ?? null);
+    return agreed;
   }
 
   private calleeOf(call: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): ResolvedFunction | undefined {
@@ -1575,4 +1612,35 @@ function answeredWith401(call: ts.CallExpression | ts.NewExpression): boolean {
 /** One field read out of an input bag, named by its path (`input.teamId`): the bag's taint, for that field alone. */
 function memberTaint(taint: Taint, field: string): Taint {
   return { ...withoutInputBag(taint), source: { ...taint.source, label: `${taint.source.label}.${field}` } };
+}
+
+/** The fields of an object the flow built member by member (an instance, an object literal), if known. */
+function instanceFields(origin: ValueOrigin): Readonly<Record<string, ValueOrigin>> | undefined {
+  return origin.kind === 'tainted' || origin.kind === 'constant' ? origin.fields : undefined;
+}
+
+/** The caller's identity, or an object with a field that holds it (at any depth). */
+function holdsCaller(origin: ValueOrigin, depth = 0): boolean {
+  if (origin.kind === 'principal') return true;
+  const fields = instanceFields(origin);
+  return depth < 3 && fields !== undefined && Object.values(fields).some((field) => holdsCaller(field, depth + 1));
+}
+
+/** Two instances whose fields hold the caller under the same names. */
+function sameCallerFields(a: ValueOrigin, b: ValueOrigin): boolean {
+  const names = (origin: ValueOrigin) => Object.entries(instanceFields(origin) ?? {}).filter(([, field]) => holdsCaller(field)).map(([name]) => name).sort().join(',');
+  return names(a) === names(b);
+}
+
+/** A method or a function-valued property of a class: it runs with `this` bound to the instance it is called on. */
+function isClassMember(node: ts.Node): boolean {
+  const parent = node.parent;
+  return (ts.isMethodDeclaration(node) && parent !== undefined && ts.isClassLike(parent)) || (parent !== undefined && ts.isPropertyDeclaration(parent) && ts.isClassLike(parent.parent));
+}
+
+/** The instance `this` is bound to, for a summary key: which fields hold what. */
+function describeInstance(origin: ValueOrigin, schemaScope: string, depth = 0): string {
+  const fields = instanceFields(origin);
+  if (!fields || depth > 2) return describeForKey(origin, false, schemaScope);
+  return `{${Object.entries(fields).map(([name, field]) => `${name}=${describeInstance(field, schemaScope, depth + 1)}`).join(',')}}`;
 }

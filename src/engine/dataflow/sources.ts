@@ -134,6 +134,14 @@ function graphqlArgs(parameter: ts.ParameterDeclaration, file: string): ValueOri
   return { kind: 'tainted', taint: { source: { label, kind: 'args' }, steps: [{ file, line, column, message: `GraphQL arguments ${label}` }], transforms: [] } };
 }
 
+/**
+ * What an RPC middleware's first parameter holds (`opts` of `t.middleware(async (opts) => ...)`): the
+ * procedure's options, `{ ctx, input, next }` for tRPC, `{ context, next }` for oRPC.
+ */
+export function middlewareOptionsOrigin(parameter: ts.ParameterDeclaration, file: string, context: 'ctx' | 'context'): ValueOrigin {
+  return requestObject(parameter, file, '', context === 'ctx' ? 'trpc-options' : 'orpc-options');
+}
+
 function requestObject(parameter: ts.ParameterDeclaration, file: string, fallbackName: string, kind: RequestObjectKind): ValueOrigin {
   const name = ts.isIdentifier(parameter.name) ? parameter.name.text : fallbackName;
   const { line, column } = nodePosition(parameter);

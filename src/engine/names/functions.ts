@@ -3,6 +3,7 @@ import type { ScannedSourceFile } from '../../types.js';
 import { enclosingClass, fieldTypeName, isFunctionLike, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingValue, type ModuleIndex } from './module-index.js';
 import { localInitializer } from './locals.js';
+import { contextMemberClass, contextMemberRead } from './context-members.js';
 
 /** A function found for an expression, with the file it is written in. */
 export interface ResolvedFunction {
@@ -102,6 +103,10 @@ function resolveMember(modules: ModuleIndex, file: ScannedSourceFile, owner: ts.
     const target = bindingValue(binding);
     return binding?.kind === 'declaration' && target ? memberOf(modules, binding.file, target, member, depth + 1) : undefined;
   }
+  // `ctx.messageModel.update`: the instance an RPC middleware put on the procedure context (context-members.ts).
+  const contextRead = contextMemberRead(ownerValue);
+  const contextClass = contextRead && contextMemberClass(modules, contextRead);
+  if (contextClass) return memberOf(modules, contextClass.file, contextClass.node, member, depth + 1);
   if (ts.isIdentifier(ownerValue)) {
     // A local of the function around the use: `const sessionHandler = new SessionHandler(db)` inside a route setup function.
     const local = localInitializer(ownerValue);

@@ -26,4 +26,5 @@ export { calledFunctions, memberAlternatives, resolveFunction, returnedFunction,
 export { moduleCallee, type ModuleCallee } from './module-callee.js';
 export { importedValue, isModuleObject, type ImportedValue } from './imported-values.js';
 export { fileImports, importedCallee, type FileImport } from './file-imports.js';
+export { contextMemberClass, contextMemberRead, contextMemberValues, type ContextMemberValue } from './context-members.js';
 export { localBinding, localConstInitializer, localDeclaration, localInitializer } from './locals.js';
