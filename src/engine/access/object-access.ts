@@ -82,6 +82,13 @@ interface ReachEntry {
   argumentsNeeded?: number;
   /** The function reaches the lookup along more than the path kept in `inner`: literals a caller passes prune none. */
   severalPaths?: boolean;
+  /**
+   * Other filter fields whose values are the function's parameters (`partnerId_programId: { partnerId,
+   * programId }` in `getEnrollmentOrThrow({ partnerId, programId })`): a caller that passes its own
+   * tenant or id there scopes the lookup for its route, whatever the first route the dataflow
+   * followed passed.
+   */
+  scopeSlots?: Array<{ field: string; index: number; memberPath: string[] }>;
 }
 
 const analyses = new WeakMap<object, ObjectAccessAnalysis>();
@@ -247,7 +254,15 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const parents = facts.parentRecords.length > 0 ? { parents: facts.parentRecords } : {};
       const owner = parameterOwner(ctx, key.taint.steps, enclosingFunction(lookup.node));
       const ownerInner: PathEntry[] = owner && owner.closures.length > 0 ? [{ fn: owner.fn as PathEntry['fn'], call: owner.closures[0]!.fn }, ...inner] : inner;
-      register(owner?.fn, owner?.index, { lookup, field: key.field, inner: ownerInner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}), ...parents });
+      const lookupFunction = enclosingFunction(lookup.node);
+      const scopeSlots = owner?.fn === lookupFunction && lookupFunction
+        ? facts.keys.flatMap((other) => {
+            const value = skipOuterExpressions(other.expression);
+            const slot = other !== key && ts.isIdentifier(value) ? parameterSlot(lookupFunction, value) : undefined;
+            return slot ? [{ field: other.field, ...slot }] : [];
+          })
+        : [];
+      register(owner?.fn, owner?.index, { lookup, field: key.field, inner: ownerInner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}), ...parents, ...(scopeSlots.length > 0 ? { scopeSlots } : {}) });
       const path = pathFunctions(ctx, tainted, key.taint.steps, lookup.node);
       consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled, facts.parentRecords);
     });
@@ -287,7 +302,10 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const { line, column } = nodePosition(tainted.call);
         const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
         const candidate: UncheckedAccess = { tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high', ...(entry.capability ? { capability: entry.capability } : {}) };
-        consider(candidate, path, keyNames, entry.settled, entry.parents);
+        // This caller passes its own tenant or id for another field of the filter: scoped from here.
+        const scopedBy = entry.settled ? undefined : entry.scopeSlots?.find((slot) => memberOfOrigin(tainted.argumentOrigins[slot.index], slot.memberPath)?.kind === 'principal');
+        const settledHere: Settled | undefined = scopedBy ? { verdict: 'scoped', evidence: `scoped by ${scopedBy.field}, which ${callee.name}() is given from the caller's own at ${tainted.file.path}:${line}` } : entry.settled;
+        consider(candidate, path, keyNames, settledHere, entry.parents);
       }
     }
   }
@@ -389,8 +407,13 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   if (usedOnlyToLink(lookup.node)) return { verdict: 'not-owned', evidence: `only linked to, not changed (${at})` };
   if (facts.publicOnly) return { verdict: 'public', evidence: `only public records: ${facts.publicOnly} (${at})` };
   if (!isWriteAccess(lookup) && resultOnlyTested(lookup.node)) return { verdict: 'existence-only', evidence: `result only tested (or its timestamp used as a cursor), never returned (${at})` };
+  // `prisma.programEnrollment.groupBy({ by: ['status'], _count: true })`, `count(...)`: numbers, no record.
+  if (!isWriteAccess(lookup) && COUNTING_METHODS.has(lookup.access.method)) return { verdict: 'existence-only', evidence: `${lookup.access.method}() answers with counts, no record (${at})` };
   return undefined;
 }
+
+/** Reads that answer with counts or groups of counts, never a record's fields. */
+const COUNTING_METHODS: ReadonlySet<string> = new Set(['count', 'countBy', 'countDocuments', 'estimatedDocumentCount', 'groupBy', 'aggregate']);
 
 /**
  * A read whose result is bound and then only tested in `if` conditions (`if (!existing) throw`,

@@ -186,7 +186,7 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
     const otherMethods = fn === tainted.route.handler?.node ? ctx.dataflow.otherMethodStatements(tainted.route) : undefined;
     const visit = (node: ts.Node): void => {
       if (evidence || otherMethods?.has(node)) return;
-      if (ts.isIfStatement(node) && mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression) && stopsWhenTrue(node)) {
+      if (ts.isIfStatement(node) && mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression, 0, path) && stopsWhenTrue(node)) {
         evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node };
         return;
       }
@@ -220,7 +220,7 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
         // `team.users.some((member) => member.userId === session.user.id)`: the record's members searched for the caller.
         const receiver = lookup && ts.isPropertyAccessExpression(skipOuterExpressions(lookup.expression)) ? (skipOuterExpressions(lookup.expression) as ts.PropertyAccessExpression).expression : undefined;
         const aboutRecord = lookupArguments.some(mentions) || (receiver !== undefined && ARRAY_SEARCH.test(callName(lookup!)) && mentions(receiver));
-        if (lookup && lookup !== tainted.call && aboutRecord && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument))) {
+        if (lookup && lookup !== tainted.call && aboutRecord && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path))) {
           membershipResults.set(name, callName(lookup));
         } else if (lookup && lookup !== tainted.call && lookupArguments.some(mentions)) {
           // The record (or its parent) loaded by the same id first: `const chat = await getChatById({ id })`,
@@ -249,7 +249,7 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
         const isCheck = AUTHORIZATION_CALL.test(name) || configured.includes(name);
         // `await prisma.userTeam.findUniqueOrThrow({ where: { userId_teamId: { userId, teamId } } })`: a lookup
         // by the caller and the parent that throws when none is found is the membership check, whatever is bound.
-        if (THROWING_LOOKUP.test(name) && node !== tainted.call && !pathCalls.has(node) && chainArguments(node).some(mentions) && chainArguments(node).some((argument) => mentionsPrincipal(ctx, tainted, argument))) {
+        if (THROWING_LOOKUP.test(name) && node !== tainted.call && !pathCalls.has(node) && chainArguments(node).some(mentions) && chainArguments(node).some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path))) {
           evidence = { what: `the membership check ${name}(), which throws when the caller has no record`, node };
           return;
         }
@@ -259,7 +259,7 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
         }
         // `await getDiscountOrThrow({ discountId, programId })`: a helper that loads the record by the id it is
         // given and exits unless the record's field equals the other value it is given, here the caller's.
-        if (node !== tainted.call && !pathCalls.has(node) && tiedTo(node, tainted.call, keyNames) && comparingHelperChecks(ctx, tainted, node, mentions)) {
+        if (node !== tainted.call && !pathCalls.has(node) && tiedTo(node, tainted.call, keyNames) && comparingHelperChecks(ctx, tainted, node, mentions, path)) {
           evidence = { what: `${name}(), which loads the record and exits unless it belongs to the caller's value it is given`, node };
           return;
         }
@@ -272,7 +272,7 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
           !pathCalls.has(node) &&
           node.arguments.some(mentions) &&
           tiedTo(node, tainted.call, keyNames) &&
-          node.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument) || isRpcContext(tainted.route, argument)) &&
+          node.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isRpcContext(tainted.route, argument)) &&
           throwsUnlessFound(ctx, node, tainted.call)
         ) {
           evidence = { what: `the membership check ${name}(), which throws unless a record keyed by both exists`, node };
@@ -353,14 +353,14 @@ function argumentFor(call: ts.CallExpression, fn: ts.SignatureDeclaration, name:
 }
 
 /** The call runs a helper that loads the record by the id it is passed and exits unless it belongs to the caller's value passed beside it. */
-function comparingHelperChecks(ctx: AccessContext, tainted: TaintedCall, call: ts.CallExpression, mentionsKey: (node: ts.Node) => boolean): boolean {
+function comparingHelperChecks(ctx: AccessContext, tainted: TaintedCall, call: ts.CallExpression, mentionsKey: (node: ts.Node) => boolean, path: readonly PathFunction[]): boolean {
   const file = ctx.modules.fileOf(call);
   const target = file && resolveFunction(ctx.modules, file, call.expression);
   if (!target?.node.body) return false;
   return helperComparisons(target.node).some(({ id, owner }) => {
     const idArgument = argumentFor(call, target.node, id);
     const ownerArgument = argumentFor(call, target.node, owner);
-    return idArgument !== undefined && ownerArgument !== undefined && mentionsKey(idArgument) && mentionsPrincipal(ctx, tainted, ownerArgument);
+    return idArgument !== undefined && ownerArgument !== undefined && mentionsKey(idArgument) && mentionsPrincipal(ctx, tainted, ownerArgument, 0, path);
   });
 }
 
@@ -465,7 +465,7 @@ function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet
   return record.length > 0 && [...checked].some((text) => record.includes(text.split('.')[0]!));
 }
 
-function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression, depth = 0): boolean {
+function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression, depth = 0, path: readonly PathFunction[] = []): boolean {
   // `select: { users: { select: { userId: true } } }` names columns to load, not the caller's id.
   const text = condition.getText().replace(COLUMN_FLAG, '');
   if (PRINCIPAL_TEXT.test(text) || CONTEXT_PRINCIPAL.test(text)) return true;
@@ -505,7 +505,7 @@ function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: 
     }
     // `const space = await requireActiveSpace(ctx.user)`: what a call makes of the caller alone is the caller's own.
     const root = ts.isPropertyAccessExpression(node) ? rootIdentifierOf(node) : ts.isIdentifier(node) ? node : undefined;
-    if (root && depth < 2 && derivedFromCallerOnly(ctx, tainted, root, depth)) {
+    if (root && depth < 2 && (derivedFromCallerOnly(ctx, tainted, root, depth, path) || passedByCaller(ctx, tainted, root, conditionFunction, depth, path))) {
       principal = true;
       return;
     }
@@ -519,11 +519,33 @@ function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: 
  * A local bound to a call whose every argument is the caller (`await requireActiveSpace(ctx.user)`,
  * `getCurrentOrg(session.user.id)`): nothing the client sent chose it, so it is the caller's own record.
  */
-function derivedFromCallerOnly(ctx: AccessContext, tainted: TaintedCall, identifier: ts.Identifier, depth: number): boolean {
+function derivedFromCallerOnly(ctx: AccessContext, tainted: TaintedCall, identifier: ts.Identifier, depth: number, path: readonly PathFunction[]): boolean {
   const declaration = localDeclaration(identifier);
-  const call = declaration?.initializer && ts.isIdentifier(declaration.name) ? firstCall(declaration.initializer) : undefined;
+  const call = declaration?.initializer && (ts.isIdentifier(declaration.name) || ts.isObjectBindingPattern(declaration.name)) ? firstCall(declaration.initializer) : undefined;
   if (!call || call.arguments.length === 0 || call === tainted.call) return false;
-  return call.arguments.every((argument) => mentionsPrincipal(ctx, tainted, argument, depth + 1));
+  if (ts.isIdentifier(declaration!.name) && call.arguments.every((argument) => mentionsPrincipal(ctx, tainted, argument, depth + 1, path))) return true;
+  // `const { program } = await getProgramEnrollmentOrThrow({ partnerId: partner.id, programId })`: what a
+  // membership check keyed by the caller returns (it throws unless the caller's record exists) is the caller's.
+  return call.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, depth + 1, path)) && throwsUnlessFound(ctx, call, tainted.call);
+}
+
+/**
+ * A parameter of a helper on the lookup's path (`getCampaignOrThrow({ programId, campaignId })`),
+ * read where the helper is called: the caller's own when what the call passes for it is
+ * (`programId` from the caller's workspace). A lookup recorded in the caller's context has no
+ * values for the helper's parameters, so they are judged at the call.
+ */
+function passedByCaller(ctx: AccessContext, tainted: TaintedCall, identifier: ts.Identifier, helper: ts.Node | undefined, depth: number, path: readonly PathFunction[]): boolean {
+  if (!helper || !ts.isFunctionLike(helper) || localDeclaration(identifier)) return false;
+  if (!helper.parameters.some((parameter) => bindingNames(parameter.name).includes(identifier.text))) return false;
+  for (const { call } of path) {
+    if (!call || !ts.isCallExpression(call)) continue;
+    const file = ctx.modules.fileOf(call);
+    if (!file || resolveFunction(ctx.modules, file, call.expression)?.node !== helper) continue;
+    const passed = argumentFor(call, helper, identifier.text);
+    if (passed && mentionsPrincipal(ctx, tainted, passed, depth + 1, path)) return true;
+  }
+  return false;
 }
 
 function rootIdentifierOf(node: ts.PropertyAccessExpression): ts.Identifier | undefined {
