@@ -108,6 +108,8 @@ export const REQUEST_CONTEXT_PRINCIPAL_KEY = /^(?:user|currentUser|authUser|auth
 export const PRINCIPAL_READS: ReadonlyArray<{ label: string; pattern: RegExp }> = [
   { label: 'req.user', pattern: /\breq\s*(?:\?\.|\.)\s*user\b/ },
   { label: 'request.user', pattern: /\brequest\s*(?:\?\.|\.)\s*user\b/ },
+  // The same user under a project's own name: `req.currentUser`, `req.remoteUser` (the request doubles as the GraphQL context).
+  ...['currentUser', 'remoteUser', 'authUser', 'loggedInUser', 'authenticatedUser', 'sessionUser'].map((field) => ({ label: `req.${field}`, pattern: new RegExp(String.raw`\b(?:req|request)\s*(?:\?\.|\.)\s*${field}\b`) })),
   { label: 'req.auth', pattern: /\breq\s*(?:\?\.|\.)\s*auth\b/ },
   { label: 'session.user', pattern: /\bsession\s*(?:\?\.|\.)\s*(?:user|userId)\b/ },
   { label: 'ctx.state.user', pattern: /\bctx\s*\.\s*state\s*(?:\?\.|\.)\s*(?:user|jwtdata|auth)\b/ },

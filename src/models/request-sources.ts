@@ -30,8 +30,8 @@ export interface RequestObjectModel {
   principalMethods?: ReadonlySet<string>;
 }
 
-// Set on the request by authentication middleware (`req.userId = decoded.id`): never sent by the client.
-const PRINCIPAL_PROPERTIES = new Set(['user', 'auth', 'session', 'state', 'locals', 'principal', 'jwtPayload', 'userId', 'currentUser', 'authUser', 'uid', 'claims']);
+// Set on the request by authentication middleware (`req.userId = decoded.id`, `req.remoteUser = user`): never sent by the client.
+const PRINCIPAL_PROPERTIES = new Set(['user', 'auth', 'session', 'state', 'locals', 'principal', 'jwtPayload', 'userId', 'currentUser', 'authUser', 'remoteUser', 'loggedInUser', 'authenticatedUser', 'sessionUser', 'uid', 'claims']);
 
 // What an HTTP request (Express, Fastify, Node, Fetch API, Next.js) and its framework wrappers carry.
 const HTTP_INPUTS: Record<string, string> = {

@@ -84,6 +84,37 @@ describe('graphql resolver maps (Apollo Server): fixture app', () => {
   });
 });
 
+describe('graphql-js code-first schemas (new GraphQLObjectType)', () => {
+  it('reads the root types a GraphQLSchema names as operations and other object types as field resolvers', () => {
+    const routes = loadRoutes(path.resolve('fixtures/rules/missing-authentication/graphql/code-first'), [graphqlAdapter]);
+    expect(routes.map((entry) => `${entry.id} ${entry.auth}`).sort()).toEqual([
+      'FIELD Subscription.amount unknown',
+      'MUTATION editSetting authenticated',
+      'MUTATION hideSetting authenticated',
+      'MUTATION purgeSettings public',
+      'MUTATION resetSetting authenticated',
+      'QUERY setting public',
+      'QUERY settings public',
+    ]);
+    expect(route(routes, 'QUERY setting').handler?.file).toBe('setting-query.ts');
+    expect(route(routes, 'MUTATION hideSetting').authEvidence[0]).toMatch(/hands req\.remoteUser to mustBeLoggedInTo/);
+  });
+
+  it('takes the types called Query and Mutation as roots when no schema is in view', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { 'express-graphql': '^0.12.0', graphql: '^16.9.0' } }),
+      'src/types.ts': [
+        "import { GraphQLObjectType, GraphQLString } from 'graphql';",
+        'export const Mutation = new GraphQLObjectType({',
+        "  name: 'Mutation',",
+        '  fields: { rename: { type: GraphQLString, args: { name: { type: GraphQLString } }, resolve: (_: unknown, args: { name: string }) => args.name } },',
+        '});',
+      ].join('\n'),
+    });
+    expect(loadRoutes(dir, [graphqlAdapter]).map((entry) => entry.id)).toEqual(['MUTATION rename']);
+  });
+});
+
 describe('graphql resolver maps: how real projects write them', () => {
   it('reads a permission check the server put on the context, and a resolver handing its context to a function registered on it', () => {
     const dir = makeProject({

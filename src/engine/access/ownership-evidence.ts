@@ -24,7 +24,7 @@ export interface AccessContext {
 // The caller's tenant on the request or its server-built context (`context.org.id`, `req.organization.id`,
 // set by the middleware that resolved the caller's membership) scopes a lookup to the caller as well.
 const PRINCIPAL_TEXT =
-  /\b(?:req|request|ctx|context)\s*\.\s*(?:org|organization|tenant|workspace)\s*\??\.\s*(?:id|_id)\b|\b(?:req|request|ctx|c|context)\s*\.\s*(?:user|auth|session|state\s*\.\s*user|locals\s*\.\s*user|userId|currentUser|authUser|uid)\b|\b(?:user|currentUser|me|principal|session|auth|actor|viewer|requester|caller|authUser|loggedInUser|sessionUser|account)\s*\??\.\s*(?:id|_id|sub|userId|uid|email|accountIds|orgId|organizationId|tenantId|teamId|teamIds)\b|\b(?:userId|userUid|currentUserId|ownerId|actorId|viewerId|callerId|requesterId|authUserId|sessionUserId|tenantId|orgId|organizationId|accountId)\b/;
+  /\b(?:req|request|ctx|context)\s*\.\s*(?:org|organization|tenant|workspace)\s*\??\.\s*(?:id|_id)\b|\b(?:req|request|ctx|c|context)\s*\.\s*(?:user|auth|session|state\s*\.\s*user|locals\s*\.\s*user|userId|currentUser|remoteUser|authUser|loggedInUser|authenticatedUser|uid)\b|\b(?:user|currentUser|me|principal|session|auth|actor|viewer|requester|caller|authUser|loggedInUser|sessionUser|account)\s*\??\.\s*(?:id|_id|sub|userId|uid|email|accountIds|orgId|organizationId|tenantId|teamId|teamIds)\b|\b(?:userId|userUid|currentUserId|ownerId|actorId|viewerId|callerId|requesterId|authUserId|sessionUserId|tenantId|orgId|organizationId|accountId)\b/;
 // A statement that ends the request: throw, return (with or without a response), next(err).
 // Hono keeps the verified token or user in the context: `c.get('jwtPayload').sub`, `c.get('user').id`.
 const CONTEXT_PRINCIPAL = /\bjwtPayload\b|\.get\s*\(\s*['"`](?:jwtPayload|user|session|auth)['"`]\s*\)/;
@@ -41,9 +41,21 @@ function stopsWhenTrue(node: ts.IfStatement): boolean {
   const then = node.thenStatement.getText();
   return EXITS.test(then) || (node.elseStatement !== undefined && ANSWERS.test(then));
 }
+
+/**
+ * The `if` lets the request on only when its condition (or another in its `else if` chain) holds:
+ * the chain ends in an `else` that exits (`if (user.isAdmin(card.hostId)) {...} else if (user.isAdmin(card.ownerId)) {...} else { throw }`).
+ */
+function stopsWhenFalse(node: ts.IfStatement): boolean {
+  let last: ts.Statement | undefined = node.elseStatement;
+  while (last && ts.isIfStatement(last)) last = last.elseStatement;
+  return last !== undefined && EXITS.test(last.getText());
+}
 // `userId: true` in a Prisma select/include, `{ email: false }`: a column flag, not a value.
 const COLUMN_FLAG = /\b[A-Za-z_$][\w$]*\s*:\s*(?:true|false)\b/g;
 // Array searches: called on a record's members with a test of the caller, they answer "is the caller among them".
+/** A read of a record's related record, called on the record: Sequelize's `getCollective()`, `fetchOwner()`, `loadParent()`. */
+const ASSOCIATION_READ = /^(?:get|fetch|load)[A-Z]\w*$/;
 const ARRAY_SEARCH = /^(?:some|find|findIndex|filter|includes|every)$/;
 // Prisma `findUniqueOrThrow`/`findFirstOrThrow`, TypeORM `findOneOrFail`/`findOneByOrFail`: lookups that throw when nothing matches.
 const THROWING_LOOKUP = /^find\w*Or(?:Throw|Fail)$/;
@@ -186,7 +198,7 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
     const otherMethods = fn === tainted.route.handler?.node ? ctx.dataflow.otherMethodStatements(tainted.route) : undefined;
     const visit = (node: ts.Node): void => {
       if (evidence || otherMethods?.has(node)) return;
-      if (ts.isIfStatement(node) && mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression, 0, path) && stopsWhenTrue(node)) {
+      if (ts.isIfStatement(node) && mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression, 0, path) && (stopsWhenTrue(node) || stopsWhenFalse(node))) {
         evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node };
         return;
       }
@@ -222,6 +234,10 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
         const aboutRecord = lookupArguments.some(mentions) || (receiver !== undefined && ARRAY_SEARCH.test(callName(lookup!)) && mentions(receiver));
         if (lookup && lookup !== tainted.call && aboutRecord && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path))) {
           membershipResults.set(name, callName(lookup));
+        } else if (lookup && lookup !== tainted.call && receiver !== undefined && ASSOCIATION_READ.test(callName(lookup)) && mentions(receiver)) {
+          // `const account = await exportRequest.getCollective()`: the record's parent, read from the record
+          // (a Sequelize association getter); a check of the caller on that parent covers the record.
+          names.add(name);
         } else if (lookup && lookup !== tainted.call && lookupArguments.some(mentions)) {
           // The record (or its parent) loaded by the same id first: `const chat = await getChatById({ id })`,
           // then `if (chat.userId !== session.user.id) return forbidden` ties the id to the caller.

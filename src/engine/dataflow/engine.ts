@@ -63,6 +63,8 @@ export interface DataflowOptions {
 /** Names of helpers that return who is calling (`requireUser`, `getSessionOrThrow`, `verifyToken`, `authenticate`). */
 const USER_HELPER_NAME = /user|session|auth|principal|account|claims|identity|token|caller|member|viewer/i;
 /** The properties of a verifying helper's result that hold the caller. */
+/** The key of out-of-context answers asked without a route. */
+const NO_ROUTE = Symbol('no route');
 const HELPER_PRINCIPAL_FIELDS = ['auth', 'user', 'session', 'principal', 'currentUser', 'claims'];
 /** validator.js-style guard names (models/sanitizers.ts). */
 const VALIDATOR_FUNCTION = new RegExp(`^(?:${VALIDATOR_FUNCTIONS.join('|')}|(?:${VALIDATOR_FUNCTION_PREFIXES.join('|')})\\w*)$`);
@@ -207,6 +209,21 @@ export class DataflowEngine {
 
   /** The origin of an expression in its own function, with parameters unknown (no caller context). */
   originOutOfContext(expression: ts.Expression, file: ScannedSourceFile, route?: Route): ValueOrigin {
+    // Rules ask about the same expressions again and again (each condition near each lookup of a
+    // route): each answer binds every local before the expression, so in long resolvers they add up.
+    const routeKey = route ?? NO_ROUTE;
+    let answers = this.outOfContextAnswers.get(expression);
+    const known = answers?.get(routeKey);
+    if (known) return known;
+    const answer = this.originOutOfContextUncached(expression, file, route);
+    if (!answers) this.outOfContextAnswers.set(expression, (answers = new Map()));
+    answers.set(routeKey, answer);
+    return answer;
+  }
+
+  private readonly outOfContextAnswers = new WeakMap<ts.Node, Map<Route | typeof NO_ROUTE, ValueOrigin>>();
+
+  private originOutOfContextUncached(expression: ts.Expression, file: ScannedSourceFile, route?: Route): ValueOrigin {
     const fn = enclosingFunction(expression);
     const context: AnalysisContext = {
       fn: fn ? { file, node: fn, name: '<local>' } : { file, node: undefined as never, name: '<module>' },

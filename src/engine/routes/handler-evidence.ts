@@ -118,7 +118,7 @@ const OTHER_REJECTION = /\bnext\s*\(\s*new\s+\w*Error\b|\b(?:status|sendStatus|c
 const ANONYMOUS_EXIT = /\bif\s*\(\s*!\s*([\w$.?]+)\s*\)\s*\{?\s*return(?:\s+(?:null|undefined|false)|\s*\[\s*\]|\s*\{\s*\})?\s*(?:;|\}|\n)/;
 // Only the request's or context's own principal: `if (!user) return null` after a lookup tests the record, not the caller.
 // `ctx.user?.id`, `ctx.session?.user?.sub`: the principal's own id tests it too.
-const PRINCIPAL_WORD = /^(?:(?:req|request|ctx|context)(?:\??\.[\w$]+)*\??\.(?:session|user|userId|currentUser|viewer|auth|principal|uid)|session\??\.(?:user|userId|uid))(?:\??\.(?:id|_id|sub|uid|userId))?$/;
+const PRINCIPAL_WORD = /^(?:(?:req|request|ctx|context)(?:\??\.[\w$]+)*\??\.(?:session|user|userId|currentUser|remoteUser|authUser|loggedInUser|authenticatedUser|sessionUser|viewer|auth|principal|uid)|session\??\.(?:user|userId|uid))(?:\??\.(?:id|_id|sub|uid|userId))?$/;
 
 /**
  * Names the handler's parameters give the context's principal, with the field each reads: `(parent, args, { user })` -> user.

@@ -10,7 +10,7 @@ import { calledFunctions, type ModuleIndex, type ResolvedFunction, resolveFuncti
 import { exitsEarly, isVariableReference, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE, findAuthModel, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type AuthModel } from './classify-middleware.js';
 import { readsRequestCredentials } from './handler-evidence.js';
-import { CONTEXT_PERMISSION_CHECK, SELF_THROWING_VERIFICATION } from '../../models/auth.js';
+import { CONTEXT_PERMISSION_CHECK, PRINCIPAL_READS, SELF_THROWING_VERIFICATION } from '../../models/auth.js';
 
 /** What a project function does about authentication, judged from its body and its callees. */
 interface HelperFacts {
@@ -97,6 +97,9 @@ export class HelperAuthenticationFinder {
       const model = findAuthModel(this.authModels, helper.file.path, helper.name);
       if (model) return { evidence: `${handler.name} calls ${helper.name} (${helper.file.path}:${nodePosition(helper.node).line}), an authentication check declared in ${model.label}` };
       const facts = this.factsOf(helper, 0);
+      // `mustBeLoggedInTo(req.remoteUser, 'edit')`: the handler hands the caller to an assertion that throws a 401 without one.
+      const assertedPrincipal = facts.verifiedIn ? undefined : principalAsserted(call, helper);
+      if (assertedPrincipal) return { evidence: `${handler.name} hands ${assertedPrincipal} to ${helper.name} (${helper.file.path}:${nodePosition(helper.node).line}), which throws an authentication error without it` };
       if (!facts.verifiedIn) continue;
       const called = `${helper.name} (${helper.file.path}:${nodePosition(helper.node).line})`;
       const skip = skipOption(call, helper);
@@ -280,6 +283,32 @@ function escapingThrows(modules: ModuleIndex, fn: ResolvedFunction): { throws: b
 // Also the `loginRequired(ctx)` / `ownerRequired(ctx)` form (Django's login_required): the session's
 // owner, the signed-in user, must be there.
 const AUTH_ASSERTION_NAME = /^(?:(?:assert|require|ensure|enforce|verify|check)(?:Is)?(?:Authenticated|Authed|LoggedIn|SignedIn|Login|Auth|Authentication|User|Session|Viewer|Admin|Staff|Member)|(?:login|signIn|auth|authentication|user|session|owner|viewer|member|admin|staff)Required)$/;
+
+/** An error a function throws for a caller it could not authenticate: `new Unauthorized(...)`, `new errors.AuthenticationError()`, a 401. */
+const AUTHENTICATION_ERROR = /new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Unauthenticated|NotAuthenticated|AuthenticationError|Auth(?:entication)?Required|LoginRequired|NotLoggedIn)\w*\s*\(/;
+
+/**
+ * The principal a call hands to a helper that asserts it (`assertLoggedIn(ctx.user)`,
+ * `mustBeLoggedInTo(req.remoteUser, 'edit')`): the argument reads the caller (req.user, ctx.user,
+ * req.remoteUser ...), and the helper throws an authentication error when that parameter is missing.
+ */
+function principalAsserted(call: ts.CallExpression, helper: ResolvedFunction): string | undefined {
+  const body = helper.node.body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  const file = call.getSourceFile();
+  for (const [index, argument] of call.arguments.entries()) {
+    const text = argument.getText(file);
+    const parameter = helper.node.parameters[index];
+    if (!parameter || !ts.isIdentifier(parameter.name) || !PRINCIPAL_READS.some(({ pattern }) => pattern.test(text))) continue;
+    const name = parameter.name.text.replace(/\$/g, '\\$');
+    for (const statement of body.statements) {
+      if (!ts.isIfStatement(statement) || !new RegExp(String.raw`^!\s*${name}$`).test(statement.expression.getText(helper.file.sourceFile).trim())) continue;
+      const then = statement.thenStatement.getText(helper.file.sourceFile);
+      if (/\bthrow\b/.test(then) && (AUTHENTICATION_ERROR.test(then) || AUTH_ERROR_MESSAGE.test(then) || REJECTION_STATUS.test(then))) return text;
+    }
+  }
+  return undefined;
+}
 
 /** Statements that run on every request: the body's own, and those of a top-level `try` block. */
 function topLevelStatements(statements: readonly ts.Statement[]): ts.Statement[] {

@@ -27,6 +27,14 @@ export const GRAPHQL_RESOLVER_MAP_PACKAGES = [
   'graphql-modules',
 ];
 
+/**
+ * graphql-js itself: code-first schemas built from its classes (`new GraphQLObjectType({ fields })`,
+ * `new GraphQLSchema({ query, mutation })`), served by any of the servers above.
+ */
+export const GRAPHQL_JS_PACKAGES = ['graphql', 'graphql/type'];
+/** `new GraphQLSchema({...})`'s options that name the root types, and the root type each is. */
+export const GRAPHQL_JS_SCHEMA_ROOTS: Readonly<Record<string, string>> = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' };
+
 /** The root types of a schema and the operation each field of them is. */
 export const ROOT_OPERATION_TYPES: Readonly<Record<string, Operation>> = { Query: 'QUERY', Mutation: 'MUTATION', Subscription: 'SUBSCRIPTION' };
 

@@ -1,12 +1,12 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { isFunctionLike, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
-import { bindingValue, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
+import { bindingValue, importedValue, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import { nodesOfKind } from '../../ast/file-index.js';
 import { classifyBody, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
 import type { Operation, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
-import { AUTH_DIRECTIVE, GRAPHQL_RESOLVER_MAP_PACKAGES, GRAPHQL_SERVER_FACTORIES, RATE_LIMIT_DIRECTIVE, RESOLVER_COMPOSERS, ROLE_DIRECTIVE, ROOT_OPERATION_TYPES, SHIELD_FACTORIES } from './graphql-models.js';
+import { AUTH_DIRECTIVE, GRAPHQL_JS_PACKAGES, GRAPHQL_JS_SCHEMA_ROOTS, GRAPHQL_RESOLVER_MAP_PACKAGES, GRAPHQL_SERVER_FACTORIES, RATE_LIMIT_DIRECTIVE, RESOLVER_COMPOSERS, ROLE_DIRECTIVE, ROOT_OPERATION_TYPES, SHIELD_FACTORIES } from './graphql-models.js';
 import { directiveImplementations, readSdl, type DirectiveImplementation, type SdlDirective } from './sdl.js';
 
 const MAX_SPREAD_DEPTH = 6;
@@ -18,6 +18,13 @@ export const graphqlAdapter: FrameworkAdapter = {
   isEnabled: (facts) => usesAnyPackage(facts, GRAPHQL_RESOLVER_MAP_PACKAGES),
   discoverRoutes: discoverResolverMaps,
 };
+
+/** A type's name and its object of fields; `operation` when the type's role, not its name, decides what its fields are. */
+interface TypeObject {
+  typeName: string;
+  fieldsObject: ObjectAt | undefined;
+  operation?: Operation;
+}
 
 interface ObjectAt {
   node: ts.ObjectLiteralExpression;
@@ -42,9 +49,10 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
   const directives = schemaDirectives(context);
   const seenFields = new Set<ts.Node>();
   const routes: RouteDefinition[] = [];
+  const rootTypes = schemaRootTypes(context);
   for (const file of context.sourceFiles) {
-    if (!/\b(?:Query|Mutation|Subscription)\b|(?:Query|Mutation|Subscription)Resolvers/.test(file.text)) continue;
-    const typeObjects: Array<{ typeName: string; fieldsObject: ObjectAt | undefined }> = [];
+    if (!/\b(?:Query|Mutation|Subscription)\b|(?:Query|Mutation|Subscription)Resolvers|GraphQLObjectType/.test(file.text)) continue;
+    const typeObjects: TypeObject[] = [];
     for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.ObjectLiteralExpression)) {
       const map = node as ts.ObjectLiteralExpression;
       if (!isResolverMap(map) || shield.maps.has(map)) continue;
@@ -54,6 +62,7 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
       }
     }
     typeObjects.push(...exportedTypeObjects(file));
+    typeObjects.push(...graphqlObjectTypes(modules, file, rootTypes));
     // GraphQL Codegen's server preset: one file per field, `export const deleteOrganization:
     // NonNullable<MutationResolvers['deleteOrganization']> = async (...) => {...}`, the map generated at build time.
     for (const typed of typedFieldResolvers(file)) {
@@ -75,10 +84,10 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
         middleware: [...contextChecks.map((entry) => ({ ...entry })), ...shield.middlewareFor(typed.typeName, typed.fieldName), ...directives.middlewareFor(typed.typeName, typed.fieldName), ...resolved.middleware],
       });
     }
-    for (const { typeName, fieldsObject } of typeObjects) {
+    for (const { typeName, fieldsObject, operation: declared } of typeObjects) {
       if (!fieldsObject || shield.maps.has(fieldsObject.node)) continue;
       const namespaced = ROOT_OPERATION_TYPES[typeName] ? undefined : directives.namespaceOperation(typeName);
-      const operation = ROOT_OPERATION_TYPES[typeName] ?? namespaced ?? 'FIELD';
+      const operation = declared ?? ROOT_OPERATION_TYPES[typeName] ?? namespaced ?? 'FIELD';
       for (const field of fieldsOf(modules, fieldsObject, 0)) {
         if (seenFields.has(field.node)) continue;
         seenFields.add(field.node);
@@ -239,10 +248,17 @@ function resolverValue(modules: ModuleIndex, classifier: MiddlewareClassifier, f
     }
     // A resolver factory (`makeResolver()` returning the function): the function it returns.
     const made = resolveFunction(modules, file, value);
-    return made ? { handler: made, middleware: [] } : undefined;
+    if (made) return { handler: made, middleware: [] };
+    // A field-config factory (`orders: getOrdersQuery()` returning `{ type, args, resolve }`): the config it returns.
+    const factory = functionArguments.length === 0 ? resolveFunction(modules, file, value.expression) : undefined;
+    const config = factory?.node.body && returnedObject(modules, factory.file, factory.node.body);
+    return config ? resolverValue(modules, classifier, config.file, config.node, operation, depth + 1) : undefined;
   }
   const handler = resolveFunction(modules, file, value);
-  return handler ? { handler, middleware: [] } : undefined;
+  if (handler) return { handler, middleware: [] };
+  // A field config held by a name (`account: AccountQuery`, imported from the file that declares `{ type, args, resolve }`).
+  const config = ts.isIdentifier(value) || ts.isPropertyAccessExpression(value) ? objectValue(modules, file, value) : undefined;
+  return config ? resolverValue(modules, classifier, config.file, config.node, operation, depth + 1) : undefined;
 }
 
 /**
@@ -456,3 +472,84 @@ function isNamespaceResolver(fn: ts.SignatureDeclaration & { body?: ts.Node }): 
   return value !== undefined && ts.isObjectLiteralExpression(value) && value.properties.length === 0;
 }
 
+
+/** graphql-js's own type classes (`new GraphQLObjectType({ name, fields })`, `new GraphQLSchema({ query, mutation })`). */
+function isGraphqlClass(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, name: string): boolean {
+  const imported = importedValue(modules, file, expression);
+  return imported !== undefined && imported.name === name && GRAPHQL_JS_PACKAGES.includes(imported.module);
+}
+
+/**
+ * The root types of code-first graphql-js schemas: `new GraphQLSchema({ query: RootQuery, mutation })`
+ * names the `new GraphQLObjectType(...)` each operation type is, whatever that type is called.
+ */
+function schemaRootTypes(context: AdapterContext): Map<ts.NewExpression, string> {
+  const roots = new Map<ts.NewExpression, string>();
+  for (const file of context.sourceFiles) {
+    if (!file.text.includes('GraphQLSchema')) continue;
+    for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.NewExpression)) {
+      const schema = node as ts.NewExpression;
+      if (!isGraphqlClass(context.modules, file, schema.expression, 'GraphQLSchema')) continue;
+      const options = schema.arguments?.[0] && skipOuterExpressions(schema.arguments[0]);
+      if (!options || !ts.isObjectLiteralExpression(options)) continue;
+      for (const [option, typeName] of Object.entries(GRAPHQL_JS_SCHEMA_ROOTS)) {
+        const value = propertyValue(options, option);
+        const type = value && objectTypeConstruction(context.modules, file, value, 0);
+        if (type) roots.set(type, typeName);
+      }
+    }
+  }
+  return roots;
+}
+
+/** The `new GraphQLObjectType(...)` an expression is: inline, or a local or imported name bound to one. */
+function objectTypeConstruction(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, depth: number): ts.NewExpression | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isNewExpression(value)) return value;
+  if (!ts.isIdentifier(value) || depth > 3) return undefined;
+  const binding = modules.resolveName(file, value.text);
+  const target = bindingValue(binding);
+  return binding?.kind === 'declaration' && target && target !== value && ts.isExpression(target) ? objectTypeConstruction(modules, binding.file, target, depth + 1) : undefined;
+}
+
+/**
+ * Code-first graphql-js types: `new GraphQLObjectType({ name: 'Mutation', fields: () => ({ ...orderMutations }) })`.
+ * Each field is a config object whose `resolve(parent, args, context)` is the resolver, as in a
+ * resolver map. A schema's root types (by their role in `new GraphQLSchema`, else by the names
+ * Query, Mutation, Subscription) hold operations; every other object type, field resolvers.
+ */
+function graphqlObjectTypes(modules: ModuleIndex, file: ScannedSourceFile, rootTypes: ReadonlyMap<ts.NewExpression, string>): TypeObject[] {
+  const types: TypeObject[] = [];
+  if (!file.text.includes('GraphQLObjectType')) return types;
+  for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.NewExpression)) {
+    const construction = node as ts.NewExpression;
+    if (!isGraphqlClass(modules, file, construction.expression, 'GraphQLObjectType')) continue;
+    const options = construction.arguments?.[0] && skipOuterExpressions(construction.arguments[0]);
+    if (!options || !ts.isObjectLiteralExpression(options)) continue;
+    const name = propertyValue(options, 'name');
+    const declaredName = name && ts.isStringLiteralLike(name) ? name.text : undefined;
+    const root = rootTypes.get(construction);
+    const fields = options.properties.find((property) => property.name && propertyNameText(property.name) === 'fields');
+    if (!(root ?? declaredName) || !fields) continue;
+    // With a schema in view, only its roots hold operations: a data type may be called `Subscription` (a recurring payment).
+    const notRoot = root === undefined && rootTypes.size > 0 && declaredName !== undefined && Object.hasOwn(ROOT_OPERATION_TYPES, declaredName);
+    types.push({ typeName: (root ?? declaredName)!, fieldsObject: fieldsThunkObject(modules, file, fields), ...(notRoot ? { operation: 'FIELD' as const } : {}) });
+  }
+  return types;
+}
+
+/** `fields: {...}`, `fields: () => ({...})`, `fields() { return query; }`: the object of field configs. */
+function fieldsThunkObject(modules: ModuleIndex, file: ScannedSourceFile, property: ts.ObjectLiteralElementLike): ObjectAt | undefined {
+  if (ts.isMethodDeclaration(property)) return property.body ? returnedObject(modules, file, property.body) : undefined;
+  const value = ts.isPropertyAssignment(property) ? skipOuterExpressions(property.initializer) : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+  if (!value) return undefined;
+  if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) return returnedObject(modules, file, value.body);
+  return objectValue(modules, file, value);
+}
+
+/** The object a function body returns: its expression body, or the value of its last top-level `return`. */
+function returnedObject(modules: ModuleIndex, file: ScannedSourceFile, body: ts.ConciseBody): ObjectAt | undefined {
+  if (!ts.isBlock(body)) return objectValue(modules, file, body);
+  const returned = [...body.statements].reverse().find((statement): statement is ts.ReturnStatement => ts.isReturnStatement(statement));
+  return returned?.expression ? objectValue(modules, file, returned.expression) : undefined;
+}
