@@ -69,8 +69,8 @@ const AUTHORIZATION_CALL =
 const OBJECT_ID_READ = /\bparams\b|\.param\s*\(|\.getArgs\s*(?:<[^>]*>)?\s*\(|\bargs\b/;
 /** An RPC middleware's input (tRPC `opts.input.bookmarkId`, oRPC `input.id`): the id the client picked. */
 const RPC_INPUT_READ = /\.input\b|\binput\s*(?:\?\.|\.)\s*[A-Za-z_$]/;
-/** A call (function or method) named for an authorization check: `bookmark.ensureOwnership()`, `assertCanEdit(user, doc)`. */
-const AUTHORIZATION_CALL_TEXT = /(?<![\w$])([A-Za-z_$][\w$]*)\s*\(/g;
+/** The name of each call in code text (a function or a method: `bookmark.ensureOwnership()` gives `ensureOwnership`). */
+const CALLED_NAME = /(?<![\w$])([A-Za-z_$][\w$]*)\s*\(/g;
 const OBJECT_GUARD_NAME = /owner|ownership|polic|permission|access(?!Token)|authori[sz]e|acl|casl|abilit|membership|loadAndAuthorize/i;
 
 // Security-header middleware (helmet featurePolicy, contentSecurityPolicy): "policy" about the browser, not objects.
@@ -627,7 +627,7 @@ function isRpcContext(route: Route, argument: ts.Expression): boolean {
 }
 
 function callsAuthorizationCheck(code: string): boolean {
-  for (const match of code.matchAll(AUTHORIZATION_CALL_TEXT)) if (AUTHORIZATION_CALL.test(match[1]!)) return true;
+  for (const match of code.matchAll(CALLED_NAME)) if (AUTHORIZATION_CALL.test(match[1]!)) return true;
   return false;
 }
 

@@ -1118,13 +1118,13 @@ export class DataflowEngine {
     return validated ?? { kind: 'tainted', taint: memberTaint(taint, field) };
   }
 
-  /** The project function a call runs, resolved once per call site (functions are re-walked per input shape). */
   /**
    * The instance `new Context(options)` makes of a project class, field by field: what its constructor
    * stores on `this` (`this.org = org`, from a destructured options parameter) and its parameter
    * properties (`constructor(private readonly user: User)`). Members it does not set (methods, fields
-   * set later) stay unknown. Undefined unless request data is among the fields: an instance is then
-   * an object that carries it, not the request itself.
+   * set later) stay unknown. With request data among the fields the instance carries it (it is not
+   * the request itself); with only the caller's values (`new TopicModel(db, userId)`) it is a known
+   * object whose methods see them on `this`; otherwise undefined.
    */
   private instanceOrigin(call: ts.NewExpression, argumentOrigins: ValueOrigin[], context: AnalysisContext): ValueOrigin | undefined {
     const callee = skipOuterExpressions(call.expression);
@@ -1183,6 +1183,7 @@ export class DataflowEngine {
     return agreed;
   }
 
+  /** The project function a call runs, resolved once per call site (functions are re-walked per input shape). */
   private calleeOf(call: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): ResolvedFunction | undefined {
     if (this.callees.has(call)) return this.callees.get(call) ?? undefined;
     const target = resolveFunction(this.modules, file, call.expression);

@@ -47,7 +47,7 @@ export interface MiddlewareClassification {
   unknownPackage?: string;
   /** An authentication middleware told to let anonymous requests through: the flag that says so (`credentialsRequired: false`). */
   optionalAuthentication?: string;
-  /** A role check that compares only the token's scopes (see ROLE_CHECK_BEYOND_SCOPES). */
+  /** A role check that compares only the token's scopes (see comparesOnlyTokenScopes). */
   tokenScopes?: true;
 }
 
@@ -132,6 +132,9 @@ export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions
 /** A function named for deciding access: `requireAdmin`, `isOwner`, `hasRole`, `checkPermissions`, `canManage`, `ensureMember`. */
 const CHECK_FUNCTION_NAME = /^(?:is|has|can|check|require|assert|verify|validate|ensure|enforce|authori[sz]e|guard|allow|permit|only)(?:[A-Z_]|$)/;
 
+/** Searches and tests whose result answers whether the value they are given is among or like others. */
+const ARRAY_PREDICATE = /^(?:includes|some|every|has|indexOf|find|filter|match|test)$/;
+
 /** The members that name a role or permission, as ROLE_CHECK reads them (`.role`, `.permissions`, `.isAdmin`). */
 const ROLE_MEMBER = /^(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)$/;
 
@@ -160,7 +163,7 @@ function handsOn(read: ts.PropertyAccessExpression): boolean {
     if (ts.isCallExpression(parent) && parent.expression !== current) {
       const callee = skipOuterExpressions(parent.expression);
       const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
-      return !/^(?:includes|some|every|has|indexOf|find|filter|match|test)$|^(?:has|is|check|require|assert|validate|verify|can|ensure|enforce|authori[sz]e)(?:[A-Z_]|$)/.test(name);
+      return !ARRAY_PREDICATE.test(name) && !CHECK_FUNCTION_NAME.test(name);
     }
     return false;
   }
@@ -175,25 +178,25 @@ function isDeferredFunction(node: ts.Node): boolean {
 }
 
 /**
- * A middleware's own code (codeText): without the functions it hands the request for later
- * (`req.checkPermissions = (permission) => { ... throw }`), which check when a handler calls them,
- * not when the middleware runs.
+ * A middleware's own role code (codeText), blanked where it checks nothing now: the functions it
+ * hands the request for later (`req.checkPermissions = (permission) => { ... throw }`, which check
+ * when a handler calls them) and role reads it only hands on (`{ role: member.role }`).
  */
 function ownCodeText(body: ts.Node, sourceFile: ts.SourceFile): string {
   const text = codeText(body, sourceFile);
   const start = body.getStart(sourceFile);
-  const deferred: Array<[number, number]> = [];
+  const blanked: Array<[number, number]> = [];
   const visit = (node: ts.Node): void => {
-    if (isDeferredFunction(node)) deferred.push([node.getStart(sourceFile) - start, node.end - start]);
+    if (isDeferredFunction(node)) blanked.push([node.getStart(sourceFile) - start, node.end - start]);
     else {
-      if (ts.isPropertyAccessExpression(node) && ROLE_MEMBER.test(node.name.text) && handsOn(node)) deferred.push([node.name.getStart(sourceFile) - start - 1, node.name.end - start]);
+      if (ts.isPropertyAccessExpression(node) && ROLE_MEMBER.test(node.name.text) && handsOn(node)) blanked.push([node.name.getStart(sourceFile) - start - 1, node.name.end - start]);
       ts.forEachChild(node, visit);
     }
   };
   visit(body);
-  if (deferred.length === 0) return text;
+  if (blanked.length === 0) return text;
   const chars = text.split('');
-  for (const [from, to] of deferred) for (let index = from; index < to; index++) if (chars[index] !== '\n') chars[index] = ' ';
+  for (const [from, to] of blanked) for (let index = from; index < to; index++) if (chars[index] !== '\n') chars[index] = ' ';
   return chars.join('');
 }
 

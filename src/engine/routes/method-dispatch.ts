@@ -128,10 +128,3 @@ export function textWithout(body: ts.Node, skipped: ReadonlySet<ts.Node> | undef
   }
   return result;
 }
-
-/** Whether `node` sits inside one of the `skipped` statements. */
-export function insideSkipped(node: ts.Node, skipped: ReadonlySet<ts.Node> | undefined): boolean {
-  if (!skipped || skipped.size === 0) return false;
-  for (let current: ts.Node | undefined = node; current; current = current.parent) if (skipped.has(current)) return true;
-  return false;
-}
