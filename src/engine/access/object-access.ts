@@ -10,6 +10,7 @@ import type { ObjectAccess, ObjectAccessVerdict, Route, RouteMiddleware } from '
 import { locateMiddleware } from '../routes/classify-middleware.js';
 import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
+import { memberOfArgument, parameterSlot } from './call-arguments.js';
 import { filterFacts, isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess, type ParentRecord } from './lookup-keys.js';
 import { accessCheckedInputFields, collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
@@ -240,7 +241,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       if (!key) {
         // `findUnique({ where })` with `where` a parameter: the keys are in what the callers pass.
         const fn = enclosingFunction(lookup.node);
-        const slot = facts.filterValue && fn ? parameterSlot(fn, facts.filterValue) : undefined;
+        const slot = facts.filterValue && fn ? parameterSlot(fn, facts.filterValue.text) : undefined;
         if (fn && slot) register(fn, slot.index, { lookup, field: '', inner: [{ fn, call: lookup.node }], keyNames: new Set(), accessFile: tainted.file, filterPath: [...slot.memberPath, ...(facts.filterMember ?? [])] });
         return;
       }
@@ -258,7 +259,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const scopeSlots = owner?.fn === lookupFunction && lookupFunction
         ? facts.keys.flatMap((other) => {
             const value = skipOuterExpressions(other.expression);
-            const slot = other !== key && ts.isIdentifier(value) ? parameterSlot(lookupFunction, value) : undefined;
+            const slot = other !== key && ts.isIdentifier(value) ? parameterSlot(lookupFunction, value.text) : undefined;
             return slot ? [{ field: other.field, ...slot }] : [];
           })
         : [];
@@ -318,7 +319,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     const filter = memberOfArgument(tainted.call.arguments?.[entry.index], entry.filterPath!);
     if (!filter) return false;
     const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];
-    const passedOn = caller && ts.isIdentifier(filter) ? parameterSlot(caller, filter) : undefined;
+    const passedOn = caller && ts.isIdentifier(filter) ? parameterSlot(caller, filter.text) : undefined;
     if (passedOn) return register(caller, passedOn.index, { ...entry, inner, filterPath: passedOn.memberPath });
     const facts = filterFacts(tainted, filter);
     const model = entry.lookup.access.model;
@@ -811,33 +812,6 @@ function memberPathOfParameter(expression: ts.Node | undefined, fn: ts.Signature
   return undefined;
 }
 
-/** Which parameter of `fn` a name is, and the member of it when destructured (`({ data, where })` -> 0, ['where']). */
-function parameterSlot(fn: ts.SignatureDeclaration, name: ts.Identifier): { index: number; memberPath: string[] } | undefined {
-  for (const [index, parameter] of fn.parameters.entries()) {
-    if (ts.isIdentifier(parameter.name) && parameter.name.text === name.text) return { index, memberPath: [] };
-    if (!ts.isObjectBindingPattern(parameter.name)) continue;
-    for (const element of parameter.name.elements) {
-      if (element.dotDotDotToken || !ts.isIdentifier(element.name) || element.name.text !== name.text) continue;
-      const property = element.propertyName ? propertyNameText(element.propertyName) : name.text;
-      return property !== undefined ? { index, memberPath: [property] } : undefined;
-    }
-  }
-  return undefined;
-}
-
-/** The expression a caller passes along a member path: `{ data, where: { id } }` and ['where'] -> `{ id }`. */
-function memberOfArgument(argument: ts.Expression | undefined, path: readonly string[]): ts.Expression | undefined {
-  let current = argument;
-  for (const name of path) {
-    let value: ts.Expression | undefined = current && skipOuterExpressions(current);
-    if (value && ts.isIdentifier(value)) value = localInitializer(value) ?? value;
-    if (!value || !ts.isObjectLiteralExpression(value)) return undefined;
-    const property = value.properties.find((candidate) => candidate.name && propertyNameText(candidate.name) === name);
-    current = property && ts.isPropertyAssignment(property) ? property.initializer : property && ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
-  }
-  return current;
-}
-
 /**
  * What a caller passes for the key: the member along the path when its argument is an object whose
  * fields are known (`{ ids, limit }` has no listId: undefined, no key), else the argument itself.
@@ -909,8 +883,8 @@ function loadingLookup(ctx: AccessContext, record: ts.Identifier, path: readonly
     if (initializer) return ts.isCallExpression(initializer) ? initializer : undefined;
     // A callback (`prisma.$transaction(async (tx) => ...)`) sees the parameters of the functions around it.
     let fn = enclosingFunction(current);
-    while (fn && !parameterSlot(fn, current)) fn = enclosingFunction(fn.parent);
-    const slot = fn && parameterSlot(fn, current);
+    while (fn && !parameterSlot(fn, current.text)) fn = enclosingFunction(fn.parent);
+    const slot = fn && parameterSlot(fn, current.text);
     if (!fn || !slot) return undefined;
     const into = path.find((entry) => {
       if (!entry.call || !ts.isCallExpression(entry.call)) return false;

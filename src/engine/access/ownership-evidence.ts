@@ -2,6 +2,7 @@ import type { AnalysisFailures } from '../analysis-failures.js';
 import { ts } from '#typescript';
 import { bindingNames, localDeclaration, resolveFunction, type ModuleIndex } from '../names/index.js';
 import { walkDescendants } from '../ast/file-index.js';
+import { argumentFor } from './call-arguments.js';
 import { mentionsName } from '../text.js';
 import { ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
 import { enclosingFunction, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
@@ -350,22 +351,6 @@ function helperComparisons(fn: ts.SignatureDeclaration & { body?: ts.Node }): Ar
     return undefined;
   });
   return pairs;
-}
-
-/** What a call passes for a helper's parameter of this name: by position, or a property of the one object it passes. */
-function argumentFor(call: ts.CallExpression, fn: ts.SignatureDeclaration, name: string): ts.Expression | undefined {
-  const index = fn.parameters.findIndex((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === name);
-  if (index >= 0) return call.arguments[index];
-  const first = fn.parameters[0];
-  const passed = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
-  if (!first || !ts.isObjectBindingPattern(first.name) || !passed || !ts.isObjectLiteralExpression(passed)) return undefined;
-  const element = first.name.elements.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === name);
-  const key = element && (element.propertyName ? propertyNameText(element.propertyName) : name);
-  for (const property of passed.properties) {
-    if (ts.isShorthandPropertyAssignment(property) && property.name.text === key) return property.name;
-    if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === key) return property.initializer;
-  }
-  return undefined;
 }
 
 /** The call runs a helper that loads the record by the id it is passed and exits unless it belongs to the caller's value passed beside it. */
