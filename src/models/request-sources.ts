@@ -10,8 +10,8 @@
 export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'netlify-context', 'app-context', 'trpc-options', 'orpc-options', 'safe-action-options', 'search-params', 'auth-wrapper-context'] as const;
 export type RequestObjectKind = (typeof REQUEST_OBJECT_KINDS)[number];
 
-/** Input parts a validation schema can declare fields of (`req.params.id`, a zod `.input()`). */
-export type InputBagKind = 'params' | 'query' | 'body' | 'headers';
+/** Input parts a validation schema can declare fields of (`req.params.id`, a zod `.input()`, a GraphQL field's `args`). */
+export type InputBagKind = 'params' | 'query' | 'body' | 'headers' | 'args';
 
 export interface RequestObjectModel {
   /** Property -> the input it holds (query, params, body, headers, cookies, url, files). */

@@ -52,6 +52,10 @@ export default defineRule({
           if (!parts.built) return;
           // A handle known only by its name must at least be handed SQL.
           if (!sink.proven && !looksLikeSql(parts.literals)) return;
+          // Every route that reaches the call passes text built only from constants and values its
+          // schema constrains (a GraphQL enum argument, a validated integer): proved where it is passed.
+          const textArgument = sink.call.arguments.findIndex((argument) => argument.pos <= sink.queryText.pos && sink.queryText.end <= argument.end);
+          if (textArgument >= 0 && ctx.dataflow.argumentProvedInRoutes(sink.call, textArgument)) return;
           const unproven = parts.values.find((value) => {
             // Constants (also imported, enums, `as const`), numbers, placeholders and escaped identifiers.
             if (prover.prove(value, file)) return false;

@@ -102,6 +102,8 @@ interface AnalysisContext {
   prefixShape?: string;
   /** Statements of the route handler that run only for other HTTP methods (routes/method-dispatch.ts). */
   otherMethods?: ReadonlySet<ts.Node>;
+  /** Inside a nested function walked without (all) the arguments it is called with: its parameters are unknown here. */
+  unboundParameters?: true;
 }
 
 /**
@@ -151,7 +153,7 @@ export class DataflowEngine {
         // A handler that serves several methods and branches on the request's (`switch (req.method)`):
         // each method's route follows only its own branches, so a lookup in the PUT branch is the PUT route's.
         const otherMethods = this.otherMethodStatements(route);
-        this.analyze(handler, initialParameterOrigins(route, handler), route, 0, otherMethods);
+        this.analyze(handler, initialParameterOrigins(route, handler, (parameter) => this.typedWithEnum(parameter, file)), route, 0, otherMethods);
       } catch (error) {
         if (!this.options.failures) throw error;
         // This route loses its flows (half-recorded ones included); every other route is analysed.
@@ -223,6 +225,28 @@ export class DataflowEngine {
 
   private readonly outOfContextAnswers = new WeakMap<ts.Node, Map<Route | typeof NO_ROUTE, ValueOrigin>>();
 
+  /** `kind: LedgerKind` or `kinds: LedgerKind[]` where `LedgerKind` is an enum declared in the project. */
+  private typedWithEnum(parameter: ts.ParameterDeclaration, file: ScannedSourceFile): boolean {
+    let type = parameter.type;
+    if (type && ts.isArrayTypeNode(type)) type = type.elementType;
+    if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
+    const binding = this.modules.resolveName(file, type.typeName.text);
+    return binding?.kind === 'declaration' && ts.isEnumDeclaration(binding.node);
+  }
+
+  /** Per call reached from a route: for each argument, whether every route context that reached it proved it constant or sanitized. */
+  private readonly argumentsProved = new Map<ts.Node, boolean[]>();
+
+  /**
+   * Whether the routes that reach a call all pass a constant or sanitized value as its argument
+   * `index` (a GraphQL enum argument, a schema-validated integer); undefined when no route reaches
+   * the call. What a route proves about a value its handler hands down is not visible out of context.
+   */
+  argumentProvedInRoutes(call: ts.CallExpression | ts.NewExpression, index: number): boolean | undefined {
+    this.taintedCalls();
+    return this.argumentsProved.get(call)?.[index];
+  }
+
   private originOutOfContextUncached(expression: ts.Expression, file: ScannedSourceFile, route?: Route): ValueOrigin {
     const fn = enclosingFunction(expression);
     const context: AnalysisContext = {
@@ -250,7 +274,7 @@ export class DataflowEngine {
     // The key is the shape of the inputs (which parameters are tainted), not their labels: a helper
     // called from forty routes is analysed once, and its summary is re-labelled for each caller.
     // A field read from an input bag depends on the route's schema: bags are keyed by the schema's route.
-    const schemaScope = route.middleware?.some((step) => step.validatedFields) ? `${route.file}:${route.line}:${route.method}` : '';
+    const schemaScope = route.middleware?.some((step) => step.validatedFields) || route.typedArguments ? `${route.file}:${route.line}:${route.method}` : '';
     // The literals passed where the function branches on them (`{ type: 'new' }` for `if (sessionId.type === ...)`)
     // decide which branches run: calls passing other literals get their own summary.
     const discriminants = discriminantParameters(fn.node);
@@ -437,7 +461,10 @@ export class DataflowEngine {
     if (!fn.body) return undefined;
     // Its own memo: a callback is walked once as a plain argument and again with the value a
     // `.then`/`.map` hands it, and the second walk must not reuse the first one's origins.
-    const nested: AnalysisContext = { ...context, scope: { values: new Map(), parent: context.scope }, returns: [], evaluated: new Map() };
+    // Walked without the values its caller hands it (a callback seen as a plain argument): what its
+    // calls receive there proves nothing either way about what routes pass (argumentsProved).
+    const unbound = context.unboundParameters || fn.parameters.length > (parameterOrigin ? 1 : 0);
+    const nested: AnalysisContext = { ...context, scope: { values: new Map(), parent: context.scope }, returns: [], evaluated: new Map(), ...(unbound ? { unboundParameters: true } : {}) };
     fn.parameters.forEach((parameter, index) => this.bindName(parameter.name, index === 0 && parameterOrigin ? parameterOrigin : { kind: 'unknown' }, nested));
     this.walk(fn.body, nested);
     if (!ts.isBlock(fn.body)) return this.origin(fn.body as ts.Expression, nested);
@@ -801,6 +828,16 @@ export class DataflowEngine {
     if ((receiverOrigin?.kind === 'sanitized' || receiverOrigin?.kind === 'constant') && TEXT_NARROWING_METHODS.has(lastName) && argumentOrigins.every((argument) => argument.kind === 'constant' || argument.kind === 'sanitized')) {
       return receiverOrigin;
     }
+    // A list of validated values (GraphQL enum arguments), quoted element by element and joined:
+    // `kinds.map((kind) => `'${kind}'`).join(', ')` holds only their text and the code's own.
+    if (receiverOrigin?.kind === 'sanitized') {
+      const callback = call.arguments?.[0] && skipOuterExpressions(call.arguments[0]);
+      if ((lastName === 'map' || lastName === 'flatMap') && callback && isFunctionLike(callback)) {
+        const mapped = this.walkNestedFunction(callback as ts.ArrowFunction, context, receiverOrigin);
+        if (mapped?.kind === 'sanitized' || mapped?.kind === 'constant') return { kind: 'sanitized', how: receiverOrigin.how };
+      }
+      if (lastName === 'join' && argumentOrigins.every((argument) => argument.kind === 'constant')) return receiverOrigin;
+    }
 
     // 'prefix'.concat(input), template.replace('{q}', input): string methods on a clean receiver
     // still build their result from their arguments.
@@ -932,6 +969,13 @@ export class DataflowEngine {
   private record(call: ts.CallExpression | ts.NewExpression, context: AnalysisContext, argumentOrigins: ValueOrigin[], receiverOrigin: ValueOrigin | undefined): void {
     const recordKey = context.prefixShape ? `${this.nodeId(call)}:${context.prefixShape}` : call;
     if (!this.calls) return;
+    if (argumentOrigins.length > 0 && !context.unboundParameters) {
+      const proved = this.argumentsProved.get(call) ?? argumentOrigins.map(() => true);
+      argumentOrigins.forEach((origin, index) => {
+        if (origin.kind !== 'constant' && origin.kind !== 'sanitized') proved[index] = false;
+      });
+      this.argumentsProved.set(call, proved);
+    }
     const anyTainted = argumentOrigins.some((origin) => origin.kind === 'tainted') || receiverOrigin?.kind === 'tainted';
     // Recorded once, except that a call first reached with only a converted id (`take: Number(q.limit)`) is
     // recorded again when another route reaches it with request data in it (`where: { listId: input.listId }`):
@@ -1087,14 +1131,17 @@ export class DataflowEngine {
    */
   private validatedField(context: AnalysisContext): (part: string, field: string, bag?: Taint) => ValueOrigin | undefined {
     const middleware = context.route?.middleware ?? [];
+    const typedArguments = context.route?.typedArguments ?? [];
     return (part, field, bag) => {
+      // Safe for every sink, but still the record the client names: `z.object({ id: z.number() })` keeps `input.id` a lookup key.
+      const identity = () => (bag ? { identity: { ...withoutInputBag(bag), source: { ...bag.source, label: memberLabel(bag.source.label, field) } } } : {});
       for (const step of middleware) {
         const declared = step.validatedFields?.find((candidate) => candidate.part === part && candidate.field === field);
         if (!declared?.restricted) continue;
-        // Safe for every sink, but still the record the client names: `z.object({ id: z.number() })` keeps `input.id` a lookup key.
-        const identity = bag ? { ...withoutInputBag(bag), source: { ...bag.source, label: memberLabel(bag.source.label, field) } } : undefined;
-        return { kind: 'sanitized', how: `${part}.${field} validated as ${declared.restricted} by the route ${step.name} (${step.file}:${step.line})`, ...(identity ? { identity } : {}) };
+        return { kind: 'sanitized', how: `${part}.${field} validated as ${declared.restricted} by the route ${step.name} (${step.file}:${step.line})`, ...identity() };
       }
+      const argument = part === 'args' ? typedArguments.find((candidate) => candidate.field === field) : undefined;
+      if (argument?.restricted) return { kind: 'sanitized', how: `GraphQL argument ${field} declared ${argument.restricted} in the schema`, ...identity() };
       return undefined;
     };
   }

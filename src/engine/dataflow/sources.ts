@@ -32,7 +32,7 @@ const NUMERIC_TYPE = /^(?:number|boolean|bigint)$/;
  * context object (its properties then split into input and principal), or, for NestJS, the
  * input a parameter decorator injects.
  */
-export function initialParameterOrigins(route: Route, handler: ResolvedFunction): ValueOrigin[] {
+export function initialParameterOrigins(route: Route, handler: ResolvedFunction, enumTyped: (parameter: ts.ParameterDeclaration) => boolean = () => false): ValueOrigin[] {
   const parameters = handler.node.parameters;
   const file = handler.file.path;
   switch (route.framework) {
@@ -63,7 +63,7 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction)
       );
     case 'nestjs':
     case 'type-graphql':
-      return parameters.map((parameter, index) => nestParameter(parameter, file, route.parameterInputs?.find((input) => input.index === index)));
+      return parameters.map((parameter, index) => nestParameter(parameter, file, route.parameterInputs?.find((input) => input.index === index), enumTyped));
     case 'graphql':
     case 'pothos': {
       // A field resolver: (parent, args, context, info), or with the ORM query first (Pothos Prisma
@@ -131,7 +131,8 @@ function wholeInput(parameter: ts.ParameterDeclaration, file: string, label: str
 function graphqlArgs(parameter: ts.ParameterDeclaration, file: string): ValueOrigin {
   const label = ts.isIdentifier(parameter.name) ? parameter.name.text : 'args';
   const { line, column } = nodePosition(parameter);
-  return { kind: 'tainted', taint: { source: { label, kind: 'args' }, steps: [{ file, line, column, message: `GraphQL arguments ${label}` }], transforms: [] } };
+  // A bag of fields: reading one (`args.kind`) is where the schema's declared argument types apply.
+  return { kind: 'tainted', taint: { source: { label, kind: 'args' }, steps: [{ file, line, column, message: `GraphQL arguments ${label}` }], transforms: [], inputBag: 'args' } };
 }
 
 /**
@@ -170,7 +171,7 @@ function isAppRouterContext(parameter: ts.ParameterDeclaration): boolean {
   return /\bparams\b/.test(text);
 }
 
-function nestParameter(parameter: ts.ParameterDeclaration, file: string, wrapped: ParameterInput | undefined): ValueOrigin {
+function nestParameter(parameter: ts.ParameterDeclaration, file: string, wrapped: ParameterInput | undefined, enumTyped: (parameter: ts.ParameterDeclaration) => boolean): ValueOrigin {
   for (const decorator of ts.getDecorators(parameter) ?? []) {
     const expression = decorator.expression;
     const callee = ts.isCallExpression(expression) ? expression.expression : expression;
@@ -187,18 +188,18 @@ function nestParameter(parameter: ts.ParameterDeclaration, file: string, wrapped
       // `@Args('id')`, and GraphQL's `@Args({ name: 'id', type: () => ID })`.
       const nameOption = args[0] && ts.isObjectLiteralExpression(args[0]) ? propertyValue(args[0], 'name') : undefined;
       const keyNode = args[0] && ts.isStringLiteralLike(args[0]) ? args[0] : nameOption && ts.isStringLiteralLike(nameOption) ? nameOption : undefined;
-      return nestInput(parameter, file, name, `@${name}`, keyNode?.text, args.map(pipeName));
+      return nestInput(parameter, file, name, `@${name}`, keyNode?.text, args.map(pipeName), enumTyped);
     }
     // `@UserSession() user` made by createParamDecorator returning `req.user`: the principal, whatever its name.
     if (wrapped && wrapped.via === name && wrapped.principal) return { kind: 'principal', label: `@${name}() ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim() };
     // `@UUIDParam('id')`: a project decorator returning `Param(property, new ParseUUIDPipe())`.
-    if (wrapped && wrapped.via === name && NEST_INPUT_DECORATORS[wrapped.decorator]) return nestInput(parameter, file, wrapped.decorator, `@${name}`, wrapped.key, wrapped.pipes);
+    if (wrapped && wrapped.via === name && NEST_INPUT_DECORATORS[wrapped.decorator]) return nestInput(parameter, file, wrapped.decorator, `@${name}`, wrapped.key, wrapped.pipes, enumTyped);
   }
   return { kind: 'unknown' };
 }
 
 /** The input a Nest input decorator injects (`decorator`: Param, Query, Body...), sanitized by a parsing pipe or a numeric type. */
-function nestInput(parameter: ts.ParameterDeclaration, file: string, decorator: string, written: string, key: string | undefined, pipes: readonly string[]): ValueOrigin {
+function nestInput(parameter: ts.ParameterDeclaration, file: string, decorator: string, written: string, key: string | undefined, pipes: readonly string[], enumTyped: (parameter: ts.ParameterDeclaration) => boolean): ValueOrigin {
   const inputKind = NEST_INPUT_DECORATORS[decorator]!;
   const pipe = pipes.find((candidate) => SANITIZING_PIPES.test(candidate));
   const type = parameter.type?.getText(parameter.getSourceFile());
@@ -210,6 +211,8 @@ function nestInput(parameter: ts.ParameterDeclaration, file: string, decorator: 
   // A parsed id is no injection vector, but it still picks the record: keep it as the identity.
   if (pipe) return { kind: 'sanitized', how: `${pipe} on ${written}()`, identity: taint };
   if (type && NUMERIC_TYPE.test(type) && inputKind !== 'body') return { kind: 'sanitized', how: `${written}() typed ${type} (transformed by ValidationPipe)`, identity: taint };
+  // A GraphQL argument typed with an enum the schema registers: the server accepts only its members.
+  if (inputKind === 'args' && key !== undefined && enumTyped(parameter)) return { kind: 'sanitized', how: `${written}('${key}') typed enum ${type} (checked by the GraphQL schema)`, identity: taint };
   return { kind: 'tainted', taint };
 }
 

@@ -214,6 +214,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   };
   if (definition.handler) route.handler = definition.handler;
   if (definition.argsParameter !== undefined) route.argsParameter = definition.argsParameter;
+  if (definition.typedArguments?.length) route.typedArguments = definition.typedArguments;
   if (definition.contextParameter !== undefined) route.contextParameter = definition.contextParameter;
   if (definition.inputParameters) route.inputParameters = definition.inputParameters;
   if (definition.parameterInputs) route.parameterInputs = definition.parameterInputs;

@@ -5,6 +5,7 @@
  */
 import type { ts } from '#typescript';
 import type { EntryKind } from '../../types.js';
+import type { InputBagKind } from '../../models/request-sources.js';
 export { ENTRY_KINDS, entryName, type EntryKind } from '../../types.js';
 
 export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next', 'graphql', 'type-graphql', 'pothos', 'trpc', 'orpc', 'lambda', 'vercel', 'netlify', 'source-model'] as const;
@@ -93,8 +94,8 @@ export interface ParameterInput {
 
 /** One request input field a validation step checks, and what it lets through. */
 export interface ValidatedField {
-  /** The input bag the field is read from: `request.params.id` is part 'params', field 'id'. */
-  part: 'params' | 'query' | 'body' | 'headers';
+  /** The input bag the field is read from: `request.params.id` is part 'params', field 'id'; a GraphQL argument is part 'args'. */
+  part: InputBagKind;
   field: string;
   /**
    * Why the validated value can carry no text of the client's choosing (`type: integer`, an enum,
@@ -147,6 +148,11 @@ export interface RouteSite extends CodeLocation {
    * the context following it. Pothos Prisma fields resolve with `(query, parent, args, context, info)`.
    */
   argsParameter?: number;
+  /**
+   * A GraphQL field's arguments whose declared type leaves the client no free text (`Int`, `Float`,
+   * `Boolean`, an enum, or lists of them): the server rejects anything else before the resolver runs.
+   */
+  typedArguments?: ValidatedField[];
   /**
    * NestJS handler parameters decorated by a project's own decorator that returns one of Nest's
    * input decorators (`UUIDParam('id')` returning `Param(property, new ParseUUIDPipe())`): what the

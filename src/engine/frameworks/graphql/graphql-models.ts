@@ -32,6 +32,18 @@ export const GRAPHQL_RESOLVER_MAP_PACKAGES = [
  * `new GraphQLSchema({ query, mutation })`), served by any of the servers above.
  */
 export const GRAPHQL_JS_PACKAGES = ['graphql', 'graphql/type'];
+/**
+ * Argument types that leave the client no free text: graphql-js rejects any other value before the
+ * resolver runs. `ID` and `String` are text, custom scalars may be anything; enums are checked apart.
+ */
+export const GRAPHQL_JS_CONSTRAINED_SCALARS: Readonly<Record<string, string>> = { GraphQLInt: 'Int', GraphQLFloat: 'Float', GraphQLBoolean: 'Boolean' };
+/** The same scalars as SDL names them. */
+export const SDL_CONSTRAINED_SCALARS: ReadonlySet<string> = new Set(['Int', 'Float', 'Boolean']);
+/** graphql-js type wrappers (`new GraphQLNonNull(T)`, `new GraphQLList(T)`): the value is still of type T. */
+export const GRAPHQL_JS_TYPE_WRAPPERS: ReadonlySet<string> = new Set(['GraphQLNonNull', 'GraphQLList']);
+/** Helpers that copy some keys of an object (`...omit(CollectionArgs, ['account'])`): the keys kept keep their declarations. */
+export const OBJECT_KEY_SUBSETTERS: ReadonlySet<string> = new Set(['omit', 'pick', '_.omit', '_.pick', 'lodash.omit', 'lodash.pick']);
+
 /** `new GraphQLSchema({...})`'s options that name the root types, and the root type each is. */
 export const GRAPHQL_JS_SCHEMA_ROOTS: Readonly<Record<string, string>> = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' };
 

@@ -4,7 +4,8 @@ import { isFunctionLike, nodePosition, propertyNameText, propertyValue, skipOute
 import { bindingValue, importedValue, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import { nodesOfKind } from '../../ast/file-index.js';
 import { classifyBody, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
-import type { Operation, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import type { Operation, RouteDefinition, RouteMiddleware, ValidatedField } from '../../routes/route.js';
+import { codeFirstTypedArguments, type ObjectAt } from './argument-types.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { AUTH_DIRECTIVE, GRAPHQL_JS_PACKAGES, GRAPHQL_JS_SCHEMA_ROOTS, GRAPHQL_RESOLVER_MAP_PACKAGES, GRAPHQL_SERVER_FACTORIES, RATE_LIMIT_DIRECTIVE, RESOLVER_COMPOSERS, ROLE_DIRECTIVE, ROOT_OPERATION_TYPES, SHIELD_FACTORIES } from './graphql-models.js';
 import { directiveImplementations, readSdl, type DirectiveImplementation, type SdlDirective } from './sdl.js';
@@ -24,11 +25,6 @@ interface TypeObject {
   typeName: string;
   fieldsObject: ObjectAt | undefined;
   operation?: Operation;
-}
-
-interface ObjectAt {
-  node: ts.ObjectLiteralExpression;
-  file: ScannedSourceFile;
 }
 
 /**
@@ -82,6 +78,7 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
         column: position.column,
         handler: { file: resolved.handler.file.path, line: nodePosition(resolved.handler.node).line, node: resolved.handler.node, name: `${typed.typeName}.${typed.fieldName}` },
         middleware: [...contextChecks.map((entry) => ({ ...entry })), ...shield.middlewareFor(typed.typeName, typed.fieldName), ...directives.middlewareFor(typed.typeName, typed.fieldName), ...resolved.middleware],
+        ...typedArguments(resolved, directives.typedArgumentsFor(typed.typeName, typed.fieldName)),
       });
     }
     for (const { typeName, fieldsObject, operation: declared } of typeObjects) {
@@ -108,11 +105,18 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
           column: position.column,
           handler: { file: resolved.handler.file.path, line: nodePosition(resolved.handler.node).line, node: resolved.handler.node, name: `${typeName}.${fieldName}` },
           middleware: [...contextChecks.map((entry) => ({ ...entry })), ...shieldMiddleware, ...directives.middlewareFor(typeName, fieldName), ...resolved.middleware],
+          ...typedArguments(resolved, directives.typedArgumentsFor(typeName, fieldName)),
         });
       }
     }
   }
   return routes;
+}
+
+/** The field's constrained arguments: the code-first config's, else the SDL's (one schema declares a field once). */
+function typedArguments(resolved: ResolvedField, fromSdl: ValidatedField[]): { typedArguments?: ValidatedField[] } {
+  const declared = resolved.typedArguments ?? fromSdl;
+  return declared.length > 0 ? { typedArguments: declared } : {};
 }
 
 /** `MutationResolvers['deleteOrganization']`, perhaps inside `NonNullable<...>`: the codegen type of one root field's resolver. */
@@ -211,6 +215,8 @@ function fieldsOf(modules: ModuleIndex, object: ObjectAt, depth: number): FieldA
 interface ResolvedField {
   handler: ResolvedFunction;
   middleware: RouteMiddleware[];
+  /** A code-first field config's arguments whose declared type leaves no free text. */
+  typedArguments?: ValidatedField[];
 }
 
 /**
@@ -229,10 +235,15 @@ function resolverValue(modules: ModuleIndex, classifier: MiddlewareClassifier, f
   if (depth > 3) return undefined;
   if (ts.isObjectLiteralExpression(value)) {
     const key = operation === 'SUBSCRIPTION' ? (['subscribe', 'resolve'] as const) : (['resolve'] as const);
+    const typedArguments = codeFirstTypedArguments(modules, (at, expression) => objectValue(modules, at, expression), { node: value, file });
+    const typed = typedArguments.length > 0 ? { typedArguments } : {};
     for (const name of key) {
       const member = value.properties.find((property) => property.name && propertyNameText(property.name) === name);
-      if (member && ts.isMethodDeclaration(member)) return { handler: { file, node: member, name }, middleware: [] };
-      if (member && ts.isPropertyAssignment(member)) return resolverValue(modules, classifier, file, skipOuterExpressions(member.initializer), operation, depth + 1);
+      if (member && ts.isMethodDeclaration(member)) return { handler: { file, node: member, name }, middleware: [], ...typed };
+      if (member && ts.isPropertyAssignment(member)) {
+        const inner = resolverValue(modules, classifier, file, skipOuterExpressions(member.initializer), operation, depth + 1);
+        return inner && { ...inner, ...typed };
+      }
     }
     return undefined;
   }
@@ -366,12 +377,13 @@ function isServerFactory(modules: ModuleIndex, file: ScannedSourceFile, call: ts
  * implementation cited when the project has one that turns callers away, otherwise by name only),
  * and rate limits.
  */
-function schemaDirectives(context: AdapterContext): { namespaceOperation(typeName: string): Operation | undefined; middlewareFor(typeName: string, field: string): RouteMiddleware[] } {
+function schemaDirectives(context: AdapterContext): { namespaceOperation(typeName: string): Operation | undefined; middlewareFor(typeName: string, field: string): RouteMiddleware[]; typedArgumentsFor(typeName: string, field: string): ValidatedField[] } {
   const sdl = readSdl(context.sourceFiles, context.textFiles);
   const implementations = sdl.hasDirectives ? directiveImplementations(context.sourceFiles, new Set(sdl.directiveNames())) : new Map<string, DirectiveImplementation>();
   return {
     namespaceOperation: (typeName) => sdl.namespaceOperation(typeName),
     middlewareFor: (typeName, field) => sdl.directivesFor(typeName, field).flatMap((directive) => directiveMiddleware(directive, implementations.get(directive.name)) ?? []),
+    typedArgumentsFor: (typeName, field) => sdl.typedArgumentsFor(typeName, field),
   };
 }
 

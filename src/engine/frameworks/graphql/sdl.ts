@@ -18,6 +18,8 @@ import { ts } from '#typescript';
 import type { ScannedSourceFile, ScannedTextFile } from '../../../types.js';
 import type { Operation } from '../../routes/route.js';
 import { nodesOfKind } from '../../ast/file-index.js';
+import type { ValidatedField } from '../../routes/route.js';
+import { sdlTypedArguments } from './argument-types.js';
 import { ROOT_OPERATION_TYPES } from './graphql-models.js';
 
 export interface SdlDirective {
@@ -44,6 +46,8 @@ export interface SdlSchema {
   readonly hasDirectives: boolean;
   /** The names of the directives used on types and fields. */
   directiveNames(): string[];
+  /** The arguments of `Type.field` whose declared type leaves the client no free text (argument-types.ts). */
+  typedArgumentsFor(typeName: string, field: string): ValidatedField[];
 }
 
 /** Tags whose templates are schema text. */
@@ -57,6 +61,8 @@ interface FieldText {
   returnType: string;
   /** `list(limit: Int)`: the field takes arguments. */
   hasArgs: boolean;
+  /** The argument list as written, without its parentheses, or ''. */
+  argumentList: string;
   /** `[Order]`: the field returns a list. */
   returnsList: boolean;
   directives: SdlDirective[];
@@ -80,7 +86,12 @@ interface SdlSource {
 
 export function readSdl(sourceFiles: readonly ScannedSourceFile[], textFiles: readonly ScannedTextFile[]): SdlSchema {
   const types: TypeText[] = [];
-  for (const source of sdlSources(sourceFiles, textFiles)) types.push(...readTypes(source));
+  const enumNames = new Set<string>();
+  for (const source of sdlSources(sourceFiles, textFiles)) {
+    types.push(...readTypes(source));
+    for (const match of blankComments(source.text).matchAll(/\benum\s+([A-Za-z_]\w*)\s*(?:@[^{]*)?\{/g)) enumNames.add(match[1]!);
+  }
+  const typedArguments = new Map<string, ValidatedField[]>();
   const fieldDirectives = new Map<string, SdlDirective[]>();
   const typeDirectives = new Map<string, SdlDirective[]>();
   const defined = new Set(types.map((type) => type.typeName));
@@ -91,6 +102,7 @@ export function readSdl(sourceFiles: readonly ScannedSourceFile[], textFiles: re
     for (const field of type.fields) {
       const key = `${type.typeName}.${field.field}`;
       if (field.directives.length > 0) fieldDirectives.set(key, [...(fieldDirectives.get(key) ?? []), ...field.directives]);
+      if (field.argumentList) typedArguments.set(key, sdlTypedArguments(field.argumentList, enumNames));
     }
     const operation = ROOT_OPERATION_TYPES[type.typeName];
     if (!operation) continue;
@@ -107,6 +119,7 @@ export function readSdl(sourceFiles: readonly ScannedSourceFile[], textFiles: re
     directivesFor: (typeName, field) => [...(fieldDirectives.get(`${typeName}.${field}`) ?? []), ...(typeDirectives.get(typeName) ?? []), ...(entryDirectives.get(typeName) ?? []).map((directive) => ({ ...directive, onType: true }))],
     namespaceOperation: (typeName) => namespaces.get(typeName),
     hasDirectives: fieldDirectives.size > 0 || typeDirectives.size > 0,
+    typedArgumentsFor: (typeName, field) => typedArguments.get(`${typeName}.${field}`) ?? [],
     directiveNames: () => [...new Set([...fieldDirectives.values(), ...typeDirectives.values()].flat().map((directive) => directive.name))].sort(),
   };
 }
@@ -241,7 +254,9 @@ function readFields(text: string, start: number, end: number, typeName: string, 
     i = NAME.lastIndex;
     skipSpace();
     const hasArgs = text[i] === '(';
+    const argumentsStart = i;
     if (hasArgs) i = skipBalanced(text, i, '(', ')');
+    const argumentList = hasArgs ? text.slice(argumentsStart + 1, i - 1) : '';
     skipSpace();
     if (text[i] !== ':') continue;
     i++;
@@ -268,7 +283,7 @@ function readFields(text: string, start: number, end: number, typeName: string, 
       while (k < end && /\s/.test(text[k]!)) k++;
       i = text[k] === '(' ? skipBalanced(text, k, '(', ')') : j;
     }
-    fields.push({ typeName, field: name[0], returnType: returned[0], hasArgs, returnsList, directives: readDirectives(text.slice(directivesStart, i), directivesStart, source, false) });
+    fields.push({ typeName, field: name[0], returnType: returned[0], hasArgs, argumentList, returnsList, directives: readDirectives(text.slice(directivesStart, i), directivesStart, source, false) });
   }
   return fields;
 }
