@@ -45,3 +45,14 @@ export const TLS_DISABLING_METHODS: ReadonlySet<string> = new Set(['disableTLSCe
  * server trusts whatever it connects to.
  */
 export const TLS_SERVER_FACTORIES: ReadonlySet<string> = new Set(['createServer', 'createSecureServer', 'createSecureContext', 'Server']);
+
+/**
+ * Members of a `tls.connect()` socket that send and read no application data: a socket used only
+ * through these completes a handshake to look at the peer (its certificate, protocol, timing) and
+ * closes, so an unverified certificate lets no one read or change anything it carries.
+ */
+export const TLS_HANDSHAKE_ONLY_MEMBERS: ReadonlySet<string> = new Set([
+  'on', 'once', 'off', 'removeListener', 'removeAllListeners', 'destroy', 'end', 'setTimeout',
+  'getPeerCertificate', 'getPeerX509Certificate', 'getProtocol', 'getCipher', 'getEphemeralKeyInfo',
+  'authorized', 'authorizationError', 'alpnProtocol', 'servername', 'remoteAddress', 'destroyed',
+]);

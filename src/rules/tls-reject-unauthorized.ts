@@ -11,6 +11,7 @@ import {
   TLS_CONNECTION_STRING_PARAMETERS,
   TLS_DISABLING_ENVIRONMENT,
   TLS_DISABLING_METHODS,
+  TLS_HANDSHAKE_ONLY_MEMBERS,
   TLS_SERVER_FACTORIES,
   TLS_VERIFICATION_OPTIONS,
   type TlsVerificationOption,
@@ -92,7 +93,7 @@ function checkProperty(ctx: RuleContext, file: ScannedSourceFile, property: ts.P
   if (!option || literalBoolean(value) !== option.disabledBy) return;
   const object = property.parent;
   if (isServerOptions(object)) return;
-  if (inDevelopmentBranch(property) || connectsToLoopback(object)) return;
+  if (inDevelopmentBranch(property) || connectsToLoopback(object) || handshakeOnly(object)) return;
   const where = enclosingCallName(object, file.sourceFile);
   reportOption(ctx, file.path, property.getStart(file.sourceFile), property.getEnd(), option, where ? ` passed to \`${where}\`` : '');
 }
@@ -271,6 +272,43 @@ function connectsToLoopback(object: ts.ObjectLiteralExpression): boolean {
     if (ts.isStringLiteralLike(value)) targets.push(value.text);
   }
   return targets.length > 0 && targets.every((target) => isLoopbackHost(hostOfUrl(target) ?? target));
+}
+
+/**
+ * `const socket = tls.connect({ ..., rejectUnauthorized: false }, () => { socket.getPeerCertificate(); socket.destroy(); })`:
+ * a certificate checker or a handshake timer. The socket is only listened to, inspected and closed,
+ * never written to, piped or handed on, so no data crosses the unverified connection.
+ */
+function handshakeOnly(object: ts.ObjectLiteralExpression): boolean {
+  const call = object.parent;
+  if (!ts.isCallExpression(call) || call.arguments[0] !== object) return false;
+  const callee = skipOuterExpressions(call.expression);
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+  if (name !== 'connect') return false;
+  let holder: ts.Node = call;
+  while (holder.parent && (ts.isAwaitExpression(holder.parent) || ts.isParenthesizedExpression(holder.parent) || ts.isAsExpression(holder.parent))) holder = holder.parent;
+  const declaration = holder.parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.initializer !== holder || !ts.isIdentifier(declaration.name)) return false;
+  const socket = declaration.name.text;
+  const scope = declaration.parent?.parent?.parent;
+  if (!scope) return false;
+  let onlyHandshake = true;
+  let uses = 0;
+  const visit = (node: ts.Node): void => {
+    if (!onlyHandshake) return;
+    if (ts.isIdentifier(node) && node.text === socket && node !== declaration.name) {
+      const parent = node.parent;
+      // `socket.destroy()`, `socket.on('secureConnect', ...)`, `socket.authorized`: a member the handshake-only table allows.
+      const member = ts.isPropertyAccessExpression(parent) && parent.expression === node ? parent.name.text : undefined;
+      if (ts.isPropertyAccessExpression(parent) && parent.name === node) return;
+      if (member === undefined || !TLS_HANDSHAKE_ONLY_MEMBERS.has(member)) onlyHandshake = false;
+      uses++;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(scope);
+  return onlyHandshake && uses > 0;
 }
 
 /** The call or `new` an options object is an argument of, directly or nested in another object (`{ ssl: { ... } }`). */

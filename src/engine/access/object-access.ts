@@ -173,10 +173,12 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: `a role on the ${[...membership].join(', ')} the client names (${role.name}), not on this id` });
     }
     // An authentication middleware that also checks the caller's access to the tenant the input names.
+    const checkedInputs = new Map<string, string>();
     for (const middleware of role ? [] : route.middleware) {
       const fields = middleware.kind === 'auth' ? accessCheckedInputFields(ctx, route, middleware) : undefined;
       const covered = fields && coveredBy(fields);
       if (covered) return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `access to the input's ${covered} checked by ${middleware.name}` });
+      for (const field of fields ?? []) if (!checkedInputs.has(field)) checkedInputs.set(field, middleware.name);
     }
     const adminCheck = role ? undefined : (handlerAdminCheck(route) ?? adminBranch(candidate.lookup.node));
     if (role || isPrivilegedPath(route.path) || adminCheck) {
@@ -189,7 +191,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       return loader ? [{ parent, loader }] : [];
     });
     const evidenceNames = loaders.length > 0 ? new Set([...keyNames, ...loaders.flatMap(({ loader }) => [...loaderNames(loader)])]) : keyNames;
-    const evidence = inCodeOwnershipCheck(ctx, tainted, path, evidenceNames, candidate.lookup.node);
+    const evidence = inCodeOwnershipCheck(ctx, tainted, path, evidenceNames, candidate.lookup.node, checkedInputs);
     if (evidence) return record(route, candidate, pathKey, { verdict: 'owner-compared', evidence: `owner compared: ${evidence.what} (${where(ctx, evidence.node)})` });
     for (const { parent, loader } of loaders) {
       const judged = [...(judgements.get(route)?.get(loader)?.values() ?? [])].map((judgement) => judgement.access);

@@ -130,7 +130,14 @@ export function pathFunctions(ctx: AccessContext, tainted: TaintedCall, steps: r
  * `if` comparing the looked-up object (or the id) with the principal that exits, or an
  * authorization call (or a configured ownership check) that receives the object or the id.
  */
-export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, path: ReturnType<typeof pathFunctions>, keyNames: ReadonlySet<string>, access: ts.Node = tainted.call): OwnershipEvidence | undefined {
+export function inCodeOwnershipCheck(
+  ctx: AccessContext,
+  tainted: TaintedCall,
+  path: ReturnType<typeof pathFunctions>,
+  keyNames: ReadonlySet<string>,
+  access: ts.Node = tainted.call,
+  checkedInputs: ReadonlyMap<string, string> = new Map(),
+): OwnershipEvidence | undefined {
   const names = new Set(keyNames);
   // In a caller, the id travels inside what it passes on (`createCollection(user, input)`): a
   // membership check there that takes `input` and the user covers the id inside it.
@@ -163,7 +170,8 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
   // `if (!workspaceId || credentials?.workspaceId !== workspaceId) return null` after loading the record:
   // it is returned only inside the parent the function was given, so a membership check on that
   // parent anywhere on the path (`isReadWorkspaceFobidden(workspace, user)`) ties the record to the caller.
-  const records = new Set(resultVariable(tainted.call) ?? []);
+  // The record as each function on the path binds it (`const report = await getReportById(input.reportId)`).
+  const records = new Set([...(resultVariable(tainted.call) ?? []), ...path.flatMap(({ call, passedAs }) => (call && call !== tainted.call && !(passedAs && ts.isIdentifier(passedAs) && REQUEST_OBJECT_NAME.test(passedAs.text)) ? (resultVariable(call) ?? []) : []))]);
   if (records.size > 0) for (const { fn } of path) if (fn.body) for (const parent of parentsComparedWithRecord(fn.body, records)) names.add(parent);
 
   if (names.size === 0) return undefined;
@@ -253,7 +261,16 @@ export function inCodeOwnershipCheck(ctx: AccessContext, tainted: TaintedCall, p
       if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
         for (const [name, parents] of scopedLoads) {
           if (!mentionsName(node.expression.getText(), name)) continue;
+          // `getDashboardById(dashboardId, projectId)` then `if (!dashboard) throw`, with projectId an input
+          // field the route's middleware checks the caller's access to: the id is one of that parent's.
+          const checkedParent = [...parents].find((parent) => checkedInputs.has(parent));
+          if (checkedParent) {
+            evidence = { what: `${name} loaded inside the ${checkedParent} ${checkedInputs.get(checkedParent)} checks the caller's access to, with a miss exiting`, node };
+            return;
+          }
           for (const parent of parents) if (!names.has(parent) && !/^(?:prisma|db|tx|client|where|select|include|id)$/.test(parent)) { names.add(parent); grew = true; }
+          // `if (!report || report.projectId !== input.projectId) throw`: the parent the loaded record must sit in.
+          for (const parent of parentsComparedWithRecord(node, new Set([name]))) if (!names.has(parent)) { names.add(parent); grew = true; }
         }
         const checked = [...membershipResults.keys()].find((name) => mentionsName(node.expression.getText(), name));
         if (checked) {
@@ -917,13 +934,16 @@ function parentsComparedWithRecord(body: ts.Node, records: ReadonlySet<string>):
         const value = skipOuterExpressions(part);
         if (!ts.isBinaryExpression(value) || !/^!==?$/.test(value.operatorToken.getText())) continue;
         const [left, right] = [skipOuterExpressions(value.left), skipOuterExpressions(value.right)];
-        if (recordField(left) && ts.isIdentifier(right)) parents.push(right.text);
-        else if (recordField(right) && ts.isIdentifier(left)) parents.push(left.text);
+        // The other side by its name: `projectId`, or the field of `input.projectId` (a request value).
+        const other = recordField(left) ? right : recordField(right) ? left : undefined;
+        if (other && ts.isIdentifier(other)) parents.push(other.text);
+        else if (other && ts.isPropertyAccessExpression(other) && !recordField(other)) parents.push(other.name.text);
       }
     }
     if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
   };
-  ts.forEachChild(body, visit);
+  if (ts.isIfStatement(body)) visit(body);
+  else ts.forEachChild(body, visit);
   return parents;
 }
 

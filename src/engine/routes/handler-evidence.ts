@@ -113,6 +113,12 @@ export function readsRequestCredentials(text: string): boolean {
 const OUTGOING_CREDENTIAL_HEADER = /['"`]?(?:Authorization|x-api-key|api-key|apikey|x-auth-token)['"`]?\s*:\s*[^,\n}]*/gi;
 // Ways a handler turns away a caller it could not authenticate, besides a 401.
 const OTHER_REJECTION = /\bnext\s*\(\s*new\s+\w*Error\b|\b(?:status|sendStatus|code)\s*\(\s*403\b|new\s+\w*Forbidden\w*|\bstatus(?:Code)?\s*:\s*403\b/;
+/**
+ * A WebSocket handler's way (@fastify/websocket, express-ws, ws): close the socket and return, in the
+ * branch that finds no principal (`if (!userId) { socket.send('No session'); socket.close(); return; }`).
+ * Only the close inside an `if` that exits counts; closing on a bad message later proves nothing.
+ */
+const SOCKET_REJECTION = /\bif\s*\(\s*!\s*[\w$.?]+\s*\)\s*\{[^{}]*?\b(?:[\w$]*[Ss]ocket|ws|webSocket)\s*(?:\?\.|\.)\s*(?:close|terminate)\s*\([^()]*\)\s*;?[^{}]*?\breturn\b/;
 
 /** `if (!ctx.user) return null;` / `if (!req.session.userId) { return []; }`: an early return of nothing. */
 const ANONYMOUS_EXIT = /\bif\s*\(\s*!\s*([\w$.?]+)\s*\)\s*\{?\s*return(?:\s+(?:null|undefined|false)|\s*\[\s*\]|\s*\{\s*\})?\s*(?:;|\}|\n)/;
@@ -160,7 +166,7 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
   // One method's route of a handler that branches on the method: the other methods' branches are not its checks.
   const text = textWithout(handler.node.body, otherMethods);
   const where = `${handler.name} (${handler.file.path}:${nodePosition(handler.node).line})`;
-  const rejects = REJECTS_UNAUTHENTICATED.test(text) || AUTH_ERROR_MESSAGE.test(text) || OTHER_REJECTION.test(text);
+  const rejects = REJECTS_UNAUTHENTICATED.test(text) || AUTH_ERROR_MESSAGE.test(text) || OTHER_REJECTION.test(text) || SOCKET_REJECTION.test(text);
   if (!rejects && modules && REQUEST_API_KEY_READ.test(text)) {
     // `verifyApiKey(req.params.apikey)`, which throws a 401 when no such key exists: the key is checked one call down.
     const checker = calledFunctions(modules, handler, undefined, otherMethods).find((helper) => REJECTS_UNAUTHENTICATED.test(helper.node.body?.getText(helper.node.getSourceFile()) ?? ''));

@@ -134,7 +134,7 @@ export interface RouteSite extends CodeLocation {
    * (`(path, ctx)`): the parameters that hold client input.
    */
   inputParameters?: number[];
-  /** A handler a project's own router class dispatches: the parameter holding the framework's request context (else the first). */
+  /** The parameter holding the framework's request context (else the first): a handler a project's own router class dispatches, a Fastify websocket handler `(socket, request)`. */
   contextParameter?: number;
   /**
    * The handler receives an API Gateway-shaped event (`event.queryStringParameters`, `event.body`)

@@ -74,11 +74,20 @@ export function entityModels(ctx: RuleContext): EntityModel[] {
   return models;
 }
 
+/** Prisma scalar types that cannot carry a secret's value. */
+const VALUE_FREE_PRISMA_TYPES: ReadonlySet<string> = new Set(['Boolean', 'DateTime']);
+
 function prismaModels(text: string): EntityModel[] {
   const models: EntityModel[] = [];
   for (const match of text.matchAll(/^\s*model\s+(\w+)\s*\{([\s\S]*?)^\s*\}/gm)) {
-    const fields = match[2]!.split(/\r\n?|\n/).map((line) => /^\s*(\w+)\s+\w/.exec(line)?.[1]).filter((field): field is string => Boolean(field));
-    models.push({ name: match[1]!, orm: 'prisma', secretFields: fields.filter(isSecretField), serialisesSafely: false, fields, excludedFields: [] });
+    const declared = match[2]!.split(/\r\n?|\n/).flatMap((line) => {
+      const field = /^\s*(\w+)\s+(\w+)/.exec(line);
+      return field ? [{ name: field[1]!, type: field[2]! }] : [];
+    });
+    const fields = declared.map((field) => field.name);
+    // A flag or a timestamp named after a secret (`bypassSecret Boolean`, `tokenRevoked DateTime`) holds none.
+    const secretFields = declared.filter((field) => !VALUE_FREE_PRISMA_TYPES.has(field.type) && isSecretField(field.name)).map((field) => field.name);
+    models.push({ name: match[1]!, orm: 'prisma', secretFields, serialisesSafely: false, fields, excludedFields: [] });
   }
   return models;
 }
@@ -107,7 +116,9 @@ function typeormEntity(node: ts.Node): EntityModel | undefined {
       excludedFields.push(member.name.text);
       continue;
     }
-    if (isSecretField(member.name.text)) secretFields.push(member.name.text);
+    // A flag or a timestamp named after a secret (`skipSecret: boolean`, `tokenRevoked: Date`) holds none.
+    const valueFree = member.type !== undefined && /^(?:boolean|Date)$/.test(member.type.getText());
+    if (!valueFree && isSecretField(member.name.text)) secretFields.push(member.name.text);
   }
   return { name: node.name.text, orm: 'typeorm', secretFields, serialisesSafely, fields, excludedFields };
 }

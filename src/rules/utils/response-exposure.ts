@@ -200,7 +200,7 @@ function exposedEntity(ctx: RuleContext, file: ScannedSourceFile, expression: ts
     return exposedEntity(ctx, file, declaration.initializer, models, depth + 1);
   }
   if (ts.isObjectLiteralExpression(value)) {
-    for (const property of value.properties) {
+    for (const [index, property] of value.properties.entries()) {
       const inner = ts.isShorthandPropertyAssignment(property)
         ? property.name
         : ts.isPropertyAssignment(property)
@@ -209,7 +209,12 @@ function exposedEntity(ctx: RuleContext, file: ScannedSourceFile, expression: ts
             ? property.expression
             : undefined;
       const found = inner && exposedEntity(ctx, file, inner, models, depth + 1);
-      if (found) return found;
+      if (!found) continue;
+      if (!ts.isSpreadAssignment(property)) return found;
+      // `{ ...client, secret }`: a field written after the spread replaces the record's own.
+      const replaced = new Set(value.properties.slice(index + 1).flatMap((later) => (later.name && !ts.isComputedPropertyName(later.name) ? [later.name.getText(file.sourceFile).replace(/^['"]|['"]$/g, '')] : [])));
+      const fields = found.fields.filter((field) => !replaced.has(field));
+      if (fields.length > 0) return { ...found, fields };
     }
     return undefined;
   }

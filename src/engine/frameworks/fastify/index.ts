@@ -114,6 +114,8 @@ interface PendingRoute {
   routeHooks: Array<{ phase: HookPhase; middleware: RouteMiddleware[] }>;
   schemaValidation?: RouteMiddleware;
   rateLimitConfig?: RouteMiddleware | false;
+  /** A `{ websocket: true }` route: @fastify/websocket calls its handler with (socket, request). */
+  contextParameter?: number;
 }
 
 /** The plugin body being walked: which names are the instance, and the registers Fastify loads after it. */
@@ -677,8 +679,11 @@ class FastifyRouteCollector {
     let schemaValidation: RouteMiddleware | undefined;
     let rateLimitConfig: PendingRoute['rateLimitConfig'];
     let handler: ResolvedFunction | undefined;
+    let contextParameter: number | undefined;
     if (options) {
       const optionState = { ...state, file: options.file };
+      // @fastify/websocket: the handler of a `{ websocket: true }` route gets the socket first, the request second.
+      if (propertyValue(options.node, 'websocket')?.kind === ts.SyntaxKind.TrueKeyword) contextParameter = 1;
       for (const phase of HOOK_PHASES) {
         const hookExpression = propertyValue(options.node, phase);
         if (hookExpression) routeHooks.push({ phase, middleware: this.describeHooks(hookExpression, optionState, 'route') });
@@ -704,6 +709,7 @@ class FastifyRouteCollector {
         rateLimitConfig,
       };
       if (handler) route.handler = handler;
+      if (contextParameter !== undefined) route.contextParameter = contextParameter;
       if (schemaValidation) route.schemaValidation = schemaValidation;
       this.routes.push(route);
     }
@@ -1019,6 +1025,7 @@ class FastifyRouteCollector {
       middleware,
     };
     if (route.handler) definition.handler = toRouteHandler(route.handler);
+    if (route.contextParameter !== undefined) definition.contextParameter = route.contextParameter;
     return definition;
   }
 }
