@@ -151,7 +151,12 @@ export function inCodeOwnershipCheck(
     // and `auth` beside them is the caller, which every permission check takes.
     const wholeRequest = passedAs !== undefined && ts.isIdentifier(passedAs) && REQUEST_OBJECT_NAME.test(passedAs.text);
     const variable = call && !wholeRequest ? resultVariable(call) : undefined;
-    for (const name of variable ?? []) names.add(name);
+    for (const name of variable ?? []) {
+      names.add(name);
+      // `const connectedAccount = await fetchConnectedAccount(args.connectedAccount)`: under the name of the
+      // input it was read from, the caller holds the record, whose other fields (`.CollectiveId`) are its parents.
+      containers.delete(name);
+    }
   }
   // The looked-up object itself (`const collection = await prisma.teamCollection.findUnique(...)`).
   // The access may be a call around the tainted one (`findFirst({ where: (t, { eq }) => eq(t.id, id) })`).
@@ -241,7 +246,7 @@ export function inCodeOwnershipCheck(
         // `team.users.some((member) => member.userId === session.user.id)`: the record's members searched for the caller.
         const receiver = lookup && ts.isPropertyAccessExpression(skipOuterExpressions(lookup.expression)) ? (skipOuterExpressions(lookup.expression) as ts.PropertyAccessExpression).expression : undefined;
         const aboutRecord = lookupArguments.some(mentions) || (receiver !== undefined && ARRAY_SEARCH.test(callName(lookup!)) && mentions(receiver));
-        if (lookup && lookup !== tainted.call && aboutRecord && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path))) {
+        if (lookup && lookup !== tainted.call && aboutRecord && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument))) {
           membershipResults.set(name, callName(lookup));
         } else if (lookup && lookup !== tainted.call && receiver !== undefined && ASSOCIATION_READ.test(callName(lookup)) && mentions(receiver)) {
           // `const account = await exportRequest.getCollective()`: the record's parent, read from the record
@@ -306,7 +311,7 @@ export function inCodeOwnershipCheck(
           !pathCalls.has(node) &&
           node.arguments.some(mentions) &&
           tiedTo(node, tainted.call, keyNames) &&
-          node.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isRpcContext(tainted.route, argument)) &&
+          node.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument)) &&
           throwsUnlessFound(ctx, node, tainted.call)
         ) {
           evidence = { what: `the membership check ${name}(), which throws unless a record keyed by both exists`, node };
@@ -620,12 +625,19 @@ function boundLoads(name: ts.BindingName, initializer: ts.Expression): Array<[st
 }
 
 /**
- * An authenticated RPC procedure's whole context handed on (`List.fromId(ctx, input.listId)`): it
- * carries the signed-in user (`ctx.user`), so a helper given it can key a lookup by the caller.
+ * An authenticated route's whole context handed on: a tRPC procedure's (`List.fromId(ctx, input.listId)`)
+ * or a GraphQL resolver's context parameter (`canReject(transaction, undefined, req)`). It carries the
+ * signed-in user (`ctx.user`, `req.remoteUser`), so a helper given it can key a lookup by the caller or
+ * decide whether the caller may act.
  */
-function isRpcContext(route: Route, argument: ts.Expression): boolean {
+function isCallerContext(route: Route, argument: ts.Expression): boolean {
+  if (route.auth !== 'authenticated') return false;
   const value = skipOuterExpressions(argument);
-  return route.kind === 'trpc' && route.auth === 'authenticated' && /^(?:ctx|context|opts\.ctx)$/.test(value.getText());
+  if (route.kind === 'trpc') return /^(?:ctx|context|opts\.ctx)$/.test(value.getText());
+  if (route.kind !== 'graphql' || !ts.isIdentifier(value) || !route.handler) return false;
+  const handler = route.handler.node;
+  const contextParameter = handler.parameters[(route.argsParameter ?? 1) + 1];
+  return contextParameter !== undefined && ts.isIdentifier(contextParameter.name) && contextParameter.name.text === value.text && enclosingFunction(value) === handler;
 }
 
 function callsAuthorizationCheck(code: string): boolean {
