@@ -8,6 +8,7 @@ import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../a
 import { bootstrapFor, placeholderFor, readBootstraps, readModules, targetSelects, type Bootstrap, type MiddlewareBinding, type ModuleFacts } from './application.js';
 import { appliedDecorator, decoratorOrigin, MetadataReads, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
 import { staticStrings } from './values.js';
+import { OWNER_PERMISSION_VALUES, PUBLIC_PERMISSION_VALUES } from '../../../models/auth.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 import { graphqlTypeName, nameOption } from '../graphql/schema-names.js';
 
@@ -331,6 +332,18 @@ class ControllerDiscovery {
         continue;
       }
       const valued = metadata.find((mark) => !mark.flag && reads.has(mark.key));
+      const sentinels = valued && guardClass && (middleware.kind === 'auth' || middleware.kind === 'role') ? sentinelPermissions(guardClass, this.modules, valued.values) : undefined;
+      if (valued && sentinels?.public) {
+        // `@Allow(Permission.Public)` read by a guard that returns true when the list holds it.
+        publicMark ??= { mark: valued, guard: middleware.name };
+        continue;
+      }
+      if (valued && sentinels?.owner) {
+        // `@Allow(Permission.Owner)`: the guard lets any caller through as the owner of what the
+        // handler scopes to; no role it names makes the route privileged, the handler's checks decide.
+        kept.push({ ...middleware, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), whose ${sentinels.owner} admits any caller as the owner of what the handler scopes to` });
+        continue;
+      }
       if (valued && valued.values.length === 0 && (middleware.kind === 'auth' || middleware.kind === 'role')) {
         // `@Authenticated()` read by a guard that signs the caller in: the mark names no role to compare.
         kept.push({ ...middleware, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), which names no role or permission` });
@@ -412,6 +425,44 @@ function mergeMetadata(classMarks: readonly MetadataMark[], methodMarks: readonl
   return [...methodMarks, ...classMarks.filter((mark) => !methodKeys.has(mark.key))];
 }
 
+/**
+ * Values of a permission list that name no permission an account is granted but a way in, tested by
+ * the guard itself (`permissions.includes(Permission.Public)`, `roles.includes('owner')`): a public
+ * value lets every caller through; an owner value lets any caller through as the owner of the records
+ * the handler scopes to (Vendure's `@Allow(Permission.Owner)`). Only a value the guard's lifecycle
+ * method names counts: the same word in a list the guard compares with the user's roles is a role.
+ */
+function sentinelPermissions(guardClass: NonNullable<ReturnType<typeof guardClassOf>>, modules: ModuleIndex, values: readonly string[]): { public?: string; owner?: string } | undefined {
+  if (values.length === 0) return undefined;
+  const method = lifecycleMethodOf(modules, guardClass);
+  const body = method?.node.body;
+  if (!body) return undefined;
+  const sourceFile = method.node.getSourceFile();
+  // The names holding what the Reflector read, and the values tested for membership in them.
+  const readNames = new Set<string>();
+  const named = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && REFLECTOR_READ.test(node.initializer.getText(sourceFile))) readNames.add(node.name.text);
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && MEMBERSHIP_TESTS.has(node.expression.name.text) && node.arguments[0]) {
+      const receiver = skipOuterExpressions(node.expression.expression);
+      const tested = skipOuterExpressions(node.arguments[0]);
+      if (ts.isIdentifier(receiver) && readNames.has(receiver.text)) {
+        if (ts.isPropertyAccessExpression(tested)) named.add(tested.name.text.toLowerCase());
+        else if (ts.isStringLiteralLike(tested)) named.add(tested.text.toLowerCase());
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  const tested = values.filter((value) => named.has(value.toLowerCase()));
+  const publicValue = tested.find((value) => PUBLIC_PERMISSION_VALUES.has(value.toLowerCase()));
+  const ownerValue = tested.find((value) => OWNER_PERMISSION_VALUES.has(value.toLowerCase()));
+  return publicValue || ownerValue ? { ...(publicValue ? { public: publicValue } : {}), ...(ownerValue ? { owner: ownerValue } : {}) } : undefined;
+}
+
+const MEMBERSHIP_TESTS = new Set(['includes', 'indexOf', 'has']);
+const REFLECTOR_READ = /\b(?:reflector|Reflect)\b[\w$.?]*\.\s*(?:get|getAll|getAllAndOverride|getAllAndMerge|getMetadata)\s*[<(]/i;
+
 /** True when a role guard lets a route without its metadata through (`if (!roles) return true`). */
 function lets(guardClass: NonNullable<ReturnType<typeof guardClassOf>>, modules: ModuleIndex): boolean {
   const method = lifecycleMethodOf(modules, guardClass);
@@ -430,7 +481,6 @@ function passesWithoutMetadata(guardClass: NonNullable<ReturnType<typeof guardCl
   const body = method?.node.body;
   if (!body) return false;
   const sourceFile = method.node.getSourceFile();
-  const REFLECTOR_READ = /\b(?:reflector|Reflect)\b[\w$.?]*\.\s*(?:get|getAll|getAllAndOverride|getAllAndMerge|getMetadata)\s*[<(]/i;
   const readNames = new Set<string>();
   let passes = false;
   const isAbsent = (condition: ts.Expression): boolean => {
