@@ -178,3 +178,14 @@ export const PUBLIC_PERMISSION_VALUES: ReadonlySet<string> = new Set(['public', 
  * caller: the route admits every user, so the handler's own ownership checks are what protect it. Lower case.
  */
 export const OWNER_PERMISSION_VALUES: ReadonlySet<string> = new Set(['owner', 'self']);
+
+/**
+ * Permission decorators of a framework built on NestJS whose own global guard (registered inside the
+ * package, outside the scan) enforces them on the app's resolvers and controllers: `@Allow(Permission.
+ * UpdateOrder)` in a Vendure plugin. A route without the decorator passes that guard unchecked; its
+ * `public` values open the route, its `owner` values admit any caller as the owner of what the handler
+ * scopes to (as PUBLIC_PERMISSION_VALUES and OWNER_PERMISSION_VALUES when the guard is in the scan).
+ */
+export const FRAMEWORK_PERMISSION_DECORATORS: Readonly<Record<string, Readonly<Record<string, { guard: string; publicValues: readonly string[]; ownerValues: readonly string[] }>>>> = {
+  '@vendure/core': { Allow: { guard: 'Vendure AuthGuard', publicValues: ['Public'], ownerValues: ['Owner'] } },
+};

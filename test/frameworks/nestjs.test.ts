@@ -556,4 +556,38 @@ export class WorkspaceController {
     expect(middlewareSummary(routes[2]!)).toEqual(['PermissionsGuard role router [ReadOrder]']);
     expect(middlewareSummary(routes[3]!)).toEqual(['RolesGuard role router [Owner]']);
   });
+
+  it("reads @Allow from @vendure/core as checked by the package's own global guard", () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { '@nestjs/common': '^10.0.0', '@nestjs/graphql': '^12.0.0', '@vendure/core': '^3.0.0' } }),
+      'src/payments.resolver.ts': `
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Allow, Ctx, Permission, RequestContext } from '@vendure/core';
+@Resolver()
+export class PaymentsResolver {
+  @Mutation()
+  @Allow(Permission.Owner)
+  createPaymentIntent(@Ctx() ctx: RequestContext, @Args('orderId') orderId: string) { return orderId; }
+  @Query()
+  @Allow(Permission.Public)
+  paymentProviders() { return []; }
+  @Mutation()
+  @Allow(Permission.UpdateSettings)
+  configurePayments() { return true; }
+  @Query()
+  paymentStatus() { return 'ok'; }
+}
+`,
+    });
+    const routes = loadRoutes(dir, [nestjsAdapter]);
+    expect(routes.map((route) => [route.id, route.auth])).toEqual([
+      ['MUTATION createPaymentIntent', 'authenticated'],
+      ['QUERY paymentProviders', 'public'],
+      ['MUTATION configurePayments', 'authenticated'],
+      ['QUERY paymentStatus', 'public'],
+    ]);
+    expect(middlewareSummary(routes[0]!)).toEqual(['@Allow(Permission.Owner) (Vendure AuthGuard) auth route']);
+    expect(routes[1]!.publicByDesign).toContain('honoured by Vendure AuthGuard (@vendure/core)');
+    expect(middlewareSummary(routes[2]!)).toEqual(['@Allow(Permission.UpdateSettings) (Vendure AuthGuard) role route [UpdateSettings]']);
+  });
 });

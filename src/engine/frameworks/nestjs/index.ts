@@ -8,7 +8,7 @@ import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../a
 import { bootstrapFor, placeholderFor, readBootstraps, readModules, targetSelects, type Bootstrap, type MiddlewareBinding, type ModuleFacts } from './application.js';
 import { appliedDecorator, decoratorOrigin, MetadataReads, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
 import { staticStrings } from './values.js';
-import { OWNER_PERMISSION_VALUES, PUBLIC_PERMISSION_VALUES } from '../../../models/auth.js';
+import { FRAMEWORK_PERMISSION_DECORATORS, OWNER_PERMISSION_VALUES, PUBLIC_PERMISSION_VALUES } from '../../../models/auth.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 import { graphqlTypeName, nameOption } from '../graphql/schema-names.js';
 
@@ -365,6 +365,10 @@ class ControllerDiscovery {
       }
       kept.push(middleware);
     }
+    // `@Allow(...)` of a framework whose global guard lives in its package: that guard checks it.
+    const frameworkGuard = frameworkPermissionGuard(metadata);
+    if (frameworkGuard?.public) publicMark ??= { mark: frameworkGuard.mark, guard: frameworkGuard.guard };
+    else if (frameworkGuard) kept.push(frameworkGuard.middleware);
     // A roles decorator whose key no guard reads by name still names the roles a role guard checks.
     const roleGuard = kept.find((entry) => entry.kind === 'role' && !entry.roles);
     const roleMark = metadata.find((mark) => !mark.flag && /role|permission|scope/i.test(mark.label));
@@ -458,6 +462,26 @@ function sentinelPermissions(guardClass: NonNullable<ReturnType<typeof guardClas
   const publicValue = tested.find((value) => PUBLIC_PERMISSION_VALUES.has(value.toLowerCase()));
   const ownerValue = tested.find((value) => OWNER_PERMISSION_VALUES.has(value.toLowerCase()));
   return publicValue || ownerValue ? { ...(publicValue ? { public: publicValue } : {}), ...(ownerValue ? { owner: ownerValue } : {}) } : undefined;
+}
+
+/**
+ * The check a framework's own global guard makes for its permission decorator on this route
+ * (FRAMEWORK_PERMISSION_DECORATORS): public, any caller as owner, or the permissions it names.
+ */
+function frameworkPermissionGuard(metadata: readonly MetadataMark[]): { mark: MetadataMark; guard: string; public: boolean; middleware: RouteMiddleware } | undefined {
+  for (const mark of metadata) {
+    const match = /^framework:(.+)#([^#]+)$/.exec(mark.key);
+    const model = match ? FRAMEWORK_PERMISSION_DECORATORS[match[1]!]?.[match[2]!] : undefined;
+    if (!match || !model || mark.values.length === 0) continue;
+    const isPublic = mark.values.some((value) => model.publicValues.includes(value));
+    const owner = mark.values.find((value) => model.ownerValues.includes(value));
+    const base = { name: `${mark.label} (${model.guard})`, strength: 'strong' as const, scope: 'route' as const, file: mark.file, line: mark.line };
+    const middleware: RouteMiddleware = owner
+      ? { ...base, kind: 'auth', evidence: `${model.guard}, registered globally by ${match[1]}, checks ${mark.label}, whose ${owner} admits any caller as the owner of what the handler scopes to` }
+      : { ...base, kind: 'role', roles: [...mark.values], evidence: `${model.guard}, registered globally by ${match[1]}, checks ${mark.label}` };
+    return { mark, guard: `${model.guard} (${match[1]})`, public: isPublic, middleware };
+  }
+  return undefined;
 }
 
 const MEMBERSHIP_TESTS = new Set(['includes', 'indexOf', 'has']);
