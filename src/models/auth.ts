@@ -91,13 +91,6 @@ export const TOKEN_VERIFYING_METHODS: ReadonlySet<string> = new Set(['verifyIdTo
 
 
 /**
- * How handlers read the authenticated user, with a display label: framework conventions
- * (`req.user`, Koa `ctx.state.user`, API Gateway authorizer claims, GraphQL/tRPC context) and
- * auth libraries (next-auth `getServerSession()`/`auth()`, Clerk `currentUser()`/`getAuth()`,
- * Supabase `auth.getUser()`, @fastify/jwt `request.jwtVerify()`, iron-session, next-auth/jwt
- * `getToken({ req })`). Order matters only for display.
- */
-/**
  * Request-scoped context stores that a guard or middleware fills with the signed-in user (nestjs-cls
  * `ClsService`, an AsyncLocalStorage wrapper): `this.cls.get('user.id')` reads the caller, not input.
  */
@@ -105,6 +98,13 @@ export const REQUEST_CONTEXT_STORE = /(?:^|\.)_?(?:cls|clsService|requestContext
 /** The keys of such a store that hold the caller: `user`, `user.id`, `currentUser`, `auth.userId`. */
 export const REQUEST_CONTEXT_PRINCIPAL_KEY = /^(?:user|currentUser|authUser|auth|session|principal)(?:[.:][\w.]+)?$/;
 
+/**
+ * How handlers read the authenticated user, with a display label: framework conventions
+ * (`req.user`, Koa `ctx.state.user`, API Gateway authorizer claims, GraphQL/tRPC context) and
+ * auth libraries (next-auth `getServerSession()`/`auth()`, Clerk `currentUser()`/`getAuth()`,
+ * Supabase `auth.getUser()`, @fastify/jwt `request.jwtVerify()`, iron-session, next-auth/jwt
+ * `getToken({ req })`). Order matters only for display.
+ */
 export const PRINCIPAL_READS: ReadonlyArray<{ label: string; pattern: RegExp }> = [
   { label: 'req.user', pattern: /\breq\s*(?:\?\.|\.)\s*user\b/ },
   { label: 'request.user', pattern: /\brequest\s*(?:\?\.|\.)\s*user\b/ },
@@ -119,6 +119,8 @@ export const PRINCIPAL_READS: ReadonlyArray<{ label: string; pattern: RegExp }> 
   { label: 'context.clientContext.user', pattern: /\bclientContext\s*(?:\?\.|\.)\s*user\b|\{[^}]*\buser\b[^}]*\}\s*=\s*[\w$.?]*\bclientContext\b/ },
   // GraphQL and tRPC: the context function's principal.
   { label: 'ctx.user', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*(?:user|currentUser|viewer|userId)\b/ },
+  // A request context the auth guard builds and a parameter decorator hands the resolver (Vendure's `@Ctx() ctx: RequestContext`).
+  { label: 'ctx.activeUserId', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*(?:activeUser|activeUserId)\b/ },
   { label: 'ctx.session', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*session\s*(?:\?\.|\.)\s*user\b/ },
   { label: "c.get('jwtPayload')", pattern: /\bc\s*\.\s*get\s*\(\s*['"`](?:jwtPayload|user|session|auth)['"`]\s*\)/ },
   { label: 'getServerSession()', pattern: /\bgetServerSession\s*\(/ },
@@ -148,11 +150,6 @@ export const TOKEN_CHECK_FUNCTIONS: readonly string[] = [
 ];
 
 /**
- * Role names every signed-in account holds (`@Roles(RoleType.USER)`, `requireRole('member')`): a
- * role guard naming only these admits any user, so it grants no privilege over other users' records.
- * Matched case-insensitively against the role's last name segment.
- */
-/**
  * Options that make an authentication middleware let anonymous requests through (it only attaches
  * the user when there is one): `optional: true` (many), koa-jwt `passthrough: true`, express-jwt
  * `credentialsRequired: false`, Budibase-style `buildAuthMiddleware(patterns, { publicAllowed: true })`.
@@ -162,4 +159,33 @@ export const ANONYMOUS_ALLOWED_OPTIONS = {
   whenFalse: ['credentialsRequired', 'required'],
 } as const;
 
+/**
+ * Role names every signed-in account holds (`@Roles(RoleType.USER)`, `requireRole('member')`): a
+ * role guard naming only these admits any user, so it grants no privilege over other users' records.
+ * Matched case-insensitively against the role's last name segment.
+ */
 export const ORDINARY_USER_ROLES: readonly string[] = ['user', 'users', 'member', 'members', 'customer', 'client', 'guest', 'viewer', 'reader', 'authenticated', 'basic', 'default', 'standard', 'subscriber'];
+
+/**
+ * Values of a permission list (`@Allow(Permission.Public)`, `@Roles('anonymous')`) that a guard which
+ * tests for them itself lets every caller through on: the route is public by design. Lower case.
+ */
+export const PUBLIC_PERMISSION_VALUES: ReadonlySet<string> = new Set(['public', 'anonymous', 'everyone', 'unauthenticated']);
+
+/**
+ * Values of a permission list (Vendure's `@Allow(Permission.Owner)`) that a guard which tests for them
+ * itself lets any caller through on as the owner of the records the handler then scopes to the
+ * caller: the route admits every user, so the handler's own ownership checks are what protect it. Lower case.
+ */
+export const OWNER_PERMISSION_VALUES: ReadonlySet<string> = new Set(['owner', 'self']);
+
+/**
+ * Permission decorators of a framework built on NestJS whose own global guard (registered inside the
+ * package, outside the scan) enforces them on the app's resolvers and controllers: `@Allow(Permission.
+ * UpdateOrder)` in a Vendure plugin. A route without the decorator passes that guard unchecked; its
+ * `public` values open the route, its `owner` values admit any caller as the owner of what the handler
+ * scopes to (as PUBLIC_PERMISSION_VALUES and OWNER_PERMISSION_VALUES when the guard is in the scan).
+ */
+export const FRAMEWORK_PERMISSION_DECORATORS: Readonly<Record<string, Readonly<Record<string, { guard: string; publicValues: readonly string[]; ownerValues: readonly string[] }>>>> = {
+  '@vendure/core': { Allow: { guard: 'Vendure AuthGuard', publicValues: ['Public'], ownerValues: ['Owner'] } },
+};

@@ -81,8 +81,9 @@ function http(nested: Record<string, RequestObjectKind>): RequestObjectModel {
 // A GraphQL or tRPC context built by the server's context function: it carries the principal and
 // the raw request, and services (`dataSources`, `prisma`, `loaders`) that are not client input. The
 // tenant the context function or an auth middleware resolved for the caller (`ctx.workspace`,
-// `ctx.organization`) is theirs too: scoping a lookup by it scopes it to the caller.
-const APP_CONTEXT_PRINCIPAL = new Set([...PRINCIPAL_PROPERTIES, 'viewer', 'me', 'account', 'member', 'userInfo', 'token', 'identity', 'workspace', 'organization', 'org', 'team', 'tenant', 'activeWorkspace', 'activeOrganization', 'space', 'activeSpace']);
+// `ctx.organization`) is theirs too: scoping a lookup by it scopes it to the caller. A context the
+// auth guard builds may name the caller the active user (Vendure's RequestContext `ctx.activeUserId`).
+const APP_CONTEXT_PRINCIPAL = new Set([...PRINCIPAL_PROPERTIES, 'viewer', 'me', 'account', 'member', 'userInfo', 'token', 'identity', 'workspace', 'organization', 'org', 'team', 'tenant', 'activeWorkspace', 'activeOrganization', 'space', 'activeSpace', 'activeUser', 'activeUserId']);
 
 export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectModel>> = {
   // `withWorkspace(async ({ req, params, searchParams, workspace, session }) => ...)`: a Next.js handler

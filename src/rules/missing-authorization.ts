@@ -30,6 +30,9 @@ const PRIVILEGE_SHORTHAND = /[{,]\s*(role|roles|roleIds?|role_ids?|permissions?|
 const FROM_REQUEST = /\b(?:body|dto|input|req|request|params|payload|args|data|query|ctx\.request|c\.req)\b/;
 // The handler compares the target id with the caller's own id: self-service, not another user.
 const SELF_CHECK = /(?:user|session\.user|principal|me|currentUser|caller)\s*\??\.\s*(?:id|sub|userId|uid)\s*[!=]==?|[!=]==?\s*[\w$.?]*(?:user|session\.user|principal|currentUser)\s*\??\.\s*(?:id|sub|userId|uid)\b/i;
+// An operation named for the caller's own record, maybe after a verb: `activeCustomer`, `myProfile`,
+// `currentUser`, `me`, `updateActiveAdministrator` (as word paths).
+const SELF_OPERATION = /^(?:(?:get|update|set|edit|change|delete|remove)-)?(?:me|my|active|current|own|viewer)(?:-|$)/;
 // An authentication mechanism whose credential is itself privileged (infra/admin/service tokens).
 const PRIVILEGED_CREDENTIAL = /admin|infra|internal|staff|service.?account|machine|system|superuser|root/i;
 
@@ -172,8 +175,9 @@ function privilegedReason(facts: RouteFacts, fromRequest: (access: RouteFacts['w
   if (privilegeWrite) {
     return { text: `changes roles or permissions (${describeAccess(privilegeWrite)})`, changesPrivileges: true, confidence: 'high', access: privilegeWrite };
   }
-  // `/system/me/...`, `/admin/me`: a user's own data, whatever the prefix.
-  const selfService = segments.includes('me');
+  // `/system/me/...`, `/admin/me`: a user's own data, whatever the prefix. So is a GraphQL or RPC operation
+  // named for the caller's own record (`activeAdministrator`, `myOrders`, `currentUser`) whose handler reads the caller.
+  const selfService = segments.includes('me') || ((route.kind === 'graphql' || route.kind === 'trpc') && SELF_OPERATION.test(segments.at(-1) ?? '') && route.principal.length > 0);
   const privilegedSegment = selfService ? undefined : segments.find((segment) => PRIVILEGED_SEGMENT.test(segment));
   // A privileged path matters when the route touches data or changes something; an echo of the caller does not.
   const actsOnSomething = facts.dataAccess.length > 0 || route.method !== 'GET';
@@ -181,7 +185,7 @@ function privilegedReason(facts: RouteFacts, fromRequest: (access: RouteFacts['w
     return { text: `is an /${privilegedSegment} function`, changesPrivileges: false, confidence: 'high', access: facts.dataAccess[0] };
   }
   // A handler's name alone is weak evidence: it counts only when the route touches data or changes something.
-  if (route.handler && PRIVILEGED_HANDLER.test(route.handler.name) && actsOnSomething) {
+  if (route.handler && PRIVILEGED_HANDLER.test(route.handler.name) && actsOnSomething && !selfService) {
     return { text: `runs ${route.handler.name}`, changesPrivileges: false, confidence: 'medium', access: facts.dataAccess[0] };
   }
   const userWrite = writes.find((access) => access.model && /^users?$/i.test(access.model));

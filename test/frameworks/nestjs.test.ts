@@ -475,4 +475,119 @@ export class HomeController {
     });
     expect(loadRoutes(dir, [nestjsAdapter]).map((route) => route.id)).toEqual(['GET /', 'GET /{apiPrefix}/about']);
   });
+
+  it('reads the public and owner values of a permission list when the guard tests the list for them itself', () => {
+    const dir = makeProject({
+      'package.json': nestPackage,
+      'src/allow.ts': `
+import { SetMetadata } from '@nestjs/common';
+export enum Permission { Public = 'Public', Owner = 'Owner', ReadOrder = 'ReadOrder' }
+export const PERMISSIONS_KEY = '__permissions__';
+export const Allow = (...permissions: Permission[]) => SetMetadata(PERMISSIONS_KEY, permissions);
+`,
+      'src/permissions.guard.ts': `
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Permission, PERMISSIONS_KEY } from './allow';
+@Injectable()
+export class PermissionsGuard implements CanActivate {
+  constructor(private reflector: Reflector) {}
+  canActivate(context: ExecutionContext): boolean {
+    const permissions = this.reflector.get<Permission[]>(PERMISSIONS_KEY, context.getHandler());
+    if (!permissions || permissions.includes(Permission.Public)) return true;
+    const user = context.switchToHttp().getRequest().user;
+    return permissions.includes(Permission.Owner) || permissions.some((permission) => user.permissions.includes(permission));
+  }
+}
+`,
+      'src/roles.guard.ts': `
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Permission, PERMISSIONS_KEY } from './allow';
+// Here Owner is a role an account holds (the workspace's owner), compared with the user's.
+@Injectable()
+export class RolesGuard implements CanActivate {
+  constructor(private reflector: Reflector) {}
+  canActivate(context: ExecutionContext): boolean {
+    const roles = this.reflector.get<Permission[]>(PERMISSIONS_KEY, context.getHandler());
+    if (!roles) return true;
+    const user = context.switchToHttp().getRequest().user;
+    return user.role === Permission.Owner || roles.includes(user.role);
+  }
+}
+`,
+      'src/orders.controller.ts': `
+import { Controller, Get, Post, UseGuards } from '@nestjs/common';
+import { Allow, Permission } from './allow';
+import { PermissionsGuard } from './permissions.guard';
+import { RolesGuard } from './roles.guard';
+@Controller('orders')
+@UseGuards(PermissionsGuard)
+export class OrdersController {
+  @Allow(Permission.Public)
+  @Post('password-reset')
+  requestReset() { return 'ok'; }
+  @Allow(Permission.Owner)
+  @Get('mine')
+  mine() { return []; }
+  @Allow(Permission.ReadOrder)
+  @Get()
+  all() { return []; }
+}
+@Controller('workspace')
+@UseGuards(RolesGuard)
+export class WorkspaceController {
+  @Allow(Permission.Owner)
+  @Post('transfer')
+  transfer() { return 'ok'; }
+}
+`,
+    });
+    const routes = loadRoutes(dir, [nestjsAdapter]);
+    expect(routes.map((route) => [route.id, route.auth])).toEqual([
+      ['POST /orders/password-reset', 'public'],
+      ['GET /orders/mine', 'authenticated'],
+      ['GET /orders', 'authenticated'],
+      ['POST /workspace/transfer', 'authenticated'],
+    ]);
+    expect(routes[0]!.publicByDesign).toContain('honoured by PermissionsGuard');
+    expect(middlewareSummary(routes[1]!)).toEqual(['PermissionsGuard auth router']);
+    expect(routes[1]!.middleware[0]!.evidence).toContain('admits any caller as the owner');
+    expect(middlewareSummary(routes[2]!)).toEqual(['PermissionsGuard role router [ReadOrder]']);
+    expect(middlewareSummary(routes[3]!)).toEqual(['RolesGuard role router [Owner]']);
+  });
+
+  it("reads @Allow from @vendure/core as checked by the package's own global guard", () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { '@nestjs/common': '^10.0.0', '@nestjs/graphql': '^12.0.0', '@vendure/core': '^3.0.0' } }),
+      'src/payments.resolver.ts': `
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Allow, Ctx, Permission, RequestContext } from '@vendure/core';
+@Resolver()
+export class PaymentsResolver {
+  @Mutation()
+  @Allow(Permission.Owner)
+  createPaymentIntent(@Ctx() ctx: RequestContext, @Args('orderId') orderId: string) { return orderId; }
+  @Query()
+  @Allow(Permission.Public)
+  paymentProviders() { return []; }
+  @Mutation()
+  @Allow(Permission.UpdateSettings)
+  configurePayments() { return true; }
+  @Query()
+  paymentStatus() { return 'ok'; }
+}
+`,
+    });
+    const routes = loadRoutes(dir, [nestjsAdapter]);
+    expect(routes.map((route) => [route.id, route.auth])).toEqual([
+      ['MUTATION createPaymentIntent', 'authenticated'],
+      ['QUERY paymentProviders', 'public'],
+      ['MUTATION configurePayments', 'authenticated'],
+      ['QUERY paymentStatus', 'public'],
+    ]);
+    expect(middlewareSummary(routes[0]!)).toEqual(['@Allow(Permission.Owner) (Vendure AuthGuard) auth route']);
+    expect(routes[1]!.publicByDesign).toContain('honoured by Vendure AuthGuard (@vendure/core)');
+    expect(middlewareSummary(routes[2]!)).toEqual(['@Allow(Permission.UpdateSettings) (Vendure AuthGuard) role route [UpdateSettings]']);
+  });
 });

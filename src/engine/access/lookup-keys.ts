@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { classifyCall, dynamoRequestObject, isDrizzleClient, type DataAccess } from '../ast/data-access.js';
+import { classifyCall, dynamoRequestObject, isDrizzleClient, modelOfRepository, type DataAccess } from '../ast/data-access.js';
 import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
 import { DRIZZLE, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localDeclaration, localInitializer, type ModuleIndex } from '../names/index.js';
@@ -139,7 +139,7 @@ export function lookupAccessOf(ctx: { readonly modules: ModuleIndex }, tainted: 
     }
     const terminal = calleeName(outer);
     const kind = chain.find((link) => QUERY_BUILDER_WRITES.has(calleeName(link)));
-    const model = builder.arguments[0] && ts.isStringLiteralLike(builder.arguments[0]) ? builder.arguments[0].text : receiverModel(builder);
+    const model = queryBuilderModel(builder, tainted.file, ctx.modules);
     return { access: { library: 'model', method: kind ? calleeName(kind) : terminal, operation: kind ? 'write' : 'read', call: outer, file: tainted.file, line: 0, via: [], ...(model ? { model } : {}) }, node: outer };
   }
   // drizzle: db.select().from(orders).where(...), db.update(orders).set(...).where(...), db.delete(orders).where(...)
@@ -652,6 +652,20 @@ export function calleeName(call: ts.CallExpression | ts.NewExpression): string {
   if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
   if (ts.isIdentifier(callee)) return callee.text;
   return '';
+}
+
+/**
+ * The entity a query builder reads: the class it is given (`manager.createQueryBuilder(User, 'u')`), the
+ * repository's (`this.orderRepository.createQueryBuilder('o')`, `connection.getRepository(ctx, Order)
+ * .createQueryBuilder('order')`), else its alias: an alias names the rows in the SQL, not their kind.
+ */
+function queryBuilderModel(builder: ts.CallExpression, file: TaintedCall['file'], modules: ModuleIndex): string | undefined {
+  const first = builder.arguments[0] && skipOuterExpressions(builder.arguments[0]);
+  if (first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text)) return first.text;
+  const callee = skipOuterExpressions(builder.expression);
+  const repository = ts.isPropertyAccessExpression(callee) ? modelOfRepository(skipOuterExpressions(callee.expression), file, modules) : undefined;
+  if (repository) return repository;
+  return first && ts.isStringLiteralLike(first) ? first.text : receiverModel(builder);
 }
 
 function receiverModel(call: ts.CallExpression): string | undefined {

@@ -21,8 +21,9 @@ import { accessCheckedInputFields, collectIdentifiers, inCodeOwnershipCheck, mem
  * every verdict with its evidence), so the two never disagree.
  */
 
-// Reference data every signed-in user may read by id: not owned by anyone.
-const REFERENCE_MODEL = /^(?:products?|categor(?:y|ies)|tags?|countr(?:y|ies)|currenc(?:y|ies)|languages?|locales?|plans?|features?|regions?|cities|city|states?|timezones?|settings?|configs?|configurations?|templates?|translations?|permissions?|roles?)$/i;
+// Reference data every signed-in user may read by id: not owned by anyone (a shop's promotions and
+// payment or shipping methods are the shop's, offered to every customer).
+const REFERENCE_MODEL = /^(?:products?|categor(?:y|ies)|tags?|countr(?:y|ies)|currenc(?:y|ies)|languages?|locales?|plans?|features?|regions?|cities|city|states?|timezones?|settings?|configs?|configurations?|templates?|translations?|permissions?|roles?|promotions?|(?:payment|shipping|delivery)_?methods?)$/i;
 
 // Request fields naming a kind of thing (a delivery method, a plan), not one user's record.
 const REFERENCE_KEY = /(?:method|type|kind|category|plan|country|currency|language|locale|tier|template)_?id$/i;

@@ -5,6 +5,7 @@ import { walkDescendants } from '../ast/file-index.js';
 import { argumentFor } from './call-arguments.js';
 import { mentionsName } from '../text.js';
 import { ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
+import { REQUEST_OBJECTS } from '../../models/request-sources.js';
 import { enclosingFunction, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { DataflowEngine, TaintedCall } from '../dataflow/engine.js';
@@ -22,10 +23,11 @@ export interface AccessContext {
 }
 
 // Names the authenticated user goes by in code (textual fallback where no origin is known, e.g. a service parameter).
+// A request context built by the auth guard may call it the active user (Vendure's `ctx.activeUserId`).
 // The caller's tenant on the request or its server-built context (`context.org.id`, `req.organization.id`,
 // set by the middleware that resolved the caller's membership) scopes a lookup to the caller as well.
 const PRINCIPAL_TEXT =
-  /\b(?:req|request|ctx|context)\s*\.\s*(?:org|organization|tenant|workspace)\s*\??\.\s*(?:id|_id)\b|\b(?:req|request|ctx|c|context)\s*\.\s*(?:user|auth|session|state\s*\.\s*user|locals\s*\.\s*user|userId|currentUser|remoteUser|authUser|loggedInUser|authenticatedUser|uid)\b|\b(?:user|currentUser|me|principal|session|auth|actor|viewer|requester|caller|authUser|loggedInUser|sessionUser|account)\s*\??\.\s*(?:id|_id|sub|userId|uid|email|accountIds|orgId|organizationId|tenantId|teamId|teamIds)\b|\b(?:userId|userUid|currentUserId|ownerId|actorId|viewerId|callerId|requesterId|authUserId|sessionUserId|tenantId|orgId|organizationId|accountId)\b/;
+  /\b(?:req|request|ctx|context)\s*\.\s*(?:org|organization|tenant|workspace)\s*\??\.\s*(?:id|_id)\b|\b(?:req|request|ctx|c|context)\s*\.\s*(?:user|auth|session|state\s*\.\s*user|locals\s*\.\s*user|userId|currentUser|remoteUser|authUser|loggedInUser|authenticatedUser|uid|activeUser|activeUserId)\b|\b(?:user|currentUser|me|principal|session|auth|actor|viewer|requester|caller|authUser|loggedInUser|sessionUser|account)\s*\??\.\s*(?:id|_id|sub|userId|uid|email|accountIds|orgId|organizationId|tenantId|teamId|teamIds)\b|\b(?:userId|userUid|currentUserId|ownerId|actorId|viewerId|callerId|requesterId|authUserId|sessionUserId|tenantId|orgId|organizationId|accountId)\b/;
 // A statement that ends the request: throw, return (with or without a response), next(err).
 // Hono keeps the verified token or user in the context: `c.get('jwtPayload').sub`, `c.get('user').id`.
 const CONTEXT_PRINCIPAL = /\bjwtPayload\b|\.get\s*\(\s*['"`](?:jwtPayload|user|session|auth)['"`]\s*\)/;
@@ -546,10 +548,54 @@ function derivedFromCallerOnly(ctx: AccessContext, tainted: TaintedCall, identif
   const declaration = localDeclaration(identifier);
   const call = declaration?.initializer && (ts.isIdentifier(declaration.name) || ts.isObjectBindingPattern(declaration.name)) ? firstCall(declaration.initializer) : undefined;
   if (!call || call.arguments.length === 0 || call === tainted.call) return false;
-  if (ts.isIdentifier(declaration!.name) && call.arguments.every((argument) => mentionsPrincipal(ctx, tainted, argument, depth + 1, path))) return true;
+  // The server-built GraphQL context passed along whole (`findAddressesByCustomerId(ctx, customer.id)`)
+  // is neither: the other arguments decide, or, with no other, whether the callee reads the caller from it.
+  const contexts = call.arguments.filter((argument) => isWholeAppContext(ctx, tainted, argument));
+  const rest = call.arguments.filter((argument) => !contexts.includes(argument));
+  if (ts.isIdentifier(declaration!.name) && rest.length > 0 && rest.every((argument) => mentionsPrincipal(ctx, tainted, argument, depth + 1, path))) return true;
+  if (ts.isIdentifier(declaration!.name) && rest.length === 0 && readsCallerFromContext(ctx, call)) return true;
   // `const { program } = await getProgramEnrollmentOrThrow({ partnerId: partner.id, programId })`: what a
   // membership check keyed by the caller returns (it throws unless the caller's record exists) is the caller's.
   return call.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, depth + 1, path)) && throwsUnlessFound(ctx, call, tainted.call);
+}
+
+/**
+ * A GraphQL resolver's whole server-built context (`@Ctx() ctx: RequestContext`, `context`): it carries
+ * the caller, the raw request and the server's services, while the operation's arguments come apart.
+ */
+function isWholeAppContext(ctx: AccessContext, tainted: TaintedCall, argument: ts.Expression): boolean {
+  const value = skipOuterExpressions(argument);
+  if (!ts.isIdentifier(value)) return false;
+  let origin = tainted.originOf(value);
+  if (origin.kind === 'unknown') {
+    const file = ctx.modules.fileOf(value);
+    if (file) origin = ctx.dataflow.originOutOfContext(value, file, tainted.route);
+  }
+  return origin.kind === 'tainted' && origin.taint.requestObject === 'app-context';
+}
+
+/**
+ * A helper given only the GraphQL context that reads the caller from it and nothing the client sent
+ * (`private getCustomerForOwner(ctx) { const userId = ctx.activeUserId; ... findOneByUserId(ctx, userId) }`):
+ * what it returns is the caller's own record.
+ */
+function readsCallerFromContext(ctx: AccessContext, call: ts.CallExpression): boolean {
+  const file = ctx.modules.fileOf(call);
+  const target = file && resolveFunction(ctx.modules, file, call.expression);
+  const body = target?.node.body;
+  if (!target || !body) return false;
+  const parameters = new Set(target.node.parameters.flatMap((parameter, index) => (index < call.arguments.length && ts.isIdentifier(parameter.name) ? [parameter.name.text] : [])));
+  const model = REQUEST_OBJECTS['app-context'];
+  let caller = false;
+  let input = false;
+  walkDescendants(body, (node) => {
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && parameters.has(node.expression.text)) {
+      const property = node.name.text;
+      if (model.principal.has(property)) caller = true;
+      else if (Object.hasOwn(model.inputs, property) || Object.hasOwn(model.nested, property)) input = true;
+    }
+  });
+  return caller && !input;
 }
 
 /**

@@ -151,7 +151,7 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
     }
     // Order.findById(...), this.orderRepository.findOneBy(...), getRepository(Order).find(...)
     if (READ_METHODS.has(method) || WRITE_METHODS.has(method)) {
-      const model = modelOfReceiver(receiver, file, modules);
+      const model = modelOfRepository(receiver, file, modules);
       if (model && !isProjectWrapperOfAccess(modules, file, call)) return { ...base, library: 'model', model, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     // Objection: `Page.query().patch(v).findById(id)`, `await Page.query().where('id', id)`: the whole
@@ -323,7 +323,7 @@ function isProjectWrapperOfAccess(modules: ModuleIndex | undefined, file: Scanne
 }
 
 /** The model a repository-like receiver stands for: `Order`, `this.orderRepository` -> order, `getRepository(Order)` -> Order. */
-function modelOfReceiver(receiver: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex | undefined): string | undefined {
+export function modelOfRepository(receiver: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex | undefined): string | undefined {
   if (ts.isIdentifier(receiver)) {
     if (NOT_A_MODEL.test(receiver.text)) return undefined;
     if (/^[A-Z][A-Za-z0-9]*$/.test(receiver.text)) return isModelClass(receiver.text, file, modules) ? receiver.text : undefined;
@@ -343,12 +343,23 @@ function modelOfReceiver(receiver: ts.Expression, file: ScannedSourceFile, modul
   if (ts.isCallExpression(receiver)) {
     const callee = skipOuterExpressions(receiver.expression);
     const calleeName = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
-    if (REPOSITORY_FACTORY.test(calleeName) && receiver.arguments[0]) {
-      const argument = receiver.arguments[0];
-      return ts.isIdentifier(argument) ? argument.text : ts.isStringLiteralLike(argument) ? argument.text : undefined;
-    }
+    const argument = REPOSITORY_FACTORY.test(calleeName) ? repositoryEntityArgument(receiver) : undefined;
+    if (argument) return ts.isIdentifier(argument) ? argument.text : ts.isStringLiteralLike(argument) ? argument.text : undefined;
   }
   return undefined;
+}
+
+/**
+ * The entity a repository factory is given: `getRepository(Order)`, or after the request context or
+ * transaction a wrapper takes first (`this.connection.getRepository(ctx, Order)`, Vendure's
+ * TransactionalConnection; `getRepository(manager, Order)`): a lower-case name before another argument
+ * is the context, not the entity.
+ */
+export function repositoryEntityArgument(call: ts.CallExpression): ts.Expression | undefined {
+  const [first, second] = call.arguments.map((argument) => skipOuterExpressions(argument));
+  // TypeORM's own `getRepository(target, 'connectionName')` names a connection second.
+  if (first && second && ts.isIdentifier(first) && /^[a-z_$]/.test(first.text) && !ts.isStringLiteralLike(second)) return second;
+  return first;
 }
 
 const OBJECTION_MODEL_REGISTRY = lastSegmentPattern(OBJECTION.modelRegistryNames);

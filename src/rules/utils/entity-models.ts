@@ -1,4 +1,5 @@
 import { ts } from '#typescript';
+import { repositoryEntityArgument } from '../../engine/ast/data-access.js';
 import { nodesOfKind } from '../../engine/ast/file-index.js';
 import { skipOuterExpressions } from '../../engine/ast/syntax.js';
 import type { RuleContext } from '../../engine/rule-api.js';
@@ -205,7 +206,7 @@ function repositoryModel(expression: ts.Expression, models: readonly EntityModel
   if (!ts.isCallExpression(expression)) return undefined;
   const callee = expression.expression;
   const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
-  const argument = expression.arguments[0] && skipOuterExpressions(expression.arguments[0]);
+  const argument = repositoryEntityArgument(expression);
   if (name !== REPOSITORY_FACTORY || !argument || !ts.isIdentifier(argument)) return undefined;
   return codeModel(models, argument.text);
 }

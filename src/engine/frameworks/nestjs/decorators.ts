@@ -1,9 +1,10 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
-import { bindingValue, type ModuleIndex } from '../../names/index.js';
+import { bindingValue, fileImports, type ModuleIndex } from '../../names/index.js';
 import { middlewareName } from '../../routes/classify-middleware.js';
 import { readNames, staticStrings } from './values.js';
+import { FRAMEWORK_PERMISSION_DECORATORS } from '../../../models/auth.js';
 
 /** An expression used as a guard, interceptor or pipe, with the file it is written in. */
 export interface EnhancerReference {
@@ -46,6 +47,11 @@ const NEST_COMMON = '@nestjs/common';
 const PUBLIC_DECORATOR_NAME = /^(?:Public|IsPublic|PublicRoute|PublicEndpoint|AllowAnonymous|Anonymous|SkipAuth|NoAuth|SkipJwt)$/;
 const PUBLIC_KEY_NAME = /public|anonymous|skip_?auth|no_?auth/i;
 const PUBLIC_BY_NAME = 'public-by-name';
+
+/** The metadata key under which a framework permission decorator's values are kept: `framework:@vendure/core#Allow`. */
+export function frameworkPermissionKey(module: string, name: string): string {
+  return `framework:${module}#${name}`;
+}
 
 /** The name a decorator is called by and where it comes from: `Get` from @nestjs/common. */
 export function decoratorOrigin(modules: ModuleIndex, file: ScannedSourceFile, decorator: ts.Decorator): { module?: string; name: string; call?: ts.CallExpression } | undefined {
@@ -192,6 +198,14 @@ function expand(
   const callee = call ? skipOuterExpressions(call.expression) : value;
   const args = call ? [...call.arguments] : [];
   if (!ts.isIdentifier(callee)) return;
+  // `@Allow(Permission.Owner)` imported from @vendure/core: the package's own global guard checks it,
+  // whether the package is installed or its source is in the scan (a monorepo's path mapping).
+  const imported = fileImports(file.sourceFile).get(callee.text);
+  if (imported && FRAMEWORK_PERMISSION_DECORATORS[imported.module]?.[imported.name]) {
+    const values = args.flatMap((argument) => metadataValues(skipOuterExpressions(argument), parameters));
+    effects.metadata.push({ key: frameworkPermissionKey(imported.module, imported.name), flag: false, values, ...site });
+    return;
+  }
   const binding = modules.resolveName(file, callee.text);
   if (binding?.kind === 'external') {
     const name = binding.importedName;

@@ -8,6 +8,7 @@ import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../a
 import { bootstrapFor, placeholderFor, readBootstraps, readModules, targetSelects, type Bootstrap, type MiddlewareBinding, type ModuleFacts } from './application.js';
 import { appliedDecorator, decoratorOrigin, MetadataReads, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
 import { staticStrings } from './values.js';
+import { FRAMEWORK_PERMISSION_DECORATORS, OWNER_PERMISSION_VALUES, PUBLIC_PERMISSION_VALUES } from '../../../models/auth.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 import { graphqlTypeName, nameOption } from '../graphql/schema-names.js';
 
@@ -331,6 +332,18 @@ class ControllerDiscovery {
         continue;
       }
       const valued = metadata.find((mark) => !mark.flag && reads.has(mark.key));
+      const sentinels = valued && guardClass && (middleware.kind === 'auth' || middleware.kind === 'role') ? sentinelPermissions(guardClass, this.modules, valued.values) : undefined;
+      if (valued && sentinels?.public) {
+        // `@Allow(Permission.Public)` read by a guard that returns true when the list holds it.
+        publicMark ??= { mark: valued, guard: middleware.name };
+        continue;
+      }
+      if (valued && sentinels?.owner) {
+        // `@Allow(Permission.Owner)`: the guard lets any caller through as the owner of what the
+        // handler scopes to; no role it names makes the route privileged, the handler's checks decide.
+        kept.push({ ...middleware, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), whose ${sentinels.owner} admits any caller as the owner of what the handler scopes to` });
+        continue;
+      }
       if (valued && valued.values.length === 0 && (middleware.kind === 'auth' || middleware.kind === 'role')) {
         // `@Authenticated()` read by a guard that signs the caller in: the mark names no role to compare.
         kept.push({ ...middleware, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), which names no role or permission` });
@@ -352,6 +365,10 @@ class ControllerDiscovery {
       }
       kept.push(middleware);
     }
+    // `@Allow(...)` of a framework whose global guard lives in its package: that guard checks it.
+    const frameworkGuard = frameworkPermissionGuard(metadata);
+    if (frameworkGuard?.public) publicMark ??= { mark: frameworkGuard.mark, guard: frameworkGuard.guard };
+    else if (frameworkGuard) kept.push(frameworkGuard.middleware);
     // A roles decorator whose key no guard reads by name still names the roles a role guard checks.
     const roleGuard = kept.find((entry) => entry.kind === 'role' && !entry.roles);
     const roleMark = metadata.find((mark) => !mark.flag && /role|permission|scope/i.test(mark.label));
@@ -412,6 +429,64 @@ function mergeMetadata(classMarks: readonly MetadataMark[], methodMarks: readonl
   return [...methodMarks, ...classMarks.filter((mark) => !methodKeys.has(mark.key))];
 }
 
+/**
+ * Values of a permission list that name no permission an account is granted but a way in, tested by
+ * the guard itself (`permissions.includes(Permission.Public)`, `roles.includes('owner')`): a public
+ * value lets every caller through; an owner value lets any caller through as the owner of the records
+ * the handler scopes to (Vendure's `@Allow(Permission.Owner)`). Only a value the guard's lifecycle
+ * method names counts: the same word in a list the guard compares with the user's roles is a role.
+ */
+function sentinelPermissions(guardClass: NonNullable<ReturnType<typeof guardClassOf>>, modules: ModuleIndex, values: readonly string[]): { public?: string; owner?: string } | undefined {
+  if (values.length === 0) return undefined;
+  const method = lifecycleMethodOf(modules, guardClass);
+  const body = method?.node.body;
+  if (!body) return undefined;
+  const sourceFile = method.node.getSourceFile();
+  // The names holding what the Reflector read, and the values tested for membership in them.
+  const readNames = new Set<string>();
+  const named = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && REFLECTOR_READ.test(node.initializer.getText(sourceFile))) readNames.add(node.name.text);
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && MEMBERSHIP_TESTS.has(node.expression.name.text) && node.arguments[0]) {
+      const receiver = skipOuterExpressions(node.expression.expression);
+      const tested = skipOuterExpressions(node.arguments[0]);
+      if (ts.isIdentifier(receiver) && readNames.has(receiver.text)) {
+        if (ts.isPropertyAccessExpression(tested)) named.add(tested.name.text.toLowerCase());
+        else if (ts.isStringLiteralLike(tested)) named.add(tested.text.toLowerCase());
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  const tested = values.filter((value) => named.has(value.toLowerCase()));
+  const publicValue = tested.find((value) => PUBLIC_PERMISSION_VALUES.has(value.toLowerCase()));
+  const ownerValue = tested.find((value) => OWNER_PERMISSION_VALUES.has(value.toLowerCase()));
+  return publicValue || ownerValue ? { ...(publicValue ? { public: publicValue } : {}), ...(ownerValue ? { owner: ownerValue } : {}) } : undefined;
+}
+
+/**
+ * The check a framework's own global guard makes for its permission decorator on this route
+ * (FRAMEWORK_PERMISSION_DECORATORS): public, any caller as owner, or the permissions it names.
+ */
+function frameworkPermissionGuard(metadata: readonly MetadataMark[]): { mark: MetadataMark; guard: string; public: boolean; middleware: RouteMiddleware } | undefined {
+  for (const mark of metadata) {
+    const match = /^framework:(.+)#([^#]+)$/.exec(mark.key);
+    const model = match ? FRAMEWORK_PERMISSION_DECORATORS[match[1]!]?.[match[2]!] : undefined;
+    if (!match || !model || mark.values.length === 0) continue;
+    const isPublic = mark.values.some((value) => model.publicValues.includes(value));
+    const owner = mark.values.find((value) => model.ownerValues.includes(value));
+    const base = { name: `${mark.label} (${model.guard})`, strength: 'strong' as const, scope: 'route' as const, file: mark.file, line: mark.line };
+    const middleware: RouteMiddleware = owner
+      ? { ...base, kind: 'auth', evidence: `${model.guard}, registered globally by ${match[1]}, checks ${mark.label}, whose ${owner} admits any caller as the owner of what the handler scopes to` }
+      : { ...base, kind: 'role', roles: [...mark.values], evidence: `${model.guard}, registered globally by ${match[1]}, checks ${mark.label}` };
+    return { mark, guard: `${model.guard} (${match[1]})`, public: isPublic, middleware };
+  }
+  return undefined;
+}
+
+const MEMBERSHIP_TESTS = new Set(['includes', 'indexOf', 'has']);
+const REFLECTOR_READ = /\b(?:reflector|Reflect)\b[\w$.?]*\.\s*(?:get|getAll|getAllAndOverride|getAllAndMerge|getMetadata)\s*[<(]/i;
+
 /** True when a role guard lets a route without its metadata through (`if (!roles) return true`). */
 function lets(guardClass: NonNullable<ReturnType<typeof guardClassOf>>, modules: ModuleIndex): boolean {
   const method = lifecycleMethodOf(modules, guardClass);
@@ -430,7 +505,6 @@ function passesWithoutMetadata(guardClass: NonNullable<ReturnType<typeof guardCl
   const body = method?.node.body;
   if (!body) return false;
   const sourceFile = method.node.getSourceFile();
-  const REFLECTOR_READ = /\b(?:reflector|Reflect)\b[\w$.?]*\.\s*(?:get|getAll|getAllAndOverride|getAllAndMerge|getMetadata)\s*[<(]/i;
   const readNames = new Set<string>();
   let passes = false;
   const isAbsent = (condition: ts.Expression): boolean => {
