@@ -408,6 +408,10 @@ function wholeBody(tainted: TaintedCall, expression: ts.Expression, hops: number
     if (declaration && ts.isObjectBindingPattern(declaration.name)) dropped = restSiblings(declaration.name, value.text);
   }
   const origin = tainted.originOf(value);
+  // `req.body.role = 'member'` before the body is written: the whole body, with the members the code set.
+  if (origin.kind === 'tainted' && origin.fields && origin.rest?.kind === 'tainted' && !origin.rest.fields && isWholeBodyObject(origin.rest.taint)) {
+    return { taint: origin.rest.taint, overridden: Object.keys(origin.fields), dropped };
+  }
   if (origin.kind !== 'tainted' || origin.fields || !isWholeBodyObject(origin.taint)) return undefined;
   const taint = origin.taint;
   if (taint.transforms.some((transform) => FIELD_PICKERS.includes(transform))) return undefined;

@@ -385,6 +385,19 @@ describe('express adapter: routers mounted from an array of { path, router } obj
   });
 });
 
+describe('Express routers exported in a CommonJS object', () => {
+  it('mounts `routes.api` where routes is a module exporting `{ api, render }` through an index that re-requires it', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { express: '^4.19.2' } }),
+      'server/routes/link.routes.js': "const { Router } = require('express');\nconst router = Router();\nrouter.get('/:id', (req, res) => res.send(req.params.id));\nmodule.exports = router;\n",
+      'server/routes/routes.js': "const { Router } = require('express');\nconst link = require('./link.routes');\nconst apiRouter = Router();\napiRouter.use('/links', link);\nconst renderRouter = Router();\nrenderRouter.get('/terms', (req, res) => res.send('terms'));\nmodule.exports = { api: apiRouter, render: renderRouter };\n",
+      'server/routes/index.js': "module.exports = require('./routes');\n",
+      'server/server.js': "const express = require('express');\nconst routes = require('./routes');\nconst app = express();\napp.use('/', routes.render);\napp.use('/api/v2', routes.api);\napp.use('/api', routes.api);\napp.listen(3000);\n",
+    });
+    expect(inventory(loadRoutes(dir, [expressAdapter])).map((found) => found.path).sort()).toEqual(['/api/links/:id', '/api/v2/links/:id', '/terms']);
+  });
+});
+
 describe('Express app-wide plumbing from project modules and unlisted packages', () => {
   it('reads `morgan.successHandler` from a CommonJS module.exports object, and a name-only sanitizer package app-wide as plumbing', () => {
     const dir = makeProject({

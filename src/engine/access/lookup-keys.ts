@@ -190,6 +190,8 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
     return facts;
   }
   if (access.library === 'knex' || access.library === 'drizzle' || (access.library === 'model' && builderLinks(node).some((link) => calleeName(link) === QUERY_BUILDER_STARTER))) {
+    // The one filter object the chain is given (null: more than one).
+    let wholeFilter: ts.Expression | null | undefined;
     for (const link of builderLinks(node)) {
       const name = calleeName(link);
       // Drizzle `.innerJoin(member, and(eq(member.userId, ...), eq(member.organizationId, ctx.orgId)))`: an
@@ -208,9 +210,13 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
         if (/[=<>:]/.test(firstValue.text) || /\bIN\b/i.test(firstValue.text)) {
           if (second) walker.walk(second, undefined, 0, firstValue.text);
         } else walker.leaf(third ?? second, lastSegment(firstValue.text));
-      } else walker.walk(first, undefined, 0);
+      } else {
+        walker.walk(first, undefined, 0);
+        wholeFilter = wholeFilter === undefined ? first : null;
+      }
     }
-    return facts;
+    // `knex('links').where(match)` in `find(match)`: the filter is what each caller passes.
+    return wholeFilter ? withFilterValue(facts, passedThroughArgument(wholeFilter) ?? wholeFilter) : facts;
   }
   // Objection: `Page.query().findById(id)`, `query().findById(id).patch(v)`, `query().where('id', id).first()`:
   // the keys are in the chain's id and filter links, never in a record being written.
@@ -274,6 +280,38 @@ function withFilterValue(facts: LookupFacts, filter: ts.Expression | undefined):
   const value = filter && skipOuterExpressions(filter);
   if (value && ts.isIdentifier(value) && facts.keys.length === 0 && facts.principalFields.length === 0 && !localInitializer(value)) facts.filterValue = value;
   return facts;
+}
+
+/**
+ * `normalizeMatch(match)`: a call to a function of the same file that returns a copy of its first
+ * parameter (`const copy = { ...match }; ... return copy;`, `return { ...match, deleted: false }`)
+ * passes the caller's filter on, keys renamed perhaps but none of the caller's dropped: the
+ * argument is the filter. Undefined for any other call.
+ */
+function passedThroughArgument(expression: ts.Expression): ts.Expression | undefined {
+  const call = skipOuterExpressions(expression);
+  if (!ts.isCallExpression(call) || call.arguments.length !== 1 || !ts.isIdentifier(call.expression)) return undefined;
+  const name = call.expression.text;
+  const declaration = call.getSourceFile().statements.find((statement): statement is ts.FunctionDeclaration => ts.isFunctionDeclaration(statement) && statement.name?.text === name && statement.body !== undefined);
+  const parameter = declaration?.parameters[0]?.name;
+  if (!declaration?.body || !parameter || !ts.isIdentifier(parameter)) return undefined;
+  const spreadsParameter = (value: ts.Expression | undefined): boolean => {
+    const object = value && skipOuterExpressions(value);
+    return !!object && ts.isObjectLiteralExpression(object) && object.properties.some((property) => ts.isSpreadAssignment(property) && ts.isIdentifier(skipOuterExpressions(property.expression)) && (skipOuterExpressions(property.expression) as ts.Identifier).text === parameter.text);
+  };
+  const returned: Array<ts.Expression | undefined> = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    if (ts.isReturnStatement(node)) returned.push(node.expression);
+    else ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(declaration.body, visit);
+  const copies = returned.length > 0 && returned.every((value) => {
+    const inner = value && skipOuterExpressions(value);
+    if (inner && ts.isIdentifier(inner)) return spreadsParameter(localInitializer(inner));
+    return spreadsParameter(inner);
+  });
+  return copies ? call.arguments[0] : undefined;
 }
 
 /** The keys and owner constraints of a filter a caller passes to a function that looks records up with it whole. */

@@ -104,6 +104,12 @@ interface AnalysisContext {
   otherMethods?: ReadonlySet<ts.Node>;
   /** Inside a nested function walked without (all) the arguments it is called with: its parameters are unknown here. */
   unboundParameters?: true;
+  /**
+   * Members the function overwrote in its own top-level statements, by their dotted path
+   * (`req.body.password` after `req.body.password = await bcrypt.hash(...)`): read afterwards, or
+   * handed on inside their object, they hold the new value.
+   */
+  memberWrites?: Map<string, ValueOrigin>;
 }
 
 /**
@@ -361,6 +367,13 @@ export class DataflowEngine {
         this.bindAssignmentPattern(target, value, context);
       } else if (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) {
         this.recordWrite(node, node.right, value, context);
+        // Only an unconditional write replaces the member: one in a branch may not have run.
+        const path = node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(target) ? memberPath(target) : undefined;
+        const statement = node.parent;
+        if (path && ts.isExpressionStatement(statement) && statement.parent === context.fn.node.body) {
+          context.memberWrites ??= new Map();
+          context.memberWrites.set(path, value);
+        }
       }
       return;
     }
@@ -598,7 +611,7 @@ export class DataflowEngine {
         return this.lookup('this', context) ?? { kind: 'unknown' };
       case ts.SyntaxKind.PropertyAccessExpression:
       case ts.SyntaxKind.ElementAccessExpression:
-        return this.memberOrigin(node as ts.PropertyAccessExpression | ts.ElementAccessExpression, context);
+        return context.memberWrites ? this.withMemberWrites(node as ts.PropertyAccessExpression | ts.ElementAccessExpression, context) : this.memberOrigin(node as ts.PropertyAccessExpression | ts.ElementAccessExpression, context);
       case ts.SyntaxKind.CallExpression:
       case ts.SyntaxKind.NewExpression:
         return this.callOrigin(node as ts.CallExpression | ts.NewExpression, context);
@@ -611,6 +624,26 @@ export class DataflowEngine {
       default:
         return { kind: 'unknown' };
     }
+  }
+
+  /**
+   * A member read after the function overwrote it, or its object after one of its members was
+   * overwritten: `query.user.create(req.body)` after `req.body.password = await bcrypt.hash(...)`
+   * hands on the hash as `password` (the object's other members as they were).
+   */
+  private withMemberWrites(node: ts.PropertyAccessExpression | ts.ElementAccessExpression, context: AnalysisContext): ValueOrigin {
+    const path = ts.isPropertyAccessExpression(node) ? memberPath(node) : undefined;
+    const written = path !== undefined ? context.memberWrites!.get(path) : undefined;
+    if (written && !isWriteTarget(node)) return written;
+    const origin = this.memberOrigin(node, context);
+    if (path === undefined || origin.kind !== 'tainted') return origin;
+    const fields: Record<string, ValueOrigin> = {};
+    for (const [writtenPath, value] of context.memberWrites!) {
+      const rest = writtenPath.startsWith(`${path}.`) ? writtenPath.slice(path.length + 1) : undefined;
+      if (rest && !rest.includes('.')) fields[rest] = value;
+    }
+    if (Object.keys(fields).length === 0) return origin;
+    return { ...origin, fields: { ...(origin.fields ?? {}), ...fields }, rest: origin.fields ? (origin.rest ?? { kind: 'unknown' }) : origin };
   }
 
   /**
@@ -1708,4 +1741,10 @@ function describeInstance(origin: ValueOrigin, schemaScope: string, depth = 0): 
   const fields = instanceFields(origin);
   if (!fields || depth > 2) return describeForKey(origin, false, schemaScope);
   return `{${Object.entries(fields).map(([name, field]) => `${name}=${describeInstance(field, schemaScope, depth + 1)}`).join(',')}}`;
+}
+
+/** The write's own target (`req.body.password` left of its `=`) is no read of the new value. */
+function isWriteTarget(node: ts.Node): boolean {
+  const parent = node.parent;
+  return !!parent && ts.isBinaryExpression(parent) && parent.left === node;
 }

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
 import { enclosingClass, fieldTypeName, isFunctionLike, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
-import { bindingValue, type ModuleIndex } from './module-index.js';
+import { bindingValue, requiredModule, type Binding, type ModuleIndex } from './module-index.js';
 import { localInitializer } from './locals.js';
 import { contextMemberClass, contextMemberRead } from './context-members.js';
 
@@ -112,19 +112,19 @@ function resolveMember(modules: ModuleIndex, file: ScannedSourceFile, owner: ts.
     const local = localInitializer(ownerValue);
     if (local && (ts.isNewExpression(local) || ts.isObjectLiteralExpression(local))) return memberOf(modules, file, local, member, depth + 1);
     const binding = modules.resolveName(file, ownerValue.text);
-    if (binding?.kind === 'namespace') {
-      const exported = modules.resolveExport(binding.file, member);
-      const target = bindingValue(exported);
-      if (exported?.kind === 'declaration' && target) {
-        if (ts.isFunctionDeclaration(target)) return { file: exported.file, node: target, name: member };
-        if (ts.isExpression(target)) return resolveFunction(modules, exported.file, target, depth + 1);
-      }
-      return undefined;
-    }
+    if (binding?.kind === 'namespace') return namespaceMember(modules, binding.file, member, depth);
     if (binding?.kind !== 'declaration') return undefined;
     const target = bindingValue(binding);
     if (!target) return undefined;
     return memberOf(modules, binding.file, target, member, depth);
+  }
+  // `query.link.find(...)`: a module of functions gathered into an object another module exports
+  // (`module.exports = { link, user }` beside `const link = require('./link.queries')`), or a
+  // namespace's member that is itself a module or an object of functions.
+  if (ts.isPropertyAccessExpression(ownerValue)) {
+    const container = memberContainer(modules, file, ownerValue, depth + 1);
+    if (container?.kind === 'namespace') return namespaceMember(modules, container.file, member, depth);
+    if (container) return memberOf(modules, container.file, container.node, member, depth + 1);
   }
   if (ts.isNewExpression(ownerValue) || ts.isObjectLiteralExpression(ownerValue)) return memberOf(modules, file, ownerValue, member, depth);
   // A dependency-injection lookup by class: graphql-modules `injector.get(OrganizationManager)`, Nest
@@ -137,6 +137,57 @@ function resolveMember(modules: ModuleIndex, file: ScannedSourceFile, owner: ts.
     return binding?.kind === 'declaration' && target && (ts.isClassDeclaration(target) || ts.isClassExpression(target)) ? memberOf(modules, binding.file, target, member, depth + 1) : undefined;
   }
   return undefined;
+}
+
+/** An export of a module reached as a namespace (`import * as orders`, `require('./orders')` of a module with named exports). */
+function namespaceMember(modules: ModuleIndex, namespaceFile: ScannedSourceFile, member: string, depth: number): ResolvedFunction | undefined {
+  const exported = modules.resolveExport(namespaceFile, member);
+  const target = bindingValue(exported);
+  if (exported?.kind !== 'declaration' || !target) return undefined;
+  if (ts.isFunctionDeclaration(target)) return { file: exported.file, node: target, name: member };
+  if (ts.isExpression(target)) return resolveFunction(modules, exported.file, target, depth + 1);
+  return undefined;
+}
+
+/** What holds members: a module's exports, or a node memberOf reads (an object literal, a class, an instance). */
+type MemberContainer = { kind: 'namespace'; file: ScannedSourceFile } | { kind: 'node'; file: ScannedSourceFile; node: ts.Node };
+
+/**
+ * The object or module an expression names, for a member read on it: `query.link` where `query` is
+ * `require('./queries')` and that module exports `{ link }` with `link = require('./link.queries')`.
+ * Only names, members and requires are followed: a call's result is an instance memberOf reads itself.
+ */
+function memberContainer(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, depth: number): MemberContainer | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const value = skipOuterExpressions(expression);
+  const required = requiredModule(value);
+  if (required !== undefined && ts.isCallExpression(value)) {
+    const target = modules.resolveImport(file, required);
+    if (!target) return undefined;
+    return containerOfBinding(modules.resolveExport(target, 'default')) ?? { kind: 'namespace', file: target };
+  }
+  if (ts.isIdentifier(value)) {
+    const local = localInitializer(value);
+    if (local && (ts.isNewExpression(local) || ts.isObjectLiteralExpression(local))) return { kind: 'node', file, node: local };
+    return containerOfBinding(modules.resolveName(file, value.text));
+  }
+  if (!ts.isPropertyAccessExpression(value)) return undefined;
+  const owner = memberContainer(modules, file, value.expression, depth + 1);
+  if (!owner) return undefined;
+  const member = value.name.text;
+  if (owner.kind === 'namespace') return containerOfBinding(modules.resolveExport(owner.file, member));
+  if (!ts.isObjectLiteralExpression(owner.node)) return undefined;
+  for (const property of owner.node.properties) {
+    if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === member) return memberContainer(modules, owner.file, property.initializer, depth + 1);
+    if (ts.isShorthandPropertyAssignment(property) && property.name.text === member) return memberContainer(modules, owner.file, property.name, depth + 1);
+  }
+  return undefined;
+}
+
+function containerOfBinding(binding: Binding | undefined): MemberContainer | undefined {
+  if (binding?.kind === 'namespace') return binding;
+  const target = bindingValue(binding);
+  return binding?.kind === 'declaration' && target ? { kind: 'node', file: binding.file, node: target } : undefined;
 }
 
 /** Methods that hand back the instance a container holds for a class given as their argument. */

@@ -144,7 +144,7 @@ const ROLE_MEMBER = /^(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|
  * that is no predicate (`track({ ... })`, `log(user.role)`), or what is stored on another object
  * (`req.role = member.role`). Reading it into a local or comparing it stays a check.
  */
-function handsOn(read: ts.PropertyAccessExpression): boolean {
+function handsOn(read: ts.Expression): boolean {
   let current: ts.Node = read;
   for (;;) {
     const parent: ts.Node | undefined = current.parent;
@@ -169,6 +169,55 @@ function handsOn(read: ts.PropertyAccessExpression): boolean {
   }
 }
 
+/**
+ * A role read that is itself the gate: `if (req.user.admin) return next();` or `if (!user.isAdmin)
+ * throw ...` in the middleware's own body. Such a middleware guards the role whatever status it
+ * answers with (401 "Unauthorized" is common for a failed admin check).
+ */
+function roleGatesRequest(body: ts.Node, sourceFile: ts.SourceFile): boolean {
+  let gates = false;
+  const visit = (node: ts.Node): void => {
+    if (gates || isDeferredFunction(node)) return;
+    if (ts.isIfStatement(node) && ROLE_CHECK.test(codeText(node.expression, sourceFile))) {
+      const then = ts.isBlock(node.thenStatement) ? node.thenStatement.statements[0] : node.thenStatement;
+      const value = then && ts.isReturnStatement(then) && then.expression ? skipOuterExpressions(then.expression) : then && ts.isExpressionStatement(then) ? skipOuterExpressions(then.expression) : undefined;
+      const callsNext = !!value && ts.isCallExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === 'next' && value.arguments.length === 0;
+      if ((then && ts.isThrowStatement(then)) || callsNext) gates = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return gates;
+}
+
+/** `isAdmin(user)`, `isSuperAdmin(user)`: ROLE_CHECK's predicate called by its bare name. */
+const ADMIN_PREDICATE_NAME = /^is(?:Super)?Admin$/;
+
+/** `res.locals.isAdmin = ...`: the role flag written, not read. */
+function isAssignmentTarget(node: ts.Expression): boolean {
+  const parent = node.parent;
+  return !!parent && ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.left === node;
+}
+
+/**
+ * The answer a role read gives: the read itself, the predicate it names called (`utils.isAdmin(user)`),
+ * compared (`user.role === 'ADMIN'`) or negated. That answer handed on (`req.user = { ...user, admin:
+ * isAdmin(user) }`, `res.locals.isAdmin = ...` for the templates) is recorded for later, not checked.
+ */
+function predicateResult(read: ts.Expression): ts.Expression {
+  let current: ts.Expression = read;
+  for (;;) {
+    const parent: ts.Node | undefined = current.parent;
+    if (!parent) return current;
+    if (ts.isParenthesizedExpression(parent) || (ts.isCallExpression(parent) && parent.expression === current)) current = parent;
+    else if (ts.isPrefixUnaryExpression(parent) && parent.operator === ts.SyntaxKind.ExclamationToken) current = parent;
+    else if (ts.isBinaryExpression(parent) && EQUALITY_OPERATORS.has(parent.operatorToken.kind)) current = parent;
+    else return current;
+  }
+}
+
+const EQUALITY_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
+
 /** A function assigned to a property (`req.checkPermissions = (p) => {...}`): it runs when someone calls it later. */
 function isDeferredFunction(node: ts.Node): boolean {
   if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return false;
@@ -189,7 +238,8 @@ function ownCodeText(body: ts.Node, sourceFile: ts.SourceFile): string {
   const visit = (node: ts.Node): void => {
     if (isDeferredFunction(node)) blanked.push([node.getStart(sourceFile) - start, node.end - start]);
     else {
-      if (ts.isPropertyAccessExpression(node) && ROLE_MEMBER.test(node.name.text) && handsOn(node)) blanked.push([node.name.getStart(sourceFile) - start - 1, node.name.end - start]);
+      if (ts.isPropertyAccessExpression(node) && ROLE_MEMBER.test(node.name.text) && (isAssignmentTarget(node) || handsOn(predicateResult(node)))) blanked.push([node.name.getStart(sourceFile) - start - 1, node.name.end - start]);
+      else if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && ADMIN_PREDICATE_NAME.test(node.expression.text) && handsOn(predicateResult(node.expression))) blanked.push([node.expression.getStart(sourceFile) - start, node.expression.end - start]);
       ts.forEachChild(node, visit);
     }
   };
@@ -860,7 +910,7 @@ function classifyOwnBody(fn: ResolvedFunction, calleeText: string, calleeCode: s
   // The role must be compared in code: `u.role` inside the SQL that loads the user is no check.
   // Read only for a body that rejects: most middleware do not, and the walk is not free.
   const roleCode = rejects ? ownCodeText(body, fn.node.getSourceFile()) + calleeCode : '';
-  if (rejects && ROLE_CHECK.test(roleCode) && /\b403\b|Forbidden|FORBIDDEN|return\s+false|permission|role|\bis(?:Super)?Admin\s*\(/i.test(text)) {
+  if (rejects && ROLE_CHECK.test(roleCode) && (/\b403\b|Forbidden|FORBIDDEN|return\s+false|permission|role|\bis(?:Super)?Admin\s*\(/i.test(text) || roleGatesRequest(body, fn.node.getSourceFile()))) {
     if (comparesOnlyTokenScopes(roleCode)) return { kind: 'role', strength: 'strong', evidence: `${where} compares the token's scopes and rejects`, tokenScopes: true };
     return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions and rejects` };
   }

@@ -104,7 +104,7 @@ export function isServiceEndpoint(routePath: string): boolean {
 const SETUP_SEGMENT = /^(?:setup|set-up|onboarding|onboard|install|installation|initiali[sz]e|init|first-run|bootstrap)$/;
 /** A check that the app already has users or is configured: first-run setup refuses after that. */
 const ALREADY_CONFIGURED =
-  /\bget(?:First)?Admin\w*\s*\(|\badmin(?:Exists|Count)\b|\b(?:count|countDocuments|exists|findFirst|findOne)\s*\(|\b(?:setup|onboarding|installation|install)(?:Complete|Completed|Done|Finished)\b|\bis(?:Configured|Initiali[sz]ed|Installed|Onboarded|SetUp|Setup)\b|\balready(?:Configured|Initiali[sz]ed|Installed|SetUp)\b|\bhasUsers\b|\binitiali[sz]ed\b/;
+  /\bget(?:First)?Admin\w*\s*\(|\badmin(?:Exists|Count)\b|\b(?:count|countDocuments|exists|findFirst|findOne|findAny)\s*\(|\b(?:setup|onboarding|installation|install)(?:Complete|Completed|Done|Finished)\b|\bis(?:Configured|Initiali[sz]ed|Installed|Onboarded|SetUp|Setup)\b|\balready(?:Configured|Initiali[sz]ed|Installed|SetUp)\b|\bhasUsers\b|\binitiali[sz]ed\b/;
 const USERS_WORD = /user|admin|account|owner|member|config|setting|setup|onboard|install|initiali/i;
 /** Markers a handler's module or options use to say "no authentication here, on purpose". */
 const PUBLIC_MARKER = /\b(?:isPublic|skipAuth|noAuth|publicRoute|allowAnonymous|authRequired)\s*[:=]\s*(true|false)\b/;
@@ -276,9 +276,9 @@ export function publicByDesignReason(input: {
   if (infrastructure) {
     return `${literal.join('/')}: health, status or documentation endpoint`;
   }
-  // `/auth/admin-sign-up`, `/register-admin`: creating the first administrator is first-run setup
+  // `/auth/admin-sign-up`, `/register-admin`, `/create-admin`: creating the first administrator is first-run setup
   // when it refuses once one exists.
-  const adminSignUp = phrase.some((word) => /^admin(?:istrator)?s?$/.test(word)) && (phrase.some((word) => /^(?:signup|register|registration)$/.test(word)) || phrase.join('-').includes('sign-up'));
+  const adminSignUp = phrase.some((word) => /^admin(?:istrator)?s?$/.test(word)) && (phrase.some((word) => /^(?:signup|register|registration|create)$/.test(word)) || phrase.join('-').includes('sign-up'));
   const setup = literal.find((segment) => SETUP_SEGMENT.test(segment)) ?? (adminSignUp ? 'administrator sign-up' : undefined);
   if (setup && input.handler) {
     const refusal = firstRunRefusal(input.modules, input.handler);
@@ -389,9 +389,9 @@ function limitCallIn(statement: ts.Statement): ts.CallExpression | undefined {
 }
 
 // `tokenId`: the id of the pending reset token the email link carries is as good as the token.
-const RESET_TOKEN_NAME = /^(?:token|resetToken|reset_token|passwordResetToken|resetCode|code|otp|tokenId|token_id|resetTokenId)$/;
-/** `input.token`, `body.token`: a token read from what the client sent. */
-const READS_INPUT_TOKEN = new RegExp(`\\b(?:body|args|input|params|query|data)\\??\\.(?:${RESET_TOKEN_NAME.source.slice(4, -2)})\\b`);
+const RESET_TOKEN_NAME = /^(?:token|resetToken|reset_token|passwordResetToken|password_reset_token|resetPasswordToken|reset_password_token|resetCode|code|otp|tokenId|token_id|resetTokenId)$/;
+/** `input.token`, `body.token`, `const { password, reset_password_token } = req.body`: a token read from what the client sent. */
+const READS_INPUT_TOKEN = new RegExp(`\\b(?:body|args|input|params|query|data)\\??\\.(?:${RESET_TOKEN_NAME.source.slice(4, -2)})\\b|\\{[^{}]*\\b(?:${RESET_TOKEN_NAME.source.slice(4, -2)})\\b[^{}]*\\}\\s*=\\s*(?:await\\s+)?(?:req|request|ctx\\.request|ctx|event)\\s*\\.\\s*(?:body|query|params|args|input)\\b`);
 /** Comparing a submitted password with the stored hash: bcrypt/bcryptjs, argon2, a project's verifyPassword-style helper. */
 const PASSWORD_VERIFICATION = /\b(?:bcrypt\w*\s*\.\s*compare(?:Sync)?|argon2\s*\.\s*verify|(?:verify|validate|check|compare)(?:User)?Password|passwordMatches|isPasswordValid|isValidPassword)\s*\(/;
 

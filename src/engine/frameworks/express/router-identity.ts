@@ -263,7 +263,8 @@ export class RouterIdentity {
       }
       if (!local) return undefined;
       const node = local.node;
-      const initializer = (ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && node.initializer ? skipOuterExpressions(node.initializer) : undefined;
+      // `module.exports = { api: apiRouter, render: renderRouter }` required as `routes`: the exported object itself.
+      const initializer = (ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && node.initializer ? skipOuterExpressions(node.initializer) : ts.isObjectLiteralExpression(node) ? node : undefined;
       if (initializer && ts.isNewExpression(initializer)) return this.routerOfConstructed(initializer, member, local.file, depth);
       if (initializer && ts.isObjectLiteralExpression(initializer)) {
         for (const property of initializer.properties) {
