@@ -415,7 +415,8 @@ function stringList(value: unknown): string[] {
 
 function isRedactorCallee(callee: ts.Expression, sourceFile: ts.SourceFile, redactors: ReadonlySet<string>): boolean {
   const value = skipOuterExpressions(callee);
-  const text = value.getText(sourceFile);
+  // A logger wrapper's own calls are in the wrapper's file, not the logging call's: read the text from the node's own file.
+  const text = value.getText(value.getSourceFile() ?? sourceFile);
   const last = ts.isPropertyAccessExpression(value) ? value.name.text : text;
   return REDACTOR_NAME.test(last) || redactors.has(last) || redactors.has(text);
 }
