@@ -225,6 +225,11 @@ function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: 
       const callee = initializer.expression.getText(file.sourceFile);
       if (REDACTOR_NAME.test(callee) || redactors.has(callee)) return [];
     }
+    // `const message = { to: email, subject }; log.debug({ message })`: the object built here is what is logged, field by field.
+    if (ts.isObjectLiteralExpression(initializer)) {
+      const leaks = leaksIn(ctx, file, initializer, 'object', redactors, depth + 1);
+      if (leaks.length > 0) return leaks.map((leak) => ({ ...leak, what: leak.key ? `${identifier.text}.${leak.key}` : `${identifier.text} (${leak.what})` }));
+    }
   }
   if (isPersonObjectName(identifier.text) && !inFailureBranch(identifier)) return [{ what: identifier.text, severity: 'medium', reason: 'a whole person object, with every personal field it holds' }];
   return [];
