@@ -100,11 +100,30 @@ function parameterReferences(expression: ts.Node, parameters: ReadonlyMap<string
       else if (!isName && !followed.has(node.text)) {
         const initializer = locals.get(node.text);
         followed.add(node.text);
-        if (initializer) visit(initializer);
+        if (initializer) for (const carried of wholeValues(initializer)) visit(carried);
       }
     }
     ts.forEachChild(node, visit);
   };
   visit(expression);
   return found;
+}
+
+/**
+ * The values a local's initializer holds whole: an object or array literal's members, `Object.assign`'s
+ * sources, either branch of a condition. A value passed through any other call (`data.map(toRecord)`)
+ * or read for one field is something else, so the parameter is not logged whole through it.
+ */
+function wholeValues(initializer: ts.Expression): ts.Expression[] {
+  const value = skipOuterExpressions(initializer);
+  if (ts.isIdentifier(value)) return [value];
+  if (ts.isObjectLiteralExpression(value)) {
+    return value.properties.flatMap((property) =>
+      ts.isSpreadAssignment(property) ? wholeValues(property.expression) : ts.isPropertyAssignment(property) ? wholeValues(property.initializer) : ts.isShorthandPropertyAssignment(property) ? [property.name] : [],
+    );
+  }
+  if (ts.isArrayLiteralExpression(value)) return value.elements.flatMap((element) => wholeValues(ts.isSpreadElement(element) ? element.expression : element));
+  if (ts.isConditionalExpression(value)) return [...wholeValues(value.whenTrue), ...wholeValues(value.whenFalse)];
+  if (ts.isCallExpression(value) && value.expression.getText(value.getSourceFile()).replace(/\s+/g, '') === 'Object.assign') return value.arguments.flatMap(wholeValues);
+  return [];
 }
