@@ -115,6 +115,8 @@ export const PRINCIPAL_READS: ReadonlyArray<{ label: string; pattern: RegExp }> 
   { label: 'ctx.state.user', pattern: /\bctx\s*\.\s*state\s*(?:\?\.|\.)\s*(?:user|jwtdata|auth)\b/ },
   // AWS Lambda behind API Gateway: the authorizer's claims.
   { label: 'event.requestContext.authorizer', pattern: /\brequestContext\s*(?:\?\.|\.)\s*authorizer\b/ },
+  // Under IAM authorization: the identity pool's federated caller, or the IAM principal that signed the request.
+  { label: 'event.requestContext.identity', pattern: /\bidentity\s*(?:\?\.|\.)\s*(?:cognitoIdentityId|cognitoAuthenticationProvider|userArn)\b/ },
   // Netlify Identity: the user Netlify verified from the request's token, on a function's context.
   { label: 'context.clientContext.user', pattern: /\bclientContext\s*(?:\?\.|\.)\s*user\b|\{[^}]*\buser\b[^}]*\}\s*=\s*[\w$.?]*\bclientContext\b/ },
   // GraphQL and tRPC: the context function's principal.

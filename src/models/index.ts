@@ -103,6 +103,7 @@ const REQUEST_OBJECT_DESCRIPTIONS: Readonly<Record<RequestObjectKind, string>> =
   'route-context': "a Next.js App Router route's context (`{ params }`)",
   'lambda-event': 'an AWS Lambda event from API Gateway (REST v1, HTTP API v2) or an ALB',
   'lambda-request-context': 'a Lambda event\'s `requestContext`',
+  'lambda-caller-identity': "a Lambda event's `requestContext.identity` (the IAM-signed caller)",
   'netlify-context': "a Netlify function's context",
   'app-context': 'a GraphQL or tRPC context built by the server\'s context function',
   'search-params': 'Next.js `URLSearchParams` (`request.nextUrl.searchParams`)',

@@ -15,6 +15,8 @@ export const VALIDATION_PACKAGES: Readonly<Record<string, Readonly<Record<string
   'hono/validator': { '*': 'validation' },
   'koa-joi-router': { '*': 'validation' },
   '@middy/validator': { '*': 'validation' },
+  // Middy 0.x ships its middleware in one module: a validator, and parsers, CORS, config and secret loaders that check no caller.
+  'middy/middlewares': { validator: 'validation', '*': 'other' },
 };
 
 /** The middleware of a route we can name but need not explain: parsers, CORS, headers, logging. */
@@ -34,6 +36,9 @@ export const PLUMBING_PACKAGES: ReadonlySet<string> = new Set([
   '@middy/http-security-headers', '@middy/http-urlencode-body-parser', '@middy/http-multipart-body-parser', '@middy/http-response-serializer',
   '@middy/http-content-negotiation', '@middy/http-content-encoding', '@middy/http-partial-response', '@middy/event-normalizer', '@middy/error-logger',
   '@middy/input-output-logger', '@middy/do-not-wait-for-empty-event-loop', '@middy/ssm', '@middy/secrets-manager', '@middy/warmup', '@middy/cloudwatch-metrics',
+  // Middy's loaders put configuration or credentials on the context for the handler; they check no caller.
+  '@middy/appconfig', '@middy/dynamodb', '@middy/rds-signer', '@middy/sts', '@middy/s3', '@middy/kms', '@middy/service-discovery',
+  '@middy/http-urlencode-path-parser', '@middy/s3-key-normalizer', '@middy/sqs-partial-batch-failure', '@middy/ws-json-body-parser', '@middy/ws-response',
   '@aws-lambda-powertools/logger', '@aws-lambda-powertools/logger/middleware', '@aws-lambda-powertools/tracer', '@aws-lambda-powertools/tracer/middleware',
   '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/metrics/middleware',
 ]);

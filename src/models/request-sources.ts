@@ -7,7 +7,7 @@
  */
 
 /** The kinds of request-like object: a property read on one is looked up in its table here. */
-export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'netlify-context', 'app-context', 'trpc-options', 'orpc-options', 'safe-action-options', 'search-params', 'auth-wrapper-context'] as const;
+export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'lambda-caller-identity', 'netlify-context', 'app-context', 'trpc-options', 'orpc-options', 'safe-action-options', 'search-params', 'auth-wrapper-context'] as const;
 export type RequestObjectKind = (typeof REQUEST_OBJECT_KINDS)[number];
 
 /** Input parts a validation schema can declare fields of (`req.params.id`, a zod `.input()`, a GraphQL field's `args`). */
@@ -122,7 +122,18 @@ export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectMo
     principal: new Set(),
   },
   // `event.requestContext`: the authorizer's claims are the principal; the rest is the gateway's.
-  'lambda-request-context': { inputs: {}, methods: {}, nested: {}, principal: new Set(['authorizer']) },
+  'lambda-request-context': { inputs: {}, methods: {}, nested: { identity: 'lambda-caller-identity' }, principal: new Set(['authorizer']) },
+  // `event.requestContext.identity` (REST APIs): under IAM authorization API Gateway fills it from the
+  // verified signature, so `cognitoIdentityId` is the caller an identity pool federated (the notes and
+  // cart tables of Cognito identity pool apps are keyed by it), `userArn`/`caller` the IAM principal;
+  // they are null on other routes, never the client's choice. `userAgent` is the client's header;
+  // `sourceIp` and the rest are the gateway's.
+  'lambda-caller-identity': {
+    inputs: { userAgent: 'headers' },
+    methods: {},
+    nested: {},
+    principal: new Set(['cognitoIdentityId', 'cognitoIdentityPoolId', 'cognitoAuthenticationProvider', 'cognitoAuthenticationType', 'user', 'userArn', 'caller', 'accountId', 'principalOrgId']),
+  },
   // A Netlify function's second argument. Functions 2.0: `context.params` (the `config.path`
   // placeholders), `context.cookies.get()`, `context.url`, `context.ip`. Lambda-compatible
   // functions: `context.clientContext.user` is the Netlify Identity user Netlify verified from the

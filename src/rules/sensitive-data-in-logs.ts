@@ -170,6 +170,9 @@ function leaksIn(ctx: RuleContext, file: ScannedSourceFile, expression: ts.Expre
   return [];
 }
 
+/** A key naming an identifier (`userId`, `owner_id`, `id`): its value is an id, not the record it names. */
+const ID_KEY = /^(?:id|[A-Za-z]+(?:Id|ID|_id))$/;
+
 function propertyLeaks(ctx: RuleContext, file: ScannedSourceFile, property: ts.ObjectLiteralElementLike, redactors: ReadonlySet<string>, depth: number): Leak[] {
   const key = property.name && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)) ? property.name.text : undefined;
   return propertyValueLeaks(ctx, file, property, redactors, depth).map((leak) => ({ ...leak, key: leak.key ?? key }));
@@ -179,6 +182,10 @@ function propertyValueLeaks(ctx: RuleContext, file: ScannedSourceFile, property:
   if (ts.isSpreadAssignment(property)) return leaksIn(ctx, file, property.expression, 'object', redactors, depth + 1);
   if (ts.isShorthandPropertyAssignment(property)) return identifierLeaks(ctx, file, property.name, 'object', redactors, depth);
   if (!ts.isPropertyAssignment(property)) return [];
+  // `{ userId: user }`: the key says the value is an id, whatever the variable is called.
+  const keyText = ts.isIdentifier(property.name) || ts.isStringLiteral(property.name) ? property.name.text : undefined;
+  const value = skipOuterExpressions(property.initializer);
+  if (keyText && ID_KEY.test(keyText) && ts.isIdentifier(value) && !sensitiveName(value.text)) return [];
   const inner = leaksIn(ctx, file, property.initializer, 'object', redactors, depth + 1);
   if (inner.length > 0) return inner;
   // `{ password: pw }`: the key says what the value is even when the variable's name does not.
@@ -192,7 +199,9 @@ function propertyValueLeaks(ctx: RuleContext, file: ScannedSourceFile, property:
 
 function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: ts.Identifier, position: Position, redactors: ReadonlySet<string>, depth: number): Leak[] {
   const declaration = localDeclaration(identifier);
-  if (declaration && hasPrimitiveType(declaration, identifier.text) && !sensitiveName(identifier.text)) return [];
+  // `updateItem(sortKey: string, user: string)`: a string named `user` is the user's id, not a person object.
+  const typedDeclaration = declaration ?? parameterDeclaration(identifier);
+  if (typedDeclaration && hasPrimitiveType(typedDeclaration, identifier.text) && !sensitiveName(identifier.text)) return [];
   const named = sensitiveName(identifier.text);
   // `const address = server.address()`, `await app.listen(...)`: the socket a server listens on, not where someone lives.
   if (named?.phrase === 'address' && declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && isSocketAddressCall(declaration.initializer)) return [];
@@ -224,6 +233,11 @@ function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: 
     if (ts.isCallExpression(initializer) && depth < MAX_DEPTH) {
       const callee = initializer.expression.getText(file.sourceFile);
       if (REDACTOR_NAME.test(callee) || redactors.has(callee)) return [];
+    }
+    // `const message = { to: email, subject }; log.debug({ message })`: the object built here is what is logged, field by field.
+    if (ts.isObjectLiteralExpression(initializer)) {
+      const leaks = leaksIn(ctx, file, initializer, 'object', redactors, depth + 1);
+      if (leaks.length > 0) return leaks.map((leak) => ({ ...leak, what: leak.key ? `${identifier.text}.${leak.key}` : `${identifier.text} (${leak.what})` }));
     }
   }
   if (isPersonObjectName(identifier.text) && !inFailureBranch(identifier)) return [{ what: identifier.text, severity: 'medium', reason: 'a whole person object, with every personal field it holds' }];
@@ -415,7 +429,8 @@ function stringList(value: unknown): string[] {
 
 function isRedactorCallee(callee: ts.Expression, sourceFile: ts.SourceFile, redactors: ReadonlySet<string>): boolean {
   const value = skipOuterExpressions(callee);
-  const text = value.getText(sourceFile);
+  // A logger wrapper's own calls are in the wrapper's file, not the logging call's: read the text from the node's own file.
+  const text = value.getText(value.getSourceFile() ?? sourceFile);
   const last = ts.isPropertyAccessExpression(value) ? value.name.text : text;
   return REDACTOR_NAME.test(last) || redactors.has(last) || redactors.has(text);
 }

@@ -262,6 +262,20 @@ describe('lambda adapter: projects', () => {
     ]);
   });
 
+  it('knows middy 0.x middleware from middy/middlewares and middy\'s config loaders as checking no caller', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { middy: '^0.36.0', '@middy/core': '^5.0.0', '@middy/appconfig': '^5.0.0' } }),
+      'serverless.yml': ['service: x', 'functions:', '  a:', '    handler: src/a.handler', '    events:', '      - http: GET a', '  b:', '    handler: src/b.handler', '    events:', '      - http: GET b', ''].join('\n'),
+      'src/a.js': "const middy = require('middy');\nconst { ssm, secretsManager, validator } = require('middy/middlewares');\nconst page = async (event) => ({ statusCode: 200, body: 'hi' });\nmodule.exports.handler = middy(page).use(ssm({ cache: true })).use(secretsManager({ secrets: {} })).use(validator({ inputSchema: {} }));\n",
+      'src/b.ts': "import middy from '@middy/core';\nimport appConfig from '@middy/appconfig';\nexport const handler = middy(async () => ({ statusCode: 200, body: '' })).use(appConfig({ fetchData: {} }));\n",
+    });
+    const routes = loadRoutes(dir, [lambdaAdapter]);
+    expect(routes.map((r) => `${r.id} [${r.middleware.map((m) => `${m.name.replace(/\(.*/, '')}:${m.kind}/${m.strength}`).join(', ')}] ${r.auth}`)).toEqual([
+      'LAMBDA GET /a [ssm:other/strong, secretsManager:other/strong, validator:validation/strong] public',
+      'LAMBDA GET /b [appConfig:other/strong] public',
+    ]);
+  });
+
   it('gives an unmapped handler that reads the authorizer\'s claims an unknown status, and leaves framework bridges in handler bodies and helpers the project calls out', () => {
     const dir = makeProject({
       'package.json': JSON.stringify({ devDependencies: { '@types/aws-lambda': '^8.10.0' }, dependencies: { 'apollo-server-lambda': '^3.0.0' } }),
