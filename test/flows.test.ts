@@ -137,6 +137,26 @@ describe('trustscan flows on awkward input', () => {
     expect(entities).toEqual(['Deployment', 'Invoice']);
   });
 
+  it('reads a negated state filter as the states it excludes, not ones it requires (Sequelize [Op.notIn] / [Op.ne])', async () => {
+    const cwd = makeProject({
+      'package.json': JSON.stringify({ dependencies: { express: '^4.19.2', sequelize: '^6.37.0' } }),
+      'src/app.ts': [
+        "import express from 'express';",
+        "import { Op } from 'sequelize';",
+        "import { Membership } from './membership';",
+        'const app = express();',
+        "app.post('/memberships/:id/expire', async (req, res) => { await Membership.update({ status: 'EXPIRED' }, { where: { id: req.params.id, status: { [Op.notIn]: ['EXPIRED', 'CANCELLED'] } } }); res.end(); });",
+        "app.post('/memberships/:id/cancel', async (req, res) => { await Membership.update({ status: 'CANCELLED' }, { where: { id: req.params.id, status: { [Op.ne]: 'CANCELLED' } } }); res.end(); });",
+      ].join('\n'),
+      'src/membership.ts': "import { Model } from 'sequelize';\nexport class Membership extends Model {}\n",
+    });
+    const run = await runCli(['scan', '.', '-f', 'json', '--rule', 'missing-state-guard', '--fail-on', 'none'], { cwd });
+    const messages = (JSON.parse(run.stdout).findings as Array<{ message: string }>).map((finding) => finding.message).sort();
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toContain("updates Membership.status only where it is not 'CANCELLED',");
+    expect(messages[1]).toContain("updates Membership.status only where it is not 'EXPIRED' or 'CANCELLED',");
+  });
+
   it('a bad --format is one line and exit 2', async () => {
     const run = await runCli(['flows', '.', '--format', 'svg'], { cwd: shop });
     expect(run.code).toBe(2);

@@ -79,7 +79,8 @@ function message(step: FlowStep, steps: readonly FlowStep[], entities: readonly 
   const what = step.named ? `${step.named.because.replace(/-/g, ' ')} step` : step.declared.length > 0 ? `step ${step.declared[0]!.index + 1} of flow "${step.declared[0]!.flow}"` : 'state change';
   if (step.uncheckedConditional) {
     const write = step.uncheckedConditional;
-    return `${route} (${what}) updates ${step.entity ?? 'the record'}.${write.field} only where it is ${quoteList(write.requires!)}, but never checks how many rows changed: the step goes on even when the record was in another state.`;
+    const where = write.requires?.length ? `only where it is ${quoteList(write.requires)}` : `only where it is not ${quoteList(write.forbids ?? [])}`;
+    return `${route} (${what}) updates ${step.entity ?? 'the record'}.${write.field} ${where}, but never checks how many rows changed: the step goes on even when the record was in another state.`;
   }
   if (step.transition) {
     const { field, value } = step.transition;

@@ -18,6 +18,8 @@ export interface StateWrite extends FlowLocation {
   creates: boolean;
   /** The update's own condition on the state field (`where: { id, status: 'PENDING' }`), the states it requires. */
   requires?: string[];
+  /** The states the update's condition excludes (`status: { [Op.notIn]: ['PAID', 'CANCELLED'] }`). */
+  forbids?: string[];
   /** For a conditional update: whether its result (count, rows) is used, so a mismatch can stop the flow. */
   resultUsed: boolean;
   seq: number;

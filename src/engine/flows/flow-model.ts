@@ -199,9 +199,9 @@ function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: Flow
   }
   const webhook = webhookGuard(flow, change.seq);
   if (webhook) guards.push(webhook);
-  const conditional = flow.writes.find((write) => write.requires && write.requires.length > 0 && write.seq <= change.seq);
+  const conditional = flow.writes.find((write) => ((write.requires?.length ?? 0) > 0 || (write.forbids?.length ?? 0) > 0) && write.seq <= change.seq);
   if (conditional?.resultUsed) {
-    guards.push({ file: conditional.file, line: conditional.line, column: conditional.column, kind: 'conditional-update', evidence: `update requires ${conditional.field} in ${conditional.requires!.map((s) => `'${s}'`).join(', ')}`, field: conditional.field, expected: conditional.requires!, forbidden: [], seq: conditional.seq, scopeEnd: Infinity });
+    guards.push({ file: conditional.file, line: conditional.line, column: conditional.column, kind: 'conditional-update', evidence: `update requires ${conditionText(conditional)}`, field: conditional.field, expected: conditional.requires ?? [], forbidden: conditional.forbids ?? [], seq: conditional.seq, scopeEnd: Infinity });
   }
   return {
     ...base,
@@ -350,4 +350,10 @@ function buildFlows(entities: readonly StatefulEntity[], steps: readonly FlowSte
     });
   }
   return flows;
+}
+
+/** `status in 'PENDING'`, `status not in 'PAID', 'CANCELLED'`: what a conditional update's filter asks of the state. */
+function conditionText(write: StateWrite): string {
+  const list = (states: readonly string[]) => states.map((state) => `'${state}'`).join(', ');
+  return [write.requires?.length ? `${write.field} in ${list(write.requires)}` : '', write.forbids?.length ? `${write.field} not in ${list(write.forbids)}` : ''].filter(Boolean).join(' and ');
 }

@@ -10,6 +10,12 @@
  * the worker's progress, which an admin or user puts back to 'pending' to run it again. No business flow.
  */
 const BACKGROUND_JOB = '(?:embedding|embeddings|crawl|crawling|crawler|tagging|summari[sz]ation|summary|index|indexing|reindex|vectori[sz]ation|ocr|thumbnail|transcod(?:e|ing)|render(?:ing)?|extraction|enrichment|processing)';
+/**
+ * Query operators that exclude the values they name: Sequelize `[Op.not]`/`[Op.ne]`/`[Op.notIn]`,
+ * Mongo `$ne`/`$nin`/`$not`, Prisma `{ not }`/`{ notIn }`, TypeORM `Not(...)`, drizzle `ne()`/`notInArray()`.
+ * `status: { [Op.notIn]: ['PAID', 'CANCELLED'] }` requires no state of the list: it forbids them.
+ */
+export const NEGATED_QUERY_OPERATOR = /^(?:\$?(?:ne|nin|not|notIn|notLike|notILike)|Not|notInArray|notIlike|(?:and|or)?[wW]hereNot\w*)$/;
 export const STATE_FIELD = new RegExp(
   `^(?!${BACKGROUND_JOB}(?:Status|State|_status|_state)$)(?:(?:status|state|stage|step|phase|lifecycle)$|.*[a-z](?:Status|State|Stage|Step|Phase)$|.*_(?:status|state|stage|step|phase)$)`,
 );

@@ -2,7 +2,7 @@
 import { ts } from '#typescript';
 import { exitsEarly, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import type { GuardKind } from './flow-facts.js';
-import { STATE_FIELD, EXPIRY_FIELD, TOKEN_ISSUED_FIELD, REPLAY_FIELD, STATE_FLAG, STATE_TIMESTAMP, ADMIN_NAME } from './flow-patterns.js';
+import { NEGATED_QUERY_OPERATOR, STATE_FIELD, EXPIRY_FIELD, TOKEN_ISSUED_FIELD, REPLAY_FIELD, STATE_FLAG, STATE_TIMESTAMP, ADMIN_NAME } from './flow-patterns.js';
 
 /**
  * Whether the statement holding `node` runs on every call of its function: only blocks and `try` around it.
@@ -68,7 +68,7 @@ export function conditionLiterals(condition: ts.Expression, literal: (expression
 }
 
 /** States a query's criteria require: `{ status: 'PENDING' }`, `{ status: { in: [...] } }`, `eq(orders.status, 'pending')`. */
-export function stateRequirements(criteria: ts.Expression | undefined, literal: (expression: ts.Expression) => string | undefined, expand?: (expression: ts.Expression) => ts.Expression[]): string[] {
+export function stateRequirements(criteria: ts.Expression | undefined, literal: (expression: ts.Expression) => string | undefined, expand?: (expression: ts.Expression) => ts.Expression[], excluded?: string[]): string[] {
   if (!criteria) return [];
   const found: string[] = [];
   const expanded = new Set<ts.Node>();
@@ -86,24 +86,30 @@ export function stateRequirements(criteria: ts.Expression | undefined, literal: 
       const direct = literal(value);
       if (direct !== undefined) found.push(direct);
       else if (ts.isObjectLiteralExpression(value) || ts.isArrayLiteralExpression(value)) {
-        const visitValues = (inner: ts.Node): void => {
-          if (ts.isExpression(inner) && !ts.isObjectLiteralExpression(inner) && !ts.isArrayLiteralExpression(inner)) {
-            const item = literal(inner);
-            if (item !== undefined) found.push(item);
+        // `{ [Op.notIn]: [...] }`, `{ $ne: 'PAID' }`, `Not(In([...]))`: states excluded (`excluded`), not required; an operator key is no value.
+        const visitValues = (inner: ts.Node, into: string[] | undefined): void => {
+          if (ts.isPropertyAssignment(inner)) {
+            visitValues(inner.initializer, NEGATED_QUERY_OPERATOR.test(operatorName(inner.name)) ? excluded : into);
+            return;
           }
-          ts.forEachChild(inner, visitValues);
+          const negated = ts.isCallExpression(inner) && NEGATED_QUERY_OPERATOR.test(calleeLastName(inner));
+          if (!negated && ts.isExpression(inner) && !ts.isObjectLiteralExpression(inner) && !ts.isArrayLiteralExpression(inner)) {
+            const item = literal(inner);
+            if (item !== undefined) into?.push(item);
+          }
+          ts.forEachChild(inner, (child) => visitValues(child, negated ? excluded : into));
         };
-        ts.forEachChild(value, visitValues);
+        ts.forEachChild(value, (child) => visitValues(child, found));
       }
       return;
     }
-    // drizzle eq(orders.status, 'pending') / knex .where('status', 'pending')
+    // drizzle eq(orders.status, 'pending') / knex .where('status', 'pending'); not ne(orders.status, 'paid').
     if (ts.isCallExpression(node) && node.arguments.length >= 2) {
       const [field, value] = node.arguments;
       const fieldName = ts.isPropertyAccessExpression(field!) ? field.name.text : ts.isStringLiteralLike(field!) ? field.text : '';
       if (STATE_FIELD.test(fieldName)) {
         const item = literal(value!);
-        if (item !== undefined) found.push(item);
+        if (item !== undefined) (NEGATED_QUERY_OPERATOR.test(calleeLastName(node)) ? excluded : found)?.push(item);
       }
     }
     ts.forEachChild(node, visit);
@@ -253,4 +259,18 @@ export function enclosingClassName(node: ts.Node): string | undefined {
 export function truncate(text: string, max = 100): string {
   const flat = text.replace(/\s+/g, ' ');
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** The operator a filter key names: `$ne`, `notIn`, `[Op.notIn]` (the member of a computed key). */
+function operatorName(name: ts.PropertyName): string {
+  if (ts.isComputedPropertyName(name)) {
+    const expression = skipOuterExpressions(name.expression);
+    return ts.isPropertyAccessExpression(expression) ? expression.name.text : ts.isStringLiteralLike(expression) ? expression.text : '';
+  }
+  return propertyNameText(name) ?? '';
+}
+
+function calleeLastName(call: ts.CallExpression): string {
+  const callee = skipOuterExpressions(call.expression);
+  return ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
 }

@@ -112,7 +112,8 @@ export function objectWrite(walker: FlowRecorder, call: ts.CallExpression, metho
   const chainCriteria = chainWhere(call);
   const creates = CREATE_METHODS.has(method);
   const expand = (expression: ts.Expression): ts.Expression[] => criteriaObjects(walker.modules, expression, frame);
-  const required = [...stateRequirements(criteria, (e) => frameLiteral(walker.modules, e, frame), expand), ...chainCriteria.flatMap((c) => stateRequirements(c, (e) => frameLiteral(walker.modules, e, frame), expand))];
+  const excluded: string[] = [];
+  const required = [...stateRequirements(criteria, (e) => frameLiteral(walker.modules, e, frame), expand, excluded), ...chainCriteria.flatMap((c) => stateRequirements(c, (e) => frameLiteral(walker.modules, e, frame), expand, excluded))];
   let touched = false;
   for (const property of values?.properties ?? []) {
     const field = ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) ? propertyNameText(property.name) : undefined;
@@ -135,6 +136,7 @@ export function objectWrite(walker: FlowRecorder, call: ts.CallExpression, metho
       ...(value !== undefined ? { value } : {}),
       creates,
       ...(required.length > 0 ? { requires: required } : {}),
+      ...(excluded.length > 0 ? { forbids: excluded } : {}),
       resultUsed: isResultUsed(call),
       seq,
       via: frame.via,
@@ -162,8 +164,9 @@ export function queryBuilderRead(walker: FlowRecorder, call: ts.CallExpression, 
   if (criteria.some((item) => criteriaFields(item).some((field) => EXPIRY_FIELD.test(field)))) {
     walker.guards.push({ ...location, kind: 'verified-token', evidence, ...subjectFields, expected: [], forbidden: [], seq, scopeEnd: Infinity });
   }
-  const required = criteria.flatMap((item) => stateRequirements(item, (e) => frameLiteral(walker.modules, e, frame)));
-  if (required.length > 0) walker.guards.push({ ...location, kind: 'conditional-update', evidence, ...subjectFields, expected: required, forbidden: [], seq, scopeEnd: Infinity });
+  const excluded: string[] = [];
+  const required = criteria.flatMap((item) => stateRequirements(item, (e) => frameLiteral(walker.modules, e, frame), undefined, excluded));
+  if (required.length > 0 || excluded.length > 0) walker.guards.push({ ...location, kind: 'conditional-update', evidence, ...subjectFields, expected: required, forbidden: excluded, seq, scopeEnd: Infinity });
 }
 
 /** `prisma.order.findFirst({ where: { id, status: 'PENDING' } })` then `if (!order) throw`: the read itself checks the state. */
@@ -188,9 +191,10 @@ export function filteredRead(walker: FlowRecorder, call: ts.CallExpression, mode
   if (criteria && criteriaFields(criteria).some((field) => EXPIRY_FIELD.test(field))) {
     walker.guards.push({ ...location, kind: 'verified-token', evidence, ...(model ? { subject: model, subjectSource: model } : {}), expected: [], forbidden: [], seq, scopeEnd: Infinity });
   }
-  const required = stateRequirements(criteria, (e) => frameLiteral(walker.modules, e, criteriaFrame), (expression) => criteriaObjects(walker.modules, expression, criteriaFrame));
-  if (required.length === 0) return;
-  walker.guards.push({ ...location, kind: 'conditional-update', evidence, ...(model ? { subject: model, subjectSource: model } : {}), expected: required, forbidden: [], seq, scopeEnd: Infinity });
+  const excluded: string[] = [];
+  const required = stateRequirements(criteria, (e) => frameLiteral(walker.modules, e, criteriaFrame), (expression) => criteriaObjects(walker.modules, expression, criteriaFrame), excluded);
+  if (required.length === 0 && excluded.length === 0) return;
+  walker.guards.push({ ...location, kind: 'conditional-update', evidence, ...(model ? { subject: model, subjectSource: model } : {}), expected: required, forbidden: excluded, seq, scopeEnd: Infinity });
 }
 
 /** Raw SQL `UPDATE orders SET status = $2 ... WHERE id = $1 AND status = 'pending'`, values from the parameter array. */
