@@ -157,6 +157,24 @@ describe('trustscan flows on awkward input', () => {
     expect(messages[1]).toContain("updates Membership.status only where it is not 'EXPIRED' or 'CANCELLED',");
   });
 
+  it('a conditional update of every record a filter matches, naming none, guards its own rows: no count to check', async () => {
+    const cwd = makeProject({
+      'package.json': JSON.stringify({ dependencies: { express: '^4.19.2', sequelize: '^6.37.0' } }),
+      'src/app.ts': [
+        "import express from 'express';",
+        "import { Op } from 'sequelize';",
+        "import { Membership } from './membership';",
+        'const app = express();',
+        "app.post('/accounts/:accountId/close', async (req, res) => { await Membership.update({ status: 'CANCELLED' }, { where: { accountId: req.params.accountId, status: { [Op.notIn]: ['CANCELLED', 'EXPIRED'] } } }); res.end(); });",
+        "app.post('/memberships/:id/cancel', async (req, res) => { await Membership.update({ status: 'CANCELLED' }, { where: { id: req.params.id, status: 'ACTIVE' } }); res.end(); });",
+      ].join('\n'),
+      'src/membership.ts': "import { Model } from 'sequelize';\nexport class Membership extends Model {}\n",
+    });
+    const run = await runCli(['scan', '.', '-f', 'json', '--rule', 'missing-state-guard', '--fail-on', 'none'], { cwd });
+    const reported = (JSON.parse(run.stdout).findings as Array<{ line: number }>).map((finding) => finding.line);
+    expect(reported).toEqual([6]);
+  });
+
   it('a bad --format is one line and exit 2', async () => {
     const run = await runCli(['flows', '.', '--format', 'svg'], { cwd: shop });
     expect(run.code).toBe(2);

@@ -20,6 +20,11 @@ export interface StateWrite extends FlowLocation {
   requires?: string[];
   /** The states the update's condition excludes (`status: { [Op.notIn]: ['PAID', 'CANCELLED'] }`). */
   forbids?: string[];
+  /**
+   * A conditional update of every record its filter matches, naming none (`where: { accountId, status: 'ACTIVE' }`):
+   * how many rows it changes says nothing about one record's state, and a repeat changes none.
+   */
+  bulk?: true;
   /** For a conditional update: whether its result (count, rows) is used, so a mismatch can stop the flow. */
   resultUsed: boolean;
   seq: number;

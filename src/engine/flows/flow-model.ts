@@ -200,13 +200,13 @@ function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: Flow
   const webhook = webhookGuard(flow, change.seq);
   if (webhook) guards.push(webhook);
   const conditional = flow.writes.find((write) => ((write.requires?.length ?? 0) > 0 || (write.forbids?.length ?? 0) > 0) && write.seq <= change.seq);
-  if (conditional?.resultUsed) {
+  if (conditional?.resultUsed || conditional?.bulk) {
     guards.push({ file: conditional.file, line: conditional.line, column: conditional.column, kind: 'conditional-update', evidence: `update requires ${conditionText(conditional)}`, field: conditional.field, expected: conditional.requires ?? [], forbidden: conditional.forbids ?? [], seq: conditional.seq, scopeEnd: Infinity });
   }
   return {
     ...base,
     guards,
-    ...(conditional && !conditional.resultUsed ? { uncheckedConditional: conditional } : {}),
+    ...(conditional && !conditional.resultUsed && !conditional.bulk ? { uncheckedConditional: conditional } : {}),
     verdict: guards.length > 0 ? 'guarded' : 'unguarded',
   };
 }

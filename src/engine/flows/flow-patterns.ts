@@ -10,6 +10,9 @@
  * the worker's progress, which an admin or user puts back to 'pending' to run it again. No business flow.
  */
 const BACKGROUND_JOB = '(?:embedding|embeddings|crawl|crawling|crawler|tagging|summari[sz]ation|summary|index|indexing|reindex|vectori[sz]ation|ocr|thumbnail|transcod(?:e|ing)|render(?:ing)?|extraction|enrichment|processing)';
+/** Filter fields that name one record: its id, public id, slug or code. */
+export const RECORD_KEY = /^(?:id|_id|uuid|guid|public_?id|pk|slug|code|token|key|number)$/i;
+
 /**
  * Query operators that exclude the values they name: Sequelize `[Op.not]`/`[Op.ne]`/`[Op.notIn]`,
  * Mongo `$ne`/`$nin`/`$not`, Prisma `{ not }`/`{ notIn }`, TypeORM `Not(...)`, drizzle `ne()`/`notInArray()`.

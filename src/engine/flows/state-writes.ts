@@ -8,7 +8,7 @@ import { propertyNameText, propertyValue, skipOuterExpressions } from '../ast/sy
 import { localBinding, localConstInitializer } from '../names/index.js';
 import type { FlowLocation } from './flow-facts.js';
 import { criteriaObjects, frameLiteral, frameLocation, isFreshObject, type Frame, type FlowRecorder } from './flow-frame.js';
-import { BALANCE_FIELD, CREATE_METHODS, EXPIRY_FIELD, SECRET_FIELD, SECRET_GENERATOR, STATE_FIELD, WRITTEN_FLAG } from './flow-patterns.js';
+import { BALANCE_FIELD, CREATE_METHODS, EXPIRY_FIELD, RECORD_KEY, SECRET_FIELD, SECRET_GENERATOR, STATE_FIELD, WRITTEN_FLAG } from './flow-patterns.js';
 import { asObject, calleeText, chainWhere, criteriaFields, enclosingClassName, insideCatch, isResultUsed, stateRequirements, truncate } from './flow-syntax.js';
 
 /** `order.status = 'shipped'`, `this.state = OrderState.Paid`. */
@@ -114,6 +114,9 @@ export function objectWrite(walker: FlowRecorder, call: ts.CallExpression, metho
   const expand = (expression: ts.Expression): ts.Expression[] => criteriaObjects(walker.modules, expression, frame);
   const excluded: string[] = [];
   const required = [...stateRequirements(criteria, (e) => frameLiteral(walker.modules, e, frame), expand, excluded), ...chainCriteria.flatMap((c) => stateRequirements(c, (e) => frameLiteral(walker.modules, e, frame), expand, excluded))];
+  // `where: { FromCollectiveId: ids, status: { [Op.not]: [...] } }`: every matching record, none named.
+  const filterFields = [criteria, ...chainCriteria].flatMap((item) => (item ? criteriaFields(item) : []));
+  const bulk = filterFields.length > 0 && !filterFields.some((field) => RECORD_KEY.test(field) || (model !== undefined && field.toLowerCase() === `${model.toLowerCase()}id`));
   let touched = false;
   for (const property of values?.properties ?? []) {
     const field = ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) ? propertyNameText(property.name) : undefined;
@@ -137,6 +140,7 @@ export function objectWrite(walker: FlowRecorder, call: ts.CallExpression, metho
       creates,
       ...(required.length > 0 ? { requires: required } : {}),
       ...(excluded.length > 0 ? { forbids: excluded } : {}),
+      ...(bulk && (required.length > 0 || excluded.length > 0) ? { bulk: true as const } : {}),
       resultUsed: isResultUsed(call),
       seq,
       via: frame.via,
