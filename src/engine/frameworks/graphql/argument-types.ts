@@ -4,7 +4,8 @@
  * a list of them) holds no text the client chose. `ID`, `String` and custom scalars stay free text.
  *
  * Read from code-first graphql-js field configs (`{ type, args: { kind: { type: GraphQLKind } }, resolve }`,
- * with spreads of shared argument objects and `omit`/`pick` of them) and from SDL argument lists
+ * with spreads of shared argument objects and `omit`/`pick` of them), from Pothos field options
+ * (`args: { limit: t.arg.int(), kind: t.arg({ type: KindEnum }) }`) and from SDL argument lists
  * (`transactions(kind: TransactionKind, limit: Int)`, with the schema's `enum` names).
  */
 import { ts } from '#typescript';
@@ -110,4 +111,56 @@ export function sdlTypedArguments(argumentList: string, enumNames: ReadonlySet<s
     else if (enumNames.has(type!)) typed.push({ part: 'args', field: name!, restricted: `enum ${type}` });
   }
   return typed;
+}
+
+/** Pothos argument makers that admit no free text (`t.arg.int()`, `t.arg.booleanList()`) and the scalar each is. */
+const POTHOS_CONSTRAINED_ARGS: Readonly<Record<string, string>> = { int: 'Int', float: 'Float', boolean: 'Boolean', intList: 'Int', floatList: 'Float', booleanList: 'Boolean' };
+
+/**
+ * The constrained arguments of a Pothos field's options: `t.arg.int()`, `t.arg({ type: 'Int' })`,
+ * `t.arg({ type: SortOrder })` where `SortOrder = builder.enumType(...)` (or a TypeScript enum given to it).
+ */
+export function pothosTypedArguments(modules: ModuleIndex, objectOf: ObjectResolver, options: ObjectAt): ValidatedField[] {
+  const args = propertyValue(options.node, 'args');
+  const object = args && objectOf(options.file, args);
+  if (!object) return [];
+  const typed: ValidatedField[] = [];
+  for (const property of object.node.properties) {
+    const name = property.name && propertyNameText(property.name);
+    const value = ts.isPropertyAssignment(property) ? skipOuterExpressions(property.initializer) : undefined;
+    if (!name || !value || !ts.isCallExpression(value)) continue;
+    const callee = skipOuterExpressions(value.expression);
+    // `t.arg.int()`: the maker names the scalar.
+    if (ts.isPropertyAccessExpression(callee) && ts.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === 'arg') {
+      const scalar = POTHOS_CONSTRAINED_ARGS[callee.name.text];
+      if (scalar) typed.push({ part: 'args', field: name, restricted: scalar });
+      continue;
+    }
+    // `t.arg({ type: 'Int' })`, `t.arg({ type: [SortOrder] })`.
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'arg') continue;
+    const argumentOptions = value.arguments[0] && objectOf(object.file, value.arguments[0]);
+    let type = argumentOptions && propertyValue(argumentOptions.node, 'type');
+    if (type && ts.isArrayLiteralExpression(skipOuterExpressions(type))) type = (skipOuterExpressions(type) as ts.ArrayLiteralExpression).elements[0];
+    const restricted = type && argumentOptions && pothosArgumentType(modules, argumentOptions.file, type, 0);
+    if (restricted) typed.push({ part: 'args', field: name, restricted });
+  }
+  return typed;
+}
+
+function pothosArgumentType(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, depth: number): string | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isStringLiteralLike(value)) return SDL_CONSTRAINED_SCALARS.has(value.text) ? value.text : undefined;
+  if (depth > MAX_DEPTH || !ts.isIdentifier(value)) return undefined;
+  const binding = modules.resolveName(file, value.text);
+  if (binding?.kind !== 'declaration') return undefined;
+  // A TypeScript enum handed to Pothos (`t.arg({ type: Role })` after `builder.enumType(Role, ...)`).
+  if (ts.isEnumDeclaration(binding.node)) return `enum ${binding.node.name.text}`;
+  const target = bindingValue(binding);
+  if (!target || target === value || !ts.isExpression(target)) return undefined;
+  const made = skipOuterExpressions(target);
+  if (ts.isCallExpression(made) && ts.isPropertyAccessExpression(skipOuterExpressions(made.expression)) && (skipOuterExpressions(made.expression) as ts.PropertyAccessExpression).name.text === 'enumType') {
+    const enumName = made.arguments[0] && ts.isStringLiteralLike(made.arguments[0]) ? made.arguments[0].text : value.text;
+    return `enum ${enumName}`;
+  }
+  return pothosArgumentType(modules, binding.file, made, depth + 1);
 }

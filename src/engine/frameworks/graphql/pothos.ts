@@ -4,7 +4,8 @@ import { isFunctionLike, nodePosition, propertyNameText, propertyValue, skipOute
 import { type Binding, bindingValue, localConstInitializer, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import { nodesOfKind } from '../../ast/file-index.js';
 import { classifyName, ROLE_CHECK } from '../../routes/classify-middleware.js';
-import type { Operation, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import type { Operation, RouteDefinition, RouteMiddleware, ValidatedField } from '../../routes/route.js';
+import { pothosTypedArguments } from './argument-types.js';
 import { REQUEST_OBJECTS } from '../../../models/request-sources.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import {
@@ -229,7 +230,14 @@ class PothosReader {
       handler: { file: handler.file.path, line: nodePosition(handler.node).line, node: handler.node, name: `${declaration.typeName}.${fieldName}` },
       middleware,
       ...(POTHOS_QUERY_FIRST_FIELDS.has(method) ? { argsParameter: 2 } : {}),
+      ...this.typedArguments(options),
     };
+  }
+
+  /** `args: { limit: t.arg.int(), order: t.arg({ type: SortOrder }) }`: the arguments the schema constrains (argument-types.ts). */
+  private typedArguments(options: At<ts.ObjectLiteralExpression>): { typedArguments?: ValidatedField[] } {
+    const typed = pothosTypedArguments(this.context.modules, (file, expression) => this.objectAt(file, expression, 0), options);
+    return typed.length > 0 ? { typedArguments: typed } : {};
   }
 
   /**
