@@ -300,7 +300,7 @@ export function inCodeOwnershipCheck(
         }
         // `await getDiscountOrThrow({ discountId, programId })`: a helper that loads the record by the id it is
         // given and exits unless the record's field equals the other value it is given, here the caller's.
-        if (node !== tainted.call && !pathCalls.has(node) && tiedTo(node, tainted.call, keyNames) && comparingHelperChecks(ctx, tainted, node, mentions, path)) {
+        if (node !== tainted.call && !pathCalls.has(node) && tiedTo(node, tainted.call, keyNames, records) && comparingHelperChecks(ctx, tainted, node, mentions, path)) {
           evidence = { what: `${name}(), which loads the record and exits unless it belongs to the caller's value it is given`, node };
           return;
         }
@@ -312,7 +312,7 @@ export function inCodeOwnershipCheck(
           node !== tainted.call &&
           !pathCalls.has(node) &&
           node.arguments.some(mentions) &&
-          tiedTo(node, tainted.call, keyNames) &&
+          tiedTo(node, tainted.call, keyNames, records) &&
           node.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument)) &&
           throwsUnlessFound(ctx, node, tainted.call)
         ) {
@@ -342,6 +342,9 @@ export function inCodeOwnershipCheck(
  */
 const comparedParameters = new WeakMap<ts.Node, Array<{ id: string; owner: string }>>();
 
+/** A caller object's own permission predicate (`remoteUser.isAdmin(id)`, `user.isMemberOf(team)`, `actor.can('edit', doc)`). */
+const CALLER_PREDICATE = /^(?:is(?:Admin|Member|Owner|Root|Host)\w*|has(?:Access|Permission|Role|Member)\w*|can[A-Z]?\w*|owns\w*)$/;
+
 function helperComparisons(fn: ts.SignatureDeclaration & { body?: ts.Node }): Array<{ id: string; owner: string }> {
   const known = comparedParameters.get(fn);
   if (known) return known;
@@ -352,17 +355,31 @@ function helperComparisons(fn: ts.SignatureDeclaration & { body?: ts.Node }): Ar
   const loadedBy = new Map<string, Set<string>>();
   walkDescendants(fn.body, (node) => {
     if (node !== fn.body && ts.isFunctionLike(node)) return false;
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
-      const lookup = firstCall(node.initializer);
+    // `const order = await Order.findOne(...)`, or the parameter itself reloaded (`order = await Order.findOne({ where: { id: order.id } })`).
+    const loaded = ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer ? { name: node.name.text, value: node.initializer } : ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) ? { name: node.left.text, value: node.right } : undefined;
+    if (loaded) {
+      const lookup = firstCall(loaded.value);
       if (lookup) {
         const used = new Set<string>();
         for (const argument of chainArguments(lookup)) collectIdentifiers(argument, used);
         const keys = [...used].filter((name) => parameters.has(name));
-        if (keys.length > 0) loadedBy.set(node.name.text, new Set(keys));
+        if (keys.length > 0) loadedBy.set(loaded.name, new Set(keys));
       }
     } else if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
       for (const part of disjunctsOf(node.expression)) {
         const value = skipOuterExpressions(part);
+        // `if (!remoteUser.isAdmin(order.FromCollectiveId)) throw`: the caller's object asked about the record.
+        const asked = ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken ? skipOuterExpressions(value.operand) : undefined;
+        if (asked && ts.isCallExpression(asked) && ts.isPropertyAccessExpression(asked.expression) && ts.isIdentifier(asked.expression.expression) && parameters.has(asked.expression.expression.text) && CALLER_PREDICATE.test(asked.expression.name.text)) {
+          const owner = asked.expression.expression.text;
+          for (const argument of asked.arguments) {
+            const field = skipOuterExpressions(argument);
+            const record = ts.isPropertyAccessExpression(field) && ts.isIdentifier(field.expression) ? field.expression.text : ts.isIdentifier(field) ? field.text : undefined;
+            if (!record || record === owner) continue;
+            for (const id of loadedBy.get(record) ?? (parameters.has(record) ? [record] : [])) if (id !== owner) pairs.push({ id, owner });
+          }
+          continue;
+        }
         if (!ts.isBinaryExpression(value) || !/^!==?$/.test(value.operatorToken.getText())) continue;
         for (const [recordSide, ownerSide] of [[value.left, value.right], [value.right, value.left]] as const) {
           const field = skipOuterExpressions(recordSide);
@@ -472,7 +489,7 @@ function throwsUnlessFound(ctx: AccessContext, call: ts.CallExpression, access: 
  * (`getEnvelopeWhereInput({ id: attachment.envelopeId, ... })` after `const attachment = ...`). A check
  * of the parent page does not cover a delete filtered by the subscriber id alone.
  */
-function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet<string>): boolean {
+function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet<string>, records: ReadonlySet<string> = new Set()): boolean {
   let chain: ts.Node = lookup;
   while (chain.parent && (ts.isPropertyAccessExpression(chain.parent) || (ts.isCallExpression(chain.parent) && chain.parent.expression === chain))) chain = chain.parent;
   const reads = (node: ts.Node, into: Set<string>): Set<string> => {
@@ -486,8 +503,9 @@ function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet
   const checked = new Set<string>();
   for (const argument of check.arguments) reads(argument, checked);
   if ([...checked].some((text) => looked.has(text))) return true;
-  const record = resultVariable(lookup) ?? [];
-  return record.length > 0 && [...checked].some((text) => record.includes(text.split('.')[0]!));
+  // The looked-up record, as the lookup's function or a caller on the path binds it (`const baseOrder = await fetchOrder(args.order)`).
+  const record = [...(resultVariable(lookup) ?? []), ...records];
+  return record.length > 0 && [...checked].some((text) => record.includes(text.split('.')[0]!)) || check.arguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && records.has((skipOuterExpressions(argument) as ts.Identifier).text));
 }
 
 function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression, depth = 0, path: readonly PathFunction[] = []): boolean {
