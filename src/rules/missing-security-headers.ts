@@ -184,28 +184,37 @@ function contains(outer: ts.Node, inner: ts.Node): boolean {
   return outer.getSourceFile() === inner.getSourceFile() && outer.pos <= inner.pos && inner.end <= outer.end;
 }
 
+/** Any of the key header names or a CSP's frame-ancestors, in any case: a file without one sets none of them. */
+const HEADER_MENTION = new RegExp([...KEY_HEADERS, 'frame-ancestors'].join('|'), 'i');
+
 /** One walk of a file: header evidence, app creations, helmet options turned off, and what mount calls mount. */
 function readFile(ctx: RuleContext, file: ScannedSourceFile, apps: AppSite[], disabled: DisabledHeader[], mountedNodes: ts.Node[]): FileEvidence {
   const evidence: FileEvidence = { libraries: new Set(), headers: new Set() };
   const mayCreateApp = /express|fastify|koa|hono|NestFactory/.test(file.text);
   const mentionsHeaderLibrary = /helmet|secure-headers/i.test(file.text);
-  // The file's shared node list (document order, built once per file): no second walk of the tree.
-  for (const node of fileIndex(file.sourceFile).nodes) {
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && HEADER_LIBRARIES.includes(node.moduleSpecifier.text)) evidence.libraries.add(node.moduleSpecifier.text);
-    if (ts.isStringLiteralLike(node)) {
-      const text = node.text.toLowerCase();
-      if ((KEY_HEADERS as readonly string[]).includes(text)) evidence.headers.add(text as HeaderName);
-      // A CSP written by hand with frame-ancestors replaces X-Frame-Options.
-      if (text.includes('frame-ancestors')) evidence.headers.add('x-frame-options');
-    }
-    if (ts.isCallExpression(node)) {
-      const required = requiredModule(node);
-      if (required && HEADER_LIBRARIES.includes(required)) evidence.libraries.add(required);
-      readCall(ctx, file, node, evidence, disabled, mountedNodes, mentionsHeaderLibrary);
-      if (mayCreateApp) addApp(ctx, file, node, 'call', apps);
-    }
-    if (ts.isNewExpression(node) && mayCreateApp) addApp(ctx, file, node, 'new', apps);
+  // The file's shared nodes by kind (built once per file): no second walk of the tree, and only the kinds read here.
+  const index = fileIndex(file.sourceFile);
+  for (const node of index.ofKind(ts.SyntaxKind.ImportDeclaration) as ts.ImportDeclaration[]) {
+    if (ts.isStringLiteral(node.moduleSpecifier) && HEADER_LIBRARIES.includes(node.moduleSpecifier.text)) evidence.libraries.add(node.moduleSpecifier.text);
   }
+  // Header names are short: a file that names none of them (or frame-ancestors) has no literal to read.
+  if (HEADER_MENTION.test(file.text)) {
+    for (const kind of [ts.SyntaxKind.StringLiteral, ts.SyntaxKind.NoSubstitutionTemplateLiteral]) {
+      for (const node of index.ofKind(kind) as ts.StringLiteralLike[]) {
+        const text = node.text.toLowerCase();
+        if ((KEY_HEADERS as readonly string[]).includes(text)) evidence.headers.add(text as HeaderName);
+        // A CSP written by hand with frame-ancestors replaces X-Frame-Options.
+        if (text.includes('frame-ancestors')) evidence.headers.add('x-frame-options');
+      }
+    }
+  }
+  for (const node of index.ofKind(ts.SyntaxKind.CallExpression) as ts.CallExpression[]) {
+    const required = requiredModule(node);
+    if (required && HEADER_LIBRARIES.includes(required)) evidence.libraries.add(required);
+    readCall(ctx, file, node, evidence, disabled, mountedNodes, mentionsHeaderLibrary);
+    if (mayCreateApp) addApp(ctx, file, node, 'call', apps);
+  }
+  if (mayCreateApp) for (const node of index.ofKind(ts.SyntaxKind.NewExpression) as ts.NewExpression[]) addApp(ctx, file, node, 'new', apps);
   return evidence;
 }
 

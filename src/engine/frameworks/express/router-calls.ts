@@ -57,20 +57,20 @@ export function collectCalls(sourceFiles: readonly ScannedSourceFile[]) {
     // A file that only creates the app and hands it to a setup function (`const app = express(); ... routes(app, db)`)
     // registers nothing itself, yet its call is what mounts every route.
     if (!REGISTRATION_CALL.test(file.text) && !ROUTER_CREATION_CALL.test(file.text)) continue;
-    // The file's shared node index (one walk per file), in document order.
-    for (const node of fileIndex(file.sourceFile).nodes) {
-      if (ts.isCallExpression(node)) {
-        const callee = node.expression;
-        if (ts.isPropertyAccessExpression(callee) && ANY_REGISTRATION.has(callee.name.text)) {
-          registrations.push({ file, call: node, method: callee.name.text });
-          const receiver = receiverName(callee.expression);
-          if (receiver) routerNames.add(receiver);
-        } else if (node.arguments.some(mayPassRouter)) {
-          candidatePassingCalls.push({ file, call: node });
-        }
-      } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ROUTER_CREATION.test(node.initializer.getText(file.sourceFile).slice(0, 80))) {
-        routerNames.add(node.name.text);
+    // The file's shared node index (one walk per file), by kind, each in document order.
+    const index = fileIndex(file.sourceFile);
+    for (const node of index.ofKind(ts.SyntaxKind.CallExpression) as ts.CallExpression[]) {
+      const callee = node.expression;
+      if (ts.isPropertyAccessExpression(callee) && ANY_REGISTRATION.has(callee.name.text)) {
+        registrations.push({ file, call: node, method: callee.name.text });
+        const receiver = receiverName(callee.expression);
+        if (receiver) routerNames.add(receiver);
+      } else if (node.arguments.some(mayPassRouter)) {
+        candidatePassingCalls.push({ file, call: node });
       }
+    }
+    for (const node of index.ofKind(ts.SyntaxKind.VariableDeclaration) as ts.VariableDeclaration[]) {
+      if (ts.isIdentifier(node.name) && node.initializer && ROUTER_CREATION.test(node.initializer.getText(file.sourceFile).slice(0, 80))) routerNames.add(node.name.text);
     }
   }
   // Files that only hand a router on (`module.exports = (router) => { users(router); return router; }`)
