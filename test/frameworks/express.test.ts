@@ -385,6 +385,53 @@ describe('express adapter: routers mounted from an array of { path, router } obj
   });
 });
 
+describe('Express route tables: route-definition objects a loop registers with router[method](...)', () => {
+  const AUTH = "exports.requireUser = function requireUser(req, res, next) {\n  if (!req.session || !req.session.userId) return res.status(401).json({ error: 'sign in' });\n  next();\n};\n";
+  const APP = "const express = require('express');\nconst router = require('./routes');\nconst app = express();\napp.use('/api', router);\nmodule.exports = app;\n";
+  const TABLE = [
+    "  { method: 'GET', url: '/notes/:id', middlewares: [requireUser], handler: async (req, res) => res.json({ id: req.params.id }) },",
+    "  { method: 'delete', url: '/notes/:id', middlewares: [requireUser, audit], async handler(req, res) { res.end(); } },",
+    "  { method: 'get', url: '/status', middlewares: [], handler: (req, res) => res.json({ ok: true }) },",
+  ];
+  const HEADER = "const express = require('express');\nconst { requireUser } = require('./auth');\nconst audit = (req, res, next) => next();\nconst router = express.Router();\n";
+
+  for (const [shape, table, loop] of [
+    ['for-of over a destructured element', `const routes = [\n${TABLE.join('\n')}\n];`, 'for (const route of routes) {\n  const { method, url, middlewares = [], handler } = route;\n  router[method.toLowerCase()](url, ...middlewares, handler);\n}'],
+    ['forEach reading the element', `const routes = [\n${TABLE.join('\n')}\n];`, 'routes.forEach((route) => router[route.method.toLowerCase()](route.url, ...route.middlewares, wrap(route.handler)));\nfunction wrap(fn) { return (req, res, next) => Promise.resolve(fn(req, res, next)).catch(next); }'],
+    ['lodash each over an object of route objects, handler wrapped in a local', `const api = {\n${TABLE.map((line, index) => `  r${index}: ${line.trim()}`).join('\n')}\n};`, "_.each(api, (action) => {\n  let { method } = action;\n  const { url, middlewares = [], handler } = action;\n  method = method.toLowerCase();\n  const fn = handler ? wrap(handler) : noop;\n  router[method](url, ...middlewares, fn);\n});\nfunction noop() {}\nfunction wrap(fn) { return (req, res, next) => Promise.resolve(fn(req, res, next)).catch(next); }"],
+  ] as const) {
+    it(`registers each object as a route with its own middleware: ${shape}`, () => {
+      const dir = makeProject({
+        'package.json': EXPRESS_PACKAGE,
+        'src/auth.js': AUTH,
+        'src/app.js': APP,
+        'src/routes.js': `${shape.startsWith('lodash') ? "const _ = require('lodash');\n" : ''}${HEADER}${table}\n${loop}\nmodule.exports = router;\n`,
+      });
+      const routes = loadRoutes(dir, [expressAdapter]);
+      expect(inventory(routes).map(({ method, path, auth }) => `${method} ${path} ${auth}`)).toEqual([
+        'GET /api/notes/:id authenticated',
+        'DELETE /api/notes/:id authenticated',
+        'GET /api/status public',
+      ]);
+      // Each route is located at its object, and its handler is the object's own.
+      const del = route(routes, 'DELETE /api/notes/:id');
+      expect(del.line).toBe(del.file.endsWith('routes.js') ? (shape.startsWith('lodash') ? 8 : 7) : -1);
+      expect(del.handler?.name).toBe(shape.startsWith('for-of') || shape.startsWith('lodash') ? 'handler' : del.handler?.name);
+      expect(middlewareOf(del)).toEqual(['requireUser auth/route', 'audit other/route']);
+    });
+  }
+
+  it('takes a computed call that is not over a table of route objects as no route', () => {
+    const dir = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'src/app.js': APP,
+      'src/routes.js': "const express = require('express');\nconst router = express.Router();\nconst handlers = { get: (req, res) => res.end() };\nfor (const method of ['get', 'post']) router[method]('/x', handlers.get);\nconst table = [{ verb: 'get', url: '/y' }];\ntable.forEach((entry) => router[entry.verb](entry.url, handlers.get));\nmodule.exports = router;\n",
+    });
+    // The second loop is a table (its objects name the method, under another key); the first iterates strings.
+    expect(inventory(loadRoutes(dir, [expressAdapter])).map(({ method, path }) => `${method} ${path}`)).toEqual(['GET /api/y']);
+  });
+});
+
 describe('Express routers exported in a CommonJS object', () => {
   it('mounts `routes.api` where routes is a module exporting `{ api, render }` through an index that re-requires it', () => {
     const dir = makeProject({

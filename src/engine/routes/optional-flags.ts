@@ -45,6 +45,40 @@ export function anonymousPassesByFlag(modules: ModuleIndex, file: ScannedSourceF
   return flagDecides && `${flagDecides}: ${String(flags.get(flagDecides))}`;
 }
 
+/** Calls that reject by throwing when the credential is missing or bad, with no rejection written in the body. */
+const THROWING_VERIFICATION = /\b(?:verify|jwtVerify|decode|authenticate|getUser|getSession|requireAuth)\w*\s*\(/;
+
+/**
+ * A middleware whose every rejection needs a signed-in principal: the ban or block check
+ * (`if (req.session.user && req.session.user.is_block) return res.status(403)...`) and the
+ * optional lookup (`findOne({ accessToken }) ... if (!user) return next(); if (user.is_block) ...403`).
+ * It turns away some signed-in users and lets every anonymous request on, so it authenticates
+ * nobody. Read as anonymousPassesByFlag is, with no flags: each rejection's enclosing conditions,
+ * with the user, session or token absent. A body that calls a verifier (`jwt.verify(token)`) may
+ * reject by the verifier's throw, which no condition guards: not read.
+ */
+export function anonymousPassesEveryRejection(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): string | undefined {
+  const value = skipOuterExpressions(expression);
+  let fn = ts.isCallExpression(value) ? undefined : resolveFunction(modules, file, value);
+  if (ts.isCallExpression(value)) {
+    const factory = resolveFunction(modules, file, value.expression);
+    fn = factory && returnedFunction(factory);
+  }
+  const body = fn?.node.body;
+  if (!fn || !body || THROWING_VERIFICATION.test(body.getText(fn.node.getSourceFile()))) return undefined;
+  const sites = rejections(body);
+  if (sites.length === 0) return undefined;
+  let needed: ts.Expression | undefined;
+  for (const site of sites) {
+    const blocking = guardingConditions(site, fn.node).find(({ condition, negated }) => evaluate(condition, NO_FLAGS) === negated);
+    if (!blocking) return undefined;
+    needed ??= blocking.condition;
+  }
+  return needed && `it rejects only when ${needed.getText(fn.node.getSourceFile()).replace(/\s+/g, ' ')} holds, which needs a signed-in user`;
+}
+
+const NO_FLAGS: ReadonlyMap<string, Literal> = new Map();
+
 type Literal = boolean | string | number;
 
 function literalOf(expression: ts.Expression): Literal | undefined {

@@ -10,7 +10,13 @@ import type { ScannedSourceFile } from '../../../types.js';
 import { skipOuterExpressions } from '../../ast/syntax.js';
 import { isThisProperty } from './router-syntax.js';
 
-const REGISTRATION_CALL = /\.\s*(?:get|post|put|patch|delete|del|all|use|route|head|options|register|prefix)\s*\(/;
+const REGISTRATION_CALL = /\.\s*(?:get|post|put|patch|delete|del|all|use|route|head|options|register|prefix)\s*\(|\]\s*\(/;
+
+/**
+ * The method name a registration with a computed method carries (`router[method](url, ...middlewares, handler)`
+ * in a loop over route-definition objects): the graph reads the method from each object.
+ */
+export const COMPUTED_METHOD = '[computed]';
 
 export interface Registration {
   file: ScannedSourceFile;
@@ -24,7 +30,7 @@ const ROUTER_CREATION_CALL = /\b(?:express|Router|Koa|KoaRouter|createApp|create
 /** `app` in `app.get(...)`, `router` in `this.router.use(...)`, through chains like `app.route('/x').get`. */
 function receiverName(expression: ts.Expression): string | undefined {
   let current = skipOuterExpressions(expression);
-  while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression)) current = skipOuterExpressions(current.expression.expression);
+  while (ts.isCallExpression(current) && (ts.isPropertyAccessExpression(current.expression) || ts.isElementAccessExpression(current.expression))) current = skipOuterExpressions(current.expression.expression);
   if (ts.isIdentifier(current)) return current.text;
   if (ts.isPropertyAccessExpression(current)) return current.name.text;
   return undefined;
@@ -65,6 +71,11 @@ export function collectCalls(sourceFiles: readonly ScannedSourceFile[]) {
         registrations.push({ file, call: node, method: callee.name.text });
         const receiver = receiverName(callee.expression);
         if (receiver) routerNames.add(receiver);
+      } else if (ts.isElementAccessExpression(callee) && !ts.isStringLiteralLike(callee.argumentExpression) && node.arguments.length >= 2) {
+        // `router[method](url, ...middlewares, handler)`: a route table's loader. Its receiver is not
+        // taken as a router name here (any `map[key](a, b)` looks the same); the graph keeps the
+        // call only when the receiver is a known router and the method comes from route objects.
+        registrations.push({ file, call: node, method: COMPUTED_METHOD });
       } else if (node.arguments.some(mayPassRouter)) {
         candidatePassingCalls.push({ file, call: node });
       }

@@ -15,7 +15,7 @@ import { bindingValue, type ModuleIndex, requiredModule, resolveFunction } from 
 import { middlewareName } from '../../routes/classify-middleware.js';
 import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import type { AdapterContext } from '../adapter.js';
-import { collectCalls, type Registration } from './router-calls.js';
+import { collectCalls, COMPUTED_METHOD, type Registration } from './router-calls.js';
 import { RouterValues } from './router-values.js';
 import { RouterIdentity, type EventOrder, type RouterDialect, type RouterEvent, type RouterNode } from './router-identity.js';
 import { middlewareSkipPredicate, type MiddlewareSkip } from './middleware-path-skips.js';
@@ -103,7 +103,7 @@ class RouterGraph {
   // ---- collecting -------------------------------------------------------------------------
 
   private collect(): { registrations: Registration[]; passingCalls: Set<{ file: ScannedSourceFile; call: ts.CallExpression }> } {
-    const registrationNames = new Set([...this.dialect.routeMethods.keys(), 'use', 'prefix', ...(this.dialect.registerMethod ? ['register'] : [])]);
+    const registrationNames = new Set([...this.dialect.routeMethods.keys(), 'use', 'prefix', COMPUTED_METHOD, ...(this.dialect.registerMethod ? ['register'] : [])]);
     const collected = collectCalls(this.context.sourceFiles);
     const registrations = collected.registrations.filter((registration) => registrationNames.has(registration.method));
     // A call named like another dialect's registration (`setup.register(app)` in Express) may still pass a router along.
@@ -122,6 +122,7 @@ class RouterGraph {
     if (target === 'parameter') return 'pending';
     if (!target) return 'ignored';
     const order = orderOf(file, call);
+    if (method === COMPUTED_METHOD) return this.addRouteTable(target, file, call, order, receiver.routePath);
     if (receiver.routePath !== undefined) {
       const httpMethod = this.dialect.routeMethods.get(method);
       if (!httpMethod) return 'ignored';
@@ -247,17 +248,107 @@ class RouterGraph {
     return perElement;
   }
 
+  /**
+   * A route table's loader: `for (const { method, url, middlewares, handler } of routes) router[method](url, ...middlewares, handler)`,
+   * the same with `routes.forEach(...)`, `_.each(routes, ...)`, `route.method.toLowerCase()` or locals read
+   * from the element in the loop body, over a const array of route-definition objects of this file (or an
+   * object of them: `Object.values(api)`, `_.each(api, ...)`). Each object is one route, registered as if
+   * its `router.get('/notes/:id', authenticate, handler)` were written at the object, so its own
+   * middleware list is its guard. A table whose objects name no HTTP method registers nothing.
+   */
+  private addRouteTable(target: RouterNode, file: ScannedSourceFile, call: ts.CallExpression, order: EventOrder, routePath: string[] | undefined): 'added' | 'ignored' {
+    const loop = enclosingIteration(call);
+    const callee = skipOuterExpressions(call.expression);
+    if (!loop || !ts.isElementAccessExpression(callee)) return 'ignored';
+    const methodField = this.loopField(callee.argumentExpression, loop, file);
+    const elements = methodField && this.routeObjects(loop.iterated, file);
+    if (!methodField || !elements) return 'ignored';
+    let added = false;
+    for (const element of elements) {
+      const methodValue = objectPropertyValue(element, methodField);
+      const methodText = methodValue && this.values.evaluateString(methodValue, file);
+      const httpMethod = methodText === undefined ? undefined : this.dialect.routeMethods.get(methodText.toLowerCase());
+      if (!httpMethod) continue;
+      const args: ts.Expression[] = [];
+      let handlerMethod: ts.MethodDeclaration | undefined;
+      call.arguments.forEach((argument, index) => {
+        const spread = ts.isSpreadElement(argument);
+        const field = this.loopField(spread ? argument.expression : argument, loop, file);
+        if (field === undefined) return void args.push(argument);
+        const value = objectPropertyValue(element, field);
+        if (value) return void args.push(value);
+        // The handler as a method of the object; a missing optional field (no `middlewares`) adds nothing.
+        if (index === call.arguments.length - 1) handlerMethod = objectMethod(element, field);
+      });
+      const paths = routePath ?? (args[0] ? this.values.pathsOf(args[0], file) : undefined);
+      if (!paths) continue;
+      const items = this.values.flatten(routePath ? args : args.slice(1), file);
+      const handler = handlerMethod ? undefined : items.at(-1);
+      const middleware = handlerMethod ? items : items.slice(0, -1);
+      target.events.push({ kind: 'route', order, file, call, methods: [httpMethod], paths, middleware, handler, handlerMethod, at: element });
+      added = true;
+    }
+    return added ? 'added' : 'ignored';
+  }
+
+  /**
+   * The route-object field an expression in a loader's loop reads: `route.method`, a destructured
+   * `{ method }` of the loop parameter or of a local (`const { url } = route`), through
+   * `.toLowerCase()`/`.toUpperCase()`, a conditional's first branch and a one-argument wrapper call
+   * (`const fn = handler ? wrap(handler) : noop`), so the wrapped handler stands for itself.
+   */
+  private loopField(expression: ts.Expression, loop: NonNullable<ReturnType<typeof enclosingIteration>>, file: ScannedSourceFile, depth = 0): string | undefined {
+    if (depth > 4) return undefined;
+    const value = skipOuterExpressions(expression);
+    const direct = itemPropertyRead(value, loop.item);
+    if (direct !== undefined) return direct;
+    if (ts.isCallExpression(value)) {
+      const callee = skipOuterExpressions(value.expression);
+      if (ts.isPropertyAccessExpression(callee) && value.arguments.length === 0 && CASE_CHANGES.has(callee.name.text)) return this.loopField(callee.expression, loop, file, depth + 1);
+      return value.arguments.length === 1 ? this.loopField(value.arguments[0]!, loop, file, depth + 1) : undefined;
+    }
+    if (ts.isConditionalExpression(value)) return this.loopField(value.whenTrue, loop, file, depth + 1);
+    if (!ts.isIdentifier(value)) return undefined;
+    const declaration = this.values.declarationOf(value, file);
+    const node = declaration?.node;
+    // Only a local of the loop's body: a name from outside the loop is the same for every element.
+    if (!node || declaration.file !== file || node.pos < loop.body.pos || node.end > loop.body.end) return undefined;
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) return this.loopField(node.initializer, loop, file, depth + 1);
+    if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent) && ts.isVariableDeclaration(node.parent.parent) && node.parent.parent.initializer) {
+      const source = skipOuterExpressions(node.parent.parent.initializer);
+      if (!ts.isIdentifier(source) || !ts.isIdentifier(loop.item) || source.text !== loop.item.text || node.dotDotDotToken) return undefined;
+      return node.propertyName ? propertyNameText(node.propertyName) : ts.isIdentifier(node.name) ? node.name.text : undefined;
+    }
+    return undefined;
+  }
+
+  /** A loader's table: the elements of `[{...}, {...}]`, or the values of `{ a: {...}, b: {...} }` (also as `Object.values(api)`), as a const of this file. */
+  private routeObjects(expression: ts.Expression, file: ScannedSourceFile): ts.ObjectLiteralExpression[] | undefined {
+    let value = skipOuterExpressions(expression);
+    if (ts.isCallExpression(value) && value.arguments.length === 1 && skipOuterExpressions(value.expression).getText(file.sourceFile) === 'Object.values') value = skipOuterExpressions(value.arguments[0]!);
+    const elements = this.objectLiteralElements(value, file);
+    if (elements) return elements;
+    const object = this.constInitializer(value, file);
+    if (!object || !ts.isObjectLiteralExpression(object) || object.properties.length === 0) return undefined;
+    const values = object.properties.map((property) => (ts.isPropertyAssignment(property) ? skipOuterExpressions(property.initializer) : undefined));
+    return values.every((entry) => entry !== undefined && ts.isObjectLiteralExpression(entry)) ? (values as ts.ObjectLiteralExpression[]) : undefined;
+  }
+
+  /** What a const of this file is initialized with, or the expression itself when it is no name. */
+  private constInitializer(expression: ts.Expression, file: ScannedSourceFile): ts.Expression | undefined {
+    const value = skipOuterExpressions(expression);
+    if (!ts.isIdentifier(value)) return value;
+    const declaration = this.values.declarationOf(value, file);
+    const node = declaration?.node;
+    // Same file only: an imported table could be filled or filtered before it is iterated here.
+    if (declaration?.file !== file || !node || !ts.isVariableDeclaration(node) || !isConstant(node) || !node.initializer) return undefined;
+    return skipOuterExpressions(node.initializer);
+  }
+
   /** The elements of `[{...}, {...}]`, written inline or as a const of this file; undefined if any is not an object literal. */
   private objectLiteralElements(expression: ts.Expression, file: ScannedSourceFile): ts.ObjectLiteralExpression[] | undefined {
-    let array = skipOuterExpressions(expression);
-    if (ts.isIdentifier(array)) {
-      const declaration = this.values.declarationOf(array, file);
-      const node = declaration?.node;
-      // Same file only: an imported array could be filled or filtered before it is iterated here.
-      if (declaration?.file !== file || !node || !ts.isVariableDeclaration(node) || !isConstant(node) || !node.initializer) return undefined;
-      array = skipOuterExpressions(node.initializer);
-    }
-    if (!ts.isArrayLiteralExpression(array)) return undefined;
+    const array = this.constInitializer(expression, file);
+    if (!array || !ts.isArrayLiteralExpression(array)) return undefined;
     const elements = array.elements.map((element) => skipOuterExpressions(element));
     return elements.every((element) => ts.isObjectLiteralExpression(element)) ? (elements as ts.ObjectLiteralExpression[]) : undefined;
   }
@@ -398,12 +489,12 @@ class RouterGraph {
     // located at its method name, not at the chain's start.
     const callee = skipOuterExpressions(call.expression);
     const atName = ts.isPropertyAccessExpression(callee) && (ts.isCallExpression(skipOuterExpressions(callee.expression)) || nodePosition(callee.name).line !== nodePosition(call).line);
-    const position = atName ? nodePosition((callee as ts.PropertyAccessExpression).name) : nodePosition(call);
+    const position = event.at ? nodePosition(event.at) : atName ? nodePosition((callee as ts.PropertyAccessExpression).name) : nodePosition(call);
     const routeMiddleware = event.middleware.map((expression) => {
       const { inner } = this.unlessOf(expression, file);
       return this.describe(inner, file, 'route', inner === expression ? undefined : middlewareName(expression));
     });
-    const handlerFunction = event.handler && this.handlerOf(event.handler, file);
+    const handlerFunction = event.handlerMethod ? { node: event.handlerMethod, name: propertyNameText(event.handlerMethod.name) ?? 'handler', file } : event.handler && this.handlerOf(event.handler, file);
     // Express runs every argument the same way: a last argument that is an authentication middleware
     // (`app.get('/api/Users', security.isAuthorized())`, the real handler mounted elsewhere) guards.
     if (event.handler && ts.isCallExpression(skipOuterExpressions(event.handler))) {
@@ -511,6 +602,14 @@ class RouterGraph {
 }
 
 const CONTEXT_NAMES = new Set(['ctx', 'context', 'req', 'request']);
+
+/** Calls that change a method name's case and keep which method it is. */
+const CASE_CHANGES = new Set(['toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase']);
+
+/** `async handler(req, res) {...}` in a route-definition object: the method a field names. */
+function objectMethod(object: ts.ObjectLiteralExpression, name: string): ts.MethodDeclaration | undefined {
+  return object.properties.find((property): property is ts.MethodDeclaration => ts.isMethodDeclaration(property) && propertyNameText(property.name) === name);
+}
 
 /**
  * A handler a project's router class dispatches: which parameter is the framework's request

@@ -69,6 +69,10 @@ export type RouterEvent =
       paths: string[];
       middleware: ts.Expression[];
       handler?: ts.Expression;
+      /** A route-table entry's handler written as a method (`async handler(req, res) {...}`), which is no expression. */
+      handlerMethod?: ts.MethodDeclaration;
+      /** Where the route is written when that is not the call: the route-definition object a loader's call registers. */
+      at?: ts.Node;
     }
   | { kind: 'use'; order: EventOrder; file: ScannedSourceFile; paths: string[] | undefined; middleware: ts.Expression[]; mountInline: boolean }
   | { kind: 'mount'; order: EventOrder; paths: string[]; child: RouterNode; viaCall: boolean };

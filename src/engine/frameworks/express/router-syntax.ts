@@ -16,24 +16,35 @@ export function returnedFunction(body: ts.ConciseBody): (ts.ArrowFunction | ts.F
   return undefined;
 }
 
+const ITERATION_METHODS = new Set(['forEach', 'each']);
+/** The names lodash and underscore are imported as, whose `each`/`forEach` take the collection first. */
+const UTILITY_NAMESPACES = /^(?:_|lodash|underscore)$/;
+
 /**
  * The loop a call sits in, if its nearest enclosing function or loop iterates an array element by
- * element: `xs.forEach((item) => ...)` (arrow or function expression) or `for (const item of xs)`.
+ * element: `xs.forEach((item) => ...)` (arrow or function expression), `_.each(xs, (item) => ...)`
+ * or `for (const item of xs)`; `body` is the loop's body, where locals read from the item live.
  */
-export function enclosingIteration(node: ts.Node): { iterated: ts.Expression; item: ts.BindingName } | undefined {
+export function enclosingIteration(node: ts.Node): { iterated: ts.Expression; item: ts.BindingName; body: ts.Node } | undefined {
   for (let child: ts.Node = node, current = node.parent; current; child = current, current = current.parent) {
     if (ts.isForOfStatement(current)) {
       // In `for (const x of xs.map(...))` the call is part of what is iterated, not of the body.
       if (child !== current.statement || !ts.isVariableDeclarationList(current.initializer) || current.initializer.declarations.length !== 1) return undefined;
-      return { iterated: current.expression, item: current.initializer.declarations[0]!.name };
+      return { iterated: current.expression, item: current.initializer.declarations[0]!.name, body: current.statement };
     }
     if (ts.isArrowFunction(current) || ts.isFunctionExpression(current)) {
       const loopCall = current.parent;
-      if (!ts.isCallExpression(loopCall) || loopCall.arguments[0] !== current) return undefined;
-      const callee = skipOuterExpressions(loopCall.expression);
       const item = current.parameters[0]?.name;
-      if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'forEach' || !item) return undefined;
-      return { iterated: callee.expression, item };
+      if (!ts.isCallExpression(loopCall) || !item) return undefined;
+      const callee = skipOuterExpressions(loopCall.expression);
+      if (!ts.isPropertyAccessExpression(callee) || !ITERATION_METHODS.has(callee.name.text)) return undefined;
+      if (loopCall.arguments[0] === current && callee.name.text === 'forEach') return { iterated: callee.expression, item, body: current };
+      // lodash/underscore `_.each(collection, (item) => ...)`, `_.forEach(...)`: the collection is the first argument.
+      const collection = loopCall.arguments[0];
+      if (loopCall.arguments[1] === current && collection && ts.isIdentifier(skipOuterExpressions(callee.expression)) && UTILITY_NAMESPACES.test((skipOuterExpressions(callee.expression) as ts.Identifier).text)) {
+        return { iterated: collection, item, body: current };
+      }
+      return undefined;
     }
     if (isFunctionLike(current) || ts.isClassLike(current) || ts.isSourceFile(current)) return undefined;
   }
