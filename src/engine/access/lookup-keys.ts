@@ -62,7 +62,8 @@ const PUBLIC_FIELD = /^(?:is_?)?(?:public|published|listed|shared_?publicly)$/i;
 const VISIBILITY_FIELD = /^(?:visibility|privacy|access|accessLevel|access_level|audience)$/i;
 
 // The signed-in user as frameworks without a principal source in the engine spell it (next-auth session, hono jwtPayload).
-const PRINCIPAL_SPELLING = /\bsession\s*\??\.\s*user\b|\bsession\.user\b|\bjwtPayload\b|\bget\s*\(\s*['"]jwtPayload['"]\s*\)|\b(?:req|request)\s*\.\s*auth\b/;
+// Express auth middleware keeps the caller on the response for the handlers after it: `res.locals.user`.
+const PRINCIPAL_SPELLING = /\bsession\s*\??\.\s*user\b|\bsession\.user\b|\bjwtPayload\b|\bget\s*\(\s*['"]jwtPayload['"]\s*\)|\b(?:req|request)\s*\.\s*auth\b|\b(?:res|response)\s*\.\s*locals\s*\.\s*(?:user|currentUser|authUser|account|session|auth)\b/;
 // Update operators that add or remove one member of a relation or set: the caller's own membership (models/orms.ts).
 const LINK_OPERATOR: ReadonlySet<string> = new Set(LINK_OPERATORS);
 

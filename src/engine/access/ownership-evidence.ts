@@ -23,11 +23,12 @@ export interface AccessContext {
 }
 
 // Names the authenticated user goes by in code (textual fallback where no origin is known, e.g. a service parameter).
-// A request context built by the auth guard may call it the active user (Vendure's `ctx.activeUserId`).
+// A request context built by the auth guard may call it the active user (Vendure's `ctx.activeUserId`);
+// Express middleware may keep it on the response for the handlers after it (`res.locals.user`).
 // The caller's tenant on the request or its server-built context (`context.org.id`, `req.organization.id`,
 // set by the middleware that resolved the caller's membership) scopes a lookup to the caller as well.
 const PRINCIPAL_TEXT =
-  /\b(?:req|request|ctx|context)\s*\.\s*(?:org|organization|tenant|workspace)\s*\??\.\s*(?:id|_id)\b|\b(?:req|request|ctx|c|context)\s*\.\s*(?:user|auth|session|state\s*\.\s*user|locals\s*\.\s*user|userId|currentUser|remoteUser|authUser|loggedInUser|authenticatedUser|uid|activeUser|activeUserId)\b|\b(?:user|currentUser|me|principal|session|auth|actor|viewer|requester|caller|authUser|loggedInUser|sessionUser|account)\s*\??\.\s*(?:id|_id|sub|userId|uid|email|accountIds|orgId|organizationId|tenantId|teamId|teamIds)\b|\b(?:userId|userUid|currentUserId|ownerId|actorId|viewerId|callerId|requesterId|authUserId|sessionUserId|tenantId|orgId|organizationId|accountId)\b/;
+  /\b(?:res|response)\s*\.\s*locals\s*\.\s*(?:user|currentUser|authUser|account|session|auth)\b|\b(?:req|request|ctx|context)\s*\.\s*(?:org|organization|tenant|workspace)\s*\??\.\s*(?:id|_id)\b|\b(?:req|request|ctx|c|context)\s*\.\s*(?:user|auth|session|state\s*\.\s*user|locals\s*\.\s*user|userId|currentUser|remoteUser|authUser|loggedInUser|authenticatedUser|uid|activeUser|activeUserId)\b|\b(?:user|currentUser|me|principal|session|auth|actor|viewer|requester|caller|authUser|loggedInUser|sessionUser|account)\s*\??\.\s*(?:id|_id|sub|userId|uid|email|accountIds|orgId|organizationId|tenantId|teamId|teamIds)\b|\b(?:userId|userUid|currentUserId|ownerId|actorId|viewerId|callerId|requesterId|authUserId|sessionUserId|tenantId|orgId|organizationId|accountId)\b/;
 // A statement that ends the request: throw, return (with or without a response), next(err).
 // Hono keeps the verified token or user in the context: `c.get('jwtPayload').sub`, `c.get('user').id`.
 const CONTEXT_PRINCIPAL = /\bjwtPayload\b|\.get\s*\(\s*['"`](?:jwtPayload|user|session|auth)['"`]\s*\)/;

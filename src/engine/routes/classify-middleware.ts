@@ -3,7 +3,9 @@ import type { AuthModel } from '../models.js';
 import { anonymousPassesByFlag, anonymousPassesEveryRejection } from './optional-flags.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { codeText, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
-import { bindingValue, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
+import { bindingNames, bindingValue, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
+import { walkDescendants } from '../ast/file-index.js';
+import { mentionsName } from '../text.js';
 import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.js';
 import { HANDLER_WRAPPER_PACKAGES, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
@@ -927,6 +929,9 @@ function classifyOwnBody(fn: ResolvedFunction, calleeText: string, calleeCode: s
   if (rejectsOnCredentialCheck(text)) {
     return { kind: 'auth', strength: 'strong', evidence: `${where} rejects with 401 when the token or session is missing or invalid` };
   }
+  if (rejects && rejectsWhenCredentialLookupFails(body, fn.node.getSourceFile())) {
+    return { kind: 'auth', strength: 'strong', evidence: `${where} looks the caller up by the request's credential and rejects with 401 when none matches` };
+  }
   if (gatesOnSessionWithRedirect(body, fn.node.getSourceFile())) {
     return { kind: 'auth', strength: 'strong', evidence: `${where} lets the request on only when the session is authenticated, and redirects it otherwise` };
   }
@@ -940,6 +945,37 @@ function classifyOwnBody(fn: ResolvedFunction, calleeText: string, calleeCode: s
     return { kind: 'validation', strength: 'strong', evidence: `${where} validates the request` };
   }
   return undefined;
+}
+
+/** A credential read from the request by name: `req.header('x-api-key')`, `req.headers['x-auth-token']`, `req.cookies['sid']`. */
+const REQUEST_CREDENTIAL_NAMED = /\b(?:header|get)\s*\(\s*['"`][^'"`]*(?:key|token|authori[sz]ation|auth(?![a-z])|session|secret|sid)[^'"`]*['"`]|\b(?:headers|cookies|signedCookies|query|body|params)\s*\[\s*['"`][^'"`]*(?:key|token|authori[sz]ation|auth(?![a-z])|session|secret|sid)/i;
+/** ...or by property: `req.query.apiKey`, `req.cookies.session`, `req.body.token` (case matters: `req.query.author` is no credential). */
+const REQUEST_CREDENTIAL_FIELD = /\b(?:headers|cookies|signedCookies|query|body|params)\s*\??\.\s*(?:\w*(?:[Kk]ey|[Tt]oken|[Ss]ecret|[Ss]ession(?:[Ii]d)?)|authorization|auth(?:[A-Z]\w*)?|sid)\b/;
+
+/**
+ * `const user = await User.findOne({ apiToken: req.header('x-api-key') }); if (!user) return res.status(401)...`:
+ * the caller looked up by a credential the request carries (read directly or through a local), and a 401
+ * when nothing matches. The condition names only the lookup's result, so the credential words are in its initializer.
+ */
+function rejectsWhenCredentialLookupFails(body: ts.Node, sourceFile: ts.SourceFile): boolean {
+  const credentialLocals = new Set<string>();
+  const readsCredential = (node: ts.Node): boolean => {
+    // Header and cookie names are string literals: read as written, comments aside.
+    const text = node.getText(sourceFile);
+    return REQUEST_CREDENTIAL_NAMED.test(text) || REQUEST_CREDENTIAL_FIELD.test(text) || [...credentialLocals].some((name) => mentionsName(text, name));
+  };
+  let found = false;
+  walkDescendants(body, (node) => {
+    if (found || (node !== body && ts.isFunctionLike(node))) return false;
+    if (ts.isVariableDeclaration(node) && node.initializer && readsCredential(node.initializer)) for (const name of bindingNames(node.name)) credentialLocals.add(name);
+    if (ts.isIfStatement(node)) {
+      const condition = skipOuterExpressions(node.expression);
+      const tested = ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken ? skipOuterExpressions(condition.operand) : undefined;
+      if (tested && ts.isIdentifier(tested) && credentialLocals.has(tested.text) && REJECTS_UNAUTHENTICATED.test(codeText(node.thenStatement, sourceFile))) found = true;
+    }
+    return undefined;
+  });
+  return found;
 }
 
 /**
