@@ -11,6 +11,7 @@ import { locateMiddleware } from '../routes/classify-middleware.js';
 import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { memberOfArgument, parameterSlot } from './call-arguments.js';
+import { checkedInputMatches, keyInputPath } from './key-input.js';
 import { filterFacts, isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess, type ParentRecord } from './lookup-keys.js';
 import { accessCheckedInputFields, collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
@@ -43,6 +44,8 @@ export interface UncheckedAccess {
   guardNote?: string;
   /** The filter's key that works as a capability (`shareToken`): whoever holds the link may access it. */
   capability?: string;
+  /** The key's value as written in the filter (`args.where.id`), followed back to the request input a guard may check. */
+  keyExpression?: ts.Expression;
 }
 
 export interface ObjectAccessAnalysis {
@@ -91,6 +94,8 @@ interface ReachEntry {
    * followed passed.
    */
   scopeSlots?: Array<{ field: string; index: number; memberPath: string[] }>;
+  /** The key's value as written in the filter. */
+  keyExpression?: ts.Expression;
 }
 
 const analyses = new WeakMap<object, ObjectAccessAnalysis>();
@@ -172,6 +177,14 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const covered = coveredBy(membership);
       if (covered) return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `membership checked by ${role.name} on ${covered}` });
       return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: `a role on the ${[...membership].join(', ')} the client names (${role.name}), not on this id` });
+    }
+    // A guard that checks the caller's access to the object at an input the route's metadata names
+    // (`@AuthorizeContext(Origin.ProjectId, 'data.projectId')`): lookups keyed by that input are checked.
+    const checkingGuards = role ? [] : route.middleware.filter((middleware) => middleware.accessCheckedInputs);
+    const keyInput = checkingGuards.length > 0 && candidate.keyExpression ? keyInputPath(ctx.modules, route, candidate.keyExpression, path) : undefined;
+    for (const middleware of keyInput ? checkingGuards : []) {
+      const matched = checkedInputMatches(middleware.accessCheckedInputs!, keyInput!);
+      if (matched) return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `access to ${matched.part}.${matched.path.join('.')} checked by ${middleware.name}` });
     }
     // An authentication middleware that also checks the caller's access to the tenant the input names.
     const checkedInputs = new Map<string, string>();
@@ -266,9 +279,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
             return slot ? [{ field: other.field, ...slot }] : [];
           })
         : [];
-      register(owner?.fn, owner?.index, { lookup, field: key.field, inner: ownerInner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}), ...parents, ...(scopeSlots.length > 0 ? { scopeSlots } : {}) });
+      register(owner?.fn, owner?.index, { lookup, field: key.field, inner: ownerInner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}), ...parents, ...(scopeSlots.length > 0 ? { scopeSlots } : {}), keyExpression: key.expression });
       const path = pathFunctions(ctx, tainted, key.taint.steps, lookup.node);
-      consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled, facts.parentRecords);
+      consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high', ...(capability ? { capability } : {}), keyExpression: key.expression }, path, keyNames, settled, facts.parentRecords);
     });
   }
   for (let round = 0, changed = true; changed && round < 6; round++) {
@@ -301,11 +314,12 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const ownerInner: PathEntry[] = owner && owner.closures.length > 0 ? [{ fn: owner.fn as PathEntry['fn'], call: owner.closures[0]!.fn }, ...inner] : inner;
         const passedKey = memberOfObjectLiteral(tainted.call.arguments?.[entry.index], entry.memberPath);
         const callerMemberPath = passedKey ? memberPathOfParameter(passedKey, owner?.fn ?? caller) : undefined;
-        if (register(owner?.fn, owner?.index, { lookup: entry.lookup, field: entry.field, inner: ownerInner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}), ...(entry.severalPaths ? { severalPaths: true } : {}) })) changed = true;
+        const keyExpression = entry.keyExpression ? { keyExpression: entry.keyExpression } : {};
+        if (register(owner?.fn, owner?.index, { lookup: entry.lookup, field: entry.field, inner: ownerInner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}), ...(entry.severalPaths ? { severalPaths: true } : {}), ...keyExpression })) changed = true;
         const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
         const { line, column } = nodePosition(tainted.call);
         const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
-        const candidate: UncheckedAccess = { tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high', ...(entry.capability ? { capability: entry.capability } : {}) };
+        const candidate: UncheckedAccess = { tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high', ...(entry.capability ? { capability: entry.capability } : {}), ...keyExpression };
         // This caller passes its own tenant or id for another field of the filter: scoped from here.
         const scopedBy = entry.settled ? undefined : entry.scopeSlots?.find((slot) => memberOfOrigin(tainted.argumentOrigins[slot.index], slot.memberPath)?.kind === 'principal');
         const settledHere: Settled | undefined = scopedBy ? { verdict: 'scoped', evidence: `scoped by ${scopedBy.field}, which ${callee.name}() is given from the caller's own at ${tainted.file.path}:${line}` } : entry.settled;
@@ -333,9 +347,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     const keyNames = new Set(facts.keys.flatMap((candidate) => [...namesOf(candidate.taint.steps, candidate.expression)]));
     const optional = { ...(capability ? { capability } : {}), ...(settled ? { settled } : {}) };
     const memberPath = memberPathOfParameter(key.expression, caller);
-    const registered = register(caller, parameterIndexOf(ctx, key.taint.steps, caller), { lookup: entry.lookup, field: key.field, inner, keyNames, accessFile: entry.accessFile, ...optional, ...(memberPath ? { memberPath } : {}) });
+    const registered = register(caller, parameterIndexOf(ctx, key.taint.steps, caller), { lookup: entry.lookup, field: key.field, inner, keyNames, accessFile: entry.accessFile, ...optional, ...(memberPath ? { memberPath } : {}), keyExpression: key.expression });
     const path = [...pathFunctions(ctx, tainted, key.taint.steps, tainted.call), ...inner];
-    consider({ tainted, lookup: entry.lookup, field: key.field, taint: key.taint, accessFile: entry.accessFile, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled);
+    consider({ tainted, lookup: entry.lookup, field: key.field, taint: key.taint, accessFile: entry.accessFile, confidence: 'high', ...(capability ? { capability } : {}), keyExpression: key.expression }, path, keyNames, settled);
     return registered;
   }
   // A model named like reference data (`tags`, `templates`) that the project scopes to its owner
