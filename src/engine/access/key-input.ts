@@ -19,42 +19,58 @@ const MAX_HOPS = 16;
  */
 export function keyInputPath(modules: ModuleIndex, route: Route, key: ts.Expression, path: readonly PathStep[]): CheckedInput | undefined {
   const handler = route.handler?.node;
-  if (!handler) return undefined;
-  let expression: ts.Expression = key;
-  const segments: string[] = [];
-  for (let hops = 0; hops < MAX_HOPS; hops++) {
-    const value = skipOuterExpressions(expression);
-    if (ts.isPropertyAccessExpression(value)) {
-      segments.unshift(value.name.text);
-      expression = value.expression;
-      continue;
-    }
-    if (ts.isElementAccessExpression(value)) {
-      const index = skipOuterExpressions(value.argumentExpression);
-      if (!ts.isStringLiteralLike(index)) return undefined;
-      segments.unshift(index.text);
-      expression = value.expression;
-      continue;
-    }
-    if (!ts.isIdentifier(value)) return undefined;
-    const binding = localBinding(value);
-    if (!binding) return undefined;
-    const inPattern = patternPath(binding.name, value.text);
-    if (!inPattern) return undefined;
-    segments.unshift(...inPattern);
-    if (ts.isVariableDeclaration(binding)) {
-      if (!binding.initializer) return undefined;
-      expression = binding.initializer;
-      continue;
-    }
-    const fn = binding.parent;
-    if (fn === handler) return handlerInput(binding, segments);
-    const call = callInto(modules, fn, path);
-    const argument = call?.arguments[fn.parameters.indexOf(binding)];
-    if (!argument || ts.isSpreadElement(argument)) return undefined;
-    expression = argument;
+  return handler ? follow(modules, handler, key, [], path, 0) : undefined;
+}
+
+function follow(modules: ModuleIndex, handler: ts.Node, expression: ts.Expression, segments: readonly string[], path: readonly PathStep[], hops: number): CheckedInput | undefined {
+  if (hops > MAX_HOPS) return undefined;
+  const value = skipOuterExpressions(expression);
+  if (ts.isPropertyAccessExpression(value)) return follow(modules, handler, value.expression, [value.name.text, ...segments], path, hops + 1);
+  if (ts.isElementAccessExpression(value)) {
+    const index = skipOuterExpressions(value.argumentExpression);
+    return ts.isStringLiteralLike(index) ? follow(modules, handler, value.expression, [index.text, ...segments], path, hops + 1) : undefined;
   }
-  return undefined;
+  // An object built on the way (`findOne({ where: { id: args.data.dto.id } })`, `{ ...args.data, ...defaults }`):
+  // the member the path continues with, or the spread that may hold it (the last one that leads to the request).
+  if (ts.isObjectLiteralExpression(value)) {
+    const [head, ...rest] = segments;
+    if (head === undefined) return undefined;
+    for (const property of [...value.properties].reverse()) {
+      if (ts.isSpreadAssignment(property)) {
+        const spread = follow(modules, handler, property.expression, segments, path, hops + 1);
+        if (spread) return spread;
+        continue;
+      }
+      if (!property.name || propertyNameText(property.name) !== head) continue;
+      if (ts.isPropertyAssignment(property)) return follow(modules, handler, property.initializer, rest, path, hops + 1);
+      if (ts.isShorthandPropertyAssignment(property)) return follow(modules, handler, property.name, rest, path, hops + 1);
+      return undefined;
+    }
+    return undefined;
+  }
+  if (!ts.isIdentifier(value)) return undefined;
+  const binding = localBinding(value);
+  if (!binding) return undefined;
+  const inPattern = patternPath(binding.name, value.text);
+  if (!inPattern) return undefined;
+  const through = [...inPattern, ...segments];
+  if (ts.isVariableDeclaration(binding)) return binding.initializer ? follow(modules, handler, binding.initializer, through, path, hops + 1) : undefined;
+  const fn = binding.parent;
+  if (fn === handler) return handlerInput(binding, through);
+  // Every call into the function on the key's way must pass the same input there.
+  const calls = callsInto(modules, fn, path);
+  let found: CheckedInput | undefined;
+  for (const call of calls) {
+    const argument = call.arguments[fn.parameters.indexOf(binding)];
+    const input = argument && !ts.isSpreadElement(argument) ? follow(modules, handler, argument, through, path, hops + 1) : undefined;
+    if (!input || (found && !sameInput(found, input))) return undefined;
+    found = input;
+  }
+  return found;
+}
+
+function sameInput(a: CheckedInput, b: CheckedInput): boolean {
+  return a.part === b.part && a.path.length === b.path.length && a.path.every((segment, index) => segment === b.path[index]);
 }
 
 /** Whether a lookup's key is one of the inputs a guard checks (the same bag, the same path). */
@@ -76,15 +92,33 @@ function patternPath(binding: ts.BindingName, name: string): string[] | undefine
   return undefined;
 }
 
-/** The call on the key's path that enters `fn`. */
-function callInto(modules: ModuleIndex, fn: ts.SignatureDeclaration, path: readonly PathStep[]): ts.CallExpression | undefined {
-  for (const step of path) {
-    const call = step.call;
-    if (!call || !ts.isCallExpression(call)) continue;
+/**
+ * The calls that enter `fn` on the key's way: the one the path records, else those written in the
+ * functions the path runs through (the dataflow follows a call given an object literal,
+ * `this.loadBoard({ where: { id } })`, without recording it as a step).
+ */
+function callsInto(modules: ModuleIndex, fn: ts.SignatureDeclaration, path: readonly PathStep[]): ts.CallExpression[] {
+  const enters = (call: ts.CallExpression): boolean => {
     const file = modules.fileOf(call);
-    if (file && resolveFunction(modules, file, call.expression)?.node === fn) return call;
+    return file !== undefined && resolveFunction(modules, file, call.expression)?.node === fn;
+  };
+  const recorded = path.flatMap((step) => (step.call && ts.isCallExpression(step.call) && enters(step.call) ? [step.call] : []));
+  if (recorded.length > 0) return recorded;
+  const bodies = new Set<ts.Node>();
+  for (const step of path) {
+    if (step.fn !== fn && 'body' in step.fn && step.fn.body) bodies.add(step.fn.body as ts.Node);
+    const call = step.call;
+    const file = call && ts.isCallExpression(call) ? modules.fileOf(call) : undefined;
+    const target = file && call && ts.isCallExpression(call) ? resolveFunction(modules, file, call.expression)?.node : undefined;
+    if (target && target !== fn && target.body) bodies.add(target.body);
   }
-  return undefined;
+  const found: ts.CallExpression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && enters(node)) found.push(node);
+    ts.forEachChild(node, visit);
+  };
+  for (const body of bodies) visit(body);
+  return found;
 }
 
 // NestJS input decorators and the bag each injects.
