@@ -11,6 +11,7 @@ import { locateMiddleware } from '../routes/classify-middleware.js';
 import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { memberOfArgument, parameterSlot } from './call-arguments.js';
+import { checkedInputMatches, keyInputPath } from './key-input.js';
 import { filterFacts, isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess, type ParentRecord } from './lookup-keys.js';
 import { accessCheckedInputFields, collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
@@ -24,6 +25,10 @@ import { accessCheckedInputFields, collectIdentifiers, inCodeOwnershipCheck, mem
 // Reference data every signed-in user may read by id: not owned by anyone (a shop's promotions and
 // payment or shipping methods are the shop's, offered to every customer).
 const REFERENCE_MODEL = /^(?:products?|categor(?:y|ies)|tags?|countr(?:y|ies)|currenc(?:y|ies)|languages?|locales?|plans?|features?|regions?|cities|city|states?|timezones?|settings?|configs?|configurations?|templates?|translations?|permissions?|roles?|promotions?|(?:payment|shipping|delivery)_?methods?)$/i;
+
+// Records a customer redeems by typing their code (a coupon, a voucher, a promotion code), and the key that is that code.
+const REDEEMABLE_MODEL = /^(?:coupons?|vouchers?|(?:promo|promotion|discount|gift)_?codes?)$/i;
+const REDEEMABLE_CODE_KEY = /^(?:(?:coupon|voucher|promo|promotion|discount)_?)?code$/i;
 
 // Request fields naming a kind of thing (a delivery method, a plan), not one user's record.
 const REFERENCE_KEY = /(?:method|type|kind|category|plan|country|currency|language|locale|tier|template)_?id$/i;
@@ -43,6 +48,11 @@ export interface UncheckedAccess {
   guardNote?: string;
   /** The filter's key that works as a capability (`shareToken`): whoever holds the link may access it. */
   capability?: string;
+  /**
+   * The filter's key values as written (`args.where.id`; each field of a composite key), followed
+   * back to the request input a guard may check: a filter holding a checked input finds only records under it.
+   */
+  keyExpressions?: ts.Expression[];
 }
 
 export interface ObjectAccessAnalysis {
@@ -91,6 +101,8 @@ interface ReachEntry {
    * followed passed.
    */
   scopeSlots?: Array<{ field: string; index: number; memberPath: string[] }>;
+  /** The filter's key values as written. */
+  keyExpressions?: ts.Expression[];
 }
 
 const analyses = new WeakMap<object, ObjectAccessAnalysis>();
@@ -172,6 +184,14 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const covered = coveredBy(membership);
       if (covered) return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `membership checked by ${role.name} on ${covered}` });
       return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: `a role on the ${[...membership].join(', ')} the client names (${role.name}), not on this id` });
+    }
+    // A guard that checks the caller's access to the object at an input the route's metadata names
+    // (`@AuthorizeContext(Origin.ProjectId, 'data.projectId')`): lookups keyed by that input are checked.
+    const checkingGuards = role ? [] : route.middleware.filter((middleware) => middleware.accessCheckedInputs);
+    const keyInputs = checkingGuards.length > 0 ? (candidate.keyExpressions ?? []).flatMap((expression) => keyInputPath(ctx.modules, route, expression, path) ?? []) : [];
+    for (const middleware of checkingGuards) {
+      const matched = keyInputs.map((input) => checkedInputMatches(middleware.accessCheckedInputs!, input)).find(Boolean);
+      if (matched) return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `access to ${matched.part}.${matched.path.join('.')} checked by ${middleware.name}` });
     }
     // An authentication middleware that also checks the caller's access to the tenant the input names.
     const checkedInputs = new Map<string, string>();
@@ -266,9 +286,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
             return slot ? [{ field: other.field, ...slot }] : [];
           })
         : [];
-      register(owner?.fn, owner?.index, { lookup, field: key.field, inner: ownerInner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}), ...parents, ...(scopeSlots.length > 0 ? { scopeSlots } : {}) });
+      register(owner?.fn, owner?.index, { lookup, field: key.field, inner: ownerInner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}), ...parents, ...(scopeSlots.length > 0 ? { scopeSlots } : {}), keyExpressions: facts.keys.map((candidate) => candidate.expression) });
       const path = pathFunctions(ctx, tainted, key.taint.steps, lookup.node);
-      consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled, facts.parentRecords);
+      consider({ tainted, lookup, field: key.field, taint: key.taint, accessFile: tainted.file, confidence: 'high', ...(capability ? { capability } : {}), keyExpressions: facts.keys.map((candidate) => candidate.expression) }, path, keyNames, settled, facts.parentRecords);
     });
   }
   for (let round = 0, changed = true; changed && round < 6; round++) {
@@ -301,11 +321,12 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const ownerInner: PathEntry[] = owner && owner.closures.length > 0 ? [{ fn: owner.fn as PathEntry['fn'], call: owner.closures[0]!.fn }, ...inner] : inner;
         const passedKey = memberOfObjectLiteral(tainted.call.arguments?.[entry.index], entry.memberPath);
         const callerMemberPath = passedKey ? memberPathOfParameter(passedKey, owner?.fn ?? caller) : undefined;
-        if (register(owner?.fn, owner?.index, { lookup: entry.lookup, field: entry.field, inner: ownerInner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}), ...(entry.severalPaths ? { severalPaths: true } : {}) })) changed = true;
+        const keyExpressions = entry.keyExpressions ? { keyExpressions: entry.keyExpressions } : {};
+        if (register(owner?.fn, owner?.index, { lookup: entry.lookup, field: entry.field, inner: ownerInner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}), ...(entry.severalPaths ? { severalPaths: true } : {}), ...keyExpressions })) changed = true;
         const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
         const { line, column } = nodePosition(tainted.call);
         const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
-        const candidate: UncheckedAccess = { tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high', ...(entry.capability ? { capability: entry.capability } : {}) };
+        const candidate: UncheckedAccess = { tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high', ...(entry.capability ? { capability: entry.capability } : {}), ...keyExpressions };
         // This caller passes its own tenant or id for another field of the filter: scoped from here.
         const scopedBy = entry.settled ? undefined : entry.scopeSlots?.find((slot) => memberOfOrigin(tainted.argumentOrigins[slot.index], slot.memberPath)?.kind === 'principal');
         const settledHere: Settled | undefined = scopedBy ? { verdict: 'scoped', evidence: `scoped by ${scopedBy.field}, which ${callee.name}() is given from the caller's own at ${tainted.file.path}:${line}` } : entry.settled;
@@ -333,9 +354,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     const keyNames = new Set(facts.keys.flatMap((candidate) => [...namesOf(candidate.taint.steps, candidate.expression)]));
     const optional = { ...(capability ? { capability } : {}), ...(settled ? { settled } : {}) };
     const memberPath = memberPathOfParameter(key.expression, caller);
-    const registered = register(caller, parameterIndexOf(ctx, key.taint.steps, caller), { lookup: entry.lookup, field: key.field, inner, keyNames, accessFile: entry.accessFile, ...optional, ...(memberPath ? { memberPath } : {}) });
+    const registered = register(caller, parameterIndexOf(ctx, key.taint.steps, caller), { lookup: entry.lookup, field: key.field, inner, keyNames, accessFile: entry.accessFile, ...optional, ...(memberPath ? { memberPath } : {}), keyExpressions: facts.keys.map((candidate) => candidate.expression) });
     const path = [...pathFunctions(ctx, tainted, key.taint.steps, tainted.call), ...inner];
-    consider({ tainted, lookup: entry.lookup, field: key.field, taint: key.taint, accessFile: entry.accessFile, confidence: 'high', ...(capability ? { capability } : {}) }, path, keyNames, settled);
+    consider({ tainted, lookup: entry.lookup, field: key.field, taint: key.taint, accessFile: entry.accessFile, confidence: 'high', ...(capability ? { capability } : {}), keyExpressions: facts.keys.map((candidate) => candidate.expression) }, path, keyNames, settled);
     return registered;
   }
   // A model named like reference data (`tags`, `templates`) that the project scopes to its owner
@@ -407,6 +428,8 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   if (bound) return { verdict: 'scoped', evidence: `scoped by ${bound.candidate.taint.source.label}, which ${bound.by} holds to the signed-in caller's own (${at})` };
   if (!isWriteAccess(lookup) && PRESENTED_CREDENTIAL_KEY.test(key.field)) return { verdict: 'scoped', evidence: `keyed by ${key.taint.source.label}, the credential the caller presents: only its holder's record is found (${at})` };
   if (lookup.access.model && REFERENCE_MODEL.test(lookup.access.model)) return { verdict: 'not-owned', evidence: `reference data (${lookup.access.model})`, byModelName: true };
+  // A coupon or voucher read by the code the customer types: the code is how any customer redeems it, not a key to someone's record.
+  if (!isWriteAccess(lookup) && lookup.access.model && REDEEMABLE_MODEL.test(lookup.access.model) && REDEEMABLE_CODE_KEY.test(key.field)) return { verdict: 'not-owned', evidence: `a ${lookup.access.model} found by the code the customer presents (${at})` };
   if (REFERENCE_KEY.test(key.taint.source.label.split('.').pop() ?? '')) return { verdict: 'not-owned', evidence: `reference key ${key.taint.source.label}` };
   if (usedOnlyToLink(lookup.node)) return { verdict: 'not-owned', evidence: `only linked to, not changed (${at})` };
   if (facts.publicOnly) return { verdict: 'public', evidence: `only public records: ${facts.publicOnly} (${at})` };

@@ -75,6 +75,18 @@ export interface RouteMiddleware extends CodeLocation {
    * which hold what it verified, the caller, for the handlers after it.
    */
   setsOnRequest?: string[];
+  /**
+   * For a guard that checks the caller's access to an object the request names: where it reads the
+   * object's id, as an input bag and a path in it (GraphQL `args` `where.id`, named by the route's
+   * `@CheckAccess('board', 'where.id')`). It covers lookups keyed by those inputs, and no other id.
+   */
+  accessCheckedInputs?: CheckedInput[];
+}
+
+/** One request input a guard checks the caller's access to: `args` `['where', 'id']`, `params` `['projectId']`. */
+export interface CheckedInput {
+  part: InputBagKind;
+  path: string[];
 }
 
 /** A NestJS handler parameter whose project decorator expands to a built-in input decorator. */

@@ -19,6 +19,13 @@ export interface MetadataMark {
   /** `true` for a flag such as `@Public()`; otherwise the values (`@Roles(Role.Admin)` -> ['Admin']). */
   flag: boolean;
   values: string[];
+  /**
+   * The literal strings an options object stores under each of its properties, through the custom
+   * decorator's parameters: `SetMetadata(KEY, { objectType, argumentPath })` applied as
+   * `@CheckAccess('board', 'where.id')` -> { objectType: ['board'], argumentPath: ['where.id'] }.
+   * A guard that reads one of them as a path into the request's input names the input it checks.
+   */
+  fields?: Record<string, string[]>;
   /** As written at the route or controller: `@Public()`, `@Roles(Role.Admin)`. */
   label: string;
   file: string;
@@ -220,7 +227,8 @@ function expand(
         const valueArgument = args[1] && skipOuterExpressions(args[1]);
         const flag = valueArgument?.kind === ts.SyntaxKind.TrueKeyword;
         const values = valueArgument && !flag ? metadataValues(valueArgument, parameters) : [];
-        effects.metadata.push({ key: metadataKey(modules, file, args[0]), flag, values, ...site });
+        const fields = valueArgument && !flag ? metadataFields(valueArgument, parameters) : undefined;
+        effects.metadata.push({ key: metadataKey(modules, file, args[0]), flag, values, ...(fields ? { fields } : {}), ...site });
       } else if (name === 'Version' && args[0]) effects.versions = readVersions(modules, file, args[0]);
     } else if (binding.module === '@nestjs/throttler' && name === 'SkipThrottle') {
       const first = args[0] && skipOuterExpressions(args[0]);
@@ -331,6 +339,27 @@ function metadataValues(value: ts.Expression, parameters: ParameterValues | unde
     });
   }
   return readNames([value]);
+}
+
+/** The literal strings an options object stores per property (`{ argumentPath }` given `'where.id'` where the decorator is applied). */
+function metadataFields(value: ts.Expression, parameters: ParameterValues | undefined): Record<string, string[]> | undefined {
+  if (!ts.isObjectLiteralExpression(value)) return undefined;
+  const literals = (expression: ts.Expression): string[] => {
+    const inner = skipOuterExpressions(expression);
+    if (ts.isStringLiteralLike(inner)) return [inner.text];
+    // The decorator's own parameter: what the route's decorator was given there.
+    const passed = ts.isIdentifier(inner) ? parameters?.byName.get(inner.text) : undefined;
+    return passed ? passed.flatMap((argument) => literals(argument)) : [];
+  };
+  const fields: Record<string, string[]> = {};
+  for (const property of value.properties) {
+    if (!ts.isPropertyAssignment(property) && !ts.isShorthandPropertyAssignment(property)) continue;
+    const name = propertyNameText(property.name);
+    if (!name) continue;
+    const strings = literals(ts.isPropertyAssignment(property) ? property.initializer : property.name);
+    if (strings.length > 0) fields[name] = strings;
+  }
+  return Object.keys(fields).length > 0 ? fields : undefined;
 }
 
 /** Options of an auth decorator that ask for a role or permission (`admin: true`, `roles: [...]`, `permission: X`); others (`sharedLink: true`) ask for none. */

@@ -3,7 +3,8 @@ import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import { bindingValue, type ModuleIndex, resolveFunction } from '../../names/index.js';
 import { guardClassOf, lifecycleMethodOf, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
-import type { HttpMethod, Operation, ParameterInput, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import type { CheckedInput, HttpMethod, Operation, ParameterInput, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import { inputPathReads } from './argument-access.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { bootstrapFor, placeholderFor, readBootstraps, readModules, targetSelects, type Bootstrap, type MiddlewareBinding, type ModuleFacts } from './application.js';
 import { appliedDecorator, decoratorOrigin, MetadataReads, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
@@ -332,6 +333,19 @@ class ControllerDiscovery {
         continue;
       }
       const valued = metadata.find((mark) => !mark.flag && reads.has(mark.key));
+      // `@AuthorizeContext(Origin.ProjectId, 'data.projectId')` read by a guard that takes the value at
+      // that path out of the request and asks an access check with the user: the object is checked.
+      const checkedInputs = valued?.fields && guardClass && (middleware.kind === 'auth' || middleware.kind === 'role') ? routeCheckedInputs(guardClass.node, valued) : [];
+      if (valued && checkedInputs.length > 0) {
+        const where = checkedInputs.map((input) => `${input.part}.${input.path.join('.')}`).join(', ');
+        kept.push({
+          ...middleware,
+          kind: 'auth',
+          accessCheckedInputs: checkedInputs,
+          evidence: `${middleware.evidence}; checks the caller's access to the object at ${where}, named by ${valued.label} (${valued.file}:${valued.line})`,
+        });
+        continue;
+      }
       const sentinels = valued && guardClass && (middleware.kind === 'auth' || middleware.kind === 'role') ? sentinelPermissions(guardClass, this.modules, valued.values) : undefined;
       if (valued && sentinels?.public) {
         // `@Allow(Permission.Public)` read by a guard that returns true when the list holds it.
@@ -421,6 +435,18 @@ function mixinClass(modules: ModuleIndex, file: ScannedSourceFile, base: ts.Expr
     return declared ? { file: factory.file, node: declared } : undefined;
   }
   return undefined;
+}
+
+/** The inputs a guard checks on this route: the paths the route's metadata gives for the options the guard reads the request by. */
+function routeCheckedInputs(guardClass: ts.ClassLikeDeclaration, mark: MetadataMark): CheckedInput[] {
+  const found: CheckedInput[] = [];
+  for (const read of inputPathReads(guardClass)) {
+    for (const path of mark.fields?.[read.option] ?? []) {
+      const segments = path.split('.').filter((segment) => segment.length > 0);
+      if (segments.length > 0) found.push({ part: read.part, path: segments });
+    }
+  }
+  return found;
 }
 
 /** Handler metadata overrides controller metadata with the same key (Reflector.getAllAndOverride). */
