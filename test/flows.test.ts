@@ -137,42 +137,34 @@ describe('trustscan flows on awkward input', () => {
     expect(entities).toEqual(['Deployment', 'Invoice']);
   });
 
-  it('reads a negated state filter as the states it excludes, not ones it requires (Sequelize [Op.notIn] / [Op.ne])', async () => {
+  /** An Express app whose routes update a Sequelize `Membership`, scanned for missing-state-guard. */
+  async function membershipStateGuardFindings(routes: string[]): Promise<Array<{ line: number; message: string }>> {
     const cwd = makeProject({
       'package.json': JSON.stringify({ dependencies: { express: '^4.19.2', sequelize: '^6.37.0' } }),
-      'src/app.ts': [
-        "import express from 'express';",
-        "import { Op } from 'sequelize';",
-        "import { Membership } from './membership';",
-        'const app = express();',
-        "app.post('/memberships/:id/expire', async (req, res) => { await Membership.update({ status: 'EXPIRED' }, { where: { id: req.params.id, status: { [Op.notIn]: ['EXPIRED', 'CANCELLED'] } } }); res.end(); });",
-        "app.post('/memberships/:id/cancel', async (req, res) => { await Membership.update({ status: 'CANCELLED' }, { where: { id: req.params.id, status: { [Op.ne]: 'CANCELLED' } } }); res.end(); });",
-      ].join('\n'),
+      'src/app.ts': ["import express from 'express';", "import { Op } from 'sequelize';", "import { Membership } from './membership';", 'const app = express();', ...routes].join('\n'),
       'src/membership.ts': "import { Model } from 'sequelize';\nexport class Membership extends Model {}\n",
     });
     const run = await runCli(['scan', '.', '-f', 'json', '--rule', 'missing-state-guard', '--fail-on', 'none'], { cwd });
-    const messages = (JSON.parse(run.stdout).findings as Array<{ message: string }>).map((finding) => finding.message).sort();
+    return JSON.parse(run.stdout).findings as Array<{ line: number; message: string }>;
+  }
+
+  it('reads a negated state filter as the states it excludes, not ones it requires (Sequelize [Op.notIn] / [Op.ne])', async () => {
+    const findings = await membershipStateGuardFindings([
+      "app.post('/memberships/:id/expire', async (req, res) => { await Membership.update({ status: 'EXPIRED' }, { where: { id: req.params.id, status: { [Op.notIn]: ['EXPIRED', 'CANCELLED'] } } }); res.end(); });",
+      "app.post('/memberships/:id/cancel', async (req, res) => { await Membership.update({ status: 'CANCELLED' }, { where: { id: req.params.id, status: { [Op.ne]: 'CANCELLED' } } }); res.end(); });",
+    ]);
+    const messages = findings.map((finding) => finding.message).sort();
     expect(messages).toHaveLength(2);
     expect(messages[0]).toContain("updates Membership.status only where it is not 'CANCELLED',");
     expect(messages[1]).toContain("updates Membership.status only where it is not 'EXPIRED' or 'CANCELLED',");
   });
 
   it('a conditional update of every record a filter matches, naming none, guards its own rows: no count to check', async () => {
-    const cwd = makeProject({
-      'package.json': JSON.stringify({ dependencies: { express: '^4.19.2', sequelize: '^6.37.0' } }),
-      'src/app.ts': [
-        "import express from 'express';",
-        "import { Op } from 'sequelize';",
-        "import { Membership } from './membership';",
-        'const app = express();',
-        "app.post('/accounts/:accountId/close', async (req, res) => { await Membership.update({ status: 'CANCELLED' }, { where: { accountId: req.params.accountId, status: { [Op.notIn]: ['CANCELLED', 'EXPIRED'] } } }); res.end(); });",
-        "app.post('/memberships/:id/cancel', async (req, res) => { await Membership.update({ status: 'CANCELLED' }, { where: { id: req.params.id, status: 'ACTIVE' } }); res.end(); });",
-      ].join('\n'),
-      'src/membership.ts': "import { Model } from 'sequelize';\nexport class Membership extends Model {}\n",
-    });
-    const run = await runCli(['scan', '.', '-f', 'json', '--rule', 'missing-state-guard', '--fail-on', 'none'], { cwd });
-    const reported = (JSON.parse(run.stdout).findings as Array<{ line: number }>).map((finding) => finding.line);
-    expect(reported).toEqual([6]);
+    const findings = await membershipStateGuardFindings([
+      "app.post('/accounts/:accountId/close', async (req, res) => { await Membership.update({ status: 'CANCELLED' }, { where: { accountId: req.params.accountId, status: { [Op.notIn]: ['CANCELLED', 'EXPIRED'] } } }); res.end(); });",
+      "app.post('/memberships/:id/cancel', async (req, res) => { await Membership.update({ status: 'CANCELLED' }, { where: { id: req.params.id, status: 'ACTIVE' } }); res.end(); });",
+    ]);
+    expect(findings.map((finding) => finding.line)).toEqual([6]);
   });
 
   it('a bad --format is one line and exit 2', async () => {
