@@ -2,6 +2,7 @@ import { isolated } from '../analysis-failures.js';
 import { ts } from '#typescript';
 import { argumentsNeededToReach, literalValueOf, reachableWithLiterals, reassignedNames, type LiteralValue } from '../ast/guards.js';
 import { enclosingFunction, exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
+import { walkDescendants } from '../ast/file-index.js';
 import { bindingNames, localConstInitializer, localInitializer, resolveFunction } from '../names/index.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
@@ -69,6 +70,8 @@ interface Settled {
   evidence: string;
   /** Settled only by the model's name (`tags`, `settings`): the project may still scope that model to its owners. */
   byModelName?: boolean;
+  /** Scoped by this filter field, whose value the recording caller passed: another caller's value there decides for it. */
+  byField?: string;
 }
 
 interface ReachEntry {
@@ -280,11 +283,15 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const ownerInner: PathEntry[] = owner && owner.closures.length > 0 ? [{ fn: owner.fn as PathEntry['fn'], call: owner.closures[0]!.fn }, ...inner] : inner;
       const lookupFunction = enclosingFunction(lookup.node);
       const scopeSlots = owner?.fn === lookupFunction && lookupFunction
-        ? facts.keys.flatMap((other) => {
-            const value = skipOuterExpressions(other.expression);
-            const slot = other !== key && ts.isIdentifier(value) ? parameterSlot(lookupFunction, value.text) : undefined;
-            return slot ? [{ field: other.field, ...slot }] : [];
-          })
+        ? [
+            ...facts.keys.flatMap((other) => {
+              const value = skipOuterExpressions(other.expression);
+              const slot = other !== key && ts.isIdentifier(value) ? parameterSlot(lookupFunction, value.text) : undefined;
+              return slot ? [{ field: other.field, ...slot }] : [];
+            }),
+            // The field that scoped it for the recording caller, when the helper is given its value.
+            ...(settled?.byField !== undefined ? filterFieldSlot(lookup.node, settled.byField, lookupFunction) : []),
+          ]
         : [];
       register(owner?.fn, owner?.index, { lookup, field: key.field, inner: ownerInner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}), ...parents, ...(scopeSlots.length > 0 ? { scopeSlots } : {}), keyExpressions: facts.keys.map((candidate) => candidate.expression) });
       const path = pathFunctions(ctx, tainted, key.taint.steps, lookup.node);
@@ -315,7 +322,12 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         // The caller's names for every request value it passes (`getProject(id, teamId)`): a parent it checked scopes the lookup.
         const passed = (tainted.call.arguments ?? []).flatMap((argument) => requestValueNames(tainted, argument));
         const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, undefined), ...passed]);
-        const optional = { ...(entry.capability ? { capability: entry.capability } : {}), ...(entry.settled ? { settled: entry.settled } : {}) };
+        // Scoped by a filter field the helper is given (`findFirst({ where: { id, ownerId } })`), as the recording
+        // caller passed its own id there: this caller's value there decides for this caller.
+        const settledSlot = entry.settled?.byField !== undefined ? entry.scopeSlots?.find((slot) => slot.field === entry.settled!.byField) : undefined;
+        const unscoped = settledSlot !== undefined && memberOfOrigin(tainted.argumentOrigins[settledSlot.index], settledSlot.memberPath)?.kind === 'tainted';
+        const settledForCaller = unscoped ? undefined : entry.settled;
+        const optional = { ...(entry.capability ? { capability: entry.capability } : {}), ...(settledForCaller ? { settled: settledForCaller } : {}) };
         // `this.findView(tableId)` after `const { tableId } = params`: the caller's callers pass the key as that member of their object.
         const owner = parameterOwner(ctx, taint.steps, caller);
         const ownerInner: PathEntry[] = owner && owner.closures.length > 0 ? [{ fn: owner.fn as PathEntry['fn'], call: owner.closures[0]!.fn }, ...inner] : inner;
@@ -329,7 +341,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const candidate: UncheckedAccess = { tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high', ...(entry.capability ? { capability: entry.capability } : {}), ...keyExpressions };
         // This caller passes its own tenant or id for another field of the filter: scoped from here.
         const scopedBy = entry.settled ? undefined : entry.scopeSlots?.find((slot) => memberOfOrigin(tainted.argumentOrigins[slot.index], slot.memberPath)?.kind === 'principal');
-        const settledHere: Settled | undefined = scopedBy ? { verdict: 'scoped', evidence: `scoped by ${scopedBy.field}, which ${callee.name}() is given from the caller's own at ${tainted.file.path}:${line}` } : entry.settled;
+        const settledHere: Settled | undefined = scopedBy ? { verdict: 'scoped', evidence: `scoped by ${scopedBy.field}, which ${callee.name}() is given from the caller's own at ${tainted.file.path}:${line}` } : settledForCaller;
         consider(candidate, path, keyNames, settledHere, entry.parents);
       }
     }
@@ -410,7 +422,7 @@ function requestValueNames(tainted: TaintedCall, argument: ts.Expression): strin
 /** What the lookup itself settles, whichever route reaches it: scoped by the user, reference data, a link. */
 function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: LookupAccess, facts: ReturnType<typeof lookupFacts>, key: ReturnType<typeof lookupFacts>['keys'][number]): Settled | undefined {
   const at = where(ctx, lookup.node);
-  if (facts.principalFields.length > 0) return { verdict: 'scoped', evidence: `scoped by ${facts.principalFields[0]} (${at})` };
+  if (facts.principalFields.length > 0) return { verdict: 'scoped', evidence: `scoped by ${facts.principalFields[0]} (${at})`, byField: facts.principalFields[0]!.split(' ')[0]! };
   if (facts.linksPrincipalOnly) return { verdict: 'scoped', evidence: `links only the signed-in user (${at})` };
   // `include: { team: { include: { users: { where: { userId } } } } }` then `if (!doc || doc.team.users.length === 0) return 403`.
   const membership = facts.callerFilteredRelations?.length ? emptyRelationExit(lookup.node, facts.callerFilteredRelations) : undefined;
@@ -842,6 +854,18 @@ function memberPathOfParameter(expression: ts.Node | undefined, fn: ts.Signature
  * What a caller passes for the key: the member along the path when its argument is an object whose
  * fields are known (`{ ids, limit }` has no listId: undefined, no key), else the argument itself.
  */
+/** `where: { id, ownerId }` in `findOwnedDocument(id, ownerId)`: the parameter slot a filter field's value comes in through. */
+function filterFieldSlot(lookup: ts.Node, field: string, fn: ts.SignatureDeclaration): Array<{ field: string; index: number; memberPath: string[] }> {
+  let slot: ReturnType<typeof parameterSlot>;
+  walkDescendants(lookup, (node) => {
+    if (slot) return false;
+    const value = ts.isPropertyAssignment(node) && propertyNameText(node.name) === field ? skipOuterExpressions(node.initializer) : ts.isShorthandPropertyAssignment(node) && node.name.text === field ? node.name : undefined;
+    if (value && ts.isIdentifier(value)) slot = parameterSlot(fn, value.text);
+    return undefined;
+  });
+  return slot ? [{ field, ...slot }] : [];
+}
+
 function memberOfOrigin(origin: ValueOrigin | undefined, path: readonly string[] | undefined): ValueOrigin | undefined {
   let current = origin;
   for (const name of path ?? []) {
