@@ -319,8 +319,9 @@ export class MiddlewareClassifier {
     if (classification.optionalAuthentication) middleware.optionalAuthentication = classification.optionalAuthentication;
     if (classification.tokenScopes) middleware.tokenScopes = true;
     if (classification.kind === 'auth' || classification.kind === 'role') {
-      const fn = ts.isCallExpression(skipOuterExpressions(expression)) ? undefined : this.bodyOf(skipOuterExpressions(expression), file);
-      const sets = fn ? requestPropertiesSet(fn) : [];
+      const bare = skipOuterExpressions(expression);
+      const fn = ts.isCallExpression(bare) ? undefined : this.bodyOf(bare, file);
+      const sets = fn ? requestPropertiesSet(fn) : ts.isCallExpression(bare) ? this.wrapperRequestProperties(bare, file) : [];
       if (sets.length > 0) middleware.setsOnRequest = sets;
     }
     // App-wide middleware from an unknown package with a name that says nothing about access
@@ -676,6 +677,34 @@ export class MiddlewareClassifier {
   }
 
   /** The function that runs as middleware: the expression itself, or what a factory call returns. */
+  /**
+   * A wrapper around the handler (`withAccountApiKey(scope, scopes, async (request) => ...)`): the
+   * properties it sets on the request it hands the handler (`apiRequest.apiAuth = principal; return
+   * handler(apiRequest, context)`), under any name the request goes by there (`const apiRequest =
+   * request as RequestWithApiKey`). Empty when the handler is not written in the call.
+   */
+  private wrapperRequestProperties(call: ts.CallExpression, file: ScannedSourceFile): string[] {
+    const handlerIndex = call.arguments.findIndex((argument) => {
+      const value = skipOuterExpressions(argument);
+      return ts.isArrowFunction(value) || ts.isFunctionExpression(value);
+    });
+    const wrapper = handlerIndex >= 0 ? resolveFunction(this.modules, file, call.expression) : undefined;
+    const handlerParameter = wrapper?.node.parameters[handlerIndex]?.name;
+    if (!wrapper?.node.body || !handlerParameter || !ts.isIdentifier(handlerParameter)) return [];
+    const names = new Set<string>();
+    const visit = (node: ts.Node): void => {
+      const callee = ts.isCallExpression(node) ? skipOuterExpressions(node.expression) : undefined;
+      const handed = ts.isCallExpression(node) && node.arguments[0] ? skipOuterExpressions(node.arguments[0]) : undefined;
+      if (callee && ts.isIdentifier(callee) && callee.text === handlerParameter.text && handed && ts.isIdentifier(handed)) {
+        const scope = enclosingFunctionOf(node);
+        if (scope?.body) for (const name of propertiesSetOn(scope.body, handed.text)) names.add(name);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(wrapper.node.body);
+    return [...names];
+  }
+
   private bodyOf(expression: ts.Expression, file: ScannedSourceFile): ResolvedFunction | undefined {
     if (ts.isCallExpression(expression)) {
       // requireRole('admin') / authenticate(): the factory's body holds the returned middleware.
@@ -707,6 +736,46 @@ function requestPropertiesSet(fn: ResolvedFunction): string[] {
       const onRequest = ts.isPropertyAccessExpression(target) && ts.isIdentifier(skipOuterExpressions(target.expression)) && (skipOuterExpressions(target.expression) as ts.Identifier).text === first.text;
       // A value copied from the request's own parts (`req.region = req.headers['x-region']`) is the client's choice, not the caller.
       if (onRequest && !readsRequestParts(node.right, first.text)) names.add(target.name.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return [...names];
+}
+
+function enclosingFunctionOf(node: ts.Node): ts.SignatureDeclaration & { body?: ts.Node } | undefined {
+  for (let current = node.parent; current; current = current.parent) if (ts.isFunctionLike(current)) return current as ts.SignatureDeclaration & { body?: ts.Node };
+  return undefined;
+}
+
+/**
+ * The properties a function body assigns on the value named `request` or on what that name was
+ * made from (`const apiRequest = request as X`), outside values copied from the request's own parts.
+ */
+function propertiesSetOn(body: ts.Node, request: string): string[] {
+  const aliases = new Set([request]);
+  const declarations: ts.VariableDeclaration[] = [];
+  const collect = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) declarations.push(node);
+    ts.forEachChild(node, collect);
+  };
+  collect(body);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const declaration of declarations) {
+      const value = skipOuterExpressions(declaration.initializer!);
+      if (aliases.has((declaration.name as ts.Identifier).text) && ts.isIdentifier(value) && !aliases.has(value.text)) {
+        aliases.add(value.text);
+        grew = true;
+      }
+    }
+  }
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const target = skipOuterExpressions(node.left);
+      const owner = ts.isPropertyAccessExpression(target) ? skipOuterExpressions(target.expression) : undefined;
+      if (owner && ts.isIdentifier(owner) && aliases.has(owner.text) && ![...aliases].some((alias) => readsRequestParts(node.right, alias))) names.add((target as ts.PropertyAccessExpression).name.text);
     }
     ts.forEachChild(node, visit);
   };
