@@ -8,7 +8,8 @@ import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.
 import { HANDLER_WRAPPER_PACKAGES, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
-import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION } from '../../models/auth.js';
+import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION, SERVICE_SIGNATURE_VERIFIERS } from '../../models/auth.js';
+import { comparesConfiguredSecret } from './public-by-design.js';
 import { RATE_LIMITER_PACKAGES } from '../../models/rate-limiters.js';
 
 /** What the route engine knows beyond the code: config `auth` and friends. */
@@ -323,6 +324,9 @@ export class MiddlewareClassifier {
       const fn = ts.isCallExpression(bare) ? undefined : this.bodyOf(bare, file);
       const sets = fn ? requestPropertiesSet(fn) : ts.isCallExpression(bare) ? this.wrapperRequestProperties(bare, file) : [];
       if (sets.length > 0) middleware.setsOnRequest = sets;
+      const checker = ts.isCallExpression(bare) ? resolveFunction(this.modules, file, bare.expression) : fn;
+      const service = classification.kind === 'auth' && checker ? this.serviceCredentialOf(checker) : undefined;
+      if (service) middleware.serviceCredential = service;
     }
     // App-wide middleware from an unknown package with a name that says nothing about access
     // (connect-flash, lusca.xframe) is plumbing; on a route or router it may well be a guard.
@@ -705,6 +709,42 @@ export class MiddlewareClassifier {
     return [...names];
   }
 
+  /**
+   * What an authentication function checks when it accepts only another system's credential: it
+   * (or a project helper it calls) compares the request's value with a secret from the environment
+   * (`secureCompare(apiKey, env.INTERNAL_API_KEY)`), or it runs a queue service's signature check
+   * (QStash `verifySignatureAppRouter(handler)`), and nowhere reads a user's session or token.
+   * Undefined otherwise, and for one that also signs users in (`if (key === env.KEY) return next();
+   * const session = await auth()`): its routes may be called by a user.
+   */
+  private serviceCredentialOf(checker: ResolvedFunction): string | undefined {
+    const body = checker.node.body;
+    if (!body) return undefined;
+    const text = body.getText(checker.node.getSourceFile());
+    if (USER_CREDENTIAL_READ.test(text)) return undefined;
+    const found: string[] = [];
+    if (comparesConfiguredSecret(text)) found.push('compares a secret from the environment');
+    let userCheck = false;
+    const visit = (node: ts.Node): void => {
+      if (userCheck) return;
+      if (ts.isCallExpression(node)) {
+        const callee = skipOuterExpressions(node.expression);
+        const name = ts.isIdentifier(callee) ? callee.text : undefined;
+        const binding = name ? this.modules.resolveName(checker.file, name) : undefined;
+        if (binding?.kind === 'external' && SERVICE_SIGNATURE_VERIFIERS[binding.module]?.includes(binding.importedName)) found.push(`${name}() from ${binding.module} verifies the service's signature`);
+        else if (name) {
+          const helper = resolveFunction(this.modules, checker.file, callee);
+          const helperText = helper && helper.node !== checker.node && helper.node.body ? helper.node.body.getText(helper.node.getSourceFile()) : undefined;
+          if (helperText && USER_CREDENTIAL_READ.test(helperText)) userCheck = true;
+          else if (helperText && comparesConfiguredSecret(helperText)) found.push(`${name}() compares a secret from the environment`);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(body);
+    return userCheck || found.length === 0 ? undefined : [...new Set(found)].join('; ');
+  }
+
   private bodyOf(expression: ts.Expression, file: ScannedSourceFile): ResolvedFunction | undefined {
     if (ts.isCallExpression(expression)) {
       // requireRole('admin') / authenticate(): the factory's body holds the returned middleware.
@@ -719,6 +759,9 @@ export class MiddlewareClassifier {
  * A credential's kind compared with a privileged one: `client.type !== ClientType.root`,
  * `key.role === 'ADMIN'`, `'owner' === token.level`. The privileged name is the group captured.
  */
+/** Reads of a user's credentials (a session, a cookie, a user token): an authentication that has them signs users in. */
+const USER_CREDENTIAL_READ = /session|currentUser|\bauth\s*\(|\.user\b|\bjwt|verifyIdToken|cookie/i;
+
 const PRIVILEGED_KIND_CHECK = /\.\s*(?:type|kind|role|level|accessLevel|tier)\s*[!=]==?\s*(?:[\w$]+\s*\.\s*)*['"`]?(root|admin|administrator|owner|superuser|super_?admin)\b['"`]?|['"`](root|admin|administrator|owner|superuser|super_?admin)['"`]\s*[!=]==?\s*[\w$.]+\.\s*(?:type|kind|role|level|accessLevel|tier)\b/i;
 
 /**

@@ -87,12 +87,15 @@ function comparedSecretConstant(handler: ResolvedFunction | undefined, handlerTe
   return undefined;
 }
 
-/** Code that compares something with a configured secret on one line (`token === env.API_KEY`, `timingSafeEqual(a, env.SECRET)`), comments left out. */
+/**
+ * Code that compares something with a configured secret on one line (`token === env.API_KEY`,
+ * `timingSafeEqual(a, env.SECRET)`, a project's constant-time `secureCompare(apiKey, env.INTERNAL_API_KEY)`), comments left out.
+ */
 export function comparesConfiguredSecret(text: string): boolean {
   return text
     .split('\n')
     .map((line) => line.replace(/\/\/.*$/, ''))
-    .some((line) => !/^\s*\*/.test(line) && CONFIGURED_SECRET.test(line) && /[!=]==?|\btimingSafeEqual\s*\(/.test(line));
+    .some((line) => !/^\s*\*/.test(line) && CONFIGURED_SECRET.test(line) && /[!=]==?|\btimingSafeEqual\s*\(|\b(?:secure|safe|constantTime|timingSafe)\w*(?:Compare|Equals?)\w*\s*\(/i.test(line));
 }
 
 export function isServiceEndpoint(routePath: string): boolean {

@@ -75,6 +75,12 @@ export interface RouteMiddleware extends CodeLocation {
    * which hold what it verified, the caller, for the handlers after it.
    */
   setsOnRequest?: string[];
+  /**
+   * For authentication that accepts only another system's credential (a secret from the
+   * environment compared with what the request carries, a queue's request signature) and reads no
+   * user session: what it checks. A route behind it alone is called by a service, not a user.
+   */
+  serviceCredential?: string;
 }
 
 /** A NestJS handler parameter whose project decorator expands to a built-in input decorator. */
