@@ -57,7 +57,8 @@ const COUPON_VERB = /\b(?:apply|applies|redeem|claim|validate|verify|check|use|a
 const CART_CONTEXT = /^(?:carts?|baskets?|checkout|orders?|bag)$/;
 const INVITE = /\b(?:invite|invites|invitation|invitations)\b/;
 // Answering or using an invitation one received (`streamInviteUse`, `redeemInvite`) sends none.
-const INVITE_RESPONSE = /\b(?:accept|decline|reject|delete|cancel|join|revoke|respond|use|redeem|claim|finalize|view|get|list)\b/;
+// `handleInvitation`: the invitee processing one they received (accepting it), not an invitation sent.
+const INVITE_RESPONSE = /\b(?:accept|decline|reject|delete|cancel|join|revoke|respond|use|redeem|claim|finalize|view|get|list|handle)\b/;
 const SEND_MESSAGE = /\b(?:send|share|forward) (?:\w+ )?(?:message|messages|email|emails|mail|sms|text|notification|notifications|reminder|receipt)\b|\bsms\b|\bshare by email\b|\bemail share\b/;
 
 export default defineRule({
