@@ -86,6 +86,15 @@ export const TOKEN_VERIFIERS: Readonly<Record<string, readonly string[]>> = {
   '@tsndr/cloudflare-worker-jwt': ['verify'],
 };
 
+/**
+ * Functions that verify a request was signed by a queue or job service (QStash, its Next.js
+ * wrappers), keyed by package: a route behind them is called by that service, never by a user.
+ */
+export const SERVICE_SIGNATURE_VERIFIERS: Readonly<Record<string, readonly string[]>> = {
+  '@upstash/qstash/nextjs': ['verifySignatureAppRouter', 'verifySignatureEdge', 'verifySignature'],
+  '@upstash/qstash/dist/nextjs': ['verifySignatureAppRouter', 'verifySignatureEdge', 'verifySignature'],
+};
+
 /** Methods that verify a token wherever the object comes from (firebase-admin `auth().verifyIdToken()`). */
 export const TOKEN_VERIFYING_METHODS: ReadonlySet<string> = new Set(['verifyIdToken', 'verifySessionCookie']);
 

@@ -58,6 +58,8 @@ export const PRISMA = {
   ownLookups: ['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow'],
   /** Lookups whose result can be followed to a relation (`findUnique({ where }).posts()`): the fluent API reads the relation. */
   fluentLookups: ['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow'],
+  /** `new PrismaClient().$extends(extension)`: a client extension hooks every query the client runs (its `query.$allModels.$allOperations`). */
+  clientExtension: '$extends',
   /** Names a Prisma client goes by (`prisma`, `this.prisma`, `ctx.db`, a transaction `tx`), matched case-insensitively as the last segment. */
   clientNames: ['prisma', 'db', 'client', 'prismaClient', 'prismaService', 'tx', 'database'],
   /** Keys of Prisma's argument object: a call whose only argument has one of them is shaped like a Prisma call. */

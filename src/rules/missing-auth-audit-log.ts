@@ -1,7 +1,8 @@
 import { ts } from '#typescript';
 import { classifyCall } from '../engine/ast/data-access.js';
 import { isFunctionLike, nodePosition, skipOuterExpressions } from '../engine/ast/syntax.js';
-import { resolveFunction, type ResolvedFunction } from '../engine/names/index.js';
+import { bindingValue, resolveFunction, type ResolvedFunction } from '../engine/names/index.js';
+import { PRISMA } from '../models/orms.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { wordPath } from '../engine/routes/route-path.js';
 import type { Route } from '../engine/routes/route.js';
@@ -198,11 +199,45 @@ function recordOf(ctx: RuleContext, fn: ResolvedFunction, call: ts.CallExpressio
     if (name && AUTH_EVENT_NAME.test(name)) return `${calleeText}('${name}') at ${where}, an event for the app's listeners`;
   }
   const access = classifyCall(call, fn.file, [], ctx.modules);
+  const auditedClient = access?.operation === 'write' && access.library === 'prisma' ? auditingExtension(ctx, fn, call) : undefined;
+  if (auditedClient) return `${calleeText}() at ${where}, through a Prisma client extended with ${auditedClient}, which records every write`;
   if (access?.operation === 'write' && access.model && AUDIT_TABLE_LAST_WORDS.has(words(access.model).split(' ').at(-1)!)) return `a ${access.model} row written by ${calleeText}() at ${where}`;
   if (access?.operation === 'write' && access.model && /\baudit/i.test(words(access.model))) return `a ${access.model} row written by ${calleeText}() at ${where}`;
   return undefined;
 }
 
+
+/**
+ * `prisma.member.update(...)` where `prisma` is the project's client built as `new PrismaClient()
+ * .$extends(auditPrismaQueries)`: an audit-named client extension hooks every query the client runs,
+ * so the write itself is recorded. The extension's name, or undefined when the client has none.
+ */
+function auditingExtension(ctx: RuleContext, fn: ResolvedFunction, call: ts.CallExpression): string | undefined {
+  let root: ts.Expression = skipOuterExpressions(call.expression);
+  while (ts.isPropertyAccessExpression(root) || ts.isCallExpression(root)) root = skipOuterExpressions(root.expression);
+  if (!ts.isIdentifier(root)) return undefined;
+  let file = fn.file;
+  let name = root.text;
+  // The client as the module that makes it exports it: `import prisma from '@/utils/prisma'` -> `export default _prisma` -> `const _prisma = ...`.
+  for (let hops = 0; hops < 4; hops++) {
+    const binding = ctx.modules.resolveName(file, name);
+    const value = bindingValue(binding);
+    if (!value || binding?.kind !== 'declaration') return undefined;
+    const expression = ts.isExportAssignment(value) ? skipOuterExpressions(value.expression) : value;
+    if (ts.isIdentifier(expression)) {
+      file = binding.file;
+      name = expression.text;
+      continue;
+    }
+    const text = expression.getText(binding.file.sourceFile);
+    const extension = `.${PRISMA.clientExtension}`;
+    for (const match of text.matchAll(/\.\$extends\s*\(\s*([\w$.]+)/g)) {
+      if (text.includes(extension) && /audit/i.test(match[1]!)) return match[1];
+    }
+    return undefined;
+  }
+  return undefined;
+}
 
 /** `request.logger.info(...)`, `logger.warn(...)`: a log method on something the project named a logger. */
 function loggerByName(call: ts.CallExpression, sourceFile: ts.SourceFile): string | undefined {

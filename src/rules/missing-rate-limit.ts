@@ -37,6 +37,8 @@ const RESENT_THING = /\b(?:otp|2fa|tfa|mfa|totp|code|codes|verification|verify|c
 // `send-sign-in-code`, `send-reset-code`, `request-otp`: a code is sent, a few words may sit between.
 const PROGRAM_CODE = /\b(?:run|runs|eval|evals|evaluate|evaluation|execute|execution|exec|compile|snippet|snippets|editor|sandbox|script|scripts|format|lint|highlight|playground|interpreter|source)\b/;
 const SEND_CODE = /\b(?:send|request|issue|deliver)(?: \w+){0,3} (?:otp|2fa|code|codes|verification|verify|sms|passcode)\b/;
+// `createMessagingLinkCode`, `/devices/generate-pairing-code`: the server mints a code for the caller to show elsewhere; no code is tried.
+const MINT_CODE = /\b(?:create|creates|generate|generates|new|mint|make)(?: \w+){0,3} (?:code|codes)\b/;
 const CONTACT_FORM = /^(?:contact|contact us|contactus|contact form|enquiry|inquiry)$/;
 // `email/login` is a password login by email; only a link or a passwordless flow is a magic link.
 const MAGIC_LINK = /\b(?:magic ?links?|magiclinks?|passwordless|(?:login|sign ?in) links?|email links?)\b/;
@@ -55,7 +57,8 @@ const COUPON_VERB = /\b(?:apply|applies|redeem|claim|validate|verify|check|use|a
 const CART_CONTEXT = /^(?:carts?|baskets?|checkout|orders?|bag)$/;
 const INVITE = /\b(?:invite|invites|invitation|invitations)\b/;
 // Answering or using an invitation one received (`streamInviteUse`, `redeemInvite`) sends none.
-const INVITE_RESPONSE = /\b(?:accept|decline|reject|delete|cancel|join|revoke|respond|use|redeem|claim|finalize|view|get|list)\b/;
+// `handleInvitation`: the invitee processing one they received (accepting it), not an invitation sent.
+const INVITE_RESPONSE = /\b(?:accept|decline|reject|delete|cancel|join|revoke|respond|use|redeem|claim|finalize|view|get|list|handle)\b/;
 const SEND_MESSAGE = /\b(?:send|share|forward) (?:\w+ )?(?:message|messages|email|emails|mail|sms|text|notification|notifications|reminder|receipt)\b|\bsms\b|\bshare by email\b|\bemail share\b/;
 
 export default defineRule({
@@ -239,7 +242,8 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   const exchangesMintedCode = CODE_EXCHANGE.test(phrase) && !TYPED_CODE.test(phrase);
   // `testRunCodeEval`, `formatCode`, `executeCode`: program code, not a one-time code.
   const programCode = PROGRAM_CODE.test(phrase) && !TYPED_CODE.test(phrase);
-  if (OTP_WORD.test(phrase) && (VERIFY_VERB.test(phrase) || OTP_WORD.test(lastWords)) && !exchangesMintedCode && !programCode && takesGuess(route)) {
+  const mintsCode = MINT_CODE.test(phrase) && !VERIFY_VERB.test(phrase);
+  if (OTP_WORD.test(phrase) && (VERIFY_VERB.test(phrase) || OTP_WORD.test(lastWords)) && !exchangesMintedCode && !programCode && !mintsCode && takesGuess(route)) {
     return { label: 'one-time code verification', severity: 'high', harm: 'a client can try one-time codes without limit until one matches (OTP/2FA brute force)', business: false };
   }
   if (MAGIC_LINK.test(phrase)) {

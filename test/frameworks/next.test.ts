@@ -360,6 +360,35 @@ export const config = { matcher: ['/api/:path*', '/dashboard/:path*'] };\n`,
   });
 });
 
+describe('route handlers a project factory makes', () => {
+  test("a factory given no handler that returns a package's handler (a queue consumer) leaves the route unknown; one returning its own handler does not", () => {
+    const routes = loadRoutes(
+      makeProject({
+        'package.json': JSON.stringify({ name: 'web', dependencies: { next: '15.0.0', '@vercel/queue': '0.0.1' } }),
+        'src/queue/consumer.ts': [
+          "import { handleCallback } from '@vercel/queue';",
+          'export function createForwardingConsumer({ path }: { path: string }) {',
+          "  const consumer = handleCallback(async (message: unknown) => { await fetch(path, { method: 'POST', body: JSON.stringify(message) }); });",
+          '  return (request: Request) => consumer(request);',
+          '}',
+          'async function forward(path: string, request: Request) { await fetch(path, { method: "POST", body: await request.text() }); return new Response(null); }',
+          'export function createForwarder({ path }: { path: string }) {',
+          '  return (request: Request) => forward(path, request);',
+          '}',
+          '',
+        ].join('\n'),
+        'src/app/api/digests/queue/route.ts': "import { createForwardingConsumer } from '../../../../queue/consumer';\nexport const POST = createForwardingConsumer({ path: '/api/digests' });\n",
+        'src/app/api/digests/forward/route.ts': "import { createForwarder } from '../../../../queue/consumer';\nexport const POST = createForwarder({ path: '/api/digests' });\n",
+      }),
+      [nextAdapter],
+    );
+    expect(routes.map((r) => [r.id, r.auth, r.authEvidence.join('; ')])).toEqual([
+      ['POST /api/digests/forward', 'public', 'no middleware, guard or in-handler check'],
+      ['POST /api/digests/queue', 'unknown', 'could not tell what createForwardingConsumer (its handler is made by @vercel/queue handleCallback) checks'],
+    ]);
+  });
+});
+
 describe('matcher patterns', () => {
   test.each([
     ['/api/:path*', '/api', true],

@@ -464,8 +464,10 @@ function resultOnlyTested(access: ts.Node): boolean {
   let node: ts.Node = access;
   while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent))) node = node.parent;
   const declaration = node.parent;
-  if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.initializer !== node) return false;
-  const names = new Set(bindingNames(declaration.name));
+  // `existing = await findUnique(...)` inside a retry loop rebinds the name the first lookup declared.
+  const reassigned = declaration && ts.isBinaryExpression(declaration) && declaration.operatorToken.kind === ts.SyntaxKind.EqualsToken && declaration.right === node && ts.isIdentifier(declaration.left) ? declaration.left : undefined;
+  if (!declaration || (!reassigned && (!ts.isVariableDeclaration(declaration) || declaration.initializer !== node))) return false;
+  const names = new Set(reassigned ? [reassigned.text] : bindingNames((declaration as ts.VariableDeclaration).name));
   const fn = enclosingFunction(access) as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
   if (names.size === 0 || !fn?.body) return false;
   let uses = 0;
@@ -473,6 +475,8 @@ function resultOnlyTested(access: ts.Node): boolean {
   const visit = (child: ts.Node): void => {
     if (otherUse) return;
     if (ts.isIdentifier(child) && names.has(child.text) && !isDeclarationName(child) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) {
+      // Assigned a new lookup's result: a rebinding, not a use of the record.
+      if (ts.isBinaryExpression(child.parent) && child.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && child.parent.left === child) return;
       uses++;
       // `selected.createdAt` as a pagination cursor: a timestamp, not the record.
       const timestamp = ts.isPropertyAccessExpression(child.parent) && child.parent.expression === child && /^(?:createdAt|updatedAt|created_at|updated_at|timestamp)$/.test(child.parent.name.text);
@@ -494,9 +498,10 @@ function isDeclarationName(identifier: ts.Identifier): boolean {
   );
 }
 
+/** In the condition of an `if`, or of a loop that retries while the record exists (`while (existing && attempts < 3)`). */
 function insideIfCondition(node: ts.Node): boolean {
   for (let current: ts.Node = node; current.parent; current = current.parent) {
-    if (ts.isIfStatement(current.parent)) return current.parent.expression === current;
+    if (ts.isIfStatement(current.parent) || ts.isWhileStatement(current.parent) || ts.isDoStatement(current.parent)) return current.parent.expression === current;
     if (ts.isCallExpression(current.parent) && current.parent.expression !== current) return false; // passed on
     if (ts.isBlock(current.parent) || ts.isFunctionLike(current.parent)) return false;
   }

@@ -210,14 +210,21 @@ export function inCodeOwnershipCheck(
     const membershipResults = new Map<string, string>();
     // Records loaded by the id together with other filter values, and those values' names.
     const scopedLoads = new Map<string, Set<string>>();
+    // Locals holding a comparison of the record with the caller.
+    const comparedWithCaller = new Set<string>();
     let grew = false;
     // In a handler that branches on the request method, a check in another method's branch never runs for this route.
     const otherMethods = fn === tainted.route.handler?.node ? ctx.dataflow.otherMethodStatements(tainted.route) : undefined;
     const visit = (node: ts.Node): void => {
       if (evidence || otherMethods?.has(node)) return;
-      if (ts.isIfStatement(node) && mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression, 0, path) && (stopsWhenTrue(node) || stopsWhenFalse(node))) {
+      if (ts.isIfStatement(node) && mentions(node.expression) && (mentionsPrincipal(ctx, tainted, node.expression, 0, path) || [...comparedWithCaller].some((name) => mentionsName(node.expression.getText(), name))) && (stopsWhenTrue(node) || stopsWhenFalse(node))) {
         evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node };
         return;
+      }
+      // `const isInvitedUser = invitation.userId === ctx.user.id`: the record compared with the caller, tested later
+      // (`if (!isInvitedUser && !isListOwner) throw`).
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && !firstCall(node.initializer) && mentions(node.initializer) && mentionsPrincipal(ctx, tainted, node.initializer, 0, path)) {
+        comparedWithCaller.add(node.name.text);
       }
       // `const [document] = documents` / `const { userId } = order`: the same record under another name.
       if (ts.isVariableDeclaration(node) && node.initializer && !firstCall(node.initializer) && mentions(node.initializer)) {
@@ -313,7 +320,7 @@ export function inCodeOwnershipCheck(
           node !== tainted.call &&
           !pathCalls.has(node) &&
           node.arguments.some(mentions) &&
-          tiedTo(node, tainted.call, keyNames, records) &&
+          tiedTo(node, tainted.call, keyNames, records, scopedLoads) &&
           node.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument)) &&
           throwsUnlessFound(ctx, node, tainted.call)
         ) {
@@ -490,7 +497,7 @@ function throwsUnlessFound(ctx: AccessContext, call: ts.CallExpression, access: 
  * (`getEnvelopeWhereInput({ id: attachment.envelopeId, ... })` after `const attachment = ...`). A check
  * of the parent page does not cover a delete filtered by the subscriber id alone.
  */
-function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet<string>, records: ReadonlySet<string> = new Set()): boolean {
+function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet<string>, records: ReadonlySet<string> = new Set(), loadedByKey: ReadonlyMap<string, unknown> = new Map()): boolean {
   let chain: ts.Node = lookup;
   while (chain.parent && (ts.isPropertyAccessExpression(chain.parent) || (ts.isCallExpression(chain.parent) && chain.parent.expression === chain))) chain = chain.parent;
   const reads = (node: ts.Node, into: Set<string>): Set<string> => {
@@ -506,7 +513,12 @@ function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet
   if ([...checked].some((text) => looked.has(text))) return true;
   // The looked-up record, as the lookup's function or a caller on the path binds it (`const baseOrder = await fetchOrder(args.order)`).
   const record = [...(resultVariable(lookup) ?? []), ...records];
-  return record.length > 0 && [...checked].some((text) => record.includes(text.split('.')[0]!)) || check.arguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && records.has((skipOuterExpressions(argument) as ts.Identifier).text));
+  if (record.length > 0 && [...checked].some((text) => record.includes(text.split('.')[0]!))) return true;
+  if (check.arguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && records.has((skipOuterExpressions(argument) as ts.Identifier).text))) return true;
+  // The same record loaded first by the same id (`const invitation = await findUnique({ where: { id:
+  // invitationId } })`), its parent checked (`requireAdmin({ organizationId: invitation.organizationId, userId })`)
+  // before the write by that id (`deleteMany({ where: { id: invitationId } })`).
+  return [...checked].some((text) => loadedByKey.has(text.split('.')[0]!));
 }
 
 function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression, depth = 0, path: readonly PathFunction[] = []): boolean {

@@ -698,7 +698,7 @@ export class DataflowEngine {
       // undefined, as destructuring reads it, not the request data another field carries
       // (`{ workspace, requestId: req.headers.get('x-request-id') }.db ?? defaultDb` is the default client).
       if (base.fields && name !== undefined) return Object.hasOwn(base.fields, name) ? base.fields[name]! : (base.rest ?? { kind: 'constant' });
-      if (base.taint.requestObject) return requestMember(base.taint, name, member, context.fn.file, this.validatedField(context), callerProperties(context.route));
+      if (base.taint.requestObject) return this.requestMemberOrigin(base.taint, name, member, context);
       if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
       if (base.taint.inputBag) {
         const validated = name === undefined ? undefined : this.validatedField(context)(base.taint.inputBag, name, base.taint);
@@ -751,7 +751,7 @@ export class DataflowEngine {
     for (const segment of segments) {
       if (current.kind !== 'tainted') break;
       if (current.fields && Object.hasOwn(current.fields, segment)) current = current.fields[segment]!;
-      else if (current.taint.requestObject) current = requestMember(current.taint, segment, call, context.fn.file, this.validatedField(context), callerProperties(context.route));
+      else if (current.taint.requestObject) current = this.requestMemberOrigin(current.taint, segment, call, context);
       else break;
     }
     return current;
@@ -1099,7 +1099,7 @@ export class DataflowEngine {
         const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
         const validated = value.taint.inputBag && key !== undefined && !element.dotDotDotToken ? this.validatedField(context)(value.taint.inputBag, key, value.taint) : undefined;
         if (value.fields && key !== undefined && !element.dotDotDotToken) part = Object.hasOwn(value.fields, key) ? value.fields[key]! : (value.rest ?? { kind: 'constant' });
-        else if (value.taint.requestObject) part = requestMember(value.taint, key, element, context.fn.file, this.validatedField(context), callerProperties(context.route));
+        else if (value.taint.requestObject) part = this.requestMemberOrigin(value.taint, key, element, context);
         else if (validated) part = validated;
         else if (key !== undefined && !element.dotDotDotToken && initializer === undefined && value.taint.steps.length <= 1) {
           part = { kind: 'tainted', taint: memberTaint(value.taint, key) };
@@ -1261,6 +1261,109 @@ export class DataflowEngine {
     const agreed = first && origins.every((origin) => instanceFields(origin) && sameCallerFields(origin, first)) ? first : undefined;
     this.contextMembers.set(key, agreed ?? null);
     return agreed;
+  }
+
+  /**
+   * A member read off a request object; on a server action's or RPC procedure's context, a member no
+   * model names (`ctx.emailAccountId`) is what the middleware that put it there made of it.
+   */
+  private requestMemberOrigin(requestTaint: Taint, name: string | undefined, node: ts.Node, context: AnalysisContext): ValueOrigin {
+    const origin = requestMember(requestTaint, name, node, context.fn.file, this.validatedField(context), callerProperties(context.route));
+    if (origin.kind !== 'unknown' || name === undefined || requestTaint.requestObject !== 'app-context') return origin;
+    return this.middlewareContextMember(name, context) ?? origin;
+  }
+
+  /**
+   * `ctx.emailAccountId` in a next-safe-action action or a tRPC/oRPC procedure: a member the client's
+   * or procedure's middleware set with `next({ ctx: { emailAccountId } })`. The caller's own value
+   * (`userId: session.user.id`) is the caller. An id the client chose (`bindArgsClientInputs[0]`,
+   * `input.workspaceId`) is the caller's too when that middleware, before `next()`, loaded its record
+   * and stopped unless the record belongs to the caller (`if (!account || account.userId !== userId)
+   * throw`), or loaded it by the id and the caller together and stopped when nothing was found: every
+   * action scoped by it is scoped to the caller (an account or workspace switcher's active one).
+   * Every middleware that sets the member must agree; otherwise undefined (the member stays unknown).
+   */
+  private middlewareContextMember(name: string, context: AnalysisContext): ValueOrigin | undefined {
+    const route = context.route;
+    const safeAction = route.kind === 'action' && route.safeAction === true;
+    const contextName = safeAction || route.framework === 'trpc' ? 'ctx' : route.framework === 'orpc' ? 'context' : undefined;
+    if (!contextName || context.depth >= this.maxDepth) return undefined;
+    const key = `${safeAction ? 'action ' : ''}checked ${contextName}.${name}`;
+    if (this.contextMembers.has(key)) return this.contextMembers.get(key) ?? undefined;
+    this.contextMembers.set(key, null);
+    const values = contextMemberValues(this.modules, name).filter((value) => value.context === contextName);
+    let agreed: ValueOrigin | undefined;
+    for (const { value, file, middleware } of values) {
+      const nested: AnalysisContext = { fn: { file, node: middleware, name: '<middleware>' }, route, scope: { values: new Map() }, depth: context.depth + 1, evaluated: new Map(), returns: [] };
+      const options = middleware.parameters[0];
+      if (options) this.bindName(options.name, middlewareOptionsOrigin(options, file.path, contextName, safeAction), nested);
+      if (middleware.body) this.bindLocals(middleware.body, nested, value.getStart());
+      const origin = this.origin(value, nested);
+      const check = origin.kind === 'tainted' && !origin.fields ? this.checkedAgainstCaller(middleware, value, nested) : undefined;
+      const member: ValueOrigin | undefined = origin.kind === 'principal' ? origin : check ? { kind: 'principal', label: `${contextName}.${name} (${check})` } : undefined;
+      if (!member) return undefined;
+      agreed ??= member;
+    }
+    this.contextMembers.set(key, agreed ?? null);
+    return agreed;
+  }
+
+  /**
+   * How a middleware, before the `next()` call that hands `value` on, ties the client's value to the
+   * caller: an exiting `if` that compares the record loaded by the value with the caller, or tests the
+   * record loaded by the value and the caller together. Undefined when it does neither.
+   */
+  private checkedAgainstCaller(middleware: ts.SignatureDeclaration & { body?: ts.ConciseBody }, value: ts.Expression, context: AnalysisContext): string | undefined {
+    if (!middleware.body || !ts.isBlock(middleware.body)) return undefined;
+    const before = value.getStart();
+    const valueText = compactText(value);
+    const held = new Set<string>();
+    const root = skipOuterExpressions(value);
+    if (ts.isIdentifier(root)) held.add(root.text);
+    const isPropertyName = (node: ts.Identifier): boolean =>
+      (ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) || (ts.isPropertyAssignment(node.parent) && node.parent.name === node) || (ts.isBindingElement(node.parent) && node.parent.propertyName === node);
+    const some = (node: ts.Node, test: (child: ts.Node) => boolean): boolean => {
+      if (test(node)) return true;
+      return ts.forEachChild(node, (child) => (ts.isFunctionLike(child) ? undefined : some(child, test) || undefined)) ?? false;
+    };
+    const mentionsValue = (node: ts.Node): boolean => some(node, (child) => (ts.isIdentifier(child) && held.has(child.text) && !isPropertyName(child)) || (ts.isExpression(child) && !ts.isIdentifier(child) && compactText(child) === valueText));
+    // Records loaded by the value, and whether the caller was part of the lookup.
+    const records = new Map<string, boolean>();
+    const mentionsRecord = (node: ts.Node): string | undefined => {
+      let found: string | undefined;
+      some(node, (child) => (ts.isIdentifier(child) && records.has(child.text) && !isPropertyName(child) ? ((found = child.text), true) : false));
+      return found;
+    };
+    // The caller, outside the loaded records' own fields (`account.userId` is the record's owner, not the caller).
+    const mentionsCaller = (node: ts.Node): boolean =>
+      some(node, (child) => {
+        if (!ts.isIdentifier(child) || isPropertyName(child) || records.has(child.text)) return false;
+        let read: ts.Expression = child;
+        while (ts.isPropertyAccessExpression(read.parent) && read.parent.expression === read) read = read.parent;
+        return this.origin(read, context).kind === 'principal';
+      });
+    let found: string | undefined;
+    const visit = (node: ts.Node): void => {
+      if (found || node.getStart() >= before || (node !== middleware.body && ts.isFunctionLike(node))) return;
+      if (ts.isVariableDeclaration(node) && node.initializer) {
+        let initializer = skipOuterExpressions(node.initializer);
+        if (ts.isAwaitExpression(initializer)) initializer = skipOuterExpressions(initializer.expression);
+        if (ts.isCallExpression(initializer) && initializer.arguments.some(mentionsValue)) {
+          const withCaller = initializer.arguments.some(mentionsCaller);
+          for (const name of bindingNames(node.name)) records.set(name, withCaller);
+        } else if (ts.isIdentifier(node.name) && mentionsValue(node.initializer) && !ts.isCallExpression(initializer)) held.add(node.name.text);
+      }
+      if (ts.isIfStatement(node) && node.getEnd() <= before && exitsEarly(node.thenStatement)) {
+        const record = mentionsRecord(node.expression);
+        if (record !== undefined && (records.get(record) || mentionsCaller(node.expression))) {
+          found = records.get(record) ? `${record} is loaded by it and the caller, and the middleware stops when none is found` : `the middleware stops unless ${record} belongs to the caller: \`${node.expression.getText().replace(/\s+/g, ' ')}\``;
+          return;
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(middleware.body);
+    return found;
   }
 
   /** The project function a call runs, resolved once per call site (functions are re-walked per input shape). */

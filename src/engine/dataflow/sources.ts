@@ -137,10 +137,11 @@ function graphqlArgs(parameter: ts.ParameterDeclaration, file: string): ValueOri
 
 /**
  * What an RPC middleware's first parameter holds (`opts` of `t.middleware(async (opts) => ...)`): the
- * procedure's options, `{ ctx, input, next }` for tRPC, `{ context, next }` for oRPC.
+ * procedure's options, `{ ctx, input, next }` for tRPC, `{ context, next }` for oRPC; a next-safe-action
+ * client's `.use()` middleware gets `{ ctx, next, clientInput, bindArgsClientInputs, metadata }`.
  */
-export function middlewareOptionsOrigin(parameter: ts.ParameterDeclaration, file: string, context: 'ctx' | 'context'): ValueOrigin {
-  return requestObject(parameter, file, '', context === 'ctx' ? 'trpc-options' : 'orpc-options');
+export function middlewareOptionsOrigin(parameter: ts.ParameterDeclaration, file: string, context: 'ctx' | 'context', safeAction = false): ValueOrigin {
+  return requestObject(parameter, file, '', safeAction ? 'safe-action-options' : context === 'ctx' ? 'trpc-options' : 'orpc-options');
 }
 
 function requestObject(parameter: ts.ParameterDeclaration, file: string, fallbackName: string, kind: RequestObjectKind): ValueOrigin {

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
 import { enclosingFunction, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
-import type { ModuleIndex } from './module-index.js';
+import { bindingNames, type ModuleIndex } from './module-index.js';
 
 /**
  * What RPC middleware put on the procedure context: tRPC's `opts.next({ ctx: { messageModel: new
@@ -38,7 +38,7 @@ function buildIndex(modules: ModuleIndex): Map<string, ContextMemberValue[]> {
       const named = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
       const options = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
       if (named !== 'next' || !options || !ts.isObjectLiteralExpression(options)) continue;
-      const middleware = enclosingFunction(call) as (ts.SignatureDeclaration & { body?: ts.ConciseBody }) | undefined;
+      const middleware = middlewareOf(call);
       if (!middleware) continue;
       for (const property of options.properties) {
         if (!ts.isPropertyAssignment(property)) continue;
@@ -46,17 +46,36 @@ function buildIndex(modules: ModuleIndex): Map<string, ContextMemberValue[]> {
         const members = skipOuterExpressions(property.initializer);
         if (!key || !CONTEXT_KEYS.has(key) || !ts.isObjectLiteralExpression(members)) continue;
         for (const entry of members.properties) {
-          if (!ts.isPropertyAssignment(entry)) continue;
+          // `next({ ctx: { emailAccountId } })`: a shorthand member is the local of its name.
+          if (!ts.isPropertyAssignment(entry) && !ts.isShorthandPropertyAssignment(entry)) continue;
           const name = propertyNameText(entry.name);
           if (!name) continue;
           const values = index.get(name) ?? [];
-          values.push({ context: key as 'ctx' | 'context', value: entry.initializer, file, middleware });
+          values.push({ context: key as 'ctx' | 'context', value: ts.isPropertyAssignment(entry) ? entry.initializer : entry.name, file, middleware });
           index.set(name, values);
         }
       }
     }
   }
   return index;
+}
+
+/**
+ * The middleware a `next(...)` call belongs to: the function whose parameter binds `next` (or the
+ * `opts` of `opts.next`). The call may sit in a callback the middleware hands on (`return
+ * instrument({ run: () => next({ ctx }) })`), which runs the middleware's own continuation.
+ */
+function middlewareOf(call: ts.CallExpression): (ts.SignatureDeclaration & { body?: ts.ConciseBody }) | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  const root = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : callee;
+  const name = ts.isIdentifier(root) ? root.text : ts.isPropertyAccessExpression(root) ? root.name.text : undefined;
+  const first = enclosingFunction(call) as (ts.SignatureDeclaration & { body?: ts.ConciseBody }) | undefined;
+  let fn = first;
+  for (let depth = 0; fn && name && depth < 4; depth++) {
+    if (fn.parameters.some((parameter) => bindingNames(parameter.name).includes(name))) return fn;
+    fn = enclosingFunction(fn) as (ts.SignatureDeclaration & { body?: ts.ConciseBody }) | undefined;
+  }
+  return first;
 }
 
 /** Every `next(...)` / `opts.next(...)` call of a file (an iterative walk: a deeply nested file cannot overflow the stack). */

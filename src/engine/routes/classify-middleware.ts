@@ -10,7 +10,8 @@ import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.
 import { HANDLER_WRAPPER_PACKAGES, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
-import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION } from '../../models/auth.js';
+import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION, SERVICE_SIGNATURE_VERIFIERS } from '../../models/auth.js';
+import { comparesConfiguredSecret } from './configured-secret.js';
 import { RATE_LIMITER_PACKAGES } from '../../models/rate-limiters.js';
 
 /** What the route engine knows beyond the code: config `auth` and friends. */
@@ -321,9 +322,13 @@ export class MiddlewareClassifier {
     if (classification.optionalAuthentication) middleware.optionalAuthentication = classification.optionalAuthentication;
     if (classification.tokenScopes) middleware.tokenScopes = true;
     if (classification.kind === 'auth' || classification.kind === 'role') {
-      const fn = ts.isCallExpression(skipOuterExpressions(expression)) ? undefined : this.bodyOf(skipOuterExpressions(expression), file);
-      const sets = fn ? requestPropertiesSet(fn) : [];
+      const bare = skipOuterExpressions(expression);
+      const fn = ts.isCallExpression(bare) ? undefined : this.bodyOf(bare, file);
+      const sets = fn ? requestPropertiesSet(fn) : ts.isCallExpression(bare) ? this.wrapperRequestProperties(bare, file) : [];
       if (sets.length > 0) middleware.setsOnRequest = sets;
+      const checker = ts.isCallExpression(bare) ? resolveFunction(this.modules, file, bare.expression) : fn;
+      const service = classification.kind === 'auth' && checker ? this.serviceCredentialOf(checker) : undefined;
+      if (service) middleware.serviceCredential = service;
     }
     // App-wide middleware from an unknown package with a name that says nothing about access
     // (connect-flash, lusca.xframe) is plumbing; on a route or router it may well be a guard.
@@ -678,6 +683,70 @@ export class MiddlewareClassifier {
   }
 
   /** The function that runs as middleware: the expression itself, or what a factory call returns. */
+  /**
+   * A wrapper around the handler (`withAccountApiKey(scope, scopes, async (request) => ...)`): the
+   * properties it sets on the request it hands the handler (`apiRequest.apiAuth = principal; return
+   * handler(apiRequest, context)`), under any name the request goes by there (`const apiRequest =
+   * request as RequestWithApiKey`). Empty when the handler is not written in the call.
+   */
+  private wrapperRequestProperties(call: ts.CallExpression, file: ScannedSourceFile): string[] {
+    const handlerIndex = call.arguments.findIndex((argument) => {
+      const value = skipOuterExpressions(argument);
+      return ts.isArrowFunction(value) || ts.isFunctionExpression(value);
+    });
+    const wrapper = handlerIndex >= 0 ? resolveFunction(this.modules, file, call.expression) : undefined;
+    const handlerParameter = wrapper?.node.parameters[handlerIndex]?.name;
+    if (!wrapper?.node.body || !handlerParameter || !ts.isIdentifier(handlerParameter)) return [];
+    const names = new Set<string>();
+    const visit = (node: ts.Node): void => {
+      const callee = ts.isCallExpression(node) ? skipOuterExpressions(node.expression) : undefined;
+      const handed = ts.isCallExpression(node) && node.arguments[0] ? skipOuterExpressions(node.arguments[0]) : undefined;
+      if (callee && ts.isIdentifier(callee) && callee.text === handlerParameter.text && handed && ts.isIdentifier(handed)) {
+        const scope = enclosingFunctionOf(node);
+        if (scope?.body) for (const name of propertiesSetOn(scope.body, handed.text)) names.add(name);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(wrapper.node.body);
+    return [...names];
+  }
+
+  /**
+   * What an authentication function checks when it accepts only another system's credential: it
+   * (or a project helper it calls) compares the request's value with a secret from the environment
+   * (`secureCompare(apiKey, env.INTERNAL_API_KEY)`), or it runs a queue service's signature check
+   * (QStash `verifySignatureAppRouter(handler)`), and nowhere reads a user's session or token.
+   * Undefined otherwise, and for one that also signs users in (`if (key === env.KEY) return next();
+   * const session = await auth()`): its routes may be called by a user.
+   */
+  private serviceCredentialOf(checker: ResolvedFunction): string | undefined {
+    const body = checker.node.body;
+    if (!body) return undefined;
+    const text = body.getText(checker.node.getSourceFile());
+    if (USER_CREDENTIAL_READ.test(text)) return undefined;
+    const found: string[] = [];
+    if (comparesConfiguredSecret(text)) found.push('compares a secret from the environment');
+    let userCheck = false;
+    const visit = (node: ts.Node): void => {
+      if (userCheck) return;
+      if (ts.isCallExpression(node)) {
+        const callee = skipOuterExpressions(node.expression);
+        const name = ts.isIdentifier(callee) ? callee.text : undefined;
+        const binding = name ? this.modules.resolveName(checker.file, name) : undefined;
+        if (binding?.kind === 'external' && SERVICE_SIGNATURE_VERIFIERS[binding.module]?.includes(binding.importedName)) found.push(`${name}() from ${binding.module} verifies the service's signature`);
+        else if (name) {
+          const helper = resolveFunction(this.modules, checker.file, callee);
+          const helperText = helper && helper.node !== checker.node && helper.node.body ? helper.node.body.getText(helper.node.getSourceFile()) : undefined;
+          if (helperText && USER_CREDENTIAL_READ.test(helperText)) userCheck = true;
+          else if (helperText && comparesConfiguredSecret(helperText)) found.push(`${name}() compares a secret from the environment`);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(body);
+    return userCheck || found.length === 0 ? undefined : [...new Set(found)].join('; ');
+  }
+
   private bodyOf(expression: ts.Expression, file: ScannedSourceFile): ResolvedFunction | undefined {
     if (ts.isCallExpression(expression)) {
       // requireRole('admin') / authenticate(): the factory's body holds the returned middleware.
@@ -692,6 +761,9 @@ export class MiddlewareClassifier {
  * A credential's kind compared with a privileged one: `client.type !== ClientType.root`,
  * `key.role === 'ADMIN'`, `'owner' === token.level`. The privileged name is the group captured.
  */
+/** Reads of a user's credentials (a session, a cookie, a user token): an authentication that has them signs users in. */
+const USER_CREDENTIAL_READ = /session|currentUser|\bauth\s*\(|\.user\b|\bjwt|verifyIdToken|cookie/i;
+
 const PRIVILEGED_KIND_CHECK = /\.\s*(?:type|kind|role|level|accessLevel|tier)\s*[!=]==?\s*(?:[\w$]+\s*\.\s*)*['"`]?(root|admin|administrator|owner|superuser|super_?admin)\b['"`]?|['"`](root|admin|administrator|owner|superuser|super_?admin)['"`]\s*[!=]==?\s*[\w$.]+\.\s*(?:type|kind|role|level|accessLevel|tier)\b/i;
 
 /**
@@ -709,6 +781,46 @@ function requestPropertiesSet(fn: ResolvedFunction): string[] {
       const onRequest = ts.isPropertyAccessExpression(target) && ts.isIdentifier(skipOuterExpressions(target.expression)) && (skipOuterExpressions(target.expression) as ts.Identifier).text === first.text;
       // A value copied from the request's own parts (`req.region = req.headers['x-region']`) is the client's choice, not the caller.
       if (onRequest && !readsRequestParts(node.right, first.text)) names.add(target.name.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return [...names];
+}
+
+function enclosingFunctionOf(node: ts.Node): ts.SignatureDeclaration & { body?: ts.Node } | undefined {
+  for (let current = node.parent; current; current = current.parent) if (ts.isFunctionLike(current)) return current as ts.SignatureDeclaration & { body?: ts.Node };
+  return undefined;
+}
+
+/**
+ * The properties a function body assigns on the value named `request` or on what that name was
+ * made from (`const apiRequest = request as X`), outside values copied from the request's own parts.
+ */
+function propertiesSetOn(body: ts.Node, request: string): string[] {
+  const aliases = new Set([request]);
+  const declarations: ts.VariableDeclaration[] = [];
+  const collect = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) declarations.push(node);
+    ts.forEachChild(node, collect);
+  };
+  collect(body);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const declaration of declarations) {
+      const value = skipOuterExpressions(declaration.initializer!);
+      if (aliases.has((declaration.name as ts.Identifier).text) && ts.isIdentifier(value) && !aliases.has(value.text)) {
+        aliases.add(value.text);
+        grew = true;
+      }
+    }
+  }
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const target = skipOuterExpressions(node.left);
+      const owner = ts.isPropertyAccessExpression(target) ? skipOuterExpressions(target.expression) : undefined;
+      if (owner && ts.isIdentifier(owner) && aliases.has(owner.text) && ![...aliases].some((alias) => readsRequestParts(node.right, alias))) names.add((target as ts.PropertyAccessExpression).name.text);
     }
     ts.forEachChild(node, visit);
   };

@@ -224,6 +224,8 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   if (principal.length === 0 && definition.kind !== 'graphql' && (auth === 'authenticated' || publicByDesign?.startsWith('webhook')) && isServiceEndpoint(wordPath(definition))) route.caller = 'service';
   // A cron or internal job endpoint that only compares a configured secret: a service calls it.
   if (principal.length === 0 && auth === 'authenticated' && inHandler && checksSharedSecret(handlerFunction)) route.caller = 'service';
+  // Behind authentication that accepts only a service's credential (`withQstashOrInternal(handler)`): a service calls it.
+  if (principal.length === 0 && auth === 'authenticated' && guards.length > 0 && guards.every((guard) => guard.serviceCredential)) route.caller = 'service';
   return route;
 }
 

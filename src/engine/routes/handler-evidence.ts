@@ -5,7 +5,7 @@ import { nodePosition } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE } from './classify-middleware.js';
 import { PRINCIPAL_READS } from '../../models/auth.js';
 import { UNVERIFIED_DECODE_TEXTS, VERIFYING_TEXT } from '../../models/jwt.js';
-import { comparesConfiguredSecret } from './public-by-design.js';
+import { comparesConfiguredSecret } from './configured-secret.js';
 import { textWithout } from './method-dispatch.js';
 
 /** Fields of a GraphQL/tRPC context that hold the signed-in user, when a resolver destructures them. */

@@ -10,6 +10,7 @@ import { calledFunctions, resolveFunction, type ResolvedFunction } from '../name
 import { exitsEarly, nodePosition } from '../ast/syntax.js';
 import type { ModuleIndex } from '../names/index.js';
 import { answersTooManyRequests } from './rate-limits.js';
+import { CONFIGURED_SECRET, comparesConfiguredSecret } from './configured-secret.js';
 import { OPERATIONS } from './route.js';
 
 /** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */
@@ -50,8 +51,6 @@ export const SIGNATURE_CHECK =
   /\bconstructEvent(?:Async)?\s*\(|\bverifyWebhook\w*\s*\(|\bverifyHeader\s*\(|\bwebhooks?\s*\.\s*verify\w*\s*\(|\bnew\s+Webhook\s*\(|\bsvix\b|\btimingSafeEqual\s*\(|x-hub-signature|x-signature|-signature['"`]|\bverifySignature\s*\(|\bvalidateRequest\s*\(|\bverify\w*(?:Signature|Secret|Token|Request|Payload|Notification|Webhook|Event|Jws)\s*\(/i;
 /** A webhook SDK's validation call, a signature check when the configured secret goes with it. */
 const SECRET_VALIDATION_CALL = /\bvalidate\w*(?:Event|Webhook|Signature|Payload)\s*\(/i;
-/** A shared secret the sender echoes (Microsoft Graph clientState, a verification token) compared with configuration. */
-const CONFIGURED_SECRET = /\benv\s*\.\s*[A-Z0-9_]*(?:SECRET|TOKEN|CLIENT_STATE|API_KEY)\b/;
 const REJECTS = /\b(?:status|sendStatus|code)\s*\(\s*40[13]\b|\bstatus(?:Code)?\s*[:=]\s*40[13]\b|Unauthori[sz]ed|Forbidden/;
 /** Endpoints other systems call: webhooks, provider event and command callbacks, cron and queue jobs. */
 const SERVICE_SEGMENT = /^(?:webhooks?|hooks?|cron|crons|queue|queues|jobs?|events|commands|interactions|notifications)$/;
@@ -87,13 +86,6 @@ function comparedSecretConstant(handler: ResolvedFunction | undefined, handlerTe
   return undefined;
 }
 
-/** Code that compares something with a configured secret on one line (`token === env.API_KEY`, `timingSafeEqual(a, env.SECRET)`), comments left out. */
-export function comparesConfiguredSecret(text: string): boolean {
-  return text
-    .split('\n')
-    .map((line) => line.replace(/\/\/.*$/, ''))
-    .some((line) => !/^\s*\*/.test(line) && CONFIGURED_SECRET.test(line) && /[!=]==?|\btimingSafeEqual\s*\(/.test(line));
-}
 
 export function isServiceEndpoint(routePath: string): boolean {
   const words = pathSegments(routePath).filter(isLiteralSegment).flatMap((segment) => segmentWords(segment.replace(/-/g, ' ')));

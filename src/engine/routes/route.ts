@@ -81,6 +81,12 @@ export interface RouteMiddleware extends CodeLocation {
    * `@CheckAccess('board', 'where.id')`). It covers lookups keyed by those inputs, and no other id.
    */
   accessCheckedInputs?: CheckedInput[];
+  /**
+   * For authentication that accepts only another system's credential (a secret from the
+   * environment compared with what the request carries, a queue's request signature) and reads no
+   * user session: what it checks. A route behind it alone is called by a service, not a user.
+   */
+  serviceCredential?: string;
 }
 
 /** One request input a guard checks the caller's access to: `args` `['where', 'id']`, `params` `['projectId']`. */

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { isFunctionLike, skipOuterExpressions } from '../../ast/syntax.js';
-import { type Binding, bindingValue, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
+import { type Binding, bindingValue, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import type { HttpMethod } from '../../routes/route.js';
 import { readsMethod } from '../../routes/method-dispatch.js';
 
@@ -113,6 +113,43 @@ export function unwrapHandler(exported: ExportedHandler, modules: ModuleIndex): 
     return { wrappers, handler: resolveFunction(modules, file, value) };
   }
   return { wrappers };
+}
+
+/**
+ * `export const POST = createForwardingQueueHandler({ path, schema })`: a project factory, given no
+ * handler, that returns a handler a package made (`const queueHandler = handleCallback(...); return
+ * queueHandler`, @vercel/queue). Whatever checks the caller is in that package's code, which the scan
+ * cannot read: the factory and the package export, for the route's evidence. Undefined otherwise.
+ */
+export function packageMadeHandler(exported: ExportedHandler, modules: ModuleIndex): string | undefined {
+  if (!exported.value) return undefined;
+  const call = skipOuterExpressions(exported.value.expression);
+  if (!ts.isCallExpression(call) || call.arguments.some((argument) => carriesHandler(argument, exported.value!.file, modules))) return undefined;
+  const factory = resolveFunction(modules, exported.value.file, call.expression);
+  const body = factory?.node.body;
+  if (!factory || !body || !ts.isBlock(body)) return undefined;
+  let made: string | undefined;
+  for (const statement of body.statements) {
+    if (!ts.isReturnStatement(statement) || !statement.expression) continue;
+    let value = skipOuterExpressions(statement.expression);
+    // `return (request: Request) => queueHandler(request)`: a function that only calls the package's handler.
+    if (ts.isArrowFunction(value) && !ts.isBlock(value.body)) {
+      const inner = skipOuterExpressions(value.body);
+      const innerCallee = ts.isCallExpression(inner) ? skipOuterExpressions(inner.expression) : undefined;
+      if (!innerCallee || !ts.isIdentifier(innerCallee)) return undefined;
+      value = innerCallee;
+    }
+    if (ts.isIdentifier(value)) {
+      const local = localConstInitializer(value);
+      if (!local) return undefined;
+      value = skipOuterExpressions(local);
+    }
+    const callee = ts.isCallExpression(value) ? skipOuterExpressions(value.expression) : undefined;
+    const binding = callee && ts.isIdentifier(callee) ? modules.resolveName(factory.file, callee.text) : undefined;
+    if (binding?.kind !== 'external' || binding.module.startsWith('.')) return undefined;
+    made = `${call.expression.getText(exported.value.file.sourceFile)} (its handler is made by ${binding.module} ${binding.importedName})`;
+  }
+  return made;
 }
 
 /**

@@ -6,7 +6,7 @@ import { middlewareName } from '../../routes/classify-middleware.js';
 import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { NextPackageFinder, type FileRoute } from './file-routes.js';
-import { appRouterExports, methodMapHandlers, methodsFromBranches, pagesDefaultExport, unwrapHandler, type ExportedHandler, type UnwrappedHandler } from './handlers.js';
+import { appRouterExports, methodMapHandlers, methodsFromBranches, packageMadeHandler, pagesDefaultExport, unwrapHandler, type ExportedHandler, type UnwrappedHandler } from './handlers.js';
 import { isMiddlewareFileOf, isNextAuthBinding, readNextMiddleware, type NextMiddleware } from './middleware-file.js';
 import { clientReferences, serverActionRoutes } from './server-actions.js';
 
@@ -100,6 +100,9 @@ function routeDefinition(
   };
   const handler = unwrapped.handler;
   if (handler) definition.handler = { node: handler.node, name: handler.name, file: handler.file.path, line: nodePosition(handler.node).line };
+  // A project factory handing back a package's handler (a queue consumer): its checks are in code the scan cannot read.
+  const madeByPackage = handler ? undefined : packageMadeHandler(exported, context.modules);
+  if (madeByPackage) definition.unresolvedMiddleware = [madeByPackage];
   return definition;
 }
 
