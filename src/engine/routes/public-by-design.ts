@@ -131,6 +131,10 @@ function joinSignInVerbs(words: readonly string[]): string[] {
     if (/^(?:signup|signin|signout|login|logout)$/.test(pair) && words[index + 1] !== undefined) {
       joined.push(pair);
       index++;
+    } else if (pair === 'magiclink') {
+      // `loginWithMagicLink`: the emailed sign-in link is a way in, not a link about signing in (`loginLink`).
+      joined.push('magic-link');
+      index++;
     } else joined.push(words[index]!);
   }
   return joined;
@@ -250,7 +254,7 @@ export function publicByDesignReason(input: {
     return `${last}: sign-up (a public operation that creates a user)`;
   }
   // Accepting an invitation with the token it was sent with: the token is the permission.
-  if (phrase.some((word) => /^(?:invites?|invitations?)$/.test(word)) && phrase.some((word) => /^(?:accept|redeem|join|claim)$/.test(word)) && input.handler && takesResetToken(input.handler)) {
+  if (phrase.some((word) => /^(?:invites?|invitations?)$/.test(word)) && phrase.some((word) => /^(?:accept|redeem|join|claim|confirm)$/.test(word)) && input.handler && takesResetToken(input.handler)) {
     return `${last}: accepts an invitation with its token`;
   }
   // Status-page and newsletter subscribers: subscribing an address is public (the address confirms
@@ -334,7 +338,8 @@ function signInHandler(literal: readonly string[], method: string, handler: Reso
 
 /** The handler takes a reset token from the client: a parameter named so, or reads one from its input. */
 function takesResetToken(handler: ResolvedFunction): boolean {
-  const names = handler.node.parameters.flatMap((parameter) => (ts.isIdentifier(parameter.name) ? [parameter.name.text] : ts.isObjectBindingPattern(parameter.name) ? parameter.name.elements.map((element) => element.name.getText(handler.node.getSourceFile())) : []));
+  // `{ token: registrationToken }`: the argument the client sends is `token`, whatever the handler calls it.
+  const names = handler.node.parameters.flatMap((parameter) => (ts.isIdentifier(parameter.name) ? [parameter.name.text] : ts.isObjectBindingPattern(parameter.name) ? parameter.name.elements.map((element) => (element.propertyName ?? element.name).getText(handler.node.getSourceFile())) : []));
   if (names.some((name) => RESET_TOKEN_NAME.test(name))) return true;
   return READS_INPUT_TOKEN.test(handler.node.body?.getText(handler.node.getSourceFile()) ?? '');
 }
