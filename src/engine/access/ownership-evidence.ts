@@ -5,7 +5,7 @@ import { walkDescendants } from '../ast/file-index.js';
 import { argumentFor } from './call-arguments.js';
 import { mentionsName } from '../text.js';
 import { ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
-import { REQUEST_OBJECTS } from '../../models/request-sources.js';
+import { REQUEST_OBJECTS, isPrincipalMember } from '../../models/request-sources.js';
 import { enclosingFunction, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { DataflowEngine, TaintedCall } from '../dataflow/engine.js';
@@ -591,7 +591,7 @@ function readsCallerFromContext(ctx: AccessContext, call: ts.CallExpression): bo
   walkDescendants(body, (node) => {
     if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && parameters.has(node.expression.text)) {
       const property = node.name.text;
-      if (model.principal.has(property)) caller = true;
+      if (isPrincipalMember(model, property)) caller = true;
       else if (Object.hasOwn(model.inputs, property) || Object.hasOwn(model.nested, property)) input = true;
     }
   });
