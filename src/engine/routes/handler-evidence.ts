@@ -126,8 +126,11 @@ const OTHER_REJECTION = /\bnext\s*\(\s*new\s+\w*Error\b|\b(?:status|sendStatus|c
  */
 const SOCKET_REJECTION = /\bif\s*\(\s*!\s*[\w$.?]+\s*\)\s*\{[^{}]*?\b(?:[\w$]*[Ss]ocket|ws|webSocket)\s*(?:\?\.|\.)\s*(?:close|terminate)\s*\([^()]*\)\s*;?[^{}]*?\breturn\b/;
 
-/** `if (!ctx.user) return null;` / `if (!req.session.userId) { return []; }`: an early return of nothing. */
-const ANONYMOUS_EXIT = /\bif\s*\(\s*!\s*([\w$.?]+)\s*\)\s*\{?\s*return(?:\s+(?:null|undefined|false)|\s*\[\s*\]|\s*\{\s*\})?\s*(?:;|\}|\n)/;
+/**
+ * `if (!ctx.user) return null;` / `if (!req.session.userId) { return []; }`: an early return of nothing;
+ * `if (!user || !user.id) return null`: the same principal tested twice.
+ */
+const ANONYMOUS_EXIT = /\bif\s*\(\s*!\s*([\w$.?]+)\s*(?:\|\|\s*!\s*\1(?:\??\.[\w$]+)+\s*)?\)\s*\{?\s*return(?:\s+(?:null|undefined|false)|\s*\[\s*\]|\s*\{\s*\})?\s*(?:;|\}|\n)/;
 // Only the request's or context's own principal: `if (!user) return null` after a lookup tests the record, not the caller.
 // `ctx.user?.id`, `ctx.session?.user?.sub`: the principal's own id tests it too.
 const PRINCIPAL_WORD = /^(?:(?:req|request|ctx|context)(?:\??\.[\w$]+)*\??\.(?:session|user|userId|currentUser|remoteUser|authUser|loggedInUser|authenticatedUser|sessionUser|viewer|auth|principal|uid)|session\??\.(?:user|userId|uid))(?:\??\.(?:id|_id|sub|uid|userId))?$/;
