@@ -88,7 +88,8 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
       if (!fieldsObject || shield.maps.has(fieldsObject.node)) continue;
       const namespaced = ROOT_OPERATION_TYPES[typeName] ? undefined : directives.namespaceOperation(typeName);
       const operation = declared ?? ROOT_OPERATION_TYPES[typeName] ?? namespaced ?? 'FIELD';
-      const mapGuard = map && ROOT_OPERATION_TYPES[typeName] ? mapGuards.get(map) : undefined;
+      const wholeMapGuard = map && ROOT_OPERATION_TYPES[typeName] ? mapGuards.get(map) : undefined;
+      const mapGuard = wholeMapGuard && (!wholeMapGuard.types || wholeMapGuard.types.has(typeName)) ? wholeMapGuard : undefined;
       for (const field of fieldsOf(modules, fieldsObject, 0)) {
         if (seenFields.has(field.node)) continue;
         seenFields.add(field.node);
@@ -286,6 +287,8 @@ interface MapGuard {
   middleware: RouteMiddleware;
   /** The guard is chosen per field (`skipPermission ? withLog(r) : wrapPermission(r)`): a field its module marks may go without it. */
   perField: boolean;
+  /** The root types it is given to, when the function names them (`if (key === 'Mutation') ... wrapPermission(r)`); else all. */
+  types?: ReadonlySet<string>;
 }
 
 /**
@@ -322,6 +325,9 @@ function resolverMapGuards(context: AdapterContext): Map<ts.ObjectLiteralExpress
 /** The authenticating wrapper a map-wrapping function calls with each field's resolver, and whether it picks it per field. */
 function fieldGuardOf(context: AdapterContext, wrapping: ResolvedFunction): MapGuard | undefined {
   const body = wrapping.node.body!;
+  let guard: MapGuard | undefined;
+  let everyType = false;
+  const types = new Set<string>();
   for (const node of nodesOfKind(wrapping.file.sourceFile, ts.SyntaxKind.CallExpression)) {
     if (node.pos < body.pos || node.end > body.end) continue;
     const call = node as ts.CallExpression;
@@ -331,15 +337,46 @@ function fieldGuardOf(context: AdapterContext, wrapping: ResolvedFunction): MapG
     if (!wrapper?.node.body || wrapper.node === wrapping.node) continue;
     const described = context.middleware.describe(callee, wrapping.file, 'router');
     if ((described.kind !== 'auth' && described.kind !== 'role') || described.strength !== 'strong') continue;
-    return { middleware: described, perField: chosenByCondition(call, body) };
+    guard ??= { middleware: described, perField: false };
+    if (chosenByCondition(call, body)) guard.perField = true;
+    const named = rootTypesTested(call, body);
+    if (named.size === 0) everyType = true;
+    for (const type of named) types.add(type);
   }
-  return undefined;
+  return guard && !everyType ? { ...guard, types } : guard;
+}
+
+/** `key === 'Mutation'`, `typeName !== 'Query' && ...`: a condition on which root type a loop is at. */
+function comparesWithRootType(condition: ts.Expression): boolean {
+  const value = skipOuterExpressions(condition);
+  if (!ts.isBinaryExpression(value)) return false;
+  if (value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || value.operatorToken.kind === ts.SyntaxKind.BarBarToken) return comparesWithRootType(value.left) && comparesWithRootType(value.right);
+  return [value.left, value.right].some((side) => {
+    const operand = skipOuterExpressions(side);
+    return ts.isStringLiteralLike(operand) && Object.hasOwn(ROOT_OPERATION_TYPES, operand.text);
+  });
+}
+
+/** The root types an `if (key === 'Mutation')` around `node` (its then-branch) restricts it to. */
+function rootTypesTested(node: ts.Node, stop: ts.Node): Set<string> {
+  const types = new Set<string>();
+  for (let child = node, parent = node.parent; parent && child !== stop; child = parent, parent = parent.parent) {
+    if (!ts.isIfStatement(parent) || parent.thenStatement !== child) continue;
+    const condition = skipOuterExpressions(parent.expression);
+    if (!ts.isBinaryExpression(condition) || (condition.operatorToken.kind !== ts.SyntaxKind.EqualsEqualsEqualsToken && condition.operatorToken.kind !== ts.SyntaxKind.EqualsEqualsToken)) continue;
+    for (const side of [condition.left, condition.right]) {
+      const value = skipOuterExpressions(side);
+      if (ts.isStringLiteralLike(value) && Object.hasOwn(ROOT_OPERATION_TYPES, value.text)) types.add(value.text);
+    }
+  }
+  return types;
 }
 
 /** Whether `node` runs only in one branch of a condition inside `stop`: an if/else arm, a `?:` arm, the right of `&&`/`||`. */
 function chosenByCondition(node: ts.Node, stop: ts.Node): boolean {
   for (let child = node, parent = node.parent; parent && child !== stop; child = parent, parent = parent.parent) {
-    if (ts.isIfStatement(parent) && parent.expression !== child) return true;
+    // `if (key === 'Mutation')` picks a type, not a field: every field of it gets the guard.
+    if (ts.isIfStatement(parent) && parent.expression !== child && !comparesWithRootType(parent.expression)) return true;
     if (ts.isConditionalExpression(parent) && parent.condition !== child) return true;
     if (ts.isBinaryExpression(parent) && parent.right === child && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(parent.operatorToken.kind)) return true;
   }
