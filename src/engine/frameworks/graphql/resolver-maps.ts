@@ -109,7 +109,7 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
           line: position.line,
           column: position.column,
           handler: { file: resolved.handler.file.path, line: nodePosition(resolved.handler.node).line, node: resolved.handler.node, name: `${typeName}.${fieldName}` },
-          middleware: [...contextChecks.map((entry) => ({ ...entry })), ...shieldMiddleware, ...directives.middlewareFor(typeName, fieldName), ...mapGuardFor(modules, mapGuard, field), ...resolved.middleware],
+          middleware: [...contextChecks.map((entry) => ({ ...entry })), ...shieldMiddleware, ...directives.middlewareFor(typeName, fieldName), ...mapGuardFor(mapGuard, field), ...resolved.middleware],
           ...typedArguments(resolved, directives.typedArgumentsFor(typeName, fieldName)),
         });
       }
@@ -384,7 +384,7 @@ function chosenByCondition(node: ts.Node, stop: ts.Node): boolean {
 }
 
 /** The map's guard for one of its root fields: none for a field its module marks, when the guard is chosen per field. */
-function mapGuardFor(modules: ModuleIndex, guard: MapGuard | undefined, field: FieldAt): RouteMiddleware[] {
+function mapGuardFor(guard: MapGuard | undefined, field: FieldAt): RouteMiddleware[] {
   if (!guard) return [];
   if (guard.perField && fieldIsMarked(field)) return [];
   return [{ ...guard.middleware }];
