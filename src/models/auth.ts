@@ -124,7 +124,7 @@ export const PRINCIPAL_READS: ReadonlyArray<{ label: string; pattern: RegExp }> 
   // GraphQL and tRPC: the context function's principal.
   { label: 'ctx.user', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*(?:user|currentUser|viewer|userId)\b/ },
   // The same, destructured in the body: `const { user, models } = context`.
-  { label: 'context user', pattern: /\{[^{}]*\b(?:user|currentUser|viewer|userId)\b[^{}]*\}\s*=\s*(?:ctx|context)\b/ },
+  { label: 'context user', pattern: /\{[^{}]*\b(?:user|currentUser|viewer|userId)\b[^{}]*\}\s*=\s*(?:ctx|context)\b(?!\s*(?:\?\.|\.|\[))/ },
   // A request context the auth guard builds and a parameter decorator hands the resolver (Vendure's `@Ctx() ctx: RequestContext`).
   { label: 'ctx.activeUserId', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*(?:activeUser|activeUserId)\b/ },
   { label: 'ctx.session', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*session\s*(?:\?\.|\.)\s*user\b/ },
