@@ -161,7 +161,10 @@ export function credentialEntryReason(routePath: string): string | undefined {
   // `loginParticipant` (a GraphQL or tRPC name, worded `login-participant`), `/auth/startSignup`: the
   // credential word leads or ends the segment; `login-history`, `sso-settings` are about it, not entering it.
   const lastWords = joinSignInVerbs(segmentWords(last.replace(/-/g, ' ')));
-  const strong = CREDENTIAL_ENTRY_SEGMENT.test(last) || (lastWords.length > 1 && !aboutSignIn(lastWords) && [lastWords[0]!, lastWords.at(-1)!].some((word) => CREDENTIAL_ENTRY_SEGMENT.test(word)));
+  // `clientPortalUserLoginWithSocial`, `signInWithGoogle`: signing in with a way in, whoever's sign-in it names first.
+  // `enableLoginWithSso` manages the way in (a setting), it does not sign anyone in.
+  const signInWith = lastWords.some((word, index) => /^(?:login|signin|signup)$/.test(word) && lastWords[index + 1] === 'with' && lastWords[index + 2] !== undefined && !lastWords.slice(0, index).some((before) => PROVIDER_MANAGEMENT.test(before)));
+  const strong = CREDENTIAL_ENTRY_SEGMENT.test(last) || signInWith || (lastWords.length > 1 && !aboutSignIn(lastWords) && [lastWords[0]!, lastWords.at(-1)!].some((word) => CREDENTIAL_ENTRY_SEGMENT.test(word)));
   // Under /oauth, /sso or /saml the sign-in steps take credentials; managing the provider (`sso/update`, `saml/providers/delete`) does not.
   const oauthPath = literal.some((segment) => /^(?:oauth2?|sso|saml)$/.test(segment)) && !lastWords.some((word) => PROVIDER_MANAGEMENT.test(word));
   const underAuth = CREDENTIAL_ENTRY_UNDER_AUTH.test(last) && literal.slice(0, -1).some((segment) => AUTH_PREFIX_SEGMENT.test(segment));

@@ -289,7 +289,14 @@ interface MapGuard {
   perField: boolean;
   /** The root types it is given to, when the function names them (`if (key === 'Mutation') ... wrapPermission(r)`); else all. */
   types?: ReadonlySet<string>;
+  /** For a per-field guard: the resolver objects the project marks elsewhere (markedResolverObjects). */
+  marked?: MarkedObjects;
 }
+
+/** Resolver objects a marking call reaches (`markResolvers(publicMutations, {...})`), each with the keys it keeps when it is filtered on the way. */
+type MarkedObjects = Map<ts.Node, Array<KeyFilter | undefined>>;
+/** `Object.entries(all).filter(([key]) => !ADMIN_KEYS.has(key))`: the keys named, and whether they are left out. */
+interface KeyFilter { keys: ReadonlySet<string>; excluded: boolean }
 
 /**
  * Resolver maps wrapped whole before the server gets them: `resolvers: wrapApolloResolvers(resolvers)`,
@@ -303,6 +310,7 @@ interface MapGuard {
 function resolverMapGuards(context: AdapterContext): Map<ts.ObjectLiteralExpression, MapGuard> {
   const guards = new Map<ts.ObjectLiteralExpression, MapGuard>();
   const byFunction = new Map<ts.Node, MapGuard | undefined>();
+  let marked: MarkedObjects | undefined;
   for (const file of context.sourceFiles) {
     if (!/resolvers/i.test(file.text)) continue;
     for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression)) {
@@ -316,7 +324,8 @@ function resolverMapGuards(context: AdapterContext): Map<ts.ObjectLiteralExpress
       if (!wrapping?.node.body) continue;
       if (!byFunction.has(wrapping.node)) byFunction.set(wrapping.node, fieldGuardOf(context, wrapping));
       const guard = byFunction.get(wrapping.node);
-      if (guard) guards.set(map.node, { ...guard, middleware: { ...guard.middleware, evidence: `${guard.middleware.evidence}; ${callee.text}(...) (${file.path}:${nodePosition(call).line}) wraps every root field of the resolver map with it` } });
+      if (guard?.perField) marked ??= markedResolverObjects(context);
+      if (guard) guards.set(map.node, { ...guard, ...(guard.perField ? { marked } : {}), middleware: { ...guard.middleware, evidence: `${guard.middleware.evidence}; ${callee.text}(...) (${file.path}:${nodePosition(call).line}) wraps every root field of the resolver map with it` } });
     }
   }
   return guards;
@@ -386,7 +395,7 @@ function chosenByCondition(node: ts.Node, stop: ts.Node): boolean {
 /** The map's guard for one of its root fields: none for a field its module marks, when the guard is chosen per field. */
 function mapGuardFor(guard: MapGuard | undefined, field: FieldAt): RouteMiddleware[] {
   if (!guard) return [];
-  if (guard.perField && fieldIsMarked(field)) return [];
+  if (guard.perField && (fieldIsMarked(field) || markedElsewhere(guard.marked, field))) return [];
   return [{ ...guard.middleware }];
 }
 
@@ -424,6 +433,96 @@ function fieldIsMarked(field: FieldAt): boolean {
     if (call.arguments.some((argument) => names(argument, false) || names(argument, true))) return true;
   }
   return false;
+}
+
+const MAX_MARK_DEPTH = 4;
+
+/**
+ * The resolver objects a marking call anywhere in the project reaches: a call given an object
+ * literal (the mark) and a name (`markResolvers(clientPortalOnlyMutations, { wrapperConfig })`),
+ * followed through the name's object, the objects it spreads, and the names a derivation mentions
+ * (`Object.fromEntries(Object.entries(cpUserMutations).filter(([key]) => !ADMIN_KEYS.has(key)))`),
+ * with the keys such a filter names (a literal collection tested with `has`/`includes`).
+ */
+function markedResolverObjects(context: AdapterContext): MarkedObjects {
+  const marked: MarkedObjects = new Map();
+  const reach = (file: ScannedSourceFile, name: ts.Identifier, filter: KeyFilter | undefined, depth: number): void => {
+    if (depth > MAX_MARK_DEPTH) return;
+    const binding = context.modules.resolveName(file, name.text);
+    if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node) || !binding.node.initializer) return;
+    const declaration = binding.node;
+    const seen = marked.get(declaration);
+    if (seen?.includes(filter)) return;
+    marked.set(declaration, [...(seen ?? []), filter]);
+    const value = skipOuterExpressions(declaration.initializer!);
+    if (ts.isObjectLiteralExpression(value)) {
+      for (const property of value.properties) {
+        const spread = ts.isSpreadAssignment(property) ? skipOuterExpressions(property.expression) : undefined;
+        if (spread && ts.isIdentifier(spread)) reach(binding.file, spread, filter, depth + 1);
+      }
+      return;
+    }
+    if (!ts.isCallExpression(value)) return;
+    const derived = keyFilterIn(context, binding.file, value) ?? filter;
+    const visit = (node: ts.Node): void => {
+      if (ts.isIdentifier(node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) reach(binding.file, node, derived, depth + 1);
+      ts.forEachChild(node, visit);
+    };
+    for (const argument of value.arguments) visit(argument);
+    if (ts.isPropertyAccessExpression(value.expression)) visit(value.expression.expression);
+  };
+  for (const file of context.sourceFiles) {
+    for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression)) {
+      const call = node as ts.CallExpression;
+      if (call.arguments.length < 2 || !call.arguments.some((argument) => ts.isObjectLiteralExpression(skipOuterExpressions(argument)))) continue;
+      for (const argument of call.arguments) {
+        const value = skipOuterExpressions(argument);
+        if (ts.isIdentifier(value)) reach(file, value, undefined, 0);
+      }
+    }
+  }
+  return marked;
+}
+
+/** `!ADMIN_KEYS.has(key)` / `PUBLIC_KEYS.includes(key)` in a derivation, where the collection is a literal list of keys. */
+function keyFilterIn(context: AdapterContext, file: ScannedSourceFile, call: ts.CallExpression): KeyFilter | undefined {
+  let found: KeyFilter | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && /^(?:has|includes)$/.test(node.expression.name.text) && ts.isIdentifier(node.expression.expression)) {
+      const binding = context.modules.resolveName(file, node.expression.expression.text);
+      const initializer = binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) ? binding.node.initializer : undefined;
+      const keys = new Set<string>();
+      const collect = (inner: ts.Node): void => {
+        if (ts.isStringLiteralLike(inner)) keys.add(inner.text);
+        ts.forEachChild(inner, collect);
+      };
+      if (initializer) collect(initializer);
+      const parent = skipUpExpression(node);
+      if (keys.size > 0) found = { keys, excluded: ts.isPrefixUnaryExpression(parent) && parent.operator === ts.SyntaxKind.ExclamationToken };
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(call);
+  return found;
+}
+
+/** The expression around `node`, through parentheses. */
+function skipUpExpression(node: ts.Node): ts.Node {
+  let current = node.parent;
+  while (current && ts.isParenthesizedExpression(current)) current = current.parent;
+  return current;
+}
+
+/** Whether a marking call elsewhere reaches the object that declares this field, and keeps the field if it filters keys. */
+function markedElsewhere(marked: MarkedObjects | undefined, field: FieldAt): boolean {
+  const object = field.node.parent;
+  const declaration = ts.isObjectLiteralExpression(object) ? skipUp(object) : undefined;
+  const filters = declaration && marked?.get(declaration);
+  if (!filters) return false;
+  const fieldName = field.node.name && propertyNameText(field.node.name);
+  return filters.some((filter) => !filter || !fieldName || filter.keys.has(fieldName) !== filter.excluded);
 }
 
 /** The declaration an object literal initialises, through `as`/`satisfies`/parentheses. */
