@@ -15,6 +15,8 @@ import { OPERATIONS } from './route.js';
 /** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */
 const CREDENTIAL_ENTRY_SEGMENT = /^(?:login|log-in|signin|sign-in|signup|sign-up|oauth2?|sso|saml)$/;
 /** Words of a route that manages an SSO/OAuth setup (its providers, the OAuth apps and clients a user registers) rather than signing someone in with it. */
+/** Verbs that manage a way in rather than use it (`enableLoginWithSso`, `getLoginWithOptions`). */
+const MANAGING_VERB = /^(?:update|delete|remove|create|add|set|enable|disable|configure|config|edit|toggle|get|list|change|reset)$/;
 const PROVIDER_MANAGEMENT = /^(?:update|delete|remove|create|add|set|enable|disable|list|configure|config|settings|providers?|edit|toggle|get|all|mine|apps?|applications?|clients?)$/;
 /** The same when an auth-ish segment precedes them (`/auth/register`, `/oauth/callback`), never alone (`/devices/register`). */
 // Words that make a sign-in word the subject of a read or report (`loginHistory`, `signupStats`), not the act.
@@ -163,7 +165,7 @@ export function credentialEntryReason(routePath: string): string | undefined {
   const lastWords = joinSignInVerbs(segmentWords(last.replace(/-/g, ' ')));
   // `clientPortalUserLoginWithSocial`, `signInWithGoogle`: signing in with a way in, whoever's sign-in it names first.
   // `enableLoginWithSso` manages the way in (a setting), it does not sign anyone in.
-  const signInWith = lastWords.some((word, index) => /^(?:login|signin|signup)$/.test(word) && lastWords[index + 1] === 'with' && lastWords[index + 2] !== undefined && !lastWords.slice(0, index).some((before) => PROVIDER_MANAGEMENT.test(before)));
+  const signInWith = lastWords.some((word, index) => /^(?:login|signin|signup)$/.test(word) && lastWords[index + 1] === 'with' && lastWords[index + 2] !== undefined && !lastWords.slice(0, index).some((before) => MANAGING_VERB.test(before)));
   const strong = CREDENTIAL_ENTRY_SEGMENT.test(last) || signInWith || (lastWords.length > 1 && !aboutSignIn(lastWords) && [lastWords[0]!, lastWords.at(-1)!].some((word) => CREDENTIAL_ENTRY_SEGMENT.test(word)));
   // Under /oauth, /sso or /saml the sign-in steps take credentials; managing the provider (`sso/update`, `saml/providers/delete`) does not.
   const oauthPath = literal.some((segment) => /^(?:oauth2?|sso|saml)$/.test(segment)) && !lastWords.some((word) => PROVIDER_MANAGEMENT.test(word));
