@@ -60,6 +60,26 @@ const COLUMN_FLAG = /\b[A-Za-z_$][\w$]*\s*:\s*(?:true|false)\b/g;
 /** A read of a record's related record, called on the record: Sequelize's `getCollective()`, `fetchOwner()`, `loadParent()`. */
 const ASSOCIATION_READ = /^(?:get|fetch|load)[A-Z]\w*$/;
 const ARRAY_SEARCH = /^(?:some|find|findIndex|filter|includes|every)$/;
+/** Array methods that keep or reshape the elements (`filter`, `map`): the result is still about the records. */
+const ARRAY_TRANSFORM = /^(?:filter|map|flatMap|slice|sort|concat|reverse|toSorted|toReversed)$/;
+
+/** `entries.filter(...).map((e) => e.userId)`: a chain of array transforms whose root `mentions` accepts. */
+function arrayChainRoot(expression: ts.Expression, mentions: (node: ts.Node) => boolean): boolean {
+  let current = skipOuterExpressions(expression);
+  let transformed = false;
+  while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(skipOuterExpressions(current.expression))) {
+    const member = skipOuterExpressions(current.expression) as ts.PropertyAccessExpression;
+    if (!ARRAY_TRANSFORM.test(member.name.text)) return false;
+    transformed = true;
+    current = skipOuterExpressions(member.expression);
+  }
+  return transformed && ts.isIdentifier(current) && mentions(current);
+}
+
+/** `ids.every((id) => id === user._id)`, `a && list.some(...)`: a whole-collection test, the form an ownership flag takes. */
+function testsWholeCollection(expression: ts.Expression): boolean {
+  return /\.\s*(?:every|some|includes)\s*\(/.test(expression.getText());
+}
 // Prisma `findUniqueOrThrow`/`findFirstOrThrow`, TypeORM `findOneOrFail`/`findOneByOrFail`: lookups that throw when nothing matches.
 const THROWING_LOOKUP = /^find\w*Or(?:Throw|Fail)$/;
 // Functions that decide whether a principal may act on an object.
@@ -209,6 +229,8 @@ export function inCodeOwnershipCheck(
     const membershipResults = new Map<string, string>();
     // Records loaded by the id together with other filter values, and those values' names.
     const scopedLoads = new Map<string, Set<string>>();
+    // Locals that hold a comparison of the records with the caller (`every(id => id === user._id)`).
+    const ownershipFlags = new Map<string, ts.VariableDeclaration>();
     let grew = false;
     // In a handler that branches on the request method, a check in another method's branch never runs for this route.
     const otherMethods = fn === tainted.route.handler?.node ? ctx.dataflow.otherMethodStatements(tainted.route) : undefined;
@@ -217,6 +239,20 @@ export function inCodeOwnershipCheck(
       if (ts.isIfStatement(node) && mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression, 0, path) && (stopsWhenTrue(node) || stopsWhenFalse(node))) {
         evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node };
         return;
+      }
+      // `const allMine = actorIds.every((id) => id === user._id)` then `if (!allMine) throw`: a flag that
+      // compares the records with the caller, tested later as the check.
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && mentions(node.initializer) && testsWholeCollection(node.initializer) && mentionsPrincipal(ctx, tainted, node.initializer, 0, path)) {
+        ownershipFlags.set(node.name.text, node);
+      }
+      // `const actorIds = entries.filter(...).map((entry) => entry.userId)`: the records' fields, still about the records.
+      if (ts.isVariableDeclaration(node) && node.initializer && arrayChainRoot(node.initializer, mentions)) for (const name of bindingNames(node.name)) names.add(name);
+      if (ts.isIfStatement(node) && (stopsWhenTrue(node) || stopsWhenFalse(node))) {
+        const flag = [...ownershipFlags.keys()].find((name) => mentionsName(node.expression.getText(), name));
+        if (flag) {
+          evidence = { what: `the check \`${oneLine(ownershipFlags.get(flag)!.getText())}\``, node };
+          return;
+        }
       }
       // `const [document] = documents` / `const { userId } = order`: the same record under another name.
       if (ts.isVariableDeclaration(node) && node.initializer && !firstCall(node.initializer) && mentions(node.initializer)) {
