@@ -68,6 +68,8 @@ export const SELF_REJECTING_VERIFICATION = /\.\s*jwtVerify\s*\(/;
  */
 export const CONTEXT_PERMISSION_CHECK =
   /\b(?:context|ctx)\s*\.\s*(?:validatePermissions?|checkPermissions?|requirePermissions?|assertPermissions?|ensurePermissions?|enforcePermissions?)\s*\(/;
+/** The same checks' names, for a resolver that takes one out of the context (`(root, args, { models, checkPermission })`). */
+export const CONTEXT_PERMISSION_METHOD = /^(?:validatePermissions?|checkPermissions?|requirePermissions?|assertPermissions?|ensurePermissions?|enforcePermissions?)$/;
 
 /** Library verifications that throw on a bad token by themselves: a call to one needs no `if`. */
 export const SELF_THROWING_VERIFICATION =
@@ -130,6 +132,8 @@ export const PRINCIPAL_READS: ReadonlyArray<{ label: string; pattern: RegExp }> 
   { label: 'context.clientContext.user', pattern: /\bclientContext\s*(?:\?\.|\.)\s*user\b|\{[^}]*\buser\b[^}]*\}\s*=\s*[\w$.?]*\bclientContext\b/ },
   // GraphQL and tRPC: the context function's principal.
   { label: 'ctx.user', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*(?:user|currentUser|viewer|userId)\b/ },
+  // The same, destructured in the body: `const { user, models } = context`.
+  { label: 'context user', pattern: /\{[^{}]*\b(?:user|currentUser|viewer|userId)\b[^{}]*\}\s*=\s*(?:ctx|context)\b(?!\s*(?:\?\.|\.|\[))/ },
   // A request context the auth guard builds and a parameter decorator hands the resolver (Vendure's `@Ctx() ctx: RequestContext`).
   { label: 'ctx.activeUserId', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*(?:activeUser|activeUserId)\b/ },
   { label: 'ctx.session', pattern: /\b(?:ctx|context)\s*(?:\?\.|\.)\s*session\s*(?:\?\.|\.)\s*user\b/ },

@@ -24,6 +24,8 @@ export interface RequestObjectModel {
   nested: Readonly<Record<string, RequestObjectKind>>;
   /** Properties set by authentication, never by the client: `req.user`, `ctx.session`, `requestContext.authorizer`. */
   principal: ReadonlySet<string>;
+  /** Property names set by authentication by their shape, beyond the list (`cpUser`, `portalUser`: a kind of signed-in user). */
+  principalPattern?: RegExp;
   /** Every property not listed above is set by authentication (what an authenticating wrapper hands its handler). */
   othersArePrincipal?: boolean;
   /** Methods that return what the server's own middleware stored, not client input: Hono's `c.get('apiAuth')`. */
@@ -84,6 +86,11 @@ function http(nested: Record<string, RequestObjectKind>): RequestObjectModel {
 // `ctx.organization`) is theirs too: scoping a lookup by it scopes it to the caller. A context the
 // auth guard builds may name the caller the active user (Vendure's RequestContext `ctx.activeUserId`).
 const APP_CONTEXT_PRINCIPAL = new Set([...PRINCIPAL_PROPERTIES, 'viewer', 'me', 'account', 'member', 'userInfo', 'token', 'identity', 'workspace', 'organization', 'org', 'team', 'tenant', 'activeWorkspace', 'activeOrganization', 'space', 'activeSpace', 'activeUser', 'activeUserId']);
+
+/** Whether a member of a request object of this kind is set by authentication: listed, or named in its principals' shape. */
+export function isPrincipalMember(model: RequestObjectModel, name: string): boolean {
+  return model.principal.has(name) || (model.principalPattern?.test(name) ?? false);
+}
 
 export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectModel>> = {
   // `withWorkspace(async ({ req, params, searchParams, workspace, session }) => ...)`: a Next.js handler
@@ -150,6 +157,9 @@ export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectMo
     methods: {},
     nested: { req: 'request', request: 'request', event: 'lambda-event' },
     principal: APP_CONTEXT_PRINCIPAL,
+    // A context that carries more than one kind of caller names each for its kind: erxes-style
+    // `{ user, cpUser }` (staff, and a client portal's signed-in customer), `portalUser`, `adminUser`.
+    principalPattern: /^[a-z][a-zA-Z0-9]*User$/,
   },
   // Next.js `request.nextUrl.searchParams`: `.get('q')` reads the query string, not a header.
   'search-params': { inputs: {}, methods: { get: 'query', getAll: 'query' }, nested: {}, principal: new Set() },

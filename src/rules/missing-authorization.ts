@@ -2,6 +2,7 @@ import { ts } from '#typescript';
 import { routeRef } from '../types.js';
 import { CONTEXT_PERMISSION_CHECK } from '../models/auth.js';
 import { defineRule } from './define-rule.js';
+import { callsDestructuredContextPermissionCheck } from './utils/context-permission-checks.js';
 import { accessTrace, describeAccess, routeFacts, routeSpan, type RouteFacts } from './utils/route-facts.js';
 import { escapeRegExp } from '../engine/text.js';
 import type { RuleContext } from '../engine/rule-api.js';
@@ -99,7 +100,7 @@ export default defineRule({
         continue;
       }
       // The server's context check (`context.validatePermissions(...)`) throws by itself: no rejection need be written.
-      if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText) || REJECTING_ACCESS_CHECK.test(facts.bodyText) || CONTEXT_PERMISSION_CHECK.test(facts.bodyText)) {
+      if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText) || REJECTING_ACCESS_CHECK.test(facts.bodyText) || CONTEXT_PERMISSION_CHECK.test(facts.bodyText) || callsDestructuredContextPermissionCheck(facts.handler)) {
         ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the handler checks a role or permission and rejects` });
         continue;
       }

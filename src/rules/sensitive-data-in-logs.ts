@@ -149,7 +149,9 @@ function leaksIn(ctx: RuleContext, file: ScannedSourceFile, expression: ts.Expre
   if (ts.isTemplateExpression(value)) return value.templateSpans.flatMap((span) => leaksIn(ctx, file, span.expression, 'text', redactors, depth + 1));
   if (ts.isBinaryExpression(value)) {
     if (value.operatorToken.kind !== ts.SyntaxKind.PlusToken && value.operatorToken.kind !== ts.SyntaxKind.BarBarToken && value.operatorToken.kind !== ts.SyntaxKind.QuestionQuestionToken) return [];
-    return [...leaksIn(ctx, file, value.left, 'text', redactors, depth + 1), ...leaksIn(ctx, file, value.right, 'text', redactors, depth + 1)];
+    // `'x' + user` makes text of the object; `user || {}` is one of the values as it is (`JSON.stringify(user || {})` writes every field).
+    const sides = value.operatorToken.kind === ts.SyntaxKind.PlusToken ? 'text' : position;
+    return [...leaksIn(ctx, file, value.left, sides, redactors, depth + 1), ...leaksIn(ctx, file, value.right, sides, redactors, depth + 1)];
   }
   if (ts.isConditionalExpression(value)) return [...leaksIn(ctx, file, value.whenTrue, position, redactors, depth + 1), ...leaksIn(ctx, file, value.whenFalse, position, redactors, depth + 1)];
   if (ts.isObjectLiteralExpression(value)) return value.properties.flatMap((property) => propertyLeaks(ctx, file, property, redactors, depth));

@@ -5,7 +5,7 @@ import { walkDescendants } from '../ast/file-index.js';
 import { argumentFor } from './call-arguments.js';
 import { mentionsName } from '../text.js';
 import { ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
-import { REQUEST_OBJECTS } from '../../models/request-sources.js';
+import { REQUEST_OBJECTS, isPrincipalMember } from '../../models/request-sources.js';
 import { enclosingFunction, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { DataflowEngine, TaintedCall } from '../dataflow/engine.js';
@@ -61,6 +61,26 @@ const COLUMN_FLAG = /\b[A-Za-z_$][\w$]*\s*:\s*(?:true|false)\b/g;
 /** A read of a record's related record, called on the record: Sequelize's `getCollective()`, `fetchOwner()`, `loadParent()`. */
 const ASSOCIATION_READ = /^(?:get|fetch|load)[A-Z]\w*$/;
 const ARRAY_SEARCH = /^(?:some|find|findIndex|filter|includes|every)$/;
+/** Array methods that keep or reshape the elements (`filter`, `map`): the result is still about the records. */
+const ARRAY_TRANSFORM = /^(?:filter|map|flatMap|slice|sort|concat|reverse|toSorted|toReversed)$/;
+
+/** `entries.filter(...).map((e) => e.userId)`: a chain of array transforms whose root `mentions` accepts. */
+function arrayChainRoot(expression: ts.Expression, mentions: (node: ts.Node) => boolean): boolean {
+  let current = skipOuterExpressions(expression);
+  let transformed = false;
+  while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(skipOuterExpressions(current.expression))) {
+    const member = skipOuterExpressions(current.expression) as ts.PropertyAccessExpression;
+    if (!ARRAY_TRANSFORM.test(member.name.text)) return false;
+    transformed = true;
+    current = skipOuterExpressions(member.expression);
+  }
+  return transformed && ts.isIdentifier(current) && mentions(current);
+}
+
+/** `ids.every((id) => id === user._id)`, `a && list.some(...)`: a whole-collection test, the form an ownership flag takes. */
+function testsWholeCollection(expression: ts.Expression): boolean {
+  return /\.\s*(?:every|some|includes)\s*\(/.test(expression.getText());
+}
 // Prisma `findUniqueOrThrow`/`findFirstOrThrow`, TypeORM `findOneOrFail`/`findOneByOrFail`: lookups that throw when nothing matches.
 const THROWING_LOOKUP = /^find\w*Or(?:Throw|Fail)$/;
 // Functions that decide whether a principal may act on an object.
@@ -210,22 +230,24 @@ export function inCodeOwnershipCheck(
     const membershipResults = new Map<string, string>();
     // Records loaded by the id together with other filter values, and those values' names.
     const scopedLoads = new Map<string, Set<string>>();
-    // Locals holding a comparison of the record with the caller.
+    // Locals holding a comparison of the record (or each of the records) with the caller.
     const comparedWithCaller = new Set<string>();
     let grew = false;
     // In a handler that branches on the request method, a check in another method's branch never runs for this route.
     const otherMethods = fn === tainted.route.handler?.node ? ctx.dataflow.otherMethodStatements(tainted.route) : undefined;
     const visit = (node: ts.Node): void => {
       if (evidence || otherMethods?.has(node)) return;
-      if (ts.isIfStatement(node) && mentions(node.expression) && (mentionsPrincipal(ctx, tainted, node.expression, 0, path) || [...comparedWithCaller].some((name) => mentionsName(node.expression.getText(), name))) && (stopsWhenTrue(node) || stopsWhenFalse(node))) {
+      if (ts.isIfStatement(node) && (stopsWhenTrue(node) || stopsWhenFalse(node)) && ((mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression, 0, path)) || [...comparedWithCaller].some((name) => mentionsName(node.expression.getText(), name)))) {
         evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node };
         return;
       }
-      // `const isInvitedUser = invitation.userId === ctx.user.id`: the record compared with the caller, tested later
-      // (`if (!isInvitedUser && !isListOwner) throw`).
-      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && !firstCall(node.initializer) && mentions(node.initializer) && mentionsPrincipal(ctx, tainted, node.initializer, 0, path)) {
+      // `const isInvitedUser = invitation.userId === ctx.user.id`, `const allMine = actorIds.every((id) => id === user._id)`:
+      // the record (or each record) compared with the caller, tested later (`if (!isInvitedUser && !isListOwner) throw`).
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && (!firstCall(node.initializer) || testsWholeCollection(node.initializer)) && mentions(node.initializer) && mentionsPrincipal(ctx, tainted, node.initializer, 0, path)) {
         comparedWithCaller.add(node.name.text);
       }
+      // `const actorIds = entries.filter(...).map((entry) => entry.userId)`: the records' fields, still about the records.
+      if (ts.isVariableDeclaration(node) && node.initializer && arrayChainRoot(node.initializer, mentions)) for (const name of bindingNames(node.name)) names.add(name);
       // `const [document] = documents` / `const { userId } = order`: the same record under another name.
       if (ts.isVariableDeclaration(node) && node.initializer && !firstCall(node.initializer) && mentions(node.initializer)) {
         const source = skipOuterExpressions(node.initializer);
@@ -622,7 +644,7 @@ function readsCallerFromContext(ctx: AccessContext, call: ts.CallExpression): bo
   walkDescendants(body, (node) => {
     if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && parameters.has(node.expression.text)) {
       const property = node.name.text;
-      if (model.principal.has(property)) caller = true;
+      if (isPrincipalMember(model, property)) caller = true;
       else if (Object.hasOwn(model.inputs, property) || Object.hasOwn(model.nested, property)) input = true;
     }
   });

@@ -11,7 +11,7 @@ import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCategory } from '../models.js';
 import { SCHEMA_PARSE_METHODS } from '../../models/validation-schemas.js';
 import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, SHELL_QUOTERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
-import { BAG_PARTS, FIELD_COPYING_FACTORIES, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS } from '../../models/request-sources.js';
+import { BAG_PARTS, FIELD_COPYING_FACTORIES, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS, isPrincipalMember } from '../../models/request-sources.js';
 import { REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
 import { mentionsName } from '../text.js';
@@ -1420,7 +1420,7 @@ function requestMember(
     return { kind: 'tainted', taint: { source: { label, kind: bag }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [] } };
   }
   const model = REQUEST_OBJECTS[object ?? 'request'];
-  if (model.principal.has(name)) return { kind: 'principal', label: memberLabel(base, name) };
+  if (isPrincipalMember(model, name)) return { kind: 'principal', label: memberLabel(base, name) };
   const nested = model.nested[name];
   if (nested) {
     return { kind: 'tainted', taint: { source: { label: memberLabel(base, name), kind: 'request' }, steps: requestTaint.steps, transforms: [], requestObject: nested } };

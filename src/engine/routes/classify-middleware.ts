@@ -68,8 +68,11 @@ const KNOWN_PACKAGES: Readonly<Record<string, Readonly<Record<string, Middleware
 };
 
 
-/** A plain error whose message says the caller is not signed in (GraphQL middleware throws these). */
-export const AUTH_ERROR_MESSAGE = /\bthrow\s+new\s+\w*Error\s*\(\s*['"`][^'"`]*\b(?:not authenticated|unauthenticated|unauthori[sz]ed|not logged in|not signed in|login required|authentication required|must be (?:logged|signed) in)\b/i;
+/**
+ * A plain error whose message says the caller is not signed in (GraphQL middleware throws these, or
+ * returns them: graphql-js makes a resolver's returned Error the field's error, as a thrown one).
+ */
+export const AUTH_ERROR_MESSAGE = /\b(?:throw|return)\s+new\s+\w*Error\s*\(\s*['"`][^'"`]*\b(?:not authenticated|unauthenticated|unauthori[sz]ed|not logged in|not signed in|login required|authentication required|must be (?:logged|signed) in)\b/i;
 // `401)` also with the trailing comma a formatter leaves after a last argument on its own line (`c.json({...}, 401,\n)`).
 // `\(\s*(?:401|403)\s*,`: an error built from the status and a message, http-errors' `createError(401, 'Unauthorized')`
 // under whatever name it is imported as (`newError(401, ...)`, `httpErrors(403, ...)`), `new HttpException(401, ...)`.
@@ -79,7 +82,8 @@ export const REJECTION_STATUS = /\(\s*(?:401|403)\s*,|\?\?\s*(?:401|403)\b|,\s*[
 // `if (!this.session) throw ...`: the request's session, kept on the context or the per-request service, must be there;
 // `verifyAuth(req)`, `verifyApiKeyAuth(header)`: a project's own verification of the request's credentials.
 // `ctx.userId` as `ctx.user`: the caller's id the context function read from the session (tRPC `if (!ctx.userId) throw UNAUTHORIZED`).
-export const TOKEN_OR_SESSION_CHECK = /\bif\s*\(\s*!\s*(?:this|ctx|context|req|request)\s*\.\s*session\s*\)|\bverify\w*Auth\w*\s*\(|\b(?:jwt|jsonwebtoken|jose)\.(?:verify|decode)\b|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)?\s*\(|\bjwtVerify\s*\(|\bdecrypt(?:Token|Session)\s*(?:<[^>()]*>)?\s*\(|\bgetServerSession\s*\(|\bgetSession\s*\(|\bauth\.getUser\s*\(|\bvalidate(?:Token|Session)\s*\(|\bisAuthenticated\s*\(|\bauthenticate\s*\(|\bheaders?\s*(?:\.|\[\s*['"`])authorization|\bheader\s*\(\s*['"`]authorization|\bget\s*\(\s*['"`]authorization|\bsession\s*(?:\?\.|\.)\s*(?:user|userId|uid|account|logged|isLoggedIn|authenticated|isAuthenticated)|\b(?:req|request|ctx|ctx\.state|ctx\.request|context)\s*(?:\?\.|\.)\s*(?:user|userId|auth|currentUser|remoteUser|authUser|loggedInUser|authenticatedUser|sessionUser)\b|\bcookies?\s*(?:\?\.|\.|\[)\s*['"`]?(?:token|jwt|session|access)|\bgetToken\s*\(|\bauth\.getClaims\s*\(|\bclientContext\b|\bcookies\s*(?:\(\s*\))?\s*(?:\?\.|\.)\s*get\s*\(\s*['"`][\w.-]*(?:token|jwt|session|auth|sid)/i;
+// `const { user } = context`: the same read, destructured (a GraphQL resolver wrapper's `checkLogin(user)`).
+export const TOKEN_OR_SESSION_CHECK = /\{[^{}]*\b(?:user|userId|currentUser|authUser|session)\b[^{}]*\}\s*=\s*(?:req|request|ctx|context)\b(?!\s*(?:\?\.|\.|\[))|\bif\s*\(\s*!\s*(?:this|ctx|context|req|request)\s*\.\s*session\s*\)|\bverify\w*Auth\w*\s*\(|\b(?:jwt|jsonwebtoken|jose)\.(?:verify|decode)\b|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)?\s*\(|\bjwtVerify\s*\(|\bdecrypt(?:Token|Session)\s*(?:<[^>()]*>)?\s*\(|\bgetServerSession\s*\(|\bgetSession\s*\(|\bauth\.getUser\s*\(|\bvalidate(?:Token|Session)\s*\(|\bisAuthenticated\s*\(|\bauthenticate\s*\(|\bheaders?\s*(?:\.|\[\s*['"`])authorization|\bheader\s*\(\s*['"`]authorization|\bget\s*\(\s*['"`]authorization|\bsession\s*(?:\?\.|\.)\s*(?:user|userId|uid|account|logged|isLoggedIn|authenticated|isAuthenticated)|\b(?:req|request|ctx|ctx\.state|ctx\.request|context)\s*(?:\?\.|\.)\s*(?:user|userId|auth|currentUser|remoteUser|authUser|loggedInUser|authenticatedUser|sessionUser)\b|\bcookies?\s*(?:\?\.|\.|\[)\s*['"`]?(?:token|jwt|session|access)|\bgetToken\s*\(|\bauth\.getClaims\s*\(|\bclientContext\b|\bcookies\s*(?:\(\s*\))?\s*(?:\?\.|\.)\s*get\s*\(\s*['"`][\w.-]*(?:token|jwt|session|auth|sid)/i;
 // A project error class given the status (`throw new SafeError('Missing API key', 401)`, `createError(401)`) answers 401 too.
 const STATUS_ERROR_401 = String.raw`new\s+\w*(?:Error|Exception)\s*\([^;()]*,\s*401\s*\)|\b\w*(?:[Ee]rror|[Ee]xception)\s*\(\s*401\b`;
 const REJECTS_UNAUTHENTICATED = new RegExp(String.raw`\bcode\s*:\s*['"${'`'}]UNAUTHORIZED['"${'`'}]|\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Auth(?:entication)?Required|LoginRequired|NotLoggedIn)\w*|${STATUS_ERROR_401}`);

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ModuleIndex, ResolvedFunction } from '../names/index.js';
 import { calledFunctions } from '../names/index.js';
-import { nodePosition } from '../ast/syntax.js';
+import { nodePosition, skipOuterExpressions } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE } from './classify-middleware.js';
 import { PRINCIPAL_READS } from '../../models/auth.js';
 import { UNVERIFIED_DECODE_TEXTS, VERIFYING_TEXT } from '../../models/jwt.js';
@@ -10,6 +10,12 @@ import { textWithout } from './method-dispatch.js';
 
 /** Fields of a GraphQL/tRPC context that hold the signed-in user, when a resolver destructures them. */
 const CONTEXT_PRINCIPAL_FIELDS = new Set(['user', 'currentUser', 'viewer', 'session', 'me', 'authUser']);
+/**
+ * A context field named for a kind of user (`cpUser`, a client portal's signed-in customer; `portalUser`,
+ * `adminUser`): the context function put the caller of that kind there, as it puts `user`.
+ */
+const KIND_OF_USER_FIELD = /^[a-z][a-zA-Z0-9]*User$/;
+const isContextPrincipalField = (key: string, context: boolean): boolean => CONTEXT_PRINCIPAL_FIELDS.has(key) || (context && KIND_OF_USER_FIELD.test(key));
 /** The RPC resolver's context, destructured from its one argument (tRPC `ctx`, oRPC `context`). */
 const CONTEXT_CONTAINERS = new Set(['ctx', 'context']);
 
@@ -120,8 +126,11 @@ const OTHER_REJECTION = /\bnext\s*\(\s*new\s+\w*Error\b|\b(?:status|sendStatus|c
  */
 const SOCKET_REJECTION = /\bif\s*\(\s*!\s*[\w$.?]+\s*\)\s*\{[^{}]*?\b(?:[\w$]*[Ss]ocket|ws|webSocket)\s*(?:\?\.|\.)\s*(?:close|terminate)\s*\([^()]*\)\s*;?[^{}]*?\breturn\b/;
 
-/** `if (!ctx.user) return null;` / `if (!req.session.userId) { return []; }`: an early return of nothing. */
-const ANONYMOUS_EXIT = /\bif\s*\(\s*!\s*([\w$.?]+)\s*\)\s*\{?\s*return(?:\s+(?:null|undefined|false)|\s*\[\s*\]|\s*\{\s*\})?\s*(?:;|\}|\n)/;
+/**
+ * `if (!ctx.user) return null;` / `if (!req.session.userId) { return []; }`: an early return of nothing;
+ * `if (!user || !user.id) return null`: the same principal tested twice.
+ */
+const ANONYMOUS_EXIT = /\bif\s*\(\s*!\s*([\w$.?]+)\s*(?:\|\|\s*!\s*\1(?:\??\.[\w$]+)+\s*)?\)\s*\{?\s*return(?:\s+(?:null|undefined|false)|\s*\[\s*\]|\s*\{\s*\})?\s*(?:;|\}|\n)/;
 // Only the request's or context's own principal: `if (!user) return null` after a lookup tests the record, not the caller.
 // `ctx.user?.id`, `ctx.session?.user?.sub`: the principal's own id tests it too.
 const PRINCIPAL_WORD = /^(?:(?:req|request|ctx|context)(?:\??\.[\w$]+)*\??\.(?:session|user|userId|currentUser|remoteUser|authUser|loggedInUser|authenticatedUser|sessionUser|viewer|auth|principal|uid)|session\??\.(?:user|userId|uid))(?:\??\.(?:id|_id|sub|uid|userId))?$/;
@@ -137,23 +146,53 @@ function redeclares(text: string, name: string): boolean {
 
 function destructuredPrincipal(handler: ResolvedFunction): Map<string, string> {
   const names = new Map<string, string>();
-  for (const parameter of handler.node.parameters) {
+  const parameters = handler.node.parameters;
+  for (const [index, parameter] of parameters.entries()) {
     if (!ts.isObjectBindingPattern(parameter.name)) continue;
+    // A GraphQL resolver's third parameter is the context; the second, the client's arguments (`{ assignedUser }`).
+    const graphqlContext = index === 2;
     for (const element of parameter.name.elements) {
       const property = element.propertyName ?? element.name;
       const key = ts.isIdentifier(property) ? property.text : undefined;
-      if (key && CONTEXT_PRINCIPAL_FIELDS.has(key) && ts.isIdentifier(element.name)) names.set(element.name.text, key);
+      if (key && isContextPrincipalField(key, graphqlContext) && ts.isIdentifier(element.name)) names.set(element.name.text, key);
       // tRPC `({ input, ctx: { session } })`, oRPC `({ input, context: { user } })`: the context's user, one level down.
       if (key && CONTEXT_CONTAINERS.has(key) && ts.isObjectBindingPattern(element.name)) {
         for (const inner of element.name.elements) {
           const innerProperty = inner.propertyName ?? inner.name;
           const innerKey = ts.isIdentifier(innerProperty) ? innerProperty.text : undefined;
-          if (innerKey && CONTEXT_PRINCIPAL_FIELDS.has(innerKey) && ts.isIdentifier(inner.name)) names.set(inner.name.text, innerKey);
+          if (innerKey && isContextPrincipalField(innerKey, true) && ts.isIdentifier(inner.name)) names.set(inner.name.text, innerKey);
         }
       }
     }
   }
   return names;
+}
+
+/**
+ * `const result = user ? await models.Users.findOne({ _id: user._id }) : null; return result;` or
+ * `return ctx.user ? ... : null`: the handler's first statement does its work only for a caller it
+ * has, and answers anyone else with nothing, as `if (!user) return null` does. The principal tested,
+ * else undefined.
+ */
+function principalGatedFirstStatement(handler: ResolvedFunction, text: string): string | undefined {
+  const body = handler.node.body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  const first = body.statements[0];
+  const value = first && ts.isReturnStatement(first) ? first.expression : first && ts.isVariableStatement(first) && first.declarationList.declarations.length === 1 ? first.declarationList.declarations[0]!.initializer : undefined;
+  const conditional = value && skipOuterExpressions(value);
+  if (!conditional || !ts.isConditionalExpression(conditional) || !isNothing(conditional.whenFalse)) return undefined;
+  const condition = skipOuterExpressions(conditional.condition);
+  if (!ts.isIdentifier(condition) && !ts.isPropertyAccessExpression(condition)) return undefined;
+  const tested = condition.getText(handler.node.getSourceFile()).replace(/\s+/g, '');
+  const base = tested.split(/\??\./)[0]!;
+  return PRINCIPAL_WORD.test(tested) || (destructuredPrincipal(handler).has(base) && !redeclares(text, base)) ? tested : undefined;
+}
+
+/** `null`, `undefined`, `false`, `[]`, `{}`: an answer that carries nothing. */
+function isNothing(expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(expression);
+  if (value.kind === ts.SyntaxKind.NullKeyword || value.kind === ts.SyntaxKind.FalseKeyword || (ts.isIdentifier(value) && value.text === 'undefined')) return true;
+  return (ts.isArrayLiteralExpression(value) && value.elements.length === 0) || (ts.isObjectLiteralExpression(value) && value.properties.length === 0);
 }
 
 /**
@@ -177,7 +216,9 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
     const anonymousExit = ANONYMOUS_EXIT.exec(text);
     const tested = anonymousExit?.[1];
     const base = tested?.split(/\??\./)[0];
-    return tested && (PRINCIPAL_WORD.test(tested) || (destructuredPrincipal(handler).has(base!) && !redeclares(text, base!))) ? `${where} answers a caller without ${tested} with nothing` : undefined;
+    if (tested && (PRINCIPAL_WORD.test(tested) || (destructuredPrincipal(handler).has(base!) && !redeclares(text, base!)))) return `${where} answers a caller without ${tested} with nothing`;
+    const gated = principalGatedFirstStatement(handler, text);
+    return gated ? `${where} answers a caller without ${gated} with nothing` : undefined;
   }
   const principal = readPrincipal(handler, otherMethods).filter((read) => !read.startsWith('@'));
   if (principal.length > 0) return `${where} reads ${principal[0]} and rejects unauthenticated requests`;

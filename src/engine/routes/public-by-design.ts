@@ -16,6 +16,8 @@ import { OPERATIONS } from './route.js';
 /** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */
 const CREDENTIAL_ENTRY_SEGMENT = /^(?:login|log-in|signin|sign-in|signup|sign-up|oauth2?|sso|saml)$/;
 /** Words of a route that manages an SSO/OAuth setup (its providers, the OAuth apps and clients a user registers) rather than signing someone in with it. */
+/** Verbs that manage a way in rather than use it (`enableLoginWithSso`, `getLoginWithOptions`). */
+const MANAGING_VERB = /^(?:update|delete|remove|create|add|set|enable|disable|configure|config|edit|toggle|get|list|change|reset)$/;
 const PROVIDER_MANAGEMENT = /^(?:update|delete|remove|create|add|set|enable|disable|list|configure|config|settings|providers?|edit|toggle|get|all|mine|apps?|applications?|clients?)$/;
 /** The same when an auth-ish segment precedes them (`/auth/register`, `/oauth/callback`), never alone (`/devices/register`). */
 // Words that make a sign-in word the subject of a read or report (`loginHistory`, `signupStats`), not the act.
@@ -123,6 +125,10 @@ function joinSignInVerbs(words: readonly string[]): string[] {
     if (/^(?:signup|signin|signout|login|logout)$/.test(pair) && words[index + 1] !== undefined) {
       joined.push(pair);
       index++;
+    } else if (pair === 'magiclink') {
+      // `loginWithMagicLink`: the emailed sign-in link is a way in, not a link about signing in (`loginLink`).
+      joined.push('magic-link');
+      index++;
     } else joined.push(words[index]!);
   }
   return joined;
@@ -149,7 +155,10 @@ export function credentialEntryReason(routePath: string): string | undefined {
   // `loginParticipant` (a GraphQL or tRPC name, worded `login-participant`), `/auth/startSignup`: the
   // credential word leads or ends the segment; `login-history`, `sso-settings` are about it, not entering it.
   const lastWords = joinSignInVerbs(segmentWords(last.replace(/-/g, ' ')));
-  const strong = CREDENTIAL_ENTRY_SEGMENT.test(last) || (lastWords.length > 1 && !aboutSignIn(lastWords) && [lastWords[0]!, lastWords.at(-1)!].some((word) => CREDENTIAL_ENTRY_SEGMENT.test(word)));
+  // `clientPortalUserLoginWithSocial`, `signInWithGoogle`: signing in with a way in, whoever's sign-in it names first.
+  // `enableLoginWithSso` manages the way in (a setting), it does not sign anyone in.
+  const signInWith = lastWords.some((word, index) => /^(?:login|signin|signup)$/.test(word) && lastWords[index + 1] === 'with' && lastWords[index + 2] !== undefined && !lastWords.slice(0, index).some((before) => MANAGING_VERB.test(before)));
+  const strong = CREDENTIAL_ENTRY_SEGMENT.test(last) || signInWith || (lastWords.length > 1 && !aboutSignIn(lastWords) && [lastWords[0]!, lastWords.at(-1)!].some((word) => CREDENTIAL_ENTRY_SEGMENT.test(word)));
   // Under /oauth, /sso or /saml the sign-in steps take credentials; managing the provider (`sso/update`, `saml/providers/delete`) does not.
   const oauthPath = literal.some((segment) => /^(?:oauth2?|sso|saml)$/.test(segment)) && !lastWords.some((word) => PROVIDER_MANAGEMENT.test(word));
   const underAuth = CREDENTIAL_ENTRY_UNDER_AUTH.test(last) && literal.slice(0, -1).some((segment) => AUTH_PREFIX_SEGMENT.test(segment));
@@ -242,7 +251,7 @@ export function publicByDesignReason(input: {
     return `${last}: sign-up (a public operation that creates a user)`;
   }
   // Accepting an invitation with the token it was sent with: the token is the permission.
-  if (phrase.some((word) => /^(?:invites?|invitations?)$/.test(word)) && phrase.some((word) => /^(?:accept|redeem|join|claim)$/.test(word)) && input.handler && takesResetToken(input.handler)) {
+  if (phrase.some((word) => /^(?:invites?|invitations?)$/.test(word)) && phrase.some((word) => /^(?:accept|redeem|join|claim|confirm)$/.test(word)) && input.handler && takesResetToken(input.handler)) {
     return `${last}: accepts an invitation with its token`;
   }
   // Status-page and newsletter subscribers: subscribing an address is public (the address confirms
@@ -326,7 +335,8 @@ function signInHandler(literal: readonly string[], method: string, handler: Reso
 
 /** The handler takes a reset token from the client: a parameter named so, or reads one from its input. */
 function takesResetToken(handler: ResolvedFunction): boolean {
-  const names = handler.node.parameters.flatMap((parameter) => (ts.isIdentifier(parameter.name) ? [parameter.name.text] : ts.isObjectBindingPattern(parameter.name) ? parameter.name.elements.map((element) => element.name.getText(handler.node.getSourceFile())) : []));
+  // `{ token: registrationToken }`: the argument the client sends is `token`, whatever the handler calls it.
+  const names = handler.node.parameters.flatMap((parameter) => (ts.isIdentifier(parameter.name) ? [parameter.name.text] : ts.isObjectBindingPattern(parameter.name) ? parameter.name.elements.map((element) => (element.propertyName ?? element.name).getText(handler.node.getSourceFile())) : []));
   if (names.some((name) => RESET_TOKEN_NAME.test(name))) return true;
   return READS_INPUT_TOKEN.test(handler.node.body?.getText(handler.node.getSourceFile()) ?? '');
 }

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { isFunctionLike, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
-import { bindingValue, importedValue, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
+import { bindingValue, importedValue, requiredModule, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import { nodesOfKind } from '../../ast/file-index.js';
 import { classifyBody, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
 import type { Operation, RouteDefinition, RouteMiddleware, ValidatedField } from '../../routes/route.js';
@@ -25,6 +25,8 @@ interface TypeObject {
   typeName: string;
   fieldsObject: ObjectAt | undefined;
   operation?: Operation;
+  /** The resolver map the type belongs to, when it is written as one (`{ Query, Mutation }`). */
+  map?: ts.ObjectLiteralExpression;
 }
 
 /**
@@ -46,6 +48,7 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
   const seenFields = new Set<ts.Node>();
   const routes: RouteDefinition[] = [];
   const rootTypes = schemaRootTypes(context);
+  const mapGuards = resolverMapGuards(context);
   for (const file of context.sourceFiles) {
     if (!/\b(?:Query|Mutation|Subscription)\b|(?:Query|Mutation|Subscription)Resolvers|GraphQLObjectType/.test(file.text)) continue;
     const typeObjects: TypeObject[] = [];
@@ -54,7 +57,7 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
       if (!isResolverMap(map) || shield.maps.has(map)) continue;
       for (const property of map.properties) {
         const typeName = property.name && propertyNameText(property.name);
-        if (typeName && /^[A-Z]/.test(typeName)) typeObjects.push({ typeName, fieldsObject: objectOf(modules, file, property) });
+        if (typeName && /^[A-Z]/.test(typeName)) typeObjects.push({ typeName, fieldsObject: objectOf(modules, file, property), map });
       }
     }
     typeObjects.push(...exportedTypeObjects(file));
@@ -81,10 +84,12 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
         ...typedArguments(resolved, directives.typedArgumentsFor(typed.typeName, typed.fieldName)),
       });
     }
-    for (const { typeName, fieldsObject, operation: declared } of typeObjects) {
+    for (const { typeName, fieldsObject, operation: declared, map } of typeObjects) {
       if (!fieldsObject || shield.maps.has(fieldsObject.node)) continue;
       const namespaced = ROOT_OPERATION_TYPES[typeName] ? undefined : directives.namespaceOperation(typeName);
       const operation = declared ?? ROOT_OPERATION_TYPES[typeName] ?? namespaced ?? 'FIELD';
+      const wholeMapGuard = map && ROOT_OPERATION_TYPES[typeName] ? mapGuards.get(map) : undefined;
+      const mapGuard = wholeMapGuard && (!wholeMapGuard.types || wholeMapGuard.types.has(typeName)) ? wholeMapGuard : undefined;
       for (const field of fieldsOf(modules, fieldsObject, 0)) {
         if (seenFields.has(field.node)) continue;
         seenFields.add(field.node);
@@ -104,7 +109,7 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
           line: position.line,
           column: position.column,
           handler: { file: resolved.handler.file.path, line: nodePosition(resolved.handler.node).line, node: resolved.handler.node, name: `${typeName}.${fieldName}` },
-          middleware: [...contextChecks.map((entry) => ({ ...entry })), ...shieldMiddleware, ...directives.middlewareFor(typeName, fieldName), ...resolved.middleware],
+          middleware: [...contextChecks.map((entry) => ({ ...entry })), ...shieldMiddleware, ...directives.middlewareFor(typeName, fieldName), ...mapGuardFor(mapGuard, field), ...resolved.middleware],
           ...typedArguments(resolved, directives.typedArgumentsFor(typeName, fieldName)),
         });
       }
@@ -265,11 +270,274 @@ function resolverValue(modules: ModuleIndex, classifier: MiddlewareClassifier, f
     const config = factory?.node.body && returnedObject(modules, factory.file, factory.node.body);
     return config ? resolverValue(modules, classifier, config.file, config.node, operation, depth + 1) : undefined;
   }
+  // `deleteChannel` imported from the file whose default export is `requireAuth(async (_, args, ctx) => ...)`
+  // (one file per resolver, the map listing them by name): that wrapper call, read as if it were
+  // written in the map, so its wrapper runs before the field as an inline one does.
+  const wrapped = ts.isIdentifier(value) ? wrapperCallNamed(modules, file, value) : undefined;
+  if (wrapped) return resolverValue(modules, classifier, wrapped.file, wrapped.call, operation, depth + 1);
   const handler = resolveFunction(modules, file, value);
   if (handler) return { handler, middleware: [] };
   // A field config held by a name (`account: AccountQuery`, imported from the file that declares `{ type, args, resolve }`).
   const config = ts.isIdentifier(value) || ts.isPropertyAccessExpression(value) ? objectValue(modules, file, value) : undefined;
   return config ? resolverValue(modules, classifier, config.file, config.node, operation, depth + 1) : undefined;
+}
+
+/** The guard a project's map-wrapping function puts around every root field of the resolver map it is given. */
+interface MapGuard {
+  middleware: RouteMiddleware;
+  /** The guard is chosen per field (`skipPermission ? withLog(r) : wrapPermission(r)`): a field its module marks may go without it. */
+  perField: boolean;
+  /** The root types it is given to, when the function names them (`if (key === 'Mutation') ... wrapPermission(r)`); else all. */
+  types?: ReadonlySet<string>;
+  /** For a per-field guard: the resolver objects the project marks elsewhere (markedResolverObjects). */
+  marked?: MarkedObjects;
+}
+
+/** Resolver objects a marking call reaches (`markResolvers(publicMutations, {...})`), each with the keys it keeps when it is filtered on the way. */
+type MarkedObjects = Map<ts.Node, Array<KeyFilter | undefined>>;
+/** `Object.entries(all).filter(([key]) => !ADMIN_KEYS.has(key))`: the keys named, and whether they are left out. */
+interface KeyFilter { keys: ReadonlySet<string>; excluded: boolean }
+
+/**
+ * Resolver maps wrapped whole before the server gets them: `resolvers: wrapApolloResolvers(resolvers)`,
+ * a project function that walks the map and hands each root field to a per-field wrapper
+ * (`wrapPermission(resolver)`, which checks the login and calls on). The wrapper that authenticates
+ * runs before every Query and Mutation field, as a wrapper written around each would. When the
+ * function picks the wrapper per field, by something the field's resolver carries (a public flag
+ * set on it: `m.resolveX.wrapperConfig = { skipPermission: true }`, `markResolvers(m, {...})`), the
+ * fields whose module marks them are left to be judged on their own.
+ */
+function resolverMapGuards(context: AdapterContext): Map<ts.ObjectLiteralExpression, MapGuard> {
+  const guards = new Map<ts.ObjectLiteralExpression, MapGuard>();
+  const byFunction = new Map<ts.Node, MapGuard | undefined>();
+  let marked: MarkedObjects | undefined;
+  for (const file of context.sourceFiles) {
+    if (!/resolvers/i.test(file.text)) continue;
+    for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression)) {
+      const call = node as ts.CallExpression;
+      const argument = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+      const callee = skipOuterExpressions(call.expression);
+      if (!argument || !(ts.isIdentifier(argument) || ts.isObjectLiteralExpression(argument)) || !ts.isIdentifier(callee) || RESOLVER_COMPOSERS.has(callee.text)) continue;
+      const map = objectValue(context.modules, file, argument);
+      if (!map || !isResolverMap(map.node)) continue;
+      const wrapping = resolveFunction(context.modules, file, callee);
+      if (!wrapping?.node.body) continue;
+      if (!byFunction.has(wrapping.node)) byFunction.set(wrapping.node, fieldGuardOf(context, wrapping));
+      const guard = byFunction.get(wrapping.node);
+      if (guard?.perField) marked ??= markedResolverObjects(context);
+      if (guard) guards.set(map.node, { ...guard, ...(guard.perField ? { marked } : {}), middleware: { ...guard.middleware, evidence: `${guard.middleware.evidence}; ${callee.text}(...) (${file.path}:${nodePosition(call).line}) wraps every root field of the resolver map with it` } });
+    }
+  }
+  return guards;
+}
+
+/** The authenticating wrapper a map-wrapping function calls with each field's resolver, and whether it picks it per field. */
+function fieldGuardOf(context: AdapterContext, wrapping: ResolvedFunction): MapGuard | undefined {
+  const body = wrapping.node.body!;
+  let guard: MapGuard | undefined;
+  let everyType = false;
+  const types = new Set<string>();
+  for (const node of nodesOfKind(wrapping.file.sourceFile, ts.SyntaxKind.CallExpression)) {
+    if (node.pos < body.pos || node.end > body.end) continue;
+    const call = node as ts.CallExpression;
+    const callee = skipOuterExpressions(call.expression);
+    if (!ts.isIdentifier(callee) || call.arguments.length === 0) continue;
+    const wrapper = resolveFunction(context.modules, wrapping.file, callee);
+    if (!wrapper?.node.body || wrapper.node === wrapping.node) continue;
+    const described = context.middleware.describe(callee, wrapping.file, 'router');
+    if ((described.kind !== 'auth' && described.kind !== 'role') || described.strength !== 'strong') continue;
+    guard ??= { middleware: described, perField: false };
+    if (chosenByCondition(call, body)) guard.perField = true;
+    const named = rootTypesTested(call, body);
+    if (named.size === 0) everyType = true;
+    for (const type of named) types.add(type);
+  }
+  return guard && !everyType ? { ...guard, types } : guard;
+}
+
+/** `key === 'Mutation'`, `typeName !== 'Query' && ...`: a condition on which root type a loop is at. */
+function comparesWithRootType(condition: ts.Expression): boolean {
+  const value = skipOuterExpressions(condition);
+  if (!ts.isBinaryExpression(value)) return false;
+  if (value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || value.operatorToken.kind === ts.SyntaxKind.BarBarToken) return comparesWithRootType(value.left) && comparesWithRootType(value.right);
+  return [value.left, value.right].some((side) => {
+    const operand = skipOuterExpressions(side);
+    return ts.isStringLiteralLike(operand) && Object.hasOwn(ROOT_OPERATION_TYPES, operand.text);
+  });
+}
+
+/** The root types an `if (key === 'Mutation')` around `node` (its then-branch) restricts it to. */
+function rootTypesTested(node: ts.Node, stop: ts.Node): Set<string> {
+  const types = new Set<string>();
+  for (let child = node, parent = node.parent; parent && child !== stop; child = parent, parent = parent.parent) {
+    if (!ts.isIfStatement(parent) || parent.thenStatement !== child) continue;
+    const condition = skipOuterExpressions(parent.expression);
+    if (!ts.isBinaryExpression(condition) || (condition.operatorToken.kind !== ts.SyntaxKind.EqualsEqualsEqualsToken && condition.operatorToken.kind !== ts.SyntaxKind.EqualsEqualsToken)) continue;
+    for (const side of [condition.left, condition.right]) {
+      const value = skipOuterExpressions(side);
+      if (ts.isStringLiteralLike(value) && Object.hasOwn(ROOT_OPERATION_TYPES, value.text)) types.add(value.text);
+    }
+  }
+  return types;
+}
+
+/** Whether `node` runs only in one branch of a condition inside `stop`: an if/else arm, a `?:` arm, the right of `&&`/`||`. */
+function chosenByCondition(node: ts.Node, stop: ts.Node): boolean {
+  for (let child = node, parent = node.parent; parent && child !== stop; child = parent, parent = parent.parent) {
+    // `if (key === 'Mutation')` picks a type, not a field: every field of it gets the guard.
+    if (ts.isIfStatement(parent) && parent.expression !== child && !comparesWithRootType(parent.expression)) return true;
+    if (ts.isConditionalExpression(parent) && parent.condition !== child) return true;
+    if (ts.isBinaryExpression(parent) && parent.right === child && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(parent.operatorToken.kind)) return true;
+  }
+  return false;
+}
+
+/** The map's guard for one of its root fields: none for a field its module marks, when the guard is chosen per field. */
+function mapGuardFor(guard: MapGuard | undefined, field: FieldAt): RouteMiddleware[] {
+  if (!guard) return [];
+  if (guard.perField && (fieldIsMarked(field) || markedElsewhere(guard.marked, field))) return [];
+  return [{ ...guard.middleware }];
+}
+
+/**
+ * Whether the module that declares a resolver object sets something on it or on one of its fields:
+ * `moduleMutations.field.wrapperConfig = {...}`, `markResolvers(moduleMutations, {...})`,
+ * `Object.assign(moduleMutations.field, {...})`. What is set is the module's business; that it sets
+ * anything is enough for a wrapper that decides per field not to be taken as covering this one.
+ */
+function fieldIsMarked(field: FieldAt): boolean {
+  const object = field.node.parent;
+  const declaration = ts.isObjectLiteralExpression(object) ? skipUp(object) : undefined;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return false;
+  const objectName = declaration.name.text;
+  const fieldName = field.node.name && propertyNameText(field.node.name);
+  const names = (expression: ts.Expression, fieldLevel: boolean): boolean => {
+    const value = skipOuterExpressions(expression);
+    if (ts.isIdentifier(value)) return !fieldLevel && value.text === objectName;
+    if (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) {
+      const member = ts.isPropertyAccessExpression(value) ? value.name.text : ts.isStringLiteralLike(value.argumentExpression) ? value.argumentExpression.text : undefined;
+      const owner = skipOuterExpressions(value.expression);
+      return ts.isIdentifier(owner) && owner.text === objectName && member === fieldName;
+    }
+    return false;
+  };
+  for (const node of nodesOfKind(field.file.sourceFile, ts.SyntaxKind.BinaryExpression)) {
+    const assignment = node as ts.BinaryExpression;
+    if (assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+    const target = skipOuterExpressions(assignment.left);
+    if ((ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) && names(target.expression, true)) return true;
+  }
+  for (const node of nodesOfKind(field.file.sourceFile, ts.SyntaxKind.CallExpression)) {
+    const call = node as ts.CallExpression;
+    if (call.arguments.length < 2 || !call.arguments.some((argument) => ts.isObjectLiteralExpression(skipOuterExpressions(argument)))) continue;
+    if (call.arguments.some((argument) => names(argument, false) || names(argument, true))) return true;
+  }
+  return false;
+}
+
+const MAX_MARK_DEPTH = 4;
+
+/**
+ * The resolver objects a marking call anywhere in the project reaches: a call given an object
+ * literal (the mark) and a name (`markResolvers(clientPortalOnlyMutations, { wrapperConfig })`),
+ * followed through the name's object, the objects it spreads, and the names a derivation mentions
+ * (`Object.fromEntries(Object.entries(cpUserMutations).filter(([key]) => !ADMIN_KEYS.has(key)))`),
+ * with the keys such a filter names (a literal collection tested with `has`/`includes`).
+ */
+function markedResolverObjects(context: AdapterContext): MarkedObjects {
+  const marked: MarkedObjects = new Map();
+  const reach = (file: ScannedSourceFile, name: ts.Identifier, filter: KeyFilter | undefined, depth: number): void => {
+    if (depth > MAX_MARK_DEPTH) return;
+    const binding = context.modules.resolveName(file, name.text);
+    if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node) || !binding.node.initializer) return;
+    const declaration = binding.node;
+    const seen = marked.get(declaration);
+    if (seen?.includes(filter)) return;
+    marked.set(declaration, [...(seen ?? []), filter]);
+    const value = skipOuterExpressions(declaration.initializer!);
+    if (ts.isObjectLiteralExpression(value)) {
+      for (const property of value.properties) {
+        const spread = ts.isSpreadAssignment(property) ? skipOuterExpressions(property.expression) : undefined;
+        if (spread && ts.isIdentifier(spread)) reach(binding.file, spread, filter, depth + 1);
+      }
+      return;
+    }
+    if (!ts.isCallExpression(value)) return;
+    const derived = keyFilterIn(context, binding.file, value) ?? filter;
+    const visit = (node: ts.Node): void => {
+      if (ts.isIdentifier(node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) reach(binding.file, node, derived, depth + 1);
+      ts.forEachChild(node, visit);
+    };
+    for (const argument of value.arguments) visit(argument);
+    if (ts.isPropertyAccessExpression(value.expression)) visit(value.expression.expression);
+  };
+  for (const file of context.sourceFiles) {
+    for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression)) {
+      const call = node as ts.CallExpression;
+      if (call.arguments.length < 2 || !call.arguments.some((argument) => ts.isObjectLiteralExpression(skipOuterExpressions(argument)))) continue;
+      for (const argument of call.arguments) {
+        const value = skipOuterExpressions(argument);
+        if (ts.isIdentifier(value)) reach(file, value, undefined, 0);
+      }
+    }
+  }
+  return marked;
+}
+
+/** `!ADMIN_KEYS.has(key)` / `PUBLIC_KEYS.includes(key)` in a derivation, where the collection is a literal list of keys. */
+function keyFilterIn(context: AdapterContext, file: ScannedSourceFile, call: ts.CallExpression): KeyFilter | undefined {
+  let found: KeyFilter | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && /^(?:has|includes)$/.test(node.expression.name.text) && ts.isIdentifier(node.expression.expression)) {
+      const binding = context.modules.resolveName(file, node.expression.expression.text);
+      const initializer = binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) ? binding.node.initializer : undefined;
+      const keys = new Set<string>();
+      const collect = (inner: ts.Node): void => {
+        if (ts.isStringLiteralLike(inner)) keys.add(inner.text);
+        ts.forEachChild(inner, collect);
+      };
+      if (initializer) collect(initializer);
+      const parent = skipUpExpression(node);
+      if (keys.size > 0) found = { keys, excluded: ts.isPrefixUnaryExpression(parent) && parent.operator === ts.SyntaxKind.ExclamationToken };
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(call);
+  return found;
+}
+
+/** The expression around `node`, through parentheses. */
+function skipUpExpression(node: ts.Node): ts.Node {
+  let current = node.parent;
+  while (current && ts.isParenthesizedExpression(current)) current = current.parent;
+  return current;
+}
+
+/** Whether a marking call elsewhere reaches the object that declares this field, and keeps the field if it filters keys. */
+function markedElsewhere(marked: MarkedObjects | undefined, field: FieldAt): boolean {
+  const object = field.node.parent;
+  const declaration = ts.isObjectLiteralExpression(object) ? skipUp(object) : undefined;
+  const filters = declaration && marked?.get(declaration);
+  if (!filters) return false;
+  const fieldName = field.node.name && propertyNameText(field.node.name);
+  return filters.some((filter) => !filter || !fieldName || filter.keys.has(fieldName) !== filter.excluded);
+}
+
+/** The declaration an object literal initialises, through `as`/`satisfies`/parentheses. */
+function skipUp(node: ts.Node): ts.Node | undefined {
+  let current = node.parent;
+  while (current && (ts.isAsExpression(current) || ts.isSatisfiesExpression(current) || ts.isParenthesizedExpression(current) || ts.isTypeAssertionExpression(current))) current = current.parent;
+  return current;
+}
+
+/** The call a name is bound to (`const x = wrap(fn)`, `export default wrap(fn)` in the file a default import names), when it is one. */
+function wrapperCallNamed(modules: ModuleIndex, file: ScannedSourceFile, name: ts.Identifier): { file: ScannedSourceFile; call: ts.CallExpression } | undefined {
+  const binding = modules.resolveName(file, name.text);
+  const target = bindingValue(binding);
+  if (binding?.kind !== 'declaration' || !target || target === name || !ts.isCallExpression(target) || requiredModule(target)) return undefined;
+  return isFunctionLike(skipOuterExpressions(target.expression)) ? undefined : { file: binding.file, call: target };
 }
 
 /**
