@@ -314,6 +314,12 @@ export function inCodeOwnershipCheck(
           evidence = { what: `the membership check ${membershipResults.get(checked)}() that exits when it fails`, node };
           return;
         }
+        // `if (!(await canSetOrderTags(req, order))) throw`: the same check asked inline, the record and the caller handed to it.
+        const asked = negatedCall(node.expression);
+        if (asked && asked !== tainted.call && asked.arguments.some(mentions) && asked.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument))) {
+          evidence = { what: `the check ${callName(asked)}() that exits when it fails`, node };
+          return;
+        }
       }
       if (ts.isCallExpression(node)) {
         const name = callName(node);
@@ -1056,6 +1062,15 @@ function parentsComparedWithRecord(body: ts.Node, records: ReadonlySet<string>):
   if (ts.isIfStatement(body)) visit(body);
   else ts.forEachChild(body, visit);
   return parents;
+}
+
+/** `!check(...)`, `!(await check(...))`: the call an exiting condition negates. */
+function negatedCall(condition: ts.Expression): ts.CallExpression | undefined {
+  const value = skipOuterExpressions(condition);
+  if (!ts.isPrefixUnaryExpression(value) || value.operator !== ts.SyntaxKind.ExclamationToken) return undefined;
+  let operand = skipOuterExpressions(value.operand);
+  if (ts.isAwaitExpression(operand)) operand = skipOuterExpressions(operand.expression);
+  return ts.isCallExpression(operand) ? operand : undefined;
 }
 
 function disjunctsOf(expression: ts.Expression): ts.Expression[] {
