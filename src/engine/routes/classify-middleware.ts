@@ -197,6 +197,34 @@ function roleGatesRequest(body: ts.Node, sourceFile: ts.SourceFile): boolean {
   return gates;
 }
 
+/** A response that ends the request: a page, a redirect, a body. */
+const ENDS_WITH_RESPONSE = /^(?:render|redirect|send|json|end|sendFile|sendStatus)$/;
+
+/**
+ * `if (!req.session.user.is_admin) { return res.render('notify', { error: 'Admins only' }); } next();`:
+ * a role gate that refuses with a page of its own instead of a 403 (server-rendered apps). The
+ * refusing branch must return the response and the middleware must call next() elsewhere; a branch
+ * that only sets something (`res.locals.banner = ...`) refuses nobody.
+ */
+function refusesWithoutRole(body: ts.Node, sourceFile: ts.SourceFile): boolean {
+  if (!/\bnext\s*\(\s*\)/.test(codeText(body, sourceFile))) return false;
+  let refuses = false;
+  walkDescendants(body, (node) => {
+    if (refuses || (node !== body && ts.isFunctionLike(node))) return false;
+    if (!ts.isIfStatement(node)) return undefined;
+    const condition = skipOuterExpressions(node.expression);
+    if (!ts.isPrefixUnaryExpression(condition) || condition.operator !== ts.SyntaxKind.ExclamationToken || !ROLE_CHECK.test(codeText(condition, sourceFile))) return undefined;
+    const statements = ts.isBlock(node.thenStatement) ? node.thenStatement.statements : [node.thenStatement];
+    refuses = statements.some((statement) => {
+      const returned = ts.isReturnStatement(statement) && statement.expression ? skipOuterExpressions(statement.expression) : undefined;
+      const callee = returned && ts.isCallExpression(returned) ? skipOuterExpressions(returned.expression) : undefined;
+      return callee !== undefined && ts.isPropertyAccessExpression(callee) && ENDS_WITH_RESPONSE.test(callee.name.text);
+    });
+    return undefined;
+  });
+  return refuses;
+}
+
 /** `isAdmin(user)`, `isSuperAdmin(user)`: ROLE_CHECK's predicate called by its bare name. */
 const ADMIN_PREDICATE_NAME = /^is(?:Super)?Admin$/;
 
@@ -1047,6 +1075,9 @@ function classifyOwnBody(fn: ResolvedFunction, calleeText: string, calleeCode: s
   }
   if (rejects && rejectsWhenCredentialLookupFails(body, fn.node.getSourceFile())) {
     return { kind: 'auth', strength: 'strong', evidence: `${where} looks the caller up by the request's credential and rejects with 401 when none matches` };
+  }
+  if (refusesWithoutRole(body, fn.node.getSourceFile())) {
+    return { kind: 'role', strength: 'strong', evidence: `${where} answers a caller without the role with a page of its own and lets only the others on` };
   }
   if (gatesOnSessionWithRedirect(body, fn.node.getSourceFile())) {
     return { kind: 'auth', strength: 'strong', evidence: `${where} lets the request on only when the session is authenticated, and redirects it otherwise` };
