@@ -11,7 +11,7 @@ import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCategory } from '../models.js';
 import { SCHEMA_PARSE_METHODS } from '../../models/validation-schemas.js';
 import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, SHELL_QUOTERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
-import { BAG_PARTS, FIELD_COPYING_FACTORIES, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS, isPrincipalMember } from '../../models/request-sources.js';
+import { BAG_PARTS, FIELD_COPYING_FACTORIES, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS, UPLOADED_FILE_SERVER_MEMBERS, isPrincipalMember } from '../../models/request-sources.js';
 import { REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
 import { mentionsName } from '../text.js';
@@ -700,6 +700,8 @@ export class DataflowEngine {
       if (base.fields && name !== undefined) return Object.hasOwn(base.fields, name) ? base.fields[name]! : (base.rest ?? { kind: 'constant' });
       if (base.taint.requestObject) return this.requestMemberOrigin(base.taint, name, member, context);
       if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
+      const uploaded = uploadedFileServerMember(base.taint, name, compactText(member.expression));
+      if (uploaded) return uploaded;
       if (base.taint.inputBag) {
         const validated = name === undefined ? undefined : this.validatedField(context)(base.taint.inputBag, name, base.taint);
         if (validated) return validated;
@@ -1101,6 +1103,7 @@ export class DataflowEngine {
         if (value.fields && key !== undefined && !element.dotDotDotToken) part = Object.hasOwn(value.fields, key) ? value.fields[key]! : (value.rest ?? { kind: 'constant' });
         else if (value.taint.requestObject) part = this.requestMemberOrigin(value.taint, key, element, context);
         else if (validated) part = validated;
+        else if (key !== undefined && !element.dotDotDotToken && uploadedFileServerMember(value.taint, key, initializer && compactText(initializer))) part = uploadedFileServerMember(value.taint, key, initializer && compactText(initializer))!;
         else if (key !== undefined && !element.dotDotDotToken && initializer === undefined && value.taint.steps.length <= 1) {
           part = { kind: 'tainted', taint: memberTaint(value.taint, key) };
         } else if (value.taint.inputBag && !element.dotDotDotToken) part = { kind: 'tainted', taint: withoutInputBag(value.taint) };
@@ -1431,6 +1434,17 @@ function requestMember(
   const bagPart = model.inputBags?.has(name) ? BAG_PARTS[name] : undefined;
   const inputBag = bagPart ? { inputBag: bagPart } : {};
   return { kind: 'tainted', taint: { source: { label, kind }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [], ...inputBag } };
+}
+
+/**
+ * `req.file.path`, `file.filename` of an uploaded file: where the upload middleware stored it, a name
+ * the server made up (models/request-sources.ts), not the client's. `read` is the text of the object
+ * read from: `req.files.path` is the upload of a form field named `path`, not a stored path.
+ */
+function uploadedFileServerMember(taint: Taint, name: string | undefined, read: string | undefined): ValueOrigin | undefined {
+  if (taint.source.kind !== 'files' || taint.inputBag || name === undefined || !UPLOADED_FILE_SERVER_MEMBERS.has(name)) return undefined;
+  if (read !== undefined && read === taint.source.label && /\bfiles$/.test(read)) return undefined;
+  return { kind: 'sanitized', how: `the uploaded file's .${name} (set by the upload middleware)` };
 }
 
 // A destructured parameter (`({ input, ctx })`) has no name of its own: its members are named alone.
