@@ -10,6 +10,7 @@ import { moduleCallee } from '../engine/names/index.js';
 import { fieldOriginAtCaller, indexArguments } from './utils/object-argument-fields.js';
 import { modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
 import { passedTraversalBranchCheck } from './utils/traversal-branch-checks.js';
+import { passedExistingRecordCheck } from './utils/existing-record-keys.js';
 import { DIRECTORY_KEEPING_TRANSFORMS, KOA_SEND, RESPONSE_FILE_METHODS, SEND_ROOT_OPTION } from '../models/filesystem.js';
 import { viewIndexOf, type ViewIndex } from '../engine/views.js';
 
@@ -193,10 +194,13 @@ function objectProperty(object: ts.ObjectLiteralExpression, name: string): ts.Ex
   return undefined;
 }
 
-/** Basename, a containment check that exits, or a branch that only runs without `/`/`..`. */
+/**
+ * Basename, a containment check that exits, a branch that only runs without `/`/`..`, or an id the
+ * flow had loaded its record by and stopped without one (a stored record's id, which the server made).
+ */
 function isConfined(ctx: RuleContext, taint: Taint, argument: ts.Expression): boolean {
   if (taint.transforms.some((transform) => CONFINING_TRANSFORMS.has(transform))) return true;
-  return passedTraversalBranchCheck(ctx, taint.steps, argument);
+  return passedTraversalBranchCheck(ctx, taint.steps, argument) || passedExistingRecordCheck(ctx, taint.steps, argument);
 }
 
 function describeTransforms(taint: Taint): string {
