@@ -6,7 +6,9 @@ import { literalDecision, literalValueOf, reachableClauses, reassignedNames, req
 import { bindingNames, bindingValue, contextMemberRead, contextMemberValues, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import type { Route } from '../routes/route.js';
 import { initialParameterOrigins, middlewareOptionsOrigin } from './sources.js';
-import { holdsLiterals, identityTaint, joinOrigins, safeForOf, withoutLiterals, withSafeFor, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
+import { existingRecordKeyChecks } from '../ast/record-checks.js';
+export { EXISTING_RECORD_KEY, PATH_CONTAINMENT_CHECK } from './taint.js';
+import { EXISTING_RECORD_KEY, PATH_CONTAINMENT_CHECK, holdsLiterals, identityTaint, joinOrigins, leadingTainted, safeForOf, withoutLiterals, withSafeFor, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCategory } from '../models.js';
 import { SCHEMA_PARSE_METHODS } from '../../models/validation-schemas.js';
@@ -432,6 +434,12 @@ export class DataflowEngine {
         const current = this.lookup(check.name, context);
         if (current?.kind === 'tainted') this.assign(check.name, { kind: 'tainted', taint: withTransform(withStep(current.taint, this.step(node.expression, context, check.how)), PATH_CONTAINMENT_CHECK) }, context, undefined);
       }
+      // `const doc = await Imports.getImport(input.importId); if (!doc) throw ...` — after it, the id is a stored record's key.
+      for (const key of existingRecordKeyChecks(node)) {
+        const current = this.origin(key, context);
+        const name = ts.isIdentifier(key) ? key.text : ts.isPropertyAccessExpression(key) ? memberPath(key) : undefined;
+        if (name !== undefined && current.kind === 'tainted') this.assign(name, { kind: 'tainted', taint: withTransform(current.taint, EXISTING_RECORD_KEY) }, context, undefined);
+      }
       return;
     }
     if (ts.isReturnStatement(node)) {
@@ -686,7 +694,7 @@ export class DataflowEngine {
     // `cursor.operator` after `if (ALLOWED.indexOf(cursor.operator) === -1) throw ...`.
     const path = ts.isPropertyAccessExpression(member) ? memberPath(member) : undefined;
     const guarded = path !== undefined ? this.lookup(path, context) : undefined;
-    if (guarded?.kind === 'sanitized') return guarded;
+    if (guarded?.kind === 'sanitized' || (guarded?.kind === 'tainted' && guarded.taint.transforms.includes(EXISTING_RECORD_KEY))) return guarded;
     let base = this.origin(member.expression, context);
     const name = ts.isPropertyAccessExpression(member)
       ? member.name.text
@@ -936,7 +944,7 @@ export class DataflowEngine {
     }
 
     // Functions we do not see: only well-known pass-throughs keep the taint.
-    const tainted = argumentOrigins.find((argument) => argument.kind === 'tainted');
+    const tainted = leadingTainted(argumentOrigins);
     // `mysql.escape(x)`, `connection.escapeId(x)`: quoted for SQL text, still request data for a shell, a path or a URL.
     if (tainted?.kind === 'tainted' && ts.isCallExpression(call) && !PROPAGATING_FUNCTIONS.test(calleeName) && this.escapesSql(callee, context.fn.file)) {
       return this.madeSafeFor(withTransform(tainted.taint, calleeName), 'sql', call, context, `${calleeName}()`);
@@ -1744,9 +1752,6 @@ function memberPath(member: ts.PropertyAccessExpression): string | undefined {
   const ownerPath = ts.isIdentifier(owner) ? owner.text : owner.kind === ts.SyntaxKind.ThisKeyword ? 'this' : ts.isPropertyAccessExpression(owner) ? memberPath(owner) : undefined;
   return ownerPath === undefined || ts.isPrivateIdentifier(member.name) ? undefined : `${ownerPath}.${member.name.text}`;
 }
-
-/** The transform recorded on a value after a containment check that exits early (see pathContainmentChecks). */
-export const PATH_CONTAINMENT_CHECK = 'path containment check';
 
 /**
  * `if (!x.startsWith(base)) return/throw` and `if (x.includes('..')) return/throw` (alone or in an
