@@ -44,6 +44,18 @@ export const DIGEST_FUNCTION_PACKAGES: Readonly<Record<string, readonly string[]
 /** bcrypt implementations: `hash(password, rounds)`, `genSalt(rounds)`; the rounds argument's index. */
 export const BCRYPT_PACKAGES: ReadonlySet<string> = new Set(['bcrypt', 'bcryptjs', 'bcrypt-nodejs', '@node-rs/bcrypt', 'bcrypt-ts']);
 export const BCRYPT_COST_ARGUMENT: Readonly<Record<string, number>> = { hash: 1, hashSync: 1, genSalt: 0, genSaltSync: 0 };
+/**
+ * Slow password hashes by package: the exports that hash or check a password (bcrypt takes it first,
+ * argon2's `verify(hash, password)` second).
+ * A fast digest whose output only feeds one of these is a pre-hash (`bcrypt.hash(sha256(password))`,
+ * common to get past bcrypt's 72-byte limit): the stored hash is the slow one.
+ */
+export const SLOW_PASSWORD_HASH_FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
+  ...Object.fromEntries([...BCRYPT_PACKAGES].map((module) => [module, ['hash', 'hashSync', 'compare', 'compareSync']])),
+  argon2: ['hash', 'verify'],
+  '@node-rs/argon2': ['hash', 'hashSync', 'verify', 'verifySync'],
+  ...Object.fromEntries([...NODE_CRYPTO_MODULES].map((module) => [module, ['scrypt', 'scryptSync', 'pbkdf2', 'pbkdf2Sync']])),
+};
 /** OWASP Password Storage Cheat Sheet: a bcrypt work factor of 10 at least. */
 export const BCRYPT_MINIMUM_COST = 10;
 

@@ -76,6 +76,16 @@ const HTTP_METHODS: Record<string, string> = {
   getAll: 'query',
 };
 
+/**
+ * Members of an uploaded file (multer's `req.file`, Nest's `@UploadedFile()`, formidable, express-fileupload)
+ * that the upload middleware sets on the server: where it stored the upload, under a name it made up
+ * (multer's `path`/`filename`/`destination`, formidable's `filepath`/`newFilename`, express-fileupload's
+ * `tempFilePath`), and its size. The client chooses only the original name (`originalname`, `name`,
+ * `originalFilename`), the `mimetype` and the content. A disk storage whose filename callback keeps the
+ * client's name is a flaw of that callback, where multer joins the path, not of the code that reads it after.
+ */
+export const UPLOADED_FILE_SERVER_MEMBERS: ReadonlySet<string> = new Set(['path', 'filename', 'destination', 'filepath', 'newFilename', 'tempFilePath', 'size']);
+
 function http(nested: Record<string, RequestObjectKind>): RequestObjectModel {
   return { inputs: HTTP_INPUTS, inputBags: HTTP_INPUT_BAGS, methods: HTTP_METHODS, nested, principal: PRINCIPAL_PROPERTIES };
 }

@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { PATH_CONTAINMENT_CHECK, type TaintedCall } from '../engine/dataflow/engine.js';
+import { EXISTING_RECORD_KEY, PATH_CONTAINMENT_CHECK, type TaintedCall } from '../engine/dataflow/engine.js';
 import type { Taint, ValueOrigin } from '../engine/dataflow/taint.js';
 import { skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { RuleContext } from '../engine/rule-api.js';
@@ -13,8 +13,9 @@ import { passedTraversalBranchCheck } from './utils/traversal-branch-checks.js';
 import { DIRECTORY_KEEPING_TRANSFORMS, KOA_SEND, RESPONSE_FILE_METHODS, SEND_ROOT_OPTION } from '../models/filesystem.js';
 import { viewIndexOf, type ViewIndex } from '../engine/views.js';
 
-// Pass-throughs that leave no directory part (models/sanitizers.ts), and the dataflow's containment check that exits early.
-const CONFINING_TRANSFORMS: ReadonlySet<string> = new Set([...FILE_NAME_ONLY_FUNCTIONS, PATH_CONTAINMENT_CHECK]);
+// Pass-throughs that leave no directory part (models/sanitizers.ts), and the dataflow's checks that exit early: a
+// containment check, and a lookup of the record the id names (a stored id holds no `/` or `..` the client chose).
+const CONFINING_TRANSFORMS: ReadonlySet<string> = new Set([...FILE_NAME_ONLY_FUNCTIONS, PATH_CONTAINMENT_CHECK, EXISTING_RECORD_KEY]);
 // Express response objects as handlers name them; `res.download` alone is too common a name
 // (storage SDKs) to trust without the receiver.
 const RESPONSE_NAMES = /^(?:res|response|resp)$/;
@@ -193,7 +194,7 @@ function objectProperty(object: ts.ObjectLiteralExpression, name: string): ts.Ex
   return undefined;
 }
 
-/** Basename, a containment check that exits, or a branch that only runs without `/`/`..`. */
+/** Basename, a containment check that exits, a branch that only runs without `/`/`..`. */
 function isConfined(ctx: RuleContext, taint: Taint, argument: ts.Expression): boolean {
   if (taint.transforms.some((transform) => CONFINING_TRANSFORMS.has(transform))) return true;
   return passedTraversalBranchCheck(ctx, taint.steps, argument);

@@ -14,6 +14,7 @@ import {
   SCRYPT_COST_OPTIONS,
   SCRYPT_FUNCTIONS,
   SCRYPT_MINIMUM_COST,
+  SLOW_PASSWORD_HASH_FUNCTIONS,
 } from '../models/crypto.js';
 import type { Confidence, ScannedSourceFile } from '../types.js';
 import { defineRule } from './define-rule.js';
@@ -85,11 +86,60 @@ function fastDigestOfPassword(call: ts.CallExpression, file: ScannedSourceFile):
   const hashed = call.arguments[0];
   if (!algorithm || !hashed) return undefined;
   const evidence = passwordEvidence(hashed, sourceFile, 0) ?? parameterOfPasswordFunction(hashed) ?? passwordDestination(call, sourceFile);
-  if (!evidence) return undefined;
+  if (!evidence || feedsSlowHash(call, sourceFile)) return undefined;
   return {
     message: `Password hashed with ${algorithm}, a single fast digest (${evidence.what}): salted or not, a leaked hash falls to billions of GPU guesses a second. Use argon2id, scrypt or bcrypt.`,
     confidence: evidence.confidence,
   };
+}
+
+/**
+ * The digest is a pre-hash: its output (after encoding calls) is an argument of a slow password hash,
+ * directly or through a local the enclosing function passes to one (`const pre = sha256(password)
+ * .digest('hex'); return bcrypt.hash(pre, 10)`). The stored hash is bcrypt's, not the digest.
+ */
+function feedsSlowHash(call: ts.CallExpression, sourceFile: ts.SourceFile): boolean {
+  const digest = encodedDigest(call);
+  if (isSlowHashArgument(digest, sourceFile)) return true;
+  const parent = digest.parent;
+  if (!parent || !ts.isVariableDeclaration(parent) || parent.initializer !== digest || !ts.isIdentifier(parent.name)) return false;
+  const local = parent.name.text;
+  const scope = enclosingFunction(parent);
+  const body = scope && 'body' in scope ? (scope.body as ts.Node | undefined) : undefined;
+  if (!body) return false;
+  const uses: ts.Identifier[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && node.text === local && node !== parent.name) uses.push(node);
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  // Every use goes to a slow hash: a digest also stored or compared on its own is still the password hash.
+  return uses.length > 0 && uses.every((use) => isSlowHashArgument(use, sourceFile));
+}
+
+/** The outermost expression that is still the digest: `createHash(..).update(p).digest('hex')`, awaited or parenthesized. */
+function encodedDigest(call: ts.CallExpression): ts.Expression {
+  let current: ts.Expression = call;
+  for (;;) {
+    const parent = current.parent;
+    if (!parent) return current;
+    if (ts.isParenthesizedExpression(parent) || ts.isAwaitExpression(parent) || ts.isAsExpression(parent) || ts.isNonNullExpression(parent)) {
+      current = parent;
+      continue;
+    }
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === current && ENCODINGS.has(parent.name.text) && parent.parent && ts.isCallExpression(parent.parent)) {
+      current = parent.parent;
+      continue;
+    }
+    return current;
+  }
+}
+
+function isSlowHashArgument(expression: ts.Expression, sourceFile: ts.SourceFile): boolean {
+  const call = expression.parent;
+  if (!call || !ts.isCallExpression(call) || !call.arguments.includes(expression)) return false;
+  const imported = importedCallee(sourceFile, call.expression);
+  return imported !== undefined && (SLOW_PASSWORD_HASH_FUNCTIONS[imported.module]?.includes(imported.name) ?? false);
 }
 
 /** The digest of a `createHash(...)` chain an `.update` is called on, when it is a fast one. */

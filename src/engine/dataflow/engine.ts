@@ -6,12 +6,14 @@ import { literalDecision, literalValueOf, reachableClauses, reassignedNames, req
 import { bindingNames, bindingValue, contextMemberRead, contextMemberValues, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import type { Route } from '../routes/route.js';
 import { initialParameterOrigins, middlewareOptionsOrigin } from './sources.js';
-import { holdsLiterals, identityTaint, joinOrigins, safeForOf, withoutLiterals, withSafeFor, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
+import { existingRecordKeyChecks } from '../ast/record-checks.js';
+export { EXISTING_RECORD_KEY, PATH_CONTAINMENT_CHECK } from './taint.js';
+import { EXISTING_RECORD_KEY, PATH_CONTAINMENT_CHECK, holdsLiterals, identityTaint, joinOrigins, leadingTainted, safeForOf, withoutLiterals, withSafeFor, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCategory } from '../models.js';
 import { SCHEMA_PARSE_METHODS } from '../../models/validation-schemas.js';
 import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, SHELL_QUOTERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
-import { BAG_PARTS, FIELD_COPYING_FACTORIES, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS, isPrincipalMember } from '../../models/request-sources.js';
+import { BAG_PARTS, FIELD_COPYING_FACTORIES, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS, UPLOADED_FILE_SERVER_MEMBERS, isPrincipalMember } from '../../models/request-sources.js';
 import { REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
 import { mentionsName } from '../text.js';
@@ -432,6 +434,12 @@ export class DataflowEngine {
         const current = this.lookup(check.name, context);
         if (current?.kind === 'tainted') this.assign(check.name, { kind: 'tainted', taint: withTransform(withStep(current.taint, this.step(node.expression, context, check.how)), PATH_CONTAINMENT_CHECK) }, context, undefined);
       }
+      // `const doc = await Imports.getImport(input.importId); if (!doc) throw ...` — after it, the id is a stored record's key.
+      for (const key of existingRecordKeyChecks(node)) {
+        const current = this.origin(key, context);
+        const name = ts.isIdentifier(key) ? key.text : ts.isPropertyAccessExpression(key) ? memberPath(key) : undefined;
+        if (name !== undefined && current.kind === 'tainted') this.assign(name, { kind: 'tainted', taint: withTransform(current.taint, EXISTING_RECORD_KEY) }, context, undefined);
+      }
       return;
     }
     if (ts.isReturnStatement(node)) {
@@ -686,7 +694,7 @@ export class DataflowEngine {
     // `cursor.operator` after `if (ALLOWED.indexOf(cursor.operator) === -1) throw ...`.
     const path = ts.isPropertyAccessExpression(member) ? memberPath(member) : undefined;
     const guarded = path !== undefined ? this.lookup(path, context) : undefined;
-    if (guarded?.kind === 'sanitized') return guarded;
+    if (guarded?.kind === 'sanitized' || (guarded?.kind === 'tainted' && guarded.taint.transforms.includes(EXISTING_RECORD_KEY))) return guarded;
     let base = this.origin(member.expression, context);
     const name = ts.isPropertyAccessExpression(member)
       ? member.name.text
@@ -700,6 +708,8 @@ export class DataflowEngine {
       if (base.fields && name !== undefined) return Object.hasOwn(base.fields, name) ? base.fields[name]! : (base.rest ?? { kind: 'constant' });
       if (base.taint.requestObject) return this.requestMemberOrigin(base.taint, name, member, context);
       if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
+      const uploaded = uploadedFileServerMember(base.taint, name, compactText(member.expression));
+      if (uploaded) return uploaded;
       if (base.taint.inputBag) {
         const validated = name === undefined ? undefined : this.validatedField(context)(base.taint.inputBag, name, base.taint);
         if (validated) return validated;
@@ -934,7 +944,7 @@ export class DataflowEngine {
     }
 
     // Functions we do not see: only well-known pass-throughs keep the taint.
-    const tainted = argumentOrigins.find((argument) => argument.kind === 'tainted');
+    const tainted = leadingTainted(argumentOrigins);
     // `mysql.escape(x)`, `connection.escapeId(x)`: quoted for SQL text, still request data for a shell, a path or a URL.
     if (tainted?.kind === 'tainted' && ts.isCallExpression(call) && !PROPAGATING_FUNCTIONS.test(calleeName) && this.escapesSql(callee, context.fn.file)) {
       return this.madeSafeFor(withTransform(tainted.taint, calleeName), 'sql', call, context, `${calleeName}()`);
@@ -1101,6 +1111,7 @@ export class DataflowEngine {
         if (value.fields && key !== undefined && !element.dotDotDotToken) part = Object.hasOwn(value.fields, key) ? value.fields[key]! : (value.rest ?? { kind: 'constant' });
         else if (value.taint.requestObject) part = this.requestMemberOrigin(value.taint, key, element, context);
         else if (validated) part = validated;
+        else if (key !== undefined && !element.dotDotDotToken && uploadedFileServerMember(value.taint, key, initializer && compactText(initializer))) part = uploadedFileServerMember(value.taint, key, initializer && compactText(initializer))!;
         else if (key !== undefined && !element.dotDotDotToken && initializer === undefined && value.taint.steps.length <= 1) {
           part = { kind: 'tainted', taint: memberTaint(value.taint, key) };
         } else if (value.taint.inputBag && !element.dotDotDotToken) part = { kind: 'tainted', taint: withoutInputBag(value.taint) };
@@ -1433,6 +1444,17 @@ function requestMember(
   return { kind: 'tainted', taint: { source: { label, kind }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [], ...inputBag } };
 }
 
+/**
+ * `req.file.path`, `file.filename` of an uploaded file: where the upload middleware stored it, a name
+ * the server made up (models/request-sources.ts), not the client's. `read` is the text of the object
+ * read from: `req.files.path` is the upload of a form field named `path`, not a stored path.
+ */
+function uploadedFileServerMember(taint: Taint, name: string | undefined, read: string | undefined): ValueOrigin | undefined {
+  if (taint.source.kind !== 'files' || taint.inputBag || name === undefined || !UPLOADED_FILE_SERVER_MEMBERS.has(name)) return undefined;
+  if (read !== undefined && read === taint.source.label && /\bfiles$/.test(read)) return undefined;
+  return { kind: 'sanitized', how: `the uploaded file's .${name} (set by the upload middleware)` };
+}
+
 // A destructured parameter (`({ input, ctx })`) has no name of its own: its members are named alone.
 function memberLabel(base: string, name: string): string {
   return base ? `${base}.${name}` : name;
@@ -1730,9 +1752,6 @@ function memberPath(member: ts.PropertyAccessExpression): string | undefined {
   const ownerPath = ts.isIdentifier(owner) ? owner.text : owner.kind === ts.SyntaxKind.ThisKeyword ? 'this' : ts.isPropertyAccessExpression(owner) ? memberPath(owner) : undefined;
   return ownerPath === undefined || ts.isPrivateIdentifier(member.name) ? undefined : `${ownerPath}.${member.name.text}`;
 }
-
-/** The transform recorded on a value after a containment check that exits early (see pathContainmentChecks). */
-export const PATH_CONTAINMENT_CHECK = 'path containment check';
 
 /**
  * `if (!x.startsWith(base)) return/throw` and `if (x.includes('..')) return/throw` (alone or in an

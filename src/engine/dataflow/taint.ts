@@ -83,6 +83,17 @@ export type ValueOrigin =
   /** we cannot tell (a parameter nobody tainted, an unknown call) */
   | { kind: 'unknown' };
 
+/** A check that exits unless the path stays under a base directory (`if (!x.startsWith(base)) throw`): path rules decide. */
+export const PATH_CONTAINMENT_CHECK = 'path containment check';
+/**
+ * A check that exits unless the id names a stored record (`const doc = await Imports.findById(id); if (!doc)
+ * throw`): past it the id is a key the server generated, text the client could not shape. Still the
+ * client's choice of record (access rules keep it); path rules decide.
+ */
+export const EXISTING_RECORD_KEY = 'id of a stored record';
+// Transforms a check records, not a function the value went through.
+const CHECK_TRANSFORMS: ReadonlySet<string> = new Set([PATH_CONTAINMENT_CHECK, EXISTING_RECORD_KEY]);
+
 export const MAX_TRACE_STEPS = 12;
 
 export function withStep(taint: Taint, step: TraceStep): Taint {
@@ -127,10 +138,19 @@ export function isTaintedFor(origin: ValueOrigin | undefined, category: SinkCate
  * category only as far as every tainted part is: the first part unsafe for the most sinks gives
  * the trace, with the categories all parts share.
  */
+/**
+ * The tainted part that speaks for a value built of several: the first no check confined
+ * (`path.join(dir, checkedId, req.query.file)` is the file's), else the first.
+ */
+export function leadingTainted(origins: readonly (ValueOrigin | undefined)[]): (ValueOrigin & { kind: 'tainted' }) | undefined {
+  const tainted = origins.filter((origin): origin is ValueOrigin & { kind: 'tainted' } => origin?.kind === 'tainted');
+  return tainted.find((origin) => !origin.taint.transforms.some((transform) => CHECK_TRANSFORMS.has(transform))) ?? tainted[0];
+}
+
 export function joinOrigins(origins: readonly ValueOrigin[]): ValueOrigin {
   // Two values may hold different literals: the join keeps none of them.
   if (origins.length > 1 && origins.some(holdsLiterals)) return joinOrigins(origins.map(withoutLiterals));
-  const tainted = origins.find((origin) => origin.kind === 'tainted');
+  const tainted = leadingTainted(origins);
   if (tainted) {
     const joined = tainted.kind === 'tainted' && tainted.taint.safeFor ? joinSafeFor(origins) : tainted;
     // Several parts (a concatenation, two branches): the value need not start with this part's prefix.
