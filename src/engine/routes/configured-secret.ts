@@ -153,7 +153,8 @@ export function serverSecretComparison(fn: ts.SignatureDeclaration, options: { v
   let found: string | undefined;
   const visit = (node: ts.Node): void => {
     if (found || (node !== body && ts.isFunctionLike(node))) return;
-    if (ts.isVariableDeclaration(node) && node.initializer) {
+    // A local holding a secret or a request's value is a short expression; a function or a large literal is neither.
+    if (ts.isVariableDeclaration(node) && node.initializer && !ts.isFunctionLike(skipOuterExpressions(node.initializer)) && node.initializer.end - node.initializer.pos < 400) {
       const names = bindingNames(node.name);
       const initializer = node.initializer;
       if (isSecret(initializer)) for (const name of names) secretLocals.add(name);
