@@ -7,7 +7,7 @@
  */
 import { ts } from '#typescript';
 import { exitsEarly, skipOuterExpressions } from '../ast/syntax.js';
-import { bindingNames } from '../names/module-index.js';
+import { bindingNames } from '../names/index.js';
 
 /** A shared secret the sender echoes (Microsoft Graph clientState, a verification token) compared with configuration. */
 export const CONFIGURED_SECRET = /\benv\s*\.\s*[A-Z0-9_]*(?:SECRET|TOKEN|CLIENT_STATE|API_KEY)\b/;
