@@ -64,4 +64,14 @@ describe('authentication evidence in the route inventory', async () => {
     expect(route('POST /api/apple/webhook').publicByDesign).toMatch(/^webhook that verifies the sender's signature \(verifyStoreNotificationPayload\(\)/);
     expect(route('POST /api/mobile-auth/exchange-code').publicByDesign).toBe('part of signing in or recovering an account');
   });
+
+  it('marks a route that compares what the request carries with a secret the server holds (a config service key, a class field) as called by a service', () => {
+    for (const id of ['POST /billing-events/plan-changed', 'POST /announcements/notify/:token', 'MUTATION bulkUpdateLicenses']) {
+      expect(route(id).auth, id).toBe('authenticated');
+      expect(route(id).caller, id).toBe('service');
+    }
+    expect(route('POST /billing-events/plan-changed').authEvidence[0]).toMatch(/billingWebhooksSecret !== this\.billingWebhooksSecret/);
+    expect(route('MUTATION bulkUpdateLicenses').middleware.find((m) => m.name === 'GqlCronGuard')?.serviceCredential).toMatch(/secretKey !== this\.cronSecretKey/);
+    for (const id of ['POST /billing-events/plan-cancelled', 'POST /announcements/regional/:region', 'POST /announcements/digest', 'MUTATION bulkExpireLicenses']) expect(route(id).auth, id).toBe('public');
+  });
 });

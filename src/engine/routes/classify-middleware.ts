@@ -11,7 +11,7 @@ import { HANDLER_WRAPPER_PACKAGES, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from
 import { authAnnotation } from './auth-annotation.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
 import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION, SERVICE_SIGNATURE_VERIFIERS } from '../../models/auth.js';
-import { comparesConfiguredSecret } from './configured-secret.js';
+import { comparesConfiguredSecret, serverSecretComparison } from './configured-secret.js';
 import { RATE_LIMITER_PACKAGES } from '../../models/rate-limiters.js';
 
 /** What the route engine knows beyond the code: config `auth` and friends. */
@@ -358,7 +358,9 @@ export class MiddlewareClassifier {
       const fn = ts.isCallExpression(bare) ? undefined : this.bodyOf(bare, file);
       const sets = fn ? requestPropertiesSet(fn) : ts.isCallExpression(bare) ? this.wrapperRequestProperties(bare, file) : [];
       if (sets.length > 0) middleware.setsOnRequest = sets;
-      const checker = ts.isCallExpression(bare) ? resolveFunction(this.modules, file, bare.expression) : fn;
+      // A NestJS guard class (`@UseGuards(CronGuard)`): its canActivate is what checks.
+      const lifecycleClass = fn ? undefined : guardClassOf(this.modules, file, expression);
+      const checker = ts.isCallExpression(bare) ? resolveFunction(this.modules, file, bare.expression) : (fn ?? (lifecycleClass && lifecycleMethodOf(this.modules, lifecycleClass)));
       const service = classification.kind === 'auth' && checker ? this.serviceCredentialOf(checker) : undefined;
       if (service) middleware.serviceCredential = service;
     }
@@ -470,7 +472,7 @@ export class MiddlewareClassifier {
     // Only a predicate named for permissions counts here: an API key's scope or access level read on
     // the way (`auth.scope.accessLevel`) is part of authenticating it, not a role guard.
     const withHelpers = own?.kind === 'auth' && calleesAskPermission(this.modules, body) ? withDirectCallees(this.modules, body) : undefined;
-    return (withHelpers?.kind === 'role' ? withHelpers : own) ?? classifyGuardMethod(body) ?? classifyWithCallees(this.modules, body) ?? this.answers401WhenCheckThrows(body) ?? this.delegatesToPackageMiddleware(body);
+    return (withHelpers?.kind === 'role' ? withHelpers : own) ?? classifyGuardMethod(body) ?? classifySharedSecretGate(body) ?? classifyWithCallees(this.modules, body) ?? this.answers401WhenCheckThrows(body) ?? this.delegatesToPackageMiddleware(body);
   }
 
   /**
@@ -758,6 +760,10 @@ export class MiddlewareClassifier {
     if (USER_CREDENTIAL_READ.test(text)) return undefined;
     const found: string[] = [];
     if (comparesConfiguredSecret(text)) found.push('compares a secret from the environment');
+    else {
+      const secret = serverSecretComparison(checker.node, { verdict: checker.name.endsWith('.canActivate') });
+      if (secret) found.push(`compares a secret the server holds (${secret})`);
+    }
     let userCheck = false;
     const visit = (node: ts.Node): void => {
       if (userCheck) return;
@@ -1360,6 +1366,16 @@ function classifyGuardMethod(fn: ResolvedFunction): MiddlewareClassification | u
   if (TOKEN_OR_SESSION_CHECK.test(classText)) return { kind: 'auth', strength: 'strong', evidence: `${where} checks a token or session` };
   if (/x-api-key|\bapi[-_]?key\b|timingSafeEqual/i.test(classText)) return { kind: 'auth', strength: 'strong', evidence: `${where} checks an API key` };
   return undefined;
+}
+
+/**
+ * A middleware or guard that lets the request on only when a value it carries matches a secret the
+ * server holds (`if (request.headers['x-cron-secret'] !== this.cronSecret) throw new UnauthorizedException()`,
+ * a guard's `return apiKey === this.configService.get('INTERNAL_API_KEY')`): it authenticates a service.
+ */
+function classifySharedSecretGate(fn: ResolvedFunction): MiddlewareClassification | undefined {
+  const secret = serverSecretComparison(fn.node, { verdict: fn.name.endsWith('.canActivate') });
+  return secret ? { kind: 'auth', strength: 'strong', evidence: `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line}) compares a value the request carries with a secret the server holds (${secret}) and rejects on a mismatch` } : undefined;
 }
 
 /**

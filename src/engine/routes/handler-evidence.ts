@@ -5,7 +5,7 @@ import { nodePosition, skipOuterExpressions } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE } from './classify-middleware.js';
 import { PRINCIPAL_READS } from '../../models/auth.js';
 import { UNVERIFIED_DECODE_TEXTS, VERIFYING_TEXT } from '../../models/jwt.js';
-import { comparesConfiguredSecret } from './configured-secret.js';
+import { CONFIGURED_SECRET, REQUEST_PART_READ, comparesConfiguredSecret, serverSecretComparison } from './configured-secret.js';
 import { textWithout } from './method-dispatch.js';
 
 /** Fields of a GraphQL/tRPC context that hold the signed-in user, when a resolver destructures them. */
@@ -66,15 +66,10 @@ const CREDENTIAL_READ =
   /\bheaders?\s*(?:\?\.|\.)\s*[Aa]uthorization\b|\bheaders?\s*\[\s*['"`][Aa]uthorization['"`]\s*\]|\bheader\s*\(\s*['"`][Aa]uthorization['"`]|\bcookies?\s*(?:\?\.|\.|\[\s*['"`])\s*(?:token|jwt|session|access_?token|auth)\b|\bauthenticatedUsers\b|\b(?:jwt|jsonwebtoken|jose)\.verify\s*\(|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)\s*\(|\bget\s*\(\s*['"`](?:[Aa]uthorization|[Xx]-[Aa]pi-[Kk]ey|x-internal-api-key)['"`]|\b(?:timingSafeEqual|secureCompare|safeCompare|constantTimeCompare)\s*\(|\bheaders?\s*(?:\[\s*|(?:\?\.|\.)\s*get\s*\(\s*)['"`](?![\w-]*(?:csrf|xsrf))(?:x-[\w-]*|[\w-]+-)(?:secret|signature|api-?key)['"`]|\bheader\s*\(\s*['"`](?![\w-]*(?:csrf|xsrf))(?:x-[\w-]*|[\w-]+-)(?:secret|signature|api-?key)['"`]/;
 /** The API key a request carries in its path, query or body: `req.params.apikey`, `req.query.api_key`. */
 const REQUEST_API_KEY_READ = /\b(?:params|query|body)\s*(?:\?\.|\.)\s*(?:api_?[Kk]ey|apikey|API_?KEY)\b/;
-/**
- * A secret of the server's own (`process.env.CRON_SECRET`) is a credential check only where the request
- * is held against it: compared with something, or read beside the request's headers, query or body.
- * Alone it is the server's key for a service it calls (`if (!env.TINYBIRD_API_KEY) return`), which
- * says nothing about who is calling.
- */
-const SERVER_SECRET = /\benv\s*\.\s*[A-Z0-9_]*(?:SECRET|API_KEY|TOKEN)\b/;
-/** The request's own parts, read where the secret is (`request.headers.get('x-cron-secret')`, `req.query.key`). */
-const REQUEST_PART_READ = /\b(?:req|request|ctx|event|c\.req|context)\s*(?:\?\.|\.)\s*(?:headers?|query|body|params|queryStringParameters|cookies)\b|\bheaders\s*\(\s*\)|\bsearchParams\b/;
+// A secret of the server's own (`process.env.CRON_SECRET`) is a credential check only where the request
+// is held against it: compared with something, or read beside the request's headers, query or body
+// (CONFIGURED_SECRET, REQUEST_PART_READ). Alone it is the server's key for a service it calls
+// (`if (!env.TINYBIRD_API_KEY) return`), which says nothing about who is calling.
 
 const SIGNED_VALUE_PARAMETER = /^(?:hash|signature|sig|hmac|digest)$/i;
 const SIGNING_CALL = /hash|sign|hmac|digest/i;
@@ -113,7 +108,7 @@ export function readsRequestCredentials(text: string): boolean {
   if (REQUEST_API_KEY_READ.test(text)) return true;
   // The server's own key sent out (`Authorization: \`Bearer ${process.env.TINYBIRD_API_KEY}\`` to an upstream API) checks no caller.
   const ownSecrets = text.replace(OUTGOING_CREDENTIAL_HEADER, '');
-  return SERVER_SECRET.test(ownSecrets) && (comparesConfiguredSecret(ownSecrets) || REQUEST_PART_READ.test(ownSecrets));
+  return CONFIGURED_SECRET.test(ownSecrets) && (comparesConfiguredSecret(ownSecrets) || REQUEST_PART_READ.test(ownSecrets));
 }
 /** A credential header of an outgoing request: `Authorization: ...`, `'x-api-key': ...`, up to the end of the property. */
 const OUTGOING_CREDENTIAL_HEADER = /['"`]?(?:Authorization|x-api-key|api-key|apikey|x-auth-token)['"`]?\s*:\s*[^,\n}]*/gi;
@@ -205,6 +200,10 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
   // One method's route of a handler that branches on the method: the other methods' branches are not its checks.
   const text = textWithout(handler.node.body, otherMethods);
   const where = `${handler.name} (${handler.file.path}:${nodePosition(handler.node).line})`;
+  // `if (secret !== this.webhookSecret) throw ...`, `if (config.get('X_TOKEN') !== token) return false`:
+  // a request that does not carry the server's secret is turned away, whatever the answer says.
+  const secret = serverSecretComparison(handler.node);
+  if (secret) return `${where} compares a value the request carries with a secret the server holds (${secret}) and turns the request away when they differ`;
   const rejects = REJECTS_UNAUTHENTICATED.test(text) || AUTH_ERROR_MESSAGE.test(text) || OTHER_REJECTION.test(text) || SOCKET_REJECTION.test(text);
   if (!rejects && modules && REQUEST_API_KEY_READ.test(text)) {
     // `verifyApiKey(req.params.apikey)`, which throws a 401 when no such key exists: the key is checked one call down.

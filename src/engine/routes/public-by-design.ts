@@ -10,7 +10,7 @@ import { calledFunctions, resolveFunction, type ResolvedFunction } from '../name
 import { exitsEarly, nodePosition } from '../ast/syntax.js';
 import type { ModuleIndex } from '../names/index.js';
 import { answersTooManyRequests } from './rate-limits.js';
-import { CONFIGURED_SECRET, comparesConfiguredSecret } from './configured-secret.js';
+import { CONFIGURED_SECRET, comparesConfiguredSecret, serverSecretComparison } from './configured-secret.js';
 import { OPERATIONS } from './route.js';
 
 /** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */
@@ -65,7 +65,7 @@ const SERVICE_SEGMENT = /^(?:webhooks?|hooks?|cron|crons|queue|queues|jobs?|even
 export function checksSharedSecret(handler: ResolvedFunction | undefined): boolean {
   const body = handler?.node.body;
   if (!body) return false;
-  return comparesConfiguredSecret(body.getText(handler.node.getSourceFile()));
+  return comparesConfiguredSecret(body.getText(handler.node.getSourceFile())) || serverSecretComparison(handler.node) !== undefined;
 }
 
 /**
