@@ -54,6 +54,18 @@ export const MONEY_HOST = /api\.stripe\.com|api(?:-m)?\.(?:sandbox\.)?paypal\.co
 
 export const TOKEN_VERIFIERS = /(?:^|\.)(?:jwt|jsonwebtoken|jwtService|jose)\.verify(?:Async)?$|^jwtVerify$|\.totp\.verify$|\.hotp\.verify$|(?:authenticator|totp|hotp|otplib|speakeasy)[\w.]*\.(?:verify|check|verifyDelta)$|^verifyTotp$|^verifyOtp$|(?:bcrypt|argon2|bcryptjs)\.(?:compare|verify)$|timingSafeEqual$/;
 
+/**
+ * Licence-key services whose call asks the issuer whether a key is genuine (and counts its activations):
+ * the provider's answer is the proof a client cannot forge, as a verified token is. Package -> the exports that check.
+ */
+export const LICENSE_KEY_CHECKS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['@lemonsqueezy/lemonsqueezy.js', ['activateLicense', 'validateLicense']],
+  ['keygen', ['validateKey', 'validateLicenseKey']],
+]);
+
+/** The same checks over HTTP: Lemon Squeezy's, Gumroad's and Keygen's licence endpoints. */
+export const LICENSE_HOST = /api\.lemonsqueezy\.com\/v1\/licenses\/(?:activate|validate)|api\.gumroad\.com\/v2\/licenses\/verify|api\.keygen\.sh\/v1\/accounts\/[^'"`]*\/licenses\/actions\/validate-key/;
+
 /** Flags whose setting to true is a step of a flow (`isPaid = true`); `active`/`enabled` toggles are settings, not steps. */
 export const WRITTEN_FLAG = /^(?:is_?)?(?:paid|delivered|shipped|completed|cancell?ed|approved|confirmed|verified|redeemed|used|fulfill?ed|refunded|finalized|submitted|email_?verified|phone_?verified)$/i;
 
@@ -98,7 +110,8 @@ export const ADMIN_NAME = /^(?:is_?|has_?)?(?:super_?)?admin(?:istrator)?(?:_?ro
 
 export const STATE_MACHINE_RECEIVER = /(?:machine|fsm|workflow|stateMachine|lifecycle|sm)$/i;
 
-export const ASSERTING_NAME = /^(?:assert|ensure|enforce|check|validate|verify|require|guard|expect)\w*(?:Transition|State|Status|Stage|Step|Phase)\w*$|^(?:assert|ensure)Can\w+$|^can(?:Transition|Move|Advance)\w*$/;
+// `assertOrderCanBeCancelled(order)`, `ensureAccountCanBeDeleted(id)`: a precondition on the record's state, named for the step it allows.
+export const ASSERTING_NAME = /^(?:assert|ensure|enforce|check|validate|verify|require|guard|expect)\w*(?:Transition|State|Status|Stage|Step|Phase)\w*$|^(?:assert|ensure)Can\w+$|^(?:assert|ensure)\w+CanBe[A-Z]\w*$|^can(?:Transition|Move|Advance)\w*$/;
 
 export const ASSERT_CALLS = new Set(['assert', 'invariant', 'ok', 'strictEqual', 'equal', 'notStrictEqual', 'assertEqual']);
 
