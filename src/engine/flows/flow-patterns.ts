@@ -119,5 +119,9 @@ export const UPDATE_METHODS = new Set(['update', 'updateOne', 'updateMany', 'upd
 
 export const CREATE_METHODS = new Set(['create', 'createMany', 'createManyAndReturn', 'insert', 'insertOne', 'insertMany', 'bulkCreate', 'values']);
 
-/** Receivers that keep an audit or activity trail (`activityManager`, `auditLog`, `historyService`, `eventLog`): writes there record a step, they do not make one. */
-export const AUDIT_TRAIL_OWNER = /audit|activit(?:y|ies)|histor(?:y|ies)|event_?log|eventLog/i;
+/**
+ * Receivers that keep an audit, activity or delivery trail (`activityManager`, `auditLog`, `historyService`, `eventLog`,
+ * a mailer's `log.update(deliveryId, { status: 'sent' })`): writes there record a step, they do not make one.
+ * Whole words only: `catalog` and `backlog` are not logs.
+ */
+export const AUDIT_TRAIL_OWNER = /[aA](?:udit|UDIT)|[aA]ctivit(?:y|ies)|ACTIVIT|[hH]istor(?:y|ies)|HISTOR|[eE]vent_?[lL]og|^[lL]ogs?$|_[lL]ogs?$|[a-z]Logs?$/;
