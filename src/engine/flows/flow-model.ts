@@ -187,7 +187,7 @@ function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: Flow
   if (basis === 'name' && named !== undefined && ANY_STATE_KINDS.has(named.kind)) return { ...base, guards: [], verdict: 'no-change' };
   // A step known only by its name writes no state field, so which record holds its state is unknown: a state
   // check that stops the request first (`lookup.output.confirmationState === 'processing'`) is the check it needs.
-  // Not for resets, coupons and account closure: what they need is a verified token or a refused second use.
+  // Not for resets, coupons and account closure (reached here only when money moves): what they need is a verified token or a refused second use.
   const nameOnly = !transition && declared.length === 0 && !['password-reset', 'coupon', 'account-closure'].includes(named?.kind ?? '');
   const guards = flow.guards.filter(
     (guard) => (spentOnly || (guard.seq <= change.seq && change.seq <= guard.scopeEnd)) && (concerns(guard, change, entityName, named, movesMoney) || (nameOnly && guard.kind === 'state-check' && guard.field !== undefined)),
