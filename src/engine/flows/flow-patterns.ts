@@ -105,8 +105,8 @@ export const EVENT_TYPE_PROPERTY = /^(?:type|eventType|event_type|eventName|even
 
 export const EVENT_HEADER = /^(?:x-github-event|x-gitlab-event|x-event-key|x-shopify-topic|x-wc-webhook-topic)$/i;
 
-/** Names that mean "administrator": `isAdmin`, `user.admin`, `Role.ADMIN`, `is_superuser`, `isStaff`. */
-export const ADMIN_NAME = /^(?:is_?|has_?)?(?:super_?)?admin(?:istrator)?(?:_?role)?$|^(?:is_?)?(?:super_?user|staff)$|^(?:is|has|require|assert|ensure|check)_?(?:super_?)?admin\w*$/i;
+/** Names that mean "administrator": `isAdmin`, `user.admin`, `Role.ADMIN`, `is_superuser`, `isStaff`, the platform's root user (`remoteUser.isRoot()`). */
+export const ADMIN_NAME = /^is_?root(?:_?user)?$|^(?:is_?|has_?)?(?:super_?)?admin(?:istrator)?(?:_?role)?$|^(?:is_?)?(?:super_?user|staff)$|^(?:is|has|require|assert|ensure|check)_?(?:super_?)?admin\w*$/i;
 
 export const STATE_MACHINE_RECEIVER = /(?:machine|fsm|workflow|stateMachine|lifecycle|sm)$/i;
 
