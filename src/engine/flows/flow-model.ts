@@ -12,7 +12,7 @@ import type { FlowConfig, TrustscanConfig } from '../config.js';
 import type { ModuleIndex } from '../names/index.js';
 import { isStateChanging, type Route } from '../routes/route.js';
 import { routeMatchesStep, wordPath } from '../routes/route-path.js';
-import { isAuthRoute, isRequestRoute, MONEY_KINDS, namedStep, type NamedStep } from './flow-steps.js';
+import { ANY_STATE_KINDS, isAuthRoute, isRequestRoute, MONEY_KINDS, namedStep, type NamedStep } from './flow-steps.js';
 import { analyzeRouteFlow } from './route-flow.js';
 import type { Effect, FlowLocation, RouteFlow, StateGuard, StateWrite } from './flow-facts.js';
 import { entityKey, singular, statefulEntities, type StatefulEntity } from './stateful-entities.js';
@@ -183,9 +183,11 @@ function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: Flow
   if (!isStep || !change) return { ...base, guards: [], verdict: 'no-change' };
   // Only declared-flow entries need no check: the first step of a flow has no earlier state.
   if (!named && !transition && declared.every((position) => position.index === 0)) return { ...base, guards: [], verdict: 'no-change' };
+  // `deleteAccount`, `closeAccount` known by name only: an account may be closed from any state, and a repeat finds it gone.
+  if (basis === 'name' && named !== undefined && ANY_STATE_KINDS.has(named.kind)) return { ...base, guards: [], verdict: 'no-change' };
   // A step known only by its name writes no state field, so which record holds its state is unknown: a state
   // check that stops the request first (`lookup.output.confirmationState === 'processing'`) is the check it needs.
-  // Not for resets, coupons and account closure: what they need is a verified token or a refused second use.
+  // Not for resets, coupons and account closure (reached here only when money moves): what they need is a verified token or a refused second use.
   const nameOnly = !transition && declared.length === 0 && !['password-reset', 'coupon', 'account-closure'].includes(named?.kind ?? '');
   const guards = flow.guards.filter(
     (guard) => (spentOnly || (guard.seq <= change.seq && change.seq <= guard.scopeEnd)) && (concerns(guard, change, entityName, named, movesMoney) || (nameOnly && guard.kind === 'state-check' && guard.field !== undefined)),

@@ -34,7 +34,8 @@ export const TOKEN_ISSUED_FIELD = /(?:token|code|otp|pin|nonce|magic_?link)_?(?:
 export const REPLAY_FIELD =
   /^(?:is_?)?(?:used|redeemed|consumed|claimed|applied|processed|spent)(?:_?at|_?on)?$|idempotenc|^(?:times_?used|usage_?count|used_?count|uses|max_?uses|remaining(?:_?uses)?|redemptions?(?:_?count)?)$/i;
 
-export const STATE_FLAG = /^(?:is_?|has_?been_?)?(?:verified|confirmed|activated|approved|paid|completed|cancell?ed|shipped|delivered|locked|active|enabled|finalized|submitted|closed|email_?verified|phone_?verified)(?:_?at)?$/i;
+/** Flags a state check reads (`if (campaign.isLive) throw`, `if (post.published) return 409`). */
+export const STATE_FLAG = /^(?:is_?|has_?been_?)?(?:verified|confirmed|activated|approved|paid|completed|cancell?ed|shipped|delivered|locked|active|enabled|finalized|submitted|closed|live|published|archived|email_?verified|phone_?verified)(?:_?at)?$/i;
 
 /** When a record reached a state: `trustedAt`, `identityVerifiedAt`, `archived_at` (not bookkeeping such as createdAt/updatedAt). */
 export const STATE_TIMESTAMP = /^(?!(?:created|updated|modified|inserted|last|seen|synced|imported|indexed|started))[a-z][a-zA-Z]*?(?:[a-z]ed|paid|sent|done)(?:At|On|_at|_on)$/;
@@ -53,6 +54,18 @@ export const MONEY_CALL =
 export const MONEY_HOST = /api\.stripe\.com|api(?:-m)?\.(?:sandbox\.)?paypal\.com|api\.braintreegateway\.com|checkout-test\.adyen\.com|api\.razorpay\.com/;
 
 export const TOKEN_VERIFIERS = /(?:^|\.)(?:jwt|jsonwebtoken|jwtService|jose)\.verify(?:Async)?$|^jwtVerify$|\.totp\.verify$|\.hotp\.verify$|(?:authenticator|totp|hotp|otplib|speakeasy)[\w.]*\.(?:verify|check|verifyDelta)$|^verifyTotp$|^verifyOtp$|(?:bcrypt|argon2|bcryptjs)\.(?:compare|verify)$|timingSafeEqual$/;
+
+/**
+ * Licence-key services whose call asks the issuer whether a key is genuine (and counts its activations):
+ * the provider's answer is the proof a client cannot forge, as a verified token is. Package -> the exports that check.
+ */
+export const LICENSE_KEY_CHECKS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['@lemonsqueezy/lemonsqueezy.js', ['activateLicense', 'validateLicense']],
+  ['keygen', ['validateKey', 'validateLicenseKey']],
+]);
+
+/** The same checks over HTTP: Lemon Squeezy's, Gumroad's and Keygen's licence endpoints. */
+export const LICENSE_HOST = /api\.lemonsqueezy\.com\/v1\/licenses\/(?:activate|validate)|api\.gumroad\.com\/v2\/licenses\/verify|api\.keygen\.sh\/v1\/accounts\/[^'"`]*\/licenses\/actions\/validate-key/;
 
 /** Flags whose setting to true is a step of a flow (`isPaid = true`); `active`/`enabled` toggles are settings, not steps. */
 export const WRITTEN_FLAG = /^(?:is_?)?(?:paid|delivered|shipped|completed|cancell?ed|approved|confirmed|verified|redeemed|used|fulfill?ed|refunded|finalized|submitted|email_?verified|phone_?verified)$/i;
@@ -93,12 +106,13 @@ export const EVENT_TYPE_PROPERTY = /^(?:type|eventType|event_type|eventName|even
 
 export const EVENT_HEADER = /^(?:x-github-event|x-gitlab-event|x-event-key|x-shopify-topic|x-wc-webhook-topic)$/i;
 
-/** Names that mean "administrator": `isAdmin`, `user.admin`, `Role.ADMIN`, `is_superuser`, `isStaff`. */
-export const ADMIN_NAME = /^(?:is_?|has_?)?(?:super_?)?admin(?:istrator)?(?:_?role)?$|^(?:is_?)?(?:super_?user|staff)$|^(?:is|has|require|assert|ensure|check)_?(?:super_?)?admin\w*$/i;
+/** Names that mean "administrator": `isAdmin`, `user.admin`, `Role.ADMIN`, `is_superuser`, `isStaff`, the platform's root user (`remoteUser.isRoot()`). */
+export const ADMIN_NAME = /^is_?root(?:_?user)?$|^(?:is_?|has_?)?(?:super_?)?admin(?:istrator)?(?:_?role)?$|^(?:is_?)?(?:super_?user|staff)$|^(?:is|has|require|assert|ensure|check)_?(?:super_?)?admin\w*$/i;
 
 export const STATE_MACHINE_RECEIVER = /(?:machine|fsm|workflow|stateMachine|lifecycle|sm)$/i;
 
-export const ASSERTING_NAME = /^(?:assert|ensure|enforce|check|validate|verify|require|guard|expect)\w*(?:Transition|State|Status|Stage|Step|Phase)\w*$|^(?:assert|ensure)Can\w+$|^can(?:Transition|Move|Advance)\w*$/;
+// `assertOrderCanBeCancelled(order)`, `ensureAccountCanBeDeleted(id)`: a precondition on the record's state, named for the step it allows.
+export const ASSERTING_NAME = /^(?:assert|ensure|enforce|check|validate|verify|require|guard|expect)\w*(?:Transition|State|Status|Stage|Step|Phase)\w*$|^(?:assert|ensure)Can\w+$|^(?:assert|ensure)\w+CanBe[A-Z]\w*$|^can(?:Transition|Move|Advance)\w*$/;
 
 export const ASSERT_CALLS = new Set(['assert', 'invariant', 'ok', 'strictEqual', 'equal', 'notStrictEqual', 'assertEqual']);
 
@@ -106,5 +120,9 @@ export const UPDATE_METHODS = new Set(['update', 'updateOne', 'updateMany', 'upd
 
 export const CREATE_METHODS = new Set(['create', 'createMany', 'createManyAndReturn', 'insert', 'insertOne', 'insertMany', 'bulkCreate', 'values']);
 
-/** Receivers that keep an audit or activity trail (`activityManager`, `auditLog`, `historyService`, `eventLog`): writes there record a step, they do not make one. */
-export const AUDIT_TRAIL_OWNER = /audit|activit(?:y|ies)|histor(?:y|ies)|event_?log|eventLog/i;
+/**
+ * Receivers that keep an audit, activity or delivery trail (`activityManager`, `auditLog`, `historyService`, `eventLog`,
+ * a mailer's `log.update(deliveryId, { status: 'sent' })`): writes there record a step, they do not make one.
+ * Whole words only: `catalog` and `backlog` are not logs.
+ */
+export const AUDIT_TRAIL_OWNER = /[aA](?:udit|UDIT)|[aA]ctivit(?:y|ies)|ACTIVIT|[hH]istor(?:y|ies)|HISTOR|[eE]vent_?[lL]og|^[lL]ogs?$|_[lL]ogs?$|[a-z]Logs?$/;

@@ -49,7 +49,8 @@ const STEP_WORDS: Array<{ kind: StepKind; words: string[][] }> = [
   },
   { kind: 'subscription', words: [['upgrade'], ['downgrade'], ['cancel', 'subscription'], ['renew'], ['resume', 'subscription']] },
   { kind: 'fulfilment', words: [['fulfil'], ['fulfill'], ['fulfilment'], ['fulfillment'], ['ship'], ['dispatch'], ['deliver']] },
-  { kind: 'account-closure', words: [['close', 'account'], ['delete', 'account'], ['deactivate', 'account'], ['deactivate']] },
+  // Not "deactivate" alone: deactivating an API key, a webhook or a rule switches a setting off.
+  { kind: 'account-closure', words: [['close', 'account'], ['delete', 'account'], ['deactivate', 'account']] },
   { kind: 'data-export', words: [['export', 'data'], ['data', 'export']] },
   { kind: 'cancellation', words: [['cancel']] },
 ];
@@ -58,6 +59,22 @@ const STEP_WORDS: Array<{ kind: StepKind; words: string[][] }> = [
 const CONFIGURATION_NOUNS = new Set(['method', 'methods', 'type', 'types', 'restriction', 'restrictions', 'rule', 'rules', 'option', 'options', 'setting', 'settings', 'provider', 'providers', 'zone', 'zones', 'rate', 'rates', 'template', 'templates', 'config', 'configuration']);
 /** The verbs of editing such a record. */
 const CONFIGURATION_VERBS = new Set(['create', 'update', 'delete', 'add', 'remove', 'edit', 'rename', 'enable', 'disable', 'set', 'upsert']);
+
+/**
+ * What a "submit" only records when it names one of these: an opinion on something (`submitPreviewFeedback`,
+ * `/ratings/submit`). It moves nothing through a flow; a second submit overwrites or adds an opinion.
+ */
+const OPINION_NOUNS = new Set(['feedback', 'rating', 'ratings', 'review', 'reviews', 'comment', 'comments', 'survey', 'surveys', 'nps', 'testimonial', 'testimonials', 'reaction', 'reactions']);
+
+/** Verbs that issue coupons, vouchers and gift cards (`createGiftCards`, `POST /coupons/generate`): the code's first step, not its redemption. */
+const ISSUING_VERBS = new Set(['create', 'generate', 'issue', 'add', 'new', 'mint', 'bulk']);
+
+/**
+ * Step kinds that end where any state may go, so a step known only by its name has no earlier state to
+ * require: an account holder may delete or close their account from any state, and a second call finds
+ * nothing left to close. A state field the code writes (`accountStatus: 'CLOSED'`) still makes it a step.
+ */
+export const ANY_STATE_KINDS: ReadonlySet<StepKind> = new Set(['account-closure']);
 
 /** A GET is a step only as a link from an email or SMS: it carries a token or names what it verifies. */
 const LINK_WORDS = new Set(['email', 'phone', 'token', 'account', 'link', 'reset', 'password']);
@@ -99,6 +116,13 @@ function verbWords(route: Pick<Route, 'path' | 'kind'> & { handler?: { name: str
   return [...nameWords(last), ...first];
 }
 
+/** The first word of the last literal path segment and of the handler's name: `createGiftCards` -> create, `/coupons/generate` -> generate. */
+function leadingVerbs(route: Pick<Route, 'path' | 'kind'> & { handler?: { name: string } }): string[] {
+  const last = wordPath(route).split('/').filter((segment) => segment.length > 0 && !/^[:[{*]/.test(segment)).at(-1) ?? '';
+  const handlerName = route.handler?.name.split('.').at(-1) ?? '';
+  return [nameWords(last)[0], handlerName === '<anonymous>' ? undefined : nameWords(handlerName)[0]].filter((word): word is string => word !== undefined);
+}
+
 function routeWords(route: Pick<Route, 'path' | 'kind'> & { handler?: { name: string } }): string[] {
   // A parameter's name says what the client sends (`/reset/:token` takes the reset token), never `*`.
   const pathWords = wordPath(route)
@@ -132,6 +156,10 @@ function matchStep(route: Pick<Route, 'path' | 'kind'> & { handler?: { name: str
   // delete of a settings record (a method, type, rule, option a shop offers) named after the flow it
   // configures. Nothing moves through the flow; the step word qualifies the noun.
   if (best && bestLength === 1 && CONFIGURATION_VERBS.has(verbWords(route).at(-1) ?? '') && routeWords(route).some((word) => CONFIGURATION_NOUNS.has(word))) return undefined;
+  // `submitPreviewFeedback`, `/ratings/submit`: an opinion recorded, not a submission for review.
+  if (best?.because === 'submit' && [...words].some((word) => OPINION_NOUNS.has(word))) return undefined;
+  // `createGiftCards`, `POST /coupons/generate`: issuing codes is the first step; redeeming one is the step that needs a check.
+  if (best?.kind === 'coupon' && best.because !== 'redeem' && best.because !== 'claim' && leadingVerbs(route).some((word) => ISSUING_VERBS.has(word))) return undefined;
   // "transfer" moves money when money is the subject (`/transfers`, `transferFunds`, `/wallet/transfer`); moving a
   // link, website or domain to another workspace (`/links/:id/transfer`) is an ownership change, not a payment.
   if (best?.because === 'transfer' && !routeWords(route).some((word) => MONEY_CONTEXT.has(word))) return undefined;

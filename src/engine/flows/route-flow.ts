@@ -18,7 +18,7 @@ import type { TrustscanConfig } from '../config.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { FlowLocation, StateWrite, Effect, StateGuard, RouteFact, RouteFlow } from './flow-facts.js';
 import { frameLocation, isEventTypeExpression, type BoundValue, type Frame, type FlowRecorder } from './flow-frame.js';
-import { LOADER, PAYMENT_LOOKUP, MONEY_CALL, MONEY_HOST, TOKEN_VERIFIERS, POLICY_CALL, STATE_ACTION, QUERY_BUILDER_TERMINAL, WEBHOOK_VERIFIER, QUEUE_PACKAGES, SIGNATURE_HEADER, STATE_MACHINE_RECEIVER, ASSERTING_NAME, ASSERT_CALLS, UPDATE_METHODS, AUDIT_TRAIL_OWNER } from './flow-patterns.js';
+import { LOADER, PAYMENT_LOOKUP, MONEY_CALL, MONEY_HOST, TOKEN_VERIFIERS, POLICY_CALL, STATE_ACTION, QUERY_BUILDER_TERMINAL, WEBHOOK_VERIFIER, QUEUE_PACKAGES, SIGNATURE_HEADER, STATE_MACHINE_RECEIVER, ASSERTING_NAME, ASSERT_CALLS, UPDATE_METHODS, AUDIT_TRAIL_OWNER, LICENSE_KEY_CHECKS, LICENSE_HOST } from './flow-patterns.js';
 import { TOKEN_CHECK_FUNCTIONS, TOKEN_CHECK_PACKAGES } from '../../models/auth.js';
 import { isStateMachinePackage, STATE_MACHINE_CHECK_METHODS, STATE_MACHINE_EVENT_METHODS } from '../../models/state-machines.js';
 import { isResultUsed, isInExitingCondition, calleeText, receiverEntity, truncate } from './flow-syntax.js';
@@ -239,6 +239,10 @@ class FlowWalker implements FlowRecorder {
     if (TOKEN_VERIFIERS.test(callee) || this.isPackageVerifier(callee, name, frame)) {
       this.guards.push({ ...at(), kind: 'verified-token', evidence: text(), expected: [], forbidden: [], seq, scopeEnd: Infinity });
     }
+    // `activateLicense(key, name)` of Lemon Squeezy, a POST to Gumroad's /licenses/verify: the issuer vouches for the key.
+    if (isResultUsed(call) && this.isLicenseCheck(call, callee, name, frame)) {
+      this.guards.push({ ...at(), kind: 'verified-token', evidence: `${text()} (licence key checked with its issuer)`, expected: [], forbidden: [], seq, scopeEnd: Infinity });
+    }
     const library = name === 'verify' ? webhookLibrary(this, call, frame) : undefined;
     if (WEBHOOK_VERIFIER.test(callee) || library) {
       this.signatures.push({ ...at(), evidence: text(), seq, scopeEnd: Infinity, ...(library && QUEUE_PACKAGES.test(library) ? { queue: true } : {}) });
@@ -330,6 +334,12 @@ class FlowWalker implements FlowRecorder {
     const root = callee.split('.')[0] ?? '';
     const binding = this.input.modules.resolveName(frame.fn.file, root);
     return binding?.kind === 'external' && TOKEN_CHECK_PACKAGES.includes(binding.module);
+  }
+
+  private isLicenseCheck(call: ts.CallExpression, callee: string, name: string, frame: Frame): boolean {
+    if (/^(?:fetch|post|request)$/.test(name) && call.arguments[0] && LICENSE_HOST.test(call.arguments[0].getText(frame.fn.file.sourceFile))) return true;
+    const binding = this.input.modules.resolveName(frame.fn.file, callee.split('.')[0] ?? '');
+    return binding?.kind === 'external' && (LICENSE_KEY_CHECKS.get(binding.module)?.includes(name) ?? false);
   }
 
   /** NestJS CQRS: `this.commandBus.execute(new ApproveCommand(id))` runs the `@CommandHandler(ApproveCommand)` class's execute. */

@@ -147,11 +147,16 @@ export function webhookLibrary(walker: FlowRecorder, call: ts.CallExpression, fr
  * `if (!canShip(order)) throw`, `if (!service.allowedTransition(item, 'paid')) return 409`: a project
  * predicate that reads the record's state (or is named for a transition check) decides the exit.
  */
+/** Arguments that carry the request or its caller rather than the record a predicate judges. */
+const REQUEST_CONTEXT = /^(?:req|request|ctx|context|res|reply|remoteUser|currentUser|user|auth|session|info|args)$/;
+
 export function predicateGuards(walker: FlowRecorder, condition: ts.Expression, frame: Frame, location: FlowLocation, seq: number, scopeEnd: number, evidence: string): void {
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node)) {
       const name = calleeText(node).split('.').at(-1) ?? '';
-      const subjectArgument = node.arguments.map((argument) => skipOuterExpressions(argument)).find(ts.isIdentifier);
+      // `canMarkAsExpired(req, order)`: the record the predicate judges, not the request context passed first.
+      const identifiers = node.arguments.map((argument) => skipOuterExpressions(argument)).filter(ts.isIdentifier);
+      const subjectArgument = identifiers.find((identifier) => frame.loaded.has(identifier.text)) ?? identifiers.find((identifier) => !REQUEST_CONTEXT.test(identifier.text)) ?? identifiers[0];
       const subject = subjectArgument?.text;
       const loaded = subject ? frame.loaded.get(subject) : undefined;
       const subjectFields = subject ? { subject, ...(loaded?.isRead ? { subjectSource: loaded.source } : {}) } : {};
