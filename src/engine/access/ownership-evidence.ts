@@ -883,7 +883,23 @@ function resultVariable(call: ts.Node): string[] | undefined {
   const parent = node.parent;
   if (parent && ts.isVariableDeclaration(parent) && parent.initializer === node) return bindingNames(parent.name);
   if (parent && ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(parent.left)) return [parent.left.text];
+  // `const [source, target] = await Promise.all([findUnique(...), findUnique(...)])`: the name at the lookup's place.
+  if (parent && ts.isArrayLiteralExpression(parent)) {
+    const declaration = promiseAllDeclaration(parent);
+    const loads = declaration ? boundLoads(declaration.name, declaration.initializer!) : [];
+    const own = loads.find(([, item]) => skipOuterExpressions(item) === skipOuterExpressions(node as ts.Expression));
+    if (own) return [own[0]];
+  }
   return callbackResult(call);
+}
+
+/** The declaration `const [a, b] = await Promise.all([...])` whose array literal this is. */
+function promiseAllDeclaration(array: ts.ArrayLiteralExpression): ts.VariableDeclaration | undefined {
+  const call = array.parent;
+  if (!call || !ts.isCallExpression(call) || call.arguments[0] !== array) return undefined;
+  let node: ts.Node = call;
+  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent))) node = node.parent;
+  return node.parent && ts.isVariableDeclaration(node.parent) && node.parent.initializer === node && ts.isArrayBindingPattern(node.parent.name) ? node.parent : undefined;
 }
 
 // The first parameter of a Node-style callback: the error, never the result.
