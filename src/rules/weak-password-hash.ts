@@ -228,21 +228,9 @@ function functionName(fn: ts.SignatureDeclaration): string | undefined {
 
 /** `user.password = md5(x)`, `const hashedPassword = sha256(x).toString()`: the digest is stored as the password. */
 function passwordDestination(call: ts.CallExpression, sourceFile: ts.SourceFile): PasswordEvidence | undefined {
-  let current: ts.Node = call;
-  for (;;) {
-    const parent = current.parent;
-    if (!parent) return undefined;
-    if (ts.isParenthesizedExpression(parent) || ts.isAwaitExpression(parent) || ts.isAsExpression(parent) || ts.isNonNullExpression(parent)) {
-      current = parent;
-      continue;
-    }
-    if (ts.isPropertyAccessExpression(parent) && parent.expression === current && ENCODINGS.has(parent.name.text) && parent.parent && ts.isCallExpression(parent.parent)) {
-      current = parent.parent;
-      continue;
-    }
-    break;
-  }
+  const current = encodedDigest(call);
   const parent = current.parent;
+  if (!parent) return undefined;
   let target: ts.Node | undefined;
   if (parent && ts.isVariableDeclaration(parent) && parent.initializer === current) target = parent.name;
   else if (parent && ts.isPropertyAssignment(parent) && parent.initializer === current) target = parent.name;
