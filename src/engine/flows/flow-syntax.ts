@@ -92,7 +92,7 @@ export function stateRequirements(criteria: ts.Expression | undefined, literal: 
             visitValues(inner.initializer, NEGATED_QUERY_OPERATOR.test(operatorName(inner.name)) ? excluded : into);
             return;
           }
-          const negated = ts.isCallExpression(inner) && NEGATED_QUERY_OPERATOR.test(calleeLastName(inner));
+          const negated = ts.isCallExpression(inner) && NEGATED_QUERY_OPERATOR.test(lastName(inner));
           if (!negated && ts.isExpression(inner) && !ts.isObjectLiteralExpression(inner) && !ts.isArrayLiteralExpression(inner)) {
             const item = literal(inner);
             if (item !== undefined) into?.push(item);
@@ -109,7 +109,7 @@ export function stateRequirements(criteria: ts.Expression | undefined, literal: 
       const fieldName = ts.isPropertyAccessExpression(field!) ? field.name.text : ts.isStringLiteralLike(field!) ? field.text : '';
       if (STATE_FIELD.test(fieldName)) {
         const item = literal(value!);
-        if (item !== undefined) (NEGATED_QUERY_OPERATOR.test(calleeLastName(node)) ? excluded : found)?.push(item);
+        if (item !== undefined) (NEGATED_QUERY_OPERATOR.test(lastName(node)) ? excluded : found)?.push(item);
       }
     }
     ts.forEachChild(node, visit);
@@ -186,6 +186,11 @@ export function asObject(expression: ts.Expression): ts.ObjectLiteralExpression 
 }
 
 /** `this.orders.update` -> `this.orders.update`; calls and element accesses collapse to their names. */
+/** The name a call is made by, without its receiver: `ne` of `drizzle.ne(...)`. */
+function lastName(call: ts.CallExpression): string {
+  return calleeText(call).split('.').pop() ?? '';
+}
+
 export function calleeText(call: ts.CallExpression | ts.Expression): string {
   const expression = ts.isCallExpression(call) ? skipOuterExpressions(call.expression) : skipOuterExpressions(call);
   if (ts.isIdentifier(expression)) return expression.text;
@@ -270,7 +275,3 @@ function operatorName(name: ts.PropertyName): string {
   return propertyNameText(name) ?? '';
 }
 
-function calleeLastName(call: ts.CallExpression): string {
-  const callee = skipOuterExpressions(call.expression);
-  return ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
-}
