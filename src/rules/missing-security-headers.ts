@@ -16,6 +16,7 @@ import {
   type HeaderName,
 } from '../models/security-headers.js';
 import type { ScannedSourceFile, Severity } from '../types.js';
+import type { Route } from '../engine/routes/route.js';
 import { defineRule } from './define-rule.js';
 
 /** What a file shows about security headers: a header library it imports, the key headers it names. */
@@ -87,7 +88,15 @@ export default defineRule({
       (file) => evidenceByFile.set(file, readFile(ctx, file, apps, disabled, mountedNodes)),
     );
     const packageRoots = ctx.textFiles.filter((file) => path.posix.basename(file.path) === 'package.json').map((file) => path.posix.dirname(file.path));
-    const packageOf = (file: string): string => packageRoots.filter((root) => root === '.' || file.startsWith(`${root}/`)).sort((a, b) => b.length - a.length)[0] ?? '.';
+    const packageByFile = new Map<string, string>();
+    const packageOf = (file: string): string => {
+      let root = packageByFile.get(file);
+      if (root === undefined) {
+        root = packageRoots.filter((candidate) => candidate === '.' || file.startsWith(`${candidate}/`)).sort((x, y) => y.length - x.length)[0] ?? '.';
+        packageByFile.set(file, root);
+      }
+      return root;
+    };
     const packageEvidence = new Map<string, FileEvidence>();
     for (const [file, evidence] of evidenceByFile) {
       const root = packageOf(file.path);
@@ -96,7 +105,11 @@ export default defineRule({
       evidence.headers.forEach((header) => merged.headers.add(header));
       packageEvidence.set(root, merged);
     }
+    // Per file, once: a project with many apps (one per service) asked again for each app and header.
+    const evidenceOfFile = new Map<ScannedSourceFile, FileEvidence>();
     const evidenceFor = (file: ScannedSourceFile): FileEvidence => {
+      const known = evidenceOfFile.get(file);
+      if (known) return known;
       const merged: FileEvidence = { libraries: new Set(packageEvidence.get(packageOf(file.path))?.libraries), headers: new Set(packageEvidence.get(packageOf(file.path))?.headers) };
       // A shared module in another workspace package (`setupSecurity(app)`) counts when the app's file reaches it by imports.
       for (const reached of importClosure(ctx, file)) {
@@ -104,7 +117,20 @@ export default defineRule({
         evidence?.libraries.forEach((library) => merged.libraries.add(library));
         evidence?.headers.forEach((header) => merged.headers.add(header));
       }
+      evidenceOfFile.set(file, merged);
       return merged;
+    };
+    let routesByPackage: Map<string, Route[]> | undefined;
+    const routesOfPackage = (root: string): Route[] => {
+      if (!routesByPackage) {
+        routesByPackage = new Map();
+        for (const route of ctx.routes) {
+          const list = routesByPackage.get(packageOf(route.file));
+          if (list) list.push(route);
+          else routesByPackage.set(packageOf(route.file), [route]);
+        }
+      }
+      return routesByPackage.get(root) ?? [];
     };
 
     ctx.forEachIsolated(
@@ -138,7 +164,7 @@ export default defineRule({
         }
         // An app whose package shows no route but health or metrics probes is likely an internal service
         // (a worker's health check): still a gap, but one a network boundary may make moot.
-        const routes = ctx.routes.filter((route) => packageOf(route.file) === packageOf(app.file.path));
+        const routes = routesOfPackage(packageOf(app.file.path));
         const probesOnly = routes.every((route) => PROBE_PATH.test(route.path));
         ctx.examined({ ...examined, outcome: 'finding', evidence: 'no helmet or equivalent and no key security header in its package or the files it imports' });
         ctx.report({

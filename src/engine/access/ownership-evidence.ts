@@ -1,7 +1,7 @@
 import type { AnalysisFailures } from '../analysis-failures.js';
 import { ts } from '#typescript';
 import { bindingNames, localDeclaration, resolveFunction, type ModuleIndex } from '../names/index.js';
-import { walkDescendants } from '../ast/file-index.js';
+import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { argumentFor } from './call-arguments.js';
 import { mentionsName } from '../text.js';
 import { ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
@@ -756,7 +756,7 @@ function callsAuthorizationCheck(code: string): boolean {
  * them, and compares what it loads with the caller or asks an authorization function.
  */
 function argumentCheckingFunction(ctx: AccessContext, middleware: RouteMiddleware): boolean {
-  const file = ctx.sourceFiles.find((candidate) => candidate.path === middleware.file);
+  const file = fileWithPath(ctx.sourceFiles, middleware.file);
   if (!file) return false;
   const sourceFile = file.sourceFile;
   let found: ts.SignatureDeclaration & { body?: ts.Node } | undefined;
@@ -839,7 +839,7 @@ export function accessCheckedInputFields(ctx: AccessContext, route: Route, middl
 
 function middlewareBody(ctx: AccessContext, route: Route, middleware: RouteMiddleware): string | undefined {
   const identifier = /^@?([A-Za-z_$][\w$]*)/.exec(middleware.name.replace(/^UseGuards\(/, ''))?.[1];
-  const file = ctx.sourceFiles.find((candidate) => candidate.path === middleware.file) ?? ctx.sourceFiles.find((candidate) => candidate.path === route.file);
+  const file = fileWithPath(ctx.sourceFiles, middleware.file) ?? fileWithPath(ctx.sourceFiles, route.file);
   if (!identifier || !file) return undefined;
   const binding = ctx.modules.resolveName(file, identifier);
   if (!binding || binding.kind !== 'declaration') return undefined;

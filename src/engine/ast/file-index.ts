@@ -85,3 +85,19 @@ function buildIndex(sourceFile: ts.SourceFile): FileIndex {
     },
   };
 }
+
+const byPathIndexes = new WeakMap<readonly { path: string }[], Map<string, { path: string }>>();
+
+/**
+ * The file with this scan-relative path in a list of scanned files, from a map built once per list:
+ * called per route and per middleware, a linear search grew with routes x files.
+ */
+export function fileWithPath<F extends { path: string }>(files: readonly F[], filePath: string): F | undefined {
+  let byPath = byPathIndexes.get(files);
+  if (!byPath) {
+    byPath = new Map();
+    for (const file of files) if (!byPath.has(file.path)) byPath.set(file.path, file);
+    byPathIndexes.set(files, byPath);
+  }
+  return byPath.get(filePath) as F | undefined;
+}

@@ -1,4 +1,5 @@
 import { ts } from '#typescript';
+import { fileWithPath } from './file-index.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 
 /**
@@ -6,7 +7,7 @@ import type { ScannedSourceFile, TraceStep } from '../../types.js';
  * a rule can look at the code around an earlier step of a flow: a check in the caller, say.
  */
 export function nodeAtStep(ctx: { readonly sourceFiles: readonly ScannedSourceFile[] }, step: TraceStep): ts.Node | undefined {
-  const file = ctx.sourceFiles.find((candidate) => candidate.path === step.file);
+  const file = fileWithPath(ctx.sourceFiles, step.file);
   if (!file) return undefined;
   const sourceFile = file.sourceFile;
   const lineStarts = sourceFile.getLineStarts();

@@ -4,7 +4,7 @@ import { anonymousPassesByFlag, anonymousPassesEveryRejection } from './optional
 import type { ScannedSourceFile } from '../../types.js';
 import { codeText, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingNames, bindingValue, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
-import { walkDescendants } from '../ast/file-index.js';
+import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { mentionsName } from '../text.js';
 import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.js';
 import { HANDLER_WRAPPER_PACKAGES, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
@@ -1401,7 +1401,7 @@ export interface MiddlewareLine {
 
 /** The file and offsets of the line a middleware was attached on. */
 export function middlewareLine(modules: ModuleIndex, middleware: RouteMiddleware): MiddlewareLine | undefined {
-  const file = modules.sourceFiles.find((candidate) => candidate.path === middleware.file);
+  const file = fileWithPath(modules.sourceFiles, middleware.file);
   if (!file) return undefined;
   const lineStarts = file.sourceFile.getLineStarts();
   const start = lineStarts[middleware.line - 1];

@@ -16,6 +16,7 @@ import { HelperAuthenticationFinder } from './helper-authentication.js';
 import { checksSharedSecret, credentialEntryReason, isServiceEndpoint, publicByDesignReason } from './public-by-design.js';
 import { APP_ROUTER_METHODS, methodBranches } from '../frameworks/next/handlers.js';
 import { BRANCHABLE_METHODS, otherMethodStatements } from './method-dispatch.js';
+import { fileWithPath } from '../ast/file-index.js';
 
 /** An HTTP method a handler's `req.method` branches can serve (not ALL, not a GraphQL/tRPC operation). */
 function isBranchMethod(method: string): method is HttpMethod {
@@ -321,7 +322,7 @@ function servesEntryPoints(handler: ResolvedFunction | undefined, modules: Modul
 
 /** A `trustscan-auth: <reason>` annotation on the route definition or its handler. */
 function routeAnnotation(definition: RouteDefinition, handler: ResolvedFunction | undefined, modules: ModuleIndex): string | undefined {
-  const file = modules.sourceFiles.find((candidate) => candidate.path === definition.file);
+  const file = fileWithPath(modules.sourceFiles, definition.file);
   const onRoute = file && authAnnotation(file, definition.line);
   if (onRoute) return `trustscan-auth annotation (${definition.file}:${onRoute.line}): ${onRoute.reason}`;
   const onHandler = handler && authAnnotation(handler.file, nodePosition(handler.node).line);

@@ -5,6 +5,7 @@ import type { Route } from '../../engine/routes/route.js';
 import { wordPath } from '../../engine/routes/route-path.js';
 import type { TraceStep } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
+import { fileWithPath } from '../../engine/ast/file-index.js';
 
 /** What the access-control rules need to know about one route, computed once per route. */
 export interface RouteFacts {
@@ -64,7 +65,7 @@ export function pathSegments(routePath: string): string[] {
 
 /** Where to report a route: its definition line, first token to end of line. */
 export function routeSpan(ctx: RuleContext, route: Route): { start: number; end: number } {
-  const file = ctx.sourceFiles.find((candidate) => candidate.path === route.file);
+  const file = fileWithPath(ctx.sourceFiles, route.file);
   if (!file) return { start: 0, end: 0 };
   const lineStarts = file.sourceFile.getLineStarts();
   const lineStart = lineStarts[route.line - 1] ?? 0;
