@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { nextAdapter } from '../../src/engine/frameworks/next/index.js';
-import { compilePathPattern } from '../../src/engine/frameworks/next/path-matcher.js';
+import { compileGlob, compilePathPattern } from '../../src/engine/frameworks/next/path-matcher.js';
 import type { Route } from '../../src/engine/routes/route.js';
 import { makeProject } from '../helpers/cli.js';
 import { inventory, loadRoutes } from '../helpers/routes.js';
@@ -343,6 +343,30 @@ export const config = { matcher: ['/api/:path*', '/dashboard/:path*'] };\n`,
     ).toEqual({ 'GET /api/private/data': 'proxy', 'GET /api/public/ping': 'public', 'POST /dashboard/export': 'proxy' });
   });
 
+  test('paths let through by a glob list (micromatch) are not covered; a 401 built by a helper of the file rejects', () => {
+    const middleware = `import { NextResponse, type NextRequest } from 'next/server';
+import { getToken } from 'next-auth/jwt';
+import micromatch from 'micromatch';
+const unauthenticatedRoutes = ['/api/public/**', '/health'];
+export async function middleware(req: NextRequest) {
+  const { pathname } = req.nextUrl;
+  if (micromatch.isMatch(pathname, unauthenticatedRoutes)) {
+    return NextResponse.next();
+  }
+  if (micromatch.isMatch(pathname, '/api/private/**')) {
+    const token = await getToken({ req });
+    if (!token) return unauthorized({ message: 'Unauthorized' });
+    return NextResponse.next();
+  }
+  return unauthorized({ message: 'Unauthorized' });
+}
+const unauthorized = (error: { message: string }) => new NextResponse(JSON.stringify({ error }), { status: 401 });
+export const config = { matcher: ['/api/:path*', '/dashboard/:path*'] };\n`;
+    expect(guarded({ 'middleware.ts': middleware })).toEqual({ 'GET /api/private/data': 'middleware', 'GET /api/public/ping': 'public', 'POST /dashboard/export': 'middleware' });
+    // A pattern the glob reader cannot read ({a,b}) decides nothing: the early exit then covers no path.
+    expect(guarded({ 'middleware.ts': middleware.replace("'/api/public/**'", "'/api/{public,open}/**'") })['GET /api/public/ping']).toBe('middleware');
+  });
+
   test('a middleware that checks nothing (i18n) adds nothing, even from an unknown package', () => {
     const routes = loadRoutes(
       makeProject({
@@ -444,5 +468,26 @@ export default function Page() {
     const auth = (extra: Record<string, string>) => loadRoutes(makeProject({ ...files, ...extra }), [nextAdapter]).filter((route) => route.kind === 'action').map((route) => route.auth);
     expect(auth(everyPage)).toEqual(['authenticated', 'authenticated', 'authenticated']);
     expect(auth(somePaths)).toEqual(['public', 'public', 'public']);
+  });
+});
+
+describe('glob patterns (micromatch, picomatch, minimatch)', () => {
+  test.each([
+    ['/api/auth/**', '/api/auth', true],
+    ['/api/auth/**', '/api/auth/callback/google', true],
+    ['/api/auth/**', '/api/authx', false],
+    ['/api/*', '/api/a', true],
+    ['/api/*', '/api/a/b', false],
+    ['/api/**/users', '/api/v1/x/users', true],
+    ['/api/v?/x', '/api/v1/x', true],
+    ['/api/health', '/api/health', true],
+    ['/api/health', '/api/healthz', false],
+  ])('%s against %s', (pattern, requestPath, expected) => {
+    expect(compileGlob(pattern)!.test(requestPath)).toBe(expected);
+  });
+
+  test('braces, classes and negations are not read', () => {
+    expect(compileGlob('/api/{a,b}/**')).toBeUndefined();
+    expect(compileGlob('!/api/x')).toBeUndefined();
   });
 });

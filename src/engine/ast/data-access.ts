@@ -191,7 +191,9 @@ function dynamoAccess(call: ts.CallExpression, method: string, file: ScannedSour
   let request: ts.Expression | undefined = call.arguments[0];
   let name = method;
   if (method === 'send' && request) {
-    const command = skipOuterExpressions(request);
+    // The command is built inline or into a local first: `const params = new DeleteCommand({...}); await client.send(params)`.
+    let command = skipOuterExpressions(request);
+    if (ts.isIdentifier(command)) command = localInitializer(command) ?? command;
     if (!ts.isNewExpression(command) || !ts.isIdentifier(command.expression)) return undefined;
     const commandName = command.expression.text;
     if (!Object.hasOwn(DYNAMODB_COMMANDS, commandName) || !importedFromDynamo(commandName, file, modules)) return undefined;

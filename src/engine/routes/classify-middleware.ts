@@ -943,7 +943,7 @@ function returnedCall(fn: ResolvedFunction): ts.CallExpression | undefined {
  * few levels down, by call or handed to a call (`withMiddleware(handler, emailAccountMiddleware)`),
  * that authenticates on its own: verifies a token or session and rejects in the same body.
  */
-function classifyWithCallees(modules: ModuleIndex, fn: ResolvedFunction): MiddlewareClassification | undefined {
+export function classifyWithCallees(modules: ModuleIndex, fn: ResolvedFunction): MiddlewareClassification | undefined {
   // One wrapper guards many routes: judge its function once.
   if (calleeVerdicts.has(fn.node)) return calleeVerdicts.get(fn.node) ?? undefined;
   const verdict = classifyWithCalleesUncached(modules, fn);

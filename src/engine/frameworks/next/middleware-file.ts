@@ -2,10 +2,10 @@ import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { isFunctionLike, nodePosition, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
 import { type Binding, bindingValue, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
-import { classifyBody, middlewareName, type MiddlewareClassification } from '../../routes/classify-middleware.js';
+import { classifyBody, classifyWithCallees, middlewareName, type MiddlewareClassification } from '../../routes/classify-middleware.js';
 import type { RouteMiddleware } from '../../routes/route.js';
 import type { AdapterContext } from '../adapter.js';
-import { compilePathPattern, samplePathOf } from './path-matcher.js';
+import { compileGlob, compilePathPattern, samplePathOf } from './path-matcher.js';
 import { guardingConditions } from '../../ast/guards.js';
 
 /**
@@ -170,6 +170,9 @@ function judgeFunction(fn: ResolvedFunction, modules: ModuleIndex): JudgedMiddle
 function classifyDelegating(fn: ResolvedFunction, modules: ModuleIndex, depth: number): MiddlewareClassification | undefined {
   const own = classifyBody(fn);
   if (own?.kind === 'auth' || own?.kind === 'role' || depth === 0 || !fn.node.body) return own;
+  // The check split across helpers of the file: `if (!token) return sendUnauthorized(...)`, the 401 built by the helper.
+  const withHelpers = classifyWithCallees(modules, fn);
+  if (withHelpers?.kind === 'auth' || withHelpers?.kind === 'role') return withHelpers;
   let found: MiddlewareClassification | undefined;
   const visit = (node: ts.Node): void => {
     if (found) return;
@@ -251,10 +254,10 @@ function judgeClerkMiddleware(call: ts.CallExpression, file: ScannedSourceFile, 
  * `['/a', '/b'].includes(pathname)`, `/re/.test(pathname)`), undefined when it depends on
  * anything else.
  */
-function evaluateCondition(expression: ts.Expression, path: string, matchers: ReadonlyMap<string, RegExp[]>): boolean | undefined {
+function evaluateCondition(expression: ts.Expression, path: string, matchers: ReadonlyMap<string, RegExp[]>, file?: ScannedSourceFile): boolean | undefined {
   const value = skipOuterExpressions(expression);
   if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) {
-    const inner = evaluateCondition(value.operand, path, matchers);
+    const inner = evaluateCondition(value.operand, path, matchers, file);
     return inner === undefined ? undefined : !inner;
   }
   if (ts.isBinaryExpression(value)) {
@@ -264,8 +267,8 @@ function evaluateCondition(expression: ts.Expression, path: string, matchers: Re
       if (literal === undefined) return undefined;
       return (path === literal) === (operator === ts.SyntaxKind.EqualsEqualsEqualsToken);
     }
-    const left = evaluateCondition(value.left, path, matchers);
-    const right = evaluateCondition(value.right, path, matchers);
+    const left = evaluateCondition(value.left, path, matchers, file);
+    const right = evaluateCondition(value.right, path, matchers, file);
     if (operator === ts.SyntaxKind.AmpersandAmpersandToken) {
       if (left === false || right === false) return false;
       return left === true && right === true ? true : undefined;
@@ -280,6 +283,8 @@ function evaluateCondition(expression: ts.Expression, path: string, matchers: Re
     const patterns = matchers.get(value.expression.text);
     if (patterns) return patterns.some((pattern) => pattern.test(path));
   }
+  const globbed = globMatch(value, path, file);
+  if (globbed !== undefined) return globbed;
   if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression)) {
     const method = value.expression.name.text;
     const receiver = skipOuterExpressions(value.expression.expression);
@@ -301,6 +306,64 @@ function evaluateCondition(expression: ts.Expression, path: string, matchers: Re
     }
   }
   return undefined;
+}
+
+/** Glob matchers by package: the function called with the path and the patterns. */
+const GLOB_MATCHERS: Readonly<Record<string, readonly string[]>> = {
+  micromatch: ['isMatch', 'any', 'contains'],
+  picomatch: ['isMatch'],
+  minimatch: ['minimatch', 'default'],
+};
+
+/**
+ * `micromatch.isMatch(pathname, PUBLIC_ROUTES)`, `isMatch(pathname, '/api/admin/**')`,
+ * `minimatch(pathname, '/api/auth/**')`: true/false when the patterns are literals or a constant
+ * array of them in the file, undefined otherwise.
+ */
+function globMatch(value: ts.Expression, path: string, file: ScannedSourceFile | undefined): boolean | undefined {
+  if (!file || !ts.isCallExpression(value) || value.arguments.length < 2 || !isPathExpression(value.arguments[0]!)) return undefined;
+  const callee = skipOuterExpressions(value.expression);
+  const [owner, member] = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? [callee.expression.text, callee.name.text] : ts.isIdentifier(callee) ? [callee.text, undefined] : [undefined, undefined];
+  if (!owner) return undefined;
+  const imported = importedFrom(file, owner);
+  if (!imported || !Object.hasOwn(GLOB_MATCHERS, imported.module)) return undefined;
+  const name = member ?? imported.name;
+  if (!GLOB_MATCHERS[imported.module]!.includes(name) && !(member === undefined && imported.name === 'default' && imported.module !== 'micromatch')) return undefined;
+  const patterns = globPatterns(value.arguments[1]!, file);
+  if (!patterns) return undefined;
+  const compiled = patterns.map(compileGlob);
+  if (compiled.some((pattern) => !pattern)) return undefined;
+  return compiled.some((pattern) => pattern!.test(path));
+}
+
+/** What a name of the file is imported as: `import micromatch from 'micromatch'` (default), `import { isMatch } from 'micromatch'`. */
+function importedFrom(file: ScannedSourceFile, local: string): { module: string; name: string } | undefined {
+  for (const statement of file.sourceFile.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || !statement.importClause) continue;
+    const module = statement.moduleSpecifier.text;
+    const clause = statement.importClause;
+    if (clause.name?.text === local) return { module, name: 'default' };
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings) && bindings.name.text === local) return { module, name: 'default' };
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const element of bindings.elements) if (element.name.text === local) return { module, name: (element.propertyName ?? element.name).text };
+    }
+  }
+  return undefined;
+}
+
+/** A string literal, an array of them, or a module constant holding either. */
+function globPatterns(expression: ts.Expression, file: ScannedSourceFile): string[] | undefined {
+  let value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) {
+    const initializer = localInitializer(file, value.text);
+    if (!initializer) return undefined;
+    value = skipOuterExpressions(initializer);
+  }
+  if (ts.isStringLiteralLike(value)) return [value.text];
+  if (!ts.isArrayLiteralExpression(value)) return undefined;
+  const listed = value.elements.filter(ts.isStringLiteralLike).map((element) => element.text);
+  return listed.length === value.elements.length ? listed : undefined;
 }
 
 /** `pathname`, `request.nextUrl.pathname`, `url.pathname`: the request path, as middleware spells it. */
@@ -326,7 +389,7 @@ function pathExemptions(fn: ResolvedFunction): ((path: string) => boolean) | und
   }
   if (exits.length === 0) return undefined;
   const none = new Map<string, RegExp[]>();
-  return (path) => !exits.some((condition) => evaluateCondition(condition, path, none) === true);
+  return (path) => !exits.some((condition) => evaluateCondition(condition, path, none, fn.file) === true);
 }
 
 /** A statement that turns a request away: a redirect, a 401/403 response or a throw, anywhere in it. */

@@ -92,3 +92,29 @@ function closingParenthesis(pattern: string, open: number): number {
   return -1;
 }
 
+
+/**
+ * A glob as micromatch, picomatch and minimatch read it (`/api/auth/**`, `/api/*.json`, `/api/v?/x`):
+ * `**` any run of characters, `*` and `?` within one segment; braces and classes are not read
+ * (undefined), so a pattern we cannot read never decides a path.
+ */
+export function compileGlob(pattern: string): RegExp | undefined {
+  if (/[{}[\]!()]/.test(pattern)) return undefined;
+  let source = '';
+  let index = 0;
+  while (index < pattern.length) {
+    if (pattern.startsWith('/**', index) && (index + 3 === pattern.length || pattern[index + 3] === '/')) {
+      // `/x/**` matches `/x` itself and everything below it; `/a/**/b` any depth between.
+      source += '(?:/.*)?';
+      index += 3;
+    } else if (pattern.startsWith('**', index)) {
+      source += '.*';
+      index += 2;
+    } else {
+      const char = pattern[index]!;
+      source += char === '*' ? '[^/]*' : char === '?' ? '[^/]' : escapeRegExp(char);
+      index += 1;
+    }
+  }
+  return new RegExp(`^${source}$`);
+}
