@@ -653,8 +653,18 @@ function declarationTexts(ctx: AccessContext, name: string): string[] {
 /** `if (!user.isSuperAdmin) throw ...` at the top of the handler: only administrators get past it. */
 const HANDLER_ADMIN_EXIT = /^if\s*\(\s*!\s*\(?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_?admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b\s*\)?\s*\)/;
 
+/**
+ * The caller's role as handlers read it (`req.user.role`, `session.user.role`, Hono `c.get('role')` /
+ * `c.var.role`) and an administrator's role value (`'admin'`, `Role.ADMIN`, `UserRole.SuperAdmin`).
+ */
+const ROLE_READ = String.raw`(?:[\w$.?'"()[\]]*\.\s*role(?![\w$])|[\w$]+\.get\(\s*['"]role['"]\s*\))`;
+const ADMIN_ROLE_VALUE = String.raw`(?:['"](?:admin|administrator|superadmin|super_admin|super-admin|staff|root)['"]|[\w$]*Roles?\.(?:ADMIN|Admin|SUPER_?ADMIN|SuperAdmin|Administrator|ADMINISTRATOR|STAFF|Staff))`;
+
+/** `if (req.user.role !== 'admin') return 403`, `if (c.get('role') !== Role.ADMIN) throw`: a role test only administrators pass. */
+const HANDLER_ADMIN_ROLE_EXIT = new RegExp(String.raw`^if\s*\(\s*(?:${ROLE_READ}\s*!==?\s*${ADMIN_ROLE_VALUE}|${ADMIN_ROLE_VALUE}\s*!==?\s*${ROLE_READ})\s*\)`);
+
 /** `session.user.admin === true`, `user.isAdmin`, `ctx.user.role === 'admin'`: a condition that holds for administrators only. */
-const ADMIN_CONDITION = /^\(?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_?admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b\s*(?:===?\s*true\s*)?\)?$|^[\w$.?]*\.\s*role\s*===?\s*['"](?:admin|superadmin|super_admin|staff)['"]$/;
+const ADMIN_CONDITION = new RegExp(String.raw`^\(?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_?admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b\s*(?:===?\s*true\s*)?\)?$|^(?:${ROLE_READ}\s*===?\s*${ADMIN_ROLE_VALUE}|${ADMIN_ROLE_VALUE}\s*===?\s*${ROLE_READ})$`);
 
 /**
  * The access sits in the branch of an `if` that only administrators enter (`if (session.user.admin === true) {
@@ -677,7 +687,7 @@ function handlerAdminCheck(route: Route): string | undefined {
   for (const statement of body.statements) {
     if (!ts.isIfStatement(statement) || !exitsEarly(statement.thenStatement)) continue;
     const text = statement.getText();
-    if (HANDLER_ADMIN_EXIT.test(text)) return `${statement.expression.getText()} exits first (${route.handler!.file}:${nodePosition(statement).line})`;
+    if (HANDLER_ADMIN_EXIT.test(text) || HANDLER_ADMIN_ROLE_EXIT.test(text)) return `${statement.expression.getText()} exits first (${route.handler!.file}:${nodePosition(statement).line})`;
   }
   return undefined;
 }
