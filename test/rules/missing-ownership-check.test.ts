@@ -22,6 +22,21 @@ async function findings(files: Record<string, string>): Promise<{ line: number; 
 }
 
 describe('missing-ownership-check', () => {
+  it('a record looked up by a client id and then deleted or changed through itself is a write (critical), not a read', async () => {
+    const result = await findings(
+      express(
+        `app.delete('/orders/:id', async (req: any, res) => { const order = await orderRepository.findOneBy({ id: req.params.id }); if (!order) return res.status(404).end(); await order.remove(); res.end(); });\n` +
+          `app.put('/orders/:id', async (req: any, res) => { const order = await orderRepository.findOneBy({ id: req.params.id }); Object.assign(order, req.body); await order.save(); res.end(); });\n` +
+          `app.get('/orders/:id', async (req: any, res) => { const order = await orderRepository.findOneBy({ id: req.params.id }); res.json(order); });`,
+      ),
+    );
+    expect(result.map((finding) => [finding.line, finding.severity, finding.message.split(' by ')[0]])).toEqual([
+      [8, 'critical', 'DELETE /orders/:id changes order (findOneBy)'],
+      [9, 'critical', 'PUT /orders/:id changes order (findOneBy)'],
+      [10, 'high', 'GET /orders/:id reads order (findOneBy)'],
+    ]);
+  });
+
   it('reports MikroORM em.findOne by a client id, not when the filter names the owner', async () => {
     const result = await findings(
       express(

@@ -4,7 +4,7 @@ import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPR
 import { DRIZZLE, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localDeclaration, localInitializer, type ModuleIndex } from '../names/index.js';
 import { nodesOfKind } from '../ast/file-index.js';
-import { propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
+import { enclosingFunction, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { looksLikeSql, sqlLiterals } from '../ast/sql-text.js';
 import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint } from '../dataflow/taint.js';
@@ -323,8 +323,67 @@ export function filterFacts(tainted: TaintedCall, filter: ts.Expression): Lookup
 }
 
 export function isWriteAccess(lookup: LookupAccess): boolean {
-  return lookup.access.operation === 'write' || WRITE_WORD.has(lookup.access.method);
+  return lookup.access.operation === 'write' || WRITE_WORD.has(lookup.access.method) || loadedRecordUse(lookup.node).writesThroughRecord;
 }
+
+/**
+ * What the function that loads a record does with it afterwards: links it (pushes it into a
+ * collection, or a child into its own), changes it (`Object.assign(record, ...)`, `record.title = ...`,
+ * deletes or updates it), and whether the change is stored through the record itself
+ * (`await project.deleteOne()`, `post.destroy()`, `Object.assign(note, body); await note.save()`):
+ * then the route writes the record it looked up, whatever the lookup's own method.
+ */
+export function loadedRecordUse(access: ts.Node): { links: number; changed: boolean; writesThroughRecord: boolean } {
+  const known = loadedRecordUses.get(access);
+  if (known) return known;
+  const use = loadedRecordUseUncached(access);
+  loadedRecordUses.set(access, use);
+  return use;
+}
+
+const loadedRecordUses = new WeakMap<ts.Node, { links: number; changed: boolean; writesThroughRecord: boolean }>();
+/** Methods of an ORM record instance that store a change of it: Mongoose documents, Sequelize and Objection instances, TypeORM BaseEntity. */
+const RECORD_INSTANCE_WRITES = /^(?:deleteOne|remove|destroy|softRemove|softDelete|restore|update|updateOne|increment|decrement)$/;
+
+function loadedRecordUseUncached(access: ts.Node): { links: number; changed: boolean; writesThroughRecord: boolean } {
+  let node: ts.Node = access;
+  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent))) node = node.parent;
+  const declaration = node.parent;
+  const name = declaration && ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name) ? declaration.name.text : declaration && ts.isBinaryExpression(declaration) && ts.isIdentifier(declaration.left) ? declaration.left.text : undefined;
+  const fn = enclosingFunction(access) as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!name || !fn?.body) return { links: 0, changed: false, writesThroughRecord: false };
+  let links = 0;
+  let otherChange = false;
+  let ownWrite = false;
+  let saved = false;
+  const isResult = (expression: ts.Node): boolean => ts.isIdentifier(expression) && expression.text === name;
+  const visit = (child: ts.Node): void => {
+    if (ts.isCallExpression(child) && ts.isPropertyAccessExpression(child.expression)) {
+      const method = child.expression.name.text;
+      const target = child.expression.expression;
+      const ownerOfTarget = ts.isPropertyAccessExpression(target) ? target.expression : undefined;
+      if (isResult(target) && RECORD_INSTANCE_WRITES.test(method)) {
+        ownWrite = true; // project.deleteOne(), post.destroy(), note.update({ ... })
+        otherChange = true;
+      } else if (isResult(target) && method === 'save') saved = true;
+      else if (isResult(target) && method === 'set') otherChange = true; // doc.set({ ... })
+      else if (method === 'push' && ownerOfTarget && isResult(ownerOfTarget)) links++; // article.comments.push(comment)
+      else if (method === 'push' && child.arguments.some(isResult)) links++; // user.favorites.push(article)
+      else if (method === 'splice' && ownerOfTarget && !isResult(ownerOfTarget)) links++; // user.favorites.splice(i, 1)
+      else if (method === 'splice' || (/^(?:delete|remove|destroy|update|softDelete|softRemove)$/.test(method) && child.arguments.some(isResult))) otherChange = true;
+      else if (ts.isIdentifier(child.expression.expression) && child.expression.expression.text === 'Object' && method === 'assign' && child.arguments[0] && isResult(child.arguments[0])) otherChange = true;
+    }
+    if (ts.isBinaryExpression(child) && child.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && child.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      let left: ts.Node = child.left;
+      while (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) left = left.expression;
+      if (isResult(left) && child.left !== left) otherChange = true; // article.title = ...
+    }
+    ts.forEachChild(child, visit);
+  };
+  visit(fn.body);
+  return { links, changed: otherChange, writesThroughRecord: ownWrite || (saved && otherChange) };
+}
+
 
 const MAX_FILTER_DEPTH = 16;
 

@@ -13,7 +13,7 @@ import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { memberOfArgument, parameterSlot } from './call-arguments.js';
 import { checkedInputMatches, keyInputPath } from './key-input.js';
-import { filterFacts, isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess, type ParentRecord } from './lookup-keys.js';
+import { filterFacts, isCapabilityKey, isWriteAccess, loadedRecordUse, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess, type ParentRecord } from './lookup-keys.js';
 import { accessCheckedInputFields, collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
 /**
@@ -523,43 +523,6 @@ function where(ctx: AccessContext, node: ts.Node): string {
 function usedOnlyToLink(access: ts.Node): boolean {
   const use = loadedRecordUse(access);
   return use.links > 0 && !use.changed;
-}
-
-/**
- * What the function that loads a record does with it afterwards: links it (pushes it into a
- * collection, or a child into its own) or changes it (`Object.assign(record, ...)`, `record.title = ...`,
- * deletes or updates it).
- */
-function loadedRecordUse(access: ts.Node): { links: number; changed: boolean } {
-  let node: ts.Node = access;
-  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent))) node = node.parent;
-  const declaration = node.parent;
-  const name = declaration && ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name) ? declaration.name.text : declaration && ts.isBinaryExpression(declaration) && ts.isIdentifier(declaration.left) ? declaration.left.text : undefined;
-  const fn = enclosingFunction(access) as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
-  if (!name || !fn?.body) return { links: 0, changed: false };
-  let links = 0;
-  let otherChange = false;
-  const isResult = (expression: ts.Node): boolean => ts.isIdentifier(expression) && expression.text === name;
-  const visit = (child: ts.Node): void => {
-    if (ts.isCallExpression(child) && ts.isPropertyAccessExpression(child.expression)) {
-      const method = child.expression.name.text;
-      const target = child.expression.expression;
-      const ownerOfTarget = ts.isPropertyAccessExpression(target) ? target.expression : undefined;
-      if (method === 'push' && ownerOfTarget && isResult(ownerOfTarget)) links++; // article.comments.push(comment)
-      else if (method === 'push' && child.arguments.some(isResult)) links++; // user.favorites.push(article)
-      else if (method === 'splice' && ownerOfTarget && !isResult(ownerOfTarget)) links++; // user.favorites.splice(i, 1)
-      else if (method === 'splice' || (/^(?:delete|remove|destroy|update|softDelete|softRemove)$/.test(method) && child.arguments.some(isResult))) otherChange = true;
-      else if (ts.isIdentifier(child.expression.expression) && child.expression.expression.text === 'Object' && method === 'assign' && child.arguments[0] && isResult(child.arguments[0])) otherChange = true;
-    }
-    if (ts.isBinaryExpression(child) && child.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && child.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
-      let left: ts.Node = child.left;
-      while (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) left = left.expression;
-      if (isResult(left) && child.left !== left) otherChange = true; // article.title = ...
-    }
-    ts.forEachChild(child, visit);
-  };
-  visit(fn.body);
-  return { links, changed: otherChange };
 }
 
 /**
