@@ -205,3 +205,41 @@ describe('source files as bytes', () => {
     expect(report.warnings.map((warning: { code: string; file?: string }) => `${warning.code} ${warning.file}`)).toContain('not-utf8 src/latin1.ts');
   });
 });
+
+describe('NUL characters', () => {
+  it('a raw NUL inside a string of a source file is text: the file is scanned; binary content is skipped', async () => {
+    const cwd = makeProject({
+      'src/keys.ts': `export const cacheKey = (name: string, ref: string) => \`\${name}\u0000\${ref}\`;\n${secretLine}`,
+      'src/video.ts': Buffer.from([0x47, 0x40, 0x00, 0x10, 0x00, 0x00, 0xb0, 0x0d, 0x00, 0x01, 0xc1, 0x00, 0x00, 0x00, 0x01, 0xf0, 0x00, 0x2a, 0xb1, 0x04]),
+    });
+    const json = JSON.parse((await runCli(['scan', '.', '-f', 'json', '--fail-on', 'none'], { cwd })).stdout);
+    expect(json.findings.map((finding: { file: string; ruleId: string }) => `${finding.ruleId} ${finding.file}`)).toEqual(['hardcoded-secret src/keys.ts']);
+    expect(json.warnings.map((warning: { code: string; file: string }) => `${warning.code} ${warning.file}`)).toEqual(['binary-file src/video.ts']);
+  });
+});
+
+describe('names that are also Object.prototype members', () => {
+  it('req.constructor.name, { toString() {} }, fs.constructor and app.toString() neither crash an analysis nor become findings', async () => {
+    const cwd = makeProject({
+      'package.json': JSON.stringify({ dependencies: { express: '4', hono: '4', mongodb: '6' } }),
+      'src/app.ts': [
+        "import express from 'express';",
+        "import fs from 'node:fs';",
+        "import { Hono } from 'hono';",
+        "import { MongoClient } from 'mongodb';",
+        'const app = express();',
+        'const hono = new Hono();',
+        'hono.toString();',
+        "const users = new MongoClient('mongodb://localhost').db().collection('users');",
+        'const described = { toString() { return "settings"; }, constructor: "plain" };',
+        "app.get('/kind', (req, res) => { const label = req.constructor.name; fs.constructor(label); users.constructor(req.query); res.json({ label, described }); });",
+        "app.get('/files', (req, res) => { res.send(fs.readFileSync(String(req.query.path))); });",
+        'app.listen(3000);',
+        '',
+      ].join('\n'),
+    });
+    const json = JSON.parse((await runCli(['scan', '.', '-f', 'json', '--fail-on', 'none'], { cwd })).stdout);
+    expect(json.warnings).toEqual([]);
+    expect(json.findings.map((finding: { ruleId: string; line: number }) => `${finding.ruleId}:${finding.line}`).filter((id: string) => !id.startsWith('missing-security-headers'))).toEqual(['path-traversal:11']);
+  });
+});

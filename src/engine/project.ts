@@ -296,7 +296,7 @@ export function readScanFile(absolutePath: string, maxFileSize: number): ReadRes
       offset += bytesRead;
     }
     const bytes = buffer.subarray(0, offset);
-    if (bytes.subarray(0, 8192).includes(0)) return { skip: 'binary content', code: 'binary-file' };
+    if (looksBinary(bytes.subarray(0, 8192))) return { skip: 'binary content', code: 'binary-file' };
     // isUtf8 and toString run natively (simdutf); a fatal TextDecoder does the same work several times slower.
     if (!isUtf8(bytes)) return { skip: 'not valid UTF-8', code: 'not-utf8' };
     let text = bytes.toString('utf8');
@@ -308,6 +308,18 @@ export function readScanFile(absolutePath: string, maxFileSize: number): ReadRes
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * Binary content (an MPEG transport stream named `.ts`, an image named `.js`) is mostly control
+ * bytes. Source may hold one NUL in a string (`${name}\u0000${ref}` written raw): a file is binary
+ * when a tenth of its first 8 KB are NULs or control characters other than whitespace and ESC.
+ */
+function looksBinary(sample: Uint8Array): boolean {
+  if (!sample.includes(0)) return false;
+  let control = 0;
+  for (const byte of sample) if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0b && byte !== 0x0c && byte !== 0x0d && byte !== 0x1b) control++;
+  return control * 10 >= sample.length;
 }
 
 /** Minified bundles have a few enormous lines; no hand-written source looks like that. */

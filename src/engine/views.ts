@@ -12,6 +12,7 @@ import {
   VIEWS_FOLDER_SETTINGS,
   type TemplateEngineModel,
 } from '../models/view-templates.js';
+import { own } from './own.js';
 
 /** One place a template prints a value without escaping it. */
 export interface RawTemplateOutput {
@@ -152,7 +153,7 @@ function engineRegisteredBy(expression: ts.Expression, imports: ReadonlyMap<stri
 }
 
 function engineOfPackage(module: string | undefined): TemplateEngineModel | undefined {
-  const name = module === undefined ? undefined : ENGINE_PACKAGES[module];
+  const name = module === undefined ? undefined : own(ENGINE_PACKAGES, module);
   return name === undefined ? undefined : TEMPLATE_ENGINES.find((engine) => engine.engine === name);
 }
 

@@ -15,6 +15,7 @@ import {
   passesSinkSecretGate,
   isGuessableKeyLiteral,
 } from './utils/secret-values.js';
+import { own } from '../engine/own.js';
 
 /** Where a literal is used as a key or password by position: `jwt.sign(payload, KEY)`. */
 interface SecretSink {
@@ -311,7 +312,7 @@ function findSinkProperties(
   for (const property of object.properties) {
     const name = property.name && propertyNameText(property.name);
     if (!name) continue;
-    const description = OPTIONS_SINK_PROPERTIES[name];
+    const description = own(OPTIONS_SINK_PROPERTIES, name);
     if (ts.isShorthandPropertyAssignment(property)) {
       if (description) markSink(property.name, { callee: calleeText, description });
       continue;

@@ -3,6 +3,7 @@ import { enclosingFunction, skipOuterExpressions } from '../engine/ast/syntax.js
 import type { Confidence, Severity } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { normalizeName } from './utils/sensitive-names.js';
+import { own } from '../engine/own.js';
 
 /** Where a Math.random() value ends up, by the name that says what it is. */
 interface Destination {
@@ -280,7 +281,7 @@ function secretUse(name: string, isFunctionName: boolean): SecretUse | undefined
   if (!head) return undefined;
   const qualifiers = words.slice(0, -1);
   const phrase = words.join(' ');
-  const headSeverity = SECRET_HEADS[head];
+  const headSeverity = own(SECRET_HEADS, head);
   if (headSeverity) return { severity: headSeverity, phrase };
   if (head === 'token' || head === 'code' || head === 'key') {
     if (qualifiers.some((word) => AUTH_QUALIFIERS.has(word))) return { severity: 'high', phrase };

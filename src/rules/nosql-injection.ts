@@ -10,6 +10,7 @@ import { mongoTarget, type MongoTarget } from './utils/mongo-collections.js';
 import { localInitializer, modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
 // The filter methods and their argument, the code methods and the operators: models/nosql.ts.
 import { CODE_OPERATORS, LITERAL_OPERATORS, MONGO_CODE_METHODS, MONGO_FILTER_ARGUMENT } from '../models/nosql.js';
+import { own } from '../engine/own.js';
 
 const MAX_LOCAL_HOPS = 4;
 // express-mongo-sanitize (and look-alikes, by name: `-` optional, any case) strip `$` keys before any handler runs.
@@ -45,7 +46,7 @@ export default defineRule({
       const callee = skipOuterExpressions(call.expression);
       if (!ts.isPropertyAccessExpression(callee)) continue;
       const method = callee.name.text;
-      const position = MONGO_FILTER_ARGUMENT[method];
+      const position = own(MONGO_FILTER_ARGUMENT, method);
       const runsCode = MONGO_CODE_METHODS.includes(method);
       if (position === undefined && !runsCode) continue;
       const target = mongoTarget(ctx, tainted.file, callee.expression);

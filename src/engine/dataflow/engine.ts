@@ -18,6 +18,7 @@ import { REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, 
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
 import { mentionsName } from '../text.js';
 import { BRANCHABLE_METHODS, otherMethodStatements } from '../routes/method-dispatch.js';
+import { own } from '../own.js';
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
 export interface TaintedCall {
@@ -774,7 +775,8 @@ export class DataflowEngine {
     const binding = this.modules.resolveName(file, root.text);
     if (binding?.kind !== 'external') return undefined;
     const name = root === callee ? binding.importedName : (callee as ts.PropertyAccessExpression).name.text;
-    return FIELD_COPYING_FACTORIES[binding.module]?.[name]?.source;
+    const factories = own(FIELD_COPYING_FACTORIES, binding.module);
+    return factories && own(factories, name)?.source;
   }
 
   private isPathGetter(callee: ts.Expression, file: ScannedSourceFile): boolean {
@@ -1432,11 +1434,12 @@ function requestMember(
   }
   const model = REQUEST_OBJECTS[object ?? 'request'];
   if (isPrincipalMember(model, name)) return { kind: 'principal', label: memberLabel(base, name) };
-  const nested = model.nested[name];
+  // Own members only: `req.constructor` must not find Object.prototype's `constructor` in the table.
+  const nested = own(model.nested, name);
   if (nested) {
     return { kind: 'tainted', taint: { source: { label: memberLabel(base, name), kind: 'request' }, steps: requestTaint.steps, transforms: [], requestObject: nested } };
   }
-  const kind = model.inputs[name];
+  const kind = own(model.inputs, name);
   if (!kind) return model.othersArePrincipal || ((object ?? 'request') === 'request' && callerSet.has(name)) ? { kind: 'principal', label: memberLabel(base, name) } : { kind: 'unknown' };
   const label = memberLabel(base, name);
   const bagPart = model.inputBags?.has(name) ? BAG_PARTS[name] : undefined;

@@ -184,7 +184,7 @@ function nestParameter(parameter: ts.ParameterDeclaration, file: string, wrapped
     // @CurrentUser() user, @GqlUser() user, @AuthUser(): the authenticated principal, not input.
     // @GetOrgFromRequest() org, @CurrentOrganization(), @Tenant(): the caller's tenant, resolved by the server from the session.
     if (isPrincipalDecorator(name) || TENANT_DECORATOR.test(name)) return { kind: 'principal', label: `@${name}() ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim() };
-    if (NEST_INPUT_DECORATORS[name]) {
+    if (Object.hasOwn(NEST_INPUT_DECORATORS, name)) {
       const args = ts.isCallExpression(expression) ? [...expression.arguments] : [];
       // `@Args('id')`, and GraphQL's `@Args({ name: 'id', type: () => ID })`.
       const nameOption = args[0] && ts.isObjectLiteralExpression(args[0]) ? propertyValue(args[0], 'name') : undefined;

@@ -24,6 +24,7 @@ import {
 import { builderChain, objectLiteralFields, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingValue, localConstInitializer, type ModuleIndex } from '../names/index.js';
 import type { Route } from '../routes/route.js';
+import { own } from '../own.js';
 
 export interface DeclaredField {
   type: DeclaredFieldType;
@@ -294,13 +295,13 @@ export class SchemaFields {
         const decoratorId = decoratorName(decorator);
         if (!decoratorId) continue;
         const args = ts.isCallExpression(decorator.expression) ? decorator.expression.arguments : [];
-        const type = CLASS_VALIDATOR_TYPES[decoratorId];
+        const type = own(CLASS_VALIDATOR_TYPES, decoratorId);
         if (type && (!typed || declared.type === 'string' || declared.type === 'number')) {
           if (!(typed && type === 'string')) declared.type = type;
           typed = true;
           if (type === 'enum') declared.values = this.enumValues(decoratorId === 'IsIn' ? args.slice(0, 1) : args.slice(0, 1), file, depth);
         }
-        const bound = CLASS_VALIDATOR_BOUNDS[decoratorId];
+        const bound = own(CLASS_VALIDATOR_BOUNDS, decoratorId);
         if (bound) {
           const value = decoratorId === 'IsPositive' ? 1 : numberLiteral(args[0]);
           if (value !== undefined && (bound === 'min' || bound === 'both')) declared.min = value;

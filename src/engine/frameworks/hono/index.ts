@@ -7,6 +7,7 @@ import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../a
 import { staticString } from '../fastify/static-values.js';
 import { honoPatternMatches } from './path-pattern.js';
 import { joinRoutePath } from '../../routes/route-path.js';
+import { own } from '../../own.js';
 
 /**
  * Hono: `new Hono()` apps (and `OpenAPIHono`, `basePath` views, factory apps), their routes and
@@ -285,7 +286,7 @@ class HonoRouteCollector {
     const method = (call.expression as ts.PropertyAccessExpression).name.text;
     const args = this.expandArguments(call.arguments, file);
     const position = callPosition(call);
-    const routeMethod = ROUTE_METHODS[method];
+    const routeMethod = own(ROUTE_METHODS, method);
     if (routeMethod) {
       const first = args[0];
       const path = first && staticString(this.context.modules, file, first);

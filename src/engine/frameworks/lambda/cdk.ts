@@ -4,6 +4,7 @@ import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } f
 import { localConstInitializer } from '../../names/index.js';
 import type { AdapterContext } from '../adapter.js';
 import { dirOf, gatewayMethod, gatewayPath, joinPosix, splitHandler, type AuthorizerKind, type DeclaredAuthorizer, type DeclaredEndpoint } from './endpoints.js';
+import { own } from '../../own.js';
 
 /**
  * CDK constructs as data: the function constructs, and what each authorizer construct or
@@ -180,7 +181,7 @@ class CdkFile {
   private authorizerConstruct(expression: ts.Expression): AuthorizerKind | 'none' | undefined {
     const value = this.value(expression);
     const name = value && ts.isNewExpression(value) ? constructName(value) : undefined;
-    return name ? AUTHORIZER_CONSTRUCTS[name] : undefined;
+    return name ? own(AUTHORIZER_CONSTRUCTS, name) : undefined;
   }
 
   /** `new LambdaIntegration(fn)` / `new HttpLambdaIntegration('Id', fn)`: the function's module and export. */

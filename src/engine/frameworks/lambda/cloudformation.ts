@@ -2,6 +2,7 @@ import { isScalar, isSeq, type Node } from 'yaml';
 import { dirOf, gatewayMethod, gatewayPath, joinPosix, splitHandler, type AuthorizerKind, type DeclaredAuthorizer, type DeclaredEndpoint } from './endpoints.js';
 import { wafRateLimits } from './gateway-throttling.js';
 import { entries, entry, get, isTrue, items, referencedResource, text, type YamlConfig } from './yaml-document.js';
+import { own } from '../../own.js';
 
 /**
  * Endpoints a CloudFormation template wires by hand, without SAM's `Events`:
@@ -85,7 +86,7 @@ export function cloudFormationEndpoints(template: YamlConfig): DeclaredEndpoint[
       const [method, path] = routeKey === '$default' ? ['ANY', '*'] : (routeKey?.split(/\s+/, 2) ?? []);
       add(functionOfArn(integration, functions), gatewayMethod(method), path === undefined ? undefined : gatewayPath(path), declaredAuthorizers(template, resources, properties, label));
     }
-    const bodyKey = type ? OPENAPI_BODY_KEYS[type] : undefined;
+    const bodyKey = type ? own(OPENAPI_BODY_KEYS, type) : undefined;
     const body = bodyKey ? get(properties, bodyKey) : undefined;
     if (body) {
       for (const operation of openApiOperations(template, body, `${label}.${bodyKey}`)) {
@@ -179,11 +180,12 @@ function declaredAuthorizers(template: YamlConfig, resources: Node | undefined, 
   const authorizers: DeclaredAuthorizer[] = [];
   const typeEntry = entry(properties, 'AuthorizationType');
   const declared = text(typeEntry?.value)?.toLowerCase();
-  let kind = declared ? AUTHORIZATION_TYPES[declared] : undefined;
+  let kind = declared ? own(AUTHORIZATION_TYPES, declared) : undefined;
   const authorizerName = referencedResource(get(properties, 'AuthorizerId'));
   // A REST `CUSTOM` method names its authorizer; the authorizer's own Type says Cognito or Lambda.
   const authorizerType = authorizerName ? text(get(entry(resources, authorizerName)?.value, 'Properties', 'Type'))?.toLowerCase() : undefined;
-  if (kind === 'lambda' && authorizerType && AUTHORIZATION_TYPES[authorizerType] && AUTHORIZATION_TYPES[authorizerType] !== 'none') kind = AUTHORIZATION_TYPES[authorizerType];
+  const authorizerKind = authorizerType ? own(AUTHORIZATION_TYPES, authorizerType) : undefined;
+  if (kind === 'lambda' && authorizerKind && authorizerKind !== 'none') kind = authorizerKind;
   if (typeEntry && kind && kind !== 'none') {
     authorizers.push({ kind, ...(authorizerName ? { name: authorizerName } : {}), ...template.locate(typeEntry.key), declaredBy: `${label}.AuthorizationType ${text(typeEntry.value)}` });
   }
@@ -229,8 +231,10 @@ function openApiOperations(template: YamlConfig, body: Node, label: string): Ope
 function schemeKind(definition: Node | undefined): AuthorizerKind | undefined {
   const authorizerType = text(get(definition, 'x-amazon-apigateway-authorizer', 'type'))?.toLowerCase();
   const authType = text(get(definition, 'x-amazon-apigateway-authtype'))?.toLowerCase();
-  if (authorizerType && OPENAPI_AUTH_TYPES[authorizerType]) return OPENAPI_AUTH_TYPES[authorizerType];
-  if (authType && OPENAPI_AUTH_TYPES[authType]) return OPENAPI_AUTH_TYPES[authType];
+  const byAuthorizer = authorizerType ? own(OPENAPI_AUTH_TYPES, authorizerType) : undefined;
+  if (byAuthorizer) return byAuthorizer;
+  const byAuthType = authType ? own(OPENAPI_AUTH_TYPES, authType) : undefined;
+  if (byAuthType) return byAuthType;
   // An API key scheme (`in: header, name: x-api-key`): API Gateway checks the key.
   if (text(get(definition, 'type'))?.toLowerCase() === 'apikey' && text(get(definition, 'name'))?.toLowerCase() === 'x-api-key') return 'api-key';
   return undefined;

@@ -4,6 +4,7 @@ import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } f
 import { bindingValue, localConstInitializer } from '../../names/index.js';
 import type { AdapterContext } from '../adapter.js';
 import { dirOf, gatewayMethod, gatewayPath, splitHandler, type AuthorizerKind, type DeclaredAuthorizer, type DeclaredEndpoint } from './endpoints.js';
+import { own } from '../../own.js';
 
 /**
  * SST (sst.dev) as data. SST v3 ("Ion") declares APIs in `sst.config.ts` or files it imports:
@@ -161,7 +162,7 @@ class SstFile {
     const found: DeclaredAuthorizer[] = [];
     for (const element of value.properties) {
       const name = element.name && propertyNameText(element.name);
-      const kind = name ? V3_AUTH_KEYS[name] : undefined;
+      const kind = name ? own(V3_AUTH_KEYS, name) : undefined;
       // `iam: false` turns IAM off.
       if (!kind || (ts.isPropertyAssignment(element) && element.initializer.kind === ts.SyntaxKind.FalseKeyword)) continue;
       found.push(this.declared(kind, element, undefined, at));
@@ -281,7 +282,7 @@ class SstFile {
     const value = this.value(at.value);
     const text = value && ts.isStringLiteralLike(value) ? value.text : value && ts.isPropertyAccessExpression(value) ? value.name.text : undefined;
     if (!text) return [];
-    let kind = V2_AUTHORIZER_TYPES[text];
+    let kind = own(V2_AUTHORIZER_TYPES, text);
     let name: string | undefined;
     if (!kind) {
       const declared = options && propertyValue(options, 'authorizers');
