@@ -245,7 +245,7 @@ function weakWorkFactor(call: ts.CallExpression, file: ScannedSourceFile): Findi
   const imported = importedCallee(sourceFile, call.expression);
   if (!imported) return undefined;
   const how = call.expression.getText(sourceFile);
-  if (BCRYPT_PACKAGES.has(imported.module) && imported.name in BCRYPT_COST_ARGUMENT) {
+  if (BCRYPT_PACKAGES.has(imported.module) && Object.hasOwn(BCRYPT_COST_ARGUMENT, imported.name)) {
     const cost = numericValue(call.arguments[BCRYPT_COST_ARGUMENT[imported.name]!]);
     if (cost !== undefined && cost < BCRYPT_MINIMUM_COST) {
       return { message: `${how}() uses bcrypt cost ${cost}, below ${BCRYPT_MINIMUM_COST}: each step down halves the work of guessing a leaked hash. Use a cost of ${BCRYPT_MINIMUM_COST} or more (12 is common).` };

@@ -47,7 +47,7 @@ export function inputShape(ctx: RuleContext, tainted: TaintedCall, taint: Taint)
  */
 function declaredScalar(tainted: TaintedCall, taint: Taint): boolean {
   const segments = taint.source.label.split('.');
-  const bagIndex = segments.findIndex((segment) => segment in BAG_PARTS);
+  const bagIndex = segments.findIndex((segment) => Object.hasOwn(BAG_PARTS, segment));
   const bag = segments[bagIndex];
   const field = segments[bagIndex + 1];
   if (bag === undefined || field === undefined) return false;

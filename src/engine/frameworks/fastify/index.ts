@@ -983,7 +983,7 @@ class FastifyRouteCollector {
         owner.kind === ts.SyntaxKind.ThisKeyword ||
         (ts.isPropertyAccessExpression(owner) && owner.name.text === 'server');
       const name = value.name.text;
-      if (ownerIsInstance && (this.decorations.has(name) || name in PACKAGE_DECORATIONS)) return name;
+      if (ownerIsInstance && (this.decorations.has(name) || Object.hasOwn(PACKAGE_DECORATIONS, name))) return name;
       return undefined;
     }
     if (ts.isIdentifier(value)) return destructuredFromInstance(value, state.instanceNames);
