@@ -199,6 +199,21 @@ export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectMo
   },
 };
 
+/** Request methods that return what the route's validator parsed for a target: Hono's `c.req.valid('json')`. */
+export const VALIDATED_OUTPUT_METHODS: ReadonlySet<string> = new Set(['valid']);
+
+/**
+ * Validator targets (Hono's `zValidator('query', schema)`, `c.req.valid('query')`): the input each one
+ * is and the schema part that declares its fields.
+ */
+export const VALIDATOR_TARGETS: Readonly<Record<string, { input: string; part: InputBagKind }>> = {
+  json: { input: 'body', part: 'body' },
+  form: { input: 'body', part: 'body' },
+  query: { input: 'query', part: 'query' },
+  param: { input: 'params', part: 'params' },
+  header: { input: 'headers', part: 'headers' },
+};
+
 /** The validation part a bag property stands for: tRPC `input` and Lambda's parameter maps map onto route schema parts. */
 export const BAG_PARTS: Readonly<Record<string, InputBagKind>> = {
   params: 'params',

@@ -13,7 +13,7 @@ import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCategory } from '../models.js';
 import { SCHEMA_PARSE_METHODS } from '../../models/validation-schemas.js';
 import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, SHELL_QUOTERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
-import { BAG_PARTS, FIELD_COPYING_FACTORIES, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS, UPLOADED_FILE_SERVER_MEMBERS, isPrincipalMember } from '../../models/request-sources.js';
+import { BAG_PARTS, FIELD_COPYING_FACTORIES, VALIDATED_OUTPUT_METHODS, VALIDATOR_TARGETS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS, UPLOADED_FILE_SERVER_MEMBERS, isPrincipalMember } from '../../models/request-sources.js';
 import { REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
 import { mentionsName } from '../text.js';
@@ -711,8 +711,9 @@ export class DataflowEngine {
       if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
       const uploaded = uploadedFileServerMember(base.taint, name, compactText(member.expression));
       if (uploaded) return uploaded;
-      if (base.taint.inputBag) {
-        const validated = name === undefined ? undefined : this.validatedField(context)(base.taint.inputBag, name, base.taint);
+      const bagPart = base.taint.inputBag ?? base.taint.validatedPart;
+      if (bagPart) {
+        const validated = name === undefined ? undefined : this.validatedField(context)(bagPart, name, base.taint);
         if (validated) return validated;
         base = { kind: 'tainted', taint: withoutInputBag(base.taint) };
       }
@@ -1109,14 +1110,15 @@ export class DataflowEngine {
       let part: ValueOrigin = value;
       if (ts.isObjectBindingPattern(name) && value.kind === 'tainted') {
         const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
-        const validated = value.taint.inputBag && key !== undefined && !element.dotDotDotToken ? this.validatedField(context)(value.taint.inputBag, key, value.taint) : undefined;
+        const bagPart = value.taint.inputBag ?? value.taint.validatedPart;
+        const validated = bagPart && key !== undefined && !element.dotDotDotToken ? this.validatedField(context)(bagPart, key, value.taint) : undefined;
         if (value.fields && key !== undefined && !element.dotDotDotToken) part = Object.hasOwn(value.fields, key) ? value.fields[key]! : (value.rest ?? { kind: 'constant' });
         else if (value.taint.requestObject) part = this.requestMemberOrigin(value.taint, key, element, context);
         else if (validated) part = validated;
         else if (key !== undefined && !element.dotDotDotToken && uploadedFileServerMember(value.taint, key, initializer && compactText(initializer))) part = uploadedFileServerMember(value.taint, key, initializer && compactText(initializer))!;
         else if (key !== undefined && !element.dotDotDotToken && initializer === undefined && value.taint.steps.length <= 1) {
           part = { kind: 'tainted', taint: memberTaint(value.taint, key) };
-        } else if (value.taint.inputBag && !element.dotDotDotToken) part = { kind: 'tainted', taint: withoutInputBag(value.taint) };
+        } else if (bagPart && !element.dotDotDotToken) part = { kind: 'tainted', taint: withoutInputBag(value.taint) };
       }
       if (element.initializer && part.kind !== 'tainted') part = joinOrigins([part, this.origin(element.initializer, context)]);
       this.bindName(element.name, part, context, undefined, declaration ?? element);
@@ -1198,10 +1200,17 @@ export class DataflowEngine {
    * merge). Undefined when any schema is unread or keeps unknown keys: then the bag may hold anything.
    */
   private closedBagFields(taint: Taint, context: AnalysisContext): string[] | undefined {
-    if (!taint.inputBag || (context.route.framework !== 'trpc' && context.route.framework !== 'orpc')) return undefined;
+    // A tRPC/oRPC input is the output of every `.input()` schema; a validator's output (`c.req.valid('query')`)
+    // is that of the route's schemas for its part.
+    const rpcInput = taint.inputBag && (context.route.framework === 'trpc' || context.route.framework === 'orpc');
+    const part = rpcInput ? taint.inputBag : taint.validatedPart;
+    if (!part) return undefined;
     const schemas = context.route.middleware.filter((step) => step.kind === 'validation' && step.scope === 'route');
-    if (schemas.length === 0 || schemas.some((step) => !step.validatedFields || KEY_KEEPING_SCHEMA.test(step.name))) return undefined;
-    return [...new Set(schemas.flatMap((step) => step.validatedFields!.filter((field) => field.part === taint.inputBag).map((field) => field.field)))];
+    if (schemas.length === 0 || schemas.some((step) => !step.validatedFields || step.keepsUnknownKeys || KEY_KEEPING_SCHEMA.test(step.name))) return undefined;
+    const declared = schemas.flatMap((step) => step.validatedFields!.filter((field) => field.part === part).map((field) => field.field));
+    // No schema read for this part: whatever validated it (if anything) is unknown.
+    if (!rpcInput && declared.length === 0) return undefined;
+    return [...new Set(declared)];
   }
 
   /** One field of an input bag, as reading it (`input.teamId`) gives it. */
@@ -1463,9 +1472,10 @@ function memberLabel(base: string, name: string): string {
   return base ? `${base}.${name}` : name;
 }
 
+/** A value read out of a bag or a validator's output: no longer the whole of either. */
 function withoutInputBag(taint: Taint): Taint {
-  if (!taint.inputBag) return taint;
-  const { inputBag: _bag, ...rest } = taint;
+  if (!taint.inputBag && !taint.validatedPart) return taint;
+  const { inputBag: _bag, validatedPart: _whole, ...rest } = taint;
   return rest;
 }
 
@@ -1484,7 +1494,10 @@ function requestMethod(requestTaint: Taint, method: string, call: ts.CallExpress
   const { line, column } = nodePosition(call);
   // `await request.json()`, `await c.req.parseBody()`: the whole body, a bag of fields like `req.body`.
   const bag = WHOLE_BODY_METHODS.has(method) ? { inputBag: 'body' as const } : {};
-  return { kind: 'tainted', taint: { source: { label, kind }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [], ...bag } };
+  // `c.req.valid('query')`: the query as the route's validator parsed it.
+  const target = VALIDATED_OUTPUT_METHODS.has(method) && argument && ts.isStringLiteralLike(argument) && Object.hasOwn(VALIDATOR_TARGETS, argument.text) ? VALIDATOR_TARGETS[argument.text]! : undefined;
+  const validated = target ? { validatedPart: target.part } : {};
+  return { kind: 'tainted', taint: { source: { label, kind: target?.input ?? kind }, steps: [{ file: file.path, line, column, message: `request input ${label}` }], transforms: [], ...bag, ...validated } };
 }
 
 
@@ -1533,6 +1546,7 @@ function relabelTaint(result: ValueOrigin & { kind: 'tainted' }, summarized: rea
         ...safeForOf(result.taint),
         ...(result.taint.requestObject ? { requestObject: result.taint.requestObject } : {}),
         ...(result.taint.inputBag ? { inputBag: result.taint.inputBag } : {}),
+        ...(result.taint.validatedPart ? { validatedPart: result.taint.validatedPart } : {}),
       },
     };
   }
@@ -1542,7 +1556,7 @@ function relabelTaint(result: ValueOrigin & { kind: 'tainted' }, summarized: rea
 function describeForKey(origin: ValueOrigin, withLabel: boolean, schemaScope: string): string {
   switch (origin.kind) {
     case 'tainted': {
-      const bag = origin.taint.requestObject || origin.taint.inputBag ? `:${origin.taint.inputBag ?? ''}@${schemaScope}` : '';
+      const bag = origin.taint.requestObject || origin.taint.inputBag || origin.taint.validatedPart ? `:${origin.taint.inputBag ?? origin.taint.validatedPart ?? ''}@${schemaScope}` : '';
       const fields = origin.fields ? `{${Object.entries(origin.fields).map(([name, field]) => `${name}=${describeForKey(field, false, schemaScope)}`).join(',')}${origin.rest ? `,...${describeForKey(origin.rest, false, schemaScope)}` : ''}}` : '';
       const safe = origin.taint.safeFor ? `!${origin.taint.safeFor.join(',')}` : '';
       const path = origin.taint.knownPrefix !== undefined ? '^' : '';

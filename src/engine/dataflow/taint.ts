@@ -42,6 +42,12 @@ export interface Taint {
    */
   inputBag?: InputBagKind;
   /**
+   * Set when the value is a validator's whole output for one input part (Hono `c.req.valid('query')`,
+   * what `zValidator('query', schema)` or `createRoute({ request: { query } })` parsed): it holds only
+   * the fields the route's schema for that part declares, when trustscan reads that schema.
+   */
+  validatedPart?: InputBagKind;
+  /**
    * The constant text the value starts with, when the code decides it: `/v9/domains/${domain}`
    * starts with `/v9/domains/`, so `https://api.vercel.com${path}` keeps its host. Kept through
    * assignments, calls and returns; dropped by any transform and by joins, which may start otherwise.
@@ -101,7 +107,7 @@ export function withStep(taint: Taint, step: TraceStep): Taint {
   if (last && last.file === step.file && last.line === step.line && last.message === step.message) return taint;
   const steps = taint.steps.length >= MAX_TRACE_STEPS ? [...taint.steps.slice(0, 2), ...taint.steps.slice(-(MAX_TRACE_STEPS - 3)), step] : [...taint.steps, step];
   // A request object keeps its kind through an assignment: `({ ctx }) => ctx.user` reads the principal of the tRPC context.
-  return { source: taint.source, steps, transforms: taint.transforms, ...safeForOf(taint), ...(taint.inputBag ? { inputBag: taint.inputBag } : {}), ...(taint.requestObject ? { requestObject: taint.requestObject } : {}), ...(taint.knownPrefix !== undefined ? { knownPrefix: taint.knownPrefix } : {}) };
+  return { source: taint.source, steps, transforms: taint.transforms, ...safeForOf(taint), ...(taint.inputBag ? { inputBag: taint.inputBag } : {}), ...(taint.requestObject ? { requestObject: taint.requestObject } : {}), ...(taint.knownPrefix !== undefined ? { knownPrefix: taint.knownPrefix } : {}), ...(taint.validatedPart ? { validatedPart: taint.validatedPart } : {}) };
 }
 
 export function withTransform(taint: Taint, transform: string): Taint {

@@ -70,6 +70,8 @@ export interface RouteMiddleware extends CodeLocation {
   optionalAuthentication?: string;
   /** For validation: the input fields it declares, read from its schema (Fastify route `schema`). */
   validatedFields?: ValidatedField[];
+  /** For validation: its schema keeps keys it does not declare (zod `.passthrough()`, `.catchall()`, `z.looseObject()`). */
+  keepsUnknownKeys?: true;
   /**
    * For authentication: the request properties it sets (`req.client = await validateClient(...)`),
    * which hold what it verified, the caller, for the handlers after it.

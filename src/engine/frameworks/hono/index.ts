@@ -8,6 +8,7 @@ import { staticString } from '../fastify/static-values.js';
 import { honoPatternMatches } from './path-pattern.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 import { own } from '../../own.js';
+import { openApiRequestValidation, withValidatorFields } from './validators.js';
 
 /**
  * Hono: `new Hono()` apps (and `OpenAPIHono`, `basePath` views, factory apps), their routes and
@@ -351,7 +352,10 @@ class HonoRouteCollector {
   ): void {
     const last = handlers[handlers.length - 1];
     const handler = last && resolveFunction(this.context.modules, this.fileOfArgument(last, file), last);
-    const middleware = handlers.slice(0, -1).map((expression) => this.context.middleware.describe(expression, this.fileOfArgument(expression, file), 'route'));
+    const middleware = handlers.slice(0, -1).map((expression) => {
+      const expressionFile = this.fileOfArgument(expression, file);
+      return withValidatorFields(this.context.middleware.describe(expression, expressionFile, 'route'), expression, expressionFile, this.context.modules);
+    });
     for (const path of paths) {
       for (const method of methods) {
         const entry: HonoEntry = { kind: 'route', method, path: joinRoutePath(handle.basePath, path), file, position, middleware };
@@ -374,6 +378,8 @@ class HonoRouteCollector {
     if (!method || !HTTP_METHOD_NAMES.has(method) || path === undefined) return;
     const middlewareExpression = propertyValue(config.node, 'middleware');
     const middleware = middlewareExpression ? this.expandArguments([middlewareExpression], config.file).map((expression) => this.context.middleware.describe(expression, this.fileOfArgument(expression, config.file), 'route')) : [];
+    // app.openapi() validates the request parts the config declares schemas for, after the route's middleware.
+    middleware.push(...openApiRequestValidation(config.node, config.file, this.context.modules));
     const entry: HonoEntry = { kind: 'route', method: method as HttpMethod, path: joinRoutePath(handle.basePath, path.replace(/\{([^}]+)\}/g, ':$1')), file, position, middleware };
     const handler = handlerArgument && resolveFunction(this.context.modules, file, handlerArgument);
     if (handler) entry.handler = handler;

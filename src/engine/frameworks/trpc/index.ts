@@ -592,6 +592,7 @@ class TrpcCollector {
       scope: step.inherited ? 'router' : 'route',
     };
     if (schema.fields.length > 0) middleware.validatedFields = schema.fields;
+    if (schema.keepsUnknownKeys) middleware.keepsUnknownKeys = true;
     return middleware;
   }
 }

@@ -13,14 +13,15 @@ import { ZOD_NON_TEXT_TYPES as NON_TEXT_TYPES, ZOD_RESTRICTED_STRING_FORMATS as 
  * BAD_REQUEST when it does not match, so `input.id` declared `z.number()` is a number there.
  */
 
-const ZOD_MODULE = /^(?:zod|zod\/v\d|zod\/mini|zod\/v4\/\w+)$/;
+// @hono/zod-openapi re-exports zod's `z` (extended with `.openapi()`).
+const ZOD_MODULE = /^(?:zod|zod\/v\d|zod\/mini|zod\/v4\/\w+|@hono\/zod-openapi)$/;
 /** Libraries tRPC accepts as input parsers, besides zod: their schemas validate, but we do not read their fields. */
 const OTHER_SCHEMA_MODULE = /^(?:yup|valibot|superstruct|arktype|@sinclair\/typebox|joi|effect|@effect\/schema|runtypes|myzod|io-ts)(?:\/.*)?$/;
 
 /** Modifiers after which the output is whatever a function returns: the declared type no longer says what arrives. */
 const OUTPUT_CHANGING = new Set(['transform', 'pipe', 'preprocess', 'overwrite']);
 /** Object modifiers that keep the shape's declared fields. */
-const SHAPE_KEEPING = new Set(['strict', 'strip', 'passthrough', 'loose', 'partial', 'deepPartial', 'required', 'describe', 'optional', 'nullable', 'nullish', 'default', 'refine', 'superRefine', 'check', 'brand', 'readonly', 'catch', 'pick', 'omit', 'meta']);
+const SHAPE_KEEPING = new Set(['strict', 'strip', 'passthrough', 'loose', 'partial', 'deepPartial', 'required', 'describe', 'optional', 'nullable', 'nullish', 'default', 'refine', 'superRefine', 'check', 'brand', 'readonly', 'catch', 'pick', 'omit', 'meta', 'openapi']);
 
 const MAX_DEPTH = 12;
 
@@ -34,7 +35,12 @@ export interface InputSchema {
   library?: string;
   /** For a zod object schema: the fields it declares. */
   fields: ValidatedField[];
+  /** The schema keeps keys it does not declare (`.passthrough()`, `.catchall()`, `z.looseObject()`): the input may hold more than `fields`. */
+  keepsUnknownKeys?: true;
 }
+
+/** Zod modifiers and constructors whose output keeps keys the shape does not declare. */
+const KEY_KEEPING_STEPS: ReadonlySet<string> = new Set(['passthrough', 'catchall', 'loose', 'looseObject', 'record', 'any', 'unknown']);
 
 /** What a `.input(schema)` argument is and which fields it declares (zod object schemas only). */
 export function readInputSchema(modules: ModuleIndex, file: ScannedSourceFile, schema: ts.Expression): InputSchema {
@@ -46,7 +52,7 @@ export function readInputSchema(modules: ModuleIndex, file: ScannedSourceFile, s
     const restricted = reader.restriction(fieldSchema, 0);
     return { part: 'body', field, ...(restricted ? { restricted } : {}), ...(reader.isScalar(fieldSchema, 0) ? { scalar: true as const } : {}) };
   });
-  return { library, fields };
+  return { library, fields, ...(reader.keepsUnknownKeys(resolved, 0) ? { keepsUnknownKeys: true as const } : {}) };
 }
 
 
@@ -143,6 +149,22 @@ class ZodReader {
       }
     }
     return fields;
+  }
+
+  /**
+   * Whether the parsed object may hold keys its shape does not declare: a key-keeping modifier or
+   * constructor anywhere in its chain, in a schema it extends or merges, or a schema we cannot follow.
+   */
+  keepsUnknownKeys(schema: Located, depth: number): boolean {
+    if (depth > MAX_DEPTH) return true;
+    const resolved = this.resolve(schema, depth + 1);
+    if (!resolved || !ts.isCallExpression(resolved.node)) return true;
+    const { steps, root } = builderChain(resolved.node);
+    if (steps.some((step) => KEY_KEEPING_STEPS.has(step.name))) return true;
+    const merged = steps.filter((step) => (step.name === 'merge' || step.name === 'and') && step.call?.arguments[0]);
+    if (merged.some((step) => this.keepsUnknownKeys({ node: step.call!.arguments[0]!, file: resolved.file }, depth + 1))) return true;
+    if (this.rootIsNamespace(root, resolved.file)) return false;
+    return ts.isIdentifier(root) ? this.keepsUnknownKeys({ node: root, file: resolved.file }, depth + 1) : true;
   }
 
   /** Whether the parsed value is one string, number or boolean, never an object or array: `z.string().max(50)`, `z.enum([...])`. */
