@@ -12,6 +12,7 @@ import type { ModuleIndex } from '../names/index.js';
 import { answersTooManyRequests } from './rate-limits.js';
 import { CONFIGURED_SECRET, comparesConfiguredSecret, serverSecretComparison } from './configured-secret.js';
 import { OPERATIONS } from './route.js';
+import { CAPABILITY_KEY } from '../access/lookup-keys.js';
 
 /** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */
 const CREDENTIAL_ENTRY_SEGMENT = /^(?:login|log-in|signin|sign-in|signup|sign-up|oauth2?|sso|saml)$/;
@@ -219,6 +220,12 @@ export function publicByDesignReason(input: {
   if ((input.method === 'GET' || input.method === 'HEAD') && segments.length >= 2 && PROFILE_HANDLE.test(segments.at(-1)!) && PROFILE_COLLECTION.test(segments.at(-2)!)) {
     return `${segments.slice(-2).join('/')}: a public profile by handle`;
   }
+  // `GET /share/:shareToken`, tRPC `reports.getByLinkId`: a read addressed by a capability the client
+  // holds (a share link, a customer portal, an invitation), which is the permission itself.
+  if (input.method === 'GET' || input.method === 'HEAD' || input.method === 'QUERY') {
+    const capability = capabilityAddress(segments, (OPERATIONS as readonly string[]).includes(input.method) ? last : undefined);
+    if (capability) return `${capability}: read by a capability the client holds (a share link, portal or invitation), which is the permission`;
+  }
   // A GraphQL or tRPC operation's name is one identifier worded with hyphens (`createPasswordReset` ->
   // `create-password-reset`): its words are split like camelCase; an HTTP segment's hyphens stay.
   const operation = (OPERATIONS as readonly string[]).includes(input.method);
@@ -286,6 +293,26 @@ export function publicByDesignReason(input: {
     if (refusal) return `first-run ${setup} that refuses once configured (${refusal})`;
   }
   return undefined;
+}
+
+/** Names of a value that is itself the permission to read what it addresses: a share link's or portal's id, a token. */
+const CAPABILITY_NAME = new RegExp(`${CAPABILITY_KEY.source}|^portal_?(?:id|key|code|slug)$`, 'i');
+
+/**
+ * The capability a read is addressed by: a path parameter named as one (`:shareToken`, `[linkId]`,
+ * `{inviteCode}`), or an operation named for looking up by one (`getByPortalId`, worded `get-by-portal-id`).
+ */
+function capabilityAddress(segments: readonly string[], operation: string | undefined): string | undefined {
+  for (const segment of segments) {
+    const parameter = /^(?::|\[|\{)([A-Za-z_][\w]*)(?:\]|\})?$/.exec(segment)?.[1];
+    if (parameter && CAPABILITY_NAME.test(parameter)) return segment;
+  }
+  if (!operation) return undefined;
+  const words = operation.split('-');
+  const by = words.lastIndexOf('by');
+  if (by < 0 || by === words.length - 1) return undefined;
+  const key = words.slice(by + 1).map((word, index) => (index === 0 ? word : word.charAt(0).toUpperCase() + word.slice(1))).join('');
+  return CAPABILITY_NAME.test(key) ? operation : undefined;
 }
 
 /** A path parameter that is a person's chosen public handle, not a record id. */
