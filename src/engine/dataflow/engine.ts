@@ -2,8 +2,9 @@ import { ts } from '#typescript';
 import type { AnalysisFailures } from '../analysis-failures.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { exitsEarly, isFunctionLike, isOuterExpression, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
+import { classifyCall } from '../ast/data-access.js';
 import { literalDecision, literalValueOf, reachableClauses, reassignedNames, requiresDefined, runtimeParameters, unpassedParameters, type LiteralValue } from '../ast/guards.js';
-import { bindingNames, bindingValue, contextMemberRead, contextMemberValues, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
+import { bindingNames, bindingValue, contextMemberRead, contextMemberValues, localBinding, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import type { Route } from '../routes/route.js';
 import { initialParameterOrigins, middlewareOptionsOrigin } from './sources.js';
 import { existingRecordKeyChecks } from '../ast/record-checks.js';
@@ -114,6 +115,14 @@ interface AnalysisContext {
    */
   memberWrites?: Map<string, ValueOrigin>;
 }
+
+/** Builder-chain links followed down from a call to find the data access it belongs to. */
+const MAX_CHAIN_LINKS = 12;
+const MAX_FILTER_DEPTH = 6;
+/** Builder links that add to a chain's filter (knex, drizzle, TypeORM, Kysely). */
+const WHERE_LINKS: ReadonlySet<string> = new Set(['where', 'andWhere']);
+/** Filter keys that let records other than the ones named through: alternatives and negations (Prisma, Mongo, Sequelize). */
+const ALTERNATIVE_FILTER_KEYS: ReadonlySet<string> = new Set(['OR', 'NOT', 'not', '$or', '$nor', '$ne', '$nin', '$not', 'notIn', 'orWhere']);
 
 /**
  * Demand-driven, cross-file taint analysis starting at route handlers. Each reachable function is
@@ -962,7 +971,62 @@ export class DataflowEngine {
     if (argumentOrigins.length > 0 && argumentOrigins.every((argument) => argument.kind === 'constant') && PROPAGATING_FUNCTIONS.test(calleeName)) {
       return { kind: 'constant' };
     }
-    return { kind: 'unknown' };
+    return (ts.isCallExpression(call) && this.callerOwnRecord(call, context)) || { kind: 'unknown' };
+  }
+
+  /**
+   * `await prisma.membership.findFirst({ where: { userId: session.user.id } })`, drizzle
+   * `db.select().from(users).where(eq(users.id, userId))`: a read whose filter holds nothing but the
+   * caller's own values picks the caller's record, so what it holds (`membership.orgId`, `user.teamId`)
+   * is the caller's too: the tenant a middleware puts on the context for every procedure after it.
+   */
+  private callerOwnRecord(call: ts.CallExpression, context: AnalysisContext): ValueOrigin | undefined {
+    // The call and the links below it in a builder chain (`.limit(1)` on `.where(...)` on `.from(users)`).
+    const links: ts.CallExpression[] = [];
+    for (let current: ts.Expression = call; ts.isCallExpression(current) && links.length < MAX_CHAIN_LINKS; ) {
+      links.push(current);
+      const callee = skipOuterExpressions(current.expression);
+      if (!ts.isPropertyAccessExpression(callee)) break;
+      current = skipOuterExpressions(callee.expression);
+    }
+    const readAt = links.findIndex((link) => classifyCall(link, context.fn.file, [], this.modules)?.operation === 'read');
+    if (readAt < 0) return undefined;
+    const access = classifyCall(links[readAt]!, context.fn.file, [], this.modules)!;
+    // The filter: the read's own arguments (`findFirst({ where })`), and the `.where(...)` links above it in a chain.
+    // In a chain the read link's arguments name the table (`.from(users)`): its `.where(...)` links are the filter.
+    const whereLinks = links.slice(0, readAt).filter((link) => WHERE_LINKS.has(calleeText(skipOuterExpressions(link.expression), false).split('.').pop() ?? ''));
+    const filters = whereLinks.length > 0 ? whereLinks.flatMap((link) => [...link.arguments]) : [...links[readAt]!.arguments];
+    if (filters.length === 0) return undefined;
+    const origin = joinOrigins(filters.map((filter) => this.filterOrigin(filter, context, 0)));
+    return origin.kind === 'principal' ? { kind: 'principal', label: `the caller's ${access.model ?? 'record'} (by ${origin.label})` } : undefined;
+  }
+
+  /**
+   * What a lookup filter is keyed by, read as the database reads it: object filters member by member,
+   * drizzle `eq(column, value)` by its value, `and(...)` by all its parts, a filter callback by what it
+   * returns. Alternatives and negations (`or`, `OR`, `ne`, `$ne`) pick records besides the caller's: unknown.
+   */
+  private filterOrigin(filter: ts.Expression, context: AnalysisContext, depth: number): ValueOrigin {
+    const node = skipOuterExpressions(filter);
+    if (depth > MAX_FILTER_DEPTH) return { kind: 'unknown' };
+    if (ts.isObjectLiteralExpression(node)) {
+      const parts: ValueOrigin[] = [];
+      for (const property of node.properties) {
+        const name = property.name && propertyNameText(property.name);
+        if (name && ALTERNATIVE_FILTER_KEYS.has(name)) return { kind: 'unknown' };
+        if (ts.isPropertyAssignment(property)) parts.push(this.filterOrigin(property.initializer, context, depth + 1));
+        else if (ts.isShorthandPropertyAssignment(property)) parts.push(this.origin(property.name, context));
+        else return { kind: 'unknown' };
+      }
+      return parts.length > 0 ? joinOrigins(parts) : { kind: 'constant' };
+    }
+    if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) return this.filterOrigin(node.body, context, depth + 1);
+    if (ts.isCallExpression(node)) {
+      const name = filterOperatorName(skipOuterExpressions(node.expression));
+      if (name === 'and') return joinOrigins(node.arguments.map((argument) => this.filterOrigin(argument, context, depth + 1)));
+      if (name === 'eq' && node.arguments.length === 2) return this.origin(node.arguments[1]!, context);
+    }
+    return this.origin(node, context);
   }
 
   /**
@@ -1316,6 +1380,8 @@ export class DataflowEngine {
     const values = contextMemberValues(this.modules, name).filter((value) => value.context === contextName);
     let agreed: ValueOrigin | undefined;
     for (const { value, file, middleware } of values) {
+      // A middleware that hands the member on as it arrived adds nothing: the ones that set it decide.
+      if (handsOnIncomingMember(value, name, contextName)) continue;
       const nested: AnalysisContext = { fn: { file, node: middleware, name: '<middleware>' }, route, scope: { values: new Map() }, depth: context.depth + 1, evaluated: new Map(), returns: [] };
       const options = middleware.parameters[0];
       if (options) this.bindName(options.name, middlewareOptionsOrigin(options, file.path, contextName, safeAction), nested);
@@ -1847,6 +1913,39 @@ function answeredWith401(call: ts.CallExpression | ts.NewExpression): boolean {
 }
 
 /** One field read out of an input bag, named by its path (`input.teamId`): the bag's taint, for that field alone. */
+/** A filter operator by the name its library gives it: `eq`, also when a filter callback renames it (`(m, { eq: equals }) => equals(...)`). */
+function filterOperatorName(callee: ts.Expression): string {
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  if (!ts.isIdentifier(callee)) return '';
+  const binding = localBinding(callee);
+  if (binding && ts.isParameter(binding) && ts.isObjectBindingPattern(binding.name)) {
+    const element = binding.name.elements.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === callee.text);
+    if (element?.propertyName) return propertyNameText(element.propertyName) ?? callee.text;
+  }
+  return callee.text;
+}
+
+/**
+ * `next({ ctx: { teamId: ctx.teamId } })`, `const { teamId } = opts.ctx; return opts.next({ ctx: { teamId } })`,
+ * `({ ctx: { teamId }, next }) => next({ ctx: { teamId } })`: the member as an earlier middleware set it.
+ */
+function handsOnIncomingMember(value: ts.Expression, name: string, contextName: string): boolean {
+  const node = skipOuterExpressions(value);
+  const isContext = (expression: ts.Expression | undefined): boolean => {
+    const base = expression && skipOuterExpressions(expression);
+    return !!base && ((ts.isIdentifier(base) && base.text === contextName) || (ts.isPropertyAccessExpression(base) && base.name.text === contextName));
+  };
+  if (ts.isPropertyAccessExpression(node)) return node.name.text === name && isContext(node.expression);
+  if (!ts.isIdentifier(node)) return false;
+  const binding = localBinding(node);
+  if (!binding || !ts.isObjectBindingPattern(binding.name)) return false;
+  const memberBound = (pattern: ts.ObjectBindingPattern) =>
+    pattern.elements.some((element) => ts.isIdentifier(element.name) && element.name.text === node.text && (element.propertyName ? propertyNameText(element.propertyName) : element.name.text) === name);
+  if (ts.isVariableDeclaration(binding)) return isContext(binding.initializer) && memberBound(binding.name);
+  // A parameter destructured as `{ ctx: { teamId } }`.
+  return binding.name.elements.some((element) => element.propertyName !== undefined && propertyNameText(element.propertyName) === contextName && ts.isObjectBindingPattern(element.name) && memberBound(element.name));
+}
+
 function memberTaint(taint: Taint, field: string): Taint {
   return { ...withoutInputBag(taint), source: { ...taint.source, label: `${taint.source.label}.${field}` } };
 }
