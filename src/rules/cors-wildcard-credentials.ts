@@ -5,6 +5,7 @@ import type { RuleContext } from '../engine/rule-api.js';
 import { ALLOW_CREDENTIALS_HEADER, ALLOW_ORIGIN_HEADER, CORS_LIBRARIES, HEADER_SETTERS, NEST_CORS, type CorsLibrary } from '../models/cors.js';
 import type { ScannedSourceFile, Severity } from '../types.js';
 import { defineRule } from './define-rule.js';
+import { inDevelopmentBranch } from './utils/development-guards.js';
 
 /** The parts of a CORS library's behaviour the judgement needs (a Nest app has no package entry of its own). */
 type CorsSemantics = Pick<CorsLibrary, 'defaultOrigin' | 'wildcardWithCredentials' | 'originFunction'>;
@@ -115,6 +116,8 @@ function judgeOptions(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallEx
 }
 
 function report(ctx: RuleContext, file: ScannedSourceFile, node: ts.Node, what: string, kind: PermissiveOrigin['kind']): void {
+  // `if (isProduction) { allowlist } else { origin: true }`: a developer's machine, never the deployed API.
+  if (inDevelopmentBranch(node)) return;
   const severity: Severity = kind === 'wildcard' ? 'medium' : 'high';
   const consequence =
     kind === 'wildcard'
