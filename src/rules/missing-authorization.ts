@@ -23,6 +23,10 @@ const IN_HANDLER_ROLE_CHECK =
 // `requireAccess({ auth, permission, ids })`, `requireDatasetMutationAccess(auth, id)`: a permission check on the objects the request names
 // that throws when the caller lacks it (`checkAccess` may only answer, so it needs a rejection beside it).
 const REJECTING_ACCESS_CHECK = /\b(?:require|assert|ensure)\w*Access\s*\(/;
+// The caller compared with the administrator the deployment configures (`user.id === Number(process.env.NEXT_PUBLIC_ADMIN || 1)`,
+// `process.env.ADMIN_EMAIL !== session.user.email`, `ADMIN_IDS.includes(user.id)`): an administrator check by identity.
+const CONFIGURED_ADMIN_IDENTITY =
+  /(?:\.\s*(?:id|email|sub|userId|uid)|\b(?:userId|user_id|uid))\s*[!=]==?[^;\n]*?\b(?:process\.env|env|config)\s*\.\s*\w*ADMIN\w*|\b(?:process\.env|env|config)\s*\.\s*\w*ADMIN\w*[^;\n]*?[!=]==?\s*[\w$.?]*\.\s*(?:id|email|sub|userId|uid)\b|\b\w*ADMIN\w*\s*\.\s*(?:includes|has|some)\s*\([^)]*\.\s*(?:id|email|sub|userId|uid)\b/;
 // Code that branches on the caller's role is role-aware, even when the branch answers rather than rejects.
 const ROLE_BRANCH = /\bif\s*\(\s*!?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|role|roles)\b/;
 // Permission predicates (`canViewUsers(auth)`) answer through a helper such as `unauthorized()`.
@@ -103,7 +107,7 @@ export default defineRule({
         continue;
       }
       // The server's context check (`context.validatePermissions(...)`) throws by itself: no rejection need be written.
-      if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText) || REJECTING_ACCESS_CHECK.test(facts.bodyText) || CONTEXT_PERMISSION_CHECK.test(facts.bodyText) || callsDestructuredContextPermissionCheck(facts.handler)) {
+      if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText) || CONFIGURED_ADMIN_IDENTITY.test(facts.bodyText) || REJECTING_ACCESS_CHECK.test(facts.bodyText) || CONTEXT_PERMISSION_CHECK.test(facts.bodyText) || callsDestructuredContextPermissionCheck(facts.handler)) {
         ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the handler checks a role or permission and rejects` });
         continue;
       }
