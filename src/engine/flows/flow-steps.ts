@@ -42,7 +42,8 @@ const STEP_WORDS: Array<{ kind: StepKind; words: string[][] }> = [
   },
   { kind: 'approval', words: [['approve'], ['approval'], ['reject'], ['refuse'], ['decline'], ['deny'], ['accept'], ['execute'], ['sign', 'off'], ['submit']] },
   { kind: 'coupon', words: [['redeem'], ['apply', 'coupon'], ['apply', 'promo'], ['apply', 'voucher'], ['apply', 'discount'], ['gift', 'card'], ['claim']] },
-  { kind: 'password-reset', words: [['reset', 'password'], ['password', 'reset'], ['reset', 'token']] },
+  // Under an auth path `reset` is the password's (`POST /auth/reset`).
+  { kind: 'password-reset', words: [['reset', 'password'], ['password', 'reset'], ['reset', 'token'], ['auth', 'reset']] },
   {
     kind: 'verification',
     words: [['verify'], ['verification'], ['activate'], ['otp'], ['2fa'], ['mfa'], ['totp'], ['confirm', 'email'], ['confirm', 'code'], ['verify', 'code'], ['confirm', 'phone'], ['confirm', 'account']],
@@ -54,6 +55,9 @@ const STEP_WORDS: Array<{ kind: StepKind; words: string[][] }> = [
   { kind: 'data-export', words: [['export', 'data'], ['data', 'export']] },
   { kind: 'cancellation', words: [['cancel']] },
 ];
+
+/** How a step found by words other than its own name is called in messages. */
+const STEP_LABELS: ReadonlyMap<string, string> = new Map([['auth reset', 'password reset']]);
 
 /** Settings records named after the flow they configure (`FulfillmentMethod`, `ShippingRestriction`, `PaymentOptions`). */
 const CONFIGURATION_NOUNS = new Set(['method', 'methods', 'type', 'types', 'restriction', 'restrictions', 'rule', 'rules', 'option', 'options', 'setting', 'settings', 'provider', 'providers', 'zone', 'zones', 'rate', 'rates', 'template', 'templates', 'config', 'configuration']);
@@ -147,7 +151,7 @@ function matchStep(route: Pick<Route, 'path' | 'kind'> & { handler?: { name: str
   for (const { kind, words: sequences } of STEP_WORDS) {
     for (const sequence of sequences) {
       if (sequence.length > bestLength && sequence.every((word) => words.has(word))) {
-        best = { kind, because: sequence.join(' ') };
+        best = { kind, because: STEP_LABELS.get(sequence.join(' ')) ?? sequence.join(' ') };
         bestLength = sequence.length;
       }
     }
