@@ -7,7 +7,7 @@ import type { CheckedInput, HttpMethod, Operation, ParameterInput, RouteDefiniti
 import { inputPathReads } from './argument-access.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { bootstrapFor, placeholderFor, readBootstraps, readModules, targetSelects, type Bootstrap, type MiddlewareBinding, type ModuleFacts } from './application.js';
-import { appliedDecorator, decoratorOrigin, MetadataReads, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
+import { appliedDecorator, decoratorOrigin, MetadataReads, metadataReadingHelpers, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
 import { staticStrings } from './values.js';
 import { FRAMEWORK_PERMISSION_DECORATORS, OWNER_PERMISSION_VALUES, PUBLIC_PERMISSION_VALUES } from '../../../models/auth.js';
 import { joinRoutePath } from '../../routes/route-path.js';
@@ -556,9 +556,12 @@ function passesWithoutMetadata(guardClass: NonNullable<ReturnType<typeof guardCl
     if (returned.kind === ts.SyntaxKind.TrueKeyword) return true;
     return ts.isCallExpression(returned) && returned.arguments.length === 0 && ts.isPropertyAccessExpression(returned.expression) && returned.expression.name.text === 'handle';
   };
+  // `const options = getAuthenticatedOptions(this.reflector, handler)`: a helper reads it for the guard.
+  const readsMetadata = (declaration: ts.VariableDeclaration, initializer: ts.Expression) =>
+    REFLECTOR_READ.test(initializer.getText(sourceFile)) || metadataReadingHelpers(modules, method.file, declaration).length > 0;
   const visit = (node: ts.Node): void => {
     if (passes || (node !== body && ts.isFunctionLike(node))) return;
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && REFLECTOR_READ.test(node.initializer.getText(sourceFile))) readNames.add(node.name.text);
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && readsMetadata(node, node.initializer)) readNames.add(node.name.text);
     if (ts.isIfStatement(node) && isAbsent(node.expression) && returnsTrue(node.thenStatement)) passes = true;
     ts.forEachChild(node, visit);
   };
