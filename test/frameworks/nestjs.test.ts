@@ -719,4 +719,94 @@ export class StatusController {
     expect(renderer?.evidence).toContain('WebService.render');
     expect(renderer?.evidence).toContain('RecoveryService.render');
   });
+
+  it('gives an APP_GUARD only to the routes of the app whose root module tree declares it, for two apps in one folder', () => {
+    const dir = makeProject({
+      'package.json': nestPackage,
+      'src/workers/api.ts': `
+import { NestFactory } from '@nestjs/core';
+import { ApiModule } from '../app.module';
+async function bootstrap() {
+  const app = await NestFactory.create(ApiModule);
+  await app.listen(3000);
+}
+bootstrap();
+`,
+      'src/workers/recovery.ts': `
+import { NestFactory } from '@nestjs/core';
+import { RecoveryModule } from '../app.module';
+async function bootstrap() {
+  const app = await NestFactory.create(RecoveryModule);
+  await app.listen(3001);
+}
+bootstrap();
+`,
+      'src/guards.ts': `
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+@Injectable()
+export class SessionGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    if (!context.switchToHttp().getRequest().headers.authorization) throw new UnauthorizedException();
+    return true;
+  }
+}
+@Injectable()
+export class RecoveryTokenGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    if (!context.switchToHttp().getRequest().cookies.recovery_token) throw new UnauthorizedException();
+    return true;
+  }
+}
+`,
+      'src/app.module.ts': `
+import { Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AlbumsModule } from './albums.module';
+import { SessionGuard, RecoveryTokenGuard } from './guards';
+import { TimingInterceptor } from './timing.interceptor';
+import { RecoveryController } from './recovery.controller';
+const commonProviders = [{ provide: APP_INTERCEPTOR, useClass: TimingInterceptor }];
+@Module({ imports: [AlbumsModule], providers: [...commonProviders, { provide: APP_GUARD, useClass: SessionGuard }] })
+export class ApiModule {}
+@Module({ controllers: [RecoveryController], providers: [...commonProviders, { provide: APP_GUARD, useClass: RecoveryTokenGuard }] })
+export class RecoveryModule {}
+`,
+      'src/timing.interceptor.ts': `
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+@Injectable()
+export class TimingInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler) { return next.handle(); }
+}
+`,
+      'src/albums.module.ts': `
+import { Module } from '@nestjs/common';
+import { AlbumsController } from './albums.controller';
+@Module({ controllers: [AlbumsController] })
+export class AlbumsModule {}
+`,
+      'src/albums.controller.ts': `
+import { Controller, Delete, Param } from '@nestjs/common';
+@Controller('albums')
+export class AlbumsController {
+  @Delete(':id')
+  remove(@Param('id') id: string) { return id; }
+}
+`,
+      'src/recovery.controller.ts': `
+import { Controller, Post } from '@nestjs/common';
+@Controller('recovery')
+export class RecoveryController {
+  @Post('restore')
+  restore() { return {}; }
+}
+`,
+    });
+    const routes = loadRoutes(dir, [nestjsAdapter]);
+    expect(routes.map((route) => [route.id, route.auth])).toEqual([
+      ['DELETE /albums/:id', 'authenticated'],
+      ['POST /recovery/restore', 'authenticated'],
+    ]);
+    expect(middlewareSummary(routes[0]!)).toEqual(['SessionGuard auth global', 'TimingInterceptor other global']);
+    expect(middlewareSummary(routes[1]!)).toEqual(['RecoveryTokenGuard auth global', 'TimingInterceptor other global']);
+  });
 });

@@ -67,13 +67,18 @@ function discoverNestRoutes(context: AdapterContext): RouteDefinition[] {
   const { modules } = context;
   const bootstraps = readBootstraps(modules, context.sourceFiles);
   const moduleFacts = readModules(modules, context.sourceFiles);
-  const globals = new Map<Bootstrap | undefined, GlobalEnhancers>();
-  const globalsFor = (filePath: string): GlobalEnhancers => {
+  const globals = new Map<Bootstrap | undefined, Map<string, GlobalEnhancers>>();
+  const rootIds = new Map<ts.Node, number>();
+  const globalsFor = (filePath: string, controller: ts.Node): GlobalEnhancers => {
     const bootstrap = bootstrapFor(bootstraps, filePath);
-    let found = globals.get(bootstrap);
+    const apps = moduleFacts.applications.ofController(controller);
+    const key = [...apps].map((app) => rootIds.get(app) ?? rootIds.set(app, rootIds.size).get(app)!).sort().join(',');
+    let forBootstrap = globals.get(bootstrap);
+    if (!forBootstrap) globals.set(bootstrap, (forBootstrap = new Map()));
+    let found = forBootstrap.get(key);
     if (!found) {
-      found = globalEnhancers(bootstrap, bootstraps, moduleFacts);
-      globals.set(bootstrap, found);
+      found = globalEnhancers(bootstrap, bootstraps, moduleFacts, apps);
+      forBootstrap.set(key, found);
     }
     return found;
   };
@@ -87,27 +92,37 @@ function discoverNestRoutes(context: AdapterContext): RouteDefinition[] {
     for (const statement of file.sourceFile.statements) {
       if (!ts.isClassDeclaration(statement)) continue;
       const controller = controllers ? discovery.controllerDecorator(file, statement) : undefined;
-      if (controller) routes.push(...discovery.routesOf(file, statement, controller, globalsFor(file.path), moduleFacts.controllerPrefixes.get(statement) ?? ''));
+      if (controller) routes.push(...discovery.routesOf(file, statement, controller, globalsFor(file.path, statement), moduleFacts.controllerPrefixes.get(statement) ?? ''));
       const resolver = resolvers ? discovery.resolverDecorator(file, statement) : undefined;
-      if (resolver) routes.push(...discovery.operationsOf(file, statement, resolver, globalsFor(file.path)));
+      if (resolver) routes.push(...discovery.operationsOf(file, statement, resolver, globalsFor(file.path, statement)));
     }
   }
   return routes;
 }
 
-/** APP_* providers count for the app whose folder holds them; ones outside every app folder (shared libraries) count everywhere. */
-function globalEnhancers(bootstrap: Bootstrap | undefined, bootstraps: readonly Bootstrap[], moduleFacts: ModuleFacts): GlobalEnhancers {
+/**
+ * APP_* providers count for the app whose folder holds them; ones outside every app folder (shared
+ * libraries) count everywhere. Where the module trees say which app (root module) the controller and
+ * a provider are part of, a provider only another app's tree declares does not count.
+ */
+function globalEnhancers(bootstrap: Bootstrap | undefined, bootstraps: readonly Bootstrap[], moduleFacts: ModuleFacts, apps: ReadonlySet<ts.Node>): GlobalEnhancers {
   const belongs = (reference: EnhancerReference) => {
     const owner = bootstrapFor(bootstraps, reference.file.path);
     return owner === undefined || owner === bootstrap || bootstraps.length <= 1;
   };
+  const inApp = (reference: EnhancerReference) => {
+    const providerApps = moduleFacts.applications.ofProvider(reference);
+    // Unknown on either side (an import we could not read): keep it, as before.
+    return apps.size === 0 || providerApps.size === 0 || [...providerApps].some((app) => apps.has(app));
+  };
+  const provided = (reference: EnhancerReference) => belongs(reference) && inApp(reference);
   const { providers } = moduleFacts;
   return {
     middleware: moduleFacts.middleware.filter((binding) => binding.middleware.every(belongs)),
     ...(bootstrap ? { bootstrap } : {}),
-    guards: [...(bootstrap?.guards ?? []), ...providers.guards.filter(belongs)],
-    interceptors: [...(bootstrap?.interceptors ?? []), ...providers.interceptors.filter(belongs)],
-    pipes: [...(bootstrap?.pipes ?? []), ...providers.pipes.filter(belongs)],
+    guards: [...(bootstrap?.guards ?? []), ...providers.guards.filter(provided)],
+    interceptors: [...(bootstrap?.interceptors ?? []), ...providers.interceptors.filter(provided)],
+    pipes: [...(bootstrap?.pipes ?? []), ...providers.pipes.filter(provided)],
   };
 }
 
