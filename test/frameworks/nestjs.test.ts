@@ -641,12 +641,23 @@ export class LibraryController {
   @Secured({ admin: true })
   scan() { return {}; }
 }
+@Controller('oauth')
+export class OAuthController {
+  @Post('callback')
+  finish() { return {}; }
+  @Post('link')
+  @Secured()
+  link() { return {}; }
+}
 `,
     });
     const routes = loadRoutes(dir, [nestjsAdapter]);
+    // A sign-in step is public by its name, unless its own decorator turned the opt-in guard on.
     expect(routes.map((route) => [route.id, route.auth])).toEqual([
       ['GET /library/ping', 'public'],
       ['POST /library/scan', 'authenticated'],
+      ['POST /oauth/callback', 'public'],
+      ['POST /oauth/link', 'authenticated'],
     ]);
     expect(routes[0]!.middleware[0]!.evidence).toContain('lets this route through');
     expect(routes[1]!.middleware[0]!.evidence).toContain('checks @Secured({ admin: true })');

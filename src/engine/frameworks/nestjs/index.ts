@@ -367,19 +367,21 @@ class ControllerDiscovery {
         publicMark ??= { mark: valued, guard: middleware.name };
         continue;
       }
+      // An opt-in guard (`if (!options) return true`) this route's decorator turns on: the route asks for it.
+      const requestedBy = valued && guardClass && (middleware.kind === 'auth' || middleware.kind === 'role') && passesWithoutMetadata(guardClass, this.modules) ? { requestedBy: `${valued.label} (${valued.file}:${valued.line})` } : {};
       if (valued && sentinels?.owner) {
         // `@Allow(Permission.Owner)`: the guard lets any caller through as the owner of what the
         // handler scopes to; no role it names makes the route privileged, the handler's checks decide.
-        kept.push({ ...middleware, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), whose ${sentinels.owner} admits any caller as the owner of what the handler scopes to` });
+        kept.push({ ...middleware, ...requestedBy, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), whose ${sentinels.owner} admits any caller as the owner of what the handler scopes to` });
         continue;
       }
       if (valued && valued.values.length === 0 && (middleware.kind === 'auth' || middleware.kind === 'role')) {
         // `@Authenticated()` read by a guard that signs the caller in: the mark names no role to compare.
-        kept.push({ ...middleware, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), which names no role or permission` });
+        kept.push({ ...middleware, ...requestedBy, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), which names no role or permission` });
         continue;
       }
       if (valued) {
-        kept.push({ ...middleware, kind: 'role', roles: valued.values, evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line})` });
+        kept.push({ ...middleware, ...requestedBy, kind: 'role', roles: valued.values, evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line})` });
         continue;
       }
       if (middleware.kind === 'role' && reads.size > 0 && guardClass && lets(guardClass, this.modules)) {
