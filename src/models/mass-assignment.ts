@@ -62,6 +62,15 @@ export const NON_WHITELISTING_VALIDATORS = /^(?:body|check|checkSchema|oneOf)\s*
 export const KEY_KEEPING_SCHEMA = /\.\s*(?:passthrough|catchall|loose)\s*\(|\bz\s*\.\s*(?:any|unknown|record|looseObject)\s*\(/;
 
 /** NestJS: ValidationPipe options that drop (or reject) properties a DTO does not declare. */
+/**
+ * zod-for-Nest packages: their ZodValidationPipe replaces a `@Body()` typed with a class made by
+ * `createZodDto(schema)` with the schema's parse, which drops unknown keys unless the schema keeps them.
+ */
+export const ZOD_DTO_PACKAGES: Readonly<Record<string, { pipe: string; dtoFactory: string }>> = {
+  'nestjs-zod': { pipe: 'ZodValidationPipe', dtoFactory: 'createZodDto' },
+  '@anatine/zod-nestjs': { pipe: 'ZodValidationPipe', dtoFactory: 'createZodDto' },
+};
+
 export const NEST_WHITELIST_OPTION = /\b(?:whitelist|forbidNonWhitelisted)\s*:\s*true\b/;
 
 /**

@@ -7,6 +7,9 @@
 /** Validation middleware packages and what their exports do: 'validation', or 'other' for the rest of a package. */
 export const VALIDATION_PACKAGES: Readonly<Record<string, Readonly<Record<string, 'validation' | 'other'>>>> = {
   '@nestjs/common': { ValidationPipe: 'validation', ParseIntPipe: 'validation', ParseUUIDPipe: 'validation', ParseBoolPipe: 'validation', ParseEnumPipe: 'validation', ParseFloatPipe: 'validation', ParseArrayPipe: 'validation', ParseFilePipe: 'validation', '*': 'other' },
+  // zod for Nest: the pipe parses each `createZodDto(schema)` class with its schema (mass-assignment.ts ZOD_DTO_PACKAGES); the serializer interceptor shapes responses.
+  'nestjs-zod': { ZodValidationPipe: 'validation', createZodValidationPipe: 'validation', '*': 'other' },
+  '@anatine/zod-nestjs': { ZodValidationPipe: 'validation', '*': 'other' },
   'express-validator': { '*': 'validation' },
   celebrate: { '*': 'validation' },
   'express-joi-validation': { '*': 'validation' },

@@ -16,3 +16,15 @@ export const SERVER_RUNTIME_PACKAGES: ReadonlySet<string> = new Set([
   '@trpc/server', 'apollo-server', '@apollo/server', 'graphql-yoga', 'aws-lambda', '@types/aws-lambda', '@middy/core', 'middy',
   'serverless', '@vercel/node', '@netlify/functions', 'electron', 'astro', '@angular/ssr', '@nguniversal/express-engine', 'vite-plugin-ssr',
 ]);
+
+/**
+ * Frameworks of command-line programs: a class they run as a command (decorated with one of
+ * `decorators`, or extending one of `baseClasses`) prints to the terminal of the operator who ran
+ * it, not to a server's log.
+ */
+export const CLI_COMMAND_FRAMEWORKS: Readonly<Record<string, { decorators: readonly string[]; baseClasses: readonly string[] }>> = {
+  'nest-commander': { decorators: ['Command', 'SubCommand', 'RootCommand'], baseClasses: ['CommandRunner'] },
+  '@oclif/core': { decorators: [], baseClasses: ['Command'] },
+  '@oclif/command': { decorators: [], baseClasses: ['Command'] },
+  clipanion: { decorators: [], baseClasses: ['Command'] },
+};

@@ -9,8 +9,9 @@ import type { Route } from '../engine/routes/route.js';
 import { KNEX, ormMethods } from '../models/orms.js';
 import {
   DRIZZLE_VALUES_METHODS, FIELD_DROPPERS, FIELD_PICKERS, KEY_KEEPING_SCHEMA, NEST_WHITELIST_OPTION, NON_WHITELISTING_VALIDATORS, PRISMA_VALUES_PROPERTIES,
-  PRIVILEGED_FIELDS, PROPERTY_COPIERS, RECORD_SETTERS, VALUE_SETTING_OPERATORS, VALUES_ARGUMENT,
+  PRIVILEGED_FIELDS, PROPERTY_COPIERS, RECORD_SETTERS, VALUE_SETTING_OPERATORS, VALUES_ARGUMENT, ZOD_DTO_PACKAGES,
 } from '../models/mass-assignment.js';
+import { bindingValue } from '../engine/names/index.js';
 import { defineRule } from './define-rule.js';
 import { codeModel, entityModels, modelOfReceiver, type EntityModel } from './utils/entity-models.js';
 import { localDeclaration, routeLabel, routeOfSink, sinkSpan, sinkTrace } from './utils/tainted-sink.js';
@@ -79,6 +80,11 @@ export default defineRule({
           if (!whole) continue;
           if (whitelistedBefore(tainted, whole.taint, nestWhitelists)) {
             excuse = `the body ${whole.taint.source.label} is whitelisted before the handler (${whitelistEvidence(tainted, whole.taint, nestWhitelists)})`;
+            continue;
+          }
+          const zodDto = zodDtoParse(ctx, tainted.route, whole.taint);
+          if (zodDto) {
+            excuse = `the body ${whole.taint.source.label} is parsed before the handler (${zodDto})`;
             continue;
           }
           // A denylist of the privileged fields: the developer chose which to keep out.
@@ -491,6 +497,37 @@ function bodyPipe(route: Route, parameterName: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * `@Body() dto: UpdateLibraryDto` where `class UpdateLibraryDto extends createZodDto(UpdateLibrarySchema)`
+ * (nestjs-zod), under that package's ZodValidationPipe (APP_PIPE, useGlobalPipes or on the route): the
+ * handler receives the schema's parse, which drops keys the schema does not name unless the schema
+ * keeps them (`.passthrough()`, `z.looseObject`). How, or undefined.
+ */
+function zodDtoParse(ctx: RuleContext, route: Route, taint: Taint): string | undefined {
+  if (!/^@Body\(\) /.test(taint.source.label)) return undefined;
+  const parameterName = taint.source.label.slice('@Body() '.length).split('.')[0]!;
+  const pipe = route.middleware.find((middleware) => middleware.kind === 'validation' && Object.values(ZOD_DTO_PACKAGES).some((model) => new RegExp(`\\b${model.pipe}\\b`).test(middleware.name)));
+  const handler = route.handler?.node;
+  const parameter = handler?.parameters.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === parameterName);
+  const type = parameter?.type;
+  const file = handler && ctx.modules.fileOf(handler);
+  if (!pipe || !file || !type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
+  const binding = ctx.modules.resolveName(file, type.typeName.text);
+  const dto = bindingValue(binding);
+  if (binding?.kind !== 'declaration' || !dto || !ts.isClassDeclaration(dto)) return undefined;
+  const extended = dto.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+  const factoryCall = extended && skipOuterExpressions(extended);
+  if (!factoryCall || !ts.isCallExpression(factoryCall) || !ts.isIdentifier(factoryCall.expression) || !factoryCall.arguments[0]) return undefined;
+  const factory = ctx.modules.resolveName(binding.file, factoryCall.expression.text);
+  if (factory?.kind !== 'external' || ZOD_DTO_PACKAGES[factory.module]?.dtoFactory !== factory.importedName) return undefined;
+  // The schema as written, where the code declares it: one that keeps unknown keys whitelists nothing.
+  const schema = skipOuterExpressions(factoryCall.arguments[0]);
+  const schemaBinding = ts.isIdentifier(schema) ? ctx.modules.resolveName(binding.file, schema.text) : undefined;
+  const schemaValue = schemaBinding?.kind === 'declaration' ? bindingValue(schemaBinding) : schema;
+  if (schemaValue && KEY_KEEPING_SCHEMA.test(schemaValue.getText())) return undefined;
+  return `${pipe.name} parses ${type.typeName.text}, a ${factory.importedName}() class of ${factory.module}`;
 }
 
 /** `@Body() dto: CreateUserDto`: typed with a class (ValidationPipe validates and whitelists classes only, never interfaces or `any`). */

@@ -41,8 +41,9 @@ const SELF_CHECK = /(?:user|session\.user|principal|me|currentUser|caller)\s*\??
 // An operation named for the caller's own record, maybe after a verb: `activeCustomer`, `myProfile`,
 // `currentUser`, `me`, `updateActiveAdministrator` (as word paths).
 const SELF_OPERATION = /^(?:(?:get|update|set|edit|change|delete|remove)-)?(?:me|my|active|current|own|viewer)(?:-|$)/;
-// An authentication mechanism whose credential is itself privileged (infra/admin/service tokens).
-const PRIVILEGED_CREDENTIAL = /admin|infra|internal|staff|service.?account|machine|system|superuser|root/i;
+// An authentication mechanism whose credential is itself privileged (infra/admin/service tokens, and the
+// maintenance-mode token a server hands only to the administrator who put it into maintenance).
+const PRIVILEGED_CREDENTIAL = /admin|infra|internal|staff|service.?account|machine|system|superuser|root|maintenance/i;
 
 /** The helper an in-handler authentication names in its evidence (`... unless AdminApiAuthService.handleAdminAuth (file:line) verifies ...`). */
 function checkingHelperName(evidence: string): string | undefined {

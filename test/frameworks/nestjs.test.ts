@@ -590,4 +590,234 @@ export class PaymentsResolver {
     expect(routes[1]!.publicByDesign).toContain('honoured by Vendure AuthGuard (@vendure/core)');
     expect(middlewareSummary(routes[2]!)).toEqual(['@Allow(Permission.UpdateSettings) (Vendure AuthGuard) role route [UpdateSettings]']);
   });
+
+  it('reads an opt-in guard whose Reflector read is in a helper function outside its class', () => {
+    const dir = makeProject({
+      'package.json': nestPackage,
+      'src/route-options.ts': `
+import { SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+const ROUTE_OPTIONS = 'route-options';
+export const Secured = (options: { admin?: boolean } = {}) => SetMetadata(ROUTE_OPTIONS, options);
+export const routeOptionsOf = (reflector: Reflector, target: Function) => {
+  const options = reflector.getAllAndOverride<{ admin?: boolean } | undefined>(ROUTE_OPTIONS, [target]);
+  return options && { admin: false, ...options };
+};
+`,
+      'src/session.guard.ts': `
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { routeOptionsOf } from './route-options';
+@Injectable()
+export class SessionGuard implements CanActivate {
+  constructor(private reflector: Reflector) {}
+  canActivate(context: ExecutionContext): boolean {
+    const options = routeOptionsOf(this.reflector, context.getHandler());
+    if (!options) {
+      return true;
+    }
+    const request = context.switchToHttp().getRequest();
+    if (!request.headers.authorization) throw new UnauthorizedException();
+    return true;
+  }
+}
+`,
+      'src/app.module.ts': `
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { LibraryController } from './library.controller';
+import { SessionGuard } from './session.guard';
+@Module({ controllers: [LibraryController], providers: [{ provide: APP_GUARD, useClass: SessionGuard }] })
+export class AppModule {}
+`,
+      'src/library.controller.ts': `
+import { Controller, Get, Post } from '@nestjs/common';
+import { Secured } from './route-options';
+@Controller('library')
+export class LibraryController {
+  @Get('ping')
+  ping() { return 'pong'; }
+  @Post('scan')
+  @Secured({ admin: true })
+  scan() { return {}; }
+}
+@Controller('oauth')
+export class OAuthController {
+  @Post('callback')
+  finish() { return {}; }
+  @Post('link')
+  @Secured()
+  link() { return {}; }
+}
+`,
+    });
+    const routes = loadRoutes(dir, [nestjsAdapter]);
+    // A sign-in step is public by its name, unless its own decorator turned the opt-in guard on.
+    expect(routes.map((route) => [route.id, route.auth])).toEqual([
+      ['GET /library/ping', 'public'],
+      ['POST /library/scan', 'authenticated'],
+      ['POST /oauth/callback', 'public'],
+      ['POST /oauth/link', 'authenticated'],
+    ]);
+    expect(routes[0]!.middleware[0]!.evidence).toContain('lets this route through');
+    expect(routes[1]!.middleware[0]!.evidence).toContain('checks @Secured({ admin: true })');
+  });
+
+  it('reads app.get(service).middleware() of a service class passed in as a parameter typed with the classes it may be', () => {
+    const dir = makeProject({
+      'package.json': nestPackage,
+      'src/main.ts': `
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { configureHttp } from './configure';
+import { WebService } from './web.service';
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  await configureHttp(app, { renderer: WebService });
+}
+bootstrap();
+`,
+      'src/configure.ts': `
+import { INestApplication } from '@nestjs/common';
+import { RecoveryService } from './recovery.service';
+import { WebService } from './web.service';
+export async function configureHttp(app: INestApplication, { renderer }: { renderer: typeof WebService | typeof RecoveryService }) {
+  app.setGlobalPrefix('api');
+  app.use(app.get(renderer).render(['/api']));
+  await app.listen(3000);
+}
+`,
+      'src/web.service.ts': `
+export class WebService {
+  render(excluded: string[]) {
+    return (req: any, res: any, next: () => void) => {
+      if (excluded.some((prefix) => req.url.startsWith(prefix))) return next();
+      res.sendFile('index.html');
+    };
+  }
+}
+`,
+      'src/recovery.service.ts': `
+export class RecoveryService {
+  render(excluded: string[]) {
+    return (req: any, res: any, next: () => void) => {
+      if (excluded.some((prefix) => req.url.startsWith(prefix))) return next();
+      res.sendFile('recovery.html');
+    };
+  }
+}
+`,
+      'src/app.module.ts': `
+import { Module } from '@nestjs/common';
+import { StatusController } from './status.controller';
+@Module({ controllers: [StatusController] })
+export class AppModule {}
+`,
+      'src/status.controller.ts': `
+import { Controller, Get } from '@nestjs/common';
+@Controller('status')
+export class StatusController {
+  @Get()
+  get() { return { ok: true }; }
+}
+`,
+    });
+    const routes = loadRoutes(dir, [nestjsAdapter]);
+    expect(routes.map((route) => [route.id, route.auth])).toEqual([['GET /api/status', 'public']]);
+    const renderer = routes[0]!.middleware.find((entry) => entry.name.includes('render'));
+    expect(renderer?.kind).toBe('other');
+    expect(renderer?.opaque).toBeUndefined();
+    expect(renderer?.evidence).toContain('WebService.render');
+    expect(renderer?.evidence).toContain('RecoveryService.render');
+  });
+
+  it('gives an APP_GUARD only to the routes of the app whose root module tree declares it, for two apps in one folder', () => {
+    const dir = makeProject({
+      'package.json': nestPackage,
+      'src/workers/api.ts': `
+import { NestFactory } from '@nestjs/core';
+import { ApiModule } from '../app.module';
+async function bootstrap() {
+  const app = await NestFactory.create(ApiModule);
+  await app.listen(3000);
+}
+bootstrap();
+`,
+      'src/workers/recovery.ts': `
+import { NestFactory } from '@nestjs/core';
+import { RecoveryModule } from '../app.module';
+async function bootstrap() {
+  const app = await NestFactory.create(RecoveryModule);
+  await app.listen(3001);
+}
+bootstrap();
+`,
+      'src/guards.ts': `
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+@Injectable()
+export class SessionGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    if (!context.switchToHttp().getRequest().headers.authorization) throw new UnauthorizedException();
+    return true;
+  }
+}
+@Injectable()
+export class RecoveryTokenGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    if (!context.switchToHttp().getRequest().cookies.recovery_token) throw new UnauthorizedException();
+    return true;
+  }
+}
+`,
+      'src/app.module.ts': `
+import { Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AlbumsModule } from './albums.module';
+import { SessionGuard, RecoveryTokenGuard } from './guards';
+import { TimingInterceptor } from './timing.interceptor';
+import { RecoveryController } from './recovery.controller';
+const commonProviders = [{ provide: APP_INTERCEPTOR, useClass: TimingInterceptor }];
+@Module({ imports: [AlbumsModule], providers: [...commonProviders, { provide: APP_GUARD, useClass: SessionGuard }] })
+export class ApiModule {}
+@Module({ controllers: [RecoveryController], providers: [...commonProviders, { provide: APP_GUARD, useClass: RecoveryTokenGuard }] })
+export class RecoveryModule {}
+`,
+      'src/timing.interceptor.ts': `
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+@Injectable()
+export class TimingInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler) { return next.handle(); }
+}
+`,
+      'src/albums.module.ts': `
+import { Module } from '@nestjs/common';
+import { AlbumsController } from './albums.controller';
+@Module({ controllers: [AlbumsController] })
+export class AlbumsModule {}
+`,
+      'src/albums.controller.ts': `
+import { Controller, Delete, Param } from '@nestjs/common';
+@Controller('albums')
+export class AlbumsController {
+  @Delete(':id')
+  remove(@Param('id') id: string) { return id; }
+}
+`,
+      'src/recovery.controller.ts': `
+import { Controller, Post } from '@nestjs/common';
+@Controller('recovery')
+export class RecoveryController {
+  @Post('restore')
+  restore() { return {}; }
+}
+`,
+    });
+    const routes = loadRoutes(dir, [nestjsAdapter]);
+    expect(routes.map((route) => [route.id, route.auth])).toEqual([
+      ['DELETE /albums/:id', 'authenticated'],
+      ['POST /recovery/restore', 'authenticated'],
+    ]);
+    expect(middlewareSummary(routes[0]!)).toEqual(['SessionGuard auth global', 'TimingInterceptor other global']);
+    expect(middlewareSummary(routes[1]!)).toEqual(['RecoveryTokenGuard auth global', 'TimingInterceptor other global']);
+  });
 });

@@ -146,6 +146,18 @@ export class DataflowEngine {
   private readonly authHelpers: HelperAuthenticationFinder;
   private methodsByHandler: Map<ts.Node, Set<string>> | undefined;
   private readonly otherMethodsByRoute = new Map<Route, ReadonlySet<ts.Node>>();
+  private readonly anchoredPredicates = new Map<ts.Node, string | null>();
+
+  /** `isValidBackupName` of `if (!isValidBackupName(name)) throw`: a project function testing an anchored pattern. */
+  private readonly anchoredPatternPredicate: PatternPredicate = (callee) => {
+    const known = this.anchoredPredicates.get(callee);
+    if (known !== undefined) return known ?? undefined;
+    const file = this.modules.fileOf(callee);
+    const fn = file ? resolveFunction(this.modules, file, callee) : undefined;
+    const how = fn && testsAnchoredPattern(fn) ? `validated by ${fn.name}(), which matches an anchored pattern` : undefined;
+    this.anchoredPredicates.set(callee, how ?? null);
+    return how;
+  };
 
   constructor(
     private readonly modules: ModuleIndex,
@@ -437,7 +449,7 @@ export class DataflowEngine {
         this.assign(name, joined, context, undefined);
       }
       // `if (!ALLOWED.includes(sort)) return ...;` — after it, sort holds an allowed value.
-      const guarded = allowlistGuardedName(node);
+      const guarded = allowlistGuardedName(node, this.anchoredPatternPredicate);
       if (guarded) this.assign(guarded.name, { kind: 'sanitized', how: guarded.how }, context, undefined);
       // `if (!target.startsWith(base)) throw ...;` — still request data, but confined: rules decide.
       for (const check of pathContainmentChecks(node)) {
@@ -1215,7 +1227,7 @@ export class DataflowEngine {
         for (const declaration of node.initializer.declarations) this.bindName(declaration.name, iterated, context);
       }
       if (ts.isIfStatement(node)) {
-        const guarded = allowlistGuardedName(node);
+        const guarded = allowlistGuardedName(node, this.anchoredPatternPredicate);
         if (guarded && node.getEnd() <= before) context.scope.values.set(guarded.name, { kind: 'sanitized', how: guarded.how });
         for (const check of node.getEnd() <= before ? pathContainmentChecks(node) : []) {
           const current = this.lookup(check.name, context);
@@ -1778,9 +1790,88 @@ function unlistedReplaced(statement: ts.IfStatement, name: string): string | und
   return constant ? `${test.how}, else replaced` : undefined;
 }
 
-export function allowlistGuardedName(statement: ts.IfStatement): { name: string; how: string } | undefined {
+/**
+ * A project function that answers whether its argument matches an anchored pattern
+ * (`isValidBackupName(name) { return name.match(/^[\w.-]+\.sql$/) }`): how, or undefined.
+ */
+export type PatternPredicate = (callee: ts.Expression) => string | undefined;
+
+export function allowlistGuardedName(statement: ts.IfStatement, predicate?: PatternPredicate): { name: string; how: string } | undefined {
   if (!exitsEarly(statement.thenStatement)) return undefined;
-  return allowlistTest(statement.expression);
+  return allowlistTest(statement.expression) ?? predicateGuard(statement.expression, predicate);
+}
+
+/**
+ * `if (!isValidBackupName(filename)) throw`, and for a list `if (files.some((file) => !isValidBackupName(file)))
+ * throw` or `if (!files.every(isValidBackupName)) throw`: the project's predicate is an anchored
+ * pattern, so after the statement the value (each element) is of the pattern's alphabet.
+ */
+function predicateGuard(expression: ts.Expression, predicate: PatternPredicate | undefined): { name: string; how: string } | undefined {
+  if (!predicate) return undefined;
+  const condition = skipOuterExpressions(expression);
+  const negatedCall = (node: ts.Expression): ts.CallExpression | undefined => {
+    const inner = skipOuterExpressions(node);
+    if (!ts.isPrefixUnaryExpression(inner) || inner.operator !== ts.SyntaxKind.ExclamationToken) return undefined;
+    const operand = skipOuterExpressions(inner.operand);
+    return ts.isCallExpression(operand) ? operand : undefined;
+  };
+  // `!isValid(name)`
+  const direct = negatedCall(condition);
+  if (direct && ts.isIdentifier(skipOuterExpressions(direct.expression)) && direct.arguments.length === 1) {
+    const subject = subjectName(direct.arguments[0]!);
+    const how = subject && predicate(direct.expression);
+    if (subject && how) return { name: subject, how };
+  }
+  // `files.some((file) => !isValid(file))`, `!files.every(isValid)`, `!files.every((file) => isValid(file))`
+  const listCall = direct ?? (ts.isCallExpression(condition) ? condition : undefined);
+  const callee = listCall && skipOuterExpressions(listCall.expression);
+  if (!listCall || !callee || !ts.isPropertyAccessExpression(callee) || listCall.arguments.length !== 1) return undefined;
+  const method = callee.name.text;
+  if (!((method === 'some' && !direct) || (method === 'every' && direct))) return undefined;
+  const list = subjectName(callee.expression);
+  const test = skipOuterExpressions(listCall.arguments[0]!);
+  if (!list) return undefined;
+  if (method === 'every' && ts.isIdentifier(test)) {
+    const how = predicate(test);
+    return how ? { name: list, how: `each element ${how}` } : undefined;
+  }
+  if (!ts.isArrowFunction(test) || test.parameters.length !== 1 || !ts.isIdentifier(test.parameters[0]!.name) || ts.isBlock(test.body)) return undefined;
+  const element = test.parameters[0]!.name.text;
+  const inner = method === 'some' ? negatedCall(test.body) : ts.isCallExpression(skipOuterExpressions(test.body)) ? (skipOuterExpressions(test.body) as ts.CallExpression) : undefined;
+  const argument = inner?.arguments.length === 1 ? skipOuterExpressions(inner.arguments[0]!) : undefined;
+  if (!inner || !argument || !ts.isIdentifier(argument) || argument.text !== element || !ts.isIdentifier(skipOuterExpressions(inner.expression))) return undefined;
+  const how = predicate(inner.expression);
+  return how ? { name: list, how: `each element ${how}` } : undefined;
+}
+
+/** `/^[\w.-]+$/` and the like: a pattern that must match the whole text. */
+const ANCHORED_PATTERN = /^\/\^.*\$\/[a-z]*$/;
+
+/**
+ * Whether a function's every return is an anchored-pattern test of its first parameter:
+ * `return /^...$/.test(name)`, `return name.match(/^...$/)`, an arrow with that body.
+ */
+export function testsAnchoredPattern(fn: ResolvedFunction): boolean {
+  const parameter = fn.node.parameters[0]?.name;
+  const body = fn.node.body;
+  if (!parameter || !ts.isIdentifier(parameter) || !body || fn.node.parameters.length !== 1) return false;
+  const returned: ts.Expression[] = [];
+  if (ts.isBlock(body)) {
+    const statements = body.statements;
+    if (statements.length !== 1 || !ts.isReturnStatement(statements[0]!) || !statements[0]!.expression) return false;
+    returned.push(statements[0]!.expression);
+  } else returned.push(body);
+  return returned.every((expression) => {
+    const value = skipOuterExpressions(expression);
+    if (!ts.isCallExpression(value) || value.arguments.length !== 1) return false;
+    const callee = skipOuterExpressions(value.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return false;
+    const argument = skipOuterExpressions(value.arguments[0]!);
+    const receiver = skipOuterExpressions(callee.expression);
+    if (callee.name.text === 'test') return ts.isRegularExpressionLiteral(receiver) && ANCHORED_PATTERN.test(receiver.text) && ts.isIdentifier(argument) && argument.text === parameter.text;
+    if (callee.name.text === 'match') return ts.isRegularExpressionLiteral(argument) && ANCHORED_PATTERN.test(argument.text) && ts.isIdentifier(receiver) && receiver.text === parameter.text;
+    return false;
+  });
 }
 
 /** A condition that holds when a value is not on an allowlist (`!ALLOWED.includes(x)`, `indexOf(x) === -1`, `!/^..$/.test(x)`, `!isUUID(x)`). */

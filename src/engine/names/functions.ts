@@ -352,7 +352,55 @@ export function memberAlternatives(modules: ModuleIndex, file: ScannedSourceFile
       return ts.isCallExpression(call) ? factoryInstanceMembers(modules, binding.file, call, value.name.text, 0) : [];
     }
   }
-  return ts.isCallExpression(owner) ? factoryInstanceMembers(modules, file, owner, value.name.text, 0) : [];
+  if (!ts.isCallExpression(owner)) return [];
+  const injected = injectedClassAlternatives(modules, file, owner);
+  if (injected.length > 0) {
+    const members = injected.map((candidate) => memberOf(modules, candidate.file, candidate.node, value.name.text, 0));
+    return members.every((member): member is ResolvedFunction => member !== undefined) ? members : [];
+  }
+  return factoryInstanceMembers(modules, file, owner, value.name.text, 0);
+}
+
+/**
+ * `app.get(ssr)` where `ssr` is a parameter declared `typeof ApiService | typeof MaintenanceWorkerService`
+ * (`configureExpress(app, { ssr: ApiService })`): a dependency-injection lookup of whichever class the
+ * caller passed, one of those its declared type names. Each class, when every one is the project's.
+ */
+function injectedClassAlternatives(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression): { file: ScannedSourceFile; node: ts.ClassLikeDeclaration }[] {
+  if (call.arguments.length < 1 || !ts.isPropertyAccessExpression(call.expression) || !DI_LOOKUP_METHODS.has(call.expression.name.text)) return [];
+  const token = skipOuterExpressions(call.arguments[0]!);
+  if (!ts.isIdentifier(token) || localInitializer(token)) return [];
+  const declared = parameterType(token);
+  if (!declared) return [];
+  const members = ts.isUnionTypeNode(declared) ? [...declared.types] : [declared];
+  const classes: { file: ScannedSourceFile; node: ts.ClassLikeDeclaration }[] = [];
+  for (const member of members) {
+    if (!ts.isTypeQueryNode(member) || !ts.isIdentifier(member.exprName)) return [];
+    const binding = modules.resolveName(file, member.exprName.text);
+    const target = bindingValue(binding);
+    if (binding?.kind !== 'declaration' || !target || !(ts.isClassDeclaration(target) || ts.isClassExpression(target))) return [];
+    classes.push({ file: binding.file, node: target });
+  }
+  return classes;
+}
+
+/** The declared type of the enclosing function's parameter a name is: `service: T`, or `{ ssr }: { ssr: T }`. */
+function parameterType(name: ts.Identifier): ts.TypeNode | undefined {
+  for (let scope: ts.Node | undefined = name.parent; scope; scope = scope.parent) {
+    if (!ts.isFunctionLike(scope)) continue;
+    for (const parameter of scope.parameters) {
+      if (ts.isIdentifier(parameter.name) && parameter.name.text === name.text) return parameter.type;
+      if (!ts.isObjectBindingPattern(parameter.name)) continue;
+      const element = parameter.name.elements.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === name.text);
+      if (!element) continue;
+      const key = element.propertyName ? propertyNameText(element.propertyName) : name.text;
+      const shape = parameter.type;
+      if (!shape || !ts.isTypeLiteralNode(shape)) return undefined;
+      const property = shape.members.find((candidate): candidate is ts.PropertySignature => ts.isPropertySignature(candidate) && propertyNameText(candidate.name) === key);
+      return property?.type;
+    }
+  }
+  return undefined;
 }
 
 /** The project class a class extends (`extends BaseAuthResolver`, imported or local), if the project declares it. */

@@ -403,13 +403,19 @@ export class MiddlewareClassifier {
     const factoryGuard = lifecycleClass && ts.isCallExpression(expression) ? lifecycleMethodOf(this.modules, lifecycleClass) : undefined;
     // `app.use(auth.middleware)` where `const auth = getAuthConnection()` returns one of several classes
     // (chosen by configuration at start-up): it checks only when every class's middleware checks.
-    const alternatives = factoryGuard ? [] : memberAlternatives(this.modules, file, expression);
+    // `app.use(app.get(ssr).ssr(paths))`, `ssr` one of the classes its parameter's type names: the
+    // factory of whichever class the caller passed.
+    const alternatives = factoryGuard ? [] : memberAlternatives(this.modules, file, ts.isCallExpression(expression) ? expression.expression : expression);
     if (alternatives.length > 1) {
       const each = alternatives.map((alternative) => this.classifyFunction(alternative));
+      const names = alternatives.map((alternative) => `${alternative.name} (${alternative.file.path}:${nodePosition(alternative.node).line})`).join(' or ');
       const checking = each.every((classification) => classification && (classification.kind === 'auth' || classification.kind === 'role') && classification.strength === 'strong');
       if (checking) {
-        const names = alternatives.map((alternative) => `${alternative.name} (${alternative.file.path}:${nodePosition(alternative.node).line})`).join(' or ');
         return { kind: 'auth', strength: 'strong', evidence: `${name} is ${names}, chosen at start-up, and each verifies the request's credentials (${each.map((classification) => classification!.evidence).join('; ')})`, ...(roles.length ? { roles } : {}) };
+      }
+      // Every one read, none checks: plumbing, whichever runs.
+      if (each.every((classification) => !classification || (classification.kind !== 'auth' && classification.kind !== 'role' && !classification.opaque))) {
+        return { kind: 'other', strength: 'strong', evidence: `${name} is ${names}, chosen at start-up, and none verifies a token or session or rejects the request` };
       }
     }
     const body = factoryGuard ?? this.bodyOf(expression, file) ?? (lifecycleClass && lifecycleMethodOf(this.modules, lifecycleClass));

@@ -134,10 +134,12 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   let publicByDesign = definition.declaredPublic;
   const configured = config.publicRoutes.find((pattern) => matchesRoutePattern(pattern, definition));
   if (configured) publicByDesign = `config auth.publicRoutes "${configured}"`;
-  // Login and sign-up take credentials: public by definition, whatever guard is mounted in front of them.
-  publicByDesign ??= credentialEntryReason(wordPath(definition));
-
   const guards = definition.middleware.filter((m) => m.kind === 'auth' || m.kind === 'role');
+  // Login and sign-up take credentials: public by definition, whatever guard is mounted in front of
+  // them; unless the route's own decorator turned an opt-in guard on (`@Post('oauth/link')
+  // @Authenticated()` links a provider to the signed-in account).
+  if (!guards.some((guard) => guard.requestedBy)) publicByDesign ??= credentialEntryReason(wordPath(definition));
+
   const annotated = routeAnnotation(definition, handlerFunction, modules);
   const inHandler = publicByDesign || guards.length > 0 || annotated ? undefined : inHandlerAuthentication(handlerFunction, modules, otherMethods);
   let helper = publicByDesign || guards.length > 0 || annotated || inHandler ? {} : helpers.inspect(handlerFunction);

@@ -89,6 +89,12 @@ export interface RouteMiddleware extends CodeLocation {
    * user session: what it checks. A route behind it alone is called by a service, not a user.
    */
   serviceCredential?: string;
+  /**
+   * For an opt-in guard (one that lets routes without its metadata through): the decorator on this
+   * route that asks it to check (`@Authenticated() (oauth.controller.ts:90)`). The route asked for
+   * authentication itself, whatever its name says.
+   */
+  requestedBy?: string;
 }
 
 /** One request input a guard checks the caller's access to: `args` `['where', 'id']`, `params` `['projectId']`. */

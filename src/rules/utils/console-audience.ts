@@ -6,7 +6,7 @@
 import { ts } from '#typescript';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { hasDirective } from '../../engine/ast/syntax.js';
-import { BROWSER_APP_PACKAGES, SERVER_RUNTIME_PACKAGES } from '../../models/runtimes.js';
+import { BROWSER_APP_PACKAGES, CLI_COMMAND_FRAMEWORKS, SERVER_RUNTIME_PACKAGES } from '../../models/runtimes.js';
 import type { ScannedSourceFile } from '../../types.js';
 
 /** Why `console` output of this file is no server log, or undefined when it may be one. */
@@ -15,7 +15,27 @@ export function consoleIsNoServerLog(ctx: RuleContext, file: ScannedSourceFile):
   // `#!/usr/bin/env node`, a file of a `scripts/` folder, or a database seed (`prisma/seed.ts`, knex
   // `seeds/`, sequelize `seeders/`): a command an operator runs, not a served process.
   if (file.text.startsWith('#!') || /(?:^|\/)(?:scripts|seeds|seeders)\/|(?:^|\/)seed\.[cm]?[jt]s$/.test(file.path)) return 'script';
+  // `@Command({ name: 'reset-admin-password' }) class ResetAdminPasswordCommand extends CommandRunner`
+  // (nest-commander, oclif): the file is a command an operator runs; what it prints is their terminal.
+  if (definesCliCommand(ctx, file)) return 'script';
   return undefined;
+}
+
+/** The file declares a class a command-line framework runs as a command (CLI_COMMAND_FRAMEWORKS). */
+function definesCliCommand(ctx: RuleContext, file: ScannedSourceFile): boolean {
+  if (!Object.keys(CLI_COMMAND_FRAMEWORKS).some((name) => file.text.includes(name))) return false;
+  const fromFramework = (identifier: ts.Expression, kind: 'decorators' | 'baseClasses'): boolean => {
+    const name = ts.isCallExpression(identifier) ? identifier.expression : identifier;
+    if (!ts.isIdentifier(name)) return false;
+    const binding = ctx.modules.resolveName(file, name.text);
+    return binding?.kind === 'external' && Object.hasOwn(CLI_COMMAND_FRAMEWORKS, binding.module) && CLI_COMMAND_FRAMEWORKS[binding.module]![kind].includes(binding.importedName);
+  };
+  return file.sourceFile.statements.some(
+    (statement) =>
+      ts.isClassDeclaration(statement) &&
+      ((ts.getDecorators(statement) ?? []).some((decorator) => fromFramework(decorator.expression, 'decorators')) ||
+        (statement.heritageClauses ?? []).some((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword && clause.types.some((type) => fromFramework(type.expression, 'baseClasses')))),
+  );
 }
 
 /**

@@ -64,6 +64,17 @@ export interface ModuleFacts {
   controllerPrefixes: Map<ts.Node, string>;
   providers: GlobalProviders;
   middleware: MiddlewareBinding[];
+  /**
+   * The root modules (`NestFactory.create(ApiModule)`) whose module tree holds each controller class
+   * and each APP_* provider, when read: an APP_GUARD counts for the routes of the app it is part of.
+   */
+  applications: ApplicationTrees;
+}
+
+/** Which apps (by root module) a controller or an APP_* provider belongs to, over the `imports` graph. */
+export interface ApplicationTrees {
+  ofController(controller: ts.Node): ReadonlySet<ts.Node>;
+  ofProvider(reference: EnhancerReference): ReadonlySet<ts.Node>;
 }
 
 const BOOTSTRAP_CALLS = new Set(['setGlobalPrefix', 'enableVersioning', 'useGlobalGuards', 'useGlobalPipes', 'useGlobalInterceptors']);
@@ -223,6 +234,8 @@ export function readModules(modules: ModuleIndex, sourceFiles: readonly ScannedS
   const routerTrees: Array<{ element: ts.Expression; file: ScannedSourceFile }> = [];
   const providers: GlobalProviders = { guards: [], interceptors: [], pipes: [] };
   const middleware: MiddlewareBinding[] = [];
+  const importsOfModule = new Map<ts.Node, ts.Node[]>();
+  const providerModules = new Map<EnhancerReference, ts.Node[]>();
   for (const file of sourceFiles) {
     if (!file.text.includes('@Module')) continue;
     for (const statement of file.sourceFile.statements) {
@@ -238,24 +251,89 @@ export function readModules(modules: ModuleIndex, sourceFiles: readonly ScannedS
         .map(({ element, file: elementFile }) => classDeclarationOf(modules, elementFile, element))
         .filter((node): node is ts.ClassDeclaration => node !== undefined);
       controllersOfModule.set(statement, controllers);
+      const imported: ts.Node[] = [];
+      importsOfModule.set(statement, imported);
       for (const { element, file: elementFile } of arrayElements(modules, metadataFile, propertyValue(metadata, 'imports'))) {
         const value = skipOuterExpressions(element);
+        // `UsersModule`, `forwardRef(() => UsersModule)`, `ConfigModule.forRoot(...)`: the module class.
+        const callee = ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) ? value.expression.expression : undefined;
+        const importedModule = classDeclarationOf(modules, elementFile, callee ?? value);
+        if (importedModule) imported.push(importedModule);
         if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && /^(?:register|forRoutes)$/.test(value.expression.name.text) && value.expression.expression.getText() === 'RouterModule' && value.arguments[0]) {
           routerTrees.push(...arrayElements(modules, elementFile, value.arguments[0]));
         }
       }
       for (const { element, file: elementFile } of arrayElements(modules, metadataFile, propertyValue(metadata, 'providers'))) {
-        readGlobalProvider(elementFile, element, providers);
+        const reference = readGlobalProvider(elementFile, element, providers);
+        if (reference) providerModules.set(reference, [...(providerModules.get(reference) ?? []), statement]);
       }
     }
   }
+  const applications = applicationTrees(readRootModules(modules, sourceFiles), importsOfModule, controllersOfModule, providerModules);
   const modulePrefixes = new Map<ts.Node, string>();
   for (const { element, file } of routerTrees) collectRouterPrefixes(modules, file, element, '', modulePrefixes);
   const controllerPrefixes = new Map<ts.Node, string>();
   for (const [moduleNode, prefix] of modulePrefixes) {
     for (const controller of controllersOfModule.get(moduleNode) ?? []) controllerPrefixes.set(controller, prefix);
   }
-  return { controllerPrefixes, providers, middleware };
+  return { controllerPrefixes, providers, middleware, applications };
+}
+
+const NO_APPLICATIONS: ReadonlySet<ts.Node> = new Set();
+
+/**
+ * The root module of every app the code starts: `NestFactory.create(ApiModule)`,
+ * `NestFactory.createMicroservice(WorkerModule, ...)`, `createApplicationContext(CliModule)`.
+ */
+function readRootModules(modules: ModuleIndex, sourceFiles: readonly ScannedSourceFile[]): ts.Node[] {
+  const roots: ts.Node[] = [];
+  for (const file of sourceFiles) {
+    if (!file.text.includes('NestFactory')) continue;
+    for (const call of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression) as ts.CallExpression[]) {
+      const callee = call.expression;
+      if (!ts.isPropertyAccessExpression(callee) || !/^create(?:Microservice|ApplicationContext)?$/.test(callee.name.text) || callee.expression.getText(file.sourceFile) !== 'NestFactory' || !call.arguments[0]) continue;
+      const root = classDeclarationOf(modules, file, call.arguments[0]);
+      if (root && !roots.includes(root)) roots.push(root);
+    }
+  }
+  return roots;
+}
+
+/**
+ * Each root module's tree over `imports`, and from it the apps a controller's module or an APP_*
+ * provider's module is part of. Nest registers an APP_GUARD for every route of the app whose tree
+ * declares it, and for no other app: an api server and a maintenance server built from two root
+ * modules in one folder each have their own guard.
+ */
+function applicationTrees(roots: readonly ts.Node[], importsOfModule: ReadonlyMap<ts.Node, ts.Node[]>, controllersOfModule: ReadonlyMap<ts.Node, ts.Node[]>, providerModules: ReadonlyMap<EnhancerReference, ts.Node[]>): ApplicationTrees {
+  const appsOfModule = new Map<ts.Node, Set<ts.Node>>();
+  for (const root of roots) {
+    const pending = [root];
+    const seen = new Set<ts.Node>();
+    while (pending.length > 0) {
+      const current = pending.pop()!;
+      if (seen.has(current)) continue;
+      seen.add(current);
+      let apps = appsOfModule.get(current);
+      if (!apps) appsOfModule.set(current, (apps = new Set()));
+      apps.add(root);
+      pending.push(...(importsOfModule.get(current) ?? []));
+    }
+  }
+  const appsOfController = new Map<ts.Node, Set<ts.Node>>();
+  for (const [moduleNode, controllers] of controllersOfModule) {
+    for (const controller of controllers) {
+      for (const app of appsOfModule.get(moduleNode) ?? []) {
+        let apps = appsOfController.get(controller);
+        if (!apps) appsOfController.set(controller, (apps = new Set()));
+        apps.add(app);
+      }
+    }
+  }
+  return {
+    ofController: (controller) => appsOfController.get(controller) ?? NO_APPLICATIONS,
+    ofProvider: (reference) => new Set((providerModules.get(reference) ?? []).flatMap((moduleNode) => [...(appsOfModule.get(moduleNode) ?? [])])),
+  };
 }
 
 /** A module's metadata object: written in the decorator, or a constant it names (in this file or imported). */
@@ -352,16 +430,22 @@ function collectRouterPrefixes(modules: ModuleIndex, file: ScannedSourceFile, el
   for (const child of arrayElements(modules, file, propertyValue(value, 'children'))) collectRouterPrefixes(modules, child.file, child.element, prefix, prefixes);
 }
 
-function readGlobalProvider(file: ScannedSourceFile, element: ts.Expression, providers: GlobalProviders): void {
+function readGlobalProvider(file: ScannedSourceFile, element: ts.Expression, providers: GlobalProviders): EnhancerReference | undefined {
   const value = skipOuterExpressions(element);
-  if (!ts.isObjectLiteralExpression(value)) return;
+  if (!ts.isObjectLiteralExpression(value)) return undefined;
   const provide = propertyValue(value, 'provide');
-  if (!provide) return;
+  if (!provide) return undefined;
   const token = skipOuterExpressions(provide).getText().replace(/^.*\./, '');
   const list = token === 'APP_GUARD' ? providers.guards : token === 'APP_INTERCEPTOR' ? providers.interceptors : token === 'APP_PIPE' ? providers.pipes : undefined;
-  if (!list) return;
+  if (!list) return undefined;
   const implementation = propertyValue(value, 'useClass') ?? propertyValue(value, 'useExisting') ?? propertyValue(value, 'useValue') ?? propertyValue(value, 'useFactory');
-  if (implementation) list.push({ expression: implementation, file });
+  if (!implementation) return undefined;
+  // One provider object spread into two modules' lists (`...commonMiddleware`) is one reference, in both modules.
+  const known = list.find((reference) => reference.expression === implementation);
+  if (known) return known;
+  const reference = { expression: implementation, file };
+  list.push(reference);
+  return reference;
 }
 
 /** The class declaration a name refers to, across files; `forwardRef(() => X)` included. */

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
-import { bindingValue, fileImports, type ModuleIndex } from '../../names/index.js';
+import { bindingValue, fileImports, type ModuleIndex, resolveFunction } from '../../names/index.js';
 import { middlewareName } from '../../routes/classify-middleware.js';
 import { readNames, staticStrings } from './values.js';
 import { FRAMEWORK_PERMISSION_DECORATORS } from '../../../models/auth.js';
@@ -415,17 +415,54 @@ export class MetadataReads {
   of(file: ScannedSourceFile, node: ts.ClassLikeDeclaration): Set<string> {
     const cached = this.cache.get(node);
     if (cached) return cached;
-    const keys = new Set<string>();
-    const visit = (child: ts.Node): void => {
-      if (ts.isCallExpression(child) && ts.isPropertyAccessExpression(child.expression) && REFLECTOR_READS.has(child.expression.name.text) && child.arguments[0]) {
-        const receiver = child.expression.expression.getText();
-        if (/reflector|\bReflect\b/i.test(receiver)) keys.add(metadataKey(this.modules, file, child.arguments[0]));
-      }
-      ts.forEachChild(child, visit);
-    };
-    ts.forEachChild(node, visit);
+    const keys = new Set<string>(reflectorReads(this.modules, file, node));
+    // `const options = getAuthenticatedOptions(this.reflector, context.getHandler())`: a helper
+    // function outside the class reads the metadata for the guard (and may be shared with others).
+    for (const helper of metadataReadingHelpers(this.modules, file, node)) for (const key of helper.keys) keys.add(key);
     if ([...keys].some((key) => PUBLIC_KEY_NAME.test(key))) keys.add(PUBLIC_BY_NAME);
     this.cache.set(node, keys);
     return keys;
   }
+}
+
+/** The metadata keys read with the Reflector anywhere inside a node (`this.reflector.getAllAndOverride(KEY, ...)`). */
+function reflectorReads(modules: ModuleIndex, file: ScannedSourceFile, node: ts.Node): Set<string> {
+  const keys = new Set<string>();
+  const visit = (child: ts.Node): void => {
+    if (ts.isCallExpression(child) && ts.isPropertyAccessExpression(child.expression) && REFLECTOR_READS.has(child.expression.name.text) && child.arguments[0]) {
+      const receiver = child.expression.expression.getText();
+      if (/reflector|\bReflect\b/i.test(receiver)) keys.add(metadataKey(modules, file, child.arguments[0]));
+    }
+    ts.forEachChild(child, visit);
+  };
+  ts.forEachChild(node, visit);
+  return keys;
+}
+
+/**
+ * Calls inside a node to project functions outside it that read route metadata with the Reflector
+ * (`getAuthenticatedOptions(this.reflector, context.getHandler())`, a helper the guard shares with
+ * the code that documents the API): each call, with the keys its function reads. One level deep:
+ * the helper that reads is the one the guard calls.
+ */
+export function metadataReadingHelpers(modules: ModuleIndex, file: ScannedSourceFile, node: ts.Node): { call: ts.CallExpression; keys: Set<string> }[] {
+  const found: { call: ts.CallExpression; keys: Set<string> }[] = [];
+  const visit = (child: ts.Node): void => {
+    if (ts.isCallExpression(child) && ts.isIdentifier(skipOuterExpressions(child.expression))) {
+      const helper = resolveFunction(modules, file, child.expression);
+      const body = helper?.node.body;
+      if (helper && body && !isWithin(helper.node, node)) {
+        const keys = reflectorReads(modules, helper.file, body);
+        if (keys.size > 0) found.push({ call: child, keys });
+      }
+    }
+    ts.forEachChild(child, visit);
+  };
+  ts.forEachChild(node, visit);
+  return found;
+}
+
+function isWithin(inner: ts.Node, outer: ts.Node): boolean {
+  for (let current: ts.Node | undefined = inner; current; current = current.parent) if (current === outer) return true;
+  return false;
 }

@@ -7,7 +7,7 @@ import type { CheckedInput, HttpMethod, Operation, ParameterInput, RouteDefiniti
 import { inputPathReads } from './argument-access.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { bootstrapFor, placeholderFor, readBootstraps, readModules, targetSelects, type Bootstrap, type MiddlewareBinding, type ModuleFacts } from './application.js';
-import { appliedDecorator, decoratorOrigin, MetadataReads, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
+import { appliedDecorator, decoratorOrigin, MetadataReads, metadataReadingHelpers, readDecoratorEffects, readVersions, type DecoratorEffects, type EnhancerReference, type MetadataMark } from './decorators.js';
 import { staticStrings } from './values.js';
 import { FRAMEWORK_PERMISSION_DECORATORS, OWNER_PERMISSION_VALUES, PUBLIC_PERMISSION_VALUES } from '../../../models/auth.js';
 import { joinRoutePath } from '../../routes/route-path.js';
@@ -67,13 +67,18 @@ function discoverNestRoutes(context: AdapterContext): RouteDefinition[] {
   const { modules } = context;
   const bootstraps = readBootstraps(modules, context.sourceFiles);
   const moduleFacts = readModules(modules, context.sourceFiles);
-  const globals = new Map<Bootstrap | undefined, GlobalEnhancers>();
-  const globalsFor = (filePath: string): GlobalEnhancers => {
+  const globals = new Map<Bootstrap | undefined, Map<string, GlobalEnhancers>>();
+  const rootIds = new Map<ts.Node, number>();
+  const globalsFor = (filePath: string, controller: ts.Node): GlobalEnhancers => {
     const bootstrap = bootstrapFor(bootstraps, filePath);
-    let found = globals.get(bootstrap);
+    const apps = moduleFacts.applications.ofController(controller);
+    const key = [...apps].map((app) => rootIds.get(app) ?? rootIds.set(app, rootIds.size).get(app)!).sort().join(',');
+    let forBootstrap = globals.get(bootstrap);
+    if (!forBootstrap) globals.set(bootstrap, (forBootstrap = new Map()));
+    let found = forBootstrap.get(key);
     if (!found) {
-      found = globalEnhancers(bootstrap, bootstraps, moduleFacts);
-      globals.set(bootstrap, found);
+      found = globalEnhancers(bootstrap, bootstraps, moduleFacts, apps);
+      forBootstrap.set(key, found);
     }
     return found;
   };
@@ -87,27 +92,37 @@ function discoverNestRoutes(context: AdapterContext): RouteDefinition[] {
     for (const statement of file.sourceFile.statements) {
       if (!ts.isClassDeclaration(statement)) continue;
       const controller = controllers ? discovery.controllerDecorator(file, statement) : undefined;
-      if (controller) routes.push(...discovery.routesOf(file, statement, controller, globalsFor(file.path), moduleFacts.controllerPrefixes.get(statement) ?? ''));
+      if (controller) routes.push(...discovery.routesOf(file, statement, controller, globalsFor(file.path, statement), moduleFacts.controllerPrefixes.get(statement) ?? ''));
       const resolver = resolvers ? discovery.resolverDecorator(file, statement) : undefined;
-      if (resolver) routes.push(...discovery.operationsOf(file, statement, resolver, globalsFor(file.path)));
+      if (resolver) routes.push(...discovery.operationsOf(file, statement, resolver, globalsFor(file.path, statement)));
     }
   }
   return routes;
 }
 
-/** APP_* providers count for the app whose folder holds them; ones outside every app folder (shared libraries) count everywhere. */
-function globalEnhancers(bootstrap: Bootstrap | undefined, bootstraps: readonly Bootstrap[], moduleFacts: ModuleFacts): GlobalEnhancers {
+/**
+ * APP_* providers count for the app whose folder holds them; ones outside every app folder (shared
+ * libraries) count everywhere. Where the module trees say which app (root module) the controller and
+ * a provider are part of, a provider only another app's tree declares does not count.
+ */
+function globalEnhancers(bootstrap: Bootstrap | undefined, bootstraps: readonly Bootstrap[], moduleFacts: ModuleFacts, apps: ReadonlySet<ts.Node>): GlobalEnhancers {
   const belongs = (reference: EnhancerReference) => {
     const owner = bootstrapFor(bootstraps, reference.file.path);
     return owner === undefined || owner === bootstrap || bootstraps.length <= 1;
   };
+  const inApp = (reference: EnhancerReference) => {
+    const providerApps = moduleFacts.applications.ofProvider(reference);
+    // Unknown on either side (an import we could not read): keep it, as before.
+    return apps.size === 0 || providerApps.size === 0 || [...providerApps].some((app) => apps.has(app));
+  };
+  const provided = (reference: EnhancerReference) => belongs(reference) && inApp(reference);
   const { providers } = moduleFacts;
   return {
     middleware: moduleFacts.middleware.filter((binding) => binding.middleware.every(belongs)),
     ...(bootstrap ? { bootstrap } : {}),
-    guards: [...(bootstrap?.guards ?? []), ...providers.guards.filter(belongs)],
-    interceptors: [...(bootstrap?.interceptors ?? []), ...providers.interceptors.filter(belongs)],
-    pipes: [...(bootstrap?.pipes ?? []), ...providers.pipes.filter(belongs)],
+    guards: [...(bootstrap?.guards ?? []), ...providers.guards.filter(provided)],
+    interceptors: [...(bootstrap?.interceptors ?? []), ...providers.interceptors.filter(provided)],
+    pipes: [...(bootstrap?.pipes ?? []), ...providers.pipes.filter(provided)],
   };
 }
 
@@ -352,19 +367,21 @@ class ControllerDiscovery {
         publicMark ??= { mark: valued, guard: middleware.name };
         continue;
       }
+      // An opt-in guard (`if (!options) return true`) this route's decorator turns on: the route asks for it.
+      const requestedBy = valued && guardClass && (middleware.kind === 'auth' || middleware.kind === 'role') && passesWithoutMetadata(guardClass, this.modules) ? { requestedBy: `${valued.label} (${valued.file}:${valued.line})` } : {};
       if (valued && sentinels?.owner) {
         // `@Allow(Permission.Owner)`: the guard lets any caller through as the owner of what the
         // handler scopes to; no role it names makes the route privileged, the handler's checks decide.
-        kept.push({ ...middleware, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), whose ${sentinels.owner} admits any caller as the owner of what the handler scopes to` });
+        kept.push({ ...middleware, ...requestedBy, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), whose ${sentinels.owner} admits any caller as the owner of what the handler scopes to` });
         continue;
       }
       if (valued && valued.values.length === 0 && (middleware.kind === 'auth' || middleware.kind === 'role')) {
         // `@Authenticated()` read by a guard that signs the caller in: the mark names no role to compare.
-        kept.push({ ...middleware, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), which names no role or permission` });
+        kept.push({ ...middleware, ...requestedBy, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), which names no role or permission` });
         continue;
       }
       if (valued) {
-        kept.push({ ...middleware, kind: 'role', roles: valued.values, evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line})` });
+        kept.push({ ...middleware, ...requestedBy, kind: 'role', roles: valued.values, evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line})` });
         continue;
       }
       if (middleware.kind === 'role' && reads.size > 0 && guardClass && lets(guardClass, this.modules)) {
@@ -556,9 +573,12 @@ function passesWithoutMetadata(guardClass: NonNullable<ReturnType<typeof guardCl
     if (returned.kind === ts.SyntaxKind.TrueKeyword) return true;
     return ts.isCallExpression(returned) && returned.arguments.length === 0 && ts.isPropertyAccessExpression(returned.expression) && returned.expression.name.text === 'handle';
   };
+  // `const options = getAuthenticatedOptions(this.reflector, handler)`: a helper reads it for the guard.
+  const readsMetadata = (declaration: ts.VariableDeclaration, initializer: ts.Expression) =>
+    REFLECTOR_READ.test(initializer.getText(sourceFile)) || metadataReadingHelpers(modules, method.file, declaration).length > 0;
   const visit = (node: ts.Node): void => {
     if (passes || (node !== body && ts.isFunctionLike(node))) return;
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && REFLECTOR_READ.test(node.initializer.getText(sourceFile))) readNames.add(node.name.text);
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && readsMetadata(node, node.initializer)) readNames.add(node.name.text);
     if (ts.isIfStatement(node) && isAbsent(node.expression) && returnsTrue(node.thenStatement)) passes = true;
     ts.forEachChild(node, visit);
   };
