@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { AuthModel } from '../models.js';
-import { anonymousPassesByFlag, anonymousPassesEveryRejection } from './optional-flags.js';
+import { anonymousPassesByFlag, anonymousPassesEveryRejection, anonymousPassesWithoutCredential } from './optional-flags.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { codeText, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingNames, bindingValue, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
@@ -375,7 +375,7 @@ export class MiddlewareClassifier {
     const cached = this.cache.get(expression);
     if (cached) return cached;
     let result = this.classifyUncached(skipOuterExpressions(expression), file);
-    const optional = result.kind === 'auth' || result.kind === 'role' ? optionalAuthenticationFlag(skipOuterExpressions(expression)) ?? anonymousPassesByFlag(this.modules, file, expression) ?? anonymousPassesEveryRejection(this.modules, file, expression) : undefined;
+    const optional = result.kind === 'auth' || result.kind === 'role' ? optionalAuthenticationFlag(skipOuterExpressions(expression)) ?? anonymousPassesByFlag(this.modules, file, expression) ?? anonymousPassesEveryRejection(this.modules, file, expression) ?? anonymousPassesWithoutCredential(this.modules, file, expression, (fn) => { const verdict = classifyWithCallees(this.modules, fn); return verdict?.kind === 'auth' || verdict?.kind === 'role'; }) : undefined;
     // `auth({ optional: true })`, express-jwt `credentialsRequired: false`, `authenticate('jwt', msg, false)`: lets anonymous requests through.
     if (optional) result = { kind: 'other', strength: 'strong', evidence: `${result.evidence}, but ${optional}: anonymous requests pass`, optionalAuthentication: optional };
     this.cache.set(expression, result);
