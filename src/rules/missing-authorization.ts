@@ -66,7 +66,7 @@ export default defineRule({
         'Add a role or permission guard (e.g. requireRole("admin"), @Roles + RolesGuard, a CASL/casbin check) to the route, its router or controller, or check the role in the handler and reject with 403.',
     },
   },
-  analyses: ['routes'],
+  analyses: ['routes', 'dataflow'],
   check(ctx) {
     const configuredChecks = ctx.config.auth.roleChecks;
     for (const route of ctx.routes) {
