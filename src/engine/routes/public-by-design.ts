@@ -164,6 +164,10 @@ export function credentialEntryReason(routePath: string): string | undefined {
   const underAuth = CREDENTIAL_ENTRY_UNDER_AUTH.test(last) && literal.slice(0, -1).some((segment) => AUTH_PREFIX_SEGMENT.test(segment));
   // `/auth/mobile/apple`, `/auth/google`: signing in with an identity provider's token or code.
   const providerSignIn = IDENTITY_PROVIDER_SEGMENT.test(last) && literal.slice(0, -1).some((segment) => /^(?:auth|oauth2?|sso|login|signin|sign-in)$/.test(segment));
+  // `/callback/oidc/org/:orgUrl`, `/oidc/callback`, `/callback/google`: the identity provider sends the
+  // browser back with its authorization code, the credential this step exchanges.
+  const providerCallback = literal.some((segment, index) => segment === 'callback' && [literal[index - 1], literal[index + 1]].some((beside) => beside !== undefined && IDENTITY_PROVIDER_SEGMENT.test(beside)));
+  if (providerCallback) return `${literal.join('/')}: an identity provider's sign-in callback`;
   return strong || oauthPath || underAuth || providerSignIn ? `${last}: a route that takes credentials` : undefined;
 }
 
