@@ -1,4 +1,7 @@
+import { ts } from '#typescript';
 import { routeRef } from '../types.js';
+import { isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts } from '../engine/access/lookup-keys.js';
+import type { RuleContext } from '../engine/rule-api.js';
 import { segmentWords } from '../engine/routes/public-by-design.js';
 import { defineRule } from './define-rule.js';
 import {
@@ -39,7 +42,7 @@ export default defineRule({
         'Put an authentication middleware or guard in front of the route (or its router/controller), or declare it in config auth.publicRoutes if it is public by design.',
     },
   },
-  analyses: ['routes'],
+  analyses: ['routes', 'dataflow'],
   check(ctx) {
     for (const route of ctx.routes) {
       const examined = { subject: 'entry point', name: route.id, file: route.file, line: route.line };
@@ -59,6 +62,14 @@ export default defineRule({
       const verdict = judge(facts);
       if (!verdict) {
         ctx.examined({ ...examined, outcome: 'exempt', exemption: 'public, reaching no write and no sensitive data', evidence: 'public, and reaches no write and no sensitive data the scan can see' });
+        continue;
+      }
+      // `declineLink({ token })`: a link's token the client sends, looked up before anything is read or
+      // changed, the request ending when it matches nothing. Holding the link is the permission (its
+      // strength, long, random and revocable, is missing-ownership-check's capability finding).
+      const gate = capabilityGate(ctx, facts, verdict.access);
+      if (gate) {
+        ctx.examined({ ...examined, outcome: 'exempt', exemption: 'capability link', evidence: `public by design: ${gate}` });
         continue;
       }
       ctx.examined({ ...examined, outcome: 'finding', evidence: verdict.message });
@@ -120,4 +131,54 @@ function judge(facts: RouteFacts): Verdict | undefined {
     return { message: `${route.id} ${describeAccess(access)} under /${sensitiveSegment} with ${where}.`, write: false, confidence: 'medium', access };
   }
   return undefined;
+}
+
+/** Tokens that address something or page through it rather than prove anything: a device's push token, a page cursor, a CSRF token. */
+const ADDRESS_TOKEN = /^(?:push|device|fcm|apns|expo|notification|registration|page|next_?page|cursor|continuation|csrf|xsrf)_?token$/i;
+
+/** Lookups that throw when nothing matches. */
+const THROWING_LOOKUP = /^(?:find\w*OrThrow|findOneOrFail|findOneByOrFail|getOrThrow)$/;
+
+/**
+ * The lookup by a capability the client sends (`where: { token }`, `findFirst({ where: { shareToken } })`)
+ * that gates what the route reports: it runs before that access (or is it), and the request ends
+ * when it matches nothing (an `if (!record) throw`, a lookup that throws, or the write itself, which
+ * changes nothing without the token). Returns its description.
+ */
+function capabilityGate(ctx: RuleContext, facts: RouteFacts, reported: RouteFacts['dataAccess'][number] | undefined): string | undefined {
+  if (!reported) return undefined;
+  const reportedAt = facts.dataAccess.indexOf(reported);
+  for (const tainted of ctx.dataflow.taintedCalls()) {
+    if (tainted.route !== facts.route) continue;
+    const lookup = lookupAccessOf(ctx, tainted);
+    if (!lookup) continue;
+    const key = lookupFacts(tainted, lookup).keys.find((candidate) => isCapabilityKey(candidate.field, lookup.access.model) && !ADDRESS_TOKEN.test(candidate.field));
+    if (!key) continue;
+    const at = facts.dataAccess.findIndex((access) => access.call === lookup.node);
+    if (at < 0 || (reportedAt >= 0 && at > reportedAt)) continue;
+    const ends = isWriteAccess(lookup) || THROWING_LOOKUP.test(lookup.access.method) || exitsWhenMissing(lookup.node);
+    if (!ends) continue;
+    const { line } = ts.getLineAndCharacterOfPosition(lookup.node.getSourceFile(), lookup.node.getStart());
+    return `every access follows a lookup of ${lookup.access.model ?? 'a record'} by the client's ${key.field} (a capability link, ${tainted.file.path}:${line + 1}), and the request ends when it matches nothing`;
+  }
+  return undefined;
+}
+
+/** `const record = await lookup(...); if (!record) throw ...` (or return, or `|| expired(record)`). */
+function exitsWhenMissing(call: ts.Node): boolean {
+  let node: ts.Node = call;
+  while (node.parent && !ts.isVariableDeclaration(node.parent) && !ts.isStatement(node.parent)) node = node.parent;
+  const declaration = node.parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return false;
+  const name = declaration.name.text.replace(/\$/g, '\\$');
+  const statement = declaration.parent?.parent;
+  const block = statement?.parent;
+  if (!statement || !block || !(ts.isBlock(block) || ts.isSourceFile(block))) return false;
+  const later = block.statements.slice(block.statements.indexOf(statement as ts.Statement) + 1);
+  const missing = new RegExp(String.raw`^(?:!\s*${name}|${name}\s*===?\s*(?:null|undefined))(?:\s*\|\|[\s\S]*)?$`);
+  return later.some((candidate) => {
+    if (!ts.isIfStatement(candidate) || !missing.test(candidate.expression.getText().trim())) return false;
+    const last = ts.isBlock(candidate.thenStatement) ? candidate.thenStatement.statements.at(-1) : candidate.thenStatement;
+    return last !== undefined && (ts.isThrowStatement(last) || ts.isReturnStatement(last));
+  });
 }

@@ -71,7 +71,7 @@ export default defineRule({
         'Add a role or permission guard (e.g. requireRole("admin"), @Roles + RolesGuard, a CASL/casbin check) to the route, its router or controller, or check the role in the handler and reject with 403.',
     },
   },
-  analyses: ['routes'],
+  analyses: ['routes', 'dataflow'],
   check(ctx) {
     const configuredChecks = ctx.config.auth.roleChecks;
     for (const route of ctx.routes) {
@@ -102,7 +102,7 @@ export default defineRule({
       const reason = privilegedReason(facts, (access, name) => privilegeFromRequest(ctx, route, access, name));
       if (!reason) continue;
       const privileged = { ...examined, subject: 'privileged function' };
-      const roleFilter = reason.access && callerRoleInFilter(reason.access.call);
+      const roleFilter = (reason.access && callerRoleInFilter(reason.access.call)) ?? callerRoleLookup(ctx, route, facts);
       if (roleFilter) {
         ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the write's own filter requires the caller's role (${roleFilter})` });
         continue;
@@ -160,6 +160,28 @@ function privilegeFromRequest(ctx: RuleContext, route: RouteFacts['route'], acce
   return false;
 }
 
+/** A call's text with its filters (`where: ...` properties) blanked: what the call writes, not which records it matches. */
+function withoutFilters(call: ts.Node): string {
+  const sourceFile = call.getSourceFile();
+  const start = call.getStart(sourceFile);
+  let text = call.getText(sourceFile);
+  const visit = (node: ts.Node): void => {
+    if (ts.isPropertyAssignment(node) && propertyNameOf(node.name) === 'where') {
+      const from = node.getStart(sourceFile) - start;
+      const to = node.end - start;
+      text = text.slice(0, from) + ' '.repeat(to - from) + text.slice(to);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(call);
+  return text;
+}
+
+function propertyNameOf(name: ts.PropertyName): string | undefined {
+  return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : undefined;
+}
+
 /** The outermost call of the chain a write call starts (`db.insert(t)` in `db.insert(t).values({...}).returning()`). */
 function writeChain(call: ts.Node): ts.Node {
   let node = call;
@@ -174,7 +196,9 @@ function privilegedReason(facts: RouteFacts, fromRequest: (access: RouteFacts['w
     // scopes narrow what it may do on its holder's behalf, never beyond the holder's own rights.
     if (access.model && DELEGATED_CREDENTIAL_MODEL.test(access.model)) return false;
     // The whole chain: drizzle's `db.insert(table).values({ role })` and knex's `.update({ role })` write in a later link.
-    const text = writeChain(access.call).getText(access.call.getSourceFile());
+    // Its filter left out: `where: buildTeamWhereQuery({ teamId, userId, roles: MANAGE_ROLES })` is the
+    // role the caller must hold for the write to match, not a role it writes.
+    const text = withoutFilters(writeChain(access.call));
     const field = PRIVILEGE_FIELD.exec(text);
     if (field !== null && FROM_REQUEST.test(text.slice(field.index, field.index + 120))) return true;
     // `data: { role }` where `role` is a handler parameter (`@Args('role') role`, `@Body('role') role`).
@@ -223,6 +247,74 @@ function handlerParameterNames(route: RouteFacts['route']): Set<string> {
   };
   for (const parameter of route.handler?.node.parameters ?? []) visit(parameter.name);
   return names;
+}
+
+/** A filter key holding a member's id, and one holding the roles that member must have. */
+const MEMBER_KEY = /^(?:userId|user_id|memberId|member_id|accountId|account_id)$/;
+const ROLE_KEY = /^(?:role|roles|memberRole|teamRole|organi[sz]ationRole|workspaceRole|projectRole)$/;
+/** A role requirement named for a permission or a privileged role: `ROLE_PERMISSIONS_MAP['MANAGE_TEAM']`, `Role.ADMIN`, `MANAGER_ROLES`. */
+const REQUIRED_ROLE_VALUE = /permission|manage|admin|owner|superuser|staff|privileged/i;
+/** Lookups that throw when nothing matches. */
+const THROWING_LOOKUP = /^(?:find\w*OrThrow|findOneOrFail|findOneByOrFail|getOrThrow)$/;
+
+/**
+ * A lookup whose filter matches only when the signed-in user holds a required role, and that ends
+ * the request when it matches nothing: `const org = await prisma.organisation.findFirst({ where:
+ * buildOrganisationWhereQuery({ organisationId, userId: ctx.user.id, roles: PERMISSIONS['MANAGE_BILLING'] }) });
+ * if (!org) throw ...` (the filter written inline or handed to a where-builder), or a write filtered
+ * so (it changes nothing for anyone else). The dataflow says the member id is the caller's own.
+ * Returns the filter's text.
+ */
+function callerRoleLookup(ctx: RuleContext, route: RouteFacts['route'], facts: RouteFacts): string | undefined {
+  for (const tainted of ctx.dataflow.taintedCalls()) {
+    if (tainted.route !== route) continue;
+    const access = facts.dataAccess.find((candidate) => candidate.file === tainted.file && candidate.call.pos <= tainted.call.pos && tainted.call.end <= candidate.call.end);
+    if (!access) continue;
+    let found: string | undefined;
+    const visit = (node: ts.Node): void => {
+      if (found || ts.isFunctionLike(node)) return;
+      if (ts.isObjectLiteralExpression(node)) {
+        let member: ts.Expression | undefined;
+        let role: ts.Expression | undefined;
+        for (const property of node.properties) {
+          const name = property.name && propertyNameOf(property.name);
+          if (!name) continue;
+          const value = ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+          if (!value) continue;
+          if (MEMBER_KEY.test(name)) member = value;
+          else if (ROLE_KEY.test(name)) role = value;
+        }
+        if (member && role && REQUIRED_ROLE_VALUE.test(role.getText()) && tainted.originOf(member).kind === 'principal') {
+          found = node.getText().replace(/\s+/g, ' ');
+          return;
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    tainted.call.arguments?.forEach(visit);
+    if (found && (access.operation === 'write' || THROWING_LOOKUP.test(access.method) || exitsWhenMissing(access.call))) return found;
+  }
+  return undefined;
+}
+
+/** `const org = await lookup(...); if (!org) throw ...` (or return): the request ends when the lookup finds nothing. */
+function exitsWhenMissing(call: ts.Node): boolean {
+  let node: ts.Node = call;
+  while (node.parent && !ts.isVariableDeclaration(node.parent) && !ts.isStatement(node.parent)) node = node.parent;
+  const declaration = node.parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return false;
+  const name = declaration.name.text;
+  const statement = declaration.parent?.parent;
+  const block = statement?.parent;
+  if (!statement || !block || !(ts.isBlock(block) || ts.isSourceFile(block))) return false;
+  const later = block.statements.slice(block.statements.indexOf(statement as ts.Statement) + 1);
+  const missing = new RegExp(String.raw`^!\s*${name.replace(/\$/g, '\\$')}$|^${name.replace(/\$/g, '\\$')}\s*===?\s*(?:null|undefined)$`);
+  return later.some((candidate) => ts.isIfStatement(candidate) && missing.test(candidate.expression.getText().trim()) && endsRequest(candidate.thenStatement));
+}
+
+function endsRequest(statement: ts.Statement): boolean {
+  const last = ts.isBlock(statement) ? statement.statements.at(-1) : statement;
+  return last !== undefined && (ts.isThrowStatement(last) || ts.isReturnStatement(last));
 }
 
 /** The signed-in user's id as a filter value: `user.id`, `ctx.user.id`, `session.user.id`, `context.user.id`. */

@@ -108,6 +108,9 @@ class FlowWalker implements FlowRecorder {
       return;
     }
     if (middleware.kind !== 'other' || middleware.scope === 'global') return;
+    // An authentication middleware that lets anonymous callers through (`optional: true`, a check only of
+    // presented credentials): its checks are about the caller, not the state of a record.
+    if (middleware.optionalAuthentication) return;
     // `loadOrder, requireStatus('pending')`: a project middleware that loads the record and checks its state.
     const fn = this.middlewareFunction(middleware);
     if (!fn) return;

@@ -64,6 +64,14 @@ export function readPrincipal(handler: ResolvedFunction | undefined, otherMethod
 // (`x-api-key`, `acme-client-secret`), carries a credential; a CSRF token's header does not.
 const CREDENTIAL_READ =
   /\bheaders?\s*(?:\?\.|\.)\s*[Aa]uthorization\b|\bheaders?\s*\[\s*['"`][Aa]uthorization['"`]\s*\]|\bheader\s*\(\s*['"`][Aa]uthorization['"`]|\bcookies?\s*(?:\?\.|\.|\[\s*['"`])\s*(?:token|jwt|session|access_?token|auth)\b|\bauthenticatedUsers\b|\b(?:jwt|jsonwebtoken|jose)\.verify\s*\(|\bverify(?:Token|Jwt|JWT|IdToken|AccessToken|Session)\s*\(|\bget\s*\(\s*['"`](?:[Aa]uthorization|[Xx]-[Aa]pi-[Kk]ey|x-internal-api-key)['"`]|\b(?:timingSafeEqual|secureCompare|safeCompare|constantTimeCompare)\s*\(|\bheaders?\s*(?:\[\s*|(?:\?\.|\.)\s*get\s*\(\s*)['"`](?![\w-]*(?:csrf|xsrf))(?:x-[\w-]*|[\w-]+-)(?:secret|signature|api-?key)['"`]|\bheader\s*\(\s*['"`](?![\w-]*(?:csrf|xsrf))(?:x-[\w-]*|[\w-]+-)(?:secret|signature|api-?key)['"`]/;
+/**
+ * A session or token cookie read with the cookie helpers of Hono and h3 (`getCookie(c, 'sid')`,
+ * `getSignedCookie(c, secret, sessionCookieName)`, `getCookie(event, 'auth_token')`): the cookie's
+ * name (the argument after the context, and after the secret for a signed one) says it holds a
+ * credential. A preference cookie (`getCookie(c, 'theme')`) is none.
+ */
+const COOKIE_HELPER_CREDENTIAL_READ =
+  /\bgetCookie\s*\(\s*[\w$.]+\s*,\s*['"`]?[\w$.-]*(?:session|token|jwt|auth|sid)|\bgetSignedCookie\s*\(\s*[\w$.]+\s*,\s*(?:[^,()]|\([^()]*\))+,\s*['"`]?[\w$.-]*(?:session|token|jwt|auth|sid)/i;
 /** The API key a request carries in its path, query or body: `req.params.apikey`, `req.query.api_key`. */
 const REQUEST_API_KEY_READ = /\b(?:params|query|body)\s*(?:\?\.|\.)\s*(?:api_?[Kk]ey|apikey|API_?KEY)\b/;
 // A secret of the server's own (`process.env.CRON_SECRET`) is a credential check only where the request
@@ -106,6 +114,7 @@ export function readsRequestCredentials(text: string): boolean {
   // `auth.split('.')[1]` base64-decoded and parsed, with no verify: the header is read, not checked.
   if (CREDENTIAL_READ.test(text) && !(UNVERIFIED_DECODE_TEXTS.some((group) => group.every((pattern) => pattern.test(text))) && !VERIFYING_TEXT.test(text))) return true;
   if (REQUEST_API_KEY_READ.test(text)) return true;
+  if (COOKIE_HELPER_CREDENTIAL_READ.test(text)) return true;
   // The server's own key sent out (`Authorization: \`Bearer ${process.env.TINYBIRD_API_KEY}\`` to an upstream API) checks no caller.
   const ownSecrets = text.replace(OUTGOING_CREDENTIAL_HEADER, '');
   return CONFIGURED_SECRET.test(ownSecrets) && (comparesConfiguredSecret(ownSecrets) || REQUEST_PART_READ.test(ownSecrets));

@@ -100,6 +100,10 @@ export class HelperAuthenticationFinder {
       // `mustBeLoggedInTo(req.remoteUser, 'edit')`: the handler hands the caller to an assertion that throws a 401 without one.
       const assertedPrincipal = facts.verifiedIn ? undefined : principalAsserted(call, helper);
       if (assertedPrincipal) return { evidence: `${handler.name} hands ${assertedPrincipal} to ${helper.name} (${helper.file.path}:${nodePosition(helper.node).line}), which throws an authentication error without it` };
+      // `await resolveApiToken(c.req.header('authorization'))`: the handler reads the credential itself and
+      // hands it to a helper that throws an authentication error when it does not check out.
+      const handedCredential = facts.verifiedIn ? undefined : credentialHanded(call, helper);
+      if (handedCredential) return { evidence: `${handler.name} hands ${handedCredential} to ${helper.name} (${helper.file.path}:${nodePosition(helper.node).line}), which throws an authentication error when it fails` };
       if (!facts.verifiedIn) continue;
       const called = `${helper.name} (${helper.file.path}:${nodePosition(helper.node).line})`;
       const skip = skipOption(call, helper);
@@ -308,6 +312,25 @@ function principalAsserted(call: ts.CallExpression, helper: ResolvedFunction): s
     }
   }
   return undefined;
+}
+
+/** A throw of an authentication error: `throw new AppError(AppErrorCode.UNAUTHORIZED, ...)`, `throw new HTTPException(401)`, `throw new UnauthorizedError()`. */
+const THROWS_AUTHENTICATION_ERROR = /\bthrow\s+new\s+[\w$.]+\s*\(\s*['"`]?(?:[\w$.]*\b(?:UNAUTHORI[SZ]ED|UNAUTHENTICATED|Unauthori[sz]ed|Unauthenticated)\b|401\b)|\bthrow\s+new\s+[\w$.]*(?:Unauthori[sz]ed|Unauthenticated|AuthenticationError)\w*\s*\(/;
+
+const CHECKS_AGAINST_SOMETHING = /\bawait\b|\b(?:verify|compare|timingSafeEqual|validate)\w*\s*\(/;
+
+/**
+ * The request's credential a call hands to a helper (`resolveApiToken(c.req.header('authorization'))`,
+ * `userForKey(req.headers['x-api-key'])`) that throws an authentication error: the argument reads the
+ * credential, the helper's body throws one. Returns the argument.
+ */
+function credentialHanded(call: ts.CallExpression, helper: ResolvedFunction): string | undefined {
+  const body = helper.node.body;
+  const text = body?.getText(helper.node.getSourceFile()) ?? '';
+  // It must check the credential against something (a lookup it awaits, a verification), not only parse it.
+  if (!THROWS_AUTHENTICATION_ERROR.test(text) || !CHECKS_AGAINST_SOMETHING.test(text)) return undefined;
+  const file = call.getSourceFile();
+  return call.arguments.map((argument) => argument.getText(file)).find((text) => readsRequestCredentials(text));
 }
 
 /** Statements that run on every request: the body's own, and those of a top-level `try` block. */

@@ -170,3 +170,90 @@ function mentions(node: ts.Node, name: string): boolean {
   if (ts.isIdentifier(node) && node.text === name) return true;
   return ts.forEachChild(node, (child) => (mentions(child, name) ? true : undefined)) ?? false;
 }
+
+/** A name for a credential the request may present: `authorizationHeader`, `req.headers.authorization`, `apiKey`, `bearerToken`, `sessionCookie`. */
+const PRESENTED_CREDENTIAL = /authori[sz]ation|bearer|token|api_?key|apikey|jwt|cookie|session_?id|credential/i;
+
+/**
+ * A middleware that checks credentials only when the request presents them and hands every other
+ * request on: `if (authorizationHeader && isApi) { ...verify, throw on a bad token...; return next({ ctx: { user } }) }`
+ * and then, at the end of its body, `return next({ ctx: { user: ctx.user ?? null } })` with nothing
+ * in between that turns a request away (documenso's `maybeAuthenticatedMiddleware`, the Express
+ * `optionalAuth` that sets req.user when a token comes). It authenticates nobody: an anonymous
+ * request reaches the route. Read as: the body's last statement calls `next`; each statement before
+ * it either is an `if` (no else) that runs only when a credential is present, or neither throws nor
+ * rejects nor calls a verifier (`verifiesCaller`, the classifier's judgement of a project function).
+ * Returns the presence test.
+ */
+export function anonymousPassesWithoutCredential(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, verifiesCaller: (fn: ResolvedFunctionOf) => boolean): string | undefined {
+  const value = skipOuterExpressions(expression);
+  let fn = ts.isCallExpression(value) ? undefined : resolveFunction(modules, file, value);
+  if (ts.isCallExpression(value)) {
+    const factory = resolveFunction(modules, file, value.expression);
+    fn = factory && returnedFunction(factory);
+  }
+  const body = fn?.node.body;
+  if (!fn || !body || !ts.isBlock(body) || body.statements.length < 2) return undefined;
+  const sourceFile = fn.node.getSourceFile();
+  const statements = body.statements;
+  if (!callsNextLast(statements[statements.length - 1]!)) return undefined;
+  // `const header = req.headers.authorization; if (header) ...`: a local read from a credential names one.
+  const locals = new Map<string, string>();
+  for (const statement of statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (ts.isIdentifier(declaration.name) && declaration.initializer) locals.set(declaration.name.text, declaration.initializer.getText(sourceFile));
+    }
+  }
+  const namesCredential = (node: ts.Node): boolean => PRESENTED_CREDENTIAL.test(node.getText(sourceFile)) || (ts.isIdentifier(node) && PRESENTED_CREDENTIAL.test(locals.get(node.text) ?? ''));
+  let presence: string | undefined;
+  for (const statement of statements.slice(0, -1)) {
+    if (ts.isIfStatement(statement) && !statement.elseStatement && presentsCredential(statement.expression, namesCredential)) {
+      presence ??= statement.expression.getText(sourceFile).replace(/\s+/g, ' ');
+      continue;
+    }
+    // `if (!session) return res.status(401)...`: any other `if` that ends the request may turn anonymous requests away.
+    if (ts.isIfStatement(statement)) return undefined;
+    if (rejections(statement).length > 0 || THROWING_VERIFICATION.test(statement.getText(sourceFile))) return undefined;
+    let verifies = false;
+    const visit = (node: ts.Node): void => {
+      if (verifies || ts.isFunctionLike(node)) return;
+      if (ts.isCallExpression(node)) {
+        const callee = resolveFunction(modules, fn!.file, node.expression);
+        if (callee && callee.node !== fn!.node && verifiesCaller(callee)) verifies = true;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(statement);
+    if (verifies) return undefined;
+  }
+  return presence && `it checks credentials only when the request presents them (if (${presence.length > 60 ? `${presence.slice(0, 57)}...` : presence})) and hands every other request on`;
+}
+
+type ResolvedFunctionOf = NonNullable<ReturnType<typeof resolveFunction>>;
+
+/** `return next(...)`, `return await opts.next(...)`, `next();`, `await next();`. */
+function callsNextLast(statement: ts.Statement): boolean {
+  let value = ts.isReturnStatement(statement) ? statement.expression : ts.isExpressionStatement(statement) ? statement.expression : undefined;
+  if (!value) return false;
+  value = skipOuterExpressions(value);
+  if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+  if (!ts.isCallExpression(value)) return false;
+  const callee = skipOuterExpressions(value.expression);
+  return (ts.isIdentifier(callee) && callee.text === 'next') || (ts.isPropertyAccessExpression(callee) && callee.name.text === 'next');
+}
+
+/** The condition holds only when a credential is there: `token`, `authorizationHeader && isApiV2`, `req.headers.authorization`; never `!token`. */
+function presentsCredential(condition: ts.Expression, namesCredential: (node: ts.Node) => boolean): boolean {
+  const value = skipOuterExpressions(condition);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+    return (presentsCredential(value.left, namesCredential) || presentsCredential(value.right, namesCredential)) && !negatesCredential(value, namesCredential);
+  }
+  if (ts.isIdentifier(value) || ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value) || ts.isCallExpression(value)) return namesCredential(value);
+  return false;
+}
+
+function negatesCredential(node: ts.Node, namesCredential: (node: ts.Node) => boolean): boolean {
+  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken && namesCredential(node.operand)) return true;
+  return ts.forEachChild(node, (child) => (negatesCredential(child, namesCredential) ? true : undefined)) ?? false;
+}

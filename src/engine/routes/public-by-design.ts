@@ -27,6 +27,8 @@ const ABOUT_SIGN_IN = /^(?:history|histories|attempts?|logs?|audit|stats|statist
 const CREDENTIAL_ENTRY_UNDER_AUTH = /^(?:register|registration|callback|token|authorize|firsttime|first-time)$/;
 /** Identity providers an app signs users in with (their ID token or authorization code is the credential). */
 const IDENTITY_PROVIDER_SEGMENT = /^(?:google|apple|github|gitlab|bitbucket|facebook|microsoft|azure|azure-ad|twitter|linkedin|discord|okta|auth0|keycloak|cognito|oidc|openid)$/;
+/** Segments naming the kind of credential a sign-in takes (Auth.js-style providers: `email-password`, `passkey`, `credentials`). */
+const CREDENTIAL_KIND_SEGMENT = /^(?:email-?password|password|passkeys?|webauthn|credentials?|magic-?link)$/;
 const AUTH_PREFIX_SEGMENT = /^(?:auth|oauth2?|sso|session|sessions|identity|connect|login|account|accounts|users?)$/;
 /**
  * Account recovery worded as one segment, with the usual short forms of "password" (`pwdreset`,
@@ -162,9 +164,15 @@ export function credentialEntryReason(routePath: string): string | undefined {
   const strong = CREDENTIAL_ENTRY_SEGMENT.test(last) || signInWith || (lastWords.length > 1 && !aboutSignIn(lastWords) && [lastWords[0]!, lastWords.at(-1)!].some((word) => CREDENTIAL_ENTRY_SEGMENT.test(word)));
   // Under /oauth, /sso or /saml the sign-in steps take credentials; managing the provider (`sso/update`, `saml/providers/delete`) does not.
   const oauthPath = literal.some((segment) => /^(?:oauth2?|sso|saml)$/.test(segment)) && !lastWords.some((word) => PROVIDER_MANAGEMENT.test(word));
-  const underAuth = CREDENTIAL_ENTRY_UNDER_AUTH.test(last) && literal.slice(0, -1).some((segment) => AUTH_PREFIX_SEGMENT.test(segment));
+  // `/email-password/authorize`, `/passkey/authorize`, `/credentials/callback`: the sign-in step under the kind of
+  // credential it takes (`/passkeys/register` adds a passkey to an account: not this).
+  const underAuth = CREDENTIAL_ENTRY_UNDER_AUTH.test(last) && literal.slice(0, -1).some((segment) => AUTH_PREFIX_SEGMENT.test(segment) || (CREDENTIAL_KIND_SEGMENT.test(segment) && /^(?:authorize|callback|token)$/.test(last)));
   // `/auth/mobile/apple`, `/auth/google`: signing in with an identity provider's token or code.
   const providerSignIn = IDENTITY_PROVIDER_SEGMENT.test(last) && literal.slice(0, -1).some((segment) => /^(?:auth|oauth2?|sso|login|signin|sign-in)$/.test(segment));
+  // `/callback/oidc/org/:orgUrl`, `/oidc/callback`, `/callback/google`: the identity provider sends the
+  // browser back with its authorization code, the credential this step exchanges.
+  const providerCallback = literal.some((segment, index) => segment === 'callback' && [literal[index - 1], literal[index + 1]].some((beside) => beside !== undefined && IDENTITY_PROVIDER_SEGMENT.test(beside)));
+  if (providerCallback) return `${literal.join('/')}: an identity provider's sign-in callback`;
   return strong || oauthPath || underAuth || providerSignIn ? `${last}: a route that takes credentials` : undefined;
 }
 

@@ -322,11 +322,13 @@ function failedAttemptLockout(functions: readonly ResolvedFunction[]): RateLimit
 
 function consumedLimiters(modules: ModuleIndex, functions: readonly ResolvedFunction[], rateLimiters: readonly RateLimiterModel[]): RateLimitEvidence[] {
   const found: RateLimitEvidence[] = [];
+  // The handler (or a function it calls) answers 429: what a project's own limiter object reports is turned into a refusal.
+  const answers429 = functions.some((fn) => fn.node.body !== undefined && TOO_MANY_REQUESTS.test(fn.node.body.getText(fn.node.getSourceFile())));
   for (const fn of functions) {
     if (!fn.node.body) continue;
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node)) {
-        const limiter = consumedLimiter(modules, fn.file, node, rateLimiters);
+        const limiter = consumedLimiter(modules, fn.file, node, rateLimiters, answers429);
         if (limiter) found.push(limiter);
       }
       ts.forEachChild(node, visit);
@@ -336,7 +338,7 @@ function consumedLimiters(modules: ModuleIndex, functions: readonly ResolvedFunc
   return found;
 }
 
-function consumedLimiter(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression, rateLimiters: readonly RateLimiterModel[]): RateLimitEvidence | undefined {
+function consumedLimiter(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression, rateLimiters: readonly RateLimiterModel[], answers429 = false): RateLimitEvidence | undefined {
   const callee = skipOuterExpressions(call.expression);
   const site = { name: middlewareName(call), scope: 'handler' as const, file: file.path, line: nodePosition(call).line };
   const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
@@ -350,7 +352,7 @@ function consumedLimiter(modules: ModuleIndex, file: ScannedSourceFile, call: ts
   }
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.name.text;
-  if (!CONSUME_METHODS.has(method)) return undefined;
+  if (!CONSUME_METHODS.has(method)) return projectLimiterCheck(modules, file, call, callee, site, answers429);
   const origin = limiterOrigin(modules, file, callee.expression);
   if (!origin) return undefined;
   // A package's limiter answers to its own method; a receiver known only by its name (`limiter.consume(key)`)
@@ -360,6 +362,22 @@ function consumedLimiter(modules: ModuleIndex, file: ScannedSourceFile, call: ts
   if (method !== 'consume' && !resultIsRead(call)) return undefined;
   const keyedBy = method === 'protect' ? arcjetKey(modules, origin) : (call.arguments[0] && argumentKey(call.arguments[0])) ?? 'unknown';
   return { ...site, keyedBy, evidence: `${origin.module ?? `named ${origin.name}`} ${method}() in handler` };
+}
+
+/** Methods a project's own limiter object is asked with: `loginRateLimit.check({ ip, identifier })`, `limiter.hit(key)`. */
+const PROJECT_LIMITER_METHODS: ReadonlySet<string> = new Set(['check', 'hit', 'take', 'attempt', 'consume', 'limit', 'isLimited', 'isRateLimited']);
+
+/**
+ * `const result = await resetPasswordRateLimit.check({ ip, identifier: token })` on a limiter the project
+ * made itself (`createRateLimit({ action, max, window })`, known by its name), whose answer the handler
+ * reads and turns into a 429 (`if (rateLimitResponse(c, result)) throw new HTTPException(429, ...)`).
+ */
+function projectLimiterCheck(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression, callee: ts.PropertyAccessExpression, site: { name: string; scope: 'handler'; file: string; line: number }, answers429: boolean): RateLimitEvidence | undefined {
+  const method = callee.name.text;
+  if (!answers429 || !PROJECT_LIMITER_METHODS.has(method) || !resultIsRead(call)) return undefined;
+  const origin = limiterOrigin(modules, file, callee.expression);
+  if (!origin || origin.module !== undefined) return undefined;
+  return { ...site, keyedBy: (call.arguments[0] && argumentKey(call.arguments[0])) ?? 'unknown', evidence: `${origin.name}.${method}() in handler, a project limiter whose answer the handler turns into a 429` };
 }
 
 /**

@@ -13,8 +13,8 @@ import type { ScannedSourceFile } from '../../types.js';
 export function consoleIsNoServerLog(ctx: RuleContext, file: ScannedSourceFile): 'browser' | 'script' | undefined {
   if (isClientDirectiveFile(file.sourceFile) || isBrowserPackageFile(ctx, file.path)) return 'browser';
   // `#!/usr/bin/env node`, a file of a `scripts/` folder, or a database seed (`prisma/seed.ts`, knex
-  // `seeds/`, sequelize `seeders/`): a command an operator runs, not a served process.
-  if (file.text.startsWith('#!') || /(?:^|\/)(?:scripts|seeds|seeders)\/|(?:^|\/)seed\.[cm]?[jt]s$/.test(file.path)) return 'script';
+  // `seeds/`, sequelize `seeders/`, a `prisma/seed/` folder of seed scripts): a command an operator runs, not a served process.
+  if (file.text.startsWith('#!') || /(?:^|\/)(?:scripts|seeds?|seeders)\/|(?:^|\/)seed\.[cm]?[jt]s$/.test(file.path)) return 'script';
   // `@Command({ name: 'reset-admin-password' }) class ResetAdminPasswordCommand extends CommandRunner`
   // (nest-commander, oclif): the file is a command an operator runs; what it prints is their terminal.
   if (definesCliCommand(ctx, file)) return 'script';

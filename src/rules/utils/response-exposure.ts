@@ -265,7 +265,27 @@ function queriedEntity(file: ScannedSourceFile, call: ts.CallExpression, models:
   // `delete user.password` in the same function before the record is returned or saved.
   const scope = enclosingFunction(call);
   const scopeText = scope ? scope.getText(file.sourceFile) : '';
-  const fields = model.secretFields.filter((field) => !new RegExp(`delete\\s+[^;\\n]*\\.${field}\\b`).test(scopeText));
+  // `prisma.webhook.create({ data: { secret: null } })`: a field the write itself leaves empty comes back empty.
+  const emptied = model.orm === 'prisma' && /^(?:create|update)$/.test(callee.name.text) ? emptiedFields(options) : new Set<string>();
+  const fields = model.secretFields.filter((field) => !emptied.has(field) && !new RegExp(`delete\\s+[^;\\n]*\\.${field}\\b`).test(scopeText));
   if (fields.length === 0) return undefined;
   return { model, query: callee.getText(file.sourceFile), fields };
+}
+
+/** Fields a Prisma write's `data` sets to null, undefined or an empty string: `data: { secret: null }`. */
+function emptiedFields(options: readonly ts.Expression[]): Set<string> {
+  const emptied = new Set<string>();
+  for (const option of options) {
+    if (!ts.isObjectLiteralExpression(option)) continue;
+    const data = option.properties.find((property): property is ts.PropertyAssignment => ts.isPropertyAssignment(property) && property.name.getText() === 'data');
+    const written = data && skipOuterExpressions(data.initializer);
+    if (!written || !ts.isObjectLiteralExpression(written)) continue;
+    for (const property of written.properties) {
+      if (!ts.isPropertyAssignment(property) || ts.isComputedPropertyName(property.name)) continue;
+      const value = skipOuterExpressions(property.initializer);
+      const empty = value.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined') || (ts.isStringLiteralLike(value) && value.text === '');
+      if (empty) emptied.add(property.name.getText().replace(/^['"]|['"]$/g, ''));
+    }
+  }
+  return emptied;
 }

@@ -33,11 +33,16 @@ const DESCRIPTIVE_LAST_WORDS = new Set([
   'policy', 'strength', 'template', 'label', 'type', 'expires', 'expiry', 'expiration', 'at', 'ttl', 'valid', 'verified',
   'field', 'fields', 'name', 'url', 'path', 'header', 'provider', 'format', 'status', 'digits', 'last4', 'prefix', 'hint', 'domain',
   'changed', 'confirmed', 'error', 'errors', 'message', 'regex', 'pattern', 'sent', 'version', 'strategy', 'mode', 'key name',
+  // What sending one returned (`sendEmailResult`, `smsResults`): a delivery's outcome, not the address.
+  'result', 'results',
   // Where a token is sent (`token_endpoint`, `authorization_endpoint` of OAuth metadata) and how long one lives (`TOKEN_EXPIRY_MS`).
   'endpoint', 'endpoints', 'uri', 'ms', 'millis', 'seconds', 'secs', 'sec', 'minutes', 'mins', 'hours', 'days',
   // How a password is hashed or tried (`PASSWORD_ITERATIONS`, `bcryptSaltRounds`, `maxLoginAttempts`): settings, not secrets.
   'iterations', 'rounds', 'cost', 'attempts', 'retries', 'algorithm', 'algo', 'bits',
 ]);
+
+/** Last words that name a collection of the items named before them. */
+const COLLECTION_WORDS = new Set(['list', 'lists', 'array', 'arr', 'set', 'map', 'collection', 'items']);
 
 /** Leading words that make the name a flag or a question about the value. */
 const FLAG_PREFIXES = new Set(['is', 'has', 'should', 'can', 'needs', 'with', 'no', 'missing', 'use', 'show', 'validate', 'check', 'verify']);
@@ -66,6 +71,8 @@ export function sensitiveName(name: string): SensitiveName | undefined {
   if (words.length > 1 && (words[0] === 'get' || words[0] === 'set')) words = words.slice(1);
   if (words.length === 0) return undefined;
   if (FLAG_PREFIXES.has(words[0]!) && words.length > 1) return undefined;
+  // `sendEmailResultErrorList`, `emailErrorsArray`: a collection is what its items are; `emailList` is addresses.
+  while (words.length > 1 && COLLECTION_WORDS.has(words.at(-1)!)) words = words.slice(0, -1);
   const last = words.at(-1)!;
   const text = ` ${words.join(' ')} `;
   // "tax id" is a government id even though it ends in "id".

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import { mentionsName } from '../../engine/text.js';
 import { skipOuterExpressions } from '../../engine/ast/syntax.js';
-import { type ModuleIndex } from '../../engine/names/index.js';
+import { type ModuleIndex, resolveFunction } from '../../engine/names/index.js';
 import { taintFor, type Taint, type ValueOrigin } from '../../engine/dataflow/taint.js';
 import { URL_COMPONENT_ENCODERS as ENCODING_TRANSFORMS } from '../../models/sanitizers.js';
 import type { ScannedSourceFile } from '../../types.js';
@@ -43,7 +43,12 @@ export function requestControlsHost(expression: ts.Expression, context: UrlConte
   const value = skipOuterExpressions(expression);
   if (ts.isObjectLiteralExpression(value)) return optionsControlHost(value, context, depth);
   if (ts.isTemplateExpression(value) || (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken)) {
-    return concatenationControlsHost(flattenPieces(value), context, prefix);
+    return concatenationControlsHost(piecesWithHelpers(value, context), context, prefix);
+  }
+  // `formatPath(\`/o/${orgUrl}\`)`, `loginUrlOf(orgUrl)`: a project helper that returns a template is read as that template.
+  if (ts.isCallExpression(value)) {
+    const inlined = inlinedHelper(value, context.file, context.modules, undefined, 0);
+    if (inlined) return concatenationControlsHost(inlined, context, prefix);
   }
   if (ts.isNewExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === 'URL') {
     const [input, base] = value.arguments ?? [];
@@ -121,6 +126,83 @@ function flattenPieces(value: ts.Expression): Piece[] {
   if (ts.isBinaryExpression(inner) && inner.operatorToken.kind === ts.SyntaxKind.PlusToken) return [...flattenPieces(inner.left), ...flattenPieces(inner.right)];
   if (ts.isStringLiteralLike(inner)) return [{ text: inner.text }];
   return [{ expression: inner }];
+}
+
+/** The pieces of a concatenation, with each project helper call among them read as the template it returns. */
+function piecesWithHelpers(value: ts.Expression, context: UrlContext): Piece[] {
+  return flattenPieces(value).flatMap((piece) => {
+    if ('text' in piece) return [piece];
+    const inner = skipOuterExpressions(piece.expression);
+    return (ts.isCallExpression(inner) && inlinedHelper(inner, context.file, context.modules, undefined, 0)) || [piece];
+  });
+}
+
+const MAX_HELPER_DEPTH = 3;
+
+/**
+ * What a call to a project helper whose body returns one template or concatenation builds
+ * (`formatPath = (path) => \`${getBasePath()}${path}\``, `loginUrl = (org) => WEBAPP_URL() + loginPath(org)`),
+ * as pieces in the caller's terms: the helper's parameters replaced by the caller's arguments, its
+ * own constants as text, anything else of its own (config, `getBasePath()`) a placeholder. Undefined
+ * when the helper cannot be read so (several statements, a destructured or rest parameter, a
+ * parameter used inside another expression than a helper call).
+ * `env`: the helper's parameters already bound, for a helper called from another helper.
+ */
+function inlinedHelper(call: ts.CallExpression, file: ScannedSourceFile, modules: ModuleIndex, env: ReadonlyMap<string, Piece[]> | undefined, depth: number): Piece[] | undefined {
+  if (depth > MAX_HELPER_DEPTH) return undefined;
+  const helper = resolveFunction(modules, file, call.expression);
+  const returned = helper && singleReturned(helper.node);
+  if (!helper || !returned) return undefined;
+  const returnedValue = skipOuterExpressions(returned);
+  if (!ts.isTemplateExpression(returnedValue) && !(ts.isBinaryExpression(returnedValue) && returnedValue.operatorToken.kind === ts.SyntaxKind.PlusToken)) return undefined;
+  const bound = new Map<string, Piece[]>();
+  for (const [index, parameter] of helper.node.parameters.entries()) {
+    if (!ts.isIdentifier(parameter.name) || parameter.dotDotDotToken) return undefined;
+    const argument = call.arguments[index];
+    if (!argument) {
+      bound.set(parameter.name.text, [{ text: '\0' }]);
+      continue;
+    }
+    const pieces = env ? helperPieces(argument, env, file, modules, depth) : piecesWithHelpers(argument, { modules, file, originOf: () => ({ kind: 'constant' }) as ValueOrigin });
+    if (!pieces) return undefined;
+    bound.set(parameter.name.text, pieces);
+  }
+  return helperPieces(returnedValue, bound, helper.file, modules, depth + 1);
+}
+
+/** A helper's pieces with its parameters replaced by what they are bound to; undefined when a parameter hides inside something else. */
+function helperPieces(expression: ts.Expression, env: ReadonlyMap<string, Piece[]>, file: ScannedSourceFile, modules: ModuleIndex, depth: number): Piece[] | undefined {
+  const out: Piece[] = [];
+  for (const piece of flattenPieces(expression)) {
+    if ('text' in piece) {
+      out.push(piece);
+      continue;
+    }
+    const value = skipOuterExpressions(piece.expression);
+    const bound = ts.isIdentifier(value) ? env.get(value.text) : undefined;
+    if (bound) {
+      out.push(...bound);
+      continue;
+    }
+    const nested = ts.isCallExpression(value) ? inlinedHelper(value, file, modules, env, depth) : undefined;
+    if (nested) {
+      out.push(...nested);
+      continue;
+    }
+    if ([...env.keys()].some((name) => mentionsName(value.getText(), name))) return undefined;
+    out.push({ text: constantText(value, { modules, file, originOf: () => ({ kind: 'constant' }) as ValueOrigin }) ?? '\0' });
+  }
+  return out;
+}
+
+/** The one expression a function returns: an arrow's expression body, or a body that is a single `return`. */
+function singleReturned(node: ts.Node): ts.Expression | undefined {
+  if (!ts.isArrowFunction(node) && !ts.isFunctionDeclaration(node) && !ts.isFunctionExpression(node) && !ts.isMethodDeclaration(node)) return undefined;
+  const body = node.body;
+  if (!body) return undefined;
+  if (!ts.isBlock(body)) return body;
+  const only = body.statements.length === 1 ? body.statements[0] : undefined;
+  return only && ts.isReturnStatement(only) ? only.expression : undefined;
 }
 
 /**
