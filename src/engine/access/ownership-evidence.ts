@@ -219,6 +219,18 @@ export function inCodeOwnershipCheck(
     visit(node);
     return hit;
   };
+  // The looked-up record itself, as the functions on the path bind it (not the request fields beside its id).
+  const recordNames = new Set([...records, ...ownResult]);
+  const mentionsRecord = (node: ts.Node): boolean => {
+    let hit = false;
+    const visit = (child: ts.Node): void => {
+      if (hit) return;
+      if (ts.isIdentifier(child) && recordNames.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) hit = true;
+      else ts.forEachChild(child, visit);
+    };
+    visit(node);
+    return hit;
+  };
   const configured = ctx.config.ownershipChecks ?? [];
   // The calls the id travels through to the access run the access itself: they check nothing before it.
   const pathCalls = new Set(path.flatMap(({ call }) => (call ? [call] : [])));
@@ -230,6 +242,8 @@ export function inCodeOwnershipCheck(
     const membershipResults = new Map<string, string>();
     // Records loaded by the id together with other filter values, and those values' names.
     const scopedLoads = new Map<string, Set<string>>();
+    // Locals holding a secret made from the record (`const expected = Subscription.unsubscribeToken(subscription)`).
+    const recordSecrets = new Set<string>();
     // Locals holding a comparison of the record (or each of the records) with the caller.
     const comparedWithCaller = new Set<string>();
     let grew = false;
@@ -240,6 +254,16 @@ export function inCodeOwnershipCheck(
       if (ts.isIfStatement(node) && (stopsWhenTrue(node) || stopsWhenFalse(node)) && ((mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression, 0, path)) || [...comparedWithCaller].some((name) => mentionsName(node.expression.getText(), name)))) {
         evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node };
         return;
+      }
+      // `if (!safeEqual(token, Subscription.unsubscribeToken(subscription))) return`, `if (invite.token !== input.token) throw`:
+      // the client must hold the secret the record was issued with (an emailed link's token): the record is theirs.
+      if (ts.isIfStatement(node) && (stopsWhenTrue(node) || stopsWhenFalse(node)) && comparesRecordSecret(node.expression, mentionsRecord, recordSecrets)) {
+        evidence = { what: `the check \`${oneLine(node.expression.getText())}\` of the secret the record was issued with`, node };
+        return;
+      }
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && SECRET_NAME.test(node.name.text)) {
+        const made = firstCall(node.initializer);
+        if (made && made !== tainted.call && chainArguments(made).some(mentionsRecord)) recordSecrets.add(node.name.text);
       }
       // `const isInvitedUser = invitation.userId === ctx.user.id`, `const allMine = actorIds.every((id) => id === user._id)`:
       // the record (or each record) compared with the caller, tested later (`if (!isInvitedUser && !isListOwner) throw`).
@@ -280,6 +304,10 @@ export function inCodeOwnershipCheck(
         const aboutRecord = lookupArguments.some(mentions) || (receiver !== undefined && ARRAY_SEARCH.test(callName(lookup!)) && mentions(receiver));
         if (lookup && lookup !== tainted.call && aboutRecord && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument))) {
           membershipResults.set(name, callName(lookup));
+          // Loaded by the record (or its parent's id) with the caller handed along for scoping
+          // (`Document.findByPk(revision.documentId, { userId: user.id })`), it is still the record's
+          // parent: a policy call given it (`authorize(user, 'read', document)`) covers the record.
+          if (lookupArguments.some(mentions)) names.add(name);
         } else if (lookup && lookup !== tainted.call && receiver !== undefined && ASSOCIATION_READ.test(callName(lookup)) && mentions(receiver)) {
           // `const account = await exportRequest.getCollective()`: the record's parent, read from the record
           // (a Sequelize association getter); a check of the caller on that parent covers the record.
@@ -369,6 +397,37 @@ export function inCodeOwnershipCheck(
     if (evidence) return evidence;
   }
   return undefined;
+}
+
+/** A name for a secret a record is issued with: a link's token, a signature, a nonce (not a `code`: product and discount codes are no secret). */
+const SECRET_NAME = /token|secret|signature|digest|nonce/i;
+/** Comparisons made for secrets: constant-time, or a plain compare by name. */
+const SECRET_COMPARISON = /^(?:timingSafeEqual|safeEqual|secureCompare|safeCompare|constantTimeCompare|constantTimeEqual|timeSafeCompare|tsscmp)$/;
+
+/**
+ * A condition comparing a secret of the record (a local made from it, or its own secret field:
+ * `invite.token`) with a value that is not the record's: what the client sent. `mentions` tells
+ * whether an expression reads the record.
+ */
+function comparesRecordSecret(condition: ts.Expression, mentions: (node: ts.Node) => boolean, recordSecrets: ReadonlySet<string>): boolean {
+  const isRecordSecret = (expression: ts.Expression): boolean => {
+    const value = skipOuterExpressions(expression);
+    if (ts.isIdentifier(value)) return recordSecrets.has(value.text);
+    if (ts.isPropertyAccessExpression(value) && SECRET_NAME.test(value.name.text) && mentions(value.expression)) return true;
+    const made = ts.isCallExpression(value) ? value : undefined;
+    return made !== undefined && SECRET_NAME.test(callName(made)) && chainArguments(made).some(mentions);
+  };
+  const fromRecord = (expression: ts.Expression): boolean => isRecordSecret(expression) || mentions(expression);
+  const pairOf = (left: ts.Expression, right: ts.Expression): boolean => (isRecordSecret(left) && !fromRecord(right)) || (isRecordSecret(right) && !fromRecord(left));
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || ts.isFunctionLike(node)) return;
+    if (ts.isCallExpression(node) && node.arguments.length === 2 && SECRET_COMPARISON.test(callName(node).split('.').pop() ?? '')) found = pairOf(node.arguments[0]!, node.arguments[1]!);
+    else if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || node.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken || node.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsToken || node.operatorToken.kind === ts.SyntaxKind.EqualsEqualsToken)) found = pairOf(node.left, node.right);
+    if (!found) ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
 }
 
 /**
@@ -878,6 +937,8 @@ function resultVariable(call: ts.Node): string[] | undefined {
     // `(await docClient.get(params).promise()).Item`: the SDK's promise, and the record inside the response.
     else if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === node && parent.name.text === 'promise' && ts.isCallExpression(parent.parent) && parent.parent.arguments.length === 0) node = parent.parent;
     else if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === node && RESPONSE_RECORD.test(parent.name.text)) node = parent;
+    // `collection = collectionId ? await Collection.findByPk(collectionId) : document.collection`: one of the values bound.
+    else if (parent && ts.isConditionalExpression(parent) && parent.condition !== node) node = parent;
     else break;
   }
   const parent = node.parent;
