@@ -304,10 +304,6 @@ export function inCodeOwnershipCheck(
         const aboutRecord = lookupArguments.some(mentions) || (receiver !== undefined && ARRAY_SEARCH.test(callName(lookup!)) && mentions(receiver));
         if (lookup && lookup !== tainted.call && aboutRecord && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument))) {
           membershipResults.set(name, callName(lookup));
-          // Loaded by the record (or its parent's id) with the caller handed along for scoping
-          // (`Document.findByPk(revision.documentId, { userId: user.id })`), it is still the record's
-          // parent: a policy call given it (`authorize(user, 'read', document)`) covers the record.
-          if (lookupArguments.some(mentions)) names.add(name);
         } else if (lookup && lookup !== tainted.call && receiver !== undefined && ASSOCIATION_READ.test(callName(lookup)) && mentions(receiver)) {
           // `const account = await exportRequest.getCollective()`: the record's parent, read from the record
           // (a Sequelize association getter); a check of the caller on that parent covers the record.
@@ -360,6 +356,14 @@ export function inCodeOwnershipCheck(
         }
         if (isCheck && (node.arguments.some(mentions) || (ts.isPropertyAccessExpression(node.expression) && mentions(node.expression.expression)))) {
           evidence = { what: `${name}()`, node };
+          return;
+        }
+        // A record (or its parent) loaded by the record's id with the caller handed along for scoping
+        // (`Document.findByPk(revision.documentId, { userId: user.id })`), then given to a policy call
+        // that throws (`authorize(user, 'read', document)`): the check covers the record.
+        const policed = isCheck ? [...membershipResults.keys()].find((loaded) => node.arguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && (skipOuterExpressions(argument) as ts.Identifier).text === loaded)) : undefined;
+        if (policed) {
+          evidence = { what: `${name}() given ${policed}, loaded by the record with the caller`, node };
           return;
         }
         // `await getDiscountOrThrow({ discountId, programId })`: a helper that loads the record by the id it is
