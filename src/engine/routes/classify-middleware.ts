@@ -3,7 +3,7 @@ import type { AuthModel } from '../models.js';
 import { anonymousPassesByFlag, anonymousPassesEveryRejection } from './optional-flags.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { codeText, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
-import { bindingNames, bindingValue, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
+import { bindingNames, bindingValue, localDeclaration, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
 import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { mentionsName } from '../text.js';
 import type { EvidenceStrength, MiddlewareKind, RequestCopy, RouteMiddleware } from './route.js';
@@ -457,7 +457,7 @@ export class MiddlewareClassifier {
     }
     const byName = classifyName(name);
     const root = rootIdentifier(expression);
-    const binding = root && this.modules.resolveName(file, root.identifier.text);
+    const binding = root && (this.modules.resolveName(file, root.identifier.text) ?? this.instanceOfPackageClass(root.identifier, file));
     // `mongoSanitize()` from express-mongo-sanitize: named for what it does, from a package we do not list.
     const unknownPackage = binding?.kind === 'external' ? { unknownPackage: binding.module } : {};
     if (byName) return { ...byName, opaque: true, ...unknownPackage, ...(roles.length ? { roles } : {}) };
@@ -797,6 +797,19 @@ export class MiddlewareClassifier {
     };
     visit(body);
     return userCheck || found.length === 0 ? undefined : [...new Set(found)].join('; ');
+  }
+
+  /**
+   * `const serverAdapter = new KoaAdapter()` in a function, then `app.use(serverAdapter.registerPlugin())`:
+   * the local is an instance of a package's class, so the middleware comes from that package.
+   */
+  private instanceOfPackageClass(identifier: ts.Identifier, file: ScannedSourceFile): ReturnType<ModuleIndex['resolveName']> {
+    const initializer = localDeclaration(identifier)?.initializer;
+    const created = initializer && skipOuterExpressions(initializer);
+    if (!created || !ts.isNewExpression(created)) return undefined;
+    const constructed = rootIdentifier(created.expression);
+    const binding = constructed && this.modules.resolveName(file, constructed.identifier.text);
+    return binding?.kind === 'external' ? binding : undefined;
   }
 
   /**
