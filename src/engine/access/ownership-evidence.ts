@@ -366,6 +366,13 @@ export function inCodeOwnershipCheck(
           evidence = { what: `${name}() given ${policed}, loaded by the record with the caller`, node };
           return;
         }
+        // `await documentRestorer(ctx, { document, collectionId })`: a project helper given the record that
+        // puts it to a policy call (`authorize(user, 'restore', document)`), which throws when it fails.
+        const policyHelper = node !== tainted.call && !pathCalls.has(node) && !isCheck && node.arguments.some(mentionsRecord) ? helperPolicyCall(ctx, node, mentionsRecord) : undefined;
+        if (policyHelper) {
+          evidence = { what: `${name}(), which hands the record to ${policyHelper}`, node };
+          return;
+        }
         // `await getDiscountOrThrow({ discountId, programId })`: a helper that loads the record by the id it is
         // given and exits unless the record's field equals the other value it is given, here the caller's.
         if (node !== tainted.call && !pathCalls.has(node) && tiedTo(node, tainted.call, keyNames, records) && comparingHelperChecks(ctx, tainted, node, mentions, path)) {
@@ -491,6 +498,44 @@ function helperComparisons(fn: ts.SignatureDeclaration & { body?: ts.Node }): Ar
     return undefined;
   });
   return pairs;
+}
+
+/**
+ * The policy call (`authorize(user, 'restore', document)`) a project helper makes with the record it
+ * is handed: the parameter at the argument that carries the record (a name, or a member of an object
+ * literal: `{ document, collectionId }` received as `{ document, ... }: Props`). Its text, else undefined.
+ */
+function helperPolicyCall(ctx: AccessContext, call: ts.CallExpression, mentionsRecord: (node: ts.Node) => boolean): string | undefined {
+  const file = ctx.modules.fileOf(call);
+  const target = file && resolveFunction(ctx.modules, file, call.expression);
+  const fn = target?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!fn?.body) return undefined;
+  const received = new Set<string>();
+  call.arguments.forEach((argument, index) => {
+    const parameter = fn.parameters[index];
+    if (!parameter || !mentionsRecord(argument)) return;
+    const value = skipOuterExpressions(argument);
+    // `{ document, collectionId }` into `{ document, collectionId }: Props`: only the members that carry the record.
+    if (ts.isObjectLiteralExpression(value) && ts.isObjectBindingPattern(parameter.name)) {
+      for (const property of value.properties) {
+        const key = property.name && propertyNameText(property.name);
+        const carried = ts.isShorthandPropertyAssignment(property) ? mentionsRecord(property.name) : ts.isPropertyAssignment(property) && mentionsRecord(property.initializer);
+        if (key === undefined || !carried) continue;
+        const element = parameter.name.elements.find((candidate) => (candidate.propertyName ? propertyNameText(candidate.propertyName) : ts.isIdentifier(candidate.name) ? candidate.name.text : undefined) === key);
+        if (element) for (const name of bindingNames(element.name)) received.add(name);
+      }
+    } else if (ts.isIdentifier(parameter.name)) received.add(parameter.name.text);
+  });
+  if (received.size === 0) return undefined;
+  let found: string | undefined;
+  walkDescendants(fn.body, (node) => {
+    if (found) return false;
+    if (ts.isCallExpression(node) && AUTHORIZATION_CALL.test(callName(node)) && node.arguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && received.has((skipOuterExpressions(argument) as ts.Identifier).text))) {
+      found = `${oneLine(node.getText())} (${fn.getSourceFile().fileName.split('/').slice(-2).join('/')})`;
+    }
+    return undefined;
+  });
+  return found;
 }
 
 /** The call runs a helper that loads the record by the id it is passed and exits unless it belongs to the caller's value passed beside it. */
