@@ -295,9 +295,11 @@ export function inCodeOwnershipCheck(
         }
       }
       // `const [oldAsset, newAsset] = await Promise.all([Asset.fromId(ctx, a), Asset.fromId(ctx, b)])`: each name is its own load.
-      const loads = ts.isVariableDeclaration(node) && node.initializer ? boundLoads(node.name, node.initializer) : [];
+      // `accessRequest = document ? await AccessRequest.findPendingForUser({ documentId: document.id, userId }) : null`:
+      // an assignment binds a load too, and a conditional's branch that makes one is the load.
+      const loads = ts.isVariableDeclaration(node) && node.initializer ? boundLoads(node.name, node.initializer) : ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) ? ([[node.left.text, node.right]] as Array<[string, ts.Expression]>) : [];
       for (const [name, initializer] of loads) {
-        const lookup = firstCall(initializer);
+        const lookup = firstCall(loadingBranch(initializer));
         const lookupArguments = lookup ? chainArguments(lookup) : [];
         // `team.users.some((member) => member.userId === session.user.id)`: the record's members searched for the caller.
         const receiver = lookup && ts.isPropertyAccessExpression(skipOuterExpressions(lookup.expression)) ? (skipOuterExpressions(lookup.expression) as ts.PropertyAccessExpression).expression : undefined;
@@ -959,6 +961,14 @@ const RESPONSE_RECORD = /^(?:Item|Items|Attributes|rows|data)$/;
 
 /** `const order = await call()` / `order = await call()` / `const { order } = ...`: the names bound to a call's result. */
 /** The first call in an initializer, through `await` and parentheses. */
+/** `flag ? await load(...) : null`: the branch that makes a call, else the expression itself. */
+function loadingBranch(expression: ts.Expression): ts.Expression {
+  const value = skipOuterExpressions(expression);
+  if (!ts.isConditionalExpression(value)) return expression;
+  if (firstCall(value.whenTrue)) return value.whenTrue;
+  return firstCall(value.whenFalse) ? value.whenFalse : expression;
+}
+
 function firstCall(expression: ts.Expression): ts.CallExpression | undefined {
   let current: ts.Expression = expression;
   while (ts.isAwaitExpression(current) || ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current)) current = current.expression;
