@@ -132,6 +132,7 @@ function judgePayload(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallEx
   }
   const identity = claims.filter((claim) => IDENTITY_CLAIMS.has(normalizeName(claim)));
   if (identity.length === 0) return;
+  if (projectEnforcesLifetime(ctx, object)) return;
   if (LONG_LIVED_PURPOSE.test(purposeWords(call, file))) return;
   ctx.report({
     file: file.path,
@@ -139,6 +140,40 @@ function judgePayload(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallEx
     end: call.getEnd(),
     message: `${what}: the token carries ${identity.map((claim) => `\`${claim}\``).join(', ')} and never expires, so a leaked or stolen token works until the signing key is rotated.`,
   });
+}
+
+/**
+ * Claims a project stamps a lifetime with when it does not use `exp`: an expiry time, or the time
+ * of issue that the verifier measures an age from (normalized names).
+ */
+const PROJECT_LIFETIME_CLAIMS = new Set(['expires at', 'expires', 'expiry', 'expiration', 'expiration date', 'expires on', 'valid until', 'created at', 'issued at']);
+
+/**
+ * `{ id, expiresAt: addHours(new Date(), 24).toISOString() }` verified by `if (new Date(payload.expiresAt)
+ * < new Date()) throw`, `{ id, createdAt: new Date().toISOString() }` by `if (new Date(payload.createdAt) <
+ * subMinutes(new Date(), 10)) throw`: the payload carries a lifetime claim of the project's own (a value,
+ * not a literal `undefined`) and a file of the project that works with JWTs compares that claim read
+ * off a value with something. The token expires, by the project's check rather than jsonwebtoken's.
+ */
+function projectEnforcesLifetime(ctx: RuleContext, object: ts.ObjectLiteralExpression): boolean {
+  for (const property of object.properties) {
+    if (!ts.isPropertyAssignment(property) && !ts.isShorthandPropertyAssignment(property)) continue;
+    const name = propertyNameText(property.name);
+    if (name === undefined || !PROJECT_LIFETIME_CLAIMS.has(normalizeName(name))) continue;
+    if (ts.isPropertyAssignment(property) && isNothing(property.initializer)) continue;
+    const escaped = name.replace(/\$/g, '\\$');
+    // `payload.expiresAt < now`, `new Date(payload.expiresAt) < now`, `now > Date.parse(payload.issuedAt)`.
+    const compared = new RegExp(String.raw`\.${escaped}\b\s*\)?\s*[<>]|[<>]=?\s*(?:new\s+)?[\w$.]*(?:\(\s*[\w$.]*)?\.${escaped}\b`);
+    if (ctx.sourceFiles.some((file) => JWT_FILE.test(file.text) && compared.test(file.text))) return true;
+  }
+  return false;
+}
+
+const JWT_FILE = /jsonwebtoken|\bJWT\.(?:verify|decode)\b|\bjwt\.(?:verify|decode)\b/;
+
+function isNothing(expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(expression);
+  return value.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined');
 }
 
 /** The names around a sign call that say what the token is for: the variable or property it is stored in, the enclosing functions. */

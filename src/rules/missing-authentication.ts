@@ -59,6 +59,15 @@ export default defineRule({
         continue;
       }
       const facts = routeFacts(ctx, route);
+      // `auth({ optional: true })` in front of a POST that writes nothing: an RPC-style read
+      // (`documents.info`, `shares.info`) whose author chose to answer anonymous callers, as the
+      // route engine already takes a GET behind optional sign-in to be. Whether an anonymous caller
+      // may see the object it reads is the authorization rules' question, not this one.
+      const optionalSignIn = route.middleware.find((middleware) => middleware.optionalAuthentication);
+      if (optionalSignIn && facts.writes.length === 0) {
+        ctx.examined({ ...examined, outcome: 'exempt', exemption: 'public by design', evidence: `optional sign-in: ${optionalSignIn.name} (${optionalSignIn.file}:${optionalSignIn.line}) lets anonymous callers in (${optionalSignIn.optionalAuthentication}), and the route writes nothing` });
+        continue;
+      }
       const verdict = judge(facts);
       if (!verdict) {
         ctx.examined({ ...examined, outcome: 'exempt', exemption: 'public, reaching no write and no sensitive data', evidence: 'public, and reaches no write and no sensitive data the scan can see' });

@@ -6,7 +6,7 @@ import { defineRule } from './define-rule.js';
 import { hostCheckedBefore } from './utils/host-allowlist-guards.js';
 import { httpRequestSink } from './utils/http-client-sinks.js';
 import { fieldOriginAtCaller, indexArguments } from './utils/object-argument-fields.js';
-import { moduleCallee } from '../engine/names/index.js';
+import { moduleCallee, resolveFunction } from '../engine/names/index.js';
 import { nodeAtStep } from './utils/trace-nodes.js';
 import { modelledSinkCalls, reportTaintedSink, routeLabel } from './utils/tainted-sink.js';
 import { requestControlsHost } from './utils/url-host-control.js';
@@ -78,9 +78,37 @@ function usesFilteringAgent(ctx: RuleContext, tainted: TaintedCall): boolean {
         const agent = property.initializer;
         if (FILTERING_AGENT.test(agent.getText())) return true;
         const callee = ts.isCallExpression(agent) || ts.isNewExpression(agent) ? moduleCallee(ctx, tainted.file, agent.expression) : undefined;
-        return callee !== undefined && FILTERING_AGENT.test(callee.module);
+        if (callee !== undefined && FILTERING_AGENT.test(callee.module)) return true;
+        return ts.isCallExpression(agent) && helperMakesFilteringAgent(ctx, tainted.file, agent);
       }),
   );
+}
+
+/**
+ * `agent: buildAgent(url, options)`: a project helper that makes the agent, and makes it with a
+ * filtering agent (`useFilteringAgent(url, options)` of request-filtering-agent, or a project copy
+ * of it named for what it does). Every agent it returns must come from one: a helper that may hand
+ * back a plain `new https.Agent()` filters nothing on that path.
+ */
+function helperMakesFilteringAgent(ctx: RuleContext, file: TaintedCall['file'], call: ts.CallExpression): boolean {
+  const helper = resolveFunction(ctx.modules, file, call.expression);
+  const body = helper?.node.body;
+  if (!helper || !body) return false;
+  let filtering = false;
+  let plain = false;
+  const visit = (node: ts.Node): void => {
+    if (node !== body && ts.isFunctionLike(node)) return;
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+      const text = node.expression.getText(helper.node.getSourceFile());
+      const module = moduleCallee(ctx, helper.file, node.expression)?.module;
+      if (FILTERING_AGENT.test(text) || (module !== undefined && FILTERING_AGENT.test(module))) filtering = true;
+      // `new https.Agent(...)`, `new http.Agent(...)`: an agent that connects anywhere.
+      else if (ts.isNewExpression(node) && /\bAgent$/.test(text)) plain = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return filtering && !plain;
 }
 
 /** A host allowlist check that exits early before the sink, or before any earlier step of the flow. */

@@ -342,8 +342,14 @@ export function loadedRecordUse(access: ts.Node): { links: number; changed: bool
 }
 
 const loadedRecordUses = new WeakMap<ts.Node, { links: number; changed: boolean; writesThroughRecord: boolean }>();
-/** Methods of an ORM record instance that store a change of it: Mongoose documents, Sequelize and Objection instances, TypeORM BaseEntity. */
-const RECORD_INSTANCE_WRITES = /^(?:deleteOne|remove|destroy|softRemove|softDelete|restore|update|updateOne|increment|decrement)$/;
+/**
+ * Methods of an ORM record instance that store a change of it: Mongoose documents, Sequelize and
+ * Objection instances, TypeORM BaseEntity; and a project base model's variants of them that hand
+ * the request's context along (`destroyWithCtx(ctx)`, `updateWithCtx(ctx, keys)`, `saveWithCtx(ctx)`
+ * of a `Model` subclass that wraps `this.destroy(...)` to publish an event).
+ */
+const RECORD_INSTANCE_WRITES = /^(?:deleteOne|remove|destroy|softRemove|softDelete|restore|update|updateOne|increment|decrement)(?:With[A-Z]\w*)?$/;
+const RECORD_INSTANCE_SAVE = /^save(?:With[A-Z]\w*)?$/;
 
 function loadedRecordUseUncached(access: ts.Node): { links: number; changed: boolean; writesThroughRecord: boolean } {
   let node: ts.Node = access;
@@ -365,7 +371,7 @@ function loadedRecordUseUncached(access: ts.Node): { links: number; changed: boo
       if (isResult(target) && RECORD_INSTANCE_WRITES.test(method)) {
         ownWrite = true; // project.deleteOne(), post.destroy(), note.update({ ... })
         otherChange = true;
-      } else if (isResult(target) && method === 'save') saved = true;
+      } else if (isResult(target) && RECORD_INSTANCE_SAVE.test(method)) saved = true;
       else if (isResult(target) && method === 'set') otherChange = true; // doc.set({ ... })
       else if (method === 'push' && ownerOfTarget && isResult(ownerOfTarget)) links++; // article.comments.push(comment)
       else if (method === 'push' && child.arguments.some(isResult)) links++; // user.favorites.push(article)

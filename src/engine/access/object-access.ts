@@ -165,7 +165,11 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     // A record type an open route hands out by the client's id is public content (blog posts, products).
     // Not when that route's filter admits only published records (`visibility: 'public'`): the type
     // has private records too, and their ids stay the owner's business.
-    if (route.auth === 'public' && route.method !== 'FIELD' && candidate.lookup.access.model && !isWriteAccess(candidate.lookup) && settled?.verdict !== 'public') {
+    // Nor when the route refuses some of the records it looks up (`if (!isDocumentAccessible) throw
+    // AuthorizationError()` after a document is loaded through a published share): it serves the
+    // records a check lets through, not the type. Nor when the lookup runs only after the handler
+    // turned anonymous callers away (`if (!user) throw AuthenticationError()` behind optional sign-in).
+    if (route.auth === 'public' && route.method !== 'FIELD' && candidate.lookup.access.model && !isWriteAccess(candidate.lookup) && settled?.verdict !== 'public' && !refusesSomeRecords(candidate.lookup.node) && !reachedOnlySignedIn(route, path, candidate.lookup.node)) {
       const model = candidate.lookup.access.model.toLowerCase();
       if (!servedPublicly.has(model)) servedPublicly.set(model, route.id);
     }
@@ -990,4 +994,68 @@ function emptyRelationExit(lookup: ts.Node, relations: readonly string[][]): { r
     }
   }
   return undefined;
+}
+
+/** An error or status that refuses the caller access (not a miss): `AuthorizationError()`, `ctx.throw(403)`, `createError(403, ...)`, `new ForbiddenException()`. */
+const ACCESS_REFUSAL = /\b\w*(?:Authori[sz]ation|Forbidden|AccessDenied|NotAllowed|PermissionDenied)\w*\s*\(|\(\s*403\s*[,)]|\bstatus(?:Code)?\s*=\s*403\b/;
+
+/**
+ * After the lookup, in the function that makes it, an `if` about the record found (the variable it
+ * is bound to, or a local computed from it: `const accessible = share.documentId === document.id`)
+ * that refuses access: the function hands out only the records that pass.
+ */
+function refusesSomeRecords(lookup: ts.Node): boolean {
+  const fn = enclosingFunction(lookup) as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!fn?.body) return false;
+  let bound: ts.Node = lookup;
+  while (bound.parent && (ts.isAwaitExpression(bound.parent) || ts.isParenthesizedExpression(bound.parent) || ts.isAsExpression(bound.parent) || ts.isNonNullExpression(bound.parent))) bound = bound.parent;
+  const holder = bound.parent;
+  const record = holder && ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) ? holder.name.text : holder && ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(holder.left) ? holder.left.text : undefined;
+  if (!record) return false;
+  const about = new Set([record]);
+  const mentions = (node: ts.Node): boolean => {
+    let hit = false;
+    walkDescendants(node, (child) => {
+      if (hit) return false;
+      if (ts.isIdentifier(child) && about.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) hit = true;
+      return undefined;
+    });
+    return hit;
+  };
+  const after: ts.Node[] = [];
+  walkDescendants(fn.body, (node) => {
+    if (node !== fn.body && ts.isFunctionLike(node)) return false;
+    if (node.pos >= lookup.end) after.push(node);
+    return undefined;
+  });
+  // `let accessible = share.documentId === document.id`: a local computed from the record, in source order.
+  after.sort((a, b) => a.pos - b.pos);
+  for (const node of after) if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && mentions(node.initializer)) about.add(node.name.text);
+  return after.some((node) => ts.isIfStatement(node) && mentions(node.expression) && ACCESS_REFUSAL.test(node.thenStatement.getText()));
+}
+
+/** A refusal for a caller who is not signed in: `AuthenticationError('Authentication required')`, `ctx.throw(401)`, `createError(401, ...)`. */
+const SIGN_IN_REFUSAL = /\b\w*(?:Authentication|Unauthori[sz]ed|Unauthenticated|NotAuthenticated|LoginRequired|NotLoggedIn)\w*\s*\(|\(\s*401\s*[,)]|\bstatus(?:Code)?\s*=\s*401\b/;
+
+/**
+ * The handler reaches the lookup (itself, or the call on the path to it) only past an `if` about a
+ * missing value that refuses with a sign-in error: in its `else`, or after it when it exits
+ * (`if (!user) { throw AuthenticationError() } document = await documentLoader({ id, user })`).
+ */
+function reachedOnlySignedIn(route: Route, path: readonly PathEntry[], lookup: ts.Node): boolean {
+  const handler = route.handler?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!handler?.body) return false;
+  const inHandler = (node: ts.Node): boolean => node.getSourceFile() === handler.getSourceFile() && node.pos >= handler.body!.pos && node.end <= handler.body!.end;
+  const anchor = path.find((entry) => entry.fn === handler && entry.call)?.call ?? (inHandler(lookup) ? lookup : undefined);
+  if (!anchor || !inHandler(anchor)) return false;
+  const refusesAnonymous = (statement: ts.Statement): boolean => ts.isIfStatement(statement) && /^\s*!/.test(statement.expression.getText()) && SIGN_IN_REFUSAL.test(statement.thenStatement.getText());
+  for (let node: ts.Node = anchor; node.parent && node !== handler.body; node = node.parent) {
+    const parent = node.parent;
+    if (ts.isIfStatement(parent) && parent.elseStatement === node && refusesAnonymous(parent)) return true;
+    if (ts.isBlock(parent) || ts.isSourceFile(parent)) {
+      const index = parent.statements.indexOf(node as ts.Statement);
+      if (parent.statements.slice(0, Math.max(index, 0)).some((statement) => refusesAnonymous(statement) && exitsEarly((statement as ts.IfStatement).thenStatement))) return true;
+    }
+  }
+  return false;
 }

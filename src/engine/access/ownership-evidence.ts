@@ -219,6 +219,18 @@ export function inCodeOwnershipCheck(
     visit(node);
     return hit;
   };
+  // The looked-up record itself, as the functions on the path bind it (not the request fields beside its id).
+  const recordNames = new Set([...records, ...ownResult]);
+  const mentionsRecord = (node: ts.Node): boolean => {
+    let hit = false;
+    const visit = (child: ts.Node): void => {
+      if (hit) return;
+      if (ts.isIdentifier(child) && recordNames.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) hit = true;
+      else ts.forEachChild(child, visit);
+    };
+    visit(node);
+    return hit;
+  };
   const configured = ctx.config.ownershipChecks ?? [];
   // The calls the id travels through to the access run the access itself: they check nothing before it.
   const pathCalls = new Set(path.flatMap(({ call }) => (call ? [call] : [])));
@@ -230,6 +242,8 @@ export function inCodeOwnershipCheck(
     const membershipResults = new Map<string, string>();
     // Records loaded by the id together with other filter values, and those values' names.
     const scopedLoads = new Map<string, Set<string>>();
+    // Locals holding a secret made from the record (`const expected = Subscription.unsubscribeToken(subscription)`).
+    const recordSecrets = new Set<string>();
     // Locals holding a comparison of the record (or each of the records) with the caller.
     const comparedWithCaller = new Set<string>();
     let grew = false;
@@ -240,6 +254,16 @@ export function inCodeOwnershipCheck(
       if (ts.isIfStatement(node) && (stopsWhenTrue(node) || stopsWhenFalse(node)) && ((mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression, 0, path)) || [...comparedWithCaller].some((name) => mentionsName(node.expression.getText(), name)))) {
         evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node };
         return;
+      }
+      // `if (!safeEqual(token, Subscription.unsubscribeToken(subscription))) return`, `if (invite.token !== input.token) throw`:
+      // the client must hold the secret the record was issued with (an emailed link's token): the record is theirs.
+      if (ts.isIfStatement(node) && (stopsWhenTrue(node) || stopsWhenFalse(node)) && comparesRecordSecret(node.expression, mentionsRecord, recordSecrets)) {
+        evidence = { what: `the check \`${oneLine(node.expression.getText())}\` of the secret the record was issued with`, node };
+        return;
+      }
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && SECRET_NAME.test(node.name.text)) {
+        const made = firstCall(node.initializer);
+        if (made && made !== tainted.call && chainArguments(made).some(mentionsRecord)) recordSecrets.add(node.name.text);
       }
       // `const isInvitedUser = invitation.userId === ctx.user.id`, `const allMine = actorIds.every((id) => id === user._id)`:
       // the record (or each record) compared with the caller, tested later (`if (!isInvitedUser && !isListOwner) throw`).
@@ -271,9 +295,11 @@ export function inCodeOwnershipCheck(
         }
       }
       // `const [oldAsset, newAsset] = await Promise.all([Asset.fromId(ctx, a), Asset.fromId(ctx, b)])`: each name is its own load.
-      const loads = ts.isVariableDeclaration(node) && node.initializer ? boundLoads(node.name, node.initializer) : [];
+      // `accessRequest = document ? await AccessRequest.findPendingForUser({ documentId: document.id, userId }) : null`:
+      // an assignment binds a load too, and a conditional's branch that makes one is the load.
+      const loads = ts.isVariableDeclaration(node) && node.initializer ? boundLoads(node.name, node.initializer) : ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) ? ([[node.left.text, node.right]] as Array<[string, ts.Expression]>) : [];
       for (const [name, initializer] of loads) {
-        const lookup = firstCall(initializer);
+        const lookup = firstCall(loadingBranch(initializer));
         const lookupArguments = lookup ? chainArguments(lookup) : [];
         // `team.users.some((member) => member.userId === session.user.id)`: the record's members searched for the caller.
         const receiver = lookup && ts.isPropertyAccessExpression(skipOuterExpressions(lookup.expression)) ? (skipOuterExpressions(lookup.expression) as ts.PropertyAccessExpression).expression : undefined;
@@ -334,6 +360,21 @@ export function inCodeOwnershipCheck(
           evidence = { what: `${name}()`, node };
           return;
         }
+        // A record (or its parent) loaded by the record's id with the caller handed along for scoping
+        // (`Document.findByPk(revision.documentId, { userId: user.id })`), then given to a policy call
+        // that throws (`authorize(user, 'read', document)`): the check covers the record.
+        const policed = isCheck ? [...membershipResults.keys()].find((loaded) => node.arguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && (skipOuterExpressions(argument) as ts.Identifier).text === loaded)) : undefined;
+        if (policed) {
+          evidence = { what: `${name}() given ${policed}, loaded by the record with the caller`, node };
+          return;
+        }
+        // `await documentRestorer(ctx, { document, collectionId })`: a project helper given the record that
+        // puts it to a policy call (`authorize(user, 'restore', document)`), which throws when it fails.
+        const policyHelper = node !== tainted.call && !pathCalls.has(node) && !isCheck && node.arguments.some(mentionsRecord) ? helperPolicyCall(ctx, node, mentionsRecord) : undefined;
+        if (policyHelper) {
+          evidence = { what: `${name}(), which hands the record to ${policyHelper}`, node };
+          return;
+        }
         // `await getDiscountOrThrow({ discountId, programId })`: a helper that loads the record by the id it is
         // given and exits unless the record's field equals the other value it is given, here the caller's.
         if (node !== tainted.call && !pathCalls.has(node) && tiedTo(node, tainted.call, keyNames, records) && comparingHelperChecks(ctx, tainted, node, mentions, path)) {
@@ -369,6 +410,37 @@ export function inCodeOwnershipCheck(
     if (evidence) return evidence;
   }
   return undefined;
+}
+
+/** A name for a secret a record is issued with: a link's token, a signature, a nonce (not a `code`: product and discount codes are no secret). */
+const SECRET_NAME = /token|secret|signature|digest|nonce/i;
+/** Comparisons made for secrets: constant-time, or a plain compare by name. */
+const SECRET_COMPARISON = /^(?:timingSafeEqual|safeEqual|secureCompare|safeCompare|constantTimeCompare|constantTimeEqual|timeSafeCompare|tsscmp)$/;
+
+/**
+ * A condition comparing a secret of the record (a local made from it, or its own secret field:
+ * `invite.token`) with a value that is not the record's: what the client sent. `mentions` tells
+ * whether an expression reads the record.
+ */
+function comparesRecordSecret(condition: ts.Expression, mentions: (node: ts.Node) => boolean, recordSecrets: ReadonlySet<string>): boolean {
+  const isRecordSecret = (expression: ts.Expression): boolean => {
+    const value = skipOuterExpressions(expression);
+    if (ts.isIdentifier(value)) return recordSecrets.has(value.text);
+    if (ts.isPropertyAccessExpression(value) && SECRET_NAME.test(value.name.text) && mentions(value.expression)) return true;
+    const made = ts.isCallExpression(value) ? value : undefined;
+    return made !== undefined && SECRET_NAME.test(callName(made)) && chainArguments(made).some(mentions);
+  };
+  const fromRecord = (expression: ts.Expression): boolean => isRecordSecret(expression) || mentions(expression);
+  const pairOf = (left: ts.Expression, right: ts.Expression): boolean => (isRecordSecret(left) && !fromRecord(right)) || (isRecordSecret(right) && !fromRecord(left));
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || ts.isFunctionLike(node)) return;
+    if (ts.isCallExpression(node) && node.arguments.length === 2 && SECRET_COMPARISON.test(callName(node).split('.').pop() ?? '')) found = pairOf(node.arguments[0]!, node.arguments[1]!);
+    else if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || node.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken || node.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsToken || node.operatorToken.kind === ts.SyntaxKind.EqualsEqualsToken)) found = pairOf(node.left, node.right);
+    if (!found) ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
 }
 
 /**
@@ -428,6 +500,44 @@ function helperComparisons(fn: ts.SignatureDeclaration & { body?: ts.Node }): Ar
     return undefined;
   });
   return pairs;
+}
+
+/**
+ * The policy call (`authorize(user, 'restore', document)`) a project helper makes with the record it
+ * is handed: the parameter at the argument that carries the record (a name, or a member of an object
+ * literal: `{ document, collectionId }` received as `{ document, ... }: Props`). Its text, else undefined.
+ */
+function helperPolicyCall(ctx: AccessContext, call: ts.CallExpression, mentionsRecord: (node: ts.Node) => boolean): string | undefined {
+  const file = ctx.modules.fileOf(call);
+  const target = file && resolveFunction(ctx.modules, file, call.expression);
+  const fn = target?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!fn?.body) return undefined;
+  const received = new Set<string>();
+  call.arguments.forEach((argument, index) => {
+    const parameter = fn.parameters[index];
+    if (!parameter || !mentionsRecord(argument)) return;
+    const value = skipOuterExpressions(argument);
+    // `{ document, collectionId }` into `{ document, collectionId }: Props`: only the members that carry the record.
+    if (ts.isObjectLiteralExpression(value) && ts.isObjectBindingPattern(parameter.name)) {
+      for (const property of value.properties) {
+        const key = property.name && propertyNameText(property.name);
+        const carried = ts.isShorthandPropertyAssignment(property) ? mentionsRecord(property.name) : ts.isPropertyAssignment(property) && mentionsRecord(property.initializer);
+        if (key === undefined || !carried) continue;
+        const element = parameter.name.elements.find((candidate) => (candidate.propertyName ? propertyNameText(candidate.propertyName) : ts.isIdentifier(candidate.name) ? candidate.name.text : undefined) === key);
+        if (element) for (const name of bindingNames(element.name)) received.add(name);
+      }
+    } else if (ts.isIdentifier(parameter.name)) received.add(parameter.name.text);
+  });
+  if (received.size === 0) return undefined;
+  let found: string | undefined;
+  walkDescendants(fn.body, (node) => {
+    if (found) return false;
+    if (ts.isCallExpression(node) && AUTHORIZATION_CALL.test(callName(node)) && node.arguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && received.has((skipOuterExpressions(argument) as ts.Identifier).text))) {
+      found = `${oneLine(node.getText())} (${fn.getSourceFile().fileName.split('/').slice(-2).join('/')})`;
+    }
+    return undefined;
+  });
+  return found;
 }
 
 /** The call runs a helper that loads the record by the id it is passed and exits unless it belongs to the caller's value passed beside it. */
@@ -851,6 +961,14 @@ const RESPONSE_RECORD = /^(?:Item|Items|Attributes|rows|data)$/;
 
 /** `const order = await call()` / `order = await call()` / `const { order } = ...`: the names bound to a call's result. */
 /** The first call in an initializer, through `await` and parentheses. */
+/** `flag ? await load(...) : null`: the branch that makes a call, else the expression itself. */
+function loadingBranch(expression: ts.Expression): ts.Expression {
+  const value = skipOuterExpressions(expression);
+  if (!ts.isConditionalExpression(value)) return expression;
+  if (firstCall(value.whenTrue)) return value.whenTrue;
+  return firstCall(value.whenFalse) ? value.whenFalse : expression;
+}
+
 function firstCall(expression: ts.Expression): ts.CallExpression | undefined {
   let current: ts.Expression = expression;
   while (ts.isAwaitExpression(current) || ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current)) current = current.expression;
@@ -878,6 +996,8 @@ function resultVariable(call: ts.Node): string[] | undefined {
     // `(await docClient.get(params).promise()).Item`: the SDK's promise, and the record inside the response.
     else if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === node && parent.name.text === 'promise' && ts.isCallExpression(parent.parent) && parent.parent.arguments.length === 0) node = parent.parent;
     else if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === node && RESPONSE_RECORD.test(parent.name.text)) node = parent;
+    // `collection = collectionId ? await Collection.findByPk(collectionId) : document.collection`: one of the values bound.
+    else if (parent && ts.isConditionalExpression(parent) && parent.condition !== node) node = parent;
     else break;
   }
   const parent = node.parent;

@@ -1367,6 +1367,10 @@ export class DataflowEngine {
    */
   private requestMemberOrigin(requestTaint: Taint, name: string | undefined, node: ts.Node, context: AnalysisContext): ValueOrigin {
     const origin = requestMember(requestTaint, name, node, context.fn.file, this.validatedField(context), callerProperties(context.route));
+    if (origin.kind === 'unknown' && name !== undefined) {
+      const copied = copiedRequestMember(requestTaint, name, node, context);
+      if (copied) return copied;
+    }
     if (origin.kind !== 'unknown' || name === undefined || requestTaint.requestObject !== 'app-context') return origin;
     return this.middlewareContextMember(name, context) ?? origin;
   }
@@ -1487,6 +1491,23 @@ export class DataflowEngine {
 const callerPropertiesByRoute = new WeakMap<Route, ReadonlySet<string>>();
 
 /** What the route's authentication hangs on the request (`request.client = await validateClient(...)`). */
+/**
+ * `ctx.input` where the route's validation middleware did `ctx.input = schema.parse(ctx.request)`:
+ * the client's input, shaped like the request (`ctx.input.body.id`) or one bag of it. Only on the
+ * handler's own request object (`ctx`, `req`), not on a part of it.
+ */
+function copiedRequestMember(requestTaint: Taint, name: string, node: ts.Node, context: AnalysisContext): ValueOrigin | undefined {
+  const object = requestTaint.requestObject;
+  if ((object !== 'koa-context' && object !== 'request') || requestTaint.source.label.includes('.')) return undefined;
+  const copy = context.route.middleware.flatMap((middleware) => middleware.copiesRequest ?? []).find((candidate) => candidate.property === name);
+  if (!copy) return undefined;
+  const label = memberLabel(requestTaint.source.label, name);
+  const { line, column } = nodePosition(node);
+  const steps = [...requestTaint.steps, { file: context.fn.file.path, line, column, message: `request input ${label} (filled from the request by the route's middleware)` }];
+  if (copy.holds === 'request') return { kind: 'tainted', taint: { source: { label, kind: 'request' }, steps, transforms: [], requestObject: 'request' } };
+  return { kind: 'tainted', taint: { source: { label, kind: copy.holds }, steps, transforms: [], inputBag: copy.holds } };
+}
+
 function callerProperties(route: Route): ReadonlySet<string> {
   let found = callerPropertiesByRoute.get(route);
   if (!found) {

@@ -3,10 +3,11 @@ import type { AuthModel } from '../models.js';
 import { anonymousPassesByFlag, anonymousPassesEveryRejection, anonymousPassesWithoutCredential } from './optional-flags.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { codeText, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
-import { bindingNames, bindingValue, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
+import { bindingNames, bindingValue, localDeclaration, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
 import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { mentionsName } from '../text.js';
-import type { EvidenceStrength, MiddlewareKind, RouteMiddleware } from './route.js';
+import type { EvidenceStrength, MiddlewareKind, RequestCopy, RouteMiddleware } from './route.js';
+import type { InputBagKind } from '../../models/request-sources.js';
 import { HANDLER_WRAPPER_PACKAGES, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
@@ -353,6 +354,10 @@ export class MiddlewareClassifier {
     if (classification.roles?.length) middleware.roles = classification.roles;
     if (classification.optionalAuthentication) middleware.optionalAuthentication = classification.optionalAuthentication;
     if (classification.tokenScopes) middleware.tokenScopes = true;
+    if (classification.kind !== 'auth' && classification.kind !== 'role') {
+      const copies = this.requestCopies(skipOuterExpressions(expression), file);
+      if (copies.length > 0) middleware.copiesRequest = copies;
+    }
     if (classification.kind === 'auth' || classification.kind === 'role') {
       const bare = skipOuterExpressions(expression);
       const fn = ts.isCallExpression(bare) ? undefined : this.bodyOf(bare, file);
@@ -375,7 +380,12 @@ export class MiddlewareClassifier {
     const cached = this.cache.get(expression);
     if (cached) return cached;
     let result = this.classifyUncached(skipOuterExpressions(expression), file);
-    const optional = result.kind === 'auth' || result.kind === 'role' ? optionalAuthenticationFlag(skipOuterExpressions(expression)) ?? anonymousPassesByFlag(this.modules, file, expression) ?? anonymousPassesEveryRejection(this.modules, file, expression) ?? anonymousPassesWithoutCredential(this.modules, file, expression, (fn) => { const verdict = classifyWithCallees(this.modules, fn); return verdict?.kind === 'auth' || verdict?.kind === 'role'; }) : undefined;
+    // `auth()` of a factory that compares the user's role only when told one (`if (options.role && ...)`):
+    // called without it, it authenticates and checks no role.
+    const bare = skipOuterExpressions(expression);
+    const omitted = result.kind === 'role' && ts.isCallExpression(bare) ? this.roleCheckOptionOmitted(bare, file) : undefined;
+    if (omitted) result = { kind: 'auth', strength: result.strength, evidence: `${result.evidence}, but only when given \`${omitted}\`, which this call does not pass: it authenticates and checks no role` };
+    const optional = result.kind === 'auth' || result.kind === 'role' ? optionalAuthenticationFlag(bare) ?? anonymousPassesByFlag(this.modules, file, expression) ?? anonymousPassesEveryRejection(this.modules, file, expression) ?? anonymousPassesWithoutCredential(this.modules, file, expression, (fn) => { const verdict = classifyWithCallees(this.modules, fn); return verdict?.kind === 'auth' || verdict?.kind === 'role'; }) : undefined;
     // `auth({ optional: true })`, express-jwt `credentialsRequired: false`, `authenticate('jwt', msg, false)`: lets anonymous requests through.
     if (optional) result = { kind: 'other', strength: 'strong', evidence: `${result.evidence}, but ${optional}: anonymous requests pass`, optionalAuthentication: optional };
     this.cache.set(expression, result);
@@ -420,6 +430,10 @@ export class MiddlewareClassifier {
     }
     const body = factoryGuard ?? this.bodyOf(expression, file) ?? (lifecycleClass && lifecycleMethodOf(this.modules, lifecycleClass));
     if (body) {
+      // A CSRF check rejects a request whose token pair does not match, and may read how the request
+      // authenticates to decide whether it needs one: it never checks who the caller is.
+      const csrf = csrfCheck(body);
+      if (csrf) return csrf;
       // A factory that hands back a known package's middleware: `isAuthorized = () => expressJwt({ ... })`.
       const returned = ts.isCallExpression(expression) ? returnedCall(body) : undefined;
       const delegated = returned && this.fromLibrary(returned, body.file);
@@ -449,7 +463,7 @@ export class MiddlewareClassifier {
     }
     const byName = classifyName(name);
     const root = rootIdentifier(expression);
-    const binding = root && this.modules.resolveName(file, root.identifier.text);
+    const binding = root && (this.modules.resolveName(file, root.identifier.text) ?? this.instanceOfPackageClass(root.identifier, file));
     // `mongoSanitize()` from express-mongo-sanitize: named for what it does, from a package we do not list.
     const unknownPackage = binding?.kind === 'external' ? { unknownPackage: binding.module } : {};
     if (byName) return { ...byName, opaque: true, ...unknownPackage, ...(roles.length ? { roles } : {}) };
@@ -791,6 +805,74 @@ export class MiddlewareClassifier {
     return userCheck || found.length === 0 ? undefined : [...new Set(found)].join('; ');
   }
 
+  /**
+   * `const serverAdapter = new KoaAdapter()` in a function, then `app.use(serverAdapter.registerPlugin())`:
+   * the local is an instance of a package's class, so the middleware comes from that package.
+   */
+  private instanceOfPackageClass(identifier: ts.Identifier, file: ScannedSourceFile): ReturnType<ModuleIndex['resolveName']> {
+    const initializer = localDeclaration(identifier)?.initializer;
+    const created = initializer && skipOuterExpressions(initializer);
+    if (!created || !ts.isNewExpression(created)) return undefined;
+    const constructed = rootIdentifier(created.expression);
+    const binding = constructed && this.modules.resolveName(file, constructed.identifier.text);
+    return binding?.kind === 'external' ? binding : undefined;
+  }
+
+  /**
+   * The option a factory's role check waits for, when this call does not pass it: every role
+   * comparison in the factory and the functions it reaches is an `if` gated on an option
+   * (`if (options.role && isRoleLower(user.role, options.role)) throw ...`, `if (role && ...)`), and
+   * the call passes no such option (`auth()`, `auth({ type: 'app' })`). Undefined when the call's
+   * options cannot be read or some role comparison is not gated.
+   */
+  private roleCheckOptionOmitted(call: ts.CallExpression, file: ScannedSourceFile): string | undefined {
+    const passed = new Set<string>();
+    for (const argument of call.arguments) {
+      const value = skipOuterExpressions(argument);
+      if (!ts.isObjectLiteralExpression(value)) return undefined;
+      for (const property of value.properties) {
+        const name = property.name && propertyNameText(property.name);
+        if (ts.isSpreadAssignment(property) || name === undefined) return undefined;
+        passed.add(name);
+      }
+    }
+    const factory = resolveFunction(this.modules, file, call.expression);
+    if (!factory?.node.body) return undefined;
+    const gates = new Set<string>();
+    let ungated = false;
+    for (const fn of [factory, ...reachableFunctions(this.modules, factory, MAX_CALLEE_DEPTH, MAX_REACHABLE)]) {
+      const sourceFile = fn.node.getSourceFile();
+      const visit = (node: ts.Node): void => {
+        if (ungated) return;
+        if (ts.isIfStatement(node) && ROLE_CHECK.test(codeText(node.expression, sourceFile))) {
+          const gate = optionGate(node.expression);
+          if (gate) gates.add(gate);
+          else ungated = true;
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(fn.node.body!);
+    }
+    if (ungated || gates.size === 0 || [...gates].some((gate) => passed.has(gate))) return undefined;
+    return [...gates].join('`, `');
+  }
+
+  /**
+   * The request properties a middleware fills from the request: `validate(schema)` returning
+   * `(ctx, next) => { ctx.input = { ...ctx.input, ...schema.parse(ctx.request) }; }`. Read on the
+   * function each request runs (a factory's returned function), once per function.
+   */
+  private requestCopies(expression: ts.Expression, file: ScannedSourceFile): RequestCopy[] {
+    const resolved = this.bodyOf(expression, file);
+    const perRequest = resolved && ts.isCallExpression(expression) ? returnedFunction(resolved) : resolved;
+    if (!perRequest) return [];
+    const cached = requestCopiesCache.get(perRequest.node);
+    if (cached) return cached;
+    const copies = requestPropertiesCopied(perRequest);
+    requestCopiesCache.set(perRequest.node, copies);
+    return copies;
+  }
+
   private bodyOf(expression: ts.Expression, file: ScannedSourceFile): ResolvedFunction | undefined {
     if (ts.isCallExpression(expression)) {
       // requireRole('admin') / authenticate(): the factory's body holds the returned middleware.
@@ -830,6 +912,103 @@ function requestPropertiesSet(fn: ResolvedFunction): string[] {
   };
   visit(body);
   return [...names];
+}
+
+/**
+ * The option an `if` condition waits for before anything else: `options.role && ...` -> role,
+ * `role && ...` -> role (a parameter or a destructured option of the function it is in). Undefined
+ * for any other condition.
+ */
+function optionGate(condition: ts.Expression): string | undefined {
+  let first = skipOuterExpressions(condition);
+  while (ts.isBinaryExpression(first) && first.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) first = skipOuterExpressions(first.left);
+  if (first === skipOuterExpressions(condition)) return undefined;
+  const fn = enclosingFunctionOf(condition);
+  const parameterNames = new Set((fn?.parameters ?? []).flatMap((parameter) => bindingNames(parameter.name)));
+  if (ts.isPropertyAccessExpression(first) && ts.isIdentifier(first.expression) && parameterNames.has(first.expression.text)) return first.name.text;
+  if (ts.isIdentifier(first) && parameterNames.has(first.text)) return first.text;
+  return undefined;
+}
+
+const requestCopiesCache = new WeakMap<ts.Node, RequestCopy[]>();
+
+const REQUEST_BAG_NAMES: ReadonlySet<string> = new Set(['body', 'query', 'params']);
+
+/**
+ * `ctx.input = { ...ctx.input, ...schema.parse(ctx.request) }` (the request's shape),
+ * `req.validated = schema.parse(req.body)` (the body): request properties a middleware assigns from
+ * the request it is given (its first parameter), and what they hold. A value made from one input bag
+ * holds that bag; one made from several, from `ctx.request` or from the request whole holds the
+ * request's shape. The property's own earlier value (`...ctx.input`) is not a source.
+ */
+function requestPropertiesCopied(fn: ResolvedFunction): RequestCopy[] {
+  const first = fn.node.parameters[0]?.name;
+  const body = fn.node.body;
+  if (!first || !ts.isIdentifier(first) || !body) return [];
+  const request = first.text;
+  // `const parsed = schema.parse(req.body); ... req.validated = parsed`: a local stands for its initializer.
+  const locals = new Map<string, ts.Expression>();
+  walkDescendants(body, (node) => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) locals.set(node.name.text, node.initializer);
+  });
+  const copies = new Map<string, RequestCopy['holds']>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const target = skipOuterExpressions(node.left);
+      const owner = ts.isPropertyAccessExpression(target) ? skipOuterExpressions(target.expression) : undefined;
+      if (owner && ts.isIdentifier(owner) && owner.text === request) {
+        const holds = requestPartsRead(node.right, request, (target as ts.PropertyAccessExpression).name.text, locals);
+        if (holds) copies.set((target as ts.PropertyAccessExpression).name.text, holds);
+      }
+    }
+    if (node === body || !ts.isFunctionLike(node)) ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return [...copies].map(([property, holds]) => ({ property, holds }));
+}
+
+/** What of the request `value` is made from: one bag, the request's shape, or nothing of it. */
+function requestPartsRead(value: ts.Expression, request: string, property: string, locals: ReadonlyMap<string, ts.Expression>): RequestCopy['holds'] | undefined {
+  const bags = new Set<string>();
+  let whole = false;
+  const followed = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    const local = ts.isIdentifier(node) && node.text !== request && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) ? locals.get(node.text) : undefined;
+    if (local && !followed.has((node as ts.Identifier).text)) {
+      followed.add((node as ts.Identifier).text);
+      visit(local);
+      return;
+    }
+    if (ts.isPropertyAccessExpression(node)) {
+      const chain = propertyChainFrom(node, request);
+      if (chain) {
+        // `ctx.request.body` is Koa's body; `ctx.request`, `ctx.req` the request itself.
+        const parts = chain[0] === 'request' || chain[0] === 'req' ? chain.slice(1) : chain;
+        if (chain[0] === property) return;
+        if (parts.length > 0 && REQUEST_BAG_NAMES.has(parts[0]!)) bags.add(parts[0]!);
+        else if (parts.length === 0) whole = true;
+        return;
+      }
+    }
+    // `schema.parse(req)`: the request handed whole to a parser.
+    if (ts.isIdentifier(node) && node.text === request && node.parent && ts.isCallExpression(node.parent) && node.parent.arguments.includes(node as ts.Expression)) whole = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(value);
+  if (whole || bags.size > 1) return 'request';
+  const [only] = bags;
+  return only as InputBagKind | undefined;
+}
+
+/** `ctx.request.body` from `ctx` -> [request, body]; undefined when the chain is not rooted at `root`. */
+function propertyChainFrom(node: ts.PropertyAccessExpression, root: string): string[] | undefined {
+  const names: string[] = [];
+  let current: ts.Expression = node;
+  while (ts.isPropertyAccessExpression(current)) {
+    names.unshift(current.name.text);
+    current = skipOuterExpressions(current.expression);
+  }
+  return ts.isIdentifier(current) && current.text === root ? names : undefined;
 }
 
 function enclosingFunctionOf(node: ts.Node): ts.SignatureDeclaration & { body?: ts.Node } | undefined {
@@ -1172,16 +1351,41 @@ function gatesOnSessionWithRedirect(body: ts.Node, sourceFile: ts.SourceFile): b
 export function classifyName(name: string): MiddlewareClassification | undefined {
   const bare = name.replace(/\(.*$/s, '');
   const lastName = bare.split('.').pop() ?? bare;
-  const words = lastName
+  const words = nameWords(lastName);
+  // `verifyCsrfToken`, `validateXsrfToken`: a CSRF token is no credential, whatever verb goes with it.
+  if (CSRF_NAME.test(words) && !CREDENTIAL_NAME_BESIDE_CSRF.test(words)) return { kind: 'other', strength: 'name-only', evidence: `named ${bare}: a CSRF token check, which authenticates nobody` };
+  for (const { kind, pattern } of NAME_KINDS) {
+    if (pattern.test(words)) return { kind, strength: 'name-only', evidence: `named ${bare}` };
+  }
+  return undefined;
+}
+
+/** A name's words, lower case: `verifyCSRFToken` -> "verify csrf token". */
+function nameWords(name: string): string {
+  return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .replace(/[_\-\s]+/g, ' ')
     .toLowerCase()
     .trim();
-  for (const { kind, pattern } of NAME_KINDS) {
-    if (pattern.test(words)) return { kind, strength: 'name-only', evidence: `named ${bare}` };
-  }
-  return undefined;
+}
+
+const CSRF_NAME = /\b(?:csrf|xsrf)\b/;
+/** A name that also says it checks the caller (`authAndCsrf`, `sessionWithCsrf`) may do both. */
+const CREDENTIAL_NAME_BESIDE_CSRF = /\b(?:auth|authenticate|authenticated|authentication|session|jwt|bearer|login|user|passport)\b/;
+
+/**
+ * A project's own CSRF middleware (`verifyCSRFToken()`, `csrfProtection`): a double-submit or
+ * synchronizer-token check. It may read the Authorization header or session cookie to decide
+ * whether the request needs a token at all, and rejects with 403 on a mismatch, which reads like
+ * authentication; it lets an anonymous request with no cookie through, so it authenticates nobody.
+ * Judged by the function's name (the middleware's or its factory's), with nothing in the name about
+ * a credential besides the token.
+ */
+function csrfCheck(body: ResolvedFunction): MiddlewareClassification | undefined {
+  const words = nameWords(body.name.split('.').pop() ?? body.name);
+  if (!CSRF_NAME.test(words) || CREDENTIAL_NAME_BESIDE_CSRF.test(words)) return undefined;
+  return { kind: 'other', strength: 'strong', evidence: `${body.name} (${body.file.path}:${nodePosition(body.node).line}) checks a CSRF token, which authenticates nobody` };
 }
 
 /** The property names of a plain member chain, root outwards: `auth.checks.required` -> [checks, required]. */
@@ -1222,16 +1426,29 @@ function readRoleArguments(expression: ts.Expression): string[] {
   const current = skipOuterExpressions(expression);
   if (!ts.isCallExpression(current)) return [];
   const callee = middlewareName(current.expression);
-  if (!/role|permission|scope|admin|authori[sz]e|can/i.test(callee)) return [];
   const roles: string[] = [];
   const collect = (node: ts.Expression) => {
     if (ts.isStringLiteralLike(node)) roles.push(node.text);
     else if (ts.isPropertyAccessExpression(node)) roles.push(node.name.text);
     else if (ts.isArrayLiteralExpression(node)) node.elements.forEach(collect);
   };
-  current.arguments.forEach(collect);
+  if (/role|permission|scope|admin|authori[sz]e|can/i.test(callee)) {
+    current.arguments.forEach(collect);
+    return roles;
+  }
+  // `auth({ role: UserRole.Admin })`: an option named for the role, whatever the factory is called.
+  for (const argument of current.arguments) {
+    const value = skipOuterExpressions(argument);
+    if (!ts.isObjectLiteralExpression(value)) continue;
+    for (const property of value.properties) {
+      const name = ts.isPropertyAssignment(property) && property.name ? propertyNameText(property.name) : undefined;
+      if (name !== undefined && ROLE_OPTION_NAME.test(name)) collect(skipOuterExpressions((property as ts.PropertyAssignment).initializer));
+    }
+  }
   return roles;
 }
+
+const ROLE_OPTION_NAME = /^(?:role|roles|requiredRoles?|minRole|minimumRole)$/;
 
 /** A short display name for an expression: its text with whitespace collapsed, long arguments elided. */
 export function middlewareName(expression: ts.Node): string {

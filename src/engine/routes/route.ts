@@ -78,6 +78,12 @@ export interface RouteMiddleware extends CodeLocation {
    */
   setsOnRequest?: string[];
   /**
+   * Request properties it fills with the client's own input (`ctx.input = schema.parse(ctx.request)`,
+   * `req.validated = schema.parse(req.body)`): what each holds, the request's shape (`ctx.input.body`)
+   * or one input bag. Handlers after it read the client's input through them.
+   */
+  copiesRequest?: RequestCopy[];
+  /**
    * For a guard that checks the caller's access to an object the request names: where it reads the
    * object's id, as an input bag and a path in it (GraphQL `args` `where.id`, named by the route's
    * `@CheckAccess('board', 'where.id')`). It covers lookups keyed by those inputs, and no other id.
@@ -119,6 +125,13 @@ export interface ParameterInput {
 }
 
 /** One request input field a validation step checks, and what it lets through. */
+/** A request property a middleware fills from the request itself, and what it holds. */
+export interface RequestCopy {
+  property: string;
+  /** `request`: an object shaped like the request (`.body`, `.query`); else the one input bag it holds. */
+  holds: 'request' | InputBagKind;
+}
+
 export interface ValidatedField {
   /** The input bag the field is read from: `request.params.id` is part 'params', field 'id'; a GraphQL argument is part 'args'. */
   part: InputBagKind;

@@ -11,7 +11,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
-import { bindingValue, type ModuleIndex, requiredModule, resolveFunction } from '../../names/index.js';
+import { bindingValue, localDeclaration, type ModuleIndex, requiredModule, resolveFunction } from '../../names/index.js';
 import { middlewareName } from '../../routes/classify-middleware.js';
 import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import type { AdapterContext } from '../adapter.js';
@@ -395,13 +395,15 @@ class RouterGraph {
    */
   private addPassingCall(file: ScannedSourceFile, call: ts.CallExpression): boolean {
     let found = false;
+    const callees = this.functionsOf(call.expression, file);
     const mount = (router: RouterNode, index: number) => {
-      const callee = this.functionOf(call.expression, file);
-      const child = callee && this.identity.routerOfArgument(callee.node, index, router.kind);
-      if (!child || child === router || router.events.some((event) => event.kind === 'mount' && event.child === child)) return;
-      router.events.push({ kind: 'mount', order: orderOf(file, call), paths: [''], child, viaCall: true });
-      child.mountedBy++;
-      found = true;
+      for (const callee of callees) {
+        const child = this.identity.routerOfArgument(callee.node, index, router.kind);
+        if (!child || child === router || router.events.some((event) => event.kind === 'mount' && event.child === child)) continue;
+        router.events.push({ kind: 'mount', order: orderOf(file, call), paths: [''], child, viaCall: true });
+        child.mountedBy++;
+        found = true;
+      }
     };
     call.arguments.forEach((argument, index) => {
       if (ts.isSpreadElement(argument)) {
@@ -418,6 +420,55 @@ class RouterGraph {
       mount(router, index);
     });
     return found;
+  }
+
+  /**
+   * The functions a callee may be: the one `functionOf` finds, or each default export of a table of
+   * lazily imported modules the callee was taken from: `const { default: init } = await
+   * services[name]()` over `const services = { web: () => import('./web'), admin: () => import('./admin') }`
+   * (outline's server/main.ts hands its app, with helmet and the default rate limiter, to each service).
+   */
+  private functionsOf(callee: ts.Expression, file: ScannedSourceFile): NonNullable<ReturnType<typeof resolveFunction>>[] {
+    const single = this.functionOf(callee, file);
+    if (single) return [single];
+    const value = skipOuterExpressions(callee);
+    if (!ts.isIdentifier(value)) return [];
+    const declaration = localDeclaration(value);
+    if (!declaration?.initializer || !ts.isObjectBindingPattern(declaration.name)) return [];
+    const element = declaration.name.elements.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === value.text);
+    if (!element?.propertyName || propertyNameText(element.propertyName) !== 'default') return [];
+    const loaded = skipOuterExpressions(declaration.initializer);
+    const loader = ts.isCallExpression(loaded) ? skipOuterExpressions(loaded.expression) : undefined;
+    if (!loader || !ts.isElementAccessExpression(loader)) return [];
+    const table = this.objectLiteralOf(loader.expression, file);
+    if (!table) return [];
+    const found: NonNullable<ReturnType<typeof resolveFunction>>[] = [];
+    for (const property of table.literal.properties) {
+      const loaderFunction = ts.isPropertyAssignment(property) ? skipOuterExpressions(property.initializer) : undefined;
+      const body = loaderFunction && (ts.isArrowFunction(loaderFunction) || ts.isFunctionExpression(loaderFunction)) && !ts.isBlock(loaderFunction.body) ? skipOuterExpressions(loaderFunction.body) : undefined;
+      const specifier = body && ts.isCallExpression(body) && body.expression.kind === ts.SyntaxKind.ImportKeyword && body.arguments[0] && ts.isStringLiteralLike(body.arguments[0]) ? body.arguments[0].text : undefined;
+      const target = specifier !== undefined ? this.modules.resolveImport(table.file, specifier) : undefined;
+      const exported = target && this.modules.resolveExport(target, 'default');
+      const exportedValue = bindingValue(exported);
+      if (exported?.kind !== 'declaration' || !exportedValue) continue;
+      if (ts.isFunctionDeclaration(exportedValue)) found.push({ file: exported.file, node: exportedValue, name: exportedValue.name?.text ?? 'default' });
+      else if (ts.isExpression(exportedValue)) {
+        const resolved = resolveFunction(this.modules, exported.file, exportedValue);
+        if (resolved) found.push(resolved);
+      }
+    }
+    return found;
+  }
+
+  /** The object literal a name holds, here or imported: `services` of `import services from './services'`. */
+  private objectLiteralOf(expression: ts.Expression, file: ScannedSourceFile): { file: ScannedSourceFile; literal: ts.ObjectLiteralExpression } | undefined {
+    const value = skipOuterExpressions(expression);
+    if (ts.isObjectLiteralExpression(value)) return { file, literal: value };
+    if (!ts.isIdentifier(value)) return undefined;
+    const binding = this.modules.resolveName(file, value.text);
+    const held = bindingValue(binding);
+    const literal = held && ts.isExpression(held) ? skipOuterExpressions(held) : undefined;
+    return literal && ts.isObjectLiteralExpression(literal) && binding?.kind === 'declaration' ? { file: binding.file, literal } : undefined;
   }
 
   /** The function a callee is: `register`, `routes.register`, or CommonJS `require('./routes')`. */
