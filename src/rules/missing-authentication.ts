@@ -4,6 +4,7 @@ import { isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts } from '../
 import type { RuleContext } from '../engine/rule-api.js';
 import { segmentWords } from '../engine/routes/public-by-design.js';
 import { defineRule } from './define-rule.js';
+import { exitsWhenMissing } from './utils/exits-when-missing.js';
 import {
   accessTrace,
   describeAccess,
@@ -173,21 +174,3 @@ function capabilityGate(ctx: RuleContext, facts: RouteFacts, reported: RouteFact
   return undefined;
 }
 
-/** `const record = await lookup(...); if (!record) throw ...` (or return, or `|| expired(record)`). */
-function exitsWhenMissing(call: ts.Node): boolean {
-  let node: ts.Node = call;
-  while (node.parent && !ts.isVariableDeclaration(node.parent) && !ts.isStatement(node.parent)) node = node.parent;
-  const declaration = node.parent;
-  if (!declaration || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return false;
-  const name = declaration.name.text.replace(/\$/g, '\\$');
-  const statement = declaration.parent?.parent;
-  const block = statement?.parent;
-  if (!statement || !block || !(ts.isBlock(block) || ts.isSourceFile(block))) return false;
-  const later = block.statements.slice(block.statements.indexOf(statement as ts.Statement) + 1);
-  const missing = new RegExp(String.raw`^(?:!\s*${name}|${name}\s*===?\s*(?:null|undefined))(?:\s*\|\|[\s\S]*)?$`);
-  return later.some((candidate) => {
-    if (!ts.isIfStatement(candidate) || !missing.test(candidate.expression.getText().trim())) return false;
-    const last = ts.isBlock(candidate.thenStatement) ? candidate.thenStatement.statements.at(-1) : candidate.thenStatement;
-    return last !== undefined && (ts.isThrowStatement(last) || ts.isReturnStatement(last));
-  });
-}

@@ -2,6 +2,7 @@ import { ts } from '#typescript';
 import { routeRef } from '../types.js';
 import { CONTEXT_PERMISSION_CHECK } from '../models/auth.js';
 import { defineRule } from './define-rule.js';
+import { exitsWhenMissing } from './utils/exits-when-missing.js';
 import { callsDestructuredContextPermissionCheck } from './utils/context-permission-checks.js';
 import { accessTrace, describeAccess, routeFacts, routeSpan, type RouteFacts } from './utils/route-facts.js';
 import { escapeRegExp } from '../engine/text.js';
@@ -295,26 +296,6 @@ function callerRoleLookup(ctx: RuleContext, route: RouteFacts['route'], facts: R
     if (found && (access.operation === 'write' || THROWING_LOOKUP.test(access.method) || exitsWhenMissing(access.call))) return found;
   }
   return undefined;
-}
-
-/** `const org = await lookup(...); if (!org) throw ...` (or return): the request ends when the lookup finds nothing. */
-function exitsWhenMissing(call: ts.Node): boolean {
-  let node: ts.Node = call;
-  while (node.parent && !ts.isVariableDeclaration(node.parent) && !ts.isStatement(node.parent)) node = node.parent;
-  const declaration = node.parent;
-  if (!declaration || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return false;
-  const name = declaration.name.text;
-  const statement = declaration.parent?.parent;
-  const block = statement?.parent;
-  if (!statement || !block || !(ts.isBlock(block) || ts.isSourceFile(block))) return false;
-  const later = block.statements.slice(block.statements.indexOf(statement as ts.Statement) + 1);
-  const missing = new RegExp(String.raw`^!\s*${name.replace(/\$/g, '\\$')}$|^${name.replace(/\$/g, '\\$')}\s*===?\s*(?:null|undefined)$`);
-  return later.some((candidate) => ts.isIfStatement(candidate) && missing.test(candidate.expression.getText().trim()) && endsRequest(candidate.thenStatement));
-}
-
-function endsRequest(statement: ts.Statement): boolean {
-  const last = ts.isBlock(statement) ? statement.statements.at(-1) : statement;
-  return last !== undefined && (ts.isThrowStatement(last) || ts.isReturnStatement(last));
 }
 
 /** The signed-in user's id as a filter value: `user.id`, `ctx.user.id`, `session.user.id`, `context.user.id`. */

@@ -58,12 +58,7 @@ const THROWING_VERIFICATION = /\b(?:verify|jwtVerify|decode|authenticate|getUser
  * reject by the verifier's throw, which no condition guards: not read.
  */
 export function anonymousPassesEveryRejection(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): string | undefined {
-  const value = skipOuterExpressions(expression);
-  let fn = ts.isCallExpression(value) ? undefined : resolveFunction(modules, file, value);
-  if (ts.isCallExpression(value)) {
-    const factory = resolveFunction(modules, file, value.expression);
-    fn = factory && returnedFunction(factory);
-  }
+  const fn = middlewareFunction(modules, file, expression);
   const body = fn?.node.body;
   if (!fn || !body || THROWING_VERIFICATION.test(body.getText(fn.node.getSourceFile()))) return undefined;
   const sites = rejections(body);
@@ -186,12 +181,7 @@ const PRESENTED_CREDENTIAL = /authori[sz]ation|bearer|token|api_?key|apikey|jwt|
  * Returns the presence test.
  */
 export function anonymousPassesWithoutCredential(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, verifiesCaller: (fn: ResolvedFunctionOf) => boolean): string | undefined {
-  const value = skipOuterExpressions(expression);
-  let fn = ts.isCallExpression(value) ? undefined : resolveFunction(modules, file, value);
-  if (ts.isCallExpression(value)) {
-    const factory = resolveFunction(modules, file, value.expression);
-    fn = factory && returnedFunction(factory);
-  }
+  const fn = middlewareFunction(modules, file, expression);
   const body = fn?.node.body;
   if (!fn || !body || !ts.isBlock(body) || body.statements.length < 2) return undefined;
   const sourceFile = fn.node.getSourceFile();
@@ -256,4 +246,12 @@ function presentsCredential(condition: ts.Expression, namesCredential: (node: ts
 function negatesCredential(node: ts.Node, namesCredential: (node: ts.Node) => boolean): boolean {
   if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken && namesCredential(node.operand)) return true;
   return ts.forEachChild(node, (child) => (negatesCredential(child, namesCredential) ? true : undefined)) ?? false;
+}
+
+/** The function a middleware expression runs: the function it names, or the one a factory call (`auth()`) returns. */
+function middlewareFunction(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): ResolvedFunctionOf | undefined {
+  const value = skipOuterExpressions(expression);
+  if (!ts.isCallExpression(value)) return resolveFunction(modules, file, value);
+  const factory = resolveFunction(modules, file, value.expression);
+  return factory && returnedFunction(factory);
 }
