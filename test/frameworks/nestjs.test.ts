@@ -283,6 +283,45 @@ export class BasesController {
     expect(middlewareSummary(routes[0]!)).toEqual(['SessionGuard auth global']);
   });
 
+  it('names the guard that authenticates first in the evidence, before a global role guard (ghostfolio)', () => {
+    const dir = makeProject({
+      'package.json': nestPackage,
+      'src/roles.guard.ts': `
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
+@Injectable()
+export class RolesGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest();
+    if (request.user?.role !== 'admin') throw new ForbiddenException();
+    return true;
+  }
+}
+`,
+      'src/app.module.ts': `
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { RolesGuard } from './roles.guard';
+import { ReportsController } from './reports.controller';
+@Module({ controllers: [ReportsController], providers: [{ provide: APP_GUARD, useClass: RolesGuard }] })
+export class AppModule {}
+`,
+      'src/reports.controller.ts': `
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+@Controller('reports')
+export class ReportsController {
+  @Get()
+  @UseGuards(AuthGuard('jwt'))
+  list() { return []; }
+}
+`,
+    });
+    const routes = loadRoutes(dir, [nestjsAdapter]);
+    expect(middlewareSummary(routes[0]!)).toEqual(['RolesGuard role global', "AuthGuard('jwt') auth route"]);
+    expect(routes[0]!.authEvidence[0]).toMatch(/^AuthGuard\('jwt'\) \(route/);
+    expect(routes[0]!.authEvidence[1]).toMatch(/^RolesGuard \(global/);
+  });
+
   it('does not count @Public() when no guard reads it, and keeps a controller AuthGuard over it', () => {
     const dir = makeProject({
       'package.json': nestPackage,

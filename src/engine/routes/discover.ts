@@ -165,7 +165,8 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
     evidence.push(publicByDesign);
   } else if (guards.length > 0) {
     auth = 'authenticated';
-    for (const guard of guards) {
+    // What authenticates first, then the role checks: the first entry is the one the inventory shows.
+    for (const guard of [...guards.filter((m) => m.kind === 'auth'), ...guards.filter((m) => m.kind === 'role')]) {
       evidence.push(`${guard.name} (${guard.scope}, ${guard.file}:${guard.line}${guard.strength === 'name-only' ? ', by name only' : ''})`);
     }
   } else if (annotated) {
