@@ -13,13 +13,13 @@ import {
 } from '../models/mass-assignment.js';
 import { bindingValue } from '../engine/names/index.js';
 import { defineRule } from './define-rule.js';
+import { administratorGuard } from './utils/administrator-routes.js';
 import { codeModel, entityModels, modelOfReceiver, type EntityModel } from './utils/entity-models.js';
 import { localDeclaration, routeLabel, routeOfSink, sinkSpan, sinkTrace } from './utils/tainted-sink.js';
 
 const MAX_LOCAL_HOPS = 4;
 /** Nest's own ValidationPipe: it whitelists only with `whitelist: true`. */
 const PLAIN_VALIDATION_PIPE = /^(?:new\s+)?ValidationPipe\b/;
-const ADMIN_ROLE = /admin|superuser|super_user|root|owner|staff/i;
 const PRISMA_WRITES: ReadonlySet<string> = new Set(['create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'updateManyAndReturn', 'upsert']);
 const RECORD_RETURNING = ormMethods('returnsRecords');
 
@@ -120,7 +120,7 @@ function report(ctx: RuleContext, tainted: TaintedCall, sink: ValuesSink, whole:
         : `the client can set any field of ${target}, such as a role, owner or balance column`;
   const overrides = overridden.length > 0 ? ` (the code sets ${overridden.join(', ')} itself)` : '';
   // An admin-only route (every role its guard allows is an administrator): the caller may set privileged fields by design.
-  const roleGuard = tainted.route.middleware.find((middleware) => middleware.kind === 'role' && (middleware.roles?.length ?? 0) > 0 && middleware.roles!.every((role) => ADMIN_ROLE.test(role)));
+  const roleGuard = administratorGuard(tainted.route);
   const guarded = roleGuard ? `; the route is limited by ${roleGuard.name}` : '';
   ctx.report({
     file: tainted.file.path,

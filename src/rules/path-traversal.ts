@@ -81,6 +81,7 @@ export default defineRule({
           taint,
           `Request input ${taint.source.label} reaches the path of ${sink.name} in ${routeLabel(tainted)}${describeTransforms(taint)}: a request can read or write files outside the intended directory (../ or an absolute path).`,
           `${sink.name} uses the path`,
+          { administratorInput: true },
         );
       }
     }

@@ -55,7 +55,7 @@ export default defineRule({
         control.taint,
         `Request input ${control.taint.source.label} ${control.how} of ${sink.name} in ${routeLabel(tainted)}: a request can make the server call internal services or cloud metadata endpoints (SSRF).`,
         `${sink.name} sends the request`,
-        { confidence: control.confidence },
+        { confidence: control.confidence, administratorInput: true },
       );
     }
     // A project's own wrapper that config `models` declares a url sink (its insides hidden from the scan).

@@ -6,6 +6,7 @@ import { entryName, routeRef, type TraceStep } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { matchingFunctionModel, type SinkCategory, type SinkModel } from '../../engine/models.js';
 import { ts } from '#typescript';
+import { administratorGuard } from './administrator-routes.js';
 
 /** `GET /orders/:id`, as messages name the route; a handler no route mounts is named as such. */
 export function routeLabel(tainted: Pick<TaintedCall, 'route'>): string {
@@ -36,15 +37,22 @@ export function sinkTrace(tainted: TaintedCall, taint: Taint, sinkMessage: strin
   return [...taint.steps, { file: tainted.file.path, line, column, message: sinkMessage }];
 }
 
-/** Reports one tainted sink call with the message, trace and route every injection rule uses. */
-export function reportTaintedSink(ctx: RuleContext, tainted: TaintedCall, taint: Taint, message: string, sinkMessage: string, extra: { confidence?: 'high' | 'medium' | 'low' } = {}): void {
+/**
+ * Reports one tainted sink call with the message, trace and route every injection rule uses.
+ * `administratorInput`: a path or URL an administrator's feature takes by design (an export folder,
+ * a scraper URL to test) is one step down when only administrators reach the route, and says so.
+ */
+export function reportTaintedSink(ctx: RuleContext, tainted: TaintedCall, taint: Taint, message: string, sinkMessage: string, extra: { confidence?: 'high' | 'medium' | 'low'; administratorInput?: boolean } = {}): void {
+  const { administratorInput, ...options } = extra;
+  const administrators = administratorInput ? administratorGuard(tainted.route) : undefined;
   ctx.report({
     file: tainted.file.path,
     ...sinkSpan(tainted),
-    message,
+    message: administrators ? `${message} Only administrators reach it (${administrators.name}): an administrator's own input to a feature for them, so medium.` : message,
     trace: sinkTrace(tainted, taint, sinkMessage),
-    ...extra,
-    ...routeOfSink(tainted, extra.confidence),
+    ...options,
+    ...(administrators ? { severity: 'medium' as const } : {}),
+    ...routeOfSink(tainted, options.confidence),
   });
 }
 
