@@ -12,7 +12,9 @@ import type { RuleContext } from '../engine/rule-api.js';
 const PRIVILEGED_SEGMENT = /^(?:admin|admins|administration|internal|staff|manage|management|ops|superuser|superadmin|backoffice|back-office|root|sudo|moderation|moderator|impersonate|system)$/;
 // "internal" names an internal-only function (`internalTransferFunds`, `runInternalSync`), but also a
 // kind of content kept for the team (`internalNoteEdit`, `internalComments`), which any member may write.
-const PRIVILEGED_HANDLER = /admin|internal(?!_?(?:note|comment|memo|message|remark)s?(?:[a-z_]|\b))|staff|superuser|impersonat|moderat|backoffice/i;
+// `internal` as a suffix names a variant of a function (documenso's `findDocumentsInternal` serves the app's own
+// frontend), not an internal API: only elsewhere in the name (`InternalController.sync`, `internalStats`).
+const PRIVILEGED_HANDLER = /admin|internal(?!_?(?:note|comment|memo|message|remark)s?(?:[a-z_]|\b))(?!$)|staff|superuser|impersonat|moderat|backoffice/i;
 // Writing these fields changes what someone may do.
 const PRIVILEGE_FIELD = /\b(?:role|roles|roleIds?|role_ids?|permissions?|isAdmin|is_admin|isStaff|is_staff|isSuperuser|is_superuser|superuser|scopes?|accessLevel|access_level|userType|user_type|plan|tier|isVerified)\s*[:=]/;
 const RECORD_OPTIONS_SEGMENT = /^(?:settings|features|flags|feature-?flags?)$/;
