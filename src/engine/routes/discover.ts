@@ -138,7 +138,10 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   // Login and sign-up take credentials: public by definition, whatever guard is mounted in front of
   // them; unless the route's own decorator turned an opt-in guard on (`@Post('oauth/link')
   // @Authenticated()` links a provider to the signed-in account).
-  if (!guards.some((guard) => guard.requestedBy)) publicByDesign ??= credentialEntryReason(wordPath(definition));
+  // Nor a registration the path names after the word, behind the route's own guard (`registrationAuth()` on
+  // `/oauth/register/:clientId`, RFC 7592 client management): that manages an existing one.
+  const managesNamedRecord = guards.some((guard) => guard.scope === 'route' && guard.kind === 'auth') && /\/(?::|\[|\{)[^/]+$/.test(wordPath(definition));
+  if (!guards.some((guard) => guard.requestedBy) && !managesNamedRecord) publicByDesign ??= credentialEntryReason(wordPath(definition));
 
   const annotated = routeAnnotation(definition, handlerFunction, modules);
   const inHandler = publicByDesign || guards.length > 0 || annotated ? undefined : inHandlerAuthentication(handlerFunction, modules, otherMethods);
