@@ -85,6 +85,35 @@ export function pagesDefaultExport(file: ScannedSourceFile, modules: ModuleIndex
  * handler factory from a package (`NextAuth(authOptions)`): no handler, no wrapper.
  */
 export function unwrapHandler(exported: ExportedHandler, modules: ModuleIndex): UnwrappedHandler {
+  const unwrapped = unwrapWrappers(exported, modules);
+  return unwrapped.handler ? { ...unwrapped, handler: delegatedHandler(unwrapped.handler, modules) } : unwrapped;
+}
+
+/**
+ * `export default async function handle(req, res) { return handleRoute(req, res); }`: a handler that only
+ * hands its own arguments, in order, to a project function is that function (papermark's pages/api
+ * files forwarding to ee/features/.../api routes): its method branches and checks are the route's.
+ */
+function delegatedHandler(handler: ResolvedFunction, modules: ModuleIndex, depth = 0): ResolvedFunction {
+  const body = handler.node.body;
+  if (!body || depth > 3) return handler;
+  let expression: ts.Expression | undefined;
+  if (ts.isBlock(body)) {
+    const only = body.statements.length === 1 ? body.statements[0]! : undefined;
+    expression = only && ts.isReturnStatement(only) ? only.expression : only && ts.isExpressionStatement(only) ? only.expression : undefined;
+  } else expression = body;
+  let call = expression && skipOuterExpressions(expression);
+  if (call && ts.isAwaitExpression(call)) call = skipOuterExpressions(call.expression);
+  if (!call || !ts.isCallExpression(call)) return handler;
+  const parameters = handler.node.parameters.map((parameter) => (ts.isIdentifier(parameter.name) ? parameter.name.text : undefined));
+  const forwardsItsArguments = parameters.length > 0 && call.arguments.length === parameters.length && call.arguments.every((argument, index) => ts.isIdentifier(argument) && argument.text === parameters[index]);
+  if (!forwardsItsArguments) return handler;
+  const target = resolveFunction(modules, handler.file, call.expression);
+  if (!target?.node.body || target.node === handler.node) return handler;
+  return delegatedHandler(target, modules, depth + 1);
+}
+
+function unwrapWrappers(exported: ExportedHandler, modules: ModuleIndex): UnwrappedHandler {
   if (exported.declaration) return { handler: exported.declaration, wrappers: [] };
   if (!exported.value) return { wrappers: [] };
   const wrappers: UnwrappedHandler['wrappers'] = [];
