@@ -228,7 +228,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   if (publicByDesign) route.publicByDesign = publicByDesign;
   // Not a GraphQL operation: senders post webhooks and cron calls to a URL, and an operation named
   // for webhooks (`deleteWebhook`, `webhook(id)`) manages the workspace's webhook settings for a user.
-  if (principal.length === 0 && definition.kind !== 'graphql' && (auth === 'authenticated' || publicByDesign?.startsWith('webhook')) && isServiceEndpoint(wordPath(definition))) route.caller = 'service';
+  if (principal.length === 0 && definition.kind !== 'graphql' && (auth === 'authenticated' || publicByDesign?.startsWith('webhook') || publicByDesign?.startsWith('service endpoint')) && isServiceEndpoint(wordPath(definition))) route.caller = 'service';
   // A cron or internal job endpoint that only compares a configured secret: a service calls it.
   if (principal.length === 0 && auth === 'authenticated' && inHandler && checksSharedSecret(handlerFunction)) route.caller = 'service';
   // Behind authentication that accepts only a service's credential (`withQstashOrInternal(handler)`): a service calls it.

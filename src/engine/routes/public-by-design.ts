@@ -214,6 +214,14 @@ export function publicByDesignReason(input: {
     const secret = comparedSecretConstant(input.handler, handlerText) ?? CONFIGURED_SECRET.exec(handlerText)?.[0].replace(/\s+/g, '');
     return secret && REJECTS.test(handlerText) ? `webhook that checks a shared secret (${secret}) and rejects without it` : undefined;
   }
+  // A cron or queue job called by a scheduler that signs its requests (Upstash QStash's `receiver.verify({ signature:
+  // req.headers.get('Upstash-Signature') })`) and turned away without a valid signature: the caller is that service.
+  if (isServiceEndpoint(input.path)) {
+    const signature = SIGNATURE_CHECK.exec(handlerText);
+    // Name the verifying call when there is one (`receiver.verify(`), not the header it reads.
+    const verification = /\b[\w$.]*verify\w*\s*\(/i.exec(handlerText)?.[0] ?? signature?.[0];
+    if (signature && REJECTS.test(handlerText)) return `service endpoint (cron or queue job) that verifies the sender's signature (${verification!.trim()})`;
+  }
   const marker = input.handler?.node.body ? PUBLIC_MARKER.exec(input.handler.node.body.getText(input.handler.node.getSourceFile())) : null;
   if (marker && (marker[0].startsWith('authRequired') ? marker[1] === 'false' : marker[1] === 'true')) {
     return `marked public in code (${marker[0].replace(/\s+/g, ' ')}, ${input.handler!.file.path})`;
