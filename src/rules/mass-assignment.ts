@@ -404,6 +404,12 @@ function wholeBody(tainted: TaintedCall, expression: ts.Expression, hops: number
     return undefined;
   }
   if (ts.isConditionalExpression(value)) return wholeBody(tainted, value.whenTrue, hops) ?? wholeBody(tainted, value.whenFalse, hops);
+  // `...(name && { name })`: the object after `&&` is what the spread adds (a falsy condition adds nothing);
+  // `...(req.body.meta || {})`: either side may be what it adds.
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return wholeBody(tainted, value.right, hops);
+  if (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.BarBarToken || value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+    return wholeBody(tainted, value.left, hops) ?? wholeBody(tainted, value.right, hops);
+  }
   let dropped: string[] = [];
   if (ts.isIdentifier(value) && hops < MAX_LOCAL_HOPS) {
     const declaration = localDeclaration(value);

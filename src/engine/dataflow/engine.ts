@@ -239,6 +239,19 @@ export class DataflowEngine {
     this.writes.push({ node, value, file: context.fn.file, route: context.route, origin, originOf: (expression) => this.origin(expression, context) });
   }
 
+  /**
+   * What a spread in an object literal contributes: `...(name && { name })` adds `{ name }` or nothing
+   * (a falsy value spreads no member), so its members are the object's, not the condition's.
+   */
+  private spreadOrigin(expression: ts.Expression, context: AnalysisContext): ValueOrigin {
+    const value = skipOuterExpressions(expression);
+    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+      this.origin(value.left, context); // still walked: calls in the condition are recorded
+      return this.spreadOrigin(value.right, context);
+    }
+    return this.origin(expression, context);
+  }
+
   /** The origin of an expression in its own function, with parameters unknown (no caller context). */
   originOutOfContext(expression: ts.Expression, file: ScannedSourceFile, route?: Route): ValueOrigin {
     // Rules ask about the same expressions again and again (each condition near each lookup of a
@@ -597,7 +610,7 @@ export class DataflowEngine {
         const origins = properties.map((property): ValueOrigin => {
           if (ts.isPropertyAssignment(property)) return this.origin(property.initializer, context);
           if (ts.isShorthandPropertyAssignment(property)) return this.origin(property.name, context);
-          if (ts.isSpreadAssignment(property)) return this.origin(property.expression, context);
+          if (ts.isSpreadAssignment(property)) return this.spreadOrigin(property.expression, context);
           return { kind: 'constant' };
         });
         const joined = joinOrigins(origins.concat([{ kind: 'constant' }]));
