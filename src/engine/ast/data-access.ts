@@ -446,8 +446,13 @@ function isFactoryMadeModel(name: string, file: ScannedSourceFile, modules: Modu
   if (!ts.isCallExpression(value)) return false;
   const callee = skipOuterExpressions(value.expression);
   const first = value.arguments[0];
-  return ts.isPropertyAccessExpression(callee) && (MODEL_CLASS_EVIDENCE.factoryCalls as readonly string[]).includes(callee.name.text) && first !== undefined && ts.isStringLiteralLike(first);
+  if (!ts.isPropertyAccessExpression(callee) || !(MODEL_CLASS_EVIDENCE.factoryCalls as readonly string[]).includes(callee.name.text) || first === undefined || !ts.isStringLiteralLike(first)) return false;
+  // The file that makes it uses an ORM (`mongoose.model`, `conn.model` beside `mongoose.createConnection`,
+  // `sequelize.define` beside `require('sequelize')`): another library's `client.model('name')` is no table.
+  return ORM_IMPORT.test(binding.file.text);
 }
+
+const ORM_IMPORT = new RegExp(`(?:\\bfrom\\s*|\\brequire\\s*\\(\\s*|\\bimport\\s*\\(\\s*)['"](?:${MODEL_PACKAGES.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})`);
 
 /**
  * `extends BaseEntity` (a package's model base) or `extends AppModel` (a project class that is a model
