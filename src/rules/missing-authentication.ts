@@ -11,6 +11,7 @@ import {
   MUTATING_METHODS,
   routeFacts,
   routeSpan,
+  modelSubject,
   SENSITIVE_MODEL,
   SENSITIVE_SEGMENT,
   type RouteFacts,
@@ -118,7 +119,7 @@ function judge(facts: RouteFacts): Verdict | undefined {
   // A GET that reaches a write deep in its call graph is usually bookkeeping (a view counter, a
   // cache refresh); its reads are what it exposes.
   const write = mutating ? facts.writes[0] : undefined;
-  const sensitiveRead = facts.dataAccess.find((access) => access.model && SENSITIVE_MODEL.test(access.model));
+  const sensitiveRead = facts.dataAccess.find((access) => access.model && SENSITIVE_MODEL.test(modelSubject(access.model)));
   const where = 'no authentication at route, router or app level, and no check in the handler';
 
   if (write) {
@@ -130,7 +131,7 @@ function judge(facts: RouteFacts): Verdict | undefined {
   // Public pages read public data (articles with their authors): a read counts when the path
   // itself is about sensitive data, or when a mutating route reads a sensitive model.
   if (sensitiveRead && (mutating || sensitiveSegment)) {
-    return { message: `${route.id} ${describeAccess(sensitiveRead)} with ${where}.`, write: false, personal: PERSONAL_MODEL.test(sensitiveRead.model!), confidence: 'high', access: sensitiveRead };
+    return { message: `${route.id} ${describeAccess(sensitiveRead)} with ${where}.`, write: false, personal: PERSONAL_MODEL.test(modelSubject(sensitiveRead.model!)), confidence: 'high', access: sensitiveRead };
   }
   // Under a sensitive path, a read of a model we know to be harmless (HintModel) is no evidence;
   // a read whose target we cannot name (raw SQL without a table) still is.

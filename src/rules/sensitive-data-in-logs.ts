@@ -32,8 +32,10 @@ const REQUEST_NAMES = new Set(['req', 'request', 'ctx', 'c', 'context', 'event']
 const REQUEST_PARTS = new Set(['body', 'headers', 'query', 'cookies', 'params', 'rawBody', 'multiValueHeaders', 'queryStringParameters', 'multiValueQueryStringParameters']);
 const REDACTOR_NAME = /redact|mask|sanitiz|scrub|obfuscat|anonymi|censor|hash|omit|pick|summar/i;
 /** Calls whose result is the argument itself in another form, so what it holds is still logged. */
-const PASS_THROUGH = new Set(['JSON.stringify', 'String', 'util.inspect', 'inspect', 'Object.assign', 'structuredClone', 'format', 'util.format']);
+const PASS_THROUGH = new Set(['JSON.stringify', 'JSON.parse', 'String', 'util.inspect', 'inspect', 'Object.assign', 'structuredClone', 'format', 'util.format']);
 const MAX_DEPTH = 5;
+/** Calls that turn a raw request part into the object it carries (`JSON.parse(event.body)`): what they return is still that part. */
+const BODY_PARSERS = new Set(['JSON.parse', 'querystring.parse', 'qs.parse']);
 /** class-transformer calls that drop `@Exclude()` fields while making a plain object. */
 const PLAIN_SERIALIZERS = new Set(['instanceToPlain', 'classToPlain', 'serialize']);
 
@@ -199,6 +201,13 @@ function propertyValueLeaks(ctx: RuleContext, file: ScannedSourceFile, property:
   return named ? [namedLeak(key!, named.kind, named.phrase)] : [];
 }
 
+/** What a parser is given: `event.body`, also with a default (`event.body ?? '{}'`, `event.body || '{}'`). */
+function parsedPart(argument: ts.Expression): ts.Expression {
+  const value = skipOuterExpressions(argument);
+  const defaulted = ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || value.operatorToken.kind === ts.SyntaxKind.BarBarToken);
+  return defaulted ? skipOuterExpressions(value.left) : value;
+}
+
 function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: ts.Identifier, position: Position, redactors: ReadonlySet<string>, depth: number): Leak[] {
   const declaration = localDeclaration(identifier);
   // `updateItem(sortKey: string, user: string)`: a string named `user` is the user's id, not a person object.
@@ -230,6 +239,12 @@ function identifierLeaks(ctx: RuleContext, file: ScannedSourceFile, identifier: 
     const initializer = skipOuterExpressions(declaration.initializer);
     if (ts.isPropertyAccessExpression(initializer) || ts.isElementAccessExpression(initializer)) {
       const leaks = accessLeaks(file, initializer, position);
+      if (leaks.length > 0) return leaks.map((leak) => ({ ...leak, what: `${identifier.text} (${leak.what})` }));
+    }
+    // `const data = JSON.parse(event.body); console.log(data)`: a Lambda's parsed body is its req.body.
+    const parsed = ts.isCallExpression(initializer) && BODY_PARSERS.has(initializer.expression.getText(file.sourceFile)) && initializer.arguments[0] ? parsedPart(initializer.arguments[0]) : undefined;
+    if (parsed && (ts.isPropertyAccessExpression(parsed) || ts.isElementAccessExpression(parsed))) {
+      const leaks = accessLeaks(file, parsed, position);
       if (leaks.length > 0) return leaks.map((leak) => ({ ...leak, what: `${identifier.text} (${leak.what})` }));
     }
     if (ts.isCallExpression(initializer) && depth < MAX_DEPTH) {

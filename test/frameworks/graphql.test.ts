@@ -113,6 +113,21 @@ describe('graphql-js code-first schemas (new GraphQLObjectType)', () => {
     });
     expect(loadRoutes(dir, [graphqlAdapter]).map((entry) => entry.id)).toEqual(['MUTATION rename']);
   });
+
+  it('reads a schema graphql-js alone serves (`graphql({ schema, source })` in a Lambda, no server package)', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { graphql: '^0.11.7', 'aws-sdk': '^2.1.0' } }),
+      'handler.js': [
+        "const { graphql, GraphQLSchema, GraphQLObjectType, GraphQLString } = require('graphql');",
+        'const schema = new GraphQLSchema({',
+        "  query: new GraphQLObjectType({ name: 'RootQueryType', fields: { greeting: { type: GraphQLString, args: { name: { type: GraphQLString } }, resolve: (_, args) => `Hello, ${args.name}` } } }),",
+        "  mutation: new GraphQLObjectType({ name: 'RootMutationType', fields: { renameBadge: { type: GraphQLString, args: { label: { type: GraphQLString } }, resolve: (_, args) => args.label } } }),",
+        '});',
+        'module.exports.query = (event) => graphql({ schema, source: event.queryStringParameters.query });',
+      ].join('\n'),
+    });
+    expect(loadRoutes(dir, [graphqlAdapter]).map((entry) => entry.id).sort()).toEqual(['MUTATION renameBadge', 'QUERY greeting']);
+  });
 });
 
 describe('graphql resolver maps: how real projects write them', () => {

@@ -330,6 +330,9 @@ export function modelOfRepository(receiver: ts.Expression, file: ScannedSourceFi
     if (NOT_A_MODEL.test(receiver.text)) return undefined;
     if (/^[A-Z][A-Za-z0-9]*$/.test(receiver.text)) return isModelClass(receiver.text, file, modules) ? receiver.text : undefined;
     if (REPOSITORY.test(receiver.text)) return modelName(receiver.text);
+    // `export const books = mongoose.model('books', schema)`: a model whatever the case of its name,
+    // known by the factory that made it (a lower-case name alone would be a record, `user.save()`).
+    if (modules && isFactoryMadeModel(receiver.text, file, modules)) return receiver.text;
     return undefined;
   }
   if (ts.isPropertyAccessExpression(receiver)) {
@@ -426,6 +429,30 @@ function isModelClass(name: string, file: ScannedSourceFile, modules: ModuleInde
   }
   return false;
 }
+
+/**
+ * A name bound to what a model factory returns: `mongoose.model('books', schema)`,
+ * `sequelize.define('user', attributes)`, also behind the hot-reload guard
+ * `mongoose.models.books || mongoose.model('books', schema)`. The call must be a method of a
+ * client (not a bare `define(...)`) and name its model with a string first.
+ */
+function isFactoryMadeModel(name: string, file: ScannedSourceFile, modules: ModuleIndex): boolean {
+  const binding = modules.resolveName(file, name);
+  if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node) || !binding.node.initializer) return false;
+  let value = skipOuterExpressions(binding.node.initializer);
+  while (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.BarBarToken || value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+    value = skipOuterExpressions(value.right);
+  }
+  if (!ts.isCallExpression(value)) return false;
+  const callee = skipOuterExpressions(value.expression);
+  const first = value.arguments[0];
+  if (!ts.isPropertyAccessExpression(callee) || !(MODEL_CLASS_EVIDENCE.factoryCalls as readonly string[]).includes(callee.name.text) || first === undefined || !ts.isStringLiteralLike(first)) return false;
+  // The file that makes it uses an ORM (`mongoose.model`, `conn.model` beside `mongoose.createConnection`,
+  // `sequelize.define` beside `require('sequelize')`): another library's `client.model('name')` is no table.
+  return ORM_IMPORT.test(binding.file.text);
+}
+
+const ORM_IMPORT = new RegExp(`(?:\\bfrom\\s*|\\brequire\\s*\\(\\s*|\\bimport\\s*\\(\\s*)['"](?:${MODEL_PACKAGES.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})`);
 
 /**
  * `extends BaseEntity` (a package's model base) or `extends AppModel` (a project class that is a model
@@ -526,7 +553,7 @@ function declaredStore(receiver: ts.Expression, file: ScannedSourceFile, modules
 }
 
 /** `Repository<Transfer>` (TypeORM and its Mongo/Tree forms, MikroORM `EntityRepository`), Mongoose `Model<Cat>`. */
-const REPOSITORY_TYPE = /^(?:Repository|MongoRepository|TreeRepository|EntityRepository|Model)\s*<\s*([A-Z]\w*)/;
+const REPOSITORY_TYPE = /^(?:mongoose\s*\.\s*)?(?:Repository|MongoRepository|TreeRepository|EntityRepository|Model)\s*<\s*(\w+)/;
 /** `@InjectRepository(Transfer)`, `@InjectModel(Cat.name)`: the entity the injected repository is for. */
 const INJECT_DECORATOR = /^@(?:InjectRepository|InjectModel)\(\s*([A-Z]\w*)/;
 
@@ -547,7 +574,8 @@ function injectedRepositoryModel(receiver: ts.PropertyAccessExpression): string 
   }
   for (const declaration of declarations) {
     const typed = declaration.type && REPOSITORY_TYPE.exec(declaration.type.getText(sourceFile));
-    if (typed) return typed[1];
+    // `Model<any>`, `Repository<any>`: a repository all the same; the field's name names its entity.
+    if (typed) return /^[A-Z]/.test(typed[1]!) ? typed[1] : name;
     for (const decorator of ts.getDecorators(declaration) ?? []) {
       const injected = INJECT_DECORATOR.exec(decorator.getText(sourceFile));
       if (injected) return injected[1];

@@ -127,6 +127,14 @@ function resolveMember(modules: ModuleIndex, file: ScannedSourceFile, owner: ts.
     if (container) return memberOf(modules, container.file, container.node, member, depth + 1);
   }
   if (ts.isNewExpression(ownerValue) || ts.isObjectLiteralExpression(ownerValue)) return memberOf(modules, file, ownerValue, member, depth);
+  // `require('./resolver/Query/getUser').func`: an export of the module required in place (resolver
+  // maps and route tables listing one file per handler).
+  if (ts.isCallExpression(ownerValue) && requiredModule(ownerValue) !== undefined) {
+    const container = memberContainer(modules, file, ownerValue, depth + 1);
+    if (container?.kind === 'namespace') return namespaceMember(modules, container.file, member, depth);
+    if (container) return memberOf(modules, container.file, container.node, member, depth + 1);
+    return undefined;
+  }
   // A dependency-injection lookup by class: graphql-modules `injector.get(OrganizationManager)`, Nest
   // `moduleRef.get(UsersService)`, typedi `Container.get(X)`, tsyringe `container.resolve(X)`.
   if (ts.isCallExpression(ownerValue) && ownerValue.arguments.length >= 1 && ts.isPropertyAccessExpression(ownerValue.expression) && DI_LOOKUP_METHODS.has(ownerValue.expression.name.text)) {

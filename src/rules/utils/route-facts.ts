@@ -102,6 +102,14 @@ export const SENSITIVE_SEGMENT =
 export const SENSITIVE_MODEL =
   /^(?:users?|accounts?|orders?|payments?|invoices?|customers?|patients?|messages?|transactions?|addresses|address|profiles?|sessions?|tokens?|cards?|wallets?|transfers?|documents?|files?|subscriptions?|members?|memberships?|organi[sz]ations?|employees?|records?|notes?|secrets?|credentials?|api_?keys?|appointments?|prescriptions?|bookings?|carts?|refunds?|payouts?|baskets?|complaints?|feedbacks?|recycles?|deliveries|delivery|wallet|cards)$/i;
 
+/**
+ * The record a model's name is about, without the word for its kind: Mongoose's `UserModel`,
+ * `OrdersCollection`, `customer_model` -> User, Orders, customer (a name that is only the kind stays).
+ */
+export function modelSubject(model: string): string {
+  return model.replace(/(?<=[a-z0-9])(?:Model|Collection|Entity|Schema|Repository|Repo|Table|Dao)$/, '').replace(/(?<=[a-z0-9])[_-](?:model|collection|entity|schema|repository|repo|table|dao)$/i, '');
+}
+
 /** `forgot-password` -> "forgot password"; `resetPassword` -> "reset password"; `2FA` -> "2fa". */
 export function words(name: string): string {
   return name

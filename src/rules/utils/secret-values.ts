@@ -203,6 +203,7 @@ export function isNonSecretShape(value: string): boolean {
     /^(?:Bearer|Basic|Token)$/i.test(value) ||
     /^[a-z]+\/[a-z0-9.+-]+$/i.test(value) || // MIME type
     /^0x[0-9a-fA-F]{40}$/.test(value) || // blockchain address, public by design
+    /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12}|\d*|aws)?:\S+$/.test(value) || // AWS resource name (a user pool, a secret's ARN): names a resource, grants nothing
     /^(?:pk_(?:live|test)_|phc_|pk\.eyJ|NRJS-)/.test(value) || // publishable client-side keys (Stripe, PostHog, Mapbox, New Relic browser)
     /^(?:file|link|workspace|portal|npm|github|git(?:\+[a-z]+)?):/.test(value) || // dependency specifier
     /^[\^~>=<]*v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(value) || // version (a catalog's `next-auth: 5.0.0-beta.31`)

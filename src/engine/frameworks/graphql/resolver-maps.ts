@@ -16,7 +16,9 @@ const TYPE_PLUMBING = /^__(?:resolveType|isTypeOf|resolveReference)$/;
 
 export const graphqlAdapter: FrameworkAdapter = {
   name: 'graphql',
-  isEnabled: (facts) => usesAnyPackage(facts, GRAPHQL_RESOLVER_MAP_PACKAGES),
+  // graphql-js alone serves too: `graphql({ schema, source })` in a Lambda or a hand-written endpoint
+  // runs a `new GraphQLSchema({ query, mutation })` with no server package around it.
+  isEnabled: (facts) => usesAnyPackage(facts, GRAPHQL_RESOLVER_MAP_PACKAGES) || usesAnyPackage(facts, GRAPHQL_JS_PACKAGES),
   discoverRoutes: discoverResolverMaps,
 };
 

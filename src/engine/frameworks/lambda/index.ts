@@ -174,6 +174,9 @@ function authorizerMiddleware(authorizer: DeclaredAuthorizer): RouteMiddleware {
     evidence: `${AUTHORIZER_KINDS[authorizer.kind]} (${authorizer.declaredBy})`,
     // A default authorizer (Globals, the API's DefaultAuthorizer) covers every route of the API.
     scope: /DefaultAuthorizer|Globals\./.test(authorizer.declaredBy) ? 'global' : 'route',
+    // An API key names a client of a usage plan, not a user: behind it alone there is no signed-in
+    // user whose records a lookup could be scoped to (as with an environment secret compared in code).
+    ...(authorizer.kind === 'api-key' ? { serviceCredential: 'an API Gateway API key identifies a client application, not a user' } : {}),
   };
 }
 
