@@ -70,7 +70,7 @@ export default defineRule({
         ctx.examined({ ...examined, outcome: 'exempt', exemption: 'public by design', evidence: `optional sign-in: ${optionalSignIn.name} (${optionalSignIn.file}:${optionalSignIn.line}) lets anonymous callers in (${optionalSignIn.optionalAuthentication}), and the route writes nothing` });
         continue;
       }
-      const verdict = judge(facts);
+      const verdict = judge(facts, (access) => readsCallersOwnRecord(ctx, route, access));
       if (!verdict) {
         ctx.examined({ ...examined, outcome: 'exempt', exemption: 'public, reaching no write and no sensitive data', evidence: 'public, and reaches no write and no sensitive data the scan can see' });
         continue;
@@ -107,7 +107,18 @@ interface Verdict {
   access?: RouteFacts['dataAccess'][number];
 }
 
-function judge(facts: RouteFacts): Verdict | undefined {
+/**
+ * `UserModel.findByPk(await getUserId(req))`, `prisma.user.findUnique({ where: { id: session.user.id } })`: a read
+ * keyed by who is calling finds nothing for an anonymous caller, so it exposes no one else's record (juice-shop's
+ * chat tool reads the signed-in customer after `if (!userId) return`).
+ */
+function readsCallersOwnRecord(ctx: RuleContext, route: RouteFacts['route'], access: RouteFacts['dataAccess'][number]): boolean {
+  const key = access.call.arguments[0];
+  if (!key || access.operation !== 'read') return false;
+  return ctx.dataflow.originOutOfContext(key, access.file, route).kind === 'principal';
+}
+
+function judge(facts: RouteFacts, callersOwn: (access: RouteFacts['dataAccess'][number]) => boolean): Verdict | undefined {
   const { route, segments } = facts;
   const words = segments.map(segmentWords);
   const webhook = words.some((segmentWords) => segmentWords.some((word) => WEBHOOK_SEGMENT.test(word)));
@@ -119,7 +130,7 @@ function judge(facts: RouteFacts): Verdict | undefined {
   // A GET that reaches a write deep in its call graph is usually bookkeeping (a view counter, a
   // cache refresh); its reads are what it exposes.
   const write = mutating ? facts.writes[0] : undefined;
-  const sensitiveRead = facts.dataAccess.find((access) => access.model && SENSITIVE_MODEL.test(modelSubject(access.model)));
+  const sensitiveRead = facts.dataAccess.find((access) => access.model && SENSITIVE_MODEL.test(modelSubject(access.model)) && !callersOwn(access));
   const where = 'no authentication at route, router or app level, and no check in the handler';
 
   if (write) {
