@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
 import type { Taint } from '../engine/dataflow/taint.js';
-import { classifyCall } from '../engine/ast/data-access.js';
+import { classifyCall, kyselyValuesWrite } from '../engine/ast/data-access.js';
 import { nodePosition, propertyNameText, skipOuterExpressions } from '../engine/ast/syntax.js';
 import { localInitializer } from '../engine/names/index.js';
 import type { RuleContext } from '../engine/rule-api.js';
@@ -53,7 +53,8 @@ export default defineRule({
       (tainted) => tainted.file.path,
       (tainted) => {
         if (!ts.isCallExpression(tainted.call)) return;
-        const access = classifyCall(tainted.call, tainted.file, [], ctx.modules);
+        // A Kysely chain writes at its terminal; its `values(row)` / `set(changes)` link holds the record.
+        const access = classifyCall(tainted.call, tainted.file, [], ctx.modules) ?? kyselyValuesWrite(tainted.call, tainted.file, ctx.modules);
         if (!access || access.operation !== 'write') return;
         for (const argument of tainted.call.arguments) {
           const stored = storedPassword(tainted, argument);

@@ -4,15 +4,15 @@ import { enclosingClass, fieldTypeName, nodePosition, propertyNameText, skipOute
 import { localInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import { DYNAMODB_CLIENT_METHODS, DYNAMODB_COMMAND_PACKAGES, DYNAMODB_COMMANDS, DYNAMODB_REQUEST_PROPERTIES } from '../../models/dynamodb.js';
 import {
-  COLLECTION_DECLARATION, DRIZZLE, KNEX, MODEL_CLASS_EVIDENCE, MODEL_PACKAGES, MONGODB, ormMethods, PRISMA, PRISMA_CLIENT_DECLARATION, RAW_QUERY,
+  COLLECTION_DECLARATION, DRIZZLE, KNEX, KYSELY, MODEL_CLASS_EVIDENCE, MODEL_PACKAGES, MONGODB, ormMethods, PRISMA, PRISMA_CLIENT_DECLARATION, RAW_QUERY,
   REPOSITORY_NAME_SUFFIXES, REPOSITORY_REGISTRY_NAMES, MONGOOSE, OBJECTION, TYPEORM,
 } from '../../models/orms.js';
 
 /** A call that reads or writes stored data (ORM, query builder, driver, raw SQL). */
 export interface DataAccess {
   operation: 'read' | 'write';
-  /** prisma | typeorm-or-mongoose-or-sequelize (model) | knex | drizzle | mongodb | sql | dynamodb */
-  library: 'prisma' | 'model' | 'knex' | 'drizzle' | 'mongodb' | 'sql' | 'dynamodb';
+  /** prisma | typeorm-or-mongoose-or-sequelize (model) | knex | drizzle | kysely | mongodb | sql | dynamodb */
+  library: 'prisma' | 'model' | 'knex' | 'drizzle' | 'kysely' | 'mongodb' | 'sql' | 'dynamodb';
   /** Model, table or collection when readable: `order`, `Order`, `orders`. */
   model?: string;
   /** The called method: findUnique, save, query ... (DynamoDB: the client method or the command class, `get`, `GetCommand`). */
@@ -145,6 +145,11 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
       const store = declaredStore(receiver, file, modules);
       if (store?.kind === 'collection') return { ...base, library: 'mongodb', model: store.name, method, operation };
     }
+    // Kysely: db.selectFrom('notes').where('id', '=', id).executeTakeFirst(), db.deleteFrom('notes').where(...).execute():
+    // the chain runs at its terminal, and what it does is its starter's.
+    // (`.executeTakeFirst().then((row) => row ?? null)` still ends the chain: what follows is the promise's.)
+    const kysely = KYSELY_TERMINALS.has(method) && (!isChainedFurther(call) || PROMISE_METHODS.has((call.parent as ts.PropertyAccessExpression).name.text)) ? kyselyChain(call) : undefined;
+    if (kysely) return { ...base, library: 'kysely', model: kysely.table, method: kysely.starter, operation: kysely.operation === 'read' ? 'read' : 'write' };
     if (SQL_METHODS.has(method) && (SQL_CLIENT.test(receiverText) || /prisma/i.test(receiverText))) {
       const table = sqlTable(call);
       return { ...base, library: 'sql', method, operation: sqlOperation(call), ...(table ? { model: table } : {}) };
@@ -461,6 +466,56 @@ function knexTableOf(receiver: ts.Expression): string | undefined {
     } else if (ts.isPropertyAccessExpression(current)) current = current.expression;
     else return undefined;
   }
+}
+
+const KYSELY_TERMINALS: ReadonlySet<string> = new Set(KYSELY.terminals);
+const KYSELY_VALUES_METHODS: ReadonlySet<string> = new Set(KYSELY.valuesMethods);
+
+/** A Kysely query chain: its starter (`selectFrom`), the table it names, what it does, and its links from the terminal back. */
+export interface KyselyChain {
+  starter: string;
+  table: string;
+  operation: 'read' | 'update' | 'delete' | 'insert';
+  /** Every call of the chain, the terminal first, the starter last. */
+  links: ts.CallExpression[];
+}
+
+/**
+ * The Kysely chain a terminal runs (`executeTakeFirst()` of `db.selectFrom('notes as n').where(...)`):
+ * followed down its links to a starter called with the table's name (`'notes as n'`, `'public.notes'` -> notes).
+ */
+export function kyselyChain(terminal: ts.CallExpression): KyselyChain | undefined {
+  const links: ts.CallExpression[] = [];
+  let current: ts.Expression = terminal;
+  for (let hops = 0; hops < 40; hops++) {
+    current = skipOuterExpressions(current);
+    if (ts.isCallExpression(current)) {
+      links.push(current);
+      const callee = skipOuterExpressions(current.expression);
+      if (ts.isPropertyAccessExpression(callee) && Object.hasOwn(KYSELY.starters, callee.name.text)) {
+        const table = current.arguments[0] && skipOuterExpressions(current.arguments[0]);
+        const name = table && ts.isStringLiteralLike(table) ? /^\s*([\w.]+)/.exec(table.text)?.[1]?.split('.').pop() : undefined;
+        return name ? { starter: callee.name.text, table: name, operation: KYSELY.starters[callee.name.text]!, links } : undefined;
+      }
+      current = callee;
+    } else if (ts.isPropertyAccessExpression(current)) current = current.expression;
+    else return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The Kysely write whose new values a link holds: `values(row)` in `db.insertInto('users').values(row).execute()`,
+ * `set(changes)` of an `updateTable(...)` chain. The access is the chain's terminal; the link's argument is the record written.
+ */
+export function kyselyValuesWrite(call: ts.CallExpression, file: ScannedSourceFile, modules?: ModuleIndex): DataAccess | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !KYSELY_VALUES_METHODS.has(callee.name.text)) return undefined;
+  let outer: ts.CallExpression = call;
+  while (ts.isPropertyAccessExpression(outer.parent) && outer.parent.expression === outer && ts.isCallExpression(outer.parent.parent) && outer.parent.parent.expression === outer.parent) outer = outer.parent.parent;
+  if (outer === call) return undefined;
+  const access = classifyCall(outer, file, [], modules);
+  return access?.library === 'kysely' && access.operation === 'write' && kyselyChain(outer)?.links.includes(call) ? access : undefined;
 }
 
 function collectionOf(receiver: ts.Expression): string | undefined {
