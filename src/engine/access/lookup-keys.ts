@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { classifyCall, dynamoRequestObject, isDrizzleClient, kyselyChain, modelOfRepository, type DataAccess } from '../ast/data-access.js';
+import { classifyCall, dynamoRequestObject, isDrizzleClient, kyselyChain, modelOfRepository, type DataAccess, type KyselyChain } from '../ast/data-access.js';
 import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
 import { DRIZZLE, KYSELY, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localDeclaration, localInitializer, type ModuleIndex } from '../names/index.js';
@@ -210,7 +210,8 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
   if (access.library === 'kysely') {
     // `db.selectFrom('notes').where('id', '=', id).where('owner_id', '=', me)`, `where((eb) => eb.and([...]))`,
     // `innerJoin('members', (join) => join.onRef(...).on('members.user_id', '=', me))`: every filter link of the chain.
-    walker.kyselyLinks(kyselyChain(node)?.links ?? [], 0);
+    const chain = kyselyChain(node);
+    if (chain) walker.kyselyLinks(chain, 0);
     return facts;
   }
   if (access.library === 'drizzle' && DRIZZLE_RELATIONAL_LOOKUPS.includes(method)) {
@@ -509,7 +510,7 @@ class FilterWalker {
       }
       const subquery = ts.isCallExpression(value) ? kyselyChain(value) : undefined;
       if (subquery) {
-        this.kyselyLinks(subquery.links, hops + 1);
+        this.kyselyLinks(subquery, hops + 1);
         return;
       }
       if (KYSELY_SUBQUERY_TESTS.has(name) && value.arguments.length === 1) {
@@ -545,10 +546,20 @@ class FilterWalker {
     this.leaf(value, field);
   }
 
-  /** The filter links of a Kysely chain (its where/having links and its inner joins' conditions). */
-  kyselyLinks(links: readonly ts.CallExpression[], hops: number): void {
+  /**
+   * The filter links of a Kysely chain (its where/having links and its inner joins' conditions), and what
+   * the builder helper it starts from is given: `this.getByIdBuilder(id)` keys the lookup by the helper's
+   * `id`; `this.buildAlbumBaseQuery(auth.user.id, ...)` is scoped by the caller, as a helper-built filter is.
+   */
+  kyselyLinks(chain: KyselyChain, hops: number): void {
     if (hops > MAX_FILTER_DEPTH) return;
-    for (const link of links) {
+    for (const link of chain.links) {
+      if (link === chain.helper?.call) {
+        const principal = link.arguments.map((argument) => this.principalIn(argument, 0)).find((found) => found !== undefined);
+        if (principal !== undefined) this.facts.principalFields.push(`${calleeName(link)}() given ${principal}`);
+        else link.arguments.forEach((argument, index) => this.leaf(argument, chain.helper!.parameters[index]));
+        continue;
+      }
       const name = calleeName(link);
       if (KYSELY_FILTER_METHODS.has(name)) {
         const comparison = columnComparison(link);

@@ -476,15 +476,21 @@ export interface KyselyChain {
   starter: string;
   table: string;
   operation: 'read' | 'update' | 'delete' | 'insert';
-  /** Every call of the chain, the terminal first, the starter last. */
+  /** Every call of the chain, the terminal first, the starter (or the builder helper's call) last. */
   links: ts.CallExpression[];
+  /**
+   * The project helper the chain starts from, when it does (`this.getByIdBuilder(id).executeTakeFirst()`,
+   * `builder(this.db).where(...)`): its call and its parameters' names, index-aligned with the call's arguments.
+   */
+  helper?: { call: ts.CallExpression; parameters: Array<string | undefined> };
 }
 
 /**
  * The Kysely chain a terminal runs (`executeTakeFirst()` of `db.selectFrom('notes as n').where(...)`):
- * followed down its links to a starter called with the table's name (`'notes as n'`, `'public.notes'` -> notes).
+ * followed down its links to a starter called with the table's name (`'notes as n'`, `'public.notes'` -> notes),
+ * or to a helper of the same class or file that returns such a chain (`private builder() { return this.db.selectFrom('partner')... }`).
  */
-export function kyselyChain(terminal: ts.CallExpression): KyselyChain | undefined {
+export function kyselyChain(terminal: ts.CallExpression, helperDepth = 0): KyselyChain | undefined {
   const links: ts.CallExpression[] = [];
   let current: ts.Expression = terminal;
   for (let hops = 0; hops < 40; hops++) {
@@ -497,11 +503,47 @@ export function kyselyChain(terminal: ts.CallExpression): KyselyChain | undefine
         const name = table && ts.isStringLiteralLike(table) ? /^\s*([\w.]+)/.exec(table.text)?.[1]?.split('.').pop() : undefined;
         return name ? { starter: callee.name.text, table: name, operation: KYSELY.starters[callee.name.text]!, links } : undefined;
       }
+      const helper = helperDepth < 2 && links.length > 1 ? kyselyBuilderHelper(current) : undefined;
+      if (helper) {
+        const started = kyselyChain(helper.returned, helperDepth + 1);
+        return started && { starter: started.starter, table: started.table, operation: started.operation, links, helper: { call: current, parameters: helper.parameters } };
+      }
       current = callee;
     } else if (ts.isPropertyAccessExpression(current)) current = current.expression;
     else return undefined;
   }
   return undefined;
+}
+
+/**
+ * A builder helper a chain starts from: a method of the enclosing class (`this.builder()`) or a function of
+ * the same file (`builder(this.db)`) whose one returned expression is a call chain.
+ */
+function kyselyBuilderHelper(call: ts.CallExpression): { returned: ts.CallExpression; parameters: Array<string | undefined> } | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  let fn: ts.SignatureDeclaration | undefined;
+  if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    fn = enclosingClass(callee)?.members.find((member): member is ts.MethodDeclaration => ts.isMethodDeclaration(member) && member.body !== undefined && propertyNameText(member.name) === callee.name.text);
+  } else if (ts.isIdentifier(callee)) {
+    const value = moduleConstInitializer(callee);
+    if (value && (ts.isArrowFunction(skipOuterExpressions(value)) || ts.isFunctionExpression(skipOuterExpressions(value)))) fn = skipOuterExpressions(value) as ts.ArrowFunction;
+    else fn = callee.getSourceFile().statements.find((statement): statement is ts.FunctionDeclaration => ts.isFunctionDeclaration(statement) && statement.name?.text === callee.text && statement.body !== undefined);
+  }
+  const body = fn && (fn as { body?: ts.Node }).body;
+  if (!fn || !body) return undefined;
+  const returns: ts.Expression[] = [];
+  if (!ts.isBlock(body)) returns.push(body as ts.Expression);
+  else {
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) returns.push(node.expression);
+      else ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(body, visit);
+  }
+  const returned = returns.length === 1 ? skipOuterExpressions(returns[0]!) : undefined;
+  if (!returned || !ts.isCallExpression(returned)) return undefined;
+  return { returned, parameters: fn.parameters.map((parameter) => (ts.isIdentifier(parameter.name) ? parameter.name.text : undefined)) };
 }
 
 /**
