@@ -17,6 +17,7 @@ import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG
 import { BAG_PARTS, FIELD_COPYING_FACTORIES, VALIDATED_OUTPUT_METHODS, VALIDATOR_TARGETS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS, UPLOADED_FILE_SERVER_MEMBERS, isPrincipalMember } from '../../models/request-sources.js';
 import { REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
+import { KYSELY } from '../../models/orms.js';
 import { mentionsName } from '../text.js';
 import { BRANCHABLE_METHODS, otherMethodStatements } from '../routes/method-dispatch.js';
 import { own } from '../own.js';
@@ -1006,6 +1007,14 @@ export class DataflowEngine {
     const access = classifyCall(links[readAt]!, context.fn.file, [], this.modules)!;
     // The filter: the read's own arguments (`findFirst({ where })`), and the `.where(...)` links above it in a chain.
     // In a chain the read link's arguments name the table (`.from(users)`): its `.where(...)` links are the filter.
+    // A Kysely chain is read at its terminal, the links below it: `where('user_id', '=', me)` filters by its value alone.
+    if (access.library === 'kysely') {
+      const kyselyLinks = links.slice(readAt + 1).filter((link) => WHERE_LINKS.has(calleeText(skipOuterExpressions(link.expression), false).split('.').pop() ?? ''));
+      const values = kyselyLinks.map((link) => kyselyFilterValue(link));
+      if (values.length === 0 || values.some((value) => value === undefined)) return undefined;
+      const kyselyOrigin = joinOrigins(values.map((value) => this.filterOrigin(value!, context, 0)));
+      return kyselyOrigin.kind === 'principal' ? { kind: 'principal', label: `the caller's ${access.model ?? 'record'} (by ${kyselyOrigin.label})` } : undefined;
+    }
     const whereLinks = links.slice(0, readAt).filter((link) => WHERE_LINKS.has(calleeText(skipOuterExpressions(link.expression), false).split('.').pop() ?? ''));
     const filters = whereLinks.length > 0 ? whereLinks.flatMap((link) => [...link.arguments]) : [...links[readAt]!.arguments];
     if (filters.length === 0) return undefined;
@@ -2025,6 +2034,15 @@ function answeredWith401(call: ts.CallExpression | ts.NewExpression): boolean {
 }
 
 /** One field read out of an input bag, named by its path (`input.teamId`): the bag's taint, for that field alone. */
+/** The value a Kysely `where('col', '=', value)` link compares with (undefined for any other operator or shape). */
+function kyselyFilterValue(link: ts.CallExpression): ts.Expression | undefined {
+  const [column, operator, value] = link.arguments;
+  if (link.arguments.length !== 3 || !column || !operator || !value) return undefined;
+  const op = skipOuterExpressions(operator);
+  return ts.isStringLiteralLike(skipOuterExpressions(column)) && ts.isStringLiteralLike(op) && KYSELY_EQUALITY.has(op.text.trim().toLowerCase()) ? value : undefined;
+}
+const KYSELY_EQUALITY: ReadonlySet<string> = new Set(KYSELY.equalityOperators);
+
 /** A filter operator by the name its library gives it: `eq`, also when a filter callback renames it (`(m, { eq: equals }) => equals(...)`). */
 function filterOperatorName(callee: ts.Expression): string {
   if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
