@@ -130,7 +130,7 @@ export function lookupAccessOf(ctx: { readonly modules: ModuleIndex }, tainted: 
   if (!call) return undefined;
   let outer: ts.CallExpression = call;
   while (ts.isPropertyAccessExpression(outer.parent) && outer.parent.expression === outer && ts.isCallExpression(outer.parent.parent)) outer = outer.parent.parent;
-  const direct = classifyCall(outer, tainted.file, [], ctx.modules) ?? (outer !== call ? classifyCall(call, tainted.file, [], ctx.modules) ?? kyselyRunIn(outer, tainted.file, ctx.modules) : undefined);
+  const direct = classifyCall(outer, tainted.file, [], ctx.modules) ?? (outer !== call ? classifyCall(call, tainted.file, [], ctx.modules) ?? kyselyRunIn(outer, tainted.file, ctx.modules) : undefined) ?? heldKyselyRun(outer, tainted.file, ctx.modules);
   if (direct && direct.library !== 'sql') return { access: direct, node: direct.call };
   let chain = chainCalls(outer);
   let builder = chain.find((link) => calleeName(link) === QUERY_BUILDER_STARTER);
@@ -181,6 +181,35 @@ function kyselyRunIn(outer: ts.CallExpression, file: TaintedCall['file'], module
     if (access) return access.library === 'kysely' ? access : undefined;
   }
   return undefined;
+}
+
+/**
+ * The run of a Kysely chain held in a local: `query.execute()` after `let query = db.selectFrom('notes')`
+ * and `query = query.where('id', '=', id)`, for a link of the initializer or of a reassignment.
+ */
+function heldKyselyRun(outer: ts.CallExpression, file: TaintedCall['file'], modules: ModuleIndex): DataAccess | undefined {
+  let site: ts.Node = outer;
+  while (ts.isParenthesizedExpression(site.parent) || ts.isAwaitExpression(site.parent)) site = site.parent;
+  const parent = site.parent;
+  const name = ts.isVariableDeclaration(parent) && parent.initializer === site && ts.isIdentifier(parent.name) ? parent.name
+    : ts.isBinaryExpression(parent) && parent.right === site && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(parent.left) ? parent.left : undefined;
+  const declaration = name && (ts.isVariableDeclaration(parent) ? parent : localDeclaration(name));
+  if (!name || !declaration) return undefined;
+  let found: DataAccess | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || node.end <= outer.end) return;
+    if (ts.isIdentifier(node) && node.text === name.text && node.pos >= outer.end && localDeclaration(node) === declaration) {
+      let current: ts.Node = node;
+      while ((ts.isPropertyAccessExpression(current.parent) && current.parent.expression === current) || (ts.isCallExpression(current.parent) && current.parent.expression === current)) current = current.parent;
+      const access = ts.isCallExpression(current) ? classifyCall(current, file, [], modules) : undefined;
+      if (access?.library === 'kysely') found = access;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  const scope = declaration.parent.parent.parent;
+  if (scope) visit(scope);
+  return found;
 }
 
 /** The lookup keys and principal constraints of an access, evaluated in the tainted call's context. */

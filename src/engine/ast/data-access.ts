@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
 import { enclosingClass, fieldTypeName, nodePosition, propertyNameText, skipOuterExpressions } from './syntax.js';
-import { localInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
+import { localDeclaration, localInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import { DYNAMODB_CLIENT_METHODS, DYNAMODB_COMMAND_PACKAGES, DYNAMODB_COMMANDS, DYNAMODB_REQUEST_PROPERTIES } from '../../models/dynamodb.js';
 import {
   COLLECTION_DECLARATION, DRIZZLE, KNEX, KYSELY, MODEL_CLASS_EVIDENCE, MODEL_PACKAGES, MONGODB, ormMethods, PRISMA, PRISMA_CLIENT_DECLARATION, RAW_QUERY,
@@ -510,9 +510,38 @@ export function kyselyChain(terminal: ts.CallExpression, helperDepth = 0): Kysel
       }
       current = callee;
     } else if (ts.isPropertyAccessExpression(current)) current = current.expression;
+    else if (ts.isIdentifier(current) && links.length > 0 && helperDepth < 2) return heldKyselyChain(current, terminal, links, helperDepth);
     else return undefined;
   }
   return undefined;
+}
+
+/**
+ * A chain built in a local first and run later, as conditional filters are written:
+ * `let query = db.selectFrom('notes').selectAll(); if (mine) query = query.where('owner_id', '=', me); await query.execute()`.
+ * Its links are the initializer's, each reassignment's before the run (Kysely builders are immutable: a
+ * call whose result is dropped adds nothing), and the run's own.
+ */
+function heldKyselyChain(held: ts.Identifier, terminal: ts.CallExpression, links: ts.CallExpression[], helperDepth: number): KyselyChain | undefined {
+  const declaration = localDeclaration(held);
+  const initializer = declaration?.initializer && skipOuterExpressions(declaration.initializer);
+  if (!declaration || !initializer || !ts.isCallExpression(initializer)) return undefined;
+  const started = kyselyChain(initializer, helperDepth + 1);
+  if (!started) return undefined;
+  const reassigned: ts.CallExpression[] = [];
+  const scope = declaration.parent.parent.parent;
+  const visit = (node: ts.Node): void => {
+    if (node.pos >= terminal.pos) return;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.left.text === held.text && localDeclaration(node.left) === declaration) {
+      for (let link: ts.Expression = skipOuterExpressions(node.right); ts.isCallExpression(link) && ts.isPropertyAccessExpression(skipOuterExpressions(link.expression)); ) {
+        reassigned.push(link);
+        link = skipOuterExpressions((skipOuterExpressions(link.expression) as ts.PropertyAccessExpression).expression);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (scope) visit(scope);
+  return { ...started, links: [...links, ...reassigned, ...started.links] };
 }
 
 /**
