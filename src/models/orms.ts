@@ -290,6 +290,8 @@ export const KYSELY = {
    * Not `not`: a negated owner constraint admits everyone else's rows. (`and`/`or` are the combinators drizzle's filters share.)
    */
   subqueryTests: ['exists'],
+  /** Aggregate functions of `eb.fn` (`select((eb) => eb.fn.countAll().as('total'))`): a chain selecting only these answers with numbers, no record. */
+  aggregates: ['count', 'countAll', 'sum', 'avg', 'min', 'max'],
 } as const;
 
 /** TypeORM's query builder: `repo.createQueryBuilder('o').where('o.id = :id', { id }).getOne()`. */

@@ -575,6 +575,24 @@ function kyselyBuilderHelper(call: ts.CallExpression): { returned: ts.CallExpres
   return { returned, parameters: fn.parameters.map((parameter) => (ts.isIdentifier(parameter.name) ? parameter.name.text : undefined)) };
 }
 
+const KYSELY_AGGREGATE = new RegExp(`\\bfn\\s*\\.\\s*(?:${KYSELY.aggregates.join('|')})\\b|\\bfn\\s*(?:<[^>]*>)?\\s*\\(\\s*['"](?:${KYSELY.aggregates.join('|')})['"]`);
+
+/**
+ * A Kysely read that selects only aggregates (`select((eb) => eb.fn.countAll().as('total'))`,
+ * `select(db.fn.count('id').as('count'))`): it answers with numbers, no record's fields.
+ */
+export function kyselySelectsOnlyAggregates(chain: KyselyChain): boolean {
+  const selections = chain.links.filter((link) => {
+    const callee = skipOuterExpressions(link.expression);
+    return ts.isPropertyAccessExpression(callee) && /^select(?:All)?$/.test(callee.name.text);
+  });
+  const selected = selections.flatMap((link) => link.arguments.flatMap((argument) => {
+    const value = skipOuterExpressions(argument);
+    return ts.isArrayLiteralExpression(value) ? [...value.elements] : [value];
+  }));
+  return chain.operation === 'read' && selected.length > 0 && selections.every((link) => link.arguments.length > 0) && selected.every((selection) => KYSELY_AGGREGATE.test(selection.getText()));
+}
+
 /**
  * The Kysely write whose new values a link holds: `values(row)` in `db.insertInto('users').values(row).execute()`,
  * `set(changes)` of an `updateTable(...)` chain. The access is the chain's terminal; the link's argument is the record written.
