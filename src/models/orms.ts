@@ -264,6 +264,36 @@ export const DRIZZLE = {
   combinators: ['and', 'or'],
 } as const;
 
+/**
+ * Kysely: `db.selectFrom('notes').selectAll().where('id', '=', id).executeTakeFirst()`,
+ * `db.updateTable('notes').set(values).where('id', '=', id).execute()`,
+ * `db.insertInto('notes').values(row).execute()`. A chain names its table (a string, `'notes as n'`)
+ * in its starter and runs at its terminal: the whole chain is one access. Filters are
+ * `where('col', '=', value)`, `where('col', 'in', values)` and expression callbacks
+ * (`where((eb) => eb('col', '=', v))`, `where(({ eb, and }) => and([eb(...), ...]))`, `eb.and({ col: v })`).
+ */
+export const KYSELY = {
+  orm: 'kysely',
+  packages: ['kysely'],
+  /** Starters that name the table, by what the chain does to it. */
+  starters: { selectFrom: 'read', updateTable: 'update', deleteFrom: 'delete', insertInto: 'insert', replaceInto: 'insert', mergeInto: 'update' } as Readonly<Record<string, 'read' | 'update' | 'delete' | 'insert'>>,
+  /** The calls that run a chain. */
+  terminals: ['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'stream'],
+  /** Links that hold the new values of a write: the written record (`values(row)` of an insert, `set(values)` of an update). */
+  valuesMethods: ['values', 'set'],
+  /** Links that hold a filter, as `where('col', op, value)` or an expression callback. */
+  filterMethods: ['where', 'having'],
+  /** The operators of `where('col', op, value)` that pick rows by equality: the value keys the lookup. */
+  equalityOperators: ['=', '==', 'is', 'in'],
+  /**
+   * Expression-builder calls whose argument is a subquery that filters the rows (`eb.exists(eb.selectFrom(...).where(...))`).
+   * Not `not`: a negated owner constraint admits everyone else's rows. (`and`/`or` are the combinators drizzle's filters share.)
+   */
+  subqueryTests: ['exists'],
+  /** Aggregate functions of `eb.fn` (`select((eb) => eb.fn.countAll().as('total'))`): a chain selecting only these answers with numbers, no record. */
+  aggregates: ['count', 'countAll', 'sum', 'avg', 'min', 'max'],
+} as const;
+
 /** TypeORM's query builder: `repo.createQueryBuilder('o').where('o.id = :id', { id }).getOne()`. */
 export const TYPEORM_QUERY_BUILDER = {
   starter: 'createQueryBuilder',

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
 import type { Taint } from '../engine/dataflow/taint.js';
-import { classifyCall, dynamoRequestObject, type DataAccess } from '../engine/ast/data-access.js';
+import { classifyCall, dynamoRequestObject, kyselyValuesWrite, type DataAccess } from '../engine/ast/data-access.js';
 import { DYNAMODB_COMMAND_PACKAGES, DYNAMODB_COMMANDS, DYNAMODB_ITEM_PROPERTY } from '../models/dynamodb.js';
 import { nodePosition, propertyNameText, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { RuleContext } from '../engine/rule-api.js';
@@ -223,6 +223,9 @@ function valuesSink(ctx: RuleContext, tainted: TaintedCall, models: readonly Ent
       return { label: `${compact(receiver.expression)}(${builder.model ?? ''}).${method}()`, values: [call.arguments[0]], ...(builder.model ? { modelName: `table ${builder.model}` } : {}) };
     }
   }
+  // db.insertInto('users').values(req.body).execute(), db.updateTable('users').set(req.body).where(...).execute()
+  const kysely = call.arguments[0] ? kyselyValuesWrite(call, tainted.file, ctx.modules) : undefined;
+  if (kysely) return { label: `${kysely.method}('${kysely.model ?? ''}').${method}()`, values: [call.arguments[0]!], ...(kysely.model ? { modelName: `table ${kysely.model}` } : {}) };
   const access = classifyCall(call, tainted.file, [], ctx.modules) ?? injectedRepositoryWrite(call, method, receiver, tainted, models) ?? knexChainWrite(call, method, receiver, tainted);
   if (access?.operation === 'write') return ormSink(call, access, models);
   // Sequelize `User.build(req.body)`: an instance built from the body, saved next.

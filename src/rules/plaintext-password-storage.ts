@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
-import type { Taint } from '../engine/dataflow/taint.js';
-import { classifyCall } from '../engine/ast/data-access.js';
+import type { Taint, ValueOrigin } from '../engine/dataflow/taint.js';
+import { classifyCall, kyselyValuesWrite } from '../engine/ast/data-access.js';
 import { nodePosition, propertyNameText, skipOuterExpressions } from '../engine/ast/syntax.js';
 import { localInitializer } from '../engine/names/index.js';
 import type { RuleContext } from '../engine/rule-api.js';
@@ -53,7 +53,8 @@ export default defineRule({
       (tainted) => tainted.file.path,
       (tainted) => {
         if (!ts.isCallExpression(tainted.call)) return;
-        const access = classifyCall(tainted.call, tainted.file, [], ctx.modules);
+        // A Kysely chain writes at its terminal; its `values(row)` / `set(changes)` link holds the record.
+        const access = classifyCall(tainted.call, tainted.file, [], ctx.modules) ?? kyselyValuesWrite(tainted.call, tainted.file, ctx.modules);
         if (!access || access.operation !== 'write') return;
         for (const argument of tainted.call.arguments) {
           const stored = storedPassword(tainted, argument);
@@ -77,7 +78,9 @@ export default defineRule({
 function storedPassword(tainted: TaintedCall, argument: ts.Expression, depth = 0): { field: string; taint: Taint } | undefined {
   let value = skipOuterExpressions(argument);
   if (ts.isIdentifier(value)) value = localInitializer(value) ?? value;
-  if (!ts.isObjectLiteralExpression(value) || depth > 2) return undefined;
+  if (depth > 2) return undefined;
+  // A record the function was given (`values(entity)` in `insertAccount(entity)`): its members as the caller built them.
+  if (!ts.isObjectLiteralExpression(value)) return depth === 0 ? passedPassword(tainted.originOf(value)) : undefined;
   for (const property of value.properties) {
     const name = property.name && propertyNameText(property.name);
     if (!name) continue;
@@ -92,6 +95,17 @@ function storedPassword(tainted: TaintedCall, argument: ts.Expression, depth = 0
     if (origin.kind === 'tainted' && !origin.taint.requestObject) return { field: name, taint: origin.taint };
     // Checked against a schema (`SignUp.parse(req.body).password`): validated, still the text the client typed.
     if (origin.kind === 'sanitized' && origin.identity && /^validated by /.test(origin.how) && !origin.identity.requestObject) return { field: name, taint: origin.identity };
+  }
+  return undefined;
+}
+
+/** The password-named member of an object the dataflow knows member by member, holding the request's own text. */
+function passedPassword(origin: ValueOrigin): { field: string; taint: Taint } | undefined {
+  if (origin.kind !== 'tainted' || !origin.fields) return undefined;
+  for (const [name, member] of Object.entries(origin.fields)) {
+    if (!isPasswordName(name) || DERIVED_NAME.test(name)) continue;
+    if (member.kind === 'tainted' && !member.taint.requestObject) return { field: name, taint: member.taint };
+    if (member.kind === 'sanitized' && member.identity && /^validated by /.test(member.how) && !member.identity.requestObject) return { field: name, taint: member.identity };
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
-import { classifyCall, dynamoRequestObject, isDrizzleClient, modelOfRepository, type DataAccess } from '../ast/data-access.js';
+import { classifyCall, dynamoRequestObject, isDrizzleClient, kyselyChain, modelOfRepository, type DataAccess, type KyselyChain } from '../ast/data-access.js';
 import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
-import { DRIZZLE, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
+import { DRIZZLE, KYSELY, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localDeclaration, localInitializer, type ModuleIndex } from '../names/index.js';
 import { nodesOfKind } from '../ast/file-index.js';
 import { enclosingFunction, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
@@ -106,6 +106,19 @@ const DRIZZLE_FILTERED_TABLE_METHODS: ReadonlySet<string> = new Set(Object.keys(
 const DRIZZLE_RELATIONAL_LOOKUPS: readonly string[] = DRIZZLE.relationalLookups;
 const DRIZZLE_COMPARISONS: ReadonlySet<string> = new Set(DRIZZLE.comparisons);
 const DRIZZLE_COMBINATORS: ReadonlySet<string> = new Set(DRIZZLE.combinators);
+// Kysely: the links that filter a chain, the operators that pick rows by equality, its join links.
+const KYSELY_FILTER_METHODS: ReadonlySet<string> = new Set(KYSELY.filterMethods);
+const KYSELY_EQUALITY: ReadonlySet<string> = new Set(KYSELY.equalityOperators);
+const KYSELY_SUBQUERY_TESTS: ReadonlySet<string> = new Set(KYSELY.subqueryTests);
+/** `where('col', op, value)` and the expression builder's `eb('col', op, value)`: the operator, when the call has that shape. */
+function columnComparison(call: ts.CallExpression): { column: string; operator: string; value: ts.Expression } | undefined {
+  const [column, operator, value] = call.arguments;
+  if (!column || !operator || !value || call.arguments.length !== 3) return undefined;
+  const columnText = skipOuterExpressions(column);
+  const operatorText = skipOuterExpressions(operator);
+  if (!ts.isStringLiteralLike(columnText) || !ts.isStringLiteralLike(operatorText)) return undefined;
+  return { column: columnText.text, operator: operatorText.text.trim().toLowerCase(), value };
+}
 
 /**
  * The data access a tainted call belongs to: the call itself, or the outermost call of the
@@ -117,7 +130,7 @@ export function lookupAccessOf(ctx: { readonly modules: ModuleIndex }, tainted: 
   if (!call) return undefined;
   let outer: ts.CallExpression = call;
   while (ts.isPropertyAccessExpression(outer.parent) && outer.parent.expression === outer && ts.isCallExpression(outer.parent.parent)) outer = outer.parent.parent;
-  const direct = classifyCall(outer, tainted.file, [], ctx.modules) ?? (outer !== call ? classifyCall(call, tainted.file, [], ctx.modules) : undefined);
+  const direct = classifyCall(outer, tainted.file, [], ctx.modules) ?? (outer !== call ? classifyCall(call, tainted.file, [], ctx.modules) ?? kyselyRunIn(outer, tainted.file, ctx.modules) : undefined) ?? heldKyselyRun(outer, tainted.file, ctx.modules);
   if (direct && direct.library !== 'sql') return { access: direct, node: direct.call };
   let chain = chainCalls(outer);
   let builder = chain.find((link) => calleeName(link) === QUERY_BUILDER_STARTER);
@@ -161,6 +174,44 @@ export function lookupAccessOf(ctx: { readonly modules: ModuleIndex }, tainted: 
   return undefined;
 }
 
+/** The Kysely chain a promise method is called on: `executeTakeFirst()` in `db.selectFrom(t).where(...).executeTakeFirst().then(...)`. */
+function kyselyRunIn(outer: ts.CallExpression, file: TaintedCall['file'], modules: ModuleIndex): DataAccess | undefined {
+  for (const link of chainCalls(outer)) {
+    const access = classifyCall(link, file, [], modules);
+    if (access) return access.library === 'kysely' ? access : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The run of a Kysely chain held in a local: `query.execute()` after `let query = db.selectFrom('notes')`
+ * and `query = query.where('id', '=', id)`, for a link of the initializer or of a reassignment.
+ */
+function heldKyselyRun(outer: ts.CallExpression, file: TaintedCall['file'], modules: ModuleIndex): DataAccess | undefined {
+  let site: ts.Node = outer;
+  while (ts.isParenthesizedExpression(site.parent) || ts.isAwaitExpression(site.parent)) site = site.parent;
+  const parent = site.parent;
+  const name = ts.isVariableDeclaration(parent) && parent.initializer === site && ts.isIdentifier(parent.name) ? parent.name
+    : ts.isBinaryExpression(parent) && parent.right === site && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(parent.left) ? parent.left : undefined;
+  const declaration = name && (ts.isVariableDeclaration(parent) ? parent : localDeclaration(name));
+  if (!name || !declaration) return undefined;
+  let found: DataAccess | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || node.end <= outer.end) return;
+    if (ts.isIdentifier(node) && node.text === name.text && node.pos >= outer.end && localDeclaration(node) === declaration) {
+      let current: ts.Node = node;
+      while ((ts.isPropertyAccessExpression(current.parent) && current.parent.expression === current) || (ts.isCallExpression(current.parent) && current.parent.expression === current)) current = current.parent;
+      const access = ts.isCallExpression(current) ? classifyCall(current, file, [], modules) : undefined;
+      if (access?.library === 'kysely') found = access;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  const scope = declaration.parent.parent.parent;
+  if (scope) visit(scope);
+  return found;
+}
+
 /** The lookup keys and principal constraints of an access, evaluated in the tainted call's context. */
 /** Builder links that join as inner joins: rows without a match are dropped (Drizzle innerJoin, knex join/innerJoin). */
 const INNER_JOIN_METHODS: ReadonlySet<string> = new Set(['innerJoin', 'join']);
@@ -183,6 +234,13 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
   }
   if (access.library === 'dynamodb') {
     if (!access.creates && access.request) dynamoFacts(walker, access.request);
+    return facts;
+  }
+  if (access.library === 'kysely') {
+    // `db.selectFrom('notes').where('id', '=', id).where('owner_id', '=', me)`, `where((eb) => eb.and([...]))`,
+    // `innerJoin('members', (join) => join.onRef(...).on('members.user_id', '=', me))`: every filter link of the chain.
+    const chain = kyselyChain(node);
+    if (chain) walker.kyselyLinks(chain, 0);
     return facts;
   }
   if (access.library === 'drizzle' && DRIZZLE_RELATIONAL_LOOKUPS.includes(method)) {
@@ -472,6 +530,22 @@ class FilterWalker {
         else if (column && operand) this.leaf(operand, column.getText().split('.').pop() ?? field ?? 'id');
         return;
       }
+      // Kysely's expression builder: eb('owner_id', '=', me) (its and/or are the combinators above), a subquery
+      // (`eb.exists(eb.selectFrom('members').where('user_id', '=', me))`): the rows it admits are its filters'.
+      const comparison = ts.isCallExpression(value) ? columnComparison(value) : undefined;
+      if (comparison) {
+        if (KYSELY_EQUALITY.has(comparison.operator)) this.walk(comparison.value, lastSegment(comparison.column), hops + 1);
+        return;
+      }
+      const subquery = ts.isCallExpression(value) ? kyselyChain(value) : undefined;
+      if (subquery) {
+        this.kyselyLinks(subquery, hops + 1);
+        return;
+      }
+      if (KYSELY_SUBQUERY_TESTS.has(name) && value.arguments.length === 1) {
+        this.walk(value.arguments[0]!, field, hops + 1);
+        return;
+      }
       if (/^(?:ObjectId|ObjectID|String|Number|parseInt|toObjectId|Types\.ObjectId)$/.test(name) || /ObjectId$/.test(name)) {
         this.walk(value.arguments[0]!, field, hops + 1);
         return;
@@ -499,6 +573,38 @@ class FilterWalker {
       return;
     }
     this.leaf(value, field);
+  }
+
+  /**
+   * The filter links of a Kysely chain (its where/having links and its inner joins' conditions), and what
+   * the builder helper it starts from is given: `this.getByIdBuilder(id)` keys the lookup by the helper's
+   * `id`; `this.buildAlbumBaseQuery(auth.user.id, ...)` is scoped by the caller, as a helper-built filter is.
+   */
+  kyselyLinks(chain: KyselyChain, hops: number): void {
+    if (hops > MAX_FILTER_DEPTH) return;
+    for (const link of chain.links) {
+      if (link === chain.helper?.call) {
+        const principal = link.arguments.map((argument) => this.principalIn(argument, 0)).find((found) => found !== undefined);
+        if (principal !== undefined) this.facts.principalFields.push(`${calleeName(link)}() given ${principal}`);
+        else link.arguments.forEach((argument, index) => this.leaf(argument, chain.helper!.parameters[index]));
+        continue;
+      }
+      const name = calleeName(link);
+      if (KYSELY_FILTER_METHODS.has(name)) {
+        const comparison = columnComparison(link);
+        if (comparison) {
+          if (KYSELY_EQUALITY.has(comparison.operator)) this.walk(comparison.value, lastSegment(comparison.column), hops + 1);
+        } else if (link.arguments[0]) this.walk(link.arguments[0], undefined, hops + 1);
+      } else if (INNER_JOIN_METHODS.has(name)) {
+        // `innerJoin('members', (join) => join.onRef('members.note_id', '=', 'notes.id').on('members.user_id', '=', me))`
+        const condition = link.arguments[1] && skipOuterExpressions(link.arguments[1]);
+        if (!condition || (!ts.isArrowFunction(condition) && !ts.isFunctionExpression(condition))) continue;
+        for (const returned of returnedExpressions(condition)) {
+          const on = skipOuterExpressions(returned);
+          if (ts.isCallExpression(on)) chainCalls(on).forEach((part) => this.walk(part, undefined, hops + 1));
+        }
+      }
+    }
   }
 
   /** The caller's id handed to a call, directly or as a member of an object argument (`{ teamId, userId }`). */
@@ -802,7 +908,24 @@ function filterCallbackReturning(parent: ts.Node, node: ts.Node): ts.Node | unde
   return fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isPropertyAssignment(fn.parent) && fn.parent.initializer === fn ? fn : undefined;
 }
 
+/**
+ * The Kysely filter link whose callback a call is part of: `where` in `where((eb) => eb('id', '=', id))`,
+ * `where(({ eb, and }) => and([eb(...), ...]))`. The callback's calls build the filter; the link runs it.
+ */
+function kyselyFilterLink(call: ts.CallExpression | ts.NewExpression): ts.CallExpression | undefined {
+  let node: ts.Node = call;
+  for (let hops = 0; hops < 12 && node.parent; hops++, node = node.parent) {
+    if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) continue;
+    const link = node.parent;
+    if (!ts.isCallExpression(link) || !link.arguments.includes(node as ts.Expression) || !KYSELY_FILTER_METHODS.has(calleeName(link))) return undefined;
+    return kyselyChain(link) ? link : undefined;
+  }
+  return undefined;
+}
+
 function enclosingFilterCall(call: ts.CallExpression | ts.NewExpression): ts.CallExpression | undefined {
+  const kyselyLink = kyselyFilterLink(call);
+  if (kyselyLink) return kyselyLink;
   if (ts.isCallExpression(call) && !/^(?:ObjectId|ObjectID|eq|and|or|inArray)$/.test(calleeName(call)) && !/ObjectId$/.test(calleeName(call))) return call;
   let node: ts.Node = call;
   for (let hops = 0; hops < 8 && node.parent; hops++) {

@@ -3,6 +3,7 @@ import { ts } from '#typescript';
 import { argumentsNeededToReach, literalValueOf, reachableWithLiterals, reassignedNames, type LiteralValue } from '../ast/guards.js';
 import { enclosingFunction, exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { walkDescendants } from '../ast/file-index.js';
+import { kyselyChain, kyselySelectsOnlyAggregates } from '../ast/data-access.js';
 import { bindingNames, localConstInitializer, localInitializer, resolveFunction } from '../names/index.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
@@ -452,6 +453,8 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   if (!isWriteAccess(lookup) && resultOnlyTested(lookup.node)) return { verdict: 'existence-only', evidence: `result only tested (or its timestamp used as a cursor), never returned (${at})` };
   // `prisma.programEnrollment.groupBy({ by: ['status'], _count: true })`, `count(...)`: numbers, no record.
   if (!isWriteAccess(lookup) && COUNTING_METHODS.has(lookup.access.method)) return { verdict: 'existence-only', evidence: `${lookup.access.method}() answers with counts, no record (${at})` };
+  const kysely = lookup.access.library === 'kysely' ? kyselyChain(lookup.node) : undefined;
+  if (kysely && !isWriteAccess(lookup) && kyselySelectsOnlyAggregates(kysely)) return { verdict: 'existence-only', evidence: `selects only aggregates (counts, sums), no record (${at})` };
   return undefined;
 }
 

@@ -4,7 +4,7 @@ import { bindingNames, localDeclaration, resolveFunction, type ModuleIndex } fro
 import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { argumentFor } from './call-arguments.js';
 import { mentionsName } from '../text.js';
-import { ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
+import { KYSELY, ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
 import { REQUEST_OBJECTS, isPrincipalMember } from '../../models/request-sources.js';
 import { enclosingFunction, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
@@ -82,7 +82,7 @@ function testsWholeCollection(expression: ts.Expression): boolean {
   return /\.\s*(?:every|some|includes)\s*\(/.test(expression.getText());
 }
 // Prisma `findUniqueOrThrow`/`findFirstOrThrow`, TypeORM `findOneOrFail`/`findOneByOrFail`: lookups that throw when nothing matches.
-const THROWING_LOOKUP = /^find\w*Or(?:Throw|Fail)$/;
+const THROWING_LOOKUP = /^(?:find\w*Or(?:Throw|Fail)|executeTakeFirstOrThrow)$/;
 // Functions that decide whether a principal may act on an object.
 // `checkAuthorization({ userId, organizationId })`, `assertAuthorized(...)`, `ensureAuthorization(...)`: the
 // verb-noun form of `authorize()`, which says as much about the object it is given.
@@ -553,8 +553,8 @@ function comparingHelperChecks(ctx: AccessContext, tainted: TaintedCall, call: t
 }
 
 const assertingHelpers = new WeakMap<ts.Node, boolean>();
-// ORM queries that throw themselves when nothing matches (Prisma `findFirstOrThrow`, TypeORM `findOneByOrFail`).
-const THROWING_LOOKUPS: ReadonlySet<string> = new Set([...ORMS.flatMap((orm) => orm.lookups), ...TYPEORM_QUERY_BUILDER.terminals].filter((method) => /(?:OrThrow|OrFail)$/.test(method)));
+// ORM queries that throw themselves when nothing matches (Prisma `findFirstOrThrow`, TypeORM `findOneByOrFail`, Kysely `executeTakeFirstOrThrow`).
+const THROWING_LOOKUPS: ReadonlySet<string> = new Set([...ORMS.flatMap((orm) => orm.lookups), ...TYPEORM_QUERY_BUILDER.terminals, ...KYSELY.terminals].filter((method) => /(?:OrThrow|OrFail)$/.test(method)));
 const isThrowingLookup = (call: ts.CallExpression): boolean => ts.isPropertyAccessExpression(call.expression) && THROWING_LOOKUPS.has(call.expression.name.text);
 
 /**

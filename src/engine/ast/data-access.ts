@@ -1,18 +1,18 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
 import { enclosingClass, fieldTypeName, nodePosition, propertyNameText, skipOuterExpressions } from './syntax.js';
-import { localInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
+import { localDeclaration, localInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import { DYNAMODB_CLIENT_METHODS, DYNAMODB_COMMAND_PACKAGES, DYNAMODB_COMMANDS, DYNAMODB_REQUEST_PROPERTIES } from '../../models/dynamodb.js';
 import {
-  COLLECTION_DECLARATION, DRIZZLE, KNEX, MODEL_CLASS_EVIDENCE, MODEL_PACKAGES, MONGODB, ormMethods, PRISMA, PRISMA_CLIENT_DECLARATION, RAW_QUERY,
+  COLLECTION_DECLARATION, DRIZZLE, KNEX, KYSELY, MODEL_CLASS_EVIDENCE, MODEL_PACKAGES, MONGODB, ormMethods, PRISMA, PRISMA_CLIENT_DECLARATION, RAW_QUERY,
   REPOSITORY_NAME_SUFFIXES, REPOSITORY_REGISTRY_NAMES, MONGOOSE, OBJECTION, TYPEORM,
 } from '../../models/orms.js';
 
 /** A call that reads or writes stored data (ORM, query builder, driver, raw SQL). */
 export interface DataAccess {
   operation: 'read' | 'write';
-  /** prisma | typeorm-or-mongoose-or-sequelize (model) | knex | drizzle | mongodb | sql | dynamodb */
-  library: 'prisma' | 'model' | 'knex' | 'drizzle' | 'mongodb' | 'sql' | 'dynamodb';
+  /** prisma | typeorm-or-mongoose-or-sequelize (model) | knex | drizzle | kysely | mongodb | sql | dynamodb */
+  library: 'prisma' | 'model' | 'knex' | 'drizzle' | 'kysely' | 'mongodb' | 'sql' | 'dynamodb';
   /** Model, table or collection when readable: `order`, `Order`, `orders`. */
   model?: string;
   /** The called method: findUnique, save, query ... (DynamoDB: the client method or the command class, `get`, `GetCommand`). */
@@ -145,6 +145,11 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
       const store = declaredStore(receiver, file, modules);
       if (store?.kind === 'collection') return { ...base, library: 'mongodb', model: store.name, method, operation };
     }
+    // Kysely: db.selectFrom('notes').where('id', '=', id).executeTakeFirst(), db.deleteFrom('notes').where(...).execute():
+    // the chain runs at its terminal, and what it does is its starter's.
+    // (`.executeTakeFirst().then((row) => row ?? null)` still ends the chain: what follows is the promise's.)
+    const kysely = KYSELY_TERMINALS.has(method) && (!isChainedFurther(call) || PROMISE_METHODS.has((call.parent as ts.PropertyAccessExpression).name.text)) ? kyselyChain(call) : undefined;
+    if (kysely) return { ...base, library: 'kysely', model: kysely.table, method: kysely.starter, operation: kysely.operation === 'read' ? 'read' : 'write' };
     if (SQL_METHODS.has(method) && (SQL_CLIENT.test(receiverText) || /prisma/i.test(receiverText))) {
       const table = sqlTable(call);
       return { ...base, library: 'sql', method, operation: sqlOperation(call), ...(table ? { model: table } : {}) };
@@ -488,6 +493,145 @@ function knexTableOf(receiver: ts.Expression): string | undefined {
     } else if (ts.isPropertyAccessExpression(current)) current = current.expression;
     else return undefined;
   }
+}
+
+const KYSELY_TERMINALS: ReadonlySet<string> = new Set(KYSELY.terminals);
+const KYSELY_VALUES_METHODS: ReadonlySet<string> = new Set(KYSELY.valuesMethods);
+
+/** A Kysely query chain: its starter (`selectFrom`), the table it names, what it does, and its links from the terminal back. */
+export interface KyselyChain {
+  starter: string;
+  table: string;
+  operation: 'read' | 'update' | 'delete' | 'insert';
+  /** Every call of the chain, the terminal first, the starter (or the builder helper's call) last. */
+  links: ts.CallExpression[];
+  /**
+   * The project helper the chain starts from, when it does (`this.getByIdBuilder(id).executeTakeFirst()`,
+   * `builder(this.db).where(...)`): its call and its parameters' names, index-aligned with the call's arguments.
+   */
+  helper?: { call: ts.CallExpression; parameters: Array<string | undefined> };
+}
+
+/**
+ * The Kysely chain a terminal runs (`executeTakeFirst()` of `db.selectFrom('notes as n').where(...)`):
+ * followed down its links to a starter called with the table's name (`'notes as n'`, `'public.notes'` -> notes),
+ * or to a helper of the same class or file that returns such a chain (`private builder() { return this.db.selectFrom('partner')... }`).
+ */
+export function kyselyChain(terminal: ts.CallExpression, helperDepth = 0): KyselyChain | undefined {
+  const links: ts.CallExpression[] = [];
+  let current: ts.Expression = terminal;
+  for (let hops = 0; hops < 40; hops++) {
+    current = skipOuterExpressions(current);
+    if (ts.isCallExpression(current)) {
+      links.push(current);
+      const callee = skipOuterExpressions(current.expression);
+      if (ts.isPropertyAccessExpression(callee) && Object.hasOwn(KYSELY.starters, callee.name.text)) {
+        const table = current.arguments[0] && skipOuterExpressions(current.arguments[0]);
+        const name = table && ts.isStringLiteralLike(table) ? /^\s*([\w.]+)/.exec(table.text)?.[1]?.split('.').pop() : undefined;
+        return name ? { starter: callee.name.text, table: name, operation: KYSELY.starters[callee.name.text]!, links } : undefined;
+      }
+      const helper = helperDepth < 2 && links.length > 1 ? kyselyBuilderHelper(current) : undefined;
+      if (helper) {
+        const started = kyselyChain(helper.returned, helperDepth + 1);
+        return started && { starter: started.starter, table: started.table, operation: started.operation, links, helper: { call: current, parameters: helper.parameters } };
+      }
+      current = callee;
+    } else if (ts.isPropertyAccessExpression(current)) current = current.expression;
+    else if (ts.isIdentifier(current) && links.length > 0 && helperDepth < 2) return heldKyselyChain(current, terminal, links, helperDepth);
+    else return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A chain built in a local first and run later, as conditional filters are written:
+ * `let query = db.selectFrom('notes').selectAll(); if (mine) query = query.where('owner_id', '=', me); await query.execute()`.
+ * Its links are the initializer's, each reassignment's before the run (Kysely builders are immutable: a
+ * call whose result is dropped adds nothing), and the run's own.
+ */
+function heldKyselyChain(held: ts.Identifier, terminal: ts.CallExpression, links: ts.CallExpression[], helperDepth: number): KyselyChain | undefined {
+  const declaration = localDeclaration(held);
+  const initializer = declaration?.initializer && skipOuterExpressions(declaration.initializer);
+  if (!declaration || !initializer || !ts.isCallExpression(initializer)) return undefined;
+  const started = kyselyChain(initializer, helperDepth + 1);
+  if (!started) return undefined;
+  const reassigned: ts.CallExpression[] = [];
+  const scope = declaration.parent.parent.parent;
+  const visit = (node: ts.Node): void => {
+    if (node.pos >= terminal.pos) return;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.left.text === held.text && localDeclaration(node.left) === declaration) {
+      for (let link: ts.Expression = skipOuterExpressions(node.right); ts.isCallExpression(link) && ts.isPropertyAccessExpression(skipOuterExpressions(link.expression)); ) {
+        reassigned.push(link);
+        link = skipOuterExpressions((skipOuterExpressions(link.expression) as ts.PropertyAccessExpression).expression);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (scope) visit(scope);
+  return { ...started, links: [...links, ...reassigned, ...started.links] };
+}
+
+/**
+ * A builder helper a chain starts from: a method of the enclosing class (`this.builder()`) or a function of
+ * the same file (`builder(this.db)`) whose one returned expression is a call chain.
+ */
+function kyselyBuilderHelper(call: ts.CallExpression): { returned: ts.CallExpression; parameters: Array<string | undefined> } | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  let fn: ts.SignatureDeclaration | undefined;
+  if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    fn = enclosingClass(callee)?.members.find((member): member is ts.MethodDeclaration => ts.isMethodDeclaration(member) && member.body !== undefined && propertyNameText(member.name) === callee.name.text);
+  } else if (ts.isIdentifier(callee)) {
+    const value = moduleConstInitializer(callee);
+    if (value && (ts.isArrowFunction(skipOuterExpressions(value)) || ts.isFunctionExpression(skipOuterExpressions(value)))) fn = skipOuterExpressions(value) as ts.ArrowFunction;
+    else fn = callee.getSourceFile().statements.find((statement): statement is ts.FunctionDeclaration => ts.isFunctionDeclaration(statement) && statement.name?.text === callee.text && statement.body !== undefined);
+  }
+  const body = fn && (fn as { body?: ts.Node }).body;
+  if (!fn || !body) return undefined;
+  const returns: ts.Expression[] = [];
+  if (!ts.isBlock(body)) returns.push(body as ts.Expression);
+  else {
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) returns.push(node.expression);
+      else ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(body, visit);
+  }
+  const returned = returns.length === 1 ? skipOuterExpressions(returns[0]!) : undefined;
+  if (!returned || !ts.isCallExpression(returned)) return undefined;
+  return { returned, parameters: fn.parameters.map((parameter) => (ts.isIdentifier(parameter.name) ? parameter.name.text : undefined)) };
+}
+
+const KYSELY_AGGREGATE = new RegExp(`\\bfn\\s*\\.\\s*(?:${KYSELY.aggregates.join('|')})\\b|\\bfn\\s*(?:<[^>]*>)?\\s*\\(\\s*['"](?:${KYSELY.aggregates.join('|')})['"]`);
+
+/**
+ * A Kysely read that selects only aggregates (`select((eb) => eb.fn.countAll().as('total'))`,
+ * `select(db.fn.count('id').as('count'))`): it answers with numbers, no record's fields.
+ */
+export function kyselySelectsOnlyAggregates(chain: KyselyChain): boolean {
+  const selections = chain.links.filter((link) => {
+    const callee = skipOuterExpressions(link.expression);
+    return ts.isPropertyAccessExpression(callee) && /^select(?:All)?$/.test(callee.name.text);
+  });
+  const selected = selections.flatMap((link) => link.arguments.flatMap((argument) => {
+    const value = skipOuterExpressions(argument);
+    return ts.isArrayLiteralExpression(value) ? [...value.elements] : [value];
+  }));
+  return chain.operation === 'read' && selected.length > 0 && selections.every((link) => link.arguments.length > 0) && selected.every((selection) => KYSELY_AGGREGATE.test(selection.getText()));
+}
+
+/**
+ * The Kysely write whose new values a link holds: `values(row)` in `db.insertInto('users').values(row).execute()`,
+ * `set(changes)` of an `updateTable(...)` chain. The access is the chain's terminal; the link's argument is the record written.
+ */
+export function kyselyValuesWrite(call: ts.CallExpression, file: ScannedSourceFile, modules?: ModuleIndex): DataAccess | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !KYSELY_VALUES_METHODS.has(callee.name.text)) return undefined;
+  let outer: ts.CallExpression = call;
+  while (ts.isPropertyAccessExpression(outer.parent) && outer.parent.expression === outer && ts.isCallExpression(outer.parent.parent) && outer.parent.parent.expression === outer.parent) outer = outer.parent.parent;
+  if (outer === call) return undefined;
+  const access = classifyCall(outer, file, [], modules);
+  return access?.library === 'kysely' && access.operation === 'write' && kyselyChain(outer)?.links.includes(call) ? access : undefined;
 }
 
 function collectionOf(receiver: ts.Expression): string | undefined {

@@ -17,6 +17,7 @@ import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG
 import { BAG_PARTS, FIELD_COPYING_FACTORIES, VALIDATED_OUTPUT_METHODS, VALIDATOR_TARGETS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS, UPLOADED_FILE_SERVER_MEMBERS, isPrincipalMember } from '../../models/request-sources.js';
 import { REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
+import { KYSELY } from '../../models/orms.js';
 import { mentionsName } from '../text.js';
 import { BRANCHABLE_METHODS, otherMethodStatements } from '../routes/method-dispatch.js';
 import { own } from '../own.js';
@@ -407,7 +408,7 @@ export class DataflowEngine {
         // Only an unconditional write replaces the member: one in a branch may not have run.
         const path = node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(target) ? memberPath(target) : undefined;
         const statement = node.parent;
-        if (path && ts.isExpressionStatement(statement) && statement.parent === context.fn.node.body) {
+        if (path && ts.isExpressionStatement(statement) && (statement.parent === context.fn.node.body || replacedWhenSet(statement, path, context.fn.node.body))) {
           context.memberWrites ??= new Map();
           context.memberWrites.set(path, value);
         }
@@ -573,7 +574,9 @@ export class DataflowEngine {
       case ts.SyntaxKind.Identifier: {
         const name = (node as ts.Identifier).text;
         if (name === 'undefined') return { kind: 'constant' };
-        const value = this.lookup(name, context) ?? this.moduleConstant(name, context);
+        const found = this.lookup(name, context) ?? this.moduleConstant(name, context);
+        // `create(payload)` after `payload.password = await hash(...)`: the object handed on holds the new member.
+        const value = context.memberWrites ? withWrittenMembers(found, name, context.memberWrites) : found;
         // A name the file writes to again may hold another literal by now (a loop, a later branch).
         return holdsLiterals(value) && reassignedNames(node.getSourceFile()).has(name) ? withoutLiterals(value) : value;
       }
@@ -1019,6 +1022,14 @@ export class DataflowEngine {
     const access = classifyCall(links[readAt]!, context.fn.file, [], this.modules)!;
     // The filter: the read's own arguments (`findFirst({ where })`), and the `.where(...)` links above it in a chain.
     // In a chain the read link's arguments name the table (`.from(users)`): its `.where(...)` links are the filter.
+    // A Kysely chain is read at its terminal, the links below it: `where('user_id', '=', me)` filters by its value alone.
+    if (access.library === 'kysely') {
+      const kyselyLinks = links.slice(readAt + 1).filter((link) => WHERE_LINKS.has(calleeText(skipOuterExpressions(link.expression), false).split('.').pop() ?? ''));
+      const values = kyselyLinks.map((link) => kyselyFilterValue(link));
+      if (values.length === 0 || values.some((value) => value === undefined)) return undefined;
+      const kyselyOrigin = joinOrigins(values.map((value) => this.filterOrigin(value!, context, 0)));
+      return kyselyOrigin.kind === 'principal' ? { kind: 'principal', label: `the caller's ${access.model ?? 'record'} (by ${kyselyOrigin.label})` } : undefined;
+    }
     const whereLinks = links.slice(0, readAt).filter((link) => WHERE_LINKS.has(calleeText(skipOuterExpressions(link.expression), false).split('.').pop() ?? ''));
     const filters = whereLinks.length > 0 ? whereLinks.flatMap((link) => [...link.arguments]) : [...links[readAt]!.arguments];
     if (filters.length === 0) return undefined;
@@ -2038,6 +2049,54 @@ function answeredWith401(call: ts.CallExpression | ts.NewExpression): boolean {
 }
 
 /** One field read out of an input bag, named by its path (`input.teamId`): the bag's taint, for that field alone. */
+/**
+ * An object the flow built member by member (`const payload = { ...dto }`) with the members the function
+ * overwrote since (`payload.password`, one level down) as written. Request objects (`ctx`, `req`) are
+ * read member by member through withMemberWrites instead.
+ */
+function withWrittenMembers(origin: ValueOrigin, name: string, memberWrites: ReadonlyMap<string, ValueOrigin>): ValueOrigin {
+  if (origin.kind !== 'tainted' || !origin.fields) return origin;
+  const fields: Record<string, ValueOrigin> = {};
+  for (const [writtenPath, value] of memberWrites) {
+    const rest = writtenPath.startsWith(`${name}.`) ? writtenPath.slice(name.length + 1) : undefined;
+    if (rest && !rest.includes('.')) fields[rest] = value;
+  }
+  if (Object.keys(fields).length === 0) return origin;
+  return { ...origin, fields: { ...origin.fields, ...fields } };
+}
+
+/**
+ * `if (payload.password) payload.password = await hash(payload.password)` at the function's top level:
+ * the member is replaced whenever it holds anything, so what is left of the old value is nothing.
+ * (The branch tests the member itself, truthy or not undefined/null, and has no else.)
+ */
+function replacedWhenSet(statement: ts.ExpressionStatement, path: string, body: ts.Node | undefined): boolean {
+  const branch = ts.isBlock(statement.parent) && statement.parent.statements.length === 1 ? statement.parent : statement;
+  const test = branch.parent;
+  if (!ts.isIfStatement(test) || test.thenStatement !== branch || test.elseStatement || test.parent !== body) return false;
+  const condition = skipOuterExpressions(test.expression);
+  const tested = (expression: ts.Expression): boolean => {
+    const value = skipOuterExpressions(expression);
+    return ts.isPropertyAccessExpression(value) && memberPath(value) === path;
+  };
+  if (tested(condition)) return true;
+  if (!ts.isBinaryExpression(condition) || ![ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(condition.operatorToken.kind)) return false;
+  const empty = (expression: ts.Expression): boolean => {
+    const value = skipOuterExpressions(expression);
+    return value.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined');
+  };
+  return (tested(condition.left) && empty(condition.right)) || (tested(condition.right) && empty(condition.left));
+}
+
+/** The value a Kysely `where('col', '=', value)` link compares with (undefined for any other operator or shape). */
+function kyselyFilterValue(link: ts.CallExpression): ts.Expression | undefined {
+  const [column, operator, value] = link.arguments;
+  if (link.arguments.length !== 3 || !column || !operator || !value) return undefined;
+  const op = skipOuterExpressions(operator);
+  return ts.isStringLiteralLike(skipOuterExpressions(column)) && ts.isStringLiteralLike(op) && KYSELY_EQUALITY.has(op.text.trim().toLowerCase()) ? value : undefined;
+}
+const KYSELY_EQUALITY: ReadonlySet<string> = new Set(KYSELY.equalityOperators);
+
 /** A filter operator by the name its library gives it: `eq`, also when a filter callback renames it (`(m, { eq: equals }) => equals(...)`). */
 function filterOperatorName(callee: ts.Expression): string {
   if (ts.isPropertyAccessExpression(callee)) return callee.name.text;

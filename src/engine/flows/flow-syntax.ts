@@ -2,6 +2,7 @@
 import { ts } from '#typescript';
 import { exitsEarly, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import type { GuardKind } from './flow-facts.js';
+import { KYSELY } from '../../models/orms.js';
 import { NEGATED_QUERY_OPERATOR, STATE_FIELD, EXPIRY_FIELD, TOKEN_ISSUED_FIELD, REPLAY_FIELD, STATE_FLAG, STATE_TIMESTAMP, ADMIN_NAME } from './flow-patterns.js';
 
 /**
@@ -67,6 +68,11 @@ export function conditionLiterals(condition: ts.Expression, literal: (expression
   return found;
 }
 
+// `.where('status', op, value)`: the operators of the three-argument form, those that exclude the value, those that order.
+const COMPARISON_OPERATOR = /^(?:=|==|!=|<>|<|>|<=|>=|in|not in|is|is not|like|not like|ilike|not ilike)$/i;
+const NEGATED_COMPARISON = /^(?:!=|<>|not in|is not|not like|not ilike)$/;
+const ORDERING_OPERATOR = /^(?:<|>|<=|>=)$/;
+
 /** States a query's criteria require: `{ status: 'PENDING' }`, `{ status: { in: [...] } }`, `eq(orders.status, 'pending')`. */
 export function stateRequirements(criteria: ts.Expression | undefined, literal: (expression: ts.Expression) => string | undefined, expand?: (expression: ts.Expression) => ts.Expression[], excluded?: string[]): string[] {
   if (!criteria) return [];
@@ -103,14 +109,23 @@ export function stateRequirements(criteria: ts.Expression | undefined, literal: 
       }
       return;
     }
-    // drizzle eq(orders.status, 'pending') / knex .where('status', 'pending'); not ne(orders.status, 'paid').
+    // drizzle eq(orders.status, 'pending') / knex .where('status', 'pending') / knex and Kysely .where('status', '=', 'pending');
+    // not ne(orders.status, 'paid'), not .where('status', '!=', 'paid').
     if (ts.isCallExpression(node) && node.arguments.length >= 2) {
-      const [field, value] = node.arguments;
-      const fieldName = ts.isPropertyAccessExpression(field!) ? field.name.text : ts.isStringLiteralLike(field!) ? field.text : '';
-      if (STATE_FIELD.test(fieldName)) {
+      const [field, second, third] = node.arguments;
+      const operator = third && ts.isStringLiteralLike(second!) && COMPARISON_OPERATOR.test(second.text.trim()) ? second.text.trim().toLowerCase() : undefined;
+      const value = operator ? third : second;
+      const fieldName = ts.isPropertyAccessExpression(field!) ? field.name.text : ts.isStringLiteralLike(field!) ? field.text.split('.').at(-1)! : '';
+      if (STATE_FIELD.test(fieldName) && (!operator || !ORDERING_OPERATOR.test(operator))) {
         const item = literal(value!);
-        if (item !== undefined) (NEGATED_QUERY_OPERATOR.test(lastName(node)) ? excluded : found)?.push(item);
+        const negated = NEGATED_QUERY_OPERATOR.test(lastName(node)) || (operator !== undefined && NEGATED_COMPARISON.test(operator));
+        if (item !== undefined) (negated ? excluded : found)?.push(item);
       }
+    }
+    // A chained link's callee holds the links before it (`.set({ status: 'PAID' }).where(...)`): values written, not criteria.
+    if (ts.isCallExpression(node)) {
+      node.arguments.forEach(visit);
+      return;
     }
     ts.forEachChild(node, visit);
   };
@@ -225,8 +240,8 @@ export function receiverEntity(receiver: ts.Expression): string | undefined {
   return chainRoot(receiver);
 }
 
-/** Calls that start a query on a table given as their first argument. */
-const TABLE_STARTERS = /^(?:update|insert|insertInto|into|table|from|deleteFrom|knex|db|trx|tx)$/;
+/** Calls that start a query on a table given as their first argument (and Kysely's starters, models/orms.ts). */
+const TABLE_STARTERS = new RegExp(`^(?:update|insert|insertInto|into|table|from|deleteFrom|knex|db|trx|tx|${Object.keys(KYSELY.starters).join('|')})$`);
 
 /** The table a query-builder chain works on, from the call that names it. */
 function builderTable(receiver: ts.Expression): string | undefined {
