@@ -214,6 +214,11 @@ export interface Route extends RouteSite {
    * Next.js middleware matcher that leaves it out. A public route without this is an open question.
    */
   publicByDesign?: string;
+  /**
+   * Set when the route exists only outside production: the handler's first statement turns every
+   * request away unless NODE_ENV is a developer's or the tests' (the condition, as written).
+   */
+  developmentOnly?: string;
   /** How the handler reads the authenticated user, e.g. ["req.user"], ["@CurrentUser() user"]. */
   principal: string[];
   /**
