@@ -173,13 +173,23 @@ function objectLiteral(modules: ModuleIndex, file: ScannedSourceFile, expression
   return binding?.kind === 'declaration' && target && ts.isObjectLiteralExpression(target) ? { file: binding.file, node: target } : undefined;
 }
 
-/** A Nest throttler guard: `getTracker` overridden (in the class or a local base) decides the key; ThrottlerGuard's own is the IP. */
+/**
+ * A Nest throttler guard: `getTracker` overridden (in the class or a local base) decides the key;
+ * ThrottlerGuard's own is the IP. A `handleRequest` overridden without asking for the tracker
+ * (`super.handleRequest`, `this.getTracker`) counts by whatever it reads itself (novu's
+ * ApiRateLimitInterceptor evaluates the limit per organization and environment).
+ */
 function trackerKey(modules: ModuleIndex, start: GuardClass): RateLimitKey | undefined {
   let current: GuardClass | undefined = start;
   for (let depth = 0; current && depth < 5; depth++) {
     for (const member of current.node.members) {
-      if (ts.isMethodDeclaration(member) && member.body && member.name && propertyNameText(member.name) === NEST_THROTTLER.trackerMethod) {
-        return keyOfText(member.body.getText(current.file.sourceFile));
+      if (!ts.isMethodDeclaration(member) || !member.body || !member.name) continue;
+      const name = propertyNameText(member.name);
+      if (name === NEST_THROTTLER.trackerMethod) return keyOfText(member.body.getText(current.file.sourceFile));
+      if (name === NEST_THROTTLER.requestMethod) {
+        const body = member.body.getText(current.file.sourceFile);
+        const asksTracker = new RegExp(`\\b(?:super\\s*\\.\\s*${NEST_THROTTLER.requestMethod}|${NEST_THROTTLER.trackerMethod})\\s*\\(`).test(body);
+        if (!asksTracker) return keyOfText(body);
       }
     }
     const base = current.node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
