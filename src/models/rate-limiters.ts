@@ -56,6 +56,8 @@ export const NEST_THROTTLER = {
   package: '@nestjs/throttler',
   guard: 'ThrottlerGuard',
   trackerMethod: 'getTracker',
+  /** The guard method that counts a request (and calls getTracker for the key); a subclass may count by its own key there. */
+  requestMethod: 'handleRequest',
   limitDecorator: 'Throttle',
   skipDecorator: 'SkipThrottle',
 } as const;

@@ -53,7 +53,7 @@ export default defineRule({
     const isBehindVerifiedAuth = (fn: ts.Node): boolean => {
       protectedHandlers ??= strongAuthHandlers(ctx);
       for (let current: ts.Node | undefined = fn; current; current = current.parent) if (protectedHandlers.has(current)) return true;
-      return false;
+      return paramDecoratorOnBehindAuth(ctx, fn, protectedHandlers);
     };
     return {
       enterSourceFile: (file) => !file.path.endsWith('.d.ts') && /decode|jwt|base64|atob/i.test(file.text) && !isClientFile(file),
@@ -95,6 +95,42 @@ function strongAuthHandlers(ctx: RuleContext): Set<ts.Node> {
     if (route.middleware.some((middleware) => (middleware.kind === 'auth' || middleware.kind === 'role') && middleware.strength === 'strong' && !middleware.opaque)) handlers.add(route.handler.node);
   }
   return handlers;
+}
+
+/**
+ * A NestJS parameter decorator (`export const SubscriberSession = createParamDecorator((data, ctx) => {
+ * ... jwt.decode(token) ... })`) runs after the route's guards, on the routes whose handlers take a
+ * parameter it decorates: when every such route (at least one) is behind a guard that verifies the
+ * same bearer token, the decode reads claims already checked. A decorator used on an open route,
+ * or on none the scan found, is judged like any other function.
+ */
+function paramDecoratorOnBehindAuth(ctx: RuleContext, fn: ts.Node, protectedHandlers: ReadonlySet<ts.Node>): boolean {
+  const factory = fn.parent;
+  if (!factory || !ts.isCallExpression(factory) || !factory.arguments.includes(fn as ts.Expression)) return false;
+  const callee = skipOuterExpressions(factory.expression);
+  if (!ts.isIdentifier(callee) || callee.text !== 'createParamDecorator') return false;
+  const declaration = factory.parent;
+  if (!ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return false;
+  let used = 0;
+  for (const route of ctx.routes) {
+    const handler = route.handler?.node;
+    if (!handler || !ts.isMethodDeclaration(handler)) continue;
+    const file = ctx.modules.fileOf(handler);
+    if (!file) continue;
+    const takesIt = handler.parameters.some((parameter) =>
+      (ts.getDecorators(parameter) ?? []).some((decorator) => {
+        const expression = skipOuterExpressions(decorator.expression);
+        const name = ts.isCallExpression(expression) ? skipOuterExpressions(expression.expression) : expression;
+        if (!ts.isIdentifier(name)) return false;
+        const binding = ctx.modules.resolveName(file, name.text);
+        return binding?.kind === 'declaration' && binding.node === declaration;
+      }),
+    );
+    if (!takesIt) continue;
+    if (!protectedHandlers.has(handler)) return false;
+    used += 1;
+  }
+  return used > 0;
 }
 
 /** A decode to judge: the call whose result holds the claims, the token it reads, and what decodes it (a package, or a hand-written decode). */

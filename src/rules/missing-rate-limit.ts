@@ -90,15 +90,20 @@ export default defineRule({
       if (!STATE_CHANGING.has(route.method) || reported.has(`${route.file} ${route.id}`)) continue;
       const action = sensitiveAction(route, ctx.config.flows);
       if (!action) continue;
+      // A test-session helper that answers 404 in production has nothing to limit there.
+      if (route.developmentOnly) continue;
       const limits = routeRateLimits(ctx.modules, route, ctx.models.rateLimiters);
       const confidence = route.middleware.some((middleware) => middleware.opaque && middleware.kind !== 'rate-limit') ? 'medium' : 'high';
       reported.add(`${route.file} ${route.id}`);
       const routeStep: TraceStep = { file: route.file, line: route.line, column: route.column, message: `${route.id}: ${action.label}` };
       const examined = { subject: 'abuse-sensitive route', name: `${route.id} (${action.label})`, file: route.file, line: route.line };
-      const perClient = limits.filter((limit) => limit.keyedBy !== 'total');
+      // A limit counted by the signed-in user alone counts no one on a route its callers reach anonymously.
+      const anonymous = route.auth === 'public';
+      const userOnly = (limit: (typeof limits)[number]): boolean => anonymous && limit.keyedBy === 'user-only';
+      const perClient = limits.filter((limit) => limit.keyedBy !== 'total' && !userOnly(limit));
       const ipOnlyBusiness = action.business && route.auth === 'authenticated' && limits.every((limit) => limit.keyedBy === 'ip');
       if (limits.length === 0) ctx.examined({ ...examined, outcome: 'finding', evidence: 'no rate limit' });
-      else if (perClient.length === 0) ctx.examined({ ...examined, outcome: 'finding', evidence: `limited only in total: ${limits.map(describeLimit).join(', ')}` });
+      else if (perClient.length === 0) ctx.examined({ ...examined, outcome: 'finding', evidence: `limited only ${limits.some(userOnly) ? 'per signed-in user, on a route anonymous callers reach' : 'in total'}: ${limits.map(describeLimit).join(', ')}` });
       else ctx.examined({ ...examined, outcome: ipOnlyBusiness ? 'finding' : 'passed', evidence: limits.map((limit) => `${describeLimit(limit)}, per ${limit.keyedBy}`).join('; ') });
       if (limits.length === 0) {
         ctx.report({
@@ -114,6 +119,19 @@ export default defineRule({
       }
       // Gateway stage or method throttling is one budget every client shares: it caps volume, but one
       // client can spend all of it (guessing at that rate) and lock everyone else out.
+      if (perClient.length === 0 && limits.some(userOnly)) {
+        ctx.report({
+          file: route.file,
+          ...routeSpan(ctx, route),
+          message: `${route.id} (${action.label}) is limited only per signed-in user (${limits.map(describeLimit).join(', ')}): its callers are not signed in, so they carry no user to count by and share one count or skip the limit; per client, ${action.harm}.`,
+          severity: oneStepLower(action.severity),
+          confidence,
+          route: routeRef(route),
+          trace: [routeStep, ...limits.map((limit) => ({ file: limit.file, line: limit.line, column: 1, message: `${limit.name}: ${limit.evidence}, keyed by ${limit.keyedBy === 'user-only' ? 'the signed-in user only' : limit.keyedBy}` }))],
+          remediation: 'Count anonymous requests too: fall back to the client address when there is no user (getTracker: req.user?.id ?? req.ip), or put an IP-keyed limiter in front of sign-in, sign-up and recovery routes.',
+        });
+        continue;
+      }
       if (perClient.length === 0) {
         ctx.report({
           file: route.file,

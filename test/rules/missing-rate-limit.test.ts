@@ -95,26 +95,27 @@ describe('routeRateLimits keyedBy', () => {
     });
   });
 
-  it('reads a NestJS throttler guard: IP by default, the user when getTracker returns one; @Throttle counts', () => {
+  it('reads a NestJS throttler guard: IP by default, the user when getTracker returns one (user-only without an address to fall back on); @Throttle counts', () => {
     const limits = limitsByRoute({
       'package.json': JSON.stringify({ dependencies: { '@nestjs/common': '10', '@nestjs/core': '10', '@nestjs/throttler': '5' } }),
       'src/main.ts': `import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nNestFactory.create(AppModule);\n`,
       'src/app.module.ts': `import { Module } from '@nestjs/common';\nimport { C } from './c.controller';\n@Module({ controllers: [C] })\nexport class AppModule {}\n`,
-      'src/user.guard.ts': `import { ThrottlerGuard } from '@nestjs/throttler';\nexport class UserGuard extends ThrottlerGuard {\n  protected async getTracker(req: any) { return req.user.id; }\n}\n`,
+      'src/user.guard.ts': `import { ThrottlerGuard } from '@nestjs/throttler';\nexport class UserGuard extends ThrottlerGuard {\n  protected async getTracker(req: any) { return req.user.id; }\n}\nexport class UserOrIpGuard extends ThrottlerGuard {\n  protected async getTracker(req: any) { return req.user?.id ?? req.ip; }\n}\n`,
       'src/c.controller.ts': [
         `import { Controller, Post, UseGuards } from '@nestjs/common';`,
         `import { Throttle, ThrottlerGuard } from '@nestjs/throttler';`,
-        `import { UserGuard } from './user.guard';`,
+        `import { UserGuard, UserOrIpGuard } from './user.guard';`,
         `@Controller('c')`,
         `export class C {`,
         `  @UseGuards(ThrottlerGuard) @Post('one') one() {}`,
         `  @UseGuards(UserGuard) @Post('two') two() {}`,
         `  @Throttle({ default: { limit: 1, ttl: 1000 } }) @Post('three') three() {}`,
         `  @Post('four') four() {}`,
+        `  @UseGuards(UserOrIpGuard) @Post('five') five() {}`,
         `}`,
       ].join('\n'),
     });
-    expect(limits).toMatchObject({ 'POST /c/one': ['ip/route'], 'POST /c/two': ['user/route'], 'POST /c/three': ['ip/route'], 'POST /c/four': [] });
+    expect(limits).toMatchObject({ 'POST /c/one': ['ip/route'], 'POST /c/two': ['user-only/route'], 'POST /c/three': ['ip/route'], 'POST /c/four': [], 'POST /c/five': ['user/route'] });
   });
 });
 

@@ -326,8 +326,11 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
   const filterIndex = args.indexOf(filter);
   const passedObject = filterIndex >= 0 && tainted.call === node && tainted.argumentOrigins[filterIndex]?.kind === 'tainted' && (tainted.argumentOrigins[filterIndex] as { fields?: unknown }).fields !== undefined;
   if (!isObject && ID_ARGUMENT_METHODS.has(method) && !passedObject) walker.leaf(filter, 'id');
-  else if (isObject) walker.walk(filter, undefined, 0);
-  else return withFilterValue(facts, filter);
+  else if (isObject) {
+    walker.walk(filter, undefined, 0);
+    // `findOne({ ...query, deleted: false })`: the function's own constants around what its callers pass.
+    if (walker.spreadValues.length === 1) return withFilterValue(facts, walker.spreadValues[0]);
+  } else return withFilterValue(facts, filter);
   return facts;
 }
 
@@ -480,6 +483,12 @@ function returnedExpressions(fn: ts.ArrowFunction | ts.FunctionExpression): ts.E
 }
 
 class FilterWalker {
+  /**
+   * Values the top-level filter spreads that the function was given whole (`{ ...query, deleted: false }`
+   * in a repository's `findActive(query)`): their keys are in what each caller passes.
+   */
+  readonly spreadValues: ts.Identifier[] = [];
+
   constructor(
     private readonly tainted: TaintedCall,
     private readonly facts: LookupFacts,
@@ -493,7 +502,11 @@ class FilterWalker {
     if (hops > MAX_FILTER_DEPTH) return;
     if (ts.isObjectLiteralExpression(value)) {
       for (const property of value.properties) {
-        if (ts.isSpreadAssignment(property)) this.walk(property.expression, field, hops + 1);
+        if (ts.isSpreadAssignment(property)) {
+          const spread = skipOuterExpressions(property.expression);
+          if (hops === 0 && ts.isIdentifier(spread) && !localInitializer(spread)) this.spreadValues.push(spread);
+          this.walk(property.expression, field, hops + 1);
+        }
         else if (ts.isShorthandPropertyAssignment(property)) this.leaf(property.name, fieldFromFragment(sqlFragment, property.name.text));
         else if (ts.isPropertyAssignment(property)) {
           const key = propertyNameText(property.name);

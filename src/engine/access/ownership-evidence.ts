@@ -1,6 +1,6 @@
 import type { AnalysisFailures } from '../analysis-failures.js';
 import { ts } from '#typescript';
-import { bindingNames, localDeclaration, resolveFunction, type ModuleIndex } from '../names/index.js';
+import { bindingNames, localDeclaration, localInitializer, resolveFunction, type ModuleIndex } from '../names/index.js';
 import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { argumentFor } from './call-arguments.js';
 import { mentionsName } from '../text.js';
@@ -699,7 +699,8 @@ function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: 
     }
     // `const space = await requireActiveSpace(ctx.user)`: what a call makes of the caller alone is the caller's own.
     const root = ts.isPropertyAccessExpression(node) ? rootIdentifierOf(node) : ts.isIdentifier(node) ? node : undefined;
-    if (root && depth < 2 && (derivedFromCallerOnly(ctx, tainted, root, depth, path) || passedByCaller(ctx, tainted, root, conditionFunction, depth, path))) {
+    const members = ts.isPropertyAccessExpression(node) ? memberPathFromRoot(node) : [];
+    if (root && depth < 2 && (derivedFromCallerOnly(ctx, tainted, root, depth, path) || passedByCaller(ctx, tainted, root, conditionFunction, depth, path, members))) {
       principal = true;
       return;
     }
@@ -773,17 +774,55 @@ function readsCallerFromContext(ctx: AccessContext, call: ts.CallExpression): bo
  * (`programId` from the caller's workspace). A lookup recorded in the caller's context has no
  * values for the helper's parameters, so they are judged at the call.
  */
-function passedByCaller(ctx: AccessContext, tainted: TaintedCall, identifier: ts.Identifier, helper: ts.Node | undefined, depth: number, path: readonly PathFunction[]): boolean {
+function passedByCaller(ctx: AccessContext, tainted: TaintedCall, identifier: ts.Identifier, helper: ts.Node | undefined, depth: number, path: readonly PathFunction[], members: readonly string[] = []): boolean {
   if (!helper || !ts.isFunctionLike(helper) || localDeclaration(identifier)) return false;
   if (!helper.parameters.some((parameter) => bindingNames(parameter.name).includes(identifier.text))) return false;
   for (const { call } of path) {
     if (!call || !ts.isCallExpression(call)) continue;
     const file = ctx.modules.fileOf(call);
     if (!file || resolveFunction(ctx.modules, file, call.expression)?.node !== helper) continue;
-    const passed = argumentFor(call, helper, identifier.text);
+    const argument = argumentFor(call, helper, identifier.text);
+    const passed = argument && passedMember(argument, members);
     if (passed && mentionsPrincipal(ctx, tainted, passed, depth + 1, path)) return true;
   }
   return false;
+}
+
+/** `command.integrationId` -> ['integrationId'], `input.where.id` -> ['where', 'id']: the members read off the root name. */
+function memberPathFromRoot(node: ts.PropertyAccessExpression): string[] {
+  const members: string[] = [];
+  let current: ts.Expression = node;
+  while (ts.isPropertyAccessExpression(current)) {
+    members.unshift(current.name.text);
+    current = current.expression;
+  }
+  return members;
+}
+
+/**
+ * What a caller passes at a member of a parameter, as far as the object is built in place: for
+ * `command.integrationId` in `execute(command)` called as
+ * `execute(RemoveIntegrationCommand.create({ organizationId: user.organizationId, integrationId }))`
+ * it is `integrationId`, which the client sent, not the whole command, whose other fields are the
+ * caller's. A command factory (`X.create({...})`, `new X({...})`, `plainToInstance(X, {...})`) builds
+ * the object from the one literal it is given. Where the object is not built in place (or a spread
+ * may hold the member), what was reached stands for it; undefined when the literal lacks the member.
+ */
+function passedMember(passed: ts.Expression, members: readonly string[]): ts.Expression | undefined {
+  let current = passed;
+  for (const name of members) {
+    let value = skipOuterExpressions(current);
+    if (ts.isIdentifier(value)) value = skipOuterExpressions(localInitializer(value) ?? value);
+    if (ts.isCallExpression(value) || ts.isNewExpression(value)) {
+      const literals = (value.arguments ?? []).map((argument) => skipOuterExpressions(argument)).filter(ts.isObjectLiteralExpression);
+      if (literals.length === 1) value = literals[0]!;
+    }
+    if (!ts.isObjectLiteralExpression(value)) return current;
+    const property = value.properties.find((candidate) => (ts.isPropertyAssignment(candidate) || ts.isShorthandPropertyAssignment(candidate)) && propertyNameText(candidate.name) === name);
+    if (!property) return value.properties.some(ts.isSpreadAssignment) ? current : undefined;
+    current = ts.isPropertyAssignment(property) ? property.initializer : (property as ts.ShorthandPropertyAssignment).name;
+  }
+  return current;
 }
 
 function rootIdentifierOf(node: ts.PropertyAccessExpression): ts.Identifier | undefined {

@@ -157,7 +157,10 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
     // Order.findById(...), this.orderRepository.findOneBy(...), getRepository(Order).find(...)
     if (READ_METHODS.has(method) || WRITE_METHODS.has(method)) {
       const model = modelOfRepository(receiver, file, modules);
-      if (model && !isProjectWrapperOfAccess(modules, file, call)) return { ...base, library: 'model', model, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
+      // A generic base repository (`class BaseRepository<T_DBModel> { constructor(protected model: Model<T_DBModel>) }`)
+      // queries whichever model each subclass hands it: its type parameter names none, and every
+      // repository of the project sharing one name would make them one model.
+      if (model && !isProjectWrapperOfAccess(modules, file, call)) return { ...base, library: 'model', ...(isClassTypeParameter(receiver, model) ? {} : { model }), method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     // Objection: `Page.query().patch(v).findById(id)`, `await Page.query().where('id', id)`: the whole
     // chain runs when awaited, and writes when any link does.
@@ -694,6 +697,11 @@ function declaredStore(receiver: ts.Expression, file: ScannedSourceFile, modules
       : undefined;
   storeCache.set(declaration, store ?? null);
   return store;
+}
+
+/** Whether `name` is a type parameter of the class the receiver is used in (`Model<T>` inside `class BaseRepository<T>`). */
+function isClassTypeParameter(receiver: ts.Expression, name: string): boolean {
+  return enclosingClass(receiver)?.typeParameters?.some((parameter) => parameter.name.text === name) ?? false;
 }
 
 /** `Repository<Transfer>` (TypeORM and its Mongo/Tree forms, MikroORM `EntityRepository`), Mongoose `Model<Cat>`. */

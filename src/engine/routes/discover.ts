@@ -14,6 +14,7 @@ import { nodePosition, skipOuterExpressions } from '../ast/syntax.js';
 import { authAnnotation } from './auth-annotation.js';
 import { HelperAuthenticationFinder } from './helper-authentication.js';
 import { checksSharedSecret, credentialEntryReason, isServiceEndpoint, publicByDesignReason } from './public-by-design.js';
+import { developmentOnlyExit } from './development-only.js';
 import { APP_ROUTER_METHODS, methodBranches } from '../frameworks/next/handlers.js';
 import { BRANCHABLE_METHODS, otherMethodStatements } from './method-dispatch.js';
 import { fileWithPath } from '../ast/file-index.js';
@@ -135,6 +136,9 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   const configured = config.publicRoutes.find((pattern) => matchesRoutePattern(pattern, definition));
   if (configured) publicByDesign = `config auth.publicRoutes "${configured}"`;
   const guards = definition.middleware.filter((m) => m.kind === 'auth' || m.kind === 'role');
+  // Test seeding and e2e helpers that answer 404 in production: open on purpose, and only where no one else is.
+  const developmentOnly = developmentOnlyExit(handlerFunction);
+  if (developmentOnly && guards.length === 0) publicByDesign ??= `development and test only: the handler exits when ${developmentOnly}`;
   // Login and sign-up take credentials: public by definition, whatever guard is mounted in front of
   // them; unless the route's own decorator turned an opt-in guard on (`@Post('oauth/link')
   // @Authenticated()` links a provider to the signed-in account).
@@ -226,6 +230,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   if (definition.inputParameters) route.inputParameters = definition.inputParameters;
   if (definition.parameterInputs) route.parameterInputs = definition.parameterInputs;
   if (publicByDesign) route.publicByDesign = publicByDesign;
+  if (developmentOnly) route.developmentOnly = developmentOnly;
   // Not a GraphQL operation: senders post webhooks and cron calls to a URL, and an operation named
   // for webhooks (`deleteWebhook`, `webhook(id)`) manages the workspace's webhook settings for a user.
   if (principal.length === 0 && definition.kind !== 'graphql' && (auth === 'authenticated' || publicByDesign?.startsWith('webhook') || publicByDesign?.startsWith('service endpoint')) && isServiceEndpoint(wordPath(definition))) route.caller = 'service';

@@ -229,7 +229,7 @@ export function publicByDesignReason(input: {
   if (last === undefined) return input.method === 'GET' || input.method === 'HEAD' ? 'site root' : undefined;
   const entry = credentialEntryReason(input.path);
   if (entry) return entry;
-  const signInStep = passkeySignIn(literal) ?? signInHandler(literal, input.method, input.handler) ?? underSignIn(literal);
+  const signInStep = passkeySignIn(literal) ?? signInHandler(literal, input.method, input.handler) ?? underSignIn(literal) ?? sessionStart(literal, segments, input.method);
   if (signInStep) return signInStep;
   // `GET /profiles/:username`: a person's public page, addressed by the handle they chose to show
   // (what it may leak is the exposure rules' business). By id (`/users/:id`) it is not this.
@@ -361,6 +361,23 @@ function underSignIn(literal: readonly string[]): string | undefined {
   const after = literal.slice(at + 1).flatMap((segment) => segmentWords(segment.replace(/-/g, ' ')));
   return after.length > 0 && !aboutSignIn(after) ? `${literal.at(-1)}: a step of signing in, under /${literal[at]}` : undefined;
 }
+
+/**
+ * Opening a session: POST to the session collection (`/sessions`, `/inbox/session`) or its start step
+ * (`/widgets/session/initialize`, `/session/start`), with no record id in the path. Creating a session
+ * is signing in, so what the client sends (a password, an app key and an HMAC of the user id) is its
+ * credential. Managing sessions (`DELETE /sessions/:id`, `POST /users/:id/sessions`) is not this.
+ */
+function sessionStart(literal: readonly string[], segments: readonly string[], method: string): string | undefined {
+  if (method !== 'POST' || literal.length !== segments.length) return undefined;
+  if (literal.some((segment) => /^(?:admin|administration|backoffice)$/.test(segment))) return undefined;
+  const last = literal.at(-1)!;
+  const before = literal.at(-2);
+  const opens = SESSION_SEGMENT.test(last) || (SESSION_START_STEP.test(last) && before !== undefined && SESSION_SEGMENT.test(before));
+  return opens ? `${literal.slice(-2).join('/')}: opens a session (signing in: what the client sends is its credential)` : undefined;
+}
+const SESSION_SEGMENT = /^sessions?$/;
+const SESSION_START_STEP = /^(?:initiali[sz]e|init|start|begin|open|create|new)$/;
 
 /**
  * A state-changing route under an auth prefix whose handler is named for signing in

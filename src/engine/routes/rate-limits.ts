@@ -43,6 +43,8 @@ const USER_KEY =
   /\b(?:user|users|userId|user_id|uid|sub|account|accountId|account_id|session|sessionId|sid|email|username|phone|phoneNumber|tenant|tenantId|organizationId|orgId|teamId|workspaceId|apiKey|api_key|customer|customerId|member|memberId|principal|jwtPayload|auth)\b/;
 const IP_KEY =
   /\b(?:ip|ips|remoteAddress|clientIp|getClientIp|requestIp|ipKeyGenerator|x-forwarded-for|x-real-ip|cf-connecting-ip|true-client-ip|getConnInfo|remote_addr|remoteAddr)\b/i;
+/** A key the request itself names (`req.body.email`, `input.username`): an anonymous caller has it too. */
+const NAMED_ACCOUNT_KEY = /\b(?:body|query|params|input|args|email|username|phone|phoneNumber)\b/;
 /** Receiver names that say "limiter" when the object's construction cannot be followed. */
 const LIMITER_NAME = /\b(?:rate ?limit(?:er)?s?|limiters?|throttlers?|rl|aj|arcjet|brute(?:force)?)\b/;
 
@@ -173,13 +175,23 @@ function objectLiteral(modules: ModuleIndex, file: ScannedSourceFile, expression
   return binding?.kind === 'declaration' && target && ts.isObjectLiteralExpression(target) ? { file: binding.file, node: target } : undefined;
 }
 
-/** A Nest throttler guard: `getTracker` overridden (in the class or a local base) decides the key; ThrottlerGuard's own is the IP. */
+/**
+ * A Nest throttler guard: `getTracker` overridden (in the class or a local base) decides the key;
+ * ThrottlerGuard's own is the IP. A `handleRequest` overridden without asking for the tracker
+ * (`super.handleRequest`, `this.getTracker`) counts by whatever it reads itself (novu's
+ * ApiRateLimitInterceptor evaluates the limit per organization and environment).
+ */
 function trackerKey(modules: ModuleIndex, start: GuardClass): RateLimitKey | undefined {
   let current: GuardClass | undefined = start;
   for (let depth = 0; current && depth < 5; depth++) {
     for (const member of current.node.members) {
-      if (ts.isMethodDeclaration(member) && member.body && member.name && propertyNameText(member.name) === NEST_THROTTLER.trackerMethod) {
-        return keyOfText(member.body.getText(current.file.sourceFile));
+      if (!ts.isMethodDeclaration(member) || !member.body || !member.name) continue;
+      const name = propertyNameText(member.name);
+      if (name === NEST_THROTTLER.trackerMethod) return guardKeyOfText(member.body.getText(current.file.sourceFile));
+      if (name === NEST_THROTTLER.requestMethod) {
+        const body = member.body.getText(current.file.sourceFile);
+        const asksTracker = new RegExp(`\\b(?:super\\s*\\.\\s*${NEST_THROTTLER.requestMethod}|${NEST_THROTTLER.trackerMethod})\\s*\\(`).test(body);
+        if (!asksTracker) return guardKeyOfText(body);
       }
     }
     const base = current.node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
@@ -461,6 +473,18 @@ function localInitializer(identifier: ts.Identifier): ts.Expression | undefined 
   return undefined;
 }
 
+/**
+ * What a Nest throttler guard's own key code counts by. A guard runs on the request after
+ * authentication, so the user it reads is the signed-in caller's: `req.user?.id ?? req.ip` counts
+ * anonymous callers by address, `req.body.email` by the account they name, but
+ * `req.user.organizationId` alone counts only signed-in callers (`user-only`).
+ */
+function guardKeyOfText(text: string): RateLimitKey {
+  const key = keyOfText(text);
+  const code = text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '');
+  return key === 'user' && !IP_KEY.test(code) && !NAMED_ACCOUNT_KEY.test(code) ? 'user-only' : key;
+}
+
 function keyOfText(text: string): RateLimitKey {
   const code = text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '');
   if (USER_KEY.test(code)) return 'user';
@@ -470,7 +494,7 @@ function keyOfText(text: string): RateLimitKey {
 
 /** Several limiters in one middleware: the one keyed by user counts for the account, else any that is not per IP. */
 function strongestKey(keys: readonly RateLimitKey[]): RateLimitKey {
-  for (const key of ['user', 'api-key', 'custom', 'unknown', 'ip', 'total'] as const) if (keys.includes(key)) return key;
+  for (const key of ['user', 'user-only', 'api-key', 'custom', 'unknown', 'ip', 'total'] as const) if (keys.includes(key)) return key;
   return 'unknown';
 }
 

@@ -33,11 +33,12 @@ export type MiddlewareKind = 'auth' | 'role' | 'rate-limit' | 'validation' | 'st
 export type EvidenceStrength = 'strong' | 'name-only';
 
 /**
- * What a rate limit counts requests by: the client address, the signed-in user or account, the
- * API key, something else, one budget all clients share (`total`: gateway stage throttling), or we
- * cannot see.
+ * What a rate limit counts requests by: the client address, the signed-in user or account (`user`;
+ * `user-only` when nothing stands in for an anonymous caller, so anonymous requests share one count
+ * or skip it), the API key, something else, one budget all clients share (`total`: gateway stage
+ * throttling), or we cannot see.
  */
-export type RateLimitKey = 'ip' | 'user' | 'api-key' | 'custom' | 'total' | 'unknown';
+export type RateLimitKey = 'ip' | 'user' | 'user-only' | 'api-key' | 'custom' | 'total' | 'unknown';
 
 /** A place in the scanned code: posix path relative to the scan root, 1-based line. */
 export interface CodeLocation {
@@ -214,6 +215,11 @@ export interface Route extends RouteSite {
    * Next.js middleware matcher that leaves it out. A public route without this is an open question.
    */
   publicByDesign?: string;
+  /**
+   * Set when the route exists only outside production: the handler's first statement turns every
+   * request away unless NODE_ENV is a developer's or the tests' (the condition, as written).
+   */
+  developmentOnly?: string;
   /** How the handler reads the authenticated user, e.g. ["req.user"], ["@CurrentUser() user"]. */
   principal: string[];
   /**

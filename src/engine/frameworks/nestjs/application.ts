@@ -124,7 +124,7 @@ function platformMiddlewareOf(modules: ModuleIndex, file: ScannedSourceFile, cal
   if (!isNestApplication(callee.expression, file)) return [];
   if (method === 'use') {
     const first = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
-    if (!first || ts.isStringLiteralLike(first) || ts.isTemplateExpression(first)) return [];
+    if (!first || isMountPath(modules, file, first)) return [];
     return call.arguments.map((expression) => ({ expression, file }));
   }
   const [plugin, options] = call.arguments;
@@ -136,6 +136,18 @@ function platformMiddlewareOf(modules: ModuleIndex, file: ScannedSourceFile, cal
   const optionsValue = options && skipOuterExpressions(options);
   if (optionsValue && ts.isObjectLiteralExpression(optionsValue) && propertyValue(optionsValue, hooks.offSwitch)?.kind === ts.SyntaxKind.FalseKeyword) return [];
   return [{ expression: plugin!, file }];
+}
+
+/**
+ * Whether `app.use`'s first argument is where to mount rather than a middleware: a path, a
+ * template, a regular expression, or a list of them written in place or held in a constant
+ * (`const extendedBodySizeRoutes = ['/v1/events', ...]; app.use(extendedBodySizeRoutes, bodyParser.json())`).
+ */
+function isMountPath(modules: ModuleIndex, file: ScannedSourceFile, first: ts.Expression): boolean {
+  if (ts.isStringLiteralLike(first) || ts.isTemplateExpression(first) || ts.isRegularExpressionLiteral(first)) return true;
+  if (staticStrings(modules, file, first) !== undefined) return true;
+  const elements = arrayElements(modules, file, first);
+  return elements.length > 0 && elements.every(({ element }) => ts.isRegularExpressionLiteral(skipOuterExpressions(element)) || staticStrings(modules, file, element) !== undefined);
 }
 
 /** Whether a name is the file's Nest application (see platformMiddlewareOf). */
