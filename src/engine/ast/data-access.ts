@@ -123,7 +123,8 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
       ts.isPropertyAccessExpression(receiver) &&
       /^[a-z]/.test(receiver.name.text) && // Prisma model delegates are camelCase; db.Order is a Sequelize model
       PRISMA_CLIENT.test(expressionText(receiver.expression)) &&
-      (READ_METHODS.has(method) || WRITE_METHODS.has(method))
+      (READ_METHODS.has(method) || WRITE_METHODS.has(method)) &&
+      !(modules && otherPackageInstance(skipOuterExpressions(receiver.expression), file, modules))
     ) {
       return { ...base, library: 'prisma', model: prismaFluentRelation(call, method) ?? receiver.name.text, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
@@ -769,6 +770,47 @@ function isPrismaClientClass(typeName: string, file: ScannedSourceFile, modules:
   if (binding?.kind !== 'declaration' || !ts.isClassDeclaration(binding.node)) return false;
   const base = binding.node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
   return base !== undefined && /\bPrismaClient\b/.test(base.getText(binding.node.getSourceFile()));
+}
+
+/** Packages whose clients do hold model delegates: a client made by one of them may be a database client. */
+const DATABASE_CLIENT_PACKAGES = /^(?:@prisma\/|prisma|@neondatabase\/|@planetscale\/|@libsql\/|@vercel\/postgres|pg|mysql2?|knex|drizzle-orm|kysely|mongodb|mongoose)/;
+
+/**
+ * `const client = new Anthropic()`, `this.client = twilio(sid, token)`: a client named like a database
+ * client that another package made (an AI, SMS or payment SDK), whose `client.messages.create(...)`
+ * is an API call, not a Prisma write. The package's name, or undefined.
+ */
+function otherPackageInstance(client: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex): string | undefined {
+  let initializers: ts.Expression[] = [];
+  if (ts.isIdentifier(client)) {
+    const declaration = localVariable(client) ?? bindingDeclaration(modules.resolveName(file, client.text));
+    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) initializers = [declaration.initializer];
+  } else if (ts.isPropertyAccessExpression(client) && skipOuterExpressions(client.expression).kind === ts.SyntaxKind.ThisKeyword) {
+    // `client = new Twilio(...)` as a field, or `this.client = twilio(...)` in the constructor.
+    const classNode = enclosingClass(client);
+    const name = client.name.text;
+    for (const member of classNode?.members ?? []) {
+      if (ts.isPropertyDeclaration(member) && member.name && propertyNameText(member.name) === name && member.initializer) initializers.push(member.initializer);
+      if (!ts.isConstructorDeclaration(member) || !member.body) continue;
+      for (const statement of member.body.statements) {
+        const assignment = ts.isExpressionStatement(statement) ? skipOuterExpressions(statement.expression) : undefined;
+        if (!assignment || !ts.isBinaryExpression(assignment) || assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+        const target = skipOuterExpressions(assignment.left);
+        if (ts.isPropertyAccessExpression(target) && target.name.text === name && skipOuterExpressions(target.expression).kind === ts.SyntaxKind.ThisKeyword) initializers.push(assignment.right);
+      }
+    }
+  }
+  for (const initializer of initializers) {
+    let made = skipOuterExpressions(initializer);
+    if (ts.isAwaitExpression(made)) made = skipOuterExpressions(made.expression);
+    if (!ts.isNewExpression(made) && !ts.isCallExpression(made)) continue;
+    let root = skipOuterExpressions(made.expression);
+    while (ts.isPropertyAccessExpression(root)) root = skipOuterExpressions(root.expression);
+    if (!ts.isIdentifier(root)) continue;
+    const binding = modules.resolveName(file, root.text);
+    if (binding?.kind === 'external' && !DATABASE_CLIENT_PACKAGES.test(binding.module)) return binding.module;
+  }
+  return undefined;
 }
 
 function bindingDeclaration(binding: ReturnType<ModuleIndex['resolveName']>): ts.Node | undefined {
