@@ -3,6 +3,8 @@ import { entityKey, type StatefulEntity } from '../engine/flows/stateful-entitie
 import { entryName, routeRef, type TraceStep } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { routeSpan } from './utils/route-facts.js';
+import { nameWords } from '../engine/text.js';
+import { wordPath } from '../engine/routes/route-path.js';
 
 export default defineRule({
   meta: {
@@ -41,6 +43,13 @@ export default defineRule({
         ctx.examined({ ...examined, outcome: 'exempt', evidence: `an administrator's action: ${step.adminOnly}` });
         continue;
       }
+      // `DELETE /inbox/:id` setting `status: 'deleted'`: a soft delete is allowed from any state and changes nothing
+      // when repeated; no flow step is skipped (a config flow that declares it still counts).
+      const softDelete = step.basis === 'state-field' && !step.movesMoney && softDeletes(step);
+      if (softDelete) {
+        ctx.examined({ ...examined, outcome: 'exempt', evidence: `a soft delete: ${softDelete}` });
+        continue;
+      }
       ctx.examined({ ...examined, outcome: 'finding', evidence: 'changes state without checking the current state' });
       const { severity, confidence } = rating(step);
       ctx.report({
@@ -55,6 +64,21 @@ export default defineRule({
     }
   },
 });
+
+/** States a record is put in to hide it, as a delete would remove it. */
+const DELETED_STATE = /^(?:deleted|removed|trashed|archived|soft_?deleted|discarded)$/i;
+/** Words of a route that removes what it names. */
+const DELETING_WORD = /^(?:delete|deletes|remove|removes|trash|archive|destroy|discard)$/i;
+
+/** The route deletes (by method or by its words) and the step only marks the record deleted: why, or undefined. */
+function softDeletes(step: FlowStep): string | undefined {
+  const value = step.transition?.value;
+  if (!value || !DELETED_STATE.test(value)) return undefined;
+  const handlerName = step.route.handler?.name.split('.').pop() ?? '';
+  const words = [...nameWords(wordPath(step.route)), ...nameWords(handlerName)];
+  if (step.route.method !== 'DELETE' && !words.some((word) => DELETING_WORD.test(word))) return undefined;
+  return `${entryName(step.route)} sets ${step.entity ?? 'the record'}.${step.transition!.field} to '${value}', which any state may reach and a repeat does not change`;
+}
 
 /**
  * Severity follows what ties the route to a flow. A state field the code writes or a config flow: high
