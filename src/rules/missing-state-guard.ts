@@ -66,9 +66,9 @@ export default defineRule({
 });
 
 /** States a record is put in to hide it, as a delete would remove it. */
-const DELETED_STATE = /^(?:deleted|removed|trashed|archived|soft_?deleted|discarded)$/i;
+const DELETED_STATE = /^(?:deleted|removed|trashed|soft_?deleted|discarded)$/i;
 /** Words of a route that removes what it names. */
-const DELETING_WORD = /^(?:delete|deletes|remove|removes|trash|archive|destroy|discard)$/i;
+const DELETING_WORD = /^(?:delete|deletes|remove|removes|trash|destroy|discard)$/i;
 
 /** The route deletes (by method or by its words) and the step only marks the record deleted: why, or undefined. */
 function softDeletes(step: FlowStep): string | undefined {
