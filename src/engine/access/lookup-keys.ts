@@ -4,7 +4,7 @@ import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPR
 import { DRIZZLE, KYSELY, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localDeclaration, localInitializer, type ModuleIndex } from '../names/index.js';
 import { nodesOfKind } from '../ast/file-index.js';
-import { enclosingFunction, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
+import { enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { looksLikeSql, sqlLiterals } from '../ast/sql-text.js';
 import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint } from '../dataflow/taint.js';
@@ -469,19 +469,6 @@ function closureReturns(callee: ts.Identifier): ts.Expression[] | undefined {
   return found.length > 0 ? found : undefined;
 }
 
-/** What a function returns: its expression body, or each `return` of its own block (not of nested functions). */
-function returnedExpressions(fn: ts.ArrowFunction | ts.FunctionExpression): ts.Expression[] {
-  if (!ts.isBlock(fn.body)) return [fn.body];
-  const found: ts.Expression[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isFunctionLike(node)) return;
-    if (ts.isReturnStatement(node) && node.expression) found.push(node.expression);
-    else ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(fn.body, visit);
-  return found;
-}
-
 class FilterWalker {
   /**
    * Values the top-level filter spreads that the function was given whole (`{ ...query, deleted: false }`
@@ -531,7 +518,7 @@ class FilterWalker {
     }
     // Drizzle's relational `where: (table, { eq, and }) => and(eq(table.id, id), ...)`: the filter is what the callback returns.
     if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) {
-      for (const returned of returnedExpressions(value)) this.walk(returned, field, hops + 1);
+      for (const returned of returnedExpressions(value.body)) this.walk(returned, field, hops + 1);
       return;
     }
     if ((ts.isCallExpression(value) || ts.isNewExpression(value)) && value.arguments && value.arguments.length > 0) {
@@ -612,7 +599,7 @@ class FilterWalker {
         // `innerJoin('members', (join) => join.onRef('members.note_id', '=', 'notes.id').on('members.user_id', '=', me))`
         const condition = link.arguments[1] && skipOuterExpressions(link.arguments[1]);
         if (!condition || (!ts.isArrowFunction(condition) && !ts.isFunctionExpression(condition))) continue;
-        for (const returned of returnedExpressions(condition)) {
+        for (const returned of returnedExpressions(condition.body)) {
           const on = skipOuterExpressions(returned);
           if (ts.isCallExpression(on)) chainCalls(on).forEach((part) => this.walk(part, undefined, hops + 1));
         }

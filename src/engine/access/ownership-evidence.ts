@@ -6,7 +6,7 @@ import { argumentFor } from './call-arguments.js';
 import { mentionsName } from '../text.js';
 import { KYSELY, ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
 import { REQUEST_OBJECTS, isPrincipalMember } from '../../models/request-sources.js';
-import { enclosingFunction, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
+import { enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { DataflowEngine, TaintedCall } from '../dataflow/engine.js';
 import type { Route, RouteMiddleware } from '../routes/route.js';
@@ -1117,17 +1117,7 @@ function carriedResultVariable(lookup: ts.Node, lookupNames: readonly string[], 
     visit(returned);
     return hit;
   };
-  const returns: ts.Expression[] = [];
-  if (!ts.isBlock(fn.body)) returns.push(fn.body);
-  else {
-    const visit = (node: ts.Node): void => {
-      if (ts.isFunctionLike(node)) return;
-      if (ts.isReturnStatement(node) && node.expression) returns.push(node.expression);
-      else ts.forEachChild(node, visit);
-    };
-    ts.forEachChild(fn.body, visit);
-  }
-  if (!returns.some(carries)) return undefined;
+  if (!returnedExpressions(fn.body).some(carries)) return undefined;
   const bound = resultVariable(outer);
   return bound ?? carriedResultVariable(outer, [], depth + 1);
 }

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
-import { enclosingClass, fieldTypeName, nodePosition, propertyNameText, skipOuterExpressions } from './syntax.js';
+import { enclosingClass, fieldTypeName, nodePosition, propertyNameText, returnedExpressions, skipOuterExpressions } from './syntax.js';
 import { localDeclaration, localInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import { DYNAMODB_CLIENT_METHODS, DYNAMODB_COMMAND_PACKAGES, DYNAMODB_COMMANDS, DYNAMODB_REQUEST_PROPERTIES } from '../../models/dynamodb.js';
 import {
@@ -589,18 +589,9 @@ function kyselyBuilderHelper(call: ts.CallExpression): { returned: ts.CallExpres
     if (value && (ts.isArrowFunction(skipOuterExpressions(value)) || ts.isFunctionExpression(skipOuterExpressions(value)))) fn = skipOuterExpressions(value) as ts.ArrowFunction;
     else fn = callee.getSourceFile().statements.find((statement): statement is ts.FunctionDeclaration => ts.isFunctionDeclaration(statement) && statement.name?.text === callee.text && statement.body !== undefined);
   }
-  const body = fn && (fn as { body?: ts.Node }).body;
+  const body = fn && (fn as { body?: ts.ConciseBody }).body;
   if (!fn || !body) return undefined;
-  const returns: ts.Expression[] = [];
-  if (!ts.isBlock(body)) returns.push(body as ts.Expression);
-  else {
-    const visit = (node: ts.Node): void => {
-      if (ts.isFunctionLike(node)) return;
-      if (ts.isReturnStatement(node) && node.expression) returns.push(node.expression);
-      else ts.forEachChild(node, visit);
-    };
-    ts.forEachChild(body, visit);
-  }
+  const returns = returnedExpressions(body);
   const returned = returns.length === 1 ? skipOuterExpressions(returns[0]!) : undefined;
   if (!returned || !ts.isCallExpression(returned)) return undefined;
   return { returned, parameters: fn.parameters.map((parameter) => (ts.isIdentifier(parameter.name) ? parameter.name.text : undefined)) };

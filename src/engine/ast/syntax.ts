@@ -123,6 +123,33 @@ export function isFunctionLike(node: ts.Node): node is ts.ArrowFunction | ts.Fun
   return ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node);
 }
 
+/**
+ * The expression a function body consists of: a concise arrow body, or the one statement of a block,
+ * `return x;` (or, unless `returnOnly`, `x;`). Undefined for any other body.
+ */
+export function soleExpression(body: ts.ConciseBody, returnOnly = false): ts.Expression | undefined {
+  if (!ts.isBlock(body)) return body;
+  const only = body.statements.length === 1 ? body.statements[0]! : undefined;
+  if (only && ts.isReturnStatement(only)) return only.expression;
+  return !returnOnly && only && ts.isExpressionStatement(only) ? only.expression : undefined;
+}
+
+/**
+ * What a function body returns: the expression of a concise arrow body, or the expression of each
+ * `return` in the block (not of functions nested in it).
+ */
+export function returnedExpressions(body: ts.ConciseBody): ts.Expression[] {
+  if (!ts.isBlock(body)) return [body];
+  const found: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    if (ts.isReturnStatement(node) && node.expression) found.push(node.expression);
+    else ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return found;
+}
+
 /** 1-based line and column of a node's first token (not its leading trivia). */
 export function nodePosition(node: ts.Node): { line: number; column: number } {
   const sourceFile = node.getSourceFile();

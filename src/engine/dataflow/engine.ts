@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { AnalysisFailures } from '../analysis-failures.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
-import { exitsEarly, isFunctionLike, isOuterExpression, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
+import { exitsEarly, isFunctionLike, isOuterExpression, nodePosition, propertyNameText, skipOuterExpressions, soleExpression } from '../ast/syntax.js';
 import { classifyCall } from '../ast/data-access.js';
 import { literalDecision, literalValueOf, reachableClauses, reassignedNames, requiresDefined, runtimeParameters, unpassedParameters, type LiteralValue } from '../ast/guards.js';
 import { bindingNames, bindingValue, contextMemberRead, contextMemberValues, localBinding, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
@@ -1020,18 +1020,19 @@ export class DataflowEngine {
     const readAt = links.findIndex((link) => classifyCall(link, context.fn.file, [], this.modules)?.operation === 'read');
     if (readAt < 0) return undefined;
     const access = classifyCall(links[readAt]!, context.fn.file, [], this.modules)!;
-    // The filter: the read's own arguments (`findFirst({ where })`), and the `.where(...)` links above it in a chain.
-    // In a chain the read link's arguments name the table (`.from(users)`): its `.where(...)` links are the filter.
-    // A Kysely chain is read at its terminal, the links below it: `where('user_id', '=', me)` filters by its value alone.
+    const filtersChain = (link: ts.CallExpression) => WHERE_LINKS.has(calleeText(skipOuterExpressions(link.expression), false).split('.').pop() ?? '');
+    let filters: ts.Expression[];
     if (access.library === 'kysely') {
-      const kyselyLinks = links.slice(readAt + 1).filter((link) => WHERE_LINKS.has(calleeText(skipOuterExpressions(link.expression), false).split('.').pop() ?? ''));
-      const values = kyselyLinks.map((link) => kyselyFilterValue(link));
-      if (values.length === 0 || values.some((value) => value === undefined)) return undefined;
-      const kyselyOrigin = joinOrigins(values.map((value) => this.filterOrigin(value!, context, 0)));
-      return kyselyOrigin.kind === 'principal' ? { kind: 'principal', label: `the caller's ${access.model ?? 'record'} (by ${kyselyOrigin.label})` } : undefined;
+      // A Kysely chain is read at its terminal, the links below it: `where('user_id', '=', me)` filters by its value alone.
+      const values = links.slice(readAt + 1).filter(filtersChain).map(kyselyFilterValue);
+      if (values.some((value) => value === undefined)) return undefined;
+      filters = values as ts.Expression[];
+    } else {
+      // The read's own arguments (`findFirst({ where })`); in a chain the read link's arguments name the
+      // table (`.from(users)`), and its `.where(...)` links above it are the filter.
+      const whereLinks = links.slice(0, readAt).filter(filtersChain);
+      filters = whereLinks.length > 0 ? whereLinks.flatMap((link) => [...link.arguments]) : [...links[readAt]!.arguments];
     }
-    const whereLinks = links.slice(0, readAt).filter((link) => WHERE_LINKS.has(calleeText(skipOuterExpressions(link.expression), false).split('.').pop() ?? ''));
-    const filters = whereLinks.length > 0 ? whereLinks.flatMap((link) => [...link.arguments]) : [...links[readAt]!.arguments];
     if (filters.length === 0) return undefined;
     const origin = joinOrigins(filters.map((filter) => this.filterOrigin(filter, context, 0)));
     return origin.kind === 'principal' ? { kind: 'principal', label: `the caller's ${access.model ?? 'record'} (by ${origin.label})` } : undefined;
@@ -1514,7 +1515,6 @@ export class DataflowEngine {
 
 const callerPropertiesByRoute = new WeakMap<Route, ReadonlySet<string>>();
 
-/** What the route's authentication hangs on the request (`request.client = await validateClient(...)`). */
 /**
  * `ctx.input` where the route's validation middleware did `ctx.input = schema.parse(ctx.request)`:
  * the client's input, shaped like the request (`ctx.input.body.id`) or one bag of it. Only on the
@@ -1532,6 +1532,7 @@ function copiedRequestMember(requestTaint: Taint, name: string, node: ts.Node, c
   return { kind: 'tainted', taint: { source: { label, kind: copy.holds }, steps, transforms: [], inputBag: copy.holds } };
 }
 
+/** What the route's authentication hangs on the request (`request.client = await validateClient(...)`). */
 function callerProperties(route: Route): ReadonlySet<string> {
   let found = callerPropertiesByRoute.get(route);
   if (!found) {
@@ -1900,23 +1901,16 @@ export function testsAnchoredPattern(fn: ResolvedFunction): boolean {
   const parameter = fn.node.parameters[0]?.name;
   const body = fn.node.body;
   if (!parameter || !ts.isIdentifier(parameter) || !body || fn.node.parameters.length !== 1) return false;
-  const returned: ts.Expression[] = [];
-  if (ts.isBlock(body)) {
-    const statements = body.statements;
-    if (statements.length !== 1 || !ts.isReturnStatement(statements[0]!) || !statements[0]!.expression) return false;
-    returned.push(statements[0]!.expression);
-  } else returned.push(body);
-  return returned.every((expression) => {
-    const value = skipOuterExpressions(expression);
-    if (!ts.isCallExpression(value) || value.arguments.length !== 1) return false;
-    const callee = skipOuterExpressions(value.expression);
-    if (!ts.isPropertyAccessExpression(callee)) return false;
-    const argument = skipOuterExpressions(value.arguments[0]!);
-    const receiver = skipOuterExpressions(callee.expression);
-    if (callee.name.text === 'test') return ts.isRegularExpressionLiteral(receiver) && ANCHORED_PATTERN.test(receiver.text) && ts.isIdentifier(argument) && argument.text === parameter.text;
-    if (callee.name.text === 'match') return ts.isRegularExpressionLiteral(argument) && ANCHORED_PATTERN.test(argument.text) && ts.isIdentifier(receiver) && receiver.text === parameter.text;
-    return false;
-  });
+  const returned = soleExpression(body, true);
+  const value = returned && skipOuterExpressions(returned);
+  if (!value || !ts.isCallExpression(value) || value.arguments.length !== 1) return false;
+  const callee = skipOuterExpressions(value.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const argument = skipOuterExpressions(value.arguments[0]!);
+  const receiver = skipOuterExpressions(callee.expression);
+  if (callee.name.text === 'test') return ts.isRegularExpressionLiteral(receiver) && ANCHORED_PATTERN.test(receiver.text) && ts.isIdentifier(argument) && argument.text === parameter.text;
+  if (callee.name.text === 'match') return ts.isRegularExpressionLiteral(argument) && ANCHORED_PATTERN.test(argument.text) && ts.isIdentifier(receiver) && receiver.text === parameter.text;
+  return false;
 }
 
 /** A condition that holds when a value is not on an allowlist (`!ALLOWED.includes(x)`, `indexOf(x) === -1`, `!/^..$/.test(x)`, `!isUUID(x)`). */
@@ -2048,7 +2042,6 @@ function answeredWith401(call: ts.CallExpression | ts.NewExpression): boolean {
   return false;
 }
 
-/** One field read out of an input bag, named by its path (`input.teamId`): the bag's taint, for that field alone. */
 /**
  * An object the flow built member by member (`const payload = { ...dto }`) with the members the function
  * overwrote since (`payload.password`, one level down) as written. Request objects (`ctx`, `req`) are
@@ -2130,6 +2123,7 @@ function handsOnIncomingMember(value: ts.Expression, name: string, contextName: 
   return binding.name.elements.some((element) => element.propertyName !== undefined && propertyNameText(element.propertyName) === contextName && ts.isObjectBindingPattern(element.name) && memberBound(element.name));
 }
 
+/** One field read out of an input bag, named by its path (`input.teamId`): the bag's taint, for that field alone. */
 function memberTaint(taint: Taint, field: string): Taint {
   return { ...withoutInputBag(taint), source: { ...taint.source, label: `${taint.source.label}.${field}` } };
 }

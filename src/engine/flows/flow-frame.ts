@@ -5,7 +5,7 @@
  * which those recognisers record facts (FlowRecorder, implemented by route-flow.ts's walker).
  */
 import { ts } from '#typescript';
-import { nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
+import { nodePosition, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingValue, localConstInitializer, resolveFunction, type ModuleIndex, type ResolvedFunction } from '../names/index.js';
 import type { Effect, FlowLocation, RouteFact, StateGuard, StateWrite } from './flow-facts.js';
 import { EVENT_HEADER, EVENT_TYPE_PROPERTY } from './flow-patterns.js';
@@ -88,16 +88,7 @@ export function criteriaObjects(modules: ModuleIndex, expression: ts.Expression,
   if (!ts.isCallExpression(value)) return [];
   const target = resolveFunction(modules, frame.fn.file, value.expression);
   const body = target?.node.body;
-  if (!body) return [];
-  if (!ts.isBlock(body)) return [body as ts.Expression];
-  const returned: ts.Expression[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isFunctionLike(node)) return;
-    if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
-    ts.forEachChild(node, visit);
-  };
-  body.statements.forEach(visit);
-  return returned;
+  return body ? returnedExpressions(body) : [];
 }
 
 /** `event.type`, `payload.action`, `req.headers['x-github-event']`, `headers.get('x-github-event')`, or a variable holding one. */

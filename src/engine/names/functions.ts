@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
-import { enclosingClass, fieldTypeName, isFunctionLike, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
+import { enclosingClass, fieldTypeName, isFunctionLike, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingValue, requiredModule, type Binding, type ModuleIndex } from './module-index.js';
 import { localInitializer } from './locals.js';
 import { contextMemberClass, contextMemberRead } from './context-members.js';
@@ -298,15 +298,7 @@ function factoryInstanceMembers(modules: ModuleIndex, file: ScannedSourceFile, c
   const factory = resolveFunction(modules, file, call.expression, depth + 1);
   const body = factory?.node.body;
   if (!factory || !body) return [];
-  const returned: ts.Expression[] = [];
-  if (ts.isBlock(body)) {
-    const visit = (node: ts.Node): void => {
-      if (ts.isFunctionLike(node)) return;
-      if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
-      ts.forEachChild(node, visit);
-    };
-    body.statements.forEach(visit);
-  } else returned.push(body);
+  const returned = returnedExpressions(body);
   const instances: ts.Expression[] = [];
   const branches = (expression: ts.Expression): void => {
     const value = skipOuterExpressions(expression);

@@ -10,7 +10,7 @@ import { entryName, isStateChanging, type AuthStatus, type HttpMethod, type Rout
 import { entryKindAndMethodMatch, parseEntryPattern, wordPath } from './route-path.js';
 import { escapeRegExp } from '../text.js';
 import { ts } from '#typescript';
-import { nodePosition, skipOuterExpressions } from '../ast/syntax.js';
+import { nodePosition, skipOuterExpressions, soleExpression } from '../ast/syntax.js';
 import { authAnnotation } from './auth-annotation.js';
 import { HelperAuthenticationFinder } from './helper-authentication.js';
 import { checksSharedSecret, credentialEntryReason, isServiceEndpoint, publicByDesignReason } from './public-by-design.js';
@@ -249,8 +249,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
 function delegatesToPackage(handler: ResolvedFunction | undefined, modules: ModuleIndex): string | undefined {
   const body = handler?.node.body;
   if (!handler || !body) return undefined;
-  const only = ts.isBlock(body) ? (body.statements.length === 1 ? body.statements[0] : undefined) : undefined;
-  let expression = ts.isBlock(body) ? (only && ts.isReturnStatement(only) ? only.expression : only && ts.isExpressionStatement(only) ? only.expression : undefined) : body;
+  let expression = soleExpression(body);
   if (expression && ts.isAwaitExpression(expression)) expression = expression.expression;
   if (!expression || !ts.isCallExpression(expression) || !ts.isIdentifier(expression.expression)) return undefined;
   const name = expression.expression.text;

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
-import { bindingValue, type ModuleIndex, resolveFunction, returnedFunction } from '../names/index.js';
+import { bindingValue, type ModuleIndex, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
 import { guardingConditions } from '../ast/guards.js';
 import { propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 
@@ -180,7 +180,7 @@ const PRESENTED_CREDENTIAL = /authori[sz]ation|bearer|token|api_?key|apikey|jwt|
  * rejects nor calls a verifier (`verifiesCaller`, the classifier's judgement of a project function).
  * Returns the presence test.
  */
-export function anonymousPassesWithoutCredential(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, verifiesCaller: (fn: ResolvedFunctionOf) => boolean): string | undefined {
+export function anonymousPassesWithoutCredential(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression, verifiesCaller: (fn: ResolvedFunction) => boolean): string | undefined {
   const fn = middlewareFunction(modules, file, expression);
   const body = fn?.node.body;
   if (!fn || !body || !ts.isBlock(body) || body.statements.length < 2) return undefined;
@@ -220,8 +220,6 @@ export function anonymousPassesWithoutCredential(modules: ModuleIndex, file: Sca
   return presence && `it checks credentials only when the request presents them (if (${presence.length > 60 ? `${presence.slice(0, 57)}...` : presence})) and hands every other request on`;
 }
 
-type ResolvedFunctionOf = NonNullable<ReturnType<typeof resolveFunction>>;
-
 /** `return next(...)`, `return await opts.next(...)`, `next();`, `await next();`. */
 function callsNextLast(statement: ts.Statement): boolean {
   let value = ts.isReturnStatement(statement) ? statement.expression : ts.isExpressionStatement(statement) ? statement.expression : undefined;
@@ -249,7 +247,7 @@ function negatesCredential(node: ts.Node, namesCredential: (node: ts.Node) => bo
 }
 
 /** The function a middleware expression runs: the function it names, or the one a factory call (`auth()`) returns. */
-function middlewareFunction(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): ResolvedFunctionOf | undefined {
+function middlewareFunction(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): ResolvedFunction | undefined {
   const value = skipOuterExpressions(expression);
   if (!ts.isCallExpression(value)) return resolveFunction(modules, file, value);
   const factory = resolveFunction(modules, file, value.expression);

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { isFunctionLike, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
+import { isFunctionLike, nodePosition, propertyNameText, propertyValue, skipOuterExpressions, soleExpression } from '../../ast/syntax.js';
 import { bindingValue, importedValue, requiredModule, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import { nodesOfKind } from '../../ast/file-index.js';
 import { classifyBody, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
@@ -734,8 +734,8 @@ function isStubResolver(fn: ts.SignatureDeclaration & { body?: ts.Node }): boole
   const body = fn.body;
   if (!body) return false;
   if (ts.isBlock(body) && body.statements.length === 1 && ts.isThrowStatement(body.statements[0]!)) return true;
-  const returned = ts.isBlock(body) ? (body.statements.length === 1 && ts.isReturnStatement(body.statements[0]!) ? body.statements[0].expression : undefined) : (body as ts.Expression);
-  const value = returned && skipOuterExpressions(returned as ts.Expression);
+  const returned = soleExpression(body as ts.ConciseBody, true);
+  const value = returned && skipOuterExpressions(returned);
   if (!value) return false;
   const constant = [ts.SyntaxKind.TrueKeyword, ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.NullKeyword].includes(value.kind) || ts.isNumericLiteral(value) || ts.isStringLiteralLike(value) || (ts.isIdentifier(value) && value.text === 'undefined') || (ts.isArrayLiteralExpression(value) && value.elements.length === 0);
   return constant;
@@ -749,8 +749,8 @@ function isStubResolver(fn: ts.SignatureDeclaration & { body?: ts.Node }): boole
 function isNamespaceResolver(fn: ts.SignatureDeclaration & { body?: ts.Node }): boolean {
   const body = fn.body;
   if (!body) return false;
-  const returned = ts.isBlock(body) ? (body.statements.length === 1 && ts.isReturnStatement(body.statements[0]!) ? body.statements[0].expression : undefined) : (body as ts.Expression);
-  const value = returned && skipOuterExpressions(returned as ts.Expression);
+  const returned = soleExpression(body as ts.ConciseBody, true);
+  const value = returned && skipOuterExpressions(returned);
   return value !== undefined && ts.isObjectLiteralExpression(value) && value.properties.length === 0;
 }
 

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
+import { nodePosition, propertyNameText, propertyValue, returnedExpressions, skipOuterExpressions } from '../../ast/syntax.js';
 import { bindingValue, type ModuleIndex, resolveFunction } from '../../names/index.js';
 import { guardClassOf, lifecycleMethodOf, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
 import type { CheckedInput, HttpMethod, Operation, ParameterInput, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
@@ -645,15 +645,7 @@ function requestUserDecorator(modules: ModuleIndex, file: ScannedSourceFile, val
   if (!ts.isArrowFunction(factory) && !ts.isFunctionExpression(factory)) return undefined;
   const sourceFile = factory.getSourceFile();
   if (!/\.\s*(?:getRequest|getArgs|getContext)\s*\(/.test(factory.body.getText(sourceFile))) return undefined;
-  const returned: ts.Expression[] = [];
-  if (ts.isBlock(factory.body)) {
-    const visit = (node: ts.Node): void => {
-      if (ts.isFunctionLike(node)) return;
-      if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
-      ts.forEachChild(node, visit);
-    };
-    ts.forEachChild(factory.body, visit);
-  } else returned.push(factory.body);
+  const returned = returnedExpressions(factory.body);
   const REQUEST_USER = /^[\w$]+(?:\s*\.\s*(?:switchToHttp\(\)\s*\.\s*getRequest\(\)|getRequest\(\)))?\s*\??\.\s*user\b/;
   const user = returned.map((expression) => skipOuterExpressions(expression).getText(sourceFile)).find((text) => REQUEST_USER.test(text));
   return user;

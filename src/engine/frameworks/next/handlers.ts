@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { isFunctionLike, skipOuterExpressions } from '../../ast/syntax.js';
+import { isFunctionLike, skipOuterExpressions, soleExpression } from '../../ast/syntax.js';
 import { type Binding, bindingValue, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import type { HttpMethod } from '../../routes/route.js';
 import { readsMethod } from '../../routes/method-dispatch.js';
@@ -97,11 +97,7 @@ export function unwrapHandler(exported: ExportedHandler, modules: ModuleIndex): 
 function delegatedHandler(handler: ResolvedFunction, modules: ModuleIndex, depth = 0): ResolvedFunction {
   const body = handler.node.body;
   if (!body || depth > 3) return handler;
-  let expression: ts.Expression | undefined;
-  if (ts.isBlock(body)) {
-    const only = body.statements.length === 1 ? body.statements[0]! : undefined;
-    expression = only && ts.isReturnStatement(only) ? only.expression : only && ts.isExpressionStatement(only) ? only.expression : undefined;
-  } else expression = body;
+  const expression = soleExpression(body);
   let call = expression && skipOuterExpressions(expression);
   if (call && ts.isAwaitExpression(call)) call = skipOuterExpressions(call.expression);
   if (!call || !ts.isCallExpression(call)) return handler;
