@@ -69,10 +69,12 @@ export interface ScannedSourceFile {
 }
 
 /**
- * What a client calls: an HTTP route, a GraphQL operation or field, a tRPC procedure, or a
- * serverless function behind an API gateway. Every stage treats them alike; only the name differs.
+ * What a client calls: an HTTP route, a GraphQL operation or field, a tRPC procedure, a
+ * serverless function behind an API gateway, a server action, or a WebSocket message (whose
+ * handler the dataflow runs from; its connection's authentication is not judged yet). Every stage
+ * treats them alike; only the name differs.
  */
-export const ENTRY_KINDS = ['http', 'graphql', 'trpc', 'lambda', 'action'] as const;
+export const ENTRY_KINDS = ['http', 'graphql', 'trpc', 'lambda', 'action', 'websocket'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 /** The route a finding is about. `kind` is absent for HTTP routes. */
@@ -85,7 +87,7 @@ export interface RouteRef {
 
 /**
  * How an entry point is named in messages, the inventory and config: `GET /orders/:id`,
- * `QUERY order`, `FIELD User.invoices`, `TRPC order.cancel`, `LAMBDA POST /orders/{id}`.
+ * `QUERY order`, `FIELD User.invoices`, `TRPC order.cancel`, `LAMBDA POST /orders/{id}`, `WS order:create`.
  */
 export function entryName(entry: { kind?: EntryKind | undefined; method: string; path: string }): string {
   switch (entry.kind) {
@@ -95,6 +97,8 @@ export function entryName(entry: { kind?: EntryKind | undefined; method: string;
       return `LAMBDA ${entry.method} ${entry.path}`;
     case 'action':
       return `ACTION ${entry.path}`;
+    case 'websocket':
+      return `WS ${entry.path}`;
     default:
       return `${entry.method} ${entry.path}`;
   }

@@ -164,6 +164,17 @@ describe('ModuleIndex: CommonJS barrels', () => {
     expect(resolveFunction(modules, controller, inner.expression)?.name).toBe('createUser');
   });
 
+  it('reads the exports of exports = module.exports = api as those of module.exports = api', () => {
+    const { modules, file } = load({
+      'lib/realtime.js': 'function connection(socket) { return socket; }\nconst realtime = { io: null, connection: connection };\nexports = module.exports = realtime;\nexports.other = () => 1;\n',
+      'lib/orders.js': 'const list = (req) => req;\nconst api = { list };\nmodule.exports = api;\n',
+      'app.js': "const realtime = require('./lib/realtime');\nconst orders = require('./lib/orders');\nuse(realtime.connection);\nuse(orders.list);\n",
+    });
+    const app = file('app.js');
+    const used = app.sourceFile.statements.filter(ts.isExpressionStatement).map((statement) => (statement.expression as ts.CallExpression).arguments[0]!);
+    expect(used.map((expression) => resolveFunction(modules, app, expression)?.name)).toEqual(['connection', 'list']);
+  });
+
   it('follows spread barrels (module.exports = { ...require("./a") }) and whole re-exports (module.exports = require("./a"))', () => {
     const { modules, file } = load({
       'plugins/tenant.js': 'const tenantLoader = async (fastify) => fastify;\nmodule.exports = { tenantLoader, loadTenant: () => 1 };\n',

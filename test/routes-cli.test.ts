@@ -59,6 +59,29 @@ describe('trustscan routes', () => {
     expect(accessOf('renameTeamEnvironment')).toMatchObject([{ key: 'id', verdict: 'admin-only', evidence: 'a role on the teamID the client names (TeamMemberGuard), not on this id' }]);
   });
 
+  it('lists WebSocket message handlers apart from the routes, by event, with no route counted for them', async () => {
+    const websocketDir = fileURLToPath(new URL('../fixtures/rules/sql-injection/src/websocket', import.meta.url));
+    const json = await runCli(['routes', '.', '--format', 'json'], { cwd: websocketDir });
+    expect(json.code).toBe(0);
+    const inventory = JSON.parse(json.stdout);
+    expect(inventory.routes).toEqual([]);
+    expect(inventory.unmountedHandlers).toBeUndefined();
+    expect(inventory.messageHandlers.map((handler: { event: string; name: string; file: string }) => `${handler.event} ${handler.name} ${handler.file}`)).toEqual([
+      'chat:search <anonymous> chat-handlers.ts',
+      'chat:typing <anonymous> chat-handlers.ts',
+      'catalog:search CatalogGateway.search events.gateway.ts',
+      'catalog:legacy CatalogGateway.legacy events.gateway.ts',
+      'presence:set PresenceGateway.set events.gateway.ts',
+      'room:join <anonymous> io-server.ts',
+      'room:history <anonymous> io-server.ts',
+      'order:create createOrder order-handlers.ts',
+      'order:read readOrder order-handlers.ts',
+      'message <anonymous> ws-server.ts',
+    ]);
+    const text = await runCli(['routes', '.'], { cwd: websocketDir });
+    expect(text.stdout).toMatch(/WebSocket message handlers \(10\): their payload is analysed for injection; who may open the connection is not judged\n {2}WS chat:search {2}<anonymous> {2}chat-handlers\.ts:6\n/);
+  });
+
   it('exits 2 on a bad format, and never colours without a TTY', async () => {
     const bad = await runCli(['routes', '--format', 'xml'], { cwd: appsDir });
     expect(bad.code).toBe(2);

@@ -14,6 +14,7 @@ import { ModuleIndex } from './names/index.js';
 import { FRAMEWORK_ADAPTERS } from './frameworks/index.js';
 import { discoverRoutes, type RouteConfig } from './routes/discover.js';
 import { discoverModelledSources, discoverUnmountedHandlers } from './routes/unmounted.js';
+import { discoverMessageHandlers } from './frameworks/websocket/message-handlers.js';
 import { analyzeFlows, type FlowModel } from './flows/flow-model.js';
 import { SchemaFields } from './flows/schema-fields.js';
 import { stepRequest, type StepRequest } from './flows/step-requests.js';
@@ -170,7 +171,7 @@ function filesDigest(files: ReadFiles): { all: string; byFile: Map<string, strin
   return { all: digest(parts.join('\n')), byFile };
 }
 
-/** The routes, then the handlers no route reaches (`unmounted`: the dataflow runs from them too). */
+/** The routes, then the handlers no route reaches and the WebSocket message handlers (`unmounted`: the dataflow runs from them too). */
 function routesOf(prepared: PreparedProject): Route[] {
   const routes = discoverRoutes({
     sourceFiles: prepared.loaded.sourceFiles,
@@ -180,7 +181,12 @@ function routesOf(prepared: PreparedProject): Route[] {
     adapters: FRAMEWORK_ADAPTERS,
     failures: prepared.failures,
   });
-  return [...routes, ...discoverUnmountedHandlers(prepared.loaded.sourceFiles, prepared.modules, routes), ...discoverModelledSources(prepared.loaded.sourceFiles, prepared.modules, prepared.models.sources)];
+  return [
+    ...routes,
+    ...discoverUnmountedHandlers(prepared.loaded.sourceFiles, prepared.modules, routes),
+    ...discoverModelledSources(prepared.loaded.sourceFiles, prepared.modules, prepared.models.sources),
+    ...discoverMessageHandlers(prepared.loaded.sourceFiles, prepared.modules),
+  ];
 }
 
 const mountedOnly = (routes: readonly Route[]): Route[] => routes.filter((route) => !route.unmounted);

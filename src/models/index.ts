@@ -7,6 +7,7 @@
  * entry, so a user sees what is known and in what terms.
  */
 import { PLUMBING_PACKAGES, VALIDATION_PACKAGES } from './middleware.js';
+import { LISTENER_METHODS, NEST_MESSAGE_DECORATOR, NEST_PAYLOAD_DECORATOR, NEST_WEBSOCKETS_MODULE, SOCKET_LIBRARIES } from './websockets.js';
 import { REQUEST_OBJECT_KINDS, REQUEST_OBJECTS, type RequestObjectKind } from './request-sources.js';
 import type { ModelConfig } from '../engine/config.js';
 import { SECRET_SHAPES } from '../engine/secret-shapes.js';
@@ -86,7 +87,7 @@ export function builtInModels(): ModelListing[] {
   listings.push(...settingModels());
   listings.push(...dataAccessModels());
   for (const shape of SECRET_SHAPES) listings.push({ kind: 'secret-shape', modules: [], names: [shape.id], description: shape.description, source: 'built-in' });
-  listings.push(...requestSourceModels());
+  listings.push(...requestSourceModels(), ...websocketSourceModels());
   for (const [module, exports] of Object.entries(VALIDATION_PACKAGES)) {
     const names = Object.entries(exports).filter(([, kind]) => kind === 'validation').map(([name]) => name);
     listings.push({ kind: 'middleware', category: 'validation', modules: [module], names, description: 'validation middleware: a route behind it has its input checked', source: 'built-in' });
@@ -112,6 +113,19 @@ const REQUEST_OBJECT_DESCRIPTIONS: Readonly<Record<RequestObjectKind, string>> =
   'safe-action-options': "a next-safe-action server function's `{ parsedInput, ctx }`",
   'auth-wrapper-context': "the one object an authenticating wrapper hands a Next.js handler (`withWorkspace(({ params, workspace, session }) => ...)`)",
 };
+
+/** WebSocket message sources: per library, the listeners whose arguments a connected client sends. */
+function websocketSourceModels(): ModelListing[] {
+  const libraries = SOCKET_LIBRARIES.map((model) => ({
+    kind: 'source' as const,
+    modules: [...model.modules],
+    names: [...LISTENER_METHODS].map((method) => `${model.socketTypes[0]}.${method}()`),
+    description: `a ${model.library} server's socket (a ${model.connectionEvents.join('/')} listener's first argument, or typed ${model.socketTypes.join('/')}): the arguments of its ${model.messageEvents === 'all-but-lifecycle' ? 'event' : model.messageEvents.join('/')} listeners are client input${model.messageEvents === 'all-but-lifecycle' ? ', but for the acknowledgement callback' : ''}; not ${model.lifecycleEvents.join(', ')}`,
+    source: 'built-in',
+  }));
+  const gateway = { kind: 'source' as const, modules: [NEST_WEBSOCKETS_MODULE], names: [NEST_MESSAGE_DECORATOR, NEST_PAYLOAD_DECORATOR], description: `a NestJS gateway's @${NEST_MESSAGE_DECORATOR}(event) method: its @${NEST_PAYLOAD_DECORATOR}() parameter (without parameter decorators, the second) is client input`, source: 'built-in' };
+  return [...libraries, gateway];
+}
 
 /** Built-in request sources: per request-like object, the properties and methods that hold client input. */
 function requestSourceModels(): ModelListing[] {

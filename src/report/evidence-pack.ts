@@ -136,7 +136,8 @@ export function buildEvidencePack(input: PackInput): EvidencePack {
       publicByDesign: mounted.filter((route) => route.auth === 'public' && route.publicByDesign).length,
       public: mounted.filter((route) => route.auth === 'public' && !route.publicByDesign).length,
       unknown: mounted.filter((route) => route.auth === 'unknown').length,
-      unmounted: inventory.routes.length - mounted.length,
+      // WebSocket message handlers are counted by kind (`websocket`), not as handlers no route mounts.
+      unmounted: inventory.routes.filter((route) => route.unmounted && route.kind !== 'websocket').length,
       flows: inventory.flows.flows.length,
       flowSteps: inventory.flows.steps.filter((step) => step.change).length,
     },

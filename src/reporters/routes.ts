@@ -36,6 +36,11 @@ export interface RouteInventoryJson {
    * injection findings in them are medium confidence). Not routes: not in `routes` or `counts`.
    */
   unmountedHandlers?: Array<{ framework: string; name: string; file: string; line: number }>;
+  /**
+   * WebSocket message handlers (socket.io, ws, NestJS gateways), by event: the dataflow runs from
+   * their payload; who may open the connection is not judged. Not routes either.
+   */
+  messageHandlers?: Array<{ event: string; name: string; file: string; line: number }>;
 }
 
 /** Pure: the inventory as versioned JSON (deterministic: routes arrive sorted). */
@@ -46,7 +51,7 @@ export function formatRoutesJson(entries: readonly Route[], version: string): st
 /** The inventory's JSON shape (also what the Node API's listRoutes returns): secrets masked, no compiler nodes. */
 export function buildRoutesJson(entries: readonly Route[], version: string): RouteInventoryJson {
   const routes = entries.filter((route) => !route.unmounted);
-  const unmounted = entries.filter((route) => route.unmounted);
+  const { unmounted, messages } = handlersBesideRoutes(entries);
   const json: RouteInventoryJson = {
     schemaVersion: ROUTES_SCHEMA_VERSION,
     tool: { name: 'trustscan', version },
@@ -80,8 +85,17 @@ export function buildRoutesJson(entries: readonly Route[], version: string): Rou
     })),
     counts: countRoutes(routes),
     ...(unmounted.length > 0 ? { unmountedHandlers: unmounted.map((route) => ({ framework: route.framework, name: route.handler?.name ?? '<anonymous>', file: route.file, line: route.line })) } : {}),
+    ...(messages.length > 0 ? { messageHandlers: messages.map((route) => ({ event: route.path, name: route.handler?.name ?? '<anonymous>', file: route.file, line: route.line })) } : {}),
   };
   return json;
+}
+
+/** The entries that are no routes: handlers no route mounts, and WebSocket message handlers. */
+function handlersBesideRoutes(entries: readonly Route[]): { unmounted: Route[]; messages: Route[] } {
+  return {
+    unmounted: entries.filter((route) => route.unmounted && route.kind !== 'websocket'),
+    messages: entries.filter((route) => route.unmounted && route.kind === 'websocket'),
+  };
 }
 
 function countRoutes(routes: readonly Route[]): RouteInventoryJson['counts'] {
@@ -125,7 +139,7 @@ export function formatRoutesText(entries: readonly Route[], options: { color: bo
   const columns = options.width ?? 80;
   const paint = new Chalk({ level: options.color ? 1 : 0 });
   const routes = entries.filter((route) => !route.unmounted);
-  const unmounted = entries.filter((route) => route.unmounted);
+  const { unmounted, messages } = handlersBesideRoutes(entries);
   // Paths, names and evidence come from scanned code: masked for secrets, escaped for the terminal.
   const shown = (text: string) => escapeControlCharacters(maskSecretsInLine(text));
   const rows = routes.map((route) => {
@@ -167,6 +181,10 @@ export function formatRoutesText(entries: readonly Route[], options: { color: bo
   if (unmounted.length > 0) {
     lines.push('', paint.bold(`Unmounted handlers (${unmounted.length}): typed as handlers or registered through a config source model, mounted nowhere trustscan can see; analysed for injection only`));
     for (const handler of unmounted) lines.push(`  ${shown(handler.handler?.name ?? '<anonymous>')}  ${shown(`${handler.file}:${handler.line}`)}  (${handler.framework})`);
+  }
+  if (messages.length > 0) {
+    lines.push('', paint.bold(`WebSocket message handlers (${messages.length}): their payload is analysed for injection; who may open the connection is not judged`));
+    for (const handler of messages) lines.push(`  WS ${shown(handler.path)}  ${shown(handler.handler?.name ?? '<anonymous>')}  ${shown(`${handler.file}:${handler.line}`)}`);
   }
   const counts = countRoutes(routes);
   lines.push('');

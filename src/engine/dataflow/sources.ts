@@ -80,6 +80,9 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction,
     case 'source-model':
       // A handler a config `source` model registers: the declared parameters are client input, whole.
       return parameters.map((parameter, index) => (route.inputParameters?.includes(index) ? modelledInput(parameter, file) : { kind: 'unknown' }));
+    case 'websocket':
+      // A WebSocket message handler: its payload parameters are what a connected client sent, whole.
+      return parameters.map((parameter, index) => (route.inputParameters?.includes(index) ? messagePayload(parameter, file, route.path) : { kind: 'unknown' }));
     case 'lambda':
       // (event, context): the API Gateway / ALB event carries the request; `context` is the runtime's.
       return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, 'event', 'lambda-event') : { kind: 'unknown' }));
@@ -119,6 +122,11 @@ function dispatchedInput(parameter: ts.ParameterDeclaration, file: string): Valu
 function modelledInput(parameter: ts.ParameterDeclaration, file: string): ValueOrigin {
   const label = parameter.name.getText(parameter.getSourceFile());
   return wholeInput(parameter, file, label, `client input ${label} (a config source model)`);
+}
+
+function messagePayload(parameter: ts.ParameterDeclaration, file: string, event: string): ValueOrigin {
+  const label = parameter.name.getText(parameter.getSourceFile());
+  return wholeInput(parameter, file, label, `${label}: the payload of WebSocket message '${event}', as a connected client sent it`);
 }
 
 /** A parameter that is client input whole, as the request body is. */

@@ -414,8 +414,10 @@ export function requiredModule(expression: ts.Expression): string | undefined {
 /** `module.exports = x` (default), `module.exports.name = x` / `exports.name = x`, `module.exports = { name }`, `module.exports = { async name(event) {...} }`. */
 function commonJsExport(statement: ts.Statement, exportName: string): ts.Expression | ts.MethodDeclaration | undefined {
   if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) return undefined;
-  const assignment = statement.expression;
+  let assignment = statement.expression;
   if (assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+  // `exports = module.exports = api`: the inner assignment is the export.
+  if (ts.isIdentifier(assignment.left) && assignment.left.text === 'exports' && ts.isBinaryExpression(assignment.right) && assignment.right.operatorToken.kind === ts.SyntaxKind.EqualsToken) assignment = assignment.right;
   const target = assignment.left;
   if (isModuleExports(target)) {
     if (exportName === 'default') return assignment.right;

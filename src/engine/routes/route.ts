@@ -8,7 +8,7 @@ import type { EntryKind } from '../../types.js';
 import type { InputBagKind } from '../../models/request-sources.js';
 export { ENTRY_KINDS, entryName, type EntryKind } from '../../types.js';
 
-export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next', 'graphql', 'type-graphql', 'pothos', 'trpc', 'orpc', 'lambda', 'vercel', 'netlify', 'source-model'] as const;
+export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next', 'graphql', 'type-graphql', 'pothos', 'trpc', 'orpc', 'lambda', 'vercel', 'netlify', 'websocket', 'source-model'] as const;
 export type FrameworkName = (typeof FRAMEWORKS)[number];
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ALL'] as const;
@@ -18,7 +18,8 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 /** The operation of a GraphQL field or tRPC procedure, in the place of an HTTP method. */
 export const OPERATIONS = ['QUERY', 'MUTATION', 'SUBSCRIPTION', 'FIELD'] as const;
 export type Operation = (typeof OPERATIONS)[number];
-export type RouteMethod = HttpMethod | Operation;
+/** `MESSAGE`: a WebSocket message handler (engine/frameworks/websocket). */
+export type RouteMethod = HttpMethod | Operation | 'MESSAGE';
 
 /** Methods and operations that change state (a GraphQL mutation is a write, a query is not). */
 const STATE_CHANGING = new Set<string>(['POST', 'PUT', 'PATCH', 'DELETE', 'ALL', 'MUTATION']);

@@ -10,15 +10,18 @@ import { administratorGuard } from './administrator-routes.js';
 
 /** `GET /orders/:id`, as messages name the route; a handler no route mounts is named as such. */
 export function routeLabel(tainted: Pick<TaintedCall, 'route'>): string {
+  if (tainted.route.kind === 'websocket') return `WebSocket message '${tainted.route.path}'`;
   return tainted.route.unmounted ? `the handler ${tainted.route.handler?.name ?? '<anonymous>'}, which no route trustscan can see mounts` : entryName(tainted.route);
 }
 
 /**
  * The route and confidence of an injection finding: a handler no route mounts has no route, and
- * its finding is medium confidence (nothing shows that a client can reach it).
+ * its finding is medium confidence (nothing shows that a client can reach it). A WebSocket
+ * message handler keeps its entry (`WS order:create`).
  */
 export function routeOfSink(tainted: TaintedCall, confidence?: 'high' | 'medium' | 'low'): { route?: ReturnType<typeof routeRef>; confidence?: 'high' | 'medium' | 'low' } {
-  if (!tainted.route.unmounted) return { route: routeRef(tainted.route), ...(confidence ? { confidence } : {}) };
+  // A WebSocket message is an entry any connected client reaches: it is named like a route.
+  if (!tainted.route.unmounted || tainted.route.kind === 'websocket') return { route: routeRef(tainted.route), ...(confidence ? { confidence } : {}) };
   return { confidence: confidence === 'low' ? 'low' : 'medium' };
 }
 
