@@ -11,7 +11,7 @@ import {
   DRIZZLE_VALUES_METHODS, FIELD_DROPPERS, FIELD_PICKERS, KEY_KEEPING_SCHEMA, NEST_WHITELIST_OPTION, NON_WHITELISTING_VALIDATORS, PRISMA_VALUES_PROPERTIES,
   PRIVILEGED_FIELDS, PROPERTY_COPIERS, RECORD_SETTERS, VALUE_SETTING_OPERATORS, VALUES_ARGUMENT, ZOD_DTO_PACKAGES,
 } from '../models/mass-assignment.js';
-import { bindingValue } from '../engine/names/index.js';
+import { bindingValue, resolveFunction } from '../engine/names/index.js';
 import { defineRule } from './define-rule.js';
 import { administratorGuard } from './utils/administrator-routes.js';
 import { codeModel, entityModels, modelOfReceiver, type EntityModel } from './utils/entity-models.js';
@@ -227,6 +227,9 @@ function valuesSink(ctx: RuleContext, tainted: TaintedCall, models: readonly Ent
   const kysely = call.arguments[0] ? kyselyValuesWrite(call, tainted.file, ctx.modules) : undefined;
   if (kysely) return { label: `${kysely.method}('${kysely.model ?? ''}').${method}()`, values: [call.arguments[0]!], ...(kysely.model ? { modelName: `table ${kysely.model}` } : {}) };
   const access = classifyCall(call, tainted.file, [], ctx.modules) ?? injectedRepositoryWrite(call, method, receiver, tainted, models) ?? knexChainWrite(call, method, receiver, tainted);
+  // `ApiKey.save(body, userId)` where the project's model class defines `save` itself: its own code
+  // decides which fields it writes, and the writes inside it are judged where they are.
+  if (access?.operation === 'write' && access.library === 'model' && projectDefinedMethod(ctx, tainted, call)) return undefined;
   if (access?.operation === 'write') return ormSink(call, access, models);
   // Sequelize `User.build(req.body)`: an instance built from the body, saved next.
   if (method === 'build' && ts.isIdentifier(receiver) && call.arguments[0]) {
@@ -239,6 +242,12 @@ function valuesSink(ctx: RuleContext, tainted: TaintedCall, models: readonly Ent
     if (record) return { label: `${compact(receiver)}.${method}()`, values: [call.arguments[0]!], ...recordModel(record) };
   }
   return undefined;
+}
+
+/** The call runs a method the project's own class declares with a body (a static `save` of its model class), not the ORM's. */
+function projectDefinedMethod(ctx: RuleContext, tainted: TaintedCall, call: ts.CallExpression): boolean {
+  const callee = resolveFunction(ctx.modules, tainted.file, call.expression);
+  return callee !== undefined && ts.isMethodDeclaration(callee.node) && callee.node.body !== undefined;
 }
 
 /**

@@ -84,10 +84,14 @@ export function discoverMessageHandlers(sourceFiles: readonly ScannedSourceFile[
     }
   };
 
-  for (const file of sourceFiles) {
-    if (file.outsideScan || !mentionsAny(file.text, [...LIBRARY_MODULES, NEST_WEBSOCKETS_MODULE])) continue;
-    const model = importedLibrary(file);
-    if (model) {
+  // The library the project's server uses: a file that registers connection listeners need not
+  // import it (`io.on('connection', ...)` on a server another module built).
+  const importing = sourceFiles.filter((file) => !file.outsideScan && mentionsAny(file.text, [...LIBRARY_MODULES, NEST_WEBSOCKETS_MODULE]));
+  const projectLibrary = SOCKET_LIBRARIES.find((model) => importing.some((file) => importedLibrary(file) === model));
+  if (projectLibrary) {
+    for (const file of sourceFiles) {
+      if (file.outsideScan || !projectLibrary.connectionEvents.some((event) => file.text.includes(`'${event}'`) || file.text.includes(`"${event}"`))) continue;
+      const model = importedLibrary(file) ?? projectLibrary;
       // `io.on('connection', (socket) => ...)`, `wss.on('connection', onConnection)`.
       for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression)) {
         const call = node as ts.CallExpression;
@@ -98,7 +102,12 @@ export function discoverMessageHandlers(sourceFiles: readonly ScannedSourceFile[
         const listener = call.arguments[1] && resolveFunction(modules, file, call.arguments[1]);
         if (listener) collectFromParameter(listener.file, listener.node, 0, model, 0);
       }
-      // `(io: Server, socket: Socket) => { socket.on(...) }`: typed as the library's socket.
+    }
+  }
+  for (const file of importing) {
+    const model = importedLibrary(file);
+    // `(io: Server, socket: Socket) => { socket.on(...) }`: typed as the library's socket.
+    if (model) {
       for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.Parameter)) {
         const parameter = node as ts.ParameterDeclaration;
         if (!isSocketType(file, parameter.type, model)) continue;
