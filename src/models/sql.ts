@@ -11,6 +11,13 @@ export interface SqlDriverModel {
   packages: readonly string[];
   /** Methods whose first argument is SQL text. */
   textMethods: readonly string[];
+  /**
+   * For APIs whose first argument is a request object: the properties that hold the statement
+   * (only those; the rest of the request, its bound parameters included, is not SQL text).
+   */
+  textProperties?: readonly string[];
+  /** Command classes whose constructor takes such a request (AWS SDK v3: `new ExecuteStatementCommand({ Statement })`, sent with `client.send`). */
+  commands?: readonly string[];
 }
 
 export const SQL_DRIVERS = [
@@ -28,6 +35,15 @@ export const SQL_DRIVERS = [
   { driver: 'kysely', packages: ['kysely'], textMethods: ['raw'] },
   // ClickHouse's official client: `client.query({ query, query_params })`, `command`/`exec` for statements.
   { driver: 'clickhouse', packages: ['@clickhouse/client', '@clickhouse/client-web'], textMethods: ['query', 'command', 'exec'] },
+  // AWS data APIs that take a statement in a request: DynamoDB PartiQL (`Statement`, values in
+  // `Parameters`), the Aurora Data API (`sql`, `parameters`) and the Redshift Data API (`Sql`).
+  {
+    driver: 'aws-data-api',
+    packages: ['aws-sdk', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-rds-data', '@aws-sdk/client-redshift-data'],
+    textMethods: ['executeStatement', 'batchExecuteStatement'],
+    textProperties: ['Statement', 'sql', 'Sql'],
+    commands: ['ExecuteStatementCommand', 'BatchExecuteStatementCommand'],
+  },
 ] as const satisfies readonly SqlDriverModel[];
 
 export type SqlDriver = (typeof SQL_DRIVERS)[number]['driver'];

@@ -2,6 +2,7 @@ import { ts } from '#typescript';
 import { nodePosition, skipOuterExpressions } from '../engine/ast/syntax.js';
 import { ORM_SCHEMA_MEMBERS, ORM_SCHEMA_OWNER, QUERY_BUILDER_NAME } from '../models/sql.js';
 import type { ModuleIndex } from '../engine/names/index.js';
+import type { ScannedSourceFile } from '../types.js';
 import { ValueProver } from '../engine/dataflow/value-proof.js';
 import { isTaintedFor } from '../engine/dataflow/taint.js';
 import { defineRule } from './define-rule.js';
@@ -10,6 +11,7 @@ import {
   firstLineSpan,
   sinkPosition,
   looksLikeSql,
+  type SqlSink,
   type SqlSinkCatalog,
   sqlInjectionFlows,
   sqlSinkCatalog,
@@ -45,39 +47,45 @@ export default defineRule({
       enterSourceFile: (file) => SQL_KEYWORD.test(file.text),
       nodes: {
         [ts.SyntaxKind.CallExpression]: (node, file) => {
-          if (injected.has(node)) return;
-          const sink = catalog.sinkOf(node as ts.CallExpression, file);
-          if (!sink) return;
-          const parts = sqlTextParts(sink.queryText);
-          if (!parts.built) return;
-          // A handle known only by its name must at least be handed SQL.
-          if (!sink.proven && !looksLikeSql(parts.literals)) return;
-          // Every route that reaches the call passes text built only from constants and values its
-          // schema constrains (a GraphQL enum argument, a validated integer): proved where it is passed.
-          const textArgument = sink.call.arguments.findIndex((argument) => argument.pos <= sink.queryText.pos && sink.queryText.end <= argument.end);
-          if (textArgument >= 0 && ctx.dataflow.argumentProvedInRoutes(sink.call, textArgument)) return;
-          const unproven = parts.values.find((value) => {
-            // Constants (also imported, enums, `as const`), numbers, placeholders and escaped identifiers.
-            if (prover.prove(value, file)) return false;
-            const origin = ctx.dataflow.originOutOfContext(value, file);
-            return origin.kind !== 'constant' && origin.kind !== 'sanitized' && !(origin.kind === 'tainted' && !isTaintedFor(origin, 'sql'));
-          });
-          if (!unproven) return;
-          const valueText = compact(unproven);
-          const { line, column } = sinkPosition(sink.call);
-          const at = nodePosition(unproven);
-          ctx.report({
-            file: file.path,
-            ...firstLineSpan(sink.call),
-            message: `SQL text of ${sink.api} (${sink.driver}) is built from \`${valueText}\`, which is not provably constant, numeric or allowlisted; use bound parameters.`,
-            trace: [
-              { file: file.path, line: at.line, column: at.column, message: `\`${valueText}\` built into the SQL text` },
-              { file: file.path, line, column, message: `SQL text of ${sink.api}` },
-            ],
-          });
+          if (!injected.has(node)) judge(catalog.sinkOf(node as ts.CallExpression, file), file);
+        },
+        // AWS SDK v3 commands: `new ExecuteStatementCommand({ Statement })`.
+        [ts.SyntaxKind.NewExpression]: (node, file) => {
+          if (!injected.has(node)) judge(catalog.commandSinkOf(node as ts.NewExpression, file), file);
         },
       },
     };
+
+    function judge(sink: SqlSink | undefined, file: ScannedSourceFile): void {
+      if (!sink) return;
+      const parts = sqlTextParts(sink.queryText);
+      if (!parts.built) return;
+      // A handle known only by its name must at least be handed SQL.
+      if (!sink.proven && !looksLikeSql(parts.literals)) return;
+      // Every route that reaches the call passes text built only from constants and values its
+      // schema constrains (a GraphQL enum argument, a validated integer): proved where it is passed.
+      const textArgument = (sink.call.arguments ?? []).findIndex((argument: ts.Expression) => argument.pos <= sink.queryText.pos && sink.queryText.end <= argument.end);
+      if (textArgument >= 0 && ctx.dataflow.argumentProvedInRoutes(sink.call, textArgument)) return;
+      const unproven = parts.values.find((value) => {
+        // Constants (also imported, enums, `as const`), numbers, placeholders and escaped identifiers.
+        if (prover.prove(value, file)) return false;
+        const origin = ctx.dataflow.originOutOfContext(value, file);
+        return origin.kind !== 'constant' && origin.kind !== 'sanitized' && !(origin.kind === 'tainted' && !isTaintedFor(origin, 'sql'));
+      });
+      if (!unproven) return;
+      const valueText = compact(unproven);
+      const { line, column } = sinkPosition(sink.call);
+      const at = nodePosition(unproven);
+      ctx.report({
+        file: file.path,
+        ...firstLineSpan(sink.call),
+        message: `SQL text of ${sink.api} (${sink.driver}) is built from \`${valueText}\`, which is not provably constant, numeric or allowlisted; use bound parameters.`,
+        trace: [
+          { file: file.path, line: at.line, column: at.column, message: `\`${valueText}\` built into the SQL text` },
+          { file: file.path, line, column, message: `SQL text of ${sink.api}` },
+        ],
+      });
+    }
   },
 });
 

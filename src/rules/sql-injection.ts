@@ -12,7 +12,7 @@ export default defineRule({
     controls: SQL_INJECTION_CONTROLS,
     docs: {
       description:
-        'Finds request input (params, query, body, headers, cookies) that reaches the SQL text of a database call (pg, mysql, Sequelize, knex, TypeORM, Prisma unsafe raw, SQLite, mssql, pg-promise, Drizzle, Kysely) across files.',
+        'Finds request input (params, query, body, headers, cookies) that reaches the SQL text of a database call (pg, mysql, Sequelize, knex, TypeORM, Prisma unsafe raw, SQLite, mssql, pg-promise, Drizzle, Kysely, ClickHouse, DynamoDB PartiQL and the AWS Aurora/Redshift Data APIs) across files.',
       remediation:
         'Keep the SQL text constant and pass request values as bound parameters ($1, ?, :name, replacements) or through a parameterizing tagged template; check identifiers such as sort columns against an allowlist.',
     },

@@ -20,8 +20,9 @@ import { matchingFunctionModel, type SinkModel } from '../../engine/models.js';
 export type { SqlDriver } from '../../models/sql.js';
 
 export interface SqlSink {
-  call: ts.CallExpression;
-  /** The expression holding the SQL text: argument 0, or the `text`/`sql`/`query` property of an options object. */
+  /** The call, or for an API of commands the construction of the command (`new ExecuteStatementCommand({ Statement })`). */
+  call: ts.CallExpression | ts.NewExpression;
+  /** The expression holding the SQL text: argument 0, the `text`/`sql`/`query` property of an options object, or a request's statement property. */
   queryText: ts.Expression;
   /** The driver, or the config model (`config models[0]`) that makes a project wrapper a sink. */
   driver: SqlDriver | `config models[${number}]`;
@@ -35,6 +36,9 @@ export interface SqlSink {
 const DRIVER_METHODS = new Map<SqlDriver, ReadonlySet<string>>(SQL_DRIVERS.map((model) => [model.driver, new Set<string>(model.textMethods)]));
 
 const ANY_DRIVER_METHOD: ReadonlySet<string> = new Set([...DRIVER_METHODS.values()].flatMap((methods) => [...methods]));
+// Drivers whose first argument is a request object with the statement in these properties (AWS data APIs).
+const REQUEST_TEXT_PROPERTIES = new Map<SqlDriver, ReadonlySet<string>>(SQL_DRIVERS.flatMap((model) => ('textProperties' in model ? [[model.driver, new Set<string>(model.textProperties)] as const] : [])));
+const COMMAND_DRIVERS = SQL_DRIVERS.flatMap((model) => ('commands' in model ? [{ driver: model.driver as SqlDriver, commands: new Set<string>(model.commands) }] : []));
 
 // Object form of the text: pg `{ text }`, mysql `{ sql }`, sequelize `{ query }`.
 const TEXT_PROPERTIES = new Set(['text', 'sql', 'query']);
@@ -130,8 +134,23 @@ export class SqlSinkCatalog {
   }
 
   private sink(call: ts.CallExpression, first: ts.Expression, driver: SqlDriver, api: string, proven: boolean): SqlSink | undefined {
-    const text = queryTextOf(first);
+    const requestProperties = REQUEST_TEXT_PROPERTIES.get(driver);
+    const text = requestProperties ? requestText(first, requestProperties) : queryTextOf(first);
     return text ? { call, queryText: text, driver, api, proven } : undefined;
+  }
+
+  /** `new ExecuteStatementCommand({ Statement })` of a driver package: the command carries the statement to `client.send`. */
+  commandSinkOf(construction: ts.NewExpression, file: ScannedSourceFile): SqlSink | undefined {
+    const callee = skipOuterExpressions(construction.expression);
+    const request = construction.arguments?.[0];
+    if (!ts.isIdentifier(callee) || !request) return undefined;
+    const binding = this.modules.resolveName(file, callee.text);
+    if (binding?.kind !== 'external') return undefined;
+    const driver = driverOf(binding.module);
+    const model = driver && COMMAND_DRIVERS.find((candidate) => candidate.driver === driver);
+    if (!driver || !model?.commands.has(binding.importedName)) return undefined;
+    const text = requestText(request, REQUEST_TEXT_PROPERTIES.get(driver) ?? new Set());
+    return text ? { call: construction, queryText: text, driver, api: `new ${callee.text}()`, proven: true } : undefined;
   }
 
   /** The driver a receiver is shown to come from (`new Pool()`, a parameter typed `Knex`, an injected handle). */
@@ -304,6 +323,26 @@ function queryTextOf(argument: ts.Expression): ts.Expression | undefined {
   }
   if (ts.isArrayLiteralExpression(value) || isFunctionExpression(value)) return undefined;
   return argument;
+}
+
+/**
+ * The statement of a request object (`{ Statement, Parameters }`, also held in a local `params`):
+ * only the named properties are SQL text; without one of them, nothing is.
+ */
+function requestText(argument: ts.Expression, properties: ReadonlySet<string>): ts.Expression | undefined {
+  let value = skipOuterExpressions(argument);
+  if (ts.isIdentifier(value)) {
+    const local = localBinding(value);
+    const initializer = local && !ts.isParameter(local) ? local.initializer : undefined;
+    if (!initializer) return undefined;
+    value = skipOuterExpressions(initializer);
+  }
+  if (!ts.isObjectLiteralExpression(value)) return undefined;
+  for (const property of value.properties) {
+    if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && properties.has(property.name.text)) return property.initializer;
+    if (ts.isShorthandPropertyAssignment(property) && properties.has(property.name.text)) return property.name;
+  }
+  return undefined;
 }
 
 /** A query-builder argument that can be SQL text (not `{ id }`, `['a', 'b']`, `qb => ...`, `new Brackets(...)`). */
@@ -597,7 +636,7 @@ export { looksLikeSql } from '../../engine/ast/sql-text.js';
  * Where to report a call: its first line, from its first character to the end of that line. In a
  * builder chain spread over lines (`db('t')\n  .whereRaw(...)`) the call starts at the method name.
  */
-export function firstLineSpan(call: ts.CallExpression): { start: number; end: number } {
+export function firstLineSpan(call: ts.CallExpression | ts.NewExpression): { start: number; end: number } {
   const sourceFile = call.getSourceFile();
   const callee = skipOuterExpressions(call.expression);
   const callStart = call.getStart(sourceFile);
@@ -630,8 +669,7 @@ export function sqlInjectionFlows(ctx: RuleContext): ReadonlyMap<ts.Node, SqlInj
   const catalog = sqlSinkCatalog(ctx);
   const flows = new Map<ts.Node, SqlInjectionFlow>();
   for (const tainted of ctx.dataflow.taintedCalls()) {
-    if (!ts.isCallExpression(tainted.call)) continue;
-    const sink = catalog.sinkOf(tainted.call, tainted.file);
+    const sink = ts.isCallExpression(tainted.call) ? catalog.sinkOf(tainted.call, tainted.file) : catalog.commandSinkOf(tainted.call, tainted.file);
     if (!sink) continue;
     const taint = unescapedTaint(sink, tainted, ctx.modules, catalog.projectDrivers);
     if (taint) flows.set(tainted.call, { sink, tainted, taint });
@@ -673,7 +711,7 @@ function compiledByKnex(taint: Taint, projectDrivers: ReadonlySet<SqlDriver>): b
 }
 
 /** 1-based line and column of where a sink call is reported (see firstLineSpan). */
-export function sinkPosition(call: ts.CallExpression): { line: number; column: number } {
+export function sinkPosition(call: ts.CallExpression | ts.NewExpression): { line: number; column: number } {
   const sourceFile = call.getSourceFile();
   const { line, character } = sourceFile.getLineAndCharacterOfPosition(firstLineSpan(call).start);
   return { line: line + 1, column: character + 1 };

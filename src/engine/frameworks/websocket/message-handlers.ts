@@ -117,7 +117,8 @@ export function discoverMessageHandlers(sourceFiles: readonly ScannedSourceFile[
     }
     found.push(...gatewayHandlers(file, modules));
   }
-  return found;
+  // In source order, whichever way each was found.
+  return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
 }
 
 /**
