@@ -90,7 +90,9 @@ const STATUS_ERROR_401 = String.raw`new\s+\w*(?:Error|Exception)\s*\([^;()]*,\s*
 const REJECTS_UNAUTHENTICATED = new RegExp(String.raw`\bcode\s*:\s*['"${'`'}]UNAUTHORIZED['"${'`'}]|\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Auth(?:entication)?Required|LoginRequired|NotLoggedIn)\w*|${STATUS_ERROR_401}`);
 // `isInternalRequest`, `isAuthenticated`: a flag the context set after checking the caller.
 const CREDENTIAL_WORD = /jwt|token|session|bearer|authori[sz]ation|credential|api.?key|internal|authenticated|signed_?in|logged_?in/i;
-const CONDITION_THEN_REJECTION = new RegExp(String.raw`\bif\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*\{?\s*(?:[^;}]*;\s*){0,3}?[^;}]*?(?:\bcode\s*:\s*'UNAUTHORIZED'|\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+\w*Unauthori[sz]ed\w*|${STATUS_ERROR_401})`, 'g');
+// The answer is a 401 in any of the shapes REJECTS_UNAUTHENTICATED knows, a project's own error class
+// named for it included (`if (!userSession) throw new AuthenticationRequired()`).
+const CONDITION_THEN_REJECTION = new RegExp(String.raw`\bif\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*\{?\s*(?:[^;}]*;\s*){0,3}?[^;}]*?(?:\bcode\s*:\s*'UNAUTHORIZED'|\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Unauthenticated|NotAuthenticated|Auth(?:entication)?Required|LoginRequired|NotLoggedIn)\w*|${STATUS_ERROR_401})`, 'g');
 
 /** `if (<a condition about a token or session>) ... 401`, string literals and comments left out. */
 function rejectsOnCredentialCheck(text: string): boolean {
@@ -1466,17 +1468,37 @@ const MAX_BASE_CLASSES = 5;
 /** The methods Nest calls on guards, interceptors, pipes and class middleware, in that order of interest. */
 const LIFECYCLE_METHODS = ['canActivate', 'intercept', 'transform', 'use'];
 
-/** The class an expression names: `JwtAuthGuard`, `new RolesGuard(reflector)`, an imported class. */
+/**
+ * The class an expression names: `JwtAuthGuard`, `new RolesGuard(reflector)`, an imported class,
+ * or the instance Nest's container holds for it (`app.useGlobalGuards(app.get(AuthGuard))`).
+ */
 export function guardClassOf(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): GuardClass | undefined {
   let value = skipOuterExpressions(expression);
   if (ts.isNewExpression(value)) value = skipOuterExpressions(value.expression);
-  if (ts.isCallExpression(value)) return factoryGuardClass(modules, file, value);
+  const held = ts.isCallExpression(value) ? containerInstanceClass(value) : undefined;
+  if (held) value = held;
+  else if (ts.isCallExpression(value)) return factoryGuardClass(modules, file, value);
   if (ts.isClassExpression(value)) return { file, node: value };
   if (!ts.isIdentifier(value)) return undefined;
   const binding = modules.resolveName(file, value.text);
   const target = bindingValue(binding);
   if (binding?.kind !== 'declaration' || !target) return undefined;
   return ts.isClassDeclaration(target) || ts.isClassExpression(target) ? { file: binding.file, node: target } : undefined;
+}
+
+/** How a Nest application or module reference hands out the instance it made of a provider class. */
+const CONTAINER_LOOKUPS = new Set(['get', 'resolve']);
+
+/**
+ * `app.get(AuthGuard)`, `app.get<AuthGuard>(AuthGuard)`, `await app.resolve(JwtGuard)`,
+ * `moduleRef.get(RolesGuard, { strict: false })`: the class whose container instance this is, as
+ * written (a class name first). Whether it names a class is the caller's question.
+ */
+function containerInstanceClass(call: ts.CallExpression): ts.Identifier | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !CONTAINER_LOOKUPS.has(callee.name.text) || call.arguments.length === 0 || call.arguments.length > 2) return undefined;
+  const first = skipOuterExpressions(call.arguments[0]!);
+  return ts.isIdentifier(first) ? first : undefined;
 }
 
 /**

@@ -380,12 +380,20 @@ class ControllerDiscovery {
         kept.push({ ...middleware, ...requestedBy, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), which names no role or permission` });
         continue;
       }
-      if (valued) {
+      // A rate limiter that reads its own decorator (`@Throttle('strict')` picking the limit) is
+      // configured by it, not turned into a role check.
+      if (valued && middleware.kind !== 'rate-limit') {
         kept.push({ ...middleware, ...requestedBy, kind: 'role', roles: valued.values, evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line})` });
         continue;
       }
       if (middleware.kind === 'role' && reads.size > 0 && guardClass && lets(guardClass, this.modules)) {
         kept.push({ ...middleware, kind: 'other', evidence: `${middleware.name} checks no roles here: the route carries none of the metadata it reads` });
+        continue;
+      }
+      // An opt-in rate limiter (`if (!tier) return true` on what the Reflector read, a ThrottlerGuard
+      // subclass that limits only routes carrying its `@Throttle(...)`): a route without it runs unlimited.
+      if (middleware.kind === 'rate-limit' && reads.size > 0 && !metadata.some((mark) => reads.has(mark.key)) && guardClass && passesWithoutMetadata(guardClass, this.modules)) {
+        kept.push({ ...middleware, kind: 'other', evidence: `${middleware.name} lets this route through unlimited: it limits only routes carrying the metadata it reads, and this one carries none` });
         continue;
       }
       // An opt-in guard (`if (!options) return true` on what the Reflector read): a route without its
