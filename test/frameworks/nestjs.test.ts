@@ -423,7 +423,7 @@ export class TenantsController {
     ]);
   });
 
-  it('reads guards taken from the Nest container (app.get(Guard)) and keeps a throttler that reads its own decorator a rate limit', () => {
+  it('reads guards taken from the Nest container (app.get(Guard)), keeps a throttler that reads its own decorator a rate limit, and finds @Sse() routes', () => {
     const dir = makeProject({
       'package.json': JSON.stringify({ dependencies: { '@nestjs/common': '^10.0.0', '@nestjs/core': '^10.0.0', '@nestjs/graphql': '^12.0.0', '@nestjs/throttler': '^5.0.0' } }),
       'src/main.ts': `
@@ -498,9 +498,19 @@ export class SpacesResolver {
   renameSpace(@Args('id') id: string, @Args('name') name: string) { return Boolean(id && name); }
 }
 `,
+      'src/space-events.controller.ts': `
+import { Controller, Param, Sse } from '@nestjs/common';
+import { Observable, of } from 'rxjs';
+@Controller('spaces')
+export class SpaceEventsController {
+  @Sse(':id/events')
+  events(@Param('id') id: string): Observable<{ data: string }> { return of({ data: id }); }
+}
+`,
     });
     const routes = loadRoutes(dir, [nestjsAdapter]);
     expect(routes.map((route) => [route.id, route.auth])).toEqual([
+      ['GET /spaces/:id/events', 'authenticated'],
       ['QUERY serverInfo', 'public'],
       ['MUTATION renameSpace', 'authenticated'],
     ]);

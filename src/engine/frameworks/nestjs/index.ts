@@ -22,6 +22,8 @@ const HTTP_DECORATORS: Record<string, HttpMethod> = {
   All: 'ALL',
   Head: 'HEAD',
   Options: 'OPTIONS',
+  // Server-sent events: `@Sse('/chat/:id/stream')` registers a GET route that streams its Observable.
+  Sse: 'GET',
 };
 /** @nestjs/graphql operation decorators and the operation each declares. */
 const GRAPHQL_DECORATORS: Record<string, Operation> = {
