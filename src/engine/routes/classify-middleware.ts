@@ -494,7 +494,47 @@ export class MiddlewareClassifier {
     // Only a predicate named for permissions counts here: an API key's scope or access level read on
     // the way (`auth.scope.accessLevel`) is part of authenticating it, not a role guard.
     const withHelpers = own?.kind === 'auth' && calleesAskPermission(this.modules, body) ? withDirectCallees(this.modules, body) : undefined;
-    return (withHelpers?.kind === 'role' ? withHelpers : own) ?? classifyGuardMethod(body) ?? classifySharedSecretGate(body) ?? classifyWithCallees(this.modules, body) ?? this.answers401WhenCheckThrows(body) ?? this.delegatesToPackageMiddleware(body);
+    return (withHelpers?.kind === 'role' ? withHelpers : own) ?? classifyGuardMethod(body) ?? classifySharedSecretGate(body) ?? classifyWithCallees(this.modules, body) ?? this.answers401WhenCheckThrows(body) ?? this.rejectsWhenRequestLookupFails(body) ?? this.delegatesToPackageMiddleware(body);
+  }
+
+  /**
+   * `const caller = await this.accounts.fromRequest(request); if (!caller) throw new UnauthorizedException()`:
+   * the request handed to a project function that reads the credential it carries (a header, cookie or
+   * session named for one, itself or in the functions it calls), and a 401 when that finds nobody.
+   */
+  private rejectsWhenRequestLookupFails(fn: ResolvedFunction): MiddlewareClassification | undefined {
+    const body = fn.node.body;
+    if (!body) return undefined;
+    const sourceFile = fn.node.getSourceFile();
+    const requests = new Set(fn.node.parameters.flatMap((parameter) => bindingNames(parameter.name)).filter((name) => REQUEST_NAME.test(name)));
+    const lookedUp = new Map<string, ResolvedFunction>();
+    let rejecting: { name: string; by: ResolvedFunction } | undefined;
+    walkDescendants(body, (node) => {
+      if (rejecting || (node !== body && ts.isFunctionLike(node))) return false;
+      if (ts.isVariableDeclaration(node) && node.initializer) {
+        const value = skipOuterExpressions(node.initializer);
+        // `const request = context.switchToHttp().getRequest()`: the request under another name.
+        if (/\.\s*getRequest\s*(?:<[^>()]*>)?\s*\(/.test(value.getText(sourceFile))) for (const name of bindingNames(node.name)) requests.add(name);
+        else if (ts.isCallExpression(value) && value.arguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && requests.has((skipOuterExpressions(argument) as ts.Identifier).text))) {
+          const helper = resolveFunction(this.modules, fn.file, value.expression);
+          if (helper?.node.body && helper.node !== fn.node && readsRequestCredential(this.modules, helper)) for (const name of bindingNames(node.name)) lookedUp.set(name, helper);
+        }
+      }
+      if (ts.isIfStatement(node)) {
+        const condition = skipOuterExpressions(node.expression);
+        const tested = ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken ? skipOuterExpressions(condition.operand) : undefined;
+        const by = tested && ts.isIdentifier(tested) ? lookedUp.get(tested.text) : undefined;
+        if (by && REJECTS_UNAUTHENTICATED.test(codeText(node.thenStatement, sourceFile))) rejecting = { name: (tested as ts.Identifier).text, by };
+      }
+      return undefined;
+    });
+    if (!rejecting) return undefined;
+    const { name, by } = rejecting;
+    return {
+      kind: 'auth',
+      strength: 'strong',
+      evidence: `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line}) looks the caller up with ${by.name} (${by.file.path}:${nodePosition(by.node).line}), which reads the request's credential, and rejects with 401 when ${name} is empty`,
+    };
   }
 
   /**
@@ -1285,6 +1325,17 @@ function classifyOwnBody(fn: ResolvedFunction, calleeText: string, calleeCode: s
     return { kind: 'validation', strength: 'strong', evidence: `${where} validates the request` };
   }
   return undefined;
+}
+
+/** Names a guard or middleware gives the request it is handed. */
+const REQUEST_NAME = /^(?:req|request)$/;
+
+/** Whether a function given the request reads a credential from it, itself or in the functions it calls. */
+function readsRequestCredential(modules: ModuleIndex, fn: ResolvedFunction): boolean {
+  return [fn, ...reachableFunctions(modules, fn, 2, MAX_DIRECT_CALLEES)].some((candidate) => {
+    const text = candidate.node.body!.getText(candidate.node.getSourceFile());
+    return REQUEST_CREDENTIAL_NAMED.test(text) || REQUEST_CREDENTIAL_FIELD.test(text) || TOKEN_OR_SESSION_CHECK.test(text);
+  });
 }
 
 /** A credential read from the request by name: `req.header('x-api-key')`, `req.headers['x-auth-token']`, `req.cookies['sid']`. */
