@@ -348,6 +348,13 @@ export const RAW_QUERY = {
 export const REPOSITORY_NAME_SUFFIXES: readonly string[] = ['repository', 'repo', 'Repository', 'Repo', 'Model', 'model', 'collection', 'Collection', 'em', 'entityManager', 'manager', 'dao'];
 
 /**
+ * Of those, the ones that name an entity manager (TypeORM `EntityManager`, MikroORM `em`): its
+ * lookups and writes name the entity first (`manager.update(User, id, data)`, `em.findOne(Order, {...})`,
+ * `manager.save(user)`), never a text built at run time.
+ */
+export const ENTITY_MANAGER_NAME_SUFFIXES: readonly string[] = ['em', 'entityManager', 'manager'];
+
+/**
  * Names of an object that holds one repository per collection, keyed by the collection: the request
  * or context decoration a plugin fills (`req.repos.disclosures.findById(id)` in spence-mongo-repos
  * apps, `ctx.repositories.orders.find(...)`, a destructured `{ repos }`). A lookup or write method

@@ -423,6 +423,102 @@ export class TenantsController {
     ]);
   });
 
+  it('reads guards taken from the Nest container (app.get(Guard)), keeps a throttler that reads its own decorator a rate limit, and finds @Sse() routes', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { '@nestjs/common': '^10.0.0', '@nestjs/core': '^10.0.0', '@nestjs/graphql': '^12.0.0', '@nestjs/throttler': '^5.0.0' } }),
+      'src/main.ts': `
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { SessionGuard } from './session.guard';
+import { TieredThrottlerGuard } from './throttler';
+export async function createApp() {
+  const app = await NestFactory.create(AppModule);
+  app.useGlobalGuards(app.get(SessionGuard), await app.resolve(TieredThrottlerGuard));
+  return app;
+}
+`,
+      'src/errors.ts': `
+export class UserFacingError extends Error {}
+export class LoginRequiredError extends UserFacingError {}
+`,
+      'src/session.guard.ts': `
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
+import { LoginRequiredError } from './errors';
+import { SessionService } from './session.service';
+const OPEN_ENDPOINT = Symbol('open');
+export const Open = () => SetMetadata(OPEN_ENDPOINT, true);
+@Injectable()
+export class SessionGuard implements CanActivate {
+  private sessions!: SessionService;
+  constructor(private readonly ref: ModuleRef, private readonly reflector: Reflector) {}
+  onModuleInit() { this.sessions = this.ref.get(SessionService, { strict: false }); }
+  async canActivate(context: ExecutionContext) {
+    const req = context.switchToHttp().getRequest();
+    const userSession = await this.sessions.fromRequest(req);
+    if (this.reflector.getAllAndOverride<boolean>(OPEN_ENDPOINT, [context.getClass(), context.getHandler()])) return true;
+    if (!userSession) {
+      throw new LoginRequiredError();
+    }
+    return true;
+  }
+}
+`,
+      'src/session.service.ts': `
+export class SessionService {
+  async fromRequest(req: { headers: Record<string, string> }) { return req.headers['x-sid'] ? { id: req.headers['x-sid'] } : null; }
+}
+`,
+      'src/throttler.ts': `
+import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+export const TIER = 'limits:tier';
+export const Limit = (tier: 'default' | 'strict' = 'default') => SetMetadata(TIER, tier);
+@Injectable()
+export class TieredThrottlerGuard extends ThrottlerGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const tier = this.reflector.getAllAndOverride<string | undefined>(TIER, [context.getHandler(), context.getClass()]);
+    if (!tier) return true;
+    return super.canActivate(context);
+  }
+}
+`,
+      'src/spaces.resolver.ts': `
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Open } from './session.guard';
+import { Limit } from './throttler';
+@Resolver()
+export class SpacesResolver {
+  @Query(() => String)
+  @Open()
+  serverInfo() { return 'ok'; }
+
+  @Mutation(() => Boolean)
+  @Limit('strict')
+  renameSpace(@Args('id') id: string, @Args('name') name: string) { return Boolean(id && name); }
+}
+`,
+      'src/space-events.controller.ts': `
+import { Controller, Param, Sse } from '@nestjs/common';
+import { Observable, of } from 'rxjs';
+@Controller('spaces')
+export class SpaceEventsController {
+  @Sse(':id/events')
+  events(@Param('id') id: string): Observable<{ data: string }> { return of({ data: id }); }
+}
+`,
+    });
+    const routes = loadRoutes(dir, [nestjsAdapter]);
+    expect(routes.map((route) => [route.id, route.auth])).toEqual([
+      ['GET /spaces/:id/events', 'authenticated'],
+      ['QUERY serverInfo', 'public'],
+      ['MUTATION renameSpace', 'authenticated'],
+    ]);
+    const rename = routeOf(routes, 'MUTATION renameSpace');
+    expect(rename.authEvidence[0]).toContain('app.get(SessionGuard)');
+    expect(middlewareSummary(rename)).toEqual(['app.get(SessionGuard) auth global', 'await app.resolve(TieredThrottlerGuard) rate-limit global']);
+  });
+
   it('finds routes of mixin base controllers and honours a @Public() imported from a package outside the scan', () => {
     const dir = makeProject({
       'package.json': nestPackage,

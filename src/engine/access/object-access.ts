@@ -227,6 +227,13 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const closed = judged.length > 0 && judged.every((access) => PARENT_SCOPING_VERDICTS.has(access.verdict)) ? judged[0] : undefined;
       if (closed) return record(route, candidate, pathKey, { verdict: 'scoped', evidence: `scoped by its parent: ${parent.field} = ${parent.record.text}'s, loaded at ${where(ctx, loader)} (${closed.evidence})` });
     }
+    // A field resolver's filter pinned to the object it resolves on (`workspaceId: workspace.id` with
+    // `@Parent() workspace`) finds only that object's children: the operation that returned the object
+    // decided who sees it, as it decides the field's authentication.
+    const resolvedOn = route.method === 'FIELD' ? parents.find((parent) => isResolverParent(route, parent.record)) : undefined;
+    if (resolvedOn) {
+      return record(route, candidate, pathKey, { verdict: 'scoped', evidence: `scoped by the object the field resolves on: ${resolvedOn.field} = ${resolvedOn.record.text}'s, the ${route.path.split('.')[0]} an operation returned` });
+    }
     const guard = routeObjectGuard(ctx, route);
     if (guard?.strength === 'strong') return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `checked by ${guard.middleware.name}` });
     if (guard) Object.assign(candidate, { confidence: 'medium', guardNote: guard.middleware.name });
@@ -422,6 +429,28 @@ function requestValueNames(tainted: TaintedCall, argument: ts.Expression): strin
     });
   }
   return identityTaint(tainted.originOf(value)) ? [...namesOf([], value)] : [];
+}
+
+/** Parameter decorators that hand a field resolver the object it resolves on (@nestjs/graphql, type-graphql). */
+const RESOLVER_PARENT_DECORATOR = /^(?:Parent|Root)$/;
+
+/**
+ * Whether a name is the field resolver's parent object: its handler's parameter decorated
+ * `@Parent()`/`@Root()`, or, in a resolver map (`Workspace: { pages: (workspace, args) => ... }`),
+ * its first parameter.
+ */
+function isResolverParent(route: Route, name: ts.Identifier): boolean {
+  const handler = route.handler?.node;
+  if (!handler || !('parameters' in handler)) return false;
+  const parameters = (handler as ts.SignatureDeclaration).parameters;
+  const declared = parameters.find((parameter) => bindingNames(parameter.name).includes(name.text));
+  if (!declared || enclosingFunction(name) !== handler) return false;
+  const decorated = parameters.some((parameter) => (ts.getDecorators(parameter) ?? []).length > 0);
+  if (!decorated) return declared === parameters[0];
+  return (ts.getDecorators(declared) ?? []).some((decorator) => {
+    const call = decorator.expression;
+    return ts.isCallExpression(call) && ts.isIdentifier(call.expression) && RESOLVER_PARENT_DECORATOR.test(call.expression.text);
+  });
 }
 
 /** What the lookup itself settles, whichever route reaches it: scoped by the user, reference data, a link. */

@@ -619,15 +619,68 @@ function throwsUnlessFound(ctx: AccessContext, call: ts.CallExpression, access: 
     } else if (ts.isExpressionStatement(node) || (ts.isReturnStatement(node) && node.expression)) {
       const lookup = firstCall(node.expression!);
       if (lookup && isThrowingLookup(lookup) && keyedByTwo(lookup)) asserts = true;
-    } else if (ts.isIfStatement(node) && lookups.size > 0 && /\bthrow\b/.test(node.thenStatement.getText())) {
+    } else if (ts.isIfStatement(node) && /\bthrow\b/.test(node.thenStatement.getText())) {
       const text = node.expression.getText();
       if ([...lookups].some((name) => mentionsName(text, name))) asserts = true;
+      // `if (!(await this.tryCheckWorkspace(ws, user, permission))) throw new SpaceAccessDenied()`: the
+      // question asked inline of a predicate given two of the parameters, which answers from a lookup
+      // keyed by what it was given (`count({ where: { workspaceId: ws, userId: user } }) > 0`).
+      const asked = negatedCall(node.expression);
+      if (asked && keyedByTwo(asked) && answersFromKeyedLookup(ctx, asked)) asserts = true;
     }
     return undefined;
   });
   assertingHelpers.set(fn, asserts);
   return asserts;
 }
+
+const MAX_PREDICATE_DEPTH = 3;
+
+/**
+ * Whether the project function a call runs answers from a lookup keyed by two or more of its
+ * parameters: it returns what that lookup found or counted (`const count = await prisma.member.count({
+ * where: { workspaceId: ws, userId: user } }); return count > 0;`), or hands the question on, given
+ * two of them, to a function that does (`return this.tryCheckWorkspace(ws, user, permission)`).
+ */
+function answersFromKeyedLookup(ctx: AccessContext, call: ts.CallExpression, depth = 0): boolean {
+  if (depth > MAX_PREDICATE_DEPTH) return false;
+  const file = ctx.modules.fileOf(call);
+  const target = file && resolveFunction(ctx.modules, file, call.expression);
+  const fn = target?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!fn?.body) return false;
+  const known = keyedPredicates.get(fn);
+  if (known !== undefined) return known;
+  keyedPredicates.set(fn, false);
+  const parameters = new Set(fn.parameters.flatMap((parameter) => bindingNames(parameter.name)));
+  const keyed = (lookup: ts.CallExpression): boolean => {
+    const used = new Set<string>();
+    for (const argument of chainArguments(lookup)) {
+      walkDescendants(argument, (child) => {
+        if (ts.isIdentifier(child) && parameters.has(child.text) && !(ts.isPropertyAssignment(child.parent) && child.parent.name === child)) used.add(child.text);
+      });
+    }
+    return used.size >= 2;
+  };
+  const found = new Set<string>();
+  let answers = false;
+  walkDescendants(fn.body, (node) => {
+    if (answers) return false;
+    if (node !== fn.body && ts.isFunctionLike(node)) return false;
+    if (ts.isVariableDeclaration(node) && node.initializer) {
+      const lookup = firstCall(node.initializer);
+      if (lookup && keyed(lookup)) for (const name of bindingNames(node.name)) found.add(name);
+    } else if (ts.isReturnStatement(node) && node.expression) {
+      const text = node.expression.getText();
+      const handed = firstCall(node.expression);
+      if ([...found].some((name) => mentionsName(text, name)) || (handed && keyed(handed) && answersFromKeyedLookup(ctx, handed, depth + 1))) answers = true;
+    }
+    return undefined;
+  });
+  keyedPredicates.set(fn, answers);
+  return answers;
+}
+
+const keyedPredicates = new WeakMap<ts.Node, boolean>();
 
 /**
  * The check covers the lookup only when they are about the same record: both read the same request

@@ -5,7 +5,7 @@ import { localDeclaration, localInitializer, type ModuleIndex, type ResolvedFunc
 import { DYNAMODB_CLIENT_METHODS, DYNAMODB_COMMAND_PACKAGES, DYNAMODB_COMMANDS, DYNAMODB_REQUEST_PROPERTIES } from '../../models/dynamodb.js';
 import {
   COLLECTION_DECLARATION, DRIZZLE, KNEX, KYSELY, MODEL_CLASS_EVIDENCE, MODEL_PACKAGES, MONGODB, ormMethods, PRISMA, PRISMA_CLIENT_DECLARATION, RAW_QUERY,
-  REPOSITORY_NAME_SUFFIXES, REPOSITORY_REGISTRY_NAMES, MONGOOSE, OBJECTION, TYPEORM,
+  ENTITY_MANAGER_NAME_SUFFIXES, REPOSITORY_NAME_SUFFIXES, REPOSITORY_REGISTRY_NAMES, MONGOOSE, OBJECTION, TYPEORM,
 } from '../../models/orms.js';
 
 /** A call that reads or writes stored data (ORM, query builder, driver, raw SQL). */
@@ -45,6 +45,7 @@ function prismaArguments(call: ts.CallExpression): boolean {
 const lastSegmentPattern = (names: readonly string[], flags = ''): RegExp => new RegExp(`(?:^|\\.)(?:${names.join('|')})$`, flags);
 const PRISMA_CLIENT = lastSegmentPattern(PRISMA.clientNames, 'i');
 const REPOSITORY = new RegExp(`(?:${REPOSITORY_NAME_SUFFIXES.join('|')})$`);
+const ENTITY_MANAGER = new RegExp(`(?:${ENTITY_MANAGER_NAME_SUFFIXES.join('|')})$`);
 const REPOSITORY_REGISTRY = lastSegmentPattern(REPOSITORY_REGISTRY_NAMES);
 const SQL_CLIENT = lastSegmentPattern(RAW_QUERY.clientNames, 'i');
 const KNEX_ROOT = new RegExp(`^(?:${KNEX.rootNames.join('|')})$`);
@@ -161,7 +162,7 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
       // A generic base repository (`class BaseRepository<T_DBModel> { constructor(protected model: Model<T_DBModel>) }`)
       // queries whichever model each subclass hands it: its type parameter names none, and every
       // repository of the project sharing one name would make them one model.
-      if (model && !isProjectWrapperOfAccess(modules, file, call)) return { ...base, library: 'model', ...(isClassTypeParameter(receiver, model) ? {} : { model }), method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
+      if (model && !isProjectWrapperOfAccess(modules, file, call) && !textBuiltForManager(receiver, call)) return { ...base, library: 'model', ...(isClassTypeParameter(receiver, model) ? {} : { model }), method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     // Objection: `Page.query().patch(v).findById(id)`, `await Page.query().where('id', id)`: the whole
     // chain runs when awaited, and writes when any link does.
@@ -331,6 +332,18 @@ function isProjectWrapperOfAccess(modules: ModuleIndex | undefined, file: Scanne
   if (!modules) return false;
   const callee = resolveFunction(modules, file, call.expression);
   return callee !== undefined && callee.node.body !== undefined && findDataAccess(modules, callee, 1).length > 0;
+}
+
+/**
+ * A receiver named only as an entity manager (`manager`, `em`) given a text built at run time first
+ * (`manager.update(\`${idempotencyKey}-update\`, price)` on a payment-schedule helper): an entity
+ * manager names the entity there, so the object is something else that happens to share the name.
+ */
+function textBuiltForManager(receiver: ts.Expression, call: ts.CallExpression): boolean {
+  const name = ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : undefined;
+  if (name === undefined || !ENTITY_MANAGER.test(name)) return false;
+  const first = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+  return first !== undefined && (ts.isTemplateExpression(first) || (ts.isBinaryExpression(first) && first.operatorToken.kind === ts.SyntaxKind.PlusToken));
 }
 
 /** The model a repository-like receiver stands for: `Order`, `this.orderRepository` -> order, `getRepository(Order)` -> Order. */

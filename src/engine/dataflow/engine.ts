@@ -934,7 +934,11 @@ export class DataflowEngine {
     // A project function: follow the arguments in, bring the return value back.
     const target = this.calleeOf(call, context.fn.file);
     if (target && context.depth < this.maxDepth) {
-      const parameters = argumentOrigins.map((argument, index): ValueOrigin => {
+      // `fn.call(thisArg, a, b)`, `fn.bind(thisArg, a, b)` (resolved to `fn`): the first argument is
+      // `this`, and the parameters take the ones after it (a bound function's first ones, pre-filled).
+      const thisArgument = ts.isCallExpression(call) && ts.isPropertyAccessExpression(callee) && (lastName === 'call' || lastName === 'bind') ? 1 : 0;
+      const parameters = argumentOrigins.slice(thisArgument).map((argument, position): ValueOrigin => {
+        const index = position + thisArgument;
         if (argument.kind === 'tainted') {
           const step = this.step(call.arguments![index]!, context, `passed to ${target.name}()`);
           const stepped = (field: ValueOrigin): ValueOrigin => (field.kind === 'tainted' ? { ...field, taint: withStep(field.taint, step) } : field);
@@ -944,8 +948,8 @@ export class DataflowEngine {
         if (argument.kind === 'sanitized' && argument.identity) return { ...argument, identity: withStep(argument.identity, this.step(call.arguments![index]!, context, `passed to ${target.name}()`)) };
         return argument;
       });
-      // `f(...args)` may fill every parameter: none of them counts as left out.
-      if (call.arguments?.some(ts.isSpreadElement)) while (parameters.length < runtimeParameters(target.node).length) parameters.push({ kind: 'unknown' });
+      // `f(...args)` may fill every parameter, and a bound function gets the rest when called: none of them counts as left out.
+      if (call.arguments?.some(ts.isSpreadElement) || (thisArgument && lastName === 'bind')) while (parameters.length < runtimeParameters(target.node).length) parameters.push({ kind: 'unknown' });
       // A method of a project class called on an instance whose fields the flow knows: `this` is that instance.
       const instance = receiverOrigin && instanceFields(receiverOrigin) && isClassMember(target.node) ? receiverOrigin : undefined;
       const returned = this.isClosureOf(target, context) ? this.analyzeClosure(target, parameters, context) : this.analyze(target, parameters, context.route, context.depth + 1, undefined, instance);

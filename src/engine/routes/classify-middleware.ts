@@ -90,7 +90,9 @@ const STATUS_ERROR_401 = String.raw`new\s+\w*(?:Error|Exception)\s*\([^;()]*,\s*
 const REJECTS_UNAUTHENTICATED = new RegExp(String.raw`\bcode\s*:\s*['"${'`'}]UNAUTHORIZED['"${'`'}]|\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Auth(?:entication)?Required|LoginRequired|NotLoggedIn)\w*|${STATUS_ERROR_401}`);
 // `isInternalRequest`, `isAuthenticated`: a flag the context set after checking the caller.
 const CREDENTIAL_WORD = /jwt|token|session|bearer|authori[sz]ation|credential|api.?key|internal|authenticated|signed_?in|logged_?in/i;
-const CONDITION_THEN_REJECTION = new RegExp(String.raw`\bif\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*\{?\s*(?:[^;}]*;\s*){0,3}?[^;}]*?(?:\bcode\s*:\s*'UNAUTHORIZED'|\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+\w*Unauthori[sz]ed\w*|${STATUS_ERROR_401})`, 'g');
+// The answer is a 401 in any of the shapes REJECTS_UNAUTHENTICATED knows, a project's own error class
+// named for it included (`if (!userSession) throw new AuthenticationRequired()`).
+const CONDITION_THEN_REJECTION = new RegExp(String.raw`\bif\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*\{?\s*(?:[^;}]*;\s*){0,3}?[^;}]*?(?:\bcode\s*:\s*'UNAUTHORIZED'|\b(?:status|sendStatus|code)\s*\(\s*401\b|\bstatus(?:Code)?\s*[:=]\s*401\b|HttpStatus\.UNAUTHORIZED|StatusCodes\.UNAUTHORIZED|new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Unauthenticated|NotAuthenticated|Auth(?:entication)?Required|LoginRequired|NotLoggedIn)\w*|${STATUS_ERROR_401})`, 'g');
 
 /** `if (<a condition about a token or session>) ... 401`, string literals and comments left out. */
 function rejectsOnCredentialCheck(text: string): boolean {
@@ -492,7 +494,47 @@ export class MiddlewareClassifier {
     // Only a predicate named for permissions counts here: an API key's scope or access level read on
     // the way (`auth.scope.accessLevel`) is part of authenticating it, not a role guard.
     const withHelpers = own?.kind === 'auth' && calleesAskPermission(this.modules, body) ? withDirectCallees(this.modules, body) : undefined;
-    return (withHelpers?.kind === 'role' ? withHelpers : own) ?? classifyGuardMethod(body) ?? classifySharedSecretGate(body) ?? classifyWithCallees(this.modules, body) ?? this.answers401WhenCheckThrows(body) ?? this.delegatesToPackageMiddleware(body);
+    return (withHelpers?.kind === 'role' ? withHelpers : own) ?? classifyGuardMethod(body) ?? classifySharedSecretGate(body) ?? classifyWithCallees(this.modules, body) ?? this.answers401WhenCheckThrows(body) ?? this.rejectsWhenRequestLookupFails(body) ?? this.delegatesToPackageMiddleware(body);
+  }
+
+  /**
+   * `const caller = await this.accounts.fromRequest(request); if (!caller) throw new UnauthorizedException()`:
+   * the request handed to a project function that reads the credential it carries (a header, cookie or
+   * session named for one, itself or in the functions it calls), and a 401 when that finds nobody.
+   */
+  private rejectsWhenRequestLookupFails(fn: ResolvedFunction): MiddlewareClassification | undefined {
+    const body = fn.node.body;
+    if (!body) return undefined;
+    const sourceFile = fn.node.getSourceFile();
+    const requests = new Set(fn.node.parameters.flatMap((parameter) => bindingNames(parameter.name)).filter((name) => REQUEST_NAME.test(name)));
+    const lookedUp = new Map<string, ResolvedFunction>();
+    let rejecting: { name: string; by: ResolvedFunction } | undefined;
+    walkDescendants(body, (node) => {
+      if (rejecting || (node !== body && ts.isFunctionLike(node))) return false;
+      if (ts.isVariableDeclaration(node) && node.initializer) {
+        const value = skipOuterExpressions(node.initializer);
+        // `const request = context.switchToHttp().getRequest()`: the request under another name.
+        if (/\.\s*getRequest\s*(?:<[^>()]*>)?\s*\(/.test(value.getText(sourceFile))) for (const name of bindingNames(node.name)) requests.add(name);
+        else if (ts.isCallExpression(value) && value.arguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && requests.has((skipOuterExpressions(argument) as ts.Identifier).text))) {
+          const helper = resolveFunction(this.modules, fn.file, value.expression);
+          if (helper?.node.body && helper.node !== fn.node && readsRequestCredential(this.modules, helper)) for (const name of bindingNames(node.name)) lookedUp.set(name, helper);
+        }
+      }
+      if (ts.isIfStatement(node)) {
+        const condition = skipOuterExpressions(node.expression);
+        const tested = ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken ? skipOuterExpressions(condition.operand) : undefined;
+        const by = tested && ts.isIdentifier(tested) ? lookedUp.get(tested.text) : undefined;
+        if (by && REJECTS_UNAUTHENTICATED.test(codeText(node.thenStatement, sourceFile))) rejecting = { name: (tested as ts.Identifier).text, by };
+      }
+      return undefined;
+    });
+    if (!rejecting) return undefined;
+    const { name, by } = rejecting;
+    return {
+      kind: 'auth',
+      strength: 'strong',
+      evidence: `${fn.name} (${fn.file.path}:${nodePosition(fn.node).line}) looks the caller up with ${by.name} (${by.file.path}:${nodePosition(by.node).line}), which reads the request's credential, and rejects with 401 when ${name} is empty`,
+    };
   }
 
   /**
@@ -1285,6 +1327,17 @@ function classifyOwnBody(fn: ResolvedFunction, calleeText: string, calleeCode: s
   return undefined;
 }
 
+/** Names a guard or middleware gives the request it is handed. */
+const REQUEST_NAME = /^(?:req|request)$/;
+
+/** Whether a function given the request reads a credential from it, itself or in the functions it calls. */
+function readsRequestCredential(modules: ModuleIndex, fn: ResolvedFunction): boolean {
+  return [fn, ...reachableFunctions(modules, fn, 2, MAX_DIRECT_CALLEES)].some((candidate) => {
+    const text = candidate.node.body!.getText(candidate.node.getSourceFile());
+    return REQUEST_CREDENTIAL_NAMED.test(text) || REQUEST_CREDENTIAL_FIELD.test(text) || TOKEN_OR_SESSION_CHECK.test(text);
+  });
+}
+
 /** A credential read from the request by name: `req.header('x-api-key')`, `req.headers['x-auth-token']`, `req.cookies['sid']`. */
 const REQUEST_CREDENTIAL_NAMED = /\b(?:header|get)\s*\(\s*['"`][^'"`]*(?:key|token|authori[sz]ation|auth(?![a-z])|session|secret|sid)[^'"`]*['"`]|\b(?:headers|cookies|signedCookies|query|body|params)\s*\[\s*['"`][^'"`]*(?:key|token|authori[sz]ation|auth(?![a-z])|session|secret|sid)/i;
 /** ...or by property: `req.query.apiKey`, `req.cookies.session`, `req.body.token` (case matters: `req.query.author` is no credential). */
@@ -1466,17 +1519,37 @@ const MAX_BASE_CLASSES = 5;
 /** The methods Nest calls on guards, interceptors, pipes and class middleware, in that order of interest. */
 const LIFECYCLE_METHODS = ['canActivate', 'intercept', 'transform', 'use'];
 
-/** The class an expression names: `JwtAuthGuard`, `new RolesGuard(reflector)`, an imported class. */
+/**
+ * The class an expression names: `JwtAuthGuard`, `new RolesGuard(reflector)`, an imported class,
+ * or the instance Nest's container holds for it (`app.useGlobalGuards(app.get(AuthGuard))`).
+ */
 export function guardClassOf(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): GuardClass | undefined {
   let value = skipOuterExpressions(expression);
   if (ts.isNewExpression(value)) value = skipOuterExpressions(value.expression);
-  if (ts.isCallExpression(value)) return factoryGuardClass(modules, file, value);
+  const held = ts.isCallExpression(value) ? containerInstanceClass(value) : undefined;
+  if (held) value = held;
+  else if (ts.isCallExpression(value)) return factoryGuardClass(modules, file, value);
   if (ts.isClassExpression(value)) return { file, node: value };
   if (!ts.isIdentifier(value)) return undefined;
   const binding = modules.resolveName(file, value.text);
   const target = bindingValue(binding);
   if (binding?.kind !== 'declaration' || !target) return undefined;
   return ts.isClassDeclaration(target) || ts.isClassExpression(target) ? { file: binding.file, node: target } : undefined;
+}
+
+/** How a Nest application or module reference hands out the instance it made of a provider class. */
+const CONTAINER_LOOKUPS = new Set(['get', 'resolve']);
+
+/**
+ * `app.get(AuthGuard)`, `app.get<AuthGuard>(AuthGuard)`, `await app.resolve(JwtGuard)`,
+ * `moduleRef.get(RolesGuard, { strict: false })`: the class whose container instance this is, as
+ * written (a class name first). Whether it names a class is the caller's question.
+ */
+function containerInstanceClass(call: ts.CallExpression): ts.Identifier | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !CONTAINER_LOOKUPS.has(callee.name.text) || call.arguments.length === 0 || call.arguments.length > 2) return undefined;
+  const first = skipOuterExpressions(call.arguments[0]!);
+  return ts.isIdentifier(first) ? first : undefined;
 }
 
 /**

@@ -53,6 +53,8 @@ export function routeRateLimits(modules: ModuleIndex, route: Route, rateLimiters
   const found: RateLimitEvidence[] = [];
   for (const middleware of route.middleware) {
     if (middleware.kind !== 'rate-limit') continue;
+    // A limiter that waves signed-in callers through here limits none of an authenticated route's callers.
+    if (middleware.exemptsSignedIn && route.auth === 'authenticated') continue;
     found.push({
       name: middleware.name,
       scope: middleware.scope,

@@ -70,6 +70,12 @@ export interface RouteMiddleware extends CodeLocation {
   rateLimitKey?: RateLimitKey;
   /** An authentication middleware that lets anonymous requests through, and the flag that says so (`credentialsRequired: false`). */
   optionalAuthentication?: string;
+  /**
+   * For a rate limit that lets signed-in callers through when the route carries none of its
+   * metadata (`if (!throttler && req.session?.user) return true`): why. It limits anonymous callers
+   * only, so none of an authenticated route's.
+   */
+  exemptsSignedIn?: string;
   /** For validation: the input fields it declares, read from its schema (Fastify route `schema`). */
   validatedFields?: ValidatedField[];
   /** For validation: its schema keeps keys it does not declare (zod `.passthrough()`, `.catchall()`, `z.looseObject()`). */

@@ -448,7 +448,9 @@ function reflectorReads(modules: ModuleIndex, file: ScannedSourceFile, node: ts.
 export function metadataReadingHelpers(modules: ModuleIndex, file: ScannedSourceFile, node: ts.Node): { call: ts.CallExpression; keys: Set<string> }[] {
   const found: { call: ts.CallExpression; keys: Set<string> }[] = [];
   const visit = (child: ts.Node): void => {
-    if (ts.isCallExpression(child) && ts.isIdentifier(skipOuterExpressions(child.expression))) {
+    // A helper function, or a method of the guard itself (`this.getSpecifiedThrottler(context)`).
+    const callee = ts.isCallExpression(child) ? skipOuterExpressions(child.expression) : undefined;
+    if (callee && ts.isCallExpression(child) && (ts.isIdentifier(callee) || (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword))) {
       const helper = resolveFunction(modules, file, child.expression);
       const body = helper?.node.body;
       if (helper && body && !isWithin(helper.node, node)) {

@@ -22,6 +22,8 @@ const HTTP_DECORATORS: Record<string, HttpMethod> = {
   All: 'ALL',
   Head: 'HEAD',
   Options: 'OPTIONS',
+  // Server-sent events: `@Sse('/chat/:id/stream')` registers a GET route that streams its Observable.
+  Sse: 'GET',
 };
 /** @nestjs/graphql operation decorators and the operation each declares. */
 const GRAPHQL_DECORATORS: Record<string, Operation> = {
@@ -380,12 +382,26 @@ class ControllerDiscovery {
         kept.push({ ...middleware, ...requestedBy, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), which names no role or permission` });
         continue;
       }
-      if (valued) {
+      // A rate limiter that reads its own decorator (`@Throttle('strict')` picking the limit) is
+      // configured by it, not turned into a role check.
+      if (valued && middleware.kind !== 'rate-limit') {
         kept.push({ ...middleware, ...requestedBy, kind: 'role', roles: valued.values, evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line})` });
         continue;
       }
       if (middleware.kind === 'role' && reads.size > 0 && guardClass && lets(guardClass, this.modules)) {
         kept.push({ ...middleware, kind: 'other', evidence: `${middleware.name} checks no roles here: the route carries none of the metadata it reads` });
+        continue;
+      }
+      // An opt-in rate limiter (`if (!tier) return true` on what the Reflector read, a ThrottlerGuard
+      // subclass that limits only routes carrying its `@Throttle(...)`): a route without it runs unlimited.
+      const unmarked = middleware.kind === 'rate-limit' && reads.size > 0 && guardClass && !metadata.some((mark) => reads.has(mark.key));
+      if (unmarked && passesWithoutMetadata(guardClass, this.modules)) {
+        kept.push({ ...middleware, kind: 'other', evidence: `${middleware.name} lets this route through unlimited: it limits only routes carrying the metadata it reads, and this one carries none` });
+        continue;
+      }
+      // `if (!throttler && req.session?.user) return true`: without its metadata, only anonymous callers are limited.
+      if (unmarked && passesWithoutMetadata(guardClass, this.modules, 'signed-in')) {
+        kept.push({ ...middleware, exemptsSignedIn: `${middleware.name} lets signed-in callers through unlimited on routes without the metadata it reads, and this one carries none` });
         continue;
       }
       // An opt-in guard (`if (!options) return true` on what the Reflector read): a route without its
@@ -543,7 +559,10 @@ function lets(guardClass: NonNullable<ReturnType<typeof guardClassOf>>, modules:
  * `const options = this.reflector.getAllAndOverride(KEY, targets); if (!options) return true;`.
  * Opt-out guards (`if (isPublic) return true`) test the metadata's presence and are not this.
  */
-function passesWithoutMetadata(guardClass: NonNullable<ReturnType<typeof guardClassOf>>, modules: ModuleIndex): boolean {
+/** A test that the caller is signed in: `req.session?.user`, `request.user`, `req.isAuthenticated()`. */
+const SIGNED_IN_CALLER = /^(?:[\w$]+\s*\??\.\s*)?(?:req|request)\s*\??\.\s*(?:(?:session|auth)\s*\??\.\s*)?(?:user|userId|currentUser)\b[\w$?.]*$|^(?:req|request)\s*\??\.\s*isAuthenticated\s*\(\s*\)$/;
+
+function passesWithoutMetadata(guardClass: NonNullable<ReturnType<typeof guardClassOf>>, modules: ModuleIndex, callers: 'all' | 'signed-in' = 'all'): boolean {
   const method = lifecycleMethodOf(modules, guardClass);
   const body = method?.node.body;
   if (!body) return false;
@@ -579,7 +598,15 @@ function passesWithoutMetadata(guardClass: NonNullable<ReturnType<typeof guardCl
   const visit = (node: ts.Node): void => {
     if (passes || (node !== body && ts.isFunctionLike(node))) return;
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && readsMetadata(node, node.initializer)) readNames.add(node.name.text);
-    if (ts.isIfStatement(node) && isAbsent(node.expression) && returnsTrue(node.thenStatement)) passes = true;
+    if (ts.isIfStatement(node) && returnsTrue(node.thenStatement)) {
+      const condition = skipOuterExpressions(node.expression);
+      if (callers === 'all' && isAbsent(condition)) passes = true;
+      // `!throttler && req.session?.user`: absent, and the caller signed in (either order).
+      else if (callers === 'signed-in' && ts.isBinaryExpression(condition) && condition.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+        const [left, right] = [skipOuterExpressions(condition.left), skipOuterExpressions(condition.right)];
+        if ((isAbsent(left) && SIGNED_IN_CALLER.test(right.getText(sourceFile))) || (isAbsent(right) && SIGNED_IN_CALLER.test(left.getText(sourceFile)))) passes = true;
+      }
+    }
     ts.forEachChild(node, visit);
   };
   visit(body);
