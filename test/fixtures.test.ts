@@ -43,6 +43,7 @@ const MINIMUM_MARKERS: Record<string, { expect: number; safe: number }> = {
   'path-traversal': { expect: 12, safe: 12 },
   'plaintext-password-storage': { expect: 6, safe: 4 },
   'raw-sql-concatenation': { expect: 12, safe: 12 },
+  'regex-injection': { expect: 8, safe: 8 },
   'sensitive-data-in-logs': { expect: 40, safe: 40 },
   'sql-injection': { expect: 40, safe: 40 },
   ssrf: { expect: 12, safe: 12 },

@@ -32,6 +32,7 @@ export const CWE_ENTRIES: readonly CweEntry[] = [
   { id: 'CWE-614', title: "Sensitive Cookie in HTTPS Session Without 'Secure' Attribute" },
   { id: 'CWE-639', title: 'Authorization Bypass Through User-Controlled Key' },
   { id: 'CWE-693', title: 'Protection Mechanism Failure' },
+  { id: 'CWE-730', title: 'OWASP Top Ten 2004 Category A9 - Denial of Service' },
   { id: 'CWE-770', title: 'Allocation of Resources Without Limits or Throttling' },
   { id: 'CWE-778', title: 'Insufficient Logging' },
   { id: 'CWE-798', title: 'Use of Hard-coded Credentials' },
@@ -45,4 +46,5 @@ export const CWE_ENTRIES: readonly CweEntry[] = [
   { id: 'CWE-943', title: 'Improper Neutralization of Special Elements in Data Query Logic' },
   { id: 'CWE-1004', title: "Sensitive Cookie Without 'HttpOnly' Flag" },
   { id: 'CWE-1021', title: 'Improper Restriction of Rendered UI Layers or Frames' },
+  { id: 'CWE-1333', title: 'Inefficient Regular Expression Complexity' },
 ];

@@ -79,7 +79,7 @@ export interface FlowTestsLogin {
 
 export const MODEL_KINDS = ['auth', 'sink', 'sanitizer', 'logger', 'source', 'rate-limiter'] as const;
 /** Sink categories a model can name, each read by its rule: sql-injection and raw-sql-concatenation, nosql-injection, command-injection, code-injection, path-traversal, ssrf. */
-export const SINK_CATEGORIES = ['sql', 'nosql', 'command', 'code', 'path', 'url', 'html'] as const;
+export const SINK_CATEGORIES = ['sql', 'nosql', 'command', 'code', 'path', 'url', 'html', 'regex'] as const;
 
 /** `{ "kind": "auth", "file": "src/routes/api/autohooks.ts", "function": "verifySession" }`; file relative to the config file's folder. */
 export interface AuthModelConfig {

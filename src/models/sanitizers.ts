@@ -140,6 +140,27 @@ export const SHELL_QUOTERS: Readonly<Record<string, readonly string[]>> = {
   'any-shell-escape': ['default'],
 };
 
+/**
+ * Functions that escape a string for use inside a regular expression (every metacharacter
+ * backslashed), by package and export: their result matches itself literally.
+ */
+export const REGEX_ESCAPERS: Readonly<Record<string, readonly string[]>> = {
+  'escape-string-regexp': ['default'],
+  'lodash.escaperegexp': ['default'],
+  lodash: ['escapeRegExp'],
+  'lodash-es': ['escapeRegExp'],
+  'es-toolkit': ['escapeRegExp'],
+  'escape-regexp': ['default'],
+  'regexp.escape': ['default'],
+};
+
+/**
+ * The hand-written escape (`s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')`): a replace whose pattern is a
+ * character class holding at least these metacharacters and whose replacement puts a backslash
+ * before the match.
+ */
+export const REGEX_METACHARACTERS_ESCAPED: readonly string[] = ['.', '*', '+', '?', '(', ')', '[', '\\'];
+
 /** Every sanitizer above by library, for `trustscan models`. */
 export const SANITIZER_LIBRARIES: readonly SanitizerLibraryModel[] = [
   { library: 'numeric conversions', packages: ['globals'], functions: [...new Set([...NUMERIC_CONVERSIONS, ...IDENTITY_CONVERSIONS])], description: 'the result is a number or boolean' },
@@ -157,4 +178,5 @@ export const SANITIZER_LIBRARIES: readonly SanitizerLibraryModel[] = [
   { library: 'node:path', packages: ['node:path'], functions: MODULE_NAME_CONFINING_FUNCTIONS, categories: ['code'], description: 'confines a module name to one directory' },
   { library: 'shell quoting', packages: Object.keys(SHELL_QUOTERS), functions: [...new Set(Object.values(SHELL_QUOTERS).flat())], categories: ['command'], description: 'quotes a value as one word of a POSIX shell command (not for SQL, a path or a URL)' },
   { library: 'URL encoders', packages: ['globals', 'querystring', 'qs'], functions: [...URL_COMPONENT_ENCODERS], categories: ['url'], description: 'the result stays inside the URL component it is put in' },
+  { library: 'regular-expression escapers', packages: [...Object.keys(REGEX_ESCAPERS), 'globals'], functions: [...new Set([...Object.values(REGEX_ESCAPERS).flat(), "s.replace(/[.*+?^${}()|[\\]\\\\]/g, '\\\\$&')"])], categories: ['regex'], description: 'every metacharacter backslashed: the text matches itself literally in a regular expression (not for SQL, a shell, a path or a URL)' },
 ];

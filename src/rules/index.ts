@@ -24,6 +24,7 @@ import passwordHashExposure from './password-hash-exposure.js';
 import plaintextPasswordStorage from './plaintext-password-storage.js';
 import openRedirect from './open-redirect.js';
 import pathTraversal from './path-traversal.js';
+import regexInjection from './regex-injection.js';
 import rawSqlConcatenation from './raw-sql-concatenation.js';
 import sensitiveDataInLogs from './sensitive-data-in-logs.js';
 import sqlInjection from './sql-injection.js';
@@ -36,7 +37,7 @@ import xssReflected from './xss-reflected.js';
  * Every rule, in id order. A rule file that exists but is not listed here fails the
  * registry test (test/rules-registry.test.ts), so a rule cannot be forgotten.
  */
-export const allRules = [cleartextTransport, codeInjection, commandInjection, corsWildcardCredentials, excessiveDataExposure, hardcodedSecret, insecureCookie, insecureRandomness, jwtDecodeAuth, jwtNoExpiry, jwtNoneAlg, jwtVerifyWithoutAlgorithms, massAssignment, missingAuthAuditLog, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingSecurityHeaders, missingStateGuard, nosqlInjection, openRedirect, passwordHashExposure, pathTraversal, plaintextPasswordStorage, rawSqlConcatenation, sensitiveDataInLogs, sqlInjection, ssrf, tlsRejectUnauthorized, weakPasswordHash, xssReflected] as const satisfies readonly Rule[];
+export const allRules = [cleartextTransport, codeInjection, commandInjection, corsWildcardCredentials, excessiveDataExposure, hardcodedSecret, insecureCookie, insecureRandomness, jwtDecodeAuth, jwtNoExpiry, jwtNoneAlg, jwtVerifyWithoutAlgorithms, massAssignment, missingAuthAuditLog, missingAuthentication, missingAuthorization, missingOwnershipCheck, missingRateLimit, missingSecurityHeaders, missingStateGuard, nosqlInjection, openRedirect, passwordHashExposure, pathTraversal, plaintextPasswordStorage, rawSqlConcatenation, regexInjection, sensitiveDataInLogs, sqlInjection, ssrf, tlsRejectUnauthorized, weakPasswordHash, xssReflected] as const satisfies readonly Rule[];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);

@@ -13,7 +13,7 @@ import { EXISTING_RECORD_KEY, PATH_CONTAINMENT_CHECK, holdsLiterals, identityTai
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCategory } from '../models.js';
 import { SCHEMA_PARSE_METHODS } from '../../models/validation-schemas.js';
-import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, SHELL_QUOTERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
+import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, REGEX_ESCAPERS, REGEX_METACHARACTERS_ESCAPED, SHELL_QUOTERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
 import { BAG_PARTS, FIELD_COPYING_FACTORIES, VALIDATED_OUTPUT_METHODS, VALIDATOR_TARGETS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS, UPLOADED_FILE_SERVER_MEMBERS, isPrincipalMember } from '../../models/request-sources.js';
 import { REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
@@ -902,6 +902,10 @@ export class DataflowEngine {
         if ((lastName === 'map' || lastName === 'flatMap') && mapped) return mapped;
         return receiverOrigin;
       }
+      // `q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')`: every metacharacter backslashed by hand.
+      if ((lastName === 'replace' || lastName === 'replaceAll') && escapesRegexMetacharacters(call)) {
+        return this.madeSafeFor(withTransform(receiverOrigin.taint, `.${lastName}()`), 'regex', call, context, `.${lastName}() escaping every regular-expression metacharacter`);
+      }
       // Named among the transforms: a method can turn the value into something a sink accepts
       // (a query builder's `.toQuery()` is SQL with every bound value escaped by the driver).
       return { kind: 'tainted', taint: withTransform(withStep(receiverOrigin.taint, this.step(call, context, `.${lastName}()`)), `.${lastName}()`) };
@@ -994,8 +998,12 @@ export class DataflowEngine {
       return this.madeSafeFor(withTransform(tainted.taint, calleeName), 'sql', call, context, `${calleeName}()`);
     }
     // `quote([req.query.dir])` (shell-quote), `shellEscape([x])`: one word of a shell command, still request data elsewhere.
-    if (tainted?.kind === 'tainted' && ts.isCallExpression(call) && this.quotesForShell(callee, context.fn.file)) {
+    if (tainted?.kind === 'tainted' && ts.isCallExpression(call) && this.exportedBy(SHELL_QUOTERS, callee, context.fn.file)) {
       return this.madeSafeFor(withTransform(tainted.taint, calleeName), 'command', call, context, `${calleeName}()`);
+    }
+    // `escapeStringRegexp(q)`, `_.escapeRegExp(q)`: matches itself literally in a regular expression, still request data elsewhere.
+    if (tainted?.kind === 'tainted' && ts.isCallExpression(call) && this.exportedBy(REGEX_ESCAPERS, callee, context.fn.file)) {
+      return this.madeSafeFor(withTransform(tainted.taint, calleeName), 'regex', call, context, `${calleeName}()`);
     }
     if (tainted && tainted.kind === 'tainted' && PROPAGATING_FUNCTIONS.test(calleeName)) {
       return { kind: 'tainted', taint: withTransform(withStep(tainted.taint, this.step(call, context, `through ${calleeName}()`)), calleeName) };
@@ -1108,13 +1116,13 @@ export class DataflowEngine {
     return ts.isPropertyAccessExpression(callee) && SQL_ESCAPE_FUNCTION.test(name) && !AMBIGUOUS_ESCAPE_METHODS.includes(name);
   }
 
-  /** A shell quoter a package exports (models/sanitizers.ts SHELL_QUOTERS), called by its import or as a member of its module. */
-  private quotesForShell(callee: ts.Expression, file: ScannedSourceFile): boolean {
+  /** A function one of the packages in `table` exports (shell quoters, regular-expression escapers), called by its import or as a member of its module. */
+  private exportedBy(table: Readonly<Record<string, readonly string[]>>, callee: ts.Expression, file: ScannedSourceFile): boolean {
     const root = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : callee;
     const binding = ts.isIdentifier(root) ? this.modules.resolveName(file, root.text) : undefined;
     if (binding?.kind !== 'external') return false;
     const exported = ts.isPropertyAccessExpression(callee) ? callee.name.text : binding.importedName === '*' ? 'default' : binding.importedName;
-    return SHELL_QUOTERS[binding.module]?.includes(exported) ?? false;
+    return table[binding.module]?.includes(exported) ?? false;
   }
 
   private record(call: ts.CallExpression | ts.NewExpression, context: AnalysisContext, argumentOrigins: ValueOrigin[], receiverOrigin: ValueOrigin | undefined): void {
@@ -1679,6 +1687,18 @@ function relabelTaint(result: ValueOrigin & { kind: 'tainted' }, summarized: rea
     };
   }
   return result;
+}
+
+/**
+ * `s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')`: a pattern that is one character class holding the
+ * regular-expression metacharacters, and a replacement that puts a backslash before each match.
+ */
+function escapesRegexMetacharacters(call: ts.CallExpression | ts.NewExpression): boolean {
+  const [pattern, replacement] = (call.arguments ?? []).map((argument) => skipOuterExpressions(argument));
+  if (!pattern || !replacement || pattern.kind !== ts.SyntaxKind.RegularExpressionLiteral || !ts.isStringLiteralLike(replacement)) return false;
+  const source = pattern.getText();
+  const characterClass = /^\/\[(.*)\]\/[a-z]*$/s.exec(source)?.[1];
+  return characterClass !== undefined && !characterClass.startsWith('^') && REGEX_METACHARACTERS_ESCAPED.every((character) => characterClass.includes(character)) && replacement.text === '\\$&';
 }
 
 function describeForKey(origin: ValueOrigin, withLabel: boolean, schemaScope: string): string {
