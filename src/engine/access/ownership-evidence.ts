@@ -8,6 +8,7 @@ import { KYSELY, ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
 import { REQUEST_OBJECTS, isPrincipalMember } from '../../models/request-sources.js';
 import { enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
+import { spreadConditions } from '../ast/condition-lists.js';
 import type { DataflowEngine, TaintedCall } from '../dataflow/engine.js';
 import type { Route, RouteMiddleware } from '../routes/route.js';
 import type { ScannedSourceFile } from '../../types.js';
@@ -1020,7 +1021,8 @@ function chainArguments(call: ts.CallExpression): ts.Expression[] {
   for (let current: ts.Expression = call; ; ) {
     current = skipOuterExpressions(current);
     if (ts.isCallExpression(current)) {
-      found.push(...current.arguments);
+      // `findFirst({ where: and(...conditions) })`: the conditions the list holds are what the call is given.
+      for (const argument of current.arguments) found.push(argument, ...spreadConditions(argument));
       current = current.expression;
     } else if (ts.isPropertyAccessExpression(current)) current = current.expression;
     else return found;
@@ -1243,3 +1245,4 @@ function disjunctsOf(expression: ts.Expression): ts.Expression[] {
   if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.BarBarToken) return [...disjunctsOf(value.left), ...disjunctsOf(value.right)];
   return [value];
 }
+
