@@ -776,7 +776,11 @@ function readsCallerFromContext(ctx: AccessContext, call: ts.CallExpression): bo
  * values for the helper's parameters, so they are judged at the call.
  */
 function passedByCaller(ctx: AccessContext, tainted: TaintedCall, identifier: ts.Identifier, helper: ts.Node | undefined, depth: number, path: readonly PathFunction[], members: readonly string[] = []): boolean {
-  if (!helper || !ts.isFunctionLike(helper) || localDeclaration(identifier)) return false;
+  if (!helper || !ts.isFunctionLike(helper)) return false;
+  // `const { teamId, entryId } = params;` at the top of the helper: `teamId` is the member of the parameter.
+  const unpacked = localDeclaration(identifier) ? unpackedParameterMember(identifier, helper) : undefined;
+  if (unpacked) return passedByCaller(ctx, tainted, unpacked.parameter, helper, depth, path, [unpacked.member, ...members]);
+  if (localDeclaration(identifier)) return false;
   if (!helper.parameters.some((parameter) => bindingNames(parameter.name).includes(identifier.text))) return false;
   for (const { call } of path) {
     if (!call || !ts.isCallExpression(call)) continue;
@@ -787,6 +791,21 @@ function passedByCaller(ctx: AccessContext, tainted: TaintedCall, identifier: ts
     if (passed && mentionsPrincipal(ctx, tainted, passed, depth + 1, path)) return true;
   }
   return false;
+}
+
+/**
+ * `teamId` of `const { teamId } = params` (or `const { team: teamId } = params`) where `params` is a
+ * parameter of the helper, never reassigned there: that parameter and the member read off it.
+ */
+function unpackedParameterMember(identifier: ts.Identifier, helper: ts.SignatureDeclaration): { parameter: ts.Identifier; member: string } | undefined {
+  const declaration = localDeclaration(identifier);
+  const source = declaration?.initializer && skipOuterExpressions(declaration.initializer);
+  if (!declaration || !source || !ts.isIdentifier(source) || !ts.isObjectBindingPattern(declaration.name) || enclosingFunction(declaration) !== helper) return undefined;
+  if (!(ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const)) return undefined;
+  const element = declaration.name.elements.find((candidate) => !candidate.dotDotDotToken && ts.isIdentifier(candidate.name) && candidate.name.text === identifier.text);
+  const member = element && (element.propertyName ? propertyNameText(element.propertyName) : identifier.text);
+  const isParameter = helper.parameters.some((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === source.text);
+  return member && isParameter && !localDeclaration(source) ? { parameter: source, member } : undefined;
 }
 
 /** `command.integrationId` -> ['integrationId'], `input.where.id` -> ['where', 'id']: the members read off the root name. */
