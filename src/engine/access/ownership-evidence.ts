@@ -825,8 +825,8 @@ function memberPathFromRoot(node: ts.PropertyAccessExpression): string[] {
  * `execute(RemoveIntegrationCommand.create({ organizationId: user.organizationId, integrationId }))`
  * it is `integrationId`, which the client sent, not the whole command, whose other fields are the
  * caller's. A command factory (`X.create({...})`, `new X({...})`, `plainToInstance(X, {...})`) builds
- * the object from the one literal it is given. Where the object is not built in place (or a spread
- * may hold the member), what was reached stands for it; undefined when the literal lacks the member.
+ * the object from the one literal it is given. Where the object is not built in place, what was reached
+ * stands for it; where a spread may hold the member, the (last) spread does; undefined when the literal lacks it.
  */
 function passedMember(passed: ts.Expression, members: readonly string[]): ts.Expression | undefined {
   let current = passed;
@@ -839,7 +839,11 @@ function passedMember(passed: ts.Expression, members: readonly string[]): ts.Exp
     }
     if (!ts.isObjectLiteralExpression(value)) return current;
     const property = value.properties.find((candidate) => (ts.isPropertyAssignment(candidate) || ts.isShorthandPropertyAssignment(candidate)) && propertyNameText(candidate.name) === name);
-    if (!property) return value.properties.some(ts.isSpreadAssignment) ? current : undefined;
+    if (!property) {
+      // `{ teamId: ctx.teamId, ...input }` read for `entryId`: the spread stands for it, not the caller's fields beside it.
+      const spreads = value.properties.filter(ts.isSpreadAssignment);
+      return spreads.length > 0 ? spreads[spreads.length - 1]!.expression : undefined;
+    }
     current = ts.isPropertyAssignment(property) ? property.initializer : (property as ts.ShorthandPropertyAssignment).name;
   }
   return current;
