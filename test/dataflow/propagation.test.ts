@@ -132,3 +132,44 @@ describe('summaries across files', () => {
     expect(routes).toEqual(['/b']);
   });
 });
+
+describe('values handed back under another name', () => {
+  const wrappers = {
+    'src/wrappers.ts': [
+      // Every return is the callback's result: directly, or through a const holding it.
+      'export async function withRetry<T>(run: () => Promise<T>, attempts = 2): Promise<T> {',
+      '  try { const first = await run(); return first; } catch (error) { if (attempts < 1) throw error; }',
+      '  return await run();',
+      '}',
+      // May hand back something else: its own fallback.
+      'export async function orDefault<T>(run: () => Promise<T>, fallback: T): Promise<T> {',
+      '  const found = await run();',
+      '  return found ?? fallback;',
+      '}',
+    ].join('\n'),
+  };
+  const prelude = "import { orDefault, withRetry } from './wrappers.js';";
+
+  it('a wrapper that returns its callback result hands back what the callback returns', () => {
+    expect(evalOrigin('const code = await withRetry(async () => req.body.code); eval(code);', wrappers, prelude)).toBe('tainted req.body.code');
+    expect(evalOrigin("const code = await withRetry(async () => 'x'); eval(code);", wrappers, prelude)).not.toMatch(/^tainted/);
+    expect(evalOrigin('const code = await orDefault(async () => req.body.code, "x"); eval(code);', wrappers, prelude)).toBe('not tainted');
+  });
+
+  it('a memo holds what fills it when the read misses', () => {
+    const memo = (key: string) => `const cache = new Map(); let code = cache.get(${key}); if (!code) { code = req.body.code; cache.set(${key}, code); } eval(code);`;
+    expect(evalOrigin(memo("'k'"))).toBe('tainted req.body.code');
+    // eval's second argument: recorded beside the tainted first one, whatever its origin.
+    const ownerOrigin = (key: string) => {
+      const { engine } = dataflowOf({
+        'package.json': PACKAGE,
+        'src/app.ts': ["import express from 'express';", 'const app = express();', 'const cache = new Map();', `app.post('/x', async (req: any, res: any) => {`, `  let owner = cache.get(${key}); if (owner === undefined) { owner = req.user.id; cache.set(${key}, owner); }`, '  eval(req.body.code, owner);', '});'].join('\n'),
+      });
+      return engine.taintedCalls().find((entry) => entry.call.expression.getText() === 'eval')!.argumentOrigins[1]!.kind;
+    };
+    // Keyed by a constant: the caller's own id. Keyed by the client's choice: maybe an entry another caller filled.
+    expect(ownerOrigin("'k'")).toBe('principal');
+    expect(ownerOrigin('req.user.id')).toBe('principal');
+    expect(ownerOrigin('req.query.k')).toBe('unknown');
+  });
+});

@@ -4,6 +4,7 @@ import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPR
 import { DRIZZLE, KYSELY, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localDeclaration, localInitializer, type ModuleIndex } from '../names/index.js';
 import { nodesOfKind } from '../ast/file-index.js';
+import { collectedConditions, pushedOnto, spreadIntoAnd } from '../ast/condition-lists.js';
 import { enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { looksLikeSql, sqlLiterals } from '../ast/sql-text.js';
 import type { TaintedCall } from '../dataflow/engine.js';
@@ -526,7 +527,14 @@ class FilterWalker {
       // drizzle eq(orders.id, id) / and(eq(...), eq(...)); mongodb new ObjectId(id)
       if (DRIZZLE_COMPARISONS.has(name) || DRIZZLE_COMBINATORS.has(name)) {
         const [column, operand] = value.arguments;
-        if (DRIZZLE_COMBINATORS.has(name)) value.arguments.forEach((argument) => this.walk(argument, field, hops + 1));
+        if (DRIZZLE_COMBINATORS.has(name)) {
+          for (const argument of value.arguments) {
+            // `and(...conditions)`: every condition the list was built with, or had pushed onto it, holds.
+            const collected = name === 'and' && ts.isSpreadElement(argument) ? collectedConditions(argument.expression) : undefined;
+            if (collected) collected.forEach((condition) => this.walk(condition, field, hops + 1));
+            else this.walk(argument, field, hops + 1);
+          }
+        }
         else if (column && operand) this.leaf(operand, column.getText().split('.').pop() ?? field ?? 'id');
         return;
       }
@@ -932,6 +940,18 @@ function enclosingFilterCall(call: ts.CallExpression | ts.NewExpression): ts.Cal
     const parent: ts.Node = node.parent;
     if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(node as ts.Expression)) {
       if (ts.isCallExpression(parent) && !/^(?:eq|and|or|inArray)$/.test(calleeName(parent)) && !/ObjectId$/.test(calleeName(parent))) return parent;
+    } else if (ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isArrayLiteralExpression(node)) {
+      // `const conditions = [eq(t.id, id)]; ... where(and(...conditions))`: the list is the filter where it is spread.
+      const spread = spreadIntoAnd(parent);
+      if (!spread) return ts.isCallExpression(call) ? call : undefined;
+      node = spread;
+      continue;
+    } else if (ts.isCallExpression(parent) && parent.arguments.includes(node as ts.Expression) && pushedOnto(parent)) {
+      // `conditions.push(eq(t.assignedId, assignedId))`: one more condition of that list.
+      const spread = spreadIntoAnd(pushedOnto(parent)!);
+      if (!spread) return ts.isCallExpression(call) ? call : undefined;
+      node = spread;
+      continue;
     } else if (filterCallbackReturning(parent, node)) {
       // Drizzle's relational `findFirst({ where: (table, { eq }) => eq(table.id, id) })`: the callback's
       // result is the filter, so the lookup is the call the callback is a property of.

@@ -8,6 +8,7 @@ import { KYSELY, ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
 import { REQUEST_OBJECTS, isPrincipalMember } from '../../models/request-sources.js';
 import { enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
+import { spreadConditions } from '../ast/condition-lists.js';
 import type { DataflowEngine, TaintedCall } from '../dataflow/engine.js';
 import type { Route, RouteMiddleware } from '../routes/route.js';
 import type { ScannedSourceFile } from '../../types.js';
@@ -828,7 +829,11 @@ function readsCallerFromContext(ctx: AccessContext, call: ts.CallExpression): bo
  * values for the helper's parameters, so they are judged at the call.
  */
 function passedByCaller(ctx: AccessContext, tainted: TaintedCall, identifier: ts.Identifier, helper: ts.Node | undefined, depth: number, path: readonly PathFunction[], members: readonly string[] = []): boolean {
-  if (!helper || !ts.isFunctionLike(helper) || localDeclaration(identifier)) return false;
+  if (!helper || !ts.isFunctionLike(helper)) return false;
+  // `const { teamId, entryId } = params;` at the top of the helper: `teamId` is the member of the parameter.
+  const unpacked = localDeclaration(identifier) ? unpackedParameterMember(identifier, helper) : undefined;
+  if (unpacked) return passedByCaller(ctx, tainted, unpacked.parameter, helper, depth, path, [unpacked.member, ...members]);
+  if (localDeclaration(identifier)) return false;
   if (!helper.parameters.some((parameter) => bindingNames(parameter.name).includes(identifier.text))) return false;
   for (const { call } of path) {
     if (!call || !ts.isCallExpression(call)) continue;
@@ -839,6 +844,21 @@ function passedByCaller(ctx: AccessContext, tainted: TaintedCall, identifier: ts
     if (passed && mentionsPrincipal(ctx, tainted, passed, depth + 1, path)) return true;
   }
   return false;
+}
+
+/**
+ * `teamId` of `const { teamId } = params` (or `const { team: teamId } = params`) where `params` is a
+ * parameter of the helper, never reassigned there: that parameter and the member read off it.
+ */
+function unpackedParameterMember(identifier: ts.Identifier, helper: ts.SignatureDeclaration): { parameter: ts.Identifier; member: string } | undefined {
+  const declaration = localDeclaration(identifier);
+  const source = declaration?.initializer && skipOuterExpressions(declaration.initializer);
+  if (!declaration || !source || !ts.isIdentifier(source) || !ts.isObjectBindingPattern(declaration.name) || enclosingFunction(declaration) !== helper) return undefined;
+  if (!(ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const)) return undefined;
+  const element = declaration.name.elements.find((candidate) => !candidate.dotDotDotToken && ts.isIdentifier(candidate.name) && candidate.name.text === identifier.text);
+  const member = element && (element.propertyName ? propertyNameText(element.propertyName) : identifier.text);
+  const isParameter = helper.parameters.some((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === source.text);
+  return member && isParameter && !localDeclaration(source) ? { parameter: source, member } : undefined;
 }
 
 /** `command.integrationId` -> ['integrationId'], `input.where.id` -> ['where', 'id']: the members read off the root name. */
@@ -858,8 +878,8 @@ function memberPathFromRoot(node: ts.PropertyAccessExpression): string[] {
  * `execute(RemoveIntegrationCommand.create({ organizationId: user.organizationId, integrationId }))`
  * it is `integrationId`, which the client sent, not the whole command, whose other fields are the
  * caller's. A command factory (`X.create({...})`, `new X({...})`, `plainToInstance(X, {...})`) builds
- * the object from the one literal it is given. Where the object is not built in place (or a spread
- * may hold the member), what was reached stands for it; undefined when the literal lacks the member.
+ * the object from the one literal it is given. Where the object is not built in place, what was reached
+ * stands for it; where a spread may hold the member, the (last) spread does; undefined when the literal lacks it.
  */
 function passedMember(passed: ts.Expression, members: readonly string[]): ts.Expression | undefined {
   let current = passed;
@@ -872,7 +892,11 @@ function passedMember(passed: ts.Expression, members: readonly string[]): ts.Exp
     }
     if (!ts.isObjectLiteralExpression(value)) return current;
     const property = value.properties.find((candidate) => (ts.isPropertyAssignment(candidate) || ts.isShorthandPropertyAssignment(candidate)) && propertyNameText(candidate.name) === name);
-    if (!property) return value.properties.some(ts.isSpreadAssignment) ? current : undefined;
+    if (!property) {
+      // `{ teamId: ctx.teamId, ...input }` read for `entryId`: the spread stands for it, not the caller's fields beside it.
+      const spreads = value.properties.filter(ts.isSpreadAssignment);
+      return spreads.length > 0 ? spreads[spreads.length - 1]!.expression : undefined;
+    }
     current = ts.isPropertyAssignment(property) ? property.initializer : (property as ts.ShorthandPropertyAssignment).name;
   }
   return current;
@@ -1073,7 +1097,8 @@ function chainArguments(call: ts.CallExpression): ts.Expression[] {
   for (let current: ts.Expression = call; ; ) {
     current = skipOuterExpressions(current);
     if (ts.isCallExpression(current)) {
-      found.push(...current.arguments);
+      // `findFirst({ where: and(...conditions) })`: the conditions the list holds are what the call is given.
+      for (const argument of current.arguments) found.push(argument, ...spreadConditions(argument));
       current = current.expression;
     } else if (ts.isPropertyAccessExpression(current)) current = current.expression;
     else return found;
@@ -1296,3 +1321,4 @@ function disjunctsOf(expression: ts.Expression): ts.Expression[] {
   if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.BarBarToken) return [...disjunctsOf(value.left), ...disjunctsOf(value.right)];
   return [value];
 }
+

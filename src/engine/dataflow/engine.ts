@@ -8,6 +8,7 @@ import { bindingNames, bindingValue, contextMemberRead, contextMemberValues, loc
 import type { Route } from '../routes/route.js';
 import { initialParameterOrigins, middlewareOptionsOrigin } from './sources.js';
 import { existingRecordKeyChecks } from '../ast/record-checks.js';
+import { callbackResultParameter, memoFillKey } from '../ast/handed-back-values.js';
 export { EXISTING_RECORD_KEY, PATH_CONTAINMENT_CHECK } from './taint.js';
 import { EXISTING_RECORD_KEY, PATH_CONTAINMENT_CHECK, holdsLiterals, identityTaint, joinOrigins, leadingTainted, safeForOf, withoutLiterals, withSafeFor, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
@@ -459,7 +460,9 @@ export class DataflowEngine {
         const elseValue = node.elseStatement ? (exitsEarly(node.elseStatement) ? undefined : this.lookup(name, context)) : prior;
         // `if (!ALLOWED.includes(sort)) sort = 'createdAt'`: every path leaves an allowed value.
         const replaced = !node.elseStatement ? unlistedReplaced(node, name) : undefined;
-        const joined = replaced ? ({ kind: 'sanitized', how: replaced } as const) : joinOrigins([thenValue, elseValue].filter((value): value is ValueOrigin => value !== undefined));
+        // `if (!team) { team = resolve(); cache.set(key, team) }`: the cache held what this branch stored.
+        const memoised = thenValue && this.fillsMemo(node, name, context) ? thenValue : undefined;
+        const joined = replaced ? ({ kind: 'sanitized', how: replaced } as const) : (memoised ?? joinOrigins([thenValue, elseValue].filter((value): value is ValueOrigin => value !== undefined)));
         this.assign(name, joined, context, undefined);
       }
       // `if (!ALLOWED.includes(sort)) return ...;` — after it, sort holds an allowed value.
@@ -956,7 +959,8 @@ export class DataflowEngine {
       if (call.arguments?.some(ts.isSpreadElement) || (thisArgument && lastName === 'bind')) while (parameters.length < runtimeParameters(target.node).length) parameters.push({ kind: 'unknown' });
       // A method of a project class called on an instance whose fields the flow knows: `this` is that instance.
       const instance = receiverOrigin && instanceFields(receiverOrigin) && isClassMember(target.node) ? receiverOrigin : undefined;
-      const returned = this.isClosureOf(target, context) ? this.analyzeClosure(target, parameters, context) : this.analyze(target, parameters, context.route, context.depth + 1, undefined, instance);
+      const analysed = this.isClosureOf(target, context) ? this.analyzeClosure(target, parameters, context) : this.analyze(target, parameters, context.route, context.depth + 1, undefined, instance);
+      const returned = (analysed.kind === 'unknown' && this.callbackResult(call, target, context)) || analysed;
       if (returned.kind === 'tainted') {
         const result: ValueOrigin = { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)), ...(returned.fields ? { fields: returned.fields } : {}) };
         // `const { auth, body } = await parseRequest(req)`: a helper that verifies the credentials hands
@@ -1256,7 +1260,10 @@ export class DataflowEngine {
       if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.getEnd() <= before) {
         const previous = context.scope.values.get(node.left.text);
         const value = this.origin(node.right, context);
-        context.scope.values.set(node.left.text, previous ? joinOrigins([previous, value]) : value);
+        // Filling a memo when its read missed: the read held what this assignment stores.
+        const filling = enclosingIf(node);
+        const memo = filling !== undefined && filling.getEnd() <= before && this.fillsMemo(filling, node.left.text, context);
+        context.scope.values.set(node.left.text, previous && !memo ? joinOrigins([previous, value]) : value);
       }
       // `for (const table of TABLES)`: each element of what is iterated.
       if (ts.isForOfStatement(node) && ts.isVariableDeclarationList(node.initializer)) {
@@ -1274,6 +1281,32 @@ export class DataflowEngine {
       if (!isFunctionLike(node)) ts.forEachChild(node, visit);
     };
     visit(body);
+  }
+
+  /**
+   * `let team = cache.get(key); if (!team) { team = resolve(); cache.set(key, team) }`: a memo
+   * (ast/handed-back-values.ts), so after the `if` the name holds what the branch computed. Not when the
+   * client picks the key (`cache.get(input.workspaceId)`): an entry filled for another caller is read
+   * back. A whole request or context object as the key (a `WeakMap` per request) is no client's choice.
+   */
+  private fillsMemo(statement: ts.IfStatement, name: string, context: AnalysisContext): boolean {
+    const key = memoFillKey(statement, name);
+    if (!key) return false;
+    const origin = this.origin(key, context);
+    return origin.kind !== 'tainted' || origin.taint.requestObject !== undefined;
+  }
+
+  /**
+   * `withRetryOnPrimary(db, async (db) => db.query.users.findFirst(...))`: a project wrapper that hands
+   * back what the callback it runs returns (every `return` is that callback's result) gives the caller
+   * what the callback returns, walked here where it is written (its parameters unknown).
+   */
+  private callbackResult(call: ts.CallExpression | ts.NewExpression, target: ResolvedFunction, context: AnalysisContext): ValueOrigin | undefined {
+    const index = ts.isCallExpression(call) ? callbackResultParameter(target.node) : undefined;
+    const argument = index !== undefined ? call.arguments?.[index] : undefined;
+    const callback = argument && skipOuterExpressions(argument);
+    if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return undefined;
+    return this.walkNestedFunction(callback, context, undefined);
   }
 
   /** A module-level `const X = 'literal'` (or array of literals) is constant. */
@@ -1843,6 +1876,14 @@ function branchAssignedNames(statement: ts.IfStatement): Set<string> {
   visit(statement.thenStatement);
   if (statement.elseStatement) visit(statement.elseStatement);
   return names;
+}
+
+/** The `if` whose branch an assignment is a statement of (`if (!x) { x = f(); ... }` or `if (!x) x = f();`). */
+function enclosingIf(assignment: ts.BinaryExpression): ts.IfStatement | undefined {
+  const statement = assignment.parent;
+  if (!ts.isExpressionStatement(statement)) return undefined;
+  const branch = ts.isBlock(statement.parent) ? statement.parent.parent : statement.parent;
+  return ts.isIfStatement(branch) && (branch.thenStatement === statement || branch.thenStatement === statement.parent) ? branch : undefined;
 }
 
 /** `if (!ALLOWED.includes(sort)) sort = 'createdAt'`: the branch replaces a value the allowlist does not hold. */
