@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { classifyCall, dynamoRequestObject, isDrizzleClient, kyselyChain, modelOfRepository, type DataAccess, type KyselyChain } from '../ast/data-access.js';
+import { classifyCall, drizzleTableName, dynamoRequestObject, isDrizzleClient, kyselyChain, modelOfRepository, type DataAccess, type KyselyChain } from '../ast/data-access.js';
 import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
 import { DRIZZLE, KYSELY, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localDeclaration, localInitializer, type ModuleIndex } from '../names/index.js';
@@ -157,10 +157,10 @@ export function lookupAccessOf(ctx: { readonly modules: ModuleIndex }, tainted: 
     return { access: { library: 'model', method: kind ? calleeName(kind) : terminal, operation: kind ? 'write' : 'read', call: outer, file: tainted.file, line: 0, via: [], ...(model ? { model } : {}) }, node: outer };
   }
   // drizzle: db.select().from(orders).where(...), db.update(orders).set(...).where(...), db.delete(orders).where(...)
-  const drizzleTable = chain.find((link) => DRIZZLE_FILTERED_TABLE_METHODS.has(calleeName(link)) && link.arguments.length === 1 && ts.isIdentifier(link.arguments[0]!) && ts.isPropertyAccessExpression(skipOuterExpressions(link.expression)) && isDrizzleClient((skipOuterExpressions(link.expression) as ts.PropertyAccessExpression).expression));
+  const drizzleTable = chain.find((link) => DRIZZLE_FILTERED_TABLE_METHODS.has(calleeName(link)) && link.arguments.length === 1 && drizzleTableName(link.arguments[0]!) !== undefined && ts.isPropertyAccessExpression(skipOuterExpressions(link.expression)) && isDrizzleClient((skipOuterExpressions(link.expression) as ts.PropertyAccessExpression).expression));
   if (drizzleTable && chain.some((link) => calleeName(link) === 'where')) {
     const method = calleeName(drizzleTable);
-    return { access: { library: 'drizzle', model: (drizzleTable.arguments[0] as ts.Identifier).text, method, operation: method === 'from' ? 'read' : 'write', call: outer, file: tainted.file, line: 0, via: [], }, node: outer };
+    return { access: { library: 'drizzle', model: drizzleTableName(drizzleTable.arguments[0]!)!, method, operation: method === 'from' ? 'read' : 'write', call: outer, file: tainted.file, line: 0, via: [], }, node: outer };
   }
   if (direct) return { access: direct, node: direct.call };
   // A project helper that runs parameterized SQL: `query('SELECT ... WHERE id = $1', [id])`.
