@@ -558,9 +558,21 @@ class FilterWalker {
         return;
       }
     }
+    if (ts.isSpreadElement(value)) {
+      this.walk(value.expression, field, hops + 1);
+      return;
+    }
     if (ts.isIdentifier(value)) {
       const initializer = localInitializer(value);
       if (initializer && (ts.isObjectLiteralExpression(initializer) || ts.isArrayLiteralExpression(initializer))) {
+        this.walk(initializer, field, hops + 1);
+        // `filters.push(eq(t.id, id))` after `const filters = [...]`: the pushed conditions filter too.
+        const declaration = ts.isArrayLiteralExpression(initializer) ? localDeclaration(value) : undefined;
+        if (declaration) for (const pushed of pushedConditions(declaration)) this.walk(pushed, field, hops + 1);
+        return;
+      }
+      // `const condition = eq(t.id, id)` then `.where(condition)`.
+      if (initializer && ts.isCallExpression(initializer) && (DRIZZLE_COMPARISONS.has(calleeName(initializer)) || DRIZZLE_COMBINATORS.has(calleeName(initializer)))) {
         this.walk(initializer, field, hops + 1);
         return;
       }
@@ -930,6 +942,15 @@ function enclosingFilterCall(call: ts.CallExpression | ts.NewExpression): ts.Cal
   let node: ts.Node = call;
   for (let hops = 0; hops < 8 && node.parent; hops++) {
     const parent: ts.Node = node.parent;
+    const held = heldConditionUse(parent, node);
+    if (held) {
+      node = held;
+      continue;
+    }
+    if (ts.isSpreadElement(parent)) {
+      node = parent;
+      continue;
+    }
     if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(node as ts.Expression)) {
       if (ts.isCallExpression(parent) && !/^(?:eq|and|or|inArray)$/.test(calleeName(parent)) && !/ObjectId$/.test(calleeName(parent))) return parent;
     } else if (filterCallbackReturning(parent, node)) {
@@ -943,6 +964,77 @@ function enclosingFilterCall(call: ts.CallExpression | ts.NewExpression): ts.Cal
     node = parent;
   }
   return ts.isCallExpression(call) ? call : undefined;
+}
+
+/**
+ * A Drizzle condition held in a local on its way to the filter: `const condition = eq(t.id, id)` then
+ * `.where(condition)`; `const filters = [eq(t.workspaceId, ws), eq(t.id, id)]` (or a later
+ * `filters.push(eq(t.id, id))`) then `.where(and(...filters))`. The local's use in a filter of the
+ * same function, from which the climb to the lookup goes on.
+ */
+function heldConditionUse(parent: ts.Node, node: ts.Node): ts.Node | undefined {
+  let declaration: ts.VariableDeclaration | undefined;
+  if (ts.isVariableDeclaration(parent) && parent.initializer === node) declaration = parent;
+  else if (ts.isCallExpression(parent) && parent.arguments.includes(node as ts.Expression)) declaration = pushedArray(parent);
+  return declaration ? heldConditionUses(declaration)[0] : undefined;
+}
+
+/** The local array literal `filters.push(...)` adds to. */
+function pushedArray(call: ts.CallExpression): ts.VariableDeclaration | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'push' || !ts.isIdentifier(callee.expression)) return undefined;
+  const declaration = localDeclaration(callee.expression);
+  return declaration?.initializer && ts.isArrayLiteralExpression(skipOuterExpressions(declaration.initializer)) ? declaration : undefined;
+}
+
+/**
+ * Where a local holding conditions reaches a filter: an argument of a `where` link or of a
+ * combinator (`and(...filters)`, `and(condition, ...)`), spread or not. Other uses (logging it) are not filters.
+ */
+function heldConditionUses(declaration: ts.VariableDeclaration): ts.Expression[] {
+  const name = declaration.name;
+  if (!ts.isIdentifier(name)) return [];
+  const scope = enclosingFunction(declaration) ?? declaration.getSourceFile();
+  const uses: ts.Expression[] = [];
+  const visit = (child: ts.Node): void => {
+    if (ts.isIdentifier(child) && child !== name && child.text === name.text && localDeclaration(child) === declaration) {
+      const use = ts.isSpreadElement(child.parent) ? child.parent : child;
+      const call = use.parent;
+      if (ts.isCallExpression(call) && call.arguments.includes(use) && (WHERE_METHODS.has(calleeName(call)) || DRIZZLE_COMBINATORS.has(calleeName(call)))) uses.push(use);
+    }
+    ts.forEachChild(child, visit);
+  };
+  ts.forEachChild(scope, visit);
+  return uses;
+}
+
+/**
+ * The conditions a filter reads from locals, for a check that looks at what a lookup is given:
+ * `and(...filters)` gives the array's elements and what is pushed onto it, `where(condition)` the
+ * condition's initializer. Nothing for a filter written in place.
+ */
+export function heldConditions(filter: ts.Expression): ts.Expression[] {
+  const value = skipOuterExpressions(ts.isSpreadElement(filter) ? filter.expression : filter);
+  if (ts.isCallExpression(value) && DRIZZLE_COMBINATORS.has(calleeName(value))) return value.arguments.flatMap(heldConditions);
+  if (!ts.isIdentifier(value)) return [];
+  const declaration = localDeclaration(value);
+  const initializer = declaration?.initializer && skipOuterExpressions(declaration.initializer);
+  if (!declaration || !initializer) return [];
+  if (ts.isArrayLiteralExpression(initializer)) return [initializer, ...pushedConditions(declaration)];
+  if (ts.isCallExpression(initializer) && (DRIZZLE_COMPARISONS.has(calleeName(initializer)) || DRIZZLE_COMBINATORS.has(calleeName(initializer)))) return [initializer];
+  return [];
+}
+
+/** The conditions `filters.push(...)` calls add to a local array literal, in its function. */
+function pushedConditions(declaration: ts.VariableDeclaration): ts.Expression[] {
+  const scope = enclosingFunction(declaration) ?? declaration.getSourceFile();
+  const pushed: ts.Expression[] = [];
+  const visit = (child: ts.Node): void => {
+    if (ts.isCallExpression(child) && pushedArray(child) === declaration) pushed.push(...child.arguments);
+    ts.forEachChild(child, visit);
+  };
+  ts.forEachChild(scope, visit);
+  return pushed;
 }
 
 /** The update document of a write: prisma `data`, sequelize/typeorm/mongoose second argument. */
