@@ -90,6 +90,18 @@ const CAPABILITY_MODEL = /invit|share|magic.?link|^links?$/i;
 export function isCapabilityKey(field: string, model: string | undefined): boolean {
   return CAPABILITY_KEY.test(field) || (/^(?:code|key)$/i.test(field) && model !== undefined && CAPABILITY_MODEL.test(model));
 }
+
+/** Models of share links whose own id is what the link carries (`sharedSecrets`, `shareLinks`, `documentShares`). */
+const SHARE_LINK_MODEL = /share|magic.?link/i;
+
+/**
+ * A share link's record addressed by its own id (`sharedSecrets` where `id = input.id`): on a route
+ * open to anyone, that id is the link the client was given, the permission itself. On a signed-in
+ * route it is an id like any other (revoking someone else's share is the ownership check's business).
+ */
+export function isShareLinkId(field: string, model: string | undefined): boolean {
+  return /^_?id$/i.test(field) && model !== undefined && SHARE_LINK_MODEL.test(model);
+}
 // The ORM tables are models/orms.ts; here, the sets the matching below reads.
 // Methods whose first argument is the primary key itself.
 const ID_ARGUMENT_METHODS = ormMethods('idArgument');
