@@ -300,7 +300,10 @@ export function inCodeOwnershipCheck(
       // an assignment binds a load too, and a conditional's branch that makes one is the load.
       const loads = ts.isVariableDeclaration(node) && node.initializer ? boundLoads(node.name, node.initializer) : ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) ? ([[node.left.text, node.right]] as Array<[string, ts.Expression]>) : [];
       for (const [name, initializer] of loads) {
-        const lookup = firstCall(loadingBranch(initializer));
+        const found = firstCall(loadingBranch(initializer));
+        // The access itself, when the request value sits inside it (drizzle's `findFirst({ where: (t, { eq }) =>
+        // eq(t.id, id) })`, the tainted call being `eq`): its own result tested is no earlier load.
+        const lookup = found && chainArguments(found).some((argument) => argument.getSourceFile() === tainted.call.getSourceFile() && argument.pos <= tainted.call.pos && tainted.call.end <= argument.end) ? undefined : found;
         const lookupArguments = lookup ? chainArguments(lookup) : [];
         // `team.users.some((member) => member.userId === session.user.id)`: the record's members searched for the caller.
         const receiver = lookup && ts.isPropertyAccessExpression(skipOuterExpressions(lookup.expression)) ? (skipOuterExpressions(lookup.expression) as ts.PropertyAccessExpression).expression : undefined;
