@@ -22,8 +22,9 @@ interface SensitiveAction {
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'ALL', 'MUTATION']);
 
 // Whole words of the literal path segments (or the handler's name), never substrings.
-const EXCLUDED = /\b(?:logout|log out|sign ?out|refresh|callback|callbacks|webhooks?|hooks?|revoke|impersonate|google|github|gitlab|facebook|apple|microsoft|twitter|azure|discord|linkedin|slack|saml|sso|oidc|openid|providers?|passkeys?|webauthn|fido2?)\b/;
+const EXCLUDED = /\b(?:logout|log out|sign ?out|refresh|callback|callbacks|webhooks?|hooks?|revoke|impersonate|google|github|gitlab|facebook|apple|microsoft|twitter|azure|discord|linkedin|slack|saml|sso|oidc|openid|providers?|passkeys?|webauthn|fido2?|(?:via|with|using) o ?auth ?2?)\b/;
 // Passkeys and OAuth providers prove possession of a key or an external session: nothing to guess.
+// (`signInViaOAuth` starts the provider's redirect; the token endpoint, `/oauth/token`, is judged below.)
 const OTP_WORD = /\b(?:otp|2fa|tfa|mfa|totp|two ?factor|one ?time|passcode|verification code|security code|sms code|code|codes)\b/;
 // An OAuth-style authorization code exchange (`/mobile-auth/exchange-code`): the server minted the code with
 // enough entropy and binds it to a state or PKCE verifier, so there is nothing to guess, unlike a typed OTP.
@@ -185,6 +186,10 @@ function takesGuess(route: Route): boolean {
   const body = handler && 'body' in handler ? (handler.body as ts.Node | undefined) : undefined;
   if (!handler || !body) return true;
   const parameters = handler.parameters.map((parameter) => codeText(parameter)).join(' ');
+  // A plain server action receives from the client only its arguments (a next-safe-action handler gets
+  // them as parsedInput, so it is read whole below): one taking none (`beginMfaEnrollment()`,
+  // reading its state from a cookie it set) is given no guess, whatever its body calls its values.
+  if (route.kind === 'action' && !route.safeAction && handler.parameters.length === 0) return false;
   const code = codeText(body);
   // `this.auth.verify(dto)`, `service.confirm(req.body)`: the whole input goes on, guesses included.
   return GUESS_INPUT.test(parameters) || GUESS_INPUT.test(code) || WHOLE_INPUT.test(code);
