@@ -196,6 +196,18 @@ function takesGuess(route: Route): boolean {
   return GUESS_INPUT.test(parameters) || GUESS_INPUT.test(code) || WHOLE_INPUT.test(code);
 }
 
+/**
+ * The handler takes the invitation's own token or code (`invitationToken`, `inviteCode`): the client answers
+ * an invitation it received (`POST /api/auth/invitation` accepting it after sign-in), it sends none.
+ */
+function answersHeldInvitation(route: Route): boolean {
+  const handler = route.handler?.node;
+  const body = handler && 'body' in handler ? (handler.body as ts.Node | undefined) : undefined;
+  if (!handler || !body) return false;
+  const held = /\binvit\w*?_?(?:token|code)\b/i;
+  return handler.parameters.some((parameter) => held.test(codeText(parameter))) || held.test(codeText(body));
+}
+
 /** The handler reads a reset proof from what the client sent: a token, code, OTP or security answer. */
 function takesResetProof(route: Route): boolean {
   const handler = route.handler?.node;
@@ -252,7 +264,7 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
     // Listing or reading the order's coupons: no code is tried either.
     return undefined;
   }
-  if (INVITE.test(phrase) && !INVITE_RESPONSE.test(phrase) && (route.method === 'POST' || route.method === 'ALL' || route.method === 'MUTATION')) {
+  if (INVITE.test(phrase) && !INVITE_RESPONSE.test(phrase) && !answersHeldInvitation(route) && (route.method === 'POST' || route.method === 'ALL' || route.method === 'MUTATION')) {
     return { label: 'invitation', severity: 'medium', harm: 'a client can send invitations without limit (spam sent in your name)', business: true };
   }
   const resend = RESEND.test(phrase) && RESENT_THING.test(phrase);
