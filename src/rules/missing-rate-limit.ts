@@ -279,7 +279,9 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   // `testRunCodeEval`, `formatCode`, `executeCode`: program code, not a one-time code.
   const programCode = PROGRAM_CODE.test(phrase) && !TYPED_CODE.test(phrase);
   const mintsCode = MINT_CODE.test(phrase) && !VERIFY_VERB.test(phrase);
-  if (OTP_WORD.test(phrase) && (VERIFY_VERB.test(phrase) || OTP_WORD.test(lastWords)) && !exchangesMintedCode && !programCode && !mintsCode && takesGuess(route)) {
+  // `completeSmsChallenge`, `verifySms`: the code texted to the user, checked; not a message sent.
+  const smsCheck = /\bsms\b/.test(phrase) && VERIFY_VERB.test(phrase) && !/\b(?:send|resend)\b/.test(phrase);
+  if ((OTP_WORD.test(phrase) || smsCheck) && (VERIFY_VERB.test(phrase) || OTP_WORD.test(lastWords)) && !exchangesMintedCode && !programCode && !mintsCode && takesGuess(route)) {
     return { label: 'one-time code verification', severity: 'high', harm: 'a client can try one-time codes without limit until one matches (OTP/2FA brute force)', business: false };
   }
   if (MAGIC_LINK.test(phrase)) {
