@@ -38,6 +38,9 @@ export const AUTH_MIDDLEWARE_PACKAGES: Readonly<Record<string, Readonly<Record<s
   '@fastify/bearer-auth': { '*': 'auth' },
   'express-basic-auth': { '*': 'auth' },
   'next-auth/middleware': { '*': 'auth' },
+  // The Flags SDK's discovery endpoint (`export const GET = createFlagsDiscoveryEndpoint(...)`) answers 401 unless
+  // the Authorization header passes verifyAccess with FLAGS_SECRET (the Vercel toolbar's signed request).
+  'flags/next': { createFlagsDiscoveryEndpoint: 'auth', '*': 'other' },
   '@auth0/nextjs-auth0': { withApiAuthRequired: 'auth', withPageAuthRequired: 'auth', withMiddlewareAuthRequired: 'auth', '*': 'other' },
   '@auth0/nextjs-auth0/edge': { withApiAuthRequired: 'auth', withPageAuthRequired: 'auth', withMiddlewareAuthRequired: 'auth', '*': 'other' },
   '@supabase/auth-helpers-nextjs': { withApiAuth: 'auth', withPageAuth: 'auth', withMiddlewareAuth: 'auth' },

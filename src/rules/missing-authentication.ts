@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import { routeRef } from '../types.js';
-import { isCapabilityKey, isWriteAccess, lookupAccessOf, lookupFacts } from '../engine/access/lookup-keys.js';
+import { isCapabilityKey, isShareLinkId, isWriteAccess, lookupAccessOf, lookupFacts } from '../engine/access/lookup-keys.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { segmentWords } from '../engine/routes/public-by-design.js';
 import { defineRule } from './define-rule.js';
@@ -174,9 +174,10 @@ function capabilityGate(ctx: RuleContext, facts: RouteFacts, reported: RouteFact
     if (tainted.route !== facts.route) continue;
     const lookup = lookupAccessOf(ctx, tainted);
     if (!lookup) continue;
-    const key = lookupFacts(tainted, lookup).keys.find((candidate) => isCapabilityKey(candidate.field, lookup.access.model) && !ADDRESS_TOKEN.test(candidate.field));
+    const key = lookupFacts(tainted, lookup).keys.find((candidate) => (isCapabilityKey(candidate.field, lookup.access.model) || isShareLinkId(candidate.field, lookup.access.model)) && !ADDRESS_TOKEN.test(candidate.field));
     if (!key) continue;
-    const at = facts.dataAccess.findIndex((access) => access.call === lookup.node);
+    // The access is the lookup's call, or a link inside its chain (`from(t)` in `db.select().from(t).where(...)`).
+    const at = facts.dataAccess.findIndex((access) => access.call === lookup.node || (access.call.getSourceFile() === lookup.node.getSourceFile() && access.call.pos >= lookup.node.pos && access.call.end <= lookup.node.end));
     if (at < 0 || (reportedAt >= 0 && at > reportedAt)) continue;
     const ends = isWriteAccess(lookup) || THROWING_LOOKUP.test(lookup.access.method) || exitsWhenMissing(lookup.node);
     if (!ends) continue;

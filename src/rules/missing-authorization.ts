@@ -36,7 +36,9 @@ const ROLE_BRANCH = /\bif\s*\(\s*!?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaf
 const REJECTION = /\b403\b|Forbidden|FORBIDDEN|Unauthori[sz]ed|\b(?:unauthori[sz]ed|forbidden)\s*\(|throw\b|return\s+false/;
 // The value written into a privilege field comes from the caller: that is an escalation path.
 /** Records that delegate the holder's own access: API keys, personal access tokens, OAuth clients. */
-const DELEGATED_CREDENTIAL_MODEL = /^(?:api_?keys?|personal_?access_?tokens?|access_?tokens?|tokens?|oauth_?(?:clients?|apps?|applications?)|access_?keys?|service_?tokens?)$/i;
+/** Tables that record what happened (audit logs, event outboxes), written beside a change rather than being one. */
+const RECORD_OF_CHANGES_MODEL = /^(?:audit_?logs?|audit_?log_?targets?|audit_?events?|activity_?logs?|event_?logs?|\w*_?outbox(?:_?events?)?)$/i;
+const DELEGATED_CREDENTIAL_MODEL = /^(?:api_?keys?|root_?keys?|keys|personal_?access_?tokens?|access_?tokens?|tokens?|oauth_?(?:clients?|apps?|applications?)|access_?keys?|service_?tokens?)$/i;
 const PRIVILEGE_SHORTHAND = /[{,]\s*(role|roles|roleIds?|role_ids?|permissions?|isAdmin|is_admin|isStaff|isSuperuser|scopes?|accessLevel|userType|plan|tier)\s*[,}]/;
 const FROM_REQUEST = /\b(?:body|dto|input|req|request|params|payload|args|data|query|ctx\.request|c\.req)\b/;
 // The handler compares the target id with the caller's own id: self-service, not another user.
@@ -231,9 +233,13 @@ function privilegedReason(facts: RouteFacts, fromRequest: (access: RouteFacts['w
   }
   // `/integrations/:id/settings`: the options of one record the caller names, whose owner may change them
   // (whether it is theirs is the ownership check's question); `/settings`, `/billing/plan` are the app's or the account's.
-  const billingWrite = writes[0] && segments.find((segment, index) => BILLING_OR_FLAGS_SEGMENT.test(segment) && !(RECORD_OPTIONS_SEGMENT.test(segment) && /^[:[{]/.test(segments[index - 1] ?? '')));
-  if (billingWrite && writes[0] && !segments.includes('me')) {
-    return { text: `changes ${billingWrite} (${describeAccess(writes[0])})`, changesPrivileges: false, confidence: 'low', access: writes[0] };
+  // Under /settings, the caller's own API keys (`settings.rootKeys.delete` writing `keys`) are credentials it
+  // manages for its own use, as above, not the app's or the account's settings; nor is the audit trail
+  // written beside the change (an audit log, its outbox) a setting.
+  const settingsWrites = writes.filter((access) => !(access.model && (DELEGATED_CREDENTIAL_MODEL.test(access.model) || RECORD_OF_CHANGES_MODEL.test(access.model))));
+  const billingWrite = settingsWrites[0] && segments.find((segment, index) => BILLING_OR_FLAGS_SEGMENT.test(segment) && !(RECORD_OPTIONS_SEGMENT.test(segment) && /^[:[{]/.test(segments[index - 1] ?? '')));
+  if (billingWrite && settingsWrites[0] && !segments.includes('me')) {
+    return { text: `changes ${billingWrite} (${describeAccess(settingsWrites[0])})`, changesPrivileges: false, confidence: 'low', access: settingsWrites[0] };
   }
   const listsUsers = route.method === 'GET' && /^users$/.test(segments.at(-1) ?? '');
   const userList = listsUsers ? facts.dataAccess.find((access) => access.model && /^users?$/i.test(access.model) && /^(?:findMany|find|findAll|findAndCount|findAndCountAll|query)$/.test(access.method)) : undefined;

@@ -22,8 +22,9 @@ interface SensitiveAction {
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'ALL', 'MUTATION']);
 
 // Whole words of the literal path segments (or the handler's name), never substrings.
-const EXCLUDED = /\b(?:logout|log out|sign ?out|refresh|callback|callbacks|webhooks?|hooks?|revoke|impersonate|google|github|gitlab|facebook|apple|microsoft|twitter|azure|discord|linkedin|slack|saml|sso|oidc|openid|providers?|passkeys?|webauthn|fido2?)\b/;
+const EXCLUDED = /\b(?:logout|log out|sign ?out|refresh|callback|callbacks|webhooks?|hooks?|revoke|impersonate|google|github|gitlab|facebook|apple|microsoft|twitter|azure|discord|linkedin|slack|saml|sso|oidc|openid|providers?|passkeys?|webauthn|fido2?|(?:via|with|using) o ?auth ?2?)\b/;
 // Passkeys and OAuth providers prove possession of a key or an external session: nothing to guess.
+// (`signInViaOAuth` starts the provider's redirect; the token endpoint, `/oauth/token`, is judged below.)
 const OTP_WORD = /\b(?:otp|2fa|tfa|mfa|totp|two ?factor|one ?time|passcode|verification code|security code|sms code|code|codes)\b/;
 // An OAuth-style authorization code exchange (`/mobile-auth/exchange-code`): the server minted the code with
 // enough entropy and binds it to a state or PKCE verifier, so there is nothing to guess, unlike a typed OTP.
@@ -58,7 +59,8 @@ const CART_CONTEXT = /^(?:carts?|baskets?|checkout|orders?|bag)$/;
 const INVITE = /\b(?:invite|invites|invitation|invitations)\b/;
 // Answering or using an invitation one received (`streamInviteUse`, `redeemInvite`) sends none.
 // `handleInvitation`: the invitee processing one they received (accepting it), not an invitation sent.
-const INVITE_RESPONSE = /\b(?:accept|decline|reject|delete|cancel|join|revoke|respond|use|redeem|claim|finalize|view|get|list|handle)\b/;
+// Taking one back (`invitations.remove`, `withdrawInvite`) sends none either.
+const INVITE_RESPONSE = /\b(?:accept|decline|reject|delete|remove|withdraw|cancel|join|revoke|respond|use|redeem|claim|finalize|view|get|list|handle)\b/;
 const SEND_MESSAGE = /\b(?:send|share|forward) (?:\w+ )?(?:message|messages|email|emails|mail|sms|text|notification|notifications|reminder|receipt)\b|\bsms\b|\bshare by email\b|\bemail share\b/;
 
 export default defineRule({
@@ -185,9 +187,25 @@ function takesGuess(route: Route): boolean {
   const body = handler && 'body' in handler ? (handler.body as ts.Node | undefined) : undefined;
   if (!handler || !body) return true;
   const parameters = handler.parameters.map((parameter) => codeText(parameter)).join(' ');
+  // A plain server action receives from the client only its arguments (a next-safe-action handler gets
+  // them as parsedInput, so it is read whole below): one taking none (`beginMfaEnrollment()`,
+  // reading its state from a cookie it set) is given no guess, whatever its body calls its values.
+  if (route.kind === 'action' && !route.safeAction && handler.parameters.length === 0) return false;
   const code = codeText(body);
   // `this.auth.verify(dto)`, `service.confirm(req.body)`: the whole input goes on, guesses included.
   return GUESS_INPUT.test(parameters) || GUESS_INPUT.test(code) || WHOLE_INPUT.test(code);
+}
+
+/**
+ * The handler takes the invitation's own token or code (`invitationToken`, `inviteCode`): the client answers
+ * an invitation it received (`POST /api/auth/invitation` accepting it after sign-in), it sends none.
+ */
+function answersHeldInvitation(route: Route): boolean {
+  const handler = route.handler?.node;
+  const body = handler && 'body' in handler ? (handler.body as ts.Node | undefined) : undefined;
+  if (!handler || !body) return false;
+  const held = /\binvit\w*?_?(?:token|code)\b/i;
+  return handler.parameters.some((parameter) => held.test(codeText(parameter))) || held.test(codeText(body));
 }
 
 /** The handler reads a reset proof from what the client sent: a token, code, OTP or security answer. */
@@ -246,7 +264,7 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
     // Listing or reading the order's coupons: no code is tried either.
     return undefined;
   }
-  if (INVITE.test(phrase) && !INVITE_RESPONSE.test(phrase) && (route.method === 'POST' || route.method === 'ALL' || route.method === 'MUTATION')) {
+  if (INVITE.test(phrase) && !INVITE_RESPONSE.test(phrase) && !answersHeldInvitation(route) && (route.method === 'POST' || route.method === 'ALL' || route.method === 'MUTATION')) {
     return { label: 'invitation', severity: 'medium', harm: 'a client can send invitations without limit (spam sent in your name)', business: true };
   }
   const resend = RESEND.test(phrase) && RESENT_THING.test(phrase);
@@ -261,7 +279,9 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   // `testRunCodeEval`, `formatCode`, `executeCode`: program code, not a one-time code.
   const programCode = PROGRAM_CODE.test(phrase) && !TYPED_CODE.test(phrase);
   const mintsCode = MINT_CODE.test(phrase) && !VERIFY_VERB.test(phrase);
-  if (OTP_WORD.test(phrase) && (VERIFY_VERB.test(phrase) || OTP_WORD.test(lastWords)) && !exchangesMintedCode && !programCode && !mintsCode && takesGuess(route)) {
+  // `completeSmsChallenge`, `verifySms`: the code texted to the user, checked; not a message sent.
+  const smsCheck = /\bsms\b/.test(phrase) && VERIFY_VERB.test(phrase) && !/\b(?:send|resend)\b/.test(phrase);
+  if ((OTP_WORD.test(phrase) || smsCheck) && (VERIFY_VERB.test(phrase) || OTP_WORD.test(lastWords)) && !exchangesMintedCode && !programCode && !mintsCode && takesGuess(route)) {
     return { label: 'one-time code verification', severity: 'high', harm: 'a client can try one-time codes without limit until one matches (OTP/2FA brute force)', business: false };
   }
   if (MAGIC_LINK.test(phrase)) {

@@ -143,6 +143,26 @@ function checkAccessLogger(ctx: RuleContext, file: ScannedSourceFile, call: ts.C
   });
 }
 
+/**
+ * Whether the branch of `condition ? a : b` taken when the condition is `taken` holds `expression` narrowed
+ * to a string or number by a typeof test of that same expression (`typeof x === 'string'` for the true
+ * branch, `typeof x !== 'string'` for the false one).
+ */
+function narrowedToPrimitive(condition: ts.Expression, expression: ts.Expression, taken: boolean): boolean {
+  const test = skipOuterExpressions(condition);
+  if (!ts.isBinaryExpression(test)) return false;
+  const operator = test.operatorToken.kind;
+  const equal = operator === ts.SyntaxKind.EqualsEqualsEqualsToken || operator === ts.SyntaxKind.EqualsEqualsToken;
+  const unequal = operator === ts.SyntaxKind.ExclamationEqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsToken;
+  if ((!equal && !unequal) || equal !== taken) return false;
+  const [left, right] = [skipOuterExpressions(test.left), skipOuterExpressions(test.right)];
+  const typeOf = ts.isTypeOfExpression(left) ? left : ts.isTypeOfExpression(right) ? right : undefined;
+  const kind = typeOf === left ? right : left;
+  if (!typeOf || !ts.isStringLiteralLike(kind) || !/^(?:string|number|bigint|boolean)$/.test(kind.text)) return false;
+  const sourceFile = condition.getSourceFile();
+  return skipOuterExpressions(typeOf.expression).getText(sourceFile) === skipOuterExpressions(expression).getText(sourceFile);
+}
+
 /** What an expression written by a log call carries that must not be logged. */
 function leaksIn(ctx: RuleContext, file: ScannedSourceFile, expression: ts.Expression, position: Position, redactors: ReadonlySet<string>, depth: number): Leak[] {
   if (depth > MAX_DEPTH) return [];
@@ -155,7 +175,12 @@ function leaksIn(ctx: RuleContext, file: ScannedSourceFile, expression: ts.Expre
     const sides = value.operatorToken.kind === ts.SyntaxKind.PlusToken ? 'text' : position;
     return [...leaksIn(ctx, file, value.left, sides, redactors, depth + 1), ...leaksIn(ctx, file, value.right, sides, redactors, depth + 1)];
   }
-  if (ts.isConditionalExpression(value)) return [...leaksIn(ctx, file, value.whenTrue, position, redactors, depth + 1), ...leaksIn(ctx, file, value.whenFalse, position, redactors, depth + 1)];
+  if (ts.isConditionalExpression(value)) {
+    // `typeof invoice.customer === 'string' ? invoice.customer : invoice.customer.id` (an expandable field, Stripe's
+    // idiom): the branch the typeof test narrows to a string or number is that primitive, an id, not the object.
+    const branch = (expression: ts.Expression, taken: boolean): Position => (narrowedToPrimitive(value.condition, expression, taken) ? 'text' : position);
+    return [...leaksIn(ctx, file, value.whenTrue, branch(value.whenTrue, true), redactors, depth + 1), ...leaksIn(ctx, file, value.whenFalse, branch(value.whenFalse, false), redactors, depth + 1)];
+  }
   if (ts.isObjectLiteralExpression(value)) return value.properties.flatMap((property) => propertyLeaks(ctx, file, property, redactors, depth));
   if (ts.isArrayLiteralExpression(value)) return value.elements.flatMap((element) => leaksIn(ctx, file, element, position, redactors, depth + 1));
   if (ts.isSpreadElement(value)) return leaksIn(ctx, file, value.expression, 'object', redactors, depth + 1);

@@ -413,6 +413,25 @@ describe('route handlers a project factory makes', () => {
   });
 });
 
+describe('route handlers a package makes', () => {
+  test("the Flags SDK's discovery endpoint checks the toolbar's Authorization header (verifyAccess with FLAGS_SECRET)", () => {
+    const routes = loadRoutes(
+      makeProject({
+        'package.json': JSON.stringify({ name: 'web', dependencies: { next: '15.0.0', flags: '4.0.0' } }),
+        'src/flags.ts': "export const newCheckout = { key: 'new-checkout' };\n",
+        'src/app/.well-known/vercel/flags/route.ts': [
+          "import { createFlagsDiscoveryEndpoint, getProviderData } from 'flags/next';",
+          "import * as flags from '../../../../flags';",
+          'export const GET = createFlagsDiscoveryEndpoint(async () => getProviderData(flags));',
+          '',
+        ].join('\n'),
+      }),
+      [nextAdapter],
+    );
+    expect(routes.map((r) => [r.id, r.auth])).toEqual([['GET /.well-known/vercel/flags', 'authenticated']]);
+  });
+});
+
 describe('matcher patterns', () => {
   test.each([
     ['/api/:path*', '/api', true],

@@ -215,3 +215,16 @@ describe('missing-rate-limit', () => {
     expect(result.map(({ line, severity }) => [line, severity])).toEqual([[6, 'high']]);
   });
 });
+
+describe('what a code route does', () => {
+  it('checking the code texted to the user is a one-time code verification (high), sending one a verification code send (medium)', async () => {
+    const found = await findings(express([
+      "app.post('/auth/challenge/complete-sms-challenge', (req, res) => { res.json({ ok: req.body.code === '1' }); });",
+      "app.post('/auth/challenge/send-sms-code', (req, res) => { res.json({ sent: String(req.body.phone) }); });",
+    ].join('\n')));
+    expect(found.map(({ severity, message }) => `${severity} ${message.slice(0, message.indexOf(')') + 1)}`)).toEqual([
+      'high POST /auth/challenge/complete-sms-challenge (one-time code verification)',
+      'medium POST /auth/challenge/send-sms-code (verification code send)',
+    ]);
+  });
+});

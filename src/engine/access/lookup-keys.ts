@@ -1,10 +1,9 @@
 import { ts } from '#typescript';
-import { classifyCall, dynamoRequestObject, isDrizzleClient, kyselyChain, modelOfRepository, type DataAccess, type KyselyChain } from '../ast/data-access.js';
+import { classifyCall, drizzleTableName, dynamoRequestObject, isDrizzleClient, kyselyChain, modelOfRepository, type DataAccess, type KyselyChain } from '../ast/data-access.js';
 import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
 import { DRIZZLE, KYSELY, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localDeclaration, localInitializer, type ModuleIndex } from '../names/index.js';
 import { nodesOfKind } from '../ast/file-index.js';
-import { collectedConditions, pushedOnto, spreadIntoAnd } from '../ast/condition-lists.js';
 import { enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { looksLikeSql, sqlLiterals } from '../ast/sql-text.js';
 import type { TaintedCall } from '../dataflow/engine.js';
@@ -91,6 +90,18 @@ const CAPABILITY_MODEL = /invit|share|magic.?link|^links?$/i;
 export function isCapabilityKey(field: string, model: string | undefined): boolean {
   return CAPABILITY_KEY.test(field) || (/^(?:code|key)$/i.test(field) && model !== undefined && CAPABILITY_MODEL.test(model));
 }
+
+/** Models of share links whose own id is what the link carries (`sharedSecrets`, `shareLinks`, `documentShares`). */
+const SHARE_LINK_MODEL = /share|magic.?link/i;
+
+/**
+ * A share link's record addressed by its own id (`sharedSecrets` where `id = input.id`): on a route
+ * open to anyone, that id is the link the client was given, the permission itself. On a signed-in
+ * route it is an id like any other (revoking someone else's share is the ownership check's business).
+ */
+export function isShareLinkId(field: string, model: string | undefined): boolean {
+  return /^_?id$/i.test(field) && model !== undefined && SHARE_LINK_MODEL.test(model);
+}
 // The ORM tables are models/orms.ts; here, the sets the matching below reads.
 // Methods whose first argument is the primary key itself.
 const ID_ARGUMENT_METHODS = ormMethods('idArgument');
@@ -158,10 +169,10 @@ export function lookupAccessOf(ctx: { readonly modules: ModuleIndex }, tainted: 
     return { access: { library: 'model', method: kind ? calleeName(kind) : terminal, operation: kind ? 'write' : 'read', call: outer, file: tainted.file, line: 0, via: [], ...(model ? { model } : {}) }, node: outer };
   }
   // drizzle: db.select().from(orders).where(...), db.update(orders).set(...).where(...), db.delete(orders).where(...)
-  const drizzleTable = chain.find((link) => DRIZZLE_FILTERED_TABLE_METHODS.has(calleeName(link)) && link.arguments.length === 1 && ts.isIdentifier(link.arguments[0]!) && ts.isPropertyAccessExpression(skipOuterExpressions(link.expression)) && isDrizzleClient((skipOuterExpressions(link.expression) as ts.PropertyAccessExpression).expression));
+  const drizzleTable = chain.find((link) => DRIZZLE_FILTERED_TABLE_METHODS.has(calleeName(link)) && link.arguments.length === 1 && drizzleTableName(link.arguments[0]!) !== undefined && ts.isPropertyAccessExpression(skipOuterExpressions(link.expression)) && isDrizzleClient((skipOuterExpressions(link.expression) as ts.PropertyAccessExpression).expression));
   if (drizzleTable && chain.some((link) => calleeName(link) === 'where')) {
     const method = calleeName(drizzleTable);
-    return { access: { library: 'drizzle', model: (drizzleTable.arguments[0] as ts.Identifier).text, method, operation: method === 'from' ? 'read' : 'write', call: outer, file: tainted.file, line: 0, via: [], }, node: outer };
+    return { access: { library: 'drizzle', model: drizzleTableName(drizzleTable.arguments[0]!)!, method, operation: method === 'from' ? 'read' : 'write', call: outer, file: tainted.file, line: 0, via: [], }, node: outer };
   }
   if (direct) return { access: direct, node: direct.call };
   // A project helper that runs parameterized SQL: `query('SELECT ... WHERE id = $1', [id])`.
@@ -527,14 +538,8 @@ class FilterWalker {
       // drizzle eq(orders.id, id) / and(eq(...), eq(...)); mongodb new ObjectId(id)
       if (DRIZZLE_COMPARISONS.has(name) || DRIZZLE_COMBINATORS.has(name)) {
         const [column, operand] = value.arguments;
-        if (DRIZZLE_COMBINATORS.has(name)) {
-          for (const argument of value.arguments) {
-            // `and(...conditions)`: every condition the list was built with, or had pushed onto it, holds.
-            const collected = name === 'and' && ts.isSpreadElement(argument) ? collectedConditions(argument.expression) : undefined;
-            if (collected) collected.forEach((condition) => this.walk(condition, field, hops + 1));
-            else this.walk(argument, field, hops + 1);
-          }
-        }
+        // `and(...conditions)`: a spread list is walked with what is pushed onto it (see the identifier case).
+        if (DRIZZLE_COMBINATORS.has(name)) value.arguments.forEach((argument) => this.walk(argument, field, hops + 1));
         else if (column && operand) this.leaf(operand, column.getText().split('.').pop() ?? field ?? 'id');
         return;
       }
@@ -566,9 +571,21 @@ class FilterWalker {
         return;
       }
     }
+    if (ts.isSpreadElement(value)) {
+      this.walk(value.expression, field, hops + 1);
+      return;
+    }
     if (ts.isIdentifier(value)) {
       const initializer = localInitializer(value);
       if (initializer && (ts.isObjectLiteralExpression(initializer) || ts.isArrayLiteralExpression(initializer))) {
+        this.walk(initializer, field, hops + 1);
+        // `filters.push(eq(t.id, id))` after `const filters = [...]`: the pushed conditions filter too.
+        const declaration = ts.isArrayLiteralExpression(initializer) ? localDeclaration(value) : undefined;
+        if (declaration) for (const pushed of pushedConditions(declaration)) this.walk(pushed, field, hops + 1);
+        return;
+      }
+      // `const condition = eq(t.id, id)` then `.where(condition)`.
+      if (initializer && ts.isCallExpression(initializer) && (DRIZZLE_COMPARISONS.has(calleeName(initializer)) || DRIZZLE_COMBINATORS.has(calleeName(initializer)))) {
         this.walk(initializer, field, hops + 1);
         return;
       }
@@ -938,20 +955,17 @@ function enclosingFilterCall(call: ts.CallExpression | ts.NewExpression): ts.Cal
   let node: ts.Node = call;
   for (let hops = 0; hops < 8 && node.parent; hops++) {
     const parent: ts.Node = node.parent;
+    const held = heldConditionUse(parent, node);
+    if (held) {
+      node = held;
+      continue;
+    }
+    if (ts.isSpreadElement(parent)) {
+      node = parent;
+      continue;
+    }
     if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(node as ts.Expression)) {
       if (ts.isCallExpression(parent) && !/^(?:eq|and|or|inArray)$/.test(calleeName(parent)) && !/ObjectId$/.test(calleeName(parent))) return parent;
-    } else if (ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isArrayLiteralExpression(node)) {
-      // `const conditions = [eq(t.id, id)]; ... where(and(...conditions))`: the list is the filter where it is spread.
-      const spread = spreadIntoAnd(parent);
-      if (!spread) return ts.isCallExpression(call) ? call : undefined;
-      node = spread;
-      continue;
-    } else if (ts.isCallExpression(parent) && parent.arguments.includes(node as ts.Expression) && pushedOnto(parent)) {
-      // `conditions.push(eq(t.assignedId, assignedId))`: one more condition of that list.
-      const spread = spreadIntoAnd(pushedOnto(parent)!);
-      if (!spread) return ts.isCallExpression(call) ? call : undefined;
-      node = spread;
-      continue;
     } else if (filterCallbackReturning(parent, node)) {
       // Drizzle's relational `findFirst({ where: (table, { eq }) => eq(table.id, id) })`: the callback's
       // result is the filter, so the lookup is the call the callback is a property of.
@@ -963,6 +977,77 @@ function enclosingFilterCall(call: ts.CallExpression | ts.NewExpression): ts.Cal
     node = parent;
   }
   return ts.isCallExpression(call) ? call : undefined;
+}
+
+/**
+ * A Drizzle condition held in a local on its way to the filter: `const condition = eq(t.id, id)` then
+ * `.where(condition)`; `const filters = [eq(t.workspaceId, ws), eq(t.id, id)]` (or a later
+ * `filters.push(eq(t.id, id))`) then `.where(and(...filters))`. The local's use in a filter of the
+ * same function, from which the climb to the lookup goes on.
+ */
+function heldConditionUse(parent: ts.Node, node: ts.Node): ts.Node | undefined {
+  let declaration: ts.VariableDeclaration | undefined;
+  if (ts.isVariableDeclaration(parent) && parent.initializer === node) declaration = parent;
+  else if (ts.isCallExpression(parent) && parent.arguments.includes(node as ts.Expression)) declaration = pushedArray(parent);
+  return declaration ? heldConditionUses(declaration)[0] : undefined;
+}
+
+/** The local array literal `filters.push(...)` adds to. */
+function pushedArray(call: ts.CallExpression): ts.VariableDeclaration | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'push' || !ts.isIdentifier(callee.expression)) return undefined;
+  const declaration = localDeclaration(callee.expression);
+  return declaration?.initializer && ts.isArrayLiteralExpression(skipOuterExpressions(declaration.initializer)) ? declaration : undefined;
+}
+
+/**
+ * Where a local holding conditions reaches a filter: an argument of a `where` link or of a
+ * combinator (`and(...filters)`, `and(condition, ...)`), spread or not. Other uses (logging it) are not filters.
+ */
+function heldConditionUses(declaration: ts.VariableDeclaration): ts.Expression[] {
+  const name = declaration.name;
+  if (!ts.isIdentifier(name)) return [];
+  const scope = enclosingFunction(declaration) ?? declaration.getSourceFile();
+  const uses: ts.Expression[] = [];
+  const visit = (child: ts.Node): void => {
+    if (ts.isIdentifier(child) && child !== name && child.text === name.text && localDeclaration(child) === declaration) {
+      const use = ts.isSpreadElement(child.parent) ? child.parent : child;
+      const call = use.parent;
+      if (ts.isCallExpression(call) && call.arguments.includes(use) && (WHERE_METHODS.has(calleeName(call)) || DRIZZLE_COMBINATORS.has(calleeName(call)))) uses.push(use);
+    }
+    ts.forEachChild(child, visit);
+  };
+  ts.forEachChild(scope, visit);
+  return uses;
+}
+
+/**
+ * The conditions a filter reads from locals, for a check that looks at what a lookup is given:
+ * `and(...filters)` gives the array's elements and what is pushed onto it, `where(condition)` the
+ * condition's initializer. Nothing for a filter written in place.
+ */
+export function heldConditions(filter: ts.Expression): ts.Expression[] {
+  const value = skipOuterExpressions(ts.isSpreadElement(filter) ? filter.expression : filter);
+  if (ts.isCallExpression(value) && DRIZZLE_COMBINATORS.has(calleeName(value))) return value.arguments.flatMap(heldConditions);
+  if (!ts.isIdentifier(value)) return [];
+  const declaration = localDeclaration(value);
+  const initializer = declaration?.initializer && skipOuterExpressions(declaration.initializer);
+  if (!declaration || !initializer) return [];
+  if (ts.isArrayLiteralExpression(initializer)) return [initializer, ...pushedConditions(declaration)];
+  if (ts.isCallExpression(initializer) && (DRIZZLE_COMPARISONS.has(calleeName(initializer)) || DRIZZLE_COMBINATORS.has(calleeName(initializer)))) return [initializer];
+  return [];
+}
+
+/** The conditions `filters.push(...)` calls add to a local array literal, in its function. */
+function pushedConditions(declaration: ts.VariableDeclaration): ts.Expression[] {
+  const scope = enclosingFunction(declaration) ?? declaration.getSourceFile();
+  const pushed: ts.Expression[] = [];
+  const visit = (child: ts.Node): void => {
+    if (ts.isCallExpression(child) && pushedArray(child) === declaration) pushed.push(...child.arguments);
+    ts.forEachChild(child, visit);
+  };
+  ts.forEachChild(scope, visit);
+  return pushed;
 }
 
 /** The update document of a write: prisma `data`, sequelize/typeorm/mongoose second argument. */

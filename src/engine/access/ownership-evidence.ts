@@ -3,12 +3,12 @@ import { ts } from '#typescript';
 import { bindingNames, localDeclaration, localInitializer, resolveFunction, type ModuleIndex } from '../names/index.js';
 import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { argumentFor } from './call-arguments.js';
+import { heldConditions } from './lookup-keys.js';
 import { mentionsName } from '../text.js';
 import { KYSELY, ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
 import { REQUEST_OBJECTS, isPrincipalMember } from '../../models/request-sources.js';
 import { enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
-import { spreadConditions } from '../ast/condition-lists.js';
 import type { DataflowEngine, TaintedCall } from '../dataflow/engine.js';
 import type { Route, RouteMiddleware } from '../routes/route.js';
 import type { ScannedSourceFile } from '../../types.js';
@@ -300,7 +300,10 @@ export function inCodeOwnershipCheck(
       // an assignment binds a load too, and a conditional's branch that makes one is the load.
       const loads = ts.isVariableDeclaration(node) && node.initializer ? boundLoads(node.name, node.initializer) : ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) ? ([[node.left.text, node.right]] as Array<[string, ts.Expression]>) : [];
       for (const [name, initializer] of loads) {
-        const lookup = firstCall(loadingBranch(initializer));
+        const found = firstCall(loadingBranch(initializer));
+        // The access itself, when the request value sits inside it (drizzle's `findFirst({ where: (t, { eq }) =>
+        // eq(t.id, id) })`, the tainted call being `eq`): its own result tested is no earlier load.
+        const lookup = found && chainArguments(found).some((argument) => argument.getSourceFile() === tainted.call.getSourceFile() && argument.pos <= tainted.call.pos && tainted.call.end <= argument.end) ? undefined : found;
         const lookupArguments = lookup ? chainArguments(lookup) : [];
         // `team.users.some((member) => member.userId === session.user.id)`: the record's members searched for the caller.
         const receiver = lookup && ts.isPropertyAccessExpression(skipOuterExpressions(lookup.expression)) ? (skipOuterExpressions(lookup.expression) as ts.PropertyAccessExpression).expression : undefined;
@@ -1097,8 +1100,8 @@ function chainArguments(call: ts.CallExpression): ts.Expression[] {
   for (let current: ts.Expression = call; ; ) {
     current = skipOuterExpressions(current);
     if (ts.isCallExpression(current)) {
-      // `findFirst({ where: and(...conditions) })`: the conditions the list holds are what the call is given.
-      for (const argument of current.arguments) found.push(argument, ...spreadConditions(argument));
+      // `.where(and(...filters))`: the conditions the local holds are what the lookup is given.
+      found.push(...current.arguments, ...current.arguments.flatMap(heldConditions));
       current = current.expression;
     } else if (ts.isPropertyAccessExpression(current)) current = current.expression;
     else return found;

@@ -181,8 +181,9 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
       return { ...base, library: 'mongodb', model: collection, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     // drizzle: db.select().from(orders), db.insert(orders), db.query.orders.findFirst()
-    if (Object.hasOwn(DRIZZLE_TABLE_METHODS, method) && isDrizzleClient(receiver) && call.arguments.length === 1 && ts.isIdentifier(call.arguments[0]!)) {
-      return { ...base, library: 'drizzle', model: (call.arguments[0] as ts.Identifier).text, method, operation: DRIZZLE_TABLE_METHODS[method]! };
+    const drizzleTable = call.arguments.length === 1 ? drizzleTableName(call.arguments[0]!) : undefined;
+    if (Object.hasOwn(DRIZZLE_TABLE_METHODS, method) && isDrizzleClient(receiver) && drizzleTable) {
+      return { ...base, library: 'drizzle', model: drizzleTable, method, operation: DRIZZLE_TABLE_METHODS[method]! };
     }
     if (DRIZZLE_RELATIONAL_LOOKUPS.includes(method) && ts.isPropertyAccessExpression(receiver) && DRIZZLE_RELATIONAL_ROOT.test(expressionText(receiver.expression))) {
       return { ...base, library: 'drizzle', model: receiver.name.text, method, operation: 'read' };
@@ -668,6 +669,18 @@ export function isDrizzleClient(receiver: ts.Expression): boolean {
     else break;
   }
   return (ts.isIdentifier(current) || ts.isPropertyAccessExpression(current)) && DRIZZLE_CLIENT.test(expressionText(current));
+}
+
+/**
+ * The table a drizzle builder link names: `orders` in `db.delete(orders)`, and `keys` in
+ * `db.update(schema.keys)`, the table read off the schema namespace (`import * as schema`, or a
+ * package's `schema` export). A call or an element access names none that can be read.
+ */
+export function drizzleTableName(argument: ts.Expression): string | undefined {
+  const table = skipOuterExpressions(argument);
+  if (ts.isIdentifier(table)) return table.text;
+  if (ts.isPropertyAccessExpression(table) && ts.isIdentifier(skipOuterExpressions(table.expression))) return table.name.text;
+  return undefined;
 }
 
 function expressionText(expression: ts.Expression): string {

@@ -510,8 +510,9 @@ class TrpcCollector {
     for (const step of steps) {
       switch (step.kind) {
         case 'use': {
-          const { node: expression, file: middlewareFile } = this.middlewareFunction(step.expression, step.file);
-          let described = this.context.middleware.describe(expression, middlewareFile, step.inherited ? 'router' : 'route');
+          const made = this.namedPackageMiddleware(step.expression, step.file);
+          const { node: expression, file: middlewareFile } = made ?? this.middlewareFunction(step.expression, step.file);
+          let described = this.context.middleware.describe(expression, middlewareFile, step.inherited ? 'router' : 'route', made ? middlewareName(step.expression) : undefined);
           if (described.opaque) unreadable = true;
           if (described.kind === 'auth' || described.kind === 'role') {
             const fn = resolveFunction(this.context.modules, middlewareFile, expression);
@@ -555,6 +556,22 @@ class TrpcCollector {
     if (!ts.isCallExpression(value) || value.arguments.length !== 1) return this.wrappedMiddleware(expression, file) ?? { node: expression, file };
     const factory = this.evaluate({ node: value.expression, file }, 0);
     return { node: factory?.kind === 'middleware-factory' ? value.arguments[0]! : expression, file };
+  }
+
+  /**
+   * `const sentryMiddleware = t.middleware(Sentry.trpcMiddleware({ attachRpcInput: true }))`: a name
+   * bound to the middleware factory given a package's middleware, made by a call. That call is what
+   * runs, and the classifier knows it by its package (monitoring, logging); the name alone says nothing.
+   */
+  private namedPackageMiddleware(expression: ts.Expression, file: ScannedSourceFile): Located | undefined {
+    const name = skipOuterExpressions(expression);
+    const target = ts.isIdentifier(name) ? this.nameTarget(name, file) : undefined;
+    const value = target && skipOuterExpressions(target.node);
+    if (!value || !ts.isCallExpression(value) || value.arguments.length !== 1) return undefined;
+    const made = skipOuterExpressions(value.arguments[0]!);
+    if (!ts.isCallExpression(made)) return undefined;
+    const factory = this.evaluate({ node: value.expression, file: target.file }, 0);
+    return factory?.kind === 'middleware-factory' ? { node: made, file: target.file } : undefined;
   }
 
   /**
