@@ -3,7 +3,7 @@ import { classifyCall, drizzleTableName, dynamoRequestObject, isDrizzleClient, k
 import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
 import { DRIZZLE, KYSELY, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localDeclaration, localInitializer, type ModuleIndex } from '../names/index.js';
-import { nodesOfKind } from '../ast/file-index.js';
+import { nodesOfKind, walkDescendants } from '../ast/file-index.js';
 import { enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { looksLikeSql, sqlLiterals } from '../ast/sql-text.js';
 import type { TaintedCall } from '../dataflow/engine.js';
@@ -1036,6 +1036,23 @@ export function heldConditions(filter: ts.Expression): ts.Expression[] {
   if (ts.isArrayLiteralExpression(initializer)) return [initializer, ...pushedConditions(declaration)];
   if (ts.isCallExpression(initializer) && (DRIZZLE_COMPARISONS.has(calleeName(initializer)) || DRIZZLE_COMBINATORS.has(calleeName(initializer)))) return [initializer];
   return [];
+}
+
+/**
+ * The held conditions of every filter written inside an argument (`findFirst({ where: and(...conditions) })`),
+ * not inside functions it holds: what heldConditions reads from each combinator call or held local there.
+ */
+export function heldConditionsWithin(argument: ts.Expression): ts.Expression[] {
+  const found: ts.Expression[] = [...heldConditions(argument)];
+  walkDescendants(argument, (node) => {
+    if (node !== argument && ts.isFunctionLike(node)) return false;
+    if (node !== argument && ts.isCallExpression(node) && DRIZZLE_COMBINATORS.has(calleeName(node))) {
+      found.push(...heldConditions(node));
+      return false;
+    }
+    return undefined;
+  });
+  return found;
 }
 
 /** The conditions `filters.push(...)` calls add to a local array literal, in its function. */

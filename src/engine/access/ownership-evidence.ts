@@ -3,7 +3,7 @@ import { ts } from '#typescript';
 import { bindingNames, localDeclaration, localInitializer, resolveFunction, type ModuleIndex } from '../names/index.js';
 import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { argumentFor } from './call-arguments.js';
-import { heldConditions } from './lookup-keys.js';
+import { heldConditionsWithin } from './lookup-keys.js';
 import { mentionsName } from '../text.js';
 import { KYSELY, ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
 import { REQUEST_OBJECTS, isPrincipalMember } from '../../models/request-sources.js';
@@ -1100,8 +1100,8 @@ function chainArguments(call: ts.CallExpression): ts.Expression[] {
   for (let current: ts.Expression = call; ; ) {
     current = skipOuterExpressions(current);
     if (ts.isCallExpression(current)) {
-      // `.where(and(...filters))`: the conditions the local holds are what the lookup is given.
-      found.push(...current.arguments, ...current.arguments.flatMap(heldConditions));
+      // `.where(and(...filters))`, `findFirst({ where: and(...conditions) })`: the conditions the locals hold are what the lookup is given.
+      found.push(...current.arguments, ...current.arguments.flatMap(heldConditionsWithin));
       current = current.expression;
     } else if (ts.isPropertyAccessExpression(current)) current = current.expression;
     else return found;
