@@ -15,6 +15,7 @@ import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { memberOfArgument, parameterSlot } from './call-arguments.js';
 import { checkedInputMatches, keyInputPath } from './key-input.js';
 import { filterFacts, isCapabilityKey, isWriteAccess, loadedRecordUse, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess, type ParentRecord } from './lookup-keys.js';
+import { filterSpreadSlots, scopedFilterArgument } from './scoping-argument.js';
 import { accessCheckedInputFields, collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
 /**
@@ -104,7 +105,7 @@ interface ReachEntry {
    * tenant or id there scopes the lookup for its route, whatever the first route the dataflow
    * followed passed.
    */
-  scopeSlots?: Array<{ field: string; index: number; memberPath: string[] }>;
+  scopeSlots?: Array<{ field: string; index: number; memberPath: string[]; spread?: boolean }>;
   /** The filter's key values as written. */
   keyExpressions?: ts.Expression[];
 }
@@ -296,6 +297,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
             }),
             // The field that scoped it for the recording caller, when the helper is given its value.
             ...(settled?.byField !== undefined ? filterFieldSlot(lookup.node, settled.byField, lookupFunction) : []),
+            // What the filter spreads of its parameters (`where: { id, ...options.where }`): a caller that passes
+            // options scoped to the signed-in caller (a tenant-aware override of a generic base) scopes it.
+            ...filterSpreadSlots(lookup.node, lookupFunction).map((slot) => ({ ...slot, spread: true })),
           ]
         : [];
       register(owner?.fn, owner?.index, { lookup, field: key.field, inner: ownerInner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}), ...parents, ...(scopeSlots.length > 0 ? { scopeSlots } : {}), keyExpressions: facts.keys.map((candidate) => candidate.expression) });
@@ -331,7 +335,16 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         // caller passed its own id there: this caller's value there decides for this caller.
         const settledSlot = entry.settled?.byField !== undefined ? entry.scopeSlots?.find((slot) => slot.field === entry.settled!.byField) : undefined;
         const unscoped = settledSlot !== undefined && memberOfOrigin(tainted.argumentOrigins[settledSlot.index], settledSlot.memberPath)?.kind === 'tainted';
-        const settledForCaller = unscoped ? undefined : entry.settled;
+        const { line, column } = nodePosition(tainted.call);
+        // The caller passes, where the filter spreads its argument, a filter scoped to the signed-in caller
+        // (`super.findOneById(id, this.withTenant(options))`): read from the code, it holds for every route
+        // through this caller, so the caller's own callers reach the lookup scoped too.
+        const spreadScope = entry.settled ? undefined : (entry.scopeSlots ?? []).flatMap((slot) => {
+          const why = slot.spread ? scopedFilterArgument(ctx.modules, tainted.call.arguments?.[slot.index], slot.memberPath) : undefined;
+          return why ? [{ slot, why }] : [];
+        })[0];
+        const spreadSettled: Settled | undefined = spreadScope && { verdict: 'scoped', evidence: `scoped by ${spreadScope.why}, which ${callee.name}() spreads into its filter (${tainted.file.path}:${line})` };
+        const settledForCaller = unscoped ? undefined : (entry.settled ?? spreadSettled);
         const optional = { ...(entry.capability ? { capability: entry.capability } : {}), ...(settledForCaller ? { settled: settledForCaller } : {}) };
         // `this.findView(tableId)` after `const { tableId } = params`: the caller's callers pass the key as that member of their object.
         const owner = parameterOwner(ctx, taint.steps, caller);
@@ -341,11 +354,10 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const keyExpressions = entry.keyExpressions ? { keyExpressions: entry.keyExpressions } : {};
         if (register(owner?.fn, owner?.index, { lookup: entry.lookup, field: entry.field, inner: ownerInner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}), ...(entry.severalPaths ? { severalPaths: true } : {}), ...keyExpressions })) changed = true;
         const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
-        const { line, column } = nodePosition(tainted.call);
         const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
         const candidate: UncheckedAccess = { tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high', ...(entry.capability ? { capability: entry.capability } : {}), ...keyExpressions };
         // This caller passes its own tenant or id for another field of the filter: scoped from here.
-        const scopedBy = entry.settled ? undefined : entry.scopeSlots?.find((slot) => memberOfOrigin(tainted.argumentOrigins[slot.index], slot.memberPath)?.kind === 'principal');
+        const scopedBy = entry.settled ? undefined : entry.scopeSlots?.find((slot) => !slot.spread && memberOfOrigin(tainted.argumentOrigins[slot.index], slot.memberPath)?.kind === 'principal');
         const settledHere: Settled | undefined = scopedBy ? { verdict: 'scoped', evidence: `scoped by ${scopedBy.field}, which ${callee.name}() is given from the caller's own at ${tainted.file.path}:${line}` } : settledForCaller;
         consider(candidate, path, keyNames, settledHere, entry.parents);
       }
