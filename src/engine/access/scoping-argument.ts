@@ -141,7 +141,7 @@ function scopedByHelper(modules: ModuleIndex, call: ts.CallExpression, memberPat
   }
   if (memberPath.length > 0) return undefined;
   const principal = call.arguments.map((argument) => principalValue(argument, 0)).find(Boolean);
-  return principal ? `built by ${name}() from ${principal}` : undefined;
+  return principal ? `${name}() given ${principal}` : undefined;
 }
 
 /**
