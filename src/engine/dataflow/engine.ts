@@ -719,7 +719,14 @@ export class DataflowEngine {
       return this.joinWithStep([this.origin(binary.left, context), this.origin(binary.right, context)], binary, context, 'concatenated');
     }
     if (operator === ts.SyntaxKind.BarBarToken || operator === ts.SyntaxKind.QuestionQuestionToken || operator === ts.SyntaxKind.AmpersandAmpersandToken) {
-      return joinOrigins([this.origin(binary.left, context), this.origin(binary.right, context)]);
+      const left = this.origin(binary.left, context);
+      const right = this.origin(binary.right, context);
+      // `RequestContext.currentTenantId() || input.tenantId` behind authentication: the caller's own value,
+      // which a signed-in caller always has; the client's stands in only where no one is signed in (a job, a seed).
+      if (operator !== ts.SyntaxKind.AmpersandAmpersandToken && left.kind === 'principal' && context.route.auth === 'authenticated') {
+        return { kind: 'principal', label: `${left.label} (the client's value only when no one is signed in)` };
+      }
+      return joinOrigins([left, right]);
     }
     if (operator === ts.SyntaxKind.CommaToken) return this.origin(binary.right, context);
     if (isAssignment(operator)) return this.origin(binary.right, context);
