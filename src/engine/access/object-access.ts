@@ -497,7 +497,9 @@ function throwsWhenMissing(fn: ts.SignatureDeclaration & { body?: ts.Node }): bo
   let found = false;
   walkDescendants(fn.body, (node) => {
     if (found || ts.isFunctionLike(node)) return false;
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && testsMissingAndExits(fn.body!, node.name.text, node.end, true)) found = true;
+    // `const record = await ...`, or `let record: T;` assigned in the branch of each ORM (`record = await ...`).
+    const loaded = ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer ? node.name : ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && ts.isCallExpression(skipOuterExpressions(node.right)) ? node.left : undefined;
+    if (loaded && testsMissingAndExits(fn.body!, loaded.text, node.end, true)) found = true;
     return undefined;
   });
   return found;
