@@ -1000,6 +1000,13 @@ export class DataflowEngine {
     if (tainted?.kind === 'tainted' && ts.isCallExpression(call) && this.quotesForShell(callee, context.fn.file)) {
       return this.madeSafeFor(withTransform(tainted.taint, calleeName), 'command', call, context, `${calleeName}()`);
     }
+    // `Object.entries({ name, color, description })`: the keys are the literal's own names, only the values
+    // are the request's (`[key, value]` binds a constant key); `Object.keys` of it is constant outright.
+    if ((calleeName === 'Object.keys' || calleeName === 'Object.entries') && call.arguments?.length === 1 && hasStaticKeys(call.arguments[0]!)) {
+      if (calleeName === 'Object.keys' || tainted?.kind !== 'tainted') return { kind: 'constant' };
+      const values = withTransform(withStep(tainted.taint, this.step(call, context, `through ${calleeName}()`)), calleeName);
+      return { kind: 'tainted', taint: values, fields: { '0': { kind: 'constant' }, '1': { kind: 'tainted', taint: values } } };
+    }
     if (tainted && tainted.kind === 'tainted' && PROPAGATING_FUNCTIONS.test(calleeName)) {
       return { kind: 'tainted', taint: withTransform(withStep(tainted.taint, this.step(call, context, `through ${calleeName}()`)), calleeName) };
     }
@@ -1213,9 +1220,11 @@ export class DataflowEngine {
       context.scope.values.set(name.text, stepped);
       return;
     }
-    for (const element of name.elements) {
+    for (const [index, element] of name.elements.entries()) {
       if (ts.isOmittedExpression(element)) continue;
       let part: ValueOrigin = value;
+      // `[key, value]` of an entry whose parts are known (`Object.entries` of a literal).
+      if (ts.isArrayBindingPattern(name) && value.kind === 'tainted' && value.fields && !element.dotDotDotToken && Object.hasOwn(value.fields, String(index))) part = value.fields[String(index)]!;
       if (ts.isObjectBindingPattern(name) && value.kind === 'tainted') {
         const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
         const bagPart = value.taint.inputBag ?? value.taint.validatedPart;
@@ -2170,4 +2179,11 @@ function describeInstance(origin: ValueOrigin, schemaScope: string, depth = 0): 
 function isWriteTarget(node: ts.Node): boolean {
   const parent = node.parent;
   return !!parent && ts.isBinaryExpression(parent) && parent.left === node;
+}
+
+/** An object literal (or a local const holding one) whose keys are all written out: no spread, no computed name. */
+function hasStaticKeys(expression: ts.Expression): boolean {
+  let value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) value = localConstInitializer(value) ?? value;
+  return ts.isObjectLiteralExpression(value) && value.properties.every((property) => !ts.isSpreadAssignment(property) && property.name !== undefined && !ts.isComputedPropertyName(property.name));
 }
