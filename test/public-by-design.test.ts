@@ -13,6 +13,11 @@ describe('credential entry points', () => {
     // The OAuth app a signed-in user registers (postiz /user/oauth-app), not a sign-in step.
     expect(credentialEntryReason('/user/oauth-app')).toBeUndefined();
     expect(credentialEntryReason('/oauth/clients')).toBeUndefined();
+    // Under the registry of clients, an admin manages one (ever-gauzy /oauth/clients/:id/rotate-secret); the token step stays a sign-in.
+    expect(credentialEntryReason('/api/oauth/clients/:id/rotate-secret')).toBeUndefined();
+    expect(credentialEntryReason('/oauth/apps/:appId/scopes')).toBeUndefined();
+    expect(credentialEntryReason('/oauth/token')).toMatch(/takes credentials/);
+    expect(credentialEntryReason('/oauth/github/callback')).toMatch(/sign-in callback/);
   });
 
   it('a recovery step worded with its stage under an auth prefix is account recovery (postiz /auth/forgot-return)', () => {

@@ -111,6 +111,12 @@ export const TOKEN_VERIFYING_METHODS: ReadonlySet<string> = new Set(['verifyIdTo
 export const REQUEST_CONTEXT_STORE = /(?:^|\.)_?(?:cls|clsService|requestContext|requestContextService|contextService|als|asyncLocalStorage)$/i;
 /** The keys of such a store that hold the caller: `user`, `user.id`, `currentUser`, `auth.userId`. */
 export const REQUEST_CONTEXT_PRINCIPAL_KEY = /^(?:user|currentUser|authUser|auth|session|principal)(?:[.:][\w.]+)?$/;
+/**
+ * Static accessors such a store's wrapper class offers for the caller and the tenant it belongs to
+ * (`RequestContext.currentUser()`, `RequestContext.currentTenantId()`, `requestContext.getCurrentOrganizationId()`):
+ * what the guard stored for this request, never what the client sent.
+ */
+export const REQUEST_CONTEXT_PRINCIPAL_METHOD = /^(?:current|get(?:Current)?)(?:User|Tenant|Organi[sz]ation|Org|Account|Workspace|Team|Member|Employee)(?:Id)?$/;
 
 /**
  * How handlers read the authenticated user, with a display label: framework conventions

@@ -1,7 +1,8 @@
 import { ts } from '#typescript';
 import { nodePosition, skipOuterExpressions } from '../engine/ast/syntax.js';
 import { ORM_SCHEMA_MEMBERS, ORM_SCHEMA_OWNER, QUERY_BUILDER_NAME } from '../models/sql.js';
-import type { ModuleIndex } from '../engine/names/index.js';
+import { localInitializer, type ModuleIndex } from '../engine/names/index.js';
+import { TYPEORM_QUERY_BUILDER } from '../models/orms.js';
 import type { ScannedSourceFile } from '../types.js';
 import { ValueProver } from '../engine/dataflow/value-proof.js';
 import { isTaintedFor } from '../engine/dataflow/taint.js';
@@ -109,8 +110,22 @@ function schemaIdentifier(expression: ts.Expression): string | undefined {
   const owner = skipOuterExpressions(value.expression);
   const ownerText = owner.getText(owner.getSourceFile());
   if ((ORM_SCHEMA_MEMBERS as readonly string[]).includes(member) && ORM_SCHEMA_OWNER.test(ownerText)) return `the ORM's schema metadata (${compact(value)})`;
-  if (member === 'alias' && ts.isIdentifier(owner) && QUERY_BUILDER_NAME.test(owner.text)) return `the query builder's alias (${compact(value)})`;
+  if (member === 'alias' && ts.isIdentifier(owner) && (QUERY_BUILDER_NAME.test(owner.text) || heldQueryBuilder(owner))) return `the query builder's alias (${compact(value)})`;
   return undefined;
+}
+
+/** `const weekTimeQuery = repository.createQueryBuilder('time_slot')`: a local the code started a builder in, whatever its name. */
+function heldQueryBuilder(owner: ts.Identifier): boolean {
+  let current: ts.Expression | undefined = localInitializer(owner);
+  while (current) {
+    current = skipOuterExpressions(current);
+    if (ts.isCallExpression(current)) {
+      const callee = skipOuterExpressions(current.expression);
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === TYPEORM_QUERY_BUILDER.starter) return true;
+      current = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+    } else return false;
+  }
+  return false;
 }
 
 function compact(node: ts.Node): string {

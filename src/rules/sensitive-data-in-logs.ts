@@ -340,6 +340,7 @@ function accessLeaks(file: ScannedSourceFile, access: ts.PropertyAccessExpressio
     }
   }
   const named = sensitiveName(name);
+  if (named && isEnumMember(owner, name, sourceFile)) return [];
   if (named) return [namedLeak(text, named.kind, named.phrase)];
   if (position === 'object' && REQUEST_PARTS.has(name) && isRequestObject(owner, sourceFile)) {
     return [{ what: text, severity: name === 'headers' || name === 'cookies' || name === 'body' ? 'high' : 'medium', reason: `the whole request ${name}, with whatever credentials or personal data the client sent` }];
@@ -419,6 +420,17 @@ function accessName(access: ts.PropertyAccessExpression | ts.ElementAccessExpres
 }
 
 /** `.length`, `err.message`, `.id`: facts about a value that reveal nothing of it. */
+/**
+ * `EmailTemplateEnum.PASSWORD_LESS_AUTHENTICATION`, `AuthErrorType.INVALID_PASSWORD`: a member of an enum
+ * (declared in the file, or named so: `...Enum`, `...Type`, `...Kind`, upper-case members), whose value is
+ * the label of a kind of thing, never a secret. `Config.DB_PASSWORD` is no enum by its name and still counts.
+ */
+function isEnumMember(owner: ts.Expression, member: string, sourceFile: ts.SourceFile): boolean {
+  if (!ts.isIdentifier(owner)) return false;
+  if (sourceFile.statements.some((statement) => ts.isEnumDeclaration(statement) && statement.name.text === owner.text)) return true;
+  return /^[A-Z][A-Za-z0-9]*(?:Enum|Enums|Type|Types|Kind|Kinds)$/.test(owner.text) && /^[A-Z][A-Z0-9_]*$/.test(member);
+}
+
 function isHarmlessAccess(access: ts.Expression): boolean {
   if (!ts.isPropertyAccessExpression(access)) return false;
   // How many (`deleted.count`, `tokens.length`), and what went wrong: never the secret itself.

@@ -276,11 +276,24 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupF
       const [first, second, third] = link.arguments;
       if (!first) continue;
       const firstValue = skipOuterExpressions(first);
-      if (ts.isStringLiteralLike(firstValue) && second) {
+      // TypeORM `andWhere(new Brackets((qb) => { qb.andWhere(...); qb.andWhere(...) }))`: a group of
+      // conditions that all hold, read as links of the chain (a group with an `orWhere` admits more).
+      const grouped = bracketsLinks(firstValue);
+      if (grouped) {
+        for (const inner of grouped) {
+          const [condition, values] = inner.arguments;
+          const text = condition && sqlFragmentText(condition);
+          if (text !== undefined && values) walker.walk(values, undefined, 0, text);
+          else if (condition && text === undefined) walker.walk(condition, undefined, 0);
+        }
+        continue;
+      }
+      const fragment = sqlFragmentText(firstValue);
+      if (fragment !== undefined && second) {
         // knex where('id', id) / where('id', '=', id); TypeORM where('o.id = :id', { id })
-        if (/[=<>:]/.test(firstValue.text) || /\bIN\b/i.test(firstValue.text)) {
-          if (second) walker.walk(second, undefined, 0, firstValue.text);
-        } else walker.leaf(third ?? second, lastSegment(firstValue.text));
+        if (/[=<>:]/.test(fragment) || /\bIN\b/i.test(fragment)) {
+          if (second) walker.walk(second, undefined, 0, fragment);
+        } else walker.leaf(third ?? second, lastSegment(fragment));
       } else {
         walker.walk(first, undefined, 0);
         wholeFilter = wholeFilter === undefined ? first : null;
@@ -773,6 +786,47 @@ function columnOfPlaceholder(sql: string, index: number, whereStart: number): st
     seen++;
     if (seen === index) return found.index >= whereStart && found[1] ? lastSegment(found[1].replace(/"/g, '')) : undefined;
   }
+  return undefined;
+}
+
+/**
+ * The conditions of a TypeORM `new Brackets((qb) => { qb.where(a); qb.andWhere(b) })`: each where link
+ * called on the callback's builder. Undefined for anything else, for `NotBrackets` (it negates them) and
+ * for a group with an `orWhere` (it admits what any one admits).
+ */
+function bracketsLinks(expression: ts.Expression): ts.CallExpression[] | undefined {
+  if (!ts.isNewExpression(expression) || !ts.isIdentifier(expression.expression) || expression.expression.text !== 'Brackets') return undefined;
+  const callback = expression.arguments?.[0] && skipOuterExpressions(expression.arguments[0]);
+  if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return undefined;
+  const parameter = callback.parameters[0]?.name;
+  if (!parameter || !ts.isIdentifier(parameter)) return undefined;
+  const links: ts.CallExpression[] = [];
+  let alternative = false;
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && chainRoot(node)?.text === parameter.text) {
+      for (const link of chainCalls(node)) {
+        const name = calleeName(link);
+        if (/^or/i.test(name)) alternative = true;
+        else if (WHERE_METHODS.has(name)) links.push(link);
+      }
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(callback.body);
+  return alternative ? undefined : links;
+}
+
+/**
+ * The text of a builder's condition: a string, a template whose holes name the alias
+ * (`\`"${query.alias}"."tenantId" = :tenantId\``), or either passed through a one-argument quoting
+ * helper (`p(\`...\`)`, which ever-gauzy uses to quote identifiers per database). Undefined otherwise.
+ */
+function sqlFragmentText(expression: ts.Expression, depth = 0): string | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isStringLiteralLike(value)) return value.text;
+  if (ts.isTemplateExpression(value)) return value.head.text + value.templateSpans.map((span) => `x${span.literal.text}`).join('');
+  if (depth === 0 && ts.isCallExpression(value) && value.arguments.length === 1 && ts.isIdentifier(value.expression)) return sqlFragmentText(value.arguments[0]!, 1);
   return undefined;
 }
 

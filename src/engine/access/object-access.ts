@@ -15,6 +15,7 @@ import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { memberOfArgument, parameterSlot } from './call-arguments.js';
 import { checkedInputMatches, keyInputPath } from './key-input.js';
 import { filterFacts, isCapabilityKey, isWriteAccess, loadedRecordUse, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess, type ParentRecord } from './lookup-keys.js';
+import { filterSpreadSlots, scopedFilterArgument } from './scoping-argument.js';
 import { accessCheckedInputFields, collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
 /**
@@ -104,7 +105,7 @@ interface ReachEntry {
    * tenant or id there scopes the lookup for its route, whatever the first route the dataflow
    * followed passed.
    */
-  scopeSlots?: Array<{ field: string; index: number; memberPath: string[] }>;
+  scopeSlots?: Array<{ field: string; index: number; memberPath: string[]; spread?: boolean }>;
   /** The filter's key values as written. */
   keyExpressions?: ts.Expression[];
 }
@@ -237,6 +238,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     const guard = routeObjectGuard(ctx, route);
     if (guard?.strength === 'strong') return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `checked by ${guard.middleware.name}` });
     if (guard) Object.assign(candidate, { confidence: 'medium', guardNote: guard.middleware.name });
+    if (!candidate.capability) openPaths.set(candidate, { path, keyNames });
     record(
       route,
       candidate,
@@ -250,6 +252,8 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
   // argument reaches the lookup too, from whichever route makes it (the engine records a shared
   // helper's calls once, for the first route that reaches it).
   const reach = new Map<ts.Node, ReachEntry[]>();
+  // The call path and key names of each access left unchecked, for the gate read once every lookup is judged.
+  const openPaths = new Map<UncheckedAccess, { path: PathEntry[]; keyNames: ReadonlySet<string> }>();
   const servedPublicly = new Map<string, string>();
   const register = (fn: ts.SignatureDeclaration | undefined, index: number | undefined, entry: Omit<ReachEntry, 'index'>): boolean => {
     if (!fn || index === undefined) return false;
@@ -303,6 +307,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
             }),
             // The field that scoped it for the recording caller, when the helper is given its value.
             ...(settled?.byField !== undefined ? filterFieldSlot(lookup.node, settled.byField, lookupFunction) : []),
+            // What the filter spreads of its parameters (`where: { id, ...options.where }`): a caller that passes
+            // options scoped to the signed-in caller (a tenant-aware override of a generic base) scopes it.
+            ...filterSpreadSlots(lookup.node, lookupFunction).map((slot) => ({ ...slot, spread: true })),
           ]
         : [];
       register(owner?.fn, owner?.index, { lookup, field: key.field, inner: ownerInner, keyNames, accessFile: tainted.file, ...optional, ...(memberPath ? { memberPath } : {}), ...parents, ...(scopeSlots.length > 0 ? { scopeSlots } : {}), keyExpressions: facts.keys.map((candidate) => candidate.expression) });
@@ -338,7 +345,16 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         // caller passed its own id there: this caller's value there decides for this caller.
         const settledSlot = entry.settled?.byField !== undefined ? entry.scopeSlots?.find((slot) => slot.field === entry.settled!.byField) : undefined;
         const unscoped = settledSlot !== undefined && memberOfOrigin(tainted.argumentOrigins[settledSlot.index], settledSlot.memberPath)?.kind === 'tainted';
-        const settledForCaller = unscoped ? undefined : entry.settled;
+        const { line, column } = nodePosition(tainted.call);
+        // The caller passes, where the filter spreads its argument, a filter scoped to the signed-in caller
+        // (`super.findOneById(id, this.withTenant(options))`): read from the code, it holds for every route
+        // through this caller, so the caller's own callers reach the lookup scoped too.
+        const spreadScope = entry.settled ? undefined : (entry.scopeSlots ?? []).flatMap((slot) => {
+          const why = slot.spread ? scopedFilterArgument(ctx.modules, tainted.call.arguments?.[slot.index], slot.memberPath) : undefined;
+          return why ? [{ slot, why }] : [];
+        })[0];
+        const spreadSettled: Settled | undefined = spreadScope && { verdict: 'scoped', evidence: `scoped by ${spreadScope.why}, which ${callee.name}() spreads into its filter (${tainted.file.path}:${line})` };
+        const settledForCaller = unscoped ? undefined : (entry.settled ?? spreadSettled);
         const optional = { ...(entry.capability ? { capability: entry.capability } : {}), ...(settledForCaller ? { settled: settledForCaller } : {}) };
         // `this.findView(tableId)` after `const { tableId } = params`: the caller's callers pass the key as that member of their object.
         const owner = parameterOwner(ctx, taint.steps, caller);
@@ -348,11 +364,10 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         const keyExpressions = entry.keyExpressions ? { keyExpressions: entry.keyExpressions } : {};
         if (register(owner?.fn, owner?.index, { lookup: entry.lookup, field: entry.field, inner: ownerInner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}), ...(entry.severalPaths ? { severalPaths: true } : {}), ...keyExpressions })) changed = true;
         const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
-        const { line, column } = nodePosition(tainted.call);
         const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
         const candidate: UncheckedAccess = { tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high', ...(entry.capability ? { capability: entry.capability } : {}), ...keyExpressions };
         // This caller passes its own tenant or id for another field of the filter: scoped from here.
-        const scopedBy = entry.settled ? undefined : entry.scopeSlots?.find((slot) => memberOfOrigin(tainted.argumentOrigins[slot.index], slot.memberPath)?.kind === 'principal');
+        const scopedBy = entry.settled ? undefined : entry.scopeSlots?.find((slot) => !slot.spread && memberOfOrigin(tainted.argumentOrigins[slot.index], slot.memberPath)?.kind === 'principal');
         const settledHere: Settled | undefined = scopedBy ? { verdict: 'scoped', evidence: `scoped by ${scopedBy.field}, which ${callee.name}() is given from the caller's own at ${tainted.file.path}:${line}` } : settledForCaller;
         consider(candidate, path, keyNames, settledHere, entry.parents);
       }
@@ -396,6 +411,18 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     const model = candidate.lookup.access.model?.toLowerCase();
     consider(candidate, path, keyNames, model && ownedModels.has(model) ? undefined : { ...settled, byModelName: false }, parents);
   }
+  // A write (or read) by the id that runs only after a lookup by the same id that is scoped to the caller
+  // and stops when nothing is found (`await this.findOneById(id)` in a tenant-aware `update(id, ...)`
+  // before `super.update(id, ...)`): the id is one of the caller's, whatever the second query's filter.
+  for (const lookups of judgements.values()) {
+    for (const paths of lookups.values()) {
+      for (const [pathKey, judgement] of paths) {
+        const open = judgement.candidate && judgement.access.verdict === 'unchecked' ? openPaths.get(judgement.candidate) : undefined;
+        const gate = open && scopedGate(ctx, reach, judgement.candidate!.lookup.node, open.path, open.keyNames);
+        if (gate) paths.set(pathKey, { access: { ...judgement.access, verdict: 'scoped', evidence: gate } });
+      }
+    }
+  }
   const byRoute = new Map<Route, ObjectAccess[]>();
   const unchecked = new Map<ts.Node, UncheckedAccess[]>();
   for (const [route, lookups] of judgements) {
@@ -417,6 +444,87 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     byRoute.set(route, accesses.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line));
   }
   return { unchecked, byRoute };
+}
+
+/**
+ * The call on the path that runs first a lookup by the same key whose every way to a query is scoped
+ * from the code itself (settled for any caller: a tenant-aware override, a filter pinned to the
+ * request-scoped user), and that stops the path when nothing is found: its result is tested and the
+ * function exits (`if (!existing) throw`), or a function it runs throws when its lookup finds nothing.
+ */
+function scopedGate(ctx: AccessContext, reach: ReadonlyMap<ts.Node, ReachEntry[]>, access: ts.Node, path: readonly PathEntry[], keyNames: ReadonlySet<string>): string | undefined {
+  const pathCalls = new Set(path.flatMap((entry) => (entry.call ? [entry.call] : [])));
+  // The key itself as the argument (`id`, `input.taskId`), not an object that holds it among other ids.
+  const isKey = (argument: ts.Expression): boolean => {
+    const value = skipOuterExpressions(argument);
+    return (ts.isIdentifier(value) && keyNames.has(value.text)) || (ts.isPropertyAccessExpression(value) && keyNames.has(value.name.text));
+  };
+  for (const { fn, call: onward } of path) {
+    if (!fn.body || !onward || onward.getSourceFile() !== fn.getSourceFile()) continue;
+    let found: string | undefined;
+    walkDescendants(fn.body, (node) => {
+      if (found || node.pos >= onward.pos) return false;
+      if (ts.isFunctionLike(node)) return false;
+      if (!ts.isCallExpression(node) || node === access || pathCalls.has(node)) return undefined;
+      const index = node.arguments.findIndex(isKey);
+      if (index < 0) return undefined;
+      const file = ctx.modules.fileOf(node);
+      const callee = file && resolveFunction(ctx.modules, file, node.expression);
+      const entries = callee ? (reach.get(callee.node) ?? []).filter((entry) => entry.index === index && !entry.memberPath?.length && entry.lookup.node !== access) : [];
+      if (entries.length === 0 || !entries.every((entry) => entry.settled?.verdict === 'scoped')) return undefined;
+      // Not awaited, a throw inside it stops nothing.
+      const awaited = ts.isAwaitExpression(skipParentheses(node.parent));
+      if (!resultTestedWithExit(node, fn) && !(awaited && entries.some((entry) => entry.inner.some((hop) => throwsWhenMissing(hop.fn))))) return undefined;
+      found = `scoped by ${callee!.name}(${node.arguments[index]!.getText()}) run first, a lookup scoped to the caller that stops when it finds nothing (${where(ctx, node)})`;
+      return false;
+    });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function skipParentheses(node: ts.Node): ts.Node {
+  let current = node;
+  while (ts.isParenthesizedExpression(current)) current = current.parent;
+  return current;
+}
+
+/** `const existing = await load(id); if (!existing) throw ...`, `record = await load(id)` then the same test. */
+function resultTestedWithExit(call: ts.CallExpression, fn: ts.SignatureDeclaration & { body?: ts.Node }): boolean {
+  let node: ts.Node = call;
+  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent))) node = node.parent;
+  const holder = node.parent;
+  const name = holder && ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) ? holder.name.text : holder && ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(holder.left) ? holder.left.text : undefined;
+  return name !== undefined && fn.body !== undefined && testsMissingAndExits(fn.body, name, call.end);
+}
+
+/** The function throws when a record it loaded is missing: `if (!record) throw new NotFoundException()`. */
+function throwsWhenMissing(fn: ts.SignatureDeclaration & { body?: ts.Node }): boolean {
+  if (!fn.body) return false;
+  let found = false;
+  walkDescendants(fn.body, (node) => {
+    if (found || ts.isFunctionLike(node)) return false;
+    // `const record = await ...`, or `let record: T;` assigned in the branch of each ORM (`record = await ...`).
+    const loaded = ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer ? node.name : ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && ts.isCallExpression(skipOuterExpressions(node.right)) ? node.left : undefined;
+    if (loaded && testsMissingAndExits(fn.body!, loaded.text, node.end, true)) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+/** An `if (!name)` (or `if (!name || ...)`) after `from` whose branch throws (or, unless `throwOnly`, returns). */
+function testsMissingAndExits(body: ts.Node, name: string, from: number, throwOnly = false): boolean {
+  let found = false;
+  const missing = new RegExp(`^!\\s*${name.replace(/\$/g, '\\$')}\\b(?!\\s*[.?\\[])`);
+  walkDescendants(body, (node) => {
+    if (found) return false;
+    if (ts.isIfStatement(node) && node.pos >= from) {
+      const tested = node.expression.getText().split(/\s*\|\|\s*/).some((part) => missing.test(part.trim()));
+      if (tested && (throwOnly ? /\bthrow\b/.test(node.thenStatement.getText()) : exitsEarly(node.thenStatement))) found = true;
+    }
+    return undefined;
+  });
+  return found;
 }
 
 /** The names of the request values in an argument: `{ id: session.user.id, cursor }` gives `cursor` only. */

@@ -363,6 +363,10 @@ export function modelOfRepository(receiver: ts.Expression, file: ScannedSourceFi
     // The entity its injection or type names wins over the field's name (`@InjectRepository(User) repo`).
     const injected = injectedRepositoryModel(receiver);
     if (injected) return injected;
+    // A field a generic base class declares (`typeOrmRepository: Repository<T>` in `CrudService<T>`) holds the
+    // entity each subclass names (`extends TenantAwareCrudService<Employee>`); its name names the ORM, not a model.
+    const inherited = modules ? inheritedRepositoryModel(receiver, file, modules) : undefined;
+    if (inherited) return inherited.model;
     if (REPOSITORY.test(name)) return modelName(name);
     if (REPOSITORY_REGISTRY.test(expressionText(receiver.expression))) return name;
     if (/^[A-Z]/.test(name) && /models?$|db$/i.test(expressionText(receiver.expression))) return name; // db.Order / models.Order (Sequelize)
@@ -752,6 +756,62 @@ function injectedRepositoryModel(receiver: ts.PropertyAccessExpression): string 
     }
   }
   return undefined;
+}
+
+/** A generic field type and its type argument: `Repository<T>`, `MikroOrmBaseEntityRepository<T>`, `Model<T>`. */
+const GENERIC_FIELD_TYPE = /^[\w.]+\s*<\s*(\w+)\s*>$/;
+
+/**
+ * `this.typeOrmRepository` in a class that does not declare it: the field a project base class declares
+ * with a generic type, the entity being the type argument the subclass chain passes for the base's type
+ * parameter (`EmployeeService extends TenantAwareCrudService<Employee>`, whose base `CrudService<T>` has
+ * `typeOrmRepository: Repository<T>`). `{ model: undefined }` when the chain leaves it generic.
+ */
+function inheritedRepositoryModel(receiver: ts.PropertyAccessExpression, file: ScannedSourceFile, modules: ModuleIndex): { model: string | undefined } | undefined {
+  if (skipOuterExpressions(receiver.expression).kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const name = receiver.name.text;
+  let current = enclosingClass(receiver);
+  let currentFile = file;
+  // The type arguments known so far, by the current class's type parameter names.
+  let known = new Map<string, string>();
+  for (let depth = 0; current && depth < 6; depth++) {
+    const declared = declaredField(current, name);
+    if (declared !== undefined) return depth === 0 ? undefined : fieldModel(declared, current, known);
+    const heritage = current.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    if (!heritage || !ts.isIdentifier(heritage.expression)) return undefined;
+    const binding = modules.resolveName(currentFile, heritage.expression.text);
+    if (binding?.kind !== 'declaration' || !ts.isClassDeclaration(binding.node) || binding.node === current) return undefined;
+    const base: ts.ClassDeclaration = binding.node;
+    // A type parameter of the class itself passes on what its own subclass gave it, if anything.
+    const own = new Set((current.typeParameters ?? []).map((parameter) => parameter.name.text));
+    const passed = (heritage.typeArguments ?? []).map((argument) => {
+      const text = argument.getText(current!.getSourceFile());
+      return own.has(text) ? known.get(text) : text;
+    });
+    known = new Map((base.typeParameters ?? []).flatMap((parameter, index) => (passed[index] !== undefined ? [[parameter.name.text, passed[index]!] as [string, string]] : [])));
+    current = base;
+    currentFile = binding.file;
+  }
+  return undefined;
+}
+
+function declaredField(classNode: ts.ClassLikeDeclaration, name: string): ts.TypeNode | null | undefined {
+  for (const member of classNode.members) {
+    if (ts.isPropertyDeclaration(member) && member.name && propertyNameText(member.name) === name) return member.type ?? null;
+    if (!ts.isConstructorDeclaration(member)) continue;
+    const parameter = member.parameters.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === name && ts.getCombinedModifierFlags(candidate) & (ts.ModifierFlags.Public | ts.ModifierFlags.Protected | ts.ModifierFlags.Private | ts.ModifierFlags.Readonly));
+    if (parameter) return parameter.type ?? null;
+  }
+  return undefined;
+}
+
+function fieldModel(type: ts.TypeNode | null, declaring: ts.ClassLikeDeclaration, known: ReadonlyMap<string, string>): { model: string | undefined } | undefined {
+  const generic = type && GENERIC_FIELD_TYPE.exec(type.getText(declaring.getSourceFile()));
+  if (!generic) return undefined;
+  const argument = generic[1]!;
+  const isParameter = declaring.typeParameters?.some((parameter) => parameter.name.text === argument);
+  const model = isParameter ? known.get(argument) : argument;
+  return { model: model !== undefined && /^[A-Z]\w*$/.test(model) ? model : undefined };
 }
 
 /** A type that is a Prisma client: `PrismaClient`, a `PrismaService`, `Pick<PrismaService, 'post'>`. */

@@ -722,7 +722,14 @@ export class DataflowEngine {
       return this.joinWithStep([this.origin(binary.left, context), this.origin(binary.right, context)], binary, context, 'concatenated');
     }
     if (operator === ts.SyntaxKind.BarBarToken || operator === ts.SyntaxKind.QuestionQuestionToken || operator === ts.SyntaxKind.AmpersandAmpersandToken) {
-      return joinOrigins([this.origin(binary.left, context), this.origin(binary.right, context)]);
+      const left = this.origin(binary.left, context);
+      const right = this.origin(binary.right, context);
+      // `RequestContext.currentTenantId() || input.tenantId` behind authentication: the caller's own value,
+      // which a signed-in caller always has; the client's stands in only where no one is signed in (a job, a seed).
+      if (operator !== ts.SyntaxKind.AmpersandAmpersandToken && left.kind === 'principal' && context.route.auth === 'authenticated') {
+        return { kind: 'principal', label: `${left.label} (the client's value only when no one is signed in)` };
+      }
+      return joinOrigins([left, right]);
     }
     if (operator === ts.SyntaxKind.CommaToken) return this.origin(binary.right, context);
     if (isAssignment(operator)) return this.origin(binary.right, context);
@@ -1009,6 +1016,13 @@ export class DataflowEngine {
     if (tainted?.kind === 'tainted' && ts.isCallExpression(call) && this.exportedBy(REGEX_ESCAPERS, callee, context.fn.file)) {
       return this.madeSafeFor(withTransform(tainted.taint, calleeName), 'regex', call, context, `${calleeName}()`);
     }
+    // `Object.entries({ name, color, description })`: the keys are the literal's own names, only the values
+    // are the request's (`[key, value]` binds a constant key); `Object.keys` of it is constant outright.
+    if ((calleeName === 'Object.keys' || calleeName === 'Object.entries') && call.arguments?.length === 1 && hasStaticKeys(call.arguments[0]!)) {
+      if (calleeName === 'Object.keys' || tainted?.kind !== 'tainted') return { kind: 'constant' };
+      const values = withTransform(withStep(tainted.taint, this.step(call, context, `through ${calleeName}()`)), calleeName);
+      return { kind: 'tainted', taint: values, fields: { '0': { kind: 'constant' }, '1': { kind: 'tainted', taint: values } } };
+    }
     if (tainted && tainted.kind === 'tainted' && PROPAGATING_FUNCTIONS.test(calleeName)) {
       return { kind: 'tainted', taint: withTransform(withStep(tainted.taint, this.step(call, context, `through ${calleeName}()`)), calleeName) };
     }
@@ -1222,9 +1236,11 @@ export class DataflowEngine {
       context.scope.values.set(name.text, stepped);
       return;
     }
-    for (const element of name.elements) {
+    for (const [index, element] of name.elements.entries()) {
       if (ts.isOmittedExpression(element)) continue;
       let part: ValueOrigin = value;
+      // `[key, value]` of an entry whose parts are known (`Object.entries` of a literal).
+      if (ts.isArrayBindingPattern(name) && value.kind === 'tainted' && value.fields && !element.dotDotDotToken && Object.hasOwn(value.fields, String(index))) part = value.fields[String(index)]!;
       if (ts.isObjectBindingPattern(name) && value.kind === 'tainted') {
         const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
         const bagPart = value.taint.inputBag ?? value.taint.validatedPart;
@@ -2228,4 +2244,11 @@ function describeInstance(origin: ValueOrigin, schemaScope: string, depth = 0): 
 function isWriteTarget(node: ts.Node): boolean {
   const parent = node.parent;
   return !!parent && ts.isBinaryExpression(parent) && parent.left === node;
+}
+
+/** An object literal (or a local const holding one) whose keys are all written out: no spread, no computed name. */
+function hasStaticKeys(expression: ts.Expression): boolean {
+  let value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) value = localConstInitializer(value) ?? value;
+  return ts.isObjectLiteralExpression(value) && value.properties.every((property) => !ts.isSpreadAssignment(property) && property.name !== undefined && !ts.isComputedPropertyName(property.name));
 }

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
-import { type ModuleIndex, requiredModule, resolveFunction } from '../names/index.js';
+import { localConstInitializer, type ModuleIndex, requiredModule, resolveFunction } from '../names/index.js';
 import { propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { NUMERIC_GLOBALS } from '../../models/sanitizers.js';
 
@@ -176,6 +176,11 @@ export class ValueProver {
   private bindingElement(element: ts.BindingElement, file: ScannedSourceFile, environment: Environment, depth: number): ValueProof | undefined {
     let root: ts.Node = element;
     while (ts.isBindingElement(root) || ts.isObjectBindingPattern(root) || ts.isArrayBindingPattern(root)) root = root.parent;
+    // `Object.entries({ name, color }).forEach(([key, value]) => ...)`, `for (const [key] of Object.entries(...))`:
+    // the key of an entry of a literal is one of the names written in it.
+    if (ts.isArrayBindingPattern(element.parent) && element.parent.elements[0] === element && element.parent.parent === root && entriesOfStaticLiteral(root)) {
+      return { kind: 'constant', how: 'a key of an object literal (Object.entries)' };
+    }
     if (ts.isParameter(root)) {
       // `({ limit }: { limit: number })`: the declared type of the member.
       const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
@@ -510,4 +515,23 @@ function declared(declaration: ts.VariableDeclaration | ts.ParameterDeclaration 
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * The parameter of a callback over `Object.entries(literal)` (`.forEach`, `.map`, ...), or the variable of a
+ * `for...of` over it, where the literal's keys are all written out (no spread, no computed name).
+ */
+function entriesOfStaticLiteral(root: ts.Node): boolean {
+  let source: ts.Expression | undefined;
+  if (ts.isParameter(root) && (ts.isArrowFunction(root.parent) || ts.isFunctionExpression(root.parent)) && root.parent.parameters[0] === root) {
+    const call = root.parent.parent;
+    if (ts.isCallExpression(call) && call.arguments[0] === root.parent && ts.isPropertyAccessExpression(call.expression)) source = call.expression.expression;
+  } else if (ts.isVariableDeclaration(root) && ts.isVariableDeclarationList(root.parent) && ts.isForOfStatement(root.parent.parent)) {
+    source = root.parent.parent.expression;
+  }
+  const entries = source && skipOuterExpressions(source);
+  if (!entries || !ts.isCallExpression(entries) || entries.arguments.length !== 1 || entries.expression.getText() !== 'Object.entries') return false;
+  let literal = skipOuterExpressions(entries.arguments[0]!);
+  if (ts.isIdentifier(literal)) literal = localConstInitializer(literal) ?? literal;
+  return ts.isObjectLiteralExpression(literal) && literal.properties.every((property) => !ts.isSpreadAssignment(property) && property.name !== undefined && !ts.isComputedPropertyName(property.name));
 }

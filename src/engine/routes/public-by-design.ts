@@ -24,6 +24,8 @@ const PROVIDER_MANAGEMENT = /^(?:update|delete|remove|create|add|set|enable|disa
 // Words that make a sign-in word the subject of a read or report (`loginHistory`, `signupStats`), not the act.
 // `sign-in-experience` / `sign-in-exp` (how the sign-in page looks), `sso-identities` (the accounts a user has linked) are settings and records about signing in.
 const ABOUT_SIGN_IN = /^(?:history|histories|attempts?|logs?|audit|stats|statistics|count|counts|report|reports|events?|activity|methods?|options?|status|page|url|link|redirect|experiences?|exp|identities|preferences?|configuration)$/;
+/** The OAuth clients and apps a tenant registers: a path through them manages one (its secret, its scopes). */
+const OAUTH_CLIENT_REGISTRY = /^(?:clients?|apps?|applications?)$/;
 const CREDENTIAL_ENTRY_UNDER_AUTH = /^(?:register|registration|callback|token|authorize|firsttime|first-time)$/;
 /** Identity providers an app signs users in with (their ID token or authorization code is the credential). */
 const IDENTITY_PROVIDER_SEGMENT = /^(?:google|apple|github|gitlab|bitbucket|facebook|microsoft|azure|azure-ad|twitter|linkedin|discord|okta|auth0|keycloak|cognito|oidc|openid)$/;
@@ -163,7 +165,10 @@ export function credentialEntryReason(routePath: string): string | undefined {
   const signInWith = lastWords.some((word, index) => /^(?:login|signin|signup)$/.test(word) && lastWords[index + 1] === 'with' && lastWords[index + 2] !== undefined && !lastWords.slice(0, index).some((before) => MANAGING_VERB.test(before)));
   const strong = CREDENTIAL_ENTRY_SEGMENT.test(last) || signInWith || (lastWords.length > 1 && !aboutSignIn(lastWords) && [lastWords[0]!, lastWords.at(-1)!].some((word) => CREDENTIAL_ENTRY_SEGMENT.test(word)));
   // Under /oauth, /sso or /saml the sign-in steps take credentials; managing the provider (`sso/update`, `saml/providers/delete`) does not.
-  const oauthPath = literal.some((segment) => /^(?:oauth2?|sso|saml)$/.test(segment)) && !lastWords.some((word) => PROVIDER_MANAGEMENT.test(word));
+  // Nor does anything under the registry of OAuth clients and apps an admin keeps (`/oauth/clients/:id/rotate-secret`).
+  const oauthAt = literal.findIndex((segment) => /^(?:oauth2?|sso|saml)$/.test(segment));
+  const clientRegistry = oauthAt >= 0 && literal.slice(oauthAt + 1, -1).some((segment) => OAUTH_CLIENT_REGISTRY.test(segment));
+  const oauthPath = oauthAt >= 0 && !clientRegistry && !lastWords.some((word) => PROVIDER_MANAGEMENT.test(word));
   // `/email-password/authorize`, `/passkey/authorize`, `/credentials/callback`: the sign-in step under the kind of
   // credential it takes (`/passkeys/register` adds a passkey to an account: not this).
   const underAuth = CREDENTIAL_ENTRY_UNDER_AUTH.test(last) && literal.slice(0, -1).some((segment) => AUTH_PREFIX_SEGMENT.test(segment) || (CREDENTIAL_KIND_SEGMENT.test(segment) && /^(?:authorize|callback|token)$/.test(last)));
