@@ -624,13 +624,42 @@ function resultOnlyTested(access: ts.Node): boolean {
       uses++;
       // `selected.createdAt` as a pagination cursor: a timestamp, not the record.
       const timestamp = ts.isPropertyAccessExpression(child.parent) && child.parent.expression === child && /^(?:createdAt|updatedAt|created_at|updated_at|timestamp)$/.test(child.parent.name.text);
-      if (!timestamp && !insideIfCondition(child)) otherUse = true;
+      if (!timestamp && !insideIfCondition(child) && !returnedAsBoolean(child)) otherUse = true;
       return;
     }
     ts.forEachChild(child, visit);
   };
   visit(fn.body);
   return uses > 0 && !otherUse;
+}
+
+/** `return !!project`, `return Boolean(row)`, `return row !== null`: the caller gets whether it exists, not the record. */
+function returnedAsBoolean(identifier: ts.Identifier): boolean {
+  let node: ts.Node = identifier;
+  let tested = false;
+  for (;;) {
+    const parent: ts.Node = node.parent;
+    if (ts.isParenthesizedExpression(parent)) node = parent;
+    else if (ts.isPrefixUnaryExpression(parent) && parent.operator === ts.SyntaxKind.ExclamationToken) {
+      node = parent;
+      tested = true;
+    } else if (ts.isCallExpression(parent) && ts.isIdentifier(parent.expression) && parent.expression.text === 'Boolean' && parent.arguments[0] === node) {
+      node = parent;
+      tested = true;
+    } else if (ts.isBinaryExpression(parent) && EQUALITY_OPERATORS.has(parent.operatorToken.kind) && isNullish(parent.left === node ? parent.right : parent.left)) {
+      node = parent;
+      tested = true;
+    } else break;
+  }
+  const parent = node.parent;
+  return tested && (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === node));
+}
+
+const EQUALITY_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken]);
+
+function isNullish(expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(expression);
+  return value.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined');
 }
 
 function isDeclarationName(identifier: ts.Identifier): boolean {
