@@ -344,9 +344,12 @@ export function inCodeOwnershipCheck(
           evidence = { what: `the membership check ${membershipResults.get(checked)}() that exits when it fails`, node };
           return;
         }
-        // `if (!(await canSetOrderTags(req, order))) throw`: the same check asked inline, the record and the caller handed to it.
-        const asked = negatedCall(node.expression);
-        if (asked && asked !== tainted.call && asked.arguments.some(mentions) && asked.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument))) {
+        // `if (!(await canSetOrderTags(req, order))) throw`: the same check asked inline, the record and the caller handed to it
+        // (also one of several reasons to exit: `if (!userHasCreatePermission(collection, user.id) || !collection)`).
+        const asked = disjunctsOf(node.expression)
+          .map(negatedCall)
+          .find((call) => call !== undefined && call !== tainted.call && call.arguments.some(mentions) && call.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument)));
+        if (asked) {
           evidence = { what: `the check ${callName(asked)}() that exits when it fails`, node };
           return;
         }

@@ -1,4 +1,5 @@
 import { ts } from '#typescript';
+import { SINK_CATEGORIES } from '../config.js';
 import type { AnalysisFailures } from '../analysis-failures.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { exitsEarly, isFunctionLike, isOuterExpression, nodePosition, propertyNameText, skipOuterExpressions, soleExpression } from '../ast/syntax.js';
@@ -622,7 +623,12 @@ export class DataflowEngine {
         const joined = joinOrigins(origins.concat([{ kind: 'constant' }]));
         // `{ isNew: true }`: literals only, each member kept for the branches a callee takes on it.
         if (joined.kind === 'constant') return constantFields(properties, origins) ?? joined;
-        if (joined.kind !== 'tainted') return joined;
+        // `{ id: input.id (a validated uuid), teamId: ctx.teamId }`: the caller's own members beside the
+        // client's choice of record. Joined, the whole would read as the caller's and so would `params.id`;
+        // kept apart, each member is its own, and the whole carries the client's choice (safe for every sink).
+        const chosen = joined.kind === 'principal' ? origins.find((origin) => origin.kind === 'sanitized' && origin.identity) : undefined;
+        const whole: ValueOrigin = chosen?.kind === 'sanitized' && chosen.identity ? { kind: 'tainted', taint: { ...chosen.identity, safeFor: [...SINK_CATEGORIES] } } : joined;
+        if (whole.kind !== 'tainted') return joined;
         // Every property named statically: keep each one's origin, so `{ id: user.id, q: req.query.q }` stays apart.
         // A spread supplies the members not named after it (`{ ...query, projectId: auth.scope.projectId }`):
         // its own fields when it has them, else `rest`; a member named before it may be overwritten by it.
@@ -648,10 +654,10 @@ export class DataflowEngine {
             continue;
           }
           const name = (ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) && propertyNameText(property.name);
-          if (!name) return joined;
+          if (!name) return whole;
           fields[name] = origin;
         }
-        return { ...joined, fields, ...(rest ? { rest } : {}) };
+        return { ...whole, fields, ...(rest ? { rest } : {}) };
       }
       case ts.SyntaxKind.SpreadElement:
         return this.origin((node as ts.SpreadElement).expression, context);
