@@ -1,0 +1,415 @@
+import { ts } from '#typescript';
+import type { ScannedSourceFile } from '../../../types.js';
+import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
+import { bindingValue, localInitializer, resolveFunction, type ModuleIndex, type ResolvedFunction } from '../../names/index.js';
+import { guardClassOf, middlewareName, type GuardClass, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
+import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import { HTTP_METHODS } from '../../routes/route.js';
+import { joinRoutePath } from '../../routes/route-path.js';
+import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
+import { decoratorOrigin } from '../nestjs/decorators.js';
+import { arrayElements, readNames, staticStrings } from '../nestjs/values.js';
+import {
+  ROUTING_AUTHORIZED_DECORATOR,
+  ROUTING_CONTROLLER_DECORATORS,
+  ROUTING_CONTROLLERS_PACKAGES,
+  ROUTING_GLOBAL_MIDDLEWARE_DECORATOR,
+  ROUTING_MIDDLEWARE_DECORATORS,
+  ROUTING_ROUTE_DECORATORS,
+  ROUTING_SERVER_FUNCTIONS,
+} from '../../../models/routing-controllers.js';
+
+export const routingControllersAdapter: FrameworkAdapter = {
+  name: 'routing-controllers',
+  isEnabled: (facts) => usesAnyPackage(facts, ROUTING_CONTROLLERS_PACKAGES),
+  discoverRoutes: discoverRoutingControllersRoutes,
+};
+
+const MAX_BASE_CONTROLLERS = 5;
+
+/** What one `useExpressServer(app, options)` / `createKoaServer(options)` call mounts, and how. */
+interface RoutingServer {
+  file: ScannedSourceFile;
+  line: number;
+  /** `routePrefix` when static; '' otherwise. */
+  prefix: string;
+  /** The controller classes it lists, or 'all' for a glob (or a list the scan cannot read): every decorated controller. */
+  controllers: ReadonlySet<ts.Node> | 'all';
+  /** The `middlewares` it lists: classes, or 'all' for a glob; none when the option is absent. */
+  middlewares: readonly GuardClass[] | 'all';
+  authorizationChecker?: ResolvedFunction;
+  /** Written but not readable (an import from a package, a runtime value). */
+  authorizationCheckerWritten?: string;
+  currentUserChecker?: ResolvedFunction;
+}
+
+/**
+ * routing-controllers routes: every `@JsonController` / `@Controller` class imported from
+ * 'routing-controllers' that a server mounts (by class, or every one for a glob), its `@Get/@Post/...`
+ * methods (inherited ones included), with the server's static `routePrefix` in front, and what runs
+ * before the handler: the server's `@Middleware({ type: 'before' })` classes, `@UseBefore` of the
+ * controller and the method, `@Authorized()` (the server's authorizationChecker) and
+ * `@CurrentUser({ required: true })` (the currentUserChecker; no user answers 401).
+ */
+function discoverRoutingControllersRoutes(context: AdapterContext): RouteDefinition[] {
+  const { modules } = context;
+  const servers = readServers(context);
+  // No server call the scan can see (a bootstrap in a package, a test harness): every controller is mounted, as the glob would.
+  const effective: RoutingServer[] = servers.length > 0 ? servers : [{ file: context.sourceFiles[0]!, line: 0, prefix: '', controllers: 'all', middlewares: 'all' }];
+  const globalClasses = globalMiddlewareClasses(modules, context.sourceFiles);
+  const describer = new RoutingDescriber(context.middleware);
+  const routes: RouteDefinition[] = [];
+  for (const file of context.sourceFiles) {
+    if (!file.text.includes('Controller')) continue;
+    for (const statement of file.sourceFile.statements) {
+      if (!ts.isClassDeclaration(statement)) continue;
+      const controllerPaths = controllerDecorator(modules, file, statement);
+      if (!controllerPaths) continue;
+      const mounting = effective.filter((server) => server.controllers === 'all' || server.controllers.has(statement));
+      const seen = new Set<string>();
+      for (const server of mounting) {
+        const key = `${server.prefix}\u0000${server.authorizationChecker ? nodePosition(server.authorizationChecker.node).line : ''}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const globalMiddleware = (server.middlewares === 'all' ? globalClasses : server.middlewares.filter((candidate) => globalClasses.some((known) => known.node === candidate.node))).map((middleware) => describer.describeClass(middleware));
+        routes.push(...routesOf(modules, describer, file, statement, controllerPaths, server, globalMiddleware));
+      }
+    }
+  }
+  return routes;
+}
+
+/** The `@JsonController('/users')` / `@Controller()` path(s) of a class, or undefined when it is no routing-controllers controller. */
+function controllerDecorator(modules: ModuleIndex, file: ScannedSourceFile, node: ts.ClassDeclaration): string[] | undefined {
+  for (const decorator of ts.getDecorators(node) ?? []) {
+    const origin = decoratorOrigin(modules, file, decorator);
+    if (!origin?.module || !ROUTING_CONTROLLERS_PACKAGES.includes(origin.module) || !ROUTING_CONTROLLER_DECORATORS.has(origin.name)) continue;
+    const argument = origin.call?.arguments[0];
+    if (!argument) return [''];
+    return pathsOf(modules, file, argument);
+  }
+  return undefined;
+}
+
+function pathsOf(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): string[] {
+  const value = skipOuterExpressions(expression);
+  // `@Get(/^\/users\/(\d+)$/)`: a route by regular expression, shown as written.
+  if (ts.isRegularExpressionLiteral(value)) return [value.text];
+  return staticStrings(modules, file, value) ?? [`{${middlewareName(value)}}`];
+}
+
+function routesOf(modules: ModuleIndex, describer: RoutingDescriber, file: ScannedSourceFile, node: ts.ClassDeclaration, controllerPaths: readonly string[], server: RoutingServer, globalMiddleware: readonly RouteMiddleware[]): RouteDefinition[] {
+  const className = node.name?.text ?? '<anonymous>';
+  const classDecorators = readRoutingDecorators(modules, file, node);
+  const routes: RouteDefinition[] = [];
+  for (const { method, file: methodFile } of handlerMethods(modules, file, node)) {
+    const decorators = readRoutingDecorators(modules, methodFile, method);
+    if (decorators.routes.length === 0) continue;
+    const methodName = (method.name && propertyNameText(method.name)) ?? '<method>';
+    const handler = { file: methodFile.path, line: nodePosition(method.name).line, node: method, name: `${className}.${methodName}` };
+    // routing-controllers runs the `@UseBefore` middleware, then the authorization check; the method's `@Authorized` replaces the controller's.
+    const authorized = decorators.authorized ? { ...decorators.authorized, scope: 'route' as const } : classDecorators.authorized ? { ...classDecorators.authorized, scope: 'router' as const } : undefined;
+    const middleware: RouteMiddleware[] = [
+      ...globalMiddleware.map((entry) => ({ ...entry })),
+      ...classDecorators.before.map((reference) => describer.describe(reference.expression, reference.file, 'router')),
+      ...decorators.before.map((reference) => describer.describe(reference.expression, reference.file, 'route')),
+      ...(authorized ? [describer.authorized(authorized, server)] : []),
+      ...requiredCurrentUser(modules, methodFile, method, server),
+    ];
+    for (const route of decorators.routes) {
+      const position = nodePosition(route.decorator);
+      for (const controllerPath of controllerPaths) {
+        for (const methodPath of route.paths) {
+          routes.push({
+            framework: 'routing-controllers',
+            method: route.method,
+            path: joinRoutePath(server.prefix, controllerPath, methodPath),
+            file: methodFile.path,
+            line: position.line,
+            column: position.column,
+            handler,
+            middleware: middleware.map((entry) => ({ ...entry })),
+          });
+        }
+      }
+    }
+  }
+  return routes;
+}
+
+interface WrittenExpression {
+  expression: ts.Expression;
+  file: ScannedSourceFile;
+}
+
+/** `@Authorized('admin')` as written: its roles and where. */
+interface AuthorizedMark {
+  label: string;
+  roles: string[];
+  file: ScannedSourceFile;
+  line: number;
+}
+
+interface RoutingDecorators {
+  routes: Array<{ decorator: ts.Decorator; method: HttpMethod; paths: string[] }>;
+  before: WrittenExpression[];
+  authorized?: AuthorizedMark;
+}
+
+/** The routing-controllers decorators of a class or method: routes, `@UseBefore` middleware (in order), `@Authorized`. */
+function readRoutingDecorators(modules: ModuleIndex, file: ScannedSourceFile, node: ts.HasDecorators): RoutingDecorators {
+  const found: RoutingDecorators = { routes: [], before: [] };
+  for (const decorator of ts.getDecorators(node) ?? []) {
+    const origin = decoratorOrigin(modules, file, decorator);
+    if (!origin?.module || !ROUTING_CONTROLLERS_PACKAGES.includes(origin.module)) continue;
+    const args = origin.call ? [...origin.call.arguments] : [];
+    const declared = ROUTING_ROUTE_DECORATORS[origin.name];
+    if (declared) {
+      // `@Method('get', '/x')`: the method first, then the path.
+      const methodArgument = declared === 'by-argument' ? args[0] && skipOuterExpressions(args[0]) : undefined;
+      const methodName = methodArgument && ts.isStringLiteralLike(methodArgument) ? methodArgument.text.toUpperCase() : undefined;
+      const method = declared === 'by-argument' ? (HTTP_METHODS as readonly string[]).includes(methodName ?? '') ? (methodName as HttpMethod) : undefined : declared;
+      if (!method) continue;
+      const pathArgument = declared === 'by-argument' ? args[1] : args[0];
+      found.routes.push({ decorator, method, paths: pathArgument ? pathsOf(modules, file, pathArgument) : [''] });
+    } else if (ROUTING_MIDDLEWARE_DECORATORS[origin.name] === 'before') {
+      // `@UseAfter(mw)` runs after the handler answered: it guards nothing and is left out.
+      found.before.push(...args.map((expression) => ({ expression, file })));
+    } else if (origin.name === ROUTING_AUTHORIZED_DECORATOR) {
+      found.authorized = { label: `@${middlewareName(decorator.expression)}`, roles: readNames(args), file, line: nodePosition(decorator).line };
+    }
+  }
+  return found;
+}
+
+/** Own methods first, then inherited ones not overridden (routing-controllers reads a base controller's route decorators). */
+function handlerMethods(modules: ModuleIndex, file: ScannedSourceFile, node: ts.ClassDeclaration): Array<{ method: ts.MethodDeclaration; file: ScannedSourceFile }> {
+  const seen = new Set<string>();
+  const methods: Array<{ method: ts.MethodDeclaration; file: ScannedSourceFile }> = [];
+  let current: GuardClass | undefined = { file, node };
+  for (let depth = 0; current && depth < MAX_BASE_CONTROLLERS; depth++) {
+    for (const member of current.node.members) {
+      if (!ts.isMethodDeclaration(member) || !member.name) continue;
+      const name = propertyNameText(member.name);
+      if (!name || seen.has(name)) continue;
+      seen.add(name);
+      methods.push({ method: member, file: current.file });
+    }
+    const base: ts.Expression | undefined = current.node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    current = base ? guardClassOf(modules, current.file, base) : undefined;
+  }
+  return methods;
+}
+
+/**
+ * `@CurrentUser({ required: true }) user`: routing-controllers asks the currentUserChecker and
+ * answers 401 (AuthorizationRequiredError) when it finds no user, before the handler runs.
+ */
+function requiredCurrentUser(modules: ModuleIndex, file: ScannedSourceFile, method: ts.MethodDeclaration, server: RoutingServer): RouteMiddleware[] {
+  for (const parameter of method.parameters) {
+    for (const decorator of ts.getDecorators(parameter) ?? []) {
+      const origin = decoratorOrigin(modules, file, decorator);
+      if (!origin?.module || !ROUTING_CONTROLLERS_PACKAGES.includes(origin.module) || origin.name !== 'CurrentUser') continue;
+      const options = origin.call?.arguments[0] && skipOuterExpressions(origin.call.arguments[0]);
+      const required = options && ts.isObjectLiteralExpression(options) ? propertyValue(options, 'required') : undefined;
+      if (!required || required.kind !== ts.SyntaxKind.TrueKeyword) continue;
+      const checker = server.currentUserChecker;
+      const where = checker ? ` ${checker.name} (${checker.file.path}:${nodePosition(checker.node).line})` : '';
+      return [
+        {
+          name: `@${middlewareName(decorator.expression)}`,
+          kind: 'auth',
+          strength: checker ? 'strong' : 'name-only',
+          evidence: `routing-controllers answers 401 when the currentUserChecker${where} finds no user`,
+          scope: 'route',
+          file: file.path,
+          line: nodePosition(decorator).line,
+        },
+      ];
+    }
+  }
+  return [];
+}
+
+/** Every class decorated `@Middleware({ type: 'before' })` from routing-controllers: what a `middlewares` glob registers app-wide. */
+function globalMiddlewareClasses(modules: ModuleIndex, files: readonly ScannedSourceFile[]): GuardClass[] {
+  const classes: GuardClass[] = [];
+  for (const file of files) {
+    if (!file.text.includes(`${ROUTING_GLOBAL_MIDDLEWARE_DECORATOR}(`)) continue;
+    for (const statement of file.sourceFile.statements) {
+      if (!ts.isClassDeclaration(statement)) continue;
+      for (const decorator of ts.getDecorators(statement) ?? []) {
+        const origin = decoratorOrigin(modules, file, decorator);
+        if (!origin?.module || !ROUTING_CONTROLLERS_PACKAGES.includes(origin.module) || origin.name !== ROUTING_GLOBAL_MIDDLEWARE_DECORATOR) continue;
+        const options = origin.call?.arguments[0] && skipOuterExpressions(origin.call.arguments[0]);
+        const type = options && ts.isObjectLiteralExpression(options) ? propertyValue(options, 'type') : undefined;
+        const typeValue = type && skipOuterExpressions(type);
+        // `type: 'after'` runs once the handler answered (error handlers, compression): it guards nothing.
+        if (typeValue && ts.isStringLiteralLike(typeValue) && typeValue.text === 'before') classes.push({ file, node: statement });
+      }
+    }
+  }
+  return classes;
+}
+
+/** Every call to useExpressServer / createExpressServer / useKoaServer / createKoaServer from routing-controllers, with what its options say. */
+function readServers(context: AdapterContext): RoutingServer[] {
+  const { modules } = context;
+  const servers: RoutingServer[] = [];
+  for (const file of context.sourceFiles) {
+    if (!file.text.includes('routing-controllers')) continue;
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
+        const binding = modules.resolveName(file, node.expression.text);
+        const server = binding?.kind === 'external' && ROUTING_CONTROLLERS_PACKAGES.includes(binding.module) ? ROUTING_SERVER_FUNCTIONS[binding.importedName] : undefined;
+        if (server) servers.push(readServer(modules, file, node, node.arguments[server.options]));
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file.sourceFile);
+  }
+  return servers;
+}
+
+function readServer(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression, optionsArgument: ts.Expression | undefined): RoutingServer {
+  const found = optionsArgument && objectLiteral(modules, file, optionsArgument);
+  const server: RoutingServer = { file, line: nodePosition(call).line, prefix: '', controllers: 'all', middlewares: [] };
+  if (!found) return { ...server, middlewares: 'all' };
+  const { object, file: optionsFile } = found;
+  const option = (name: string) => {
+    const property = object.properties.find((candidate) => candidate.name && propertyNameText(candidate.name) === name);
+    if (!property) return undefined;
+    // `{ controllers }`: the shorthand names a variable of the same name.
+    return ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+  };
+  const prefix = option('routePrefix');
+  const prefixes = prefix && staticStrings(modules, optionsFile, prefix);
+  if (prefixes?.length === 1) server.prefix = prefixes[0]!;
+  server.controllers = listedClasses(modules, optionsFile, option('controllers')) ?? 'all';
+  const middlewares = option('middlewares');
+  if (middlewares) server.middlewares = listedClassesOrGlob(modules, optionsFile, middlewares);
+  const checker = option('authorizationChecker');
+  if (checker) {
+    const resolved = resolveFunction(modules, optionsFile, checker);
+    if (resolved) server.authorizationChecker = resolved;
+    else server.authorizationCheckerWritten = middlewareName(checker);
+  }
+  const userChecker = option('currentUserChecker');
+  const resolvedUserChecker = userChecker && resolveFunction(modules, optionsFile, userChecker);
+  if (resolvedUserChecker) server.currentUserChecker = resolvedUserChecker;
+  return server;
+}
+
+/** The classes an option lists (`controllers: [UserController]`), or undefined when it holds a glob or anything the scan cannot read. */
+function listedClasses(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression | undefined): Set<ts.Node> | undefined {
+  const classes = expression ? listedClassesOrGlob(modules, file, expression) : 'all';
+  return classes === 'all' ? undefined : new Set(classes.map((found) => found.node));
+}
+
+function listedClassesOrGlob(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): GuardClass[] | 'all' {
+  const value = skipOuterExpressions(expression);
+  if (!ts.isArrayLiteralExpression(value) && !ts.isIdentifier(value)) return 'all';
+  const elements = arrayElements(modules, file, value);
+  if (elements.length === 0) return 'all';
+  const classes: GuardClass[] = [];
+  for (const { element, file: elementFile } of elements) {
+    const found = guardClassOf(modules, elementFile, element);
+    // A path pattern (`__dirname + '/controllers/*.ts'`) registers whatever the files declare.
+    if (!found) return 'all';
+    classes.push(found);
+  }
+  return classes;
+}
+
+/** An options object literal: written in place, or a const holding one (in the function or the module). */
+function objectLiteral(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): { object: ts.ObjectLiteralExpression; file: ScannedSourceFile } | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isObjectLiteralExpression(value)) return { object: value, file };
+  if (!ts.isIdentifier(value)) return undefined;
+  const local = localInitializer(value);
+  if (local && ts.isObjectLiteralExpression(local)) return { object: local, file };
+  const binding = modules.resolveName(file, value.text);
+  const target = binding?.kind === 'declaration' ? bindingValue(binding) : undefined;
+  const initializer = target && ts.isExpression(target) ? skipOuterExpressions(target) : undefined;
+  return initializer && ts.isObjectLiteralExpression(initializer) && binding?.kind === 'declaration' ? { object: initializer, file: binding.file } : undefined;
+}
+
+/** Describes middleware once per expression and scope, and what `@Authorized()` checks. */
+class RoutingDescriber {
+  private readonly described = new Map<ts.Node, Map<RouteMiddleware['scope'], RouteMiddleware>>();
+
+  constructor(private readonly classifier: MiddlewareClassifier) {}
+
+  describe(expression: ts.Expression, file: ScannedSourceFile, scope: RouteMiddleware['scope']): RouteMiddleware {
+    let byScope = this.described.get(expression);
+    if (!byScope) this.described.set(expression, (byScope = new Map()));
+    let middleware = byScope.get(scope);
+    if (!middleware) byScope.set(scope, (middleware = this.classifier.describe(expression, file, scope)));
+    return { ...middleware };
+  }
+
+  /** A global `@Middleware({ type: 'before' })` class: its `use` method is what runs. */
+  describeClass(middleware: GuardClass): RouteMiddleware {
+    const name = middleware.node.name;
+    return name ? this.describe(name, middleware.file, 'global') : { name: '<anonymous middleware>', kind: 'other', strength: 'name-only', evidence: 'an anonymous middleware class', scope: 'global', file: middleware.file.path, line: nodePosition(middleware.node).line };
+  }
+
+  /**
+   * `@Authorized()` runs the server's authorizationChecker before the handler and answers 401/403
+   * when it returns false or throws. A checker that can do neither admits everyone; one that never
+   * reads the roles it is given checks no role, whatever `@Authorized('admin')` names.
+   */
+  authorized(mark: AuthorizedMark & { scope: RouteMiddleware['scope'] }, server: RoutingServer): RouteMiddleware {
+    const base = { name: mark.label, scope: mark.scope, file: mark.file.path, line: mark.line };
+    const checker = server.authorizationChecker;
+    const roleKind = mark.roles.length > 0 ? { kind: 'role' as const, roles: [...mark.roles] } : { kind: 'auth' as const };
+    if (!checker) {
+      const which = server.authorizationCheckerWritten ? `authorizationChecker ${server.authorizationCheckerWritten}, which the scan cannot read` : 'the app\'s authorizationChecker';
+      return { ...base, ...roleKind, strength: 'name-only', evidence: `routing-controllers runs ${which}, and answers 401/403 when it refuses` };
+    }
+    const where = `authorizationChecker${checker.name === 'authorizationChecker' ? '' : ` ${checker.name}`} (${checker.file.path}:${nodePosition(checker.node).line})`;
+    const verdict = checkerVerdict(checker);
+    if (verdict === 'admits-all') return { ...base, kind: 'other', strength: 'strong', evidence: `${where} returns true for every caller: @Authorized checks nothing` };
+    if (mark.roles.length > 0 && !readsRoles(checker)) {
+      return { ...base, kind: 'auth', strength: 'strong', evidence: `${where} refuses callers it cannot authenticate but never reads the roles ${mark.roles.join(', ')}: it checks no role` };
+    }
+    const roles = mark.roles.length > 0 ? ` for roles ${mark.roles.join(', ')}` : '';
+    return { ...base, ...roleKind, strength: 'strong', evidence: `routing-controllers runs ${where}${roles}, which refuses (returns false or throws) and is answered 401/403` };
+  }
+}
+
+/** Whether a checker can refuse: it returns something other than `true` on some path, or throws. */
+function checkerVerdict(checker: ResolvedFunction): 'refuses' | 'admits-all' {
+  const body = checker.node.body;
+  if (!body) return 'refuses';
+  if (!ts.isBlock(body)) return skipOuterExpressions(body).kind === ts.SyntaxKind.TrueKeyword ? 'admits-all' : 'refuses';
+  let refuses = false;
+  const visit = (node: ts.Node): void => {
+    if (refuses || (node !== body && ts.isFunctionLike(node))) return;
+    if (ts.isThrowStatement(node)) refuses = true;
+    if (ts.isReturnStatement(node)) {
+      const returned = node.expression && skipOuterExpressions(node.expression);
+      if (!returned || returned.kind !== ts.SyntaxKind.TrueKeyword) refuses = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return refuses ? 'refuses' : 'admits-all';
+}
+
+/** Whether the checker reads its second parameter, the roles `@Authorized(...)` names. */
+function readsRoles(checker: ResolvedFunction): boolean {
+  const parameter = checker.node.parameters[1];
+  const body = checker.node.body;
+  if (!parameter || !body) return false;
+  if (!ts.isIdentifier(parameter.name)) return true;
+  const name = parameter.name.text;
+  let reads = false;
+  const visit = (node: ts.Node): void => {
+    if (reads) return;
+    if (ts.isIdentifier(node) && node.text === name) reads = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return reads;
+}
