@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { routingControllersAdapter } from '../../src/engine/frameworks/routing-controllers/index.js';
 import type { Route } from '../../src/engine/routes/route.js';
+import { makeProject } from '../helpers/cli.js';
 import { inventory, loadRoutes } from '../helpers/routes.js';
 
 const appDir = path.resolve('fixtures/apps/routing-controllers');
@@ -55,5 +56,58 @@ describe('routing-controllers adapter: fixture app', () => {
     const remove = routeOf(routes, 'DELETE /api/books/:id');
     expect(remove.middleware.find((entry) => entry.kind === 'auth')).toMatchObject({ name: '@CurrentUser({ required: true })', strength: 'strong' });
     expect(routeOf(routes, 'GET /api/loans/mine').principal).toContain('@CurrentUser() user');
+  });
+});
+
+describe('routing-controllers adapter: checkers, project decorators, globs, Koa', () => {
+  const rcPackage = JSON.stringify({ dependencies: { 'routing-controllers': '^0.10.4', koa: '^2.15.0' } });
+
+  it('reads a roles.every checker as admitting @Authorized() callers, a throwing createParamDecorator as authentication, and a glob as every controller', () => {
+    const dir = makeProject({
+      'package.json': rcPackage,
+      'src/server.ts': `
+import { createKoaServer } from 'routing-controllers';
+createKoaServer({
+  routePrefix: '/api',
+  controllers: [__dirname + '/controllers/*.ts'],
+  middlewares: [__dirname + '/middlewares/*.ts'],
+  validation: { whitelist: true },
+  authorizationChecker: (action, roles) => roles.every((role) => action.context.state.roles.includes(role)),
+}).listen(3000);
+`,
+      'src/decorators.ts': `
+import { createParamDecorator } from 'routing-controllers';
+export function Viewer() {
+  return createParamDecorator({ value: (action) => { if (!action.context.state.user) throw new UnauthorizedError(); return action.context.state.user; } });
+}
+`,
+      'src/middlewares/timing.ts': `
+import { KoaMiddlewareInterface, Middleware } from 'routing-controllers';
+@Middleware({ type: 'before' })
+export class Timing implements KoaMiddlewareInterface {
+  async use(context: any, next: (err?: any) => Promise<any>) { await next(); }
+}
+`,
+      'src/controllers/reports.ts': `
+import { Authorized, Get, JsonController, Post, Param } from 'routing-controllers';
+import { Viewer } from '../decorators';
+@Authorized()
+@JsonController('/reports')
+export class ReportsController {
+  @Get('/') list() { return []; }
+  @Post('/:id/share') share(@Viewer() viewer: any, @Param('id') id: string) { return id; }
+  @Authorized('auditor') @Get('/audit') audit() { return []; }
+}
+`,
+    });
+    const routes = loadRoutes(dir, [routingControllersAdapter]);
+    expect(inventory(routes).map((route) => `${route.method} ${route.path} ${route.auth}`)).toEqual(['GET /api/reports public', 'POST /api/reports/:id/share authenticated', 'GET /api/reports/audit authenticated']);
+    const list = routeOf(routes, 'GET /api/reports');
+    expect(middlewareSummary(list)).toEqual(['validation { whitelist: true } validation global', 'Timing other global', '@Authorized() other router']);
+    expect(list.middleware.at(-1)!.evidence).toContain('@Authorized() gives none: it admits every caller');
+    const share = routeOf(routes, 'POST /api/reports/:id/share');
+    expect(share.middleware.find((entry) => entry.kind === 'auth')).toMatchObject({ name: '@Viewer()', strength: 'strong' });
+    expect(share.parameterInputs).toEqual([{ index: 0, via: 'Viewer', decorator: 'createParamDecorator', pipes: [], principal: '@Viewer()' }]);
+    expect(routeOf(routes, 'GET /api/reports/audit').middleware.find((entry) => entry.kind === 'role')).toMatchObject({ roles: ['auditor'] });
   });
 });

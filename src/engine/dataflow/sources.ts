@@ -66,7 +66,7 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction,
     case 'type-graphql':
       return parameters.map((parameter, index) => nestParameter(parameter, file, route.parameterInputs?.find((input) => input.index === index), enumTyped));
     case 'routing-controllers':
-      return parameters.map((parameter) => routingControllersParameter(parameter, file));
+      return parameters.map((parameter, index) => routingControllersParameter(parameter, file, route.parameterInputs?.find((input) => input.index === index)));
     case 'graphql':
     case 'pothos': {
       // A field resolver: (parent, args, context, info), or with the ORM query first (Pothos Prisma
@@ -233,10 +233,12 @@ function nestInput(parameter: ts.ParameterDeclaration, file: string, decorator: 
  * (`@Param('id')`, `@QueryParam('q')`), a whole part (`@Body()`, `@QueryParams()`), the request or
  * Koa context, or what the server resolved for the caller (`@CurrentUser()`, `@Session()`).
  */
-function routingControllersParameter(parameter: ts.ParameterDeclaration, file: string): ValueOrigin {
+function routingControllersParameter(parameter: ts.ParameterDeclaration, file: string, wrapped: ParameterInput | undefined): ValueOrigin {
   for (const decorator of ts.getDecorators(parameter) ?? []) {
     const expression = decorator.expression;
     const callee = ts.isCallExpression(expression) ? expression.expression : expression;
+    // `@CurrentAuth() auth`: a project createParamDecorator that hands the handler the request's user.
+    if (ts.isIdentifier(callee) && wrapped?.via === callee.text && wrapped.principal) return { kind: 'principal', label: `${wrapped.principal} ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim() };
     if (!ts.isIdentifier(callee) || !Object.hasOwn(ROUTING_PARAMETER_DECORATORS, callee.text)) continue;
     const name = callee.text;
     const injected = ROUTING_PARAMETER_DECORATORS[name]!;

@@ -2,8 +2,8 @@ import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import { bindingValue, localInitializer, resolveFunction, type ModuleIndex, type ResolvedFunction } from '../../names/index.js';
-import { guardClassOf, middlewareName, type GuardClass, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
-import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import { AUTH_ERROR_MESSAGE, guardClassOf, middlewareName, REJECTION_STATUS, type GuardClass, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
+import type { HttpMethod, ParameterInput, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { HTTP_METHODS } from '../../routes/route.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
@@ -18,6 +18,7 @@ import {
   ROUTING_ROUTE_DECORATORS,
   ROUTING_SERVER_FUNCTIONS,
 } from '../../../models/routing-controllers.js';
+import { NEST_WHITELIST_OPTION } from '../../../models/mass-assignment.js';
 
 export const routingControllersAdapter: FrameworkAdapter = {
   name: 'routing-controllers',
@@ -37,6 +38,8 @@ interface RoutingServer {
   controllers: ReadonlySet<ts.Node> | 'all';
   /** The `middlewares` it lists: classes, or 'all' for a glob; none when the option is absent. */
   middlewares: readonly GuardClass[] | 'all';
+  /** `validation: { whitelist: true }`: class-validator strips what a class-typed `@Body()` does not declare, before every handler. */
+  whitelistingValidation?: RouteMiddleware;
   authorizationChecker?: ResolvedFunction;
   /** Written but not readable (an import from a package, a runtime value). */
   authorizationCheckerWritten?: string;
@@ -71,7 +74,7 @@ function discoverRoutingControllersRoutes(context: AdapterContext): RouteDefinit
         const key = `${server.prefix}\u0000${server.authorizationChecker ? nodePosition(server.authorizationChecker.node).line : ''}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const globalMiddleware = (server.middlewares === 'all' ? globalClasses : server.middlewares.filter((candidate) => globalClasses.some((known) => known.node === candidate.node))).map((middleware) => describer.describeClass(middleware));
+        const globalMiddleware = [...(server.whitelistingValidation ? [server.whitelistingValidation] : []), ...(server.middlewares === 'all' ? globalClasses : server.middlewares.filter((candidate) => globalClasses.some((known) => known.node === candidate.node))).map((middleware) => describer.describeClass(middleware))];
         routes.push(...routesOf(modules, describer, file, statement, controllerPaths, server, globalMiddleware));
       }
     }
@@ -109,18 +112,22 @@ function routesOf(modules: ModuleIndex, describer: RoutingDescriber, file: Scann
     const handler = { file: methodFile.path, line: nodePosition(method.name).line, node: method, name: `${className}.${methodName}` };
     // routing-controllers runs the `@UseBefore` middleware, then the authorization check; the method's `@Authorized` replaces the controller's.
     const authorized = decorators.authorized ? { ...decorators.authorized, scope: 'route' as const } : classDecorators.authorized ? { ...classDecorators.authorized, scope: 'router' as const } : undefined;
+    const custom = projectParameterDecorators(modules, methodFile, method);
     const middleware: RouteMiddleware[] = [
       ...globalMiddleware.map((entry) => ({ ...entry })),
       ...classDecorators.before.map((reference) => describer.describe(reference.expression, reference.file, 'router')),
       ...decorators.before.map((reference) => describer.describe(reference.expression, reference.file, 'route')),
       ...(authorized ? [describer.authorized(authorized, server)] : []),
       ...requiredCurrentUser(modules, methodFile, method, server),
+      ...custom.flatMap((decorator) => (decorator.authenticates ? [decorator.authenticates] : [])),
     ];
+    const parameterInputs = custom.flatMap((decorator) => (decorator.input ? [decorator.input] : []));
     for (const route of decorators.routes) {
       const position = nodePosition(route.decorator);
       for (const controllerPath of controllerPaths) {
         for (const methodPath of route.paths) {
           routes.push({
+            ...(parameterInputs.length ? { parameterInputs } : {}),
             framework: 'routing-controllers',
             method: route.method,
             path: joinRoutePath(server.prefix, controllerPath, methodPath),
@@ -231,6 +238,97 @@ function requiredCurrentUser(modules: ModuleIndex, file: ScannedSourceFile, meth
   return [];
 }
 
+/** A project parameter decorator made with routing-controllers' createParamDecorator: whether it turns anonymous callers away, and whether it hands the handler the caller. */
+interface ProjectParameterDecorator {
+  authenticates?: RouteMiddleware;
+  input?: ParameterInput;
+}
+
+/** What a request property set by authentication reads like in a value function: `action.request.user`, `request.auth`, `ctx.state.user`. */
+const REQUEST_PRINCIPAL = /\b(?:request|req|context|ctx)\s*\??\.\s*(?:state\s*\??\.\s*)?(?:user|auth|currentUser|session)\b/;
+
+/**
+ * `@CurrentAuth({ required: true }) auth`, `@TargetUser() target`: a project decorator returning
+ * `createParamDecorator({ value: (action) => ... })`. A value function that throws an
+ * authentication error (UnauthorizedError, a 401) when the request carries no user turns anonymous
+ * callers away before the handler runs; one written to throw only when asked
+ * (`if (options?.required && !action.request.auth)`) does so where the use passes that option.
+ * What such a decorator hands the handler is the caller (or what it checked the caller may see),
+ * as is a value read from the request's user.
+ */
+function projectParameterDecorators(modules: ModuleIndex, file: ScannedSourceFile, method: ts.MethodDeclaration): ProjectParameterDecorator[] {
+  const found: ProjectParameterDecorator[] = [];
+  method.parameters.forEach((parameter, index) => {
+    for (const decorator of ts.getDecorators(parameter) ?? []) {
+      const call = ts.isCallExpression(decorator.expression) ? decorator.expression : undefined;
+      if (!call || !ts.isIdentifier(call.expression)) continue;
+      const binding = modules.resolveName(file, call.expression.text);
+      if (binding?.kind !== 'declaration') continue;
+      const factory = bindingValue(binding);
+      if (!factory || !(ts.isFunctionDeclaration(factory) || ts.isArrowFunction(factory) || ts.isFunctionExpression(factory)) || !factory.body) continue;
+      const made = ts.isBlock(factory.body) ? factory.body.statements.find(ts.isReturnStatement)?.expression : factory.body;
+      const created = made && skipOuterExpressions(made);
+      if (!created || !ts.isCallExpression(created) || !ts.isIdentifier(created.expression)) continue;
+      const origin = modules.resolveName(binding.file, created.expression.text);
+      if (origin?.kind !== 'external' || !ROUTING_CONTROLLERS_PACKAGES.includes(origin.module) || origin.importedName !== 'createParamDecorator') continue;
+      const options = created.arguments[0] && skipOuterExpressions(created.arguments[0]);
+      if (!options || !ts.isObjectLiteralExpression(options)) continue;
+      const valueProperty = options.properties.find((property) => property.name && propertyNameText(property.name) === 'value');
+      const value = valueProperty && (ts.isMethodDeclaration(valueProperty) ? valueProperty : ts.isPropertyAssignment(valueProperty) ? skipOuterExpressions(valueProperty.initializer) : undefined);
+      if (!value || !(ts.isMethodDeclaration(value) || ts.isArrowFunction(value) || ts.isFunctionExpression(value)) || !value.body) continue;
+      const factoryParameters = new Set(factory.parameters.flatMap((declared) => (ts.isIdentifier(declared.name) ? [declared.name.text] : [])));
+      const rejection = authenticationThrow(value.body, factoryParameters, call);
+      const required = propertyValue(options, 'required');
+      const bodyText = value.body.getText(binding.file.sourceFile);
+      const returnsPrincipal = REQUEST_PRINCIPAL.test(bodyText);
+      const where = `${call.expression.text} (${binding.file.path}:${nodePosition(factory).line})`;
+      const written = `@${middlewareName(decorator.expression)}`;
+      const position = { scope: 'route' as const, file: file.path, line: nodePosition(decorator).line, name: written, kind: 'auth' as const, strength: 'strong' as const };
+      const entry: ProjectParameterDecorator = {};
+      if (rejection) entry.authenticates = { ...position, evidence: `${where} throws ${rejection} when the request carries no user, before the handler runs` };
+      else if (returnsPrincipal && required?.kind === ts.SyntaxKind.TrueKeyword) entry.authenticates = { ...position, evidence: `${where} is a required parameter read from the request's user: routing-controllers refuses the request without one` };
+      if (rejection || returnsPrincipal) entry.input = { index, via: call.expression.text, decorator: 'createParamDecorator', pipes: [], principal: written };
+      if (entry.authenticates || entry.input) found.push(entry);
+      break;
+    }
+  });
+  return found;
+}
+
+/**
+ * The authentication error a value function throws (`throw new UnauthorizedError()`), when it does
+ * so for every use or, if its condition reads an option of the project decorator
+ * (`options?.required`), when this use passes that option as true.
+ */
+function authenticationThrow(body: ts.ConciseBody, factoryParameters: ReadonlySet<string>, use: ts.CallExpression): string | undefined {
+  let found: string | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || (node !== body && ts.isFunctionLike(node))) return;
+    if (ts.isThrowStatement(node) && node.expression) {
+      const text = node.getText();
+      if (REJECTION_STATUS.test(text) || AUTH_ERROR_MESSAGE.test(text)) {
+        const condition = enclosingCondition(node, body);
+        const options = condition ? [...factoryParameters].filter((name) => new RegExp(`\\b${name}\\b`).test(condition.getText())) : [];
+        const asked = options.length === 0 || use.arguments.some((argument) => {
+          const given = skipOuterExpressions(argument);
+          return ts.isObjectLiteralExpression(given) && given.properties.some((property) => ts.isPropertyAssignment(property) && skipOuterExpressions(property.initializer).kind === ts.SyntaxKind.TrueKeyword && property.name !== undefined && condition!.getText().includes(propertyNameText(property.name) ?? '\u0000'));
+        });
+        if (asked) found = middlewareName(node.expression);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return found;
+}
+
+function enclosingCondition(node: ts.Node, stop: ts.Node): ts.Expression | undefined {
+  for (let current = node.parent; current && current !== stop; current = current.parent) {
+    if (ts.isIfStatement(current)) return current.expression;
+  }
+  return undefined;
+}
+
 /** Every class decorated `@Middleware({ type: 'before' })` from routing-controllers: what a `middlewares` glob registers app-wide. */
 function globalMiddlewareClasses(modules: ModuleIndex, files: readonly ScannedSourceFile[]): GuardClass[] {
   const classes: GuardClass[] = [];
@@ -288,6 +386,19 @@ function readServer(modules: ModuleIndex, file: ScannedSourceFile, call: ts.Call
   server.controllers = listedClasses(modules, optionsFile, option('controllers')) ?? 'all';
   const middlewares = option('middlewares');
   if (middlewares) server.middlewares = listedClassesOrGlob(modules, optionsFile, middlewares);
+  const validation = option('validation');
+  const validationOptions = validation && skipOuterExpressions(validation);
+  if (validationOptions && ts.isObjectLiteralExpression(validationOptions) && NEST_WHITELIST_OPTION.test(validationOptions.getText())) {
+    server.whitelistingValidation = {
+      name: 'validation { whitelist: true }',
+      kind: 'validation',
+      strength: 'strong',
+      evidence: 'routing-controllers validates class-typed parameters with class-validator and strips the properties their class does not declare',
+      scope: 'global',
+      file: optionsFile.path,
+      line: nodePosition(validation).line,
+    };
+  }
   const checker = option('authorizationChecker');
   if (checker) {
     const resolved = resolveFunction(modules, optionsFile, checker);
@@ -370,6 +481,10 @@ class RoutingDescriber {
     const where = `authorizationChecker${checker.name === 'authorizationChecker' ? '' : ` ${checker.name}`} (${checker.file.path}:${nodePosition(checker.node).line})`;
     const verdict = checkerVerdict(checker);
     if (verdict === 'admits-all') return { ...base, kind: 'other', strength: 'strong', evidence: `${where} returns true for every caller: @Authorized checks nothing` };
+    // `return roles.every((role) => request.auth?.roles.includes(role))`: true for an empty list, so `@Authorized()` admits anyone.
+    if (verdict === 'admits-without-roles' && mark.roles.length === 0) {
+      return { ...base, kind: 'other', strength: 'strong', evidence: `${where} only compares the roles it is given, and @Authorized() gives none: it admits every caller` };
+    }
     if (mark.roles.length > 0 && !readsRoles(checker)) {
       return { ...base, kind: 'auth', strength: 'strong', evidence: `${where} refuses callers it cannot authenticate but never reads the roles ${mark.roles.join(', ')}: it checks no role` };
     }
@@ -378,23 +493,45 @@ class RoutingDescriber {
   }
 }
 
-/** Whether a checker can refuse: it returns something other than `true` on some path, or throws. */
-function checkerVerdict(checker: ResolvedFunction): 'refuses' | 'admits-all' {
+/**
+ * Whether a checker can refuse: it returns something other than `true` on some path, or throws.
+ * `admits-without-roles`: every answer is true when the roles list is empty
+ * (`return roles.every(...)`, `return roles.length === 0 || ...`): it refuses only for `@Authorized('role')`.
+ */
+function checkerVerdict(checker: ResolvedFunction): 'refuses' | 'admits-all' | 'admits-without-roles' {
   const body = checker.node.body;
   if (!body) return 'refuses';
-  if (!ts.isBlock(body)) return skipOuterExpressions(body).kind === ts.SyntaxKind.TrueKeyword ? 'admits-all' : 'refuses';
-  let refuses = false;
-  const visit = (node: ts.Node): void => {
-    if (refuses || (node !== body && ts.isFunctionLike(node))) return;
-    if (ts.isThrowStatement(node)) refuses = true;
-    if (ts.isReturnStatement(node)) {
-      const returned = node.expression && skipOuterExpressions(node.expression);
-      if (!returned || returned.kind !== ts.SyntaxKind.TrueKeyword) refuses = true;
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(body);
-  return refuses ? 'refuses' : 'admits-all';
+  const rolesParameter = checker.node.parameters[1];
+  const roles = rolesParameter && ts.isIdentifier(rolesParameter.name) ? rolesParameter.name.text : undefined;
+  const returned: Array<ts.Expression | undefined> = [];
+  let throws = false;
+  if (!ts.isBlock(body)) returned.push(body);
+  else {
+    const visit = (node: ts.Node): void => {
+      if (node !== body && ts.isFunctionLike(node)) return;
+      if (ts.isThrowStatement(node)) throws = true;
+      if (ts.isReturnStatement(node)) returned.push(node.expression);
+      ts.forEachChild(node, visit);
+    };
+    visit(body);
+  }
+  const isTrue = (expression: ts.Expression | undefined) => expression !== undefined && skipOuterExpressions(expression).kind === ts.SyntaxKind.TrueKeyword;
+  if (!throws && returned.every(isTrue)) return 'admits-all';
+  if (!throws && roles && returned.every((expression) => isTrue(expression) || (expression !== undefined && trueForNoRoles(skipOuterExpressions(expression), roles)))) return 'admits-without-roles';
+  return 'refuses';
+}
+
+/** `roles.every(...)`, `roles.length === 0 || x`, `!roles.length || x`: true when the roles list is empty. */
+function trueForNoRoles(expression: ts.Expression, roles: string): boolean {
+  if (ts.isCallExpression(expression) && ts.isPropertyAccessExpression(expression.expression) && expression.expression.name.text === 'every') {
+    const receiver = skipOuterExpressions(expression.expression.expression);
+    return ts.isIdentifier(receiver) && receiver.text === roles;
+  }
+  if (ts.isBinaryExpression(expression) && expression.operatorToken.kind === ts.SyntaxKind.BarBarToken) {
+    const left = skipOuterExpressions(expression.left).getText().replace(/\s+/g, '');
+    return left === `${roles}.length===0` || left === `!${roles}.length` || left === `${roles}.length==0` || trueForNoRoles(skipOuterExpressions(expression.left), roles);
+  }
+  return false;
 }
 
 /** Whether the checker reads its second parameter, the roles `@Authorized(...)` names. */
