@@ -62,7 +62,7 @@ describe('routing-controllers adapter: fixture app', () => {
 describe('routing-controllers adapter: checkers, project decorators, globs, Koa', () => {
   const rcPackage = JSON.stringify({ dependencies: { 'routing-controllers': '^0.10.4', koa: '^2.15.0' } });
 
-  it('reads a roles.every checker as admitting @Authorized() callers, a throwing createParamDecorator as authentication, and a glob as every controller', () => {
+  it('reads a roles.every checker as admitting @Authorized() callers, a throwing createParamDecorator as authentication, and a glob as the controllers of the files it matches', () => {
     const dir = makeProject({
       'package.json': rcPackage,
       'src/server.ts': `
@@ -86,6 +86,13 @@ import { KoaMiddlewareInterface, Middleware } from 'routing-controllers';
 @Middleware({ type: 'before' })
 export class Timing implements KoaMiddlewareInterface {
   async use(context: any, next: (err?: any) => Promise<any>) { await next(); }
+}
+`,
+      'src/legacy/old-reports.ts': `
+import { Get, JsonController } from 'routing-controllers';
+@JsonController('/old-reports')
+export class OldReportsController {
+  @Get('/') list() { return []; }
 }
 `,
       'src/controllers/reports.ts': `

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
@@ -34,10 +35,10 @@ interface RoutingServer {
   line: number;
   /** `routePrefix` when static; '' otherwise. */
   prefix: string;
-  /** The controller classes it lists, or 'all' for a glob (or a list the scan cannot read): every decorated controller. */
-  controllers: ReadonlySet<ts.Node> | 'all';
-  /** The `middlewares` it lists: classes, or 'all' for a glob; none when the option is absent. */
-  middlewares: readonly GuardClass[] | 'all';
+  /** The controllers it lists: classes and path patterns; `all` when it holds something the scan cannot read. */
+  controllers: Listed;
+  /** The `middlewares` it lists, likewise; nothing when the option is absent. */
+  middlewares: Listed;
   /** `validation: { whitelist: true }`: class-validator strips what a class-typed `@Body()` does not declare, before every handler. */
   whitelistingValidation?: RouteMiddleware;
   authorizationChecker?: ResolvedFunction;
@@ -58,7 +59,7 @@ function discoverRoutingControllersRoutes(context: AdapterContext): RouteDefinit
   const { modules } = context;
   const servers = readServers(context);
   // No server call the scan can see (a bootstrap in a package, a test harness): every controller is mounted, as the glob would.
-  const effective: RoutingServer[] = servers.length > 0 ? servers : [{ file: context.sourceFiles[0]!, line: 0, prefix: '', controllers: 'all', middlewares: 'all' }];
+  const effective: RoutingServer[] = servers.length > 0 ? servers : [{ file: context.sourceFiles[0]!, line: 0, prefix: '', controllers: EVERY, middlewares: EVERY }];
   const globalClasses = globalMiddlewareClasses(modules, context.sourceFiles);
   const describer = new RoutingDescriber(context.middleware);
   const routes: RouteDefinition[] = [];
@@ -68,13 +69,13 @@ function discoverRoutingControllersRoutes(context: AdapterContext): RouteDefinit
       if (!ts.isClassDeclaration(statement)) continue;
       const controllerPaths = controllerDecorator(modules, file, statement);
       if (!controllerPaths) continue;
-      const mounting = effective.filter((server) => server.controllers === 'all' || server.controllers.has(statement));
+      const mounting = effective.filter((server) => lists(server.controllers, statement, file.path));
       const seen = new Set<string>();
       for (const server of mounting) {
         const key = `${server.prefix}\u0000${server.authorizationChecker ? nodePosition(server.authorizationChecker.node).line : ''}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const globalMiddleware = [...(server.whitelistingValidation ? [server.whitelistingValidation] : []), ...(server.middlewares === 'all' ? globalClasses : server.middlewares.filter((candidate) => globalClasses.some((known) => known.node === candidate.node))).map((middleware) => describer.describeClass(middleware))];
+        const globalMiddleware = [...(server.whitelistingValidation ? [server.whitelistingValidation] : []), ...globalClasses.filter((candidate) => lists(server.middlewares, candidate.node, candidate.file.path)).map((middleware) => describer.describeClass(middleware))];
         routes.push(...routesOf(modules, describer, file, statement, controllerPaths, server, globalMiddleware));
       }
     }
@@ -210,7 +211,9 @@ function handlerMethods(modules: ModuleIndex, file: ScannedSourceFile, node: ts.
 
 /**
  * `@CurrentUser({ required: true }) user`: routing-controllers asks the currentUserChecker and
- * answers 401 (AuthorizationRequiredError) when it finds no user, before the handler runs.
+ * answers 401 (AuthorizationRequiredError) when it finds no user, before the handler runs. A plain
+ * `@CurrentUser()` calls the checker too: one that throws when the request carries no valid
+ * credentials (`if (!bearerToken) throw new BadRequestError(...)`) turns anonymous callers away the same way.
  */
 function requiredCurrentUser(modules: ModuleIndex, file: ScannedSourceFile, method: ts.MethodDeclaration, server: RoutingServer): RouteMiddleware[] {
   for (const parameter of method.parameters) {
@@ -219,23 +222,30 @@ function requiredCurrentUser(modules: ModuleIndex, file: ScannedSourceFile, meth
       if (!origin?.module || !ROUTING_CONTROLLERS_PACKAGES.includes(origin.module) || origin.name !== 'CurrentUser') continue;
       const options = origin.call?.arguments[0] && skipOuterExpressions(origin.call.arguments[0]);
       const required = options && ts.isObjectLiteralExpression(options) ? propertyValue(options, 'required') : undefined;
-      if (!required || required.kind !== ts.SyntaxKind.TrueKeyword) continue;
       const checker = server.currentUserChecker;
       const where = checker ? ` ${checker.name} (${checker.file.path}:${nodePosition(checker.node).line})` : '';
-      return [
-        {
-          name: `@${middlewareName(decorator.expression)}`,
-          kind: 'auth',
-          strength: checker ? 'strong' : 'name-only',
-          evidence: `routing-controllers answers 401 when the currentUserChecker${where} finds no user`,
-          scope: 'route',
-          file: file.path,
-          line: nodePosition(decorator).line,
-        },
-      ];
+      const base = { name: `@${middlewareName(decorator.expression)}`, kind: 'auth' as const, scope: 'route' as const, file: file.path, line: nodePosition(decorator).line };
+      if (required?.kind === ts.SyntaxKind.TrueKeyword) {
+        return [{ ...base, strength: checker ? 'strong' : 'name-only', evidence: `routing-controllers answers 401 when the currentUserChecker${where} finds no user` }];
+      }
+      const rejection = checker && checker.node.body ? conditionalThrow(checker.node.body) : undefined;
+      if (rejection) return [{ ...base, strength: 'strong', evidence: `the currentUserChecker${where} runs for @CurrentUser() and throws (${rejection}) when the request carries no valid credentials` }];
+      return [];
     }
   }
   return [];
+}
+
+/** The first `throw` a function makes under a condition (not in a nested function): a rejection of some requests. */
+function conditionalThrow(body: ts.ConciseBody): string | undefined {
+  let found: string | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || (node !== body && ts.isFunctionLike(node))) return;
+    if (ts.isThrowStatement(node) && node.expression && enclosingCondition(node, body)) found = middlewareName(node.expression);
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return found;
 }
 
 /** A project parameter decorator made with routing-controllers' createParamDecorator: whether it turns anonymous callers away, and whether it hands the handler the caller. */
@@ -371,8 +381,8 @@ function readServers(context: AdapterContext): RoutingServer[] {
 
 function readServer(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression, optionsArgument: ts.Expression | undefined): RoutingServer {
   const found = optionsArgument && objectLiteral(modules, file, optionsArgument);
-  const server: RoutingServer = { file, line: nodePosition(call).line, prefix: '', controllers: 'all', middlewares: [] };
-  if (!found) return { ...server, middlewares: 'all' };
+  const server: RoutingServer = { file, line: nodePosition(call).line, prefix: '', controllers: EVERY, middlewares: NOTHING };
+  if (!found) return { ...server, middlewares: EVERY };
   const { object, file: optionsFile } = found;
   const option = (name: string) => {
     const property = object.properties.find((candidate) => candidate.name && propertyNameText(candidate.name) === name);
@@ -383,9 +393,10 @@ function readServer(modules: ModuleIndex, file: ScannedSourceFile, call: ts.Call
   const prefix = option('routePrefix');
   const prefixes = prefix && staticStrings(modules, optionsFile, prefix);
   if (prefixes?.length === 1) server.prefix = prefixes[0]!;
-  server.controllers = listedClasses(modules, optionsFile, option('controllers')) ?? 'all';
+  const controllers = option('controllers');
+  if (controllers) server.controllers = listed(modules, optionsFile, controllers);
   const middlewares = option('middlewares');
-  if (middlewares) server.middlewares = listedClassesOrGlob(modules, optionsFile, middlewares);
+  if (middlewares) server.middlewares = listed(modules, optionsFile, middlewares);
   const validation = option('validation');
   const validationOptions = validation && skipOuterExpressions(validation);
   if (validationOptions && ts.isObjectLiteralExpression(validationOptions) && NEST_WHITELIST_OPTION.test(validationOptions.getText())) {
@@ -411,25 +422,100 @@ function readServer(modules: ModuleIndex, file: ScannedSourceFile, call: ts.Call
   return server;
 }
 
-/** The classes an option lists (`controllers: [UserController]`), or undefined when it holds a glob or anything the scan cannot read. */
-function listedClasses(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression | undefined): Set<ts.Node> | undefined {
-  const classes = expression ? listedClassesOrGlob(modules, file, expression) : 'all';
-  return classes === 'all' ? undefined : new Set(classes.map((found) => found.node));
+/** What a `controllers` or `middlewares` option lists: classes, and path patterns for the files whose classes it loads. */
+interface Listed {
+  classes: ReadonlySet<ts.Node>;
+  patterns: readonly RegExp[];
+  /** It holds something the scan cannot read (`env.app.dirs.controllers`): every decorated class may be loaded. */
+  all: boolean;
 }
 
-function listedClassesOrGlob(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): GuardClass[] | 'all' {
+const EVERY: Listed = { classes: new Set(), patterns: [], all: true };
+const NOTHING: Listed = { classes: new Set(), patterns: [], all: false };
+
+function lists(listedItems: Listed, node: ts.Node, filePath: string): boolean {
+  return listedItems.all || listedItems.classes.has(node) || listedItems.patterns.some((pattern) => pattern.test(filePath));
+}
+
+/** `[UserController, __dirname + '/controllers/*.js', 'src/api/**\/*Controller.ts']`: classes by name, and glob patterns. */
+function listed(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): Listed {
   const value = skipOuterExpressions(expression);
-  if (!ts.isArrayLiteralExpression(value) && !ts.isIdentifier(value)) return 'all';
+  if (!ts.isArrayLiteralExpression(value) && !ts.isIdentifier(value)) return EVERY;
   const elements = arrayElements(modules, file, value);
-  if (elements.length === 0) return 'all';
-  const classes: GuardClass[] = [];
+  if (elements.length === 0) return EVERY;
+  const classes = new Set<ts.Node>();
+  const patterns: RegExp[] = [];
   for (const { element, file: elementFile } of elements) {
     const found = guardClassOf(modules, elementFile, element);
-    // A path pattern (`__dirname + '/controllers/*.ts'`) registers whatever the files declare.
-    if (!found) return 'all';
-    classes.push(found);
+    if (found) {
+      classes.add(found.node);
+      continue;
+    }
+    const pattern = globPattern(element, elementFile);
+    if (!pattern) return EVERY;
+    patterns.push(...pattern);
   }
-  return classes;
+  return { classes, patterns, all: false };
+}
+
+/**
+ * A path pattern as the scan's posix paths see it: `${__dirname}/controllers/**` from the file that
+ * writes it; a pattern relative to the working directory (`'src/controllers/**\/*.ts'`) matched at
+ * any folder, also without its leading folders (the scan may start below them). `.js` and `.ts`
+ * stand for each other (a pattern for the build output names the compiled sources).
+ */
+function globPattern(expression: ts.Expression, file: ScannedSourceFile): RegExp[] | undefined {
+  const folder = path.posix.dirname(file.path);
+  const text = patternText(skipOuterExpressions(expression), folder === '.' ? '' : folder);
+  if (text === undefined || !/[*?{]/.test(text.pattern)) return undefined;
+  const toRegExp = (glob: string) =>
+    glob
+      .replace(/[.+^$()|[\]\\]/g, '\\$&')
+      .replace(/\{([^{}]*)\}/g, (_, alternatives: string) => `(?:${alternatives.split(',').join('|')})`)
+      .replace(/\*\*\//g, '\u0001')
+      .replace(/\*\*/g, '.*')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]')
+      .replace(/\u0001/g, '(?:.*/)?')
+      .replace(/\\\.[jt]s$/, '\\.[cm]?[jt]sx?');
+  const pattern = text.pattern.replace(/^\.\//, '').replace(/^\/+/, '');
+  if (text.anchored) return [new RegExp(`^${toRegExp(pattern)}$`)];
+  const segments = pattern.split('/');
+  const literalLead = segments.findIndex((segment) => /[*?{]/.test(segment));
+  return segments.slice(0, Math.max(1, literalLead + 1)).map((_, index) => new RegExp(`(?:^|/)${toRegExp(segments.slice(index).join('/'))}$`));
+}
+
+/** The text of a path pattern, `__dirname` replaced by the writing file's folder (`anchored`), or undefined when not static. */
+function patternText(value: ts.Expression, folder: string): { pattern: string; anchored: boolean } | undefined {
+  if (ts.isStringLiteralLike(value)) return { pattern: value.text, anchored: false };
+  if (ts.isTemplateExpression(value)) {
+    let pattern = value.head.text;
+    let anchored = false;
+    for (const span of value.templateSpans) {
+      const inner = skipOuterExpressions(span.expression);
+      if (!ts.isIdentifier(inner) || inner.text !== '__dirname') return undefined;
+      pattern += folder + span.literal.text;
+      anchored = true;
+    }
+    return { pattern, anchored };
+  }
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    const left = skipOuterExpressions(value.left);
+    const right = patternText(skipOuterExpressions(value.right), folder);
+    if (ts.isIdentifier(left) && left.text === '__dirname' && right) return { pattern: folder + right.pattern, anchored: true };
+    const leftText = patternText(left, folder);
+    return leftText && right ? { pattern: leftText.pattern + right.pattern, anchored: leftText.anchored } : undefined;
+  }
+  // `path.join(__dirname, 'controllers', '*.js')`
+  if (ts.isCallExpression(value) && /\b(?:join|resolve)$/.test(value.expression.getText()) && value.arguments.length > 0) {
+    const parts = value.arguments.map((argument) => skipOuterExpressions(argument));
+    const first = parts[0]!;
+    const rest = parts.slice(1).map((part) => (ts.isStringLiteralLike(part) ? part.text : undefined));
+    if (rest.some((part) => part === undefined)) return undefined;
+    if (ts.isIdentifier(first) && first.text === '__dirname') return { pattern: [folder, ...rest].filter(Boolean).join('/'), anchored: true };
+    return ts.isStringLiteralLike(first) ? { pattern: [first.text, ...rest].join('/'), anchored: false } : undefined;
+  }
+  return undefined;
 }
 
 /** An options object literal: written in place, or a const holding one (in the function or the module). */
