@@ -81,6 +81,12 @@ export const SCALAR_SCHEMA_METHODS: ReadonlySet<string> = new Set(['string', 'nu
 /** class-validator decorators on a DTO field that reject an object (ValidationPipe answers 400). */
 export const CLASS_VALIDATOR_SCALAR_DECORATORS: readonly string[] = ['IsString', 'IsEmail', 'IsUUID', 'IsMongoId', 'IsInt', 'IsNumber', 'IsNumberString', 'IsBoolean', 'IsBooleanString', 'IsEnum', 'IsIn', 'IsDate', 'IsDateString', 'IsISO8601', 'IsUrl', 'IsAlpha', 'IsAlphanumeric', 'IsPhoneNumber', 'IsHexadecimal', 'Matches', 'IsPositive', 'IsNegative', 'Min', 'Max', 'IsJWT', 'IsStrongPassword', 'IsPostalCode', 'IsLatLong', 'IsIP', 'IsFQDN'];
 
+/**
+ * class-validator decorators on a DTO field whose accepted values carry no text of the client's
+ * choosing: a member of a list or enum, a number, a boolean, a date, an id of a fixed alphabet.
+ */
+export const CLASS_VALIDATOR_RESTRICTING_DECORATORS: readonly string[] = ['IsIn', 'IsEnum', 'IsInt', 'IsNumber', 'IsPositive', 'IsNegative', 'Min', 'Max', 'IsBoolean', 'IsBooleanString', 'IsNumberString', 'IsUUID', 'IsMongoId', 'IsDate', 'IsDateString', 'IsISO8601', 'IsHexadecimal', 'IsLatLong'];
+
 /** express-validator chain methods (`check('email').isEmail()`) after which a field is one scalar. */
 export const EXPRESS_VALIDATOR_SCALAR_METHODS: readonly string[] = ['isEmail', 'isString', 'isInt', 'isNumeric', 'isUUID', 'isMongoId', 'isAlphanumeric', 'isIn', 'isBoolean', 'isLength', 'isDate', 'isISO8601', 'isURL', 'matches', 'equals', 'trim', 'escape', 'toInt', 'toString'];
 

@@ -4,7 +4,9 @@ import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import { bindingValue, localInitializer, resolveFunction, type ModuleIndex, type ResolvedFunction } from '../../names/index.js';
 import { AUTH_ERROR_MESSAGE, guardClassOf, middlewareName, REJECTION_STATUS, type GuardClass, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
-import type { HttpMethod, ParameterInput, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import type { HttpMethod, ParameterInput, RouteDefinition, RouteMiddleware, ValidatedField } from '../../routes/route.js';
+import type { InputBagKind } from '../../../models/request-sources.js';
+import { CLASS_VALIDATOR_RESTRICTING_DECORATORS } from '../../../models/sanitizers.js';
 import { HTTP_METHODS } from '../../routes/route.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
@@ -39,6 +41,8 @@ interface RoutingServer {
   controllers: Listed;
   /** The `middlewares` it lists, likewise; nothing when the option is absent. */
   middlewares: Listed;
+  /** class-validator validates class-typed parameters (the default; `validation: false` turns it off). */
+  validates: boolean;
   /** `validation: { whitelist: true }`: class-validator strips what a class-typed `@Body()` does not declare, before every handler. */
   whitelistingValidation?: RouteMiddleware;
   authorizationChecker?: ResolvedFunction;
@@ -59,7 +63,7 @@ function discoverRoutingControllersRoutes(context: AdapterContext): RouteDefinit
   const { modules } = context;
   const servers = readServers(context);
   // No server call the scan can see (a bootstrap in a package, a test harness): every controller is mounted, as the glob would.
-  const effective: RoutingServer[] = servers.length > 0 ? servers : [{ file: context.sourceFiles[0]!, line: 0, prefix: '', controllers: EVERY, middlewares: EVERY }];
+  const effective: RoutingServer[] = servers.length > 0 ? servers : [{ file: context.sourceFiles[0]!, line: 0, prefix: '', controllers: EVERY, middlewares: EVERY, validates: true }];
   const globalClasses = globalMiddlewareClasses(modules, context.sourceFiles);
   const describer = new RoutingDescriber(context.middleware);
   const routes: RouteDefinition[] = [];
@@ -121,6 +125,7 @@ function routesOf(modules: ModuleIndex, describer: RoutingDescriber, file: Scann
       ...(authorized ? [describer.authorized(authorized, server)] : []),
       ...requiredCurrentUser(modules, methodFile, method, server),
       ...custom.flatMap((decorator) => (decorator.authenticates ? [decorator.authenticates] : [])),
+      ...(server.validates ? validatedDtos(modules, methodFile, method) : []),
     ];
     const parameterInputs = custom.flatMap((decorator) => (decorator.input ? [decorator.input] : []));
     for (const route of decorators.routes) {
@@ -246,6 +251,59 @@ function conditionalThrow(body: ts.ConciseBody): string | undefined {
   };
   visit(body);
   return found;
+}
+
+/** Input decorators whose class-typed parameter routing-controllers validates with class-validator, and the part each holds. */
+const VALIDATED_BAGS: Readonly<Record<string, InputBagKind>> = { Body: 'body', QueryParams: 'query', Params: 'params' };
+const RESTRICTING = new Set(CLASS_VALIDATOR_RESTRICTING_DECORATORS);
+const MAX_DTO_BASES = 5;
+
+/**
+ * `@QueryParams() query: ListDto` where `class ListDto { @IsIn(['createdAt', 'expires']) sort }`:
+ * with validation on (routing-controllers' default) a value outside what the decorator admits is
+ * answered 400 before the handler runs. The fields it leaves no free text, per input part, as an
+ * app-wide validation step (it is the server's option that validates; it whitelists nothing).
+ */
+function validatedDtos(modules: ModuleIndex, file: ScannedSourceFile, method: ts.MethodDeclaration): RouteMiddleware[] {
+  const steps: RouteMiddleware[] = [];
+  for (const parameter of method.parameters) {
+    const type = parameter.type;
+    if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) continue;
+    for (const decorator of ts.getDecorators(parameter) ?? []) {
+      const origin = decoratorOrigin(modules, file, decorator);
+      const part = origin?.module && ROUTING_CONTROLLERS_PACKAGES.includes(origin.module) ? VALIDATED_BAGS[origin.name] : undefined;
+      // `@Body('name')` names one field; the class validation applies to a whole part.
+      if (!part || (origin!.call?.arguments[0] && ts.isStringLiteralLike(skipOuterExpressions(origin!.call.arguments[0])))) continue;
+      const dto = guardClassOf(modules, file, type.typeName);
+      if (!dto) continue;
+      const fields: ValidatedField[] = [];
+      const seen = new Set<string>();
+      let current: GuardClass | undefined = dto;
+      for (let depth = 0; current && depth < MAX_DTO_BASES; depth++) {
+        for (const member of current.node.members) {
+          const name = ts.isPropertyDeclaration(member) && propertyNameText(member.name);
+          if (!name || seen.has(name)) continue;
+          seen.add(name);
+          const restricting = (ts.getDecorators(member) ?? []).map((fieldDecorator) => decoratorOrigin(modules, current!.file, fieldDecorator)).find((found) => found?.module === 'class-validator' && RESTRICTING.has(found.name));
+          if (restricting) fields.push({ part, field: name, restricted: `@${restricting.name}`, scalar: true });
+        }
+        const base: ts.Expression | undefined = current.node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+        current = base ? guardClassOf(modules, current.file, base) : undefined;
+      }
+      if (fields.length === 0) continue;
+      steps.push({
+        name: `class-validator ${type.typeName.text}`,
+        kind: 'validation',
+        strength: 'strong',
+        evidence: `routing-controllers validates ${type.typeName.text} with class-validator before the handler runs`,
+        scope: 'global',
+        file: file.path,
+        line: nodePosition(parameter).line,
+        validatedFields: fields,
+      });
+    }
+  }
+  return steps;
 }
 
 /** A project parameter decorator made with routing-controllers' createParamDecorator: whether it turns anonymous callers away, and whether it hands the handler the caller. */
@@ -381,7 +439,7 @@ function readServers(context: AdapterContext): RoutingServer[] {
 
 function readServer(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression, optionsArgument: ts.Expression | undefined): RoutingServer {
   const found = optionsArgument && objectLiteral(modules, file, optionsArgument);
-  const server: RoutingServer = { file, line: nodePosition(call).line, prefix: '', controllers: EVERY, middlewares: NOTHING };
+  const server: RoutingServer = { file, line: nodePosition(call).line, prefix: '', controllers: EVERY, middlewares: NOTHING, validates: true };
   if (!found) return { ...server, middlewares: EVERY };
   const { object, file: optionsFile } = found;
   const option = (name: string) => {
@@ -399,6 +457,7 @@ function readServer(modules: ModuleIndex, file: ScannedSourceFile, call: ts.Call
   if (middlewares) server.middlewares = listed(modules, optionsFile, middlewares);
   const validation = option('validation');
   const validationOptions = validation && skipOuterExpressions(validation);
+  if (validationOptions?.kind === ts.SyntaxKind.FalseKeyword) server.validates = false;
   if (validationOptions && ts.isObjectLiteralExpression(validationOptions) && NEST_WHITELIST_OPTION.test(validationOptions.getText())) {
     server.whitelistingValidation = {
       name: 'validation { whitelist: true }',
