@@ -41,6 +41,8 @@ interface RoutingServer {
   controllers: Listed;
   /** The `middlewares` it lists, likewise; nothing when the option is absent. */
   middlewares: Listed;
+  /** `app.use(mw)` on the Express or Koa app handed to useExpressServer/useKoaServer, before the call: it runs before every route. */
+  appMiddleware: WrittenExpression[];
   /** class-validator validates class-typed parameters (the default; `validation: false` turns it off). */
   validates: boolean;
   /** `validation: { whitelist: true }`: class-validator strips what a class-typed `@Body()` does not declare, before every handler. */
@@ -63,7 +65,7 @@ function discoverRoutingControllersRoutes(context: AdapterContext): RouteDefinit
   const { modules } = context;
   const servers = readServers(context);
   // No server call the scan can see (a bootstrap in a package, a test harness): every controller is mounted, as the glob would.
-  const effective: RoutingServer[] = servers.length > 0 ? servers : [{ file: context.sourceFiles[0]!, line: 0, prefix: '', controllers: EVERY, middlewares: EVERY, validates: true }];
+  const effective: RoutingServer[] = servers.length > 0 ? servers : [{ file: context.sourceFiles[0]!, line: 0, prefix: '', controllers: EVERY, middlewares: EVERY, validates: true, appMiddleware: [] }];
   const globalClasses = globalMiddlewareClasses(modules, context.sourceFiles);
   const describer = new RoutingDescriber(context.middleware);
   const routes: RouteDefinition[] = [];
@@ -79,7 +81,7 @@ function discoverRoutingControllersRoutes(context: AdapterContext): RouteDefinit
         const key = `${server.prefix}\u0000${server.authorizationChecker ? nodePosition(server.authorizationChecker.node).line : ''}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const globalMiddleware = [...(server.whitelistingValidation ? [server.whitelistingValidation] : []), ...globalClasses.filter((candidate) => lists(server.middlewares, candidate.node, candidate.file.path)).map((middleware) => describer.describeClass(middleware))];
+        const globalMiddleware = [...server.appMiddleware.map((reference) => describer.describe(reference.expression, reference.file, 'global')), ...(server.whitelistingValidation ? [server.whitelistingValidation] : []), ...globalClasses.filter((candidate) => lists(server.middlewares, candidate.node, candidate.file.path)).map((middleware) => describer.describeClass(middleware))];
         routes.push(...routesOf(modules, describer, file, statement, controllerPaths, server, globalMiddleware));
       }
     }
@@ -439,7 +441,7 @@ function readServers(context: AdapterContext): RoutingServer[] {
 
 function readServer(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression, optionsArgument: ts.Expression | undefined): RoutingServer {
   const found = optionsArgument && objectLiteral(modules, file, optionsArgument);
-  const server: RoutingServer = { file, line: nodePosition(call).line, prefix: '', controllers: EVERY, middlewares: NOTHING, validates: true };
+  const server: RoutingServer = { file, line: nodePosition(call).line, prefix: '', controllers: EVERY, middlewares: NOTHING, validates: true, appMiddleware: appMiddlewareBefore(file, call) };
   if (!found) return { ...server, middlewares: EVERY };
   const { object, file: optionsFile } = found;
   const option = (name: string) => {
@@ -479,6 +481,32 @@ function readServer(modules: ModuleIndex, file: ScannedSourceFile, call: ts.Call
   const resolvedUserChecker = userChecker && resolveFunction(modules, optionsFile, userChecker);
   if (resolvedUserChecker) server.currentUserChecker = resolvedUserChecker;
   return server;
+}
+
+/**
+ * `const app = express(); app.use(jwtAuth); useExpressServer(app, {...})`: what the app the
+ * controllers are mounted on runs first, registered in the same file before the call. A path-scoped
+ * `app.use('/admin', mw)` is left out: which routes it covers depends on their paths.
+ */
+function appMiddlewareBefore(file: ScannedSourceFile, call: ts.CallExpression): WrittenExpression[] {
+  const first = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+  const isServerCreation = ts.isIdentifier(call.expression) && /^create/.test(call.expression.text);
+  if (isServerCreation || !first || !ts.isIdentifier(first)) return [];
+  const app = first.text;
+  const found: WrittenExpression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (node.getStart() >= call.getStart()) return;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'use') {
+      const receiver = skipOuterExpressions(node.expression.expression);
+      const mountPath = node.arguments[0] && skipOuterExpressions(node.arguments[0]);
+      if (ts.isIdentifier(receiver) && receiver.text === app && mountPath && !ts.isStringLiteralLike(mountPath) && !ts.isArrayLiteralExpression(mountPath) && !ts.isRegularExpressionLiteral(mountPath)) {
+        found.push(...node.arguments.map((expression) => ({ expression, file })));
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file.sourceFile);
+  return found;
 }
 
 /** What a `controllers` or `middlewares` option lists: classes, and path patterns for the files whose classes it loads. */
