@@ -45,7 +45,7 @@ export const ROUTING_SERVER_FUNCTIONS: Readonly<Record<string, { options: number
  */
 export type RoutingParameter =
   | { kind: 'input'; input: string; bag?: true }
-  | { kind: 'request'; object: RequestObjectKind | 'by-driver' }
+  | { kind: 'request'; object: RequestObjectKind }
   | { kind: 'principal' }
   | { kind: 'none' };
 

@@ -245,7 +245,7 @@ function routingControllersParameter(parameter: ts.ParameterDeclaration, file: s
     const variable = ts.isIdentifier(parameter.name) ? parameter.name.text : '';
     if (injected.kind === 'none') return { kind: 'unknown' };
     if (injected.kind === 'principal') return { kind: 'principal', label: `@${name}() ${variable}`.trim() };
-    if (injected.kind === 'request') return requestObject(parameter, file, injected.object === 'koa-context' ? 'ctx' : 'req', injected.object === 'by-driver' ? 'request' : injected.object);
+    if (injected.kind === 'request') return requestObject(parameter, file, injected.object === 'koa-context' ? 'ctx' : 'req', injected.object);
     const args = ts.isCallExpression(expression) ? [...expression.arguments] : [];
     const key = args[0] && ts.isStringLiteralLike(args[0]) ? args[0].text : undefined;
     const label = `@${name}${key !== undefined ? `('${key}')` : '()'} ${variable}`.trim();
