@@ -81,6 +81,12 @@ export const SCALAR_SCHEMA_METHODS: ReadonlySet<string> = new Set(['string', 'nu
 /** class-validator decorators on a DTO field that reject an object (ValidationPipe answers 400). */
 export const CLASS_VALIDATOR_SCALAR_DECORATORS: readonly string[] = ['IsString', 'IsEmail', 'IsUUID', 'IsMongoId', 'IsInt', 'IsNumber', 'IsNumberString', 'IsBoolean', 'IsBooleanString', 'IsEnum', 'IsIn', 'IsDate', 'IsDateString', 'IsISO8601', 'IsUrl', 'IsAlpha', 'IsAlphanumeric', 'IsPhoneNumber', 'IsHexadecimal', 'Matches', 'IsPositive', 'IsNegative', 'Min', 'Max', 'IsJWT', 'IsStrongPassword', 'IsPostalCode', 'IsLatLong', 'IsIP', 'IsFQDN'];
 
+/**
+ * class-validator decorators on a DTO field whose accepted values carry no text of the client's
+ * choosing: a member of a list or enum, a number, a boolean, a date, an id of a fixed alphabet.
+ */
+export const CLASS_VALIDATOR_RESTRICTING_DECORATORS: readonly string[] = ['IsIn', 'IsEnum', 'IsInt', 'IsNumber', 'IsPositive', 'IsNegative', 'Min', 'Max', 'IsBoolean', 'IsBooleanString', 'IsNumberString', 'IsUUID', 'IsMongoId', 'IsDate', 'IsDateString', 'IsISO8601', 'IsHexadecimal', 'IsLatLong'];
+
 /** express-validator chain methods (`check('email').isEmail()`) after which a field is one scalar. */
 export const EXPRESS_VALIDATOR_SCALAR_METHODS: readonly string[] = ['isEmail', 'isString', 'isInt', 'isNumeric', 'isUUID', 'isMongoId', 'isAlphanumeric', 'isIn', 'isBoolean', 'isLength', 'isDate', 'isISO8601', 'isURL', 'matches', 'equals', 'trim', 'escape', 'toInt', 'toString'];
 
@@ -166,6 +172,7 @@ export const SANITIZER_LIBRARIES: readonly SanitizerLibraryModel[] = [
   { library: 'numeric conversions', packages: ['globals'], functions: [...new Set([...NUMERIC_CONVERSIONS, ...IDENTITY_CONVERSIONS])], description: 'the result is a number or boolean' },
   { library: 'validator.js and look-alike guards', packages: ['validator', 'globals'], functions: [...VALIDATOR_FUNCTIONS, ...VALIDATOR_FUNCTION_PREFIXES.map((prefix) => `${prefix}*`)], description: 'after `if (!isUUID(x)) return`, x is of a fixed alphabet' },
   { library: 'NestJS pipes', packages: ['@nestjs/common'], functions: NEST_SANITIZING_PIPES, description: 'the parameter is a number, boolean, UUID or enum member' },
+  { library: 'class-validator under routing-controllers validation', packages: ['class-validator', 'routing-controllers'], functions: CLASS_VALIDATOR_RESTRICTING_DECORATORS, description: 'a field of a class-typed @Body/@QueryParams/@Params so decorated is validated before the handler and is never free text' },
   { library: 'zod', packages: ['zod'], functions: [...ZOD_NON_TEXT_TYPES, ...[...ZOD_RESTRICTED_STRING_FORMATS].map((format) => `string().${format}()`)], description: 'a route input schema field of these types is never free text' },
   { library: 'JSON schema (Fastify, TypeBox, fluent-json-schema)', packages: ['fastify', '@sinclair/typebox', 'fluent-json-schema'], functions: [...JSON_SCHEMA_NUMERIC_TYPES, ...[...JSON_SCHEMA_RESTRICTED_FORMATS].map((format) => `format: ${format}`)], description: 'a route schema field of these types is never free text' },
   { library: 'zod and JSON-schema scalars', packages: ['zod', 'fastify', '@sinclair/typebox', 'fluent-json-schema'], functions: [...new Set([...ZOD_SCALAR_TYPES, ...JSON_SCHEMA_SCALAR_TYPES, ...SCALAR_SCHEMA_METHODS])], categories: ['nosql'], description: 'a field declared one scalar cannot carry a query operator object' },

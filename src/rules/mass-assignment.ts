@@ -483,7 +483,7 @@ function whitelistedBefore(tainted: TaintedCall, taint: Taint, nestWhitelists: b
     if (bodyPipe(route, parameterName) !== undefined) return true;
     // `@UsePipes(new ZodValidationPipe(schema))` on the route or its controller: the pipe's output replaces the body.
     if (route.middleware.some((middleware) => middleware.kind === 'validation' && middleware.scope !== 'global' && !PLAIN_VALIDATION_PIPE.test(middleware.name))) return true;
-    return nestWhitelists && dtoTyped(route, parameterName);
+    return (nestWhitelists || whitelistsClassBodies(route)) && dtoTyped(route, parameterName);
   }
   return route.middleware.some((middleware) => middleware.kind === 'validation' && middleware.scope !== 'global' && !NON_WHITELISTING_VALIDATORS.test(middleware.name) && !KEY_KEEPING_SCHEMA.test(middleware.name));
 }
@@ -493,7 +493,13 @@ function whitelistEvidence(tainted: TaintedCall, taint: Taint, nestWhitelists: b
   if (pipe) return `${pipe} on @Body()`;
   const validation = tainted.route.middleware.find((middleware) => middleware.kind === 'validation' && middleware.scope !== 'global');
   if (validation) return `${validation.name}, ${validation.file}:${validation.line}`;
+  if (whitelistsClassBodies(tainted.route)) return 'a class DTO under routing-controllers validation { whitelist: true }';
   return nestWhitelists ? 'a class DTO under ValidationPipe({ whitelist: true })' : 'a tRPC input schema';
+}
+
+/** routing-controllers' server option `validation: { whitelist: true }`: class-validator strips undeclared properties of class-typed bodies. */
+function whitelistsClassBodies(route: Route): boolean {
+  return route.framework === 'routing-controllers' && route.middleware.some((middleware) => middleware.kind === 'validation' && middleware.scope === 'global' && NEST_WHITELIST_OPTION.test(middleware.name));
 }
 
 /**

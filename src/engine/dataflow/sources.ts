@@ -7,6 +7,7 @@ import type { ParameterInput, Route } from '../routes/route.js';
 import type { Taint, ValueOrigin } from './taint.js';
 import type { RequestObjectKind } from '../../models/request-sources.js';
 import { NEST_SANITIZING_PIPES } from '../../models/sanitizers.js';
+import { ROUTING_CONVERTED_TYPES, ROUTING_PARAMETER_DECORATORS } from '../../models/routing-controllers.js';
 
 // Pipes that turn the input into a number, boolean, UUID or enum member: no text an attacker chooses.
 const SANITIZING_PIPES = new RegExp(`^(?:${NEST_SANITIZING_PIPES.join('|')})$`);
@@ -64,6 +65,8 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction,
     case 'nestjs':
     case 'type-graphql':
       return parameters.map((parameter, index) => nestParameter(parameter, file, route.parameterInputs?.find((input) => input.index === index), enumTyped));
+    case 'routing-controllers':
+      return parameters.map((parameter, index) => routingControllersParameter(parameter, file, route.parameterInputs?.find((input) => input.index === index)));
     case 'graphql':
     case 'pothos': {
       // A field resolver: (parent, args, context, info), or with the ORM query first (Pothos Prisma
@@ -223,6 +226,39 @@ function nestInput(parameter: ts.ParameterDeclaration, file: string, decorator: 
   // A GraphQL argument typed with an enum the schema registers: the server accepts only its members.
   if (inputKind === 'args' && key !== undefined && enumTyped(parameter)) return { kind: 'sanitized', how: `${written}('${key}') typed enum ${type} (checked by the GraphQL schema)`, identity: taint };
   return { kind: 'tainted', taint };
+}
+
+/**
+ * What a routing-controllers parameter decorator injects (models/routing-controllers.ts): one input
+ * (`@Param('id')`, `@QueryParam('q')`), a whole part (`@Body()`, `@QueryParams()`), the request or
+ * Koa context, or what the server resolved for the caller (`@CurrentUser()`, `@Session()`).
+ */
+function routingControllersParameter(parameter: ts.ParameterDeclaration, file: string, wrapped: ParameterInput | undefined): ValueOrigin {
+  for (const decorator of ts.getDecorators(parameter) ?? []) {
+    const expression = decorator.expression;
+    const callee = ts.isCallExpression(expression) ? expression.expression : expression;
+    // `@CurrentAuth() auth`: a project createParamDecorator that hands the handler the request's user.
+    if (ts.isIdentifier(callee) && wrapped?.via === callee.text && wrapped.principal) return { kind: 'principal', label: `${wrapped.principal} ${ts.isIdentifier(parameter.name) ? parameter.name.text : ''}`.trim() };
+    if (!ts.isIdentifier(callee) || !Object.hasOwn(ROUTING_PARAMETER_DECORATORS, callee.text)) continue;
+    const name = callee.text;
+    const injected = ROUTING_PARAMETER_DECORATORS[name]!;
+    const variable = ts.isIdentifier(parameter.name) ? parameter.name.text : '';
+    if (injected.kind === 'none') return { kind: 'unknown' };
+    if (injected.kind === 'principal') return { kind: 'principal', label: `@${name}() ${variable}`.trim() };
+    if (injected.kind === 'request') return requestObject(parameter, file, injected.object === 'koa-context' ? 'ctx' : 'req', injected.object);
+    const args = ts.isCallExpression(expression) ? [...expression.arguments] : [];
+    const key = args[0] && ts.isStringLiteralLike(args[0]) ? args[0].text : undefined;
+    const label = `@${name}${key !== undefined ? `('${key}')` : '()'} ${variable}`.trim();
+    const { line, column } = nodePosition(parameter);
+    const bag = injected.bag && (injected.input === 'body' || injected.input === 'params' || injected.input === 'query') ? { inputBag: injected.input as 'body' | 'params' | 'query' } : {};
+    const taint: Taint = { source: { label, kind: injected.input }, steps: [{ file, line, column, message: `request input ${label}` }], transforms: [], ...bag };
+    // `@Param('id') id: number`: routing-controllers casts the value to the reflected type before the
+    // handler runs. No text of the client's choosing, but still the record the client picked.
+    const type = parameter.type?.getText(parameter.getSourceFile());
+    if (type && ROUTING_CONVERTED_TYPES.has(type) && !injected.bag) return { kind: 'sanitized', how: `@${name}() typed ${type} (converted by routing-controllers)`, identity: taint };
+    return { kind: 'tainted', taint };
+  }
+  return { kind: 'unknown' };
 }
 
 function pipeName(argument: ts.Expression): string {

@@ -127,7 +127,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   siblings.delete(definition.method);
   const body = handlerFunction?.node.body;
   const otherMethods = body && siblings.size > 0 && BRANCHABLE_METHODS.has(definition.method) ? otherMethodStatements(body, definition.method, siblings) : undefined;
-  const principal = readPrincipal(handlerFunction);
+  const principal = [...new Set([...readPrincipal(handlerFunction), ...decoratedPrincipal(definition, handlerFunction)])];
   // Where and how it is exposed is outside the scan: no authentication status to judge.
   if (definition.unmounted) return { ...definition, auth: 'unknown', authEvidence: ['not mounted where trustscan can see it'], principal, id: entryName(definition) };
   const evidence: string[] = [];
@@ -239,6 +239,23 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   // Behind authentication that accepts only a service's credential (`withQstashOrInternal(handler)`): a service calls it.
   if (principal.length === 0 && auth === 'authenticated' && guards.length > 0 && guards.every((guard) => guard.serviceCredential)) route.caller = 'service';
   return route;
+}
+
+/**
+ * Handler parameters a project decorator fills with the signed-in caller, whatever its name (Nest
+ * `createParamDecorator` returning `req.user`, a routing-controllers one that throws without a user):
+ * `@UserSession() user`, as the adapter found them.
+ */
+function decoratedPrincipal(definition: RouteDefinition, handler: ResolvedFunction | undefined): string[] {
+  if (!handler || !definition.parameterInputs) return [];
+  const found: string[] = [];
+  for (const input of definition.parameterInputs) {
+    const parameter = handler.node.parameters[input.index];
+    if (!input.principal || !parameter) continue;
+    const label = `@${input.via}() ${parameter.name.getText(handler.node.getSourceFile())}`;
+    if (!found.includes(label)) found.push(label);
+  }
+  return found;
 }
 
 /**
