@@ -44,6 +44,10 @@ const PASSWORD_RECOVERY_COMPOUND = `(?:request[-_]?)?(?:${PASSWORD_WORD}[-_]?${R
 const AUTH_FLOW_WORDS =
   /login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-?(?:email|user|account|phone|code|otp))?(?:-token)?|validate-?(?:email|account|phone)|confirm(?:-?(?:email|user|account))?|activate|activation|(?:resend|send|request)-(?:activation|verification|verify|code|otp|confirmation)(?:-(?:code|email|link))?|(?:account|user|email)-(?:verification|activation|confirmation)|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha/;
 const AUTH_FLOW_SEGMENT = new RegExp(`^(?:${PASSWORD_RECOVERY_COMPOUND}|${AUTH_FLOW_WORDS.source})$`);
+/** Flows a visitor goes through before a session exists, whose later steps are segments of their own (`/signup/complete`). */
+const CREDENTIAL_FLOW_SEGMENT = new RegExp(`^(?:login|log-in|signin|sign-in|signup|sign-up|register|registration|${PASSWORD_RECOVERY_COMPOUND}|forgot(?:-password)?|reset(?:-password)?|password-reset)$`);
+/** The later steps of such a flow. */
+const FLOW_STEP_SEGMENT = /^(?:complete|confirm|finish|verify|resend|start|continue|callback)$/;
 // Infrastructure endpoints count only when the whole path is about them: `/health`, `/api/v1/status`,
 // but never `/orders/:id/status`.
 const INFRA_SEGMENT =
@@ -262,6 +266,11 @@ export function publicByDesignReason(input: {
   const recoveryStep = (segment: string) => /^(?:forgot|reset|recover|recovery)$/.test(segment.split('-')[0]!);
   if (authPrefix && literal.some((segment) => AUTH_FLOW_SEGMENT.test(segment) || recoveryStep(segment) || /^(?:exchange(?:-code)?|code|authorize|browser-start|start|complete)$/.test(segment))) {
     return 'part of signing in or recovering an account';
+  }
+  // `/signup/complete`, `/register/confirm`, `/login/verify`: a later step of the flow the segment before it names.
+  const before = literal[literal.lastIndexOf(last) - 1];
+  if (literal.includes(last) && FLOW_STEP_SEGMENT.test(last) && before !== undefined && CREDENTIAL_FLOW_SEGMENT.test(before)) {
+    return `${before}/${last}: a step of ${before}`;
   }
   // `changePassword(token, newPassword)`: setting a password with a reset token is the end of account recovery.
   const phrase = literal.flatMap((segment) => segmentWords(segment.replace(/-/g, ' ')));
