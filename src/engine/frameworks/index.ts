@@ -9,6 +9,7 @@ import { lambdaAdapter } from './lambda/index.js';
 import { nestjsAdapter } from './nestjs/index.js';
 import { nextAdapter } from './next/index.js';
 import { orpcAdapter, trpcAdapter } from './trpc/index.js';
+import { tsoaAdapter } from './tsoa/index.js';
 
 /** Every framework adapter. Order only breaks ties between routes at the same place. */
-export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, nextAdapter, vercelAdapter, netlifyAdapter, graphqlAdapter, typeGraphqlAdapter, pothosAdapter, trpcAdapter, orpcAdapter];
+export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, nextAdapter, vercelAdapter, netlifyAdapter, graphqlAdapter, typeGraphqlAdapter, pothosAdapter, trpcAdapter, orpcAdapter, tsoaAdapter];

@@ -1,0 +1,370 @@
+import { ts } from '#typescript';
+import type { ScannedSourceFile, ScannedTextFile } from '../../../types.js';
+import { codeText, nodePosition, objectLiteralFields, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
+import type { ModuleIndex, ResolvedFunction } from '../../names/index.js';
+import { classifyWithCallees, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
+import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import { joinRoutePath } from '../../routes/route-path.js';
+import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
+import { decoratorOrigin } from '../nestjs/decorators.js';
+import { staticStrings } from '../nestjs/values.js';
+import { compileGlob } from '../next/path-matcher.js';
+import {
+  TSOA_AUTHENTICATION_FUNCTIONS,
+  TSOA_CONFIG_FILE,
+  TSOA_HTTP_DECORATORS,
+  TSOA_MIDDLEWARES_DECORATOR,
+  TSOA_NO_SECURITY_DECORATOR,
+  TSOA_PACKAGES,
+  TSOA_ROUTE_DECORATOR,
+  TSOA_SECURITY_DECORATOR,
+} from '../../../models/tsoa.js';
+
+export const tsoaAdapter: FrameworkAdapter = {
+  name: 'tsoa',
+  isEnabled: (facts) => usesAnyPackage(facts, TSOA_PACKAGES),
+  discoverRoutes: discoverTsoaRoutes,
+};
+
+/** One tsoa configuration file: where the routes it generates are mounted and which controllers it reads. */
+interface TsoaConfig {
+  file: string;
+  /** `routes.basePath` (else `spec.basePath`): the prefix of every generated route. */
+  basePath: string;
+  /** `controllerPathGlobs`, relative to the scan root; empty when the file names none. */
+  controllers: RegExp[];
+  /** `routes.authenticationModule`, relative to the scan root, without extension. */
+  authenticationModule?: string;
+}
+
+/**
+ * tsoa routes: every class decorated `@Route(path)` from tsoa and its `@Get/@Post/...` methods, under
+ * the basePath of the tsoa.json whose controllerPathGlobs name the file. The generated routes.ts is
+ * not read (it is usually not committed): its `RegisterRoutes(app)` mounts every controller, runs the
+ * project's authentication function for each `@Security` scheme, then the `@Middlewares`, then the method.
+ */
+function discoverTsoaRoutes(context: AdapterContext): RouteDefinition[] {
+  const configs = readConfigs(context.textFiles);
+  const authentication = new AuthenticationFunctions(context);
+  const routes: RouteDefinition[] = [];
+  for (const file of context.sourceFiles) {
+    if (!file.text.includes(`${TSOA_ROUTE_DECORATOR}(`)) continue;
+    for (const statement of file.sourceFile.statements) {
+      if (!ts.isClassDeclaration(statement)) continue;
+      const routeDecorator = tsoaDecorator(context.modules, file, statement, TSOA_ROUTE_DECORATOR);
+      if (!routeDecorator) continue;
+      routes.push(...controllerRoutes(context, file, statement, routeDecorator.call, configsFor(configs, file.path), authentication));
+    }
+  }
+  return routes;
+}
+
+function controllerRoutes(context: AdapterContext, file: ScannedSourceFile, node: ts.ClassDeclaration, routeDecorator: ts.CallExpression | undefined, configs: readonly TsoaConfig[], authentication: AuthenticationFunctions): RouteDefinition[] {
+  const { modules } = context;
+  const className = node.name?.text ?? '<anonymous>';
+  const controllerPaths = routeDecorator?.arguments[0] ? (staticStrings(modules, file, routeDecorator.arguments[0]) ?? ['{path}']) : [''];
+  const classSecurity = securityRequirements(modules, file, node);
+  const classMiddleware = middlewaresOf(context.middleware, modules, file, node, 'router');
+  const basePaths = configs.length > 0 ? [...new Set(configs.map((config) => config.basePath))] : [''];
+  const authenticationFunction = authentication.forConfigs(configs);
+  const routes: RouteDefinition[] = [];
+  for (const member of node.members) {
+    if (!ts.isMethodDeclaration(member) || !member.name) continue;
+    const httpDecorators = (ts.getDecorators(member) ?? []).flatMap((decorator) => {
+      const origin = decoratorOrigin(modules, file, decorator);
+      const method = origin?.module && TSOA_PACKAGES.includes(origin.module) ? TSOA_HTTP_DECORATORS[origin.name] : undefined;
+      return method ? [{ decorator, method: method as HttpMethod, pathArgument: origin!.call?.arguments[0] }] : [];
+    });
+    if (httpDecorators.length === 0) continue;
+    const methodName = propertyNameText(member.name) ?? '<method>';
+    const handler = { file: file.path, line: nodePosition(member.name).line, node: member, name: `${className}.${methodName}` };
+    // A method's own @Security replaces its class's; @NoSecurity() takes the class's away.
+    const methodSecurity = securityRequirements(modules, file, member);
+    const noSecurity = tsoaDecorator(modules, file, member, TSOA_NO_SECURITY_DECORATOR);
+    const optedOut = noSecurity !== undefined;
+    const security = methodSecurity.length > 0 ? { requirements: methodSecurity, scope: 'route' as const } : optedOut ? undefined : classSecurity.length > 0 ? { requirements: classSecurity, scope: 'router' as const } : undefined;
+    const middleware: RouteMiddleware[] = [];
+    if (security) middleware.push(securityMiddleware(security.requirements, security.scope, authenticationFunction));
+    middleware.push(...classMiddleware.map((entry) => ({ ...entry })), ...middlewaresOf(context.middleware, modules, file, member, 'route'));
+    // Opting out of the class's @Security says the route is open on purpose.
+    const declaredPublic = noSecurity && methodSecurity.length === 0 && classSecurity.length > 0 ? `@NoSecurity() (${file.path}:${nodePosition(noSecurity.decorator).line}) lifts the class's ${classSecurity[0]!.written}` : undefined;
+    for (const { decorator, method, pathArgument } of httpDecorators) {
+      const methodPaths = pathArgument ? (staticStrings(modules, file, pathArgument) ?? ['{path}']) : [''];
+      const position = nodePosition(decorator);
+      for (const basePath of basePaths) {
+        for (const controllerPath of controllerPaths) {
+          for (const methodPath of methodPaths) {
+            routes.push({
+              framework: 'tsoa',
+              method,
+              path: joinRoutePath(basePath, controllerPath, methodPath),
+              file: file.path,
+              line: position.line,
+              column: position.column,
+              handler,
+              middleware: middleware.map((entry) => ({ ...entry })),
+              ...(declaredPublic ? { declaredPublic } : {}),
+            });
+          }
+        }
+      }
+    }
+  }
+  return routes;
+}
+
+/** The first tsoa decorator of this name on a class, method or parameter, and its call when it is one. */
+function tsoaDecorator(modules: ModuleIndex, file: ScannedSourceFile, node: ts.HasDecorators, name: string): { decorator: ts.Decorator; call?: ts.CallExpression } | undefined {
+  for (const decorator of ts.getDecorators(node) ?? []) {
+    const origin = decoratorOrigin(modules, file, decorator);
+    if (origin?.module && TSOA_PACKAGES.includes(origin.module) && origin.name === name) return { decorator, ...(origin.call ? { call: origin.call } : {}) };
+  }
+  return undefined;
+}
+
+/** One `@Security(...)`: the schemes it requires together and the scopes of each. */
+interface SecurityRequirement {
+  /** As written: `@Security('jwt', ['admin'])`. */
+  written: string;
+  file: string;
+  line: number;
+  schemes: Array<{ name: string; scopes: string[] }>;
+}
+
+function securityRequirements(modules: ModuleIndex, file: ScannedSourceFile, node: ts.HasDecorators): SecurityRequirement[] {
+  const requirements: SecurityRequirement[] = [];
+  for (const decorator of ts.getDecorators(node) ?? []) {
+    const origin = decoratorOrigin(modules, file, decorator);
+    if (!origin?.module || !TSOA_PACKAGES.includes(origin.module) || origin.name !== TSOA_SECURITY_DECORATOR || !origin.call) continue;
+    const [first, second] = origin.call.arguments;
+    const value = first && skipOuterExpressions(first);
+    const schemes: SecurityRequirement['schemes'] = [];
+    if (value && ts.isObjectLiteralExpression(value)) {
+      // `@Security({ jwt: ['admin'], api_key: [] })`: every scheme of the object must pass.
+      for (const field of objectLiteralFields(value)) {
+        if ('name' in field) schemes.push({ name: field.name, scopes: staticStrings(modules, file, field.value) ?? [] });
+      }
+    } else if (value) {
+      const name = staticStrings(modules, file, value)?.[0] ?? value.getText(file.sourceFile);
+      schemes.push({ name, scopes: second ? (staticStrings(modules, file, second) ?? scopeNames(second, file)) : [] });
+    }
+    const written = decorator.expression.getText(file.sourceFile).replace(/\s+/g, ' ');
+    requirements.push({ written: `@${written.length > 80 ? `${written.slice(0, 77)}...` : written}`, file: file.path, line: nodePosition(decorator).line, schemes });
+  }
+  return requirements;
+}
+
+/** Scopes written as names we cannot evaluate (`[SCOPES.TENANT_AGENT]`): their last member names them. */
+function scopeNames(expression: ts.Expression, file: ScannedSourceFile): string[] {
+  const value = skipOuterExpressions(expression);
+  if (!ts.isArrayLiteralExpression(value)) return [];
+  return value.elements.map((element) => {
+    const inner = skipOuterExpressions(element);
+    return ts.isPropertyAccessExpression(inner) ? inner.name.text : inner.getText(file.sourceFile);
+  });
+}
+
+/**
+ * The route's `@Security` requirements as one middleware: tsoa calls the authentication function for
+ * each scheme and lets the request through when any requirement passes, so the route is as guarded
+ * as its weakest alternative. Scopes make it a role check only when every alternative lists some and
+ * the function compares them.
+ */
+function securityMiddleware(requirements: readonly SecurityRequirement[], scope: 'route' | 'router', authentication: AuthenticationVerdict | undefined): RouteMiddleware {
+  const first = requirements[0]!;
+  const name = requirements.map((requirement) => requirement.written).join(' or ');
+  const schemes = [...new Set(requirements.flatMap((requirement) => requirement.schemes.map((scheme) => `'${scheme.name}'`)))].join(', ');
+  const scopes = [...new Set(requirements.flatMap((requirement) => requirement.schemes.flatMap((scheme) => scheme.scopes)))];
+  const everyAlternativeScoped = requirements.every((requirement) => requirement.schemes.some((scheme) => scheme.scopes.length > 0));
+  const base = { name, file: first.file, line: first.line, scope, setsOnRequest: ['user'] };
+  if (!authentication) {
+    return {
+      ...base,
+      kind: everyAlternativeScoped ? 'role' : 'auth',
+      strength: 'name-only',
+      evidence: `tsoa authenticates the scheme ${schemes} with the project's authentication function (expressAuthentication), which the scan does not find`,
+      ...(everyAlternativeScoped ? { roles: scopes } : {}),
+    };
+  }
+  const runs = `tsoa runs ${authentication.fn.name} (${authentication.fn.file.path}:${nodePosition(authentication.fn.node).line}) for the scheme ${schemes} before the handler and answers 401 when it throws or rejects`;
+  if (!authentication.rejects) {
+    return { ...base, kind: 'auth', strength: 'name-only', evidence: `${runs}; it was not seen rejecting a bad credential`, opaque: true };
+  }
+  if (everyAlternativeScoped && authentication.readsScopes) {
+    return { ...base, kind: 'role', strength: 'strong', roles: scopes, evidence: `${runs}: ${authentication.evidence}; it compares the scopes the route lists (${scopes.join(', ')})` };
+  }
+  const ignored = scopes.length > 0 && !authentication.readsScopes ? `; the scopes the route lists (${scopes.join(', ')}) are never compared: ${authentication.fn.name} does not read its scopes parameter` : '';
+  return { ...base, kind: 'auth', strength: 'strong', evidence: `${runs}: ${authentication.evidence}${ignored}` };
+}
+
+/** `@Middlewares(limiter, audit)` / `@Middlewares([limiter])`: middleware classified as Express middleware is. */
+function middlewaresOf(classifier: MiddlewareClassifier, modules: ModuleIndex, file: ScannedSourceFile, node: ts.HasDecorators, scope: 'route' | 'router'): RouteMiddleware[] {
+  const found: RouteMiddleware[] = [];
+  for (const decorator of ts.getDecorators(node) ?? []) {
+    const origin = decoratorOrigin(modules, file, decorator);
+    if (!origin?.module || !TSOA_PACKAGES.includes(origin.module) || origin.name !== TSOA_MIDDLEWARES_DECORATOR || !origin.call) continue;
+    for (const argument of origin.call.arguments) {
+      const value = skipOuterExpressions(argument);
+      const items = ts.isArrayLiteralExpression(value) ? value.elements.filter((element) => !ts.isSpreadElement(element)) : [argument];
+      for (const item of items) found.push(classifier.describe(item, file, scope));
+    }
+  }
+  return found;
+}
+
+function readConfigs(textFiles: readonly ScannedTextFile[]): TsoaConfig[] {
+  const configs: TsoaConfig[] = [];
+  for (const text of textFiles) {
+    if (text.kind !== 'json' || !TSOA_CONFIG_FILE.test(text.path)) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text.text);
+    } catch {
+      continue;
+    }
+    if (!isRecord(parsed)) continue;
+    const routes = isRecord(parsed.routes) ? parsed.routes : {};
+    const spec = isRecord(parsed.spec) ? parsed.spec : {};
+    if (!('routes' in parsed) && !('spec' in parsed) && !('controllerPathGlobs' in parsed)) continue;
+    const dir = text.path.includes('/') ? text.path.slice(0, text.path.lastIndexOf('/')) : '';
+    const globs = [parsed.controllerPathGlobs, routes.controllerPathGlobs, spec.controllerPathGlobs].find(Array.isArray) as unknown[] | undefined;
+    const controllers = (globs ?? []).flatMap((glob) => {
+      const compiled = typeof glob === 'string' ? compileGlob(relativeTo(dir, glob)) : undefined;
+      return compiled ? [compiled] : [];
+    });
+    const basePath = typeof routes.basePath === 'string' ? routes.basePath : typeof spec.basePath === 'string' ? spec.basePath : '';
+    const module = typeof routes.authenticationModule === 'string' ? modulePath(relativeTo(dir, routes.authenticationModule)) : undefined;
+    configs.push({ file: text.path, basePath, controllers, ...(module ? { authenticationModule: module } : {}) });
+  }
+  return configs;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A path written relative to a config's folder, as a path from the scan root (posix, no `./`). */
+function relativeTo(dir: string, written: string): string {
+  const parts: string[] = dir ? dir.split('/') : [];
+  for (const segment of written.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') parts.pop();
+    else parts.push(segment);
+  }
+  return parts.join('/');
+}
+
+/**
+ * The configs that generate routes for this controller file: those whose controllerPathGlobs match it
+ * (one project may generate several route sets, each under its own basePath); else the one config in
+ * a folder above it, when there is exactly one.
+ */
+function configsFor(configs: readonly TsoaConfig[], filePath: string): TsoaConfig[] {
+  const matching = configs.filter((config) => config.controllers.some((glob) => glob.test(filePath)));
+  if (matching.length > 0) return matching;
+  const above = configs.filter((config) => {
+    const dir = config.file.includes('/') ? config.file.slice(0, config.file.lastIndexOf('/') + 1) : '';
+    return filePath.startsWith(dir);
+  });
+  return above.length === 1 ? above : [];
+}
+
+/** What the project's authentication function does, read once. */
+interface AuthenticationVerdict {
+  fn: ResolvedFunction;
+  /** It throws or rejects when the credential fails (tsoa answers 401). */
+  rejects: boolean;
+  evidence: string;
+  /** It reads its scopes parameter (compares the scopes a route lists). */
+  readsScopes: boolean;
+}
+
+class AuthenticationFunctions {
+  private readonly verdicts = new Map<ts.Node, AuthenticationVerdict>();
+  /** Every exported expressAuthentication/koaAuthentication/hapiAuthentication of the scan. */
+  private readonly candidates: ResolvedFunction[] = [];
+
+  constructor(private readonly context: AdapterContext) {
+    for (const file of context.sourceFiles) {
+      if (TSOA_AUTHENTICATION_FUNCTIONS.some((name) => file.text.includes(name))) this.candidates.push(...authenticationFunctionsIn(file));
+    }
+  }
+
+  /** The authentication function the controllers of these configs run: the configured module's, else the first the scan declares. */
+  forConfigs(configs: readonly TsoaConfig[]): AuthenticationVerdict | undefined {
+    const wanted = new Set(configs.flatMap((config) => (config.authenticationModule ? [config.authenticationModule] : [])));
+    const fn = this.candidates.find((candidate) => wanted.has(modulePath(candidate.file.path))) ?? this.candidates[0];
+    return fn ? this.verdictOf(fn) : undefined;
+  }
+
+  private verdictOf(fn: ResolvedFunction): AuthenticationVerdict {
+    const known = this.verdicts.get(fn.node);
+    if (known) return known;
+    const classified = classifyWithCallees(this.context.modules, fn);
+    const body = fn.node.body;
+    const sourceFile = fn.node.getSourceFile();
+    const code = body ? codeText(body, sourceFile) : '';
+    const readsScopes = readsParameter(fn, 2);
+    let verdict: AuthenticationVerdict;
+    if (classified && (classified.kind === 'auth' || classified.kind === 'role')) {
+      verdict = { fn, rejects: true, evidence: classified.evidence, readsScopes };
+    } else if (body && REJECTS.test(code) && (TOKEN_OR_SESSION_CHECK.test(body.getText(sourceFile)) || CREDENTIAL_WORD.test(body.getText(sourceFile)) || REJECTION_STATUS.test(code))) {
+      verdict = { fn, rejects: true, evidence: `it reads the request's credential and throws or rejects when it fails`, readsScopes };
+    } else {
+      verdict = { fn, rejects: false, evidence: '', readsScopes };
+    }
+    this.verdicts.set(fn.node, verdict);
+    return verdict;
+  }
+}
+
+/** A module as an import names it: no extension, no `/index`. */
+function modulePath(filePath: string): string {
+  return filePath.replace(/\.[cm]?[jt]sx?$/, '').replace(/\/index$/, '');
+}
+
+/** A throw, a `reject(...)` of the promise it returns, or `Promise.reject(...)`. */
+const REJECTS = /\bthrow\b|\breject\s*\(|\bPromise\s*\.\s*reject\s*\(/;
+const CREDENTIAL_WORD = /\b(?:authorization|token|jwt|apiKey|api_key|x-api-key|bearer|verify\w*|session)\b/i;
+
+/** The exported authentication functions a file declares: `export async function expressAuthentication(...)`, `export const expressAuthentication = ...`. */
+function authenticationFunctionsIn(file: ScannedSourceFile): ResolvedFunction[] {
+  const found: ResolvedFunction[] = [];
+  for (const statement of file.sourceFile.statements) {
+    if (ts.isFunctionDeclaration(statement) && statement.name && statement.body && TSOA_AUTHENTICATION_FUNCTIONS.includes(statement.name.text)) {
+      found.push({ file, node: statement, name: statement.name.text });
+    }
+    if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) {
+        const value = declaration.initializer && skipOuterExpressions(declaration.initializer);
+        if (ts.isIdentifier(declaration.name) && TSOA_AUTHENTICATION_FUNCTIONS.includes(declaration.name.text) && value && (ts.isArrowFunction(value) || ts.isFunctionExpression(value))) {
+          found.push({ file, node: value, name: declaration.name.text });
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/** Whether a function reads its parameter at `index` in code other than a log call (`scopes.includes(...)`, `scopes.map(...)`). */
+function readsParameter(fn: ResolvedFunction, index: number): boolean {
+  const parameter = fn.node.parameters[index];
+  const body = fn.node.body;
+  if (!parameter || !body || !ts.isIdentifier(parameter.name)) return false;
+  const name = parameter.name.text;
+  const sourceFile = fn.node.getSourceFile();
+  let reads = false;
+  const visit = (node: ts.Node): void => {
+    if (reads) return;
+    if (ts.isCallExpression(node) && LOG_CALL.test(node.expression.getText(sourceFile))) return;
+    if (ts.isIdentifier(node) && node.text === name && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+      reads = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return reads;
+}
+
+const LOG_CALL = /^(?:console|logger|log|this\.logger)\s*\.\s*\w+$/;

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tsoaAdapter } from '../../src/engine/frameworks/tsoa/index.js';
+import type { Route } from '../../src/engine/routes/route.js';
+import { makeProject } from '../helpers/cli.js';
+import { inventory, loadRoutes } from '../helpers/routes.js';
+
+const APP = path.resolve('fixtures/apps/tsoa');
+
+function route(routes: readonly Route[], id: string): Route {
+  const found = routes.find((candidate) => candidate.id === id);
+  if (!found) throw new Error(`no route ${id} in ${routes.map((r) => r.id).join(', ')}`);
+  return found;
+}
+
+const middlewareOf = (found: Route) => found.middleware.map((m) => `${m.name} ${m.kind}/${m.scope}/${m.strength}`);
+
+describe('tsoa adapter: fixture app', () => {
+  const routes = loadRoutes(APP, [tsoaAdapter]);
+
+  it('finds every @Route controller method under tsoa.json routes.basePath, tsoa path templates kept', () => {
+    expect(inventory(routes)).toEqual([
+      { method: 'GET', path: '/api/v1/books/{bookId}', file: 'src/controllers/booksController.ts', line: 15, auth: 'authenticated' },
+      { method: 'POST', path: '/api/v1/books', file: 'src/controllers/booksController.ts', line: 22, auth: 'authenticated' },
+      { method: 'DELETE', path: '/api/v1/books/{bookId}', file: 'src/controllers/booksController.ts', line: 28, auth: 'authenticated' },
+      { method: 'GET', path: '/api/v1/books/search', file: 'src/controllers/booksController.ts', line: 34, auth: 'public' },
+      { method: 'GET', path: '/api/v1/books/{bookId}/history', file: 'src/controllers/booksController.ts', line: 42, auth: 'authenticated' },
+      { method: 'GET', path: '/api/v1/partners/{partnerId}/orders', file: 'src/controllers/partnersController.ts', line: 7, auth: 'authenticated' },
+      { method: 'POST', path: '/api/v1/partners/signup', file: 'src/controllers/partnersController.ts', line: 15, auth: 'public' },
+      { method: 'GET', path: '/api/v1/partners/status', file: 'src/controllers/partnersController.ts', line: 20, auth: 'public' },
+    ]);
+    expect(routes.every((r) => r.framework === 'tsoa')).toBe(true);
+    expect(route(routes, 'GET /api/v1/books/{bookId}').handler?.name).toBe('BooksController.getBook');
+  });
+
+  it('reads the class @Security as authentication by the project expressAuthentication body', () => {
+    const found = route(routes, 'GET /api/v1/books/{bookId}');
+    expect(middlewareOf(found)).toEqual(["@Security('jwt') auth/router/strong"]);
+    expect(found.middleware[0]!.evidence).toContain('expressAuthentication (src/authentication.ts:10)');
+    expect(found.authEvidence[0]).toContain("@Security('jwt') (router, src/controllers/booksController.ts:13)");
+  });
+
+  it('a method @Security with scopes replaces the class one and is a role check when the function compares scopes', () => {
+    const found = route(routes, 'DELETE /api/v1/books/{bookId}');
+    expect(middlewareOf(found)).toEqual(["@Security('jwt', ['books:admin']) role/route/strong"]);
+    expect(found.middleware[0]!.roles).toEqual(['books:admin']);
+  });
+
+  it('@NoSecurity() opts out of the class @Security on purpose; @Middlewares are classified', () => {
+    const found = route(routes, 'GET /api/v1/books/search');
+    expect(found.publicByDesign).toContain('@NoSecurity()');
+    expect(middlewareOf(found)).toEqual(['searchLimiter rate-limit/route/strong']);
+  });
+
+  it('several @Security decorators are alternatives: one unscoped alternative makes it authentication only', () => {
+    const found = route(routes, 'GET /api/v1/partners/{partnerId}/orders');
+    expect(middlewareOf(found)).toEqual(["@Security('api_key') or @Security('jwt', ['partners:read']) auth/route/strong"]);
+  });
+
+  it('without an authentication function in the scan, @Security is authentication by name', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { tsoa: '^6.2.0' } }),
+      'src/controllers/itemsController.ts': [
+        "import { Controller, Get, Path, Route, Security } from '@tsoa/runtime';",
+        "@Route('items')",
+        'export class ItemsController extends Controller {',
+        "  @Get('{id}')",
+        "  @Security('jwt', ['items:read'])",
+        '  public async get(@Path() id: string) { return { id }; }',
+        '}',
+      ].join('\n'),
+    });
+    const [only] = loadRoutes(dir, [tsoaAdapter]);
+    expect(only?.id).toBe('GET /items/{id}');
+    expect(only?.auth).toBe('authenticated');
+    expect(middlewareOf(only!)).toEqual(["@Security('jwt', ['items:read']) role/route/name-only"]);
+  });
+});
