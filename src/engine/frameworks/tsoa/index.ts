@@ -35,6 +35,11 @@ interface TsoaConfig {
   controllers: RegExp[];
   /** `routes.authenticationModule`, relative to the scan root, without extension. */
   authenticationModule?: string;
+  /**
+   * `noImplicitAdditionalProperties`: what the generated route does with body properties the declared
+   * type does not name (tsoa's default, `ignore`, passes them to the handler).
+   */
+  additionalProperties: string;
 }
 
 /**
@@ -86,6 +91,8 @@ function controllerRoutes(context: AdapterContext, file: ScannedSourceFile, node
     const middleware: RouteMiddleware[] = [];
     if (security) middleware.push(securityMiddleware(security.requirements, security.scope, authenticationFunction));
     middleware.push(...classMiddleware.map((entry) => ({ ...entry })), ...middlewaresOf(context.middleware, modules, file, member, 'route'));
+    const bodyValidation = bodyWhitelist(modules, file, member, configs);
+    if (bodyValidation) middleware.push(bodyValidation);
     // Opting out of the class's @Security says the route is open on purpose.
     const declaredPublic = noSecurity && methodSecurity.length === 0 && classSecurity.length > 0 ? `@NoSecurity() (${file.path}:${nodePosition(noSecurity.decorator).line}) lifts the class's ${classSecurity[0]!.written}` : undefined;
     for (const { decorator, method, pathArgument } of httpDecorators) {
@@ -197,6 +204,44 @@ function securityMiddleware(requirements: readonly SecurityRequirement[], scope:
   return { ...base, kind: 'auth', strength: 'strong', evidence: `${runs}: ${authentication.evidence}${ignored}` };
 }
 
+/** Settings of noImplicitAdditionalProperties under which the body holds only the declared type's properties. */
+const WHITELISTING_SETTINGS = new Set(['throw-on-extras', 'silently-remove-extras']);
+
+/**
+ * `@Body() dto: CreateUserDto` under `noImplicitAdditionalProperties: "throw-on-extras"` (or
+ * `silently-remove-extras`): tsoa's generated route validates the body against the declared type and
+ * rejects (or drops) every property it does not declare, so the handler gets only the DTO's fields,
+ * as a whitelisting validator gives them. An `any`, `object` or index-signature type declares nothing.
+ */
+function bodyWhitelist(modules: ModuleIndex, file: ScannedSourceFile, method: ts.MethodDeclaration, configs: readonly TsoaConfig[]): RouteMiddleware | undefined {
+  if (configs.length === 0 || !configs.every((config) => WHITELISTING_SETTINGS.has(config.additionalProperties))) return undefined;
+  for (const parameter of method.parameters) {
+    const body = tsoaDecorator(modules, file, parameter, 'Body');
+    if (!body || !parameter.type || !declaresProperties(parameter.type)) continue;
+    const type = parameter.type.getText(file.sourceFile).replace(/\s+/g, ' ');
+    const parameterName = parameter.name.getText(file.sourceFile);
+    const setting = configs[0]!.additionalProperties;
+    return {
+      name: `tsoa validation of @Body() ${parameterName}: ${type.length > 60 ? `${type.slice(0, 57)}...` : type}`,
+      kind: 'validation',
+      strength: 'strong',
+      scope: 'route',
+      file: file.path,
+      line: nodePosition(parameter).line,
+      evidence: `tsoa's generated route validates the body against ${type} and ${setting === 'throw-on-extras' ? 'rejects' : 'drops'} properties it does not declare (${configs[0]!.file} noImplicitAdditionalProperties: "${setting}")`,
+    };
+  }
+  return undefined;
+}
+
+/** A type that names the properties it allows: a type reference (an interface, class or alias) or a literal, not `any`, `object`, `Record<...>` or an index signature. */
+function declaresProperties(type: ts.TypeNode): boolean {
+  if (ts.isTypeLiteralNode(type)) return type.members.length > 0 && !type.members.some(ts.isIndexSignatureDeclaration);
+  if (ts.isTypeReferenceNode(type)) return !/^(?:Record|Object|Partial<any>|any)$/.test(type.typeName.getText());
+  if (ts.isIntersectionTypeNode(type) || ts.isUnionTypeNode(type)) return type.types.every(declaresProperties);
+  return false;
+}
+
 /** `@Middlewares(limiter, audit)` / `@Middlewares([limiter])`: middleware classified as Express middleware is. */
 function middlewaresOf(classifier: MiddlewareClassifier, modules: ModuleIndex, file: ScannedSourceFile, node: ts.HasDecorators, scope: 'route' | 'router'): RouteMiddleware[] {
   const found: RouteMiddleware[] = [];
@@ -234,7 +279,8 @@ function readConfigs(textFiles: readonly ScannedTextFile[]): TsoaConfig[] {
     });
     const basePath = typeof routes.basePath === 'string' ? routes.basePath : typeof spec.basePath === 'string' ? spec.basePath : '';
     const module = typeof routes.authenticationModule === 'string' ? modulePath(relativeTo(dir, routes.authenticationModule)) : undefined;
-    configs.push({ file: text.path, basePath, controllers, ...(module ? { authenticationModule: module } : {}) });
+    const additionalProperties = typeof parsed.noImplicitAdditionalProperties === 'string' ? parsed.noImplicitAdditionalProperties : 'ignore';
+    configs.push({ file: text.path, basePath, controllers, additionalProperties, ...(module ? { authenticationModule: module } : {}) });
   }
   return configs;
 }
