@@ -63,5 +63,8 @@ export const TSOA_MIDDLEWARES_DECORATOR = 'Middlewares';
  */
 export const TSOA_AUTHENTICATION_FUNCTIONS: readonly string[] = ['expressAuthentication', 'koaAuthentication', 'hapiAuthentication'];
 
+/** The function the generated routes module exports: `RegisterRoutes(app)` mounts every controller on the app or router. */
+export const TSOA_REGISTER_ROUTES = 'RegisterRoutes';
+
 /** tsoa configuration files: tsoa.json and its variants (`tsoa-v2.json`, `tsoa.config.json`). */
 export const TSOA_CONFIG_FILE = /(?:^|\/)tsoa(?:[.-][\w.-]*)?\.json$/;

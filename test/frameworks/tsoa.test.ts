@@ -33,28 +33,32 @@ describe('tsoa adapter: fixture app', () => {
     expect(route(routes, 'GET /api/v1/books/{bookId}').handler?.name).toBe('BooksController.getBook');
   });
 
+  it("runs the app's middleware registered before RegisterRoutes(app) first", () => {
+    expect(routes.every((r) => r.middleware[1]?.name === 'apiLimiter' && r.middleware[1].scope === 'global')).toBe(true);
+  });
+
   it('reads the class @Security as authentication by the project expressAuthentication body', () => {
     const found = route(routes, 'GET /api/v1/books/{bookId}');
-    expect(middlewareOf(found)).toEqual(["@Security('jwt') auth/router/strong"]);
-    expect(found.middleware[0]!.evidence).toContain('expressAuthentication (src/authentication.ts:10)');
+    expect(middlewareOf(found)).toEqual(['express.json() other/global/strong', 'apiLimiter rate-limit/global/strong', "@Security('jwt') auth/router/strong"]);
+    expect(found.middleware.at(-1)!.evidence).toContain('expressAuthentication (src/authentication.ts:10)');
     expect(found.authEvidence[0]).toContain("@Security('jwt') (router, src/controllers/booksController.ts:13)");
   });
 
   it('a method @Security with scopes replaces the class one and is a role check when the function compares scopes', () => {
     const found = route(routes, 'DELETE /api/v1/books/{bookId}');
-    expect(middlewareOf(found)).toEqual(["@Security('jwt', ['books:admin']) role/route/strong"]);
-    expect(found.middleware[0]!.roles).toEqual(['books:admin']);
+    expect(middlewareOf(found).at(-1)).toEqual("@Security('jwt', ['books:admin']) role/route/strong");
+    expect(found.middleware.at(-1)!.roles).toEqual(['books:admin']);
   });
 
   it('@NoSecurity() opts out of the class @Security on purpose; @Middlewares are classified', () => {
     const found = route(routes, 'GET /api/v1/books/search');
     expect(found.publicByDesign).toContain('@NoSecurity()');
-    expect(middlewareOf(found)).toEqual(['searchLimiter rate-limit/route/strong']);
+    expect(middlewareOf(found)).toEqual(['express.json() other/global/strong', 'apiLimiter rate-limit/global/strong', 'searchLimiter rate-limit/route/strong']);
   });
 
   it('several @Security decorators are alternatives: one unscoped alternative makes it authentication only', () => {
     const found = route(routes, 'GET /api/v1/partners/{partnerId}/orders');
-    expect(middlewareOf(found)).toEqual(["@Security('api_key') or @Security('jwt', ['partners:read']) auth/route/strong"]);
+    expect(middlewareOf(found).at(-1)).toEqual("@Security('api_key') or @Security('jwt', ['partners:read']) auth/route/strong");
   });
 
   it('without an authentication function in the scan, @Security is authentication by name', () => {
@@ -74,5 +78,41 @@ describe('tsoa adapter: fixture app', () => {
     expect(only?.id).toBe('GET /items/{id}');
     expect(only?.auth).toBe('authenticated');
     expect(middlewareOf(only!)).toEqual(["@Security('jwt', ['items:read']) role/route/name-only"]);
+  });
+
+  it('mounts a router given to RegisterRoutes at its app.use path, with the middleware in front of it', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { tsoa: '^6.2.0', express: '^4.19.2' } }),
+      'tsoa.json': JSON.stringify({ entryFile: 'src/server.ts', controllerPathGlobs: ['src/controllers/*.ts'], routes: { routesDir: 'src/generated', basePath: '/v1' } }),
+      'src/session.ts': [
+        "import type { Request, Response, NextFunction } from 'express';",
+        'export function requireSession(req: Request, res: Response, next: NextFunction) {',
+        "  if (!req.session?.userId) return res.status(401).json({ error: 'not signed in' });",
+        '  next();',
+        '}',
+      ].join('\n'),
+      'src/server.ts': [
+        "import express, { Router } from 'express';",
+        "import { RegisterRoutes } from './generated/routes';",
+        "import { requireSession } from './session';",
+        'const app = express();',
+        'const api = Router();',
+        'RegisterRoutes(api);',
+        "app.use('/api', requireSession, api);",
+        'app.listen(3000);',
+      ].join('\n'),
+      'src/controllers/notes.ts': [
+        "import { Controller, Delete, NoSecurity, Path, Route } from 'tsoa';",
+        "@Route('notes')",
+        'export class NotesController extends Controller {',
+        "  @Delete('{id}')",
+        '  public async remove(@Path() id: string) { return id; }',
+        '}',
+      ].join('\n'),
+    });
+    const [only] = loadRoutes(dir, [tsoaAdapter]);
+    expect(only?.id).toBe('DELETE /api/v1/notes/{id}');
+    expect(only?.auth).toBe('authenticated');
+    expect(middlewareOf(only!)).toEqual(['requireSession auth/router/strong']);
   });
 });

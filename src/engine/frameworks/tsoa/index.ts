@@ -9,6 +9,7 @@ import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../a
 import { decoratorOrigin } from '../nestjs/decorators.js';
 import { staticStrings } from '../nestjs/values.js';
 import { compileGlob } from '../next/path-matcher.js';
+import { readMounts, type RouteMount } from './mounts.js';
 import {
   TSOA_AUTHENTICATION_FUNCTIONS,
   TSOA_CONFIG_FILE,
@@ -40,6 +41,8 @@ interface TsoaConfig {
    * type does not name (tsoa's default, `ignore`, passes them to the handler).
    */
   additionalProperties: string;
+  /** `routes.routesDir`, relative to the scan root: where the generated routes module is written. */
+  routesDir?: string;
 }
 
 /**
@@ -51,6 +54,7 @@ interface TsoaConfig {
 function discoverTsoaRoutes(context: AdapterContext): RouteDefinition[] {
   const configs = readConfigs(context.textFiles);
   const authentication = new AuthenticationFunctions(context);
+  const mounts = readMounts(context.sourceFiles, context.middleware);
   const routes: RouteDefinition[] = [];
   for (const file of context.sourceFiles) {
     if (!file.text.includes(`${TSOA_ROUTE_DECORATOR}(`)) continue;
@@ -58,13 +62,28 @@ function discoverTsoaRoutes(context: AdapterContext): RouteDefinition[] {
       if (!ts.isClassDeclaration(statement)) continue;
       const routeDecorator = tsoaDecorator(context.modules, file, statement, TSOA_ROUTE_DECORATOR);
       if (!routeDecorator) continue;
-      routes.push(...controllerRoutes(context, file, statement, routeDecorator.call, configsFor(configs, file.path), authentication));
+      const controllerConfigs = configsFor(configs, file.path);
+      routes.push(...controllerRoutes(context, file, statement, routeDecorator.call, controllerConfigs, mountsFor(mounts, controllerConfigs), authentication));
     }
   }
   return routes;
 }
 
-function controllerRoutes(context: AdapterContext, file: ScannedSourceFile, node: ts.ClassDeclaration, routeDecorator: ts.CallExpression | undefined, configs: readonly TsoaConfig[], authentication: AuthenticationFunctions): RouteDefinition[] {
+/**
+ * The mounts of the routes module generated from these configs (its import names a file in their
+ * routesDir); with no config to tell, the project's only mount. None found: the routes are listed
+ * without the app's middleware, at their basePath.
+ */
+function mountsFor(mounts: readonly RouteMount[], configs: readonly TsoaConfig[]): RouteMount[] {
+  const dirs = configs.flatMap((config) => (config.routesDir !== undefined ? [config.routesDir] : []));
+  const matching = mounts.filter((mount) => dirs.some((dir) => mount.routesModule === dir || mount.routesModule.startsWith(`${dir}/`)));
+  const modules = new Set(mounts.map((mount) => mount.routesModule));
+  const found = matching.length > 0 ? matching : modules.size === 1 && (dirs.length === 0 || configs.length <= 1) ? mounts : [];
+  // The same module registered twice at one path (two code paths building the app) is one set of routes.
+  return found.filter((mount, index) => found.findIndex((other) => other.prefix === mount.prefix) === index);
+}
+
+function controllerRoutes(context: AdapterContext, file: ScannedSourceFile, node: ts.ClassDeclaration, routeDecorator: ts.CallExpression | undefined, configs: readonly TsoaConfig[], mounts: readonly RouteMount[], authentication: AuthenticationFunctions): RouteDefinition[] {
   const { modules } = context;
   const className = node.name?.text ?? '<anonymous>';
   const controllerPaths = routeDecorator?.arguments[0] ? (staticStrings(modules, file, routeDecorator.arguments[0]) ?? ['{path}']) : [''];
@@ -98,20 +117,23 @@ function controllerRoutes(context: AdapterContext, file: ScannedSourceFile, node
     for (const { decorator, method, pathArgument } of httpDecorators) {
       const methodPaths = pathArgument ? (staticStrings(modules, file, pathArgument) ?? ['{path}']) : [''];
       const position = nodePosition(decorator);
-      for (const basePath of basePaths) {
-        for (const controllerPath of controllerPaths) {
-          for (const methodPath of methodPaths) {
-            routes.push({
-              framework: 'tsoa',
-              method,
-              path: joinRoutePath(basePath, controllerPath, methodPath),
-              file: file.path,
-              line: position.line,
-              column: position.column,
-              handler,
-              middleware: middleware.map((entry) => ({ ...entry })),
-              ...(declaredPublic ? { declaredPublic } : {}),
-            });
+      for (const mount of mounts.length > 0 ? mounts : [undefined]) {
+        for (const basePath of basePaths) {
+          for (const controllerPath of controllerPaths) {
+            for (const methodPath of methodPaths) {
+              routes.push({
+                framework: 'tsoa',
+                method,
+                path: joinRoutePath(mount?.prefix ?? '', basePath, controllerPath, methodPath),
+                file: file.path,
+                line: position.line,
+                column: position.column,
+                handler,
+                middleware: [...(mount?.middleware ?? []), ...middleware].map((entry) => ({ ...entry })),
+                // Open on purpose only when the app's own middleware does not authenticate it either.
+                ...(declaredPublic && !mount?.middleware.some((entry) => entry.kind === 'auth' || entry.kind === 'role') ? { declaredPublic } : {}),
+              });
+            }
           }
         }
       }
@@ -280,7 +302,8 @@ function readConfigs(textFiles: readonly ScannedTextFile[]): TsoaConfig[] {
     const basePath = typeof routes.basePath === 'string' ? routes.basePath : typeof spec.basePath === 'string' ? spec.basePath : '';
     const module = typeof routes.authenticationModule === 'string' ? modulePath(relativeTo(dir, routes.authenticationModule)) : undefined;
     const additionalProperties = typeof parsed.noImplicitAdditionalProperties === 'string' ? parsed.noImplicitAdditionalProperties : 'ignore';
-    configs.push({ file: text.path, basePath, controllers, additionalProperties, ...(module ? { authenticationModule: module } : {}) });
+    const routesDir = typeof routes.routesDir === 'string' ? relativeTo(dir, routes.routesDir) : undefined;
+    configs.push({ file: text.path, basePath, controllers, additionalProperties, ...(module ? { authenticationModule: module } : {}), ...(routesDir !== undefined ? { routesDir } : {}) });
   }
   return configs;
 }
