@@ -216,6 +216,12 @@ function securityMiddleware(requirements: readonly SecurityRequirement[], scope:
     };
   }
   const runs = `tsoa runs ${authentication.fn.name} (${authentication.fn.file.path}:${nodePosition(authentication.fn.node).line}) for the scheme ${schemes} before the handler and answers 401 when it throws or rejects`;
+  // A requirement whose every scheme the function does not name, when such names get through: anyone passes it.
+  const { compared, othersPass } = authentication.schemes;
+  const open = othersPass ? requirements.find((requirement) => requirement.schemes.length > 0 && requirement.schemes.every((scheme) => !compared.has(scheme.name))) : undefined;
+  if (open) {
+    return { ...base, kind: 'other', strength: 'strong', evidence: `${runs}, but it checks only ${[...compared].map((name) => `'${name}'`).join(', ')} and lets ${open.written} through unchecked: ${othersPass}` };
+  }
   if (!authentication.rejects) {
     return { ...base, kind: 'auth', strength: 'name-only', evidence: `${runs}; it was not seen rejecting a bad credential`, opaque: true };
   }
@@ -346,6 +352,8 @@ interface AuthenticationVerdict {
   evidence: string;
   /** It reads its scopes parameter (compares the scopes a route lists). */
   readsScopes: boolean;
+  /** The scheme names it compares its securityName with, and how a name it does not compare gets through (undefined: it does not). */
+  schemes: SchemeHandling;
 }
 
 class AuthenticationFunctions {
@@ -374,17 +382,94 @@ class AuthenticationFunctions {
     const sourceFile = fn.node.getSourceFile();
     const code = body ? codeText(body, sourceFile) : '';
     const readsScopes = readsParameter(fn, 2);
+    const schemes = schemeHandling(fn);
     let verdict: AuthenticationVerdict;
     if (classified && (classified.kind === 'auth' || classified.kind === 'role')) {
-      verdict = { fn, rejects: true, evidence: classified.evidence, readsScopes };
+      // `expressAuthentication (src/auth.ts:4) verifies a token...`: the function is named once, by the caller.
+      const evidence = classified.evidence.startsWith(`${fn.name} (`) ? classified.evidence.slice(classified.evidence.indexOf(') ') + 2) : classified.evidence;
+      verdict = { fn, rejects: true, evidence, readsScopes, schemes };
     } else if (body && REJECTS.test(code) && (TOKEN_OR_SESSION_CHECK.test(body.getText(sourceFile)) || CREDENTIAL_WORD.test(body.getText(sourceFile)) || REJECTION_STATUS.test(code))) {
-      verdict = { fn, rejects: true, evidence: `it reads the request's credential and throws or rejects when it fails`, readsScopes };
+      verdict = { fn, rejects: true, evidence: `it reads the request's credential and throws or rejects when it fails`, readsScopes, schemes };
     } else {
-      verdict = { fn, rejects: false, evidence: '', readsScopes };
+      verdict = { fn, rejects: false, evidence: '', readsScopes, schemes };
     }
     this.verdicts.set(fn.node, verdict);
     return verdict;
   }
+}
+
+interface SchemeHandling {
+  /** The scheme names the function compares its securityName parameter with. */
+  compared: Set<string>;
+  /** How a scheme it does not compare gets through: `if (securityName !== 'jwt') return;`, or falling off the end of an async function. */
+  othersPass?: string;
+}
+
+/**
+ * The schemes an authentication function tells apart at its top level (`if (securityName === 'jwt')`,
+ * `switch (securityName)`), and whether a scheme it does not name gets through: tsoa treats the
+ * function's resolving as success, so `if (securityName !== 'jwt') return;` lets every other scheme in
+ * unchecked, as does an async function that ends without rejecting after its scheme branches. A body
+ * wrapped in `return new Promise((resolve, reject) => ...)` is read inside the executor.
+ */
+function schemeHandling(fn: ResolvedFunction): SchemeHandling {
+  const compared = new Set<string>();
+  const parameter = fn.node.parameters[1];
+  const body = fn.node.body;
+  if (!parameter || !ts.isIdentifier(parameter.name) || !body || !ts.isBlock(body)) return { compared };
+  const name = parameter.name.text;
+  const sourceFile = fn.node.getSourceFile();
+  let statements: readonly ts.Statement[] = body.statements;
+  let promiseExecutor = false;
+  const only = statements.length === 1 ? statements[0] : undefined;
+  const wrapped = only && ts.isReturnStatement(only) && only.expression ? skipOuterExpressions(only.expression) : undefined;
+  const executor = wrapped && ts.isNewExpression(wrapped) && wrapped.expression.getText(sourceFile) === 'Promise' ? wrapped.arguments?.[0] : undefined;
+  if (executor && (ts.isArrowFunction(executor) || ts.isFunctionExpression(executor)) && ts.isBlock(executor.body)) {
+    statements = executor.body.statements;
+    promiseExecutor = true;
+  }
+  const comparison = (condition: ts.Expression): { literal: string; negated: boolean } | undefined => {
+    const value = skipOuterExpressions(condition);
+    if (!ts.isBinaryExpression(value)) return undefined;
+    const operator = value.operatorToken.kind;
+    const negated = operator === ts.SyntaxKind.ExclamationEqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsToken;
+    if (!negated && operator !== ts.SyntaxKind.EqualsEqualsEqualsToken && operator !== ts.SyntaxKind.EqualsEqualsToken) return undefined;
+    const [left, right] = [skipOuterExpressions(value.left), skipOuterExpressions(value.right)];
+    const literal = ts.isIdentifier(left) && left.text === name && ts.isStringLiteralLike(right) ? right.text : ts.isIdentifier(right) && right.text === name && ts.isStringLiteralLike(left) ? left.text : undefined;
+    return literal !== undefined ? { literal, negated } : undefined;
+  };
+  let othersPass: string | undefined;
+  let lastBranch = -1;
+  statements.forEach((statement, index) => {
+    if (ts.isIfStatement(statement)) {
+      const compare = comparison(statement.expression);
+      if (!compare) return;
+      compared.add(compare.literal);
+      lastBranch = index;
+      // `if (securityName !== 'jwt') return;`: every other scheme resolves here, unchecked.
+      if (compare.negated && passesWithoutRejecting(statement.thenStatement, sourceFile, promiseExecutor)) othersPass ??= `\`${statement.getText(sourceFile).split('\n')[0]!.slice(0, 60)}\``;
+    }
+    if (ts.isSwitchStatement(statement) && ts.isIdentifier(skipOuterExpressions(statement.expression)) && (skipOuterExpressions(statement.expression) as ts.Identifier).text === name) {
+      for (const clause of statement.caseBlock.clauses) if (ts.isCaseClause(clause) && ts.isStringLiteralLike(clause.expression)) compared.add(clause.expression.text);
+      lastBranch = index;
+    }
+  });
+  if (compared.size > 0 && !othersPass) {
+    const rest = statements.slice(lastBranch + 1);
+    const async = (ts.canHaveModifiers(fn.node) ? ts.getModifiers(fn.node) : undefined)?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
+    if (rest.length === 0 && async && !promiseExecutor) othersPass = 'it ends without rejecting after its scheme branches';
+    else if (rest.length > 0 && rest.every((statement) => !REJECTS.test(codeText(statement, sourceFile))) && rest.some((statement) => passesWithoutRejecting(statement, sourceFile, promiseExecutor))) {
+      othersPass = `\`${rest.at(-1)!.getText(sourceFile).split('\n')[0]!.slice(0, 60)}\` after its scheme branches`;
+    }
+  }
+  return { compared, ...(othersPass ? { othersPass } : {}) };
+}
+
+/** A statement that returns (or resolves the executor's promise) and never throws or rejects. */
+function passesWithoutRejecting(statement: ts.Statement, sourceFile: ts.SourceFile, promiseExecutor: boolean): boolean {
+  const code = codeText(statement, sourceFile);
+  if (REJECTS.test(code)) return false;
+  return promiseExecutor ? /\bresolve\s*\(/.test(code) : /\breturn\b/.test(code);
 }
 
 /** A module as an import names it: no extension, no `/index`. */
