@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile, ScannedTextFile } from '../../../types.js';
 import { codeText, nodePosition, objectLiteralFields, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
-import type { ModuleIndex, ResolvedFunction } from '../../names/index.js';
+import { resolveFunction, type ModuleIndex, type ResolvedFunction } from '../../names/index.js';
 import { classifyWithCallees, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
 import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { joinRoutePath } from '../../routes/route-path.js';
@@ -30,8 +30,13 @@ export const tsoaAdapter: FrameworkAdapter = {
 /** One tsoa configuration file: where the routes it generates are mounted and which controllers it reads. */
 interface TsoaConfig {
   file: string;
-  /** `routes.basePath` (else `spec.basePath`): the prefix of every generated route. */
-  basePath: string;
+  /** `routes.basePath`: the prefix the generated routes are registered with (tsoa's default is none). */
+  routesBasePath?: string;
+  /**
+   * `spec.basePath`: where the spec says clients reach the API. It changes no generated route; it stands
+   * in for the mount path when the scan cannot see where the app mounts the routes.
+   */
+  specBasePath?: string;
   /** `controllerPathGlobs`, relative to the scan root; empty when the file names none. */
   controllers: RegExp[];
   /** `routes.authenticationModule`, relative to the scan root, without extension. */
@@ -89,7 +94,10 @@ function controllerRoutes(context: AdapterContext, file: ScannedSourceFile, node
   const controllerPaths = routeDecorator?.arguments[0] ? (staticStrings(modules, file, routeDecorator.arguments[0]) ?? ['{path}']) : [''];
   const classSecurity = securityRequirements(modules, file, node);
   const classMiddleware = middlewaresOf(context.middleware, modules, file, node, 'router');
-  const basePaths = configs.length > 0 ? [...new Set(configs.map((config) => config.basePath))] : [''];
+  // routes.basePath is in every generated path; spec.basePath only says where the app mounts them, so it
+  // counts only when the mount path is not seen (no mount found, or `app.use(isProd ? '/api/v0' : '/v0', router)`).
+  const basePathsFor = (mount: RouteMount | undefined): string[] =>
+    configs.length > 0 ? [...new Set(configs.map((config) => config.routesBasePath ?? (mount && mount.prefix !== undefined ? '' : (config.specBasePath ?? ''))))] : [''];
   const authenticationFunction = authentication.forConfigs(configs);
   const routes: RouteDefinition[] = [];
   for (const member of node.members) {
@@ -118,7 +126,7 @@ function controllerRoutes(context: AdapterContext, file: ScannedSourceFile, node
       const methodPaths = pathArgument ? (staticStrings(modules, file, pathArgument) ?? ['{path}']) : [''];
       const position = nodePosition(decorator);
       for (const mount of mounts.length > 0 ? mounts : [undefined]) {
-        for (const basePath of basePaths) {
+        for (const basePath of basePathsFor(mount)) {
           for (const controllerPath of controllerPaths) {
             for (const methodPath of methodPaths) {
               routes.push({
@@ -305,11 +313,12 @@ function readConfigs(textFiles: readonly ScannedTextFile[]): TsoaConfig[] {
       const compiled = typeof glob === 'string' ? compileGlob(relativeTo(dir, glob)) : undefined;
       return compiled ? [compiled] : [];
     });
-    const basePath = typeof routes.basePath === 'string' ? routes.basePath : typeof spec.basePath === 'string' ? spec.basePath : '';
+    const routesBasePath = typeof routes.basePath === 'string' ? routes.basePath : undefined;
+    const specBasePath = typeof spec.basePath === 'string' ? spec.basePath : undefined;
     const module = typeof routes.authenticationModule === 'string' ? modulePath(relativeTo(dir, routes.authenticationModule)) : undefined;
     const additionalProperties = typeof parsed.noImplicitAdditionalProperties === 'string' ? parsed.noImplicitAdditionalProperties : 'ignore';
     const routesDir = typeof routes.routesDir === 'string' ? relativeTo(dir, routes.routesDir) : undefined;
-    configs.push({ file: text.path, basePath, controllers, additionalProperties, ...(module ? { authenticationModule: module } : {}), ...(routesDir !== undefined ? { routesDir } : {}) });
+    configs.push({ file: text.path, ...(routesBasePath !== undefined ? { routesBasePath } : {}), ...(specBasePath !== undefined ? { specBasePath } : {}), controllers, additionalProperties, ...(module ? { authenticationModule: module } : {}), ...(routesDir !== undefined ? { routesDir } : {}) });
   }
   return configs;
 }
@@ -391,7 +400,10 @@ class AuthenticationFunctions {
     } else if (body && REJECTS.test(code) && (TOKEN_OR_SESSION_CHECK.test(body.getText(sourceFile)) || CREDENTIAL_WORD.test(body.getText(sourceFile)) || REJECTION_STATUS.test(code))) {
       verdict = { fn, rejects: true, evidence: `it reads the request's credential and throws or rejects when it fails`, readsScopes, schemes };
     } else {
-      verdict = { fn, rejects: false, evidence: '', readsScopes, schemes };
+      const delegate = body && (CREDENTIAL_WORD.test(body.getText(sourceFile)) || TOKEN_OR_SESSION_CHECK.test(body.getText(sourceFile))) ? rejectingCallee(this.context.modules, fn) : undefined;
+      verdict = delegate
+        ? { fn, rejects: true, evidence: `it reads the request's credential and hands it to ${delegate.name} (${delegate.file.path}:${nodePosition(delegate.node).line}), which throws or rejects when it fails`, readsScopes, schemes }
+        : { fn, rejects: false, evidence: '', readsScopes, schemes };
     }
     this.verdicts.set(fn.node, verdict);
     return verdict;
@@ -470,6 +482,30 @@ function passesWithoutRejecting(statement: ts.Statement, sourceFile: ts.SourceFi
   const code = codeText(statement, sourceFile);
   if (REJECTS.test(code)) return false;
   return promiseExecutor ? /\bresolve\s*\(/.test(code) : /\breturn\b/.test(code);
+}
+
+/**
+ * A project function the authentication function calls (`new AuthService().check(apiKey)`,
+ * `verifyApiKey(key)`) whose body throws or rejects: the function's result, returned or awaited, fails with it.
+ */
+function rejectingCallee(modules: ModuleIndex, fn: ResolvedFunction): ResolvedFunction | undefined {
+  const body = fn.node.body;
+  if (!body) return undefined;
+  let found: ResolvedFunction | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || (node !== body && ts.isFunctionLike(node))) return;
+    if (ts.isCallExpression(node)) {
+      const callee = resolveFunction(modules, fn.file, node.expression);
+      const calleeBody = callee?.node.body;
+      if (callee && calleeBody && REJECTS.test(codeText(calleeBody, callee.node.getSourceFile()))) {
+        found = callee;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return found;
 }
 
 /** A module as an import names it: no extension, no `/index`. */

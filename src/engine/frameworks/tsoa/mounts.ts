@@ -14,8 +14,8 @@ import { TSOA_REGISTER_ROUTES } from '../../../models/tsoa.js';
 export interface RouteMount {
   /** The generated module as imported, from the scan root without extension (`src/build/routes`). */
   routesModule: string;
-  /** The path the router is mounted at (`/api`), '' for the app itself. */
-  prefix: string;
+  /** The path the router is mounted at (`/api`), '' for the app itself; undefined when the path is computed (`isProd ? '/api' : '/v0'`). */
+  prefix: string | undefined;
   /** In order: the app's own middleware, then the mount's. */
   middleware: RouteMiddleware[];
 }
@@ -85,7 +85,7 @@ function mountOf(file: ScannedSourceFile, call: ts.CallExpression, target: strin
     if (mount) return;
     if (ts.isCallExpression(node) && isUse(node) && node.arguments.length >= 2) {
       const last = skipOuterExpressions(node.arguments[node.arguments.length - 1]!);
-      if (ts.isIdentifier(last) && last.text === target && ts.isStringLiteralLike(skipOuterExpressions(node.arguments[0]!))) {
+      if (ts.isIdentifier(last) && last.text === target && !ts.isIdentifier(skipOuterExpressions(node.arguments[0]!)) && !ts.isFunctionLike(skipOuterExpressions(node.arguments[0]!)) && !ts.isCallExpression(skipOuterExpressions(node.arguments[0]!))) {
         mount = node;
         return;
       }
@@ -96,7 +96,8 @@ function mountOf(file: ScannedSourceFile, call: ts.CallExpression, target: strin
   const own = useCallsBefore(file, call, target, classifier, mount ? 'router' : 'global');
   if (!mount) return { routesModule, prefix: '', middleware: own };
   const app = skipOuterExpressions((mount.expression as ts.PropertyAccessExpression).expression);
-  const path = joinRoutePath((skipOuterExpressions(mount.arguments[0]!) as ts.StringLiteralLike).text);
+  const written = skipOuterExpressions(mount.arguments[0]!);
+  const path = ts.isStringLiteralLike(written) ? joinRoutePath(written.text) : undefined;
   return {
     routesModule,
     prefix: path === '/' ? '' : path,
