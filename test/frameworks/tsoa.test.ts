@@ -115,4 +115,50 @@ describe('tsoa adapter: fixture app', () => {
     expect(only?.auth).toBe('authenticated');
     expect(middlewareOf(only!)).toEqual(['requireSession auth/router/strong']);
   });
+
+  it('takes spec.basePath for a mount path it cannot read, and follows the credential into a rejecting helper', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { tsoa: '^6.2.0', express: '^4.19.2' } }),
+      'tsoa.json': JSON.stringify({ entryFile: 'src/app.ts', controllerPathGlobs: ['src/**/*Controller.ts'], spec: { basePath: '/vendor/v0' }, routes: { routesDir: 'build', authenticationModule: './src/auth/expressAuth.ts' } }),
+      'src/auth/keys.ts': [
+        'export class KeyService {',
+        '  public async check(apiKey?: string): Promise<{ id: string }> {',
+        "    if (!apiKey) throw new Error('Unauthorized');",
+        "    const res = await fetch(`http://keys.internal/validate?key=${apiKey}`);",
+        "    if (!res.ok) throw new Error('Unauthorized');",
+        '    return res.json();',
+        '  }',
+        '}',
+      ].join('\n'),
+      'src/auth/expressAuth.ts': [
+        "import type { Request } from 'express';",
+        "import { KeyService } from './keys';",
+        'export function expressAuthentication(request: Request, securityName: string, scopes?: string[]) {',
+        "  const apiKey = request.headers['x-api-key'] as string;",
+        '  return new KeyService().check(apiKey);',
+        '}',
+      ].join('\n'),
+      'src/app.ts': [
+        "import express, { Router } from 'express';",
+        "import { RegisterRoutes } from '../build/routes';",
+        'const app = express();',
+        'const router = Router();',
+        'RegisterRoutes(router);',
+        "app.use(process.env.NODE_ENV === 'production' ? '/vendor/v0' : '/v0', router);",
+      ].join('\n'),
+      'src/orders/ordersController.ts': [
+        "import { Controller, Get, Route, Security } from 'tsoa';",
+        "@Route('orders')",
+        'export class OrdersController extends Controller {',
+        '  @Get()',
+        "  @Security('ApiKeyAuth')",
+        '  public async list() { return []; }',
+        '}',
+      ].join('\n'),
+    });
+    const [only] = loadRoutes(dir, [tsoaAdapter]);
+    expect(only?.id).toBe('GET /vendor/v0/orders');
+    expect(middlewareOf(only!)).toEqual(["@Security('ApiKeyAuth') auth/route/strong"]);
+    expect(only!.middleware[0]!.evidence).toContain('hands it to KeyService.check (src/auth/keys.ts:2)');
+  });
 });
