@@ -66,5 +66,11 @@ export const TSOA_AUTHENTICATION_FUNCTIONS: readonly string[] = ['expressAuthent
 /** The function the generated routes module exports: `RegisterRoutes(app)` mounts every controller on the app or router. */
 export const TSOA_REGISTER_ROUTES = 'RegisterRoutes';
 
+/**
+ * The header tsoa writes at the top of the routes module it generates: a committed routes.ts registers
+ * every controller method again as an Express/Koa/Hapi route, which the tsoa adapter already lists.
+ */
+export const TSOA_GENERATED_FILE_MARKER = 'This file was auto-generated with tsoa';
+
 /** tsoa configuration files: tsoa.json and its variants (`tsoa-v2.json`, `tsoa.config.json`). */
 export const TSOA_CONFIG_FILE = /(?:^|\/)tsoa(?:[.-][\w.-]*)?\.json$/;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expressAdapter } from '../../src/engine/frameworks/express/index.js';
 import { tsoaAdapter } from '../../src/engine/frameworks/tsoa/index.js';
 import type { Route } from '../../src/engine/routes/route.js';
 import { makeProject } from '../helpers/cli.js';
@@ -160,5 +161,34 @@ describe('tsoa adapter: fixture app', () => {
     expect(only?.id).toBe('GET /vendor/v0/orders');
     expect(middlewareOf(only!)).toEqual(["@Security('ApiKeyAuth') auth/route/strong"]);
     expect(only!.middleware[0]!.evidence).toContain('hands it to KeyService.check (src/auth/keys.ts:2)');
+  });
+
+  it('does not list the registrations of a committed tsoa-generated routes.ts again as Express routes', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { tsoa: '^6.2.0', express: '^4.19.2' } }),
+      'tsoa.json': JSON.stringify({ entryFile: 'src/app.ts', controllerPathGlobs: ['src/*Controller.ts'], routes: { routesDir: 'src' } }),
+      'src/itemsController.ts': [
+        "import { Controller, Get, Path, Route } from 'tsoa';",
+        "@Route('items')",
+        'export class ItemsController extends Controller {',
+        "  @Get('{id}')",
+        '  public async get(@Path() id: string) { return { id }; }',
+        '}',
+      ].join('\n'),
+      'src/routes.ts': [
+        '/* tslint:disable */',
+        '// WARNING: This file was auto-generated with tsoa. Please do not modify it.',
+        "import type { Router } from 'express';",
+        "import { ItemsController } from './itemsController';",
+        'export function RegisterRoutes(app: Router) {',
+        "  app.get('/items/:id', function ItemsController_get(request: any, response: any, next: any) {",
+        '    return new ItemsController().get(request.params.id).then((data) => response.json(data), next);',
+        '  });',
+        '}',
+      ].join('\n'),
+      'src/app.ts': ["import express from 'express';", "import { RegisterRoutes } from './routes';", 'const app = express();', 'RegisterRoutes(app);', 'app.listen(3000);'].join('\n'),
+    });
+    const routes = loadRoutes(dir, [expressAdapter, tsoaAdapter]);
+    expect(routes.map((r) => `${r.framework} ${r.id}`)).toEqual(['tsoa GET /items/{id}']);
   });
 });
