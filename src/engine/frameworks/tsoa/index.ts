@@ -98,7 +98,7 @@ function controllerRoutes(context: AdapterContext, file: ScannedSourceFile, node
   // counts only when the mount path is not seen (no mount found, or `app.use(isProd ? '/api/v0' : '/v0', router)`).
   const basePathsFor = (mount: RouteMount | undefined): string[] =>
     configs.length > 0 ? [...new Set(configs.map((config) => config.routesBasePath ?? (mount && mount.prefix !== undefined ? '' : (config.specBasePath ?? ''))))] : [''];
-  const authenticationFunction = authentication.forConfigs(configs);
+  const authenticationFunction = authentication.forController(configs, file.path);
   const routes: RouteDefinition[] = [];
   for (const member of node.members) {
     if (!ts.isMethodDeclaration(member) || !member.name) continue;
@@ -376,10 +376,20 @@ class AuthenticationFunctions {
     }
   }
 
-  /** The authentication function the controllers of these configs run: the configured module's, else the first the scan declares. */
-  forConfigs(configs: readonly TsoaConfig[]): AuthenticationVerdict | undefined {
+  /**
+   * The authentication function a controller runs: its configs' authenticationModule's, else the one
+   * nearest the controller (the same service of a monorepo: the longest shared folder path).
+   */
+  forController(configs: readonly TsoaConfig[], controllerPath: string): AuthenticationVerdict | undefined {
     const wanted = new Set(configs.flatMap((config) => (config.authenticationModule ? [config.authenticationModule] : [])));
-    const fn = this.candidates.find((candidate) => wanted.has(modulePath(candidate.file.path))) ?? this.candidates[0];
+    const shared = (path: string) => {
+      const [a, b] = [path.split('/'), controllerPath.split('/')];
+      let count = 0;
+      while (count < a.length - 1 && count < b.length - 1 && a[count] === b[count]) count++;
+      return count;
+    };
+    const nearest = [...this.candidates].sort((x, y) => shared(y.file.path) - shared(x.file.path))[0];
+    const fn = this.candidates.find((candidate) => wanted.has(modulePath(candidate.file.path))) ?? nearest;
     return fn ? this.verdictOf(fn) : undefined;
   }
 
