@@ -1263,6 +1263,9 @@ export class DataflowEngine {
       if (ts.isIfStatement(node)) {
         const guarded = allowlistGuardedName(node, this.anchoredPatternPredicate);
         if (guarded && node.getEnd() <= before) context.scope.values.set(guarded.name, { kind: 'sanitized', how: guarded.how });
+        // A question asked inside `if (ALLOWED.includes(sort)) { ... }`: there the value is an allowed one.
+        const listed = node.thenStatement.getStart() <= before && before <= node.thenStatement.getEnd() ? allowlistedInBranch(node.expression) : undefined;
+        if (listed) context.scope.values.set(listed.name, { kind: 'sanitized', how: listed.how });
         for (const check of node.getEnd() <= before ? pathContainmentChecks(node) : []) {
           const current = this.lookup(check.name, context);
           if (current?.kind === 'tainted') context.scope.values.set(check.name, { kind: 'tainted', taint: withTransform(current.taint, PATH_CONTAINMENT_CHECK) });
