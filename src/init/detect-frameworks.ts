@@ -20,6 +20,7 @@ const FRAMEWORK_PACKAGES: ReadonlyArray<{ id: string; title: string; packages: r
   { id: 'express', title: 'Express', packages: ['express', 'express-promise-router'] },
   { id: 'nestjs', title: 'NestJS', packages: ['@nestjs/core', '@nestjs/common'] },
   { id: 'routing-controllers', title: 'routing-controllers', packages: ['routing-controllers'] },
+  { id: 'tsoa', title: 'tsoa', packages: ['tsoa', '@tsoa/runtime'] },
   { id: 'fastify', title: 'Fastify', packages: ['fastify'] },
   { id: 'koa', title: 'Koa', packages: ['koa', '@koa/router', 'koa-router'] },
   { id: 'hono', title: 'Hono', packages: ['hono', '@hono/zod-openapi'] },

@@ -22,6 +22,7 @@ const UPLOAD_SARIF_ACTION = 'github/codeql-action/upload-sarif@8aad20d150bbac594
 const FRAMEWORK_NOTES: Record<string, string> = {
   express: 'Express: middleware from a private package that authenticates goes in auth.middleware by name.',
   nestjs: 'NestJS: guards from a private package go in auth.middleware; role checks outside @Roles-style guards in auth.roleChecks.',
+  tsoa: 'tsoa: @Security runs the expressAuthentication of tsoa.json routes.authenticationModule; keep tsoa.json in the scanned folders for basePath and controllerPathGlobs.',
   fastify: 'Fastify: anonymous hooks that authenticate are named by their file in models ({"kind": "auth", "file": "..."}).',
   koa: 'Koa: middleware from a private package that authenticates goes in auth.middleware by name.',
   hono: 'Hono: middleware from a private package that authenticates goes in auth.middleware by name.',

@@ -9,6 +9,7 @@
 import { PLUMBING_PACKAGES, VALIDATION_PACKAGES } from './middleware.js';
 import { LISTENER_METHODS, NEST_MESSAGE_DECORATOR, NEST_PAYLOAD_DECORATOR, NEST_WEBSOCKETS_MODULE, SOCKET_LIBRARIES } from './websockets.js';
 import { REQUEST_OBJECT_KINDS, REQUEST_OBJECTS, type RequestObjectKind } from './request-sources.js';
+import { TSOA_AUTHENTICATION_FUNCTIONS, TSOA_INPUT_DECORATORS, TSOA_NO_SECURITY_DECORATOR, TSOA_PACKAGES, TSOA_REQUEST_DECORATOR, TSOA_SECURITY_DECORATOR } from './tsoa.js';
 import type { ModelConfig } from '../engine/config.js';
 import { SECRET_SHAPES } from '../engine/secret-shapes.js';
 import { FRAMEWORK_LOG_OWNERS, LOG_METHODS, LOGGER_PACKAGES, NEST_LOGGER_CLASSES, NEST_LOGGER_MODULE } from './loggers.js';
@@ -87,7 +88,7 @@ export function builtInModels(): ModelListing[] {
   listings.push(...settingModels());
   listings.push(...dataAccessModels());
   for (const shape of SECRET_SHAPES) listings.push({ kind: 'secret-shape', modules: [], names: [shape.id], description: shape.description, source: 'built-in' });
-  listings.push(...requestSourceModels(), ...websocketSourceModels());
+  listings.push(...requestSourceModels(), ...websocketSourceModels(), ...tsoaModels());
   for (const [module, exports] of Object.entries(VALIDATION_PACKAGES)) {
     const names = Object.entries(exports).filter(([, kind]) => kind === 'validation').map(([name]) => name);
     listings.push({ kind: 'middleware', category: 'validation', modules: [module], names, description: 'validation middleware: a route behind it has its input checked', source: 'built-in' });
@@ -125,6 +126,15 @@ function websocketSourceModels(): ModelListing[] {
   }));
   const gateway = { kind: 'source' as const, modules: [NEST_WEBSOCKETS_MODULE], names: [NEST_MESSAGE_DECORATOR, NEST_PAYLOAD_DECORATOR], description: `a NestJS gateway's @${NEST_MESSAGE_DECORATOR}(event) method: its @${NEST_PAYLOAD_DECORATOR}() parameter (without parameter decorators, the second) is client input`, source: 'built-in' };
   return [...libraries, gateway];
+}
+
+/** tsoa: its parameter decorators (client input) and the decorator that runs the project's authentication function. */
+function tsoaModels(): ModelListing[] {
+  const inputs = Object.entries(TSOA_INPUT_DECORATORS).map(([name, model]) => `@${name}() (${model.input})`);
+  return [
+    { kind: 'source', modules: [...TSOA_PACKAGES], names: [...inputs, `@${TSOA_REQUEST_DECORATOR}() (request)`], description: "a tsoa controller method's decorated parameters: client input (a number, boolean, enum or literal-union type is validated by the generated route); @Request() is the request object", source: 'built-in' },
+    { kind: 'auth', modules: [...TSOA_PACKAGES], names: [`@${TSOA_SECURITY_DECORATOR}()`, `@${TSOA_NO_SECURITY_DECORATOR}()`], description: `runs the project's ${TSOA_AUTHENTICATION_FUNCTIONS.join('/')} for the scheme before the handler; read from its body; scopes are a role check when it compares them`, source: 'built-in' },
+  ];
 }
 
 /** Built-in request sources: per request-like object, the properties and methods that hold client input. */

@@ -450,7 +450,12 @@ export class DataflowEngine {
         const prior = this.lookup(name, context);
         if (prior) before.set(name, prior);
       }
+      // `if (ALLOWED.includes(sort)) { sql += sort }`: inside the branch the value is one the allowlist holds.
+      const listed = allowlistedInBranch(node.expression);
+      const narrowed = listed && !before.has(listed.name) ? { ...listed, prior: this.lookup(listed.name, context) } : undefined;
+      if (narrowed?.prior) this.assign(narrowed.name, { kind: 'sanitized', how: narrowed.how }, context, undefined);
       this.walk(node.thenStatement, context);
+      if (narrowed?.prior) this.assign(narrowed.name, narrowed.prior, context, undefined);
       const afterThen = new Map([...before.keys()].map((name) => [name, this.lookup(name, context)] as const));
       if (node.elseStatement) {
         for (const [name, prior] of before) this.assign(name, prior, context, undefined);
@@ -1295,6 +1300,9 @@ export class DataflowEngine {
       if (ts.isIfStatement(node)) {
         const guarded = allowlistGuardedName(node, this.anchoredPatternPredicate);
         if (guarded && node.getEnd() <= before) context.scope.values.set(guarded.name, { kind: 'sanitized', how: guarded.how });
+        // A question asked inside `if (ALLOWED.includes(sort)) { ... }`: there the value is an allowed one.
+        const listed = node.thenStatement.getStart() <= before && before <= node.thenStatement.getEnd() ? allowlistedInBranch(node.expression) : undefined;
+        if (listed) context.scope.values.set(listed.name, { kind: 'sanitized', how: listed.how });
         for (const check of node.getEnd() <= before ? pathContainmentChecks(node) : []) {
           const current = this.lookup(check.name, context);
           if (current?.kind === 'tainted') context.scope.values.set(check.name, { kind: 'tainted', taint: withTransform(current.taint, PATH_CONTAINMENT_CHECK) });
@@ -2037,6 +2045,25 @@ function allowlistTest(expression: ts.Expression): { name: string; how: string }
     if (name) return { name, how: 'checked to be a number' };
   }
   return undefined;
+}
+
+/**
+ * A condition that holds only when a value is on an allowlist: `ALLOWED.includes(x)`, `ALLOWED.has(x)`,
+ * `ALLOWED.indexOf(x) !== -1`, or a conjunction with one of them (`x && ALLOWED.includes(x)`).
+ */
+function allowlistedInBranch(expression: ts.Expression): { name: string; how: string } | undefined {
+  const condition = skipOuterExpressions(expression);
+  if (ts.isBinaryExpression(condition) && condition.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+    return allowlistedInBranch(condition.left) ?? allowlistedInBranch(condition.right);
+  }
+  const found = ts.isBinaryExpression(condition) && ts.isCallExpression(skipOuterExpressions(condition.left)) && /^(?:!==?-1|>=0|>-1)$/.test(`${condition.operatorToken.getText()}${condition.right.getText()}`.replace(/\s+/g, ''));
+  const call = found ? (skipOuterExpressions(condition.left) as ts.CallExpression) : ts.isCallExpression(condition) ? condition : undefined;
+  const callee = call && skipOuterExpressions(call.expression);
+  const subject = call?.arguments.length === 1 ? subjectName(skipOuterExpressions(call.arguments[0]!)) : undefined;
+  if (!callee || !subject || !ts.isPropertyAccessExpression(callee)) return undefined;
+  const method = callee.name.text;
+  if (found ? method !== 'indexOf' : method !== 'includes' && method !== 'has') return undefined;
+  return { name: subject, how: `checked against an allowlist (${callee.getText()})` };
 }
 
 /** What an allowlist check names: a variable (`sort`) or a member path (`cursor.operator`, `input!.dir`). */

@@ -8,6 +8,8 @@ import type { Taint, ValueOrigin } from './taint.js';
 import type { RequestObjectKind } from '../../models/request-sources.js';
 import { NEST_SANITIZING_PIPES } from '../../models/sanitizers.js';
 import { ROUTING_CONVERTED_TYPES, ROUTING_PARAMETER_DECORATORS } from '../../models/routing-controllers.js';
+import { isPrincipalMember, REQUEST_OBJECTS } from '../../models/request-sources.js';
+import { TSOA_INPUT_DECORATORS, TSOA_REQUEST_DECORATOR, TSOA_REQUEST_PROPERTY_DECORATOR } from '../../models/tsoa.js';
 
 // Pipes that turn the input into a number, boolean, UUID or enum member: no text an attacker chooses.
 const SANITIZING_PIPES = new RegExp(`^(?:${NEST_SANITIZING_PIPES.join('|')})$`);
@@ -67,6 +69,8 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction,
       return parameters.map((parameter, index) => nestParameter(parameter, file, route.parameterInputs?.find((input) => input.index === index), enumTyped));
     case 'routing-controllers':
       return parameters.map((parameter, index) => routingControllersParameter(parameter, file, route.parameterInputs?.find((input) => input.index === index)));
+    case 'tsoa':
+      return parameters.map((parameter) => tsoaParameter(parameter, file, enumTyped));
     case 'graphql':
     case 'pothos': {
       // A field resolver: (parent, args, context, info), or with the ORM query first (Pothos Prisma
@@ -260,6 +264,50 @@ function routingControllersParameter(parameter: ts.ParameterDeclaration, file: s
   }
   return { kind: 'unknown' };
 }
+
+/**
+ * What a tsoa handler parameter holds, by its decorator: `@Request()` the request object, `@Path()`,
+ * `@Query()`, `@Body()`... one input (named by the decorator's argument or the parameter). tsoa's
+ * generated route validates every parameter against its declared type before the handler runs: a
+ * number, boolean, enum or union of literals carries no text of the client's choosing, but still
+ * picks the record.
+ */
+function tsoaParameter(parameter: ts.ParameterDeclaration, file: string, enumTyped: (parameter: ts.ParameterDeclaration) => boolean): ValueOrigin {
+  const parameterName = ts.isIdentifier(parameter.name) ? parameter.name.text : undefined;
+  for (const decorator of ts.getDecorators(parameter) ?? []) {
+    const expression = decorator.expression;
+    const callee = ts.isCallExpression(expression) ? expression.expression : expression;
+    if (!ts.isIdentifier(callee)) continue;
+    const name = callee.text;
+    const firstArgument = ts.isCallExpression(expression) && expression.arguments[0] && ts.isStringLiteralLike(expression.arguments[0]) ? expression.arguments[0].text : undefined;
+    if (name === TSOA_REQUEST_DECORATOR) return requestObject(parameter, file, 'request', 'request');
+    if (name === TSOA_REQUEST_PROPERTY_DECORATOR && firstArgument !== undefined) {
+      const request = REQUEST_OBJECTS.request;
+      // `@RequestProp('user') user`: what the authentication function resolved, set on the request by tsoa.
+      if (isPrincipalMember(request, firstArgument)) return { kind: 'principal', label: `@${name}('${firstArgument}') ${parameterName ?? ''}`.trim() };
+      const input = request.inputs[firstArgument];
+      if (!input) return { kind: 'unknown' };
+      const { line, column } = nodePosition(parameter);
+      const label = `@${name}('${firstArgument}') ${parameterName ?? ''}`.trim();
+      return { kind: 'tainted', taint: { source: { label, kind: input }, steps: [{ file, line, column, message: `request input ${label}` }], transforms: [], ...(request.inputBags?.has(firstArgument) ? { inputBag: firstArgument as 'params' | 'query' | 'body' } : {}) } };
+    }
+    const model = Object.hasOwn(TSOA_INPUT_DECORATORS, name) ? TSOA_INPUT_DECORATORS[name]! : undefined;
+    if (!model) continue;
+    const key = model.bag ? firstArgument : (firstArgument ?? parameterName);
+    const label = `@${name}(${firstArgument !== undefined ? `'${firstArgument}'` : ''}) ${parameterName ?? ''}`.trim();
+    const { line, column } = nodePosition(parameter);
+    const bag = model.bag && model.input !== 'files' ? { inputBag: model.input as 'query' | 'body' } : {};
+    const taint: Taint = { source: { label, kind: model.input }, steps: [{ file, line, column, message: `request input ${label}${key !== undefined && !model.bag ? ` (${model.input} ${key})` : ''}` }], transforms: [], ...bag };
+    const type = parameter.type?.getText(parameter.getSourceFile());
+    if (type && !model.bag && (NUMERIC_TYPE.test(type) || LITERAL_UNION.test(type))) return { kind: 'sanitized', how: `${label} typed ${type} (validated by tsoa's generated route)`, identity: taint };
+    if (type && !model.bag && enumTyped(parameter)) return { kind: 'sanitized', how: `${label} typed enum ${type} (validated by tsoa's generated route)`, identity: taint };
+    return { kind: 'tainted', taint };
+  }
+  return { kind: 'unknown' };
+}
+
+/** `'asc' | 'desc'`, `1 | 2`: a union of literals, which a validating framework checks member by member. */
+const LITERAL_UNION = /^\s*(?:(?:'[^']*'|"[^"]*"|-?\d+(?:\.\d+)?|true|false)\s*\|\s*)+(?:'[^']*'|"[^"]*"|-?\d+(?:\.\d+)?|true|false)\s*$/;
 
 function pipeName(argument: ts.Expression): string {
   const value = ts.isNewExpression(argument) ? argument.expression : argument;

@@ -18,6 +18,7 @@ import { developmentOnlyExit } from './development-only.js';
 import { APP_ROUTER_METHODS, methodBranches } from '../frameworks/next/handlers.js';
 import { BRANCHABLE_METHODS, otherMethodStatements } from './method-dispatch.js';
 import { fileWithPath } from '../ast/file-index.js';
+import { TSOA_GENERATED_FILE_MARKER } from '../../models/tsoa.js';
 
 /** An HTTP method a handler's `req.method` branches can serve (not ALL, not a GraphQL/tRPC operation). */
 function isBranchMethod(method: string): method is HttpMethod {
@@ -65,9 +66,10 @@ export function discoverRoutes(input: {
   const failures = input.failures ?? new AnalysisFailures();
   const context = { sourceFiles: input.sourceFiles, packageJsons: facts.packageJsons, textFiles: input.textFiles, modules: input.modules, middleware: classifier };
   const routes: Route[] = [];
+  const generated = generatedRouteFiles(input.sourceFiles, input.adapters, facts);
   for (const adapter of input.adapters) {
     if (!adapter.isEnabled(facts)) continue;
-    const definitions = isolatedDefinitions(adapter, context, failures);
+    const definitions = isolatedDefinitions(adapter, context, failures).filter((definition) => generated.get(definition.file) === undefined || generated.get(definition.file) === adapter.name);
     const methodsOf = handlerMethods(definitions);
     for (const definition of definitions) {
       try {
@@ -78,6 +80,18 @@ export function discoverRoutes(input: {
     }
   }
   return routes.sort(compareRoutes);
+}
+
+/**
+ * Files a framework's code generator wrote from the controllers that framework's adapter reads (tsoa's
+ * routes.ts, when committed), by the framework: their registrations are the same routes again, so only
+ * that adapter's count, and only when it runs.
+ */
+function generatedRouteFiles(sourceFiles: readonly ScannedSourceFile[], adapters: readonly FrameworkAdapter[], facts: ProjectFacts): Map<string, string> {
+  const generated = new Map<string, string>();
+  if (!adapters.some((adapter) => adapter.name === 'tsoa' && adapter.isEnabled(facts))) return generated;
+  for (const file of sourceFiles) if (file.text.slice(0, 2000).includes(TSOA_GENERATED_FILE_MARKER)) generated.set(file.path, 'tsoa');
+  return generated;
 }
 
 /**

@@ -313,7 +313,14 @@ export function driverOf(moduleName: string): SqlDriver | undefined {
 
 /** `'SELECT ...'` itself, or `{ text: ..., values }` / `{ sql: ... }`: the text part; undefined when the argument is no text (an object of conditions). */
 function queryTextOf(argument: ts.Expression): ts.Expression | undefined {
-  const value = skipOuterExpressions(argument);
+  let value = skipOuterExpressions(argument);
+  // `const query = { text: select, values: [id] }; pool.query(query)`: the config object held in a
+  // const is read as if written in place (its `values` are bound parameters, not SQL text).
+  if (ts.isIdentifier(value)) {
+    const local = localBinding(value);
+    const initializer = local && ts.isVariableDeclaration(local) && ts.isVariableDeclarationList(local.parent) && local.parent.flags & ts.NodeFlags.Const && local.initializer ? skipOuterExpressions(local.initializer) : undefined;
+    if (initializer && ts.isObjectLiteralExpression(initializer)) value = initializer;
+  }
   if (ts.isObjectLiteralExpression(value)) {
     for (const property of value.properties) {
       if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && TEXT_PROPERTIES.has(property.name.text)) return property.initializer;
