@@ -1,8 +1,9 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition, propertyNameText, propertyValue, returnedExpressions, skipOuterExpressions } from '../../ast/syntax.js';
-import { bindingValue, type ModuleIndex, resolveFunction } from '../../names/index.js';
+import { bindingValue, type ModuleIndex } from '../../names/index.js';
 import { guardClassOf, lifecycleMethodOf, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
+import { controllerMethods } from '../controller-methods.js';
 import type { CheckedInput, HttpMethod, Operation, ParameterInput, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { inputPathReads } from './argument-access.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
@@ -36,7 +37,6 @@ const GRAPHQL_DECORATORS: Record<string, Operation> = {
 const NEST_GRAPHQL = '@nestjs/graphql';
 /** Parameter decorators whose extra arguments are pipes: `@Param('id', ParseIntPipe)`, `@Body(new ValidationPipe())`. */
 const PIPED_PARAMETERS = new Set(['Body', 'Param', 'Query', 'UploadedFile', 'UploadedFiles']);
-const MAX_BASE_CONTROLLERS = 5;
 /** Nest's input decorators a project decorator may wrap, by package. */
 const INPUT_DECORATORS: Record<string, ReadonlySet<string>> = {
   '@nestjs/common': new Set(['Param', 'Query', 'Body', 'Headers', 'HostParam', 'UploadedFile', 'UploadedFiles', 'Ip']),
@@ -189,7 +189,7 @@ class ControllerDiscovery {
     // Nest middleware runs for GraphQL only where it is bound to every route (it sees one HTTP path, the endpoint's).
     const appMiddleware = globals.middleware.filter((binding) => binding.everyRoute).flatMap((binding) => binding.middleware.map((reference) => this.describe(reference, 'global')));
     const routes: RouteDefinition[] = [];
-    for (const { method, file: methodFile } of this.handlerMethods(file, node)) {
+    for (const { method, file: methodFile } of controllerMethods(this.modules, file, node)) {
       const methodName = (method.name && propertyNameText(method.name)) ?? '<method>';
       for (const decorator of ts.getDecorators(method) ?? []) {
         const origin = appliedDecorator(this.modules, methodFile, decorator, (module, name) => module === NEST_GRAPHQL && Object.hasOwn(GRAPHQL_DECORATORS, name));
@@ -222,7 +222,7 @@ class ControllerDiscovery {
     const className = node.name?.text ?? '<anonymous>';
     const classEffects = readDecoratorEffects(this.modules, file, node);
     const routes: RouteDefinition[] = [];
-    for (const { method, file: methodFile } of this.handlerMethods(file, node)) {
+    for (const { method, file: methodFile } of controllerMethods(this.modules, file, node)) {
       const httpDecorators = (ts.getDecorators(method) ?? []).flatMap((decorator) => {
         const origin = appliedDecorator(this.modules, methodFile, decorator, (module, name) => module === '@nestjs/common' && Object.hasOwn(HTTP_DECORATORS, name));
         const httpMethod = origin ? HTTP_DECORATORS[origin.name] : undefined;
@@ -262,25 +262,6 @@ class ControllerDiscovery {
       }
     }
     return routes;
-  }
-
-  /** Own methods first, then inherited ones not overridden (`class TagController extends CrudController<Tag>`). */
-  private handlerMethods(file: ScannedSourceFile, node: ts.ClassDeclaration): Array<{ method: ts.MethodDeclaration; file: ScannedSourceFile }> {
-    const seen = new Set<string>();
-    const methods: Array<{ method: ts.MethodDeclaration; file: ScannedSourceFile }> = [];
-    let current: { file: ScannedSourceFile; node: ts.ClassLikeDeclaration } | undefined = { file, node };
-    for (let depth = 0; current && depth < MAX_BASE_CONTROLLERS; depth++) {
-      for (const member of current.node.members) {
-        if (!ts.isMethodDeclaration(member) || !member.name) continue;
-        const name = propertyNameText(member.name);
-        if (!name || seen.has(name)) continue;
-        seen.add(name);
-        methods.push({ method: member, file: current.file });
-      }
-      const base: ts.Expression | undefined = current.node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-      current = base ? guardClassOf(this.modules, current.file, base) ?? mixinClass(this.modules, current.file, base) : undefined;
-    }
-    return methods;
   }
 
   private describe(reference: EnhancerReference, scope: RouteMiddleware['scope']): RouteMiddleware {
@@ -447,27 +428,6 @@ class ControllerDiscovery {
     }
     return result;
   }
-}
-
-/**
- * The class a mixin factory returns: `class TagController extends CrudFactory(TagQueryDTO)` where
- * `function CrudFactory() { class BaseCrudController { @Get() ... } return BaseCrudController; }`.
- */
-function mixinClass(modules: ModuleIndex, file: ScannedSourceFile, base: ts.Expression): { file: ScannedSourceFile; node: ts.ClassLikeDeclaration } | undefined {
-  const call = skipOuterExpressions(base);
-  if (!ts.isCallExpression(call)) return undefined;
-  const factory = resolveFunction(modules, file, call.expression);
-  const body = factory?.node.body;
-  if (!factory || !body || !ts.isBlock(body)) return undefined;
-  for (const statement of [...body.statements].reverse()) {
-    if (!ts.isReturnStatement(statement) || !statement.expression) continue;
-    const returned = skipOuterExpressions(statement.expression);
-    if (ts.isClassExpression(returned)) return { file: factory.file, node: returned };
-    if (!ts.isIdentifier(returned)) return undefined;
-    const declared = body.statements.find((candidate): candidate is ts.ClassDeclaration => ts.isClassDeclaration(candidate) && candidate.name?.text === returned.text);
-    return declared ? { file: factory.file, node: declared } : undefined;
-  }
-  return undefined;
 }
 
 /** The inputs a guard checks on this route: the paths the route's metadata gives for the options the guard reads the request by. */

@@ -11,6 +11,7 @@ import { HTTP_METHODS } from '../../routes/route.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { decoratorOrigin } from '../nestjs/decorators.js';
+import { controllerMethods } from '../controller-methods.js';
 import { arrayElements, readNames, staticStrings } from '../nestjs/values.js';
 import {
   ROUTING_AUTHORIZED_DECORATOR,
@@ -29,7 +30,6 @@ export const routingControllersAdapter: FrameworkAdapter = {
   discoverRoutes: discoverRoutingControllersRoutes,
 };
 
-const MAX_BASE_CONTROLLERS = 5;
 
 /** What one `useExpressServer(app, options)` / `createKoaServer(options)` call mounts, and how. */
 interface RoutingServer {
@@ -112,7 +112,7 @@ function routesOf(modules: ModuleIndex, describer: RoutingDescriber, file: Scann
   const className = node.name?.text ?? '<anonymous>';
   const classDecorators = readRoutingDecorators(modules, file, node);
   const routes: RouteDefinition[] = [];
-  for (const { method, file: methodFile } of handlerMethods(modules, file, node)) {
+  for (const { method, file: methodFile } of controllerMethods(modules, file, node)) {
     const decorators = readRoutingDecorators(modules, methodFile, method);
     if (decorators.routes.length === 0) continue;
     const methodName = (method.name && propertyNameText(method.name)) ?? '<method>';
@@ -195,25 +195,6 @@ function readRoutingDecorators(modules: ModuleIndex, file: ScannedSourceFile, no
     }
   }
   return found;
-}
-
-/** Own methods first, then inherited ones not overridden (routing-controllers reads a base controller's route decorators). */
-function handlerMethods(modules: ModuleIndex, file: ScannedSourceFile, node: ts.ClassDeclaration): Array<{ method: ts.MethodDeclaration; file: ScannedSourceFile }> {
-  const seen = new Set<string>();
-  const methods: Array<{ method: ts.MethodDeclaration; file: ScannedSourceFile }> = [];
-  let current: GuardClass | undefined = { file, node };
-  for (let depth = 0; current && depth < MAX_BASE_CONTROLLERS; depth++) {
-    for (const member of current.node.members) {
-      if (!ts.isMethodDeclaration(member) || !member.name) continue;
-      const name = propertyNameText(member.name);
-      if (!name || seen.has(name)) continue;
-      seen.add(name);
-      methods.push({ method: member, file: current.file });
-    }
-    const base: ts.Expression | undefined = current.node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-    current = base ? guardClassOf(modules, current.file, base) : undefined;
-  }
-  return methods;
 }
 
 /**
