@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
 import { propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
-import { type ModuleIndex, resolveFunction } from '../names/index.js';
+import { bindingValue, type Binding, type ModuleIndex, resolveFunction } from '../names/index.js';
 import { guardClassOf } from '../routes/classify-middleware.js';
 
 /** How many base classes a controller's routes are looked for in. */
@@ -52,3 +52,25 @@ function mixinClass(modules: ModuleIndex, file: ScannedSourceFile, base: ts.Expr
   return undefined;
 }
 
+
+/**
+ * A parameter decorator written as a call of a project function (`@UUIDParam('id')`,
+ * `@CurrentAuth({ required: true })`): the call, the function's declaration and the function's value.
+ * NestJS and routing-controllers both read what such a wrapper returns.
+ */
+export function projectDecoratorFactory(modules: ModuleIndex, file: ScannedSourceFile, decorator: ts.Decorator): { call: ts.CallExpression & { expression: ts.Identifier }; binding: Extract<Binding, { kind: 'declaration' }>; factory: ts.Node | undefined } | undefined {
+  const call = ts.isCallExpression(decorator.expression) ? decorator.expression : undefined;
+  if (!call || !ts.isIdentifier(call.expression)) return undefined;
+  const binding = modules.resolveName(file, call.expression.text);
+  if (binding?.kind !== 'declaration') return undefined;
+  return { call: call as ts.CallExpression & { expression: ts.Identifier }, binding, factory: bindingValue(binding) };
+}
+
+/** The call a wrapper function returns (its first `return`, or an arrow's expression body). */
+export function returnedCall(factory: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression): ts.CallExpression | undefined {
+  const body = factory.body;
+  if (!body) return undefined;
+  const returned = ts.isBlock(body) ? body.statements.find(ts.isReturnStatement)?.expression : body;
+  const value = returned && skipOuterExpressions(returned);
+  return value && ts.isCallExpression(value) ? value : undefined;
+}

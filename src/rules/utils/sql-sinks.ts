@@ -313,22 +313,12 @@ export function driverOf(moduleName: string): SqlDriver | undefined {
 
 /** `'SELECT ...'` itself, or `{ text: ..., values }` / `{ sql: ... }`: the text part; undefined when the argument is no text (an object of conditions). */
 function queryTextOf(argument: ts.Expression): ts.Expression | undefined {
-  let value = skipOuterExpressions(argument);
   // `const query = { text: select, values: [id] }; pool.query(query)`: the config object held in a
   // const is read as if written in place (its `values` are bound parameters, not SQL text).
-  if (ts.isIdentifier(value)) {
-    const local = localBinding(value);
-    const initializer = local && ts.isVariableDeclaration(local) && ts.isVariableDeclarationList(local.parent) && local.parent.flags & ts.NodeFlags.Const && local.initializer ? skipOuterExpressions(local.initializer) : undefined;
-    if (initializer && ts.isObjectLiteralExpression(initializer)) value = initializer;
-  }
-  if (ts.isObjectLiteralExpression(value)) {
-    for (const property of value.properties) {
-      if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && TEXT_PROPERTIES.has(property.name.text)) return property.initializer;
-      if (ts.isShorthandPropertyAssignment(property) && TEXT_PROPERTIES.has(property.name.text)) return property.name;
-    }
-    return undefined;
-  }
-  if (ts.isArrayLiteralExpression(value) || isFunctionExpression(value)) return undefined;
+  const config = objectLiteralOf(argument, 'const');
+  if (config) return namedProperty(config, TEXT_PROPERTIES);
+  const value = skipOuterExpressions(argument);
+  if (ts.isObjectLiteralExpression(value) || ts.isArrayLiteralExpression(value) || isFunctionExpression(value)) return undefined;
   return argument;
 }
 
@@ -337,17 +327,27 @@ function queryTextOf(argument: ts.Expression): ts.Expression | undefined {
  * only the named properties are SQL text; without one of them, nothing is.
  */
 function requestText(argument: ts.Expression, properties: ReadonlySet<string>): ts.Expression | undefined {
-  let value = skipOuterExpressions(argument);
-  if (ts.isIdentifier(value)) {
-    const local = localBinding(value);
-    const initializer = local && !ts.isParameter(local) ? local.initializer : undefined;
-    if (!initializer) return undefined;
-    value = skipOuterExpressions(initializer);
-  }
-  if (!ts.isObjectLiteralExpression(value)) return undefined;
-  for (const property of value.properties) {
-    if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && properties.has(property.name.text)) return property.initializer;
-    if (ts.isShorthandPropertyAssignment(property) && properties.has(property.name.text)) return property.name;
+  const request = objectLiteralOf(argument, 'any');
+  return request && namedProperty(request, properties);
+}
+
+/** The object literal an argument is, or the one a local holds (`const`, or any local binding). */
+function objectLiteralOf(argument: ts.Expression, locals: 'const' | 'any'): ts.ObjectLiteralExpression | undefined {
+  const value = skipOuterExpressions(argument);
+  if (ts.isObjectLiteralExpression(value)) return value;
+  if (!ts.isIdentifier(value)) return undefined;
+  const local = localBinding(value);
+  if (!local || ts.isParameter(local) || !local.initializer) return undefined;
+  if (locals === 'const' && !(ts.isVariableDeclaration(local) && ts.isVariableDeclarationList(local.parent) && local.parent.flags & ts.NodeFlags.Const)) return undefined;
+  const initializer = skipOuterExpressions(local.initializer);
+  return ts.isObjectLiteralExpression(initializer) ? initializer : undefined;
+}
+
+/** The value of the first property of an object literal named one of `names` (`{ text }`, `{ Statement: ... }`). */
+function namedProperty(object: ts.ObjectLiteralExpression, names: ReadonlySet<string>): ts.Expression | undefined {
+  for (const property of object.properties) {
+    if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && names.has(property.name.text)) return property.initializer;
+    if (ts.isShorthandPropertyAssignment(property) && names.has(property.name.text)) return property.name;
   }
   return undefined;
 }

@@ -3,7 +3,7 @@ import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition, propertyNameText, propertyValue, returnedExpressions, skipOuterExpressions } from '../../ast/syntax.js';
 import { bindingValue, type ModuleIndex } from '../../names/index.js';
 import { guardClassOf, lifecycleMethodOf, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
-import { controllerMethods } from '../controller-methods.js';
+import { controllerMethods, projectDecoratorFactory, returnedCall } from '../controller-methods.js';
 import type { CheckedInput, HttpMethod, Operation, ParameterInput, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { inputPathReads } from './argument-access.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
@@ -582,11 +582,9 @@ function parameterInputs(modules: ModuleIndex, file: ScannedSourceFile, method: 
   const inputs: ParameterInput[] = [];
   method.parameters.forEach((parameter, index) => {
     for (const decorator of ts.getDecorators(parameter) ?? []) {
-      const call = ts.isCallExpression(decorator.expression) ? decorator.expression : undefined;
-      if (!call || !ts.isIdentifier(call.expression)) continue;
-      const binding = modules.resolveName(file, call.expression.text);
-      if (binding?.kind !== 'declaration') continue;
-      const factory = bindingValue(binding);
+      const project = projectDecoratorFactory(modules, file, decorator);
+      if (!project) continue;
+      const { call, binding, factory } = project;
       // `export const UserSession = createParamDecorator((data, ctx) => ctx.switchToHttp().getRequest().user)`:
       // whatever its name, a decorator that hands the handler the request's user injects the principal.
       const principal = factory && ts.isExpression(factory) ? requestUserDecorator(modules, binding.file, factory) : undefined;
@@ -639,14 +637,6 @@ function requestUserDecorator(modules: ModuleIndex, file: ScannedSourceFile, val
 }
 
 /** The call a decorator factory returns: `return Param(property, pipe)`, `() => Query(key)`. */
-function returnedCall(factory: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression): ts.CallExpression | undefined {
-  const body = factory.body;
-  if (!body) return undefined;
-  const returned = ts.isBlock(body) ? body.statements.find(ts.isReturnStatement)?.expression : body;
-  const value = returned && skipOuterExpressions(returned);
-  return value && ts.isCallExpression(value) ? value : undefined;
-}
-
 /** `ParseUUIDPipe`, `new ParseUUIDPipe({ version: '4' })`: the pipe's class name. */
 function pipeClassName(expression: ts.Expression): string | undefined {
   const value = skipOuterExpressions(expression);

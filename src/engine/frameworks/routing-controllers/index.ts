@@ -11,7 +11,7 @@ import { HTTP_METHODS } from '../../routes/route.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { decoratorOrigin } from '../nestjs/decorators.js';
-import { controllerMethods } from '../controller-methods.js';
+import { controllerMethods, projectDecoratorFactory, returnedCall } from '../controller-methods.js';
 import { arrayElements, readNames, staticStrings } from '../nestjs/values.js';
 import {
   ROUTING_AUTHORIZED_DECORATOR,
@@ -311,15 +311,12 @@ function projectParameterDecorators(modules: ModuleIndex, file: ScannedSourceFil
   const found: ProjectParameterDecorator[] = [];
   method.parameters.forEach((parameter, index) => {
     for (const decorator of ts.getDecorators(parameter) ?? []) {
-      const call = ts.isCallExpression(decorator.expression) ? decorator.expression : undefined;
-      if (!call || !ts.isIdentifier(call.expression)) continue;
-      const binding = modules.resolveName(file, call.expression.text);
-      if (binding?.kind !== 'declaration') continue;
-      const factory = bindingValue(binding);
-      if (!factory || !(ts.isFunctionDeclaration(factory) || ts.isArrowFunction(factory) || ts.isFunctionExpression(factory)) || !factory.body) continue;
-      const made = ts.isBlock(factory.body) ? factory.body.statements.find(ts.isReturnStatement)?.expression : factory.body;
-      const created = made && skipOuterExpressions(made);
-      if (!created || !ts.isCallExpression(created) || !ts.isIdentifier(created.expression)) continue;
+      const project = projectDecoratorFactory(modules, file, decorator);
+      if (!project) continue;
+      const { call, binding, factory } = project;
+      if (!factory || !(ts.isFunctionDeclaration(factory) || ts.isArrowFunction(factory) || ts.isFunctionExpression(factory))) continue;
+      const created = returnedCall(factory);
+      if (!created || !ts.isIdentifier(created.expression)) continue;
       const origin = modules.resolveName(binding.file, created.expression.text);
       if (origin?.kind !== 'external' || !ROUTING_CONTROLLERS_PACKAGES.includes(origin.module) || origin.importedName !== 'createParamDecorator') continue;
       const options = created.arguments[0] && skipOuterExpressions(created.arguments[0]);

@@ -87,11 +87,12 @@ export function discoverMessageHandlers(sourceFiles: readonly ScannedSourceFile[
   // The library the project's server uses: a file that registers connection listeners need not
   // import it (`io.on('connection', ...)` on a server another module built).
   const importing = sourceFiles.filter((file) => !file.outsideScan && mentionsAny(file.text, [...LIBRARY_MODULES, NEST_WEBSOCKETS_MODULE]));
-  const projectLibrary = SOCKET_LIBRARIES.find((model) => importing.some((file) => importedLibrary(file) === model));
+  const libraries = new Map(importing.map((file) => [file, importedLibrary(file)] as const));
+  const projectLibrary = SOCKET_LIBRARIES.find((model) => [...libraries.values()].includes(model));
   if (projectLibrary) {
     for (const file of sourceFiles) {
       if (file.outsideScan || !projectLibrary.connectionEvents.some((event) => file.text.includes(`'${event}'`) || file.text.includes(`"${event}"`))) continue;
-      const model = importedLibrary(file) ?? projectLibrary;
+      const model = libraries.get(file) ?? projectLibrary;
       // `io.on('connection', (socket) => ...)`, `wss.on('connection', onConnection)`.
       for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression)) {
         const call = node as ts.CallExpression;
@@ -105,7 +106,7 @@ export function discoverMessageHandlers(sourceFiles: readonly ScannedSourceFile[
     }
   }
   for (const file of importing) {
-    const model = importedLibrary(file);
+    const model = libraries.get(file);
     // `(io: Server, socket: Socket) => { socket.on(...) }`: typed as the library's socket.
     if (model) {
       for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.Parameter)) {
