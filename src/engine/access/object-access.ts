@@ -16,7 +16,7 @@ import { memberOfArgument, parameterSlot } from './call-arguments.js';
 import { checkedInputMatches, keyInputPath } from './key-input.js';
 import { filterFacts, isCapabilityKey, isWriteAccess, loadedRecordUse, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess, type ParentRecord } from './lookup-keys.js';
 import { filterSpreadSlots, scopedFilterArgument } from './scoping-argument.js';
-import { accessCheckedInputFields, collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
+import { REQUEST_OBJECT_NAME, accessCheckedInputFields, collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
 /**
  * Object-level access: for every lookup an authenticated route makes by an id the client sends,
@@ -339,7 +339,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         if (!taint) continue;
         const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];
         // The caller's names for every request value it passes (`getProject(id, teamId)`): a parent it checked scopes the lookup.
-        const passed = (tainted.call.arguments ?? []).flatMap((argument) => requestValueNames(tainted, argument));
+        const passed = (tainted.call.arguments ?? []).flatMap((argument) => filterValueNames(tainted, argument, lookupFilterFields(entry)));
         const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, undefined), ...passed]);
         // Scoped by a filter field the helper is given (`findFirst({ where: { id, ownerId } })`), as the recording
         // caller passed its own id there: this caller's value there decides for this caller.
@@ -525,6 +525,34 @@ function testsMissingAndExits(body: ts.Node, name: string, from: number, throwOn
     return undefined;
   });
   return found;
+}
+
+/** The names the helper's lookup filters by (`input`, `id` of `eq(subscribers.id, input.id)`), as the helper names them. */
+function lookupFilterFields(entry: ReachEntry): ReadonlySet<string> {
+  const fields = new Set(entry.keyNames);
+  for (const expression of entry.keyExpressions ?? []) {
+    walkDescendants(expression, (node) => {
+      if (ts.isPropertyAccessExpression(node)) fields.add(node.name.text);
+    });
+    if (ts.isPropertyAccessExpression(expression)) fields.add(expression.name.text);
+  }
+  return fields;
+}
+
+/**
+ * The caller's names for the request values it passes in members the lookup filters by: of
+ * `{ ctx, input: { id: input.id, pageId: input.pageId } }` for a lookup by `input.id` alone, `id`'s, not
+ * `pageId`'s (a check of that page does not cover a record looked up on any page). An argument none of
+ * whose members can be matched is taken whole.
+ */
+function filterValueNames(tainted: TaintedCall, argument: ts.Expression, filterFields: ReadonlySet<string>): string[] {
+  const value = skipOuterExpressions(argument);
+  if (!ts.isObjectLiteralExpression(value) || value.properties.some(ts.isSpreadAssignment)) return requestValueNames(tainted, argument);
+  const matched = value.properties.filter((property) => property.name !== undefined && filterFields.has(propertyNameText(property.name) ?? ''));
+  if (matched.length === 0) return requestValueNames(tainted, argument);
+  return matched.flatMap((property) =>
+    ts.isPropertyAssignment(property) ? filterValueNames(tainted, property.initializer, filterFields) : ts.isShorthandPropertyAssignment(property) ? requestValueNames(tainted, property.name) : [],
+  );
 }
 
 /** The names of the request values in an argument: `{ id: session.user.id, cursor }` gives `cursor` only. */
@@ -1063,7 +1091,8 @@ function namesOf(steps: readonly TraceStep[], expression: ts.Node | undefined): 
   const names = new Set<string>();
   for (const step of steps) {
     const match = /^assigned to ([\w$]+)/.exec(step.message);
-    if (match?.[1]) names.add(match[1]);
+    // The request or context object a handler destructures (`({ ctx, input }) =>`) names the caller's side, never the key.
+    if (match?.[1] && !REQUEST_OBJECT_NAME.test(match[1])) names.add(match[1]);
   }
   if (expression) collectIdentifiers(expression, names);
   return names;

@@ -117,6 +117,8 @@ export interface PathFunction {
   call?: ts.Node;
   /** `input` of `this.createCollection(user, input)`: the name the value (or the object holding it) has in `fn`. */
   passedAs?: ts.Node;
+  /** The member of an object literal passed (`passedAs`) that carries the key itself (keyMember). */
+  keyPassedAs?: ts.Node;
 }
 
 /**
@@ -125,8 +127,8 @@ export interface PathFunction {
  */
 export function pathFunctions(ctx: AccessContext, tainted: TaintedCall, steps: readonly { file: string; line: number; column: number; message: string }[], access: ts.Node): PathFunction[] {
   const found: PathFunction[] = [];
-  const add = (fn: ts.SignatureDeclaration | undefined, call?: ts.Node, passedAs?: ts.Node): void => {
-    if (fn && !found.some((entry) => entry.fn === fn && entry.call === call)) found.push({ fn, ...(call ? { call } : {}), ...(passedAs ? { passedAs } : {}) });
+  const add = (fn: ts.SignatureDeclaration | undefined, call?: ts.Node, passedAs?: ts.Node, keyPassedAs?: ts.Node): void => {
+    if (fn && !found.some((entry) => entry.fn === fn && entry.call === call)) found.push({ fn, ...(call ? { call } : {}), ...(passedAs ? { passedAs } : {}), ...(keyPassedAs && keyPassedAs !== passedAs ? { keyPassedAs } : {}) });
     // A callback (`prisma.$transaction(async (tx) => ...)`, `.then(...)`) runs inside the function that
     // wrote it: a check made there before the callback covers the call too. Not above the route's
     // handler: what encloses it (a Pothos `fields: (t) => ({...})`, a setup function) ran once at
@@ -137,16 +139,65 @@ export function pathFunctions(ctx: AccessContext, tainted: TaintedCall, steps: r
       if (closure && !found.some((entry) => entry.fn === closure)) found.push({ fn: closure });
     }
   };
+  // The names the key went by so far (`assigned to linkId`, `request input req.query.linkId`): they pick its
+  // member out of an object literal it is passed in.
+  const keyNames = new Set<string>();
+  for (const step of steps) {
+    const named = /^(?:assigned to|request input) (?:[\w$]+\.)*([\w$]+)$/.exec(step.message)?.[1];
+    if (named) keyNames.add(named);
+  }
+  // The fields the access reads of them (`input.id` of `eq(subscribers.id, input.id)`): the key inside its holder.
+  walkDescendants(access, (node) => {
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(skipOuterExpressions(node.expression)) && keyNames.has((skipOuterExpressions(node.expression) as ts.Identifier).text)) keyNames.add(node.name.text);
+  });
   for (const step of steps) {
     if (!step.message.startsWith('passed to ')) continue;
     const node = nodeAtStep(ctx, step);
     if (!node) continue;
     const call = enclosingCall(node);
-    add(enclosingFunction(node), call, node);
+    add(enclosingFunction(node), call, node, ts.isObjectLiteralExpression(node) ? keyMember(node, keyNames) : undefined);
   }
   add(enclosingFunction(access), access);
   if (tainted.route.handler) add(tainted.route.handler.node);
   return found;
+}
+
+/**
+ * The member of an object literal that carries the key (`linkId` of `{ userId: user.id, linkId }`, `id: input.id`
+ * of `{ ctx, input: { id: input.id, pageId: input.pageId } }`), when exactly one does: its siblings are other
+ * values (the caller, another id) that a check in the caller may take without covering the key. The whole
+ * literal when that cannot be told.
+ */
+function keyMember(literal: ts.ObjectLiteralExpression, keyNames: ReadonlySet<string>): ts.Node {
+  const valueCarries = (value: ts.Expression): boolean => {
+    const inner = skipOuterExpressions(value);
+    if (ts.isIdentifier(inner)) return keyNames.has(inner.text);
+    // `input.id` with `input` the key's holder; `params.linkId`; not `user.id` beside it (another record's generic id).
+    if (ts.isPropertyAccessExpression(inner)) {
+      const root = skipOuterExpressions(inner.expression);
+      return keyNames.has(inner.name.text) && (!GENERIC_ID.test(inner.name.text) || (ts.isIdentifier(root) && keyNames.has(root.text)));
+    }
+    // `Number(req.query.linkId)`, `String(id)`: a conversion of one value carries that value.
+    if (ts.isCallExpression(inner) && inner.arguments.length === 1) return valueCarries(inner.arguments[0]!);
+    return false;
+  };
+  const carries = (member: ts.ObjectLiteralElementLike): boolean => {
+    if (ts.isShorthandPropertyAssignment(member)) return keyNames.has(member.name.text);
+    if (!ts.isPropertyAssignment(member)) return false;
+    const inner = skipOuterExpressions(member.initializer);
+    if (ts.isObjectLiteralExpression(inner)) return inner.properties.some(carries);
+    const name = propertyNameText(member.name);
+    return (name !== undefined && keyNames.has(name)) || valueCarries(member.initializer);
+  };
+  if (literal.properties.some(ts.isSpreadAssignment)) return literal;
+  const carrying = literal.properties.filter(carries);
+  if (carrying.length !== 1) return literal;
+  const member = carrying[0]!;
+  if (ts.isPropertyAssignment(member)) {
+    const inner = skipOuterExpressions(member.initializer);
+    return ts.isObjectLiteralExpression(inner) ? keyMember(inner, keyNames) : member;
+  }
+  return member;
 }
 
 /**
@@ -165,7 +216,23 @@ export function inCodeOwnershipCheck(
   const names = new Set(keyNames);
   // In a caller, the id travels inside what it passes on (`createCollection(user, input)`): a
   // membership check there that takes `input` and the user covers the id inside it.
-  for (const { passedAs } of path) if (passedAs) collectIdentifiers(passedAs, names);
+  // Of an object literal, the member holding the id: its siblings (the caller, another id) are not the id,
+  // except those the lookup is filtered by too (`workspaceId: workspace.id` beside `credentialsId` for
+  // `where: { id: credentialsId, workspaceId }`): a check of that parent scopes the record.
+  const lookupFilters = new Set<string>();
+  for (const argument of tainted.call.arguments ?? []) collectIdentifiers(argument, lookupFilters);
+  for (const { passedAs, keyPassedAs } of path) {
+    if (!keyPassedAs) {
+      if (passedAs) collectIdentifiers(passedAs, names);
+      continue;
+    }
+    collectIdentifiers(keyPassedAs, names);
+    if (!ts.isObjectLiteralExpression(keyPassedAs.parent)) continue;
+    for (const sibling of keyPassedAs.parent.properties) {
+      const name = sibling !== keyPassedAs && sibling.name ? propertyNameText(sibling.name) : undefined;
+      if (name !== undefined && lookupFilters.has(name)) collectIdentifiers(sibling, names);
+    }
+  }
   // The objects the id was read out of (`params` of `params.presetId`, `input` of `input.presetId`):
   // passed whole they carry the id, but another of their fields (`params.teamId`) is another id.
   const { containers, keyFields } = keyContainers(path, access, names);
@@ -1227,7 +1294,7 @@ function oneLine(text: string): string {
 }
 
 // The request object itself: every check of the request (`if (!req.user)`) mentions it, so it names no key.
-const REQUEST_OBJECT_NAME = /^(?:req|request|ctx|c|context|event)$/;
+export const REQUEST_OBJECT_NAME = /^(?:req|request|ctx|c|context|event)$/;
 
 // A field named only `id`: every record has one, so a bare `id` elsewhere is no name of this key.
 const GENERIC_ID = /^(?:id|_id|ID|Id|uuid)$/;

@@ -966,7 +966,10 @@ export class DataflowEngine {
         const index = position + thisArgument;
         if (argument.kind === 'tainted') {
           const step = this.step(call.arguments![index]!, context, `passed to ${target.name}()`);
-          const stepped = (field: ValueOrigin): ValueOrigin => (field.kind === 'tainted' ? { ...field, taint: withStep(field.taint, step) } : field);
+          // A member that is a validated id (`{ linkId: Number(req.query.linkId), userId: user.id }`) still
+          // carries the client's choice of record: its trace goes through this call too.
+          const stepped = (field: ValueOrigin): ValueOrigin =>
+            field.kind === 'tainted' ? { ...field, taint: withStep(field.taint, step) } : field.kind === 'sanitized' && field.identity ? { ...field, identity: withStep(field.identity, step) } : field;
           const fields = argument.fields && Object.fromEntries(Object.entries(argument.fields).map(([name, field]) => [name, stepped(field)]));
           return { ...argument, taint: withStep(argument.taint, step), ...(fields ? { fields } : {}), ...(argument.rest ? { rest: stepped(argument.rest) } : {}) };
         }

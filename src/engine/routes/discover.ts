@@ -166,9 +166,14 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   let helper = publicByDesign || guards.length > 0 || annotated || inHandler ? {} : helpers.inspect(handlerFunction);
   // One handler for several methods that checks in each method's branch (`if (req.method === 'DELETE') { await requireAdmin(req) ... }`).
   if (!publicByDesign && !guards.length && !annotated && !inHandler && !helper.evidence && !helper.skipped && handlerFunction && isBranchMethod(definition.method)) {
-    const branches = helpers.inspectBranches(handlerFunction, methodBranches(handlerFunction, definition.method));
+    const served = methodBranches(handlerFunction, definition.method);
+    const branches = helpers.inspectBranches(handlerFunction, served);
     // No branch check found: keep what the body said (an optional sign-in, say).
     if (branches.evidence) helper = branches;
+    else {
+      const delegated = delegatedMethodAuthentication(handlerFunction, served, modules, helpers);
+      if (delegated) helper = { evidence: delegated };
+    }
   }
   const packageDelegate = publicByDesign || guards.length > 0 || annotated || inHandler || helper.evidence || helper.skipped ? undefined : (servesEntryPoints(handlerFunction, modules) ?? delegatesToPackage(handlerFunction, modules) ?? delegatesToContextFunction(handlerFunction, modules));
   if (!publicByDesign && helper.skipped) publicByDesign = `authentication skipped on purpose: ${helper.skipped}`;
@@ -426,4 +431,36 @@ export function projectFacts(
     }
   }
   return { dependencies, importedModules, packageJsons };
+}
+
+/**
+ * A handler that hands each method's request whole to a function of its own (`case 'POST': await
+ * handlePost(req, res); break;`, `if (req.method === 'PUT') return handlePut(req, res)`): that function
+ * serves the method and authenticates it as a handler would, inline (`getServerSession` then a 401) or
+ * through a helper. Every branch serving the method must delegate to a function that does.
+ */
+function delegatedMethodAuthentication(handler: ResolvedFunction, branches: readonly (readonly ts.Statement[])[], modules: ModuleIndex, helpers: HelperAuthenticationFinder): string | undefined {
+  let first: string | undefined;
+  for (const branch of branches) {
+    const delegate = methodDelegate(handler, branch, modules);
+    const found = delegate && (inHandlerAuthentication(delegate, modules) ?? helpers.inspect(delegate).evidence);
+    if (!delegate || !found) return undefined;
+    first ??= `${handler.name} hands the request to ${delegate.name} (${delegate.file.path}:${nodePosition(delegate.node).line}), which authenticates it: ${found}`;
+  }
+  return first;
+}
+
+/** The project function a method's branch hands the handler's own arguments to, when that call is all the branch does. */
+function methodDelegate(handler: ResolvedFunction, branch: readonly ts.Statement[], modules: ModuleIndex): ResolvedFunction | undefined {
+  const work = branch.filter((statement) => !ts.isBreakStatement(statement) && !(ts.isReturnStatement(statement) && !statement.expression));
+  const statement = work.length === 1 ? work[0]! : undefined;
+  const expression = statement && (ts.isExpressionStatement(statement) ? statement.expression : ts.isReturnStatement(statement) ? statement.expression : undefined);
+  if (!expression) return undefined;
+  let value = skipOuterExpressions(expression);
+  if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+  if (!ts.isCallExpression(value) || value.arguments.length === 0) return undefined;
+  const parameters = new Set(handler.node.parameters.flatMap((parameter) => (ts.isIdentifier(parameter.name) ? [parameter.name.text] : [])));
+  if (!value.arguments.every((argument) => ts.isIdentifier(argument) && parameters.has(argument.text))) return undefined;
+  const delegate = resolveFunction(modules, handler.file, value.expression);
+  return delegate && delegate.node !== handler.node ? delegate : undefined;
 }
