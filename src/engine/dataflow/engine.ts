@@ -5,7 +5,7 @@ import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { exitsEarly, isFunctionLike, isOuterExpression, nodePosition, propertyNameText, skipOuterExpressions, soleExpression } from '../ast/syntax.js';
 import { classifyCall } from '../ast/data-access.js';
 import { literalDecision, literalValueOf, reachableClauses, reassignedNames, requiresDefined, runtimeParameters, unpassedParameters, type LiteralValue } from '../ast/guards.js';
-import { bindingNames, bindingValue, contextMemberRead, contextMemberValues, localBinding, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
+import { bindingNames, bindingValue, contextMemberRead, contextMemberValues, localBinding, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction, typedReceiverMethod } from '../names/index.js';
 import type { Route } from '../routes/route.js';
 import { initialParameterOrigins, middlewareOptionsOrigin } from './sources.js';
 import { existingRecordKeyChecks } from '../ast/record-checks.js';
@@ -926,6 +926,15 @@ export class DataflowEngine {
       // `q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')`: every metacharacter backslashed by hand.
       if ((lastName === 'replace' || lastName === 'replaceAll') && escapesRegexMetacharacters(call)) {
         return this.madeSafeFor(withTransform(receiverOrigin.taint, `.${lastName}()`), 'regex', call, context, `.${lastName}() escaping every regular-expression metacharacter`);
+      }
+      // `habitDto.toEntity(user)`: a method of one of the project's classes, called on the request's data
+      // (a DTO instance), builds what it returns from the fields it reads (`{ title: this.title, ... }`).
+      // Followed with `this` bound to that data, its result is what the method made, field by field.
+      const method = !receiverOrigin.taint.requestObject && context.depth < this.maxDepth && ts.isCallExpression(call) ? (this.calleeOf(call, context.fn.file) ?? typedReceiverMethod(this.modules, context.fn.file, call.expression)) : undefined;
+      if (method && isClassMember(method.node) && !this.isClosureOf(method, context)) {
+        const made = this.analyze(method, argumentOrigins, context.route, context.depth + 1, undefined, receiverOrigin);
+        if (made.kind === 'tainted') return { ...made, taint: withStep(made.taint, this.step(call, context, `returned from ${method.name}()`)) };
+        if (made.kind !== 'unknown') return made;
       }
       // Named among the transforms: a method can turn the value into something a sink accepts
       // (a query builder's `.toQuery()` is SQL with every bound value escaped by the driver).

@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
 import { enclosingClass, fieldTypeName, isFunctionLike, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingValue, requiredModule, type Binding, type ModuleIndex } from './module-index.js';
-import { localInitializer } from './locals.js';
+import { localBinding, localInitializer } from './locals.js';
 import { contextMemberClass, contextMemberRead } from './context-members.js';
 
 /** A function found for an expression, with the file it is written in. */
@@ -79,6 +79,24 @@ function resolveFunctionUncached(modules: ModuleIndex, file: ScannedSourceFile, 
     if (produced) return produced;
   }
   return undefined;
+}
+
+/**
+ * The method `x.method(...)` calls when `x` is a parameter or local declared with one of the project's
+ * classes as its type (`habitDto: CreateHabitRequestDto`, a DTO instance the framework built from the
+ * request). Only the declared class's own (or inherited) method: a value of that type is an instance of it.
+ */
+export function typedReceiverMethod(modules: ModuleIndex, file: ScannedSourceFile, callee: ts.Expression): ResolvedFunction | undefined {
+  const value = skipOuterExpressions(callee);
+  if (!ts.isPropertyAccessExpression(value)) return undefined;
+  const receiver = skipOuterExpressions(value.expression);
+  if (!ts.isIdentifier(receiver)) return undefined;
+  const declared = localBinding(receiver)?.type;
+  if (!declared || !ts.isTypeReferenceNode(declared) || !ts.isIdentifier(declared.typeName)) return undefined;
+  const binding = modules.resolveName(file, declared.typeName.text);
+  if (binding?.kind !== 'declaration') return undefined;
+  const target = bindingValue(binding);
+  return target && ts.isClassLike(target) ? memberOf(modules, binding.file, target, value.name.text, 1) : undefined;
 }
 
 /** `Foo.bar`, `foo.bar` where foo is an object literal, a class, `new Class()`, or an imported namespace. */
