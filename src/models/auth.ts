@@ -100,6 +100,19 @@ export const SERVICE_SIGNATURE_VERIFIERS: Readonly<Record<string, readonly strin
   '@upstash/qstash/dist/nextjs': ['verifySignatureAppRouter', 'verifySignatureEdge', 'verifySignature'],
 };
 
+/**
+ * Authentication middleware that, configured with fixed secrets, accepts only a request carrying one
+ * of them: the server's own token or password, which another system holds, never a user's sign-in.
+ * Keyed by package and export (`default` for the default export): the options that hold the fixed
+ * secrets, and the options that hand the check to a function instead (which may verify users' tokens).
+ */
+export const STATIC_SECRET_MIDDLEWARE: Readonly<Record<string, Readonly<Record<string, { secrets: readonly string[]; verifiers: readonly string[] }>>>> = {
+  'hono/bearer-auth': { bearerAuth: { secrets: ['token'], verifiers: ['verifyToken'] } },
+  'hono/basic-auth': { basicAuth: { secrets: ['username', 'password'], verifiers: ['verifyUser'] } },
+  'express-basic-auth': { default: { secrets: ['users'], verifiers: ['authorizer'] } },
+  '@fastify/bearer-auth': { default: { secrets: ['keys'], verifiers: ['auth'] } },
+};
+
 /** Methods that verify a token wherever the object comes from (firebase-admin `auth().verifyIdToken()`). */
 export const TOKEN_VERIFYING_METHODS: ReadonlySet<string> = new Set(['verifyIdToken', 'verifySessionCookie']);
 

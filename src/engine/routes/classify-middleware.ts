@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import type { AuthModel } from '../models.js';
 import { anonymousPassesByFlag, anonymousPassesEveryRejection, anonymousPassesWithoutCredential } from './optional-flags.js';
 import type { ScannedSourceFile } from '../../types.js';
-import { codeText, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
+import { codeText, isFunctionLike, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingNames, bindingValue, localDeclaration, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
 import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { mentionsName } from '../text.js';
@@ -11,7 +11,7 @@ import type { InputBagKind } from '../../models/request-sources.js';
 import { HANDLER_WRAPPER_PACKAGES, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
-import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION, SERVICE_SIGNATURE_VERIFIERS } from '../../models/auth.js';
+import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION, SERVICE_SIGNATURE_VERIFIERS, STATIC_SECRET_MIDDLEWARE } from '../../models/auth.js';
 import { comparesConfiguredSecret, serverSecretComparison } from './configured-secret.js';
 import { RATE_LIMITER_PACKAGES } from '../../models/rate-limiters.js';
 
@@ -368,7 +368,7 @@ export class MiddlewareClassifier {
       // A NestJS guard class (`@UseGuards(CronGuard)`): its canActivate is what checks.
       const lifecycleClass = fn ? undefined : guardClassOf(this.modules, file, expression);
       const checker = ts.isCallExpression(bare) ? resolveFunction(this.modules, file, bare.expression) : (fn ?? (lifecycleClass && lifecycleMethodOf(this.modules, lifecycleClass)));
-      const service = classification.kind === 'auth' && checker ? this.serviceCredentialOf(checker) : undefined;
+      const service = classification.kind === 'auth' ? (checker ? this.serviceCredentialOf(checker) : ts.isCallExpression(bare) ? this.staticSecretOf(bare, file) : undefined) : undefined;
       if (service) middleware.serviceCredential = service;
     }
     // App-wide middleware from an unknown package with a name that says nothing about access
@@ -805,6 +805,27 @@ export class MiddlewareClassifier {
     };
     visit(wrapper.node.body);
     return [...names];
+  }
+
+  /**
+   * `bearerAuth({ token: env.LICENSE_API_AUTH_TOKEN })`, `basicAuth({ users: { admin: env.ADMIN_PASSWORD } })`:
+   * a library's authentication configured with fixed secrets and no verifier function of the project's
+   * lets in only whoever holds the server's own secret, another system. Undefined otherwise.
+   */
+  private staticSecretOf(call: ts.CallExpression, file: ScannedSourceFile): string | undefined {
+    const callee = skipOuterExpressions(call.expression);
+    if (!ts.isIdentifier(callee)) return undefined;
+    const binding = this.modules.resolveName(file, callee.text);
+    if (binding?.kind !== 'external') return undefined;
+    const model = STATIC_SECRET_MIDDLEWARE[binding.module]?.[binding.importedName];
+    const options = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+    if (!model || !options || !ts.isObjectLiteralExpression(options)) return undefined;
+    const named = (names: readonly string[]) => options.properties.filter((property) => (ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) || ts.isMethodDeclaration(property)) && names.includes(propertyNameText(property.name) ?? ''));
+    // A spread may bring a verifier in; a verifier decides for itself.
+    if (options.properties.some(ts.isSpreadAssignment) || named(model.verifiers).length > 0) return undefined;
+    const secrets = named(model.secrets);
+    if (secrets.length === 0 || secrets.some((property) => ts.isMethodDeclaration(property) || (ts.isPropertyAssignment(property) && isFunctionLike(skipOuterExpressions(property.initializer))))) return undefined;
+    return `${callee.text}() from ${binding.module} accepts only the fixed ${secrets.map((property) => propertyNameText(property.name!)).join(' and ')} it is configured with, which another system holds`;
   }
 
   /**
