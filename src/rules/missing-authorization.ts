@@ -145,8 +145,8 @@ interface PrivilegedReason {
 
 /**
  * `values({ workspaceId, role })` in a service the handler calls with the request body
- * (`createMemberRole(request.body)` destructuring `{ role }`): the dataflow says whether the `role`
- * written there is the client's.
+ * (`createMemberRole(request.body)` destructuring `{ role }`), or `data: { role: data.role }` there:
+ * the dataflow says whether the `role` written there is the client's.
  */
 function privilegeFromRequest(ctx: RuleContext, route: RouteFacts['route'], access: RouteFacts['writes'][number], name: string): boolean {
   const sourceFile = access.call.getSourceFile();
@@ -157,6 +157,7 @@ function privilegeFromRequest(ctx: RuleContext, route: RouteFacts['route'], acce
     const visit = (node: ts.Node): void => {
       if (found) return;
       if (ts.isShorthandPropertyAssignment(node) && node.name.text === name && tainted.originOf(node.name).kind === 'tainted') found = true;
+      else if (ts.isPropertyAssignment(node) && propertyNameOf(node.name) === name && tainted.originOf(node.initializer).kind === 'tainted') found = true;
       else ts.forEachChild(node, visit);
     };
     tainted.call.arguments?.forEach(visit);
@@ -205,7 +206,14 @@ function privilegedReason(facts: RouteFacts, fromRequest: (access: RouteFacts['w
     // role the caller must hold for the write to match, not a role it writes.
     const text = withoutFilters(writeChain(access.call));
     const field = PRIVILEGE_FIELD.exec(text);
-    if (field !== null && FROM_REQUEST.test(text.slice(field.index, field.index + 120))) return true;
+    if (field !== null && FROM_REQUEST.test(text.slice(field.index, field.index + 120))) {
+      // In the handler's own code the request's names say where the value comes from. In a helper it
+      // calls, `data` and `input` are the helper's parameters (`createMembership(orgId, userId, { role:
+      // invite.role })` writing `role: data.role`): the dataflow says whether the value is the client's.
+      if (access.via.length === 0) return true;
+      const name = field[0].replace(/\s*[:=]$/, '');
+      if (fromRequest(access, name)) return true;
+    }
     // `data: { role }` where `role` is a handler parameter (`@Args('role') role`, `@Body('role') role`).
     const shorthand = PRIVILEGE_SHORTHAND.exec(text)?.[1];
     return shorthand !== undefined && (handlerParameterNames(route).has(shorthand) || (access.via.length > 0 && fromRequest(access, shorthand)));
