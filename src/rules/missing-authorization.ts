@@ -30,6 +30,12 @@ const REJECTING_ACCESS_CHECK = /\b(?:require|assert|ensure)\w*Access\s*\(/;
 // `process.env.ADMIN_EMAIL !== session.user.email`, `ADMIN_IDS.includes(user.id)`): an administrator check by identity.
 const CONFIGURED_ADMIN_IDENTITY =
   /(?:\.\s*(?:id|email|sub|userId|uid)|\b(?:userId|user_id|uid))\s*[!=]==?[^;\n]*?\b(?:process\.env|env|config)\s*\.\s*\w*ADMIN\w*|\b(?:process\.env|env|config)\s*\.\s*\w*ADMIN\w*[^;\n]*?[!=]==?\s*[\w$.?]*\.\s*(?:id|email|sub|userId|uid)\b|\b\w*ADMIN\w*\s*\.\s*(?:includes|has|some)\s*\([^)]*\.\s*(?:id|email|sub|userId|uid)\b/;
+// The permissions the caller's credential grants (an API key's `workspacePermissions`, a token's
+// `scopes`), read off the verified caller: the key is the role here, and what it may touch is that list.
+const CALLER_GRANTS = String.raw`\b(?:authentication|auth|apiKey|token|user|currentUser|session|principal|caller|actor|(?:ctx|req|request|context)\s*\.\s*(?:user|auth|apiKey|session|state\s*\.\s*user))\s*\??\.\s*(?:\w+Permissions|permissions|scopes|grants)\b`;
+// Handed to a check (`hasPermission(auth.workspacePermissions, id, 'GET')`, `resolveBodyIds(body, auth.workspacePermissions, 'POST')`)
+// or turned into the scope of the work (`auth.workspacePermissions.map((p) => p.workspaceId)` as the read's filter).
+const CALLER_GRANTS_USED = new RegExp(String.raw`[(,]\s*${CALLER_GRANTS}\s*[,)]|${CALLER_GRANTS}\s*\.\s*(?:map|flatMap|filter|some|every|find|includes)\s*\(`);
 // Code that branches on the caller's role is role-aware, even when the branch answers rather than rejects.
 const ROLE_BRANCH = /\bif\s*\(\s*!?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|role|roles)\b/;
 // Permission predicates (`canViewUsers(auth)`) answer through a helper such as `unauthorized()`.
@@ -115,6 +121,12 @@ export default defineRule({
       // The server's context check (`context.validatePermissions(...)`) throws by itself: no rejection need be written.
       if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText) || CONFIGURED_ADMIN_IDENTITY.test(facts.bodyText) || REJECTING_ACCESS_CHECK.test(facts.bodyText) || CONTEXT_PERMISSION_CHECK.test(facts.bodyText) || callsDestructuredContextPermissionCheck(facts.handler)) {
         ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the handler checks a role or permission and rejects` });
+        continue;
+      }
+      // An API key's or token's grants decide what the work touches: `getResponses(auth.workspacePermissions.map((p) => p.workspaceId))`.
+      const grants = CALLER_GRANTS_USED.exec(facts.bodyText);
+      if (grants) {
+        ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the handler limits the work to the permissions the caller's credential grants (${grants[0].replace(/^[(,]\s*/, '').replace(/\s+/g, ' ')})` });
         continue;
       }
       const configured = configuredChecks.find((name) => new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`).test(facts.bodyText));
