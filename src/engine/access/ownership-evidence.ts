@@ -1283,6 +1283,9 @@ function keyContainers(path: readonly PathFunction[], access: ts.Node, names: Re
   return { containers, keyFields };
 }
 
+/** A name for an id (`segmentWorkspaceId`, `orgId`, `team_id`): what a helper that answers with the record's parent hands back. */
+const PARENT_ID_NAME = /[a-z0-9](?:Id|ID|_id)$/;
+
 /**
  * The values a loaded record's field is held to before the record goes on: `if (credentials?.workspaceId
  * !== workspaceId) return null`, `if (record.teamId != teamId) throw ...`. Returns the names compared
@@ -1292,7 +1295,10 @@ function parentsComparedWithRecord(body: ts.Node, records: ReadonlySet<string>):
   const parents: string[] = [];
   const recordField = (node: ts.Expression): boolean => {
     const value = skipOuterExpressions(node);
-    return ts.isPropertyAccessExpression(value) && ts.isIdentifier(skipOuterExpressions(value.expression)) && records.has((skipOuterExpressions(value.expression) as ts.Identifier).text);
+    if (ts.isPropertyAccessExpression(value) && ts.isIdentifier(skipOuterExpressions(value.expression)) && records.has((skipOuterExpressions(value.expression) as ts.Identifier).text)) return true;
+    // `const segmentWorkspaceId = await getWorkspaceIdFromSegmentId(input.segmentId)`: a helper that hands back
+    // the record's parent id, compared whole (`if (surveyWorkspaceId !== segmentWorkspaceId) throw`).
+    return ts.isIdentifier(value) && records.has(value.text) && PARENT_ID_NAME.test(value.text);
   };
   const visit = (node: ts.Node): void => {
     if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
