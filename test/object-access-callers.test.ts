@@ -27,4 +27,10 @@ describe('object access of shared helpers, per calling route', async () => {
     expect(accessOf('ACTION bountyDetailsAction').map((access) => access.verdict)).toEqual(['owner-compared']);
     expect(accessOf('ACTION bountyUploadAction').map((access) => access.verdict)).toEqual(['owner-compared']);
   });
+
+  it('follows the key through a parameter handed on whole and destructured in a try: a stored record copied with one client setting does not key the helper by that setting', () => {
+    // updateForm(updated) -> updateFormInternal(updated) { try { const { audience } = updated; ... audience.id } }
+    expect(accessOf('PUT /forms/:id').some((access) => access.model === 'audience' && access.verdict === 'unchecked')).toBe(true);
+    expect(accessOf('PUT /forms/:id/single-use').filter((access) => access.model === 'audience')).toEqual([]);
+  });
 });

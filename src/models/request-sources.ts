@@ -106,11 +106,13 @@ export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectMo
   // `withWorkspace(async ({ req, params, searchParams, workspace, session }) => ...)`: a Next.js handler
   // an authenticating wrapper calls with one object. The request's parts are the client's; the rest
   // (workspace, session, program, programEnrollment) is what the wrapper derived from the credentials.
+  // `withApiWrapper({ schemas, handler: async ({ req, props, parsedInput, authentication }) => ... })`: the
+  // wrapper's validated input (`parsedInput.params.surveyId`) and the route's own context (`props.params`) are the client's too.
   'auth-wrapper-context': {
-    inputs: { params: 'params', searchParams: 'query', query: 'query', body: 'body', headers: 'headers', cookies: 'cookies' },
-    inputBags: new Set(['params', 'searchParams']),
+    inputs: { params: 'params', searchParams: 'query', query: 'query', body: 'body', headers: 'headers', cookies: 'cookies', parsedInput: 'body' },
+    inputBags: new Set(['params', 'searchParams', 'parsedInput']),
     methods: {},
-    nested: { req: 'request', request: 'request' },
+    nested: { req: 'request', request: 'request', props: 'route-context' },
     principal: new Set(),
     othersArePrincipal: true,
   },

@@ -30,6 +30,12 @@ const REJECTING_ACCESS_CHECK = /\b(?:require|assert|ensure)\w*Access\s*\(/;
 // `process.env.ADMIN_EMAIL !== session.user.email`, `ADMIN_IDS.includes(user.id)`): an administrator check by identity.
 const CONFIGURED_ADMIN_IDENTITY =
   /(?:\.\s*(?:id|email|sub|userId|uid)|\b(?:userId|user_id|uid))\s*[!=]==?[^;\n]*?\b(?:process\.env|env|config)\s*\.\s*\w*ADMIN\w*|\b(?:process\.env|env|config)\s*\.\s*\w*ADMIN\w*[^;\n]*?[!=]==?\s*[\w$.?]*\.\s*(?:id|email|sub|userId|uid)\b|\b\w*ADMIN\w*\s*\.\s*(?:includes|has|some)\s*\([^)]*\.\s*(?:id|email|sub|userId|uid)\b/;
+// The permissions the caller's credential grants (an API key's `workspacePermissions`, a token's
+// `scopes`), read off the verified caller: the key is the role here, and what it may touch is that list.
+const CALLER_GRANTS = String.raw`\b(?:authentication|auth|apiKey|token|user|currentUser|session|principal|caller|actor|(?:ctx|req|request|context)\s*\.\s*(?:user|auth|apiKey|session|state\s*\.\s*user))\s*\??\.\s*(?:\w+Permissions|permissions|scopes|grants)\b`;
+// Handed to a check (`hasPermission(auth.workspacePermissions, id, 'GET')`, `resolveBodyIds(body, auth.workspacePermissions, 'POST')`)
+// or turned into the scope of the work (`auth.workspacePermissions.map((p) => p.workspaceId)` as the read's filter).
+const CALLER_GRANTS_USED = new RegExp(String.raw`[(,]\s*${CALLER_GRANTS}\s*[,)]|${CALLER_GRANTS}\s*\.\s*(?:map|flatMap|filter|some|every|find|includes)\s*\(`);
 // Code that branches on the caller's role is role-aware, even when the branch answers rather than rejects.
 const ROLE_BRANCH = /\bif\s*\(\s*!?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|role|roles)\b/;
 // Permission predicates (`canViewUsers(auth)`) answer through a helper such as `unauthorized()`.
@@ -117,6 +123,12 @@ export default defineRule({
         ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the handler checks a role or permission and rejects` });
         continue;
       }
+      // An API key's or token's grants decide what the work touches: `getResponses(auth.workspacePermissions.map((p) => p.workspaceId))`.
+      const grants = CALLER_GRANTS_USED.exec(facts.bodyText);
+      if (grants) {
+        ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the handler limits the work to the permissions the caller's credential grants (${grants[0].replace(/^[(,]\s*/, '').replace(/\s+/g, ' ')})` });
+        continue;
+      }
       const configured = configuredChecks.find((name) => new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`).test(facts.bodyText));
       if (configured) {
         ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the handler calls ${configured}() (config auth.roleChecks)` });
@@ -145,8 +157,8 @@ interface PrivilegedReason {
 
 /**
  * `values({ workspaceId, role })` in a service the handler calls with the request body
- * (`createMemberRole(request.body)` destructuring `{ role }`): the dataflow says whether the `role`
- * written there is the client's.
+ * (`createMemberRole(request.body)` destructuring `{ role }`), or `data: { role: data.role }` there:
+ * the dataflow says whether the `role` written there is the client's.
  */
 function privilegeFromRequest(ctx: RuleContext, route: RouteFacts['route'], access: RouteFacts['writes'][number], name: string): boolean {
   const sourceFile = access.call.getSourceFile();
@@ -157,6 +169,7 @@ function privilegeFromRequest(ctx: RuleContext, route: RouteFacts['route'], acce
     const visit = (node: ts.Node): void => {
       if (found) return;
       if (ts.isShorthandPropertyAssignment(node) && node.name.text === name && tainted.originOf(node.name).kind === 'tainted') found = true;
+      else if (ts.isPropertyAssignment(node) && propertyNameOf(node.name) === name && tainted.originOf(node.initializer).kind === 'tainted') found = true;
       else ts.forEachChild(node, visit);
     };
     tainted.call.arguments?.forEach(visit);
@@ -205,7 +218,14 @@ function privilegedReason(facts: RouteFacts, fromRequest: (access: RouteFacts['w
     // role the caller must hold for the write to match, not a role it writes.
     const text = withoutFilters(writeChain(access.call));
     const field = PRIVILEGE_FIELD.exec(text);
-    if (field !== null && FROM_REQUEST.test(text.slice(field.index, field.index + 120))) return true;
+    if (field !== null && FROM_REQUEST.test(text.slice(field.index, field.index + 120))) {
+      // In the handler's own code the request's names say where the value comes from. In a helper it
+      // calls, `data` and `input` are the helper's parameters (`createMembership(orgId, userId, { role:
+      // invite.role })` writing `role: data.role`): the dataflow says whether the value is the client's.
+      if (access.via.length === 0) return true;
+      const name = field[0].replace(/\s*[:=]$/, '');
+      if (fromRequest(access, name)) return true;
+    }
     // `data: { role }` where `role` is a handler parameter (`@Args('role') role`, `@Body('role') role`).
     const shorthand = PRIVILEGE_SHORTHAND.exec(text)?.[1];
     return shorthand !== undefined && (handlerParameterNames(route).has(shorthand) || (access.via.length > 0 && fromRequest(access, shorthand)));

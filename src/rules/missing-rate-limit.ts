@@ -59,8 +59,9 @@ const CART_CONTEXT = /^(?:carts?|baskets?|checkout|orders?|bag)$/;
 const INVITE = /\b(?:invite|invites|invitation|invitations)\b/;
 // Answering or using an invitation one received (`streamInviteUse`, `redeemInvite`) sends none.
 // `handleInvitation`: the invitee processing one they received (accepting it), not an invitation sent.
-// Taking one back (`invitations.remove`, `withdrawInvite`) sends none either.
-const INVITE_RESPONSE = /\b(?:accept|decline|reject|delete|remove|withdraw|cancel|join|revoke|respond|use|redeem|claim|finalize|view|get|list|handle)\b/;
+// Taking one back (`invitations.remove`, `withdrawInvite`) sends none either, nor does changing a pending one
+// (`updateInviteAction` setting the role it grants).
+const INVITE_RESPONSE = /\b(?:accept|decline|reject|delete|remove|withdraw|cancel|join|revoke|respond|use|redeem|claim|finalize|view|get|list|handle|update|edit|change|modify)\b/;
 const SEND_MESSAGE = /\b(?:send|share|forward) (?:\w+ )?(?:message|messages|email|emails|mail|sms|text|notification|notifications|reminder|receipt)\b|\bsms\b|\bshare by email\b|\bemail share\b/;
 
 export default defineRule({

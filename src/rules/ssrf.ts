@@ -3,7 +3,7 @@ import type { TaintedCall } from '../engine/dataflow/engine.js';
 import { isTaintedFor, type Taint } from '../engine/dataflow/taint.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
-import { hostCheckedBefore } from './utils/host-allowlist-guards.js';
+import { hostCheckedBefore, type GuardBody } from './utils/host-allowlist-guards.js';
 import { httpRequestSink } from './utils/http-client-sinks.js';
 import { fieldOriginAtCaller, indexArguments } from './utils/object-argument-fields.js';
 import { moduleCallee, resolveFunction } from '../engine/names/index.js';
@@ -45,7 +45,7 @@ export default defineRule({
       const context = urlContext(ctx, tainted, argumentsOfCalls);
       const control = requestControlsHost(sink.target, context, sink.prefix);
       // Checked before the sink, before a step of the flow, or before the caller passes the URL in (`if (!isValidCertUrl(url)) return; download(url)`).
-      if (!control || isHostChecked(ctx, control.taint, sink.target) || (control.passedAt ?? []).some((argument) => hostCheckedBefore(argument))) continue;
+      if (!control || isHostChecked(ctx, control.taint, sink.target) || (control.passedAt ?? []).some((argument) => hostCheckedBefore(argument, projectGuardBody(ctx)))) continue;
       // One field of an object the caller built (`{ url: CONST, body: req.body }`): judge that field.
       const field = fieldOriginAtCaller(ctx, sink.target, control.taint, argumentsOfCalls);
       if (field && !isTaintedFor(field, 'url')) continue;
@@ -113,9 +113,19 @@ function helperMakesFilteringAgent(ctx: RuleContext, file: TaintedCall['file'], 
 
 /** A host allowlist check that exits early before the sink, or before any earlier step of the flow. */
 function isHostChecked(ctx: RuleContext, taint: Taint, target: ts.Expression): boolean {
-  if (hostCheckedBefore(target)) return true;
+  const guardBody = projectGuardBody(ctx);
+  if (hostCheckedBefore(target, guardBody)) return true;
   return taint.steps.some((step) => {
     const node = nodeAtStep(ctx, step);
-    return node !== undefined && hostCheckedBefore(node);
+    return node !== undefined && hostCheckedBefore(node, guardBody);
   });
+}
+
+/** The body of the project function a guard call runs (`validateAndResolveWebhookUrl(url)` in lib/utils), read across files. */
+function projectGuardBody(ctx: RuleContext): GuardBody {
+  return (call) => {
+    const file = ctx.modules.fileOf(call);
+    const fn = file && resolveFunction(ctx.modules, file, call.expression);
+    return fn?.node.body?.getText(fn.node.getSourceFile());
+  };
 }

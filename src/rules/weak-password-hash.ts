@@ -76,6 +76,9 @@ export default defineRule({
 
 type Finding = { message: string; confidence?: Confidence };
 
+/** The Pwned Passwords range API (`https://api.pwnedpasswords.com/range/${prefix}`), whose protocol is SHA-1 prefixes. */
+const BREACH_CORPUS_RANGE_API = /\bapi\.pwnedpasswords\.com\b/;
+
 /** `createHash('md5').update(password)`, `md5(password)`, `CryptoJS.SHA256(password)`: reported at the call that takes the password. */
 function fastDigestOfPassword(call: ts.CallExpression, file: ScannedSourceFile): Finding | undefined {
   const sourceFile = file.sourceFile;
@@ -87,6 +90,9 @@ function fastDigestOfPassword(call: ts.CallExpression, file: ScannedSourceFile):
   if (!algorithm || !hashed) return undefined;
   const evidence = passwordEvidence(hashed, sourceFile, 0) ?? parameterOfPasswordFunction(hashed) ?? passwordDestination(call, sourceFile);
   if (!evidence || feedsSlowHash(call, sourceFile)) return undefined;
+  // Have I Been Pwned's range API takes the first five hex digits of the password's SHA-1 (k-anonymity):
+  // the digest is a breach-corpus query, never stored or compared as the password's hash.
+  if (/^sha-?1$/i.test(algorithm) && BREACH_CORPUS_RANGE_API.test(file.text)) return undefined;
   return {
     message: `Password hashed with ${algorithm}, a single fast digest (${evidence.what}): salted or not, a leaked hash falls to billions of GPU guesses a second. Use argon2id, scrypt or bcrypt.`,
     confidence: evidence.confidence,

@@ -510,3 +510,51 @@ describe('glob patterns (micromatch, picomatch, minimatch)', () => {
     expect(compileGlob('!/api/x')).toBeUndefined();
   });
 });
+
+describe('a handler handed to an authenticating helper', () => {
+  test('a package-made handler given where the helper takes its handler parameter: the helper authenticates before it runs', () => {
+    const dir = makeProject({
+      'package.json': NEXT_PACKAGE,
+      'lib/auth.ts': `import { verifyApiKey } from './keys';
+export async function handleAuthenticatedRequest(request: Request, handler: (request: Request) => Promise<Response>): Promise<Response> {
+  const key = await verifyApiKey(request.headers.get('x-api-key'));
+  if (!key) return new Response('unauthorized', { status: 401 });
+  return handler(request);
+}
+export async function handleLoggedRequest(request: Request, handler: (request: Request) => Promise<Response>): Promise<Response> {
+  console.info(request.url);
+  return handler(request);
+}
+`,
+      'lib/keys.ts': `import jwt from 'jsonwebtoken';
+export async function verifyApiKey(token: string | null) {
+  if (!token) return null;
+  try {
+    return jwt.verify(token, process.env.SECRET!);
+  } catch {
+    return null;
+  }
+}
+`,
+      'lib/server.ts': `import { createToolHandler } from 'tool-server';
+export const toolHandler = createToolHandler(() => {});
+`,
+      'app/api/tools/route.ts': `import { handleAuthenticatedRequest } from '../../../lib/auth';
+import { toolHandler } from '../../../lib/server';
+export async function POST(request: Request) {
+  return await handleAuthenticatedRequest(request, toolHandler);
+}
+`,
+      'app/api/open-tools/route.ts': `import { handleLoggedRequest } from '../../../lib/auth';
+import { toolHandler } from '../../../lib/server';
+export async function POST(request: Request) {
+  return await handleLoggedRequest(request, toolHandler);
+}
+`,
+    });
+    const routes = loadRoutes(dir, [nextAdapter]);
+    expect(find(routes, 'POST /api/tools').auth).toBe('authenticated');
+    expect(find(routes, 'POST /api/tools').authEvidence[0]).toMatch(/hands its work to handleAuthenticatedRequest .* as a callback/);
+    expect(find(routes, 'POST /api/open-tools').auth).not.toBe('authenticated');
+  });
+});

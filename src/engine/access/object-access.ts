@@ -359,8 +359,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         // `this.findView(tableId)` after `const { tableId } = params`: the caller's callers pass the key as that member of their object.
         const owner = parameterOwner(ctx, taint.steps, caller);
         const ownerInner: PathEntry[] = owner && owner.closures.length > 0 ? [{ fn: owner.fn as PathEntry['fn'], call: owner.closures[0]!.fn }, ...inner] : inner;
-        const passedKey = memberOfObjectLiteral(tainted.call.arguments?.[entry.index], entry.memberPath);
-        const callerMemberPath = passedKey ? memberPathOfParameter(passedKey, owner?.fn ?? caller) : undefined;
+        const callerMemberPath = passedMemberPath(tainted.call.arguments?.[entry.index], entry.memberPath, owner?.fn ?? caller);
         const keyExpressions = entry.keyExpressions ? { keyExpressions: entry.keyExpressions } : {};
         if (register(owner?.fn, owner?.index, { lookup: entry.lookup, field: entry.field, inner: ownerInner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}), ...(entry.severalPaths ? { severalPaths: true } : {}), ...keyExpressions })) changed = true;
         const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
@@ -888,6 +887,23 @@ function isPrivilegedPath(path: string): boolean {
  * The expression an argument holds at a member path: `{ tableId, withView }` at ['tableId'] is
  * `tableId`; with no path, the argument itself. Undefined when the argument is not built in place.
  */
+/**
+ * Where the caller's own parameters hold the key it passes at `path` of the argument: through an
+ * object literal (`getView({ tableId })` after `const { tableId } = params`), or a parameter handed on
+ * whole (`updateSurvey(updatedSurvey)` whose callee reads `updatedSurvey.segment.id`: the caller's
+ * `segment.id` of the same parameter). Undefined when the key is not one of its parameters' members.
+ */
+function passedMemberPath(argument: ts.Expression | undefined, path: readonly string[] | undefined, fn: ts.SignatureDeclaration | undefined): string[] | undefined {
+  let current = argument && skipOuterExpressions(argument);
+  const remaining = [...(path ?? [])];
+  while (remaining.length > 0 && current && ts.isObjectLiteralExpression(current)) current = memberOfObjectLiteral(current, [remaining.shift()!]);
+  if (!current || !fn) return undefined;
+  if (remaining.length === 0) return memberPathOfParameter(current, fn);
+  const wholeParameter = ts.isIdentifier(current) && fn.parameters.some((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === (current as ts.Identifier).text);
+  const base = wholeParameter ? [] : memberPathOfParameter(current, fn);
+  return base ? [...base, ...remaining] : undefined;
+}
+
 function memberOfObjectLiteral(argument: ts.Expression | undefined, path: readonly string[] | undefined): ts.Expression | undefined {
   let current = argument && skipOuterExpressions(argument);
   for (const name of path ?? []) {
@@ -1000,30 +1016,42 @@ function memberPathOfParameter(expression: ts.Node | undefined, fn: ts.Signature
   }
   if (!ts.isIdentifier(current)) return undefined;
   const root = current.text;
-  if (path.length > 0) return fn.parameters.some((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === root) ? path : undefined;
-  // `async ({ input, projectId }) => ... where: { projectId }`: a member the parameter is destructured into.
+  if (fn.parameters.some((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === root)) return path.length > 0 ? path : undefined;
+  // A member the parameter is destructured into, read whole (`where: { projectId }`) or further
+  // (`const { segment } = updatedSurvey; ... where: { id: segment.id }`: the argument's segment.id).
+  const property = destructuredParameterMember(root, fn);
+  return property !== undefined ? [property, ...path] : undefined;
+}
+
+/**
+ * The parameter member a name is destructured from: in the parameter list (`async ({ input, projectId }) => ...`)
+ * or one statement later in the body (`const { tableId, withView } = params;`).
+ */
+function destructuredParameterMember(name: string, fn: ts.SignatureDeclaration): string | undefined {
+  const fromPattern = (pattern: ts.ObjectBindingPattern): string | undefined => {
+    for (const element of pattern.elements) {
+      if (element.dotDotDotToken || !ts.isIdentifier(element.name) || element.name.text !== name) continue;
+      return element.propertyName ? propertyNameText(element.propertyName) : name;
+    }
+    return undefined;
+  };
   for (const parameter of fn.parameters) {
     if (!ts.isObjectBindingPattern(parameter.name)) continue;
-    for (const element of parameter.name.elements) {
-      if (element.dotDotDotToken || !ts.isIdentifier(element.name) || element.name.text !== root) continue;
-      const property = element.propertyName ? propertyNameText(element.propertyName) : root;
-      return property !== undefined ? [property] : undefined;
-    }
+    const found = fromPattern(parameter.name);
+    if (found !== undefined) return found;
   }
-  // `const { tableId, withView } = params;` in the body: the same, destructured one statement later.
   const body = (fn as ts.SignatureDeclaration & { body?: ts.Node }).body;
   if (!body || !ts.isBlock(body)) return undefined;
   const parameterNames = new Set(fn.parameters.flatMap((parameter) => (ts.isIdentifier(parameter.name) ? [parameter.name.text] : [])));
-  for (const statement of body.statements) {
+  // The body's own statements and those of a top-level `try` (`try { const { segment, ...data } = updatedSurvey; ... }`).
+  const statements = body.statements.flatMap((statement) => (ts.isTryStatement(statement) ? [...statement.tryBlock.statements] : [statement]));
+  for (const statement of statements) {
     if (!ts.isVariableStatement(statement)) continue;
     for (const declaration of statement.declarationList.declarations) {
       const from = declaration.initializer && skipOuterExpressions(declaration.initializer);
       if (!ts.isObjectBindingPattern(declaration.name) || !from || !ts.isIdentifier(from) || !parameterNames.has(from.text)) continue;
-      for (const element of declaration.name.elements) {
-        if (element.dotDotDotToken || !ts.isIdentifier(element.name) || element.name.text !== root) continue;
-        const property = element.propertyName ? propertyNameText(element.propertyName) : root;
-        return property !== undefined ? [property] : undefined;
-      }
+      const found = fromPattern(declaration.name);
+      if (found !== undefined) return found;
     }
   }
   return undefined;

@@ -87,8 +87,9 @@ const THROWING_LOOKUP = /^(?:find\w*Or(?:Throw|Fail)|executeTakeFirstOrThrow)$/;
 // Functions that decide whether a principal may act on an object.
 // `checkAuthorization({ userId, organizationId })`, `assertAuthorized(...)`, `ensureAuthorization(...)`: the
 // verb-noun form of `authorize()`, which says as much about the object it is given.
+// `getAuthorizedV3Survey({ surveyId, authentication })`: a loader named for handing back only what the caller is authorized for.
 const AUTHORIZATION_CALL =
-  /^(?:authorize\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership|Authori[sz](?:ation|ed))\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Authori[sz](?:ation|ed))\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can|Authori[sz](?:ation|ed))\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Authori[sz](?:ation|ed))\w*|valid(?:ate)?\w*(?:Owner|Ownership|Access(?!Token)|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|isAllowedTo(?:Access|View|Read|Edit|Update|Modify|Change|Write|Delete|Remove|Manage)\w*|canUser\w*|userCan\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|canModify\w*|canChange\w*|canWrite\w*|canRemove\w*|canAdminister\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
+  /^(?:authorize\w*|(?:get|fetch|load|find)Authori[sz]ed[A-Z]\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership|Authori[sz](?:ation|ed))\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Authori[sz](?:ation|ed))\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can|Authori[sz](?:ation|ed))\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Authori[sz](?:ation|ed))\w*|valid(?:ate)?\w*(?:Owner|Ownership|Access(?!Token)|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|isAllowedTo(?:Access|View|Read|Edit|Update|Modify|Change|Write|Delete|Remove|Manage)\w*|canUser\w*|userCan\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|canModify\w*|canChange\w*|canWrite\w*|canRemove\w*|canAdminister\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
 // Route guards/middleware whose name says they check the object (Nest OrderOwnerGuard, PoliciesGuard, loadAndAuthorize).
 /** Where a guard reads the object the client picked: route params, or a GraphQL operation's arguments. */
 const OBJECT_ID_READ = /\bparams\b|\.param\s*\(|\.getArgs\s*(?:<[^>]*>)?\s*\(|\bargs\b/;
@@ -1350,6 +1351,9 @@ function keyContainers(path: readonly PathFunction[], access: ts.Node, names: Re
   return { containers, keyFields };
 }
 
+/** A name for an id (`segmentWorkspaceId`, `orgId`, `team_id`): what a helper that answers with the record's parent hands back. */
+const PARENT_ID_NAME = /[a-z0-9](?:Id|ID|_id)$/;
+
 /**
  * The values a loaded record's field is held to before the record goes on: `if (credentials?.workspaceId
  * !== workspaceId) return null`, `if (record.teamId != teamId) throw ...`. Returns the names compared
@@ -1359,7 +1363,10 @@ function parentsComparedWithRecord(body: ts.Node, records: ReadonlySet<string>):
   const parents: string[] = [];
   const recordField = (node: ts.Expression): boolean => {
     const value = skipOuterExpressions(node);
-    return ts.isPropertyAccessExpression(value) && ts.isIdentifier(skipOuterExpressions(value.expression)) && records.has((skipOuterExpressions(value.expression) as ts.Identifier).text);
+    if (ts.isPropertyAccessExpression(value) && ts.isIdentifier(skipOuterExpressions(value.expression)) && records.has((skipOuterExpressions(value.expression) as ts.Identifier).text)) return true;
+    // `const segmentWorkspaceId = await getWorkspaceIdFromSegmentId(input.segmentId)`: a helper that hands back
+    // the record's parent id, compared whole (`if (surveyWorkspaceId !== segmentWorkspaceId) throw`).
+    return ts.isIdentifier(value) && records.has(value.text) && PARENT_ID_NAME.test(value.text);
   };
   const visit = (node: ts.Node): void => {
     if (ts.isIfStatement(node) && stopsWhenTrue(node)) {

@@ -121,7 +121,7 @@ export class HelperAuthenticationFinder {
       // `return authenticatedApiClient({ request, handler: async ({ auth }) => ... })`: the work is handed to
       // the helper as a callback, and the helper (or one it hands the callback on to) returns before it when
       // the credentials fail. What the helper answers is not this handler's to check.
-      if (passesCallback(call, handler)) {
+      if (passesCallback(call, handler, helper)) {
         const guarded = this.guardsCallback(helper);
         if (guarded) return { evidence: `${handler.name} hands its work to ${called} as a callback, and ${guarded}` };
       }
@@ -409,10 +409,11 @@ function isExitOn(statement: ts.Statement, names: Set<string>): boolean {
 
 /**
  * The call is given a function to run: written in its arguments (`withAuth(req, async () => ...)`,
- * `client({ handler: async () => ... })`) or handed on from the caller's own parameters
- * (`apiWrapper({ request, handler })` inside a helper that was given `handler`).
+ * `client({ handler: async () => ... })`), handed on from the caller's own parameters
+ * (`apiWrapper({ request, handler })` inside a helper that was given `handler`), or a function value
+ * passed where the helper takes its `handler` (`handleAuthenticatedRequest(request, mcpHandler)`).
  */
-function passesCallback(call: ts.CallExpression, caller: ResolvedFunction): boolean {
+function passesCallback(call: ts.CallExpression, caller: ResolvedFunction, helper?: ResolvedFunction): boolean {
   const parameters = new Set<string>();
   const collect = (name: ts.BindingName): void => {
     if (ts.isIdentifier(name)) parameters.add(name.text);
@@ -423,9 +424,16 @@ function passesCallback(call: ts.CallExpression, caller: ResolvedFunction): bool
     const value = skipOuterExpressions(expression);
     return isFunctionLikeNode(value) || (ts.isIdentifier(value) && parameters.has(value.text) && /handler|callback|fn|resolve|action|next|cb/i.test(value.text));
   };
-  return call.arguments.some((argument) => {
+  // `handleAuthenticatedMcpRequest(request, mcpHandler)`: a handler made elsewhere (a package's factory), given
+  // where the helper takes its `handler` parameter.
+  const handlerParameter = (index: number): boolean => {
+    const parameter = helper?.node.parameters[index];
+    return parameter !== undefined && ts.isIdentifier(parameter.name) && /^(?:handler|callback|fn|next|action|run|handle)$/i.test(parameter.name.text);
+  };
+  return call.arguments.some((argument, index) => {
     const value = skipOuterExpressions(argument);
     if (isCallback(value)) return true;
+    if ((ts.isIdentifier(value) || ts.isPropertyAccessExpression(value)) && handlerParameter(index)) return true;
     if (!ts.isObjectLiteralExpression(value)) return false;
     return value.properties.some(
       (property) =>

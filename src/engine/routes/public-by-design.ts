@@ -192,6 +192,8 @@ export function credentialEntryReason(routePath: string): string | undefined {
 export function publicByDesignReason(input: {
   method: string;
   path: string;
+  /** The route's kind: a server action (`action`) is named by its function. */
+  kind?: string | undefined;
   handler?: ResolvedFunction;
   modules: ModuleIndex;
 }): string | undefined {
@@ -253,8 +255,12 @@ export function publicByDesignReason(input: {
   }
   // A GraphQL or tRPC operation's name is one identifier worded with hyphens (`createPasswordReset` ->
   // `create-password-reset`): its words are split like camelCase; an HTTP segment's hyphens stay.
+  // A server action is named by its function too (`forgotPasswordAction`); the `Action` suffix
+  // next-safe-action projects give every one of them says nothing of what it does.
+  const serverAction = input.kind === 'action';
   const operation = (OPERATIONS as readonly string[]).includes(input.method);
-  const lastWords = operation ? joinSignInVerbs(segmentWords(last.replace(/-/g, ' '))) : (words[segments.lastIndexOf(last)] ?? []);
+  const nameWords = operation ? joinSignInVerbs(segmentWords(last.replace(/-/g, ' '))) : (words[segments.lastIndexOf(last)] ?? []);
+  const lastWords = serverAction && nameWords.length > 1 && nameWords.at(-1) === 'action' ? nameWords.slice(0, -1) : nameWords;
   // The act is the name's first or last word, or its last two (`requestResetPassword` ends in `reset-password`).
   const actWords = [lastWords[0]!, lastWords.at(-1)!, ...(operation && lastWords.length > 2 ? [lastWords.slice(-2).join('-')] : [])];
   if (AUTH_FLOW_SEGMENT.test(last) || (lastWords.length > 1 && !(operation && lastWords.some((word) => ABOUT_SIGN_IN.test(word))) && actWords.some((word) => AUTH_FLOW_SEGMENT.test(word)))) {

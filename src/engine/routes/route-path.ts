@@ -61,11 +61,12 @@ export function routeMatchesStep(step: string, route: { kind?: string | undefine
 
 /**
  * A route's name as path segments for the heuristics that read words from paths (login routes,
- * personal data, flow steps): HTTP paths as they are; a GraphQL field or tRPC procedure split at
- * dots and camel case, `auth.requestPasswordReset` -> `/auth/request-password-reset`.
+ * personal data, flow steps): HTTP paths as they are; a GraphQL field, tRPC procedure or Next.js
+ * server action (named by its function) split at dots and camel case, `auth.requestPasswordReset`
+ * -> `/auth/request-password-reset`, `forgotPasswordAction` -> `/forgot-password-action`.
  */
 export function wordPath(route: { kind?: string | undefined; path: string }): string {
-  if (route.kind !== 'graphql' && route.kind !== 'trpc') return route.path;
+  if (route.kind !== 'graphql' && route.kind !== 'trpc' && route.kind !== 'action') return route.path;
   return `/${route.path
     .split('.')
     .map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase())

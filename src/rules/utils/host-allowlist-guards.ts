@@ -14,7 +14,7 @@ const CHECK_FUNCTION = /^(?:is|assert|ensure|validate|check)?\w*(?:Allow(?:ed|li
  * built from: `if (!ALLOWED_HOSTS.has(new URL(target).hostname)) throw ...`. The check must name
  * the URL or a local derived from it (`const { hostname } = new URL(target)`).
  */
-export function hostCheckedBefore(use: ts.Node): boolean {
+export function hostCheckedBefore(use: ts.Node, guardBody?: GuardBody): boolean {
   const related = relatedNames(use);
   if (related.size === 0) return false;
   for (let current: ts.Node = use; current.parent; current = current.parent) {
@@ -24,7 +24,7 @@ export function hostCheckedBefore(use: ts.Node): boolean {
     for (const statement of parent.statements) {
       if (statement === current) break;
       if (ts.isIfStatement(statement) && exitsEarly(statement.thenStatement) && isHostCheck(statement.expression, related)) return true;
-      if (assertsHost(statement, related)) return true;
+      if (assertsHost(statement, related, guardBody)) return true;
     }
   }
   return false;
@@ -34,8 +34,20 @@ export function hostCheckedBefore(use: ts.Node): boolean {
 // otherwise (a DNS-resolving SSRF guard). `validate`/`is` names may return a verdict instead: not these.
 const ASSERTING_HOST_CHECK = /^(?:assert|ensure|require)\w*(?:Public|Safe|Allowed|Trusted|Valid|Allowlisted|Whitelisted|External)\w*(?:Url|URL|Uri|URI|Host|Hostname|Origin|Domain|Address)$/;
 
-/** `await assertPublicUrl(url);`, `const [address] = await assertPublicUrl(current);`: the statement asserts the URL's host. */
-function assertsHost(statement: ts.Statement, related: Set<string>): boolean {
+/** The body of the project function a call runs, when the caller can resolve it (the rule's module index). */
+export type GuardBody = (call: ts.CallExpression) => string | undefined;
+
+// A function about the URL's destination (`validateAndResolveWebhookUrl`, `checkOutboundHost`) ...
+const DESTINATION_NAME = /(?:Url|URL|Uri|URI|Host|Hostname|Origin|Domain|Address)/;
+// ... whose body tests for private, loopback or internal addresses and throws: a DNS-resolving SSRF guard whatever its verb.
+const INTERNAL_ADDRESS_TEST = /\b(?:is(?:Private|Internal|Loopback|Reserved|LinkLocal|Local)\w*|BLOCKED_\w*|PRIVATE_\w*)\b|\b169\.254\./;
+
+/**
+ * `await assertPublicUrl(url);`, `const [address] = await assertPublicUrl(current);`: the statement asserts the
+ * URL's host, by its name, or (`const address = await validateAndResolveWebhookUrl(url)`) by a body that throws
+ * when the address is private or internal.
+ */
+function assertsHost(statement: ts.Statement, related: Set<string>, guardBody?: GuardBody): boolean {
   let expression: ts.Expression | undefined;
   if (ts.isExpressionStatement(statement)) expression = statement.expression;
   else if (ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1) expression = statement.declarationList.declarations[0]!.initializer;
@@ -45,7 +57,11 @@ function assertsHost(statement: ts.Statement, related: Set<string>): boolean {
   if (!ts.isCallExpression(value)) return false;
   const callee = skipOuterExpressions(value.expression);
   const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
-  return ASSERTING_HOST_CHECK.test(name) && value.arguments.some((argument) => [...identifiersIn(argument)].some((identifier) => related.has(identifier)));
+  if (!value.arguments.some((argument) => [...identifiersIn(argument)].some((identifier) => related.has(identifier)))) return false;
+  if (ASSERTING_HOST_CHECK.test(name)) return true;
+  if (!guardBody || !DESTINATION_NAME.test(name)) return false;
+  const body = guardBody(value);
+  return body !== undefined && /\bthrow\b/.test(body) && INTERNAL_ADDRESS_TEST.test(body);
 }
 
 function isHostCheck(condition: ts.Expression, related: Set<string>): boolean {

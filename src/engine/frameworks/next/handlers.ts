@@ -130,7 +130,12 @@ function unwrapWrappers(exported: ExportedHandler, modules: ModuleIndex): Unwrap
     }
     if (ts.isCallExpression(value)) {
       const wrapped = value.arguments.find((argument) => carriesHandler(argument, file, modules));
-      if (!wrapped) return { wrappers };
+      if (!wrapped) {
+        // `withApiWrapper({ schemas, handler: async ({ authentication }) => ... })`: a route factory
+        // given its handler in an options object; the function it returns is what each request runs.
+        const factory = routeFactoryOptions(value, file, modules);
+        return factory ? { ...factory, wrappers: [...wrappers, ...factory.wrappers] } : { wrappers };
+      }
       wrappers.push({ call: value, file });
       expression = wrapped;
       continue;
@@ -206,29 +211,42 @@ export function methodMapHandlers(exported: ExportedHandler, modules: ModuleInde
 /** A handler, a wrapper around one, or a route factory given its handler in an options object (`factory({ fn: async () => ... })`). */
 function unwrapRouteFactory(expression: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex): UnwrappedHandler {
   const value = skipOuterExpressions(expression);
-  if (ts.isCallExpression(value) && !value.arguments.some((argument) => carriesHandler(argument, file, modules))) {
-    for (const argument of value.arguments) {
-      const options = skipOuterExpressions(argument);
-      if (!ts.isObjectLiteralExpression(options)) continue;
-      for (const property of options.properties) {
-        const handler = ts.isMethodDeclaration(property) ? property : ts.isPropertyAssignment(property) && isFunctionLike(skipOuterExpressions(property.initializer)) ? skipOuterExpressions(property.initializer) : undefined;
-        if (handler) {
-          const resolved = resolveFunction(modules, file, handler as ts.Expression);
-          const factory = value.expression.getText(file.sourceFile);
-          const schemas = options.properties.flatMap((candidate) => {
-            const key = candidate.name && propertyNameOf(candidate.name);
-            return key !== undefined && ROUTE_FACTORY_SCHEMA_KEY.test(key) ? [{ key, node: candidate, factory, file }] : [];
-          });
-          return { ...(resolved ? { handler: resolved } : {}), wrappers: [{ call: value, file }], ...(schemas.length > 0 ? { schemas } : {}) };
-        }
-      }
-    }
-  }
   return unwrapHandler({ exportName: 'default', exportNode: value, value: { expression: value, file } }, modules);
 }
 
-/** Options of a route factory that hand it a schema of the request's input (`bodySchema`, `querySchema`, `inputSchema`, `schema`). */
-const ROUTE_FACTORY_SCHEMA_KEY = /^(?:(?:body|query|params|input|request)Schema|schema)$/;
+/**
+ * A route factory's call given its handler in an options object (`createRoute({ bodySchema, fn })`,
+ * `withApiWrapper({ auth: 'session', schemas, handler })`): the handler, the call as its wrapper and
+ * the schemas it is given. The handler is the function named for it (handler, fn, ...) when the
+ * options hold several functions (`unauthenticatedResponse: (req) => ...` is not the route's work).
+ */
+function routeFactoryOptions(call: ts.CallExpression, file: ScannedSourceFile, modules: ModuleIndex): UnwrappedHandler | undefined {
+  for (const argument of call.arguments) {
+    const options = skipOuterExpressions(argument);
+    if (!ts.isObjectLiteralExpression(options)) continue;
+    const functions = options.properties.flatMap((property) => {
+      const handler = ts.isMethodDeclaration(property) ? property : ts.isPropertyAssignment(property) && isFunctionLike(skipOuterExpressions(property.initializer)) ? skipOuterExpressions(property.initializer) : undefined;
+      const key = property.name && propertyNameOf(property.name);
+      return handler ? [{ key, handler }] : [];
+    });
+    const chosen = functions.find(({ key }) => key !== undefined && ROUTE_FACTORY_HANDLER_KEY.test(key)) ?? functions[0];
+    if (!chosen) continue;
+    const resolved = resolveFunction(modules, file, chosen.handler as ts.Expression);
+    const factory = call.expression.getText(file.sourceFile);
+    const schemas = options.properties.flatMap((candidate) => {
+      const key = candidate.name && propertyNameOf(candidate.name);
+      return key !== undefined && ROUTE_FACTORY_SCHEMA_KEY.test(key) ? [{ key, node: candidate, factory, file }] : [];
+    });
+    return { ...(resolved ? { handler: resolved } : {}), wrappers: [{ call, file }], ...(schemas.length > 0 ? { schemas } : {}) };
+  }
+  return undefined;
+}
+
+/** Option names that hand a route factory the route's work. */
+const ROUTE_FACTORY_HANDLER_KEY = /^(?:handler|handle|fn|run|execute|resolve|resolver|callback)$/;
+
+/** Options of a route factory that hand it a schema of the request's input (`bodySchema`, `querySchema`, `inputSchema`, `schema`, `schemas: { body, query }`). */
+const ROUTE_FACTORY_SCHEMA_KEY = /^(?:(?:body|query|params|input|request)Schema|schemas?)$/;
 
 function propertyNameOf(name: ts.PropertyName): string | undefined {
   return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : undefined;

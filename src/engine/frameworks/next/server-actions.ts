@@ -155,20 +155,36 @@ function jsxValueRoots(sourceFile: ts.SourceFile): Set<string> {
 
 /**
  * next-safe-action: `authActionClient.inputSchema(schema).action(async ({ parsedInput, ctx }) => ...)`.
- * The function given to `.action()` is the action; the client it was built on, followed across files
- * back to `createSafeActionClient()`, runs its `.use()` middleware first (outermost client first).
+ * The function given to `.action()` is the action (also inside a wrapper call, `.action(withAuditLogging(
+ * 'created', 'segment', async () => ...))`); the client it was built on, followed across files back to
+ * `createSafeActionClient()`, runs its `.use()` middleware first (outermost client first), then the wrappers.
  */
 function safeActionOf(call: ts.CallExpression, file: ScannedSourceFile, context: AdapterContext): { fn: ActionFunction; middleware: RouteMiddleware[] } | undefined {
   const callee = skipOuterExpressions(call.expression);
   if (!ts.isPropertyAccessExpression(callee) || !SAFE_ACTION.actionMethods.includes(callee.name.text)) return undefined;
   let fn: ActionFunction | undefined;
+  // `.action(withAuditLogging('created', 'segment', async ({ ctx, parsedInput }) => ...))`: a wrapper
+  // around the function runs inside the client's middleware, and the function in it is the action.
+  const wrappers: ts.CallExpression[] = [];
   for (const argument of call.arguments) {
-    const value = skipOuterExpressions(argument);
-    if (isActionFunction(value)) fn = value;
+    let value = skipOuterExpressions(argument);
+    const around: ts.CallExpression[] = [];
+    for (let depth = 0; depth < 4 && ts.isCallExpression(value); depth++) {
+      const inner: ts.Expression | undefined = value.arguments.map((candidate) => skipOuterExpressions(candidate)).find((candidate) => isActionFunction(candidate) || ts.isCallExpression(candidate));
+      if (!inner) break;
+      around.push(value);
+      value = inner;
+    }
+    if (isActionFunction(value)) {
+      fn = value;
+      wrappers.splice(0, wrappers.length, ...around);
+    }
   }
   if (!fn) return undefined;
   const action = fn;
+  const wrapping = (): RouteMiddleware[] => wrappers.map((wrapper) => context.middleware.describe(wrapper, file, 'route'));
   const uses: Array<{ expression: ts.Expression; file: ScannedSourceFile }> = [];
+  const schemas: RouteMiddleware[] = [];
   let current: ts.Expression = skipOuterExpressions(callee.expression);
   let currentFile = file;
   for (let hops = 0; hops < 24; hops++) {
@@ -176,10 +192,16 @@ function safeActionOf(call: ts.CallExpression, file: ScannedSourceFile, context:
       const inner = skipOuterExpressions(current.expression);
       if (ts.isIdentifier(inner) && SAFE_ACTION.clientFactories.includes(inner.text)) {
         const middleware = uses.reverse().map((use) => context.middleware.describe(use.expression, use.file, 'route'));
-        return { fn: action, middleware };
+        return { fn: action, middleware: [...middleware, ...schemas.reverse(), ...wrapping()] };
       }
       if (!ts.isPropertyAccessExpression(inner)) return undefined;
       if (inner.name.text === 'use' && current.arguments[0]) uses.push({ expression: current.arguments[0], file: currentFile });
+      // `.inputSchema(ZUpdateInviteAction)`: the input is parsed with the schema before the action (zod drops keys it does not name).
+      if (SAFE_ACTION.schemaMethods.includes(inner.name.text) && current.arguments[0]) {
+        const schema = current.arguments[0];
+        const name = `${inner.name.text}(${schema.getText(currentFile.sourceFile).replace(/\s+/g, ' ').slice(0, 60)})`;
+        schemas.push({ name, file: currentFile.path, line: nodePosition(schema).line, kind: 'validation', strength: 'strong', evidence: `${SAFE_ACTION.package} parses the action's input with this schema before the action runs`, scope: 'route' });
+      }
       current = skipOuterExpressions(inner.expression);
       continue;
     }
