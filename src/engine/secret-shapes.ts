@@ -27,6 +27,8 @@ export interface SecretShape {
   minimumEntropy?: number;
   /** Shapes whose prefix also starts ordinary words (`sk-`, `secret_`) must look generated. */
   mixedCharacters?: boolean;
+  /** A check of the whole match beyond its pattern: false when it is not the credential after all. */
+  holdsCredential?: (match: string) => boolean;
 }
 
 // Most tokens are followed by a quote, space or end; a trailing word character means we matched
@@ -67,6 +69,7 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
     pattern:
       /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s\\:,-]{64,}?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/,
     severity: 'critical',
+    holdsCredential: (match) => !isCertificateBody(match),
   },
   shape('aws-access-key-id', 'AWS access key id', ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'], '(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}'),
   shape('github-token', 'GitHub token', ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], 'gh[pousr]_[A-Za-z0-9]{36,251}'),
@@ -212,3 +215,28 @@ export const DESCRIPTOR_LAST_WORDS: readonly string[] = [
   // The characters a generator draws from, or the container image a setting names (`PASSWORD_CHARSET`, `AUTH_IMAGE`).
   'charset', 'chars', 'characters', 'alphabet', 'image',
 ];
+
+/**
+ * A PEM block labelled PRIVATE KEY whose body is a certificate: a form's sample text made by
+ * relabelling a public certificate (`-----BEGIN PRIVATE KEY-----\nMIIFRDCCAyygAwIBAgIU...`). Its DER
+ * opens SEQUENCE, SEQUENCE, [0] (the TBSCertificate's explicit version), which no private key format
+ * does: PKCS#8 and PKCS#1 open SEQUENCE, INTEGER; encrypted PKCS#8 SEQUENCE, SEQUENCE, OID.
+ */
+function isCertificateBody(pem: string): boolean {
+  const body = pem
+    .replace(/^-----BEGIN[^-]*-----|-----END[^-]*-----$/g, '')
+    .replace(/\\[nr]/g, '\n')
+    .replace(/^[A-Za-z-]+:.*$/gm, '')
+    .replace(/\s+/g, '');
+  const der = Buffer.from(body.slice(0, 64), 'base64');
+  let offset = 0;
+  // A tag, then a length in short or long form: the offset of the content.
+  const enter = (tag: number): boolean => {
+    if (der[offset] !== tag) return false;
+    const first = der[offset + 1];
+    if (first === undefined) return false;
+    offset += 2 + (first & 0x80 ? first & 0x7f : 0);
+    return offset < der.length;
+  };
+  return enter(0x30) && enter(0x30) && der[offset] === 0xa0;
+}

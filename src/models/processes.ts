@@ -31,6 +31,27 @@ export const COMMAND_SINKS: readonly CommandSinkModel[] = [
   { package: 'execa', functions: ['execaCommand', 'execaCommandSync'], form: 'split' },
 ];
 
+/**
+ * Methods of a client object that run a command string through a shell on another host: an SSH
+ * session runs the command it is given with the remote user's login shell (`sh -c`), so every
+ * metacharacter counts there as in `exec()`. By the class the package exports (`default` for the
+ * default export) and the methods that take the command as their first argument.
+ */
+export interface InstanceCommandSinkModel {
+  package: string;
+  classes: readonly string[];
+  methods: readonly string[];
+}
+
+export const INSTANCE_COMMAND_SINKS: readonly InstanceCommandSinkModel[] = [
+  // `const conn = new Client(); conn.on('ready', () => conn.exec(command, cb))`
+  { package: 'ssh2', classes: ['Client'], methods: ['exec'] },
+  // `const ssh = new NodeSSH(); await ssh.execCommand(command)`; exec(command, args) shell-escapes args, not the command.
+  { package: 'node-ssh', classes: ['NodeSSH', 'default'], methods: ['execCommand', 'exec'] },
+  // `const ssh = new SSH2Promise(config); await ssh.exec(command)`
+  { package: 'ssh2-promise', classes: ['default'], methods: ['exec', 'spawn'] },
+];
+
 /** The argument that holds the command (or the program), and the argument array of the `argv` form. */
 export const COMMAND_ARGUMENT = 0;
 export const ARGV_ARGUMENT = 1;

@@ -3,10 +3,11 @@ import type { TaintedCall } from '../engine/dataflow/engine.js';
 import type { Taint } from '../engine/dataflow/taint.js';
 import { skipOuterExpressions } from '../engine/ast/syntax.js';
 import { escapeRegExp } from '../engine/text.js';
+import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
-import { importedValue, type ImportedValue } from '../engine/names/index.js';
+import { importedValue, moduleCallee, type ImportedValue } from '../engine/names/index.js';
 import { localInitializer, modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
-import { COMMAND_ARGUMENT, COMMAND_SINKS, SHELL_OPTION, SHELL_PROGRAMS, SHELL_SCRIPT_FLAGS } from '../models/processes.js';
+import { COMMAND_ARGUMENT, COMMAND_SINKS, INSTANCE_COMMAND_SINKS, SHELL_OPTION, SHELL_PROGRAMS, SHELL_SCRIPT_FLAGS } from '../models/processes.js';
 
 // Which functions start a process, how they run the command, and the shells: models/processes.ts.
 // A shell program, by name or in /bin and /usr/bin.
@@ -37,6 +38,12 @@ export default defineRule({
   check(ctx) {
     for (const tainted of ctx.dataflow.taintedCalls()) {
       if (!ts.isCallExpression(tainted.call)) continue;
+      const remote = remoteShellMethod(ctx, tainted);
+      if (remote) {
+        const taint = taintOf(tainted.argumentOrigins[COMMAND_ARGUMENT], 'command');
+        if (taint) reportTaintedSink(ctx, tainted, taint, `Request input ${taint.source.label} is part of the shell command run by ${remote} in ${routeLabel(tainted)}: an attacker can run commands of their choice on the host it connects to.`, `${remote} runs the command through the remote host's shell`);
+        continue;
+      }
       const sink = importedValue(ctx.modules, tainted.file, tainted.call.expression);
       if (!sink) continue;
       const finding = judge(tainted, sink);
@@ -56,6 +63,22 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * `conn.exec(command)` on an SSH client a package exports (`conn = new Client()` from ssh2): the
+ * sink's name (`ssh2 Client.exec()`), or undefined for any other call.
+ */
+function remoteShellMethod(ctx: RuleContext, tainted: TaintedCall): string | undefined {
+  const resolved = moduleCallee(ctx, tainted.file, tainted.call.expression);
+  if (!resolved || resolved.members.length !== 2) return undefined;
+  const [constructed, method] = resolved.members as [string, string];
+  for (const model of INSTANCE_COMMAND_SINKS) {
+    if (model.package !== resolved.module || !model.methods.includes(method)) continue;
+    const made = model.classes.find((name) => constructed === (name === 'default' ? 'new()' : `new ${name}()`));
+    if (made) return `${model.package} ${made === 'default' ? '' : `${made}.`}${method}()`;
+  }
+  return undefined;
+}
 
 interface Finding {
   taint: Taint;

@@ -2,6 +2,7 @@ import { ts } from '#typescript';
 import { routeRef } from '../types.js';
 import { CONTEXT_PERMISSION_CHECK } from '../models/auth.js';
 import { defineRule } from './define-rule.js';
+import { createsMissingDefault } from './utils/default-row-creation.js';
 import { exitsWhenMissing } from './utils/exits-when-missing.js';
 import { callsDestructuredContextPermissionCheck } from './utils/context-permission-checks.js';
 import { accessTrace, describeAccess, routeFacts, routeSpan, type RouteFacts } from './utils/route-facts.js';
@@ -256,7 +257,8 @@ function privilegedReason(facts: RouteFacts, fromRequest: (access: RouteFacts['w
   // Under /settings, the caller's own API keys (`settings.rootKeys.delete` writing `keys`) are credentials it
   // manages for its own use, as above, not the app's or the account's settings; nor is the audit trail
   // written beside the change (an audit log, its outbox) a setting.
-  const settingsWrites = writes.filter((access) => !(access.model && (DELEGATED_CREDENTIAL_MODEL.test(access.model) || RECORD_OF_CHANGES_MODEL.test(access.model))));
+  // Nor is a getter's first-read creation of the default row (`if (!settings) insert(settings).values({})`).
+  const settingsWrites = writes.filter((access) => !(access.model && (DELEGATED_CREDENTIAL_MODEL.test(access.model) || RECORD_OF_CHANGES_MODEL.test(access.model))) && !createsMissingDefault(access, facts.dataAccess));
   const billingWrite = settingsWrites[0] && segments.find((segment, index) => BILLING_OR_FLAGS_SEGMENT.test(segment) && !(RECORD_OPTIONS_SEGMENT.test(segment) && /^[:[{]/.test(segments[index - 1] ?? '')));
   if (billingWrite && settingsWrites[0] && !segments.includes('me')) {
     return { text: `changes ${billingWrite} (${describeAccess(settingsWrites[0])})`, changesPrivileges: false, confidence: 'low', access: settingsWrites[0] };

@@ -85,14 +85,20 @@ function report(ctx: RuleContext, candidates: UncheckedAccess[]): void {
     labels.length === 1 ? labels[0]! : `${labels.length} routes (${labels.slice(0, ROUTES_NAMED).join(', ')}${labels.length > ROUTES_NAMED ? `, and ${labels.length - ROUTES_NAMED} more` : ''})`;
   const sources = [...new Set(sorted.map((candidate) => candidate.taint.source.label))];
   const guarded = sorted.every((candidate) => candidate.guardNote);
-  const guard = guarded ? ` The route's ${first.guardNote} may check it, but its code does not show a comparison with the user.` : '';
+  const roleOnly = sorted.every((candidate) => candidate.roleNote);
+  const guard = guarded
+      ? ` The route's ${first.guardNote} may check it, but its code does not show a comparison with the user.`
+      : '';
   const capability = sorted.every((candidate) => candidate.capability) ? first.capability : undefined;
   const verb = labels.length === 1 ? (write ? 'changes' : 'reads') : write ? 'change' : 'read';
   const message = capability
     ? `${routesText} ${verb} ${target} by ${sources.join(' / ')} (as ${capability}) with no ownership check. The ${capability} works as a capability: whoever holds the link can ${write ? 'change' : 'read'} the record, ` +
       `which is safe only if it is long, random and revocable (low severity for that reason; a guessable or leaked ${capability} exposes the record).`
-    : `${routesText} ${verb} ${target} by ${sources.join(' / ')} (the client's choice, as ${field}) with no ownership check: ` +
-      `the lookup is not scoped to the signed-in user, no owner comparison or authorization call follows it, so any authenticated user can ${write ? 'change or delete' : 'read'} another user's record.${guard}`;
+    : roleOnly
+      ? `${routesText} ${verb} ${target} by ${sources.join(' / ')} (the client's choice, as ${field}) with no check that the record is in the caller's organization: ` +
+        `${first.roleNote}. A caller holding that role in one organization can ${write ? 'change or delete' : 'read'} another organization's record by its id.`
+      : `${routesText} ${verb} ${target} by ${sources.join(' / ')} (the client's choice, as ${field}) with no ownership check: ` +
+        `the lookup is not scoped to the signed-in user, no owner comparison or authorization call follows it, so any authenticated user can ${write ? 'change or delete' : 'read'} another user's record.${guard}`;
   const trace: TraceStep[] = [];
   for (const candidate of sorted.slice(0, ROUTES_TRACED)) {
     const route = candidate.tainted.route;
@@ -109,7 +115,7 @@ function report(ctx: RuleContext, candidates: UncheckedAccess[]): void {
     end: text[end - 1] === '\r' ? end - 1 : end,
     message,
     severity: capability ? 'low' : write ? 'critical' : 'high',
-    confidence: capability ? 'low' : guarded ? 'medium' : 'high',
+    confidence: capability ? 'low' : guarded || roleOnly ? 'medium' : 'high',
     route: routeRef(first.tainted.route),
     trace,
   });

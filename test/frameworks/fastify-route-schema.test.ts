@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { fastifyAdapter } from '../../src/engine/frameworks/fastify/index.js';
-import { isRestrictedPattern } from '../../src/engine/frameworks/fastify/route-schema.js';
+import { isRestrictedPattern, isShellWordPattern } from '../../src/engine/frameworks/fastify/route-schema.js';
 import { makeProject } from '../helpers/cli.js';
 import { loadRoutes } from '../helpers/routes.js';
 
@@ -78,6 +78,20 @@ app.post('/x/:id/:kind/:name', { schema: routeSchemas }, async () => 'ok');
 
   test('restricted patterns are anchored at both ends and match only letters, digits, _ and -', () => {
     for (const pattern of ['^[a-z]+$', '^\\d{4}-\\d{2}$', '^(?:asc|desc)$', '^[A-Za-z0-9_-]{3,32}$', '^[\\w-]+$']) expect(isRestrictedPattern(pattern), pattern).toBe(true);
-    for (const pattern of ['[a-z]+', '^[a-z]+', '^[^/]+$', '^[\\w.]+$', '^asc|desc$', '^.+$', '^[a-z\\s]+$', '^[+-=]+$']) expect(isRestrictedPattern(pattern), pattern).toBe(false);
+    for (const pattern of ['[a-z]+', '^[a-z]+', '^[^/]+$', '^[\\w.]+$', '^asc|desc$', '^.+$', '^[a-z\\s]+$', '^[+-=]+$', '^[a-z\\-.]+$', '^\\s+$', '^a\\.b$']) expect(isRestrictedPattern(pattern), pattern).toBe(false);
+  });
+
+  test('shell-word patterns may add . : / @ + , = % to that alphabet, never a space, quote or shell metacharacter', () => {
+    for (const pattern of ['^[a-zA-Z0-9][a-zA-Z0-9_.-]*$', '^[a-zA-Z0-9.\\-_]+$', '^[\\w.:/-]+$', '^[a-z]+\\.[a-z]+$', '^[a-z0-9@+=,%]+$', '^[a-z]+$']) expect(isShellWordPattern(pattern), pattern).toBe(true);
+    for (const pattern of [
+      '^[a-zA-Z0-9 ._-]{0,500}$', // a space splits the word
+      '^[a-zA-Z0-9@#%^&*()_+\\-=[\\]{}|;:,.<>?~`]*$', // a password alphabet with ; | & ` ( )
+      '^[a-z.]+', // not anchored at the end
+      '^.+$', // unescaped . is any character
+      '^[a-z\\s]+$', // \s is whitespace
+      '^\\S+$',
+      '^[a-z$]+$',
+      '^[a-z"\']+$',
+    ]) expect(isShellWordPattern(pattern), pattern).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.j
 import type { ObjectAccess, ObjectAccessVerdict, Route, RouteMiddleware } from '../routes/route.js';
 import { locateMiddleware } from '../routes/classify-middleware.js';
 import { ORDINARY_USER_ROLES } from '../../models/auth.js';
-import type { ScannedSourceFile, TraceStep } from '../../types.js';
+import { entryName, type ScannedSourceFile, type TraceStep } from '../../types.js';
 import { memberOfArgument, parameterSlot } from './call-arguments.js';
 import { checkedInputMatches, keyInputPath } from './key-input.js';
 import { filterFacts, isCapabilityKey, isWriteAccess, loadedRecordUse, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess, type ParentRecord } from './lookup-keys.js';
@@ -28,6 +28,11 @@ import { REQUEST_OBJECT_NAME, accessCheckedInputFields, collectIdentifiers, inCo
 // Reference data every signed-in user may read by id: not owned by anyone (a shop's promotions and
 // payment or shipping methods are the shop's, offered to every customer).
 const REFERENCE_MODEL = /^(?:products?|categor(?:y|ies)|tags?|countr(?:y|ies)|currenc(?:y|ies)|languages?|locales?|plans?|features?|regions?|cities|city|states?|timezones?|settings?|configs?|configurations?|templates?|translations?|permissions?|roles?|promotions?|(?:payment|shipping|delivery)_?methods?)$/i;
+
+// A comparison of the record with the caller's organization, tenant, workspace or team (its text as the evidence names it).
+const TENANT_COMPARISON = /\b(?:\w*organi[sz]ation\w*|\w*[Oo]rgId|org_id|\w*[Tt]enant\w*|workspaceId|workspace_id|teamId|team_id)\b/;
+// A role over the whole platform, above every organization: its lookups need no organization check.
+const PLATFORM_ROLE = /super_?admin|super_?user|platform_?admin|staff|sys_?admin|system_?admin|instance_?admin/i;
 
 // Records a customer redeems by typing their code (a coupon, a voucher, a promotion code), and the key that is that code.
 const REDEEMABLE_MODEL = /^(?:coupons?|vouchers?|(?:promo|promotion|discount|gift)_?codes?)$/i;
@@ -49,6 +54,11 @@ export interface UncheckedAccess {
   confidence: 'high' | 'medium';
   /** A route guard whose name (not its code) suggests an object check. */
   guardNote?: string;
+  /**
+   * A role guard admits the caller, but the record belongs to an organization and another route compares
+   * it with the caller's: the guard's name and that comparison.
+   */
+  roleNote?: string;
   /** The filter's key that works as a capability (`shareToken`): whoever holds the link may access it. */
   capability?: string;
   /**
@@ -155,6 +165,20 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       ...(open(settled.verdict) ? { candidate } : {}),
     });
   };
+  // Lookups whose record some route compares with the caller's organization (`ai.organizationId !==
+  // ctx.session.activeOrganizationId`), by the lookup: the records are the organizations', and the
+  // project itself checks which one. And the role-guarded routes that reach such a lookup without any comparison.
+  const tenantCompared = new Map<ts.Node, string>();
+  const noteComparison = (lookup: ts.Node, evidence: { what: string; node: ts.Node }, route: Route): void => {
+    if (!tenantCompared.has(lookup) && TENANT_COMPARISON.test(evidence.what)) tenantCompared.set(lookup, `${entryName(route)} compares ${evidence.what.replace(/^the check /, '')} (${where(ctx, evidence.node)})`);
+  };
+  const roleOnly: Array<{ route: Route; candidate: UncheckedAccess; pathKey: string; role: RouteMiddleware }> = [];
+  const roleCompared = new Set<string>();
+  const lookupIds = new Map<ts.Node, number>();
+  const roleJudgementKey = (route: Route, lookup: ts.Node, pathKey: string): string => {
+    if (!lookupIds.has(lookup)) lookupIds.set(lookup, lookupIds.size);
+    return `${route.file}:${route.line}:${route.column}:${route.method}:${route.path}|${lookupIds.get(lookup)}|${pathKey}`;
+  };
   // Lookups settled as reference data by the model's name alone, judged once every lookup is in.
   const byModelName: Array<{ candidate: UncheckedAccess; path: PathEntry[]; keyNames: Set<string>; settled: Settled; parents: readonly ParentRecord[] }> = [];
   const consider = (candidate: UncheckedAccess, path: PathEntry[], keyNames: Set<string>, settled: Settled | undefined, parents: readonly ParentRecord[] = []): void => {
@@ -212,6 +236,16 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     }
     const adminCheck = role ? undefined : (handlerAdminCheck(route) ?? adminBranch(candidate.lookup.node));
     if (role || isPrivilegedPath(route.path) || adminCheck) {
+      // A role the caller holds within its organization (an org admin, a member with a permission) says
+      // what it may do in its own organization: whether the record is in it is still the code's to check.
+      // Judged once every lookup is in: see tenantCompared below.
+      if (role && !platformRole(ctx, role)) {
+        const evidence = inCodeOwnershipCheck(ctx, tainted, path, keyNames, candidate.lookup.node, checkedInputs);
+        if (evidence) noteComparison(candidate.lookup.node, evidence, route);
+        // The same path may be judged again with other callers' values: a comparison either judgement finds holds.
+        if (evidence) roleCompared.add(roleJudgementKey(route, candidate.lookup.node, pathKey));
+        else roleOnly.push({ route, candidate, pathKey, role });
+      }
       return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: role ? `admin only (${role.name})` : adminCheck ? `admin only (${adminCheck})` : 'admin only (admin path)' });
     }
     // A filter pinned to a record the route loaded (`envelopeId: envelope.id`) finds only that record's
@@ -222,6 +256,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     });
     const evidenceNames = loaders.length > 0 ? new Set([...keyNames, ...loaders.flatMap(({ loader }) => [...loaderNames(loader)])]) : keyNames;
     const evidence = inCodeOwnershipCheck(ctx, tainted, path, evidenceNames, candidate.lookup.node, checkedInputs);
+    if (evidence) noteComparison(candidate.lookup.node, evidence, route);
     if (evidence) return record(route, candidate, pathKey, { verdict: 'owner-compared', evidence: `owner compared: ${evidence.what} (${where(ctx, evidence.node)})` });
     for (const { parent, loader } of loaders) {
       const judged = [...(judgements.get(route)?.get(loader)?.values() ?? [])].map((judgement) => judgement.access);
@@ -409,6 +444,17 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
   for (const { candidate, path, keyNames, settled, parents } of byModelName) {
     const model = candidate.lookup.access.model?.toLowerCase();
     consider(candidate, path, keyNames, model && ownedModels.has(model) ? undefined : { ...settled, byModelName: false }, parents);
+  }
+  // A role-guarded route that reaches a lookup another route compares with the caller's organization, and
+  // compares nothing itself: an organization's admin (or member with a permission) reaches another
+  // organization's record by its id. Medium confidence: the role may be one over every organization.
+  for (const { route, candidate, pathKey, role } of roleOnly) {
+    const compared = tenantCompared.get(candidate.lookup.node);
+    const paths = judgements.get(route)?.get(candidate.lookup.node);
+    const judgement = paths?.get(pathKey);
+    if (!compared || !paths || judgement?.access.verdict !== 'admin-only' || roleCompared.has(roleJudgementKey(route, candidate.lookup.node, pathKey))) continue;
+    const roleNote = `${roleGuardLabel(ctx, role)} checks the caller's role, not that the record is in the caller's organization, and ${compared}`;
+    paths.set(pathKey, { access: { ...judgement.access, verdict: 'unchecked', evidence: `unchecked: ${roleNote}` }, candidate: { ...candidate, confidence: 'medium', roleNote } });
   }
   // A write (or read) by the id that runs only after a lookup by the same id that is scoped to the caller
   // and stops when nothing is found (`await this.findOneById(id)` in a tenant-aware `update(id, ...)`
@@ -709,6 +755,33 @@ function insideIfCondition(node: ts.Node): boolean {
 }
 
 /** `src/x.ts:12`, scan-relative. */
+/**
+ * A role guard for a role over the whole platform (`superAdminProcedure`, `ctx.user.role !== 'superadmin'`,
+ * `@Roles('staff')`), by its name, its roles, its code or the name it is declared under.
+ */
+function platformRole(ctx: AccessContext, role: RouteMiddleware): boolean {
+  if (PLATFORM_ROLE.test(`${role.name} ${(role.roles ?? []).join(' ')}`)) return true;
+  const located = locateMiddleware(ctx.modules, role);
+  return located !== undefined && PLATFORM_ROLE.test(`${declaredNameOf(located.node) ?? ''} ${located.node.getText()}`);
+}
+
+/** `adminProcedure` for the middleware of `export const adminProcedure = t.procedure.use(...)`: how the project names the guard. */
+function roleGuardLabel(ctx: AccessContext, role: RouteMiddleware): string {
+  const located = locateMiddleware(ctx.modules, role);
+  return (located && declaredNameOf(located.node)) ?? role.name;
+}
+
+/**
+ * The const a guard is declared under, through the factory that makes it (`withPermission` of
+ * `const withPermission = (resource, action) => t.procedure.use(async ({ ctx, next }) => ...)`); none for
+ * one written inline in a router (an object member or argument in between).
+ */
+function declaredNameOf(node: ts.Node): string | undefined {
+  let declared: ts.Node | undefined = node;
+  while (declared && !ts.isVariableDeclaration(declared) && !ts.isSourceFile(declared) && !ts.isPropertyAssignment(declared) && !ts.isObjectLiteralExpression(declared) && !ts.isClassLike(declared)) declared = declared.parent;
+  return declared && ts.isVariableDeclaration(declared) && ts.isIdentifier(declared.name) ? declared.name.text : undefined;
+}
+
 function where(ctx: AccessContext, node: ts.Node): string {
   const file = ctx.modules.fileOf(node);
   return `${file?.path ?? node.getSourceFile().fileName}:${nodePosition(node).line}`;

@@ -6,7 +6,7 @@ import { exitsEarly, isFunctionLike, isOuterExpression, nodePosition, propertyNa
 import { classifyCall } from '../ast/data-access.js';
 import { literalDecision, literalValueOf, reachableClauses, reassignedNames, requiresDefined, runtimeParameters, unpassedParameters, type LiteralValue } from '../ast/guards.js';
 import { bindingNames, bindingValue, contextMemberRead, contextMemberValues, localBinding, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction, typedReceiverMethod } from '../names/index.js';
-import type { Route } from '../routes/route.js';
+import type { Route, RouteMiddleware } from '../routes/route.js';
 import { initialParameterOrigins, middlewareOptionsOrigin } from './sources.js';
 import { existingRecordKeyChecks } from '../ast/record-checks.js';
 import { callbackResultParameter, memoFillKey } from '../ast/handed-back-values.js';
@@ -142,6 +142,8 @@ export class DataflowEngine {
   private nextNodeId = 1;
   private readonly recorded = new Set<ts.Node | string>();
   private readonly recordedWithoutTaint = new Set<ts.Node | string>();
+  /** For each recorded call, the sink categories its recorded arguments carry request data into (not made safe for). */
+  private readonly exposedAt = new Map<ts.Node | string, Set<SinkCategory>>();
   private readonly callees = new Map<ts.Node, ResolvedFunction | null>();
   /** What RPC middleware put on the procedure context, per `ctx.member` (null: nothing known). */
   private readonly contextMembers = new Map<string, ValueOrigin | null>();
@@ -355,7 +357,12 @@ export class DataflowEngine {
     });
     const body = fn.node.body!;
     if (ts.isBlock(body)) this.walk(body, context);
-    else context.returns.push(this.origin(body, context));
+    else {
+      // `(command) => new Promise((resolve) => exec(command, ...))`: walked like `return <body>`, so the
+      // functions written in the expression (a Promise executor, a callback) run with this call's values.
+      this.walk(body, context);
+      context.returns.push(this.origin(body, context));
+    }
     return context.returns.length > 0 ? joinOrigins(context.returns) : { kind: 'unknown' };
   }
 
@@ -927,6 +934,17 @@ export class DataflowEngine {
       if ((lastName === 'replace' || lastName === 'replaceAll') && escapesRegexMetacharacters(call)) {
         return this.madeSafeFor(withTransform(receiverOrigin.taint, `.${lastName}()`), 'regex', call, context, `.${lastName}() escaping every regular-expression metacharacter`);
       }
+      // `echo '${input.replace(/'/g, "'\\''")}'`: each quote closes the single-quoted word, adds an escaped one and reopens it.
+      if ((lastName === 'replace' || lastName === 'replaceAll') && escapesShellSingleQuotes(call)) {
+        return this.madeSafeFor(withTransform(receiverOrigin.taint, `.${lastName}()`), 'command', call, context, `.${lastName}() escaping every single quote for a single-quoted shell word`);
+      }
+      // `Buffer.from(config).toString('base64')`: letters, digits and `+/=` (`-_` for base64url), or hex digits,
+      // whatever went in. Still request data, but no quote, space or shell, SQL or markup metacharacter.
+      const encoding = lastName === 'toString' ? fixedAlphabetEncoding(call.arguments?.[0]) : undefined;
+      if (encoding) {
+        const encoded = withTransform(withStep(receiverOrigin.taint, this.step(call, context, `encoded as ${encoding} (made safe for command, SQL and HTML sinks)`)), `.toString('${encoding}')`);
+        return { kind: 'tainted', taint: ENCODED_SAFE_FOR.reduce(withSafeFor, encoded) };
+      }
       // `habitDto.toEntity(user)`: a method of one of the project's classes, called on the request's data
       // (a DTO instance), builds what it returns from the fields it reads (`{ title: this.title, ... }`).
       // Followed with `this` bound to that data, its result is what the method made, field by field.
@@ -1180,13 +1198,20 @@ export class DataflowEngine {
     // Recorded once, except that a call first reached with only a converted id (`take: Number(q.limit)`) is
     // recorded again when another route reaches it with request data in it (`where: { listId: input.listId }`):
     // a helper one route calls without the key and another with it.
+    // Recorded again, too, when request data arrives that a sanitizer made safe for fewer sinks than before:
+    // `writeRemote(base64(config))` first and `restore(volumeName)` later reach the same exec(), and the
+    // first one is safe for a shell where the second is not. The rules judge each by its own category.
+    const exposed = exposedCategories([...argumentOrigins, ...(receiverOrigin ? [receiverOrigin] : [])]);
+    const exposedBefore = this.exposedAt.get(recordKey);
     if (this.recorded.has(recordKey)) {
-      if (!anyTainted || !this.recordedWithoutTaint.has(recordKey)) return;
+      const widens = exposedBefore !== undefined && exposed.some((category) => !exposedBefore.has(category));
+      if (!widens && (!anyTainted || !this.recordedWithoutTaint.has(recordKey))) return;
       this.recordedWithoutTaint.delete(recordKey);
     }
     // A record id the client picked, converted to a number: object-level access rules still need the call.
     if (!anyTainted && !(call.arguments ?? []).some((argument) => this.carriesIdentity(argument, context, 0))) return;
     this.recorded.add(recordKey);
+    this.exposedAt.set(recordKey, new Set([...(exposedBefore ?? []), ...exposed]));
     if (!anyTainted) this.recordedWithoutTaint.add(recordKey);
     this.calls.push({
       call,
@@ -1378,6 +1403,9 @@ export class DataflowEngine {
       }
       const argument = part === 'args' ? typedArguments.find((candidate) => candidate.field === field) : undefined;
       if (argument?.restricted) return { kind: 'sanitized', how: `GraphQL argument ${field} declared ${argument.restricted} in the schema`, ...identity() };
+      // One shell word (a container or volume name): still the client's text everywhere but in a command.
+      const word = bag && this.shellWordStep(context, part, field);
+      if (word) return { kind: 'tainted', taint: withSafeFor(identity().identity!, 'command') };
       return undefined;
     };
   }
@@ -1401,11 +1429,17 @@ export class DataflowEngine {
     return [...new Set(declared)];
   }
 
+  /** The route's validation step that keeps an input field one shell word (ValidatedField.shellWord), if any. */
+  private shellWordStep(context: AnalysisContext, part: string, field: string): RouteMiddleware | undefined {
+    return (context.route?.middleware ?? []).find((step) => step.validatedFields?.some((candidate) => candidate.part === part && candidate.field === field && candidate.shellWord));
+  }
+
   /** One field of an input bag, as reading it (`input.teamId`) gives it. */
   private bagField(taint: Taint, field: string, context: AnalysisContext): ValueOrigin {
     const bag = taint.inputBag;
     const validated = bag ? this.validatedField(context)(bag, field) : undefined;
-    return validated ?? { kind: 'tainted', taint: memberTaint(taint, field) };
+    const member = memberTaint(taint, field);
+    return validated ?? { kind: 'tainted', taint: bag && this.shellWordStep(context, bag, field) ? withSafeFor(member, 'command') : member };
   }
 
   /**
@@ -1774,6 +1808,40 @@ function escapesRegexMetacharacters(call: ts.CallExpression | ts.NewExpression):
   const source = pattern.getText();
   const characterClass = /^\/\[(.*)\]\/[a-z]*$/s.exec(source)?.[1];
   return characterClass !== undefined && !characterClass.startsWith('^') && REGEX_METACHARACTERS_ESCAPED.every((character) => characterClass.includes(character)) && replacement.text === '\\$&';
+}
+
+/** The sink categories request data in these values is not made safe for (none when none is tainted). */
+function exposedCategories(origins: readonly ValueOrigin[]): SinkCategory[] {
+  return SINK_CATEGORIES.filter((category) => origins.some((origin) => origin.kind === 'tainted' && !origin.taint.safeFor?.includes(category)));
+}
+
+/** Sink categories an encoding into a fixed alphabet (base64, base64url, hex) cannot break out of. */
+const ENCODED_SAFE_FOR: readonly SinkCategory[] = ['command', 'html', 'sql'];
+
+/** `'base64'`, `'base64url'` or `'hex'` when the argument names one of those encodings, else undefined. */
+function fixedAlphabetEncoding(argument: ts.Expression | undefined): string | undefined {
+  const value = argument && skipOuterExpressions(argument);
+  return value && ts.isStringLiteralLike(value) && /^(?:base64|base64url|hex)$/.test(value.text) ? value.text : undefined;
+}
+
+/**
+ * `s.replace(/'/g, "'\\''")`, `s.replaceAll("'", "'\"'\"'")`: the POSIX way to put any text in a
+ * single-quoted shell word, where nothing but a quote ends the word. The idiom is only written for that
+ * word, so the value is taken as safe for command sinks.
+ */
+function escapesShellSingleQuotes(call: ts.CallExpression | ts.NewExpression): boolean {
+  const [pattern, replacement] = (call.arguments ?? []).map((argument) => skipOuterExpressions(argument));
+  if (!pattern || !replacement || !ts.isStringLiteralLike(replacement)) return false;
+  // A string pattern is replaced everywhere by replaceAll only; a regular expression needs the g flag.
+  const everyQuote = ts.isStringLiteralLike(pattern)
+    ? pattern.text === "'" && methodName(call) === 'replaceAll'
+    : pattern.kind === ts.SyntaxKind.RegularExpressionLiteral && /^\/'\/[a-z]*$/.test(pattern.getText()) && pattern.getText().slice(3).includes('g');
+  return everyQuote && (replacement.text === "'\\''" || replacement.text === `'"'"'`);
+}
+
+function methodName(call: ts.CallExpression | ts.NewExpression): string | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  return ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
 }
 
 function describeForKey(origin: ValueOrigin, withLabel: boolean, schemaScope: string): string {

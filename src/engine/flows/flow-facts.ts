@@ -32,6 +32,11 @@ export interface StateWrite extends FlowLocation {
   via: string[];
   /** Written in a `catch` block: records that the request's own work failed, not a step a client drives. */
   inCatch?: boolean;
+  /**
+   * The record the request itself created earlier in the flow (`const deployment = await createDeployment(...)`,
+   * then `updateDeploymentStatus(deployment.deploymentId, 'done')`): its own work progressing, not a step a client drives.
+   */
+  ownRecord?: true;
 }
 
 /** Any other write of stored data or call that moves money: the state change of a named step. */

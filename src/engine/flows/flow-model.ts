@@ -148,7 +148,8 @@ function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: Flow
   if (named && (named.kind === 'password-reset' || named.kind === 'verification') && flow.issuedSecrets.length > 0) named = undefined;
   const requestRoute = named === undefined && declared.length === 0 && isRequestRoute(flow.route);
   // A write in a catch block records that the request's own work failed (`status: 'FAILED'`): not a step a client drives.
-  const transitions = requestRoute ? [] : flow.writes.filter((write) => !write.creates && write.value !== undefined && !write.inCatch && !resetsToInitial(write));
+  // Nor is a status the request gives a record it created itself a few calls before (a job's run moving to 'done').
+  const transitions = requestRoute ? [] : flow.writes.filter((write) => !write.creates && write.value !== undefined && !write.inCatch && !write.ownRecord && !resetsToInitial(write));
   const transition = transitions[0];
   const creation = flow.writes.find((write) => write.creates && write.value !== undefined);
   const isStep = named !== undefined || declared.length > 0 || transition !== undefined;
@@ -159,7 +160,7 @@ function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: Flow
   const spendsToken = (effect: Effect): boolean =>
     (named?.kind === 'password-reset' || named?.kind === 'verification') && effect.kind === 'write' && /delete|remove|destroy/i.test(effect.method ?? '') && ONE_TIME_TOKEN_MODEL.test(effect.model ?? '');
   const change: StateWrite | Effect | undefined =
-    transition ?? flow.writes.find((write) => !write.creates && !write.inCatch) ?? flow.effects.find((effect) => effect.kind === 'money') ?? flow.effects.find((effect) => !spendsToken(effect)) ?? flow.effects[0];
+    transition ?? flow.writes.find((write) => !write.creates && !write.inCatch && !write.ownRecord) ?? flow.effects.find((effect) => effect.kind === 'money') ?? flow.effects.find((effect) => !spendsToken(effect)) ?? flow.effects[0];
   // When spending the token is all the step is seen to change, the checks of what it took out (found,
   // not expired) come after it and gate the rest of the handler.
   const spentOnly = change !== undefined && !('field' in change) && spendsToken(change as Effect);

@@ -216,11 +216,23 @@ export function calleeText(call: ts.CallExpression | ts.Expression): string {
 }
 
 /** Field names a query's criteria mention, at any depth: `{ code, codeExpireAt: ... }`, `$or: [{ expiredAt: ... }]`. */
+/** drizzle-orm's column comparisons, whose first argument is the column (`eq(table.status, 'paid')`). */
+const DRIZZLE_COMPARISON = /^(?:eq|ne|gt|gte|lt|lte|inArray|notInArray|isNull|isNotNull|like|ilike|notLike|notIlike|between|notBetween)$/;
+
 export function criteriaFields(criteria: ts.Expression): string[] {
   const names: string[] = [];
   const visit = (node: ts.Node): void => {
     if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && propertyNameText(node.name)) names.push(propertyNameText(node.name)!);
     if (ts.isObjectLiteralExpression(node) || ts.isArrayLiteralExpression(node) || ts.isPropertyAssignment(node)) ts.forEachChild(node, visit);
+    // drizzle's operators: `and(eq(deployments.scheduleId, id), eq(deployments.status, 'running'))` filters on scheduleId and status.
+    if (ts.isCallExpression(node)) {
+      const operator = calleeText(node).split('.').at(-1) ?? '';
+      if (/^(?:and|or|not)$/.test(operator)) node.arguments.forEach(visit);
+      else if (DRIZZLE_COMPARISON.test(operator)) {
+        const column = node.arguments[0] && skipOuterExpressions(node.arguments[0]);
+        if (column && ts.isPropertyAccessExpression(column)) names.push(column.name.text);
+      }
+    }
   };
   visit(skipOuterExpressions(criteria));
   return names;

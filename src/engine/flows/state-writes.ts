@@ -117,6 +117,7 @@ export function objectWrite(walker: FlowRecorder, call: ts.CallExpression, metho
   // `where: { FromCollectiveId: ids, status: { [Op.not]: [...] } }`: every matching record, none named.
   const filterFields = [criteria, ...chainCriteria].flatMap((item) => (item ? criteriaFields(item) : []));
   const bulk = filterFields.length > 0 && !filterFields.some((field) => RECORD_KEY.test(field) || (model !== undefined && field.toLowerCase() === `${model.toLowerCase()}id`));
+  const ownRecord = !creates && [criteria, ...chainCriteria].some((item) => item !== undefined && recordKeyValues(item, model).some((value) => createdEarlierInFlow(value, frame)));
   let touched = false;
   for (const property of values?.properties ?? []) {
     const field = ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) ? propertyNameText(property.name) : undefined;
@@ -145,9 +146,55 @@ export function objectWrite(walker: FlowRecorder, call: ts.CallExpression, metho
       seq,
       via: frame.via,
       ...(insideCatch(call) ? { inCatch: true } : {}),
+      ...(ownRecord ? { ownRecord: true as const } : {}),
     });
   }
   return touched;
+}
+
+/**
+ * The values a filter pins the record key to: `{ id: x }`, `{ deploymentId: x }` (the model's own id), and
+ * drizzle's `eq(deployments.deploymentId, x)` (inside `and(...)` too).
+ */
+function recordKeyValues(criteria: ts.Expression, model: string | undefined): ts.Expression[] {
+  const isKey = (field: string): boolean => RECORD_KEY.test(field) || (model !== undefined && field.toLowerCase().replace(/_/g, '') === `${model.toLowerCase().replace(/s$/, '')}id`) || /^[a-z]\w*Id$/.test(field);
+  const value = skipOuterExpressions(criteria);
+  if (ts.isObjectLiteralExpression(value)) {
+    return value.properties.flatMap((property) => {
+      const field = property.name ? propertyNameText(property.name) : undefined;
+      if (!field || !isKey(field)) return [];
+      return ts.isPropertyAssignment(property) ? [property.initializer] : ts.isShorthandPropertyAssignment(property) ? [property.name] : [];
+    });
+  }
+  if (ts.isCallExpression(value)) {
+    const name = calleeText(value).split('.').at(-1);
+    if (name === 'and') return value.arguments.flatMap((argument) => recordKeyValues(argument, model));
+    const [column, key] = value.arguments.map((argument) => skipOuterExpressions(argument));
+    if (name === 'eq' && column && key && ts.isPropertyAccessExpression(column) && isKey(column.name.text)) return [key];
+  }
+  return [];
+}
+
+/**
+ * Whether a key value is the id of a record this flow created before (`deployment.deploymentId` where
+ * `const deployment = await createDeploymentBackup(...)`), followed through the parameters callers bound.
+ */
+function createdEarlierInFlow(expression: ts.Expression, frame: Frame, depth = 0): boolean {
+  if (depth > 6) return false;
+  let value = skipOuterExpressions(expression);
+  while (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) value = skipOuterExpressions(value.expression);
+  if (!ts.isIdentifier(value)) return false;
+  const bound = frame.bindings.get(value.text);
+  if (bound) return createdEarlierInFlow(bound.expression, bound.frame, depth + 1);
+  const declaration = localBinding(value);
+  const initializer = declaration && ts.isVariableDeclaration(declaration) && declaration.initializer ? skipOuterExpressions(declaration.initializer) : undefined;
+  if (!initializer) return false;
+  let call: ts.Expression = initializer;
+  if (ts.isAwaitExpression(call)) call = skipOuterExpressions(call.expression);
+  if (!ts.isCallExpression(call)) return ts.isIdentifier(call) || ts.isPropertyAccessExpression(call) ? createdEarlierInFlow(call, frame, depth + 1) : false;
+  // `createDeployment(...)`, `deploymentsService.create(...)`, `db.insert(deployments).values(...).returning()`.
+  const callee = calleeText(call);
+  return /(?:^|\.)(?:create|insert)(?:[A-Z_]\w*)?$/.test(callee) || /(?:^|\.)insert\(/.test(call.getText());
 }
 
 /**

@@ -52,6 +52,8 @@ const FLOW_STEP_SEGMENT = /^(?:complete|confirm|finish|verify|resend|start|conti
 // but never `/orders/:id/status`.
 const INFRA_SEGMENT =
   /^(?:health|healthz|healthcheck|heartbeat|livez|readyz|ready|live|liveness|readiness|ping|status|metrics|version|docs|swagger|api-docs|openapi(?:\.json)?|graphql|\.well-known|robots\.txt|sitemap(?:\.xml)?|favicon\.ico|api|v\d+)$/;
+/** An RPC operation named as a liveness or readiness probe (`health`, `healthCheck` worded `health-check`, `ping`). */
+const LIVENESS_OPERATION = /^(?:health|healthz|health-?check|heartbeat|livez|readyz|liveness|readiness|ping)$/i;
 /** Segments that only say where the API is mounted (`/api`, `/v1`): not what the endpoint does. */
 const NEUTRAL_SEGMENT = /^(?:api|v\d+)$/;
 const WEBHOOK_SEGMENT = /^(?:webhooks?|hooks?|stripe|github|slack|twilio|svix|clerk|paddle|lemonsqueezy|resend|sendgrid|postmark)$/;
@@ -315,6 +317,10 @@ export function publicByDesignReason(input: {
   // Exchanging a user's password for a token or key: the handler authenticates the caller itself.
   const verification = PASSWORD_VERIFICATION.exec(handlerText);
   if (verification && input.method !== 'GET' && input.method !== 'QUERY') return `${last}: checks the caller's password itself (${verification[0].replace(/\s*\($/, '')})`;
+  // tRPC `settings.health`, GraphQL `healthCheck`: an RPC operation lives in a router named for its area,
+  // so the operation's own name is the path's last word. A liveness probe by that name is public by design
+  // (not `status`, which an operation on a record often is: `order.status`).
+  if (operation && input.method === 'QUERY' && LIVENESS_OPERATION.test(last)) return `${last}: a health probe`;
   // `/api/public/health`: a `public` prefix says nothing of the endpoint; an infrastructure word must remain.
   const infrastructure = literal.every((segment) => INFRA_SEGMENT.test(segment)) || (literal.every((segment) => INFRA_SEGMENT.test(segment) || segment === 'public') && literal.some((segment) => INFRA_SEGMENT.test(segment) && !NEUTRAL_SEGMENT.test(segment)));
   if (infrastructure) {

@@ -150,6 +150,12 @@ export interface ValidatedField {
    */
   restricted?: string;
   /**
+   * Why the validated value, free text otherwise, is one shell word without a metacharacter (an
+   * anchored pattern of letters, digits and `_-.:/@+,=%`, e.g. a container or volume name): safe
+   * for command sinks, still a path or an SQL identifier of the client's choice.
+   */
+  shellWord?: string;
+  /**
    * The declared type is one string, number or boolean (`z.string()`, `type: 'string'`): the
    * validated value is never an object or array, so it cannot carry a query operator object.
    */

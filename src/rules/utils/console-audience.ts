@@ -18,7 +18,32 @@ export function consoleIsNoServerLog(ctx: RuleContext, file: ScannedSourceFile):
   // `@Command({ name: 'reset-admin-password' }) class ResetAdminPasswordCommand extends CommandRunner`
   // (nest-commander, oclif): the file is a command an operator runs; what it prints is their terminal.
   if (definesCliCommand(ctx, file)) return 'script';
+  // `"reset-password": "node -r dotenv/config dist/reset-password.mjs"`: a package script an operator runs by name.
+  if (isPackageScriptEntry(ctx, file)) return 'script';
   return undefined;
+}
+
+/** Package scripts that start a long-running process (its console is the server's log), by the script's name. */
+const SERVICE_SCRIPT = /^(?:start|dev|develop|serve|server|preview|watch|prod|production|worker|run)(?::|$)/;
+/** The file a script's command runs with a Node runtime or TypeScript runner: `node dist/x.mjs`, `tsx x.ts`, `ts-node src/x.ts`. */
+const SCRIPT_ENTRY = /(?:^|&&|;|\|\||\s)(?:node|tsx|ts-node|ts-node-esm|bun|esno|esrun|vite-node)\s+(?:-{1,2}[\w-]+(?:[ =](?!\S+\.[cm]?[jt]sx?\b)\S+)?\s+)*((?:\.\/)?[\w./-]+\.[cm]?[jt]s)\b/g;
+
+/**
+ * The file is what a package.json script other than a server's runs (`node dist/reset-password.mjs` for
+ * reset-password.ts, `tsx src/create-admin.ts`), matched by its path in the package without the
+ * extension and a build or source folder, and it starts no server itself.
+ */
+function isPackageScriptEntry(ctx: RuleContext, file: ScannedSourceFile): boolean {
+  const found = nearestManifest(ctx, file.path);
+  if (!found || found.manifest.scriptEntries.size === 0) return false;
+  const relative = found.folder === '' ? file.path : file.path.slice(found.folder.length + 1);
+  if (!found.manifest.scriptEntries.has(entryStem(relative))) return false;
+  return !/\.listen\(|createServer\(|serve\(\{/.test(file.text);
+}
+
+/** `dist/reset-password.mjs`, `./src/reset-password.ts`, `reset-password.ts` -> `reset-password`. */
+function entryStem(path: string): string {
+  return path.replace(/^\.\//, '').replace(/\.[cm]?[jt]sx?$/, '').replace(/^(?:dist|build|out|lib|src)\//, '');
 }
 
 /** The file declares a class a command-line framework runs as a command (CLI_COMMAND_FRAMEWORKS). */
@@ -68,18 +93,25 @@ function isClientDirectiveFile(sourceFile: ts.SourceFile): boolean {
 
 interface Manifest {
   browserApp: boolean;
+  /** The files (entryStem) its scripts run, besides the ones that start a service. */
+  scriptEntries: Set<string>;
 }
 
 const manifestCache = new WeakMap<readonly unknown[], Map<string, Manifest>>();
 
 /** The nearest package.json (from the file's folder up) declares a browser toolchain and no server package. */
 function isBrowserPackageFile(ctx: RuleContext, filePath: string): boolean {
+  return nearestManifest(ctx, filePath)?.manifest.browserApp ?? false;
+}
+
+/** The package.json nearest to a file, from its folder up, and that package's folder. */
+function nearestManifest(ctx: RuleContext, filePath: string): { manifest: Manifest; folder: string } | undefined {
   const manifests = manifestsOf(ctx);
   let folder = filePath.includes('/') ? filePath.slice(0, filePath.lastIndexOf('/')) : '';
   for (;;) {
     const manifest = manifests.get(folder);
-    if (manifest) return manifest.browserApp;
-    if (folder === '') return false;
+    if (manifest) return { manifest, folder };
+    if (folder === '') return undefined;
     folder = folder.includes('/') ? folder.slice(0, folder.lastIndexOf('/')) : '';
   }
 }
@@ -91,14 +123,19 @@ function manifestsOf(ctx: RuleContext): Map<string, Manifest> {
   for (const text of ctx.textFiles) {
     if (text.kind !== 'json' || !/(?:^|\/)package\.json$/.test(text.path)) continue;
     let browserApp = false;
+    const scriptEntries = new Set<string>();
     try {
       const manifest = JSON.parse(text.text) as Record<string, Record<string, unknown> | undefined>;
       const names = ['dependencies', 'devDependencies', 'peerDependencies'].flatMap((field) => Object.keys(manifest[field] ?? {}));
       browserApp = names.some((name) => BROWSER_APP_PACKAGES.has(name)) && !names.some((name) => SERVER_RUNTIME_PACKAGES.has(name) || name.startsWith('@nestjs/'));
+      for (const [name, command] of Object.entries(manifest.scripts ?? {})) {
+        if (typeof command !== 'string' || SERVICE_SCRIPT.test(name)) continue;
+        for (const match of command.matchAll(SCRIPT_ENTRY)) scriptEntries.add(entryStem(match[1]!));
+      }
     } catch {
       // A broken package.json says nothing about where its code runs.
     }
-    manifests.set(text.path === 'package.json' ? '' : text.path.slice(0, -'/package.json'.length), { browserApp });
+    manifests.set(text.path === 'package.json' ? '' : text.path.slice(0, -'/package.json'.length), { browserApp, scriptEntries });
   }
   manifestCache.set(ctx.textFiles, manifests);
   return manifests;

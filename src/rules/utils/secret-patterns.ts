@@ -35,6 +35,7 @@ export function findSecretShape(value: string): ShapeMatch | undefined {
     if (SHAPED_PLACEHOLDER.test(secret)) continue;
     if (secretShape.minimumEntropy !== undefined && shannonEntropy(secret) < secretShape.minimumEntropy) continue;
     if (secretShape.mixedCharacters && !(/[a-z]/.test(secret) && /[A-Z]/.test(secret) && /[0-9]/.test(secret))) continue;
+    if (secretShape.holdsCredential && !secretShape.holdsCredential(secret)) continue;
     return { description: secretShape.description, severity: secretShape.severity, start: match.index, end: match.index + secret.length };
   }
   return undefined;

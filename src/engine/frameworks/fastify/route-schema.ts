@@ -396,8 +396,32 @@ function regexSource(literal: string): string {
  * is a token and never SQL, a path step, a command or a URL.
  */
 export function isRestrictedPattern(source: string): boolean {
+  return matchesOnlyAlphabet(source, '');
+}
+
+/**
+ * Punctuation a shell leaves alone inside a word: no quote, space, `$`, backtick, `;&|<>()`, glob
+ * or brace character, backslash or newline. A value of letters, digits, `_-` and these is one word
+ * of literal text wherever a command puts it (`docker volume rm ${name}`), though `../` is still a path.
+ */
+const SHELL_WORD_PUNCTUATION = '.:/@+,=%';
+
+/**
+ * `^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`, `^[\w.:/-]+$`: anchored at both ends, and every character it can
+ * match is a letter, digit or `_-.:/@+,=%`, so the value is one shell word with no metacharacter.
+ */
+export function isShellWordPattern(source: string): boolean {
+  return matchesOnlyAlphabet(source, SHELL_WORD_PUNCTUATION);
+}
+
+/**
+ * Whether an anchored pattern matches only letters, digits, `_`, `-` and the characters of
+ * `punctuation` (each written literally or backslash-escaped; `.` and `+` only escaped outside a class).
+ */
+function matchesOnlyAlphabet(source: string, punctuation: string): boolean {
   if (!source.startsWith('^') || !source.endsWith('$') || source.endsWith('\\$')) return false;
   const body = source.slice(1, -1);
+  const allowed = (char: string) => /^[A-Za-z0-9_-]$/.test(char) || punctuation.includes(char);
   let index = 0;
   // `^a|b$` anchors each alternative at one end only: an alternation must sit inside a group.
   let groups = 0;
@@ -405,25 +429,18 @@ export function isRestrictedPattern(source: string): boolean {
     const char = body[index]!;
     if (char === '[') {
       const close = body.indexOf(']', index + 1);
-      if (close === -1) return false;
-      const content = body.slice(index + 1, close);
-      if (content.startsWith('^') || !/^(?:[A-Za-z0-9_-]|\\[dw])+$/.test(content)) return false;
-      // A range must stay within letters or digits (`a-z`, `0-9`): `+-=` would span punctuation.
-      for (const range of content.matchAll(/(.)-(.)/g)) {
-        const [, from, to] = range;
-        if (!/^[a-z]$/.test(from!) && !/^[A-Z]$/.test(from!) && !/^[0-9]$/.test(from!)) return false;
-        if (!(/[a-z]/.test(from!) === /[a-z]/.test(to!) && /[A-Z]/.test(from!) === /[A-Z]/.test(to!) && /[0-9]/.test(from!) === /[0-9]/.test(to!))) return false;
-      }
+      if (close === -1 || !characterClassWithin(body.slice(index + 1, close), allowed, punctuation)) return false;
       index = close + 1;
       continue;
     }
     if (char === '\\') {
       const next = body[index + 1];
-      if (next !== 'd' && next !== 'w' && next !== '-') return false;
+      if (next === undefined || (next !== 'd' && next !== 'w' && !escapedLiteral(next, punctuation))) return false;
       index += 2;
       continue;
     }
-    if (/[A-Za-z0-9_\-]/.test(char)) {
+    // Unescaped, `.` is any character and `+` a quantifier (handled below).
+    if (char !== '.' && char !== '+' && allowed(char)) {
       index++;
       continue;
     }
@@ -451,4 +468,42 @@ export function isRestrictedPattern(source: string): boolean {
     return false;
   }
   return groups === 0;
+}
+
+/** `\-`, `\.`: an escape that stands for the character itself (not `\s`, `\n`, `\x41` or a back-reference). */
+function escapedLiteral(char: string, punctuation: string): boolean {
+  return char === '-' || char === '_' || punctuation.includes(char);
+}
+
+/**
+ * The inside of a `[...]` class: allowed characters (escaped or not), `\d`, `\w`, and ranges that
+ * stay within lower-case letters, upper-case letters or digits (`a-z`, `0-9`: `+-=` would span punctuation).
+ */
+function characterClassWithin(content: string, allowed: (char: string) => boolean, punctuation: string): boolean {
+  if (content.length === 0 || content.startsWith('^')) return false;
+  let index = 0;
+  while (index < content.length) {
+    let char = content[index]!;
+    if (char === '\\') {
+      const next = content[index + 1];
+      if (next === 'd' || next === 'w') {
+        index += 2;
+        continue;
+      }
+      if (next === undefined || !escapedLiteral(next, punctuation)) return false;
+      char = next;
+      index += 2;
+    } else {
+      if (!allowed(char)) return false;
+      index++;
+    }
+    // `a-z`: a range from this character (a `-` first or last is itself).
+    if (content[index] === '-' && index + 1 < content.length) {
+      const to = content[index + 1]!;
+      const sameKind = (test: RegExp) => test.test(char) && test.test(to);
+      if (!sameKind(/^[a-z]$/) && !sameKind(/^[A-Z]$/) && !sameKind(/^[0-9]$/)) return false;
+      index += 2;
+    }
+  }
+  return true;
 }

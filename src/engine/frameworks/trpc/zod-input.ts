@@ -3,7 +3,7 @@ import type { ScannedSourceFile } from '../../../types.js';
 import { bindingValue, localConstInitializer, type ModuleIndex } from '../../names/index.js';
 import { builderChain, type ChainStep, objectLiteralFields, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import type { ValidatedField } from '../../routes/route.js';
-import { isRestrictedPattern } from '../fastify/route-schema.js';
+import { isRestrictedPattern, isShellWordPattern } from '../fastify/route-schema.js';
 import { ZOD_NON_TEXT_TYPES as NON_TEXT_TYPES, ZOD_RESTRICTED_STRING_FORMATS as RESTRICTED_STRING_FORMATS, ZOD_SCALAR_TYPES as SCALAR_TYPES } from '../../../models/sanitizers.js';
 
 /**
@@ -50,7 +50,8 @@ export function readInputSchema(modules: ModuleIndex, file: ScannedSourceFile, s
   if (!resolved || library !== 'zod') return { ...(library ? { library } : {}), fields: [] };
   const fields = reader.objectFields(resolved, 0).map(([field, fieldSchema]): ValidatedField => {
     const restricted = reader.restriction(fieldSchema, 0);
-    return { part: 'body', field, ...(restricted ? { restricted } : {}), ...(reader.isScalar(fieldSchema, 0) ? { scalar: true as const } : {}) };
+    const shellWord = restricted ? undefined : reader.shellWord(fieldSchema, 0);
+    return { part: 'body', field, ...(restricted ? { restricted } : {}), ...(shellWord ? { shellWord } : {}), ...(reader.isScalar(fieldSchema, 0) ? { scalar: true as const } : {}) };
   });
   return { library, fields, ...(reader.keepsUnknownKeys(resolved, 0) ? { keepsUnknownKeys: true as const } : {}) };
 }
@@ -226,6 +227,29 @@ class ZodReader {
     return base;
   }
 
+  /**
+   * `z.string().min(1).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/)`, or a schema held in a name that is one:
+   * the string check that keeps the value one shell word (models above isShellWordPattern), if any.
+   */
+  shellWord(schema: Located, depth: number): string | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const resolved = this.resolve(schema, depth + 1);
+    if (!resolved || !ts.isCallExpression(resolved.node)) return undefined;
+    const { steps, root } = builderChain(resolved.node);
+    if (steps.some((step) => OUTPUT_CHANGING.has(step.name) || step.name === 'or' || step.name === 'array')) return undefined;
+    if (!this.rootIsNamespace(root, resolved.file)) {
+      return ts.isIdentifier(root) && steps.every((step) => SHAPE_KEEPING.has(step.name) || /^(?:min|max|length|regex|startsWith|endsWith|trim)$/.test(step.name)) ? this.shellWord({ node: root, file: resolved.file }, depth + 1) : undefined;
+    }
+    const first = steps.find((step) => step.call);
+    if (first?.name !== 'string') return undefined;
+    for (const { name, call } of steps.slice(steps.indexOf(first) + 1)) {
+      const written = name === 'regex' && call?.arguments[0];
+      const argument = written && this.resolve({ node: written, file: resolved.file }, depth + 1)?.node;
+      if (argument && ts.isRegularExpressionLiteral(argument) && anchorsWholeValue(argument) && isShellWordPattern(argument.text.slice(1, argument.text.lastIndexOf('/')))) return `z.string().regex(${argument.text})`;
+    }
+    return undefined;
+  }
+
   /** `z.string().uuid()`, `.cuid()`, `.datetime()`, `.regex(/^[a-z0-9]+$/)`: the first restricting check, if any. */
   private stringFormat(modifiers: ChainStep[], file: ScannedSourceFile, depth: number): string | undefined {
     for (const { name, call } of modifiers) {
@@ -234,7 +258,7 @@ class ZodReader {
       // `.regex(SLUG_PATTERN)`: the pattern is often a constant of its own, here or imported.
       const written = call.arguments[0];
       const argument = written && this.resolve({ node: written, file }, depth + 1)?.node;
-      if (name === 'regex' && argument && ts.isRegularExpressionLiteral(argument)) {
+      if (name === 'regex' && argument && ts.isRegularExpressionLiteral(argument) && anchorsWholeValue(argument)) {
         const source = argument.text.slice(1, argument.text.lastIndexOf('/'));
         if (isRestrictedPattern(source)) return `z.string().regex(${argument.text})`;
       }
@@ -256,6 +280,11 @@ class ZodReader {
     }
     return false;
   }
+}
+
+/** Without the `m` flag, `^` and `$` are the ends of the value, not of any line in it. */
+function anchorsWholeValue(literal: ts.RegularExpressionLiteral): boolean {
+  return !literal.text.slice(literal.text.lastIndexOf('/') + 1).includes('m');
 }
 
 function receiverOf(call: ts.CallExpression): ts.Expression | undefined {
