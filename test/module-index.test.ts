@@ -110,6 +110,19 @@ describe('resolveFunction and findDataAccess', () => {
     expect(calls.map((call) => resolveFunction(modules, app, call.arguments[0]!)?.name)).toEqual(['BaseResolver.signIn', 'BaseResolver.signIn', 'ProjectManager.deleteProject', undefined]);
   });
 
+  it('resolves a name destructured from an object of helpers, in a function and at module level (umami `const { rawQuery } = prisma`)', () => {
+    const { modules, file } = load({
+      'src/db.ts': 'function rawQuery(sql: string) { return sql; }\nconst getDateSQL = (field: string) => field;\nexport default { rawQuery, getDateSQL, run: rawQuery };\n',
+      'src/app.ts':
+        "import db from './db.js';\ndeclare const use: any;\nconst { getDateSQL: dateOf } = db;\nfunction query() {\n  const { rawQuery, run, missing } = db;\n  use(rawQuery, run, missing);\n}\nuse(dateOf);\n",
+    });
+    const app = file('src/app.ts');
+    expect(resolveFunction(modules, app, usedExpression(app))?.name).toBe('getDateSQL');
+    const inner = app.sourceFile.statements.find(ts.isFunctionDeclaration)!;
+    const call = (inner.body!.statements[1] as ts.ExpressionStatement).expression as ts.CallExpression;
+    expect(call.arguments.map((argument) => resolveFunction(modules, app, argument)?.name)).toEqual(['rawQuery', 'rawQuery', undefined]);
+  });
+
   it('recognises TypeORM, Mongoose, Sequelize, knex, drizzle and raw SQL calls', () => {
     const { modules, file } = load({
       'src/models/order.ts': "import mongoose from 'mongoose';\nexport const Order = mongoose.model('Order', new mongoose.Schema({}));\n",

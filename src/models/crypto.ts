@@ -68,6 +68,11 @@ export const CRYPTO_JS_PBKDF2 = { module: 'crypto-js', name: 'PBKDF2', optionsAr
 
 /** Node's `scrypt(password, salt, keylen, options)`: the cost option names; OWASP's minimum N is 2^17, Node's default 2^14. */
 export const SCRYPT_FUNCTIONS: ReadonlySet<string> = new Set(['scrypt', 'scryptSync']);
+/**
+ * Node crypto functions that take a secret key, by the index of that argument: a PBKDF2/scrypt output
+ * used only there is an encryption or MAC key derived from a secret, not a stored password hash.
+ */
+export const CIPHER_KEY_ARGUMENTS: Readonly<Record<string, number>> = { createCipheriv: 1, createDecipheriv: 1, createHmac: 1, createSecretKey: 0 };
 export const SCRYPT_COST_OPTIONS: ReadonlySet<string> = new Set(['N', 'cost']);
 export const SCRYPT_MINIMUM_COST = 16_384;
 

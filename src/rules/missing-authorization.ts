@@ -45,7 +45,9 @@ const REJECTION = /\b403\b|Forbidden|FORBIDDEN|Unauthori[sz]ed|\b(?:unauthori[sz
 /** Records that delegate the holder's own access: API keys, personal access tokens, OAuth clients. */
 /** Tables that record what happened (audit logs, event outboxes), written beside a change rather than being one. */
 const RECORD_OF_CHANGES_MODEL = /^(?:audit_?logs?|audit_?log_?targets?|audit_?events?|activity_?logs?|event_?logs?|\w*_?outbox(?:_?events?)?)$/i;
-const DELEGATED_CREDENTIAL_MODEL = /^(?:api_?keys?|root_?keys?|keys|personal_?access_?tokens?|access_?tokens?|tokens?|oauth_?(?:clients?|apps?|applications?)|access_?keys?|service_?tokens?)$/i;
+// An OAuth grant the user consents to (an authorization code, the tokens and consent records it turns
+// into) delegates the same way: the scopes are the user's own, for an app acting on their behalf.
+const DELEGATED_CREDENTIAL_MODEL = /^(?:api_?keys?|root_?keys?|keys|personal_?access_?tokens?|access_?tokens?|refresh_?tokens?|tokens?|oauth_?(?:clients?|apps?|applications?|codes?|access_?tokens?|refresh_?tokens?|tokens?|consents?|grants?)|(?:oauth_?)?authori[sz]ation_?codes?|access_?keys?|service_?tokens?)$/i;
 const PRIVILEGE_SHORTHAND = /[{,]\s*(role|roles|roleIds?|role_ids?|permissions?|isAdmin|is_admin|isStaff|isSuperuser|scopes?|accessLevel|userType|plan|tier)\s*[,}]/;
 const FROM_REQUEST = /\b(?:body|dto|input|req|request|params|payload|args|data|query|ctx\.request|c\.req)\b/;
 // The handler compares the target id with the caller's own id: self-service, not another user.

@@ -5,6 +5,7 @@ import {
   BCRYPT_COST_ARGUMENT,
   BCRYPT_MINIMUM_COST,
   BCRYPT_PACKAGES,
+  CIPHER_KEY_ARGUMENTS,
   CRYPTO_JS_PBKDF2,
   DIGEST_FUNCTION_PACKAGES,
   FAST_DIGESTS,
@@ -258,6 +259,8 @@ function weakWorkFactor(call: ts.CallExpression, file: ScannedSourceFile): Findi
     }
     return undefined;
   }
+  // A key for a cipher or an HMAC, derived from a secret: no hash is kept for anyone to guess against.
+  if (NODE_CRYPTO_MODULES.has(imported.module) && (imported.name in PBKDF2_FUNCTIONS || SCRYPT_FUNCTIONS.has(imported.name)) && derivesCipherKey(call, sourceFile)) return undefined;
   if (NODE_CRYPTO_MODULES.has(imported.module) && imported.name in PBKDF2_FUNCTIONS) {
     const iterations = numericValue(call.arguments[PBKDF2_FUNCTIONS[imported.name]!]);
     const digest = call.arguments[4] && skipOuterExpressions(call.arguments[4]);
@@ -281,6 +284,93 @@ function weakWorkFactor(call: ts.CallExpression, file: ScannedSourceFile): Findi
     }
   }
   return undefined;
+}
+
+/**
+ * PBKDF2 or scrypt deriving an encryption key: every place its output goes is the key argument of
+ * `createCipheriv`/`createDecipheriv`/`createHmac` (models/crypto.ts CIPHER_KEY_ARGUMENTS), directly,
+ * through a local, through the function that returns it (`const getKey = (secret, salt) =>
+ * pbkdf2Sync(...)` and `createCipheriv(ALGORITHM, getKey(secret, salt), iv)`), or through the callback
+ * of the asynchronous form. Any other use (stored, compared, returned out of the file) keeps the finding.
+ */
+function derivesCipherKey(call: ts.CallExpression, sourceFile: ts.SourceFile): boolean {
+  const callback = call.arguments.at(-1) && skipOuterExpressions(call.arguments.at(-1)!);
+  const uses: ts.Expression[] = [];
+  let complete: boolean;
+  if (callback && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) {
+    const derived = callback.parameters[1]?.name;
+    complete = derived !== undefined && ts.isIdentifier(derived) && namedUses(derived, callback.body, uses, sourceFile, 0);
+  } else complete = valueUses(call, uses, sourceFile, 0);
+  return complete && uses.length > 0 && uses.every((use) => isCipherKeyArgument(use, sourceFile));
+}
+
+/** Where a value ends up: the outermost expressions that still are it. False when the trail is too long to follow. */
+function valueUses(expression: ts.Expression, uses: ts.Expression[], sourceFile: ts.SourceFile, hops: number): boolean {
+  if (hops > MAX_HOPS) return false;
+  let current: ts.Expression = expression;
+  while (current.parent && (ts.isParenthesizedExpression(current.parent) || ts.isAwaitExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isNonNullExpression(current.parent))) current = current.parent;
+  const parent = current.parent;
+  // `const key = pbkdf2Sync(...)`: where the local goes.
+  if (parent && ts.isVariableDeclaration(parent) && parent.initializer === current && ts.isIdentifier(parent.name)) {
+    const scope = enclosingFunction(parent);
+    if (!scope && isExported(parent.name)) return false;
+    const body = scope && 'body' in scope ? (scope.body as ts.Node | undefined) : sourceFile;
+    return body !== undefined && namedUses(parent.name, body, uses, sourceFile, hops + 1);
+  }
+  // `const getKey = (secret, salt) => pbkdf2Sync(...)` or `return pbkdf2Sync(...)`: where the function's calls go.
+  const fn = parent && ts.isReturnStatement(parent) ? enclosingFunction(parent) : parent && ts.isArrowFunction(parent) && parent.body === current ? parent : undefined;
+  if (fn) {
+    const name = functionNameNode(fn);
+    // Exported, other files' calls are not seen here.
+    if (!name || isExported(name)) return false;
+    const calls: ts.CallExpression[] = [];
+    let references = 0;
+    const visit = (node: ts.Node): void => {
+      if (ts.isIdentifier(node) && node !== name && node.text === name.text && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) references++;
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name.text) calls.push(node);
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+    // Handed around as a value (`export { getKey }`, `run(getKey)`): its results go where this file does not say.
+    return references === calls.length && calls.every((found) => valueUses(found, uses, sourceFile, hops + 1));
+  }
+  uses.push(current);
+  return true;
+}
+
+/** The uses of a local or parameter within its scope, each followed on. */
+function namedUses(name: ts.Identifier, scope: ts.Node, uses: ts.Expression[], sourceFile: ts.SourceFile, hops: number): boolean {
+  let complete = true;
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && node !== name && node.text === name.text && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+      complete = valueUses(node, uses, sourceFile, hops) && complete;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(scope);
+  return complete;
+}
+
+/** `export function getKey`, `export const getKey = ...`. */
+function isExported(name: ts.Identifier): boolean {
+  let statement: ts.Node | undefined = name.parent;
+  while (statement && !ts.isFunctionDeclaration(statement) && !ts.isVariableStatement(statement) && !ts.isSourceFile(statement)) statement = statement.parent;
+  return statement !== undefined && (ts.isFunctionDeclaration(statement) || ts.isVariableStatement(statement)) && (ts.getModifiers(statement)?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+}
+
+/** `getKey` of `const getKey = (...) => ...` or `function getKey(...) {...}`. */
+function functionNameNode(fn: ts.SignatureDeclaration): ts.Identifier | undefined {
+  if (fn.name && ts.isIdentifier(fn.name)) return fn.name;
+  const parent = fn.parent;
+  return parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) ? parent.name : undefined;
+}
+
+function isCipherKeyArgument(use: ts.Expression, sourceFile: ts.SourceFile): boolean {
+  const call = use.parent;
+  if (!call || !ts.isCallExpression(call)) return false;
+  const imported = importedCallee(sourceFile, call.expression);
+  if (!imported || !NODE_CRYPTO_MODULES.has(imported.module) || !Object.hasOwn(CIPHER_KEY_ARGUMENTS, imported.name)) return false;
+  return call.arguments[CIPHER_KEY_ARGUMENTS[imported.name]!] === use;
 }
 
 function pbkdf2Message(how: string, iterations: number, digest: string): string {

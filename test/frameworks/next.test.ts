@@ -413,6 +413,55 @@ describe('route handlers a project factory makes', () => {
   });
 });
 
+describe('routes named for signing in', () => {
+  test('a sign-in route is public, unless its handler itself turns away callers without credentials (a session trade named sso)', () => {
+    const routes = loadRoutes(
+      makeProject({
+        'package.json': NEXT_PACKAGE,
+        'src/lib/request.ts': [
+          "import jwt from 'jsonwebtoken';",
+          'export async function readRequest(request: Request, options?: { anonymous: boolean }) {',
+          '  let caller = null;',
+          '  let failure: (() => Response) | undefined;',
+          '  if (!options?.anonymous) {',
+          "    const token = request.headers.get('authorization')?.split(' ')[1];",
+          '    try { caller = jwt.verify(token!, process.env.SECRET!); } catch { caller = null; }',
+          "    if (!caller) failure = () => new Response('unauthorized', { status: 401 });",
+          '  }',
+          '  return { caller, body: await request.json(), failure };',
+          '}',
+          '',
+        ].join('\n'),
+        // Trades the signed-in caller's bearer token for a server-side session key.
+        'src/app/api/auth/sso/route.ts': [
+          "import { readRequest } from '../../../../lib/request';",
+          'export async function POST(request: Request) {',
+          '  const { caller, failure } = await readRequest(request);',
+          '  if (failure) return failure();',
+          '  return Response.json({ session: caller.sub });',
+          '}',
+          '',
+        ].join('\n'),
+        'src/app/api/auth/login/route.ts': [
+          "import { readRequest } from '../../../../lib/request';",
+          'export async function POST(request: Request) {',
+          '  const { body, failure } = await readRequest(request, { anonymous: true });',
+          '  if (failure) return failure();',
+          "  return Response.json({ user: body.username });",
+          '}',
+          '',
+        ].join('\n'),
+      }),
+      [nextAdapter],
+    );
+    expect(routes.map((r) => [r.id, r.auth])).toEqual([
+      ['POST /api/auth/login', 'public'],
+      ['POST /api/auth/sso', 'authenticated'],
+    ]);
+    expect(routes.find((r) => r.id === 'POST /api/auth/login')!.authEvidence[0]).toMatch(/login: a route that takes credentials/);
+  });
+});
+
 describe('route handlers a package makes', () => {
   test("the Flags SDK's discovery endpoint checks the toolbar's Authorization header (verifyAccess with FLAGS_SECRET)", () => {
     const routes = loadRoutes(

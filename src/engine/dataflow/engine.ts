@@ -90,6 +90,11 @@ const ARRAY_CALLBACK_METHODS = new Set(['map', 'forEach', 'filter', 'find', 'som
 interface Scope {
   values: Map<string, ValueOrigin>;
   parent?: Scope;
+  /**
+   * A rest parameter's arguments one by one (`...args` of `getStats(...args: [id, filters])`): handed on
+   * whole (`relationalQuery(...args)`), each fills the parameter at its own position, not all of them.
+   */
+  restArguments?: Map<string, readonly ValueOrigin[]>;
 }
 
 interface AnalysisContext {
@@ -141,9 +146,10 @@ export class DataflowEngine {
   private readonly nodeIds = new WeakMap<ts.Node, number>();
   private nextNodeId = 1;
   private readonly recorded = new Set<ts.Node | string>();
-  private readonly recordedWithoutTaint = new Set<ts.Node | string>();
   /** For each recorded call, the sink categories its recorded arguments carry request data into (not made safe for). */
   private readonly exposedAt = new Map<ts.Node | string, Set<SinkCategory>>();
+  /** Per recorded call, the argument positions (taintedPositions) request data reached it in, over every time it was recorded. */
+  private readonly recordedTaint = new Map<ts.Node | string, Set<string>>();
   private readonly callees = new Map<ts.Node, ResolvedFunction | null>();
   /** What RPC middleware put on the procedure context, per `ctx.member` (null: nothing known). */
   private readonly contextMembers = new Map<string, ValueOrigin | null>();
@@ -354,6 +360,7 @@ export class DataflowEngine {
     declared.forEach((parameter, index) => {
       const origin = parameter.dotDotDotToken ? joinOrigins(parameters.slice(index)) : parameters[index] ?? { kind: 'unknown' };
       this.bindName(parameter.name, origin, context, parameter.initializer);
+      if (parameter.dotDotDotToken && ts.isIdentifier(parameter.name)) (context.scope.restArguments ??= new Map()).set(parameter.name.text, parameters.slice(index));
     });
     const body = fn.node.body!;
     if (ts.isBlock(body)) this.walk(body, context);
@@ -610,7 +617,11 @@ export class DataflowEngine {
         return this.binaryOrigin(node as ts.BinaryExpression, context);
       case ts.SyntaxKind.ConditionalExpression: {
         const conditional = node as ts.ConditionalExpression;
-        const allowlisted = allowlistTernary(conditional);
+        // The fallback branch may be computed: `allowed.includes(unit) ? unit : getMinimumUnit(start, end)`.
+        const allowlisted = allowlistTernary(conditional, (branch) => {
+          const fallback = this.origin(branch, context);
+          return fallback.kind === 'constant' || (fallback.kind === 'sanitized' && !fallback.identity);
+        });
         if (allowlisted) return { kind: 'sanitized', how: allowlisted };
         const decided = this.decide(conditional.condition, context);
         if (decided !== undefined) return this.origin(decided ? conditional.whenTrue : conditional.whenFalse, context);
@@ -989,10 +1000,14 @@ export class DataflowEngine {
       // `fn.call(thisArg, a, b)`, `fn.bind(thisArg, a, b)` (resolved to `fn`): the first argument is
       // `this`, and the parameters take the ones after it (a bound function's first ones, pre-filled).
       const thisArgument = ts.isCallExpression(call) && ts.isPropertyAccessExpression(callee) && (lastName === 'call' || lastName === 'bind') ? 1 : 0;
-      const parameters = argumentOrigins.slice(thisArgument).map((argument, position): ValueOrigin => {
-        const index = position + thisArgument;
+      // `relationalQuery(...args)` with `args` a rest parameter: its arguments, each in its place.
+      const passed = (call.arguments ?? []).flatMap((node, index) => {
+        const spreadArguments = this.spreadRestArguments(node, context);
+        return spreadArguments ? spreadArguments.map((origin) => ({ node, origin })) : [{ node, origin: argumentOrigins[index]! }];
+      });
+      const parameters = passed.slice(thisArgument).map(({ node, origin: argument }): ValueOrigin => {
         if (argument.kind === 'tainted') {
-          const step = this.step(call.arguments![index]!, context, `passed to ${target.name}()`);
+          const step = this.step(node, context, `passed to ${target.name}()`);
           // A member that is a validated id (`{ linkId: Number(req.query.linkId), userId: user.id }`) still
           // carries the client's choice of record: its trace goes through this call too.
           const stepped = (field: ValueOrigin): ValueOrigin =>
@@ -1000,11 +1015,11 @@ export class DataflowEngine {
           const fields = argument.fields && Object.fromEntries(Object.entries(argument.fields).map(([name, field]) => [name, stepped(field)]));
           return { ...argument, taint: withStep(argument.taint, step), ...(fields ? { fields } : {}), ...(argument.rest ? { rest: stepped(argument.rest) } : {}) };
         }
-        if (argument.kind === 'sanitized' && argument.identity) return { ...argument, identity: withStep(argument.identity, this.step(call.arguments![index]!, context, `passed to ${target.name}()`)) };
+        if (argument.kind === 'sanitized' && argument.identity) return { ...argument, identity: withStep(argument.identity, this.step(node, context, `passed to ${target.name}()`)) };
         return argument;
       });
       // `f(...args)` may fill every parameter, and a bound function gets the rest when called: none of them counts as left out.
-      if (call.arguments?.some(ts.isSpreadElement) || (thisArgument && lastName === 'bind')) while (parameters.length < runtimeParameters(target.node).length) parameters.push({ kind: 'unknown' });
+      if (call.arguments?.some((node) => ts.isSpreadElement(node) && !this.spreadRestArguments(node, context)) || (thisArgument && lastName === 'bind')) while (parameters.length < runtimeParameters(target.node).length) parameters.push({ kind: 'unknown' });
       // A method of a project class called on an instance whose fields the flow knows: `this` is that instance.
       const instance = receiverOrigin && instanceFields(receiverOrigin) && isClassMember(target.node) ? receiverOrigin : undefined;
       const analysed = this.isClosureOf(target, context) ? this.analyzeClosure(target, parameters, context) : this.analyze(target, parameters, context.route, context.depth + 1, undefined, instance);
@@ -1195,24 +1210,27 @@ export class DataflowEngine {
       this.argumentsProved.set(call, proved);
     }
     const anyTainted = argumentOrigins.some((origin) => origin.kind === 'tainted') || receiverOrigin?.kind === 'tainted';
-    // Recorded once, except that a call first reached with only a converted id (`take: Number(q.limit)`) is
-    // recorded again when another route reaches it with request data in it (`where: { listId: input.listId }`):
-    // a helper one route calls without the key and another with it.
+    // Recorded once, except when request data reaches an argument it had not reached before: a call
+    // first reached with only a converted id (`take: Number(q.limit)`) and later with request data in it
+    // (`where: { listId: input.listId }`), or a shared query helper's `client.query({ query, query_params })`
+    // first reached with request values in the bound parameters and later with request text in `query`.
     // Recorded again, too, when request data arrives that a sanitizer made safe for fewer sinks than before:
     // `writeRemote(base64(config))` first and `restore(volumeName)` later reach the same exec(), and the
     // first one is safe for a shell where the second is not. The rules judge each by its own category.
+    const positions = taintedPositions(argumentOrigins, receiverOrigin);
+    const seen = this.recordedTaint.get(recordKey);
     const exposed = exposedCategories([...argumentOrigins, ...(receiverOrigin ? [receiverOrigin] : [])]);
     const exposedBefore = this.exposedAt.get(recordKey);
-    if (this.recorded.has(recordKey)) {
+    if (seen) {
+      const reachesNewArgument = [...positions].some((position) => !coveredPosition(seen, position));
       const widens = exposedBefore !== undefined && exposed.some((category) => !exposedBefore.has(category));
-      if (!widens && (!anyTainted || !this.recordedWithoutTaint.has(recordKey))) return;
-      this.recordedWithoutTaint.delete(recordKey);
+      if (!reachesNewArgument && !widens) return;
     }
     // A record id the client picked, converted to a number: object-level access rules still need the call.
     if (!anyTainted && !(call.arguments ?? []).some((argument) => this.carriesIdentity(argument, context, 0))) return;
-    this.recorded.add(recordKey);
+    if (seen) positions.forEach((position) => seen.add(position));
+    else this.recordedTaint.set(recordKey, positions);
     this.exposedAt.set(recordKey, new Set([...(exposedBefore ?? []), ...exposed]));
-    if (!anyTainted) this.recordedWithoutTaint.add(recordKey);
     this.calls.push({
       call,
       file: context.fn.file,
@@ -1252,6 +1270,20 @@ export class DataflowEngine {
     return { file: context.fn.file.path, line, column, message };
   }
 
+  /**
+   * The arguments a call's `...args` hands on one by one, when `args` is the rest parameter of the
+   * function being analysed (or of one around the closure being walked) and still holds them.
+   */
+  private spreadRestArguments(argument: ts.Expression, context: AnalysisContext): readonly ValueOrigin[] | undefined {
+    if (!ts.isSpreadElement(argument)) return undefined;
+    const spread = skipOuterExpressions(argument.expression);
+    if (!ts.isIdentifier(spread)) return undefined;
+    for (let scope: Scope | undefined = context.scope; scope; scope = scope.parent) {
+      if (scope.values.has(spread.text)) return scope.restArguments?.get(spread.text);
+    }
+    return undefined;
+  }
+
   private lookup(name: string, context: AnalysisContext): ValueOrigin | undefined {
     for (let scope: Scope | undefined = context.scope; scope; scope = scope.parent) {
       const value = scope.values.get(name);
@@ -1265,6 +1297,7 @@ export class DataflowEngine {
     for (let scope: Scope | undefined = context.scope; scope; scope = scope.parent) {
       if (scope.values.has(name)) {
         scope.values.set(name, stepped);
+        scope.restArguments?.delete(name);
         return;
       }
     }
@@ -1641,6 +1674,32 @@ const callerPropertiesByRoute = new WeakMap<Route, ReadonlySet<string>>();
  * the client's input, shaped like the request (`ctx.input.body.id`) or one bag of it. Only on the
  * handler's own request object (`ctx`, `req`), not on a part of it.
  */
+/**
+ * Where request data reaches a call: `0` for a whole argument, `0.query` for a member of an object
+ * argument whose members are known, `this` for the receiver.
+ */
+function taintedPositions(argumentOrigins: readonly ValueOrigin[], receiverOrigin: ValueOrigin | undefined): Set<string> {
+  const positions = new Set<string>();
+  if (receiverOrigin?.kind === 'tainted') positions.add('this');
+  argumentOrigins.forEach((origin, index) => {
+    if (origin.kind !== 'tainted') return;
+    if (!origin.fields) {
+      positions.add(String(index));
+      return;
+    }
+    for (const [name, field] of Object.entries(origin.fields)) if (field.kind === 'tainted') positions.add(`${index}.${name}`);
+    if (origin.rest?.kind === 'tainted') positions.add(`${index}.*`);
+  });
+  return positions;
+}
+
+/** Whether a position was already reached: itself, or the whole argument (or all its other members) it belongs to. */
+function coveredPosition(seen: ReadonlySet<string>, position: string): boolean {
+  if (seen.has(position)) return true;
+  const dot = position.indexOf('.');
+  return dot > 0 && (seen.has(position.slice(0, dot)) || seen.has(`${position.slice(0, dot)}.*`));
+}
+
 function copiedRequestMember(requestTaint: Taint, name: string, node: ts.Node, context: AnalysisContext): ValueOrigin | undefined {
   const object = requestTaint.requestObject;
   if ((object !== 'koa-context' && object !== 'request') || requestTaint.source.label.includes('.')) return undefined;
@@ -2198,15 +2257,18 @@ export function pathContainmentChecks(statement: ts.IfStatement): Array<{ name: 
   return checks;
 }
 
-/** `ALLOWED.includes(x) ? x : 'asc'`: the non-constant branch is the very value checked. */
-function allowlistTernary(conditional: ts.ConditionalExpression): string | undefined {
+/**
+ * `ALLOWED.includes(x) ? x : 'asc'`: the non-constant branch is the very value checked. The other
+ * branch may be any value `isClean` vouches for (a helper that returns only literals).
+ */
+function allowlistTernary(conditional: ts.ConditionalExpression, isClean: (branch: ts.Expression) => boolean): string | undefined {
   const condition = skipOuterExpressions(conditional.condition);
   if (!ts.isCallExpression(condition)) return undefined;
   const callee = skipOuterExpressions(condition.expression);
   if (!ts.isPropertyAccessExpression(callee) || (callee.name.text !== 'includes' && callee.name.text !== 'has')) return undefined;
   const checked = condition.arguments[0] && skipOuterExpressions(condition.arguments[0]).getText();
   const whenTrue = skipOuterExpressions(conditional.whenTrue);
-  const isChecked = (branch: ts.Expression) => isConstantExpression(branch) || branch.getText() === checked;
+  const isChecked = (branch: ts.Expression) => isConstantExpression(branch) || branch.getText() === checked || isClean(branch);
   return checked && isChecked(whenTrue) && isChecked(conditional.whenFalse) ? `checked against an allowlist (${callee.getText()})` : undefined;
 }
 

@@ -8,12 +8,19 @@ import { NUMERIC_GLOBALS } from '../../models/sanitizers.js';
  * Why a value can only be text the code itself wrote: a constant (literals, enums, `as const`
  * objects, constant arrays joined, conditionals between constants), a number (numeric
  * conversions, arithmetic, `.length`, declarations typed `number`), or a composition of those
- * (placeholders such as `$${i + 1}` or `'$' + n`). Found without a type checker, following values
+ * (placeholders such as `$${i + 1}` or `'$' + n`), or the deployment's own settings (`process.env`,
+ * parsed with `new URL(...)` and methods called on them). Found without a type checker, following values
  * across local variables, module constants and imports.
  */
 export interface ValueProof {
   kind: 'constant' | 'number' | 'trusted';
   how: string;
+  /**
+   * Read from the deployment's configuration (`process.env.DATABASE_URL`) or parsed out of it
+   * (`new URL(process.env.DATABASE_URL).searchParams.get('schema')`): set by whoever runs the
+   * service, not by its clients. Trusted kind.
+   */
+  configuration?: true;
 }
 
 /** A library-specific leaf a caller vouches for (an escaping function), or undefined. */
@@ -27,6 +34,9 @@ const FIXED_FORMAT_METHODS = new Set(['toFixed', 'toPrecision', 'toExponential',
 const PRESERVING_METHODS = new Set(['toString', 'trim', 'trimStart', 'trimEnd', 'toLowerCase', 'toUpperCase', 'slice', 'substring', 'substr', 'padStart', 'padEnd', 'repeat', 'concat', 'replace', 'replaceAll', 'join', 'map', 'filter', 'slice', 'flat', 'flatMap', 'fill', 'reverse', 'sort', 'at', 'find', 'keys', 'values']);
 
 type Environment = ReadonlyMap<ts.Node, ValueProof>;
+
+/** Global constructors that parse a setting into parts (`new URL(process.env.DATABASE_URL)`). */
+const CONFIGURATION_PARSERS: ReadonlySet<string> = new Set(['URL', 'URLSearchParams']);
 
 export class ValueProver {
   private readonly memo = new Map<ts.Node, ValueProof | null>();
@@ -196,6 +206,10 @@ export class ValueProver {
     const name = ts.isPropertyAccessExpression(node) ? node.name.text : ts.isStringLiteralLike(node.argumentExpression) ? node.argumentExpression.text : undefined;
     if (name === 'length') return { kind: 'number', how: '.length (a number)' };
     const owner = skipOuterExpressions(node.expression);
+    // `process.env.DB_SCHEMA`, `process.env['TABLE_PREFIX']`: the deployment's own settings.
+    if (name === 'env' && ts.isIdentifier(owner) && owner.text === 'process' && !localBinding(owner) && !this.modules.resolveName(file, owner.text)) {
+      return { kind: 'trusted', how: 'deployment configuration (process.env)', configuration: true };
+    }
     // `Math.PI`, `Number.MAX_SAFE_INTEGER`.
     if (ts.isIdentifier(owner) && (owner.text === 'Math' || owner.text === 'Number') && !this.modules.resolveName(file, owner.text) && !localBinding(owner)) return { kind: 'number', how: `${owner.text}.${name}` };
     // `this.pageSize` declared `number`, `readonly TABLE = 'orders'`.
@@ -216,6 +230,8 @@ export class ValueProver {
     }
     // A member of a proven object, array or enum (`COLUMNS[sort]` picks one of the constants).
     const base = this.value(owner, file, environment, depth + 1);
+    // `process.env[name]`: the setting the code names, not one the caller picks.
+    if (base?.configuration) return ts.isElementAccessExpression(node) && !this.value(node.argumentExpression, file, environment, depth + 1) ? undefined : base;
     if (base) return { kind: base.kind, how: `a member of ${base.how === 'a literal' ? 'a constant' : base.how}` };
     return undefined;
   }
@@ -329,6 +345,10 @@ export class ValueProver {
     }
     const random = this.cryptoValue(node, file);
     if (random) return { kind: 'constant', how: random };
+    // Parsing a setting keeps it a setting: `new URL(process.env.DATABASE_URL)`, then `.searchParams.get('schema')`,
+    // `.split(',')`, `.hostname`; whatever else goes in must be proven too.
+    const parsed = this.parsedConfiguration(node, callee, args, file, environment, depth);
+    if (parsed) return parsed;
     if (ts.isPropertyAccessExpression(callee)) {
       const method = callee.name.text;
       if (FIXED_FORMAT_METHODS.has(method)) return { kind: 'number', how: `.${method}() (a fixed format)` };
@@ -367,6 +387,20 @@ export class ValueProver {
       if (proof) bindAll(parameter, proof, bound);
     });
     return this.functionResult(target.node, target.file, bound, depth, `returned by ${target.name}()`);
+  }
+
+  private parsedConfiguration(node: ts.CallExpression | ts.NewExpression, callee: ts.Expression, args: ts.NodeArray<ts.Expression>, file: ScannedSourceFile, environment: Environment, depth: number): ValueProof | undefined {
+    let source: ValueProof | undefined;
+    let rest: readonly ts.Expression[] = args;
+    if (ts.isNewExpression(node) && ts.isIdentifier(callee) && CONFIGURATION_PARSERS.has(callee.text) && !localBinding(callee) && !this.modules.resolveName(file, callee.text) && args[0]) {
+      source = this.value(args[0], file, environment, depth + 1);
+      rest = args.slice(1);
+    } else if (ts.isPropertyAccessExpression(callee)) {
+      source = this.value(callee.expression, file, environment, depth + 1);
+    }
+    if (!source?.configuration) return undefined;
+    for (const argument of rest) if (!this.value(argument, file, environment, depth + 1)) return undefined;
+    return source;
   }
 
   /**

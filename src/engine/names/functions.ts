@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
 import { enclosingClass, fieldTypeName, isFunctionLike, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingValue, requiredModule, type Binding, type ModuleIndex } from './module-index.js';
-import { localBinding, localInitializer } from './locals.js';
+import { localBinding, localDeclaration, localInitializer } from './locals.js';
 import { contextMemberClass, contextMemberRead } from './context-members.js';
 
 /** A function found for an expression, with the file it is written in. */
@@ -49,11 +49,17 @@ function resolveFunctionUncached(modules: ModuleIndex, file: ScannedSourceFile, 
   if (ts.isIdentifier(value)) {
     const local = findLocalFunction(file, value);
     if (local) return local;
+    // `const { rawQuery, getDateSQL } = prisma` inside a query function: the member of what is destructured.
+    const localDestructured = destructuredMember(localDeclaration(value), value.text);
+    if (localDestructured) return resolveMember(modules, file, localDestructured.owner, localDestructured.key, depth + 1);
     // `const isLoggedIn = sessionHandler.isLoggedInMiddleware` inside a setup function: what it names.
     const initializer = localInitializer(value);
     if (initializer && (ts.isPropertyAccessExpression(initializer) || ts.isCallExpression(initializer))) return resolveFunction(modules, file, initializer, depth + 1);
     const binding = modules.resolveName(file, value.text);
     if (!binding || binding.kind !== 'declaration') return undefined;
+    // The same at module level: `const { rawQuery } = db;` beside the functions that call it.
+    const moduleDestructured = ts.isVariableDeclaration(binding.node) ? destructuredMember(binding.node, binding.name) : undefined;
+    if (moduleDestructured) return resolveMember(modules, binding.file, moduleDestructured.owner, moduleDestructured.key, depth + 1);
     const target = bindingValue(binding);
     if (!target) return undefined;
     if (ts.isFunctionDeclaration(target)) return { file: binding.file, node: target, name: target.name?.text ?? value.text };
@@ -161,6 +167,22 @@ function resolveMember(modules: ModuleIndex, file: ScannedSourceFile, owner: ts.
     const binding = modules.resolveName(file, token.text);
     const target = bindingValue(binding);
     return binding?.kind === 'declaration' && target && (ts.isClassDeclaration(target) || ts.isClassExpression(target)) ? memberOf(modules, binding.file, target, member, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The object and key a name is destructured from: `rawQuery` in `const { rawQuery, getDateSQL } = prisma`
+ * is `prisma`'s member `rawQuery`, and `run` in `const { query: run } = db` is `db`'s member `query`.
+ * Only a plain element of the top pattern (no nesting, no rest) of a declaration with an initializer;
+ * a `require(...)` initializer is an import, which ModuleIndex already resolves.
+ */
+function destructuredMember(declaration: ts.VariableDeclaration | undefined, name: string): { owner: ts.Expression; key: string } | undefined {
+  if (!declaration?.initializer || !ts.isObjectBindingPattern(declaration.name) || requiredModule(declaration.initializer) !== undefined) return undefined;
+  for (const element of declaration.name.elements) {
+    if (element.dotDotDotToken || !ts.isIdentifier(element.name) || element.name.text !== name) continue;
+    const key = element.propertyName ? propertyNameText(element.propertyName) : name;
+    return key === undefined ? undefined : { owner: declaration.initializer, key };
   }
   return undefined;
 }

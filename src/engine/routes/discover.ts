@@ -159,11 +159,18 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   // Nor a registration the path names after the word, behind the route's own guard (`registrationAuth()` on
   // `/oauth/register/:clientId`, RFC 7592 client management): that manages an existing one.
   const managesNamedRecord = guards.some((guard) => guard.scope === 'route' && guard.kind === 'auth') && /\/(?::|\[|\{)[^/]+$/.test(wordPath(definition));
-  if (!guards.some((guard) => guard.requestedBy) && !managesNamedRecord) publicByDesign ??= credentialEntryReason(wordPath(definition));
+  // Unless the handler itself turns away callers without credentials (`/api/auth/sso` that trades the
+  // caller's bearer token for a session key through `parseRequest`): that is its own check, not a guard
+  // mounted in front of it whose exemptions trustscan may not see.
+  const credentialEntry = !publicByDesign && !guards.some((guard) => guard.requestedBy) && !managesNamedRecord ? credentialEntryReason(wordPath(definition)) : undefined;
 
   const annotated = routeAnnotation(definition, handlerFunction, modules);
   const inHandler = publicByDesign || guards.length > 0 || annotated ? undefined : inHandlerAuthentication(handlerFunction, modules, otherMethods);
   let helper = publicByDesign || guards.length > 0 || annotated || inHandler ? {} : helpers.inspect(handlerFunction);
+  if (credentialEntry && !inHandler && !helper.evidence) {
+    publicByDesign = credentialEntry;
+    helper = {};
+  }
   // One handler for several methods that checks in each method's branch (`if (req.method === 'DELETE') { await requireAdmin(req) ... }`).
   if (!publicByDesign && !guards.length && !annotated && !inHandler && !helper.evidence && !helper.skipped && handlerFunction && isBranchMethod(definition.method)) {
     const served = methodBranches(handlerFunction, definition.method);
