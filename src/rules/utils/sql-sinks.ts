@@ -3,7 +3,7 @@ import { ts } from '#typescript';
 import { enclosingClass, returnedExpressions, skipOuterExpressions } from '../../engine/ast/syntax.js';
 import { localBinding, type ModuleIndex } from '../../engine/names/index.js';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
-import { taintFor, type Taint } from '../../engine/dataflow/taint.js';
+import { EXISTING_RECORD_KEY, taintFor, type Taint } from '../../engine/dataflow/taint.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { packageMatches, SQL_DRIVERS, type SqlDriver } from '../../models/sql.js';
 import { AMBIGUOUS_ESCAPE_METHODS, PG_ESCAPERS, PG_FORMAT_PACKAGE, QUOTING_BUILDER_FUNCTIONS, QUOTING_BUILDER_PACKAGES, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES } from '../../models/sanitizers.js';
@@ -739,6 +739,13 @@ function unescapedTaint(sink: SqlSink, tainted: TaintedCall, modules: ModuleInde
     }
     const taint = taintFor(tainted.originOf(value), 'sql');
     if (taint && compiledByKnex(taint, projectDrivers)) {
+      escaped = true;
+      continue;
+    }
+    // The primary key of a record the code found by it and stopped without (`findFirst({ where: { id } })`,
+    // `if (!project) throw`, also in a helper that returns the id after): a key the server made, not text
+    // the client shaped. Still interpolated: raw-sql-concatenation's question, not an injection.
+    if (taint && taint.transforms.includes(EXISTING_RECORD_KEY)) {
       escaped = true;
       continue;
     }
