@@ -1,4 +1,4 @@
-import type { ts } from '#typescript';
+import { ts } from '#typescript';
 import { codeText } from '../engine/ast/syntax.js';
 import type { FlowConfig } from '../engine/config.js';
 import { routeRateLimits, type RateLimitEvidence } from '../engine/routes/rate-limits.js';
@@ -22,9 +22,9 @@ interface SensitiveAction {
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'ALL', 'MUTATION']);
 
 // Whole words of the literal path segments (or the handler's name), never substrings.
-const EXCLUDED = /\b(?:logout|log out|sign ?out|refresh|callback|callbacks|webhooks?|hooks?|revoke|impersonate|google|github|gitlab|facebook|apple|microsoft|twitter|azure|discord|linkedin|slack|saml|sso|oidc|openid|providers?|passkeys?|webauthn|fido2?|(?:via|with|using) o ?auth ?2?)\b/;
+const EXCLUDED = /\b(?:logout|log out|sign ?out|refresh|callback|callbacks|webhooks?|hooks?|revoke|impersonate|google|github|gitlab|facebook|apple|microsoft|twitter|azure|discord|linkedin|slack|saml|sso|oidc|openid|providers?|passkeys?|webauthn|fido2?|(?:via|with|using) o ?auth ?2?|(?:sign ?in|log ?in|login|sign ?up) o ?auth ?2?)\b/;
 // Passkeys and OAuth providers prove possession of a key or an external session: nothing to guess.
-// (`signInViaOAuth` starts the provider's redirect; the token endpoint, `/oauth/token`, is judged below.)
+// (`signInViaOAuth`, `signInOAuth` start the provider's redirect; the token endpoint, `/oauth/token`, is judged below.)
 const OTP_WORD = /\b(?:otp|2fa|tfa|mfa|totp|two ?factor|one ?time|passcode|verification code|security code|sms code|code|codes)\b/;
 // An OAuth-style authorization code exchange (`/mobile-auth/exchange-code`): the server minted the code with
 // enough entropy and binds it to a state or PKCE verifier, so there is nothing to guess, unlike a typed OTP.
@@ -192,9 +192,24 @@ function takesGuess(route: Route): boolean {
   // them as parsedInput, so it is read whole below): one taking none (`beginMfaEnrollment()`,
   // reading its state from a cookie it set) is given no guess, whatever its body calls its values.
   if (route.kind === 'action' && !route.safeAction && handler.parameters.length === 0) return false;
+  // A tRPC procedure whose resolver takes only its context (`.mutation(async ({ ctx }) => ...)`, `totpSetup`
+  // minting a secret to show): the client sends it no input, so nothing it sends is a guess.
+  if (route.kind === 'trpc' && takesOnlyContext(handler)) return false;
   const code = codeText(body);
   // `this.auth.verify(dto)`, `service.confirm(req.body)`: the whole input goes on, guesses included.
   return GUESS_INPUT.test(parameters) || GUESS_INPUT.test(code) || WHOLE_INPUT.test(code);
+}
+
+/** `({ ctx })`, `(opts)` never reading `opts.input`: a resolver that reads no input from its one argument. */
+function takesOnlyContext(handler: ts.SignatureDeclaration): boolean {
+  if (handler.parameters.length === 0) return true;
+  if (handler.parameters.length > 1) return false;
+  const name = handler.parameters[0]!.name;
+  if (!ts.isObjectBindingPattern(name)) return false;
+  return name.elements.every((element) => {
+    const key = element.propertyName ?? element.name;
+    return !element.dotDotDotToken && ts.isIdentifier(key) && /^(?:ctx|context|path|type|signal)$/.test(key.text);
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
-import { skipOuterExpressions } from '../engine/ast/syntax.js';
-import { localConstInitializer } from '../engine/names/index.js';
+import { returnedExpressions, skipOuterExpressions } from '../engine/ast/syntax.js';
+import { localConstInitializer, resolveFunction } from '../engine/names/index.js';
 import type { ScannedSourceFile, Severity } from '../types.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
@@ -89,6 +89,8 @@ function checkCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpre
   if (isConsoleCall(call) && (consoleIsNoServerLog(ctx, file) || consoleRunsInBrowserOnly(call))) return;
   // `if (process.env.NODE_ENV === 'development') console.info(resetUrl)`: the developer's own terminal, not a kept log.
   if (inDevelopmentOnlyBranch(call)) return;
+  // A logger that passes every record through a redaction function writes no field as it was given.
+  if (loggerRedactsEveryRecord(ctx, file, call, redactors)) return;
   const redacted = loggerRedactedKeys(ctx, file, call);
   const leaks: Leak[] = [];
   for (const argument of loggedArguments) leaks.push(...leaksIn(ctx, file, argument, 'object', redactors, 0).filter((leak) => !leak.key || !redacted.has(leak.key)));
@@ -380,6 +382,145 @@ function loggerRedactedKeys(ctx: RuleContext, file: ScannedSourceFile, call: ts.
     current = ts.isPropertyAccessExpression(inner) && inner.name.text === 'child' ? inner.expression : undefined;
   }
   return keys;
+}
+
+/**
+ * Whether the logger a call writes to passes every record through a redaction function before it is
+ * written: pino `formatters: { log: redactSensitive }` (or `log: (obj) => redactSensitive(obj)`) on the
+ * instance, found through the variable that holds it, `.child()`, and the project function that builds
+ * it (`createLogger({ name })` returning `pino({...})`); for Fastify's `request.log`, `reply.log` and
+ * `fastify.log`, the app's `logger` or `loggerInstance` option.
+ */
+function loggerRedactsEveryRecord(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression, redactors: ReadonlySet<string>): boolean {
+  const callee = skipOuterExpressions(call.expression);
+  const receiver = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : undefined;
+  if (!receiver) return false;
+  const candidates = ts.isPropertyAccessExpression(receiver) && receiver.name.text === 'log' ? fastifyLoggerOptions(ctx, packageRootOf(ctx, file.path)) : [{ expression: receiver, file }];
+  return candidates.length > 0 && candidates.every((candidate) => redactingLogger(ctx, candidate.file, candidate.expression, redactors, 0));
+}
+
+function redactingLogger(ctx: RuleContext, file: ScannedSourceFile, expression: ts.Expression, redactors: ReadonlySet<string>, depth: number): boolean {
+  if (depth > 8) return false;
+  const value = skipOuterExpressions(expression);
+  if (ts.isObjectLiteralExpression(value)) return redactsInFormatter(value, redactors);
+  if (ts.isIdentifier(value)) {
+    const local = localDeclaration(value);
+    if (local) return local.initializer !== undefined && redactingLogger(ctx, file, local.initializer, redactors, depth + 1);
+    const binding = ctx.modules.resolveName(file, value.text);
+    if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node) || !binding.node.initializer) return false;
+    return redactingLogger(ctx, binding.file, binding.node.initializer, redactors, depth + 1);
+  }
+  if (!ts.isCallExpression(value)) return false;
+  const options = value.arguments.find((argument) => ts.isObjectLiteralExpression(skipOuterExpressions(argument)));
+  if (options && redactsInFormatter(skipOuterExpressions(options) as ts.ObjectLiteralExpression, redactors)) return true;
+  const inner = skipOuterExpressions(value.expression);
+  if (ts.isPropertyAccessExpression(inner) && inner.name.text === 'child') return redactingLogger(ctx, file, inner.expression, redactors, depth + 1);
+  // `createLogger({ name: 'api' })`: the logger the project's factory returns.
+  const factory = resolveFunction(ctx.modules, file, inner);
+  const body = factory?.node.body;
+  if (!factory || !body) return false;
+  const returned = returnedExpressions(body as ts.ConciseBody);
+  return returned.length > 0 && returned.every((expression) => redactingLogger(ctx, factory.file, expression, redactors, depth + 1));
+}
+
+/** `formatters: { log: redactSensitive }`: pino hands every record's object to that function before it writes it. */
+function redactsInFormatter(options: ts.ObjectLiteralExpression, redactors: ReadonlySet<string>): boolean {
+  const formatters = objectProperty(options, 'formatters');
+  const log = formatters && ts.isObjectLiteralExpression(formatters) ? objectProperty(formatters, 'log') : undefined;
+  if (!log) {
+    const method = formatters && ts.isObjectLiteralExpression(formatters) ? formatters.properties.find((property) => ts.isMethodDeclaration(property) && property.name.getText() === 'log') : undefined;
+    return method !== undefined && ts.isMethodDeclaration(method) && method.body !== undefined && callsRedactor(method.body, redactors);
+  }
+  if (ts.isIdentifier(log)) return REDACTOR_NAME.test(log.text) || redactors.has(log.text);
+  if ((ts.isArrowFunction(log) || ts.isFunctionExpression(log)) && log.body) return callsRedactor(log.body, redactors);
+  return false;
+}
+
+function callsRedactor(body: ts.Node, redactors: ReadonlySet<string>): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node)) {
+      const callee = skipOuterExpressions(node.expression);
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+      if (REDACTOR_NAME.test(name) || redactors.has(name)) {
+        found = true;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return found;
+}
+
+function objectProperty(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const property of object.properties) {
+    if (ts.isPropertyAssignment(property) && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)) && property.name.text === name) return skipOuterExpressions(property.initializer);
+  }
+  return undefined;
+}
+
+const fastifyLoggers = new WeakMap<object, Map<string, Array<{ expression: ts.Expression; file: ScannedSourceFile }>>>();
+
+/** The folder of the nearest package.json above a file (a monorepo's app): '.' for the scan root. */
+const packageRoots = new WeakMap<object, string[]>();
+function packageRootOf(ctx: RuleContext, filePath: string): string {
+  let roots = packageRoots.get(ctx.textFiles);
+  if (!roots) {
+    roots = ctx.textFiles.filter((text) => /(?:^|\/)package\.json$/.test(text.path)).map((text) => text.path.replace(/\/?package\.json$/, '') || '.');
+    packageRoots.set(ctx.textFiles, roots);
+  }
+  return roots.filter((root) => root === '.' || filePath.startsWith(`${root}/`)).sort((x, y) => y.length - x.length)[0] ?? '.';
+}
+
+/**
+ * The loggers the project's Fastify apps are given (`Fastify({ loggerInstance: logger })`, `fastify({ logger: { formatters } })`,
+ * also in a spread branch: `...(testing ? { logger: false } : { loggerInstance: logger })`); `request.log` is a child of one of them.
+ * Only the apps of the package the call is in; empty when one of them makes Fastify's default logger
+ * (`logger: true`), which redacts nothing.
+ */
+function fastifyLoggerOptions(ctx: RuleContext, packageRoot: string): Array<{ expression: ts.Expression; file: ScannedSourceFile }> {
+  const byPackage = fastifyLoggers.get(ctx.modules) ?? new Map<string, Array<{ expression: ts.Expression; file: ScannedSourceFile }>>();
+  fastifyLoggers.set(ctx.modules, byPackage);
+  const known = byPackage.get(packageRoot);
+  if (known) return known;
+  const found: Array<{ expression: ts.Expression; file: ScannedSourceFile }> = [];
+  let defaultLogger = false;
+  const readOptions = (options: ts.Expression, file: ScannedSourceFile, depth: number): void => {
+    const value = skipOuterExpressions(options);
+    if (depth > 3) return;
+    if (ts.isConditionalExpression(value)) {
+      readOptions(value.whenTrue, file, depth + 1);
+      readOptions(value.whenFalse, file, depth + 1);
+      return;
+    }
+    if (!ts.isObjectLiteralExpression(value)) return;
+    for (const property of value.properties) {
+      if (ts.isSpreadAssignment(property)) readOptions(property.expression, file, depth + 1);
+      else if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && (property.name.text === 'logger' || property.name.text === 'loggerInstance')) {
+        const logger = skipOuterExpressions(property.initializer);
+        if (logger.kind === ts.SyntaxKind.FalseKeyword) continue;
+        if (logger.kind === ts.SyntaxKind.TrueKeyword) defaultLogger = true;
+        else found.push({ expression: logger, file });
+      }
+    }
+  };
+  // The apps of the call's own package: another app of a monorepo configures its own logger.
+  for (const file of ctx.sourceFiles) {
+    if (!/\bfastify\b/i.test(file.text) || packageRootOf(ctx, file.path) !== packageRoot) continue;
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.arguments[0]) {
+        const binding = ctx.modules.resolveName(file, node.expression.text);
+        if (binding?.kind === 'external' && binding.module === 'fastify') readOptions(node.arguments[0], file, 0);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file.sourceFile);
+  }
+  const result = defaultLogger ? [] : found;
+  byPackage.set(packageRoot, result);
+  return result;
 }
 
 function collectRedactedKeys(options: ts.ObjectLiteralExpression, keys: Set<string>): void {

@@ -201,6 +201,29 @@ export default v1;
     expect(routes[3]!.handler?.name).toBe('handler');
   });
 
+  test('a route url the code fills in (a loop over columns) names the filled segment as a parameter', () => {
+    const dir = makeProject({
+      'package.json': PACKAGE,
+      'src/server.ts': `import Fastify from 'fastify';
+import insights from './insights.js';
+const server = Fastify();
+server.register(insights, { prefix: '/insights' });
+`,
+      'src/insights.ts': `import type { FastifyPluginAsync } from 'fastify';
+const columns = ['country', 'city'] as const;
+const insights: FastifyPluginAsync = async (fastify) => {
+  for (const column of columns) {
+    fastify.route({ method: 'GET', url: \`/:projectId/\${column}\`, handler: async () => column });
+  }
+  fastify.route({ method: 'GET', url: \`/:projectId/\${columns[0]}-top\`, handler: async () => [] });
+};
+export default insights;
+`,
+    });
+    const routes = loadRoutes(dir, [fastifyAdapter]);
+    expect(routes.map((r) => r.id)).toEqual(['GET /insights/:projectId/:column', 'GET /insights/:projectId/:param-top']);
+  });
+
   test('autoload: folder prefixes, index files, autoPrefix, dirNameRoutePrefix and an entry plugin nothing registers', () => {
     const dir = makeProject({
       'package.json': PACKAGE,

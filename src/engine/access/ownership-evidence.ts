@@ -362,6 +362,15 @@ export function inCodeOwnershipCheck(
             return;
           }
         }
+        // `const projectId = await getProjectId(req)`, a helper of any name that returns the id the client sent
+        // only after finding it among the caller's tenant's records: the lookup filtered by it is the caller's.
+        if (check && check !== tainted.call) {
+          const scoping = bindingNames(node.name).find((name) => filterNames.has(name));
+          if (scoping && returnsVettedKey(ctx, check)) {
+            evidence = { what: `${checkName}() returns the ${scoping} the lookup is filtered by only after finding it among the caller's records`, node };
+            return;
+          }
+        }
       }
       // `const [oldAsset, newAsset] = await Promise.all([Asset.fromId(ctx, a), Asset.fromId(ctx, b)])`: each name is its own load.
       // `accessRequest = document ? await AccessRequest.findPendingForUser({ documentId: document.id, userId }) : null`:
@@ -707,6 +716,86 @@ function throwsUnlessFound(ctx: AccessContext, call: ts.CallExpression, access: 
   });
   assertingHelpers.set(fn, asserts);
   return asserts;
+}
+
+const vettingHelpers = new WeakMap<ts.Node, boolean>();
+const MAX_VETTING_DEPTH = 3;
+
+/**
+ * Whether the project function a call runs hands back an id only once it is known to be the
+ * caller's: it returns the parameter it was given after a lookup keyed by that parameter and the
+ * caller's tenant or user (`findFirst({ where: { id: inputProjectId, organizationId } })`) exited
+ * when nothing was found (`if (!project) throw`), or a `...OrThrow` lookup did; or it returns what
+ * such a function returns (`return resolveClientProjectId({ ..., inputProjectId: req.params.projectId })`).
+ * A parameter it returns that it never looks up is another value (the client's own project) and
+ * decides nothing; one it returns before the check, or nothing checked at all (`return id.trim()`), fails it.
+ */
+function returnsVettedKey(ctx: AccessContext, call: ts.CallExpression, depth = 0): boolean {
+  if (depth > MAX_VETTING_DEPTH) return false;
+  const file = ctx.modules.fileOf(call);
+  const target = file && resolveFunction(ctx.modules, file, call.expression);
+  const fn = target?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!fn?.body) return false;
+  const known = vettingHelpers.get(fn);
+  if (known !== undefined) return known;
+  vettingHelpers.set(fn, false);
+  const body = fn.body as ts.ConciseBody;
+  const parameters = new Set(fn.parameters.flatMap((parameter) => bindingNames(parameter.name)));
+  // Each parameter the function looks up together with the caller's tenant or user, and the statements that
+  // stop the request when that lookup finds nothing: the `if (!record) throw` after it, or the throwing lookup itself.
+  const checks = new Map<string, ts.Statement[]>();
+  const addCheck = (name: string, statement: ts.Statement): void => void checks.set(name, [...(checks.get(name) ?? []), statement]);
+  const keyedWithCaller = (lookup: ts.CallExpression): string[] => {
+    const keyed = new Set<string>();
+    let caller = false;
+    for (const argument of chainArguments(lookup)) {
+      walkDescendants(argument, (child) => {
+        if (ts.isIdentifier(child) && !(ts.isPropertyAssignment(child.parent) && child.parent.name === child) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) {
+          if (parameters.has(child.text) && !PRINCIPAL_TEXT.test(child.text)) keyed.add(child.text);
+          else if (PRINCIPAL_TEXT.test(child.text)) caller = true;
+        } else if (ts.isPropertyAccessExpression(child) && PRINCIPAL_TEXT.test(child.getText())) caller = true;
+      });
+    }
+    return caller ? [...keyed] : [];
+  };
+  const loads = new Map<string, string[]>();
+  walkDescendants(fn.body, (node) => {
+    if (node !== fn.body && ts.isFunctionLike(node)) return false;
+    if (ts.isVariableDeclaration(node) && node.initializer) {
+      const lookup = firstCall(node.initializer);
+      const keyed = lookup ? keyedWithCaller(lookup) : [];
+      if (lookup && keyed.length > 0) {
+        if (isThrowingLookup(lookup) && ts.isVariableStatement(node.parent.parent)) for (const name of keyed) addCheck(name, node.parent.parent);
+        for (const name of bindingNames(node.name)) loads.set(name, keyed);
+      }
+    } else if (ts.isExpressionStatement(node)) {
+      const lookup = firstCall(node.expression);
+      if (lookup && isThrowingLookup(lookup)) for (const name of keyedWithCaller(lookup)) addCheck(name, node);
+    } else if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
+      const text = node.expression.getText();
+      for (const [record, keyed] of loads) if (mentionsName(text, record)) for (const name of keyed) addCheck(name, node);
+    }
+    return undefined;
+  });
+  // The check runs before the return on its way: it sits in a block around the return, ahead of it.
+  const checkedBefore = (name: string, returned: ts.Node): boolean =>
+    (checks.get(name) ?? []).some((statement) => statement.end <= returned.pos && statement.parent.pos <= returned.pos && returned.end <= statement.parent.end);
+  let vetted = false;
+  for (const returned of returnedExpressions(body)) {
+    const inner = firstCall(returned);
+    if (inner && returnsVettedKey(ctx, inner, depth + 1)) {
+      vetted = true;
+      continue;
+    }
+    let value = skipOuterExpressions(returned);
+    while (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+    // Another value (the client's own project, a constant): not the id the function checks.
+    if (!ts.isIdentifier(value) || !parameters.has(value.text) || !checks.has(value.text)) continue;
+    if (!checkedBefore(value.text, returned)) return false;
+    vetted = true;
+  }
+  vettingHelpers.set(fn, vetted);
+  return vetted;
 }
 
 const MAX_PREDICATE_DEPTH = 3;

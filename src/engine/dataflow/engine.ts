@@ -124,6 +124,26 @@ interface AnalysisContext {
   memberWrites?: Map<string, ValueOrigin>;
 }
 
+/** Methods that put their arguments (from this index on) into the collection they are called on. */
+const COLLECTION_ADDERS: ReadonlyMap<string, number> = new Map([['push', 0], ['unshift', 0], ['add', 0], ['set', 1], ['splice', 2]]);
+/**
+ * What made every request value in these origins (their members too) less dangerous: the sink
+ * categories it was made safe for and the checks it passed (a stored record's key, a confined path).
+ * Empty when one of them had none.
+ */
+function safeCategoriesOf(origins: readonly ValueOrigin[]): Set<string> {
+  let shared: Set<string> | undefined;
+  const visit = (origin: ValueOrigin, depth: number): void => {
+    if (origin.kind !== 'tainted' || depth > 4) return;
+    const own = new Set<string>([...(origin.taint.safeFor ?? []), ...origin.taint.transforms.filter((transform) => transform === EXISTING_RECORD_KEY || transform === PATH_CONTAINMENT_CHECK)]);
+    shared = shared ? new Set([...shared].filter((category) => own.has(category))) : own;
+    for (const field of Object.values(origin.fields ?? {})) visit(field, depth + 1);
+    if (origin.rest) visit(origin.rest, depth + 1);
+  };
+  for (const origin of origins) visit(origin, 0);
+  return shared ?? new Set();
+}
+
 /** Builder-chain links followed down from a call to find the data access it belongs to. */
 const MAX_CHAIN_LINKS = 12;
 const MAX_FILTER_DEPTH = 6;
@@ -150,6 +170,8 @@ export class DataflowEngine {
   private readonly exposedAt = new Map<ts.Node | string, Set<SinkCategory>>();
   /** Per recorded call, the argument positions (taintedPositions) request data reached it in, over every time it was recorded. */
   private readonly recordedTaint = new Map<ts.Node | string, Set<string>>();
+  /** Per recorded call, for each recording of it, what had made every request value in it less dangerous (safeCategoriesOf). */
+  private readonly recordedSafeFor = new Map<ts.Node | string, Array<ReadonlySet<string>>>();
   private readonly callees = new Map<ts.Node, ResolvedFunction | null>();
   /** What RPC middleware put on the procedure context, per `ctx.member` (null: nothing known). */
   private readonly contextMembers = new Map<string, ValueOrigin | null>();
@@ -421,6 +443,8 @@ export class DataflowEngine {
         this.bindAssignmentPattern(target, value, context);
       } else if (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) {
         this.recordWrite(node, node.right, value, context);
+        // `where[id] = \`${column} = ...\``, `parts.a = req.query.a`: a local object filled member by member carries what it was filled with.
+        if (node.operatorToken.kind === ts.SyntaxKind.EqualsToken) this.addToLocal(target.expression, value, target, node, context);
         // Only an unconditional write replaces the member: one in a branch may not have run.
         const path = node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(target) ? memberPath(target) : undefined;
         const statement = node.parent;
@@ -528,9 +552,44 @@ export class DataflowEngine {
       for (const argument of node.arguments ?? []) this.walk(argument, context);
       this.walk(node.expression, context);
       this.origin(node, context); // evaluates, records and follows the call
+      // `parts.push(\`${name} = 1\`)`, `values.add(x)`, `map.set(key, x)`: a local collection holds what was put in it.
+      const callee = ts.isCallExpression(node) ? skipOuterExpressions(node.expression) : undefined;
+      const added = callee && ts.isPropertyAccessExpression(callee) ? COLLECTION_ADDERS.get(callee.name.text) : undefined;
+      if (callee && ts.isPropertyAccessExpression(callee) && added !== undefined) {
+        const items = (node.arguments ?? []).slice(added);
+        const origins = items.map((item) => this.origin(ts.isSpreadElement(item) ? item.expression : item, context)).filter((origin) => origin.kind === 'tainted');
+        if (origins.length > 0) this.addToLocal(callee.expression, joinOrigins(origins), undefined, node, context);
+      }
       return;
     }
     ts.forEachChild(node, (child) => this.walk(child, context));
+  }
+
+  /**
+   * A tainted value stored into a local collection or object (`parts.push(v)`, `where[id] = v`,
+   * `opts.filter = v`): the local now carries it, so reading it whole (`parts.join(' AND ')`,
+   * `Object.values(where)`, handing it on) carries it too. A named member of an object whose members
+   * are known keeps the others as they were (`opts.table` stays the constant it was).
+   */
+  private addToLocal(collection: ts.Expression, value: ValueOrigin, member: ts.PropertyAccessExpression | ts.ElementAccessExpression | undefined, node: ts.Node, context: AnalysisContext): void {
+    if (value.kind !== 'tainted') return;
+    const target = skipOuterExpressions(collection);
+    if (!ts.isIdentifier(target)) return;
+    // Only a collection the code builds itself (`const where = {}`, `const parts: string[] = []`, `new Map()`):
+    // not a parameter or a framework object (`res.set(...)`, `headers.set(...)` on a response are no collections).
+    const declaration = localBinding(target);
+    const initializer = declaration && ts.isVariableDeclaration(declaration) && declaration.initializer ? skipOuterExpressions(declaration.initializer) : undefined;
+    const built = initializer !== undefined && (ts.isObjectLiteralExpression(initializer) || ts.isArrayLiteralExpression(initializer) || (ts.isNewExpression(initializer) && ts.isIdentifier(initializer.expression) && /^(?:Map|Set|Array)$/.test(initializer.expression.text)));
+    const current = built ? this.lookup(target.text, context) : undefined;
+    if (!current) return;
+    const stepped = this.stepped(value, node, context, `added to ${target.text}`);
+    const name = member && ts.isPropertyAccessExpression(member) ? member.name.text : member && ts.isElementAccessExpression(member) && ts.isStringLiteralLike(member.argumentExpression) ? member.argumentExpression.text : undefined;
+    const knownFields = current.kind === 'constant' || current.kind === 'tainted' ? current.fields : undefined;
+    if (name !== undefined && knownFields) {
+      this.assign(target.text, { kind: 'tainted', taint: stepped.kind === 'tainted' ? stepped.taint : value.taint, fields: { ...knownFields, [name]: stepped }, rest: current.kind === 'tainted' ? (current.rest ?? { kind: 'unknown' }) : { kind: 'constant' } }, context, undefined);
+      return;
+    }
+    this.assign(target.text, joinOrigins([stepped, current]), context, undefined);
   }
 
   /**
@@ -782,7 +841,14 @@ export class DataflowEngine {
       // An object literal's fields are all of it (any spread drops them): a member it does not have is
       // undefined, as destructuring reads it, not the request data another field carries
       // (`{ workspace, requestId: req.headers.get('x-request-id') }.db ?? defaultDb` is the default client).
-      if (base.fields && name !== undefined) return Object.hasOwn(base.fields, name) ? base.fields[name]! : (base.rest ?? { kind: 'constant' });
+      if (base.fields && name !== undefined) {
+        if (Object.hasOwn(base.fields, name)) return base.fields[name]!;
+        const rest = base.rest ?? { kind: 'constant' };
+        // `{ projectId, ...req.query }.limit`: the spread input's own field, as the route's schema validated it.
+        const restBag = rest.kind === 'tainted' ? (rest.taint.inputBag ?? rest.taint.validatedPart) : undefined;
+        const validated = restBag && rest.kind === 'tainted' ? this.validatedField(context)(restBag, name, rest.taint) : undefined;
+        return validated ?? rest;
+      }
       if (base.taint.requestObject) return this.requestMemberOrigin(base.taint, name, member, context);
       if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
       const uploaded = uploadedFileServerMember(base.taint, name, compactText(member.expression));
@@ -1217,20 +1283,31 @@ export class DataflowEngine {
     // Recorded again, too, when request data arrives that a sanitizer made safe for fewer sinks than before:
     // `writeRemote(base64(config))` first and `restore(volumeName)` later reach the same exec(), and the
     // first one is safe for a shell where the second is not. The rules judge each by its own category.
+    // And when every request value the first route brought was made safe (`chQuery(\`... ${sqlstring.escape(id)}\`)`),
+    // members included, and this route's are not (`chQuery(\`... '${input.name}'\`)` through the same helper).
+    const origins = [...argumentOrigins, ...(receiverOrigin ? [receiverOrigin] : [])];
     const positions = taintedPositions(argumentOrigins, receiverOrigin);
     const seen = this.recordedTaint.get(recordKey);
-    const exposed = exposedCategories([...argumentOrigins, ...(receiverOrigin ? [receiverOrigin] : [])]);
+    const exposed = exposedCategories(origins);
     const exposedBefore = this.exposedAt.get(recordKey);
+    const safeFor = anyTainted ? safeCategoriesOf(origins) : undefined;
+    const recordedSafe = this.recordedSafeFor.get(recordKey);
     if (seen) {
       const reachesNewArgument = [...positions].some((position) => !coveredPosition(seen, position));
       const widens = exposedBefore !== undefined && exposed.some((category) => !exposedBefore.has(category));
-      if (!reachesNewArgument && !widens) return;
+      // Covered by a recording made safe by no more than this one was.
+      const lessSafe = safeFor !== undefined && recordedSafe !== undefined && !recordedSafe.some((recorded) => [...recorded].every((category) => safeFor.has(category)));
+      if (!reachesNewArgument && !widens && !lessSafe) return;
     }
     // A record id the client picked, converted to a number: object-level access rules still need the call.
     if (!anyTainted && !(call.arguments ?? []).some((argument) => this.carriesIdentity(argument, context, 0))) return;
     if (seen) positions.forEach((position) => seen.add(position));
     else this.recordedTaint.set(recordKey, positions);
     this.exposedAt.set(recordKey, new Set([...(exposedBefore ?? []), ...exposed]));
+    if (safeFor) {
+      if (recordedSafe) recordedSafe.push(safeFor);
+      else this.recordedSafeFor.set(recordKey, [safeFor]);
+    }
     this.calls.push({
       call,
       file: context.fn.file,
@@ -1910,7 +1987,9 @@ function describeForKey(origin: ValueOrigin, withLabel: boolean, schemaScope: st
       const fields = origin.fields ? `{${Object.entries(origin.fields).map(([name, field]) => `${name}=${describeForKey(field, false, schemaScope)}`).join(',')}${origin.rest ? `,...${describeForKey(origin.rest, false, schemaScope)}` : ''}}` : '';
       const safe = origin.taint.safeFor ? `!${origin.taint.safeFor.join(',')}` : '';
       const path = origin.taint.knownPrefix !== undefined ? '^' : '';
-      const shape = `${origin.taint.requestObject ?? ''}${bag}${fields}${safe}${path}`;
+      // A check the value passed (a stored record's key, a confined path) changes what rules decide at the sinks below.
+      const checked = origin.taint.transforms.filter((transform) => transform === EXISTING_RECORD_KEY || transform === PATH_CONTAINMENT_CHECK).map((transform) => (transform === EXISTING_RECORD_KEY ? '~key' : '~path')).join('');
+      const shape = `${origin.taint.requestObject ?? ''}${bag}${fields}${safe}${path}${checked}`;
       return withLabel ? `t:${origin.taint.source.label}:${shape}` : `t:${shape}`;
     }
     case 'principal':

@@ -192,6 +192,76 @@ function principalGatedFirstStatement(handler: ResolvedFunction, text: string): 
   return PRINCIPAL_WORD.test(tested) || (destructuredPrincipal(handler).has(base) && !redeclares(text, base)) ? tested : undefined;
 }
 
+/**
+ * `if (!(ctx.session.session && ctx.cookies.session)) { return { extended: false }; }`, `if (!ctx.user || !input.id) return { ok: false }`:
+ * a statement of the handler's body that exits with an empty answer whenever the principal is missing
+ * (the principal negated alone, in a disjunction, or inside a negated conjunction), before the work.
+ * `!(user || input.force)` exits only when both are missing: a caller without a session gets through.
+ * The principal tested, else undefined.
+ */
+function principalGatedExit(handler: ResolvedFunction, text: string): string | undefined {
+  const body = handler.node.body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  const sourceFile = handler.node.getSourceFile();
+  const isPrincipal = (expression: ts.Expression): string | undefined => {
+    const value = skipOuterExpressions(expression);
+    if (!ts.isIdentifier(value) && !ts.isPropertyAccessExpression(value)) return undefined;
+    const tested = value.getText(sourceFile).replace(/\s+/g, '');
+    const base = tested.split(/\??\./)[0]!;
+    return PRINCIPAL_WORD.test(tested) || (destructuredPrincipal(handler).has(base) && !redeclares(text, base)) ? tested : undefined;
+  };
+  // The principal whose absence makes the condition true.
+  const trueWithout = (condition: ts.Expression): string | undefined => {
+    const value = skipOuterExpressions(condition);
+    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.BarBarToken) return trueWithout(value.left) ?? trueWithout(value.right);
+    if (!ts.isPrefixUnaryExpression(value) || value.operator !== ts.SyntaxKind.ExclamationToken) return undefined;
+    const negated = skipOuterExpressions(value.operand);
+    // `!(a && b)`: false when any operand is, so a missing principal among them makes the whole true.
+    if (ts.isBinaryExpression(negated) && negated.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+      const operands: ts.Expression[] = [];
+      const collect = (expression: ts.Expression): void => {
+        const inner = skipOuterExpressions(expression);
+        if (ts.isBinaryExpression(inner) && inner.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+          collect(inner.left);
+          collect(inner.right);
+        } else operands.push(inner);
+      };
+      collect(negated);
+      for (const operand of operands) {
+        const found = isPrincipal(operand);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    return isPrincipal(negated);
+  };
+  // Only a return of nothing: `return`, null, false, [], {}, or an object of flags and empty values (`{ extended: false }`).
+  const returnsNothing = (statement: ts.Statement): boolean => {
+    const statements = ts.isBlock(statement) ? statement.statements : [statement];
+    if (statements.length !== 1 || !ts.isReturnStatement(statements[0]!)) return false;
+    const returned = statements[0]!.expression;
+    if (!returned || isNothing(returned)) return true;
+    const value = skipOuterExpressions(returned);
+    return ts.isObjectLiteralExpression(value) && value.properties.length > 0 && value.properties.every((property) => ts.isPropertyAssignment(property) && isNothing(property.initializer));
+  };
+  for (const statement of body.statements) {
+    if (ts.isIfStatement(statement) && !statement.elseStatement && returnsNothing(statement.thenStatement)) {
+      const tested = trueWithout(statement.expression);
+      if (tested) return tested;
+    }
+    // Nothing may run before the gate: a call there (a write, a lookup) runs for anyone.
+    let calls = false;
+    const visit = (node: ts.Node): void => {
+      if (calls || ts.isFunctionLike(node)) return;
+      if (ts.isCallExpression(node) || ts.isAwaitExpression(node) || ts.isNewExpression(node)) calls = true;
+      else ts.forEachChild(node, visit);
+    };
+    visit(statement);
+    if (calls) return undefined;
+  }
+  return undefined;
+}
+
 /** `null`, `undefined`, `false`, `[]`, `{}`: an answer that carries nothing. */
 function isNothing(expression: ts.Expression): boolean {
   const value = skipOuterExpressions(expression);
@@ -225,7 +295,7 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
     const tested = anonymousExit?.[1];
     const base = tested?.split(/\??\./)[0];
     if (tested && (PRINCIPAL_WORD.test(tested) || (destructuredPrincipal(handler).has(base!) && !redeclares(text, base!)))) return `${where} answers a caller without ${tested} with nothing`;
-    const gated = principalGatedFirstStatement(handler, text);
+    const gated = principalGatedFirstStatement(handler, text) ?? principalGatedExit(handler, text);
     return gated ? `${where} answers a caller without ${gated} with nothing` : undefined;
   }
   const principal = readPrincipal(handler, otherMethods).filter((read) => !read.startsWith('@'));

@@ -1,9 +1,9 @@
 import type { ControlRefs, ScannedSourceFile } from '../../types.js';
 import { ts } from '#typescript';
-import { enclosingClass, skipOuterExpressions } from '../../engine/ast/syntax.js';
+import { enclosingClass, returnedExpressions, skipOuterExpressions } from '../../engine/ast/syntax.js';
 import { localBinding, type ModuleIndex } from '../../engine/names/index.js';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
-import { taintFor, type Taint } from '../../engine/dataflow/taint.js';
+import { EXISTING_RECORD_KEY, taintFor, type Taint } from '../../engine/dataflow/taint.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { packageMatches, SQL_DRIVERS, type SqlDriver } from '../../models/sql.js';
 import { AMBIGUOUS_ESCAPE_METHODS, PG_ESCAPERS, PG_FORMAT_PACKAGE, QUOTING_BUILDER_FUNCTIONS, QUOTING_BUILDER_PACKAGES, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES } from '../../models/sanitizers.js';
@@ -166,7 +166,22 @@ export class SqlSinkCatalog {
    */
   private creationOf(expression: ts.Expression, file: ScannedSourceFile, depth: number): Creation {
     if (depth > 8) return undefined;
+    // `new Proxy(target, handler) as ClickHouseClient`, `{} as PrismaClient`: a type the code asserts names the
+    // driver's client when the value itself (a lazy proxy, an empty object filled in later) says nothing.
+    for (let outer: ts.Expression = expression; ts.isParenthesizedExpression(outer) || ts.isAsExpression(outer) || ts.isTypeAssertionExpression(outer) || ts.isNonNullExpression(outer) || ts.isSatisfiesExpression(outer); outer = outer.expression) {
+      if (!('type' in outer) || !outer.type) continue;
+      const asserted = this.typeCreation(outer.type, file, depth + 1);
+      if (asserted?.kind === 'package') return asserted;
+    }
     const value = skipOuterExpressions(expression);
+    // A lazy handle (`new Proxy(client, { get })`) forwards to its target: it is what the target is.
+    if (ts.isNewExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === 'Proxy' && !this.modules.resolveName(file, 'Proxy') && value.arguments?.[0]) {
+      return this.creationOf(value.arguments[0], file, depth + 1);
+    }
+    // `const pick = () => nodes[0]`: called, a function makes what it returns.
+    if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) return this.returnedCreation(value, file, depth + 1);
+    // `clients[0]`: an element of a list of handles is one of them.
+    if (ts.isElementAccessExpression(value)) return this.creationOf(value.expression, file, depth + 1);
     if (ts.isNewExpression(value) || ts.isCallExpression(value)) {
       const callee = skipOuterExpressions(value.expression);
       // A prepared statement's `all/get/run(params)` take values, not SQL.
@@ -185,7 +200,9 @@ export class SqlSinkCatalog {
       const local = localBinding(value);
       if (local) {
         if (ts.isParameter(local)) return local.type ? this.typeCreation(local.type, file, depth + 1) : undefined;
-        return local.initializer ? this.creationOf(local.initializer, file, depth + 1) : local.type ? this.typeCreation(local.type, file, depth + 1) : undefined;
+        const declared = local.type ? this.typeCreation(local.type, file, depth + 1) : undefined;
+        if (declared?.kind === 'package') return declared;
+        return local.initializer ? this.creationOf(local.initializer, file, depth + 1) : declared;
       }
       const binding = this.modules.resolveName(file, value.text);
       if (!binding) return undefined;
@@ -193,14 +210,33 @@ export class SqlSinkCatalog {
       if (binding.kind === 'namespace') return { kind: 'project' };
       const node = binding.node;
       if (ts.isVariableDeclaration(node)) {
+        // `const clients: ClickHouseClient[] = urls.map(...)`: the declared driver type says what the initializer hides.
+        const declared = node.type ? this.typeCreation(node.type, binding.file, depth + 1) : undefined;
+        if (declared?.kind === 'package') return declared;
         if (node.initializer) return this.creationOf(node.initializer, binding.file, depth + 1);
-        return node.type ? this.typeCreation(node.type, binding.file, depth + 1) : undefined;
+        return declared;
       }
       if (ts.isClassDeclaration(node)) return this.classCreation(node, binding.file, depth);
+      if (ts.isFunctionDeclaration(node)) return this.returnedCreation(node, binding.file, depth + 1);
       if (ts.isExpression(node)) return this.creationOf(node, binding.file, depth + 1);
       return undefined;
     }
     return undefined;
+  }
+
+  /**
+   * What a project function called for a handle hands back (`function firstNode() { return nodes[0]! }`):
+   * its declared return type, else what every return makes when they agree on a driver's package.
+   */
+  private returnedCreation(fn: ts.FunctionLikeDeclaration, file: ScannedSourceFile, depth: number): Creation {
+    if (depth > 8 || !fn.body) return undefined;
+    if (fn.type) {
+      const declared = this.typeCreation(fn.type, file, depth + 1);
+      if (declared?.kind === 'package') return declared;
+    }
+    const made = returnedExpressions(fn.body).map((returned) => this.creationOf(returned, file, depth + 1));
+    const first = made[0];
+    return first?.kind === 'package' && made.every((creation) => creation?.kind === 'package' && creation.module === first.module) ? first : undefined;
   }
 
   /** `this.pool`: the field's declared type, its initializer, or its injection decorator. */
@@ -247,6 +283,9 @@ export class SqlSinkCatalog {
   /** `Pool`, `PoolClient`, `Knex`, `Repository<User>`, `Database.Database`, `PrismaService` (extends PrismaClient). */
   private typeCreation(type: ts.TypeNode, file: ScannedSourceFile, depth: number): Creation {
     if (depth > 8) return undefined;
+    // `ClickHouseClient[]`, `Array<Pool>`: a list of the driver's handles (its elements are read by index).
+    if (ts.isArrayTypeNode(type)) return this.typeCreation(type.elementType, file, depth + 1);
+    if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && /^(?:Array|ReadonlyArray)$/.test(type.typeName.text) && type.typeArguments?.length === 1) return this.typeCreation(type.typeArguments[0]!, file, depth + 1);
     if (!ts.isTypeReferenceNode(type)) return undefined;
     let root: ts.EntityName = type.typeName;
     while (ts.isQualifiedName(root)) root = root.left;
@@ -700,6 +739,13 @@ function unescapedTaint(sink: SqlSink, tainted: TaintedCall, modules: ModuleInde
     }
     const taint = taintFor(tainted.originOf(value), 'sql');
     if (taint && compiledByKnex(taint, projectDrivers)) {
+      escaped = true;
+      continue;
+    }
+    // The primary key of a record the code found by it and stopped without (`findFirst({ where: { id } })`,
+    // `if (!project) throw`, also in a helper that returns the id after): a key the server made, not text
+    // the client shaped. Still interpolated: raw-sql-concatenation's question, not an injection.
+    if (taint && taint.transforms.includes(EXISTING_RECORD_KEY)) {
       escaped = true;
       continue;
     }

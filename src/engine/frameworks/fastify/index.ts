@@ -664,7 +664,22 @@ class FastifyRouteCollector {
   }
 
   private routeUrl(expression: ts.Expression, state: WalkState): string {
-    return staticString(this.context.modules, state.file, expression) ?? `{${expression.getText(state.file.sourceFile)}}`;
+    const known = staticString(this.context.modules, state.file, expression);
+    if (known !== undefined) return known;
+    // `/:projectId/${column}` registered in a loop over columns: each value the code fills in is a path segment
+    // the route answers under, shown as a parameter named after it (`/:projectId/:column`).
+    const value = skipOuterExpressions(expression);
+    if (ts.isTemplateExpression(value) && value.head.text.startsWith('/')) {
+      let text = value.head.text;
+      for (const span of value.templateSpans) {
+        const part = staticString(this.context.modules, state.file, span.expression);
+        const inner = skipOuterExpressions(span.expression);
+        const name = ts.isIdentifier(inner) ? inner.text : ts.isPropertyAccessExpression(inner) ? inner.name.text : 'param';
+        text += (part ?? (text.endsWith('/') ? `:${name}` : `{${name}}`)) + span.literal.text;
+      }
+      return text;
+    }
+    return `{${expression.getText(state.file.sourceFile)}}`;
   }
 
   private addRoute(
