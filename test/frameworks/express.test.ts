@@ -132,6 +132,92 @@ describe('express adapter: tricky cases', () => {
     ]);
   });
 
+  it('a guard installed after the sign-in routes makes the routes after it signed-in only, whatever their path says (growthbook /oauth/google, /admin/sso-connection)', () => {
+    const requireAuth = [
+      "import jwt from 'jsonwebtoken';",
+      'export function requireAuth(req: any, res: any, next: any) {',
+      "  try { req.user = jwt.verify(req.headers.authorization, 'k'); next(); } catch { res.status(401).end(); }",
+      '}',
+      '',
+    ].join('\n');
+    const dir = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'src/app.ts': [
+        "import express from 'express';",
+        "import { requireAuth } from './auth';",
+        "import accountRouter from './account';",
+        'const app = express();',
+        "app.post('/auth/login', (req, res) => res.end());",
+        'app.use(requireAuth);',
+        "app.post('/oauth/google', (req, res) => res.json({ linked: req.user }));",
+        "app.post('/admin/sso-connection', (req, res) => res.json(req.body));",
+        "app.use('/account', accountRouter);",
+        '',
+      ].join('\n'),
+      'src/account.ts': [
+        "import { Router } from 'express';",
+        'const router = Router();',
+        "router.post('/oauth/authorize', (req, res) => res.json({ consent: req.user }));",
+        'export default router;',
+        '',
+      ].join('\n'),
+      'src/auth.ts': requireAuth,
+    });
+    expect(inventory(loadRoutes(dir, [expressAdapter]))).toEqual([
+      { method: 'POST', path: '/account/oauth/authorize', file: 'src/account.ts', line: 3, auth: 'authenticated' },
+      { method: 'POST', path: '/auth/login', file: 'src/app.ts', line: 5, auth: 'public' },
+      { method: 'POST', path: '/oauth/google', file: 'src/app.ts', line: 7, auth: 'authenticated' },
+      { method: 'POST', path: '/admin/sso-connection', file: 'src/app.ts', line: 8, auth: 'authenticated' },
+    ]);
+    // The sign-in routes in a router mounted ahead of the guard: the same app lets them through.
+    const mounted = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'src/app.ts': [
+        "import express from 'express';",
+        "import cookieParser from 'cookie-parser';",
+        "import { requireAuth } from './auth';",
+        "import signIn from './sign-in';",
+        'const app = express();',
+        'app.use(cookieParser());',
+        "app.use('/auth', signIn);",
+        'app.use(requireAuth);',
+        "app.post('/oauth/google', (req, res) => res.json({ linked: req.user }));",
+        '',
+      ].join('\n'),
+      'src/sign-in.ts': [
+        "import { Router } from 'express';",
+        'const router = Router();',
+        "router.post('/login', (req, res) => res.end());",
+        'export default router;',
+        '',
+      ].join('\n'),
+      'src/auth.ts': requireAuth,
+    });
+    expect(inventory(loadRoutes(mounted, [expressAdapter]))).toEqual([
+      { method: 'POST', path: '/oauth/google', file: 'src/app.ts', line: 9, auth: 'authenticated' },
+      { method: 'POST', path: '/auth/login', file: 'src/sign-in.ts', line: 3, auth: 'public' },
+    ]);
+    // A guard in front of every route, sign-in included: the app has not said which routes it gates,
+    // and a sign-in route stays public by what it does.
+    const everywhere = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'src/app.ts': [
+        "import express from 'express';",
+        "import { requireAuth } from './auth';",
+        'const app = express();',
+        'app.use(requireAuth);',
+        "app.post('/auth/login', (req, res) => res.end());",
+        "app.post('/oauth/google', (req, res) => res.end());",
+        '',
+      ].join('\n'),
+      'src/auth.ts': requireAuth,
+    });
+    expect(inventory(loadRoutes(everywhere, [expressAdapter]))).toEqual([
+      { method: 'POST', path: '/auth/login', file: 'src/app.ts', line: 5, auth: 'public' },
+      { method: 'POST', path: '/oauth/google', file: 'src/app.ts', line: 6, auth: 'public' },
+    ]);
+  });
+
   it('handles CommonJS require, app.all, arrays of paths, constant prefixes and express-jwt unless', () => {
     const dir = makeProject({
       'package.json': EXPRESS_PACKAGE,
