@@ -14,7 +14,7 @@ import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { memberOfArgument, parameterSlot } from './call-arguments.js';
 import { checkedInputMatches, keyInputPath } from './key-input.js';
-import { filterFacts, isCapabilityKey, isWriteAccess, loadedRecordUse, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess, type ParentRecord } from './lookup-keys.js';
+import { filterFacts, isCapabilityKey, isPresentedCredential, isWriteAccess, loadedRecordUse, lookupAccessOf, lookupFacts, type LookupAccess, type ParentRecord } from './lookup-keys.js';
 import { filterSpreadSlots, scopedFilterArgument } from './scoping-argument.js';
 import { accessCheckedInputFields, collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
@@ -584,7 +584,7 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
     return { candidate, by: boundToPrincipal(ctx, tainted.route, candidate.field) ?? (named && named !== candidate.field ? boundToPrincipal(ctx, tainted.route, named) : undefined) };
   }).find((entry) => entry.by);
   if (bound) return { verdict: 'scoped', evidence: `scoped by ${bound.candidate.taint.source.label}, which ${bound.by} holds to the signed-in caller's own (${at})` };
-  if (!isWriteAccess(lookup) && PRESENTED_CREDENTIAL_KEY.test(key.field)) return { verdict: 'scoped', evidence: `keyed by ${key.taint.source.label}, the credential the caller presents: only its holder's record is found (${at})` };
+  if (!isWriteAccess(lookup) && isPresentedCredential(key.field, lookup.access.model)) return { verdict: 'scoped', evidence: `keyed by ${key.taint.source.label}, the credential the caller presents: only its holder's record is found (${at})` };
   if (lookup.access.model && REFERENCE_MODEL.test(lookup.access.model)) return { verdict: 'not-owned', evidence: `reference data (${lookup.access.model})`, byModelName: true };
   // A coupon or voucher read by the code the customer types: the code is how any customer redeems it, not a key to someone's record.
   if (!isWriteAccess(lookup) && lookup.access.model && REDEEMABLE_MODEL.test(lookup.access.model) && REDEEMABLE_CODE_KEY.test(key.field)) return { verdict: 'not-owned', evidence: `a ${lookup.access.model} found by the code the customer presents (${at})` };
