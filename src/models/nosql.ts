@@ -41,8 +41,12 @@ export const MONGO_CODE_METHODS: readonly string[] = ['mapReduce', '$where'];
 /** Operators that run JavaScript on the server: any request text in them is code. */
 export const CODE_OPERATORS: ReadonlySet<string> = new Set(['$where', '$function', '$accumulator']);
 /**
- * Operators whose operand is compared literally ($eq) or must be a string ($regex, $options,
- * $search): an object there is a value or a cast error, not a query. (A request-chosen $regex is a
- * ReDoS concern, not operator injection.)
+ * Operators whose operand is compared literally or must be a string: an object there is a value
+ * or a cast error, not a query. The comparison operators ($eq, $ne, $gt, $gte, $lt, $lte) compare
+ * their operand as a value (`{ $ne: { $gt: '' } }` matches the document `{ $gt: '' }`, which is why
+ * `{ $eq: x }` is the documented defence); $in and $nin take an array of such values (a non-array is
+ * an error, mongoose casts each element to the path's type). $regex, $options and $search take a
+ * string (a request-chosen $regex is a ReDoS concern, not operator injection). Not $all (its
+ * elements may be `$elemMatch` queries), $elemMatch, $not or the logical operators: their operands are queries.
  */
-export const LITERAL_OPERATORS: ReadonlySet<string> = new Set(['$eq', '$regex', '$options', '$search']);
+export const LITERAL_OPERATORS: ReadonlySet<string> = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$regex', '$options', '$search']);

@@ -29,7 +29,8 @@ const PASSWORD_CHANGE = /\b(?:change|update|set|reset|forgot|forgotten|new|recov
 const FORGOT_OR_RESET = /\b(?:forgot|forgotten|reset|recover|recovery)\b/;
 const MFA = /\b(?:mfa|2fa|tfa|totp|two ?factor|otp|authenticator|backup codes?|recovery codes?)\b/;
 // `makeUserAdmin`, `grantAdmin`, `demoteUsers`; not `revokeShortcodeByAdmin`, where the admin is who acts, not the role.
-const ROLE = /\b(?:roles?|permissions?|privileges?|promote|demote)\b|\b(?:make|grant|revoke)\b(?:(?!\bby\b).)*\badmins?\b/;
+// Promoting or demoting a person, or with no object named (`/users/:id/promote`); not a thing (`promote-image`, `promote draft`).
+const ROLE = /\b(?:roles?|permissions?|privileges?)\b|\b(?:promote|demote)\b(?!\s+(?!(?:to|as|users?|members?|accounts?|staff|admins?|moderators?|owners?|by)\b)\w)|\b(?:make|grant|revoke)\b(?:(?!\bby\b).)*\badmins?\b/;
 const ROLE_CONTEXT = /\b(?:assign|grant|revoke|promote|demote|change|update|set|add|remove|elevate|users?|members?|accounts?|staff)\b/;
 // A handler named for reading (`listRoles`, `getPermissions`, `auditPermissions`) changes no role.
 const READ_VERB = /^(?:get|list|find|fetch|show|view|read|audit|check|count|search|load|describe|export)\b/;

@@ -1,10 +1,14 @@
 import { ts } from '#typescript';
-import { routeRef } from '../types.js';
-import { isCapabilityKey, isShareLinkId, isWriteAccess, lookupAccessOf, lookupFacts } from '../engine/access/lookup-keys.js';
+import { routeRef, type TraceStep } from '../types.js';
+import { isCapabilityKey, isPresentedCredential, isShareLinkId, isWriteAccess, lookupAccessOf, lookupFacts } from '../engine/access/lookup-keys.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { segmentWords } from '../engine/routes/public-by-design.js';
 import { defineRule } from './define-rule.js';
 import { exitsWhenMissing } from './utils/exits-when-missing.js';
+import { pathFunctions } from '../engine/access/ownership-evidence.js';
+import { resolveFunction } from '../engine/names/index.js';
+import { skipOuterExpressions } from '../engine/ast/syntax.js';
+import type { TaintedCall } from '../engine/dataflow/engine.js';
 import {
   accessTrace,
   describeAccess,
@@ -170,20 +174,55 @@ const THROWING_LOOKUP = /^(?:find\w*OrThrow|findOneOrFail|findOneByOrFail|getOrT
 function capabilityGate(ctx: RuleContext, facts: RouteFacts, reported: RouteFacts['dataAccess'][number] | undefined): string | undefined {
   if (!reported) return undefined;
   const reportedAt = facts.dataAccess.indexOf(reported);
+  const accessFiles = new Set(facts.dataAccess.map((access) => access.call.getSourceFile()));
+  const ownCalls = ctx.dataflow.taintedCalls().filter((tainted) => tainted.route === facts.route);
   for (const tainted of ctx.dataflow.taintedCalls()) {
-    if (tainted.route !== facts.route) continue;
+    // A helper's lookup is recorded once, for the first route that reaches it (`getPayloadParamsFromApiKey(key)`
+    // from both the SDK's GET and its POST): another route's record counts when this route reaches the same
+    // access and passes its own request data where that route's key came from.
+    const own = tainted.route === facts.route;
+    if (!own && !accessFiles.has(tainted.call.getSourceFile())) continue;
     const lookup = lookupAccessOf(ctx, tainted);
     if (!lookup) continue;
-    const key = lookupFacts(tainted, lookup).keys.find((candidate) => (isCapabilityKey(candidate.field, lookup.access.model) || isShareLinkId(candidate.field, lookup.access.model)) && !ADDRESS_TOKEN.test(candidate.field));
-    if (!key) continue;
+    const keys = lookupFacts(tainted, lookup).keys;
+    const key = keys.find((candidate) => (isCapabilityKey(candidate.field, lookup.access.model) || isShareLinkId(candidate.field, lookup.access.model)) && !ADDRESS_TOKEN.test(candidate.field));
+    // An SDK's or client's key sent in the request (`/api/features/:key`), its record looked up first:
+    // the key is how such a caller authenticates.
+    const credential = key ? undefined : keys.find((candidate) => isPresentedCredential(candidate.field, lookup.access.model));
+    const gateKey = key ?? credential;
+    if (!gateKey) continue;
     // The access is the lookup's call, or a link inside its chain (`from(t)` in `db.select().from(t).where(...)`).
     const at = facts.dataAccess.findIndex((access) => access.call === lookup.node || (access.call.getSourceFile() === lookup.node.getSourceFile() && access.call.pos >= lookup.node.pos && access.call.end <= lookup.node.end));
     if (at < 0 || (reportedAt >= 0 && at > reportedAt)) continue;
     const ends = isWriteAccess(lookup) || THROWING_LOOKUP.test(lookup.access.method) || exitsWhenMissing(lookup.node);
     if (!ends) continue;
+    if (!own && !passesKeyAlong(ctx, ownCalls, tainted, gateKey.taint.steps, lookup.node)) continue;
     const { line } = ts.getLineAndCharacterOfPosition(lookup.node.getSourceFile(), lookup.node.getStart());
-    return `every access follows a lookup of ${lookup.access.model ?? 'a record'} by the client's ${key.field} (a capability link, ${tainted.file.path}:${line + 1}), and the request ends when it matches nothing`;
+    if (credential) return `every access follows a lookup of ${lookup.access.model ?? 'a record'} by the ${credential.field} the client presents (its credential, ${tainted.file.path}:${line + 1}), and the request ends when it matches nothing`;
+    return `every access follows a lookup of ${lookup.access.model ?? 'a record'} by the client's ${gateKey.field} (a capability link, ${tainted.file.path}:${line + 1}), and the request ends when it matches nothing`;
   }
   return undefined;
+}
+
+/**
+ * Whether the route's own calls hand request data to a function on the way another route's key took to
+ * a lookup, at the position that route's key was passed in: `getPayloadParamsFromApiKey(key, req)` from
+ * this handler as from the one the lookup was recorded for.
+ */
+function passesKeyAlong(ctx: RuleContext, ownCalls: readonly TaintedCall[], recorded: TaintedCall, steps: readonly TraceStep[], access: ts.Node): boolean {
+  for (const entry of pathFunctions(ctx, recorded, steps, access)) {
+    const call = entry.call && skipOuterExpressions(entry.call as ts.Expression);
+    if (!call || !entry.passedAs || !ts.isCallExpression(call)) continue;
+    const index = call.arguments.findIndex((argument) => argument.pos <= entry.passedAs!.pos && entry.passedAs!.end <= argument.end);
+    const file = ctx.modules.fileOf(call);
+    const callee = index >= 0 && file ? resolveFunction(ctx.modules, file, call.expression) : undefined;
+    if (!callee) continue;
+    const passes = ownCalls.some((own) => {
+      if (!ts.isCallExpression(own.call) || own.argumentOrigins[index]?.kind !== 'tainted') return false;
+      return resolveFunction(ctx.modules, own.file, own.call.expression)?.node === callee.node;
+    });
+    if (passes) return true;
+  }
+  return false;
 }
 

@@ -132,6 +132,92 @@ describe('express adapter: tricky cases', () => {
     ]);
   });
 
+  it('a guard installed after the sign-in routes makes the routes after it signed-in only, whatever their path says (growthbook /oauth/google, /admin/sso-connection)', () => {
+    const requireAuth = [
+      "import jwt from 'jsonwebtoken';",
+      'export function requireAuth(req: any, res: any, next: any) {',
+      "  try { req.user = jwt.verify(req.headers.authorization, 'k'); next(); } catch { res.status(401).end(); }",
+      '}',
+      '',
+    ].join('\n');
+    const dir = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'src/app.ts': [
+        "import express from 'express';",
+        "import { requireAuth } from './auth';",
+        "import accountRouter from './account';",
+        'const app = express();',
+        "app.post('/auth/login', (req, res) => res.end());",
+        'app.use(requireAuth);',
+        "app.post('/oauth/google', (req, res) => res.json({ linked: req.user }));",
+        "app.post('/admin/sso-connection', (req, res) => res.json(req.body));",
+        "app.use('/account', accountRouter);",
+        '',
+      ].join('\n'),
+      'src/account.ts': [
+        "import { Router } from 'express';",
+        'const router = Router();',
+        "router.post('/oauth/authorize', (req, res) => res.json({ consent: req.user }));",
+        'export default router;',
+        '',
+      ].join('\n'),
+      'src/auth.ts': requireAuth,
+    });
+    expect(inventory(loadRoutes(dir, [expressAdapter]))).toEqual([
+      { method: 'POST', path: '/account/oauth/authorize', file: 'src/account.ts', line: 3, auth: 'authenticated' },
+      { method: 'POST', path: '/auth/login', file: 'src/app.ts', line: 5, auth: 'public' },
+      { method: 'POST', path: '/oauth/google', file: 'src/app.ts', line: 7, auth: 'authenticated' },
+      { method: 'POST', path: '/admin/sso-connection', file: 'src/app.ts', line: 8, auth: 'authenticated' },
+    ]);
+    // The sign-in routes in a router mounted ahead of the guard: the same app lets them through.
+    const mounted = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'src/app.ts': [
+        "import express from 'express';",
+        "import cookieParser from 'cookie-parser';",
+        "import { requireAuth } from './auth';",
+        "import signIn from './sign-in';",
+        'const app = express();',
+        'app.use(cookieParser());',
+        "app.use('/auth', signIn);",
+        'app.use(requireAuth);',
+        "app.post('/oauth/google', (req, res) => res.json({ linked: req.user }));",
+        '',
+      ].join('\n'),
+      'src/sign-in.ts': [
+        "import { Router } from 'express';",
+        'const router = Router();',
+        "router.post('/login', (req, res) => res.end());",
+        'export default router;',
+        '',
+      ].join('\n'),
+      'src/auth.ts': requireAuth,
+    });
+    expect(inventory(loadRoutes(mounted, [expressAdapter]))).toEqual([
+      { method: 'POST', path: '/oauth/google', file: 'src/app.ts', line: 9, auth: 'authenticated' },
+      { method: 'POST', path: '/auth/login', file: 'src/sign-in.ts', line: 3, auth: 'public' },
+    ]);
+    // A guard in front of every route, sign-in included: the app has not said which routes it gates,
+    // and a sign-in route stays public by what it does.
+    const everywhere = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'src/app.ts': [
+        "import express from 'express';",
+        "import { requireAuth } from './auth';",
+        'const app = express();',
+        'app.use(requireAuth);',
+        "app.post('/auth/login', (req, res) => res.end());",
+        "app.post('/oauth/google', (req, res) => res.end());",
+        '',
+      ].join('\n'),
+      'src/auth.ts': requireAuth,
+    });
+    expect(inventory(loadRoutes(everywhere, [expressAdapter]))).toEqual([
+      { method: 'POST', path: '/auth/login', file: 'src/app.ts', line: 5, auth: 'public' },
+      { method: 'POST', path: '/oauth/google', file: 'src/app.ts', line: 6, auth: 'public' },
+    ]);
+  });
+
   it('handles CommonJS require, app.all, arrays of paths, constant prefixes and express-jwt unless', () => {
     const dir = makeProject({
       'package.json': EXPRESS_PACKAGE,
@@ -420,6 +506,98 @@ describe('Express route tables: route-definition objects a loop registers with r
       expect(middlewareOf(del)).toEqual(['requireUser auth/route', 'audit other/route']);
     });
   }
+
+  it('registers the definitions a factory builds from spec objects in other files, tables spread from other files, a path built from the entry (growthbook REST API)', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { express: '^4.19.2', zod: '^3.23.0' } }),
+      'src/specs/widgets.ts': [
+        "import { z } from 'zod';",
+        "export const getWidgetSpec = { method: 'get' as const, path: '/widgets/:id', paramsSchema: z.object({ id: z.string() }), querySchema: z.object({ color: z.string().optional() }) };",
+        "export const deleteWidgetSpec = { method: 'delete' as const, path: '/widgets/:id', bodySchema: z.never() };",
+        "export const listWidgetsV2Spec = { method: 'get' as const, path: '/widgets', version: 'v2' as const, deprecated: true };",
+        '',
+      ].join('\n'),
+      'src/util/handler.ts': [
+        'export function createApiRequestHandler(spec: any) {',
+        '  return (handler: (req: any) => Promise<unknown>) => ({',
+        '    ...spec,',
+        '    handler: async (req: any, res: any, next: any) => {',
+        '      try { res.json(await handler(req)); } catch (e) { next(e); }',
+        '    },',
+        '  });',
+        '}',
+        '',
+      ].join('\n'),
+      'src/api/widgets/getWidget.ts': [
+        "import { getWidgetSpec } from '../../specs/widgets';",
+        "import { createApiRequestHandler } from '../../util/handler';",
+        'export const getWidget = createApiRequestHandler(getWidgetSpec)(async (req) => ({ id: req.params.id, color: req.query.color }));',
+        '',
+      ].join('\n'),
+      'src/api/widgets/deleteWidget.ts': [
+        "import { deleteWidgetSpec } from '../../specs/widgets';",
+        "import { createApiRequestHandler } from '../../util/handler';",
+        'export async function deleteWidgetHandler(req: any) {',
+        '  return { deletedId: req.params.id };',
+        '}',
+        'export const deleteWidget = createApiRequestHandler(deleteWidgetSpec)(deleteWidgetHandler);',
+        '',
+      ].join('\n'),
+      'src/api/widgets/listWidgetsV2.ts': [
+        "import { listWidgetsV2Spec } from '../../specs/widgets';",
+        "import { createApiRequestHandler } from '../../util/handler';",
+        'export const listWidgetsV2 = createApiRequestHandler(listWidgetsV2Spec)(async () => []);',
+        '',
+      ].join('\n'),
+      'src/api/widgets/widgets.router.ts': [
+        "import { getWidget } from './getWidget';",
+        "import { deleteWidget } from './deleteWidget';",
+        "import { listWidgetsV2 } from './listWidgetsV2';",
+        'export const widgetRoutes = [getWidget, deleteWidget, listWidgetsV2];',
+        '',
+      ].join('\n'),
+      'src/api/api.router.ts': [
+        "import { Router } from 'express';",
+        "import jwt from 'jsonwebtoken';",
+        "import { widgetRoutes } from './widgets/widgets.router';",
+        'const router = Router();',
+        "router.get('/v1/openapi.yaml', (req, res) => res.send('openapi: 3.1.0'));",
+        'router.use((req: any, res: any, next: any) => {',
+        "  try { req.apiUser = jwt.verify(String(req.headers.authorization), 'k'); next(); } catch { res.status(401).end(); }",
+        '});',
+        'export const allRoutes = [...widgetRoutes];',
+        'allRoutes.forEach((route) => {',
+        '  if (!route.method) return;',
+        "  const version = (route as { version?: string }).version ?? 'v1';",
+        '  const versionedPath = `/${version}${route.path}`;',
+        "  const middleware = [...(route.middleware ?? []), ...(route.deprecated ? [(req: any, res: any, next: any) => { res.setHeader('Deprecation', 'true'); next(); }] : [])];",
+        '  if (middleware.length > 0) router[route.method](versionedPath, middleware, route.handler);',
+        '  else router[route.method](versionedPath, route.handler);',
+        '});',
+        'export default router;',
+        '',
+      ].join('\n'),
+      'src/app.ts': "import express from 'express';\nimport apiRouter from './api/api.router';\nconst app = express();\napp.use('/api', apiRouter);\napp.listen(3000);\n",
+    });
+    const routes = loadRoutes(dir, [expressAdapter]);
+    expect(inventory(routes)).toEqual([
+      { method: 'GET', path: '/api/v1/openapi.yaml', file: 'src/api/api.router.ts', line: 5, auth: 'public' },
+      { method: 'DELETE', path: '/api/v1/widgets/:id', file: 'src/api/widgets/deleteWidget.ts', line: 6, auth: 'authenticated' },
+      { method: 'GET', path: '/api/v1/widgets/:id', file: 'src/api/widgets/getWidget.ts', line: 3, auth: 'authenticated' },
+      { method: 'GET', path: '/api/v2/widgets', file: 'src/api/widgets/listWidgetsV2.ts', line: 3, auth: 'authenticated' },
+    ]);
+    // The handler is the one given to the factory; the spec's schemas are the route's validation.
+    expect(route(routes, 'DELETE /api/v1/widgets/:id').handler?.name).toBe('deleteWidgetHandler');
+    const get = route(routes, 'GET /api/v1/widgets/:id');
+    expect(get.handler?.file).toBe('src/api/widgets/getWidget.ts');
+    expect(get.middleware.filter((m) => m.kind === 'validation').map((m) => [m.name, m.validatedFields?.map((field) => `${field.part}.${field.field}`)])).toEqual([
+      ['paramsSchema of the route definition', ['params.id']],
+      ['querySchema of the route definition', ['query.color']],
+    ]);
+    // The deprecated entry's header middleware is its own; the others have none.
+    expect(middlewareOf(route(routes, 'GET /api/v2/widgets')).filter((name) => name.endsWith('/route'))).toHaveLength(1);
+    expect(middlewareOf(route(routes, 'DELETE /api/v1/widgets/:id')).filter((name) => name.endsWith('/route'))).toEqual([]);
+  });
 
   it('takes a computed call that is not over a table of route objects as no route', () => {
     const dir = makeProject({

@@ -79,6 +79,17 @@ export const CAPABILITY_KEY = /(?:^|_)(?:token|secret|hash)$|(?:Token|Secret|Has
  * (`apiKeys.findOneBy({ apiKey: req.params.apikey })`) authenticates the caller; it picks no one else's record.
  */
 export const PRESENTED_CREDENTIAL_KEY = /^(?:api_?key|apikey|api_?key_?hash|hashed_?api_?key)$/i;
+/** Models whose records are client keys (API keys, an SDK's client key, its connection): their plain `key` column is the key itself. */
+const CREDENTIAL_MODEL = /(?:api|sdk|client|access|publishable)_?(?:keys?|connections?)/i;
+
+/**
+ * Whether a lookup key is the credential the caller presents: an API key by name (`apiKey`), or the
+ * plain `key` of a model of keys (GrowthBook's `SDKConnectionModel.findOne({ key })` for the client key
+ * an SDK sends in the URL). Finding that record authenticates the caller; it picks no one else's record.
+ */
+export function isPresentedCredential(field: string, model: string | undefined): boolean {
+  return PRESENTED_CREDENTIAL_KEY.test(field) || (/^(?:key|client_?key)$/i.test(field) && model !== undefined && CREDENTIAL_MODEL.test(model));
+}
 /** Models whose records are handed out as links: their plain `code`/`key`/`token` column is the secret of the link. */
 const CAPABILITY_MODEL = /invit|share|magic.?link|^links?$/i;
 

@@ -14,7 +14,7 @@ import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import { entryName, type ScannedSourceFile, type TraceStep } from '../../types.js';
 import { memberOfArgument, parameterSlot } from './call-arguments.js';
 import { checkedInputMatches, keyInputPath } from './key-input.js';
-import { filterFacts, isCapabilityKey, isWriteAccess, loadedRecordUse, lookupAccessOf, lookupFacts, PRESENTED_CREDENTIAL_KEY, type LookupAccess, type ParentRecord } from './lookup-keys.js';
+import { filterFacts, isCapabilityKey, isPresentedCredential, isWriteAccess, loadedRecordUse, lookupAccessOf, lookupFacts, type LookupAccess, type ParentRecord } from './lookup-keys.js';
 import { filterSpreadSlots, scopedFilterArgument } from './scoping-argument.js';
 import { REQUEST_OBJECT_NAME, accessCheckedInputFields, collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
@@ -37,6 +37,10 @@ const PLATFORM_ROLE = /super_?admin|super_?user|platform_?admin|staff|sys_?admin
 // Records a customer redeems by typing their code (a coupon, a voucher, a promotion code), and the key that is that code.
 const REDEEMABLE_MODEL = /^(?:coupons?|vouchers?|(?:promo|promotion|discount|gift)_?codes?)$/i;
 const REDEEMABLE_CODE_KEY = /^(?:(?:coupon|voucher|promo|promotion|discount)_?)?code$/i;
+// A registered OAuth client (an app of the authorization server, not a user's record), read by the
+// client_id the authorize and consent steps carry: OAuth clients present it in public (RFC 6749 §2.2).
+const OAUTH_CLIENT_MODEL = /^o?auth_?2?_?(?:clients?|apps?|applications?)(?:_?models?)?$/i;
+const OAUTH_CLIENT_KEY = /^client_?id$/i;
 
 // Request fields naming a kind of thing (a delivery method, a plan), not one user's record.
 const REFERENCE_KEY = /(?:method|type|kind|category|plan|country|currency|language|locale|tier|template)_?id$/i;
@@ -653,10 +657,11 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
     return { candidate, by: boundToPrincipal(ctx, tainted.route, candidate.field) ?? (named && named !== candidate.field ? boundToPrincipal(ctx, tainted.route, named) : undefined) };
   }).find((entry) => entry.by);
   if (bound) return { verdict: 'scoped', evidence: `scoped by ${bound.candidate.taint.source.label}, which ${bound.by} holds to the signed-in caller's own (${at})` };
-  if (!isWriteAccess(lookup) && PRESENTED_CREDENTIAL_KEY.test(key.field)) return { verdict: 'scoped', evidence: `keyed by ${key.taint.source.label}, the credential the caller presents: only its holder's record is found (${at})` };
+  if (!isWriteAccess(lookup) && isPresentedCredential(key.field, lookup.access.model)) return { verdict: 'scoped', evidence: `keyed by ${key.taint.source.label}, the credential the caller presents: only its holder's record is found (${at})` };
   if (lookup.access.model && REFERENCE_MODEL.test(lookup.access.model)) return { verdict: 'not-owned', evidence: `reference data (${lookup.access.model})`, byModelName: true };
   // A coupon or voucher read by the code the customer types: the code is how any customer redeems it, not a key to someone's record.
   if (!isWriteAccess(lookup) && lookup.access.model && REDEEMABLE_MODEL.test(lookup.access.model) && REDEEMABLE_CODE_KEY.test(key.field)) return { verdict: 'not-owned', evidence: `a ${lookup.access.model} found by the code the customer presents (${at})` };
+  if (!isWriteAccess(lookup) && lookup.access.model && OAUTH_CLIENT_MODEL.test(lookup.access.model) && OAUTH_CLIENT_KEY.test(key.field)) return { verdict: 'not-owned', evidence: `a registered OAuth client (${lookup.access.model}) found by the client_id the request presents, public in OAuth (${at})` };
   if (REFERENCE_KEY.test(key.taint.source.label.split('.').pop() ?? '')) return { verdict: 'not-owned', evidence: `reference key ${key.taint.source.label}` };
   if (usedOnlyToLink(lookup.node)) return { verdict: 'not-owned', evidence: `only linked to, not changed (${at})` };
   if (facts.publicOnly) return { verdict: 'public', evidence: `only public records: ${facts.publicOnly} (${at})` };

@@ -108,14 +108,19 @@ export function isEventTypeExpression(expression: ts.Expression, frame: Frame, d
   return false;
 }
 
-export function isFreshObject(name: string, frame: Frame, depth = 0): boolean {
+export function isFreshObject(name: string, frame: Frame, depth = 0, modules?: ModuleIndex): boolean {
   // A parameter holds what the caller passed: `addAuthMethod(user)` right after `const user = new User()`.
   const bound = frame.bindings.get(name);
   if (bound && depth < 4) {
     const passed = skipOuterExpressions(bound.expression);
     if (ts.isNewExpression(passed) || ts.isObjectLiteralExpression(passed)) return true;
-    if (ts.isIdentifier(passed)) return isFreshObject(passed.text, bound.frame ?? frame, depth + 1);
+    if (ts.isIdentifier(passed)) return isFreshObject(passed.text, bound.frame ?? frame, depth + 1, modules);
   }
+  return builtInFunction(name, frame.fn, depth, modules);
+}
+
+/** Whether the function's own declaration of `name` builds the value (not a parameter's: the caller's binding decides that). */
+function builtInFunction(name: string, fn: ResolvedFunction, depth: number, modules: ModuleIndex | undefined): boolean {
   let fresh = false;
   const visit = (node: ts.Node): void => {
     if (fresh) return;
@@ -129,8 +134,45 @@ export function isFreshObject(name: string, frame: Frame, depth = 0): boolean {
       });
       return;
     }
+    // `const { revision } = await prepareFeatureRevision(...)` (or through a local): the property of what a
+    // project function returns, an object it builds there (`const revision = { ..., status: 'draft' }`).
+    if (modules && depth < 4 && ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer) {
+      const element = node.name.elements.find((candidate) => !candidate.dotDotDotToken && ts.isIdentifier(candidate.name) && candidate.name.text === name);
+      if (element) {
+        const property = element.propertyName ? propertyNameText(element.propertyName) : name;
+        fresh = property !== undefined && returnsBuiltProperty(node.initializer, property, fn, depth, modules);
+        return;
+      }
+    }
     ts.forEachChild(node, visit);
   };
-  if (frame.fn.node.body) visit(frame.fn.node.body);
+  if (fn.node.body) visit(fn.node.body);
   return fresh;
+}
+
+/** Whether `expression` (a call to a project function, awaited or held in a local) returns an object whose `property` that function builds. */
+function returnsBuiltProperty(expression: ts.Expression, property: string, fn: ResolvedFunction, depth: number, modules: ModuleIndex): boolean {
+  let value = skipOuterExpressions(expression);
+  if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+  if (ts.isIdentifier(value)) {
+    const initializer = localConstInitializer(value);
+    return initializer !== undefined && returnsBuiltProperty(initializer, property, fn, depth + 1, modules);
+  }
+  if (!ts.isCallExpression(value)) return false;
+  const callee = resolveFunction(modules, fn.file, value.expression);
+  if (!callee?.node.body || !ts.isBlock(callee.node.body)) return false;
+  const returned: ts.Expression[] = [];
+  const collect = (node: ts.Node): void => {
+    if (ts.isReturnStatement(node) && node.expression) returned.push(skipOuterExpressions(node.expression));
+    else if (!ts.isFunctionLike(node)) ts.forEachChild(node, collect);
+  };
+  collect(callee.node.body);
+  return returned.length > 0 && returned.every((result) => {
+    if (!ts.isObjectLiteralExpression(result)) return false;
+    const entry = result.properties.find((candidate) => (ts.isShorthandPropertyAssignment(candidate) || ts.isPropertyAssignment(candidate)) && propertyNameText(candidate.name) === property);
+    if (!entry) return false;
+    const held = ts.isShorthandPropertyAssignment(entry) ? entry.name : skipOuterExpressions((entry as ts.PropertyAssignment).initializer);
+    if (ts.isObjectLiteralExpression(held) || ts.isNewExpression(held)) return true;
+    return ts.isIdentifier(held) && builtInFunction(held.text, callee, depth + 1, modules);
+  });
 }

@@ -21,7 +21,7 @@ export function assignmentWrite(walker: FlowRecorder, node: ts.BinaryExpression,
   // `for (const phase of summary.phases) phase.status = 'skipped'` where `summary` is what a computation returned: a report, not a stored record.
   if (ts.isIdentifier(owner) && itemOfComputedResult(owner, frame)) return;
   // A record built in this function (`new Order()`, `{}`) gets its first state, not a transition.
-  const creates = ts.isIdentifier(owner) && isFreshObject(owner.text, frame);
+  const creates = ts.isIdentifier(owner) && isFreshObject(owner.text, frame, 0, walker.modules);
   const value = frameLiteral(walker.modules, node.right, frame);
   if (WRITTEN_FLAG.test(left.name.text) && value === undefined && !/^(?:Date\.now\(\)|new Date\(.*\))$/.test(node.right.getText(frame.fn.file.sourceFile))) return;
   const seq = walker.nextSeq();

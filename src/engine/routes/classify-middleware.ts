@@ -363,7 +363,7 @@ export class MiddlewareClassifier {
     if (classification.kind === 'auth' || classification.kind === 'role') {
       const bare = skipOuterExpressions(expression);
       const fn = ts.isCallExpression(bare) ? undefined : this.bodyOf(bare, file);
-      const sets = fn ? requestPropertiesSet(fn) : ts.isCallExpression(bare) ? this.wrapperRequestProperties(bare, file) : [];
+      const sets = fn ? requestPropertiesSet(fn, (call, at) => resolveFunction(this.modules, at, call.expression)) : ts.isCallExpression(bare) ? this.wrapperRequestProperties(bare, file) : [];
       if (sets.length > 0) middleware.setsOnRequest = sets;
       // A NestJS guard class (`@UseGuards(CronGuard)`): its canActivate is what checks.
       const lifecycleClass = fn ? undefined : guardClassOf(this.modules, file, expression);
@@ -959,10 +959,11 @@ const PRIVILEGED_KIND_CHECK = /\.\s*(?:type|kind|role|level|accessLevel|tier)\s*
  * The properties a middleware sets on the request it is given (its first parameter):
  * `request.client = client`, `req.tenant = await loadTenant(...)`, in its body or a callback inside it.
  */
-function requestPropertiesSet(fn: ResolvedFunction): string[] {
+function requestPropertiesSet(fn: ResolvedFunction, resolve?: (call: ts.CallExpression, file: ScannedSourceFile) => ResolvedFunction | undefined, depth = 0, seen = new Set<ts.Node>()): string[] {
   const first = fn.node.parameters[0]?.name;
   const body = fn.node.body;
-  if (!first || !ts.isIdentifier(first) || !body) return [];
+  if (!first || !ts.isIdentifier(first) || !body || seen.has(fn.node)) return [];
+  seen.add(fn.node);
   const names = new Set<string>();
   const visit = (node: ts.Node): void => {
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
@@ -970,6 +971,16 @@ function requestPropertiesSet(fn: ResolvedFunction): string[] {
       const onRequest = ts.isPropertyAccessExpression(target) && ts.isIdentifier(skipOuterExpressions(target.expression)) && (skipOuterExpressions(target.expression) as ts.Identifier).text === first.text;
       // A value copied from the request's own parts (`req.region = req.headers['x-region']`) is the client's choice, not the caller.
       if (onRequest && !readsRequestParts(node.right, first.text)) names.add(target.name.text);
+    }
+    // `return authenticateWithApiKey(req, res, next)`: a helper the middleware hands the request to
+    // sets the caller on it there (one call down, or two).
+    if (resolve && depth < 2 && ts.isCallExpression(node)) {
+      const index = node.arguments.findIndex((argument) => {
+        const value = skipOuterExpressions(argument);
+        return ts.isIdentifier(value) && value.text === first.text;
+      });
+      const helper = index === 0 ? resolve(node, fn.file) : undefined;
+      if (helper && helper.node !== fn.node) for (const name of requestPropertiesSet(helper, resolve, depth + 1, seen)) names.add(name);
     }
     ts.forEachChild(node, visit);
   };

@@ -6,7 +6,7 @@ import { MiddlewareClassifier, type AuthModel } from './classify-middleware.js';
 import type { RateLimiterModel } from '../models.js';
 import { inHandlerAuthentication, readPrincipal } from './handler-evidence.js';
 import { ENTRY_POINT_TRANSPORTS } from '../../models/transports.js';
-import { entryName, isStateChanging, type AuthStatus, type HttpMethod, type Route, type RouteDefinition } from './route.js';
+import { entryName, isStateChanging, type AuthStatus, type HttpMethod, type Route, type RouteDefinition, type RouteMiddleware } from './route.js';
 import { entryKindAndMethodMatch, parseEntryPattern, wordPath } from './route-path.js';
 import { escapeRegExp } from '../text.js';
 import { ts } from '#typescript';
@@ -71,9 +71,10 @@ export function discoverRoutes(input: {
     if (!adapter.isEnabled(facts)) continue;
     const definitions = isolatedDefinitions(adapter, context, failures).filter((definition) => generated.get(definition.file) === undefined || generated.get(definition.file) === adapter.name);
     const methodsOf = handlerMethods(definitions);
+    const gates = signInGates(definitions);
     for (const definition of definitions) {
       try {
-        routes.push(finalizeRoute(definition, input.config, input.modules, helpers, methodsOf));
+        routes.push(finalizeRoute(definition, input.config, input.modules, helpers, methodsOf, gates));
       } catch (error) {
         failures.record(`routes (${adapter.name})`, definition.file, error);
       }
@@ -134,7 +135,47 @@ function handlerMethods(definitions: readonly RouteDefinition[]): Map<ts.Node, S
   return methods;
 }
 
-function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules: ModuleIndex, helpers: HelperAuthenticationFinder, methodsOf: ReadonlyMap<ts.Node, ReadonlySet<string>>): Route {
+/** A middleware's identity across the routes it is on: where it was attached, and as what. */
+function middlewareKey(middleware: RouteMiddleware): string {
+  return `${middleware.file}:${middleware.line}:${middleware.name}`;
+}
+
+/**
+ * App- and router-level authentication the app installs after its own sign-in routes
+ * (`app.post('/auth/login', ...); app.use(auth.middleware); app.post('/oauth/google', ...)`): the app
+ * let those routes through before the guard, so the routes after it are signed-in only, whatever their
+ * path says (`/oauth/google` links a data source, `/admin/sso-connection` configures SSO). A sign-in
+ * route counts when it is registered ahead of the guard in the guard's file, or passes through a
+ * middleware the same file attached ahead of the guard to the routes behind it (one app, guard skipped).
+ */
+function signInGates(definitions: readonly RouteDefinition[]): Set<string> {
+  const candidates = new Map<string, { guard: RouteMiddleware; before: Set<string> }>();
+  for (const definition of definitions) {
+    for (const guard of definition.middleware) {
+      if (guard.kind !== 'auth' || guard.scope === 'route' || guard.strength === 'name-only' || guard.optionalAuthentication || guard.opaque) continue;
+      const key = middlewareKey(guard);
+      const entry = candidates.get(key) ?? { guard, before: new Set<string>() };
+      for (const earlier of definition.middleware) {
+        if (earlier !== guard && earlier.file === guard.file && earlier.line < guard.line) entry.before.add(middlewareKey(earlier));
+      }
+      candidates.set(key, entry);
+    }
+  }
+  const gates = new Set<string>();
+  if (candidates.size === 0) return gates;
+  const signIn = definitions.filter((definition) => !definition.unmounted && credentialEntryReason(wordPath(definition)));
+  for (const [key, { guard, before }] of candidates) {
+    const skipped = signIn.some((definition) => {
+      const keys = definition.middleware.map(middlewareKey);
+      if (keys.includes(key)) return false;
+      return (definition.file === guard.file && definition.line < guard.line) || keys.some((other) => before.has(other));
+    });
+    if (skipped) gates.add(key);
+  }
+  return gates;
+}
+
+function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules: ModuleIndex, helpers: HelperAuthenticationFinder, methodsOf: ReadonlyMap<ts.Node, ReadonlySet<string>>, gates: ReadonlySet<string> = new Set()): Route {
   const handlerFunction = definition.handler && resolveHandler(definition, modules);
   // One handler for several methods that branches on the request's: another method's branch is not this route's check.
   const siblings = new Set(definition.handler ? methodsOf.get(definition.handler.node) : undefined);
@@ -159,10 +200,12 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   // Nor a registration the path names after the word, behind the route's own guard (`registrationAuth()` on
   // `/oauth/register/:clientId`, RFC 7592 client management): that manages an existing one.
   const managesNamedRecord = guards.some((guard) => guard.scope === 'route' && guard.kind === 'auth') && /\/(?::|\[|\{)[^/]+$/.test(wordPath(definition));
+  // Nor behind a guard the app installed after its own sign-in routes (signInGates).
+  const gated = guards.some((guard) => gates.has(middlewareKey(guard)));
   // Unless the handler itself turns away callers without credentials (`/api/auth/sso` that trades the
   // caller's bearer token for a session key through `parseRequest`): that is its own check, not a guard
   // mounted in front of it whose exemptions trustscan may not see.
-  const credentialEntry = !publicByDesign && !guards.some((guard) => guard.requestedBy) && !managesNamedRecord ? credentialEntryReason(wordPath(definition)) : undefined;
+  const credentialEntry = !publicByDesign && !guards.some((guard) => guard.requestedBy) && !managesNamedRecord && !gated ? credentialEntryReason(wordPath(definition)) : undefined;
 
   const annotated = routeAnnotation(definition, handlerFunction, modules);
   const inHandler = publicByDesign || guards.length > 0 || annotated ? undefined : inHandlerAuthentication(handlerFunction, modules, otherMethods);

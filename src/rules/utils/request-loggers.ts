@@ -4,7 +4,7 @@ import { skipOuterExpressions } from '../../engine/ast/syntax.js';
 import type { Route } from '../../engine/routes/route.js';
 import { entryName, type ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
-import { moduleCallee } from '../../engine/names/index.js';
+import { localConstInitializer, moduleCallee } from '../../engine/names/index.js';
 import { sensitiveName } from './sensitive-names.js';
 
 /** What an access logger (morgan, pino-http) writes that some route it runs before receives. */
@@ -50,7 +50,7 @@ export function accessLogLeak(ctx: RuleContext, file: ScannedSourceFile, call: t
     return { logger: `${text}('${format}')`, writes, fields: [...queryFields, ...bodyFields], severity: 'high' };
   }
   const options = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
-  const optionsText = options ? options.getText(sourceFile) : '';
+  const optionsText = options ? optionsWithConsts(options, sourceFile) : '';
   // A custom `serializers: { req }` decides what the request record holds.
   if (/serializers\s*:\s*\{[^}]*\breq\b/.test(optionsText)) return undefined;
   const redactsHeaders = (header: string): boolean => new RegExp(`['"\`]req\\.headers(\\.${header}|\\[\\\\?['"]${header})?['"\`\\]]`, 'i').test(optionsText);
@@ -184,4 +184,21 @@ function usesAuthorizationHeader(ctx: RuleContext, routes: readonly Route[]): bo
 /** The API keeps sessions in cookies (express-session, cookie-parser, `req.cookies`). */
 function usesCookies(ctx: RuleContext): boolean {
   return ctx.sourceFiles.some((file) => /['"](express-session|cookie-session|cookie-parser|@fastify\/cookie|@fastify\/session)['"]|\breq\.cookies\b/.test(file.sourceFile.text));
+}
+
+/**
+ * The options as written, with the consts they name written out (`redact: { paths: redactPaths }`
+ * where `const redactPaths = ['req.headers.authorization', ...]`): what the options hold.
+ */
+function optionsWithConsts(options: ts.Expression, sourceFile: ts.SourceFile): string {
+  const parts = [options.getText(sourceFile)];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && !(ts.isPropertyAssignment(node.parent) && node.parent.name === node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+      const initializer = localConstInitializer(node);
+      if (initializer && (ts.isArrayLiteralExpression(skipOuterExpressions(initializer)) || ts.isObjectLiteralExpression(skipOuterExpressions(initializer)))) parts.push(initializer.getText(sourceFile));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(options);
+  return parts.join('\n');
 }

@@ -222,6 +222,9 @@ function concatenationControlsHost(pieces: Piece[], context: UrlContext, prefix:
       before += constantText(piece.expression, context) ?? '\0';
       continue;
     }
+    // After a '?' or '#' the code wrote, the value is in the query or the fragment: it cannot reach the
+    // host or the path, whatever the configured part before it holds (`${SUPABASE_URL}rest/v1/sites?uuid=eq.${uuid}`).
+    if (/[?#]/.test(before)) return undefined;
     // A value the code starts with a path (`/v9/domains/${domain}`, passed to `fetch(`${API}${path}`)`) appends only a path.
     const known = before + (taint.knownPrefix ?? '');
     if (FIXED_ORIGIN.test(known) || (known !== '' && RELATIVE_PATH.test(known)) || (prefix === 'concatenated' && !/^[a-z][a-z0-9+.-]*:/i.test(known))) return undefined;

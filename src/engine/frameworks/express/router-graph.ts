@@ -20,6 +20,8 @@ import { RouterValues } from './router-values.js';
 import { RouterIdentity, type EventOrder, type RouterDialect, type RouterEvent, type RouterNode } from './router-identity.js';
 import { middlewareSkipPredicate, type MiddlewareSkip } from './middleware-path-skips.js';
 import { joinPaths, looksLikePathName, normalizePath, pathStartsWith, regexFromLiteral } from './router-paths.js';
+import { readInputSchema } from '../trpc/zod-input.js';
+import type { InputBagKind } from '../../../models/request-sources.js';
 import { enclosingIteration, isConstant, isThisProperty, itemPropertyRead, objectPropertyValue, returnedFunction } from './router-syntax.js';
 
 /** A middleware in force while walking a router, limited to a path prefix and minus `unless` exclusions. */
@@ -261,8 +263,9 @@ class RouterGraph {
     const callee = skipOuterExpressions(call.expression);
     if (!loop || !ts.isElementAccessExpression(callee)) return 'ignored';
     const methodField = this.loopField(callee.argumentExpression, loop, file);
-    const elements = methodField && this.routeObjects(loop.iterated, file);
-    if (!methodField || !elements) return 'ignored';
+    if (!methodField) return 'ignored';
+    const elements = this.routeObjects(loop.iterated, file);
+    if (!elements) return this.addDefinitionTable(target, file, call, order, routePath, loop, methodField);
     let added = false;
     for (const element of elements) {
       const methodValue = objectPropertyValue(element, methodField);
@@ -289,6 +292,212 @@ class RouterGraph {
       added = true;
     }
     return added ? 'added' : 'ignored';
+  }
+
+  /**
+   * A loader over route definitions a project builds elsewhere: the table spreads arrays other files
+   * export (`[...featureRoutes, ...metricsRoutes]`), each entry a const written by a definition factory
+   * (`createApiRequestHandler(deleteFeatureSpec)(deleteFeatureHandler)`, `defineRoute(spec, handler)`)
+   * from a spec object that names its `method` and `path`, or an object literal. The loop's path may
+   * be built from the entry (`` `/${route.version ?? 'v1'}${route.path}` ``) and its middleware
+   * spread from the entry's optional list. Each entry is one route, located at its definition.
+   */
+  private addDefinitionTable(target: RouterNode, file: ScannedSourceFile, call: ts.CallExpression, order: EventOrder, routePath: string[] | undefined, loop: NonNullable<ReturnType<typeof enclosingIteration>>, methodField: string): 'added' | 'ignored' {
+    const table = this.constInitializer(loop.iterated, file);
+    const entries = table && ts.isArrayLiteralExpression(table) ? this.definitionEntries(table, file, 0) : [];
+    if (entries.length === 0) return 'ignored';
+    // `if (middleware.length) router[m](path, middleware, handler) else router[m](path, handler)`: one route per entry.
+    const registered = this.tableEntriesRegistered.get(loop.body) ?? new Set<ts.Node>();
+    this.tableEntriesRegistered.set(loop.body, registered);
+    let added = false;
+    for (const entry of entries) {
+      if (registered.has(entry.at)) continue;
+      const methodValue = entry.field(methodField);
+      const methodText = methodValue && this.values.evaluateString(methodValue.value, methodValue.file);
+      const httpMethod = methodText === undefined ? undefined : this.dialect.routeMethods.get(methodText.toLowerCase());
+      if (!httpMethod) continue;
+      const [pathArgument, ...rest] = call.arguments;
+      const pathText = routePath ? undefined : pathArgument && this.entryString(pathArgument, entry, loop, file, 0);
+      const paths = routePath ?? (pathText !== undefined ? [pathText] : undefined);
+      if (!paths) continue;
+      const items = (routePath ? call.arguments : rest).flatMap((argument) => this.entryItems(argument, entry, loop, file, 0));
+      const handler = items.at(-1);
+      if (!handler) continue;
+      const middleware = items.slice(0, -1);
+      registered.add(entry.at);
+      const validation = entry.madeByFactory ? this.definitionValidation(entry) : [];
+      target.events.push({ kind: 'route', order, file, call, methods: [httpMethod], paths, middleware: middleware.map((item) => item.value), middlewareFiles: middleware.map((item) => item.file), handler: handler.value, handlerFile: handler.file, at: entry.at, atFile: entry.file, ...(validation.length > 0 ? { validation } : {}) });
+      added = true;
+    }
+    return added ? 'added' : 'ignored';
+  }
+
+  private readonly tableEntriesRegistered = new Map<ts.Node, Set<ts.Node>>();
+
+  /**
+   * The request schemas a definition factory is given with the route (`paramsSchema`, `querySchema`,
+   * `bodySchema`, or `params`/`query`/`body`): the factory's wrapper validates the request with them
+   * before the handler runs (GrowthBook's createApiRequestHandler, OpenAPI-style route specs), so the
+   * handler reads the fields they declare, of the types they declare. Zod object schemas only.
+   */
+  private definitionValidation(entry: TableEntry): RouteMiddleware[] {
+    const steps: RouteMiddleware[] = [];
+    for (const [part, names] of DEFINITION_SCHEMA_FIELDS) {
+      for (const name of names) {
+        const schema = entry.field(name);
+        if (!schema) continue;
+        const read = readInputSchema(this.modules, schema.file, schema.value);
+        if (read.fields.length > 0) {
+          steps.push({
+            name: `${name} of the route definition`,
+            file: schema.file.path,
+            line: nodePosition(schema.value).line,
+            kind: 'validation',
+            strength: 'strong',
+            evidence: `the route's definition factory validates the request ${part} with ${name} before the handler runs`,
+            scope: 'route',
+            validatedFields: read.fields.map((field) => ({ ...field, part })),
+            ...(read.keepsUnknownKeys ? { keepsUnknownKeys: true as const } : {}),
+          });
+        }
+        break;
+      }
+    }
+    return steps;
+  }
+
+  /** The route definitions of a table: object literals, consts holding one, definition-factory calls and spreads of other tables, across files. */
+  private definitionEntries(table: ts.ArrayLiteralExpression, file: ScannedSourceFile, depth: number): TableEntry[] {
+    if (depth > 3) return [];
+    const entries: TableEntry[] = [];
+    for (const element of table.elements) {
+      const value = skipOuterExpressions(ts.isSpreadElement(element) ? element.expression : element);
+      const resolved = this.constValue(value, file);
+      if (!resolved) continue;
+      if (ts.isSpreadElement(element)) {
+        if (ts.isArrayLiteralExpression(resolved.value)) entries.push(...this.definitionEntries(resolved.value, resolved.file, depth + 1));
+        continue;
+      }
+      const entry = this.definitionEntry(resolved.value, resolved.file, resolved.at ?? value);
+      if (entry) entries.push(entry);
+    }
+    return entries;
+  }
+
+  /** What a name holds when it is a const, here or imported (`featureRoutes`, `deleteFeatureSpec`); an expression as written otherwise. */
+  private constValue(expression: ts.Expression, file: ScannedSourceFile, depth = 0): { value: ts.Expression; file: ScannedSourceFile; at?: ts.Node } | undefined {
+    const value = skipOuterExpressions(expression);
+    if (!ts.isIdentifier(value)) return { value, file };
+    if (depth > 3) return undefined;
+    const declaration = this.values.declarationOf(value, file);
+    const node = declaration?.node;
+    if (!declaration || !node || !ts.isVariableDeclaration(node) || !isConstant(node) || !node.initializer) return undefined;
+    const inner = this.constValue(node.initializer, declaration.file, depth + 1);
+    return inner && { ...inner, at: inner.at ?? node };
+  }
+
+  /**
+   * One route definition: an object literal, or a factory call given a spec object with `method` and
+   * `path` (a const of any file) and, last, the handler the route runs (`makeRoute(spec)(handler)`,
+   * `makeRoute(spec, handler)`), unless the spec names its own.
+   */
+  private definitionEntry(value: ts.Expression, file: ScannedSourceFile, at: ts.Node): TableEntry | undefined {
+    if (ts.isObjectLiteralExpression(value)) return objectEntry(value, file, at);
+    if (!ts.isCallExpression(value)) return undefined;
+    const outermost = value;
+    let spec: TableEntry | undefined;
+    for (let current: ts.Expression = value, depth = 0; ts.isCallExpression(current) && depth < 3 && !spec; current = skipOuterExpressions(current.expression), depth++) {
+      for (const argument of current.arguments) {
+        const resolved = this.constValue(argument, file);
+        if (!resolved || !ts.isObjectLiteralExpression(resolved.value)) continue;
+        const candidate = objectEntry(resolved.value, resolved.file, at);
+        if (candidate.field('method') && candidate.field('path')) {
+          spec = candidate;
+          break;
+        }
+      }
+    }
+    if (!spec) return undefined;
+    // The handler: the last argument of the outermost call, unless that is the spec itself (`defineRoute(spec)`).
+    const last = outermost.arguments.at(-1);
+    const lastValue = last && this.constValue(last, file)?.value;
+    const handlerArgument = last && !(lastValue && ts.isObjectLiteralExpression(lastValue)) ? last : undefined;
+    const found = spec;
+    return {
+      madeByFactory: true,
+      at,
+      file: at.getSourceFile() === file.sourceFile ? file : (this.modules.fileOf(at) ?? file),
+      field: (name) => found.field(name) ?? (name === 'handler' && handlerArgument ? { value: handlerArgument, file } : undefined),
+    };
+  }
+
+  /** A string the loader builds from the entry: the entry's fields, `??`/`||` defaults, templates and the loop's locals. */
+  private entryString(expression: ts.Expression, entry: TableEntry, loop: NonNullable<ReturnType<typeof enclosingIteration>>, file: ScannedSourceFile, depth: number): string | undefined {
+    if (depth > 6) return undefined;
+    const value = skipOuterExpressions(expression);
+    const field = entryFieldRead(value, loop.item);
+    if (field !== undefined) {
+      const read = entry.field(field);
+      return read && this.values.evaluateString(read.value, read.file);
+    }
+    if (ts.isTemplateExpression(value)) {
+      let text = value.head.text;
+      for (const span of value.templateSpans) {
+        const part = this.entryString(span.expression, entry, loop, file, depth + 1);
+        if (part === undefined) return undefined;
+        text += part + span.literal.text;
+      }
+      return text;
+    }
+    if (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || value.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+      return this.entryString(value.left, entry, loop, file, depth + 1) ?? this.entryString(value.right, entry, loop, file, depth + 1);
+    }
+    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      const left = this.entryString(value.left, entry, loop, file, depth + 1);
+      const right = left === undefined ? undefined : this.entryString(value.right, entry, loop, file, depth + 1);
+      return right === undefined ? undefined : left! + right;
+    }
+    const local = this.loopLocal(value, loop, file);
+    if (local) return this.entryString(local, entry, loop, file, depth + 1);
+    return this.values.evaluateString(value, file);
+  }
+
+  /**
+   * The middleware and handler a loader's argument holds for one entry: the entry's fields (`route.handler`,
+   * `...(route.middleware ?? [])`, absent ones adding nothing), arrays and spreads of them, a conditional
+   * on an entry field (`...(route.deprecated ? [setHeader] : [])`) by whether the entry has it, and the loop's locals.
+   */
+  private entryItems(expression: ts.Expression, entry: TableEntry, loop: NonNullable<ReturnType<typeof enclosingIteration>>, file: ScannedSourceFile, depth: number): Array<{ value: ts.Expression; file: ScannedSourceFile }> {
+    if (depth > 6) return [];
+    const value = skipOuterExpressions(ts.isSpreadElement(expression) ? expression.expression : expression);
+    const field = entryFieldRead(value, loop.item);
+    if (field !== undefined) {
+      const read = entry.field(field);
+      if (!read) return [];
+      const held = skipOuterExpressions(read.value);
+      return ts.isArrayLiteralExpression(held) ? held.elements.map((element) => ({ value: element, file: read.file })) : [read];
+    }
+    if (ts.isArrayLiteralExpression(value)) return value.elements.flatMap((element) => this.entryItems(element, entry, loop, file, depth + 1));
+    if (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || value.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+      const left = entryFieldRead(value.left, loop.item);
+      if (left !== undefined) return entry.field(left) ? this.entryItems(value.left, entry, loop, file, depth + 1) : this.entryItems(value.right, entry, loop, file, depth + 1);
+    }
+    if (ts.isConditionalExpression(value)) {
+      const condition = entryFieldRead(value.condition, loop.item);
+      if (condition !== undefined) return this.entryItems(entry.field(condition) ? value.whenTrue : value.whenFalse, entry, loop, file, depth + 1);
+    }
+    const local = this.loopLocal(value, loop, file);
+    if (local) return this.entryItems(local, entry, loop, file, depth + 1);
+    return [{ value: expression, file }];
+  }
+
+  /** The initializer of a const the loop's body declares (`const versionedPath = ...`), for a name read in it. */
+  private loopLocal(value: ts.Expression, loop: NonNullable<ReturnType<typeof enclosingIteration>>, file: ScannedSourceFile): ts.Expression | undefined {
+    if (!ts.isIdentifier(value)) return undefined;
+    const declaration = this.values.declarationOf(value, file);
+    const node = declaration?.node;
+    if (!node || declaration.file !== file || node.pos < loop.body.pos || node.end > loop.body.end) return undefined;
+    return ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && isConstant(node) ? node.initializer : undefined;
   }
 
   /**
@@ -541,17 +750,20 @@ class RouterGraph {
     const callee = skipOuterExpressions(call.expression);
     const atName = ts.isPropertyAccessExpression(callee) && (ts.isCallExpression(skipOuterExpressions(callee.expression)) || nodePosition(callee.name).line !== nodePosition(call).line);
     const position = event.at ? nodePosition(event.at) : atName ? nodePosition((callee as ts.PropertyAccessExpression).name) : nodePosition(call);
-    const routeMiddleware = event.middleware.map((expression) => {
-      const { inner } = this.unlessOf(expression, file);
-      return this.describe(inner, file, 'route', inner === expression ? undefined : middlewareName(expression));
+    const routeMiddleware = event.middleware.map((expression, index) => {
+      const written = event.middlewareFiles?.[index] ?? file;
+      const { inner } = this.unlessOf(expression, written);
+      return this.describe(inner, written, 'route', inner === expression ? undefined : middlewareName(expression));
     });
-    const handlerFunction = event.handlerMethod ? { node: event.handlerMethod, name: propertyNameText(event.handlerMethod.name) ?? 'handler', file } : event.handler && this.handlerOf(event.handler, file);
+    const handlerFile = event.handlerFile ?? file;
+    const handlerFunction = event.handlerMethod ? { node: event.handlerMethod, name: propertyNameText(event.handlerMethod.name) ?? 'handler', file: event.atFile ?? file } : event.handler && this.handlerOf(event.handler, handlerFile);
     // Express runs every argument the same way: a last argument that is an authentication middleware
     // (`app.get('/api/Users', security.isAuthorized())`, the real handler mounted elsewhere) guards.
     if (event.handler && ts.isCallExpression(skipOuterExpressions(event.handler))) {
-      const last = this.describe(event.handler, file, 'route');
+      const last = this.describe(event.handler, handlerFile, 'route');
       if (last.kind === 'auth' && last.strength === 'strong') routeMiddleware.push(last);
     }
+    routeMiddleware.push(...(event.validation ?? []));
     for (const method of event.methods) {
       for (const sub of event.paths) {
         const path = normalizePath(joinPaths(prefix, sub));
@@ -560,7 +772,7 @@ class RouterGraph {
           framework: this.dialect.framework,
           method,
           path,
-          file: file.path,
+          file: (event.atFile ?? file).path,
           line: position.line,
           column: position.column,
           middleware,
@@ -721,4 +933,43 @@ function forwardedRestParameter(spread: ts.SpreadElement): { fn: ts.SignatureDec
 function bindsParameterName(name: ts.BindingName, text: string): boolean {
   if (ts.isIdentifier(name)) return name.text === text;
   return name.elements.some((element) => !ts.isOmittedExpression(element) && bindsParameterName(element.name, text));
+}
+
+/** Spec fields holding a definition's request schemas, by the part each validates (the first present counts). */
+const DEFINITION_SCHEMA_FIELDS: ReadonlyArray<[InputBagKind, readonly string[]]> = [
+  ['params', ['paramsSchema', 'params']],
+  ['query', ['querySchema', 'query']],
+  ['body', ['bodySchema', 'body']],
+];
+
+/** One route definition of a loader's table: where it is written, and its fields where each is written. */
+interface TableEntry {
+  /** Built by a definition factory from a spec object (`createApiRequestHandler(spec)(handler)`), not written as an object. */
+  madeByFactory?: true;
+  at: ts.Node;
+  file: ScannedSourceFile;
+  field(name: string): { value: ts.Expression; file: ScannedSourceFile } | undefined;
+}
+
+function objectEntry(object: ts.ObjectLiteralExpression, file: ScannedSourceFile, at: ts.Node): TableEntry {
+  return {
+    at,
+    file,
+    field: (name) => {
+      const value = objectPropertyValue(object, name);
+      return value ? { value, file } : undefined;
+    },
+  };
+}
+
+/** The entry field an expression reads, through casts of the entry (`(route as { version?: string }).version`). */
+function entryFieldRead(expression: ts.Expression, item: ts.BindingName): string | undefined {
+  const value = skipOuterExpressions(expression);
+  const direct = itemPropertyRead(value, item);
+  if (direct !== undefined || !ts.isIdentifier(item)) return direct;
+  if (ts.isPropertyAccessExpression(value)) {
+    const owner = skipOuterExpressions(value.expression);
+    if (ts.isIdentifier(owner) && owner.text === item.text) return value.name.text;
+  }
+  return undefined;
 }

@@ -6,6 +6,7 @@
  */
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
+import type { RouteMiddleware } from '../../routes/route.js';
 import { enclosingClass, isFunctionLike, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
 import { type Binding, type ModuleIndex, requiredModule, resolveFunction } from '../../names/index.js';
 import type { FrameworkName, HttpMethod } from '../../routes/route.js';
@@ -73,6 +74,14 @@ export type RouterEvent =
       handlerMethod?: ts.MethodDeclaration;
       /** Where the route is written when that is not the call: the route-definition object a loader's call registers. */
       at?: ts.Node;
+      /** The file `at` is in, when a loader registers route definitions written in other files. */
+      atFile?: ScannedSourceFile;
+      /** The file the handler expression is written in, when not the call's. */
+      handlerFile?: ScannedSourceFile;
+      /** The file each middleware expression is written in, when not the call's (by index). */
+      middlewareFiles?: ScannedSourceFile[];
+      /** Validation the route's definition declares (a definition factory's request schemas), after its middleware. */
+      validation?: RouteMiddleware[];
     }
   | { kind: 'use'; order: EventOrder; file: ScannedSourceFile; paths: string[] | undefined; middleware: ts.Expression[]; mountInline: boolean }
   | { kind: 'mount'; order: EventOrder; paths: string[]; child: RouterNode; viaCall: boolean };
