@@ -6,8 +6,10 @@ import { segmentWords } from '../engine/routes/public-by-design.js';
 import { defineRule } from './define-rule.js';
 import { exitsWhenMissing } from './utils/exits-when-missing.js';
 import { pathFunctions } from '../engine/access/ownership-evidence.js';
-import { resolveFunction } from '../engine/names/index.js';
-import { skipOuterExpressions } from '../engine/ast/syntax.js';
+import { resolveFunction, type ResolvedFunction } from '../engine/names/index.js';
+import { inHandlerAuthentication, readPrincipal } from '../engine/routes/handler-evidence.js';
+import { walkDescendants } from '../engine/ast/file-index.js';
+import { enclosingFunction, exitsEarly, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
 import {
   accessTrace,
@@ -74,7 +76,9 @@ export default defineRule({
         ctx.examined({ ...examined, outcome: 'exempt', exemption: 'public by design', evidence: `optional sign-in: ${optionalSignIn.name} (${optionalSignIn.file}:${optionalSignIn.line}) lets anonymous callers in (${optionalSignIn.optionalAuthentication}), and the route writes nothing` });
         continue;
       }
-      const verdict = judge(facts, (access) => readsCallersOwnRecord(ctx, route, access));
+      // Accesses made inside a callback of the handler's that signs the caller in first run for no anonymous caller.
+      const open = (access: RouteFacts['dataAccess'][number]): boolean => !behindSignInCallback(ctx, facts, access);
+      const verdict = judge({ ...facts, writes: facts.writes.filter(open), dataAccess: facts.dataAccess.filter(open) }, (access) => readsCallersOwnRecord(ctx, route, access));
       if (!verdict) {
         ctx.examined({ ...examined, outcome: 'exempt', exemption: 'public, reaching no write and no sensitive data', evidence: 'public, and reaches no write and no sensitive data the scan can see' });
         continue;
@@ -121,6 +125,54 @@ function readsCallersOwnRecord(ctx: RuleContext, route: RouteFacts['route'], acc
   if (!key || access.operation !== 'read') return false;
   return ctx.dataflow.originOutOfContext(key, access.file, route).kind === 'principal';
 }
+
+/**
+ * `new GoogleOAuthClient({ onConnect: async () => { const session = await getSession(); if (!session?.user) throw ...;
+ * await saveOAuthCredentials(...) } })`: an access reached from a function written inside the handler (a callback
+ * it hands a library) that checks the caller's session and stops without one, before the call that leads to it.
+ */
+function behindSignInCallback(ctx: RuleContext, facts: RouteFacts, access: RouteFacts['dataAccess'][number]): boolean {
+  const handler = facts.handler;
+  const body = handler?.node.body;
+  if (!handler || !body || access.file.path !== handler.file.path && access.via.length === 0) return false;
+  const first = access.via[0];
+  // The call in the handler's own body that leads to the access: the access itself, or the call of the first function on its way.
+  let site: ts.Node | undefined;
+  walkDescendants(body, (node) => {
+    if (site || !ts.isCallExpression(node)) return;
+    if (node === access.call || (first !== undefined && resolveFunction(ctx.modules, handler.file, node.expression)?.name === first)) site = node;
+  });
+  for (let fn = site && enclosingFunction(site); fn && fn !== handler.node; fn = enclosingFunction(fn.parent)) {
+    const callback = { file: handler.file, node: fn as ResolvedFunction['node'], name: handler.name };
+    if (callback.node.body && (inHandlerAuthentication(callback, ctx.modules) || stopsWithoutSession(callback, site!))) return true;
+  }
+  return false;
+}
+
+/**
+ * `const session = await getSession(); if (!session?.user) throw new Error('User not found')` before `site`: a
+ * callback stops, whatever it throws, when the session it read has no caller (no HTTP answer to read here).
+ */
+function stopsWithoutSession(callback: ResolvedFunction, site: ts.Node): boolean {
+  const body = callback.node.body;
+  if (!body || !ts.isBlock(body) || readPrincipal(callback).length === 0) return false;
+  const sessions = new Set<string>();
+  for (const statement of body.statements) {
+    if (statement.pos <= site.pos && site.end <= statement.end) return false;
+    if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.initializer && SESSION_READ.test(declaration.initializer.getText(callback.node.getSourceFile()))) sessions.add(declaration.name.text);
+      }
+    }
+    if (!ts.isIfStatement(statement) || !exitsEarly(statement.thenStatement)) continue;
+    const tested = /^!\s*([\w$]+)(?:\??\.(?:user|userId|id))*$/.exec(statement.expression.getText(callback.node.getSourceFile()).replace(/\s+/g, ''))?.[1];
+    if (tested && sessions.has(tested)) return true;
+  }
+  return false;
+}
+
+/** A read of the caller's session or user: `await getSession()`, `await auth()`, `getServerSession(...)`, `currentUser()`. */
+const SESSION_READ = /^(?:await\s+)?(?:[\w$.]+\.)?(?:get(?:Server)?Session|auth|currentUser|getCurrentUser|getUser|getAuth)\s*\(/;
 
 function judge(facts: RouteFacts, callersOwn: (access: RouteFacts['dataAccess'][number]) => boolean): Verdict | undefined {
   const { route, segments } = facts;
