@@ -584,7 +584,10 @@ export class DataflowEngine {
     if (!current) return;
     const stepped = this.stepped(value, node, context, `added to ${target.text}`);
     const name = member && ts.isPropertyAccessExpression(member) ? member.name.text : member && ts.isElementAccessExpression(member) && ts.isStringLiteralLike(member.argumentExpression) ? member.argumentExpression.text : undefined;
-    const knownFields = current.kind === 'constant' || current.kind === 'tainted' ? current.fields : undefined;
+    // `const payload: any = {}` then `payload.name = name; payload.fcmToken = dto.fcmToken`: built member by member
+    // from nothing, its members are all it holds (a mass-assignment sink sees picked fields, not the body).
+    const emptyLiteral = initializer !== undefined && ts.isObjectLiteralExpression(initializer) && initializer.properties.length === 0 ? {} : undefined;
+    const knownFields = current.kind === 'constant' ? (current.fields ?? emptyLiteral) : current.kind === 'tainted' ? current.fields : undefined;
     if (name !== undefined && knownFields) {
       this.assign(target.text, { kind: 'tainted', taint: stepped.kind === 'tainted' ? stepped.taint : value.taint, fields: { ...knownFields, [name]: stepped }, rest: current.kind === 'tainted' ? (current.rest ?? { kind: 'unknown' }) : { kind: 'constant' } }, context, undefined);
       return;
