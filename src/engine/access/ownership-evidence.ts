@@ -732,50 +732,44 @@ const MAX_VETTING_DEPTH = 3;
  */
 function returnsVettedKey(ctx: AccessContext, call: ts.CallExpression, depth = 0): boolean {
   if (depth > MAX_VETTING_DEPTH) return false;
-  const file = ctx.modules.fileOf(call);
-  const target = file && resolveFunction(ctx.modules, file, call.expression);
-  const fn = target?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
-  if (!fn?.body) return false;
-  const known = vettingHelpers.get(fn);
-  if (known !== undefined) return known;
-  vettingHelpers.set(fn, false);
-  const body = fn.body as ts.ConciseBody;
-  const parameters = new Set(fn.parameters.flatMap((parameter) => bindingNames(parameter.name)));
-  // Each parameter the function looks up together with the caller's tenant or user, and the statements that
-  // stop the request when that lookup finds nothing: the `if (!record) throw` after it, or the throwing lookup itself.
-  const checks = new Map<string, ts.Statement[]>();
-  const addCheck = (name: string, statement: ts.Statement): void => void checks.set(name, [...(checks.get(name) ?? []), statement]);
-  const keyedWithCaller = (lookup: ts.CallExpression): string[] => {
-    const keyed = new Set<string>();
-    let caller = false;
-    for (const argument of chainArguments(lookup)) {
-      walkDescendants(argument, (child) => {
-        if (ts.isIdentifier(child) && !(ts.isPropertyAssignment(child.parent) && child.parent.name === child) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) {
-          if (parameters.has(child.text) && !PRINCIPAL_TEXT.test(child.text)) keyed.add(child.text);
-          else if (PRINCIPAL_TEXT.test(child.text)) caller = true;
-        } else if (ts.isPropertyAccessExpression(child) && PRINCIPAL_TEXT.test(child.getText())) caller = true;
-      });
-    }
-    return caller ? [...keyed] : [];
-  };
-  const loads = new Map<string, string[]>();
-  walkDescendants(fn.body, (node) => {
-    if (node !== fn.body && ts.isFunctionLike(node)) return false;
-    if (ts.isVariableDeclaration(node) && node.initializer) {
-      const lookup = firstCall(node.initializer);
-      const keyed = lookup ? keyedWithCaller(lookup) : [];
-      if (lookup && keyed.length > 0) {
-        if (isThrowingLookup(lookup) && ts.isVariableStatement(node.parent.parent)) for (const name of keyed) addCheck(name, node.parent.parent);
-        for (const name of bindingNames(node.name)) loads.set(name, keyed);
+  return judgedCallee(ctx, call, vettingHelpers, (fn) => {
+    const body = fn.body as ts.ConciseBody;
+    const parameters = new Set(fn.parameters.flatMap((parameter) => bindingNames(parameter.name)));
+    // Each parameter the function looks up together with the caller's tenant or user, and the statements that
+    // stop the request when that lookup finds nothing: the `if (!record) throw` after it, or the throwing lookup itself.
+    const checks = new Map<string, ts.Statement[]>();
+    const addCheck = (name: string, statement: ts.Statement): void => void checks.set(name, [...(checks.get(name) ?? []), statement]);
+    const keyedWithCaller = (lookup: ts.CallExpression): string[] => {
+      const keyed = new Set<string>();
+      let caller = false;
+      for (const argument of chainArguments(lookup)) {
+        walkDescendants(argument, (child) => {
+          if (ts.isIdentifier(child) && !(ts.isPropertyAssignment(child.parent) && child.parent.name === child) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) {
+            if (parameters.has(child.text) && !PRINCIPAL_TEXT.test(child.text)) keyed.add(child.text);
+            else if (PRINCIPAL_TEXT.test(child.text)) caller = true;
+          } else if (ts.isPropertyAccessExpression(child) && PRINCIPAL_TEXT.test(child.getText())) caller = true;
+        });
       }
-    } else if (ts.isExpressionStatement(node)) {
-      const lookup = firstCall(node.expression);
-      if (lookup && isThrowingLookup(lookup)) for (const name of keyedWithCaller(lookup)) addCheck(name, node);
-    } else if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
-      const text = node.expression.getText();
-      for (const [record, keyed] of loads) if (mentionsName(text, record)) for (const name of keyed) addCheck(name, node);
-    }
-    return undefined;
+      return caller ? [...keyed] : [];
+    };
+    const loads = new Map<string, string[]>();
+    walkDescendants(fn.body, (node) => {
+      if (node !== fn.body && ts.isFunctionLike(node)) return false;
+      if (ts.isVariableDeclaration(node) && node.initializer) {
+        const lookup = firstCall(node.initializer);
+        const keyed = lookup ? keyedWithCaller(lookup) : [];
+        if (lookup && keyed.length > 0) {
+          if (isThrowingLookup(lookup) && ts.isVariableStatement(node.parent.parent)) for (const name of keyed) addCheck(name, node.parent.parent);
+          for (const name of bindingNames(node.name)) loads.set(name, keyed);
+        }
+      } else if (ts.isExpressionStatement(node)) {
+        const lookup = firstCall(node.expression);
+        if (lookup && isThrowingLookup(lookup)) for (const name of keyedWithCaller(lookup)) addCheck(name, node);
+      } else if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
+        const text = node.expression.getText();
+        for (const [record, keyed] of loads) if (mentionsName(text, record)) for (const name of keyed) addCheck(name, node);
+      }
+      return undefined;
   });
   // The check runs before the return on its way: it sits in a block around the return, ahead of it.
   const checkedBefore = (name: string, returned: ts.Node): boolean =>
@@ -794,8 +788,27 @@ function returnsVettedKey(ctx: AccessContext, call: ts.CallExpression, depth = 0
     if (!checkedBefore(value.text, returned)) return false;
     vetted = true;
   }
-  vettingHelpers.set(fn, vetted);
   return vetted;
+  });
+}
+
+type FunctionWithBody = ts.SignatureDeclaration & { body: ts.Node };
+
+/**
+ * What `judge` says of the project function a call runs, asked once per function (memoized in `cache`);
+ * false while it is being judged, so a call back into it decides nothing.
+ */
+function judgedCallee(ctx: AccessContext, call: ts.CallExpression, cache: WeakMap<ts.Node, boolean>, judge: (fn: FunctionWithBody) => boolean): boolean {
+  const file = ctx.modules.fileOf(call);
+  const target = file && resolveFunction(ctx.modules, file, call.expression);
+  const fn = target?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!fn?.body) return false;
+  const known = cache.get(fn);
+  if (known !== undefined) return known;
+  cache.set(fn, false);
+  const verdict = judge(fn as FunctionWithBody);
+  cache.set(fn, verdict);
+  return verdict;
 }
 
 const MAX_PREDICATE_DEPTH = 3;
@@ -808,40 +821,34 @@ const MAX_PREDICATE_DEPTH = 3;
  */
 function answersFromKeyedLookup(ctx: AccessContext, call: ts.CallExpression, depth = 0): boolean {
   if (depth > MAX_PREDICATE_DEPTH) return false;
-  const file = ctx.modules.fileOf(call);
-  const target = file && resolveFunction(ctx.modules, file, call.expression);
-  const fn = target?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
-  if (!fn?.body) return false;
-  const known = keyedPredicates.get(fn);
-  if (known !== undefined) return known;
-  keyedPredicates.set(fn, false);
-  const parameters = new Set(fn.parameters.flatMap((parameter) => bindingNames(parameter.name)));
-  const keyed = (lookup: ts.CallExpression): boolean => {
-    const used = new Set<string>();
-    for (const argument of chainArguments(lookup)) {
-      walkDescendants(argument, (child) => {
-        if (ts.isIdentifier(child) && parameters.has(child.text) && !(ts.isPropertyAssignment(child.parent) && child.parent.name === child)) used.add(child.text);
-      });
-    }
-    return used.size >= 2;
-  };
-  const found = new Set<string>();
-  let answers = false;
-  walkDescendants(fn.body, (node) => {
-    if (answers) return false;
-    if (node !== fn.body && ts.isFunctionLike(node)) return false;
-    if (ts.isVariableDeclaration(node) && node.initializer) {
-      const lookup = firstCall(node.initializer);
-      if (lookup && keyed(lookup)) for (const name of bindingNames(node.name)) found.add(name);
-    } else if (ts.isReturnStatement(node) && node.expression) {
-      const text = node.expression.getText();
-      const handed = firstCall(node.expression);
-      if ([...found].some((name) => mentionsName(text, name)) || (handed && keyed(handed) && answersFromKeyedLookup(ctx, handed, depth + 1))) answers = true;
-    }
-    return undefined;
+  return judgedCallee(ctx, call, keyedPredicates, (fn) => {
+    const parameters = new Set(fn.parameters.flatMap((parameter) => bindingNames(parameter.name)));
+    const keyed = (lookup: ts.CallExpression): boolean => {
+      const used = new Set<string>();
+      for (const argument of chainArguments(lookup)) {
+        walkDescendants(argument, (child) => {
+          if (ts.isIdentifier(child) && parameters.has(child.text) && !(ts.isPropertyAssignment(child.parent) && child.parent.name === child)) used.add(child.text);
+        });
+      }
+      return used.size >= 2;
+    };
+    const found = new Set<string>();
+    let answers = false;
+    walkDescendants(fn.body, (node) => {
+      if (answers) return false;
+      if (node !== fn.body && ts.isFunctionLike(node)) return false;
+      if (ts.isVariableDeclaration(node) && node.initializer) {
+        const lookup = firstCall(node.initializer);
+        if (lookup && keyed(lookup)) for (const name of bindingNames(node.name)) found.add(name);
+      } else if (ts.isReturnStatement(node) && node.expression) {
+        const text = node.expression.getText();
+        const handed = firstCall(node.expression);
+        if ([...found].some((name) => mentionsName(text, name)) || (handed && keyed(handed) && answersFromKeyedLookup(ctx, handed, depth + 1))) answers = true;
+      }
+      return undefined;
   });
-  keyedPredicates.set(fn, answers);
   return answers;
+  });
 }
 
 const keyedPredicates = new WeakMap<ts.Node, boolean>();
