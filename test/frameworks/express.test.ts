@@ -781,3 +781,23 @@ describe("Express set-up functions given the deployment's base path", () => {
     expect(inventory(loadRoutes(dir, [expressAdapter]))).toEqual([{ method: 'GET', path: '/api/projects', file: 'src/app.ts', line: 7, auth: 'authenticated' }]);
   });
 });
+
+describe('Express paths built from path constants', () => {
+  it('evaluates a path constant built from others four deep', () => {
+    const dir = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'src/app.ts': [
+        "import express from 'express';",
+        "const PATH = '/:projectId/features';",
+        'const PATH_FEATURE = `${PATH}/:featureName`;',
+        'const PATH_ENV = `${PATH_FEATURE}/environments/:environment`;',
+        'const PATH_STRATEGIES = `${PATH_ENV}/strategies`;',
+        'const PATH_STRATEGY = `${PATH_STRATEGIES}/:strategyId`;',
+        'const app = express();',
+        'app.get(PATH_STRATEGY, (req, res) => res.json(req.params));',
+        'export default app;',
+      ].join('\n'),
+    });
+    expect(inventory(loadRoutes(dir, [expressAdapter])).map((found) => found.path)).toEqual(['/:projectId/features/:featureName/environments/:environment/strategies/:strategyId']);
+  });
+});

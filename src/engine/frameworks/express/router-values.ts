@@ -77,7 +77,9 @@ export class RouterValues {
 
   /** A string known without running the code: literals, templates and `+` of constants, `this.path` fields. */
   evaluateString(expression: ts.Expression, file: ScannedSourceFile, depth = 0): string | undefined {
-    if (depth > 6) return undefined;
+    // Path constants built from one another (`PATH_STRATEGY = \`${PATH_STRATEGIES}/:strategyId\``, four deep in
+    // Unleash's feature controller) take two levels per constant: the name, then its template.
+    if (depth > 12) return undefined;
     const value = skipOuterExpressions(expression);
     if (ts.isStringLiteralLike(value)) return value.text;
     if (ts.isTemplateExpression(value)) {
