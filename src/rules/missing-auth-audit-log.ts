@@ -27,6 +27,9 @@ const LOGIN = /\b(?:login|log in|logon|sign ?in|authenticate)\b|^(?:authenticati
 const PASSWORD = /\b(?:password|passwords|passwd|pwd)\b/;
 const PASSWORD_CHANGE = /\b(?:change|update|set|reset|forgot|forgotten|new|recover|recovery)\b/;
 const FORGOT_OR_RESET = /\b(?:forgot|forgotten|reset|recover|recovery)\b/;
+// `POST /auth/reset/validate-password`: the last segment checks a candidate password (its strength), changing none;
+// the prefix only names the area it sits in.
+const PASSWORD_CHECK = /\b(?:validate|validation|check|test)\b/;
 const MFA = /\b(?:mfa|2fa|tfa|totp|two ?factor|otp|authenticator|backup codes?|recovery codes?)\b/;
 // `makeUserAdmin`, `grantAdmin`, `demoteUsers`; not `revokeShortcodeByAdmin`, where the admin is who acts, not the role.
 // Promoting or demoting a person, or with no object named (`/users/:id/promote`); not a thing (`promote-image`, `promote draft`).
@@ -47,6 +50,7 @@ function authEvent(route: Route): string | undefined {
   const handlerName = route.handler?.name.split('.').pop() ?? '';
   const handlerPhrase = handlerName && handlerName !== '<anonymous>' ? words(handlerName) : '';
   const changes = STATE_CHANGING.has(route.method);
+  const checksPassword = PASSWORD.test(lastWords) && PASSWORD_CHECK.test(lastWords) && !PASSWORD_CHANGE.test(lastWords);
   for (const [phrase, whole] of [[lastWords, false], [handlerPhrase, false], [pathPhrase, true]] as const) {
     if (!phrase || NOT_AN_EVENT.test(phrase)) continue;
     // Logout is often a GET link; every other event changes state.
@@ -54,7 +58,7 @@ function authEvent(route: Route): string | undefined {
     if (!changes) continue;
     if (MFA.test(phrase)) return 'MFA change or check';
     // A handler named for a password (`verifyPasswordComplexity`, `passwordRepeatChallenge`) changes one only when it says so.
-    if (PASSWORD.test(phrase) && (phrase !== handlerPhrase || PASSWORD_CHANGE.test(phrase))) return FORGOT_OR_RESET.test(phrase) ? 'password reset' : 'password change';
+    if (PASSWORD.test(phrase) && !checksPassword && (phrase !== handlerPhrase || PASSWORD_CHANGE.test(phrase))) return FORGOT_OR_RESET.test(phrase) ? 'password reset' : 'password change';
     if (LOGIN.test(phrase)) {
       // `POST /sessions` is a sign-in only before there is a user (a signed-in client's sessions are workouts, chats, bookings).
       if (/^sessions?$|^authentication$/.test(phrase) && route.auth === 'authenticated' && route.method !== 'DELETE') continue;

@@ -5,7 +5,8 @@ import { defineRule } from './define-rule.js';
 import { createsMissingDefault } from './utils/default-row-creation.js';
 import { exitsWhenMissing } from './utils/exits-when-missing.js';
 import { callsDestructuredContextPermissionCheck } from './utils/context-permission-checks.js';
-import { accessTrace, describeAccess, routeFacts, routeSpan, type RouteFacts } from './utils/route-facts.js';
+import { accessTrace, describeAccess, pathSegments, routeFacts, routeSpan, type RouteFacts } from './utils/route-facts.js';
+import { wordPath } from '../engine/routes/route-path.js';
 import { escapeRegExp } from '../engine/text.js';
 import type { RuleContext } from '../engine/rule-api.js';
 
@@ -88,6 +89,7 @@ export default defineRule({
   analyses: ['routes', 'dataflow'],
   check(ctx) {
     const configuredChecks = ctx.config.auth.roleChecks;
+    const perRouteNamespaces = permissionCheckedNamespaces(ctx.routes);
     for (const route of ctx.routes) {
       if (route.auth !== 'authenticated') continue;
       // A cron job or another service holding a shared secret: there is no user whose role to check.
@@ -113,7 +115,7 @@ export default defineRule({
         continue;
       }
       const facts = routeFacts(ctx, route);
-      const reason = privilegedReason(facts, (access, name) => privilegeFromRequest(ctx, route, access, name));
+      const reason = privilegedReason(facts, (access, name) => privilegeFromRequest(ctx, route, access, name), perRouteNamespaces);
       if (!reason) continue;
       const privileged = { ...examined, subject: 'privileged function' };
       const roleFilter = (reason.access && callerRoleInFilter(reason.access.call)) ?? callerRoleLookup(ctx, route, facts);
@@ -210,7 +212,44 @@ function writeChain(call: ts.Node): ts.Node {
   return node;
 }
 
-function privilegedReason(facts: RouteFacts, fromRequest: (access: RouteFacts['writes'][number], name: string) => boolean = () => false): PrivilegedReason | undefined {
+/** Distinct permissions one route-level guard factory is given under a namespace that make it a per-route permission model. */
+const PER_ROUTE_GUARDS = 3;
+
+/**
+ * Path prefixes ending in a privileged-looking segment (`/api/admin`) under which one guard factory
+ * is given a different permission route by route (`checkPermission(UPDATE_ADDON)`, `checkPermission(CREATE_PROJECT)`,
+ * ... at the same call in the project's controller base class): the segment names the API every
+ * signed-in user's UI calls (Unleash's /api/admin), and which permission each route needs is decided
+ * route by route. A route there with no guard was left open to every signed-in user on purpose (its
+ * own favorites, tokens, password); the segment says nothing more. Keyed by the app (where its
+ * app-wide middleware is written), so another app of the same scan keeps its own reading.
+ */
+function permissionCheckedNamespaces(routes: RuleContext['routes']): Set<string> {
+  const permissionsByKey = new Map<string, Set<string>>();
+  for (const route of routes) {
+    const guards = route.middleware.filter((middleware) => middleware.kind === 'role' && middleware.scope === 'route');
+    if (guards.length === 0) continue;
+    const segments = pathSegments(wordPath(route));
+    segments.forEach((segment, index) => {
+      if (!PRIVILEGED_SEGMENT.test(segment)) return;
+      const namespace = namespaceKey(route, segments.slice(0, index + 1));
+      for (const guard of guards) {
+        const key = `${namespace}\0${guard.file}:${guard.line}`;
+        const names = permissionsByKey.get(key) ?? new Set<string>();
+        names.add(guard.name);
+        permissionsByKey.set(key, names);
+      }
+    });
+  }
+  return new Set([...permissionsByKey].filter(([, names]) => names.size >= PER_ROUTE_GUARDS).map(([key]) => key.split('\0')[0]!));
+}
+
+function namespaceKey(route: RuleContext['routes'][number], segments: readonly string[]): string {
+  const app = route.middleware.find((middleware) => middleware.scope === 'global')?.file ?? '';
+  return `${app}|${segments.join('/')}`;
+}
+
+function privilegedReason(facts: RouteFacts, fromRequest: (access: RouteFacts['writes'][number], name: string) => boolean = () => false, perRouteNamespaces: ReadonlySet<string> = new Set()): PrivilegedReason | undefined {
   const { route, segments, writes } = facts;
   const privilegeWrite = writes.find((access) => {
     // A credential the caller makes or edits for their own use (an API key, a token, an OAuth app): its
@@ -239,14 +278,17 @@ function privilegedReason(facts: RouteFacts, fromRequest: (access: RouteFacts['w
   // `/system/me/...`, `/admin/me`: a user's own data, whatever the prefix. So is a GraphQL or RPC operation
   // named for the caller's own record (`activeAdministrator`, `myOrders`, `currentUser`) whose handler reads the caller.
   const selfService = segments.includes('me') || ((route.kind === 'graphql' || route.kind === 'trpc') && SELF_OPERATION.test(segments.at(-1) ?? '') && route.principal.length > 0);
-  const privilegedSegment = selfService ? undefined : segments.find((segment) => PRIVILEGED_SEGMENT.test(segment));
+  const inPerRouteNamespace = (index: number) => perRouteNamespaces.has(namespaceKey(route, segments.slice(0, index + 1)));
+  const privilegedSegment = selfService ? undefined : segments.find((segment, index) => PRIVILEGED_SEGMENT.test(segment) && !inPerRouteNamespace(index));
   // A privileged path matters when the route touches data or changes something; an echo of the caller does not.
   const actsOnSomething = facts.dataAccess.length > 0 || route.method !== 'GET';
   if (privilegedSegment && actsOnSomething) {
     return { text: `is an /${privilegedSegment} function`, changesPrivileges: false, confidence: 'high', access: facts.dataAccess[0] };
   }
   // A handler's name alone is weak evidence: it counts only when the route touches data or changes something.
-  if (route.handler && PRIVILEGED_HANDLER.test(route.handler.name) && actsOnSomething && !selfService) {
+  // Nor under a namespace whose routes each name their permission (above): there the project decided this one needs none.
+  const underPerRouteNamespace = segments.some((_, index) => inPerRouteNamespace(index));
+  if (route.handler && PRIVILEGED_HANDLER.test(route.handler.name) && actsOnSomething && !selfService && !underPerRouteNamespace) {
     return { text: `runs ${route.handler.name}`, changesPrivileges: false, confidence: 'medium', access: facts.dataAccess[0] };
   }
   const userWrite = writes.find((access) => access.model && /^users?$/i.test(access.model));

@@ -280,7 +280,9 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
     // Listing or reading the order's coupons: no code is tried either.
     return undefined;
   }
-  if (INVITE.test(phrase) && !INVITE_RESPONSE.test(phrase) && !answersHeldInvitation(route) && (route.method === 'POST' || route.method === 'ALL' || route.method === 'MUTATION')) {
+  // `/invite/:token/signup`: the invitation's own token in the path; the client answers one it holds.
+  const heldInPath = parameters.some((parameter) => /^(?:invit\w*)?(?:token|code)$/.test(parameter));
+  if (INVITE.test(phrase) && !INVITE_RESPONSE.test(phrase) && !heldInPath && !answersHeldInvitation(route) && (route.method === 'POST' || route.method === 'ALL' || route.method === 'MUTATION')) {
     return { label: 'invitation', severity: 'medium', harm: 'a client can send invitations without limit (spam sent in your name)', business: true };
   }
   const resend = RESEND.test(phrase) && RESENT_THING.test(phrase);

@@ -141,6 +141,8 @@ function redirectSink(ctx: RuleContext, tainted: TaintedCall): RedirectSink | un
     const target = args.length >= 2 && isStatusCode(args[0]!, tainted) ? args[1] : args[0];
     return target ? { name: `${owner}.${method}()`, target } : undefined;
   }
+  // `res.status(201).header('Location', ...)`: a created resource's address, which no browser follows; only a 3xx redirects.
+  if ((LOCATION_METHODS.has(method) || HEADER_SETTERS.has(method)) && chainSetsNonRedirectStatus(call)) return undefined;
   if (LOCATION_METHODS.has(method) && args[0]) return { name: `${owner}.${method}()`, target: args[0] };
   if (HEADER_SETTERS.has(method)) {
     const name = args[0] && skipOuterExpressions(args[0]);
@@ -149,6 +151,7 @@ function redirectSink(ctx: RuleContext, tainted: TaintedCall): RedirectSink | un
     if (location) return { name: `the Location header (${owner}.${method}())`, target: location };
   }
   if (HEAD_WRITERS.has(method)) {
+    if (args[0] && isNonRedirectStatus(args[0])) return undefined;
     for (const argument of args) {
       const headers = skipOuterExpressions(argument);
       const location = ts.isObjectLiteralExpression(headers) ? locationProperty(headers) : undefined;
@@ -171,6 +174,35 @@ function responseObjectName(receiver: ts.Expression, tainted: TaintedCall): stri
   if (name && RESPONSE_OBJECT_NAMES.has(name)) return current.getText();
   const origin = tainted.originOf(current);
   return origin.kind === 'tainted' && origin.taint.requestObject && (origin.taint.requestObject === 'koa-context' || origin.taint.requestObject === 'hono-context') ? current.getText() : undefined;
+}
+
+const STATUS_SETTERS = new Set(['status', 'code']);
+
+/** A literal status outside 3xx (`201`): a response that carries a Location header without redirecting. */
+function isNonRedirectStatus(argument: ts.Expression): boolean {
+  const value = skipOuterExpressions(argument);
+  if (!ts.isNumericLiteral(value)) return false;
+  const status = Number(value.text);
+  return status < 300 || status >= 400;
+}
+
+/** Whether the response chain a call is part of sets a literal non-3xx status: `res.status(201).header(...)`, `res.location(x).status(201)`. */
+function chainSetsNonRedirectStatus(call: ts.CallExpression | ts.NewExpression): boolean {
+  // Down the receivers: `res.status(201).header('location', url)`.
+  let current: ts.Expression = call;
+  while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(skipOuterExpressions(current.expression))) {
+    const access = skipOuterExpressions(current.expression) as ts.PropertyAccessExpression;
+    if (STATUS_SETTERS.has(access.name.text) && current.arguments[0] && isNonRedirectStatus(current.arguments[0])) return true;
+    current = skipOuterExpressions(access.expression);
+  }
+  // Up the chain: `res.header('location', url).status(201).json(body)`.
+  let node: ts.Node = call;
+  while (ts.isPropertyAccessExpression(node.parent) && ts.isCallExpression(node.parent.parent) && node.parent.parent.expression === node.parent) {
+    const outer = node.parent.parent;
+    if (STATUS_SETTERS.has(node.parent.name.text) && outer.arguments[0] && isNonRedirectStatus(outer.arguments[0])) return true;
+    node = outer;
+  }
+  return false;
 }
 
 function isStatusCode(argument: ts.Expression, tainted: TaintedCall): boolean {

@@ -654,3 +654,150 @@ describe('Express app-wide plumbing from project modules and unlisted packages',
     ]);
   });
 });
+
+describe('Express controllers that extend a project base class wrapping a Router', () => {
+  const files = {
+    'package.json': EXPRESS_PACKAGE,
+    'src/controller.ts': [
+      "import { Router, type IRouter } from 'express';",
+      "export const NONE = 'NONE';",
+      'const checkPermission = (permission: string | string[] = []) => async (req: any, res: any, next: any) => {',
+      '  const permissions = (Array.isArray(permission) ? permission : [permission]).filter((p) => p !== NONE);',
+      '  if (!permissions.length) return next();',
+      '  if (req.checkRbac && (await req.checkRbac(permissions))) return next();',
+      '  return res.status(403).end();',
+      '};',
+      'export default class Controller {',
+      '  app: IRouter;',
+      '  constructor() { this.app = Router(); }',
+      '  private errors(handler: any) { return async (req: any, res: any) => { try { await handler(req, res); } catch { res.status(500).end(); } }; }',
+      '  private contentType(options: any) {',
+      '    const { middleware = [] } = options;',
+      "    return options.method === 'get' ? middleware : [requireJson, ...middleware];",
+      '  }',
+      '  route(options: any): void {',
+      '    this.app[options.method](options.path, checkPermission(options.permission), this.contentType(options), this.errors(options.handler.bind(this)));',
+      '  }',
+      "  get(path: string, handler: any, permission: string = NONE): void { this.route({ method: 'get', path, handler, permission }); }",
+      "  post(path: string, handler: any, permission: string = NONE): void { this.route({ method: 'post', path, handler, permission }); }",
+      '  use(path: string, router: IRouter): void { this.app.use(path, router); }',
+      '  useWithMiddleware(path: string, router: IRouter, middleware: any): void { this.app.use(path, middleware, router); }',
+      '  get router(): IRouter { return this.app; }',
+      '}',
+      'function requireJson(req: any, res: any, next: any) { next(); }',
+    ].join('\n'),
+    'src/addons.ts': [
+      "import Controller, { NONE } from './controller';",
+      "const UPDATE_ADDON = 'UPDATE_ADDON';",
+      'export default class AddonController extends Controller {',
+      '  constructor(validator: any) {',
+      '    super();',
+      "    this.route({ method: 'get', path: '', handler: this.list, permission: NONE, middleware: [validator.validPath({ operationId: 'getAddons' })] });",
+      "    this.route({ method: 'put', path: '/:id', handler: this.update, permission: UPDATE_ADDON });",
+      "    this.get('/:id', this.one);",
+      '  }',
+      '  async list(req: any, res: any) { res.json([]); }',
+      '  async update(req: any, res: any) { res.json(req.body); }',
+      '  async one(req: any, res: any) { res.json(req.params.id); }',
+      '}',
+    ].join('\n'),
+    'src/health.ts': [
+      "import Controller from './controller';",
+      'export class HealthController extends Controller {',
+      "  constructor() { super(); this.get('', (req: any, res: any) => res.json({ ok: true })); }",
+      '}',
+    ].join('\n'),
+    'src/index.ts': [
+      "import Controller from './controller';",
+      "import AddonController from './addons';",
+      "import { HealthController } from './health';",
+      'class AdminApi extends Controller {',
+      "  constructor(validator: any) { super(); this.app.use('/addons', new AddonController(validator).router); }",
+      '}',
+      'export default class IndexRouter extends Controller {',
+      '  constructor(validator: any) {',
+      '    super();',
+      "    this.use('/health', new HealthController().router);",
+      "    this.useWithMiddleware('/api/admin', new AdminApi(validator).router, audit);",
+      '  }',
+      '}',
+      'function audit(req: any, res: any, next: any) { next(); }',
+    ].join('\n'),
+    'src/app.ts': [
+      "import express from 'express';",
+      "import IndexRouter from './index';",
+      'const app = express();',
+      "app.use('/', new IndexRouter({}).router);",
+      'export default app;',
+    ].join('\n'),
+  };
+
+  it('registers each call of the wrapper methods on the calling subclass instance, mounted through `.router` getters and `this.use`', () => {
+    const routes = loadRoutes(makeProject(files), [expressAdapter]);
+    expect(inventory(routes).map(({ method, path, file, line }) => `${method} ${path} ${file}:${line}`)).toEqual([
+      'GET /api/admin/addons src/addons.ts:6',
+      'PUT /api/admin/addons/:id src/addons.ts:7',
+      'GET /api/admin/addons/:id src/addons.ts:8',
+      'GET /health src/health.ts:3',
+    ]);
+    expect(route(routes, 'PUT /api/admin/addons/:id').handler?.name).toBe('AddonController.update');
+    expect(route(routes, 'GET /api/admin/addons/:id').handler?.name).toBe('AddonController.one');
+  });
+
+  it("adds the wrapper's middleware and the call's: a permission guard for a permission, none for NONE", () => {
+    const routes = loadRoutes(makeProject(files), [expressAdapter]);
+    expect(middlewareOf(route(routes, 'PUT /api/admin/addons/:id'))).toEqual(['audit other/router', 'checkPermission(UPDATE_ADDON) role/route', 'requireJson other/route']);
+    // The wrapper adds its content-type check only to non-GET routes, by the method the call passes.
+    expect(middlewareOf(route(routes, 'GET /api/admin/addons'))).toEqual(['audit other/router', "validator.validPath({ operationId: 'getAddons' }) other/route"]);
+    expect(middlewareOf(route(routes, 'GET /api/admin/addons/:id'))).toEqual(['audit other/router']);
+  });
+});
+
+describe("Express set-up functions given the deployment's base path", () => {
+  it('reads `${baseUriPath}/api` in a set-up function as the app reads its own `config.baseUriPath || \'\'`: the guard covers the routes', () => {
+    const dir = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'src/auth-hook.ts': [
+        "import type { Application } from 'express';",
+        'export default function authHook(app: Application, baseUriPath: string): void {',
+        '  app.use(`${baseUriPath}/api`, (req: any, res: any, next: any) => {',
+        "    if (!req.session?.user) return res.status(401).json({ error: 'unauthenticated' });",
+        '    next();',
+        '  });',
+        '}',
+      ].join('\n'),
+      'src/app.ts': [
+        "import express from 'express';",
+        "import authHook from './auth-hook';",
+        'export function getApp(config: any) {',
+        '  const app = express();',
+        "  const baseUriPath = config.server.baseUriPath || '';",
+        '  authHook(app, config.server.baseUriPath);',
+        '  app.get(`${baseUriPath}/api/projects`, (req, res) => res.json([]));',
+        '  return app;',
+        '}',
+      ].join('\n'),
+    });
+    expect(inventory(loadRoutes(dir, [expressAdapter]))).toEqual([{ method: 'GET', path: '/api/projects', file: 'src/app.ts', line: 7, auth: 'authenticated' }]);
+  });
+});
+
+describe('Express paths built from path constants', () => {
+  it('evaluates a path constant built from others four deep', () => {
+    const dir = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'src/app.ts': [
+        "import express from 'express';",
+        "const PATH = '/:projectId/features';",
+        'const PATH_FEATURE = `${PATH}/:featureName`;',
+        'const PATH_ENV = `${PATH_FEATURE}/environments/:environment`;',
+        'const PATH_STRATEGIES = `${PATH_ENV}/strategies`;',
+        'const PATH_STRATEGY = `${PATH_STRATEGIES}/:strategyId`;',
+        'const app = express();',
+        'app.get(PATH_STRATEGY, (req, res) => res.json(req.params));',
+        'export default app;',
+      ].join('\n'),
+    });
+    expect(inventory(loadRoutes(dir, [expressAdapter])).map((found) => found.path)).toEqual(['/:projectId/features/:featureName/environments/:environment/strategies/:strategyId']);
+  });
+});

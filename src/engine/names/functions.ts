@@ -444,7 +444,7 @@ function parameterType(name: ts.Identifier): ts.TypeNode | undefined {
 }
 
 /** The project class a class extends (`extends BaseAuthResolver`, imported or local), if the project declares it. */
-function baseClassOf(modules: ModuleIndex, file: ScannedSourceFile, classNode: ts.ClassLikeDeclaration): { file: ScannedSourceFile; node: ts.ClassLikeDeclaration } | undefined {
+export function baseClassOf(modules: ModuleIndex, file: ScannedSourceFile, classNode: ts.ClassLikeDeclaration): { file: ScannedSourceFile; node: ts.ClassLikeDeclaration } | undefined {
   const extended = classNode.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
   if (!extended || !ts.isIdentifier(extended)) return undefined;
   const binding = modules.resolveName(file, extended.text);

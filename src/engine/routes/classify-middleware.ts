@@ -132,8 +132,9 @@ function rejectsOnCredentialCase(code: string): boolean {
   return judge(code.length);
 }
 // `scopes.includes(required)` after `const scopes = c.get('scopes')`: the caller's list read into a name first.
-// A permission predicate named for what it asks (`userHasWorkspaceSettingPermission(...)`, `checkRolePermissions(...)`) counts as `hasPermission(...)` does.
-export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bis(?:Super)?Admin\s*\(|\b(?:roles|permissions|scopes)\s*(?:\?\.|\.)\s*(?:includes|some|every|has|indexOf)\s*\(|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\b\w*(?:[hH]as|[cC]heck|[rR]equire|[aA]ssert|[vV]alidate|[vV]erify)\w*(?:Permission|Role)s?\w*\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
+// A permission predicate named for what it asks (`userHasWorkspaceSettingPermission(...)`, `checkRolePermissions(...)`,
+// `req.checkRbac(permissions)` that an RBAC middleware put on the request) counts as `hasPermission(...)` does.
+export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bis(?:Super)?Admin\s*\(|\b(?:roles|permissions|scopes)\s*(?:\?\.|\.)\s*(?:includes|some|every|has|indexOf)\s*\(|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\b\w*(?:[hH]as|[cC]heck|[rR]equire|[aA]ssert|[vV]alidate|[vV]erify)\w*(?:Permission|Role|Rbac|RBAC|Abac|Acl|ACL)s?\w*\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
 /**
  * The signed-in user compared with the one administrator the configuration names
  * (`isEqual(req.user.user, config.adminUserName)`, `user.email !== env.ADMIN_EMAIL`): an admin-only guard

@@ -23,6 +23,10 @@ import { joinPaths, looksLikePathName, normalizePath, pathStartsWith, regexFromL
 import { readInputSchema } from '../trpc/zod-input.js';
 import type { InputBagKind } from '../../../models/request-sources.js';
 import { enclosingIteration, isConstant, isThisProperty, itemPropertyRead, objectPropertyValue, returnedFunction } from './router-syntax.js';
+import { type FramedExpression, readsParameter, readThroughFrames, templateMethod, type WrapperFrame } from './route-wrappers.js';
+import { fileIndex } from '../../ast/file-index.js';
+import { enclosingClass } from '../../ast/syntax.js';
+import { baseClassOf } from '../../names/index.js';
 
 /** A middleware in force while walking a router, limited to a path prefix and minus `unless` exclusions. */
 interface AppliedMiddleware {
@@ -61,6 +65,8 @@ class RouterGraph {
   routes(): RouteDefinition[] {
     const { registrations, passingCalls } = this.collect();
     const pending = new Set(registrations);
+    // Registrations a project's wrapper methods make for their callers (route-wrappers.ts): each call of the wrapper is the registration.
+    for (const site of this.addWrapperCalls(registrations)) pending.delete(site);
     // Parameters become routers when a router is passed to them (`registerRoutes(app)`), which can
     // reveal more registrations; a few rounds settle nested setup functions.
     for (let round = 0; round < 4; round++) {
@@ -172,6 +178,286 @@ class RouterGraph {
     const items = this.values.flatten(args.slice(1), file);
     target.events.push({ kind: 'route', order, file, call, methods: [httpMethod], paths, middleware: items.slice(0, -1), handler: items.at(-1) });
     return 'added';
+  }
+
+  // ---- project wrapper methods (route-wrappers.ts) -----------------------------------------
+
+  /**
+   * Finds the registrations written inside methods that read the method's parameters (templates), the
+   * methods that call those with their own parameters (`get(path, handler)` → `this.route({ path, handler })`),
+   * and every other call of such a method (`this.route({...})` in a subclass's constructor), and registers
+   * each call on the router of the calling class's instance. Returns the templates and the calls, which
+   * are no registrations of their own.
+   */
+  private addWrapperCalls(registrations: readonly Registration[]): Registration[] {
+    const templates = new Map<ts.MethodDeclaration, { file: ScannedSourceFile; registrations: Registration[] }>();
+    const consumed: Registration[] = [];
+    for (const registration of registrations) {
+      const method = templateMethod(registration.call);
+      if (!method || !this.heldRouterMember(registration.call)) continue;
+      const entry = templates.get(method) ?? { file: registration.file, registrations: [] };
+      entry.registrations.push(registration);
+      templates.set(method, entry);
+      consumed.push(registration);
+    }
+    if (templates.size === 0) return consumed;
+    const wrappers = new Map<ts.MethodDeclaration, ScannedSourceFile>([...templates].map(([method, entry]) => [method, entry.file]));
+    // Methods that hand their own parameters to a wrapper of their class are wrappers too.
+    for (let round = 0; round < 4; round++) {
+      let grew = false;
+      for (const [method, file] of [...wrappers]) {
+        const classNode = method.parent;
+        if (!ts.isClassLike(classNode)) continue;
+        for (const member of classNode.members) {
+          if (!ts.isMethodDeclaration(member) || !member.body || wrappers.has(member) || member.parameters.length === 0) continue;
+          if (this.wrapperCallsIn(member).some((call) => readsParameter(call, member))) {
+            wrappers.set(member, file);
+            grew = true;
+          }
+        }
+      }
+      if (!grew) break;
+    }
+    const names = new Set([...wrappers.keys()].map((method) => propertyNameText(method.name)).filter((name): name is string => name !== undefined));
+    const pattern = new RegExp(`this\\s*\\.\\s*(?:${[...names].map((name) => name.replace(/[$]/g, '\\$&')).join('|')})\\s*\\(`);
+    const sites = new Set<ts.CallExpression>();
+    for (const file of this.context.sourceFiles) {
+      if (!pattern.test(file.text)) continue;
+      for (const node of fileIndex(file.sourceFile).ofKind(ts.SyntaxKind.CallExpression) as ts.CallExpression[]) {
+        const callee = skipOuterExpressions(node.expression);
+        if (!ts.isPropertyAccessExpression(callee) || callee.expression.kind !== ts.SyntaxKind.ThisKeyword || !names.has(callee.name.text)) continue;
+        const concrete = enclosingClass(node);
+        const wrapper = concrete && this.wrapperOf(concrete, callee.name.text, file, wrappers);
+        if (!concrete || !wrapper) continue;
+        // A wrapper handing its own parameters on is part of the wrapper, not a call site.
+        const around = enclosingMethod(node);
+        if (around && wrappers.has(around) && readsParameter(node, around)) continue;
+        sites.add(node);
+        this.expandWrapperCall(node, file, undefined, wrapper, concrete, { call: node, file }, templates, wrappers, 0);
+      }
+    }
+    consumed.push(...registrations.filter((registration) => sites.has(registration.call)));
+    return consumed;
+  }
+
+  /** `this.app` of `this.app.get(...)`: the member of the instance a registration is made on. */
+  private heldRouterMember(call: ts.CallExpression): string | undefined {
+    const callee = skipOuterExpressions(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return undefined;
+    const receiver = skipOuterExpressions(callee.expression);
+    return ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword ? receiver.name.text : undefined;
+  }
+
+  /** `this.route(...)` calls in a method's body. */
+  private wrapperCallsIn(method: ts.MethodDeclaration): ts.CallExpression[] {
+    const found: ts.CallExpression[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const callee = skipOuterExpressions(node.expression);
+        if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword) found.push(node);
+      }
+      if (!isFunctionLikeNode(node)) ts.forEachChild(node, visit);
+    };
+    if (method.body) ts.forEachChild(method.body, visit);
+    return found;
+  }
+
+  /** The wrapper method `name` is on the class, its own or inherited. */
+  private wrapperOf(classNode: ts.ClassLikeDeclaration, name: string, file: ScannedSourceFile, wrappers: ReadonlyMap<ts.MethodDeclaration, ScannedSourceFile>): { method: ts.MethodDeclaration; file: ScannedSourceFile } | undefined {
+    let current: { node: ts.ClassLikeDeclaration; file: ScannedSourceFile } | undefined = { node: classNode, file };
+    for (let level = 0; current && level < 6; level++) {
+      const own = current.node.members.find((member) => ts.isMethodDeclaration(member) && member.name && propertyNameText(member.name) === name) as ts.MethodDeclaration | undefined;
+      if (own) return wrappers.has(own) ? { method: own, file: wrappers.get(own)! } : undefined;
+      current = baseClassOf(this.modules, current.file, current.node);
+    }
+    return undefined;
+  }
+
+  /** One call of a wrapper, read in its caller's frame: its templates' registrations, and the wrappers it calls in turn. */
+  private expandWrapperCall(call: ts.CallExpression, callFile: ScannedSourceFile, parent: WrapperFrame | undefined, wrapper: { method: ts.MethodDeclaration; file: ScannedSourceFile }, concrete: ts.ClassLikeDeclaration, site: { call: ts.CallExpression; file: ScannedSourceFile }, templates: ReadonlyMap<ts.MethodDeclaration, { file: ScannedSourceFile; registrations: Registration[] }>, wrappers: ReadonlyMap<ts.MethodDeclaration, ScannedSourceFile>, depth: number): void {
+    if (depth > 6) return;
+    const frame: WrapperFrame = { fn: wrapper.method, call, file: callFile, fnFile: wrapper.file, parent };
+    for (const registration of templates.get(wrapper.method)?.registrations ?? []) this.addTemplateRegistration(registration, frame, concrete, site);
+    for (const inner of this.wrapperCallsIn(wrapper.method)) {
+      const name = (skipOuterExpressions(inner.expression) as ts.PropertyAccessExpression).name.text;
+      const next = this.wrapperOf(concrete, name, site.file, wrappers) ?? this.wrapperOf(wrapper.method.parent as ts.ClassLikeDeclaration, name, wrapper.file, wrappers);
+      if (next && next.method !== wrapper.method) this.expandWrapperCall(inner, wrapper.file, frame, next, concrete, site, templates, wrappers, depth + 1);
+    }
+  }
+
+  /** A template registration for one call: on the calling instance's router, at the call, with the call's method, path, middleware and handler. */
+  private addTemplateRegistration(registration: Registration, frame: WrapperFrame, concrete: ts.ClassLikeDeclaration, site: { call: ts.CallExpression; file: ScannedSourceFile }): void {
+    const member = this.heldRouterMember(registration.call);
+    const target = member && this.identity.routerOfInstanceMember(concrete, member, site.file);
+    if (!target || target === 'parameter') return;
+    const { call, file } = registration;
+    const order = orderOf(site.file, site.call);
+    const callee = skipOuterExpressions(call.expression);
+    let method = registration.method;
+    if (method === COMPUTED_METHOD && ts.isElementAccessExpression(callee)) {
+      const read = readThroughFrames(callee.argumentExpression, file, frame);
+      method = this.values.evaluateString(read.expression, read.file)?.toLowerCase() ?? COMPUTED_METHOD;
+    }
+    if (method === 'use') {
+      const reads = call.arguments.map((argument) => readThroughFrames(argument, file, frame));
+      // `this.app.use(path, router)`: all of it the caller's; a use that adds the wrapper's own error handler is plumbing.
+      if (reads.some((read) => read.missing || read.file !== site.file)) return;
+      this.addUse(target, site.file, reads.map((read) => read.expression), order);
+      return;
+    }
+    const httpMethod = this.dialect.routeMethods.get(method);
+    const [pathArgument, ...rest] = call.arguments;
+    if (!httpMethod || !pathArgument || rest.length === 0) return;
+    const pathRead = readThroughFrames(pathArgument, file, frame);
+    if (pathRead.missing) return;
+    const paths = this.values.pathsOf(pathRead.expression, pathRead.file);
+    const handler = this.wrappedHandler(rest.at(-1)!, file, frame);
+    if (!handler) return;
+    const middleware = rest.slice(0, -1).flatMap((argument) => this.wrappedMiddleware(argument, file, frame, 0));
+    target.events.push({
+      kind: 'route',
+      order,
+      file: site.file,
+      call: site.call,
+      methods: [httpMethod],
+      paths,
+      middleware: middleware.map((item) => item.expression),
+      middlewareFiles: middleware.map((item) => item.file),
+      middlewareNames: middleware.map((item) => item.name),
+      handler: handler.expression,
+      handlerFile: handler.file,
+      at: site.call,
+      atFile: site.file,
+    });
+  }
+
+  /** The handler a template's last argument runs for a call: the caller's function, inside the wrapper's own error-handling wrapper. */
+  private wrappedHandler(argument: ts.Expression, file: ScannedSourceFile, frame: WrapperFrame, depth = 0): FramedExpression | undefined {
+    if (depth > 4) return undefined;
+    const read = readThroughFrames(argument, file, frame);
+    if (read.missing) return undefined;
+    if (read.frame !== frame) return read;
+    const value = read.expression;
+    if (ts.isCallExpression(value) && readsParameter(value, frame.fn)) {
+      for (const inner of value.arguments) {
+        const found = this.wrappedHandler(inner, read.file, frame, depth + 1);
+        if (found && found.frame !== frame) return found;
+      }
+    }
+    // `async (req, res) => { await handler.call(this, req, res); }`: the function the wrapper's own arrow calls.
+    if ((ts.isArrowFunction(value) || ts.isFunctionExpression(value)) && readsParameter(value, frame.fn)) {
+      let called: FramedExpression | undefined;
+      const visit = (node: ts.Node): void => {
+        if (called) return;
+        if (ts.isCallExpression(node)) {
+          let callee = skipOuterExpressions(node.expression);
+          if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply')) callee = skipOuterExpressions(callee.expression);
+          if (readsParameter(callee, frame.fn)) {
+            const target = readThroughFrames(callee, read.file, frame);
+            if (!target.missing && target.frame !== frame) called = target;
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(value.body);
+      if (called) return called;
+    }
+    return read;
+  }
+
+  /**
+   * The middleware a template's argument adds for a call: the caller's list (`middleware: [validate(...)]`),
+   * what a helper method builds from the options (`this.contentTypeMiddleware(options)` returning
+   * `[requireContentType(), ...middleware]`), and a guard factory given the caller's value
+   * (`checkPermission(options.permission)`), unless the factory lets that value through unchecked
+   * (`permissions.filter((p) => p !== NONE)`, then `if (!permissions.length) return next()`): NONE is no guard.
+   */
+  private wrappedMiddleware(argument: ts.Expression, file: ScannedSourceFile, frame: WrapperFrame | undefined, depth: number): Array<FramedExpression & { name?: string }> {
+    if (depth > 6) return [];
+    const read = readThroughFrames(ts.isSpreadElement(argument) ? argument.expression : argument, file, frame);
+    if (read.missing) return [];
+    const value = read.expression;
+    if (ts.isArrayLiteralExpression(value)) return value.elements.flatMap((element) => this.wrappedMiddleware(element, read.file, read.frame, depth + 1));
+    if (ts.isConditionalExpression(value)) {
+      // `options.method === 'get' || options.acceptAnyContentType ? middleware : [requireContentType(), ...middleware]`: the branch this call takes, when it can be told.
+      const taken = this.wrappedCondition(value.condition, read.file, read.frame, 0);
+      if (taken !== undefined) return this.wrappedMiddleware(taken ? value.whenTrue : value.whenFalse, read.file, read.frame, depth + 1);
+      const seen = new Set<ts.Node>();
+      return [...this.wrappedMiddleware(value.whenTrue, read.file, read.frame, depth + 1), ...this.wrappedMiddleware(value.whenFalse, read.file, read.frame, depth + 1)].filter((item) => !seen.has(item.expression) && seen.add(item.expression));
+    }
+    if (!ts.isCallExpression(value) || !read.frame || !readsParameter(value, read.frame.fn)) return [read];
+    const callee = skipOuterExpressions(value.expression);
+    // `this.contentTypeMiddleware(options)`: what the helper returns, read with the options.
+    if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      const helper = resolveFunction(this.modules, read.file, callee);
+      if (helper && ts.isMethodDeclaration(helper.node) && helper.node.body) {
+        const helperFrame: WrapperFrame = { fn: helper.node, call: value, file: read.file, fnFile: helper.file, parent: read.frame };
+        return returnedExpressions(helper.node.body).flatMap((returned) => this.wrappedMiddleware(returned, helper.file, helperFrame, depth + 1));
+      }
+      return [];
+    }
+    // A guard factory given the caller's value.
+    const factory = resolveFunction(this.modules, read.file, callee);
+    const given = value.arguments.map((inner) => readThroughFrames(inner, read.file, read.frame));
+    if (factory && given.length === 1 && this.exemptsValue(factory.node, factory.file, given[0]!)) return [];
+    const name = `${callee.getText(read.file.sourceFile)}(${given.map((inner) => (inner.missing ? '' : inner.expression.getText(inner.file.sourceFile))).join(', ')})`;
+    return [{ ...read, name }];
+  }
+
+  /** A wrapper's condition on what the call passed (`options.method === 'get'`, a flag it left out); undefined when it cannot be told. */
+  private wrappedCondition(condition: ts.Expression, file: ScannedSourceFile, frame: WrapperFrame | undefined, depth: number): boolean | undefined {
+    if (depth > 6) return undefined;
+    const value = skipOuterExpressions(condition);
+    if (value.kind === ts.SyntaxKind.TrueKeyword) return true;
+    if (value.kind === ts.SyntaxKind.FalseKeyword) return false;
+    if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) {
+      const inner = this.wrappedCondition(value.operand, file, frame, depth + 1);
+      return inner === undefined ? undefined : !inner;
+    }
+    if (ts.isBinaryExpression(value)) {
+      const operator = value.operatorToken.kind;
+      if (operator === ts.SyntaxKind.BarBarToken || operator === ts.SyntaxKind.AmpersandAmpersandToken) {
+        const left = this.wrappedCondition(value.left, file, frame, depth + 1);
+        const right = this.wrappedCondition(value.right, file, frame, depth + 1);
+        if (operator === ts.SyntaxKind.BarBarToken) return left === true || right === true ? true : left === false && right === false ? false : undefined;
+        return left === false || right === false ? false : left === true && right === true ? true : undefined;
+      }
+      const equality = operator === ts.SyntaxKind.EqualsEqualsEqualsToken || operator === ts.SyntaxKind.EqualsEqualsToken;
+      if (equality || operator === ts.SyntaxKind.ExclamationEqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsToken) {
+        const [left, right] = [value.left, value.right].map((side) => readThroughFrames(side, file, frame));
+        const leftText = left!.missing ? undefined : this.values.evaluateString(left!.expression, left!.file);
+        const rightText = right!.missing ? undefined : this.values.evaluateString(right!.expression, right!.file);
+        if (leftText === undefined || rightText === undefined) return undefined;
+        return (leftText === rightText) === equality;
+      }
+      return undefined;
+    }
+    if (!frame || !readsParameter(value, frame.fn)) return undefined;
+    const read = readThroughFrames(value, file, frame);
+    if (read.missing) return false;
+    return read.frame === frame && read.expression === value ? undefined : this.wrappedCondition(read.expression, read.file, read.frame, depth + 1);
+  }
+
+  /** Whether a guard factory compares its input with the value given and passes it (`p !== NONE`): then it checks nothing for it. */
+  private exemptsValue(factory: ts.Node, factoryFile: ScannedSourceFile, given: FramedExpression): boolean {
+    if (given.missing) return false;
+    const givenText = this.values.evaluateString(given.expression, given.file);
+    const givenName = ts.isIdentifier(given.expression) ? given.expression.text : undefined;
+    let exempt = false;
+    const visit = (node: ts.Node): void => {
+      if (exempt) return;
+      if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(node.operatorToken.kind)) {
+        for (const side of [node.left, node.right]) {
+          const constant = skipOuterExpressions(side);
+          if (!ts.isIdentifier(constant) && !ts.isStringLiteralLike(constant)) continue;
+          const text = this.values.evaluateString(constant, factoryFile);
+          if ((givenText !== undefined && text === givenText) || (givenName !== undefined && ts.isIdentifier(constant) && constant.text === givenName && text === givenText)) exempt = true;
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(factory);
+    return exempt;
   }
 
   /** `use([path,] ...items)`: middleware in force from here on, and routers mounted in place. */
@@ -753,7 +1039,7 @@ class RouterGraph {
     const routeMiddleware = event.middleware.map((expression, index) => {
       const written = event.middlewareFiles?.[index] ?? file;
       const { inner } = this.unlessOf(expression, written);
-      return this.describe(inner, written, 'route', inner === expression ? undefined : middlewareName(expression));
+      return this.describe(inner, written, 'route', inner === expression ? event.middlewareNames?.[index] : middlewareName(expression));
     });
     const handlerFile = event.handlerFile ?? file;
     const handlerFunction = event.handlerMethod ? { node: event.handlerMethod, name: propertyNameText(event.handlerMethod.name) ?? 'handler', file: event.atFile ?? file } : event.handler && this.handlerOf(event.handler, handlerFile);
@@ -916,6 +1202,31 @@ function compareEvents(a: RouterEvent, b: RouterEvent): number {
   return (a.order.file < b.order.file ? -1 : a.order.file > b.order.file ? 1 : 0) || a.order.start - b.order.start || a.order.end - b.order.end;
 }
 
+
+/** The method a node is written in (not through nested functions). */
+function enclosingMethod(node: ts.Node): ts.MethodDeclaration | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isMethodDeclaration(current)) return current;
+    if (isFunctionLikeNode(current) || ts.isClassLike(current)) return undefined;
+  }
+  return undefined;
+}
+
+function isFunctionLikeNode(node: ts.Node): boolean {
+  return ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node);
+}
+
+/** What a method returns, in its body's own return statements. */
+function returnedExpressions(body: ts.Block): ts.Expression[] {
+  const found: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (isFunctionLikeNode(node)) return;
+    if (ts.isReturnStatement(node) && node.expression) found.push(node.expression);
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return found;
+}
 
 /** `...args` where `args` is the enclosing function's rest parameter: that function and the rest parameter's position. */
 function forwardedRestParameter(spread: ts.SpreadElement): { fn: ts.SignatureDeclaration; restIndex: number } | undefined {

@@ -8,7 +8,7 @@ import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import type { RouteMiddleware } from '../../routes/route.js';
 import { enclosingClass, isFunctionLike, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
-import { type Binding, type ModuleIndex, requiredModule, resolveFunction } from '../../names/index.js';
+import { baseClassOf, type Binding, type ModuleIndex, requiredModule, resolveFunction } from '../../names/index.js';
 import type { FrameworkName, HttpMethod } from '../../routes/route.js';
 import type { RouterValues } from './router-values.js';
 import { type ProjectRouterClass, projectRouterClass } from './project-router-class.js';
@@ -80,6 +80,8 @@ export type RouterEvent =
       handlerFile?: ScannedSourceFile;
       /** The file each middleware expression is written in, when not the call's (by index). */
       middlewareFiles?: ScannedSourceFile[];
+      /** How each middleware is shown, when not as written (a wrapper's `checkPermission(options.permission)` as the caller's `checkPermission(UPDATE_ADDON)`). */
+      middlewareNames?: Array<string | undefined>;
       /** Validation the route's definition declares (a definition factory's request schemas), after its middleware. */
       validation?: RouteMiddleware[];
     }
@@ -306,6 +308,48 @@ export class RouterIdentity {
    * (`undefined`, `null`) are passed over.
    */
   private routerOfClassMember(classNode: ts.ClassLikeDeclaration, member: string, file: ScannedSourceFile, depth: number, isStatic = false): RouterNode | 'parameter' | undefined {
+    const own = this.routerOfOwnMember(classNode, member, file, depth, isStatic);
+    if (own !== undefined || isStatic) return own;
+    return this.routerOfInheritedMember(classNode, member, file, depth);
+  }
+
+  /**
+   * A member the class reads through a getter (`get router() { return this.app; }`) or inherits from
+   * a project base class that creates it (`class Controller { app = Router(); }`, Unleash's and many
+   * projects' controller base classes). Every subclass instance holds its own router: the base's
+   * `Router()` runs once per instance, so each concrete class gets its own node, which registrations
+   * in its own code (`this.app.use('/features', ...)`) and mounts of `new Sub().router` share.
+   */
+  routerOfInstanceMember(concrete: ts.ClassLikeDeclaration, member: string, file: ScannedSourceFile, depth = 0): RouterNode | 'parameter' | undefined {
+    return this.routerOfClassMember(concrete, member, file, depth);
+  }
+
+  private routerOfInheritedMember(concrete: ts.ClassLikeDeclaration, member: string, file: ScannedSourceFile, depth: number): RouterNode | 'parameter' | undefined {
+    let current: { node: ts.ClassLikeDeclaration; file: ScannedSourceFile } | undefined = { node: concrete, file };
+    for (let level = 0; current && level < 6; level++) {
+      const returned = getterReturnedMember(current.node, member);
+      if (returned !== undefined && returned !== member) return this.routerOfClassMember(concrete, returned, file, depth + 1);
+      if (current.node !== concrete) {
+        const found = this.routerOfOwnMember(current.node, member, current.file, depth + 1, false);
+        if (found === 'parameter') return found;
+        if (found) return this.instanceNode(concrete, member, found.kind);
+      }
+      current = baseClassOf(this.modules, current.file, current.node);
+    }
+    return undefined;
+  }
+
+  private readonly instanceNodes = new Map<ts.Node, Map<string, RouterNode>>();
+
+  private instanceNode(concrete: ts.ClassLikeDeclaration, member: string, kind: RouterKind): RouterNode {
+    let members = this.instanceNodes.get(concrete);
+    if (!members) this.instanceNodes.set(concrete, (members = new Map()));
+    let node = members.get(member);
+    if (!node) members.set(member, (node = this.newNode(kind, '')));
+    return node;
+  }
+
+  private routerOfOwnMember(classNode: ts.ClassLikeDeclaration, member: string, file: ScannedSourceFile, depth: number, isStatic: boolean): RouterNode | 'parameter' | undefined {
     const assignments: ts.BinaryExpression[] = [];
     for (const element of classNode.members) {
       if (ts.isPropertyDeclaration(element) && element.name && propertyNameText(element.name) === member) {
@@ -387,6 +431,17 @@ export class RouterIdentity {
     }
     return this.dialect.createdBy(binding.module, binding.importedName, member);
   }
+}
+
+/** The member a getter of the class returns as it is: `app` for `get router() { return this.app; }`. */
+function getterReturnedMember(classNode: ts.ClassLikeDeclaration, member: string): string | undefined {
+  for (const element of classNode.members) {
+    if (!ts.isGetAccessorDeclaration(element) || !element.body || propertyNameText(element.name) !== member) continue;
+    const statement = element.body.statements.find(ts.isReturnStatement);
+    const value = statement?.expression && skipOuterExpressions(statement.expression);
+    if (value && ts.isPropertyAccessExpression(value) && value.expression.kind === ts.SyntaxKind.ThisKeyword) return value.name.text;
+  }
+  return undefined;
 }
 
 /** `this.<member> = value` in a method's body, in blocks and try/if statements but not in nested functions. */

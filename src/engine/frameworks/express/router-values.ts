@@ -62,9 +62,14 @@ export class RouterValues {
     if (ts.isTemplateExpression(value)) {
       // Keep what is known: `${config.id}.callback` -> `{config.id}.callback`.
       let partial = value.head.text;
-      for (const span of value.templateSpans) {
-        partial += (this.evaluateString(span.expression, file) ?? `{${span.expression.getText(file.sourceFile)}}`) + span.literal.text;
-      }
+      value.templateSpans.forEach((span, index) => {
+        const known = this.evaluateString(span.expression, file);
+        // `${baseUriPath}/api` in a set-up function given the deployment's base path: unknown, empty by
+        // default, as the app's own `config.server.baseUriPath || ''` reads it; so the prefix lines up
+        // with the routes the app registers under its own copy of it.
+        const deploymentBase = known === undefined && index === 0 && partial === '' && span.literal.text.startsWith('/') && DEPLOYMENT_BASE_PATH.test(lastName(span.expression) ?? '');
+        partial += (known ?? (deploymentBase ? '' : `{${span.expression.getText(file.sourceFile)}}`)) + span.literal.text;
+      });
       return [partial];
     }
     return [`{${value.getText(file.sourceFile)}}`];
@@ -72,7 +77,9 @@ export class RouterValues {
 
   /** A string known without running the code: literals, templates and `+` of constants, `this.path` fields. */
   evaluateString(expression: ts.Expression, file: ScannedSourceFile, depth = 0): string | undefined {
-    if (depth > 6) return undefined;
+    // Path constants built from one another (`PATH_STRATEGY = \`${PATH_STRATEGIES}/:strategyId\``, four deep in
+    // Unleash's feature controller) take two levels per constant: the name, then its template.
+    if (depth > 12) return undefined;
     const value = skipOuterExpressions(expression);
     if (ts.isStringLiteralLike(value)) return value.text;
     if (ts.isTemplateExpression(value)) {
@@ -172,5 +179,16 @@ function destructuredDeclaration(statement: ts.Statement, name: string): ts.Bind
     const element = ts.isIdentifier(declaration.name) ? undefined : bindingElementNamed(declaration.name, name);
     if (element) return element;
   }
+  return undefined;
+}
+
+/** Names a deployment's base path goes by: `baseUriPath`, `config.server.basePath`, `contextPath`. */
+const DEPLOYMENT_BASE_PATH = /^(?:base(?:Uri|Url)?Path|baseUri|baseUrl|rootPath|contextPath|mountPath|publicPath)$/i;
+
+/** The last name of `baseUriPath` or `config.server.baseUriPath`. */
+function lastName(expression: ts.Expression): string | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) return value.text;
+  if (ts.isPropertyAccessExpression(value)) return value.name.text;
   return undefined;
 }
