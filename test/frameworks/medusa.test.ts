@@ -31,11 +31,12 @@ describe('medusa adapter: fixture app', () => {
 
   it('finds every HTTP-method export, with the router default and middlewares.ts deciding auth', () => {
     expect(inventory(routes)).toEqual([
-      { method: 'DELETE', path: '/admin/brands/:id', file: 'src/api/admin/brands/[id]/route.ts', line: 3, auth: 'public' },
-      { method: 'GET', path: '/admin/brands/:id', file: 'src/api/admin/brands/[id]/route.ts', line: 8, auth: 'public' },
+      { method: 'DELETE', path: '/admin/brands/:id', file: 'src/api/admin/brands/[id]/route.ts', line: 3, auth: 'authenticated' },
+      { method: 'GET', path: '/admin/brands/:id', file: 'src/api/admin/brands/[id]/route.ts', line: 8, auth: 'authenticated' },
       { method: 'GET', path: '/admin/brands', file: 'src/api/admin/brands/route.ts', line: 3, auth: 'authenticated' },
       { method: 'POST', path: '/admin/brands', file: 'src/api/admin/brands/route.ts', line: 7, auth: 'authenticated' },
       { method: 'POST', path: '/admin/invites/accept', file: 'src/api/admin/invites/accept/route.ts', line: 3, auth: 'authenticated' },
+      { method: 'GET', path: '/admin/status', file: 'src/api/admin/status/route.ts', line: 4, auth: 'public' },
       { method: 'POST', path: '/hooks/*', file: 'src/api/hooks/[...]/route.js', line: 1, auth: 'public' },
       { method: 'GET', path: '/store/brands/:id', file: 'src/api/store/brands/[id]/route.ts', line: 3, auth: 'public' },
       { method: 'GET', path: '/store/customers/me/wishlist', file: 'src/api/store/customers/me/wishlist/route.ts', line: 3, auth: 'authenticated' },
@@ -51,10 +52,17 @@ describe('medusa adapter: fixture app', () => {
   });
 
   it('drops the default for a file exporting AUTHENTICATE = false; a middlewares.ts matcher can put it back', () => {
-    expect(route(routes, 'DELETE /admin/brands/:id').middleware).toEqual([]);
+    expect(route(routes, 'GET /admin/status').middleware).toEqual([]);
     const accept = route(routes, 'POST /admin/invites/accept');
     expect(middlewareOf(accept)).toEqual(['auth/router', 'role/router admin']);
     expect(accept.authEvidence[0]).toContain('src/api/admin/invites/middlewares.ts:7');
+  });
+
+  it("keeps a parent route file's default over a child that opted out: the router installs it with router.use, a prefix match", () => {
+    const child = route(routes, 'DELETE /admin/brands/:id');
+    expect(middlewareOf(child)).toEqual(['auth/global', 'role/global admin']);
+    expect(child.middleware[0]).toMatchObject({ file: 'src/api/admin/brands/route.ts', line: 3 });
+    expect(child.middleware[0]!.name).toContain('installed for /admin/brands');
   });
 
   it('only reads store credentials by default, and applies spread per-folder arrays by matcher and method', () => {

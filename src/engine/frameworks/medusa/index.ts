@@ -43,18 +43,28 @@ export const medusaAdapter: FrameworkAdapter = {
       }
       return found;
     };
+    const routeFiles: RouteFile[] = [];
     for (const file of context.sourceFiles) {
       if (!file.path.includes(`${MEDUSA_API_FOLDER.folder}/`)) continue;
       const fileRoute = medusaFileRoute(file.path);
       if (!fileRoute || !inMedusaPackage(fileRoute.apiRoot, context.packageJsons)) continue;
       if (!/\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b/.test(file.text)) continue;
-      const optedOut = authenticationOptOut(file);
+      const exports = appRouterExports(file, context.modules);
+      if (exports.length === 0) continue;
+      const pattern = compilePathPattern(fileRoute.path.replace(/\*/g, '(.*)'));
+      routeFiles.push({ file, ...fileRoute, exports, optedOut: authenticationOptOut(file), ...(pattern ? { pattern } : {}) });
+    }
+    for (const { file, apiRoot, path, exports } of routeFiles) {
+      const fileRoute = { apiRoot, path };
       const matched = configOf(fileRoute.apiRoot);
-      for (const exported of appRouterExports(file, context.modules)) {
+      // The router installs its default with `router.use(routePath, ...)` per route file that keeps it: a prefix
+      // match, so a parent route's default covers a child that opted out (`/admin/brands` over `/admin/brands/:id`).
+      const defaultFrom = routeFiles.find((candidate) => candidate.apiRoot === apiRoot && !candidate.optedOut && candidate.pattern && matchesWithPrefixes(candidate.pattern, samplePath(path)));
+      for (const exported of exports) {
         const method = exported.exportName as HttpMethod;
         const unwrapped = unwrapHandler(exported, context.modules);
         const { line, column } = nodePosition(exported.exportNode);
-        const defaults = optedOut ? [] : defaultAuthentication(fileRoute.path, file, line);
+        const defaults = defaultFrom ? defaultAuthentication(defaultFrom.path, defaultFrom.file, defaultFrom.file === file ? line : nodePosition(defaultFrom.exports[0]!.exportNode).line) : [];
         const definition: RouteDefinition = {
           framework: 'medusa',
           method,
@@ -75,6 +85,24 @@ export const medusaAdapter: FrameworkAdapter = {
     return routes;
   },
 };
+
+/** A route file of the tree, read once: its exports and whether it keeps the router's default authentication. */
+interface RouteFile {
+  file: ScannedSourceFile;
+  apiRoot: string;
+  path: string;
+  exports: ReturnType<typeof appRouterExports>;
+  optedOut: boolean;
+  /** Its path as the Express pattern the router registers. */
+  pattern?: RegExp;
+}
+
+/** The pattern matches the path, or one of its leading runs of segments (Express `router.use` matching). */
+function matchesWithPrefixes(pattern: RegExp, path: string): boolean {
+  const segments = path.split('/');
+  for (let end = segments.length; end > 1; end -= 1) if (pattern.test(segments.slice(0, end).join('/'))) return true;
+  return false;
+}
 
 /** Where a file sits in a Medusa route tree, from its path: the api folder and the route path (`/admin/products/:id`). */
 export function medusaFileRoute(filePath: string): { apiRoot: string; path: string } | undefined {
@@ -125,7 +153,7 @@ function authenticationOptOut(file: ScannedSourceFile): boolean {
 function defaultAuthentication(path: string, file: ScannedSourceFile, line: number): RouteMiddleware[] {
   const rule = MEDUSA_DEFAULT_AUTHENTICATION.find((candidate) => path.startsWith(candidate.prefix));
   if (!rule) return [];
-  const name = `authenticate('${rule.actor}', [${rule.methods.map((method) => `'${method}'`).join(', ')}]) (Medusa router default for ${rule.prefix})`;
+  const name = `authenticate('${rule.actor}', [${rule.methods.map((method) => `'${method}'`).join(', ')}]) (Medusa router default for ${rule.prefix}, installed for ${path})`;
   if (rule.required) {
     const guard: RouteMiddleware = { name, file: file.path, line, kind: 'auth', strength: 'strong', evidence: `the Medusa router authenticates every ${rule.prefix} route as a ${rule.actor} unless its file exports ${MEDUSA_AUTHENTICATE_FLAG} = false`, scope: 'global', setsOnRequest: ['auth_context'] };
     return MEDUSA_ADMIN_ACTOR_TYPES.includes(rule.actor) ? [guard, adminActorRole(guard, [rule.actor])] : [guard];
@@ -246,9 +274,7 @@ function readEntry(entry: ts.ObjectLiteralExpression, file: ScannedSourceFile, c
       const sample = samplePath(routePath);
       if (compiled.test(sample)) return true;
       if (!prefix && !methods?.has('USE')) return false;
-      const segments = sample.split('/');
-      for (let end = segments.length - 1; end > 1; end -= 1) if (compiled.test(segments.slice(0, end).join('/'))) return true;
-      return false;
+      return matchesWithPrefixes(compiled, sample);
     },
   };
 }
