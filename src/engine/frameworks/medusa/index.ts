@@ -59,7 +59,10 @@ export const medusaAdapter: FrameworkAdapter = {
       const matched = configOf(fileRoute.apiRoot);
       // The router installs its default with `router.use(routePath, ...)` per route file that keeps it: a prefix
       // match, so a parent route's default covers a child that opted out (`/admin/brands` over `/admin/brands/:id`).
-      const defaultFrom = routeFiles.find((candidate) => candidate.apiRoot === apiRoot && !candidate.optedOut && candidate.pattern && matchesWithPrefixes(candidate.pattern, samplePath(path)));
+      const keepsDefault = (candidate: RouteFile) => candidate.apiRoot === apiRoot && !candidate.optedOut && candidate.pattern !== undefined && matchesWithPrefixes(candidate.pattern, samplePath(path));
+      // Its own file's default first, for the location the inventory shows.
+      const own = routeFiles.find((candidate) => candidate.file === file)!;
+      const defaultFrom = keepsDefault(own) ? own : routeFiles.find(keepsDefault);
       for (const exported of exports) {
         const method = exported.exportName as HttpMethod;
         const unwrapped = unwrapHandler(exported, context.modules);
