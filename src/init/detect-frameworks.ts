@@ -31,6 +31,7 @@ const FRAMEWORK_PACKAGES: ReadonlyArray<{ id: string; title: string; packages: r
   { id: 'lambda', title: 'AWS Lambda', packages: ['aws-lambda', '@types/aws-lambda', '@middy/core', 'middy', 'aws-cdk-lib', 'serverless', '@aws-cdk/aws-lambda'] },
   { id: 'vercel', title: 'Vercel functions', packages: ['@vercel/node'] },
   { id: 'netlify', title: 'Netlify functions', packages: ['@netlify/functions'] },
+  { id: 'medusa', title: 'Medusa', packages: ['@medusajs/framework', '@medusajs/medusa'] },
 ];
 
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;

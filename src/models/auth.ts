@@ -144,6 +144,8 @@ export const PRINCIPAL_READS: ReadonlyArray<{ label: string; pattern: RegExp }> 
   // The same user under a project's own name: `req.currentUser`, `req.remoteUser` (the request doubles as the GraphQL context).
   ...['currentUser', 'remoteUser', 'authUser', 'loggedInUser', 'authenticatedUser', 'sessionUser'].map((field) => ({ label: `req.${field}`, pattern: new RegExp(String.raw`\b(?:req|request)\s*(?:\?\.|\.)\s*${field}\b`) })),
   { label: 'req.auth', pattern: /\breq\s*(?:\?\.|\.)\s*auth\b/ },
+  // Medusa: what `authenticate()` verified, the actor's id and type.
+  { label: 'req.auth_context', pattern: /\breq\s*(?:\?\.|\.)\s*auth_context\b/ },
   { label: 'session.user', pattern: /\bsession\s*(?:\?\.|\.)\s*(?:user|userId)\b/ },
   { label: 'ctx.state.user', pattern: /\bctx\s*\.\s*state\s*(?:\?\.|\.)\s*(?:user|jwtdata|auth)\b/ },
   // AWS Lambda behind API Gateway: the authorizer's claims.
@@ -192,7 +194,8 @@ export const TOKEN_CHECK_FUNCTIONS: readonly string[] = [
  * `credentialsRequired: false`, Budibase-style `buildAuthMiddleware(patterns, { publicAllowed: true })`.
  */
 export const ANONYMOUS_ALLOWED_OPTIONS = {
-  whenTrue: ['optional', 'passthrough', 'publicAllowed', 'allowAnonymous', 'allowPublic'],
+  // Medusa's `authenticate('customer', ['session'], { allowUnauthenticated: true })`.
+  whenTrue: ['optional', 'passthrough', 'publicAllowed', 'allowAnonymous', 'allowPublic', 'allowUnauthenticated'],
   whenFalse: ['credentialsRequired', 'required'],
 } as const;
 

@@ -190,6 +190,11 @@ export const KNEX = {
   tableMethods: ['from', 'table', 'into'],
   /** Chain methods that end a read (`.where({ id })`, `.first()`). */
   readMethods: ['where', 'first', 'select', 'pluck', 'andWhere', 'whereIn'],
+  /**
+   * Chain methods that only shape a write's result or conflict handling (`knex('t').insert(row).returning('*')`,
+   * `.onConflict('id').merge()`): the write before them is still the chain's write.
+   */
+  writeModifiers: ['returning', 'onConflict', 'merge', 'ignore'],
 } as const satisfies OrmModel & Record<string, unknown>;
 
 /**

@@ -33,7 +33,7 @@ export interface RequestObjectModel {
 }
 
 // Set on the request by authentication middleware (`req.userId = decoded.id`, `req.remoteUser = user`): never sent by the client.
-const PRINCIPAL_PROPERTIES = new Set(['user', 'auth', 'session', 'state', 'locals', 'principal', 'jwtPayload', 'userId', 'currentUser', 'authUser', 'remoteUser', 'loggedInUser', 'authenticatedUser', 'sessionUser', 'uid', 'claims']);
+const PRINCIPAL_PROPERTIES = new Set(['user', 'auth', 'session', 'state', 'locals', 'principal', 'jwtPayload', 'userId', 'currentUser', 'authUser', 'remoteUser', 'loggedInUser', 'authenticatedUser', 'sessionUser', 'uid', 'claims', 'auth_context']);
 
 // What an HTTP request (Express, Fastify, Node, Fetch API, Next.js) and its framework wrappers carry.
 const HTTP_INPUTS: Record<string, string> = {
@@ -57,8 +57,12 @@ const HTTP_INPUTS: Record<string, string> = {
   href: 'url',
   pathname: 'url',
   rawBody: 'body',
+  // Medusa's validateAndTransformBody/Query put the parsed input here (and the query's filters and field selection).
+  validatedBody: 'body',
+  validatedQuery: 'query',
+  filterableFields: 'query',
 };
-const HTTP_INPUT_BAGS = new Set(['params', 'query', 'body']);
+const HTTP_INPUT_BAGS = new Set(['params', 'query', 'body', 'validatedBody', 'validatedQuery']);
 
 const HTTP_METHODS: Record<string, string> = {
   get: 'headers',

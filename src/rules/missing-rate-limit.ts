@@ -175,6 +175,10 @@ function describeLimit(limit: RateLimitEvidence): string {
 
 /** A word of code that could carry a guess: a one-time code, a reset token, a password, a security answer. */
 const GUESS_INPUT = /code|otp|token|totp|pin\b|answer|passcode|password|hash|nonce|challenge/i;
+/** A call of a function named for minting a token or code (`generateResetPasswordTokenWorkflow(`, `this.createOtp(`). */
+const MINTING_CALL = /(?<![\w$])(?:generate|create|mint|issue|make|new)[A-Z_]\w*(?:Token|Code|Otp|OTP|Secret|Nonce)\w*(?=\s*[(<])/g;
+/** A request object's type: `Request<...>`, `MedusaRequest<Body>`, `FastifyRequest<{ Body }>`, `Context`. */
+const REQUEST_TYPE = /(?:^|\.)\w*(?:Request|Req|Context|Ctx)$/;
 /** The client's whole input handed on (not one field of it read): `verify(dto)`, `confirm(req.body)`, `check(input)`. */
 const WHOLE_INPUT = /(?<![.\w$])(?:body|input|args|dto|payload|data|params|event)\b(?!\s*(?:\?\.|\.|\[|:))/;
 
@@ -187,7 +191,9 @@ function takesGuess(route: Route): boolean {
   const handler = route.handler?.node;
   const body = handler && 'body' in handler ? (handler.body as ts.Node | undefined) : undefined;
   if (!handler || !body) return true;
-  const parameters = handler.parameters.map((parameter) => codeText(parameter)).join(' ');
+  // `req: AuthenticatedMedusaRequest<ResetPasswordRequestType>`: the request's type names the route, not a guess
+  // (what the client sends is read in the body); a DTO's type (`dto: VerifyOtpDto`) still counts.
+  const parameters = handler.parameters.map((parameter) => (parameter.type && ts.isTypeReferenceNode(parameter.type) && REQUEST_TYPE.test(parameter.type.typeName.getText()) ? parameter.name.getText() : codeText(parameter))).join(' ');
   // A plain server action receives from the client only its arguments (a next-safe-action handler gets
   // them as parsedInput, so it is read whole below): one taking none (`beginMfaEnrollment()`,
   // reading its state from a cookie it set) is given no guess, whatever its body calls its values.
@@ -195,7 +201,9 @@ function takesGuess(route: Route): boolean {
   // A tRPC procedure whose resolver takes only its context (`.mutation(async ({ ctx }) => ...)`, `totpSetup`
   // minting a secret to show): the client sends it no input, so nothing it sends is a guess.
   if (route.kind === 'trpc' && takesOnlyContext(handler)) return false;
-  const code = codeText(body);
+  // `generateResetPasswordTokenWorkflow(...)`, `createVerificationCode(user)`: the server mints the token or
+  // code it names; calling it takes no guess from the client (a reset request, not its confirmation).
+  const code = codeText(body).replace(MINTING_CALL, '');
   // `this.auth.verify(dto)`, `service.confirm(req.body)`: the whole input goes on, guesses included.
   return GUESS_INPUT.test(parameters) || GUESS_INPUT.test(code) || WHOLE_INPUT.test(code);
 }
@@ -314,6 +322,10 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   const signedInWithoutProof = !anonymous && !tokenParameter && !takesResetProof(route);
   if (RESET.test(phrase) && (PASSWORD.test(phrase) || ACCOUNT_CONTEXT.test(phrase) || tokenParameter) && !/\bchange\b/.test(phrase) && !signedInWithoutProof && (tokenParameter || takesGuess(route))) {
     return { label: 'password reset confirmation', severity: 'high', harm: 'a client can guess reset tokens, codes or security answers without limit', business: false };
+  }
+  // `POST /auth/:actor/:provider/reset-password` taking only the account's identifier: it mints and mails the token.
+  if (anonymous && RESET.test(phrase) && PASSWORD.test(phrase) && !/\bchange\b/.test(phrase)) {
+    return { label: 'password reset request', severity: 'medium', harm: 'a client can trigger reset emails without limit (email bombing, account enumeration)', business: false };
   }
   // `reset-login-attempts`, `login-history`: the sign-in is the subject of the route, not what it does.
   if (LOGIN.test(lastWords) && !ABOUT_LOGIN.test(lastWords)) {

@@ -135,6 +135,20 @@ describe('missing-rate-limit', () => {
     ]);
   });
 
+  it('a reset-password route that only mints and mails the token is the reset request (medium), whatever its request type is named', async () => {
+    const result = await findings(
+      express(
+        `type TypedRequest<Body> = { body: Body };\ntype ResetPasswordRequestBody = { identifier: string };\ndeclare function generateResetPasswordTokenWorkflow(input: unknown): Promise<void>;\n` +
+          `app.post('/auth/reset-password', async (req: TypedRequest<ResetPasswordRequestBody>, res: any) => { await generateResetPasswordTokenWorkflow({ entityId: req.body.identifier }); res.sendStatus(201); });\n` +
+          `app.post('/auth/reset-password/confirm', async (req: any, res: any) => { const { token, password } = req.body; res.json({ ok: token === password }); });`,
+      ),
+    );
+    expect(result.map((finding) => `${finding.line} ${finding.severity} ${/\(([^)]+)\)/.exec(finding.message)![1]}`)).toEqual([
+      '9 medium password reset request',
+      '10 high password reset confirmation',
+    ]);
+  });
+
   it('reports a signed-in coupon redeem limited only per IP as low, and not when the limiter is keyed by user', async () => {
     const result = await findings(
       express(

@@ -171,7 +171,7 @@ function classifyCallUncached(call: ts.CallExpression, file: ScannedSourceFile, 
       if (started) return { ...base, library: 'model', model: started.model, method, operation: started.writes || WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
     // knex('orders').where(...).first() / db('orders').insert(...)
-    const knexTable = isChainedFurther(call) ? undefined : knexTableOf(receiver);
+    const knexTable = isChainedFurther(call) && !(WRITE_METHODS.has(method) && knexWriteModifiersFollow(call)) ? undefined : knexTableOf(receiver);
     if (knexTable && (WRITE_METHODS.has(method) || KNEX_READ_METHODS.includes(method))) {
       return { ...base, library: 'knex', model: knexTable, method, operation: WRITE_METHODS.has(method) ? 'write' : 'read' };
     }
@@ -302,6 +302,16 @@ function prismaFluentRelation(call: ts.CallExpression, method: string): string |
   const parent = call.parent;
   if (!parent || !ts.isPropertyAccessExpression(parent) || parent.expression !== call || PROMISE_METHODS.has(parent.name.text)) return undefined;
   return ts.isCallExpression(parent.parent) && parent.parent.expression === parent ? parent.name.text : undefined;
+}
+
+/** `insert(row).returning('*')`, `.onConflict('id').merge()`: only write modifiers follow the call (models/orms.ts KNEX.writeModifiers). */
+function knexWriteModifiersFollow(call: ts.CallExpression): boolean {
+  let current: ts.Node = call;
+  while (ts.isPropertyAccessExpression(current.parent) && current.parent.expression === current && ts.isCallExpression(current.parent.parent)) {
+    if (!(KNEX.writeModifiers as readonly string[]).includes(current.parent.name.text)) return false;
+    current = current.parent.parent;
+  }
+  return true;
 }
 
 function isChainedFurther(call: ts.CallExpression): boolean {

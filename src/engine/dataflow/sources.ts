@@ -41,6 +41,8 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction,
   switch (route.framework) {
     case 'express':
     case 'fastify':
+    // Medusa route handlers are Express handlers: (req: MedusaRequest, res: MedusaResponse).
+    case 'medusa':
       return parameters.map((parameter, index) => (index === (route.contextParameter ?? 0) ? requestObject(parameter, file, 'req', 'request') : route.inputParameters?.includes(index) ? dispatchedInput(parameter, file) : { kind: 'unknown' }));
     case 'koa':
       return parameters.map((parameter, index) => (index === (route.contextParameter ?? 0) ? requestObject(parameter, file, 'ctx', 'koa-context') : route.inputParameters?.includes(index) ? dispatchedInput(parameter, file) : { kind: 'unknown' }));

@@ -6,6 +6,7 @@ import { graphqlAdapter, pothosAdapter, typeGraphqlAdapter } from './graphql/ind
 import { honoAdapter } from './hono/index.js';
 import { koaAdapter } from './koa/index.js';
 import { lambdaAdapter } from './lambda/index.js';
+import { medusaAdapter } from './medusa/index.js';
 import { nestjsAdapter } from './nestjs/index.js';
 import { nextAdapter } from './next/index.js';
 import { orpcAdapter, trpcAdapter } from './trpc/index.js';
@@ -13,4 +14,4 @@ import { routingControllersAdapter } from './routing-controllers/index.js';
 import { tsoaAdapter } from './tsoa/index.js';
 
 /** Every framework adapter. Order only breaks ties between routes at the same place. */
-export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, routingControllersAdapter, nextAdapter, vercelAdapter, netlifyAdapter, graphqlAdapter, typeGraphqlAdapter, pothosAdapter, trpcAdapter, orpcAdapter, tsoaAdapter];
+export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, routingControllersAdapter, nextAdapter, vercelAdapter, netlifyAdapter, graphqlAdapter, typeGraphqlAdapter, pothosAdapter, trpcAdapter, orpcAdapter, tsoaAdapter, medusaAdapter];

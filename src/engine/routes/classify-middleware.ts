@@ -8,6 +8,7 @@ import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { mentionsName } from '../text.js';
 import type { EvidenceStrength, MiddlewareKind, RequestCopy, RouteMiddleware } from './route.js';
 import type { InputBagKind } from '../../models/request-sources.js';
+import { MEDUSA_MIDDLEWARE_PACKAGES } from '../../models/medusa.js';
 import { HANDLER_WRAPPER_PACKAGES, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
@@ -66,6 +67,7 @@ const KNOWN_PACKAGES: Readonly<Record<string, Readonly<Record<string, Middleware
   ...AUTH_MIDDLEWARE_PACKAGES,
   ...Object.fromEntries(RATE_LIMITER_PACKAGES.filter((entry) => entry.middleware).map((entry) => [entry.package, { '*': 'rate-limit' as const }])),
   ...VALIDATION_PACKAGES,
+  ...MEDUSA_MIDDLEWARE_PACKAGES,
 };
 
 
