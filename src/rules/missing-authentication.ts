@@ -7,7 +7,8 @@ import { defineRule } from './define-rule.js';
 import { exitsWhenMissing } from './utils/exits-when-missing.js';
 import { pathFunctions } from '../engine/access/ownership-evidence.js';
 import { resolveFunction, type ResolvedFunction } from '../engine/names/index.js';
-import { inHandlerAuthentication, readPrincipal } from '../engine/routes/handler-evidence.js';
+import { inHandlerAuthentication } from '../engine/routes/handler-evidence.js';
+import { PRINCIPAL_READS } from '../models/auth.js';
 import { walkDescendants } from '../engine/ast/file-index.js';
 import { enclosingFunction, exitsEarly, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
@@ -155,13 +156,13 @@ function behindSignInCallback(ctx: RuleContext, facts: RouteFacts, access: Route
  */
 function stopsWithoutSession(callback: ResolvedFunction, site: ts.Node): boolean {
   const body = callback.node.body;
-  if (!body || !ts.isBlock(body) || readPrincipal(callback).length === 0) return false;
+  if (!body || !ts.isBlock(body)) return false;
   const sessions = new Set<string>();
   for (const statement of body.statements) {
     if (statement.pos <= site.pos && site.end <= statement.end) return false;
     if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name) && declaration.initializer && SESSION_READ.test(declaration.initializer.getText(callback.node.getSourceFile()))) sessions.add(declaration.name.text);
+        if (ts.isIdentifier(declaration.name) && declaration.initializer && readsPrincipal(declaration.initializer.getText(callback.node.getSourceFile()))) sessions.add(declaration.name.text);
       }
     }
     if (!ts.isIfStatement(statement) || !exitsEarly(statement.thenStatement)) continue;
@@ -171,8 +172,10 @@ function stopsWithoutSession(callback: ResolvedFunction, site: ts.Node): boolean
   return false;
 }
 
-/** A read of the caller's session or user: `await getSession()`, `await auth()`, `getServerSession(...)`, `currentUser()`. */
-const SESSION_READ = /^(?:await\s+)?(?:[\w$.]+\.)?(?:get(?:Server)?Session|auth|currentUser|getCurrentUser|getUser|getAuth)\s*\(/;
+/** A read of the caller's session or user as in-handler checks know them (`await getSession()`, `auth()`, `req.user`). */
+function readsPrincipal(text: string): boolean {
+  return PRINCIPAL_READS.some(({ pattern }) => pattern.test(text));
+}
 
 function judge(facts: RouteFacts, callersOwn: (access: RouteFacts['dataAccess'][number]) => boolean): Verdict | undefined {
   const { route, segments } = facts;

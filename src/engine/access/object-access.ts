@@ -378,7 +378,8 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         if (!taint) continue;
         const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];
         // The caller's names for every request value it passes (`getProject(id, teamId)`): a parent it checked scopes the lookup.
-        const passed = (tainted.call.arguments ?? []).flatMap((argument) => filterValueNames(tainted, argument, lookupFilterFields(entry)));
+        const filterFields = lookupFilterFields(entry);
+        const passed = (tainted.call.arguments ?? []).flatMap((argument) => filterValueNames(tainted, argument, filterFields));
         const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, undefined), ...passed]);
         // Scoped by a filter field the helper is given (`findFirst({ where: { id, ownerId } })`), as the recording
         // caller passed its own id there: this caller's value there decides for this caller.

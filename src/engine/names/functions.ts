@@ -93,6 +93,19 @@ function resolveFunctionUncached(modules: ModuleIndex, file: ScannedSourceFile, 
  * request). Only the declared class's own (or inherited) method: a value of that type is an instance of it.
  */
 export function typedReceiverMethod(modules: ModuleIndex, file: ScannedSourceFile, callee: ts.Expression): ResolvedFunction | undefined {
+  // Asked for every method a flow calls on request data (`.trim()`, `.toLowerCase()`), once per callee.
+  let cache = typedMethodCache.get(modules);
+  if (!cache) typedMethodCache.set(modules, (cache = new WeakMap()));
+  const known = cache.get(callee);
+  if (known !== undefined) return known ?? undefined;
+  const method = typedReceiverMethodUncached(modules, file, callee);
+  cache.set(callee, method ?? null);
+  return method;
+}
+
+const typedMethodCache = new WeakMap<ModuleIndex, WeakMap<ts.Node, ResolvedFunction | null>>();
+
+function typedReceiverMethodUncached(modules: ModuleIndex, file: ScannedSourceFile, callee: ts.Expression): ResolvedFunction | undefined {
   const value = skipOuterExpressions(callee);
   if (!ts.isPropertyAccessExpression(value)) return undefined;
   const receiver = skipOuterExpressions(value.expression);
