@@ -1288,9 +1288,12 @@ export class DataflowEngine {
     // first one is safe for a shell where the second is not. The rules judge each by its own category.
     // And when every request value the first route brought was made safe (`chQuery(\`... ${sqlstring.escape(id)}\`)`),
     // members included, and this route's are not (`chQuery(\`... '${input.name}'\`)` through the same helper).
+    const seen = this.recordedTaint.get(recordKey);
+    // A record id the client picked, converted to a number: object-level access rules still need the call.
+    // (Without request data the call brings nothing new to a recording: asked first, since most calls carry none.)
+    if (!anyTainted && (seen || !(call.arguments ?? []).some((argument) => this.carriesIdentity(argument, context, 0)))) return;
     const origins = [...argumentOrigins, ...(receiverOrigin ? [receiverOrigin] : [])];
     const positions = taintedPositions(argumentOrigins, receiverOrigin);
-    const seen = this.recordedTaint.get(recordKey);
     const exposed = exposedCategories(origins);
     const exposedBefore = this.exposedAt.get(recordKey);
     const safeFor = anyTainted ? safeCategoriesOf(origins) : undefined;
@@ -1302,8 +1305,6 @@ export class DataflowEngine {
       const lessSafe = safeFor !== undefined && recordedSafe !== undefined && !recordedSafe.some((recorded) => [...recorded].every((category) => safeFor.has(category)));
       if (!reachesNewArgument && !widens && !lessSafe) return;
     }
-    // A record id the client picked, converted to a number: object-level access rules still need the call.
-    if (!anyTainted && !(call.arguments ?? []).some((argument) => this.carriesIdentity(argument, context, 0))) return;
     if (seen) positions.forEach((position) => seen.add(position));
     else this.recordedTaint.set(recordKey, positions);
     this.exposedAt.set(recordKey, new Set([...(exposedBefore ?? []), ...exposed]));

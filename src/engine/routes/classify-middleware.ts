@@ -489,7 +489,23 @@ export class MiddlewareClassifier {
     return evidence ? { kind: 'auth', strength: 'strong', evidence: `${factory.name} returns a function that ${evidence.replace(/^\S+ /, '')}` } : undefined;
   }
 
+  /**
+   * Per function and the name it was reached by (the evidence names it): the same guard guards
+   * many routes (`security.isAuthorized()` written at each of a hundred), and a function's verdict
+   * depends only on its body, the helpers it calls and the index.
+   */
+  private readonly functionVerdicts = new Map<ts.Node, Map<string, MiddlewareClassification | undefined>>();
+
   private classifyFunction(body: ResolvedFunction): MiddlewareClassification | undefined {
+    let byName = this.functionVerdicts.get(body.node);
+    if (!byName) this.functionVerdicts.set(body.node, (byName = new Map()));
+    if (byName.has(body.name)) return byName.get(body.name);
+    const verdict = this.classifyFunctionUncached(body);
+    byName.set(body.name, verdict);
+    return verdict;
+  }
+
+  private classifyFunctionUncached(body: ResolvedFunction): MiddlewareClassification | undefined {
     // A middleware that delegates the check to a helper (`await validateAuthentication(ctx)`) is read with the helper's body.
     const own = classifyBody(body);
     // `if (!ctx.isAuthenticated) ctx.throw(403); await checkPermission(ctx, permType, permLevel)`: the
