@@ -5,6 +5,7 @@ import { defineRule } from './define-rule.js';
 import { createsMissingDefault } from './utils/default-row-creation.js';
 import { exitsWhenMissing } from './utils/exits-when-missing.js';
 import { callsDestructuredContextPermissionCheck } from './utils/context-permission-checks.js';
+import { entityModels } from './utils/entity-models.js';
 import { accessTrace, describeAccess, pathSegments, routeFacts, routeSpan, type RouteFacts } from './utils/route-facts.js';
 import { wordPath } from '../engine/routes/route-path.js';
 import { escapeRegExp } from '../engine/text.js';
@@ -115,7 +116,7 @@ export default defineRule({
         continue;
       }
       const facts = routeFacts(ctx, route);
-      const reason = privilegedReason(facts, (access, name) => privilegeFromRequest(ctx, route, access, name), perRouteNamespaces);
+      const reason = privilegedReason(facts, (access, name) => privilegeFromRequest(ctx, route, access, name), perRouteNamespaces, (model, field) => declaredOptionalText(ctx, model, field));
       if (!reason) continue;
       const privileged = { ...examined, subject: 'privileged function' };
       const roleFilter = (reason.access && callerRoleInFilter(reason.access.call)) ?? callerRoleLookup(ctx, route, facts);
@@ -144,7 +145,7 @@ export default defineRule({
         file: route.file,
         ...routeSpan(ctx, route),
         message: `${route.id} ${reason.text}, but no role or permission check applies: any authenticated user can call it.`,
-        severity: reason.changesPrivileges ? 'critical' : 'high',
+        severity: reason.severity ?? (reason.changesPrivileges ? 'critical' : 'high'),
         confidence: reason.confidence,
         route: routeRef(route),
         trace: accessTrace(facts, reason.access, `${route.id}: authenticated (${route.authEvidence[0] ?? ''}), no role guard`),
@@ -157,6 +158,8 @@ interface PrivilegedReason {
   text: string;
   changesPrivileges: boolean;
   confidence: 'high' | 'medium' | 'low';
+  /** Below what the kind of reason gives (critical for privilege changes, else high), when the evidence is weak. */
+  severity?: 'medium';
   access?: RouteFacts['dataAccess'][number];
 }
 
@@ -249,30 +252,53 @@ function namespaceKey(route: RuleContext['routes'][number], segments: readonly s
   return `${app}|${segments.join('/')}`;
 }
 
-function privilegedReason(facts: RouteFacts, fromRequest: (access: RouteFacts['writes'][number], name: string) => boolean = () => false, perRouteNamespaces: ReadonlySet<string> = new Set()): PrivilegedReason | undefined {
+/** The privilege field (`role`, `permissions`, `isAdmin`) a write sets from the request, if it sets one. */
+function privilegeFieldWritten(access: RouteFacts['writes'][number], facts: RouteFacts, fromRequest: (access: RouteFacts['writes'][number], name: string) => boolean): string | undefined {
+  // A credential the caller makes or edits for their own use (an API key, a token, an OAuth app): its
+  // scopes narrow what it may do on its holder's behalf, never beyond the holder's own rights.
+  if (access.model && DELEGATED_CREDENTIAL_MODEL.test(access.model)) return undefined;
+  // The whole chain: drizzle's `db.insert(table).values({ role })` and knex's `.update({ role })` write in a later link.
+  // Its filter left out: `where: buildTeamWhereQuery({ teamId, userId, roles: MANAGE_ROLES })` is the
+  // role the caller must hold for the write to match, not a role it writes.
+  const text = withoutFilters(writeChain(access.call));
+  const field = PRIVILEGE_FIELD.exec(text);
+  if (field !== null && FROM_REQUEST.test(text.slice(field.index, field.index + 120))) {
+    const name = field[0].replace(/\s*[:=]$/, '');
+    // In the handler's own code the request's names say where the value comes from. In a helper it
+    // calls, `data` and `input` are the helper's parameters (`createMembership(orgId, userId, { role:
+    // invite.role })` writing `role: data.role`): the dataflow says whether the value is the client's.
+    if (access.via.length === 0 || fromRequest(access, name)) return name;
+  }
+  // `data: { role }` where `role` is a handler parameter (`@Args('role') role`, `@Body('role') role`).
+  const shorthand = PRIVILEGE_SHORTHAND.exec(text)?.[1];
+  return shorthand !== undefined && (handlerParameterNames(facts.route).has(shorthand) || (access.via.length > 0 && fromRequest(access, shorthand))) ? shorthand : undefined;
+}
+
+function privilegedReason(
+  facts: RouteFacts,
+  fromRequest: (access: RouteFacts['writes'][number], name: string) => boolean = () => false,
+  perRouteNamespaces: ReadonlySet<string> = new Set(),
+  optionalTextColumn: (model: string, field: string) => boolean = () => false,
+): PrivilegedReason | undefined {
   const { route, segments, writes } = facts;
+  let writtenField: string | undefined;
   const privilegeWrite = writes.find((access) => {
-    // A credential the caller makes or edits for their own use (an API key, a token, an OAuth app): its
-    // scopes narrow what it may do on its holder's behalf, never beyond the holder's own rights.
-    if (access.model && DELEGATED_CREDENTIAL_MODEL.test(access.model)) return false;
-    // The whole chain: drizzle's `db.insert(table).values({ role })` and knex's `.update({ role })` write in a later link.
-    // Its filter left out: `where: buildTeamWhereQuery({ teamId, userId, roles: MANAGE_ROLES })` is the
-    // role the caller must hold for the write to match, not a role it writes.
-    const text = withoutFilters(writeChain(access.call));
-    const field = PRIVILEGE_FIELD.exec(text);
-    if (field !== null && FROM_REQUEST.test(text.slice(field.index, field.index + 120))) {
-      // In the handler's own code the request's names say where the value comes from. In a helper it
-      // calls, `data` and `input` are the helper's parameters (`createMembership(orgId, userId, { role:
-      // invite.role })` writing `role: data.role`): the dataflow says whether the value is the client's.
-      if (access.via.length === 0) return true;
-      const name = field[0].replace(/\s*[:=]$/, '');
-      if (fromRequest(access, name)) return true;
-    }
-    // `data: { role }` where `role` is a handler parameter (`@Args('role') role`, `@Body('role') role`).
-    const shorthand = PRIVILEGE_SHORTHAND.exec(text)?.[1];
-    return shorthand !== undefined && (handlerParameterNames(route).has(shorthand) || (access.via.length > 0 && fromRequest(access, shorthand)));
+    writtenField = privilegeFieldWritten(access, facts, fromRequest);
+    return writtenField !== undefined;
   });
   if (privilegeWrite) {
+    // `role String?` with no default in the schema: a free-text answer a user may leave blank (a job title
+    // asked at onboarding), where an access role is one every record holds. Still reported, since an app
+    // may grant access by it, but as the weak evidence it is.
+    if (privilegeWrite.model && writtenField && optionalTextColumn(privilegeWrite.model, writtenField)) {
+      return {
+        text: `changes ${writtenField} (${describeAccess(privilegeWrite)}), which the schema declares as optional free text with no default, more like a profile answer than an access role`,
+        changesPrivileges: false,
+        confidence: 'low',
+        severity: 'medium',
+        access: privilegeWrite,
+      };
+    }
     return { text: `changes roles or permissions (${describeAccess(privilegeWrite)})`, changesPrivileges: true, confidence: 'high', access: privilegeWrite };
   }
   // `/system/me/...`, `/admin/me`: a user's own data, whatever the prefix. So is a GraphQL or RPC operation
@@ -407,3 +433,11 @@ function callerRoleInFilter(call: ts.Node): string | undefined {
   visit(call);
   return found;
 }
+
+/** Whether the project's schema declares the model's field optional free text with no default (Prisma `String?`, a nullable TypeORM column). */
+function declaredOptionalText(ctx: RuleContext, model: string, field: string): boolean {
+  const key = (name: string) => name.replace(/_/g, '').toLowerCase();
+  // Prisma's client names the model in camelCase (`prisma.emailAccount`), the schema in PascalCase.
+  return entityModels(ctx).some((entity) => key(entity.name) === key(model) && (entity.optionalTextFields ?? []).includes(field));
+}
+

@@ -381,7 +381,7 @@ export function inCodeOwnershipCheck(
         // The access itself, when the request value sits inside it (drizzle's `findFirst({ where: (t, { eq }) =>
         // eq(t.id, id) })`, the tainted call being `eq`): its own result tested is no earlier load.
         const lookup = found && chainArguments(found).some((argument) => argument.getSourceFile() === tainted.call.getSourceFile() && argument.pos <= tainted.call.pos && tainted.call.end <= argument.end) ? undefined : found;
-        const lookupArguments = lookup ? chainArguments(lookup) : [];
+        const lookupArguments = lookup ? withLocalFilterObjects(chainArguments(lookup)) : [];
         // `team.users.some((member) => member.userId === session.user.id)`: the record's members searched for the caller.
         const receiver = lookup && ts.isPropertyAccessExpression(skipOuterExpressions(lookup.expression)) ? (skipOuterExpressions(lookup.expression) as ts.PropertyAccessExpression).expression : undefined;
         const aboutRecord = lookupArguments.some(mentions) || (receiver !== undefined && ARRAY_SEARCH.test(callName(lookup!)) && mentions(receiver));
@@ -1496,5 +1496,32 @@ function disjunctsOf(expression: ts.Expression): ts.Expression[] {
   const value = skipOuterExpressions(expression);
   if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.BarBarToken) return [...disjunctsOf(value.left), ...disjunctsOf(value.right)];
   return [value];
+}
+
+/**
+ * A lookup's arguments with the objects they name by a local: `const where = { id_emailAccountId: { id:
+ * channelId, emailAccountId } }; findUnique({ where, select })`, or `findFirst(filter)`. The filter written
+ * into a local first is the same filter: read as if it were inline.
+ */
+function withLocalFilterObjects(args: readonly ts.Expression[]): ts.Expression[] {
+  const expanded = [...args];
+  const addLocalObject = (identifier: ts.Identifier): void => {
+    const initializer = localInitializer(identifier);
+    if (initializer && ts.isObjectLiteralExpression(initializer)) expanded.push(initializer);
+  };
+  for (const argument of args) {
+    const value = skipOuterExpressions(argument);
+    if (ts.isIdentifier(value)) addLocalObject(value);
+    else if (ts.isObjectLiteralExpression(value)) {
+      for (const property of value.properties) {
+        if (ts.isShorthandPropertyAssignment(property)) addLocalObject(property.name);
+        else if (ts.isPropertyAssignment(property)) {
+          const member = skipOuterExpressions(property.initializer);
+          if (ts.isIdentifier(member)) addLocalObject(member);
+        }
+      }
+    }
+  }
+  return expanded;
 }
 

@@ -1894,7 +1894,17 @@ function isAssignment(kind: ts.SyntaxKind): boolean {
   return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }
 
+/** Per callee node: the dataflow asks again in every context that walks the call, and a builder chain's text is long. */
+const calleeTexts = { call: new WeakMap<ts.Expression, string>(), new: new WeakMap<ts.Expression, string>() };
+
 function calleeText(callee: ts.Expression, isNew: boolean): string {
+  const texts = isNew ? calleeTexts.new : calleeTexts.call;
+  let known = texts.get(callee);
+  if (known === undefined) texts.set(callee, (known = calleeTextUncached(callee, isNew)));
+  return known;
+}
+
+function calleeTextUncached(callee: ts.Expression, isNew: boolean): string {
   const text = ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee) ? callee.getText(callee.getSourceFile()).replace(/\s+/g, '').replace(/\?\./g, '.') : '';
   return isNew ? `new ${text}` : text;
 }

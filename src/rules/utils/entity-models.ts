@@ -19,6 +19,11 @@ export interface EntityModel {
   fields: string[];
   /** Fields class-transformer drops (`@Exclude()`), only where instanceToPlain or ClassSerializerInterceptor runs. */
   excludedFields: string[];
+  /**
+   * Free-text columns a record may leave empty, with no default (Prisma `role String?`, TypeORM
+   * `@Column({ nullable: true }) role: string`): an attribute a user may fill in, not one every record holds.
+   */
+  optionalTextFields?: string[];
 }
 
 /** Last words that make a credential-looking field a fact about it (resetTokenExpires, webhookSecretConfigured). */
@@ -82,13 +87,14 @@ function prismaModels(text: string): EntityModel[] {
   const models: EntityModel[] = [];
   for (const match of text.matchAll(/^\s*model\s+(\w+)\s*\{([\s\S]*?)^\s*\}/gm)) {
     const declared = match[2]!.split(/\r\n?|\n/).flatMap((line) => {
-      const field = /^\s*(\w+)\s+(\w+)/.exec(line);
-      return field ? [{ name: field[1]!, type: field[2]! }] : [];
+      const field = /^\s*(\w+)\s+(\w+)(\?)?/.exec(line);
+      return field ? [{ name: field[1]!, type: field[2]!, optional: field[3] === '?', hasDefault: /@default\s*\(/.test(line) }] : [];
     });
+    const optionalTextFields = declared.filter((field) => field.type === 'String' && field.optional && !field.hasDefault).map((field) => field.name);
     const fields = declared.map((field) => field.name);
     // A flag or a timestamp named after a secret (`bypassSecret Boolean`, `tokenRevoked DateTime`) holds none.
     const secretFields = declared.filter((field) => !VALUE_FREE_PRISMA_TYPES.has(field.type) && isSecretField(field.name)).map((field) => field.name);
-    models.push({ name: match[1]!, orm: 'prisma', secretFields, serialisesSafely: false, fields, excludedFields: [] });
+    models.push({ name: match[1]!, orm: 'prisma', secretFields, serialisesSafely: false, fields, excludedFields: [], optionalTextFields });
   }
   return models;
 }
@@ -107,12 +113,14 @@ function typeormEntity(node: ts.Node): EntityModel | undefined {
   const secretFields: string[] = [];
   const fields: string[] = [];
   const excludedFields: string[] = [];
+  const optionalTextFields: string[] = [];
   let serialisesSafely = false;
   for (const member of node.members) {
     if (ts.isMethodDeclaration(member) && member.name.getText() === 'toJSON') serialisesSafely = true;
     if (!ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name)) continue;
     if (/select\s*:\s*false/.test(member.getText())) continue;
     fields.push(member.name.text);
+    if (isOptionalTextColumn(member)) optionalTextFields.push(member.name.text);
     if (decoratorNames(member).includes('Exclude')) {
       excludedFields.push(member.name.text);
       continue;
@@ -121,7 +129,16 @@ function typeormEntity(node: ts.Node): EntityModel | undefined {
     const valueFree = member.type !== undefined && /^(?:boolean|Date)$/.test(member.type.getText());
     if (!valueFree && isSecretField(member.name.text)) secretFields.push(member.name.text);
   }
-  return { name: node.name.text, orm: 'typeorm', secretFields, serialisesSafely, fields, excludedFields };
+  return { name: node.name.text, orm: 'typeorm', secretFields, serialisesSafely, fields, excludedFields, optionalTextFields };
+}
+
+/** `@Column({ nullable: true }) role: string`: a text column that may be empty, with no default and no enum. */
+function isOptionalTextColumn(member: ts.PropertyDeclaration): boolean {
+  const column = (ts.canHaveDecorators(member) ? (ts.getDecorators(member) ?? []) : []).find((decorator) => /^Column\s*\(/.test(decorator.expression.getText()));
+  if (!column) return false;
+  const options = column.expression.getText();
+  const text = member.type === undefined || /^string(?:\s*\|\s*(?:null|undefined))*$/.test(member.type.getText());
+  return text && /\bnullable\s*:\s*true\b/.test(options) && !/\b(?:default|enum)\s*:/.test(options) && !/['"]enum['"]/.test(options);
 }
 
 /** `sequelize.define('User', { ... }, options)` and `User.init({ ... }, { sequelize, defaultScope })`. */
