@@ -87,7 +87,7 @@ export default defineRule({
       // `declineLink({ token })`: a link's token the client sends, looked up before anything is read or
       // changed, the request ending when it matches nothing. Holding the link is the permission (its
       // strength, long, random and revocable, is missing-ownership-check's capability finding).
-      const gate = capabilityGate(ctx, facts, verdict.access);
+      const gate = capabilityGate(ctx, facts, verdict.access) ?? storedTokenGate(ctx, facts);
       if (gate) {
         ctx.examined({ ...examined, outcome: 'exempt', exemption: 'capability link', evidence: `public by design: ${gate}` });
         continue;
@@ -257,6 +257,49 @@ function capabilityGate(ctx: RuleContext, facts: RouteFacts, reported: RouteFact
     return `every access follows a lookup of ${lookup.access.model ?? 'a record'} by the client's ${gateKey.field} (a capability link, ${tainted.file.path}:${line + 1}), and the request ends when it matches nothing`;
   }
   return undefined;
+}
+
+/** Key-value stores a flow keeps its one-time values in: Redis, a cache, Keyv, Memcached. */
+const KEY_VALUE_STORE = /redis|cache|\bkv\b|kv[A-Z_]|keyv|memcache|store/i;
+const KEY_VALUE_READ = /^(?:get|getdel|getDel|getex|getEx|hget|hGet|hgetall|hGetAll)$/;
+/** Request fields that hold a one-time value the server handed out: an OAuth `state`, a token, a code, a nonce. */
+const ONE_TIME_VALUE = /(?:^|_)(?:state|token|code|nonce|ticket|otp)$|(?:State|Token|Code|Nonce|Ticket|Otp)$/;
+
+/**
+ * `const org = await ioRedis.get(`organization:${body.state}`); if (!org) throw ...`, the first thing the
+ * handler does: the client must present a value the server stored when it started the flow (an OAuth
+ * connect's state, a magic link's token), and the request ends when the store holds none. Holding that
+ * value is the permission, as a capability link's token is.
+ */
+function storedTokenGate(ctx: RuleContext, facts: RouteFacts): string | undefined {
+  const body = facts.handler?.node.body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  for (const statement of body.statements) {
+    const declaration = ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1 ? statement.declarationList.declarations[0]! : undefined;
+    const value = declaration?.initializer && skipOuterExpressions(declaration.initializer);
+    const read = value && ts.isAwaitExpression(value) ? skipOuterExpressions(value.expression) : value;
+    if (read && ts.isCallExpression(read) && ts.isPropertyAccessExpression(read.expression) && KEY_VALUE_READ.test(read.expression.name.text) && KEY_VALUE_STORE.test(read.expression.expression.getText()) && exitsWhenMissing(read)) {
+      const tainted = ctx.dataflow.taintedCalls().find((candidate) => candidate.call === read && candidate.route === facts.route);
+      const key = tainted?.argumentOrigins[0];
+      const field = key?.kind === 'tainted' ? /[\w$]+$/.exec(key.taint.source.label)?.[0] : undefined;
+      if (!field || !ONE_TIME_VALUE.test(field)) return undefined;
+      const { line } = ts.getLineAndCharacterOfPosition(read.getSourceFile(), read.getStart());
+      return `the handler first looks the client's ${field} up in ${read.expression.expression.getText()} (${facts.handler!.file.path}:${line + 1}), a value the server stored when the flow began, and the request ends when it is not there`;
+    }
+    // Anything that runs before the lookup (other than a check that throws) is reached without the value.
+    if (!(ts.isIfStatement(statement) && exitsEarly(statement.thenStatement)) && containsCall(statement)) return undefined;
+  }
+  return undefined;
+}
+
+function containsCall(node: ts.Node): boolean {
+  let found = false;
+  walkDescendants(node, (child) => {
+    if (found) return false;
+    if (ts.isCallExpression(child)) found = true;
+    return undefined;
+  });
+  return found;
 }
 
 /**
