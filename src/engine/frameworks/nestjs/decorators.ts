@@ -423,6 +423,24 @@ export class MetadataReads {
     this.cache.set(node, keys);
     return keys;
   }
+
+  /**
+   * The keys the guard reads only inside a `catch`, after authentication failed: `@EnsureLogin()` read to
+   * redirect the failed request to the sign-in page instead of answering 401. Such a flag changes how the
+   * guard refuses, never whether it lets the route through.
+   */
+  readOnlyAfterFailure(file: ScannedSourceFile, node: ts.ClassLikeDeclaration): Set<string> {
+    const inCatch = new Set<string>();
+    const elsewhere = new Set<string>();
+    const visit = (child: ts.Node, caught: boolean): void => {
+      if (ts.isCallExpression(child) && ts.isPropertyAccessExpression(child.expression) && REFLECTOR_READS.has(child.expression.name.text) && child.arguments[0] && /reflector|\bReflect\b/i.test(child.expression.expression.getText())) {
+        (caught ? inCatch : elsewhere).add(metadataKey(this.modules, file, child.arguments[0]));
+      }
+      ts.forEachChild(child, (grandchild) => visit(grandchild, caught || ts.isCatchClause(child)));
+    };
+    ts.forEachChild(node, (child) => visit(child, false));
+    return new Set([...inCatch].filter((key) => !elsewhere.has(key)));
+  }
 }
 
 /** The metadata keys read with the Reflector anywhere inside a node (`this.reflector.getAllAndOverride(KEY, ...)`). */

@@ -324,7 +324,8 @@ class ControllerDiscovery {
       if (skipThrottle && middleware.kind === 'rate-limit') continue;
       const guardClass = guardClassOf(this.modules, reference.file, reference.expression);
       const reads = guardClass ? this.metadataReads.of(guardClass.file, guardClass.node) : new Set<string>();
-      const flag = metadata.find((mark) => mark.flag && reads.has(mark.key));
+      const afterFailure = guardClass && metadata.some((mark) => mark.flag && reads.has(mark.key)) ? this.metadataReads.readOnlyAfterFailure(guardClass.file, guardClass.node) : new Set<string>();
+      const flag = metadata.find((mark) => mark.flag && reads.has(mark.key) && !afterFailure.has(mark.key));
       if (flag && (middleware.kind === 'auth' || middleware.kind === 'role' || middleware.opaque)) {
         // The guard lets routes carrying this flag through: it does not protect this route.
         publicMark ??= { mark: flag, guard: middleware.name };
