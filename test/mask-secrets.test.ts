@@ -135,6 +135,9 @@ describe('maskSecretsInLine', () => {
     `const className = 'sk-spinner-fading-circle-large';`,
     // A long identifier shown alone (a GraphQL subscription's name in the routes table) is no key body.
     'projectTriggeredAutomationsStatusUpdated',
+    // So is a route's path shown alone (the routes table), words and version segments.
+    '/api/latest/internal/analytics/query/timing',
+    '/api/v1/organizations/members/invitations/accept',
     `      API_TOKEN: \${API_TOKEN:?set API_TOKEN}`,
     `  console.log('reset requested', { forgotPasswordTemplate: 'reset-v2' });`,
     `ctx.body = { token: 'issued' };`,

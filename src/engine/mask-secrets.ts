@@ -89,12 +89,19 @@ function addPrivateKeyMaterial(line: string, ranges: Range[]): void {
   }
   // A body line of a multi-line key: a line of base64 and nothing else.
   const body = BASE64_LINE.exec(line);
-  // Base64 of key material has digits or `+`/`/` in any 40 characters; a long identifier
-  // (a GraphQL field `projectTriggeredAutomationsStatusUpdated` shown alone) has none.
-  if (body?.[1] && /[\d+/]/.test(body[1])) {
+  // Base64 of key material has digits or `+` and both cases in any 40 characters; a long identifier
+  // (a GraphQL field `projectTriggeredAutomationsStatusUpdated` shown alone) has no digit, and a route's
+  // path shown alone (`/api/latest/internal/analytics/query/timing`, `/api/v1/organizations/members`) is words.
+  if (body?.[1] && /[\d+]/.test(body[1]) && /[A-Z]/.test(body[1]) && /[a-z]/.test(body[1]) && !isPathOfWords(body[1])) {
     const start = line.indexOf(body[1]);
     ranges.push({ start, end: start + body[1].length });
   }
+}
+
+/** `/api/v1/userProfiles/avatar`: slash-separated words and version segments. */
+function isPathOfWords(value: string): boolean {
+  const segments = value.split('/').filter(Boolean);
+  return value.startsWith('/') && segments.length >= 2 && segments.every((segment) => /^(?:[a-z][a-zA-Z-]*|v\d+)$/.test(segment));
 }
 
 function addGroupMatches(line: string, pattern: RegExp, ranges: Range[], accept: (value: string) => boolean): void {

@@ -440,4 +440,3 @@ function declaredOptionalText(ctx: RuleContext, model: string, field: string): b
   // Prisma's client names the model in camelCase (`prisma.emailAccount`), the schema in PascalCase.
   return entityModels(ctx).some((entity) => key(entity.name) === key(model) && (entity.optionalTextFields ?? []).includes(field));
 }
-

@@ -1,4 +1,5 @@
 import { ts } from '#typescript';
+import { schemaPinnedCaller, type PinnedCaller } from '../../routes/schema-pinned-caller.js';
 import type { ScannedSourceFile } from '../../../types.js';
 import { isFunctionLike, skipOuterExpressions, soleExpression } from '../../ast/syntax.js';
 import { type Binding, bindingValue, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
@@ -25,6 +26,8 @@ export interface UnwrappedHandler {
   wrappers: Array<{ call: ts.CallExpression; file: ScannedSourceFile }>;
   /** Schemas a route factory is given beside its handler (`createRoute({ bodySchema, fn })`): the factory validates that input. */
   schemas?: Array<{ key: string; node: ts.Node; factory: string; file: ScannedSourceFile }>;
+  /** The caller kind a route factory's request schema pins (`auth: { type: oneOf(['admin']) }`), which the factory validates. */
+  pinnedCaller?: PinnedCaller & { factory: string; file: ScannedSourceFile };
 }
 
 /** The HTTP-method exports of an App Router `route.ts`, in source order. */
@@ -231,13 +234,15 @@ function routeFactoryOptions(call: ts.CallExpression, file: ScannedSourceFile, m
     });
     const chosen = functions.find(({ key }) => key !== undefined && ROUTE_FACTORY_HANDLER_KEY.test(key)) ?? functions[0];
     if (!chosen) continue;
-    const resolved = resolveFunction(modules, file, chosen.handler as ts.Expression);
+    // `async handler({ body, auth }) { ... }`, a method of the options: the function itself.
+    const resolved = ts.isMethodDeclaration(chosen.handler) ? { file, node: chosen.handler, name: chosen.key ?? 'handler' } : resolveFunction(modules, file, chosen.handler as ts.Expression);
     const factory = call.expression.getText(file.sourceFile);
     const schemas = options.properties.flatMap((candidate) => {
       const key = candidate.name && propertyNameOf(candidate.name);
       return key !== undefined && ROUTE_FACTORY_SCHEMA_KEY.test(key) ? [{ key, node: candidate, factory, file }] : [];
     });
-    return { ...(resolved ? { handler: resolved } : {}), wrappers: [{ call, file }], ...(schemas.length > 0 ? { schemas } : {}) };
+    const pinned = schemaPinnedCaller(options, chosen.handler);
+    return { ...(resolved ? { handler: resolved } : {}), wrappers: [{ call, file }], ...(schemas.length > 0 ? { schemas } : {}), ...(pinned ? { pinnedCaller: { ...pinned, factory, file } } : {}) };
   }
   return undefined;
 }

@@ -98,6 +98,11 @@ function routeDefinition(
       ...(unwrapped.schemas ?? []).map((schema): RouteMiddleware => ({ name: `${schema.factory}({ ${schema.key} })`, file: schema.file.path, line: nodePosition(schema.node).line, kind: 'validation', strength: 'strong', evidence: `${schema.key} given to ${schema.factory}, which validates that input`, scope: 'route' })),
     ],
   };
+  // The caller's kind pinned in the request schema the factory validates: a role check, when the factory authenticates.
+  const pinned = unwrapped.pinnedCaller;
+  if (pinned && definition.middleware.some((entry) => entry.kind === 'auth')) {
+    definition.middleware.push({ name: `${pinned.factory}({ ${pinned.text.split(':')[0]} })`, file: pinned.file.path, line: nodePosition(pinned.node).line, kind: 'role', strength: 'strong', roles: pinned.roles, evidence: `${pinned.factory} validates the request against its schema before the handler runs, and the schema admits only ${pinned.roles.join(' or ')} callers (${pinned.text})`, scope: 'route' });
+  }
   const handler = unwrapped.handler;
   if (handler) definition.handler = { node: handler.node, name: handler.name, file: handler.file.path, line: nodePosition(handler.node).line };
   // A project factory handing back a package's handler (a queue consumer): its checks are in code the scan cannot read.
