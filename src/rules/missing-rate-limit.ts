@@ -1,6 +1,8 @@
 import { ts } from '#typescript';
 import { codeText } from '../engine/ast/syntax.js';
 import type { FlowConfig } from '../engine/config.js';
+import type { ModuleIndex } from '../engine/names/index.js';
+import { passwordVerificationCall } from '../engine/routes/public-by-design.js';
 import { routeRateLimits, type RateLimitEvidence } from '../engine/routes/rate-limits.js';
 import { routeMatchesStep, wordPath } from '../engine/routes/route-path.js';
 import type { Route } from '../engine/routes/route.js';
@@ -91,7 +93,7 @@ export default defineRule({
     const reported = new Set<string>();
     for (const route of ctx.routes) {
       if (!STATE_CHANGING.has(route.method) || reported.has(`${route.file} ${route.id}`)) continue;
-      const action = sensitiveAction(route, ctx.config.flows);
+      const action = sensitiveAction(route, ctx.config.flows, ctx.modules);
       if (!action) continue;
       // A test-session helper that answers 404 in production has nothing to limit there.
       if (route.developmentOnly) continue;
@@ -164,6 +166,20 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * An anonymous route whose handler compares the password the client sends with a stored hash, whatever
+ * the route is called: kutt's `POST /api/links/:id/protected` unlocking a password-protected short link,
+ * a shared document's or room's password, a password exchanged for a key. Each request is a guess.
+ * Signed-in routes re-checking the caller's own password (change e-mail, delete account) are not this.
+ */
+function passwordCheck(modules: ModuleIndex, route: Route): SensitiveAction | undefined {
+  if (route.auth !== 'public' || !route.handler || !takesGuess(route)) return undefined;
+  const file = modules.fileOf(route.handler.node);
+  const verification = file && passwordVerificationCall(modules, { file, node: route.handler.node, name: route.handler.name });
+  if (!verification) return undefined;
+  return { label: `password check (${verification})`, severity: 'high', harm: 'a client can try passwords without limit until one matches (brute force)', business: false };
+}
 
 function oneStepLower(severity: Severity): Severity {
   return SEVERITIES[Math.min(SEVERITIES.indexOf(severity) + 1, SEVERITIES.length - 1)]!;
@@ -246,7 +262,7 @@ function takesResetProof(route: Route): boolean {
 }
 
 /** The abuse-sensitive action a route performs, from its literal path segments, then its handler's name, then config flows. */
-function sensitiveAction(route: Route, flows: readonly FlowConfig[]): SensitiveAction | undefined {
+function sensitiveAction(route: Route, flows: readonly FlowConfig[], modules: ModuleIndex): SensitiveAction | undefined {
   const segments = wordPath(route).split('/').filter(Boolean);
   const literal = segments.filter((segment) => !/^(?::|\[|\{|\*|\()/.test(segment));
   const parameters = segments.filter((segment) => !literal.includes(segment)).map((segment) => segment.replace(/[^A-Za-z]/g, '').toLowerCase());
@@ -259,6 +275,8 @@ function sensitiveAction(route: Route, flows: readonly FlowConfig[]): SensitiveA
   if (fromPath) return fromPath;
   const fromHandler = handlerPhrase ? actionOf(handlerPhrase, [handlerName], [], route, segments.length) : undefined;
   if (fromHandler) return fromHandler;
+  const checksPassword = passwordCheck(modules, route);
+  if (checksPassword) return checksPassword;
   const flow = flows.find((candidate) => candidate.steps.some((step) => routeMatchesStep(step, route)));
   if (flow) {
     return { label: `step of the ${flow.name} flow`, severity: 'medium', harm: `a client can repeat this step of the ${flow.name} flow without limit (automated business-flow abuse)`, business: true };
