@@ -2,7 +2,8 @@ import { ts } from '#typescript';
 import { codeText } from '../engine/ast/syntax.js';
 import type { FlowConfig } from '../engine/config.js';
 import type { ModuleIndex } from '../engine/names/index.js';
-import { passwordVerificationCall } from '../engine/routes/public-by-design.js';
+import { handlerOrCalleesMatch, passwordVerificationCall } from '../engine/routes/public-by-design.js';
+import { MAIL_SENDING_CALL } from '../models/mail.js';
 import { routeRateLimits, type RateLimitEvidence } from '../engine/routes/rate-limits.js';
 import { routeMatchesStep, wordPath } from '../engine/routes/route-path.js';
 import type { Route } from '../engine/routes/route.js';
@@ -181,6 +182,21 @@ function passwordCheck(modules: ModuleIndex, route: Route): SensitiveAction | un
   return { label: `password check (${verification})`, severity: 'high', harm: 'a client can try passwords without limit until one matches (brute force)', business: false };
 }
 
+/**
+ * An anonymous route that sends an email, whatever it is called: kutt's `POST /api/links/report` mailing
+ * each report to the operator, a "send me the link" form, a contact form under another name. Each request
+ * is one more message in the application's name. A service's endpoint (a webhook proving its sender,
+ * a cron job) is not called by visitors.
+ */
+function mailSending(modules: ModuleIndex, route: Route): SensitiveAction | undefined {
+  if (route.auth !== 'public' || route.caller === 'service' || !route.handler) return undefined;
+  if (route.publicByDesign && /^(?:webhook|service endpoint)\b/.test(route.publicByDesign)) return undefined;
+  const file = modules.fileOf(route.handler.node);
+  const call = file && handlerOrCalleesMatch(modules, { file, node: route.handler.node, name: route.handler.name }, MAIL_SENDING_CALL);
+  if (!call) return undefined;
+  return { label: `sends an email (${call.replace(/\s+/g, '').replace(/\($/, '')})`, severity: 'medium', harm: 'a client can make the server send emails without limit (spam in your name, mail bombing, the sending domain\'s reputation)', business: false };
+}
+
 function oneStepLower(severity: Severity): Severity {
   return SEVERITIES[Math.min(SEVERITIES.indexOf(severity) + 1, SEVERITIES.length - 1)]!;
 }
@@ -277,6 +293,8 @@ function sensitiveAction(route: Route, flows: readonly FlowConfig[], modules: Mo
   if (fromHandler) return fromHandler;
   const checksPassword = passwordCheck(modules, route);
   if (checksPassword) return checksPassword;
+  const mails = mailSending(modules, route);
+  if (mails) return mails;
   const flow = flows.find((candidate) => candidate.steps.some((step) => routeMatchesStep(step, route)));
   if (flow) {
     return { label: `step of the ${flow.name} flow`, severity: 'medium', harm: `a client can repeat this step of the ${flow.name} flow without limit (automated business-flow abuse)`, business: true };

@@ -492,6 +492,11 @@ export function passwordVerificationCall(modules: ModuleIndex, handler: Resolved
   return PASSWORD_VERIFICATION.exec(handlerAndCalleesText(modules, handler))?.[0].replace(/\s*\($/, '');
 }
 
+/** The first match of `pattern` in the handler's body or those of the project functions it calls. */
+export function handlerOrCalleesMatch(modules: ModuleIndex, handler: ResolvedFunction | undefined, pattern: RegExp): string | undefined {
+  return pattern.exec(handlerAndCalleesText(modules, handler))?.[0];
+}
+
 /** The handler's body and those of the project functions it calls, for signature and marker checks. */
 function handlerAndCalleesText(modules: ModuleIndex, handler: ResolvedFunction | undefined): string {
   if (!handler?.node.body) return '';
