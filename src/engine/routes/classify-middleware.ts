@@ -520,6 +520,9 @@ export class MiddlewareClassifier {
     if (named) return { ...named.classification, evidence: `${describeBranch(named)} ${named === whenTrue ? `when ${condition} holds` : `unless ${condition} holds`}; otherwise ${describeBranch(named === whenTrue ? whenFalse : whenTrue)}` };
     const optional = branches.find(({ classification }) => classification.optionalAuthentication);
     if (optional) return { ...optional.classification, evidence: `${condition} chooses ${describeBranch(whenTrue)} or ${describeBranch(whenFalse)}, and neither turns an anonymous request away` };
+    // `isProd ? loginLimiter : noop`, `strict ? body('name').isString() : noop`: the limiter or validation the code offers, as written.
+    const acting = branches.find(({ classification }) => classification.kind !== 'other');
+    if (acting) return { ...acting.classification, evidence: `${describeBranch(acting)} ${acting === whenTrue ? `when ${condition} holds` : `unless ${condition} holds`}; otherwise ${describeBranch(acting === whenTrue ? whenFalse : whenTrue)}` };
     const opaque = branches.find(({ classification }) => classification.opaque);
     if (opaque) return { kind: 'other', strength: 'name-only', evidence: `${condition} chooses ${describeBranch(whenTrue)} or ${describeBranch(whenFalse)}`, opaque: true };
     return { kind: 'other', strength: 'strong', evidence: `${condition} chooses ${describeBranch(whenTrue)} or ${describeBranch(whenFalse)}, and neither checks the caller` };
