@@ -23,6 +23,7 @@ interface SensitiveAction {
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'ALL', 'MUTATION']);
+const READS = new Set(['GET', 'QUERY']);
 
 // Whole words of the literal path segments (or the handler's name), never substrings.
 const EXCLUDED = /\b(?:logout|log out|sign ?out|refresh|callback|callbacks|webhooks?|hooks?|revoke|impersonate|google|github|gitlab|facebook|apple|microsoft|twitter|azure|discord|linkedin|slack|saml|sso|oidc|openid|providers?|passkeys?|webauthn|fido2?|(?:via|with|using) o ?auth ?2?|(?:sign ?in|log ?in|login|sign ?up) o ?auth ?2?)\b/;
@@ -93,8 +94,9 @@ export default defineRule({
     // Express lets one path be registered several times (`app.post('/api/Users', checkA)`, then `checkB`): one finding per route.
     const reported = new Set<string>();
     for (const route of ctx.routes) {
-      if (!STATE_CHANGING.has(route.method) || reported.has(`${route.file} ${route.id}`)) continue;
-      const action = sensitiveAction(route, ctx.config.flows, ctx.modules);
+      if (reported.has(`${route.file} ${route.id}`)) continue;
+      // A read limits nothing a client can guess, unless it checks a password (HTTP Basic against a protected link's hash).
+      const action = STATE_CHANGING.has(route.method) ? sensitiveAction(route, ctx.config.flows, ctx.modules) : READS.has(route.method) ? readPasswordCheck(route, ctx.modules) : undefined;
       if (!action) continue;
       // A test-session helper that answers 404 in production has nothing to limit there.
       if (route.developmentOnly) continue;
@@ -195,6 +197,17 @@ function mailSending(modules: ModuleIndex, route: Route): SensitiveAction | unde
   const call = file && handlerOrCalleesMatch(modules, { file, node: route.handler.node, name: route.handler.name }, MAIL_SENDING_CALL);
   if (!call) return undefined;
   return { label: `sends an email (${call.replace(/\s+/g, '').replace(/\($/, '')})`, severity: 'medium', harm: 'a client can make the server send emails without limit (spam in your name, mail bombing, the sending domain\'s reputation)', business: false };
+}
+
+/**
+ * kutt's `GET /:id` redirect, which answers a protected link's HTTP Basic credentials with `bcrypt.compare`:
+ * a read, but each request is a guess at the link's password. Named exclusions (an OAuth callback) hold.
+ */
+function readPasswordCheck(route: Route, modules: ModuleIndex): SensitiveAction | undefined {
+  const handlerName = route.handler?.name.split('.').pop() ?? '';
+  const literal = wordPath(route).split('/').filter((segment) => segment && !/^(?::|\[|\{|\*|\()/.test(segment));
+  if (EXCLUDED.test(literal.map(words).join(' ')) || (handlerName !== '<anonymous>' && EXCLUDED.test(words(handlerName)))) return undefined;
+  return passwordCheck(modules, route);
 }
 
 function oneStepLower(severity: Severity): Severity {
