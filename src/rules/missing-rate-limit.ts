@@ -1,5 +1,7 @@
 import { ts } from '#typescript';
-import { codeText } from '../engine/ast/syntax.js';
+import { codeText, propertyNameText, skipOuterExpressions } from '../engine/ast/syntax.js';
+import { SECRET_FIELD, SECRET_GENERATOR } from '../engine/flows/flow-patterns.js';
+import { calleeText } from '../engine/flows/flow-syntax.js';
 import type { FlowConfig } from '../engine/config.js';
 import type { ModuleIndex } from '../engine/names/index.js';
 import { handlerOrCalleesMatch, passwordVerificationCall } from '../engine/routes/public-by-design.js';
@@ -277,6 +279,26 @@ function answersHeldInvitation(route: Route): boolean {
   return handler.parameters.some((parameter) => held.test(codeText(parameter))) || held.test(codeText(body));
 }
 
+/**
+ * The handler gives a secret field a freshly generated value (`reset_password_token: randomUUID()`, `code: nanoid(6)`):
+ * it issues the token or code (kutt's `POST /api/auth/reset-password`), whose name in its body is no guess.
+ */
+function mintsSecret(route: Route): boolean {
+  const body = route.handler?.node && 'body' in route.handler.node ? (route.handler.node.body as ts.Node | undefined) : undefined;
+  if (!body) return false;
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isPropertyAssignment(node) && SECRET_FIELD.test(propertyNameText(node.name) ?? '')) {
+      const value = skipOuterExpressions(node.initializer);
+      if (ts.isCallExpression(value) && SECRET_GENERATOR.test(calleeText(value))) found = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return found;
+}
+
 /** The handler reads a reset proof from what the client sent: a token, code, OTP or security answer. */
 function takesResetProof(route: Route): boolean {
   const handler = route.handler?.node;
@@ -369,7 +391,9 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   // A signed-in user setting a new password with no token or code in hand (langfuse's credentials.resetPassword
   // after an email-verified sign-in): the session is the proof, nothing is guessed.
   const signedInWithoutProof = !anonymous && !tokenParameter && !takesResetProof(route);
-  if (RESET.test(phrase) && (PASSWORD.test(phrase) || ACCOUNT_CONTEXT.test(phrase) || tokenParameter) && !/\bchange\b/.test(phrase) && !signedInWithoutProof && (tokenParameter || takesGuess(route))) {
+  // `{ reset_password_token: randomUUID() }` with no token read from the client: it mints the link it mails, the request.
+  const issuesOnly = !tokenParameter && mintsSecret(route) && !takesResetProof(route);
+  if (RESET.test(phrase) && (PASSWORD.test(phrase) || ACCOUNT_CONTEXT.test(phrase) || tokenParameter) && !/\bchange\b/.test(phrase) && !signedInWithoutProof && !issuesOnly && (tokenParameter || takesGuess(route))) {
     return { label: 'password reset confirmation', severity: 'high', harm: 'a client can guess reset tokens, codes or security answers without limit', business: false };
   }
   // `POST /auth/:actor/:provider/reset-password` taking only the account's identifier: it mints and mails the token.
