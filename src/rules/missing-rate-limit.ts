@@ -1,6 +1,11 @@
 import { ts } from '#typescript';
-import { codeText } from '../engine/ast/syntax.js';
+import { codeText, propertyNameText, skipOuterExpressions } from '../engine/ast/syntax.js';
+import { SECRET_FIELD, SECRET_GENERATOR } from '../engine/flows/flow-patterns.js';
+import { calleeText } from '../engine/flows/flow-syntax.js';
 import type { FlowConfig } from '../engine/config.js';
+import type { ModuleIndex } from '../engine/names/index.js';
+import { handlerOrCalleesMatch, passwordVerificationCall } from '../engine/routes/public-by-design.js';
+import { MAIL_SENDING_CALL } from '../models/mail.js';
 import { routeRateLimits, type RateLimitEvidence } from '../engine/routes/rate-limits.js';
 import { routeMatchesStep, wordPath } from '../engine/routes/route-path.js';
 import type { Route } from '../engine/routes/route.js';
@@ -20,6 +25,7 @@ interface SensitiveAction {
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'ALL', 'MUTATION']);
+const READS = new Set(['GET', 'QUERY']);
 
 // Whole words of the literal path segments (or the handler's name), never substrings.
 const EXCLUDED = /\b(?:logout|log out|sign ?out|refresh|callback|callbacks|webhooks?|hooks?|revoke|impersonate|google|github|gitlab|facebook|apple|microsoft|twitter|azure|discord|linkedin|slack|saml|sso|oidc|openid|providers?|passkeys?|webauthn|fido2?|(?:via|with|using) o ?auth ?2?|(?:sign ?in|log ?in|login|sign ?up) o ?auth ?2?)\b/;
@@ -90,8 +96,9 @@ export default defineRule({
     // Express lets one path be registered several times (`app.post('/api/Users', checkA)`, then `checkB`): one finding per route.
     const reported = new Set<string>();
     for (const route of ctx.routes) {
-      if (!STATE_CHANGING.has(route.method) || reported.has(`${route.file} ${route.id}`)) continue;
-      const action = sensitiveAction(route, ctx.config.flows);
+      if (reported.has(`${route.file} ${route.id}`)) continue;
+      // A read limits nothing a client can guess, unless it checks a password (HTTP Basic against a protected link's hash).
+      const action = STATE_CHANGING.has(route.method) ? sensitiveAction(route, ctx.config.flows, ctx.modules) : READS.has(route.method) ? readPasswordCheck(route, ctx.modules) : undefined;
       if (!action) continue;
       // A test-session helper that answers 404 in production has nothing to limit there.
       if (route.developmentOnly) continue;
@@ -165,6 +172,46 @@ export default defineRule({
   },
 });
 
+/**
+ * An anonymous route whose handler compares the password the client sends with a stored hash, whatever
+ * the route is called: kutt's `POST /api/links/:id/protected` unlocking a password-protected short link,
+ * a shared document's or room's password, a password exchanged for a key. Each request is a guess.
+ * Signed-in routes re-checking the caller's own password (change e-mail, delete account) are not this.
+ */
+function passwordCheck(modules: ModuleIndex, route: Route): SensitiveAction | undefined {
+  if (route.auth !== 'public' || !route.handler || !takesGuess(route)) return undefined;
+  const file = modules.fileOf(route.handler.node);
+  const verification = file && passwordVerificationCall(modules, { file, node: route.handler.node, name: route.handler.name });
+  if (!verification) return undefined;
+  return { label: `password check (${verification})`, severity: 'high', harm: 'a client can try passwords without limit until one matches (brute force)', business: false };
+}
+
+/**
+ * An anonymous route that sends an email, whatever it is called: kutt's `POST /api/links/report` mailing
+ * each report to the operator, a "send me the link" form, a contact form under another name. Each request
+ * is one more message in the application's name. A service's endpoint (a webhook proving its sender,
+ * a cron job) is not called by visitors.
+ */
+function mailSending(modules: ModuleIndex, route: Route): SensitiveAction | undefined {
+  if (route.auth !== 'public' || route.caller === 'service' || !route.handler) return undefined;
+  if (route.publicByDesign && /^(?:webhook|service endpoint)\b/.test(route.publicByDesign)) return undefined;
+  const file = modules.fileOf(route.handler.node);
+  const call = file && handlerOrCalleesMatch(modules, { file, node: route.handler.node, name: route.handler.name }, MAIL_SENDING_CALL);
+  if (!call) return undefined;
+  return { label: `sends an email (${call.replace(/\s+/g, '').replace(/\($/, '')})`, severity: 'medium', harm: 'a client can make the server send emails without limit (spam in your name, mail bombing, the sending domain\'s reputation)', business: false };
+}
+
+/**
+ * kutt's `GET /:id` redirect, which answers a protected link's HTTP Basic credentials with `bcrypt.compare`:
+ * a read, but each request is a guess at the link's password. Named exclusions (an OAuth callback) hold.
+ */
+function readPasswordCheck(route: Route, modules: ModuleIndex): SensitiveAction | undefined {
+  const handlerName = route.handler?.name.split('.').pop() ?? '';
+  const literal = wordPath(route).split('/').filter((segment) => segment && !/^(?::|\[|\{|\*|\()/.test(segment));
+  if (EXCLUDED.test(literal.map(words).join(' ')) || (handlerName !== '<anonymous>' && EXCLUDED.test(words(handlerName)))) return undefined;
+  return passwordCheck(modules, route);
+}
+
 function oneStepLower(severity: Severity): Severity {
   return SEVERITIES[Math.min(SEVERITIES.indexOf(severity) + 1, SEVERITIES.length - 1)]!;
 }
@@ -232,6 +279,26 @@ function answersHeldInvitation(route: Route): boolean {
   return handler.parameters.some((parameter) => held.test(codeText(parameter))) || held.test(codeText(body));
 }
 
+/**
+ * The handler gives a secret field a freshly generated value (`reset_password_token: randomUUID()`, `code: nanoid(6)`):
+ * it issues the token or code (kutt's `POST /api/auth/reset-password`), whose name in its body is no guess.
+ */
+function mintsSecret(route: Route): boolean {
+  const body = route.handler?.node && 'body' in route.handler.node ? (route.handler.node.body as ts.Node | undefined) : undefined;
+  if (!body) return false;
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isPropertyAssignment(node) && SECRET_FIELD.test(propertyNameText(node.name) ?? '')) {
+      const value = skipOuterExpressions(node.initializer);
+      if (ts.isCallExpression(value) && SECRET_GENERATOR.test(calleeText(value))) found = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return found;
+}
+
 /** The handler reads a reset proof from what the client sent: a token, code, OTP or security answer. */
 function takesResetProof(route: Route): boolean {
   const handler = route.handler?.node;
@@ -246,7 +313,7 @@ function takesResetProof(route: Route): boolean {
 }
 
 /** The abuse-sensitive action a route performs, from its literal path segments, then its handler's name, then config flows. */
-function sensitiveAction(route: Route, flows: readonly FlowConfig[]): SensitiveAction | undefined {
+function sensitiveAction(route: Route, flows: readonly FlowConfig[], modules: ModuleIndex): SensitiveAction | undefined {
   const segments = wordPath(route).split('/').filter(Boolean);
   const literal = segments.filter((segment) => !/^(?::|\[|\{|\*|\()/.test(segment));
   const parameters = segments.filter((segment) => !literal.includes(segment)).map((segment) => segment.replace(/[^A-Za-z]/g, '').toLowerCase());
@@ -259,6 +326,10 @@ function sensitiveAction(route: Route, flows: readonly FlowConfig[]): SensitiveA
   if (fromPath) return fromPath;
   const fromHandler = handlerPhrase ? actionOf(handlerPhrase, [handlerName], [], route, segments.length) : undefined;
   if (fromHandler) return fromHandler;
+  const checksPassword = passwordCheck(modules, route);
+  if (checksPassword) return checksPassword;
+  const mails = mailSending(modules, route);
+  if (mails) return mails;
   const flow = flows.find((candidate) => candidate.steps.some((step) => routeMatchesStep(step, route)));
   if (flow) {
     return { label: `step of the ${flow.name} flow`, severity: 'medium', harm: `a client can repeat this step of the ${flow.name} flow without limit (automated business-flow abuse)`, business: true };
@@ -320,7 +391,9 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   // A signed-in user setting a new password with no token or code in hand (langfuse's credentials.resetPassword
   // after an email-verified sign-in): the session is the proof, nothing is guessed.
   const signedInWithoutProof = !anonymous && !tokenParameter && !takesResetProof(route);
-  if (RESET.test(phrase) && (PASSWORD.test(phrase) || ACCOUNT_CONTEXT.test(phrase) || tokenParameter) && !/\bchange\b/.test(phrase) && !signedInWithoutProof && (tokenParameter || takesGuess(route))) {
+  // `{ reset_password_token: randomUUID() }` with no token read from the client: it mints the link it mails, the request.
+  const issuesOnly = !tokenParameter && mintsSecret(route) && !takesResetProof(route);
+  if (RESET.test(phrase) && (PASSWORD.test(phrase) || ACCOUNT_CONTEXT.test(phrase) || tokenParameter) && !/\bchange\b/.test(phrase) && !signedInWithoutProof && !issuesOnly && (tokenParameter || takesGuess(route))) {
     return { label: 'password reset confirmation', severity: 'high', harm: 'a client can guess reset tokens, codes or security answers without limit', business: false };
   }
   // `POST /auth/:actor/:provider/reset-password` taking only the account's identifier: it mints and mails the token.

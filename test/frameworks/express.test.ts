@@ -218,6 +218,41 @@ describe('express adapter: tricky cases', () => {
     ]);
   });
 
+  it('reads a middleware chosen by a setting, and an optional sign-in inside a wrapper (kutt: asyncHandler(env.X ? auth.jwt : auth.jwtLoose))', () => {
+    const dir = makeProject({
+      'package.json': EXPRESS_PACKAGE,
+      'auth.js': [
+        'function authenticate(type, isStrict) {',
+        '  return function auth(req, res, next) {',
+        '    if (req.user) return next();',
+        "    if (!req.headers.authorization && isStrict) return res.status(401).end();",
+        '    next();',
+        '  };',
+        '}',
+        "module.exports = { jwt: authenticate('jwt', true), jwtLoose: authenticate('jwt', false) };",
+        '',
+      ].join('\n'),
+      'server.js': [
+        "const express = require('express');",
+        "const auth = require('./auth');",
+        'const asyncHandler = (fn) => (req, res, next) => Promise.resolve(fn(req, res, next)).catch(next);',
+        'const app = express();',
+        "app.post('/links', asyncHandler(process.env.DISALLOW_ANONYMOUS ? auth.jwt : auth.jwtLoose), (req, res) => res.json(req.user));",
+        "app.get('/terms', asyncHandler(auth.jwtLoose), (req, res) => res.json(req.user));",
+        "app.get('/verify/:verificationToken', asyncHandler(auth.jwtLoose), (req, res) => res.json(req.user));",
+        '',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [expressAdapter]);
+    const links = route(routes, 'POST /links');
+    expect(links.auth).toBe('authenticated');
+    expect(links.authEvidence[0]).toContain('process.env.DISALLOW_ANONYMOUS ? auth.jwt : auth.jwtLoose');
+    expect(links.middleware.at(-1)!.evidence).toMatch(/auth\.jwt .* when process\.env\.DISALLOW_ANONYMOUS holds .*; otherwise auth\.jwtLoose/);
+    // The wrapped optional sign-in is named as one, and a more specific reason to be open wins over it.
+    expect(route(routes, 'GET /terms').publicByDesign).toMatch(/^optional sign-in: asyncHandler\(auth\.jwtLoose\)/);
+    expect(route(routes, 'GET /verify/:verificationToken').publicByDesign).toMatch(/capability/);
+  });
+
   it('handles CommonJS require, app.all, arrays of paths, constant prefixes and express-jwt unless', () => {
     const dir = makeProject({
       'package.json': EXPRESS_PACKAGE,

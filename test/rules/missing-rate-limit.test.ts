@@ -149,6 +149,20 @@ describe('missing-rate-limit', () => {
     ]);
   });
 
+  it('a reset route that writes a fresh token into the account and mails it is the reset request, however its mail helper is named (kutt)', async () => {
+    const result = await findings(
+      express(
+        `import { randomUUID } from 'node:crypto';\ndeclare const users: { update(match: unknown, fields: unknown): Promise<unknown> };\ndeclare const mail: { resetPasswordToken(user: unknown): Promise<void> };\n` +
+          `app.post('/api/auth/reset-password', async (req: any, res: any) => { const user = await users.update({ email: req.body.email }, { reset_password_token: randomUUID(), reset_password_expires: new Date() }); if (user) await mail.resetPasswordToken(user); res.json({ ok: true }); });\n` +
+          `app.post('/api/auth/new-password', async (req: any, res: any) => { const { reset_password_token, password } = req.body; res.json(await users.update({ reset_password_token }, { password, reset_password_token: null })); });`,
+      ),
+    );
+    expect(result.map((finding) => `${finding.line} ${finding.severity} ${/\(([^)]+)\)/.exec(finding.message)![1]}`)).toEqual([
+      '9 medium password reset request',
+      '10 high password reset confirmation',
+    ]);
+  });
+
   it('reports a signed-in coupon redeem limited only per IP as low, and not when the limiter is keyed by user', async () => {
     const result = await findings(
       express(

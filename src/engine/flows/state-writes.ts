@@ -118,13 +118,14 @@ export function objectWrite(walker: FlowRecorder, call: ts.CallExpression, metho
   const filterFields = [criteria, ...chainCriteria].flatMap((item) => (item ? criteriaFields(item) : []));
   const bulk = filterFields.length > 0 && !filterFields.some((field) => RECORD_KEY.test(field) || (model !== undefined && field.toLowerCase() === `${model.toLowerCase()}id`));
   const ownRecord = !creates && [criteria, ...chainCriteria].some((item) => item !== undefined && recordKeyValues(item, model).some((value) => createdEarlierInFlow(value, frame)));
+  // `reset_password_token: randomUUID()`, here or in the fields a caller handed a query module's update.
+  const valuesArgument = values ? undefined : call.arguments[creates || call.arguments.length < 2 ? 0 : 1];
+  if (issuesSecret(values, valuesArgument, frame)) walker.issuedSecrets.push(location);
   let touched = false;
   for (const property of values?.properties ?? []) {
     const field = ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) ? propertyNameText(property.name) : undefined;
     if (!field) continue;
     const valueExpression = ts.isPropertyAssignment(property) ? property.initializer : (property as ts.ShorthandPropertyAssignment).name;
-    const generated = skipOuterExpressions(valueExpression);
-    if (SECRET_FIELD.test(field) && ts.isCallExpression(generated) && SECRET_GENERATOR.test(calleeText(generated))) walker.issuedSecrets.push(location);
     if (BALANCE_FIELD.test(field) && (method === 'increment' || method === 'decrement' || /\b(?:increment|decrement)\b|-/.test(valueExpression.getText(frame.fn.file.sourceFile)))) {
       walker.effects.push({ ...location, kind: 'money', description: `changes ${model ?? 'a'} ${field}`, seq, via: frame.via });
     }
@@ -150,6 +151,30 @@ export function objectWrite(walker: FlowRecorder, call: ts.CallExpression, metho
     });
   }
   return touched;
+}
+
+/**
+ * Whether the written fields give a secret field a freshly generated value (`token: randomUUID()`), looking
+ * through the caller's object when the write spreads or passes on a parameter: kutt's `query.user.update({ email },
+ * { reset_password_token: randomUUID(), ... })` reaches knex as `.update({ ...update, updated_at })`.
+ */
+function issuesSecret(values: ts.ObjectLiteralExpression | undefined, argument: ts.Expression | undefined, frame: Frame, depth = 0): boolean {
+  if (depth > 3) return false;
+  const passed = (expression: ts.Expression): boolean => {
+    const value = skipOuterExpressions(expression);
+    const bound = ts.isIdentifier(value) ? frame.bindings.get(value.text) : undefined;
+    if (!bound) return false;
+    const object = skipOuterExpressions(bound.expression);
+    return ts.isObjectLiteralExpression(object) ? issuesSecret(object, undefined, bound.frame, depth + 1) : issuesSecret(undefined, object, bound.frame, depth + 1);
+  };
+  if (!values) return argument !== undefined && passed(argument);
+  return values.properties.some((property) => {
+    if (ts.isSpreadAssignment(property)) return passed(property.expression);
+    if (!ts.isPropertyAssignment(property)) return false;
+    const field = propertyNameText(property.name);
+    const generated = skipOuterExpressions(property.initializer);
+    return field !== undefined && SECRET_FIELD.test(field) && ts.isCallExpression(generated) && SECRET_GENERATOR.test(calleeText(generated));
+  });
 }
 
 /**

@@ -384,7 +384,13 @@ export class MiddlewareClassifier {
   classify(expression: ts.Expression, file: ScannedSourceFile): MiddlewareClassification {
     const cached = this.cache.get(expression);
     if (cached) return cached;
-    let result = this.classifyUncached(skipOuterExpressions(expression), file);
+    const written = skipOuterExpressions(expression);
+    if (ts.isConditionalExpression(written)) {
+      const chosen = this.chosenByCondition(written, file);
+      this.cache.set(expression, chosen);
+      return chosen;
+    }
+    let result = this.classifyUncached(written, file);
     // `auth()` of a factory that compares the user's role only when told one (`if (options.role && ...)`):
     // called without it, it authenticates and checks no role.
     const bare = skipOuterExpressions(expression);
@@ -456,11 +462,15 @@ export class MiddlewareClassifier {
       if (injected && (injected.kind === 'auth' || injected.kind === 'role') && injected.strength === 'strong') {
         return { ...injected, evidence: `${body.name} returns ${delegate!.member}.${delegate!.method}() of the injected ${middlewareName(delegate!.type)} (${injected.evidence})`, ...(roles.length ? { roles } : {}) };
       }
-      // `asyncHandler(auth.jwt)`: a pass-through wrapper around one middleware does what that middleware does.
+      // `asyncHandler(auth.jwt)`: a pass-through wrapper around one middleware does what that middleware does,
+      // `asyncHandler(env.X ? auth.jwt : auth.jwtLoose)` whichever the condition picks.
       const only = ts.isCallExpression(expression) && expression.arguments.length === 1 ? skipOuterExpressions(expression.arguments[0]!) : undefined;
-      const passesMiddleware = only && (ts.isIdentifier(only) || ts.isPropertyAccessExpression(only) || ts.isCallExpression(only));
+      const passesMiddleware = only && (ts.isIdentifier(only) || ts.isPropertyAccessExpression(only) || ts.isCallExpression(only) || ts.isConditionalExpression(only));
       const wrapped = passesMiddleware ? this.classify(only, file) : undefined;
       if (wrapped && wrapped.kind !== 'other' && wrapped.strength === 'strong') return { ...wrapped, evidence: `${middlewareName(expression)}: ${wrapped.evidence}` };
+      // `asyncHandler(auth.jwtLoose)`: the optional sign-in it wraps, which lets anonymous requests through
+      // (not "the wrapper checks nothing", which would hide that the route reads a caller when there is one).
+      if (wrapped?.optionalAuthentication) return { ...wrapped, evidence: `${middlewareName(expression)}: ${wrapped.evidence}` };
       const byName = classifyName(name);
       // A body we can read that shows no check wins over an optimistic name.
       if (byName && byName.kind !== 'auth' && byName.kind !== 'role') return { ...byName, ...(roles.length ? { roles } : {}) };
@@ -476,6 +486,46 @@ export class MiddlewareClassifier {
       return { kind: 'other', strength: 'name-only', evidence: `${binding.module}: a package trustscan does not know`, opaque: true, unknownPackage: binding.module };
     }
     return { kind: 'other', strength: 'name-only', evidence: 'could not resolve what it does', opaque: true };
+  }
+
+  /**
+   * `env.DISALLOW_ANONYMOUS_LINKS ? auth.jwt : auth.jwtLoose`, `process.env.AUTH_DISABLED ? noop : requireAuth`:
+   * a middleware chosen when the routes are declared, so by the deployment's configuration, never by the
+   * request. When both branches check, the route is checked whichever runs. When one authenticates and the
+   * other lets anonymous requests through, the code offers the check and a setting turns it off: the route
+   * is authenticated as written (the evidence names the condition), as a guard an operator may remove from
+   * a config file would be; an open route with no guard in the code is what missing-authentication is for.
+   * When neither checks, what the other branch says is kept (an optional sign-in stays one).
+   */
+  private chosenByCondition(conditional: ts.ConditionalExpression, file: ScannedSourceFile): MiddlewareClassification {
+    const branches = [conditional.whenTrue, conditional.whenFalse].map((branch) => ({ branch, classification: this.classify(branch, file) }));
+    const checks = (classification: MiddlewareClassification): boolean => (classification.kind === 'auth' || classification.kind === 'role') && classification.strength === 'strong';
+    const condition = middlewareName(conditional.condition);
+    const describeBranch = ({ branch, classification }: (typeof branches)[number]): string => `${middlewareName(branch)} (${classification.evidence})`;
+    const [whenTrue, whenFalse] = branches as [(typeof branches)[number], (typeof branches)[number]];
+    if (checks(whenTrue.classification) && checks(whenFalse.classification)) {
+      const roles = [...new Set(branches.flatMap(({ classification }) => classification.roles ?? []))];
+      // A role check on one side only makes no route admin-only: it authenticates either way.
+      const kind = whenTrue.classification.kind === 'role' && whenFalse.classification.kind === 'role' ? 'role' : 'auth';
+      return { kind, strength: 'strong', evidence: `${condition} chooses ${describeBranch(whenTrue)} or ${describeBranch(whenFalse)} at start-up, and each checks the caller`, ...(kind === 'role' && roles.length ? { roles } : {}) };
+    }
+    const checking = branches.find(({ classification }) => checks(classification));
+    if (checking) {
+      const other = checking === whenTrue ? whenFalse : whenTrue;
+      const when = checking === whenTrue ? `when ${condition} holds` : `unless ${condition} holds`;
+      return { kind: 'auth', strength: 'strong', evidence: `${describeBranch(checking)} ${when} (a setting read at start-up, not the request); otherwise ${describeBranch(other)}` };
+    }
+    // `flag ? requireLogin : noop` with `requireLogin` known only by its name: that name is the evidence there is.
+    const named = branches.find(({ classification }) => classification.kind === 'auth' || classification.kind === 'role');
+    if (named) return { ...named.classification, evidence: `${describeBranch(named)} ${named === whenTrue ? `when ${condition} holds` : `unless ${condition} holds`}; otherwise ${describeBranch(named === whenTrue ? whenFalse : whenTrue)}` };
+    const optional = branches.find(({ classification }) => classification.optionalAuthentication);
+    if (optional) return { ...optional.classification, evidence: `${condition} chooses ${describeBranch(whenTrue)} or ${describeBranch(whenFalse)}, and neither turns an anonymous request away` };
+    // `isProd ? loginLimiter : noop`, `strict ? body('name').isString() : noop`: the limiter or validation the code offers, as written.
+    const acting = branches.find(({ classification }) => classification.kind !== 'other');
+    if (acting) return { ...acting.classification, evidence: `${describeBranch(acting)} ${acting === whenTrue ? `when ${condition} holds` : `unless ${condition} holds`}; otherwise ${describeBranch(acting === whenTrue ? whenFalse : whenTrue)}` };
+    const opaque = branches.find(({ classification }) => classification.opaque);
+    if (opaque) return { kind: 'other', strength: 'name-only', evidence: `${condition} chooses ${describeBranch(whenTrue)} or ${describeBranch(whenFalse)}`, opaque: true };
+    return { kind: 'other', strength: 'strong', evidence: `${condition} chooses ${describeBranch(whenTrue)} or ${describeBranch(whenFalse)}, and neither checks the caller` };
   }
 
   /** What a middleware function's body (and the helpers it hands the check to) checks, if anything. */

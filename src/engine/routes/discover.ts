@@ -234,7 +234,10 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   // The same choice made with a middleware: `auth.optional` (express-jwt `credentialsRequired: false`) in front of a read.
   const optionalGuard = definition.middleware.find((middleware) => middleware.optionalAuthentication);
   if (!publicByDesign && optionalGuard && !guards.length && !annotated && !inHandler && !helper.evidence && !isStateChanging(definition.method) && definition.method !== 'SUBSCRIPTION') {
-    publicByDesign = `optional sign-in: ${optionalGuard.name} (${optionalGuard.file}:${optionalGuard.line}) lets anonymous callers in (${optionalGuard.optionalAuthentication})`;
+    // A reason the path or handler gives (a reset page, a capability link) says more than that sign-in is optional.
+    publicByDesign =
+      publicByDesignReason({ method: definition.method, path: wordPath(definition), kind: definition.kind, modules, ...(handlerFunction ? { handler: handlerFunction } : {}) }) ??
+      `optional sign-in: ${optionalGuard.name} (${optionalGuard.file}:${optionalGuard.line}) lets anonymous callers in (${optionalGuard.optionalAuthentication})`;
   }
   if (publicByDesign) {
     auth = 'public';

@@ -483,6 +483,20 @@ const READS_INPUT_TOKEN = new RegExp(`\\b(?:body|args|input|params|query|data)\\
 /** Comparing a submitted password with the stored hash: bcrypt/bcryptjs, argon2, a project's verifyPassword-style helper. */
 const PASSWORD_VERIFICATION = /\b(?:bcrypt\w*\s*\.\s*compare(?:Sync)?|argon2\s*\.\s*verify|(?:verify|validate|check|compare)(?:User)?Password|passwordMatches|isPasswordValid|isValidPassword)\s*\(/;
 
+/**
+ * The call by which a route's handler (or a project function it calls) compares a password with a stored
+ * hash (`bcrypt.compare(req.body.password, link.password)`): a protected share link's unlock, a password
+ * exchanged for a token. Each request is one guess at that password.
+ */
+export function passwordVerificationCall(modules: ModuleIndex, handler: ResolvedFunction | undefined): string | undefined {
+  return PASSWORD_VERIFICATION.exec(handlerAndCalleesText(modules, handler))?.[0].replace(/\s*\($/, '');
+}
+
+/** The first match of `pattern` in the handler's body or those of the project functions it calls. */
+export function handlerOrCalleesMatch(modules: ModuleIndex, handler: ResolvedFunction | undefined, pattern: RegExp): string | undefined {
+  return pattern.exec(handlerAndCalleesText(modules, handler))?.[0];
+}
+
 /** The handler's body and those of the project functions it calls, for signature and marker checks. */
 function handlerAndCalleesText(modules: ModuleIndex, handler: ResolvedFunction | undefined): string {
   if (!handler?.node.body) return '';
