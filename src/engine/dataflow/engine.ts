@@ -1833,7 +1833,10 @@ function requestMember(
     return { kind: 'tainted', taint: { source: { label: memberLabel(base, name), kind: 'request' }, steps: requestTaint.steps, transforms: [], requestObject: nested } };
   }
   const kind = own(model.inputs, name);
-  if (!kind) return model.othersArePrincipal || ((object ?? 'request') === 'request' && callerSet.has(name)) ? { kind: 'principal', label: memberLabel(base, name) } : { kind: 'unknown' };
+  // What the route's authentication hangs on the request (Express `req.client`) or on a Lambda event
+  // (a middy middleware's `request.event.caller = jwt.verify(...)`) is the caller.
+  const carriesCaller = (object ?? 'request') === 'request' || object === 'lambda-event';
+  if (!kind) return model.othersArePrincipal || (carriesCaller && callerSet.has(name)) ? { kind: 'principal', label: memberLabel(base, name) } : { kind: 'unknown' };
   const label = memberLabel(base, name);
   const bagPart = model.inputBags?.has(name) ? BAG_PARTS[name] : undefined;
   const inputBag = bagPart ? { inputBag: bagPart } : {};
