@@ -1625,7 +1625,8 @@ export class DataflowEngine {
    * model names (`ctx.emailAccountId`) is what the middleware that put it there made of it.
    */
   private requestMemberOrigin(requestTaint: Taint, name: string | undefined, node: ts.Node, context: AnalysisContext): ValueOrigin {
-    const origin = requestMember(requestTaint, name, node, context.fn.file, this.validatedField(context), callerProperties(context.route));
+    const callerSet = requestTaint.requestObject === 'lambda-context' ? contextCallerProperties(context.route) : callerProperties(context.route);
+    const origin = requestMember(requestTaint, name, node, context.fn.file, this.validatedField(context), callerSet);
     if (origin.kind === 'unknown' && name !== undefined) {
       const copied = copiedRequestMember(requestTaint, name, node, context);
       if (copied) return copied;
@@ -1802,6 +1803,11 @@ function callerProperties(route: Route): ReadonlySet<string> {
   return found;
 }
 
+/** What a middy authentication middleware hangs on the Lambda context (`request.context.user`). */
+function contextCallerProperties(route: Route): ReadonlySet<string> {
+  return new Set(route.middleware.filter((middleware) => middleware.kind === 'auth' || middleware.kind === 'role').flatMap((middleware) => middleware.setsOnContext ?? []));
+}
+
 /** Reading a property of a request/context object: input, principal, or something else. */
 function requestMember(
   requestTaint: Taint,
@@ -1835,7 +1841,7 @@ function requestMember(
   const kind = own(model.inputs, name);
   // What the route's authentication hangs on the request (Express `req.client`) or on a Lambda event
   // (a middy middleware's `request.event.caller = jwt.verify(...)`) is the caller.
-  const carriesCaller = (object ?? 'request') === 'request' || object === 'lambda-event';
+  const carriesCaller = (object ?? 'request') === 'request' || object === 'lambda-event' || object === 'lambda-context';
   if (!kind) return model.othersArePrincipal || (carriesCaller && callerSet.has(name)) ? { kind: 'principal', label: memberLabel(base, name) } : { kind: 'unknown' };
   const label = memberLabel(base, name);
   const bagPart = model.inputBags?.has(name) ? BAG_PARTS[name] : undefined;

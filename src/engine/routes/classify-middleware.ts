@@ -367,8 +367,10 @@ export class MiddlewareClassifier {
       const bare = skipOuterExpressions(expression);
       const fn = ts.isCallExpression(bare) ? undefined : this.bodyOf(bare, file);
       const sets = fn ? requestPropertiesSet(fn, (call, at) => resolveFunction(this.modules, at, call.expression)) : ts.isCallExpression(bare) ? this.wrapperRequestProperties(bare, file) : [];
-      // A middy middleware (`.use(verifyToken())`): what its `before` hangs on `request.event`.
-      if (sets.length === 0) sets.push(...this.middyEventProperties(bare, file));
+      // A middy middleware (`.use(verifyToken())`): what its `before` hangs on `request.event` or `request.context`.
+      const middy = sets.length === 0 ? this.middyCallerProperties(bare, file) : undefined;
+      if (middy) sets.push(...middy.event);
+      if (middy && middy.context.length > 0) middleware.setsOnContext = middy.context;
       if (sets.length > 0) middleware.setsOnRequest = sets;
       // A NestJS guard class (`@UseGuards(CronGuard)`): its canActivate is what checks.
       const lifecycleClass = fn ? undefined : guardClassOf(this.modules, file, expression);
@@ -791,11 +793,12 @@ export class MiddlewareClassifier {
    * request as RequestWithApiKey`). Empty when the handler is not written in the call.
    */
   /**
-   * The event properties a middy middleware's `before` sets (`request.event.user = jwt.verify(...)`):
-   * the middleware object written inline, held in a const, or returned by the factory called here.
-   * A value copied from the event's own client parts (`request.event.headers[...]`) is not the caller.
+   * The event and context properties a middy middleware's `before` sets (`request.event.user =
+   * jwt.verify(...)`, `request.context.user = ...`): the middleware object written inline, held in a
+   * const, or returned by the factory called here. A value copied from the event's own client parts
+   * (`request.event.headers[...]`) is not the caller.
    */
-  private middyEventProperties(expression: ts.Expression, file: ScannedSourceFile): string[] {
+  private middyCallerProperties(expression: ts.Expression, file: ScannedSourceFile): { event: string[]; context: string[] } {
     const objects: ts.ObjectLiteralExpression[] = [];
     const collect = (value: ts.Expression | undefined): void => {
       const bare = value && skipOuterExpressions(value);
@@ -810,7 +813,7 @@ export class MiddlewareClassifier {
       collect(value && ts.isExpression(value) ? value : undefined);
     }
     else collect(expression);
-    const names = new Set<string>();
+    const names = { event: new Set<string>(), context: new Set<string>() };
     for (const object of objects) {
       const before = object.properties.find((property) => property.name && propertyNameText(property.name) === 'before');
       const fn = before && (ts.isMethodDeclaration(before) ? before : ts.isPropertyAssignment(before) && isFunctionLike(skipOuterExpressions(before.initializer)) ? (skipOuterExpressions(before.initializer) as ts.FunctionLikeDeclaration) : undefined);
@@ -821,12 +824,12 @@ export class MiddlewareClassifier {
         const target = skipOuterExpressions(node.left);
         if (!ts.isPropertyAccessExpression(target)) return undefined;
         const owner = skipOuterExpressions(target.expression);
-        const onEvent = ts.isPropertyAccessExpression(owner) && owner.name.text === 'event' && ts.isIdentifier(skipOuterExpressions(owner.expression)) && (skipOuterExpressions(owner.expression) as ts.Identifier).text === request.text;
-        if (onEvent && !readsEventParts(node.right, request.text)) names.add(target.name.text);
+        const part = ts.isPropertyAccessExpression(owner) && ts.isIdentifier(skipOuterExpressions(owner.expression)) && (skipOuterExpressions(owner.expression) as ts.Identifier).text === request.text ? owner.name.text : undefined;
+        if ((part === 'event' || part === 'context') && !readsEventParts(node.right, request.text)) names[part].add(target.name.text);
         return undefined;
       });
     }
-    return [...names];
+    return { event: [...names.event], context: [...names.context] };
   }
 
   private wrapperRequestProperties(call: ts.CallExpression, file: ScannedSourceFile): string[] {
