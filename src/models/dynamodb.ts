@@ -79,3 +79,9 @@ export const DYNAMODB_NAMES_PROPERTY = 'ExpressionAttributeNames';
 
 /** The low-level client's typed values (`{ S: id }`, `{ N: '3' }`): the value inside is the field's value. */
 export const DYNAMODB_TYPE_DESCRIPTORS: readonly string[] = ['S', 'N', 'B', 'BOOL', 'SS', 'NS'];
+
+/**
+ * Attribute names single-table designs give the primary and index keys (`PK`/`SK`, `pk`/`sk`,
+ * `GSI1PK`, `partitionKey`): whatever they hold selects the item, though the name says nothing of an id.
+ */
+export const DYNAMODB_KEY_ATTRIBUTE_NAME = /^(?:pk|sk|hk|rk|partition_?key|sort_?key|hash_?key|range_?key|gsi\d*_?(?:pk|sk)|lsi\d*_?sk)$/i;

@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import { classifyCall, drizzleTableName, dynamoRequestObject, isDrizzleClient, kyselyChain, modelOfRepository, type DataAccess, type KyselyChain } from '../ast/data-access.js';
-import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
+import { DYNAMODB_KEY_ATTRIBUTE_NAME, DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
 import { DRIZZLE, KYSELY, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localDeclaration, localInitializer, type ModuleIndex } from '../names/index.js';
 import { nodesOfKind, walkDescendants } from '../ast/file-index.js';
@@ -676,7 +676,8 @@ class FilterWalker {
     return origin.kind === 'principal' || PRINCIPAL_SPELLING.test(value.getText()) ? value.getText() : undefined;
   }
 
-  leaf(expression: ts.Expression, field: string | undefined): void {
+  /** `keyed`: the field is a key whatever its name (a DynamoDB key attribute: `PK`, or a composite `NOTE#${id}`). */
+  leaf(expression: ts.Expression, field: string | undefined, keyed = false): void {
     const origin = this.tainted.originOf(expression);
     if (origin.kind === 'principal' || PRINCIPAL_SPELLING.test(expression.getText()) || boundToSessionUser(expression)) {
       this.facts.principalFields.push(field ?? (origin.kind === 'principal' ? origin.label : expression.getText()));
@@ -690,7 +691,7 @@ class FilterWalker {
         this.facts.parentRecords.push({ field, record: value.expression });
       }
     }
-    if (!taint || !field || !KEY_FIELD.test(field)) return;
+    if (!taint || !field || !(keyed || KEY_FIELD.test(field))) return;
     // A whole request object as the filter value is not one record's key.
     if (taint.requestObject) return;
     this.facts.keys.push({ expression, field, taint });
@@ -713,7 +714,7 @@ function dynamoFacts(walker: FilterWalker, request: ts.Expression): void {
       if (ts.isShorthandPropertyAssignment(property)) walker.leaf(property.name, property.name.text);
       else if (ts.isPropertyAssignment(property)) {
         const field = propertyNameText(property.name);
-        if (field) walker.leaf(dynamoTypedValue(property.initializer), field);
+        if (field) dynamoKeyValue(walker, dynamoTypedValue(property.initializer), field);
       }
     }
   }
@@ -735,8 +736,31 @@ function dynamoFacts(walker: FilterWalker, request: ts.Expression): void {
     if (!ts.isPropertyAssignment(property)) continue;
     const placeholder = propertyNameText(property.name);
     const compared = placeholder && comparedAttribute(expressions, placeholder);
-    if (compared) walker.leaf(dynamoTypedValue(property.initializer), lastSegment(aliases.get(compared) ?? compared));
+    if (compared) dynamoKeyValue(walker, dynamoTypedValue(property.initializer), lastSegment(aliases.get(compared) ?? compared));
   }
+}
+
+/**
+ * A value a DynamoDB key attribute (or a compared attribute) is given. Single-table designs build it
+ * from a prefix and an id (`PK: \`USER#${userId}\``, `'NOTE#' + id`): each value in the text is judged
+ * on its own, the caller's making the item the caller's, a client id choosing the item. A template's
+ * parts, and a value under a generic key name (`PK`, `SK`), are keys whatever the attribute is called.
+ */
+function dynamoKeyValue(walker: FilterWalker, expression: ts.Expression, field: string): void {
+  const parts = composedParts(expression);
+  const keyed = parts !== undefined || DYNAMODB_KEY_ATTRIBUTE_NAME.test(field);
+  for (const part of parts ?? [expression]) walker.leaf(part, field, keyed);
+}
+
+/** The values a template or a string concatenation is built from (its literal text left out), or undefined for any other expression. */
+function composedParts(expression: ts.Expression): ts.Expression[] | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isTemplateExpression(value)) return value.templateSpans.map((span) => span.expression);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    const sides = [value.left, value.right].flatMap((side) => composedParts(side) ?? (ts.isStringLiteralLike(skipOuterExpressions(side)) ? [] : [side]));
+    return ts.isStringLiteralLike(skipOuterExpressions(value.left)) || ts.isStringLiteralLike(skipOuterExpressions(value.right)) || composedParts(value.left) || composedParts(value.right) ? sides : undefined;
+  }
+  return undefined;
 }
 
 /** The attribute an expression compares with a placeholder: `userId = :uid`, `:uid = userId`, `begins_with(#sk, :p)`, `id IN (:a, :b)`. */
