@@ -863,7 +863,8 @@ export class DataflowEngine {
         base = { kind: 'tainted', taint: withoutInputBag(base.taint) };
       }
       // Still reading along the source expression (`req.query.name`, `body.changeIds` of `@Body() body`): name the input precisely.
-      const read = name !== undefined ? compactText(member.expression) : undefined;
+      // TypeScript's non-null assertions (`event.pathParameters!.id`) are not part of what is read.
+      const read = name !== undefined ? compactText(member.expression).replace(/!(?=[.[]|$)/g, '') : undefined;
       if (read !== undefined && (read === base.taint.source.label || (/^@\w+\([^)]*\) [\w$]+$/.test(base.taint.source.label) && base.taint.source.label.endsWith(` ${read}`)))) {
         const label = `${base.taint.source.label}.${name}`;
         // The source step names the input too: keep the two in agreement.
