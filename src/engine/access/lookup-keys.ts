@@ -676,6 +676,27 @@ class FilterWalker {
     return origin.kind === 'principal' || PRINCIPAL_SPELLING.test(value.getText()) ? value.getText() : undefined;
   }
 
+  /**
+   * A DynamoDB `Key` a helper builds (`Key: noteKey(sub, id)` for `(owner, id) => ({ PK: \`USER#${owner}\`,
+   * SK: ... })`): the dataflow's summary of what it returns gives each attribute's origin, the caller's
+   * scoping the item, a client value keying it (every attribute of a Key selects the item). A key
+   * the client sends whole is the client's choice of item.
+   */
+  builtKey(expression: ts.Expression): void {
+    const origin = this.tainted.originOf(expression);
+    if (origin.kind !== 'tainted') return;
+    // `Key: JSON.parse(event.body).key`: the client hands over the whole key, any item's.
+    if (!origin.fields) {
+      if (!origin.taint.requestObject) this.facts.keys.push({ expression, field: DYNAMODB_KEY_PROPERTY, taint: origin.taint });
+      return;
+    }
+    for (const [field, value] of Object.entries(origin.fields)) {
+      if (value.kind === 'principal') this.facts.principalFields.push(field);
+      const taint = identityTaint(value);
+      if (taint && !taint.requestObject) this.facts.keys.push({ expression, field, taint });
+    }
+  }
+
   /** `keyed`: the field is a key whatever its name (a DynamoDB key attribute: `PK`, or a composite `NOTE#${id}`). */
   leaf(expression: ts.Expression, field: string | undefined, keyed = false): void {
     const origin = this.tainted.originOf(expression);
@@ -709,6 +730,7 @@ function dynamoFacts(walker: FilterWalker, request: ts.Expression): void {
   if (!object) return;
   const key = objectProperty(object, DYNAMODB_KEY_PROPERTY);
   const keyObject = key && dynamoRequestObject(key);
+  if (key && !keyObject) walker.builtKey(key);
   if (keyObject) {
     for (const property of keyObject.properties) {
       if (ts.isShorthandPropertyAssignment(property)) walker.leaf(property.name, property.name.text);
