@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import { classifyCall, drizzleTableName, dynamoRequestObject, isDrizzleClient, kyselyChain, modelOfRepository, type DataAccess, type KyselyChain } from '../ast/data-access.js';
-import { DYNAMODB_KEY_ATTRIBUTE_NAME, DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
+import { DYNAMODB_BATCH_KEYS_PROPERTY, DYNAMODB_BATCH_PROPERTY, DYNAMODB_KEY_ATTRIBUTE_NAME, DYNAMODB_KEY_PROPERTY, DYNAMODB_TRANSACTION_LOOKUPS, DYNAMODB_TRANSACTION_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
 import { DRIZZLE, KYSELY, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localDeclaration, localInitializer, type ModuleIndex } from '../names/index.js';
 import { nodesOfKind, walkDescendants } from '../ast/file-index.js';
@@ -725,21 +725,27 @@ class FilterWalker {
  * or write condition compares with a field (`'ownerId = :uid'`, `#o` through `ExpressionAttributeNames`).
  * Placeholders only the update expression uses are values written, not the item's selection.
  */
-function dynamoFacts(walker: FilterWalker, request: ts.Expression): void {
+function dynamoFacts(walker: FilterWalker, request: ts.Expression, depth = 0): void {
   const object = dynamoRequestObject(request);
-  if (!object) return;
+  if (!object || depth > 2) return;
+  // A transaction's items (`TransactItems: [{ Update: { TableName, Key, ... } }, { Delete: ... }]`) and
+  // a batch read's keys (`RequestItems: { [table]: { Keys: ids.map((id) => ({ id })) } }`) each select items.
+  const transaction = objectProperty(object, DYNAMODB_TRANSACTION_PROPERTY);
+  for (const item of transaction ? arrayElements(transaction) : []) {
+    for (const operation of DYNAMODB_TRANSACTION_LOOKUPS) {
+      const selected = objectProperty(item, operation);
+      if (selected) dynamoFacts(walker, selected, depth + 1);
+    }
+  }
+  const batch = dynamoRequestObject(objectProperty(object, DYNAMODB_BATCH_PROPERTY) ?? object);
+  for (const table of batch && batch !== object ? batch.properties : []) {
+    const keys = ts.isPropertyAssignment(table) ? objectProperty(table.initializer, DYNAMODB_BATCH_KEYS_PROPERTY) : undefined;
+    for (const { object: keyObject, element } of keys ? batchKeyObjects(keys) : []) dynamoKeyFacts(walker, keyObject, element);
+  }
   const key = objectProperty(object, DYNAMODB_KEY_PROPERTY);
   const keyObject = key && dynamoRequestObject(key);
   if (key && !keyObject) walker.builtKey(key);
-  if (keyObject) {
-    for (const property of keyObject.properties) {
-      if (ts.isShorthandPropertyAssignment(property)) walker.leaf(property.name, property.name.text);
-      else if (ts.isPropertyAssignment(property)) {
-        const field = propertyNameText(property.name);
-        if (field) dynamoKeyValue(walker, dynamoTypedValue(property.initializer), field);
-      }
-    }
-  }
+  if (keyObject) dynamoKeyFacts(walker, keyObject);
   const expressions = DYNAMODB_SELECTING_EXPRESSIONS.flatMap((name) => {
     const value = objectProperty(object, name);
     return value ? sqlLiterals(value) : [];
@@ -760,6 +766,52 @@ function dynamoFacts(walker: FilterWalker, request: ts.Expression): void {
     const compared = placeholder && comparedAttribute(expressions, placeholder);
     if (compared) dynamoKeyValue(walker, dynamoTypedValue(property.initializer), lastSegment(aliases.get(compared) ?? compared));
   }
+}
+
+/**
+ * Each attribute of a DynamoDB key object (`{ userId, listId }`, `{ PK: \`USER#${sub}\` }`). In a
+ * `.map()` callback's key, its element parameter stands for an element of the array mapped (`ids`).
+ */
+function dynamoKeyFacts(walker: FilterWalker, keyObject: ts.ObjectLiteralExpression, element?: { name: string; array: ts.Expression }): void {
+  const value = (expression: ts.Expression): ts.Expression => {
+    const bare = skipOuterExpressions(expression);
+    return element && ts.isIdentifier(bare) && bare.text === element.name ? element.array : expression;
+  };
+  for (const property of keyObject.properties) {
+    if (ts.isShorthandPropertyAssignment(property)) walker.leaf(value(property.name), property.name.text);
+    else if (ts.isPropertyAssignment(property)) {
+      const field = propertyNameText(property.name);
+      if (field) dynamoKeyValue(walker, value(dynamoTypedValue(property.initializer)), field);
+    }
+  }
+}
+
+/** A batch's key objects: an array of literals, or what a `.map()` callback returns for each element (`ids.map((id) => ({ id }))`). */
+function batchKeyObjects(keys: ts.Expression): Array<{ object: ts.ObjectLiteralExpression; element?: { name: string; array: ts.Expression } }> {
+  let value = skipOuterExpressions(keys);
+  // `const keys = ids.map((id) => ({ id })); ... Keys: keys`.
+  if (ts.isIdentifier(value)) value = localInitializer(value) ?? value;
+  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && value.expression.name.text === 'map') {
+    const callback = value.arguments[0] && skipOuterExpressions(value.arguments[0]);
+    if (!callback || (!ts.isArrowFunction(callback) && !ts.isFunctionExpression(callback))) return [];
+    const parameter = callback.parameters[0]?.name;
+    const element = parameter && ts.isIdentifier(parameter) ? { name: parameter.text, array: value.expression.expression } : undefined;
+    return returnedExpressions(callback.body).flatMap((returned) => {
+      const object = skipOuterExpressions(returned);
+      return ts.isObjectLiteralExpression(object) ? [{ object, ...(element ? { element } : {}) }] : [];
+    });
+  }
+  return arrayElements(value).flatMap((element) => {
+    const object = dynamoRequestObject(element);
+    return object ? [{ object }] : [];
+  });
+}
+
+/** The elements of an array literal, or of the local array literal a name holds. */
+function arrayElements(expression: ts.Expression): ts.Expression[] {
+  let value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) value = localInitializer(value) ?? value;
+  return ts.isArrayLiteralExpression(value) ? value.elements.filter((element): element is ts.Expression => !ts.isSpreadElement(element)) : [];
 }
 
 /**
