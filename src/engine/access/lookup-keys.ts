@@ -7,7 +7,7 @@ import { nodesOfKind, walkDescendants } from '../ast/file-index.js';
 import { enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { looksLikeSql, sqlLiterals } from '../ast/sql-text.js';
 import type { TaintedCall } from '../dataflow/engine.js';
-import { identityTaint, type Taint } from '../dataflow/taint.js';
+import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.js';
 
 /** A data access as this rule sees it: the operation, plus where its filter lives. */
 export interface LookupAccess {
@@ -682,8 +682,8 @@ class FilterWalker {
    * scoping the item, a client value keying it (every attribute of a Key selects the item). A key
    * the client sends whole is the client's choice of item.
    */
-  builtKey(expression: ts.Expression): void {
-    const origin = this.tainted.originOf(expression);
+  builtKey(expression: ts.Expression, known?: ValueOrigin): void {
+    const origin = known ?? this.tainted.originOf(expression);
     if (origin.kind !== 'tainted') return;
     // `Key: JSON.parse(event.body).key`: the client hands over the whole key, any item's.
     if (!origin.fields) {
@@ -695,6 +695,16 @@ class FilterWalker {
       const taint = identityTaint(value);
       if (taint && !taint.requestObject) this.facts.keys.push({ expression, field, taint });
     }
+  }
+
+  /**
+   * A whole DynamoDB request a helper builds (`new GetCommand(noteParams(sub, id))` for `(owner, id) =>
+   * ({ TableName, Key: { ownerId: owner, noteId: id } })`): its `Key` as the dataflow's summary gives it.
+   */
+  builtRequest(expression: ts.Expression): void {
+    const origin = this.tainted.originOf(expression);
+    const key = origin.kind === 'tainted' && origin.fields && Object.hasOwn(origin.fields, DYNAMODB_KEY_PROPERTY) ? origin.fields[DYNAMODB_KEY_PROPERTY] : undefined;
+    if (key) this.builtKey(expression, key);
   }
 
   /** `keyed`: the field is a key whatever its name (a DynamoDB key attribute: `PK`, or a composite `NOTE#${id}`). */
@@ -727,6 +737,7 @@ class FilterWalker {
  */
 function dynamoFacts(walker: FilterWalker, request: ts.Expression, depth = 0): void {
   const object = dynamoRequestObject(request);
+  if (!object && depth === 0) walker.builtRequest(request);
   if (!object || depth > 2) return;
   // A transaction's items (`TransactItems: [{ Update: { TableName, Key, ... } }, { Delete: ... }]`) and
   // a batch read's keys (`RequestItems: { [table]: { Keys: ids.map((id) => ({ id })) } }`) each select items.
