@@ -679,8 +679,8 @@ class FilterWalker {
   /**
    * A DynamoDB `Key` a helper builds (`Key: noteKey(sub, id)` for `(owner, id) => ({ PK: \`USER#${owner}\`,
    * SK: ... })`): the dataflow's summary of what it returns gives each attribute's origin, the caller's
-   * scoping the item, a client value keying it (every attribute of a Key selects the item). A key
-   * the client sends whole is the client's choice of item.
+   * scoping the item, a client id keying it (judged by name as in a literal Key). A key the client
+   * sends whole is the client's choice of item.
    */
   builtKey(expression: ts.Expression, known?: ValueOrigin): void {
     const origin = known ?? this.tainted.originOf(expression);
@@ -693,7 +693,9 @@ class FilterWalker {
     for (const [field, value] of Object.entries(origin.fields)) {
       if (value.kind === 'principal') this.facts.principalFields.push(field);
       const taint = identityTaint(value);
-      if (taint && !taint.requestObject) this.facts.keys.push({ expression, field, taint });
+      // The input's own name (`event.pathParameters.username`) decides under a generic attribute, as in a literal Key.
+      const named = taint && /[\w$]+$/.exec(taint.source.label)?.[0];
+      if (taint && !taint.requestObject && (KEY_FIELD.test(field) || genericKeyHoldsId(field, named))) this.facts.keys.push({ expression, field, taint });
     }
   }
 
@@ -828,13 +830,27 @@ function arrayElements(expression: ts.Expression): ts.Expression[] {
 /**
  * A value a DynamoDB key attribute (or a compared attribute) is given. Single-table designs build it
  * from a prefix and an id (`PK: \`USER#${userId}\``, `'NOTE#' + id`): each value in the text is judged
- * on its own, the caller's making the item the caller's, a client id choosing the item. A template's
- * parts, and a value under a generic key name (`PK`, `SK`), are keys whatever the attribute is called.
+ * on its own, the caller's making the item the caller's, a client id choosing the item. Under a
+ * generic key name (`PK`, `SK`) the attribute says nothing of what it holds, so the value's own name
+ * decides (`event.pathParameters.id` is an id, `username` a public handle, as for any other lookup).
  */
 function dynamoKeyValue(walker: FilterWalker, expression: ts.Expression, field: string): void {
   const parts = composedParts(expression);
-  const keyed = parts !== undefined || DYNAMODB_KEY_ATTRIBUTE_NAME.test(field);
-  for (const part of parts ?? [expression]) walker.leaf(part, field, keyed);
+  for (const part of parts ?? [expression]) walker.leaf(part, field, genericKeyHoldsId(field, valueName(part)));
+}
+
+/** A generic key attribute (`PK`) given a value named like an id, or one whose name the code does not show. */
+export function genericKeyHoldsId(field: string, name: string | undefined): boolean {
+  return DYNAMODB_KEY_ATTRIBUTE_NAME.test(field) && (name === undefined || KEY_FIELD.test(name));
+}
+
+/** The name a value goes by: `id` for `event.pathParameters.id` or `id`, `userId` for `params['userId']`; undefined for a call or other expression. */
+function valueName(expression: ts.Expression): string | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) return value.text;
+  if (ts.isPropertyAccessExpression(value)) return value.name.text;
+  if (ts.isElementAccessExpression(value) && ts.isStringLiteralLike(value.argumentExpression)) return value.argumentExpression.text;
+  return undefined;
 }
 
 /** The values a template or a string concatenation is built from (its literal text left out), or undefined for any other expression. */
