@@ -70,6 +70,14 @@ export const DYNAMODB_ITEM_PROPERTY = 'Item';
 /** The property naming the item by its primary key. */
 export const DYNAMODB_KEY_PROPERTY = 'Key';
 
+/** A transaction's list of operations, and the operations in it that select an existing item by its `Key` (a `Put` writes a new one). */
+export const DYNAMODB_TRANSACTION_PROPERTY = 'TransactItems';
+export const DYNAMODB_TRANSACTION_LOOKUPS: readonly string[] = ['Get', 'Update', 'Delete', 'ConditionCheck'];
+
+/** A batch read's tables (`RequestItems: { [table]: { Keys: [...] } }`) and each table's list of keys. */
+export const DYNAMODB_BATCH_PROPERTY = 'RequestItems';
+export const DYNAMODB_BATCH_KEYS_PROPERTY = 'Keys';
+
 /** Expressions that select items (a query's key condition, a filter, a write's condition): their `:value` placeholders compare a field. */
 export const DYNAMODB_SELECTING_EXPRESSIONS: readonly string[] = ['KeyConditionExpression', 'FilterExpression', 'ConditionExpression'];
 
@@ -79,3 +87,9 @@ export const DYNAMODB_NAMES_PROPERTY = 'ExpressionAttributeNames';
 
 /** The low-level client's typed values (`{ S: id }`, `{ N: '3' }`): the value inside is the field's value. */
 export const DYNAMODB_TYPE_DESCRIPTORS: readonly string[] = ['S', 'N', 'B', 'BOOL', 'SS', 'NS'];
+
+/**
+ * Attribute names single-table designs give the primary and index keys (`PK`/`SK`, `pk`/`sk`,
+ * `GSI1PK`, `partitionKey`): whatever they hold selects the item, though the name says nothing of an id.
+ */
+export const DYNAMODB_KEY_ATTRIBUTE_NAME = /^(?:pk|sk|hk|rk|partition_?key|sort_?key|hash_?key|range_?key|gsi\d*_?(?:pk|sk)|lsi\d*_?sk)$/i;

@@ -106,6 +106,7 @@ const REQUEST_OBJECT_DESCRIPTIONS: Readonly<Record<RequestObjectKind, string>> =
   'lambda-event': 'an AWS Lambda event from API Gateway (REST v1, HTTP API v2) or an ALB',
   'lambda-request-context': 'a Lambda event\'s `requestContext`',
   'lambda-caller-identity': "a Lambda event's `requestContext.identity` (the IAM-signed caller)",
+  'lambda-context': "a Lambda handler's context, when a middy middleware puts the caller on it",
   'netlify-context': "a Netlify function's context",
   'app-context': 'a GraphQL or tRPC context built by the server\'s context function',
   'search-params': 'Next.js `URLSearchParams` (`request.nextUrl.searchParams`)',

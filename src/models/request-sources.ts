@@ -7,7 +7,7 @@
  */
 
 /** The kinds of request-like object: a property read on one is looked up in its table here. */
-export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'lambda-caller-identity', 'netlify-context', 'app-context', 'trpc-options', 'orpc-options', 'safe-action-options', 'search-params', 'auth-wrapper-context'] as const;
+export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'lambda-caller-identity', 'lambda-context', 'netlify-context', 'app-context', 'trpc-options', 'orpc-options', 'safe-action-options', 'search-params', 'auth-wrapper-context'] as const;
 export type RequestObjectKind = (typeof REQUEST_OBJECT_KINDS)[number];
 
 /** Input parts a validation schema can declare fields of (`req.params.id`, a zod `.input()`, a GraphQL field's `args`). */
@@ -157,6 +157,10 @@ export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectMo
     nested: {},
     principal: new Set(['cognitoIdentityId', 'cognitoIdentityPoolId', 'cognitoAuthenticationProvider', 'cognitoAuthenticationType', 'user', 'userArn', 'caller', 'accountId', 'principalOrgId']),
   },
+  // A Lambda handler's second argument, the runtime's context, behind a middy middleware that puts the
+  // caller on it (`request.context.user = ...`): those members are the caller (the route's
+  // setsOnContext), everything else the runtime's or a config loader's.
+  'lambda-context': { inputs: {}, methods: {}, nested: {}, principal: new Set() },
   // A Netlify function's second argument. Functions 2.0: `context.params` (the `config.path`
   // placeholders), `context.cookies.get()`, `context.url`, `context.ip`. Lambda-compatible
   // functions: `context.clientContext.user` is the Netlify Identity user Netlify verified from the

@@ -39,6 +39,17 @@ interface WholeBody {
   overridden: string[];
   /** Keys a rest destructuring left out (`const { role, ...data } = req.body`). */
   dropped: string[];
+  /**
+   * Keys the code sets before the spread (`{ userId: me, ...body }`, `{ ...ownerField, ...body }`):
+   * the body's own key of that name replaces the code's value, so these are the client's to choose.
+   */
+  shadowed: ShadowedKey[];
+}
+
+/** A key the code sets before the body's spread, with the value the body can replace. */
+interface ShadowedKey {
+  key: string;
+  value: ts.Expression;
 }
 
 export default defineRule({
@@ -107,13 +118,15 @@ function report(ctx: RuleContext, tainted: TaintedCall, sink: ValuesSink, whole:
   const assigned = [...assignedBeforeWrite(tainted, source), ...assignedOnBuiltRecord(tainted)];
   const overridden = [...new Set([...whole.overridden, ...assigned])];
   const kept = new Set([...overridden, ...whole.dropped].map(normalise));
-  const privileged = (sink.model?.fields ?? []).filter((field) => isPrivileged(field) && !kept.has(normalise(field)));
+  const replaced = replacedKeys(tainted, whole, kept);
+  const named = new Set(replaced.keys.map(normalise));
+  const privileged = (sink.model?.fields ?? []).filter((field) => isPrivileged(field) && !kept.has(normalise(field)) && !named.has(normalise(field)));
   const target = sink.model ? `model ${sink.model.name}` : sink.modelName ? `${sink.modelName}` : 'the record';
-  const setByCode = (sink.model?.fields ?? []).filter((field) => isPrivileged(field) && kept.has(normalise(field)));
+  const setByCode = (sink.model?.fields ?? []).filter((field) => isPrivileged(field) && (kept.has(normalise(field)) || named.has(normalise(field))));
   const exposure =
     privileged.length > 0
       ? `the client can set ${target}'s ${privileged.map((field) => `'${field}'`).join(', ')}`
-      : setByCode.length > 0
+      : setByCode.length > 0 || replaced.privileged
         ? `the client can set any other column of ${target}, such as its id or timestamps`
         : sink.model
         ? `the client can set any column of ${target}, such as its id or timestamps (no role, owner or balance field is declared on it)`
@@ -125,12 +138,40 @@ function report(ctx: RuleContext, tainted: TaintedCall, sink: ValuesSink, whole:
   ctx.report({
     file: tainted.file.path,
     ...sinkSpan(tainted),
-    message: `Request body ${source} is written whole to ${sink.label} in ${routeLabel(tainted)}${overrides} with no validator that whitelists its fields: ${exposure}${guarded}.`,
+    message: `Request body ${source} is written whole to ${sink.label} in ${routeLabel(tainted)}${overrides} with no validator that whitelists its fields: ${replaced.text}${exposure}${guarded}.`,
     trace: sinkTrace(tainted, whole.taint, `${sink.label} writes every field of the body`),
-    // High when a privileged field of the model is in sight and the caller is not a role-checked admin; the rule's medium otherwise.
-    ...(privileged.length > 0 && !roleGuard ? { severity: 'high' as const } : {}),
+    // High when a privileged field is in sight (the model's, or one the code sets before the body
+    // replaces it) and the caller is not a role-checked admin; the rule's medium otherwise.
+    ...((privileged.length > 0 || replaced.privileged) && !roleGuard ? { severity: 'high' as const } : {}),
     ...routeOfSink(tainted),
   });
+}
+
+/**
+ * What the message says of the keys the code sets before the body's spread (`{ userId: me, ...body }`):
+ * the body's own key replaces each, so a value the code meant to decide (the signed-in caller as
+ * owner, a default role) is the client's. `privileged` when one is the caller or a privileged field.
+ */
+function replacedKeys(tainted: TaintedCall, whole: WholeBody, kept: ReadonlySet<string>): { text: string; privileged: boolean; keys: string[] } {
+  const seen = new Set<string>();
+  const replaced = whole.shadowed.filter((shadowed) => {
+    const key = normalise(shadowed.key);
+    if (kept.has(key) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (replaced.length === 0) return { text: '', privileged: false, keys: [] };
+  const described = replaced.map((shadowed) => {
+    const origin = tainted.originOf(shadowed.value);
+    return { key: shadowed.key, caller: origin.kind === 'principal' ? origin.label : undefined, privileged: origin.kind === 'principal' || isPrivileged(shadowed.key) };
+  });
+  const owned = described.filter((key) => key.privileged);
+  const others = described.filter((key) => !key.privileged).map((key) => key.key);
+  if (owned.length === 0) return { text: `the code sets ${others.join(', ')} before spreading the body over them, so the body's own values replace them; `, privileged: false, keys: [] };
+  const named = owned.map((key) => (key.caller ? `${key.key} (the signed-in caller, ${key.caller})` : key.key)).join(', ');
+  const rest = others.length > 0 ? ` (and ${others.join(', ')})` : '';
+  const consequence = owned.some((key) => key.caller) ? ', so a client can write a record in another user\'s name' : '';
+  return { text: `the code sets ${named}${rest} before spreading the body over it, and the body's own ${owned.map((key) => key.key).join(', ')} replaces the code's value${consequence}; `, privileged: true, keys: owned.map((key) => key.key) };
 }
 
 /**
@@ -411,7 +452,8 @@ function wholeBody(tainted: TaintedCall, expression: ts.Expression, hops: number
       const hit = wholeBody(tainted, property.expression, hops);
       if (!hit) continue;
       const later = value.properties.slice(index + 1).flatMap((after) => (after.name && propertyNameText(after.name) ? [propertyNameText(after.name)!] : []));
-      return { ...hit, overridden: [...hit.overridden, ...later] };
+      const earlier = keysSetIn(value.properties.slice(0, index), hops);
+      return { ...hit, overridden: [...hit.overridden, ...later], shadowed: [...hit.shadowed, ...earlier] };
     }
     return undefined;
   }
@@ -434,14 +476,34 @@ function wholeBody(tainted: TaintedCall, expression: ts.Expression, hops: number
   const origin = tainted.originOf(value);
   // `req.body.role = 'member'` before the body is written: the whole body, with the members the code set.
   if (origin.kind === 'tainted' && origin.fields && origin.rest?.kind === 'tainted' && !origin.rest.fields && isWholeBodyObject(origin.rest.taint)) {
-    return { taint: origin.rest.taint, overridden: Object.keys(origin.fields), dropped };
+    return { taint: origin.rest.taint, overridden: Object.keys(origin.fields), dropped, shadowed: [] };
   }
   if (origin.kind !== 'tainted' || origin.fields || !isWholeBodyObject(origin.taint)) return undefined;
   const taint = origin.taint;
   if (taint.transforms.some((transform) => FIELD_PICKERS.includes(transform))) return undefined;
   // `_.omit(req.body, [...])`: a denylist whose keys the transform does not keep; judged like a rest destructuring that drops one.
   if (taint.transforms.some((transform) => FIELD_DROPPERS.includes(transform))) return undefined;
-  return { taint, overridden: [], dropped };
+  return { taint, overridden: [], dropped, shadowed: [] };
+}
+
+/**
+ * The keys an object literal's members set, with their values: named members, and the members of a
+ * spread local built as an object literal (`const ownerField = { userId: me }; { ...ownerField }`).
+ */
+function keysSetIn(properties: readonly ts.ObjectLiteralElementLike[], hops: number): ShadowedKey[] {
+  return properties.flatMap((property): ShadowedKey[] => {
+    if (ts.isPropertyAssignment(property)) {
+      const key = propertyNameText(property.name);
+      return key ? [{ key, value: property.initializer }] : [];
+    }
+    if (ts.isShorthandPropertyAssignment(property)) return [{ key: property.name.text, value: property.name }];
+    if (!ts.isSpreadAssignment(property) || hops >= MAX_LOCAL_HOPS) return [];
+    const spread = skipOuterExpressions(property.expression);
+    if (ts.isObjectLiteralExpression(spread)) return keysSetIn(spread.properties, hops + 1);
+    const declaration = ts.isIdentifier(spread) ? localDeclaration(spread) : undefined;
+    const initializer = declaration && ts.isIdentifier(declaration.name) && declaration.initializer ? skipOuterExpressions(declaration.initializer) : undefined;
+    return initializer && ts.isObjectLiteralExpression(initializer) ? keysSetIn(initializer.properties, hops + 1) : [];
+  });
 }
 
 /**

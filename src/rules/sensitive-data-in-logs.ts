@@ -141,7 +141,7 @@ function checkAccessLogger(ctx: RuleContext, file: ScannedSourceFile, call: ts.C
     start: call.getStart(file.sourceFile),
     end: call.getEnd(),
     severity: leak.severity,
-    message: `${leak.logger} writes ${leak.writes} to the access log, and routes behind it receive credentials there: ${leak.fields.slice(0, 4).join(', ')}${leak.fields.length > 4 ? ` and ${leak.fields.length - 4} more` : ''}.`,
+    message: `${leak.logger} writes ${leak.writes} to ${leak.log ?? 'the access log'}, and routes behind it receive credentials there: ${leak.fields.slice(0, 4).join(', ')}${leak.fields.length > 4 ? ` and ${leak.fields.length - 4} more` : ''}.`,
   });
 }
 

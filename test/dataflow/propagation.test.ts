@@ -29,6 +29,7 @@ describe('propagation', () => {
     ['spread into an object', 'const copy = { ...req.body }; eval(copy);', 'tainted req.body'],
     ['array literal and join', "eval([req.query.a, 'b'].join(','));", 'tainted req.query.a'],
     ['template literal', 'eval(`x${req.params.id}y`);', 'tainted req.params.id'],
+    ['non-null assertions along the read', 'eval(req.body!.script!.source);', 'tainted req.body.script.source'],
     ['+ concatenation', "eval('f(' + req.body.arg + ')');", 'tainted req.body.arg'],
     ['concat on a constant', "eval('run:'.concat(req.query.q));", 'tainted req.query.q'],
     ['split and join', "eval(String(req.query.q).split(',').join(';'));", 'tainted req.query.q'],

@@ -262,6 +262,41 @@ describe('lambda adapter: projects', () => {
     ]);
   });
 
+  it('reads a middy helper that holds the chain in a local and adds uses under its options before returning it', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { '@middy/core': '^5.0.0', '@middy/http-json-body-parser': '^5.0.0', '@middy/http-cors': '^5.0.0' } }),
+      'serverless.yml': ['service: x', 'functions:', ...['a', 'b', 'c', 'd'].flatMap((name) => [`  ${name}:`, `    handler: src/${name}.handler`, '    events:', `      - http: POST ${name}`]), ''].join('\n'),
+      'src/auth.ts': "export const requireUser = () => ({ before: async (request: any) => { if (!request.event.headers.authorization) return { statusCode: 401, body: '' }; } });\n",
+      'src/wrap.ts': [
+        "import middy from '@middy/core';",
+        "import jsonBodyParser from '@middy/http-json-body-parser';",
+        "import cors from '@middy/http-cors';",
+        "import { requireUser } from './auth';",
+        'export function wrap(handler: any, options: any = {}) {',
+        '  const wrapped = middy(handler).use(jsonBodyParser());',
+        '  if (options.isHttp) {',
+        '    wrapped.use([cors()]);',
+        '  }',
+        '  if (!options.anonymous) wrapped.use(requireUser());',
+        '  return wrapped;',
+        '}',
+        '',
+      ].join('\n'),
+      'src/a.ts': "import { wrap } from './wrap';\nconst run = async (event: any) => ({ statusCode: 200, body: event.body });\nexport const handler = wrap(run, { isHttp: true });\n",
+      'src/b.ts': "import { wrap } from './wrap';\nconst run = async (event: any) => ({ statusCode: 200, body: event.body });\nexport const handler = wrap(run, { anonymous: true });\n",
+      'src/c.ts': "import { wrap } from './wrap';\nconst run = async (event: any) => ({ statusCode: 200, body: event.body });\nexport const handler = wrap(run);\n",
+      'src/d.ts': "import { wrap } from './wrap';\nconst run = async (event: any) => ({ statusCode: 200, body: event.body });\nconst settings = { anonymous: true };\nexport const handler = wrap(run, settings);\n",
+    });
+    const routes = loadRoutes(dir, [lambdaAdapter]);
+    expect(routes.map((r) => `${r.id} ${r.handler?.name} [${r.middleware.map((m) => `${m.name}:${m.kind}`).join(', ')}] ${r.auth}`)).toEqual([
+      'LAMBDA POST /a run [jsonBodyParser():other, cors():other, requireUser():auth] authenticated',
+      'LAMBDA POST /b run [jsonBodyParser():other] public',
+      'LAMBDA POST /c run [jsonBodyParser():other, requireUser():auth] authenticated',
+      // Options the helper is given through a name: nothing here decides them, so the use counts.
+      'LAMBDA POST /d run [jsonBodyParser():other, cors():other, requireUser():auth] authenticated',
+    ]);
+  });
+
   it('knows middy 0.x middleware from middy/middlewares and middy\'s config loaders as checking no caller', () => {
     const dir = makeProject({
       'package.json': JSON.stringify({ dependencies: { middy: '^0.36.0', '@middy/core': '^5.0.0', '@middy/appconfig': '^5.0.0' } }),

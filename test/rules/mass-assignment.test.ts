@@ -42,6 +42,31 @@ describe('mass-assignment', () => {
     expect(found[1]!.message).toContain('the code sets role itself');
   });
 
+  it('is high when the body is spread over a privileged field the code set first, and names the caller it replaces', async () => {
+    const found = await findings(
+      express(
+        [
+          `app.post('/a', async (req, res) => { res.json(await prisma.user.create({ data: { role: 'member', ...req.body } })); });`,
+          `app.post('/b', async (req, res) => { const owner = { userId: req.user.id }; res.json(await prisma.post.create({ data: { ...owner, createdAt: new Date(), ...req.body } })); });`,
+          `app.post('/c', async (req, res) => { res.json(await prisma.post.create({ data: { createdAt: new Date(), ...req.body } })); });`,
+          `app.post('/d', async (req, res) => { res.json(await prisma.post.create({ data: { userId: req.user.id, ...req.body, userId: req.user.id } })); });`,
+        ].join('\n'),
+      ),
+    );
+    expect(found.map((finding) => [finding.line, finding.severity])).toEqual([
+      [6, 'high'],
+      [7, 'high'],
+      [8, 'medium'],
+      [9, 'medium'],
+    ]);
+    expect(found[0]!.message).toContain("the code sets role before spreading the body over it, and the body's own role replaces the code's value");
+    expect(found[0]!.message).not.toContain("model User's 'role'");
+    expect(found[1]!.message).toContain('userId (the signed-in caller, req.user');
+    expect(found[1]!.message).toContain("in another user's name");
+    expect(found[2]!.message).toContain('the code sets createdAt before spreading the body over them');
+    expect(found[3]!.message).not.toContain('before spreading');
+  });
+
   it('is medium on a route only administrators reach', async () => {
     const found = await findings(express(`app.post('/users', requireRole('admin'), async (req, res) => { res.json(await prisma.user.create({ data: req.body })); });`));
     expect(found.map((finding) => finding.severity)).toEqual(['medium']);

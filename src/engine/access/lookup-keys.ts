@@ -1,13 +1,13 @@
 import { ts } from '#typescript';
 import { classifyCall, drizzleTableName, dynamoRequestObject, isDrizzleClient, kyselyChain, modelOfRepository, type DataAccess, type KyselyChain } from '../ast/data-access.js';
-import { DYNAMODB_KEY_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
+import { DYNAMODB_BATCH_KEYS_PROPERTY, DYNAMODB_BATCH_PROPERTY, DYNAMODB_KEY_ATTRIBUTE_NAME, DYNAMODB_KEY_PROPERTY, DYNAMODB_TRANSACTION_LOOKUPS, DYNAMODB_TRANSACTION_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
 import { DRIZZLE, KYSELY, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localDeclaration, localInitializer, type ModuleIndex } from '../names/index.js';
 import { nodesOfKind, walkDescendants } from '../ast/file-index.js';
 import { enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { looksLikeSql, sqlLiterals } from '../ast/sql-text.js';
 import type { TaintedCall } from '../dataflow/engine.js';
-import { identityTaint, type Taint } from '../dataflow/taint.js';
+import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.js';
 
 /** A data access as this rule sees it: the operation, plus where its filter lives. */
 export interface LookupAccess {
@@ -676,7 +676,41 @@ class FilterWalker {
     return origin.kind === 'principal' || PRINCIPAL_SPELLING.test(value.getText()) ? value.getText() : undefined;
   }
 
-  leaf(expression: ts.Expression, field: string | undefined): void {
+  /**
+   * A DynamoDB `Key` a helper builds (`Key: noteKey(sub, id)` for `(owner, id) => ({ PK: \`USER#${owner}\`,
+   * SK: ... })`): the dataflow's summary of what it returns gives each attribute's origin, the caller's
+   * scoping the item, a client id keying it (judged by name as in a literal Key). A key the client
+   * sends whole is the client's choice of item.
+   */
+  builtKey(expression: ts.Expression, known?: ValueOrigin): void {
+    const origin = known ?? this.tainted.originOf(expression);
+    if (origin.kind !== 'tainted') return;
+    // `Key: JSON.parse(event.body).key`: the client hands over the whole key, any item's.
+    if (!origin.fields) {
+      if (!origin.taint.requestObject) this.facts.keys.push({ expression, field: DYNAMODB_KEY_PROPERTY, taint: origin.taint });
+      return;
+    }
+    for (const [field, value] of Object.entries(origin.fields)) {
+      if (value.kind === 'principal') this.facts.principalFields.push(field);
+      const taint = identityTaint(value);
+      // The input's own name (`event.pathParameters.username`) decides under a generic attribute, as in a literal Key.
+      const named = taint && /[\w$]+$/.exec(taint.source.label)?.[0];
+      if (taint && !taint.requestObject && (KEY_FIELD.test(field) || genericKeyHoldsId(field, named))) this.facts.keys.push({ expression, field, taint });
+    }
+  }
+
+  /**
+   * A whole DynamoDB request a helper builds (`new GetCommand(noteParams(sub, id))` for `(owner, id) =>
+   * ({ TableName, Key: { ownerId: owner, noteId: id } })`): its `Key` as the dataflow's summary gives it.
+   */
+  builtRequest(expression: ts.Expression): void {
+    const origin = this.tainted.originOf(expression);
+    const key = origin.kind === 'tainted' && origin.fields && Object.hasOwn(origin.fields, DYNAMODB_KEY_PROPERTY) ? origin.fields[DYNAMODB_KEY_PROPERTY] : undefined;
+    if (key) this.builtKey(expression, key);
+  }
+
+  /** `keyed`: the field is a key whatever its name (a DynamoDB key attribute: `PK`, or a composite `NOTE#${id}`). */
+  leaf(expression: ts.Expression, field: string | undefined, keyed = false): void {
     const origin = this.tainted.originOf(expression);
     if (origin.kind === 'principal' || PRINCIPAL_SPELLING.test(expression.getText()) || boundToSessionUser(expression)) {
       this.facts.principalFields.push(field ?? (origin.kind === 'principal' ? origin.label : expression.getText()));
@@ -690,7 +724,7 @@ class FilterWalker {
         this.facts.parentRecords.push({ field, record: value.expression });
       }
     }
-    if (!taint || !field || !KEY_FIELD.test(field)) return;
+    if (!taint || !field || !(keyed || KEY_FIELD.test(field))) return;
     // A whole request object as the filter value is not one record's key.
     if (taint.requestObject) return;
     this.facts.keys.push({ expression, field, taint });
@@ -703,20 +737,28 @@ class FilterWalker {
  * or write condition compares with a field (`'ownerId = :uid'`, `#o` through `ExpressionAttributeNames`).
  * Placeholders only the update expression uses are values written, not the item's selection.
  */
-function dynamoFacts(walker: FilterWalker, request: ts.Expression): void {
+function dynamoFacts(walker: FilterWalker, request: ts.Expression, depth = 0): void {
   const object = dynamoRequestObject(request);
-  if (!object) return;
-  const key = objectProperty(object, DYNAMODB_KEY_PROPERTY);
-  const keyObject = key && dynamoRequestObject(key);
-  if (keyObject) {
-    for (const property of keyObject.properties) {
-      if (ts.isShorthandPropertyAssignment(property)) walker.leaf(property.name, property.name.text);
-      else if (ts.isPropertyAssignment(property)) {
-        const field = propertyNameText(property.name);
-        if (field) walker.leaf(dynamoTypedValue(property.initializer), field);
-      }
+  if (!object && depth === 0) walker.builtRequest(request);
+  if (!object || depth > 2) return;
+  // A transaction's items (`TransactItems: [{ Update: { TableName, Key, ... } }, { Delete: ... }]`) and
+  // a batch read's keys (`RequestItems: { [table]: { Keys: ids.map((id) => ({ id })) } }`) each select items.
+  const transaction = objectProperty(object, DYNAMODB_TRANSACTION_PROPERTY);
+  for (const item of transaction ? arrayElements(transaction) : []) {
+    for (const operation of DYNAMODB_TRANSACTION_LOOKUPS) {
+      const selected = objectProperty(item, operation);
+      if (selected) dynamoFacts(walker, selected, depth + 1);
     }
   }
+  const batch = dynamoRequestObject(objectProperty(object, DYNAMODB_BATCH_PROPERTY) ?? object);
+  for (const table of batch && batch !== object ? batch.properties : []) {
+    const keys = ts.isPropertyAssignment(table) ? objectProperty(table.initializer, DYNAMODB_BATCH_KEYS_PROPERTY) : undefined;
+    for (const { object: keyObject, element } of keys ? batchKeyObjects(keys) : []) dynamoKeyFacts(walker, keyObject, element);
+  }
+  const key = objectProperty(object, DYNAMODB_KEY_PROPERTY);
+  const keyObject = key && dynamoRequestObject(key);
+  if (key && !keyObject) walker.builtKey(key);
+  if (keyObject) dynamoKeyFacts(walker, keyObject);
   const expressions = DYNAMODB_SELECTING_EXPRESSIONS.flatMap((name) => {
     const value = objectProperty(object, name);
     return value ? sqlLiterals(value) : [];
@@ -735,8 +777,91 @@ function dynamoFacts(walker: FilterWalker, request: ts.Expression): void {
     if (!ts.isPropertyAssignment(property)) continue;
     const placeholder = propertyNameText(property.name);
     const compared = placeholder && comparedAttribute(expressions, placeholder);
-    if (compared) walker.leaf(dynamoTypedValue(property.initializer), lastSegment(aliases.get(compared) ?? compared));
+    if (compared) dynamoKeyValue(walker, dynamoTypedValue(property.initializer), lastSegment(aliases.get(compared) ?? compared));
   }
+}
+
+/**
+ * Each attribute of a DynamoDB key object (`{ userId, listId }`, `{ PK: \`USER#${sub}\` }`). In a
+ * `.map()` callback's key, its element parameter stands for an element of the array mapped (`ids`).
+ */
+function dynamoKeyFacts(walker: FilterWalker, keyObject: ts.ObjectLiteralExpression, element?: { name: string; array: ts.Expression }): void {
+  const value = (expression: ts.Expression): ts.Expression => {
+    const bare = skipOuterExpressions(expression);
+    return element && ts.isIdentifier(bare) && bare.text === element.name ? element.array : expression;
+  };
+  for (const property of keyObject.properties) {
+    if (ts.isShorthandPropertyAssignment(property)) walker.leaf(value(property.name), property.name.text);
+    else if (ts.isPropertyAssignment(property)) {
+      const field = propertyNameText(property.name);
+      if (field) dynamoKeyValue(walker, value(dynamoTypedValue(property.initializer)), field);
+    }
+  }
+}
+
+/** A batch's key objects: an array of literals, or what a `.map()` callback returns for each element (`ids.map((id) => ({ id }))`). */
+function batchKeyObjects(keys: ts.Expression): Array<{ object: ts.ObjectLiteralExpression; element?: { name: string; array: ts.Expression } }> {
+  let value = skipOuterExpressions(keys);
+  // `const keys = ids.map((id) => ({ id })); ... Keys: keys`.
+  if (ts.isIdentifier(value)) value = localInitializer(value) ?? value;
+  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && value.expression.name.text === 'map') {
+    const callback = value.arguments[0] && skipOuterExpressions(value.arguments[0]);
+    if (!callback || (!ts.isArrowFunction(callback) && !ts.isFunctionExpression(callback))) return [];
+    const parameter = callback.parameters[0]?.name;
+    const element = parameter && ts.isIdentifier(parameter) ? { name: parameter.text, array: value.expression.expression } : undefined;
+    return returnedExpressions(callback.body).flatMap((returned) => {
+      const object = skipOuterExpressions(returned);
+      return ts.isObjectLiteralExpression(object) ? [{ object, ...(element ? { element } : {}) }] : [];
+    });
+  }
+  return arrayElements(value).flatMap((element) => {
+    const object = dynamoRequestObject(element);
+    return object ? [{ object }] : [];
+  });
+}
+
+/** The elements of an array literal, or of the local array literal a name holds. */
+function arrayElements(expression: ts.Expression): ts.Expression[] {
+  let value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) value = localInitializer(value) ?? value;
+  return ts.isArrayLiteralExpression(value) ? value.elements.filter((element): element is ts.Expression => !ts.isSpreadElement(element)) : [];
+}
+
+/**
+ * A value a DynamoDB key attribute (or a compared attribute) is given. Single-table designs build it
+ * from a prefix and an id (`PK: \`USER#${userId}\``, `'NOTE#' + id`): each value in the text is judged
+ * on its own, the caller's making the item the caller's, a client id choosing the item. Under a
+ * generic key name (`PK`, `SK`) the attribute says nothing of what it holds, so the value's own name
+ * decides (`event.pathParameters.id` is an id, `username` a public handle, as for any other lookup).
+ */
+function dynamoKeyValue(walker: FilterWalker, expression: ts.Expression, field: string): void {
+  const parts = composedParts(expression);
+  for (const part of parts ?? [expression]) walker.leaf(part, field, genericKeyHoldsId(field, valueName(part)));
+}
+
+/** A generic key attribute (`PK`) given a value named like an id, or one whose name the code does not show. */
+export function genericKeyHoldsId(field: string, name: string | undefined): boolean {
+  return DYNAMODB_KEY_ATTRIBUTE_NAME.test(field) && (name === undefined || KEY_FIELD.test(name));
+}
+
+/** The name a value goes by: `id` for `event.pathParameters.id` or `id`, `userId` for `params['userId']`; undefined for a call or other expression. */
+function valueName(expression: ts.Expression): string | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) return value.text;
+  if (ts.isPropertyAccessExpression(value)) return value.name.text;
+  if (ts.isElementAccessExpression(value) && ts.isStringLiteralLike(value.argumentExpression)) return value.argumentExpression.text;
+  return undefined;
+}
+
+/** The values a template or a string concatenation is built from (its literal text left out), or undefined for any other expression. */
+function composedParts(expression: ts.Expression): ts.Expression[] | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isTemplateExpression(value)) return value.templateSpans.map((span) => span.expression);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    const sides = [value.left, value.right].flatMap((side) => composedParts(side) ?? (ts.isStringLiteralLike(skipOuterExpressions(side)) ? [] : [side]));
+    return ts.isStringLiteralLike(skipOuterExpressions(value.left)) || ts.isStringLiteralLike(skipOuterExpressions(value.right)) || composedParts(value.left) || composedParts(value.right) ? sides : undefined;
+  }
+  return undefined;
 }
 
 /** The attribute an expression compares with a placeholder: `userId = :uid`, `:uid = userId`, `begins_with(#sk, :p)`, `id IN (:a, :b)`. */

@@ -250,11 +250,30 @@ function dynamoRequest(expression: ts.Expression): boolean {
  * The table a request names, as an entity: `TableName: 'orders'`, `TableName: ordersTable`,
  * `TableName: getTableName('articles')`, `process.env.CHECKLIST_TABLE_NAME` -> checklist.
  */
-function dynamoTable(request: ts.Expression): string | undefined {
+function dynamoTable(request: ts.Expression, depth = 0): string | undefined {
   const object = dynamoRequestObject(request);
-  const property = object?.properties.find((candidate) => candidate.name && propertyNameText(candidate.name) === 'TableName');
-  if (!property) return undefined;
-  let value: ts.Expression | undefined = ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+  const member = (name: string): ts.Expression | undefined => {
+    const found = object?.properties.find((candidate) => candidate.name && propertyNameText(candidate.name) === name);
+    return found && ts.isPropertyAssignment(found) ? found.initializer : found && ts.isShorthandPropertyAssignment(found) ? found.name : undefined;
+  };
+  const table = member('TableName');
+  if (table) return tableOfValue(table);
+  if (depth > 0) return undefined;
+  // A batch names its tables as keys (`RequestItems: { [TableName]: { Keys } }`), a transaction in each item (`{ Delete: { TableName, Key } }`).
+  const batch = member('RequestItems');
+  const batchTable = batch && dynamoRequestObject(batch)?.properties[0]?.name;
+  if (batchTable) return ts.isComputedPropertyName(batchTable) ? tableOfValue(batchTable.expression) : propertyNameText(batchTable) ? tableWord(propertyNameText(batchTable)!) : undefined;
+  const transaction = member('TransactItems');
+  let items = transaction && skipOuterExpressions(transaction);
+  if (items && ts.isIdentifier(items)) items = localInitializer(items) ?? items;
+  const first = items && ts.isArrayLiteralExpression(items) ? items.elements[0] : undefined;
+  const operation = first && dynamoRequestObject(first)?.properties[0];
+  return operation && ts.isPropertyAssignment(operation) ? dynamoTable(operation.initializer, depth + 1) : undefined;
+}
+
+/** The table a `TableName` value names: a literal, a call given one, an environment variable, a const holding one. */
+function tableOfValue(expression: ts.Expression): string | undefined {
+  let value: ts.Expression | undefined = expression;
   for (let hops = 0; value && hops < 3; hops++) {
     value = skipOuterExpressions(value);
     if (ts.isStringLiteralLike(value)) return tableWord(value.text);

@@ -863,7 +863,8 @@ export class DataflowEngine {
         base = { kind: 'tainted', taint: withoutInputBag(base.taint) };
       }
       // Still reading along the source expression (`req.query.name`, `body.changeIds` of `@Body() body`): name the input precisely.
-      const read = name !== undefined ? compactText(member.expression) : undefined;
+      // TypeScript's non-null assertions (`event.pathParameters!.id`) are not part of what is read.
+      const read = name !== undefined ? compactText(member.expression).replace(/!(?=[.[]|$)/g, '') : undefined;
       if (read !== undefined && (read === base.taint.source.label || (/^@\w+\([^)]*\) [\w$]+$/.test(base.taint.source.label) && base.taint.source.label.endsWith(` ${read}`)))) {
         const label = `${base.taint.source.label}.${name}`;
         // The source step names the input too: keep the two in agreement.
@@ -1626,7 +1627,8 @@ export class DataflowEngine {
    * model names (`ctx.emailAccountId`) is what the middleware that put it there made of it.
    */
   private requestMemberOrigin(requestTaint: Taint, name: string | undefined, node: ts.Node, context: AnalysisContext): ValueOrigin {
-    const origin = requestMember(requestTaint, name, node, context.fn.file, this.validatedField(context), callerProperties(context.route));
+    const callerSet = requestTaint.requestObject === 'lambda-context' ? contextCallerProperties(context.route) : callerProperties(context.route);
+    const origin = requestMember(requestTaint, name, node, context.fn.file, this.validatedField(context), callerSet);
     if (origin.kind === 'unknown' && name !== undefined) {
       const copied = copiedRequestMember(requestTaint, name, node, context);
       if (copied) return copied;
@@ -1803,6 +1805,11 @@ function callerProperties(route: Route): ReadonlySet<string> {
   return found;
 }
 
+/** What a middy authentication middleware hangs on the Lambda context (`request.context.user`). */
+function contextCallerProperties(route: Route): ReadonlySet<string> {
+  return new Set(route.middleware.filter((middleware) => middleware.kind === 'auth' || middleware.kind === 'role').flatMap((middleware) => middleware.setsOnContext ?? []));
+}
+
 /** Reading a property of a request/context object: input, principal, or something else. */
 function requestMember(
   requestTaint: Taint,
@@ -1834,7 +1841,10 @@ function requestMember(
     return { kind: 'tainted', taint: { source: { label: memberLabel(base, name), kind: 'request' }, steps: requestTaint.steps, transforms: [], requestObject: nested } };
   }
   const kind = own(model.inputs, name);
-  if (!kind) return model.othersArePrincipal || ((object ?? 'request') === 'request' && callerSet.has(name)) ? { kind: 'principal', label: memberLabel(base, name) } : { kind: 'unknown' };
+  // What the route's authentication hangs on the request (Express `req.client`) or on a Lambda event
+  // (a middy middleware's `request.event.caller = jwt.verify(...)`) is the caller.
+  const carriesCaller = (object ?? 'request') === 'request' || object === 'lambda-event' || object === 'lambda-context';
+  if (!kind) return model.othersArePrincipal || (carriesCaller && callerSet.has(name)) ? { kind: 'principal', label: memberLabel(base, name) } : { kind: 'unknown' };
   const label = memberLabel(base, name);
   const bagPart = model.inputBags?.has(name) ? BAG_PARTS[name] : undefined;
   const inputBag = bagPart ? { inputBag: bagPart } : {};

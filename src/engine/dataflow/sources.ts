@@ -93,8 +93,15 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction,
       // A WebSocket message handler: its payload parameters are what a connected client sent, whole.
       return parameters.map((parameter, index) => (route.inputParameters?.includes(index) ? messagePayload(parameter, file, route.path) : { kind: 'unknown' }));
     case 'lambda':
-      // (event, context): the API Gateway / ALB event carries the request; `context` is the runtime's.
-      return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, 'event', 'lambda-event') : { kind: 'unknown' }));
+      // (event, context): the API Gateway / ALB event carries the request; `context` is the runtime's,
+      // holding the caller when a middy middleware put it there.
+      return parameters.map((parameter, index) =>
+        index === 0
+          ? requestObject(parameter, file, 'event', 'lambda-event')
+          : index === 1 && route.middleware.some((middleware) => middleware.setsOnContext?.length)
+            ? requestObject(parameter, file, 'context', 'lambda-context')
+            : { kind: 'unknown' },
+      );
     case 'netlify':
       // Lambda-compatible functions: (event, context); Functions 2.0: (request, context). Netlify's
       // context holds the path parameters (2.0) or the Identity user (Lambda-compatible).

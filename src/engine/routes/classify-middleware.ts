@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import type { AuthModel } from '../models.js';
 import { anonymousPassesByFlag, anonymousPassesEveryRejection, anonymousPassesWithoutCredential } from './optional-flags.js';
 import type { ScannedSourceFile } from '../../types.js';
-import { codeText, isFunctionLike, nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
+import { codeText, isFunctionLike, nodePosition, propertyNameText, propertyValue, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingNames, bindingValue, localDeclaration, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
 import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { mentionsName } from '../text.js';
@@ -367,6 +367,10 @@ export class MiddlewareClassifier {
       const bare = skipOuterExpressions(expression);
       const fn = ts.isCallExpression(bare) ? undefined : this.bodyOf(bare, file);
       const sets = fn ? requestPropertiesSet(fn, (call, at) => resolveFunction(this.modules, at, call.expression)) : ts.isCallExpression(bare) ? this.wrapperRequestProperties(bare, file) : [];
+      // A middy middleware (`.use(verifyToken())`): what its `before` hangs on `request.event` or `request.context`.
+      const middy = sets.length === 0 ? this.middyCallerProperties(bare, file) : undefined;
+      if (middy) sets.push(...middy.event);
+      if (middy && middy.context.length > 0) middleware.setsOnContext = middy.context;
       if (sets.length > 0) middleware.setsOnRequest = sets;
       // A NestJS guard class (`@UseGuards(CronGuard)`): its canActivate is what checks.
       const lifecycleClass = fn ? undefined : guardClassOf(this.modules, file, expression);
@@ -854,6 +858,46 @@ export class MiddlewareClassifier {
    * handler(apiRequest, context)`), under any name the request goes by there (`const apiRequest =
    * request as RequestWithApiKey`). Empty when the handler is not written in the call.
    */
+  /**
+   * The event and context properties a middy middleware's `before` sets (`request.event.user =
+   * jwt.verify(...)`, `request.context.user = ...`): the middleware object written inline, held in a
+   * const, or returned by the factory called here. A value copied from the event's own client parts
+   * (`request.event.headers[...]`) is not the caller.
+   */
+  private middyCallerProperties(expression: ts.Expression, file: ScannedSourceFile): { event: string[]; context: string[] } {
+    const objects: ts.ObjectLiteralExpression[] = [];
+    const collect = (value: ts.Expression | undefined): void => {
+      const bare = value && skipOuterExpressions(value);
+      if (bare && ts.isObjectLiteralExpression(bare)) objects.push(bare);
+    };
+    if (ts.isCallExpression(expression)) {
+      const factory = resolveFunction(this.modules, file, expression.expression);
+      if (factory?.node.body) for (const returned of returnedExpressions(factory.node.body)) collect(ts.isIdentifier(skipOuterExpressions(returned)) ? localDeclaration(skipOuterExpressions(returned) as ts.Identifier)?.initializer : returned);
+    } else if (ts.isIdentifier(expression)) {
+      // `const auth = { before }` here or in the module it is imported from.
+      const value = bindingValue(this.modules.resolveName(file, expression.text));
+      collect(value && ts.isExpression(value) ? value : undefined);
+    }
+    else collect(expression);
+    const names = { event: new Set<string>(), context: new Set<string>() };
+    for (const object of objects) {
+      const before = object.properties.find((property) => property.name && propertyNameText(property.name) === 'before');
+      const fn = before && (ts.isMethodDeclaration(before) ? before : ts.isPropertyAssignment(before) && isFunctionLike(skipOuterExpressions(before.initializer)) ? (skipOuterExpressions(before.initializer) as ts.FunctionLikeDeclaration) : undefined);
+      const request = fn?.parameters[0]?.name;
+      if (!fn?.body || !request || !ts.isIdentifier(request)) continue;
+      walkDescendants(fn.body, (node) => {
+        if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+        const target = skipOuterExpressions(node.left);
+        if (!ts.isPropertyAccessExpression(target)) return undefined;
+        const owner = skipOuterExpressions(target.expression);
+        const part = ts.isPropertyAccessExpression(owner) && ts.isIdentifier(skipOuterExpressions(owner.expression)) && (skipOuterExpressions(owner.expression) as ts.Identifier).text === request.text ? owner.name.text : undefined;
+        if ((part === 'event' || part === 'context') && !readsEventParts(node.right, request.text)) names[part].add(target.name.text);
+        return undefined;
+      });
+    }
+    return { event: [...names.event], context: [...names.context] };
+  }
+
   private wrapperRequestProperties(call: ts.CallExpression, file: ScannedSourceFile): string[] {
     const handlerIndex = call.arguments.findIndex((argument) => {
       const value = skipOuterExpressions(argument);
@@ -1198,6 +1242,20 @@ function propertiesSetOn(body: ts.Node, request: string): string[] {
  * `req.headers[...]`, `req.query.x`: the expression is what the client sent on the request named
  * `request`. What a call makes of it (`await validateClient(req.headers)`) is the call's answer.
  */
+/** `request.event.headers['x-user']`, `request.event.body.userId`: a middy middleware copying the client's own event parts. */
+function readsEventParts(expression: ts.Expression, request: string): boolean {
+  let reads = false;
+  const visit = (node: ts.Node): void => {
+    if (reads) return;
+    const owner = ts.isPropertyAccessExpression(node) ? skipOuterExpressions(node.expression) : undefined;
+    if (owner && ts.isPropertyAccessExpression(owner) && owner.name.text === 'event' && ts.isIdentifier(skipOuterExpressions(owner.expression)) && (skipOuterExpressions(owner.expression) as ts.Identifier).text === request && /^(?:headers|multiValueHeaders|body|queryStringParameters|multiValueQueryStringParameters|pathParameters|cookies|rawPath|rawQueryString)$/.test((node as ts.PropertyAccessExpression).name.text)) reads = true;
+    else if (ts.isCallExpression(node)) visit(node.expression);
+    else ts.forEachChild(node, visit);
+  };
+  visit(expression);
+  return reads;
+}
+
 function readsRequestParts(expression: ts.Expression, request: string): boolean {
   let reads = false;
   const visit = (node: ts.Node): void => {

@@ -86,6 +86,11 @@ export interface RouteMiddleware extends CodeLocation {
    */
   setsOnRequest?: string[];
   /**
+   * For a middy authentication middleware: the properties it sets on the Lambda context
+   * (`request.context.user = jwt.verify(...)`), the caller for the handler's second argument.
+   */
+  setsOnContext?: string[];
+  /**
    * Request properties it fills with the client's own input (`ctx.input = schema.parse(ctx.request)`,
    * `req.validated = schema.parse(req.body)`): what each holds, the request's shape (`ctx.input.body`)
    * or one input bag. Handlers after it read the client's input through them.

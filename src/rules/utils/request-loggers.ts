@@ -16,12 +16,69 @@ export interface AccessLogLeak {
   /** The request fields that end up in the log: `req.query.token (GET /reset)`. */
   fields: string[];
   severity: 'high' | 'medium';
+  /** Where it writes them: the access log (morgan, pino-http), the function's log (middy). */
+  log?: string;
 }
 
 /** morgan's predefined formats all write `:url`, query string included. */
 const MORGAN_FORMATS = new Set(['combined', 'common', 'dev', 'short', 'tiny']);
 const PINO_HTTP_MODULES = new Set(['pino-http', 'express-pino-logger', 'koa-pino-logger', 'hono-pino']);
 const MORGAN_MODULES = new Set(['morgan', 'koa-morgan']);
+/** Middy's input/output logger: it logs each invocation's whole event (`{ event }`) and response. */
+const MIDDY_IO_LOGGER_MODULES = new Set(['@middy/input-output-logger']);
+/** Gateway authorizers that take a bearer token from the Authorization header (an IAM signature is not replayable). */
+const HEADER_TOKEN_AUTHORIZER = /^authorizer (?:cognito|jwt|lambda)\b/;
+
+/**
+ * `middy(handler).use(inputOutputLogger())` on routes whose gateway authorizer (Cognito, JWT, a
+ * Lambda token authorizer) or code takes a bearer token from the Authorization header: the logged
+ * event holds that header, so every invocation writes the caller's token to the log. Unless
+ * `omitPaths` (or `mask`) names the headers, or a custom `logger` writes only fields it picks;
+ * one that logs what it is given whole at debug level is medium (off unless debug logging is on).
+ */
+function middyLoggerLeak(file: ScannedSourceFile, call: ts.CallExpression, text: string, routes: readonly Route[]): AccessLogLeak | undefined {
+  const options = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+  const optionsText = options ? optionsWithConsts(options, file.sourceFile) : '';
+  if (/['"`]event\.(?:multiValueHeaders|headers)(?:\.authorization)?['"`]/i.test(optionsText)) return undefined;
+  const logger = options && ts.isObjectLiteralExpression(options) ? options.properties.find((property) => property.name && ts.isIdentifier(property.name) && property.name.text === 'logger') : undefined;
+  let debugOnly = false;
+  if (logger) {
+    const value = ts.isPropertyAssignment(logger) ? skipOuterExpressions(logger.initializer) : undefined;
+    if (!value || !(ts.isArrowFunction(value) || ts.isFunctionExpression(value))) return undefined;
+    const written = wholeParameterLogCalls(value);
+    if (written.length === 0) return undefined;
+    debugOnly = written.every((method) => method === 'debug' || method === 'trace');
+  }
+  const fields = routes.flatMap((route) => (route.middleware.some((middleware) => middleware.kind === 'auth' && HEADER_TOKEN_AUTHORIZER.test(middleware.name)) || (route.handler && /headers\s*(\.\s*authorization|\[\s*['"]authorization['"]\s*\])/i.test(route.handler.node.getText())) ? [`event.headers.Authorization (${entryName(route)})`] : []));
+  if (fields.length === 0) return undefined;
+  return { logger: `${text}(${options ? '…' : ''})`, writes: `each invocation's whole event (headers unredacted${logger ? '; its logger writes what it is given whole' : ''})`, fields: [...new Set(fields)], severity: debugOnly ? 'medium' : 'high', log: 'the function log' };
+}
+
+/**
+ * The log methods a logger callback passes its parameter to whole (`(request) => log.debug({ request })`,
+ * `console.log`): `debug`, `log`. Empty when it writes only members it picks (`request.event.path`).
+ */
+function wholeParameterLogCalls(fn: ts.ArrowFunction | ts.FunctionExpression): string[] {
+  const parameter = fn.parameters[0]?.name;
+  if (!parameter) return [];
+  // `({ event }) => ...`: the destructured event is the whole event.
+  const names = ts.isIdentifier(parameter) ? [parameter.text] : ts.isObjectBindingPattern(parameter) ? parameter.elements.flatMap((element) => (ts.isIdentifier(element.name) ? [element.name.text] : [])) : [];
+  const methods: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const whole = node.arguments.some((argument) => {
+        const value = skipOuterExpressions(argument);
+        if (ts.isIdentifier(value)) return names.includes(value.text);
+        return ts.isObjectLiteralExpression(value) && value.properties.some((property) => (ts.isShorthandPropertyAssignment(property) && names.includes(property.name.text)) || (ts.isPropertyAssignment(property) && ts.isIdentifier(skipOuterExpressions(property.initializer)) && names.includes((skipOuterExpressions(property.initializer) as ts.Identifier).text)));
+      });
+      const callee = skipOuterExpressions(node.expression);
+      if (whole) methods.push(ts.isPropertyAccessExpression(callee) ? callee.name.text : callee.getText());
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (fn.body) visit(fn.body);
+  return methods;
+}
 
 /**
  * An access-log middleware whose format writes request parts (the URL with its query string, the
@@ -35,7 +92,10 @@ export function accessLogLeak(ctx: RuleContext, file: ScannedSourceFile, call: t
   const text = call.expression.getText(sourceFile);
   const isMorgan = MORGAN_MODULES.has(resolved.module) && resolved.members.length === 0;
   const isPinoHttp = PINO_HTTP_MODULES.has(resolved.module) && (resolved.members.length === 0 || resolved.members[0] === 'pinoHttp');
-  if (!isMorgan && !isPinoHttp) return undefined;
+  const isMiddyLogger = MIDDY_IO_LOGGER_MODULES.has(resolved.module) && resolved.members.length === 0;
+  if (!isMorgan && !isPinoHttp && !isMiddyLogger) return undefined;
+  // A middy chain belongs to the handlers it wraps: no app mounts it in front of others.
+  if (isMiddyLogger) return middyLoggerLeak(file, call, text, routesListing(ctx, file, call));
   const routes = routesBehind(ctx, file, call);
   if (routes.length === 0) return undefined;
   if (isMorgan) {
@@ -72,17 +132,23 @@ export function accessLogLeak(ctx: RuleContext, file: ScannedSourceFile, call: t
  */
 function routesBehind(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression): Route[] {
   const sourceFile = file.sourceFile;
-  const line = sourceFile.getLineAndCharacterOfPosition(call.getStart(sourceFile)).line + 1;
-  const holder = ts.isVariableDeclaration(call.parent) && ts.isIdentifier(call.parent.name) ? call.parent.name.text : undefined;
-  const listed = ctx.routes.filter((route) =>
-    route.middleware.some((middleware) => (middleware.file === file.path && middleware.line === line) || (holder !== undefined && new RegExp(`(^|\\.)${holder}$`).test(middleware.name))),
-  );
+  const listed = routesListing(ctx, file, call);
   // NestJS: `app.use(morgan(...))` on the app NestFactory created in main.ts runs before every controller.
   if (listed.length === 0 && /\bNestFactory\.create\b/.test(sourceFile.text)) return ctx.routes.filter((route) => route.framework === 'nestjs');
   if (listed.length === 0) return [];
   const frameworks = new Set(listed.map((route) => route.framework));
   const unmounted = ctx.routes.filter((route) => frameworks.has(route.framework) && !route.middleware.some((middleware) => middleware.scope === 'global'));
   return [...listed, ...unmounted];
+}
+
+/** Routes whose middleware list records this call (where it is written, or the variable holding it). */
+function routesListing(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression): Route[] {
+  const sourceFile = file.sourceFile;
+  const line = sourceFile.getLineAndCharacterOfPosition(call.getStart(sourceFile)).line + 1;
+  const holder = ts.isVariableDeclaration(call.parent) && ts.isIdentifier(call.parent.name) ? call.parent.name.text : undefined;
+  return ctx.routes.filter((route) =>
+    route.middleware.some((middleware) => (middleware.file === file.path && middleware.line === line) || (holder !== undefined && new RegExp(`(^|\\.)${holder}$`).test(middleware.name))),
+  );
 }
 
 /** A morgan format as text: a literal, a template's literal parts (`${ip}:method :url`), or a constant holding one. */

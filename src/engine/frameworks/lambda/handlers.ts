@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
-import { type Binding, bindingValue, type ModuleIndex, requiredModule, type ResolvedFunction, resolveFunction, returnedFunction } from '../../names/index.js';
+import { type Binding, bindingValue, localDeclaration, type ModuleIndex, requiredModule, type ResolvedFunction, resolveFunction, returnedFunction } from '../../names/index.js';
 import { skipOuterExpressions } from '../../ast/syntax.js';
 import type { AdapterContext } from '../adapter.js';
 
@@ -143,15 +143,21 @@ function unwrapMiddy(expression: ts.Expression, file: ScannedSourceFile, modules
   } else {
     // A project helper: `const middyfy = (handler) => middy(handler).use(jsonBodyParser())`.
     const helper = depth < 3 ? resolveFunction(modules, file, callee) : undefined;
-    const returned = helper && returnedExpression(helper.node);
-    const inner = returned && unwrapMiddy(returned, helper.file, modules, depth + 1);
+    let returned = helper && returnedExpression(helper.node);
+    // Or one that builds the chain in a local and adds to it before returning it (slic-starter's
+    // `middify`): `const wrapped = middy(handler).use(a); if (options.http) wrapped.use(b); return wrapped`.
+    const held = returned && ts.isIdentifier(skipOuterExpressions(returned)) ? localDeclaration(skipOuterExpressions(returned) as ts.Identifier) : undefined;
+    const holder = held?.initializer && ts.isIdentifier(held.name) && helper && held.pos >= helper.node.pos && held.end <= helper.node.end ? held.name.text : undefined;
+    if (holder) returned = held!.initializer;
+    const inner = returned && unwrapMiddy(returned, helper!.file, modules, depth + 1);
     if (!inner || !helper) return undefined;
     // The helper's base is its own parameter: the handler is what the call site passes there.
     const innerBase = inner.base && skipOuterExpressions(inner.base.expression);
     const parameterIndex = innerBase && ts.isIdentifier(innerBase) ? helper.node.parameters.findIndex((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === innerBase.text) : -1;
     const argument = parameterIndex >= 0 ? current.arguments[parameterIndex] : undefined;
     const base = argument ? { expression: argument, file } : parameterIndex < 0 ? inner.base : undefined;
-    result = { ...(base ? { base } : {}), uses: inner.uses };
+    const added = holder && helper.node.body && ts.isBlock(helper.node.body) ? helperUses(helper.node.body.statements, holder, helper, current) : [];
+    result = { ...(base ? { base } : {}), uses: [...inner.uses, ...added] };
   }
   for (const call of chain) {
     const method = (call.expression as ts.PropertyAccessExpression).name.text;
@@ -169,6 +175,90 @@ function unwrapMiddy(expression: ts.Expression, file: ScannedSourceFile, modules
 
 function isMiddy(binding: Binding | undefined): boolean {
   return binding?.kind === 'external' && MIDDY_PACKAGES.has(binding.module);
+}
+
+/**
+ * The uses a middy helper adds to the chain it holds in `name` before returning it, statement by
+ * statement. A use under an `if` on the helper's options counts when the call site's options
+ * decide it true (`middify(fn, { isHttpHandler: true })` for `if (options.isHttpHandler)`), is left
+ * out when they decide it false, and counts when nothing here decides it (an environment check):
+ * the middleware the deployed handler runs, as far as the code tells.
+ */
+function helperUses(statements: readonly ts.Statement[], name: string, helper: ResolvedFunction, site: ts.CallExpression): Array<{ expression: ts.Expression; file: ScannedSourceFile }> {
+  const uses: Array<{ expression: ts.Expression; file: ScannedSourceFile }> = [];
+  const visit = (statement: ts.Statement): void => {
+    if (ts.isBlock(statement)) statement.statements.forEach(visit);
+    else if (ts.isIfStatement(statement)) {
+      const decided = optionCondition(statement.expression, helper, site);
+      if (decided !== false) visit(statement.thenStatement);
+      if (decided !== true && statement.elseStatement) visit(statement.elseStatement);
+    } else if (ts.isExpressionStatement(statement)) {
+      const calls: ts.CallExpression[] = [];
+      let current = skipOuterExpressions(statement.expression);
+      while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression) && MIDDY_CHAIN.has(current.expression.name.text)) {
+        calls.unshift(current);
+        current = skipOuterExpressions(current.expression.expression);
+      }
+      if (!ts.isIdentifier(current) || current.text !== name) return;
+      for (const call of calls) {
+        const argument = call.arguments[0];
+        if (!argument || !MIDDY_BEFORE.has((call.expression as ts.PropertyAccessExpression).name.text)) continue;
+        const value = skipOuterExpressions(argument);
+        const list = ts.isArrayLiteralExpression(value) ? value.elements.filter((element): element is ts.Expression => !ts.isSpreadElement(element)) : [argument];
+        for (const middleware of list) uses.push({ expression: middleware, file: helper.file });
+      }
+    }
+  };
+  statements.forEach(visit);
+  return uses;
+}
+
+/**
+ * Whether a helper's condition on its options parameter holds for this call site: `options.flag`,
+ * `!options.flag`, `a && b`, `a || b`, with the site passing an object literal (a missing key, or
+ * a missing argument, is falsy). Undefined when the code here does not decide it.
+ */
+function optionCondition(condition: ts.Expression, helper: ResolvedFunction, site: ts.CallExpression): boolean | undefined {
+  const value = skipOuterExpressions(condition);
+  if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) {
+    const inner = optionCondition(value.operand, helper, site);
+    return inner === undefined ? undefined : !inner;
+  }
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+    const [left, right] = [optionCondition(value.left, helper, site), optionCondition(value.right, helper, site)];
+    return left === false || right === false ? false : left === true && right === true ? true : undefined;
+  }
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.BarBarToken) {
+    const [left, right] = [optionCondition(value.left, helper, site), optionCondition(value.right, helper, site)];
+    return left === true || right === true ? true : left === false && right === false ? false : undefined;
+  }
+  if (!ts.isPropertyAccessExpression(value)) return undefined;
+  const owner = skipOuterExpressions(value.expression);
+  if (!ts.isIdentifier(owner)) return undefined;
+  const index = helper.node.parameters.findIndex((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === owner.text);
+  if (index < 0) return undefined;
+  const argument = site.arguments[index] && skipOuterExpressions(site.arguments[index]!);
+  if (!argument) {
+    // No options at the call site: the parameter's default (`options = {}`) decides, or it is undefined.
+    const fallback = helper.node.parameters[index]!.initializer;
+    return fallback && ts.isObjectLiteralExpression(skipOuterExpressions(fallback)) ? literalTruth(skipOuterExpressions(fallback) as ts.ObjectLiteralExpression, value.name.text) : fallback ? undefined : false;
+  }
+  return ts.isObjectLiteralExpression(argument) ? literalTruth(argument, value.name.text) : undefined;
+}
+
+/** Whether an object literal's key is truthy: false when absent, undefined when its value is not a literal here. */
+function literalTruth(object: ts.ObjectLiteralExpression, key: string): boolean | undefined {
+  if (object.properties.some(ts.isSpreadAssignment)) return undefined;
+  const property = object.properties.find((member) => member.name && ts.isIdentifier(member.name) && member.name.text === key);
+  if (!property) return false;
+  if (!ts.isPropertyAssignment(property)) return undefined;
+  const initializer = skipOuterExpressions(property.initializer);
+  if (initializer.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (initializer.kind === ts.SyntaxKind.FalseKeyword || initializer.kind === ts.SyntaxKind.NullKeyword) return false;
+  if (ts.isObjectLiteralExpression(initializer) || ts.isArrayLiteralExpression(initializer) || ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) return true;
+  if (ts.isStringLiteralLike(initializer)) return initializer.text !== '';
+  if (ts.isNumericLiteral(initializer)) return Number(initializer.text) !== 0;
+  return undefined;
 }
 
 /** `export const handler = middy(base); handler.use(auth())`: uses added by later top-level statements. */
