@@ -10,7 +10,7 @@ import { ts } from '#typescript';
 import { nameWords } from '../text.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { bindingValue, calledFunctions, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
-import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../ast/syntax.js';
+import { nodePosition, propertyNameText, propertyValue, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { guardClassOf, locateMiddleware, middlewareLine, middlewareName, visitLine, type GuardClass } from './classify-middleware.js';
 import type { RateLimitKey, Route, RouteMiddleware } from './route.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
@@ -415,6 +415,9 @@ export function answersTooManyRequests(modules: ModuleIndex, file: ScannedSource
 /** Where a limiter object comes from: a package (followed through `const limiter = new RateLimiterRedis(...)`), or only its name. */
 function limiterOrigin(modules: ModuleIndex, file: ScannedSourceFile, receiver: ts.Expression): { module?: string; name: string; init?: { file: ScannedSourceFile; node: ts.Expression } } | undefined {
   const value = skipOuterExpressions(receiver);
+  // `ratelimit(1, '30 s').limit(key)`: a project factory that builds a package's limiter per call (Upstash's
+  // `new Ratelimit({ redis, limiter: Ratelimit.slidingWindow(requests, window) })` in lib/redis).
+  if (ts.isCallExpression(value)) return factoryLimiterOrigin(modules, file, value);
   const name = ts.isIdentifier(value) ? value.text : ts.isPropertyAccessExpression(value) ? value.name.text : undefined;
   if (!name) return undefined;
   let current: { file: ScannedSourceFile; node: ts.Expression } = { file, node: value };
@@ -425,6 +428,19 @@ function limiterOrigin(modules: ModuleIndex, file: ScannedSourceFile, receiver: 
     const target = binding?.kind === 'declaration' ? bindingValue(binding) : undefined;
     if (!binding || binding.kind !== 'declaration' || !target || !ts.isExpression(target) || isFunctionNode(target)) break;
     current = { file: binding.file, node: target };
+  }
+  return LIMITER_NAME.test(words(name)) ? { name } : undefined;
+}
+
+/** The limiter a project function returns (`return new Ratelimit({...})`), or one it is named for. */
+function factoryLimiterOrigin(modules: ModuleIndex, file: ScannedSourceFile, call: ts.CallExpression): { module?: string; name: string; init?: { file: ScannedSourceFile; node: ts.Expression } } | undefined {
+  const factory = resolveFunction(modules, file, call.expression);
+  const name = factory?.name.split('.').at(-1) ?? middlewareName(call.expression);
+  for (const returned of factory?.node.body ? returnedExpressions(factory.node.body) : []) {
+    const made = skipOuterExpressions(returned);
+    const root = ts.isNewExpression(made) ? rootName(made.expression) : undefined;
+    const binding = root ? modules.resolveName(factory!.file, root) : undefined;
+    if (binding?.kind === 'external' && RATE_LIMITER_PACKAGE_NAMES.has(binding.module)) return { module: binding.module, name, init: { file: factory!.file, node: made } };
   }
   return LIMITER_NAME.test(words(name)) ? { name } : undefined;
 }
