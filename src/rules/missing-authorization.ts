@@ -125,7 +125,7 @@ export default defineRule({
         continue;
       }
       // The server's context check (`context.validatePermissions(...)`) throws by itself: no rejection need be written.
-      if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText) || CONFIGURED_ADMIN_IDENTITY.test(facts.bodyText) || REJECTING_ACCESS_CHECK.test(facts.bodyText) || CONTEXT_PERMISSION_CHECK.test(facts.bodyText) || callsDestructuredContextPermissionCheck(facts.handler)) {
+      if ((IN_HANDLER_ROLE_CHECK.test(facts.bodyText) && REJECTION.test(facts.bodyText)) || ROLE_BRANCH.test(facts.bodyText) || CONFIGURED_ADMIN_IDENTITY.test(facts.bodyText) || REJECTING_ACCESS_CHECK.test(facts.bodyText) || CONTEXT_PERMISSION_CHECK.test(facts.bodyText) || callsDestructuredContextPermissionCheck(facts.handler) || forbidsByCallerAttribute(facts.handler)) {
         ctx.examined({ ...privileged, outcome: 'passed', evidence: `${reason.text}; the handler checks a role or permission and rejects` });
         continue;
       }
@@ -440,3 +440,31 @@ function declaredOptionalText(ctx: RuleContext, model: string, field: string): b
   // Prisma's client names the model in camelCase (`prisma.emailAccount`), the schema in PascalCase.
   return entityModels(ctx).some((entity) => key(entity.name) === key(model) && (entity.optionalTextFields ?? []).includes(field));
 }
+
+/** The caller as handlers name it, and what it carries (`auth.user.client_read_only_metadata`). */
+const CALLER_WORD = /\b(?:user|auth|session|caller|member|viewer|principal|currentUser|metadata|claims)\b/;
+/** A refusal that says the caller is known but not allowed: 403, Forbidden. */
+const FORBIDDEN_REFUSAL = /\b403\b|Forbidden|FORBIDDEN|\bforbidden\s*\(/;
+
+/**
+ * `if (!(metadata && metadata.isAiChatReviewer === true)) throw new StatusError(StatusError.Forbidden, ...)`:
+ * the handler refuses with 403 unless an attribute of the caller allows it (a flag in the user's metadata,
+ * a reviewer or beta flag): a permission check, whatever the attribute is called.
+ */
+function forbidsByCallerAttribute(handler: RouteFacts['handler']): boolean {
+  const body = handler?.node.body;
+  if (!body) return false;
+  const sourceFile = handler.node.getSourceFile();
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || (node !== body && ts.isFunctionLike(node))) return;
+    if (ts.isIfStatement(node) && CALLER_WORD.test(node.expression.getText(sourceFile)) && FORBIDDEN_REFUSAL.test(node.thenStatement.getText(sourceFile)) && /\b(?:throw|return)\b/.test(node.thenStatement.getText(sourceFile))) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return found;
+}
+

@@ -9,8 +9,13 @@ import { ts } from '#typescript';
 import { exitsEarly, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingNames } from '../names/index.js';
 
-/** A shared secret the sender echoes (Microsoft Graph clientState, a verification token) compared with configuration. */
-export const CONFIGURED_SECRET = /\benv\s*\.\s*[A-Z0-9_]*(?:SECRET|TOKEN|CLIENT_STATE|API_KEY)\b/;
+/**
+ * A shared secret the sender echoes (Microsoft Graph clientState, a verification token) compared with configuration:
+ * `process.env.CRON_SECRET`, `env['CRON_SECRET']`, or a getter of the environment (`getEnvVariable('CRON_SECRET')`,
+ * `getEnv('X_TOKEN')`, AdonisJS `Env.get('APP_SECRET')`, `Deno.env.get('CRON_SECRET')`).
+ */
+export const CONFIGURED_SECRET =
+  /\benv\s*\.\s*[A-Z0-9_]*(?:SECRET|TOKEN|CLIENT_STATE|API_KEY)\b|\benv\s*\[\s*['"`][A-Z0-9_]*(?:SECRET|TOKEN|CLIENT_STATE|API_KEY)['"`]\s*\]|\b(?:get|read|require)?[Ee]nv(?:ironment)?(?:Var(?:iable)?)?(?:OrThrow)?\s*(?:\.\s*get\s*)?\(\s*['"`][A-Z0-9_]*(?:SECRET|TOKEN|CLIENT_STATE|API_KEY)['"`]/;
 
 /** A configuration key named for a secret: `CRON_SECRET_KEY`, `FEATURE_NOTIFICATION_TOKEN`, `stripe.webhookSecret`, `internal-api-key`. */
 const SECRET_KEY_NAME = /(?:secret(?:[_-]?key)?|token|api[_-]?key|client[_-]?state)$/i;

@@ -10,6 +10,7 @@ import { entryName, isStateChanging, type AuthStatus, type HttpMethod, type Rout
 import { entryKindAndMethodMatch, parseEntryPattern, wordPath } from './route-path.js';
 import { escapeRegExp } from '../text.js';
 import { ts } from '#typescript';
+import { comparesConfiguredSecret } from './configured-secret.js';
 import { nodePosition, skipOuterExpressions, soleExpression } from '../ast/syntax.js';
 import { authAnnotation } from './auth-annotation.js';
 import { HelperAuthenticationFinder } from './helper-authentication.js';
@@ -306,8 +307,11 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
   // Not a GraphQL operation: senders post webhooks and cron calls to a URL, and an operation named
   // for webhooks (`deleteWebhook`, `webhook(id)`) manages the workspace's webhook settings for a user.
   if (principal.length === 0 && definition.kind !== 'graphql' && (auth === 'authenticated' || publicByDesign?.startsWith('webhook') || publicByDesign?.startsWith('service endpoint')) && isServiceEndpoint(wordPath(definition))) route.caller = 'service';
-  // A cron or internal job endpoint that only compares a configured secret: a service calls it.
-  if (principal.length === 0 && auth === 'authenticated' && inHandler && checksSharedSecret(handlerFunction)) route.caller = 'service';
+  // A cron or internal job endpoint that only compares a configured secret: a service calls it. Also
+  // behind a wrapper that lets anonymous requests through to it (Stack Auth's smart routes with an optional
+  // `auth`) when the handler answers 401 without the secret: it reads no caller, and the secret is how one
+  // authenticates. (A 403 there refuses a caller the wrapper signed in: a user route with an extra check.)
+  if (principal.length === 0 && auth === 'authenticated' && (inHandler || unauthorizedWithoutSecret(handlerFunction)) && checksSharedSecret(handlerFunction)) route.caller = 'service';
   // Behind authentication that accepts only a service's credential (`withQstashOrInternal(handler)`): a service calls it.
   if (principal.length === 0 && auth === 'authenticated' && guards.length > 0 && guards.every((guard) => guard.serviceCredential)) route.caller = 'service';
   return route;
@@ -517,3 +521,19 @@ function methodDelegate(handler: ResolvedFunction, branch: readonly ts.Statement
   const delegate = resolveFunction(modules, handler.file, value.expression);
   return delegate && delegate.node !== handler.node ? delegate : undefined;
 }
+
+/** `if (authHeader !== \`Bearer ${getEnvVariable('CRON_SECRET')}\`) throw new StatusError(401, 'Unauthorized')`: the handler's own 401 when the configured secret does not match. */
+function unauthorizedWithoutSecret(handler: ResolvedFunction | undefined): boolean {
+  const body = handler?.node.body;
+  if (!body) return false;
+  const sourceFile = handler.node.getSourceFile();
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || (node !== body && ts.isFunctionLike(node))) return;
+    if (ts.isIfStatement(node) && comparesConfiguredSecret(node.expression.getText(sourceFile)) && /\b401\b|Unauthori[sz]ed|UNAUTHORI[SZ]ED/.test(node.thenStatement.getText(sourceFile))) found = true;
+    else ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return found;
+}
+
