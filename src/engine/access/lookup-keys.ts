@@ -78,7 +78,7 @@ export const CAPABILITY_KEY = /(?:^|_)(?:token|secret|hash)$|(?:Token|Secret|Has
  * The credential a caller presents, as a lookup key: finding the API key record by the key itself
  * (`apiKeys.findOneBy({ apiKey: req.params.apikey })`) authenticates the caller; it picks no one else's record.
  */
-export const PRESENTED_CREDENTIAL_KEY = /^(?:api_?key|apikey|api_?key_?hash|hashed_?api_?key|licen[cs]e_?key|product_?key|activation_?key)$/i;
+export const PRESENTED_CREDENTIAL_KEY = /^(?:(?:secret|server|client|private|hashed|publishable)_?)?(?:api_?key|apikey)(?:_?hash)?$|^(?:licen[cs]e|product|activation)_?key$/i;
 /**
  * Models whose records are client keys (API keys, an SDK's client key, its connection, a license sold to a
  * customer): their plain `key` column is the key itself.
