@@ -77,8 +77,9 @@ function report(ctx: RuleContext, candidates: UncheckedAccess[]): void {
   const first = sorted[0]!;
   const { lookup, field, accessFile } = first;
   const write = isWriteAccess(lookup);
-  const access = lookup.access;
-  const target = `${access.model ? `${access.model} ` : ''}(${accessApi(lookup)})`;
+  // A generic helper's lookup reads the entity each route's call names (`getEntityOrThrow(ctx, Order, id)`).
+  const models = [...new Set(sorted.flatMap((candidate) => (candidate.lookup.access.model ? [candidate.lookup.access.model] : [])))];
+  const target = `${models.length > 0 ? `${models.join(' / ')} ` : ''}(${accessApi(lookup)})`;
   const accessPosition = nodePosition(lookup.node);
   const labels = sorted.map((candidate) => routeLabel(candidate.tainted));
   const routesText =
