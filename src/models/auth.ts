@@ -200,6 +200,15 @@ export const ANONYMOUS_ALLOWED_OPTIONS = {
 } as const;
 
 /**
+ * Predicates that answer whether the caller holds a permission (`this.settings.hasWritePermission(ctx, key)`,
+ * `ctx.userHasPermissions([...])`, `ability.can('update', doc)`, `isAuthorized(user, ...)`): a handler that does its
+ * work only when one holds for the request's caller turns away a caller without one, anonymous callers first.
+ */
+export const CALLER_PERMISSION_PREDICATE = /^(?:(?:user)?[Hh]as\w*(?:Permissions?|Access|Roles?)\w*|can(?:[A-Z]\w*)?|isAllowed\w*|isAuthori[sz]ed\w*|isPermitted\w*)$/;
+/** What names the request's caller when passed to such a predicate or called on: the context, the request, the user or session. */
+export const CALLER_HOLDER = /^(?:ctx|context|requestContext|reqCtx|req|request|user|currentUser|session|principal|viewer|auth)$/;
+
+/**
  * Role names every signed-in account holds (`@Roles(RoleType.USER)`, `requireRole('member')`): a
  * role guard naming only these admits any user, so it grants no privilege over other users' records.
  * Matched case-insensitively against the role's last name segment.

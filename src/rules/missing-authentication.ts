@@ -8,7 +8,7 @@ import { exitsWhenMissing } from './utils/exits-when-missing.js';
 import { pathFunctions } from '../engine/access/ownership-evidence.js';
 import { resolveFunction, type ResolvedFunction } from '../engine/names/index.js';
 import { inHandlerAuthentication } from '../engine/routes/handler-evidence.js';
-import { PRINCIPAL_READS } from '../models/auth.js';
+import { CALLER_HOLDER, CALLER_PERMISSION_PREDICATE, PRINCIPAL_READS } from '../models/auth.js';
 import { walkDescendants } from '../engine/ast/file-index.js';
 import { enclosingFunction, exitsEarly, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
@@ -78,7 +78,8 @@ export default defineRule({
         continue;
       }
       // Accesses made inside a callback of the handler's that signs the caller in first run for no anonymous caller.
-      const open = (access: RouteFacts['dataAccess'][number]): boolean => !behindSignInCallback(ctx, facts, access);
+      // Accesses the handler makes only when a check of the caller's permission held (`if (!this.settings.hasWritePermission(ctx, key)) return ...`).
+      const open = (access: RouteFacts['dataAccess'][number]): boolean => !behindSignInCallback(ctx, facts, access) && !behindPermissionCheck(ctx, facts, access);
       const verdict = judge({ ...facts, writes: facts.writes.filter(open), dataAccess: facts.dataAccess.filter(open) }, (access) => readsCallersOwnRecord(ctx, route, access));
       if (!verdict) {
         ctx.examined({ ...examined, outcome: 'exempt', exemption: 'public, reaching no write and no sensitive data', evidence: 'public, and reaches no write and no sensitive data the scan can see' });
@@ -148,6 +149,85 @@ function behindSignInCallback(ctx: RuleContext, facts: RouteFacts, access: Route
     if (callback.node.body && (inHandlerAuthentication(callback, ctx.modules) || stopsWithoutSession(callback, site!))) return true;
   }
   return false;
+}
+
+/**
+ * `if (!this.settingsStoreService.hasWritePermission(ctx, input.key)) return { error }; ... return this.settingsStoreService.set(...)`,
+ * `const allowed = ctx.userHasPermissions(perms); if (!allowed) { ... } else { await save(...) }`: the handler's call
+ * that leads to the access runs only when a predicate of the caller's permission (CALLER_PERMISSION_PREDICATE, given
+ * or called on the context, the request or the user) held: after an `if` on its negation that exits, or inside the
+ * branch where it holds. A caller without permissions, an anonymous one first, never reaches the access.
+ */
+function behindPermissionCheck(ctx: RuleContext, facts: RouteFacts, access: RouteFacts['dataAccess'][number]): boolean {
+  const handler = facts.handler;
+  const body = handler?.node.body;
+  if (!handler || !body || (access.file.path !== handler.file.path && access.via.length === 0)) return false;
+  const first = access.via[0];
+  let site: ts.Node | undefined;
+  walkDescendants(body, (node) => {
+    if (site || !ts.isCallExpression(node)) return;
+    if (node === access.call || (first !== undefined && resolveFunction(ctx.modules, handler.file, node.expression)?.name === first)) site = node;
+  });
+  if (!site) return false;
+  const sourceFile = handler.node.getSourceFile();
+  // Names bound to a predicate's answer in the handler (`const hasPermission = this.settings.hasWritePermission(ctx, key)`).
+  const answers = new Set<string>();
+  walkDescendants(body, (node) => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && isCallerPermissionCheck(node.initializer, sourceFile)) answers.add(node.name.text);
+  });
+  const holds = (condition: ts.Expression): boolean => {
+    const value = skipOuterExpressions(condition);
+    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return holds(value.left) || holds(value.right);
+    return isCallerPermissionCheck(value, sourceFile) || (ts.isIdentifier(value) && answers.has(value.text) && !reassigned(body, value.text));
+  };
+  // True when the condition is true whenever the predicate failed (`!check(...)`, `!allowed || other`).
+  const failsWithout = (condition: ts.Expression): boolean => {
+    const value = skipOuterExpressions(condition);
+    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.BarBarToken) return failsWithout(value.left) || failsWithout(value.right);
+    return ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken && holds(value.operand);
+  };
+  for (let node: ts.Node = site; node !== body && node.parent; node = node.parent) {
+    const parent = node.parent;
+    if (ts.isFunctionLike(parent) && parent !== handler.node) return false;
+    if (ts.isIfStatement(parent) && node !== parent.expression) {
+      if (node === parent.thenStatement && holds(parent.expression)) return true;
+      if (node === parent.elseStatement && failsWithout(parent.expression)) return true;
+    }
+    if (ts.isBlock(parent) || ts.isSourceFile(parent)) {
+      for (const statement of parent.statements) {
+        if (statement === node) break;
+        if (ts.isIfStatement(statement) && !statement.elseStatement && failsWithout(statement.expression) && exitsEarly(statement.thenStatement)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** `this.settings.hasWritePermission(ctx, key)`, `ctx.userHasPermissions(perms)`, `await can(user, 'edit')`: a permission predicate of the caller. */
+function isCallerPermissionCheck(expression: ts.Expression, sourceFile: ts.SourceFile): boolean {
+  let value = skipOuterExpressions(expression);
+  if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+  if (!ts.isCallExpression(value)) return false;
+  const callee = skipOuterExpressions(value.expression);
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+  if (!name || !CALLER_PERMISSION_PREDICATE.test(name)) return false;
+  const root = (node: ts.Expression): string | undefined => {
+    let current = skipOuterExpressions(node);
+    while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current) || ts.isCallExpression(current)) current = skipOuterExpressions(current.expression);
+    return ts.isIdentifier(current) ? current.text : undefined;
+  };
+  const namesCaller = (node: ts.Expression): boolean => CALLER_HOLDER.test(root(node) ?? '') && !/^this\b/.test(node.getText(sourceFile));
+  return value.arguments.some(namesCaller) || (ts.isPropertyAccessExpression(callee) && namesCaller(callee.expression));
+}
+
+function reassigned(body: ts.Node, name: string): boolean {
+  let found = false;
+  walkDescendants(body, (node) => {
+    if (found) return false;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.left.text === name) found = true;
+    return undefined;
+  });
+  return found;
 }
 
 /**

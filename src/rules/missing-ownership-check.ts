@@ -77,8 +77,9 @@ function report(ctx: RuleContext, candidates: UncheckedAccess[]): void {
   const first = sorted[0]!;
   const { lookup, field, accessFile } = first;
   const write = isWriteAccess(lookup);
-  const access = lookup.access;
-  const target = `${access.model ? `${access.model} ` : ''}(${accessApi(lookup)})`;
+  // A generic helper's lookup reads the entity each route's call names (`getEntityOrThrow(ctx, Order, id)`).
+  const models = [...new Set(sorted.flatMap((candidate) => (candidate.lookup.access.model ? [candidate.lookup.access.model] : [])))];
+  const target = `${models.length > 0 ? `${models.join(' / ')} ` : ''}(${accessApi(lookup)})`;
   const accessPosition = nodePosition(lookup.node);
   const labels = sorted.map((candidate) => routeLabel(candidate.tainted));
   const routesText =
@@ -90,6 +91,9 @@ function report(ctx: RuleContext, candidates: UncheckedAccess[]): void {
       ? ` The route's ${first.guardNote} may check it, but its code does not show a comparison with the user.`
       : '';
   const capability = sorted.every((candidate) => candidate.capability) ? first.capability : undefined;
+  // `@Allow(Permission.Owner)` on every route: its guard lets anonymous callers in, as owners of what the handler scopes to.
+  const ownerMarks = sorted.map((candidate) => candidate.tainted.route.middleware.find((middleware) => middleware.admitsAnyCallerAsOwner)?.admitsAnyCallerAsOwner);
+  const anyCaller = ownerMarks.every((mark) => mark !== undefined) ? ownerMarks[0] : undefined;
   const verb = labels.length === 1 ? (write ? 'changes' : 'reads') : write ? 'change' : 'read';
   const message = capability
     ? `${routesText} ${verb} ${target} by ${sources.join(' / ')} (as ${capability}) with no ownership check. The ${capability} works as a capability: whoever holds the link can ${write ? 'change' : 'read'} the record, ` +
@@ -98,7 +102,7 @@ function report(ctx: RuleContext, candidates: UncheckedAccess[]): void {
       ? `${routesText} ${verb} ${target} by ${sources.join(' / ')} (the client's choice, as ${field}) with no check that the record is in the caller's organization: ` +
         `${first.roleNote}. A caller holding that role in one organization can ${write ? 'change or delete' : 'read'} another organization's record by its id.`
       : `${routesText} ${verb} ${target} by ${sources.join(' / ')} (the client's choice, as ${field}) with no ownership check: ` +
-        `the lookup is not scoped to the signed-in user, no owner comparison or authorization call follows it, so any authenticated user can ${write ? 'change or delete' : 'read'} another user's record.${guard}`;
+        `the lookup is not scoped to the signed-in user, no owner comparison or authorization call follows it, so ${anyCaller ? `any caller, even one without an account (${anyCaller} admits every caller as the owner and leaves the scoping to the handler),` : 'any authenticated user'} can ${write ? 'change or delete' : 'read'} another user's record.${guard}`;
   const trace: TraceStep[] = [];
   for (const candidate of sorted.slice(0, ROUTES_TRACED)) {
     const route = candidate.tainted.route;

@@ -40,6 +40,9 @@ const VERIFY_VERB = /\b(?:verify|verification|validate|confirm|check|submit|auth
 // `resend` is a code re-send only beside a word of one (`/otp/resend`, `/auth/resend-code`): Resend is also an
 // email provider, and `/api/resend/digest` is an app's own job that mails through it.
 const RESEND = /\bresend\b/;
+// `refreshCustomerVerification`, `refresh-confirmation-email`: a new verification message mailed, a resend by another
+// verb; `refresh` alone is a token refresh (excluded above).
+const REFRESHED_MESSAGE = /\brefresh(?: \w+){0,2} (?:verification|confirmation|activation|otp|codes?|magic ?links?)\b/;
 const RESENT_THING = /\b(?:otp|2fa|tfa|mfa|totp|code|codes|verification|verify|confirmation|confirm|activation|activate|sms|passcode|pin|magic ?links?|login links?|auth|authentication|identity)\b/;
 // `send-sign-in-code`, `send-reset-code`, `request-otp`: a code is sent, a few words may sit between.
 const PROGRAM_CODE = /\b(?:run|runs|eval|evals|evaluate|evaluation|execute|execution|exec|compile|snippet|snippets|editor|sandbox|script|scripts|format|lint|highlight|playground|interpreter|source)\b/;
@@ -320,7 +323,8 @@ function sensitiveAction(route: Route, flows: readonly FlowConfig[], modules: Mo
   const pathPhrase = literal.map(words).join(' ');
   const handlerName = route.handler?.name.split('.').pop() ?? '';
   const handlerPhrase = handlerName && handlerName !== '<anonymous>' ? words(handlerName) : '';
-  if (EXCLUDED.test(pathPhrase) || EXCLUDED.test(handlerPhrase)) return undefined;
+  const excluded = (phrase: string): boolean => EXCLUDED.test(phrase.replace(REFRESHED_MESSAGE, (match) => match.replace(/^refresh/, 'resend')));
+  if (excluded(pathPhrase) || excluded(handlerPhrase)) return undefined;
 
   const fromPath = actionOf(pathPhrase, literal, parameters, route, segments.length);
   if (fromPath) return fromPath;
@@ -364,7 +368,7 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   if (INVITE.test(phrase) && !INVITE_RESPONSE.test(phrase) && !heldInPath && !answersHeldInvitation(route) && (route.method === 'POST' || route.method === 'ALL' || route.method === 'MUTATION')) {
     return { label: 'invitation', severity: 'medium', harm: 'a client can send invitations without limit (spam sent in your name)', business: true };
   }
-  const resend = RESEND.test(phrase) && RESENT_THING.test(phrase);
+  const resend = (RESEND.test(phrase) && RESENT_THING.test(phrase)) || REFRESHED_MESSAGE.test(phrase);
   if (resend || SEND_CODE.test(phrase)) {
     // Sending a password-reset code is the reset request.
     if (!resend && RESET.test(phrase) && PASSWORD.test(phrase)) {

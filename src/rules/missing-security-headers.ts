@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ts } from '#typescript';
 import { type Binding, importedValue, localDeclaration, requiredModule, resolveFunction } from '../engine/names/index.js';
-import { propertyValue, skipOuterExpressions } from '../engine/ast/syntax.js';
+import { enclosingFunction, nodePosition, propertyValue, skipOuterExpressions } from '../engine/ast/syntax.js';
 import { fileIndex } from '../engine/ast/file-index.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import {
@@ -33,6 +33,46 @@ interface AppSite {
   creation: ts.Expression;
   /** The variable the app is assigned to, when there is one. */
   declaration?: ts.VariableDeclaration;
+}
+
+/**
+ * The routes of an app made in a function and never let out of it (`const app = express();
+ * app.get('/health', ...); http.createServer(app).listen(port)`): those the function declares on it.
+ * Undefined when the app is module-level, or the function hands it to anything but a server or
+ * returns, stores or passes it (`registerRoutes(app)` may add any route).
+ */
+function ownRoutes(app: AppSite, routes: readonly Route[]): Route[] | undefined {
+  const name = app.declaration && ts.isIdentifier(app.declaration.name) ? app.declaration.name.text : undefined;
+  const fn = app.declaration && enclosingFunction(app.declaration);
+  const body = fn && (fn as ts.FunctionLikeDeclaration).body;
+  if (!name || !fn || !body) return undefined;
+  let escapes = false;
+  const visit = (node: ts.Node): void => {
+    if (escapes) return;
+    if (ts.isIdentifier(node) && node.text === name && node !== app.declaration!.name) {
+      const parent = node.parent;
+      const member = ts.isPropertyAccessExpression(parent) && parent.expression === node && !mountsNamed(parent);
+      const servedBy = ts.isCallExpression(parent) && parent.arguments.includes(node) && /(?:^|\.)create(?:Secure)?Server$/.test(parent.expression.getText(app.file.sourceFile));
+      if (!member && !servedBy) escapes = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  if (escapes) return undefined;
+  const start = nodePosition(fn).line;
+  const end = app.file.sourceFile.getLineAndCharacterOfPosition(fn.getEnd()).line + 1;
+  return routes.filter((route) => route.file === app.file.path && route.line >= start && route.line <= end);
+}
+
+/** `app.use('/api', apiRouter)`, `app.register(routes)`: a router or plugin made elsewhere, whose routes join the app's. */
+function mountsNamed(member: ts.PropertyAccessExpression): boolean {
+  const call = member.parent;
+  if (!ts.isCallExpression(call) || call.expression !== member || !/^(?:use|register|route|mount)$/.test(member.name.text)) return false;
+  return call.arguments.some((argument) => {
+    const value = skipOuterExpressions(argument);
+    return ts.isIdentifier(value) || ts.isPropertyAccessExpression(value);
+  });
 }
 
 /** A header option turned off with `false` in a helmet or secureHeaders call. */
@@ -164,14 +204,17 @@ export default defineRule({
         }
         // An app whose package shows no route but health or metrics probes is likely an internal service
         // (a worker's health check): still a gap, but one a network boundary may make moot.
-        const routes = routesOfPackage(packageOf(app.file.path));
+        // An app made and kept inside one function (a worker's health-check server) serves only the routes that
+        // function gives it: those are its whole route table, whatever else its package serves.
+        const own = ownRoutes(app, ctx.routes);
+        const routes = own ?? routesOfPackage(packageOf(app.file.path));
         const probesOnly = routes.every((route) => PROBE_PATH.test(route.path));
         ctx.examined({ ...examined, outcome: 'finding', evidence: 'no helmet or equivalent and no key security header in its package or the files it imports' });
         ctx.report({
           file: app.file.path,
           start: app.creation.getStart(app.file.sourceFile),
           end: app.creation.getEnd(),
-          message: `This ${frameworkName(app.framework)} app (${serving}) sets no browser security headers: nothing in its package (${packageOf(app.file.path)}) or the files it imports applies helmet or an equivalent (${HEADER_LIBRARIES.slice(0, 5).join(', ')}, Next.js headers) or sets Content-Security-Policy, X-Frame-Options or Strict-Transport-Security, so responses go out without HSTS, frame protection or a CSP.${probesOnly ? ` Its package shows ${routes.length === 0 ? 'no routes' : 'only health or metrics routes'}: if it is an internal service, say so in a suppression.` : ''}`,
+          message: `This ${frameworkName(app.framework)} app (${serving}) sets no browser security headers: nothing in its package (${packageOf(app.file.path)}) or the files it imports applies helmet or an equivalent (${HEADER_LIBRARIES.slice(0, 5).join(', ')}, Next.js headers) or sets Content-Security-Policy, X-Frame-Options or Strict-Transport-Security, so responses go out without HSTS, frame protection or a CSP.${probesOnly ? ` ${own ? 'It serves' : 'Its package shows'} ${routes.length === 0 ? 'no routes' : 'only health or metrics routes'}: if it is an internal service, say so in a suppression.` : ''}`,
           confidence: probesOnly ? 'low' : 'medium',
         });
       },

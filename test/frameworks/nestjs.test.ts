@@ -688,6 +688,9 @@ export class WorkspaceController {
     expect(routes[0]!.publicByDesign).toContain('honoured by PermissionsGuard');
     expect(middlewareSummary(routes[1]!)).toEqual(['PermissionsGuard auth router']);
     expect(routes[1]!.middleware[0]!.evidence).toContain('admits any caller as the owner');
+    expect(routes[1]!.middleware[0]!.admitsAnyCallerAsOwner).toMatch(/^@Allow\(Permission\.Owner\) \(src\/orders\.controller\.ts:\d+\)$/);
+    expect(routes[2]!.middleware[0]!.admitsAnyCallerAsOwner).toBeUndefined();
+    expect(routes[3]!.middleware[0]!.admitsAnyCallerAsOwner).toBeUndefined();
     expect(middlewareSummary(routes[2]!)).toEqual(['PermissionsGuard role router [ReadOrder]']);
     expect(middlewareSummary(routes[3]!)).toEqual(['RolesGuard role router [Owner]']);
   });
@@ -722,6 +725,8 @@ export class PaymentsResolver {
       ['QUERY paymentStatus', 'public'],
     ]);
     expect(middlewareSummary(routes[0]!)).toEqual(['@Allow(Permission.Owner) (Vendure AuthGuard) auth route']);
+    expect(routes[0]!.middleware[0]!.admitsAnyCallerAsOwner).toContain('@Allow(Permission.Owner)');
+    expect(routes[2]!.middleware[0]!.admitsAnyCallerAsOwner).toBeUndefined();
     expect(routes[1]!.publicByDesign).toContain('honoured by Vendure AuthGuard (@vendure/core)');
     expect(middlewareSummary(routes[2]!)).toEqual(['@Allow(Permission.UpdateSettings) (Vendure AuthGuard) role route [UpdateSettings]']);
   });

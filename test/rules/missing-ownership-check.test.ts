@@ -201,4 +201,19 @@ describe('missing-ownership-check', () => {
     expect(two[0]!.message).toMatch(/^2 routes \(GET \/orders\/:id, GET \/invoices\/:id\/order\) read order \(findUnique\)/);
     expect(two[0]!.trace.filter((step) => step.message.startsWith('route ')).map((step) => step.message)).toEqual(['route GET /orders/:id', 'route GET /invoices/:id/order']);
   });
+
+  it('says a route behind Vendure @Allow(Permission.Owner) admits callers without an account, and names the entity a generic helper is given', async () => {
+    const files = {
+      'package.json': JSON.stringify({ dependencies: { '@nestjs/common': '10', '@nestjs/graphql': '12', '@vendure/core': '3', typeorm: '0.3' } }),
+      'src/entities.ts': `import { Entity, PrimaryColumn } from 'typeorm';\n@Entity()\nexport class GiftCard {\n  @PrimaryColumn() id!: string;\n}\n`,
+      'src/lookup.ts': `import { DataSource } from 'typeorm';\nexport class Lookup {\n  constructor(private dataSource: DataSource) {}\n  byId<T>(entityType: new () => T, id: string) {\n    return this.dataSource.getRepository(entityType).findOne({ where: { id } as any });\n  }\n}\n`,
+      'src/gift-cards.resolver.ts':
+        `import { Args, Query, Resolver } from '@nestjs/graphql';\nimport { Allow, Ctx, Permission, RequestContext } from '@vendure/core';\nimport { GiftCard } from './entities';\nimport { Lookup } from './lookup';\n` +
+        `@Resolver()\nexport class GiftCardsResolver {\n  constructor(private lookup: Lookup) {}\n  @Query()\n  @Allow(Permission.Owner)\n  giftCard(@Ctx() ctx: RequestContext, @Args() args: { id: string }) {\n    return this.lookup.byId(GiftCard, args.id);\n  }\n}\n`,
+    };
+    const result = await findings(files);
+    expect(result.map((finding) => finding.line)).toEqual([5]);
+    expect(result[0]!.message).toMatch(/^QUERY giftCard reads GiftCard \(findOne\)/);
+    expect(result[0]!.message).toContain('any caller, even one without an account (@Allow(Permission.Owner) (src/gift-cards.resolver.ts:9) admits every caller as the owner');
+  });
 });

@@ -25,9 +25,10 @@ import { REQUEST_OBJECT_NAME, accessCheckedInputFields, collectIdentifiers, inCo
  * every verdict with its evidence), so the two never disagree.
  */
 
-// Reference data every signed-in user may read by id: not owned by anyone (a shop's promotions and
-// payment or shipping methods are the shop's, offered to every customer).
-const REFERENCE_MODEL = /^(?:products?|categor(?:y|ies)|tags?|countr(?:y|ies)|currenc(?:y|ies)|languages?|locales?|plans?|features?|regions?|cities|city|states?|timezones?|settings?|configs?|configurations?|templates?|translations?|permissions?|roles?|promotions?|(?:payment|shipping|delivery)_?methods?)$/i;
+// Reference data every signed-in user may read by id: not owned by anyone (a shop's catalog, its
+// product variants or SKUs included, and its promotions and payment or shipping methods are the
+// shop's, offered to every customer).
+const REFERENCE_MODEL = /^(?:products?|categor(?:y|ies)|tags?|countr(?:y|ies)|currenc(?:y|ies)|languages?|locales?|plans?|features?|regions?|cities|city|states?|timezones?|settings?|configs?|configurations?|templates?|translations?|permissions?|roles?|promotions?|(?:payment|shipping|delivery)_?methods?|product_?variants?|skus?)$/i;
 
 // A comparison of the record with the caller's organization, tenant, workspace or team (its text as the evidence names it).
 const TENANT_COMPARISON = /\b(?:\w*organi[sz]ation\w*|\w*[Oo]rgId|org_id|\w*[Tt]enant\w*|workspaceId|workspace_id|teamId|team_id)\b/;
@@ -186,6 +187,13 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
   // Lookups settled as reference data by the model's name alone, judged once every lookup is in.
   const byModelName: Array<{ candidate: UncheckedAccess; path: PathEntry[]; keyNames: Set<string>; settled: Settled; parents: readonly ParentRecord[] }> = [];
   const consider = (candidate: UncheckedAccess, path: PathEntry[], keyNames: Set<string>, settled: Settled | undefined, parents: readonly ParentRecord[] = []): void => {
+    // A generic helper's lookup (`getRepository(ctx, entityType).findOne(...)` in `getEntityOrThrow(ctx,
+    // entityType, id)`) reads the entity this path's caller passes for that parameter: judged as that entity.
+    const bound = boundModel(ctx, candidate.lookup, path);
+    if (bound) {
+      candidate = { ...candidate, lookup: { ...candidate.lookup, access: { ...candidate.lookup.access, model: bound.model } } };
+      if (!settled && REFERENCE_MODEL.test(bound.model)) settled = { verdict: 'not-owned', evidence: `reference data (${bound.model}, the entity ${bound.via} is given at ${where(ctx, bound.call)})`, byModelName: true };
+    }
     const { tainted } = candidate;
     const route = tainted.route;
     if (settled?.byModelName) {
@@ -637,6 +645,40 @@ function isResolverParent(route: Route, name: ts.Identifier): boolean {
     const call = decorator.expression;
     return ts.isCallExpression(call) && ts.isIdentifier(call.expression) && RESOLVER_PARENT_DECORATOR.test(call.expression.text);
   });
+}
+
+/**
+ * The entity a lookup reads when its repository's entity is a parameter of the function it is in (a
+ * generic helper: `getEntityOrThrow<T>(ctx, entityType: Type<T>, id)` running
+ * `this.getRepository(ctx, entityType).findOne(...)`, `findById(Model, id)`): the class the call on
+ * this path passes there (`getEntityOrThrow(ctx, ProductVariant, productVariantId)`), followed through
+ * helpers that hand the parameter on. Undefined when the model is not a parameter or no call on the
+ * path names a class for it.
+ */
+function boundModel(ctx: AccessContext, lookup: LookupAccess, path: readonly PathEntry[]): { model: string; via: string; call: ts.CallExpression } | undefined {
+  let name = lookup.access.model;
+  let fn = enclosingFunction(lookup.node) as ts.SignatureDeclaration | undefined;
+  let last: { via: string; call: ts.CallExpression } | undefined;
+  for (let hops = 0; name && fn && hops < 8; hops++) {
+    const index = fn.parameters.findIndex((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === name);
+    if (index < 0) return last && /^[A-Z][A-Za-z0-9_]*$/.test(name) ? { model: name, ...last } : undefined;
+    const target = fn;
+    const call = path.flatMap((entry) => (entry.call && ts.isCallExpression(entry.call) ? [entry.call] : [])).find((candidate) => {
+      const file = ctx.modules.fileOf(candidate);
+      return file !== undefined && resolveFunction(ctx.modules, file, candidate.expression)?.node === target;
+    });
+    const argument = call?.arguments[index] && skipOuterExpressions(call.arguments[index]!);
+    if (!call || !argument || !ts.isIdentifier(argument)) return undefined;
+    last = { via: `${calleeText(call)}()`, call };
+    name = argument.text;
+    fn = enclosingFunction(call) as ts.SignatureDeclaration | undefined;
+  }
+  return undefined;
+}
+
+function calleeText(call: ts.CallExpression): string {
+  const callee = skipOuterExpressions(call.expression);
+  return ts.isPropertyAccessExpression(callee) ? callee.name.text : callee.getText();
 }
 
 /** What the lookup itself settles, whichever route reaches it: scoped by the user, reference data, a link. */

@@ -852,6 +852,9 @@ export class DataflowEngine {
         const validated = restBag && rest.kind === 'tainted' ? this.validatedField(context)(restBag, name, rest.taint) : undefined;
         return validated ?? rest;
       }
+      // `(ctx as any)[TRANSACTION_MANAGER_KEY]` with `const TRANSACTION_MANAGER_KEY = Symbol(...)`: what the
+      // server's own code hung on the request or context; a client's input never sits under a symbol.
+      if (base.taint.requestObject && name === undefined && ts.isElementAccessExpression(member) && this.isSymbolKey(member.argumentExpression, context.fn.file)) return { kind: 'unknown' };
       if (base.taint.requestObject) return this.requestMemberOrigin(base.taint, name, member, context);
       if (name === 'length') return { kind: 'sanitized', how: '.length (a number)' };
       const uploaded = uploadedFileServerMember(base.taint, name, compactText(member.expression));
@@ -877,6 +880,21 @@ export class DataflowEngine {
     if (base.kind === 'principal') return base;
     if (base.kind === 'constant' && name !== undefined) return (base.fields && Object.hasOwn(base.fields, name) ? base.fields[name] : undefined) ?? { kind: 'constant' };
     return base.kind === 'sanitized' ? base : { kind: 'unknown' };
+  }
+
+  /** A key made by `Symbol(...)` or `Symbol.for(...)` (a module constant, local or imported), or written as `Symbol.for(...)` in place. */
+  private isSymbolKey(key: ts.Expression, file: ScannedSourceFile): boolean {
+    const made = (value: ts.Expression): boolean => {
+      const node = skipOuterExpressions(value);
+      if (!ts.isCallExpression(node)) return false;
+      const callee = skipOuterExpressions(node.expression);
+      return (ts.isIdentifier(callee) && callee.text === 'Symbol') || (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Symbol' && callee.name.text === 'for');
+    };
+    const value = skipOuterExpressions(key);
+    if (made(value)) return true;
+    if (!ts.isIdentifier(value)) return false;
+    const binding = this.modules.resolveName(file, value.text);
+    return binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer !== undefined && made(binding.node.initializer);
   }
 
   /** `jwt.verify(...)`, `jwtVerify(...)`, `auth.verifyIdToken(...)`: a package call that throws unless the token is valid. */

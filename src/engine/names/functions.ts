@@ -254,12 +254,21 @@ function containerOfBinding(binding: Binding | undefined): MemberContainer | und
 /** Methods that hand back the instance a container holds for a class given as their argument. */
 const DI_LOOKUP_METHODS: ReadonlySet<string> = new Set(['get', 'resolve', 'getOrThrow']);
 
+/** The implementation after a method's overload signatures (`set(key: K): T; set(key: string): unknown; set(key) { ... }`). */
+function implementationOf(container: ts.ClassLikeDeclaration, signature: ts.MethodDeclaration): ts.MethodDeclaration | undefined {
+  const name = propertyNameText(signature.name);
+  const isStatic = ts.getCombinedModifierFlags(signature) & ts.ModifierFlags.Static;
+  return container.members.find((element): element is ts.MethodDeclaration => ts.isMethodDeclaration(element) && element.body !== undefined && propertyNameText(element.name) === name && (ts.getCombinedModifierFlags(element) & ts.ModifierFlags.Static) === isStatic);
+}
+
 function memberOf(modules: ModuleIndex, file: ScannedSourceFile, container: ts.Node, member: string, depth: number): ResolvedFunction | undefined {
   if (ts.isClassDeclaration(container) || ts.isClassExpression(container)) {
     const className = container.name?.text ?? '<class>';
     for (const element of container.members) {
       if ((ts.isMethodDeclaration(element) || ts.isPropertyDeclaration(element)) && element.name && propertyNameText(element.name) === member) {
-        if (ts.isMethodDeclaration(element)) return { file, node: element, name: `${className}.${member}` };
+        // Overload signatures have no body: the implementation that follows them is the method
+        // (an abstract or declared method has none at all, and is the method then).
+        if (ts.isMethodDeclaration(element)) return { file, node: element.body ? element : (implementationOf(container, element) ?? element), name: `${className}.${member}` };
         if (element.initializer && isFunctionLike(skipOuterExpressions(element.initializer))) {
           return { file, node: skipOuterExpressions(element.initializer) as ts.ArrowFunction, name: `${className}.${member}` };
         }

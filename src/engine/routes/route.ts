@@ -114,6 +114,13 @@ export interface RouteMiddleware extends CodeLocation {
    * authentication itself, whatever its name says.
    */
   requestedBy?: string;
+  /**
+   * For authentication that admits every caller as the owner of whatever the handler then scopes to
+   * the caller (Vendure's `@Allow(Permission.Owner)`, which opens an anonymous session for a caller
+   * without one): the mark that says so. A caller without an account gets in too; the handler's own
+   * scoping is all that keeps one caller from another's records.
+   */
+  admitsAnyCallerAsOwner?: string;
 }
 
 /** One request input a guard checks the caller's access to: `args` `['where', 'id']`, `params` `['projectId']`. */

@@ -1,7 +1,7 @@
 import type { ControlRefs, ScannedSourceFile } from '../../types.js';
 import { ts } from '#typescript';
 import { enclosingClass, returnedExpressions, skipOuterExpressions } from '../../engine/ast/syntax.js';
-import { localBinding, type ModuleIndex } from '../../engine/names/index.js';
+import { localBinding, resolveFunction, type ModuleIndex } from '../../engine/names/index.js';
 import type { TaintedCall } from '../../engine/dataflow/engine.js';
 import { EXISTING_RECORD_KEY, taintFor, type Taint } from '../../engine/dataflow/taint.js';
 import type { RuleContext } from '../../engine/rule-api.js';
@@ -108,7 +108,7 @@ export class SqlSinkCatalog {
       return undefined;
     }
     if (TYPEORM_BUILDER_METHODS.has(method) && fromQueryBuilder(receiver)) {
-      if (!isTextArgument(first)) return undefined;
+      if (!isTextArgument(first, this.modules, file)) return undefined;
       if (this.projectDrivers.has('typeorm')) return { call, queryText: first, driver: 'typeorm', api, proven: true };
       return undefined;
     }
@@ -392,25 +392,47 @@ function namedProperty(object: ts.ObjectLiteralExpression, names: ReadonlySet<st
 }
 
 /** A query-builder argument that can be SQL text (not `{ id }`, `['a', 'b']`, `qb => ...`, `new Brackets(...)`). */
-function isTextArgument(argument: ts.Expression): boolean {
+function isTextArgument(argument: ts.Expression, modules: ModuleIndex, file: ScannedSourceFile): boolean {
   const value = skipOuterExpressions(argument);
-  if (ts.isIdentifier(value)) return !holdsNonText(value);
+  if (ts.isIdentifier(value)) return !holdsNonText(value, modules, file);
   return !(ts.isObjectLiteralExpression(value) || ts.isArrayLiteralExpression(value) || isFunctionExpression(value) || ts.isNewExpression(value));
 }
 
 /**
  * A variable that holds criteria rather than SQL text: built as an object, array, function or
- * instance (`const where = { chatflowid }`, `new Brackets(...)`), or declared with a non-string type
- * (`const where: FindOptionsWhere<Message> = {}`, a `Brackets` parameter). TypeORM binds the values
- * of such criteria as parameters.
+ * instance (`const where = { chatflowid }`, `new Brackets(...)`), declared with a non-string type
+ * (`const where: FindOptionsWhere<Message> = {}`, a `Brackets` parameter), or set from a project
+ * function declared to return one (`const sort = parseSortParams(...)` with `): OrderByCondition {`).
+ * TypeORM binds the values of such criteria as parameters.
  */
-function holdsNonText(identifier: ts.Identifier): boolean {
+function holdsNonText(identifier: ts.Identifier, modules: ModuleIndex, file: ScannedSourceFile): boolean {
   const declaration = localBinding(identifier);
   if (!declaration) return false;
   const type = declaration.type;
-  if (type) return !(type.kind === ts.SyntaxKind.StringKeyword || type.kind === ts.SyntaxKind.AnyKeyword || type.kind === ts.SyntaxKind.UnknownKeyword || ts.isUnionTypeNode(type) || ts.isLiteralTypeNode(type));
-  const initial = ts.isVariableDeclaration(declaration) && declaration.initializer ? skipOuterExpressions(declaration.initializer) : undefined;
+  if (type) return isNonTextType(type, modules, file);
+  let initial = ts.isVariableDeclaration(declaration) && declaration.initializer ? skipOuterExpressions(declaration.initializer) : undefined;
+  if (initial && ts.isAwaitExpression(initial)) initial = skipOuterExpressions(initial.expression);
+  if (initial && ts.isCallExpression(initial)) {
+    const callee = resolveFunction(modules, file, initial.expression);
+    return callee?.node.type !== undefined && isNonTextType(callee.node.type, modules, callee.file);
+  }
   return initial !== undefined && (ts.isObjectLiteralExpression(initial) || ts.isArrayLiteralExpression(initial) || isFunctionExpression(initial) || ts.isNewExpression(initial));
+}
+
+/**
+ * A declared type that is no text: not string, any, unknown, a union, a literal or a template
+ * literal type, nor a project alias of one (`type SqlFragment = string`); `Promise<T>` is T's.
+ */
+function isNonTextType(type: ts.TypeNode, modules: ModuleIndex, file: ScannedSourceFile, depth = 0): boolean {
+  if (depth > 4) return false;
+  if (ts.isParenthesizedTypeNode(type)) return isNonTextType(type.type, modules, file, depth + 1);
+  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName)) {
+    if (type.typeName.text === 'Promise' && type.typeArguments?.length === 1) return isNonTextType(type.typeArguments[0]!, modules, file, depth + 1);
+    const name = type.typeName.text;
+    const alias = file.sourceFile.statements.find((statement): statement is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(statement) && statement.name.text === name);
+    if (alias) return isNonTextType(alias.type, modules, file, depth + 1);
+  }
+  return !(type.kind === ts.SyntaxKind.StringKeyword || type.kind === ts.SyntaxKind.AnyKeyword || type.kind === ts.SyntaxKind.UnknownKeyword || ts.isUnionTypeNode(type) || ts.isLiteralTypeNode(type) || ts.isTemplateLiteralTypeNode(type));
 }
 
 function isFunctionExpression(node: ts.Node): boolean {

@@ -356,7 +356,7 @@ class ControllerDiscovery {
       if (valued && sentinels?.owner) {
         // `@Allow(Permission.Owner)`: the guard lets any caller through as the owner of what the
         // handler scopes to; no role it names makes the route privileged, the handler's checks decide.
-        kept.push({ ...middleware, ...requestedBy, kind: 'auth', evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), whose ${sentinels.owner} admits any caller as the owner of what the handler scopes to` });
+        kept.push({ ...middleware, ...requestedBy, kind: 'auth', admitsAnyCallerAsOwner: `${valued.label} (${valued.file}:${valued.line})`, evidence: `${middleware.evidence}; checks ${valued.label} (${valued.file}:${valued.line}), whose ${sentinels.owner} admits any caller as the owner of what the handler scopes to` });
         continue;
       }
       if (valued && valued.values.length === 0 && (middleware.kind === 'auth' || middleware.kind === 'role')) {
@@ -497,7 +497,7 @@ function frameworkPermissionGuard(metadata: readonly MetadataMark[]): { mark: Me
     const owner = mark.values.find((value) => model.ownerValues.includes(value));
     const base = { name: `${mark.label} (${model.guard})`, strength: 'strong' as const, scope: 'route' as const, file: mark.file, line: mark.line };
     const middleware: RouteMiddleware = owner
-      ? { ...base, kind: 'auth', evidence: `${model.guard}, registered globally by ${match[1]}, checks ${mark.label}, whose ${owner} admits any caller as the owner of what the handler scopes to` }
+      ? { ...base, kind: 'auth', admitsAnyCallerAsOwner: `${mark.label} (${mark.file}:${mark.line})`, evidence: `${model.guard}, registered globally by ${match[1]}, checks ${mark.label}, whose ${owner} admits any caller as the owner of what the handler scopes to` }
       : { ...base, kind: 'role', roles: [...mark.values], evidence: `${model.guard}, registered globally by ${match[1]}, checks ${mark.label}` };
     return { mark, guard: `${model.guard} (${match[1]})`, public: isPublic, middleware };
   }
