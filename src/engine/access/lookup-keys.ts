@@ -53,8 +53,14 @@ export interface LookupFacts {
 /** `envelopeId: envelope.id` in a filter: the field and the held record's name. */
 export interface ParentRecord {
   field: string;
-  /** `envelope` in `envelope.id`. */
+  /** `envelope` in `envelope.id`; with `heldId`, the name holding the id itself (`workspaceId`). */
   record: ts.Identifier;
+  /**
+   * The filter's value is a name holding the record's id, not the record (`workspaceId` in a helper
+   * `findCredentials(credentialsId, workspaceId)`, or a curried `(workspaceId) => (credentialsId) =>`):
+   * the record is found where that name was given `workspace.id`, by the caller on the path.
+   */
+  heldId?: true;
 }
 
 // A filter field and constant that admit only what everyone may see.
@@ -688,6 +694,8 @@ class FilterWalker {
       const value = skipOuterExpressions(expression);
       if (ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression) && /^(?:_?id|uuid)$|(?:Id|_id)$/.test(value.name.text)) {
         this.facts.parentRecords.push({ field, record: value.expression });
+      } else if (ts.isIdentifier(value)) {
+        this.facts.parentRecords.push({ field, record: value, heldId: true });
       }
     }
     if (!taint || !field || !KEY_FIELD.test(field)) return;
