@@ -32,6 +32,8 @@ const PRINCIPAL_TEXT =
   /\b(?:res|response)\s*\.\s*locals\s*\.\s*(?:user|currentUser|authUser|account|session|auth)\b|\b(?:req|request|ctx|context)\s*\.\s*(?:org|organization|tenant|workspace)\s*\??\.\s*(?:id|_id)\b|\b(?:req|request|ctx|c|context)\s*\.\s*(?:user|auth|session|state\s*\.\s*user|locals\s*\.\s*user|userId|currentUser|remoteUser|authUser|loggedInUser|authenticatedUser|uid|activeUser|activeUserId)\b|\b(?:user|currentUser|me|principal|session|auth|actor|viewer|requester|caller|authUser|loggedInUser|sessionUser|account)\s*\??\.\s*(?:id|_id|sub|userId|uid|email|accountIds|orgId|organizationId|tenantId|teamId|teamIds)\b|\b(?:userId|userUid|currentUserId|ownerId|actorId|viewerId|callerId|requesterId|authUserId|sessionUserId|tenantId|orgId|organizationId|accountId)\b/;
 // A statement that ends the request: throw, return (with or without a response), next(err).
 // Hono keeps the verified token or user in the context: `c.get('jwtPayload').sub`, `c.get('user').id`.
+// A quoted string (not a template: its substitutions are code).
+const STRING_LITERAL = /'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g;
 const CONTEXT_PRINCIPAL = /\bjwtPayload\b|\.get\s*\(\s*['"`](?:jwtPayload|user|session|auth)['"`]\s*\)/;
 const EXITS = /\bthrow\b|\breturn\b|\bnext\s*\(/;
 // An answer sent in the failing branch: with the work in the `else` branch, it stops the request as a return would.
@@ -320,7 +322,7 @@ export function inCodeOwnershipCheck(
     const otherMethods = fn === tainted.route.handler?.node ? ctx.dataflow.otherMethodStatements(tainted.route) : undefined;
     const visit = (node: ts.Node): void => {
       if (evidence || otherMethods?.has(node)) return;
-      if (ts.isIfStatement(node) && (stopsWhenTrue(node) || stopsWhenFalse(node)) && ((mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression, 0, path)) || [...comparedWithCaller].some((name) => mentionsName(node.expression.getText(), name)))) {
+      if (ts.isIfStatement(node) && (stopsWhenTrue(node) || stopsWhenFalse(node)) && (operandsOf(node.expression).some((operand) => mentions(operand) && mentionsPrincipal(ctx, tainted, operand, 0, path)) || [...comparedWithCaller].some((name) => mentionsName(node.expression.getText(), name)))) {
         evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node };
         return;
       }
@@ -886,9 +888,12 @@ function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet
 function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression, depth = 0, path: readonly PathFunction[] = []): boolean {
   // `select: { users: { select: { userId: true } } }` names columns to load, not the caller's id.
   const text = condition.getText().replace(COLUMN_FLAG, '');
-  if (PRINCIPAL_TEXT.test(text) || CONTEXT_PRINCIPAL.test(text)) return true;
+  if (CONTEXT_PRINCIPAL.test(text)) return true;
+  // A string names a field, never holds the caller: `'userId' in input` tests the input's shape.
+  const code = text.replace(STRING_LITERAL, '""');
+  if (PRINCIPAL_TEXT.test(code)) return true;
   const principalNames = tainted.route.principal.map((text) => text.split(/\s+/).pop()!.replace(/[^\w$.]/g, ''));
-  if (principalNames.some((name) => name && mentionsName(text, name))) return true;
+  if (principalNames.some((name) => name && mentionsName(code, name))) return true;
   let principal = false;
   const file = ctx.modules.fileOf(condition);
   // In the function that makes the call, parameters hold what its caller passed (`deleteArticle(slug, req.auth.user.id)`).
@@ -1490,6 +1495,20 @@ function negatedCall(condition: ts.Expression): ts.CallExpression | undefined {
   let operand = skipOuterExpressions(value.operand);
   if (ts.isAwaitExpression(operand)) operand = skipOuterExpressions(operand.expression);
   return ts.isCallExpression(operand) ? operand : undefined;
+}
+
+/**
+ * The conditions a test joins with `&&`, `||` and `??` (negations looked through): the record and the
+ * caller must meet in one of them. `'resultId' in props && !user` tests the input's shape and that
+ * someone is signed in, side by side: it relates neither to the other.
+ */
+function operandsOf(expression: ts.Expression): ts.Expression[] {
+  const value = skipOuterExpressions(expression);
+  if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) return operandsOf(value.operand);
+  if (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.BarBarToken || value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+    return [...operandsOf(value.left), ...operandsOf(value.right)];
+  }
+  return [value];
 }
 
 function disjunctsOf(expression: ts.Expression): ts.Expression[] {
