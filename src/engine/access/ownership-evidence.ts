@@ -274,11 +274,20 @@ export function inCodeOwnershipCheck(
   if (records.size > 0) for (const { fn } of path) if (fn.body) for (const parent of parentsComparedWithRecord(fn.body, records)) names.add(parent);
 
   if (names.size === 0) return undefined;
+  // The declarations binding the looked-up record: another local of the same name (`credentials` loaded
+  // in the other branch of `if (input.scope === 'user')`) is another record.
+  const ownDeclarations = new Set([tainted.call, access].flatMap((call) => { const declaration = bindingDeclaration(call); return declaration ? [declaration] : []; }));
+  const otherRecordOfSameName = (identifier: ts.Identifier): boolean => {
+    if (ownDeclarations.size === 0 || !ownResult.includes(identifier.text) || keyNames.has(identifier.text)) return false;
+    const declaration = localDeclaration(identifier);
+    // Only beside the lookup: a caller's `deployment` loaded by the same id is the same record under its name there.
+    return declaration !== undefined && declaration.initializer !== undefined && !ownDeclarations.has(declaration) && [...ownDeclarations].some((own) => enclosingFunction(own) === enclosingFunction(declaration));
+  };
   const mentions = (node: ts.Node): boolean => {
     let hit = false;
     const visit = (child: ts.Node): void => {
       if (hit) return;
-      if (ts.isIdentifier(child) && names.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) {
+      if (ts.isIdentifier(child) && names.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child) && !otherRecordOfSameName(child)) {
         // `params.teamId` beside a lookup by `params.presetId`: the object holding the id, read for another field.
         if (containers.has(child.text) && ts.isPropertyAccessExpression(child.parent) && child.parent.expression === child && !names.has(child.parent.name.text) && !keyFields.has(child.parent.name.text)) return;
         hit = true;
@@ -305,8 +314,10 @@ export function inCodeOwnershipCheck(
   const configured = ctx.config.ownershipChecks ?? [];
   // The calls the id travels through to the access run the access itself: they check nothing before it.
   const pathCalls = new Set(path.flatMap(({ call }) => (call ? [call] : [])));
-  for (const { fn } of path) {
+  for (const { fn, call } of path) {
     if (!fn.body) continue;
+    // Where the id leaves this function (or is looked up in it): the route's handler is listed once more without it.
+    const point = call ?? path.find((entry) => entry.fn === fn && entry.call)?.call;
     let evidence: OwnershipEvidence | undefined;
     // Results of membership lookups that take the object (or id) and the principal: `getTeamMember(collection.teamID, userUid)`,
     // tested in the same function (a variable of the same name elsewhere is another value).
@@ -483,6 +494,8 @@ export function inCodeOwnershipCheck(
           return;
         }
       }
+      // `if (input.scope === 'user') { ...; return }` before the lookup: nothing in that branch runs on the way to it.
+      if (point && endsBeforeReaching(node, point)) return;
       if (!ts.isFunctionLike(node) || node === fn) ts.forEachChild(node, visit);
       else ts.forEachChild(node, visit);
     };
@@ -1495,6 +1508,25 @@ function negatedCall(condition: ts.Expression): ts.CallExpression | undefined {
   let operand = skipOuterExpressions(value.operand);
   if (ts.isAwaitExpression(operand)) operand = skipOuterExpressions(operand.expression);
   return ts.isCallExpression(operand) ? operand : undefined;
+}
+
+/**
+ * A branch (an `if`'s then or else, a `case`) that does not hold `point` and always leaves the function
+ * (its last statement returns or throws): the code in it never runs on the way to `point`.
+ */
+function endsBeforeReaching(node: ts.Node, point: ts.Node): boolean {
+  const branch = ts.isIfStatement(node.parent) && (node.parent.thenStatement === node || node.parent.elseStatement === node) ? node : ts.isCaseClause(node) || ts.isDefaultClause(node) ? node : undefined;
+  if (!branch || (branch.getSourceFile() === point.getSourceFile() && branch.pos <= point.pos && point.end <= branch.end)) return false;
+  const statements = ts.isBlock(branch) ? branch.statements : ts.isCaseClause(branch) || ts.isDefaultClause(branch) ? branch.statements : [branch as ts.Statement];
+  const last = statements[statements.length - 1];
+  return last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
+}
+
+/** The declaration a call's result is bound to (`const credentials = await prisma.credentials.findFirst(...)`). */
+function bindingDeclaration(call: ts.Node): ts.VariableDeclaration | undefined {
+  let current = call;
+  while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isNonNullExpression(current.parent) || ts.isSatisfiesExpression(current.parent) || (ts.isPropertyAccessExpression(current.parent) && current.parent.expression === current) || (ts.isCallExpression(current.parent) && current.parent.expression === current))) current = current.parent;
+  return ts.isVariableDeclaration(current.parent) && current.parent.initializer === current ? current.parent : undefined;
 }
 
 /**
