@@ -43,6 +43,8 @@ const OAUTH_CLIENT_MODEL = /^o?auth_?2?_?(?:clients?|apps?|applications?)(?:_?mo
 const OAUTH_CLIENT_KEY = /^client_?id$/i;
 
 // Request fields naming a kind of thing (a delivery method, a plan), not one user's record.
+// A column holding the record's owner or tenant: a lookup keyed by it lists one owner's records.
+const OWNER_KEY = /^(?:userId|user_id|ownerId|owner_id|authorId|author_id|creatorId|createdById|accountId|account_id|\w*[Oo]rgani[sz]ationId|organi[sz]ation_id|orgId|org_id|\w*[Tt]enantId|tenant_id|workspaceId|workspace_id|teamId|team_id)$/;
 const REFERENCE_KEY = /(?:method|type|kind|category|plan|country|currency|language|locale|tier|template)_?id$/i;
 
 // The inventory's shapes live with the route model they are part of (routes/route.ts).
@@ -440,10 +442,15 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
   // A model named like reference data (`tags`, `templates`) that the project scopes to its owner
   // elsewhere (`tags.update({ where: { id, orgId } })`) holds each owner's records: a lookup of it
   // by the client's id alone is judged like any other.
+  // So does a lookup by its owner's or tenant's id once that owner is checked (`themeTemplate.findMany({ where:
+  // { workspaceId } })` after the workspace membership check): the records are the workspace's.
   const ownedModels = new Set<string>();
   for (const lookups of judgements.values()) {
     for (const paths of lookups.values()) {
-      for (const { access } of paths.values()) if (access.verdict === 'scoped' && access.model) ownedModels.add(access.model.toLowerCase());
+      for (const { access } of paths.values()) {
+        if (!access.model) continue;
+        if (access.verdict === 'scoped' || (PARENT_SCOPING_VERDICTS.has(access.verdict) && OWNER_KEY.test(access.key))) ownedModels.add(access.model.toLowerCase());
+      }
     }
   }
   for (const { candidate, path, keyNames, settled, parents } of byModelName) {
@@ -663,7 +670,8 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   // A coupon or voucher read by the code the customer types: the code is how any customer redeems it, not a key to someone's record.
   if (!isWriteAccess(lookup) && lookup.access.model && REDEEMABLE_MODEL.test(lookup.access.model) && REDEEMABLE_CODE_KEY.test(key.field)) return { verdict: 'not-owned', evidence: `a ${lookup.access.model} found by the code the customer presents (${at})` };
   if (!isWriteAccess(lookup) && lookup.access.model && OAUTH_CLIENT_MODEL.test(lookup.access.model) && OAUTH_CLIENT_KEY.test(key.field)) return { verdict: 'not-owned', evidence: `a registered OAuth client (${lookup.access.model}) found by the client_id the request presents, public in OAuth (${at})` };
-  if (REFERENCE_KEY.test(key.taint.source.label.split('.').pop() ?? '')) return { verdict: 'not-owned', evidence: `reference key ${key.taint.source.label}` };
+  // Deferred like a model name: a `themeTemplateId` of a model the project keys by its workspace elsewhere is an owned record's id.
+  if (REFERENCE_KEY.test(key.taint.source.label.split('.').pop() ?? '')) return { verdict: 'not-owned', evidence: `reference key ${key.taint.source.label}`, byModelName: true };
   if (usedOnlyToLink(lookup.node)) return { verdict: 'not-owned', evidence: `only linked to, not changed (${at})` };
   if (facts.publicOnly) return { verdict: 'public', evidence: `only public records: ${facts.publicOnly} (${at})` };
   if (!isWriteAccess(lookup) && resultOnlyTested(lookup.node)) return { verdict: 'existence-only', evidence: `result only tested (or its timestamp used as a cursor), never returned (${at})` };

@@ -415,6 +415,15 @@ export function inCodeOwnershipCheck(
           scopedLoads.set(name, parents);
         }
       }
+      // `existing ? await update({ where: { id } }) : await create(...)`, `if (existing) {...}`: the access runs only
+      // once the load by the id and a parent found a record, as after `if (!existing) throw`.
+      const onlyWhenFound = point && guardedBranchHolding(node, point);
+      if (onlyWhenFound) {
+        for (const [name, parents] of scopedLoads) {
+          if (!testsPresenceOf(onlyWhenFound, name)) continue;
+          for (const parent of parents) if (!names.has(parent) && !/^(?:prisma|db|tx|client|where|select|include|id)$/.test(parent)) { names.add(parent); grew = true; }
+        }
+      }
       if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
         for (const [name, parents] of scopedLoads) {
           if (!mentionsName(node.expression.getText(), name)) continue;
@@ -1520,6 +1529,27 @@ function endsBeforeReaching(node: ts.Node, point: ts.Node): boolean {
   const statements = ts.isBlock(branch) ? branch.statements : ts.isCaseClause(branch) || ts.isDefaultClause(branch) ? branch.statements : [branch as ts.Statement];
   const last = statements[statements.length - 1];
   return last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
+}
+
+/**
+ * The condition of a conditional, an `if` or an `&&` whose taken side (the `?` branch, the then-branch,
+ * the right operand) holds `point`: `point` runs only when it holds.
+ */
+function guardedBranchHolding(node: ts.Node, point: ts.Node): ts.Expression | undefined {
+  const holds = (branch: ts.Node | undefined): boolean => branch !== undefined && branch.getSourceFile() === point.getSourceFile() && branch.pos <= point.pos && point.end <= branch.end;
+  if (ts.isConditionalExpression(node)) return holds(node.whenTrue) ? node.condition : undefined;
+  if (ts.isIfStatement(node)) return holds(node.thenStatement) ? node.expression : undefined;
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return holds(node.right) ? node.left : undefined;
+  return undefined;
+}
+
+/** `existing`, `existing?.id`, `existing && existing.active`: a test that holds only when the record was found. */
+function testsPresenceOf(condition: ts.Expression, name: string): boolean {
+  const value = skipOuterExpressions(condition);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return testsPresenceOf(value.left, name) || testsPresenceOf(value.right, name);
+  let root: ts.Expression = value;
+  while (ts.isPropertyAccessExpression(root)) root = skipOuterExpressions(root.expression);
+  return ts.isIdentifier(root) && root.text === name;
 }
 
 /** The declaration a call's result is bound to (`const credentials = await prisma.credentials.findFirst(...)`). */
