@@ -318,7 +318,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     isolated(ctx.failures, 'object-access', tainted.file.path, () => {
       const lookup = lookupAccessOf(ctx, tainted);
       if (!lookup) return;
-      const facts = lookupFacts(tainted, lookup);
+      const facts = lookupFacts(tainted, lookup, ctx.modules);
       const model = lookup.access.model;
       const key = facts.keys.find((candidate) => !isCapabilityKey(candidate.field, model)) ?? facts.keys[0];
       if (!key) {
