@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import { classifyCall, drizzleTableName, dynamoRequestObject, isDrizzleClient, kyselyChain, modelOfRepository, type DataAccess, type KyselyChain } from '../ast/data-access.js';
 import { DYNAMODB_BATCH_KEYS_PROPERTY, DYNAMODB_BATCH_PROPERTY, DYNAMODB_KEY_ATTRIBUTE_NAME, DYNAMODB_KEY_PROPERTY, DYNAMODB_TRANSACTION_LOOKUPS, DYNAMODB_TRANSACTION_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
 import { DRIZZLE, KYSELY, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
-import { localDeclaration, localInitializer, type ModuleIndex } from '../names/index.js';
+import { localDeclaration, localInitializer, resolveFunction, type ModuleIndex } from '../names/index.js';
 import { nodesOfKind, walkDescendants } from '../ast/file-index.js';
 import { enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { looksLikeSql, sqlLiterals } from '../ast/sql-text.js';
@@ -53,8 +53,14 @@ export interface LookupFacts {
 /** `envelopeId: envelope.id` in a filter: the field and the held record's name. */
 export interface ParentRecord {
   field: string;
-  /** `envelope` in `envelope.id`. */
+  /** `envelope` in `envelope.id`; with `heldId`, the name holding the id itself (`workspaceId`). */
   record: ts.Identifier;
+  /**
+   * The filter's value is a name holding the record's id, not the record (`workspaceId` in a helper
+   * `findCredentials(credentialsId, workspaceId)`, or a curried `(workspaceId) => (credentialsId) =>`):
+   * the record is found where that name was given `workspace.id`, by the caller on the path.
+   */
+  heldId?: true;
 }
 
 // A filter field and constant that admit only what everyone may see.
@@ -242,13 +248,13 @@ function heldKyselyRun(outer: ts.CallExpression, file: TaintedCall['file'], modu
 /** Builder links that join as inner joins: rows without a match are dropped (Drizzle innerJoin, knex join/innerJoin). */
 const INNER_JOIN_METHODS: ReadonlySet<string> = new Set(['innerJoin', 'join']);
 
-export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess): LookupFacts {
+export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess, modules?: ModuleIndex): LookupFacts {
   const facts: LookupFacts = { keys: [], principalFields: [], parentRecords: [] };
   const { access, node } = lookup;
   const method = access.method;
   if (CREATE_METHODS.has(method)) return facts;
   const args = node.arguments;
-  const walker = new FilterWalker(tainted, facts);
+  const walker = new FilterWalker(tainted, facts, modules);
   if (isWriteAccess(lookup)) {
     facts.linksPrincipalOnly = linksOnlyPrincipal(tainted, lookup);
     const counters = engagementCountersOnly(lookup);
@@ -515,10 +521,62 @@ class FilterWalker {
    */
   readonly spreadValues: ts.Identifier[] = [];
 
+  /**
+   * Inside a filter a project helper builds (`where: byTypebotId(typebotId)`), its parameters as the
+   * call passes them: the helper's `{ id: typebotId }` is read as the caller's value.
+   */
+  private passed: { fn: ts.SignatureDeclaration; values: ReadonlyMap<string, ts.Expression> } | undefined;
+
   constructor(
     private readonly tainted: TaintedCall,
     private readonly facts: LookupFacts,
+    private readonly modules?: ModuleIndex,
   ) {}
+
+  /** The caller's value for a helper parameter named in the filter the helper returns. */
+  private passedValue(expression: ts.Expression): ts.Expression | undefined {
+    const value = skipOuterExpressions(expression);
+    if (!this.passed || !ts.isIdentifier(value)) return undefined;
+    let fn = enclosingFunction(value);
+    while (fn && fn !== this.passed.fn) fn = enclosingFunction(fn);
+    return fn ? this.passed.values.get(value.text) : undefined;
+  }
+
+  /**
+   * The objects a project function returns when called with these arguments, with its plain parameters
+   * bound to them: a filter builder (`const byTypebotId = (id: string) => ({ id })`). Not a function
+   * whose parameter is an object or spread, nor one outside the project.
+   */
+  private builtFilter(call: ts.CallExpression): { fn: ts.SignatureDeclaration; returned: ts.Expression[]; values: Map<string, ts.Expression> } | undefined {
+    const file = this.modules?.fileOf(call);
+    const resolved = file && this.modules && resolveFunction(this.modules, file, call.expression);
+    const fn = resolved?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+    if (!fn?.body || fn === this.passed?.fn) return undefined;
+    const returned = ts.isBlock(fn.body) ? returnedExpressions(fn.body) : [fn.body as ts.Expression];
+    const objects = (expression: ts.Expression): boolean => {
+      const value = skipOuterExpressions(expression);
+      return ts.isObjectLiteralExpression(value) || (ts.isConditionalExpression(value) && objects(value.whenTrue) && objects(value.whenFalse));
+    };
+    if (returned.length === 0 || !returned.every(objects)) return undefined;
+    const values = new Map<string, ts.Expression>();
+    for (const [index, parameter] of fn.parameters.entries()) {
+      if (!ts.isIdentifier(parameter.name) || parameter.dotDotDotToken) return undefined;
+      const argument = call.arguments[index];
+      if (argument) values.set(parameter.name.text, argument);
+    }
+    // Every value in what it returns is a parameter or a constant: anything else (`userId: currentUserId()`,
+    // a closure's tenant) may scope it in ways read nowhere here, and the helper is left unread as before.
+    const plain = (expression: ts.Expression): boolean => {
+      const value = skipOuterExpressions(expression);
+      if (ts.isObjectLiteralExpression(value)) return value.properties.every((property) => ts.isPropertyAssignment(property) ? plain(property.initializer) : ts.isShorthandPropertyAssignment(property) && values.has(property.name.text));
+      if (ts.isArrayLiteralExpression(value)) return value.elements.every((element) => !ts.isSpreadElement(element) && plain(element));
+      if (ts.isConditionalExpression(value)) return plain(value.whenTrue) && plain(value.whenFalse);
+      if (ts.isIdentifier(value)) return values.has(value.text) || value.text === 'undefined';
+      return ts.isLiteralExpression(value) || value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword || value.kind === ts.SyntaxKind.NullKeyword;
+    };
+    if (!returned.every(plain)) return undefined;
+    return { fn, returned, values };
+  }
 
   /** Objects, arrays, operator calls (`eq(t.id, id)`, `and(...)`, `new ObjectId(id)`), local consts. */
   walk(expression: ts.Expression, field: string | undefined, hops: number, sqlFragment?: string): void {
@@ -526,6 +584,14 @@ class FilterWalker {
     // Prisma relation filters nest deep (`teamGroups.some.organisationGroup.organisationGroupMembers.some
     // .organisationMember.userId`, 8 levels); the bound only stops pathological literals.
     if (hops > MAX_FILTER_DEPTH) return;
+    const passed = this.passedValue(value);
+    if (passed) {
+      const inside = this.passed;
+      this.passed = undefined;
+      this.walk(passed, field, hops + 1, sqlFragment);
+      this.passed = inside;
+      return;
+    }
     if (ts.isObjectLiteralExpression(value)) {
       for (const property of value.properties) {
         if (ts.isSpreadAssignment(property)) {
@@ -595,6 +661,15 @@ class FilterWalker {
       const principal = value.arguments.map((argument) => this.principalIn(argument, 0)).find((found) => found !== undefined);
       if (principal !== undefined) {
         this.facts.principalFields.push(`${field ?? name} (built by ${name}() from ${principal})`);
+        return;
+      }
+      // A filter a project helper builds from ids alone (`where: byTypebotId(typebotId)`): what it returns,
+      // with the caller's values for its parameters.
+      const built = ts.isCallExpression(value) && !this.passed ? this.builtFilter(value) : undefined;
+      if (built) {
+        this.passed = { fn: built.fn, values: built.values };
+        for (const returned of built.returned) this.walk(returned, field, hops + 1);
+        this.passed = undefined;
         return;
       }
     }
@@ -711,6 +786,16 @@ class FilterWalker {
 
   /** `keyed`: the field is a key whatever its name (a DynamoDB key attribute: `PK`, or a composite `NOTE#${id}`). */
   leaf(expression: ts.Expression, field: string | undefined, keyed = false): void {
+    const passed = this.passedValue(expression);
+    if (passed) {
+      const inside = this.passed;
+      this.passed = undefined;
+      this.walk(passed, field, 0);
+      this.passed = inside;
+      return;
+    }
+    // A name of the helper's own (a local, a constant): not something the caller's context can tell.
+    if (this.passed) return;
     const origin = this.tainted.originOf(expression);
     if (origin.kind === 'principal' || PRINCIPAL_SPELLING.test(expression.getText()) || boundToSessionUser(expression)) {
       this.facts.principalFields.push(field ?? (origin.kind === 'principal' ? origin.label : expression.getText()));
@@ -722,6 +807,8 @@ class FilterWalker {
       const value = skipOuterExpressions(expression);
       if (ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression) && /^(?:_?id|uuid)$|(?:Id|_id)$/.test(value.name.text)) {
         this.facts.parentRecords.push({ field, record: value.expression });
+      } else if (ts.isIdentifier(value)) {
+        this.facts.parentRecords.push({ field, record: value, heldId: true });
       }
     }
     if (!taint || !field || !(keyed || KEY_FIELD.test(field))) return;

@@ -44,6 +44,8 @@ const OAUTH_CLIENT_MODEL = /^o?auth_?2?_?(?:clients?|apps?|applications?)(?:_?mo
 const OAUTH_CLIENT_KEY = /^client_?id$/i;
 
 // Request fields naming a kind of thing (a delivery method, a plan), not one user's record.
+// A column holding the record's owner or tenant: a lookup keyed by it lists one owner's records.
+const OWNER_KEY = /^(?:userId|user_id|ownerId|owner_id|authorId|author_id|creatorId|createdById|accountId|account_id|\w*[Oo]rgani[sz]ationId|organi[sz]ation_id|orgId|org_id|\w*[Tt]enantId|tenant_id|workspaceId|workspace_id|teamId|team_id)$/;
 const REFERENCE_KEY = /(?:method|type|kind|category|plan|country|currency|language|locale|tier|template)_?id$/i;
 
 // The inventory's shapes live with the route model they are part of (routes/route.ts).
@@ -263,7 +265,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     // A filter pinned to a record the route loaded (`envelopeId: envelope.id`) finds only that record's
     // children: a check tied to the parent's lookup covers the child, and so does the parent's own verdict.
     const loaders = parents.flatMap((parent) => {
-      const loader = loadingLookup(ctx, parent.record, path);
+      const loader = loadingLookup(ctx, parent.record, path, parent.heldId);
       return loader ? [{ parent, loader }] : [];
     });
     const evidenceNames = loaders.length > 0 ? new Set([...keyNames, ...loaders.flatMap(({ loader }) => [...loaderNames(loader)])]) : keyNames;
@@ -278,7 +280,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     // A field resolver's filter pinned to the object it resolves on (`workspaceId: workspace.id` with
     // `@Parent() workspace`) finds only that object's children: the operation that returned the object
     // decided who sees it, as it decides the field's authentication.
-    const resolvedOn = route.method === 'FIELD' ? parents.find((parent) => isResolverParent(route, parent.record)) : undefined;
+    const resolvedOn = route.method === 'FIELD' ? parents.find((parent) => !parent.heldId && isResolverParent(route, parent.record)) : undefined;
     if (resolvedOn) {
       return record(route, candidate, pathKey, { verdict: 'scoped', evidence: `scoped by the object the field resolves on: ${resolvedOn.field} = ${resolvedOn.record.text}'s, the ${route.path.split('.')[0]} an operation returned` });
     }
@@ -324,7 +326,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     isolated(ctx.failures, 'object-access', tainted.file.path, () => {
       const lookup = lookupAccessOf(ctx, tainted);
       if (!lookup) return;
-      const facts = lookupFacts(tainted, lookup);
+      const facts = lookupFacts(tainted, lookup, ctx.modules);
       const model = lookup.access.model;
       const key = facts.keys.find((candidate) => !isCapabilityKey(candidate.field, model)) ?? facts.keys[0];
       if (!key) {
@@ -448,10 +450,15 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
   // A model named like reference data (`tags`, `templates`) that the project scopes to its owner
   // elsewhere (`tags.update({ where: { id, orgId } })`) holds each owner's records: a lookup of it
   // by the client's id alone is judged like any other.
+  // So does a lookup by its owner's or tenant's id once that owner is checked (`themeTemplate.findMany({ where:
+  // { workspaceId } })` after the workspace membership check): the records are the workspace's.
   const ownedModels = new Set<string>();
   for (const lookups of judgements.values()) {
     for (const paths of lookups.values()) {
-      for (const { access } of paths.values()) if (access.verdict === 'scoped' && access.model) ownedModels.add(access.model.toLowerCase());
+      for (const { access } of paths.values()) {
+        if (!access.model) continue;
+        if (access.verdict === 'scoped' || (PARENT_SCOPING_VERDICTS.has(access.verdict) && OWNER_KEY.test(access.key))) ownedModels.add(access.model.toLowerCase());
+      }
     }
   }
   for (const { candidate, path, keyNames, settled, parents } of byModelName) {
@@ -705,7 +712,8 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   // A coupon or voucher read by the code the customer types: the code is how any customer redeems it, not a key to someone's record.
   if (!isWriteAccess(lookup) && lookup.access.model && REDEEMABLE_MODEL.test(lookup.access.model) && REDEEMABLE_CODE_KEY.test(key.field)) return { verdict: 'not-owned', evidence: `a ${lookup.access.model} found by the code the customer presents (${at})` };
   if (!isWriteAccess(lookup) && lookup.access.model && OAUTH_CLIENT_MODEL.test(lookup.access.model) && OAUTH_CLIENT_KEY.test(key.field)) return { verdict: 'not-owned', evidence: `a registered OAuth client (${lookup.access.model}) found by the client_id the request presents, public in OAuth (${at})` };
-  if (REFERENCE_KEY.test(key.taint.source.label.split('.').pop() ?? '')) return { verdict: 'not-owned', evidence: `reference key ${key.taint.source.label}` };
+  // Deferred like a model name: a `themeTemplateId` of a model the project keys by its workspace elsewhere is an owned record's id.
+  if (REFERENCE_KEY.test(key.taint.source.label.split('.').pop() ?? '')) return { verdict: 'not-owned', evidence: `reference key ${key.taint.source.label}`, byModelName: true };
   if (usedOnlyToLink(lookup.node)) return { verdict: 'not-owned', evidence: `only linked to, not changed (${at})` };
   if (facts.publicOnly) return { verdict: 'public', evidence: `only public records: ${facts.publicOnly} (${at})` };
   if (!isWriteAccess(lookup) && resultOnlyTested(lookup.node)) return { verdict: 'existence-only', evidence: `result only tested (or its timestamp used as a cursor), never returned (${at})` };
@@ -1255,28 +1263,65 @@ const PARENT_SCOPING_VERDICTS: ReadonlySet<ObjectAccessVerdict> = new Set(['scop
  * in the same function, or, when the record is a parameter (`replaceItem({ envelope })`), the one
  * that loaded what the caller on the path passed there.
  */
-function loadingLookup(ctx: AccessContext, record: ts.Identifier, path: readonly PathEntry[]): ts.CallExpression | undefined {
+function loadingLookup(ctx: AccessContext, record: ts.Identifier, path: readonly PathEntry[], heldId = false): ts.CallExpression | undefined {
   let current = record;
+  // A name holding the record's id leads to the record where it was given `workspace.id`.
+  let holdsId = heldId;
+  const heldRecord = (value: ts.Expression): ts.Identifier | undefined =>
+    holdsId && ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression) && RECORD_ID_MEMBER.test(value.name.text) ? value.expression : undefined;
   for (let hops = 0; hops < 4; hops++) {
     const initializer = localInitializer(current);
-    if (initializer) return ts.isCallExpression(initializer) ? initializer : undefined;
+    const initialRecord = initializer && heldRecord(initializer);
+    if (initialRecord) {
+      current = initialRecord;
+      holdsId = false;
+      continue;
+    }
+    if (initializer) return ts.isCallExpression(initializer) && !holdsId ? initializer : undefined;
     // A callback (`prisma.$transaction(async (tx) => ...)`) sees the parameters of the functions around it.
     let fn = enclosingFunction(current);
-    while (fn && !parameterSlot(fn, current.text)) fn = enclosingFunction(fn.parent);
+    // enclosingFunction(fn) starts at fn's parent: a curried `(workspaceId) => async (id) => ...` is its own.
+    while (fn && !parameterSlot(fn, current.text)) fn = enclosingFunction(fn);
     const slot = fn && parameterSlot(fn, current.text);
     if (!fn || !slot) return undefined;
-    const into = path.find((entry) => {
-      if (!entry.call || !ts.isCallExpression(entry.call)) return false;
-      const file = ctx.modules.fileOf(entry.call);
-      return file !== undefined && resolveFunction(ctx.modules, file, entry.call.expression)?.node === fn;
-    });
-    const passed = into && memberOfArgument((into.call as ts.CallExpression).arguments[slot.index], slot.memberPath);
+    // The call on the path that ran fn: the path's own call, or, for a curried helper
+    // (`sanitizeCredentialsId(workspace.id)(credentialsId)`), the call that made the function it calls.
+    let into: ts.CallExpression | undefined;
+    for (const entry of path) {
+      for (let call = entry.call && ts.isCallExpression(entry.call) ? entry.call : undefined; call && !into; ) {
+        const file = ctx.modules.fileOf(call);
+        if (file !== undefined && resolveFunction(ctx.modules, file, call.expression)?.node === fn) into = call;
+        const callee = skipOuterExpressions(call.expression);
+        call = ts.isCallExpression(callee) ? callee : undefined;
+      }
+      if (into) break;
+    }
+    const passed = into && memberOfArgument(into.arguments[slot.index], slot.memberPath);
     const value = passed && skipOuterExpressions(passed);
-    if (!value || !ts.isIdentifier(value)) return undefined;
-    current = value;
+    const passedRecord = value && (heldRecord(value) ?? (holdsId ? undefined : loadedRelationOf(value)));
+    if (passedRecord) holdsId = false;
+    else if (!value || !ts.isIdentifier(value)) return undefined;
+    current = passedRecord ?? (value as ts.Identifier);
   }
   return undefined;
 }
+
+/**
+ * The record a relation was loaded with (`existingTypebot.workspace` passed on as the workspace):
+ * the relation belongs to the record, so the record's lookup is the one that decides it.
+ */
+function loadedRelationOf(value: ts.Expression): ts.Identifier | undefined {
+  let current = value;
+  for (let depth = 0; depth < 3 && ts.isPropertyAccessExpression(current); depth++) {
+    const target = skipOuterExpressions(current.expression);
+    if (ts.isIdentifier(target)) return target;
+    current = target;
+  }
+  return undefined;
+}
+
+/** The member of a loaded record that is its id: `workspace.id`, `envelope._id`, `team.teamId`. */
+const RECORD_ID_MEMBER = /^(?:_?id|uuid)$|(?:Id|_id)$/;
 
 /**
  * The names a parent's lookup is keyed by: its arguments' identifiers and, one step back, those of

@@ -32,6 +32,8 @@ const PRINCIPAL_TEXT =
   /\b(?:res|response)\s*\.\s*locals\s*\.\s*(?:user|currentUser|authUser|account|session|auth)\b|\b(?:req|request|ctx|context)\s*\.\s*(?:org|organization|tenant|workspace)\s*\??\.\s*(?:id|_id)\b|\b(?:req|request|ctx|c|context)\s*\.\s*(?:user|auth|session|state\s*\.\s*user|locals\s*\.\s*user|userId|currentUser|remoteUser|authUser|loggedInUser|authenticatedUser|uid|activeUser|activeUserId)\b|\b(?:user|currentUser|me|principal|session|auth|actor|viewer|requester|caller|authUser|loggedInUser|sessionUser|account)\s*\??\.\s*(?:id|_id|sub|userId|uid|email|accountIds|orgId|organizationId|tenantId|teamId|teamIds)\b|\b(?:userId|userUid|currentUserId|ownerId|actorId|viewerId|callerId|requesterId|authUserId|sessionUserId|tenantId|orgId|organizationId|accountId)\b/;
 // A statement that ends the request: throw, return (with or without a response), next(err).
 // Hono keeps the verified token or user in the context: `c.get('jwtPayload').sub`, `c.get('user').id`.
+// A quoted string (not a template: its substitutions are code).
+const STRING_LITERAL = /'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g;
 const CONTEXT_PRINCIPAL = /\bjwtPayload\b|\.get\s*\(\s*['"`](?:jwtPayload|user|session|auth)['"`]\s*\)/;
 const EXITS = /\bthrow\b|\breturn\b|\bnext\s*\(/;
 // An answer sent in the failing branch: with the work in the `else` branch, it stops the request as a return would.
@@ -272,11 +274,20 @@ export function inCodeOwnershipCheck(
   if (records.size > 0) for (const { fn } of path) if (fn.body) for (const parent of parentsComparedWithRecord(fn.body, records)) names.add(parent);
 
   if (names.size === 0) return undefined;
+  // The declarations binding the looked-up record: another local of the same name (`credentials` loaded
+  // in the other branch of `if (input.scope === 'user')`) is another record.
+  const ownDeclarations = new Set([tainted.call, access].flatMap((call) => { const declaration = bindingDeclaration(call); return declaration ? [declaration] : []; }));
+  const otherRecordOfSameName = (identifier: ts.Identifier): boolean => {
+    if (ownDeclarations.size === 0 || !ownResult.includes(identifier.text) || keyNames.has(identifier.text)) return false;
+    const declaration = localDeclaration(identifier);
+    // Only beside the lookup: a caller's `deployment` loaded by the same id is the same record under its name there.
+    return declaration !== undefined && declaration.initializer !== undefined && !ownDeclarations.has(declaration) && [...ownDeclarations].some((own) => enclosingFunction(own) === enclosingFunction(declaration));
+  };
   const mentions = (node: ts.Node): boolean => {
     let hit = false;
     const visit = (child: ts.Node): void => {
       if (hit) return;
-      if (ts.isIdentifier(child) && names.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) {
+      if (ts.isIdentifier(child) && names.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child) && !otherRecordOfSameName(child)) {
         // `params.teamId` beside a lookup by `params.presetId`: the object holding the id, read for another field.
         if (containers.has(child.text) && ts.isPropertyAccessExpression(child.parent) && child.parent.expression === child && !names.has(child.parent.name.text) && !keyFields.has(child.parent.name.text)) return;
         hit = true;
@@ -303,8 +314,10 @@ export function inCodeOwnershipCheck(
   const configured = ctx.config.ownershipChecks ?? [];
   // The calls the id travels through to the access run the access itself: they check nothing before it.
   const pathCalls = new Set(path.flatMap(({ call }) => (call ? [call] : [])));
-  for (const { fn } of path) {
+  for (const { fn, call } of path) {
     if (!fn.body) continue;
+    // Where the id leaves this function (or is looked up in it): the route's handler is listed once more without it.
+    const point = call ?? path.find((entry) => entry.fn === fn && entry.call)?.call;
     let evidence: OwnershipEvidence | undefined;
     // Results of membership lookups that take the object (or id) and the principal: `getTeamMember(collection.teamID, userUid)`,
     // tested in the same function (a variable of the same name elsewhere is another value).
@@ -320,7 +333,7 @@ export function inCodeOwnershipCheck(
     const otherMethods = fn === tainted.route.handler?.node ? ctx.dataflow.otherMethodStatements(tainted.route) : undefined;
     const visit = (node: ts.Node): void => {
       if (evidence || otherMethods?.has(node)) return;
-      if (ts.isIfStatement(node) && (stopsWhenTrue(node) || stopsWhenFalse(node)) && ((mentions(node.expression) && mentionsPrincipal(ctx, tainted, node.expression, 0, path)) || [...comparedWithCaller].some((name) => mentionsName(node.expression.getText(), name)))) {
+      if (ts.isIfStatement(node) && (stopsWhenTrue(node) || stopsWhenFalse(node)) && (operandsOf(node.expression).some((operand) => mentions(operand) && mentionsPrincipal(ctx, tainted, operand, 0, path)) || [...comparedWithCaller].some((name) => mentionsName(node.expression.getText(), name)))) {
         evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node };
         return;
       }
@@ -402,6 +415,15 @@ export function inCodeOwnershipCheck(
           scopedLoads.set(name, parents);
         }
       }
+      // `existing ? await update({ where: { id } }) : await create(...)`, `if (existing) {...}`: the access runs only
+      // once the load by the id and a parent found a record, as after `if (!existing) throw`.
+      const onlyWhenFound = point && guardedBranchHolding(node, point);
+      if (onlyWhenFound) {
+        for (const [name, parents] of scopedLoads) {
+          if (!testsPresenceOf(onlyWhenFound, name)) continue;
+          for (const parent of parents) if (!names.has(parent) && !/^(?:prisma|db|tx|client|where|select|include|id)$/.test(parent)) { names.add(parent); grew = true; }
+        }
+      }
       if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
         for (const [name, parents] of scopedLoads) {
           if (!mentionsName(node.expression.getText(), name)) continue;
@@ -481,6 +503,8 @@ export function inCodeOwnershipCheck(
           return;
         }
       }
+      // `if (input.scope === 'user') { ...; return }` before the lookup: nothing in that branch runs on the way to it.
+      if (point && endsBeforeReaching(node, point)) return;
       if (!ts.isFunctionLike(node) || node === fn) ts.forEachChild(node, visit);
       else ts.forEachChild(node, visit);
     };
@@ -886,9 +910,12 @@ function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet
 function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: ts.Expression, depth = 0, path: readonly PathFunction[] = []): boolean {
   // `select: { users: { select: { userId: true } } }` names columns to load, not the caller's id.
   const text = condition.getText().replace(COLUMN_FLAG, '');
-  if (PRINCIPAL_TEXT.test(text) || CONTEXT_PRINCIPAL.test(text)) return true;
+  if (CONTEXT_PRINCIPAL.test(text)) return true;
+  // A string names a field, never holds the caller: `'userId' in input` tests the input's shape.
+  const code = text.replace(STRING_LITERAL, '""');
+  if (PRINCIPAL_TEXT.test(code)) return true;
   const principalNames = tainted.route.principal.map((text) => text.split(/\s+/).pop()!.replace(/[^\w$.]/g, ''));
-  if (principalNames.some((name) => name && mentionsName(text, name))) return true;
+  if (principalNames.some((name) => name && mentionsName(code, name))) return true;
   let principal = false;
   const file = ctx.modules.fileOf(condition);
   // In the function that makes the call, parameters hold what its caller passed (`deleteArticle(slug, req.auth.user.id)`).
@@ -1490,6 +1517,60 @@ function negatedCall(condition: ts.Expression): ts.CallExpression | undefined {
   let operand = skipOuterExpressions(value.operand);
   if (ts.isAwaitExpression(operand)) operand = skipOuterExpressions(operand.expression);
   return ts.isCallExpression(operand) ? operand : undefined;
+}
+
+/**
+ * A branch (an `if`'s then or else, a `case`) that does not hold `point` and always leaves the function
+ * (its last statement returns or throws): the code in it never runs on the way to `point`.
+ */
+function endsBeforeReaching(node: ts.Node, point: ts.Node): boolean {
+  const branch = ts.isIfStatement(node.parent) && (node.parent.thenStatement === node || node.parent.elseStatement === node) ? node : ts.isCaseClause(node) || ts.isDefaultClause(node) ? node : undefined;
+  if (!branch || (branch.getSourceFile() === point.getSourceFile() && branch.pos <= point.pos && point.end <= branch.end)) return false;
+  const statements = ts.isBlock(branch) ? branch.statements : ts.isCaseClause(branch) || ts.isDefaultClause(branch) ? branch.statements : [branch as ts.Statement];
+  const last = statements[statements.length - 1];
+  return last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
+}
+
+/**
+ * The condition of a conditional, an `if` or an `&&` whose taken side (the `?` branch, the then-branch,
+ * the right operand) holds `point`: `point` runs only when it holds.
+ */
+function guardedBranchHolding(node: ts.Node, point: ts.Node): ts.Expression | undefined {
+  const holds = (branch: ts.Node | undefined): boolean => branch !== undefined && branch.getSourceFile() === point.getSourceFile() && branch.pos <= point.pos && point.end <= branch.end;
+  if (ts.isConditionalExpression(node)) return holds(node.whenTrue) ? node.condition : undefined;
+  if (ts.isIfStatement(node)) return holds(node.thenStatement) ? node.expression : undefined;
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return holds(node.right) ? node.left : undefined;
+  return undefined;
+}
+
+/** `existing`, `existing?.id`, `existing && existing.active`: a test that holds only when the record was found. */
+function testsPresenceOf(condition: ts.Expression, name: string): boolean {
+  const value = skipOuterExpressions(condition);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return testsPresenceOf(value.left, name) || testsPresenceOf(value.right, name);
+  let root: ts.Expression = value;
+  while (ts.isPropertyAccessExpression(root)) root = skipOuterExpressions(root.expression);
+  return ts.isIdentifier(root) && root.text === name;
+}
+
+/** The declaration a call's result is bound to (`const credentials = await prisma.credentials.findFirst(...)`). */
+function bindingDeclaration(call: ts.Node): ts.VariableDeclaration | undefined {
+  let current = call;
+  while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isNonNullExpression(current.parent) || ts.isSatisfiesExpression(current.parent) || (ts.isPropertyAccessExpression(current.parent) && current.parent.expression === current) || (ts.isCallExpression(current.parent) && current.parent.expression === current))) current = current.parent;
+  return ts.isVariableDeclaration(current.parent) && current.parent.initializer === current ? current.parent : undefined;
+}
+
+/**
+ * The conditions a test joins with `&&`, `||` and `??` (negations looked through): the record and the
+ * caller must meet in one of them. `'resultId' in props && !user` tests the input's shape and that
+ * someone is signed in, side by side: it relates neither to the other.
+ */
+function operandsOf(expression: ts.Expression): ts.Expression[] {
+  const value = skipOuterExpressions(expression);
+  if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) return operandsOf(value.operand);
+  if (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.BarBarToken || value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+    return [...operandsOf(value.left), ...operandsOf(value.right)];
+  }
+  return [value];
 }
 
 function disjunctsOf(expression: ts.Expression): ts.Expression[] {

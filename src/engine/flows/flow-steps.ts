@@ -70,6 +70,12 @@ const CONFIGURATION_VERBS = new Set(['create', 'update', 'delete', 'add', 'remov
  */
 const OPINION_NOUNS = new Set(['feedback', 'rating', 'ratings', 'review', 'reviews', 'comment', 'comments', 'survey', 'surveys', 'nps', 'testimonial', 'testimonials', 'reaction', 'reactions']);
 
+/**
+ * What an "accept" only records when it names one of these: the caller's consent to a text (`acceptTerms`,
+ * `/privacy-policy/accept`). No flow moves; a second acceptance stamps the time again.
+ */
+const CONSENT_NOUNS = new Set(['terms', 'term', 'tos', 'policy', 'privacy', 'cookie', 'cookies', 'eula', 'agreement', 'conditions', 'consent', 'disclaimer', 'gdpr']);
+
 /** Verbs that issue coupons, vouchers and gift cards (`createGiftCards`, `POST /coupons/generate`): the code's first step, not its redemption. */
 const ISSUING_VERBS = new Set(['create', 'generate', 'issue', 'add', 'new', 'mint', 'bulk']);
 
@@ -162,6 +168,8 @@ function matchStep(route: Pick<Route, 'path' | 'kind'> & { handler?: { name: str
   if (best && bestLength === 1 && CONFIGURATION_VERBS.has(verbWords(route).at(-1) ?? '') && routeWords(route).some((word) => CONFIGURATION_NOUNS.has(word))) return undefined;
   // `submitPreviewFeedback`, `/ratings/submit`: an opinion recorded, not a submission for review.
   if (best?.because === 'submit' && [...words].some((word) => OPINION_NOUNS.has(word))) return undefined;
+  // `acceptTerms`, `/privacy-policy/accept`: consent recorded, not an offer or invitation accepted.
+  if (best?.because === 'accept' && [...words].some((word) => CONSENT_NOUNS.has(word))) return undefined;
   // `createGiftCards`, `POST /coupons/generate`: issuing codes is the first step; redeeming one is the step that needs a check.
   if (best?.kind === 'coupon' && best.because !== 'redeem' && best.because !== 'claim' && leadingVerbs(route).some((word) => ISSUING_VERBS.has(word))) return undefined;
   // "transfer" moves money when money is the subject (`/transfers`, `transferFunds`, `/wallet/transfer`); moving a

@@ -262,6 +262,17 @@ function principalGatedExit(handler: ResolvedFunction, text: string): string | u
   return undefined;
 }
 
+/** The functions written inside a body (callbacks, object methods), outermost only. */
+function nestedFunctions(body: ts.Node): ts.Node[] {
+  const found: ts.Node[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) found.push(node);
+    else ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return found;
+}
+
 /** `null`, `undefined`, `false`, `[]`, `{}`: an answer that carries nothing. */
 function isNothing(expression: ts.Expression): boolean {
   const value = skipOuterExpressions(expression);
@@ -291,7 +302,9 @@ export function inHandlerAuthentication(handler: ResolvedFunction | undefined, m
   }
   if (!rejects) {
     // `if (!req.session.userId) return null`: an anonymous caller gets nothing, before anything is read.
-    const anonymousExit = ANONYMOUS_EXIT.exec(text);
+    // Not inside a function the handler hands on (`authenticate: async () => { if (!session?.user) return null; ... }`
+    // given to an RPC handler's context): that return answers its caller, and the request goes on.
+    const anonymousExit = ANONYMOUS_EXIT.exec(textWithout(handler.node.body, new Set([...(otherMethods ?? []), ...nestedFunctions(handler.node.body)])));
     const tested = anonymousExit?.[1];
     const base = tested?.split(/\??\./)[0];
     if (tested && (PRINCIPAL_WORD.test(tested) || (destructuredPrincipal(handler).has(base!) && !redeclares(text, base!)))) return `${where} answers a caller without ${tested} with nothing`;
