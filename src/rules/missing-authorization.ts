@@ -8,6 +8,7 @@ import { callsDestructuredContextPermissionCheck } from './utils/context-permiss
 import { entityModels } from './utils/entity-models.js';
 import { accessTrace, describeAccess, pathSegments, routeFacts, routeSpan, type RouteFacts } from './utils/route-facts.js';
 import { wordPath } from '../engine/routes/route-path.js';
+import { someOwnIfStatement } from '../engine/ast/syntax.js';
 import { escapeRegExp } from '../engine/text.js';
 import type { RuleContext } from '../engine/rule-api.js';
 
@@ -452,19 +453,9 @@ const FORBIDDEN_REFUSAL = /\b403\b|Forbidden|FORBIDDEN|\bforbidden\s*\(/;
  * a reviewer or beta flag): a permission check, whatever the attribute is called.
  */
 function forbidsByCallerAttribute(handler: RouteFacts['handler']): boolean {
-  const body = handler?.node.body;
-  if (!body) return false;
-  const sourceFile = handler.node.getSourceFile();
-  let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found || (node !== body && ts.isFunctionLike(node))) return;
-    if (ts.isIfStatement(node) && CALLER_WORD.test(node.expression.getText(sourceFile)) && FORBIDDEN_REFUSAL.test(node.thenStatement.getText(sourceFile)) && /\b(?:throw|return)\b/.test(node.thenStatement.getText(sourceFile))) {
-      found = true;
-      return;
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(body);
-  return found;
+  return someOwnIfStatement(handler, (statement, sourceFile) => {
+    const refusal = statement.thenStatement.getText(sourceFile);
+    return CALLER_WORD.test(statement.expression.getText(sourceFile)) && FORBIDDEN_REFUSAL.test(refusal) && /\b(?:throw|return)\b/.test(refusal);
+  });
 }
 

@@ -210,3 +210,22 @@ export function hasDirective(statements: readonly ts.Statement[], directive: str
   }
   return false;
 }
+
+/**
+ * Whether an `if` of a function's own code (functions nested in it left out: they run later, if at all)
+ * passes `test`: a handler's own refusal (`if (...) throw new StatusError(401, ...)`).
+ */
+export function someOwnIfStatement(fn: { node: ts.Node & { body?: ts.Node } } | undefined, test: (statement: ts.IfStatement, sourceFile: ts.SourceFile) => boolean): boolean {
+  const body = fn?.node.body;
+  if (!body) return false;
+  const sourceFile = fn.node.getSourceFile();
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || (node !== body && ts.isFunctionLike(node))) return;
+    if (ts.isIfStatement(node) && test(node, sourceFile)) found = true;
+    else ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return found;
+}
+

@@ -11,7 +11,7 @@ import { entryKindAndMethodMatch, parseEntryPattern, wordPath } from './route-pa
 import { escapeRegExp } from '../text.js';
 import { ts } from '#typescript';
 import { comparesConfiguredSecret } from './configured-secret.js';
-import { nodePosition, skipOuterExpressions, soleExpression } from '../ast/syntax.js';
+import { nodePosition, skipOuterExpressions, someOwnIfStatement, soleExpression } from '../ast/syntax.js';
 import { authAnnotation } from './auth-annotation.js';
 import { HelperAuthenticationFinder } from './helper-authentication.js';
 import { checksSharedSecret, credentialEntryReason, isServiceEndpoint, publicByDesignReason } from './public-by-design.js';
@@ -524,16 +524,5 @@ function methodDelegate(handler: ResolvedFunction, branch: readonly ts.Statement
 
 /** `if (authHeader !== \`Bearer ${getEnvVariable('CRON_SECRET')}\`) throw new StatusError(401, 'Unauthorized')`: the handler's own 401 when the configured secret does not match. */
 function unauthorizedWithoutSecret(handler: ResolvedFunction | undefined): boolean {
-  const body = handler?.node.body;
-  if (!body) return false;
-  const sourceFile = handler.node.getSourceFile();
-  let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found || (node !== body && ts.isFunctionLike(node))) return;
-    if (ts.isIfStatement(node) && comparesConfiguredSecret(node.expression.getText(sourceFile)) && /\b401\b|Unauthori[sz]ed|UNAUTHORI[SZ]ED/.test(node.thenStatement.getText(sourceFile))) found = true;
-    else ts.forEachChild(node, visit);
-  };
-  visit(body);
-  return found;
+  return someOwnIfStatement(handler, (statement, sourceFile) => comparesConfiguredSecret(statement.expression.getText(sourceFile)) && /\b401\b|Unauthori[sz]ed|UNAUTHORI[SZ]ED/.test(statement.thenStatement.getText(sourceFile)));
 }
-

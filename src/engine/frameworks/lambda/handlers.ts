@@ -193,20 +193,7 @@ function helperUses(statements: readonly ts.Statement[], name: string, helper: R
       if (decided !== false) visit(statement.thenStatement);
       if (decided !== true && statement.elseStatement) visit(statement.elseStatement);
     } else if (ts.isExpressionStatement(statement)) {
-      const calls: ts.CallExpression[] = [];
-      let current = skipOuterExpressions(statement.expression);
-      while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression) && MIDDY_CHAIN.has(current.expression.name.text)) {
-        calls.unshift(current);
-        current = skipOuterExpressions(current.expression.expression);
-      }
-      if (!ts.isIdentifier(current) || current.text !== name) return;
-      for (const call of calls) {
-        const argument = call.arguments[0];
-        if (!argument || !MIDDY_BEFORE.has((call.expression as ts.PropertyAccessExpression).name.text)) continue;
-        const value = skipOuterExpressions(argument);
-        const list = ts.isArrayLiteralExpression(value) ? value.elements.filter((element): element is ts.Expression => !ts.isSpreadElement(element)) : [argument];
-        for (const middleware of list) uses.push({ expression: middleware, file: helper.file });
-      }
+      for (const middleware of chainedUses(statement, name)) uses.push({ expression: middleware, file: helper.file });
     }
   };
   statements.forEach(visit);
@@ -268,21 +255,26 @@ function statementUses(declaration: ts.VariableDeclaration, file: ScannedSourceF
   const uses: Array<{ expression: ts.Expression; file: ScannedSourceFile }> = [];
   for (const statement of file.sourceFile.statements) {
     if (!ts.isExpressionStatement(statement)) continue;
-    const calls: ts.CallExpression[] = [];
-    let current = skipOuterExpressions(statement.expression);
-    while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression) && MIDDY_CHAIN.has(current.expression.name.text)) {
-      calls.unshift(current);
-      current = skipOuterExpressions(current.expression.expression);
-    }
-    if (!ts.isIdentifier(current) || current.text !== name) continue;
-    for (const call of calls) {
-      const method = (call.expression as ts.PropertyAccessExpression).name.text;
-      const argument = call.arguments[0];
-      if (!argument || !MIDDY_BEFORE.has(method)) continue;
-      const value = skipOuterExpressions(argument);
-      const list = ts.isArrayLiteralExpression(value) ? value.elements.filter((element): element is ts.Expression => !ts.isSpreadElement(element)) : [argument];
-      for (const middleware of list) uses.push({ expression: middleware, file });
-    }
+    for (const middleware of chainedUses(statement, name)) uses.push({ expression: middleware, file });
+  }
+  return uses;
+}
+
+/** `name.use(a).use([b, c]).before(d)` as one statement: the middleware it adds to the chain `name` holds, in order. */
+function chainedUses(statement: ts.ExpressionStatement, name: string): ts.Expression[] {
+  const calls: ts.CallExpression[] = [];
+  let current = skipOuterExpressions(statement.expression);
+  while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression) && MIDDY_CHAIN.has(current.expression.name.text)) {
+    calls.unshift(current);
+    current = skipOuterExpressions(current.expression.expression);
+  }
+  if (!ts.isIdentifier(current) || current.text !== name) return [];
+  const uses: ts.Expression[] = [];
+  for (const call of calls) {
+    const argument = call.arguments[0];
+    if (!argument || !MIDDY_BEFORE.has((call.expression as ts.PropertyAccessExpression).name.text)) continue;
+    const value = skipOuterExpressions(argument);
+    uses.push(...(ts.isArrayLiteralExpression(value) ? value.elements.filter((element): element is ts.Expression => !ts.isSpreadElement(element)) : [argument]));
   }
   return uses;
 }
