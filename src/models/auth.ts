@@ -132,6 +132,13 @@ export const REQUEST_CONTEXT_PRINCIPAL_KEY = /^(?:user|currentUser|authUser|auth
 export const REQUEST_CONTEXT_PRINCIPAL_METHOD = /^(?:current|get(?:Current)?)(?:User|Tenant|Organi[sz]ation|Org|Account|Workspace|Team|Member|Employee)(?:Id)?$/;
 
 /**
+ * A class controller's own accessor for the signed-in caller, filled by its base class's login check
+ * before any action runs (yapi's `baseController.checkLogin` sets `this.$uid`/`this.$user`, read back
+ * through `this.getUid()`): `this.getUid()`, `this.getUserId()`, `this.$uid`, `this.$user._id`.
+ */
+export const CONTROLLER_PRINCIPAL_ACCESSOR = /\bthis\s*\.\s*(?:get(?:Uid|UserId|CurrentUserId|LoginUserId)\s*\(\s*\)|\$(?:uid|userId)\b|\$?(?:user|currentUser|loginUser)\s*\.\s*(?:_id|id|uid)\b)/;
+
+/**
  * How handlers read the authenticated user, with a display label: framework conventions
  * (`req.user`, Koa `ctx.state.user`, API Gateway authorizer claims, GraphQL/tRPC context) and
  * auth libraries (next-auth `getServerSession()`/`auth()`, Clerk `currentUser()`/`getAuth()`,

@@ -46,6 +46,8 @@ const REFRESHED_MESSAGE = /\brefresh(?: \w+){0,2} (?:verification|confirmation|a
 const RESENT_THING = /\b(?:otp|2fa|tfa|mfa|totp|code|codes|verification|verify|confirmation|confirm|activation|activate|sms|passcode|pin|magic ?links?|login links?|auth|authentication|identity)\b/;
 // `send-sign-in-code`, `send-reset-code`, `request-otp`: a code is sent, a few words may sit between.
 const PROGRAM_CODE = /\b(?:run|runs|eval|evals|evaluate|evaluation|execute|execution|exec|compile|snippet|snippets|editor|sandbox|script|scripts|format|lint|highlight|playground|interpreter|source)\b/;
+// `/test/http/code`, `statusCode`, `countryCode`: a code that names a status or a category, which nothing guesses.
+const CATEGORY_CODE = /\b(?:http|status|response|error|exit|country|postal|zip|currency|language|locale|area|color|colour)(?: status)? codes?\b/;
 const SEND_CODE = /\b(?:send|request|issue|deliver)(?: \w+){0,3} (?:otp|2fa|code|codes|verification|verify|sms|passcode)\b/;
 // `createMessagingLinkCode`, `/devices/generate-pairing-code`: the server mints a code for the caller to show elsewhere; no code is tried.
 const MINT_CODE = /\b(?:create|creates|generate|generates|new|mint|make)(?: \w+){0,3} (?:code|codes)\b/;
@@ -378,7 +380,7 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   }
   const exchangesMintedCode = CODE_EXCHANGE.test(phrase) && !TYPED_CODE.test(phrase);
   // `testRunCodeEval`, `formatCode`, `executeCode`: program code, not a one-time code.
-  const programCode = PROGRAM_CODE.test(phrase) && !TYPED_CODE.test(phrase);
+  const programCode = (PROGRAM_CODE.test(phrase) || CATEGORY_CODE.test(phrase)) && !TYPED_CODE.test(phrase);
   const mintsCode = MINT_CODE.test(phrase) && !VERIFY_VERB.test(phrase);
   // `completeSmsChallenge`, `verifySms`: the code texted to the user, checked; not a message sent.
   const smsCheck = /\bsms\b/.test(phrase) && VERIFY_VERB.test(phrase) && !/\b(?:send|resend)\b/.test(phrase);

@@ -1,3 +1,4 @@
+import { CONTROLLER_PRINCIPAL_ACCESSOR } from '../../models/auth.js';
 import { ts } from '#typescript';
 import { classifyCall, drizzleTableName, dynamoRequestObject, isDrizzleClient, kyselyChain, modelOfRepository, type DataAccess, type KyselyChain } from '../ast/data-access.js';
 import { DYNAMODB_BATCH_KEYS_PROPERTY, DYNAMODB_BATCH_PROPERTY, DYNAMODB_KEY_ATTRIBUTE_NAME, DYNAMODB_KEY_PROPERTY, DYNAMODB_TRANSACTION_LOOKUPS, DYNAMODB_TRANSACTION_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
@@ -69,7 +70,8 @@ const VISIBILITY_FIELD = /^(?:visibility|privacy|access|accessLevel|access_level
 
 // The signed-in user as frameworks without a principal source in the engine spell it (next-auth session, hono jwtPayload).
 // Express auth middleware keeps the caller on the response for the handlers after it: `res.locals.user`.
-const PRINCIPAL_SPELLING = /\bsession\s*\??\.\s*user\b|\bsession\.user\b|\bjwtPayload\b|\bget\s*\(\s*['"]jwtPayload['"]\s*\)|\b(?:req|request)\s*\.\s*auth\b|\b(?:res|response)\s*\.\s*locals\s*\.\s*(?:user|currentUser|authUser|account|session|auth)\b/;
+// A class controller's own accessor for the caller (`this.getUid()`, models/auth.ts) spells the caller too.
+const PRINCIPAL_SPELLING = new RegExp(`${/\bsession\s*\??\.\s*user\b|\bsession\.user\b|\bjwtPayload\b|\bget\s*\(\s*['"]jwtPayload['"]\s*\)|\b(?:req|request)\s*\.\s*auth\b|\b(?:res|response)\s*\.\s*locals\s*\.\s*(?:user|currentUser|authUser|account|session|auth)\b/.source}|${CONTROLLER_PRINCIPAL_ACCESSOR.source}`);
 // Update operators that add or remove one member of a relation or set: the caller's own membership (models/orms.ts).
 const LINK_OPERATOR: ReadonlySet<string> = new Set(LINK_OPERATORS);
 
@@ -370,13 +372,27 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess, modules?
   // holds fields, so it is a filter whose keys the callers hold, not an id (`findOne(id)`).
   const filterIndex = args.indexOf(filter);
   const passedObject = filterIndex >= 0 && tainted.call === node && tainted.argumentOrigins[filterIndex]?.kind === 'tainted' && (tainted.argumentOrigins[filterIndex] as { fields?: unknown }).fields !== undefined;
-  if (!isObject && ID_ARGUMENT_METHODS.has(method) && !passedObject) walker.leaf(filter, 'id');
-  else if (isObject) {
+  if (!isObject && ID_ARGUMENT_METHODS.has(method) && !passedObject) {
+    walker.leaf(filter, 'id');
+    // `this.followModel.del(projectId, this.getUid())`: a model method of the project's given the id and,
+    // beside it, the caller alone (no object of values to write) is keyed by both.
+    if (access.library === 'model' && tainted.call === node) {
+      const caller = args.slice(filterIndex + 1).map((argument) => bareCaller(walker, argument)).find((found) => found !== undefined);
+      if (caller !== undefined) facts.principalFields.push(caller);
+    }
+  } else if (isObject) {
     walker.walk(filter, undefined, 0);
     // `findOne({ ...query, deleted: false })`: the function's own constants around what its callers pass.
     if (walker.spreadValues.length === 1) return withFilterValue(facts, walker.spreadValues[0]);
   } else return withFilterValue(facts, filter);
   return facts;
+}
+
+/** The caller as a whole argument (`userId`, `req.user.id`, `this.getUid()`), never inside an object. */
+function bareCaller(walker: FilterWalker, argument: ts.Expression): string | undefined {
+  const value = skipOuterExpressions(argument);
+  if (ts.isCallExpression(value)) return value.arguments.length === 0 && PRINCIPAL_SPELLING.test(value.getText()) ? value.getText() : undefined;
+  return ts.isIdentifier(value) || ts.isPropertyAccessExpression(value) ? walker.principalIn(value, 0) : undefined;
 }
 
 /**

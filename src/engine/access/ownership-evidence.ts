@@ -5,6 +5,7 @@ import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { argumentFor } from './call-arguments.js';
 import { heldConditionsWithin } from './lookup-keys.js';
 import { mentionsName } from '../text.js';
+import { CONTROLLER_PRINCIPAL_ACCESSOR } from '../../models/auth.js';
 import { KYSELY, ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
 import { REQUEST_OBJECTS, isPrincipalMember } from '../../models/request-sources.js';
 import { enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
@@ -92,6 +93,18 @@ const THROWING_LOOKUP = /^(?:find\w*Or(?:Throw|Fail)|executeTakeFirstOrThrow)$/;
 // `getAuthorizedV3Survey({ surveyId, authentication })`: a loader named for handing back only what the caller is authorized for.
 const AUTHORIZATION_CALL =
   /^(?:authorize\w*|(?:get|fetch|load|find)Authori[sz]ed[A-Z]\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership|Authori[sz](?:ation|ed))\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Authori[sz](?:ation|ed))\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can|Authori[sz](?:ation|ed))\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Authori[sz](?:ation|ed))\w*|valid(?:ate)?\w*(?:Owner|Ownership|Access(?!Token)|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|isAllowedTo(?:Access|View|Read|Edit|Update|Modify|Change|Write|Delete|Remove|Manage)\w*|canUser\w*|userCan\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|canModify\w*|canChange\w*|canWrite\w*|canRemove\w*|canAdminister\w*|throwUnlessCan|requireAccess\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
+// `checkAuth(projectId, 'project', 'danger')`, `hasAuth(doc, 'edit')`: the short "auth" names mean
+// authentication as often as authorization (`checkAuth(req, res, next)`), so they count only when
+// given the object with the action or kind named in a string beside it (yapi's base controller).
+const OBJECT_AUTH_CALL = /^(?:check|has|verify|ensure|assert)Auth(?:ority)?$/;
+
+/** `this.checkAuth(id, 'project', 'edit')`: an auth-named check asked about an object for a named action, not of the request. */
+function isObjectAuthCall(call: ts.CallExpression, name: string): boolean {
+  if (!OBJECT_AUTH_CALL.test(name) || call.arguments.length < 2) return false;
+  const values = call.arguments.map((argument) => skipOuterExpressions(argument));
+  if (!values.some(ts.isStringLiteralLike)) return false;
+  return !values.some((value) => ts.isIdentifier(value) && REQUEST_OBJECT_NAME.test(value.text));
+}
 // Route guards/middleware whose name says they check the object (Nest OrderOwnerGuard, PoliciesGuard, loadAndAuthorize).
 /** Where a guard reads the object the client picked: route params, or a GraphQL operation's arguments. */
 const OBJECT_ID_READ = /\bparams\b|\.param\s*\(|\.getArgs\s*(?:<[^>]*>)?\s*\(|\bargs\b/;
@@ -368,7 +381,7 @@ export function inCodeOwnershipCheck(
       if (ts.isVariableDeclaration(node) && node.initializer) {
         const check = firstCall(node.initializer);
         const checkName = check ? callName(check) : '';
-        if (check && check !== tainted.call && (AUTHORIZATION_CALL.test(checkName) || configured.includes(checkName))) {
+        if (check && check !== tainted.call && (AUTHORIZATION_CALL.test(checkName) || configured.includes(checkName) || isObjectAuthCall(check, checkName))) {
           const scoping = bindingNames(node.name).find((name) => filterNames.has(name));
           if (scoping) {
             evidence = { what: `${checkName}() returns the ${scoping} the lookup is filtered by`, node };
@@ -455,7 +468,7 @@ export function inCodeOwnershipCheck(
       }
       if (ts.isCallExpression(node)) {
         const name = callName(node);
-        const isCheck = AUTHORIZATION_CALL.test(name) || configured.includes(name);
+        const isCheck = AUTHORIZATION_CALL.test(name) || configured.includes(name) || isObjectAuthCall(node, name);
         // `await prisma.userTeam.findUniqueOrThrow({ where: { userId_teamId: { userId, teamId } } })`: a lookup
         // by the caller and the parent that throws when none is found is the membership check, whatever is bound.
         if (THROWING_LOOKUP.test(name) && node !== tainted.call && !pathCalls.has(node) && chainArguments(node).some(mentions) && chainArguments(node).some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path))) {
@@ -913,7 +926,7 @@ function mentionsPrincipal(ctx: AccessContext, tainted: TaintedCall, condition: 
   if (CONTEXT_PRINCIPAL.test(text)) return true;
   // A string names a field, never holds the caller: `'userId' in input` tests the input's shape.
   const code = text.replace(STRING_LITERAL, '""');
-  if (PRINCIPAL_TEXT.test(code)) return true;
+  if (PRINCIPAL_TEXT.test(code) || CONTROLLER_PRINCIPAL_ACCESSOR.test(code)) return true;
   const principalNames = tainted.route.principal.map((text) => text.split(/\s+/).pop()!.replace(/[^\w$.]/g, ''));
   if (principalNames.some((name) => name && mentionsName(code, name))) return true;
   let principal = false;

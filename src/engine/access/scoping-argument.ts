@@ -11,7 +11,7 @@ import { ts } from '#typescript';
 import { walkDescendants } from '../ast/file-index.js';
 import { propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { localInitializer, resolveFunction, type ModuleIndex } from '../names/index.js';
-import { REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_PRINCIPAL_METHOD, REQUEST_CONTEXT_STORE } from '../../models/auth.js';
+import { CONTROLLER_PRINCIPAL_ACCESSOR, REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_PRINCIPAL_METHOD, REQUEST_CONTEXT_STORE } from '../../models/auth.js';
 import { parameterSlot } from './call-arguments.js';
 
 /** A parameter (or a member of one) the lookup's filter spreads: `...options.where` -> options, ['where']. */
@@ -152,7 +152,7 @@ function scopedByHelper(modules: ModuleIndex, call: ts.CallExpression, memberPat
 export function principalValue(expression: ts.Expression, depth: number): string | undefined {
   if (depth > 3) return undefined;
   const value = skipOuterExpressions(expression);
-  if (REQUEST_PRINCIPAL.test(value.getText())) return value.getText();
+  if (REQUEST_PRINCIPAL.test(value.getText()) || CONTROLLER_PRINCIPAL_ACCESSOR.test(value.getText())) return value.getText();
   let root: ts.Expression = value;
   while (ts.isPropertyAccessExpression(root) || ts.isNonNullExpression(root)) root = skipOuterExpressions(root.expression);
   if (ts.isCallExpression(root) && readsRequestScope(root)) return value.getText();

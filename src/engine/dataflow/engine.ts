@@ -17,7 +17,7 @@ import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCa
 import { SCHEMA_PARSE_METHODS } from '../../models/validation-schemas.js';
 import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, REGEX_ESCAPERS, REGEX_METACHARACTERS_ESCAPED, SHELL_QUOTERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
 import { BAG_PARTS, FIELD_COPYING_FACTORIES, VALIDATED_OUTPUT_METHODS, VALIDATOR_TARGETS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS, UPLOADED_FILE_SERVER_MEMBERS, isPrincipalMember } from '../../models/request-sources.js';
-import { REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
+import { CONTROLLER_PRINCIPAL_ACCESSOR, REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
 import { KYSELY } from '../../models/orms.js';
 import { mentionsName } from '../text.js';
@@ -985,6 +985,8 @@ export class DataflowEngine {
     if (SESSION_GETTERS.test(lastName) && (call.arguments?.length ?? 0) <= 2 && !argumentOrigins.some((argument) => argument.kind === 'tainted' && !argument.taint.requestObject)) {
       return { kind: 'principal', label: `${calleeName}()` };
     }
+    // `this.getUid()`: a class controller's accessor for the caller its base class's login check stored.
+    if ((call.arguments?.length ?? 0) === 0 && CONTROLLER_PRINCIPAL_ACCESSOR.test(call.getText())) return { kind: 'principal', label: `${calleeName}()` };
     // `this.cls.get('user.id')`: the request context a guard filled with the signed-in user (nestjs-cls, AsyncLocalStorage).
     const contextKey = call.arguments?.[0] && skipOuterExpressions(call.arguments[0]);
     if (lastName === 'get' && ts.isPropertyAccessExpression(callee) && REQUEST_CONTEXT_STORE.test(callee.expression.getText()) && contextKey && ts.isStringLiteralLike(contextKey) && REQUEST_CONTEXT_PRINCIPAL_KEY.test(contextKey.text)) {

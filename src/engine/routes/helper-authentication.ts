@@ -118,6 +118,13 @@ export class HelperAuthenticationFinder {
         const { line } = nodePosition(exit);
         return { evidence: `${handler.name} calls ${called}, which verifies the request's credentials${verified}, and returns early when it fails (${handler.file.path}:${line})` };
       }
+      // `await inst.init(ctx); if (inst.$auth === true) { await inst[action](ctx); } else { ctx.body = ... }`:
+      // the helper records its verdict on the object it was called on, and the work runs only when it is set.
+      const gate = verdictGate(call, statements.slice(index + 1), [helper, facts.verifiedIn]);
+      if (gate) {
+        const { line } = nodePosition(gate.at);
+        return { evidence: `${handler.name} calls ${called}, which verifies the request's credentials${verified} and sets ${gate.flag} when they pass, and serves the request only when ${gate.flag} is set (${handler.file.path}:${line})` };
+      }
       // `return authenticatedApiClient({ request, handler: async ({ auth }) => ... })`: the work is handed to
       // the helper as a callback, and the helper (or one it hands the callback on to) returns before it when
       // the credentials fail. What the helper answers is not this handler's to check.
@@ -392,6 +399,70 @@ function boundNames(statement: ts.Statement): Set<string> {
   };
   for (const declaration of statement.declarationList.declarations) collect(declaration.name);
   return names;
+}
+
+/**
+ * A verdict the helper leaves on the object it was called on (`inst.init(ctx)` setting `this.$auth = true`
+ * once the credentials check out, as a class controller's base does), gating what follows: the rest of
+ * the handler runs inside `if (inst.$auth === true) { ... }` (the else only answers), or after
+ * `if (!inst.$auth) return ...`. The flag must be set to true by the helper or the check it runs.
+ */
+function verdictGate(call: ts.CallExpression, rest: readonly ts.Statement[], setters: ReadonlyArray<ResolvedFunction | undefined>): { flag: string; at: ts.Statement } | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const receiver = skipOuterExpressions(callee.expression);
+  if (!ts.isIdentifier(receiver)) return undefined;
+  const first = rest[0];
+  if (!first || !ts.isIfStatement(first)) return undefined;
+  const read = flagRead(first.expression, receiver.text);
+  if (!read) return undefined;
+  const setsFlag = (fn: ResolvedFunction | undefined): boolean => {
+    const text = fn?.node.body?.getText(fn.node.getSourceFile());
+    return text !== undefined && new RegExp(`\\bthis\\s*\\.\\s*${read.flag.replace(/[$]/g, '\\$&')}\\s*=\\s*true\\b`).test(text);
+  };
+  if (!setters.some(setsFlag)) return undefined;
+  const label = `${receiver.text}.${read.flag}`;
+  // `if (!inst.$auth) return ...`: everything after it runs only with the flag set.
+  if (read.negated) return exitsEarly(first.thenStatement) ? { flag: label, at: first } : undefined;
+  // `if (inst.$auth === true) { work } else { answer }`: the whole rest of the handler inside it, and the
+  // else branch does no work on the object.
+  if (rest.length !== 1) return undefined;
+  if (first.elseStatement && mentionsName(first.elseStatement, receiver.text)) return undefined;
+  return { flag: label, at: first };
+}
+
+/** `inst.$auth`, `inst.$auth === true`, `inst.$auth == true`, or negated (`!inst.$auth`, `inst.$auth !== true`). */
+function flagRead(condition: ts.Expression, receiver: string): { flag: string; negated: boolean } | undefined {
+  const value = skipOuterExpressions(condition);
+  const member = (expression: ts.Expression): string | undefined => {
+    const inner = skipOuterExpressions(expression);
+    return ts.isPropertyAccessExpression(inner) && ts.isIdentifier(inner.expression) && inner.expression.text === receiver ? inner.name.text : undefined;
+  };
+  const direct = member(value);
+  if (direct) return { flag: direct, negated: false };
+  if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) {
+    const flag = member(value.operand);
+    return flag ? { flag, negated: true } : undefined;
+  }
+  if (ts.isBinaryExpression(value) && value.right.kind === ts.SyntaxKind.TrueKeyword) {
+    const flag = member(value.left);
+    const kind = value.operatorToken.kind;
+    if (!flag) return undefined;
+    if (kind === ts.SyntaxKind.EqualsEqualsEqualsToken || kind === ts.SyntaxKind.EqualsEqualsToken) return { flag, negated: false };
+    if (kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsToken) return { flag, negated: true };
+  }
+  return undefined;
+}
+
+function mentionsName(node: ts.Node, name: string): boolean {
+  let found = false;
+  const visit = (child: ts.Node): void => {
+    if (found) return;
+    if (isVariableReference(child) && child.text === name) found = true;
+    else ts.forEachChild(child, visit);
+  };
+  visit(node);
+  return found;
 }
 
 /** `if (error) return error();`, `if (!user) throw ...`, `if (result instanceof Response) return result;` */
