@@ -10,7 +10,7 @@ import { calledFunctions, type ModuleIndex, type ResolvedFunction, resolveFuncti
 import { exitsEarly, isVariableReference, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE, findAuthModel, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type AuthModel } from './classify-middleware.js';
 import { readsRequestCredentials } from './handler-evidence.js';
-import { CONTEXT_PERMISSION_CHECK, PRINCIPAL_READS, SELF_THROWING_VERIFICATION } from '../../models/auth.js';
+import { CONTEXT_PERMISSION_CHECK, PRINCIPAL_READS, SELF_THROWING_VERIFICATION, SESSION_PERMISSION_ASSERTION } from '../../models/auth.js';
 
 /** What a project function does about authentication, judged from its body and its callees. */
 interface HelperFacts {
@@ -202,7 +202,8 @@ export class HelperAuthenticationFinder {
     // `assertAuthenticated(ctx)`, `requireLogin(ctx)`: named as the check and throwing, it is one even
     // when what it tests (`ctx.role === 'GUEST'`) says nothing of tokens or sessions.
     // `await context.validatePermissions(...)`: the server's own check, which throws for a caller without the permission.
-    const contextCheck = CONTEXT_PERMISSION_CHECK.test(text);
+    // `await this.session.assertPerformAction({ action, organizationId })`: the same, asked of the caller's session.
+    const contextCheck = CONTEXT_PERMISSION_CHECK.test(text) || SESSION_PERMISSION_ASSERTION.test(text);
     // `verifyLicenseInterface(license)` checks the signature on a license, `verifyCaptcha(token)` a human:
     // neither says who is calling, however much it verifies.
     const verifiesOther = NOT_A_CALLER_CHECK.test(fn.name.split('.').at(-1) ?? '');
