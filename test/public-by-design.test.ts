@@ -44,6 +44,20 @@ describe('credential entry points', () => {
     expect(credentialEntryReason(wordPath({ kind: 'trpc', path: 'admin.signUpStats' }))).toBeUndefined();
     expect(publicByDesignReason({ method: 'MUTATION', path: wordPath({ kind: 'trpc', path: 'reports.requestResetCounters' }), modules })).toBeUndefined();
   });
+
+  it('an operation that keeps a stored token is not a sign-in (graphql-hive createCdnAccessToken, deleteToken); one that may issue a sign-in token stays one', () => {
+    const modules = new ModuleIndex([], new Map());
+    const reason = (kind: 'graphql' | 'trpc', path: string) => publicByDesignReason({ method: 'MUTATION', path: wordPath({ kind, path }), modules });
+    expect(reason('graphql', 'createCdnAccessToken')).toBeUndefined();
+    expect(reason('graphql', 'createPersonalApiToken')).toBeUndefined();
+    expect(reason('trpc', 'tokens.deleteToken')).toBeUndefined();
+    expect(reason('graphql', 'rotateToken')).toBeUndefined();
+    expect(reason('trpc', 'auth.createToken')).toMatch(/signing in or recovering/);
+    expect(reason('graphql', 'createAccessToken')).toMatch(/signing in or recovering/);
+    expect(reason('graphql', 'refreshToken')).toMatch(/signing in or recovering/);
+    expect(reason('graphql', 'verifyToken')).toMatch(/signing in or recovering/);
+    expect(reason('graphql', 'createPasswordResetToken')).toMatch(/signing in or recovering/);
+  });
 });
 
 describe('infrastructure endpoints', () => {

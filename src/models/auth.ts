@@ -71,6 +71,14 @@ export const SELF_REJECTING_VERIFICATION = /\.\s*jwtVerify\s*\(/;
  */
 export const CONTEXT_PERMISSION_CHECK =
   /\b(?:context|ctx)\s*\.\s*(?:validatePermissions?|checkPermissions?|requirePermissions?|assertPermissions?|ensurePermissions?|enforcePermissions?)\s*\(/;
+/**
+ * A permission assertion called on the caller's session or principal object, which the server built from
+ * the request's credentials: graphql-hive's `await this.session.assertPerformAction({ action, organizationId,
+ * params })`. It throws for a caller without the permission, an anonymous one first (no session, no
+ * permissions), so a call to one authenticates as a context permission check does.
+ */
+export const SESSION_PERMISSION_ASSERTION =
+  /\b(?:session|principal|viewer|actor|currentUser|authSession)\s*\.\s*(?:assert|ensure|require|enforce)\w*(?:Perform|Permission|Access|Allowed|Can|Authori[sz]ed|Scope)\w*\s*\(/;
 /** The same checks' names, for a resolver that takes one out of the context (`(root, args, { models, checkPermission })`). */
 export const CONTEXT_PERMISSION_METHOD = /^(?:validatePermissions?|checkPermissions?|requirePermissions?|assertPermissions?|ensurePermissions?|enforcePermissions?)$/;
 

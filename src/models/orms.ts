@@ -341,7 +341,7 @@ export const OPTIONS_FILTER_PROPERTY = 'where';
  * receiver named like a client (the last segment, case-insensitively; or any name containing `prisma`).
  */
 export const RAW_QUERY = {
-  methods: ['query', 'execute', '$queryRaw', '$queryRawUnsafe', '$executeRaw', '$executeRawUnsafe', 'raw', 'any', 'one', 'none', 'many', 'oneOrNone', 'manyOrNone', 'all', 'get', 'run'],
+  methods: ['query', 'execute', '$queryRaw', '$queryRawUnsafe', '$executeRaw', '$executeRawUnsafe', 'raw', 'any', 'one', 'none', 'many', 'oneOrNone', 'manyOrNone', 'all', 'get', 'run', 'maybeOne', 'oneFirst', 'maybeOneFirst', 'anyFirst', 'manyFirst', 'exists'],
   clientNames: ['pool', 'client', 'db', 'conn', 'connection', 'sequelize', 'knex', 'dataSource', 'manager', 'queryRunner', 'sql', 'pg', 'mysql', 'database', 'sqlite', 'pgp'],
 } as const;
 

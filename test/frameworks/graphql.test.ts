@@ -253,6 +253,86 @@ describe('graphql resolver maps: how real projects write them', () => {
     ]);
   });
 
+  it('follows a service kept in a local after the injector lookup, a nested success object, and a check reached deep in another chain first', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { 'graphql-yoga': '^5.0.0', 'graphql-modules': '^2.0.0' } }),
+      'src/modules/auth/providers/auth-manager.ts': [
+        'class AccessError extends Error {}',
+        'export class AuthManager {',
+        '  constructor(private readonly session: { userId: string } | null) {}',
+        '  async currentUser() {',
+        "    if (!this.session) throw new AccessError('Authorization token is missing');",
+        '    return { id: this.session.userId };',
+        '  }',
+        '  async ensureTeamAccess(team: string) {',
+        '    const user = await this.currentUser();',
+        '    return { team, user };',
+        '  }',
+        '}',
+      ].join('\n'),
+      'src/modules/team/providers/team-manager.ts': [
+        "import { AuthManager } from '../../auth/providers/auth-manager';",
+        'export class TeamManager {',
+        '  constructor(private readonly auth: AuthManager) {}',
+        '  async getTeam(team: string) {',
+        '    await this.auth.ensureTeamAccess(team);',
+        '    return { id: team };',
+        '  }',
+        '}',
+      ].join('\n'),
+      // A chain four calls deep reaches TeamManager.getTeam at the end of the helper budget.
+      'src/modules/team/providers/chain.ts': [
+        "import { TeamManager } from './team-manager';",
+        'export class Chain {',
+        '  constructor(private readonly teams: TeamManager) {}',
+        '  async one(team: string) { return this.two(team); }',
+        '  async two(team: string) { return this.three(team); }',
+        '  async three(team: string) { return this.four(team); }',
+        '  async four(team: string) { return this.teams.getTeam(team); }',
+        '}',
+      ].join('\n'),
+      'src/modules/team/resolvers/Mutation/aRenameTeam.ts': [
+        "import { Chain } from '../../providers/chain';",
+        "import type { MutationResolvers } from '../../../../__generated__/types';",
+        "export const aRenameTeam: NonNullable<MutationResolvers['aRenameTeam']> = async (_, { team }, { injector }) => {",
+        '  return injector.get(Chain).one(team);',
+        '};',
+      ].join('\n'),
+      'src/modules/team/resolvers/Mutation/bArchiveTeam.ts': [
+        "import { TeamManager } from '../../providers/team-manager';",
+        "import type { MutationResolvers } from '../../../../__generated__/types';",
+        "export const bArchiveTeam: NonNullable<MutationResolvers['bArchiveTeam']> = async (_, { team }, { injector }) => {",
+        '  const archived = await injector.get(TeamManager).getTeam(team);',
+        '  return { archived };',
+        '};',
+      ].join('\n'),
+      'src/modules/team/resolvers/Mutation/cAddChannel.ts': [
+        "import { TeamManager } from '../../providers/team-manager';",
+        "import type { MutationResolvers } from '../../../../__generated__/types';",
+        "export const cAddChannel: NonNullable<MutationResolvers['cAddChannel']> = async (_, { input }, { injector }) => {",
+        "  if (!input.name) return { error: { message: 'Please check your input.' } };",
+        '  return { ok: { updatedTeam: await injector.get(TeamManager).getTeam(input.team), name: input.name } };',
+        '};',
+      ].join('\n'),
+      'src/modules/team/resolvers/Mutation/dUpdateTeam.ts': [
+        "import { TeamManager } from '../../providers/team-manager';",
+        "import type { MutationResolvers } from '../../../../__generated__/types';",
+        "export const dUpdateTeam: NonNullable<MutationResolvers['dUpdateTeam']> = async (_, { team }, { injector }) => {",
+        '  const teams = injector.get(TeamManager);',
+        '  const updated = await teams.getTeam(team);',
+        '  return { updated };',
+        '};',
+      ].join('\n'),
+    });
+    const found = loadRoutes(dir, [graphqlAdapter]);
+    expect(found.map((entry) => `${entry.id} ${entry.auth}`)).toEqual([
+      'MUTATION aRenameTeam public',
+      'MUTATION bArchiveTeam authenticated',
+      'MUTATION cAddChannel authenticated',
+      'MUTATION dUpdateTeam authenticated',
+    ]);
+  });
+
   it('a context function that verifies a token only when one is sent authenticates nothing; resolvers that check are authenticated', () => {
     const dir = makeProject({
       'package.json': JSON.stringify({ dependencies: { 'graphql-yoga': '^5.0.0' } }),

@@ -998,11 +998,15 @@ function dynamoTypedValue(expression: ts.Expression): ts.Expression {
 function sqlFacts(tainted: TaintedCall, call: ts.CallExpression, facts: LookupFacts): void {
   const [text, params] = call.arguments;
   if (!text) return;
-  const sql = sqlLiterals(text).join('?');
+  // slonik `pool.maybeOne(sql\`SELECT ... WHERE id = ${id}\`)`, `Prisma.sql\`...\``: a parameterizing tag binds each
+  // substitution as the next parameter, read here as `$1`, `$2` ... in place of the substitutions.
+  const tagged = skipOuterExpressions(text);
+  const bound = ts.isTaggedTemplateExpression(tagged) && ts.isTemplateExpression(tagged.template) ? tagged.template : undefined;
+  const sql = bound ? bound.head.text + bound.templateSpans.map((span, index) => `$${index + 1}${span.literal.text}`).join('') : sqlLiterals(text).join('?');
   const where = /\bwhere\b([\s\S]*)$/i.exec(sql)?.[1];
   if (!where) return;
   const paramsValue = params && skipOuterExpressions(params);
-  const elements = paramsValue && ts.isArrayLiteralExpression(paramsValue) ? paramsValue.elements : undefined;
+  const elements = bound ? bound.templateSpans.map((span) => span.expression) : paramsValue && ts.isArrayLiteralExpression(paramsValue) ? paramsValue.elements : undefined;
   if (!elements) return;
   const beforeWhere = sql.length - where.length;
   elements.forEach((element, index) => {

@@ -347,8 +347,10 @@ function sqlTable(call: ts.CallExpression): string | undefined {
 }
 
 function sqlOperation(call: ts.CallExpression): 'read' | 'write' {
-  const first = call.arguments[0];
-  const text = first ? first.getText(call.getSourceFile()) : '';
+  const first = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+  // slonik `pool.query(sql\`DELETE ...\`)`, `Prisma.sql\`...\``: the statement is the tag's template.
+  const statement = first && ts.isTaggedTemplateExpression(first) ? first.template : first;
+  const text = statement ? statement.getText(call.getSourceFile()) : '';
   return /^\W*(?:insert|update|delete|upsert|merge|replace|alter|drop|create|truncate)\b/i.test(text.replace(/^[`'"]/, '')) ? 'write' : 'read';
 }
 

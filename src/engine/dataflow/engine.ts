@@ -1312,7 +1312,9 @@ export class DataflowEngine {
     const seen = this.recordedTaint.get(recordKey);
     // A record id the client picked, converted to a number: object-level access rules still need the call.
     // (Without request data the call brings nothing new to a recording: asked first, since most calls carry none.)
-    if (!anyTainted && (seen || !(call.arguments ?? []).some((argument) => this.carriesIdentity(argument, context, 0)))) return;
+    // Nor does one whose request data is a bound value of a parameterizing tag (slonik's `sql\`... WHERE id = ${input.id}\``):
+    // safe as SQL text, but the record it looks up is still the client's choice.
+    if (!anyTainted && (seen || !(call.arguments ?? []).some((argument) => this.carriesIdentity(argument, context, 0) || this.bindsRequestData(argument, context)))) return;
     const origins = [...argumentOrigins, ...(receiverOrigin ? [receiverOrigin] : [])];
     const positions = taintedPositions(argumentOrigins, receiverOrigin);
     const exposed = exposedCategories(origins);
@@ -1341,6 +1343,13 @@ export class DataflowEngine {
       receiverOrigin,
       originOf: (expression) => this.origin(expression, context),
     });
+  }
+
+  /** `sql\`... ${input.id}\``: a tagged template one of whose substitutions is request data (the tag binds it as a parameter). */
+  private bindsRequestData(expression: ts.Expression, context: AnalysisContext): boolean {
+    const value = skipOuterExpressions(expression);
+    if (!ts.isTaggedTemplateExpression(value) || !ts.isTemplateExpression(value.template)) return false;
+    return value.template.templateSpans.some((span) => this.origin(span.expression, context).kind === 'tainted');
   }
 
   /** Whether an argument holds, at any depth of its object/array literals, a converted request id. */

@@ -148,6 +148,10 @@ function resolveMember(modules: ModuleIndex, file: ScannedSourceFile, owner: ts.
     // A local of the function around the use: `const sessionHandler = new SessionHandler(db)` inside a route setup function.
     const local = localInitializer(ownerValue);
     if (local && (ts.isNewExpression(local) || ts.isObjectLiteralExpression(local))) return memberOf(modules, file, local, member, depth + 1);
+    // `const provider = injector.get(OIDCIntegrationsProvider); await provider.update(...)`: the instance a
+    // dependency-injection lookup handed back, kept in a local first (read as the lookup itself, below).
+    const injected = local && isDependencyLookup(local) ? resolveMember(modules, file, local, member, depth + 1) : undefined;
+    if (injected) return injected;
     const binding = modules.resolveName(file, ownerValue.text);
     if (binding?.kind === 'namespace') return namespaceMember(modules, binding.file, member, depth);
     if (binding?.kind !== 'declaration') return undefined;
@@ -174,7 +178,7 @@ function resolveMember(modules: ModuleIndex, file: ScannedSourceFile, owner: ts.
   }
   // A dependency-injection lookup by class: graphql-modules `injector.get(OrganizationManager)`, Nest
   // `moduleRef.get(UsersService)`, typedi `Container.get(X)`, tsyringe `container.resolve(X)`.
-  if (ts.isCallExpression(ownerValue) && ownerValue.arguments.length >= 1 && ts.isPropertyAccessExpression(ownerValue.expression) && DI_LOOKUP_METHODS.has(ownerValue.expression.name.text)) {
+  if (isDependencyLookup(ownerValue)) {
     const token = skipOuterExpressions(ownerValue.arguments[0]!);
     if (!ts.isIdentifier(token)) return undefined;
     const binding = modules.resolveName(file, token.text);
@@ -253,6 +257,11 @@ function containerOfBinding(binding: Binding | undefined): MemberContainer | und
 
 /** Methods that hand back the instance a container holds for a class given as their argument. */
 const DI_LOOKUP_METHODS: ReadonlySet<string> = new Set(['get', 'resolve', 'getOrThrow']);
+
+/** `injector.get(X)`, `moduleRef.resolve(X)`: a call of a dependency-injection lookup method with an argument. */
+function isDependencyLookup(value: ts.Expression): value is ts.CallExpression & { expression: ts.PropertyAccessExpression } {
+  return ts.isCallExpression(value) && value.arguments.length >= 1 && ts.isPropertyAccessExpression(value.expression) && DI_LOOKUP_METHODS.has(value.expression.name.text);
+}
 
 /** The implementation after a method's overload signatures (`set(key: K): T; set(key: string): unknown; set(key) { ... }`). */
 function implementationOf(container: ts.ClassLikeDeclaration, signature: ts.MethodDeclaration): ts.MethodDeclaration | undefined {

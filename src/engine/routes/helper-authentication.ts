@@ -10,7 +10,7 @@ import { calledFunctions, type ModuleIndex, type ResolvedFunction, resolveFuncti
 import { exitsEarly, isVariableReference, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE, findAuthModel, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type AuthModel } from './classify-middleware.js';
 import { readsRequestCredentials } from './handler-evidence.js';
-import { CONTEXT_PERMISSION_CHECK, PRINCIPAL_READS, SELF_THROWING_VERIFICATION } from '../../models/auth.js';
+import { CONTEXT_PERMISSION_CHECK, PRINCIPAL_READS, SELF_THROWING_VERIFICATION, SESSION_PERMISSION_ASSERTION } from '../../models/auth.js';
 
 /** What a project function does about authentication, judged from its body and its callees. */
 interface HelperFacts {
@@ -45,7 +45,12 @@ export interface HelperAuthentication {
 }
 
 export class HelperAuthenticationFinder {
-  private readonly facts = new Map<ts.Node, HelperFacts>();
+  /**
+   * What each function does, with the depth it was judged at: below MAX_HELPER_DEPTH its callees go
+   * unread, so a judgement made deep in one handler's chain (`IdTranslator -> ... -> getOrganization`)
+   * does not stand for a handler that calls the same function directly.
+   */
+  private readonly facts = new Map<ts.Node, { facts: HelperFacts; depth: number }>();
 
   constructor(
     private readonly modules: ModuleIndex,
@@ -197,14 +202,15 @@ export class HelperAuthenticationFinder {
 
   private factsOf(fn: ResolvedFunction, depth: number): HelperFacts {
     const known = this.facts.get(fn.node);
-    if (known) return known;
+    if (known && known.depth <= depth) return known.facts;
     // Recursion guard: a function is judged "does nothing" while it is being judged.
-    this.facts.set(fn.node, { throwsOnFailure: false, rejects: false, throws: false });
+    this.facts.set(fn.node, { facts: { throwsOnFailure: false, rejects: false, throws: false }, depth });
     const text = fn.node.body?.getText(fn.node.getSourceFile()) ?? '';
     // `assertAuthenticated(ctx)`, `requireLogin(ctx)`: named as the check and throwing, it is one even
     // when what it tests (`ctx.role === 'GUEST'`) says nothing of tokens or sessions.
     // `await context.validatePermissions(...)`: the server's own check, which throws for a caller without the permission.
-    const contextCheck = CONTEXT_PERMISSION_CHECK.test(text);
+    // `await this.session.assertPerformAction({ action, organizationId })`: the same, asked of the caller's session.
+    const contextCheck = CONTEXT_PERMISSION_CHECK.test(text) || SESSION_PERMISSION_ASSERTION.test(text);
     // `verifyLicenseInterface(license)` checks the signature on a license, `verifyCaptcha(token)` a human:
     // neither says who is calling, however much it verifies.
     const verifiesOther = NOT_A_CALLER_CHECK.test(fn.name.split('.').at(-1) ?? '');
@@ -235,7 +241,7 @@ export class HelperAuthenticationFinder {
       throws,
     };
     if (verifiedIn) facts.verifiedIn = verifiedIn;
-    this.facts.set(fn.node, facts);
+    this.facts.set(fn.node, { facts, depth });
     return facts;
   }
 }
@@ -377,16 +383,26 @@ function leadingCall(statement: ts.Statement): ts.CallExpression | undefined {
   if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
   // `return { selector, organization: await manager.updateMemberAccess(input) }`: the first call the
   // returned object makes runs (and throws) before anything is returned.
-  if (ts.isReturnStatement(statement) && ts.isObjectLiteralExpression(value)) {
-    for (const property of value.properties) {
-      if (!ts.isPropertyAssignment(property)) continue;
-      let initializer = skipOuterExpressions(property.initializer);
-      if (ts.isAwaitExpression(initializer)) initializer = skipOuterExpressions(initializer.expression);
-      if (ts.isCallExpression(initializer)) return initializer;
-    }
-    return undefined;
-  }
+  if (ts.isReturnStatement(statement) && ts.isObjectLiteralExpression(value)) return firstPropertyCall(value);
   return ts.isCallExpression(value) ? value : undefined;
+}
+
+/**
+ * The first call an object literal's properties make, in order, nested objects included
+ * (`return { ok: { updatedProject: await projects.getProject(selector), added: ... } }`, a result union's success branch).
+ */
+function firstPropertyCall(object: ts.ObjectLiteralExpression): ts.CallExpression | undefined {
+  for (const property of object.properties) {
+    if (!ts.isPropertyAssignment(property)) continue;
+    let initializer = skipOuterExpressions(property.initializer);
+    if (ts.isAwaitExpression(initializer)) initializer = skipOuterExpressions(initializer.expression);
+    if (ts.isCallExpression(initializer)) return initializer;
+    if (ts.isObjectLiteralExpression(initializer)) {
+      const nested = firstPropertyCall(initializer);
+      if (nested) return nested;
+    }
+  }
+  return undefined;
 }
 
 /** The names a statement binds: `const user = ...` -> user; `const { auth, error } = ...` -> auth, error. */

@@ -125,6 +125,27 @@ export function segmentWords(segment: string): string[] {
     .filter(Boolean);
 }
 
+/** Verbs that keep a stored token (`deleteToken`, `rotateToken`, `listTokens`): done by its owner, signed in. */
+const TOKEN_KEEPING_VERB = /^(?:delete|remove|update|edit|rename|rotate|regenerate|list|enable|disable)$/;
+/** Verbs that make or read one, which a sign-in does too (`createToken`, `getToken` may take a password). */
+const TOKEN_ISSUING_VERB = /^(?:create|generate|add|new|issue|get|fetch|read)$/;
+/**
+ * Words before `token` that still name the caller's own sign-in or recovery token (`createAccessToken`,
+ * `getRefreshToken`, `createEmailToken` for a magic link, `createPasswordResetToken`).
+ */
+const SIGN_IN_TOKEN_WORD = /^(?:access|auth|authentication|refresh|id|session|jwt|bearer|login|signin|signup|csrf|oauth|oauth2|user|my|new|email|magic|link|otp|sms|phone|code|verification|verify|confirmation|activation|reset|password|recovery|mfa|2fa)$/;
+
+/**
+ * An operation that manages a stored token rather than signing in with one: `deleteToken`, or
+ * `createCdnAccessToken` / `createApiToken` whose words before `token` name a kind of key the
+ * signed-in owner issues for a machine (graphql-hive's CDN and registry tokens, personal API keys).
+ */
+function managesStoredToken(words: readonly string[]): boolean {
+  if (words.length < 2 || words.at(-1) !== 'token') return false;
+  if (TOKEN_KEEPING_VERB.test(words[0]!)) return true;
+  return TOKEN_ISSUING_VERB.test(words[0]!) && words.slice(1, -1).some((word) => !SIGN_IN_TOKEN_WORD.test(word));
+}
+
 /**
  * An operation name's words with the two-word verbs of signing in and out put back together:
  * `signUpEmail` is worded `sign up email`, and its act is `signup`.
@@ -265,7 +286,7 @@ export function publicByDesignReason(input: {
   const lastWords = serverAction && nameWords.length > 1 && nameWords.at(-1) === 'action' ? nameWords.slice(0, -1) : nameWords;
   // The act is the name's first or last word, or its last two (`requestResetPassword` ends in `reset-password`).
   const actWords = [lastWords[0]!, lastWords.at(-1)!, ...(operation && lastWords.length > 2 ? [lastWords.slice(-2).join('-')] : [])];
-  if (AUTH_FLOW_SEGMENT.test(last) || (lastWords.length > 1 && !(operation && lastWords.some((word) => ABOUT_SIGN_IN.test(word))) && actWords.some((word) => AUTH_FLOW_SEGMENT.test(word)))) {
+  if (AUTH_FLOW_SEGMENT.test(last) || (lastWords.length > 1 && !(operation && lastWords.some((word) => ABOUT_SIGN_IN.test(word))) && !(operation && managesStoredToken(lastWords)) && actWords.some((word) => AUTH_FLOW_SEGMENT.test(word)))) {
     return `${last}: part of signing in or recovering an account`;
   }
   // Under an auth prefix (`/auth`, `/mobile-auth`), exchanging a one-time code is signing in too.

@@ -44,6 +44,13 @@ const DESCRIPTIVE_LAST_WORDS = new Set([
 /** Last words that name a collection of the items named before them. */
 const COLLECTION_WORDS = new Set(['list', 'lists', 'array', 'arr', 'set', 'map', 'collection', 'items']);
 
+/**
+ * Leading words that say the value was masked before it got its name (`maskedToken = maskToken(token)`,
+ * `redactedEmail`, `obfuscatedApiKey`): a few characters of it at most. Not `hashed`/`encrypted`: a
+ * password hash or a ciphertext is still secret material.
+ */
+const MASKED_PREFIXES = new Set(['masked', 'redacted', 'obfuscated', 'anonymized', 'anonymised', 'censored', 'scrubbed', 'sanitized', 'sanitised']);
+
 /** Leading words that make the name a flag or a question about the value. */
 const FLAG_PREFIXES = new Set(['is', 'has', 'should', 'can', 'needs', 'with', 'no', 'missing', 'use', 'show', 'validate', 'check', 'verify']);
 
@@ -70,7 +77,7 @@ export function sensitiveName(name: string): SensitiveName | undefined {
   let words = normalizeName(name).split(' ').filter(Boolean);
   if (words.length > 1 && (words[0] === 'get' || words[0] === 'set')) words = words.slice(1);
   if (words.length === 0) return undefined;
-  if (FLAG_PREFIXES.has(words[0]!) && words.length > 1) return undefined;
+  if ((FLAG_PREFIXES.has(words[0]!) || MASKED_PREFIXES.has(words[0]!)) && words.length > 1) return undefined;
   // `sendEmailResultErrorList`, `emailErrorsArray`: a collection is what its items are; `emailList` is addresses.
   while (words.length > 1 && COLLECTION_WORDS.has(words.at(-1)!)) words = words.slice(0, -1);
   const last = words.at(-1)!;
