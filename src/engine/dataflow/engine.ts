@@ -726,6 +726,15 @@ export class DataflowEngine {
               Object.assign(fields, origin.fields);
               continue;
             }
+            // A bag built the same way spread again (`resolve({ ...args, links })` on `args = { ...body,
+            // workspace }`): its named members stay its own, the rest may overwrite what was named before.
+            if (origin.kind === 'tainted' && origin.fields && origin.rest) {
+              const spreadRest = origin.rest;
+              for (const name of Object.keys(fields)) if (!Object.hasOwn(origin.fields, name)) fields[name] = joinOrigins([fields[name]!, spreadRest]);
+              Object.assign(fields, origin.fields);
+              rest = rest ? joinOrigins([rest, spreadRest]) : spreadRest;
+              continue;
+            }
             // A validated input that holds only its schema's fields (`{ teamId, userId: ctx.user.id, ...input }`
             // under a zod tRPC input without teamId/userId) supplies those fields and overwrites nothing else.
             const declared = origin.kind === 'tainted' ? this.closedBagFields(origin.taint, context) : undefined;
@@ -1227,6 +1236,9 @@ export class DataflowEngine {
         if (name && ALTERNATIVE_FILTER_KEYS.has(name)) return { kind: 'unknown' };
         if (ts.isPropertyAssignment(property)) parts.push(this.filterOrigin(property.initializer, context, depth + 1));
         else if (ts.isShorthandPropertyAssignment(property)) parts.push(this.origin(property.name, context));
+        // `...(session.user.defaultPartnerId && { id: session.user.defaultPartnerId })`: a part added
+        // under a condition narrows the filter further, or adds nothing.
+        else if (ts.isSpreadAssignment(property)) parts.push(this.spreadFilterOrigin(property.expression, context, depth + 1));
         else return { kind: 'unknown' };
       }
       return parts.length > 0 ? joinOrigins(parts) : { kind: 'constant' };
@@ -1238,6 +1250,15 @@ export class DataflowEngine {
       if (name === 'eq' && node.arguments.length === 2) return this.origin(node.arguments[1]!, context);
     }
     return this.origin(node, context);
+  }
+
+  /** A spread filter part written in place: an object, `cond && { ... }`, `cond ? { ... } : {}`; anything else is unknown. */
+  private spreadFilterOrigin(expression: ts.Expression, context: AnalysisContext, depth: number): ValueOrigin {
+    const node = skipOuterExpressions(expression);
+    if (ts.isObjectLiteralExpression(node)) return this.filterOrigin(node, context, depth);
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return this.spreadFilterOrigin(node.right, context, depth + 1);
+    if (ts.isConditionalExpression(node)) return joinOrigins([this.spreadFilterOrigin(node.whenTrue, context, depth + 1), this.spreadFilterOrigin(node.whenFalse, context, depth + 1)]);
+    return { kind: 'unknown' };
   }
 
   /**
