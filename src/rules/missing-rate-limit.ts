@@ -310,7 +310,8 @@ function takesResetProof(route: Route): boolean {
   const proof = '\\w*(?:token|Token|code|Code|otp|Otp|OTP|answer|Answer)\\w*';
   const fieldRead = new RegExp(`\\b(?:input|body|args|dto|data|params|query|payload)\\s*\\??\\.\\s*${proof}`);
   const named = new RegExp(`\\b${proof}\\b`);
-  const destructured = new RegExp(`\\b(?:const|let|var)\\s*\\{[^}]*\\b${proof}\\b[^}]*\\}\\s*=`);
+  // `const { token } = await prisma.passwordResetToken.create(...)`: the token the server just minted, not one the client sent.
+  const destructured = new RegExp(`\\b(?:const|let|var)\\s*\\{[^}]*\\b${proof}\\b[^}]*\\}\\s*=(?!\\s*(?:await\\s+)?[\\w$.]+\\.(?:create|insert|insertOne|upsert|save)\\s*\\()`);
   const code = codeText(body);
   return handler.parameters.some((parameter) => named.test(codeText(parameter))) || fieldRead.test(code) || destructured.test(code);
 }
