@@ -105,6 +105,12 @@ export default defineRule({
       if (!action) continue;
       // A test-session helper that answers 404 in production has nothing to limit there.
       if (route.developmentOnly) continue;
+      // A cron job or queue consumer that proves its sender with a signature (`verifyQstashSignature`, a
+      // shared secret): the one sender decides how often it runs, no client sends it anything.
+      if (route.caller === 'service') {
+        ctx.examined({ subject: 'abuse-sensitive route', name: `${route.id} (${action.label})`, file: route.file, line: route.line, outcome: 'exempt', evidence: 'called by a service that proves itself, not by clients' });
+        continue;
+      }
       const limits = routeRateLimits(ctx.modules, route, ctx.models.rateLimiters);
       const confidence = route.middleware.some((middleware) => middleware.opaque && middleware.kind !== 'rate-limit') ? 'medium' : 'high';
       reported.add(`${route.file} ${route.id}`);
