@@ -55,8 +55,10 @@ describe('trustscan routes', () => {
     const inventory = JSON.parse(run.stdout);
     const accessOf = (path: string) => inventory.routes.find((r: { path: string }) => r.path === path)?.objectAccess;
     expect(accessOf('teamEnvironments')).toMatchObject([{ model: 'teamEnvironment', key: 'teamID', verdict: 'guarded', evidence: 'membership checked by TeamMemberGuard on teamID' }]);
-    // The environment's own id is not what the guard checked (its service must tie it to the team): still exempt, but not called admin-only.
-    expect(accessOf('renameTeamEnvironment')).toMatchObject([{ key: 'id', verdict: 'admin-only', evidence: 'a role on the teamID the client names (TeamMemberGuard), not on this id' }]);
+    // The environment's own id is not what the guard checked: the code must tie it to the team, and here nothing does.
+    expect(accessOf('renameTeamEnvironment')).toMatchObject([{ key: 'id', verdict: 'unchecked', evidence: "unchecked: TeamMemberGuard checks the caller's membership in the teamID the client names, not that this record belongs to it" }]);
+    // Filtered by the guarded team too: scoped.
+    expect(accessOf('archiveTeamEnvironment')).toMatchObject([{ key: 'id', verdict: 'guarded' }]);
   });
 
   it('lists WebSocket message handlers apart from the routes, by event, with no route counted for them', async () => {

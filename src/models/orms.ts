@@ -62,6 +62,13 @@ export const PRISMA = {
   clientExtension: '$extends',
   /** Names a Prisma client goes by (`prisma`, `this.prisma`, `ctx.db`, a transaction `tx`), matched case-insensitively as the last segment. */
   clientNames: ['prisma', 'db', 'client', 'prismaClient', 'prismaService', 'tx', 'database'],
+  /** The client's class: `new PrismaClient(options)`. */
+  clientClass: 'PrismaClient',
+  /**
+   * The client option that leaves fields out of every query's records (Prisma 6 `omit: { user:
+   * { passwordHash: true } }`): a whole record read through that client does not carry them.
+   */
+  globalOmitOption: 'omit',
   /** Keys of Prisma's argument object: a call whose only argument has one of them is shaped like a Prisma call. */
   argumentKeys: ['where', 'select', 'include', 'orderBy'],
   /** Where the filter is: `{ where }` of the first argument. The owner constraint is a field of it (`where: { id, userId: me }`). */

@@ -107,6 +107,12 @@ export default defineRule({
       if (!action) continue;
       // A test-session helper that answers 404 in production has nothing to limit there.
       if (route.developmentOnly) continue;
+      // A cron job or queue consumer that proves its sender with a signature (`verifyQstashSignature`, a
+      // shared secret): the one sender decides how often it runs, no client sends it anything.
+      if (route.caller === 'service') {
+        ctx.examined({ subject: 'abuse-sensitive route', name: `${route.id} (${action.label})`, file: route.file, line: route.line, outcome: 'exempt', evidence: 'called by a service that proves itself, not by clients' });
+        continue;
+      }
       const limits = routeRateLimits(ctx.modules, route, ctx.models.rateLimiters);
       const confidence = route.middleware.some((middleware) => middleware.opaque && middleware.kind !== 'rate-limit') ? 'medium' : 'high';
       reported.add(`${route.file} ${route.id}`);
@@ -312,7 +318,8 @@ function takesResetProof(route: Route): boolean {
   const proof = '\\w*(?:token|Token|code|Code|otp|Otp|OTP|answer|Answer)\\w*';
   const fieldRead = new RegExp(`\\b(?:input|body|args|dto|data|params|query|payload)\\s*\\??\\.\\s*${proof}`);
   const named = new RegExp(`\\b${proof}\\b`);
-  const destructured = new RegExp(`\\b(?:const|let|var)\\s*\\{[^}]*\\b${proof}\\b[^}]*\\}\\s*=`);
+  // `const { token } = await prisma.passwordResetToken.create(...)`: the token the server just minted, not one the client sent.
+  const destructured = new RegExp(`\\b(?:const|let|var)\\s*\\{[^}]*\\b${proof}\\b[^}]*\\}\\s*=(?!\\s*(?:await\\s+)?[\\w$.]+\\.(?:create|insert|insertOne|upsert|save)\\s*\\()`);
   const code = codeText(body);
   return handler.parameters.some((parameter) => named.test(codeText(parameter))) || fieldRead.test(code) || destructured.test(code);
 }

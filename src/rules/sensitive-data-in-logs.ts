@@ -87,6 +87,9 @@ function checkCall(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpre
   }
   // Browser code prints to the user's own devtools, an operator's script to its terminal: no log is kept.
   if (isConsoleCall(call) && (consoleIsNoServerLog(ctx, file) || consoleRunsInBrowserOnly(call))) return;
+  // `console.table(links, ['shortLink', 'createdAt'])`: only the listed columns are printed, whatever the rows hold.
+  const columns = isConsoleCall(call) ? consoleTableColumns(call) : undefined;
+  if (columns && !columns.some((column) => sensitiveName(column) !== undefined || isSecretField(column))) return;
   // `if (process.env.NODE_ENV === 'development') console.info(resetUrl)`: the developer's own terminal, not a kept log.
   if (inDevelopmentOnlyBranch(call)) return;
   // A logger that passes every record through a redaction function writes no field as it was given.
@@ -123,6 +126,15 @@ function inDevelopmentOnlyBranch(node: ts.Node): boolean {
     if (ts.isFunctionLike(parent)) return false;
   }
   return false;
+}
+
+/** The column names `console.table(data, columns)` is given as a list of string literals; undefined otherwise. */
+function consoleTableColumns(call: ts.CallExpression): string[] | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'table' || call.arguments.length < 2) return undefined;
+  const list = skipOuterExpressions(call.arguments[1]!);
+  if (!ts.isArrayLiteralExpression(list) || list.elements.length === 0 || !list.elements.every(ts.isStringLiteralLike)) return undefined;
+  return list.elements.map((element) => (element as ts.StringLiteralLike).text);
 }
 
 function isConsoleCall(call: ts.CallExpression): boolean {

@@ -308,6 +308,60 @@ export async function updateSession(request: NextRequest) {
     ).toEqual({ 'GET /api/private/data': 'middleware', 'GET /api/public/ping': 'public', 'POST /dashboard/export': 'middleware' });
   });
 
+  // A middleware that routes by host (app., api., short-link domains) to per-host middleware, only one
+  // of which signs users in: the check covers the requests of one host, which no route path tells apart.
+  const appMiddleware = `import { NextResponse, type NextRequest } from 'next/server';
+import { getToken } from 'next-auth/jwt';
+export async function AppMiddleware(request: NextRequest) {
+  const session = await getToken({ req: request });
+  if (!session?.email) return NextResponse.redirect(new URL('/login', request.url));
+  return NextResponse.next();
+}\n`;
+  const linkMiddleware = `import { NextResponse, type NextRequest } from 'next/server';
+export function LinkMiddleware(request: NextRequest) {
+  return NextResponse.rewrite(new URL('/link' + request.nextUrl.pathname, request.url));
+}\n`;
+
+  test('a dispatcher that hands one host to a checking middleware proves nothing about a route', () => {
+    expect(
+      guarded({
+        'middleware.ts': `import { NextResponse, type NextRequest } from 'next/server';
+import { AppMiddleware } from './lib/middleware/app';
+import { LinkMiddleware } from './lib/middleware/link';
+export default async function middleware(request: NextRequest) {
+  const domain = request.headers.get('host') ?? '';
+  if (isAppHostname(domain)) {
+    return AppMiddleware(request);
+  }
+  switch (domain) {
+    case 'admin.example.com':
+      return AppMiddleware(request);
+  }
+  return LinkMiddleware(request);
+}
+const isAppHostname = (domain: string) => domain.startsWith('app.');\n`,
+        'lib/middleware/app.ts': appMiddleware,
+        'lib/middleware/link.ts': linkMiddleware,
+      }),
+    ).toEqual({ 'GET /api/private/data': 'public', 'GET /api/public/ping': 'public', 'POST /dashboard/export': 'public' });
+  });
+
+  test('a check delegated under a path condition guards the paths it admits', () => {
+    expect(
+      guarded({
+        'middleware.ts': `import { type NextRequest } from 'next/server';
+import { AppMiddleware } from './lib/middleware/app';
+import { LinkMiddleware } from './lib/middleware/link';
+export default async function middleware(request: NextRequest) {
+  if (request.nextUrl.pathname.startsWith('/dashboard')) return AppMiddleware(request);
+  return LinkMiddleware(request);
+}\n`,
+        'lib/middleware/app.ts': appMiddleware,
+        'lib/middleware/link.ts': linkMiddleware,
+      }),
+    ).toEqual({ 'GET /api/private/data': 'public', 'GET /api/public/ping': 'public', 'POST /dashboard/export': 'middleware' });
+  });
+
   test('a hand-written cookie check that redirects to login', () => {
     expect(
       guarded({

@@ -188,6 +188,27 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
   };
   // Lookups settled as reference data by the model's name alone, judged once every lookup is in.
   const byModelName: Array<{ candidate: UncheckedAccess; path: PathEntry[]; keyNames: Set<string>; settled: Settled; parents: readonly ParentRecord[] }> = [];
+  // What ties a lookup to the record or tenant the route already holds: a comparison after it, or the
+  // scoped lookup of the parent record its filter is pinned to. Undefined when nothing does.
+  const tenantTie = (candidate: UncheckedAccess, path: PathEntry[], keyNames: Set<string>, parents: readonly ParentRecord[], checkedInputs: ReadonlyMap<string, string>): Settled | undefined => {
+    const route = candidate.tainted.route;
+    const loaders = parents.flatMap((parent) => {
+      const loader = loadingLookup(ctx, parent.record, path, parent.heldId);
+      return loader ? [{ parent, loader }] : [];
+    });
+    const evidenceNames = loaders.length > 0 ? new Set([...keyNames, ...loaders.flatMap(({ loader }) => [...loaderNames(loader)])]) : keyNames;
+    const evidence = inCodeOwnershipCheck(ctx, candidate.tainted, path, evidenceNames, candidate.lookup.node, checkedInputs);
+    if (evidence) {
+      noteComparison(candidate.lookup.node, evidence, route);
+      return { verdict: 'owner-compared', evidence: `owner compared: ${evidence.what} (${where(ctx, evidence.node)})` };
+    }
+    for (const { parent, loader } of loaders) {
+      const judged = [...(judgements.get(route)?.get(loader)?.values() ?? [])].map((judgement) => judgement.access);
+      const closed = judged.length > 0 && judged.every((access) => PARENT_SCOPING_VERDICTS.has(access.verdict)) ? judged[0] : undefined;
+      if (closed) return { verdict: 'scoped', evidence: `scoped by its parent: ${parent.field} = ${parent.record.text}'s, loaded at ${where(ctx, loader)} (${closed.evidence})` };
+    }
+    return undefined;
+  };
   const consider = (candidate: UncheckedAccess, path: PathEntry[], keyNames: Set<string>, settled: Settled | undefined, parents: readonly ParentRecord[] = []): void => {
     // A generic helper's lookup (`getRepository(ctx, entityType).findOne(...)` in `getEntityOrThrow(ctx,
     // entityType, id)`) reads the entity this path's caller passes for that parameter: judged as that entity.
@@ -230,7 +251,17 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     if (role && membership) {
       const covered = coveredBy(membership);
       if (covered) return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `membership checked by ${role.name} on ${covered}` });
-      return record(route, candidate, pathKey, { verdict: 'admin-only', evidence: `a role on the ${[...membership].join(', ')} the client names (${role.name}), not on this id` });
+      // Another id the route takes (a tag's, a webhook's in `withWorkspace` on the workspace slug): the
+      // guard vouches for the workspace, the code must tie this record to it, by its filter (`projectId:
+      // workspace.id`), a comparison (`tag.projectId !== workspace.id`), or a parent record it was read
+      // through. With none of them, a member of one workspace reaches another's record by its id.
+      // The input the guard checked is as good as the caller's own value: `group.programId !== programId`.
+      const tiedBy = tenantTie(candidate, path, keyNames, parents, new Map([...membership].map((field) => [field, role.name])));
+      if (tiedBy) return record(route, candidate, pathKey, tiedBy);
+      const roleNote = `${role.name} checks the caller's membership in the ${[...membership].join(', ')} the client names, not that this record belongs to it`;
+      Object.assign(candidate, { confidence: 'medium', roleNote });
+      if (!candidate.capability) openPaths.set(candidate, { path, keyNames });
+      return record(route, candidate, pathKey, candidate.capability ? { verdict: 'capability', evidence: `keyed by ${candidate.capability}, a capability` } : { verdict: 'unchecked', evidence: `unchecked: ${roleNote}` });
     }
     // A guard that checks the caller's access to the object at an input the route's metadata names
     // (`@AuthorizeContext(Origin.ProjectId, 'data.projectId')`): lookups keyed by that input are checked.

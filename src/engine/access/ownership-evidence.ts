@@ -284,7 +284,19 @@ export function inCodeOwnershipCheck(
   // parent anywhere on the path (`isReadWorkspaceFobidden(workspace, user)`) ties the record to the caller.
   // The record as each function on the path binds it (`const report = await getReportById(input.reportId)`).
   const records = new Set([...(resultVariable(tainted.call) ?? []), ...path.flatMap(({ call, passedAs }) => (call && call !== tainted.call && !(passedAs && ts.isIdentifier(passedAs) && REQUEST_OBJECT_NAME.test(passedAs.text)) ? (resultVariable(call) ?? []) : []))]);
-  if (records.size > 0) for (const { fn } of path) if (fn.body) for (const parent of parentsComparedWithRecord(fn.body, records)) names.add(parent);
+  if (records.size > 0) {
+    for (const { fn } of path) {
+      if (!fn.body) continue;
+      const at = new Map<string, ts.Node>();
+      for (const parent of parentsComparedWithRecord(fn.body, records, at)) {
+        names.add(parent);
+        // `if (group.programId !== programId) throw` with programId the input the route's membership guard
+        // checked the caller against (dub's withPartnerProfile on the path's programId): the record is that parent's.
+        const guard = checkedInputs.get(parent);
+        if (guard) return { what: `the check \`${oneLine(at.get(parent)!.getText())}\` against the ${parent} ${guard} checks the caller's access to`, node: at.get(parent)! };
+      }
+    }
+  }
 
   if (names.size === 0) return undefined;
   // The declarations binding the looked-up record: another local of the same name (`credentials` loaded
@@ -1495,7 +1507,7 @@ const PARENT_ID_NAME = /[a-z0-9](?:Id|ID|_id)$/;
  * !== workspaceId) return null`, `if (record.teamId != teamId) throw ...`. Returns the names compared
  * with (`workspaceId`); a comparison with the principal is the ownership check itself, found elsewhere.
  */
-function parentsComparedWithRecord(body: ts.Node, records: ReadonlySet<string>): string[] {
+function parentsComparedWithRecord(body: ts.Node, records: ReadonlySet<string>, at?: Map<string, ts.Node>): string[] {
   const parents: string[] = [];
   const recordField = (node: ts.Expression): boolean => {
     const value = skipOuterExpressions(node);
@@ -1512,8 +1524,10 @@ function parentsComparedWithRecord(body: ts.Node, records: ReadonlySet<string>):
         const [left, right] = [skipOuterExpressions(value.left), skipOuterExpressions(value.right)];
         // The other side by its name: `projectId`, or the field of `input.projectId` (a request value).
         const other = recordField(left) ? right : recordField(right) ? left : undefined;
-        if (other && ts.isIdentifier(other)) parents.push(other.text);
-        else if (other && ts.isPropertyAccessExpression(other) && !recordField(other)) parents.push(other.name.text);
+        const parent = other && ts.isIdentifier(other) ? other.text : other && ts.isPropertyAccessExpression(other) && !recordField(other) ? other.name.text : undefined;
+        if (parent === undefined) continue;
+        parents.push(parent);
+        if (at && !at.has(parent)) at.set(parent, node.expression);
       }
     }
     if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);

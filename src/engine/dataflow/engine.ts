@@ -726,6 +726,15 @@ export class DataflowEngine {
               Object.assign(fields, origin.fields);
               continue;
             }
+            // A bag built the same way spread again (`resolve({ ...args, links })` on `args = { ...body,
+            // workspace }`): its named members stay its own, the rest may overwrite what was named before.
+            if (origin.kind === 'tainted' && origin.fields && origin.rest) {
+              const spreadRest = origin.rest;
+              for (const name of Object.keys(fields)) if (!Object.hasOwn(origin.fields, name)) fields[name] = joinOrigins([fields[name]!, spreadRest]);
+              Object.assign(fields, origin.fields);
+              rest = rest ? joinOrigins([rest, spreadRest]) : spreadRest;
+              continue;
+            }
             // A validated input that holds only its schema's fields (`{ teamId, userId: ctx.user.id, ...input }`
             // under a zod tRPC input without teamId/userId) supplies those fields and overwrites nothing else.
             const declared = origin.kind === 'tainted' ? this.closedBagFields(origin.taint, context) : undefined;
@@ -1211,7 +1220,11 @@ export class DataflowEngine {
     }
     if (filters.length === 0) return undefined;
     const origin = joinOrigins(filters.map((filter) => this.filterOrigin(filter, context, 0)));
-    return origin.kind === 'principal' ? { kind: 'principal', label: `the caller's ${access.model ?? 'record'} (by ${origin.label})` } : undefined;
+    if (origin.kind === 'principal') return { kind: 'principal', label: `the caller's ${access.model ?? 'record'} (by ${origin.label})` };
+    // A Prisma filter that pins one of its fields to the caller beside the client's choice (`partnerId_programId:
+    // { partnerId: partner.id, programId }`) still finds only a record of the caller's: what it holds is theirs.
+    const pinned = access.library === 'prisma' && filters.length === 1 ? this.pinnedToCaller(filters[0]!, context, 0) : undefined;
+    return pinned ? { kind: 'principal', label: `the caller's ${access.model ?? 'record'} (by ${pinned})` } : undefined;
   }
 
   /**
@@ -1229,6 +1242,9 @@ export class DataflowEngine {
         if (name && ALTERNATIVE_FILTER_KEYS.has(name)) return { kind: 'unknown' };
         if (ts.isPropertyAssignment(property)) parts.push(this.filterOrigin(property.initializer, context, depth + 1));
         else if (ts.isShorthandPropertyAssignment(property)) parts.push(this.origin(property.name, context));
+        // `...(session.user.defaultPartnerId && { id: session.user.defaultPartnerId })`: a part added
+        // under a condition narrows the filter further, or adds nothing.
+        else if (ts.isSpreadAssignment(property)) parts.push(this.spreadFilterOrigin(property.expression, context, depth + 1));
         else return { kind: 'unknown' };
       }
       return parts.length > 0 ? joinOrigins(parts) : { kind: 'constant' };
@@ -1240,6 +1256,51 @@ export class DataflowEngine {
       if (name === 'eq' && node.arguments.length === 2) return this.origin(node.arguments[1]!, context);
     }
     return this.origin(node, context);
+  }
+
+  /**
+   * The caller's value a Prisma filter pins a field to, in `where` (or a compound key inside it), with no
+   * alternative or negation anywhere in the filter: undefined when it pins none.
+   */
+  private pinnedToCaller(filter: ts.Expression, context: AnalysisContext, depth: number): string | undefined {
+    const node = skipOuterExpressions(filter);
+    if (depth > MAX_FILTER_DEPTH || !ts.isObjectLiteralExpression(node)) return undefined;
+    if (depth === 0) {
+      const where = node.properties.find((property): property is ts.PropertyAssignment => ts.isPropertyAssignment(property) && propertyNameText(property.name) === 'where');
+      return where && !this.hasAlternative(where.initializer, 0) ? this.pinnedToCaller(where.initializer, context, 1) : undefined;
+    }
+    for (const property of node.properties) {
+      const value = ts.isPropertyAssignment(property) ? skipOuterExpressions(property.initializer) : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+      if (!value) continue;
+      if (ts.isObjectLiteralExpression(value)) {
+        const nested = this.pinnedToCaller(value, context, depth + 1);
+        if (nested) return nested;
+        continue;
+      }
+      const origin = this.origin(value, context);
+      if (origin.kind === 'principal') return origin.label;
+    }
+    return undefined;
+  }
+
+  private hasAlternative(filter: ts.Expression, depth: number): boolean {
+    const node = skipOuterExpressions(filter);
+    if (depth > MAX_FILTER_DEPTH) return true;
+    if (!ts.isObjectLiteralExpression(node)) return false;
+    return node.properties.some((property) => {
+      const name = property.name && propertyNameText(property.name);
+      if (name && ALTERNATIVE_FILTER_KEYS.has(name)) return true;
+      return ts.isPropertyAssignment(property) && this.hasAlternative(property.initializer, depth + 1);
+    });
+  }
+
+  /** A spread filter part written in place: an object, `cond && { ... }`, `cond ? { ... } : {}`; anything else is unknown. */
+  private spreadFilterOrigin(expression: ts.Expression, context: AnalysisContext, depth: number): ValueOrigin {
+    const node = skipOuterExpressions(expression);
+    if (ts.isObjectLiteralExpression(node)) return this.filterOrigin(node, context, depth);
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return this.spreadFilterOrigin(node.right, context, depth + 1);
+    if (ts.isConditionalExpression(node)) return joinOrigins([this.spreadFilterOrigin(node.whenTrue, context, depth + 1), this.spreadFilterOrigin(node.whenFalse, context, depth + 1)]);
+    return { kind: 'unknown' };
   }
 
   /**

@@ -316,6 +316,11 @@ export function publicByDesignReason(input: {
   if (operation && input.method !== 'QUERY' && phrase.some((word) => /^(?:create|register|add|new)$/.test(word)) && phrase.some((word) => /^(?:users?|accounts?|members?)$/.test(word))) {
     return `${last}: sign-up (a public operation that creates a user)`;
   }
+  // Confirming or cancelling an email change from the link sent to the address (`cancelEmailChangeAction({ token })`):
+  // the token the email carries is the permission, as for a password reset.
+  if (phrase.some((word) => /^e?-?mails?$/.test(word)) && phrase.some((word) => /^(?:change|update)$/.test(word)) && phrase.some((word) => /^(?:cancel|confirm|revert|undo|verify)$/.test(word)) && input.handler && takesResetToken(input.handler)) {
+    return `${last}: confirms or cancels an email change with the token its email link carries`;
+  }
   // Accepting an invitation with the token it was sent with: the token is the permission.
   if (phrase.some((word) => /^(?:invites?|invitations?)$/.test(word)) && phrase.some((word) => /^(?:accept|redeem|join|claim|confirm)$/.test(word)) && input.handler && takesResetToken(input.handler)) {
     return `${last}: accepts an invitation with its token`;
@@ -448,7 +453,8 @@ function takesResetToken(handler: ResolvedFunction): boolean {
   return READS_INPUT_TOKEN.test(handler.node.body?.getText(handler.node.getSourceFile()) ?? '');
 }
 /** Reading the caller's network address: `getClientIp(headers)`, `x-forwarded-for`, `req.ip`. */
-const CLIENT_ADDRESS = /\b(?:get)?[Cc]lient_?I[Pp]\b|\brequestIp\b|x-forwarded-for|x-real-ip|cf-connecting-ip|\b(?:req|request|ctx)\s*\.\s*ips?\b|\bremoteAddress\b/;
+// `getIP()`, `getIp(req)`, `ipAddress(req)` (@vercel/functions): the caller's address read by a helper named for it.
+const CLIENT_ADDRESS = /\b(?:get)?[Cc]lient_?I[Pp]\b|\bget_?I[Pp](?:_?[Aa]ddress)?\s*\(|\bipAddress\s*\(|\brequestIp\b|x-forwarded-for|x-real-ip|cf-connecting-ip|\b(?:req|request|ctx)\s*\.\s*ips?\b|\bremoteAddress\b/;
 /** A call that asks whether this caller already did it: `reportAlreadyLimited(key)`, `isRateLimited(ip)`, `throttle(ip)`. */
 const PER_CALLER_LIMIT = /(?:[Ll]imit|[Tt]hrottl|[Aa]lready|[Dd]uplicate|[Cc]ooldown)\w*$/;
 
@@ -472,9 +478,9 @@ function perAddressLimit(modules: ModuleIndex, handler: ResolvedFunction): strin
     // `await enforceBookingRateLimit({ clientIp })`: a project limiter that itself answers 429 (throws or returns it).
     if (ts.isExpressionStatement(statement) && answersTooManyRequests(modules, handler.file, call)) return name;
     const declaration = ts.isVariableStatement(statement) ? statement.declarationList.declarations[0] : undefined;
-    if (!declaration || !ts.isIdentifier(declaration.name)) continue;
-    const bound = declaration.name.text;
-    const tested = statements.slice(index + 1).some((later) => ts.isIfStatement(later) && exitsEarly(later.thenStatement) && new RegExp(`(?<![\\w$.])${bound}(?![\\w$])`).test(later.expression.getText(file)));
+    // `const limited = await limiter(key)`, or the verdict taken from the result (`const { success } = await ratelimit(...).limit(key)`).
+    const names = !declaration ? [] : ts.isIdentifier(declaration.name) ? [declaration.name.text] : ts.isObjectBindingPattern(declaration.name) ? declaration.name.elements.flatMap((element) => (ts.isIdentifier(element.name) ? [element.name.text] : [])) : [];
+    const tested = names.some((bound) => statements.slice(index + 1).some((later) => ts.isIfStatement(later) && exitsEarly(later.thenStatement) && new RegExp(`(?<![\\w$.])${bound}(?![\\w$])`).test(later.expression.getText(file))));
     if (tested) return name;
   }
   return undefined;
@@ -500,7 +506,8 @@ function limitCallIn(statement: ts.Statement): ts.CallExpression | undefined {
 // `tokenId`: the id of the pending reset token the email link carries is as good as the token.
 const RESET_TOKEN_NAME = /^(?:token|resetToken|reset_token|passwordResetToken|password_reset_token|resetPasswordToken|reset_password_token|resetCode|code|otp|tokenId|token_id|resetTokenId)$/;
 /** `input.token`, `body.token`, `const { password, reset_password_token } = req.body`: a token read from what the client sent. */
-const READS_INPUT_TOKEN = new RegExp(`\\b(?:body|args|input|params|query|data)\\??\\.(?:${RESET_TOKEN_NAME.source.slice(4, -2)})\\b|\\{[^{}]*\\b(?:${RESET_TOKEN_NAME.source.slice(4, -2)})\\b[^{}]*\\}\\s*=\\s*(?:await\\s+)?(?:req|request|ctx\\.request|ctx|event)\\s*\\.\\s*(?:body|query|params|args|input)\\b`);
+// next-safe-action hands the action its validated input as `parsedInput` (`const { token } = parsedInput`).
+const READS_INPUT_TOKEN = new RegExp(`\\b(?:body|args|input|params|query|data|parsedInput)\\??\\.(?:${RESET_TOKEN_NAME.source.slice(4, -2)})\\b|\\{[^{}]*\\b(?:${RESET_TOKEN_NAME.source.slice(4, -2)})\\b[^{}]*\\}\\s*=\\s*(?:(?:await\\s+)?(?:req|request|ctx\\.request|ctx|event)\\s*\\.\\s*(?:body|query|params|args|input)|parsedInput)\\b`);
 /** Comparing a submitted password with the stored hash: bcrypt/bcryptjs, argon2, a project's verifyPassword-style helper. */
 const PASSWORD_VERIFICATION = /\b(?:bcrypt\w*\s*\.\s*compare(?:Sync)?|argon2\s*\.\s*verify|(?:verify|validate|check|compare)(?:User)?Password|passwordMatches|isPasswordValid|isValidPassword)\s*\(/;
 

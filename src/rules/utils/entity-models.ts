@@ -3,7 +3,8 @@ import { repositoryEntityArgument } from '../../engine/ast/data-access.js';
 import { nodesOfKind } from '../../engine/ast/file-index.js';
 import { skipOuterExpressions } from '../../engine/ast/syntax.js';
 import type { RuleContext } from '../../engine/rule-api.js';
-import { MONGOOSE, ORMS, ormMethods, SEQUELIZE, TYPEORM } from '../../models/orms.js';
+import type { ScannedSourceFile } from '../../types.js';
+import { MONGOOSE, ORMS, ormMethods, PRISMA, SEQUELIZE, TYPEORM } from '../../models/orms.js';
 import { normalizeName } from './sensitive-names.js';
 import { localDeclaration } from './tainted-sink.js';
 
@@ -66,6 +67,7 @@ export function entityModels(ctx: RuleContext): EntityModel[] {
   for (const file of ctx.textFiles) {
     if (file.kind === 'prisma') models.push(...prismaModels(file.text));
   }
+
   for (const file of ctx.sourceFiles) {
     // From the file's shared node index (one walk per file): entity classes and model-defining calls, in document order.
     const candidates = [...nodesOfKind(file.sourceFile, ts.SyntaxKind.ClassDeclaration), ...nodesOfKind(file.sourceFile, ts.SyntaxKind.CallExpression)];
@@ -78,6 +80,42 @@ export function entityModels(ctx: RuleContext): EntityModel[] {
   }
   cache.set(ctx.modules, models);
   return models;
+}
+
+/**
+ * The fields a Prisma client leaves out of every record of `model` (Prisma 6 `new PrismaClient({ omit:
+ * { user: { passwordHash: true } } })`), for the client a query runs on (`prisma` of `prisma.user.findUnique`):
+ * the module that declares that name builds the client, directly or in a factory beside it. Every client
+ * built there must omit the field. Empty when the client is not found or omits nothing.
+ */
+export function prismaClientOmits(ctx: RuleContext, file: ScannedSourceFile, client: ts.Expression, model: string): Set<string> {
+  const value = skipOuterExpressions(client);
+  const name = ts.isIdentifier(value) ? value.text : ts.isPropertyAccessExpression(value) ? value.name.text : undefined;
+  const binding = name !== undefined && ts.isIdentifier(value) ? ctx.modules.resolveName(file, name) : undefined;
+  const declaring = binding?.kind === 'declaration' ? binding.file : undefined;
+  if (!declaring || !declaring.text.includes(PRISMA.clientClass)) return new Set();
+  let common: Set<string> | undefined;
+  for (const node of nodesOfKind(declaring.sourceFile, ts.SyntaxKind.NewExpression)) {
+    const created = node as ts.NewExpression;
+    if (!ts.isIdentifier(created.expression) || created.expression.text !== PRISMA.clientClass) continue;
+    const options = created.arguments?.[0] && skipOuterExpressions(created.arguments[0]);
+    const omit = options && ts.isObjectLiteralExpression(options) ? propertyValue(options, PRISMA.globalOmitOption) : undefined;
+    const fields = omit && ts.isObjectLiteralExpression(omit) ? propertyValue(omit, model) : undefined;
+    const own = new Set(
+      fields && ts.isObjectLiteralExpression(fields)
+        ? fields.properties.flatMap((field) => (ts.isPropertyAssignment(field) && (ts.isIdentifier(field.name) || ts.isStringLiteral(field.name)) && skipOuterExpressions(field.initializer).kind === ts.SyntaxKind.TrueKeyword ? [field.name.text] : []))
+        : [],
+    );
+    common = common ? new Set([...common].filter((field) => own.has(field))) : own;
+  }
+  return common ?? new Set();
+}
+
+function propertyValue(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const property of object.properties) {
+    if (ts.isPropertyAssignment(property) && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)) && property.name.text === name) return skipOuterExpressions(property.initializer);
+  }
+  return undefined;
 }
 
 /** Prisma scalar types that cannot carry a secret's value. */

@@ -4,7 +4,7 @@ import { enclosingFunction, skipOuterExpressions } from '../../engine/ast/syntax
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { MONGOOSE } from '../../models/orms.js';
-import { entityModels, isSecretField, modelOfReceiver, QUERY_METHODS, returnsRecords, type EntityModel } from './entity-models.js';
+import { entityModels, isSecretField, modelOfReceiver, prismaClientOmits, QUERY_METHODS, returnsRecords, type EntityModel } from './entity-models.js';
 import { normalizeName } from './sensitive-names.js';
 import { localDeclaration } from './tainted-sink.js';
 
@@ -232,7 +232,7 @@ function exposedEntity(ctx: RuleContext, file: ScannedSourceFile, expression: ts
     if (method === 'then') return undefined;
     return exposedEntity(ctx, file, value.expression.expression, models, depth + 1);
   }
-  const direct = queriedEntity(file, value, models);
+  const direct = queriedEntity(ctx, file, value, models);
   if (direct) return direct;
   // `this.usersService.findOne(id)`: what the service method returns.
   const callee = resolveFunction(ctx.modules, file, value.expression);
@@ -250,7 +250,7 @@ function exposedEntity(ctx: RuleContext, file: ScannedSourceFile, expression: ts
 }
 
 /** `prisma.user.findUnique(...)`, `User.findOne(...)`, `this.userRepository.find(...)` with no field selection. */
-function queriedEntity(file: ScannedSourceFile, call: ts.CallExpression, models: readonly EntityModel[]): ExposedEntity | undefined {
+function queriedEntity(ctx: RuleContext, file: ScannedSourceFile, call: ts.CallExpression, models: readonly EntityModel[]): ExposedEntity | undefined {
   const callee = call.expression as ts.PropertyAccessExpression;
   if (!QUERY_METHODS.has(callee.name.text)) return undefined;
   const model = modelOfReceiver(skipOuterExpressions(callee.expression), models);
@@ -267,7 +267,10 @@ function queriedEntity(file: ScannedSourceFile, call: ts.CallExpression, models:
   const scopeText = scope ? scope.getText(file.sourceFile) : '';
   // `prisma.webhook.create({ data: { secret: null } })`: a field the write itself leaves empty comes back empty.
   const emptied = model.orm === 'prisma' && /^(?:create|update)$/.test(callee.name.text) ? emptiedFields(options) : new Set<string>();
-  const fields = model.secretFields.filter((field) => !emptied.has(field) && !new RegExp(`delete\\s+[^;\\n]*\\.${field}\\b`).test(scopeText));
+  // `new PrismaClient({ omit: { user: { passwordHash: true } } })`: the client the query runs on never returns the field.
+  const receiver = skipOuterExpressions(callee.expression);
+  const omitted = model.orm === 'prisma' && ts.isPropertyAccessExpression(receiver) ? prismaClientOmits(ctx, file, receiver.expression, receiver.name.text) : new Set<string>();
+  const fields = model.secretFields.filter((field) => !emptied.has(field) && !omitted.has(field) && !new RegExp(`delete\\s+[^;\\n]*\\.${field}\\b`).test(scopeText));
   if (fields.length === 0) return undefined;
   return { model, query: callee.getText(file.sourceFile), fields };
 }

@@ -6,7 +6,7 @@ import { classifyBody, classifyWithCallees, middlewareName, type MiddlewareClass
 import type { RouteMiddleware } from '../../routes/route.js';
 import type { AdapterContext } from '../adapter.js';
 import { compileGlob, compilePathPattern, samplePathOf } from './path-matcher.js';
-import { guardingConditions } from '../../ast/guards.js';
+import { type GuardCondition, guardingConditions } from '../../ast/guards.js';
 
 /**
  * What a Next.js `middleware.ts` does to the routes of its package: the middleware (classified)
@@ -161,32 +161,80 @@ function judgeMiddleware(exported: MiddlewareExport, middlewareFile: ScannedSour
 
 /** A middleware function: its own body, or a project function it delegates to (`return updateSession(req)`). */
 function judgeFunction(fn: ResolvedFunction, modules: ModuleIndex): JudgedMiddleware | undefined {
-  const classification = classifyDelegating(fn, modules, DELEGATION_DEPTH);
+  const delegation: DelegatedCall = {};
+  const classification = classifyDelegating(fn, modules, DELEGATION_DEPTH, delegation);
   if (!classification) return undefined;
-  const protects = classification.kind === 'auth' || classification.kind === 'role' ? pathExemptions(fn) : undefined;
+  const checks = classification.kind === 'auth' || classification.kind === 'role';
+  const exempt = checks ? pathExemptions(fn) : undefined;
+  // A check delegated under a path condition (`if (pathname.startsWith('/dashboard')) return
+  // authMiddleware(req)`) guards only the paths the condition admits.
+  const branch = checks && delegation.conditions && delegation.conditions.length > 0 ? delegation.conditions : undefined;
+  const none = new Map<string, RegExp[]>();
+  const inBranch = branch && ((path: string) => branch.every(({ condition, negated }) => evaluateCondition(condition, path, none, fn.file) === !negated));
+  const protects = exempt && inBranch ? (path: string) => exempt(path) && inBranch(path) : (exempt ?? inBranch);
   return { name: fn.name, classification, ...(protects ? { protects } : {}) };
 }
 
-function classifyDelegating(fn: ResolvedFunction, modules: ModuleIndex, depth: number): MiddlewareClassification | undefined {
+/** The call of the top function a check was found behind, and the path conditions it runs under there. */
+interface DelegatedCall {
+  conditions?: GuardCondition[];
+}
+
+function classifyDelegating(fn: ResolvedFunction, modules: ModuleIndex, depth: number, delegation?: DelegatedCall): MiddlewareClassification | undefined {
   const own = classifyBody(fn);
   if (own?.kind === 'auth' || own?.kind === 'role' || depth === 0 || !fn.node.body) return own;
-  // The check split across helpers of the file: `if (!token) return sendUnauthorized(...)`, the 401 built by the helper.
-  const withHelpers = classifyWithCallees(modules, fn);
-  if (withHelpers?.kind === 'auth' || withHelpers?.kind === 'role') return withHelpers;
   let found: MiddlewareClassification | undefined;
+  let dispatched = false;
+  const body = fn.node.body;
   const visit = (node: ts.Node): void => {
     if (found) return;
     if (ts.isCallExpression(node) && ts.isIdentifier(skipOuterExpressions(node.expression))) {
       const target = resolveFunction(modules, fn.file, node.expression);
-      if (target && target.node !== fn.node) {
-        const delegated = classifyDelegating(target, modules, depth - 1);
-        if (delegated?.kind === 'auth' || delegated?.kind === 'role') found = delegated;
+      // A dispatcher that hands some requests to a checking middleware (`if (isAppHostname(domain))
+      // return AppMiddleware(req)`, a `switch` on the host) and the rest elsewhere: the check covers
+      // the requests of that branch, which no route path tells apart, so it proves nothing about a route.
+      // Only a branch on the request path is kept, as the paths it guards.
+      const branch = target && target.node !== fn.node ? enclosingBranches(node, body) : undefined;
+      const delegated = target && branch ? classifyDelegating(target, modules, depth - 1) : undefined;
+      if (branch && (delegated?.kind === 'auth' || delegated?.kind === 'role')) {
+        if (branch.every(({ condition }) => isPathCondition(condition, fn.file))) {
+          found = delegated;
+          if (delegation) delegation.conditions = branch;
+        } else dispatched = true;
       }
     }
     ts.forEachChild(node, visit);
   };
-  visit(fn.node.body);
+  visit(body);
+  // Read together with its helpers, a dispatcher's body holds its branches' checks: not its own.
+  if (dispatched) return found ?? own;
+  // The check split across helpers of the file: `if (!token) return sendUnauthorized(...)`, the 401 built by the helper.
+  const withHelpers = classifyWithCallees(modules, fn);
+  if (withHelpers?.kind === 'auth' || withHelpers?.kind === 'role') return withHelpers;
   return found ?? own;
+}
+
+/**
+ * The conditions a node runs under inside `root`: the `if`/`else` branches, `?:` arms and `&&` right
+ * sides around it (not the early exits before it). A `switch` case reads as a condition on its value.
+ */
+function enclosingBranches(node: ts.Node, root: ts.Node): GuardCondition[] {
+  const conditions: GuardCondition[] = [];
+  let child: ts.Node = node;
+  for (let current = node.parent; current && current !== root; child = current, current = current.parent) {
+    if (isFunctionLike(current)) break;
+    if (ts.isIfStatement(current) && child !== current.expression) conditions.push({ condition: current.expression, negated: child === current.elseStatement });
+    else if (ts.isConditionalExpression(current) && child !== current.condition) conditions.push({ condition: current.condition, negated: child === current.whenFalse });
+    else if (ts.isBinaryExpression(current) && (current.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || current.operatorToken.kind === ts.SyntaxKind.BarBarToken) && child === current.right) {
+      conditions.push({ condition: current.left, negated: current.operatorToken.kind === ts.SyntaxKind.BarBarToken });
+    } else if (ts.isCaseClause(current)) conditions.push({ condition: current.expression, negated: false });
+  }
+  return conditions;
+}
+
+/** A condition on the request path alone (`pathname.startsWith('/app')`): it has a value for any path. */
+function isPathCondition(condition: ts.Expression, file: ScannedSourceFile): boolean {
+  return evaluateCondition(condition, '/', new Map(), file) !== undefined;
 }
 
 function clerkAuthMiddleware(): MiddlewareClassification {
