@@ -622,6 +622,12 @@ class FilterWalker {
           if (key && ((PUBLIC_FIELD.test(key) && constant.kind === ts.SyntaxKind.TrueKeyword) || (VISIBILITY_FIELD.test(key) && ts.isStringLiteralLike(constant) && /^public$/i.test(constant.text)))) {
             this.facts.publicOnly = property.getText();
           }
+          // `[type === 'space' ? 'spaceId' : 'baseId']: resourceId`: a column chosen at run time is one of its names.
+          const chosen = key === undefined ? chosenColumns(property.name) : [];
+          if (chosen.length > 0) {
+            for (const column of chosen) this.walk(property.initializer, sqlFragment ? fieldFromFragment(sqlFragment, column) : column, hops + 1);
+            continue;
+          }
           const nested = key && key.startsWith('$') ? field : key ?? field;
           this.walk(property.initializer, sqlFragment ? fieldFromFragment(sqlFragment, key ?? '') : nested, hops + 1);
         }
@@ -1516,3 +1522,13 @@ function boundToSessionUser(expression: ts.Expression): boolean {
   }
   return false;
 }
+
+/** `[cond ? 'spaceId' : 'baseId']`: the columns a computed key picks between, when each branch is a string literal. */
+function chosenColumns(name: ts.PropertyName): string[] {
+  if (!ts.isComputedPropertyName(name)) return [];
+  const value = skipOuterExpressions(name.expression);
+  if (!ts.isConditionalExpression(value)) return [];
+  const branches = [skipOuterExpressions(value.whenTrue), skipOuterExpressions(value.whenFalse)];
+  return branches.every((branch) => ts.isStringLiteralLike(branch)) ? branches.map((branch) => (branch as ts.StringLiteralLike).text) : [];
+}
+
