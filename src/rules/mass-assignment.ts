@@ -14,7 +14,7 @@ import {
 import { bindingValue, resolveFunction } from '../engine/names/index.js';
 import { defineRule } from './define-rule.js';
 import { administratorGuard } from './utils/administrator-routes.js';
-import { codeModel, entityModels, modelOfReceiver, type EntityModel } from './utils/entity-models.js';
+import { codeModel, entityModels, modelOfAccess, modelOfReceiver, type EntityModel } from './utils/entity-models.js';
 import { localDeclaration, routeLabel, routeOfSink, sinkSpan, sinkTrace } from './utils/tainted-sink.js';
 
 const MAX_LOCAL_HOPS = 4;
@@ -373,12 +373,6 @@ function dynamoPutCommand(ctx: RuleContext, tainted: TaintedCall, callee: ts.Ide
   if (!Object.hasOwn(DYNAMODB_COMMANDS, callee.text) || DYNAMODB_COMMANDS[callee.text] !== 'create') return undefined;
   const binding = ctx.modules.resolveName(tainted.file, callee.text);
   return binding?.kind === 'external' && DYNAMODB_COMMAND_PACKAGES.includes(binding.module) ? callee.text : undefined;
-}
-
-function modelOfAccess(access: DataAccess, models: readonly EntityModel[]): EntityModel | undefined {
-  if (!access.model) return undefined;
-  if (access.library === 'prisma') return models.find((model) => model.orm === 'prisma' && model.name.charAt(0).toLowerCase() + model.name.slice(1) === access.model);
-  return access.library === 'model' ? codeModel(models, access.model) : undefined;
 }
 
 interface LoadedRecord {

@@ -128,6 +128,20 @@ function readsCallersOwnRecord(ctx: RuleContext, route: RouteFacts['route'], acc
   return ctx.dataflow.originOutOfContext(key, access.file, route).kind === 'principal';
 }
 
+/** The call in the handler's own body that leads to the access: the access itself, or the call of the first function on its way. */
+function handlerCallSite(ctx: RuleContext, facts: RouteFacts, access: RouteFacts['dataAccess'][number]): ts.CallExpression | undefined {
+  const handler = facts.handler;
+  const body = handler?.node.body;
+  if (!handler || !body || (access.file.path !== handler.file.path && access.via.length === 0)) return undefined;
+  const first = access.via[0];
+  let site: ts.CallExpression | undefined;
+  walkDescendants(body, (node) => {
+    if (site || !ts.isCallExpression(node)) return;
+    if (node === access.call || (first !== undefined && resolveFunction(ctx.modules, handler.file, node.expression)?.name === first)) site = node;
+  });
+  return site;
+}
+
 /**
  * `new GoogleOAuthClient({ onConnect: async () => { const session = await getSession(); if (!session?.user) throw ...;
  * await saveOAuthCredentials(...) } })`: an access reached from a function written inside the handler (a callback
@@ -135,18 +149,11 @@ function readsCallersOwnRecord(ctx: RuleContext, route: RouteFacts['route'], acc
  */
 function behindSignInCallback(ctx: RuleContext, facts: RouteFacts, access: RouteFacts['dataAccess'][number]): boolean {
   const handler = facts.handler;
-  const body = handler?.node.body;
-  if (!handler || !body || access.file.path !== handler.file.path && access.via.length === 0) return false;
-  const first = access.via[0];
-  // The call in the handler's own body that leads to the access: the access itself, or the call of the first function on its way.
-  let site: ts.Node | undefined;
-  walkDescendants(body, (node) => {
-    if (site || !ts.isCallExpression(node)) return;
-    if (node === access.call || (first !== undefined && resolveFunction(ctx.modules, handler.file, node.expression)?.name === first)) site = node;
-  });
-  for (let fn = site && enclosingFunction(site); fn && fn !== handler.node; fn = enclosingFunction(fn.parent)) {
+  const site = handlerCallSite(ctx, facts, access);
+  if (!handler || !site) return false;
+  for (let fn = enclosingFunction(site); fn && fn !== handler.node; fn = enclosingFunction(fn.parent)) {
     const callback = { file: handler.file, node: fn as ResolvedFunction['node'], name: handler.name };
-    if (callback.node.body && (inHandlerAuthentication(callback, ctx.modules) || stopsWithoutSession(callback, site!))) return true;
+    if (callback.node.body && (inHandlerAuthentication(callback, ctx.modules) || stopsWithoutSession(callback, site))) return true;
   }
   return false;
 }
@@ -161,14 +168,8 @@ function behindSignInCallback(ctx: RuleContext, facts: RouteFacts, access: Route
 function behindPermissionCheck(ctx: RuleContext, facts: RouteFacts, access: RouteFacts['dataAccess'][number]): boolean {
   const handler = facts.handler;
   const body = handler?.node.body;
-  if (!handler || !body || (access.file.path !== handler.file.path && access.via.length === 0)) return false;
-  const first = access.via[0];
-  let site: ts.Node | undefined;
-  walkDescendants(body, (node) => {
-    if (site || !ts.isCallExpression(node)) return;
-    if (node === access.call || (first !== undefined && resolveFunction(ctx.modules, handler.file, node.expression)?.name === first)) site = node;
-  });
-  if (!site) return false;
+  const site = handlerCallSite(ctx, facts, access);
+  if (!handler || !body || !site) return false;
   const sourceFile = handler.node.getSourceFile();
   // Names bound to a predicate's answer in the handler (`const hasPermission = this.settings.hasWritePermission(ctx, key)`).
   const answers = new Set<string>();

@@ -5,7 +5,7 @@ import { defineRule } from './define-rule.js';
 import { createsMissingDefault } from './utils/default-row-creation.js';
 import { exitsWhenMissing } from './utils/exits-when-missing.js';
 import { callsDestructuredContextPermissionCheck } from './utils/context-permission-checks.js';
-import { entityModels } from './utils/entity-models.js';
+import { entityModels, modelOfAccess } from './utils/entity-models.js';
 import { accessTrace, describeAccess, pathSegments, routeFacts, routeSpan, type RouteFacts } from './utils/route-facts.js';
 import { wordPath } from '../engine/routes/route-path.js';
 import { someOwnIfStatement } from '../engine/ast/syntax.js';
@@ -117,7 +117,7 @@ export default defineRule({
         continue;
       }
       const facts = routeFacts(ctx, route);
-      const reason = privilegedReason(facts, (access, name) => privilegeFromRequest(ctx, route, access, name), perRouteNamespaces, (model, field) => declaredOptionalText(ctx, model, field));
+      const reason = privilegedReason(facts, (access, name) => privilegeFromRequest(ctx, route, access, name), perRouteNamespaces, (access, field) => declaredOptionalText(ctx, access, field));
       if (!reason) continue;
       const privileged = { ...examined, subject: 'privileged function' };
       const roleFilter = (reason.access && callerRoleInFilter(reason.access.call)) ?? callerRoleLookup(ctx, route, facts);
@@ -279,7 +279,7 @@ function privilegedReason(
   facts: RouteFacts,
   fromRequest: (access: RouteFacts['writes'][number], name: string) => boolean = () => false,
   perRouteNamespaces: ReadonlySet<string> = new Set(),
-  optionalTextColumn: (model: string, field: string) => boolean = () => false,
+  optionalTextColumn: (access: RouteFacts['writes'][number], field: string) => boolean = () => false,
 ): PrivilegedReason | undefined {
   const { route, segments, writes } = facts;
   let writtenField: string | undefined;
@@ -291,7 +291,7 @@ function privilegedReason(
     // `role String?` with no default in the schema: a free-text answer a user may leave blank (a job title
     // asked at onboarding), where an access role is one every record holds. Still reported, since an app
     // may grant access by it, but as the weak evidence it is.
-    if (privilegeWrite.model && writtenField && optionalTextColumn(privilegeWrite.model, writtenField)) {
+    if (writtenField && optionalTextColumn(privilegeWrite, writtenField)) {
       return {
         text: `changes ${writtenField} (${describeAccess(privilegeWrite)}), which the schema declares as optional free text with no default, more like a profile answer than an access role`,
         changesPrivileges: false,
@@ -436,10 +436,8 @@ function callerRoleInFilter(call: ts.Node): string | undefined {
 }
 
 /** Whether the project's schema declares the model's field optional free text with no default (Prisma `String?`, a nullable TypeORM column). */
-function declaredOptionalText(ctx: RuleContext, model: string, field: string): boolean {
-  const key = (name: string) => name.replace(/_/g, '').toLowerCase();
-  // Prisma's client names the model in camelCase (`prisma.emailAccount`), the schema in PascalCase.
-  return entityModels(ctx).some((entity) => key(entity.name) === key(model) && (entity.optionalTextFields ?? []).includes(field));
+function declaredOptionalText(ctx: RuleContext, access: RouteFacts['writes'][number], field: string): boolean {
+  return (modelOfAccess(access, entityModels(ctx))?.optionalTextFields ?? []).includes(field);
 }
 
 /** The caller as handlers name it, and what it carries (`auth.user.client_read_only_metadata`). */

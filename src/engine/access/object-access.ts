@@ -14,7 +14,7 @@ import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import { entryName, type ScannedSourceFile, type TraceStep } from '../../types.js';
 import { memberOfArgument, parameterSlot } from './call-arguments.js';
 import { checkedInputMatches, keyInputPath } from './key-input.js';
-import { filterFacts, isCapabilityKey, isPresentedCredential, isWriteAccess, loadedRecordUse, lookupAccessOf, lookupFacts, type LookupAccess, type ParentRecord } from './lookup-keys.js';
+import { calleeName, filterFacts, isCapabilityKey, isPresentedCredential, isWriteAccess, loadedRecordUse, lookupAccessOf, lookupFacts, type LookupAccess, type ParentRecord } from './lookup-keys.js';
 import { filterSpreadSlots, scopedFilterArgument } from './scoping-argument.js';
 import { REQUEST_OBJECT_NAME, accessCheckedInputFields, collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
@@ -707,16 +707,11 @@ function boundModel(ctx: AccessContext, lookup: LookupAccess, path: readonly Pat
     });
     const argument = call?.arguments[index] && skipOuterExpressions(call.arguments[index]!);
     if (!call || !argument || !ts.isIdentifier(argument)) return undefined;
-    last = { via: `${calleeText(call)}()`, call };
+    last = { via: `${calleeName(call) || skipOuterExpressions(call.expression).getText()}()`, call };
     name = argument.text;
     fn = enclosingFunction(call) as ts.SignatureDeclaration | undefined;
   }
   return undefined;
-}
-
-function calleeText(call: ts.CallExpression): string {
-  const callee = skipOuterExpressions(call.expression);
-  return ts.isPropertyAccessExpression(callee) ? callee.name.text : callee.getText();
 }
 
 /** What the lookup itself settles, whichever route reaches it: scoped by the user, reference data, a link. */

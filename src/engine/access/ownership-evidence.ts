@@ -3,7 +3,7 @@ import { ts } from '#typescript';
 import { bindingNames, localDeclaration, localInitializer, resolveFunction, type ModuleIndex } from '../names/index.js';
 import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { argumentFor } from './call-arguments.js';
-import { heldConditionsWithin } from './lookup-keys.js';
+import { calleeName, heldConditionsWithin } from './lookup-keys.js';
 import { mentionsName } from '../text.js';
 import { CONTROLLER_PRINCIPAL_ACCESSOR } from '../../models/auth.js';
 import { KYSELY, ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
@@ -392,7 +392,7 @@ export function inCodeOwnershipCheck(
       }
       if (ts.isVariableDeclaration(node) && node.initializer) {
         const check = firstCall(node.initializer);
-        const checkName = check ? callName(check) : '';
+        const checkName = check ? calleeName(check) : '';
         if (check && check !== tainted.call && (AUTHORIZATION_CALL.test(checkName) || configured.includes(checkName) || isObjectAuthCall(check, checkName))) {
           const scoping = bindingNames(node.name).find((name) => filterNames.has(name));
           if (scoping) {
@@ -422,10 +422,10 @@ export function inCodeOwnershipCheck(
         const lookupArguments = lookup ? withLocalFilterObjects(chainArguments(lookup)) : [];
         // `team.users.some((member) => member.userId === session.user.id)`: the record's members searched for the caller.
         const receiver = lookup && ts.isPropertyAccessExpression(skipOuterExpressions(lookup.expression)) ? (skipOuterExpressions(lookup.expression) as ts.PropertyAccessExpression).expression : undefined;
-        const aboutRecord = lookupArguments.some(mentions) || (receiver !== undefined && ARRAY_SEARCH.test(callName(lookup!)) && mentions(receiver));
+        const aboutRecord = lookupArguments.some(mentions) || (receiver !== undefined && ARRAY_SEARCH.test(calleeName(lookup!)) && mentions(receiver));
         if (lookup && lookup !== tainted.call && aboutRecord && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument))) {
-          membershipResults.set(name, callName(lookup));
-        } else if (lookup && lookup !== tainted.call && receiver !== undefined && ASSOCIATION_READ.test(callName(lookup)) && mentions(receiver)) {
+          membershipResults.set(name, calleeName(lookup));
+        } else if (lookup && lookup !== tainted.call && receiver !== undefined && ASSOCIATION_READ.test(calleeName(lookup)) && mentions(receiver)) {
           // `const account = await exportRequest.getCollective()`: the record's parent, read from the record
           // (a Sequelize association getter); a check of the caller on that parent covers the record.
           names.add(name);
@@ -474,12 +474,12 @@ export function inCodeOwnershipCheck(
           .map(negatedCall)
           .find((call) => call !== undefined && call !== tainted.call && call.arguments.some(mentions) && call.arguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument)));
         if (asked) {
-          evidence = { what: `the check ${callName(asked)}() that exits when it fails`, node };
+          evidence = { what: `the check ${calleeName(asked)}() that exits when it fails`, node };
           return;
         }
       }
       if (ts.isCallExpression(node)) {
-        const name = callName(node);
+        const name = calleeName(node);
         const isCheck = AUTHORIZATION_CALL.test(name) || configured.includes(name) || isObjectAuthCall(node, name);
         // `await prisma.userTeam.findUniqueOrThrow({ where: { userId_teamId: { userId, teamId } } })`: a lookup
         // by the caller and the parent that throws when none is found is the membership check, whatever is bound.
@@ -561,14 +561,14 @@ function comparesRecordSecret(condition: ts.Expression, mentions: (node: ts.Node
     if (ts.isIdentifier(value)) return recordSecrets.has(value.text);
     if (ts.isPropertyAccessExpression(value) && SECRET_NAME.test(value.name.text) && mentions(value.expression)) return true;
     const made = ts.isCallExpression(value) ? value : undefined;
-    return made !== undefined && SECRET_NAME.test(callName(made)) && chainArguments(made).some(mentions);
+    return made !== undefined && SECRET_NAME.test(calleeName(made)) && chainArguments(made).some(mentions);
   };
   const fromRecord = (expression: ts.Expression): boolean => isRecordSecret(expression) || mentions(expression);
   const pairOf = (left: ts.Expression, right: ts.Expression): boolean => (isRecordSecret(left) && !fromRecord(right)) || (isRecordSecret(right) && !fromRecord(left));
   let found = false;
   const visit = (node: ts.Node): void => {
     if (found || ts.isFunctionLike(node)) return;
-    if (ts.isCallExpression(node) && node.arguments.length === 2 && SECRET_COMPARISON.test(callName(node).split('.').pop() ?? '')) found = pairOf(node.arguments[0]!, node.arguments[1]!);
+    if (ts.isCallExpression(node) && node.arguments.length === 2 && SECRET_COMPARISON.test(calleeName(node).split('.').pop() ?? '')) found = pairOf(node.arguments[0]!, node.arguments[1]!);
     else if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || node.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken || node.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsToken || node.operatorToken.kind === ts.SyntaxKind.EqualsEqualsToken)) found = pairOf(node.left, node.right);
     if (!found) ts.forEachChild(node, visit);
   };
@@ -665,7 +665,7 @@ function helperPolicyCall(ctx: AccessContext, call: ts.CallExpression, mentionsR
   let found: string | undefined;
   walkDescendants(fn.body, (node) => {
     if (found) return false;
-    if (ts.isCallExpression(node) && AUTHORIZATION_CALL.test(callName(node)) && node.arguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && received.has((skipOuterExpressions(argument) as ts.Identifier).text))) {
+    if (ts.isCallExpression(node) && AUTHORIZATION_CALL.test(calleeName(node)) && node.arguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && received.has((skipOuterExpressions(argument) as ts.Identifier).text))) {
       found = `${oneLine(node.getText())} (${fn.getSourceFile().fileName.split('/').slice(-2).join('/')})`;
     }
     return undefined;
@@ -1428,13 +1428,6 @@ function enclosingCall(node: ts.Node): ts.CallExpression | undefined {
     if (ts.isFunctionLike(current) || ts.isBlock(current)) return undefined;
   }
   return undefined;
-}
-
-function callName(call: ts.CallExpression): string {
-  const callee = skipOuterExpressions(call.expression);
-  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
-  if (ts.isIdentifier(callee)) return callee.text;
-  return '';
 }
 
 function oneLine(text: string): string {

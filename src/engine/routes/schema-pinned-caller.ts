@@ -1,4 +1,5 @@
 import { ts } from '#typescript';
+import { propertyNameText } from '../ast/syntax.js';
 
 /** Caller kinds a request schema may pin that only privileged callers have: an administrator, a server's secret key, the project owner. */
 const PRIVILEGED_CALLER_VALUE = /^(?:admin|administrator|superuser|super_?admin|server|service|owner|internal|staff)$/i;
@@ -27,11 +28,11 @@ export function schemaPinnedCaller(options: ts.ObjectLiteralExpression, handler:
   let pinned: PinnedCaller | undefined;
   const visit = (node: ts.Node): void => {
     if (pinned || node === handler) return;
-    if (ts.isPropertyAssignment(node) && CALLER_PART.test(nameOf(node.name) ?? '')) {
-      const part = nameOf(node.name)!;
+    if (ts.isPropertyAssignment(node) && CALLER_PART.test(propertyNameText(node.name) ?? '')) {
+      const part = propertyNameText(node.name)!;
       const visitPart = (inner: ts.Node): void => {
         if (pinned) return;
-        const roles = ts.isPropertyAssignment(inner) && CALLER_KIND_MEMBER.test(nameOf(inner.name) ?? '') ? privilegedKinds(inner.initializer) : undefined;
+        const roles = ts.isPropertyAssignment(inner) && CALLER_KIND_MEMBER.test(propertyNameText(inner.name) ?? '') ? privilegedKinds(inner.initializer) : undefined;
         if (roles) {
           pinned = { node: inner, text: `${part}.${inner.getText().replace(/\s+/g, ' ').slice(0, 80)}`, roles };
           return;
@@ -45,10 +46,6 @@ export function schemaPinnedCaller(options: ts.ObjectLiteralExpression, handler:
   };
   for (const property of options.properties) visit(property);
   return pinned;
-}
-
-function nameOf(name: ts.PropertyName): string | undefined {
-  return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : undefined;
 }
 
 /** `yupString().oneOf(["admin"])`, `z.literal('admin')`, `z.enum(['admin', 'server'])`, `adminAuthTypeSchema.defined()`: the kinds allowed, when all are privileged. */

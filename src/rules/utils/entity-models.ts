@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
-import { repositoryEntityArgument } from '../../engine/ast/data-access.js';
+import { repositoryEntityArgument, type DataAccess } from '../../engine/ast/data-access.js';
 import { nodesOfKind } from '../../engine/ast/file-index.js';
-import { skipOuterExpressions } from '../../engine/ast/syntax.js';
+import { propertyValue, skipOuterExpressions } from '../../engine/ast/syntax.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { MONGOOSE, ORMS, ormMethods, PRISMA, SEQUELIZE, TYPEORM } from '../../models/orms.js';
@@ -99,8 +99,10 @@ export function prismaClientOmits(ctx: RuleContext, file: ScannedSourceFile, cli
     const created = node as ts.NewExpression;
     if (!ts.isIdentifier(created.expression) || created.expression.text !== PRISMA.clientClass) continue;
     const options = created.arguments?.[0] && skipOuterExpressions(created.arguments[0]);
-    const omit = options && ts.isObjectLiteralExpression(options) ? propertyValue(options, PRISMA.globalOmitOption) : undefined;
-    const fields = omit && ts.isObjectLiteralExpression(omit) ? propertyValue(omit, model) : undefined;
+    const omitValue = options && ts.isObjectLiteralExpression(options) ? propertyValue(options, PRISMA.globalOmitOption) : undefined;
+    const omit = omitValue && skipOuterExpressions(omitValue);
+    const fieldsValue = omit && ts.isObjectLiteralExpression(omit) ? propertyValue(omit, model) : undefined;
+    const fields = fieldsValue && skipOuterExpressions(fieldsValue);
     const own = new Set(
       fields && ts.isObjectLiteralExpression(fields)
         ? fields.properties.flatMap((field) => (ts.isPropertyAssignment(field) && (ts.isIdentifier(field.name) || ts.isStringLiteral(field.name)) && skipOuterExpressions(field.initializer).kind === ts.SyntaxKind.TrueKeyword ? [field.name.text] : []))
@@ -109,13 +111,6 @@ export function prismaClientOmits(ctx: RuleContext, file: ScannedSourceFile, cli
     common = common ? new Set([...common].filter((field) => own.has(field))) : own;
   }
   return common ?? new Set();
-}
-
-function propertyValue(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
-  for (const property of object.properties) {
-    if (ts.isPropertyAssignment(property) && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)) && property.name.text === name) return skipOuterExpressions(property.initializer);
-  }
-  return undefined;
 }
 
 /** Prisma scalar types that cannot carry a secret's value. */
@@ -291,6 +286,13 @@ function injectedModel(access: ts.PropertyAccessExpression, models: readonly Ent
 /** A model declared in code (not a Prisma schema) by its class or registered name. */
 export function codeModel(models: readonly EntityModel[], name: string): EntityModel | undefined {
   return models.find((model) => model.orm !== 'prisma' && model.name === name);
+}
+
+/** The declared model a data access reads or writes: Prisma's client names it in camelCase (`prisma.emailAccount`), an ORM model by its class. */
+export function modelOfAccess(access: DataAccess, models: readonly EntityModel[]): EntityModel | undefined {
+  if (!access.model) return undefined;
+  if (access.library === 'prisma') return models.find((model) => model.orm === 'prisma' && lowerFirst(model.name) === access.model);
+  return access.library === 'model' ? codeModel(models, access.model) : undefined;
 }
 
 function lowerFirst(text: string): string {
