@@ -1,5 +1,5 @@
 import { entryName } from '../types.js';
-import { routeLabel, routeOfSink } from './utils/tainted-sink.js';
+import { alsoReachedSteps, alsoReachedText, routeLabel, routeOfSink } from './utils/tainted-sink.js';
 import { defineRule } from './define-rule.js';
 import { firstLineSpan, sinkPosition, sqlInjectionFlows, SQL_INJECTION_CONTROLS } from './utils/sql-sinks.js';
 
@@ -26,9 +26,9 @@ export default defineRule({
       ctx.report({
         file: tainted.file.path,
         ...firstLineSpan(sink.call),
-        message: `Request input ${taint.source.label} reaches the SQL text of ${sink.api} (${sink.driver}) in ${routeName}; an attacker can change the query.`,
+        message: `Request input ${taint.source.label} reaches the SQL text of ${sink.api} (${sink.driver}) in ${routeName}; an attacker can change the query.${alsoReachedText(tainted)}`,
         ...routeOfSink(tainted),
-        trace: [...taint.steps, { file: tainted.file.path, line, column, message: `SQL text of ${sink.api}` }],
+        trace: [...taint.steps, ...alsoReachedSteps(tainted), { file: tainted.file.path, line, column, message: `SQL text of ${sink.api}` }],
       });
     }
   },

@@ -35,6 +35,12 @@ export interface TaintedCall {
   receiverOrigin?: ValueOrigin;
   /** Evaluates any sub-expression of the call (`{ text: ... }` properties) in the call's context. */
   originOf(expression: ts.Expression): ValueOrigin;
+  /**
+   * The other routes whose request data reaches this call the same way (the same arguments, made safe
+   * for no more), in route order: a shared helper is analysed once, for the first route that calls
+   * it, and reused for the rest. `route` stays the one the origins and trace are told for.
+   */
+  alsoReachedFrom: readonly Route[];
 }
 
 /**
@@ -172,6 +178,12 @@ export class DataflowEngine {
   private readonly recordedTaint = new Map<ts.Node | string, Set<string>>();
   /** Per recorded call, for each recording of it, what had made every request value in it less dangerous (safeCategoriesOf). */
   private readonly recordedSafeFor = new Map<ts.Node | string, Array<ReadonlySet<string>>>();
+  /** Per recorded call, its recordings with what each carried: another route that carries at least as much is added to them. */
+  private readonly recordings = new Map<ts.Node | string, Array<{ call: TaintedCall & { alsoReachedFrom: Route[] }; positions: ReadonlySet<string>; safeFor: ReadonlySet<string> | undefined }>>();
+  /** The recordings made while each summary was computed (its callees' included): a route that reuses the summary reaches them too. */
+  private readonly summaryRecordings = new Map<string, Array<TaintedCall & { alsoReachedFrom: Route[] }>>();
+  /** One list per summary being computed, innermost last: what record() and reused summaries add to. */
+  private readonly recordingsInProgress: Array<Array<TaintedCall & { alsoReachedFrom: Route[] }>> = [];
   private readonly callees = new Map<ts.Node, ResolvedFunction | null>();
   /** What RPC middleware put on the procedure context, per `ctx.member` (null: nothing known). */
   private readonly contextMembers = new Map<string, ValueOrigin | null>();
@@ -223,6 +235,7 @@ export class DataflowEngine {
         this.calls.length = recordedBefore;
         this.writes.length = writtenBefore;
         this.inProgress.clear();
+        this.recordingsInProgress.length = 0;
         this.options.failures.record('dataflow', file.path, error);
       }
     }
@@ -357,9 +370,14 @@ export class DataflowEngine {
     const literals = discriminants.size > 0 ? parameters.map((parameter, index) => (discriminants.has(index) ? literalKey(parameter) : '')).join(',') : '';
     const key = `${this.nodeId(fn.node)}:${parameters.map((parameter) => describeForKey(parameter, depth === 0, schemaScope)).join('|')}${otherMethods ? `:${route.method}` : ''}${literals.replace(/,/g, '') ? `#${literals}` : ''}${instance ? `@this${describeInstance(instance, schemaScope)}` : ''}`;
     const cached = this.summaries.get(key);
-    if (cached) return relabel(cached.result, cached.parameters, parameters);
+    if (cached) {
+      this.reachedAgain(this.summaryRecordings.get(key), route);
+      return relabel(cached.result, cached.parameters, parameters);
+    }
     if (this.inProgress.has(key) || depth > this.maxDepth || !fn.node.body) return { kind: 'unknown' };
     this.inProgress.add(key);
+    const recordedHere: Array<TaintedCall & { alsoReachedFrom: Route[] }> = [];
+    this.recordingsInProgress.push(recordedHere);
     const prefixShape = parameters.some((parameter) => parameter.kind === 'tainted' && parameter.taint.knownPrefix !== undefined)
       ? parameters.map((parameter) => (parameter.kind === 'tainted' ? (parameter.taint.knownPrefix !== undefined ? '^' : 't') : '-')).join('')
       : '';
@@ -368,7 +386,25 @@ export class DataflowEngine {
     const result = this.run(fn, parameters, context);
     this.inProgress.delete(key);
     this.summaries.set(key, { result, parameters });
+    this.recordingsInProgress.pop();
+    if (recordedHere.length > 0) {
+      this.summaryRecordings.set(key, recordedHere);
+      this.recordingsInProgress.at(-1)?.push(...recordedHere);
+    }
     return result;
+  }
+
+  /**
+   * A route reuses what was recorded for another (a summary computed for the first route that called the
+   * helper, or a call recorded before with at least this route's request data): those recordings are its
+   * too. They join the summaries being computed now, so a caller's summary reused later carries them.
+   */
+  private reachedAgain(recordings: ReadonlyArray<TaintedCall & { alsoReachedFrom: Route[] }> | undefined, route: Route): void {
+    if (!recordings || recordings.length === 0 || !this.calls) return;
+    for (const recording of recordings) {
+      if (recording.route !== route && !recording.alsoReachedFrom.includes(route)) recording.alsoReachedFrom.push(route);
+    }
+    this.recordingsInProgress.at(-1)?.push(...recordings);
   }
 
   /** Binds the parameters, walks the body in `context` and joins what it returns. */
@@ -1387,7 +1423,15 @@ export class DataflowEngine {
       const widens = exposedBefore !== undefined && exposed.some((category) => !exposedBefore.has(category));
       // Covered by a recording made safe by no more than this one was.
       const lessSafe = safeFor !== undefined && recordedSafe !== undefined && !recordedSafe.some((recorded) => [...recorded].every((category) => safeFor.has(category)));
-      if (!reachesNewArgument && !widens && !lessSafe) return;
+      if (!reachesNewArgument && !widens && !lessSafe) {
+        // Another route brings request data where an earlier recording has it, made safe for no more:
+        // that recording is this route's finding too.
+        if (anyTainted) {
+          const carried = (this.recordings.get(recordKey) ?? []).filter((recording) => [...recording.positions].every((position) => positions.has(position)) && (recording.safeFor === undefined || [...(safeFor ?? [])].every((category) => recording.safeFor!.has(category))));
+          this.reachedAgain(carried.map((recording) => recording.call), context.route);
+        }
+        return;
+      }
     }
     if (seen) positions.forEach((position) => seen.add(position));
     else this.recordedTaint.set(recordKey, positions);
@@ -1396,14 +1440,22 @@ export class DataflowEngine {
       if (recordedSafe) recordedSafe.push(safeFor);
       else this.recordedSafeFor.set(recordKey, [safeFor]);
     }
-    this.calls.push({
+    const recording: TaintedCall & { alsoReachedFrom: Route[] } = {
       call,
       file: context.fn.file,
       route: context.route,
       argumentOrigins,
       receiverOrigin,
       originOf: (expression) => this.origin(expression, context),
-    });
+      alsoReachedFrom: [],
+    };
+    this.calls.push(recording);
+    this.recordingsInProgress.at(-1)?.push(recording);
+    if (anyTainted) {
+      const list = this.recordings.get(recordKey) ?? [];
+      list.push({ call: recording, positions, safeFor });
+      this.recordings.set(recordKey, list);
+    }
   }
 
   /** `sql\`... ${input.id}\``: a tagged template one of whose substitutions is request data (the tag binds it as a parameter). */

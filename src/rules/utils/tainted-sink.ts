@@ -34,10 +34,45 @@ export function sinkSpan(tainted: TaintedCall): { start: number; end: number } {
   return { start, end: text[end - 1] === '\r' ? end - 1 : end };
 }
 
-/** The taint's steps (source first), then the sink itself. */
+/** How many of the other routes that reach a sink a message names (all of them are trace steps, up to ALSO_TRACED). */
+const ALSO_NAMED = 3;
+const ALSO_TRACED = 10;
+
+/** The mounted routes other than the finding's own that bring request data to the same sink, in route order. */
+function otherRoutes(tainted: Pick<TaintedCall, 'route' | 'alsoReachedFrom'>): TaintedCall['alsoReachedFrom'] {
+  return (tainted.alsoReachedFrom ?? []).filter((route) => !route.unmounted);
+}
+
+/** `GET /orders/:id (no authentication)`: a route that reaches a shared sink, public ones said so when the finding's own route is not. */
+function otherRouteLabel(tainted: Pick<TaintedCall, 'route'>, route: TaintedCall['route']): string {
+  return `${routeLabel({ route })}${route.auth === 'public' && tainted.route.auth !== 'public' ? ' (no authentication)' : ''}`;
+}
+
+/**
+ * ` Also reached from GET /public/items (no authentication) and POST /x.`: a sink in a shared helper
+ * is one finding, reported with the first route that reaches it; the others are named so that a
+ * reader weighing an admin-only route's finding sees the public route that reaches the same line.
+ */
+export function alsoReachedText(tainted: Pick<TaintedCall, 'route' | 'alsoReachedFrom'>): string {
+  const others = otherRoutes(tainted);
+  if (others.length === 0) return '';
+  const labels = others.slice(0, ALSO_NAMED).map((route) => otherRouteLabel(tainted, route));
+  const more = others.length - labels.length;
+  const listed = more > 0 ? `${labels.join(', ')} and ${more} more route${more === 1 ? '' : 's'}` : labels.length === 1 ? labels[0]! : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
+  return ` Also reached from ${listed}.`;
+}
+
+/** One step per other route that reaches the sink, at the route's definition. */
+export function alsoReachedSteps(tainted: Pick<TaintedCall, 'route' | 'alsoReachedFrom'>): TraceStep[] {
+  return otherRoutes(tainted)
+    .slice(0, ALSO_TRACED)
+    .map((route) => ({ file: route.file, line: route.line, column: route.column, message: `also reached from route ${otherRouteLabel(tainted, route)}` }));
+}
+
+/** The taint's steps (source first), the other routes that reach the same sink, then the sink itself. */
 export function sinkTrace(tainted: TaintedCall, taint: Taint, sinkMessage: string): TraceStep[] {
   const { line, column } = nodePosition(tainted.call);
-  return [...taint.steps, { file: tainted.file.path, line, column, message: sinkMessage }];
+  return [...taint.steps, ...alsoReachedSteps(tainted), { file: tainted.file.path, line, column, message: sinkMessage }];
 }
 
 /**
@@ -47,11 +82,12 @@ export function sinkTrace(tainted: TaintedCall, taint: Taint, sinkMessage: strin
  */
 export function reportTaintedSink(ctx: RuleContext, tainted: TaintedCall, taint: Taint, message: string, sinkMessage: string, extra: { confidence?: 'high' | 'medium' | 'low'; administratorInput?: boolean } = {}): void {
   const { administratorInput, ...options } = extra;
-  const administrators = administratorInput ? administratorGuard(tainted.route) : undefined;
+  // Only when every route that reaches the sink is an administrator's: one open route makes it anyone's input.
+  const administrators = administratorInput && otherRoutes(tainted).every((route) => administratorGuard(route)) ? administratorGuard(tainted.route) : undefined;
   ctx.report({
     file: tainted.file.path,
     ...sinkSpan(tainted),
-    message: administrators ? `${message} Only administrators reach it (${administrators.name}): an administrator's own input to a feature for them, so medium.` : message,
+    message: `${administrators ? `${message} Only administrators reach it (${administrators.name}): an administrator's own input to a feature for them, so medium.` : message}${alsoReachedText(tainted)}`,
     trace: sinkTrace(tainted, taint, sinkMessage),
     ...options,
     ...(administrators ? { severity: 'medium' as const } : {}),
