@@ -86,25 +86,38 @@ export default defineRule({
         // The evidence report's record of each write that takes request data, reported or not.
         const examined = { subject: 'write of request data', name: `${sink.label} in ${routeLabel(tainted)}`, file: tainted.file.path, line: nodePosition(tainted.call).line };
         let excuse = 'no whole request body reaches it (fields picked by name, or a parsed schema output)';
+        // A writer shared by several routes is recorded for the first; each other route that reaches it
+        // is judged by its own validation and guard (one validated route does not cover an unvalidated one).
+        // A NestJS `@Body() dto` label names the first route's parameter: other routes are not judged by it.
+        const unchecked: Array<{ view: TaintedCall; whole: WholeBody }> = [];
         for (const values of sink.values) {
           const whole = wholeBody(tainted, values, 0);
           if (!whole) continue;
-          if (whitelistedBefore(tainted, whole.taint, nestWhitelists)) {
-            excuse = `the body ${whole.taint.source.label} is whitelisted before the handler (${whitelistEvidence(tainted, whole.taint, nestWhitelists)})`;
-            continue;
+          const views = /^@Body\(\) /.test(whole.taint.source.label) ? [tainted] : [tainted, ...tainted.alsoReachedFrom.map((route) => routeView(tainted, route))];
+          for (const view of views) {
+            if (whitelistedBefore(view, whole.taint, nestWhitelists)) {
+              if (view === tainted) excuse = `the body ${whole.taint.source.label} is whitelisted before the handler (${whitelistEvidence(tainted, whole.taint, nestWhitelists)})`;
+              continue;
+            }
+            const zodDto = zodDtoParse(ctx, view.route, whole.taint);
+            if (zodDto) {
+              if (view === tainted) excuse = `the body ${whole.taint.source.label} is parsed before the handler (${zodDto})`;
+              continue;
+            }
+            // A denylist of the privileged fields: the developer chose which to keep out.
+            if (whole.dropped.some(isPrivileged)) {
+              excuse = `a denylist leaves out ${whole.dropped.filter(isPrivileged).join(', ')}`;
+              break;
+            }
+            unchecked.push({ view, whole });
           }
-          const zodDto = zodDtoParse(ctx, tainted.route, whole.taint);
-          if (zodDto) {
-            excuse = `the body ${whole.taint.source.label} is parsed before the handler (${zodDto})`;
-            continue;
-          }
-          // A denylist of the privileged fields: the developer chose which to keep out.
-          if (whole.dropped.some(isPrivileged)) {
-            excuse = `a denylist leaves out ${whole.dropped.filter(isPrivileged).join(', ')}`;
-            continue;
-          }
-          ctx.examined({ ...examined, outcome: 'finding', evidence: `the whole body ${whole.taint.source.label} is written` });
-          report(ctx, tainted, sink, whole);
+          if (unchecked.length > 0) break;
+        }
+        if (unchecked.length > 0) {
+          // The route an administrator's guard does not limit, when there is one: its caller is anyone signed in.
+          const { view, whole } = unchecked.find((candidate) => !administratorGuard(candidate.view.route)) ?? unchecked[0]!;
+          ctx.examined({ ...examined, ...(view === tainted ? {} : { name: `${sink.label} in ${routeLabel(view)}` }), outcome: 'finding', evidence: `the whole body ${whole.taint.source.label} is written` });
+          report(ctx, view, sink, whole);
           return;
         }
         ctx.examined({ ...examined, outcome: 'passed', evidence: excuse });
@@ -113,7 +126,12 @@ export default defineRule({
   },
 });
 
-function report(ctx: RuleContext, tainted: TaintedCall, sink: ValuesSink, whole: WholeBody): void {
+/** The recorded write as another route that reaches it sees it: that route first, the recorded one among the others. */
+function routeView(tainted: TaintedCall, route: Route): TaintedCall & { recordedFor: Route } {
+  return { ...tainted, route, alsoReachedFrom: [tainted.route, ...tainted.alsoReachedFrom.filter((other) => other !== route)], recordedFor: tainted.route };
+}
+
+function report(ctx: RuleContext, tainted: TaintedCall & { recordedFor?: Route }, sink: ValuesSink, whole: WholeBody): void {
   const source = whole.taint.source.label;
   const assigned = [...assignedBeforeWrite(tainted, source), ...assignedOnBuiltRecord(tainted)];
   const overridden = [...new Set([...whole.overridden, ...assigned])];
@@ -139,7 +157,11 @@ function report(ctx: RuleContext, tainted: TaintedCall, sink: ValuesSink, whole:
     file: tainted.file.path,
     ...sinkSpan(tainted),
     message: `Request body ${source} is written whole to ${sink.label} in ${routeLabel(tainted)}${overrides} with no validator that whitelists its fields: ${replaced.text}${exposure}${guarded}.`,
-    trace: sinkTrace(tainted, whole.taint, `${sink.label} writes every field of the body`),
+    // Another route's write: its route first, then the flow as recorded (for the first route that reached it).
+    trace: [
+      ...(tainted.recordedFor ? [{ file: tainted.route.file, line: tainted.route.line, column: tainted.route.column, message: `route ${routeLabel(tainted)} passes its request body to the same write, with no whitelisting validator` }] : []),
+      ...sinkTrace(tainted, whole.taint, `${sink.label} writes every field of the body`),
+    ],
     // High when a privileged field is in sight (the model's, or one the code sets before the body
     // replaces it) and the caller is not a role-checked admin; the rule's medium otherwise.
     ...((privileged.length > 0 || replaced.privileged) && !roleGuard ? { severity: 'high' as const } : {}),
