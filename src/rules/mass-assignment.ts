@@ -15,7 +15,7 @@ import { bindingValue, resolveFunction } from '../engine/names/index.js';
 import { defineRule } from './define-rule.js';
 import { administratorGuard } from './utils/administrator-routes.js';
 import { codeModel, entityModels, modelOfAccess, modelOfReceiver, type EntityModel } from './utils/entity-models.js';
-import { localDeclaration, routeLabel, routeOfSink, sinkSpan, sinkTrace } from './utils/tainted-sink.js';
+import { localDeclaration, routeLabel, routeOfSink, routeViews, sinkSpan, sinkTrace, type RouteView } from './utils/tainted-sink.js';
 
 const MAX_LOCAL_HOPS = 4;
 /** Nest's own ValidationPipe: it whitelists only with `whitelist: true`. */
@@ -89,11 +89,11 @@ export default defineRule({
         // A writer shared by several routes is recorded for the first; each other route that reaches it
         // is judged by its own validation and guard (one validated route does not cover an unvalidated one).
         // A NestJS `@Body() dto` label names the first route's parameter: other routes are not judged by it.
-        const unchecked: Array<{ view: TaintedCall; whole: WholeBody }> = [];
+        const unchecked: Array<{ view: RouteView; whole: WholeBody }> = [];
         for (const values of sink.values) {
           const whole = wholeBody(tainted, values, 0);
           if (!whole) continue;
-          const views = /^@Body\(\) /.test(whole.taint.source.label) ? [tainted] : [tainted, ...tainted.alsoReachedFrom.map((route) => routeView(tainted, route))];
+          const views = /^@Body\(\) /.test(whole.taint.source.label) ? [tainted] : routeViews(tainted);
           for (const view of views) {
             if (whitelistedBefore(view, whole.taint, nestWhitelists)) {
               if (view === tainted) excuse = `the body ${whole.taint.source.label} is whitelisted before the handler (${whitelistEvidence(tainted, whole.taint, nestWhitelists)})`;
@@ -126,12 +126,7 @@ export default defineRule({
   },
 });
 
-/** The recorded write as another route that reaches it sees it: that route first, the recorded one among the others. */
-function routeView(tainted: TaintedCall, route: Route): TaintedCall & { recordedFor: Route } {
-  return { ...tainted, route, alsoReachedFrom: [tainted.route, ...tainted.alsoReachedFrom.filter((other) => other !== route)], recordedFor: tainted.route };
-}
-
-function report(ctx: RuleContext, tainted: TaintedCall & { recordedFor?: Route }, sink: ValuesSink, whole: WholeBody): void {
+function report(ctx: RuleContext, tainted: RouteView, sink: ValuesSink, whole: WholeBody): void {
   const source = whole.taint.source.label;
   const assigned = [...assignedBeforeWrite(tainted, source), ...assignedOnBuiltRecord(tainted)];
   const overridden = [...new Set([...whole.overridden, ...assigned])];
@@ -157,11 +152,7 @@ function report(ctx: RuleContext, tainted: TaintedCall & { recordedFor?: Route }
     file: tainted.file.path,
     ...sinkSpan(tainted),
     message: `Request body ${source} is written whole to ${sink.label} in ${routeLabel(tainted)}${overrides} with no validator that whitelists its fields: ${replaced.text}${exposure}${guarded}.`,
-    // Another route's write: its route first, then the flow as recorded (for the first route that reached it).
-    trace: [
-      ...(tainted.recordedFor ? [{ file: tainted.route.file, line: tainted.route.line, column: tainted.route.column, message: `route ${routeLabel(tainted)} passes its request body to the same write, with no whitelisting validator` }] : []),
-      ...sinkTrace(tainted, whole.taint, `${sink.label} writes every field of the body`),
-    ],
+    trace: sinkTrace(tainted, whole.taint, `${sink.label} writes every field of the body`),
     // High when a privileged field is in sight (the model's, or one the code sets before the body
     // replaces it) and the caller is not a role-checked admin; the rule's medium otherwise.
     ...((privileged.length > 0 || replaced.privileged) && !roleGuard ? { severity: 'high' as const } : {}),

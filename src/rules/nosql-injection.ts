@@ -7,7 +7,7 @@ import { defineRule } from './define-rule.js';
 import { EXPRESS_VALIDATOR_SCALAR_METHODS, MONGO_SANITIZER_MIDDLEWARE_NAMES } from '../models/sanitizers.js';
 import { inputShape, validatesDeclaredFields } from './utils/input-shape.js';
 import { mongoTarget, type MongoTarget } from './utils/mongo-collections.js';
-import { localInitializer, modelledSinkCalls, reportTaintedSink, routeLabel, taintOf } from './utils/tainted-sink.js';
+import { localInitializer, modelledSinkCalls, reportTaintedSink, routeLabel, routeViews, taintOf, type RouteView } from './utils/tainted-sink.js';
 // The filter methods and their argument, the code methods and the operators: models/nosql.ts.
 import { CODE_OPERATORS, LITERAL_OPERATORS, MONGO_CODE_METHODS, MONGO_FILTER_ARGUMENT } from '../models/nosql.js';
 import { own } from '../engine/own.js';
@@ -56,9 +56,9 @@ export default defineRule({
       if (!finding) continue;
       // mongoose.set('sanitizeFilter', true) wraps nested operator objects in $eq for every model query.
       if (finding.kind !== 'code' && sanitizedModels && target.kind === 'model') continue;
-      if (finding.kind !== 'code' && neutralisedByMiddleware(tainted)) continue;
-      if (finding.kind === 'object' && validatedInHandler(tainted, finding.taint)) continue;
-      report(ctx, tainted, target, sink, finding);
+      // Judged per route that reaches the call: one route's sanitizer or validation does not cover another.
+      const exposed = routeViews(tainted).find((view) => !(finding.kind !== 'code' && neutralisedByMiddleware(view)) && !(finding.kind === 'object' && validatedInHandler(view, finding.taint)));
+      if (exposed) report(ctx, exposed, target, sink, finding);
     }
     // A project's own wrapper that config `models` declares a nosql sink (its insides hidden from the scan).
     for (const { tainted, taint, sinkName } of modelledSinkCalls(ctx, 'nosql')) {
@@ -81,12 +81,14 @@ function neutralisedByMiddleware(tainted: TaintedCall): boolean {
  * early exit on `validationResult(req)`. A typed check on the field turns an object into a
  * validation error, so the field arrives as the declared scalar.
  */
-function validatedInHandler(tainted: TaintedCall, taint: Taint): boolean {
+function validatedInHandler(tainted: RouteView, taint: Taint): boolean {
   const field = taint.source.label.split('.').pop();
   const handler = tainted.route.handler?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
   if (!field || !handler?.body) return false;
   const text = handler.body.getText(handler.getSourceFile());
   if (!/\bvalidationResult\s*\(/.test(text)) return false;
+  // Another route's handler may hand the same call a field of another name: any checked field there counts.
+  if (tainted.recordedFor) return true;
   const checked = new RegExp(`\\b(?:check|body|query|param)\\s*\\(\\s*['"\`]${field.replace(/[^\w$]/g, '')}['"\`]\\s*(?:,[^)]*)?\\)\\s*\\.\\s*(?:${EXPRESS_VALIDATOR_SCALAR_METHODS.join('|')})\\b`);
   return checked.test(text);
 }

@@ -69,10 +69,25 @@ export function alsoReachedSteps(tainted: Pick<TaintedCall, 'route' | 'alsoReach
     .map((route) => ({ file: route.file, line: route.line, column: route.column, message: `also reached from route ${otherRouteLabel(tainted, route)}` }));
 }
 
-/** The taint's steps (source first), the other routes that reach the same sink, then the sink itself. */
-export function sinkTrace(tainted: TaintedCall, taint: Taint, sinkMessage: string): TraceStep[] {
+/** A recorded call as another route that reaches it sees it: `route` is that route; the recorded one is among the others. */
+export type RouteView = TaintedCall & { recordedFor?: TaintedCall['route'] };
+
+/**
+ * The recorded call and then the same call as each other route that reaches it sees it, for a rule
+ * that judges the route (its validation, its guard): one route's middleware does not cover another's.
+ */
+export function routeViews(tainted: TaintedCall): RouteView[] {
+  return [tainted, ...tainted.alsoReachedFrom.map((route) => ({ ...tainted, route, alsoReachedFrom: [tainted.route, ...tainted.alsoReachedFrom.filter((other) => other !== route)], recordedFor: tainted.route }))];
+}
+
+/**
+ * The taint's steps (source first), the other routes that reach the same sink, then the sink itself.
+ * Another route's view starts at that route: the flow shown is the one recorded for the first route.
+ */
+export function sinkTrace(tainted: RouteView, taint: Taint, sinkMessage: string): TraceStep[] {
   const { line, column } = nodePosition(tainted.call);
-  return [...taint.steps, ...alsoReachedSteps(tainted), { file: tainted.file.path, line, column, message: sinkMessage }];
+  const lead = tainted.recordedFor ? [{ file: tainted.route.file, line: tainted.route.line, column: tainted.route.column, message: `route ${routeLabel(tainted)} brings its request data to the same call` }] : [];
+  return [...lead, ...taint.steps, ...alsoReachedSteps(tainted), { file: tainted.file.path, line, column, message: sinkMessage }];
 }
 
 /**
