@@ -12,6 +12,7 @@ import { CALLER_HOLDER, CALLER_PERMISSION_PREDICATE, PRINCIPAL_READS } from '../
 import { walkDescendants } from '../engine/ast/file-index.js';
 import { enclosingFunction, exitsEarly, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
+import { reachedFrom } from './utils/tainted-sink.js';
 import {
   accessTrace,
   describeAccess,
@@ -360,7 +361,7 @@ function storedTokenGate(ctx: RuleContext, facts: RouteFacts): string | undefine
     const value = declaration?.initializer && skipOuterExpressions(declaration.initializer);
     const read = value && ts.isAwaitExpression(value) ? skipOuterExpressions(value.expression) : value;
     if (read && ts.isCallExpression(read) && ts.isPropertyAccessExpression(read.expression) && KEY_VALUE_READ.test(read.expression.name.text) && KEY_VALUE_STORE.test(read.expression.expression.getText()) && exitsWhenMissing(read)) {
-      const tainted = ctx.dataflow.taintedCalls().find((candidate) => candidate.call === read && candidate.route === facts.route);
+      const tainted = ctx.dataflow.taintedCalls().find((candidate) => candidate.call === read && reachedFrom(candidate, facts.route));
       const key = tainted?.argumentOrigins[0];
       const field = key?.kind === 'tainted' ? /[\w$]+$/.exec(key.taint.source.label)?.[0] : undefined;
       if (!field || !ONE_TIME_VALUE.test(field)) return undefined;

@@ -11,6 +11,7 @@ import { wordPath } from '../engine/routes/route-path.js';
 import { someOwnIfStatement } from '../engine/ast/syntax.js';
 import { escapeRegExp } from '../engine/text.js';
 import type { RuleContext } from '../engine/rule-api.js';
+import { reachedFrom } from './utils/tainted-sink.js';
 
 // Paths and handler names that announce a privileged function.
 const PRIVILEGED_SEGMENT = /^(?:admin|admins|administration|internal|staff|manage|management|ops|superuser|superadmin|backoffice|back-office|root|sudo|moderation|moderator|impersonate|system)$/;
@@ -173,7 +174,7 @@ function privilegeFromRequest(ctx: RuleContext, route: RouteFacts['route'], acce
   const sourceFile = access.call.getSourceFile();
   const chain = writeChain(access.call);
   for (const tainted of ctx.dataflow.taintedCalls()) {
-    if (tainted.route !== route || tainted.call.getSourceFile() !== sourceFile || tainted.call.pos < chain.pos || tainted.call.end > chain.end) continue;
+    if (!reachedFrom(tainted, route) || tainted.call.getSourceFile() !== sourceFile || tainted.call.pos < chain.pos || tainted.call.end > chain.end) continue;
     let found = false;
     const visit = (node: ts.Node): void => {
       if (found) return;
@@ -369,7 +370,7 @@ const THROWING_LOOKUP = /^(?:find\w*OrThrow|findOneOrFail|findOneByOrFail|getOrT
  */
 function callerRoleLookup(ctx: RuleContext, route: RouteFacts['route'], facts: RouteFacts): string | undefined {
   for (const tainted of ctx.dataflow.taintedCalls()) {
-    if (tainted.route !== route) continue;
+    if (!reachedFrom(tainted, route)) continue;
     const access = facts.dataAccess.find((candidate) => candidate.file === tainted.file && candidate.call.pos <= tainted.call.pos && tainted.call.end <= candidate.call.end);
     if (!access) continue;
     let found: string | undefined;

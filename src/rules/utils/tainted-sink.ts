@@ -69,6 +69,11 @@ export function alsoReachedSteps(tainted: Pick<TaintedCall, 'route' | 'alsoReach
     .map((route) => ({ file: route.file, line: route.line, column: route.column, message: `also reached from route ${otherRouteLabel(tainted, route)}` }));
 }
 
+/** Whether a route reaches the recorded call: the one it was recorded for, or one that reuses that record. */
+export function reachedFrom(tainted: Pick<TaintedCall, 'route' | 'alsoReachedFrom'>, route: TaintedCall['route']): boolean {
+  return tainted.route === route || tainted.alsoReachedFrom.includes(route);
+}
+
 /** A recorded call as another route that reaches it sees it: `route` is that route; the recorded one is among the others. */
 export type RouteView = TaintedCall & { recordedFor?: TaintedCall['route'] };
 
