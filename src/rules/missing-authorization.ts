@@ -264,12 +264,12 @@ function privilegeFieldWritten(access: RouteFacts['writes'][number], facts: Rout
   // role the caller must hold for the write to match, not a role it writes.
   const text = withoutFilters(writeChain(access.call));
   const field = PRIVILEGE_FIELD.exec(text);
-  if (field !== null && FROM_REQUEST.test(text.slice(field.index, field.index + 120))) {
+  if (field !== null) {
     const name = field[0].replace(/\s*[:=]$/, '');
     // In the handler's own code the request's names say where the value comes from. In a helper it
-    // calls, `data` and `input` are the helper's parameters (`createMembership(orgId, userId, { role:
-    // invite.role })` writing `role: data.role`): the dataflow says whether the value is the client's.
-    if (access.via.length === 0 || fromRequest(access, name)) return name;
+    // calls, the value is the helper's parameter under any name (`role: data.role` with `createMembership(orgId,
+    // userId, { role: invite.role })`, `role: grant.role` given the whole body): the dataflow says whether it is the client's.
+    if (access.via.length === 0 ? FROM_REQUEST.test(text.slice(field.index, field.index + 120)) : fromRequest(access, name)) return name;
   }
   // `data: { role }` where `role` is a handler parameter (`@Args('role') role`, `@Body('role') role`).
   const shorthand = PRIVILEGE_SHORTHAND.exec(text)?.[1];
