@@ -5,7 +5,7 @@ import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { exitsEarly, isFunctionLike, isOuterExpression, nodePosition, propertyNameText, skipOuterExpressions, soleExpression } from '../ast/syntax.js';
 import { classifyCall } from '../ast/data-access.js';
 import { literalDecision, literalValueOf, reachableClauses, reassignedNames, requiresDefined, runtimeParameters, unpassedParameters, type LiteralValue } from '../ast/guards.js';
-import { bindingNames, bindingValue, contextMemberRead, contextMemberValues, localBinding, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction, typedReceiverMethod } from '../names/index.js';
+import { bindingNames, bindingValue, contextMemberRead, contextMemberValues, localBinding, localConstInitializer, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, typedReceiverMethod } from '../names/index.js';
 import type { Route, RouteMiddleware } from '../routes/route.js';
 import { initialParameterOrigins, middlewareOptionsOrigin } from './sources.js';
 import { existingRecordKeyChecks } from '../ast/record-checks.js';
@@ -185,6 +185,7 @@ export class DataflowEngine {
   /** One list per summary being computed, innermost last: what record() and reused summaries add to. */
   private readonly recordingsInProgress: Array<Array<TaintedCall & { alsoReachedFrom: Route[] }>> = [];
   private readonly callees = new Map<ts.Node, ResolvedFunction | null>();
+  private readonly calleeAlternatives = new Map<ts.Node, readonly ResolvedFunction[]>();
   /** What RPC middleware put on the procedure context, per `ctx.member` (null: nothing known). */
   private readonly contextMembers = new Map<string, ValueOrigin | null>();
   private readonly maxDepth: number;
@@ -1129,47 +1130,13 @@ export class DataflowEngine {
       if (combined?.kind === 'tainted') return this.stepped(combined, call, context, `.${lastName}()`);
     }
 
-    // A project function: follow the arguments in, bring the return value back.
-    const target = this.calleeOf(call, context.fn.file);
-    if (target && context.depth < this.maxDepth) {
-      // `fn.call(thisArg, a, b)`, `fn.bind(thisArg, a, b)` (resolved to `fn`): the first argument is
-      // `this`, and the parameters take the ones after it (a bound function's first ones, pre-filled).
-      const thisArgument = ts.isCallExpression(call) && ts.isPropertyAccessExpression(callee) && (lastName === 'call' || lastName === 'bind') ? 1 : 0;
-      // `relationalQuery(...args)` with `args` a rest parameter: its arguments, each in its place.
-      const passed = (call.arguments ?? []).flatMap((node, index) => {
-        const spreadArguments = this.spreadRestArguments(node, context);
-        return spreadArguments ? spreadArguments.map((origin) => ({ node, origin })) : [{ node, origin: argumentOrigins[index]! }];
-      });
-      const parameters = passed.slice(thisArgument).map(({ node, origin: argument }): ValueOrigin => {
-        if (argument.kind === 'tainted') {
-          const step = this.step(node, context, `passed to ${target.name}()`);
-          // A member that is a validated id (`{ linkId: Number(req.query.linkId), userId: user.id }`) still
-          // carries the client's choice of record: its trace goes through this call too.
-          const stepped = (field: ValueOrigin): ValueOrigin =>
-            field.kind === 'tainted' ? { ...field, taint: withStep(field.taint, step) } : field.kind === 'sanitized' && field.identity ? { ...field, identity: withStep(field.identity, step) } : field;
-          const fields = argument.fields && Object.fromEntries(Object.entries(argument.fields).map(([name, field]) => [name, stepped(field)]));
-          return { ...argument, taint: withStep(argument.taint, step), ...(fields ? { fields } : {}), ...(argument.rest ? { rest: stepped(argument.rest) } : {}) };
-        }
-        if (argument.kind === 'sanitized' && argument.identity) return { ...argument, identity: withStep(argument.identity, this.step(node, context, `passed to ${target.name}()`)) };
-        return argument;
-      });
-      // `f(...args)` may fill every parameter, and a bound function gets the rest when called: none of them counts as left out.
-      if (call.arguments?.some((node) => ts.isSpreadElement(node) && !this.spreadRestArguments(node, context)) || (thisArgument && lastName === 'bind')) while (parameters.length < runtimeParameters(target.node).length) parameters.push({ kind: 'unknown' });
-      // A method of a project class called on an instance whose fields the flow knows: `this` is that instance.
-      const instance = receiverOrigin && instanceFields(receiverOrigin) && isClassMember(target.node) ? receiverOrigin : undefined;
-      const analysed = this.isClosureOf(target, context) ? this.analyzeClosure(target, parameters, context) : this.analyze(target, parameters, context.route, context.depth + 1, undefined, instance);
-      const returned = (analysed.kind === 'unknown' && this.callbackResult(call, target, context)) || analysed;
-      if (returned.kind === 'tainted') {
-        const result: ValueOrigin = { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)), ...(returned.fields ? { fields: returned.fields } : {}) };
-        // `const { auth, body } = await parseRequest(req)`: a helper that verifies the credentials hands
-        // back who is calling under auth/user/session, beside the request data it parsed.
-        if (this.authHelpers.verifies(target)) {
-          const principal: ValueOrigin = { kind: 'principal', label: `${target.name}().auth` };
-          result.fields = { ...(result.fields ?? {}), ...Object.fromEntries(HELPER_PRINCIPAL_FIELDS.map((name) => [name, principal])) };
-        }
-        return result;
-      }
-      return returned;
+    // A project function: follow the arguments in, bring the return value back. A method of whichever
+    // instance a project factory picks (`this.storage().remove(id)` with `storage()` returning one of two
+    // injected stores) runs in either: each is followed, so what either does with the request is seen.
+    const targets = context.depth < this.maxDepth ? this.calleesOf(call, context.fn.file) : [];
+    if (targets.length > 0) {
+      const results = targets.map((target) => this.followCallInto(target, call, callee, lastName, argumentOrigins, receiverOrigin, context));
+      return results.find((result) => result.kind === 'tainted') ?? results[0]!;
     }
 
     // `new ReqContext({ org: req.organization, req })`: a project class's instance holds what its constructor stored.
@@ -1875,6 +1842,58 @@ export class DataflowEngine {
   }
 
   /** The project function a call runs, resolved once per call site (functions are re-walked per input shape). */
+  /** Follows a call into one project function it runs: the arguments in, the value it returns back. */
+  private followCallInto(target: ResolvedFunction, call: ts.CallExpression | ts.NewExpression, callee: ts.Expression, lastName: string, argumentOrigins: readonly ValueOrigin[], receiverOrigin: ValueOrigin | undefined, context: AnalysisContext): ValueOrigin {
+    // `fn.call(thisArg, a, b)`, `fn.bind(thisArg, a, b)` (resolved to `fn`): the first argument is
+    // `this`, and the parameters take the ones after it (a bound function's first ones, pre-filled).
+    const thisArgument = ts.isCallExpression(call) && ts.isPropertyAccessExpression(callee) && (lastName === 'call' || lastName === 'bind') ? 1 : 0;
+    // `relationalQuery(...args)` with `args` a rest parameter: its arguments, each in its place.
+    const passed = (call.arguments ?? []).flatMap((node, index) => {
+      const spreadArguments = this.spreadRestArguments(node, context);
+      return spreadArguments ? spreadArguments.map((origin) => ({ node, origin })) : [{ node, origin: argumentOrigins[index]! }];
+    });
+    const parameters = passed.slice(thisArgument).map(({ node, origin: argument }): ValueOrigin => {
+      if (argument.kind === 'tainted') {
+        const step = this.step(node, context, `passed to ${target.name}()`);
+        // A member that is a validated id (`{ linkId: Number(req.query.linkId), userId: user.id }`) still
+        // carries the client's choice of record: its trace goes through this call too.
+        const stepped = (field: ValueOrigin): ValueOrigin =>
+          field.kind === 'tainted' ? { ...field, taint: withStep(field.taint, step) } : field.kind === 'sanitized' && field.identity ? { ...field, identity: withStep(field.identity, step) } : field;
+        const fields = argument.fields && Object.fromEntries(Object.entries(argument.fields).map(([name, field]) => [name, stepped(field)]));
+        return { ...argument, taint: withStep(argument.taint, step), ...(fields ? { fields } : {}), ...(argument.rest ? { rest: stepped(argument.rest) } : {}) };
+      }
+      if (argument.kind === 'sanitized' && argument.identity) return { ...argument, identity: withStep(argument.identity, this.step(node, context, `passed to ${target.name}()`)) };
+      return argument;
+    });
+    // `f(...args)` may fill every parameter, and a bound function gets the rest when called: none of them counts as left out.
+    if (call.arguments?.some((node) => ts.isSpreadElement(node) && !this.spreadRestArguments(node, context)) || (thisArgument && lastName === 'bind')) while (parameters.length < runtimeParameters(target.node).length) parameters.push({ kind: 'unknown' });
+    // A method of a project class called on an instance whose fields the flow knows: `this` is that instance.
+    const instance = receiverOrigin && instanceFields(receiverOrigin) && isClassMember(target.node) ? receiverOrigin : undefined;
+    const analysed = this.isClosureOf(target, context) ? this.analyzeClosure(target, parameters, context) : this.analyze(target, parameters, context.route, context.depth + 1, undefined, instance);
+    const returned = (analysed.kind === 'unknown' && this.callbackResult(call, target, context)) || analysed;
+    if (returned.kind === 'tainted') {
+      const result: ValueOrigin = { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)), ...(returned.fields ? { fields: returned.fields } : {}) };
+      // `const { auth, body } = await parseRequest(req)`: a helper that verifies the credentials hands
+      // back who is calling under auth/user/session, beside the request data it parsed.
+      if (this.authHelpers.verifies(target)) {
+        const principal: ValueOrigin = { kind: 'principal', label: `${target.name}().auth` };
+        result.fields = { ...(result.fields ?? {}), ...Object.fromEntries(HELPER_PRINCIPAL_FIELDS.map((name) => [name, principal])) };
+      }
+      return result;
+    }
+    return returned;
+  }
+
+  /** The project functions a call runs: the one it names, else each a factory may hand back an instance of. */
+  private calleesOf(call: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): readonly ResolvedFunction[] {
+    const target = this.calleeOf(call, file);
+    if (target) return [target];
+    if (!ts.isCallExpression(call)) return [];
+    let known = this.calleeAlternatives.get(call);
+    if (!known) this.calleeAlternatives.set(call, (known = memberAlternatives(this.modules, file, call.expression)));
+    return known;
+  }
+
   private calleeOf(call: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): ResolvedFunction | undefined {
     if (this.callees.has(call)) return this.callees.get(call) ?? undefined;
     const target = resolveFunction(this.modules, file, call.expression);
