@@ -8,14 +8,14 @@ import { literalDecision, literalValueOf, reachableClauses, reassignedNames, req
 import { bindingNames, bindingValue, contextMemberRead, contextMemberValues, localBinding, localConstInitializer, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, typedReceiverMethod } from '../names/index.js';
 import type { Route, RouteMiddleware } from '../routes/route.js';
 import { initialParameterOrigins, middlewareOptionsOrigin } from './sources.js';
-import { existingRecordKeyChecks } from '../ast/record-checks.js';
+import { existenceCheckedParams, existingRecordKeyChecks } from '../ast/record-checks.js';
 import { callbackResultParameter, memoFillKey } from '../ast/handed-back-values.js';
 export { EXISTING_RECORD_KEY, PATH_CONTAINMENT_CHECK } from './taint.js';
 import { EXISTING_RECORD_KEY, PATH_CONTAINMENT_CHECK, holdsLiterals, identityTaint, joinOrigins, leadingTainted, safeForOf, withoutLiterals, withSafeFor, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCategory } from '../models.js';
 import { SCHEMA_PARSE_METHODS } from '../../models/validation-schemas.js';
-import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, REGEX_ESCAPERS, REGEX_METACHARACTERS_ESCAPED, SHELL_QUOTERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
+import { AMBIGUOUS_ESCAPE_METHODS, FORMAT_VALIDATOR_EXPORTS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, REGEX_ESCAPERS, REGEX_METACHARACTERS_ESCAPED, SHELL_QUOTERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
 import { BAG_PARTS, FIELD_COPYING_FACTORIES, VALIDATED_OUTPUT_METHODS, VALIDATOR_TARGETS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS, UPLOADED_FILE_SERVER_MEMBERS, isPrincipalMember } from '../../models/request-sources.js';
 import { CONTROLLER_PRINCIPAL_ACCESSOR, REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
@@ -186,6 +186,7 @@ export class DataflowEngine {
   private readonly recordingsInProgress: Array<Array<TaintedCall & { alsoReachedFrom: Route[] }>> = [];
   private readonly callees = new Map<ts.Node, ResolvedFunction | null>();
   private readonly calleeAlternatives = new Map<ts.Node, readonly ResolvedFunction[]>();
+  private readonly guardCheckedParams = new Map<ts.Node, ReadonlySet<string>>();
   /** What RPC middleware put on the procedure context, per `ctx.member` (null: nothing known). */
   private readonly contextMembers = new Map<string, ValueOrigin | null>();
   private readonly maxDepth: number;
@@ -200,7 +201,9 @@ export class DataflowEngine {
     if (known !== undefined) return known ?? undefined;
     const file = this.modules.fileOf(callee);
     const fn = file ? resolveFunction(this.modules, file, callee) : undefined;
-    const how = fn && testsAnchoredPattern(fn) ? `validated by ${fn.name}(), which matches an anchored pattern` : undefined;
+    // A library's format check imported under the project's own name (`validate as isValidUUID` from uuid).
+    const library = file && !fn && this.exportedBy(FORMAT_VALIDATOR_EXPORTS, callee, file) ? `validated by ${callee.getText()}(), a format check of its library` : undefined;
+    const how = library ?? (fn && testsAnchoredPattern(fn) ? `validated by ${fn.name}(), which matches an anchored pattern` : undefined);
     this.anchoredPredicates.set(callee, how ?? null);
     return how;
   };
@@ -229,7 +232,8 @@ export class DataflowEngine {
         // A handler that serves several methods and branches on the request's (`switch (req.method)`):
         // each method's route follows only its own branches, so a lookup in the PUT branch is the PUT route's.
         const otherMethods = this.otherMethodStatements(route);
-        this.analyze(handler, initialParameterOrigins(route, handler, (parameter) => this.typedWithEnum(parameter, file)), route, 0, otherMethods);
+        const initial = initialParameterOrigins(route, handler, (parameter) => this.typedWithEnum(parameter, file));
+        this.analyze(handler, this.withGuardCheckedKeys(route, handler, initial), route, 0, otherMethods);
       } catch (error) {
         if (!this.options.failures) throw error;
         // This route loses its flows (half-recorded ones included); every other route is analysed.
@@ -1842,6 +1846,31 @@ export class DataflowEngine {
   }
 
   /** The project function a call runs, resolved once per call site (functions are re-walked per input shape). */
+  /**
+   * A NestJS route whose guard loads the record a route parameter names and rejects the request when
+   * there is none (`ShareOwnerGuard` finding the share by `request.params.id`, else NotFound): the
+   * handler's `@Param('id')` is a stored record's key, as after `if (!share) throw` in the handler.
+   */
+  private withGuardCheckedKeys(route: Route, handler: ResolvedFunction, origins: ValueOrigin[]): ValueOrigin[] {
+    if (route.framework !== 'nestjs') return origins;
+    const checked = new Set<string>();
+    for (const middleware of route.middleware) {
+      const identifier = /^@?([A-Za-z_$][\w$]*)/.exec(middleware.name.replace(/^@?UseGuards\(/, ''))?.[1];
+      const binding = identifier ? this.modules.resolveName(handler.file, identifier) : undefined;
+      const declaration = binding?.kind === 'declaration' ? bindingValue(binding) : undefined;
+      if (!declaration || !(ts.isClassDeclaration(declaration) || ts.isClassExpression(declaration))) continue;
+      let names = this.guardCheckedParams.get(declaration);
+      if (!names) this.guardCheckedParams.set(declaration, (names = existenceCheckedParams(declaration)));
+      names.forEach((name) => checked.add(name));
+    }
+    if (checked.size === 0) return origins;
+    return origins.map((origin, index) => {
+      const parameter = handler.node.parameters[index];
+      const name = parameter && routeParamName(parameter);
+      return origin.kind === 'tainted' && name !== undefined && checked.has(name) ? { ...origin, taint: withTransform(origin.taint, EXISTING_RECORD_KEY) } : origin;
+    });
+  }
+
   /** Follows a call into one project function it runs: the arguments in, the value it returns back. */
   private followCallInto(target: ResolvedFunction, call: ts.CallExpression | ts.NewExpression, callee: ts.Expression, lastName: string, argumentOrigins: readonly ValueOrigin[], receiverOrigin: ValueOrigin | undefined, context: AnalysisContext): ValueOrigin {
     // `fn.call(thisArg, a, b)`, `fn.bind(thisArg, a, b)` (resolved to `fn`): the first argument is
@@ -2690,4 +2719,15 @@ function hasStaticKeys(expression: ts.Expression): boolean {
   let value = skipOuterExpressions(expression);
   if (ts.isIdentifier(value)) value = localConstInitializer(value) ?? value;
   return ts.isObjectLiteralExpression(value) && value.properties.every((property) => !ts.isSpreadAssignment(property) && property.name !== undefined && !ts.isComputedPropertyName(property.name));
+}
+
+/** The route parameter a NestJS handler parameter is bound to: `id` of `@Param('id') id`. */
+function routeParamName(parameter: ts.ParameterDeclaration): string | undefined {
+  for (const decorator of ts.getDecorators(parameter) ?? []) {
+    const expression = decorator.expression;
+    if (!ts.isCallExpression(expression) || !ts.isIdentifier(expression.expression) || expression.expression.text !== 'Param') continue;
+    const first = expression.arguments[0] && skipOuterExpressions(expression.arguments[0]);
+    return first && ts.isStringLiteralLike(first) ? first.text : undefined;
+  }
+  return undefined;
 }
