@@ -870,6 +870,9 @@ export class DataflowEngine {
       if (operator !== ts.SyntaxKind.AmpersandAmpersandToken && left.kind === 'principal' && context.route.auth === 'authenticated') {
         return { kind: 'principal', label: `${left.label} (the client's value only when no one is signed in)` };
       }
+      // `password && hash(password)`: the left operand is the result only when it is falsy (an empty string,
+      // null, 0), which carries nothing the client wrote; otherwise the result is the right operand.
+      if (operator === ts.SyntaxKind.AmpersandAmpersandToken) return right;
       return joinOrigins([left, right]);
     }
     if (operator === ts.SyntaxKind.CommaToken) return this.origin(binary.right, context);
