@@ -47,6 +47,16 @@ export const VALIDATOR_FUNCTIONS: readonly string[] = ['isInt', 'isNumeric', 'is
 /** Validator names matched with any suffix: `isISO8601`, `isISO8601Duration`. */
 export const VALIDATOR_FUNCTION_PREFIXES: readonly string[] = ['isISO8601'];
 
+/**
+ * Library predicates that accept only text of a fixed format, by package and export, whatever the
+ * project imports them as (`import { validate as isValidUUID } from 'uuid'`): after
+ * `if (!isValidUUID(id)) throw`, the value is a UUID.
+ */
+export const FORMAT_VALIDATOR_EXPORTS: Readonly<Record<string, readonly string[]>> = {
+  uuid: ['validate'],
+  validator: VALIDATOR_FUNCTIONS,
+};
+
 /** NestJS pipes that turn a parameter into a number, boolean, UUID or enum member: no text an attacker chooses. */
 export const NEST_SANITIZING_PIPES: readonly string[] = ['ParseIntPipe', 'ParseFloatPipe', 'ParseBoolPipe', 'ParseUUIDPipe', 'ParseEnumPipe', 'ParseArrayPipe', 'DefaultValuePipe'];
 
@@ -171,6 +181,7 @@ export const REGEX_METACHARACTERS_ESCAPED: readonly string[] = ['.', '*', '+', '
 export const SANITIZER_LIBRARIES: readonly SanitizerLibraryModel[] = [
   { library: 'numeric conversions', packages: ['globals'], functions: [...new Set([...NUMERIC_CONVERSIONS, ...IDENTITY_CONVERSIONS])], description: 'the result is a number or boolean' },
   { library: 'validator.js and look-alike guards', packages: ['validator', 'globals'], functions: [...VALIDATOR_FUNCTIONS, ...VALIDATOR_FUNCTION_PREFIXES.map((prefix) => `${prefix}*`)], description: 'after `if (!isUUID(x)) return`, x is of a fixed alphabet' },
+  { library: 'uuid', packages: ['uuid'], functions: FORMAT_VALIDATOR_EXPORTS.uuid!, description: 'after `if (!validate(x)) throw`, under any local name, x is a UUID' },
   { library: 'NestJS pipes', packages: ['@nestjs/common'], functions: NEST_SANITIZING_PIPES, description: 'the parameter is a number, boolean, UUID or enum member' },
   { library: 'class-validator under routing-controllers validation', packages: ['class-validator', 'routing-controllers'], functions: CLASS_VALIDATOR_RESTRICTING_DECORATORS, description: 'a field of a class-typed @Body/@QueryParams/@Params so decorated is validated before the handler and is never free text' },
   { library: 'zod', packages: ['zod'], functions: [...ZOD_NON_TEXT_TYPES, ...[...ZOD_RESTRICTED_STRING_FORMATS].map((format) => `string().${format}()`)], description: 'a route input schema field of these types is never free text' },

@@ -330,11 +330,31 @@ function isAuthWords(words: readonly string[]): boolean {
 function isClearing(value: ts.Expression | undefined, options: ResolvedOptions): boolean {
   const literal = value && skipOuterExpressions(value);
   if (literal && ((ts.isStringLiteralLike(literal) && literal.text === '') || literal.kind === ts.SyntaxKind.NullKeyword)) return true;
+  // `maxAge: 0`, `maxAge: -1`: the browser drops the cookie at once, whatever its value.
   const maxAge = options.fields.get('maxAge');
-  if (maxAge && ts.isNumericLiteral(skipOuterExpressions(maxAge)) && Number((skipOuterExpressions(maxAge) as ts.NumericLiteral).text) <= 0) return true;
+  const age = maxAge && literalNumber(maxAge);
+  if (age !== undefined && age <= 0) return true;
   const expires = options.fields.get('expires');
   const expiresValue = expires && skipOuterExpressions(expires);
-  return expiresValue !== undefined && ts.isNewExpression(expiresValue) && expiresValue.arguments?.length === 1 && ts.isNumericLiteral(expiresValue.arguments[0]!) && expiresValue.arguments[0].text === '0';
+  if (!expiresValue || !ts.isNewExpression(expiresValue) || expiresValue.arguments?.length !== 1) return false;
+  // `new Date(0)`, or a moment already past: `new Date(Date.now() - 1000)`.
+  const when = skipOuterExpressions(expiresValue.arguments[0]!);
+  const epoch = literalNumber(when);
+  if (epoch !== undefined) return epoch <= 0;
+  if (!ts.isBinaryExpression(when) || when.operatorToken.kind !== ts.SyntaxKind.MinusToken) return false;
+  const subtracted = literalNumber(when.right);
+  return skipOuterExpressions(when.left).getText().replace(/\s+/g, '') === 'Date.now()' && subtracted !== undefined && subtracted > 0;
+}
+
+/** `0`, `-1`, `+3600`: a number written as a literal, with its sign. */
+function literalNumber(expression: ts.Expression): number | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isNumericLiteral(value)) return Number(value.text.replace(/_/g, ''));
+  if (ts.isPrefixUnaryExpression(value) && (value.operator === ts.SyntaxKind.MinusToken || value.operator === ts.SyntaxKind.PlusToken)) {
+    const operand = literalNumber(value.operand);
+    return operand === undefined ? undefined : value.operator === ts.SyntaxKind.MinusToken ? -operand : operand;
+  }
+  return undefined;
 }
 
 function shortText(expression: ts.Expression | undefined, file: ScannedSourceFile): string {

@@ -87,6 +87,7 @@ function report(ctx: RuleContext, candidates: UncheckedAccess[]): void {
   const sources = [...new Set(sorted.map((candidate) => candidate.taint.source.label))];
   const guarded = sorted.every((candidate) => candidate.guardNote);
   const roleOnly = sorted.every((candidate) => candidate.roleNote);
+  const parentGuarded = sorted.every((candidate) => candidate.parentGuardNote);
   const guard = guarded
       ? ` The route's ${first.guardNote} may check it, but its code does not show a comparison with the user.`
       : '';
@@ -101,6 +102,9 @@ function report(ctx: RuleContext, candidates: UncheckedAccess[]): void {
     : roleOnly
       ? `${routesText} ${verb} ${target} by ${sources.join(' / ')} (the client's choice, as ${field}) with no check that the record is in the caller's organization: ` +
         `${first.roleNote}. A caller holding that role in one organization can ${write ? 'change or delete' : 'read'} another organization's record by its id.`
+      : parentGuarded
+        ? `${routesText} ${verb} ${target} by ${sources.join(' / ')} (the client's choice, as ${field}) with no check that it belongs to the record the route's guard checks: ` +
+          `${first.parentGuardNote}, and the lookup is not tied to that record. The owner of any one of them can ${write ? 'change or delete' : 'read'} another user's record by its id.`
       : `${routesText} ${verb} ${target} by ${sources.join(' / ')} (the client's choice, as ${field}) with no ownership check: ` +
         `the lookup is not scoped to the signed-in user, no owner comparison or authorization call follows it, so ${anyCaller ? `any caller, even one without an account (${anyCaller} admits every caller as the owner and leaves the scoping to the handler),` : 'any authenticated user'} can ${write ? 'change or delete' : 'read'} another user's record.${guard}`;
   const trace: TraceStep[] = [];

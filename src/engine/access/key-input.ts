@@ -1,6 +1,6 @@
 import { ts } from '#typescript';
 import { propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
-import { localBinding, resolveFunction, type ModuleIndex } from '../names/index.js';
+import { callTargets, localBinding, type ModuleIndex } from '../names/index.js';
 import type { CheckedInput, Route } from '../routes/route.js';
 
 /** A function the key passed through, and the call inside it that carried the key on (PathEntry of object-access). */
@@ -100,7 +100,7 @@ function patternPath(binding: ts.BindingName, name: string): string[] | undefine
 function callsInto(modules: ModuleIndex, fn: ts.SignatureDeclaration, path: readonly PathStep[]): ts.CallExpression[] {
   const enters = (call: ts.CallExpression): boolean => {
     const file = modules.fileOf(call);
-    return file !== undefined && resolveFunction(modules, file, call.expression)?.node === fn;
+    return file !== undefined && callTargets(modules, file, call.expression).some((target) => target.node === fn);
   };
   const recorded = path.flatMap((step) => (step.call && ts.isCallExpression(step.call) && enters(step.call) ? [step.call] : []));
   if (recorded.length > 0) return recorded;
@@ -109,8 +109,8 @@ function callsInto(modules: ModuleIndex, fn: ts.SignatureDeclaration, path: read
     if (step.fn !== fn && 'body' in step.fn && step.fn.body) bodies.add(step.fn.body as ts.Node);
     const call = step.call;
     const file = call && ts.isCallExpression(call) ? modules.fileOf(call) : undefined;
-    const target = file && call && ts.isCallExpression(call) ? resolveFunction(modules, file, call.expression)?.node : undefined;
-    if (target && target !== fn && target.body) bodies.add(target.body);
+    const targets = file && call && ts.isCallExpression(call) ? callTargets(modules, file, call.expression) : [];
+    for (const { node: target } of targets) if (target !== fn && target.body) bodies.add(target.body);
   }
   const found: ts.CallExpression[] = [];
   const visit = (node: ts.Node): void => {

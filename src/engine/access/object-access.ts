@@ -4,7 +4,7 @@ import { argumentsNeededToReach, literalValueOf, reachableWithLiterals, reassign
 import { enclosingFunction, exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { walkDescendants } from '../ast/file-index.js';
 import { kyselyChain, kyselySelectsOnlyAggregates } from '../ast/data-access.js';
-import { bindingNames, localConstInitializer, localInitializer, resolveFunction } from '../names/index.js';
+import { bindingNames, callTargets, localConstInitializer, localInitializer, resolveFunction } from '../names/index.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.js';
@@ -16,7 +16,7 @@ import { memberOfArgument, parameterSlot } from './call-arguments.js';
 import { checkedInputMatches, keyInputPath } from './key-input.js';
 import { calleeName, filterFacts, isCapabilityKey, isPresentedCredential, isWriteAccess, loadedRecordUse, lookupAccessOf, lookupFacts, type LookupAccess, type ParentRecord } from './lookup-keys.js';
 import { filterSpreadSlots, scopedFilterArgument } from './scoping-argument.js';
-import { REQUEST_OBJECT_NAME, accessCheckedInputFields, collectIdentifiers, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
+import { REQUEST_OBJECT_NAME, accessCheckedInputFields, collectIdentifiers, guardReadParams, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
 /**
  * Object-level access: for every lookup an authenticated route makes by an id the client sends,
@@ -61,6 +61,8 @@ export interface UncheckedAccess {
   confidence: 'high' | 'medium';
   /** A route guard whose name (not its code) suggests an object check. */
   guardNote?: string;
+  /** An object guard on the route checks the record another route parameter names (`AlbumOwnerGuard checks the caller's :albumId, ...`). */
+  parentGuardNote?: string;
   /**
    * A role guard admits the caller, but the record belongs to an organization and another route compares
    * it with the caller's: the guard's name and that comparison.
@@ -230,7 +232,8 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     // AuthorizationError()` after a document is loaded through a published share): it serves the
     // records a check lets through, not the type. Nor when the lookup runs only after the handler
     // turned anonymous callers away (`if (!user) throw AuthenticationError()` behind optional sign-in).
-    if (route.auth === 'public' && route.method !== 'FIELD' && candidate.lookup.access.model && !isWriteAccess(candidate.lookup) && settled?.verdict !== 'public' && !refusesSomeRecords(candidate.lookup.node) && !reachedOnlySignedIn(route, path, candidate.lookup.node)) {
+    // Nor when the open route only answers whether the record exists (`return { available: !vault }`): it serves no record.
+    if (route.auth === 'public' && route.method !== 'FIELD' && candidate.lookup.access.model && !isWriteAccess(candidate.lookup) && settled?.verdict !== 'public' && settled?.verdict !== 'existence-only' && !refusesSomeRecords(candidate.lookup.node) && !reachedOnlySignedIn(route, path, candidate.lookup.node)) {
       const model = candidate.lookup.access.model.toLowerCase();
       if (!servedPublicly.has(model)) servedPublicly.set(model, route.id);
     }
@@ -316,7 +319,18 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       return record(route, candidate, pathKey, { verdict: 'scoped', evidence: `scoped by the object the field resolves on: ${resolvedOn.field} = ${resolvedOn.record.text}'s, the ${route.path.split('.')[0]} an operation returned` });
     }
     const guard = routeObjectGuard(ctx, route);
-    if (guard?.strength === 'strong') return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `checked by ${guard.middleware.name}` });
+    // A guard that loads the record one route parameter names and compares its owner with the caller
+    // vouches for that record, and for lookups tied to it (`where: { id: photoId, albumId }`), not for a
+    // record another parameter names (`/albums/:albumId/photos/:photoId` deleting by photoId alone):
+    // the owner of one album would reach every album's photos.
+    const otherParameter = guard?.strength === 'strong' ? keyedByUnguardedParameter(ctx, route, guard.middleware, candidate, path) : undefined;
+    if (guard?.strength === 'strong' && !otherParameter) return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `checked by ${guard.middleware.name}` });
+    if (guard && otherParameter) {
+      const parentGuardNote = `${guard.middleware.name} checks the caller's ${otherParameter.checked.map((name) => `:${name}`).join(' / ')}, not that the record :${otherParameter.key} names belongs to it`;
+      Object.assign(candidate, { parentGuardNote });
+      openPaths.set(candidate, { path, keyNames });
+      return record(route, candidate, pathKey, { verdict: 'unchecked', evidence: `unchecked: ${parentGuardNote}` });
+    }
     if (guard) Object.assign(candidate, { confidence: 'medium', guardNote: guard.middleware.name });
     if (!candidate.capability) openPaths.set(candidate, { path, keyNames });
     record(
@@ -400,56 +414,58 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
   for (let round = 0, changed = true; changed && round < 6; round++) {
     changed = false;
     for (const tainted of ctx.dataflow.taintedCalls()) {
-      const callee = resolveFunction(ctx.modules, tainted.file, tainted.call.expression);
-      const entries = callee && reach.get(callee.node);
-      if (!entries) continue;
-      for (const entry of [...entries]) {
-        // `getQueryFilters(query)` leaves out the websiteId the lookup's branch needs: it never runs from here.
-        const passedArguments = tainted.call.arguments ?? [];
-        if (entry.argumentsNeeded && passedArguments.length < entry.argumentsNeeded && !passedArguments.some(ts.isSpreadElement)) continue;
-        // `saveState({ sessionId: { type: 'new', id } })` never enters the `if (sessionId.type === 'existing')` the lookup sits in.
-        if (!entry.severalPaths && entry.inner[0]?.fn === callee.node && !reachableWithPassedLiterals(tainted, entry.inner)) continue;
-        const caller = enclosingFunction(tainted.call);
-        if (entry.filterPath) {
-          if (passFilter(tainted, entry, caller)) changed = true;
-          continue;
+      // Each function the call may run: a method of whichever store a factory picks reaches the lookups of each.
+      for (const callee of callTargets(ctx.modules, tainted.file, tainted.call.expression)) {
+        const entries = reach.get(callee.node);
+        if (!entries) continue;
+        for (const entry of [...entries]) {
+          // `getQueryFilters(query)` leaves out the websiteId the lookup's branch needs: it never runs from here.
+          const passedArguments = tainted.call.arguments ?? [];
+          if (entry.argumentsNeeded && passedArguments.length < entry.argumentsNeeded && !passedArguments.some(ts.isSpreadElement)) continue;
+          // `saveState({ sessionId: { type: 'new', id } })` never enters the `if (sessionId.type === 'existing')` the lookup sits in.
+          if (!entry.severalPaths && entry.inner[0]?.fn === callee.node && !reachableWithPassedLiterals(tainted, entry.inner)) continue;
+          const caller = enclosingFunction(tainted.call);
+          if (entry.filterPath) {
+            if (passFilter(tainted, entry, caller)) changed = true;
+            continue;
+          }
+          const argument = memberOfOrigin(tainted.argumentOrigins[entry.index], entry.memberPath);
+          const taint = identityTaint(argument);
+          if (!taint) continue;
+          const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];
+          // The caller's names for every request value it passes (`getProject(id, teamId)`): a parent it checked scopes the lookup.
+          const filterFields = lookupFilterFields(entry);
+          const passed = (tainted.call.arguments ?? []).flatMap((argument) => filterValueNames(tainted, argument, filterFields));
+          const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, undefined), ...passed]);
+          // Scoped by a filter field the helper is given (`findFirst({ where: { id, ownerId } })`), as the recording
+          // caller passed its own id there: this caller's value there decides for this caller.
+          const settledSlot = entry.settled?.byField !== undefined ? entry.scopeSlots?.find((slot) => slot.field === entry.settled!.byField) : undefined;
+          const unscoped = settledSlot !== undefined && memberOfOrigin(tainted.argumentOrigins[settledSlot.index], settledSlot.memberPath)?.kind === 'tainted';
+          const { line, column } = nodePosition(tainted.call);
+          // The caller passes, where the filter spreads its argument, a filter scoped to the signed-in caller
+          // (`super.findOneById(id, this.withTenant(options))`): read from the code, it holds for every route
+          // through this caller, so the caller's own callers reach the lookup scoped too.
+          const spreadScope = entry.settled ? undefined : (entry.scopeSlots ?? []).flatMap((slot) => {
+            const why = slot.spread ? scopedFilterArgument(ctx.modules, tainted.call.arguments?.[slot.index], slot.memberPath) : undefined;
+            return why ? [{ slot, why }] : [];
+          })[0];
+          const spreadSettled: Settled | undefined = spreadScope && { verdict: 'scoped', evidence: `scoped by ${spreadScope.why}, which ${callee.name}() spreads into its filter (${tainted.file.path}:${line})` };
+          const settledForCaller = unscoped ? undefined : (entry.settled ?? spreadSettled);
+          const optional = { ...(entry.capability ? { capability: entry.capability } : {}), ...(settledForCaller ? { settled: settledForCaller } : {}) };
+          // `this.findView(tableId)` after `const { tableId } = params`: the caller's callers pass the key as that member of their object.
+          const owner = parameterOwner(ctx, taint.steps, caller);
+          const ownerInner: PathEntry[] = owner && owner.closures.length > 0 ? [{ fn: owner.fn as PathEntry['fn'], call: owner.closures[0]!.fn }, ...inner] : inner;
+          const callerMemberPath = passedMemberPath(tainted.call.arguments?.[entry.index], entry.memberPath, owner?.fn ?? caller);
+          const keyExpressions = entry.keyExpressions ? { keyExpressions: entry.keyExpressions } : {};
+          if (register(owner?.fn, owner?.index, { lookup: entry.lookup, field: entry.field, inner: ownerInner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}), ...(entry.severalPaths ? { severalPaths: true } : {}), ...keyExpressions })) changed = true;
+          const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
+          const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
+          const candidate: UncheckedAccess = { tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high', ...(entry.capability ? { capability: entry.capability } : {}), ...keyExpressions };
+          // This caller passes its own tenant or id for another field of the filter: scoped from here.
+          const scopedBy = entry.settled ? undefined : entry.scopeSlots?.find((slot) => !slot.spread && memberOfOrigin(tainted.argumentOrigins[slot.index], slot.memberPath)?.kind === 'principal');
+          const settledHere: Settled | undefined = scopedBy ? { verdict: 'scoped', evidence: `scoped by ${scopedBy.field}, which ${callee.name}() is given from the caller's own at ${tainted.file.path}:${line}` } : settledForCaller;
+          consider(candidate, path, keyNames, settledHere, entry.parents);
         }
-        const argument = memberOfOrigin(tainted.argumentOrigins[entry.index], entry.memberPath);
-        const taint = identityTaint(argument);
-        if (!taint) continue;
-        const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];
-        // The caller's names for every request value it passes (`getProject(id, teamId)`): a parent it checked scopes the lookup.
-        const filterFields = lookupFilterFields(entry);
-        const passed = (tainted.call.arguments ?? []).flatMap((argument) => filterValueNames(tainted, argument, filterFields));
-        const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, undefined), ...passed]);
-        // Scoped by a filter field the helper is given (`findFirst({ where: { id, ownerId } })`), as the recording
-        // caller passed its own id there: this caller's value there decides for this caller.
-        const settledSlot = entry.settled?.byField !== undefined ? entry.scopeSlots?.find((slot) => slot.field === entry.settled!.byField) : undefined;
-        const unscoped = settledSlot !== undefined && memberOfOrigin(tainted.argumentOrigins[settledSlot.index], settledSlot.memberPath)?.kind === 'tainted';
-        const { line, column } = nodePosition(tainted.call);
-        // The caller passes, where the filter spreads its argument, a filter scoped to the signed-in caller
-        // (`super.findOneById(id, this.withTenant(options))`): read from the code, it holds for every route
-        // through this caller, so the caller's own callers reach the lookup scoped too.
-        const spreadScope = entry.settled ? undefined : (entry.scopeSlots ?? []).flatMap((slot) => {
-          const why = slot.spread ? scopedFilterArgument(ctx.modules, tainted.call.arguments?.[slot.index], slot.memberPath) : undefined;
-          return why ? [{ slot, why }] : [];
-        })[0];
-        const spreadSettled: Settled | undefined = spreadScope && { verdict: 'scoped', evidence: `scoped by ${spreadScope.why}, which ${callee.name}() spreads into its filter (${tainted.file.path}:${line})` };
-        const settledForCaller = unscoped ? undefined : (entry.settled ?? spreadSettled);
-        const optional = { ...(entry.capability ? { capability: entry.capability } : {}), ...(settledForCaller ? { settled: settledForCaller } : {}) };
-        // `this.findView(tableId)` after `const { tableId } = params`: the caller's callers pass the key as that member of their object.
-        const owner = parameterOwner(ctx, taint.steps, caller);
-        const ownerInner: PathEntry[] = owner && owner.closures.length > 0 ? [{ fn: owner.fn as PathEntry['fn'], call: owner.closures[0]!.fn }, ...inner] : inner;
-        const callerMemberPath = passedMemberPath(tainted.call.arguments?.[entry.index], entry.memberPath, owner?.fn ?? caller);
-        const keyExpressions = entry.keyExpressions ? { keyExpressions: entry.keyExpressions } : {};
-        if (register(owner?.fn, owner?.index, { lookup: entry.lookup, field: entry.field, inner: ownerInner, keyNames, accessFile: entry.accessFile, ...optional, ...(callerMemberPath ? { memberPath: callerMemberPath } : {}), ...(entry.parents ? { parents: entry.parents } : {}), ...(entry.severalPaths ? { severalPaths: true } : {}), ...keyExpressions })) changed = true;
-        const path = [...pathFunctions(ctx, tainted, taint.steps, tainted.call), ...inner];
-        const steps = [...taint.steps, { file: tainted.file.path, line, column, message: `passed to ${callee.name}()` }];
-        const candidate: UncheckedAccess = { tainted, lookup: entry.lookup, field: entry.field, taint: { ...taint, steps }, accessFile: entry.accessFile, confidence: 'high', ...(entry.capability ? { capability: entry.capability } : {}), ...keyExpressions };
-        // This caller passes its own tenant or id for another field of the filter: scoped from here.
-        const scopedBy = entry.settled ? undefined : entry.scopeSlots?.find((slot) => !slot.spread && memberOfOrigin(tainted.argumentOrigins[slot.index], slot.memberPath)?.kind === 'principal');
-        const settledHere: Settled | undefined = scopedBy ? { verdict: 'scoped', evidence: `scoped by ${scopedBy.field}, which ${callee.name}() is given from the caller's own at ${tainted.file.path}:${line}` } : settledForCaller;
-        consider(candidate, path, keyNames, settledHere, entry.parents);
       }
     }
   }
@@ -540,6 +556,25 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     byRoute.set(route, accesses.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line));
   }
   return { unchecked, byRoute };
+}
+
+/**
+ * The route parameter a lookup is keyed by when an object guard reads other parameters only: every key
+ * of its filter is a route parameter the guard does not read. Undefined when a key is one the guard
+ * reads (the record or its parent is the guarded one), comes from elsewhere, or cannot be traced to
+ * the request, and when the guard reads parameters in a way not known here.
+ */
+function keyedByUnguardedParameter(ctx: AccessContext, route: Route, guard: RouteMiddleware, candidate: UncheckedAccess, path: readonly PathEntry[]): { key: string; checked: string[] } | undefined {
+  const checked = guardReadParams(ctx, route, guard);
+  const keys = candidate.keyExpressions ?? [];
+  if (!checked || keys.length === 0) return undefined;
+  let key: string | undefined;
+  for (const expression of keys) {
+    const input = keyInputPath(ctx.modules, route, expression, path);
+    if (!input || input.part !== 'params' || input.path.length !== 1 || checked.has(input.path[0]!)) return undefined;
+    key ??= input.path[0];
+  }
+  return key === undefined ? undefined : { key, checked: [...checked] };
 }
 
 /**
@@ -806,8 +841,14 @@ function returnedAsBoolean(identifier: ts.Identifier): boolean {
       tested = true;
     } else break;
   }
-  const parent = node.parent;
-  return tested && (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === node));
+  // Returned, or a member of the object returned (`return { isAvailable: !share }`): either way a boolean.
+  let returned: ts.Node = node;
+  while (ts.isPropertyAssignment(returned.parent) && returned.parent.initializer === returned && ts.isObjectLiteralExpression(returned.parent.parent)) {
+    returned = returned.parent.parent;
+    while (ts.isParenthesizedExpression(returned.parent)) returned = returned.parent;
+  }
+  const parent = returned.parent;
+  return tested && (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === returned));
 }
 
 const EQUALITY_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken]);

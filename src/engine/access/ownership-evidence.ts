@@ -1,6 +1,6 @@
 import type { AnalysisFailures } from '../analysis-failures.js';
 import { ts } from '#typescript';
-import { bindingNames, localDeclaration, localInitializer, resolveFunction, type ModuleIndex } from '../names/index.js';
+import { baseClassOf, bindingNames, localDeclaration, localInitializer, resolveFunction, type ModuleIndex } from '../names/index.js';
 import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { argumentFor } from './call-arguments.js';
 import { calleeName, heldConditionsWithin } from './lookup-keys.js';
@@ -1143,7 +1143,9 @@ export function routeObjectGuard(ctx: AccessContext, route: Route): { middleware
     if (route.kind === 'graphql' && argumentCheckingFunction(ctx, middleware)) return { middleware, strength: 'strong' };
     if (middleware.kind === 'auth' && !/owner|polic|permission|loadAndAuthorize/i.test(middleware.name)) continue;
     const named = OBJECT_GUARD_NAME.test(calleeName);
-    const body = middlewareBody(ctx, route, middleware);
+    // A guard class that extends another project guard (`FileSecurityGuard extends ShareSecurityGuard`)
+    // runs its checks too (`return super.canActivate(context)`): read them together.
+    const body = middlewareDeclarations(ctx, route, middleware).map((node) => node.getText(node.getSourceFile())).join('\n') || undefined;
     // The guard reads the id the client sent (route params; GraphQL args through `getArgs()`), and
     // compares what it loads with the signed-in user or asks a policy: whatever its name, it checks the object.
     const readsId = body !== undefined && (OBJECT_ID_READ.test(body) || (route.kind === 'trpc' && RPC_INPUT_READ.test(body)));
@@ -1286,12 +1288,105 @@ export function accessCheckedInputFields(ctx: AccessContext, route: Route, middl
 }
 
 function middlewareBody(ctx: AccessContext, route: Route, middleware: RouteMiddleware): string | undefined {
+  const node = middlewareDeclaration(ctx, route, middleware);
+  return node?.getText(node.getSourceFile());
+}
+
+function middlewareDeclaration(ctx: AccessContext, route: Route, middleware: RouteMiddleware): ts.Node | undefined {
   const identifier = /^@?([A-Za-z_$][\w$]*)/.exec(middleware.name.replace(/^UseGuards\(/, ''))?.[1];
   const file = fileWithPath(ctx.sourceFiles, middleware.file) ?? fileWithPath(ctx.sourceFiles, route.file);
   if (!identifier || !file) return undefined;
   const binding = ctx.modules.resolveName(file, identifier);
   if (!binding || binding.kind !== 'declaration') return undefined;
-  return binding.node.getText(binding.node.getSourceFile());
+  return binding.node;
+}
+
+/**
+ * The route parameters an object guard reads by name (`request.params.albumId`, `params['id']`,
+ * `const { teamId } = req.params`, `hasOwnProperty.call(request.params, 'shareId')`, `req.param('id')`):
+ * the objects whose ownership it can vouch for. Undefined when it reads them any other way (`params[key]`,
+ * the whole `params` handed on), or reads none: then which object it checks is not known from here.
+ */
+export function guardReadParams(ctx: AccessContext, route: Route, middleware: RouteMiddleware): ReadonlySet<string> | undefined {
+  const declarations = middlewareDeclarations(ctx, route, middleware);
+  if (declarations.length === 0) return undefined;
+  const names = new Set<string>();
+  let opaque = false;
+  const literal = (node: ts.Node | undefined): string | undefined => {
+    const value = node && ts.isExpression(node) ? skipOuterExpressions(node) : undefined;
+    return value && ts.isStringLiteralLike(value) ? value.text : undefined;
+  };
+  const visit = (node: ts.Node): void => {
+    if (opaque) return;
+    // `req.param('id')` (Express 4).
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'param') {
+      const name = literal(node.arguments[0]);
+      if (name === undefined) opaque = true;
+      else names.add(name);
+    }
+    const isParams = (ts.isPropertyAccessExpression(node) && node.name.text === 'params') || (ts.isIdentifier(node) && node.text === 'params' && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node));
+    if (isParams && !isDeclaredName(node)) {
+      const read = paramsRead(node as ts.Expression, literal);
+      if (read === undefined) opaque = true;
+      else read.forEach((name) => names.add(name));
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  declarations.forEach(visit);
+  return opaque || names.size === 0 ? undefined : names;
+}
+
+/** A middleware's declaration and, for a guard class, the project classes it extends (nearest first). */
+function middlewareDeclarations(ctx: AccessContext, route: Route, middleware: RouteMiddleware): ts.Node[] {
+  const declaration = middlewareDeclaration(ctx, route, middleware);
+  if (!declaration) return [];
+  const found: ts.Node[] = [declaration];
+  let current = ts.isClassLike(declaration) ? { file: ctx.modules.fileOf(declaration), node: declaration as ts.ClassLikeDeclaration } : undefined;
+  for (let depth = 0; current?.file && depth < 4; depth++) {
+    const base = baseClassOf(ctx.modules, current.file, current.node);
+    if (!base) break;
+    found.push(base.node);
+    current = base;
+  }
+  return found;
+}
+
+function isDeclaredName(node: ts.Node): boolean {
+  const parent = node.parent;
+  return ts.isIdentifier(node) && (ts.isBindingElement(parent) || ts.isParameter(parent) || ts.isVariableDeclaration(parent)) && (parent as ts.NamedDeclaration).name === node;
+}
+
+/** The parameter names one read of a `params` bag takes, or undefined when the read takes it whole or by a computed key. */
+function paramsRead(params: ts.Expression, literal: (node: ts.Node | undefined) => string | undefined): string[] | undefined {
+  let node: ts.Node = params;
+  while (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent)) node = node.parent;
+  const parent = node.parent;
+  if ((ts.isPropertyAccessExpression(parent) || ts.isPropertyAccessChain(parent)) && parent.expression === node) return [parent.name.text];
+  if (ts.isElementAccessExpression(parent) && parent.expression === node) {
+    const name = literal(parent.argumentExpression);
+    return name === undefined ? undefined : [name];
+  }
+  // `const { albumId, id: legacyId } = request.params`
+  if (ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isObjectBindingPattern(parent.name)) {
+    const names: string[] = [];
+    for (const element of parent.name.elements) {
+      const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+      if (element.dotDotDotToken || key === undefined) return undefined;
+      names.push(key);
+    }
+    return names;
+  }
+  // `Object.prototype.hasOwnProperty.call(request.params, 'shareId')`, `Object.hasOwn(params, 'id')`, `'id' in params`.
+  if (ts.isCallExpression(parent) && /(?:hasOwnProperty\.call|Object\.hasOwn)$/.test(parent.expression.getText())) {
+    const name = literal(parent.arguments[parent.arguments.indexOf(node as ts.Expression) + 1]);
+    return name === undefined ? undefined : [name];
+  }
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.InKeyword && parent.right === node) {
+    const name = literal(parent.left);
+    return name === undefined ? undefined : [name];
+  }
+  return undefined;
 }
 
 // The record inside a data access's response: DynamoDB `Item`/`Items`/`Attributes`, a driver's `rows`, an HTTP-style `data`.

@@ -78,3 +78,62 @@ function isIdRead(expression: ts.Expression): boolean {
   if (ts.isIdentifier(expression)) return ID_NAME.test(expression.text);
   return ts.isPropertyAccessExpression(expression) && ID_NAME.test(expression.name.text) && !ts.isPrivateIdentifier(expression.name);
 }
+
+/**
+ * The route parameters a guard or middleware proves to name stored records: it loads a record by the
+ * parameter (`findUnique({ where: { id: request.params.shareId } })`, or by a local read from the
+ * parameters, `const shareId = request.params.shareId ?? request.params.id`) and exits when none is
+ * found (`if (!share) throw new NotFoundException()`). The handler it lets through then gets a key the
+ * server stored, as after the same check written in the handler.
+ */
+export function existenceCheckedParams(declaration: ts.Node): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isIfStatement(node)) {
+      for (const key of existingRecordKeyChecks(node)) for (const name of paramNamesRead(key)) names.add(name);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(declaration);
+  return names;
+}
+
+/** The route parameter names a key is read from: `request.params.id`, or a local initialized from such reads. */
+function paramNamesRead(key: ts.Expression): string[] {
+  const value = skipOuterExpressions(key);
+  const direct = paramsMember(value);
+  if (direct !== undefined) return [direct];
+  if (!ts.isIdentifier(value)) return [];
+  const declaration = localDeclaration(value);
+  if (!declaration?.initializer) return [];
+  // `const { shareId } = request.params`
+  if (ts.isObjectBindingPattern(declaration.name)) {
+    const initializer = skipOuterExpressions(declaration.initializer);
+    if (!isParamsBag(initializer)) return [];
+    const element = declaration.name.elements.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === value.text && !candidate.dotDotDotToken);
+    const property = element && (element.propertyName ? propertyNameText(element.propertyName) : value.text);
+    return property ? [property] : [];
+  }
+  if (!ts.isIdentifier(declaration.name)) return [];
+  // `const shareId = has(params, 'shareId') ? request.params.shareId : request.params.id`: every parameter it may be.
+  const read: string[] = [];
+  const collect = (node: ts.Node): void => {
+    const member = ts.isExpression(node) ? paramsMember(node) : undefined;
+    if (member !== undefined) read.push(member);
+    else ts.forEachChild(node, collect);
+  };
+  collect(declaration.initializer);
+  return read;
+}
+
+function isParamsBag(expression: ts.Expression): boolean {
+  return ts.isPropertyAccessExpression(expression) && expression.name.text === 'params';
+}
+
+/** `request.params.id`, `req.params['id']`: the parameter's name. */
+function paramsMember(expression: ts.Expression): string | undefined {
+  const value = skipOuterExpressions(expression);
+  if (ts.isPropertyAccessExpression(value) && isParamsBag(skipOuterExpressions(value.expression))) return value.name.text;
+  if (ts.isElementAccessExpression(value) && isParamsBag(skipOuterExpressions(value.expression)) && ts.isStringLiteralLike(value.argumentExpression)) return value.argumentExpression.text;
+  return undefined;
+}

@@ -5,17 +5,17 @@ import type { ScannedSourceFile, TraceStep } from '../../types.js';
 import { exitsEarly, isFunctionLike, isOuterExpression, nodePosition, propertyNameText, skipOuterExpressions, soleExpression } from '../ast/syntax.js';
 import { classifyCall } from '../ast/data-access.js';
 import { literalDecision, literalValueOf, reachableClauses, reassignedNames, requiresDefined, runtimeParameters, unpassedParameters, type LiteralValue } from '../ast/guards.js';
-import { bindingNames, bindingValue, contextMemberRead, contextMemberValues, localBinding, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction, typedReceiverMethod } from '../names/index.js';
+import { bindingNames, bindingValue, contextMemberRead, contextMemberValues, localBinding, localConstInitializer, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, typedReceiverMethod } from '../names/index.js';
 import type { Route, RouteMiddleware } from '../routes/route.js';
 import { initialParameterOrigins, middlewareOptionsOrigin } from './sources.js';
-import { existingRecordKeyChecks } from '../ast/record-checks.js';
+import { existenceCheckedParams, existingRecordKeyChecks } from '../ast/record-checks.js';
 import { callbackResultParameter, memoFillKey } from '../ast/handed-back-values.js';
 export { EXISTING_RECORD_KEY, PATH_CONTAINMENT_CHECK } from './taint.js';
 import { EXISTING_RECORD_KEY, PATH_CONTAINMENT_CHECK, holdsLiterals, identityTaint, joinOrigins, leadingTainted, safeForOf, withoutLiterals, withSafeFor, withStep, withTransform, type Taint, type ValueOrigin } from './taint.js';
 import { HelperAuthenticationFinder } from '../routes/helper-authentication.js';
 import { matchingFunctionModel, type AuthModel, type SanitizerModel, type SinkCategory } from '../models.js';
 import { SCHEMA_PARSE_METHODS } from '../../models/validation-schemas.js';
-import { AMBIGUOUS_ESCAPE_METHODS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, REGEX_ESCAPERS, REGEX_METACHARACTERS_ESCAPED, SHELL_QUOTERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
+import { AMBIGUOUS_ESCAPE_METHODS, FORMAT_VALIDATOR_EXPORTS, IDENTITY_CONVERSIONS, NUMERIC_CONVERSIONS, PG_ESCAPERS, REGEX_ESCAPERS, REGEX_METACHARACTERS_ESCAPED, SHELL_QUOTERS, SQL_ESCAPE_FUNCTIONS, SQL_ESCAPER_PACKAGES, VALIDATOR_FUNCTION_PREFIXES, VALIDATOR_FUNCTIONS } from '../../models/sanitizers.js';
 import { BAG_PARTS, FIELD_COPYING_FACTORIES, VALIDATED_OUTPUT_METHODS, VALIDATOR_TARGETS, PROPERTY_PATH_GETTER_NAMES, PROPERTY_PATH_GETTER_NAMESPACES, PROPERTY_PATH_GETTER_PACKAGES, REQUEST_OBJECTS, UPLOADED_FILE_SERVER_MEMBERS, isPrincipalMember } from '../../models/request-sources.js';
 import { CONTROLLER_PRINCIPAL_ACCESSOR, REQUEST_CONTEXT_PRINCIPAL_KEY, REQUEST_CONTEXT_STORE, TOKEN_VERIFIERS, TOKEN_VERIFYING_METHODS } from '../../models/auth.js';
 import { KEY_KEEPING_SCHEMA } from '../../models/mass-assignment.js';
@@ -185,6 +185,8 @@ export class DataflowEngine {
   /** One list per summary being computed, innermost last: what record() and reused summaries add to. */
   private readonly recordingsInProgress: Array<Array<TaintedCall & { alsoReachedFrom: Route[] }>> = [];
   private readonly callees = new Map<ts.Node, ResolvedFunction | null>();
+  private readonly calleeAlternatives = new Map<ts.Node, readonly ResolvedFunction[]>();
+  private readonly guardCheckedParams = new Map<ts.Node, ReadonlySet<string>>();
   /** What RPC middleware put on the procedure context, per `ctx.member` (null: nothing known). */
   private readonly contextMembers = new Map<string, ValueOrigin | null>();
   private readonly maxDepth: number;
@@ -199,7 +201,9 @@ export class DataflowEngine {
     if (known !== undefined) return known ?? undefined;
     const file = this.modules.fileOf(callee);
     const fn = file ? resolveFunction(this.modules, file, callee) : undefined;
-    const how = fn && testsAnchoredPattern(fn) ? `validated by ${fn.name}(), which matches an anchored pattern` : undefined;
+    // A library's format check imported under the project's own name (`validate as isValidUUID` from uuid).
+    const library = file && !fn && this.exportedBy(FORMAT_VALIDATOR_EXPORTS, callee, file) ? `validated by ${callee.getText()}(), a format check of its library` : undefined;
+    const how = library ?? (fn && testsAnchoredPattern(fn) ? `validated by ${fn.name}(), which matches an anchored pattern` : undefined);
     this.anchoredPredicates.set(callee, how ?? null);
     return how;
   };
@@ -228,7 +232,8 @@ export class DataflowEngine {
         // A handler that serves several methods and branches on the request's (`switch (req.method)`):
         // each method's route follows only its own branches, so a lookup in the PUT branch is the PUT route's.
         const otherMethods = this.otherMethodStatements(route);
-        this.analyze(handler, initialParameterOrigins(route, handler, (parameter) => this.typedWithEnum(parameter, file)), route, 0, otherMethods);
+        const initial = initialParameterOrigins(route, handler, (parameter) => this.typedWithEnum(parameter, file));
+        this.analyze(handler, this.withGuardCheckedKeys(route, handler, initial), route, 0, otherMethods);
       } catch (error) {
         if (!this.options.failures) throw error;
         // This route loses its flows (half-recorded ones included); every other route is analysed.
@@ -865,6 +870,9 @@ export class DataflowEngine {
       if (operator !== ts.SyntaxKind.AmpersandAmpersandToken && left.kind === 'principal' && context.route.auth === 'authenticated') {
         return { kind: 'principal', label: `${left.label} (the client's value only when no one is signed in)` };
       }
+      // `password && hash(password)`: the left operand is the result only when it is falsy (an empty string,
+      // null, 0), which carries nothing the client wrote; otherwise the result is the right operand.
+      if (operator === ts.SyntaxKind.AmpersandAmpersandToken) return right;
       return joinOrigins([left, right]);
     }
     if (operator === ts.SyntaxKind.CommaToken) return this.origin(binary.right, context);
@@ -1129,47 +1137,13 @@ export class DataflowEngine {
       if (combined?.kind === 'tainted') return this.stepped(combined, call, context, `.${lastName}()`);
     }
 
-    // A project function: follow the arguments in, bring the return value back.
-    const target = this.calleeOf(call, context.fn.file);
-    if (target && context.depth < this.maxDepth) {
-      // `fn.call(thisArg, a, b)`, `fn.bind(thisArg, a, b)` (resolved to `fn`): the first argument is
-      // `this`, and the parameters take the ones after it (a bound function's first ones, pre-filled).
-      const thisArgument = ts.isCallExpression(call) && ts.isPropertyAccessExpression(callee) && (lastName === 'call' || lastName === 'bind') ? 1 : 0;
-      // `relationalQuery(...args)` with `args` a rest parameter: its arguments, each in its place.
-      const passed = (call.arguments ?? []).flatMap((node, index) => {
-        const spreadArguments = this.spreadRestArguments(node, context);
-        return spreadArguments ? spreadArguments.map((origin) => ({ node, origin })) : [{ node, origin: argumentOrigins[index]! }];
-      });
-      const parameters = passed.slice(thisArgument).map(({ node, origin: argument }): ValueOrigin => {
-        if (argument.kind === 'tainted') {
-          const step = this.step(node, context, `passed to ${target.name}()`);
-          // A member that is a validated id (`{ linkId: Number(req.query.linkId), userId: user.id }`) still
-          // carries the client's choice of record: its trace goes through this call too.
-          const stepped = (field: ValueOrigin): ValueOrigin =>
-            field.kind === 'tainted' ? { ...field, taint: withStep(field.taint, step) } : field.kind === 'sanitized' && field.identity ? { ...field, identity: withStep(field.identity, step) } : field;
-          const fields = argument.fields && Object.fromEntries(Object.entries(argument.fields).map(([name, field]) => [name, stepped(field)]));
-          return { ...argument, taint: withStep(argument.taint, step), ...(fields ? { fields } : {}), ...(argument.rest ? { rest: stepped(argument.rest) } : {}) };
-        }
-        if (argument.kind === 'sanitized' && argument.identity) return { ...argument, identity: withStep(argument.identity, this.step(node, context, `passed to ${target.name}()`)) };
-        return argument;
-      });
-      // `f(...args)` may fill every parameter, and a bound function gets the rest when called: none of them counts as left out.
-      if (call.arguments?.some((node) => ts.isSpreadElement(node) && !this.spreadRestArguments(node, context)) || (thisArgument && lastName === 'bind')) while (parameters.length < runtimeParameters(target.node).length) parameters.push({ kind: 'unknown' });
-      // A method of a project class called on an instance whose fields the flow knows: `this` is that instance.
-      const instance = receiverOrigin && instanceFields(receiverOrigin) && isClassMember(target.node) ? receiverOrigin : undefined;
-      const analysed = this.isClosureOf(target, context) ? this.analyzeClosure(target, parameters, context) : this.analyze(target, parameters, context.route, context.depth + 1, undefined, instance);
-      const returned = (analysed.kind === 'unknown' && this.callbackResult(call, target, context)) || analysed;
-      if (returned.kind === 'tainted') {
-        const result: ValueOrigin = { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)), ...(returned.fields ? { fields: returned.fields } : {}) };
-        // `const { auth, body } = await parseRequest(req)`: a helper that verifies the credentials hands
-        // back who is calling under auth/user/session, beside the request data it parsed.
-        if (this.authHelpers.verifies(target)) {
-          const principal: ValueOrigin = { kind: 'principal', label: `${target.name}().auth` };
-          result.fields = { ...(result.fields ?? {}), ...Object.fromEntries(HELPER_PRINCIPAL_FIELDS.map((name) => [name, principal])) };
-        }
-        return result;
-      }
-      return returned;
+    // A project function: follow the arguments in, bring the return value back. A method of whichever
+    // instance a project factory picks (`this.storage().remove(id)` with `storage()` returning one of two
+    // injected stores) runs in either: each is followed, so what either does with the request is seen.
+    const targets = context.depth < this.maxDepth ? this.calleesOf(call, context.fn.file) : [];
+    if (targets.length > 0) {
+      const results = targets.map((target) => this.followCallInto(target, call, callee, lastName, argumentOrigins, receiverOrigin, context));
+      return results.find((result) => result.kind === 'tainted') ?? results[0]!;
     }
 
     // `new ReqContext({ org: req.organization, req })`: a project class's instance holds what its constructor stored.
@@ -1875,6 +1849,83 @@ export class DataflowEngine {
   }
 
   /** The project function a call runs, resolved once per call site (functions are re-walked per input shape). */
+  /**
+   * A NestJS route whose guard loads the record a route parameter names and rejects the request when
+   * there is none (`ShareOwnerGuard` finding the share by `request.params.id`, else NotFound): the
+   * handler's `@Param('id')` is a stored record's key, as after `if (!share) throw` in the handler.
+   */
+  private withGuardCheckedKeys(route: Route, handler: ResolvedFunction, origins: ValueOrigin[]): ValueOrigin[] {
+    if (route.framework !== 'nestjs') return origins;
+    const checked = new Set<string>();
+    for (const middleware of route.middleware) {
+      const identifier = /^@?([A-Za-z_$][\w$]*)/.exec(middleware.name.replace(/^@?UseGuards\(/, ''))?.[1];
+      const binding = identifier ? this.modules.resolveName(handler.file, identifier) : undefined;
+      const declaration = binding?.kind === 'declaration' ? bindingValue(binding) : undefined;
+      if (!declaration || !(ts.isClassDeclaration(declaration) || ts.isClassExpression(declaration))) continue;
+      let names = this.guardCheckedParams.get(declaration);
+      if (!names) this.guardCheckedParams.set(declaration, (names = existenceCheckedParams(declaration)));
+      names.forEach((name) => checked.add(name));
+    }
+    if (checked.size === 0) return origins;
+    return origins.map((origin, index) => {
+      const parameter = handler.node.parameters[index];
+      const name = parameter && routeParamName(parameter);
+      return origin.kind === 'tainted' && name !== undefined && checked.has(name) ? { ...origin, taint: withTransform(origin.taint, EXISTING_RECORD_KEY) } : origin;
+    });
+  }
+
+  /** Follows a call into one project function it runs: the arguments in, the value it returns back. */
+  private followCallInto(target: ResolvedFunction, call: ts.CallExpression | ts.NewExpression, callee: ts.Expression, lastName: string, argumentOrigins: readonly ValueOrigin[], receiverOrigin: ValueOrigin | undefined, context: AnalysisContext): ValueOrigin {
+    // `fn.call(thisArg, a, b)`, `fn.bind(thisArg, a, b)` (resolved to `fn`): the first argument is
+    // `this`, and the parameters take the ones after it (a bound function's first ones, pre-filled).
+    const thisArgument = ts.isCallExpression(call) && ts.isPropertyAccessExpression(callee) && (lastName === 'call' || lastName === 'bind') ? 1 : 0;
+    // `relationalQuery(...args)` with `args` a rest parameter: its arguments, each in its place.
+    const passed = (call.arguments ?? []).flatMap((node, index) => {
+      const spreadArguments = this.spreadRestArguments(node, context);
+      return spreadArguments ? spreadArguments.map((origin) => ({ node, origin })) : [{ node, origin: argumentOrigins[index]! }];
+    });
+    const parameters = passed.slice(thisArgument).map(({ node, origin: argument }): ValueOrigin => {
+      if (argument.kind === 'tainted') {
+        const step = this.step(node, context, `passed to ${target.name}()`);
+        // A member that is a validated id (`{ linkId: Number(req.query.linkId), userId: user.id }`) still
+        // carries the client's choice of record: its trace goes through this call too.
+        const stepped = (field: ValueOrigin): ValueOrigin =>
+          field.kind === 'tainted' ? { ...field, taint: withStep(field.taint, step) } : field.kind === 'sanitized' && field.identity ? { ...field, identity: withStep(field.identity, step) } : field;
+        const fields = argument.fields && Object.fromEntries(Object.entries(argument.fields).map(([name, field]) => [name, stepped(field)]));
+        return { ...argument, taint: withStep(argument.taint, step), ...(fields ? { fields } : {}), ...(argument.rest ? { rest: stepped(argument.rest) } : {}) };
+      }
+      if (argument.kind === 'sanitized' && argument.identity) return { ...argument, identity: withStep(argument.identity, this.step(node, context, `passed to ${target.name}()`)) };
+      return argument;
+    });
+    // `f(...args)` may fill every parameter, and a bound function gets the rest when called: none of them counts as left out.
+    if (call.arguments?.some((node) => ts.isSpreadElement(node) && !this.spreadRestArguments(node, context)) || (thisArgument && lastName === 'bind')) while (parameters.length < runtimeParameters(target.node).length) parameters.push({ kind: 'unknown' });
+    // A method of a project class called on an instance whose fields the flow knows: `this` is that instance.
+    const instance = receiverOrigin && instanceFields(receiverOrigin) && isClassMember(target.node) ? receiverOrigin : undefined;
+    const analysed = this.isClosureOf(target, context) ? this.analyzeClosure(target, parameters, context) : this.analyze(target, parameters, context.route, context.depth + 1, undefined, instance);
+    const returned = (analysed.kind === 'unknown' && this.callbackResult(call, target, context)) || analysed;
+    if (returned.kind === 'tainted') {
+      const result: ValueOrigin = { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)), ...(returned.fields ? { fields: returned.fields } : {}) };
+      // `const { auth, body } = await parseRequest(req)`: a helper that verifies the credentials hands
+      // back who is calling under auth/user/session, beside the request data it parsed.
+      if (this.authHelpers.verifies(target)) {
+        const principal: ValueOrigin = { kind: 'principal', label: `${target.name}().auth` };
+        result.fields = { ...(result.fields ?? {}), ...Object.fromEntries(HELPER_PRINCIPAL_FIELDS.map((name) => [name, principal])) };
+      }
+      return result;
+    }
+    return returned;
+  }
+
+  /** The project functions a call runs: the one it names, else each a factory may hand back an instance of. */
+  private calleesOf(call: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): readonly ResolvedFunction[] {
+    const target = this.calleeOf(call, file);
+    if (target) return [target];
+    if (!ts.isCallExpression(call)) return [];
+    let known = this.calleeAlternatives.get(call);
+    if (!known) this.calleeAlternatives.set(call, (known = memberAlternatives(this.modules, file, call.expression)));
+    return known;
+  }
+
   private calleeOf(call: ts.CallExpression | ts.NewExpression, file: ScannedSourceFile): ResolvedFunction | undefined {
     if (this.callees.has(call)) return this.callees.get(call) ?? undefined;
     const target = resolveFunction(this.modules, file, call.expression);
@@ -2671,4 +2722,15 @@ function hasStaticKeys(expression: ts.Expression): boolean {
   let value = skipOuterExpressions(expression);
   if (ts.isIdentifier(value)) value = localConstInitializer(value) ?? value;
   return ts.isObjectLiteralExpression(value) && value.properties.every((property) => !ts.isSpreadAssignment(property) && property.name !== undefined && !ts.isComputedPropertyName(property.name));
+}
+
+/** The route parameter a NestJS handler parameter is bound to: `id` of `@Param('id') id`. */
+function routeParamName(parameter: ts.ParameterDeclaration): string | undefined {
+  for (const decorator of ts.getDecorators(parameter) ?? []) {
+    const expression = decorator.expression;
+    if (!ts.isCallExpression(expression) || !ts.isIdentifier(expression.expression) || expression.expression.text !== 'Param') continue;
+    const first = expression.arguments[0] && skipOuterExpressions(expression.arguments[0]);
+    return first && ts.isStringLiteralLike(first) ? first.text : undefined;
+  }
+  return undefined;
 }

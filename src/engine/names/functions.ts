@@ -379,14 +379,31 @@ function factoryInstanceMembers(modules: ModuleIndex, file: ScannedSourceFile, c
     } else instances.push(value);
   };
   returned.forEach(branches);
-  if (instances.length === 0 || !instances.every((instance) => ts.isNewExpression(instance))) return [];
+  if (instances.length === 0) return [];
   const members: ResolvedFunction[] = [];
   for (const instance of instances) {
-    const found = memberOf(modules, factory.file, instance, member, depth + 1);
+    const container = instanceContainer(modules, factory.file, instance);
+    const found = container && memberOf(modules, container.file, container.node, member, depth + 1);
     if (!found) return [];
     if (!members.some((known) => known.node === found.node)) members.push(found);
   }
   return members;
+}
+
+/**
+ * What a factory hands back, as something memberOf can read: `new DiskStore()`, or an injected field
+ * of the factory's class (`this.bucketStore`, declared `private bucketStore: BucketStore` in the
+ * constructor) as the project class its type names. A service that picks its storage backend per
+ * call (`return useBucket ? this.bucketStore : this.diskStore`) returns one of those instances.
+ */
+function instanceContainer(modules: ModuleIndex, file: ScannedSourceFile, instance: ts.Expression): { file: ScannedSourceFile; node: ts.Node } | undefined {
+  if (ts.isNewExpression(instance)) return { file, node: instance };
+  if (!ts.isPropertyAccessExpression(instance) || instance.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const enclosing = enclosingClass(instance);
+  const typeName = enclosing && fieldTypeName(enclosing, instance.name.text);
+  const binding = typeName ? modules.resolveName(file, typeName) : undefined;
+  const target = bindingValue(binding);
+  return binding?.kind === 'declaration' && target && (ts.isClassDeclaration(target) || ts.isClassExpression(target)) ? { file: binding.file, node: target } : undefined;
 }
 
 /**
@@ -405,6 +422,22 @@ function keyWiseWrapped(modules: ModuleIndex, file: ScannedSourceFile, call: ts.
   const walksKeys = new RegExp(`\\bObject\\.(?:keys|entries)\\s*\\(\\s*${name}\\s*\\)|\\bfor\\s*\\(\\s*(?:const|let|var)\\s+[\\w$]+\\s+in\\s+${name}\\s*\\)`);
   return walksKeys.test(body.getText(wrapper.node.getSourceFile())) ? argument : undefined;
 }
+
+/**
+ * The project functions a call may run: the one its callee names, else the member of each instance a
+ * project factory may hand back (`this.storage().remove(id)`, `const store = this.pick(); store.remove(id)`).
+ */
+export function callTargets(modules: ModuleIndex, file: ScannedSourceFile, callee: ts.Expression): ResolvedFunction[] {
+  const target = resolveFunction(modules, file, callee);
+  if (target) return [target];
+  let cache = alternativesCache.get(modules);
+  if (!cache) alternativesCache.set(modules, (cache = new WeakMap()));
+  let known = cache.get(callee);
+  if (!known) cache.set(callee, (known = memberAlternatives(modules, file, callee)));
+  return known;
+}
+
+const alternativesCache = new WeakMap<ModuleIndex, WeakMap<ts.Node, ResolvedFunction[]>>();
 
 /** `auth.middleware` where `const auth = getAuthConnection()` and the factory returns one of several classes: each class's member. */
 export function memberAlternatives(modules: ModuleIndex, file: ScannedSourceFile, expression: ts.Expression): ResolvedFunction[] {

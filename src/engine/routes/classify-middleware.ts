@@ -836,14 +836,16 @@ export class MiddlewareClassifier {
   /** `class JwtAuthGuard extends AuthGuard('jwt')`, `extends ThrottlerGuard`, through local base classes. */
   private fromBaseClass(start: GuardClass): MiddlewareClassification | undefined {
     let current: GuardClass | undefined = start;
+    const chain: GuardClass[] = [];
     for (let depth = 0; current && depth < MAX_BASE_CLASSES; depth++) {
+      chain.push(current);
       const base = baseClassExpression(current.node);
       if (!base) return undefined;
       const library = this.fromLibrary(base, current.file);
       if (library) {
         const className = start.node.name?.text ?? '<class>';
         const evidence = `${className} extends ${middlewareName(base)} (${library.evidence})`;
-        const lenient = (library.kind === 'auth' || library.kind === 'role') && lenientHandleRequest(start, current);
+        const lenient = library.kind === 'auth' && (lenientHandleRequest(start, current) ?? lenientCanActivate(chain));
         return lenient ? { kind: 'other', strength: 'strong', evidence: `${evidence}, but ${lenient}: anonymous requests pass` } : { ...library, evidence };
       }
       current = guardClassOf(this.modules, current.file, base);
@@ -1291,6 +1293,43 @@ function lenientHandleRequest(start: GuardClass, libraryChild: GuardClass): stri
   }
   return undefined;
 }
+
+/**
+ * A project guard between the library's and the route whose `canActivate` runs the inherited check
+ * only for the user it sets, and drops its answer (`await super.canActivate(context); const user =
+ * request.user`), never refusing a request without a user: anonymous requests pass, whatever the check
+ * says (a share-link guard that lets signed-in owners see private shares). A `canActivate` that
+ * returns the inherited answer (`return super.canActivate(context)`) hands the verdict to the class it
+ * extends; one that tests for a missing user (`if (!user) return false`) refuses anonymous callers.
+ */
+function lenientCanActivate(chain: readonly GuardClass[]): string | undefined {
+  for (const guard of chain) {
+    const method = guard.node.members.find((member): member is ts.MethodDeclaration => ts.isMethodDeclaration(member) && propertyNameText(member.name) === 'canActivate' && member.body !== undefined);
+    if (!method) continue;
+    const body = method.body!;
+    if (MISSING_USER_TEST.test(body.getText())) return undefined;
+    let discarded = false;
+    let returned = false;
+    const visit = (child: ts.Node): void => {
+      if (ts.isFunctionLike(child)) return;
+      if (ts.isCallExpression(child) && ts.isPropertyAccessExpression(child.expression) && child.expression.expression.kind === ts.SyntaxKind.SuperKeyword && child.expression.name.text === 'canActivate') {
+        let use: ts.Node = child;
+        while (ts.isAwaitExpression(use.parent) || ts.isParenthesizedExpression(use.parent) || ts.isAsExpression(use.parent)) use = use.parent;
+        if (ts.isExpressionStatement(use.parent)) discarded = true;
+        else if (ts.isReturnStatement(use.parent)) returned = true;
+      }
+      ts.forEachChild(child, visit);
+    };
+    ts.forEachChild(body, visit);
+    const name = guard.node.name?.text ?? '<class>';
+    if (discarded) return `${name}.canActivate runs the inherited check only to set the user and ignores its answer`;
+    if (!returned) return undefined;
+  }
+  return undefined;
+}
+
+/** `if (!user)`, `if (!request.user)`, `user == null`: a guard that turns away requests without a user. */
+const MISSING_USER_TEST = /!\s*(?:[\w$]+\s*\??\.\s*)*user\s*\)|\buser\s*={2,3}\s*(?:null|undefined)\b/;
 
 /** `optional: true` / `credentialsRequired: false` / `publicAllowed: true` ... (models/auth.ts) in an auth middleware's options. */
 function optionalAuthenticationFlag(expression: ts.Expression): string | undefined {

@@ -4,9 +4,9 @@ import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition, propertyNameText, propertyValue, skipOuterExpressions } from '../../ast/syntax.js';
 import { bindingValue, localInitializer, resolveFunction, type ModuleIndex, type ResolvedFunction } from '../../names/index.js';
 import { AUTH_ERROR_MESSAGE, guardClassOf, middlewareName, REJECTION_STATUS, type GuardClass, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
-import type { HttpMethod, ParameterInput, RouteDefinition, RouteMiddleware, ValidatedField } from '../../routes/route.js';
+import type { HttpMethod, ParameterInput, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import type { InputBagKind } from '../../../models/request-sources.js';
-import { CLASS_VALIDATOR_RESTRICTING_DECORATORS } from '../../../models/sanitizers.js';
+import { classValidatorRestrictedFields } from '../class-validator.js';
 import { HTTP_METHODS } from '../../routes/route.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
@@ -238,8 +238,6 @@ function conditionalThrow(body: ts.ConciseBody): string | undefined {
 
 /** Input decorators whose class-typed parameter routing-controllers validates with class-validator, and the part each holds. */
 const VALIDATED_BAGS: Readonly<Record<string, InputBagKind>> = { Body: 'body', QueryParams: 'query', Params: 'params' };
-const RESTRICTING = new Set(CLASS_VALIDATOR_RESTRICTING_DECORATORS);
-const MAX_DTO_BASES = 5;
 
 /**
  * `@QueryParams() query: ListDto` where `class ListDto { @IsIn(['createdAt', 'expires']) sort }`:
@@ -257,22 +255,7 @@ function validatedDtos(modules: ModuleIndex, file: ScannedSourceFile, method: ts
       const part = origin?.module && ROUTING_CONTROLLERS_PACKAGES.includes(origin.module) ? VALIDATED_BAGS[origin.name] : undefined;
       // `@Body('name')` names one field; the class validation applies to a whole part.
       if (!part || (origin!.call?.arguments[0] && ts.isStringLiteralLike(skipOuterExpressions(origin!.call.arguments[0])))) continue;
-      const dto = guardClassOf(modules, file, type.typeName);
-      if (!dto) continue;
-      const fields: ValidatedField[] = [];
-      const seen = new Set<string>();
-      let current: GuardClass | undefined = dto;
-      for (let depth = 0; current && depth < MAX_DTO_BASES; depth++) {
-        for (const member of current.node.members) {
-          const name = ts.isPropertyDeclaration(member) && propertyNameText(member.name);
-          if (!name || seen.has(name)) continue;
-          seen.add(name);
-          const restricting = (ts.getDecorators(member) ?? []).map((fieldDecorator) => decoratorOrigin(modules, current!.file, fieldDecorator)).find((found) => found?.module === 'class-validator' && RESTRICTING.has(found.name));
-          if (restricting) fields.push({ part, field: name, restricted: `@${restricting.name}`, scalar: true });
-        }
-        const base: ts.Expression | undefined = current.node.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-        current = base ? guardClassOf(modules, current.file, base) : undefined;
-      }
+      const fields = classValidatorRestrictedFields(modules, file, type.typeName, part);
       if (fields.length === 0) continue;
       steps.push({
         name: `class-validator ${type.typeName.text}`,
