@@ -266,7 +266,7 @@ function readJson(file: string): unknown {
 const TOP_LEVEL_KEYS = ['$schema', '$comment', 'rules', 'include', 'exclude', 'includeTests', 'maxFileSize', 'auth', 'sanitizers', 'ownershipChecks', 'redactors', 'rateLimiters', 'stateGuards', 'flows', 'models', 'flowTests'] as const;
 const FLOW_KEYS = ['name', 'steps', 'entity', 'field'] as const;
 // `POST /orders/:id`, `MUTATION cancelOrder`, `QUERY order`, `TRPC order.cancel`, `LAMBDA POST /orders/{id}`.
-const FLOW_STEP = /^(?:(?:LAMBDA\s+)?(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ALL)\s+\/\S*|(?:QUERY|MUTATION|SUBSCRIPTION|FIELD)\s+[A-Za-z_][\w.]*|TRPC\s+[\w$.-]+)$/;
+const FLOW_STEP = /^(?:(?:LAMBDA\s+)?(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|SEARCH|ALL)\s+\/\S*|(?:QUERY|MUTATION|SUBSCRIPTION|FIELD)\s+[A-Za-z_][\w.]*|TRPC\s+[\w$.-]+)$/;
 const AUTH_KEYS = ['middleware', 'publicRoutes', 'roleChecks'] as const;
 
 /**

@@ -253,3 +253,6 @@ export const OWNER_PERMISSION_VALUES: ReadonlySet<string> = new Set(['owner', 's
 export const FRAMEWORK_PERMISSION_DECORATORS: Readonly<Record<string, Readonly<Record<string, { guard: string; publicValues: readonly string[]; ownerValues: readonly string[] }>>>> = {
   '@vendure/core': { Allow: { guard: 'Vendure AuthGuard', publicValues: ['Public'], ownerValues: ['Owner'] } },
 };
+
+/** Comparing a submitted password with the stored hash: bcrypt/bcryptjs, argon2, a project's verifyPassword-style helper. */
+export const PASSWORD_VERIFICATION = /\b(?:bcrypt\w*\s*\.\s*compare(?:Sync)?|argon2\s*\.\s*verify|(?:verify|validate|check|compare)(?:User)?Password|passwordMatches|isPasswordValid|isValidPassword)\s*\(/;

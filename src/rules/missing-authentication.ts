@@ -5,6 +5,7 @@ import type { RuleContext } from '../engine/rule-api.js';
 import { segmentWords } from '../engine/routes/public-by-design.js';
 import { defineRule } from './define-rule.js';
 import { exitsWhenMissing } from './utils/exits-when-missing.js';
+import { callerBoundReceiver } from './utils/caller-bound-service.js';
 import { pathFunctions } from '../engine/access/ownership-evidence.js';
 import { resolveFunction, type ResolvedFunction } from '../engine/names/index.js';
 import { inHandlerAuthentication } from '../engine/routes/handler-evidence.js';
@@ -80,9 +81,22 @@ export default defineRule({
       }
       // Accesses made inside a callback of the handler's that signs the caller in first run for no anonymous caller.
       // Accesses the handler makes only when a check of the caller's permission held (`if (!this.settings.hasWritePermission(ctx, key)) return ...`).
-      const open = (access: RouteFacts['dataAccess'][number]): boolean => !behindSignInCallback(ctx, facts, access) && !behindPermissionCheck(ctx, facts, access);
+      // Accesses made through a service the handler built with the caller's identity (`new ItemsService({ accountability: req.accountability })`):
+      // the service decides what this caller, an anonymous one too, may do.
+      const callerBound = new Map<RouteFacts['dataAccess'][number], string>();
+      for (const access of facts.dataAccess) {
+        const site = handlerCallSite(ctx, facts, access);
+        const how = site && facts.handler ? callerBoundReceiver(ctx, route, site, facts.handler.file) : undefined;
+        if (how) callerBound.set(access, how);
+      }
+      const open = (access: RouteFacts['dataAccess'][number]): boolean => !callerBound.has(access) && !behindSignInCallback(ctx, facts, access) && !behindPermissionCheck(ctx, facts, access);
       const verdict = judge({ ...facts, writes: facts.writes.filter(open), dataAccess: facts.dataAccess.filter(open) }, (access) => readsCallersOwnRecord(ctx, route, access));
       if (!verdict) {
+        const delegated = [...new Set(callerBound.values())];
+        if (delegated.length > 0) {
+          ctx.examined({ ...examined, outcome: 'exempt', exemption: 'public by design', evidence: `public by design: what it reads and writes goes through ${delegated.slice(0, 3).join(', ')}, which decides what the caller may do` });
+          continue;
+        }
         ctx.examined({ ...examined, outcome: 'exempt', exemption: 'public, reaching no write and no sensitive data', evidence: 'public, and reaches no write and no sensitive data the scan can see' });
         continue;
       }

@@ -357,8 +357,15 @@ export class DataflowEngine {
     const enclosing: Array<ts.SignatureDeclaration & { body?: ts.Node }> = [];
     for (let outer = fn; outer; outer = enclosingFunction(outer)) enclosing.unshift(outer);
     for (const outer of enclosing) {
+      // The route's own handler: its parameters are what the framework hands it (the request, whose
+      // members are input or, for what the route's authentication set on it, the caller).
+      const entry = route?.handler && outer === route.handler.node ? initialParameterOrigins(route, { file, node: outer as ResolvedFunction['node'], name: route.handler.name }, (parameter) => this.typedWithEnum(parameter, file)) : undefined;
       // A parameter hides the outer local of its name (`const x = 'users'; rows.map((x) => ...)`).
-      for (const parameter of outer.parameters) for (const name of bindingNames(parameter.name)) context.scope.values.set(name, { kind: 'unknown' });
+      outer.parameters.forEach((parameter, index) => {
+        const origin: ValueOrigin = entry?.[index] ?? { kind: 'unknown' };
+        if (ts.isIdentifier(parameter.name)) context.scope.values.set(parameter.name.text, origin);
+        else for (const name of bindingNames(parameter.name)) context.scope.values.set(name, { kind: 'unknown' });
+      });
       if (outer.body) this.bindLocals(outer.body, context, expression.getStart());
     }
     return this.origin(expression, context);
@@ -1992,7 +1999,8 @@ function copiedRequestMember(requestTaint: Taint, name: string, node: ts.Node, c
 function callerProperties(route: Route): ReadonlySet<string> {
   let found = callerPropertiesByRoute.get(route);
   if (!found) {
-    found = new Set(route.middleware.filter((middleware) => middleware.kind === 'auth' || middleware.kind === 'role').flatMap((middleware) => middleware.setsOnRequest ?? []));
+    // An optional sign-in's too: what it sets is the caller when one signed in, and no client input otherwise.
+    found = new Set(route.middleware.filter((middleware) => middleware.kind === 'auth' || middleware.kind === 'role' || middleware.optionalAuthentication).flatMap((middleware) => middleware.setsOnRequest ?? []));
     callerPropertiesByRoute.set(route, found);
   }
   return found;

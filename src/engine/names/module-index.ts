@@ -85,6 +85,18 @@ export class ModuleIndex {
     return this.resolveLocal(file, name, 0);
   }
 
+  /**
+   * What an identifier names where it is used: a module its function loads into a local
+   * (`const helmet = await import('helmet')` inside `createApp()`, a lazy `const x = require('x')`)
+   * before the file's top-level names, which resolveName reads. Other locals are not bindings here.
+   */
+  resolveIdentifier(file: ScannedSourceFile, identifier: ts.Identifier, local?: ts.VariableDeclaration): Binding | undefined {
+    const required = local?.initializer && ts.isIdentifier(local.name) && local.name.text === identifier.text ? requiredModule(local.initializer) : undefined;
+    if (required === undefined) return this.resolveName(file, identifier.text);
+    const init = skipOuterExpressions(local!.initializer!);
+    return this.moduleBinding(file, required, ts.isPropertyAccessExpression(init) ? init.name.text : 'default', 0);
+  }
+
   /** What `file` exports under `exportName` ('default' for the default export / `module.exports =`). */
   resolveExport(file: ScannedSourceFile, exportName: string): Binding | undefined {
     return this.resolveExportInternal(file, exportName, 0);

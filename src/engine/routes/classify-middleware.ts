@@ -81,7 +81,9 @@ export const AUTH_ERROR_MESSAGE = /\b(?:throw|return)\s+new\s+\w*Error\s*\(\s*['
 // under whatever name it is imported as (`newError(401, ...)`, `httpErrors(403, ...)`), `new HttpException(401, ...)`.
 // `new AccessError('Authorization token is missing', 'UNAUTHENTICATED')`: GraphQL's error code given as the last argument;
 // `res.status(error.status ?? 401)`: the thrown error's status, 401 by default.
-export const REJECTION_STATUS = /\(\s*(?:401|403)\s*,|\?\?\s*(?:401|403)\b|,\s*['"`](?:UNAUTHENTICATED|UNAUTHORIZED|FORBIDDEN)['"`]\s*\)|\bcode\s*:\s*['"`](?:UNAUTHORIZED|UNAUTHENTICATED|FORBIDDEN)['"`]|\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*,?\s*\)|new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied|Auth(?:entication)?Required|LoginRequired|NotLoggedIn)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bstatus(?:Code)?\s*:\s*(?:401|403)\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bpathname\s*=\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bthrow\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthorizationError|NotAuthenticated)\w*\s*\(/i;
+// `throw new InvalidCredentialsException()`, `new InvalidTokenError()`, `new TokenExpiredException()`: the exception classes
+// of a project's own error set (Directus, many Nest apps) named for a refused credential, which its error handler turns into 401.
+export const REJECTION_STATUS = /\(\s*(?:401|403)\s*,|\?\?\s*(?:401|403)\b|,\s*['"`](?:UNAUTHENTICATED|UNAUTHORIZED|FORBIDDEN)['"`]\s*\)|\bcode\s*:\s*['"`](?:UNAUTHORIZED|UNAUTHENTICATED|FORBIDDEN)['"`]|\b(?:status|sendStatus|code|writeHead|throw)\s*\(\s*(?:401|403)\b|\bstatus(?:Code)?\s*=\s*(?:401|403)\b|HttpStatus\.(?:UNAUTHORIZED|FORBIDDEN)|StatusCodes\.(?:UNAUTHORIZED|FORBIDDEN)|\b(?:401|403)\s*,?\s*\)|new\s+(?:[\w$]+\.)*\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthError|NotAuthenticated|PermissionDenied|Auth(?:entication)?Required|LoginRequired|NotLoggedIn|InvalidCredentials?|InvalidToken|TokenExpired)\w*|\b(?:unauthorized|forbidden)\s*\(|redirect\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bstatus(?:Code)?\s*:\s*(?:401|403)\b|redirect\s*\(\s*new\s+URL\s*\(\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bpathname\s*=\s*['"`][^'"`]*(?:login|signin|sign-in|auth)|\bthrow\s+\w*(?:Unauthori[sz]ed|Forbidden|Unauthenticated|AuthenticationError|AuthorizationError|NotAuthenticated)\w*\s*\(/i;
 // `if (!this.session) throw ...`: the request's session, kept on the context or the per-request service, must be there;
 // `verifyAuth(req)`, `verifyApiKeyAuth(header)`: a project's own verification of the request's credentials.
 // `ctx.userId` as `ctx.user`: the caller's id the context function read from the session (tRPC `if (!ctx.userId) throw UNAUTHORIZED`).
@@ -363,7 +365,8 @@ export class MiddlewareClassifier {
       const copies = this.requestCopies(skipOuterExpressions(expression), file);
       if (copies.length > 0) middleware.copiesRequest = copies;
     }
-    if (classification.kind === 'auth' || classification.kind === 'role') {
+    // An optional sign-in hangs the caller on the request too, when there is one (`req.accountability`).
+    if (classification.kind === 'auth' || classification.kind === 'role' || classification.optionalAuthentication) {
       const bare = skipOuterExpressions(expression);
       const fn = ts.isCallExpression(bare) ? undefined : this.bodyOf(bare, file);
       const sets = fn ? requestPropertiesSet(fn, (call, at) => resolveFunction(this.modules, at, call.expression)) : ts.isCallExpression(bare) ? this.wrapperRequestProperties(bare, file) : [];
@@ -482,7 +485,7 @@ export class MiddlewareClassifier {
     }
     const byName = classifyName(name);
     const root = rootIdentifier(expression);
-    const binding = root && (this.modules.resolveName(file, root.identifier.text) ?? this.instanceOfPackageClass(root.identifier, file));
+    const binding = root && (this.modules.resolveIdentifier(file, root.identifier, localDeclaration(root.identifier)) ?? this.instanceOfPackageClass(root.identifier, file));
     // `mongoSanitize()` from express-mongo-sanitize: named for what it does, from a package we do not list.
     const unknownPackage = binding?.kind === 'external' ? { unknownPackage: binding.module } : {};
     if (byName) return { ...byName, opaque: true, ...unknownPackage, ...(roles.length ? { roles } : {}) };
@@ -759,7 +762,7 @@ export class MiddlewareClassifier {
     if (!root) return undefined;
     // `auth.checks.required`: after the root's member, the properties still to follow.
     const rest = propertyChain(expression).slice(1);
-    const binding = this.modules.resolveName(file, root.identifier.text);
+    const binding = this.modules.resolveIdentifier(file, root.identifier, localDeclaration(root.identifier));
     if (binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer && depth < 3) {
       // `const loginLimiter = rateLimit({...})`, `const upload = multer({...})`: what the package call made;
       // `const auth = { required: jwt({...}) }` used as `auth.required`; `const createAdmin = [body('email').isEmail(), ...]`.

@@ -278,6 +278,9 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
       // here says the route is open, nor that it is closed.
       auth = 'unknown';
       evidence.push(`dispatched by the project's router class ${definition.dispatchedBy}, whose dispatcher decides who may call it`);
+    } else if (optionalGuard) {
+      // A write behind an optional sign-in: the middleware is there, and lets anonymous callers through.
+      evidence.push(`optional sign-in only: ${optionalGuard.name} (${optionalGuard.file}:${optionalGuard.line}) lets anonymous callers in (${optionalGuard.optionalAuthentication})`);
     } else evidence.push(definition.middleware.length === 0 ? 'no middleware, guard or in-handler check' : 'no authentication among its middleware');
   }
   const route: Route = {

@@ -10,7 +10,9 @@ import { calledFunctions, type ModuleIndex, type ResolvedFunction, resolveFuncti
 import { exitsEarly, isVariableReference, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE, findAuthModel, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type AuthModel } from './classify-middleware.js';
 import { readsRequestCredentials } from './handler-evidence.js';
-import { CONTEXT_PERMISSION_CHECK, PRINCIPAL_READS, SELF_THROWING_VERIFICATION, SESSION_PERMISSION_ASSERTION } from '../../models/auth.js';
+import { CONTEXT_PERMISSION_CHECK, PASSWORD_VERIFICATION, PRINCIPAL_READS, SELF_THROWING_VERIFICATION, SESSION_PERMISSION_ASSERTION } from '../../models/auth.js';
+
+const PASSWORD_VERIFICATIONS = new RegExp(PASSWORD_VERIFICATION.source, 'g');
 
 /** What a project function does about authentication, judged from its body and its callees. */
 interface HelperFacts {
@@ -214,7 +216,10 @@ export class HelperAuthenticationFinder {
     // `verifyLicenseInterface(license)` checks the signature on a license, `verifyCaptcha(token)` a human:
     // neither says who is calling, however much it verifies.
     const verifiesOther = NOT_A_CALLER_CHECK.test(fn.name.split('.').at(-1) ?? '');
-    const verifiesHere = !verifiesOther && (contextCheck || TOKEN_OR_SESSION_CHECK.test(text) || readsRequestCredentials(text) || (AUTH_ASSERTION_NAME.test(fn.name.split('.').at(-1) ?? '') && /\bthrow\b/.test(text)));
+    // `argon2.verify(share.password, payload.password)`: comparing a password the client submits with a stored hash
+    // is signing in (a share link's unlock, a login service), not a check of credentials the caller already holds.
+    const checked = text.replace(PASSWORD_VERIFICATIONS, '');
+    const verifiesHere = !verifiesOther && (contextCheck || TOKEN_OR_SESSION_CHECK.test(checked) || readsRequestCredentials(text) || (AUTH_ASSERTION_NAME.test(fn.name.split('.').at(-1) ?? '') && /\bthrow\b/.test(text)));
     let verifiedIn: ResolvedFunction | undefined = verifiesHere ? fn : undefined;
     // `try { jwt.verify(...) } catch { return null }`: what throws inside is caught here and the caller gets a value to test.
     const escaping = escapingThrows(this.modules, fn);

@@ -197,14 +197,9 @@ export function anonymousPassesWithoutCredential(modules: ModuleIndex, file: Sca
   }
   const namesCredential = (node: ts.Node): boolean => PRESENTED_CREDENTIAL.test(node.getText(sourceFile)) || (ts.isIdentifier(node) && PRESENTED_CREDENTIAL.test(locals.get(node.text) ?? ''));
   let presence: string | undefined;
-  for (const statement of statements.slice(0, -1)) {
-    if (ts.isIfStatement(statement) && !statement.elseStatement && presentsCredential(statement.expression, namesCredential)) {
-      presence ??= statement.expression.getText(sourceFile).replace(/\s+/g, ' ');
-      continue;
-    }
-    // `if (!session) return res.status(401)...`: any other `if` that ends the request may turn anonymous requests away.
-    if (ts.isIfStatement(statement)) return undefined;
-    if (rejections(statement).length > 0 || THROWING_VERIFICATION.test(statement.getText(sourceFile))) return undefined;
+  /** Neither rejects nor verifies: an anonymous request goes through it. */
+  const passive = (statement: ts.Statement): boolean => {
+    if (rejections(statement).length > 0 || THROWING_VERIFICATION.test(statement.getText(sourceFile))) return false;
     let verifies = false;
     const visit = (node: ts.Node): void => {
       if (verifies || ts.isFunctionLike(node)) return;
@@ -215,9 +210,45 @@ export function anonymousPassesWithoutCredential(modules: ModuleIndex, file: Sca
       ts.forEachChild(node, visit);
     };
     visit(statement);
-    if (verifies) return undefined;
-  }
+    return !verifies;
+  };
+  const passes = (list: readonly ts.Statement[]): boolean => {
+    for (const statement of list) {
+      if (ts.isIfStatement(statement) && !statement.elseStatement && presentsCredential(statement.expression, namesCredential)) {
+        presence ??= statement.expression.getText(sourceFile).replace(/\s+/g, ' ');
+        continue;
+      }
+      // `if (userAgent) accountability.userAgent = userAgent`, `if (custom) { req.user = custom; return next(); }`:
+      // an `if` that neither rejects nor verifies and ends the request only by handing it on. Any other
+      // (`if (!session) return res.status(401)...`, a `return res.json(...)`) may turn anonymous requests away.
+      if (ts.isIfStatement(statement)) {
+        if (!passive(statement) || !onlyHandsOn(statement)) return false;
+        continue;
+      }
+      // `try { req.user = anonymous; if (req.token) { ...verify, throw... } } catch (error) { ...; throw error; }`:
+      // the catch runs only after the try block threw, which for an anonymous request it does not.
+      if (ts.isTryStatement(statement) && !statement.finallyBlock) {
+        if (!passes(statement.tryBlock.statements)) return false;
+        continue;
+      }
+      if (!passive(statement)) return false;
+    }
+    return true;
+  };
+  if (!passes(statements.slice(0, -1))) return undefined;
   return presence && `it checks credentials only when the request presents them (if (${presence.length > 60 ? `${presence.slice(0, 57)}...` : presence})) and hands every other request on`;
+}
+
+/** Every `return` inside the statement hands the request on (`return next()`), or there is none. */
+function onlyHandsOn(statement: ts.Statement): boolean {
+  let other = false;
+  const visit = (node: ts.Node): void => {
+    if (other || ts.isFunctionLike(node)) return;
+    if (ts.isReturnStatement(node) && !callsNextLast(node)) other = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(statement);
+  return !other;
 }
 
 /** `return next(...)`, `return await opts.next(...)`, `next();`, `await next();`. */

@@ -13,6 +13,7 @@ import { answersTooManyRequests } from './rate-limits.js';
 import { CONFIGURED_SECRET, comparesConfiguredSecret, serverSecretComparison } from './configured-secret.js';
 import { OPERATIONS } from './route.js';
 import { CAPABILITY_KEY } from '../access/lookup-keys.js';
+import { PASSWORD_VERIFICATION } from '../../models/auth.js';
 
 /** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */
 const CREDENTIAL_ENTRY_SEGMENT = /^(?:login|log-in|signin|sign-in|signup|sign-up|oauth2?|sso|saml)$/;
@@ -508,8 +509,6 @@ const RESET_TOKEN_NAME = /^(?:token|resetToken|reset_token|passwordResetToken|pa
 /** `input.token`, `body.token`, `const { password, reset_password_token } = req.body`: a token read from what the client sent. */
 // next-safe-action hands the action its validated input as `parsedInput` (`const { token } = parsedInput`).
 const READS_INPUT_TOKEN = new RegExp(`\\b(?:body|args|input|params|query|data|parsedInput)\\??\\.(?:${RESET_TOKEN_NAME.source.slice(4, -2)})\\b|\\{[^{}]*\\b(?:${RESET_TOKEN_NAME.source.slice(4, -2)})\\b[^{}]*\\}\\s*=\\s*(?:(?:await\\s+)?(?:req|request|ctx\\.request|ctx|event)\\s*\\.\\s*(?:body|query|params|args|input)|parsedInput)\\b`);
-/** Comparing a submitted password with the stored hash: bcrypt/bcryptjs, argon2, a project's verifyPassword-style helper. */
-const PASSWORD_VERIFICATION = /\b(?:bcrypt\w*\s*\.\s*compare(?:Sync)?|argon2\s*\.\s*verify|(?:verify|validate|check|compare)(?:User)?Password|passwordMatches|isPasswordValid|isValidPassword)\s*\(/;
 
 /**
  * The call by which a route's handler (or a project function it calls) compares a password with a stored

@@ -11,7 +11,8 @@ export { ENTRY_KINDS, entryName, type EntryKind } from '../../types.js';
 export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next', 'routing-controllers', 'graphql', 'type-graphql', 'pothos', 'trpc', 'orpc', 'lambda', 'vercel', 'netlify', 'websocket', 'source-model', 'tsoa', 'medusa'] as const;
 export type FrameworkName = (typeof FRAMEWORKS)[number];
 
-export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ALL'] as const;
+// SEARCH: a safe read whose query travels in the body (Express `router.search`, Directus's `SEARCH /items/:collection`).
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'SEARCH', 'ALL'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 

@@ -11,6 +11,7 @@ const EXPRESS_ROUTE_METHODS = new Map<string, HttpMethod>([
   ['delete', 'DELETE'],
   ['head', 'HEAD'],
   ['options', 'OPTIONS'],
+  ['search', 'SEARCH'],
   ['all', 'ALL'],
 ]);
 

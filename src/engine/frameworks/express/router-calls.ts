@@ -10,7 +10,7 @@ import type { ScannedSourceFile } from '../../../types.js';
 import { skipOuterExpressions } from '../../ast/syntax.js';
 import { isThisProperty } from './router-syntax.js';
 
-const REGISTRATION_CALL = /\.\s*(?:get|post|put|patch|delete|del|all|use|route|head|options|register|prefix)\s*\(|\]\s*\(/;
+const REGISTRATION_CALL = /\.\s*(?:get|post|put|patch|delete|del|all|use|route|head|options|search|register|prefix)\s*\(|\]\s*\(/;
 
 /**
  * The method name a registration with a computed method carries (`router[method](url, ...middlewares, handler)`
@@ -45,7 +45,7 @@ function mayPassRouter(argument: ts.Expression): boolean {
 const SPREAD_ARGUMENT = /[(,]\s*\.\.\.[\w$]+\s*[,)]/;
 
 // Express and Koa share this graph; one walk of the files serves both in a scan.
-const ANY_REGISTRATION = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'route', 'head', 'options', 'register', 'prefix']);
+const ANY_REGISTRATION = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'route', 'head', 'options', 'search', 'register', 'prefix']);
 
 const collectedCalls = new WeakMap<readonly ScannedSourceFile[], { registrations: Registration[]; passingCalls: Array<{ file: ScannedSourceFile; call: ts.CallExpression }> }>();
 

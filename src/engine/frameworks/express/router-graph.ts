@@ -19,12 +19,13 @@ import { collectCalls, COMPUTED_METHOD, type Registration } from './router-calls
 import { RouterValues } from './router-values.js';
 import { RouterIdentity, type EventOrder, type RouterDialect, type RouterEvent, type RouterNode } from './router-identity.js';
 import { middlewareSkipPredicate, type MiddlewareSkip } from './middleware-path-skips.js';
+import { answersThroughLocals, respondsFromLocals } from './locals-responder.js';
 import { joinPaths, looksLikePathName, normalizePath, pathStartsWith, regexFromLiteral } from './router-paths.js';
 import { readInputSchema } from '../trpc/zod-input.js';
 import type { InputBagKind } from '../../../models/request-sources.js';
 import { enclosingIteration, isConstant, isThisProperty, itemPropertyRead, objectPropertyValue, returnedFunction } from './router-syntax.js';
 import { type FramedExpression, readsParameter, readThroughFrames, templateMethod, type WrapperFrame } from './route-wrappers.js';
-import { fileIndex } from '../../ast/file-index.js';
+import { fileIndex, walkDescendants } from '../../ast/file-index.js';
 import { enclosingClass } from '../../ast/syntax.js';
 import { baseClassOf } from '../../names/index.js';
 
@@ -468,7 +469,7 @@ class RouterGraph {
       paths = this.values.pathsOf(args[0], file);
       args = args.slice(1);
     }
-    const items = this.values.flatten(args, file);
+    const items = this.values.flatten(args, file).flatMap((item) => this.assignedRouters(item, file) ?? [item]);
     if (items.length === 0) return false;
     let middleware: ts.Expression[] = [];
     let added = false;
@@ -500,6 +501,30 @@ class RouterGraph {
     }
     flush();
     return added;
+  }
+
+  /**
+   * `let authRouter; switch (provider.driver) { case 'ldap': authRouter = createLDAPAuthRouter(name); break; ... }
+   * router.use(path, authRouter)`: a local declared without a value and given one router or another
+   * in its function. Each router it may hold is mounted there. Undefined unless every value assigned
+   * to it is a router.
+   */
+  private assignedRouters(item: ts.Expression, file: ScannedSourceFile): ts.Expression[] | undefined {
+    const value = skipOuterExpressions(item);
+    if (!ts.isIdentifier(value)) return undefined;
+    const declaration = localDeclaration(value);
+    if (!declaration || declaration.initializer || !ts.isIdentifier(declaration.name)) return undefined;
+    let scope: ts.Node | undefined = declaration.parent;
+    while (scope && !ts.isBlock(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+    if (!scope) return undefined;
+    const assigned: ts.Expression[] = [];
+    walkDescendants(scope, (node) => {
+      if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+      const target = skipOuterExpressions(node.left);
+      if (ts.isIdentifier(target) && target.text === value.text && localDeclaration(target) === declaration) assigned.push(node.right);
+    });
+    if (assigned.length === 0) return undefined;
+    return assigned.every((candidate) => { const mount = this.mountOf(candidate, file); return mount !== undefined && mount !== 'skip' && mount.child !== undefined; }) ? assigned : undefined;
   }
 
   /**
@@ -1036,13 +1061,24 @@ class RouterGraph {
     const callee = skipOuterExpressions(call.expression);
     const atName = ts.isPropertyAccessExpression(callee) && (ts.isCallExpression(skipOuterExpressions(callee.expression)) || nodePosition(callee.name).line !== nodePosition(call).line);
     const position = event.at ? nodePosition(event.at) : atName ? nodePosition((callee as ts.PropertyAccessExpression).name) : nodePosition(call);
-    const routeMiddleware = event.middleware.map((expression, index) => {
+    const handlerFile = event.handlerFile ?? file;
+    let handlerFunction = event.handlerMethod ? { node: event.handlerMethod, name: propertyNameText(event.handlerMethod.name) ?? 'handler', file: event.atFile ?? file } : event.handler && this.handlerOf(event.handler, handlerFile);
+    // `router.get('/:pk', asyncHandler(readOne), respond)`: the last argument only sends what the one
+    // before it left in `res.locals`; that one reads the request and does the work, so it is the handler.
+    let middlewareItems = event.middleware;
+    const previous = event.middleware.at(-1);
+    if (handlerFunction && previous && !event.handlerMethod && respondsFromLocals(handlerFunction.node)) {
+      const worker = this.handlerOf(previous, event.middlewareFiles?.at(-1) ?? file);
+      if (worker && answersThroughLocals(worker.node)) {
+        handlerFunction = worker;
+        middlewareItems = event.middleware.slice(0, -1);
+      }
+    }
+    const routeMiddleware = middlewareItems.map((expression, index) => {
       const written = event.middlewareFiles?.[index] ?? file;
       const { inner } = this.unlessOf(expression, written);
       return this.describe(inner, written, 'route', inner === expression ? event.middlewareNames?.[index] : middlewareName(expression));
     });
-    const handlerFile = event.handlerFile ?? file;
-    const handlerFunction = event.handlerMethod ? { node: event.handlerMethod, name: propertyNameText(event.handlerMethod.name) ?? 'handler', file: event.atFile ?? file } : event.handler && this.handlerOf(event.handler, handlerFile);
     // Express runs every argument the same way: a last argument that is an authentication middleware
     // (`app.get('/api/Users', security.isAuthorized())`, the real handler mounted elsewhere) guards.
     if (event.handler && ts.isCallExpression(skipOuterExpressions(event.handler))) {
