@@ -36,7 +36,21 @@ export function assignmentWrite(walker: FlowRecorder, node: ts.BinaryExpression,
     seq,
     via: frame.via,
     ...(insideCatch(node) || beforeThrow(node) ? { inCatch: true } : {}),
+    ...pickedByRequest(node, frame),
   });
+}
+
+/** A request value as a `switch` reads it: `req.params.status`, `request.body.state`, `ctx.params.action`. */
+const REQUEST_VALUE = /^(?:req|request|ctx|ctx\.request|c\.req)\s*\.\s*(?:params|body|query)\s*\.\s*[\w$]+$/;
+
+/** The request value of the `switch` whose case holds the write, in the same function: the caller picks the case. */
+function pickedByRequest(node: ts.Node, frame: Frame): { pickedBy?: string } {
+  for (let current: ts.Node = node; current.parent && !ts.isFunctionLike(current); current = current.parent) {
+    if (!ts.isCaseClause(current)) continue;
+    const discriminant = skipOuterExpressions(current.parent.parent.expression).getText(frame.fn.file.sourceFile).replace(/\s+/g, '');
+    return REQUEST_VALUE.test(discriminant) ? { pickedBy: discriminant } : {};
+  }
+  return {};
 }
 
 /**
