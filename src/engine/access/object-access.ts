@@ -8,7 +8,7 @@ import { bindingNames, localConstInitializer, localInitializer, resolveFunction 
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.js';
-import type { ObjectAccess, ObjectAccessVerdict, Route, RouteMiddleware } from '../routes/route.js';
+import { isStateChanging, type ObjectAccess, type ObjectAccessVerdict, type Route, type RouteMiddleware } from '../routes/route.js';
 import { locateMiddleware } from '../routes/classify-middleware.js';
 import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import { entryName, type ScannedSourceFile, type TraceStep } from '../../types.js';
@@ -75,6 +75,11 @@ export interface UncheckedAccess {
   roleNote?: string;
   /** The filter's key that works as a capability (`shareToken`): whoever holds the link may access it. */
   capability?: string;
+  /**
+   * The handler compares the record's owner with the caller in a refusal that also tests the record's state
+   * (OwnershipEvidence.bypass): records outside that state are changed by anyone. The check and the test.
+   */
+  bypassNote?: string;
   /**
    * The filter's key values as written (`args.where.id`; each field of a composite key), followed
    * back to the request input a guard may check: a filter holding a checked input finds only records under it.
@@ -308,6 +313,12 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     });
     const evidenceNames = loaders.length > 0 ? new Set([...keyNames, ...loaders.flatMap(({ loader }) => [...loaderNames(loader)])]) : keyNames;
     const evidence = inCodeOwnershipCheck(ctx, tainted, path, evidenceNames, candidate.lookup.node, checkedInputs);
+    // A route that changes or deletes the record it compared, in a refusal a test of the record's state can switch off.
+    if (evidence?.bypass && isStateChanging(route.method) && loadedRecordUse(candidate.lookup.node).changed) {
+      const bypassNote = `${evidence.what} (${where(ctx, evidence.node)}) refuses a caller who is not the owner only while \`${evidence.bypass}\` holds`;
+      Object.assign(candidate, { confidence: 'medium', bypassNote });
+      return record(route, candidate, pathKey, { verdict: 'unchecked', evidence: `unchecked: ${bypassNote}` });
+    }
     if (evidence) noteComparison(candidate.lookup.node, evidence, route);
     if (evidence) return record(route, candidate, pathKey, { verdict: 'owner-compared', evidence: `owner compared: ${evidence.what} (${where(ctx, evidence.node)})` });
     for (const { parent, loader } of loaders) {
