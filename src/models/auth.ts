@@ -255,4 +255,4 @@ export const FRAMEWORK_PERMISSION_DECORATORS: Readonly<Record<string, Readonly<R
 };
 
 /** Comparing a submitted password with the stored hash: bcrypt/bcryptjs, argon2, a project's verifyPassword-style helper. */
-export const PASSWORD_VERIFICATION = /\b(?:bcrypt\w*\s*\.\s*compare(?:Sync)?|argon2\s*\.\s*verify|(?:verify|validate|check|compare)(?:User)?Password|passwordMatches|isPasswordValid|isValidPassword)\s*\(/;
+export const PASSWORD_VERIFICATION = /\b(?:bcrypt\w*\s*\.\s*compare(?:Sync)?|argon2\s*\.\s*verify|(?:verify|validate|check|compare|match)(?:User)?Password|passwordMatch(?:es)?|passwordsMatch|isPasswordValid|isValidPassword)\s*\(/;

@@ -270,10 +270,15 @@ const REJECTION = /\b40[13]\b|Unauthori[sz]ed|Forbidden|[Ii]nvalid (?:credential
  * 401/403 there), or a block whose own statements answer or throw a 5xx. A `catch` that logs a failed
  * sign-in and answers 401 is the failure's audit record and still counts.
  */
+/** A statement that answers or throws where it stands, holding no branch of its own. */
+const OWN_STATEMENT = (statement: ts.Statement): boolean => ts.isReturnStatement(statement) || ts.isThrowStatement(statement) || ts.isExpressionStatement(statement) || ts.isVariableStatement(statement);
+
 function onErrorPath(call: ts.CallExpression, fnNode: ts.Node): boolean {
   for (let node: ts.Node | undefined = call.parent; node && node !== fnNode; node = node.parent) {
     if (ts.isCatchClause(node)) return !REJECTION.test(node.block.getText());
-    if (ts.isBlock(node) && node.statements.some((statement) => SERVER_ERROR.test(statement.getText()) && !REJECTION.test(statement.getText()))) return true;
+    // Its own statements: an `if` or `try` in the block answers 5xx in a branch of its own, not where this call runs
+    // (the handler's body logging success after early `return next({ status: 500 })` validation exits).
+    if (ts.isBlock(node) && node.statements.some((statement) => OWN_STATEMENT(statement) && SERVER_ERROR.test(statement.getText()) && !REJECTION.test(statement.getText()))) return true;
   }
   return false;
 }

@@ -8,7 +8,7 @@ import { exitsWhenMissing } from './utils/exits-when-missing.js';
 import { callerBoundReceiver } from './utils/caller-bound-service.js';
 import { pathFunctions } from '../engine/access/ownership-evidence.js';
 import { resolveFunction, type ResolvedFunction } from '../engine/names/index.js';
-import { inHandlerAuthentication } from '../engine/routes/handler-evidence.js';
+import { inHandlerAuthentication, principalReadIn } from '../engine/routes/handler-evidence.js';
 import { CALLER_HOLDER, CALLER_PERMISSION_PREDICATE, PRINCIPAL_READS } from '../models/auth.js';
 import { walkDescendants } from '../engine/ast/file-index.js';
 import { enclosingFunction, exitsEarly, skipOuterExpressions } from '../engine/ast/syntax.js';
@@ -270,7 +270,7 @@ function stopsWithoutSession(callback: ResolvedFunction, site: ts.Node): boolean
 
 /** A read of the caller's session or user as in-handler checks know them (`await getSession()`, `auth()`, `req.user`). */
 function readsPrincipal(text: string): boolean {
-  return PRINCIPAL_READS.some(({ pattern }) => pattern.test(text));
+  return PRINCIPAL_READS.some(({ pattern }) => principalReadIn(pattern, text));
 }
 
 function judge(facts: RouteFacts, callersOwn: (access: RouteFacts['dataAccess'][number]) => boolean): Verdict | undefined {

@@ -96,7 +96,11 @@ function report(ctx: RuleContext, candidates: UncheckedAccess[]): void {
   const ownerMarks = sorted.map((candidate) => candidate.tainted.route.middleware.find((middleware) => middleware.admitsAnyCallerAsOwner)?.admitsAnyCallerAsOwner);
   const anyCaller = ownerMarks.every((mark) => mark !== undefined) ? ownerMarks[0] : undefined;
   const verb = labels.length === 1 ? (write ? 'changes' : 'reads') : write ? 'change' : 'read';
-  const message = capability
+  const bypass = sorted.every((candidate) => candidate.bypassNote) ? first.bypassNote : undefined;
+  const message = bypass
+    ? `${routesText} ${labels.length === 1 ? 'changes' : 'change'} ${target}, looked up by ${sources.join(' / ')} (the client's choice, as ${field}), where ${bypass}: ` +
+      `for a record where that test is false the refusal never runs, so any authenticated user can change or delete another user's record in that state.`
+    : capability
     ? `${routesText} ${verb} ${target} by ${sources.join(' / ')} (as ${capability}) with no ownership check. The ${capability} works as a capability: whoever holds the link can ${write ? 'change' : 'read'} the record, ` +
       `which is safe only if it is long, random and revocable (low severity for that reason; a guessable or leaked ${capability} exposes the record).`
     : roleOnly
@@ -123,7 +127,7 @@ function report(ctx: RuleContext, candidates: UncheckedAccess[]): void {
     end: text[end - 1] === '\r' ? end - 1 : end,
     message,
     severity: capability ? 'low' : write ? 'critical' : 'high',
-    confidence: capability ? 'low' : guarded || roleOnly ? 'medium' : 'high',
+    confidence: capability ? 'low' : guarded || roleOnly || bypass ? 'medium' : 'high',
     route: routeRef(first.tainted.route),
     trace,
   });

@@ -235,10 +235,15 @@ function describeLimit(limit: RateLimitEvidence): string {
 const GUESS_INPUT = /code|otp|token|totp|pin\b|answer|passcode|password|hash|nonce|challenge/i;
 /** A call of a function named for minting a token or code (`generateResetPasswordTokenWorkflow(`, `this.createOtp(`). */
 const MINTING_CALL = /(?<![\w$])(?:generate|create|mint|issue|make|new)[A-Z_]\w*(?:Token|Code|Otp|OTP|Secret|Nonce)\w*(?=\s*[(<])/g;
+/** A call with no arguments, named by its last member: `user.resetPassword()`, `this.account.sendReset()`. */
+const NO_ARGUMENT_CALL = /(?<![\w$.])(?:[\w$]+\s*\??\.\s*)*([\w$]+)\s*\(\s*\)/g;
+/** Methods that read the request's body: what they return is the client's input. */
+const BODY_READER = /^(?:json|formData|text|body|blob|arrayBuffer|valid|parseBody)$/;
 /** A request object's type: `Request<...>`, `MedusaRequest<Body>`, `FastifyRequest<{ Body }>`, `Context`. */
 const REQUEST_TYPE = /(?:^|\.)\w*(?:Request|Req|Context|Ctx)$/;
 /** The client's whole input handed on (not one field of it read): `verify(dto)`, `confirm(req.body)`, `check(input)`. */
-const WHOLE_INPUT = /(?<![.\w$])(?:body|input|args|dto|payload|data|params|event)\b(?!\s*(?:\?\.|\.|\[|:))/;
+// Not the name being declared or assigned (`const body = req.body as { email?: string }`): what is read of it counts, where it is read.
+const WHOLE_INPUT = /(?<![.\w$])(?:body|input|args|dto|payload|data|params|event)\b(?!\s*(?:\?\.|\.|\[|:|=(?![=>])))/;
 
 /**
  * Whether the handler can receive a guess: guessing needs a code, token or password from the
@@ -261,7 +266,9 @@ function takesGuess(route: Route): boolean {
   if (route.kind === 'trpc' && takesOnlyContext(handler)) return false;
   // `generateResetPasswordTokenWorkflow(...)`, `createVerificationCode(user)`: the server mints the token or
   // code it names; calling it takes no guess from the client (a reset request, not its confirmation).
-  const code = codeText(body).replace(MINTING_CALL, '');
+  // `await user.resetPassword()`: a call given nothing takes nothing from the client, whatever it is named (overseerr's
+  // reset request mints the link in the entity's method). Reading the request body (`await req.json()`) is kept.
+  const code = codeText(body).replace(MINTING_CALL, '').replace(NO_ARGUMENT_CALL, (call, name: string) => (BODY_READER.test(name) ? call : ''));
   // `this.auth.verify(dto)`, `service.confirm(req.body)`: the whole input goes on, guesses included.
   return GUESS_INPUT.test(parameters) || GUESS_INPUT.test(code) || WHOLE_INPUT.test(code);
 }

@@ -43,6 +43,12 @@ export default defineRule({
         ctx.examined({ ...examined, outcome: 'exempt', evidence: `an administrator's action: ${step.adminOnly}` });
         continue;
       }
+      // A moderator's manual override (`POST /media/:id/:status` with a case per state): the caller is trusted to set
+      // any state, so there is no earlier step to skip. Open to any user, the same handler stays a finding.
+      if (step.adminOnly && step.override && !step.movesMoney && step.declared.length === 0) {
+        ctx.examined({ ...examined, outcome: 'exempt', evidence: `an administrator's override: ${step.override}, behind ${step.adminOnly}` });
+        continue;
+      }
       // `DELETE /inbox/:id` setting `status: 'deleted'`: a soft delete is allowed from any state and changes nothing
       // when repeated; no flow step is skipped (a config flow that declares it still counts).
       const softDelete = step.basis === 'state-field' && !step.movesMoney && softDeletes(step);

@@ -163,6 +163,20 @@ describe('missing-rate-limit', () => {
     ]);
   });
 
+  it('a reset route whose only call on the account takes no arguments is the reset request, whatever the method is named (overseerr user.resetPassword())', async () => {
+    const result = await findings(
+      express(
+        `declare const users: { byEmail(email: string): Promise<{ resetPassword(): Promise<void> } | null>; byLink(link: string): Promise<{ password: string } | null> };\n` +
+          `app.post('/auth/reset-password', async (req: any, res: any) => { const body = req.body as { email?: string }; const user = await users.byEmail(String(body.email)); if (user) await user.resetPassword(); res.json({ status: 'ok' }); });\n` +
+          `app.post('/auth/reset-password/:guid', async (req: any, res: any) => { const user = await users.byLink(req.params.guid); if (!user) return res.status(400).end(); user.password = req.body.password; res.json({ status: 'ok' }); });`,
+      ),
+    );
+    expect(result.map((finding) => `${finding.line} ${finding.severity} ${/\(([^)]+)\)/.exec(finding.message)![1]}`)).toEqual([
+      '7 medium password reset request',
+      '8 high password reset confirmation',
+    ]);
+  });
+
   it('reports a signed-in coupon redeem limited only per IP as low, and not when the limiter is keyed by user', async () => {
     const result = await findings(
       express(

@@ -8,7 +8,7 @@ import { bindingNames, callTargets, localConstInitializer, localInitializer, res
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.js';
-import type { ObjectAccess, ObjectAccessVerdict, Route, RouteMiddleware } from '../routes/route.js';
+import { isStateChanging, type ObjectAccess, type ObjectAccessVerdict, type Route, type RouteMiddleware } from '../routes/route.js';
 import { locateMiddleware } from '../routes/classify-middleware.js';
 import { ORDINARY_USER_ROLES } from '../../models/auth.js';
 import { entryName, type ScannedSourceFile, type TraceStep } from '../../types.js';
@@ -47,6 +47,13 @@ const OAUTH_CLIENT_KEY = /^client_?id$/i;
 // A column holding the record's owner or tenant: a lookup keyed by it lists one owner's records.
 const OWNER_KEY = /^(?:userId|user_id|ownerId|owner_id|authorId|author_id|creatorId|createdById|accountId|account_id|\w*[Oo]rgani[sz]ationId|organi[sz]ation_id|orgId|org_id|\w*[Tt]enantId|tenant_id|workspaceId|workspace_id|teamId|team_id)$/;
 const REFERENCE_KEY = /(?:method|type|kind|category|plan|country|currency|language|locale|tier|template)_?id$/i;
+/**
+ * The id a public catalog gives a film, show, book, game or product (TMDB, IMDb, TVDB, ISBN, GTIN/EAN/UPC,
+ * ASIN, MusicBrainz, IGDB): the same for every user of every app, so a record found by it alone is the
+ * app's shared entry for that title. Deferred like a model name: a model the project scopes to its owner
+ * elsewhere (a user's bookmark keyed by the title's tmdbId) holds each owner's rows.
+ */
+const CATALOG_KEY = /^(?:tmdb|imdb|tvdb|tvmaze|trakt|isbn(?:10|13)?|gtin|ean|upc|asin|musicbrainz|mbid|igdb|anilist|mal|discogs)_?(?:id)?$/i;
 
 // The inventory's shapes live with the route model they are part of (routes/route.ts).
 export type { ObjectAccess, ObjectAccessVerdict } from '../routes/route.js';
@@ -70,6 +77,11 @@ export interface UncheckedAccess {
   roleNote?: string;
   /** The filter's key that works as a capability (`shareToken`): whoever holds the link may access it. */
   capability?: string;
+  /**
+   * The handler compares the record's owner with the caller in a refusal that also tests the record's state
+   * (OwnershipEvidence.bypass): records outside that state are changed by anyone. The check and the test.
+   */
+  bypassNote?: string;
   /**
    * The filter's key values as written (`args.where.id`; each field of a composite key), followed
    * back to the request input a guard may check: a filter holding a checked input finds only records under it.
@@ -304,6 +316,12 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     });
     const evidenceNames = loaders.length > 0 ? new Set([...keyNames, ...loaders.flatMap(({ loader }) => [...loaderNames(loader)])]) : keyNames;
     const evidence = inCodeOwnershipCheck(ctx, tainted, path, evidenceNames, candidate.lookup.node, checkedInputs);
+    // A route that changes or deletes the record it compared, in a refusal a test of the record's state can switch off.
+    if (evidence?.bypass && isStateChanging(route.method) && loadedRecordUse(candidate.lookup.node).changed) {
+      const bypassNote = `${evidence.what} (${where(ctx, evidence.node)}) refuses a caller who is not the owner only while \`${evidence.bypass}\` holds`;
+      Object.assign(candidate, { confidence: 'medium', bypassNote });
+      return record(route, candidate, pathKey, { verdict: 'unchecked', evidence: `unchecked: ${bypassNote}` });
+    }
     if (evidence) noteComparison(candidate.lookup.node, evidence, route);
     if (evidence) return record(route, candidate, pathKey, { verdict: 'owner-compared', evidence: `owner compared: ${evidence.what} (${where(ctx, evidence.node)})` });
     for (const { parent, loader } of loaders) {
@@ -775,8 +793,11 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   if (!isWriteAccess(lookup) && lookup.access.model && OAUTH_CLIENT_MODEL.test(lookup.access.model) && OAUTH_CLIENT_KEY.test(key.field)) return { verdict: 'not-owned', evidence: `a registered OAuth client (${lookup.access.model}) found by the client_id the request presents, public in OAuth (${at})` };
   // Deferred like a model name: a `themeTemplateId` of a model the project keys by its workspace elsewhere is an owned record's id.
   if (REFERENCE_KEY.test(key.taint.source.label.split('.').pop() ?? '')) return { verdict: 'not-owned', evidence: `reference key ${key.taint.source.label}`, byModelName: true };
+  if (CATALOG_KEY.test(key.field)) return { verdict: 'not-owned', evidence: `found by ${key.field}, a public catalog's id for the title: the app's shared entry for it (${at})`, byModelName: true };
   if (usedOnlyToLink(lookup.node)) return { verdict: 'not-owned', evidence: `only linked to, not changed (${at})` };
   if (facts.publicOnly) return { verdict: 'public', evidence: `only public records: ${facts.publicOnly} (${at})` };
+  const directoryView = !isWriteAccess(lookup) && lookup.access.model && DIRECTORY_MODEL.test(lookup.access.model) ? answeredThroughCallerPermission(lookup.node) : undefined;
+  if (directoryView) return { verdict: 'public', evidence: `another member's profile, answered through ${directoryView}, which shows the caller only what their permission allows: a member directory by design (${at})` };
   if (!isWriteAccess(lookup) && resultOnlyTested(lookup.node)) return { verdict: 'existence-only', evidence: `result only tested (or its timestamp used as a cursor), never returned (${at})` };
   // `prisma.programEnrollment.groupBy({ by: ['status'], _count: true })`, `count(...)`: numbers, no record.
   if (!isWriteAccess(lookup) && COUNTING_METHODS.has(lookup.access.method)) return { verdict: 'existence-only', evidence: `${lookup.access.method}() answers with counts, no record (${at})` };
@@ -821,6 +842,47 @@ function resultOnlyTested(access: ts.Node): boolean {
   };
   visit(fn.body);
   return uses > 0 && !otherUse;
+}
+
+/** Models of the people who use the app: another one's profile is what a member directory shows. */
+const DIRECTORY_MODEL = /^(?:users?|accounts?|members?|profiles?)$/i;
+/** A test of the signed-in caller's role or permission: `req.user?.hasPermission(Permission.MANAGE_USERS)`, `ctx.user.isAdmin`. */
+const CALLER_PERMISSION_TEST = /\b(?:req|request|ctx|context)\s*(?:\?\.|\.)\s*(?:user|currentUser|state\s*\.\s*user)\s*(?:\?\.|\.|!\.)\s*(?:has(?:Role|Permission|Any(?:Role|Permission))s?\s*\(|can\s*\(|isAdmin\b|is_admin\b|role\b|roles\b|permissions?\b)/;
+
+/**
+ * A user record read by the client's id and answered only through a projection the caller's permission
+ * picks (`user.filter(req.user?.hasPermission(Permission.MANAGE_USERS))`, `toProfile(user, req.user.isAdmin)`):
+ * the code decides what a member without that permission may see of another member, as a member
+ * directory does. What the projection still shows is excessive-data-exposure's business. Returns the
+ * projecting call, when every use of the record is one (or an `if` test).
+ */
+function answeredThroughCallerPermission(access: ts.Node): string | undefined {
+  let node: ts.Node = access;
+  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent))) node = node.parent;
+  const declaration = node.parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.initializer !== node || !ts.isIdentifier(declaration.name)) return undefined;
+  const name = declaration.name.text;
+  const fn = enclosingFunction(access) as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!fn?.body) return undefined;
+  let projection: string | undefined;
+  let otherUse = false;
+  const visit = (child: ts.Node): void => {
+    if (otherUse) return;
+    if (ts.isIdentifier(child) && child.text === name && child !== declaration.name && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) {
+      if (insideIfCondition(child)) return;
+      // `user.filter(<caller's permission>)` or `project(user, <caller's permission>)`.
+      const method = ts.isPropertyAccessExpression(child.parent) && child.parent.expression === child && ts.isCallExpression(child.parent.parent) && child.parent.parent.expression === child.parent ? child.parent.parent : undefined;
+      const passed = ts.isCallExpression(child.parent) && child.parent.arguments.includes(child as ts.Expression) ? child.parent : undefined;
+      const call = method ?? passed;
+      const others = call ? call.arguments.filter((argument) => argument !== child) : [];
+      if (call && others.some((argument) => CALLER_PERMISSION_TEST.test(argument.getText()))) projection ??= call.getText().replace(/\s+/g, ' ');
+      else otherUse = true;
+      return;
+    }
+    ts.forEachChild(child, visit);
+  };
+  visit(fn.body);
+  return otherUse ? undefined : projection;
 }
 
 /** `return !!project`, `return Boolean(row)`, `return row !== null`: the caller gets whether it exists, not the record. */

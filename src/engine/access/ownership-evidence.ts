@@ -125,6 +125,11 @@ export interface OwnershipEvidence {
   what: string;
   /** Where the evidence is (the check or the call), for the routes inventory. */
   node: ts.Node;
+  /**
+   * The check's condition also requires a test of the record's own state (`request.status !== 1`) that
+   * has nothing to do with the caller: where that test is false the owner comparison stops nobody.
+   */
+  bypass?: string;
 }
 
 /** A function the request's identifier passed through, the call it left by, and the argument it was passed as there. */
@@ -359,7 +364,8 @@ export function inCodeOwnershipCheck(
     const visit = (node: ts.Node): void => {
       if (evidence || otherMethods?.has(node)) return;
       if (ts.isIfStatement(node) && (stopsWhenTrue(node) || stopsWhenFalse(node)) && (operandsOf(node.expression).some((operand) => mentions(operand) && mentionsPrincipal(ctx, tainted, operand, 0, path)) || [...comparedWithCaller].some((name) => mentionsName(node.expression.getText(), name)))) {
-        evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node };
+        const bypass = stopsWhenTrue(node) ? recordStateBypass(node.expression, mentionsRecord, (operand) => mentionsPrincipal(ctx, tainted, operand, 0, path)) : undefined;
+        evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node, ...(bypass ? { bypass } : {}) };
         return;
       }
       // `if (!safeEqual(token, Subscription.unsubscribeToken(subscription))) return`, `if (invite.token !== input.token) throw`:
@@ -1679,6 +1685,40 @@ function bindingDeclaration(call: ts.Node): ts.VariableDeclaration | undefined {
  * caller must meet in one of them. `'resultId' in props && !user` tests the input's shape and that
  * someone is signed in, side by side: it relates neither to the other.
  */
+/**
+ * A refusal `if (A && B && C) return 403` whose conjuncts compare the record with the caller and also test
+ * the record's own state, apart from the caller (`!isManager && request.requestedBy.id !== user.id &&
+ * request.status !== PENDING`): when the state test is false the whole condition is, and any caller goes
+ * on, owner or not. Returns that state test; a test that only asks whether the record was found is none.
+ */
+function recordStateBypass(condition: ts.Expression, mentionsRecord: (node: ts.Node) => boolean, mentionsCaller: (node: ts.Expression) => boolean): string | undefined {
+  const conjuncts: ts.Expression[] = [];
+  const collect = (expression: ts.Expression): void => {
+    const value = skipOuterExpressions(expression);
+    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+      collect(value.left);
+      collect(value.right);
+    } else conjuncts.push(value);
+  };
+  collect(condition);
+  if (conjuncts.length < 2) return undefined;
+  const ownerTest = conjuncts.some((conjunct) => mentionsRecord(conjunct) && mentionsCaller(conjunct));
+  const stateTest = conjuncts.find((conjunct) => {
+    if (!mentionsRecord(conjunct) || mentionsCaller(conjunct)) return false;
+    // `!record`, `record == null`, `record && ...`: whether it was found, not what state it is in.
+    let value: ts.Expression = conjunct;
+    while (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) value = skipOuterExpressions(value.operand);
+    if (ts.isIdentifier(value)) return false;
+    if (ts.isBinaryExpression(value) && [value.left, value.right].some((side) => isNullish(skipOuterExpressions(side))) && [value.left, value.right].some((side) => ts.isIdentifier(skipOuterExpressions(side)))) return false;
+    return true;
+  });
+  return ownerTest && stateTest ? oneLine(stateTest.getText()) : undefined;
+}
+
+function isNullish(expression: ts.Expression): boolean {
+  return expression.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(expression) && expression.text === 'undefined');
+}
+
 function operandsOf(expression: ts.Expression): ts.Expression[] {
   const value = skipOuterExpressions(expression);
   if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) return operandsOf(value.operand);

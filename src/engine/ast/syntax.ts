@@ -115,6 +115,35 @@ export function fieldTypeName(classNode: ts.ClassLikeDeclaration, fieldName: str
   return undefined;
 }
 
+/**
+ * What a class field holds when neither a type nor `new X()` names it: its initializer (`private client =
+ * axios.create({ baseURL })`), or the one value its constructor assigns (`this.axios = axios.create(...)`).
+ * A later `this.axios = rateLimit(this.axios, options)` hands the same instance to a wrapper and keeps it:
+ * the field still holds what was created. Undefined when the constructor assigns two different values.
+ */
+export function fieldValue(classNode: ts.ClassLikeDeclaration, fieldName: string): ts.Expression | undefined {
+  const values: ts.Expression[] = [];
+  for (const member of classNode.members) {
+    if (ts.isPropertyDeclaration(member) && member.name && ts.isIdentifier(member.name) && member.name.text === fieldName && member.initializer) values.push(skipOuterExpressions(member.initializer));
+    if (!ts.isConstructorDeclaration(member) || !member.body) continue;
+    const isField = (expression: ts.Expression): boolean => {
+      const value = skipOuterExpressions(expression);
+      return ts.isPropertyAccessExpression(value) && value.expression.kind === ts.SyntaxKind.ThisKeyword && value.name.text === fieldName;
+    };
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && isField(node.left)) {
+        const value = skipOuterExpressions(node.right);
+        const wrapsItself = ts.isCallExpression(value) && value.arguments.some(isField);
+        if (!wrapsItself) values.push(value);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(member.body);
+  }
+  return values.length === 1 ? values[0] : undefined;
+}
+
 function typeReferenceName(type: ts.TypeNode): string | undefined {
   return ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? type.typeName.text : undefined;
 }

@@ -37,6 +37,11 @@ export interface StateWrite extends FlowLocation {
    * then `updateDeploymentStatus(deployment.deploymentId, 'done')`): its own work progressing, not a step a client drives.
    */
   ownRecord?: true;
+  /**
+   * The request value a `switch` picks this write's case by (`switch (req.params.status) { case 'pending': media.status = ... }`):
+   * the caller names the state to set, as an override does.
+   */
+  pickedBy?: string;
 }
 
 /** Any other write of stored data or call that moves money: the state change of a named step. */

@@ -43,6 +43,11 @@ export interface FlowStep {
   basis: 'state-field' | 'declared' | 'money' | 'name';
   /** Why only an administrator can call it (a role guard, an admin check in the handler, an /admin path behind authentication). */
   adminOnly?: string;
+  /**
+   * The handler sets the transition's field to whichever of several states the request names (`switch (req.params.status)`
+   * with a case per state): an override of the record's state, not one step of a flow.
+   */
+  override?: string;
   verdict: 'guarded' | 'unguarded' | 'no-change';
 }
 
@@ -166,6 +171,7 @@ function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: Flow
   const spentOnly = change !== undefined && !('field' in change) && spendsToken(change as Effect);
   const basis: FlowStep['basis'] = transition ? 'state-field' : declared.length > 0 ? 'declared' : flow.effects.some((effect) => effect.kind === 'money') ? 'money' : 'name';
   const adminOnly = adminEvidence(flow, change?.seq ?? Infinity);
+  const override = transition ? stateOverride(flow, transition) : undefined;
   const entityName = transition?.entity ?? (change && 'field' in change ? change.entity : undefined) ?? creation?.entity;
   const entity = entityName ? matchEntity(entities, entityName) : undefined;
   const base = {
@@ -180,6 +186,7 @@ function judgeStep(flow: RouteFlow, named: NamedStep | undefined, declared: Flow
     movesMoney,
     basis,
     ...(adminOnly ? { adminOnly } : {}),
+    ...(override ? { override } : {}),
   };
   if (!isStep || !change) return { ...base, guards: [], verdict: 'no-change' };
   // Only declared-flow entries need no check: the first step of a flow has no earlier state.
@@ -262,6 +269,16 @@ function webhookGuard(flow: RouteFlow, changeSeq: number): StateGuard | undefine
 }
 
 /** Why only an administrator reaches the change: a role guard, an admin check that exits before it, or an /admin path behind authentication. */
+/** States a request must be able to pick among before a handler counts as an override of the field rather than a step (approve/decline is two steps). */
+const OVERRIDE_STATES = 3;
+
+/** `switch (req.params.status)` with a case setting `status` to each of several states: the request names the state, whatever it was. */
+function stateOverride(flow: RouteFlow, transition: StateWrite): string | undefined {
+  if (!transition.pickedBy) return undefined;
+  const states = new Set(flow.writes.filter((write) => write.pickedBy === transition.pickedBy && write.field === transition.field && write.value !== undefined).map((write) => write.value!));
+  return states.size >= OVERRIDE_STATES ? `${transition.pickedBy} picks the new ${transition.field} among ${[...states].map((state) => `'${state}'`).join(', ')}` : undefined;
+}
+
 function adminEvidence(flow: RouteFlow, changeSeq: number): string | undefined {
   const route = flow.route;
   const role = route.middleware.find((middleware) => middleware.kind === 'role');

@@ -80,7 +80,8 @@ export const STATE_ACTION = /^(?:cancel|approve|reject|publish|archive|restore|s
 export const POLICY_PREDICATE = /^(?:can|may|isAllowedTo|allowedTo)([A-Z]\w*)$/;
 
 /** Fields that hold a one-time secret: a reset token, a verification code. */
-export const SECRET_FIELD = /(?:token|code|otp|nonce|pin)$/i;
+// `resetPasswordGuid`, `verificationUuid`: a random id mailed as the link is the token.
+export const SECRET_FIELD = /(?:token|code|otp|nonce|pin|guid|uuid)$/i;
 
 /** Calls that make a fresh secret: writing one to a token field issues a link or code (the request step). */
 export const SECRET_GENERATOR = /random|uuid|nanoid|cuid|ulid|generate|createToken|createCode|\.sign$/i;

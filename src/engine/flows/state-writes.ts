@@ -14,6 +14,8 @@ import { asObject, calleeText, chainWhere, criteriaFields, enclosingClassName, i
 /** `order.status = 'shipped'`, `this.state = OrderState.Paid`. */
 export function assignmentWrite(walker: FlowRecorder, node: ts.BinaryExpression, frame: Frame): void {
   const left = skipOuterExpressions(node.left);
+  // `this.resetPasswordGuid = randomUUID()` (or a local made by one) in an entity's method: the request issues a link.
+  if (ts.isPropertyAccessExpression(left) && SECRET_FIELD.test(left.name.text) && freshSecret(node.right)) walker.issuedSecrets.push(frameLocation(node, frame));
   if (!ts.isPropertyAccessExpression(left) || !(STATE_FIELD.test(left.name.text) || WRITTEN_FLAG.test(left.name.text))) return;
   const owner = skipOuterExpressions(left.expression);
   const ownerName = ts.isIdentifier(owner) ? owner.text : owner.kind === ts.SyntaxKind.ThisKeyword ? enclosingClassName(node) : undefined;
@@ -36,7 +38,28 @@ export function assignmentWrite(walker: FlowRecorder, node: ts.BinaryExpression,
     seq,
     via: frame.via,
     ...(insideCatch(node) || beforeThrow(node) ? { inCatch: true } : {}),
+    ...pickedByRequest(node, frame),
   });
+}
+
+/** A request value as a `switch` reads it: `req.params.status`, `request.body.state`, `ctx.params.action`. */
+const REQUEST_VALUE = /^(?:req|request|ctx|ctx\.request|c\.req)\s*\.\s*(?:params|body|query)\s*\.\s*[\w$]+$/;
+
+/** The request value of the `switch` whose case holds the write, in the same function: the caller picks the case. */
+function pickedByRequest(node: ts.Node, frame: Frame): { pickedBy?: string } {
+  for (let current: ts.Node = node; current.parent && !ts.isFunctionLike(current); current = current.parent) {
+    if (!ts.isCaseClause(current)) continue;
+    const discriminant = skipOuterExpressions(current.parent.parent.expression).getText(frame.fn.file.sourceFile).replace(/\s+/g, '');
+    return REQUEST_VALUE.test(discriminant) ? { pickedBy: discriminant } : {};
+  }
+  return {};
+}
+
+/** `randomUUID()`, or a local const it initialized (`const guid = randomUUID(); this.link = guid`). */
+function freshSecret(expression: ts.Expression): boolean {
+  let value = skipOuterExpressions(expression);
+  if (ts.isIdentifier(value)) value = localConstInitializer(value) ?? value;
+  return ts.isCallExpression(value) && SECRET_GENERATOR.test(calleeText(value));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { enclosingClass, fieldTypeName, skipOuterExpressions } from '../ast/syntax.js';
+import { enclosingClass, fieldTypeName, fieldValue, skipOuterExpressions } from '../ast/syntax.js';
 import { requiredModule, type ModuleIndex } from './module-index.js';
 import { localBinding } from './locals.js';
 import { normalizeModule } from './imported-values.js';
@@ -135,7 +135,11 @@ function resolveThisField(ctx: Resolver, file: ScannedSourceFile, access: ts.Pro
   const classNode = enclosingClass(access);
   if (!classNode) return undefined;
   const typeName = fieldTypeName(classNode, access.name.text);
-  if (!typeName) return undefined;
+  if (!typeName) {
+    // `private client = axios.create(...)`, `this.axios = axios.create(...)` in the constructor: the value it was given.
+    const value = fieldValue(classNode, access.name.text);
+    return value && !value.getText().includes('this.') ? resolveChain(ctx, file, value, 0) : undefined;
+  }
   const binding = ctx.modules.resolveName(file, typeName);
   if (binding?.kind !== 'external') return undefined;
   return { module: normalizeModule(binding.module), members: [`new ${binding.importedName}()`] };

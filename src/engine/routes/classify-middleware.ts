@@ -403,6 +403,10 @@ export class MiddlewareClassifier {
     const bare = skipOuterExpressions(expression);
     const omitted = result.kind === 'role' && ts.isCallExpression(bare) ? this.roleCheckOptionOmitted(bare, file) : undefined;
     if (omitted) result = { kind: 'auth', strength: result.strength, evidence: `${result.evidence}, but only when given \`${omitted}\`, which this call does not pass: it authenticates and checks no role` };
+    // `isAuthenticated()` of a factory whose check asks for the permissions it was given (`hasPermission(permissions ?? 0)`):
+    // called without them, it asks for none.
+    const unasked = result.kind === 'role' && !omitted && ts.isCallExpression(bare) ? roleParameterOmitted(this.modules, bare, file) : undefined;
+    if (unasked) result = { kind: 'auth', strength: result.strength, evidence: `${result.evidence}, but the permission it asks for is its parameter \`${unasked}\`, which this call does not pass: it authenticates and checks no role` };
     const optional = result.kind === 'auth' || result.kind === 'role' ? optionalAuthenticationFlag(bare) ?? anonymousPassesByFlag(this.modules, file, expression) ?? anonymousPassesEveryRejection(this.modules, file, expression) ?? anonymousPassesWithoutCredential(this.modules, file, expression, (fn) => { const verdict = classifyWithCallees(this.modules, fn); return verdict?.kind === 'auth' || verdict?.kind === 'role'; }) : undefined;
     // `auth({ optional: true })`, express-jwt `credentialsRequired: false`, `authenticate('jwt', msg, false)`: lets anonymous requests through.
     if (optional) result = { kind: 'other', strength: 'strong', evidence: `${result.evidence}, but ${optional}: anonymous requests pass`, optionalAuthentication: optional };
@@ -1111,6 +1115,69 @@ function requestPropertiesSet(fn: ResolvedFunction, resolve?: (call: ts.CallExpr
  * `role && ...` -> role (a parameter or a destructured option of the function it is in). Undefined
  * for any other condition.
  */
+/**
+ * The factory parameter a role check asks for, when the call leaves it out and leaving it out asks for
+ * nothing: a factory serving both as sign-in check and as permission check (`isAuthenticated(permissions?,
+ * options?)` returning middleware that tests `req.user.hasPermission(permissions ?? 0, options)`, with
+ * `hasPermission(0)` true for everyone) called bare, `isAuthenticated()`, only authenticates. Every role
+ * comparison in the factory's own code must take such a parameter: one that asks for a fixed role, or a
+ * parameter whose default names a role (`required = Perm.ADMIN`), keeps the call a role check. Returns
+ * the parameter's name, or the expression that reads it.
+ */
+function roleParameterOmitted(modules: ModuleIndex, call: ts.CallExpression, file: ScannedSourceFile): string | undefined {
+  if (call.arguments.some((argument) => ts.isSpreadElement(argument))) return undefined;
+  const factory = resolveFunction(modules, file, call.expression);
+  const body = factory?.node.body;
+  if (!factory || !body) return undefined;
+  // Left out by this call: optional with no default, or defaulted to nothing (`= []`, `= 0`).
+  const optional = new Set<string>();
+  const defaultedToNothing = new Set<string>();
+  factory.node.parameters.forEach((parameter, index) => {
+    if (index < call.arguments.length || parameter.dotDotDotToken || !ts.isIdentifier(parameter.name)) return;
+    if (parameter.initializer ? asksForNothing(parameter.initializer) : parameter.questionToken) (parameter.initializer ? defaultedToNothing : optional).add(parameter.name.text);
+  });
+  if (optional.size === 0 && defaultedToNothing.size === 0) return undefined;
+  // `permissions ?? 0`, `roles || []`, or a parameter that already defaults to nothing.
+  const unasked = (argument: ts.Expression): boolean => {
+    const value = skipOuterExpressions(argument);
+    if (ts.isIdentifier(value)) return defaultedToNothing.has(value.text);
+    if (!ts.isBinaryExpression(value) || ![ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(value.operatorToken.kind)) return false;
+    const left = skipOuterExpressions(value.left);
+    return ts.isIdentifier(left) && (optional.has(left.text) || defaultedToNothing.has(left.text)) && asksForNothing(value.right);
+  };
+  const sourceFile = factory.node.getSourceFile();
+  let found: string | undefined;
+  let fixed = false;
+  const visit = (node: ts.Node): void => {
+    if (fixed) return;
+    if (ts.isIfStatement(node) && ROLE_CHECK.test(codeText(node.expression, sourceFile))) {
+      // The role checks of the condition that ask for the left-out parameter; what remains must compare no role.
+      const start = node.expression.getStart(sourceFile);
+      let remaining = node.expression.getText(sourceFile);
+      const checks: ts.CallExpression[] = [];
+      const collect = (inner: ts.Node): void => {
+        if (ts.isCallExpression(inner) && ROLE_CHECK.test(`${inner.expression.getText(sourceFile)}(`) && inner.arguments.some(unasked)) checks.push(inner);
+        else ts.forEachChild(inner, collect);
+      };
+      collect(node.expression);
+      for (const check of [...checks].reverse()) remaining = remaining.slice(0, check.getStart(sourceFile) - start) + remaining.slice(check.getEnd() - start);
+      if (checks.length === 0 || ROLE_CHECK.test(remaining)) fixed = true;
+      else found ??= checks[0]!.arguments.find(unasked)!.getText(sourceFile);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return fixed ? undefined : found;
+}
+
+/** A required role or permission that asks for nothing: `0`, `[]`, `undefined`, `null`. */
+function asksForNothing(expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(expression);
+  if (ts.isNumericLiteral(value)) return Number(value.text) === 0;
+  if (ts.isArrayLiteralExpression(value)) return value.elements.length === 0;
+  return value.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined');
+}
+
 function optionGate(condition: ts.Expression): string | undefined {
   let first = skipOuterExpressions(condition);
   while (ts.isBinaryExpression(first) && first.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) first = skipOuterExpressions(first.left);

@@ -49,11 +49,24 @@ export function readPrincipal(handler: ResolvedFunction | undefined, otherMethod
   const body = handler.node.body;
   if (body) {
     const text = textWithout(body, otherMethods);
-    for (const { label, pattern } of PRINCIPAL_READS) if (pattern.test(text)) found.push(label);
+    for (const { label, pattern } of PRINCIPAL_READS) if (principalReadIn(pattern, text)) found.push(label);
     // A GraphQL resolver's `(parent, args, { user, prisma })`: the context's user, destructured.
     for (const [name, key] of destructuredPrincipal(handler)) if (new RegExp(`\\b${name}\\b`).test(text)) found.push(`context ${key}`);
   }
   return found;
+}
+
+/**
+ * Whether `pattern` (one of PRINCIPAL_READS) matches a read in `text`, not only the target of an
+ * assignment: a sign-in handler stores the user it identified (`req.session.userId = user.id`,
+ * `req.session.user = account`), which writes the session's principal and reads nothing of the caller.
+ */
+export function principalReadIn(pattern: RegExp, text: string): boolean {
+  const all = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  for (const match of text.matchAll(all)) {
+    if (!/^\s*=(?![=>])/.test(text.slice(match.index + match[0].length))) return true;
+  }
+  return false;
 }
 
 // Reading a credential directly is as good as reading the principal for an in-handler check; so is

@@ -264,7 +264,7 @@ export function publicByDesignReason(input: {
   if (last === undefined) return input.method === 'GET' || input.method === 'HEAD' ? 'site root' : undefined;
   const entry = credentialEntryReason(input.path);
   if (entry) return entry;
-  const signInStep = passkeySignIn(literal) ?? signInHandler(literal, input.method, input.handler) ?? underSignIn(literal) ?? sessionStart(literal, segments, input.method);
+  const signInStep = passkeySignIn(literal) ?? signInHandler(literal, input.method, input.handler) ?? underSignIn(literal) ?? sessionStart(literal, segments, input.method) ?? sessionSignIn(literal, segments, input.method, input.handler);
   if (signInStep) return signInStep;
   // `GET /profiles/:username`: a person's public page, addressed by the handle they chose to show
   // (what it may leak is the exposure rules' business). By id (`/users/:id`) it is not this.
@@ -445,6 +445,27 @@ function signInHandler(literal: readonly string[], method: string, handler: Reso
   const signIn = /^(?:log ?in|sign ?in|log ?on)\b|\b(?:log ?in|sign ?in|log ?on)$/.test(phrase);
   return signIn ? `${literal.at(-1)}: its handler ${name} takes credentials` : undefined;
 }
+
+/**
+ * A state-changing route under an auth prefix, with no record id in its path, whose handler stores the
+ * user it identified in the session (`req.session.userId = user.id`, `req.session.user = account`,
+ * passport's `req.login(user)`): it signs the caller in, whatever its last segment names (`/auth/local`,
+ * `/auth/plex`, the kind of account). Reached only when no guard is mounted in front of it; switching to
+ * another user (`/auth/impersonate`, `/auth/switch-user`) is not signing in.
+ */
+function sessionSignIn(literal: readonly string[], segments: readonly string[], method: string, handler: ResolvedFunction | undefined): string | undefined {
+  const body = handler?.node.body;
+  if (!body || method === 'GET' || method === 'HEAD' || literal.length !== segments.length) return undefined;
+  if (!literal.slice(0, -1).some((segment) => AUTH_PREFIX_SEGMENT.test(segment))) return undefined;
+  const words = literal.flatMap((segment) => segmentWords(segment.replace(/-/g, ' ')));
+  if (words.some((word) => SWITCHES_USER.test(word)) || aboutSignIn(words)) return undefined;
+  const stored = SESSION_SIGN_IN.exec(body.getText(handler.node.getSourceFile()));
+  return stored ? `${literal.at(-1)}: its handler signs the caller in, storing the user it identified (${stored[0].replace(/\s+/g, '').replace(/=$/, '').replace(/\($/, '(…)')})` : undefined;
+}
+/** Storing a user in the session, not clearing it (`= null` signs out): express-session, cookie-session, Koa, passport. */
+const SESSION_SIGN_IN = /\bsession\s*(?:\?\.|\.)\s*(?:user|userId|user_id|uid|account|accountId)\s*=(?![=>])(?!\s*(?:null|undefined)\b)|\b(?:req|request|ctx)\s*\.\s*(?:login|logIn)\s*\(/;
+/** Words of a route that makes the caller someone else. */
+const SWITCHES_USER = /^(?:impersonat\w*|masquerade|sudo|become|assume|switch|su)$/;
 
 /** The handler takes a reset token from the client: a parameter named so, or reads one from its input. */
 function takesResetToken(handler: ResolvedFunction): boolean {

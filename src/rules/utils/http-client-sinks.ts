@@ -1,5 +1,5 @@
 import { ts } from '#typescript';
-import { skipOuterExpressions } from '../../engine/ast/syntax.js';
+import { enclosingClass, fieldValue, skipOuterExpressions } from '../../engine/ast/syntax.js';
 import type { ScannedSourceFile } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { moduleCallee, type ModuleCallee } from '../../engine/names/index.js';
@@ -131,6 +131,12 @@ function instancePrefix(ctx: RuleContext, file: ScannedSourceFile, callee: ts.Ex
       const options = receiver.arguments[0] && skipOuterExpressions(receiver.arguments[0]);
       const hasBase = options && ts.isObjectLiteralExpression(options) && options.properties.some((property) => property.name && ts.isIdentifier(property.name) && property.name.text === option);
       return hasBase ? 'overridable' : undefined;
+    }
+    // `this.axios.get(path)`: the instance the class made in its field or constructor.
+    if (ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      const owner = enclosingClass(receiver);
+      receiver = owner ? fieldValue(owner, receiver.name.text) : undefined;
+      continue;
     }
     if (!ts.isIdentifier(receiver)) return undefined;
     const local = localInitializer(receiver);
