@@ -148,6 +148,15 @@ function redeclares(text: string, name: string): boolean {
   return new RegExp(`\\b(?:const|let|var)\\s+(?:[{[][^=]*\\b)?${name.replace(/\$/g, '\\$')}\\b`).test(text) || new RegExp(`(?:^|[^.\\w$])${name.replace(/\$/g, '\\$')}\\s*=[^=]`).test(text);
 }
 
+/**
+ * Names in the handler's body that hold the caller the context function put there
+ * (`(parent, args, { user })` -> user), unless the body binds them again to something else.
+ */
+export function contextPrincipalNames(handler: ResolvedFunction): Set<string> {
+  const text = handler.node.body?.getText(handler.node.getSourceFile()) ?? '';
+  return new Set([...destructuredPrincipal(handler).keys()].filter((name) => !redeclares(text, name)));
+}
+
 function destructuredPrincipal(handler: ResolvedFunction): Map<string, string> {
   const names = new Map<string, string>();
   const parameters = handler.node.parameters;
