@@ -9,7 +9,7 @@ import { ts } from '#typescript';
 import { calledFunctions, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import { exitsEarly, isVariableReference, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE, findAuthModel, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type AuthModel } from './classify-middleware.js';
-import { contextPrincipalNames, readsRequestCredentials } from './handler-evidence.js';
+import { contextPrincipalNames, inHandlerAuthentication, readsRequestCredentials } from './handler-evidence.js';
 import { CONTEXT_PERMISSION_CHECK, PRINCIPAL_READS, SELF_THROWING_VERIFICATION, SESSION_PERMISSION_ASSERTION } from '../../models/auth.js';
 
 /** What a project function does about authentication, judged from its body and its callees. */
@@ -166,7 +166,8 @@ export class HelperAuthenticationFinder {
     if (this.delegations.has(helper.node)) return this.delegations.get(helper.node);
     // Recursion guard: a function delegating back to itself checks nothing by that.
     this.delegations.set(helper.node, undefined);
-    const found = this.inspect(helper).evidence;
+    // Its own statements' helper calls, or a check written in its body (`if (!user) throw new Error('Authentication required.')`).
+    const found = this.inspect(helper).evidence ?? inHandlerAuthentication(helper, this.modules);
     this.delegations.set(helper.node, found);
     return found;
   }
@@ -431,6 +432,8 @@ function trueWithoutParameter(condition: ts.Expression, name: string): boolean {
 function trueOnlyWith(condition: ts.Expression, name: string): boolean {
   const value = skipOuterExpressions(condition);
   if (ts.isIdentifier(value)) return value.text === name;
+  // `userInfo?.worker`, `userInfo.admin`: a field of the parameter is missing (or throws) without it.
+  if (ts.isPropertyAccessExpression(value)) return trueOnlyWith(value.expression, name);
   if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return trueOnlyWith(value.left, name) || trueOnlyWith(value.right, name);
   return false;
 }
@@ -506,10 +509,24 @@ function leadingCall(statement: ts.Statement): ts.CallExpression | undefined {
   if (!expression) return undefined;
   let value = skipOuterExpressions(expression);
   if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+  // `return checkDatasetWrite(id, user).then(() => update(...))`: the work waits on the helper's promise, and
+  // a rejection skips it. Only a `.then` given no rejection handler: `.catch(...)` or `.then(ok, fail)` goes on.
+  value = promiseChainHead(value);
   // `return { selector, organization: await manager.updateMemberAccess(input) }`: the first call the
   // returned object makes runs (and throws) before anything is returned.
   if (ts.isReturnStatement(statement) && ts.isObjectLiteralExpression(value)) return firstPropertyCall(value);
   return ts.isCallExpression(value) ? value : undefined;
+}
+
+/** The call a chain of `.then(onFulfilled)` hangs off (`helper(a).then(f).then(g)` -> `helper(a)`), else the expression itself. */
+function promiseChainHead(expression: ts.Expression): ts.Expression {
+  let value = expression;
+  while (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && value.expression.name.text === 'then' && value.arguments.length <= 1) {
+    const receiver = skipOuterExpressions(value.expression.expression);
+    if (!ts.isCallExpression(receiver)) break;
+    value = receiver;
+  }
+  return value;
 }
 
 /**
