@@ -942,6 +942,19 @@ function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet
   const checked = new Set<string>();
   for (const argument of check.arguments) reads(argument, checked);
   if ([...checked].some((text) => looked.has(text))) return true;
+  // `const id = \`${datasetId}:${tag}\``, then `updateOne({ id })` after `checkDatasetWrite(datasetId, user)`: a key
+  // built with the checked id in it names a record under that id.
+  const builtFrom = new Set<string>();
+  walkDescendants(chain, (child) => {
+    if (!ts.isIdentifier(child) || !keyNames.has(child.text) || ts.isPropertyAccessExpression(child.parent)) return;
+    const initializer = localDeclaration(child)?.initializer;
+    const value = initializer && skipOuterExpressions(initializer);
+    if (!value || !(ts.isTemplateExpression(value) || (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken))) return;
+    walkDescendants(value, (part) => {
+      if (ts.isIdentifier(part) && !(ts.isPropertyAccessExpression(part.parent) && part.parent.name === part)) builtFrom.add(part.text);
+    });
+  });
+  if (check.arguments.some((argument) => { const value = skipOuterExpressions(argument); return ts.isIdentifier(value) && builtFrom.has(value.text); })) return true;
   // The looked-up record, as the lookup's function or a caller on the path binds it (`const baseOrder = await fetchOrder(args.order)`).
   const record = [...(resultVariable(lookup) ?? []), ...records];
   if (record.length > 0 && [...checked].some((text) => record.includes(text.split('.')[0]!))) return true;
