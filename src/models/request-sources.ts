@@ -99,6 +99,13 @@ function http(nested: Record<string, RequestObjectKind>): RequestObjectModel {
 // tenant the context function or an auth middleware resolved for the caller (`ctx.workspace`,
 // `ctx.organization`) is theirs too: scoping a lookup by it scopes it to the caller. A context the
 // auth guard builds may name the caller the active user (Vendure's RequestContext `ctx.activeUserId`).
+/**
+ * Fields of a GraphQL/tRPC context that hold the signed-in caller itself (not the caller's tenant or a
+ * token): a resolver that destructures one and refuses without it authenticates the request. OpenNeuro's
+ * context function puts the verified JWT payload under `userInfo` beside the caller's id under `user`.
+ */
+export const APP_CONTEXT_CALLER_FIELDS: ReadonlySet<string> = new Set(['user', 'currentUser', 'viewer', 'session', 'me', 'authUser', 'userInfo']);
+
 const APP_CONTEXT_PRINCIPAL = new Set([...PRINCIPAL_PROPERTIES, 'viewer', 'me', 'account', 'member', 'userInfo', 'token', 'identity', 'workspace', 'organization', 'org', 'team', 'tenant', 'activeWorkspace', 'activeOrganization', 'space', 'activeSpace', 'activeUser', 'activeUserId']);
 
 /** Whether a member of a request object of this kind is set by authentication: listed, or named in its principals' shape. */

@@ -42,7 +42,8 @@ const CALLER_GRANTS = String.raw`\b(?:authentication|auth|apiKey|token|user|curr
 // or turned into the scope of the work (`auth.workspacePermissions.map((p) => p.workspaceId)` as the read's filter).
 const CALLER_GRANTS_USED = new RegExp(String.raw`[(,]\s*${CALLER_GRANTS}\s*[,)]|${CALLER_GRANTS}\s*\.\s*(?:map|flatMap|filter|some|every|find|includes)\s*\(`);
 // Code that branches on the caller's role is role-aware, even when the branch answers rather than rejects.
-const ROLE_BRANCH = /\bif\s*\(\s*!?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|role|roles)\b/;
+// `if (userInfo.admin) { ... } else { return Promise.reject(...) }`: the caller's own admin flag, tested as a branch.
+const ROLE_BRANCH = /\bif\s*\(\s*!?\s*[\w$.?!]*\.\s*(?:is\w*Admin|is_admin|isStaff|is_staff|isSuper\w*|superAdmin|admin|role|roles)\b/;
 // Permission predicates (`canViewUsers(auth)`) answer through a helper such as `unauthorized()`.
 const REJECTION = /\b403\b|Forbidden|FORBIDDEN|Unauthori[sz]ed|\b(?:unauthori[sz]ed|forbidden)\s*\(|throw\b|return\s+false/;
 // The value written into a privilege field comes from the caller: that is an escalation path.

@@ -1085,7 +1085,7 @@ const ADMIN_ROLE_VALUE = String.raw`(?:['"](?:admin|administrator|superadmin|sup
 const HANDLER_ADMIN_ROLE_EXIT = new RegExp(String.raw`^if\s*\(\s*(?:${ROLE_READ}\s*!==?\s*${ADMIN_ROLE_VALUE}|${ADMIN_ROLE_VALUE}\s*!==?\s*${ROLE_READ})\s*\)`);
 
 /** `session.user.admin === true`, `user.isAdmin`, `ctx.user.role === 'admin'`: a condition that holds for administrators only. */
-const ADMIN_CONDITION = new RegExp(String.raw`^\(?\s*[\w$.?]*\.\s*(?:is\w*Admin|is_?admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b\s*(?:===?\s*true\s*)?\)?$|^(?:${ROLE_READ}\s*===?\s*${ADMIN_ROLE_VALUE}|${ADMIN_ROLE_VALUE}\s*===?\s*${ROLE_READ})$`);
+const ADMIN_CONDITION = new RegExp(String.raw`^\(?\s*[\w$.?!]*\.\s*(?:is\w*Admin|is_?admin|isStaff|is_staff|isSuper\w*|superAdmin|admin)\b\s*(?:===?\s*true\s*)?\)?$|^(?:${ROLE_READ}\s*===?\s*${ADMIN_ROLE_VALUE}|${ADMIN_ROLE_VALUE}\s*===?\s*${ROLE_READ})$`);
 
 /**
  * The access sits in the branch of an `if` that only administrators enter (`if (session.user.admin === true) {
@@ -1094,12 +1094,20 @@ const ADMIN_CONDITION = new RegExp(String.raw`^\(?\s*[\w$.?]*\.\s*(?:is\w*Admin|
 function adminBranch(access: ts.Node): string | undefined {
   for (let node: ts.Node = access; node.parent && !ts.isSourceFile(node.parent); node = node.parent) {
     const parent = node.parent;
-    if (ts.isIfStatement(parent) && parent.thenStatement === node && ADMIN_CONDITION.test(parent.expression.getText().replace(/\s+/g, ' ').trim())) {
+    // `if (userInfo?.admin && datasetId.startsWith('ds'))`: one operand of a conjunction holding is as good.
+    if (ts.isIfStatement(parent) && parent.thenStatement === node && conjuncts(parent.expression).some((operand) => ADMIN_CONDITION.test(operand.getText().replace(/\s+/g, ' ').trim()))) {
       return `inside if (${parent.expression.getText()}) (${parent.getSourceFile().fileName.split('/').pop()}:${nodePosition(parent).line})`;
     }
     if (ts.isFunctionLike(parent)) return undefined;
   }
   return undefined;
+}
+
+/** The operands of a chain of `&&` (the expression itself when it is none), parentheses removed. */
+function conjuncts(expression: ts.Expression): ts.Expression[] {
+  const value = skipOuterExpressions(expression);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return [...conjuncts(value.left), ...conjuncts(value.right)];
+  return [value];
 }
 
 function handlerAdminCheck(route: Route): string | undefined {

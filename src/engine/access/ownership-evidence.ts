@@ -711,6 +711,8 @@ function throwsUnlessFound(ctx: AccessContext, call: ts.CallExpression, access: 
   if (fn.getSourceFile() === access.getSourceFile() && fn.pos <= access.pos && access.end <= fn.end) return false;
   const known = assertingHelpers.get(fn);
   if (known !== undefined) return known;
+  // Recursion guard: a helper handing its parameters back to itself asserts nothing by that.
+  assertingHelpers.set(fn, false);
   const parameters = new Set(fn.parameters.flatMap((parameter) => bindingNames(parameter.name)));
   // Two distinct parameters, or two members of one (`args.pageId`, `args.workspaceId`).
   const keyedByTwo = (lookup: ts.CallExpression): boolean => {
@@ -766,11 +768,29 @@ function throwsUnlessFound(ctx: AccessContext, call: ts.CallExpression, access: 
       // keyed by what it was given (`count({ where: { workspaceId: ws, userId: user } }) > 0`).
       const asked = negatedCall(node.expression);
       if (asked && keyedByTwo(asked) && answersFromKeyedLookup(ctx, asked)) asserts = true;
+    } else if (ts.isIfStatement(node) && node.elseStatement && /\bthrow\b/.test(node.elseStatement.getText()) && !/\bthrow\b/.test(node.thenStatement.getText())) {
+      // `if (allows(permission, state)) { return true } else { throw new Error(...) }`: the same check, written
+      // the other way round: the request goes on only in the branch where the lookup keyed by both passed.
+      const text = node.expression.getText();
+      if ([...lookups].some((name) => mentionsName(text, name))) asserts = true;
     }
+    // `checkProjectAdmin(projectId, userId) => checkProjectWrite(projectId, userId, LEVELS.ADMIN)`: a check
+    // that hands two of its parameters on to one that asserts them asserts them too.
+    if (!asserts && ts.isCallExpression(node) && handsOnTwoParameters(node, parameters) && throwsUnlessFound(ctx, node, access)) asserts = true;
     return undefined;
   });
   assertingHelpers.set(fn, asserts);
   return asserts;
+}
+
+/** A call given two or more of a function's parameters as they are (`check(projectId, userId, level)`). */
+function handsOnTwoParameters(call: ts.CallExpression, parameters: ReadonlySet<string>): boolean {
+  const handed = new Set<string>();
+  for (const argument of call.arguments) {
+    const value = skipOuterExpressions(argument);
+    if (ts.isIdentifier(value) && parameters.has(value.text)) handed.add(value.text);
+  }
+  return handed.size >= 2;
 }
 
 const vettingHelpers = new WeakMap<ts.Node, boolean>();
@@ -928,6 +948,19 @@ function tiedTo(check: ts.CallExpression, lookup: ts.Node, keyNames: ReadonlySet
   const checked = new Set<string>();
   for (const argument of check.arguments) reads(argument, checked);
   if ([...checked].some((text) => looked.has(text))) return true;
+  // `const id = \`${datasetId}:${tag}\``, then `updateOne({ id })` after `checkDatasetWrite(datasetId, user)`: a key
+  // built with the checked id in it names a record under that id.
+  const builtFrom = new Set<string>();
+  walkDescendants(chain, (child) => {
+    if (!ts.isIdentifier(child) || !keyNames.has(child.text) || ts.isPropertyAccessExpression(child.parent)) return;
+    const initializer = localDeclaration(child)?.initializer;
+    const value = initializer && skipOuterExpressions(initializer);
+    if (!value || !(ts.isTemplateExpression(value) || (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken))) return;
+    walkDescendants(value, (part) => {
+      if (ts.isIdentifier(part) && !(ts.isPropertyAccessExpression(part.parent) && part.parent.name === part)) builtFrom.add(part.text);
+    });
+  });
+  if (check.arguments.some((argument) => { const value = skipOuterExpressions(argument); return ts.isIdentifier(value) && builtFrom.has(value.text); })) return true;
   // The looked-up record, as the lookup's function or a caller on the path binds it (`const baseOrder = await fetchOrder(args.order)`).
   const record = [...(resultVariable(lookup) ?? []), ...records];
   if (record.length > 0 && [...checked].some((text) => record.includes(text.split('.')[0]!))) return true;

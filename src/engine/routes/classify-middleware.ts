@@ -75,7 +75,7 @@ const KNOWN_PACKAGES: Readonly<Record<string, Readonly<Record<string, Middleware
  * A plain error whose message says the caller is not signed in (GraphQL middleware throws these, or
  * returns them: graphql-js makes a resolver's returned Error the field's error, as a thrown one).
  */
-export const AUTH_ERROR_MESSAGE = /\b(?:throw|return)\s+new\s+\w*Error\s*\(\s*['"`][^'"`]*\b(?:not authenticated|unauthenticated|unauthori[sz]ed|not logged in|not signed in|login required|authentication required|must be (?:logged|signed) in)\b/i;
+export const AUTH_ERROR_MESSAGE = /\b(?:throw|return)\s+(?:Promise\s*\.\s*reject\s*\(\s*)?new\s+\w*Error\s*\(\s*['"`][^'"`]*\b(?:not authenticated|unauthenticated|unauthori[sz]ed|not logged in|not signed in|login required|authentication required|must be (?:logged|signed) in)\b/i;
 // `401)` also with the trailing comma a formatter leaves after a last argument on its own line (`c.json({...}, 401,\n)`).
 // `\(\s*(?:401|403)\s*,`: an error built from the status and a message, http-errors' `createError(401, 'Unauthorized')`
 // under whatever name it is imported as (`newError(401, ...)`, `httpErrors(403, ...)`), `new HttpException(401, ...)`.

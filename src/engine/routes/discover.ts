@@ -81,7 +81,47 @@ export function discoverRoutes(input: {
       }
     }
   }
-  return routes.sort(compareRoutes);
+  return withoutDelegatedResolvers(routes, input.modules).sort(compareRoutes);
+}
+
+/**
+ * A GraphQL field declared twice: in a schema builder (`t.boolean({ resolve: (root, args, ctx) =>
+ * Mutation.deleteDataset(root, args, ctx) })`) and in the resolver object the builder's resolve calls
+ * (`const Mutation = { deleteDataset, ... }`), which the resolver-map reader also sees as operations. It is
+ * one operation, reported once: as the resolver-map entry, whose handler is the function that does the work
+ * (the builder's resolve only hands its arguments on), with the builder's declared argument types.
+ */
+function withoutDelegatedResolvers(routes: Route[], modules: ModuleIndex): Route[] {
+  const maps = routes.filter((route) => route.framework === 'graphql' && route.handler);
+  if (maps.length === 0) return routes;
+  const byOperation = new Map<string, Route[]>();
+  for (const route of maps) {
+    const key = `${route.method} ${route.path}`;
+    byOperation.set(key, [...(byOperation.get(key) ?? []), route]);
+  }
+  const dropped = new Set<Route>();
+  for (const route of routes) {
+    if (route.framework === 'graphql' || !route.handler?.node) continue;
+    const candidates = byOperation.get(`${route.method} ${route.path}`);
+    if (!candidates) continue;
+    const file = modules.fileOf(route.handler.node);
+    if (!file) continue;
+    const called = new Set<ts.Node>();
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const target = resolveFunction(modules, file, node.expression);
+        if (target) called.add(target.node);
+      }
+      ts.forEachChild(node, visit);
+    };
+    const body = (route.handler.node as ts.FunctionLikeDeclaration).body;
+    if (body) visit(body);
+    const delegate = candidates.find((candidate) => called.has(candidate.handler!.node));
+    if (!delegate) continue;
+    dropped.add(route);
+    if (!delegate.typedArguments && route.typedArguments) delegate.typedArguments = route.typedArguments;
+  }
+  return dropped.size === 0 ? routes : routes.filter((route) => !dropped.has(route));
 }
 
 /**

@@ -4,12 +4,13 @@ import { calledFunctions } from '../names/index.js';
 import { nodePosition, skipOuterExpressions } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE } from './classify-middleware.js';
 import { PRINCIPAL_READS } from '../../models/auth.js';
+import { APP_CONTEXT_CALLER_FIELDS } from '../../models/request-sources.js';
 import { UNVERIFIED_DECODE_TEXTS, VERIFYING_TEXT } from '../../models/jwt.js';
 import { CONFIGURED_SECRET, REQUEST_PART_READ, comparesConfiguredSecret, serverSecretComparison } from './configured-secret.js';
 import { textWithout } from './method-dispatch.js';
 
 /** Fields of a GraphQL/tRPC context that hold the signed-in user, when a resolver destructures them. */
-const CONTEXT_PRINCIPAL_FIELDS = new Set(['user', 'currentUser', 'viewer', 'session', 'me', 'authUser']);
+const CONTEXT_PRINCIPAL_FIELDS = APP_CONTEXT_CALLER_FIELDS;
 /**
  * A context field named for a kind of user (`cpUser`, a client portal's signed-in customer; `portalUser`,
  * `adminUser`): the context function put the caller of that kind there, as it puts `user`.
@@ -161,6 +162,15 @@ function redeclares(text: string, name: string): boolean {
   return new RegExp(`\\b(?:const|let|var)\\s+(?:[{[][^=]*\\b)?${name.replace(/\$/g, '\\$')}\\b`).test(text) || new RegExp(`(?:^|[^.\\w$])${name.replace(/\$/g, '\\$')}\\s*=[^=]`).test(text);
 }
 
+/**
+ * Names in the handler's body that hold the caller the context function put there
+ * (`(parent, args, { user })` -> user), unless the body binds them again to something else.
+ */
+export function contextPrincipalNames(handler: ResolvedFunction): Set<string> {
+  const text = handler.node.body?.getText(handler.node.getSourceFile()) ?? '';
+  return new Set([...destructuredPrincipal(handler).keys()].filter((name) => !redeclares(text, name)));
+}
+
 function destructuredPrincipal(handler: ResolvedFunction): Map<string, string> {
   const names = new Map<string, string>();
   const parameters = handler.node.parameters;
@@ -220,7 +230,7 @@ function principalGatedExit(handler: ResolvedFunction, text: string): string | u
     const value = skipOuterExpressions(expression);
     if (!ts.isIdentifier(value) && !ts.isPropertyAccessExpression(value)) return undefined;
     const tested = value.getText(sourceFile).replace(/\s+/g, '');
-    const base = tested.split(/\??\./)[0]!;
+    const base = tested.split(/!?\??\./)[0]!; // `userInfo!.admin`: the non-null assertion is no other name
     return PRINCIPAL_WORD.test(tested) || (destructuredPrincipal(handler).has(base) && !redeclares(text, base)) ? tested : undefined;
   };
   // The principal whose absence makes the condition true.
@@ -248,19 +258,40 @@ function principalGatedExit(handler: ResolvedFunction, text: string): string | u
     }
     return isPrincipal(negated);
   };
-  // Only a return of nothing: `return`, null, false, [], {}, or an object of flags and empty values (`{ extended: false }`).
+  // Only a return of nothing: `return`, null, false, [], {}, or an object of flags and empty values (`{ extended: false }`);
+  // or a refusal: `throw new Error(...)`, `return Promise.reject(...)` (the resolver's promise fails, whatever the message).
   const returnsNothing = (statement: ts.Statement): boolean => {
     const statements = ts.isBlock(statement) ? statement.statements : [statement];
-    if (statements.length !== 1 || !ts.isReturnStatement(statements[0]!)) return false;
+    if (statements.length !== 1) return false;
+    if (ts.isThrowStatement(statements[0]!)) return true;
+    if (!ts.isReturnStatement(statements[0]!)) return false;
     const returned = statements[0]!.expression;
-    if (!returned || isNothing(returned)) return true;
+    if (!returned || isNothing(returned) || isPromiseRejection(returned)) return true;
     const value = skipOuterExpressions(returned);
     return ts.isObjectLiteralExpression(value) && value.properties.length > 0 && value.properties.every((property) => ts.isPropertyAssignment(property) && isNothing(property.initializer));
   };
-  for (const statement of body.statements) {
+  // The principal without which the condition is false: `userInfo.admin`, `user && userInfo?.admin && ok(id)`.
+  const falseWithout = (condition: ts.Expression): string | undefined => {
+    const value = skipOuterExpressions(condition);
+    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return falseWithout(value.left) ?? falseWithout(value.right);
+    return isPrincipal(value);
+  };
+  const refuses = (statement: ts.Statement): boolean => {
+    const only = ts.isBlock(statement) ? statement.statements[0] : statement;
+    return only !== undefined && (ts.isThrowStatement(only) || (ts.isReturnStatement(only) && only.expression !== undefined && isPromiseRejection(only.expression)));
+  };
+  for (const [index, statement] of body.statements.entries()) {
     if (ts.isIfStatement(statement) && !statement.elseStatement && returnsNothing(statement.thenStatement)) {
       const tested = trueWithout(statement.expression);
-      if (tested) return tested;
+      if (tested) return refuses(statement.thenStatement) ? `${tested} (it refuses the request)` : tested;
+    }
+    // `if (userInfo.admin) { ...work } else { return Promise.reject(...) }`: the work runs only in the branch that has the caller;
+    // `if (userInfo?.admin && ...) { ...work; return true } return false`: the same, with the body's last statement as the else
+    // (whether or not the branch returns, nothing but that empty answer runs outside it).
+    if (ts.isIfStatement(statement)) {
+      const otherwise = statement.elseStatement ?? (index === body.statements.length - 2 ? body.statements[index + 1] : undefined);
+      const tested = otherwise && returnsNothing(otherwise) ? falseWithout(statement.expression) : undefined;
+      if (tested) return refuses(otherwise!) ? `${tested} (it refuses the request otherwise)` : tested;
     }
     // Nothing may run before the gate: a call there (a write, a lookup) runs for anyone.
     let calls = false;
@@ -284,6 +315,12 @@ function nestedFunctions(body: ts.Node): ts.Node[] {
   };
   ts.forEachChild(body, visit);
   return found;
+}
+
+/** `Promise.reject(...)`: a resolver's refusal written as a value. */
+function isPromiseRejection(expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(expression);
+  return ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && value.expression.name.text === 'reject' && ts.isIdentifier(value.expression.expression) && value.expression.expression.text === 'Promise';
 }
 
 /** `null`, `undefined`, `false`, `[]`, `{}`: an answer that carries nothing. */

@@ -9,7 +9,7 @@ import { ts } from '#typescript';
 import { calledFunctions, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import { exitsEarly, isVariableReference, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE, findAuthModel, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type AuthModel } from './classify-middleware.js';
-import { readsRequestCredentials } from './handler-evidence.js';
+import { contextPrincipalNames, inHandlerAuthentication, readsRequestCredentials } from './handler-evidence.js';
 import { CONTEXT_PERMISSION_CHECK, PASSWORD_VERIFICATION, PRINCIPAL_READS, SELF_THROWING_VERIFICATION, SESSION_PERMISSION_ASSERTION } from '../../models/auth.js';
 
 const PASSWORD_VERIFICATIONS = new RegExp(PASSWORD_VERIFICATION.source, 'g');
@@ -107,6 +107,15 @@ export class HelperAuthenticationFinder {
       // `mustBeLoggedInTo(req.remoteUser, 'edit')`: the handler hands the caller to an assertion that throws a 401 without one.
       const assertedPrincipal = facts.verifiedIn ? undefined : principalAsserted(call, helper);
       if (assertedPrincipal) return { evidence: `${handler.name} hands ${assertedPrincipal} to ${helper.name} (${helper.file.path}:${nodePosition(helper.node).line}), which throws an authentication error without it` };
+      // `await checkDatasetWrite(id, user, userInfo)` with `user` the context's caller: a permission
+      // helper that refuses (throws, rejects) when the caller it is handed is missing, itself or in
+      // the helper it hands the caller on to (`checkDatasetAdmin -> checkDatasetWrite`).
+      const refusedWithout = facts.verifiedIn ? undefined : this.callerRefusedWithout(handler, call, helper);
+      if (refusedWithout) return { evidence: `${handler.name} hands the caller (${refusedWithout.argument}) to ${helper.name} (${helper.file.path}:${nodePosition(helper.node).line}), which refuses a request without one${refusedWithout.through}` };
+      // `resolve: (root, args, ctx) => Mutation.deleteDataset(root, args, ctx)`: the handler only hands its
+      // own parameters on, in place, to the function that does the work; that function's checks are its checks.
+      const delegated = facts.verifiedIn ? undefined : this.delegatedCheck(handler, call, helper);
+      if (delegated) return { evidence: `${handler.name} hands its request to ${helper.name} (${helper.file.path}:${nodePosition(helper.node).line}), and ${delegated}` };
       // `await resolveApiToken(c.req.header('authorization'))`: the handler reads the credential itself and
       // hands it to a helper that throws an authentication error when it does not check out.
       const handedCredential = facts.verifiedIn ? undefined : credentialHanded(call, helper);
@@ -145,6 +154,45 @@ export class HelperAuthenticationFinder {
   }
 
   private readonly callbackGuards = new Map<ts.Node, string | undefined>();
+  private readonly delegations = new Map<ts.Node, string | undefined>();
+
+  /** The check of a function the handler hands all its parameters to, in the same places, read as the handler's own. */
+  private delegatedCheck(handler: ResolvedFunction, call: ts.CallExpression, helper: ResolvedFunction): string | undefined {
+    const parameters = handler.node.parameters;
+    if (parameters.length === 0 || call.arguments.length < parameters.length) return undefined;
+    const forwarded = parameters.every((parameter, index) => {
+      const argument = skipOuterExpressions(call.arguments[index]!);
+      return ts.isIdentifier(parameter.name) && ts.isIdentifier(argument) && argument.text === parameter.name.text;
+    });
+    if (!forwarded) return undefined;
+    if (this.delegations.has(helper.node)) return this.delegations.get(helper.node);
+    // Recursion guard: a function delegating back to itself checks nothing by that.
+    this.delegations.set(helper.node, undefined);
+    // Its own statements' helper calls, or a check written in its body (`if (!user) throw new Error('Authentication required.')`).
+    const found = this.inspect(helper).evidence ?? inHandlerAuthentication(helper, this.modules);
+    this.delegations.set(helper.node, found);
+    return found;
+  }
+
+  /**
+   * The caller a call hands to a helper that refuses the request without it: the argument is the
+   * context's principal (destructured by the handler, or read as `ctx.user`), and the helper, at its
+   * top level, throws or rejects when that parameter is missing (`if (!userId) throw ...`,
+   * `userId && userInfo.admin ? Promise.resolve(true) : Promise.reject(...)`), or hands it on to one that does.
+   */
+  private callerRefusedWithout(handler: ResolvedFunction, call: ts.CallExpression, helper: ResolvedFunction): { argument: string; through: string } | undefined {
+    const principals = contextPrincipalNames(handler);
+    const file = call.getSourceFile();
+    for (const [index, argument] of call.arguments.entries()) {
+      const value = skipOuterExpressions(argument);
+      const text = value.getText(file);
+      const isCaller = (ts.isIdentifier(value) && principals.has(value.text)) || PRINCIPAL_READS.some(({ pattern }) => pattern.test(text));
+      if (!isCaller) continue;
+      const refusing = refusesWithoutParameter(this.modules, helper, index, 0);
+      if (refusing) return { argument: text, through: refusing.node === helper.node ? '' : `, through ${refusing.name} (${refusing.file.path}:${nodePosition(refusing.node).line})` };
+    }
+    return undefined;
+  }
 
   /**
    * How a helper given the handler's work as a callback authenticates before running it: its own
@@ -332,6 +380,86 @@ function principalAsserted(call: ts.CallExpression, helper: ResolvedFunction): s
   return undefined;
 }
 
+const MAX_REFUSAL_DEPTH = 3;
+
+/**
+ * The function (this one or one it hands the parameter on to) that refuses, at its top level, when
+ * its parameter at `index` is missing: `if (!userId) throw ...` / `return Promise.reject(...)`,
+ * `if (userId && ...) { ... } else throw ...`, `userId && admin ? ok : Promise.reject(...)`, or
+ * `checkDatasetWrite(datasetId, userId, ...)` passing it to such a function.
+ */
+function refusesWithoutParameter(modules: ModuleIndex, fn: ResolvedFunction, index: number, depth: number): ResolvedFunction | undefined {
+  const parameter = fn.node.parameters[index];
+  const body = fn.node.body;
+  if (!parameter || !ts.isIdentifier(parameter.name) || !body || depth > MAX_REFUSAL_DEPTH) return undefined;
+  const name = parameter.name.text;
+  const handedOn = (expression: ts.Expression | undefined): ResolvedFunction | undefined => {
+    let value = expression && skipOuterExpressions(expression);
+    if (value && ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+    if (!value || !ts.isCallExpression(value)) return undefined;
+    const position = value.arguments.findIndex((argument) => {
+      const inner = skipOuterExpressions(argument);
+      return ts.isIdentifier(inner) && inner.text === name;
+    });
+    if (position < 0) return undefined;
+    const callee = resolveFunction(modules, fn.file, value.expression);
+    return callee && callee.node !== fn.node ? refusesWithoutParameter(modules, callee, position, depth + 1) : undefined;
+  };
+  const refusesInConditional = (expression: ts.Expression | undefined): boolean => {
+    const value = expression && skipOuterExpressions(expression);
+    return !!value && ts.isConditionalExpression(value) && trueOnlyWith(value.condition, name) && refuses(value.whenFalse);
+  };
+  if (!ts.isBlock(body)) return refusesInConditional(body) ? fn : handedOn(body);
+  for (const statement of body.statements) {
+    if (ts.isIfStatement(statement)) {
+      if (trueWithoutParameter(statement.expression, name) && refusesStatement(statement.thenStatement)) return fn;
+      if (statement.elseStatement && trueOnlyWith(statement.expression, name) && refusesStatement(statement.elseStatement)) return fn;
+      continue;
+    }
+    if (ts.isReturnStatement(statement)) return refusesInConditional(statement.expression) ? fn : handedOn(statement.expression);
+    const expression = ts.isExpressionStatement(statement) ? statement.expression : ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1 ? statement.declarationList.declarations[0]!.initializer : undefined;
+    const through = handedOn(expression);
+    if (through) return through;
+  }
+  return undefined;
+}
+
+/** `!userId`, `!userId || ...`: true whenever the parameter is missing. */
+function trueWithoutParameter(condition: ts.Expression, name: string): boolean {
+  const value = skipOuterExpressions(condition);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.BarBarToken) return trueWithoutParameter(value.left, name) || trueWithoutParameter(value.right, name);
+  if (!ts.isPrefixUnaryExpression(value) || value.operator !== ts.SyntaxKind.ExclamationToken) return false;
+  const operand = skipOuterExpressions(value.operand);
+  return ts.isIdentifier(operand) && operand.text === name;
+}
+
+/** `userId`, `userId && userInfo.admin`: false whenever the parameter is missing. */
+function trueOnlyWith(condition: ts.Expression, name: string): boolean {
+  const value = skipOuterExpressions(condition);
+  if (ts.isIdentifier(value)) return value.text === name;
+  // `userInfo?.worker`, `userInfo.admin`: a field of the parameter is missing (or throws) without it.
+  if (ts.isPropertyAccessExpression(value)) return trueOnlyWith(value.expression, name);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return trueOnlyWith(value.left, name) || trueOnlyWith(value.right, name);
+  return false;
+}
+
+/** `throw ...`, `return Promise.reject(...)`, or a block ending in one. */
+function refusesStatement(statement: ts.Statement): boolean {
+  if (ts.isThrowStatement(statement)) return true;
+  if (ts.isReturnStatement(statement)) return statement.expression !== undefined && refuses(statement.expression);
+  if (ts.isBlock(statement)) {
+    const last = statement.statements.at(-1);
+    return last !== undefined && refusesStatement(last);
+  }
+  return false;
+}
+
+/** `Promise.reject(...)`: the value a promise-returning check answers a refusal with. */
+function refuses(expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(expression);
+  return ts.isCallExpression(value) && /^Promise\s*\.\s*reject$/.test(value.expression.getText(value.getSourceFile()));
+}
+
 /** A throw of an authentication error: `throw new AppError(AppErrorCode.UNAUTHORIZED, ...)`, `throw new HTTPException(401)`, `throw new UnauthorizedError()`. */
 const THROWS_AUTHENTICATION_ERROR = /\bthrow\s+new\s+[\w$.]+\s*\(\s*['"`]?(?:[\w$.]*\b(?:UNAUTHORI[SZ]ED|UNAUTHENTICATED|Unauthori[sz]ed|Unauthenticated)\b|401\b)|\bthrow\s+new\s+[\w$.]*(?:Unauthori[sz]ed|Unauthenticated|AuthenticationError)\w*\s*\(/;
 
@@ -386,10 +514,24 @@ function leadingCall(statement: ts.Statement): ts.CallExpression | undefined {
   if (!expression) return undefined;
   let value = skipOuterExpressions(expression);
   if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+  // `return checkDatasetWrite(id, user).then(() => update(...))`: the work waits on the helper's promise, and
+  // a rejection skips it. Only a `.then` given no rejection handler: `.catch(...)` or `.then(ok, fail)` goes on.
+  value = promiseChainHead(value);
   // `return { selector, organization: await manager.updateMemberAccess(input) }`: the first call the
   // returned object makes runs (and throws) before anything is returned.
   if (ts.isReturnStatement(statement) && ts.isObjectLiteralExpression(value)) return firstPropertyCall(value);
   return ts.isCallExpression(value) ? value : undefined;
+}
+
+/** The call a chain of `.then(onFulfilled)` hangs off (`helper(a).then(f).then(g)` -> `helper(a)`), else the expression itself. */
+function promiseChainHead(expression: ts.Expression): ts.Expression {
+  let value = expression;
+  while (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && value.expression.name.text === 'then' && value.arguments.length <= 1) {
+    const receiver = skipOuterExpressions(value.expression.expression);
+    if (!ts.isCallExpression(receiver)) break;
+    value = receiver;
+  }
+  return value;
 }
 
 /**

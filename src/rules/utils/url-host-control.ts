@@ -8,6 +8,7 @@ import type { ScannedSourceFile } from '../../types.js';
 import { localDeclaration } from './tainted-sink.js';
 // Options that name the target of an outgoing request, and the encoders that make a value one path/query component.
 import { HOST_OPTIONS, URL_OPTIONS } from '../../models/http-clients.js';
+import { ValueProver } from '../../engine/dataflow/value-proof.js';
 
 /** How request data decides where an outgoing request goes. */
 export interface HostControl {
@@ -27,8 +28,9 @@ export interface UrlContext {
   callerArgument?(parameter: ts.Identifier): { expression: ts.Expression; context: UrlContext } | undefined;
 }
 
-// A scheme (or a config value, `${APP_SCHEME}://`) and authority followed by a separator, or a config value then a separator.
-const FIXED_ORIGIN = /^(?:(?:[a-z][a-z0-9+.-]*|\0+):\/\/[^/?#\\]*|\0+)[/?#]/i;
+// A scheme (or a config value, `${APP_SCHEME}://`) and authority followed by a separator, or a config value (with fixed
+// text and other placeholders after it: `${config.workerHost}-${shardNumber}`) then a separator.
+const FIXED_ORIGIN = /^(?:(?:[a-z][a-z0-9+.-]*|\0+):\/\/[^/?#\\]*|\0[^/?#\\]*)[/?#]/i;
 // A relative path that cannot turn protocol-relative (`/api/x`, `users/`, `?q=`).
 const RELATIVE_PATH = /^(?:\/[^/\\\0]|[?#]|[a-z0-9_.-]+\/)/i;
 const MAX_DEPTH = 6;
@@ -44,6 +46,10 @@ export function requestControlsHost(expression: ts.Expression, context: UrlConte
   if (ts.isObjectLiteralExpression(value)) return optionsControlHost(value, context, depth);
   if (ts.isTemplateExpression(value) || (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken)) {
     return concatenationControlsHost(piecesWithHelpers(value, context), context, prefix);
+  }
+  // `snapshotId ? \`http://${worker}/snapshots/${id}\` : \`http://${worker}/files/${id}\``: either URL may be the one sent.
+  if (ts.isConditionalExpression(value)) {
+    return requestControlsHost(value.whenTrue, context, prefix, depth + 1) ?? requestControlsHost(value.whenFalse, context, prefix, depth + 1);
   }
   // `formatPath(\`/o/${orgUrl}\`)`, `loginUrlOf(orgUrl)`: a project helper that returns a template is read as that template.
   if (ts.isCallExpression(value)) {
@@ -132,9 +138,24 @@ function flattenPieces(value: ts.Expression): Piece[] {
 function piecesWithHelpers(value: ts.Expression, context: UrlContext): Piece[] {
   return flattenPieces(value).flatMap((piece) => {
     if ('text' in piece) return [piece];
-    const inner = skipOuterExpressions(piece.expression);
+    let inner = skipOuterExpressions(piece.expression);
+    // `const worker = getDatasetWorker(datasetId)`, then `http://${worker}/...`: the local is the call it holds.
+    if (ts.isIdentifier(inner)) {
+      const declaration = localDeclaration(inner);
+      const initializer = declaration?.initializer && ts.isIdentifier(declaration.name) && (ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) !== 0 ? skipOuterExpressions(declaration.initializer) : undefined;
+      if (initializer && ts.isCallExpression(initializer)) inner = initializer;
+    }
     return (ts.isCallExpression(inner) && inlinedHelper(inner, context.file, context.modules, undefined, 0)) || [piece];
   });
+}
+
+const provers = new WeakMap<ModuleIndex, ValueProver>();
+/** A call proven to give a number (`getDatasetEndpoint(id)`, returning `parseInt(hash, 16) % n`): no text of its argument survives. */
+function isNumberCall(value: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex): boolean {
+  if (!ts.isCallExpression(value)) return false;
+  let prover = provers.get(modules);
+  if (!prover) provers.set(modules, (prover = new ValueProver(modules)));
+  return prover.prove(value, file)?.kind === 'number';
 }
 
 const MAX_HELPER_DEPTH = 3;
@@ -187,6 +208,11 @@ function helperPieces(expression: ts.Expression, env: ReadonlyMap<string, Piece[
     const nested = ts.isCallExpression(value) ? inlinedHelper(value, file, modules, env, depth) : undefined;
     if (nested) {
       out.push(...nested);
+      continue;
+    }
+    // A number made from a parameter (a worker index hashed from an id) holds none of its text: a placeholder, as config is.
+    if (isNumberCall(value, file, modules)) {
+      out.push({ text: '\0' });
       continue;
     }
     if ([...env.keys()].some((name) => mentionsName(value.getText(), name))) return undefined;

@@ -71,8 +71,9 @@ export function collectCalls(sourceFiles: readonly ScannedSourceFile[]) {
         registrations.push({ file, call: node, method: callee.name.text });
         const receiver = receiverName(callee.expression);
         if (receiver) routerNames.add(receiver);
-      } else if (ts.isElementAccessExpression(callee) && !ts.isStringLiteralLike(callee.argumentExpression) && node.arguments.length >= 2) {
-        // `router[method](url, ...middlewares, handler)`: a route table's loader. Its receiver is not
+      } else if (ts.isElementAccessExpression(callee) && !ts.isStringLiteralLike(callee.argumentExpression) && (node.arguments.length >= 2 || (node.arguments.length === 1 && ts.isSpreadElement(node.arguments[0]!)))) {
+        // `router[method](url, ...middlewares, handler)`, or `router[method](...args)` with the list built in the loop body:
+        // a route table's loader. Its receiver is not
         // taken as a router name here (any `map[key](a, b)` looks the same); the graph keeps the
         // call only when the receiver is a known router and the method comes from route objects.
         registrations.push({ file, call: node, method: COMPUTED_METHOD });

@@ -578,6 +578,7 @@ class RouterGraph {
     const elements = this.routeObjects(loop.iterated, file);
     if (!elements) return this.addDefinitionTable(target, file, call, order, routePath, loop, methodField);
     let added = false;
+    const callArguments = this.builtArguments(call, loop, file);
     for (const element of elements) {
       const methodValue = objectPropertyValue(element, methodField);
       const methodText = methodValue && this.values.evaluateString(methodValue, file);
@@ -585,14 +586,14 @@ class RouterGraph {
       if (!httpMethod) continue;
       const args: ts.Expression[] = [];
       let handlerMethod: ts.MethodDeclaration | undefined;
-      call.arguments.forEach((argument, index) => {
+      callArguments.forEach((argument, index) => {
         const spread = ts.isSpreadElement(argument);
         const field = this.loopField(spread ? argument.expression : argument, loop, file);
         if (field === undefined) return void args.push(argument);
         const value = objectPropertyValue(element, field);
         if (value) return void args.push(value);
         // The handler as a method of the object; a missing optional field (no `middlewares`) adds nothing.
-        if (index === call.arguments.length - 1) handlerMethod = objectMethod(element, field);
+        if (index === callArguments.length - 1) handlerMethod = objectMethod(element, field);
       });
       const paths = routePath ?? (args[0] ? this.values.pathsOf(args[0], file) : undefined);
       if (!paths) continue;
@@ -603,6 +604,42 @@ class RouterGraph {
       added = true;
     }
     return added ? 'added' : 'ignored';
+  }
+
+  /**
+   * The loader's arguments with a spread of a list the loop body builds for the element written out:
+   * `const args = route.middleware ?? []; args.unshift(route.url); args.push(route.handler); router[route.method](...args)`
+   * registers `router[route.method](route.url, ...(route.middleware ?? []), route.handler)`. Only when the list
+   * is a const of the loop body changed by nothing but `unshift` and `push` before the call.
+   */
+  private builtArguments(call: ts.CallExpression, loop: NonNullable<ReturnType<typeof enclosingIteration>>, file: ScannedSourceFile): ts.Expression[] {
+    const result: ts.Expression[] = [];
+    const statements = ts.isBlock(loop.body) ? loop.body.statements : ts.isFunctionLike(loop.body) && (loop.body as ts.FunctionLikeDeclaration).body && ts.isBlock((loop.body as ts.FunctionLikeDeclaration).body!) ? ((loop.body as ts.FunctionLikeDeclaration).body as ts.Block).statements : undefined;
+    for (const argument of call.arguments) {
+      const list = ts.isSpreadElement(argument) ? skipOuterExpressions(argument.expression) : undefined;
+      const initializer = list && ts.isIdentifier(list) && statements ? this.loopLocal(list, loop, file) : undefined;
+      if (!list || !ts.isIdentifier(list) || !initializer || !statements) {
+        result.push(argument);
+        continue;
+      }
+      let before: ts.Expression[] = [];
+      const after: ts.Expression[] = [];
+      let plain = true;
+      for (const statement of statements) {
+        if (statement.pos <= call.pos && call.end <= statement.end) break;
+        if (statement.pos <= initializer.pos && initializer.end <= statement.end) continue;
+        const change = ts.isExpressionStatement(statement) ? skipOuterExpressions(statement.expression) : undefined;
+        const callee = change && ts.isCallExpression(change) ? skipOuterExpressions(change.expression) : undefined;
+        if (change && ts.isCallExpression(change) && callee && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(skipOuterExpressions(callee.expression)) && (skipOuterExpressions(callee.expression) as ts.Identifier).text === list.text) {
+          if (callee.name.text === 'unshift') before = [...change.arguments, ...before];
+          else if (callee.name.text === 'push') after.push(...change.arguments);
+          else plain = false;
+        } else if (new RegExp(String.raw`(?<![\w$.])${list.text.replace(/\$/g, '\\$')}(?![\w$])`).test(statement.getText(file.sourceFile))) plain = false;
+      }
+      if (!plain || (before.length === 0 && after.length === 0)) result.push(argument);
+      else result.push(...before, initializer, ...after);
+    }
+    return result;
   }
 
   /**
