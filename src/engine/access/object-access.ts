@@ -1,7 +1,7 @@
 import { isolated } from '../analysis-failures.js';
 import { ts } from '#typescript';
 import { argumentsNeededToReach, literalValueOf, reachableWithLiterals, reassignedNames, type LiteralValue } from '../ast/guards.js';
-import { enclosingFunction, exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
+import { conjuncts, enclosingFunction, exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { walkDescendants } from '../ast/file-index.js';
 import { kyselyChain, kyselySelectsOnlyAggregates } from '../ast/data-access.js';
 import { bindingNames, callTargets, localConstInitializer, localInitializer, resolveFunction } from '../names/index.js';
@@ -1101,13 +1101,6 @@ function adminBranch(access: ts.Node): string | undefined {
     if (ts.isFunctionLike(parent)) return undefined;
   }
   return undefined;
-}
-
-/** The operands of a chain of `&&` (the expression itself when it is none), parentheses removed. */
-function conjuncts(expression: ts.Expression): ts.Expression[] {
-  const value = skipOuterExpressions(expression);
-  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return [...conjuncts(value.left), ...conjuncts(value.right)];
-  return [value];
 }
 
 function handlerAdminCheck(route: Route): string | undefined {

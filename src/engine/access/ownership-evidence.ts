@@ -8,7 +8,7 @@ import { mentionsName } from '../text.js';
 import { CONTROLLER_PRINCIPAL_ACCESSOR } from '../../models/auth.js';
 import { KYSELY, ORMS, TYPEORM_QUERY_BUILDER } from '../../models/orms.js';
 import { REQUEST_OBJECTS, isPrincipalMember } from '../../models/request-sources.js';
-import { enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
+import { conjuncts, enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { DataflowEngine, TaintedCall } from '../dataflow/engine.js';
 import type { Route, RouteMiddleware } from '../routes/route.js';
@@ -1725,18 +1725,10 @@ function bindingDeclaration(call: ts.Node): ts.VariableDeclaration | undefined {
  * on, owner or not. Returns that state test; a test that only asks whether the record was found is none.
  */
 function recordStateBypass(condition: ts.Expression, mentionsRecord: (node: ts.Node) => boolean, mentionsCaller: (node: ts.Expression) => boolean): string | undefined {
-  const conjuncts: ts.Expression[] = [];
-  const collect = (expression: ts.Expression): void => {
-    const value = skipOuterExpressions(expression);
-    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
-      collect(value.left);
-      collect(value.right);
-    } else conjuncts.push(value);
-  };
-  collect(condition);
-  if (conjuncts.length < 2) return undefined;
-  const ownerTest = conjuncts.some((conjunct) => mentionsRecord(conjunct) && mentionsCaller(conjunct));
-  const stateTest = conjuncts.find((conjunct) => {
+  const tests = conjuncts(condition);
+  if (tests.length < 2) return undefined;
+  const ownerTest = tests.some((conjunct) => mentionsRecord(conjunct) && mentionsCaller(conjunct));
+  const stateTest = tests.find((conjunct) => {
     if (!mentionsRecord(conjunct) || mentionsCaller(conjunct)) return false;
     // `!record`, `record == null`, `record && ...`: whether it was found, not what state it is in.
     let value: ts.Expression = conjunct;

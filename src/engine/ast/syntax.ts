@@ -258,3 +258,10 @@ export function someOwnIfStatement(fn: { node: ts.Node & { body?: ts.Node } } | 
   return found;
 }
 
+
+/** The operands of a chain of `&&` (the expression itself when it is none), parentheses removed. */
+export function conjuncts(expression: ts.Expression): ts.Expression[] {
+  const value = skipOuterExpressions(expression);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return [...conjuncts(value.left), ...conjuncts(value.right)];
+  return [value];
+}

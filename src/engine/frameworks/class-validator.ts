@@ -1,9 +1,9 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../types.js';
-import { propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
+import { nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import type { ModuleIndex } from '../names/index.js';
 import { guardClassOf, type GuardClass } from '../routes/classify-middleware.js';
-import type { ValidatedField } from '../routes/route.js';
+import type { RouteMiddleware, ValidatedField } from '../routes/route.js';
 import type { InputBagKind } from '../../models/request-sources.js';
 import { CLASS_VALIDATOR_RESTRICTING_DECORATORS } from '../../models/sanitizers.js';
 import { isRestrictedPattern } from './fastify/route-schema.js';
@@ -49,4 +49,38 @@ function restrictingDecorator(modules: ModuleIndex, file: ScannedSourceFile, mem
     if (source !== undefined && isRestrictedPattern(source)) return `@Matches(${pattern!.getText()})`;
   }
   return undefined;
+}
+
+/**
+ * The class-validator DTOs a handler's parameters are typed with, under a decorator that hands it a
+ * whole request part (`@Body() body: CreateShareDTO`, routing-controllers' `@QueryParams() query: ListDto`):
+ * with the framework's validation on, a value the DTO's decorators do not admit is answered 400 before
+ * the handler runs. One app-wide validation step per DTO, with the fields it leaves no free text (the
+ * framework validates; its field list closes nothing). `partOf` names the part a decorator of the
+ * framework's package hands over; `@Body('name')` names one field and is left out.
+ */
+export function classValidatorDtoSteps(modules: ModuleIndex, file: ScannedSourceFile, method: ts.MethodDeclaration, partOf: (origin: { module?: string; name: string }) => InputBagKind | undefined, validator: string): RouteMiddleware[] {
+  const steps: RouteMiddleware[] = [];
+  for (const parameter of method.parameters) {
+    const type = parameter.type;
+    if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) continue;
+    for (const decorator of ts.getDecorators(parameter) ?? []) {
+      const origin = decoratorOrigin(modules, file, decorator);
+      const part = origin ? partOf(origin) : undefined;
+      if (!part || (origin!.call?.arguments[0] && ts.isStringLiteralLike(skipOuterExpressions(origin!.call.arguments[0])))) continue;
+      const fields = classValidatorRestrictedFields(modules, file, type.typeName, part);
+      if (fields.length === 0) continue;
+      steps.push({
+        name: `class-validator ${type.typeName.text}`,
+        kind: 'validation',
+        strength: 'strong',
+        evidence: `${validator} validates ${type.typeName.text} with class-validator before the handler runs`,
+        scope: 'global',
+        file: file.path,
+        line: nodePosition(parameter).line,
+        validatedFields: fields,
+      });
+    }
+  }
+  return steps;
 }

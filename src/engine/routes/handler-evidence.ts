@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ModuleIndex, ResolvedFunction } from '../names/index.js';
 import { calledFunctions } from '../names/index.js';
-import { nodePosition, skipOuterExpressions } from '../ast/syntax.js';
+import { conjuncts, nodePosition, skipOuterExpressions } from '../ast/syntax.js';
 import { AUTH_ERROR_MESSAGE } from './classify-middleware.js';
 import { PRINCIPAL_READS } from '../../models/auth.js';
 import { APP_CONTEXT_CALLER_FIELDS } from '../../models/request-sources.js';
@@ -241,15 +241,7 @@ function principalGatedExit(handler: ResolvedFunction, text: string): string | u
     const negated = skipOuterExpressions(value.operand);
     // `!(a && b)`: false when any operand is, so a missing principal among them makes the whole true.
     if (ts.isBinaryExpression(negated) && negated.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
-      const operands: ts.Expression[] = [];
-      const collect = (expression: ts.Expression): void => {
-        const inner = skipOuterExpressions(expression);
-        if (ts.isBinaryExpression(inner) && inner.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
-          collect(inner.left);
-          collect(inner.right);
-        } else operands.push(inner);
-      };
-      collect(negated);
+      const operands = conjuncts(negated);
       for (const operand of operands) {
         const found = isPrincipal(operand);
         if (found) return found;

@@ -12,7 +12,7 @@ import { appliedDecorator, decoratorOrigin, MetadataReads, metadataReadingHelper
 import { staticStrings } from './values.js';
 import { FRAMEWORK_PERMISSION_DECORATORS, OWNER_PERMISSION_VALUES, PUBLIC_PERMISSION_VALUES } from '../../../models/auth.js';
 import { joinRoutePath } from '../../routes/route-path.js';
-import { classValidatorRestrictedFields } from '../class-validator.js';
+import { classValidatorDtoSteps } from '../class-validator.js';
 import { graphqlTypeName, nameOption } from '../graphql/schema-names.js';
 
 const HTTP_DECORATORS: Record<string, HttpMethod> = {
@@ -246,7 +246,7 @@ class ControllerDiscovery {
             for (const version of versions) {
               const fullPath = joinRoutePath(this.globalPrefix(globals.bootstrap, bare, httpMethod), version, bare);
               const nestMiddleware = [...(globals.bootstrap?.platformMiddleware ?? []).map((reference) => this.describe(reference, 'global')), ...this.nestMiddlewareOf(globals.middleware, node, bare, fullPath, httpMethod)];
-              const validated = [...nestMiddleware, ...middleware.middleware].some(isValidationPipe) ? (dtoSteps ??= validatedDtoSteps(this.modules, methodFile, method)) : [];
+              const validated = [...nestMiddleware, ...middleware.middleware].some(isValidationPipe) ? (dtoSteps ??= classValidatorDtoSteps(this.modules, methodFile, method, (origin) => (origin.module === '@nestjs/common' ? VALIDATED_INPUTS[origin.name] : undefined), 'a ValidationPipe')) : [];
               routes.push({
                 ...(inputs.length ? { parameterInputs: inputs } : {}),
                 framework: 'nestjs',
@@ -694,27 +694,3 @@ function isValidationPipe(step: RouteMiddleware): boolean {
 /** Nest input decorators whose class-typed parameter a ValidationPipe checks with class-validator, and the part each holds. */
 const VALIDATED_INPUTS: Readonly<Record<string, 'body' | 'query' | 'params'>> = { Body: 'body', Query: 'query', Param: 'params' };
 
-/**
- * `@Body() body: CreateShareDTO` where `class CreateShareDTO { @Matches('^[a-zA-Z0-9_-]*$') id }`: under a
- * ValidationPipe a value the decorators do not admit is answered 400 before the handler runs. The
- * fields left no free text, per input part, as an app-wide step (like routing-controllers' validation:
- * the pipe validates, its field list closes nothing).
- */
-function validatedDtoSteps(modules: ModuleIndex, file: ScannedSourceFile, method: ts.MethodDeclaration): RouteMiddleware[] {
-  const steps: RouteMiddleware[] = [];
-  for (const parameter of method.parameters) {
-    const type = parameter.type;
-    if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) continue;
-    for (const decorator of ts.getDecorators(parameter) ?? []) {
-      const origin = decoratorOrigin(modules, file, decorator);
-      const part = origin?.module === '@nestjs/common' ? VALIDATED_INPUTS[origin.name] : undefined;
-      // `@Body('name') name: string` names one field: the class validation applies to a whole part.
-      if (!part || (origin!.call?.arguments[0] && ts.isStringLiteralLike(skipOuterExpressions(origin!.call.arguments[0])))) continue;
-      const fields = classValidatorRestrictedFields(modules, file, type.typeName, part);
-      if (fields.length === 0) continue;
-      const position = nodePosition(parameter);
-      steps.push({ name: `class-validator ${type.typeName.text}`, kind: 'validation', strength: 'strong', evidence: `a ValidationPipe validates ${type.typeName.text} with class-validator before the handler runs`, scope: 'global', file: file.path, line: position.line, validatedFields: fields });
-    }
-  }
-  return steps;
-}

@@ -6,7 +6,7 @@ import { bindingValue, localInitializer, resolveFunction, type ModuleIndex, type
 import { AUTH_ERROR_MESSAGE, guardClassOf, middlewareName, REJECTION_STATUS, type GuardClass, type MiddlewareClassifier } from '../../routes/classify-middleware.js';
 import type { HttpMethod, ParameterInput, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import type { InputBagKind } from '../../../models/request-sources.js';
-import { classValidatorRestrictedFields } from '../class-validator.js';
+import { classValidatorDtoSteps } from '../class-validator.js';
 import { HTTP_METHODS } from '../../routes/route.js';
 import { joinRoutePath } from '../../routes/route-path.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
@@ -127,7 +127,7 @@ function routesOf(modules: ModuleIndex, describer: RoutingDescriber, file: Scann
       ...(authorized ? [describer.authorized(authorized, server)] : []),
       ...requiredCurrentUser(modules, methodFile, method, server),
       ...custom.flatMap((decorator) => (decorator.authenticates ? [decorator.authenticates] : [])),
-      ...(server.validates ? validatedDtos(modules, methodFile, method) : []),
+      ...(server.validates ? classValidatorDtoSteps(modules, methodFile, method, (origin) => (origin.module && ROUTING_CONTROLLERS_PACKAGES.includes(origin.module) ? VALIDATED_BAGS[origin.name] : undefined), 'routing-controllers') : []),
     ];
     const parameterInputs = custom.flatMap((decorator) => (decorator.input ? [decorator.input] : []));
     for (const route of decorators.routes) {
@@ -239,38 +239,6 @@ function conditionalThrow(body: ts.ConciseBody): string | undefined {
 /** Input decorators whose class-typed parameter routing-controllers validates with class-validator, and the part each holds. */
 const VALIDATED_BAGS: Readonly<Record<string, InputBagKind>> = { Body: 'body', QueryParams: 'query', Params: 'params' };
 
-/**
- * `@QueryParams() query: ListDto` where `class ListDto { @IsIn(['createdAt', 'expires']) sort }`:
- * with validation on (routing-controllers' default) a value outside what the decorator admits is
- * answered 400 before the handler runs. The fields it leaves no free text, per input part, as an
- * app-wide validation step (it is the server's option that validates; it whitelists nothing).
- */
-function validatedDtos(modules: ModuleIndex, file: ScannedSourceFile, method: ts.MethodDeclaration): RouteMiddleware[] {
-  const steps: RouteMiddleware[] = [];
-  for (const parameter of method.parameters) {
-    const type = parameter.type;
-    if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) continue;
-    for (const decorator of ts.getDecorators(parameter) ?? []) {
-      const origin = decoratorOrigin(modules, file, decorator);
-      const part = origin?.module && ROUTING_CONTROLLERS_PACKAGES.includes(origin.module) ? VALIDATED_BAGS[origin.name] : undefined;
-      // `@Body('name')` names one field; the class validation applies to a whole part.
-      if (!part || (origin!.call?.arguments[0] && ts.isStringLiteralLike(skipOuterExpressions(origin!.call.arguments[0])))) continue;
-      const fields = classValidatorRestrictedFields(modules, file, type.typeName, part);
-      if (fields.length === 0) continue;
-      steps.push({
-        name: `class-validator ${type.typeName.text}`,
-        kind: 'validation',
-        strength: 'strong',
-        evidence: `routing-controllers validates ${type.typeName.text} with class-validator before the handler runs`,
-        scope: 'global',
-        file: file.path,
-        line: nodePosition(parameter).line,
-        validatedFields: fields,
-      });
-    }
-  }
-  return steps;
-}
 
 /** A project parameter decorator made with routing-controllers' createParamDecorator: whether it turns anonymous callers away, and whether it hands the handler the caller. */
 interface ProjectParameterDecorator {
