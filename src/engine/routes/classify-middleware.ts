@@ -136,7 +136,11 @@ function rejectsOnCredentialCase(code: string): boolean {
 // `scopes.includes(required)` after `const scopes = c.get('scopes')`: the caller's list read into a name first.
 // A permission predicate named for what it asks (`userHasWorkspaceSettingPermission(...)`, `checkRolePermissions(...)`,
 // `req.checkRbac(permissions)` that an RBAC middleware put on the request) counts as `hasPermission(...)` does.
-export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bis(?:Super)?Admin\s*\(|\b(?:roles|permissions|scopes)\s*(?:\?\.|\.)\s*(?:includes|some|every|has|indexOf)\s*\(|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\b\w*(?:[hH]as|[cC]heck|[rR]equire|[aA]ssert|[vV]alidate|[vV]erify)\w*(?:Permission|Role|Rbac|RBAC|Abac|Acl|ACL)s?\w*\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
+// `.permission` followed by an id (`req.permission.orgId`, `request.permissions.id`) reads who the caller is off
+// an identity context a framework happens to call "permission" (Infisical's actor, org and auth method): no
+// role or grant is compared there, so only a `.permission(s)` read that is not an id counts. The flags of a
+// platform-wide privileged account (`user.superAdmin`, `isSuperuser`, `isStaff`) are roles.
+export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|superAdmin|isSuperAdmin|super_admin|is_super_admin|isSuperuser|is_superuser|isStaff|is_staff|scopes?|groups?)\b|\.\s*permissions?\b(?!\s*\??\.\s*(?:id|\w*Id|\w*ID|\w*Ids)\b)|\bis(?:Super)?Admin\s*\(|\b(?:roles|permissions|scopes)\s*(?:\?\.|\.)\s*(?:includes|some|every|has|indexOf)\s*\(|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\b\w*(?:[hH]as|[cC]heck|[rR]equire|[aA]ssert|[vV]alidate|[vV]erify)\w*(?:Permission|Role|Rbac|RBAC|Abac|Acl|ACL)s?\w*\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
 /**
  * The signed-in user compared with the one administrator the configuration names
  * (`isEqual(req.user.user, config.adminUserName)`, `user.email !== env.ADMIN_EMAIL`): an admin-only guard
