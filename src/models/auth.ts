@@ -159,6 +159,9 @@ export const PRINCIPAL_READS: ReadonlyArray<{ label: string; pattern: RegExp }> 
   // The same user under a project's own name: `req.currentUser`, `req.remoteUser` (the request doubles as the GraphQL context).
   ...['currentUser', 'remoteUser', 'authUser', 'loggedInUser', 'authenticatedUser', 'sessionUser'].map((field) => ({ label: `req.${field}`, pattern: new RegExp(String.raw`\b(?:req|request)\s*(?:\?\.|\.)\s*${field}\b`) })),
   { label: 'req.auth', pattern: /\breq\s*(?:\?\.|\.)\s*auth\b/ },
+  // The caller's identity a hook derives from the verified token (Infisical's `actorId: req.permission.id`,
+  // `actorOrgId: req.permission.orgId`): handed to the services, which decide what that caller may do.
+  { label: 'req.permission', pattern: /\b(?:req|request)\s*(?:\?\.|\.)\s*permission\s*(?:\?\.|\.)\s*(?:id|orgId|type|userId)\b/ },
   // Medusa: what `authenticate()` verified, the actor's id and type.
   { label: 'req.auth_context', pattern: /\breq\s*(?:\?\.|\.)\s*auth_context\b/ },
   { label: 'session.user', pattern: /\bsession\s*(?:\?\.|\.)\s*(?:user|userId)\b/ },

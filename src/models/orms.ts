@@ -354,10 +354,11 @@ export const RAW_QUERY = {
 
 /**
  * How a project names a repository, model or collection it holds: the last segment of the
- * receiver ends with one of these (`this.orderRepository`, `orderModel`, `em`, `userDao`).
+ * receiver ends with one of these (`this.orderRepository`, `orderModel`, `em`, `userDao`, and the
+ * data access layer objects of a service-factory codebase, `secretDAL`, `projectDal`).
  * Case-sensitive, as written.
  */
-export const REPOSITORY_NAME_SUFFIXES: readonly string[] = ['repository', 'repo', 'Repository', 'Repo', 'Model', 'model', 'collection', 'Collection', 'em', 'entityManager', 'manager', 'dao'];
+export const REPOSITORY_NAME_SUFFIXES: readonly string[] = ['repository', 'repo', 'Repository', 'Repo', 'Model', 'model', 'collection', 'Collection', 'em', 'entityManager', 'manager', 'dao', 'Dao', 'DAO', 'DAL', 'Dal'];
 
 /**
  * Of those, the ones that name an entity manager (TypeORM `EntityManager`, MikroORM `em`): its

@@ -33,7 +33,9 @@ export interface RequestObjectModel {
 }
 
 // Set on the request by authentication middleware (`req.userId = decoded.id`, `req.remoteUser = user`): never sent by the client.
-const PRINCIPAL_PROPERTIES = new Set(['user', 'auth', 'session', 'state', 'locals', 'principal', 'jwtPayload', 'userId', 'currentUser', 'authUser', 'remoteUser', 'loggedInUser', 'authenticatedUser', 'sessionUser', 'uid', 'claims', 'auth_context']);
+// `permission` is the caller's identity and rights a hook derives from the verified token (Infisical's
+// `req.permission = { type, id, orgId, authMethod }` read as `actorId: req.permission.id`).
+const PRINCIPAL_PROPERTIES = new Set(['user', 'auth', 'session', 'state', 'locals', 'principal', 'jwtPayload', 'userId', 'currentUser', 'authUser', 'remoteUser', 'loggedInUser', 'authenticatedUser', 'sessionUser', 'uid', 'claims', 'auth_context', 'permission']);
 
 // What an HTTP request (Express, Fastify, Node, Fetch API, Next.js) and its framework wrappers carry.
 const HTTP_INPUTS: Record<string, string> = {

@@ -94,10 +94,18 @@ function fastDigestOfPassword(call: ts.CallExpression, file: ScannedSourceFile):
   // Have I Been Pwned's range API takes the first five hex digits of the password's SHA-1 (k-anonymity):
   // the digest is a breach-corpus query, never stored or compared as the password's hash.
   if (/^sha-?1$/i.test(algorithm) && BREACH_CORPUS_RANGE_API.test(file.text)) return undefined;
+  // HTTP Digest authentication (RFC 2617/7616) makes the client compute HA1 = H(username:realm:password) to
+  // answer the server's nonce: a protocol step whose result goes into a `Digest ...` Authorization header.
+  if (isDigestAuthResponse(hashed, file.text)) return undefined;
   return {
     message: `Password hashed with ${algorithm}, a single fast digest (${evidence.what}): salted or not, a leaked hash falls to billions of GPU guesses a second. Use argon2id, scrypt or bcrypt.`,
     confidence: evidence.confidence,
   };
+}
+
+/** `${username}:${realm}:${password}` in a file that builds a `Digest` Authorization header: HA1 of HTTP Digest. */
+function isDigestAuthResponse(hashed: ts.Expression, fileText: string): boolean {
+  return /\brealm\b/.test(hashed.getText()) && /\bnonce\b/.test(fileText) && /['"`]Digest\s/.test(fileText);
 }
 
 /**

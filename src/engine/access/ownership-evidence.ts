@@ -310,6 +310,10 @@ export function inCodeOwnershipCheck(
   const otherRecordOfSameName = (identifier: ts.Identifier): boolean => {
     if (ownDeclarations.size === 0 || !ownResult.includes(identifier.text) || keyNames.has(identifier.text)) return false;
     const declaration = localDeclaration(identifier);
+    // Loaded by the same id (or through the record: `findById(cert.caId)`) it is the record or its parent, whoever
+    // else uses the name: the service's `const ca = await caDAL.findById(caId)` beside the handler's
+    // `const ca = await services.ca.deleteCaById({ caId })`, or `const { cert, ca } = await services.certificate.getCert(...)`.
+    if (declaration?.initializer && loadedByKey(declaration.initializer, new Set([...keyNames, ...ownResult, ...records].filter((name) => name !== identifier.text && !containers.has(name))))) return false;
     // Only beside the lookup: a caller's `deployment` loaded by the same id is the same record under its name there.
     return declaration !== undefined && declaration.initializer !== undefined && !ownDeclarations.has(declaration) && [...ownDeclarations].some((own) => enclosingFunction(own) === enclosingFunction(declaration));
   };
@@ -342,6 +346,9 @@ export function inCodeOwnershipCheck(
     return hit;
   };
   const configured = ctx.config.ownershipChecks ?? [];
+  // The plain names the access itself is given (`deleteById(id, orgId)`): the key and the parents it is filtered by.
+  const accessFilters = new Set<string>();
+  if (ts.isCallExpression(access)) for (const argument of access.arguments) if (ts.isIdentifier(skipOuterExpressions(argument))) accessFilters.add((skipOuterExpressions(argument) as ts.Identifier).text);
   // The calls the id travels through to the access run the access itself: they check nothing before it.
   const pathCalls = new Set(path.flatMap(({ call }) => (call ? [call] : [])));
   for (const { fn, call } of path) {
@@ -429,7 +436,10 @@ export function inCodeOwnershipCheck(
         // `team.users.some((member) => member.userId === session.user.id)`: the record's members searched for the caller.
         const receiver = lookup && ts.isPropertyAccessExpression(skipOuterExpressions(lookup.expression)) ? (skipOuterExpressions(lookup.expression) as ts.PropertyAccessExpression).expression : undefined;
         const aboutRecord = lookupArguments.some(mentions) || (receiver !== undefined && ARRAY_SEARCH.test(calleeName(lookup!)) && mentions(receiver));
-        if (lookup && lookup !== tainted.call && aboutRecord && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument))) {
+        // `getUserOrgPermission(userId, orgId)` beside `incidentContactDAL.deleteById(id, orgId)`: the caller's rights in
+        // a parent the access is also filtered by (not the key itself), which a policy call then throws on.
+        const aboutFilteredParent = lookup !== undefined && lookupArguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && accessFilters.has((skipOuterExpressions(argument) as ts.Identifier).text) && !keyNames.has((skipOuterExpressions(argument) as ts.Identifier).text));
+        if (lookup && lookup !== tainted.call && (aboutRecord || aboutFilteredParent) && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument))) {
           membershipResults.set(name, calleeName(lookup));
         } else if (lookup && lookup !== tainted.call && receiver !== undefined && ASSOCIATION_READ.test(calleeName(lookup)) && mentions(receiver)) {
           // `const account = await exportRequest.getCollective()`: the record's parent, read from the record
@@ -503,6 +513,17 @@ export function inCodeOwnershipCheck(
         const policed = isCheck ? [...membershipResults.keys()].find((loaded) => node.arguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && (skipOuterExpressions(argument) as ts.Identifier).text === loaded)) : undefined;
         if (policed) {
           evidence = { what: `${name}() given ${policed}, loaded by the record with the caller`, node };
+          return;
+        }
+        // CASL: `ForbiddenError.from(permission).throwUnlessCan(action, subject)` (or `permission.can(...)` on
+        // the same object), where `permission` is what a lookup given the record's parent and the caller
+        // returned (`getProjectPermission(actor, actorId, secret.projectId)`): the caller's rights in the
+        // record's own project, thrown on.
+        const ability = isCheck && ts.isPropertyAccessExpression(node.expression) ? skipOuterExpressions(node.expression.expression) : undefined;
+        const abilityFrom = ability && ts.isCallExpression(ability) ? ability.arguments.map((argument) => skipOuterExpressions(argument)) : ability ? [ability] : [];
+        const built = [...membershipResults.keys()].find((loaded) => abilityFrom.some((value) => ts.isIdentifier(value) && value.text === loaded));
+        if (built) {
+          evidence = { what: `${name}() on the ${built} ${membershipResults.get(built)}() loaded for the record (or a parent it is filtered by) and the caller`, node };
           return;
         }
         // `await documentRestorer(ctx, { document, collectionId })`: a project helper given the record that
@@ -1200,8 +1221,22 @@ export function routeObjectGuard(ctx: AccessContext, route: Route): { middleware
 }
 
 /** The names a declaration binds to loads: `const order = await load(id)`, the first row (`const [row] = await query`), or each element of `await Promise.all([...])`. */
+/** A load whose call is given one of these names (`caDAL.findById(caId)`, `find({ id: caId })`, `findById(cert.caId)`). */
+function loadedByKey(initializer: ts.Expression, keyNames: ReadonlySet<string>): boolean {
+  const call = firstCall(initializer);
+  if (!call) return false;
+  const used = new Set<string>();
+  for (const argument of call.arguments) collectIdentifiers(argument, used);
+  return [...used].some((name) => keyNames.has(name));
+}
+
 function boundLoads(name: ts.BindingName, initializer: ts.Expression): Array<[string, ts.Expression]> {
   if (ts.isIdentifier(name)) return [[name.text, initializer]];
+  // `const { permission } = await permissionService.getProjectPermission(actor, actorId, secret.projectId)`:
+  // each member taken out of one call's result is what that call loaded.
+  if (ts.isObjectBindingPattern(name)) {
+    return name.elements.flatMap((element): Array<[string, ts.Expression]> => (!element.dotDotDotToken && ts.isIdentifier(element.name) ? [[element.name.text, initializer]] : []));
+  }
   if (!ts.isArrayBindingPattern(name)) return [];
   let value = skipOuterExpressions(initializer);
   if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);

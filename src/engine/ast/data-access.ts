@@ -527,7 +527,7 @@ function isModelBaseClass(base: ts.Expression, file: ScannedSourceFile, modules:
 }
 
 function modelName(repositoryName: string): string {
-  return repositoryName.replace(/(?:Repository|Repo|Model|Collection|Dao)$/i, '') || repositoryName;
+  return repositoryName.replace(/(?:Repository|Repo|Model|Collection|Dao|Dal)$/i, '') || repositoryName;
 }
 
 function knexTableOf(receiver: ts.Expression): string | undefined {

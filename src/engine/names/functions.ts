@@ -4,6 +4,7 @@ import { enclosingClass, fieldTypeName, isFunctionLike, propertyNameText, return
 import { bindingValue, requiredModule, type Binding, type ModuleIndex } from './module-index.js';
 import { localBinding, localDeclaration, localInitializer } from './locals.js';
 import { contextMemberClass, contextMemberRead } from './context-members.js';
+import { instanceDecoration } from './instance-decorations.js';
 
 /** A function found for an expression, with the file it is written in. */
 export interface ResolvedFunction {
@@ -234,12 +235,20 @@ function memberContainer(modules: ModuleIndex, file: ScannedSourceFile, expressi
   if (ts.isIdentifier(value)) {
     const local = localInitializer(value);
     if (local && (ts.isNewExpression(local) || ts.isObjectLiteralExpression(local))) return { kind: 'node', file, node: local };
+    // `const secretService = secretServiceFactory({ secretDAL, permissionService })` in a start-up function:
+    // the object the factory returns (memberOf reads a call through factoryInstanceMembers).
+    if (local && ts.isCallExpression(skipOuterExpressions(local)) && requiredModule(skipOuterExpressions(local)) === undefined) return { kind: 'node', file, node: skipOuterExpressions(local) };
     return containerOfBinding(modules.resolveName(file, value.text));
   }
+  if (ts.isObjectLiteralExpression(value)) return { kind: 'node', file, node: value };
   if (!ts.isPropertyAccessExpression(value)) return undefined;
-  const owner = memberContainer(modules, file, value.expression, depth + 1);
-  if (!owner) return undefined;
   const member = value.name.text;
+  const owner = memberContainer(modules, file, value.expression, depth + 1);
+  if (!owner) {
+    // `server.services`, `req.server.services`: what the application decorated its instance with.
+    const decoration = instanceDecoration(modules, member);
+    return decoration ? memberContainer(modules, decoration.file, decoration.value, depth + 1) : undefined;
+  }
   if (owner.kind === 'namespace') return containerOfBinding(modules.resolveExport(owner.file, member));
   if (!ts.isObjectLiteralExpression(owner.node)) return undefined;
   for (const property of owner.node.properties) {
@@ -397,7 +406,8 @@ function factoryInstanceMembers(modules: ModuleIndex, file: ScannedSourceFile, c
  * call (`return useBucket ? this.bucketStore : this.diskStore`) returns one of those instances.
  */
 function instanceContainer(modules: ModuleIndex, file: ScannedSourceFile, instance: ts.Expression): { file: ScannedSourceFile; node: ts.Node } | undefined {
-  if (ts.isNewExpression(instance)) return { file, node: instance };
+  // A factory of closures (`return { getSecret, deleteSecret }`) is read like an instance: its object's members.
+  if (ts.isNewExpression(instance) || ts.isObjectLiteralExpression(instance)) return { file, node: instance };
   if (!ts.isPropertyAccessExpression(instance) || instance.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
   const enclosing = enclosingClass(instance);
   const typeName = enclosing && fieldTypeName(enclosing, instance.name.text);

@@ -138,7 +138,10 @@ function rejectsOnCredentialCase(code: string): boolean {
 // `scopes.includes(required)` after `const scopes = c.get('scopes')`: the caller's list read into a name first.
 // A permission predicate named for what it asks (`userHasWorkspaceSettingPermission(...)`, `checkRolePermissions(...)`,
 // `req.checkRbac(permissions)` that an RBAC middleware put on the request) counts as `hasPermission(...)` does.
-export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|permissions?|scopes?|groups?)\b|\bis(?:Super)?Admin\s*\(|\b(?:roles|permissions|scopes)\s*(?:\?\.|\.)\s*(?:includes|some|every|has|indexOf)\s*\(|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\b\w*(?:[hH]as|[cC]heck|[rR]equire|[aA]ssert|[vV]alidate|[vV]erify)\w*(?:Permission|Role|Rbac|RBAC|Abac|Acl|ACL)s?\w*\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
+// `.permission` followed by an id (`req.permission.orgId`, `request.permissions.id`) reads who the caller is off
+// an identity context a framework happens to call "permission" (Infisical's actor, org and auth method): no
+// role or grant is compared there, so only a `.permission(s)` read that is not an id counts.
+export const ROLE_CHECK = /\.\s*(?:role|roles|isAdmin|is_admin|admin|scopes?|groups?)\b|\.\s*permissions?\b(?!\s*\??\.\s*(?:id|\w*Id|\w*ID|\w*Ids)\b)|\bis(?:Super)?Admin\s*\(|\b(?:roles|permissions|scopes)\s*(?:\?\.|\.)\s*(?:includes|some|every|has|indexOf)\s*\(|\bhas(?:Role|Permission|Any(?:Role|Permission))\s*\(|\b\w*(?:[hH]as|[cC]heck|[rR]equire|[aA]ssert|[vV]alidate|[vV]erify)\w*(?:Permission|Role|Rbac|RBAC|Abac|Acl|ACL)s?\w*\s*\(|\bcan\s*\(|\bability\.|\benforce\s*\(/;
 /**
  * The signed-in user compared with the one administrator the configuration names
  * (`isEqual(req.user.user, config.adminUserName)`, `user.email !== env.ADMIN_EMAIL`): an admin-only guard
@@ -305,6 +308,17 @@ function comparesOnlyTokenScopes(code: string): boolean {
 const ADMIN_IDENTITY_CHECK = /\badmin_?(?:user_?name|username|user|users|email|emails|ids?|accounts?)\b/i;
 /** `if (<condition>) throw ...` / `if (<condition>) return reply...`: the condition stops the request. */
 const CONDITION_THEN_STOP = /\bif\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*\{?\s*(?:throw\b|return\s+(?:reply|res|ctx)\b|(?:reply|res)\s*\.)/g;
+
+/**
+ * `if (req.auth.actor !== ActorType.USER || !req.auth.user.superAdmin) throw new ForbiddenRequestError(...)`: the request
+ * stops unless the caller carries a platform-wide privilege flag. Only as the negated condition of a rejection: a branch
+ * on the flag that lets everyone through (`if (user.isSuperAdmin && impersonate) {...}`) checks nobody.
+ */
+const PRIVILEGE_FLAG_DENIED = /!\s*[\w$.?]*\.\s*(?:superAdmin|isSuperAdmin|super_admin|is_super_admin|isSuperuser|is_superuser|isStaff|is_staff)\b/;
+function rejectsWithoutPrivilegeFlag(code: string): boolean {
+  for (const match of code.matchAll(CONDITION_THEN_STOP)) if (PRIVILEGE_FLAG_DENIED.test(match[1]!)) return true;
+  return false;
+}
 
 /** The request is stopped unless the user is the configured administrator: the comparison is the condition of the rejection. */
 function rejectsUnlessAdministrator(code: string): boolean {
@@ -1560,6 +1574,9 @@ function classifyOwnBody(fn: ResolvedFunction, calleeText: string, calleeCode: s
   if (rejects && ROLE_CHECK.test(roleCode) && (/\b403\b|Forbidden|FORBIDDEN|return\s+false|permission|role|\bis(?:Super)?Admin\s*\(/i.test(text) || roleGatesRequest(body, fn.node.getSourceFile()))) {
     if (comparesOnlyTokenScopes(roleCode)) return { kind: 'role', strength: 'strong', evidence: `${where} compares the token's scopes and rejects`, tokenScopes: true };
     return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions and rejects` };
+  }
+  if (rejects && rejectsWithoutPrivilegeFlag(ownCodeText(body, fn.node.getSourceFile()) + calleeCode)) {
+    return { kind: 'role', strength: 'strong', evidence: `${where} rejects callers without a platform administrator flag` };
   }
   if (rejects && TOKEN_OR_SESSION_CHECK.test(text) && rejectsUnlessAdministrator(codeText(body, fn.node.getSourceFile()) + calleeCode)) {
     return { kind: 'role', strength: 'strong', evidence: `${where} verifies a token, compares the user with the configured administrator and rejects` };
