@@ -230,7 +230,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     // AuthorizationError()` after a document is loaded through a published share): it serves the
     // records a check lets through, not the type. Nor when the lookup runs only after the handler
     // turned anonymous callers away (`if (!user) throw AuthenticationError()` behind optional sign-in).
-    if (route.auth === 'public' && route.method !== 'FIELD' && candidate.lookup.access.model && !isWriteAccess(candidate.lookup) && settled?.verdict !== 'public' && !refusesSomeRecords(candidate.lookup.node) && !reachedOnlySignedIn(route, path, candidate.lookup.node)) {
+    // Nor when that route reads only the records' ids and kinds (`columns: { id: true, kind: true }`): it
+    // tells which records exist, not what they hold (homarr's public `integration.byIds` beside secrets).
+    if (route.auth === 'public' && route.method !== 'FIELD' && candidate.lookup.access.model && !isWriteAccess(candidate.lookup) && settled?.verdict !== 'public' && !refusesSomeRecords(candidate.lookup.node) && !reachedOnlySignedIn(route, path, candidate.lookup.node) && !projectsOnlyIdentity(candidate.lookup.node)) {
       const model = candidate.lookup.access.model.toLowerCase();
       if (!servedPublicly.has(model)) servedPublicly.set(model, route.id);
     }
@@ -1473,6 +1475,29 @@ function reachedOnlySignedIn(route: Route, path: readonly PathEntry[], lookup: t
     if (ts.isBlock(parent) || ts.isSourceFile(parent)) {
       const index = parent.statements.indexOf(node as ts.Statement);
       if (parent.statements.slice(0, Math.max(index, 0)).some((statement) => refusesAnonymous(statement) && exitsEarly((statement as ts.IfStatement).thenStatement))) return true;
+    }
+  }
+  return false;
+}
+
+/** Columns that say which record it is and of what kind, not what it holds. */
+const IDENTITY_COLUMN = /^(?:_?id|[a-z]\w*Id|uuid|kind|type)$/;
+
+/**
+ * The lookup (or the query call around the filter it is) picks its columns (`columns:` for drizzle's
+ * relational queries, `select:` for Prisma) and every one picked is an id or a kind.
+ */
+function projectsOnlyIdentity(lookup: ts.Node): boolean {
+  let node: ts.Node | undefined = lookup;
+  for (let level = 0; node && level < 6; level++, node = node.parent) {
+    if (!ts.isCallExpression(node)) continue;
+    for (const argument of node.arguments) {
+      const options = skipOuterExpressions(argument);
+      if (!ts.isObjectLiteralExpression(options)) continue;
+      const picked = options.properties.find((property) => property.name && /^(?:columns|select)$/.test(propertyNameText(property.name) ?? ''));
+      const value = picked && ts.isPropertyAssignment(picked) ? skipOuterExpressions(picked.initializer) : undefined;
+      if (!value || !ts.isObjectLiteralExpression(value) || value.properties.length === 0) continue;
+      return value.properties.every((property) => ts.isPropertyAssignment(property) && property.initializer.kind === ts.SyntaxKind.TrueKeyword && IDENTITY_COLUMN.test(propertyNameText(property.name) ?? ''));
     }
   }
   return false;
