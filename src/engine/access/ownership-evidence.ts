@@ -508,6 +508,14 @@ export function inCodeOwnershipCheck(
           evidence = { what: `${name}(), which hands the record to ${policyHelper}`, node };
           return;
         }
+        // `await resolveItemWithBoardAccess(ctx, input.itemId)`: a project helper given the id that loads the record
+        // by it and puts the record (or its parent) to a permission check (`throwIfActionForbiddenAsync(ctx,
+        // eq(boards.id, item.boardId), 'modify')`), which throws when it fails.
+        const keyHelper = node !== tainted.call && !pathCalls.has(node) && !isCheck && !policyHelper && node.arguments.some(mentions) ? helperAuthorizesParameter(ctx, node, mentions) : undefined;
+        if (keyHelper) {
+          evidence = { what: `${name}(), which checks the caller's permission on what the id names: ${keyHelper}`, node };
+          return;
+        }
         // `await getDiscountOrThrow({ discountId, programId })`: a helper that loads the record by the id it is
         // given and exits unless the record's field equals the other value it is given, here the caller's.
         if (node !== tainted.call && !pathCalls.has(node) && tiedTo(node, tainted.call, keyNames, records) && comparingHelperChecks(ctx, tainted, node, mentions, path)) {
@@ -668,6 +676,44 @@ function helperPolicyCall(ctx: AccessContext, call: ts.CallExpression, mentionsR
   walkDescendants(fn.body, (node) => {
     if (found) return false;
     if (ts.isCallExpression(node) && AUTHORIZATION_CALL.test(calleeName(node)) && node.arguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && received.has((skipOuterExpressions(argument) as ts.Identifier).text))) {
+      found = `${oneLine(node.getText())} (${fn.getSourceFile().fileName.split('/').slice(-2).join('/')})`;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/**
+ * The permission check (`throwIfActionForbiddenAsync(ctx, eq(boards.id, item.boardId), 'modify')`) a project helper
+ * makes on the id it is handed at a plain parameter, or on a value it derives from it (the record it loads by it,
+ * that record's parent). Its text, else undefined.
+ */
+function helperAuthorizesParameter(ctx: AccessContext, call: ts.CallExpression, mentionsKey: (node: ts.Node) => boolean): string | undefined {
+  const file = ctx.modules.fileOf(call);
+  const target = file && resolveFunction(ctx.modules, file, call.expression);
+  const fn = target?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!fn?.body) return undefined;
+  const derived = new Set<string>();
+  call.arguments.forEach((argument, index) => {
+    const parameter = fn.parameters[index];
+    if (parameter && ts.isIdentifier(parameter.name) && mentionsKey(argument)) derived.add(parameter.name.text);
+  });
+  if (derived.size === 0) return undefined;
+  const mentionsDerived = (node: ts.Node): boolean => {
+    let hit = false;
+    walkDescendants(node, (child) => {
+      if (hit) return false;
+      if (ts.isIdentifier(child) && derived.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) hit = true;
+      return undefined;
+    });
+    return hit || (ts.isIdentifier(node) && derived.has(node.text));
+  };
+  let found: string | undefined;
+  walkDescendants(fn.body, (node) => {
+    if (found) return false;
+    // `const item = await db.query.items.findFirst({ where: eq(items.id, itemId) })`: the record the id names.
+    if (ts.isVariableDeclaration(node) && node.initializer && mentionsDerived(node.initializer)) for (const name of bindingNames(node.name)) derived.add(name);
+    if (ts.isCallExpression(node) && AUTHORIZATION_CALL.test(calleeName(node)) && node.arguments.some(mentionsDerived)) {
       found = `${oneLine(node.getText())} (${fn.getSourceFile().fileName.split('/').slice(-2).join('/')})`;
     }
     return undefined;
