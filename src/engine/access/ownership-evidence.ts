@@ -310,10 +310,21 @@ export function inCodeOwnershipCheck(
     // Only beside the lookup: a caller's `deployment` loaded by the same id is the same record under its name there.
     return declaration !== undefined && declaration.initializer !== undefined && !ownDeclarations.has(declaration) && [...ownDeclarations].some((own) => enclosingFunction(own) === enclosingFunction(declaration));
   };
+  // The request values the lookup's key came from, as the route's handler reads them (`input.id`): a helper on
+  // the path may name its own parameter `input` too (`updateSecretAsync(db, input)` reading `input.integrationId`),
+  // which makes `input` a holder of other fields, but in the handler `input.id` is the key itself.
+  const handlerNode = tainted.route.handler?.node;
+  const sourceReads = new Set(tainted.argumentOrigins.flatMap((origin) => (origin?.kind === 'tainted' && /^[\w$]+(?:\.[\w$]+)+$/.test(origin.taint.source.label) ? [origin.taint.source.label] : [])));
+  const readsKeyInHandler = (child: ts.Node): boolean =>
+    sourceReads.size > 0 && handlerNode !== undefined && ts.isPropertyAccessExpression(child) && sourceReads.has(child.getText().replace(/\s+/g, '')) && child.pos >= handlerNode.pos && child.end <= handlerNode.end && child.getSourceFile() === handlerNode.getSourceFile();
   const mentions = (node: ts.Node): boolean => {
     let hit = false;
     const visit = (child: ts.Node): void => {
       if (hit) return;
+      if (readsKeyInHandler(child)) {
+        hit = true;
+        return;
+      }
       if (ts.isIdentifier(child) && names.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child) && !otherRecordOfSameName(child)) {
         // `params.teamId` beside a lookup by `params.presetId`: the object holding the id, read for another field.
         if (containers.has(child.text) && ts.isPropertyAccessExpression(child.parent) && child.parent.expression === child && !names.has(child.parent.name.text) && !keyFields.has(child.parent.name.text)) return;
