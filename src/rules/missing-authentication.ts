@@ -7,10 +7,11 @@ import { defineRule } from './define-rule.js';
 import { exitsWhenMissing } from './utils/exits-when-missing.js';
 import { callerBoundReceiver } from './utils/caller-bound-service.js';
 import { pathFunctions } from '../engine/access/ownership-evidence.js';
-import { resolveFunction, type ResolvedFunction } from '../engine/names/index.js';
+import { localConstInitializer, resolveFunction, type ResolvedFunction } from '../engine/names/index.js';
 import { inHandlerAuthentication, principalReadIn } from '../engine/routes/handler-evidence.js';
 import { CALLER_HOLDER, CALLER_PERMISSION_PREDICATE, PRINCIPAL_READS } from '../models/auth.js';
 import { walkDescendants } from '../engine/ast/file-index.js';
+import { nodeAtStep } from '../engine/ast/trace-nodes.js';
 import { enclosingFunction, exitsEarly, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
 import { reachedFrom } from './utils/tainted-sink.js';
@@ -103,16 +104,20 @@ export default defineRule({
       // `declineLink({ token })`: a link's token the client sends, looked up before anything is read or
       // changed, the request ending when it matches nothing. Holding the link is the permission (its
       // strength, long, random and revocable, is missing-ownership-check's capability finding).
-      const gate = capabilityGate(ctx, facts, verdict.access) ?? storedTokenGate(ctx, facts);
+      const minted = mintedIdGate(ctx, facts, verdict.access);
+      const gate = capabilityGate(ctx, facts, verdict.access) ?? storedTokenGate(ctx, facts) ?? minted?.exempt;
       if (gate) {
         ctx.examined({ ...examined, outcome: 'exempt', exemption: 'capability link', evidence: `public by design: ${gate}` });
         continue;
       }
-      ctx.examined({ ...examined, outcome: 'finding', evidence: verdict.message });
+      // In an app with no accounts the route's way in is the capability it checks; what is open is the record it
+      // reaches by another id without tying it to that capability's.
+      const message = minted?.note ? `${verdict.message} ${minted.note}` : verdict.message;
+      ctx.examined({ ...examined, outcome: 'finding', evidence: message });
       ctx.report({
         file: route.file,
         ...routeSpan(ctx, route),
-        message: verdict.message,
+        message,
         // Critical only for writes and reads of personal data; an open read of other data is high.
         severity: verdict.write || verdict.personal ? 'critical' : 'high',
         confidence: verdict.confidence,
@@ -355,6 +360,144 @@ function capabilityGate(ctx: RuleContext, facts: RouteFacts, reported: RouteFact
   return undefined;
 }
 
+/** Functions that mint an unguessable id: nanoid, UUID v4, cuid, ULID, a project's `randomId()`. */
+const RANDOM_ID_MAKER = /^(?:random\w*Id|randomId|nanoid|customAlphabet|uuid|uuidv4|v4|randomUUID|cuid2?|createId|ulid|generateRandom\w*)$/i;
+/** ORM calls that create a record from a `data` object. */
+const CREATE_METHOD = /^(?:create|createMany|upsert)$/;
+
+const accountlessCache = new WeakMap<object, { accountlessPackages: Set<string>; minted: Map<string, Set<string>>; packageOf: (file: string) => string }>();
+
+/**
+ * Apps with no accounts by design (spliit: a group's link is the way in): no route of the package authenticates,
+ * and the models whose ids the code mints at random where it creates them (`prisma.group.create({ data:
+ * { id: randomId(), ... } })`). In such an app an id of those models is the capability its links carry.
+ */
+function accountlessFacts(ctx: RuleContext): { accountlessPackages: Set<string>; minted: Map<string, Set<string>>; packageOf: (file: string) => string } {
+  const known = accountlessCache.get(ctx.routes);
+  if (known) return known;
+  // Judged per package (the nearest package.json): a monorepo's accountless app says nothing of its neighbours.
+  const packageDirs = ctx.textFiles.filter((file) => /(?:^|\/)package\.json$/.test(file.path)).map((file) => file.path.replace(/\/?package\.json$/, '')).sort((a, b) => b.length - a.length);
+  const packageOf = (file: string): string => packageDirs.find((dir) => dir === '' || file.startsWith(`${dir}/`)) ?? '';
+  const authenticates = new Set<string>();
+  const withRoutes = new Set<string>();
+  for (const route of ctx.routes) {
+    const pkg = packageOf(route.file);
+    withRoutes.add(pkg);
+    if (route.auth === 'authenticated' || route.middleware.some((middleware) => middleware.kind === 'auth' || middleware.kind === 'role')) authenticates.add(pkg);
+  }
+  const accountlessPackages = new Set([...withRoutes].filter((pkg) => !authenticates.has(pkg)));
+  // Per model minted at random, the parents its records are created under (`expense.create({ data: { groupId, ... } })`).
+  const minted = new Map<string, Set<string>>();
+  if (accountlessPackages.size > 0) {
+    for (const file of ctx.sourceFiles) {
+      if (!/\.create(?:Many)?\s*\(|\.upsert\s*\(/.test(file.text)) continue;
+      walkDescendants(file.sourceFile, (node) => {
+        if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression) || !CREATE_METHOD.test(node.expression.name.text)) return;
+        const model = ts.isPropertyAccessExpression(node.expression.expression) ? node.expression.expression.name.text : undefined;
+        const options = node.arguments[0] && skipOuterExpressions(node.arguments[0]);
+        const data = options && ts.isObjectLiteralExpression(options) ? options.properties.find((property) => property.name && ts.isIdentifier(property.name) && property.name.text === (node.expression as ts.PropertyAccessExpression).name.text.replace(/^create$|^createMany$/, 'data').replace(/^upsert$/, 'create')) : undefined;
+        const fields = data && ts.isPropertyAssignment(data) ? skipOuterExpressions(data.initializer) : undefined;
+        if (!model || !fields || !ts.isObjectLiteralExpression(fields)) return;
+        const id = fields.properties.find((property) => property.name && ts.isIdentifier(property.name) && property.name.text === 'id');
+        // `id: randomId()`, or `id: expenseId` after `const expenseId = randomId()`.
+        let value = id && ts.isPropertyAssignment(id) ? skipOuterExpressions(id.initializer) : id && ts.isShorthandPropertyAssignment(id) ? id.name : undefined;
+        if (value && ts.isIdentifier(value)) value = localConstInitializer(value) && skipOuterExpressions(localConstInitializer(value)!);
+        const maker = value && ts.isCallExpression(value) ? skipOuterExpressions(value.expression) : undefined;
+        const makerName = maker && (ts.isIdentifier(maker) ? maker.text : ts.isPropertyAccessExpression(maker) ? maker.name.text : undefined);
+        if (!makerName || !RANDOM_ID_MAKER.test(makerName)) return;
+        const parents = minted.get(model.toLowerCase()) ?? new Set<string>();
+        for (const property of fields.properties) {
+          const name = property.name && ts.isIdentifier(property.name) ? property.name.text : undefined;
+          const parent = name ? /^(\w+?)_?Id$/.exec(name)?.[1] : undefined;
+          if (parent) parents.add(parent.toLowerCase());
+        }
+        minted.set(model.toLowerCase(), parents);
+      });
+    }
+  }
+  const facts = { accountlessPackages, minted, packageOf };
+  accountlessCache.set(ctx.routes, facts);
+  return facts;
+}
+
+/**
+ * `const group = await getGroup(input.groupId); if (!group) throw ...` in an app with no accounts, the group's id
+ * minted at random: holding the group's id is the permission, as a share link's token is. Only when every other
+ * lookup the route makes by the client's data is keyed by that same id: an expense changed by `where: { id:
+ * expenseId }` beside it is not checked to be the group's (a holder of one group's link reaches another
+ * group's expense), and the route stays reported.
+ */
+function mintedIdGate(ctx: RuleContext, facts: RouteFacts, reported: RouteFacts['dataAccess'][number] | undefined): { exempt?: string; note?: string } | undefined {
+  if (!reported) return undefined;
+  const { accountlessPackages, minted, packageOf } = accountlessFacts(ctx);
+  if (!accountlessPackages.has(packageOf(facts.route.file)) || minted.size === 0) return undefined;
+  // A record's own id is no way in when the request names the parent it belongs to (`{ groupId, expenseId }`):
+  // the parent's link is the capability, and the child must be tied to that parent.
+  const inputFields = new Set(facts.route.middleware.flatMap((middleware) => (middleware.validatedFields ?? []).map((field) => field.field.toLowerCase())));
+  const namesParent = (model: string): boolean => [...(minted.get(model) ?? [])].some((parent) => parent !== model && minted.has(parent) && inputFields.has(`${parent}id`));
+  const reportedAt = facts.dataAccess.indexOf(reported);
+  // A helper's lookup (`getGroup(groupId)`) is recorded once, for the first route that reaches it: this route's
+  // accesses count too when it hands its own request data to the helper where that route did (passesKeyAlong).
+  const accessCalls = new Set<ts.Node>(facts.dataAccess.map((access) => access.call));
+  const ownCalls = ctx.dataflow.taintedCalls().filter((tainted) => tainted.route === facts.route);
+  const lookups = ctx.dataflow.taintedCalls().filter((tainted) => tainted.route === facts.route || accessCalls.has(tainted.call)).flatMap((tainted) => {
+    const lookup = lookupAccessOf(ctx, tainted);
+    return lookup ? [{ tainted, lookup, keys: lookupFacts(tainted, lookup).keys, own: tainted.route === facts.route }] : [];
+  });
+  for (const { lookup, keys, own, tainted } of lookups) {
+    const model = lookup.access.model?.toLowerCase();
+    if (!model || !minted.has(model) || namesParent(model)) continue;
+    const key = keys.find((candidate) => candidate.field === 'id' || candidate.field.toLowerCase() === `${model}id`);
+    const source = !key ? undefined : own ? key.taint.source.label : passedKey(ctx, ownCalls, tainted, key.taint.steps, lookup.node);
+    if (!key || !source) continue;
+    const at = facts.dataAccess.findIndex((access) => access.call === lookup.node || (access.call.getSourceFile() === lookup.node.getSourceFile() && access.call.pos >= lookup.node.pos && access.call.end <= lookup.node.end));
+    if (at < 0 || (reportedAt >= 0 && at > reportedAt)) continue;
+    if (!isWriteAccess(lookup) && !THROWING_LOOKUP.test(lookup.access.method) && !exitsWhenMissing(lookup.node) && !callerExitsWhenMissing(ctx, [...key.taint.steps], lookup.node, ownCalls)) continue;
+    const strays = lookups.filter((other) => other.own && other.keys.length > 0 && !other.keys.some((candidate) => candidate.taint.source.label === source));
+    const stray = strays.find((other) => isWriteAccess(other.lookup)) ?? strays[0];
+    const { line } = ts.getLineAndCharacterOfPosition(lookup.node.getSourceFile(), lookup.node.getStart());
+    const where = `${ctx.modules.fileOf(lookup.node)?.path ?? ''}:${line + 1}`;
+    if (stray) {
+      const strayKey = stray.keys[0]!;
+      const verb = isWriteAccess(stray.lookup) ? 'changes' : 'reads';
+      return {
+        note: `The app has no accounts: the ${lookup.access.model} id the client sends (${source}, looked up at ${where}) is the capability its links carry, but the route ${verb} ${stray.lookup.access.model ?? 'a record'} by ${strayKey.taint.source.label} with nothing tying it to that ${lookup.access.model}: whoever holds one ${lookup.access.model}'s link can reach another's ${stray.lookup.access.model ?? 'records'} by id.`,
+      };
+    }
+    return { exempt: `the app has no accounts, and every access follows a lookup of ${lookup.access.model} by the client's ${source} (${where}), an id the code mints at random: holding it is the permission, and the request ends when it matches nothing` };
+  }
+  // `groups.create`: a route that only creates such a record, looking nothing up by the client's data, is how
+  // anyone starts (the new record's random id becomes the link), as sign-up is in an app with accounts.
+  const writes = facts.writes;
+  if (writes.length > 0 && lookups.every((entry) => !entry.own || entry.keys.length === 0) && writes.every((write) => write.model !== undefined && minted.has(write.model.toLowerCase()) && !namesParent(write.model.toLowerCase()) && CREATE_METHOD.test(write.method))) {
+    return { exempt: `the app has no accounts, and the route only creates ${[...new Set(writes.map((write) => write.model))].join(', ')}, whose id the code mints at random and hands back as the link to it` };
+  }
+  // No capability looked up first: the record the client names by id is reached by anyone who has (or learns) that id.
+  const keyed = lookups.find((entry) => entry.own && entry.keys.length > 0 && isWriteAccess(entry.lookup));
+  if (keyed) {
+    return { note: `The app has no accounts (no route authenticates): the route changes ${keyed.lookup.access.model ?? 'a record'} by ${keyed.keys[0]!.taint.source.label} without first looking up a record whose link the caller holds and tying this one to it, so the id alone opens it.` };
+  }
+  return undefined;
+}
+
+/** `return prisma.group.findUnique(...)` in `getGroup(id)`, whose caller on the key's way binds the result and exits without it. */
+function callerExitsWhenMissing(ctx: RuleContext, steps: readonly TraceStep[], lookup: ts.Node, ownCalls: readonly TaintedCall[]): boolean {
+  let node: ts.Node = lookup;
+  while (node.parent && !ts.isReturnStatement(node.parent) && !ts.isArrowFunction(node.parent) && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isCallExpression(node.parent) || ts.isPropertyAccessExpression(node.parent))) node = node.parent;
+  if (!node.parent || !(ts.isReturnStatement(node.parent) || ts.isArrowFunction(node.parent))) return false;
+  // This route's own call of the function that returns the lookup (`const board = await findBoard(boardId); if (!board) throw`).
+  const returner = enclosingFunction(node.parent);
+  if (returner && ownCalls.some((own) => ts.isCallExpression(own.call) && resolveFunction(ctx.modules, own.file, own.call.expression)?.node === returner && exitsWhenMissing(own.call))) return true;
+  for (const step of steps) {
+    if (!step.message.startsWith('passed to ')) continue;
+    const at = nodeAtStep(ctx, step);
+    let call: ts.Node | undefined = at;
+    while (call && !ts.isCallExpression(call)) call = call.parent;
+    if (call && exitsWhenMissing(call)) return true;
+  }
+  return false;
+}
+
 /** Key-value stores a flow keeps its one-time values in: Redis, a cache, Keyv, Memcached. */
 const KEY_VALUE_STORE = /redis|cache|\bkv\b|kv[A-Z_]|keyv|memcache|store/i;
 const KEY_VALUE_READ = /^(?:get|getdel|getDel|getex|getEx|hget|hGet|hgetall|hGetAll)$/;
@@ -404,6 +547,11 @@ function containsCall(node: ts.Node): boolean {
  * this handler as from the one the lookup was recorded for.
  */
 function passesKeyAlong(ctx: RuleContext, ownCalls: readonly TaintedCall[], recorded: TaintedCall, steps: readonly TraceStep[], access: ts.Node): boolean {
+  return passedKey(ctx, ownCalls, recorded, steps, access) !== undefined;
+}
+
+/** The request value (its source label) the route's own call passes where the recorded route's key went, if one does. */
+function passedKey(ctx: RuleContext, ownCalls: readonly TaintedCall[], recorded: TaintedCall, steps: readonly TraceStep[], access: ts.Node): string | undefined {
   for (const entry of pathFunctions(ctx, recorded, steps, access)) {
     const call = entry.call && skipOuterExpressions(entry.call as ts.Expression);
     if (!call || !entry.passedAs || !ts.isCallExpression(call)) continue;
@@ -411,12 +559,13 @@ function passesKeyAlong(ctx: RuleContext, ownCalls: readonly TaintedCall[], reco
     const file = ctx.modules.fileOf(call);
     const callee = index >= 0 && file ? resolveFunction(ctx.modules, file, call.expression) : undefined;
     if (!callee) continue;
-    const passes = ownCalls.some((own) => {
+    const passing = ownCalls.find((own) => {
       if (!ts.isCallExpression(own.call) || own.argumentOrigins[index]?.kind !== 'tainted') return false;
       return resolveFunction(ctx.modules, own.file, own.call.expression)?.node === callee.node;
     });
-    if (passes) return true;
+    const origin = passing?.argumentOrigins[index];
+    if (origin?.kind === 'tainted') return origin.taint.source.label;
   }
-  return false;
+  return undefined;
 }
 

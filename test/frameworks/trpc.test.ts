@@ -300,6 +300,68 @@ describe('trpc adapter: tricky cases', () => {
     ]);
   });
 
+  it("nests v11 lazy() routers under their key (import().then((mod) => mod.x), or the module's one router), and lists a router two roots mount under one key once", () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { '@trpc/server': '^11.0.0' } }),
+      'src/trpc.ts': [
+        "import { initTRPC } from '@trpc/server';",
+        'const t = initTRPC.create();',
+        'export const createTRPCRouter = t.router;',
+        'export const publicProcedure = t.procedure;',
+      ].join('\n'),
+      'src/routers/widgets/weather.ts': [
+        "import { createTRPCRouter, publicProcedure } from '../../trpc';",
+        'export const weatherRouter = createTRPCRouter({ atLocation: publicProcedure.query(() => 1) });',
+      ].join('\n'),
+      'src/routers/widgets/index.ts': [
+        "import { lazy } from '@trpc/server';",
+        "import { createTRPCRouter } from '../../trpc';",
+        "export const widgetRouter = createTRPCRouter({ weather: lazy(() => import('./weather').then((mod) => mod.weatherRouter)) });",
+      ].join('\n'),
+      'src/routers/info.ts': [
+        "import { createTRPCRouter, publicProcedure } from '../trpc';",
+        'export const infoRouter = createTRPCRouter({ version: publicProcedure.query(() => "1") });',
+      ].join('\n'),
+      'src/root.ts': [
+        "import { lazy } from '@trpc/server';",
+        "import { createTRPCRouter } from './trpc';",
+        'export const appRouter = createTRPCRouter({',
+        "  widget: lazy(() => import('./routers/widgets').then((mod) => mod.widgetRouter)),",
+        "  info: lazy(async () => { return import('./routers/info'); }),",
+        '});',
+      ].join('\n'),
+      'src/mcp.ts': [
+        "import { createTRPCRouter } from './trpc';",
+        "import { infoRouter } from './routers/info';",
+        'export const mcpRouter = createTRPCRouter({ info: infoRouter });',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [trpcAdapter]);
+    expect(inventory(routes).map((r) => r.path).sort()).toEqual(['info.version', 'widget.weather.atLocation']);
+  });
+
+  it('a base procedure that adds a middleware only when a setting holds (cond ? t.procedure.use(m) : t.procedure) is the bare procedure', () => {
+    const dir = makeProject({
+      'package.json': TRPC_PACKAGE,
+      'src/trpc.ts': [
+        "import { initTRPC, TRPCError } from '@trpc/server';",
+        'const t = initTRPC.context<{ user?: { id: string } }>().create();',
+        "const demo = process.env.DEMO === 'true';",
+        "const readOnly = t.middleware(({ next, type }) => { if (type === 'mutation') throw new TRPCError({ code: 'FORBIDDEN' }); return next(); });",
+        "const requireUser = t.middleware(({ ctx, next }) => { if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED' }); return next(); });",
+        'const base = demo ? t.procedure.use(readOnly) : t.procedure;',
+        'export const publicProcedure = base;',
+        'export const protectedProcedure = base.use(requireUser);',
+        // Branches that differ other than by added steps stay unread (unknown), as before.
+        'const either = demo ? t.procedure.use(readOnly) : t.procedure.use(requireUser);',
+        'export const appRouter = t.router({ open: publicProcedure.mutation(() => 1), closed: protectedProcedure.mutation(() => 2), mixed: either.mutation(() => 3) });',
+      ].join('\n'),
+    });
+    const routes = loadRoutes(dir, [trpcAdapter]);
+    expect(inventory(routes).map((r) => `${r.path} ${r.auth}`)).toEqual(['open public', 'closed authenticated', 'mixed unknown']);
+    expect(route(routes, 'TRPC closed').middleware.map((m) => `${m.kind}/${m.scope}`)).toEqual(['auth/router']);
+  });
+
   it('a Next.js route that serves the tRPC router is a transport: neither public nor authenticated on its own', () => {
     const dir = makeProject({
       'package.json': JSON.stringify({ dependencies: { '@trpc/server': '^11.0.0', next: '^15.0.0' } }),

@@ -3,7 +3,7 @@ import { ts } from '#typescript';
 import { argumentsNeededToReach, literalValueOf, reachableWithLiterals, reassignedNames, type LiteralValue } from '../ast/guards.js';
 import { conjuncts, enclosingFunction, exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { walkDescendants } from '../ast/file-index.js';
-import { kyselyChain, kyselySelectsOnlyAggregates } from '../ast/data-access.js';
+import { findDataAccess, kyselyChain, kyselySelectsOnlyAggregates } from '../ast/data-access.js';
 import { bindingNames, callTargets, localConstInitializer, localInitializer, resolveFunction } from '../names/index.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
@@ -245,7 +245,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     // records a check lets through, not the type. Nor when the lookup runs only after the handler
     // turned anonymous callers away (`if (!user) throw AuthenticationError()` behind optional sign-in).
     // Nor when the open route only answers whether the record exists (`return { available: !vault }`): it serves no record.
-    if (route.auth === 'public' && route.method !== 'FIELD' && candidate.lookup.access.model && !isWriteAccess(candidate.lookup) && settled?.verdict !== 'public' && settled?.verdict !== 'existence-only' && !refusesSomeRecords(candidate.lookup.node) && !reachedOnlySignedIn(route, path, candidate.lookup.node)) {
+    // Nor when that route reads only the records' ids and kinds (`columns: { id: true, kind: true }`): it
+    // tells which records exist, not what they hold (homarr's public `integration.byIds` beside secrets).
+    if (route.auth === 'public' && route.method !== 'FIELD' && candidate.lookup.access.model && !isWriteAccess(candidate.lookup) && settled?.verdict !== 'public' && settled?.verdict !== 'existence-only' && !refusesSomeRecords(candidate.lookup.node) && !reachedOnlySignedIn(route, path, candidate.lookup.node) && !projectsOnlyIdentity(candidate.lookup.node)) {
       const model = candidate.lookup.access.model.toLowerCase();
       if (!servedPublicly.has(model)) servedPublicly.set(model, route.id);
     }
@@ -553,6 +555,8 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       }
     }
   }
+  let listings: Map<string, string> | undefined;
+  const listedWhole = (): Map<string, string> => (listings ??= wholeListings(ctx));
   const byRoute = new Map<Route, ObjectAccess[]>();
   const unchecked = new Map<ts.Node, UncheckedAccess[]>();
   for (const [route, lookups] of judgements) {
@@ -565,7 +569,11 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         // Not when the route changes the record it loaded (`Object.assign(article, body); save(article)`): anyone may read it, not edit it.
         const publicRoute = model && judgement.candidate && judgement.access.operation === 'read' && !loadedRecordUse(node).changed ? servedPublicly.get(model.toLowerCase()) ?? (parent ? servedPublicly.get(parent.toLowerCase()) : undefined) : undefined;
         // Reading it by id after sign-in exposes nothing an anonymous caller cannot read (that route is where any finding belongs).
-        return publicRoute ? { access: { ...judgement.access, verdict: 'public' as const, evidence: `${servedPublicly.has(model!.toLowerCase()) ? model : parent} is served to anonymous callers by id (${publicRoute})` } } : judgement;
+        if (publicRoute) return { access: { ...judgement.access, verdict: 'public' as const, evidence: `${servedPublicly.has(model!.toLowerCase()) ? model : parent} is served to anonymous callers by id (${publicRoute})` } };
+        // Listed whole, unfiltered, to every signed-in user by another route (homarr's `customWidget.all` beside
+        // `customWidget.byId`): the records are the instance's, shared, and reading one by id shows no one else's.
+        const listing = model && judgement.candidate && judgement.access.operation === 'read' && !loadedRecordUse(node).changed ? listedWhole().get(model.toLowerCase()) : undefined;
+        return listing ? { access: { ...judgement.access, verdict: 'not-owned' as const, evidence: `${model} is listed whole to every signed-in user (${listing}): shared records, not one user's` } } : judgement;
       });
       const open = all.find((judgement) => judgement.candidate);
       accesses.push((open ?? all[0]!).access);
@@ -1580,4 +1588,64 @@ function reachedOnlySignedIn(route: Route, path: readonly PathEntry[], lookup: t
     }
   }
   return false;
+}
+
+/** Columns that say which record it is and of what kind, not what it holds. */
+const IDENTITY_COLUMN = /^(?:_?id|[a-z]\w*Id|uuid|kind|type)$/;
+
+/**
+ * The lookup (or the query call around the filter it is) picks its columns (`columns:` for drizzle's
+ * relational queries, `select:` for Prisma) and every one picked is an id or a kind.
+ */
+function projectsOnlyIdentity(lookup: ts.Node): boolean {
+  let node: ts.Node | undefined = lookup;
+  for (let level = 0; node && level < 6; level++, node = node.parent) {
+    if (!ts.isCallExpression(node)) continue;
+    for (const argument of node.arguments) {
+      const options = skipOuterExpressions(argument);
+      if (!ts.isObjectLiteralExpression(options)) continue;
+      const picked = options.properties.find((property) => property.name && /^(?:columns|select)$/.test(propertyNameText(property.name) ?? ''));
+      const value = picked && ts.isPropertyAssignment(picked) ? skipOuterExpressions(picked.initializer) : undefined;
+      if (!value || !ts.isObjectLiteralExpression(value) || value.properties.length === 0) continue;
+      return value.properties.every((property) => ts.isPropertyAssignment(property) && property.initializer.kind === ts.SyntaxKind.TrueKeyword && IDENTITY_COLUMN.test(propertyNameText(property.name) ?? ''));
+    }
+  }
+  return false;
+}
+
+/** List reads: every record of the model unless a filter narrows them. */
+const LIST_METHODS = /^(?:findMany|findAll|find)$/;
+
+/**
+ * Models an authenticated route with no role guard reads whole (`db.query.searchEngines.findMany({ orderBy })`,
+ * `prisma.template.findMany()`: no `where`) for any signed-in user, by model, with that route. A read by id of such a
+ * model is not another user's record. Routes of an admin area, behind a role, or with an in-handler admin check do
+ * not count: what an administrator lists says nothing of what every user may read.
+ */
+function wholeListings(ctx: AccessContext): Map<string, string> {
+  const listed = new Map<string, string>();
+  for (const route of ctx.dataflow.entryPoints()) {
+    if (route.auth !== 'authenticated' || !route.handler || isPrivilegedPath(route.path) || handlerAdminCheck(route)) continue;
+    if (route.middleware.some((middleware) => middleware.kind === 'role' && !admitsEveryUser(middleware))) continue;
+    const file = ctx.modules.fileOf(route.handler.node);
+    if (!file) continue;
+    for (const access of findDataAccess(ctx.modules, { file, node: route.handler.node, name: route.handler.name })) {
+      if (access.operation !== 'read' || !access.model || access.via.length > 0 || !LIST_METHODS.test(access.method) || !unfiltered(access.call, access.library === 'prisma' || access.library === 'drizzle')) continue;
+      const model = access.model.toLowerCase();
+      if (!listed.has(model)) listed.set(model, entryName(route));
+    }
+  }
+  return listed;
+}
+
+/**
+ * `findMany()`, and for Prisma and drizzle's relational queries, whose options name their filter `where`,
+ * `findMany({ orderBy, limit })`. Elsewhere (`Model.find({ owner })`) the first argument is the filter itself.
+ */
+function unfiltered(call: ts.CallExpression, filterIsWhere: boolean): boolean {
+  const options = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+  if (!options) return call.arguments.length === 0;
+  if (!filterIsWhere) return false;
+  if (!ts.isObjectLiteralExpression(options)) return false;
+  return options.properties.every((property) => !ts.isSpreadAssignment(property) && property.name !== undefined && !/^(?:where|filter|query)$/.test(propertyNameText(property.name) ?? 'where'));
 }

@@ -91,8 +91,10 @@ const THROWING_LOOKUP = /^(?:find\w*Or(?:Throw|Fail)|executeTakeFirstOrThrow)$/;
 // `checkAuthorization({ userId, organizationId })`, `assertAuthorized(...)`, `ensureAuthorization(...)`: the
 // verb-noun form of `authorize()`, which says as much about the object it is given.
 // `getAuthorizedV3Survey({ surveyId, authentication })`: a loader named for handing back only what the caller is authorized for.
+// `throwIfActionForbiddenAsync(ctx, eq(boards.id, input.id), 'full')`, `throwUnlessAllowed(user, doc)`: a check named
+// for the refusal it throws (not `throwIfNotFound`, which says nothing of the caller).
 const AUTHORIZATION_CALL =
-  /^(?:authorize\w*|(?:get|fetch|load|find)Authori[sz]ed[A-Z]\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership|Authori[sz](?:ation|ed))\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Authori[sz](?:ation|ed))\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can|Authori[sz](?:ation|ed))\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Authori[sz](?:ation|ed))\w*|valid(?:ate)?\w*(?:Owner|Ownership|Access(?!Token)|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|isAllowedTo(?:Access|View|Read|Edit|Update|Modify|Change|Write|Delete|Remove|Manage)\w*|canUser\w*|userCan\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|canModify\w*|canChange\w*|canWrite\w*|canRemove\w*|canAdminister\w*|throwUnlessCan|requireAccess\w*|(?:assert|ensure|check|verify|require)(?:Can)?Perform\w*|canPerform\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
+  /^(?:authorize\w*|throwIf\w*(?:Forbidden|NotAllowed|Unauthori[sz]ed|Denied|NotPermitted|NoAccess|NoPermission|NotOwner)\w*|throwUnless\w*(?:Allowed|Permitted|Authori[sz]ed|Access|Permission|Owner|Member)\w*|(?:get|fetch|load|find)Authori[sz]ed[A-Z]\w*|can|cannot|enforce|isOwner\w*|isAllowed|assert\w*(?:Access|Owner|Ownership|Permission|Can|Allowed|Member|Membership|Authori[sz](?:ation|ed))\w*|check\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Authori[sz](?:ation|ed))\w*|ensure\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Can|Authori[sz](?:ation|ed))\w*|verify\w*(?:Owner|Ownership|Access|Permission|Member|Membership|Authori[sz](?:ation|ed))\w*|valid(?:ate)?\w*(?:Owner|Ownership|Access(?!Token)|Permission|Member|Membership)\w*|\w*[Pp]olicy\w*|hasAccess\w*|canAccess\w*|isAllowedTo(?:Access|View|Read|Edit|Update|Modify|Change|Write|Delete|Remove|Manage)\w*|canUser\w*|userCan\w*|canView\w*|canEdit\w*|canUpdate\w*|canDelete\w*|canRead\w*|canManage\w*|canModify\w*|canChange\w*|canWrite\w*|canRemove\w*|canAdminister\w*|throwUnlessCan|requireAccess\w*|(?:assert|ensure|check|verify|require)(?:Can)?Perform\w*|canPerform\w*|requireOwner\w*|\w*(?:Check|Assert|Ensure|Verify|Require)(?:Is|User)?(?:Member|Membership|Owner|Ownership|Access|Permission|Admin|Role)\w*)$/;
 // `checkAuth(projectId, 'project', 'danger')`, `hasAuth(doc, 'edit')`: the short "auth" names mean
 // authentication as often as authorization (`checkAuth(req, res, next)`), so they count only when
 // given the object with the action or kind named in a string beside it (yapi's base controller).
@@ -317,10 +319,21 @@ export function inCodeOwnershipCheck(
     // Only beside the lookup: a caller's `deployment` loaded by the same id is the same record under its name there.
     return declaration !== undefined && declaration.initializer !== undefined && !ownDeclarations.has(declaration) && [...ownDeclarations].some((own) => enclosingFunction(own) === enclosingFunction(declaration));
   };
+  // The request values the lookup's key came from, as the route's handler reads them (`input.id`): a helper on
+  // the path may name its own parameter `input` too (`updateSecretAsync(db, input)` reading `input.integrationId`),
+  // which makes `input` a holder of other fields, but in the handler `input.id` is the key itself.
+  const handlerNode = tainted.route.handler?.node;
+  const sourceReads = new Set(tainted.argumentOrigins.flatMap((origin) => (origin?.kind === 'tainted' && /^[\w$]+(?:\.[\w$]+)+$/.test(origin.taint.source.label) ? [origin.taint.source.label] : [])));
+  const readsKeyInHandler = (child: ts.Node): boolean =>
+    sourceReads.size > 0 && handlerNode !== undefined && ts.isPropertyAccessExpression(child) && sourceReads.has(child.getText().replace(/\s+/g, '')) && child.pos >= handlerNode.pos && child.end <= handlerNode.end && child.getSourceFile() === handlerNode.getSourceFile();
   const mentions = (node: ts.Node): boolean => {
     let hit = false;
     const visit = (child: ts.Node): void => {
       if (hit) return;
+      if (readsKeyInHandler(child)) {
+        hit = true;
+        return;
+      }
       if (ts.isIdentifier(child) && names.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child) && !otherRecordOfSameName(child)) {
         // `params.teamId` beside a lookup by `params.presetId`: the object holding the id, read for another field.
         if (containers.has(child.text) && ts.isPropertyAccessExpression(child.parent) && child.parent.expression === child && !names.has(child.parent.name.text) && !keyFields.has(child.parent.name.text)) return;
@@ -533,6 +546,14 @@ export function inCodeOwnershipCheck(
           evidence = { what: `${name}(), which hands the record to ${policyHelper}`, node };
           return;
         }
+        // `await resolveItemWithBoardAccess(ctx, input.itemId)`: a project helper given the id that loads the record
+        // by it and puts the record (or its parent) to a permission check (`throwIfActionForbiddenAsync(ctx,
+        // eq(boards.id, item.boardId), 'modify')`), which throws when it fails.
+        const keyHelper = node !== tainted.call && !pathCalls.has(node) && !isCheck && !policyHelper && node.arguments.some(mentions) ? helperAuthorizesParameter(ctx, node, mentions) : undefined;
+        if (keyHelper) {
+          evidence = { what: `${name}(), which checks the caller's permission on what the id names: ${keyHelper}`, node };
+          return;
+        }
         // `await getDiscountOrThrow({ discountId, programId })`: a helper that loads the record by the id it is
         // given and exits unless the record's field equals the other value it is given, here the caller's.
         if (node !== tainted.call && !pathCalls.has(node) && tiedTo(node, tainted.call, keyNames, records) && comparingHelperChecks(ctx, tainted, node, mentions, path)) {
@@ -693,6 +714,44 @@ function helperPolicyCall(ctx: AccessContext, call: ts.CallExpression, mentionsR
   walkDescendants(fn.body, (node) => {
     if (found) return false;
     if (ts.isCallExpression(node) && AUTHORIZATION_CALL.test(calleeName(node)) && node.arguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && received.has((skipOuterExpressions(argument) as ts.Identifier).text))) {
+      found = `${oneLine(node.getText())} (${fn.getSourceFile().fileName.split('/').slice(-2).join('/')})`;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/**
+ * The permission check (`throwIfActionForbiddenAsync(ctx, eq(boards.id, item.boardId), 'modify')`) a project helper
+ * makes on the id it is handed at a plain parameter, or on a value it derives from it (the record it loads by it,
+ * that record's parent). Its text, else undefined.
+ */
+function helperAuthorizesParameter(ctx: AccessContext, call: ts.CallExpression, mentionsKey: (node: ts.Node) => boolean): string | undefined {
+  const file = ctx.modules.fileOf(call);
+  const target = file && resolveFunction(ctx.modules, file, call.expression);
+  const fn = target?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!fn?.body) return undefined;
+  const derived = new Set<string>();
+  call.arguments.forEach((argument, index) => {
+    const parameter = fn.parameters[index];
+    if (parameter && ts.isIdentifier(parameter.name) && mentionsKey(argument)) derived.add(parameter.name.text);
+  });
+  if (derived.size === 0) return undefined;
+  const mentionsDerived = (node: ts.Node): boolean => {
+    let hit = false;
+    walkDescendants(node, (child) => {
+      if (hit) return false;
+      if (ts.isIdentifier(child) && derived.has(child.text) && !(ts.isPropertyAccessExpression(child.parent) && child.parent.name === child)) hit = true;
+      return undefined;
+    });
+    return hit || (ts.isIdentifier(node) && derived.has(node.text));
+  };
+  let found: string | undefined;
+  walkDescendants(fn.body, (node) => {
+    if (found) return false;
+    // `const item = await db.query.items.findFirst({ where: eq(items.id, itemId) })`: the record the id names.
+    if (ts.isVariableDeclaration(node) && node.initializer && mentionsDerived(node.initializer)) for (const name of bindingNames(node.name)) derived.add(name);
+    if (ts.isCallExpression(node) && AUTHORIZATION_CALL.test(calleeName(node)) && node.arguments.some(mentionsDerived)) {
       found = `${oneLine(node.getText())} (${fn.getSourceFile().fileName.split('/').slice(-2).join('/')})`;
     }
     return undefined;

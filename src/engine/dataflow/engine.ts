@@ -218,6 +218,11 @@ export class DataflowEngine {
   }
 
   /** Every call reached from a route handler with request data in an argument or receiver. */
+  /** The entry points the engine follows request data from. */
+  entryPoints(): readonly Route[] {
+    return this.routes;
+  }
+
   taintedCalls(): readonly TaintedCall[] {
     if (this.calls) return this.calls;
     this.calls = [];

@@ -117,11 +117,14 @@ export function isPlaceholderValue(value: string): boolean {
 /**
  * A value some tool fills in before use, not a value used as written: `${SECRET}`, `{{ secret }}`,
  * `<your-key>`, `process.env.X` in a string, `{env:API_KEY}` (opencode), `%env(API_KEY)%`
- * (Symfony), `%API_KEY%` (Windows), `#{ApiKey}` (Octopus), `{file:./key}`.
+ * (Symfony), `%API_KEY%` (Windows), `#{ApiKey}` (Octopus), `{file:./key}`, Crowdin's `crwdns12:0crwdne12:0`.
  */
 export function isTemplateReference(value: string): boolean {
   const trimmed = value.trim();
   if (/\$\{|\{\{|%\(|%s|\$\(|^\$[A-Za-z_]|^<.*>$|^\[.*\]$|process\.env/.test(trimmed)) return true;
+  // Crowdin's in-context pseudo-language (`crwdns5537:0crwdne5537:0`): each string replaced by the id of its
+  // translation, which the in-context editor swaps for the text; a locale file of them holds no values at all.
+  if (/^(?:crwdns\d+:\d+crwdne\d+:\d+)+$/.test(trimmed)) return true;
   return /^\{(?:env|file|secret|secrets|vault|ssm|keyvault)[:.][^{}]+\}$|%env\(|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\{[^{}]+\}$/i.test(trimmed);
 }
 

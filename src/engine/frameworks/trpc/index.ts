@@ -128,6 +128,8 @@ type TrpcValue =
   | { kind: 'router-factory' }
   | { kind: 'merge-factory' }
   | { kind: 'middleware-factory' }
+  /** v11 `lazy(() => import('./x').then((mod) => mod.xRouter))`: a router loaded on first use. */
+  | { kind: 'lazy-factory' }
   | { kind: 'procedure'; steps: ProcedureStep[]; httpMethod?: string }
   | { kind: 'resolved'; steps: ProcedureStep[]; operation: Operation; resolver?: Located }
   | { kind: 'router'; router: TrpcRouter };
@@ -164,7 +166,15 @@ class TrpcCollector {
     for (const router of this.routers) {
       if (!included.has(router)) this.emit(router, '', [], definitions);
     }
-    return definitions;
+    // A router mounted under the same key by two roots (the app router, and an MCP or OpenAPI router that
+    // re-exposes some of its routers) gives each procedure twice under one path: one entry point.
+    const seen = new Set<string>();
+    return definitions.filter((definition) => {
+      const key = `${definition.method} ${definition.path} ${definition.file}:${definition.line}:${definition.column}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
   }
 
   private findRouters(file: ScannedSourceFile): void {
@@ -337,8 +347,25 @@ class TrpcCollector {
       return base && memberOf(base, member);
     }
     if (ts.isCallExpression(node)) return this.evaluateCall(node, file, depth);
+    if (ts.isConditionalExpression(node)) return this.conditionalBuilder(node, file, depth);
     if (this.flavor.objectRouters && ts.isObjectLiteralExpression(node)) return this.objectRouter(node, file, depth);
     return undefined;
+  }
+
+  /**
+   * `const base = isDemoMode ? t.procedure.use(readOnlyInDemo) : t.procedure`: a builder that adds a middleware
+   * only when a setting holds. What every call runs is what both branches run: the shorter chain, when the
+   * other only adds steps to it. Middleware one branch alone adds proves nothing for the calls that take the
+   * other (a guard behind a flag guards nobody with the flag off). Branches that differ otherwise stay unread.
+   */
+  private conditionalBuilder(node: ts.ConditionalExpression, file: ScannedSourceFile, depth: number): TrpcValue | undefined {
+    const whenTrue = this.evaluate({ node: node.whenTrue, file }, depth + 1);
+    const whenFalse = this.evaluate({ node: node.whenFalse, file }, depth + 1);
+    if (whenTrue?.kind !== 'procedure' || whenFalse?.kind !== 'procedure') return undefined;
+    const [shorter, longer] = whenTrue.steps.length <= whenFalse.steps.length ? [whenTrue, whenFalse] : [whenFalse, whenTrue];
+    const sameStep = (a: ProcedureStep, b: ProcedureStep): boolean =>
+      a.kind === b.kind && ('expression' in a && 'expression' in b ? a.expression === b.expression : 'node' in a && 'node' in b ? a.node === b.node : false);
+    return shorter.steps.every((step, index) => sameStep(step, longer.steps[index]!)) ? shorter : undefined;
   }
 
   /** An object literal holding at least one procedure or router (directly or in a nested record) is an oRPC router. */
@@ -366,6 +393,7 @@ class TrpcCollector {
       if (receiver && receiver.kind !== 'instance') return undefined;
     }
     const factory = this.evaluate({ node: callee, file }, depth + 1);
+    if (factory?.kind === 'lazy-factory') return this.lazyRouter(call, file, depth);
     if (factory?.kind === 'router-factory') {
       const record = call.arguments[0];
       return record ? { kind: 'router', router: this.routerFor(call, file, { kind: 'record', record: { node: record, file } }) } : undefined;
@@ -377,6 +405,59 @@ class TrpcCollector {
     const returned = this.returnedExpression(callee, file);
     const built = returned && this.evaluate(returned, depth + 1);
     return built?.kind === 'procedure' ? built : undefined;
+  }
+
+  /**
+   * `lazy(() => import('./user').then((mod) => mod.userRouter))`, `lazy(() => import('./user'))`: tRPC v11 mounts
+   * the router the loader's module gives, by the member the callback reads, or the module's one router export
+   * when the loader hands the whole module over. A root that nests its routers this way is still their root.
+   */
+  private lazyRouter(call: ts.CallExpression, file: ScannedSourceFile, depth: number): TrpcValue | undefined {
+    const loader = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
+    if (!loader || !(ts.isArrowFunction(loader) || ts.isFunctionExpression(loader))) return undefined;
+    let body: ts.Node | undefined = loader.body;
+    if (body && ts.isBlock(body)) {
+      const last = body.statements.at(-1);
+      body = last && ts.isReturnStatement(last) ? last.expression : undefined;
+    }
+    let loaded = body && skipOuterExpressions(body as ts.Expression);
+    if (loaded && ts.isAwaitExpression(loaded)) loaded = skipOuterExpressions(loaded.expression);
+    if (!loaded || !ts.isCallExpression(loaded)) return undefined;
+    // `.then((mod) => mod.userRouter)`: the member the callback reads off the module.
+    let member: string | undefined;
+    const callee = skipOuterExpressions(loaded.expression);
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'then') {
+      const pick = loaded.arguments[0] && skipOuterExpressions(loaded.arguments[0]);
+      const parameter = pick && ts.isArrowFunction(pick) ? pick.parameters[0]?.name : undefined;
+      const read = pick && ts.isArrowFunction(pick) && !ts.isBlock(pick.body) ? skipOuterExpressions(pick.body) : undefined;
+      if (!parameter || !ts.isIdentifier(parameter) || !read || !ts.isPropertyAccessExpression(read) || !ts.isIdentifier(read.expression) || read.expression.text !== parameter.text) return undefined;
+      member = read.name.text;
+      loaded = skipOuterExpressions(callee.expression);
+      if (!ts.isCallExpression(loaded)) return undefined;
+    }
+    if (loaded.expression.kind !== ts.SyntaxKind.ImportKeyword) return undefined;
+    const specifier = loaded.arguments[0] && skipOuterExpressions(loaded.arguments[0]);
+    const target = specifier && ts.isStringLiteralLike(specifier) ? this.context.modules.resolveImport(file, specifier.text) : undefined;
+    if (!target) return undefined;
+    const exported = (name: string): TrpcValue | undefined => {
+      const binding = this.context.modules.resolveExport(target, name);
+      const located = binding?.kind === 'declaration' ? this.bindingTarget(binding.node, binding.file, name) : undefined;
+      return located && this.evaluate(located, depth + 1);
+    };
+    if (member) {
+      const value = exported(member);
+      return value?.kind === 'router' ? value : undefined;
+    }
+    // The whole module: its one exported router (tRPC refuses a module with several).
+    const routers: TrpcValue[] = [];
+    for (const statement of target.sourceFile.statements) {
+      if (!ts.isVariableStatement(statement) || !statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        const value = ts.isIdentifier(declaration.name) ? exported(declaration.name.text) : undefined;
+        if (value?.kind === 'router') routers.push(value);
+      }
+    }
+    return routers.length === 1 ? routers[0] : undefined;
   }
 
   /** What a project function returns, when it is one expression (`(r) => protectedProcedure.use(...)`) or ends in one `return`. */
@@ -440,6 +521,7 @@ class TrpcCollector {
     if (this.flavor.framework === 'orpc') return binding.importedName === 'os' ? { kind: 'procedure', steps: [] } : undefined;
     if (binding.importedName === 'initTRPC') return { kind: 'init' };
     if (binding.importedName === 'mergeRouters') return { kind: 'merge-factory' };
+    if (binding.importedName === 'lazy') return { kind: 'lazy-factory' };
     return undefined;
   }
 
