@@ -52,6 +52,9 @@ const REJECTION = /\b403\b|Forbidden|FORBIDDEN|Unauthori[sz]ed|\b(?:unauthori[sz
 const RECORD_OF_CHANGES_MODEL = /^(?:audit_?logs?|audit_?log_?targets?|audit_?events?|activity_?logs?|event_?logs?|\w*_?outbox(?:_?events?)?)$/i;
 // An OAuth grant the user consents to (an authorization code, the tokens and consent records it turns
 // into) delegates the same way: the scopes are the user's own, for an app acting on their behalf.
+// A record that asks for a privilege (an access request awaiting approval, a role-change request): writing
+// it grants nothing; the approval that reads it is the write that does.
+const PRIVILEGE_REQUEST_MODEL = /(?:request|approval_?request|application)s?$/i;
 const DELEGATED_CREDENTIAL_MODEL = /^(?:api_?keys?|root_?keys?|keys|personal_?access_?tokens?|access_?tokens?|refresh_?tokens?|tokens?|oauth_?(?:clients?|apps?|applications?|codes?|access_?tokens?|refresh_?tokens?|tokens?|consents?|grants?)|(?:oauth_?)?authori[sz]ation_?codes?|access_?keys?|service_?tokens?)$/i;
 const PRIVILEGE_SHORTHAND = /[{,]\s*(role|roles|roleIds?|role_ids?|permissions?|isAdmin|is_admin|isStaff|isSuperuser|scopes?|accessLevel|userType|plan|tier)\s*[,}]/;
 const FROM_REQUEST = /\b(?:body|dto|input|req|request|params|payload|args|data|query|ctx\.request|c\.req)\b/;
@@ -259,7 +262,7 @@ function namespaceKey(route: RuleContext['routes'][number], segments: readonly s
 function privilegeFieldWritten(access: RouteFacts['writes'][number], facts: RouteFacts, fromRequest: (access: RouteFacts['writes'][number], name: string) => boolean): string | undefined {
   // A credential the caller makes or edits for their own use (an API key, a token, an OAuth app): its
   // scopes narrow what it may do on its holder's behalf, never beyond the holder's own rights.
-  if (access.model && DELEGATED_CREDENTIAL_MODEL.test(access.model)) return undefined;
+  if (access.model && (DELEGATED_CREDENTIAL_MODEL.test(access.model) || PRIVILEGE_REQUEST_MODEL.test(access.model))) return undefined;
   // The whole chain: drizzle's `db.insert(table).values({ role })` and knex's `.update({ role })` write in a later link.
   // Its filter left out: `where: buildTeamWhereQuery({ teamId, userId, roles: MANAGE_ROLES })` is the
   // role the caller must hold for the write to match, not a role it writes.
