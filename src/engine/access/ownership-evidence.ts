@@ -683,16 +683,21 @@ function helperComparisons(fn: ts.SignatureDeclaration & { body?: ts.Node }): Ar
   return pairs;
 }
 
+/** The project function a call runs, when it has a body to read. */
+function calledFunctionWithBody(ctx: AccessContext, call: ts.CallExpression): (ts.SignatureDeclaration & { body: ts.Node }) | undefined {
+  const file = ctx.modules.fileOf(call);
+  const fn = (file && resolveFunction(ctx.modules, file, call.expression))?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  return fn?.body ? (fn as ts.SignatureDeclaration & { body: ts.Node }) : undefined;
+}
+
 /**
  * The policy call (`authorize(user, 'restore', document)`) a project helper makes with the record it
  * is handed: the parameter at the argument that carries the record (a name, or a member of an object
  * literal: `{ document, collectionId }` received as `{ document, ... }: Props`). Its text, else undefined.
  */
 function helperPolicyCall(ctx: AccessContext, call: ts.CallExpression, mentionsRecord: (node: ts.Node) => boolean): string | undefined {
-  const file = ctx.modules.fileOf(call);
-  const target = file && resolveFunction(ctx.modules, file, call.expression);
-  const fn = target?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
-  if (!fn?.body) return undefined;
+  const fn = calledFunctionWithBody(ctx, call);
+  if (!fn) return undefined;
   const received = new Set<string>();
   call.arguments.forEach((argument, index) => {
     const parameter = fn.parameters[index];
@@ -727,10 +732,8 @@ function helperPolicyCall(ctx: AccessContext, call: ts.CallExpression, mentionsR
  * that record's parent). Its text, else undefined.
  */
 function helperAuthorizesParameter(ctx: AccessContext, call: ts.CallExpression, mentionsKey: (node: ts.Node) => boolean): string | undefined {
-  const file = ctx.modules.fileOf(call);
-  const target = file && resolveFunction(ctx.modules, file, call.expression);
-  const fn = target?.node as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
-  if (!fn?.body) return undefined;
+  const fn = calledFunctionWithBody(ctx, call);
+  if (!fn) return undefined;
   const derived = new Set<string>();
   call.arguments.forEach((argument, index) => {
     const parameter = fn.parameters[index];
