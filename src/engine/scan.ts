@@ -136,7 +136,9 @@ function readProject(options: ScanOptions, rules: readonly Rule[]): ReadProject 
     files: discovered,
     maxFileSize: config.maxFileSize,
     tsconfigPath: options.tsconfigPath ? path.resolve(options.cwd, options.tsconfigPath) : undefined,
-    repositoryRoot: findRepositoryRoot(root),
+    // The scanned folder's own repository when the scan root (the working directory above it) is in none:
+    // `trustscan scan projects/shop` from a parent folder resolves the shop's workspace packages as a scan from inside does.
+    repositoryRoot: findRepositoryRoot(root) ?? findRepositoryRoot(firstScanDir),
     inputs: new InputLog(),
   };
   return { root, scanPaths, config, configSource, loadOptions, files: readFiles(discovered, config.maxFileSize), discoveryWarnings };
