@@ -43,6 +43,9 @@ export interface TaintedCall {
   alsoReachedFrom: readonly Route[];
 }
 
+/** A TaintedCall as the engine keeps it: routes that reuse it are added while the analysis runs. */
+type Recording = TaintedCall & { alsoReachedFrom: Route[] };
+
 /**
  * Request data written where no call shows it: a property assignment (`ctx.body = html`,
  * `ctx.response.body = x`) anywhere a handler reaches, or a route handler's own `return` value
@@ -179,11 +182,11 @@ export class DataflowEngine {
   /** Per recorded call, for each recording of it, what had made every request value in it less dangerous (safeCategoriesOf). */
   private readonly recordedSafeFor = new Map<ts.Node | string, Array<ReadonlySet<string>>>();
   /** Per recorded call, its recordings with what each carried: another route that carries at least as much is added to them. */
-  private readonly recordings = new Map<ts.Node | string, Array<{ call: TaintedCall & { alsoReachedFrom: Route[] }; positions: ReadonlySet<string>; safeFor: ReadonlySet<string> | undefined }>>();
+  private readonly recordings = new Map<ts.Node | string, Array<{ call: Recording; positions: ReadonlySet<string>; safeFor: ReadonlySet<string> | undefined }>>();
   /** The recordings made while each summary was computed (its callees' included): a route that reuses the summary reaches them too. */
-  private readonly summaryRecordings = new Map<string, Array<TaintedCall & { alsoReachedFrom: Route[] }>>();
-  /** One list per summary being computed, innermost last: what record() and reused summaries add to. */
-  private readonly recordingsInProgress: Array<Array<TaintedCall & { alsoReachedFrom: Route[] }>> = [];
+  private readonly summaryRecordings = new Map<string, Recording[]>();
+  /** One set per summary being computed, innermost last: what record() and reused summaries add to (each once). */
+  private readonly recordingsInProgress: Array<Set<Recording>> = [];
   private readonly callees = new Map<ts.Node, ResolvedFunction | null>();
   private readonly calleeAlternatives = new Map<ts.Node, readonly ResolvedFunction[]>();
   private readonly guardCheckedParams = new Map<ts.Node, ReadonlySet<string>>();
@@ -393,7 +396,7 @@ export class DataflowEngine {
     }
     if (this.inProgress.has(key) || depth > this.maxDepth || !fn.node.body) return { kind: 'unknown' };
     this.inProgress.add(key);
-    const recordedHere: Array<TaintedCall & { alsoReachedFrom: Route[] }> = [];
+    const recordedHere = new Set<Recording>();
     this.recordingsInProgress.push(recordedHere);
     const prefixShape = parameters.some((parameter) => parameter.kind === 'tainted' && parameter.taint.knownPrefix !== undefined)
       ? parameters.map((parameter) => (parameter.kind === 'tainted' ? (parameter.taint.knownPrefix !== undefined ? '^' : 't') : '-')).join('')
@@ -404,9 +407,10 @@ export class DataflowEngine {
     this.inProgress.delete(key);
     this.summaries.set(key, { result, parameters });
     this.recordingsInProgress.pop();
-    if (recordedHere.length > 0) {
-      this.summaryRecordings.set(key, recordedHere);
-      this.recordingsInProgress.at(-1)?.push(...recordedHere);
+    if (recordedHere.size > 0) {
+      const recorded = [...recordedHere];
+      this.summaryRecordings.set(key, recorded);
+      this.addToSummariesInProgress(recorded);
     }
     return result;
   }
@@ -416,12 +420,17 @@ export class DataflowEngine {
    * helper, or a call recorded before with at least this route's request data): those recordings are its
    * too. They join the summaries being computed now, so a caller's summary reused later carries them.
    */
-  private reachedAgain(recordings: ReadonlyArray<TaintedCall & { alsoReachedFrom: Route[] }> | undefined, route: Route): void {
+  private reachedAgain(recordings: readonly Recording[] | undefined, route: Route): void {
     if (!recordings || recordings.length === 0 || !this.calls) return;
     for (const recording of recordings) {
       if (recording.route !== route && !recording.alsoReachedFrom.includes(route)) recording.alsoReachedFrom.push(route);
     }
-    this.recordingsInProgress.at(-1)?.push(...recordings);
+    this.addToSummariesInProgress(recordings);
+  }
+
+  private addToSummariesInProgress(recordings: readonly Recording[]): void {
+    const innermost = this.recordingsInProgress.at(-1);
+    if (innermost) for (const recording of recordings) innermost.add(recording);
   }
 
   /** Binds the parameters, walks the body in `context` and joins what it returns. */
@@ -1426,7 +1435,7 @@ export class DataflowEngine {
       if (recordedSafe) recordedSafe.push(safeFor);
       else this.recordedSafeFor.set(recordKey, [safeFor]);
     }
-    const recording: TaintedCall & { alsoReachedFrom: Route[] } = {
+    const recording: Recording = {
       call,
       file: context.fn.file,
       route: context.route,
@@ -1436,7 +1445,7 @@ export class DataflowEngine {
       alsoReachedFrom: [],
     };
     this.calls.push(recording);
-    this.recordingsInProgress.at(-1)?.push(recording);
+    this.recordingsInProgress.at(-1)?.add(recording);
     if (anyTainted) {
       const list = this.recordings.get(recordKey) ?? [];
       list.push({ call: recording, positions, safeFor });

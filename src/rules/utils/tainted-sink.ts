@@ -40,7 +40,7 @@ const ALSO_TRACED = 10;
 
 /** The mounted routes other than the finding's own that bring request data to the same sink, in route order. */
 function otherRoutes(tainted: Pick<TaintedCall, 'route' | 'alsoReachedFrom'>): TaintedCall['alsoReachedFrom'] {
-  return (tainted.alsoReachedFrom ?? []).filter((route) => !route.unmounted);
+  return tainted.alsoReachedFrom.filter((route) => !route.unmounted);
 }
 
 /** `GET /orders/:id (no authentication)`: a route that reaches a shared sink, public ones said so when the finding's own route is not. */
