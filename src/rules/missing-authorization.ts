@@ -54,7 +54,7 @@ const RECORD_OF_CHANGES_MODEL = /^(?:audit_?logs?|audit_?log_?targets?|audit_?ev
 // into) delegates the same way: the scopes are the user's own, for an app acting on their behalf.
 // A record that asks for a privilege (an access request awaiting approval, a role-change request): writing
 // it grants nothing; the approval that reads it is the write that does.
-const PRIVILEGE_REQUEST_MODEL = /(?:request|approval_?request|application)s?$/i;
+const PRIVILEGE_REQUEST_MODEL = /(?:request|application)s?$/i;
 const DELEGATED_CREDENTIAL_MODEL = /^(?:api_?keys?|root_?keys?|keys|personal_?access_?tokens?|access_?tokens?|refresh_?tokens?|tokens?|oauth_?(?:clients?|apps?|applications?|codes?|access_?tokens?|refresh_?tokens?|tokens?|consents?|grants?)|(?:oauth_?)?authori[sz]ation_?codes?|access_?keys?|service_?tokens?)$/i;
 const PRIVILEGE_SHORTHAND = /[{,]\s*(role|roles|roleIds?|role_ids?|permissions?|isAdmin|is_admin|isStaff|isSuperuser|scopes?|accessLevel|userType|plan|tier)\s*[,}]/;
 const FROM_REQUEST = /\b(?:body|dto|input|req|request|params|payload|args|data|query|ctx\.request|c\.req)\b/;
