@@ -12,12 +12,8 @@
 // system temp folder, and V8 rejects (and this rewrites) a cache made by another Node, V8 flags
 // or bundle. The folder must belong to this user and be closed to others, otherwise no cache is
 // read or written: code cache is code. NODE_DISABLE_COMPILE_CACHE=1 turns it off, as in Node 22.
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const vm = require('node:vm');
-const crypto = require('node:crypto');
-const { createRequire, wrap } = require('node:module');
+const { createRequire } = require('node:module');
+const { loadCommonJs } = require('./code-cache.cjs');
 
 function bundlePath() {
   try {
@@ -27,49 +23,14 @@ function bundlePath() {
   }
 }
 
-/** This user's cache folder, created closed to others; undefined when it cannot be trusted. */
-function cacheFolder() {
-  if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  try {
-    const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-    const folder = path.join(os.tmpdir(), `trustscan-compile-cache-${uid ?? os.userInfo().username}`);
-    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-    const stat = fs.lstatSync(folder);
-    if (!stat.isDirectory()) return undefined;
-    if (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o077) !== 0)) return undefined;
-    return folder;
-  } catch {
-    return undefined;
-  }
-}
-
 function load() {
   const filename = bundlePath();
   if (!filename) return require('ts-morph').ts;
-  const source = fs.readFileSync(filename, 'utf8');
-  const folder = cacheFolder();
-  const key = crypto.createHash('sha256').update(`${process.version}\0${process.arch}\0${filename}\0${source.length}\0`).update(source.slice(0, 4096)).update(source.slice(-4096)).digest('hex').slice(0, 32);
-  const cacheFile = folder && path.join(folder, `typescript-${key}.v8`);
-  let cachedData;
-  try {
-    if (cacheFile) cachedData = fs.readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
-  const script = new vm.Script(wrap(source), { filename, ...(cachedData ? { cachedData } : {}) });
-  const compiled = script.runInThisContext();
-  const module = { exports: {} };
-  compiled.call(module.exports, module.exports, createRequire(filename), module, filename, path.dirname(filename));
-  if (cacheFile && (!cachedData || script.cachedDataRejected)) {
-    try {
-      const temporary = `${cacheFile}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
-      fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
-      fs.renameSync(temporary, cacheFile);
-    } catch {
-      // A read-only or full temp folder only costs the next scan its compile time.
-    }
-  }
-  return module.exports;
+  // The bundle changes only with the installed version: its length, head and tail name it, without
+  // hashing 9 MB on every start.
+  const loaded = loadCommonJs(filename, { name: 'typescript', digest: (source) => `${source.slice(0, 4096)}\0${source.slice(-4096)}` });
+  loaded.saveCodeCache();
+  return loaded.exports;
 }
 
 // The bundle exports every name through a getter (esbuild's __export), so each `ts.isX(node)` or

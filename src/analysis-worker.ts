@@ -1,6 +1,7 @@
 /**
  * The analysis thread (see analysis-thread.ts): runs the CLI's main() with output sent back to the
- * main thread as messages, which writes it to the real streams.
+ * main thread as messages, which writes it to the real streams. A built package runs it bundled
+ * (scripts/build-bundle.mjs; lib/analysis-worker.cjs loads the bundle).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { main, type CliIo } from './cli.js';
@@ -16,5 +17,8 @@ const io: CliIo = {
   stderrIsTTY: data.stderrIsTTY,
   stdoutColumns: data.stdoutColumns,
 };
-const exitCode = await main(data.argv, io);
-port.postMessage({ exitCode });
+/** main()'s exit code, once posted: the bundle's loader then keeps the code compiled on the way. */
+export const finished: Promise<number> = main(data.argv, io).then((exitCode) => {
+  port.postMessage({ exitCode });
+  return exitCode;
+});

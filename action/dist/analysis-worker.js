@@ -21,6 +21,8 @@ const io = {
 	stderrIsTTY: data.stderrIsTTY,
 	stdoutColumns: data.stdoutColumns
 };
-const exitCode = await main(data.argv, io);
-port.postMessage({ exitCode });
-export {};
+const finished = main(data.argv, io).then((exitCode) => {
+	port.postMessage({ exitCode });
+	return exitCode;
+});
+export { finished };
