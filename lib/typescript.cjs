@@ -27,9 +27,10 @@ function load() {
   const filename = bundlePath();
   if (!filename) return require('ts-morph').ts;
   // The bundle changes only with the installed version: its length, head and tail name it, without
-  // hashing 9 MB on every start.
+  // hashing 9 MB on every start. The cache is written at exit (of the process, or of the analysis
+  // thread), so it holds the parser's functions compiled during the run as well.
   const loaded = loadCommonJs(filename, { name: 'typescript', digest: (source) => `${source.slice(0, 4096)}\0${source.slice(-4096)}` });
-  loaded.saveCodeCache();
+  process.once('exit', loaded.saveCodeCache);
   return loaded.exports;
 }
 
