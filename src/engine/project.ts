@@ -7,6 +7,7 @@ import { UsageError } from './errors.js';
 import type { DiscoveredFile } from './files.js';
 import type { OutsideFiles } from './names/index.js';
 import { InputLog } from './cache.js';
+import { fileIndex } from './ast/file-index.js';
 
 export interface LoadedProject {
   sourceFiles: ScannedSourceFile[];
@@ -270,7 +271,11 @@ function parseSource(absolutePath: string, text: string): { sourceFile: ts.Sourc
   try {
     // JSDoc comments are not parsed into nodes: no rule reads them (annotations such as
     // `// trustscan-auth:` are read from the comment text), and tsc skips them for speed too.
-    return { sourceFile: ts.createSourceFile(absolutePath, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, /* setParentNodes */ true) };
+    // Parents are set by the walk that indexes the file, here at once (ast/file-index.ts), not by a
+    // second walk of TypeScript's own (`setParentNodes`).
+    const sourceFile = ts.createSourceFile(absolutePath, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, /* setParentNodes */ false);
+    fileIndex(sourceFile);
+    return { sourceFile };
   } catch (error) {
     return { error: error instanceof RangeError ? 'nested too deeply' : (error as Error).message };
   }
