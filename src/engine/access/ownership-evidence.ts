@@ -505,7 +505,8 @@ export function inCodeOwnershipCheck(
           // `if (!report || report.projectId !== input.projectId) throw`: the parent the loaded record must sit in.
           for (const parent of parentsComparedWithRecord(node, new Set([name]))) if (!names.has(parent)) { names.add(parent); grew = true; }
         }
-        const checked = [...membershipResults.keys()].find((name) => mentionsName(node.expression.getText(), name));
+        // `if (existing) throw new Error('already a member')` exits when the caller is found: the opposite of a membership check.
+        const checked = [...membershipResults.keys()].find((name) => mentionsName(node.expression.getText(), name) && !exitsWhenPresent(node.expression, name));
         if (checked) {
           evidence = { what: `the membership check ${membershipResults.get(checked)}() that exits when it fails`, node };
           return;
@@ -1808,6 +1809,39 @@ function guardedBranchHolding(node: ts.Node, point: ts.Node): ts.Expression | un
 }
 
 /** `existing`, `existing?.id`, `existing && existing.active`: a test that holds only when the record was found. */
+/**
+ * Every part of an exiting condition that names `name` only asks whether it is there (`existing`, `!!existing`,
+ * `existing !== null`, `O.isSome(existing)`, `Boolean(existing)`): the branch runs when the lookup found a record.
+ */
+function exitsWhenPresent(condition: ts.Expression, name: string): boolean {
+  const presence = (part: ts.Expression): boolean => {
+    let value = skipOuterExpressions(part);
+    while (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken && ts.isPrefixUnaryExpression(skipOuterExpressions(value.operand)) && (skipOuterExpressions(value.operand) as ts.PrefixUnaryExpression).operator === ts.SyntaxKind.ExclamationToken) {
+      value = skipOuterExpressions((skipOuterExpressions(value.operand) as ts.PrefixUnaryExpression).operand);
+    }
+    if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+    if (ts.isIdentifier(value)) return value.text === name;
+    if (ts.isBinaryExpression(value) && /^!==?$/.test(value.operatorToken.getText())) {
+      const [left, right] = [skipOuterExpressions(value.left), skipOuterExpressions(value.right)];
+      const empty = (side: ts.Expression): boolean => side.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(side) && side.text === 'undefined');
+      return (ts.isIdentifier(left) && left.text === name && empty(right)) || (ts.isIdentifier(right) && right.text === name && empty(left));
+    }
+    if (ts.isCallExpression(value) && value.arguments.length === 1 && /^(?:isSome|isRight|Boolean)$/.test(calleeName(value))) {
+      const argument = skipOuterExpressions(value.arguments[0]!);
+      return ts.isIdentifier(argument) && argument.text === name;
+    }
+    return false;
+  };
+  const parts = disjunctsOf(condition).flatMap((part) => conjunctsOf(part)).filter((part) => mentionsName(part.getText(), name));
+  return parts.length > 0 && parts.every(presence);
+}
+
+function conjunctsOf(expression: ts.Expression): ts.Expression[] {
+  const value = skipOuterExpressions(expression);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return [...conjunctsOf(value.left), ...conjunctsOf(value.right)];
+  return [value];
+}
+
 function testsPresenceOf(condition: ts.Expression, name: string): boolean {
   const value = skipOuterExpressions(condition);
   if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return testsPresenceOf(value.left, name) || testsPresenceOf(value.right, name);
