@@ -455,7 +455,12 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
           const inner: PathEntry[] = [...(caller ? [{ fn: caller, call: tainted.call as ts.Node }] : []), ...entry.inner];
           // The caller's names for every request value it passes (`getProject(id, teamId)`): a parent it checked scopes the lookup.
           const filterFields = lookupFilterFields(entry);
-          const passed = (tainted.call.arguments ?? []).flatMap((argument) => filterValueNames(tainted, argument, filterFields));
+          // Only the values that reach the filter: an argument bound to a parameter the filter never reads
+          // (`placeAfter(args.folderID, args.afterFolderID)` updating by afterFolderID alone) lends the
+          // key none of its names, or a guard's check of folderID would pass for the afterFolderID lookup.
+          const passed = (tainted.call.arguments ?? []).flatMap((argument, position) =>
+            position !== entry.index && unfilteredParameter(callee.node, position, argument, filterFields) ? [] : filterValueNames(tainted, argument, filterFields),
+          );
           const keyNames = new Set([...entry.keyNames, ...namesOf(taint.steps, undefined), ...passed]);
           // Scoped by a filter field the helper is given (`findFirst({ where: { id, ownerId } })`), as the recording
           // caller passed its own id there: this caller's value there decides for this caller.
@@ -694,6 +699,20 @@ function lookupFilterFields(entry: ReachEntry): ReadonlySet<string> {
     if (ts.isPropertyAccessExpression(expression)) fields.add(expression.name.text);
   }
   return fields;
+}
+
+/**
+ * Whether a call's argument at `position` lands in a plain named parameter of the callee that the
+ * lookup's filter never names (`placeAfter(folderID, afterFolderID)` with `where: { id: afterFolderID }`
+ * for folderID): that value does not reach the filter. Destructured parameters, rest parameters and
+ * object literals are left to filterValueNames, which matches their members.
+ */
+function unfilteredParameter(callee: ts.Node, position: number, argument: ts.Expression, filterFields: ReadonlySet<string>): boolean {
+  if (!ts.isFunctionLike(callee)) return false;
+  const parameter = callee.parameters[position];
+  if (!parameter || parameter.dotDotDotToken || !ts.isIdentifier(parameter.name)) return false;
+  if (ts.isObjectLiteralExpression(skipOuterExpressions(argument)) || ts.isSpreadElement(argument)) return false;
+  return !filterFields.has(parameter.name.text);
 }
 
 /**

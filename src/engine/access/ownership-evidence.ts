@@ -376,6 +376,9 @@ export function inCodeOwnershipCheck(
     const scopedLoads = new Map<string, Set<string>>();
     // Locals holding a secret made from the record (`const expected = Subscription.unsubscribeToken(subscription)`).
     const recordSecrets = new Set<string>();
+    // Locals holding a record loaded by an input the route's guard checks the caller's access to
+    // (`const collection = await getCollection(collectionID)` under a guard on collectionID), and that input.
+    const checkedLoads = new Map<string, string>();
     // Locals holding a comparison of the record (or each of the records) with the caller.
     const comparedWithCaller = new Set<string>();
     let grew = false;
@@ -442,6 +445,8 @@ export function inCodeOwnershipCheck(
       const loads = ts.isVariableDeclaration(node) && node.initializer ? boundLoads(node.name, node.initializer) : ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) ? ([[node.left.text, node.right]] as Array<[string, ts.Expression]>) : [];
       for (const [name, initializer] of loads) {
         const found = firstCall(loadingBranch(initializer));
+        const checkedInput = checkedInputs.size > 0 && found ? checkedInputArgument(chainArguments(found), checkedInputs) : undefined;
+        if (checkedInput) checkedLoads.set(name, checkedInput);
         // The access itself, when the request value sits inside it (drizzle's `findFirst({ where: (t, { eq }) =>
         // eq(t.id, id) })`, the tainted call being `eq`): its own result tested is no earlier load.
         const lookup = found && chainArguments(found).some((argument) => argument.getSourceFile() === tainted.call.getSourceFile() && argument.pos <= tainted.call.pos && tainted.call.end <= argument.end) ? undefined : found;
@@ -479,6 +484,14 @@ export function inCodeOwnershipCheck(
         }
       }
       if (ts.isIfStatement(node) && stopsWhenTrue(node)) {
+        // `if (collection.teamID !== destination.teamID) return`: the record's parent compared with the parent of a
+        // record the guard vouches for (loaded by the input it checked), with a mismatch exiting: the record is in
+        // the object the caller's access was checked on.
+        const tie = checkedLoads.size > 0 ? comparedWithCheckedRecord(node.expression, checkedLoads, (operand) => mentions(operand)) : undefined;
+        if (tie) {
+          evidence = { what: `the check \`${oneLine(node.expression.getText())}\` against ${tie.record}, loaded by the ${tie.input} ${checkedInputs.get(tie.input)} checks the caller's access to`, node };
+          return;
+        }
         for (const [name, parents] of scopedLoads) {
           if (!mentionsName(node.expression.getText(), name)) continue;
           // `getDashboardById(dashboardId, projectId)` then `if (!dashboard) throw`, with projectId an input
@@ -492,7 +505,8 @@ export function inCodeOwnershipCheck(
           // `if (!report || report.projectId !== input.projectId) throw`: the parent the loaded record must sit in.
           for (const parent of parentsComparedWithRecord(node, new Set([name]))) if (!names.has(parent)) { names.add(parent); grew = true; }
         }
-        const checked = [...membershipResults.keys()].find((name) => mentionsName(node.expression.getText(), name));
+        // `if (existing) throw new Error('already a member')` exits when the caller is found: the opposite of a membership check.
+        const checked = [...membershipResults.keys()].find((name) => mentionsName(node.expression.getText(), name) && !exitsWhenPresent(node.expression, name));
         if (checked) {
           evidence = { what: `the membership check ${membershipResults.get(checked)}() that exits when it fails`, node };
           return;
@@ -1795,6 +1809,39 @@ function guardedBranchHolding(node: ts.Node, point: ts.Node): ts.Expression | un
 }
 
 /** `existing`, `existing?.id`, `existing && existing.active`: a test that holds only when the record was found. */
+/**
+ * Every part of an exiting condition that names `name` only asks whether it is there (`existing`, `!!existing`,
+ * `existing !== null`, `O.isSome(existing)`, `Boolean(existing)`): the branch runs when the lookup found a record.
+ */
+function exitsWhenPresent(condition: ts.Expression, name: string): boolean {
+  const presence = (part: ts.Expression): boolean => {
+    let value = skipOuterExpressions(part);
+    while (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken && ts.isPrefixUnaryExpression(skipOuterExpressions(value.operand)) && (skipOuterExpressions(value.operand) as ts.PrefixUnaryExpression).operator === ts.SyntaxKind.ExclamationToken) {
+      value = skipOuterExpressions((skipOuterExpressions(value.operand) as ts.PrefixUnaryExpression).operand);
+    }
+    if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+    if (ts.isIdentifier(value)) return value.text === name;
+    if (ts.isBinaryExpression(value) && /^!==?$/.test(value.operatorToken.getText())) {
+      const [left, right] = [skipOuterExpressions(value.left), skipOuterExpressions(value.right)];
+      const empty = (side: ts.Expression): boolean => side.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(side) && side.text === 'undefined');
+      return (ts.isIdentifier(left) && left.text === name && empty(right)) || (ts.isIdentifier(right) && right.text === name && empty(left));
+    }
+    if (ts.isCallExpression(value) && value.arguments.length === 1 && /^(?:isSome|isRight|Boolean)$/.test(calleeName(value))) {
+      const argument = skipOuterExpressions(value.arguments[0]!);
+      return ts.isIdentifier(argument) && argument.text === name;
+    }
+    return false;
+  };
+  const parts = disjunctsOf(condition).flatMap((part) => conjunctsOf(part)).filter((part) => mentionsName(part.getText(), name));
+  return parts.length > 0 && parts.every(presence);
+}
+
+function conjunctsOf(expression: ts.Expression): ts.Expression[] {
+  const value = skipOuterExpressions(expression);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return [...conjunctsOf(value.left), ...conjunctsOf(value.right)];
+  return [value];
+}
+
 function testsPresenceOf(condition: ts.Expression, name: string): boolean {
   const value = skipOuterExpressions(condition);
   if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return testsPresenceOf(value.left, name) || testsPresenceOf(value.right, name);
@@ -1848,6 +1895,54 @@ function operandsOf(expression: ts.Expression): ts.Expression[] {
     return [...operandsOf(value.left), ...operandsOf(value.right)];
   }
   return [value];
+}
+
+/**
+ * The input of `checkedInputs` a load is given (`getCollection(collectionID)`, `findById(args.collectionID)`,
+ * `findUnique({ where: { id: folderID } })`): the record it loads is one the guard vouches for.
+ */
+function checkedInputArgument(args: readonly ts.Expression[], checkedInputs: ReadonlyMap<string, string>): string | undefined {
+  let found: string | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    // Values only: the filter's own field names (`id` of `{ id: folderID }`) are not inputs.
+    // A member counts only read off the operation's arguments (`args.collectionID`), not off a record (`request.collectionID`).
+    const member = ts.isPropertyAccessExpression(node.parent) && node.parent.name === node;
+    if (ts.isIdentifier(node) && checkedInputs.has(node.text) && !(ts.isPropertyAssignment(node.parent) && node.parent.name === node) && (!member || ARGUMENTS_HOLDER.test((node.parent as ts.PropertyAccessExpression).expression.getText()))) found = node.text;
+    else if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
+  };
+  for (const argument of withLocalFilterObjects(args)) visit(argument);
+  return found;
+}
+
+/** Objects that hold an operation's arguments or a route's inputs: `args`, `input`, `dto`, `req.params`, `body`. */
+const ARGUMENTS_HOLDER = /^(?:args|arguments|input|dto|data|payload|variables)$|(?:^|\.)(?:params|query|body)$/;
+
+/** The identifier a member chain starts from: `collection` of `collection.right.teamID`, `record!.workspaceId`. */
+function chainRoot(expression: ts.Expression): ts.Identifier | undefined {
+  let value = skipOuterExpressions(expression);
+  while (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value) || ts.isNonNullExpression(value)) value = skipOuterExpressions(value.expression);
+  return ts.isIdentifier(value) ? value : undefined;
+}
+
+/**
+ * In an exiting condition, a disjunct `a.x !== b.x` with one side a field of a record the guard vouches for
+ * (a `checkedLoads` local) and the other a field of the record in question (`aboutRecord`): that record and the input.
+ */
+function comparedWithCheckedRecord(condition: ts.Expression, checkedLoads: ReadonlyMap<string, string>, aboutRecord: (operand: ts.Expression) => boolean): { record: string; input: string } | undefined {
+  for (const part of disjunctsOf(condition)) {
+    const value = skipOuterExpressions(part);
+    if (!ts.isBinaryExpression(value) || !/^!==?$/.test(value.operatorToken.getText())) continue;
+    for (const [mine, theirs] of [[value.left, value.right], [value.right, value.left]] as const) {
+      const root = chainRoot(mine);
+      // A field of the checked record, not the record itself (`collection !== other` compares identities).
+      if (!root || skipOuterExpressions(mine) === root || !checkedLoads.has(root.text)) continue;
+      const otherRoot = chainRoot(theirs);
+      if (!otherRoot || otherRoot.text === root.text || skipOuterExpressions(theirs) === otherRoot || !aboutRecord(theirs)) continue;
+      return { record: root.text, input: checkedLoads.get(root.text)! };
+    }
+  }
+  return undefined;
 }
 
 function disjunctsOf(expression: ts.Expression): ts.Expression[] {
