@@ -192,20 +192,26 @@ export function nodePosition(node: ts.Node): { line: number; column: number } {
  * such as the SQL `SELECT u.id, u.role FROM sessions ...` an authentication middleware runs.
  */
 export function codeText(node: ts.Node, sourceFile: ts.SourceFile = node.getSourceFile()): string {
-  const start = node.getStart(sourceFile);
-  const chars = sourceFile.text.slice(start, node.end).split('');
+  const text = sourceFile.text;
+  // Built from slices rather than an array of characters: it is asked of whole middleware and
+  // handler bodies, many times per scan.
+  let code = '';
+  let cursor = node.getStart(sourceFile);
   const visit = (child: ts.Node): void => {
     if (ts.isStringLiteral(child) || ts.isNoSubstitutionTemplateLiteral(child) || ts.isTemplateHead(child) || ts.isTemplateMiddle(child) || ts.isTemplateTail(child)) {
-      // Keep the quotes or backticks and `${`/`}` delimiters; blank what is between them.
-      const from = child.getStart(sourceFile) - start + 1;
-      const to = child.end - start - (ts.isTemplateHead(child) || ts.isTemplateMiddle(child) ? 2 : 1);
-      for (let index = from; index < to; index++) if (chars[index] !== '\n') chars[index] = ' ';
+      // Keep the quotes or backticks and `${`/`}` delimiters; blank what is between them, line breaks kept.
+      const from = child.getStart(sourceFile) + 1;
+      const to = child.end - (ts.isTemplateHead(child) || ts.isTemplateMiddle(child) ? 2 : 1);
+      if (to > from) {
+        code += text.slice(cursor, from) + text.slice(from, to).replace(/[^\n]/g, ' ');
+        cursor = to;
+      }
       return;
     }
     ts.forEachChild(child, visit);
   };
   visit(node);
-  return chars.join('');
+  return code + text.slice(cursor, node.end);
 }
 
 /** One link of a builder chain: `string()` in `z.string().email()`; no call for a namespace link (`z.coerce`). */
