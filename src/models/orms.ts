@@ -113,6 +113,12 @@ export const SEQUELIZE = {
   returnsRecords: ['findOne', 'findByPk', 'findAll', 'create'],
   /** Calls that declare a model, in this order: `sequelize.define('User', attributes, options)`, `User.init(attributes, { sequelize })`. */
   modelFactories: ['define', 'init'],
+  /**
+   * Model statics that return the same model with other default options: `Order.scope('withItems')`,
+   * `Order.unscoped()`, `Order.schema('tenant_a')`. A lookup on what they return still reads that
+   * model's records; the scope's arguments may carry the caller (`scope({ method: ['forUser', user.id] })`).
+   */
+  scopedModelMethods: ['scope', 'unscoped', 'schema'],
 } as const satisfies OrmModel & Record<string, unknown>;
 
 /** Mongoose (and typegoose): model statics (`Order.findById(id)`) and documents. */

@@ -2,7 +2,7 @@ import { CONTROLLER_PRINCIPAL_ACCESSOR } from '../../models/auth.js';
 import { ts } from '#typescript';
 import { classifyCall, drizzleTableName, dynamoRequestObject, isDrizzleClient, kyselyChain, modelOfRepository, type DataAccess, type KyselyChain } from '../ast/data-access.js';
 import { DYNAMODB_BATCH_KEYS_PROPERTY, DYNAMODB_BATCH_PROPERTY, DYNAMODB_KEY_ATTRIBUTE_NAME, DYNAMODB_KEY_PROPERTY, DYNAMODB_TRANSACTION_LOOKUPS, DYNAMODB_TRANSACTION_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
-import { DRIZZLE, KYSELY, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
+import { DRIZZLE, KYSELY, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, SEQUELIZE, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localDeclaration, localInitializer, resolveFunction, type ModuleIndex } from '../names/index.js';
 import { nodesOfKind, walkDescendants } from '../ast/file-index.js';
 import { enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
@@ -63,6 +63,8 @@ export interface ParentRecord {
    */
   heldId?: true;
 }
+
+const SCOPED_MODEL_METHODS: ReadonlySet<string> = new Set(SEQUELIZE.scopedModelMethods);
 
 // A filter field and constant that admit only what everyone may see.
 const PUBLIC_FIELD = /^(?:is_?)?(?:public|published|listed|shared_?publicly)$/i;
@@ -351,6 +353,11 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess, modules?
     }
     return withFilterValue(facts, where);
   }
+  // `Document.scope({ method: ['withMembership', user.id] }).findByPk(id)`: a scope given the caller narrows the lookup to them.
+  if (access.library === 'model') {
+    const scopedBy = scopeArgumentPrincipal(walker, node, tainted.file, modules);
+    if (scopedBy !== undefined) facts.principalFields.push(scopedBy);
+  }
   // MikroORM / TypeORM manager: em.findOne(Order, where) / manager.findOneBy(Order, { id })
   const first = args[0] && skipOuterExpressions(args[0]);
   const entityFirst = first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) && args.length >= 2;
@@ -386,6 +393,108 @@ export function lookupFacts(tainted: TaintedCall, lookup: LookupAccess, modules?
     if (walker.spreadValues.length === 1) return withFilterValue(facts, walker.spreadValues[0]);
   } else return withFilterValue(facts, filter);
   return facts;
+}
+
+/**
+ * The caller among the arguments of the model scope a lookup runs on (`scope({ method: ['forUser', user.id] })`,
+ * `scope(['defaultScope', { method: ['withMembership', userId] }])`, models/orms.ts SEQUELIZE.scopedModelMethods),
+ * when that scope filters by it. A scope the project defines is read: one that only includes the caller's
+ * memberships to compute permissions (`include: [{ association: 'memberships', where: { userId }, required: false }]`)
+ * narrows nothing; one whose definition is not found is taken to filter, as parameterised scopes usually do.
+ */
+function scopeArgumentPrincipal(walker: FilterWalker, lookup: ts.CallExpression, file: TaintedCall['file'], modules: ModuleIndex | undefined): string | undefined {
+  const callee = skipOuterExpressions(lookup.expression);
+  let receiver = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : undefined;
+  const scopeCalls: ts.CallExpression[] = [];
+  while (receiver && ts.isCallExpression(receiver) && scopeCalls.length < 4) {
+    const scopeCallee = skipOuterExpressions(receiver.expression);
+    if (!ts.isPropertyAccessExpression(scopeCallee) || !SCOPED_MODEL_METHODS.has(scopeCallee.name.text)) break;
+    scopeCalls.push(receiver);
+    receiver = skipOuterExpressions(scopeCallee.expression);
+  }
+  const model = receiver && ts.isIdentifier(receiver) ? receiver : undefined;
+  for (const scopeCall of scopeCalls) {
+    for (const argument of scopeCall.arguments) {
+      for (const scope of scopeRequests(argument)) {
+        const principal = scope.values.map((value) => callerWithin(walker, value)).find((found) => found !== undefined);
+        if (principal === undefined) continue;
+        const definition = model && modules ? scopeDefinition(model.text, scope.name, file, modules) : undefined;
+        if (definition && !scopeFilters(definition)) continue;
+        return `scope ${scope.name ?? '(inline)'} given ${principal}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The scopes one argument of `scope(...)` asks for, with the values handed to each: `{ method: ['name', a, b] }`, or a list of them. */
+function scopeRequests(argument: ts.Expression): Array<{ name?: string; values: ts.Expression[] }> {
+  const value = skipOuterExpressions(argument);
+  if (ts.isArrayLiteralExpression(value)) return value.elements.flatMap((element) => scopeRequests(element));
+  if (!ts.isObjectLiteralExpression(value)) return [];
+  const method = objectProperty(value, 'method');
+  const list = method && skipOuterExpressions(method);
+  if (list && ts.isArrayLiteralExpression(list)) {
+    const [name, ...values] = list.elements;
+    return [{ ...(name && ts.isStringLiteralLike(name) ? { name: name.text } : {}), values }];
+  }
+  // An inline scope: `scope({ where: { userId } })` is options of its own.
+  return [{ values: [value] }];
+}
+
+function callerWithin(walker: FilterWalker, expression: ts.Expression): string | undefined {
+  let found: string | undefined;
+  walkDescendants(expression, (node) => {
+    if (found !== undefined || ts.isFunctionLike(node)) return false;
+    if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
+      found = walker.principalIn(node, 0);
+      return false;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/** The options a named scope of the model returns, from its declaring file (`@Scopes(() => ({ name: (userId) => ({...}) }))`, `addScope('name', fn)`, `scopes: { name(userId) {...} }`). */
+function scopeDefinition(modelName: string, scopeName: string | undefined, file: TaintedCall['file'], modules: ModuleIndex): ts.Expression[] | undefined {
+  if (scopeName === undefined) return undefined;
+  const binding = modules.resolveName(file, modelName);
+  if (binding?.kind !== 'declaration') return undefined;
+  let found: ts.Expression[] | undefined;
+  walkDescendants(binding.file.sourceFile, (node) => {
+    if (found) return false;
+    let fn: ts.Node | undefined;
+    if ((ts.isPropertyAssignment(node) || ts.isMethodDeclaration(node)) && propertyNameText(node.name) === scopeName) fn = ts.isPropertyAssignment(node) ? skipOuterExpressions(node.initializer) : node;
+    else if (ts.isCallExpression(node) && calleeName(node) === 'addScope' && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0]) && node.arguments[0].text === scopeName) fn = node.arguments[1] && skipOuterExpressions(node.arguments[1]);
+    if (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.body) {
+      found = returnedExpressions(fn.body).map((expression) => skipOuterExpressions(expression));
+      return false;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/** Options that keep only some records: a `where`, or an include that must match (`required: true`, or a `where` without `required: false`). */
+function scopeFilters(returned: ts.Expression[]): boolean {
+  const includeFilters = (include: ts.Expression): boolean => {
+    const value = skipOuterExpressions(include);
+    if (ts.isArrayLiteralExpression(value)) return value.elements.some(includeFilters);
+    if (!ts.isObjectLiteralExpression(value)) return false;
+    const required = objectProperty(value, 'required');
+    const requiredKind = required && skipOuterExpressions(required).kind;
+    if (requiredKind === ts.SyntaxKind.TrueKeyword) return true;
+    if (requiredKind === ts.SyntaxKind.FalseKeyword) return false;
+    if (objectProperty(value, 'where')) return true;
+    const nested = objectProperty(value, 'include');
+    return nested !== undefined && includeFilters(nested);
+  };
+  return returned.some((expression) => {
+    if (!ts.isObjectLiteralExpression(expression)) return false;
+    if (objectProperty(expression, 'where')) return true;
+    const include = objectProperty(expression, 'include');
+    return include !== undefined && includeFilters(include);
+  });
 }
 
 /** The caller as a whole argument (`userId`, `req.user.id`, `this.getUid()`), never inside an object. */

@@ -5,7 +5,7 @@ import { localDeclaration, localInitializer, type ModuleIndex, type ResolvedFunc
 import { DYNAMODB_CLIENT_METHODS, DYNAMODB_COMMAND_PACKAGES, DYNAMODB_COMMANDS, DYNAMODB_REQUEST_PROPERTIES } from '../../models/dynamodb.js';
 import {
   COLLECTION_DECLARATION, DRIZZLE, KNEX, KYSELY, MODEL_CLASS_EVIDENCE, MODEL_PACKAGES, MONGODB, ormMethods, PRISMA, PRISMA_CLIENT_DECLARATION, RAW_QUERY,
-  ENTITY_MANAGER_NAME_SUFFIXES, REPOSITORY_NAME_SUFFIXES, REPOSITORY_REGISTRY_NAMES, MONGOOSE, OBJECTION, TYPEORM,
+  ENTITY_MANAGER_NAME_SUFFIXES, REPOSITORY_NAME_SUFFIXES, REPOSITORY_REGISTRY_NAMES, MONGOOSE, OBJECTION, SEQUELIZE, TYPEORM,
 } from '../../models/orms.js';
 
 /** A call that reads or writes stored data (ORM, query builder, driver, raw SQL). */
@@ -55,6 +55,8 @@ const DRIZZLE_TABLE_METHODS: Readonly<Record<string, 'read' | 'write'>> = DRIZZL
 const DRIZZLE_RELATIONAL_LOOKUPS: readonly string[] = DRIZZLE.relationalLookups;
 const DRIZZLE_RELATIONAL_ROOT = new RegExp(`\\.${DRIZZLE.relationalRoot}$`);
 const REPOSITORY_FACTORY = new RegExp(`^(?:${[...TYPEORM.repositoryFactories, ...MONGOOSE.repositoryFactories].join('|')})$`);
+
+const SCOPED_MODEL_METHODS: ReadonlySet<string> = new Set(SEQUELIZE.scopedModelMethods);
 
 const MAX_DEPTH = 3;
 
@@ -406,6 +408,8 @@ export function modelOfRepository(receiver: ts.Expression, file: ScannedSourceFi
   if (ts.isCallExpression(receiver)) {
     const callee = skipOuterExpressions(receiver.expression);
     const calleeName = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+    // `Order.scope('withItems').findByPk(id)`, `Order.unscoped().findOne(...)`: the same model with other defaults.
+    if (ts.isPropertyAccessExpression(callee) && SCOPED_MODEL_METHODS.has(calleeName)) return modelOfRepository(skipOuterExpressions(callee.expression), file, modules);
     const argument = REPOSITORY_FACTORY.test(calleeName) ? repositoryEntityArgument(receiver) : undefined;
     if (argument) return ts.isIdentifier(argument) ? argument.text : ts.isStringLiteralLike(argument) ? argument.text : undefined;
   }
