@@ -64,6 +64,8 @@ function judge(ctx: RuleContext, tainted: TaintedCall): Finding[] {
   if (ts.isCallExpression(call) && ts.isPropertyAccessExpression(callee) && receiverMust && call.arguments.length >= 1) {
     // An options object or a list is another API's argument (`client.search({ query })`).
     if (!textArgument(call.arguments[0]!) || (receiverMust === 'text' && !writtenAsText(callee.expression))) return [];
+    // `SessionToken.match(token)`, `table.match(path)`: the method of a class the project declares, no string's.
+    if (projectObject(ctx, tainted, callee.expression)) return [];
     const taint = taintOf(tainted.argumentOrigins[0], 'regex');
     const receiver = tainted.receiverOrigin;
     // The request's own text searched with itself is no pattern the server relies on; anything else is.
@@ -132,6 +134,28 @@ function patternOperands(argument: ts.Expression): ts.Expression[] {
   };
   visit(argument, 0);
   return found;
+}
+
+/**
+ * A receiver the code shows is no string: a class or function the project declares (its static
+ * method), or a name holding an instance the project constructs (`const table = new RouteTable()`)
+ * or an object literal. Such a `match` is the project's own method.
+ */
+function projectObject(ctx: RuleContext, tainted: TaintedCall, receiver: ts.Expression): boolean {
+  const value = skipOuterExpressions(receiver);
+  if (!ts.isIdentifier(value)) return false;
+  const local = localBinding(value);
+  if (local) {
+    const initializer = ts.isVariableDeclaration(local) ? localInitializer(value) : undefined;
+    return initializer !== undefined && (ts.isNewExpression(initializer) || ts.isObjectLiteralExpression(initializer) || ts.isClassExpression(initializer));
+  }
+  const binding = ctx.modules.resolveName(tainted.file, value.text);
+  if (binding?.kind === 'namespace') return true;
+  if (binding?.kind !== 'declaration') return false;
+  const node = binding.node;
+  if (ts.isClassDeclaration(node) || ts.isFunctionDeclaration(node) || ts.isClassExpression(node) || ts.isEnumDeclaration(node)) return true;
+  const initializer = ts.isVariableDeclaration(node) && node.initializer ? skipOuterExpressions(node.initializer) : undefined;
+  return initializer !== undefined && (ts.isNewExpression(initializer) || ts.isObjectLiteralExpression(initializer) || ts.isClassExpression(initializer));
 }
 
 /** A name the code declares (a parameter, a local, a function of the module, an import) shadows the global. */
