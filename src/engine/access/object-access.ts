@@ -16,7 +16,7 @@ import { memberOfArgument, parameterSlot } from './call-arguments.js';
 import { checkedInputMatches, keyInputPath } from './key-input.js';
 import { calleeName, filterFacts, isCapabilityKey, isPresentedCredential, isWriteAccess, loadedRecordUse, lookupAccessOf, lookupFacts, type LookupAccess, type ParentRecord } from './lookup-keys.js';
 import { filterSpreadSlots, scopedFilterArgument } from './scoping-argument.js';
-import { REQUEST_OBJECT_NAME, accessCheckedInputFields, collectIdentifiers, guardReadParams, inCodeOwnershipCheck, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
+import { REQUEST_OBJECT_NAME, accessCheckedInputFields, collectIdentifiers, guardReadParams, inCodeOwnershipCheck, isPolicyCallEvidence, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
 /**
  * Object-level access: for every lookup an authenticated route makes by an id the client sends,
@@ -532,6 +532,15 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
         if (access.verdict === 'scoped' || (PARENT_SCOPING_VERDICTS.has(access.verdict) && OWNER_KEY.test(access.key))) ownedModels.add(access.model.toLowerCase());
       }
     }
+  }
+  // A model named like reference data whose records the code hands to its authorization policy after
+  // loading one (`authorize(user, 'read', template)`) is access-controlled record by record: a lookup of
+  // it elsewhere with no such call is judged like any other, and the checked ones pass on that call.
+  for (const { candidate, path, keyNames } of byModelName) {
+    const model = candidate.lookup.access.model?.toLowerCase();
+    if (!model || ownedModels.has(model) || candidate.tainted.route.auth !== 'authenticated') continue;
+    const evidence = inCodeOwnershipCheck(ctx, candidate.tainted, path, keyNames, candidate.lookup.node);
+    if (evidence && isPolicyCallEvidence(evidence)) ownedModels.add(model);
   }
   for (const { candidate, path, keyNames, settled, parents } of byModelName) {
     const model = candidate.lookup.access.model?.toLowerCase();

@@ -100,6 +100,29 @@ const AUTHORIZATION_CALL =
 // given the object with the action or kind named in a string beside it (yapi's base controller).
 const OBJECT_AUTH_CALL = /^(?:check|has|verify|ensure|assert)Auth(?:ority)?$/;
 
+/**
+ * Evidence that is a call to the project's authorization policy (`authorize(user, 'read', template)`,
+ * `can(user, 'update', doc)`), not a comparison: the code says the record's type is access-controlled.
+ */
+export function isPolicyCallEvidence(evidence: OwnershipEvidence): boolean {
+  // The call itself, or the check that tests it (`if (!can(user, 'read', doc)) throw ...`).
+  const test = ts.isIfStatement(evidence.node) ? evidence.node.expression : evidence.node;
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || ts.isFunctionLike(node)) return;
+    if (ts.isCallExpression(node)) {
+      const name = calleeName(node);
+      if (AUTHORIZATION_CALL.test(name) || isObjectAuthCall(node, name)) {
+        found = true;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(test);
+  return found;
+}
+
 /** `this.checkAuth(id, 'project', 'edit')`: an auth-named check asked about an object for a named action, not of the request. */
 function isObjectAuthCall(call: ts.CallExpression, name: string): boolean {
   if (!OBJECT_AUTH_CALL.test(name) || call.arguments.length < 2) return false;
