@@ -251,7 +251,9 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       const model = candidate.lookup.access.model.toLowerCase();
       if (!servedPublicly.has(model)) servedPublicly.set(model, route.id);
     }
-    if (route.auth !== 'authenticated') return;
+    // Behind optional sign-in, a lookup the handler reaches only after refusing anonymous callers
+    // (`if (!user) throw AuthenticationError()`) runs for a signed-in caller: judged as on an authenticated route.
+    if (route.auth !== 'authenticated' && !(route.auth === 'public' && route.method !== 'FIELD' && reachedOnlySignedIn(route, path, candidate.lookup.node))) return;
     const pathKey = [...new Set(path.map((entry) => `${entry.fn.getSourceFile().fileName}:${entry.fn.pos}`))].sort().join('|');
     if (settled) return record(route, candidate, pathKey, settled);
     // A webhook or cron job proves its sender with a signature or a shared secret and reads no user:
