@@ -119,6 +119,13 @@ export const SEQUELIZE = {
    * model's records; the scope's arguments may carry the caller (`scope({ method: ['forUser', user.id] })`).
    */
   scopedModelMethods: ['scope', 'unscoped', 'schema'],
+  /** The registry of defined models, keyed by the name each was defined with, often lower-case: `sequelize.models.event`, `const { models } = sequelize`. */
+  modelRegistry: 'models',
+  /**
+   * Decorators (sequelize-typescript) that make a static method a hook run after each write of the
+   * model's records; TypeORM's entity listeners and MikroORM's hooks use the same names.
+   */
+  afterWriteHookDecorators: ['AfterCreate', 'AfterUpdate', 'AfterSave', 'AfterUpsert', 'AfterDestroy', 'AfterRestore', 'AfterBulkCreate', 'AfterBulkUpdate', 'AfterBulkDestroy', 'AfterInsert', 'AfterRemove', 'AfterDelete', 'AfterUpdateEntity'],
 } as const satisfies OrmModel & Record<string, unknown>;
 
 /** Mongoose (and typegoose): model statics (`Order.findById(id)`) and documents. */

@@ -1,8 +1,8 @@
 import { ts } from '#typescript';
 import { classifyCall } from '../engine/ast/data-access.js';
 import { isFunctionLike, nodePosition, skipOuterExpressions } from '../engine/ast/syntax.js';
-import { bindingValue, resolveFunction, type ResolvedFunction } from '../engine/names/index.js';
-import { PRISMA } from '../models/orms.js';
+import { baseClassOf, bindingValue, localInitializer, resolveFunction, type ResolvedFunction } from '../engine/names/index.js';
+import { ormMethods, PRISMA, SEQUELIZE } from '../models/orms.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { wordPath } from '../engine/routes/route-path.js';
 import type { Route } from '../engine/routes/route.js';
@@ -174,13 +174,21 @@ function findAuditRecord(ctx: RuleContext, route: Route): { found?: string; sear
     const { fn, depth } = queue.shift()!;
     searched++;
     let found: string | undefined;
+    // A log line of the same function is kept while a stronger record (an audit call, an event, an
+    // audit-table row) may follow it: a hook's diagnostic warning is not what records the change.
+    let logged: string | undefined;
     const visit = (node: ts.Node): void => {
       if (found) return;
       if (ts.isCallExpression(node)) {
         found = recordOf(ctx, fn, node);
         if (found) return;
+        const log = logRecordOf(ctx, fn, node);
+        if (log) {
+          logged ??= log;
+          return;
+        }
         if (depth < MAX_DEPTH) {
-          const callee = resolveFunction(ctx.modules, fn.file, node.expression);
+          const callee = resolveFunction(ctx.modules, fn.file, node.expression) ?? loadedRecordMethod(ctx, fn.file, node.expression);
           if (callee && !seen.has(callee.node)) {
             seen.add(callee.node);
             queue.push({ fn: callee, depth: depth + 1 });
@@ -191,17 +199,100 @@ function findAuditRecord(ctx: RuleContext, route: Route): { found?: string; sear
     };
     const body = fn.node.body;
     if (body) visit(body);
+    found ??= logged;
     if (found) return { found, searched, truncated: false };
+    // A method of a model: the hooks its class (or a base) runs after every write record the write too
+    // (`@AfterUpdate static recordUpdate(...)` inserting an event row, as an app's base model does).
+    if (depth < MAX_DEPTH) {
+      for (const hook of afterWriteHooks(ctx, fn)) {
+        if (seen.has(hook.node)) continue;
+        seen.add(hook.node);
+        queue.push({ fn: hook, depth: depth + 1 });
+      }
+    }
   }
   return { searched, truncated: false };
 }
 
-/** What a call records of the event, in words, or undefined when it records nothing. */
-function recordOf(ctx: RuleContext, fn: ResolvedFunction, call: ts.CallExpression): string | undefined {
-  const where = `${fn.file.path}:${nodePosition(call).line}`;
+const RECORD_RETURNING = ormMethods('returnsRecords');
+const AFTER_WRITE_HOOK: ReadonlySet<string> = new Set(SEQUELIZE.afterWriteHookDecorators);
+
+/**
+ * `member.updateWithContext(...)` where `const member = await Member.findByPk(id)`: the method of the
+ * model class (or a class it extends) the record was loaded from.
+ */
+function loadedRecordMethod(ctx: RuleContext, file: ResolvedFunction['file'], callee: ts.Expression): ResolvedFunction | undefined {
+  const value = skipOuterExpressions(callee);
+  if (!ts.isPropertyAccessExpression(value)) return undefined;
+  const receiver = skipOuterExpressions(value.expression);
+  const initializer = ts.isIdentifier(receiver) ? localInitializer(receiver) : undefined;
+  const load = initializer && skipOuterExpressions(ts.isAwaitExpression(initializer) ? initializer.expression : initializer);
+  if (!load || !ts.isCallExpression(load)) return undefined;
+  const access = classifyCall(load, file, [], ctx.modules);
+  if (access?.operation !== 'read' || access.library !== 'model' || !access.model || !RECORD_RETURNING.has(access.method)) return undefined;
+  const binding = ctx.modules.resolveName(file, access.model);
+  let owner = binding?.kind === 'declaration' && ts.isClassLike(binding.node) ? { file: binding.file, node: binding.node } : undefined;
+  for (let hops = 0; owner && hops < 6; hops++) {
+    for (const member of owner.node.members) {
+      if (ts.isMethodDeclaration(member) && member.body && member.name && ts.isIdentifier(member.name) && member.name.text === value.name.text) {
+        return { file: owner.file, node: member, name: `${owner.node.name?.text ?? '<class>'}.${value.name.text}` };
+      }
+    }
+    owner = baseClassOf(ctx.modules, owner.file, owner.node);
+  }
+  return undefined;
+}
+
+const RECORD_WRITES: ReadonlySet<string> = new Set([...ormMethods('creates'), ...ormMethods('updates'), ...ormMethods('deletes')]);
+
+/** The method writes a record itself (`this.save(...)`, `this.destroy(...)`): only then do the after-write hooks run. */
+function writesRecord(method: ts.MethodDeclaration): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node)) {
+      const callee = skipOuterExpressions(node.expression);
+      if (ts.isPropertyAccessExpression(callee) && RECORD_WRITES.has(callee.name.text)) {
+        found = true;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (method.body) visit(method.body);
+  return found;
+}
+
+/** The after-write hooks (models/orms.ts SEQUELIZE.afterWriteHookDecorators) of the class a method belongs to, and of the classes it extends. */
+function afterWriteHooks(ctx: RuleContext, fn: ResolvedFunction): ResolvedFunction[] {
+  const parent = fn.node.parent;
+  if (!ts.isMethodDeclaration(fn.node) || !parent || !ts.isClassLike(parent) || !writesRecord(fn.node)) return [];
+  const hooks: ResolvedFunction[] = [];
+  let owner: { file: ResolvedFunction['file']; node: ts.ClassLikeDeclaration } | undefined = { file: fn.file, node: parent };
+  for (let hops = 0; owner && hops < 6; hops++) {
+    for (const member of owner.node.members) {
+      if (!ts.isMethodDeclaration(member) || !member.body) continue;
+      const decorated = (ts.getDecorators(member) ?? []).some((decorator) => {
+        const expression = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
+        return ts.isIdentifier(expression) && AFTER_WRITE_HOOK.has(expression.text);
+      });
+      if (decorated) hooks.push({ file: owner.file, node: member, name: `${owner.node.name?.text ?? '<class>'}.${member.name.getText(owner.file.sourceFile)}` });
+    }
+    owner = baseClassOf(ctx.modules, owner.file, owner.node);
+  }
+  return hooks;
+}
+
+/** A log line the call writes, in words (a record, but the weakest: see findAuditRecord). */
+function logRecordOf(ctx: RuleContext, fn: ResolvedFunction, call: ts.CallExpression): string | undefined {
   const logger = loggerCallName(ctx, fn.file, call) ?? loggerByName(call, fn.file.sourceFile);
   // An exception handler's or a 5xx answer's log line records that something broke, not who signed in.
-  if (logger) return onErrorPath(call, fn.node) ? undefined : `${logger}() at ${where}`;
+  return logger && !onErrorPath(call, fn.node) ? `${logger}() at ${fn.file.path}:${nodePosition(call).line}` : undefined;
+}
+
+/** What a call records of the event besides a log line, in words, or undefined when it records nothing. */
+function recordOf(ctx: RuleContext, fn: ResolvedFunction, call: ts.CallExpression): string | undefined {
+  const where = `${fn.file.path}:${nodePosition(call).line}`;
   const callee = skipOuterExpressions(call.expression);
   const calleeText = callee.getText(fn.file.sourceFile).replace(/\s+/g, '');
   if (!isFunctionLike(callee) && AUDIT_CALLEE.test(calleeText)) return `${calleeText}() at ${where}`;
@@ -213,8 +304,8 @@ function recordOf(ctx: RuleContext, fn: ResolvedFunction, call: ts.CallExpressio
   const access = classifyCall(call, fn.file, [], ctx.modules);
   const auditedClient = access?.operation === 'write' && access.library === 'prisma' ? auditingExtension(ctx, fn, call) : undefined;
   if (auditedClient) return `${calleeText}() at ${where}, through a Prisma client extended with ${auditedClient}, which records every write`;
-  if (access?.operation === 'write' && access.model && AUDIT_TABLE_LAST_WORDS.has(words(access.model).split(' ').at(-1)!)) return `a ${access.model} row written by ${calleeText}() at ${where}`;
-  if (access?.operation === 'write' && access.model && /\baudit/i.test(words(access.model))) return `a ${access.model} row written by ${calleeText}() at ${where}`;
+  if (access?.operation === 'write' && access.model && AUDIT_TABLE_LAST_WORDS.has(words(access.model).split(' ').at(-1)!)) return `${/^[aeiou]/i.test(access.model) ? 'an' : 'a'} ${access.model} row written by ${calleeText}() at ${where}`;
+  if (access?.operation === 'write' && access.model && /\baudit/i.test(words(access.model))) return `${/^[aeiou]/i.test(access.model) ? 'an' : 'a'} ${access.model} row written by ${calleeText}() at ${where}`;
   return undefined;
 }
 

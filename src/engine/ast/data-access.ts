@@ -57,6 +57,7 @@ const DRIZZLE_RELATIONAL_ROOT = new RegExp(`\\.${DRIZZLE.relationalRoot}$`);
 const REPOSITORY_FACTORY = new RegExp(`^(?:${[...TYPEORM.repositoryFactories, ...MONGOOSE.repositoryFactories].join('|')})$`);
 
 const SCOPED_MODEL_METHODS: ReadonlySet<string> = new Set(SEQUELIZE.scopedModelMethods);
+const SEQUELIZE_MODEL_REGISTRY = new RegExp(`(?:^|\\.)${SEQUELIZE.modelRegistry}$`);
 
 const MAX_DEPTH = 3;
 
@@ -403,6 +404,8 @@ export function modelOfRepository(receiver: ts.Expression, file: ScannedSourceFi
     if (REPOSITORY.test(name)) return modelName(name);
     if (REPOSITORY_REGISTRY.test(expressionText(receiver.expression))) return name;
     if (/^[A-Z]/.test(name) && /models?$|db$/i.test(expressionText(receiver.expression))) return name; // db.Order / models.Order (Sequelize)
+    // `sequelize.models.event`, `models.user` (from `const { models } = sequelize`): the registry holds models under the name they were defined with.
+    if (/^[a-z]\w*$/.test(name) && SEQUELIZE_MODEL_REGISTRY.test(expressionText(receiver.expression))) return name;
     return undefined;
   }
   if (ts.isCallExpression(receiver)) {
