@@ -100,6 +100,26 @@ const AUTHORIZATION_CALL =
 // given the object with the action or kind named in a string beside it (yapi's base controller).
 const OBJECT_AUTH_CALL = /^(?:check|has|verify|ensure|assert)Auth(?:ority)?$/;
 
+/** Policy predicates that answer rather than throw: `can(user, 'update', doc)`, `ability.cannot(...)`, `isAllowed(...)`, `hasAccess(...)`. */
+const ANSWERING_PREDICATE = /^(?:can|cannot|may|is[A-Z]\w*|has[A-Z]\w*|can[A-Z]\w*|userCan\w*)$/;
+
+/**
+ * A predicate whose answer only becomes a field of what the route returns (`{ data, canEdit: can(user,
+ * 'update', doc) }`, `abilities: { read: !!can(...) }`): it tells the client what it may do and stops
+ * nobody, so it is no check of the record.
+ */
+function answeredAsFlag(call: ts.CallExpression, name: string): boolean {
+  if (!ANSWERING_PREDICATE.test(name)) return false;
+  let node: ts.Node = call;
+  while (
+    node.parent &&
+    (ts.isParenthesizedExpression(node.parent) || ts.isAwaitExpression(node.parent) || (ts.isPrefixUnaryExpression(node.parent) && node.parent.operator === ts.SyntaxKind.ExclamationToken) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent))
+  ) {
+    node = node.parent;
+  }
+  return ts.isPropertyAssignment(node.parent) && node.parent.initializer === node && ts.isObjectLiteralExpression(node.parent.parent);
+}
+
 /**
  * Evidence that is a call to the project's authorization policy (`authorize(user, 'read', template)`,
  * `can(user, 'update', doc)`), not a comparison: the code says the record's type is access-controlled.
@@ -553,7 +573,7 @@ export function inCodeOwnershipCheck(
           evidence = { what: `the membership check ${name}(), which throws when the caller has no record`, node };
           return;
         }
-        if (isCheck && (node.arguments.some(mentions) || (ts.isPropertyAccessExpression(node.expression) && mentions(node.expression.expression)))) {
+        if (isCheck && !answeredAsFlag(node, name) && (node.arguments.some(mentions) || (ts.isPropertyAccessExpression(node.expression) && mentions(node.expression.expression)))) {
           evidence = { what: `${name}()`, node };
           return;
         }
