@@ -100,6 +100,11 @@ const AUTHORIZATION_CALL =
 // given the object with the action or kind named in a string beside it (yapi's base controller).
 const OBJECT_AUTH_CALL = /^(?:check|has|verify|ensure|assert)Auth(?:ority)?$/;
 
+/** The load is the access itself (the access node is the call or a link of its chain). */
+function sameLoad(load: ts.CallExpression, access: ts.Node): boolean {
+  return load === access || (load.getSourceFile() === access.getSourceFile() && load.pos <= access.pos && access.end <= load.end && ts.isCallExpression(access));
+}
+
 /** Policy predicates that answer rather than throw: `can(user, 'update', doc)`, `ability.cannot(...)`, `isAllowed(...)`, `hasAccess(...)`. */
 const ANSWERING_PREDICATE = /^(?:can|cannot|may|is[A-Z]\w*|has[A-Z]\w*|can[A-Z]\w*|userCan\w*)$/;
 
@@ -500,7 +505,8 @@ export function inCodeOwnershipCheck(
         // `getUserOrgPermission(userId, orgId)` beside `incidentContactDAL.deleteById(id, orgId)`: the caller's rights in
         // a parent the access is also filtered by (not the key itself), which a policy call then throws on.
         const aboutFilteredParent = lookup !== undefined && lookupArguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && accessFilters.has((skipOuterExpressions(argument) as ts.Identifier).text) && !keyNames.has((skipOuterExpressions(argument) as ts.Identifier).text));
-        if (lookup && lookup !== tainted.call && (aboutRecord || aboutFilteredParent) && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument))) {
+        // Not the access being judged (reached through a helper, it is not the tainted call): a load is no check of itself.
+        if (lookup && lookup !== tainted.call && !sameLoad(lookup, access) && (aboutRecord || aboutFilteredParent) && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument))) {
           membershipResults.set(name, calleeName(lookup));
         } else if (lookup && lookup !== tainted.call && receiver !== undefined && ASSOCIATION_READ.test(calleeName(lookup)) && mentions(receiver)) {
           // `const account = await exportRequest.getCollective()`: the record's parent, read from the record
