@@ -20,7 +20,7 @@ describe('ts-rest adapter: contracts implemented by initServer().router and tsr.
       { method: 'GET', path: '/billing/invoices/:invoiceId', file: 'src/server/billing.ts', line: 7, auth: 'authenticated' },
       { method: 'POST', path: '/billing/invoices/:invoiceId/refund', file: 'src/server/billing.ts', line: 11, auth: 'public' },
       { method: 'GET', path: '/api/v2/notes', file: 'src/server/express.ts', line: 11, auth: 'authenticated' },
-      { method: 'GET', path: '/api/v2/notes/:id', file: 'src/server/express.ts', line: 15, auth: 'public' },
+      { method: 'GET', path: '/api/v2/notes/:id', file: 'src/server/express.ts', line: 15, auth: 'authenticated' },
       { method: 'PATCH', path: '/api/v2/notes/:id', file: 'src/server/express.ts', line: 16, auth: 'authenticated' },
       { method: 'GET', path: '/api/health', file: 'src/server/express.ts', line: 21, auth: 'public' },
       { method: 'POST', path: '/api/notes/:id/archive', file: 'src/server/express.ts', line: 22, auth: 'authenticated' },
@@ -29,8 +29,15 @@ describe('ts-rest adapter: contracts implemented by initServer().router and tsr.
   });
 
   it('reads `{ middleware, handler }` entries and project wrappers around a handler as route middleware', () => {
-    expect(route(routes, 'GET /api/v2/notes').middleware.map((m) => `${m.name} ${m.kind}/${m.scope}`)).toEqual(['requireUser auth/route']);
-    expect(route(routes, 'PATCH /api/v2/notes/:id').middleware.map((m) => `${m.name} ${m.kind}/${m.scope}`)).toEqual(['withCaller auth/route']);
+    expect(route(routes, 'GET /api/v2/notes').middleware.map((m) => `${m.name} ${m.kind}/${m.scope}`)).toEqual(['express.json() other/global', 'requireUser auth/global', 'requireUser auth/route']);
+    expect(route(routes, 'PATCH /api/v2/notes/:id').middleware.map((m) => `${m.name} ${m.kind}/${m.scope}`)).toEqual(['express.json() other/global', 'requireUser auth/global', 'withCaller auth/route']);
+    expect(route(routes, 'POST /api/notes/:id/archive').middleware.map((m) => `${m.name} ${m.kind}/${m.scope}`)).toEqual(['express.json() other/global', 'withCaller auth/route']);
+  });
+
+  it("runs what the Express app put in front before createExpressEndpoints, for the paths it covers", () => {
+    // `app.use('/api/v2', requireUser)`: the notes under /api/v2, not /api/health.
+    expect(route(routes, 'GET /api/v2/notes/:id').middleware.map((m) => `${m.name} ${m.kind}/${m.scope}`)).toEqual(['express.json() other/global', 'requireUser auth/global']);
+    expect(route(routes, 'GET /api/health').middleware.map((m) => m.name)).toEqual(['express.json()']);
     // The handler is the function inside the wrapper; a method of the implementation object is one too.
     expect(route(routes, 'PATCH /api/v2/notes/:id').handler).toMatchObject({ file: 'src/server/express.ts', line: 16 });
     expect(route(routes, 'POST /billing/invoices/:invoiceId/refund').handler).toMatchObject({ name: 'refund', file: 'src/server/billing.ts', line: 11 });

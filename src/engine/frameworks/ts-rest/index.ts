@@ -58,7 +58,15 @@ class TsRestCollector {
 
   constructor(private readonly context: AdapterContext) {}
 
+  /** Middleware an Express app runs before a router's endpoints, by the router's `.router(...)` call: `app.use(auth)` before `createExpressEndpoints(contract, router, app, { globalMiddleware })`. */
+  private readonly appMiddleware = new Map<ts.Node, Array<{ prefix: string; middleware: RouteMiddleware }>>();
+  /** The implementing call whose entries are being read. */
+  private current: ts.Node | undefined;
+
   collect(): RouteDefinition[] {
+    for (const file of this.context.sourceFiles) {
+      if (file.text.includes('createExpressEndpoints')) this.expressRegistrations(file);
+    }
     for (const file of this.context.sourceFiles) {
       if (!/\.route(?:r|rWithMiddleware)?\s*\(|createNextRoute/.test(file.text)) continue;
       const visit = (node: ts.Node): void => {
@@ -70,8 +78,53 @@ class TsRestCollector {
     return this.routes;
   }
 
+  /**
+   * `createExpressEndpoints(contract, router, app, { globalMiddleware })`: the endpoints are the app's routes, so what
+   * `app.use(...)` put in front before this call (all paths, or a prefix) runs first, then the options' globalMiddleware.
+   */
+  private expressRegistrations(file: ScannedSourceFile): void {
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(skipOuterExpressions(node.expression)) && (skipOuterExpressions(node.expression) as ts.Identifier).text === 'createExpressEndpoints' && node.arguments.length >= 3) {
+        const binding = this.context.modules.resolveName(file, 'createExpressEndpoints');
+        const router = binding?.kind === 'external' && TS_REST_MODULE.test(binding.module) ? this.follow({ node: node.arguments[1]!, file }) : undefined;
+        const app = skipOuterExpressions(node.arguments[2]!);
+        if (router && ts.isCallExpression(router.node)) {
+          const found: Array<{ prefix: string; middleware: RouteMiddleware }> = [];
+          if (ts.isIdentifier(app)) found.push(...this.appUses(file, app.text, node));
+          const options = node.arguments[3] && skipOuterExpressions(node.arguments[3]);
+          const global = options && ts.isObjectLiteralExpression(options) ? options.properties.find((property) => property.name && propertyNameText(property.name) === 'globalMiddleware') : undefined;
+          const list = global && ts.isPropertyAssignment(global) ? skipOuterExpressions(global.initializer) : undefined;
+          if (list && ts.isArrayLiteralExpression(list)) for (const item of list.elements) found.push({ prefix: '', middleware: this.context.middleware.describe(item, file, 'global') });
+          this.appMiddleware.set(router.node, [...(this.appMiddleware.get(router.node) ?? []), ...found]);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file.sourceFile);
+  }
+
+  /** `app.use(mw)`, `app.use('/api', mw)` statements of the file before the registration. */
+  private appUses(file: ScannedSourceFile, app: string, before: ts.Node): Array<{ prefix: string; middleware: RouteMiddleware }> {
+    const found: Array<{ prefix: string; middleware: RouteMiddleware }> = [];
+    const visit = (node: ts.Node): void => {
+      if (node.pos >= before.pos) return;
+      if (ts.isCallExpression(node)) {
+        const callee = skipOuterExpressions(node.expression);
+        if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'use' && ts.isIdentifier(skipOuterExpressions(callee.expression)) && (skipOuterExpressions(callee.expression) as ts.Identifier).text === app) {
+          const first = node.arguments[0] && skipOuterExpressions(node.arguments[0]);
+          const prefix = first && ts.isStringLiteralLike(first) ? first.text : '';
+          for (const argument of prefix ? node.arguments.slice(1) : node.arguments) found.push({ prefix, middleware: this.context.middleware.describe(argument, file, 'global') });
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file.sourceFile);
+    return found;
+  }
+
   /** A call that implements a contract: adds a route for each handler it is given. */
   private implementation(call: ts.CallExpression, file: ScannedSourceFile): void {
+    this.current = call;
     const callee = skipOuterExpressions(call.expression);
     // `tsr.routerWithMiddleware(contract)<Ctx>({ ... })`: the contract is the inner call's argument.
     if (ts.isCallExpression(callee) && ts.isPropertyAccessExpression(skipOuterExpressions(callee.expression))) {
@@ -199,7 +252,9 @@ class TsRestCollector {
       }
     }
     const key = ts.isPropertyAssignment(site) || ts.isShorthandPropertyAssignment(site) || ts.isMethodDeclaration(site) ? (site.name && propertyNameText(site.name)) : undefined;
-    const definition: RouteDefinition = { framework: 'ts-rest', method: endpoint.method, path: endpoint.path, file: file.path, line, column, middleware };
+    const registered = (this.current && this.appMiddleware.get(this.current)) ?? [];
+    const global = registered.filter((entry) => !entry.prefix || endpoint.path === entry.prefix || endpoint.path.startsWith(`${entry.prefix.replace(/\/$/, '')}/`)).map((entry) => entry.middleware);
+    const definition: RouteDefinition = { framework: 'ts-rest', method: endpoint.method, path: endpoint.path, file: file.path, line, column, middleware: [...global, ...middleware] };
     if (handler) {
       const name = handler.name && handler.name !== '<anonymous>' ? handler.name : (key ?? '<anonymous>');
       definition.handler = { node: handler.node, name, file: handler.file.path, line: nodePosition(handler.node).line };
