@@ -243,6 +243,8 @@ const BODY_READER = /^(?:json|formData|text|body|blob|arrayBuffer|valid|parseBod
 const REQUEST_TYPE = /(?:^|\.)\w*(?:Request|Req|Context|Ctx)$/;
 /** The client's whole input handed on (not one field of it read): `verify(dto)`, `confirm(req.body)`, `check(input)`. */
 // Not the name being declared or assigned (`const body = req.body as { email?: string }`): what is read of it counts, where it is read.
+/** `const { userId, reason } = input`: named fields taken out of the input, with no rest element (`...rest` keeps the others whole). */
+const DESTRUCTURED_INPUT = /\b(?:const|let|var)\s*\{[^{}.]*\}\s*=\s*(?:await\s+)?(?:body|input|args|dto|payload|data|params|event)\b(?!\s*(?:\?\.|\.|\[))/g;
 const WHOLE_INPUT = /(?<![.\w$])(?:body|input|args|dto|payload|data|params|event)\b(?!\s*(?:\?\.|\.|\[|:|=(?![=>])))/;
 
 /**
@@ -270,7 +272,8 @@ function takesGuess(route: Route): boolean {
   // reset request mints the link in the entity's method). Reading the request body (`await req.json()`) is kept.
   const code = codeText(body).replace(MINTING_CALL, '').replace(NO_ARGUMENT_CALL, (call, name: string) => (BODY_READER.test(name) ? call : ''));
   // `this.auth.verify(dto)`, `service.confirm(req.body)`: the whole input goes on, guesses included.
-  return GUESS_INPUT.test(parameters) || GUESS_INPUT.test(code) || WHOLE_INPUT.test(code);
+  // `const { userId } = input`: the fields named are all that is taken from it, and GUESS_INPUT has read their names.
+  return GUESS_INPUT.test(parameters) || GUESS_INPUT.test(code) || WHOLE_INPUT.test(code.replace(DESTRUCTURED_INPUT, ''));
 }
 
 /** `({ ctx })`, `(opts)` never reading `opts.input`: a resolver that reads no input from its one argument. */
