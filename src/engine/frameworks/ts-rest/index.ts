@@ -265,6 +265,9 @@ class TsRestCollector {
   /** The contract an expression names: `c.router({...}, { pathPrefix })`, an imported contract, `contract.posts`. */
   private contractOf(located: Located, prefix = '', depth = 0): Contract | undefined {
     if (depth > MAX_DEPTH) return undefined;
+    // `contract.notes`: the nested contract as its parent built it, the parent's path prefix included.
+    const member = this.memberOfContract(located, depth);
+    if (member) return member.kind === 'contract' ? member : undefined;
     const value = this.follow(located);
     if (!value) return undefined;
     const key = value.node;
@@ -307,8 +310,18 @@ class TsRestCollector {
     return contract;
   }
 
+  /** `contract.notes`, `contract.notes.get`: an entry of a contract, read from the contract that declares it. */
+  private memberOfContract(located: Located, depth: number): Endpoint | Contract | undefined {
+    const value = skipOuterExpressions(located.node);
+    if (!ts.isPropertyAccessExpression(value)) return undefined;
+    const parent = this.contractOf({ node: value.expression, file: located.file }, '', depth + 1);
+    return parent?.entries.get(value.name.text);
+  }
+
   /** `{ method: 'GET', path: '/posts/:id', ... }`: an endpoint of a contract. */
   private endpointOf(located: Located, prefix = ''): Endpoint | undefined {
+    const member = this.memberOfContract(located, 0);
+    if (member) return member.kind === 'endpoint' ? member : undefined;
     const value = this.follow(located);
     if (!value || !ts.isObjectLiteralExpression(value.node)) return undefined;
     let method: string | undefined;
