@@ -12,6 +12,7 @@ import type { Route } from '../engine/routes/route.js';
 import { routeRef, SEVERITIES, type Severity, type TraceStep } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { routeSpan, words } from './utils/route-facts.js';
+import { takesOnlyContext } from './utils/rpc-input.js';
 
 /** What an abuse-sensitive route lets a client do many times over, and how bad that is. */
 interface SensitiveAction {
@@ -274,18 +275,6 @@ function takesGuess(route: Route): boolean {
   // `this.auth.verify(dto)`, `service.confirm(req.body)`: the whole input goes on, guesses included.
   // `const { userId } = input`: the fields named are all that is taken from it, and GUESS_INPUT has read their names.
   return GUESS_INPUT.test(parameters) || GUESS_INPUT.test(code) || WHOLE_INPUT.test(code.replace(DESTRUCTURED_INPUT, ''));
-}
-
-/** `({ ctx })`, `(opts)` never reading `opts.input`: a resolver that reads no input from its one argument. */
-function takesOnlyContext(handler: ts.SignatureDeclaration): boolean {
-  if (handler.parameters.length === 0) return true;
-  if (handler.parameters.length > 1) return false;
-  const name = handler.parameters[0]!.name;
-  if (!ts.isObjectBindingPattern(name)) return false;
-  return name.elements.every((element) => {
-    const key = element.propertyName ?? element.name;
-    return !element.dotDotDotToken && ts.isIdentifier(key) && /^(?:ctx|context|path|type|signal)$/.test(key.text);
-  });
 }
 
 /**
