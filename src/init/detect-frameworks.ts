@@ -32,6 +32,7 @@ const FRAMEWORK_PACKAGES: ReadonlyArray<{ id: string; title: string; packages: r
   { id: 'vercel', title: 'Vercel functions', packages: ['@vercel/node'] },
   { id: 'netlify', title: 'Netlify functions', packages: ['@netlify/functions'] },
   { id: 'medusa', title: 'Medusa', packages: ['@medusajs/framework', '@medusajs/medusa'] },
+  { id: 'ts-rest', title: 'ts-rest', packages: ['@ts-rest/core', '@ts-rest/express', '@ts-rest/fastify', '@ts-rest/next', '@ts-rest/serverless'] },
 ];
 
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;

@@ -112,6 +112,7 @@ const REQUEST_OBJECT_DESCRIPTIONS: Readonly<Record<RequestObjectKind, string>> =
   'search-params': 'Next.js `URLSearchParams` (`request.nextUrl.searchParams`)',
   'trpc-options': "a tRPC resolver's `{ input, ctx }`",
   'orpc-options': "an oRPC handler's `{ input, context }`",
+  'ts-rest-args': "a ts-rest handler's `{ params, query, body, headers }`",
   'safe-action-options': "a next-safe-action server function's `{ parsedInput, ctx }`",
   'auth-wrapper-context': "the one object an authenticating wrapper hands a Next.js handler (`withWorkspace(({ params, workspace, session }) => ...)`)",
 };

@@ -66,3 +66,12 @@ export const NEST_THROTTLER = {
 export const IP_DEFAULT_RATE_LIMITERS: ReadonlySet<string> = new Set(RATE_LIMITER_PACKAGES.filter((entry) => entry.ipByDefault).map((entry) => entry.package));
 /** Every rate-limiting package. */
 export const RATE_LIMITER_PACKAGE_NAMES: ReadonlySet<string> = new Set(RATE_LIMITER_PACKAGES.map((entry) => entry.package));
+
+/**
+ * Tables a project's own limiter counts requests in (`rateLimit`, `api_rate_limits`, `ThrottleCounter`,
+ * `RateLimitBucket`): a row is the count the server keeps for an IP or a key over a time window, written
+ * for every caller alike, the anonymous one included. Writing one is the limiter at work, neither a
+ * change to anybody's record (no owner to check) nor a state change that needs a signed-in caller.
+ * Settings about limits (`rateLimitConfig`) are not counters and do not match.
+ */
+export const RATE_LIMIT_COUNTER_MODEL = /^(?:[a-z]+_?)?(?:rate_?limit(?:er)?|throttl(?:e|ing))s?(?:_?(?:bucket|counter|entry|entries|record|hit|window|log)s?)?$/i;

@@ -7,7 +7,7 @@
  */
 
 /** The kinds of request-like object: a property read on one is looked up in its table here. */
-export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'lambda-caller-identity', 'lambda-context', 'netlify-context', 'app-context', 'trpc-options', 'orpc-options', 'safe-action-options', 'search-params', 'auth-wrapper-context'] as const;
+export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'lambda-caller-identity', 'lambda-context', 'netlify-context', 'app-context', 'trpc-options', 'orpc-options', 'safe-action-options', 'search-params', 'auth-wrapper-context', 'ts-rest-args'] as const;
 export type RequestObjectKind = (typeof REQUEST_OBJECT_KINDS)[number];
 
 /** Input parts a validation schema can declare fields of (`req.params.id`, a zod `.input()`, a GraphQL field's `args`). */
@@ -206,6 +206,14 @@ export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectMo
     inputBags: new Set(['parsedInput']),
     methods: {},
     nested: { ctx: 'app-context' },
+    principal: new Set(),
+  },
+  // A ts-rest handler's first argument: `{ params, query, body, headers, req }` (`appRoute`, `res` are the server's).
+  'ts-rest-args': {
+    inputs: { params: 'params', query: 'query', body: 'body', headers: 'headers' },
+    inputBags: new Set(['params', 'query', 'body']),
+    methods: {},
+    nested: { req: 'request', request: 'request' },
     principal: new Set(),
   },
   // An oRPC handler's single argument: `{ input, context }` (`errors`, `path`, `signal` are the server's).

@@ -12,6 +12,7 @@ import { someOwnIfStatement } from '../engine/ast/syntax.js';
 import { escapeRegExp } from '../engine/text.js';
 import type { RuleContext } from '../engine/rule-api.js';
 import { reachedFrom } from './utils/tainted-sink.js';
+import { takesOnlyContext } from './utils/rpc-input.js';
 
 // Paths and handler names that announce a privileged function.
 const PRIVILEGED_SEGMENT = /^(?:admin|admins|administration|internal|staff|manage|management|ops|superuser|superadmin|backoffice|back-office|root|sudo|moderation|moderator|impersonate|system)$/;
@@ -311,7 +312,11 @@ function privilegedReason(
   // named for the caller's own record (`activeAdministrator`, `myOrders`, `currentUser`) whose handler reads the caller.
   const selfService = segments.includes('me') || ((route.kind === 'graphql' || route.kind === 'trpc') && SELF_OPERATION.test(segments.at(-1) ?? '') && route.principal.length > 0);
   const inPerRouteNamespace = (index: number) => perRouteNamespaces.has(namespaceKey(route, segments.slice(0, index + 1)));
-  const privilegedSegment = selfService ? undefined : segments.find((segment, index) => PRIVILEGED_SEGMENT.test(segment) && !inPerRouteNamespace(index));
+  // `organisation.internal.getOrganisationSession`: an RPC namespace named `internal` groups what the app's own client
+  // calls (beside what it publishes as an API), not a service-only path; a query there that takes no input answers
+  // with what the server picks for the caller, so the word is no evidence of a privileged function.
+  const rpcOwnClientRead = (route.kind === 'trpc' || route.framework === 'orpc') && route.method === 'QUERY' && route.handler !== undefined && takesOnlyContext(route.handler.node);
+  const privilegedSegment = selfService ? undefined : segments.find((segment, index) => PRIVILEGED_SEGMENT.test(segment) && !inPerRouteNamespace(index) && !(segment === 'internal' && rpcOwnClientRead));
   // A privileged path matters when the route touches data or changes something; an echo of the caller does not.
   const actsOnSomething = facts.dataAccess.length > 0 || route.method !== 'GET';
   if (privilegedSegment && actsOnSomething) {
@@ -320,7 +325,9 @@ function privilegedReason(
   // A handler's name alone is weak evidence: it counts only when the route touches data or changes something.
   // Nor under a namespace whose routes each name their permission (above): there the project decided this one needs none.
   const underPerRouteNamespace = segments.some((_, index) => inPerRouteNamespace(index));
-  if (route.handler && PRIVILEGED_HANDLER.test(route.handler.name) && actsOnSomething && !selfService && !underPerRouteNamespace) {
+  // A procedure's name is its path (`workspace.internal.bootstrap`): the namespace above says nothing more there.
+  const handlerName = route.handler ? (rpcOwnClientRead ? route.handler.name.replace(/internal/gi, '') : route.handler.name) : '';
+  if (route.handler && PRIVILEGED_HANDLER.test(handlerName) && actsOnSomething && !selfService && !underPerRouteNamespace) {
     return { text: `runs ${route.handler.name}`, changesPrivileges: false, confidence: 'medium', access: facts.dataAccess[0] };
   }
   const userWrite = writes.find((access) => access.model && /^users?$/i.test(access.model));

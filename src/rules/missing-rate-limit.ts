@@ -12,6 +12,7 @@ import type { Route } from '../engine/routes/route.js';
 import { routeRef, SEVERITIES, type Severity, type TraceStep } from '../types.js';
 import { defineRule } from './define-rule.js';
 import { routeSpan, words } from './utils/route-facts.js';
+import { takesOnlyContext } from './utils/rpc-input.js';
 
 /** What an abuse-sensitive route lets a client do many times over, and how bad that is. */
 interface SensitiveAction {
@@ -243,6 +244,8 @@ const BODY_READER = /^(?:json|formData|text|body|blob|arrayBuffer|valid|parseBod
 const REQUEST_TYPE = /(?:^|\.)\w*(?:Request|Req|Context|Ctx)$/;
 /** The client's whole input handed on (not one field of it read): `verify(dto)`, `confirm(req.body)`, `check(input)`. */
 // Not the name being declared or assigned (`const body = req.body as { email?: string }`): what is read of it counts, where it is read.
+/** `const { userId, reason } = input`: named fields taken out of the input, with no rest element (`...rest` keeps the others whole). */
+const DESTRUCTURED_INPUT = /\b(?:const|let|var)\s*\{[^{}.]*\}\s*=\s*(?:await\s+)?(?:body|input|args|dto|payload|data|params|event)\b(?!\s*(?:\?\.|\.|\[))/g;
 const WHOLE_INPUT = /(?<![.\w$])(?:body|input|args|dto|payload|data|params|event)\b(?!\s*(?:\?\.|\.|\[|:|=(?![=>])))/;
 
 /**
@@ -270,19 +273,8 @@ function takesGuess(route: Route): boolean {
   // reset request mints the link in the entity's method). Reading the request body (`await req.json()`) is kept.
   const code = codeText(body).replace(MINTING_CALL, '').replace(NO_ARGUMENT_CALL, (call, name: string) => (BODY_READER.test(name) ? call : ''));
   // `this.auth.verify(dto)`, `service.confirm(req.body)`: the whole input goes on, guesses included.
-  return GUESS_INPUT.test(parameters) || GUESS_INPUT.test(code) || WHOLE_INPUT.test(code);
-}
-
-/** `({ ctx })`, `(opts)` never reading `opts.input`: a resolver that reads no input from its one argument. */
-function takesOnlyContext(handler: ts.SignatureDeclaration): boolean {
-  if (handler.parameters.length === 0) return true;
-  if (handler.parameters.length > 1) return false;
-  const name = handler.parameters[0]!.name;
-  if (!ts.isObjectBindingPattern(name)) return false;
-  return name.elements.every((element) => {
-    const key = element.propertyName ?? element.name;
-    return !element.dotDotDotToken && ts.isIdentifier(key) && /^(?:ctx|context|path|type|signal)$/.test(key.text);
-  });
+  // `const { userId } = input`: the fields named are all that is taken from it, and GUESS_INPUT has read their names.
+  return GUESS_INPUT.test(parameters) || GUESS_INPUT.test(code) || WHOLE_INPUT.test(code.replace(DESTRUCTURED_INPUT, ''));
 }
 
 /**

@@ -11,6 +11,7 @@ import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.j
 import { isStateChanging, type ObjectAccess, type ObjectAccessVerdict, type Route, type RouteMiddleware } from '../routes/route.js';
 import { locateMiddleware } from '../routes/classify-middleware.js';
 import { ORDINARY_USER_ROLES } from '../../models/auth.js';
+import { RATE_LIMIT_COUNTER_MODEL } from '../../models/rate-limiters.js';
 import { entryName, type ScannedSourceFile, type TraceStep } from '../../types.js';
 import { memberOfArgument, parameterSlot } from './call-arguments.js';
 import { checkedInputMatches, keyInputPath } from './key-input.js';
@@ -826,6 +827,8 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   if (bound) return { verdict: 'scoped', evidence: `scoped by ${bound.candidate.taint.source.label}, which ${bound.by} holds to the signed-in caller's own (${at})` };
   if (!isWriteAccess(lookup) && isPresentedCredential(key.field, lookup.access.model)) return { verdict: 'scoped', evidence: `keyed by ${key.taint.source.label}, the credential the caller presents: only its holder's record is found (${at})` };
   if (lookup.access.model && REFERENCE_MODEL.test(lookup.access.model)) return { verdict: 'not-owned', evidence: `reference data (${lookup.access.model})`, byModelName: true };
+  // The client's token or key naming a limiter's bucket (`key: `id:${token}``): the count is kept for every caller, nobody owns it.
+  if (lookup.access.model && RATE_LIMIT_COUNTER_MODEL.test(lookup.access.model)) return { verdict: 'not-owned', evidence: `a rate limiter's request counter (${lookup.access.model}), kept per IP or key for every caller (${at})` };
   // A coupon or voucher read by the code the customer types: the code is how any customer redeems it, not a key to someone's record.
   if (!isWriteAccess(lookup) && lookup.access.model && REDEEMABLE_MODEL.test(lookup.access.model) && REDEEMABLE_CODE_KEY.test(key.field)) return { verdict: 'not-owned', evidence: `a ${lookup.access.model} found by the code the customer presents (${at})` };
   if (!isWriteAccess(lookup) && lookup.access.model && OAUTH_CLIENT_MODEL.test(lookup.access.model) && OAUTH_CLIENT_KEY.test(key.field)) return { verdict: 'not-owned', evidence: `a registered OAuth client (${lookup.access.model}) found by the client_id the request presents, public in OAuth (${at})` };

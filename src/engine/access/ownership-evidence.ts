@@ -65,6 +65,36 @@ const COLUMN_FLAG = /\b[A-Za-z_$][\w$]*\s*:\s*(?:true|false)\b/g;
 /** A read of a record's related record, called on the record: Sequelize's `getCollective()`, `fetchOwner()`, `loadParent()`. */
 const ASSOCIATION_READ = /^(?:get|fetch|load)[A-Z]\w*$/;
 const ARRAY_SEARCH = /^(?:some|find|findIndex|filter|includes|every)$/;
+/** Array methods that call their callback with each element in turn. */
+const ELEMENT_CALLBACK = /^(?:map|flatMap|forEach|filter|find|findIndex|some|every)$/;
+/** Array methods that look for one element: a miss is `undefined`, `-1` or `false`, which an exit tests. */
+const CHILD_SEARCH = /^(?:some|find|findIndex|includes)$/;
+
+/** The object literals a callback returns: its expression body, or its own `return { ... }` statements. */
+function returnedObjects(callback: ts.ArrowFunction | ts.FunctionExpression): ts.ObjectLiteralExpression[] {
+  if (!ts.isBlock(callback.body)) {
+    const value = skipOuterExpressions(callback.body);
+    return ts.isObjectLiteralExpression(value) ? [value] : [];
+  }
+  const found: ts.ObjectLiteralExpression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    if (ts.isReturnStatement(node) && node.expression) {
+      const value = skipOuterExpressions(node.expression);
+      if (ts.isObjectLiteralExpression(value)) found.push(value);
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(callback.body, visit);
+  return found;
+}
+
+/** `board.cards` -> `board`: the local a property chain starts from. */
+function rootName(expression: ts.Expression): string | undefined {
+  let value = skipOuterExpressions(expression);
+  while (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value) || ts.isNonNullExpression(value)) value = skipOuterExpressions(value.expression);
+  return ts.isIdentifier(value) ? value.text : undefined;
+}
 /** Array methods that keep or reshape the elements (`filter`, `map`): the result is still about the records. */
 const ARRAY_TRANSFORM = /^(?:filter|map|flatMap|slice|sort|concat|reverse|toSorted|toReversed)$/;
 
@@ -429,11 +459,28 @@ export function inCodeOwnershipCheck(
     const checkedLoads = new Map<string, string>();
     // Locals holding a comparison of the record (or each of the records) with the caller.
     const comparedWithCaller = new Set<string>();
+    // Records loaded with the caller (`board = findFirst({ where: { ownerId: userId } })`), whatever their key.
+    const callerLoads = new Set<string>();
+    // Results of searching such a record's children for the id (`board.cards.find((card) => card.id === move.id)`): name -> the record.
+    const childSearches = new Map<string, string>();
     let grew = false;
     // In a handler that branches on the request method, a check in another method's branch never runs for this route.
     const otherMethods = fn === tainted.route.handler?.node ? ctx.dataflow.otherMethodStatements(tainted.route) : undefined;
     const visit = (node: ts.Node): void => {
       if (evidence || otherMethods?.has(node)) return;
+      // `moves.map((move) => ...)`: each element of the ids the client sent is one of them, under the callback's parameter.
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(skipOuterExpressions(node.expression))) {
+        const member = skipOuterExpressions(node.expression) as ts.PropertyAccessExpression;
+        const callback = node.arguments[0] && skipOuterExpressions(node.arguments[0]);
+        if (ELEMENT_CALLBACK.test(member.name.text) && callback && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)) && callback.parameters[0]) {
+          const elementNames = bindingNames(callback.parameters[0].name);
+          if (mentions(member.expression)) for (const name of elementNames) names.add(name);
+          // `fields.map((field) => ({ original, updateData: field }))` with `updateData.id` the key further on: the element is the key's record.
+          else if (returnedObjects(callback).some((object) => object.properties.some((property) => ts.isPropertyAssignment(property) && names.has(propertyNameText(property.name) ?? '') && propertyNameText(property.name) !== 'id' && ts.isIdentifier(skipOuterExpressions(property.initializer)) && elementNames.includes((skipOuterExpressions(property.initializer) as ts.Identifier).text)))) {
+            for (const name of elementNames) if (!names.has(name)) { names.add(name); grew = true; }
+          }
+        }
+      }
       if (ts.isIfStatement(node) && (stopsWhenTrue(node) || stopsWhenFalse(node)) && (operandsOf(node.expression).some((operand) => mentions(operand) && mentionsPrincipal(ctx, tainted, operand, 0, path)) || [...comparedWithCaller].some((name) => mentionsName(node.expression.getText(), name)))) {
         const bypass = stopsWhenTrue(node) ? recordStateBypass(node.expression, mentionsRecord, (operand) => mentionsPrincipal(ctx, tainted, operand, 0, path)) : undefined;
         evidence = { what: `the check \`${oneLine(node.expression.getText())}\``, node, ...(bypass ? { bypass } : {}) };
@@ -505,6 +552,11 @@ export function inCodeOwnershipCheck(
         // `getUserOrgPermission(userId, orgId)` beside `incidentContactDAL.deleteById(id, orgId)`: the caller's rights in
         // a parent the access is also filtered by (not the key itself), which a policy call then throws on.
         const aboutFilteredParent = lookup !== undefined && lookupArguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && accessFilters.has((skipOuterExpressions(argument) as ts.Identifier).text) && !keyNames.has((skipOuterExpressions(argument) as ts.Identifier).text));
+        // `const current = board.cards.find((card) => card.id === move.id)` with `board` loaded for the caller: the id is
+        // looked for among the caller's own record's children; a miss that exits leaves only ids of that record.
+        const searchedRecord = lookup && receiver !== undefined && CHILD_SEARCH.test(calleeName(lookup)) && lookup.arguments.some(mentions) ? rootName(receiver) : undefined;
+        if (searchedRecord && callerLoads.has(searchedRecord)) childSearches.set(name, searchedRecord);
+        if (lookup && lookup !== tainted.call && !aboutRecord && !aboutFilteredParent && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument))) callerLoads.add(name);
         // Not the access being judged (reached through a helper, it is not the tainted call): a load is no check of itself.
         if (lookup && lookup !== tainted.call && !sameLoad(lookup, access) && (aboutRecord || aboutFilteredParent) && lookupArguments.some((argument) => mentionsPrincipal(ctx, tainted, argument, 0, path) || isCallerContext(tainted.route, argument))) {
           membershipResults.set(name, calleeName(lookup));
@@ -553,6 +605,11 @@ export function inCodeOwnershipCheck(
           for (const parent of parents) if (!names.has(parent) && !/^(?:prisma|db|tx|client|where|select|include|id)$/.test(parent)) { names.add(parent); grew = true; }
           // `if (!report || report.projectId !== input.projectId) throw`: the parent the loaded record must sit in.
           for (const parent of parentsComparedWithRecord(node, new Set([name]))) if (!names.has(parent)) { names.add(parent); grew = true; }
+        }
+        const searched = [...childSearches.keys()].find((name) => mentionsName(node.expression.getText(), name));
+        if (searched) {
+          evidence = { what: `the id looked for among the children of ${childSearches.get(searched)}, a record loaded for the caller, with a miss exiting`, node };
+          return;
         }
         // `if (existing) throw new Error('already a member')` exits when the caller is found: the opposite of a membership check.
         const checked = [...membershipResults.keys()].find((name) => mentionsName(node.expression.getText(), name) && !exitsWhenPresent(node.expression, name));

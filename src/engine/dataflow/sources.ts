@@ -86,6 +86,12 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction,
     case 'orpc':
       // An oRPC handler: ({ input, context, path, errors }).
       return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, '', 'orpc-options') : { kind: 'unknown' }));
+    case 'ts-rest':
+      // A ts-rest handler: ({ params, query, body, headers, req }). Past it, what a project wrapper that authenticates
+      // hands on (`withApiToken(async (args, user, team) => ...)`) is the caller it verified.
+      return parameters.map((parameter, index) =>
+        index === 0 ? requestObject(parameter, file, '', 'ts-rest-args') : authenticatedByRouteWrapper(route) ? { kind: 'principal', label: parameter.name.getText(parameter.getSourceFile()) } : { kind: 'unknown' },
+      );
     case 'source-model':
       // A handler a config `source` model registers: the declared parameters are client input, whole.
       return parameters.map((parameter, index) => (route.inputParameters?.includes(index) ? modelledInput(parameter, file) : { kind: 'unknown' }));

@@ -12,6 +12,7 @@ import { nextAdapter } from './next/index.js';
 import { orpcAdapter, trpcAdapter } from './trpc/index.js';
 import { routingControllersAdapter } from './routing-controllers/index.js';
 import { tsoaAdapter } from './tsoa/index.js';
+import { tsRestAdapter } from './ts-rest/index.js';
 
 /** Every framework adapter. Order only breaks ties between routes at the same place. */
-export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, routingControllersAdapter, nextAdapter, vercelAdapter, netlifyAdapter, graphqlAdapter, typeGraphqlAdapter, pothosAdapter, trpcAdapter, orpcAdapter, tsoaAdapter, medusaAdapter];
+export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, routingControllersAdapter, nextAdapter, vercelAdapter, netlifyAdapter, graphqlAdapter, typeGraphqlAdapter, pothosAdapter, trpcAdapter, orpcAdapter, tsoaAdapter, medusaAdapter, tsRestAdapter];

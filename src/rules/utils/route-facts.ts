@@ -6,6 +6,7 @@ import { wordPath } from '../../engine/routes/route-path.js';
 import type { TraceStep } from '../../types.js';
 import type { RuleContext } from '../../engine/rule-api.js';
 import { fileWithPath } from '../../engine/ast/file-index.js';
+import { RATE_LIMIT_COUNTER_MODEL } from '../../models/rate-limiters.js';
 
 /** What the access-control rules need to know about one route, computed once per route. */
 export interface RouteFacts {
@@ -47,7 +48,9 @@ function computeRouteFacts(ctx: RuleContext, route: Route): RouteFacts {
     handler,
     bodyText: [...bodies].join('\n'),
     dataAccess,
-    writes: dataAccess.filter((access) => access.operation === 'write'),
+    // A project limiter's counter row (models/rate-limiters RATE_LIMIT_COUNTER_MODEL) is written for every request,
+    // anonymous ones too: the limiter at work, not a change the route makes to the app's state.
+    writes: dataAccess.filter((access) => access.operation === 'write' && !(access.model && RATE_LIMIT_COUNTER_MODEL.test(access.model))),
     segments: pathSegments(wordPath(route)),
   };
 }
