@@ -634,11 +634,16 @@ export class MiddlewareClassifier {
   /**
    * `middleware(req, res, next) { jwtCheck(req, res, next); }` where `const jwtCheck = expressjwt({...})`:
    * a function that runs a package's middleware on its own request and `next` does what that middleware does.
+   * Koa and Hono middleware take `(ctx, next)`: `return bearerAuth({ token })(c, next)` is the same delegation.
    */
   private delegatesToPackageMiddleware(fn: ResolvedFunction): MiddlewareClassification | undefined {
     const body = fn.node.body;
-    const request = fn.node.parameters[0]?.name;
-    const next = fn.node.parameters[2]?.name;
+    const parameters = fn.node.parameters;
+    const request = parameters[0]?.name;
+    // `next` is the last parameter: third of Express's `(req, res, next)`, second of Koa's and Hono's `(ctx, next)`.
+    // A two-parameter function is a handler `(req, res)` unless its second parameter is named for `next`.
+    const last = parameters.at(-1)?.name;
+    const next = parameters.length === 3 || (parameters.length === 2 && last && ts.isIdentifier(last) && /^_?(?:next|nxt|done)$/.test(last.text)) ? last : undefined;
     if (!body || !request || !next || !ts.isIdentifier(request) || !ts.isIdentifier(next)) return undefined;
     let found: MiddlewareClassification | undefined;
     const visit = (node: ts.Node): void => {
