@@ -9,7 +9,7 @@ import { mentionsName } from '../text.js';
 import type { EvidenceStrength, MiddlewareKind, RequestCopy, RouteMiddleware } from './route.js';
 import type { InputBagKind } from '../../models/request-sources.js';
 import { MEDUSA_MIDDLEWARE_PACKAGES } from '../../models/medusa.js';
-import { HANDLER_WRAPPER_PACKAGES, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
+import { HANDLER_WRAPPER_PACKAGES, MIDDLEWARE_COMBINATORS, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
 import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION, SERVICE_SIGNATURE_VERIFIERS, STATIC_SECRET_MIDDLEWARE } from '../../models/auth.js';
@@ -820,12 +820,37 @@ export class MiddlewareClassifier {
         return { kind: 'other', strength: 'strong', evidence: `${module} ${root.member}: setup, not a guard` };
       }
     }
+    const combinator = MIDDLEWARE_COMBINATORS[module]?.[importedName] ?? MIDDLEWARE_COMBINATORS[module]?.[binding.importedName];
+    if (combinator && ts.isCallExpression(skipOuterExpressions(expression)) && depth < 3) return this.combined(skipOuterExpressions(expression) as ts.CallExpression, file, combinator, `${module} ${importedName}`);
     const table = KNOWN_PACKAGES[module];
     if (table) {
       const kind = table[importedName] ?? table[binding.importedName] ?? table['*'];
       if (kind) return { kind, strength: 'strong', evidence: `${module}${importedName && importedName !== 'default' && importedName !== '*' ? ` ${importedName}` : ''}` };
     }
     if (PLUMBING_PACKAGES.has(module)) return { kind: 'other', strength: 'strong', evidence: module };
+    return undefined;
+  }
+
+  /**
+   * `every(verifyKey, requireProSpace)` (hono/combine), `compose([auth, load])`: the middleware it runs, each
+   * classified. Run in order (`all`), it authenticates when one of them does; run until one passes (`any`),
+   * only when each does. Otherwise it is plumbing when none checks, and unknown when one cannot be read.
+   */
+  private combined(call: ts.CallExpression, file: ScannedSourceFile, mode: 'all' | 'any', label: string): MiddlewareClassification | undefined {
+    const members = call.arguments.flatMap((argument) => {
+      const value = skipOuterExpressions(argument);
+      return ts.isArrayLiteralExpression(value) ? value.elements.filter((element): element is ts.Expression => !ts.isSpreadElement(element)) : [argument];
+    });
+    if (members.length === 0) return undefined;
+    const each = members.map((member) => this.classify(member, file));
+    const checks = (classification: MiddlewareClassification) => (classification.kind === 'auth' || classification.kind === 'role') && classification.strength === 'strong';
+    const names = members.map((member) => middlewareName(member)).join(', ');
+    const checking = mode === 'all' ? (each.find((classification) => classification.kind === 'auth' && checks(classification)) ?? each.find(checks)) : each.every(checks) ? (each.find((classification) => classification.kind === 'auth') ?? each[0]) : undefined;
+    if (checking) return { ...checking, evidence: `${label}(${names}): ${checking.evidence}` };
+    // Run until one passes: a member we can read that checks nothing lets every request through.
+    const open = mode === 'any' ? members.find((_, index) => !each[index]!.opaque && !checks(each[index]!)) : undefined;
+    if (open) return { kind: 'other', strength: 'strong', evidence: `${label}(${names}): ${middlewareName(open)} passes every request, so the combination does` };
+    if (each.every((classification) => classification.kind !== 'auth' && classification.kind !== 'role' && !classification.opaque)) return { kind: 'other', strength: 'strong', evidence: `${label}(${names}): none of them verifies a token or session or rejects the request` };
     return undefined;
   }
 
