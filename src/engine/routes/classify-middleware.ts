@@ -3,7 +3,7 @@ import type { AuthModel } from '../models.js';
 import { anonymousPassesByFlag, anonymousPassesEveryRejection, anonymousPassesWithoutCredential } from './optional-flags.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { codeText, isFunctionLike, nodePosition, propertyNameText, propertyValue, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
-import { bindingNames, bindingValue, localDeclaration, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
+import { bindingNames, bindingValue, localDeclaration, memberAlternatives, type ModuleIndex, requiredModule, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
 import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { mentionsName } from '../text.js';
 import type { EvidenceStrength, MiddlewareKind, RequestCopy, RouteMiddleware } from './route.js';
@@ -785,7 +785,12 @@ export class MiddlewareClassifier {
     if (!root) return undefined;
     // `auth.checks.required`: after the root's member, the properties still to follow.
     const rest = propertyChain(expression).slice(1);
-    const binding = this.modules.resolveIdentifier(file, root.identifier, localDeclaration(root.identifier));
+    const local = localDeclaration(root.identifier);
+    // A const of the function the routes are declared in (`const validateParams = zValidator(...)` inside an
+    // app factory) is no top-level name: it is read as the declaration it is, in this file.
+    // Only the name itself (`validateParams`), not a method called on a local (`app.get(CallerGuard)`).
+    const inFunction = local?.initializer && ts.isIdentifier(skipOuterExpressions(expression)) && !ts.isSourceFile(local.parent.parent.parent) && requiredModule(local.initializer) === undefined;
+    const binding = inFunction ? ({ kind: 'declaration', file, node: local, name: root.identifier.text } as const) : this.modules.resolveIdentifier(file, root.identifier, local);
     if (binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer && depth < 3) {
       // `const loginLimiter = rateLimit({...})`, `const upload = multer({...})`: what the package call made;
       // `const auth = { required: jwt({...}) }` used as `auth.required`; `const createAdmin = [body('email').isEmail(), ...]`.
