@@ -259,3 +259,11 @@ export const FRAMEWORK_PERMISSION_DECORATORS: Readonly<Record<string, Readonly<R
 
 /** Comparing a submitted password with the stored hash: bcrypt/bcryptjs, argon2, a project's verifyPassword-style helper. */
 export const PASSWORD_VERIFICATION = /\b(?:bcrypt\w*\s*\.\s*compare(?:Sync)?|argon2\s*\.\s*verify|(?:verify|validate|check|compare|match)(?:User)?Password|passwordMatch(?:es)?|passwordsMatch|isPasswordValid|isValidPassword)\s*\(/;
+
+/**
+ * Signing a caller without a session in as an anonymous guest, from server code: better-auth's anonymous
+ * plugin (`auth.api.signInAnonymous({ headers })`), Supabase (`supabase.auth.signInAnonymously()`), Firebase
+ * (`signInAnonymously(auth)`). A handler that does it serves callers without an account on purpose (a public
+ * RSVP or guest-checkout form) and ties what they write to the guest identity it just made.
+ */
+export const ANONYMOUS_SIGN_IN = /\bsignInAnonymous(?:ly)?\s*\(|\.signIn\s*\.\s*anonymous\s*\(/;

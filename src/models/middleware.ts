@@ -59,6 +59,18 @@ export const PLUMBING_PACKAGES: ReadonlySet<string> = new Set([
 export const HANDLER_WRAPPER_PACKAGES: ReadonlySet<string> = new Set(['express-async-handler', 'express-async-wrap', 'async-middleware', 'express-async-router-wrapper']);
 
 /**
+ * Packages whose export runs several middleware as one (`every(verifyKey, requirePlan)` from hono/combine):
+ * `all` runs each in order and any may reject, so it authenticates when one of them does; `any` passes
+ * when one of them passes, so it authenticates only when each does. The middleware are its arguments
+ * (or the elements of an array argument).
+ */
+export const MIDDLEWARE_COMBINATORS: Readonly<Record<string, Readonly<Record<string, 'all' | 'any'>>>> = {
+  'hono/combine': { every: 'all', some: 'any' },
+  'koa-compose': { default: 'all' },
+  'compose-middleware': { compose: 'all' },
+};
+
+/**
  * Fastify plugins that, once registered, add an onRequest hook to every route of the instance they
  * are registered on (a Fastify app, or the Fastify adapter under a Nest app), and the option that
  * turns the hook off (`global: false`, `addHook: false`).

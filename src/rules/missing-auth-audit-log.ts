@@ -39,7 +39,8 @@ const ROLE_CONTEXT = /\b(?:assign|grant|revoke|promote|demote|change|update|set|
 const READ_VERB = /^(?:get|list|find|fetch|show|view|read|audit|check|count|search|load|describe|export)\b/;
 // `sign-in-experience` / `sign-in-exp`: the sign-in page's settings, changed by an admin; not a sign-in.
 // `signInViaOAuth`, `loginWithOAuth` (worded `via o auth`): the redirect to the provider, before any sign-in.
-const NOT_AN_EVENT = /\b(?:refresh|callback|callbacks|webhooks?|status|policy|strength|requirements?|available|exists|page|form|experiences?|exp|(?:via|with|using) o ?auth ?2?)\b/;
+// `getLoginMethod`, `/auth/sign-in-options`, `loginProviders`: which ways in an account has, read before the sign-in form.
+const NOT_AN_EVENT = /\b(?:refresh|callback|callbacks|webhooks?|status|policy|strength|requirements?|available|exists|page|form|experiences?|exp|methods?|options|providers|(?:via|with|using) o ?auth ?2?)\b/;
 
 /** What authentication event a route is, from its last literal path segment, its handler's name, then its whole path; or undefined. */
 function authEvent(route: Route): string | undefined {

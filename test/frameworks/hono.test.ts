@@ -191,6 +191,30 @@ export default app;
     expect(invoices.middleware[1]!.file).toBe('src/middleware.ts');
   });
 
+  test('a (c, next) guard that runs bearerAuth on its own context, and hono/combine every/some, are read for what they run', () => {
+    const dir = makeProject({
+      'package.json': PACKAGE,
+      'src/index.ts': `import { Hono } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { every, some } from 'hono/combine';
+const app = new Hono();
+const tokenCheck = bearerAuth({ token: process.env.TOKEN! });
+const stamp = async (c: any, next: () => Promise<void>) => { c.header('x-t', '1'); await next(); };
+const cronGuard = async (c: any, next: () => Promise<void>) => {
+  if (process.env.CRON_SECRET) return bearerAuth({ token: process.env.CRON_SECRET })(c, next);
+  return c.json({ error: 'not configured' }, 500);
+};
+app.get('/cron/sweep', cronGuard, (c) => c.json({}));
+app.get('/stamped', stamp, (c) => c.json({}));
+app.get('/both', every(tokenCheck, stamp), (c) => c.json({}));
+app.get('/either', some(tokenCheck, stamp), (c) => c.json({}));
+export default app;
+`,
+    });
+    const routes = loadRoutes(dir, [honoAdapter]);
+    expect(routes.map((r) => `${r.id} ${r.auth}`)).toEqual(['GET /cron/sweep authenticated', 'GET /stamped public', 'GET /both authenticated', 'GET /either public']);
+  });
+
   test('register(app) helpers add their routes where they are called, with the middleware used before the call, from an entry that does not name Hono', () => {
     const dir = makeProject({
       'package.json': PACKAGE,

@@ -78,7 +78,7 @@ const PRINCIPAL_SPELLING = new RegExp(`${/\bsession\s*\??\.\s*user\b|\bsession\.
 const LINK_OPERATOR: ReadonlySet<string> = new Set(LINK_OPERATORS);
 
 // Columns that identify a record (not search filters like `status` or `name`).
-const KEY_FIELD = /^(?:_?id|uuid|guid|slug|key|code|ref|handle|number|no|token|hash|secret)$|(?:Id|_id|ID|Uuid|_uuid|Slug|Key|Number|_no|Ref|Code|Token|_token|Secret|_secret|Hash|_hash)$/;
+const KEY_FIELD = /^(?:_?id|uuid|uid|guid|slug|key|code|ref|handle|number|no|token|hash|secret)$|(?:Id|_id|ID|Uuid|_uuid|Slug|Key|Number|_no|Ref|Code|Token|_token|Secret|_secret|Hash|_hash)$/;
 /**
  * Keys that are secrets handed out as links (`shareToken`, `shareId`, `inviteCode`): holding one is
  * the permission, if it is unguessable. A slug or public id is meant to be seen, so it is not one.
@@ -108,11 +108,12 @@ const CAPABILITY_MODEL = /invit|share|magic.?link|^links?$/i;
 
 /**
  * Whether a lookup key works as a capability: a name that says so (`inviteCode`), or the plain
- * `code`/`key` of a model of links (`invitations.findOne({ filter: { code } })`), where the model names
- * what the code is.
+ * `code`/`key`/`uid` of a model of links (`invitations.findOne({ filter: { code } })`,
+ * `eventInvite.findUnique({ where: { uid } })` for the random uid a confirmation email's link carries),
+ * where the model names what the code is.
  */
 export function isCapabilityKey(field: string, model: string | undefined): boolean {
-  return CAPABILITY_KEY.test(field) || (/^(?:code|key)$/i.test(field) && model !== undefined && CAPABILITY_MODEL.test(model));
+  return CAPABILITY_KEY.test(field) || (/^(?:code|key|uid)$/i.test(field) && model !== undefined && CAPABILITY_MODEL.test(model));
 }
 
 /** Models of share links whose own id is what the link carries (`sharedSecrets`, `shareLinks`, `documentShares`). */

@@ -280,6 +280,22 @@ function implementationOf(container: ts.ClassLikeDeclaration, signature: ts.Meth
 }
 
 function memberOf(modules: ModuleIndex, file: ScannedSourceFile, container: ts.Node, member: string, depth: number): ResolvedFunction | undefined {
+  // A TypeScript namespace (`export module Util { export function handler(...) {...} }`, `namespace Orders { ... }`):
+  // its exported functions are members, as a module's exports are.
+  if (ts.isModuleDeclaration(container)) {
+    let body = container.body;
+    while (body && ts.isModuleDeclaration(body)) body = body.body;
+    if (!body || !ts.isModuleBlock(body)) return undefined;
+    for (const statement of body.statements) {
+      if (ts.isFunctionDeclaration(statement) && statement.name?.text === member && statement.body) return { file, node: statement, name: `${container.name.text}.${member}` };
+      if (ts.isVariableStatement(statement)) {
+        for (const declaration of statement.declarationList.declarations) {
+          if (ts.isIdentifier(declaration.name) && declaration.name.text === member && declaration.initializer) return resolveFunction(modules, file, declaration.initializer, depth + 1);
+        }
+      }
+    }
+    return undefined;
+  }
   if (ts.isClassDeclaration(container) || ts.isClassExpression(container)) {
     const className = container.name?.text ?? '<class>';
     for (const element of container.members) {

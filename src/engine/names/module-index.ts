@@ -222,6 +222,7 @@ export class ModuleIndex {
         }
       }
       if (ts.isEnumDeclaration(statement) && statement.name.text === name) return { kind: 'declaration', file, node: statement, name };
+      if (isNamespace(statement) && statement.name.text === name) return { kind: 'declaration', file, node: statement, name };
       if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
         const found = this.bindingFromImport(file, statement, name, hops);
         if (found) return found;
@@ -334,6 +335,7 @@ export class ModuleIndex {
           return { kind: 'declaration', file, node: statement, name: statement.name?.text ?? 'default' };
         }
         if (ts.isEnumDeclaration(statement) && statement.name.text === exportName) return { kind: 'declaration', file, node: statement, name: exportName };
+        if (isNamespace(statement) && statement.name.text === exportName) return { kind: 'declaration', file, node: statement, name: exportName };
         if (ts.isVariableStatement(statement) && !isDefault) {
           for (const declaration of statement.declarationList.declarations) {
             if (ts.isIdentifier(declaration.name) && declaration.name.text === exportName) {
@@ -376,9 +378,15 @@ export class ModuleIndex {
   }
 }
 
-/** Names a top-level statement declares (functions, classes, enums, variables with patterns, imports). */
+/** `namespace Util { ... }` / `module Util { ... }` (a name, not `declare module 'pkg'`): a container of functions, as a module is. */
+function isNamespace(statement: ts.Statement): statement is ts.ModuleDeclaration & { name: ts.Identifier } {
+  return ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name);
+}
+
+/** Names a top-level statement declares (functions, classes, enums, namespaces, variables with patterns, imports). */
 function declaredNames(statement: ts.Statement): string[] {
   if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) && statement.name) return [statement.name.text];
+  if (isNamespace(statement)) return [statement.name.text];
   if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.flatMap((declaration) => bindingNames(declaration.name));
   if (ts.isImportEqualsDeclaration(statement)) return [statement.name.text];
   if (ts.isImportDeclaration(statement)) {

@@ -3,13 +3,13 @@ import type { AuthModel } from '../models.js';
 import { anonymousPassesByFlag, anonymousPassesEveryRejection, anonymousPassesWithoutCredential } from './optional-flags.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { codeText, isFunctionLike, nodePosition, propertyNameText, propertyValue, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
-import { bindingNames, bindingValue, localDeclaration, memberAlternatives, type ModuleIndex, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
+import { bindingNames, bindingValue, localDeclaration, memberAlternatives, type ModuleIndex, requiredModule, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
 import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { mentionsName } from '../text.js';
 import type { EvidenceStrength, MiddlewareKind, RequestCopy, RouteMiddleware } from './route.js';
 import type { InputBagKind } from '../../models/request-sources.js';
 import { MEDUSA_MIDDLEWARE_PACKAGES } from '../../models/medusa.js';
-import { HANDLER_WRAPPER_PACKAGES, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
+import { HANDLER_WRAPPER_PACKAGES, MIDDLEWARE_COMBINATORS, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
 import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION, SERVICE_SIGNATURE_VERIFIERS, STATIC_SECRET_MIDDLEWARE } from '../../models/auth.js';
@@ -634,11 +634,16 @@ export class MiddlewareClassifier {
   /**
    * `middleware(req, res, next) { jwtCheck(req, res, next); }` where `const jwtCheck = expressjwt({...})`:
    * a function that runs a package's middleware on its own request and `next` does what that middleware does.
+   * Koa and Hono middleware take `(ctx, next)`: `return bearerAuth({ token })(c, next)` is the same delegation.
    */
   private delegatesToPackageMiddleware(fn: ResolvedFunction): MiddlewareClassification | undefined {
     const body = fn.node.body;
-    const request = fn.node.parameters[0]?.name;
-    const next = fn.node.parameters[2]?.name;
+    const parameters = fn.node.parameters;
+    const request = parameters[0]?.name;
+    // `next` is the last parameter: third of Express's `(req, res, next)`, second of Koa's and Hono's `(ctx, next)`.
+    // A two-parameter function is a handler `(req, res)` unless its second parameter is named for `next`.
+    const last = parameters.at(-1)?.name;
+    const next = parameters.length === 3 || (parameters.length === 2 && last && ts.isIdentifier(last) && /^_?(?:next|nxt|done)$/.test(last.text)) ? last : undefined;
     if (!body || !request || !next || !ts.isIdentifier(request) || !ts.isIdentifier(next)) return undefined;
     let found: MiddlewareClassification | undefined;
     const visit = (node: ts.Node): void => {
@@ -780,7 +785,12 @@ export class MiddlewareClassifier {
     if (!root) return undefined;
     // `auth.checks.required`: after the root's member, the properties still to follow.
     const rest = propertyChain(expression).slice(1);
-    const binding = this.modules.resolveIdentifier(file, root.identifier, localDeclaration(root.identifier));
+    const local = localDeclaration(root.identifier);
+    // A const of the function the routes are declared in (`const validateParams = zValidator(...)` inside an
+    // app factory) is no top-level name: it is read as the declaration it is, in this file.
+    // Only the name itself (`validateParams`), not a method called on a local (`app.get(CallerGuard)`).
+    const inFunction = local?.initializer && ts.isIdentifier(skipOuterExpressions(expression)) && !ts.isSourceFile(local.parent.parent.parent) && requiredModule(local.initializer) === undefined;
+    const binding = inFunction ? ({ kind: 'declaration', file, node: local, name: root.identifier.text } as const) : this.modules.resolveIdentifier(file, root.identifier, local);
     if (binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer && depth < 3) {
       // `const loginLimiter = rateLimit({...})`, `const upload = multer({...})`: what the package call made;
       // `const auth = { required: jwt({...}) }` used as `auth.required`; `const createAdmin = [body('email').isEmail(), ...]`.
@@ -815,12 +825,37 @@ export class MiddlewareClassifier {
         return { kind: 'other', strength: 'strong', evidence: `${module} ${root.member}: setup, not a guard` };
       }
     }
+    const combinator = MIDDLEWARE_COMBINATORS[module]?.[importedName] ?? MIDDLEWARE_COMBINATORS[module]?.[binding.importedName];
+    if (combinator && ts.isCallExpression(skipOuterExpressions(expression)) && depth < 3) return this.combined(skipOuterExpressions(expression) as ts.CallExpression, file, combinator, `${module} ${importedName}`);
     const table = KNOWN_PACKAGES[module];
     if (table) {
       const kind = table[importedName] ?? table[binding.importedName] ?? table['*'];
       if (kind) return { kind, strength: 'strong', evidence: `${module}${importedName && importedName !== 'default' && importedName !== '*' ? ` ${importedName}` : ''}` };
     }
     if (PLUMBING_PACKAGES.has(module)) return { kind: 'other', strength: 'strong', evidence: module };
+    return undefined;
+  }
+
+  /**
+   * `every(verifyKey, requireProSpace)` (hono/combine), `compose([auth, load])`: the middleware it runs, each
+   * classified. Run in order (`all`), it authenticates when one of them does; run until one passes (`any`),
+   * only when each does. Otherwise it is plumbing when none checks, and unknown when one cannot be read.
+   */
+  private combined(call: ts.CallExpression, file: ScannedSourceFile, mode: 'all' | 'any', label: string): MiddlewareClassification | undefined {
+    const members = call.arguments.flatMap((argument) => {
+      const value = skipOuterExpressions(argument);
+      return ts.isArrayLiteralExpression(value) ? value.elements.filter((element): element is ts.Expression => !ts.isSpreadElement(element)) : [argument];
+    });
+    if (members.length === 0) return undefined;
+    const each = members.map((member) => this.classify(member, file));
+    const checks = (classification: MiddlewareClassification) => (classification.kind === 'auth' || classification.kind === 'role') && classification.strength === 'strong';
+    const names = members.map((member) => middlewareName(member)).join(', ');
+    const checking = mode === 'all' ? (each.find((classification) => classification.kind === 'auth' && checks(classification)) ?? each.find(checks)) : each.every(checks) ? (each.find((classification) => classification.kind === 'auth') ?? each[0]) : undefined;
+    if (checking) return { ...checking, evidence: `${label}(${names}): ${checking.evidence}` };
+    // Run until one passes: a member we can read that checks nothing lets every request through.
+    const open = mode === 'any' ? members.find((_, index) => !each[index]!.opaque && !checks(each[index]!)) : undefined;
+    if (open) return { kind: 'other', strength: 'strong', evidence: `${label}(${names}): ${middlewareName(open)} passes every request, so the combination does` };
+    if (each.every((classification) => classification.kind !== 'auth' && classification.kind !== 'role' && !classification.opaque)) return { kind: 'other', strength: 'strong', evidence: `${label}(${names}): none of them verifies a token or session or rejects the request` };
     return undefined;
   }
 

@@ -13,7 +13,7 @@ import { answersTooManyRequests } from './rate-limits.js';
 import { CONFIGURED_SECRET, comparesConfiguredSecret, serverSecretComparison } from './configured-secret.js';
 import { OPERATIONS } from './route.js';
 import { CAPABILITY_KEY } from '../access/lookup-keys.js';
-import { PASSWORD_VERIFICATION } from '../../models/auth.js';
+import { ANONYMOUS_SIGN_IN, PASSWORD_VERIFICATION } from '../../models/auth.js';
 
 /** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */
 const CREDENTIAL_ENTRY_SEGMENT = /^(?:login|log-in|signin|sign-in|signup|sign-up|oauth2?|sso|saml)$/;
@@ -341,6 +341,11 @@ export function publicByDesignReason(input: {
     const limit = perAddressLimit(input.modules, input.handler);
     if (limit) return `${last}: anonymous by design, each caller limited by network address (${limit})`;
   }
+  // A form open to visitors without an account, which signs such a caller in as an anonymous guest
+  // first (`authLib.api.signInAnonymous(...)`): serving them is its purpose, and what it writes is tied
+  // to the guest identity it makes.
+  const guest = input.method !== 'GET' && input.method !== 'QUERY' ? ANONYMOUS_SIGN_IN.exec(handlerText) : null;
+  if (guest) return `${last}: open to visitors on purpose, it signs a caller without a session in as an anonymous guest (${guest[0].replace(/\s*\($/, '')})`;
   // Exchanging a user's password for a token or key: the handler authenticates the caller itself.
   const verification = PASSWORD_VERIFICATION.exec(handlerText);
   if (verification && input.method !== 'GET' && input.method !== 'QUERY') return `${last}: checks the caller's password itself (${verification[0].replace(/\s*\($/, '')})`;

@@ -109,7 +109,9 @@ export function lambdaExport(file: ScannedSourceFile, exportName: string, contex
   const resolved = resolveFunction(context.modules, binding.file, value);
   // `metricScope((metrics) => async (event, context) => {...})` (aws-embedded-metrics), `withSentry(() => handler)`:
   // the wrapper calls the function it is given with its own values; what that returns receives the event.
-  const handler = resolved && ts.isCallExpression(value) ? (returnedFunction(resolved) ?? resolved) : resolved;
+  const receiver = resolved && ts.isCallExpression(value) ? (returnedFunction(resolved) ?? resolved) : resolved;
+  // The function a wrapper is given is written in place (`Util.handler(async (event) => ...)`): the export names it.
+  const handler = receiver && receiver.name === '<anonymous>' && receiver.file === binding.file ? { ...receiver, name: exportName } : receiver;
   if (handler) return { file: binding.file, site, handler, middleware: [] };
   const call = ts.isCallExpression(value) ? value : undefined;
   const made = call && externalCallee(call, binding.file, context.modules);
@@ -342,6 +344,15 @@ function externalCallee(call: ts.CallExpression, file: ScannedSourceFile, module
   return binding?.kind === 'external' ? binding.module : undefined;
 }
 
+/** A project function that wraps a handler typed as an HTTP one: a parameter of an HTTP handler type, or a returned function taking an HTTP event. */
+function wrapperTypesHandler(wrapper: ResolvedFunction): boolean {
+  const text = (node: ts.Node | undefined) => (node ? node.getText(wrapper.node.getSourceFile()) : '');
+  if (wrapper.node.parameters.some((parameter) => parameter.type && (ts.isFunctionTypeNode(parameter.type) || ts.isTypeReferenceNode(parameter.type)) && HTTP_EVENT_TYPE.test(text(parameter.type)))) return true;
+  const returned = returnedFunction(wrapper);
+  const first = returned && returned.node !== wrapper.node ? returned.node.parameters[0] : undefined;
+  return first?.type !== undefined && HTTP_EVENT_TYPE.test(text(first.type));
+}
+
 /**
  * The exports of a file typed as HTTP Lambda handlers: `export const handler: APIGatewayProxyHandler = ...`,
  * `export async function get(event: APIGatewayProxyEventV2)`, `exports.handler = async (event: ALBEvent) => ...`,
@@ -366,7 +377,12 @@ export function typedHandlerExports(file: ScannedSourceFile, modules: ModuleInde
       if (binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.type) return typed(binding.node, depth + 1);
       if (ts.isCallExpression(value) || ts.isIdentifier(value)) {
         const fn = resolveFunction(modules, file, value);
-        return fn ? typed(fn.node, depth + 1) : false;
+        if (fn && typed(fn.node, depth + 1)) return true;
+        // `Util.handler(async (event) => ...)`: the project's wrapper carries the type for the function
+        // it wraps, on the parameter it takes it by (`lambda: (evt: APIGatewayProxyEvent) => ...`) or on
+        // the function it returns (`return async (event: APIGatewayProxyEvent) => ...`).
+        const wrapper = ts.isCallExpression(value) ? resolveFunction(modules, file, value.expression) : undefined;
+        return wrapper !== undefined && wrapperTypesHandler(wrapper);
       }
     }
     return false;

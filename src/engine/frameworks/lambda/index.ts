@@ -1,3 +1,4 @@
+import { ts } from '#typescript';
 import type { ScannedSourceFile, ScannedTextFile } from '../../../types.js';
 import { nodePosition } from '../../ast/syntax.js';
 import type { RouteDefinition, RouteMiddleware } from '../../routes/route.js';
@@ -68,8 +69,9 @@ export const lambdaAdapter: FrameworkAdapter = {
       routes.push(routeDefinition(endpoint.method, endpoint.path, exported, [...endpoint.authorizers.map(authorizerMiddleware), ...(endpoint.throttles ?? []).map(throttleMiddleware)], context));
     }
     if (packages) {
+      const typesHandlers = handlerTypingFiles(context);
       for (const file of context.sourceFiles) {
-        if (file.outsideScan || !mayDeclareTypedHandler(file)) continue;
+        if (file.outsideScan || !typesHandlers(file)) continue;
         for (const name of typedHandlerExports(file, context.modules)) {
           if (claimed.has(`${file.path}\0${name}`) || importedByProject(file, name, context)) continue;
           const exported = exportOf(file, name);
@@ -143,6 +145,25 @@ function mayDeclareTypedHandlerText(text: string): boolean {
   return text.includes('APIGateway') || text.includes('ALBEvent') || text.includes('ALBHandler') || text.includes('LambdaFunctionURL');
 }
 const mayDeclareTypedHandler = (file: ScannedSourceFile) => mayDeclareTypedHandlerText(file.text);
+
+/**
+ * The files that may type an export as an HTTP handler: those naming an event or handler type, and
+ * those importing a project module that does. A project's wrapper carries the type for every handler
+ * it wraps (`export const main = Util.handler(async (event) => ...)`, where `Util.handler` takes an
+ * `(evt: APIGatewayProxyEvent) => ...`), so the handler's own file never names it.
+ */
+function handlerTypingFiles(context: AdapterContext): (file: ScannedSourceFile) => boolean {
+  const typing = new Set(context.sourceFiles.filter(mayDeclareTypedHandler).map((file) => file.path));
+  return (file) => {
+    if (typing.has(file.path)) return true;
+    if (typing.size === 0) return false;
+    return file.sourceFile.statements.some((statement) => {
+      if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || statement.importClause?.isTypeOnly) return false;
+      const imported = context.modules.resolveImport(file, statement.moduleSpecifier.text);
+      return imported !== undefined && typing.has(imported.path);
+    });
+  };
+}
 
 function routeDefinition(method: RouteDefinition['method'], path: string, exported: LambdaExport, gateway: RouteMiddleware[], context: AdapterContext): RouteDefinition {
   const { line, column } = nodePosition(exported.site);
