@@ -267,3 +267,14 @@ export const PASSWORD_VERIFICATION = /\b(?:bcrypt\w*\s*\.\s*compare(?:Sync)?|arg
  * RSVP or guest-checkout form) and ties what they write to the guest identity it just made.
  */
 export const ANONYMOUS_SIGN_IN = /\bsignInAnonymous(?:ly)?\s*\(|\.signIn\s*\.\s*anonymous\s*\(/;
+
+/**
+ * Mailing a sign-in link or one-time code to an address, from server code: the first step of signing
+ * in by email, taken before anyone has a session. A project's own step mints the token or code and
+ * mails it (`user.getEmailSigninToken(ctx)`, `createLoginToken(id)`, `new SigninEmail({...})`,
+ * `sendMagicLink(email)`, `sendSignInCode(to)`); providers do both: Supabase `signInWithOtp(...)`,
+ * Firebase `sendSignInLinkToEmail(...)`, Stytch `magicLinks.email.loginOrCreate(...)`, better-auth
+ * `signIn.magicLink(...)`.
+ */
+export const EMAILED_SIGN_IN =
+  /\b(?:get|create|generate|issue|make|mint)\w*(?:Sign[Ii]n|Log[Ii]n|MagicLink)(?:Email)?(?:Token|Code|Link)\s*\(|\bnew\s+\w*(?:Sign[Ii]n|Log[Ii]n|MagicLink)\w*Email\s*\(|\bsend\w*(?:MagicLink|Sign[Ii]n(?:Link|Code|Email)|Log[Ii]n(?:Link|Code|Email))\s*\(|\bsignInWithOtp\s*\(|\bsendSignInLinkToEmail\s*\(|\.magicLinks?\s*\.\s*email\s*\.\s*(?:send|loginOrCreate)\s*\(|\.signIn\s*\.\s*magicLink\s*\(/;

@@ -13,7 +13,7 @@ import { answersTooManyRequests } from './rate-limits.js';
 import { CONFIGURED_SECRET, comparesConfiguredSecret, serverSecretComparison } from './configured-secret.js';
 import { OPERATIONS } from './route.js';
 import { CAPABILITY_KEY } from '../access/lookup-keys.js';
-import { ANONYMOUS_SIGN_IN, PASSWORD_VERIFICATION } from '../../models/auth.js';
+import { ANONYMOUS_SIGN_IN, EMAILED_SIGN_IN, PASSWORD_VERIFICATION } from '../../models/auth.js';
 
 /** Routes that take credentials: public by definition, never "authenticated" even behind a global guard. */
 const CREDENTIAL_ENTRY_SEGMENT = /^(?:login|log-in|signin|sign-in|signup|sign-up|oauth2?|sso|saml)$/;
@@ -346,6 +346,12 @@ export function publicByDesignReason(input: {
   // to the guest identity it makes.
   const guest = input.method !== 'GET' && input.method !== 'QUERY' ? ANONYMOUS_SIGN_IN.exec(handlerText) : null;
   if (guest) return `${last}: open to visitors on purpose, it signs a caller without a session in as an anonymous guest (${guest[0].replace(/\s*\($/, '')})`;
+  // The first step of signing in by email: the handler itself mails a sign-in link or code to the address
+  // the caller typed in (a route naming a record, `/members/:id/resend-link`, lets anyone mail anyone).
+  const emailed = input.method !== 'GET' && input.method !== 'QUERY' && literal.length === segments.length && input.handler?.node.body
+    ? EMAILED_SIGN_IN.exec(input.handler.node.body.getText(input.handler.node.getSourceFile()))
+    : null;
+  if (emailed) return `${last}: the first step of signing in by email, it mails a sign-in link or code (${emailed[0].replace(/\s*\($/, '').replace(/^\.|^new\s+/, '')}) to the address given`;
   // Exchanging a user's password for a token or key: the handler authenticates the caller itself.
   const verification = PASSWORD_VERIFICATION.exec(handlerText);
   if (verification && input.method !== 'GET' && input.method !== 'QUERY') return `${last}: checks the caller's password itself (${verification[0].replace(/\s*\($/, '')})`;
