@@ -254,7 +254,10 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
     }
     // Behind optional sign-in, a lookup the handler reaches only after refusing anonymous callers
     // (`if (!user) throw AuthenticationError()`) runs for a signed-in caller: judged as on an authenticated route.
-    if (route.auth !== 'authenticated' && !(route.auth === 'public' && route.method !== 'FIELD' && reachedOnlySignedIn(route, path, candidate.lookup.node))) return;
+    // Only there: a public route that takes a credential refuses a request without one the same way
+    // (`if (!req.cookies.refresh_token) throw new UnauthorizedException()`) and then looks the credential up.
+    const optionalSignIn = route.middleware.some((middleware) => middleware.optionalAuthentication !== undefined);
+    if (route.auth !== 'authenticated' && !(route.auth === 'public' && optionalSignIn && route.method !== 'FIELD' && reachedOnlySignedIn(route, path, candidate.lookup.node))) return;
     const pathKey = [...new Set(path.map((entry) => `${entry.fn.getSourceFile().fileName}:${entry.fn.pos}`))].sort().join('|');
     if (settled) return record(route, candidate, pathKey, settled);
     // A webhook or cron job proves its sender with a signature or a shared secret and reads no user:
