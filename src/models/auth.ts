@@ -278,3 +278,13 @@ export const ANONYMOUS_SIGN_IN = /\bsignInAnonymous(?:ly)?\s*\(|\.signIn\s*\.\s*
  */
 export const EMAILED_SIGN_IN =
   /\b(?:get|create|generate|issue|make|mint)\w*(?:Sign[Ii]n|Log[Ii]n|MagicLink)(?:Email)?(?:Token|Code|Link)\s*\(|\bnew\s+\w*(?:Sign[Ii]n|Log[Ii]n|MagicLink)\w*Email\s*\(|\bsend\w*(?:MagicLink|Sign[Ii]n(?:Link|Code|Email)|Log[Ii]n(?:Link|Code|Email))\s*\(|\bsignInWithOtp\s*\(|\bsendSignInLinkToEmail\s*\(|\.magicLinks?\s*\.\s*email\s*\.\s*(?:send|loginOrCreate)\s*\(|\.signIn\s*\.\s*magicLink\s*\(/;
+
+/**
+ * A guard's lookup of the request's token among tokens an instance issues to systems, not to users:
+ * a table named for infrastructure, service, system, machine, integration or deployment tokens or keys
+ * (`prisma.infraToken.findUnique({ where: { token } })`, `ServiceKey.findOne(...)`). Such a token
+ * identifies no user, so the routes behind the guard have no caller whose records they would be. A
+ * table of users' own tokens (`personalToken`, `apiToken`, `accessToken`) is not one of these.
+ */
+export const SERVICE_TOKEN_LOOKUP =
+  /\.\s*((?:infra(?:structure)?|service|system|machine|integration|deploy(?:ment)?|provisioning)_?(?:api_?)?(?:token|key|credential)s?)\s*\.\s*(?:findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findOne|findOneBy|findByPk|get)\s*\(/i;

@@ -12,7 +12,7 @@ import { MEDUSA_MIDDLEWARE_PACKAGES } from '../../models/medusa.js';
 import { HANDLER_WRAPPER_PACKAGES, MIDDLEWARE_COMBINATORS, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
-import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION, SERVICE_SIGNATURE_VERIFIERS, STATIC_SECRET_MIDDLEWARE } from '../../models/auth.js';
+import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION, SERVICE_SIGNATURE_VERIFIERS, SERVICE_TOKEN_LOOKUP, STATIC_SECRET_MIDDLEWARE } from '../../models/auth.js';
 import { comparesConfiguredSecret, serverSecretComparison } from './configured-secret.js';
 import { RATE_LIMITER_PACKAGES } from '../../models/rate-limiters.js';
 
@@ -1016,7 +1016,9 @@ export class MiddlewareClassifier {
     if (comparesConfiguredSecret(text)) found.push('compares a secret from the environment');
     else {
       const secret = serverSecretComparison(checker.node, { verdict: checker.name.endsWith('.canActivate') });
+      const issued = secret ? undefined : SERVICE_TOKEN_LOOKUP.exec(text);
       if (secret) found.push(`compares a secret the server holds (${secret})`);
+      else if (issued) found.push(`looks the token up among the ${issued[1]} records the instance issues to systems, which identify no user`);
     }
     let userCheck = false;
     const visit = (node: ts.Node): void => {
