@@ -5,7 +5,7 @@ import type { RuleContext } from '../engine/rule-api.js';
 import { defineRule } from './define-rule.js';
 import { jsonStringsFromSyntaxTree, readEnvEntries, readJsonStrings, readYamlEntries } from './utils/config-file-entries.js';
 import { maskSecret } from './utils/mask-secret.js';
-import { findNamedSecretShape, findSecretShape } from './utils/secret-patterns.js';
+import { findNamedSecretShape, findSecretShape, holdsProviderKeyword, namesProviderOfSecret } from './utils/secret-patterns.js';
 import {
   findUrlCredentials,
   isIdentifierLikeName,
@@ -462,7 +462,7 @@ function scanTextFile(file: ScannedTextFile, ctx: RuleContext): void {
 function scanJsonFile(file: ScannedTextFile, ctx: RuleContext): void {
   const strings = readJsonStrings(file.text) ?? jsonStringsFromSyntaxTree(file.path, file.text);
   for (const { value, keys, start, end } of strings) {
-    if (value.length < MINIMUM_LENGTH) continue;
+    if (value.length < MINIMUM_LENGTH || !jsonStringMayBeSecret(value, keys)) continue;
     const candidate: SecretCandidate = {
       value,
       names: keys.slice(0, 1),
@@ -478,6 +478,29 @@ function scanJsonFile(file: ScannedTextFile, ctx: RuleContext): void {
     if (detection) reportDetection(ctx, file.path, candidate, detection);
   }
 }
+
+/**
+ * Whether detectSecret could report a JSON string, asked first because most strings of JSON files are
+ * copy (one app's 86 translation catalogs hold 53k strings) and building each one's candidate cost more
+ * than the rest of the rule. A JSON string has no sink and no fallback; what can report it is a provider's
+ * keyword in its value, a URL with credentials, or its keys: the key naming a secret, or a key naming the
+ * provider whose generic-looking values are credentials (detectSecret's named shapes read the enclosing
+ * keys too). None of these means no detection, whatever the value.
+ */
+function jsonStringMayBeSecret(value: string, keys: readonly string[]): boolean {
+  if (holdsProviderKeyword(value) || value.includes('://')) return true;
+  const memoKey = keys.slice(0, 4).join('\0');
+  let named = keysNamingSecrets.get(memoKey);
+  if (named === undefined) {
+    const name = keys[0];
+    const normalized = name === undefined ? undefined : normalizedNameOf(name);
+    const withOuter = keys.slice(1, 4).map((outer) => `${normalizedNameOf(outer)} ${normalized ?? ''}`);
+    named = (name !== undefined && isIdentifierLikeName(name) && isSecretName(normalized!, name)) || namesProviderOfSecret([...(normalized === undefined ? [] : [normalized]), ...withOuter]);
+    if (keysNamingSecrets.size < 10_000) keysNamingSecrets.set(memoKey, named);
+  }
+  return named;
+}
+const keysNamingSecrets = new Map<string, boolean>();
 
 const normalizedNameCache = new Map<string, string>();
 

@@ -24,9 +24,14 @@ const KEYWORD_PREFILTER = new RegExp(
 /** Documentation placeholders that keep a provider's shape: AWS's EXAMPLE keys, `xxxx` fillers. */
 const SHAPED_PLACEHOLDER = /EXAMPLE|example|XXXXX|xxxxx|your|YOUR|0000000000|1234567890|abcdefghij/;
 
+/** Whether `value` holds a provider's keyword at all: findSecretShape finds nothing in a value that does not. */
+export function holdsProviderKeyword(value: string): boolean {
+  return value.length >= 16 && KEYWORD_PREFILTER.test(value);
+}
+
 /** The first self-identifying credential inside `value`, if any. */
 export function findSecretShape(value: string): ShapeMatch | undefined {
-  if (value.length < 16 || !KEYWORD_PREFILTER.test(value)) return undefined;
+  if (!holdsProviderKeyword(value)) return undefined;
   for (const secretShape of SECRET_SHAPES) {
     if (!secretShape.keywords.some((keyword) => value.includes(keyword))) continue;
     const match = secretShape.pattern.exec(value);
@@ -39,6 +44,11 @@ export function findSecretShape(value: string): ShapeMatch | undefined {
     return { description: secretShape.description, severity: secretShape.severity, start: match.index, end: match.index + secret.length };
   }
   return undefined;
+}
+
+/** Whether one of the names is a provider's that turns a generic-looking value into a credential: findNamedSecretShape needs one. */
+export function namesProviderOfSecret(normalizedNames: readonly string[]): boolean {
+  return NAMED_SECRET_SHAPES.some((namedShape) => normalizedNames.some((name) => namedShape.name.test(name)));
 }
 
 /** A generic-looking value that the provider in its name turns into a credential. */
