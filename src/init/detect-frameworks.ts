@@ -25,6 +25,7 @@ const FRAMEWORK_PACKAGES: ReadonlyArray<{ id: string; title: string; packages: r
   { id: 'koa', title: 'Koa', packages: ['koa', '@koa/router', 'koa-router'] },
   { id: 'hono', title: 'Hono', packages: ['hono', '@hono/zod-openapi'] },
   { id: 'next', title: 'Next.js', packages: ['next'] },
+  { id: 'remix', title: 'Remix / React Router', packages: ['@remix-run/node', '@remix-run/server-runtime', '@remix-run/cloudflare', '@react-router/node', '@react-router/dev', '@react-router/serve'] },
   { id: 'graphql', title: 'GraphQL', packages: [...GRAPHQL_RESOLVER_MAP_PACKAGES, ...POTHOS_PACKAGES, 'type-graphql', '@nestjs/graphql'] },
   { id: 'trpc', title: 'tRPC', packages: ['@trpc/server'] },
   { id: 'orpc', title: 'oRPC', packages: ['@orpc/server'] },

@@ -113,6 +113,7 @@ const REQUEST_OBJECT_DESCRIPTIONS: Readonly<Record<RequestObjectKind, string>> =
   'trpc-options': "a tRPC resolver's `{ input, ctx }`",
   'orpc-options': "an oRPC handler's `{ input, context }`",
   'ts-rest-args': "a ts-rest handler's `{ params, query, body, headers }`",
+  'route-module-args': "a Remix / React Router loader's or action's `{ request, params }`",
   'safe-action-options': "a next-safe-action server function's `{ parsedInput, ctx }`",
   'auth-wrapper-context': "the one object an authenticating wrapper hands a Next.js handler (`withWorkspace(({ params, workspace, session }) => ...)`)",
 };

@@ -7,7 +7,7 @@
  */
 
 /** The kinds of request-like object: a property read on one is looked up in its table here. */
-export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'lambda-caller-identity', 'lambda-context', 'netlify-context', 'app-context', 'trpc-options', 'orpc-options', 'safe-action-options', 'search-params', 'auth-wrapper-context', 'ts-rest-args'] as const;
+export const REQUEST_OBJECT_KINDS = ['request', 'koa-context', 'hono-context', 'route-context', 'lambda-event', 'lambda-request-context', 'lambda-caller-identity', 'lambda-context', 'netlify-context', 'app-context', 'trpc-options', 'orpc-options', 'safe-action-options', 'search-params', 'auth-wrapper-context', 'ts-rest-args', 'route-module-args'] as const;
 export type RequestObjectKind = (typeof REQUEST_OBJECT_KINDS)[number];
 
 /** Input parts a validation schema can declare fields of (`req.params.id`, a zod `.input()`, a GraphQL field's `args`). */
@@ -214,6 +214,15 @@ export const REQUEST_OBJECTS: Readonly<Record<RequestObjectKind, RequestObjectMo
     inputBags: new Set(['params', 'query', 'body']),
     methods: {},
     nested: { req: 'request', request: 'request' },
+    principal: new Set(),
+  },
+  // A Remix / React Router loader's or action's argument: `{ request, params, context }`; the route's
+  // params are the client's, the request is a Fetch Request, the context is what the server adapter made.
+  'route-module-args': {
+    inputs: { params: 'params' },
+    inputBags: new Set(['params']),
+    methods: {},
+    nested: { request: 'request', context: 'app-context' },
     principal: new Set(),
   },
   // An oRPC handler's single argument: `{ input, context }` (`errors`, `path`, `signal` are the server's).

@@ -92,6 +92,9 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction,
       return parameters.map((parameter, index) =>
         index === 0 ? requestObject(parameter, file, '', 'ts-rest-args') : authenticatedByRouteWrapper(route) ? { kind: 'principal', label: parameter.name.getText(parameter.getSourceFile()) } : { kind: 'unknown' },
       );
+    case 'remix':
+      // A route module's loader or action: ({ request, params, context }).
+      return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, '', 'route-module-args') : { kind: 'unknown' }));
     case 'source-model':
       // A handler a config `source` model registers: the declared parameters are client input, whole.
       return parameters.map((parameter, index) => (route.inputParameters?.includes(index) ? modelledInput(parameter, file) : { kind: 'unknown' }));

@@ -9,10 +9,11 @@ import { lambdaAdapter } from './lambda/index.js';
 import { medusaAdapter } from './medusa/index.js';
 import { nestjsAdapter } from './nestjs/index.js';
 import { nextAdapter } from './next/index.js';
+import { remixAdapter } from './remix/index.js';
 import { orpcAdapter, trpcAdapter } from './trpc/index.js';
 import { routingControllersAdapter } from './routing-controllers/index.js';
 import { tsoaAdapter } from './tsoa/index.js';
 import { tsRestAdapter } from './ts-rest/index.js';
 
 /** Every framework adapter. Order only breaks ties between routes at the same place. */
-export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, routingControllersAdapter, nextAdapter, vercelAdapter, netlifyAdapter, graphqlAdapter, typeGraphqlAdapter, pothosAdapter, trpcAdapter, orpcAdapter, tsoaAdapter, medusaAdapter, tsRestAdapter];
+export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, fastifyAdapter, honoAdapter, koaAdapter, lambdaAdapter, nestjsAdapter, routingControllersAdapter, nextAdapter, remixAdapter, vercelAdapter, netlifyAdapter, graphqlAdapter, typeGraphqlAdapter, pothosAdapter, trpcAdapter, orpcAdapter, tsoaAdapter, medusaAdapter, tsRestAdapter];

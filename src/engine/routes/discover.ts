@@ -388,6 +388,11 @@ function delegatesToPackage(handler: ResolvedFunction | undefined, modules: Modu
   let expression = soleExpression(body);
   if (expression && ts.isAwaitExpression(expression)) expression = expression.expression;
   if (!expression || !ts.isCallExpression(expression) || !ts.isIdentifier(expression.expression)) return undefined;
+  // Only a call given what the handler received hands the request on: `return data({ plans })` in a loader
+  // that takes no arguments builds a response (Remix's `data`/`json`, a package's response helper).
+  const received = new Set<string>();
+  for (const parameter of handler.node.parameters) collectBoundNames(parameter.name, received);
+  if (!expression.arguments.some((argument) => mentionsAny(argument, received))) return undefined;
   const name = expression.expression.text;
   const binding = modules.resolveName(handler.file, name);
   const made = binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer ? skipOuterExpressions(binding.node.initializer) : undefined;
@@ -568,4 +573,15 @@ function methodDelegate(handler: ResolvedFunction, branch: readonly ts.Statement
 /** `if (authHeader !== \`Bearer ${getEnvVariable('CRON_SECRET')}\`) throw new StatusError(401, 'Unauthorized')`: the handler's own 401 when the configured secret does not match. */
 function unauthorizedWithoutSecret(handler: ResolvedFunction | undefined): boolean {
   return someOwnIfStatement(handler, (statement, sourceFile) => comparesConfiguredSecret(statement.expression.getText(sourceFile)) && /\b401\b|Unauthori[sz]ed|UNAUTHORI[SZ]ED/.test(statement.thenStatement.getText(sourceFile)));
+}
+
+function collectBoundNames(name: ts.BindingName, into: Set<string>): void {
+  if (ts.isIdentifier(name)) into.add(name.text);
+  else for (const element of name.elements) if (!ts.isOmittedExpression(element)) collectBoundNames(element.name, into);
+}
+
+function mentionsAny(node: ts.Node, names: ReadonlySet<string>): boolean {
+  if (names.size === 0) return false;
+  if (ts.isIdentifier(node)) return names.has(node.text);
+  return ts.forEachChild(node, (child) => mentionsAny(child, names) || undefined) ?? false;
 }

@@ -8,7 +8,7 @@ import type { EntryKind } from '../../types.js';
 import type { InputBagKind } from '../../models/request-sources.js';
 export { ENTRY_KINDS, entryName, type EntryKind } from '../../types.js';
 
-export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next', 'routing-controllers', 'graphql', 'type-graphql', 'pothos', 'trpc', 'orpc', 'lambda', 'vercel', 'netlify', 'websocket', 'source-model', 'tsoa', 'medusa', 'ts-rest'] as const;
+export const FRAMEWORKS = ['express', 'nestjs', 'fastify', 'koa', 'hono', 'next', 'remix', 'routing-controllers', 'graphql', 'type-graphql', 'pothos', 'trpc', 'orpc', 'lambda', 'vercel', 'netlify', 'websocket', 'source-model', 'tsoa', 'medusa', 'ts-rest'] as const;
 export type FrameworkName = (typeof FRAMEWORKS)[number];
 
 // SEARCH: a safe read whose query travels in the body (Express `router.search`, Directus's `SEARCH /items/:collection`).

@@ -32,8 +32,13 @@ export interface UnwrappedHandler {
 
 /** The HTTP-method exports of an App Router `route.ts`, in source order. */
 export function appRouterExports(file: ScannedSourceFile, modules: ModuleIndex): ExportedHandler[] {
+  return namedExports(file, modules, APP_ROUTER_METHODS);
+}
+
+/** A module's exports of these names, however exported (a function, a const, a re-export); Remix's `loader`/`action` too. */
+export function namedExports(file: ScannedSourceFile, modules: ModuleIndex, names: readonly string[]): ExportedHandler[] {
   const found: ExportedHandler[] = [];
-  const isMethod = (name: string) => (APP_ROUTER_METHODS as readonly string[]).includes(name);
+  const isMethod = (name: string) => names.includes(name);
   for (const statement of file.sourceFile.statements) {
     if (ts.isFunctionDeclaration(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword) && statement.name && isMethod(statement.name.text)) {
       found.push({ exportName: statement.name.text, exportNode: statement, declaration: { file, node: statement, name: statement.name.text } });

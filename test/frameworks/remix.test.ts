@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { remixAdapter, routeModulePath } from '../../src/engine/frameworks/remix/index.js';
+import { inventory, loadRoutes } from '../helpers/routes.js';
+
+describe('Remix / React Router route modules', () => {
+  it('names each module by the flat-routes convention', () => {
+    const cases: Array<[string, string | undefined]> = [
+      ['app/routes/_index.tsx', '/'],
+      ['app/routes/notes._index.tsx', '/notes'],
+      ['app/routes/notes.$noteId.tsx', '/notes/:noteId'],
+      ['app/routes/notes.$noteId/route.tsx', '/notes/:noteId'],
+      // Other files of a route folder are modules the route imports.
+      ['app/routes/notes.$noteId/form.tsx', undefined],
+      ['app/routes/_auth.login.tsx', '/login'],
+      ['app/routes/notes_.$noteId.edit.tsx', '/notes/:noteId/edit'],
+      ['app/routes/files.$.tsx', '/files/*'],
+      ['app/routes/($lang).about.tsx', '/:lang?/about'],
+      ['app/routes/sitemap[.]xml.tsx', '/sitemap.xml'],
+      // remix-flat-routes: a folder ending in + adds its name as segments.
+      ['app/routes/_app+/t.$teamUrl+/settings.billing.tsx', '/t/:teamUrl/settings/billing'],
+      ['apps/web/app/routes/api.v1.ping.ts', '/api/v1/ping'],
+      ['app/routes/notes.test.tsx', undefined],
+      ['src/routes/notes.tsx', undefined],
+    ];
+    for (const [file, expected] of cases) expect([file, routeModulePath(file)]).toEqual([file, expected]);
+  });
+
+  it("serves each module's loader as GET and its action as POST, signed in by the handler's own call", () => {
+    const routes = loadRoutes(path.resolve('fixtures/rules/missing-authentication/remix'), [remixAdapter]);
+    expect(inventory(routes)).toEqual([
+      { method: 'GET', path: '/pricing', file: 'app/routes/_marketing.pricing.tsx', line: 3, auth: 'public' },
+      { method: 'GET', path: '/invoices/:invoiceId', file: 'app/routes/invoices.$invoiceId.tsx', line: 5, auth: 'public' },
+      { method: 'GET', path: '/invoices', file: 'app/routes/invoices._index.tsx', line: 5, auth: 'authenticated' },
+      { method: 'POST', path: '/invoices', file: 'app/routes/invoices._index.tsx', line: 10, auth: 'authenticated' },
+    ]);
+  });
+});
