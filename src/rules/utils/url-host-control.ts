@@ -73,6 +73,9 @@ export function requestControlsHost(expression: ts.Expression, context: UrlConte
   }
   if (ts.isIdentifier(value)) {
     const declaration = localDeclaration(value);
+    // `const target = new URL(request.url); target.hostname = API_HOST`: a proxy that keeps the path and
+    // sends the request to a host of its own choosing.
+    if (declaration && ts.isIdentifier(declaration.name) && hostSetBefore(declaration, value, context)) return undefined;
     if (declaration?.initializer && ts.isIdentifier(declaration.name) && (ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) !== 0) {
       return requestControlsHost(declaration.initializer, context, prefix, depth + 1);
     }
@@ -326,4 +329,33 @@ function assignedValues(declaration: ts.VariableDeclaration): ts.Expression[] | 
   };
   visit(scope);
   return other ? undefined : values;
+}
+
+/**
+ * `url.hostname = FIXED` (or `url.host = ...`) before `use`, in the block that declares `url`, with a
+ * value the request does not control: whatever the request put in the URL, the host is the code's.
+ */
+function hostSetBefore(declaration: ts.VariableDeclaration | ts.ParameterDeclaration | ts.BindingElement, use: ts.Identifier, context: UrlContext): boolean {
+  const name = (declaration.name as ts.Identifier).text;
+  let scope: ts.Node = declaration;
+  while (scope.parent && !ts.isBlock(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+  let fixed = false;
+  const visit = (node: ts.Node): void => {
+    if (fixed || node.pos >= use.pos) return;
+    if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(node.left) &&
+      (node.left.name.text === 'hostname' || node.left.name.text === 'host') &&
+      ts.isIdentifier(node.left.expression) &&
+      node.left.expression.text === name &&
+      !taintFor(context.originOf(node.right), 'url')
+    ) {
+      fixed = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(scope);
+  return fixed;
 }

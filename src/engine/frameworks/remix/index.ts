@@ -1,8 +1,10 @@
+import { ts } from '#typescript';
+import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition } from '../../ast/syntax.js';
-import type { HttpMethod, RouteDefinition } from '../../routes/route.js';
-import { usesAnyPackage, type FrameworkAdapter } from '../adapter.js';
+import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
+import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { describeWrapper } from '../next/index.js';
-import { namedExports, unwrapHandler } from '../next/handlers.js';
+import { namedExports, unwrapHandler, type ExportedHandler } from '../next/handlers.js';
 
 /**
  * Remix and React Router in framework mode: every file of the app's routes folder is a route module,
@@ -13,28 +15,40 @@ import { namedExports, unwrapHandler } from '../next/handlers.js';
  * layout without a path, a trailing `_` leaves its parent's layout, `$` alone is the rest of the path,
  * `($lang)` is optional, `[.]` is literal text; remix-flat-routes folders ending in `+` add their name
  * as segments. Signing in is the handler's business there (`await requireUserId(request)`), read like
- * any in-handler check. An app that lists its routes in `app/routes.ts` by hand is not read yet.
+ * any in-handler check, or a layout's: its loader runs with every loader below it (layoutGuards). An app
+ * that lists its routes in `app/routes.ts` by hand is not read yet.
  */
 export const remixAdapter: FrameworkAdapter = {
   name: 'remix',
   isEnabled: (facts) => usesAnyPackage(facts, ROUTE_MODULE_PACKAGES),
   discoverRoutes(context) {
-    const routes: RouteDefinition[] = [];
+    const modules: RouteModule[] = [];
     for (const file of context.sourceFiles) {
       if (!file.path.includes('routes/') || !/\b(?:loader|action)\b/.test(file.text)) continue;
-      const path = routeModulePath(file.path);
-      if (path === undefined) continue;
-      for (const exported of namedExports(file, context.modules, ROUTE_MODULE_HANDLERS)) {
+      const located = routeModule(file.path);
+      if (located) modules.push({ ...located, file, handlers: namedExports(file, context.modules, ROUTE_MODULE_HANDLERS) });
+    }
+    const byId = new Map(modules.map((module) => [`${module.routesFolder}\0${module.id}`, module]));
+    const routes: RouteDefinition[] = [];
+    for (const module of modules) {
+      for (const exported of module.handlers) {
         const unwrapped = unwrapHandler(exported, context.modules);
         const { line, column } = nodePosition(exported.exportNode);
+        const method = HANDLER_METHOD[exported.exportName]!;
         const definition: RouteDefinition = {
           framework: 'remix',
-          method: HANDLER_METHOD[exported.exportName]!,
-          path,
-          file: file.path,
+          method,
+          path: module.path,
+          file: module.file.path,
           line,
           column,
-          middleware: unwrapped.wrappers.map((wrapper) => describeWrapper(wrapper.call, wrapper.file, context)),
+          middleware: [
+            // A page's loaders run together and a layout's thrown redirect is the answer: a layout whose
+            // loader turns anonymous callers away guards the loaders below it. Not the actions: a form's
+            // POST runs only its own route's action, before any loader.
+            ...(method === 'GET' ? layoutGuards(module, byId, context) : []),
+            ...unwrapped.wrappers.map((wrapper) => describeWrapper(wrapper.call, wrapper.file, context)),
+          ],
         };
         const handler = unwrapped.handler;
         if (handler) definition.handler = { node: handler.node, name: handler.name, file: handler.file.path, line: nodePosition(handler.node).line };
@@ -45,6 +59,41 @@ export const remixAdapter: FrameworkAdapter = {
   },
 };
 
+interface RouteModule {
+  /** The folder of the app's routes, so two apps' route ids stay apart. */
+  routesFolder: string;
+  /** The flat-routes id, segments joined by dots (`_authenticated.admin.users._index`). */
+  id: string;
+  path: string;
+  file: ScannedSourceFile;
+  handlers: ExportedHandler[];
+}
+
+/** The loaders of the layout routes above a module that refuse anonymous callers, as guards of its loader. */
+function layoutGuards(module: RouteModule, byId: ReadonlyMap<string, RouteModule>, context: AdapterContext): RouteMiddleware[] {
+  const segments = splitRouteName(module.id);
+  const guards: RouteMiddleware[] = [];
+  for (let length = 1; length < segments.length; length++) {
+    const layout = byId.get(`${module.routesFolder}\0${segments.slice(0, length).join('.')}`);
+    const loader = layout?.handlers.find((handler) => handler.exportName === 'loader');
+    const name = loader && loaderName(loader);
+    if (!layout || !name) continue;
+    const described = context.middleware.describe(name, layout.file, 'router', `loader of ${layout.file.path}`);
+    if (described.kind === 'auth' || described.kind === 'role') guards.push(described);
+  }
+  return guards;
+}
+
+function loaderName(exported: ExportedHandler): ts.Identifier | undefined {
+  const node = exported.declaration?.node ?? exported.exportNode;
+  if (ts.isFunctionDeclaration(node) && node.name) return node.name;
+  if (ts.isVariableStatement(node)) {
+    const declaration = node.declarationList.declarations[0];
+    return declaration && ts.isIdentifier(declaration.name) ? declaration.name : undefined;
+  }
+  return ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) ? node.name : undefined;
+}
+
 /** Remix v2 (`@remix-run/*`) and React Router v7's framework mode (`@react-router/*`; `react-router` alone is also a browser library). */
 const ROUTE_MODULE_PACKAGES = ['@remix-run/node', '@remix-run/server-runtime', '@remix-run/cloudflare', '@remix-run/deno', '@remix-run/express', '@remix-run/dev', '@react-router/node', '@react-router/dev', '@react-router/serve', '@react-router/fs-routes', '@react-router/cloudflare', '@react-router/express', '@react-router/architect'];
 const ROUTE_MODULE_HANDLERS = ['loader', 'action'] as const;
@@ -52,12 +101,18 @@ const ROUTE_MODULE_HANDLERS = ['loader', 'action'] as const;
 const HANDLER_METHOD: Record<string, HttpMethod> = { loader: 'GET', action: 'POST' };
 const MODULE_FILE = /\.(?:ts|tsx|js|jsx|mjs)$/;
 
-/**
- * The URL path of a route module from its file path, or undefined when the file is no route module:
- * it must sit in an `app/routes` folder (any depth of the repository), directly or as the `route.*`
- * file of a folder; other files in a route folder are modules it imports.
- */
+/** The URL path of a route module from its file path, or undefined when the file is no route module. */
 export function routeModulePath(filePath: string): string | undefined {
+  return routeModule(filePath)?.path;
+}
+
+/**
+ * A route module's id and URL path from its file path, or undefined when the file is no route module:
+ * it must sit in an `app/routes` folder (any depth of the repository), directly or as the `route.*`
+ * file of a folder; other files in a route folder are modules it imports. A `_layout` file (or last
+ * segment) is the layout route of what names it, as remix-flat-routes writes it.
+ */
+function routeModule(filePath: string): { routesFolder: string; id: string; path: string } | undefined {
   const segments = filePath.split('/');
   const routesAt = segments.findIndex((segment, index) => segment === 'routes' && segments[index - 1] === 'app');
   if (routesAt < 0) return undefined;
@@ -72,8 +127,10 @@ export function routeModulePath(filePath: string): string | undefined {
     else return undefined;
   }
   if (folders.length === 0 || folders.at(-1)!.endsWith('+')) names.push(fileName.replace(MODULE_FILE, ''));
+  const idSegments = splitRouteName(names.join('.'));
+  if (idSegments.at(-1) === '_layout') idSegments.pop();
   const kept: string[] = [];
-  for (const segment of splitRouteName(names.join('.'))) {
+  for (const segment of idSegments) {
     if (segment === '_index' || segment === 'index' || segment === 'route') continue;
     if (segment.startsWith('_')) continue;
     const leaving = segment.endsWith('_') && !segment.endsWith('[_]') ? segment.slice(0, -1) : segment;
@@ -83,7 +140,7 @@ export function routeModulePath(filePath: string): string | undefined {
     else if (/^\(.+\)$/.test(leaving)) kept.push(`${unescaped(leaving.slice(1, -1))}?`);
     else kept.push(unescaped(leaving));
   }
-  return `/${kept.join('/')}`;
+  return { routesFolder: segments.slice(0, routesAt + 1).join('/'), id: idSegments.join('.'), path: `/${kept.join('/')}` };
 }
 
 /** Splits a flat route name on the dots outside `[...]` escapes. */
