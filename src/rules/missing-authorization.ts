@@ -48,14 +48,20 @@ const ROLE_BRANCH = /\bif\s*\(\s*!?\s*[\w$.?!]*\.\s*(?:is\w*Admin|is_admin|isSta
 // Permission predicates (`canViewUsers(auth)`) answer through a helper such as `unauthorized()`.
 const REJECTION = /\b403\b|Forbidden|FORBIDDEN|Unauthori[sz]ed|\b(?:unauthori[sz]ed|forbidden)\s*\(|throw\b|return\s+false/;
 // The value written into a privilege field comes from the caller: that is an escalation path.
-/** Records that delegate the holder's own access: API keys, personal access tokens, OAuth clients. */
 /** Tables that record what happened (audit logs, event outboxes), written beside a change rather than being one. */
 const RECORD_OF_CHANGES_MODEL = /^(?:audit_?logs?|audit_?log_?targets?|audit_?events?|activity_?logs?|event_?logs?|\w*_?outbox(?:_?events?)?)$/i;
-// An OAuth grant the user consents to (an authorization code, the tokens and consent records it turns
-// into) delegates the same way: the scopes are the user's own, for an app acting on their behalf.
 // A record that asks for a privilege (an access request awaiting approval, a role-change request): writing
 // it grants nothing; the approval that reads it is the write that does.
 const PRIVILEGE_REQUEST_MODEL = /(?:request|application)s?$/i;
+/**
+ * The sign-in layer's own sessions: expiring or extending the caller's session while reading it (a
+ * `getSession(request)` that deletes an expired row) is the bookkeeping of signing in, and ending one's
+ * own sessions under /settings changes no setting of the app or the account.
+ */
+const SESSION_MODEL = /^(?:user_?|auth_?|login_?)?sessions?$/i;
+/** Records that delegate the holder's own access: API keys, personal access tokens, OAuth clients. */
+// An OAuth grant the user consents to (an authorization code, the tokens and consent records it turns
+// into) delegates the same way: the scopes are the user's own, for an app acting on their behalf.
 const DELEGATED_CREDENTIAL_MODEL = /^(?:api_?keys?|root_?keys?|keys|personal_?access_?tokens?|access_?tokens?|refresh_?tokens?|tokens?|oauth_?(?:clients?|apps?|applications?|codes?|access_?tokens?|refresh_?tokens?|tokens?|consents?|grants?)|(?:oauth_?)?authori[sz]ation_?codes?|access_?keys?|service_?tokens?)$/i;
 const PRIVILEGE_SHORTHAND = /[{,]\s*(role|roles|roleIds?|role_ids?|permissions?|isAdmin|is_admin|isStaff|isSuperuser|scopes?|accessLevel|userType|plan|tier)\s*[,}]/;
 const FROM_REQUEST = /\b(?:body|dto|input|req|request|params|payload|args|data|query|ctx\.request|c\.req)\b/;
@@ -341,7 +347,7 @@ function privilegedReason(
   // manages for its own use, as above, not the app's or the account's settings; nor is the audit trail
   // written beside the change (an audit log, its outbox) a setting.
   // Nor is a getter's first-read creation of the default row (`if (!settings) insert(settings).values({})`).
-  const settingsWrites = writes.filter((access) => !(access.model && (DELEGATED_CREDENTIAL_MODEL.test(access.model) || RECORD_OF_CHANGES_MODEL.test(access.model))) && !createsMissingDefault(access, facts.dataAccess));
+  const settingsWrites = writes.filter((access) => !(access.model && (DELEGATED_CREDENTIAL_MODEL.test(access.model) || RECORD_OF_CHANGES_MODEL.test(access.model) || SESSION_MODEL.test(access.model))) && !createsMissingDefault(access, facts.dataAccess));
   const billingWrite = settingsWrites[0] && segments.find((segment, index) => BILLING_OR_FLAGS_SEGMENT.test(segment) && !(RECORD_OPTIONS_SEGMENT.test(segment) && /^[:[{]/.test(segments[index - 1] ?? '')));
   if (billingWrite && settingsWrites[0] && !segments.includes('me')) {
     return { text: `changes ${billingWrite} (${describeAccess(settingsWrites[0])})`, changesPrivileges: false, confidence: 'low', access: settingsWrites[0] };
