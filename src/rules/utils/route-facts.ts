@@ -100,10 +100,10 @@ export const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'MUTA
 
 /** Data about people, money or access: reading it without authentication is a breach. */
 export const SENSITIVE_SEGMENT =
-  /^(?:admin|internal|users?|accounts?|me|profiles?|settings|orders?|payments?|billing|invoices?|transactions?|transfers?|wallets?|cards?|customers?|patients?|messages?|conversations?|notifications?|exports?|reports?|audit(?:-logs?)?|api-?keys?|keys|tokens|sessions|subscriptions?|addresses|documents?|files?|uploads?|teams?|organi[sz]ations?|orgs?|members?|roles?|permissions?|secrets?|credentials?|employees?|payroll|medical|records?|appointments?|prescriptions?|bookings?|reservations?|carts?|checkout|refunds?|payouts?|balances?|statements?)$/;
+  /^(?:admin|internal|users?|accounts?|me|profiles?|settings|orders?|payments?|billing|invoices?|transactions?|transfers?|wallets?|cards?|customers?|patients?|messages?|conversations?|notifications?|exports?|reports?|audit(?:-logs?)?|api-?keys?|keys|tokens|sessions|subscriptions?|addresses|documents?|files?|uploads?|teams?|organi[sz]ations?|orgs?|members?|roles?|permissions?|secrets?|credentials?|employees?|payroll|payslips?|paychecks?|salar(?:y|ies)|medical|records?|appointments?|prescriptions?|bookings?|reservations?|carts?|checkout|refunds?|payouts?|balances?|statements?)$/;
 
 export const SENSITIVE_MODEL =
-  /^(?:users?|accounts?|orders?|payments?|invoices?|customers?|patients?|messages?|transactions?|addresses|address|profiles?|sessions?|tokens?|cards?|wallets?|transfers?|documents?|files?|subscriptions?|members?|memberships?|organi[sz]ations?|employees?|records?|notes?|secrets?|credentials?|api_?keys?|appointments?|prescriptions?|bookings?|carts?|refunds?|payouts?|baskets?|complaints?|feedbacks?|recycles?|deliveries|delivery|wallet|cards)$/i;
+  /^(?:users?|accounts?|orders?|payments?|invoices?|customers?|patients?|messages?|transactions?|addresses|address|profiles?|sessions?|tokens?|cards?|wallets?|transfers?|documents?|files?|subscriptions?|members?|memberships?|organi[sz]ations?|employees?|records?|notes?|secrets?|credentials?|api_?keys?|appointments?|prescriptions?|bookings?|carts?|refunds?|payouts?|baskets?|complaints?|feedbacks?|recycles?|deliveries|delivery|wallet|cards|payslips?|paychecks?|salar(?:y|ies)|payrolls?|statements?|bank_?accounts?|tax_?returns?)$/i;
 
 /**
  * The record a model's name is about, without the word for its kind: Mongoose's `UserModel`,
