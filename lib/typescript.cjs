@@ -7,11 +7,8 @@
 // ts-morph would use, wherever npm placed it; ts-morph's export is the fallback.
 //
 // Compiling the bundle is most of what is left (~0.3 s). Node 22 has a compile cache for that
-// (`module.enableCompileCache`, which tsc itself turns on); Node 20 has not, so this does the same
-// with V8's code cache: the compiled bundle is kept in a folder of the user's own under the
-// system temp folder, and V8 rejects (and this rewrites) a cache made by another Node, V8 flags
-// or bundle. The folder must belong to this user and be closed to others, otherwise no cache is
-// read or written: code cache is code. NODE_DISABLE_COMPILE_CACHE=1 turns it off, as in Node 22.
+// (`module.enableCompileCache`, which tsc itself turns on); Node 20 has not, so this loads it
+// through V8's code cache (code-cache.cjs says where it is kept and when it is trusted).
 const { createRequire } = require('node:module');
 const { loadCommonJs } = require('./code-cache.cjs');
 

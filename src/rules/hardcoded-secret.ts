@@ -492,13 +492,23 @@ function jsonStringMayBeSecret(value: string, keys: readonly string[]): boolean 
   const memoKey = keys.slice(0, 4).join('\0');
   let named = keysNamingSecrets.get(memoKey);
   if (named === undefined) {
-    const name = keys[0];
-    const normalized = name === undefined ? undefined : normalizedNameOf(name);
-    const withOuter = keys.slice(1, 4).map((outer) => `${normalizedNameOf(outer)} ${normalized ?? ''}`);
-    named = (name !== undefined && isIdentifierLikeName(name) && isSecretName(normalized!, name)) || namesProviderOfSecret([...(normalized === undefined ? [] : [normalized]), ...withOuter]);
+    // The names detectSecret reads for a JSON string (scanJsonFile's candidate: the key, then up to three outer keys).
+    const names = keys.slice(0, 1);
+    const normalized = names.map(normalizedNameOf);
+    named = secretNameAmong(names, normalized) !== undefined || namesProviderOfSecret(namedShapeNames(normalized, keys.slice(1, 4)));
     if (keysNamingSecrets.size < 10_000) keysNamingSecrets.set(memoKey, named);
   }
   return named;
+}
+
+/** The names the named shapes read: the value's own names, then each enclosing key joined with the first (`stripe key`). */
+function namedShapeNames(normalizedNames: readonly string[], outerNames: readonly string[]): string[] {
+  return [...normalizedNames, ...outerNames.map(normalizedNameOf).map((outer) => `${outer} ${normalizedNames[0] ?? ''}`)];
+}
+
+/** The first of the names (normalized beside their raw form) that names a secret. */
+function secretNameAmong(rawNames: readonly string[], normalizedNames: readonly string[]): string | undefined {
+  return normalizedNames.find((name, index) => isIdentifierLikeName(rawNames[index]!) && isSecretName(name, rawNames[index]!));
 }
 const keysNamingSecrets = new Map<string, boolean>();
 
@@ -534,7 +544,7 @@ function detectSecret(candidate: SecretCandidate): SecretDetection | undefined {
   if (candidate.partial) return undefined;
 
   const names = candidate.names.map(normalizedNameOf);
-  const namedShape = findNamedSecretShape(value, [...names, ...candidate.outerNames.map(normalizedNameOf).map((outer) => `${outer} ${names[0] ?? ''}`)]);
+  const namedShape = findNamedSecretShape(value, namedShapeNames(names, candidate.outerNames));
   if (namedShape) return namedShape;
 
   if (candidate.sink && passesSinkSecretGate(value)) {
@@ -561,7 +571,7 @@ function detectSecret(candidate: SecretCandidate): SecretDetection | undefined {
     };
   }
 
-  const secretName = names.find((name, index) => isIdentifierLikeName(candidate.names[index]!) && isSecretName(name, candidate.names[index]!));
+  const secretName = secretNameAmong(candidate.names, names);
   if (secretName === undefined) return undefined;
   const scheme = AUTH_SCHEME.exec(value);
   const secret = scheme ? scheme[1]! : value;

@@ -44,23 +44,29 @@ export function descendantsOfKind(node: ts.Node, kind: ts.SyntaxKind): ts.Node[]
  * false skips that node's children.
  */
 export function walkDescendants(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+  walk(root, visit, false);
+}
+
+/** walkDescendants, setting each child's `parent` on the way when asked (buildIndex). */
+function walk(root: ts.Node, visit: (node: ts.Node) => boolean | void, setParents: boolean): void {
   const stack: ts.Node[] = [root];
   const children: ts.Node[] = [];
+  let parent: ts.Node = root;
   const collect = (child: ts.Node): undefined => {
+    if (setParents) (child as { parent: ts.Node }).parent = parent;
     children.push(child);
     return undefined;
   };
+  const collectArray = (array: ts.NodeArray<ts.Node>): undefined => {
+    for (const child of array) collect(child);
+    return undefined;
+  };
   while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (visit(node) === false) continue;
-    ts.forEachChild(node, collect, collectArray);
+    parent = stack.pop()!;
+    if (visit(parent) === false) continue;
+    ts.forEachChild(parent, collect, collectArray);
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
     children.length = 0;
-  }
-
-  function collectArray(nodes: ts.NodeArray<ts.Node>): undefined {
-    for (const child of nodes) children.push(child);
-    return undefined;
   }
 }
 
@@ -71,25 +77,13 @@ export function walkDescendants(root: ts.Node, visit: (node: ts.Node) => boolean
  */
 function buildIndex(sourceFile: ts.SourceFile): FileIndex {
   const nodes: ts.Node[] = [];
-  const stack: ts.Node[] = [sourceFile];
-  const children: ts.Node[] = [];
-  let parent: ts.Node = sourceFile;
-  const collect = (child: ts.Node): undefined => {
-    (child as { parent: ts.Node }).parent = parent;
-    children.push(child);
-    return undefined;
-  };
-  const collectArray = (array: ts.NodeArray<ts.Node>): undefined => {
-    for (const child of array) collect(child);
-    return undefined;
-  };
-  while (stack.length > 0) {
-    parent = stack.pop()!;
-    nodes.push(parent);
-    ts.forEachChild(parent, collect, collectArray);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
-    children.length = 0;
-  }
+  walk(
+    sourceFile,
+    (node) => {
+      nodes.push(node);
+    },
+    true,
+  );
   let byKind: Map<ts.SyntaxKind, ts.Node[]> | undefined;
   return {
     nodes,

@@ -1,5 +1,5 @@
 import type { ScannedSourceFile, ScannedTextFile } from '../../types.js';
-import { resolveFunction, type ModuleIndex, type ResolvedFunction } from '../names/index.js';
+import { bindingNames, resolveFunction, type ModuleIndex, type ResolvedFunction } from '../names/index.js';
 import type { AdapterContext, FrameworkAdapter, ProjectFacts } from '../frameworks/adapter.js';
 import { AnalysisFailures } from '../analysis-failures.js';
 import { MiddlewareClassifier, type AuthModel } from './classify-middleware.js';
@@ -18,7 +18,7 @@ import { checksSharedSecret, credentialEntryReason, isServiceEndpoint, publicByD
 import { developmentOnlyExit } from './development-only.js';
 import { APP_ROUTER_METHODS, methodBranches } from '../frameworks/next/handlers.js';
 import { BRANCHABLE_METHODS, otherMethodStatements } from './method-dispatch.js';
-import { fileWithPath } from '../ast/file-index.js';
+import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { TSOA_GENERATED_FILE_MARKER } from '../../models/tsoa.js';
 
 /** An HTTP method a handler's `req.method` branches can serve (not ALL, not a GraphQL/tRPC operation). */
@@ -390,8 +390,7 @@ function delegatesToPackage(handler: ResolvedFunction | undefined, modules: Modu
   if (!expression || !ts.isCallExpression(expression) || !ts.isIdentifier(expression.expression)) return undefined;
   // Only a call given what the handler received hands the request on: `return data({ plans })` in a loader
   // that takes no arguments builds a response (Remix's `data`/`json`, a package's response helper).
-  const received = new Set<string>();
-  for (const parameter of handler.node.parameters) collectBoundNames(parameter.name, received);
+  const received = new Set(handler.node.parameters.flatMap((parameter) => bindingNames(parameter.name)));
   if (!expression.arguments.some((argument) => mentionsAny(argument, received))) return undefined;
   const name = expression.expression.text;
   const binding = modules.resolveName(handler.file, name);
@@ -575,13 +574,12 @@ function unauthorizedWithoutSecret(handler: ResolvedFunction | undefined): boole
   return someOwnIfStatement(handler, (statement, sourceFile) => comparesConfiguredSecret(statement.expression.getText(sourceFile)) && /\b401\b|Unauthori[sz]ed|UNAUTHORI[SZ]ED/.test(statement.thenStatement.getText(sourceFile)));
 }
 
-function collectBoundNames(name: ts.BindingName, into: Set<string>): void {
-  if (ts.isIdentifier(name)) into.add(name.text);
-  else for (const element of name.elements) if (!ts.isOmittedExpression(element)) collectBoundNames(element.name, into);
-}
-
+/** Whether an identifier below `node` has one of the names. */
 function mentionsAny(node: ts.Node, names: ReadonlySet<string>): boolean {
-  if (names.size === 0) return false;
-  if (ts.isIdentifier(node)) return names.has(node.text);
-  return ts.forEachChild(node, (child) => mentionsAny(child, names) || undefined) ?? false;
+  let found = false;
+  walkDescendants(node, (child) => {
+    if (ts.isIdentifier(child) && names.has(child.text)) found = true;
+    return !found;
+  });
+  return found;
 }
