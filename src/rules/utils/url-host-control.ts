@@ -1,6 +1,7 @@
 import { ts } from '#typescript';
 import { mentionsName } from '../../engine/text.js';
 import { skipOuterExpressions } from '../../engine/ast/syntax.js';
+import { walkDescendants } from '../../engine/ast/file-index.js';
 import { type ModuleIndex, resolveFunction } from '../../engine/names/index.js';
 import { taintFor, type Taint, type ValueOrigin } from '../../engine/dataflow/taint.js';
 import { URL_COMPONENT_ENCODERS as ENCODING_TRANSFORMS } from '../../models/sanitizers.js';
@@ -340,22 +341,17 @@ function hostSetBefore(declaration: ts.VariableDeclaration | ts.ParameterDeclara
   let scope: ts.Node = declaration;
   while (scope.parent && !ts.isBlock(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
   let fixed = false;
-  const visit = (node: ts.Node): void => {
-    if (fixed || node.pos >= use.pos) return;
-    if (
+  walkDescendants(scope, (node) => {
+    if (fixed || node.pos >= use.pos) return false;
+    fixed =
       ts.isBinaryExpression(node) &&
       node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
       ts.isPropertyAccessExpression(node.left) &&
       (node.left.name.text === 'hostname' || node.left.name.text === 'host') &&
       ts.isIdentifier(node.left.expression) &&
       node.left.expression.text === name &&
-      !taintFor(context.originOf(node.right), 'url')
-    ) {
-      fixed = true;
-      return;
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(scope);
+      !taintFor(context.originOf(node.right), 'url');
+    return !fixed;
+  });
   return fixed;
 }
