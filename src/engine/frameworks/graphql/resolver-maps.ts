@@ -663,7 +663,7 @@ function directiveMiddleware(directive: SdlDirective, implementation: DirectiveI
   if (RATE_LIMIT_DIRECTIVE.test(directive.name)) return { name: written, kind: 'rate-limit', strength: 'strong', evidence: where, scope: 'route', file: directive.file, line: directive.line };
   if (!AUTH_DIRECTIVE.test(directive.name)) return undefined;
   // `requires: ["manage:users"]`, `role: ADMIN`, `scopes: [READ]`: the roles or scopes it asks for.
-  const roles = [...directive.args.matchAll(/"([^"]+)"|:\s*\[?\s*([A-Z][A-Z0-9_]+)/g)].map((match) => match[1] ?? match[2]!).filter((role) => !/^(?:true|false|null)$/i.test(role));
+  const roles = [...directive.args.matchAll(/"([^"]+)"|:\s*\[?\s*([A-Z][A-Z0-9_]+)\b/g)].map((match) => match[1] ?? match[2]!).filter((role) => !/^(?:true|false|null)$/i.test(role));
   const kind = roles.length > 0 || ROLE_DIRECTIVE.test(directive.name) ? 'role' : 'auth';
   const implemented = implementation?.rejects ? `, implemented by ${implementation.name} (${implementation.file}:${implementation.line}), which turns callers away` : '';
   return { name: written, kind, strength: implemented ? 'strong' : 'name-only', evidence: `${where}${implemented}`, scope: 'route', file: directive.file, line: directive.line, ...(roles.length > 0 ? { roles } : {}) };
