@@ -9,7 +9,7 @@ import { makeProject } from './helpers/cli.js';
 function load(files: Record<string, string>) {
   const root = makeProject(files);
   const loaded = loadProject({ root, files: discoverFiles({ root, scanPaths: [root], include: [], exclude: [], includeTests: false }), maxFileSize: 1 << 20 });
-  const modules = new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs);
+  const modules = new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs, undefined, loaded.packageImports);
   const file = (path: string) => loaded.sourceFiles.find((f) => f.path === path)!;
   return { modules, file };
 }
@@ -22,6 +22,23 @@ function usedExpression(source: { sourceFile: ts.SourceFile }): ts.Expression {
 }
 
 describe('ModuleIndex', () => {
+  it("follows Node subpath imports from the nearest package.json's imports field, conditions included", () => {
+    const { modules, file } = load({
+      'package.json': JSON.stringify({ name: 'app', imports: { '#app/*': './app/*', '#db': { types: './db/index.d.ts', default: './db/index.js' } } }),
+      'app/utils/auth.server.ts': 'export function requireUserId() {}\n',
+      'db/index.ts': 'export const prisma = {};\n',
+      'app/routes/me.tsx': "import { requireUserId } from '#app/utils/auth.server.ts';\nimport { prisma } from '#db';\nimport { other } from '#missing/x';\n",
+    });
+    const route = file('app/routes/me.tsx');
+    const where = (name: string) => {
+      const binding = modules.resolveName(route, name);
+      return binding?.kind === 'declaration' ? binding.file.path : binding?.kind;
+    };
+    expect(where('requireUserId')).toBe('app/utils/auth.server.ts');
+    expect(where('prisma')).toBe('db/index.ts');
+    expect(where('other')).toBe('external');
+  });
+
   it('follows ESM imports, renames, re-exports, barrels, default exports and tsconfig paths', () => {
     const { modules, file } = load({
       'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@lib/*': ['src/lib/*'] } } }),

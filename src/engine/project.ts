@@ -5,7 +5,7 @@ import { ts } from '#typescript';
 import type { ScannedSourceFile, ScannedTextFile, ScanWarning } from '../types.js';
 import { UsageError } from './errors.js';
 import type { DiscoveredFile } from './files.js';
-import type { OutsideFiles } from './names/index.js';
+import type { OutsideFiles, SubpathImports } from './names/index.js';
 import { InputLog } from './cache.js';
 import { fileIndex } from './ast/file-index.js';
 
@@ -14,6 +14,8 @@ export interface LoadedProject {
   textFiles: ScannedTextFile[];
   /** Compiler options per tsconfig.json found, keyed by the tsconfig's folder; later used to resolve imports. */
   tsconfigs: Map<string, ts.CompilerOptions>;
+  /** Node subpath imports (package.json `imports`, `#app/*` -> `./app/*`) per package folder that declares them. */
+  packageImports: Map<string, SubpathImports>;
   warnings: ScanWarning[];
   linesScanned: number;
   filesSkipped: number;
@@ -66,7 +68,11 @@ export function loadProject(options: LoadOptions, files: ReadFiles = readFiles(o
   let filesSkipped = 0;
   // `trustscan scan ./src`: the project's tsconfig sits above the scanned folder; look up to the repository
   // root, else (a downloaded archive, no .git) to the package the scanned folder belongs to.
-  const nearestTsconfig = new NearestTsconfigFinder(options.repositoryRoot ?? packageRootAbove(options.root, inputs) ?? options.root, inputs);
+  const searchRoot = options.repositoryRoot ?? packageRootAbove(options.root, inputs) ?? options.root;
+  const nearestTsconfig = new NearestFileFinder('tsconfig.json', searchRoot, inputs);
+  const nearestManifest = new NearestFileFinder('package.json', searchRoot, inputs);
+  const packageImports = new Map<string, SubpathImports>();
+  const manifestsRead = new Set<string>();
 
   for (const { file, read } of files.entries) {
     if ('skip' in read) {
@@ -101,6 +107,12 @@ export function loadProject(options: LoadOptions, files: ReadFiles = readFiles(o
         }
       }
     }
+    const manifest = nearestManifest.find(path.dirname(file.absolutePath));
+    if (manifest && !manifestsRead.has(manifest)) {
+      manifestsRead.add(manifest);
+      const imports = subpathImports(inputs.readFile(manifest));
+      if (imports) packageImports.set(path.dirname(manifest), imports);
+    }
     const parsed = parseSource(file.absolutePath, text);
     if ('error' in parsed) {
       filesSkipped++;
@@ -122,7 +134,7 @@ export function loadProject(options: LoadOptions, files: ReadFiles = readFiles(o
     }
     sourceFiles.push({ path: file.path, sourceFile, text });
   }
-  const loaded: LoadedProject = { sourceFiles, textFiles, tsconfigs, warnings, linesScanned, filesSkipped };
+  const loaded: LoadedProject = { sourceFiles, textFiles, tsconfigs, packageImports, warnings, linesScanned, filesSkipped };
   // Also when the scan is the whole repository: its workspace packages (`import { x } from 'shared-lib'`)
   // resolve to their folders only through the reader's package map; the files themselves are scanned ones.
   if (options.repositoryRoot) {
@@ -142,7 +154,7 @@ function outsideFileReader(
   scanned: ReadonlySet<string>,
 ): OutsideFiles {
   const repository = repositoryRoot.split(path.sep).join('/');
-  const tsconfigFinder = new NearestTsconfigFinder(repositoryRoot, inputs);
+  const tsconfigFinder = new NearestFileFinder('tsconfig.json', repositoryRoot, inputs);
   const loaded = new Map<string, ReturnType<OutsideFiles['load']>>();
   let packages: Map<string, { dir: string; manifest: Record<string, unknown> }> | undefined;
   return {
@@ -374,21 +386,44 @@ function packageRootAbove(root: string, inputs: InputLog): string | undefined {
   return undefined;
 }
 
-class NearestTsconfigFinder {
+/** The subpath imports a package.json declares (Node's `imports` field), or undefined when none or unreadable. */
+function subpathImports(manifestText: string | undefined): SubpathImports | undefined {
+  let imports: unknown;
+  try {
+    imports = (JSON.parse(manifestText?.replace(/^\uFEFF/, '') ?? '') as Record<string, unknown> | null)?.imports;
+  } catch {
+    return undefined;
+  }
+  if (!imports || typeof imports !== 'object') return undefined;
+  const targets = (value: unknown): string[] => {
+    if (typeof value === 'string') return [value];
+    if (Array.isArray(value)) return value.flatMap(targets);
+    if (value && typeof value === 'object') return ['types', 'import', 'node', 'require', 'default'].flatMap((condition) => targets((value as Record<string, unknown>)[condition]));
+    return [];
+  };
+  const entries: SubpathImports = Object.entries(imports as Record<string, unknown>)
+    .filter(([pattern]) => pattern.startsWith('#'))
+    .map(([pattern, value]) => [pattern, targets(value).filter((target) => target.startsWith('./'))]);
+  return entries.length > 0 ? entries : undefined;
+}
+
+/** The nearest file of one name (tsconfig.json, package.json) at or above a folder, within a root. */
+class NearestFileFinder {
   private readonly cache = new Map<string, string | undefined>();
   constructor(
+    private readonly fileName: string,
     private readonly root: string,
     private readonly inputs: InputLog,
   ) {}
 
   find(dir: string): string | undefined {
     if (this.cache.has(dir)) return this.cache.get(dir);
-    const candidate = path.join(dir, 'tsconfig.json');
+    const candidate = path.join(dir, this.fileName);
     let found: string | undefined;
     if (this.inputs.exists(candidate)) found = candidate;
     else {
       const parent = path.dirname(dir);
-      // Stop at the root given (the repository, else the scan root): a tsconfig above it belongs to another project.
+      // Stop at the root given (the repository, else the scan root): a file above it belongs to another project.
       found = parent !== dir && dir !== this.root && dir.startsWith(this.root) ? this.find(parent) : undefined;
     }
     this.cache.set(dir, found);

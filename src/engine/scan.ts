@@ -154,7 +154,7 @@ function parseProject(read: ReadProject): PreparedProject {
   loaded.warnings.unshift(...read.discoveryWarnings);
   const { root, config, configSource } = read;
   const models = resolvedModels(read);
-  return { root, config, configSource, loaded, modules: new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs, loaded.outside), models, failures: new AnalysisFailures() };
+  return { root, config, configSource, loaded, modules: new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs, loaded.outside, loaded.packageImports), models, failures: new AnalysisFailures() };
 }
 
 function prepareProject(options: ScanOptions, rules: readonly Rule[]): PreparedProject {

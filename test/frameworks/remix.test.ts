@@ -22,8 +22,39 @@ describe('Remix / React Router route modules', () => {
       ['apps/web/app/routes/api.v1.ping.ts', '/api/v1/ping'],
       ['app/routes/notes.test.tsx', undefined],
       ['src/routes/notes.tsx', undefined],
+      // A route folder's module may be named index as well as route; `.server` modules are never routes.
+      ['app/routes/notes.$noteId/index.tsx', '/notes/:noteId'],
+      ['app/routes/notes.$noteId.server.ts', undefined],
     ];
     for (const [file, expected] of cases) expect([file, routeModulePath(file)]).toEqual([file, expected]);
+  });
+
+  it('names each module by the folder convention when app/routes.ts uses react-router-auto-routes', () => {
+    const cases: Array<[string, string | undefined]> = [
+      ['app/routes/index.tsx', '/'],
+      ['app/routes/admin/cache/index.tsx', '/admin/cache'],
+      ['app/routes/admin/cache/lru.$cacheKey.ts', '/admin/cache/lru/:cacheKey'],
+      ['app/routes/_auth/login.tsx', '/login'],
+      ['app/routes/users/$username/notes/_layout.tsx', '/users/:username/notes'],
+      ['app/routes/users/$username/notes/$noteId_.edit.tsx', '/users/:username/notes/:noteId/edit'],
+      ['app/routes/_seo/sitemap[.]xml.ts', '/sitemap.xml'],
+      // `+` marks colocated code, files or folders.
+      ['app/routes/users/$username/notes/+shared/note-editor.tsx', undefined],
+      ['app/routes/users/+user-list.tsx', undefined],
+      ['app/routes/_auth/login.server.ts', undefined],
+    ];
+    for (const [file, expected] of cases) expect([file, routeModulePath(file, true)]).toEqual([file, expected]);
+  });
+
+  it('nests a folder route only in its `_layout`, and reads the folder convention from app/routes.ts', () => {
+    const routes = loadRoutes(path.resolve('fixtures/rules/missing-authentication/react-router-folders'), [remixAdapter]);
+    expect(inventory(routes)).toEqual([
+      { method: 'GET', path: '/account', file: 'app/routes/account/_layout.tsx', line: 5, auth: 'authenticated' },
+      { method: 'GET', path: '/account/invoices/:invoiceId', file: 'app/routes/account/invoices/$invoiceId.tsx', line: 6, auth: 'authenticated' },
+      { method: 'POST', path: '/account/invoices/:invoiceId', file: 'app/routes/account/invoices/$invoiceId.tsx', line: 11, auth: 'public' },
+      { method: 'GET', path: '/shared', file: 'app/routes/shared/index.tsx', line: 6, auth: 'authenticated' },
+      { method: 'GET', path: '/shared/invoices/:invoiceId', file: 'app/routes/shared/invoices.$invoiceId.tsx', line: 5, auth: 'public' },
+    ]);
   });
 
   it("serves each module's loader as GET and its action as POST, signed in by the handler's own call", () => {

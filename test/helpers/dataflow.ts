@@ -12,7 +12,7 @@ import { makeProject } from './cli.js';
 export function dataflowOf(files: Record<string, string>, options: { sanitizers?: string[] } = {}) {
   const root = path.resolve(makeProject(files));
   const loaded = loadProject({ root, files: discoverFiles({ root, scanPaths: [root], include: [], exclude: [], includeTests: false }), maxFileSize: 1 << 20 });
-  const modules = new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs);
+  const modules = new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs, undefined, loaded.packageImports);
   const routes = discoverRoutes({ sourceFiles: loaded.sourceFiles, textFiles: loaded.textFiles, modules, config: EMPTY_ROUTE_CONFIG, adapters: FRAMEWORK_ADAPTERS });
   const engine = new DataflowEngine(modules, routes, { sanitizers: options.sanitizers ?? [] });
   return { engine, routes, modules, loaded };

@@ -9,7 +9,7 @@ import type { Route } from '../../src/engine/routes/route.js';
 export function loadRoutes(dir: string, adapters: readonly FrameworkAdapter[], config: Partial<RouteConfig> = {}): Route[] {
   const files = discoverFiles({ root: dir, scanPaths: [dir], include: [], exclude: [], includeTests: false });
   const loaded = loadProject({ root: dir, files, maxFileSize: 1024 * 1024 });
-  const modules = new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs);
+  const modules = new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs, undefined, loaded.packageImports);
   return discoverRoutes({
     sourceFiles: loaded.sourceFiles,
     textFiles: loaded.textFiles,

@@ -38,7 +38,7 @@ function limitsByRoute(files: Record<string, string>, rateLimiters: string[] = [
   const dir = makeProject(files);
   const scanned = discoverFiles({ root: dir, scanPaths: [dir], include: [], exclude: [], includeTests: false });
   const loaded = loadProject({ root: dir, files: scanned, maxFileSize: 1024 * 1024 });
-  const modules = new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs);
+  const modules = new ModuleIndex(loaded.sourceFiles, loaded.tsconfigs, undefined, loaded.packageImports);
   const models = namedRateLimiters(rateLimiters);
   const routes = discoverRoutes({ sourceFiles: loaded.sourceFiles, textFiles: loaded.textFiles, modules, config: { ...EMPTY_ROUTE_CONFIG, rateLimiters: models }, adapters: FRAMEWORK_ADAPTERS });
   return Object.fromEntries(routes.map((route) => [route.id, routeRateLimits(modules, route, models).map((limit) => `${limit.keyedBy}/${limit.scope}`)]));

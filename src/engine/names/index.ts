@@ -21,7 +21,7 @@
  * Syntax questions that need no name (outer expressions, property names, positions, the enclosing
  * class) live in ../ast/syntax.ts.
  */
-export { ModuleIndex, bindingNames, bindingValue, requiredModule, type Binding, type OutsideFiles } from './module-index.js';
+export { ModuleIndex, bindingNames, bindingValue, requiredModule, type Binding, type OutsideFiles, type SubpathImports } from './module-index.js';
 export { baseClassOf, calledFunctions, callTargets, memberAlternatives, resolveFunction, returnedFunction, typedReceiverMethod, type ResolvedFunction } from './functions.js';
 export { moduleCallee, type ModuleCallee } from './module-callee.js';
 export { importedValue, isModuleObject, type ImportedValue } from './imported-values.js';

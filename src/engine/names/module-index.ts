@@ -8,6 +8,9 @@ import { propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
  * `packages/auth`, an `ee/` folder): read on demand, read-only, so evidence that lives there (an
  * auth helper, a repository's owner filter) counts. Findings are never reported in them.
  */
+/** `#app/*` -> targets, in the order package.json lists them; a target with conditions gives each string it holds. */
+export type SubpathImports = Array<[pattern: string, targets: string[]]>;
+
 export interface OutsideFiles {
   /** The file at an absolute path, parsed, when it is a source file inside the repository. */
   load(absolutePath: string): { file: ScannedSourceFile; tsconfig?: { dir: string; options: ts.CompilerOptions } } | undefined;
@@ -54,6 +57,8 @@ export class ModuleIndex {
     tsconfigs: ReadonlyMap<string, ts.CompilerOptions> = new Map(),
     /** Files of the repository outside the scanned paths, read on demand for evidence. */
     private readonly outside?: OutsideFiles,
+    /** package.json `imports` per package folder (project.ts subpathImports). */
+    private readonly packageImports: ReadonlyMap<string, SubpathImports> = new Map(),
   ) {
     for (const file of sourceFiles) this.byAbsolutePath.set(file.sourceFile.fileName, file);
     // Keys are compared with absolute source paths, so make them absolute whatever the caller passed.
@@ -115,23 +120,14 @@ export class ModuleIndex {
     const options = this.nearestCompilerOptions(fromDir);
     if (options?.paths) {
       const base = (options.baseUrl ?? (options as { pathsBasePath?: string }).pathsBasePath ?? fromDir).split(path.sep).join('/');
-      for (const [pattern, targets] of Object.entries(options.paths)) {
-        const star = pattern.indexOf('*');
-        let captured: string | undefined;
-        if (star === -1) captured = pattern === specifier ? '' : undefined;
-        else {
-          const prefix = pattern.slice(0, star);
-          const suffix = pattern.slice(star + 1);
-          if (specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length) {
-            captured = specifier.slice(prefix.length, specifier.length - suffix.length);
-          }
-        }
-        if (captured === undefined) continue;
-        for (const target of targets) {
-          const found = this.probe(path.posix.resolve(base, target.replace('*', captured)));
-          if (found) return found;
-        }
-      }
+      const found = this.probeMapped(Object.entries(options.paths), specifier, base);
+      if (found) return found;
+    }
+    // Node's subpath imports (`#app/utils/auth.server.ts` by package.json `"imports": { "#app/*": "./app/*" }`).
+    if (specifier.startsWith('#')) {
+      const declared = nearestByFolder(this.packageImports, fromDir);
+      const found = declared && this.probeMapped(declared.value, specifier, declared.dir);
+      if (found) return found;
     }
     if (options?.baseUrl) {
       const found = this.probe(path.posix.resolve(options.baseUrl.split(path.sep).join('/'), specifier));
@@ -141,6 +137,28 @@ export class ModuleIndex {
     for (const candidate of this.outside?.packageCandidates(specifier) ?? []) {
       const found = this.probe(candidate);
       if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** The file the first matching pattern (`@/*`, `#app/*`) maps a specifier to, its targets read from `base`. */
+  private probeMapped(patterns: ReadonlyArray<readonly [string, readonly string[]]>, specifier: string, base: string): ScannedSourceFile | undefined {
+    for (const [pattern, targets] of patterns) {
+      const star = pattern.indexOf('*');
+      let captured: string | undefined;
+      if (star === -1) captured = pattern === specifier ? '' : undefined;
+      else {
+        const prefix = pattern.slice(0, star);
+        const suffix = pattern.slice(star + 1);
+        if (specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length) {
+          captured = specifier.slice(prefix.length, specifier.length - suffix.length);
+        }
+      }
+      if (captured === undefined) continue;
+      for (const target of targets) {
+        const found = this.probe(path.posix.resolve(base, target.replace('*', captured)));
+        if (found) return found;
+      }
     }
     return undefined;
   }
@@ -168,14 +186,7 @@ export class ModuleIndex {
   }
 
   private nearestCompilerOptions(dir: string): ts.CompilerOptions | undefined {
-    let best: { dir: string; options: ts.CompilerOptions } | undefined;
-    for (const [configDir, options] of this.tsconfigs) {
-      const posixDir = configDir.split(path.sep).join('/');
-      if ((dir === posixDir || dir.startsWith(`${posixDir}/`)) && (!best || posixDir.length > best.dir.length)) {
-        best = { dir: posixDir, options };
-      }
-    }
-    return best?.options;
+    return nearestByFolder(this.tsconfigs, dir)?.value;
   }
 
   private resolveLocal(file: ScannedSourceFile, name: string, hops: number): Binding | undefined {
@@ -514,4 +525,14 @@ function bindingsOf(caches: Map<ScannedSourceFile, Map<string, Binding | null>>,
     caches.set(file, cache);
   }
   return cache;
+}
+
+/** The entry of the deepest folder at or above `dir` (posix) in a map keyed by folder. */
+function nearestByFolder<T>(byFolder: ReadonlyMap<string, T>, dir: string): { dir: string; value: T } | undefined {
+  let best: { dir: string; value: T } | undefined;
+  for (const [folder, value] of byFolder) {
+    const posixDir = folder.split(path.sep).join('/');
+    if ((dir === posixDir || dir.startsWith(`${posixDir}/`)) && (!best || posixDir.length > best.dir.length)) best = { dir: posixDir, value };
+  }
+  return best;
 }

@@ -339,6 +339,7 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
     principal,
     id: entryName(definition),
   };
+  if (auth === 'authenticated' && !guards.length && !annotated && !inHandler && helper.role) route.handlerRoleCheck = helper.role;
   if (definition.handler) route.handler = definition.handler;
   if (definition.argsParameter !== undefined) route.argsParameter = definition.argsParameter;
   if (definition.typedArguments?.length) route.typedArguments = definition.typedArguments;
@@ -388,10 +389,11 @@ function delegatesToPackage(handler: ResolvedFunction | undefined, modules: Modu
   let expression = soleExpression(body);
   if (expression && ts.isAwaitExpression(expression)) expression = expression.expression;
   if (!expression || !ts.isCallExpression(expression) || !ts.isIdentifier(expression.expression)) return undefined;
-  // Only a call given what the handler received hands the request on: `return data({ plans })` in a loader
-  // that takes no arguments builds a response (Remix's `data`/`json`, a package's response helper).
+  // Only a call given what the handler received, whole, hands the request on: `return data({ plans })` in a
+  // loader that takes no arguments, or `return data({ invoice: await findInvoice(params.id) })`, builds a
+  // response (Remix's `data`/`json`, a package's response helper) from what the handler computed.
   const received = new Set(handler.node.parameters.flatMap((parameter) => bindingNames(parameter.name)));
-  if (!expression.arguments.some((argument) => mentionsAny(argument, received))) return undefined;
+  if (!expression.arguments.some((argument) => passesWhole(argument, received))) return undefined;
   const name = expression.expression.text;
   const binding = modules.resolveName(handler.file, name);
   const made = binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer ? skipOuterExpressions(binding.node.initializer) : undefined;
@@ -574,11 +576,18 @@ function unauthorizedWithoutSecret(handler: ResolvedFunction | undefined): boole
   return someOwnIfStatement(handler, (statement, sourceFile) => comparesConfiguredSecret(statement.expression.getText(sourceFile)) && /\b401\b|Unauthori[sz]ed|UNAUTHORI[SZ]ED/.test(statement.thenStatement.getText(sourceFile)));
 }
 
-/** Whether an identifier below `node` has one of the names. */
-function mentionsAny(node: ts.Node, names: ReadonlySet<string>): boolean {
+/**
+ * Whether `argument` passes one of the named values itself (`req`, `{ req, res }`), not a field of it
+ * (`params.id`) or what a call made of it.
+ */
+function passesWhole(argument: ts.Expression, names: ReadonlySet<string>): boolean {
   let found = false;
-  walkDescendants(node, (child) => {
-    if (ts.isIdentifier(child) && names.has(child.text)) found = true;
+  walkDescendants(argument, (child) => {
+    if (found || (child !== argument && ts.isCallExpression(child))) return false;
+    const parent = child.parent;
+    const fieldOwner = parent && (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === child;
+    const propertyName = parent && ts.isPropertyAssignment(parent) && parent.name === child;
+    if (ts.isIdentifier(child) && names.has(child.text) && !fieldOwner && !propertyName) found = true;
     return !found;
   });
   return found;

@@ -15,7 +15,9 @@ import { namedExports, unwrapHandler, type ExportedHandler } from '../next/handl
  * layout without a path, a trailing `_` leaves its parent's layout, `$` alone is the rest of the path,
  * `($lang)` is optional, `[.]` is literal text; remix-flat-routes folders ending in `+` add their name
  * as segments. Signing in is the handler's business there (`await requireUserId(request)`), read like
- * any in-handler check, or a layout's: its loader runs with every loader below it (layoutGuards). An app
+ * any in-handler check, or a layout's: its loader runs with every loader below it (layoutGuards). When
+ * `app/routes.ts` builds the routes with react-router-auto-routes, folders are segments too, `+`-led
+ * files and folders are colocated modules, and only `_layout` files nest (FOLDER_ROUTES_PACKAGES). An app
  * that lists its routes in `app/routes.ts` by hand is not read yet.
  */
 export const remixAdapter: FrameworkAdapter = {
@@ -23,12 +25,14 @@ export const remixAdapter: FrameworkAdapter = {
   isEnabled: (facts) => usesAnyPackage(facts, ROUTE_MODULE_PACKAGES),
   discoverRoutes(context) {
     const modules: RouteModule[] = [];
+    const folderRoutes = foldersNamingRoutes(context.sourceFiles);
     for (const file of context.sourceFiles) {
       if (!file.path.includes('routes/') || !/\b(?:loader|action)\b/.test(file.text)) continue;
-      const located = routeModule(file.path);
+      const located = routeModule(file.path, (routesFolder) => folderRoutes.has(routesFolder));
       if (located) modules.push({ ...located, file, handlers: namedExports(file, context.modules, ROUTE_MODULE_HANDLERS) });
     }
-    const byId = new Map(modules.map((module) => [`${module.routesFolder}\0${module.id}`, module]));
+    const layouts = modules.filter((module) => module.layout);
+    const byId = new Map(layouts.map((module) => [`${module.routesFolder}\0${module.id}`, module]));
     const routes: RouteDefinition[] = [];
     for (const module of modules) {
       for (const exported of module.handlers) {
@@ -65,6 +69,8 @@ interface RouteModule {
   /** The flat-routes id, segments joined by dots (`_authenticated.admin.users._index`). */
   id: string;
   path: string;
+  /** Whether routes whose ids extend this one nest in it: any module under flat routes, only `_layout` files under folder routes. */
+  layout: boolean;
   file: ScannedSourceFile;
   handlers: ExportedHandler[];
 }
@@ -101,34 +107,57 @@ const ROUTE_MODULE_HANDLERS = ['loader', 'action'] as const;
 const HANDLER_METHOD: Record<string, HttpMethod> = { loader: 'GET', action: 'POST' };
 const MODULE_FILE = /\.(?:ts|tsx|js|jsx|mjs)$/;
 
+/** Packages whose route config reads nested folders as URL segments, imported by `app/routes.ts`. */
+const FOLDER_ROUTES_PACKAGES = ['react-router-auto-routes'];
+
+/** The routes folders (`app/routes`) whose sibling route config (`app/routes.ts`) builds routes from nested folders. */
+function foldersNamingRoutes(files: readonly ScannedSourceFile[]): Set<string> {
+  const folders = new Set<string>();
+  for (const file of files) {
+    const config = /^(.*(?:^|\/)app\/routes)\.(?:ts|js|mjs|mts)$/.exec(file.path);
+    if (config && FOLDER_ROUTES_PACKAGES.some((name) => file.text.includes(`'${name}'`) || file.text.includes(`"${name}"`))) folders.add(config[1]!);
+  }
+  return folders;
+}
+
 /** The URL path of a route module from its file path, or undefined when the file is no route module. */
-export function routeModulePath(filePath: string): string | undefined {
-  return routeModule(filePath)?.path;
+export function routeModulePath(filePath: string, foldersAreSegments = false): string | undefined {
+  return routeModule(filePath, () => foldersAreSegments)?.path;
 }
 
 /**
  * A route module's id and URL path from its file path, or undefined when the file is no route module:
- * it must sit in an `app/routes` folder (any depth of the repository), directly or as the `route.*`
- * file of a folder; other files in a route folder are modules it imports. A `_layout` file (or last
- * segment) is the layout route of what names it, as remix-flat-routes writes it.
+ * it must sit in an `app/routes` folder (any depth of the repository). Under flat routes it sits there
+ * directly or as the `route.*` (or `index.*`) file of a folder, whose other files are modules it imports;
+ * under folder routes every folder is a segment and what starts with `+` is colocated code. A `_layout`
+ * file (or last segment) is the layout route of what names it, as remix-flat-routes writes it. Files
+ * ending `.server.*` or `.client.*` are modules the bundler keeps on one side, never routes.
  */
-function routeModule(filePath: string): { routesFolder: string; id: string; path: string } | undefined {
+function routeModule(filePath: string, foldersAreSegments: (routesFolder: string) => boolean): Omit<RouteModule, 'file' | 'handlers'> | undefined {
   const segments = filePath.split('/');
   const routesAt = segments.findIndex((segment, index) => segment === 'routes' && segments[index - 1] === 'app');
   if (routesAt < 0) return undefined;
+  const routesFolder = segments.slice(0, routesAt + 1).join('/');
   const below = segments.slice(routesAt + 1);
   const fileName = below.at(-1)!;
-  if (!MODULE_FILE.test(fileName) || /\.(?:test|spec|d)\.[^.]+$/.test(fileName)) return undefined;
-  const names: string[] = [];
+  if (!MODULE_FILE.test(fileName) || /\.(?:test|spec|d|server|client)\.[^.]+$/.test(fileName)) return undefined;
   const folders = below.slice(0, -1);
-  for (const [index, folder] of folders.entries()) {
-    if (folder.endsWith('+')) names.push(folder.slice(0, -1));
-    else if (index === folders.length - 1 && /^route\.[^.]+$/.test(fileName)) names.push(folder);
-    else return undefined;
+  const folderRoutes = foldersAreSegments(routesFolder);
+  const names: string[] = [];
+  if (folderRoutes) {
+    if (below.some((entry) => entry.startsWith('+'))) return undefined;
+    names.push(...folders, fileName.replace(MODULE_FILE, ''));
+  } else {
+    for (const [index, folder] of folders.entries()) {
+      if (folder.endsWith('+')) names.push(folder.slice(0, -1));
+      else if (index === folders.length - 1 && /^(?:route|index)\.[^.]+$/.test(fileName)) names.push(folder);
+      else return undefined;
+    }
+    if (folders.length === 0 || folders.at(-1)!.endsWith('+')) names.push(fileName.replace(MODULE_FILE, ''));
   }
-  if (folders.length === 0 || folders.at(-1)!.endsWith('+')) names.push(fileName.replace(MODULE_FILE, ''));
   const idSegments = splitRouteName(names.join('.'));
-  if (idSegments.at(-1) === '_layout') idSegments.pop();
+  const isLayoutFile = idSegments.at(-1) === '_layout';
+  if (isLayoutFile) idSegments.pop();
   const kept: string[] = [];
   for (const segment of idSegments) {
     if (segment === '_index' || segment === 'index' || segment === 'route') continue;
@@ -140,7 +169,7 @@ function routeModule(filePath: string): { routesFolder: string; id: string; path
     else if (/^\(.+\)$/.test(leaving)) kept.push(`${unescaped(leaving.slice(1, -1))}?`);
     else kept.push(unescaped(leaving));
   }
-  return { routesFolder: segments.slice(0, routesAt + 1).join('/'), id: idSegments.join('.'), path: `/${kept.join('/')}` };
+  return { routesFolder, id: idSegments.join('.'), path: `/${kept.join('/')}`, layout: !folderRoutes || isLayoutFile };
 }
 
 /** Splits a flat route name on the dots outside `[...]` escapes. */
