@@ -258,6 +258,13 @@ export const FRAMEWORK_PERMISSION_DECORATORS: Readonly<Record<string, Readonly<R
 };
 
 /** Comparing a submitted password with the stored hash: bcrypt/bcryptjs, argon2, a project's verifyPassword-style helper. */
+/**
+ * WebAuthn libraries' checks of an authenticator's signed assertion against a stored passkey
+ * (@simplewebauthn/server, @passwordless-id/webauthn's `server.verifyAuthentication`, fido2-lib's
+ * `assertionResult`, @github/webauthn-json servers): only the passkey's holder passes them.
+ */
+export const WEBAUTHN_VERIFY_FUNCTIONS: readonly string[] = ['verifyAuthenticationResponse', 'verifyAuthentication', 'assertionResult', 'verifyAssertion', 'verifyAssertionResponse'];
+
 export const PASSWORD_VERIFICATION = /\b(?:bcrypt\w*\s*\.\s*compare(?:Sync)?|argon2\s*\.\s*verify|(?:verify|validate|check|compare|match)(?:User)?Password|passwordMatch(?:es)?|passwordsMatch|isPasswordValid|isValidPassword)\s*\(/;
 
 /**

@@ -163,7 +163,7 @@ function routeRow(route: Route): Array<string | number | undefined> {
     route.publicByDesign && maskSecretsInLine(route.publicByDesign),
     route.caller,
     list(route.principal),
-    list(middleware.filter((m) => m.kind === 'role').map((m) => (m.roles?.length ? `${m.name} [${m.roles.join(', ')}]` : m.name))),
+    list([...middleware.filter((m) => m.kind === 'role').map((m) => (m.roles?.length ? `${m.name} [${m.roles.join(', ')}]` : m.name)), ...(route.handlerRoleCheck ? [`in the handler: ${route.handlerRoleCheck}`] : [])]),
     list(middleware.filter((m) => m.kind === 'rate-limit').map((m) => m.name)),
     list(middleware.map((m) => `${m.name} (${m.kind})`)),
     list(

@@ -26,6 +26,8 @@ export interface RouteInventoryJson {
     publicByDesign?: string;
     caller?: string;
     principal: string[];
+    /** The handler's own sign-in helper also refuses callers without a role: what it checks. */
+    handlerRoleCheck?: string;
     middleware: Array<{ name: string; kind: string; scope: string; strength: string; evidence: string; file: string; line: number; roles?: string[]; opaque?: boolean }>;
     /** Authenticated routes: each lookup by a client-sent id, with its ownership verdict and evidence. */
     objectAccess?: Array<{ file: string; line: number; operation: string; model?: string; method: string; key: string; verdict: string; evidence: string }>;
@@ -69,6 +71,7 @@ export function buildRoutesJson(entries: readonly Route[], version: string): Rou
       ...(route.publicByDesign ? { publicByDesign: route.publicByDesign } : {}),
       ...(route.caller ? { caller: route.caller } : {}),
       principal: route.principal,
+      ...(route.handlerRoleCheck ? { handlerRoleCheck: maskSecretsInLine(route.handlerRoleCheck) } : {}),
       middleware: route.middleware.map((m) => ({
         name: maskSecretsInLine(m.name),
         kind: m.kind,
@@ -153,7 +156,7 @@ export function formatRoutesText(entries: readonly Route[], options: { color: bo
       location: shown(`${route.file}:${route.line}`),
       auth: shown(`${route.auth}${route.authEvidence[0] ? ` (${route.authEvidence[0]})` : ''}`),
       authStatus: route.auth,
-      role: shown(roleGuards.map((m) => (m.roles?.length ? `${middlewareLabel(m)} [${m.roles.join(', ')}]` : middlewareLabel(m))).join(', ')) || '-',
+      role: shown(roleGuards.map((m) => (m.roles?.length ? `${middlewareLabel(m)} [${m.roles.join(', ')}]` : middlewareLabel(m))).join(', ') || (route.handlerRoleCheck ? `in the handler: ${route.handlerRoleCheck}` : '')) || '-',
       rateLimit: shown(limiters.map(middlewareLabel).join(', ')) || '-',
       middleware: others.length > 0 ? others.map((m, index) => `${shown(`${middlewareLabel(m)}:${m.kind}`)}${index < others.length - 1 ? ',' : ''}`) : ['-'],
       objectAccess: (route.objectAccess ?? []).map((access) =>

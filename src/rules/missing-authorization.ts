@@ -25,6 +25,11 @@ const PRIVILEGED_HANDLER = /admin|internal(?!_?(?:note|comment|memo|message|rema
 const PRIVILEGE_FIELD = /\b(?:role|roles|roleIds?|role_ids?|permissions?|isAdmin|is_admin|isStaff|is_staff|isSuperuser|is_superuser|superuser|scopes?|accessLevel|access_level|userType|user_type|plan|tier|isVerified)\s*[:=]/;
 const RECORD_OPTIONS_SEGMENT = /^(?:settings|features|flags|feature-?flags?)$/;
 const BILLING_OR_FLAGS_SEGMENT = /^(?:billing|plans?|pricing|feature-?flags?|flags|features|credits|quotas?|limits|settings)$/;
+/**
+ * `/settings/profile`, `/settings/two-factor`: the caller's own profile and sign-in settings, which every
+ * user changes for themselves; whether the record written is theirs is the ownership check's question.
+ */
+const PERSONAL_SETTINGS_SEGMENT = /^(?:profile|password|security|two-?factor|2fa|mfa|totp|passkeys?|connections|notifications|preferences|appearance|avatar|photo|change-email|email|language|locale|theme)$/;
 // A check in the handler (or what it calls) that compares the user's role or asks a policy engine.
 // Hono keeps the caller's role on the context: `c.get('role') !== 'admin'`.
 const IN_HANDLER_ROLE_CHECK =
@@ -126,6 +131,10 @@ export default defineRule({
       const privilegedHelper = route.authEvidence.map(checkingHelperName).find((name) => name !== undefined && PRIVILEGED_CREDENTIAL.test(name.split('.').at(-1)!));
       if (privilegedHelper) {
         ctx.examined({ ...examined, outcome: 'passed', evidence: `only a privileged credential gets in: the handler's check ${privilegedHelper}` });
+        continue;
+      }
+      if (route.handlerRoleCheck) {
+        ctx.examined({ ...examined, outcome: 'passed', evidence: `the handler's sign-in checks the role: ${route.handlerRoleCheck}` });
         continue;
       }
       const facts = routeFacts(ctx, route);
@@ -348,7 +357,7 @@ function privilegedReason(
   // written beside the change (an audit log, its outbox) a setting.
   // Nor is a getter's first-read creation of the default row (`if (!settings) insert(settings).values({})`).
   const settingsWrites = writes.filter((access) => !(access.model && (DELEGATED_CREDENTIAL_MODEL.test(access.model) || RECORD_OF_CHANGES_MODEL.test(access.model) || SESSION_MODEL.test(access.model))) && !createsMissingDefault(access, facts.dataAccess));
-  const billingWrite = settingsWrites[0] && segments.find((segment, index) => BILLING_OR_FLAGS_SEGMENT.test(segment) && !(RECORD_OPTIONS_SEGMENT.test(segment) && /^[:[{]/.test(segments[index - 1] ?? '')));
+  const billingWrite = settingsWrites[0] && segments.find((segment, index) => BILLING_OR_FLAGS_SEGMENT.test(segment) && !(RECORD_OPTIONS_SEGMENT.test(segment) && (/^[:[{]/.test(segments[index - 1] ?? '') || PERSONAL_SETTINGS_SEGMENT.test(segments[index + 1] ?? ''))));
   if (billingWrite && settingsWrites[0] && !segments.includes('me')) {
     return { text: `changes ${billingWrite} (${describeAccess(settingsWrites[0])})`, changesPrivileges: false, confidence: 'low', access: settingsWrites[0] };
   }

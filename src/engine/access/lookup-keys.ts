@@ -1,11 +1,11 @@
-import { CONTROLLER_PRINCIPAL_ACCESSOR } from '../../models/auth.js';
+import { CONTROLLER_PRINCIPAL_ACCESSOR, WEBAUTHN_VERIFY_FUNCTIONS } from '../../models/auth.js';
 import { ts } from '#typescript';
 import { classifyCall, drizzleTableName, dynamoRequestObject, isDrizzleClient, kyselyChain, modelOfRepository, type DataAccess, type KyselyChain } from '../ast/data-access.js';
 import { DYNAMODB_BATCH_KEYS_PROPERTY, DYNAMODB_BATCH_PROPERTY, DYNAMODB_KEY_ATTRIBUTE_NAME, DYNAMODB_KEY_PROPERTY, DYNAMODB_TRANSACTION_LOOKUPS, DYNAMODB_TRANSACTION_PROPERTY, DYNAMODB_NAMES_PROPERTY, DYNAMODB_SELECTING_EXPRESSIONS, DYNAMODB_TYPE_DESCRIPTORS, DYNAMODB_VALUES_PROPERTY } from '../../models/dynamodb.js';
 import { DRIZZLE, KYSELY, LINK_OPERATORS, OBJECTION, OPTIONS_FILTER_PROPERTY, ormMethods, PRISMA, SEQUELIZE, TYPEORM_QUERY_BUILDER, WHERE_METHODS as WHERE_METHOD_NAMES, WRITE_METHOD_NAMES } from '../../models/orms.js';
 import { localDeclaration, localInitializer, resolveFunction, type ModuleIndex } from '../names/index.js';
 import { nodesOfKind, walkDescendants } from '../ast/file-index.js';
-import { enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
+import { codeText, enclosingFunction, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { looksLikeSql, sqlLiterals } from '../ast/sql-text.js';
 import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.js';
@@ -103,6 +103,21 @@ const CREDENTIAL_MODEL = /(?:api|sdk|client|access|publishable)_?(?:keys?|connec
 export function isPresentedCredential(field: string, model: string | undefined): boolean {
   return PRESENTED_CREDENTIAL_KEY.test(field) || (/^(?:key|client_?key)$/i.test(field) && model !== undefined && CREDENTIAL_MODEL.test(model));
 }
+
+/** WebAuthn credentials (passkeys, authenticators), looked up by the credential id an authenticator presents. */
+const AUTHENTICATOR_MODEL = /^(?:user_?)?(?:passkeys?|authenticators?|webauthn_?credentials?)$/i;
+
+/**
+ * A passkey looked up by the credential id the caller's authenticator presents, in a function that
+ * verifies the authenticator's signature against it (WEBAUTHN_VERIFICATION): the id is no secret, but only
+ * the holder of the passkey's private key gets past the verification, so no one else's passkey is used.
+ */
+export function isVerifiedAuthenticatorLookup(field: string, model: string | undefined, lookupNode: ts.Node): boolean {
+  if (!/^(?:id|credential_?id)$/i.test(field) || model === undefined || !AUTHENTICATOR_MODEL.test(model)) return false;
+  const fn = enclosingFunction(lookupNode);
+  return fn !== undefined && WEBAUTHN_VERIFICATION.test(codeText(fn, lookupNode.getSourceFile()));
+}
+const WEBAUTHN_VERIFICATION = new RegExp(String.raw`\b(?:${WEBAUTHN_VERIFY_FUNCTIONS.join('|')})\s*\(`);
 /** Models whose records are handed out as links: their plain `code`/`key`/`token` column is the secret of the link. */
 const CAPABILITY_MODEL = /invit|share|magic.?link|^links?$/i;
 

@@ -15,7 +15,7 @@ import { RATE_LIMIT_COUNTER_MODEL } from '../../models/rate-limiters.js';
 import { entryName, type ScannedSourceFile, type TraceStep } from '../../types.js';
 import { memberOfArgument, parameterSlot } from './call-arguments.js';
 import { checkedInputMatches, keyInputPath } from './key-input.js';
-import { calleeName, filterFacts, isCapabilityKey, isPresentedCredential, isWriteAccess, loadedRecordUse, lookupAccessOf, lookupFacts, type LookupAccess, type ParentRecord } from './lookup-keys.js';
+import { calleeName, filterFacts, isCapabilityKey, isPresentedCredential, isVerifiedAuthenticatorLookup, isWriteAccess, loadedRecordUse, lookupAccessOf, lookupFacts, type LookupAccess, type ParentRecord } from './lookup-keys.js';
 import { filterSpreadSlots, scopedFilterArgument } from './scoping-argument.js';
 import { REQUEST_OBJECT_NAME, accessCheckedInputFields, collectIdentifiers, guardReadParams, inCodeOwnershipCheck, isPolicyCallEvidence, membershipGuardArguments, pathFunctions, routeObjectGuard, type AccessContext } from './ownership-evidence.js';
 
@@ -829,6 +829,7 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   }).find((entry) => entry.by);
   if (bound) return { verdict: 'scoped', evidence: `scoped by ${bound.candidate.taint.source.label}, which ${bound.by} holds to the signed-in caller's own (${at})` };
   if (!isWriteAccess(lookup) && isPresentedCredential(key.field, lookup.access.model)) return { verdict: 'scoped', evidence: `keyed by ${key.taint.source.label}, the credential the caller presents: only its holder's record is found (${at})` };
+  if (!isWriteAccess(lookup) && isVerifiedAuthenticatorLookup(key.field, lookup.access.model, lookup.node)) return { verdict: 'scoped', evidence: `keyed by ${key.taint.source.label}, the credential id the caller's authenticator presents, whose signature the handler verifies against the passkey: only its holder gets past (${at})` };
   if (lookup.access.model && REFERENCE_MODEL.test(lookup.access.model)) return { verdict: 'not-owned', evidence: `reference data (${lookup.access.model})`, byModelName: true };
   // The client's token or key naming a limiter's bucket (`key: `id:${token}``): the count is kept for every caller, nobody owns it.
   if (lookup.access.model && RATE_LIMIT_COUNTER_MODEL.test(lookup.access.model)) return { verdict: 'not-owned', evidence: `a rate limiter's request counter (${lookup.access.model}), kept per IP or key for every caller (${at})` };

@@ -1612,6 +1612,9 @@ function classifyOwnBody(fn: ResolvedFunction, calleeText: string, calleeCode: s
     if (comparesOnlyTokenScopes(roleCode)) return { kind: 'role', strength: 'strong', evidence: `${where} compares the token's scopes and rejects`, tokenScopes: true };
     return { kind: 'role', strength: 'strong', evidence: `${where} compares the user's role or permissions and rejects` };
   }
+  if (rejects && rejectsWhenRoleLookupFails(body, fn.node.getSourceFile())) {
+    return { kind: 'role', strength: 'strong', evidence: `${where} looks the caller up with the role in the query's filter and rejects when none matches` };
+  }
   if (rejects && rejectsWithoutPrivilegeFlag(ownCodeText(body, fn.node.getSourceFile()) + calleeCode)) {
     return { kind: 'role', strength: 'strong', evidence: `${where} rejects callers without a platform administrator flag` };
   }
@@ -1685,6 +1688,46 @@ function rejectsWhenCredentialLookupFails(body: ts.Node, sourceFile: ts.SourceFi
       const condition = skipOuterExpressions(node.expression);
       const tested = ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken ? skipOuterExpressions(condition.operand) : undefined;
       if (tested && ts.isIdentifier(tested) && credentialLocals.has(tested.text) && REJECTS_UNAUTHENTICATED.test(codeText(node.thenStatement, sourceFile))) found = true;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/** A filter field that names a role or permission: `roles: { some: { name } }`, `{ id, role: 'admin' }`, `isAdmin: true`. */
+const ROLE_FILTER_FIELD = /^(?:roles?|permissions?|is_?admin|isSuperAdmin|isStaff|is_staff)$/i;
+/** A rejection that refuses the caller: 403 or Forbidden (the status, a helper, an error class). */
+const REJECTS_FORBIDDEN = /\b403\b|Forbidden|FORBIDDEN/;
+
+/**
+ * `const user = await prisma.user.findFirst({ where: { id: userId, roles: { some: { name } } } }); if (!user)
+ * throw data(..., { status: 403 })`: the role is checked by the query that loads the caller, and a caller
+ * without it is turned away. A lookup with a role in its filter whose absence only sets a flag checks nothing.
+ */
+export function rejectsWhenRoleLookupFails(body: ts.Node, sourceFile: ts.SourceFile): boolean {
+  const roleLookups = new Set<string>();
+  const filtersOnRole = (initializer: ts.Expression): boolean => {
+    let value = skipOuterExpressions(initializer);
+    if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+    if (!ts.isCallExpression(value)) return false;
+    let found = false;
+    for (const argument of value.arguments) {
+      walkDescendants(argument, (node) => {
+        if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && ts.isIdentifier(node.name) && ROLE_FILTER_FIELD.test(node.name.text)) found = true;
+        return !found && !ts.isFunctionLike(node);
+      });
+    }
+    return found;
+  };
+  let found = false;
+  walkDescendants(body, (node) => {
+    if (found || (node !== body && ts.isFunctionLike(node))) return false;
+    if (ts.isVariableDeclaration(node) && node.initializer && filtersOnRole(node.initializer)) for (const name of bindingNames(node.name)) roleLookups.add(name);
+    if (ts.isIfStatement(node)) {
+      const condition = skipOuterExpressions(node.expression);
+      const tested = ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken ? skipOuterExpressions(condition.operand) : undefined;
+      const then = node.thenStatement.getText(sourceFile);
+      if (tested && ts.isIdentifier(tested) && roleLookups.has(tested.text) && /\b(?:throw|return)\b/.test(then) && REJECTS_FORBIDDEN.test(then)) found = true;
     }
     return undefined;
   });

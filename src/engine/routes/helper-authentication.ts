@@ -8,7 +8,7 @@
 import { ts } from '#typescript';
 import { calledFunctions, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../names/index.js';
 import { exitsEarly, isVariableReference, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
-import { AUTH_ERROR_MESSAGE, findAuthModel, REJECTION_STATUS, TOKEN_OR_SESSION_CHECK, type AuthModel } from './classify-middleware.js';
+import { AUTH_ERROR_MESSAGE, findAuthModel, REJECTION_STATUS, rejectsWhenRoleLookupFails, TOKEN_OR_SESSION_CHECK, type AuthModel } from './classify-middleware.js';
 import { contextPrincipalNames, inHandlerAuthentication, readsRequestCredentials } from './handler-evidence.js';
 import { CONTEXT_PERMISSION_CHECK, PASSWORD_VERIFICATION, PRINCIPAL_READS, SELF_THROWING_VERIFICATION, SESSION_PERMISSION_ASSERTION } from '../../models/auth.js';
 
@@ -44,6 +44,8 @@ export interface HelperAuthentication {
    * credentials fail (it does not throw), and the handler goes on anyway: a sign-in that is optional.
    */
   optional?: string;
+  /** Set when the helper that authenticates also turns away callers without a role (requireUserWithRole). */
+  role?: string;
 }
 
 export class HelperAuthenticationFinder {
@@ -126,7 +128,8 @@ export class HelperAuthenticationFinder {
       if (skip) return { skipped: `${skip} passed to ${called}` };
       const verified = facts.verifiedIn.node === helper.node ? '' : `, through ${facts.verifiedIn.name} (${facts.verifiedIn.file.path}:${nodePosition(facts.verifiedIn.node).line})`;
       if (facts.throwsOnFailure) {
-        return { evidence: `${handler.name} calls ${called}, which verifies the request's credentials${verified} and throws when they fail` };
+        const role = helper.node.body && rejectsWhenRoleLookupFails(helper.node.body, helper.node.getSourceFile()) ? `${called} looks the caller up with the role in the query's filter and rejects when none matches` : undefined;
+        return { evidence: `${handler.name} calls ${called}, which verifies the request's credentials${verified} and throws when they fail`, ...(role ? { role } : {}) };
       }
       const names = boundNames(statement);
       const exit = names.size > 0 ? statements.slice(index + 1).find((later) => isExitOn(later, names)) : undefined;

@@ -248,6 +248,8 @@ export interface Route extends RouteSite {
   developmentOnly?: string;
   /** How the handler reads the authenticated user, e.g. ["req.user"], ["@CurrentUser() user"]. */
   principal: string[];
+  /** The handler's own sign-in helper also refuses callers without a role: what it checks, with file:line. */
+  handlerRoleCheck?: string;
   /**
    * `service` when the caller is another system, not a signed-in user: a webhook or a cron/queue
    * endpoint that proves its sender with a signature or shared secret and reads no user. Object
