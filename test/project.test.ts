@@ -76,10 +76,11 @@ describe('loadProject', () => {
       'packages/app/src/checkout.smoke.ts': 'export const a = 1;\n',
       'packages/app/smoke/login.ts': 'export const a = 1;\n',
       'packages/app/src/devices/smoke-detector.ts': 'export const a = 1;\n',
+      'api/src/services/users/users.scenarios.ts': "export const standard = defineScenario({ user: { one: { data: { password: 'Password1' } } } });\n",
     });
     const files = discoverFiles({ root, scanPaths: [root], include: [], exclude: [], includeTests: false }).map((file) => file.path);
     expect(files).toEqual(['packages/app/src/ab-test/variant.ts', 'packages/app/src/contest/entry.ts', 'packages/app/src/devices/smoke-detector.ts', 'packages/app/src/latest-tests-report.ts']);
     const withTests = discoverFiles({ root, scanPaths: [root], include: [], exclude: [], includeTests: true }).map((file) => file.path);
-    expect(withTests).toHaveLength(14);
+    expect(withTests).toHaveLength(15);
   });
 });

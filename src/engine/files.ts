@@ -76,6 +76,8 @@ export const TEST_EXCLUDED = [
   '**/*.e2e-spec.*',
   '**/*.e2e.*',
   '**/*.{mock,mocks,fixture,fixtures}.*',
+  // RedwoodJS test scenarios: the seed records a service's tests load (`password: 'Password1'`).
+  '**/*.scenarios.*',
   // Storybook stories render components with sample data (`secretKey: 'sk-lf-...'` in a dialog's story).
   '**/*.stories.*',
   '**/*.story.*',

@@ -545,3 +545,16 @@ describe('Pothos: how real projects write it', () => {
     ]);
   });
 });
+
+describe('RedwoodJS services', () => {
+  it('serves each service export named for a root field of the SDL, guarded or opened by its directive', () => {
+    const routes = loadRoutes(path.resolve('fixtures/rules/missing-ownership-check/redwood'), [graphqlAdapter]);
+    expect(routes.map((route) => `${route.id} ${route.auth}${route.publicByDesign ? ` (${route.publicByDesign.split(' (')[0]})` : ''} ${route.file}:${route.line}`)).toEqual([
+      'QUERY comment authenticated api/src/services/comments/comments.ts:5',
+      'QUERY note authenticated api/src/services/notes/notes.ts:5',
+      'QUERY myNote authenticated api/src/services/notes/notes.ts:9',
+      'MUTATION deleteNote authenticated api/src/services/notes/notes.ts:13',
+      'QUERY publishedNote public (@skipAuth schema directive) api/src/services/notes/notes.ts:18',
+    ]);
+  });
+});

@@ -73,7 +73,8 @@ const VISIBILITY_FIELD = /^(?:visibility|privacy|access|accessLevel|access_level
 // The signed-in user as frameworks without a principal source in the engine spell it (next-auth session, hono jwtPayload).
 // Express auth middleware keeps the caller on the response for the handlers after it: `res.locals.user`.
 // A class controller's own accessor for the caller (`this.getUid()`, models/auth.ts) spells the caller too.
-const PRINCIPAL_SPELLING = new RegExp(`${/\bsession\s*\??\.\s*user\b|\bsession\.user\b|\bjwtPayload\b|\bget\s*\(\s*['"]jwtPayload['"]\s*\)|\b(?:req|request)\s*\.\s*auth\b|\b(?:res|response)\s*\.\s*locals\s*\.\s*(?:user|currentUser|authUser|account|session|auth)\b/.source}|${CONTROLLER_PRINCIPAL_ACCESSOR.source}`);
+// `context.currentUser`: the GraphQL context's caller, also where the context is a global (RedwoodJS services).
+const PRINCIPAL_SPELLING = new RegExp(`${/\bcontext\s*\??\.\s*currentUser\b|\bsession\s*\??\.\s*user\b|\bsession\.user\b|\bjwtPayload\b|\bget\s*\(\s*['"]jwtPayload['"]\s*\)|\b(?:req|request)\s*\.\s*auth\b|\b(?:res|response)\s*\.\s*locals\s*\.\s*(?:user|currentUser|authUser|account|session|auth)\b/.source}|${CONTROLLER_PRINCIPAL_ACCESSOR.source}`);
 // Update operators that add or remove one member of a relation or set: the caller's own membership (models/orms.ts).
 const LINK_OPERATOR: ReadonlySet<string> = new Set(LINK_OPERATORS);
 

@@ -5,6 +5,11 @@
 import type { Operation } from '../../routes/route.js';
 
 /** Servers and schema builders that take resolver maps (`{ Query: {...}, Mutation: {...} }`). */
+/** RedwoodJS and CedarJS GraphQL APIs: `api/src/services` export one function per root field of `api/src/graphql/*.sdl.ts`. */
+export const REDWOOD_PACKAGES = ['@redwoodjs/graphql-server', '@redwoodjs/api', '@cedarjs/graphql-server', '@cedarjs/api'];
+/** Schema directives that open a field to anonymous callers on purpose (Redwood's `@skipAuth`). */
+export const PUBLIC_DIRECTIVE = /^(?:skipAuth|public|allowAnonymous|anonymous)$/;
+
 export const GRAPHQL_RESOLVER_MAP_PACKAGES = [
   '@apollo/server',
   'apollo-server',
@@ -25,6 +30,8 @@ export const GRAPHQL_RESOLVER_MAP_PACKAGES = [
   'graphql-tools',
   '@graphql-modules/core',
   'graphql-modules',
+  // RedwoodJS and its fork CedarJS: services answer the SDL's root fields (REDWOOD_SERVICE_PACKAGES).
+  ...REDWOOD_PACKAGES,
 ];
 
 /**

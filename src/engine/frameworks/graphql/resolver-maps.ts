@@ -7,7 +7,8 @@ import { classifyBody, type MiddlewareClassifier } from '../../routes/classify-m
 import type { Operation, RouteDefinition, RouteMiddleware, ValidatedField } from '../../routes/route.js';
 import { codeFirstTypedArguments, type ObjectAt } from './argument-types.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
-import { AUTH_DIRECTIVE, GRAPHQL_JS_PACKAGES, GRAPHQL_JS_SCHEMA_ROOTS, GRAPHQL_RESOLVER_MAP_PACKAGES, GRAPHQL_SERVER_FACTORIES, RATE_LIMIT_DIRECTIVE, RESOLVER_COMPOSERS, ROLE_DIRECTIVE, ROOT_OPERATION_TYPES, SHIELD_FACTORIES } from './graphql-models.js';
+import { dependsOn } from '../functions/function-exports.js';
+import { AUTH_DIRECTIVE, GRAPHQL_JS_PACKAGES, PUBLIC_DIRECTIVE, REDWOOD_PACKAGES, GRAPHQL_JS_SCHEMA_ROOTS, GRAPHQL_RESOLVER_MAP_PACKAGES, GRAPHQL_SERVER_FACTORIES, RATE_LIMIT_DIRECTIVE, RESOLVER_COMPOSERS, ROLE_DIRECTIVE, ROOT_OPERATION_TYPES, SHIELD_FACTORIES } from './graphql-models.js';
 import { directiveImplementations, readSdl, type DirectiveImplementation, type SdlDirective } from './sdl.js';
 
 const MAX_SPREAD_DEPTH = 6;
@@ -51,8 +52,10 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
   const routes: RouteDefinition[] = [];
   const rootTypes = schemaRootTypes(context);
   const mapGuards = resolverMapGuards(context);
+  const redwood = [...context.packageJsons.values()].some((manifest) => dependsOn(manifest, REDWOOD_PACKAGES));
+  const rootFields = redwood ? directives.rootFields() : new Map<string, string>();
   for (const file of context.sourceFiles) {
-    if (!/\b(?:Query|Mutation|Subscription)\b|(?:Query|Mutation|Subscription)Resolvers|GraphQLObjectType/.test(file.text)) continue;
+    if (!/\b(?:Query|Mutation|Subscription)\b|(?:Query|Mutation|Subscription)Resolvers|GraphQLObjectType/.test(file.text) && !(redwood && REDWOOD_SERVICE_FILE.test(file.path))) continue;
     const typeObjects: TypeObject[] = [];
     for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.ObjectLiteralExpression)) {
       const map = node as ts.ObjectLiteralExpression;
@@ -66,11 +69,11 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
     typeObjects.push(...graphqlObjectTypes(modules, file, rootTypes));
     // GraphQL Codegen's server preset: one file per field, `export const deleteOrganization:
     // NonNullable<MutationResolvers['deleteOrganization']> = async (...) => {...}`, the map generated at build time.
-    for (const typed of typedFieldResolvers(file)) {
+    for (const typed of [...typedFieldResolvers(file), ...(redwood ? serviceResolvers(file, rootFields) : [])]) {
       if (seenFields.has(typed.declaration)) continue;
       seenFields.add(typed.declaration);
       const operation = ROOT_OPERATION_TYPES[typed.typeName] ?? 'FIELD';
-      const resolved = resolverValue(modules, classifier, file, typed.value, operation, 0);
+      const resolved = ts.isFunctionDeclaration(typed.value) ? { handler: { file, node: typed.value, name: typed.fieldName }, middleware: [] } : resolverValue(modules, classifier, file, typed.value, operation, 0);
       if (!resolved || isStubResolver(resolved.handler.node)) continue;
       const position = nodePosition(typed.declaration);
       routes.push({
@@ -84,6 +87,9 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
         handler: { file: resolved.handler.file.path, line: nodePosition(resolved.handler.node).line, node: resolved.handler.node, name: `${typed.typeName}.${typed.fieldName}` },
         middleware: [...contextChecks.map((entry) => ({ ...entry })), ...shield.middlewareFor(typed.typeName, typed.fieldName), ...directives.middlewareFor(typed.typeName, typed.fieldName), ...resolved.middleware],
         ...typedArguments(resolved, directives.typedArgumentsFor(typed.typeName, typed.fieldName)),
+        ...directives.publicFor(typed.typeName, typed.fieldName),
+        // A Redwood service takes the field's arguments first: (args, { root, context, info }).
+        ...(redwood && REDWOOD_SERVICE_FILE.test(file.path) ? { argsParameter: 0 } : {}),
       });
     }
     for (const { typeName, fieldsObject, operation: declared, map } of typeObjects) {
@@ -113,6 +119,7 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
           handler: { file: resolved.handler.file.path, line: nodePosition(resolved.handler.node).line, node: resolved.handler.node, name: `${typeName}.${fieldName}` },
           middleware: [...contextChecks.map((entry) => ({ ...entry })), ...shieldMiddleware, ...directives.middlewareFor(typeName, fieldName), ...mapGuardFor(mapGuard, field), ...resolved.middleware],
           ...typedArguments(resolved, directives.typedArgumentsFor(typeName, fieldName)),
+          ...directives.publicFor(typeName, fieldName),
         });
       }
     }
@@ -139,6 +146,32 @@ function typedFieldResolvers(file: ScannedSourceFile): Array<{ typeName: string;
       const match = declaration.type && TYPED_FIELD_RESOLVER.exec(declaration.type.getText(file.sourceFile).replace(/\s+/g, ' ').trim());
       if (!match || !declaration.initializer) continue;
       found.push({ typeName: match[1]!, fieldName: match[2]!, declaration, value: skipOuterExpressions(declaration.initializer) });
+    }
+  }
+  return found;
+}
+
+/** A Redwood service module: `api/src/services/invoices/invoices.ts`, not its tests or scenarios. */
+const REDWOOD_SERVICE_FILE = /(?:^|\/)src\/services\/(?!.*\.(?:test|spec|scenarios)\.[^.]+$).*\.[cm]?[jt]sx?$/;
+
+/**
+ * RedwoodJS (and CedarJS) services: a service module exports one function per root field of the SDL
+ * (`export const invoice = ({ id }) => db.invoice.findUnique({ where: { id } })`), and the GraphQL
+ * server merges them into its resolvers by name at start-up. Typed ones (`QueryResolvers['invoice']`)
+ * are read by typedFieldResolvers already.
+ */
+function serviceResolvers(file: ScannedSourceFile, rootFields: ReadonlyMap<string, string>): Array<{ typeName: string; fieldName: string; declaration: ts.VariableDeclaration | ts.FunctionDeclaration; value: ts.Expression | ts.FunctionDeclaration }> {
+  const found: Array<{ typeName: string; fieldName: string; declaration: ts.VariableDeclaration | ts.FunctionDeclaration; value: ts.Expression | ts.FunctionDeclaration }> = [];
+  if (!REDWOOD_SERVICE_FILE.test(file.path) || rootFields.size === 0) return found;
+  for (const statement of file.sourceFile.statements) {
+    if (!(ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined)?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    if (ts.isFunctionDeclaration(statement) && statement.name && statement.body && rootFields.has(statement.name.text)) {
+      found.push({ typeName: rootFields.get(statement.name.text)!, fieldName: statement.name.text, declaration: statement, value: statement });
+    }
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (!ts.isIdentifier(declaration.name) || !declaration.initializer || declaration.type || !rootFields.has(declaration.name.text)) continue;
+      found.push({ typeName: rootFields.get(declaration.name.text)!, fieldName: declaration.name.text, declaration, value: skipOuterExpressions(declaration.initializer) });
     }
   }
   return found;
@@ -647,13 +680,25 @@ function isServerFactory(modules: ModuleIndex, file: ScannedSourceFile, call: ts
  * implementation cited when the project has one that turns callers away, otherwise by name only),
  * and rate limits.
  */
-function schemaDirectives(context: AdapterContext): { namespaceOperation(typeName: string): Operation | undefined; middlewareFor(typeName: string, field: string): RouteMiddleware[]; typedArgumentsFor(typeName: string, field: string): ValidatedField[] } {
+function schemaDirectives(context: AdapterContext): {
+  namespaceOperation(typeName: string): Operation | undefined;
+  middlewareFor(typeName: string, field: string): RouteMiddleware[];
+  typedArgumentsFor(typeName: string, field: string): ValidatedField[];
+  /** `@skipAuth` on the field: open to anonymous callers on purpose, as written. */
+  publicFor(typeName: string, field: string): { declaredPublic?: string };
+  rootFields(): ReadonlyMap<string, string>;
+} {
   const sdl = readSdl(context.sourceFiles, context.textFiles);
   const implementations = sdl.hasDirectives ? directiveImplementations(context.sourceFiles, new Set(sdl.directiveNames())) : new Map<string, DirectiveImplementation>();
   return {
     namespaceOperation: (typeName) => sdl.namespaceOperation(typeName),
     middlewareFor: (typeName, field) => sdl.directivesFor(typeName, field).flatMap((directive) => directiveMiddleware(directive, implementations.get(directive.name)) ?? []),
     typedArgumentsFor: (typeName, field) => sdl.typedArgumentsFor(typeName, field),
+    publicFor: (typeName, field) => {
+      const open = sdl.directivesFor(typeName, field).find((directive) => PUBLIC_DIRECTIVE.test(directive.name));
+      return open ? { declaredPublic: `@${open.name} schema directive (${open.file}:${open.line})` } : {};
+    },
+    rootFields: () => sdl.rootFields(),
   };
 }
 

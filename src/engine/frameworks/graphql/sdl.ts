@@ -48,6 +48,8 @@ export interface SdlSchema {
   directiveNames(): string[];
   /** The arguments of `Type.field` whose declared type leaves the client no free text (argument-types.ts). */
   typedArgumentsFor(typeName: string, field: string): ValidatedField[];
+  /** Each field of Query, Mutation and Subscription, by name, with its root type. */
+  rootFields(): ReadonlyMap<string, string>;
 }
 
 /** Tags whose templates are schema text. */
@@ -120,6 +122,7 @@ export function readSdl(sourceFiles: readonly ScannedSourceFile[], textFiles: re
     namespaceOperation: (typeName) => namespaces.get(typeName),
     hasDirectives: fieldDirectives.size > 0 || typeDirectives.size > 0,
     typedArgumentsFor: (typeName, field) => typedArguments.get(`${typeName}.${field}`) ?? [],
+    rootFields: () => new Map(types.filter((type) => ROOT_OPERATION_TYPES[type.typeName]).flatMap((type) => type.fields.map((field) => [field.field, type.typeName] as const))),
     directiveNames: () => [...new Set([...fieldDirectives.values(), ...typeDirectives.values()].flat().map((directive) => directive.name))].sort(),
   };
 }
