@@ -295,3 +295,12 @@ export const EMAILED_SIGN_IN =
  */
 export const SERVICE_TOKEN_LOOKUP =
   /\.\s*((?:infra(?:structure)?|service|system|machine|integration|deploy(?:ment)?|provisioning)_?(?:api_?)?(?:token|key|credential)s?)\s*\.\s*(?:findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findOne|findOneBy|findByPk|get)\s*\(/i;
+
+/**
+ * Reading the sign-in interaction an OpenID provider started (oidc-provider's
+ * `provider.interactionDetails(req, res)`, which throws when the request carries no interaction cookie):
+ * a middleware that does it before a router's routes makes each of them a step of that sign-in, the
+ * screens a visitor goes through before they have a session (identify, verify a code, set a password,
+ * consent). Public by design; what they accept is bound to the interaction.
+ */
+export const SIGN_IN_INTERACTION = /\.interactionDetails\s*\(/;

@@ -51,6 +51,9 @@ const PROGRAM_CODE = /\b(?:run|runs|eval|evals|evaluate|evaluation|execute|execu
 const CATEGORY_CODE = /\b(?:http|status|response|error|exit|country|postal|zip|currency|language|locale|area|color|colour)(?: status)? codes?\b/;
 const SEND_CODE = /\b(?:send|request|issue|deliver)(?: \w+){0,3} (?:otp|2fa|code|codes|verification|verify|sms|passcode)\b/;
 // `createMessagingLinkCode`, `/devices/generate-pairing-code`: the server mints a code for the caller to show elsewhere; no code is tried.
+/** A path's last segment that makes something: `generate`, `regenerate`, `totp-secret/generate`. */
+const GENERATE_VERB = /(?:^|\s)(?:generate|regenerate)$/;
+const TYPED_OR_CODE = /\b(?:otp|2fa|tfa|mfa|totp|passcode|codes?|secret|recovery)\b/;
 const MINT_CODE = /\b(?:create|creates|generate|generates|new|mint|make)(?: \w+){0,3} (?:code|codes)\b/;
 const CONTACT_FORM = /^(?:contact|contact us|contactus|contact form|enquiry|inquiry)$/;
 // `email/login` is a password login by email; only a link or a passwordless flow is a magic link.
@@ -387,7 +390,12 @@ function actionOf(phrase: string, literal: readonly string[], parameters: readon
   const exchangesMintedCode = CODE_EXCHANGE.test(phrase) && !TYPED_CODE.test(phrase);
   // `testRunCodeEval`, `formatCode`, `executeCode`: program code, not a one-time code.
   const programCode = (PROGRAM_CODE.test(phrase) || CATEGORY_CODE.test(phrase)) && !TYPED_CODE.test(phrase);
-  const mintsCode = MINT_CODE.test(phrase) && !VERIFY_VERB.test(phrase);
+  // `/backup-codes/generate`, `/totp-secret/generate`, `/totp/secret`: the path ends in making the codes or the
+  // shared secret (the verb after its noun, as REST paths put it); whatever namespace it sits under
+  // (`/verification/...`), the server makes them and the client sends no guess.
+  const before = literal.length >= 2 ? words(literal.at(-2)!) : '';
+  const generatedHere = (GENERATE_VERB.test(lastWords) && TYPED_OR_CODE.test(`${before} ${lastWords}`)) || (/^(?:\w+ )?secret$/.test(lastWords) && TYPED_CODE.test(`${before} ${lastWords}`));
+  const mintsCode = (MINT_CODE.test(phrase) && !VERIFY_VERB.test(phrase)) || generatedHere;
   // `completeSmsChallenge`, `verifySms`: the code texted to the user, checked; not a message sent.
   const smsCheck = /\bsms\b/.test(phrase) && VERIFY_VERB.test(phrase) && !/\b(?:send|resend)\b/.test(phrase);
   if ((OTP_WORD.test(phrase) || smsCheck) && (VERIFY_VERB.test(phrase) || OTP_WORD.test(lastWords)) && !exchangesMintedCode && !programCode && !mintsCode && takesGuess(route)) {

@@ -214,4 +214,86 @@ describe('koa adapter: tricky cases', () => {
       'GET /robots.txt src/routes.ts:5',
     ]);
   });
+
+  it('finds the routes of a router subclass per instance, routers mounted in a loop, and path constants in a frozen object', () => {
+    const dir = makeProject({
+      'package.json': KOA_PACKAGE,
+      'src/table-router.ts': [
+        "import Router from '@koa/router';",
+        'export class TableRouter extends Router {',
+        '  constructor(table: string) {',
+        "    super({ prefix: '/' + pathOf(table) });",
+        '    this.addDefaults();',
+        '  }',
+        '  private addDefaults() {',
+        "    this.get('/:id', async (ctx) => { ctx.body = {}; });",
+        '  }',
+        "  addLinks(pathname = 'links') {",
+        '    this.post(`/:id/${pathname}`, async (ctx) => { ctx.status = 201; });',
+        '  }',
+        '}',
+        'function pathOf(table: string) { return table; }',
+        '',
+      ].join('\n'),
+      'src/paths.ts': [
+        "const prefix = '/flow';",
+        'export const flowPaths = Object.freeze({ prefix, submit: `${prefix}/submit` });',
+        '',
+      ].join('\n'),
+      'src/app.ts': [
+        "import Koa from 'koa';",
+        "import Router from '@koa/router';",
+        "import mount from 'koa-mount';",
+        "import { TableRouter } from './table-router';",
+        "import { flowPaths } from './paths';",
+        'function extras(router: TableRouter) {',
+        "  router.addLinks('owners');",
+        '}',
+        'function createRouters() {',
+        '  const flow = new Router();',
+        '  flow.post(flowPaths.submit, async (ctx) => { ctx.status = 204; });',
+        "  const teams = new TableRouter('teams');",
+        '  extras(teams);',
+        '  const admin = new Router();',
+        '  admin.use(teams.routes());',
+        '  return [flow, admin];',
+        '}',
+        'function initApis() {',
+        '  const apis = new Koa();',
+        '  for (const router of createRouters()) apis.use(router.routes()).use(router.allowedMethods());',
+        '  return apis;',
+        '}',
+        'const app = new Koa();',
+        "app.use(mount('/api', initApis()));",
+        '',
+      ].join('\n'),
+    });
+    expect(inventory(loadRoutes(dir, [koaAdapter])).map((r) => `${r.method} ${r.path} ${r.file}:${r.line}`)).toEqual([
+      'POST /api/{pathOf(\'teams\')}/:id/owners src/app.ts:7',
+      'POST /api/flow/submit src/app.ts:11',
+      'GET /api/{pathOf(\'teams\')}/:id src/table-router.ts:8',
+    ]);
+  });
+
+  it('keeps a guarded route that manages the SSO connectors of an organization authenticated: a setting of the way in, not a sign-in', () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ dependencies: { koa: '^2.15.3', '@koa/router': '^12.0.1', 'koa-jwt': '^4.0.4' } }),
+      'src/app.ts': [
+        "import Koa from 'koa';",
+        "import Router from '@koa/router';",
+        "import jwt from 'koa-jwt';",
+        'const app = new Koa();',
+        'const router = new Router();',
+        'router.use(jwt({ secret: process.env.JWT_SECRET! }));',
+        "router.put('/organizations/:id/jit/sso-connectors', async (ctx) => { ctx.status = 204; });",
+        "router.post('/sso/:connectorId/authentication', async (ctx) => { ctx.status = 204; });",
+        'app.use(router.routes());',
+        '',
+      ].join('\n'),
+    });
+    expect(inventory(loadRoutes(dir, [koaAdapter])).map((r) => `${r.method} ${r.path} ${r.auth}`)).toEqual([
+      'PUT /organizations/:id/jit/sso-connectors authenticated',
+      'POST /sso/:connectorId/authentication public',
+    ]);
+  });
 });

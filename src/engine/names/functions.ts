@@ -3,6 +3,7 @@ import type { ScannedSourceFile } from '../../types.js';
 import { enclosingClass, fieldTypeName, isFunctionLike, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingValue, requiredModule, type Binding, type ModuleIndex } from './module-index.js';
 import { localBinding, localDeclaration, localInitializer } from './locals.js';
+import { destructuredFrom, heldByName, heldContainer, stepInto } from './typed-members.js';
 import { contextMemberClass, contextMemberRead } from './context-members.js';
 import { instanceDecoration } from './instance-decorations.js';
 
@@ -52,7 +53,18 @@ function resolveFunctionUncached(modules: ModuleIndex, file: ScannedSourceFile, 
     if (local) return local;
     // `const { rawQuery, getDateSQL } = prisma` inside a query function: the member of what is destructured.
     const localDestructured = destructuredMember(localDeclaration(value), value.text);
-    if (localDestructured) return resolveMember(modules, file, localDestructured.owner, localDestructured.key, depth + 1);
+    if (localDestructured) {
+      const member = resolveMember(modules, file, localDestructured.owner, localDestructured.key, depth + 1);
+      if (member) return member;
+    }
+    // `const { users: { deleteUserById } } = queries` where `queries` came from a parameter typed with the app's
+    // service container (`...[router, { queries }]: RouterInitArgs`): the member its declarations lead to.
+    const typed = destructuredFrom(modules, file, value);
+    const typedContainer = typed && heldContainer(modules, typed.owner);
+    if (typedContainer) {
+      const member = memberOf(modules, typedContainer.file, typedContainer.node, typed.key, depth + 1);
+      if (member) return member;
+    }
     // `const isLoggedIn = sessionHandler.isLoggedInMiddleware` inside a setup function: what it names.
     const initializer = localInitializer(value);
     if (initializer && (ts.isPropertyAccessExpression(initializer) || ts.isCallExpression(initializer))) return resolveFunction(modules, file, initializer, depth + 1);
@@ -153,6 +165,10 @@ function resolveMember(modules: ModuleIndex, file: ScannedSourceFile, owner: ts.
     // dependency-injection lookup handed back, kept in a local first (read as the lookup itself, below).
     const injected = local && isDependencyLookup(local) ? resolveMember(modules, file, local, member, depth + 1) : undefined;
     if (injected) return injected;
+    // A parameter typed with a project class, or a name destructured from one (`organizations: OrganizationQueries`).
+    const held = local ? undefined : heldByName(modules, file, ownerValue);
+    const heldNode = held && heldContainer(modules, held);
+    if (heldNode) return memberOf(modules, heldNode.file, heldNode.node, member, depth + 1);
     const binding = modules.resolveName(file, ownerValue.text);
     if (binding?.kind === 'namespace') return namespaceMember(modules, binding.file, member, depth);
     if (binding?.kind !== 'declaration') return undefined;
@@ -238,6 +254,10 @@ function memberContainer(modules: ModuleIndex, file: ScannedSourceFile, expressi
     // `const secretService = secretServiceFactory({ secretDAL, permissionService })` in a start-up function:
     // the object the factory returns (memberOf reads a call through factoryInstanceMembers).
     if (local && ts.isCallExpression(skipOuterExpressions(local)) && requiredModule(skipOuterExpressions(local)) === undefined) return { kind: 'node', file, node: skipOuterExpressions(local) };
+    // `queries.users` where `queries` came from a parameter typed with the app's service container.
+    const held = local ? undefined : heldByName(modules, file, value);
+    const heldNode = held && heldContainer(modules, held);
+    if (heldNode) return { kind: 'node', ...heldNode };
     return containerOfBinding(modules.resolveName(file, value.text));
   }
   if (ts.isObjectLiteralExpression(value)) return { kind: 'node', file, node: value };
@@ -250,6 +270,12 @@ function memberContainer(modules: ModuleIndex, file: ScannedSourceFile, expressi
     return decoration ? memberContainer(modules, decoration.file, decoration.value, depth + 1) : undefined;
   }
   if (owner.kind === 'namespace') return containerOfBinding(modules.resolveExport(owner.file, member));
+  if (ts.isClassLike(owner.node) || ts.isNewExpression(owner.node)) {
+    // A field of a class the declarations led to: `users = createUserQueries(this.pool)`, `relations = new Relations(pool)`.
+    const field = stepInto(modules, { kind: 'value', node: owner.node, file: owner.file }, member, 0);
+    const fieldNode = field && heldContainer(modules, field);
+    return fieldNode ? { kind: 'node', ...fieldNode } : undefined;
+  }
   if (!ts.isObjectLiteralExpression(owner.node)) return undefined;
   for (const property of owner.node.properties) {
     if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === member) return memberContainer(modules, owner.file, property.initializer, depth + 1);

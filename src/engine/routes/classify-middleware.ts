@@ -12,7 +12,7 @@ import { MEDUSA_MIDDLEWARE_PACKAGES } from '../../models/medusa.js';
 import { HANDLER_WRAPPER_PACKAGES, MIDDLEWARE_COMBINATORS, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
-import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION, SERVICE_SIGNATURE_VERIFIERS, SERVICE_TOKEN_LOOKUP, STATIC_SECRET_MIDDLEWARE } from '../../models/auth.js';
+import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION, SERVICE_SIGNATURE_VERIFIERS, SERVICE_TOKEN_LOOKUP, SIGN_IN_INTERACTION, STATIC_SECRET_MIDDLEWARE } from '../../models/auth.js';
 import { comparesConfiguredSecret, serverSecretComparison } from './configured-secret.js';
 import { RATE_LIMITER_PACKAGES } from '../../models/rate-limiters.js';
 
@@ -376,6 +376,8 @@ export class MiddlewareClassifier {
     if (classification.optionalAuthentication) middleware.optionalAuthentication = classification.optionalAuthentication;
     if (classification.tokenScopes) middleware.tokenScopes = true;
     if (classification.kind !== 'auth' && classification.kind !== 'role') {
+      const interaction = this.signInInteractionOf(expression, file);
+      if (interaction) middleware.signInInteraction = interaction;
       const copies = this.requestCopies(skipOuterExpressions(expression), file);
       if (copies.length > 0) middleware.copiesRequest = copies;
     }
@@ -400,6 +402,18 @@ export class MiddlewareClassifier {
     const plumbing = scope === 'global' && classification.unknownPackage !== undefined && !ACCESS_PACKAGE_HINT.test(classification.unknownPackage);
     if (classification.opaque && !plumbing) middleware.opaque = true;
     return middleware;
+  }
+
+  /**
+   * `koaInteractionDetails(provider)`, whose middleware reads `provider.interactionDetails(ctx.req, ctx.res)`:
+   * the OpenID provider's sign-in interaction this request belongs to (the factory's body holds the middleware it returns).
+   */
+  private signInInteractionOf(expression: ts.Expression, file: ScannedSourceFile): string | undefined {
+    const bare = skipOuterExpressions(expression);
+    const fn = ts.isCallExpression(bare) ? resolveFunction(this.modules, file, bare.expression) : this.bodyOf(bare, file);
+    const body = fn?.node.body;
+    const found = body && SIGN_IN_INTERACTION.exec(body.getText(fn.node.getSourceFile()));
+    return found ? `${middlewareName(expression)} reads the OpenID provider's sign-in interaction (${found[0].replace(/^\.|\s*\($/g, '')}())` : undefined;
   }
 
   classify(expression: ts.Expression, file: ScannedSourceFile): MiddlewareClassification {

@@ -310,7 +310,11 @@ function finalizeRoute(definition: RouteDefinition, config: RouteConfig, modules
     evidence.push(`a field resolver: it runs with the authentication of the operation that returns ${definition.path.split('.')[0]}`);
   } else {
     auth = 'public';
-    publicByDesign = publicByDesignReason({ method: definition.method, path: wordPath(definition), kind: definition.kind, modules, ...(handlerFunction ? { handler: handlerFunction } : {}) });
+    // Behind a middleware that reads the OpenID provider's sign-in interaction: a screen of that sign-in.
+    const interaction = definition.middleware.find((middleware) => middleware.signInInteraction);
+    publicByDesign =
+      (interaction ? `a step of signing in: ${interaction.signInInteraction} (${interaction.file}:${interaction.line})` : undefined) ??
+      publicByDesignReason({ method: definition.method, path: wordPath(definition), kind: definition.kind, modules, ...(handlerFunction ? { handler: handlerFunction } : {}) });
     if (publicByDesign) evidence.push(publicByDesign);
     else if (definition.dispatchedBy) {
       // The project's own dispatcher looks the handler up per request and may reject callers

@@ -20,7 +20,7 @@ const CREDENTIAL_ENTRY_SEGMENT = /^(?:login|log-in|signin|sign-in|signup|sign-up
 /** Words of a route that manages an SSO/OAuth setup (its providers, the OAuth apps and clients a user registers) rather than signing someone in with it. */
 /** Verbs that manage a way in rather than use it (`enableLoginWithSso`, `getLoginWithOptions`). */
 const MANAGING_VERB = /^(?:update|delete|remove|create|add|set|enable|disable|configure|config|edit|toggle|get|list|change|reset)$/;
-const PROVIDER_MANAGEMENT = /^(?:update|delete|remove|create|add|set|enable|disable|list|configure|config|settings|providers?|edit|toggle|get|all|mine|apps?|applications?|clients?)$/;
+const PROVIDER_MANAGEMENT = /^(?:update|delete|remove|create|add|set|enable|disable|list|configure|config|settings|providers?|connectors?|edit|toggle|get|all|mine|apps?|applications?|clients?)$/;
 /** The same when an auth-ish segment precedes them (`/auth/register`, `/oauth/callback`), never alone (`/devices/register`). */
 // Words that make a sign-in word the subject of a read or report (`loginHistory`, `signupStats`), not the act.
 // `sign-in-experience` / `sign-in-exp` (how the sign-in page looks), `sso-identities` (the accounts a user has linked) are settings and records about signing in.

@@ -302,9 +302,15 @@ function comparesWithNumber(condition: ts.Expression): boolean {
 }
 
 /** A lock state or a cap on attempts: `lockedUntil`, `isAccountLocked`, `lockoutSeconds`, `MAX_LOGIN_ATTEMPTS`, `failureLimit`. */
-const LOCKOUT_WORDS = /\b(?:locked|lockout|lock until|lock out)\b|\b(?:failure|failures|attempt|attempts) limit\b|\bmax (?:\w+ )?(?:attempts|failures)\b/;
+const LOCKOUT_WORDS = /\b(?:locked|lockout|lock until|lock out)\b|\b(?:failure|failures|attempt|attempts) limit\b|\bmax (?:\w+ )?(?:attempts|failures|tries|try count)\b/;
 /** Failed attempts being counted: `recordFailedAuthBucket`, `failedLoginCount`, `loginAttempts`, `incLoginAttempts`. */
-const FAILED_ATTEMPT_WORDS = /\bfail(?:ed|ure|ures)? (?:\w+ )?(?:attempts?|logins?|auth|count|bucket|buckets)\b|\b(?:login|auth|sign in|signin|password) attempts?\b/;
+const FAILED_ATTEMPT_WORDS = /\bfail(?:ed|ure|ures)? (?:\w+ )?(?:attempts?|logins?|auth|count|bucket|buckets)\b|\b(?:login|auth|sign in|signin|password) attempts?\b|\btry count\b/;
+/**
+ * A refusal worded as the count exceeded (`'session.verification_blocked_too_many_attempts'`,
+ * `'verification_code.exceed_max_try'`, 'Too many failed attempts'): attempts are counted and the
+ * request is turned away past a limit, whoever counts them (a security sentinel the project asks).
+ */
+const ATTEMPTS_EXCEEDED = /\btoo many (?:\w+ )?(?:attempts|tries|failures|retries)\b|\bexceed(?:s|ed)? (?:the )?max(?:imum)? (?:\w+ )?(?:try|tries|attempts|retries)\b/;
 
 /**
  * A hand-written lockout in the handler or the functions it calls: it counts failed attempts and
@@ -324,6 +330,9 @@ function failedAttemptLockout(functions: readonly ResolvedFunction[]): RateLimit
         const words = nameWords(node.text).join(' ');
         if (!lock && LOCKOUT_WORDS.test(words)) lock = { fn, node, name: node.text };
         if (FAILED_ATTEMPT_WORDS.test(words)) counted = true;
+      } else if (ts.isStringLiteralLike(node) && ATTEMPTS_EXCEEDED.test(nameWords(node.text).join(' ')) && refusedWith(node)) {
+        lock = { fn, node, name: node.text };
+        counted = true;
       }
       ts.forEachChild(node, visit);
     };
@@ -332,6 +341,14 @@ function failedAttemptLockout(functions: readonly ResolvedFunction[]): RateLimit
   }
   if (!lock || !counted) return undefined;
   return { name: lock.name, scope: 'handler', file: lock.fn.file.path, line: nodePosition(lock.node).line, keyedBy: 'user', evidence: `failed-attempt lockout in handler (${lock.name})` };
+}
+
+/** A string the code throws or answers with: in a `throw`, an error's construction, or a response. */
+function refusedWith(literal: ts.Node): boolean {
+  for (let current = literal.parent; current && !ts.isBlock(current) && !ts.isSourceFile(current); current = current.parent) {
+    if (ts.isThrowStatement(current) || ts.isNewExpression(current) || ts.isReturnStatement(current)) return true;
+  }
+  return false;
 }
 
 function consumedLimiters(modules: ModuleIndex, functions: readonly ResolvedFunction[], rateLimiters: readonly RateLimiterModel[]): RateLimitEvidence[] {

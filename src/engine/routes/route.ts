@@ -71,6 +71,8 @@ export interface RouteMiddleware extends CodeLocation {
   rateLimitKey?: RateLimitKey;
   /** An authentication middleware that lets anonymous requests through, and the flag that says so (`credentialsRequired: false`). */
   optionalAuthentication?: string;
+  /** A middleware that loads the sign-in interaction an OpenID provider started (models/auth.ts SIGN_IN_INTERACTION): the call that does it. */
+  signInInteraction?: string;
   /**
    * For a rate limit that lets signed-in callers through when the route carries none of its
    * metadata (`if (!throttler && req.session?.user) return true`): why. It limits anonymous callers

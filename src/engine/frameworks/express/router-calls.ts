@@ -24,7 +24,8 @@ export interface Registration {
   method: string;
 }
 
-const ROUTER_CREATION = /\b(?:express|Router|Koa|koa|KoaRouter|createApp|createRouter)\b/;
+// `new SchemaRouter(...)`: an instance of a project class named as a router (router-identity.ts decides whether it extends the framework's).
+const ROUTER_CREATION = /\b(?:express|Router|Koa|koa|KoaRouter|createApp|createRouter)\b|\bnew\s+[\w$]+Router\b/;
 const ROUTER_CREATION_CALL = /\b(?:express|Router|Koa|KoaRouter|createApp|createRouter)\s*\(/;
 
 /** `app` in `app.get(...)`, `router` in `this.router.use(...)`, through chains like `app.route('/x').get`. */

@@ -68,6 +68,9 @@ class RouterGraph {
     const pending = new Set(registrations);
     // Registrations a project's wrapper methods make for their callers (route-wrappers.ts): each call of the wrapper is the registration.
     for (const site of this.addWrapperCalls(registrations)) pending.delete(site);
+    // `this.get(...)` in a class that extends the framework's router registers on each instance (below, once they are known).
+    const subclassTemplates = this.subclassTemplates(registrations);
+    for (const templates of subclassTemplates.values()) for (const template of templates) pending.delete(template);
     // Parameters become routers when a router is passed to them (`registerRoutes(app)`), which can
     // reveal more registrations; a few rounds settle nested setup functions.
     for (let round = 0; round < 4; round++) {
@@ -92,6 +95,7 @@ class RouterGraph {
       }
       if (!changed) break;
     }
+    if (subclassTemplates.size > 0) this.addSubclassRegistrations(subclassTemplates);
     for (const node of this.identity.nodes) node.events.sort(compareEvents);
     const routes: RouteDefinition[] = [];
     for (const node of this.identity.nodes) {
@@ -125,12 +129,23 @@ class RouterGraph {
 
   /** 'added', 'ignored' (not this framework's), or 'pending' (on a parameter not yet known to be a router). */
   private addRegistration(registration: Registration): 'added' | 'ignored' | 'pending' {
-    const { file, call, method } = registration;
-    const receiver = this.receiverOf(call);
-    const target = this.identity.routerOf(receiver.router, file);
+    const receiver = this.receiverOf(registration.call);
+    const target = this.identity.routerOf(receiver.router, registration.file);
     if (target === 'parameter') return 'pending';
     if (!target) return 'ignored';
-    const order = orderOf(file, call);
+    return this.registerOn(target, registration, receiver.routePath, orderOf(registration.file, registration.call));
+  }
+
+  /**
+   * A registration on a known router, at `order` (where it happens: the call, or for a router subclass's own
+   * registrations the instance's creation or the call of the method that makes them). `framePaths` reads a
+   * template's path through the call that runs it (`addRelationRoutes(queries, 'jit/roles')`).
+   */
+  private registerOn(target: RouterNode, registration: Registration, routePath: string[] | undefined, order: EventOrder, site?: { frame: WrapperFrame }): 'added' | 'ignored' {
+    const { file, call, method } = registration;
+    const receiver = { routePath };
+    const pathsOf = (expression: ts.Expression): string[] => (site ? this.framedPaths(expression, file, site.frame) : this.values.pathsOf(expression, file));
+    const at = site ? { at: site.frame.call, atFile: site.frame.file } : {};
     if (method === COMPUTED_METHOD) return this.addRouteTable(target, file, call, order, receiver.routePath);
     if (receiver.routePath !== undefined) {
       const httpMethod = this.dialect.routeMethods.get(method);
@@ -175,10 +190,108 @@ class RouterGraph {
     if (this.dialect.namedRoutes && args.length >= 3 && this.values.evaluateString(args[0]!, file) !== undefined && this.values.isPathLike(args[1]!, file)) {
       args = args.slice(1); // koa-router named route: router.get('user', '/users/:id', ...)
     }
-    const paths = this.values.pathsOf(args[0]!, file);
+    const paths = pathsOf(args[0]!);
     const items = this.values.flatten(args.slice(1), file);
-    target.events.push({ kind: 'route', order, file, call, methods: [httpMethod], paths, middleware: items.slice(0, -1), handler: items.at(-1) });
+    target.events.push({ kind: 'route', order, file, call, methods: [httpMethod], paths, middleware: items.slice(0, -1), handler: items.at(-1), ...at });
     return 'added';
+  }
+
+  /**
+   * Registrations on `this` in the methods of a project class that extends the framework's router, by class.
+   * They are no registrations of their own: each instance makes them (addSubclassRegistrations).
+   */
+  private subclassTemplates(registrations: readonly Registration[]): Map<ts.ClassLikeDeclaration, Registration[]> {
+    const templates = new Map<ts.ClassLikeDeclaration, Registration[]>();
+    for (const registration of registrations) {
+      if (registration.method === COMPUTED_METHOD) continue;
+      const receiver = this.receiverOf(registration.call);
+      if (receiver.router.kind !== ts.SyntaxKind.ThisKeyword) continue;
+      const classNode = enclosingClass(registration.call);
+      if (!classNode || !this.identity.routerSubclass(classNode, registration.file)) continue;
+      const list = templates.get(classNode) ?? [];
+      list.push(registration);
+      templates.set(classNode, list);
+    }
+    return templates;
+  }
+
+  /**
+   * What each instance of a router subclass registers: what its constructor runs (its own body and the
+   * methods it calls on `this`) at the instance's creation, and what another method registers at each
+   * call of that method on an instance (`router.addRelationRoutes(organizations.jit.roles, 'jit/roles')`),
+   * the method's parameters read as the call passes them.
+   */
+  private addSubclassRegistrations(templates: ReadonlyMap<ts.ClassLikeDeclaration, Registration[]>): void {
+    const methodTemplates = new Map<string, Array<{ method: ts.MethodDeclaration; file: ScannedSourceFile; registrations: Registration[] }>>();
+    const constructorRun = new Map<ts.ClassLikeDeclaration, Registration[]>();
+    for (const [classNode, registrations] of templates) {
+      const reached = constructorReachedMembers(classNode);
+      for (const registration of registrations) {
+        const member = classMemberOf(registration.call, classNode);
+        if (!member) continue;
+        if (reached.has(member)) {
+          constructorRun.set(classNode, [...(constructorRun.get(classNode) ?? []), registration]);
+          continue;
+        }
+        if (!ts.isMethodDeclaration(member) || !member.name) continue;
+        const name = propertyNameText(member.name);
+        if (!name) continue;
+        const entries = methodTemplates.get(name) ?? [];
+        let entry = entries.find((candidate) => candidate.method === member);
+        if (!entry) entries.push((entry = { method: member, file: registration.file, registrations: [] }));
+        entry.registrations.push(registration);
+        methodTemplates.set(name, entries);
+      }
+    }
+    for (const node of [...this.identity.nodes]) {
+      const subclass = node.routerSubclass;
+      if (!subclass) continue;
+      for (const classNode of this.subclassChain(subclass.classNode, subclass.file)) {
+        for (const registration of constructorRun.get(classNode) ?? []) this.registerOn(node, registration, undefined, subclass.creation);
+      }
+    }
+    if (methodTemplates.size === 0) return;
+    const names = [...methodTemplates.keys()];
+    const pattern = new RegExp(`\\.\\s*(?:${names.map((name) => name.replace(/[$]/g, '\\$&')).join('|')})\\s*\\(`);
+    for (const file of this.context.sourceFiles) {
+      if (!pattern.test(file.text)) continue;
+      for (const call of fileIndex(file.sourceFile).ofKind(ts.SyntaxKind.CallExpression) as ts.CallExpression[]) {
+        const callee = skipOuterExpressions(call.expression);
+        if (!ts.isPropertyAccessExpression(callee) || !methodTemplates.has(callee.name.text)) continue;
+        const target = this.identity.routerOf(callee.expression, file);
+        if (!target || target === 'parameter') continue;
+        // The receiver's own class when it is known; else (a parameter the instance was handed to) the one class with such a method.
+        const candidates = methodTemplates.get(callee.name.text)!;
+        const chain = target.routerSubclass ? this.subclassChain(target.routerSubclass.classNode, target.routerSubclass.file) : undefined;
+        const entry = chain ? candidates.find((candidate) => chain.includes(candidate.method.parent as ts.ClassLikeDeclaration)) : candidates.length === 1 ? candidates[0] : undefined;
+        if (!entry) continue;
+        const frame: WrapperFrame = { fn: entry.method, call, file, fnFile: entry.file };
+        for (const registration of entry.registrations) this.registerOn(target, registration, undefined, orderOf(file, call), { frame });
+      }
+    }
+  }
+
+  /** The class and the project classes it extends, up to the one that extends the framework's router. */
+  private subclassChain(classNode: ts.ClassLikeDeclaration, file: ScannedSourceFile): ts.ClassLikeDeclaration[] {
+    const chain: ts.ClassLikeDeclaration[] = [];
+    let current: { node: ts.ClassLikeDeclaration; file: ScannedSourceFile } | undefined = { node: classNode, file };
+    for (let level = 0; current && level < 6 && this.identity.routerSubclass(current.node, current.file); level++) {
+      chain.push(current.node);
+      current = baseClassOf(this.modules, current.file, current.node);
+    }
+    return chain;
+  }
+
+  /** A template's path for one call: its parameters as the call passes them, the rest as written (`/:id/jit/roles`). */
+  private framedPaths(expression: ts.Expression, file: ScannedSourceFile, frame: WrapperFrame): string[] {
+    const value = skipOuterExpressions(expression);
+    const text = (part: ts.Expression): string => {
+      const read = readThroughFrames(part, file, frame);
+      return (read.missing ? undefined : this.values.evaluateString(read.expression, read.file)) ?? `{${part.getText(file.sourceFile)}}`;
+    };
+    if (ts.isTemplateExpression(value)) return [value.head.text + value.templateSpans.map((span) => text(span.expression) + span.literal.text).join('')];
+    if (ts.isIdentifier(value)) return [text(value)];
+    return this.values.pathsOf(value, file);
   }
 
   // ---- project wrapper methods (route-wrappers.ts) -----------------------------------------
@@ -469,11 +582,19 @@ class RouterGraph {
       paths = this.values.pathsOf(args[0], file);
       args = args.slice(1);
     }
-    const items = this.values.flatten(args, file).flatMap((item) => this.assignedRouters(item, file) ?? [item]);
+    const iterated = new Map<ts.Expression, RouterNode>();
+    const items = this.values.flatten(args, file).flatMap((item) => {
+      const assigned = this.assignedRouters(item, file);
+      if (assigned) return assigned;
+      const elements = this.iteratedRouters(item, file);
+      if (!elements) return [item];
+      for (const element of elements) iterated.set(element.expression, element.router);
+      return elements.map((element) => element.expression);
+    });
     if (items.length === 0) return false;
     let middleware: ts.Expression[] = [];
     let added = false;
-    const hasRouter = items.some((item) => this.mountOf(item, file) !== undefined);
+    const hasRouter = items.some((item) => iterated.has(item) || this.mountOf(item, file) !== undefined);
     const flush = () => {
       if (middleware.length === 0) return;
       target.events.push({ kind: 'use', order, file, paths, middleware, mountInline: hasRouter });
@@ -481,7 +602,8 @@ class RouterGraph {
       added = true;
     };
     for (const item of items) {
-      const mount = this.mountOf(item, file);
+      const element = iterated.get(item);
+      const mount = element ? { paths: [''], child: element } : this.mountOf(item, file);
       if (mount === 'skip') continue;
       if (mount) {
         flush();
@@ -525,6 +647,47 @@ class RouterGraph {
     });
     if (assigned.length === 0) return undefined;
     return assigned.every((candidate) => { const mount = this.mountOf(candidate, file); return mount !== undefined && mount !== 'skip' && mount.child !== undefined; }) ? assigned : undefined;
+  }
+
+  /**
+   * `for (const router of createRouters(tenant)) app.use(router.routes())`: a loop over the routers an array
+   * holds (written here, a const, or what a project function returns), each mounted in turn. The element
+   * expressions with the router each is; undefined unless the item is the loop's variable (or its
+   * `routes()`) and every element is a router.
+   */
+  private iteratedRouters(item: ts.Expression, file: ScannedSourceFile): Array<{ expression: ts.Expression; router: RouterNode }> | undefined {
+    let value = skipOuterExpressions(item);
+    if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && this.dialect.dispatchMethods?.has(value.expression.name.text)) value = skipOuterExpressions(value.expression.expression);
+    if (!ts.isIdentifier(value)) return undefined;
+    const loop = enclosingIteration(item);
+    if (!loop || !ts.isIdentifier(loop.item) || loop.item.text !== value.text) return undefined;
+    const array = this.arrayOf(loop.iterated, file, 0);
+    if (!array || array.literal.elements.length === 0) return undefined;
+    const found: Array<{ expression: ts.Expression; router: RouterNode }> = [];
+    for (const element of array.literal.elements) {
+      const router = ts.isSpreadElement(element) ? undefined : this.identity.routerOf(element, array.file);
+      if (!router || router === 'parameter') return undefined;
+      found.push({ expression: element, router });
+    }
+    return found;
+  }
+
+  /** The array literal an expression holds: written here, a const, or returned by the project function it calls. */
+  private arrayOf(expression: ts.Expression, file: ScannedSourceFile, depth: number): { literal: ts.ArrayLiteralExpression; file: ScannedSourceFile } | undefined {
+    if (depth > 3) return undefined;
+    const value = skipOuterExpressions(expression);
+    if (ts.isArrayLiteralExpression(value)) return { literal: value, file };
+    if (ts.isIdentifier(value)) {
+      const declaration = this.values.declarationOf(value, file);
+      const node = declaration?.node;
+      return node && ts.isVariableDeclaration(node) && node.initializer && isConstant(node) ? this.arrayOf(node.initializer, declaration.file, depth + 1) : undefined;
+    }
+    if (!ts.isCallExpression(value)) return undefined;
+    const factory = resolveFunction(this.modules, file, value.expression);
+    const body = factory?.node.body;
+    if (!factory || !body) return undefined;
+    const returned = ts.isBlock(body) ? returnedExpressions(body) : [body];
+    return returned.length === 1 ? this.arrayOf(returned[0]!, factory.file, depth + 1) : undefined;
   }
 
   /**
@@ -1275,6 +1438,40 @@ function compareEvents(a: RouterEvent, b: RouterEvent): number {
   return (a.order.file < b.order.file ? -1 : a.order.file > b.order.file ? 1 : 0) || a.order.start - b.order.start || a.order.end - b.order.end;
 }
 
+
+/**
+ * The members of a class its constructor runs: the constructor, and the methods it (and they) call on
+ * `this` (`this.#addRoutes()`), private names included.
+ */
+function constructorReachedMembers(classNode: ts.ClassLikeDeclaration): Set<ts.ClassElement> {
+  const constructor = classNode.members.find(ts.isConstructorDeclaration);
+  const reached = new Set<ts.ClassElement>();
+  const queue: ts.ClassElement[] = constructor ? [constructor] : [];
+  while (queue.length > 0) {
+    const member = queue.pop()!;
+    if (reached.has(member)) continue;
+    reached.add(member);
+    const body = (member as { body?: ts.Node }).body;
+    if (!body) continue;
+    walkDescendants(body, (node) => {
+      if (!ts.isCallExpression(node)) return;
+      const callee = skipOuterExpressions(node.expression);
+      if (!ts.isPropertyAccessExpression(callee) || callee.expression.kind !== ts.SyntaxKind.ThisKeyword) return;
+      const name = callee.name.text;
+      const called = classNode.members.find((candidate) => ts.isMethodDeclaration(candidate) && candidate.name && (ts.isPrivateIdentifier(candidate.name) ? candidate.name.text : propertyNameText(candidate.name)) === name);
+      if (called) queue.push(called);
+    });
+  }
+  return reached;
+}
+
+/** The member of the class a node is written in (through the functions nested in that member). */
+function classMemberOf(node: ts.Node, classNode: ts.ClassLikeDeclaration): ts.ClassElement | undefined {
+  for (let current: ts.Node | undefined = node; current; current = current.parent) {
+    if (current.parent === classNode) return ts.isClassElement(current) ? current : undefined;
+  }
+  return undefined;
+}
 
 /** The method a node is written in (not through nested functions). */
 function enclosingMethod(node: ts.Node): ts.MethodDeclaration | undefined {

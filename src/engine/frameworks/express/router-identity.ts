@@ -52,6 +52,18 @@ export interface RouterNode {
   mountedBy: number;
   /** An instance of the project's own router class: its routes are dispatched by the project's code. */
   projectRouter?: ProjectRouterClass;
+  /**
+   * An instance of a project class that extends the framework's router (`class SchemaRouter extends Router`):
+   * the class, and where the instance is created (what its constructor registers is registered there).
+   */
+  routerSubclass?: { classNode: ts.ClassLikeDeclaration; file: ScannedSourceFile; creation: EventOrder };
+}
+
+/** A project class that extends the framework's router or app, and the `super(...)` call that builds it. */
+export interface RouterSubclass {
+  kind: RouterKind;
+  superCall?: ts.CallExpression;
+  superFile: ScannedSourceFile;
 }
 
 export interface EventOrder {
@@ -161,6 +173,10 @@ export class RouterIdentity {
     if (depth > MAX_FACTORY_DEPTH) return undefined;
     const value = skipOuterExpressions(expression);
     if (this.nodesByCreation.has(value)) return this.nodesByCreation.get(value) ?? undefined;
+    // `new SchemaRouter(Organizations, queries)` where `class SchemaRouter extends Router`: the framework's router,
+    // with the prefix its constructor hands to `super(...)`.
+    const subclassInstance = ts.isNewExpression(value) ? this.routerSubclassNode(value, file) : undefined;
+    if (subclassInstance) return subclassInstance;
     if (ts.isNewExpression(value) && this.dialect.projectRouterClasses) {
       const projectRouter = this.projectRouterOf(value, file);
       if (projectRouter) {
@@ -398,6 +414,55 @@ export class RouterIdentity {
     return found;
   }
 
+  private routerSubclassNode(creation: ts.NewExpression, file: ScannedSourceFile): RouterNode | undefined {
+    const callee = skipOuterExpressions(creation.expression);
+    if (!ts.isIdentifier(callee)) return undefined;
+    const declaration = this.values.declarationOf(callee, file);
+    if (!declaration || !ts.isClassLike(declaration.node)) return undefined;
+    const subclass = this.routerSubclass(declaration.node, declaration.file);
+    if (!subclass) return undefined;
+    // A prefix the constructor computes (`'/' + tableToPathname(schema.table)`) is shown as written, not dropped,
+    // with the constructor's parameters as this creation passes them (`{tableToPathname(Organizations.table)}`),
+    // so that two instances' routes stay apart.
+    const constructorArguments = subclass.superCall && enclosingClass(subclass.superCall) === declaration.node ? argumentTexts(subclass.superCall, creation, file) : undefined;
+    const prefix = subclass.superCall
+      ? this.dialect.creationPrefix?.(subclass.superCall, (expression) => substituteParameters(this.values.pathsOf(expression, subclass.superFile)[0]!, constructorArguments))
+      : undefined;
+    const node = this.newNode(subclass.kind, prefix ?? '');
+    node.routerSubclass = { classNode: declaration.node, file: declaration.file, creation: { file: file.path, start: creation.getStart(file.sourceFile), end: creation.end } };
+    this.nodesByCreation.set(creation, node);
+    return node;
+  }
+
+  private readonly subclasses = new Map<ts.ClassLikeDeclaration, RouterSubclass | null>();
+
+  /**
+   * Whether a project class extends the framework's router or app (`class SchemaRouter extends Router<S, C>`
+   * with Router from koa-router), itself or through project classes between: its instances are routers, and
+   * `this.get(...)` in its methods registers on the instance.
+   */
+  routerSubclass(classNode: ts.ClassLikeDeclaration, file: ScannedSourceFile, depth = 0): RouterSubclass | undefined {
+    const known = this.subclasses.get(classNode);
+    if (known !== undefined) return known ?? undefined;
+    let found: RouterSubclass | undefined;
+    const extended = classNode.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    const root = extended && (ts.isIdentifier(extended) ? extended : ts.isPropertyAccessExpression(extended) && ts.isIdentifier(extended.expression) ? extended.expression : undefined);
+    const binding = root && this.modules.resolveName(file, root.text);
+    const superCall = constructorSuperCall(classNode);
+    if (binding?.kind === 'external') {
+      const member = extended && ts.isPropertyAccessExpression(extended) ? extended.name.text : undefined;
+      const kind = this.dialect.createdBy(binding.module, binding.importedName, member);
+      if (kind) found = { kind, superFile: file, ...(superCall ? { superCall } : {}) };
+    } else if (depth < 6) {
+      const base = baseClassOf(this.modules, file, classNode);
+      const inherited = base && this.routerSubclass(base.node, base.file, depth + 1);
+      // The options reach the framework's constructor through the class that extends it directly.
+      if (inherited) found = inherited;
+    }
+    this.subclasses.set(classNode, found ?? null);
+    return found;
+  }
+
   /** `new Router(...)` of a class the project declares that registers handlers (project-router-class.ts). */
   private projectRouterOf(creation: ts.NewExpression, file: ScannedSourceFile): ProjectRouterClass | undefined {
     const callee = skipOuterExpressions(creation.expression);
@@ -431,6 +496,35 @@ export class RouterIdentity {
     }
     return this.dialect.createdBy(binding.module, binding.importedName, member);
   }
+}
+
+/** The text of each argument a `new` passes, by the name of the constructor parameter that takes it. */
+function argumentTexts(superCall: ts.CallExpression, creation: ts.NewExpression, file: ScannedSourceFile): Map<string, string> {
+  const texts = new Map<string, string>();
+  let constructor: ts.Node | undefined = superCall.parent;
+  while (constructor && !ts.isConstructorDeclaration(constructor)) constructor = constructor.parent;
+  if (!constructor) return texts;
+  (constructor as ts.ConstructorDeclaration).parameters.forEach((parameter, index) => {
+    const argument = creation.arguments?.[index];
+    if (ts.isIdentifier(parameter.name) && argument && !ts.isSpreadElement(argument)) texts.set(parameter.name.text, argument.getText(file.sourceFile));
+  });
+  return texts;
+}
+
+/** `/{tableToPathname(schema.table)}` with `schema` passed as `Organizations`: `/{tableToPathname(Organizations.table)}` (only inside the braces). */
+function substituteParameters(path: string, texts: ReadonlyMap<string, string> | undefined): string {
+  if (!texts || texts.size === 0) return path;
+  return path.replace(/\{[^{}]*\}/g, (unknown) => unknown.replace(/(?<![.\w$])[A-Za-z_$][\w$]*/g, (name) => texts.get(name) ?? name));
+}
+
+/** The `super(...)` call of a class's constructor. */
+function constructorSuperCall(classNode: ts.ClassLikeDeclaration): ts.CallExpression | undefined {
+  const constructor = classNode.members.find(ts.isConstructorDeclaration);
+  for (const statement of constructor?.body?.statements ?? []) {
+    const expression = ts.isExpressionStatement(statement) ? skipOuterExpressions(statement.expression) : undefined;
+    if (expression && ts.isCallExpression(expression) && expression.expression.kind === ts.SyntaxKind.SuperKeyword) return expression;
+  }
+  return undefined;
 }
 
 /** The member a getter of the class returns as it is: `app` for `get router() { return this.app; }`. */

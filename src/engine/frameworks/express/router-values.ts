@@ -72,6 +72,12 @@ export class RouterValues {
       });
       return [partial];
     }
+    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      // `'/' + tableToPathname(schema.table)`: what is known as text, the rest as written, as for templates.
+      const [left] = this.pathsOf(value.left, file);
+      const [right] = this.pathsOf(value.right, file);
+      return [`${left}${right}`];
+    }
     return [`{${value.getText(file.sourceFile)}}`];
   }
 
@@ -126,10 +132,12 @@ export class RouterValues {
           return target && ts.isExpression(target) ? this.evaluateString(target, declaration.namespace, depth + 1) : undefined;
         }
         const node = declaration?.node;
-        const initializer = node && ts.isVariableDeclaration(node) && node.initializer ? skipOuterExpressions(node.initializer) : undefined;
+        const initializer = node && ts.isVariableDeclaration(node) && node.initializer ? frozenObject(skipOuterExpressions(node.initializer)) : undefined;
         if (initializer && ts.isObjectLiteralExpression(initializer)) {
           for (const property of initializer.properties) {
             if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === member) return this.evaluateString(property.initializer, declaration!.file, depth + 1);
+            // `Object.freeze({ prefix, profile: `${prefix}/profile` })`: the constant of that name.
+            if (ts.isShorthandPropertyAssignment(property) && property.name.text === member) return this.evaluateString(property.name, declaration!.file, depth + 1);
           }
         }
         if (node && ts.isEnumDeclaration(node)) {
@@ -170,6 +178,14 @@ export class RouterValues {
     }
     return items;
   }
+}
+
+/** The object of `Object.freeze({...})` (a table of constants made read-only), else the expression. */
+function frozenObject(expression: ts.Expression): ts.Expression {
+  if (!ts.isCallExpression(expression) || expression.arguments.length !== 1) return expression;
+  const callee = skipOuterExpressions(expression.expression);
+  const frozen = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && callee.name.text === 'freeze';
+  return frozen ? skipOuterExpressions(expression.arguments[0]!) : expression;
 }
 
 /** `const [router, { queries }] = args`: the binding element a destructuring declaration binds the name with. */
