@@ -212,8 +212,17 @@ export function isNonSecretShape(value: string): boolean {
     /^[\^~>=<]*v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(value) || // version (a catalog's `next-auth: 5.0.0-beta.31`)
     /^(?:[a-z]+)?[#.][A-Za-z_][\w-]*(?:[ >.#[][^\s]*)?$/.test(value) || // CSS selector
     /^[a-z][\w-]*\[[\w-]+(?:[~|^$*]?=\s*["']?[^"'\]]*["']?)?\](?:[\s>+~.#:[].*)?$/i.test(value) || // CSS attribute selector (`input[type="password"]`)
+    isCssCustomProperty(value) ||
     isModuleSpecifier(value)
   );
+}
+
+/**
+ * A CSS custom property's name, a design token (`{ token: '--color-customDashboards' }` in a palette
+ * page): `--` and words joined by hyphens. A generated secret's hyphens separate random characters.
+ */
+function isCssCustomProperty(value: string): boolean {
+  return /^--[A-Za-z][\w-]*$/.test(value) && value.slice(2).split('-').every((segment) => looksLikeWords(segment));
 }
 
 /**
