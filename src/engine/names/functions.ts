@@ -3,7 +3,6 @@ import type { ScannedSourceFile } from '../../types.js';
 import { enclosingClass, fieldTypeName, isFunctionLike, propertyNameText, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingValue, requiredModule, type Binding, type ModuleIndex } from './module-index.js';
 import { localBinding, localDeclaration, localInitializer } from './locals.js';
-import { walkDescendants } from '../ast/file-index.js';
 import { contextMemberClass, contextMemberRead } from './context-members.js';
 import { instanceDecoration } from './instance-decorations.js';
 
@@ -620,18 +619,17 @@ export function handlerRunningMembers(modules: ModuleIndex, factory: ResolvedFun
   const body = factory.node.body;
   if (!body) return [];
   const parameters = new Set<ts.Node>(factory.node.parameters);
-  const runs = (fn: ResolvedFunction): boolean => {
-    let found = false;
-    walkDescendants(fn.node, (node) => {
-      if (found) return false;
-      if (!ts.isCallExpression(node)) return;
+  // A route builder's functions are a few statements deep: ts.forEachChild stops at the first call found.
+  const callsParameter = (node: ts.Node): boolean => {
+    if (ts.isCallExpression(node)) {
       let callee = skipOuterExpressions(node.expression);
       if (ts.isPropertyAccessExpression(callee)) callee = skipOuterExpressions(callee.expression);
       const bound = ts.isIdentifier(callee) ? localBinding(callee) : undefined;
-      if (bound && parameters.has(bound)) found = true;
-    });
-    return found;
+      if (bound && parameters.has(bound)) return true;
+    }
+    return ts.forEachChild(node, callsParameter) ?? false;
   };
+  const runs = (fn: ResolvedFunction): boolean => callsParameter(fn.node);
   const members: ResolvedFunction[] = [];
   for (const returned of returnedExpressions(body)) {
     const value = skipOuterExpressions(returned);

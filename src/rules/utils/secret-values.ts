@@ -219,10 +219,14 @@ export function isNonSecretShape(value: string): boolean {
 
 /**
  * A CSS custom property's name, a design token (`{ token: '--color-customDashboards' }` in a palette
- * page): `--` and words joined by hyphens. A generated secret's hyphens separate random characters.
+ * page): `--` and lower-case or camelCase words joined by hyphens, most of them reading as words (a
+ * short one such as `bright` has too few vowels alone). A generated secret's hyphens separate random characters.
  */
 function isCssCustomProperty(value: string): boolean {
-  return /^--[A-Za-z][\w-]*$/.test(value) && value.slice(2).split('-').every((segment) => looksLikeWords(segment));
+  if (!value.startsWith('--')) return false;
+  const segments = value.slice(2).split('-');
+  if (!segments.every((segment) => /^[a-z]+(?:[A-Z][a-z]+)*$/.test(segment))) return false;
+  return segments.filter((segment) => looksLikeWords(segment)).length * 2 > segments.length;
 }
 
 /**
