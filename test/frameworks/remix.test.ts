@@ -65,9 +65,17 @@ describe('Remix / React Router route modules', () => {
       { method: 'POST', path: '/statements', file: 'app/routes/_account.statements.tsx', line: 9, auth: 'public' },
       { method: 'GET', path: '/', file: 'app/routes/_account.tsx', line: 6, auth: 'authenticated' },
       { method: 'GET', path: '/pricing', file: 'app/routes/_marketing.pricing.tsx', line: 3, auth: 'public' },
+      // A helper that authenticates through a dependency a test may replace: its default runs.
+      { method: 'POST', path: '/api/statements/:statementId/restore', file: 'app/routes/api.statements.$statementId.restore.ts', line: 5, auth: 'authenticated' },
+      // `const { action } = createApiAction(options, handler)`: the builder's action checks the key before the handler;
+      // `beacon.action` of a builder that checks nothing.
+      { method: 'POST', path: '/api/statements/:statementId', file: 'app/routes/api.statements.$statementId.ts', line: 9, auth: 'authenticated' },
+      { method: 'GET', path: '/api/statements/:statementId', file: 'app/routes/api.statements.$statementId.ts', line: 17, auth: 'public' },
       { method: 'GET', path: '/invoices/:invoiceId', file: 'app/routes/invoices.$invoiceId.tsx', line: 5, auth: 'public' },
       { method: 'GET', path: '/invoices', file: 'app/routes/invoices._index.tsx', line: 5, auth: 'authenticated' },
       { method: 'POST', path: '/invoices', file: 'app/routes/invoices._index.tsx', line: 10, auth: 'authenticated' },
+      // A builder that signs the caller in through a check it loads lazily (`await import('./account-check.server')`).
+      { method: 'POST', path: '/statements/:statementId/archive', file: 'app/routes/statements.$statementId.archive.tsx', line: 5, auth: 'authenticated' },
     ]);
   });
 });

@@ -93,8 +93,12 @@ export function initialParameterOrigins(route: Route, handler: ResolvedFunction,
         index === 0 ? requestObject(parameter, file, '', 'ts-rest-args') : authenticatedByRouteWrapper(route) ? { kind: 'principal', label: parameter.name.getText(parameter.getSourceFile()) } : { kind: 'unknown' },
       );
     case 'remix':
-      // A route module's loader or action: ({ request, params, context }).
-      return parameters.map((parameter, index) => (index === 0 ? requestObject(parameter, file, '', 'route-module-args') : { kind: 'unknown' }));
+      // A route module's loader or action: ({ request, params, context }). Behind a route builder that
+      // authenticates (`createActionRoute(options, async ({ params, body, environment }) => ...)`), what the
+      // builder hands its handler: the request's parts are the client's, the rest what it derived from the credentials.
+      return parameters.map((parameter, index) =>
+        index === 0 ? (authenticatedByRouteWrapper(route) ? requestObject(parameter, file, '', 'auth-wrapper-context') : requestObject(parameter, file, '', 'route-module-args')) : { kind: 'unknown' },
+      );
     case 'source-model':
       // A handler a config `source` model registers: the declared parameters are client input, whole.
       return parameters.map((parameter, index) => (route.inputParameters?.includes(index) ? modelledInput(parameter, file) : { kind: 'unknown' }));

@@ -51,8 +51,9 @@ function resolveFunctionUncached(modules: ModuleIndex, file: ScannedSourceFile, 
   if (ts.isIdentifier(value)) {
     const local = findLocalFunction(file, value);
     if (local) return local;
+    const declaration = localDeclaration(value);
     // `const { rawQuery, getDateSQL } = prisma` inside a query function: the member of what is destructured.
-    const localDestructured = destructuredMember(localDeclaration(value), value.text);
+    const localDestructured = destructuredMember(declaration, value.text);
     if (localDestructured) {
       const member = resolveMember(modules, file, localDestructured.owner, localDestructured.key, depth + 1);
       if (member) return member;
@@ -65,10 +66,13 @@ function resolveFunctionUncached(modules: ModuleIndex, file: ScannedSourceFile, 
       const member = memberOf(modules, typedContainer.file, typedContainer.node, typed.key, depth + 1);
       if (member) return member;
     }
+    // `const { authorize } = await import('./auth.server')` inside the function (a lazy load that keeps
+    // a server module out of a client bundle): the export it loads, below, as an import would name it.
+    const loaded = declaration?.initializer !== undefined && requiredModule(declaration.initializer) !== undefined;
     // `const isLoggedIn = sessionHandler.isLoggedInMiddleware` inside a setup function: what it names.
-    const initializer = localInitializer(value);
+    const initializer = loaded ? undefined : localInitializer(value);
     if (initializer && (ts.isPropertyAccessExpression(initializer) || ts.isCallExpression(initializer))) return resolveFunction(modules, file, initializer, depth + 1);
-    const binding = modules.resolveName(file, value.text);
+    const binding = loaded ? modules.resolveIdentifier(file, value, declaration) : modules.resolveName(file, value.text);
     if (!binding || binding.kind !== 'declaration') return undefined;
     // The same at module level: `const { rawQuery } = db;` beside the functions that call it.
     const moduleDestructured = ts.isVariableDeclaration(binding.node) ? destructuredMember(binding.node, binding.name) : undefined;
@@ -169,6 +173,11 @@ function resolveMember(modules: ModuleIndex, file: ScannedSourceFile, owner: ts.
     const held = local ? undefined : heldByName(modules, file, ownerValue);
     const heldNode = held && heldContainer(modules, held);
     if (heldNode) return memberOf(modules, heldNode.file, heldNode.node, member, depth + 1);
+    // `function authorize(request, deps = { verifyKey, findUser }) { deps.verifyKey(...) }`: dependencies a
+    // test may swap, whose default is what the routes that omit them run.
+    const parameter = local ? undefined : localBinding(ownerValue);
+    const defaults = parameter && ts.isParameter(parameter) && parameter.initializer ? skipOuterExpressions(parameter.initializer) : undefined;
+    if (defaults && ts.isObjectLiteralExpression(defaults)) return memberOf(modules, file, defaults, member, depth + 1);
     const binding = modules.resolveName(file, ownerValue.text);
     if (binding?.kind === 'namespace') return namespaceMember(modules, binding.file, member, depth);
     if (binding?.kind !== 'declaration') return undefined;
@@ -202,6 +211,9 @@ function resolveMember(modules: ModuleIndex, file: ScannedSourceFile, owner: ts.
     const target = bindingValue(binding);
     return binding?.kind === 'declaration' && target && (ts.isClassDeclaration(target) || ts.isClassExpression(target)) ? memberOf(modules, binding.file, target, member, depth + 1) : undefined;
   }
+  // `const { loader, action } = createRoute(options, handler)`, `createStore().get`: a member of what a
+  // project factory returns, as for `const store = createStore(); store.get` (memberOf reads the factory).
+  if (ts.isCallExpression(ownerValue)) return memberOf(modules, file, ownerValue, member, depth + 1);
   return undefined;
 }
 
@@ -623,6 +635,44 @@ export function returnedFunction(factory: ResolvedFunction): ResolvedFunction | 
   return undefined;
 }
 
+/**
+ * The functions a route factory returns in an object (`return { loader, action }`, Remix route
+ * builders) that call what the factory was given, a parameter (`handler(...)`) or a function of one
+ * (`options.handler(...)`): those run the route's handler, behind whatever they check first. The
+ * others (a `loader` stub that answers 405) never run it.
+ */
+export function handlerRunningMembers(modules: ModuleIndex, factory: ResolvedFunction): ResolvedFunction[] {
+  const body = factory.node.body;
+  if (!body) return [];
+  const parameters = new Set<ts.Node>(factory.node.parameters);
+  // A route builder's functions are a few statements deep: ts.forEachChild stops at the first call found.
+  const callsParameter = (node: ts.Node): boolean => {
+    if (ts.isCallExpression(node)) {
+      let callee = skipOuterExpressions(node.expression);
+      if (ts.isPropertyAccessExpression(callee)) callee = skipOuterExpressions(callee.expression);
+      const bound = ts.isIdentifier(callee) ? localBinding(callee) : undefined;
+      if (bound && parameters.has(bound)) return true;
+    }
+    return ts.forEachChild(node, callsParameter) ?? false;
+  };
+  const runs = (fn: ResolvedFunction): boolean => callsParameter(fn.node);
+  const members: ResolvedFunction[] = [];
+  for (const returned of returnedExpressions(body)) {
+    const value = skipOuterExpressions(returned);
+    if (!ts.isObjectLiteralExpression(value)) continue;
+    for (const property of value.properties) {
+      const member = ts.isMethodDeclaration(property)
+        ? { file: factory.file, node: property, name: propertyNameText(property.name) ?? '<method>' }
+        : ts.isPropertyAssignment(property)
+          ? resolveFunction(modules, factory.file, property.initializer)
+          : ts.isShorthandPropertyAssignment(property)
+            ? resolveFunction(modules, factory.file, property.name)
+            : undefined;
+      if (member && runs(member) && !members.some((known) => known.node === member.node)) members.push(member);
+    }
+  }
+  return members;
+}
 
 /** `const getOrder = async (req, res) => {}` is named getOrder. */
 function nameFromContext(node: ts.Node): string {

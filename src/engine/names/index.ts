@@ -22,7 +22,7 @@
  * class) live in ../ast/syntax.ts.
  */
 export { ModuleIndex, bindingNames, bindingValue, requiredModule, type Binding, type OutsideFiles, type SubpathImports } from './module-index.js';
-export { baseClassOf, calledFunctions, callTargets, memberAlternatives, resolveFunction, returnedFunction, typedReceiverMethod, type ResolvedFunction } from './functions.js';
+export { baseClassOf, calledFunctions, callTargets, handlerRunningMembers, memberAlternatives, resolveFunction, returnedFunction, typedReceiverMethod, type ResolvedFunction } from './functions.js';
 export { moduleCallee, type ModuleCallee } from './module-callee.js';
 export { importedValue, isModuleObject, type ImportedValue } from './imported-values.js';
 export { fileImports, importedCallee, type FileImport } from './file-imports.js';

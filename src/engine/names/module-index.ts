@@ -92,14 +92,15 @@ export class ModuleIndex {
 
   /**
    * What an identifier names where it is used: a module its function loads into a local
-   * (`const helmet = await import('helmet')` inside `createApp()`, a lazy `const x = require('x')`)
-   * before the file's top-level names, which resolveName reads. Other locals are not bindings here.
+   * (`const helmet = await import('helmet')` inside `createApp()`, a lazy `const x = require('x')`,
+   * `const { authorize } = await import('./auth.server')` that keeps a server module out of a client
+   * bundle) before the file's top-level names, which resolveName reads. Other locals are not bindings here.
    */
   resolveIdentifier(file: ScannedSourceFile, identifier: ts.Identifier, local?: ts.VariableDeclaration): Binding | undefined {
-    const required = local?.initializer && ts.isIdentifier(local.name) && local.name.text === identifier.text ? requiredModule(local.initializer) : undefined;
-    if (required === undefined) return this.resolveName(file, identifier.text);
-    const init = skipOuterExpressions(local!.initializer!);
-    return this.moduleBinding(file, required, ts.isPropertyAccessExpression(init) ? init.name.text : 'default', 0);
+    const required = local?.initializer && requiredModule(local.initializer);
+    const member = required === undefined ? undefined : requiredMemberName(local!, identifier.text);
+    if (required === undefined || member === undefined) return this.resolveName(file, identifier.text);
+    return this.moduleBinding(file, required, member, 0);
   }
 
   /** What `file` exports under `exportName` ('default' for the default export / `module.exports =`). */
@@ -249,25 +250,10 @@ export class ModuleIndex {
   /** `const x = ...`, `const x = require('./y')`, `const { a: x } = require('./y')`. */
   private bindingFromVariable(file: ScannedSourceFile, declaration: ts.VariableDeclaration, name: string, hops: number): Binding | undefined {
     const required = declaration.initializer && requiredModule(declaration.initializer);
-    if (ts.isIdentifier(declaration.name)) {
-      if (declaration.name.text !== name) return undefined;
-      if (required !== undefined) {
-        // `require('./x').name` picks an export; plain `require('./x')` is the module's default/module.exports.
-        const init = skipOuterExpressions(declaration.initializer!);
-        const member = ts.isPropertyAccessExpression(init) ? init.name.text : 'default';
-        return this.moduleBinding(file, required, member, hops);
-      }
-      return { kind: 'declaration', file, node: declaration, name };
-    }
-    if (ts.isObjectBindingPattern(declaration.name)) {
-      for (const element of declaration.name.elements) {
-        if (!ts.isIdentifier(element.name) || element.name.text !== name) continue;
-        const imported = element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : name;
-        if (required !== undefined) return this.moduleBinding(file, required, imported, hops);
-        return { kind: 'declaration', file, node: declaration, name };
-      }
-    }
-    return undefined;
+    const member = requiredMemberName(declaration, name);
+    if (member === undefined) return undefined;
+    if (required !== undefined) return this.moduleBinding(file, required, member, hops);
+    return { kind: 'declaration', file, node: declaration, name };
   }
 
   private bindingFromImport(file: ScannedSourceFile, statement: ts.ImportDeclaration, name: string, hops: number): Binding | undefined {
@@ -426,6 +412,25 @@ export function bindingValue(binding: Binding | undefined): ts.Node | undefined 
   return node;
 }
 
+
+/**
+ * The export a declaration's name would take from a required module: `require('./x').name` picks
+ * `name`, plain `require('./x')` the default (module.exports), `const { a: b } = await import('./x')`
+ * `a` for `b`. Undefined when the declaration does not bind `name`.
+ */
+function requiredMemberName(declaration: ts.VariableDeclaration, name: string): string | undefined {
+  if (ts.isIdentifier(declaration.name)) {
+    if (declaration.name.text !== name) return undefined;
+    const init = declaration.initializer && skipOuterExpressions(declaration.initializer);
+    return init && ts.isPropertyAccessExpression(init) ? init.name.text : 'default';
+  }
+  if (!ts.isObjectBindingPattern(declaration.name)) return undefined;
+  for (const element of declaration.name.elements) {
+    if (!ts.isIdentifier(element.name) || element.name.text !== name) continue;
+    return element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : name;
+  }
+  return undefined;
+}
 
 /** `require('x')`, `require('x').name`, `(await import('x'))`: the module specifier, else undefined. */
 export function requiredModule(expression: ts.Expression): string | undefined {

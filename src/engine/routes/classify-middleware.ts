@@ -3,7 +3,7 @@ import type { AuthModel } from '../models.js';
 import { anonymousPassesByFlag, anonymousPassesEveryRejection, anonymousPassesWithoutCredential } from './optional-flags.js';
 import type { ScannedSourceFile } from '../../types.js';
 import { codeText, isFunctionLike, nodePosition, propertyNameText, propertyValue, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
-import { bindingNames, bindingValue, localDeclaration, memberAlternatives, type ModuleIndex, requiredModule, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
+import { bindingNames, bindingValue, handlerRunningMembers, localDeclaration, memberAlternatives, type ModuleIndex, requiredModule, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
 import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { mentionsName } from '../text.js';
 import type { EvidenceStrength, MiddlewareKind, RequestCopy, RouteMiddleware } from './route.js';
@@ -571,11 +571,21 @@ export class MiddlewareClassifier {
   /**
    * `withApiWrapper({ handler })` returns the function each request runs: read as a route handler is
    * read, it authenticates when it returns before the work unless a helper verified the credentials.
+   * A factory that returns `{ loader, action }` (Remix route builders) runs the handler through those
+   * of its functions that call it: it authenticates when each of them does (a stub that answers 405
+   * never runs the handler).
    */
   private authenticatesPerRequest(expression: ts.Expression, factory: ResolvedFunction): MiddlewareClassification | undefined {
-    const perRequest = ts.isCallExpression(expression) ? returnedFunction(factory) : undefined;
-    const evidence = perRequest && this.config.authenticatesAsHandler?.(perRequest);
-    return evidence ? { kind: 'auth', strength: 'strong', evidence: `${factory.name} returns a function that ${evidence.replace(/^\S+ /, '')}` } : undefined;
+    if (!ts.isCallExpression(expression)) return undefined;
+    const returned = returnedFunction(factory);
+    if (returned) {
+      const evidence = this.config.authenticatesAsHandler?.(returned);
+      return evidence ? { kind: 'auth', strength: 'strong', evidence: `${factory.name} returns a function that ${evidence.replace(/^\S+ /, '')}` } : undefined;
+    }
+    const runners = handlerRunningMembers(this.modules, factory);
+    const evidence = runners.map((runner) => this.config.authenticatesAsHandler?.(runner));
+    if (runners.length === 0 || evidence.some((each) => !each)) return undefined;
+    return { kind: 'auth', strength: 'strong', evidence: `${factory.name} returns ${runners.map((runner) => runner.name).join(' and ')}, which run the handler it is given: ${evidence[0]}` };
   }
 
   /**

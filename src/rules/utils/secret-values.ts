@@ -212,8 +212,21 @@ export function isNonSecretShape(value: string): boolean {
     /^[\^~>=<]*v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(value) || // version (a catalog's `next-auth: 5.0.0-beta.31`)
     /^(?:[a-z]+)?[#.][A-Za-z_][\w-]*(?:[ >.#[][^\s]*)?$/.test(value) || // CSS selector
     /^[a-z][\w-]*\[[\w-]+(?:[~|^$*]?=\s*["']?[^"'\]]*["']?)?\](?:[\s>+~.#:[].*)?$/i.test(value) || // CSS attribute selector (`input[type="password"]`)
+    isCssCustomProperty(value) ||
     isModuleSpecifier(value)
   );
+}
+
+/**
+ * A CSS custom property's name, a design token (`{ token: '--color-customDashboards' }` in a palette
+ * page): `--` and lower-case or camelCase words joined by hyphens, most of them reading as words (a
+ * short one such as `bright` has too few vowels alone). A generated secret's hyphens separate random characters.
+ */
+function isCssCustomProperty(value: string): boolean {
+  if (!value.startsWith('--')) return false;
+  const segments = value.slice(2).split('-');
+  if (!segments.every((segment) => /^[a-z]+(?:[A-Z][a-z]+)*$/.test(segment))) return false;
+  return segments.filter((segment) => looksLikeWords(segment)).length * 2 > segments.length;
 }
 
 /**

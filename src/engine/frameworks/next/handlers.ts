@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import { schemaPinnedCaller, type PinnedCaller } from '../../routes/schema-pinned-caller.js';
 import type { ScannedSourceFile } from '../../../types.js';
 import { isFunctionLike, skipOuterExpressions, soleExpression } from '../../ast/syntax.js';
-import { type Binding, bindingValue, localConstInitializer, type ModuleIndex, type ResolvedFunction, resolveFunction } from '../../names/index.js';
+import { type Binding, bindingValue, handlerRunningMembers, localConstInitializer, type ModuleIndex, requiredModule, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import type { HttpMethod } from '../../routes/route.js';
 import { readsMethod } from '../../routes/method-dispatch.js';
 
@@ -52,9 +52,10 @@ export function namedExports(file: ScannedSourceFile, modules: ModuleIndex, name
             ...(declaration.initializer ? { value: { expression: declaration.initializer, file } } : {}),
           });
         } else if (ts.isObjectBindingPattern(declaration.name)) {
-          // `export const { GET, POST } = handlers` (next-auth v5): the handlers come from a package.
+          // `export const { GET, POST } = handlers` (next-auth v5: the handlers come from a package), `export
+          // const { loader, action } = createRoute(options, handler)`: a member of what a factory returned.
           for (const element of declaration.name.elements) {
-            if (ts.isIdentifier(element.name) && isMethod(element.name.text)) found.push({ exportName: element.name.text, exportNode: element });
+            if (ts.isIdentifier(element.name) && isMethod(element.name.text)) found.push({ exportName: element.name.text, exportNode: element, value: { expression: element.name, file } });
           }
         }
       }
@@ -125,6 +126,13 @@ function unwrapWrappers(exported: ExportedHandler, modules: ModuleIndex): Unwrap
   for (let depth = 0; depth < 8; depth += 1) {
     const value = skipOuterExpressions(expression);
     if (isFunctionLike(value)) return { handler: resolveFunction(modules, file, value), wrappers };
+    const member = factoryResultMember(value, file, modules);
+    if (member?.runsHandler) {
+      expression = member.call;
+      file = member.file;
+      continue;
+    }
+    if (member) return { wrappers, ...(member.function ? { handler: member.function } : {}) };
     if (ts.isIdentifier(value)) {
       const binding = modules.resolveName(file, value.text);
       if (binding?.kind !== 'declaration') return { wrappers };
@@ -151,6 +159,39 @@ function unwrapWrappers(exported: ExportedHandler, modules: ModuleIndex): Unwrap
     return { wrappers, handler: resolveFunction(modules, file, value) };
   }
   return { wrappers };
+}
+
+/**
+ * `const { action, loader } = createActionRoute(options, handler)`, or `route.action` of `const route =
+ * createActionRoute(...)`: a member of what a route factory returns (`return { loader, action }`, Remix
+ * route builders). The member that calls the handler the factory was given runs it behind the factory's
+ * checks, so the route is the factory's call, read as `export const action = createActionRoute(options,
+ * handler)` is (runsHandler). A member that never calls it (a `loader` stub that answers 405) is its own
+ * handler. Undefined when the reference names no member of a call's result.
+ */
+function factoryResultMember(reference: ts.Expression, file: ScannedSourceFile, modules: ModuleIndex): { call: ts.CallExpression; file: ScannedSourceFile; function?: ResolvedFunction; runsHandler: boolean } | undefined {
+  let call: ts.Expression | undefined;
+  let callFile = file;
+  if (ts.isIdentifier(reference)) {
+    const binding = modules.resolveName(file, reference.text);
+    if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node) || !ts.isObjectBindingPattern(binding.node.name)) return undefined;
+    call = bindingValue(binding) as ts.Expression | undefined;
+    callFile = binding.file;
+  } else if (ts.isPropertyAccessExpression(reference)) {
+    const owner = skipOuterExpressions(reference.expression);
+    if (ts.isCallExpression(owner)) call = owner;
+    else if (ts.isIdentifier(owner)) {
+      const binding = modules.resolveName(file, owner.text);
+      if (binding?.kind !== 'declaration' || !ts.isVariableDeclaration(binding.node)) return undefined;
+      call = bindingValue(binding) as ts.Expression | undefined;
+      callFile = binding.file;
+    }
+  }
+  if (!call || !ts.isCallExpression(call) || requiredModule(call) !== undefined) return undefined;
+  const memberFunction = resolveFunction(modules, file, reference);
+  const factory = memberFunction && resolveFunction(modules, callFile, call.expression);
+  const runsHandler = factory !== undefined && handlerRunningMembers(modules, factory).some((runner) => runner.node === memberFunction!.node);
+  return { call, file: callFile, runsHandler, ...(memberFunction ? { function: memberFunction } : {}) };
 }
 
 /**
@@ -365,8 +406,15 @@ function valueOfBinding(binding: Binding | undefined): Pick<ExportedHandler, 'va
   const { node } = binding;
   if (ts.isFunctionDeclaration(node)) return { declaration: { file: binding.file, node, name: node.name?.text ?? binding.name } };
   if (ts.isVariableDeclaration(node)) {
-    // A name destructured from a call (`const { handlers: { GET } } = NextAuth(...)`) comes from a package.
-    if (!ts.isIdentifier(node.name) || !node.initializer) return {};
+    if (!node.initializer) return {};
+    // A name destructured from a call (`const { action } = createRoute(options, handler)`): that member
+    // of what the call returns (unwrapHandler reads it; `const { handlers: { GET } } = NextAuth(...)`
+    // comes from a package, and has no handler).
+    if (!ts.isIdentifier(node.name)) {
+      const elements: readonly ts.ArrayBindingElement[] = node.name.elements;
+      const element = elements.find((candidate): candidate is ts.BindingElement => ts.isBindingElement(candidate) && ts.isIdentifier(candidate.name) && candidate.name.text === binding.name);
+      return element ? { value: { expression: element.name as ts.Identifier, file: binding.file } } : {};
+    }
     return { value: { expression: node.initializer, file: binding.file } };
   }
   if (ts.isExpression(node)) return { value: { expression: node, file: binding.file } };

@@ -3,6 +3,7 @@ import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition } from '../../ast/syntax.js';
 import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
+import { optionPinnedRole } from '../../routes/option-pinned-role.js';
 import { describeWrapper } from '../next/index.js';
 import { namedExports, unwrapHandler, type ExportedHandler } from '../next/handlers.js';
 
@@ -51,7 +52,7 @@ export const remixAdapter: FrameworkAdapter = {
             // loader turns anonymous callers away guards the loaders below it. Not the actions: a form's
             // POST runs only its own route's action, before any loader.
             ...(method === 'GET' ? layoutGuards(module, byId, context) : []),
-            ...unwrapped.wrappers.map((wrapper) => describeWrapper(wrapper.call, wrapper.file, context)),
+            ...unwrapped.wrappers.flatMap((wrapper) => withPinnedRole(describeWrapper(wrapper.call, wrapper.file, context), wrapper, context)),
           ],
         };
         const handler = unwrapped.handler;
@@ -62,6 +63,18 @@ export const remixAdapter: FrameworkAdapter = {
     return routes;
   },
 };
+
+/**
+ * A route builder that authenticates, given options that require an administrator (`dashboardLoader({
+ * authorization: { requireSuper: true } }, handler)`) and reading them: its role check, beside it.
+ */
+function withPinnedRole(described: RouteMiddleware, wrapper: { call: ts.CallExpression; file: ScannedSourceFile }, context: AdapterContext): RouteMiddleware[] {
+  if (described.kind !== 'auth') return [described];
+  const pinned = optionPinnedRole(wrapper.call, wrapper.file, context.modules);
+  if (!pinned) return [described];
+  const { line } = nodePosition(pinned.node);
+  return [described, { name: `${described.name}({ ${pinned.text} })`, file: wrapper.file.path, line, kind: 'role', strength: 'strong', roles: pinned.roles, evidence: `${described.name} is given ${pinned.text} and reads that option before the handler runs`, scope: 'route' }];
+}
 
 interface RouteModule {
   /** The folder of the app's routes, so two apps' route ids stay apart. */
