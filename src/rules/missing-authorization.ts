@@ -121,6 +121,13 @@ export default defineRule({
         ctx.examined({ ...examined, outcome: 'passed', evidence: `only a privileged credential gets in: ${privilegedCredential.name} at ${privilegedCredential.file}:${privilegedCredential.line}` });
         continue;
       }
+      // A guard that accepts only a secret the server holds (`TokenSecuredEndpoint(env.WEBHOOK_TOKEN, handler)`) in front of a
+      // handler that also reads a session: whoever gets in holds the deployment's secret, not merely an account.
+      const secretGate = route.middleware.find((middleware) => middleware.kind === 'auth' && middleware.serviceCredential !== undefined);
+      if (secretGate) {
+        ctx.examined({ ...examined, outcome: 'passed', evidence: `only holders of a server secret get in: ${secretGate.name} at ${secretGate.file}:${secretGate.line} (${secretGate.serviceCredential})` });
+        continue;
+      }
       // The same checked in the handler: `if (!AdminApiAuthService.handleAdminAuth(req, res)) return` (the server's admin key).
       // By the check's own name, not its receiver's (`supabaseAdmin.auth.getUser(token)` verifies an ordinary user).
       const privilegedHelper = route.authEvidence.map(checkingHelperName).find((name) => name !== undefined && PRIVILEGED_CREDENTIAL.test(name.split('.').at(-1)!));
