@@ -69,7 +69,8 @@ const FROM_REQUEST = /\b(?:body|dto|input|req|request|params|payload|args|data|q
 const SELF_CHECK = /(?:user|session\.user|principal|me|currentUser|caller)\s*\??\.\s*(?:id|sub|userId|uid)\s*[!=]==?|[!=]==?\s*[\w$.?]*(?:user|session\.user|principal|currentUser)\s*\??\.\s*(?:id|sub|userId|uid)\b/i;
 // An operation named for the caller's own record, maybe after a verb: `activeCustomer`, `myProfile`,
 // `currentUser`, `me`, `updateActiveAdministrator` (as word paths).
-const SELF_OPERATION = /^(?:(?:get|update|set|edit|change|delete|remove)-)?(?:me|my|active|current|own|viewer)(?:-|$)/;
+// Also after a read verb: `listMyListingModerationEvents`, `findMyOrders`.
+const SELF_OPERATION = /^(?:(?:get|list|find|fetch|query|count|update|set|edit|change|delete|remove)-)?(?:me|my|active|current|own|viewer)(?:-|$)/;
 // An authentication mechanism whose credential is itself privileged (infra/admin/service tokens, and the
 // maintenance-mode token a server hands only to the administrator who put it into maintenance).
 const PRIVILEGED_CREDENTIAL = /admin|infra|internal|staff|service.?account|machine|system|superuser|root|maintenance/i;
