@@ -74,7 +74,8 @@ const FROM_REQUEST = /\b(?:body|dto|input|req|request|params|payload|args|data|q
 const SELF_CHECK = /(?:user|session\.user|principal|me|currentUser|caller)\s*\??\.\s*(?:id|sub|userId|uid)\s*[!=]==?|[!=]==?\s*[\w$.?]*(?:user|session\.user|principal|currentUser)\s*\??\.\s*(?:id|sub|userId|uid)\b/i;
 // An operation named for the caller's own record, maybe after a verb: `activeCustomer`, `myProfile`,
 // `currentUser`, `me`, `updateActiveAdministrator` (as word paths).
-const SELF_OPERATION = /^(?:(?:get|update|set|edit|change|delete|remove)-)?(?:me|my|active|current|own|viewer)(?:-|$)/;
+// Also after a read verb: `listMyListingModerationEvents`, `findMyOrders`.
+const SELF_OPERATION = /^(?:(?:get|list|find|fetch|query|count|update|set|edit|change|delete|remove)-)?(?:me|my|active|current|own|viewer)(?:-|$)/;
 // An authentication mechanism whose credential is itself privileged (infra/admin/service tokens, and the
 // maintenance-mode token a server hands only to the administrator who put it into maintenance).
 const PRIVILEGED_CREDENTIAL = /admin|infra|internal|staff|service.?account|machine|system|superuser|root|maintenance/i;
@@ -124,6 +125,13 @@ export default defineRule({
         && (PRIVILEGED_CREDENTIAL.test(middleware.name) || PRIVILEGED_CREDENTIAL.test(checkingHelperName(middleware.evidence)?.split('.').at(-1) ?? '')));
       if (privilegedCredential) {
         ctx.examined({ ...examined, outcome: 'passed', evidence: `only a privileged credential gets in: ${privilegedCredential.name} at ${privilegedCredential.file}:${privilegedCredential.line}` });
+        continue;
+      }
+      // A guard that accepts only a secret the server holds (`TokenSecuredEndpoint(env.WEBHOOK_TOKEN, handler)`) in front of a
+      // handler that also reads a session: whoever gets in holds the deployment's secret, not merely an account.
+      const secretGate = route.middleware.find((middleware) => middleware.kind === 'auth' && middleware.serviceCredential !== undefined);
+      if (secretGate) {
+        ctx.examined({ ...examined, outcome: 'passed', evidence: `only holders of a server secret get in: ${secretGate.name} at ${secretGate.file}:${secretGate.line} (${secretGate.serviceCredential})` });
         continue;
       }
       // The same checked in the handler: `if (!AdminApiAuthService.handleAdminAuth(req, res)) return` (the server's admin key).

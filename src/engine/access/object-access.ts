@@ -1,6 +1,7 @@
 import { isolated } from '../analysis-failures.js';
 import { ts } from '#typescript';
 import { argumentsNeededToReach, literalValueOf, reachableWithLiterals, reassignedNames, type LiteralValue } from '../ast/guards.js';
+import { mentionsName } from '../text.js';
 import { conjuncts, enclosingFunction, exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { walkDescendants } from '../ast/file-index.js';
 import { findDataAccess, kyselyChain, kyselySelectsOnlyAggregates } from '../ast/data-access.js';
@@ -841,6 +842,8 @@ function settledVerdict(ctx: AccessContext, tainted: TaintedCall, lookup: Lookup
   if (CATALOG_KEY.test(key.field)) return { verdict: 'not-owned', evidence: `found by ${key.field}, a public catalog's id for the title: the app's shared entry for it (${at})`, byModelName: true };
   if (usedOnlyToLink(lookup.node)) return { verdict: 'not-owned', evidence: `only linked to, not changed (${at})` };
   if (facts.publicOnly) return { verdict: 'public', evidence: `only public records: ${facts.publicOnly} (${at})` };
+  const published = isWriteAccess(lookup) ? undefined : refusesUnpublished(lookup.node);
+  if (published) return { verdict: 'public', evidence: `only published records: \`${published.test}\` refuses the others (${where(ctx, published.node)})` };
   const directoryView = !isWriteAccess(lookup) && lookup.access.model && DIRECTORY_MODEL.test(lookup.access.model) ? answeredThroughCallerPermission(lookup.node) : undefined;
   if (directoryView) return { verdict: 'public', evidence: `another member's profile, answered through ${directoryView}, which shows the caller only what their permission allows: a member directory by design (${at})` };
   if (!isWriteAccess(lookup) && resultOnlyTested(lookup.node)) return { verdict: 'existence-only', evidence: `result only tested (or its timestamp used as a cursor), never returned (${at})` };
@@ -1599,6 +1602,52 @@ function refusesSomeRecords(lookup: ts.Node): boolean {
   after.sort((a, b) => a.pos - b.pos);
   for (const node of after) if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && mentions(node.initializer)) about.add(node.name.text);
   return after.some((node) => ts.isIfStatement(node) && mentions(node.expression) && ACCESS_REFUSAL.test(node.thenStatement.getText()));
+}
+
+/** A record's publication state and the values that put it before everyone: `status: 'approved'`, `visibility: 'public'`. */
+const STATE_FIELD = /^(?:status|state|visibility|availability)$/i;
+const PUBLISHED_STATE = /^(?:published|approved|public|live|listed)$/i;
+
+/**
+ * `const block = await db.appBlock.findUnique({ where: { id } }); if (!block || block.status !== 'approved') throw NotFound`:
+ * the lookup's result, bound to a name, is refused right after unless it is in a published state, so only
+ * records everyone may see get through (what `where: { status: 'approved' }` would do in the filter). The
+ * test is a top-level statement of the function that exits (throws or returns) for every other state.
+ */
+function refusesUnpublished(lookup: ts.Node): { test: string; node: ts.Node } | undefined {
+  const fn = enclosingFunction(lookup) as (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
+  if (!fn?.body || !ts.isBlock(fn.body)) return undefined;
+  let bound: ts.Node = lookup;
+  while (bound.parent && (ts.isAwaitExpression(bound.parent) || ts.isParenthesizedExpression(bound.parent) || ts.isAsExpression(bound.parent) || ts.isNonNullExpression(bound.parent))) bound = bound.parent;
+  const holder = bound.parent;
+  const record = holder && ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) ? holder.name.text : undefined;
+  const statement = holder?.parent?.parent;
+  if (!record || !statement || statement.parent !== fn.body) return undefined;
+  const publishedValue = (node: ts.Expression): boolean => {
+    const value = skipOuterExpressions(node);
+    // `'approved'`, or an enum member `ModelStatus.Published`.
+    return (ts.isStringLiteralLike(value) && PUBLISHED_STATE.test(value.text)) || (ts.isPropertyAccessExpression(value) && PUBLISHED_STATE.test(value.name.text));
+  };
+  const stateOfRecord = (node: ts.Expression): boolean => {
+    const value = skipOuterExpressions(node);
+    return ts.isPropertyAccessExpression(value) && STATE_FIELD.test(value.name.text) && ts.isIdentifier(skipOuterExpressions(value.expression)) && (skipOuterExpressions(value.expression) as ts.Identifier).text === record;
+  };
+  /** `block.status !== 'approved'` among `||`-joined tests. */
+  const refusesOtherStates = (condition: ts.Expression): ts.Expression | undefined => {
+    const value = skipOuterExpressions(condition);
+    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.BarBarToken) return refusesOtherStates(value.left) ?? refusesOtherStates(value.right);
+    if (!ts.isBinaryExpression(value) || (value.operatorToken.kind !== ts.SyntaxKind.ExclamationEqualsEqualsToken && value.operatorToken.kind !== ts.SyntaxKind.ExclamationEqualsToken)) return undefined;
+    return (stateOfRecord(value.left) && publishedValue(value.right)) || (stateOfRecord(value.right) && publishedValue(value.left)) ? value : undefined;
+  };
+  const statements = fn.body.statements;
+  for (let index = statements.indexOf(statement as ts.Statement) + 1; index < statements.length; index++) {
+    const next = statements[index]!;
+    const test = ts.isIfStatement(next) && exitsEarly(next.thenStatement) ? refusesOtherStates(next.expression) : undefined;
+    if (test) return { test: test.getText().replace(/\s+/g, ' '), node: next };
+    // The record used before any such test (returned, handed on): what went out was not refused.
+    if (!(ts.isIfStatement(next) && exitsEarly(next.thenStatement)) && mentionsName(next.getText(), record)) return undefined;
+  }
+  return undefined;
 }
 
 /** A refusal for a caller who is not signed in: `AuthenticationError('Authentication required')`, `ctx.throw(401)`, `createError(401, ...)`. */

@@ -189,7 +189,9 @@ function isObjectAuthCall(call: ts.CallExpression, name: string): boolean {
 /** Where a guard reads the object the client picked: route params, or a GraphQL operation's arguments. */
 const OBJECT_ID_READ = /\bparams\b|\.param\s*\(|\.getArgs\s*(?:<[^>]*>)?\s*\(|\bargs\b/;
 /** An RPC middleware's input (tRPC `opts.input.bookmarkId`, oRPC `input.id`): the id the client picked. */
-const RPC_INPUT_READ = /\.input\b|\binput\s*(?:\?\.|\.)\s*[A-Za-z_$]/;
+// Also destructured from the middleware's options (`async ({ ctx, next, input = {} }) => { const { projectId } = input as ... }`)
+// or read raw (`await getRawInput()`, tRPC v11).
+const RPC_INPUT_READ = /\.input\b|\binput\s*(?:\?\.|\.)\s*[A-Za-z_$]|[{,]\s*input\s*(?:=\s*\{\s*\})?\s*[,}]|\}\s*=\s*input\b|\bgetRawInput\s*\(/;
 /** The name of each call in code text (a function or a method: `bookmark.ensureOwnership()` gives `ensureOwnership`). */
 const CALLED_NAME = /(?<![\w$])([A-Za-z_$][\w$]*)\s*\(/g;
 const OBJECT_GUARD_NAME = /owner|ownership|polic|permission|access(?!Token)|authori[sz]e|acl|casl|abilit|membership|loadAndAuthorize/i;
@@ -1393,6 +1395,7 @@ export function routeObjectGuard(ctx: AccessContext, route: Route): { middleware
     const readsId = body !== undefined && (OBJECT_ID_READ.test(body) || (route.kind === 'trpc' && RPC_INPUT_READ.test(body)));
     const strong =
       readsId &&
+      mayStopRequest(body!) &&
       (((PRINCIPAL_TEXT.test(body!) || /\buser\b/.test(body!)) && (/[!=]==?/.test(body!) || /\b(?:can|enforce|authorize)\s*\(/.test(body!))) ||
         // Named for the check, it loads the object the client named and asserts on it (`bookmark.ensureOwnership()`).
         (named && callsAuthorizationCheck(body!)));
@@ -1400,6 +1403,23 @@ export function routeObjectGuard(ctx: AccessContext, route: Route): { middleware
     return { middleware, strength: strong ? 'strong' : 'name-only' };
   }
   return undefined;
+}
+
+/**
+ * A refusal written in the guard: a throw, a 401/403/404 answer, a `return false` verdict, a tRPC error code, an error
+ * handed to `next(...)`, or a guard's `canActivate`, whose boolean answer is the verdict (`return member !== null`).
+ */
+const REFUSAL = /\bthrow\b|\bcanActivate\b|\bnext\s*\(\s*(?:new\s+\w+|createError\b|err\w*\s*\))|\b(?:status|sendStatus|code)\s*\(\s*40[134]\b|\bstatus(?:Code)?\s*[:=]\s*40[134]\b|\breturn\s+false\b|\bcode\s*:\s*['"`](?:FORBIDDEN|NOT_FOUND|UNAUTHORIZED)['"`]|\b(?:forbidden|notFound|unauthorized)\s*\(/i;
+/** A call made for its effect on a line of its own (`await assertCanEdit(user, input.id)`), which may throw: not `next()` or a log. */
+const EFFECT_CALL = /^\s*(?:await\s+)?(?!(?:if|for|while|switch|catch|return|function|next|opts\.next|console\.\w+|log\w*|logger\.\w+)\s*\()[\w$.]+\s*\(/m;
+
+/**
+ * Whether a guard's code can turn the request away: a refusal of its own or a call that may throw. A
+ * middleware that reads the input and the caller only to adjust the input (`input.browsingLevel &= allowed`)
+ * and always goes on checks no record, however much it compares.
+ */
+function mayStopRequest(body: string): boolean {
+  return REFUSAL.test(body) || EFFECT_CALL.test(body);
 }
 
 /** The names a declaration binds to loads: `const order = await load(id)`, the first row (`const [row] = await query`), or each element of `await Promise.all([...])`. */

@@ -2,7 +2,7 @@ import { ts } from '#typescript';
 import type { AuthModel } from '../models.js';
 import { anonymousPassesByFlag, anonymousPassesEveryRejection, anonymousPassesWithoutCredential } from './optional-flags.js';
 import type { ScannedSourceFile } from '../../types.js';
-import { codeText, isFunctionLike, nodePosition, propertyNameText, propertyValue, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
+import { codeText, exitsEarly, isFunctionLike, nodePosition, propertyNameText, propertyValue, returnedExpressions, skipOuterExpressions } from '../ast/syntax.js';
 import { bindingNames, bindingValue, handlerRunningMembers, localDeclaration, memberAlternatives, type ModuleIndex, requiredModule, type ResolvedFunction, resolveFunction, returnedFunction } from '../names/index.js';
 import { fileWithPath, walkDescendants } from '../ast/file-index.js';
 import { mentionsName } from '../text.js';
@@ -13,7 +13,7 @@ import { HANDLER_WRAPPER_PACKAGES, MIDDLEWARE_COMBINATORS, PLUMBING_PACKAGES, VA
 import { authAnnotation } from './auth-annotation.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
 import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION, SERVICE_SIGNATURE_VERIFIERS, SERVICE_TOKEN_LOOKUP, SIGN_IN_INTERACTION, STATIC_SECRET_MIDDLEWARE } from '../../models/auth.js';
-import { comparesConfiguredSecret, serverSecretComparison } from './configured-secret.js';
+import { comparesConfiguredSecret, readsServerSecret, serverSecretComparison } from './configured-secret.js';
 import { RATE_LIMITER_PACKAGES } from '../../models/rate-limiters.js';
 
 /** What the route engine knows beyond the code: config `auth` and friends. */
@@ -314,7 +314,8 @@ const CONDITION_THEN_STOP = /\bif\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*\{?\s*(?
  * stops unless the caller carries a platform-wide privilege flag. Only as the negated condition of a rejection: a branch
  * on the flag that lets everyone through (`if (user.isSuperAdmin && impersonate) {...}`) checks nobody.
  */
-const PRIVILEGE_FLAG_DENIED = /!\s*[\w$.?]*\.\s*(?:superAdmin|isSuperAdmin|super_admin|is_super_admin|isSuperuser|is_superuser|isStaff|is_staff)\b/;
+// `!session.user?.isModerator`: a site's moderators are its staff role, held as a flag on the user like `isStaff`.
+const PRIVILEGE_FLAG_DENIED = /!\s*[\w$.?]*\.\s*(?:superAdmin|isSuperAdmin|super_admin|is_super_admin|isSuperuser|is_superuser|isStaff|is_staff|isModerator|is_moderator)\b/;
 function rejectsWithoutPrivilegeFlag(code: string): boolean {
   for (const match of code.matchAll(CONDITION_THEN_STOP)) if (PRIVILEGE_FLAG_DENIED.test(match[1]!)) return true;
   return false;
@@ -394,7 +395,7 @@ export class MiddlewareClassifier {
       // A NestJS guard class (`@UseGuards(CronGuard)`): its canActivate is what checks.
       const lifecycleClass = fn ? undefined : guardClassOf(this.modules, file, expression);
       const checker = ts.isCallExpression(bare) ? resolveFunction(this.modules, file, bare.expression) : (fn ?? (lifecycleClass && lifecycleMethodOf(this.modules, lifecycleClass)));
-      const service = classification.kind === 'auth' ? (checker ? this.serviceCredentialOf(checker) : ts.isCallExpression(bare) ? this.staticSecretOf(bare, file) : undefined) : undefined;
+      const service = classification.kind === 'auth' ? (checker ? this.serviceCredentialOf(checker, ts.isCallExpression(bare) ? bare : undefined) : ts.isCallExpression(bare) ? this.staticSecretOf(bare, file) : undefined) : undefined;
       if (service) middleware.serviceCredential = service;
     }
     // App-wide middleware from an unknown package with a name that says nothing about access
@@ -1031,13 +1032,16 @@ export class MiddlewareClassifier {
    * Undefined otherwise, and for one that also signs users in (`if (key === env.KEY) return next();
    * const session = await auth()`): its routes may be called by a user.
    */
-  private serviceCredentialOf(checker: ResolvedFunction): string | undefined {
+  private serviceCredentialOf(checker: ResolvedFunction, call?: ts.CallExpression): string | undefined {
     const body = checker.node.body;
     if (!body) return undefined;
     const text = body.getText(checker.node.getSourceFile());
     if (USER_CREDENTIAL_READ.test(text)) return undefined;
     const found: string[] = [];
-    if (comparesConfiguredSecret(text)) found.push('compares a secret from the environment');
+    // `TokenSecuredEndpoint(env.HOOK_TOKEN, handler)` at the route: the secret is this call's argument.
+    const given = call && secretParameterComparison(checker, call.arguments);
+    if (given) found.push(`compares the request's value with ${given}`);
+    else if (comparesConfiguredSecret(text)) found.push('compares a secret from the environment');
     else {
       const secret = serverSecretComparison(checker.node, { verdict: checker.name.endsWith('.canActivate') });
       const issued = secret ? undefined : SERVICE_TOKEN_LOOKUP.exec(text);
@@ -1055,8 +1059,10 @@ export class MiddlewareClassifier {
         else if (name) {
           const helper = resolveFunction(this.modules, checker.file, callee);
           const helperText = helper && helper.node !== checker.node && helper.node.body ? helper.node.body.getText(helper.node.getSourceFile()) : undefined;
+          const passed = helperText && helper ? secretParameterComparison(helper, node.arguments) : undefined;
           if (helperText && USER_CREDENTIAL_READ.test(helperText)) userCheck = true;
           else if (helperText && comparesConfiguredSecret(helperText)) found.push(`${name}() compares a secret from the environment`);
+          else if (passed) found.push(`${name}() compares the request's value with ${passed}`);
         }
       }
       ts.forEachChild(node, visit);
@@ -1640,7 +1646,7 @@ function classifyOwnBody(fn: ResolvedFunction, calleeText: string, calleeCode: s
     return { kind: 'role', strength: 'strong', evidence: `${where} looks the caller up with the role in the query's filter and rejects when none matches` };
   }
   if (rejects && rejectsWithoutPrivilegeFlag(ownCodeText(body, fn.node.getSourceFile()) + calleeCode)) {
-    return { kind: 'role', strength: 'strong', evidence: `${where} rejects callers without a platform administrator flag` };
+    return { kind: 'role', strength: 'strong', evidence: `${where} rejects callers without a platform-wide privilege flag (administrator, staff or moderator)` };
   }
   if (rejects && TOKEN_OR_SESSION_CHECK.test(text) && rejectsUnlessAdministrator(codeText(body, fn.node.getSourceFile()) + calleeCode)) {
     return { kind: 'role', strength: 'strong', evidence: `${where} verifies a token, compares the user with the configured administrator and rejects` };
@@ -1654,6 +1660,10 @@ function classifyOwnBody(fn: ResolvedFunction, calleeText: string, calleeCode: s
   // "No refresh token" message to 401 checks nobody).
   if (rejectsOnCredentialCheck(text)) {
     return { kind: 'auth', strength: 'strong', evidence: `${where} rejects with 401 when the token or session is missing or invalid` };
+  }
+  const missingPrincipal = rejects ? rejectsWithoutContextPrincipal(fn.node) : undefined;
+  if (missingPrincipal) {
+    return { kind: 'auth', strength: 'strong', evidence: `${where} rejects the request when the caller the context holds is missing (\`${missingPrincipal}\`)` };
   }
   if (rejects && rejectsWhenCredentialLookupFails(body, fn.node.getSourceFile())) {
     return { kind: 'auth', strength: 'strong', evidence: `${where} looks the caller up by the request's credential and rejects with 401 when none matches` };
@@ -1672,6 +1682,83 @@ function classifyOwnBody(fn: ResolvedFunction, calleeText: string, calleeCode: s
   }
   if (VALIDATION_CHECK.test(text) && /\b400\b|BadRequest|UnprocessableEntity|\b422\b/.test(text)) {
     return { kind: 'validation', strength: 'strong', evidence: `${where} validates the request` };
+  }
+  return undefined;
+}
+
+/** Fields of a request context that hold the caller: the session or user the context function read from the credentials. */
+const CONTEXT_PRINCIPAL_FIELD = /^(?:user|userId|currentUser|authUser|session|viewer)$/;
+
+/**
+ * `t.middleware(({ ctx: { user }, next }) => { if (!user) throw new TRPCError({ code: 'UNAUTHORIZED' }); ... })`:
+ * the caller destructured from the context in the parameter list, and a rejection when it is missing
+ * (`!user`, `user == null`, among `||`-joined tests). The context read in the body (`ctx.user`,
+ * `const { user } = ctx`) is known by its text; the parameter list is not part of the body.
+ * Returns the test that rejects.
+ */
+function rejectsWithoutContextPrincipal(fn: ts.SignatureDeclaration & { body?: ts.ConciseBody | ts.Block }): string | undefined {
+  const principals = new Set<string>();
+  for (const parameter of fn.parameters) {
+    if (!ts.isObjectBindingPattern(parameter.name)) continue;
+    for (const element of parameter.name.elements) {
+      const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+      if (!key || !/^(?:ctx|context)$/.test(key) || !ts.isObjectBindingPattern(element.name)) continue;
+      for (const inner of element.name.elements) {
+        const field = inner.propertyName ? propertyNameText(inner.propertyName) : ts.isIdentifier(inner.name) ? inner.name.text : undefined;
+        if (field && CONTEXT_PRINCIPAL_FIELD.test(field) && ts.isIdentifier(inner.name)) principals.add(inner.name.text);
+      }
+    }
+  }
+  const body = fn.body;
+  if (principals.size === 0 || !body || !ts.isBlock(body)) return undefined;
+  const sourceFile = fn.getSourceFile();
+  const missing = (test: ts.Expression): boolean => {
+    const value = skipOuterExpressions(test);
+    const named = (node: ts.Expression) => ts.isIdentifier(skipOuterExpressions(node)) && principals.has((skipOuterExpressions(node) as ts.Identifier).text);
+    if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) return named(value.operand);
+    if (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.EqualsEqualsToken || value.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken)) {
+      const empty = (node: ts.Expression) => node.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(node) && node.text === 'undefined');
+      return (named(value.left) && empty(skipOuterExpressions(value.right))) || (named(value.right) && empty(skipOuterExpressions(value.left)));
+    }
+    if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.BarBarToken) return missing(value.left) || missing(value.right);
+    return false;
+  };
+  // Only the body's own top-level tests: a check inside a callback or a later branch may not run for every request.
+  for (const statement of body.statements) {
+    if (!ts.isIfStatement(statement) || !exitsEarly(statement.thenStatement) || !missing(statement.expression)) continue;
+    const then = statement.thenStatement.getText(sourceFile);
+    if (REJECTION_STATUS.test(then) || AUTH_ERROR_MESSAGE.test(then)) return statement.expression.getText(sourceFile).replace(/\s+/g, ' ');
+  }
+  return undefined;
+}
+
+/**
+ * A check that gets the secret from its caller: `TokenSecuredEndpoint(env.JOB_TOKEN, handler)` where
+ * `TokenSecuredEndpoint(token, handler)` returns `(req, res) => { if (req.query.token !== token) return res.status(401)... }`.
+ * The parameters given a server secret (an environment or configuration read) hold one in the factory and in the
+ * handler it returns. Returns the comparison and the secret it was given, else undefined.
+ */
+function secretParameterComparison(fn: ResolvedFunction, args: readonly ts.Expression[]): string | undefined {
+  const secrets = new Set<string>();
+  const given: string[] = [];
+  fn.node.parameters.forEach((parameter, index) => {
+    const argument = args[index];
+    if (!argument || !ts.isIdentifier(parameter.name) || !readsServerSecret(argument.getText())) return;
+    secrets.add(parameter.name.text);
+    given.push(argument.getText().replace(/\s+/g, ' '));
+  });
+  const body = fn.node.body;
+  if (secrets.size === 0 || !body) return undefined;
+  // The factory itself, then the functions it builds (the handler it returns), one level in.
+  const candidates: Array<ts.SignatureDeclaration> = [fn.node];
+  walkDescendants(body, (node) => {
+    if (!isFunctionLike(node)) return undefined;
+    candidates.push(node as ts.SignatureDeclaration);
+    return false;
+  });
+  for (const candidate of candidates) {
+    const comparison = serverSecretComparison(candidate, { secrets });
+    if (comparison) return `${given.join(', ')} (\`${comparison}\`)`;
   }
   return undefined;
 }

@@ -103,14 +103,15 @@ function unwrapOperand(expression: ts.Expression): ts.Expression {
  * Comparing a setting that is no secret (`region !== config.get('REGION')`), or testing that the
  * secret is set (`if (!this.secret) throw`), proves nothing about the caller.
  */
-export function serverSecretComparison(fn: ts.SignatureDeclaration, options: { verdict?: boolean } = {}): string | undefined {
+export function serverSecretComparison(fn: ts.SignatureDeclaration, options: { verdict?: boolean; secrets?: ReadonlySet<string> } = {}): string | undefined {
   const body = 'body' in fn ? (fn.body as ts.Node | undefined) : undefined;
   if (!body) return undefined;
   const sourceFile = fn.getSourceFile();
   const fields = secretFields(fn, sourceFile);
   const parameters = new Set(fn.parameters.flatMap((parameter) => bindingNames(parameter.name)));
   const requestLocals = new Set<string>();
-  const secretLocals = new Set<string>();
+  // Names the caller says hold a secret: a factory's parameter it was given `env.X_TOKEN` for.
+  const secretLocals = new Set<string>(options.secrets);
   const isSecret = (expression: ts.Expression): boolean => {
     const value = unwrapOperand(expression);
     const text = value.getText(sourceFile);

@@ -1,7 +1,7 @@
 import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition, propertyNameText, skipOuterExpressions } from '../../ast/syntax.js';
-import { bindingValue, localConstInitializer, resolveFunction } from '../../names/index.js';
+import { bindingValue, localConstInitializer, type ResolvedFunction, resolveFunction } from '../../names/index.js';
 import { middlewareName } from '../../routes/classify-middleware.js';
 import type { Operation, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
@@ -598,8 +598,8 @@ class TrpcCollector {
           if (described.opaque) unreadable = true;
           if (described.kind === 'auth' || described.kind === 'role') {
             const fn = resolveFunction(this.context.modules, middlewareFile, expression);
-            const pass = fn && anonymousPassThrough(fn.node);
-            if (pass) described = { ...described, kind: 'other', evidence: `${described.evidence}, but \`${pass.text}\` (${fn.file.path}:${pass.line}) lets callers without a user through` };
+            const pass = fn && (anonymousPassThrough(fn.node) ?? this.delegatedPassThrough(fn));
+            if (pass) described = { ...described, kind: 'other', evidence: `${described.evidence}, but \`${pass.text}\` (${'file' in pass && pass.file ? pass.file : fn.file.path}:${pass.line}) lets callers without a user through` };
           }
           middleware.push(described);
           break;
@@ -630,6 +630,20 @@ class TrpcCollector {
       }
     }
     return { middleware, unresolved };
+  }
+
+  /**
+   * `t.middleware(({ ctx, meta, next }) => runScopeCheck({ ctx, meta, next }))`: a middleware whose body hands
+   * `next` to a project function and returns what it returns runs that function's checks, anonymous pass-through
+   * included. Followed two calls deep.
+   */
+  private delegatedPassThrough(fn: ResolvedFunction, depth = 0): { text: string; line: number; file?: string } | undefined {
+    const call = delegatedCall(fn.node);
+    const callee = call && resolveFunction(this.context.modules, fn.file, call.expression);
+    if (!callee?.node.body || callee.node === fn.node) return undefined;
+    const pass = anonymousPassThrough(callee.node);
+    if (pass) return { ...pass, file: callee.file.path };
+    return depth < 1 ? this.delegatedPassThrough(callee, depth + 1) : undefined;
   }
 
   /** `t.middleware(fn)` written inline in `.use(...)` is `fn`; a name bound to one is resolved by the classifier. */
@@ -774,6 +788,28 @@ function saysNoPrincipal(expression: ts.Expression): boolean {
     return (isPrincipal(value.left) && empty(skipOuterExpressions(value.right))) || (isPrincipal(value.right) && empty(skipOuterExpressions(value.left)));
   }
   return false;
+}
+
+/**
+ * The call a middleware returns with `next` among its arguments (`next`, `{ ctx, next }`, `opts`):
+ * the function it hands the rest of the chain to.
+ */
+function delegatedCall(fn: ts.SignatureDeclaration & { body?: ts.ConciseBody | ts.Block }): ts.CallExpression | undefined {
+  const body = fn.body;
+  if (!body) return undefined;
+  const last = ts.isBlock(body) ? body.statements.at(-1) : undefined;
+  const returned = ts.isBlock(body) ? (last && ts.isReturnStatement(last) && last.expression ? last.expression : undefined) : body;
+  let value = returned && skipOuterExpressions(returned);
+  if (value && ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
+  if (!value || !ts.isCallExpression(value)) return undefined;
+  // The middleware's options object handed on whole (`(opts) => check(opts)`) carries `next` too.
+  const options = fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name) ? fn.parameters[0].name.text : undefined;
+  const handsNext = value.arguments.some((argument) => {
+    const given = skipOuterExpressions(argument);
+    if (ts.isIdentifier(given)) return given.text === 'next' || given.text === options;
+    return ts.isObjectLiteralExpression(given) && given.properties.some((property) => property.name !== undefined && propertyNameText(property.name) === 'next');
+  });
+  return handsNext ? value : undefined;
 }
 
 /** `return next()`, `return opts.next({...})`, `{ return await next(); }`. */
