@@ -29,9 +29,9 @@ describe('Remix / React Router route modules', () => {
   it("serves each module's loader as GET and its action as POST, signed in by the handler's own call", () => {
     const routes = loadRoutes(path.resolve('fixtures/rules/missing-authentication/remix'), [remixAdapter]);
     expect(inventory(routes)).toEqual([
-      // The layout's loader guards the loaders below it, not the actions.
-      { method: 'GET', path: '/statements', file: 'app/routes/_account.statements.tsx', line: 4, auth: 'authenticated' },
-      { method: 'POST', path: '/statements', file: 'app/routes/_account.statements.tsx', line: 9, auth: 'public' },
+      // The layout's loader guards nothing below it: a client fetches one loader's data alone.
+      { method: 'GET', path: '/statements', file: 'app/routes/_account.statements.tsx', line: 6, auth: 'public' },
+      { method: 'POST', path: '/statements', file: 'app/routes/_account.statements.tsx', line: 11, auth: 'public' },
       { method: 'GET', path: '/', file: 'app/routes/_account.tsx', line: 6, auth: 'authenticated' },
       { method: 'GET', path: '/pricing', file: 'app/routes/_marketing.pricing.tsx', line: 3, auth: 'public' },
       { method: 'GET', path: '/invoices/:invoiceId', file: 'app/routes/invoices.$invoiceId.tsx', line: 5, auth: 'public' },

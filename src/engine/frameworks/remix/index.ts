@@ -1,10 +1,10 @@
-import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition } from '../../ast/syntax.js';
-import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
-import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
+import type { HttpMethod, RouteDefinition } from '../../routes/route.js';
+import { usesAnyPackage, type FrameworkAdapter } from '../adapter.js';
 import { describeWrapper } from '../next/index.js';
 import { namedExports, unwrapHandler, type ExportedHandler } from '../next/handlers.js';
+import { packageRootOf, serverMiddleware, serverMiddlewareFor } from './server.js';
 
 /**
  * Remix and React Router in framework mode: every file of the app's routes folder is a route module,
@@ -15,8 +15,11 @@ import { namedExports, unwrapHandler, type ExportedHandler } from '../next/handl
  * layout without a path, a trailing `_` leaves its parent's layout, `$` alone is the rest of the path,
  * `($lang)` is optional, `[.]` is literal text; remix-flat-routes folders ending in `+` add their name
  * as segments. Signing in is the handler's business there (`await requireUserId(request)`), read like
- * any in-handler check, or a layout's: its loader runs with every loader below it (layoutGuards). An app
- * that lists its routes in `app/routes.ts` by hand is not read yet.
+ * any in-handler check, or the app's own server's (server.ts: react-router-hono-server's `configure(server)
+ * { server.use(protect(...)) }`), whose middleware runs before every loader and action. Never a layout's:
+ * its loader does not run when a client fetches one child loader's data alone, so it guards nothing below
+ * it (Remix's FAQ: "How can I have a parent route loader validate the user and protect all child routes?
+ * You can't"). An app that lists its routes in `app/routes.ts` by hand is not read yet.
  */
 export const remixAdapter: FrameworkAdapter = {
   name: 'remix',
@@ -28,9 +31,11 @@ export const remixAdapter: FrameworkAdapter = {
       const located = routeModule(file.path);
       if (located) modules.push({ ...located, file, handlers: namedExports(file, context.modules, ROUTE_MODULE_HANDLERS) });
     }
-    const byId = new Map(modules.map((module) => [`${module.routesFolder}\0${module.id}`, module]));
+    const servers = modules.length > 0 ? serverMiddleware(context) : [];
     const routes: RouteDefinition[] = [];
     for (const module of modules) {
+      // The package the routes folder sits in (`apps/web/app/routes`: `apps/web`), whose server serves them.
+      const fromServer = servers.length > 0 ? serverMiddlewareFor(servers, packageRootOf(module.routesFolder, context), module.path) : [];
       for (const exported of module.handlers) {
         const unwrapped = unwrapHandler(exported, context.modules);
         const { line, column } = nodePosition(exported.exportNode);
@@ -43,10 +48,10 @@ export const remixAdapter: FrameworkAdapter = {
           line,
           column,
           middleware: [
-            // A page's loaders run together and a layout's thrown redirect is the answer: a layout whose
-            // loader turns anonymous callers away guards the loaders below it. Not the actions: a form's
-            // POST runs only its own route's action, before any loader.
-            ...(method === 'GET' ? layoutGuards(module, byId, context) : []),
+            // The app's own server runs its middleware before every loader and action. A layout's loader
+            // guards nothing below it: a client asks for one route's loader alone (`?_data=<route id>`,
+            // React Router's `.data?_routes=<route id>`), and Remix's FAQ says each loader must check.
+            ...fromServer,
             ...unwrapped.wrappers.map((wrapper) => describeWrapper(wrapper.call, wrapper.file, context)),
           ],
         };
@@ -60,38 +65,11 @@ export const remixAdapter: FrameworkAdapter = {
 };
 
 interface RouteModule {
-  /** The folder of the app's routes, so two apps' route ids stay apart. */
+  /** The folder of the app's routes (`apps/web/app/routes`): the server of the package it sits in serves them. */
   routesFolder: string;
-  /** The flat-routes id, segments joined by dots (`_authenticated.admin.users._index`). */
-  id: string;
   path: string;
   file: ScannedSourceFile;
   handlers: ExportedHandler[];
-}
-
-/** The loaders of the layout routes above a module that refuse anonymous callers, as guards of its loader. */
-function layoutGuards(module: RouteModule, byId: ReadonlyMap<string, RouteModule>, context: AdapterContext): RouteMiddleware[] {
-  const segments = splitRouteName(module.id);
-  const guards: RouteMiddleware[] = [];
-  for (let length = 1; length < segments.length; length++) {
-    const layout = byId.get(`${module.routesFolder}\0${segments.slice(0, length).join('.')}`);
-    const loader = layout?.handlers.find((handler) => handler.exportName === 'loader');
-    const name = loader && loaderName(loader);
-    if (!layout || !name) continue;
-    const described = context.middleware.describe(name, layout.file, 'router', `loader of ${layout.file.path}`);
-    if (described.kind === 'auth' || described.kind === 'role') guards.push(described);
-  }
-  return guards;
-}
-
-function loaderName(exported: ExportedHandler): ts.Identifier | undefined {
-  const node = exported.declaration?.node ?? exported.exportNode;
-  if (ts.isFunctionDeclaration(node) && node.name) return node.name;
-  if (ts.isVariableStatement(node)) {
-    const declaration = node.declarationList.declarations[0];
-    return declaration && ts.isIdentifier(declaration.name) ? declaration.name : undefined;
-  }
-  return ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) ? node.name : undefined;
 }
 
 /** Remix v2 (`@remix-run/*`) and React Router v7's framework mode (`@react-router/*`; `react-router` alone is also a browser library). */
