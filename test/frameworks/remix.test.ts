@@ -34,9 +34,14 @@ describe('Remix / React Router route modules', () => {
       { method: 'POST', path: '/statements', file: 'app/routes/_account.statements.tsx', line: 11, auth: 'public' },
       { method: 'GET', path: '/', file: 'app/routes/_account.tsx', line: 6, auth: 'authenticated' },
       { method: 'GET', path: '/pricing', file: 'app/routes/_marketing.pricing.tsx', line: 3, auth: 'public' },
+      { method: 'POST', path: '/contact-lists/:listId', file: 'app/routes/contact-lists.$listId.tsx', line: 5, auth: 'public' },
+      { method: 'POST', path: '/found/:tagId/contact-owner', file: 'app/routes/found.$tagId.contact-owner.tsx', line: 5, auth: 'public' },
       { method: 'GET', path: '/invoices/:invoiceId', file: 'app/routes/invoices.$invoiceId.tsx', line: 5, auth: 'public' },
       { method: 'GET', path: '/invoices', file: 'app/routes/invoices._index.tsx', line: 5, auth: 'authenticated' },
       { method: 'POST', path: '/invoices', file: 'app/routes/invoices._index.tsx', line: 10, auth: 'authenticated' },
+      // Public either way; only the sign-up page is public by design (the rules leave it alone).
+      { method: 'POST', path: '/join', file: 'app/routes/join.tsx', line: 15, auth: 'public' },
+      { method: 'POST', path: '/teams/:teamId/join', file: 'app/routes/teams.$teamId.join.tsx', line: 5, auth: 'public' },
     ]);
   });
 });
