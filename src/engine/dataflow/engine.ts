@@ -23,6 +23,7 @@ import { KYSELY } from '../../models/orms.js';
 import { mentionsName } from '../text.js';
 import { BRANCHABLE_METHODS, otherMethodStatements } from '../routes/method-dispatch.js';
 import { own } from '../own.js';
+import { membershipCheckedReturn } from './membership-check.js';
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
 export interface TaintedCall {
@@ -1924,6 +1925,11 @@ export class DataflowEngine {
     const instance = receiverOrigin && instanceFields(receiverOrigin) && isClassMember(target.node) ? receiverOrigin : undefined;
     const analysed = this.isClosureOf(target, context) ? this.analyzeClosure(target, parameters, context) : this.analyze(target, parameters, context.route, context.depth + 1, undefined, instance);
     const returned = (analysed.kind === 'unknown' && this.callbackResult(call, target, context)) || analysed;
+    // `const organizationId = await requireOrganizationAccess(request, user.id)`: the client's choice of
+    // tenant, handed back only after the helper found the caller's membership of it: the caller's own.
+    const callerParameters = target.node.parameters.filter((parameter, index) => ts.isIdentifier(parameter.name) && parameters[index]?.kind === 'principal').map((parameter) => (parameter.name as ts.Identifier).text);
+    const tenant = returned.kind === 'tainted' ? membershipCheckedReturn(target, callerParameters) : undefined;
+    if (tenant) return { kind: 'principal', label: `${target.name}() (${tenant}, once the caller's membership of it is found)` };
     if (returned.kind === 'tainted') {
       const result: ValueOrigin = { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)), ...(returned.fields ? { fields: returned.fields } : {}) };
       // `const { auth, body } = await parseRequest(req)`: a helper that verifies the credentials hands
