@@ -38,6 +38,8 @@ export const PLUMBING_PACKAGES: ReadonlySet<string> = new Set([
   'connect-redis', 'swagger-ui-express', 'express-fileupload', 'response-time', 'express-request-id', 'passport-local',
   'feature-policy', 'permissions-policy', 'express-robots-txt', 'serve-index', 'express-security.txt', 'i18n', 'errorhandler',
   'koa-sslify', 'koa-useragent', 'koa-body', 'koa-mount', 'koa-session', 'koa-conditional-get', 'koa-etag',
+  // remix-hono's session middleware loads the cookie session for the loaders; it turns nobody away.
+  'remix-hono/session',
   'iron-session', 'iron-session/next', 'next-iron-session', '@sentry/nextjs', 'next-axiom',
   '@nestjs/platform-express', '@nestjs/platform-fastify', '@nestjs/core', '@nestjs/swagger', '@nestjs/cache-manager',
   // Middy (Lambda) middleware that parse, normalise, log or answer CORS; Powertools' logging/tracing/metrics.
@@ -57,6 +59,15 @@ export const PLUMBING_PACKAGES: ReadonlySet<string> = new Set([
  * (`asyncHandler(processJWT)`): the middleware is the function it is given, judged by its own body.
  */
 export const HANDLER_WRAPPER_PACKAGES: ReadonlySet<string> = new Set(['express-async-handler', 'express-async-wrap', 'async-middleware', 'express-async-router-wrapper']);
+
+/**
+ * Package functions that make a middleware of the one function they are given, adding nothing a
+ * request sees (Hono's `createMiddleware(async (c, next) => ...)`, typed for its Env): the middleware
+ * is that function, judged by its own body.
+ */
+export const MIDDLEWARE_DEFINERS: Readonly<Record<string, readonly string[]>> = {
+  'hono/factory': ['createMiddleware'],
+};
 
 /**
  * Packages whose export runs several middleware as one (`every(verifyKey, requirePlan)` from hono/combine):

@@ -27,3 +27,16 @@ export const ENTRY_POINT_TRANSPORTS: Readonly<Record<string, { serves: string; f
   'hono/nextjs': { serves: 'Hono routes', functions: ['handle'] },
   'hono/aws-lambda': { serves: 'Hono routes', functions: ['handle'] },
 };
+
+/**
+ * Library calls that build a response from the value they are given (Remix / React Router `data`,
+ * `json`, `redirect`): a handler that returns one answers the request itself and hands it to no
+ * code of the library that might check the caller. Keyed by package; values are its exports.
+ */
+export const RESPONSE_BUILDERS: Readonly<Record<string, readonly string[]>> = {
+  'react-router': ['data', 'json', 'redirect', 'redirectDocument', 'replace'],
+  '@remix-run/node': ['data', 'json', 'defer', 'redirect', 'redirectDocument', 'replace'],
+  '@remix-run/server-runtime': ['data', 'json', 'defer', 'redirect', 'redirectDocument', 'replace'],
+  '@remix-run/cloudflare': ['data', 'json', 'defer', 'redirect', 'redirectDocument', 'replace'],
+  '@remix-run/deno': ['data', 'json', 'defer', 'redirect', 'redirectDocument', 'replace'],
+};

@@ -46,13 +46,13 @@ describe('Remix / React Router route modules', () => {
     for (const [file, expected] of cases) expect([file, routeModulePath(file, true)]).toEqual([file, expected]);
   });
 
-  it('nests a folder route only in its `_layout`, and reads the folder convention from app/routes.ts', () => {
+  it('reads the folder convention from app/routes.ts, where a `_layout` guards nothing below it either', () => {
     const routes = loadRoutes(path.resolve('fixtures/rules/missing-authentication/react-router-folders'), [remixAdapter]);
     expect(inventory(routes)).toEqual([
       { method: 'GET', path: '/account', file: 'app/routes/account/_layout.tsx', line: 5, auth: 'authenticated' },
-      { method: 'GET', path: '/account/invoices/:invoiceId', file: 'app/routes/account/invoices/$invoiceId.tsx', line: 6, auth: 'authenticated' },
-      { method: 'POST', path: '/account/invoices/:invoiceId', file: 'app/routes/account/invoices/$invoiceId.tsx', line: 11, auth: 'public' },
-      { method: 'GET', path: '/shared', file: 'app/routes/shared/index.tsx', line: 6, auth: 'authenticated' },
+      { method: 'GET', path: '/account/invoices/:invoiceId', file: 'app/routes/account/invoices/$invoiceId.tsx', line: 7, auth: 'public' },
+      { method: 'POST', path: '/account/invoices/:invoiceId', file: 'app/routes/account/invoices/$invoiceId.tsx', line: 12, auth: 'public' },
+      { method: 'GET', path: '/shared', file: 'app/routes/shared/index.tsx', line: 5, auth: 'authenticated' },
       { method: 'GET', path: '/shared/invoices/:invoiceId', file: 'app/routes/shared/invoices.$invoiceId.tsx', line: 5, auth: 'public' },
     ]);
   });
@@ -60,9 +60,9 @@ describe('Remix / React Router route modules', () => {
   it("serves each module's loader as GET and its action as POST, signed in by the handler's own call", () => {
     const routes = loadRoutes(path.resolve('fixtures/rules/missing-authentication/remix'), [remixAdapter]);
     expect(inventory(routes)).toEqual([
-      // The layout's loader guards the loaders below it, not the actions.
-      { method: 'GET', path: '/statements', file: 'app/routes/_account.statements.tsx', line: 4, auth: 'authenticated' },
-      { method: 'POST', path: '/statements', file: 'app/routes/_account.statements.tsx', line: 9, auth: 'public' },
+      // The layout's loader guards nothing below it: a client fetches one loader's data alone.
+      { method: 'GET', path: '/statements', file: 'app/routes/_account.statements.tsx', line: 6, auth: 'public' },
+      { method: 'POST', path: '/statements', file: 'app/routes/_account.statements.tsx', line: 11, auth: 'public' },
       { method: 'GET', path: '/', file: 'app/routes/_account.tsx', line: 6, auth: 'authenticated' },
       { method: 'GET', path: '/pricing', file: 'app/routes/_marketing.pricing.tsx', line: 3, auth: 'public' },
       // A helper that authenticates through a dependency a test may replace: its default runs.
@@ -71,11 +71,16 @@ describe('Remix / React Router route modules', () => {
       // `beacon.action` of a builder that checks nothing.
       { method: 'POST', path: '/api/statements/:statementId', file: 'app/routes/api.statements.$statementId.ts', line: 9, auth: 'authenticated' },
       { method: 'GET', path: '/api/statements/:statementId', file: 'app/routes/api.statements.$statementId.ts', line: 17, auth: 'public' },
+      { method: 'POST', path: '/contact-lists/:listId', file: 'app/routes/contact-lists.$listId.tsx', line: 5, auth: 'public' },
+      { method: 'POST', path: '/found/:tagId/contact-owner', file: 'app/routes/found.$tagId.contact-owner.tsx', line: 5, auth: 'public' },
       { method: 'GET', path: '/invoices/:invoiceId', file: 'app/routes/invoices.$invoiceId.tsx', line: 5, auth: 'public' },
       { method: 'GET', path: '/invoices', file: 'app/routes/invoices._index.tsx', line: 5, auth: 'authenticated' },
       { method: 'POST', path: '/invoices', file: 'app/routes/invoices._index.tsx', line: 10, auth: 'authenticated' },
+      // Public either way; only the sign-up page is public by design (the rules leave it alone).
+      { method: 'POST', path: '/join', file: 'app/routes/join.tsx', line: 15, auth: 'public' },
       // A builder that signs the caller in through a check it loads lazily (`await import('./account-check.server')`).
       { method: 'POST', path: '/statements/:statementId/archive', file: 'app/routes/statements.$statementId.archive.tsx', line: 5, auth: 'authenticated' },
+      { method: 'POST', path: '/teams/:teamId/join', file: 'app/routes/teams.$teamId.join.tsx', line: 5, auth: 'public' },
     ]);
   });
 });

@@ -5,7 +5,7 @@ import { mentionsName } from '../text.js';
 import { conjuncts, enclosingFunction, exitsEarly, nodePosition, propertyNameText, skipOuterExpressions } from '../ast/syntax.js';
 import { walkDescendants } from '../ast/file-index.js';
 import { findDataAccess, kyselyChain, kyselySelectsOnlyAggregates } from '../ast/data-access.js';
-import { bindingNames, callTargets, localConstInitializer, localInitializer, resolveFunction } from '../names/index.js';
+import { bindingNames, calledFunctions, callTargets, localConstInitializer, localInitializer, type ModuleIndex, resolveFunction } from '../names/index.js';
 import { nodeAtStep } from '../ast/trace-nodes.js';
 import type { TaintedCall } from '../dataflow/engine.js';
 import { identityTaint, type Taint, type ValueOrigin } from '../dataflow/taint.js';
@@ -303,7 +303,7 @@ function computeObjectAccess(ctx: AccessContext): ObjectAccessAnalysis {
       if (covered) return record(route, candidate, pathKey, { verdict: 'guarded', evidence: `access to the input's ${covered} checked by ${middleware.name}` });
       for (const field of fields ?? []) if (!checkedInputs.has(field)) checkedInputs.set(field, middleware.name);
     }
-    const adminCheck = role ? undefined : (handlerAdminCheck(route) ?? adminBranch(candidate.lookup.node));
+    const adminCheck = role ? undefined : (handlerAdminCheck(route, ctx.modules) ?? adminBranch(candidate.lookup.node));
     if (role || isPrivilegedPath(route.path) || adminCheck) {
       // A role the caller holds within its organization (an org admin, a member with a permission) says
       // what it may do in its own organization: whether the record is in it is still the code's to check.
@@ -1151,16 +1151,44 @@ function adminBranch(access: ts.Node): string | undefined {
   return undefined;
 }
 
-function handlerAdminCheck(route: Route): string | undefined {
+function handlerAdminCheck(route: Route, modules: ModuleIndex): string | undefined {
   const body = (route.handler?.node as { body?: ts.Node } | undefined)?.body;
   if (!body || !ts.isBlock(body)) return undefined;
-  for (const statement of body.statements) {
+  // The handler's own statements, and those of a try block that holds its whole work (`try { await requireAdmin(userId); ... }`).
+  const statements = body.statements.flatMap((statement) => (ts.isTryStatement(statement) ? [...statement.tryBlock.statements] : [statement]));
+  for (const statement of statements) {
+    const assertion = adminAssertion(statement, route, modules);
+    if (assertion) return assertion;
     if (!ts.isIfStatement(statement) || !exitsEarly(statement.thenStatement)) continue;
     const text = statement.getText();
     if (HANDLER_ADMIN_EXIT.test(text) || HANDLER_ADMIN_ROLE_EXIT.test(text)) return `${statement.expression.getText()} exits first (${route.handler!.file}:${nodePosition(statement).line})`;
   }
   return undefined;
 }
+
+/** A helper named for turning away all but administrators: `requireAdmin`, `assertSuperAdmin`, `ensureIsAdmin`. */
+const ADMIN_ASSERTION_NAME = /^(?:require|assert|ensure|enforce)(?:Is)?(?:Super|Platform|Site|System|Global)?Admin(?:istrator)?(?:User)?$/;
+
+/**
+ * `await requireAdmin(userId)` as a statement of its own: a project helper named for requiring an
+ * administrator that throws (itself or in a function it calls: `findFirstOrThrow` of the user with that
+ * role) before the handler goes on.
+ */
+function adminAssertion(statement: ts.Statement, route: Route, modules: ModuleIndex): string | undefined {
+  if (!ts.isExpressionStatement(statement)) return undefined;
+  let expression = skipOuterExpressions(statement.expression);
+  if (ts.isAwaitExpression(expression)) expression = skipOuterExpressions(expression.expression);
+  if (!ts.isCallExpression(expression)) return undefined;
+  const callee = skipOuterExpressions(expression.expression);
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  const file = name && ADMIN_ASSERTION_NAME.test(name) ? modules.fileOf(statement) : undefined;
+  const helper = file && resolveFunction(modules, file, callee);
+  if (!helper?.node.body) return undefined;
+  const throws = [helper, ...calledFunctions(modules, helper, 8)].some((fn) => THROWS.test(fn.node.body!.getText(fn.node.getSourceFile())));
+  return throws ? `${name}() exits first for other callers (${route.handler!.file}:${nodePosition(statement).line})` : undefined;
+}
+
+const THROWS = /\bthrow\b|\w+OrThrow\s*\(/;
 
 const ORDINARY_ROLE = new RegExp(`^(?:${ORDINARY_USER_ROLES.join('|')})$`, 'i');
 
@@ -1711,7 +1739,7 @@ const LIST_METHODS = /^(?:findMany|findAll|find)$/;
 function wholeListings(ctx: AccessContext): Map<string, string> {
   const listed = new Map<string, string>();
   for (const route of ctx.dataflow.entryPoints()) {
-    if (route.auth !== 'authenticated' || !route.handler || isPrivilegedPath(route.path) || handlerAdminCheck(route)) continue;
+    if (route.auth !== 'authenticated' || !route.handler || isPrivilegedPath(route.path) || handlerAdminCheck(route, ctx.modules)) continue;
     if (route.middleware.some((middleware) => middleware.kind === 'role' && !admitsEveryUser(middleware))) continue;
     const file = ctx.modules.fileOf(route.handler.node);
     if (!file) continue;

@@ -23,6 +23,7 @@ import { KYSELY } from '../../models/orms.js';
 import { mentionsName } from '../text.js';
 import { BRANCHABLE_METHODS, otherMethodStatements } from '../routes/method-dispatch.js';
 import { own } from '../own.js';
+import { membershipCheckedReturn } from './membership-check.js';
 
 /** A call reached from a route handler where request data is an argument or the receiver. */
 export interface TaintedCall {
@@ -1924,6 +1925,11 @@ export class DataflowEngine {
     const instance = receiverOrigin && instanceFields(receiverOrigin) && isClassMember(target.node) ? receiverOrigin : undefined;
     const analysed = this.isClosureOf(target, context) ? this.analyzeClosure(target, parameters, context) : this.analyze(target, parameters, context.route, context.depth + 1, undefined, instance);
     const returned = (analysed.kind === 'unknown' && this.callbackResult(call, target, context)) || analysed;
+    // `const organizationId = await requireOrganizationAccess(request, user.id)`: the client's choice of
+    // tenant, handed back only after the helper found the caller's membership of it: the caller's own.
+    const callerParameters = target.node.parameters.filter((parameter, index) => ts.isIdentifier(parameter.name) && parameters[index]?.kind === 'principal').map((parameter) => (parameter.name as ts.Identifier).text);
+    const tenant = returned.kind === 'tainted' ? membershipCheckedReturn(target, callerParameters) : undefined;
+    if (tenant) return { kind: 'principal', label: `${target.name}() (${tenant}, once the caller's membership of it is found)` };
     if (returned.kind === 'tainted') {
       const result: ValueOrigin = { kind: 'tainted', taint: withStep(returned.taint, this.step(call, context, `returned from ${target.name}()`)), ...(returned.fields ? { fields: returned.fields } : {}) };
       // `const { auth, body } = await parseRequest(req)`: a helper that verifies the credentials hands
@@ -2395,8 +2401,38 @@ function unlistedReplaced(statement: ts.IfStatement, name: string): string | und
 export type PatternPredicate = (callee: ts.Expression) => string | undefined;
 
 export function allowlistGuardedName(statement: ts.IfStatement, predicate?: PatternPredicate): { name: string; how: string } | undefined {
-  if (!exitsEarly(statement.thenStatement)) return undefined;
-  return allowlistTest(statement.expression) ?? predicateGuard(statement.expression, predicate);
+  const skipsIteration = !exitsEarly(statement.thenStatement) && skipsToNextIteration(statement.thenStatement);
+  if (!exitsEarly(statement.thenStatement) && !skipsIteration) return undefined;
+  const guarded = allowlistTest(statement.expression) ?? predicateGuard(statement.expression, predicate);
+  // `for (...) { const alias = ...; if (!isSafeIdentifier(alias)) continue; ... }`: the rest of the
+  // iteration sees only a value that passed, and a name declared in the loop's body lives no longer.
+  if (guarded && skipsIteration && !declaredInLoopBody(statement, guarded.name)) return undefined;
+  return guarded;
+}
+
+/** `continue;`, or a block ending with it: the loop goes on with its next element. */
+function skipsToNextIteration(statement: ts.Statement): boolean {
+  if (ts.isContinueStatement(statement)) return !statement.label;
+  if (!ts.isBlock(statement)) return false;
+  const last = statement.statements.at(-1);
+  return last !== undefined && skipsToNextIteration(last);
+}
+
+/**
+ * Whether `name` is declared (const/let) ahead of `statement` in the block that holds it, inside a loop:
+ * the rest of the block runs only for values that passed, and the name lives no longer than the block.
+ */
+function declaredInLoopBody(statement: ts.Statement, name: string): boolean {
+  const block = statement.parent;
+  if (!block || !ts.isBlock(block)) return false;
+  let inLoop = false;
+  for (let current: ts.Node | undefined = block.parent; current && !isFunctionLike(current); current = current.parent) {
+    if (ts.isIterationStatement(current, false)) {
+      inLoop = true;
+      break;
+    }
+  }
+  return inLoop && block.statements.some((candidate) => ts.isVariableStatement(candidate) && !!(candidate.declarationList.flags & ts.NodeFlags.BlockScoped) && candidate.getEnd() <= statement.getStart() && candidate.declarationList.declarations.some((declaration) => bindingNames(declaration.name).includes(name)));
 }
 
 /**
@@ -2454,15 +2490,41 @@ export function testsAnchoredPattern(fn: ResolvedFunction): boolean {
   const body = fn.node.body;
   if (!parameter || !ts.isIdentifier(parameter) || !body || fn.node.parameters.length !== 1) return false;
   const returned = soleExpression(body, true);
-  const value = returned && skipOuterExpressions(returned);
+  // `typeof value === 'string' && SAFE_IDENTIFIER.test(value)`: the type test first, then the pattern's.
+  const value = returned && lastAfterTypeTests(skipOuterExpressions(returned), parameter.text);
   if (!value || !ts.isCallExpression(value) || value.arguments.length !== 1) return false;
   const callee = skipOuterExpressions(value.expression);
   if (!ts.isPropertyAccessExpression(callee)) return false;
   const argument = skipOuterExpressions(value.arguments[0]!);
   const receiver = skipOuterExpressions(callee.expression);
-  if (callee.name.text === 'test') return ts.isRegularExpressionLiteral(receiver) && ANCHORED_PATTERN.test(receiver.text) && ts.isIdentifier(argument) && argument.text === parameter.text;
-  if (callee.name.text === 'match') return ts.isRegularExpressionLiteral(argument) && ANCHORED_PATTERN.test(argument.text) && ts.isIdentifier(receiver) && receiver.text === parameter.text;
-  return false;
+  // The pattern written in place, or a const of the function's module holding it (`const SAFE_IDENTIFIER = /^...$/`).
+  const pattern = (expression: ts.Expression): ts.RegularExpressionLiteral | undefined => {
+    if (ts.isRegularExpressionLiteral(expression)) return expression;
+    const initializer = ts.isIdentifier(expression) ? moduleConstInitializer(fn.file.sourceFile, expression.text) : undefined;
+    return initializer && ts.isRegularExpressionLiteral(initializer) ? initializer : undefined;
+  };
+  const tested = callee.name.text === 'test' ? pattern(receiver) : callee.name.text === 'match' ? pattern(argument) : undefined;
+  const subject = callee.name.text === 'test' ? argument : receiver;
+  return tested !== undefined && ANCHORED_PATTERN.test(tested.text) && ts.isIdentifier(subject) && subject.text === parameter.text;
+}
+
+/** The last operand of `typeof p === 'string' && ...` chains (the expression itself without one). */
+function lastAfterTypeTests(expression: ts.Expression, parameter: string): ts.Expression {
+  if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken) return expression;
+  const left = skipOuterExpressions(expression.left);
+  const typeTest = ts.isBinaryExpression(left) && ts.isTypeOfExpression(skipOuterExpressions(left.left)) && skipOuterExpressions((skipOuterExpressions(left.left) as ts.TypeOfExpression).expression).getText() === parameter;
+  return typeTest ? lastAfterTypeTests(skipOuterExpressions(expression.right), parameter) : expression;
+}
+
+/** The initializer of a top-level `const name = ...` of a module. */
+function moduleConstInitializer(sourceFile: ts.SourceFile, name: string): ts.Expression | undefined {
+  for (const statement of sourceFile.statements) {
+    if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (ts.isIdentifier(declaration.name) && declaration.name.text === name && declaration.initializer) return skipOuterExpressions(declaration.initializer);
+    }
+  }
+  return undefined;
 }
 
 /** A condition that holds when a value is not on an allowlist (`!ALLOWED.includes(x)`, `indexOf(x) === -1`, `!/^..$/.test(x)`, `!isUUID(x)`). */

@@ -9,8 +9,9 @@ import { mentionsName } from '../text.js';
 import type { EvidenceStrength, MiddlewareKind, RequestCopy, RouteMiddleware } from './route.js';
 import type { InputBagKind } from '../../models/request-sources.js';
 import { MEDUSA_MIDDLEWARE_PACKAGES } from '../../models/medusa.js';
-import { HANDLER_WRAPPER_PACKAGES, MIDDLEWARE_COMBINATORS, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
+import { HANDLER_WRAPPER_PACKAGES, MIDDLEWARE_COMBINATORS, MIDDLEWARE_DEFINERS, PLUMBING_PACKAGES, VALIDATION_PACKAGES } from '../../models/middleware.js';
 import { authAnnotation } from './auth-annotation.js';
+import { listedOpenPaths } from './listed-open-paths.js';
 import { matchingRateLimiter, type RateLimiterModel } from '../models.js';
 import { ANONYMOUS_ALLOWED_OPTIONS, AUTH_MIDDLEWARE_PACKAGES, PASSPORT, SELF_REJECTING_VERIFICATION, SERVICE_SIGNATURE_VERIFIERS, SERVICE_TOKEN_LOOKUP, SIGN_IN_INTERACTION, STATIC_SECRET_MIDDLEWARE } from '../../models/auth.js';
 import { comparesConfiguredSecret, readsServerSecret, serverSecretComparison } from './configured-secret.js';
@@ -376,6 +377,8 @@ export class MiddlewareClassifier {
     if (classification.roles?.length) middleware.roles = classification.roles;
     if (classification.optionalAuthentication) middleware.optionalAuthentication = classification.optionalAuthentication;
     if (classification.tokenScopes) middleware.tokenScopes = true;
+    const openPaths = classification.kind === 'auth' || classification.kind === 'role' ? listedOpenPaths(written, file, this.modules) : undefined;
+    if (openPaths) middleware.openPaths = openPaths;
     if (classification.kind !== 'auth' && classification.kind !== 'role') {
       const interaction = this.signInInteractionOf(expression, file);
       if (interaction) middleware.signInInteraction = interaction;
@@ -850,6 +853,9 @@ export class MiddlewareClassifier {
         return { kind: 'other', strength: 'strong', evidence: `${module} ${root.member}: setup, not a guard` };
       }
     }
+    // `createMiddleware(async (c, next) => ...)`: the function it is given is the middleware.
+    const defined = MIDDLEWARE_DEFINERS[module]?.includes(importedName) ? definedMiddleware(skipOuterExpressions(expression)) : undefined;
+    if (defined && depth < 3) return this.classify(defined, file);
     const combinator = MIDDLEWARE_COMBINATORS[module]?.[importedName] ?? MIDDLEWARE_COMBINATORS[module]?.[binding.importedName];
     if (combinator && ts.isCallExpression(skipOuterExpressions(expression)) && depth < 3) return this.combined(skipOuterExpressions(expression) as ts.CallExpression, file, combinator, `${module} ${importedName}`);
     const table = KNOWN_PACKAGES[module];
@@ -1501,6 +1507,13 @@ function optionalAuthenticationFlag(expression: ts.Expression): string | undefin
 }
 
 /** The call a function returns directly: `() => expressJwt({...})`, `function () { return jwt({...}); }`. */
+/** The function a middleware definer's call is given (`createMiddleware(async (c, next) => ...)`), written in place. */
+function definedMiddleware(call: ts.Expression): ts.Expression | undefined {
+  if (!ts.isCallExpression(call)) return undefined;
+  const argument = call.arguments.find((candidate) => isFunctionLike(skipOuterExpressions(candidate)));
+  return argument && skipOuterExpressions(argument);
+}
+
 function returnedCall(fn: ResolvedFunction): ts.CallExpression | undefined {
   const body = fn.node.body;
   if (!body) return undefined;
@@ -1850,15 +1863,22 @@ export function rejectsWhenRoleLookupFails(body: ts.Node, sourceFile: ts.SourceF
  * `if (<session check>) return next(); res.redirect('/')`, or `if (!<session check>) return
  * res.redirect(...); next()`. Which side calls next() matters: `if (!req.isAuthenticated()) return
  * next(); res.redirect('/dashboard')` lets only guests on (a login page's gate), and is no authentication.
+ * The check may be a local that holds the session's sign-in (`const auth = getSession(c).get(authKey);
+ * if (!auth) return c.redirect(loginPath)`, `const valid = await validateSession(token)`): see sessionLocals.
  */
 function gatesOnSessionWithRedirect(body: ts.Node, sourceFile: ts.SourceFile): boolean {
   const calls = (node: ts.Node | undefined, pattern: RegExp): boolean => node !== undefined && pattern.test(codeText(node, sourceFile));
   const NEXT = /\bnext\s*\(\s*\)/;
   const STOPS = /\bredirect\s*\(|\b(?:status|sendStatus)\s*\(\s*40[13]\b/;
+  const locals = sessionLocals(body, sourceFile);
+  const checksSession = (condition: ts.Expression): boolean => {
+    const text = condition.getText(sourceFile);
+    return TOKEN_OR_SESSION_CHECK.test(text) || [...locals].some((name) => mentionsName(text, name));
+  };
   let gated = false;
   const visit = (node: ts.Node): void => {
     if (gated || (node !== body && ts.isFunctionLike(node))) return;
-    if (ts.isIfStatement(node) && TOKEN_OR_SESSION_CHECK.test(node.expression.getText(sourceFile))) {
+    if (ts.isIfStatement(node) && checksSession(node.expression)) {
       const condition = skipOuterExpressions(node.expression);
       const negated = ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken;
       // What runs when the condition is false: the `else`, or the statements after the `if`.
@@ -1875,6 +1895,29 @@ function gatesOnSessionWithRedirect(body: ts.Node, sourceFile: ts.SourceFile): b
   visit(body);
   return gated;
 }
+
+/**
+ * The locals of a middleware body that hold the caller's sign-in: one set by a session or token check
+ * (`const valid = await validateSession(refreshToken)`, `const session = getSession(c)`), and one read
+ * from such a local under a name that says sign-in (`const auth = session.get(authSessionKey)`; not
+ * `session.get('cart')`, which is no sign-in however the page is left without it).
+ */
+function sessionLocals(body: ts.Node, sourceFile: ts.SourceFile): Set<string> {
+  const locals = new Set<string>();
+  walkDescendants(body, (node) => {
+    if (node !== body && ts.isFunctionLike(node)) return false;
+    if (!ts.isVariableDeclaration(node) || !node.initializer) return undefined;
+    const text = codeText(node.initializer, sourceFile);
+    const from = [...locals].filter((name) => mentionsName(text, name));
+    const rest = from.reduce((remaining, name) => remaining.replace(new RegExp(`(?<![\\w$.])${name}\\b`, 'g'), ''), text);
+    if (TOKEN_OR_SESSION_CHECK.test(text) || (from.length > 0 && SIGN_IN_WORD.test(rest))) for (const name of bindingNames(node.name)) locals.add(name);
+    return undefined;
+  });
+  return locals;
+}
+
+/** Words of a session key or field that hold the sign-in: `authSessionKey`, `'user'`, `ACCOUNT_KEY`, `accessToken`. */
+const SIGN_IN_WORD = /auth|user|account|principal|identity|token|credential|jwt|login|signed/i;
 
 /** What a middleware's (or a scope's) name alone says it does: strength 'name-only'. */
 export function classifyName(name: string): MiddlewareClassification | undefined {

@@ -5,7 +5,8 @@ import { AnalysisFailures } from '../analysis-failures.js';
 import { MiddlewareClassifier, type AuthModel } from './classify-middleware.js';
 import type { RateLimiterModel } from '../models.js';
 import { inHandlerAuthentication, readPrincipal } from './handler-evidence.js';
-import { ENTRY_POINT_TRANSPORTS } from '../../models/transports.js';
+import { ENTRY_POINT_TRANSPORTS, RESPONSE_BUILDERS } from '../../models/transports.js';
+import { passesOpenPath } from './listed-open-paths.js';
 import { entryName, isStateChanging, type AuthStatus, type HttpMethod, type Route, type RouteDefinition, type RouteMiddleware } from './route.js';
 import { entryKindAndMethodMatch, parseEntryPattern, wordPath } from './route-path.js';
 import { escapeRegExp } from '../text.js';
@@ -75,7 +76,7 @@ export function discoverRoutes(input: {
     const gates = signInGates(definitions);
     for (const definition of definitions) {
       try {
-        routes.push(finalizeRoute(definition, input.config, input.modules, helpers, methodsOf, gates));
+        routes.push(finalizeRoute(withoutOpenPathGuards(definition), input.config, input.modules, helpers, methodsOf, gates));
       } catch (error) {
         failures.record(`routes (${adapter.name})`, definition.file, error);
       }
@@ -162,6 +163,16 @@ function isolatedDefinitions(adapter: FrameworkAdapter, context: AdapterContext,
       return [];
     }
   }
+}
+
+/**
+ * A route whose path an authentication middleware is told to let through (`protect({ publicPaths:
+ * ['/qr/:qrId'] })`) is not guarded by it: the middleware is off its list, whatever framework mounted it.
+ */
+function withoutOpenPathGuards(definition: RouteDefinition): RouteDefinition {
+  if (!definition.path.startsWith('/') || !definition.middleware.some((middleware) => middleware.openPaths)) return definition;
+  const middleware = definition.middleware.filter((candidate) => !passesOpenPath(candidate, definition.path));
+  return middleware.length === definition.middleware.length ? definition : { ...definition, middleware };
 }
 
 /** The methods each handler function serves, over an adapter's route definitions. */
@@ -403,6 +414,8 @@ function delegatesToPackage(handler: ResolvedFunction | undefined, modules: Modu
   const made = binding?.kind === 'declaration' && ts.isVariableDeclaration(binding.node) && binding.node.initializer ? skipOuterExpressions(binding.node.initializer) : undefined;
   const factory = made && binding?.kind === 'declaration' && ts.isCallExpression(made) && ts.isIdentifier(made.expression) ? modules.resolveName(binding.file, made.expression.text) : binding;
   if (factory?.kind !== 'external' || factory.module.startsWith('.')) return undefined;
+  // `return data({ statements: await db.findMany({ where: { period: params.period } }) })`: a response built from a value.
+  if (factory === binding && RESPONSE_BUILDERS[factory.module]?.includes(factory.importedName)) return undefined;
   return `the handler hands the request to ${name}${factory === binding ? '' : `, made by ${factory.importedName === 'default' ? factory.module : `${factory.module} ${factory.importedName}`}`}${factory === binding ? ` from ${factory.module}` : ''}, which trustscan cannot read`;
 }
 

@@ -42,8 +42,10 @@ const PASSWORD_WORD = '(?:password|passwd|pwd|psw|pw|pass)';
 const RECOVERY_WORD = '(?:reset|recover|recovery|forgot|forgotten|lost)';
 const PASSWORD_RECOVERY_COMPOUND = `(?:request[-_]?)?(?:${PASSWORD_WORD}[-_]?${RECOVERY_WORD}|${RECOVERY_WORD}[-_]?${PASSWORD_WORD})`;
 // Routes of the account life cycle before a session exists: asking for proof of identity is their job.
+// Also the forms a visitor fills in before any account (contact, feedback, newsletter): `contact-owner`
+// reaches the owner of a found item, `contact-sales` a vendor.
 const AUTH_FLOW_WORDS =
-  /login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-?(?:email|user|account|phone|code|otp))?(?:-token)?|validate-?(?:email|account|phone)|confirm(?:-?(?:email|user|account))?|activate|activation|(?:resend|send|request)-(?:activation|verification|verify|code|otp|confirmation)(?:-(?:code|email|link))?|(?:account|user|email)-(?:verification|activation|confirmation)|magic-link|otp|callback|contact|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha/;
+  /login|log-in|signin|sign-in|signup|sign-up|register|registration|logout|log-out|signout|sign-out|token|refresh(?:-?tokens?)?|forgot(?:-password)?|reset(?:-password)?|password-reset|verify(?:-?(?:email|user|account|phone|code|otp))?(?:-token)?|validate-?(?:email|account|phone)|confirm(?:-?(?:email|user|account))?|activate|activation|(?:resend|send|request)-(?:activation|verification|verify|code|otp|confirmation)(?:-(?:code|email|link))?|(?:account|user|email)-(?:verification|activation|confirmation)|magic-link|otp|callback|contact(?:-(?:us|owner|seller|host|sales|support))?|feedbacks?|newsletter|subscribe|unsubscribe|waitlist|csrf(?:-token)?|captcha/;
 const AUTH_FLOW_SEGMENT = new RegExp(`^(?:${PASSWORD_RECOVERY_COMPOUND}|${AUTH_FLOW_WORDS.source})$`);
 /** Flows a visitor goes through before a session exists, whose later steps are segments of their own (`/signup/complete`). */
 const CREDENTIAL_FLOW_SEGMENT = new RegExp(`^(?:login|log-in|signin|sign-in|signup|sign-up|register|registration|${PASSWORD_RECOVERY_COMPOUND}|forgot(?:-password)?|reset(?:-password)?|password-reset)$`);
@@ -177,6 +179,9 @@ function pathSegments(routePath: string): string[] {
   return routePath.toLowerCase().split('/').filter(Boolean);
 }
 
+/** A call that signs a new account up: `signUpWithEmailPass(`, `auth.signUp(`, `createUserAccount(`, `registerUser(`. */
+const SIGNS_UP = /\b(?:sign_?up|register(?:User|Account))\w*\s*\(|\bcreate(?:User)?Account\w*\s*\(/i;
+
 /**
  * A route whose job is to take credentials: `/login`, `/auth/signup`, `/oauth/github/callback`,
  * POST `/users` is not one here (it may be an admin creating users). Returns the reason.
@@ -307,6 +312,9 @@ export function publicByDesignReason(input: {
   if (phrase.includes('password') && phrase.some((word) => /^(?:change|reset|set|new|update)$/.test(word)) && input.handler && takesResetToken(input.handler)) {
     return `${last}: sets a password with a reset token (account recovery)`;
   }
+  // `/join` on its own (Remix's starter stacks name their sign-up page so) whose handler signs someone up;
+  // joining something the path names (`/teams/:id/join`, `/rooms/join`) is not this.
+  if (last === 'join' && segments.length === 1 && SIGNS_UP.test(handlerText)) return 'join: sign-up (the handler signs a new account up)';
   // POST /leads (the collection, no id): a lead-capture form that visitors fill in, like a contact form.
   // Reading or changing leads is not this.
   if (input.method === 'POST' && /^leads?$/.test(last) && literal.length === segments.length) return 'lead capture (POST to the lead collection): a form anonymous visitors fill in';

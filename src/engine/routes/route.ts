@@ -69,6 +69,11 @@ export interface RouteMiddleware extends CodeLocation {
   tokenScopes?: true;
   /** For a rate limit declared outside code (API Gateway throttling, a WAF rule): what it counts requests by. */
   rateLimitKey?: RateLimitKey;
+  /**
+   * For authentication made by a project factory told which paths to let through (`protect({ publicPaths:
+   * ['/login', '/qr/:qrId'] })`): those paths, as written. It guards no route they match (listed-open-paths.ts).
+   */
+  openPaths?: string[];
   /** An authentication middleware that lets anonymous requests through, and the flag that says so (`credentialsRequired: false`). */
   optionalAuthentication?: string;
   /** A middleware that loads the sign-in interaction an OpenID provider started (models/auth.ts SIGN_IN_INTERACTION): the call that does it. */

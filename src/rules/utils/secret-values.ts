@@ -155,7 +155,10 @@ function isWordish(value: string): boolean {
     digits++;
   }
   if (end > 0 && '-_.@'.includes(value[end - 1]!)) end--;
-  const body = value.slice(0, end);
+  // `__shelfTabId`, `_session`: leading underscores mark a private or framework-owned name, not a character of a key.
+  let start = 0;
+  while (start < end && start < 2 && value[start] === '_') start++;
+  const body = value.slice(start, end);
   if (body.length === 0) return false;
   const tokens = body.split(/[-_./: ]/);
   for (const [index, token] of tokens.entries()) {

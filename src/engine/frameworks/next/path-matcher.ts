@@ -2,7 +2,7 @@ import { escapeRegExp } from '../../text.js';
 
 /**
  * Next.js middleware `config.matcher` entries and Clerk `createRouteMatcher` patterns are
- * path-to-regexp (v6) strings: `/api/:path*`, `/dashboard(.*)`, `/((?!api|_next/static).*)`.
+ * path-to-regexp (v6) strings (a middleware's own list of public paths may be v8's: `/files/*path`): `/api/:path*`, `/dashboard(.*)`, `/((?!api|_next/static).*)`.
  * This compiles the subset real apps write into a RegExp, without the dependency.
  */
 
@@ -43,8 +43,15 @@ export function compilePathPattern(pattern: string): RegExp | undefined {
       if (pattern[index] === '*' || pattern[index] === '+' || pattern[index] === '?') source += pattern[index++];
       continue;
     }
-    // A bare `*` is not path-to-regexp, but people write `/dashboard/*` and mean "anything below".
-    source += char === '*' ? '.*' : escapeRegExp(char);
+    // A bare `*` is not path-to-regexp v6, but people write `/dashboard/*` and mean "anything below";
+    // path-to-regexp v8 names its wildcard (`/files/*path`), which matches the same.
+    if (char === '*') {
+      source += '.*';
+      index += 1;
+      while (index < pattern.length && /\w/.test(pattern[index]!)) index += 1;
+      continue;
+    }
+    source += escapeRegExp(char);
     index += 1;
   }
   try {

@@ -1,11 +1,12 @@
-import { ts } from '#typescript';
 import type { ScannedSourceFile } from '../../../types.js';
 import { nodePosition } from '../../ast/syntax.js';
+import { ts } from '#typescript';
 import type { HttpMethod, RouteDefinition, RouteMiddleware } from '../../routes/route.js';
 import { usesAnyPackage, type AdapterContext, type FrameworkAdapter } from '../adapter.js';
 import { optionPinnedRole } from '../../routes/option-pinned-role.js';
 import { describeWrapper } from '../next/index.js';
 import { namedExports, unwrapHandler, type ExportedHandler } from '../next/handlers.js';
+import { packageRootOf, serverMiddleware, serverMiddlewareFor } from './server.js';
 
 /**
  * Remix and React Router in framework mode: every file of the app's routes folder is a route module,
@@ -16,10 +17,13 @@ import { namedExports, unwrapHandler, type ExportedHandler } from '../next/handl
  * layout without a path, a trailing `_` leaves its parent's layout, `$` alone is the rest of the path,
  * `($lang)` is optional, `[.]` is literal text; remix-flat-routes folders ending in `+` add their name
  * as segments. Signing in is the handler's business there (`await requireUserId(request)`), read like
- * any in-handler check, or a layout's: its loader runs with every loader below it (layoutGuards). When
- * `app/routes.ts` builds the routes with react-router-auto-routes, folders are segments too, `+`-led
- * files and folders are colocated modules, and only `_layout` files nest (FOLDER_ROUTES_PACKAGES). An app
- * that lists its routes in `app/routes.ts` by hand is not read yet.
+ * any in-handler check, or the app's own server's (server.ts: react-router-hono-server's `configure(server)
+ * { server.use(protect(...)) }`), whose middleware runs before every loader and action. Never a layout's:
+ * its loader does not run when a client fetches one child loader's data alone, so it guards nothing below
+ * it (Remix's FAQ: "How can I have a parent route loader validate the user and protect all child routes?
+ * You can't"). When `app/routes.ts` builds the routes with react-router-auto-routes, folders are segments
+ * too and `+`-led files and folders are colocated modules (FOLDER_ROUTES_PACKAGES). An app that lists its
+ * routes in `app/routes.ts` by hand is not read yet.
  */
 export const remixAdapter: FrameworkAdapter = {
   name: 'remix',
@@ -32,10 +36,11 @@ export const remixAdapter: FrameworkAdapter = {
       const located = routeModule(file.path, (routesFolder) => folderRoutes.has(routesFolder));
       if (located) modules.push({ ...located, file, handlers: namedExports(file, context.modules, ROUTE_MODULE_HANDLERS) });
     }
-    const layouts = modules.filter((module) => module.layout);
-    const byId = new Map(layouts.map((module) => [`${module.routesFolder}\0${module.id}`, module]));
+    const servers = modules.length > 0 ? serverMiddleware(context) : [];
     const routes: RouteDefinition[] = [];
     for (const module of modules) {
+      // The package the routes folder sits in (`apps/web/app/routes`: `apps/web`), whose server serves them.
+      const fromServer = servers.length > 0 ? serverMiddlewareFor(servers, packageRootOf(module.routesFolder, context), module.path) : [];
       for (const exported of module.handlers) {
         const unwrapped = unwrapHandler(exported, context.modules);
         const { line, column } = nodePosition(exported.exportNode);
@@ -48,10 +53,10 @@ export const remixAdapter: FrameworkAdapter = {
           line,
           column,
           middleware: [
-            // A page's loaders run together and a layout's thrown redirect is the answer: a layout whose
-            // loader turns anonymous callers away guards the loaders below it. Not the actions: a form's
-            // POST runs only its own route's action, before any loader.
-            ...(method === 'GET' ? layoutGuards(module, byId, context) : []),
+            // The app's own server runs its middleware before every loader and action. A layout's loader
+            // guards nothing below it: a client asks for one route's loader alone (`?_data=<route id>`,
+            // React Router's `.data?_routes=<route id>`), and Remix's FAQ says each loader must check.
+            ...fromServer,
             ...unwrapped.wrappers.flatMap((wrapper) => withPinnedRole(describeWrapper(wrapper.call, wrapper.file, context), wrapper, context)),
           ],
         };
@@ -77,40 +82,11 @@ function withPinnedRole(described: RouteMiddleware, wrapper: { call: ts.CallExpr
 }
 
 interface RouteModule {
-  /** The folder of the app's routes, so two apps' route ids stay apart. */
+  /** The folder of the app's routes (`apps/web/app/routes`): the server of the package it sits in serves them. */
   routesFolder: string;
-  /** The flat-routes id, segments joined by dots (`_authenticated.admin.users._index`). */
-  id: string;
   path: string;
-  /** Whether routes whose ids extend this one nest in it: any module under flat routes, only `_layout` files under folder routes. */
-  layout: boolean;
   file: ScannedSourceFile;
   handlers: ExportedHandler[];
-}
-
-/** The loaders of the layout routes above a module that refuse anonymous callers, as guards of its loader. */
-function layoutGuards(module: RouteModule, byId: ReadonlyMap<string, RouteModule>, context: AdapterContext): RouteMiddleware[] {
-  const segments = splitRouteName(module.id);
-  const guards: RouteMiddleware[] = [];
-  for (let length = 1; length < segments.length; length++) {
-    const layout = byId.get(`${module.routesFolder}\0${segments.slice(0, length).join('.')}`);
-    const loader = layout?.handlers.find((handler) => handler.exportName === 'loader');
-    const name = loader && loaderName(loader);
-    if (!layout || !name) continue;
-    const described = context.middleware.describe(name, layout.file, 'router', `loader of ${layout.file.path}`);
-    if (described.kind === 'auth' || described.kind === 'role') guards.push(described);
-  }
-  return guards;
-}
-
-function loaderName(exported: ExportedHandler): ts.Identifier | undefined {
-  const node = exported.declaration?.node ?? exported.exportNode;
-  if (ts.isFunctionDeclaration(node) && node.name) return node.name;
-  if (ts.isVariableStatement(node)) {
-    const declaration = node.declarationList.declarations[0];
-    return declaration && ts.isIdentifier(declaration.name) ? declaration.name : undefined;
-  }
-  return ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) ? node.name : undefined;
 }
 
 /** Remix v2 (`@remix-run/*`) and React Router v7's framework mode (`@react-router/*`; `react-router` alone is also a browser library). */
@@ -139,7 +115,7 @@ export function routeModulePath(filePath: string, foldersAreSegments = false): s
 }
 
 /**
- * A route module's id and URL path from its file path, or undefined when the file is no route module:
+ * A route module's URL path from its file path, or undefined when the file is no route module:
  * it must sit in an `app/routes` folder (any depth of the repository). Under flat routes it sits there
  * directly or as the `route.*` (or `index.*`) file of a folder, whose other files are modules it imports;
  * under folder routes every folder is a segment and what starts with `+` is colocated code. A `_layout`
@@ -169,8 +145,7 @@ function routeModule(filePath: string, foldersAreSegments: (routesFolder: string
     if (folders.length === 0 || folders.at(-1)!.endsWith('+')) names.push(fileName.replace(MODULE_FILE, ''));
   }
   const idSegments = splitRouteName(names.join('.'));
-  const isLayoutFile = idSegments.at(-1) === '_layout';
-  if (isLayoutFile) idSegments.pop();
+  if (idSegments.at(-1) === '_layout') idSegments.pop();
   const kept: string[] = [];
   for (const segment of idSegments) {
     if (segment === '_index' || segment === 'index' || segment === 'route') continue;
@@ -182,7 +157,7 @@ function routeModule(filePath: string, foldersAreSegments: (routesFolder: string
     else if (/^\(.+\)$/.test(leaving)) kept.push(`${unescaped(leaving.slice(1, -1))}?`);
     else kept.push(unescaped(leaving));
   }
-  return { routesFolder, id: idSegments.join('.'), path: `/${kept.join('/')}`, layout: !folderRoutes || isLayoutFile };
+  return { routesFolder, path: `/${kept.join('/')}` };
 }
 
 /** Splits a flat route name on the dots outside `[...]` escapes. */
