@@ -1798,20 +1798,29 @@ const REQUEST_CREDENTIAL_FIELD = /\b(?:headers|cookies|signedCookies|query|body|
  * when nothing matches. The condition names only the lookup's result, so the credential words are in its initializer.
  */
 function rejectsWhenCredentialLookupFails(body: ts.Node, sourceFile: ts.SourceFile): boolean {
-  const credentialLocals = new Set<string>();
-  const readsCredential = (node: ts.Node): boolean => {
-    // Header and cookie names are string literals: read as written, comments aside.
-    const text = node.getText(sourceFile);
-    return REQUEST_CREDENTIAL_NAMED.test(text) || REQUEST_CREDENTIAL_FIELD.test(text) || [...credentialLocals].some((name) => mentionsName(text, name));
+  // Header and cookie names are string literals: read as written, comments aside.
+  const readsCredential = (initializer: ts.Expression, locals: ReadonlySet<string>): boolean => {
+    const text = initializer.getText(sourceFile);
+    return REQUEST_CREDENTIAL_NAMED.test(text) || REQUEST_CREDENTIAL_FIELD.test(text) || [...locals].some((name) => mentionsName(text, name));
   };
+  return rejectsWhenLookupFails(body, readsCredential, (then) => REJECTS_UNAUTHENTICATED.test(codeText(then, sourceFile)));
+}
+
+/**
+ * Whether the body keeps what a lookup found in a local (`const user = await lookup(...)`) and, when the
+ * local is empty, `if (!user)`, runs a refusal: the shape both a credential lookup and a role lookup take.
+ * `isLookup` is also handed the locals found so far, for lookups of a value another lookup kept.
+ */
+function rejectsWhenLookupFails(body: ts.Node, isLookup: (initializer: ts.Expression, locals: ReadonlySet<string>) => boolean, refuses: (thenStatement: ts.Statement) => boolean): boolean {
+  const locals = new Set<string>();
   let found = false;
   walkDescendants(body, (node) => {
     if (found || (node !== body && ts.isFunctionLike(node))) return false;
-    if (ts.isVariableDeclaration(node) && node.initializer && readsCredential(node.initializer)) for (const name of bindingNames(node.name)) credentialLocals.add(name);
+    if (ts.isVariableDeclaration(node) && node.initializer && isLookup(node.initializer, locals)) for (const name of bindingNames(node.name)) locals.add(name);
     if (ts.isIfStatement(node)) {
       const condition = skipOuterExpressions(node.expression);
       const tested = ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken ? skipOuterExpressions(condition.operand) : undefined;
-      if (tested && ts.isIdentifier(tested) && credentialLocals.has(tested.text) && REJECTS_UNAUTHENTICATED.test(codeText(node.thenStatement, sourceFile))) found = true;
+      if (tested && ts.isIdentifier(tested) && locals.has(tested.text) && refuses(node.thenStatement)) found = true;
     }
     return undefined;
   });
@@ -1829,7 +1838,6 @@ const REJECTS_FORBIDDEN = /\b403\b|Forbidden|FORBIDDEN/;
  * without it is turned away. A lookup with a role in its filter whose absence only sets a flag checks nothing.
  */
 export function rejectsWhenRoleLookupFails(body: ts.Node, sourceFile: ts.SourceFile): boolean {
-  const roleLookups = new Set<string>();
   const filtersOnRole = (initializer: ts.Expression): boolean => {
     let value = skipOuterExpressions(initializer);
     if (ts.isAwaitExpression(value)) value = skipOuterExpressions(value.expression);
@@ -1843,19 +1851,10 @@ export function rejectsWhenRoleLookupFails(body: ts.Node, sourceFile: ts.SourceF
     }
     return found;
   };
-  let found = false;
-  walkDescendants(body, (node) => {
-    if (found || (node !== body && ts.isFunctionLike(node))) return false;
-    if (ts.isVariableDeclaration(node) && node.initializer && filtersOnRole(node.initializer)) for (const name of bindingNames(node.name)) roleLookups.add(name);
-    if (ts.isIfStatement(node)) {
-      const condition = skipOuterExpressions(node.expression);
-      const tested = ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken ? skipOuterExpressions(condition.operand) : undefined;
-      const then = node.thenStatement.getText(sourceFile);
-      if (tested && ts.isIdentifier(tested) && roleLookups.has(tested.text) && /\b(?:throw|return)\b/.test(then) && REJECTS_FORBIDDEN.test(then)) found = true;
-    }
-    return undefined;
+  return rejectsWhenLookupFails(body, filtersOnRole, (then) => {
+    const text = then.getText(sourceFile);
+    return /\b(?:throw|return)\b/.test(text) && REJECTS_FORBIDDEN.test(text);
   });
-  return found;
 }
 
 /**
