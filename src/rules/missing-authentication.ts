@@ -12,7 +12,7 @@ import { inHandlerAuthentication, principalReadIn } from '../engine/routes/handl
 import { CALLER_HOLDER, CALLER_PERMISSION_PREDICATE, PRINCIPAL_READS } from '../models/auth.js';
 import { walkDescendants } from '../engine/ast/file-index.js';
 import { nodeAtStep } from '../engine/ast/trace-nodes.js';
-import { enclosingFunction, exitsEarly, skipOuterExpressions } from '../engine/ast/syntax.js';
+import { enclosingFunction, exitsEarly, propertyNameText, skipOuterExpressions } from '../engine/ast/syntax.js';
 import type { TaintedCall } from '../engine/dataflow/engine.js';
 import { reachedFrom } from './utils/tainted-sink.js';
 import {
@@ -273,6 +273,37 @@ function stopsWithoutSession(callback: ResolvedFunction, site: ts.Node): boolean
   return false;
 }
 
+/**
+ * The fields of a person a public profile page shows (`select: { id: true, username: true, image: { select:
+ * { url: true } } }`): a read that picks only these discloses nothing private, whoever asks.
+ */
+const PUBLIC_PROFILE_FIELD = /^(?:id|uuid|name|username|displayName|display_name|handle|slug|image|imageUrl|image_url|avatar|avatarUrl|avatar_url|picture|photo|profilePicture|url|objectKey|bio|about|website|location|createdAt|created_at|joinedAt)$/;
+
+/**
+ * A read of a person whose Prisma `select` lists only public profile fields (PUBLIC_PROFILE_FIELD), nested
+ * selects of those fields included. A select that lists anything else (`email`, `notes`), or none, may disclose it.
+ */
+function selectsPublicProfile(access: RouteFacts['dataAccess'][number]): boolean {
+  if (access.library !== 'prisma' || !access.model || !PERSONAL_MODEL.test(modelSubject(access.model))) return false;
+  const options = access.call.arguments[0] && skipOuterExpressions(access.call.arguments[0]);
+  if (!options || !ts.isObjectLiteralExpression(options)) return false;
+  const onlyPublic = (select: ts.Expression): boolean => {
+    const value = skipOuterExpressions(select);
+    if (!ts.isObjectLiteralExpression(value) || value.properties.length === 0) return false;
+    return value.properties.every((property) => {
+      const name = property.name && propertyNameText(property.name);
+      if (!name || !PUBLIC_PROFILE_FIELD.test(name)) return false;
+      if (!ts.isPropertyAssignment(property)) return ts.isShorthandPropertyAssignment(property);
+      const inner = skipOuterExpressions(property.initializer);
+      if (inner.kind === ts.SyntaxKind.TrueKeyword || inner.kind === ts.SyntaxKind.FalseKeyword) return true;
+      const nested = ts.isObjectLiteralExpression(inner) ? inner.properties.find((member) => member.name && propertyNameText(member.name) === 'select') : undefined;
+      return nested !== undefined && ts.isPropertyAssignment(nested) && onlyPublic(nested.initializer);
+    });
+  };
+  const select = options.properties.find((property) => property.name && propertyNameText(property.name) === 'select');
+  return select !== undefined && ts.isPropertyAssignment(select) && onlyPublic(select.initializer);
+}
+
 /** A read of the caller's session or user as in-handler checks know them (`await getSession()`, `auth()`, `req.user`). */
 function readsPrincipal(text: string): boolean {
   return PRINCIPAL_READS.some(({ pattern }) => principalReadIn(pattern, text));
@@ -290,7 +321,7 @@ function judge(facts: RouteFacts, callersOwn: (access: RouteFacts['dataAccess'][
   // A GET that reaches a write deep in its call graph is usually bookkeeping (a view counter, a
   // cache refresh); its reads are what it exposes.
   const write = mutating ? facts.writes[0] : undefined;
-  const sensitiveRead = facts.dataAccess.find((access) => access.model && SENSITIVE_MODEL.test(modelSubject(access.model)) && !callersOwn(access));
+  const sensitiveRead = facts.dataAccess.find((access) => access.model && SENSITIVE_MODEL.test(modelSubject(access.model)) && !callersOwn(access) && !selectsPublicProfile(access));
   const where = 'no authentication at route, router or app level, and no check in the handler';
 
   if (write) {
