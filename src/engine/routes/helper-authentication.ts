@@ -128,7 +128,7 @@ export class HelperAuthenticationFinder {
       if (skip) return { skipped: `${skip} passed to ${called}` };
       const verified = facts.verifiedIn.node === helper.node ? '' : `, through ${facts.verifiedIn.name} (${facts.verifiedIn.file.path}:${nodePosition(facts.verifiedIn.node).line})`;
       if (facts.throwsOnFailure) {
-        const role = helper.node.body && rejectsWhenRoleLookupFails(helper.node.body, helper.node.getSourceFile()) ? `${called} looks the caller up with the role in the query's filter and rejects when none matches` : undefined;
+        const role = this.checksRole(helper) ? `${called} looks the caller up with the role in the query's filter and rejects when none matches` : undefined;
         return { evidence: `${handler.name} calls ${called}, which verifies the request's credentials${verified} and throws when they fail`, ...(role ? { role } : {}) };
       }
       const names = boundNames(statement);
@@ -154,6 +154,18 @@ export class HelperAuthenticationFinder {
       optional ??= `${handler.name} calls ${called}, which verifies the request's credentials${verified} and returns nothing when they fail, and serves the request either way`;
     }
     return optional ? { optional } : {};
+  }
+
+  private readonly roleChecks = new Map<ts.Node, boolean>();
+
+  /** Whether a sign-in helper also refuses callers without a role; read once per helper, however many handlers call it. */
+  private checksRole(helper: ResolvedFunction): boolean {
+    let known = this.roleChecks.get(helper.node);
+    if (known === undefined) {
+      known = helper.node.body !== undefined && rejectsWhenRoleLookupFails(helper.node.body, helper.node.getSourceFile());
+      this.roleChecks.set(helper.node, known);
+    }
+    return known;
   }
 
   private readonly callbackGuards = new Map<ts.Node, string | undefined>();

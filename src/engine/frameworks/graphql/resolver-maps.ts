@@ -55,7 +55,9 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
   const redwood = [...context.packageJsons.values()].some((manifest) => dependsOn(manifest, REDWOOD_PACKAGES));
   const rootFields = redwood ? directives.rootFields() : new Map<string, string>();
   for (const file of context.sourceFiles) {
-    if (!/\b(?:Query|Mutation|Subscription)\b|(?:Query|Mutation|Subscription)Resolvers|GraphQLObjectType/.test(file.text) && !(redwood && REDWOOD_SERVICE_FILE.test(file.path))) continue;
+    // A Redwood service module: its exports answer the SDL's root fields by name, the field's arguments first.
+    const serviceFile = redwood && REDWOOD_SERVICE_FILE.test(file.path);
+    if (!/\b(?:Query|Mutation|Subscription)\b|(?:Query|Mutation|Subscription)Resolvers|GraphQLObjectType/.test(file.text) && !serviceFile) continue;
     const typeObjects: TypeObject[] = [];
     for (const node of nodesOfKind(file.sourceFile, ts.SyntaxKind.ObjectLiteralExpression)) {
       const map = node as ts.ObjectLiteralExpression;
@@ -69,7 +71,7 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
     typeObjects.push(...graphqlObjectTypes(modules, file, rootTypes));
     // GraphQL Codegen's server preset: one file per field, `export const deleteOrganization:
     // NonNullable<MutationResolvers['deleteOrganization']> = async (...) => {...}`, the map generated at build time.
-    for (const typed of [...typedFieldResolvers(file), ...(redwood ? serviceResolvers(file, rootFields) : [])]) {
+    for (const typed of [...typedFieldResolvers(file), ...(serviceFile ? serviceResolvers(file, rootFields) : [])]) {
       if (seenFields.has(typed.declaration)) continue;
       seenFields.add(typed.declaration);
       const operation = ROOT_OPERATION_TYPES[typed.typeName] ?? 'FIELD';
@@ -89,7 +91,7 @@ function discoverResolverMaps(context: AdapterContext): RouteDefinition[] {
         ...typedArguments(resolved, directives.typedArgumentsFor(typed.typeName, typed.fieldName)),
         ...directives.publicFor(typed.typeName, typed.fieldName),
         // A Redwood service takes the field's arguments first: (args, { root, context, info }).
-        ...(redwood && REDWOOD_SERVICE_FILE.test(file.path) ? { argsParameter: 0 } : {}),
+        ...(serviceFile ? { argsParameter: 0 } : {}),
       });
     }
     for (const { typeName, fieldsObject, operation: declared, map } of typeObjects) {
@@ -158,11 +160,11 @@ const REDWOOD_SERVICE_FILE = /(?:^|\/)src\/services\/(?!.*\.(?:test|spec|scenari
  * RedwoodJS (and CedarJS) services: a service module exports one function per root field of the SDL
  * (`export const invoice = ({ id }) => db.invoice.findUnique({ where: { id } })`), and the GraphQL
  * server merges them into its resolvers by name at start-up. Typed ones (`QueryResolvers['invoice']`)
- * are read by typedFieldResolvers already.
+ * are read by typedFieldResolvers already. `file` is a service module (REDWOOD_SERVICE_FILE).
  */
 function serviceResolvers(file: ScannedSourceFile, rootFields: ReadonlyMap<string, string>): Array<{ typeName: string; fieldName: string; declaration: ts.VariableDeclaration | ts.FunctionDeclaration; value: ts.Expression | ts.FunctionDeclaration }> {
   const found: Array<{ typeName: string; fieldName: string; declaration: ts.VariableDeclaration | ts.FunctionDeclaration; value: ts.Expression | ts.FunctionDeclaration }> = [];
-  if (!REDWOOD_SERVICE_FILE.test(file.path) || rootFields.size === 0) return found;
+  if (rootFields.size === 0) return found;
   for (const statement of file.sourceFile.statements) {
     if (!(ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined)?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)) continue;
     if (ts.isFunctionDeclaration(statement) && statement.name && statement.body && rootFields.has(statement.name.text)) {
